@@ -1,0 +1,176 @@
+package auth_test
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/auth"
+)
+
+const issuer, audience = "https://id.familytime.test", "familytime"
+
+func devVerifier(t *testing.T) (ed25519.PrivateKey, *auth.Verifier) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "dev.pem")
+	key, err := auth.LoadOrCreateDevKey(path)
+	require.NoError(t, err)
+	again, err := auth.LoadOrCreateDevKey(path)
+	require.NoError(t, err)
+	require.Equal(t, key, again, "the dev key is kept")
+	pub, err := auth.PublicKeyPEM(key.Public().(ed25519.PublicKey))
+	require.NoError(t, err)
+	pubPath := filepath.Join(t.TempDir(), "pub.pem")
+	require.NoError(t, os.WriteFile(pubPath, pub, 0o600))
+	v, err := auth.NewVerifier(auth.VerifierConfig{Issuer: issuer, Audience: audience, KeyFile: pubPath})
+	require.NoError(t, err)
+	return key, v
+}
+
+func mint(t *testing.T, key ed25519.PrivateKey, edit func(*auth.MintOptions)) string {
+	o := auth.MintOptions{Issuer: issuer, Audience: audience, Subject: "user-1", Roles: []auth.Role{auth.RoleCoordinator},
+		Centres: []uuid.UUID{uuid.MustParse("11111111-1111-1111-1111-111111111111")}, TTL: time.Hour}
+	if edit != nil {
+		edit(&o)
+	}
+	tok, err := auth.Mint(key, o)
+	require.NoError(t, err)
+	return tok
+}
+
+func TestVerify(t *testing.T) {
+	key, v := devVerifier(t)
+	claims, err := v.Verify(t.Context(), mint(t, key, nil))
+	require.NoError(t, err)
+	require.Equal(t, "user-1", claims.Subject)
+	require.True(t, claims.Has(auth.RoleCoordinator))
+	require.True(t, claims.InCentre(uuid.MustParse("11111111-1111-1111-1111-111111111111")))
+	require.False(t, claims.InCentre(uuid.New()))
+
+	_, otherKey, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	good := mint(t, key, nil)
+	parts := strings.Split(good, ".")
+	for _, tc := range []struct {
+		name, token, reason string
+	}{
+		{"expired", mint(t, key, func(o *auth.MintOptions) { o.TTL = -time.Hour }), "expired"},
+		{"wrong issuer", mint(t, key, func(o *auth.MintOptions) { o.Issuer = "https://evil.test" }), "issuer"},
+		{"wrong audience", mint(t, key, func(o *auth.MintOptions) { o.Audience = "another-app" }), "audience"},
+		{"another key", mint(t, otherKey, nil), "unknown key"},
+		{"tampered", parts[0] + "." + parts[1] + "x." + parts[2], "malformed"},
+		{"not a token", "hello", "malformed"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := v.Verify(t.Context(), tc.token)
+			require.ErrorIs(t, err, auth.ErrUnauthenticated)
+			require.Contains(t, err.Error(), tc.reason)
+			require.NotContains(t, err.Error(), tc.token, "the token is never echoed")
+		})
+	}
+}
+
+func TestUnknownRoleIsRefused(t *testing.T) {
+	key, v := devVerifier(t)
+	tok := mint(t, key, func(o *auth.MintOptions) { o.Roles = []auth.Role{"superuser"} })
+	_, err := v.Verify(t.Context(), tok)
+	require.ErrorIs(t, err, auth.ErrUnauthenticated)
+	require.Contains(t, err.Error(), "unknown role")
+}
+
+func TestJWKSURLWithKeyRotation(t *testing.T) {
+	_, first, _ := ed25519.GenerateKey(rand.Reader)
+	_, second, _ := ed25519.GenerateKey(rand.Reader)
+	var current atomic.Pointer[ed25519.PrivateKey]
+	current.Store(&first)
+	var fetches atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		fetches.Add(1)
+		_ = json.NewEncoder(w).Encode(auth.JWKSFor((*current.Load()).Public().(ed25519.PublicKey)))
+	}))
+	t.Cleanup(srv.Close)
+	v, err := auth.NewVerifier(auth.VerifierConfig{Issuer: issuer, Audience: audience, JWKSURL: srv.URL, MinRefetch: time.Nanosecond})
+	require.NoError(t, err)
+	_, err = v.Verify(t.Context(), mint(t, first, nil))
+	require.NoError(t, err)
+	_, err = v.Verify(t.Context(), mint(t, first, nil))
+	require.NoError(t, err)
+	require.Equal(t, int32(1), fetches.Load(), "keys are cached")
+
+	// The provider rotates to a new key: a token with the new kid makes the verifier refetch.
+	current.Store(&second)
+	_, err = v.Verify(t.Context(), mint(t, second, nil))
+	require.NoError(t, err)
+	require.Equal(t, int32(2), fetches.Load())
+
+	limited, err := auth.NewVerifier(auth.VerifierConfig{Issuer: issuer, Audience: audience, JWKSURL: srv.URL})
+	require.NoError(t, err)
+	_, err = limited.Verify(t.Context(), mint(t, second, nil))
+	require.NoError(t, err)
+	for range 5 {
+		_, err = limited.Verify(t.Context(), mint(t, first, nil))
+		require.ErrorIs(t, err, auth.ErrUnauthenticated)
+	}
+	require.Equal(t, int32(3), fetches.Load(), "unknown key ids refetch at most once per MinRefetch")
+}
+
+func TestPolicy(t *testing.T) {
+	centre := uuid.MustParse("11111111-1111-1111-1111-111111111111")
+	policy := auth.Policy{
+		"/s/Admin":  {Roles: []auth.Role{auth.RoleAdmin}},
+		"/s/Centre": {Roles: []auth.Role{auth.RoleCoordinator, auth.RoleAdmin}, CentreScoped: true},
+	}
+	coordinator := auth.WithClaims(context.Background(), &auth.Claims{Subject: "c", Roles: []auth.Role{auth.RoleCoordinator}, Centres: []uuid.UUID{centre}})
+	admin := auth.WithClaims(context.Background(), &auth.Claims{Subject: "a", Roles: []auth.Role{auth.RoleAdmin}})
+	in := &schedulingv1.UpdateCentreRequest{CentreId: centre.String()}
+	out := &schedulingv1.UpdateCentreRequest{CentreId: uuid.NewString()}
+	for _, tc := range []struct {
+		name   string
+		ctx    context.Context
+		method string
+		req    *schedulingv1.UpdateCentreRequest
+		code   codes.Code
+	}{
+		{"no caller", context.Background(), "/s/Admin", in, codes.Unauthenticated},
+		{"role not allowed", coordinator, "/s/Admin", in, codes.PermissionDenied},
+		{"role allowed", admin, "/s/Admin", in, codes.OK},
+		{"method not in the policy", admin, "/s/Missing", in, codes.PermissionDenied},
+		{"centre in scope", coordinator, "/s/Centre", in, codes.OK},
+		{"centre out of scope", coordinator, "/s/Centre", out, codes.PermissionDenied},
+		{"national role sees every centre", admin, "/s/Centre", out, codes.OK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			require.Equal(t, tc.code, status.Code(policy.Authorize(tc.ctx, tc.method, tc.req)))
+		})
+	}
+}
+
+func TestCheckComplete(t *testing.T) {
+	svc := schedulingv1.File_familytime_scheduling_v1_scheduling_proto.Services().Get(0)
+	err := auth.CheckComplete(auth.Policy{
+		"/familytime.scheduling.v1.SchedulingService/RegisterCentre": {Roles: []auth.Role{auth.RoleAdmin}},
+		"/familytime.scheduling.v1.SchedulingService/GetCentre":      {Roles: []auth.Role{auth.RoleAdmin}, CentreScoped: true},
+		"/familytime.scheduling.v1.SchedulingService/ListCentres":    {},
+		"/familytime.scheduling.v1.SchedulingService/Gone":           {Roles: []auth.Role{auth.RoleAdmin}},
+	}, svc)
+	require.Error(t, err)
+	for _, want := range []string{"UpdateCentre has no policy rule", "ListCentres allows no role", "Gone has a rule but is no RPC"} {
+		require.Contains(t, err.Error(), want)
+	}
+	require.NotContains(t, err.Error(), "GetCentre", "GetCentreRequest has a centre_id")
+}

@@ -1,0 +1,277 @@
+package bus_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/proto"
+
+	testingv1 "github.com/familytime/familytime/proto/gen/go/familytime/testing/v1"
+	"github.com/familytime/familytime/services/platform/bus"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/relay"
+	"github.com/familytime/familytime/services/platform/testkit"
+)
+
+func TestMain(m *testing.M) { testkit.Main(m) }
+
+const service = "source"
+
+// rig is a publishing service (event log + relay) and a consuming service with its own database.
+type rig struct {
+	source   *eventstore.Store
+	sink     *eventstore.Store
+	sinkDB   *testkit.Database
+	nc       *nats.Conn
+	js       jetstream.JetStream
+	consumer *bus.Consumer
+}
+
+func newRig(t *testing.T, cfg bus.ConsumerConfig, handle bus.Handler) *rig {
+	t.Helper()
+	ctx := t.Context()
+	srcDB, sinkDB := testkit.Postgres(t), testkit.Postgres(t)
+	srcDB.Migrate(t, eventstore.Migrations())
+	sinkDB.Migrate(t, eventstore.Migrations())
+	_, err := sinkDB.OwnerPool(t).Exec(ctx, `CREATE TABLE seen (family_id uuid, value bigint, attempt int);
+		GRANT SELECT, INSERT ON seen TO `+testkit.RuntimeRole)
+	require.NoError(t, err)
+	srv := testkit.NATS(t)
+	nc, js := srv.Connect(t)
+	_, err = bus.EnsureStream(ctx, js, service, bus.StreamOptions{})
+	require.NoError(t, err)
+	r, err := relay.New(srcDB.Pool(t), nc, relay.Config{Service: service, PollInterval: 5 * time.Millisecond})
+	require.NoError(t, err)
+	g := &rig{source: eventstore.New(srcDB.Pool(t)), sink: eventstore.New(sinkDB.Pool(t)), sinkDB: sinkDB, nc: nc, js: js}
+	cfg.Stream = bus.StreamName(service)
+	if cfg.Name == "" {
+		cfg.Name = "sink"
+	}
+	g.consumer, err = bus.NewConsumer(nc, g.sink, cfg, handle)
+	require.NoError(t, err)
+	run(t, r.Run)
+	run(t, g.consumer.Run)
+	return g
+}
+
+func run(t *testing.T, fn func(context.Context)) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		fn(ctx)
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+}
+
+func (g *rig) append(t *testing.T, family uuid.UUID, values ...int64) {
+	t.Helper()
+	loaded, err := g.source.Load(t.Context(), "family-"+family.String())
+	require.NoError(t, err)
+	var events []eventstore.Event
+	for _, v := range values {
+		e, err := eventstore.NewEvent(&testingv1.CounterIncremented{Value: v}, family, uuid.Nil, eventstore.Metadata{})
+		require.NoError(t, err)
+		events = append(events, e)
+	}
+	_, err = g.source.Append(t.Context(), "family-"+family.String(), int64(len(loaded)), events...)
+	require.NoError(t, err)
+}
+
+// waitCaughtUp waits until the stream holds published messages and the consumer has
+// acknowledged them all.
+func (g *rig) waitCaughtUp(t *testing.T, published uint64) {
+	t.Helper()
+	stream, err := g.js.Stream(t.Context(), bus.StreamName(service))
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		info, err := stream.Info(t.Context())
+		return err == nil && info.State.Msgs >= published
+	}, 60*time.Second, 10*time.Millisecond, "the relay publishes")
+	require.Eventually(t, func() bool {
+		lag, err := g.consumer.Lag(t.Context())
+		return err == nil && lag == 0
+	}, 60*time.Second, 10*time.Millisecond, "the consumer catches up")
+}
+
+func (g *rig) count(t *testing.T, sql string, args ...any) int {
+	t.Helper()
+	var n int
+	require.NoError(t, g.sinkDB.OwnerPool(t).QueryRow(t.Context(), sql, args...).Scan(&n))
+	return n
+}
+
+func value(t *testing.T, d bus.Delivery) int64 {
+	p := &testingv1.CounterIncremented{}
+	require.NoError(t, proto.Unmarshal(d.Envelope.GetPayload(), p))
+	return p.GetValue()
+}
+
+// record is a handler that writes one projection row per event.
+func record(t *testing.T) bus.Handler {
+	return func(_ context.Context, d bus.Delivery, uow *eventstore.UnitOfWork) error {
+		uow.Exec("INSERT INTO seen (family_id, value, attempt) VALUES ($1, $2, $3)", d.FamilyID, value(t, d), d.Attempt)
+		return nil
+	}
+}
+
+func TestConsumerHandlesEachEventOnceInFamilyOrder(t *testing.T) {
+	var mu sync.Mutex
+	failed := map[int64]bool{}
+	// Every fifth event fails on its first attempt, so the fast and slow paths interleave.
+	handler := func(ctx context.Context, d bus.Delivery, uow *eventstore.UnitOfWork) error {
+		v := value(t, d)
+		mu.Lock()
+		defer mu.Unlock()
+		if v%5 == 0 && !failed[v] {
+			failed[v] = true
+			return fmt.Errorf("transient failure for value %d", v)
+		}
+		return record(t)(ctx, d, uow)
+	}
+	g := newRig(t, bus.ConsumerConfig{BatchSize: 16, Backoff: []time.Duration{time.Millisecond}}, handler)
+	families := []uuid.UUID{uuid.New(), uuid.New(), uuid.New()}
+	for round := range int64(10) {
+		for i, f := range families {
+			g.append(t, f, round*100+int64(i)*10+1, round*100+int64(i)*10+2, round*100+int64(i)*10+5)
+		}
+	}
+	g.waitCaughtUp(t, 90)
+	require.Equal(t, 90, g.count(t, "SELECT count(*) FROM seen"))
+	require.Equal(t, 90, g.count(t, "SELECT count(DISTINCT value) FROM seen"))
+	require.Equal(t, 90, g.count(t, "SELECT count(*) FROM inbox WHERE consumer = 'sink'"))
+	rows, err := g.sinkDB.OwnerPool(t).Query(t.Context(), "SELECT family_id, value FROM seen ORDER BY ctid")
+	require.NoError(t, err)
+	last := map[uuid.UUID]int64{}
+	for rows.Next() {
+		var f uuid.UUID
+		var v int64
+		require.NoError(t, rows.Scan(&f, &v))
+		require.Greater(t, v, last[f], "family %s: events handled in order", f)
+		last[f] = v
+	}
+	require.NoError(t, rows.Err())
+}
+
+// Test 6 of the foundation issue: a handler's transaction fails after the inbox insert: nothing is
+// recorded, and the redelivery applies it once. A redelivered, already-handled event has no effect.
+func TestConsumerFailedTransactionRecordsNothing(t *testing.T) {
+	var calls atomic.Int32
+	failedOnce, checked := make(chan struct{}), make(chan struct{})
+	handler := func(ctx context.Context, d bus.Delivery, uow *eventstore.UnitOfWork) error {
+		n := calls.Add(1)
+		if n == 2 {
+			<-checked // let the test look at the database between the attempts
+		}
+		e, err := eventstore.NewEvent(&testingv1.CounterIncremented{Value: value(t, d)}, d.FamilyID, uuid.Nil, eventstore.Metadata{})
+		if err != nil {
+			return err
+		}
+		uow.Append("derived-"+d.EventID.String(), 0, e)
+		uow.Exec("INSERT INTO seen (family_id, value, attempt) VALUES ($1, $2, $3)", d.FamilyID, value(t, d), d.Attempt)
+		uow.Project(func(ctx context.Context, tx pgx.Tx) error {
+			// Runs after the events, inbox and projection writes: the last thing before commit.
+			if n == 1 {
+				close(failedOnce)
+				return errors.New("database went away mid-transaction")
+			}
+			return nil
+		})
+		return nil
+	}
+	g := newRig(t, bus.ConsumerConfig{Backoff: []time.Duration{time.Millisecond}}, handler)
+	family := uuid.New()
+	g.append(t, family, 42)
+
+	<-failedOnce
+	// The second attempt cannot commit before the test lets it, so what is visible now is what
+	// the failed attempt left: nothing.
+	require.Zero(t, g.count(t, "SELECT count(*) FROM seen"))
+	require.Zero(t, g.count(t, "SELECT count(*) FROM inbox"))
+	require.Zero(t, g.count(t, "SELECT count(*) FROM events"))
+	close(checked)
+
+	g.waitCaughtUp(t, 1)
+	require.Equal(t, int32(2), calls.Load(), "the handler ran again after the failed transaction")
+	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM seen"))
+	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM inbox"))
+	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM events"))
+
+	// Deliver the very same event again (a copy of the message under another message id, as a
+	// relay re-publish past the dedup window would): it has no effect.
+	stream, err := g.js.Stream(t.Context(), bus.StreamName(service))
+	require.NoError(t, err)
+	original, err := stream.GetMsg(t.Context(), 1)
+	require.NoError(t, err)
+	again := nats.NewMsg(original.Subject)
+	again.Data = original.Data
+	_, err = g.js.PublishMsg(t.Context(), again)
+	require.NoError(t, err)
+	g.waitCaughtUp(t, 2)
+	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM seen"))
+	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM inbox"))
+	dl, err := g.js.Stream(t.Context(), bus.DeadLetterStream)
+	require.NoError(t, err)
+	info, err := dl.Info(t.Context())
+	require.NoError(t, err)
+	require.Zero(t, info.State.Msgs, "the copy is acknowledged, not dead-lettered")
+	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM events"))
+}
+
+// Test 7 of the foundation issue: a poison event lands in the dead-letter stream after MaxDeliver
+// attempts, and the events after it (of its own family too) are handled.
+func TestConsumerDeadLettersPoisonAndMovesOn(t *testing.T) {
+	var attempts atomic.Int32
+	handler := func(ctx context.Context, d bus.Delivery, uow *eventstore.UnitOfWork) error {
+		if value(t, d) == 13 {
+			attempts.Add(1)
+			return errors.New("cannot handle value 13")
+		}
+		return record(t)(ctx, d, uow)
+	}
+	g := newRig(t, bus.ConsumerConfig{MaxDeliver: 3, Backoff: []time.Duration{time.Millisecond, 2 * time.Millisecond}}, handler)
+	family, other := uuid.New(), uuid.New()
+	g.append(t, family, 11, 12, 13, 14, 15)
+	g.append(t, other, 21, 22)
+	// Not even an envelope: dead-lettered at once.
+	_, err := g.js.Publish(t.Context(), "ft."+service+".national.Garbage", []byte("not protobuf \xff\xff"))
+	require.NoError(t, err)
+	g.append(t, other, 23)
+
+	g.waitCaughtUp(t, 9)
+	require.Equal(t, int32(3), attempts.Load(), "MaxDeliver attempts, then no more")
+	require.Equal(t, 7, g.count(t, "SELECT count(*) FROM seen"))
+	require.Equal(t, 2, g.count(t, "SELECT count(*) FROM seen WHERE family_id = $1 AND value > 13", family))
+
+	dl, err := g.js.Stream(t.Context(), bus.DeadLetterStream)
+	require.NoError(t, err)
+	info, err := dl.Info(t.Context())
+	require.NoError(t, err)
+	require.Equal(t, uint64(2), info.State.Msgs)
+	letters := map[string]*jetstream.RawStreamMsg{}
+	for seq := uint64(1); seq <= 2; seq++ {
+		m, err := dl.GetMsg(t.Context(), seq)
+		require.NoError(t, err)
+		require.Equal(t, "ft.deadletter.sink", m.Subject)
+		require.Equal(t, "sink", m.Header.Get(bus.HeaderDeadLetterConsumer))
+		letters[m.Header.Get(bus.HeaderDeadLetterSubject)] = m
+	}
+	poison := letters["ft."+service+".national.CounterIncremented"]
+	require.NotNil(t, poison)
+	require.Equal(t, "cannot handle value 13", poison.Header.Get(bus.HeaderDeadLetterReason))
+	require.Equal(t, family.String(), poison.Header.Get(bus.HeaderFamilyID))
+	require.NotEmpty(t, poison.Data, "the dead letter keeps the event for replay")
+	garbage := letters["ft."+service+".national.Garbage"]
+	require.NotNil(t, garbage)
+	require.Contains(t, garbage.Header.Get(bus.HeaderDeadLetterReason), "undecodable event envelope")
+}

@@ -1,0 +1,80 @@
+package eventstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+)
+
+const selectEvents = `SELECT position, tx_id, stream_id, version, event_id, event_type, schema_version,
+	family_id, centre_id, payload, metadata::text, recorded_at, previous_hash, hash FROM events `
+
+// Load returns every event of a stream in version order; none for a stream that does not exist.
+func (s *Store) Load(ctx context.Context, stream string) ([]RecordedEvent, error) {
+	rows, err := s.pool.Query(ctx, selectEvents+"WHERE stream_id = $1 ORDER BY version", stream)
+	if err != nil {
+		return nil, fmt.Errorf("load stream %s: %w", stream, err)
+	}
+	events, err := collect(rows)
+	if err != nil {
+		return nil, fmt.Errorf("load stream %s: %w", stream, err)
+	}
+	if n := len(events); n > 0 {
+		s.heads.put(stream, head{version: events[n-1].Version, hash: events[n-1].Hash})
+	}
+	return events, nil
+}
+
+// ReadAll returns up to limit events with a position greater than after, in position order. For
+// publishing in commit order use package relay: position order is not commit order.
+func (s *Store) ReadAll(ctx context.Context, after int64, limit int) ([]RecordedEvent, error) {
+	if limit <= 0 {
+		return nil, &ValidationError{Field: "limit", Reason: "must be positive"}
+	}
+	rows, err := s.pool.Query(ctx, selectEvents+"WHERE position > $1 ORDER BY position LIMIT $2", after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read all after %d: %w", after, err)
+	}
+	events, err := collect(rows)
+	if err != nil {
+		return nil, fmt.Errorf("read all after %d: %w", after, err)
+	}
+	return events, nil
+}
+
+// Scan reads one event row selected with the columns of selectEvents; package relay shares it.
+func Scan(row pgx.CollectableRow) (RecordedEvent, error) {
+	var r RecordedEvent
+	var tx pgtype.Uint64
+	var family, centre pgtype.UUID
+	var meta string
+	var schema int32
+	err := row.Scan(&r.Position, &tx, &r.StreamID, &r.Version, &r.ID, &r.Type, &schema,
+		&family, &centre, &r.Payload, &meta, &r.RecordedAt, &r.PreviousHash, &r.Hash)
+	if err != nil {
+		return r, err
+	}
+	r.TxID, r.SchemaVersion = tx.Uint64, uint32(schema)
+	if family.Valid {
+		r.FamilyID = uuid.UUID(family.Bytes)
+	}
+	if centre.Valid {
+		r.CentreID = uuid.UUID(centre.Bytes)
+	}
+	r.RecordedAt = r.RecordedAt.UTC()
+	if err := json.Unmarshal([]byte(meta), &r.Metadata); err != nil {
+		return r, fmt.Errorf("event %d metadata: %w", r.Position, err)
+	}
+	return r, nil
+}
+
+// SelectColumns is the column list Scan expects, for queries of the events table elsewhere.
+const SelectColumns = selectEvents
+
+func collect(rows pgx.Rows) ([]RecordedEvent, error) {
+	return pgx.CollectRows(rows, Scan)
+}

@@ -1,0 +1,192 @@
+// Package grpcx is the one way to build a Familytime gRPC server and client. A server has health
+// and reflection registered, OpenTelemetry tracing, panic recovery, one log line per call at the
+// edge, bearer-token authentication, validation of every request against the protovalidate
+// constraints in its .proto, and authorization by the service's declarative policy. Handlers
+// return domain errors (package problem, eventstore); the server maps them to precise codes.
+package grpcx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"buf.build/go/protovalidate"
+	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/reflection"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/familytime/familytime/services/platform/auth"
+)
+
+// Authenticator turns a bearer token into the caller's claims; *auth.Verifier is one.
+type Authenticator interface {
+	Verify(ctx context.Context, token string) (*auth.Claims, error)
+}
+
+// ServerConfig configures a server. All fields are required.
+type ServerConfig struct {
+	Logger        *slog.Logger
+	Authenticator Authenticator
+	// Policy holds a rule for every RPC the server serves; anything else is refused.
+	Policy auth.Policy
+}
+
+// Server is a gRPC server with its health service.
+type Server struct {
+	*grpc.Server
+	// Health reports serving status; set it NOT_SERVING while draining.
+	Health    *health.Server
+	cfg       ServerConfig
+	validator protovalidate.Validator
+}
+
+// NewServer builds a server. Register services on it, then Serve.
+func NewServer(cfg ServerConfig, opts ...grpc.ServerOption) (*Server, error) {
+	if cfg.Logger == nil || cfg.Authenticator == nil || cfg.Policy == nil {
+		return nil, errors.New("grpcx: logger, authenticator and policy are required")
+	}
+	v, err := protovalidate.New()
+	if err != nil {
+		return nil, fmt.Errorf("grpcx: validator: %w", err)
+	}
+	s := &Server{cfg: cfg, validator: v, Health: health.NewServer()}
+	opts = append([]grpc.ServerOption{
+		grpc.StatsHandler(otelgrpc.NewServerHandler()),
+		grpc.ChainUnaryInterceptor(s.unary),
+		grpc.ChainStreamInterceptor(s.stream),
+	}, opts...)
+	s.Server = grpc.NewServer(opts...)
+	healthpb.RegisterHealthServer(s.Server, s.Health)
+	reflection.Register(s.Server)
+	return s, nil
+}
+
+// public methods need no token: load balancers probe health, tools list services.
+func public(method string) bool {
+	return strings.HasPrefix(method, "/grpc.health.v1.Health/") ||
+		strings.HasPrefix(method, "/grpc.reflection.v1.ServerReflection/") ||
+		strings.HasPrefix(method, "/grpc.reflection.v1alpha.ServerReflection/")
+}
+
+// unary runs, in order: recovery and the edge log line (outermost), authentication, validation,
+// authorization, the handler, and the mapping of its error. Authentication comes before
+// validation, so a caller without a token learns nothing about the request schema.
+func (s *Server) unary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (resp any, err error) {
+	start := time.Now()
+	defer func() {
+		if p := recover(); p != nil {
+			s.cfg.Logger.ErrorContext(ctx, "panic in handler", "method", info.FullMethod, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			resp, err = nil, status.Error(codes.Internal, "internal error")
+		}
+		s.log(ctx, info.FullMethod, start, err)
+	}()
+	if public(info.FullMethod) {
+		return handler(ctx, req)
+	}
+	if ctx, err = s.authenticate(ctx); err != nil {
+		return nil, err
+	}
+	msg, _ := req.(proto.Message)
+	if err := s.validate(msg); err != nil {
+		return nil, err
+	}
+	if err := s.cfg.Policy.Authorize(ctx, info.FullMethod, msg); err != nil {
+		return nil, err
+	}
+	resp, err = handler(ctx, req)
+	return resp, Status(ctx, s.cfg.Logger, err)
+}
+
+func (s *Server) stream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) (err error) {
+	start := time.Now()
+	ctx := ss.Context()
+	defer func() {
+		if p := recover(); p != nil {
+			s.cfg.Logger.ErrorContext(ctx, "panic in handler", "method", info.FullMethod, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			err = status.Error(codes.Internal, "internal error")
+		}
+		s.log(ctx, info.FullMethod, start, err)
+	}()
+	if public(info.FullMethod) {
+		return handler(srv, ss)
+	}
+	if ctx, err = s.authenticate(ctx); err != nil {
+		return err
+	}
+	// A streaming request's messages arrive later; the rule is checked on the caller alone, so a
+	// centre-scoped streaming RPC is refused until it reads its centre from the stream itself.
+	if err := s.cfg.Policy.Authorize(ctx, info.FullMethod, nil); err != nil {
+		return err
+	}
+	return Status(ctx, s.cfg.Logger, handler(srv, &serverStream{ServerStream: ss, ctx: ctx}))
+}
+
+type serverStream struct {
+	grpc.ServerStream
+	ctx context.Context
+}
+
+func (s *serverStream) Context() context.Context { return s.ctx }
+
+func (s *Server) authenticate(ctx context.Context) (context.Context, error) {
+	md, _ := metadata.FromIncomingContext(ctx)
+	values := md.Get("authorization")
+	if len(values) == 0 {
+		return ctx, status.Error(codes.Unauthenticated, "a bearer token is required")
+	}
+	token, ok := strings.CutPrefix(values[0], "Bearer ")
+	if !ok {
+		return ctx, status.Error(codes.Unauthenticated, "the authorization header must be: Bearer <token>")
+	}
+	claims, err := s.cfg.Authenticator.Verify(ctx, strings.TrimSpace(token))
+	if err != nil {
+		return ctx, status.Error(codes.Unauthenticated, err.Error())
+	}
+	return auth.WithClaims(ctx, claims), nil
+}
+
+func (s *Server) validate(msg proto.Message) error {
+	if msg == nil {
+		return nil
+	}
+	err := s.validator.Validate(msg)
+	var verr *protovalidate.ValidationError
+	if errors.As(err, &verr) {
+		violations := make([]fieldViolation, 0, len(verr.Violations))
+		for _, v := range verr.Violations {
+			field := protovalidate.FieldPathString(v.Proto.GetField())
+			if field == "" {
+				field = v.Proto.GetRuleId()
+			}
+			violations = append(violations, fieldViolation{field: field, reason: v.Proto.GetMessage()})
+		}
+		return invalidArgument(violations)
+	}
+	if err != nil {
+		return status.Error(codes.Internal, "request validation failed")
+	}
+	return nil
+}
+
+func (s *Server) log(ctx context.Context, method string, start time.Time, err error) {
+	code := status.Code(err)
+	attrs := []any{"method", method, "code", code.String(), "duration_ms", float64(time.Since(start).Microseconds()) / 1000}
+	if c, ok := auth.FromContext(ctx); ok {
+		attrs = append(attrs, "subject", c.Subject)
+	}
+	level := slog.LevelInfo
+	if code == codes.Internal || code == codes.Unknown || code == codes.DataLoss {
+		level = slog.LevelError
+	}
+	s.cfg.Logger.Log(ctx, level, "grpc call", attrs...)
+}

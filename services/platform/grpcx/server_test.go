@@ -1,0 +1,270 @@
+package grpcx_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	reflectionpb "google.golang.org/grpc/reflection/grpc_reflection_v1"
+	"google.golang.org/grpc/status"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/grpcx"
+	"github.com/familytime/familytime/services/platform/problem"
+)
+
+const issuer, audience = "https://id.familytime.test", "familytime"
+
+// stub is a SchedulingService whose RegisterCentre does what the test says; it stands in for a
+// real handler so the server's own behaviour can be tested.
+type stub struct {
+	schedulingv1.UnimplementedSchedulingServiceServer
+	mu     sync.Mutex
+	action func(ctx context.Context) error
+}
+
+func (s *stub) RegisterCentre(ctx context.Context, _ *schedulingv1.RegisterCentreRequest) (*schedulingv1.RegisterCentreResponse, error) {
+	s.mu.Lock()
+	act := s.action
+	s.mu.Unlock()
+	if err := act(ctx); err != nil {
+		return nil, err
+	}
+	c, _ := auth.FromContext(ctx)
+	return &schedulingv1.RegisterCentreResponse{Centre: &schedulingv1.Centre{Name: c.Subject}}, nil
+}
+
+func (s *stub) UpdateCentre(context.Context, *schedulingv1.UpdateCentreRequest) (*schedulingv1.UpdateCentreResponse, error) {
+	return &schedulingv1.UpdateCentreResponse{}, nil
+}
+
+func (s *stub) set(fn func(ctx context.Context) error) {
+	s.mu.Lock()
+	s.action = fn
+	s.mu.Unlock()
+}
+
+type rig struct {
+	conn *grpc.ClientConn
+	key  ed25519.PrivateKey
+	stub *stub
+	logs *lockedWriter
+	addr string
+}
+
+var centre = uuid.MustParse("22222222-2222-2222-2222-222222222222")
+
+func newRig(t *testing.T) *rig {
+	t.Helper()
+	key, err := auth.LoadOrCreateDevKey(filepath.Join(t.TempDir(), "dev.pem"))
+	require.NoError(t, err)
+	pub, err := auth.PublicKeyPEM(key.Public().(ed25519.PublicKey))
+	require.NoError(t, err)
+	pubPath := filepath.Join(t.TempDir(), "pub.pem")
+	require.NoError(t, os.WriteFile(pubPath, pub, 0o600))
+	verifier, err := auth.NewVerifier(auth.VerifierConfig{Issuer: issuer, Audience: audience, KeyFile: pubPath})
+	require.NoError(t, err)
+	logs := &lockedWriter{w: &bytes.Buffer{}}
+	srv, err := grpcx.NewServer(grpcx.ServerConfig{
+		Logger:        slog.New(slog.NewJSONHandler(logs, nil)),
+		Authenticator: verifier,
+		Policy: auth.Policy{
+			"/familytime.scheduling.v1.SchedulingService/RegisterCentre": {Roles: []auth.Role{auth.RoleAdmin}},
+			"/familytime.scheduling.v1.SchedulingService/UpdateCentre":   {Roles: []auth.Role{auth.RoleCoordinator, auth.RoleAdmin}, CentreScoped: true},
+		},
+	})
+	require.NoError(t, err)
+	s := &stub{action: func(context.Context) error { return nil }}
+	schedulingv1.RegisterSchedulingServiceServer(srv, s)
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	go func() { _ = srv.Serve(lis) }()
+	t.Cleanup(srv.Stop)
+	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecureCreds()))
+	require.NoError(t, err)
+	t.Cleanup(func() { conn.Close() })
+	return &rig{conn: conn, key: key, stub: s, logs: logs, addr: lis.Addr().String()}
+}
+
+// client calls as a caller with the given role (none: no token at all).
+func (g *rig) client(t *testing.T, roles ...auth.Role) schedulingv1.SchedulingServiceClient {
+	t.Helper()
+	if len(roles) == 0 {
+		return schedulingv1.NewSchedulingServiceClient(g.conn)
+	}
+	tok, err := auth.Mint(g.key, auth.MintOptions{Issuer: issuer, Audience: audience, Subject: "account-9",
+		Roles: roles, Centres: []uuid.UUID{centre}, TTL: time.Hour})
+	require.NoError(t, err)
+	conn, err := grpcx.Dial(g.addr, tok)
+	require.NoError(t, err)
+	t.Cleanup(func() { conn.Close() })
+	return schedulingv1.NewSchedulingServiceClient(conn)
+}
+
+func validRequest() *schedulingv1.RegisterCentreRequest {
+	return &schedulingv1.RegisterCentreRequest{Details: &schedulingv1.CentreDetails{
+		Name: "Riverside", Region: commonv1.Region_REGION_LONDON,
+		ServiceTypes:        []commonv1.ServiceType{commonv1.ServiceType_SERVICE_TYPE_SUPPORTED},
+		AccreditationStatus: commonv1.AccreditationStatus_ACCREDITATION_STATUS_WORKING_TOWARDS,
+	}}
+}
+
+func TestAuthenticationAndAuthorization(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	_, err := g.client(t).RegisterCentre(ctx, validRequest())
+	require.Equal(t, codes.Unauthenticated, status.Code(err))
+
+	_, err = g.client(t, auth.RoleCoordinator).RegisterCentre(ctx, validRequest())
+	require.Equal(t, codes.PermissionDenied, status.Code(err))
+
+	resp, err := g.client(t, auth.RoleAdmin).RegisterCentre(ctx, validRequest())
+	require.NoError(t, err)
+	require.Equal(t, "account-9", resp.GetCentre().GetName(), "the handler sees the caller")
+
+	_, err = g.client(t, auth.RoleAdmin).GetCentre(ctx, &schedulingv1.GetCentreRequest{CentreId: centre.String()})
+	require.Equal(t, codes.PermissionDenied, status.Code(err), "an RPC without a policy rule is refused")
+
+	update := &schedulingv1.UpdateCentreRequest{ExpectedVersion: 1, Details: validRequest().GetDetails()}
+	update.CentreId = centre.String()
+	_, err = g.client(t, auth.RoleCoordinator).UpdateCentre(ctx, update)
+	require.NoError(t, err, "a coordinator of the centre")
+	update.CentreId = uuid.NewString()
+	_, err = g.client(t, auth.RoleCoordinator).UpdateCentre(ctx, update)
+	require.Equal(t, codes.PermissionDenied, status.Code(err), "another centre's coordinator")
+}
+
+func TestValidationNamesTheField(t *testing.T) {
+	g := newRig(t)
+	called := false
+	g.stub.set(func(context.Context) error { called = true; return nil })
+	req := validRequest()
+	req.Details.Name = "   "
+	req.Details.Region = 0
+	_, err := g.client(t, auth.RoleAdmin).RegisterCentre(t.Context(), req)
+	require.Equal(t, codes.InvalidArgument, status.Code(err))
+	fields := badRequestFields(t, err)
+	require.Contains(t, fields, "details.name")
+	require.Contains(t, fields, "details.region")
+	require.False(t, called, "an invalid request never reaches the handler")
+
+	req = validRequest()
+	req.Details.AccreditationStatus = commonv1.AccreditationStatus_ACCREDITATION_STATUS_ACCREDITED
+	_, err = g.client(t, auth.RoleAdmin).RegisterCentre(t.Context(), req)
+	require.Equal(t, codes.InvalidArgument, status.Code(err))
+	require.Contains(t, err.Error(), "accreditation_date is required")
+}
+
+func badRequestFields(t *testing.T, err error) []string {
+	t.Helper()
+	var fields []string
+	for _, d := range status.Convert(err).Details() {
+		if br, ok := d.(*errdetails.BadRequest); ok {
+			for _, v := range br.GetFieldViolations() {
+				fields = append(fields, v.GetField())
+			}
+		}
+	}
+	require.NotEmpty(t, fields, "a BadRequest detail names the fields")
+	return fields
+}
+
+func TestDomainErrorsMapToPreciseCodes(t *testing.T) {
+	g := newRig(t)
+	client := g.client(t, auth.RoleAdmin)
+	for _, tc := range []struct {
+		name   string
+		err    error
+		code   codes.Code
+		reason string
+	}{
+		{"invalid field", problem.Invalid("details.name", "already taken in the region"), codes.InvalidArgument, ""},
+		{"rule broken", problem.Rule("PRE_VISITS_INCOMPLETE", "every adult must have had a pre-visit"), codes.FailedPrecondition, "PRE_VISITS_INCOMPLETE"},
+		{"not found", problem.NotFound("centre"), codes.NotFound, ""},
+		{"already exists", problem.Conflict("DUPLICATE_CENTRE", "a centre of that name is in the region"), codes.AlreadyExists, "DUPLICATE_CENTRE"},
+		{"version conflict", &eventstore.ConflictError{Stream: "centre-1", Expected: 1, Actual: 2}, codes.Aborted, "VERSION_CONFLICT"},
+		{"wrapped version conflict", errors.Join(errors.New("save"), eventstore.ErrVersionConflict), codes.Aborted, "VERSION_CONFLICT"},
+		{"anything else", errors.New("pq: connection to 10.0.0.7 refused"), codes.Internal, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g.stub.set(func(context.Context) error { return tc.err })
+			_, err := client.RegisterCentre(t.Context(), validRequest())
+			require.Equal(t, tc.code, status.Code(err))
+			if tc.code == codes.Internal {
+				require.NotContains(t, err.Error(), "10.0.0.7", "internal details stay in the server's log")
+				require.Contains(t, g.logs.String(), "10.0.0.7")
+			}
+			if tc.reason != "" {
+				var reason string
+				for _, d := range status.Convert(err).Details() {
+					if info, ok := d.(*errdetails.ErrorInfo); ok {
+						reason = info.GetReason()
+						require.Equal(t, grpcx.Domain, info.GetDomain())
+					}
+				}
+				require.Equal(t, tc.reason, reason)
+			}
+		})
+	}
+}
+
+func TestPanicBecomesInternalAndServerStaysUp(t *testing.T) {
+	g := newRig(t)
+	client := g.client(t, auth.RoleAdmin)
+	g.stub.set(func(context.Context) error { panic("handler bug") })
+	_, err := client.RegisterCentre(t.Context(), validRequest())
+	require.Equal(t, codes.Internal, status.Code(err))
+	require.NotContains(t, err.Error(), "handler bug")
+	require.Contains(t, g.logs.String(), "panic in handler")
+	g.stub.set(func(context.Context) error { return nil })
+	_, err = client.RegisterCentre(t.Context(), validRequest())
+	require.NoError(t, err)
+}
+
+func TestHealthAndReflectionNeedNoToken(t *testing.T) {
+	g := newRig(t)
+	resp, err := healthpb.NewHealthClient(g.conn).Check(t.Context(), &healthpb.HealthCheckRequest{})
+	require.NoError(t, err)
+	require.Equal(t, healthpb.HealthCheckResponse_SERVING, resp.GetStatus())
+
+	stream, err := reflectionpb.NewServerReflectionClient(g.conn).ServerReflectionInfo(t.Context())
+	require.NoError(t, err)
+	require.NoError(t, stream.Send(&reflectionpb.ServerReflectionRequest{
+		MessageRequest: &reflectionpb.ServerReflectionRequest_ListServices{}}))
+	got, err := stream.Recv()
+	require.NoError(t, err)
+	var names []string
+	for _, s := range got.GetListServicesResponse().GetService() {
+		names = append(names, s.GetName())
+	}
+	require.Contains(t, names, "familytime.scheduling.v1.SchedulingService")
+}
+
+func TestEveryCallIsLoggedWithoutBodies(t *testing.T) {
+	g := newRig(t)
+	req := validRequest()
+	req.Details.Name = "Canary Centre Name"
+	_, err := g.client(t, auth.RoleAdmin).RegisterCentre(t.Context(), req)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return strings.Contains(g.logs.String(), `"code":"OK"`) }, 5*time.Second, 5*time.Millisecond)
+	require.Contains(t, g.logs.String(), `"subject":"account-9"`)
+	require.NotContains(t, g.logs.String(), "Canary Centre Name")
+}

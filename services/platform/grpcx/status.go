@@ -1,0 +1,92 @@
+package grpcx
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/paging"
+	"github.com/familytime/familytime/services/platform/problem"
+)
+
+// Domain is the ErrorInfo domain of every Familytime error.
+const Domain = "familytime"
+
+// Status maps a handler's error to its gRPC status: the one place where domain errors become
+// codes. Errors it does not know are logged and returned as a generic Internal, so no internal
+// detail reaches the caller.
+func Status(ctx context.Context, log *slog.Logger, err error) error {
+	if err == nil {
+		return nil
+	}
+	if st, ok := status.FromError(err); ok && st.Code() != codes.Unknown {
+		return err
+	}
+	var (
+		invalid   *problem.InvalidError
+		storeErr  *eventstore.ValidationError
+		rule      *problem.RuleError
+		notFound  *problem.NotFoundError
+		conflict  *problem.ConflictError
+		versioned *eventstore.ConflictError
+	)
+	switch {
+	case errors.As(err, &invalid):
+		vs := make([]fieldViolation, len(invalid.Violations))
+		for i, v := range invalid.Violations {
+			vs[i] = fieldViolation{field: v.Field, reason: v.Reason}
+		}
+		return invalidArgument(vs)
+	case errors.As(err, &storeErr):
+		return invalidArgument([]fieldViolation{{field: storeErr.Field, reason: storeErr.Reason}})
+	case errors.Is(err, paging.ErrBadToken):
+		return invalidArgument([]fieldViolation{{field: "page_token", reason: err.Error()}})
+	case errors.As(err, &rule):
+		return withInfo(codes.FailedPrecondition, rule.Message, rule.Reason)
+	case errors.As(err, &notFound):
+		return status.Error(codes.NotFound, notFound.Error())
+	case errors.As(err, &conflict):
+		return withInfo(codes.AlreadyExists, conflict.Message, conflict.Reason)
+	case errors.As(err, &versioned), errors.Is(err, eventstore.ErrVersionConflict):
+		return withInfo(codes.Aborted, "someone else changed this record first: reload it and try again", "VERSION_CONFLICT")
+	case errors.Is(err, context.Canceled):
+		return status.Error(codes.Canceled, "request cancelled")
+	case errors.Is(err, context.DeadlineExceeded):
+		return status.Error(codes.DeadlineExceeded, "deadline exceeded")
+	}
+	log.ErrorContext(ctx, "request failed", "error", err)
+	return status.Error(codes.Internal, "internal error")
+}
+
+type fieldViolation struct {
+	field, reason string
+}
+
+func invalidArgument(vs []fieldViolation) error {
+	br := &errdetails.BadRequest{}
+	msg := "invalid request"
+	for i, v := range vs {
+		br.FieldViolations = append(br.FieldViolations, &errdetails.BadRequest_FieldViolation{Field: v.field, Description: v.reason})
+		if i == 0 {
+			msg += ": " + v.field + ": " + v.reason
+		}
+	}
+	st, err := status.New(codes.InvalidArgument, msg).WithDetails(br)
+	if err != nil {
+		return status.Error(codes.InvalidArgument, msg)
+	}
+	return st.Err()
+}
+
+func withInfo(code codes.Code, msg, reason string) error {
+	st, err := status.New(code, msg).WithDetails(&errdetails.ErrorInfo{Reason: reason, Domain: Domain})
+	if err != nil {
+		return status.Error(code, msg)
+	}
+	return st.Err()
+}

@@ -1,0 +1,90 @@
+// Package host runs a service: its gRPC server (built by grpcx, with the service's policy) and its
+// background work (relay, consumers), with a graceful stop. A service's own main (Main) and the
+// all-in-one dev server (Start, several services in one process) both use it, so a service runs
+// the same way in both.
+package host
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go"
+	"google.golang.org/grpc"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+
+	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/grpcx"
+)
+
+// Deps are what a service is built from.
+type Deps struct {
+	// Pool connects to the service's own database as its runtime role.
+	Pool   *pgxpool.Pool
+	NATS   *nats.Conn
+	Logger *slog.Logger
+}
+
+// Service is a service as the host runs it.
+type Service interface {
+	// Register adds the service's gRPC services to the server.
+	Register(grpc.ServiceRegistrar)
+	// Policy is the rule for every RPC the service serves.
+	Policy() auth.Policy
+	// Run does the service's background work (relay, consumers) until ctx ends.
+	Run(ctx context.Context)
+}
+
+// Running is a started service.
+type Running struct {
+	// Addr is where its gRPC server listens.
+	Addr   string
+	server *grpcx.Server
+	cancel context.CancelFunc
+	done   sync.WaitGroup
+}
+
+// Start listens on addr, serves the service's gRPC API and starts its background work.
+func Start(ctx context.Context, svc Service, authn grpcx.Authenticator, log *slog.Logger, addr string) (*Running, error) {
+	srv, err := grpcx.NewServer(grpcx.ServerConfig{Logger: log, Authenticator: authn, Policy: svc.Policy()})
+	if err != nil {
+		return nil, err
+	}
+	svc.Register(srv)
+	lis, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("gRPC address %s is taken or unusable: %w", addr, err)
+	}
+	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	r := &Running{Addr: lis.Addr().String(), server: srv, cancel: cancel}
+	r.done.Go(func() {
+		if err := srv.Serve(lis); err != nil && !errors.Is(err, grpc.ErrServerStopped) {
+			log.ErrorContext(bg, "gRPC server stopped", "error", err)
+		}
+	})
+	r.done.Go(func() { svc.Run(bg) })
+	return r, nil
+}
+
+// Stop drains: health says NOT_SERVING, in-flight calls finish (or are cut at the deadline), the
+// background work stops.
+func (r *Running) Stop(ctx context.Context) {
+	r.server.Health.SetServingStatus("", healthpb.HealthCheckResponse_NOT_SERVING)
+	stopped := make(chan struct{})
+	go func() { r.server.GracefulStop(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-ctx.Done():
+		r.server.Stop()
+	}
+	r.cancel()
+	r.done.Wait()
+}
+
+// waitStop is how long Stop may take in Main.
+const waitStop = 20 * time.Second

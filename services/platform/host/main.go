@@ -1,0 +1,158 @@
+package host
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go"
+
+	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/migrate"
+	"github.com/familytime/familytime/services/platform/telemetry"
+)
+
+// Config is a service process's configuration, from flags, each defaulting to an environment
+// variable. It is printed at start with secrets masked.
+type Config struct {
+	Service string
+	// DatabaseURL connects as the service's runtime role (DATABASE_URL).
+	DatabaseURL string
+	// MigrateURL connects as the database owner to apply migrations at start (MIGRATE_DATABASE_URL);
+	// empty skips them (a deployment job applies them).
+	MigrateURL  string
+	RuntimeRole string
+	NATSURL     string
+	GRPCAddr    string
+	AdminAddr   string
+	Issuer      string
+	Audience    string
+	KeyFile     string
+	JWKSURL     string
+}
+
+// Flags registers the configuration flags.
+func (c *Config) Flags(fs *flag.FlagSet) {
+	env := func(name, def string) string {
+		if v := os.Getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "the service's database, as its runtime role (env DATABASE_URL)")
+	fs.StringVar(&c.MigrateURL, "migrate-database-url", env("MIGRATE_DATABASE_URL", ""), "owner URL to apply migrations at start; empty skips them (env MIGRATE_DATABASE_URL)")
+	fs.StringVar(&c.RuntimeRole, "runtime-role", env("RUNTIME_ROLE", "familytime_app"), "role the migrations grant privileges to (env RUNTIME_ROLE)")
+	fs.StringVar(&c.NATSURL, "nats-url", env("NATS_URL", "nats://127.0.0.1:4222"), "NATS server (env NATS_URL)")
+	fs.StringVar(&c.GRPCAddr, "grpc-addr", env("GRPC_ADDR", ":8080"), "gRPC listen address (env GRPC_ADDR)")
+	fs.StringVar(&c.AdminAddr, "admin-addr", env("ADMIN_ADDR", ":9464"), "admin HTTP address for /metrics and /healthz (env ADMIN_ADDR)")
+	fs.StringVar(&c.Issuer, "auth-issuer", env("AUTH_ISSUER", ""), "trusted token issuer (env AUTH_ISSUER)")
+	fs.StringVar(&c.Audience, "auth-audience", env("AUTH_AUDIENCE", "familytime"), "token audience (env AUTH_AUDIENCE)")
+	fs.StringVar(&c.KeyFile, "auth-key-file", env("AUTH_KEY_FILE", ""), "PEM public key or JWKS file that verifies tokens (env AUTH_KEY_FILE)")
+	fs.StringVar(&c.JWKSURL, "auth-jwks-url", env("AUTH_JWKS_URL", ""), "identity provider's JWKS URL (env AUTH_JWKS_URL)")
+}
+
+// Print writes the configuration with secrets masked.
+func (c Config) Print(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "%s configuration:\n", c.Service)
+	for _, kv := range [][2]string{
+		{"database-url", mask(c.DatabaseURL)}, {"migrate-database-url", mask(c.MigrateURL)}, {"runtime-role", c.RuntimeRole},
+		{"nats-url", mask(c.NATSURL)}, {"grpc-addr", c.GRPCAddr}, {"admin-addr", c.AdminAddr},
+		{"auth-issuer", c.Issuer}, {"auth-audience", c.Audience}, {"auth-key-file", c.KeyFile}, {"auth-jwks-url", c.JWKSURL},
+	} {
+		fmt.Fprintf(tw, "  %s\t%s\n", kv[0], kv[1])
+	}
+	tw.Flush()
+}
+
+func mask(raw string) string {
+	if raw == "" {
+		return "(not set)"
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparseable)"
+	}
+	return u.Redacted()
+}
+
+// Main runs one service as its own process until ctx ends: config, telemetry, migrations,
+// database, NATS, the service, its server; then a graceful stop.
+func Main(ctx context.Context, args []string, service string, sets []migrate.Set, build func(Deps) (Service, error)) error {
+	cfg := Config{Service: service}
+	fs := flag.NewFlagSet(service, flag.ContinueOnError)
+	cfg.Flags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var missing []string
+	for name, v := range map[string]string{"database-url": cfg.DatabaseURL, "auth-issuer": cfg.Issuer} {
+		if v == "" {
+			missing = append(missing, name)
+		}
+	}
+	if cfg.KeyFile == "" && cfg.JWKSURL == "" {
+		missing = append(missing, "auth-key-file or auth-jwks-url")
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("missing configuration: %s (see -help)", strings.Join(missing, ", "))
+	}
+	cfg.Print(os.Stderr)
+
+	tel, err := telemetry.Setup(ctx, telemetry.Config{ServiceName: service, AdminAddr: cfg.AdminAddr})
+	if err != nil {
+		return err
+	}
+	defer tel.Shutdown(context.WithoutCancel(ctx)) //nolint:errcheck // best effort at exit
+	log := tel.Logger
+
+	if cfg.MigrateURL != "" {
+		conn, err := pgx.Connect(ctx, cfg.MigrateURL)
+		if err != nil {
+			return fmt.Errorf("connect for migrations: %w", err)
+		}
+		err = migrate.Apply(ctx, conn, cfg.RuntimeRole, sets...)
+		conn.Close(context.WithoutCancel(ctx))
+		if err != nil {
+			return err
+		}
+	}
+	pool, err := pgxpool.New(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return fmt.Errorf("database: %w", err)
+	}
+	defer pool.Close()
+	// Commands must keep working while NATS is down: connect in the background, reconnect forever;
+	// the relay publishes what was appended meanwhile.
+	nc, err := nats.Connect(cfg.NATSURL, nats.RetryOnFailedConnect(true), nats.MaxReconnects(-1), nats.Name(service))
+	if err != nil {
+		return fmt.Errorf("NATS: %w", err)
+	}
+	defer nc.Close()
+	verifier, err := auth.NewVerifier(auth.VerifierConfig{Issuer: cfg.Issuer, Audience: cfg.Audience, KeyFile: cfg.KeyFile, JWKSURL: cfg.JWKSURL})
+	if err != nil {
+		return err
+	}
+	svc, err := build(Deps{Pool: pool, NATS: nc, Logger: log})
+	if err != nil {
+		return err
+	}
+	running, err := Start(ctx, svc, verifier, log, cfg.GRPCAddr)
+	if err != nil {
+		return err
+	}
+	log.InfoContext(ctx, "service started", "grpc_addr", running.Addr, "admin_addr", tel.AdminAddr())
+	<-ctx.Done()
+	log.Info("stopping")
+	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), waitStop)
+	defer cancel()
+	running.Stop(stopCtx)
+	return nil
+}

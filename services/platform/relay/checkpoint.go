@@ -1,0 +1,150 @@
+package relay
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+func (r *Relay) loadCheckpoint(ctx context.Context) (checkpoint, error) {
+	if _, err := r.pool.Exec(ctx, `INSERT INTO relay_checkpoints (relay, tx_id, position) VALUES ($1, '0'::xid8, 0)
+		ON CONFLICT (relay) DO NOTHING`, r.cfg.Service); err != nil {
+		return checkpoint{}, fmt.Errorf("create checkpoint: %w", err)
+	}
+	var cp checkpoint
+	var tx pgtype.Uint64
+	var last pgtype.UUID
+	err := r.pool.QueryRow(ctx, "SELECT tx_id, position, last_event_id FROM relay_checkpoints WHERE relay = $1",
+		r.cfg.Service).Scan(&tx, &cp.position, &last)
+	if err != nil {
+		return checkpoint{}, fmt.Errorf("read checkpoint: %w", err)
+	}
+	cp.txID = tx.Uint64
+	if last.Valid {
+		cp.lastEvent = last.Bytes
+	}
+	return cp, nil
+}
+
+// saveCheckpoint moves the checkpoint from old to next, unless someone (RepublishFrom) moved it
+// meanwhile: then it returns the checkpoint as they left it.
+func (r *Relay) saveCheckpoint(ctx context.Context, old, next checkpoint) (checkpoint, error) {
+	tag, err := r.pool.Exec(ctx, `UPDATE relay_checkpoints
+		SET tx_id = $2::xid8, position = $3, last_event_id = $4, updated_at = now()
+		WHERE relay = $1 AND tx_id = $5::xid8 AND position = $6`,
+		r.cfg.Service, xid(next.txID), next.position, nullable(next.lastEvent), xid(old.txID), old.position)
+	if err != nil {
+		return old, fmt.Errorf("save checkpoint: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return r.loadCheckpoint(ctx)
+	}
+	return next, nil
+}
+
+// resync moves the checkpoint to the stream's actual last message: back, when JetStream lost its
+// tail (the relay then re-publishes what was lost), or forward, when the stream already holds
+// events past the checkpoint (after RepublishFrom, once the dedup window has passed).
+func (r *Relay) resync(ctx context.Context, cp checkpoint) (checkpoint, error) {
+	stream, err := r.js.Stream(ctx, r.stream)
+	if err != nil {
+		return cp, fmt.Errorf("resync: %w", err)
+	}
+	info, err := stream.Info(ctx)
+	if err != nil {
+		return cp, fmt.Errorf("resync: %w", err)
+	}
+	next := checkpoint{} // an empty stream: publish everything again
+	if info.State.LastSeq > 0 && info.State.Msgs > 0 {
+		msg, err := stream.GetMsg(ctx, info.State.LastSeq)
+		if err != nil {
+			return cp, fmt.Errorf("resync: read the stream's last message: %w", err)
+		}
+		var tx pgtype.Uint64
+		id, parseErr := uuid.Parse(msg.Header.Get(jetstream.MsgIDHeader))
+		err = r.pool.QueryRow(ctx, "SELECT tx_id, position FROM events WHERE event_id = $1", id).Scan(&tx, &next.position)
+		switch {
+		case parseErr != nil || errors.Is(err, pgx.ErrNoRows):
+			// Someone else published into this service's stream (production forbids it by
+			// account permissions). Keep the checkpoint and publish the next event without an
+			// expectation, so the chain starts again after the stranger.
+			r.log.WarnContext(ctx, "stream's last message was not published by this relay", "sequence", info.State.LastSeq)
+			cp.lastEvent = uuid.Nil
+			return r.setCheckpoint(ctx, cp)
+		case err != nil:
+			return cp, fmt.Errorf("resync: %w", err)
+		}
+		next.txID, next.lastEvent = tx.Uint64, id
+	}
+	r.log.WarnContext(ctx, "relay checkpoint resynchronised with the stream",
+		"from_position", cp.position, "to_position", next.position)
+	return r.setCheckpoint(ctx, next)
+}
+
+// setCheckpoint moves the checkpoint unconditionally.
+func (r *Relay) setCheckpoint(ctx context.Context, next checkpoint) (checkpoint, error) {
+	_, err := r.pool.Exec(ctx, `INSERT INTO relay_checkpoints (relay, tx_id, position, last_event_id) VALUES ($1, $2::xid8, $3, $4)
+		ON CONFLICT (relay) DO UPDATE SET tx_id = EXCLUDED.tx_id, position = EXCLUDED.position,
+			last_event_id = EXCLUDED.last_event_id, updated_at = now()`,
+		r.cfg.Service, xid(next.txID), next.position, nullable(next.lastEvent))
+	if err != nil {
+		return next, fmt.Errorf("set checkpoint: %w", err)
+	}
+	return next, nil
+}
+
+func nullable(id uuid.UUID) pgtype.UUID { return pgtype.UUID{Bytes: id, Valid: id != uuid.Nil} }
+
+// RepublishFrom makes the relay publish again every event from the given position on (and any
+// that committed after it in commit order). Events the stream still holds are not stored twice:
+// within the dedup window JetStream drops them by id, and past it the relay finds the stream's last
+// message and continues after it. Use it when JetStream has lost events; a running relay picks the
+// new checkpoint up at its next batch.
+func (r *Relay) RepublishFrom(ctx context.Context, position int64) error {
+	if position < 1 {
+		return fmt.Errorf("republish: position %d: positions start at 1", position)
+	}
+	var next checkpoint
+	var tx pgtype.Uint64
+	err := r.pool.QueryRow(ctx, `SELECT tx_id, position FROM events WHERE position >= $1
+		ORDER BY tx_id, position LIMIT 1`, position).Scan(&tx, &next.position)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("republish: no event at or after position %d", position)
+	}
+	if err != nil {
+		return fmt.Errorf("republish: %w", err)
+	}
+	// Just before that event in commit order; the event before it is the stream's expected last.
+	next.txID, next.position = tx.Uint64, next.position-1
+	var before pgtype.UUID
+	err = r.pool.QueryRow(ctx, `SELECT event_id FROM events WHERE (tx_id, position) <= ($1::xid8, $2)
+		ORDER BY tx_id DESC, position DESC LIMIT 1`, xid(next.txID), next.position).Scan(&before)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("republish: %w", err)
+	}
+	if before.Valid {
+		next.lastEvent = before.Bytes
+	}
+	_, err = r.setCheckpoint(ctx, next)
+	return err
+}
+
+// Lag is the number of committed events not yet published, counted up to 1,000,000.
+func (r *Relay) Lag(ctx context.Context) (int64, error) {
+	var lag int64
+	err := r.pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM events e, relay_checkpoints c
+		WHERE c.relay = $1 AND (e.tx_id, e.position) > (c.tx_id, c.position) LIMIT 1000000) pending`,
+		r.cfg.Service).Scan(&lag)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("relay lag: %w", err)
+	}
+	return lag, nil
+}

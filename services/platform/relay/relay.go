@@ -1,0 +1,312 @@
+// Package relay is the transactional outbox of DESIGN.md: it publishes a service's events from its
+// event log to JetStream, in commit order, so that no event is ever skipped or reordered.
+//
+// Commit order is not position order under concurrent writers, so the relay reads only rows whose
+// transaction id is below the oldest transaction still running (pg_snapshot_xmin), ordered by
+// (tx_id, position): a row it has not seen yet can then never appear behind its cursor.
+//
+// Each publish names the event before it as the stream's expected last message id. JetStream then
+// refuses any message that would overtake one that failed (a timeout, a no-responders retry inside
+// the client), and the relay starts again from its checkpoint; a re-published event that the stream
+// already holds is dropped by its Nats-Msg-Id. PostgreSQL is the truth, the stream a copy: if
+// JetStream loses its tail, the relay notices the stream's last message is behind its checkpoint
+// and re-publishes from there (RepublishFrom does the same on demand).
+package relay
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/familytime/familytime/services/platform/bus"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/leader"
+)
+
+const instrumentation = "github.com/familytime/familytime/services/platform/relay"
+
+// Config configures a relay. Service is required; the rest have defaults.
+type Config struct {
+	// Service names the stream and the subjects' second token, e.g. "scheduling".
+	Service string
+	// BatchSize is how many events one read takes (default 1000).
+	BatchSize int
+	// MaxInFlight bounds publishes awaiting JetStream's acknowledgement (default 1000).
+	MaxInFlight int
+	// PollInterval is how often an idle relay looks for new events (default 20ms).
+	PollInterval time.Duration
+	// MaxBackoff caps the wait between attempts while NATS is unavailable (default 5s).
+	MaxBackoff time.Duration
+	// AckTimeout is how long a publish may wait for its acknowledgement (default 5s).
+	AckTimeout time.Duration
+	// Stream configures the service's stream, which the relay creates or updates when it leads.
+	Stream bus.StreamOptions
+	Logger *slog.Logger
+}
+
+// Relay publishes one service's event log to its JetStream stream.
+type Relay struct {
+	cfg    Config
+	pool   *pgxpool.Pool
+	js     jetstream.JetStream
+	stream string
+	tracer trace.Tracer
+	// published counts events acknowledged by JetStream.
+	published metric.Int64Counter
+	log       *slog.Logger
+}
+
+// New builds a relay on the service's pool (runtime role) and a NATS connection.
+func New(pool *pgxpool.Pool, nc *nats.Conn, cfg Config) (*Relay, error) {
+	if cfg.Service == "" {
+		return nil, errors.New("relay: service is required")
+	}
+	setDefaults(&cfg)
+	js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(cfg.MaxInFlight),
+		jetstream.WithPublishAsyncTimeout(cfg.AckTimeout))
+	if err != nil {
+		return nil, fmt.Errorf("relay: %w", err)
+	}
+	r := &Relay{cfg: cfg, pool: pool, js: js, stream: bus.StreamName(cfg.Service),
+		tracer: otel.Tracer(instrumentation), log: cfg.Logger.With("relay", cfg.Service)}
+	meter := otel.Meter(instrumentation)
+	if r.published, err = meter.Int64Counter("ft.relay.published", metric.WithUnit("{event}"),
+		metric.WithDescription("Events the relay published and JetStream acknowledged")); err != nil {
+		return nil, fmt.Errorf("relay: %w", err)
+	}
+	_, err = meter.Int64ObservableGauge("ft.relay.lag", metric.WithUnit("{event}"),
+		metric.WithDescription("Committed events not yet published (counted up to 1,000,000)"),
+		metric.WithInt64Callback(func(ctx context.Context, o metric.Int64Observer) error {
+			lag, err := r.Lag(ctx)
+			if err != nil {
+				return err
+			}
+			o.Observe(lag, metric.WithAttributes(attribute.String("service", cfg.Service)))
+			return nil
+		}))
+	if err != nil {
+		return nil, fmt.Errorf("relay: %w", err)
+	}
+	return r, nil
+}
+
+func setDefaults(cfg *Config) {
+	if cfg.BatchSize <= 0 {
+		cfg.BatchSize = 1000
+	}
+	if cfg.MaxInFlight <= 0 {
+		cfg.MaxInFlight = 1000
+	}
+	if cfg.PollInterval <= 0 {
+		cfg.PollInterval = 20 * time.Millisecond
+	}
+	if cfg.MaxBackoff <= 0 {
+		cfg.MaxBackoff = 5 * time.Second
+	}
+	if cfg.AckTimeout <= 0 {
+		cfg.AckTimeout = 5 * time.Second
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+}
+
+// checkpoint is where the relay has published up to, in commit order.
+type checkpoint struct {
+	txID      uint64
+	position  int64
+	lastEvent uuid.UUID // uuid.Nil before the first publish
+}
+
+// Run publishes until ctx ends. Several replicas may run it: package leader makes one publish
+// and the others stand by.
+func (r *Relay) Run(ctx context.Context) {
+	leader.Run(ctx, r.pool, "familytime.relay."+r.cfg.Service, r.log, r.publish)
+}
+
+// publish runs while this replica leads, until ctx ends or the database fails.
+func (r *Relay) publish(ctx context.Context) error {
+	if _, err := bus.EnsureStream(ctx, r.js, r.cfg.Service, r.cfg.Stream); err != nil {
+		return err
+	}
+	cp, err := r.loadCheckpoint(ctx)
+	if err != nil {
+		return err
+	}
+	backoff := r.cfg.PollInterval
+	for ctx.Err() == nil {
+		n, next, err := r.publishBatch(ctx, cp)
+		if ctx.Err() != nil {
+			return nil // stopping; what was acknowledged is published again harmlessly on restart
+		}
+		if n > 0 {
+			saved, saveErr := r.saveCheckpoint(ctx, cp, next)
+			if saveErr != nil {
+				return saveErr
+			}
+			cp = saved
+		}
+		switch {
+		case errors.Is(err, errWrongLast):
+			r.log.WarnContext(ctx, "stream's last message is not the relay's checkpoint; resynchronising")
+			if cp, err = r.resync(ctx, cp); err != nil {
+				return err
+			}
+		case err != nil:
+			r.log.WarnContext(ctx, "publish failed; retrying from checkpoint", "error", err, "backoff", backoff)
+			sleep(ctx, backoff)
+			backoff = min(backoff*2, r.cfg.MaxBackoff)
+		case n == 0:
+			backoff = r.cfg.PollInterval
+			sleep(ctx, r.cfg.PollInterval)
+		default:
+			backoff = r.cfg.PollInterval
+		}
+	}
+	return nil
+}
+
+var errWrongLast = errors.New("stream's last message id is not the expected one")
+
+// readBatch reads committed events after the checkpoint in commit order.
+func (r *Relay) readBatch(ctx context.Context, q pgx.Tx, cp checkpoint) ([]eventstore.RecordedEvent, error) {
+	rows, err := q.Query(ctx, eventstore.SelectColumns+`
+		WHERE (tx_id, position) > ($1::xid8, $2)
+		  AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+		ORDER BY tx_id, position LIMIT $3`, xid(cp.txID), cp.position, r.cfg.BatchSize)
+	if err != nil {
+		return nil, fmt.Errorf("read events after checkpoint: %w", err)
+	}
+	return pgx.CollectRows(rows, eventstore.Scan)
+}
+
+// publishBatch publishes the next batch and waits for every acknowledgement. It returns how many
+// events at the start of the batch were acknowledged and the checkpoint after them; err says why
+// the rest were not.
+func (r *Relay) publishBatch(ctx context.Context, cp checkpoint) (int, checkpoint, error) {
+	var events []eventstore.RecordedEvent
+	// Read in a repeatable-read snapshot so the horizon and the rows agree.
+	err := pgx.BeginTxFunc(ctx, r.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		var err error
+		events, err = r.readBatch(ctx, tx, cp)
+		return err
+	})
+	if err != nil || len(events) == 0 {
+		return 0, cp, err
+	}
+	futures := make([]jetstream.PubAckFuture, 0, len(events))
+	previous := cp.lastEvent
+	var sendErr error
+	for i := range events {
+		msg, err := r.message(ctx, &events[i])
+		if err != nil {
+			sendErr = err
+			break
+		}
+		opts := []jetstream.PublishOpt{jetstream.WithMsgID(events[i].ID.String())}
+		if previous != uuid.Nil {
+			opts = append(opts, jetstream.WithExpectLastMsgID(previous.String()))
+		}
+		f, err := r.js.PublishMsgAsync(msg, opts...)
+		if err != nil {
+			sendErr = fmt.Errorf("publish: %w", err)
+			break
+		}
+		futures = append(futures, f)
+		previous = events[i].ID
+	}
+	acked, ackErr := wait(ctx, futures)
+	if acked > 0 {
+		r.published.Add(ctx, int64(acked), metric.WithAttributes(attribute.String("service", r.cfg.Service)))
+		last := events[acked-1]
+		cp = checkpoint{txID: last.TxID, position: last.Position, lastEvent: last.ID}
+	}
+	if ackErr != nil {
+		return acked, cp, ackErr
+	}
+	return acked, cp, sendErr
+}
+
+// wait waits for every future, so nothing of this batch is still in flight when the next starts,
+// and returns how many at the start were acknowledged.
+func wait(ctx context.Context, futures []jetstream.PubAckFuture) (int, error) {
+	acked := 0
+	var first error
+	for _, f := range futures {
+		select {
+		case <-f.Ok():
+			if first == nil {
+				acked++
+			}
+		case err := <-f.Err():
+			if first == nil {
+				first = fmt.Errorf("publish acknowledgement: %w", err)
+				var apiErr *jetstream.APIError
+				if errors.As(err, &apiErr) && apiErr.ErrorCode == errCodeWrongLastMsgID && acked == 0 {
+					first = errWrongLast
+				}
+			}
+		case <-ctx.Done():
+			return acked, ctx.Err()
+		}
+	}
+	return acked, first
+}
+
+// errCodeWrongLastMsgID is JetStream's JSStreamWrongLastMsgIDErrF.
+const errCodeWrongLastMsgID jetstream.ErrorCode = 10070
+
+// message builds the JetStream message of an event: the envelope as body, ids and trace context
+// as headers, nothing personal anywhere outside the sealed payload.
+func (r *Relay) message(ctx context.Context, e *eventstore.RecordedEvent) (*nats.Msg, error) {
+	body, err := proto.Marshal(e.Envelope())
+	if err != nil {
+		return nil, fmt.Errorf("marshal envelope of event %s: %w", e.ID, err)
+	}
+	msg := nats.NewMsg(bus.Subject(r.cfg.Service, e.CentreID, e.Type))
+	msg.Data = body
+	msg.Header.Set(bus.HeaderEventID, e.ID.String())
+	msg.Header.Set(bus.HeaderEventType, e.Type)
+	if e.FamilyID != uuid.Nil {
+		msg.Header.Set(bus.HeaderFamilyID, e.FamilyID.String())
+	}
+	// Continue the trace of the command that recorded the event.
+	parent := propagation.TraceContext{}.Extract(ctx, propagation.MapCarrier{
+		"traceparent": e.Metadata.Traceparent, "tracestate": e.Metadata.Tracestate})
+	spanCtx, span := r.tracer.Start(parent, "publish "+bus.EventName(e.Type),
+		trace.WithSpanKind(trace.SpanKindProducer),
+		trace.WithAttributes(attribute.String("messaging.system", "nats"),
+			attribute.String("messaging.destination.name", msg.Subject),
+			attribute.String("messaging.message.id", e.ID.String())))
+	propagation.TraceContext{}.Inject(spanCtx, bus.HeaderCarrier(msg.Header))
+	span.End()
+	return msg, nil
+}
+
+func xid(n uint64) pgtype.Uint64 { return pgtype.Uint64{Uint64: n, Valid: true} }
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}

@@ -1,0 +1,367 @@
+package relay_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	testingv1 "github.com/familytime/familytime/proto/gen/go/familytime/testing/v1"
+	"github.com/familytime/familytime/services/platform/bus"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/relay"
+	"github.com/familytime/familytime/services/platform/testkit"
+)
+
+func TestMain(m *testing.M) { testkit.Main(m) }
+
+const service = "test"
+
+type rig struct {
+	store *eventstore.Store
+	db    *testkit.Database
+	nats  *testkit.NATSServer
+	js    jetstream.JetStream
+	relay *relay.Relay
+}
+
+func newRig(t *testing.T) *rig {
+	t.Helper()
+	db := testkit.Postgres(t)
+	db.Migrate(t, eventstore.Migrations())
+	srv := testkit.NATS(t)
+	nc, js := srv.Connect(t)
+	_, err := bus.EnsureStream(t.Context(), js, service, bus.StreamOptions{})
+	require.NoError(t, err)
+	r, err := relay.New(db.Pool(t), nc, relay.Config{Service: service, PollInterval: 5 * time.Millisecond,
+		MaxBackoff: 200 * time.Millisecond, AckTimeout: time.Second, BatchSize: 100})
+	require.NoError(t, err)
+	return &rig{store: eventstore.New(db.Pool(t)), db: db, nats: srv, js: js, relay: r}
+}
+
+// start runs the relay until the returned stop is called (or the test ends).
+func (g *rig) start(t *testing.T) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		g.relay.Run(ctx)
+	}()
+	var once sync.Once
+	stop = func() { once.Do(func() { cancel(); <-done }) }
+	t.Cleanup(stop)
+	return stop
+}
+
+func event(t *testing.T, value int64) eventstore.Event {
+	t.Helper()
+	e, err := eventstore.NewEvent(&testingv1.CounterIncremented{Value: value}, uuid.Nil, uuid.New(), eventstore.Metadata{})
+	require.NoError(t, err)
+	return e
+}
+
+// published reads every message of the stream, in stream order.
+func published(t *testing.T, js jetstream.JetStream) []*commonv1.EventEnvelope {
+	t.Helper()
+	ctx := t.Context()
+	stream, err := js.Stream(ctx, bus.StreamName(service))
+	require.NoError(t, err)
+	info, err := stream.Info(ctx)
+	require.NoError(t, err)
+	var out []*commonv1.EventEnvelope
+	for seq := info.State.FirstSeq; seq <= info.State.LastSeq && info.State.Msgs > 0; seq++ {
+		msg, err := stream.GetMsg(ctx, seq)
+		require.NoError(t, err)
+		env := &commonv1.EventEnvelope{}
+		require.NoError(t, proto.Unmarshal(msg.Data, env))
+		require.Equal(t, env.GetEventId(), msg.Header.Get(jetstream.MsgIDHeader))
+		require.Equal(t, env.GetEventId(), msg.Header.Get(bus.HeaderEventID))
+		out = append(out, env)
+	}
+	return out
+}
+
+func streamCount(t *testing.T, js jetstream.JetStream) uint64 {
+	stream, err := js.Stream(t.Context(), bus.StreamName(service))
+	require.NoError(t, err)
+	info, err := stream.Info(t.Context())
+	require.NoError(t, err)
+	return info.State.Msgs
+}
+
+// requireExactlyOnceInOrder checks the stream holds every event of the log once, and every
+// stream's events in version order.
+func requireExactlyOnceInOrder(t *testing.T, g *rig) {
+	t.Helper()
+	all, err := g.store.ReadAll(t.Context(), 0, 1_000_000)
+	require.NoError(t, err)
+	var envs []*commonv1.EventEnvelope
+	require.Eventually(t, func() bool {
+		return streamCount(t, g.js) >= uint64(len(all))
+	}, 60*time.Second, 10*time.Millisecond, "every event is published")
+	envs = published(t, g.js)
+	require.Len(t, envs, len(all), "no event is published twice")
+	want := map[string]bool{}
+	for _, e := range all {
+		want[e.ID.String()] = true
+	}
+	last := map[string]int64{}
+	for _, env := range envs {
+		require.True(t, want[env.GetEventId()], "published event %s is in the log", env.GetEventId())
+		delete(want, env.GetEventId())
+		require.Equal(t, last[env.GetStreamId()]+1, env.GetStreamVersion(),
+			"stream %s is published in version order", env.GetStreamId())
+		last[env.GetStreamId()] = env.GetStreamVersion()
+	}
+	require.Empty(t, want, "every event of the log is published")
+}
+
+func TestRelayPublishesEnvelopesWithHeaders(t *testing.T) {
+	g := newRig(t)
+	g.start(t)
+	family, centre := uuid.New(), uuid.New()
+	e, err := eventstore.NewEvent(&testingv1.CounterIncremented{Value: 7}, family, centre, eventstore.Metadata{Actor: "user-1"})
+	require.NoError(t, err)
+	recorded, err := g.store.Append(t.Context(), "counter-1", 0, e, event(t, 8))
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return streamCount(t, g.js) == 2 }, 30*time.Second, 5*time.Millisecond)
+
+	stream, err := g.js.Stream(t.Context(), bus.StreamName(service))
+	require.NoError(t, err)
+	msg, err := stream.GetMsg(t.Context(), 1)
+	require.NoError(t, err)
+	require.Equal(t, "ft.test."+centre.String()+".CounterIncremented", msg.Subject)
+	require.Equal(t, family.String(), msg.Header.Get(bus.HeaderFamilyID))
+	require.Equal(t, "familytime.testing.v1.CounterIncremented", msg.Header.Get(bus.HeaderEventType))
+	env := &commonv1.EventEnvelope{}
+	require.NoError(t, proto.Unmarshal(msg.Data, env))
+	require.Equal(t, recorded[0].ID.String(), env.GetEventId())
+	require.Equal(t, "user-1", env.GetMetadata().GetActor())
+	require.Equal(t, recorded[0].Hash, env.GetHash())
+	payload := &testingv1.CounterIncremented{}
+	require.NoError(t, proto.Unmarshal(env.GetPayload(), payload))
+	require.Equal(t, int64(7), payload.GetValue())
+
+	require.Eventually(t, func() bool {
+		lag, err := g.relay.Lag(t.Context())
+		return err == nil && lag == 0
+	}, 10*time.Second, 5*time.Millisecond, "lag reaches zero once all is published")
+}
+
+// Test 2 of the foundation issue: many writers with random delays inside their transactions; the
+// relay publishes every event exactly once and every stream in version order.
+func TestRelayNeverSkipsUnderConcurrentWriters(t *testing.T) {
+	g := newRig(t)
+	g.start(t)
+	const writers, appends = 16, 25
+	var wg sync.WaitGroup
+	errs := make(chan error, writers)
+	for w := range writers {
+		wg.Go(func() {
+			stream := fmt.Sprintf("writer-%d", w)
+			for v := range int64(appends) {
+				// pg_sleep inside the append's transaction keeps it open for a random while, so
+				// commit order and position order differ.
+				uow := new(eventstore.UnitOfWork).Append(stream, v, event(t, v)).
+					Exec("SELECT pg_sleep($1)", rand.Float64()*0.01)
+				if _, err := g.store.Commit(t.Context(), uow); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	requireExactlyOnceInOrder(t, g)
+}
+
+// Test 3 of the foundation issue: the interleavings where transaction-id order and version order
+// could differ.
+func TestRelayKeepsStreamOrderUnderInterleaving(t *testing.T) {
+	t.Run("a long-open transaction holds the horizon back", func(t *testing.T) {
+		g := newRig(t)
+		g.start(t)
+		inserted, release := make(chan struct{}), make(chan struct{})
+		longDone := make(chan error, 1)
+		go func() {
+			uow := new(eventstore.UnitOfWork).Append("long", 0, event(t, 1)).
+				Project(func(context.Context, pgx.Tx) error {
+					close(inserted)
+					<-release
+					return nil
+				})
+			_, err := g.store.Commit(context.Background(), uow)
+			longDone <- err
+		}()
+		<-inserted
+		// Later transactions commit while the long one is open.
+		for i := range int64(5) {
+			_, err := g.store.Append(t.Context(), "short", i, event(t, i))
+			require.NoError(t, err)
+		}
+		lag, err := g.relay.Lag(t.Context())
+		require.NoError(t, err)
+		require.Equal(t, int64(5), lag, "the short events are committed and pending")
+		require.Zero(t, streamCount(t, g.js), "nothing is published past an open transaction")
+		close(release)
+		require.NoError(t, <-longDone)
+		requireExactlyOnceInOrder(t, g)
+		envs := published(t, g.js)
+		require.Equal(t, "long", envs[0].GetStreamId(), "the long transaction began first, so it is published first")
+	})
+
+	t.Run("an append waits behind an open append of the version before", func(t *testing.T) {
+		g := newRig(t)
+		g.start(t)
+		_, err := g.store.Append(t.Context(), "s", 0, event(t, 1))
+		require.NoError(t, err)
+		inserted, release := make(chan struct{}), make(chan struct{})
+		first := make(chan error, 1)
+		go func() {
+			uow := new(eventstore.UnitOfWork).Append("s", 1, event(t, 2)).
+				Project(func(context.Context, pgx.Tx) error {
+					close(inserted)
+					<-release
+					return nil
+				})
+			_, err := g.store.Commit(context.Background(), uow)
+			first <- err
+		}()
+		<-inserted
+		// A second writer that believes the stream is at version 1 blocks on the unique key
+		// until the first commits, then conflicts: version 3 can only follow a committed 2.
+		second := make(chan error, 1)
+		go func() {
+			_, err := g.store.Append(context.Background(), "s", 1, event(t, 2))
+			second <- err
+		}()
+		close(release)
+		require.NoError(t, <-first)
+		require.ErrorIs(t, <-second, eventstore.ErrVersionConflict)
+		_, err = g.store.Append(t.Context(), "s", 2, event(t, 3))
+		require.NoError(t, err)
+		requireExactlyOnceInOrder(t, g)
+	})
+
+	t.Run("multi-stream appends race single-stream appends", func(t *testing.T) {
+		g := newRig(t)
+		g.start(t)
+		streams := []string{"a", "b", "c", "d"}
+		var wg sync.WaitGroup
+		for w := range 8 {
+			wg.Go(func() {
+				for range 15 {
+					// Append to two streams at once, reloading and retrying on conflict, as a
+					// command handler does.
+					x, y := streams[rand.IntN(len(streams))], streams[rand.IntN(len(streams))]
+					for {
+						uow := new(eventstore.UnitOfWork)
+						for _, s := range unique(x, y) {
+							loaded, err := g.store.Load(context.Background(), s)
+							if err != nil {
+								t.Error(err)
+								return
+							}
+							uow.Append(s, int64(len(loaded)), event(t, int64(w)))
+						}
+						uow.Exec("SELECT pg_sleep($1)", rand.Float64()*0.005)
+						_, err := g.store.Commit(context.Background(), uow)
+						if err == nil {
+							break
+						}
+						if !errors.Is(err, eventstore.ErrVersionConflict) {
+							t.Error(err)
+							return
+						}
+					}
+				}
+			})
+		}
+		wg.Wait()
+		requireExactlyOnceInOrder(t, g)
+	})
+}
+
+func unique(x, y string) []string {
+	if x == y {
+		return []string{x}
+	}
+	return []string{x, y}
+}
+
+// Test 4 of the foundation issue: the relay dies after publishing and before checkpointing; after
+// restart the stream holds no duplicate.
+func TestRelayRestartAfterPublishBeforeCheckpoint(t *testing.T) {
+	g := newRig(t)
+	stop := g.start(t)
+	for i := range int64(30) {
+		_, err := g.store.Append(t.Context(), fmt.Sprintf("s-%d", i%3), i/3, event(t, i))
+		require.NoError(t, err)
+	}
+	requireExactlyOnceInOrder(t, g)
+	stop()
+
+	// The state a crash between the publish and the checkpoint leaves: published, not recorded.
+	owner := g.db.OwnerPool(t)
+	_, err := owner.Exec(t.Context(), "UPDATE relay_checkpoints SET tx_id = '0', position = 0, last_event_id = NULL")
+	require.NoError(t, err)
+	for i := range int64(10) {
+		_, err := g.store.Append(t.Context(), "after-restart", i, event(t, i))
+		require.NoError(t, err)
+	}
+	g.start(t)
+	requireExactlyOnceInOrder(t, g)
+	require.Eventually(t, func() bool {
+		lag, err := g.relay.Lag(t.Context())
+		return err == nil && lag == 0
+	}, 10*time.Second, 5*time.Millisecond, "the relay caught up past the re-published events")
+
+	t.Run("republish from a position", func(t *testing.T) {
+		require.NoError(t, g.relay.RepublishFrom(t.Context(), 12))
+		for i := range int64(5) {
+			_, err := g.store.Append(t.Context(), "after-republish", i, event(t, i))
+			require.NoError(t, err)
+		}
+		requireExactlyOnceInOrder(t, g)
+		require.Error(t, g.relay.RepublishFrom(t.Context(), 0), "positions start at 1")
+		require.Error(t, g.relay.RepublishFrom(t.Context(), 10_000), "no event there")
+	})
+}
+
+// Test 5 of the foundation issue: NATS is down while appends go on; appends succeed, and every
+// event arrives once NATS is back.
+func TestRelaySurvivesNATSOutage(t *testing.T) {
+	g := newRig(t)
+	g.start(t)
+	for i := range int64(20) {
+		_, err := g.store.Append(t.Context(), "before", i, event(t, i))
+		require.NoError(t, err)
+	}
+	require.Eventually(t, func() bool { return streamCount(t, g.js) == 20 }, 30*time.Second, 5*time.Millisecond)
+
+	g.nats.Stop()
+	for i := range int64(50) {
+		_, err := g.store.Append(t.Context(), fmt.Sprintf("during-%d", i%5), i/5, event(t, i))
+		require.NoError(t, err, "appends go on while NATS is down")
+	}
+	lag, err := g.relay.Lag(t.Context())
+	require.NoError(t, err)
+	require.Equal(t, int64(50), lag)
+
+	g.nats.Restart(t)
+	requireExactlyOnceInOrder(t, g)
+}

@@ -1,0 +1,27 @@
+// Command scheduling runs the scheduling service as its own process. Configuration comes from
+// flags and the environment (-help lists them).
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/familytime/familytime/services/platform/host"
+	"github.com/familytime/familytime/services/scheduling"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "scheduling:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return host.Main(ctx, os.Args[1:], scheduling.Name, scheduling.Migrations(), scheduling.New)
+}

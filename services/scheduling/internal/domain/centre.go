@@ -1,0 +1,190 @@
+// Package domain is the scheduling service's model: centres (and, to come, rooms, sessions and
+// bookings), the rules they keep, and the events that record what happened to them. No I/O.
+package domain
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+)
+
+// MaxNameLength is the longest centre name, in characters.
+const MaxNameLength = 200
+
+// firstAccreditation is the earliest accreditation date accepted: the national association began
+// accrediting centres in the 1990s.
+var firstAccreditation = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Details are the facts about a centre that an administrator registers and updates.
+type Details struct {
+	Name          string
+	Region        commonv1.Region
+	ServiceTypes  []commonv1.ServiceType
+	Accreditation commonv1.AccreditationStatus
+	// AccreditedOn is the day the current accreditation began (midnight UTC), zero if none.
+	AccreditedOn time.Time
+}
+
+// Normalise trims the name and orders the service types, so equal details compare equal.
+func (d Details) Normalise() Details {
+	d.Name = strings.TrimSpace(d.Name)
+	d.ServiceTypes = slices.Clone(d.ServiceTypes)
+	slices.Sort(d.ServiceTypes)
+	return d
+}
+
+// Validate checks the details against the directory's rules; today is the date it is now.
+func (d Details) Validate(today time.Time) error {
+	var v Invalid
+	switch n := utf8.RuneCountInString(d.Name); {
+	case n == 0:
+		v.add("name", "must not be empty")
+	case n > MaxNameLength:
+		v.add("name", fmt.Sprintf("must be at most %d characters", MaxNameLength))
+	}
+	if _, ok := commonv1.Region_name[int32(d.Region)]; !ok || d.Region == commonv1.Region_REGION_UNSPECIFIED {
+		v.add("region", "must be one of the regions")
+	}
+	if len(d.ServiceTypes) == 0 {
+		v.add("service_types", "must name at least one kind of contact")
+	}
+	seen := map[commonv1.ServiceType]bool{}
+	for _, st := range d.ServiceTypes {
+		if _, ok := commonv1.ServiceType_name[int32(st)]; !ok || st == commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED {
+			v.add("service_types", "must be known kinds of contact")
+			break
+		}
+		if seen[st] {
+			v.add("service_types", "must not repeat a kind of contact")
+			break
+		}
+		seen[st] = true
+	}
+	if _, ok := commonv1.AccreditationStatus_name[int32(d.Accreditation)]; !ok || d.Accreditation == commonv1.AccreditationStatus_ACCREDITATION_STATUS_UNSPECIFIED {
+		v.add("accreditation_status", "must be one of the accreditation statuses")
+	}
+	switch {
+	case d.AccreditedOn.IsZero() && d.Accreditation == commonv1.AccreditationStatus_ACCREDITATION_STATUS_ACCREDITED:
+		v.add("accreditation_date", "is required for an accredited centre")
+	case d.AccreditedOn.IsZero():
+	case d.AccreditedOn.After(today):
+		v.add("accreditation_date", "must not be in the future")
+	case d.AccreditedOn.Before(firstAccreditation):
+		v.add("accreditation_date", "must be on or after 1990-01-01")
+	}
+	return v.err()
+}
+
+// Centre is a child contact centre in the national directory.
+type Centre struct {
+	id      uuid.UUID
+	details Details
+	version int64
+}
+
+// ID is the centre's id.
+func (c *Centre) ID() uuid.UUID { return c.id }
+
+// Details are the centre's current details.
+func (c *Centre) Details() Details { return c.details }
+
+// Version is the number of events recorded for the centre.
+func (c *Centre) Version() int64 { return c.version }
+
+// StreamID is the event stream of a centre.
+func StreamID(id uuid.UUID) string { return "centre-" + id.String() }
+
+// RegisterCentre creates a centre with a new id and the event that records it.
+func RegisterCentre(id uuid.UUID, d Details, today time.Time) (*Centre, proto.Message, error) {
+	d = d.Normalise()
+	if err := d.Validate(today); err != nil {
+		return nil, nil, err
+	}
+	ev := &schedulingv1.CentreRegistered{CentreId: id.String(), Name: d.Name, Region: d.Region,
+		ServiceTypes: d.ServiceTypes, AccreditationStatus: d.Accreditation, AccreditationDate: toDate(d.AccreditedOn)}
+	c := &Centre{id: id}
+	c.apply(ev)
+	return c, ev, nil
+}
+
+// Update changes the centre's details. It returns no event when nothing changes.
+func (c *Centre) Update(d Details, today time.Time) (proto.Message, error) {
+	d = d.Normalise()
+	if err := d.Validate(today); err != nil {
+		return nil, err
+	}
+	if d.equal(c.details) {
+		return nil, nil
+	}
+	ev := &schedulingv1.CentreUpdated{CentreId: c.id.String(), Name: d.Name, Region: d.Region,
+		ServiceTypes: d.ServiceTypes, AccreditationStatus: d.Accreditation, AccreditationDate: toDate(d.AccreditedOn)}
+	c.apply(ev)
+	return ev, nil
+}
+
+// RebuildCentre replays a centre's events.
+func RebuildCentre(id uuid.UUID, events []proto.Message) (*Centre, error) {
+	if len(events) == 0 {
+		return nil, ErrCentreNotFound
+	}
+	c := &Centre{id: id}
+	for _, ev := range events {
+		if err := c.apply(ev); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// apply is the one place an event changes a centre.
+func (c *Centre) apply(ev proto.Message) error {
+	switch e := ev.(type) {
+	case *schedulingv1.CentreRegistered:
+		c.details = Details{Name: e.GetName(), Region: e.GetRegion(), ServiceTypes: e.GetServiceTypes(),
+			Accreditation: e.GetAccreditationStatus(), AccreditedOn: fromDate(e.GetAccreditationDate())}
+	case *schedulingv1.CentreUpdated:
+		c.details = Details{Name: e.GetName(), Region: e.GetRegion(), ServiceTypes: e.GetServiceTypes(),
+			Accreditation: e.GetAccreditationStatus(), AccreditedOn: fromDate(e.GetAccreditationDate())}
+	default:
+		return fmt.Errorf("centre %s: unexpected event %s", c.id, ev.ProtoReflect().Descriptor().FullName())
+	}
+	c.version++
+	return nil
+}
+
+func (d Details) equal(o Details) bool {
+	return d.Name == o.Name && d.Region == o.Region && slices.Equal(d.ServiceTypes, o.ServiceTypes) &&
+		d.Accreditation == o.Accreditation && d.AccreditedOn.Equal(o.AccreditedOn)
+}
+
+// DateFromParts makes a date from year, month and day, refusing dates that do not exist (31 April).
+func DateFromParts(year, month, day int) (time.Time, bool) {
+	t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
+	return t, t.Year() == year && int(t.Month()) == month && t.Day() == day
+}
+
+func toDate(t time.Time) *commonv1.Date {
+	if t.IsZero() {
+		return nil
+	}
+	return &commonv1.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}
+}
+
+func fromDate(d *commonv1.Date) time.Time {
+	if d == nil {
+		return time.Time{}
+	}
+	t, _ := DateFromParts(int(d.GetYear()), int(d.GetMonth()), int(d.GetDay()))
+	return t
+}
+
+// ToDate converts a domain date to the wire type (nil for none).
+func ToDate(t time.Time) *commonv1.Date { return toDate(t) }

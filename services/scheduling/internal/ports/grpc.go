@@ -1,0 +1,156 @@
+// Package ports translates between the scheduling service and the outside: its gRPC API.
+package ports
+
+import (
+	"context"
+	"errors"
+
+	"github.com/google/uuid"
+	"google.golang.org/grpc/metadata"
+
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/problem"
+	"github.com/familytime/familytime/services/scheduling/internal/adapters"
+	"github.com/familytime/familytime/services/scheduling/internal/app"
+	"github.com/familytime/familytime/services/scheduling/internal/domain"
+)
+
+// Policy says who may call each RPC: administrators change the directory; everyone who works
+// with families may read it.
+var Policy = auth.Policy{
+	"/familytime.scheduling.v1.SchedulingService/RegisterCentre": {Roles: []auth.Role{auth.RoleAdmin}},
+	"/familytime.scheduling.v1.SchedulingService/UpdateCentre":   {Roles: []auth.Role{auth.RoleAdmin}},
+	"/familytime.scheduling.v1.SchedulingService/GetCentre":      {Roles: readers},
+	"/familytime.scheduling.v1.SchedulingService/ListCentres":    {Roles: readers},
+}
+
+var readers = []auth.Role{auth.RoleReferrer, auth.RoleCoordinator, auth.RoleVolunteer, auth.RoleSupervisor,
+	auth.RoleSafeguardingLead, auth.RoleNationalAnalyst, auth.RoleAdmin, auth.RoleService}
+
+// Server is the SchedulingService gRPC API.
+type Server struct {
+	schedulingv1.UnimplementedSchedulingServiceServer
+	app *app.App
+}
+
+// NewServer returns the API over the use cases.
+func NewServer(a *app.App) *Server { return &Server{app: a} }
+
+// RegisterCentre adds a centre to the directory.
+func (s *Server) RegisterCentre(ctx context.Context, req *schedulingv1.RegisterCentreRequest) (*schedulingv1.RegisterCentreResponse, error) {
+	d, err := details(req.GetDetails())
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.app.RegisterCentre(ctx, d, eventMetadata(ctx))
+	if err != nil {
+		return nil, translate(err)
+	}
+	return &schedulingv1.RegisterCentreResponse{Centre: centre(v)}, nil
+}
+
+// UpdateCentre changes a centre's details.
+func (s *Server) UpdateCentre(ctx context.Context, req *schedulingv1.UpdateCentreRequest) (*schedulingv1.UpdateCentreResponse, error) {
+	d, err := details(req.GetDetails())
+	if err != nil {
+		return nil, err
+	}
+	id, err := centreID(req.GetCentreId())
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.app.UpdateCentre(ctx, id, req.GetExpectedVersion(), d, eventMetadata(ctx))
+	if err != nil {
+		return nil, translate(err)
+	}
+	return &schedulingv1.UpdateCentreResponse{Centre: centre(v)}, nil
+}
+
+// GetCentre reads one centre.
+func (s *Server) GetCentre(ctx context.Context, req *schedulingv1.GetCentreRequest) (*schedulingv1.GetCentreResponse, error) {
+	id, err := centreID(req.GetCentreId())
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.app.GetCentre(ctx, id)
+	if err != nil {
+		return nil, translate(err)
+	}
+	return &schedulingv1.GetCentreResponse{Centre: centre(v)}, nil
+}
+
+// ListCentres reads a page of centres.
+func (s *Server) ListCentres(ctx context.Context, req *schedulingv1.ListCentresRequest) (*schedulingv1.ListCentresResponse, error) {
+	page, next, err := s.app.ListCentres(ctx, req.GetRegion(), int(req.GetPageSize()), req.GetPageToken())
+	if err != nil {
+		return nil, translate(err)
+	}
+	resp := &schedulingv1.ListCentresResponse{NextPageToken: next}
+	for _, v := range page {
+		resp.Centres = append(resp.Centres, centre(v))
+	}
+	return resp, nil
+}
+
+func centreID(s string) (uuid.UUID, error) {
+	id, err := uuid.Parse(s)
+	if err != nil {
+		return uuid.Nil, problem.Invalid("centre_id", "must be a UUID")
+	}
+	return id, nil
+}
+
+func details(d *schedulingv1.CentreDetails) (domain.Details, error) {
+	out := domain.Details{Name: d.GetName(), Region: d.GetRegion(), ServiceTypes: d.GetServiceTypes(),
+		Accreditation: d.GetAccreditationStatus()}
+	if ad := d.GetAccreditationDate(); ad != nil {
+		t, ok := domain.DateFromParts(int(ad.GetYear()), int(ad.GetMonth()), int(ad.GetDay()))
+		if !ok {
+			return out, problem.Invalid("details.accreditation_date", "is not a real date")
+		}
+		out.AccreditedOn = t
+	}
+	return out, nil
+}
+
+// translate puts the domain's field names into the request's, for grpcx to map.
+func translate(err error) error {
+	var invalid *domain.Invalid
+	if errors.As(err, &invalid) {
+		p := &problem.InvalidError{}
+		for _, v := range invalid.Violations {
+			p.Violations = append(p.Violations, problem.Violation{Field: "details." + v.Field, Reason: v.Reason})
+		}
+		return p
+	}
+	return err
+}
+
+func centre(v adapters.CentreView) *schedulingv1.Centre {
+	return &schedulingv1.Centre{CentreId: v.ID.String(), Name: v.Details.Name, Region: v.Details.Region,
+		ServiceTypes: v.Details.ServiceTypes, AccreditationStatus: v.Details.Accreditation,
+		AccreditationDate: domain.ToDate(v.Details.AccreditedOn), Version: v.Version}
+}
+
+// eventMetadata says who caused the events a call records: the caller's account id (never a
+// name) and the request's id, which also correlates everything the request sets off.
+func eventMetadata(ctx context.Context) eventstore.Metadata {
+	md := eventstore.Metadata{}
+	if c, ok := auth.FromContext(ctx); ok {
+		md.Actor = c.Subject
+	}
+	if in, ok := metadata.FromIncomingContext(ctx); ok {
+		if ids := in.Get("x-request-id"); len(ids) > 0 {
+			if id, err := uuid.Parse(ids[0]); err == nil {
+				md.RequestID = id.String()
+			}
+		}
+	}
+	if md.RequestID == "" {
+		md.RequestID = uuid.NewString()
+	}
+	md.CorrelationID = md.RequestID
+	return md
+}

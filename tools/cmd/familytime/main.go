@@ -1,0 +1,26 @@
+// Command familytime runs the Familytime platform for development and talks to a running one.
+// `familytime --help` lists its commands.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/familytime/familytime/tools/internal/cli"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "familytime:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return cli.NewRoot().ExecuteContext(ctx)
+}

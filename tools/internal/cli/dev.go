@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/familytime/familytime/tools/internal/devserver"
+)
+
+func newDevCommand() *cobra.Command {
+	var cfg devserver.Config
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "dev",
+		Short: "Bring the platform up on this machine (embedded NATS, PostgreSQL, databases, streams)",
+		Long: `dev starts everything the platform needs on this machine and keeps it running until Ctrl-C:
+
+  - an in-process NATS server with JetStream (data in <data>/nats; a free port unless --nats-port)
+  - PostgreSQL: the server in DATABASE_URL (an owner/superuser URL), or else a private cluster
+    started from the installed PostgreSQL binaries (data in <data>/postgres)
+  - one database per service (familytime_referral, _scheduling, _safeguarding, _reporting),
+    migrated, with the runtime role familytime_app
+  - the services' JetStream streams and the dead-letter stream
+  - the built services (scheduling, reporting), each with its real gRPC server, relay and
+    consumers, on a free port; logs go to <data>/dev.log
+  - a dev signing key, and an admin token signed with it
+A second start with the same --data reuses the data. The addresses are printed and written to
+<data>/dev.json for other commands to find.`,
+		Example: `  familytime dev
+  familytime dev --data /tmp/ft-dev
+  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres familytime dev`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cfg.DatabaseURL == "" {
+				cfg.DatabaseURL = os.Getenv("DATABASE_URL")
+			}
+			ctx := cmd.Context()
+			fmt.Fprintln(cmd.ErrOrStderr(), "starting the Familytime dev platform in", cfg.DataDir, "...")
+			p, err := devserver.Start(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(p.Info); err != nil {
+					return err
+				}
+			} else {
+				printInfo(cmd.OutOrStdout(), p.Info)
+			}
+			<-ctx.Done()
+			fmt.Fprintln(cmd.ErrOrStderr(), "stopping ...")
+			stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+			defer cancel()
+			if err := p.Stop(stopCtx); err != nil {
+				return fmt.Errorf("stop: %w", err)
+			}
+			fmt.Fprintln(cmd.ErrOrStderr(), "stopped; data kept in", p.Info.DataDir)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&cfg.DataDir, "data", ".familytime", "folder for the platform's data (reused on the next start)")
+	cmd.Flags().IntVar(&cfg.NATSPort, "nats-port", 0, "NATS client port (0: a free port, since another NATS may hold 4222)")
+	cmd.Flags().StringVar(&cfg.DatabaseURL, "database-url", "", "owner URL of an existing PostgreSQL (default: $DATABASE_URL, else a private cluster)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the addresses as JSON, for scripts")
+	return cmd
+}
+
+func printInfo(w io.Writer, info devserver.Info) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "Familytime dev platform is up.")
+	fmt.Fprintf(tw, "  NATS (JetStream)\t%s\n", info.NATSURL)
+	pg := info.PostgresURL
+	if info.Private {
+		pg += "  (private cluster in " + info.DataDir + "/postgres)"
+	}
+	fmt.Fprintf(tw, "  PostgreSQL\t%s\n", pg)
+	for _, svc := range devserver.Services {
+		fmt.Fprintf(tw, "  database: %s\t%s\n", svc, info.Databases[svc])
+	}
+	fmt.Fprintf(tw, "  streams\t%s\n", strings.Join(info.Streams, ", "))
+	for _, svc := range devserver.Services {
+		if addr, ok := info.Services[svc]; ok {
+			fmt.Fprintf(tw, "  gRPC: %s\t%s\n", svc, addr)
+		}
+	}
+	fmt.Fprintf(tw, "  metrics\t%s\n", info.MetricsURL)
+	fmt.Fprintf(tw, "  logs\t%s\n", info.LogFile)
+	fmt.Fprintf(tw, "  details\t%s\n", devserver.InfoFile(info.DataDir))
+	tw.Flush()
+	fmt.Fprintf(w, "\nAdmin token (30 days):\n%s\n\n", info.AdminToken)
+	fmt.Fprintln(w, "Try: familytime centre list   (other commands find this platform through the data folder)")
+	fmt.Fprintln(w, "Press Ctrl-C to stop.")
+}

@@ -1,0 +1,383 @@
+// Package devserver brings the platform up on one machine for development: an in-process NATS
+// server with JetStream, PostgreSQL from DATABASE_URL or a private cluster started from the
+// installed binaries, one migrated database per service, the services' streams, and every built
+// service with its real gRPC server, relay and consumers. Everything
+// lives in one data folder, so a second start reuses the data.
+package devserver
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+
+	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/bus"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/host"
+	"github.com/familytime/familytime/services/platform/migrate"
+	"github.com/familytime/familytime/services/platform/natsembed"
+	"github.com/familytime/familytime/services/platform/pgcluster"
+	"github.com/familytime/familytime/services/platform/seal"
+	"github.com/familytime/familytime/services/platform/telemetry"
+	"github.com/familytime/familytime/services/reporting"
+	"github.com/familytime/familytime/services/scheduling"
+)
+
+// Services are the platform's services; each gets its own database.
+var Services = []string{"referral", "scheduling", "safeguarding", "reporting"}
+
+// component is a service the dev platform runs (referral and safeguarding join as they are built).
+type component struct {
+	name       string
+	migrations []migrate.Set
+	build      func(host.Deps) (host.Service, error)
+}
+
+var components = []component{
+	{scheduling.Name, scheduling.Migrations(), scheduling.New},
+	{reporting.Name, reporting.Migrations(), reporting.New},
+}
+
+// Dev tokens: issued and trusted only by the dev platform.
+const (
+	Issuer   = "familytime-dev"
+	Audience = "familytime"
+)
+
+// publishing are the services that own a JetStream stream (reporting only reads).
+var publishing = []string{"referral", "scheduling", "safeguarding"}
+
+// RuntimeRole is the role the services connect as in development.
+const RuntimeRole = "familytime_app"
+
+// Config says where the dev platform keeps its data and which servers to use.
+type Config struct {
+	// DataDir holds nats/, postgres/ (unless DatabaseURL is set) and dev.json.
+	DataDir string
+	// DatabaseURL is an owner (superuser) URL of an existing server; empty starts a private one.
+	DatabaseURL string
+	// NATSPort is the NATS client port; 0 picks a free one (another NATS may hold 4222).
+	NATSPort int
+	// DatabasePrefix names the services' databases: <prefix><service> (default "familytime_").
+	DatabasePrefix string
+	// SpanExporter, if set, receives every span (tests).
+	SpanExporter sdktrace.SpanExporter
+}
+
+// Info is what a running dev platform tells its clients; it is written to <data>/dev.json.
+type Info struct {
+	NATSURL     string            `json:"nats_url"`
+	PostgresURL string            `json:"postgres_url"` // password masked
+	Private     bool              `json:"private_postgres"`
+	Databases   map[string]string `json:"databases"` // service -> runtime-role URL
+	Streams     []string          `json:"streams"`
+	// Services are the gRPC addresses of the running services.
+	Services map[string]string `json:"services"`
+	// AdminToken is a ready-to-use token with the admin role, valid for 30 days.
+	AdminToken string `json:"admin_token"`
+	// MetricsURL serves Prometheus metrics of every service.
+	MetricsURL string `json:"metrics_url"`
+	// LogFile receives the services' JSON logs.
+	LogFile   string    `json:"log_file"`
+	DataDir   string    `json:"data_dir"`
+	StartedAt time.Time `json:"started_at"`
+	PID       int       `json:"pid"`
+}
+
+// Platform is a running dev platform.
+type Platform struct {
+	Info      Info
+	nats      *natsembed.Server
+	cluster   *pgcluster.Cluster
+	lock      *os.File
+	telemetry *telemetry.Telemetry
+	logFile   *os.File
+	nc        *nats.Conn
+	pools     []*pgxpool.Pool
+	running   []*host.Running
+}
+
+// Start brings the platform up. Every error says what to do about it.
+func Start(ctx context.Context, cfg Config) (p *Platform, err error) {
+	dir, err := filepath.Abs(cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("data folder %s: %w", cfg.DataDir, err)
+	}
+	lock, err := lockDataDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	p = &Platform{lock: lock, Info: Info{DataDir: dir, Databases: map[string]string{}, Services: map[string]string{},
+		StartedAt: time.Now().UTC(), PID: os.Getpid()}}
+	defer func() {
+		if err != nil {
+			p.Stop(context.WithoutCancel(ctx))
+		}
+	}()
+	if cfg.NATSPort != 0 {
+		if err := portFree(cfg.NATSPort); err != nil {
+			return p, fmt.Errorf("NATS port %d is taken (%v): choose another with --nats-port, or 0 for a free one", cfg.NATSPort, err)
+		}
+	}
+	if p.nats, err = natsembed.Start(natsembed.Options{StoreDir: filepath.Join(dir, "nats"), Port: cfg.NATSPort}); err != nil {
+		return p, err
+	}
+	p.Info.NATSURL = p.nats.URL()
+
+	admin := cfg.DatabaseURL
+	if admin == "" {
+		p.cluster, err = pgcluster.Start(ctx, pgcluster.Options{Dir: filepath.Join(dir, "postgres"), Durable: true})
+		if err != nil {
+			return p, fmt.Errorf("no DATABASE_URL, and a private PostgreSQL would not start: %w", err)
+		}
+		admin, p.Info.Private = p.cluster.URL("postgres"), true
+	}
+	if p.Info.PostgresURL, err = masked(admin); err != nil {
+		return p, err
+	}
+	if cfg.DatabasePrefix == "" {
+		cfg.DatabasePrefix = "familytime_"
+	}
+	if err := p.prepareDatabases(ctx, admin, cfg.DatabasePrefix); err != nil {
+		return p, err
+	}
+	if err := p.provisionStreams(ctx); err != nil {
+		return p, err
+	}
+	if err := p.startServices(ctx, cfg); err != nil {
+		return p, err
+	}
+	return p, p.writeInfo()
+}
+
+// startServices runs every built service with its real gRPC server, relay and consumers.
+func (p *Platform) startServices(ctx context.Context, cfg Config) error {
+	var err error
+	p.Info.LogFile = filepath.Join(p.Info.DataDir, "dev.log")
+	if p.logFile, err = os.OpenFile(p.Info.LogFile, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600); err != nil {
+		return fmt.Errorf("log file: %w", err)
+	}
+	p.telemetry, err = telemetry.Setup(ctx, telemetry.Config{ServiceName: "familytime-dev", LogOutput: p.logFile, SpanExporter: cfg.SpanExporter})
+	if err != nil {
+		return err
+	}
+	p.Info.MetricsURL = "http://" + p.telemetry.AdminAddr() + "/metrics"
+	key, err := auth.LoadOrCreateDevKey(filepath.Join(p.Info.DataDir, "dev-signing-key.pem"))
+	if err != nil {
+		return err
+	}
+	pub, err := auth.PublicKeyPEM(key.Public().(ed25519.PublicKey))
+	if err != nil {
+		return err
+	}
+	pubFile := filepath.Join(p.Info.DataDir, "dev-public-key.pem")
+	if err := os.WriteFile(pubFile, pub, 0o644); err != nil {
+		return fmt.Errorf("dev public key: %w", err)
+	}
+	verifier, err := auth.NewVerifier(auth.VerifierConfig{Issuer: Issuer, Audience: Audience, KeyFile: pubFile})
+	if err != nil {
+		return err
+	}
+	if p.Info.AdminToken, err = auth.Mint(key, auth.MintOptions{Issuer: Issuer, Audience: Audience,
+		Subject: "dev-admin", Roles: []auth.Role{auth.RoleAdmin}, TTL: 30 * 24 * time.Hour}); err != nil {
+		return err
+	}
+	if p.nc, err = nats.Connect(p.Info.NATSURL, nats.MaxReconnects(-1), nats.Name("familytime-dev")); err != nil {
+		return fmt.Errorf("connect to embedded NATS: %w", err)
+	}
+	for _, c := range components {
+		pool, err := pgxpool.New(ctx, p.Info.Databases[c.name])
+		if err != nil {
+			return fmt.Errorf("%s database: %w", c.name, err)
+		}
+		p.pools = append(p.pools, pool)
+		log := p.telemetry.Logger.With("component", c.name)
+		svc, err := c.build(host.Deps{Pool: pool, NATS: p.nc, Logger: log})
+		if err != nil {
+			return fmt.Errorf("build %s: %w", c.name, err)
+		}
+		running, err := host.Start(ctx, svc, verifier, log, "127.0.0.1:0")
+		if err != nil {
+			return fmt.Errorf("start %s: %w", c.name, err)
+		}
+		p.running = append(p.running, running)
+		p.Info.Services[c.name] = running.Addr
+	}
+	return nil
+}
+
+// DevKeyFile is where the dev platform keeps the key that signs dev tokens.
+func DevKeyFile(dataDir string) string { return filepath.Join(dataDir, "dev-signing-key.pem") }
+
+func (p *Platform) prepareDatabases(ctx context.Context, admin, prefix string) error {
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		return fmt.Errorf("connect to PostgreSQL at %s: %w", p.Info.PostgresURL, err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	if err := migrate.EnsureRole(ctx, conn, RuntimeRole); err != nil {
+		return err
+	}
+	for _, svc := range Services {
+		name := prefix + svc
+		_, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
+		var pgErr *pgconn.PgError
+		if err != nil && !(errors.As(err, &pgErr) && pgErr.Code == "42P04") { // 42P04: exists (a second start)
+			return fmt.Errorf("create database %s: %w", name, err)
+		}
+		ownerURL, err := withDatabase(admin, name, "")
+		if err != nil {
+			return err
+		}
+		db, err := pgx.Connect(ctx, ownerURL)
+		if err != nil {
+			return fmt.Errorf("connect to database %s: %w", name, err)
+		}
+		err = migrate.Apply(ctx, db, RuntimeRole, migrationsOf(svc)...)
+		db.Close(context.WithoutCancel(ctx))
+		if err != nil {
+			return fmt.Errorf("migrate database %s: %w", name, err)
+		}
+		runtimeURL, _ := withDatabase(admin, name, RuntimeRole)
+		p.Info.Databases[svc] = runtimeURL
+	}
+	return nil
+}
+
+func (p *Platform) provisionStreams(ctx context.Context) error {
+	nc, err := nats.Connect(p.Info.NATSURL)
+	if err != nil {
+		return fmt.Errorf("connect to embedded NATS: %w", err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return err
+	}
+	for _, svc := range publishing {
+		if _, err := bus.EnsureStream(ctx, js, svc, bus.StreamOptions{}); err != nil {
+			return err
+		}
+		p.Info.Streams = append(p.Info.Streams, bus.StreamName(svc))
+	}
+	if _, err := bus.EnsureDeadLetterStream(ctx, js, bus.StreamOptions{}); err != nil {
+		return err
+	}
+	p.Info.Streams = append(p.Info.Streams, bus.DeadLetterStream)
+	return nil
+}
+
+// migrationsOf a service: its own when it is built, else the event log and key store it will need.
+func migrationsOf(svc string) []migrate.Set {
+	for _, c := range components {
+		if c.name == svc {
+			return c.migrations
+		}
+	}
+	return []migrate.Set{eventstore.Migrations(), seal.Migrations()}
+}
+
+// InfoFile is where a running dev platform describes itself, so the CLI finds it without flags.
+func InfoFile(dataDir string) string { return filepath.Join(dataDir, "dev.json") }
+
+func (p *Platform) writeInfo() error {
+	b, err := json.MarshalIndent(p.Info, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(InfoFile(p.Info.DataDir), b, 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", InfoFile(p.Info.DataDir), err)
+	}
+	return nil
+}
+
+// Stop stops what Start started, in reverse order, and removes dev.json.
+func (p *Platform) Stop(ctx context.Context) error {
+	var errs []error
+	for _, r := range p.running {
+		r.Stop(ctx)
+	}
+	for _, pool := range p.pools {
+		pool.Close()
+	}
+	if p.nc != nil {
+		p.nc.Close()
+	}
+	if p.telemetry != nil {
+		errs = append(errs, p.telemetry.Shutdown(ctx))
+	}
+	if p.logFile != nil {
+		errs = append(errs, p.logFile.Close())
+	}
+	if p.nats != nil {
+		p.nats.Stop()
+	}
+	if p.cluster != nil {
+		errs = append(errs, p.cluster.Stop(ctx))
+	}
+	if p.lock != nil {
+		_ = os.Remove(InfoFile(p.Info.DataDir))
+		errs = append(errs, p.lock.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// lockDataDir creates the data folder and takes an exclusive lock on it: two dev platforms on one
+// folder would corrupt each other's data.
+func lockDataDir(dir string) (*os.File, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("data folder %s cannot be created: %w (choose another with --data)", dir, err)
+	}
+	f, err := os.OpenFile(filepath.Join(dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("data folder %s is not writable: %w (choose another with --data)", dir, err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("data folder %s is in use by another familytime dev (stop it first, or use another --data)", dir)
+	}
+	return f, nil
+}
+
+func portFree(port int) error {
+	l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		return err
+	}
+	return l.Close()
+}
+
+func withDatabase(base, database, user string) (string, error) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", errors.New("DATABASE_URL is not a valid URL (expected postgres://user@host:port/database)")
+	}
+	u.Path = "/" + database
+	if user != "" {
+		u.User = url.User(user)
+	}
+	return u.String(), nil
+}
+
+func masked(dsn string) (string, error) {
+	u, err := url.Parse(dsn)
+	if err != nil || u.Scheme == "" {
+		return "", errors.New("DATABASE_URL is not a valid URL (expected postgres://user@host:port/database)")
+	}
+	return u.Redacted(), nil
+}

@@ -27,7 +27,7 @@ type buffer struct {
 }
 
 func (b *buffer) Write(p []byte) (int, error) { b.mu.Lock(); defer b.mu.Unlock(); return b.b.Write(p) }
-func (b *buffer) String() string             { b.mu.Lock(); defer b.mu.Unlock(); return b.b.String() }
+func (b *buffer) String() string              { b.mu.Lock(); defer b.mu.Unlock(); return b.b.String() }
 
 // As a new user would: build the command, start `familytime dev` with a fresh data folder and no
 // DATABASE_URL (so it starts its own PostgreSQL), wait for health, use the CLI, press Ctrl-C.

@@ -19,6 +19,7 @@ import (
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	reflectionpb "google.golang.org/grpc/reflection/grpc_reflection_v1"
 	"google.golang.org/grpc/status"
@@ -50,6 +51,12 @@ func (s *stub) RegisterCentre(ctx context.Context, _ *schedulingv1.RegisterCentr
 	}
 	c, _ := auth.FromContext(ctx)
 	return &schedulingv1.RegisterCentreResponse{Centre: &schedulingv1.Centre{Name: c.Subject}}, nil
+}
+
+// ListCentres answers with one centre named after the caller, so a test sees who called.
+func (s *stub) ListCentres(ctx context.Context, _ *schedulingv1.ListCentresRequest) (*schedulingv1.ListCentresResponse, error) {
+	c, _ := auth.FromContext(ctx)
+	return &schedulingv1.ListCentresResponse{Centres: []*schedulingv1.Centre{{Name: c.Subject}}}, nil
 }
 
 func (s *stub) UpdateCentre(context.Context, *schedulingv1.UpdateCentreRequest) (*schedulingv1.UpdateCentreResponse, error) {
@@ -89,6 +96,7 @@ func newRig(t *testing.T) *rig {
 		Policy: auth.Policy{
 			"/familytime.scheduling.v1.SchedulingService/RegisterCentre": {Roles: []auth.Role{auth.RoleAdmin}},
 			"/familytime.scheduling.v1.SchedulingService/UpdateCentre":   {Roles: []auth.Role{auth.RoleCoordinator, auth.RoleAdmin}, CentreScoped: true},
+			"/familytime.scheduling.v1.SchedulingService/ListCentres":    {Roles: []auth.Role{auth.RoleService}},
 		},
 	})
 	require.NoError(t, err)
@@ -150,6 +158,59 @@ func TestAuthenticationAndAuthorization(t *testing.T) {
 	update.CentreId = uuid.NewString()
 	_, err = g.client(t, auth.RoleCoordinator).UpdateCentre(ctx, update)
 	require.Equal(t, codes.PermissionDenied, status.Code(err), "another centre's coordinator")
+}
+
+// A service calls another with its own token: minted by itself in development, read from a
+// rotating file in production. A person's token, even an admin's, does not pass as a service.
+func TestServiceToServiceCallsCarryTheServiceToken(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	callerOf := func(creds credentials.PerRPCCredentials) (string, error) {
+		conn, err := grpcx.DialAs(g.addr, creds)
+		require.NoError(t, err)
+		defer conn.Close()
+		resp, err := schedulingv1.NewSchedulingServiceClient(conn).ListCentres(ctx, &schedulingv1.ListCentresRequest{})
+		if err != nil {
+			return "", err
+		}
+		return resp.GetCentres()[0].GetName(), nil
+	}
+
+	caller, err := callerOf(&auth.SigningCredentials{Key: g.key, Options: auth.ServiceMintOptions(issuer, audience, "reporting")})
+	require.NoError(t, err)
+	require.Equal(t, "service:reporting", caller)
+
+	_, err = g.client(t, auth.RoleAdmin).ListCentres(ctx, &schedulingv1.ListCentresRequest{})
+	require.Equal(t, codes.PermissionDenied, status.Code(err))
+
+	notAService := auth.ServiceMintOptions(issuer, audience, "reporting")
+	notAService.Roles = []auth.Role{auth.RoleAdmin}
+	_, err = callerOf(&auth.SigningCredentials{Key: g.key, Options: notAService})
+	require.ErrorContains(t, err, "exactly the service role")
+
+	tokenFile := filepath.Join(t.TempDir(), "token")
+	writeToken := func(service string) {
+		tok, err := auth.Mint(g.key, auth.ServiceMintOptions(issuer, audience, service))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(tokenFile, []byte(tok+"\n"), 0o600))
+	}
+	fromFile := &auth.TokenFileCredentials{Path: tokenFile}
+	_, err = callerOf(fromFile)
+	require.ErrorContains(t, err, "service token file")
+	writeToken("scheduling")
+	caller, err = callerOf(fromFile)
+	require.NoError(t, err)
+	require.Equal(t, "service:scheduling", caller)
+	writeToken("safeguarding") // rotated: a different token, so a different size or time
+	caller, err = callerOf(fromFile)
+	require.NoError(t, err)
+	require.Equal(t, "service:safeguarding", caller, "a rotated token is used from the next call")
+	require.NoError(t, os.WriteFile(tokenFile, nil, 0o600))
+	_, err = callerOf(fromFile)
+	require.ErrorContains(t, err, "is empty")
+
+	_, err = grpcx.DialAs(g.addr, nil)
+	require.ErrorContains(t, err, "no credentials")
 }
 
 func TestValidationNamesTheField(t *testing.T) {

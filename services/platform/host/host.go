@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	"github.com/familytime/familytime/services/platform/auth"
@@ -28,6 +29,9 @@ type Deps struct {
 	Pool   *pgxpool.Pool
 	NATS   *nats.Conn
 	Logger *slog.Logger
+	// ServiceCredentials put the service's own token on its calls to other services
+	// (grpcx.DialAs); nil when none is configured.
+	ServiceCredentials credentials.PerRPCCredentials
 }
 
 // Service is a service as the host runs it.

@@ -36,6 +36,9 @@ type Config struct {
 	Audience    string
 	KeyFile     string
 	JWKSURL     string
+	// ServiceTokenFile holds the service's own token for calls to other services, kept fresh by
+	// the platform (a projected service-account token); it is re-read when it changes.
+	ServiceTokenFile string
 }
 
 // Flags registers the configuration flags.
@@ -56,6 +59,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Audience, "auth-audience", env("AUTH_AUDIENCE", "familytime"), "token audience (env AUTH_AUDIENCE)")
 	fs.StringVar(&c.KeyFile, "auth-key-file", env("AUTH_KEY_FILE", ""), "PEM public key or JWKS file that verifies tokens (env AUTH_KEY_FILE)")
 	fs.StringVar(&c.JWKSURL, "auth-jwks-url", env("AUTH_JWKS_URL", ""), "identity provider's JWKS URL (env AUTH_JWKS_URL)")
+	fs.StringVar(&c.ServiceTokenFile, "service-token-file", env("SERVICE_TOKEN_FILE", ""), "file with this service's own token for calls to other services (env SERVICE_TOKEN_FILE)")
 }
 
 // Print writes the configuration with secrets masked.
@@ -66,6 +70,7 @@ func (c Config) Print(w io.Writer) {
 		{"database-url", mask(c.DatabaseURL)}, {"migrate-database-url", mask(c.MigrateURL)}, {"runtime-role", c.RuntimeRole},
 		{"nats-url", mask(c.NATSURL)}, {"grpc-addr", c.GRPCAddr}, {"admin-addr", c.AdminAddr},
 		{"auth-issuer", c.Issuer}, {"auth-audience", c.Audience}, {"auth-key-file", c.KeyFile}, {"auth-jwks-url", c.JWKSURL},
+		{"service-token-file", c.ServiceTokenFile},
 	} {
 		fmt.Fprintf(tw, "  %s\t%s\n", kv[0], kv[1])
 	}
@@ -140,7 +145,11 @@ func Main(ctx context.Context, args []string, service string, sets []migrate.Set
 	if err != nil {
 		return err
 	}
-	svc, err := build(Deps{Pool: pool, NATS: nc, Logger: log})
+	deps := Deps{Pool: pool, NATS: nc, Logger: log}
+	if cfg.ServiceTokenFile != "" {
+		deps.ServiceCredentials = &auth.TokenFileCredentials{Path: cfg.ServiceTokenFile}
+	}
+	svc, err := build(deps)
 	if err != nil {
 		return err
 	}

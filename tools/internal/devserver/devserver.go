@@ -207,7 +207,8 @@ func (p *Platform) startServices(ctx context.Context, cfg Config) error {
 		}
 		p.pools = append(p.pools, pool)
 		log := p.telemetry.Logger.With("component", c.name)
-		svc, err := c.build(host.Deps{Pool: pool, NATS: p.nc, Logger: log})
+		svc, err := c.build(host.Deps{Pool: pool, NATS: p.nc, Logger: log,
+			ServiceCredentials: &auth.SigningCredentials{Key: key, Options: auth.ServiceMintOptions(Issuer, Audience, c.name)}})
 		if err != nil {
 			return fmt.Errorf("build %s: %w", c.name, err)
 		}

@@ -98,9 +98,9 @@ func Main(ctx context.Context, args []string, service string, sets []migrate.Set
 		return err
 	}
 	var missing []string
-	for name, v := range map[string]string{"database-url": cfg.DatabaseURL, "auth-issuer": cfg.Issuer} {
-		if v == "" {
-			missing = append(missing, name)
+	for _, kv := range [][2]string{{"database-url", cfg.DatabaseURL}, {"auth-issuer", cfg.Issuer}} {
+		if kv[1] == "" {
+			missing = append(missing, kv[0])
 		}
 	}
 	if cfg.KeyFile == "" && cfg.JWKSURL == "" {

@@ -67,8 +67,8 @@ func (c Config) Print(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "%s configuration:\n", c.Service)
 	for _, kv := range [][2]string{
-		{"database-url", mask(c.DatabaseURL)}, {"migrate-database-url", mask(c.MigrateURL)}, {"runtime-role", c.RuntimeRole},
-		{"nats-url", mask(c.NATSURL)}, {"grpc-addr", c.GRPCAddr}, {"admin-addr", c.AdminAddr},
+		{"database-url", Redact(c.DatabaseURL)}, {"migrate-database-url", Redact(c.MigrateURL)}, {"runtime-role", c.RuntimeRole},
+		{"nats-url", Redact(c.NATSURL)}, {"grpc-addr", c.GRPCAddr}, {"admin-addr", c.AdminAddr},
 		{"auth-issuer", c.Issuer}, {"auth-audience", c.Audience}, {"auth-key-file", c.KeyFile}, {"auth-jwks-url", c.JWKSURL},
 		{"service-token-file", c.ServiceTokenFile},
 	} {
@@ -77,13 +77,22 @@ func (c Config) Print(w io.Writer) {
 	tw.Flush()
 }
 
-func mask(raw string) string {
+// Redact is a connection string fit to print or log: the password of a URL masked, and anything
+// that is not a URL not shown at all.
+func Redact(raw string) string {
 	if raw == "" {
 		return "(not set)"
 	}
 	u, err := url.Parse(raw)
-	if err != nil {
-		return "(unparseable)"
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		// A keyword/value DSN ("host=... password=...") or something else: it may hold a
+		// password anywhere, so none of it is printed.
+		return "(set; not a URL, not shown)"
+	}
+	if u.Query().Has("password") {
+		q := u.Query()
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
 	}
 	return u.Redacted()
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/familytime/familytime/services/platform/host"
 	"github.com/familytime/familytime/services/platform/migrate"
 	"github.com/familytime/familytime/services/platform/pgcluster"
 )
@@ -182,10 +183,4 @@ func withDatabase(base, database, user string) string {
 	return u.String()
 }
 
-func redact(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return "(unparseable URL)"
-	}
-	return u.Redacted()
-}
+func redact(dsn string) string { return host.Redact(dsn) }

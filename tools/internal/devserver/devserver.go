@@ -380,5 +380,5 @@ func masked(dsn string) (string, error) {
 	if err != nil || u.Scheme == "" {
 		return "", errors.New("DATABASE_URL is not a valid URL (expected postgres://user@host:port/database)")
 	}
-	return u.Redacted(), nil
+	return host.Redact(dsn), nil
 }

@@ -14,6 +14,7 @@
 package relay
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -140,6 +141,13 @@ func (r *Relay) Run(ctx context.Context) {
 }
 
 // publish runs while this replica leads, until ctx ends or the database fails.
+//
+// Two batches move at once: while JetStream acknowledges one, the next is read and sent, so the
+// database read, the envelopes and the acknowledgements overlap. That is safe because every
+// message names the one sent before it as the stream's expected last: if a message of the first
+// batch fails, every message after it, in either batch, is refused too. The relay then waits for
+// everything still in flight and starts again from its checkpoint, which only ever moves past
+// acknowledged events.
 func (r *Relay) publish(ctx context.Context) error {
 	if _, err := bus.EnsureStream(ctx, r.js, r.cfg.Service, r.cfg.Stream); err != nil {
 		return err
@@ -149,39 +157,82 @@ func (r *Relay) publish(ctx context.Context) error {
 		return err
 	}
 	backoff := r.cfg.PollInterval
+	var inflight *batch // sent, not yet settled
+	sentUpTo := cp      // the last event sent
 	for ctx.Err() == nil {
-		n, next, err := r.publishBatch(ctx, cp)
+		var next *batch
+		var readErr error
+		if inflight == nil || inflight.sendErr == nil {
+			next, readErr = r.sendBatch(ctx, sentUpTo)
+			if next != nil && len(next.events) > 0 {
+				sentUpTo = next.end()
+			}
+		}
+		var publishErr error
+		if inflight != nil {
+			acked, upTo, err := inflight.settle(ctx)
+			if ctx.Err() != nil {
+				return nil // stopping; what was acknowledged is published again harmlessly on restart
+			}
+			if acked > 0 {
+				r.published.Add(ctx, int64(acked), metric.WithAttributes(attribute.String("service", r.cfg.Service)))
+				saved, saveErr := r.saveCheckpoint(ctx, cp, upTo)
+				if saveErr != nil {
+					return saveErr
+				}
+				if saved != upTo { // RepublishFrom moved it meanwhile: start again from there
+					publishErr = errCheckpointMoved
+				}
+				cp = saved
+			}
+			if err != nil {
+				publishErr = err
+			}
+		}
 		if ctx.Err() != nil {
-			return nil // stopping; what was acknowledged is published again harmlessly on restart
+			return nil
 		}
-		if n > 0 {
-			saved, saveErr := r.saveCheckpoint(ctx, cp, next)
-			if saveErr != nil {
-				return saveErr
-			}
-			cp = saved
+		if publishErr == nil && readErr == nil && next != nil && next.sendErr != nil && len(next.futures) == 0 {
+			publishErr = next.sendErr // nothing of the new batch went out
 		}
-		switch {
-		case errors.Is(err, errWrongLast):
-			r.log.WarnContext(ctx, "stream's last message is not the relay's checkpoint; resynchronising")
-			if cp, err = r.resync(ctx, cp); err != nil {
-				return err
+		if publishErr != nil || readErr != nil {
+			// Nothing may still be in flight when publishing starts again from the checkpoint.
+			if next != nil {
+				_, _, _ = next.settle(ctx)
 			}
-		case err != nil:
-			r.log.WarnContext(ctx, "publish failed; retrying from checkpoint", "error", err, "backoff", backoff)
-			sleep(ctx, backoff)
-			backoff = min(backoff*2, r.cfg.MaxBackoff)
-		case n == 0:
-			backoff = r.cfg.PollInterval
+			inflight, sentUpTo = nil, cp
+			switch err := cmp.Or(publishErr, readErr); {
+			case errors.Is(err, errCheckpointMoved):
+			case errors.Is(err, errWrongLast):
+				r.log.WarnContext(ctx, "stream's last message is not the relay's checkpoint; resynchronising")
+				if cp, err = r.resync(ctx, cp); err != nil {
+					return err
+				}
+				sentUpTo = cp
+			default:
+				r.log.WarnContext(ctx, "publish failed; retrying from checkpoint", "error", err, "backoff", backoff)
+				sleep(ctx, backoff)
+				backoff = min(backoff*2, r.cfg.MaxBackoff)
+			}
+			continue
+		}
+		backoff = r.cfg.PollInterval
+		idle := inflight == nil && (next == nil || len(next.events) == 0)
+		inflight = nil
+		if next != nil && len(next.events) > 0 {
+			inflight = next
+		}
+		if idle {
 			sleep(ctx, r.cfg.PollInterval)
-		default:
-			backoff = r.cfg.PollInterval
 		}
 	}
 	return nil
 }
 
-var errWrongLast = errors.New("stream's last message id is not the expected one")
+var (
+	errWrongLast       = errors.New("stream's last message id is not the expected one")
+	errCheckpointMoved = errors.New("checkpoint moved by RepublishFrom")
+)
 
 // readBatch reads committed events after the checkpoint in commit order.
 func (r *Relay) readBatch(ctx context.Context, q pgx.Tx, cp checkpoint) ([]eventstore.RecordedEvent, error) {
@@ -195,59 +246,63 @@ func (r *Relay) readBatch(ctx context.Context, q pgx.Tx, cp checkpoint) ([]event
 	return pgx.CollectRows(rows, eventstore.Scan)
 }
 
-// publishBatch publishes the next batch and waits for every acknowledgement. It returns how many
-// events at the start of the batch were acknowledged and the checkpoint after them; err says why
-// the rest were not.
-func (r *Relay) publishBatch(ctx context.Context, cp checkpoint) (int, checkpoint, error) {
-	var events []eventstore.RecordedEvent
+// batch is one read's events on their way to JetStream.
+type batch struct {
+	events []eventstore.RecordedEvent
+	// futures are the sent events' acknowledgements; fewer than events if sendErr stopped it.
+	futures []jetstream.PubAckFuture
+	sendErr error
+}
+
+// end is the checkpoint after the batch's last event.
+func (b *batch) end() checkpoint {
+	last := &b.events[len(b.events)-1]
+	return checkpoint{txID: last.TxID, position: last.Position, lastEvent: last.ID}
+}
+
+// sendBatch reads the events after `after` and publishes them without waiting for
+// acknowledgements. A read error returns no batch; a send error is kept in the batch.
+func (r *Relay) sendBatch(ctx context.Context, after checkpoint) (*batch, error) {
+	b := &batch{}
 	// Read in a repeatable-read snapshot so the horizon and the rows agree.
 	err := pgx.BeginTxFunc(ctx, r.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		var err error
-		events, err = r.readBatch(ctx, tx, cp)
+		b.events, err = r.readBatch(ctx, tx, after)
 		return err
 	})
-	if err != nil || len(events) == 0 {
-		return 0, cp, err
+	if err != nil {
+		return nil, err
 	}
-	futures := make([]jetstream.PubAckFuture, 0, len(events))
-	previous := cp.lastEvent
-	var sendErr error
-	for i := range events {
-		msg, err := r.message(ctx, &events[i])
+	b.futures = make([]jetstream.PubAckFuture, 0, len(b.events))
+	previous := after.lastEvent
+	for i := range b.events {
+		msg, err := r.message(ctx, &b.events[i])
 		if err != nil {
-			sendErr = err
+			b.sendErr = err
 			break
 		}
-		opts := []jetstream.PublishOpt{jetstream.WithMsgID(events[i].ID.String())}
+		opts := []jetstream.PublishOpt{jetstream.WithMsgID(b.events[i].ID.String())}
 		if previous != uuid.Nil {
 			opts = append(opts, jetstream.WithExpectLastMsgID(previous.String()))
 		}
 		f, err := r.js.PublishMsgAsync(msg, opts...)
 		if err != nil {
-			sendErr = fmt.Errorf("publish: %w", err)
+			b.sendErr = fmt.Errorf("publish: %w", err)
 			break
 		}
-		futures = append(futures, f)
-		previous = events[i].ID
+		b.futures = append(b.futures, f)
+		previous = b.events[i].ID
 	}
-	acked, ackErr := wait(ctx, futures)
-	if acked > 0 {
-		r.published.Add(ctx, int64(acked), metric.WithAttributes(attribute.String("service", r.cfg.Service)))
-		last := events[acked-1]
-		cp = checkpoint{txID: last.TxID, position: last.Position, lastEvent: last.ID}
-	}
-	if ackErr != nil {
-		return acked, cp, ackErr
-	}
-	return acked, cp, sendErr
+	return b, nil
 }
 
-// wait waits for every future, so nothing of this batch is still in flight when the next starts,
-// and returns how many at the start were acknowledged.
-func wait(ctx context.Context, futures []jetstream.PubAckFuture) (int, error) {
+// settle waits for every acknowledgement of the batch, so nothing of it is still in flight
+// afterwards, and returns how many events at its start were acknowledged, the checkpoint after
+// them, and why the rest were not.
+func (b *batch) settle(ctx context.Context) (int, checkpoint, error) {
 	acked := 0
 	var first error
-	for _, f := range futures {
+	for _, f := range b.futures {
 		select {
 		case <-f.Ok():
 			if first == nil {
@@ -262,10 +317,18 @@ func wait(ctx context.Context, futures []jetstream.PubAckFuture) (int, error) {
 				}
 			}
 		case <-ctx.Done():
-			return acked, ctx.Err()
+			return acked, checkpoint{}, ctx.Err()
 		}
 	}
-	return acked, first
+	if first == nil && acked < len(b.events) {
+		first = b.sendErr
+	}
+	var upTo checkpoint
+	if acked > 0 {
+		last := &b.events[acked-1]
+		upTo = checkpoint{txID: last.TxID, position: last.Position, lastEvent: last.ID}
+	}
+	return acked, upTo, first
 }
 
 // errCodeWrongLastMsgID is JetStream's JSStreamWrongLastMsgIDErrF.

@@ -79,6 +79,44 @@ func TestAppendLoadAndReadAll(t *testing.T) {
 	require.NoError(t, store.Verify(ctx, "counter-a"))
 }
 
+// A family's history spans its streams; LoadFamily returns it in recorded order, and nothing of
+// another family.
+func TestLoadFamily(t *testing.T) {
+	store, _ := newStore(t)
+	ctx := t.Context()
+	family, other := uuid.New(), uuid.New()
+	about := func(f uuid.UUID, v int64) eventstore.Event {
+		e := counter(t, v)
+		e.FamilyID = f
+		return e
+	}
+	_, err := store.Append(ctx, "referral-1", eventstore.NoStream, about(family, 1))
+	require.NoError(t, err)
+	_, err = store.Append(ctx, "booking-1", eventstore.NoStream, about(family, 2), about(other, 9))
+	require.NoError(t, err)
+	_, err = store.Append(ctx, "referral-1", 1, about(family, 3))
+	require.NoError(t, err)
+
+	history, err := store.LoadFamily(ctx, family)
+	require.NoError(t, err)
+	var streams []string
+	for i, e := range history {
+		streams = append(streams, e.StreamID)
+		require.Equal(t, family, e.FamilyID)
+		if i > 0 {
+			require.Greater(t, e.Position, history[i-1].Position)
+		}
+	}
+	require.Equal(t, []string{"referral-1", "booking-1", "referral-1"}, streams)
+
+	none, err := store.LoadFamily(ctx, uuid.New())
+	require.NoError(t, err)
+	require.Empty(t, none)
+	_, err = store.LoadFamily(ctx, uuid.Nil)
+	var invalid *eventstore.ValidationError
+	require.ErrorAs(t, err, &invalid)
+}
+
 // Test 1 of the foundation issue: two appends at the same expected version race; exactly one wins.
 func TestConcurrentAppendsAtSameVersion(t *testing.T) {
 	store, db := newStore(t)

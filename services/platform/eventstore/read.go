@@ -29,6 +29,25 @@ func (s *Store) Load(ctx context.Context, stream string) ([]RecordedEvent, error
 	return events, nil
 }
 
+// LoadFamily returns every event about a family, across all its streams (referral, bookings,
+// sessions, ...), in the order they were recorded: the family's whole history in this service.
+// Events of a shredded family still load; their sealed fields no longer open.
+func (s *Store) LoadFamily(ctx context.Context, family uuid.UUID) ([]RecordedEvent, error) {
+	if family == uuid.Nil {
+		return nil, &ValidationError{Field: "family", Reason: "is required"}
+	}
+	rows, err := s.pool.Query(ctx, selectEvents+"WHERE family_id = $1 ORDER BY position",
+		pgtype.UUID{Bytes: family, Valid: true})
+	if err != nil {
+		return nil, fmt.Errorf("load family %s: %w", family, err)
+	}
+	events, err := collect(rows)
+	if err != nil {
+		return nil, fmt.Errorf("load family %s: %w", family, err)
+	}
+	return events, nil
+}
+
 // ReadAll returns up to limit events with a position greater than after, in position order. For
 // publishing in commit order use package relay: position order is not commit order.
 func (s *Store) ReadAll(ctx context.Context, after int64, limit int) ([]RecordedEvent, error) {

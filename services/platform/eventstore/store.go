@@ -45,6 +45,7 @@ func Migrations() migrate.Set {
 type Store struct {
 	pool  *pgxpool.Pool
 	heads headCache
+	group grouper
 	now   func() time.Time
 }
 
@@ -89,21 +90,20 @@ func (s *Store) Commit(ctx context.Context, uow *UnitOfWork) (_ []RecordedEvent,
 		span.End()
 	}()
 	var recorded []RecordedEvent
-	run := func(ctx context.Context, q querier) error {
-		var err error
-		recorded, err = s.prepare(ctx, q, uow)
-		if err != nil {
-			return err
-		}
-		return s.send(ctx, q, uow, recorded)
-	}
 	if len(uow.projections) == 0 {
-		// A batch sent outside a transaction runs as one implicit transaction: atomic, and one
-		// round trip fewer than BEGIN ... COMMIT.
-		err = run(ctx, s.pool)
+		// Group commit (group.go). A group is sent as one batch outside a transaction, which
+		// PostgreSQL runs as one implicit transaction: atomic, and one round trip fewer than
+		// BEGIN ... COMMIT.
+		if recorded, err = s.prepare(ctx, s.pool, uow); err == nil {
+			err = s.commitGrouped(ctx, uow, recorded)
+		}
 	} else {
 		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-			if err := run(ctx, tx); err != nil {
+			var err error
+			if recorded, err = s.prepare(ctx, tx, uow); err != nil {
+				return err
+			}
+			if err := s.send(ctx, tx, uow, recorded); err != nil {
 				return err
 			}
 			for _, project := range uow.projections {

@@ -1,0 +1,30 @@
+package eventstore
+
+import "context"
+
+// CommitTogether commits the units as one group, as if their Commits had arrived at the same
+// moment, and returns each unit's outcome as Commit would: group commit made deterministic.
+func (s *Store) CommitTogether(ctx context.Context, uows ...*UnitOfWork) []error {
+	errs := make([]error, len(uows))
+	var group []*pendingCommit
+	for i, uow := range uows {
+		recorded, err := s.prepare(ctx, s.pool, uow)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		group = append(group, &pendingCommit{uow: uow, recorded: recorded, done: make(chan error, 1)})
+	}
+	s.commitGroup(group)
+	j := 0
+	for i := range uows {
+		if errs[i] != nil {
+			continue
+		}
+		if err := <-group[j].done; err != nil {
+			errs[i] = translate(err, uows[i])
+		}
+		j++
+	}
+	return errs
+}

@@ -79,6 +79,25 @@ func TestAppendLoadAndReadAll(t *testing.T) {
 	require.NoError(t, store.Verify(ctx, "counter-a"))
 }
 
+// Every metadata field is read back as written, escapes included, and still verifies.
+func TestMetadataRoundTrips(t *testing.T) {
+	store, _ := newStore(t)
+	ctx := t.Context()
+	md := eventstore.Metadata{Actor: `account-"7"\x`, CorrelationID: "corr-1", CausationID: "cause-é-1",
+		RequestID: "req-1", Traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", Tracestate: "ft=1,other=2"}
+	e := counter(t, 1)
+	e.Metadata = md
+	_, err := store.Append(ctx, "meta", eventstore.NoStream, e)
+	require.NoError(t, err)
+	loaded, err := store.Load(ctx, "meta")
+	require.NoError(t, err)
+	require.Equal(t, md, loaded[0].Metadata)
+	all, err := store.ReadAll(ctx, 0, 10)
+	require.NoError(t, err)
+	require.Equal(t, md, all[0].Metadata)
+	require.NoError(t, store.Verify(ctx, "meta"))
+}
+
 // A family's history spans its streams; LoadFamily returns it in recorded order, and nothing of
 // another family.
 func TestLoadFamily(t *testing.T) {

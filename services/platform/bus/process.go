@@ -20,6 +20,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/internal/wait"
 )
 
 // item is one event on its way through the runner.
@@ -141,7 +142,7 @@ func (c *Consumer) handleOne(ctx context.Context, it *item) {
 				return
 			}
 			_ = it.msg.InProgress() // keep JetStream from redelivering while we wait
-			if !sleep(ctx, c.backoff(attempt)) {
+			if !wait.Sleep(ctx, c.backoff(attempt)) {
 				return
 			}
 			attempt++
@@ -276,15 +277,4 @@ func (c *Consumer) deadLetter(ctx context.Context, m jetstream.Msg, reason error
 	_ = m.Term()
 	c.dead.Add(ctx, 1, metric.WithAttributes(attribute.String("consumer", c.cfg.Name)))
 	c.log.ErrorContext(ctx, "event dead-lettered", "sequence", seq, "subject", m.Subject(), "reason", why)
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/familytime/familytime/services/platform/internal/wait"
 )
 
 // CheckEvery is how often the leader confirms its locking session is alive.
@@ -33,7 +35,7 @@ func Run(ctx context.Context, pool *pgxpool.Pool, key string, log *slog.Logger, 
 		default:
 			pause = 100 * time.Millisecond
 		}
-		sleep(ctx, pause)
+		wait.Sleep(ctx, pause)
 	}
 }
 
@@ -57,7 +59,7 @@ func lead(ctx context.Context, pool *pgxpool.Pool, key string, work func(ctx con
 		defer close(watching)
 		// If the locking session dies, PostgreSQL releases the lock and another replica may lead:
 		// stop working here.
-		for sleep(workCtx, CheckEvery) {
+		for wait.Sleep(workCtx, CheckEvery) {
 			if err := conn.Ping(workCtx); err != nil {
 				cancel()
 				return
@@ -74,16 +76,4 @@ func lead(ctx context.Context, pool *pgxpool.Pool, key string, work func(ctx con
 	}
 	conn.Release()
 	return true, err
-}
-
-// sleep waits for d or until ctx ends; it reports whether the full wait passed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }

@@ -36,6 +36,7 @@ import (
 
 	"github.com/familytime/familytime/services/platform/bus"
 	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/internal/wait"
 	"github.com/familytime/familytime/services/platform/leader"
 )
 
@@ -211,7 +212,7 @@ func (r *Relay) publish(ctx context.Context) error {
 				sentUpTo = cp
 			default:
 				r.log.WarnContext(ctx, "publish failed; retrying from checkpoint", "error", err, "backoff", backoff)
-				sleep(ctx, backoff)
+				wait.Sleep(ctx, backoff)
 				backoff = min(backoff*2, r.cfg.MaxBackoff)
 			}
 			continue
@@ -223,7 +224,7 @@ func (r *Relay) publish(ctx context.Context) error {
 			inflight = next
 		}
 		if idle {
-			sleep(ctx, r.cfg.PollInterval)
+			wait.Sleep(ctx, r.cfg.PollInterval)
 		}
 	}
 	return nil
@@ -362,14 +363,3 @@ func (r *Relay) message(ctx context.Context, e *eventstore.RecordedEvent) (*nats
 }
 
 func xid(n uint64) pgtype.Uint64 { return pgtype.Uint64{Uint64: n, Valid: true} }
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
-}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
@@ -64,12 +65,12 @@ func newCentreRegister(conn *connection) *cobra.Command {
 				}
 				d.AccreditationDate = &commonv1.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}
 			}
-			client, closer, err := scheduling(conn)
+			cc, err := dial(conn, "scheduling")
 			if err != nil {
 				return err
 			}
-			defer closer()
-			resp, err := client.RegisterCentre(cmd.Context(), &schedulingv1.RegisterCentreRequest{Details: d})
+			defer cc.Close()
+			resp, err := schedulingv1.NewSchedulingServiceClient(cc).RegisterCentre(cmd.Context(), &schedulingv1.RegisterCentreRequest{Details: d})
 			if err != nil {
 				return describe(err)
 			}
@@ -113,54 +114,42 @@ func newCentreList(conn *connection) *cobra.Command {
 			}
 			var msgs []proto.Message
 			var rows [][]string
-			switch source {
-			case "scheduling":
-				client, closer, err := scheduling(conn)
-				if err != nil {
-					return err
-				}
-				defer closer()
-				for token := ""; ; {
-					resp, err := client.ListCentres(cmd.Context(), &schedulingv1.ListCentresRequest{Region: r, PageSize: pageSize, PageToken: token})
-					if err != nil {
-						return describe(err)
-					}
-					for _, c := range resp.GetCentres() {
-						msgs = append(msgs, c)
-						rows = append(rows, []string{c.GetCentreId(), c.GetName(), friendly("REGION_", c.GetRegion().String()),
-							services(c.GetServiceTypes()), friendly("ACCREDITATION_STATUS_", c.GetAccreditationStatus().String())})
-					}
-					if token = resp.GetNextPageToken(); token == "" {
-						break
-					}
-				}
-			case "reporting":
-				addr, tok, err := conn.resolve("reporting")
-				if err != nil {
-					return err
-				}
-				cc, err := grpcx.Dial(addr, tok)
-				if err != nil {
-					return err
-				}
-				defer cc.Close()
-				client := reportingv1.NewReportingServiceClient(cc)
-				for token := ""; ; {
-					resp, err := client.ListCentres(cmd.Context(), &reportingv1.ListCentresRequest{Region: r, PageSize: pageSize, PageToken: token})
-					if err != nil {
-						return describe(err)
-					}
-					for _, c := range resp.GetCentres() {
-						msgs = append(msgs, c)
-						rows = append(rows, []string{c.GetCentreId(), c.GetName(), friendly("REGION_", c.GetRegion().String()),
-							services(c.GetServiceTypes()), friendly("ACCREDITATION_STATUS_", c.GetAccreditationStatus().String())})
-					}
-					if token = resp.GetNextPageToken(); token == "" {
-						break
-					}
-				}
-			default:
+			add := func(c listedCentre) {
+				msgs = append(msgs, c)
+				rows = append(rows, []string{c.GetCentreId(), c.GetName(), friendly("REGION_", c.GetRegion().String()),
+					services(c.GetServiceTypes()), friendly("ACCREDITATION_STATUS_", c.GetAccreditationStatus().String())})
+			}
+			if source != "scheduling" && source != "reporting" {
 				return fmt.Errorf("--source must be scheduling or reporting, not %q", source)
+			}
+			cc, err := dial(conn, source)
+			if err != nil {
+				return err
+			}
+			defer cc.Close()
+			// Every page, one request each, until the service says there is no next page.
+			for token, more := "", true; more; more = token != "" {
+				if source == "scheduling" {
+					resp, err := schedulingv1.NewSchedulingServiceClient(cc).ListCentres(cmd.Context(),
+						&schedulingv1.ListCentresRequest{Region: r, PageSize: pageSize, PageToken: token})
+					if err != nil {
+						return describe(err)
+					}
+					for _, c := range resp.GetCentres() {
+						add(c)
+					}
+					token = resp.GetNextPageToken()
+				} else {
+					resp, err := reportingv1.NewReportingServiceClient(cc).ListCentres(cmd.Context(),
+						&reportingv1.ListCentresRequest{Region: r, PageSize: pageSize, PageToken: token})
+					if err != nil {
+						return describe(err)
+					}
+					for _, c := range resp.GetCentres() {
+						add(c)
+					}
+					token = resp.GetNextPageToken()
+				}
 			}
 			if len(rows) == 0 && !out.json {
 				_, err := fmt.Fprintln(cmd.OutOrStdout(), "no centres")
@@ -187,12 +176,12 @@ func newCentreShow(conn *connection) *cobra.Command {
 		Example: "  familytime centre show 6f1c0a52-3f0e-4c55-9a3e-0f8d2c1b7a10",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			client, closer, err := scheduling(conn)
+			cc, err := dial(conn, "scheduling")
 			if err != nil {
 				return err
 			}
-			defer closer()
-			resp, err := client.GetCentre(cmd.Context(), &schedulingv1.GetCentreRequest{CentreId: args[0]})
+			defer cc.Close()
+			resp, err := schedulingv1.NewSchedulingServiceClient(cc).GetCentre(cmd.Context(), &schedulingv1.GetCentreRequest{CentreId: args[0]})
 			if err != nil {
 				return describe(err)
 			}
@@ -203,16 +192,24 @@ func newCentreShow(conn *connection) *cobra.Command {
 	return cmd
 }
 
-func scheduling(conn *connection) (schedulingv1.SchedulingServiceClient, func(), error) {
-	addr, tok, err := conn.resolve("scheduling")
+// dial connects to one service of the platform the connection flags name.
+func dial(conn *connection, service string) (*grpc.ClientConn, error) {
+	addr, tok, err := conn.resolve(service)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	cc, err := grpcx.Dial(addr, tok)
-	if err != nil {
-		return nil, nil, err
-	}
-	return schedulingv1.NewSchedulingServiceClient(cc), func() { cc.Close() }, nil
+	return grpcx.Dial(addr, tok)
+}
+
+// listedCentre is a centre as either service lists it: the directory's Centre or reporting's
+// CentreSummary.
+type listedCentre interface {
+	proto.Message
+	GetCentreId() string
+	GetName() string
+	GetRegion() commonv1.Region
+	GetServiceTypes() []commonv1.ServiceType
+	GetAccreditationStatus() commonv1.AccreditationStatus
 }
 
 func centreFields(c *schedulingv1.Centre) [][2]string {

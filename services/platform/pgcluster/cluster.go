@@ -106,6 +106,9 @@ func (c *Cluster) Stop(ctx context.Context) error {
 	return nil
 }
 
+// debianBinaries is where Debian and Ubuntu install the server binaries of each major version.
+var debianBinaries = "/usr/lib/postgresql/*/bin/initdb"
+
 // FindBinaries returns the folder holding initdb and pg_ctl: from PATH, or the newest Debian-style
 // /usr/lib/postgresql/<version>/bin.
 func FindBinaries() (string, error) {
@@ -118,7 +121,7 @@ func FindBinaries() (string, error) {
 			return filepath.Dir(resolved), nil
 		}
 	}
-	matches, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
+	matches, _ := filepath.Glob(debianBinaries)
 	best, bestVersion := "", 0
 	for _, m := range matches {
 		v, err := strconv.Atoi(filepath.Base(filepath.Dir(filepath.Dir(m))))

@@ -2,6 +2,8 @@ package devserver_test
 
 import (
 	"context"
+	"fmt"
+	"net"
 	"os"
 	"testing"
 
@@ -99,4 +101,19 @@ func TestDevPlatformUsesDatabaseURL(t *testing.T) {
 	require.NoDirExists(t, dir+"/postgres")
 	_, err := devserver.Start(t.Context(), devserver.Config{DataDir: t.TempDir(), DatabaseURL: "::not a url"})
 	require.ErrorContains(t, err, "DATABASE_URL is not a valid URL")
+}
+
+// Each thing that can go wrong at start says what it is and what to do, and nothing starts.
+func TestStartProblemsAreExplained(t *testing.T) {
+	_, err := devserver.Start(t.Context(), devserver.Config{DataDir: "/proc/familytime-dev"})
+	require.ErrorContains(t, err, "data folder /proc/familytime-dev cannot be created")
+	require.ErrorContains(t, err, "choose another with --data")
+
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer taken.Close()
+	port := taken.Addr().(*net.TCPAddr).Port
+	_, err = devserver.Start(t.Context(), devserver.Config{DataDir: t.TempDir(), NATSPort: port})
+	require.ErrorContains(t, err, fmt.Sprintf("NATS port %d is taken", port))
+	require.ErrorContains(t, err, "--nats-port")
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -99,11 +100,24 @@ func ensure(ctx context.Context, js jetstream.JetStream, cfg jetstream.StreamCon
 	cfg.Duplicates = opts.Duplicates
 	cfg.DenyDelete = true
 	cfg.DenyPurge = true
+	// Leave a stream that is already as wanted alone: relays ensure their stream each time they
+	// lead, and a needless update makes the server reconfigure the stream's storage while
+	// consumers are being created on it.
+	if s, err := js.Stream(ctx, cfg.Name); err == nil && sameStream(s.CachedInfo().Config, cfg) {
+		return s, nil
+	}
 	s, err := js.CreateOrUpdateStream(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("ensure stream %s: %w", cfg.Name, err)
 	}
 	return s, nil
+}
+
+// sameStream reports whether a stream's configuration has every setting ensure manages.
+func sameStream(have, want jetstream.StreamConfig) bool {
+	return slices.Equal(have.Subjects, want.Subjects) && have.Description == want.Description &&
+		have.Storage == want.Storage && have.Retention == want.Retention && have.Replicas == want.Replicas &&
+		have.Duplicates == want.Duplicates && have.DenyDelete == want.DenyDelete && have.DenyPurge == want.DenyPurge
 }
 
 // HeaderCarrier lets OpenTelemetry read and write W3C trace context in NATS headers.

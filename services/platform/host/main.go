@@ -11,11 +11,11 @@ import (
 	"text/tabwriter"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go"
 
 	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/migrate"
+	"github.com/familytime/familytime/services/platform/pgpool"
 	"github.com/familytime/familytime/services/platform/telemetry"
 )
 
@@ -138,7 +138,7 @@ func Main(ctx context.Context, args []string, service string, sets []migrate.Set
 			return err
 		}
 	}
-	pool, err := pgxpool.New(ctx, cfg.DatabaseURL)
+	pool, err := pgpool.Open(ctx, cfg.DatabaseURL, 0)
 	if err != nil {
 		return fmt.Errorf("database: %w", err)
 	}

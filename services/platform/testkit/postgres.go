@@ -21,6 +21,7 @@ import (
 	"github.com/familytime/familytime/services/platform/host"
 	"github.com/familytime/familytime/services/platform/migrate"
 	"github.com/familytime/familytime/services/platform/pgcluster"
+	"github.com/familytime/familytime/services/platform/pgpool"
 )
 
 // RuntimeRole is the role tests connect as for the service's own work: INSERT and SELECT only
@@ -158,14 +159,9 @@ func (d *Database) OwnerPool(t testing.TB) *pgxpool.Pool { return pool(t, d.Owne
 
 func pool(t testing.TB, dsn string) *pgxpool.Pool {
 	t.Helper()
-	cfg, err := pgxpool.ParseConfig(dsn)
+	p, err := pgpool.Open(context.Background(), dsn, 20)
 	if err != nil {
-		t.Fatalf("testkit: parse database URL: %v", err)
-	}
-	cfg.MaxConns = 20
-	p, err := pgxpool.NewWithConfig(context.Background(), cfg)
-	if err != nil {
-		t.Fatalf("testkit: open pool: %v", err)
+		t.Fatalf("testkit: %v", err)
 	}
 	t.Cleanup(p.Close)
 	return p

@@ -32,6 +32,7 @@ import (
 	"github.com/familytime/familytime/services/platform/migrate"
 	"github.com/familytime/familytime/services/platform/natsembed"
 	"github.com/familytime/familytime/services/platform/pgcluster"
+	"github.com/familytime/familytime/services/platform/pgpool"
 	"github.com/familytime/familytime/services/platform/seal"
 	"github.com/familytime/familytime/services/platform/telemetry"
 	"github.com/familytime/familytime/services/reporting"
@@ -201,7 +202,7 @@ func (p *Platform) startServices(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("connect to embedded NATS: %w", err)
 	}
 	for _, c := range components {
-		pool, err := pgxpool.New(ctx, p.Info.Databases[c.name])
+		pool, err := pgpool.Open(ctx, p.Info.Databases[c.name], 0)
 		if err != nil {
 			return fmt.Errorf("%s database: %w", c.name, err)
 		}

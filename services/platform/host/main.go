@@ -2,12 +2,15 @@ package host
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/url"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 
 	"github.com/jackc/pgx/v5"
@@ -173,4 +176,16 @@ func Main(ctx context.Context, args []string, service string, sets []migrate.Set
 	defer cancel()
 	running.Stop(stopCtx)
 	return nil
+}
+
+// Exit runs a service's run function the way its process runs: until SIGTERM or Ctrl-C, then
+// exit status 0; 1 with the error on stderr when run fails; 0 after -help.
+func Exit(service string, run func(ctx context.Context, args []string) error) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:])
+	stop()
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(os.Stderr, service+":", err)
+		os.Exit(1)
+	}
 }

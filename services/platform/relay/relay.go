@@ -256,9 +256,11 @@ type batch struct {
 }
 
 // end is the checkpoint after the batch's last event.
-func (b *batch) end() checkpoint {
-	last := &b.events[len(b.events)-1]
-	return checkpoint{txID: last.TxID, position: last.Position, lastEvent: last.ID}
+func (b *batch) end() checkpoint { return after(&b.events[len(b.events)-1]) }
+
+// after is the checkpoint once e is published.
+func after(e *eventstore.RecordedEvent) checkpoint {
+	return checkpoint{txID: e.TxID, position: e.Position, lastEvent: e.ID}
 }
 
 // sendBatch reads the events after `after` and publishes them without waiting for
@@ -326,8 +328,7 @@ func (b *batch) settle(ctx context.Context) (int, checkpoint, error) {
 	}
 	var upTo checkpoint
 	if acked > 0 {
-		last := &b.events[acked-1]
-		upTo = checkpoint{txID: last.TxID, position: last.Position, lastEvent: last.ID}
+		upTo = after(&b.events[acked-1])
 	}
 	return acked, upTo, first
 }

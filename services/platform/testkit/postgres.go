@@ -110,7 +110,7 @@ func Postgres(t testing.TB) *Database {
 	defer cancel()
 	admin, err := pgx.Connect(ctx, base)
 	if err != nil {
-		t.Fatalf("testkit: connect to %s: %v", redact(base), err)
+		t.Fatalf("testkit: connect to %s: %v", host.Redact(base), err)
 	}
 	defer admin.Close(context.Background())
 	if err := migrate.EnsureRole(ctx, admin, RuntimeRole); err != nil {
@@ -178,5 +178,3 @@ func withDatabase(base, database, user string) string {
 	}
 	return u.String()
 }
-
-func redact(dsn string) string { return host.Redact(dsn) }

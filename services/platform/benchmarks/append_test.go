@@ -121,9 +121,11 @@ func BenchmarkAppendBatch100(b *testing.B) {
 	b.ResetTimer()
 	elapsed := writers(b, batchWriters, b.N, func(ctx context.Context, w, i int) error {
 		st := &mine[w][i%streamsPerWriter]
+		// One command's events: the same family, centre and metadata, each its own event id.
 		events := make([]eventstore.Event, batchSize)
+		e := event(p, st.family, st.centre)
 		for j := range events {
-			events[j] = event(p, st.family, st.centre)
+			events[j] = e
 		}
 		if _, err := store.Append(ctx, st.id, st.expected, events...); err != nil {
 			return err

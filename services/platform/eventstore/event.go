@@ -1,7 +1,6 @@
 package eventstore
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -101,9 +100,45 @@ func (r *RecordedEvent) Envelope() *commonv1.EventEnvelope {
 	return env
 }
 
-func (m Metadata) json() (string, error) {
-	b, err := json.Marshal(m)
-	return string(b), err
+// appendJSON appends the metadata as a JSON object, leaving out empty fields as encoding/json's
+// omitempty would. Fields are valid UTF-8 without NUL (validate), so escaping quotes, backslashes
+// and control characters is all JSON needs.
+func (m *Metadata) appendJSON(buf []byte) []byte {
+	buf = append(buf, '{')
+	first := true
+	for _, f := range [...]struct{ name, value string }{
+		{"actor", m.Actor}, {"correlation_id", m.CorrelationID}, {"causation_id", m.CausationID},
+		{"request_id", m.RequestID}, {"traceparent", m.Traceparent}, {"tracestate", m.Tracestate},
+	} {
+		if f.value == "" {
+			continue
+		}
+		if !first {
+			buf = append(buf, ',')
+		}
+		first = false
+		buf = append(buf, '"')
+		buf = append(buf, f.name...)
+		buf = append(buf, '"', ':')
+		buf = appendJSONString(buf, f.value)
+	}
+	return append(buf, '}')
+}
+
+func appendJSONString(buf []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	buf = append(buf, '"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			buf = append(buf, '\\', c)
+		case c < 0x20:
+			buf = append(buf, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		default:
+			buf = append(buf, c)
+		}
+	}
+	return append(buf, '"')
 }
 
 // Decode returns the event's payload as its protobuf message, found by type name in the

@@ -83,7 +83,8 @@ func TestAppendLoadAndReadAll(t *testing.T) {
 func TestMetadataRoundTrips(t *testing.T) {
 	store, _ := newStore(t)
 	ctx := t.Context()
-	md := eventstore.Metadata{Actor: `account-"7"\x`, CorrelationID: "corr-1", CausationID: "cause-é-1",
+	// Characters JSON must escape, and some it need not, all come back as they went in.
+	md := eventstore.Metadata{Actor: `account-"7"\x`, CorrelationID: "corr\t1\n\x01\x1f", CausationID: "cause-é-1 <&> \u2028 🙂",
 		RequestID: "req-1", Traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", Tracestate: "ft=1,other=2"}
 	e := counter(t, 1)
 	e.Metadata = md
@@ -101,7 +102,7 @@ func TestMetadataRoundTrips(t *testing.T) {
 // A family's history spans its streams; LoadFamily returns it in recorded order, and nothing of
 // another family.
 func TestLoadFamily(t *testing.T) {
-	store, _ := newStore(t)
+	store, db := newStore(t)
 	ctx := t.Context()
 	family, other := uuid.New(), uuid.New()
 	about := func(f uuid.UUID, v int64) eventstore.Event {
@@ -113,7 +114,8 @@ func TestLoadFamily(t *testing.T) {
 	require.NoError(t, err)
 	_, err = store.Append(ctx, "booking-1", eventstore.NoStream, about(family, 2), about(other, 9))
 	require.NoError(t, err)
-	_, err = store.Append(ctx, "referral-1", 1, about(family, 3))
+	// Another process, which has not seen the family's streams, records them again: no harm.
+	_, err = eventstore.New(db.Pool(t)).Append(ctx, "referral-1", 1, about(family, 3))
 	require.NoError(t, err)
 
 	history, err := store.LoadFamily(ctx, family)
@@ -200,6 +202,10 @@ func TestBadAppendsChangeNothing(t *testing.T) {
 	dup.ID = uuid.New()
 	noType := counter(t, 1)
 	noType.Type = ""
+	badType := counter(t, 1)
+	badType.Type = "familytime.\xff"
+	nulActor := counter(t, 1)
+	nulActor.Metadata.Actor = "account\x00"
 	cases := []struct {
 		name  string
 		uow   *eventstore.UnitOfWork
@@ -210,6 +216,9 @@ func TestBadAppendsChangeNothing(t *testing.T) {
 		{"no events", new(eventstore.UnitOfWork).Append("s", 0), "events"},
 		{"no event type", new(eventstore.UnitOfWork).Append("s", 0, noType), "events[0].type"},
 		{"repeated event id", new(eventstore.UnitOfWork).Append("s", 0, dup).Append("t", 0, dup), "events[0].id"},
+		{"stream id not UTF-8", new(eventstore.UnitOfWork).Append("s\xc3", 0, counter(t, 1)), "stream"},
+		{"event type not UTF-8", new(eventstore.UnitOfWork).Append("s", 0, badType), "events[0].type"},
+		{"NUL in metadata", new(eventstore.UnitOfWork).Append("s", 0, counter(t, 1), nulActor), "events[1].metadata.actor"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -133,21 +133,19 @@ func (s *Store) commitGroup(group []*pendingCommit) {
 	defer cancel()
 	if len(group) > 1 {
 		merged := new(UnitOfWork)
-		var all []RecordedEvent
+		var all []*RecordedEvent
 		for _, p := range group {
 			merged.Merge(p.uow)
-			all = append(all, p.recorded...)
+			all = append(all, pointers(p.recorded)...)
 		}
-		if err := s.send(ctx, s.pool, merged, all); err == nil {
+		if err := s.writeOwn(ctx, merged, all); err == nil {
 			for _, p := range group {
-				n := copy(p.recorded, all) // positions and transaction ids, as the database assigned them
-				all = all[n:]
 				p.done <- nil
 			}
 			return
 		}
 	}
 	for _, p := range group {
-		p.done <- s.send(ctx, s.pool, p.uow, p.recorded)
+		p.done <- s.writeOwn(ctx, p.uow, pointers(p.recorded))
 	}
 }

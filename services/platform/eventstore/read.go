@@ -24,7 +24,8 @@ func (s *Store) Load(ctx context.Context, stream string) ([]RecordedEvent, error
 		return nil, fmt.Errorf("load stream %s: %w", stream, err)
 	}
 	if n := len(events); n > 0 {
-		s.heads.put(stream, head{version: events[n-1].Version, hash: events[n-1].Hash})
+		h := head{version: events[n-1].Version, hash: events[n-1].Hash}
+		s.heads.put(stream, h, newerHead(h))
 	}
 	return events, nil
 }
@@ -36,8 +37,8 @@ func (s *Store) LoadFamily(ctx context.Context, family uuid.UUID) ([]RecordedEve
 	if family == uuid.Nil {
 		return nil, &ValidationError{Field: "family", Reason: "is required"}
 	}
-	rows, err := s.pool.Query(ctx, selectEvents+"WHERE family_id = $1 ORDER BY position",
-		pgtype.UUID{Bytes: family, Valid: true})
+	rows, err := s.pool.Query(ctx, selectEvents+`WHERE stream_id IN (SELECT stream_id FROM family_streams
+		WHERE family_id = $1) AND family_id = $1 ORDER BY position`, pgtype.UUID{Bytes: family, Valid: true})
 	if err != nil {
 		return nil, fmt.Errorf("load family %s: %w", family, err)
 	}

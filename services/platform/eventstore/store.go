@@ -4,8 +4,10 @@
 package eventstore
 
 import (
+	"bytes"
 	"cmp"
 	"context"
+	"crypto/sha256"
 	"embed"
 	"errors"
 	"fmt"
@@ -44,14 +46,17 @@ func Migrations() migrate.Set {
 // Store appends to and reads from the event log. It is safe for concurrent use.
 type Store struct {
 	pool  *pgxpool.Pool
-	heads headCache
-	group grouper
-	now   func() time.Time
+	heads cache[string, head] // the last event of streams this process appended to
+	// families holds the family_streams rows this process has written or found written.
+	families cache[familyStream, struct{}]
+	group    grouper
+	now      func() time.Time
 }
 
 // New returns a store on a pool connected as the service's runtime role.
 func New(pool *pgxpool.Pool) *Store {
-	return &Store{pool: pool, heads: headCache{max: 100_000}, now: time.Now}
+	return &Store{pool: pool, heads: cache[string, head]{max: 100_000},
+		families: cache[familyStream, struct{}]{max: 100_000}, now: time.Now}
 }
 
 // Pool is the store's connection pool, for the service's own queries of its read models.
@@ -62,17 +67,10 @@ func (s *Store) Append(ctx context.Context, stream string, expected int64, event
 	return s.Commit(ctx, new(UnitOfWork).Append(stream, expected, events...))
 }
 
-const insertEvents = `
-INSERT INTO events (stream_id, version, event_id, event_type, schema_version, family_id, centre_id,
-                    payload, metadata, recorded_at, previous_hash, hash)
-SELECT * FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::integer[], $6::uuid[],
-                     $7::uuid[], $8::bytea[], $9::text[]::jsonb[], $10::timestamptz[], $11::bytea[], $12::bytea[])
-RETURNING position, tx_id, event_id`
-
 const insertInbox = `INSERT INTO inbox (consumer, event_id) SELECT * FROM unnest($1::text[], $2::uuid[])`
 
-// Commit applies a unit of work atomically: the events in one INSERT (the transaction's first
-// write), then inbox rows, then projection statements, all in one round trip; then projection
+// Commit applies a unit of work atomically: the events in one COPY (the transaction's first
+// write), then inbox rows and projection statements in one more round trip; then projection
 // functions, if any, in the same transaction.
 func (s *Store) Commit(ctx context.Context, uow *UnitOfWork) (_ []RecordedEvent, err error) {
 	if err := uow.validate(); err != nil {
@@ -91,9 +89,7 @@ func (s *Store) Commit(ctx context.Context, uow *UnitOfWork) (_ []RecordedEvent,
 	}()
 	var recorded []RecordedEvent
 	if len(uow.projections) == 0 {
-		// Group commit (group.go). A group is sent as one batch outside a transaction, which
-		// PostgreSQL runs as one implicit transaction: atomic, and one round trip fewer than
-		// BEGIN ... COMMIT.
+		// Group commit (group.go).
 		if recorded, err = s.prepare(ctx, s.pool, uow); err == nil {
 			err = s.commitGrouped(ctx, uow, recorded)
 		}
@@ -103,7 +99,7 @@ func (s *Store) Commit(ctx context.Context, uow *UnitOfWork) (_ []RecordedEvent,
 			if recorded, err = s.prepare(ctx, tx, uow); err != nil {
 				return err
 			}
-			if err := s.send(ctx, tx, uow, recorded); err != nil {
+			if err := s.write(ctx, tx.Conn(), uow, pointers(recorded), false); err != nil {
 				return err
 			}
 			for _, project := range uow.projections {
@@ -118,14 +114,19 @@ func (s *Store) Commit(ctx context.Context, uow *UnitOfWork) (_ []RecordedEvent,
 		return nil, translate(err, uow)
 	}
 	for i := range recorded {
-		s.heads.put(recorded[i].StreamID, head{version: recorded[i].Version, hash: recorded[i].Hash})
+		r := &recorded[i]
+		h := head{version: r.Version, hash: r.Hash}
+		s.heads.put(r.StreamID, h, newerHead(h))
+		if r.FamilyID != uuid.Nil {
+			s.families.put(familyStream{r.FamilyID, r.StreamID}, struct{}{}, nil)
+		}
 	}
 	return recorded, nil
 }
 
+// querier reads stream heads: the pool, or a transaction's connection.
 type querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
 // prepare numbers and chains the events. It reads the heads of streams it has not seen append
@@ -149,7 +150,10 @@ func (s *Store) prepare(ctx context.Context, q querier, uow *UnitOfWork) ([]Reco
 	now := s.now().UTC().Truncate(time.Microsecond)
 	uow.StampTrace(ctx)
 	next := map[string]head{} // streams appended to twice in one unit of work
-	var out []RecordedEvent
+	n := uow.events()
+	out := make([]RecordedEvent, 0, n)
+	hashes := make([]byte, 0, n*sha256.Size) // one allocation for all the unit's hashes
+	var hasher chainHasher
 	for _, a := range uow.appends {
 		h, ok := next[a.stream]
 		switch {
@@ -173,8 +177,13 @@ func (s *Store) prepare(ctx context.Context, q querier, uow *UnitOfWork) ([]Reco
 			if e.SchemaVersion == 0 {
 				e.SchemaVersion = 1
 			}
+			if e.Metadata.Traceparent == "" {
+				e.Metadata.Traceparent, e.Metadata.Tracestate = a.traceparent, a.tracestate
+			}
 			r := RecordedEvent{Event: e, StreamID: a.stream, Version: h.version + 1, RecordedAt: now, PreviousHash: h.hash}
-			r.Hash = chainHash(h.hash, &r)
+			sum := hasher.sum(h.hash, &r)
+			hashes = append(hashes, sum[:]...)
+			r.Hash = hashes[len(hashes)-sha256.Size : len(hashes) : len(hashes)]
 			out = append(out, r)
 			h = head{version: r.Version, hash: r.Hash}
 		}
@@ -216,16 +225,51 @@ func (s *Store) readHeads(ctx context.Context, q querier, want map[string]int64)
 	return heads, nil
 }
 
-func (s *Store) send(ctx context.Context, q querier, uow *UnitOfWork, recorded []RecordedEvent) error {
+// writeOwn writes a prepared unit of work as a transaction of its own, on a connection of the pool.
+func (s *Store) writeOwn(ctx context.Context, uow *UnitOfWork, recorded []*RecordedEvent) error {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	return s.write(ctx, conn.Conn(), uow, recorded, true)
+}
+
+// write sends a prepared unit of work on conn: its recorded events with one COPY, then, in one
+// round trip, their positions (filled in through the pointers), the inbox rows and the projection
+// statements. With own, the unit is a
+// transaction of its own: the COPY opens it and the round trip ends with COMMIT (a unit without
+// events is one implicit transaction, one round trip). Without, it runs in the caller's
+// transaction, which the caller commits.
+func (s *Store) write(ctx context.Context, conn *pgx.Conn, uow *UnitOfWork, recorded []*RecordedEvent, own bool) (err error) {
+	if own {
+		defer func() {
+			if err != nil && conn.PgConn().TxStatus() != 'I' {
+				// A failed statement leaves the transaction open and aborted. End it, so the
+				// connection returns to the pool clean; if that fails too, the pool drops it.
+				rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+				defer cancel()
+				_, _ = conn.Exec(rctx, "ROLLBACK")
+			}
+		}()
+	}
 	b := &pgx.Batch{}
+	var sorted []*RecordedEvent
 	if len(recorded) > 0 {
+		sorted = slices.Clone(recorded)
 		// Rows go in sorted by (stream, version): two units of work appending to the same
 		// streams then take their unique-key locks in the same order and cannot deadlock.
-		sorted := slices.Clone(recorded)
-		slices.SortStableFunc(sorted, func(a, b RecordedEvent) int {
+		slices.SortStableFunc(sorted, func(a, b *RecordedEvent) int {
 			return cmp.Or(strings.Compare(a.StreamID, b.StreamID), cmp.Compare(a.Version, b.Version))
 		})
-		b.Queue(insertEvents, columns(sorted)...)
+		if err := copyIn(ctx, conn, sorted, own); err != nil {
+			return fmt.Errorf("insert events: %w", err)
+		}
+		b.Queue(readBack)
+	}
+	families, streams := s.newFamilyStreams(sorted)
+	if len(families) > 0 {
+		b.Queue(insertFamilyStreams, families, streams)
 	}
 	if len(uow.inbox) > 0 {
 		consumers := make([]string, len(uow.inbox))
@@ -238,71 +282,131 @@ func (s *Store) send(ctx context.Context, q querier, uow *UnitOfWork, recorded [
 	for _, st := range uow.statements {
 		b.Queue(st.sql, st.args...)
 	}
-	br := q.SendBatch(ctx, b)
+	commit := own && len(recorded) > 0
+	if commit {
+		b.Queue("COMMIT")
+	}
+	br := conn.SendBatch(ctx, b)
+	defer func() {
+		if cerr := br.Close(); err == nil {
+			err = cerr
+		}
+	}()
 	if len(recorded) > 0 {
-		byID := make(map[uuid.UUID]*RecordedEvent, len(recorded))
-		for i := range recorded {
-			byID[recorded[i].ID] = &recorded[i]
+		if err := readPositions(br, sorted); err != nil {
+			return fmt.Errorf("read back event positions: %w", err)
 		}
-		rows, err := br.Query()
-		if err == nil {
-			for rows.Next() {
-				var pos int64
-				var tx pgtype.Uint64 // xid8 decodes as an unsigned 64-bit integer
-				var id uuid.UUID
-				if err = rows.Scan(&pos, &tx, &id); err != nil {
-					break
-				}
-				byID[id].Position, byID[id].TxID = pos, tx.Uint64
-			}
-			rows.Close()
-			if err == nil {
-				err = rows.Err()
-			}
-		}
-		if err != nil {
-			br.Close()
-			return fmt.Errorf("insert events: %w", err)
+	}
+	if len(families) > 0 {
+		if _, err := br.Exec(); err != nil {
+			return fmt.Errorf("record the family's streams: %w", err)
 		}
 	}
 	if len(uow.inbox) > 0 {
 		if _, err := br.Exec(); err != nil {
-			br.Close()
 			return fmt.Errorf("insert inbox: %w", err)
 		}
 	}
 	for i := range uow.statements {
 		if _, err := br.Exec(); err != nil {
-			br.Close()
 			return fmt.Errorf("projection statement %d: %w", i+1, err)
 		}
 	}
-	return br.Close()
-}
-
-func columns(rs []RecordedEvent) []any {
-	n := len(rs)
-	streams, types := make([]string, n), make([]string, n)
-	versions := make([]int64, n)
-	ids := make([]pgtype.UUID, n) // pgtype, not uuid.UUID: pgx encodes it in binary without a detour through text
-	schemas := make([]int32, n)
-	families, centres := make([]pgtype.UUID, n), make([]pgtype.UUID, n)
-	payloads, prev, hashes := make([][]byte, n), make([][]byte, n), make([][]byte, n)
-	metas := make([]string, n)
-	at := make([]time.Time, n)
-	for i := range rs {
-		r := &rs[i]
-		streams[i], versions[i], types[i], schemas[i] = r.StreamID, r.Version, r.Type, int32(r.SchemaVersion)
-		ids[i] = pgtype.UUID{Bytes: r.ID, Valid: true}
-		families[i] = pgtype.UUID{Bytes: r.FamilyID, Valid: r.FamilyID != uuid.Nil}
-		centres[i] = pgtype.UUID{Bytes: r.CentreID, Valid: r.CentreID != uuid.Nil}
-		payloads[i], prev[i], hashes[i], at[i] = r.Payload, r.PreviousHash, r.Hash, r.RecordedAt
-		metas[i], _ = r.Metadata.json() // a struct of strings always marshals
-		if payloads[i] == nil {
-			payloads[i] = []byte{}
+	if commit {
+		if _, err := br.Exec(); err != nil {
+			return fmt.Errorf("commit: %w", err)
 		}
 	}
-	return []any{streams, versions, ids, types, schemas, families, centres, payloads, metas, at, prev, hashes}
+	return nil
+}
+
+// insertFamilyStreams records which streams hold events about which family. Rows come sorted, so
+// concurrent transactions take their key locks in one order and cannot deadlock.
+const insertFamilyStreams = `INSERT INTO family_streams (family_id, stream_id)
+	SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT DO NOTHING`
+
+// newFamilyStreams returns the family_streams rows the events need that this process has not
+// written yet, sorted and without repeats, as insertFamilyStreams's columns.
+func (s *Store) newFamilyStreams(events []*RecordedEvent) (families []pgtype.UUID, streams []string) {
+	var rows []familyStream
+	var last familyStream
+	for _, r := range events {
+		fs := familyStream{r.FamilyID, r.StreamID}
+		if r.FamilyID == uuid.Nil || fs == last {
+			continue // a stream's events come together, and mostly about one family
+		}
+		last = fs
+		if _, known := s.families.get(fs); !known {
+			rows = append(rows, fs)
+		}
+	}
+	slices.SortFunc(rows, func(a, b familyStream) int {
+		return cmp.Or(bytes.Compare(a.family[:], b.family[:]), strings.Compare(a.stream, b.stream))
+	})
+	rows = slices.Compact(rows)
+	for _, fs := range rows {
+		families = append(families, pgtype.UUID{Bytes: fs.family, Valid: true})
+		streams = append(streams, fs.stream)
+	}
+	return families, streams
+}
+
+// pointers points at each of rs.
+func pointers(rs []RecordedEvent) []*RecordedEvent {
+	ps := make([]*RecordedEvent, len(rs))
+	for i := range rs {
+		ps[i] = &rs[i]
+	}
+	return ps
+}
+
+// copyIn sends the events, in this order, with one COPY; with begin, the COPY opens the
+// transaction too, in the same round trip.
+func copyIn(ctx context.Context, conn *pgx.Conn, events []*RecordedEvent, begin bool) error {
+	buf := copyBuffers.Get().(*[]byte)
+	defer func() {
+		if cap(*buf) <= maxKeptCopyBuffer {
+			copyBuffers.Put(buf)
+		}
+	}()
+	*buf = appendCopy((*buf)[:0], events)
+	sql := copyEvents
+	if begin {
+		sql = "BEGIN; " + copyEvents
+	}
+	_, err := conn.PgConn().CopyFrom(ctx, bytes.NewReader(*buf), sql)
+	return err
+}
+
+// readPositions fills in the positions and transaction id the database gave the events, from the
+// result of readBack: its rows come in the order the events were copied.
+func readPositions(br pgx.BatchResults, copied []*RecordedEvent) error {
+	rows, err := br.Query()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var pos int64
+		var tx pgtype.Uint64 // xid8 decodes as an unsigned 64-bit integer
+		var id pgtype.UUID   // not uuid.UUID, which pgx would scan through its text form
+		if err := rows.Scan(&pos, &tx, &id); err != nil {
+			return err
+		}
+		if n >= len(copied) || copied[n].ID != id.Bytes {
+			return fmt.Errorf("the events read back do not match those written (row %d)", n+1)
+		}
+		copied[n].Position, copied[n].TxID = pos, tx.Uint64
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if n != len(copied) {
+		return fmt.Errorf("found %d of the %d events written", n, len(copied))
+	}
+	return nil
 }
 
 // translate turns driver errors into the store's own.
@@ -332,28 +436,41 @@ type head struct {
 	hash    []byte
 }
 
-// headCache remembers stream heads this process appended, to save a read per append. It is
-// bounded; when full it starts again empty (a miss only costs one read).
-type headCache struct {
+// cache is a bounded map of what this process has written, to save a read or a statement. When
+// full it starts again empty: a miss only costs that read or statement.
+type cache[K comparable, V any] struct {
 	mu  sync.Mutex
 	max int
-	m   map[string]head
+	m   map[K]V
 }
 
-func (c *headCache) get(stream string) (head, bool) {
+func (c *cache[K, V]) get(k K) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	h, ok := c.m[stream]
-	return h, ok
+	v, ok := c.m[k]
+	return v, ok
 }
 
-func (c *headCache) put(stream string, h head) {
+// put stores v for k, unless k holds a value that replaces says v must not replace.
+func (c *cache[K, V]) put(k K, v V, replaces func(old V) bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil || len(c.m) >= c.max {
-		c.m = make(map[string]head)
+		c.m = make(map[K]V)
 	}
-	if old, ok := c.m[stream]; !ok || old.version < h.version {
-		c.m[stream] = h
+	if old, ok := c.m[k]; !ok || replaces == nil || replaces(old) {
+		c.m[k] = v
 	}
+}
+
+// newerHead lets a head replace only an older one: of two commits racing to the cache, the later
+// version stays.
+func newerHead(h head) func(old head) bool {
+	return func(old head) bool { return old.version < h.version }
+}
+
+// familyStream is a row of family_streams.
+type familyStream struct {
+	family uuid.UUID
+	stream string
 }

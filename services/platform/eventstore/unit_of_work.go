@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -29,6 +31,8 @@ type streamAppend struct {
 	stream   string
 	expected int64
 	events   []Event
+	// traceparent and tracestate are the trace context given to its events that carry none.
+	traceparent, tracestate string
 }
 
 type inboxEntry struct {
@@ -44,15 +48,18 @@ type statement struct {
 // NoStream is the expected version of a stream that must not exist yet.
 const NoStream int64 = 0
 
-// Append records events for a stream whose current version must be expected (NoStream for a new one).
+// Append records events for a stream whose current version must be expected (NoStream for a new
+// one). The unit keeps the events as given, without copying them (an append may carry thousands):
+// they must not change until the unit is committed. Commit never changes them; the ids and trace
+// context it fills in go to the recorded events it returns.
 func (u *UnitOfWork) Append(stream string, expected int64, events ...Event) *UnitOfWork {
-	// A copy: Commit fills in ids and trace context without touching the caller's slice.
-	u.appends = append(u.appends, streamAppend{stream: stream, expected: expected, events: append([]Event(nil), events...)})
+	u.appends = append(u.appends, streamAppend{stream: stream, expected: expected, events: events})
 	return u
 }
 
-// StampTrace records ctx's trace context on the unit's events that carry none yet, so events a
-// consumer appends continue the trace of the event that caused them. Commit stamps the rest.
+// StampTrace gives ctx's trace context to the unit's events that carry none yet, so events a
+// consumer appends continue the trace of the event that caused them. Commit stamps the rest with
+// its own context.
 func (u *UnitOfWork) StampTrace(ctx context.Context) {
 	carrier := propagation.MapCarrier{}
 	propagation.TraceContext{}.Inject(ctx, carrier)
@@ -61,10 +68,8 @@ func (u *UnitOfWork) StampTrace(ctx context.Context) {
 		return
 	}
 	for i := range u.appends {
-		for j := range u.appends[i].events {
-			if md := &u.appends[i].events[j].Metadata; md.Traceparent == "" {
-				md.Traceparent, md.Tracestate = parent, state
-			}
+		if a := &u.appends[i]; a.traceparent == "" {
+			a.traceparent, a.tracestate = parent, state
 		}
 	}
 }
@@ -100,6 +105,15 @@ func (u *UnitOfWork) Merge(other *UnitOfWork) *UnitOfWork {
 	return u
 }
 
+// events counts the events the unit appends.
+func (u *UnitOfWork) events() int {
+	n := 0
+	for _, a := range u.appends {
+		n += len(a.events)
+	}
+	return n
+}
+
 // Empty reports whether the unit of work changes nothing.
 func (u *UnitOfWork) Empty() bool {
 	return len(u.appends) == 0 && len(u.inbox) == 0 && len(u.statements) == 0 && len(u.projections) == 0
@@ -112,6 +126,9 @@ func (u *UnitOfWork) validate() error {
 		if a.stream == "" {
 			return &ValidationError{Field: "stream", Reason: "stream id is empty"}
 		}
+		if reason := badText(a.stream); reason != "" {
+			return &ValidationError{Field: "stream", Reason: "stream id " + reason}
+		}
 		if a.expected < 0 {
 			return &ValidationError{Field: "expected_version", Reason: fmt.Sprintf("expected version %d is negative", a.expected)}
 		}
@@ -122,6 +139,18 @@ func (u *UnitOfWork) validate() error {
 			if e.Type == "" {
 				return &ValidationError{Field: fmt.Sprintf("events[%d].type", i), Reason: "event type is empty"}
 			}
+			if reason := badText(e.Type); reason != "" {
+				return &ValidationError{Field: fmt.Sprintf("events[%d].type", i), Reason: "event type " + reason}
+			}
+			md := &e.Metadata
+			for _, f := range [...]struct{ name, value string }{
+				{"actor", md.Actor}, {"correlation_id", md.CorrelationID}, {"causation_id", md.CausationID},
+				{"request_id", md.RequestID}, {"traceparent", md.Traceparent}, {"tracestate", md.Tracestate},
+			} {
+				if reason := badText(f.value); reason != "" {
+					return &ValidationError{Field: fmt.Sprintf("events[%d].metadata.%s", i, f.name), Reason: reason}
+				}
+			}
 			if e.ID != uuid.Nil {
 				if ids[e.ID] {
 					return &ValidationError{Field: fmt.Sprintf("events[%d].id", i), Reason: "event id repeats within the unit of work"}
@@ -131,6 +160,19 @@ func (u *UnitOfWork) validate() error {
 		}
 	}
 	return nil
+}
+
+// badText says what is wrong with s as text PostgreSQL can store (valid UTF-8 without NUL
+// characters), or "" when nothing is. The values are not repeated in the reason: they could be
+// anything a caller sent.
+func badText(s string) string {
+	switch {
+	case !utf8.ValidString(s):
+		return "is not valid UTF-8"
+	case strings.IndexByte(s, 0) >= 0:
+		return "contains a NUL character"
+	}
+	return ""
 }
 
 // ValidationError is an append the store refuses before writing anything.

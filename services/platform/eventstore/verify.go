@@ -11,14 +11,15 @@ import (
 // genesis is the previous hash of every stream's first event.
 var genesis [sha256.Size]byte
 
-// chainHash is SHA-256 over the previous hash and the event's canonical bytes: every field that
-// means something, length-prefixed in a fixed order, so no two different events hash alike and
-// the hash never depends on how PostgreSQL happens to store jsonb. The bytes are built in one
-// buffer and hashed once: this runs on every append.
-func chainHash(previous []byte, r *RecordedEvent) []byte {
+// chainHasher computes chain hashes: SHA-256 over the previous hash and the event's canonical
+// bytes, every field that means something, length-prefixed in a fixed order, so no two different
+// events hash alike and the hash never depends on how PostgreSQL happens to store jsonb. The bytes
+// are built in one buffer, reused from event to event (this runs on every append), and hashed once.
+type chainHasher struct{ buf []byte }
+
+func (c *chainHasher) sum(previous []byte, r *RecordedEvent) [sha256.Size]byte {
 	md := &r.Metadata
-	buf := make([]byte, 0, 256+len(r.Payload))
-	buf = append(buf, previous...)
+	buf := append(c.buf[:0], previous...)
 	buf = field(buf, r.StreamID)
 	buf = binary.BigEndian.AppendUint64(buf, uint64(r.Version))
 	buf = append(buf, r.ID[:]...)
@@ -32,8 +33,8 @@ func chainHash(previous []byte, r *RecordedEvent) []byte {
 		buf = field(buf, s)
 	}
 	buf = binary.BigEndian.AppendUint64(buf, uint64(r.RecordedAt.UnixMicro()))
-	sum := sha256.Sum256(buf)
-	return sum[:]
+	c.buf = buf
+	return sha256.Sum256(buf)
 }
 
 func field(buf []byte, s string) []byte {
@@ -58,6 +59,7 @@ type chain struct {
 	stream  string
 	version int64
 	hash    []byte
+	hasher  chainHasher
 }
 
 func (c *chain) check(r *RecordedEvent) *TamperError {
@@ -67,7 +69,7 @@ func (c *chain) check(r *RecordedEvent) *TamperError {
 	if !bytes.Equal(r.PreviousHash, c.hash) {
 		return &TamperError{Stream: r.StreamID, Version: r.Version, Reason: "previous hash does not match the event before it"}
 	}
-	if !bytes.Equal(chainHash(c.hash, r), r.Hash) {
+	if sum := c.hasher.sum(c.hash, r); !bytes.Equal(sum[:], r.Hash) {
 		return &TamperError{Stream: r.StreamID, Version: r.Version, Reason: "stored event does not match its hash"}
 	}
 	c.version, c.hash = r.Version, r.Hash

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/protobuf/proto"
@@ -37,11 +38,14 @@ func project(_ context.Context, d bus.Delivery, uow *eventstore.UnitOfWork) erro
 	return nil
 }
 
-// sink is the consuming service's fresh database with its projection table.
-func sink(b *testing.B) (*testkit.Database, *eventstore.Store) {
+// sink is the consuming service's fresh database with its projection table, and the pool of its
+// owner. Each operation has one; the caller closes both pools when the operation ends, so the
+// operations of one run do not add up to more connections than the server allows.
+func sink(b *testing.B) (*pgxpool.Pool, *eventstore.Store) {
 	b.Helper()
 	db, pool := database(b)
-	_, err := db.OwnerPool(b).Exec(b.Context(), `
+	owner := db.OwnerPool(b)
+	_, err := owner.Exec(b.Context(), `
 		CREATE TABLE family_activity (
 			family_id     uuid   PRIMARY KEY,
 			events        bigint NOT NULL,
@@ -50,7 +54,7 @@ func sink(b *testing.B) (*testkit.Database, *eventstore.Store) {
 		);
 		GRANT SELECT, INSERT, UPDATE ON family_activity TO `+testkit.RuntimeRole)
 	require.NoError(b, err)
-	return db, eventstore.New(pool)
+	return owner, eventstore.New(pool)
 }
 
 // BenchmarkConsumer is (d): a consumer with its inbox and a one-row-per-family projection, from
@@ -73,7 +77,7 @@ func BenchmarkConsumer(b *testing.B) {
 	b.ResetTimer()
 	for i := range b.N {
 		b.StopTimer()
-		db, store := sink(b)
+		owner, store := sink(b)
 		c, err := bus.NewConsumer(nc, store, bus.ConsumerConfig{Name: fmt.Sprintf("projection%04d", i),
 			Stream: bus.StreamName(service)}, project)
 		require.NoError(b, err)
@@ -99,10 +103,12 @@ func BenchmarkConsumer(b *testing.B) {
 		cancel()
 		<-done
 		var rows, inbox int
-		require.NoError(b, db.OwnerPool(b).QueryRow(b.Context(),
+		require.NoError(b, owner.QueryRow(b.Context(),
 			"SELECT (SELECT count(*) FROM family_activity), (SELECT count(*) FROM inbox)").Scan(&rows, &inbox))
 		require.Equal(b, families, rows, "one row per family")
 		require.Equal(b, consumerEvents, inbox, "every event in the inbox once")
+		store.Pool().Close()
+		owner.Close()
 	}
 	reportRate(b, consumerEvents*b.N, elapsed)
 }

@@ -70,13 +70,15 @@ func database(b *testing.B) (*testkit.Database, *pgxpool.Pool) {
 func warm(b *testing.B, pool *pgxpool.Pool, n int) {
 	b.Helper()
 	conns := make([]*pgxpool.Conn, 0, n)
+	defer func() { // also when an Acquire fails: a connection never released keeps the pool from closing
+		for _, c := range conns {
+			c.Release()
+		}
+	}()
 	for range n {
 		c, err := pool.Acquire(b.Context())
 		require.NoError(b, err)
 		conns = append(conns, c)
-	}
-	for _, c := range conns {
-		c.Release()
 	}
 }
 

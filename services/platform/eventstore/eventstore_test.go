@@ -99,6 +99,54 @@ func TestMetadataRoundTrips(t *testing.T) {
 	require.NoError(t, store.Verify(ctx, "meta"))
 }
 
+// An append that fails leaves a gap in positions: ReadAll reads across it, whatever the limit.
+func TestReadAllAcrossGaps(t *testing.T) {
+	store, _ := newStore(t)
+	ctx := t.Context()
+	taken := counter(t, 0)
+	taken.ID = uuid.New()
+	var written []int64
+	appendTo := func(stream string, n int) {
+		for i := range n {
+			r, err := store.Append(ctx, stream, int64(i), counter(t, int64(i)))
+			require.NoError(t, err)
+			written = append(written, r[0].Position)
+		}
+	}
+	_, err := store.Append(ctx, "taken", eventstore.NoStream, taken)
+	require.NoError(t, err)
+	written = []int64{}
+	appendTo("before", 3)
+	// 500 positions are handed out, then the COPY fails on its last row: a gap of 500.
+	failing := make([]eventstore.Event, 500)
+	for i := range failing {
+		failing[i] = counter(t, int64(i))
+	}
+	failing[499] = taken
+	_, err = store.Append(ctx, "gap", eventstore.NoStream, failing...)
+	require.ErrorIs(t, err, eventstore.ErrDuplicateEvent)
+	appendTo("after", 3)
+	require.Greater(t, written[3]-written[2], int64(500))
+
+	for _, limit := range []int{1, 2, 4, 100} {
+		var got []int64
+		after := written[0] - 1
+		for {
+			page, err := store.ReadAll(ctx, after, limit)
+			require.NoError(t, err)
+			require.LessOrEqual(t, len(page), limit)
+			if len(page) == 0 {
+				break
+			}
+			for _, e := range page {
+				got = append(got, e.Position)
+			}
+			after = page[len(page)-1].Position
+		}
+		require.Equal(t, written, got, "limit %d", limit)
+	}
+}
+
 // A family's history spans its streams; LoadFamily returns it in recorded order, and nothing of
 // another family.
 func TestLoadFamily(t *testing.T) {

@@ -51,20 +51,40 @@ func (s *Store) LoadFamily(ctx context.Context, family uuid.UUID) ([]RecordedEve
 
 // ReadAll returns up to limit events with a position greater than after, in position order. For
 // publishing in commit order use package relay: position order is not commit order.
+//
+// Positions are indexed by BRIN (docs/decisions.md, 21): it finds a range of positions by reading
+// only the pages that hold it, not "the next n after p". Positions are nearly dense (an append
+// that fails leaves a gap), so ReadAll reads a window of limit positions, then wider ones while
+// they come back short, until it has limit events or has passed the last position handed out.
 func (s *Store) ReadAll(ctx context.Context, after int64, limit int) ([]RecordedEvent, error) {
 	if limit <= 0 {
 		return nil, &ValidationError{Field: "limit", Reason: "must be positive"}
 	}
-	rows, err := s.pool.Query(ctx, selectEvents+"WHERE position > $1 ORDER BY position LIMIT $2", after, limit)
-	if err != nil {
+	var last int64
+	if err := s.pool.QueryRow(ctx, lastPosition).Scan(&last); err != nil {
 		return nil, fmt.Errorf("read all after %d: %w", after, err)
 	}
-	events, err := collect(rows)
-	if err != nil {
-		return nil, fmt.Errorf("read all after %d: %w", after, err)
+	var events []RecordedEvent
+	for span := int64(limit); after < last && len(events) < limit; span *= 4 {
+		upTo := min(after+span, last)
+		rows, err := s.pool.Query(ctx, selectEvents+"WHERE position > $1 AND position <= $2 ORDER BY position LIMIT $3",
+			after, upTo, limit-len(events))
+		if err != nil {
+			return nil, fmt.Errorf("read all after %d: %w", after, err)
+		}
+		window, err := collect(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read all after %d: %w", after, err)
+		}
+		events = append(events, window...)
+		after = upTo
 	}
 	return events, nil
 }
+
+// lastPosition reads the last position handed out (0 before the first) from the sequence of the
+// events' identity column.
+const lastPosition = `SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM events_position_seq`
 
 // Scan reads one event row selected with the columns of selectEvents; package relay shares it.
 func Scan(row pgx.CollectableRow) (RecordedEvent, error) {

@@ -422,7 +422,7 @@ func translate(err error, uow *UnitOfWork) error {
 			stream, expected = uow.appends[0].stream, uow.appends[0].expected
 		}
 		return &ConflictError{Stream: stream, Expected: expected, Actual: -1}
-	case "events_event_id_key":
+	case "events_pkey":
 		return fmt.Errorf("%w: %s", ErrDuplicateEvent, err)
 	case "inbox_pkey":
 		return ErrAlreadyHandled

@@ -45,6 +45,9 @@ const maxKeptCopyBuffer = 4 << 20
 // appendCopy appends rs to buf as a complete binary COPY stream.
 func appendCopy(buf []byte, rs []*RecordedEvent) []byte {
 	buf = append(buf, copySignature...)
+	// A command's events usually share their metadata: its JSON is written once and copied.
+	var lastMetadata *Metadata
+	var lastJSON []byte
 	for _, r := range rs {
 		buf = binary.BigEndian.AppendUint16(buf, copyColumns)
 		buf = appendText(buf, r.StreamID)
@@ -60,7 +63,13 @@ func appendCopy(buf []byte, rs []*RecordedEvent) []byte {
 		// jsonb: the length is known once the document is written.
 		at := len(buf)
 		buf = append(buf, 0, 0, 0, 0, jsonbVersion)
-		buf = r.Metadata.appendJSON(buf)
+		if lastMetadata != nil && *lastMetadata == r.Metadata {
+			buf = append(buf, lastJSON...)
+		} else {
+			start := len(buf)
+			buf = r.Metadata.appendJSON(buf)
+			lastMetadata, lastJSON = &r.Metadata, buf[start:len(buf):len(buf)]
+		}
 		binary.BigEndian.PutUint32(buf[at:], uint32(len(buf)-at-4))
 		buf = binary.BigEndian.AppendUint32(buf, 8)
 		buf = binary.BigEndian.AppendUint64(buf, uint64(r.RecordedAt.UnixMicro()-postgresEpoch))

@@ -128,6 +128,10 @@ func (m *Metadata) appendJSON(buf []byte) []byte {
 func appendJSONString(buf []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	buf = append(buf, '"')
+	if !needsEscape(s) { // ids, account subjects, trace context: the usual case
+		buf = append(buf, s...)
+		return append(buf, '"')
+	}
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
 		case c == '"' || c == '\\':
@@ -139,6 +143,15 @@ func appendJSONString(buf []byte, s string) []byte {
 		}
 	}
 	return append(buf, '"')
+}
+
+func needsEscape(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' {
+			return true
+		}
+	}
+	return false
 }
 
 // Decode returns the event's payload as its protobuf message, found by type name in the

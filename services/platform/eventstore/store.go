@@ -7,8 +7,10 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"embed"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -124,6 +126,35 @@ func (s *Store) Commit(ctx context.Context, uow *UnitOfWork) (_ []RecordedEvent,
 	return recorded, nil
 }
 
+// eventIDs names the events of one unit of work that come without an id. They are UUID version 7
+// (RFC 9562): time-ordered, so the event-id key and the consumers' inbox keys grow at their right
+// edge instead of splitting pages at random; the time they reveal is the events' recorded_at,
+// which travels with them anyway. One clock reading and one read of randomness serve the whole
+// unit, and the 12 bits after the millisecond count up, so a unit's ids also sort in its order.
+type eventIDs struct {
+	millis uint64
+	random []byte
+	count  uint16
+}
+
+func newEventIDs(now time.Time, n int) *eventIDs {
+	ids := &eventIDs{millis: uint64(now.UnixMilli()), random: make([]byte, 8*n)}
+	_, _ = rand.Read(ids.random) // crypto/rand.Read never fails
+	return ids
+}
+
+func (g *eventIDs) next() uuid.UUID {
+	var id uuid.UUID
+	if g.count == 1<<12 || len(g.random) < 8 { // a unit of more than 4,096 events goes on with fresh ids
+		*g = *newEventIDs(time.UnixMilli(int64(g.millis)+1), max(len(g.random)/8, 1))
+	}
+	binary.BigEndian.PutUint64(id[0:], g.millis<<16|0x7000|uint64(g.count)) // time, version 7, sequence
+	copy(id[8:], g.random[:8])
+	id[8] = 0x80 | id[8]&0x3f // the RFC 9562 variant
+	g.random, g.count = g.random[8:], g.count+1
+	return id
+}
+
 // querier reads stream heads: the pool, or a transaction's connection.
 type querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
@@ -154,6 +185,7 @@ func (s *Store) prepare(ctx context.Context, q querier, uow *UnitOfWork) ([]Reco
 	out := make([]RecordedEvent, 0, n)
 	hashes := make([]byte, 0, n*sha256.Size) // one allocation for all the unit's hashes
 	var hasher chainHasher
+	ids := newEventIDs(now, n)
 	for _, a := range uow.appends {
 		h, ok := next[a.stream]
 		switch {
@@ -169,10 +201,7 @@ func (s *Store) prepare(ctx context.Context, q querier, uow *UnitOfWork) ([]Reco
 		}
 		for _, e := range a.events {
 			if e.ID == uuid.Nil {
-				// Version 7: time-ordered, so the event-id index and the consumers' inbox keys
-				// grow at their right edge instead of splitting pages at random. The time it
-				// reveals is the event's recorded_at, which travels with it anyway.
-				e.ID = uuid.Must(uuid.NewV7())
+				e.ID = ids.next()
 			}
 			if e.SchemaVersion == 0 {
 				e.SchemaVersion = 1

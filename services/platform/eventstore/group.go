@@ -33,6 +33,25 @@ const (
 	groupTimeout = 30 * time.Second
 )
 
+// aloneEvents: a unit of work with at least this many events is committed on its own, from its
+// caller's goroutine. Its statement costs more than its commit, so sharing the commit gains
+// little, while handing it to a flusher costs two goroutine switches and runs it on one of two
+// connections instead of its own (measured: 100-event appends 5–10% faster alone).
+const aloneEvents = 64
+
+// commitAlone commits a large prepared unit of work by itself, with the same promise as a grouped
+// one: a caller whose context has ended before the write starts gets the context's error and
+// nothing is written; once the write has started its outcome is waited for (bounded by
+// groupTimeout), so Commit never reports a failure for a unit that committed.
+func (s *Store) commitAlone(ctx context.Context, uow *UnitOfWork, recorded []RecordedEvent) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), groupTimeout)
+	defer cancel()
+	return s.writeOwn(ctx, uow, pointers(recorded))
+}
+
 // pendingCommit is a prepared unit of work waiting for its group.
 type pendingCommit struct {
 	uow      *UnitOfWork

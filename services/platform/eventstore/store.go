@@ -91,9 +91,12 @@ func (s *Store) Commit(ctx context.Context, uow *UnitOfWork) (_ []RecordedEvent,
 	}()
 	var recorded []RecordedEvent
 	if len(uow.projections) == 0 {
-		// Group commit (group.go).
 		if recorded, err = s.prepare(ctx, s.pool, uow); err == nil {
-			err = s.commitGrouped(ctx, uow, recorded)
+			if len(recorded) >= aloneEvents {
+				err = s.commitAlone(ctx, uow, recorded)
+			} else {
+				err = s.commitGrouped(ctx, uow, recorded) // group commit, group.go
+			}
 		}
 	} else {
 		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -416,10 +419,10 @@ func readPositions(br pgx.BatchResults, copied []*RecordedEvent) error {
 	}
 	defer rows.Close()
 	n := 0
+	var pos int64
+	var tx pgtype.Uint64 // xid8 decodes as an unsigned 64-bit integer
+	var id pgtype.UUID   // not uuid.UUID, which pgx would scan through its text form
 	for rows.Next() {
-		var pos int64
-		var tx pgtype.Uint64 // xid8 decodes as an unsigned 64-bit integer
-		var id pgtype.UUID   // not uuid.UUID, which pgx would scan through its text form
 		if err := rows.Scan(&pos, &tx, &id); err != nil {
 			return err
 		}

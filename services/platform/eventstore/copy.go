@@ -15,10 +15,11 @@ import (
 // the client builds one buffer instead of encoding twelve arrays value by value. COPY returns no
 // rows, so positions and the transaction id are read back in the same transaction (readBack).
 const copyEvents = `COPY events (stream_id, version, event_id, event_type, schema_version, family_id,
-	centre_id, payload, metadata, recorded_at, previous_hash, hash) FROM STDIN (FORMAT binary)`
+	centre_id, payload, actor, correlation_id, causation_id, request_id, traceparent, tracestate,
+	recorded_at, previous_hash, hash) FROM STDIN (FORMAT binary)`
 
 // copyColumns is the number of columns copyEvents names.
-const copyColumns = 12
+const copyColumns = 17
 
 // readBack returns the positions and transaction id of the events the current transaction has
 // written: exactly the rows of its COPY, found through the commit-order index, in the order they
@@ -32,9 +33,6 @@ var copySignature = []byte("PGCOPY\n\xff\r\n\x00" + "\x00\x00\x00\x00" + "\x00\x
 // postgresEpoch is where PostgreSQL's timestamps count from, in Unix microseconds.
 var postgresEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC).UnixMicro()
 
-// jsonbVersion is the first byte of a jsonb value in binary format: the format's version.
-const jsonbVersion = 1
-
 // copyBuffers keeps COPY streams' buffers for reuse: a 100-event append fills about 60 kB, and
 // allocating that afresh for every append keeps the garbage collector busy.
 var copyBuffers = sync.Pool{New: func() any { return new([]byte) }}
@@ -45,9 +43,6 @@ const maxKeptCopyBuffer = 4 << 20
 // appendCopy appends rs to buf as a complete binary COPY stream.
 func appendCopy(buf []byte, rs []*RecordedEvent) []byte {
 	buf = append(buf, copySignature...)
-	// A command's events usually share their metadata: its JSON is written once and copied.
-	var lastMetadata *Metadata
-	var lastJSON []byte
 	for _, r := range rs {
 		buf = binary.BigEndian.AppendUint16(buf, copyColumns)
 		buf = appendText(buf, r.StreamID)
@@ -60,17 +55,10 @@ func appendCopy(buf []byte, rs []*RecordedEvent) []byte {
 		buf = appendUUID(buf, r.FamilyID)
 		buf = appendUUID(buf, r.CentreID)
 		buf = appendField(buf, r.Payload)
-		// jsonb: the length is known once the document is written.
-		at := len(buf)
-		buf = append(buf, 0, 0, 0, 0, jsonbVersion)
-		if lastMetadata != nil && *lastMetadata == r.Metadata {
-			buf = append(buf, lastJSON...)
-		} else {
-			start := len(buf)
-			buf = r.Metadata.appendJSON(buf)
-			lastMetadata, lastJSON = &r.Metadata, buf[start:len(buf):len(buf)]
+		md := &r.Metadata
+		for _, field := range [...]string{md.Actor, md.CorrelationID, md.CausationID, md.RequestID, md.Traceparent, md.Tracestate} {
+			buf = appendOptionalText(buf, field)
 		}
-		binary.BigEndian.PutUint32(buf[at:], uint32(len(buf)-at-4))
 		buf = binary.BigEndian.AppendUint32(buf, 8)
 		buf = binary.BigEndian.AppendUint64(buf, uint64(r.RecordedAt.UnixMicro()-postgresEpoch))
 		buf = appendField(buf, r.PreviousHash)
@@ -87,6 +75,14 @@ func appendField(buf, value []byte) []byte {
 func appendText(buf []byte, value string) []byte {
 	buf = binary.BigEndian.AppendUint32(buf, uint32(len(value)))
 	return append(buf, value...)
+}
+
+// appendOptionalText appends an optional text: "" is NULL.
+func appendOptionalText(buf []byte, value string) []byte {
+	if value == "" {
+		return binary.BigEndian.AppendUint32(buf, 0xffffffff) // a length of -1
+	}
+	return appendText(buf, value)
 }
 
 // appendUUID appends an optional id: uuid.Nil is NULL.

@@ -33,14 +33,14 @@ type Event struct {
 // Metadata says who caused an event and how it connects to what came before. It never holds
 // personal data: the actor is an account subject, not a name.
 type Metadata struct {
-	Actor         string `json:"actor,omitempty"`
-	CorrelationID string `json:"correlation_id,omitempty"`
-	CausationID   string `json:"causation_id,omitempty"`
-	RequestID     string `json:"request_id,omitempty"`
+	Actor         string
+	CorrelationID string
+	CausationID   string
+	RequestID     string
 	// Traceparent and Tracestate are the W3C trace context of the span that recorded the event;
 	// Commit fills them from the context when they are empty.
-	Traceparent string `json:"traceparent,omitempty"`
-	Tracestate  string `json:"tracestate,omitempty"`
+	Traceparent string
+	Tracestate  string
 }
 
 // NewEvent builds an Event from a protobuf message, serialised deterministically.
@@ -98,60 +98,6 @@ func (r *RecordedEvent) Envelope() *commonv1.EventEnvelope {
 		env.CentreId = r.CentreID.String()
 	}
 	return env
-}
-
-// appendJSON appends the metadata as a JSON object, leaving out empty fields as encoding/json's
-// omitempty would. Fields are valid UTF-8 without NUL (validate), so escaping quotes, backslashes
-// and control characters is all JSON needs.
-func (m *Metadata) appendJSON(buf []byte) []byte {
-	buf = append(buf, '{')
-	first := true
-	for _, f := range [...]struct{ name, value string }{
-		{"actor", m.Actor}, {"correlation_id", m.CorrelationID}, {"causation_id", m.CausationID},
-		{"request_id", m.RequestID}, {"traceparent", m.Traceparent}, {"tracestate", m.Tracestate},
-	} {
-		if f.value == "" {
-			continue
-		}
-		if !first {
-			buf = append(buf, ',')
-		}
-		first = false
-		buf = append(buf, '"')
-		buf = append(buf, f.name...)
-		buf = append(buf, '"', ':')
-		buf = appendJSONString(buf, f.value)
-	}
-	return append(buf, '}')
-}
-
-func appendJSONString(buf []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	buf = append(buf, '"')
-	if !needsEscape(s) { // ids, account subjects, trace context: the usual case
-		buf = append(buf, s...)
-		return append(buf, '"')
-	}
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '"' || c == '\\':
-			buf = append(buf, '\\', c)
-		case c < 0x20:
-			buf = append(buf, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-		default:
-			buf = append(buf, c)
-		}
-	}
-	return append(buf, '"')
-}
-
-func needsEscape(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == '"' || c == '\\' {
-			return true
-		}
-	}
-	return false
 }
 
 // Decode returns the event's payload as its protobuf message, found by type name in the

@@ -1,6 +1,7 @@
 package eventstore_test
 
 import (
+	"fmt"
 	"io/fs"
 	"slices"
 	"strings"
@@ -48,8 +49,9 @@ func (h hiding) ReadDir(name string) ([]fs.DirEntry, error) {
 	return kept, err
 }
 
-// Migration 0002 replaces the events' family index with family_streams: a database that already
-// holds events finds every family's history afterwards, as before.
+// Migration 0002 replaces the events' family index with family_streams, and 0003 moves metadata
+// from jsonb into columns: a database that already holds events finds every family's history
+// afterwards, with each event's metadata, as before.
 func TestFamilyStreamsMigrationKeepsHistories(t *testing.T) {
 	db := testkit.Postgres(t)
 	db.Migrate(t, upTo(t, "0001"))
@@ -68,7 +70,8 @@ func TestFamilyStreamsMigrationKeepsHistories(t *testing.T) {
 		}
 		_, err := owner.Exec(ctx, `INSERT INTO events (stream_id, version, event_id, event_type, schema_version,
 			family_id, payload, metadata, recorded_at, previous_hash, hash)
-			VALUES ($1, $2, $3, 'familytime.testing.v1.CounterIncremented', 1, $4, int8send($5), '{}', now(),
+			VALUES ($1, $2, $3, 'familytime.testing.v1.CounterIncremented', 1, $4, int8send($5),
+			jsonb_build_object('actor', 'account-' || $5, 'correlation_id', 'corr-"1"', 'request_id', ''), now(),
 			decode(repeat('00', 32), 'hex'), decode(repeat('11', 32), 'hex'))`,
 			row.stream, row.version, uuid.New(), fam, int64(i))
 		require.NoError(t, err)
@@ -81,6 +84,8 @@ func TestFamilyStreamsMigrationKeepsHistories(t *testing.T) {
 	var got []string
 	for _, e := range history {
 		got = append(got, e.StreamID)
+		require.Equal(t, eventstore.Metadata{Actor: fmt.Sprintf("account-%d", e.Position-1), CorrelationID: `corr-"1"`},
+			e.Metadata)
 	}
 	require.Equal(t, []string{"referral-1", "booking-1", "referral-1"}, got)
 	history, err = store.LoadFamily(ctx, other)

@@ -2,7 +2,6 @@ package eventstore
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -11,7 +10,9 @@ import (
 )
 
 const selectEvents = `SELECT position, tx_id, stream_id, version, event_id, event_type, schema_version,
-	family_id, centre_id, payload, metadata::text, recorded_at, previous_hash, hash FROM events `
+	family_id, centre_id, payload, coalesce(actor, ''), coalesce(correlation_id, ''),
+	coalesce(causation_id, ''), coalesce(request_id, ''), coalesce(traceparent, ''),
+	coalesce(tracestate, ''), recorded_at, previous_hash, hash FROM events `
 
 // Load returns every event of a stream in version order; none for a stream that does not exist.
 func (s *Store) Load(ctx context.Context, stream string) ([]RecordedEvent, error) {
@@ -91,10 +92,11 @@ func Scan(row pgx.CollectableRow) (RecordedEvent, error) {
 	var r RecordedEvent
 	var tx pgtype.Uint64
 	var family, centre pgtype.UUID
-	var meta string
 	var schema int32
+	md := &r.Metadata
 	err := row.Scan(&r.Position, &tx, &r.StreamID, &r.Version, &r.ID, &r.Type, &schema,
-		&family, &centre, &r.Payload, &meta, &r.RecordedAt, &r.PreviousHash, &r.Hash)
+		&family, &centre, &r.Payload, &md.Actor, &md.CorrelationID, &md.CausationID, &md.RequestID,
+		&md.Traceparent, &md.Tracestate, &r.RecordedAt, &r.PreviousHash, &r.Hash)
 	if err != nil {
 		return r, err
 	}
@@ -106,9 +108,6 @@ func Scan(row pgx.CollectableRow) (RecordedEvent, error) {
 		r.CentreID = uuid.UUID(centre.Bytes)
 	}
 	r.RecordedAt = r.RecordedAt.UTC()
-	if err := json.Unmarshal([]byte(meta), &r.Metadata); err != nil {
-		return r, fmt.Errorf("event %d metadata: %w", r.Position, err)
-	}
 	return r, nil
 }
 

@@ -28,3 +28,10 @@ func (s *Store) CommitTogether(ctx context.Context, uows ...*UnitOfWork) []error
 	}
 	return errs
 }
+
+// ChainHash is the hash the store gives r after previous, for tests that write rows themselves.
+func ChainHash(previous []byte, r *RecordedEvent) []byte {
+	var c chainHasher
+	sum := c.sum(previous, r)
+	return sum[:]
+}

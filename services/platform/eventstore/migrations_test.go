@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -52,33 +53,48 @@ func (h hiding) ReadDir(name string) ([]fs.DirEntry, error) {
 // Migration 0002 replaces the events' family index with family_streams, and 0003 moves metadata
 // from jsonb into columns: a database that already holds events finds every family's history
 // afterwards, with each event's metadata, as before.
-func TestFamilyStreamsMigrationKeepsHistories(t *testing.T) {
+func TestMigrationsKeepHistoriesAndChains(t *testing.T) {
 	db := testkit.Postgres(t)
 	db.Migrate(t, upTo(t, "0001"))
 	ctx := t.Context()
 	family, other := uuid.New(), uuid.New()
 	owner := db.OwnerPool(t)
-	// Events as the store wrote them before 0002 (hashes are not checked here).
+	// Events as the store wrote them before 0002, hash chains and all.
+	at := time.Date(2026, 11, 1, 9, 30, 0, 0, time.UTC)
+	heads := map[string][]byte{}
 	for i, row := range []struct {
 		stream  string
 		version int64
 		family  uuid.UUID
 	}{{"referral-1", 1, family}, {"booking-1", 1, family}, {"booking-1", 2, other}, {"centre-1", 1, uuid.Nil}, {"referral-1", 2, family}} {
+		r := eventstore.RecordedEvent{
+			Event: eventstore.Event{ID: uuid.New(), Type: "familytime.testing.v1.CounterIncremented", SchemaVersion: 1,
+				FamilyID: row.family, Payload: []byte{0x08, byte(i)},
+				Metadata: eventstore.Metadata{Actor: fmt.Sprintf("account-%d", i), CorrelationID: `corr-"1"`}},
+			StreamID: row.stream, Version: row.version, RecordedAt: at, PreviousHash: make([]byte, 32),
+		}
+		if previous, ok := heads[row.stream]; ok {
+			r.PreviousHash = previous
+		}
+		r.Hash = eventstore.ChainHash(r.PreviousHash, &r)
+		heads[row.stream] = r.Hash
 		var fam any
 		if row.family != uuid.Nil {
 			fam = row.family
 		}
 		_, err := owner.Exec(ctx, `INSERT INTO events (stream_id, version, event_id, event_type, schema_version,
 			family_id, payload, metadata, recorded_at, previous_hash, hash)
-			VALUES ($1, $2, $3, 'familytime.testing.v1.CounterIncremented', 1, $4, int8send($5),
-			jsonb_build_object('actor', 'account-' || $5, 'correlation_id', 'corr-"1"', 'request_id', ''), now(),
-			decode(repeat('00', 32), 'hex'), decode(repeat('11', 32), 'hex'))`,
-			row.stream, row.version, uuid.New(), fam, int64(i))
+			VALUES ($1, $2, $3, $4, 1, $5, $6, jsonb_build_object('actor', $7::text, 'correlation_id', $8::text,
+			'request_id', ''), $9, $10, $11)`,
+			r.StreamID, r.Version, r.ID, r.Type, fam, r.Payload, r.Metadata.Actor, r.Metadata.CorrelationID,
+			r.RecordedAt, r.PreviousHash, r.Hash)
 		require.NoError(t, err)
 	}
-
 	db.Migrate(t, eventstore.Migrations())
 	store := eventstore.New(db.Pool(t))
+	tampered, err := store.VerifyAll(ctx, nil)
+	require.NoError(t, err)
+	require.Empty(t, tampered, "every chain verifies after the migrations")
 	history, err := store.LoadFamily(ctx, family)
 	require.NoError(t, err)
 	var got []string

@@ -55,8 +55,7 @@ func appendCopy(buf []byte, rs []*RecordedEvent) []byte {
 		buf = appendUUID(buf, r.FamilyID)
 		buf = appendUUID(buf, r.CentreID)
 		buf = appendField(buf, r.Payload)
-		md := &r.Metadata
-		for _, field := range [...]string{md.Actor, md.CorrelationID, md.CausationID, md.RequestID, md.Traceparent, md.Tracestate} {
+		for _, field := range r.Metadata.values() {
 			buf = appendOptionalText(buf, field)
 		}
 		buf = binary.BigEndian.AppendUint32(buf, 8)

@@ -45,6 +45,15 @@ type Metadata struct {
 	Tracestate  string
 }
 
+// metadataFields names the metadata's fields in their one order, which the events table's
+// columns, EventMetadata's field numbers (1 to 6) and the hash chain all follow.
+var metadataFields = [...]string{"actor", "correlation_id", "causation_id", "request_id", "traceparent", "tracestate"}
+
+// values are the metadata's fields in the order of metadataFields.
+func (m *Metadata) values() [len(metadataFields)]string {
+	return [...]string{m.Actor, m.CorrelationID, m.CausationID, m.RequestID, m.Traceparent, m.Tracestate}
+}
+
 // NewEvent builds an Event from a protobuf message, serialised deterministically.
 func NewEvent(msg proto.Message, familyID, centreID uuid.UUID, md Metadata) (Event, error) {
 	payload, err := proto.MarshalOptions{Deterministic: true}.Marshal(msg)
@@ -120,8 +129,7 @@ func (r *RecordedEvent) AppendEnvelope(b []byte) []byte {
 		b = appendUUIDField(b, 8, r.CentreID)
 	}
 	b = appendBytesField(b, 9, r.Payload)
-	md := &r.Metadata
-	fields := [...]string{md.Actor, md.CorrelationID, md.CausationID, md.RequestID, md.Traceparent, md.Tracestate}
+	fields := r.Metadata.values()
 	size := 0
 	for i, f := range fields {
 		if f != "" {

@@ -286,9 +286,8 @@ func (s *Store) write(ctx context.Context, conn *pgx.Conn, uow *UnitOfWork, reco
 		}()
 	}
 	b := &pgx.Batch{}
-	var sorted []*RecordedEvent
+	sorted := recorded // every caller builds the slice for this call, so it is sorted in place
 	if len(recorded) > 0 {
-		sorted = slices.Clone(recorded)
 		// Rows go in sorted by (stream, version): two units of work appending to the same
 		// streams then take their unique-key locks in the same order and cannot deadlock.
 		slices.SortStableFunc(sorted, func(a, b *RecordedEvent) int {

@@ -142,13 +142,9 @@ func (u *UnitOfWork) validate() error {
 			if reason := badText(e.Type); reason != "" {
 				return &ValidationError{Field: fmt.Sprintf("events[%d].type", i), Reason: "event type " + reason}
 			}
-			md := &e.Metadata
-			for _, f := range [...]struct{ name, value string }{
-				{"actor", md.Actor}, {"correlation_id", md.CorrelationID}, {"causation_id", md.CausationID},
-				{"request_id", md.RequestID}, {"traceparent", md.Traceparent}, {"tracestate", md.Tracestate},
-			} {
-				if reason := badText(f.value); reason != "" {
-					return &ValidationError{Field: fmt.Sprintf("events[%d].metadata.%s", i, f.name), Reason: reason}
+			for j, value := range e.Metadata.values() {
+				if reason := badText(value); reason != "" {
+					return &ValidationError{Field: fmt.Sprintf("events[%d].metadata.%s", i, metadataFields[j]), Reason: reason}
 				}
 			}
 			if e.ID != uuid.Nil {

@@ -18,7 +18,6 @@ var genesis [sha256.Size]byte
 type chainHasher struct{ buf []byte }
 
 func (c *chainHasher) sum(previous []byte, r *RecordedEvent) [sha256.Size]byte {
-	md := &r.Metadata
 	buf := append(c.buf[:0], previous...)
 	buf = field(buf, r.StreamID)
 	buf = binary.BigEndian.AppendUint64(buf, uint64(r.Version))
@@ -29,7 +28,7 @@ func (c *chainHasher) sum(previous []byte, r *RecordedEvent) [sha256.Size]byte {
 	buf = append(buf, r.CentreID[:]...)
 	buf = binary.BigEndian.AppendUint64(buf, uint64(len(r.Payload)))
 	buf = append(buf, r.Payload...)
-	for _, s := range [...]string{md.Actor, md.CorrelationID, md.CausationID, md.RequestID, md.Traceparent, md.Tracestate} {
+	for _, s := range r.Metadata.values() {
 		buf = field(buf, s)
 	}
 	buf = binary.BigEndian.AppendUint64(buf, uint64(r.RecordedAt.UnixMicro()))

@@ -5,7 +5,9 @@
 package bus
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -56,68 +58,155 @@ func EventName(eventType string) string {
 	return eventType[strings.LastIndexByte(eventType, '.')+1:]
 }
 
-// StreamOptions configure a service's stream.
+// StreamOptions configure a service's stream. The zero value is one replica and the default
+// dedupe window.
 type StreamOptions struct {
-	// Replicas: 1 on one server, 3 in a production cluster.
+	// Replicas: 1 on one server, 3 in a production cluster (at most MaxReplicas). It is a floor:
+	// an existing stream with more replicas keeps them.
 	Replicas int
-	// Duplicates is the window in which a re-published event id is dropped; default 10 minutes,
-	// longer than any relay restart.
+	// Duplicates is the window in which a re-published event id is dropped; default
+	// DefaultDuplicates. It is a floor too: an operator's longer window is kept.
 	Duplicates time.Duration
 }
 
-// EnsureStream creates or updates a service's stream: file storage, and no message can be
-// deleted or purged, so the stream is a faithful copy of the event log.
-func EnsureStream(ctx context.Context, js jetstream.JetStream, service string, opts StreamOptions) (jetstream.Stream, error) {
-	if !serviceName.MatchString(service) {
-		return nil, fmt.Errorf("ensure stream: service name %q must be lower-case letters and digits", service)
+// DefaultDuplicates is the dedupe window when none is configured (decisions.md 6): longer than any
+// relay restart.
+const DefaultDuplicates = 10 * time.Minute
+
+// MaxReplicas is the most replicas JetStream gives a stream.
+const MaxReplicas = 5
+
+// Validate refuses options JetStream cannot honour; zero fields take their defaults.
+func (o StreamOptions) Validate() error {
+	if o.Replicas < 0 || o.Replicas > MaxReplicas {
+		return fmt.Errorf("stream replicas must be 1 to %d (JetStream's maximum), not %d", MaxReplicas, o.Replicas)
 	}
-	return ensure(ctx, js, jetstream.StreamConfig{
+	if o.Duplicates < 0 {
+		return fmt.Errorf("stream dedupe window must be positive, not %s", o.Duplicates)
+	}
+	return nil
+}
+
+// StreamConfig is the configuration of a service's stream as EnsureStream creates it: file
+// storage, limits retention, and no message can be deleted or purged, so the stream is a faithful
+// copy of the event log.
+func StreamConfig(service string, opts StreamOptions) (jetstream.StreamConfig, error) {
+	if !serviceName.MatchString(service) {
+		return jetstream.StreamConfig{}, fmt.Errorf("stream: service name %q must be lower-case letters and digits", service)
+	}
+	return wanted(jetstream.StreamConfig{
 		Name:        StreamName(service),
 		Description: "Events of the " + service + " service, published from its event log",
 		Subjects:    []string{"ft." + service + ".>"},
 	}, opts)
 }
 
-// EnsureDeadLetterStream creates or updates the stream that holds dead letters.
-func EnsureDeadLetterStream(ctx context.Context, js jetstream.JetStream, opts StreamOptions) (jetstream.Stream, error) {
-	return ensure(ctx, js, jetstream.StreamConfig{
+// DeadLetterStreamConfig is the configuration of the dead-letter stream as
+// EnsureDeadLetterStream creates it; the same protections as a service's stream.
+func DeadLetterStreamConfig(opts StreamOptions) (jetstream.StreamConfig, error) {
+	return wanted(jetstream.StreamConfig{
 		Name:        DeadLetterStream,
 		Description: "Events consumers could not handle after MaxDeliver attempts",
 		Subjects:    []string{"ft.deadletter.>"},
 	}, opts)
 }
 
-func ensure(ctx context.Context, js jetstream.JetStream, cfg jetstream.StreamConfig, opts StreamOptions) (jetstream.Stream, error) {
-	if opts.Replicas == 0 {
-		opts.Replicas = 1
-	}
-	if opts.Duplicates == 0 {
-		opts.Duplicates = 10 * time.Minute
+func wanted(cfg jetstream.StreamConfig, opts StreamOptions) (jetstream.StreamConfig, error) {
+	if err := opts.Validate(); err != nil {
+		return jetstream.StreamConfig{}, fmt.Errorf("stream %s: %w", cfg.Name, err)
 	}
 	cfg.Storage = jetstream.FileStorage
 	cfg.Retention = jetstream.LimitsPolicy
-	cfg.Replicas = opts.Replicas
-	cfg.Duplicates = opts.Duplicates
+	cfg.Replicas = max(opts.Replicas, 1)
+	cfg.Duplicates = cmp.Or(opts.Duplicates, DefaultDuplicates)
 	cfg.DenyDelete = true
 	cfg.DenyPurge = true
-	// Leave a stream that is already as wanted alone: relays ensure their stream each time they
-	// lead, and a needless update makes the server reconfigure the stream's storage while
-	// consumers are being created on it.
-	if s, err := js.Stream(ctx, cfg.Name); err == nil && sameStream(s.CachedInfo().Config, cfg) {
-		return s, nil
-	}
-	s, err := js.CreateOrUpdateStream(ctx, cfg)
+	return cfg, nil
+}
+
+// EnsureStream creates a service's stream (StreamConfig), or brings an existing one up to it
+// without lowering anything (Reconcile).
+func EnsureStream(ctx context.Context, js jetstream.JetStream, service string, opts StreamOptions) (jetstream.Stream, error) {
+	cfg, err := StreamConfig(service, opts)
 	if err != nil {
-		return nil, fmt.Errorf("ensure stream %s: %w", cfg.Name, err)
+		return nil, fmt.Errorf("ensure %w", err)
+	}
+	return ensure(ctx, js, cfg)
+}
+
+// EnsureDeadLetterStream creates or raises the stream that holds dead letters, by the same rules.
+func EnsureDeadLetterStream(ctx context.Context, js jetstream.JetStream, opts StreamOptions) (jetstream.Stream, error) {
+	cfg, err := DeadLetterStreamConfig(opts)
+	if err != nil {
+		return nil, fmt.Errorf("ensure %w", err)
+	}
+	return ensure(ctx, js, cfg)
+}
+
+// ensure creates the stream when it is missing, and otherwise updates it only when Reconcile
+// finds a managed setting below what is wanted: relays and consumers call it each time they lead,
+// and a needless update makes the server reconfigure the stream's storage while consumers are
+// being created on it (decisions.md 14).
+func ensure(ctx context.Context, js jetstream.JetStream, want jetstream.StreamConfig) (jetstream.Stream, error) {
+	s, err := js.Stream(ctx, want.Name)
+	if errors.Is(err, jetstream.ErrStreamNotFound) {
+		s, err = js.CreateStream(ctx, want)
+		if !errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+			if err != nil {
+				return nil, fmt.Errorf("ensure stream %s: create: %w", want.Name, err)
+			}
+			return s, nil
+		}
+		// Another replica created it meanwhile: reconcile with what it made.
+		s, err = js.Stream(ctx, want.Name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("ensure stream %s: %w", want.Name, err)
+	}
+	cfg, changed, err := Reconcile(s.CachedInfo().Config, want)
+	if err != nil || !changed {
+		return s, err
+	}
+	if s, err = js.UpdateStream(ctx, cfg); err != nil {
+		return nil, fmt.Errorf("ensure stream %s: update: %w", want.Name, err)
 	}
 	return s, nil
 }
 
-// sameStream reports whether a stream's configuration has every setting ensure manages.
-func sameStream(have, want jetstream.StreamConfig) bool {
-	return slices.Equal(have.Subjects, want.Subjects) && have.Description == want.Description &&
-		have.Storage == want.Storage && have.Retention == want.Retention && have.Replicas == want.Replicas &&
-		have.Duplicates == want.Duplicates && have.DenyDelete == want.DenyDelete && have.DenyPurge == want.DenyPurge
+// Reconcile is what ensure makes of an existing stream's configuration (have) given the wanted
+// one (want): have, with only the settings bus manages raised to want and never lowered. The
+// subjects gain want's if missing (an operator's extra subjects stay); retention becomes limits
+// and delete and purge are denied; the dedupe window and the replicas become the larger of the
+// two (the window no longer than the stream's max age, which JetStream requires). Everything else
+// (limits, placement, compression, sources, description, metadata, ...) stays as the operator set
+// it. changed reports whether the result differs from have, that is, whether an update is needed.
+// A stream whose storage is not want's is an error: JetStream cannot change a stream's storage,
+// and the services never publish to a stream that would lose its events on a restart.
+func Reconcile(have, want jetstream.StreamConfig) (cfg jetstream.StreamConfig, changed bool, err error) {
+	if have.Storage != want.Storage {
+		return have, false, fmt.Errorf("stream %s has %s storage, not %s, and JetStream cannot change it: "+
+			"recreate the stream with %s storage (docs/runbook.md)", have.Name, have.Storage, want.Storage, want.Storage)
+	}
+	cfg = have
+	cfg.Subjects = slices.Clone(have.Subjects)
+	for _, s := range want.Subjects {
+		if !slices.Contains(cfg.Subjects, s) {
+			cfg.Subjects = append(cfg.Subjects, s)
+		}
+	}
+	cfg.Retention = want.Retention
+	cfg.DenyDelete = cfg.DenyDelete || want.DenyDelete
+	cfg.DenyPurge = cfg.DenyPurge || want.DenyPurge
+	cfg.Duplicates = max(have.Duplicates, want.Duplicates)
+	if have.MaxAge > 0 {
+		// JetStream refuses a window longer than the stream's max age, the operator's to keep.
+		cfg.Duplicates = min(cfg.Duplicates, have.MaxAge)
+	}
+	cfg.Replicas = max(have.Replicas, want.Replicas)
+	changed = len(cfg.Subjects) != len(have.Subjects) || cfg.Retention != have.Retention ||
+		cfg.DenyDelete != have.DenyDelete || cfg.DenyPurge != have.DenyPurge ||
+		cfg.Duplicates != have.Duplicates || cfg.Replicas != have.Replicas
+	return cfg, changed, nil
 }
 
 // HeaderCarrier lets OpenTelemetry read and write W3C trace context in NATS headers.

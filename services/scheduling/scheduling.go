@@ -42,7 +42,7 @@ type Service struct {
 // New builds the service on its dependencies.
 func New(d host.Deps) (host.Service, error) {
 	store := eventstore.New(d.Pool)
-	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Logger: d.Logger})
+	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Logger: d.Logger, Stream: d.Streams})
 	if err != nil {
 		return nil, err
 	}

@@ -20,6 +20,7 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/bus"
 	"github.com/familytime/familytime/services/platform/grpcx"
 )
 
@@ -32,6 +33,9 @@ type Deps struct {
 	// ServiceCredentials put the service's own token on its calls to other services
 	// (grpcx.DialAs); nil when none is configured.
 	ServiceCredentials credentials.PerRPCCredentials
+	// Streams configure the streams the service's relay and consumers create (replicas, dedupe
+	// window); the zero value is one replica and the default window.
+	Streams bus.StreamOptions
 }
 
 // Service is a service as the host runs it.

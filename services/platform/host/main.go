@@ -9,14 +9,17 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"text/tabwriter"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/nats-io/nats.go"
 
 	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/bus"
 	"github.com/familytime/familytime/services/platform/migrate"
 	"github.com/familytime/familytime/services/platform/pgpool"
 	"github.com/familytime/familytime/services/platform/telemetry"
@@ -42,6 +45,15 @@ type Config struct {
 	// ServiceTokenFile holds the service's own token for calls to other services, kept fresh by
 	// the platform (a projected service-account token); it is re-read when it changes.
 	ServiceTokenFile string
+	// NATSReplicas is how many replicas the streams the service creates get (NATS_REPLICAS;
+	// default 3, a production cluster; `familytime dev` uses 1). An existing stream's replicas are
+	// never lowered.
+	NATSReplicas int
+	// NATSDuplicates is the streams' dedupe window (NATS_DUPLICATES, default 10m); an operator's
+	// longer window is kept.
+	NATSDuplicates time.Duration
+	// envErr is why an environment variable could not be read as its flag's type.
+	envErr error
 }
 
 // Flags registers the configuration flags.
@@ -63,6 +75,15 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.KeyFile, "auth-key-file", env("AUTH_KEY_FILE", ""), "PEM public key or JWKS file that verifies tokens (env AUTH_KEY_FILE)")
 	fs.StringVar(&c.JWKSURL, "auth-jwks-url", env("AUTH_JWKS_URL", ""), "identity provider's JWKS URL (env AUTH_JWKS_URL)")
 	fs.StringVar(&c.ServiceTokenFile, "service-token-file", env("SERVICE_TOKEN_FILE", ""), "file with this service's own token for calls to other services (env SERVICE_TOKEN_FILE)")
+	fs.IntVar(&c.NATSReplicas, "nats-replicas", 3, "replicas of the streams the service creates, 1 to 5; an existing stream's are never lowered (env NATS_REPLICAS)")
+	fs.DurationVar(&c.NATSDuplicates, "nats-duplicates", bus.DefaultDuplicates, "the streams' dedupe window; an operator's longer one is kept (env NATS_DUPLICATES)")
+	for _, f := range [][2]string{{"nats-replicas", "NATS_REPLICAS"}, {"nats-duplicates", "NATS_DUPLICATES"}} {
+		if v := os.Getenv(f[1]); v != "" {
+			if err := fs.Set(f[0], v); err != nil {
+				c.envErr = errors.Join(c.envErr, fmt.Errorf("%s=%q is not a valid -%s: %w", f[1], v, f[0], err))
+			}
+		}
+	}
 }
 
 // Print writes the configuration with secrets masked.
@@ -72,12 +93,28 @@ func (c Config) Print(w io.Writer) {
 	for _, kv := range [][2]string{
 		{"database-url", Redact(c.DatabaseURL)}, {"migrate-database-url", Redact(c.MigrateURL)}, {"runtime-role", c.RuntimeRole},
 		{"nats-url", Redact(c.NATSURL)}, {"grpc-addr", c.GRPCAddr}, {"admin-addr", c.AdminAddr},
+		{"nats-replicas", strconv.Itoa(c.NATSReplicas)}, {"nats-duplicates", c.NATSDuplicates.String()},
 		{"auth-issuer", c.Issuer}, {"auth-audience", c.Audience}, {"auth-key-file", c.KeyFile}, {"auth-jwks-url", c.JWKSURL},
 		{"service-token-file", c.ServiceTokenFile},
 	} {
 		fmt.Fprintf(tw, "  %s\t%s\n", kv[0], kv[1])
 	}
 	tw.Flush()
+}
+
+// Streams are the options of the streams the service creates, or why the configuration cannot
+// give them.
+func (c Config) Streams() (bus.StreamOptions, error) {
+	if c.envErr != nil {
+		return bus.StreamOptions{}, c.envErr
+	}
+	if c.NATSReplicas < 1 || c.NATSReplicas > bus.MaxReplicas {
+		return bus.StreamOptions{}, fmt.Errorf("nats-replicas (NATS_REPLICAS) must be 1 to %d, JetStream's maximum, not %d", bus.MaxReplicas, c.NATSReplicas)
+	}
+	if c.NATSDuplicates <= 0 {
+		return bus.StreamOptions{}, fmt.Errorf("nats-duplicates (NATS_DUPLICATES) must be a positive duration such as 10m, not %s", c.NATSDuplicates)
+	}
+	return bus.StreamOptions{Replicas: c.NATSReplicas, Duplicates: c.NATSDuplicates}, nil
 }
 
 // Redact is a connection string fit to print or log: the password of a URL masked, and anything
@@ -121,6 +158,10 @@ func Main(ctx context.Context, args []string, service string, sets []migrate.Set
 	if len(missing) > 0 {
 		return fmt.Errorf("missing configuration: %s (see -help)", strings.Join(missing, ", "))
 	}
+	streams, err := cfg.Streams()
+	if err != nil {
+		return err
+	}
 	cfg.Print(os.Stderr)
 
 	tel, err := telemetry.Setup(ctx, telemetry.Config{ServiceName: service, AdminAddr: cfg.AdminAddr})
@@ -157,7 +198,7 @@ func Main(ctx context.Context, args []string, service string, sets []migrate.Set
 	if err != nil {
 		return err
 	}
-	deps := Deps{Pool: pool, NATS: nc, Logger: log}
+	deps := Deps{Pool: pool, NATS: nc, Logger: log, Streams: streams}
 	if cfg.ServiceTokenFile != "" {
 		deps.ServiceCredentials = &auth.TokenFileCredentials{Path: cfg.ServiceTokenFile}
 	}

@@ -208,7 +208,7 @@ func (p *Platform) startServices(ctx context.Context, cfg Config) error {
 		}
 		p.pools = append(p.pools, pool)
 		log := p.telemetry.Logger.With("component", c.name)
-		svc, err := c.build(host.Deps{Pool: pool, NATS: p.nc, Logger: log,
+		svc, err := c.build(host.Deps{Pool: pool, NATS: p.nc, Logger: log, Streams: devStreams,
 			ServiceCredentials: &auth.SigningCredentials{Key: key, Options: auth.ServiceMintOptions(Issuer, Audience, c.name)}})
 		if err != nil {
 			return fmt.Errorf("build %s: %w", c.name, err)
@@ -261,6 +261,10 @@ func (p *Platform) prepareDatabases(ctx context.Context, admin, prefix string) e
 	return nil
 }
 
+// devStreams: the dev platform's one NATS server holds a single replica of each stream (a
+// deployment sets NATS_REPLICAS, 3 by default).
+var devStreams = bus.StreamOptions{Replicas: 1, Duplicates: bus.DefaultDuplicates}
+
 func (p *Platform) provisionStreams(ctx context.Context) error {
 	nc, err := nats.Connect(p.Info.NATSURL)
 	if err != nil {
@@ -272,12 +276,12 @@ func (p *Platform) provisionStreams(ctx context.Context) error {
 		return err
 	}
 	for _, svc := range publishing {
-		if _, err := bus.EnsureStream(ctx, js, svc, bus.StreamOptions{}); err != nil {
+		if _, err := bus.EnsureStream(ctx, js, svc, devStreams); err != nil {
 			return err
 		}
 		p.Info.Streams = append(p.Info.Streams, bus.StreamName(svc))
 	}
-	if _, err := bus.EnsureDeadLetterStream(ctx, js, bus.StreamOptions{}); err != nil {
+	if _, err := bus.EnsureDeadLetterStream(ctx, js, devStreams); err != nil {
 		return err
 	}
 	p.Info.Streams = append(p.Info.Streams, bus.DeadLetterStream)

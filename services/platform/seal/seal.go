@@ -13,8 +13,14 @@
 // it. Autovacuum removes it; operations run VACUUM family_keys after erasures, and key-store
 // backups keep a short retention so that an erasure reaches them too.
 //
-// Sealed format: 1 version byte (0x01) | 12-byte nonce | ciphertext and 16-byte GCM tag. The
-// family id is the additional data, so a sealed value cannot be moved to another family.
+// Sealed format (version 2): 1 version byte (0x02) | 12-byte nonce | ciphertext and 16-byte GCM
+// tag. The additional data binds the value to where it belongs: the version byte, the family id,
+// the event id and the field's path (Binding), so a sealed value cannot be moved to another
+// family, another event or another field. Version 1 values (family id only) are refused with
+// ErrCorrupt: none were ever written outside tests (decision 29 in docs/decisions.md).
+//
+// Keys live in a key store of their own, apart from the events (decision 31): a backup of the
+// events carries no key.
 package seal
 
 import (
@@ -23,9 +29,12 @@ import (
 	"crypto/cipher"
 	"crypto/rand"
 	"embed"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -37,7 +46,8 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// Migrations create the family_keys table.
+// Migrations create the key store: the family_keys table, its grants and its guard. They are the
+// key store database's migrations, never the event database's.
 func Migrations() migrate.Set {
 	sub, _ := fs.Sub(migrations, "migrations")
 	return migrate.Set{Component: "seal", FS: sub}
@@ -49,50 +59,95 @@ var ErrShredded = errors.New("personal data erased: the family's key was destroy
 // ErrNoKey means the family never had a key, so nothing was ever sealed for it.
 var ErrNoKey = errors.New("no data key for this family")
 
-// ErrCorrupt means a sealed value is malformed, tampered with, or sealed for another family.
-var ErrCorrupt = errors.New("sealed value is corrupt or belongs to another family")
+// ErrCorrupt means a sealed value is malformed, tampered with, or sealed for another family,
+// event or field.
+var ErrCorrupt = errors.New("sealed value is corrupt or belongs to another family, event or field")
 
-const formatV1 = 0x01
+// ErrBinding means a Binding lacks its event id or field path.
+var ErrBinding = errors.New("a sealed value needs its event id and field path")
 
-// Sealer seals and opens personal fields.
-type Sealer struct {
-	pool *pgxpool.Pool
-	kek  KeyWrapper
+const formatV2 = 0x02
+
+// maxField bounds a field path, whose length is encoded in two bytes.
+const maxField = 1<<16 - 1
+
+// Binding says where a sealed value belongs, besides its family: the event that carries it and
+// the field's path within the event's payload, for example "parents[0].address". A service
+// that seals chooses the event's id itself before sealing (eventstore.Event.ID = uuid.NewV7())
+// and names every field by a path that stays the same for as long as the event type exists.
+type Binding struct {
+	Event uuid.UUID
+	Field string
 }
 
-// New returns a sealer on the key store's pool.
-func New(pool *pgxpool.Pool, kek KeyWrapper) *Sealer { return &Sealer{pool: pool, kek: kek} }
+// At is a Binding.
+func At(event uuid.UUID, field string) Binding { return Binding{Event: event, Field: field} }
 
-// Seal encrypts plaintext with the family's data key, creating the key on first use.
-func (s *Sealer) Seal(ctx context.Context, family uuid.UUID, plaintext []byte) ([]byte, error) {
+// aad is the additional data: version | family (16) | event (16) | len(field) (2, big-endian) |
+// field. Every part but the last has a fixed or stated length, so two bindings never encode alike.
+func (b Binding) aad(family uuid.UUID) ([]byte, error) {
+	if b.Event == uuid.Nil || b.Field == "" || len(b.Field) > maxField {
+		return nil, ErrBinding
+	}
+	out := make([]byte, 0, 1+16+16+2+len(b.Field))
+	out = append(out, formatV2)
+	out = append(out, family[:]...)
+	out = append(out, b.Event[:]...)
+	out = binary.BigEndian.AppendUint16(out, uint16(len(b.Field)))
+	return append(out, b.Field...), nil
+}
+
+// Sealer seals and opens personal fields with keys from a key store.
+type Sealer struct {
+	pool *pgxpool.Pool
+	keks *KeyRing
+}
+
+// New returns a sealer on the key store's pool (its runtime role), with the service's KEKs.
+func New(pool *pgxpool.Pool, keks *KeyRing) *Sealer { return &Sealer{pool: pool, keks: keks} }
+
+// KeyRing is the sealer's ring of key-encryption keys.
+func (s *Sealer) KeyRing() *KeyRing { return s.keks }
+
+// Seal encrypts plaintext with the family's data key, bound to the family, the event and the
+// field; it creates the family's key on first use.
+func (s *Sealer) Seal(ctx context.Context, family uuid.UUID, at Binding, plaintext []byte) ([]byte, error) {
+	ad, err := at.aad(family)
+	if err != nil {
+		return nil, err
+	}
 	aead, err := s.key(ctx, family, true)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]byte, 1+aead.NonceSize(), 1+aead.NonceSize()+len(plaintext)+aead.Overhead())
-	out[0] = formatV1
+	out[0] = formatV2
 	if _, err := rand.Read(out[1:]); err != nil {
 		return nil, fmt.Errorf("seal: nonce: %w", err)
 	}
-	return aead.Seal(out, out[1:], plaintext, family[:]), nil
+	return aead.Seal(out, out[1:], plaintext, ad), nil
 }
 
 // SealString seals a string.
-func (s *Sealer) SealString(ctx context.Context, family uuid.UUID, v string) ([]byte, error) {
-	return s.Seal(ctx, family, []byte(v))
+func (s *Sealer) SealString(ctx context.Context, family uuid.UUID, at Binding, v string) ([]byte, error) {
+	return s.Seal(ctx, family, at, []byte(v))
 }
 
-// Open decrypts a sealed value of the family.
-func (s *Sealer) Open(ctx context.Context, family uuid.UUID, sealed []byte) ([]byte, error) {
+// Open decrypts a value sealed for the family, at the event and field it was sealed for.
+func (s *Sealer) Open(ctx context.Context, family uuid.UUID, at Binding, sealed []byte) ([]byte, error) {
+	ad, err := at.aad(family)
+	if err != nil {
+		return nil, err
+	}
 	aead, err := s.key(ctx, family, false)
 	if err != nil {
 		return nil, err
 	}
 	n := aead.NonceSize()
-	if len(sealed) < 1+n+aead.Overhead() || sealed[0] != formatV1 {
+	if len(sealed) < 1+n+aead.Overhead() || sealed[0] != formatV2 {
 		return nil, ErrCorrupt
 	}
-	plain, err := aead.Open(nil, sealed[1:1+n], sealed[1+n:], family[:])
+	plain, err := aead.Open(nil, sealed[1:1+n], sealed[1+n:], ad)
 	if err != nil {
 		return nil, ErrCorrupt
 	}
@@ -103,8 +158,8 @@ func (s *Sealer) Open(ctx context.Context, family uuid.UUID, sealed []byte) ([]b
 }
 
 // OpenString opens a sealed string.
-func (s *Sealer) OpenString(ctx context.Context, family uuid.UUID, sealed []byte) (string, error) {
-	b, err := s.Open(ctx, family, sealed)
+func (s *Sealer) OpenString(ctx context.Context, family uuid.UUID, at Binding, sealed []byte) (string, error) {
+	b, err := s.Open(ctx, family, at, sealed)
 	return string(b), err
 }
 
@@ -114,7 +169,7 @@ func (s *Sealer) Shred(ctx context.Context, family uuid.UUID) error {
 	_, err := s.pool.Exec(ctx, `INSERT INTO family_keys (family_id, wrapped_key, kek_id, shredded_at)
 		VALUES ($1, NULL, $2, now())
 		ON CONFLICT (family_id) DO UPDATE SET wrapped_key = NULL, shredded_at = coalesce(family_keys.shredded_at, now())`,
-		family, s.kek.ID())
+		family, s.keks.Primary().ID())
 	if err != nil {
 		return fmt.Errorf("shred family key: %w", err)
 	}
@@ -136,7 +191,7 @@ func (s *Sealer) Shredded(ctx context.Context, family uuid.UUID) (bool, error) {
 
 // key returns the family's data key as an AEAD, creating it if asked and missing.
 func (s *Sealer) key(ctx context.Context, family uuid.UUID, create bool) (cipher.AEAD, error) {
-	wrapped, found, err := s.read(ctx, family)
+	row, found, err := s.read(ctx, family)
 	if err != nil {
 		return nil, err
 	}
@@ -144,14 +199,14 @@ func (s *Sealer) key(ctx context.Context, family uuid.UUID, create bool) (cipher
 		if !create {
 			return nil, ErrNoKey
 		}
-		if wrapped, err = s.create(ctx, family); err != nil {
+		if row, err = s.create(ctx, family); err != nil {
 			return nil, err
 		}
 	}
-	if wrapped == nil {
+	if row.wrapped == nil {
 		return nil, ErrShredded
 	}
-	plain, err := s.kek.Unwrap(wrapped, family)
+	plain, err := s.unwrap(row, family)
 	if err != nil {
 		return nil, err
 	}
@@ -162,31 +217,195 @@ func (s *Sealer) key(ctx context.Context, family uuid.UUID, create bool) (cipher
 	return cipher.NewGCM(block)
 }
 
-func (s *Sealer) read(ctx context.Context, family uuid.UUID) (wrapped []byte, found bool, err error) {
-	err = s.pool.QueryRow(ctx, "SELECT wrapped_key FROM family_keys WHERE family_id = $1", family).Scan(&wrapped)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, fmt.Errorf("read family key: %w", err)
-	}
-	return wrapped, true, nil
+type keyRow struct {
+	wrapped []byte
+	kekID   string
 }
 
-// create makes a key; two concurrent first seals agree on whichever row landed first.
-func (s *Sealer) create(ctx context.Context, family uuid.UUID) ([]byte, error) {
+func (s *Sealer) unwrap(row keyRow, family uuid.UUID) ([]byte, error) {
+	kek, err := s.keks.Get(row.kekID)
+	if err != nil {
+		return nil, err
+	}
+	return kek.Unwrap(row.wrapped, family)
+}
+
+func (s *Sealer) read(ctx context.Context, family uuid.UUID) (row keyRow, found bool, err error) {
+	err = s.pool.QueryRow(ctx, "SELECT wrapped_key, kek_id FROM family_keys WHERE family_id = $1", family).Scan(&row.wrapped, &row.kekID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return row, false, nil
+	}
+	if err != nil {
+		return row, false, fmt.Errorf("read family key: %w", err)
+	}
+	return row, true, nil
+}
+
+// create makes a key, wrapped with the primary KEK; two concurrent first seals agree on whichever
+// row landed first.
+func (s *Sealer) create(ctx context.Context, family uuid.UUID) (keyRow, error) {
 	key := make([]byte, 32)
 	if _, err := rand.Read(key); err != nil {
-		return nil, fmt.Errorf("generate family key: %w", err)
+		return keyRow{}, fmt.Errorf("generate family key: %w", err)
 	}
-	wrapped, err := s.kek.Wrap(key, family)
+	kek := s.keks.Primary()
+	wrapped, err := kek.Wrap(key, family)
 	if err != nil {
-		return nil, fmt.Errorf("wrap family key: %w", err)
+		return keyRow{}, fmt.Errorf("wrap family key: %w", err)
 	}
 	if _, err := s.pool.Exec(ctx, `INSERT INTO family_keys (family_id, wrapped_key, kek_id) VALUES ($1, $2, $3)
-		ON CONFLICT (family_id) DO NOTHING`, family, wrapped, s.kek.ID()); err != nil {
-		return nil, fmt.Errorf("store family key: %w", err)
+		ON CONFLICT (family_id) DO NOTHING`, family, wrapped, kek.ID()); err != nil {
+		return keyRow{}, fmt.Errorf("store family key: %w", err)
 	}
 	stored, _, err := s.read(ctx, family)
 	return stored, err
+}
+
+// RewrapStats count a re-wrap's work.
+type RewrapStats struct {
+	// Rewrapped keys are now wrapped by the primary KEK.
+	Rewrapped int `json:"rewrapped"`
+	// Skipped keys were shredded or re-wrapped by someone else meanwhile.
+	Skipped int `json:"skipped"`
+	// Failed keys did not unwrap with the KEK their row names; they are left as they are.
+	Failed int `json:"failed"`
+}
+
+// Rewrap re-wraps, with the primary KEK, every live key that another KEK of the ring wrapped, in
+// batches of batch rows, one short statement per key: a row is rewritten only if it still holds
+// the key that was read (same KEK, not shredded), so a concurrent Shred always wins. Keys wrapped
+// by a KEK the ring does not hold are left alone (Status counts them). progress, if not nil, is
+// called after each batch. Several replicas may rewrap at once.
+func (s *Sealer) Rewrap(ctx context.Context, batch int, progress func(RewrapStats)) (RewrapStats, error) {
+	var stats RewrapStats
+	if batch <= 0 {
+		batch = 100
+	}
+	primary := s.keks.Primary()
+	var older []string
+	for _, id := range s.keks.IDs() {
+		if id != primary.ID() {
+			older = append(older, id)
+		}
+	}
+	if len(older) == 0 {
+		return stats, nil
+	}
+	var failed []error
+	after := uuid.Nil
+	for {
+		rows, err := s.pool.Query(ctx, `SELECT family_id, wrapped_key, kek_id FROM family_keys
+			WHERE kek_id = ANY($1) AND wrapped_key IS NOT NULL AND family_id > $2
+			ORDER BY family_id LIMIT $3`, older, after, batch)
+		if err != nil {
+			return stats, fmt.Errorf("read keys to re-wrap: %w", err)
+		}
+		type item struct {
+			family uuid.UUID
+			row    keyRow
+		}
+		items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (item, error) {
+			var it item
+			return it, r.Scan(&it.family, &it.row.wrapped, &it.row.kekID)
+		})
+		if err != nil {
+			return stats, fmt.Errorf("read keys to re-wrap: %w", err)
+		}
+		if len(items) == 0 {
+			break
+		}
+		for _, it := range items {
+			after = it.family
+			plain, err := s.unwrap(it.row, it.family)
+			if err != nil {
+				stats.Failed++
+				failed = append(failed, fmt.Errorf("family %s: %w", it.family, err))
+				continue
+			}
+			wrapped, err := primary.Wrap(plain, it.family)
+			clear(plain)
+			if err != nil {
+				return stats, fmt.Errorf("re-wrap family key: %w", err)
+			}
+			tag, err := s.pool.Exec(ctx, `UPDATE family_keys SET wrapped_key = $1, kek_id = $2
+				WHERE family_id = $3 AND kek_id = $4 AND wrapped_key IS NOT NULL`, wrapped, primary.ID(), it.family, it.row.kekID)
+			if err != nil {
+				return stats, fmt.Errorf("store re-wrapped family key: %w", err)
+			}
+			if tag.RowsAffected() == 1 {
+				stats.Rewrapped++
+			} else {
+				stats.Skipped++
+			}
+		}
+		if progress != nil {
+			progress(stats)
+		}
+	}
+	if len(failed) > 0 {
+		return stats, fmt.Errorf("%d family keys did not re-wrap: %w", len(failed), errors.Join(failed...))
+	}
+	return stats, nil
+}
+
+// RewrapEvery is how often RewrapLoop looks for keys to re-wrap.
+const RewrapEvery = 10 * time.Minute
+
+// RewrapLoop re-wraps keys in the background until ctx ends: at once, then every interval
+// (RewrapEvery if zero), re-reading a folder ring first so a KEK added meanwhile is used.
+func (s *Sealer) RewrapLoop(ctx context.Context, every time.Duration, log *slog.Logger) {
+	if every <= 0 {
+		every = RewrapEvery
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if err := s.keks.Reload(); err != nil {
+			log.ErrorContext(ctx, "re-read the key-encryption keys", "error", err)
+		}
+		stats, err := s.Rewrap(ctx, 100, nil)
+		if err != nil && ctx.Err() == nil {
+			log.ErrorContext(ctx, "re-wrap family keys", "error", err, "rewrapped", stats.Rewrapped, "failed", stats.Failed)
+		} else if stats.Rewrapped > 0 {
+			log.InfoContext(ctx, "re-wrapped family keys", "rewrapped", stats.Rewrapped, "kek_id", s.keks.Primary().ID())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Status is what a key store holds, by KEK, without any key.
+type Status struct {
+	// Live counts the keys that can open data, by the id of the KEK that wraps them.
+	Live map[string]int `json:"live"`
+	// Shredded counts tombstones.
+	Shredded int `json:"shredded"`
+	// Primary is the id of the KEK that wraps new keys.
+	Primary string `json:"primary"`
+}
+
+// Status counts the key store's keys by KEK, and its tombstones.
+func (s *Sealer) Status(ctx context.Context) (Status, error) {
+	st := Status{Live: map[string]int{}, Primary: s.keks.Primary().ID()}
+	rows, err := s.pool.Query(ctx, `SELECT kek_id, count(*) FILTER (WHERE wrapped_key IS NOT NULL),
+		count(*) FILTER (WHERE wrapped_key IS NULL) FROM family_keys GROUP BY kek_id`)
+	if err != nil {
+		return st, fmt.Errorf("count family keys: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var live, shredded int
+		if err := rows.Scan(&id, &live, &shredded); err != nil {
+			return st, fmt.Errorf("count family keys: %w", err)
+		}
+		if live > 0 {
+			st.Live[id] = live
+		}
+		st.Shredded += shredded
+	}
+	return st, rows.Err()
 }

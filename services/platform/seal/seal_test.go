@@ -21,12 +21,30 @@ func TestMain(m *testing.M) { testkit.Main(m) }
 
 func newSealer(t *testing.T) (*seal.Sealer, *testkit.Database) {
 	t.Helper()
+	db := newKeyStore(t)
+	return seal.New(db.Pool(t), newRing(t)), db
+}
+
+// newKeyStore is a key store database of its own, as in production.
+func newKeyStore(t *testing.T) *testkit.Database {
+	t.Helper()
 	db := testkit.Postgres(t)
 	db.Migrate(t, seal.Migrations())
+	return db
+}
+
+// newRing is a ring of one new KEK.
+func newRing(t *testing.T) *seal.KeyRing {
+	t.Helper()
 	kek, err := seal.ParseKEK(seal.GenerateKEK())
 	require.NoError(t, err)
-	return seal.New(db.Pool(t), kek), db
+	ring, err := seal.NewKeyRing("", kek)
+	require.NoError(t, err)
+	return ring
 }
+
+// at is a binding for a fresh event.
+func at(field string) seal.Binding { return seal.At(uuid.New(), field) }
 
 // pgDump returns a data-only dump of the test database.
 func pgDump(t *testing.T, db *testkit.Database) []byte {
@@ -42,6 +60,7 @@ func pgDump(t *testing.T, db *testkit.Database) []byte {
 func TestSealOpenRoundTrip(t *testing.T) {
 	s, _ := newSealer(t)
 	family := uuid.New()
+	where := at("parents[0].name")
 	for _, tc := range []struct {
 		name  string
 		plain []byte
@@ -51,32 +70,60 @@ func TestSealOpenRoundTrip(t *testing.T) {
 		{"one mebibyte", bytes.Repeat([]byte{0xAB}, 1<<20)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			sealed, err := s.Seal(t.Context(), family, tc.plain)
+			sealed, err := s.Seal(t.Context(), family, where, tc.plain)
 			require.NoError(t, err)
-			opened, err := s.Open(t.Context(), family, sealed)
+			opened, err := s.Open(t.Context(), family, where, sealed)
 			require.NoError(t, err)
 			require.Equal(t, tc.plain, opened)
 		})
 	}
-	_, err := s.Open(t.Context(), uuid.New(), []byte{1, 2, 3})
+	_, err := s.Open(t.Context(), uuid.New(), where, []byte{1, 2, 3})
 	require.ErrorIs(t, err, seal.ErrNoKey)
+	_, err = s.Seal(t.Context(), family, seal.At(uuid.Nil, "name"), []byte("x"))
+	require.ErrorIs(t, err, seal.ErrBinding, "the event id is required")
+	_, err = s.Seal(t.Context(), family, seal.At(uuid.New(), ""), []byte("x"))
+	require.ErrorIs(t, err, seal.ErrBinding, "the field path is required")
 }
 
+// Item 7 of the hardening issue: a sealed value is bound to its family, event and field, so it
+// cannot be moved into another field (one parent's address shown as the other's), another event,
+// or another family.
 func TestSealedValuesDoNotTravel(t *testing.T) {
 	s, _ := newSealer(t)
+	ctx := t.Context()
 	a, b := uuid.New(), uuid.New()
-	sealed, err := s.SealString(t.Context(), a, "12 Acacia Avenue")
+	event := uuid.New()
+	where := seal.At(event, "parents[0].address")
+	sealed, err := s.SealString(ctx, a, where, "12 Acacia Avenue")
 	require.NoError(t, err)
-	_, err = s.SealString(t.Context(), b, "other")
+	_, err = s.SealString(ctx, b, where, "other")
 	require.NoError(t, err)
-	_, err = s.Open(t.Context(), b, sealed)
-	require.ErrorIs(t, err, seal.ErrCorrupt, "sealed for another family")
+	got, err := s.OpenString(ctx, a, where, sealed)
+	require.NoError(t, err)
+	require.Equal(t, "12 Acacia Avenue", got)
+
+	for name, tc := range map[string]struct {
+		family uuid.UUID
+		at     seal.Binding
+	}{
+		"another field":                  {a, seal.At(event, "parents[1].address")},
+		"a field whose name is a prefix": {a, seal.At(event, "parents[0].addres")},
+		"another event":                  {a, seal.At(uuid.New(), "parents[0].address")},
+		"another family":                 {b, where},
+	} {
+		_, err = s.Open(ctx, tc.family, tc.at, sealed)
+		require.ErrorIs(t, err, seal.ErrCorrupt, name)
+	}
 	tampered := bytes.Clone(sealed)
 	tampered[len(tampered)-1] ^= 1
-	_, err = s.Open(t.Context(), a, tampered)
+	_, err = s.Open(ctx, a, where, tampered)
 	require.ErrorIs(t, err, seal.ErrCorrupt)
-	_, err = s.Open(t.Context(), a, sealed[:5])
+	_, err = s.Open(ctx, a, where, sealed[:5])
 	require.ErrorIs(t, err, seal.ErrCorrupt)
+	v1 := bytes.Clone(sealed)
+	v1[0] = 0x01
+	_, err = s.Open(ctx, a, where, v1)
+	require.ErrorIs(t, err, seal.ErrCorrupt, "version 1 values (family-only binding) are refused")
 }
 
 // Test 9 of the foundation issue, the PostgreSQL half (the JetStream half is in package relay).
@@ -85,10 +132,11 @@ func TestCanaryNowhereAndShredErases(t *testing.T) {
 	ctx := t.Context()
 	family, other := uuid.New(), uuid.New()
 	canary := "CANARY-" + uuid.NewString()
-	sealed, err := s.SealString(ctx, family, canary)
+	name, otherName := at("name"), at("name")
+	sealed, err := s.SealString(ctx, family, name, canary)
 	require.NoError(t, err)
 	require.NotContains(t, string(sealed), canary)
-	otherSealed, err := s.SealString(ctx, other, "still here")
+	otherSealed, err := s.SealString(ctx, other, otherName, "still here")
 	require.NoError(t, err)
 	require.NotContains(t, string(pgDump(t, db)), canary)
 
@@ -98,14 +146,14 @@ func TestCanaryNowhereAndShredErases(t *testing.T) {
 
 	require.NoError(t, s.Shred(ctx, family))
 	require.NoError(t, s.Shred(ctx, family), "shredding twice is fine")
-	_, err = s.Open(ctx, family, sealed)
+	_, err = s.Open(ctx, family, name, sealed)
 	require.ErrorIs(t, err, seal.ErrShredded)
-	_, err = s.SealString(ctx, family, "new data")
+	_, err = s.SealString(ctx, family, at("name"), "new data")
 	require.ErrorIs(t, err, seal.ErrShredded, "an erasure is not undone by a late seal")
 	shredded, err := s.Shredded(ctx, family)
 	require.NoError(t, err)
 	require.True(t, shredded)
-	got, err := s.OpenString(ctx, other, otherSealed)
+	got, err := s.OpenString(ctx, other, otherName, otherSealed)
 	require.NoError(t, err)
 	require.Equal(t, "still here", got, "another family's data still opens")
 
@@ -118,23 +166,24 @@ func TestCanaryNowhereAndShredErases(t *testing.T) {
 
 	never := uuid.New()
 	require.NoError(t, s.Shred(ctx, never), "a family with no key can be shredded")
-	_, err = s.SealString(ctx, never, "x")
+	_, err = s.SealString(ctx, never, at("name"), "x")
 	require.ErrorIs(t, err, seal.ErrShredded)
 }
 
 func TestConcurrentFirstSealsShareOneKey(t *testing.T) {
 	s, db := newSealer(t)
 	family := uuid.New()
+	where := at("name")
 	sealed := make([][]byte, 8)
 	errs := make([]error, 8)
 	var wg sync.WaitGroup
 	for i := range 8 {
-		wg.Go(func() { sealed[i], errs[i] = s.SealString(t.Context(), family, "same") })
+		wg.Go(func() { sealed[i], errs[i] = s.SealString(t.Context(), family, where, "same") })
 	}
 	wg.Wait()
 	for i := range 8 {
 		require.NoError(t, errs[i])
-		got, err := s.OpenString(t.Context(), family, sealed[i])
+		got, err := s.OpenString(t.Context(), family, where, sealed[i])
 		require.NoError(t, err)
 		require.Equal(t, "same", got)
 	}
@@ -145,7 +194,7 @@ func TestConcurrentFirstSealsShareOneKey(t *testing.T) {
 
 func TestRuntimeRoleCannotDeleteKeys(t *testing.T) {
 	s, db := newSealer(t)
-	_, err := s.SealString(t.Context(), uuid.New(), "x")
+	_, err := s.SealString(t.Context(), uuid.New(), at("name"), "x")
 	require.NoError(t, err)
 	_, err = db.Pool(t).Exec(t.Context(), "DELETE FROM family_keys")
 	var pgErr *pgconn.PgError
@@ -162,10 +211,17 @@ func TestKEK(t *testing.T) {
 
 	s, db := newSealer(t)
 	family := uuid.New()
-	sealed, err := s.SealString(t.Context(), family, "x")
+	where := at("name")
+	sealed, err := s.SealString(t.Context(), family, where, "x")
 	require.NoError(t, err)
-	otherKEK, err := seal.ParseKEK(seal.GenerateKEK())
+	_, err = seal.New(db.Pool(t), newRing(t)).Open(t.Context(), family, where, sealed)
+	require.ErrorIs(t, err, seal.ErrUnknownKEK)
+	require.ErrorContains(t, err, s.KeyRing().Primary().ID(), "the error names the missing KEK's id")
+
+	// A row that names a KEK the ring holds but does not unwrap with it says so.
+	other := newRing(t)
+	_, err = db.OwnerPool(t).Exec(t.Context(), "UPDATE family_keys SET kek_id = $1 WHERE family_id = $2", other.Primary().ID(), family)
 	require.NoError(t, err)
-	_, err = seal.New(db.Pool(t), otherKEK).Open(t.Context(), family, sealed)
+	_, err = seal.New(db.Pool(t), other).Open(t.Context(), family, where, sealed)
 	require.ErrorContains(t, err, "wrong KEK")
 }

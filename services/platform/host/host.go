@@ -22,6 +22,7 @@ import (
 	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/bus"
 	"github.com/familytime/familytime/services/platform/grpcx"
+	"github.com/familytime/familytime/services/platform/seal"
 )
 
 // Deps are what a service is built from.
@@ -33,6 +34,9 @@ type Deps struct {
 	// ServiceCredentials put the service's own token on its calls to other services
 	// (grpcx.DialAs); nil when none is configured.
 	ServiceCredentials credentials.PerRPCCredentials
+	// Sealer seals and opens personal fields with the family keys in the service's key store
+	// (KEYSTORE_URL, a database apart from the events); nil for a service without personal data.
+	Sealer *seal.Sealer
 	// Streams configure the streams the service's relay and consumers create (replicas, dedupe
 	// window); the zero value is one replica and the default window.
 	Streams bus.StreamOptions
@@ -96,3 +100,15 @@ func (r *Running) Stop(ctx context.Context) {
 
 // waitStop is how long Stop may take in Main.
 const waitStop = 20 * time.Second
+
+// RewrapInBackground re-wraps the key store's family keys with the newest key-encryption key
+// until stop is called (seal.Sealer.RewrapLoop); stop waits for it. A nil sealer does nothing.
+func RewrapInBackground(ctx context.Context, s *seal.Sealer, log *slog.Logger) (stop func()) {
+	if s == nil {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	wg.Go(func() { s.RewrapLoop(ctx, 0, log) })
+	return func() { cancel(); wg.Wait() }
+}

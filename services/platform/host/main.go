@@ -16,12 +16,14 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go"
 
 	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/bus"
 	"github.com/familytime/familytime/services/platform/migrate"
 	"github.com/familytime/familytime/services/platform/pgpool"
+	"github.com/familytime/familytime/services/platform/seal"
 	"github.com/familytime/familytime/services/platform/telemetry"
 )
 
@@ -45,6 +47,19 @@ type Config struct {
 	// ServiceTokenFile holds the service's own token for calls to other services, kept fresh by
 	// the platform (a projected service-account token); it is re-read when it changes.
 	ServiceTokenFile string
+	// KeystoreURL connects to the service's key store, a database apart from the events, as its
+	// runtime role (KEYSTORE_URL); empty for a service without personal data.
+	KeystoreURL string
+	// KeystoreMigrateURL connects to the key store as its owner to apply its migrations at start
+	// (KEYSTORE_MIGRATE_URL); empty skips them.
+	KeystoreMigrateURL string
+	// KEKDir is a folder of key-encryption keys, one base64 key per *.kek file, the last by name
+	// the newest (KEK_DIR). KEKs lists them instead, comma-separated base64, oldest first (KEKS).
+	// One of the two when KeystoreURL is set.
+	KEKDir string
+	KEKs   string
+	// KEKPrimary names the KEK that wraps new keys, when not the newest (KEK_PRIMARY).
+	KEKPrimary string
 	// NATSReplicas is how many replicas the streams the service creates get (NATS_REPLICAS;
 	// default 3, a production cluster; `familytime dev` uses 1). An existing stream's replicas are
 	// never lowered.
@@ -75,6 +90,11 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.KeyFile, "auth-key-file", env("AUTH_KEY_FILE", ""), "PEM public key or JWKS file that verifies tokens (env AUTH_KEY_FILE)")
 	fs.StringVar(&c.JWKSURL, "auth-jwks-url", env("AUTH_JWKS_URL", ""), "identity provider's JWKS URL (env AUTH_JWKS_URL)")
 	fs.StringVar(&c.ServiceTokenFile, "service-token-file", env("SERVICE_TOKEN_FILE", ""), "file with this service's own token for calls to other services (env SERVICE_TOKEN_FILE)")
+	fs.StringVar(&c.KeystoreURL, "keystore-url", env("KEYSTORE_URL", ""), "the service's key store database (family keys), as its runtime role; empty for a service without personal data (env KEYSTORE_URL)")
+	fs.StringVar(&c.KeystoreMigrateURL, "keystore-migrate-url", env("KEYSTORE_MIGRATE_URL", ""), "owner URL of the key store to apply its migrations at start; empty skips them (env KEYSTORE_MIGRATE_URL)")
+	fs.StringVar(&c.KEKDir, "kek-dir", env("KEK_DIR", ""), "folder of key-encryption keys, one base64 key per *.kek file, the last by name the newest (env KEK_DIR)")
+	fs.StringVar(&c.KEKs, "keks", env("KEKS", ""), "key-encryption keys instead of -kek-dir: comma-separated base64, oldest first (env KEKS)")
+	fs.StringVar(&c.KEKPrimary, "kek-primary", env("KEK_PRIMARY", ""), "id of the KEK that wraps new keys; default the newest (env KEK_PRIMARY)")
 	fs.IntVar(&c.NATSReplicas, "nats-replicas", 3, "replicas of the streams the service creates, 1 to 5; an existing stream's are never lowered (env NATS_REPLICAS)")
 	fs.DurationVar(&c.NATSDuplicates, "nats-duplicates", bus.DefaultDuplicates, "the streams' dedupe window; an operator's longer one is kept (env NATS_DUPLICATES)")
 	for _, f := range [][2]string{{"nats-replicas", "NATS_REPLICAS"}, {"nats-duplicates", "NATS_DUPLICATES"}} {
@@ -96,6 +116,8 @@ func (c Config) Print(w io.Writer) {
 		{"nats-replicas", strconv.Itoa(c.NATSReplicas)}, {"nats-duplicates", c.NATSDuplicates.String()},
 		{"auth-issuer", c.Issuer}, {"auth-audience", c.Audience}, {"auth-key-file", c.KeyFile}, {"auth-jwks-url", c.JWKSURL},
 		{"service-token-file", c.ServiceTokenFile},
+		{"keystore-url", Redact(c.KeystoreURL)}, {"keystore-migrate-url", Redact(c.KeystoreMigrateURL)},
+		{"kek-dir", c.KEKDir}, {"keks", maskKEKs(c.KEKs)}, {"kek-primary", c.KEKPrimary},
 	} {
 		fmt.Fprintf(tw, "  %s\t%s\n", kv[0], kv[1])
 	}
@@ -115,6 +137,62 @@ func (c Config) Streams() (bus.StreamOptions, error) {
 		return bus.StreamOptions{}, fmt.Errorf("nats-duplicates (NATS_DUPLICATES) must be a positive duration such as 10m, not %s", c.NATSDuplicates)
 	}
 	return bus.StreamOptions{Replicas: c.NATSReplicas, Duplicates: c.NATSDuplicates}, nil
+}
+
+// maskKEKs says how many keys a KEKS list holds, never the keys.
+func maskKEKs(list string) string {
+	if strings.TrimSpace(list) == "" {
+		return "(not set)"
+	}
+	n := 0
+	for _, k := range strings.Split(list, ",") {
+		if strings.TrimSpace(k) != "" {
+			n++
+		}
+	}
+	return fmt.Sprintf("(set: %d keys, not shown)", n)
+}
+
+// openKeyStore applies the key store's migrations if asked and opens its sealer; none without a
+// key store.
+func openKeyStore(ctx context.Context, cfg Config) (*seal.Sealer, *pgxpool.Pool, error) {
+	if cfg.KeystoreURL == "" {
+		if cfg.KEKDir != "" || cfg.KEKs != "" {
+			return nil, nil, errors.New("key-encryption keys are configured but no keystore-url: set KEYSTORE_URL too")
+		}
+		return nil, nil, nil
+	}
+	var ring *seal.KeyRing
+	var err error
+	switch {
+	case cfg.KEKDir != "" && cfg.KEKs != "":
+		return nil, nil, errors.New("set one of kek-dir and keks, not both")
+	case cfg.KEKDir != "":
+		ring, err = seal.OpenKEKDir(cfg.KEKDir, cfg.KEKPrimary)
+	case cfg.KEKs != "":
+		ring, err = seal.ParseKEKs(cfg.KEKs, cfg.KEKPrimary)
+	default:
+		return nil, nil, errors.New("keystore-url is set but no key-encryption key: set kek-dir (KEK_DIR) or keks (KEKS)")
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if cfg.KeystoreMigrateURL != "" {
+		conn, err := pgx.Connect(ctx, cfg.KeystoreMigrateURL)
+		if err != nil {
+			return nil, nil, fmt.Errorf("connect for key store migrations: %w", err)
+		}
+		err = migrate.Apply(ctx, conn, cfg.RuntimeRole, seal.Migrations())
+		conn.Close(context.WithoutCancel(ctx))
+		if err != nil {
+			return nil, nil, fmt.Errorf("key store: %w", err)
+		}
+	}
+	pool, err := pgpool.Open(ctx, cfg.KeystoreURL, 0)
+	if err != nil {
+		return nil, nil, fmt.Errorf("key store: %w", err)
+	}
+	return seal.New(pool, ring), pool, nil
 }
 
 // Redact is a connection string fit to print or log: the password of a URL masked, and anything
@@ -199,6 +277,16 @@ func Main(ctx context.Context, args []string, service string, sets []migrate.Set
 		return err
 	}
 	deps := Deps{Pool: pool, NATS: nc, Logger: log, Streams: streams}
+	sealer, keyPool, err := openKeyStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if sealer != nil {
+		defer keyPool.Close()
+		log.InfoContext(ctx, "key store open", "kek_ids", sealer.KeyRing().IDs(), "kek_primary", sealer.KeyRing().Primary().ID())
+		deps.Sealer = sealer
+		defer RewrapInBackground(ctx, sealer, log)()
+	}
 	if cfg.ServiceTokenFile != "" {
 		deps.ServiceCredentials = &auth.TokenFileCredentials{Path: cfg.ServiceTokenFile}
 	}

@@ -15,7 +15,6 @@ import (
 	"github.com/familytime/familytime/services/platform/host"
 	"github.com/familytime/familytime/services/platform/migrate"
 	"github.com/familytime/familytime/services/platform/relay"
-	"github.com/familytime/familytime/services/platform/seal"
 	"github.com/familytime/familytime/services/scheduling/internal/adapters"
 	"github.com/familytime/familytime/services/scheduling/internal/app"
 	"github.com/familytime/familytime/services/scheduling/internal/ports"
@@ -27,10 +26,11 @@ const Name = "scheduling"
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// Migrations are the service database's migrations: the event log, the key store, its read models.
+// Migrations are the service database's migrations: the event log and its read models. Scheduling
+// holds no personal data, so it has no key store (family keys never live with the events).
 func Migrations() []migrate.Set {
 	own, _ := fs.Sub(migrations, "migrations")
-	return []migrate.Set{eventstore.Migrations(), seal.Migrations(), {Component: Name, FS: own}}
+	return []migrate.Set{eventstore.Migrations(), {Component: Name, FS: own}}
 }
 
 // Service is the scheduling service.

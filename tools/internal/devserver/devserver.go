@@ -11,10 +11,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"time"
 
@@ -89,6 +91,11 @@ type Info struct {
 	Streams     []string          `json:"streams"`
 	// Services are the gRPC addresses of the running services.
 	Services map[string]string `json:"services"`
+	// KeyStores are the key store databases of the services that hold personal data: service ->
+	// runtime-role URL. They are apart from the events (<prefix><service>_keys).
+	KeyStores map[string]string `json:"key_stores"`
+	// KEKDir holds the dev key-encryption keys, one 0600 *.kek file each, the last the newest.
+	KEKDir string `json:"kek_dir"`
 	// AdminToken is a ready-to-use token with the admin role, valid for 30 days.
 	AdminToken string `json:"admin_token"`
 	// MetricsURL serves Prometheus metrics of every service.
@@ -111,6 +118,8 @@ type Platform struct {
 	nc        *nats.Conn
 	pools     []*pgxpool.Pool
 	running   []*host.Running
+	keks      *seal.KeyRing
+	rewraps   []func()
 }
 
 // Start brings the platform up. Every error says what to do about it.
@@ -155,6 +164,10 @@ func Start(ctx context.Context, cfg Config) (p *Platform, err error) {
 		cfg.DatabasePrefix = "familytime_"
 	}
 	if err := p.prepareDatabases(ctx, admin, cfg.DatabasePrefix); err != nil {
+		return p, err
+	}
+	p.Info.KEKDir = KEKDir(dir)
+	if p.keks, err = seal.LoadOrCreateKEKDir(p.Info.KEKDir); err != nil {
 		return p, err
 	}
 	if err := p.provisionStreams(ctx); err != nil {
@@ -208,7 +221,11 @@ func (p *Platform) startServices(ctx context.Context, cfg Config) error {
 		}
 		p.pools = append(p.pools, pool)
 		log := p.telemetry.Logger.With("component", c.name)
-		svc, err := c.build(host.Deps{Pool: pool, NATS: p.nc, Logger: log, Streams: devStreams,
+		sealer, err := p.openSealer(ctx, c.name, log)
+		if err != nil {
+			return err
+		}
+		svc, err := c.build(host.Deps{Pool: pool, NATS: p.nc, Logger: log, Streams: devStreams, Sealer: sealer,
 			ServiceCredentials: &auth.SigningCredentials{Key: key, Options: auth.ServiceMintOptions(Issuer, Audience, c.name)}})
 		if err != nil {
 			return fmt.Errorf("build %s: %w", c.name, err)
@@ -235,30 +252,69 @@ func (p *Platform) prepareDatabases(ctx context.Context, admin, prefix string) e
 	if err := migrate.EnsureRole(ctx, conn, RuntimeRole); err != nil {
 		return err
 	}
+	p.Info.KeyStores = map[string]string{}
 	for _, svc := range Services {
-		name := prefix + svc
-		_, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
-		var pgErr *pgconn.PgError
-		if err != nil && !(errors.As(err, &pgErr) && pgErr.Code == "42P04") { // 42P04: exists (a second start)
-			return fmt.Errorf("create database %s: %w", name, err)
-		}
-		ownerURL, err := withDatabase(admin, name, "")
-		if err != nil {
+		if p.Info.Databases[svc], err = createDatabase(ctx, conn, admin, prefix+svc, migrationsOf(svc)...); err != nil {
 			return err
 		}
-		db, err := pgx.Connect(ctx, ownerURL)
-		if err != nil {
-			return fmt.Errorf("connect to database %s: %w", name, err)
+		if slices.Contains(Sealing, svc) {
+			if p.Info.KeyStores[svc], err = createDatabase(ctx, conn, admin, KeyStoreName(prefix, svc), seal.Migrations()); err != nil {
+				return err
+			}
 		}
-		err = migrate.Apply(ctx, db, RuntimeRole, migrationsOf(svc)...)
-		db.Close(context.WithoutCancel(ctx))
-		if err != nil {
-			return fmt.Errorf("migrate database %s: %w", name, err)
-		}
-		runtimeURL, _ := withDatabase(admin, name, RuntimeRole)
-		p.Info.Databases[svc] = runtimeURL
 	}
 	return nil
+}
+
+// createDatabase creates a database unless it exists (a second start), migrates it, and returns
+// its runtime-role URL.
+func createDatabase(ctx context.Context, conn *pgx.Conn, admin, name string, sets ...migrate.Set) (string, error) {
+	_, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
+	var pgErr *pgconn.PgError
+	if err != nil && !(errors.As(err, &pgErr) && pgErr.Code == "42P04") { // 42P04: exists (a second start)
+		return "", fmt.Errorf("create database %s: %w", name, err)
+	}
+	ownerURL, err := withDatabase(admin, name, "")
+	if err != nil {
+		return "", err
+	}
+	db, err := pgx.Connect(ctx, ownerURL)
+	if err != nil {
+		return "", fmt.Errorf("connect to database %s: %w", name, err)
+	}
+	err = migrate.Apply(ctx, db, RuntimeRole, sets...)
+	db.Close(context.WithoutCancel(ctx))
+	if err != nil {
+		return "", fmt.Errorf("migrate database %s: %w", name, err)
+	}
+	runtimeURL, _ := withDatabase(admin, name, RuntimeRole)
+	return runtimeURL, nil
+}
+
+// Sealing are the services that hold personal data: each gets a key store of its own.
+var Sealing = []string{"referral", "safeguarding"}
+
+// KeyStoreName names a service's key store database: apart from its events, so a backup of the
+// events carries no key.
+func KeyStoreName(prefix, service string) string { return prefix + service + "_keys" }
+
+// KEKDir is where the dev platform keeps its key-encryption keys.
+func KEKDir(dataDir string) string { return filepath.Join(dataDir, "keks") }
+
+// openSealer opens a service's key store, if it has one, and re-wraps its keys in the background.
+func (p *Platform) openSealer(ctx context.Context, service string, log *slog.Logger) (*seal.Sealer, error) {
+	url, ok := p.Info.KeyStores[service]
+	if !ok {
+		return nil, nil
+	}
+	pool, err := pgpool.Open(ctx, url, 0)
+	if err != nil {
+		return nil, fmt.Errorf("%s key store: %w", service, err)
+	}
+	p.pools = append(p.pools, pool)
+	sealer := seal.New(pool, p.keks)
+	p.rewraps = append(p.rewraps, host.RewrapInBackground(ctx, sealer, log))
+	return sealer, nil
 }
 
 // devStreams: the dev platform's one NATS server holds a single replica of each stream (a
@@ -288,14 +344,14 @@ func (p *Platform) provisionStreams(ctx context.Context) error {
 	return nil
 }
 
-// migrationsOf a service: its own when it is built, else the event log and key store it will need.
+// migrationsOf a service: its own when it is built, else the event log it will need.
 func migrationsOf(svc string) []migrate.Set {
 	for _, c := range components {
 		if c.name == svc {
 			return c.migrations
 		}
 	}
-	return []migrate.Set{eventstore.Migrations(), seal.Migrations()}
+	return []migrate.Set{eventstore.Migrations()}
 }
 
 // InfoFile is where a running dev platform describes itself, so the CLI finds it without flags.
@@ -317,6 +373,9 @@ func (p *Platform) Stop(ctx context.Context) error {
 	var errs []error
 	for _, r := range p.running {
 		r.Stop(ctx)
+	}
+	for _, stop := range p.rewraps {
+		stop()
 	}
 	for _, pool := range p.pools {
 		pool.Close()

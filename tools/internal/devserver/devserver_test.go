@@ -85,9 +85,11 @@ func startOnServer(t *testing.T, cfg devserver.Config) *devserver.Platform {
 		}
 		defer conn.Close(context.Background())
 		for _, svc := range devserver.Services {
-			name := pgx.Identifier{cfg.DatabasePrefix + svc}.Sanitize()
-			if _, err := conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-				t.Errorf("drop dev database: %v", err)
+			for _, db := range []string{cfg.DatabasePrefix + svc, devserver.KeyStoreName(cfg.DatabasePrefix, svc)} {
+				name := pgx.Identifier{db}.Sanitize()
+				if _, err := conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+					t.Errorf("drop dev database: %v", err)
+				}
 			}
 		}
 	})

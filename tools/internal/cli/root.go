@@ -18,6 +18,6 @@ running platform. Start with:
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newDevCommand(), newTokenCommand(), newCentreCommand())
+	root.AddCommand(newDevCommand(), newTokenCommand(), newCentreCommand(), newKeysCommand())
 	return root
 }

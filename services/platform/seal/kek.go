@@ -254,7 +254,11 @@ func CreateKEKFile(dir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	path := filepath.Join(dir, fmt.Sprintf("kek-%06d%s", next, KEKFileSuffix))
+	name := fmt.Sprintf("kek-%06d%s", next, KEKFileSuffix)
+	if len(names) > 0 && name <= names[len(names)-1] {
+		return "", fmt.Errorf("KEK folder %s: a new file would not sort after %s; name the new KEK's file yourself", dir, names[len(names)-1])
+	}
+	path := filepath.Join(dir, name)
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return "", fmt.Errorf("new KEK file: %w", err)

@@ -113,6 +113,22 @@ func TestKeyRingPrimary(t *testing.T) {
 	ring, err = seal.NewKeyRing(a.ID(), a, b)
 	require.NoError(t, err)
 	require.Equal(t, a.ID(), ring.Primary().ID())
+
+	// A replica that still wraps with the old KEK leaves keys of the newer one alone, so replicas
+	// in the middle of a roll-out never re-wrap each other's keys back and forth.
+	db := newKeyStore(t)
+	newest, err := seal.NewKeyRing("", a, b)
+	require.NoError(t, err)
+	family, where := uuid.New(), at("name")
+	v, err := seal.New(db.Pool(t), newest).SealString(t.Context(), family, where, "x")
+	require.NoError(t, err)
+	old := seal.New(db.Pool(t), ring)
+	stats, err := old.Rewrap(t.Context(), 10, nil)
+	require.NoError(t, err)
+	require.Zero(t, stats)
+	got, err := old.OpenString(t.Context(), family, where, v)
+	require.NoError(t, err)
+	require.Equal(t, "x", got)
 	_, err = seal.NewKeyRing("0123456789abcdef", a, b)
 	require.ErrorContains(t, err, "primary key-encryption key 0123456789abcdef is not among")
 	_, err = seal.NewKeyRing("", a, a)
@@ -130,6 +146,11 @@ func TestKeyRingPrimary(t *testing.T) {
 
 	_, err = seal.OpenKEKDir(t.TempDir(), "")
 	require.ErrorContains(t, err, "holds no *.kek file")
+
+	named := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(named, "production-2026.kek"), []byte(k1), 0o600))
+	_, err = seal.CreateKEKFile(named)
+	require.ErrorContains(t, err, "would not sort after production-2026.kek", "a new KEK never silently sorts before the newest")
 }
 
 // Item 9 of the hardening issue: connected as the runtime role, a service can create, re-wrap and

@@ -271,11 +271,12 @@ type RewrapStats struct {
 	Failed int `json:"failed"`
 }
 
-// Rewrap re-wraps, with the primary KEK, every live key that another KEK of the ring wrapped, in
+// Rewrap re-wraps, with the primary KEK, every live key that an older KEK of the ring wrapped, in
 // batches of batch rows, one short statement per key: a row is rewritten only if it still holds
 // the key that was read (same KEK, not shredded), so a concurrent Shred always wins. Keys wrapped
-// by a KEK the ring does not hold are left alone (Status counts them). progress, if not nil, is
-// called after each batch. Several replicas may rewrap at once.
+// by a KEK the ring does not hold, or by one newer than the primary (KEK_PRIMARY during a roll-out),
+// are left alone, so replicas configured differently for a while never undo each other's work.
+// progress, if not nil, is called after each batch. Several replicas may rewrap at once.
 func (s *Sealer) Rewrap(ctx context.Context, batch int, progress func(RewrapStats)) (RewrapStats, error) {
 	var stats RewrapStats
 	if batch <= 0 {
@@ -284,9 +285,10 @@ func (s *Sealer) Rewrap(ctx context.Context, batch int, progress func(RewrapStat
 	primary := s.keks.Primary()
 	var older []string
 	for _, id := range s.keks.IDs() {
-		if id != primary.ID() {
-			older = append(older, id)
+		if id == primary.ID() {
+			break
 		}
+		older = append(older, id)
 	}
 	if len(older) == 0 {
 		return stats, nil

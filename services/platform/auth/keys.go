@@ -51,10 +51,14 @@ func (k JWK) PublicKey() (crypto.PublicKey, error) {
 	case "RSA":
 		n, err1 := b64.DecodeString(k.N)
 		e, err2 := b64.DecodeString(k.E)
-		if err1 != nil || err2 != nil || len(e) == 0 || len(e) > 4 {
+		if err1 != nil || err2 != nil || len(n) == 0 || len(e) == 0 || len(e) > 4 {
 			return nil, fmt.Errorf("key %q: malformed RSA key", k.Kid)
 		}
-		return &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: int(new(big.Int).SetBytes(e).Int64())}, nil
+		pub := &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: int(new(big.Int).SetBytes(e).Int64())}
+		if err := checkRSA(pub); err != nil {
+			return nil, fmt.Errorf("key %q: %w", k.Kid, err)
+		}
+		return pub, nil
 	case "EC":
 		x, err1 := b64.DecodeString(k.X)
 		y, err2 := b64.DecodeString(k.Y)
@@ -125,44 +129,91 @@ func LoadOrCreateDevKey(path string) (ed25519.PrivateKey, error) {
 	return key, nil
 }
 
+// MinRSABits is the smallest RSA modulus trusted to verify a token (NIST SP 800-131A).
+const MinRSABits = 2048
+
+func checkRSA(pub *rsa.PublicKey) error {
+	if bits := pub.N.BitLen(); bits < MinRSABits {
+		return fmt.Errorf("RSA key of %d bits is too small (at least %d)", bits, MinRSABits)
+	}
+	if pub.E < 3 || pub.E%2 == 0 {
+		return errors.New("RSA key has an invalid public exponent")
+	}
+	return nil
+}
+
+// checkPublicKey refuses a key a token could not safely be verified with: RSA under MinRSABits,
+// an EC curve other than P-256, or any other kind of key.
+func checkPublicKey(pub crypto.PublicKey) error {
+	switch k := pub.(type) {
+	case ed25519.PublicKey:
+		return nil
+	case *rsa.PublicKey:
+		return checkRSA(k)
+	case *ecdsa.PublicKey:
+		if k.Curve != elliptic.P256() {
+			return errors.New("only P-256 EC keys are accepted")
+		}
+		return nil
+	}
+	return fmt.Errorf("unsupported public key type %T", pub)
+}
+
+// verificationKey is a trusted key and, when its JWK names one, the only algorithm it verifies.
+type verificationKey struct {
+	pub crypto.PublicKey
+	alg string
+}
+
 // parseKeyFile reads verification keys from a file: a JWKS (JSON) or a PEM public key.
-func parseKeyFile(b []byte) (map[string]crypto.PublicKey, error) {
-	keys := map[string]crypto.PublicKey{}
+func parseKeyFile(b []byte) (map[string]verificationKey, []string, error) {
 	if block, _ := pem.Decode(b); block != nil {
 		pub, err := x509.ParsePKIXPublicKey(block.Bytes)
 		if err != nil {
-			return nil, fmt.Errorf("public key: %w", err)
+			return nil, nil, fmt.Errorf("public key: %w", err)
+		}
+		if err := checkPublicKey(pub); err != nil {
+			return nil, nil, fmt.Errorf("public key: %w", err)
 		}
 		kid := ""
 		if ed, ok := pub.(ed25519.PublicKey); ok {
 			kid = KeyID(ed)
 		}
-		keys[kid] = pub
-		return keys, nil
+		return map[string]verificationKey{kid: {pub: pub}}, nil, nil
 	}
 	return parseJWKS(b)
 }
 
-func parseJWKS(b []byte) (map[string]crypto.PublicKey, error) {
+// parseJWKS reads a key set. A key that cannot be used (not for signing, an unknown type or
+// curve, a small RSA modulus, malformed, a repeated kid) is skipped, and named in skipped, rather
+// than failing the set: one odd key at the provider must not stop every login. A set with no
+// usable key at all is an error.
+func parseJWKS(b []byte) (keys map[string]verificationKey, skipped []string, err error) {
 	var set JWKS
 	if err := json.Unmarshal(b, &set); err != nil {
-		return nil, fmt.Errorf("key set is neither PEM nor JWKS JSON: %w", err)
+		return nil, nil, fmt.Errorf("key set is neither PEM nor JWKS JSON: %w", err)
 	}
-	keys := map[string]crypto.PublicKey{}
+	keys = map[string]verificationKey{}
 	for _, k := range set.Keys {
 		if k.Use != "" && k.Use != "sig" {
+			skipped = append(skipped, fmt.Sprintf("key %q: use %q is not sig", k.Kid, k.Use))
+			continue
+		}
+		if _, dup := keys[k.Kid]; dup {
+			skipped = append(skipped, fmt.Sprintf("key %q: kid repeated in the set", k.Kid))
 			continue
 		}
 		pub, err := k.PublicKey()
 		if err != nil {
-			return nil, err
+			skipped = append(skipped, err.Error())
+			continue
 		}
-		keys[k.Kid] = pub
+		keys[k.Kid] = verificationKey{pub: pub, alg: k.Alg}
 	}
 	if len(keys) == 0 {
-		return nil, errors.New("key set holds no signing key")
+		return nil, skipped, fmt.Errorf("key set holds no usable signing key (%d skipped)", len(skipped))
 	}
-	return keys, nil
+	return keys, skipped, nil
 }
 
 // PublicKeyPEM encodes an Ed25519 public key as PEM, for a verifier's key file.

@@ -2,11 +2,11 @@ package auth
 
 import (
 	"context"
-	"crypto"
 	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"sync"
@@ -59,31 +59,62 @@ type VerifierConfig struct {
 	Audience string
 	// KeyFile is a PEM public key or a JWKS JSON file.
 	KeyFile string
-	// JWKSURL is the identity provider's key set; fetched on demand and when an unknown key id appears.
+	// JWKSURL is the identity provider's key set: fetched on first use, when a token names an
+	// unknown key id (at most once per MinRefetch), and every RefreshInterval.
 	JWKSURL string
 	// Leeway tolerates clock skew (default 30s).
 	Leeway time.Duration
-	// MinRefetch is the least time between two fetches of the JWKS, so a flood of tokens with
-	// unknown key ids cannot hammer the provider (default 5s).
+	// MinRefetch is the least time between two fetches caused by unknown key ids, so a flood of
+	// tokens with made-up key ids cannot hammer the provider (default 30s).
 	MinRefetch time.Duration
+	// RefreshInterval is how often the JWKS is fetched again and replaces the keys held, so a
+	// key the provider removed stops being trusted (default 10 minutes; negative: never).
+	RefreshInterval time.Duration
 	// HTTPClient fetches the JWKS (default: 5s timeout).
 	HTTPClient *http.Client
+	// Logger receives skipped keys and failed fetches (default slog.Default()).
+	Logger *slog.Logger
 }
 
 // Verifier checks bearer tokens.
 type Verifier struct {
 	cfg VerifierConfig
+	log *slog.Logger
 
 	mu        sync.Mutex
-	keys      map[string]crypto.PublicKey
-	fetchedAt time.Time
+	keys      map[string]verificationKey
+	fetchedAt time.Time  // when the last fetch started
+	inflight  *fetchCall // the fetch running now, if any
+
+	cancel  context.CancelFunc // stops the scheduled refresh
+	stopped chan struct{}      // closed when it has stopped
 }
+
+// fetchCall is one fetch of the JWKS; done is closed when it has finished and err is set.
+type fetchCall struct {
+	done chan struct{}
+	err  error
+}
+
+// fetchTimeout bounds one JWKS fetch, whatever the HTTP client's own timeout.
+const fetchTimeout = 10 * time.Second
+
+// maxJWKSBytes is the largest key set read.
+const maxJWKSBytes = 1 << 20
 
 // ErrUnauthenticated is a missing, malformed, expired or untrusted token. It never carries the token.
 var ErrUnauthenticated = errors.New("unauthenticated")
 
-// NewVerifier builds a verifier; a key file is read now, a JWKS URL on first use.
+var errUnknownKey = errors.New("unknown key id")
+
+// NewVerifier builds a verifier; a key file is read now, a JWKS URL on first use. With a JWKS URL
+// the keys are refreshed in the background until Close.
 func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
+	return newVerifier(cfg, nil)
+}
+
+// newVerifier takes the ticks of the scheduled refresh from ticks when it is not nil (tests).
+func newVerifier(cfg VerifierConfig, ticks <-chan time.Time) (*Verifier, error) {
 	if cfg.Issuer == "" || cfg.Audience == "" {
 		return nil, errors.New("verifier: issuer and audience are required")
 	}
@@ -94,22 +125,88 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 		cfg.Leeway = 30 * time.Second
 	}
 	if cfg.MinRefetch == 0 {
-		cfg.MinRefetch = 5 * time.Second
+		cfg.MinRefetch = 30 * time.Second
+	}
+	if cfg.RefreshInterval == 0 {
+		cfg.RefreshInterval = 10 * time.Minute
 	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 5 * time.Second}
 	}
-	v := &Verifier{cfg: cfg}
+	ctx, cancel := context.WithCancel(context.Background())
+	v := &Verifier{cfg: cfg, log: cfg.Logger, cancel: cancel, stopped: make(chan struct{})}
+	if v.log == nil {
+		v.log = slog.Default()
+	}
 	if cfg.KeyFile != "" {
+		defer close(v.stopped)
 		b, err := os.ReadFile(cfg.KeyFile)
 		if err != nil {
 			return nil, fmt.Errorf("verifier: %w", err)
 		}
-		if v.keys, err = parseKeyFile(b); err != nil {
+		keys, skipped, err := parseKeyFile(b)
+		if err != nil {
 			return nil, fmt.Errorf("verifier: %s: %w", cfg.KeyFile, err)
 		}
+		v.keys = keys
+		v.logSkipped("key file", skipped)
+		return v, nil
 	}
+	if ticks == nil && cfg.RefreshInterval < 0 {
+		close(v.stopped)
+		return v, nil
+	}
+	go v.refreshLoop(ctx, ticks)
 	return v, nil
+}
+
+// Close stops the scheduled refresh. The verifier still verifies with the keys it holds.
+func (v *Verifier) Close() {
+	v.cancel()
+	<-v.stopped
+}
+
+// refreshLoop refreshes the keys at every tick (every RefreshInterval unless ticks is given)
+// until ctx ends.
+func (v *Verifier) refreshLoop(ctx context.Context, ticks <-chan time.Time) {
+	defer close(v.stopped)
+	if ticks == nil {
+		t := time.NewTicker(v.cfg.RefreshInterval)
+		defer t.Stop()
+		ticks = t.C
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticks:
+			// A failed refresh keeps the keys held; the failure has been logged.
+			_ = v.Refresh(ctx)
+		}
+	}
+}
+
+// Refresh fetches the JWKS now (or joins the fetch already running) and, if it succeeds, replaces
+// the keys held: a key no longer in the set stops verifying. A failure keeps the keys held.
+func (v *Verifier) Refresh(ctx context.Context) error {
+	if v.cfg.JWKSURL == "" {
+		return nil
+	}
+	v.mu.Lock()
+	call := v.startFetch(ctx)
+	v.mu.Unlock()
+	select {
+	case <-call.done:
+		return call.err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (v *Verifier) logSkipped(source string, skipped []string) {
+	for _, reason := range skipped {
+		v.log.Warn("verification key skipped", "source", source, "reason", reason)
+	}
 }
 
 // Verify checks a token's signature, issuer, audience and times, and returns its claims.
@@ -117,11 +214,23 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 	var c tokenClaims
 	_, err := jwt.ParseWithClaims(token, &c, func(t *jwt.Token) (any, error) {
 		kid, _ := t.Header["kid"].(string)
-		return v.key(ctx, kid)
+		k, err := v.key(ctx, kid)
+		if err != nil {
+			return nil, err
+		}
+		if k.alg != "" && k.alg != t.Method.Alg() {
+			return nil, fmt.Errorf("%w: key is for %s", jwt.ErrTokenSignatureInvalid, k.alg)
+		}
+		return k.pub, nil
 	}, jwt.WithIssuer(v.cfg.Issuer), jwt.WithAudience(v.cfg.Audience), jwt.WithLeeway(v.cfg.Leeway),
-		jwt.WithExpirationRequired(), jwt.WithValidMethods([]string{"EdDSA", "RS256", "ES256"}))
+		jwt.WithExpirationRequired(), jwt.WithIssuedAt(), jwt.WithValidMethods([]string{"EdDSA", "RS256", "ES256"}))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s", ErrUnauthenticated, reason(err))
+	}
+	// Every token says when it was issued (OIDC requires iat; Mint sets it), and not in the
+	// future (WithIssuedAt, within Leeway): a token from the future is forged or from a broken clock.
+	if c.IssuedAt == nil {
+		return nil, fmt.Errorf("%w: token has no issue time", ErrUnauthenticated)
 	}
 	if c.Subject == "" {
 		return nil, fmt.Errorf("%w: token has no subject", ErrUnauthenticated)
@@ -151,6 +260,8 @@ func reason(err error) string {
 		return "token expired"
 	case errors.Is(err, jwt.ErrTokenNotValidYet):
 		return "token not valid yet"
+	case errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
+		return "token issued in the future"
 	case errors.Is(err, jwt.ErrTokenInvalidIssuer):
 		return "token from an untrusted issuer"
 	case errors.Is(err, jwt.ErrTokenInvalidAudience):
@@ -165,30 +276,77 @@ func reason(err error) string {
 	return "token invalid"
 }
 
-// key finds the verification key; with a JWKS URL an unknown kid triggers a refetch (at most one
-// per MinRefetch), so the provider's key rotation works without a restart.
-func (v *Verifier) key(ctx context.Context, kid string) (crypto.PublicKey, error) {
+// key finds the verification key. Tokens whose key is held are verified with it at once, even
+// while a fetch is running. With a JWKS URL an unknown kid waits for the fetch that is running, or
+// starts one if none ran for MinRefetch, so the provider's key rotation works without a restart;
+// one fetch runs at a time and none runs under the lock.
+func (v *Verifier) key(ctx context.Context, kid string) (verificationKey, error) {
 	v.mu.Lock()
-	defer v.mu.Unlock()
 	if k, ok := v.lookup(kid); ok {
+		v.mu.Unlock()
 		return k, nil
 	}
-	if v.cfg.JWKSURL == "" || time.Since(v.fetchedAt) < v.cfg.MinRefetch {
-		return nil, errors.New("unknown key id")
+	if v.cfg.JWKSURL == "" {
+		v.mu.Unlock()
+		return verificationKey{}, errUnknownKey
 	}
-	v.fetchedAt = time.Now()
-	keys, err := v.fetch(ctx)
-	if err != nil {
-		return nil, err
+	call := v.inflight
+	if call == nil {
+		if !v.fetchedAt.IsZero() && time.Since(v.fetchedAt) < v.cfg.MinRefetch {
+			v.mu.Unlock()
+			return verificationKey{}, errUnknownKey
+		}
+		call = v.startFetch(ctx)
 	}
-	v.keys = keys
-	if k, ok := v.lookup(kid); ok {
+	v.mu.Unlock()
+	select {
+	case <-call.done:
+	case <-ctx.Done():
+		return verificationKey{}, ctx.Err()
+	}
+	v.mu.Lock()
+	k, ok := v.lookup(kid)
+	v.mu.Unlock()
+	if ok {
 		return k, nil
 	}
-	return nil, errors.New("unknown key id")
+	if call.err != nil {
+		return verificationKey{}, call.err
+	}
+	return verificationKey{}, errUnknownKey
 }
 
-func (v *Verifier) lookup(kid string) (crypto.PublicKey, bool) {
+// startFetch starts a fetch of the JWKS unless one is running, and returns the running one. The
+// fetch outlives the caller's cancellation (others may be waiting for it) but not fetchTimeout.
+// v.mu must be held.
+func (v *Verifier) startFetch(ctx context.Context) *fetchCall {
+	if v.inflight != nil {
+		return v.inflight
+	}
+	call := &fetchCall{done: make(chan struct{})}
+	v.inflight, v.fetchedAt = call, time.Now()
+	fetchCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fetchTimeout)
+	go func() {
+		defer cancel()
+		keys, skipped, err := v.fetch(fetchCtx)
+		if err != nil {
+			v.log.WarnContext(fetchCtx, "JWKS fetch failed; keeping the keys held", "error", err)
+		} else {
+			v.logSkipped("JWKS", skipped)
+		}
+		v.mu.Lock()
+		if err == nil {
+			v.keys = keys
+		}
+		v.inflight = nil
+		call.err = err
+		v.mu.Unlock()
+		close(call.done)
+	}()
+	return call
+}
+
+func (v *Verifier) lookup(kid string) (verificationKey, bool) {
 	if k, ok := v.keys[kid]; ok {
 		return k, true
 	}
@@ -197,25 +355,29 @@ func (v *Verifier) lookup(kid string) (crypto.PublicKey, bool) {
 			return k, true
 		}
 	}
-	return nil, false
+	return verificationKey{}, false
 }
 
-func (v *Verifier) fetch(ctx context.Context) (map[string]crypto.PublicKey, error) {
+func (v *Verifier) fetch(ctx context.Context) (map[string]verificationKey, []string, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, v.cfg.JWKSURL, nil)
 	if err != nil {
-		return nil, fmt.Errorf("JWKS: %w", err)
+		return nil, nil, fmt.Errorf("JWKS: %w", err)
 	}
+	req.Header.Set("Accept", "application/json")
 	resp, err := v.cfg.HTTPClient.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("JWKS: %w", err)
+		return nil, nil, fmt.Errorf("JWKS: %w", err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("JWKS: %s answered %s", v.cfg.JWKSURL, resp.Status)
+		return nil, nil, fmt.Errorf("JWKS: %s answered %s", req.URL.Redacted(), resp.Status)
 	}
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxJWKSBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("JWKS: %w", err)
+		return nil, nil, fmt.Errorf("JWKS: %w", err)
+	}
+	if len(b) > maxJWKSBytes {
+		return nil, nil, fmt.Errorf("JWKS: the key set is larger than %d bytes", maxJWKSBytes)
 	}
 	return parseJWKS(b)
 }

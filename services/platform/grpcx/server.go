@@ -1,8 +1,9 @@
 // Package grpcx is the one way to build a Familytime gRPC server and client. A server has health
-// and reflection registered, OpenTelemetry tracing, panic recovery, one log line per call at the
-// edge, bearer-token authentication, validation of every request against the protovalidate
-// constraints in its .proto, and authorization by the service's declarative policy. Handlers
-// return domain errors (package problem, eventstore); the server maps them to precise codes.
+// (open, for probes) and reflection (for authenticated callers) registered, OpenTelemetry
+// tracing, panic recovery, one log line per call at the edge, bearer-token authentication,
+// validation of every request against the protovalidate constraints in its .proto, and
+// authorization by the service's declarative policy. Handlers return domain errors (package
+// problem, eventstore); the server maps them to precise codes.
 package grpcx
 
 import (
@@ -71,10 +72,16 @@ func NewServer(cfg ServerConfig, opts ...grpc.ServerOption) (*Server, error) {
 	return s, nil
 }
 
-// public methods need no token: load balancers probe health, tools list services.
+// public methods need no token: load balancers and orchestrators probe health without one.
 func public(method string) bool {
-	return strings.HasPrefix(method, "/grpc.health.v1.Health/") ||
-		strings.HasPrefix(method, "/grpc.reflection.v1.ServerReflection/") ||
+	return strings.HasPrefix(method, "/grpc.health.v1.Health/")
+}
+
+// reflective methods describe the server's API to tools (grpcurl). They need a valid token like
+// every other call, so an anonymous caller cannot map the API, but no policy rule: any
+// authenticated caller may read the schema, which holds no data.
+func reflective(method string) bool {
+	return strings.HasPrefix(method, "/grpc.reflection.v1.ServerReflection/") ||
 		strings.HasPrefix(method, "/grpc.reflection.v1alpha.ServerReflection/")
 }
 
@@ -95,6 +102,9 @@ func (s *Server) unary(ctx context.Context, req any, info *grpc.UnaryServerInfo,
 	}
 	if ctx, err = s.authenticate(ctx); err != nil {
 		return nil, err
+	}
+	if reflective(info.FullMethod) {
+		return handler(ctx, req)
 	}
 	msg, _ := req.(proto.Message)
 	if err := s.validate(msg); err != nil {
@@ -122,6 +132,9 @@ func (s *Server) stream(srv any, ss grpc.ServerStream, info *grpc.StreamServerIn
 	}
 	if ctx, err = s.authenticate(ctx); err != nil {
 		return err
+	}
+	if reflective(info.FullMethod) {
+		return handler(srv, &serverStream{ServerStream: ss, ctx: ctx})
 	}
 	// A streaming request's messages arrive later; the rule is checked on the caller alone, so a
 	// centre-scoped streaming RPC is refused until it reads its centre from the stream itself.

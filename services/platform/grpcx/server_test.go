@@ -300,22 +300,52 @@ func TestPanicBecomesInternalAndServerStaysUp(t *testing.T) {
 	require.NoError(t, err)
 }
 
-func TestHealthAndReflectionNeedNoToken(t *testing.T) {
+// Health answers without a token, for load balancers and orchestrators; reflection, which maps
+// the whole API, needs a valid token like every other call (but no policy rule: any
+// authenticated caller may read the schema).
+func TestHealthNeedsNoTokenButReflectionDoes(t *testing.T) {
 	g := newRig(t)
 	resp, err := healthpb.NewHealthClient(g.conn).Check(t.Context(), &healthpb.HealthCheckRequest{})
 	require.NoError(t, err)
 	require.Equal(t, healthpb.HealthCheckResponse_SERVING, resp.GetStatus())
 
-	stream, err := reflectionpb.NewServerReflectionClient(g.conn).ServerReflectionInfo(t.Context())
-	require.NoError(t, err)
-	require.NoError(t, stream.Send(&reflectionpb.ServerReflectionRequest{
-		MessageRequest: &reflectionpb.ServerReflectionRequest_ListServices{}}))
-	got, err := stream.Recv()
-	require.NoError(t, err)
-	var names []string
-	for _, s := range got.GetListServicesResponse().GetService() {
-		names = append(names, s.GetName())
+	listServices := func(conn *grpc.ClientConn) ([]string, error) {
+		stream, err := reflectionpb.NewServerReflectionClient(conn).ServerReflectionInfo(t.Context())
+		if err != nil {
+			return nil, err
+		}
+		if err := stream.Send(&reflectionpb.ServerReflectionRequest{
+			MessageRequest: &reflectionpb.ServerReflectionRequest_ListServices{}}); err != nil {
+			return nil, err
+		}
+		got, err := stream.Recv()
+		if err != nil {
+			return nil, err
+		}
+		var names []string
+		for _, s := range got.GetListServicesResponse().GetService() {
+			names = append(names, s.GetName())
+		}
+		return names, nil
 	}
+	_, err = listServices(g.conn)
+	require.Equal(t, codes.Unauthenticated, status.Code(err), "reflection without a token")
+
+	bad, err := grpcx.Dial(g.addr, "not-a-token")
+	require.NoError(t, err)
+	t.Cleanup(func() { bad.Close() })
+	_, err = listServices(bad)
+	require.Equal(t, codes.Unauthenticated, status.Code(err), "reflection with an invalid token")
+
+	// Any valid token will do: the volunteer role has no rule for reflection in the policy.
+	tok, err := auth.Mint(g.key, auth.MintOptions{Issuer: issuer, Audience: audience, Subject: "account-9",
+		Roles: []auth.Role{auth.RoleVolunteer}, TTL: time.Hour})
+	require.NoError(t, err)
+	conn, err := grpcx.Dial(g.addr, tok)
+	require.NoError(t, err)
+	t.Cleanup(func() { conn.Close() })
+	names, err := listServices(conn)
+	require.NoError(t, err)
 	require.Contains(t, names, "familytime.scheduling.v1.SchedulingService")
 }
 

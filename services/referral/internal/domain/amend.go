@@ -1,0 +1,119 @@
+package domain
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+)
+
+// Amend replaces the referral's details with corrected or updated ones. People keep their ids:
+// an adult or child given with an id must already be on the referral, one without is new. It
+// returns no event when nothing changes.
+//
+// A change to the risk answers after screening voids the screening (and any acceptance): the
+// referral goes back to received, because the centre decided on answers that no longer stand.
+// Once the family is ready for contact, who may attend and the risk answers no longer change by
+// amendment (ErrAttendeesFixed): scheduling admits the people FamilyReadyForContact named, and a
+// new risk is safeguarding's to weigh.
+func (r *Referral) Amend(d Details, today time.Time, newID NewID) ([]proto.Message, error) {
+	if err := CheckTransition(r.state, CmdAmend); err != nil {
+		return nil, err
+	}
+	d = d.normalise()
+	var v Invalid
+	need := bothParents
+	if r.state == AwaitingSecondParty {
+		need = oneParent
+	}
+	d.validate(&v, "details.", need, today)
+	r.checkIDs(&v, d)
+	if r.source != commonv1.ReferralSource_REFERRAL_SOURCE_SELF && d.Referrer.Name == "" {
+		v.add("details.referrer.name", "is required when a professional refers the family")
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	adults, children := people(d, newID)
+	facts, err := factsOf(adults, children, d)
+	if err != nil {
+		return nil, fmt.Errorf("amend referral: %w", err)
+	}
+	current, err := factsOf(r.adults, r.children, r.facts)
+	if err != nil {
+		return nil, fmt.Errorf("amend referral: %w", err)
+	}
+	if proto.Equal(facts, current) {
+		return nil, nil
+	}
+	riskChanged := !proto.Equal(facts.GetRisk(), current.GetRisk())
+	fixed := r.attendeesFixed()
+	switch {
+	case fixed && (riskChanged || attendees(adults, children) != attendees(r.adults, r.children)):
+		return nil, ErrAttendeesFixed
+	case r.state == Suspended && riskChanged:
+		// Voiding the screening would move a case under a hold; lift the hold first.
+		return nil, ErrCaseSuspended
+	}
+	void := riskChanged && r.screened && slices.Contains([]State{Screened, Waitlisted, Accepted}, r.state)
+	events, err := r.record(&referralv1.ReferralAmended{ReferralId: r.id.String(), FamilyId: r.family.String(),
+		CentreId: r.centre.String(), AmendedOn: toDate(today), Facts: facts, ScreeningVoid: void})
+	if err != nil {
+		return nil, err
+	}
+	// Dropping the last adult without a pre-visit can complete the family's intake.
+	return r.readiness(events)
+}
+
+// checkIDs refuses ids that are not on the referral, or that an amendment gives twice.
+func (r *Referral) checkIDs(v *Invalid, d Details) {
+	seen := map[uuid.UUID]bool{}
+	for i, a := range d.Adults {
+		switch {
+		case a.ID == uuid.Nil:
+		case seen[a.ID]:
+			v.add(fmt.Sprintf("details.adults[%d].person_id", i), "is given twice")
+		case !slices.ContainsFunc(r.adults, func(o AdultRecord) bool { return o.ID == a.ID }):
+			v.add(fmt.Sprintf("details.adults[%d].person_id", i), "is not an adult on this referral")
+		}
+		seen[a.ID] = true
+	}
+	for i, c := range d.Children {
+		switch {
+		case c.ID == uuid.Nil:
+		case seen[c.ID]:
+			v.add(fmt.Sprintf("details.children[%d].person_id", i), "is given twice")
+		case !slices.ContainsFunc(r.children, func(o ChildRecord) bool { return o.ID == c.ID }):
+			v.add(fmt.Sprintf("details.children[%d].person_id", i), "is not a child on this referral")
+		}
+		seen[c.ID] = true
+	}
+}
+
+// attendeesFixed reports whether FamilyReadyForContact has named who may attend.
+func (r *Referral) attendeesFixed() bool {
+	s := r.state
+	if s == Suspended {
+		s = r.beforeHold
+	}
+	return s == ReadyForContact || s == InContact
+}
+
+// attendees is what FamilyReadyForContact says about the people, as a comparable value: ids,
+// roles and permissions of the adults, ids and birth months of the children, in id order.
+func attendees(adults []AdultRecord, children []ChildRecord) string {
+	var keys []string
+	for _, a := range adults {
+		keys = append(keys, fmt.Sprintf("%s/%d/%t/%t/%t", a.ID, a.Role, a.MayAttend, a.MayBring, a.MayCollect))
+	}
+	for _, c := range children {
+		keys = append(keys, fmt.Sprintf("%s/%d-%d", c.ID, c.BirthYear, c.BirthMonth))
+	}
+	slices.Sort(keys)
+	return fmt.Sprint(keys)
+}

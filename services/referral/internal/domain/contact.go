@@ -1,0 +1,132 @@
+package domain
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+)
+
+// ReviewEveryMonths is how often supported contact is reviewed: within six months of the first
+// session, and every six months after.
+const ReviewEveryMonths = 6
+
+// RecordSessionAttended notes a session the family attended, as scheduling reports it (its
+// SessionCompleted). The first one starts contact and, for supported contact, the review clock;
+// later ones record nothing, so a consumer can pass every completed session through.
+func (r *Referral) RecordSessionAttended(on time.Time) ([]proto.Message, error) {
+	if err := CheckTransition(r.state, CmdRecordSessionAttended); err != nil {
+		return nil, err
+	}
+	if r.state == InContact {
+		return nil, nil
+	}
+	if on.IsZero() {
+		return nil, &Invalid{Violations: []Violation{{Field: "session_on", Reason: "is required"}}}
+	}
+	return r.record(&referralv1.FirstSessionAttended{ReferralId: r.id.String(), FamilyId: r.family.String(),
+		CentreId: r.centre.String(), SessionOn: toDate(on), ReviewDueOn: toDate(r.nextReview(on))})
+}
+
+// RecordReview records a review of a case in contact (also while suspended: the hold is often
+// what it is about). For supported contact the next review is due six months after this one.
+func (r *Referral) RecordReview(on time.Time, note string, today time.Time) ([]proto.Message, error) {
+	if err := CheckTransition(r.state, CmdRecordReview); err != nil {
+		return nil, err
+	}
+	if r.firstSession.IsZero() {
+		// Suspended before the first session: there is no contact to review yet.
+		return nil, ErrContactNotStarted
+	}
+	note = strings.TrimSpace(note)
+	var v Invalid
+	switch {
+	case on.IsZero():
+		v.add("held_on", "is required")
+	case on.After(today):
+		v.add("held_on", "must not be in the future")
+	case on.Before(r.firstSession):
+		v.add("held_on", "must not be before the first session")
+	}
+	v.text("note", note, MaxTextLength, false)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	sealed, err := noteOf(note)
+	if err != nil {
+		return nil, fmt.Errorf("record review: %w", err)
+	}
+	return r.record(&referralv1.ReviewHeld{ReferralId: r.id.String(), FamilyId: r.family.String(),
+		CentreId: r.centre.String(), HeldOn: toDate(on), NextReviewDueOn: toDate(r.nextReview(on)), SealedNote: sealed})
+}
+
+// nextReview is the date a review is due after a session or review on the date from: six months
+// on for supported contact, none (zero) otherwise.
+func (r *Referral) nextReview(from time.Time) time.Time {
+	if r.contactType() != commonv1.ServiceType_SERVICE_TYPE_SUPPORTED {
+		return time.Time{}
+	}
+	return addMonths(from, ReviewEveryMonths)
+}
+
+// contactType is the kind of contact the family has: the agreed arrangement's, which is the one
+// the referral was accepted for.
+func (r *Referral) contactType() commonv1.ServiceType {
+	if r.arrangement != nil {
+		return r.arrangement.ServiceType
+	}
+	return r.service
+}
+
+// ReviewDue is the date by which the case's next review is due; ok is false when none is due (the
+// case is not in contact, or not supported contact).
+func (r *Referral) ReviewDue() (due time.Time, ok bool) {
+	live := r.state == InContact || (r.state == Suspended && r.beforeHold == InContact)
+	if !live || r.reviewDue.IsZero() {
+		return time.Time{}, false
+	}
+	return r.reviewDue, true
+}
+
+// EndCase ends a case whose contact is arranged, with an outcome. Final. The outcome PLACE_RELEASED
+// is scheduling's decision and arrives through ReleasePlace.
+func (r *Referral) EndCase(outcome referralv1.CaseOutcome, note string, today time.Time) ([]proto.Message, error) {
+	if err := CheckTransition(r.state, CmdEndCase); err != nil {
+		return nil, err
+	}
+	note = strings.TrimSpace(note)
+	var v Invalid
+	switch {
+	case !known(referralv1.CaseOutcome_name, int32(outcome)):
+		v.add("outcome", "must be one of the outcomes")
+	case outcome == referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED:
+		v.add("outcome", "is recorded when scheduling releases the place, not by hand")
+	}
+	v.text("note", note, MaxTextLength, false)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	return r.end(outcome, note, today)
+}
+
+// ReleasePlace ends the case because scheduling released the family's place after unexplained
+// no-shows (its PlaceReleased): the place goes to the next family on the waiting list.
+func (r *Referral) ReleasePlace(today time.Time) ([]proto.Message, error) {
+	if err := CheckTransition(r.state, CmdReleasePlace); err != nil {
+		return nil, err
+	}
+	return r.end(referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED, "", today)
+}
+
+func (r *Referral) end(outcome referralv1.CaseOutcome, note string, today time.Time) ([]proto.Message, error) {
+	sealed, err := noteOf(note)
+	if err != nil {
+		return nil, fmt.Errorf("end case: %w", err)
+	}
+	return r.record(&referralv1.CaseEnded{ReferralId: r.id.String(), FamilyId: r.family.String(),
+		CentreId: r.centre.String(), EndedOn: toDate(today), Outcome: outcome, SealedNote: sealed})
+}

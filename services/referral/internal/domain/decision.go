@@ -1,0 +1,111 @@
+package domain
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+)
+
+// Accept accepts a screened (or waitlisted) referral for a kind of contact. offered are the
+// service types the centre offers, from the service's copy of the centre directory. The centre
+// must offer the kind of contact (ErrServiceNotOffered), and a domestic-abuse finding rules out
+// supported contact (ErrDomesticAbuseRulesOutSupported): a supported-only centre then declines
+// the referral or redirects the family to a centre that offers supervised contact.
+func (r *Referral) Accept(st commonv1.ServiceType, offered []commonv1.ServiceType, today time.Time) ([]proto.Message, error) {
+	if err := CheckTransition(r.state, CmdAccept); err != nil {
+		return nil, err
+	}
+	if !serviceTypeKnown(st) {
+		return nil, &Invalid{Violations: []Violation{{Field: "service_type", Reason: "must be a kind of contact"}}}
+	}
+	if r.daFinding && st == commonv1.ServiceType_SERVICE_TYPE_SUPPORTED {
+		return nil, ErrDomesticAbuseRulesOutSupported
+	}
+	if !slices.Contains(offered, st) {
+		return nil, ErrServiceNotOffered
+	}
+	return r.record(&referralv1.ReferralAccepted{ReferralId: r.id.String(), FamilyId: r.family.String(),
+		CentreId: r.centre.String(), AcceptedOn: toDate(today), ServiceType: st})
+}
+
+// Waitlist puts a screened family on the centre's waiting list: the centre would take them but
+// has no place now. Accept takes them off it.
+func (r *Referral) Waitlist(today time.Time) ([]proto.Message, error) {
+	if err := CheckTransition(r.state, CmdWaitlist); err != nil {
+		return nil, err
+	}
+	return r.record(&referralv1.ReferralWaitlisted{ReferralId: r.id.String(), FamilyId: r.family.String(),
+		CentreId: r.centre.String(), WaitlistedOn: toDate(today)})
+}
+
+// Decline is a centre's decision not to take a referral.
+type Decline struct {
+	Reason referralv1.DeclineReason
+	Note   string
+	// RedirectedTo is the centre the family was passed to, for the reason REDIRECTED; zero if
+	// not known.
+	RedirectedTo uuid.UUID
+}
+
+// Decline declines the referral with a reason code and a note. Final.
+func (r *Referral) Decline(d Decline, today time.Time) ([]proto.Message, error) {
+	if err := CheckTransition(r.state, CmdDecline); err != nil {
+		return nil, err
+	}
+	note := strings.TrimSpace(d.Note)
+	var v Invalid
+	if !known(referralv1.DeclineReason_name, int32(d.Reason)) {
+		v.add("reason", "must be one of the decline reasons")
+	}
+	if d.RedirectedTo != uuid.Nil && d.Reason != referralv1.DeclineReason_DECLINE_REASON_REDIRECTED {
+		v.add("redirected_to_centre_id", "is given only when the family is redirected")
+	}
+	if d.RedirectedTo == r.centre {
+		v.add("redirected_to_centre_id", "must be another centre")
+	}
+	v.text("note", note, MaxTextLength, false)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	sealed, err := noteOf(note)
+	if err != nil {
+		return nil, fmt.Errorf("decline referral: %w", err)
+	}
+	ev := &referralv1.ReferralDeclined{ReferralId: r.id.String(), FamilyId: r.family.String(),
+		CentreId: r.centre.String(), DeclinedOn: toDate(today), Reason: d.Reason, SealedNote: sealed}
+	if d.RedirectedTo != uuid.Nil {
+		ev.RedirectedToCentreId = d.RedirectedTo.String()
+	}
+	return r.record(ev)
+}
+
+// Withdraw records that the referral was withdrawn before contact began. Final. Once contact has
+// begun the case is ended with the outcome withdrawn instead (ErrContactStarted), so the
+// statistics count it as a case that ended, not a referral that never started.
+func (r *Referral) Withdraw(by referralv1.WithdrawnBy, note string, today time.Time) ([]proto.Message, error) {
+	if err := CheckTransition(r.state, CmdWithdraw); err != nil {
+		return nil, err
+	}
+	note = strings.TrimSpace(note)
+	var v Invalid
+	if !known(referralv1.WithdrawnBy_name, int32(by)) {
+		v.add("withdrawn_by", "must say who withdrew the referral")
+	}
+	v.text("note", note, MaxTextLength, false)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	sealed, err := noteOf(note)
+	if err != nil {
+		return nil, fmt.Errorf("withdraw referral: %w", err)
+	}
+	return r.record(&referralv1.ReferralWithdrawn{ReferralId: r.id.String(), FamilyId: r.family.String(),
+		CentreId: r.centre.String(), WithdrawnOn: toDate(today), WithdrawnBy: by, SealedNote: sealed})
+}

@@ -1,0 +1,294 @@
+package domain
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+)
+
+// Limits on what a referral may hold. They keep events and sealed values small, and a form that
+// goes past them is a mistake rather than a family.
+const (
+	MaxNameLength     = 200  // a person's or referrer's name, in characters
+	MaxTextLength     = 4000 // any free text (reason, needs, notes), in characters
+	MaxChildren       = 10
+	MaxNamedPersons   = 20 // adults besides the two parents
+	MaxCourtOrders    = 20
+	MaxAddressLines   = 6
+	MaxPostcodeLength = 16
+	MaxPhoneLength    = 40
+	MaxEmailLength    = 254
+	MaxLanguageLength = 100
+	// OldestChildAge is the age up to which contact centres serve children: a child must be
+	// younger than 18 when referred.
+	OldestChildAge = 17
+)
+
+// ContactDetails are the ways to reach one adult. They belong to that adult alone.
+type ContactDetails struct {
+	AddressLines []string
+	Postcode     string
+	Phone        string
+	Email        string
+}
+
+// Given reports whether the details hold a way to reach the adult: an address, a phone or an email.
+func (c ContactDetails) Given() bool {
+	return (len(c.AddressLines) > 0 && c.Postcode != "") || c.Phone != "" || c.Email != ""
+}
+
+// Adult is one adult named on a referral. ID is zero for an adult not yet on the referral; the
+// service mints it.
+type Adult struct {
+	ID                     uuid.UUID
+	Role                   referralv1.AdultRole
+	Name                   string
+	ParentalResponsibility bool
+	MayAttend              bool
+	MayBring               bool
+	MayCollect             bool
+	Contact                ContactDetails
+	Language               string
+	Relationship           string
+}
+
+// Parent reports whether the adult is the resident or the non-resident parent.
+func (a Adult) Parent() bool {
+	return a.Role == referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT || a.Role == referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT
+}
+
+// NeedsPreVisit reports whether the adult must have a pre-visit before contact: every parent, and
+// anyone else who may attend, bring or collect.
+func (a Adult) NeedsPreVisit() bool { return a.Parent() || a.MayAttend || a.MayBring || a.MayCollect }
+
+// Child is one child a referral is for. DateOfBirth is a date (midnight UTC).
+type Child struct {
+	ID          uuid.UUID
+	Name        string
+	DateOfBirth time.Time
+	Needs       string
+	Language    string
+}
+
+// CourtOrder is a court order or injunction in force. MadeOn is zero when not known.
+type CourtOrder struct {
+	Kind        referralv1.CourtOrderKind
+	MadeOn      time.Time
+	Description string
+}
+
+// Risk are the answers to the risk questions.
+type Risk struct {
+	DomesticAbuse   bool
+	Injunction      bool
+	SubstanceMisuse bool
+	AbductionRisk   bool
+	OtherConcerns   bool
+}
+
+func (r Risk) or(o Risk) Risk {
+	return Risk{r.DomesticAbuse || o.DomesticAbuse, r.Injunction || o.Injunction, r.SubstanceMisuse || o.SubstanceMisuse,
+		r.AbductionRisk || o.AbductionRisk, r.OtherConcerns || o.OtherConcerns}
+}
+
+// Referrer is the professional who referred the family; zero for a self-referral.
+type Referrer struct {
+	Name         string
+	Organisation string
+	Phone        string
+	Email        string
+}
+
+// Details are everything a referral says about the family. An amendment replaces them whole.
+type Details struct {
+	Adults                 []Adult
+	Children               []Child
+	CourtOrders            []CourtOrder
+	CourtInvolved          bool
+	CafcassInvolved        bool
+	Agencies               []referralv1.Agency
+	AgencyNotes            string
+	Reason                 string
+	Availability           string
+	ChildrenMayLeaveCentre bool
+	Risk                   Risk
+	RiskNotes              string
+	ConsentGiven           bool
+	Referrer               Referrer
+}
+
+// normalise trims names and text so that stray spaces neither count against limits nor make an
+// amendment look like a change.
+func (d Details) normalise() Details {
+	d.Adults = slices.Clone(d.Adults)
+	for i := range d.Adults {
+		d.Adults[i] = d.Adults[i].normalise()
+	}
+	d.Children = slices.Clone(d.Children)
+	for i := range d.Children {
+		c := &d.Children[i]
+		c.Name, c.Needs, c.Language = strings.TrimSpace(c.Name), strings.TrimSpace(c.Needs), strings.TrimSpace(c.Language)
+	}
+	d.CourtOrders = slices.Clone(d.CourtOrders)
+	for i := range d.CourtOrders {
+		d.CourtOrders[i].Description = strings.TrimSpace(d.CourtOrders[i].Description)
+	}
+	d.Agencies = slices.Clone(d.Agencies)
+	slices.Sort(d.Agencies)
+	d.AgencyNotes, d.Reason = strings.TrimSpace(d.AgencyNotes), strings.TrimSpace(d.Reason)
+	d.Availability, d.RiskNotes = strings.TrimSpace(d.Availability), strings.TrimSpace(d.RiskNotes)
+	d.Referrer = Referrer{strings.TrimSpace(d.Referrer.Name), strings.TrimSpace(d.Referrer.Organisation),
+		strings.TrimSpace(d.Referrer.Phone), strings.TrimSpace(d.Referrer.Email)}
+	return d
+}
+
+func (a Adult) normalise() Adult {
+	a.Name, a.Language, a.Relationship = strings.TrimSpace(a.Name), strings.TrimSpace(a.Language), strings.TrimSpace(a.Relationship)
+	var lines []string
+	for _, l := range a.Contact.AddressLines {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	a.Contact = ContactDetails{AddressLines: lines, Postcode: strings.TrimSpace(a.Contact.Postcode),
+		Phone: strings.TrimSpace(a.Contact.Phone), Email: strings.TrimSpace(a.Contact.Email)}
+	return a
+}
+
+// parents says which parents a set of details must name: both, or (for a self-referral waiting for
+// the other parent) exactly one.
+type parents int
+
+const (
+	bothParents parents = iota
+	oneParent
+)
+
+// validate checks details against the referral's rules; prefix is their path in the request
+// ("details."), today the centre's local date.
+func (d Details) validate(v *Invalid, prefix string, need parents, today time.Time) {
+	var resident, nonResident, named int
+	for i, a := range d.Adults {
+		a.validate(v, fmt.Sprintf("%sadults[%d].", prefix, i))
+		switch a.Role {
+		case referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT:
+			resident++
+		case referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT:
+			nonResident++
+		default:
+			named++
+		}
+	}
+	switch {
+	case resident > 1:
+		v.add(prefix+"adults", "must name one resident parent, not more")
+	case nonResident > 1:
+		v.add(prefix+"adults", "must name one non-resident parent, not more")
+	case need == oneParent && resident+nonResident != 1:
+		v.add(prefix+"adults", "must name the parent referring themselves, and not the other parent: they apply separately")
+	case need == bothParents && resident == 0:
+		v.add(prefix+"adults", "must name the resident parent")
+	case need == bothParents && nonResident == 0:
+		v.add(prefix+"adults", "must name the non-resident parent")
+	}
+	if named > MaxNamedPersons {
+		v.add(prefix+"adults", fmt.Sprintf("must name at most %d people besides the parents", MaxNamedPersons))
+	}
+	switch n := len(d.Children); {
+	case n == 0:
+		v.add(prefix+"children", "must name at least one child")
+	case n > MaxChildren:
+		v.add(prefix+"children", fmt.Sprintf("must name at most %d children", MaxChildren))
+	}
+	for i, c := range d.Children {
+		c.validate(v, fmt.Sprintf("%schildren[%d].", prefix, i), today)
+	}
+	if len(d.CourtOrders) > MaxCourtOrders {
+		v.add(prefix+"court_orders", fmt.Sprintf("must list at most %d orders", MaxCourtOrders))
+	}
+	for i, o := range d.CourtOrders {
+		f := fmt.Sprintf("%scourt_orders[%d].", prefix, i)
+		if !known(referralv1.CourtOrderKind_name, int32(o.Kind)) {
+			v.add(f+"kind", "must be one of the kinds of order")
+		}
+		if o.MadeOn.After(today) {
+			v.add(f+"made_on", "must not be in the future")
+		}
+		v.text(f+"description", o.Description, MaxTextLength, false)
+	}
+	for _, a := range d.Agencies {
+		if !known(referralv1.Agency_name, int32(a)) {
+			v.add(prefix+"other_agencies", "must be known agencies")
+			break
+		}
+	}
+	if len(slices.Compact(slices.Clone(d.Agencies))) != len(d.Agencies) {
+		v.add(prefix+"other_agencies", "must not repeat an agency")
+	}
+	v.text(prefix+"agency_notes", d.AgencyNotes, MaxTextLength, false)
+	v.text(prefix+"reason", d.Reason, MaxTextLength, true)
+	v.text(prefix+"availability", d.Availability, MaxTextLength, false)
+	v.text(prefix+"risk_notes", d.RiskNotes, MaxTextLength, false)
+	if !d.ConsentGiven {
+		v.add(prefix+"consent_given", "must be given")
+	}
+	v.text(prefix+"referrer.name", d.Referrer.Name, MaxNameLength, false)
+	v.text(prefix+"referrer.organisation", d.Referrer.Organisation, MaxNameLength, false)
+	v.text(prefix+"referrer.phone", d.Referrer.Phone, MaxPhoneLength, false)
+	v.text(prefix+"referrer.email", d.Referrer.Email, MaxEmailLength, false)
+}
+
+func (a Adult) validate(v *Invalid, f string) {
+	if !known(referralv1.AdultRole_name, int32(a.Role)) {
+		v.add(f+"role", "must be one of the roles")
+	}
+	v.text(f+"full_name", a.Name, MaxNameLength, true)
+	if !a.Parent() && !a.ParentalResponsibility && !a.MayAttend && !a.MayBring && !a.MayCollect {
+		v.add(f+"may_attend", "must be named to attend, bring or collect, or have parental responsibility")
+	}
+	if len(a.Contact.AddressLines) > MaxAddressLines {
+		v.add(f+"contact.address_lines", fmt.Sprintf("must be at most %d lines", MaxAddressLines))
+	}
+	for i, l := range a.Contact.AddressLines {
+		v.text(fmt.Sprintf("%scontact.address_lines[%d]", f, i), l, MaxNameLength, false)
+	}
+	v.text(f+"contact.postcode", a.Contact.Postcode, MaxPostcodeLength, false)
+	v.text(f+"contact.phone", a.Contact.Phone, MaxPhoneLength, false)
+	v.text(f+"contact.email", a.Contact.Email, MaxEmailLength, false)
+	if a.Contact.Email != "" && !strings.Contains(a.Contact.Email, "@") {
+		v.add(f+"contact.email", "must be an email address")
+	}
+	v.text(f+"language", a.Language, MaxLanguageLength, false)
+	v.text(f+"relationship", a.Relationship, MaxNameLength, false)
+}
+
+func (c Child) validate(v *Invalid, f string, today time.Time) {
+	v.text(f+"full_name", c.Name, MaxNameLength, true)
+	switch {
+	case c.DateOfBirth.IsZero():
+		v.add(f+"date_of_birth", "is required")
+	case c.DateOfBirth.After(today):
+		v.add(f+"date_of_birth", "must not be in the future")
+	case !today.Before(c.DateOfBirth.AddDate(OldestChildAge+1, 0, 0)):
+		v.add(f+"date_of_birth", "the child must be under 18")
+	}
+	v.text(f+"needs", c.Needs, MaxTextLength, false)
+	v.text(f+"language", c.Language, MaxLanguageLength, false)
+}
+
+// known reports whether an enum value is defined and not the unspecified zero.
+func known(names map[int32]string, v int32) bool {
+	_, ok := names[v]
+	return ok && v != 0
+}
+
+// serviceTypeKnown reports whether a service type is a real kind of contact.
+func serviceTypeKnown(st commonv1.ServiceType) bool {
+	return known(commonv1.ServiceType_name, int32(st))
+}

@@ -1,0 +1,118 @@
+package domain
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/familytime/familytime/services/platform/problem"
+)
+
+// ErrReferralNotFound means no referral has the given id.
+var ErrReferralNotFound = problem.NotFound("referral")
+
+// ErrPersonNotFound means the person named is not on the referral.
+var ErrPersonNotFound = problem.NotFound("person")
+
+// Refused transitions: the command is not allowed in the referral's state (states.go). Each
+// reason is a code clients can act on; messages name rules, never people.
+var (
+	// ErrReferralClosed: the referral was declined or withdrawn, or the case ended.
+	ErrReferralClosed = problem.Rule("REFERRAL_CLOSED", "the referral is closed: it was declined or withdrawn, or the case ended")
+	// ErrNotAwaitingSecondParty: only a self-referral waiting for the other parent takes an application.
+	ErrNotAwaitingSecondParty = problem.Rule("NOT_AWAITING_SECOND_PARTY", "the referral is not waiting for a second parent's application")
+	// ErrSecondPartyOutstanding: a self-referral cannot proceed before the other parent applies.
+	ErrSecondPartyOutstanding = problem.Rule("SECOND_PARTY_OUTSTANDING", "the self-referral is waiting for the other parent's application")
+	// ErrScreeningRequired: a referral is screened before the centre decides.
+	ErrScreeningRequired = problem.Rule("SCREENING_REQUIRED", "the referral must be screened first")
+	// ErrAlreadyDecided: the centre has already decided on the referral.
+	ErrAlreadyDecided = problem.Rule("ALREADY_DECIDED", "the centre has already decided on the referral")
+	// ErrAlreadyWaitlisted: the family is already on the waiting list.
+	ErrAlreadyWaitlisted = problem.Rule("ALREADY_WAITLISTED", "the family is already on the waiting list")
+	// ErrAlreadyAccepted: the referral is already accepted.
+	ErrAlreadyAccepted = problem.Rule("ALREADY_ACCEPTED", "the referral is already accepted")
+	// ErrNotAccepted: pre-visits, the arrangement and holds concern accepted referrals only.
+	ErrNotAccepted = problem.Rule("NOT_ACCEPTED", "the referral has not been accepted")
+	// ErrAlreadyReady: the family is ready for contact; intake is over.
+	ErrAlreadyReady = problem.Rule("ALREADY_READY", "the family is already ready for contact")
+	// ErrNotReadyForContact: sessions happen only once the family is ready for contact.
+	ErrNotReadyForContact = problem.Rule("NOT_READY_FOR_CONTACT", "the family is not ready for contact")
+	// ErrContactArranged: once contact is arranged the case is ended with an outcome, not declined.
+	ErrContactArranged = problem.Rule("CONTACT_ARRANGED", "contact is arranged: end the case with an outcome instead")
+	// ErrContactStarted: once contact has begun the case is ended with an outcome, not withdrawn.
+	ErrContactStarted = problem.Rule("CONTACT_STARTED", "contact has begun: end the case with the outcome withdrawn instead")
+	// ErrContactNotStarted: reviews concern cases in contact.
+	ErrContactNotStarted = problem.Rule("CONTACT_NOT_STARTED", "contact has not begun")
+	// ErrContactNotArranged: a case ends with an outcome only once contact is arranged; before
+	// that a referral is declined or withdrawn.
+	ErrContactNotArranged = problem.Rule("CONTACT_NOT_ARRANGED", "contact is not arranged: decline or withdraw the referral instead")
+	// ErrCaseSuspended: a safeguarding hold pauses the case.
+	ErrCaseSuspended = problem.Rule("CASE_SUSPENDED", "the case is suspended by a safeguarding hold")
+	// ErrNotSuspended: the case is not suspended.
+	ErrNotSuspended = problem.Rule("NOT_SUSPENDED", "the case is not suspended")
+)
+
+// Rules broken by a command that the state allows.
+var (
+	// ErrReferralIncomplete: a referral without both parents' contact details cannot be screened.
+	ErrReferralIncomplete = problem.Rule("REFERRAL_INCOMPLETE", "both parents' contact details are needed before screening")
+	// ErrServiceNotOffered: the centre does not offer the service type.
+	ErrServiceNotOffered = problem.Rule("SERVICE_NOT_OFFERED", "the centre does not offer this kind of contact")
+	// ErrDomesticAbuseRulesOutSupported: a domestic-abuse finding forbids supported contact; a
+	// supported-only centre must decline or redirect the family to supervised contact.
+	ErrDomesticAbuseRulesOutSupported = problem.Rule("DOMESTIC_ABUSE_RULES_OUT_SUPPORTED",
+		"screening found domestic abuse: supported contact is ruled out; accept for supervised contact, or decline or redirect")
+	// ErrAttendeesFixed: once the family is ready for contact, who may attend and the risk answers
+	// no longer change by amendment.
+	ErrAttendeesFixed = problem.Rule("ATTENDEES_FIXED",
+		"the family is ready for contact: who may attend and the risk answers change only by a new referral or through safeguarding")
+	// ErrHoldNotInForce: the hold being lifted is not one that suspends the case.
+	ErrHoldNotInForce = problem.Rule("HOLD_NOT_IN_FORCE", "the hold is not in force on this case")
+)
+
+// Violation is one field that breaks a rule.
+type Violation struct {
+	Field  string
+	Reason string
+}
+
+// Invalid is input that breaks the referral's rules, field by field. Fields are named by their
+// path in the gRPC request (for example "details.children[0].date_of_birth"), so ports pass them
+// through unchanged.
+type Invalid struct {
+	Violations []Violation
+}
+
+func (v *Invalid) add(field, reason string) {
+	v.Violations = append(v.Violations, Violation{Field: field, Reason: reason})
+}
+
+func (v *Invalid) err() error {
+	if len(v.Violations) == 0 {
+		return nil
+	}
+	return v
+}
+
+func (v *Invalid) Error() string {
+	parts := make([]string, len(v.Violations))
+	for i, f := range v.Violations {
+		parts[i] = f.Field + " " + f.Reason
+	}
+	return "invalid referral input: " + strings.Join(parts, "; ")
+}
+
+// text checks a free-text or name field: valid UTF-8, at most max characters, and not blank when
+// required. Reasons never quote the value: it may be personal.
+func (v *Invalid) text(field, s string, max int, required bool) {
+	switch {
+	case !utf8.ValidString(s):
+		v.add(field, "must be valid UTF-8")
+	case strings.ContainsRune(s, 0):
+		v.add(field, "must not contain NUL characters")
+	case required && strings.TrimSpace(s) == "":
+		v.add(field, "must not be empty")
+	case utf8.RuneCountInString(s) > max:
+		v.add(field, fmt.Sprintf("must be at most %d characters", max))
+	}
+}

@@ -1,0 +1,176 @@
+package domain
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+)
+
+// Bounds of an arrangement. A stagger over an hour is not a stagger but a separate visit; a
+// session is at least a quarter of an hour and at most a working day.
+const (
+	MaxStaggerMinutes = 60
+	MinSessionMinutes = 15
+	MaxSessionMinutes = 480
+)
+
+// PreVisit is one adult's visit to the centre before contact. On is the centre's local date.
+type PreVisit struct {
+	PersonID          uuid.UUID
+	On                time.Time
+	GroundRulesSigned bool
+	Note              string
+}
+
+// RecordPreVisit records an adult's pre-visit. Pre-visits are per adult; a second visit by the
+// same adult (for example to sign the rules they would not sign before) is recorded too. When it
+// completes the family's intake, FamilyReadyForContact follows it.
+func (r *Referral) RecordPreVisit(p PreVisit, today time.Time) ([]proto.Message, error) {
+	if err := CheckTransition(r.state, CmdRecordPreVisit); err != nil {
+		return nil, err
+	}
+	note := strings.TrimSpace(p.Note)
+	var v Invalid
+	i := slices.IndexFunc(r.adults, func(a AdultRecord) bool { return a.ID == p.PersonID })
+	if i < 0 {
+		v.add("person_id", "is not an adult on this referral")
+	}
+	switch {
+	case p.On.IsZero():
+		v.add("visited_on", "is required")
+	case p.On.After(today):
+		v.add("visited_on", "must not be in the future")
+	case p.On.Before(r.receivedOn):
+		v.add("visited_on", "must not be before the referral was received")
+	}
+	v.text("note", note, MaxTextLength, false)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	sealed, err := noteOf(note)
+	if err != nil {
+		return nil, fmt.Errorf("record pre-visit: %w", err)
+	}
+	events, err := r.record(&referralv1.PreVisitCompleted{ReferralId: r.id.String(), FamilyId: r.family.String(),
+		CentreId: r.centre.String(), PersonId: p.PersonID.String(), Role: r.adults[i].Role, VisitedOn: toDate(p.On),
+		GroundRulesSigned: p.GroundRulesSigned, SealedNote: sealed})
+	if err != nil {
+		return nil, err
+	}
+	return r.readiness(events)
+}
+
+// Stagger keeps the parents apart: the visiting parent arrives before the children and leaves
+// after them, by these many minutes.
+type Stagger struct {
+	ArrivalMinutes   int
+	DepartureMinutes int
+}
+
+// Arrangement is the contact agreed at the pre-visits.
+type Arrangement struct {
+	ServiceType    commonv1.ServiceType
+	Frequency      referralv1.ContactFrequency
+	SessionMinutes int
+	Stagger        Stagger
+}
+
+// AgreeArrangement records the arrangement. Its service type is the one the referral was accepted
+// for: acceptance is where the centre's offer and the domestic-abuse rule were checked. When it
+// completes the family's intake, FamilyReadyForContact follows it.
+func (r *Referral) AgreeArrangement(a Arrangement, today time.Time) ([]proto.Message, error) {
+	if err := CheckTransition(r.state, CmdAgreeArrangement); err != nil {
+		return nil, err
+	}
+	var v Invalid
+	if a.ServiceType != r.service {
+		v.add("arrangement.service_type", "must be the kind of contact the referral was accepted for")
+	}
+	if !known(referralv1.ContactFrequency_name, int32(a.Frequency)) {
+		v.add("arrangement.frequency", "must be one of the frequencies")
+	}
+	if a.SessionMinutes < MinSessionMinutes || a.SessionMinutes > MaxSessionMinutes {
+		v.add("arrangement.session_minutes", fmt.Sprintf("must be %d to %d minutes", MinSessionMinutes, MaxSessionMinutes))
+	}
+	if a.Stagger.ArrivalMinutes < 0 || a.Stagger.ArrivalMinutes > MaxStaggerMinutes {
+		v.add("arrangement.stagger.arrival_minutes", fmt.Sprintf("must be 0 to %d minutes", MaxStaggerMinutes))
+	}
+	if a.Stagger.DepartureMinutes < 0 || a.Stagger.DepartureMinutes > MaxStaggerMinutes {
+		v.add("arrangement.stagger.departure_minutes", fmt.Sprintf("must be 0 to %d minutes", MaxStaggerMinutes))
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	events, err := r.record(&referralv1.ArrangementAgreed{ReferralId: r.id.String(), FamilyId: r.family.String(),
+		CentreId: r.centre.String(), AgreedOn: toDate(today), Arrangement: arrangementOf(a)})
+	if err != nil {
+		return nil, err
+	}
+	return r.readiness(events)
+}
+
+// IntakeComplete reports whether the family may be ready for contact: accepted, every adult who
+// needs one has had a pre-visit and signed the ground rules, and the arrangement is agreed.
+func (r *Referral) IntakeComplete() bool {
+	if r.state != Accepted || r.arrangement == nil || len(r.preVisitDates) == 0 {
+		return false
+	}
+	for _, a := range r.adults {
+		if a.NeedsPreVisit() && !r.preVisits[a.ID] {
+			return false
+		}
+	}
+	return true
+}
+
+// readiness appends FamilyReadyForContact to a command's events when they complete the intake. It
+// is never a command of its own: nobody declares a family ready, the facts do.
+func (r *Referral) readiness(events []proto.Message) ([]proto.Message, error) {
+	if !r.IntakeComplete() {
+		return events, nil
+	}
+	ev := &referralv1.FamilyReadyForContact{ReferralId: r.id.String(), FamilyId: r.family.String(),
+		CentreId: r.centre.String(), Arrangement: arrangementOf(*r.arrangement),
+		ChildrenMayLeaveCentre: r.facts.ChildrenMayLeaveCentre}
+	for _, a := range r.adults {
+		if a.NeedsPreVisit() {
+			ev.Adults = append(ev.Adults, &referralv1.Attendee{PersonId: a.ID.String(), Role: a.Role,
+				MayAttend: a.MayAttend, MayBring: a.MayBring, MayCollect: a.MayCollect})
+		}
+	}
+	for _, c := range r.children {
+		// Ids and birth months only: scheduling admits children by id and reporting bands them.
+		ev.Children = append(ev.Children, &referralv1.ChildParty{PersonId: c.ID.String(),
+			BirthYear: int32(c.BirthYear), BirthMonth: int32(c.BirthMonth)})
+	}
+	for _, d := range r.preVisitDates {
+		ev.PreVisitDates = append(ev.PreVisitDates, toDate(d))
+	}
+	// A pre-visit is never on the day of the first session: the earliest day is the one after
+	// the last pre-visit.
+	ev.EarliestBookableOn = toDate(r.preVisitDates[len(r.preVisitDates)-1].AddDate(0, 0, 1))
+	more, err := r.record(ev)
+	if err != nil {
+		return nil, err
+	}
+	return append(events, more...), nil
+}
+
+func arrangementOf(a Arrangement) *referralv1.Arrangement {
+	return &referralv1.Arrangement{ServiceType: a.ServiceType, Frequency: a.Frequency,
+		SessionMinutes: int32(a.SessionMinutes), Stagger: &referralv1.Stagger{
+			ArrivalMinutes: int32(a.Stagger.ArrivalMinutes), DepartureMinutes: int32(a.Stagger.DepartureMinutes)}}
+}
+
+func arrangementFrom(a *referralv1.Arrangement) Arrangement {
+	return Arrangement{ServiceType: a.GetServiceType(), Frequency: a.GetFrequency(), SessionMinutes: int(a.GetSessionMinutes()),
+		Stagger: Stagger{ArrivalMinutes: int(a.GetStagger().GetArrivalMinutes()),
+			DepartureMinutes: int(a.GetStagger().GetDepartureMinutes())}}
+}

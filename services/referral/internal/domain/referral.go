@@ -1,0 +1,270 @@
+// Package domain is the referral service's model: a family's referral from its receipt, through
+// screening, the centre's decision, pre-visits and the arrangement, to contact, reviews and the
+// case's end. It holds the rules, the state machine and the events that record what happened. No
+// I/O: the caller passes today's date, new ids and the centre's service types as values.
+//
+// Events carry personal details in bytes fields named sealed_*. Commands fill them with the
+// serialised details in clear; the application seals them (EachSealed) before the events leave
+// the process, and opens them again before Rebuild.
+package domain
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+)
+
+// Referral is one family's referral to one centre and, once accepted, their case.
+type Referral struct {
+	id, family, centre uuid.UUID
+	source             commonv1.ReferralSource
+	requested          commonv1.ServiceType
+	receivedOn         time.Time
+	state              State
+
+	adults   []AdultRecord
+	children []ChildRecord
+	facts    Details // the rest of the referral's facts; Adults and Children live above
+	// secondPartyRiskNotes are the applying parent's own notes on a self-referral.
+	secondPartyRiskNotes string
+
+	screened  bool
+	rating    referralv1.RiskRating
+	daFinding bool
+	service   commonv1.ServiceType // accepted for; unspecified until accepted
+
+	preVisits     map[uuid.UUID]bool // adults with a pre-visit at which they signed the ground rules
+	preVisitDates []time.Time        // every pre-visit day, sorted, without repeats
+	arrangement   *Arrangement
+
+	firstSession time.Time
+	reviewDue    time.Time
+	holds        []uuid.UUID // safeguarding holds in force
+	beforeHold   State       // the state to return to when the last hold lifts
+	duplicates   []uuid.UUID // other open referrals whose children may be the same
+	outcome      referralv1.CaseOutcome
+
+	version int64
+}
+
+// AdultRecord is an adult on the referral with what the service knows about them beyond their
+// details. ContactDetailsGiven is kept apart from Adult.Contact because it stays readable when the
+// family's personal data is erased.
+type AdultRecord struct {
+	Adult
+	ContactDetailsGiven bool
+}
+
+// ChildRecord is a child on the referral with their birth month, which stays readable when the
+// family's personal data is erased (docs/decisions.md 34).
+type ChildRecord struct {
+	Child
+	BirthYear  int
+	BirthMonth int
+}
+
+// StreamID is the event stream of a referral.
+func StreamID(id uuid.UUID) string { return "referral-" + id.String() }
+
+// ID is the referral's id.
+func (r *Referral) ID() uuid.UUID { return r.id }
+
+// FamilyID is the id of the family the referral is about.
+func (r *Referral) FamilyID() uuid.UUID { return r.family }
+
+// CentreID is the centre the family is referred to.
+func (r *Referral) CentreID() uuid.UUID { return r.centre }
+
+// State is where the referral stands.
+func (r *Referral) State() State { return r.state }
+
+// Source is who referred the family.
+func (r *Referral) Source() commonv1.ReferralSource { return r.source }
+
+// RequestedServiceType is the kind of contact the referrer asked for.
+func (r *Referral) RequestedServiceType() commonv1.ServiceType { return r.requested }
+
+// ServiceType is the kind of contact the family was accepted for (unspecified before).
+func (r *Referral) ServiceType() commonv1.ServiceType { return r.service }
+
+// ReceivedOn is the centre's local date the referral arrived.
+func (r *Referral) ReceivedOn() time.Time { return r.receivedOn }
+
+// Adults are the adults on the referral.
+func (r *Referral) Adults() []AdultRecord { return slices.Clone(r.adults) }
+
+// Children are the children on the referral.
+func (r *Referral) Children() []ChildRecord { return slices.Clone(r.children) }
+
+// Details are the referral's facts, with the adults and children, as a caller that may open
+// personal data sees them.
+func (r *Referral) Details() Details {
+	d := r.facts
+	d.Adults, d.Children = nil, nil
+	for _, a := range r.adults {
+		d.Adults = append(d.Adults, a.Adult)
+	}
+	for _, c := range r.children {
+		d.Children = append(d.Children, c.Child)
+	}
+	return d
+}
+
+// Screening is the screening's result; ok is false before screening.
+func (r *Referral) Screening() (rating referralv1.RiskRating, domesticAbuseFinding bool, ok bool) {
+	return r.rating, r.daFinding, r.screened
+}
+
+// PreVisitDone reports whether the adult has had a pre-visit and signed the ground rules.
+func (r *Referral) PreVisitDone(person uuid.UUID) bool { return r.preVisits[person] }
+
+// PreVisitDates are the local dates of every pre-visit, in order.
+func (r *Referral) PreVisitDates() []time.Time { return slices.Clone(r.preVisitDates) }
+
+// Arrangement is the agreed arrangement; ok is false until one is agreed.
+func (r *Referral) Arrangement() (a Arrangement, ok bool) {
+	if r.arrangement == nil {
+		return Arrangement{}, false
+	}
+	return *r.arrangement, true
+}
+
+// FirstSession is the local date of the first session attended; zero before.
+func (r *Referral) FirstSession() time.Time { return r.firstSession }
+
+// HoldsInForce are the safeguarding holds that suspend the case.
+func (r *Referral) HoldsInForce() []uuid.UUID { return slices.Clone(r.holds) }
+
+// PossibleDuplicates are other open referrals at the centre whose children may be the same.
+func (r *Referral) PossibleDuplicates() []uuid.UUID { return slices.Clone(r.duplicates) }
+
+// Outcome is how the case ended; unspecified unless ended.
+func (r *Referral) Outcome() referralv1.CaseOutcome { return r.outcome }
+
+// Version is the number of events recorded for the referral.
+func (r *Referral) Version() int64 { return r.version }
+
+// Rebuild replays a referral's events. Their sealed fields must hold the opened details, or be
+// empty where the family's personal data was erased: the referral is then rebuilt without names
+// and contact details, and every rule that needs only ids, dates and flags still holds.
+func Rebuild(id uuid.UUID, events []proto.Message) (*Referral, error) {
+	if len(events) == 0 {
+		return nil, ErrReferralNotFound
+	}
+	r := &Referral{id: id}
+	for _, ev := range events {
+		if err := r.apply(ev); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// record applies the events a command decided and returns them for the caller to append.
+func (r *Referral) record(events ...proto.Message) ([]proto.Message, error) {
+	for _, ev := range events {
+		if err := r.apply(ev); err != nil {
+			return nil, err
+		}
+	}
+	return events, nil
+}
+
+// apply is the one place an event changes a referral.
+func (r *Referral) apply(ev proto.Message) error {
+	var err error
+	switch e := ev.(type) {
+	case *referralv1.ReferralReceived:
+		r.family, r.centre = parseID(e.GetFamilyId()), parseID(e.GetCentreId())
+		r.source, r.requested, r.receivedOn = e.GetSource(), e.GetRequestedServiceType(), fromDate(e.GetReceivedOn())
+		r.state = Received
+		if e.GetAwaitingSecondParty() {
+			r.state = AwaitingSecondParty
+		}
+		r.preVisits = map[uuid.UUID]bool{}
+		err = r.applyFacts(e.GetFacts())
+	case *referralv1.SecondPartyApplicationReceived:
+		var a AdultRecord
+		if a, err = adultFrom(e.GetParent()); err == nil {
+			r.adults = append(r.adults, a)
+			r.facts.Risk = r.facts.Risk.or(riskFrom(e.GetRisk()))
+			r.secondPartyRiskNotes, err = noteFrom(e.GetSealedRiskNotes())
+			r.state = Received
+		}
+	case *referralv1.ReferralAmended:
+		err = r.applyFacts(e.GetFacts())
+		if e.GetScreeningVoid() {
+			r.screened, r.rating, r.daFinding, r.service = false, 0, false, 0
+			r.state = Received
+		}
+	case *referralv1.ScreeningRecorded:
+		r.screened, r.rating, r.daFinding = true, e.GetRating(), e.GetDomesticAbuseFinding()
+		r.state = Screened
+	case *referralv1.ReferralAccepted:
+		r.service, r.state = e.GetServiceType(), Accepted
+	case *referralv1.ReferralWaitlisted:
+		r.state = Waitlisted
+	case *referralv1.ReferralDeclined:
+		r.state = Declined
+	case *referralv1.ReferralWithdrawn:
+		r.state = Withdrawn
+	case *referralv1.PreVisitCompleted:
+		if e.GetGroundRulesSigned() {
+			r.preVisits[parseID(e.GetPersonId())] = true
+		}
+		r.preVisitDates = addDate(r.preVisitDates, fromDate(e.GetVisitedOn()))
+	case *referralv1.ArrangementAgreed:
+		a := arrangementFrom(e.GetArrangement())
+		r.arrangement = &a
+	case *referralv1.FamilyReadyForContact:
+		r.state = ReadyForContact
+	case *referralv1.FirstSessionAttended:
+		r.firstSession, r.reviewDue = fromDate(e.GetSessionOn()), fromDate(e.GetReviewDueOn())
+		r.state = InContact
+	case *referralv1.ReviewHeld:
+		r.reviewDue = fromDate(e.GetNextReviewDueOn())
+	case *referralv1.CaseEnded:
+		r.outcome, r.state = e.GetOutcome(), Ended
+	case *referralv1.CaseSuspended:
+		if len(r.holds) == 0 {
+			r.beforeHold = r.state
+		}
+		r.holds = append(r.holds, parseID(e.GetHoldId()))
+		r.state = Suspended
+	case *referralv1.CaseResumed:
+		hold := parseID(e.GetHoldId())
+		r.holds = slices.DeleteFunc(r.holds, func(h uuid.UUID) bool { return h == hold })
+		if len(r.holds) == 0 {
+			r.state = r.beforeHold
+		}
+	case *referralv1.PossibleDuplicateFlagged:
+		r.duplicates = append(r.duplicates, parseID(e.GetOtherReferralId()))
+	default:
+		return fmt.Errorf("referral %s: unexpected event %s", r.id, ev.ProtoReflect().Descriptor().FullName())
+	}
+	if err != nil {
+		return fmt.Errorf("referral %s: apply %s: %w", r.id, ev.ProtoReflect().Descriptor().Name(), err)
+	}
+	r.version++
+	return nil
+}
+
+func parseID(s string) uuid.UUID {
+	id, _ := uuid.Parse(s)
+	return id
+}
+
+// addDate adds a day to a sorted list of days, once.
+func addDate(days []time.Time, d time.Time) []time.Time {
+	i, found := slices.BinarySearchFunc(days, d, func(a, b time.Time) int { return a.Compare(b) })
+	if found {
+		return days
+	}
+	return slices.Insert(days, i, d)
+}

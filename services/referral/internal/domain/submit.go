@@ -1,0 +1,157 @@
+package domain
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+)
+
+// NewID mints an id for a person the referral names for the first time. The application passes
+// uuid.New; tests pass something predictable.
+type NewID func() uuid.UUID
+
+// Submission is a new referral for one centre. The application mints the referral and family ids.
+type Submission struct {
+	ReferralID           uuid.UUID
+	FamilyID             uuid.UUID
+	CentreID             uuid.UUID
+	Source               commonv1.ReferralSource
+	RequestedServiceType commonv1.ServiceType
+	Details              Details
+}
+
+// Submit records a referral. A referral by a professional names both parents; a self-referral
+// names the applying parent only and waits for the other's application. A parent given without
+// contact details is accepted, but the referral cannot be screened until they are added. It
+// returns the new referral and its ReferralReceived event, or an *Invalid naming every field at
+// fault.
+func Submit(s Submission, today time.Time, newID NewID) (*Referral, []proto.Message, error) {
+	if s.ReferralID == uuid.Nil || s.FamilyID == uuid.Nil || s.CentreID == uuid.Nil {
+		return nil, nil, errors.New("submit referral: referral, family and centre ids are required")
+	}
+	d := s.Details.normalise()
+	var v Invalid
+	if !known(commonv1.ReferralSource_name, int32(s.Source)) {
+		v.add("source", "must be one of the referral sources")
+	}
+	if !serviceTypeKnown(s.RequestedServiceType) {
+		v.add("requested_service_type", "must be a kind of contact")
+	}
+	self := s.Source == commonv1.ReferralSource_REFERRAL_SOURCE_SELF
+	need := bothParents
+	if self {
+		need = oneParent
+	}
+	d.validate(&v, "details.", need, today)
+	for i, a := range d.Adults {
+		if a.ID != uuid.Nil {
+			v.add(fmt.Sprintf("details.adults[%d].person_id", i), "is assigned by the service")
+		}
+	}
+	for i, c := range d.Children {
+		if c.ID != uuid.Nil {
+			v.add(fmt.Sprintf("details.children[%d].person_id", i), "is assigned by the service")
+		}
+	}
+	if !self && d.Referrer.Name == "" {
+		v.add("details.referrer.name", "is required when a professional refers the family")
+	}
+	if err := v.err(); err != nil {
+		return nil, nil, err
+	}
+	adults, children := people(d, newID)
+	facts, err := factsOf(adults, children, d)
+	if err != nil {
+		return nil, nil, fmt.Errorf("submit referral: %w", err)
+	}
+	ev := &referralv1.ReferralReceived{ReferralId: s.ReferralID.String(), FamilyId: s.FamilyID.String(),
+		CentreId: s.CentreID.String(), Source: s.Source, RequestedServiceType: s.RequestedServiceType,
+		ReceivedOn: toDate(today), AwaitingSecondParty: self, Facts: facts}
+	r := &Referral{id: s.ReferralID}
+	events, err := r.record(ev)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, events, nil
+}
+
+// people turns validated details into records: known ids kept, new people given new ids, and the
+// readable facts (contact details given, birth month) worked out now, while the details are open.
+func people(d Details, newID NewID) ([]AdultRecord, []ChildRecord) {
+	adults := make([]AdultRecord, len(d.Adults))
+	for i, a := range d.Adults {
+		if a.ID == uuid.Nil {
+			a.ID = newID()
+		}
+		adults[i] = AdultRecord{Adult: a, ContactDetailsGiven: a.Contact.Given()}
+	}
+	children := make([]ChildRecord, len(d.Children))
+	for i, c := range d.Children {
+		if c.ID == uuid.Nil {
+			c.ID = newID()
+		}
+		children[i] = ChildRecord{Child: c, BirthYear: c.DateOfBirth.Year(), BirthMonth: int(c.DateOfBirth.Month())}
+	}
+	return adults, children
+}
+
+// SecondPartyApplication is the other parent's application to a self-referral.
+type SecondPartyApplication struct {
+	Parent       Adult
+	Risk         Risk
+	RiskNotes    string
+	ConsentGiven bool
+}
+
+// SubmitSecondParty records the other parent's application, which completes a self-referral: it
+// is then received and may be screened. The applicant must be the parent the first application did
+// not name. A yes to a risk question from either parent counts.
+func (r *Referral) SubmitSecondParty(a SecondPartyApplication, today time.Time, newID NewID) ([]proto.Message, error) {
+	if err := CheckTransition(r.state, CmdSubmitSecondParty); err != nil {
+		return nil, err
+	}
+	p := a.Parent.normalise()
+	notes := strings.TrimSpace(a.RiskNotes)
+	var v Invalid
+	p.validate(&v, "parent.")
+	if p.ID != uuid.Nil {
+		v.add("parent.person_id", "is assigned by the service")
+	}
+	if want := r.missingParent(); p.Role != want {
+		v.add("parent.role", "must be "+want.String()+": the parent the first application did not name")
+	}
+	v.text("risk_notes", notes, MaxTextLength, false)
+	if !a.ConsentGiven {
+		v.add("consent_given", "must be given")
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	p.ID = newID()
+	var w inClear
+	parent := adultOf(&w, AdultRecord{Adult: p, ContactDetailsGiven: p.Contact.Given()})
+	sealedNotes, err := noteOf(notes)
+	if err = errors.Join(w.err, err); err != nil {
+		return nil, fmt.Errorf("second-party application: %w", err)
+	}
+	return r.record(&referralv1.SecondPartyApplicationReceived{ReferralId: r.id.String(), FamilyId: r.family.String(),
+		CentreId: r.centre.String(), ReceivedOn: toDate(today), Parent: parent, Risk: riskOf(a.Risk),
+		ConsentGiven: true, SealedRiskNotes: sealedNotes})
+}
+
+// missingParent is the role of the parent a self-referral still waits for.
+func (r *Referral) missingParent() referralv1.AdultRole {
+	for _, a := range r.adults {
+		if a.Role == referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT {
+			return referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT
+		}
+	}
+	return referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT
+}

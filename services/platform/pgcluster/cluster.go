@@ -5,6 +5,8 @@ package pgcluster
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -29,6 +31,25 @@ type Options struct {
 	Port int
 	// Durable keeps fsync on. Tests turn it off for speed; the dev server keeps it on.
 	Durable bool
+	// Relocate matters only as root, where the cluster runs as "nobody": if a folder above Dir
+	// is closed to that user (a checkout in root's home folder), the cluster is kept in
+	// RelocatedDir(Dir) instead of failing. Cluster.Dir says where it is.
+	Relocate bool
+}
+
+// relocateBase holds relocated clusters: root-owned, traversable by every user, writable only by
+// root, so nobody else can create or swap a cluster folder in it.
+var relocateBase = "/var/lib/familytime"
+
+// RelocatedDir is where Start keeps the cluster for dir when the user "nobody" cannot reach dir:
+// /var/lib/familytime/postgres-<16 hex digits of the SHA-256 of dir's absolute path>. The name
+// depends only on the path, so the next start with the same Dir finds the same data.
+func RelocatedDir(dir string) string {
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	sum := sha256.Sum256([]byte(filepath.Clean(dir)))
+	return filepath.Join(relocateBase, "postgres-"+hex.EncodeToString(sum[:8]))
 }
 
 // Cluster is a running private PostgreSQL server.
@@ -47,28 +68,44 @@ func (c *Cluster) URL(database string) string {
 // Port is the TCP port the server listens on.
 func (c *Cluster) Port() int { return c.port }
 
+// Dir is the folder that holds the cluster: Options.Dir, or RelocatedDir(Options.Dir) when the
+// cluster was relocated.
+func (c *Cluster) Dir() string { return c.dir }
+
 // Start initialises the cluster in opts.Dir if it has no data yet, and starts the server.
-// initdb refuses to run as root, so as root the cluster runs as the unprivileged user "nobody".
+// initdb refuses to run as root, so as root the cluster runs as the unprivileged user "nobody"
+// (and, with opts.Relocate, in RelocatedDir when that user cannot reach opts.Dir).
 func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	bindir, err := FindBinaries()
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(opts.Dir, 0o700); err != nil {
-		return nil, fmt.Errorf("create cluster folder %s: %w", opts.Dir, err)
+	dir, err := filepath.Abs(opts.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("cluster folder %s: %w", opts.Dir, err)
 	}
-	c := &Cluster{dir: opts.Dir, bindir: bindir}
+	c := &Cluster{dir: dir, bindir: bindir}
 	if os.Geteuid() == 0 {
-		cred, err := unprivileged()
-		if err != nil {
+		if c.cred, err = unprivileged(); err != nil {
 			return nil, err
 		}
-		c.cred = cred
-		if err := chownTree(opts.Dir, int(cred.Uid), int(cred.Gid)); err != nil {
+		if c.dir, err = reachableDir(dir, opts.Relocate, c.cred); err != nil {
 			return nil, err
 		}
 	}
-	data := filepath.Join(opts.Dir, "data")
+	// Folders created above the cluster's own are left traversable; the cluster's is private.
+	if err := os.MkdirAll(filepath.Dir(c.dir), 0o755); err != nil {
+		return nil, fmt.Errorf("create cluster folder %s: %w", c.dir, err)
+	}
+	if err := os.Mkdir(c.dir, 0o700); err != nil && !errors.Is(err, os.ErrExist) {
+		return nil, fmt.Errorf("create cluster folder %s: %w", c.dir, err)
+	}
+	if c.cred != nil {
+		if err := chownTree(c.dir, int(c.cred.Uid), int(c.cred.Gid)); err != nil {
+			return nil, err
+		}
+	}
+	data := filepath.Join(c.dir, "data")
 	if _, err := os.Stat(filepath.Join(data, "PG_VERSION")); errors.Is(err, os.ErrNotExist) {
 		args := []string{"-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C"}
 		if !opts.Durable {
@@ -84,11 +121,11 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 			return nil, err
 		}
 	}
-	serverOpts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c max_connections=200", c.port, opts.Dir)
+	serverOpts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c max_connections=200", c.port, c.dir)
 	if !opts.Durable {
 		serverOpts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 	}
-	logFile := filepath.Join(opts.Dir, "server.log")
+	logFile := filepath.Join(c.dir, "server.log")
 	out, err := c.command(ctx, "pg_ctl", "start", "-D", data, "-w", "-t", "60", "-l", logFile, "-o", serverOpts).CombinedOutput()
 	if err != nil {
 		log, _ := os.ReadFile(logFile)
@@ -157,13 +194,67 @@ func unprivileged() (*syscall.Credential, error) {
 	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
 }
 
-func chownTree(dir string, uid, gid int) error {
-	// The folders above dir must be traversable by the unprivileged user.
-	for d := filepath.Dir(dir); d != "/" && d != "."; d = filepath.Dir(d) {
-		if info, err := os.Stat(d); err == nil && info.Mode().Perm()&0o001 == 0 {
-			return fmt.Errorf("folder %s is not reachable by the user \"nobody\" that PostgreSQL runs as (it refuses root): make it traversable (chmod o+x %s) or choose another data folder", d, d)
+// reachableDir is dir if the unprivileged user can reach it; otherwise, with relocate, the folder
+// RelocatedDir(dir), which that user can reach; otherwise an error that says what to do.
+func reachableDir(dir string, relocate bool, cred *syscall.Credential) (string, error) {
+	blocked := unreachable(dir, cred)
+	if blocked == "" {
+		return dir, nil
+	}
+	if !relocate {
+		return "", fmt.Errorf("folder %s is not reachable by the user \"nobody\" that PostgreSQL runs as (it refuses root): make it traversable (chmod o+x %s) or choose another data folder", blocked, blocked)
+	}
+	moved := RelocatedDir(dir)
+	if err := os.MkdirAll(relocateBase, 0o755); err != nil {
+		return "", fmt.Errorf("folder %s is not reachable by the user \"nobody\" that PostgreSQL runs as, and the cluster cannot be kept in %s instead: %w", blocked, relocateBase, err)
+	}
+	// Only root may create or replace a folder in the base: the cluster's folder is chowned and
+	// written by root before the server starts.
+	if info, err := os.Lstat(relocateBase); err != nil || !info.IsDir() || info.Mode().Perm()&0o022 != 0 || !ownedByRoot(info) {
+		return "", fmt.Errorf("folder %s is not reachable by the user \"nobody\" that PostgreSQL runs as, and %s is not a folder only root can write to, so the cluster is not kept there", blocked, relocateBase)
+	}
+	if b := unreachable(moved, cred); b != "" {
+		return "", fmt.Errorf("folder %s is not reachable by the user \"nobody\" that PostgreSQL runs as, nor is %s: make one traversable (chmod o+x)", blocked, b)
+	}
+	return moved, nil
+}
+
+// unreachable names the first existing folder above dir that the user cannot pass through, or "".
+// Folders that do not exist yet are created traversable.
+func unreachable(dir string, cred *syscall.Credential) string {
+	for d := filepath.Dir(dir); ; d = filepath.Dir(d) {
+		info, err := os.Stat(d)
+		if err == nil && !traversable(info, cred) {
+			return d
+		}
+		if d == "/" || d == "." {
+			return ""
 		}
 	}
+}
+
+// traversable reports whether the user may pass through the folder: the owner's, the group's or
+// everyone else's execute bit, whichever applies to the user.
+func traversable(info os.FileInfo, cred *syscall.Credential) bool {
+	perm := info.Mode().Perm()
+	st, ok := info.Sys().(*syscall.Stat_t)
+	switch {
+	case !ok:
+		return perm&0o001 != 0
+	case st.Uid == cred.Uid:
+		return perm&0o100 != 0
+	case st.Gid == cred.Gid:
+		return perm&0o010 != 0
+	}
+	return perm&0o001 != 0
+}
+
+func ownedByRoot(info os.FileInfo) bool {
+	st, ok := info.Sys().(*syscall.Stat_t)
+	return ok && st.Uid == 0
+}
+
+func chownTree(dir string, uid, gid int) error {
 	return filepath.Walk(dir, func(path string, _ os.FileInfo, err error) error {
 		if err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -25,7 +26,8 @@ func newDevCommand() *cobra.Command {
 
   - an in-process NATS server with JetStream (data in <data>/nats; a free port unless --nats-port)
   - PostgreSQL: the server in DATABASE_URL (an owner/superuser URL), or else a private cluster
-    started from the installed PostgreSQL binaries (data in <data>/postgres)
+    started from the installed PostgreSQL binaries (data in <data>/postgres; as root, when the
+    user "nobody" that runs it cannot enter <data>, in /var/lib/familytime/postgres-<hash>)
   - one database per service (familytime_referral, _scheduling, _safeguarding, _reporting),
     migrated, with the runtime role familytime_app
   - the services' JetStream streams and the dead-letter stream
@@ -48,6 +50,10 @@ A second start with the same --data reuses the data. The addresses are printed a
 			if err != nil {
 				return err
 			}
+			if p.Info.Private && filepath.Dir(p.Info.PostgresDir) != p.Info.DataDir {
+				fmt.Fprintf(cmd.ErrOrStderr(), "PostgreSQL runs as the user \"nobody\", who cannot reach %s: its data is kept in %s\n",
+					p.Info.DataDir, p.Info.PostgresDir)
+			}
 			if asJSON {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetIndent("", "  ")
@@ -63,6 +69,10 @@ A second start with the same --data reuses the data. The addresses are printed a
 			defer cancel()
 			if err := p.Stop(stopCtx); err != nil {
 				return fmt.Errorf("stop: %w", err)
+			}
+			if p.Info.Private && filepath.Dir(p.Info.PostgresDir) != p.Info.DataDir {
+				fmt.Fprintln(cmd.ErrOrStderr(), "stopped; data kept in", p.Info.DataDir, "and", p.Info.PostgresDir)
+				return nil
 			}
 			fmt.Fprintln(cmd.ErrOrStderr(), "stopped; data kept in", p.Info.DataDir)
 			return nil
@@ -81,7 +91,7 @@ func printInfo(w io.Writer, info devserver.Info) {
 	fmt.Fprintf(tw, "  NATS (JetStream)\t%s\n", info.NATSURL)
 	pg := info.PostgresURL
 	if info.Private {
-		pg += "  (private cluster in " + info.DataDir + "/postgres)"
+		pg += "  (private cluster in " + info.PostgresDir + ")"
 	}
 	fmt.Fprintf(tw, "  PostgreSQL\t%s\n", pg)
 	for _, svc := range devserver.Services {

@@ -84,9 +84,12 @@ type Config struct {
 
 // Info is what a running dev platform tells its clients; it is written to <data>/dev.json.
 type Info struct {
-	NATSURL     string            `json:"nats_url"`
-	PostgresURL string            `json:"postgres_url"` // password masked
-	Private     bool              `json:"private_postgres"`
+	NATSURL     string `json:"nats_url"`
+	PostgresURL string `json:"postgres_url"` // password masked
+	Private     bool   `json:"private_postgres"`
+	// PostgresDir holds the private cluster: <data>/postgres, or, as root when the user "nobody"
+	// that runs it cannot enter the data folder, /var/lib/familytime/postgres-<hash> (pgcluster).
+	PostgresDir string            `json:"postgres_dir,omitempty"`
 	Databases   map[string]string `json:"databases"` // service -> runtime-role URL
 	Streams     []string          `json:"streams"`
 	// Services are the gRPC addresses of the running services.
@@ -151,11 +154,11 @@ func Start(ctx context.Context, cfg Config) (p *Platform, err error) {
 
 	admin := cfg.DatabaseURL
 	if admin == "" {
-		p.cluster, err = pgcluster.Start(ctx, pgcluster.Options{Dir: filepath.Join(dir, "postgres"), Durable: true})
+		p.cluster, err = pgcluster.Start(ctx, pgcluster.Options{Dir: filepath.Join(dir, "postgres"), Durable: true, Relocate: true})
 		if err != nil {
 			return p, fmt.Errorf("no DATABASE_URL, and a private PostgreSQL would not start: %w", err)
 		}
-		admin, p.Info.Private = p.cluster.URL("postgres"), true
+		admin, p.Info.Private, p.Info.PostgresDir = p.cluster.URL("postgres"), true, p.cluster.Dir()
 	}
 	if p.Info.PostgresURL, err = masked(admin); err != nil {
 		return p, err

@@ -188,7 +188,7 @@ const (
 	RiskRating_RISK_RATING_GREEN RiskRating = 1
 	// Some risk: the centre proceeds with measures agreed at the pre-visits.
 	RiskRating_RISK_RATING_AMBER RiskRating = 2
-	// High risk: supported contact is not safe; supervised contact or a decline.
+	// High risk: the centre weighs whether any contact it offers is safe, or declines.
 	RiskRating_RISK_RATING_RED RiskRating = 3
 )
 

@@ -26,14 +26,9 @@ var (
 
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
-// ids mints predictable person ids.
-func ids() domain.NewID {
-	n := 0
-	return func() uuid.UUID {
-		n++
-		return uuid.NewSHA1(uuid.NameSpaceOID, []byte{byte(n)})
-	}
-}
+// ids mints person ids as the application does: every command's new people get ids no other
+// person has.
+func ids() domain.NewID { return uuid.New }
 
 func resident() domain.Adult {
 	return domain.Adult{Role: referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT, Name: "Alice Resident",

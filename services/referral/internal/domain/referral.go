@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/familytime/familytime/proto/ageband"
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 )
@@ -69,6 +70,12 @@ type ChildRecord struct {
 	BirthMonth int
 }
 
+// AgeBand is the child's age band on a date, by the rule every service shares (ageband.At), from
+// the birth month alone.
+func (c ChildRecord) AgeBand(on time.Time) commonv1.AgeBand {
+	return ageband.At(c.BirthYear, c.BirthMonth, on)
+}
+
 // StreamID is the event stream of a referral.
 func StreamID(id uuid.UUID) string { return "referral-" + id.String() }
 
@@ -97,7 +104,13 @@ func (r *Referral) ServiceType() commonv1.ServiceType { return r.service }
 func (r *Referral) ReceivedOn() time.Time { return r.receivedOn }
 
 // Adults are the adults on the referral.
-func (r *Referral) Adults() []AdultRecord { return slices.Clone(r.adults) }
+func (r *Referral) Adults() []AdultRecord {
+	out := slices.Clone(r.adults)
+	for i := range out {
+		out[i].Contact.AddressLines = slices.Clone(out[i].Contact.AddressLines)
+	}
+	return out
+}
 
 // Children are the children on the referral.
 func (r *Referral) Children() []ChildRecord { return slices.Clone(r.children) }
@@ -106,8 +119,9 @@ func (r *Referral) Children() []ChildRecord { return slices.Clone(r.children) }
 // personal data sees them.
 func (r *Referral) Details() Details {
 	d := r.facts
+	d.CourtOrders, d.Agencies = slices.Clone(d.CourtOrders), slices.Clone(d.Agencies)
 	d.Adults, d.Children = nil, nil
-	for _, a := range r.adults {
+	for _, a := range r.Adults() {
 		d.Adults = append(d.Adults, a.Adult)
 	}
 	for _, c := range r.children {

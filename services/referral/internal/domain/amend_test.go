@@ -1,0 +1,125 @@
+package domain_test
+
+import (
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/referral/internal/domain"
+)
+
+func TestAmend(t *testing.T) {
+	r, h := inState(t, domain.Received)
+	d := r.Details()
+	events := h.ok(r.Amend(d, today, ids()))
+	require.Nil(t, events, "no change, no event")
+
+	d.Adults[0].Contact.Phone = "07700 900099"
+	d.Children = append(d.Children, domain.Child{Name: "Second Child", DateOfBirth: date(2022, 1, 15)})
+	events = h.ok(r.Amend(d, today, ids()))
+	require.IsType(t, &referralv1.ReferralAmended{}, events[0])
+	require.Equal(t, "07700 900099", r.Details().Adults[0].Contact.Phone)
+	require.Len(t, r.Children(), 2)
+	require.Equal(t, d.Children[0].ID, r.Children()[0].ID, "people keep their ids")
+	require.NotEqual(t, uuid.Nil, r.Children()[1].ID, "a new child gets one")
+
+	rebuilt, err := domain.Rebuild(r.ID(), h.events)
+	require.NoError(t, err)
+	require.Equal(t, r.Details(), rebuilt.Details())
+
+	t.Run("unknown and repeated ids", func(t *testing.T) {
+		d := r.Details()
+		d.Adults[2].ID = uuid.New()
+		d.Children[1].ID = d.Children[0].ID
+		_, err := r.Amend(d, today, ids())
+		var invalid *domain.Invalid
+		require.ErrorAs(t, err, &invalid)
+		require.Equal(t, "details.adults[2].person_id", invalid.Violations[0].Field)
+		require.Equal(t, "details.children[1].person_id", invalid.Violations[1].Field)
+	})
+	t.Run("the same rules as a submission", func(t *testing.T) {
+		d := r.Details()
+		d.Adults = d.Adults[1:]
+		_, err := r.Amend(d, today, ids())
+		var invalid *domain.Invalid
+		require.ErrorAs(t, err, &invalid)
+		require.Equal(t, "details.adults", invalid.Violations[0].Field)
+	})
+}
+
+func TestAmendedRiskVoidsTheScreening(t *testing.T) {
+	for _, s := range []domain.State{domain.Screened, domain.Waitlisted, domain.Accepted} {
+		t.Run(s.String(), func(t *testing.T) {
+			r, h := inState(t, s)
+			d := r.Details()
+			d.Risk.AbductionRisk = true
+			events := h.ok(r.Amend(d, today, ids()))
+			require.True(t, events[0].(*referralv1.ReferralAmended).GetScreeningVoid())
+			require.Equal(t, domain.Received, r.State(), "the decision stood on answers that no longer hold")
+			_, _, screened := r.Screening()
+			require.False(t, screened)
+
+			rebuilt, err := domain.Rebuild(r.ID(), h.events)
+			require.NoError(t, err)
+			require.Equal(t, domain.Received, rebuilt.State())
+		})
+	}
+	t.Run("other changes keep the screening", func(t *testing.T) {
+		r, _ := inState(t, domain.Screened)
+		d := r.Details()
+		d.Availability = "weekday evenings"
+		events, err := r.Amend(d, today, ids())
+		require.NoError(t, err)
+		require.False(t, events[0].(*referralv1.ReferralAmended).GetScreeningVoid())
+		require.Equal(t, domain.Screened, r.State())
+	})
+}
+
+func TestAmendOnceReady(t *testing.T) {
+	for _, s := range []domain.State{domain.ReadyForContact, domain.InContact, domain.Suspended} {
+		t.Run(s.String(), func(t *testing.T) {
+			r, _ := inState(t, s)
+			d := r.Details()
+			d.Adults[1].Contact.Email = "bob.new@example.org"
+			_, err := r.Amend(d, today, ids())
+			require.NoError(t, err, "contact details may change")
+
+			changes := map[string]func(*domain.Details){
+				"a new adult": func(d *domain.Details) {
+					d.Adults = append(d.Adults, domain.Adult{Role: referralv1.AdultRole_ADULT_ROLE_NAMED_ESCORT, Name: "New Escort", MayBring: true})
+				},
+				"a permission":  func(d *domain.Details) { d.Adults[2].MayCollect = true },
+				"a risk answer": func(d *domain.Details) { d.Risk.Injunction = true },
+				"a birth month": func(d *domain.Details) { d.Children[0].DateOfBirth = date(2019, 5, 2) },
+			}
+			for name, change := range changes {
+				d := r.Details()
+				change(&d)
+				_, err := r.Amend(d, today, ids())
+				require.ErrorIs(t, err, domain.ErrAttendeesFixed, name)
+			}
+			require.Equal(t, s, r.State())
+		})
+	}
+}
+
+func TestAmendCompletesTheIntake(t *testing.T) {
+	r, _ := inState(t, domain.Accepted)
+	for _, a := range r.Adults()[:2] {
+		_, err := r.RecordPreVisit(domain.PreVisit{PersonID: a.ID, On: today, GroundRulesSigned: true}, today)
+		require.NoError(t, err)
+	}
+	_, err := r.AgreeArrangement(arrangement(supported), today)
+	require.NoError(t, err)
+	require.Equal(t, domain.Accepted, r.State(), "the grandmother has not visited")
+
+	d := r.Details()
+	d.Adults = d.Adults[:2]
+	events, err := r.Amend(d, today, ids())
+	require.NoError(t, err)
+	require.Len(t, events, 2)
+	require.IsType(t, &referralv1.FamilyReadyForContact{}, events[1])
+	require.Equal(t, domain.ReadyForContact, r.State())
+}

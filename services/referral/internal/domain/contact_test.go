@@ -1,0 +1,153 @@
+package domain_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/referral/internal/domain"
+)
+
+func TestFirstSessionAndReviews(t *testing.T) {
+	r, h := inState(t, domain.ReadyForContact)
+	_, ok := r.ReviewDue()
+	require.False(t, ok, "no review before contact begins")
+
+	first := date(2026, 12, 31)
+	later := date(2027, 6, 25) // the day reviews are recorded
+	events := h.ok(r.RecordSessionAttended(first))
+	require.IsType(t, &referralv1.FirstSessionAttended{}, events[0])
+	require.Equal(t, domain.InContact, r.State())
+	due, ok := r.ReviewDue()
+	require.True(t, ok)
+	require.Equal(t, date(2027, 6, 30), due, "within six months: 31 December gives 30 June, never 1 July")
+
+	events = h.ok(r.RecordSessionAttended(first.AddDate(0, 0, 14)))
+	require.Nil(t, events, "later sessions record nothing")
+
+	t.Run("review rules", func(t *testing.T) {
+		cases := []struct {
+			name string
+			on   time.Time
+			note string
+		}{
+			{"no date", time.Time{}, ""},
+			{"in the future", later.AddDate(0, 0, 1), ""},
+			{"before the first session", first.AddDate(0, 0, -1), ""},
+		}
+		for _, tc := range cases {
+			_, err := r.RecordReview(tc.on, tc.note, later)
+			var invalid *domain.Invalid
+			require.ErrorAs(t, err, &invalid, tc.name)
+			require.Equal(t, "held_on", invalid.Violations[0].Field, tc.name)
+		}
+	})
+
+	h.ok(r.RecordReview(date(2027, 6, 20), "contact going well; plan to move on", later))
+	due, _ = r.ReviewDue()
+	require.Equal(t, date(2027, 12, 20), due, "and every six months after")
+
+	rebuilt, err := domain.Rebuild(r.ID(), h.events)
+	require.NoError(t, err)
+	rebuiltDue, _ := rebuilt.ReviewDue()
+	require.Equal(t, due, rebuiltDue)
+
+	h.ok(r.Suspend(holdID, today))
+	due, ok = r.ReviewDue()
+	require.True(t, ok, "a suspended case is still due its review")
+	require.Equal(t, date(2027, 12, 20), due)
+
+	h.ok(r.EndCase(referralv1.CaseOutcome_CASE_OUTCOME_ENDED_FOR_SAFETY, "", today))
+	_, ok = r.ReviewDue()
+	require.False(t, ok, "an ended case has none")
+	require.Equal(t, referralv1.CaseOutcome_CASE_OUTCOME_ENDED_FOR_SAFETY, r.Outcome())
+}
+
+func TestSupervisedContactHasNoReviewClock(t *testing.T) {
+	r, _ := inState(t, domain.Received)
+	_, err := r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_RED, DomesticAbuseFinding: true}, today)
+	require.NoError(t, err)
+	_, err = r.Accept(supervisd, both, today)
+	require.NoError(t, err)
+	for _, a := range r.Adults() {
+		_, err := r.RecordPreVisit(domain.PreVisit{PersonID: a.ID, On: today, GroundRulesSigned: true}, today)
+		require.NoError(t, err)
+	}
+	_, err = r.AgreeArrangement(arrangement(supervisd), today)
+	require.NoError(t, err)
+	events, err := r.RecordSessionAttended(today.AddDate(0, 0, 7))
+	require.NoError(t, err)
+	require.Nil(t, events[0].(*referralv1.FirstSessionAttended).GetReviewDueOn())
+	_, ok := r.ReviewDue()
+	require.False(t, ok)
+}
+
+func TestReviewOfACaseSuspendedBeforeContact(t *testing.T) {
+	r, _ := inState(t, domain.Accepted)
+	_, err := r.Suspend(holdID, today)
+	require.NoError(t, err)
+	_, err = r.RecordReview(today, "", today)
+	require.ErrorIs(t, err, domain.ErrContactNotStarted)
+}
+
+func TestEndCaseRules(t *testing.T) {
+	r, _ := inState(t, domain.InContact)
+	for _, outcome := range []referralv1.CaseOutcome{0, 99, referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED} {
+		_, err := r.EndCase(outcome, "", today)
+		var invalid *domain.Invalid
+		require.ErrorAs(t, err, &invalid)
+		require.Equal(t, "outcome", invalid.Violations[0].Field)
+	}
+	require.Equal(t, domain.InContact, r.State())
+}
+
+func TestReleasePlace(t *testing.T) {
+	r, _ := inState(t, domain.ReadyForContact)
+	events, err := r.ReleasePlace(today)
+	require.NoError(t, err)
+	ended := events[0].(*referralv1.CaseEnded)
+	require.Equal(t, referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED, ended.GetOutcome())
+	require.Empty(t, ended.GetSealedNote())
+	require.Equal(t, domain.Ended, r.State())
+}
+
+func TestHolds(t *testing.T) {
+	r, h := inState(t, domain.InContact)
+	second := uuid.New()
+	events := h.ok(r.Suspend(holdID, today))
+	require.Equal(t, int32(1), events[0].(*referralv1.CaseSuspended).GetHoldsInForce())
+	require.Nil(t, h.ok(r.Suspend(holdID, today)), "a redelivered hold records nothing")
+	events = h.ok(r.Suspend(second, today))
+	require.Equal(t, int32(2), events[0].(*referralv1.CaseSuspended).GetHoldsInForce())
+
+	_, err := r.Resume(uuid.New(), today)
+	require.ErrorIs(t, err, domain.ErrHoldNotInForce)
+	_, err = r.Suspend(uuid.Nil, today)
+	var invalid *domain.Invalid
+	require.ErrorAs(t, err, &invalid)
+
+	events = h.ok(r.Resume(holdID, today))
+	require.Equal(t, int32(1), events[0].(*referralv1.CaseResumed).GetHoldsInForce())
+	require.Equal(t, domain.Suspended, r.State(), "the other hold still stops contact")
+	h.ok(r.Resume(second, today))
+	require.Equal(t, domain.InContact, r.State(), "back to where it was")
+	require.Empty(t, r.HoldsInForce())
+
+	rebuilt, err := domain.Rebuild(r.ID(), h.events)
+	require.NoError(t, err)
+	require.Equal(t, domain.InContact, rebuilt.State())
+
+	t.Run("a case suspended before it was ready goes back to intake", func(t *testing.T) {
+		r, _ := inState(t, domain.Accepted)
+		_, err := r.Suspend(holdID, today)
+		require.NoError(t, err)
+		_, err = r.RecordPreVisit(domain.PreVisit{PersonID: r.Adults()[0].ID, On: today}, today)
+		require.ErrorIs(t, err, domain.ErrCaseSuspended)
+		_, err = r.Resume(holdID, today)
+		require.NoError(t, err)
+		require.Equal(t, domain.Accepted, r.State())
+	})
+}

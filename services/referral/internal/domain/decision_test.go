@@ -1,0 +1,131 @@
+package domain_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/referral/internal/domain"
+)
+
+func TestScreenRules(t *testing.T) {
+	r, _ := inState(t, domain.Received)
+	_, err := r.Screen(domain.Screening{}, today)
+	var invalid *domain.Invalid
+	require.ErrorAs(t, err, &invalid)
+	require.Equal(t, "rating", invalid.Violations[0].Field)
+
+	_, err = r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_GREEN, Note: "\xff"}, today)
+	require.ErrorAs(t, err, &invalid)
+	require.Equal(t, "note", invalid.Violations[0].Field)
+	require.Equal(t, domain.Received, r.State())
+
+	_, err = r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_RED, DomesticAbuseFinding: true}, today)
+	require.NoError(t, err)
+	rating, da, ok := r.Screening()
+	require.True(t, ok)
+	require.True(t, da)
+	require.Equal(t, referralv1.RiskRating_RISK_RATING_RED, rating)
+}
+
+func TestAcceptRules(t *testing.T) {
+	supportedOnly := []commonv1.ServiceType{supported}
+	cases := []struct {
+		name    string
+		da      bool
+		st      commonv1.ServiceType
+		offered []commonv1.ServiceType
+		err     error
+	}{
+		{"supported at a centre offering it", false, supported, supportedOnly, nil},
+		{"a service the centre does not offer", false, supervisd, supportedOnly, domain.ErrServiceNotOffered},
+		{"domestic abuse rules out supported contact", true, supported, both, domain.ErrDomesticAbuseRulesOutSupported},
+		{"domestic abuse at a supported-only centre", true, supported, supportedOnly, domain.ErrDomesticAbuseRulesOutSupported},
+		{"domestic abuse, redirected to supervised contact", true, supervisd, both, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r, _ := inState(t, domain.Received)
+			_, err := r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_AMBER, DomesticAbuseFinding: tc.da}, today)
+			require.NoError(t, err)
+			events, err := r.Accept(tc.st, tc.offered, today)
+			if tc.err != nil {
+				require.ErrorIs(t, err, tc.err)
+				require.Nil(t, events)
+				require.Equal(t, domain.Screened, r.State())
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, domain.Accepted, r.State())
+			require.Equal(t, tc.st, r.ServiceType())
+		})
+	}
+	t.Run("a supported-only centre declines the domestic-abuse referral", func(t *testing.T) {
+		r, _ := inState(t, domain.Received)
+		_, err := r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_RED, DomesticAbuseFinding: true}, today)
+		require.NoError(t, err)
+		_, err = r.Accept(supported, supportedOnly, today)
+		require.ErrorIs(t, err, domain.ErrDomesticAbuseRulesOutSupported)
+		events, err := r.Decline(domain.Decline{Reason: referralv1.DeclineReason_DECLINE_REASON_REDIRECTED,
+			RedirectedTo: otherCtr, Note: "supervised service at the other centre"}, today)
+		require.NoError(t, err)
+		ev := events[0].(*referralv1.ReferralDeclined)
+		require.Equal(t, otherCtr.String(), ev.GetRedirectedToCentreId())
+		require.NotEmpty(t, ev.GetSealedNote())
+		require.Equal(t, domain.Declined, r.State())
+	})
+	t.Run("the service type is required", func(t *testing.T) {
+		r, _ := inState(t, domain.Screened)
+		_, err := r.Accept(0, both, today)
+		var invalid *domain.Invalid
+		require.ErrorAs(t, err, &invalid)
+		require.Equal(t, "service_type", invalid.Violations[0].Field)
+	})
+	t.Run("a waitlisted family is accepted when a place comes", func(t *testing.T) {
+		r, _ := inState(t, domain.Waitlisted)
+		_, err := r.Accept(supported, both, today)
+		require.NoError(t, err)
+		require.Equal(t, domain.Accepted, r.State())
+	})
+}
+
+func TestDeclineAndWithdrawRules(t *testing.T) {
+	cases := []struct {
+		name  string
+		do    func(*domain.Referral) error
+		field string
+	}{
+		{"decline without a reason", func(r *domain.Referral) error {
+			_, err := r.Decline(domain.Decline{}, today)
+			return err
+		}, "reason"},
+		{"a redirect centre without a redirect", func(r *domain.Referral) error {
+			_, err := r.Decline(domain.Decline{Reason: referralv1.DeclineReason_DECLINE_REASON_OTHER, RedirectedTo: otherCtr}, today)
+			return err
+		}, "redirected_to_centre_id"},
+		{"redirected to the same centre", func(r *domain.Referral) error {
+			_, err := r.Decline(domain.Decline{Reason: referralv1.DeclineReason_DECLINE_REASON_REDIRECTED, RedirectedTo: centreID}, today)
+			return err
+		}, "redirected_to_centre_id"},
+		{"withdrawn by nobody", func(r *domain.Referral) error {
+			_, err := r.Withdraw(0, "", today)
+			return err
+		}, "withdrawn_by"},
+		{"an oversized note", func(r *domain.Referral) error {
+			_, err := r.Withdraw(referralv1.WithdrawnBy_WITHDRAWN_BY_COURT, strings.Repeat("x", domain.MaxTextLength+1), today)
+			return err
+		}, "note"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r, _ := inState(t, domain.Screened)
+			var invalid *domain.Invalid
+			require.ErrorAs(t, tc.do(r), &invalid)
+			require.Equal(t, tc.field, invalid.Violations[0].Field)
+			require.Equal(t, domain.Screened, r.State())
+		})
+	}
+}

@@ -44,7 +44,8 @@ func New(d host.Deps) (host.Service, error) {
 	store := eventstore.New(d.Pool)
 	a := app.New(adapters.NewCentres(store))
 	c, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Name: ports.SchedulingConsumer,
-		Stream: bus.StreamName("scheduling"), FilterSubjects: ports.SchedulingSubjects, Logger: d.Logger}, ports.SchedulingEvents(a))
+		Stream: bus.StreamName("scheduling"), FilterSubjects: ports.SchedulingSubjects, Logger: d.Logger,
+		DeadLetterStream: d.Streams}, ports.SchedulingEvents(a))
 	if err != nil {
 		return nil, err
 	}

@@ -35,8 +35,10 @@ type Delivery struct {
 
 // Handler decides what one event changes. It must not write to the database itself: it records
 // appends and projection writes on the unit of work, which the runner commits in one transaction
-// together with the inbox row that makes a redelivery a no-op. Returning an error retries the
-// event with backoff; after MaxDeliver attempts it goes to the dead-letter stream.
+// together with the inbox row that makes a redelivery a no-op. An error it returns is classified
+// (errors.go): a transient one is retried with backoff without limit; a poison (Poison) parks the
+// event's stream until an operator releases it; anything else is retried MaxDeliver times and
+// then treated as a poison.
 type Handler func(ctx context.Context, d Delivery, uow *eventstore.UnitOfWork) error
 
 // ConsumerConfig configures a consumer. Name, Stream and a handler are required.
@@ -49,18 +51,27 @@ type ConsumerConfig struct {
 	FilterSubjects []string
 	// BatchSize is how many events are committed together at most (default 256).
 	BatchSize int
-	// MaxDeliver is how many attempts an event gets before it is dead-lettered (default 5).
+	// MaxDeliver is how many attempts an event whose failure is neither transient nor a declared
+	// poison gets before it is treated as a poison (default 5). Transient failures are retried
+	// without limit.
 	MaxDeliver int
 	// Backoff is the wait after each failed attempt; the last one repeats (default 100ms, 500ms, 2s, 5s).
 	Backoff []time.Duration
 	// AckWait is how long JetStream waits for an acknowledgement before redelivering (default 30s).
 	AckWait time.Duration
-	Logger  *slog.Logger
+	// ReleaseCheck is how often the runner looks for parked streams an operator has released
+	// (default 2s).
+	ReleaseCheck time.Duration
+	// DeadLetterStream configures the DEADLETTER stream (replicas, dedupe window), which the
+	// runner ensures when it leads.
+	DeadLetterStream StreamOptions
+	Logger           *slog.Logger
 }
 
 // Consumer runs a durable pull consumer: each event is handled exactly once in a PostgreSQL
-// transaction, acknowledged after commit, in stream order (so per family in order), with retries,
-// backoff and a dead-letter stream.
+// transaction, acknowledged after commit, and each source stream's events in their order, whatever
+// a restart, a new leader or a redelivery does (see consume); with retries, parked streams and a
+// dead-letter stream.
 type Consumer struct {
 	cfg     ConsumerConfig
 	nc      *nats.Conn
@@ -71,7 +82,11 @@ type Consumer struct {
 	tracer  trace.Tracer
 	handled metric.Int64Counter
 	dead    metric.Int64Counter
-	cons    jetstream.Consumer
+	retries metric.Int64Counter
+	attrs   metric.MeasurementOption
+	// parked are the source streams waiting for an operator (park.go); only the consuming
+	// goroutine writes it, the parked gauge reads it.
+	parked parkedSet
 }
 
 // NewConsumer builds a consumer. Run starts it.
@@ -91,6 +106,9 @@ func NewConsumer(nc *nats.Conn, store *eventstore.Store, cfg ConsumerConfig, han
 	if cfg.AckWait <= 0 {
 		cfg.AckWait = 30 * time.Second
 	}
+	if cfg.ReleaseCheck <= 0 {
+		cfg.ReleaseCheck = 2 * time.Second
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -102,12 +120,25 @@ func NewConsumer(nc *nats.Conn, store *eventstore.Store, cfg ConsumerConfig, han
 		log: cfg.Logger.With("consumer", cfg.Name), tracer: otel.Tracer(instrumentation)}
 	meter := otel.Meter(instrumentation)
 	attrs := metric.WithAttributes(attribute.String("consumer", cfg.Name))
+	c.attrs = attrs
 	if c.handled, err = meter.Int64Counter("ft.consumer.handled", metric.WithUnit("{event}"),
 		metric.WithDescription("Events a consumer handled and committed")); err != nil {
 		return nil, err
 	}
 	if c.dead, err = meter.Int64Counter("ft.consumer.dead_letters", metric.WithUnit("{event}"),
 		metric.WithDescription("Events a consumer gave up on and moved to the dead-letter stream; alert on any")); err != nil {
+		return nil, err
+	}
+	if c.retries, err = meter.Int64Counter("ft.consumer.retries", metric.WithUnit("{attempt}"),
+		metric.WithDescription("Failed attempts to handle an event that will be retried; alert when it keeps rising")); err != nil {
+		return nil, err
+	}
+	if _, err = meter.Int64ObservableGauge("ft.consumer.parked", metric.WithUnit("{stream}"),
+		metric.WithDescription("Source streams stopped at a poison event, waiting for an operator; alert on any"),
+		metric.WithInt64Callback(func(_ context.Context, o metric.Int64Observer) error {
+			o.Observe(int64(c.parked.len()), attrs)
+			return nil
+		})); err != nil {
 		return nil, err
 	}
 	_, err = meter.Int64ObservableGauge("ft.consumer.lag", metric.WithUnit("{event}"),
@@ -145,30 +176,33 @@ func (c *Consumer) Run(ctx context.Context) {
 	leader.Run(ctx, c.store.Pool(), "familytime.consumer."+c.cfg.Name, c.log, c.consume)
 }
 
+// consume runs while this replica leads, until ctx ends or something fails.
+//
+// Order by construction: JetStream hands a consumer's messages out in stream order, but messages
+// that a stopped runner (a rolling deploy, a lost lock, an error) had pulled stay pending until
+// AckWait while later ones go to the next runner at once, which could lift a hold before placing
+// it. So every start recreates the durable consumer from its acknowledgement floor: everything not
+// yet acknowledged is delivered again, in stream order, to this runner alone; what was handled
+// already is a no-op (inbox). Within a run, a stream's events are handled one after another and
+// an event is acknowledged only once it is committed or parked, never passed over; and the stream
+// cursor (eventstore.OrderError) refuses an older event after a newer one in the database itself.
 func (c *Consumer) consume(ctx context.Context) error {
-	if _, err := EnsureDeadLetterStream(ctx, c.js, StreamOptions{}); err != nil {
+	if _, err := EnsureDeadLetterStream(ctx, c.js, c.cfg.DeadLetterStream); err != nil {
 		return err
 	}
-	cons, err := c.js.CreateOrUpdateConsumer(ctx, c.cfg.Stream, jetstream.ConsumerConfig{
-		Durable:        c.cfg.Name,
-		AckPolicy:      jetstream.AckExplicitPolicy,
-		AckWait:        c.cfg.AckWait,
-		DeliverPolicy:  jetstream.DeliverAllPolicy,
-		FilterSubjects: c.cfg.FilterSubjects,
-		// The runner counts attempts and dead-letters itself; JetStream never drops an event
-		// silently at its own MaxDeliver.
-		MaxDeliver:    -1,
-		MaxAckPending: c.cfg.BatchSize * 4,
-	})
-	if err != nil {
-		return fmt.Errorf("consumer %s: create: %w", c.cfg.Name, err)
+	if err := c.loadParked(ctx); err != nil {
+		return err
 	}
-	c.cons = cons
+	cons, err := c.restartFromAckFloor(ctx)
+	if err != nil {
+		return err
+	}
 	msgs := make(chan jetstream.Msg, c.cfg.BatchSize*2)
 	cc, err := cons.Consume(func(m jetstream.Msg) {
 		select {
 		case msgs <- m:
-		case <-ctx.Done(): // unacknowledged: JetStream redelivers it to the next leader
+		case <-ctx.Done():
+			_ = m.Nak() // not handled here: the next runner has it at once
 		}
 	},
 		jetstream.PullMaxMessages(c.cfg.BatchSize*2),
@@ -178,13 +212,35 @@ func (c *Consumer) consume(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("consumer %s: consume: %w", c.cfg.Name, err)
 	}
-	defer cc.Stop()
+	var unfinished []jetstream.Msg
+	defer func() {
+		// A stopping runner gives back what it pulled and did not finish.
+		cc.Stop()
+		for _, m := range unfinished {
+			_ = m.Nak()
+		}
+		for {
+			select {
+			case m := <-msgs:
+				_ = m.Nak()
+			default:
+				return
+			}
+		}
+	}()
+	release := time.NewTicker(c.cfg.ReleaseCheck)
+	defer release.Stop()
 	batch := make([]jetstream.Msg, 0, c.cfg.BatchSize)
 	for {
 		batch = batch[:0]
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-release.C:
+			if err := c.releaseParked(ctx); err != nil {
+				return err
+			}
+			continue
 		case m := <-msgs:
 			batch = append(batch, m)
 		}
@@ -197,8 +253,42 @@ func (c *Consumer) consume(ctx context.Context) error {
 				break fill
 			}
 		}
-		if err := c.process(ctx, batch); err != nil {
+		if unfinished, err = c.process(ctx, batch); err != nil || len(unfinished) > 0 {
 			return err
 		}
 	}
+}
+
+// restartFromAckFloor recreates the durable consumer so that it delivers, in stream order, every
+// message after the last one acknowledged in sequence (see consume).
+func (c *Consumer) restartFromAckFloor(ctx context.Context) (jetstream.Consumer, error) {
+	cfg := jetstream.ConsumerConfig{
+		Durable:        c.cfg.Name,
+		AckPolicy:      jetstream.AckExplicitPolicy,
+		AckWait:        c.cfg.AckWait,
+		DeliverPolicy:  jetstream.DeliverAllPolicy,
+		FilterSubjects: c.cfg.FilterSubjects,
+		// The runner counts attempts and parks poisons itself; JetStream never drops an event
+		// silently at its own MaxDeliver.
+		MaxDeliver:    -1,
+		MaxAckPending: c.cfg.BatchSize * 4,
+	}
+	old, err := c.js.Consumer(ctx, c.cfg.Stream, c.cfg.Name)
+	switch {
+	case errors.Is(err, jetstream.ErrConsumerNotFound):
+	case err != nil:
+		return nil, fmt.Errorf("consumer %s: read its state: %w", c.cfg.Name, err)
+	default:
+		if floor := old.CachedInfo().AckFloor.Stream; floor > 0 {
+			cfg.DeliverPolicy, cfg.OptStartSeq = jetstream.DeliverByStartSequencePolicy, floor+1
+		}
+		if err := c.js.DeleteConsumer(ctx, c.cfg.Stream, c.cfg.Name); err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
+			return nil, fmt.Errorf("consumer %s: restart from its acknowledgement floor: %w", c.cfg.Name, err)
+		}
+	}
+	cons, err := c.js.CreateOrUpdateConsumer(ctx, c.cfg.Stream, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("consumer %s: create: %w", c.cfg.Name, err)
+	}
+	return cons, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
@@ -32,9 +33,13 @@ type rig struct {
 	source   *eventstore.Store
 	sink     *eventstore.Store
 	sinkDB   *testkit.Database
+	// sinkOwner reads the sink's database as its owner; one pool for the whole test.
+	sinkOwner *pgxpool.Pool
 	nc       *nats.Conn
 	js       jetstream.JetStream
 	consumer *bus.Consumer
+	// stop stops the rig's consumer, as a rolling deploy stops a replica.
+	stop func()
 }
 
 func newRig(t *testing.T, cfg bus.ConsumerConfig, handle bus.Handler) *rig {
@@ -52,7 +57,8 @@ func newRig(t *testing.T, cfg bus.ConsumerConfig, handle bus.Handler) *rig {
 	require.NoError(t, err)
 	r, err := relay.New(srcDB.Pool(t), nc, relay.Config{Service: service, PollInterval: 5 * time.Millisecond})
 	require.NoError(t, err)
-	g := &rig{source: eventstore.New(srcDB.Pool(t)), sink: eventstore.New(sinkDB.Pool(t)), sinkDB: sinkDB, nc: nc, js: js}
+	g := &rig{source: eventstore.New(srcDB.Pool(t)), sink: eventstore.New(sinkDB.Pool(t)), sinkDB: sinkDB,
+		sinkOwner: sinkDB.OwnerPool(t), nc: nc, js: js}
 	cfg.Stream = bus.StreamName(service)
 	if cfg.Name == "" {
 		cfg.Name = "sink"
@@ -60,18 +66,21 @@ func newRig(t *testing.T, cfg bus.ConsumerConfig, handle bus.Handler) *rig {
 	g.consumer, err = bus.NewConsumer(nc, g.sink, cfg, handle)
 	require.NoError(t, err)
 	run(t, r.Run)
-	run(t, g.consumer.Run)
+	g.stop = run(t, g.consumer.Run)
 	return g
 }
 
-func run(t *testing.T, fn func(context.Context)) {
+// run runs fn until the test ends or the returned function stops it.
+func run(t *testing.T, fn func(context.Context)) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		fn(ctx)
 	}()
-	t.Cleanup(func() { cancel(); <-done })
+	stop = func() { cancel(); <-done }
+	t.Cleanup(stop)
+	return stop
 }
 
 func (g *rig) append(t *testing.T, family uuid.UUID, values ...int64) {
@@ -107,7 +116,7 @@ func (g *rig) waitCaughtUp(t *testing.T, published uint64) {
 func (g *rig) count(t *testing.T, sql string, args ...any) int {
 	t.Helper()
 	var n int
-	require.NoError(t, g.sinkDB.OwnerPool(t).QueryRow(t.Context(), sql, args...).Scan(&n))
+	require.NoError(t, g.sinkOwner.QueryRow(t.Context(), sql, args...).Scan(&n))
 	return n
 }
 
@@ -150,7 +159,7 @@ func TestConsumerHandlesEachEventOnceInFamilyOrder(t *testing.T) {
 	require.Equal(t, 90, g.count(t, "SELECT count(*) FROM seen"))
 	require.Equal(t, 90, g.count(t, "SELECT count(DISTINCT value) FROM seen"))
 	require.Equal(t, 90, g.count(t, "SELECT count(*) FROM inbox WHERE consumer = 'sink'"))
-	rows, err := g.sinkDB.OwnerPool(t).Query(t.Context(), "SELECT family_id, value FROM seen ORDER BY ctid")
+	rows, err := g.sinkOwner.Query(t.Context(), "SELECT family_id, value FROM seen ORDER BY ctid")
 	require.NoError(t, err)
 	last := map[uuid.UUID]int64{}
 	for rows.Next() {
@@ -228,50 +237,3 @@ func TestConsumerFailedTransactionRecordsNothing(t *testing.T) {
 	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM events"))
 }
 
-// Test 7 of the foundation issue: a poison event lands in the dead-letter stream after MaxDeliver
-// attempts, and the events after it (of its own family too) are handled.
-func TestConsumerDeadLettersPoisonAndMovesOn(t *testing.T) {
-	var attempts atomic.Int32
-	handler := func(ctx context.Context, d bus.Delivery, uow *eventstore.UnitOfWork) error {
-		if value(t, d) == 13 {
-			attempts.Add(1)
-			return errors.New("cannot handle value 13")
-		}
-		return record(t)(ctx, d, uow)
-	}
-	g := newRig(t, bus.ConsumerConfig{MaxDeliver: 3, Backoff: []time.Duration{time.Millisecond, 2 * time.Millisecond}}, handler)
-	family, other := uuid.New(), uuid.New()
-	g.append(t, family, 11, 12, 13, 14, 15)
-	g.append(t, other, 21, 22)
-	// Not even an envelope: dead-lettered at once.
-	_, err := g.js.Publish(t.Context(), "ft."+service+".national.Garbage", []byte("not protobuf \xff\xff"))
-	require.NoError(t, err)
-	g.append(t, other, 23)
-
-	g.waitCaughtUp(t, 9)
-	require.Equal(t, int32(3), attempts.Load(), "MaxDeliver attempts, then no more")
-	require.Equal(t, 7, g.count(t, "SELECT count(*) FROM seen"))
-	require.Equal(t, 2, g.count(t, "SELECT count(*) FROM seen WHERE family_id = $1 AND value > 13", family))
-
-	dl, err := g.js.Stream(t.Context(), bus.DeadLetterStream)
-	require.NoError(t, err)
-	info, err := dl.Info(t.Context())
-	require.NoError(t, err)
-	require.Equal(t, uint64(2), info.State.Msgs)
-	letters := map[string]*jetstream.RawStreamMsg{}
-	for seq := uint64(1); seq <= 2; seq++ {
-		m, err := dl.GetMsg(t.Context(), seq)
-		require.NoError(t, err)
-		require.Equal(t, "ft.deadletter.sink", m.Subject)
-		require.Equal(t, "sink", m.Header.Get(bus.HeaderDeadLetterConsumer))
-		letters[m.Header.Get(bus.HeaderDeadLetterSubject)] = m
-	}
-	poison := letters["ft."+service+".national.CounterIncremented"]
-	require.NotNil(t, poison)
-	require.Equal(t, "cannot handle value 13", poison.Header.Get(bus.HeaderDeadLetterReason))
-	require.Equal(t, family.String(), poison.Header.Get(bus.HeaderFamilyID))
-	require.NotEmpty(t, poison.Data, "the dead letter keeps the event for replay")
-	garbage := letters["ft."+service+".national.Garbage"]
-	require.NotNil(t, garbage)
-	require.Contains(t, garbage.Header.Get(bus.HeaderDeadLetterReason), "undecodable event envelope")
-}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"time"
 
@@ -25,7 +26,10 @@ import (
 
 // item is one event on its way through the runner.
 type item struct {
+	// msg is the JetStream message; nil for a parked event replayed from the database.
 	msg jetstream.Msg
+	// raw is the envelope as it came, kept if the event is parked.
+	raw []byte
 	d   Delivery
 	// key orders events: a family's events (or, for events of no family, a stream's) are handled
 	// one after another, each seeing what the one before committed.
@@ -34,20 +38,46 @@ type item struct {
 	span trace.Span
 	uow  *eventstore.UnitOfWork
 	err  error // the handler's error on the fast path, if any
+	// replayed marks a parked event the runner handles after its stream was released.
+	replayed bool
 }
 
-// process handles a batch in stream order. The fast path commits groups of events in one
-// transaction; a group never holds two events of the same key, so every handler's reads see the
-// committed effect of the key's earlier events. An event whose handler fails, or whose group fails
-// to commit, and every later event of its key, take the slow path: one transaction each, retried
-// with backoff, dead-lettered after MaxDeliver attempts.
-func (c *Consumer) process(ctx context.Context, msgs []jetstream.Msg) error {
+// stream is the event's source stream.
+func (it *item) stream() string { return it.d.Envelope.GetStreamId() }
+
+func (it *item) ack() {
+	if it.msg != nil {
+		_ = it.msg.Ack() // committed: a lost ack only causes a redelivery, which the inbox ignores
+	}
+}
+
+// markHandled adds the inbox row and the stream cursor's move to a unit of work; a replayed
+// parked event also leaves the parked events, in the same transaction.
+func (c *Consumer) markHandled(uow *eventstore.UnitOfWork, it *item) *eventstore.UnitOfWork {
+	uow.MarkHandled(c.cfg.Name, it.d.EventID, it.stream(), it.d.Envelope.GetStreamVersion())
+	if it.replayed {
+		uow.Exec(markParkedHandled, c.cfg.Name, it.d.EventID)
+	}
+	return uow
+}
+
+// process handles a batch in stream order and returns the messages it did not finish (ctx ended).
+// The fast path commits groups of events in one transaction; a group never holds two events of
+// the same key or the same stream, so every handler's reads see the committed effect of the key's
+// earlier events. An event whose handler fails, or whose group fails to commit, every later event
+// of its key, and every event of a parked stream, take the slow path: one at a time, in order.
+func (c *Consumer) process(ctx context.Context, msgs []jetstream.Msg) (unfinished []jetstream.Msg, err error) {
 	items := make([]*item, 0, len(msgs))
 	for _, m := range msgs {
 		it, err := c.decode(ctx, m)
 		if err != nil {
-			// Poison by construction: no attempt can handle what cannot be read.
-			c.deadLetter(ctx, m, err)
+			// Poison by construction, and of no stream anyone can park: no attempt can handle
+			// what cannot be read. It is kept in the dead-letter stream.
+			if c.deadLetter(ctx, m.Data(), m.Headers(), m.Subject(), sequence(m), err) {
+				_ = m.Term()
+			} else {
+				unfinished = append(unfinished, m)
+			}
 			continue
 		}
 		items = append(items, it)
@@ -57,26 +87,30 @@ func (c *Consumer) process(ctx context.Context, msgs []jetstream.Msg) error {
 			it.span.End()
 		}
 	}()
+	if len(unfinished) > 0 {
+		return msgsOf(items, unfinished), nil
+	}
 	handled, err := c.alreadyHandled(ctx, items)
 	if err != nil {
-		return err
+		return msgsOf(items, nil), err
 	}
 	slowKeys := map[string]bool{}
 	var slow, group []*item
-	inGroup := map[string]bool{}
+	inGroup, groupStreams := map[string]bool{}, map[string]bool{}
 	flush := func() {
 		slow = append(slow, c.commitGroup(ctx, group, slowKeys)...)
-		group, inGroup = group[:0], map[string]bool{}
+		group, inGroup, groupStreams = group[:0], map[string]bool{}, map[string]bool{}
 	}
 	for _, it := range items {
 		if handled[it.d.EventID] {
-			_ = it.msg.Ack() // a redelivery of an event already committed
+			it.ack() // a redelivery of an event already committed
 			continue
 		}
-		if inGroup[it.key] {
+		if inGroup[it.key] || groupStreams[it.stream()] {
 			flush()
 		}
-		if slowKeys[it.key] {
+		if slowKeys[it.key] || c.parked.has(it.stream()) {
+			slowKeys[it.key] = true
 			slow = append(slow, it)
 			continue
 		}
@@ -88,16 +122,25 @@ func (c *Consumer) process(ctx context.Context, msgs []jetstream.Msg) error {
 		}
 		it.uow.StampTrace(it.ctx)
 		group = append(group, it)
-		inGroup[it.key] = true
+		inGroup[it.key], groupStreams[it.stream()] = true, true
 	}
 	flush()
-	for _, it := range slow {
-		if ctx.Err() != nil {
-			return nil // unacknowledged events are redelivered to the next leader
+	for i, it := range slow {
+		if !c.handleOne(ctx, it) {
+			return msgsOf(slow[i:], nil), nil // unacknowledged: given back to be delivered again
 		}
-		c.handleOne(ctx, it)
 	}
-	return nil
+	return nil, nil
+}
+
+// msgsOf lists the JetStream messages of items, after extra.
+func msgsOf(items []*item, extra []jetstream.Msg) []jetstream.Msg {
+	for _, it := range items {
+		if it.msg != nil {
+			extra = append(extra, it.msg)
+		}
+	}
+	return extra
 }
 
 // commitGroup commits a group in one transaction and acknowledges it; on failure it returns the
@@ -108,7 +151,7 @@ func (c *Consumer) commitGroup(ctx context.Context, group []*item, slowKeys map[
 	}
 	merged := new(eventstore.UnitOfWork)
 	for _, it := range group {
-		merged.Merge(it.uow).MarkHandled(c.cfg.Name, it.d.EventID)
+		c.markHandled(merged.Merge(it.uow), it)
 	}
 	commitCtx := ctx
 	if len(group) == 1 {
@@ -119,56 +162,91 @@ func (c *Consumer) commitGroup(ctx context.Context, group []*item, slowKeys map[
 		copy(failed, group)
 		for _, it := range failed {
 			slowKeys[it.key] = true
+			it.err = nil // decided again on its own, with what committed before it
 		}
 		return failed
 	}
 	for _, it := range group {
-		_ = it.msg.Ack() // committed: a lost ack only causes a redelivery, which the inbox ignores
+		it.ack()
 	}
-	c.handled.Add(ctx, int64(len(group)), metric.WithAttributes(attribute.String("consumer", c.cfg.Name)))
+	c.handled.Add(ctx, int64(len(group)), c.attrs)
 	return nil
 }
 
-// handleOne handles one event in its own transaction, retrying with backoff, and dead-letters it
-// after MaxDeliver attempts.
-func (c *Consumer) handleOne(ctx context.Context, it *item) {
+// handleOne handles one event in its own transaction, retrying as its failure's class says
+// (errors.go), until it is committed, found handled already, or parked. It returns false if ctx
+// ended first: the event is then left to the next runner.
+func (c *Consumer) handleOne(ctx context.Context, it *item) bool {
 	attempt := it.d.Attempt
 	err := it.err
 	for {
-		if err != nil {
-			if attempt >= c.cfg.MaxDeliver {
-				it.span.SetStatus(codes.Error, "dead-lettered")
-				c.deadLetter(ctx, it.msg, err)
-				return
+		if c.parked.has(it.stream()) {
+			// Its stream waits for an operator: it waits with it, in the database.
+			if !c.hold(ctx, it, nil) {
+				return false
 			}
-			_ = it.msg.InProgress() // keep JetStream from redelivering while we wait
-			if !wait.Sleep(ctx, c.backoff(attempt)) {
-				return
-			}
-			attempt++
-			it.d.Attempt = attempt
+			it.ack()
+			return true
 		}
-		uow := new(eventstore.UnitOfWork)
-		if err = c.handle(it.ctx, it.d, uow); err == nil {
-			uow.StampTrace(it.ctx)
-			_, err = c.store.Commit(it.ctx, uow.MarkHandled(c.cfg.Name, it.d.EventID))
-		}
-		if err != nil && !errors.Is(err, eventstore.ErrAlreadyHandled) && c.handledBefore(ctx, it) {
-			// A copy of an event already committed: its appends conflict with the versions the
-			// first copy wrote before the inbox row could say so (the append comes first).
-			err = eventstore.ErrAlreadyHandled
+		if err == nil {
+			err = c.try(it)
 		}
 		if err == nil || errors.Is(err, eventstore.ErrAlreadyHandled) {
-			_ = it.msg.Ack()
-			c.handled.Add(ctx, 1, metric.WithAttributes(attribute.String("consumer", c.cfg.Name)))
-			return
+			if err != nil && it.replayed {
+				err = c.commitRetrying(ctx, new(eventstore.UnitOfWork).Exec(markParkedHandled, c.cfg.Name, it.d.EventID))
+				if err != nil {
+					return false
+				}
+			}
+			it.ack()
+			c.handled.Add(ctx, 1, c.attrs)
+			return true
 		}
 		if ctx.Err() != nil {
-			return
+			return false
 		}
-		c.log.WarnContext(it.ctx, "event handling failed", "event_id", it.d.EventID, "event_type", it.d.Envelope.EventType,
-			"attempt", attempt, "error", err)
+		class := classify(err)
+		if class == poison || (class == unclassified && attempt >= c.cfg.MaxDeliver) {
+			it.span.SetStatus(codes.Error, "parked")
+			if !c.park(ctx, it, err, class, attempt) {
+				return false
+			}
+			it.ack()
+			return true
+		}
+		c.retries.Add(ctx, 1, metric.WithAttributes(attribute.String("consumer", c.cfg.Name), attribute.String("class", class.String())))
+		level := slog.LevelWarn
+		if attempt >= c.cfg.MaxDeliver {
+			level = slog.LevelError // a transient failure that will not pass: someone should look
+		}
+		c.log.Log(it.ctx, level, "event handling failed; will retry", "event_id", it.d.EventID,
+			"event_type", it.d.Envelope.GetEventType(), "stream", it.stream(), "attempt", attempt, "class", class.String(), "error", err)
+		if it.msg != nil {
+			_ = it.msg.InProgress() // keep JetStream from redelivering while we wait
+		}
+		if !wait.Sleep(ctx, c.backoff(attempt)) {
+			return false
+		}
+		attempt++
+		it.d.Attempt = attempt
+		err = nil
 	}
+}
+
+// try runs the handler and commits its unit of work with the inbox row, alone.
+func (c *Consumer) try(it *item) error {
+	uow := new(eventstore.UnitOfWork)
+	err := c.handle(it.ctx, it.d, uow)
+	if err == nil {
+		uow.StampTrace(it.ctx)
+		_, err = c.store.Commit(it.ctx, c.markHandled(uow, it))
+	}
+	if err != nil && !errors.Is(err, eventstore.ErrAlreadyHandled) && c.handledBefore(it.ctx, it) {
+		// A copy of an event already committed: its appends conflict with the versions the
+		// first copy wrote before the inbox row could say so (the append comes first).
+		err = eventstore.ErrAlreadyHandled
+	}
+	return err
 }
 
 func (c *Consumer) backoff(attempt int) time.Duration {
@@ -185,7 +263,7 @@ func (c *Consumer) decode(ctx context.Context, m jetstream.Msg) (*item, error) {
 	if err != nil {
 		return nil, errors.New("event envelope has no valid event id")
 	}
-	it := &item{msg: m, d: Delivery{Envelope: env, EventID: id, Subject: m.Subject(), Attempt: 1}, key: "stream:" + env.GetStreamId()}
+	it := &item{msg: m, raw: m.Data(), d: Delivery{Envelope: env, EventID: id, Subject: m.Subject(), Attempt: 1}, key: "stream:" + env.GetStreamId()}
 	if env.GetFamilyId() != "" {
 		if it.d.FamilyID, err = uuid.Parse(env.GetFamilyId()); err != nil {
 			return nil, errors.New("event envelope has an invalid family id")
@@ -246,19 +324,15 @@ func (c *Consumer) handledBefore(ctx context.Context, it *item) bool {
 	return err == nil && found
 }
 
-// deadLetter moves an event to the dead-letter stream, then terminates it. If the dead-letter
-// stream cannot take it, the event stays pending and comes back: nothing is lost.
-func (c *Consumer) deadLetter(ctx context.Context, m jetstream.Msg, reason error) {
+// deadLetter copies an event to the dead-letter stream, where operators see it and its reason,
+// and reports whether the stream took it.
+func (c *Consumer) deadLetter(ctx context.Context, data []byte, headers nats.Header, subject string, seq uint64, reason error) bool {
 	dl := nats.NewMsg("ft.deadletter." + c.cfg.Name)
-	dl.Data = m.Data()
-	for k, v := range m.Headers() {
+	dl.Data = data
+	for k, v := range headers {
 		if k != jetstream.MsgIDHeader && k != "Nats-Expected-Last-Msg-Id" {
 			dl.Header[k] = v
 		}
-	}
-	var seq uint64
-	if meta, err := m.Metadata(); err == nil {
-		seq = meta.Sequence.Stream
 	}
 	why := reason.Error()
 	if len(why) > 512 {
@@ -266,15 +340,25 @@ func (c *Consumer) deadLetter(ctx context.Context, m jetstream.Msg, reason error
 	}
 	dl.Header.Set(HeaderDeadLetterConsumer, c.cfg.Name)
 	dl.Header.Set(HeaderDeadLetterReason, why)
-	dl.Header.Set(HeaderDeadLetterSubject, m.Subject())
+	dl.Header.Set(HeaderDeadLetterSubject, subject)
 	dl.Header.Set(HeaderDeadLetterSequence, strconv.FormatUint(seq, 10))
 	msgID := c.cfg.Name + ":" + c.cfg.Stream + ":" + strconv.FormatUint(seq, 10)
-	if _, err := c.js.PublishMsg(ctx, dl, jetstream.WithMsgID(msgID)); err != nil {
-		c.log.ErrorContext(ctx, "dead-letter publish failed; event stays pending", "sequence", seq, "error", err)
-		_ = m.NakWithDelay(c.cfg.Backoff[len(c.cfg.Backoff)-1])
-		return
+	if seq == 0 { // a replayed parked event: its id names it
+		msgID = c.cfg.Name + ":" + headers.Get(HeaderEventID) + ":" + strconv.Itoa(len(why))
 	}
-	_ = m.Term()
-	c.dead.Add(ctx, 1, metric.WithAttributes(attribute.String("consumer", c.cfg.Name)))
-	c.log.ErrorContext(ctx, "event dead-lettered", "sequence", seq, "subject", m.Subject(), "reason", why)
+	if _, err := c.js.PublishMsg(ctx, dl, jetstream.WithMsgID(msgID)); err != nil {
+		c.log.ErrorContext(ctx, "dead-letter publish failed", "sequence", seq, "error", err)
+		return false
+	}
+	c.dead.Add(ctx, 1, c.attrs)
+	c.log.ErrorContext(ctx, "event dead-lettered", "sequence", seq, "subject", subject, "reason", why)
+	return true
+}
+
+// sequence is a message's position in its JetStream stream, 0 if unknown.
+func sequence(m jetstream.Msg) uint64 {
+	if meta, err := m.Metadata(); err == nil {
+		return meta.Sequence.Stream
+	}
+	return 0
 }

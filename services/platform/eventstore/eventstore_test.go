@@ -321,7 +321,7 @@ func TestUnitOfWorkIsAtomic(t *testing.T) {
 		{"a failing statement", new(eventstore.UnitOfWork).Append("z", 0, counter(t, 1)).Exec(upsert, "x").Exec(upsert, "x")},
 		{"a failing projection", new(eventstore.UnitOfWork).Append("z", 0, counter(t, 1)).Exec(upsert, "w").
 			Project(func(context.Context, pgx.Tx) error { return errors.New("refused") })},
-		{"an inbox repeat", new(eventstore.UnitOfWork).Append("z", 0, counter(t, 1)).MarkHandled("c", uuid.Nil).MarkHandled("c", uuid.Nil)},
+		{"an inbox repeat", new(eventstore.UnitOfWork).Append("z", 0, counter(t, 1)).MarkHandled("c", uuid.Nil, "", 0).MarkHandled("c", uuid.Nil, "", 0)},
 	} {
 		t.Run(tc.name+" undoes the append", func(t *testing.T) {
 			_, err := store.Commit(ctx, tc.uow)
@@ -342,11 +342,11 @@ func TestInboxMakesRedeliveryANoOp(t *testing.T) {
 	store, _ := newStore(t)
 	ctx := t.Context()
 	id := uuid.New()
-	_, err := store.Commit(ctx, new(eventstore.UnitOfWork).Append("h", 0, counter(t, 1)).MarkHandled("reporting", id))
+	_, err := store.Commit(ctx, new(eventstore.UnitOfWork).Append("h", 0, counter(t, 1)).MarkHandled("reporting", id, "", 0))
 	require.NoError(t, err)
-	_, err = store.Commit(ctx, new(eventstore.UnitOfWork).Append("h", 1, counter(t, 2)).MarkHandled("reporting", id))
+	_, err = store.Commit(ctx, new(eventstore.UnitOfWork).Append("h", 1, counter(t, 2)).MarkHandled("reporting", id, "", 0))
 	require.ErrorIs(t, err, eventstore.ErrAlreadyHandled)
-	_, err = store.Commit(ctx, new(eventstore.UnitOfWork).MarkHandled("scheduling", id))
+	_, err = store.Commit(ctx, new(eventstore.UnitOfWork).MarkHandled("scheduling", id, "", 0))
 	require.NoError(t, err, "another consumer's inbox is its own")
 	loaded, err := store.Load(ctx, "h")
 	require.NoError(t, err)

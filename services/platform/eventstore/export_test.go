@@ -1,6 +1,9 @@
 package eventstore
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // CommitTogether commits the units as one group, as if their Commits had arrived at the same
 // moment, and returns each unit's outcome as Commit would: group commit made deterministic.
@@ -35,3 +38,6 @@ func ChainHash(previous []byte, r *RecordedEvent) []byte {
 	sum := c.sum(previous, r)
 	return sum[:]
 }
+
+// SetResolveTimeout bounds how long the store asks about a commit whose answer was lost.
+func (s *Store) SetResolveTimeout(d time.Duration) { s.resolveWithin = d }

@@ -2,6 +2,7 @@ package eventstore
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sync"
 	"time"
@@ -47,9 +48,9 @@ func (s *Store) commitAlone(ctx context.Context, uow *UnitOfWork, recorded []Rec
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), groupTimeout)
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), groupTimeout)
 	defer cancel()
-	return s.writeOwn(ctx, uow, pointers(recorded))
+	return s.settle(ctx, s.writeOwn(wctx, uow, pointers(recorded)), uow, recorded)
 }
 
 // pendingCommit is a prepared unit of work waiting for its group.
@@ -146,10 +147,10 @@ func (p *pendingCommit) appendsTo(streams map[string]bool) bool {
 }
 
 // commitGroup commits the group as one transaction or, if that fails, each unit on its own, and
-// hands every unit its outcome.
+// hands every unit its outcome. A group whose commit answer was lost is settled by asking the
+// server (outcome.go) before anything is retried: retrying a group that did commit would turn
+// every unit's success into a version conflict.
 func (s *Store) commitGroup(group []*pendingCommit) {
-	ctx, cancel := context.WithTimeout(context.Background(), groupTimeout)
-	defer cancel()
 	if len(group) > 1 {
 		merged := new(UnitOfWork)
 		var all []*RecordedEvent
@@ -157,7 +158,21 @@ func (s *Store) commitGroup(group []*pendingCommit) {
 			merged.Merge(p.uow)
 			all = append(all, pointers(p.recorded)...)
 		}
-		if err := s.writeOwn(ctx, merged, all); err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), groupTimeout)
+		err := s.writeOwn(ctx, merged, all)
+		cancel()
+		var u *unsure
+		if errors.As(err, &u) {
+			// The first unit's first event is evidence enough: the group is one transaction.
+			err = s.resolve(context.Background(), u, group[0].uow, group[0].recorded)
+			if err == nil || errors.Is(err, ErrOutcomeUnknown) {
+				for _, p := range group {
+					p.done <- err
+				}
+				return
+			}
+		}
+		if err == nil {
 			for _, p := range group {
 				p.done <- nil
 			}
@@ -165,6 +180,10 @@ func (s *Store) commitGroup(group []*pendingCommit) {
 		}
 	}
 	for _, p := range group {
-		p.done <- s.writeOwn(ctx, p.uow, pointers(p.recorded))
+		// Each unit gets its own deadline: one slow unit must not leave the next none.
+		ctx, cancel := context.WithTimeout(context.Background(), groupTimeout)
+		err := s.writeOwn(ctx, p.uow, pointers(p.recorded))
+		cancel()
+		p.done <- s.settle(context.Background(), err, p.uow, p.recorded)
 	}
 }

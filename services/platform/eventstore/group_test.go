@@ -22,7 +22,7 @@ func TestGroupCommitKeepsEachUnitsOutcome(t *testing.T) {
 	_, err := store.Append(ctx, "taken", eventstore.NoStream, counter(t, 1))
 	require.NoError(t, err)
 	handled := uuid.New()
-	_, err = store.Commit(ctx, new(eventstore.UnitOfWork).MarkHandled("reporting", handled))
+	_, err = store.Commit(ctx, new(eventstore.UnitOfWork).MarkHandled("reporting", handled, "", 0))
 	require.NoError(t, err)
 	_, err = db.OwnerPool(t).Exec(ctx, "CREATE TABLE tally (name text PRIMARY KEY, n int NOT NULL); GRANT SELECT, INSERT, UPDATE ON tally TO familytime_app")
 	require.NoError(t, err)
@@ -32,7 +32,7 @@ func TestGroupCommitKeepsEachUnitsOutcome(t *testing.T) {
 	conflict := new(eventstore.UnitOfWork).Append("conflict", eventstore.NoStream, counter(t, 1))
 	conflict.Append("taken", eventstore.NoStream, counter(t, 2)) // "taken" exists: a conflict the database finds
 	redelivered := new(eventstore.UnitOfWork).Append("redelivered", eventstore.NoStream, counter(t, 1)).
-		MarkHandled("reporting", handled)
+		MarkHandled("reporting", handled, "", 0)
 	badStatement := new(eventstore.UnitOfWork).Append("bad", eventstore.NoStream, counter(t, 1)).
 		Exec("INSERT INTO tally VALUES ('bad', NULL)")
 	alsoFine := new(eventstore.UnitOfWork).Append("fine-2", eventstore.NoStream, counter(t, 1), counter(t, 2)).

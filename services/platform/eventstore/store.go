@@ -53,12 +53,14 @@ type Store struct {
 	families cache[familyStream, struct{}]
 	group    grouper
 	now      func() time.Time
+	// resolveWithin bounds how long a commit whose answer was lost is asked after (outcome.go).
+	resolveWithin time.Duration
 }
 
 // New returns a store on a pool connected as the service's runtime role.
 func New(pool *pgxpool.Pool) *Store {
 	return &Store{pool: pool, heads: cache[string, head]{max: 100_000},
-		families: cache[familyStream, struct{}]{max: 100_000}, now: time.Now}
+		families: cache[familyStream, struct{}]{max: 100_000}, now: time.Now, resolveWithin: resolveTimeout}
 }
 
 // Pool is the store's connection pool, for the service's own queries of its read models.
@@ -99,21 +101,7 @@ func (s *Store) Commit(ctx context.Context, uow *UnitOfWork) (_ []RecordedEvent,
 			}
 		}
 	} else {
-		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-			var err error
-			if recorded, err = s.prepare(ctx, tx, uow); err != nil {
-				return err
-			}
-			if err := s.write(ctx, tx.Conn(), uow, pointers(recorded), false); err != nil {
-				return err
-			}
-			for _, project := range uow.projections {
-				if err := project(ctx, tx); err != nil {
-					return fmt.Errorf("projection: %w", err)
-				}
-			}
-			return nil
-		})
+		recorded, err = s.commitProjecting(ctx, uow)
 	}
 	if err != nil {
 		return nil, translate(err, uow)
@@ -124,6 +112,52 @@ func (s *Store) Commit(ctx context.Context, uow *UnitOfWork) (_ []RecordedEvent,
 		s.heads.put(r.StreamID, h, newerHead(h))
 		if r.FamilyID != uuid.Nil {
 			s.families.put(familyStream{r.FamilyID, r.StreamID}, struct{}{}, nil)
+		}
+	}
+	return recorded, nil
+}
+
+// commitProjecting commits a unit of work with projection functions in a transaction of its own:
+// they read inside it, so it cannot be grouped.
+func (s *Store) commitProjecting(ctx context.Context, uow *UnitOfWork) (recorded []RecordedEvent, err error) {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Release()
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			_ = tx.Rollback(rctx)
+		}
+	}()
+	if recorded, err = s.prepare(ctx, tx, uow); err != nil {
+		return nil, err
+	}
+	if err := s.write(ctx, tx.Conn(), uow, pointers(recorded), false); err != nil {
+		return nil, err
+	}
+	for _, project := range uow.projections {
+		if err := project(ctx, tx); err != nil {
+			return nil, fmt.Errorf("projection: %w", err)
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) {
+			return nil, err // the server refused the commit: nothing was written
+		}
+		var txID uint64
+		if len(recorded) > 0 {
+			txID = recorded[0].TxID
+		}
+		if err := s.resolve(ctx, &unsure{err: err, txID: txID, pid: conn.Conn().PgConn().PID()}, uow, recorded); err != nil {
+			return nil, err
 		}
 	}
 	return recorded, nil
@@ -310,6 +344,17 @@ func (s *Store) write(ctx context.Context, conn *pgx.Conn, uow *UnitOfWork, reco
 		}
 		b.Queue(insertInbox, consumers, ids)
 	}
+	if consumers, streams, versions := cursors(uow.inbox); len(streams) > 0 {
+		b.Queue(advanceCursors, consumers, streams, versions)
+	}
+	if len(uow.answers) > 0 {
+		ids := make([]pgtype.UUID, len(uow.answers))
+		fingerprints, outcomes := make([][]byte, len(uow.answers)), make([][]byte, len(uow.answers))
+		for i, a := range uow.answers {
+			ids[i], fingerprints[i], outcomes[i] = pgtype.UUID{Bytes: a.request, Valid: true}, a.fingerprint, a.outcome
+		}
+		b.Queue(insertAnswers, ids, fingerprints, outcomes)
+	}
 	for _, st := range uow.statements {
 		b.Queue(st.sql, st.args...)
 	}
@@ -321,6 +366,16 @@ func (s *Store) write(ctx context.Context, conn *pgx.Conn, uow *UnitOfWork, reco
 	defer func() {
 		if cerr := br.Close(); err == nil {
 			err = cerr
+		}
+		var pgErr *pgconn.PgError
+		if err != nil && own && !errors.As(err, &pgErr) {
+			// Not the server's refusal but a broken connection or a deadline, after the batch and
+			// its COMMIT were sent: the server may have committed. The caller asks it (resolve).
+			var txID uint64
+			if len(recorded) > 0 {
+				txID = recorded[0].TxID
+			}
+			err = &unsure{err: err, txID: txID, pid: conn.PgConn().PID()}
 		}
 	}()
 	if len(recorded) > 0 {
@@ -338,6 +393,16 @@ func (s *Store) write(ctx context.Context, conn *pgx.Conn, uow *UnitOfWork, reco
 			return fmt.Errorf("insert inbox: %w", err)
 		}
 	}
+	if _, streams, _ := cursors(uow.inbox); len(streams) > 0 {
+		if _, err := br.Exec(); err != nil {
+			return fmt.Errorf("advance the consumer's streams: %w", err)
+		}
+	}
+	if len(uow.answers) > 0 {
+		if _, err := br.Exec(); err != nil {
+			return fmt.Errorf("record the request: %w", err)
+		}
+	}
 	for i := range uow.statements {
 		if _, err := br.Exec(); err != nil {
 			return fmt.Errorf("projection statement %d: %w", i+1, err)
@@ -349,6 +414,26 @@ func (s *Store) write(ctx context.Context, conn *pgx.Conn, uow *UnitOfWork, reco
 		}
 	}
 	return nil
+}
+
+// advanceCursors moves each consumer's cursor on a source stream to the version just handled; the
+// table's trigger refuses a move backwards (SQLSTATE FTORD), failing the whole transaction.
+const advanceCursors = `INSERT INTO consumer_streams AS c (consumer, stream_id, version)
+	SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
+	ON CONFLICT (consumer, stream_id) DO UPDATE SET version = EXCLUDED.version`
+
+// insertAnswers records the requests a unit of work carries out, with their answers.
+const insertAnswers = `INSERT INTO requests (request_id, fingerprint, outcome)
+	SELECT * FROM unnest($1::uuid[], $2::bytea[], $3::bytea[])`
+
+// cursors are the consumer-stream cursors the inbox entries advance, as advanceCursors's columns.
+func cursors(inbox []inboxEntry) (consumers, streams []string, versions []int64) {
+	for _, in := range inbox {
+		if in.stream != "" {
+			consumers, streams, versions = append(consumers, in.consumer), append(streams, in.stream), append(versions, in.version)
+		}
+	}
+	return consumers, streams, versions
 }
 
 // insertFamilyStreams records which streams hold events about which family. Rows come sorted, so
@@ -443,10 +528,24 @@ func readPositions(br pgx.BatchResults, copied []*RecordedEvent) error {
 // translate turns driver errors into the store's own.
 func translate(err error, uow *UnitOfWork) error {
 	var pgErr *pgconn.PgError
-	if !errors.As(err, &pgErr) || pgErr.Code != "23505" {
+	if !errors.As(err, &pgErr) {
+		return err
+	}
+	if pgErr.Code == "FTORD" {
+		oe := &OrderError{Stream: pgErr.Detail}
+		for _, in := range uow.inbox {
+			if in.stream == pgErr.Detail {
+				oe.Consumer, oe.Version = in.consumer, in.version
+			}
+		}
+		return oe
+	}
+	if pgErr.Code != "23505" {
 		return err
 	}
 	switch pgErr.ConstraintName {
+	case "requests_pkey":
+		return ErrRequestAnswered
 	case "events_stream_id_version_key":
 		stream, expected := "", int64(-1)
 		if len(uow.appends) == 1 {
@@ -504,4 +603,21 @@ func newerHead(h head) func(old head) bool {
 type familyStream struct {
 	family uuid.UUID
 	stream string
+}
+
+// Answered returns the answer recorded for a request id, if a unit of work carrying it has
+// committed (UnitOfWork.Answer). The same id recorded with another fingerprint, meaning another
+// request, is ErrRequestReused.
+func (s *Store) Answered(ctx context.Context, request uuid.UUID, fingerprint []byte) (outcome []byte, found bool, err error) {
+	var stored []byte
+	err = s.pool.QueryRow(ctx, "SELECT fingerprint, outcome FROM requests WHERE request_id = $1", request).Scan(&stored, &outcome)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return nil, false, nil
+	case err != nil:
+		return nil, false, fmt.Errorf("read request: %w", err)
+	case !bytes.Equal(stored, fingerprint):
+		return nil, false, ErrRequestReused
+	}
+	return outcome, true, nil
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"go.opentelemetry.io/otel/propagation"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
 )
 
 // UnitOfWork is everything one command or one consumed event changes, committed atomically:
@@ -23,6 +25,7 @@ import (
 type UnitOfWork struct {
 	appends     []streamAppend
 	inbox       []inboxEntry
+	answers     []answer
 	statements  []statement
 	projections []func(ctx context.Context, tx pgx.Tx) error
 }
@@ -38,6 +41,17 @@ type streamAppend struct {
 type inboxEntry struct {
 	consumer string
 	eventID  uuid.UUID
+	// stream and version advance the consumer's cursor on the event's source stream; stream is
+	// empty for an event that belongs to none.
+	stream  string
+	version int64
+}
+
+// answer is a command's request id, recorded with what the caller was answered.
+type answer struct {
+	request     uuid.UUID
+	fingerprint []byte
+	outcome     []byte
 }
 
 type statement struct {
@@ -88,11 +102,22 @@ func (u *UnitOfWork) Project(fn func(ctx context.Context, tx pgx.Tx) error) *Uni
 	return u
 }
 
-// MarkHandled records that a consumer has handled an event, in the same transaction. The consumer
-// runner calls it; if the event was handled already, Commit fails with ErrAlreadyHandled and
-// changes nothing.
-func (u *UnitOfWork) MarkHandled(consumer string, eventID uuid.UUID) *UnitOfWork {
-	u.inbox = append(u.inbox, inboxEntry{consumer: consumer, eventID: eventID})
+// MarkHandled records that a consumer has handled an event, version version of its source stream
+// stream, in the same transaction. The consumer runner calls it. If the event was handled already,
+// Commit fails with ErrAlreadyHandled; if the consumer has already handled a later version of the
+// stream, Commit fails with an *OrderError: either way it changes nothing. An empty stream records
+// the event in the inbox only.
+func (u *UnitOfWork) MarkHandled(consumer string, eventID uuid.UUID, stream string, version int64) *UnitOfWork {
+	u.inbox = append(u.inbox, inboxEntry{consumer: consumer, eventID: eventID, stream: stream, version: version})
+	return u
+}
+
+// Answer records that this unit of work carries out the command with the given request id and
+// fingerprint (what makes two requests the same), and the answer its caller is given. A second
+// unit for the same request id fails with ErrRequestAnswered and changes nothing; Store.Answered
+// then returns the first answer (package command does this for every mutating RPC).
+func (u *UnitOfWork) Answer(request uuid.UUID, fingerprint, outcome []byte) *UnitOfWork {
+	u.answers = append(u.answers, answer{request: request, fingerprint: fingerprint, outcome: outcome})
 	return u
 }
 
@@ -100,6 +125,7 @@ func (u *UnitOfWork) MarkHandled(consumer string, eventID uuid.UUID) *UnitOfWork
 func (u *UnitOfWork) Merge(other *UnitOfWork) *UnitOfWork {
 	u.appends = append(u.appends, other.appends...)
 	u.inbox = append(u.inbox, other.inbox...)
+	u.answers = append(u.answers, other.answers...)
 	u.statements = append(u.statements, other.statements...)
 	u.projections = append(u.projections, other.projections...)
 	return u
@@ -116,7 +142,7 @@ func (u *UnitOfWork) events() int {
 
 // Empty reports whether the unit of work changes nothing.
 func (u *UnitOfWork) Empty() bool {
-	return len(u.appends) == 0 && len(u.inbox) == 0 && len(u.statements) == 0 && len(u.projections) == 0
+	return len(u.appends) == 0 && len(u.inbox) == 0 && len(u.answers) == 0 && len(u.statements) == 0 && len(u.projections) == 0
 }
 
 // validate checks the appends before anything reaches the database, so bad input changes nothing.
@@ -139,7 +165,7 @@ func (u *UnitOfWork) validate() error {
 			if e.Type == "" {
 				return &ValidationError{Field: fmt.Sprintf("events[%d].type", i), Reason: "event type is empty"}
 			}
-			if reason := badText(e.Type); reason != "" {
+			if reason := badType(e.Type); reason != "" {
 				return &ValidationError{Field: fmt.Sprintf("events[%d].type", i), Reason: "event type " + reason}
 			}
 			for j, value := range e.Metadata.values() {
@@ -155,7 +181,49 @@ func (u *UnitOfWork) validate() error {
 			}
 		}
 	}
+	streams := map[[2]string]bool{}
+	for _, in := range u.inbox {
+		if in.stream == "" {
+			continue
+		}
+		if reason := badText(in.stream); reason != "" {
+			return &ValidationError{Field: "inbox.stream", Reason: "source stream id " + reason}
+		}
+		if in.version <= 0 {
+			return &ValidationError{Field: "inbox.version", Reason: "a source stream's version starts at 1"}
+		}
+		// One statement advances every cursor; it cannot move one twice.
+		if streams[[2]string{in.consumer, in.stream}] {
+			return &ValidationError{Field: "inbox.stream", Reason: "two events of one source stream in one unit of work"}
+		}
+		streams[[2]string{in.consumer, in.stream}] = true
+	}
+	for _, a := range u.answers {
+		if a.request == uuid.Nil {
+			return &ValidationError{Field: "request_id", Reason: "is empty"}
+		}
+		if len(a.fingerprint) != 32 {
+			return &ValidationError{Field: "request_id", Reason: "a request's fingerprint is a SHA-256 sum"}
+		}
+	}
 	return nil
+}
+
+// badType says what is wrong with an event type: it must be the full name of a protobuf message
+// linked into this program. Anything else (a space, a trailing dot, a typo) would make a subject
+// JetStream refuses, and, the log being append-only, stop the relay at that event for good.
+func badType(t string) string {
+	if reason := badText(t); reason != "" {
+		return reason
+	}
+	name := protoreflect.FullName(t)
+	if !name.IsValid() {
+		return "is not a protobuf message's full name"
+	}
+	if _, err := protoregistry.GlobalTypes.FindMessageByName(name); err != nil {
+		return "is not a registered protobuf message"
+	}
+	return ""
 }
 
 // badText says what is wrong with s as text PostgreSQL can store (valid UTF-8 without NUL
@@ -185,6 +253,32 @@ var ErrVersionConflict = errors.New("stream version conflict")
 
 // ErrAlreadyHandled means a consumer's inbox already holds the event: a redelivery.
 var ErrAlreadyHandled = errors.New("event already handled")
+
+// ErrRequestAnswered means the unit of work's request id was already carried out, by another unit
+// that committed first: Store.Answered has its answer.
+var ErrRequestAnswered = errors.New("request already carried out")
+
+// ErrRequestReused means a request id was used before for a different request (another RPC, caller
+// or request body). It is refused, never answered with the other request's outcome.
+var ErrRequestReused = errors.New("request id already used for a different request")
+
+// ErrOutcomeUnknown means the commit was sent but its answer was lost (the connection broke, or
+// the deadline fired, while the server was committing) and the server could not be asked whether
+// it committed. The unit may or may not be in the log: the caller retries with the same request
+// id, which finds the first outcome if there was one. gRPC ports map it to Unavailable.
+var ErrOutcomeUnknown = errors.New("the commit's outcome is unknown")
+
+// OrderError means a consumer was handed an event older than one it has already handled from the
+// same source stream. Handling it would apply the stream out of order, so it is refused.
+type OrderError struct {
+	Consumer string
+	Stream   string
+	Version  int64
+}
+
+func (e *OrderError) Error() string {
+	return fmt.Sprintf("consumer %s has handled a later event of stream %s than version %d", e.Consumer, e.Stream, e.Version)
+}
 
 // ErrDuplicateEvent means an event with the same id is already in the log.
 var ErrDuplicateEvent = errors.New("event id already recorded")

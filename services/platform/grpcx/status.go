@@ -54,6 +54,10 @@ func Status(ctx context.Context, log *slog.Logger, err error) error {
 		return withInfo(codes.AlreadyExists, conflict.Message, conflict.Reason)
 	case errors.As(err, &versioned), errors.Is(err, eventstore.ErrVersionConflict):
 		return withInfo(codes.Aborted, "someone else changed this record first: reload it and try again", "VERSION_CONFLICT")
+	case errors.Is(err, eventstore.ErrOutcomeUnknown):
+		// The commit was sent and its answer lost: the caller must not assume it failed. The same
+		// request id finds the first outcome if there was one (package command).
+		return withInfo(codes.Unavailable, "the outcome of this request is unknown: retry it with the same request_id", "OUTCOME_UNKNOWN")
 	case errors.Is(err, context.Canceled):
 		return status.Error(codes.Canceled, "request cancelled")
 	case errors.Is(err, context.DeadlineExceeded):

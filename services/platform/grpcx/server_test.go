@@ -128,7 +128,7 @@ func (g *rig) client(t *testing.T, roles ...auth.Role) schedulingv1.SchedulingSe
 }
 
 func validRequest() *schedulingv1.RegisterCentreRequest {
-	return &schedulingv1.RegisterCentreRequest{Details: &schedulingv1.CentreDetails{
+	return &schedulingv1.RegisterCentreRequest{RequestId: uuid.NewString(), Details: &schedulingv1.CentreDetails{
 		Name: "Riverside", Region: commonv1.Region_REGION_LONDON,
 		ServiceTypes:        []commonv1.ServiceType{commonv1.ServiceType_SERVICE_TYPE_SUPPORTED},
 		AccreditationStatus: commonv1.AccreditationStatus_ACCREDITATION_STATUS_WORKING_TOWARDS,
@@ -151,7 +151,7 @@ func TestAuthenticationAndAuthorization(t *testing.T) {
 	_, err = g.client(t, auth.RoleAdmin).GetCentre(ctx, &schedulingv1.GetCentreRequest{CentreId: centre.String()})
 	require.Equal(t, codes.PermissionDenied, status.Code(err), "an RPC without a policy rule is refused")
 
-	update := &schedulingv1.UpdateCentreRequest{ExpectedVersion: 1, Details: validRequest().GetDetails()}
+	update := &schedulingv1.UpdateCentreRequest{RequestId: uuid.NewString(), ExpectedVersion: 1, Details: validRequest().GetDetails()}
 	update.CentreId = centre.String()
 	_, err = g.client(t, auth.RoleCoordinator).UpdateCentre(ctx, update)
 	require.NoError(t, err, "a coordinator of the centre")

@@ -32,6 +32,7 @@ func newCentreCommand() *cobra.Command {
 func newCentreRegister(conn *connection) *cobra.Command {
 	var (
 		out                  output
+		request              requestID
 		name, region, status string
 		accreditedOn         string
 		services             []string
@@ -65,12 +66,16 @@ func newCentreRegister(conn *connection) *cobra.Command {
 				}
 				d.AccreditationDate = &commonv1.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}
 			}
+			id, err := request.value()
+			if err != nil {
+				return err
+			}
 			cc, err := dial(conn, "scheduling")
 			if err != nil {
 				return err
 			}
 			defer cc.Close()
-			resp, err := schedulingv1.NewSchedulingServiceClient(cc).RegisterCentre(cmd.Context(), &schedulingv1.RegisterCentreRequest{Details: d})
+			resp, err := schedulingv1.NewSchedulingServiceClient(cc).RegisterCentre(cmd.Context(), &schedulingv1.RegisterCentreRequest{RequestId: id, Details: d})
 			if err != nil {
 				return describe(err)
 			}
@@ -83,6 +88,7 @@ func newCentreRegister(conn *connection) *cobra.Command {
 	f.StringSliceVar(&services, "service", nil, "kind(s) of contact offered: "+enumNames("SERVICE_TYPE_", commonv1.ServiceType_name))
 	f.StringVar(&status, "status", "", "accreditation status: "+enumNames("ACCREDITATION_STATUS_", commonv1.AccreditationStatus_name))
 	f.StringVar(&accreditedOn, "accredited-on", "", "when the current accreditation began (YYYY-MM-DD); required when accredited")
+	request.register(f)
 	out.register(f)
 	for _, req := range []string{"name", "region", "service", "status"} {
 		_ = cmd.MarkFlagRequired(req)

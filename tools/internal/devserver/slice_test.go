@@ -98,7 +98,8 @@ func TestCentreDirectoryEndToEnd(t *testing.T) {
 	admin := s.scheduling(t, s.platform.Info.AdminToken)
 	analyst := s.reporting(t, s.token(t, auth.RoleNationalAnalyst))
 
-	registered, err := admin.RegisterCentre(ctx, &schedulingv1.RegisterCentreRequest{Details: riverside()})
+	registration := &schedulingv1.RegisterCentreRequest{RequestId: uuid.NewString(), Details: riverside()}
+	registered, err := admin.RegisterCentre(ctx, registration)
 	require.NoError(t, err)
 	c := registered.GetCentre()
 	require.NotEmpty(t, c.GetCentreId())
@@ -118,7 +119,7 @@ func TestCentreDirectoryEndToEnd(t *testing.T) {
 	require.Equal(t, int32(2025), seen.GetAccreditationDate().GetYear())
 
 	t.Run("a coordinator cannot register", func(t *testing.T) {
-		_, err := s.scheduling(t, s.token(t, auth.RoleCoordinator)).RegisterCentre(ctx, &schedulingv1.RegisterCentreRequest{Details: riverside()})
+		_, err := s.scheduling(t, s.token(t, auth.RoleCoordinator)).RegisterCentre(ctx, &schedulingv1.RegisterCentreRequest{RequestId: uuid.NewString(), Details: riverside()})
 		require.Equal(t, codes.PermissionDenied, status.Code(err))
 	})
 	t.Run("without a token nothing is served", func(t *testing.T) {
@@ -153,13 +154,30 @@ func TestCentreDirectoryEndToEnd(t *testing.T) {
 			d := riverside()
 			d.Name = "Other " + tc.name
 			tc.edit(d)
-			_, err := admin.RegisterCentre(ctx, &schedulingv1.RegisterCentreRequest{Details: d})
+			_, err := admin.RegisterCentre(ctx, &schedulingv1.RegisterCentreRequest{RequestId: uuid.NewString(), Details: d})
 			require.Equal(t, codes.InvalidArgument, status.Code(err))
 			require.Contains(t, fieldsOf(t, err), tc.field)
 		})
 	}
-	t.Run("a duplicate name in the region", func(t *testing.T) {
+	t.Run("bad input: no request id", func(t *testing.T) {
 		_, err := admin.RegisterCentre(ctx, &schedulingv1.RegisterCentreRequest{Details: riverside()})
+		require.Equal(t, codes.InvalidArgument, status.Code(err))
+		require.Contains(t, fieldsOf(t, err), "request_id")
+	})
+	t.Run("a retried registration is answered, not repeated", func(t *testing.T) {
+		// The first registration's request, sent again as a client whose answer was lost would:
+		// the same centre comes back and nothing is appended.
+		again, err := admin.RegisterCentre(ctx, &schedulingv1.RegisterCentreRequest{RequestId: registration.GetRequestId(), Details: riverside()})
+		require.NoError(t, err)
+		require.Equal(t, c.GetCentreId(), again.GetCentre().GetCentreId())
+		d := riverside()
+		d.Name = "Another Centre"
+		_, err = admin.RegisterCentre(ctx, &schedulingv1.RegisterCentreRequest{RequestId: registration.GetRequestId(), Details: d})
+		require.Equal(t, codes.InvalidArgument, status.Code(err), "the same id for a different request")
+		require.Contains(t, fieldsOf(t, err), "request_id")
+	})
+	t.Run("a duplicate name in the region", func(t *testing.T) {
+		_, err := admin.RegisterCentre(ctx, &schedulingv1.RegisterCentreRequest{RequestId: uuid.NewString(), Details: riverside()})
 		require.Equal(t, codes.AlreadyExists, status.Code(err))
 	})
 	require.Equal(t, before, s.schedulingEvents(t), "refused requests append nothing")
@@ -167,9 +185,9 @@ func TestCentreDirectoryEndToEnd(t *testing.T) {
 	t.Run("updates need the version last seen", func(t *testing.T) {
 		d := riverside()
 		d.AccreditationStatus = commonv1.AccreditationStatus_ACCREDITATION_STATUS_SUSPENDED
-		_, err := admin.UpdateCentre(ctx, &schedulingv1.UpdateCentreRequest{CentreId: c.GetCentreId(), ExpectedVersion: 7, Details: d})
+		_, err := admin.UpdateCentre(ctx, &schedulingv1.UpdateCentreRequest{RequestId: uuid.NewString(), CentreId: c.GetCentreId(), ExpectedVersion: 7, Details: d})
 		require.Equal(t, codes.Aborted, status.Code(err))
-		updated, err := admin.UpdateCentre(ctx, &schedulingv1.UpdateCentreRequest{CentreId: c.GetCentreId(), ExpectedVersion: 1, Details: d})
+		updated, err := admin.UpdateCentre(ctx, &schedulingv1.UpdateCentreRequest{RequestId: uuid.NewString(), CentreId: c.GetCentreId(), ExpectedVersion: 1, Details: d})
 		require.NoError(t, err)
 		require.Equal(t, int64(2), updated.GetCentre().GetVersion())
 		require.Eventually(t, func() bool {
@@ -187,7 +205,7 @@ func TestCentreDirectoryEndToEnd(t *testing.T) {
 func TestRegisterCentreIsOneTrace(t *testing.T) {
 	s := startSlice(t)
 	ctx := t.Context()
-	_, err := s.scheduling(t, s.platform.Info.AdminToken).RegisterCentre(ctx, &schedulingv1.RegisterCentreRequest{Details: riverside()})
+	_, err := s.scheduling(t, s.platform.Info.AdminToken).RegisterCentre(ctx, &schedulingv1.RegisterCentreRequest{RequestId: uuid.NewString(), Details: riverside()})
 	require.NoError(t, err)
 
 	// span name -> the traces it appears in

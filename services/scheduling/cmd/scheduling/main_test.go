@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/health/grpc_health_v1"
 
@@ -61,7 +62,7 @@ func TestRunServesAndStopsGracefully(t *testing.T) {
 		return err == nil && resp.GetStatus() == grpc_health_v1.HealthCheckResponse_SERVING
 	}, 30*time.Second, 50*time.Millisecond, "the service never became healthy")
 
-	resp, err := schedulingv1.NewSchedulingServiceClient(conn).RegisterCentre(ctx, &schedulingv1.RegisterCentreRequest{
+	resp, err := schedulingv1.NewSchedulingServiceClient(conn).RegisterCentre(ctx, &schedulingv1.RegisterCentreRequest{RequestId: uuid.NewString(),
 		Details: &schedulingv1.CentreDetails{Name: "Harbour Family Time Centre", Region: commonv1.Region_REGION_SOUTH_WEST,
 			ServiceTypes:        []commonv1.ServiceType{commonv1.ServiceType_SERVICE_TYPE_SUPPORTED},
 			AccreditationStatus: commonv1.AccreditationStatus_ACCREDITATION_STATUS_WORKING_TOWARDS}})

@@ -29,6 +29,9 @@ type Centres struct {
 // NewCentres returns the centre repository on the service's event store.
 func NewCentres(store *eventstore.Store) *Centres { return &Centres{store: store} }
 
+// Store is the event store the centres live in; commands commit their units of work to it.
+func (r *Centres) Store() *eventstore.Store { return r.store }
+
 // Load rebuilds a centre from its events.
 func (r *Centres) Load(ctx context.Context, id uuid.UUID) (*domain.Centre, error) {
 	recorded, err := r.store.Load(ctx, domain.StreamID(id))
@@ -44,11 +47,13 @@ func (r *Centres) Load(ctx context.Context, id uuid.UUID) (*domain.Centre, error
 	return domain.RebuildCentre(id, events)
 }
 
-// Save appends a centre's new event, expecting the stream at expected, and updates the read model.
-func (r *Centres) Save(ctx context.Context, c *domain.Centre, expected int64, ev proto.Message, md eventstore.Metadata) error {
+// Record builds the unit of work that appends a centre's new event, expecting the stream at
+// expected, and updates the read model in the same transaction. The caller commits it (package
+// command, with the request's id); Refusal translates what the commit may refuse.
+func (r *Centres) Record(c *domain.Centre, expected int64, ev proto.Message, md eventstore.Metadata) (*eventstore.UnitOfWork, error) {
 	e, err := eventstore.NewEvent(ev, uuid.Nil, c.ID(), md)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	d := c.Details()
 	types := make([]int32, len(d.ServiceTypes))
@@ -56,19 +61,27 @@ func (r *Centres) Save(ctx context.Context, c *domain.Centre, expected int64, ev
 		types[i] = int32(st)
 	}
 	accredited := pgtype.Date{Time: d.AccreditedOn, Valid: !d.AccreditedOn.IsZero()}
-	uow := new(eventstore.UnitOfWork).Append(domain.StreamID(c.ID()), expected, e).
+	return new(eventstore.UnitOfWork).Append(domain.StreamID(c.ID()), expected, e).
 		Exec(`INSERT INTO centres (centre_id, name, region, service_types, accreditation_status, accreditation_date, version, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, now())
 			ON CONFLICT (centre_id) DO UPDATE SET name = EXCLUDED.name, region = EXCLUDED.region,
 				service_types = EXCLUDED.service_types, accreditation_status = EXCLUDED.accreditation_status,
 				accreditation_date = EXCLUDED.accreditation_date, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at`,
-			c.ID(), d.Name, int32(d.Region), types, int32(d.Accreditation), accredited, c.Version())
-	_, err = r.store.Commit(ctx, uow)
+			c.ID(), d.Name, int32(d.Region), types, int32(d.Accreditation), accredited, c.Version()), nil
+}
+
+// Refusal turns what the database refuses in a centre's unit of work into the domain's error.
+func Refusal(err error) error {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.ConstraintName == "centres_unique_name" {
 		return domain.ErrDuplicateCentre
 	}
 	return err
+}
+
+// ViewOf is the centre as its read model will hold it once its unit of work commits.
+func ViewOf(c *domain.Centre) CentreView {
+	return CentreView{ID: c.ID(), Details: c.Details(), Version: c.Version()}
 }
 
 // CentreView is a centre as the read model holds it.

@@ -5,6 +5,7 @@ package app
 import (
 	"time"
 
+	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/scheduling/internal/adapters"
 )
 
@@ -14,6 +15,9 @@ type App struct {
 	// today is the current date (midnight UTC); tests fix it.
 	today func() time.Time
 }
+
+// Store is the event store the use cases' units of work commit to.
+func (a *App) Store() *eventstore.Store { return a.centres.Store() }
 
 // New returns the use cases over the centre repository.
 func New(centres *adapters.Centres) *App {

@@ -10,14 +10,16 @@ import (
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
 )
 
-// RegisterCentre adds a centre to the directory under a new id.
-func (a *App) RegisterCentre(ctx context.Context, d domain.Details, md eventstore.Metadata) (adapters.CentreView, error) {
+// RegisterCentre adds a centre to the directory under a new id. It returns the centre as
+// registered and the unit of work that records it, for the caller to commit.
+func (a *App) RegisterCentre(_ context.Context, d domain.Details, md eventstore.Metadata) (adapters.CentreView, *eventstore.UnitOfWork, error) {
 	c, ev, err := domain.RegisterCentre(uuid.New(), d, a.today())
 	if err != nil {
-		return adapters.CentreView{}, err
+		return adapters.CentreView{}, nil, err
 	}
-	if err := a.centres.Save(ctx, c, eventstore.NoStream, ev, md); err != nil {
-		return adapters.CentreView{}, err
+	uow, err := a.centres.Record(c, eventstore.NoStream, ev, md)
+	if err != nil {
+		return adapters.CentreView{}, nil, err
 	}
-	return a.centres.Get(ctx, c.ID())
+	return adapters.ViewOf(c), uow, nil
 }

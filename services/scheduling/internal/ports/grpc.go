@@ -6,10 +6,10 @@ import (
 	"errors"
 
 	"github.com/google/uuid"
-	"google.golang.org/grpc/metadata"
 
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/command"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/scheduling/internal/adapters"
@@ -44,11 +44,11 @@ func (s *Server) RegisterCentre(ctx context.Context, req *schedulingv1.RegisterC
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.app.RegisterCentre(ctx, d, eventMetadata(ctx))
-	if err != nil {
-		return nil, translate(err)
-	}
-	return &schedulingv1.RegisterCentreResponse{Centre: centre(v)}, nil
+	resp, err := command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.RegisterCentreResponse, *eventstore.UnitOfWork, error) {
+		v, uow, err := s.app.RegisterCentre(ctx, d, md)
+		return &schedulingv1.RegisterCentreResponse{Centre: centre(v)}, uow, err
+	})
+	return resp, translate(adapters.Refusal(err))
 }
 
 // UpdateCentre changes a centre's details.
@@ -61,11 +61,11 @@ func (s *Server) UpdateCentre(ctx context.Context, req *schedulingv1.UpdateCentr
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.app.UpdateCentre(ctx, id, req.GetExpectedVersion(), d, eventMetadata(ctx))
-	if err != nil {
-		return nil, translate(err)
-	}
-	return &schedulingv1.UpdateCentreResponse{Centre: centre(v)}, nil
+	resp, err := command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.UpdateCentreResponse, *eventstore.UnitOfWork, error) {
+		v, uow, err := s.app.UpdateCentre(ctx, id, req.GetExpectedVersion(), d, md)
+		return &schedulingv1.UpdateCentreResponse{Centre: centre(v)}, uow, err
+	})
+	return resp, translate(adapters.Refusal(err))
 }
 
 // GetCentre reads one centre.
@@ -132,25 +132,4 @@ func centre(v adapters.CentreView) *schedulingv1.Centre {
 	return &schedulingv1.Centre{CentreId: v.ID.String(), Name: v.Details.Name, Region: v.Details.Region,
 		ServiceTypes: v.Details.ServiceTypes, AccreditationStatus: v.Details.Accreditation,
 		AccreditationDate: domain.ToDate(v.Details.AccreditedOn), Version: v.Version}
-}
-
-// eventMetadata says who caused the events a call records: the caller's account id (never a
-// name) and the request's id, which also correlates everything the request sets off.
-func eventMetadata(ctx context.Context) eventstore.Metadata {
-	md := eventstore.Metadata{}
-	if c, ok := auth.FromContext(ctx); ok {
-		md.Actor = c.Subject
-	}
-	if in, ok := metadata.FromIncomingContext(ctx); ok {
-		if ids := in.Get("x-request-id"); len(ids) > 0 {
-			if id, err := uuid.Parse(ids[0]); err == nil {
-				md.RequestID = id.String()
-			}
-		}
-	}
-	if md.RequestID == "" {
-		md.RequestID = uuid.NewString()
-	}
-	md.CorrelationID = md.RequestID
-	return md
 }

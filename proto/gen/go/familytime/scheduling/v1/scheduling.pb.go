@@ -27,7 +27,10 @@ const (
 type RegisterCentreRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The centre's details.
-	Details       *CentreDetails `protobuf:"bytes,1,opt,name=details,proto3" json:"details,omitempty"`
+	Details *CentreDetails `protobuf:"bytes,1,opt,name=details,proto3" json:"details,omitempty"`
+	// The client's id for this request (UUID), new for each new request: a retry with the same id
+	// returns the first answer and registers nothing twice.
+	RequestId     string `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -67,6 +70,13 @@ func (x *RegisterCentreRequest) GetDetails() *CentreDetails {
 		return x.Details
 	}
 	return nil
+}
+
+func (x *RegisterCentreRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
 }
 
 // RegisterCentreResponse is the centre as registered.
@@ -124,7 +134,10 @@ type UpdateCentreRequest struct {
 	// centre since.
 	ExpectedVersion int64 `protobuf:"varint,2,opt,name=expected_version,json=expectedVersion,proto3" json:"expected_version,omitempty"`
 	// The centre's new details.
-	Details       *CentreDetails `protobuf:"bytes,3,opt,name=details,proto3" json:"details,omitempty"`
+	Details *CentreDetails `protobuf:"bytes,3,opt,name=details,proto3" json:"details,omitempty"`
+	// The client's id for this request (UUID), new for each new request: a retry with the same id
+	// returns the first answer and changes nothing twice.
+	RequestId     string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -178,6 +191,13 @@ func (x *UpdateCentreRequest) GetDetails() *CentreDetails {
 		return x.Details
 	}
 	return nil
+}
+
+func (x *UpdateCentreRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
 }
 
 // UpdateCentreResponse is the centre as updated.
@@ -441,15 +461,19 @@ var File_familytime_scheduling_v1_scheduling_proto protoreflect.FileDescriptor
 
 const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\n" +
-	")familytime/scheduling/v1/scheduling.proto\x12\x18familytime.scheduling.v1\x1a\x1bbuf/validate/validate.proto\x1a familytime/common/v1/types.proto\x1a%familytime/scheduling/v1/centre.proto\"b\n" +
+	")familytime/scheduling/v1/scheduling.proto\x12\x18familytime.scheduling.v1\x1a\x1bbuf/validate/validate.proto\x1a familytime/common/v1/types.proto\x1a%familytime/scheduling/v1/centre.proto\"\x8b\x01\n" +
 	"\x15RegisterCentreRequest\x12I\n" +
-	"\adetails\x18\x01 \x01(\v2'.familytime.scheduling.v1.CentreDetailsB\x06\xbaH\x03\xc8\x01\x01R\adetails\"R\n" +
+	"\adetails\x18\x01 \x01(\v2'.familytime.scheduling.v1.CentreDetailsB\x06\xbaH\x03\xc8\x01\x01R\adetails\x12'\n" +
+	"\n" +
+	"request_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"R\n" +
 	"\x16RegisterCentreResponse\x128\n" +
-	"\x06centre\x18\x01 \x01(\v2 .familytime.scheduling.v1.CentreR\x06centre\"\xbb\x01\n" +
+	"\x06centre\x18\x01 \x01(\v2 .familytime.scheduling.v1.CentreR\x06centre\"\xe4\x01\n" +
 	"\x13UpdateCentreRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x122\n" +
 	"\x10expected_version\x18\x02 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\x0fexpectedVersion\x12I\n" +
-	"\adetails\x18\x03 \x01(\v2'.familytime.scheduling.v1.CentreDetailsB\x06\xbaH\x03\xc8\x01\x01R\adetails\"P\n" +
+	"\adetails\x18\x03 \x01(\v2'.familytime.scheduling.v1.CentreDetailsB\x06\xbaH\x03\xc8\x01\x01R\adetails\x12'\n" +
+	"\n" +
+	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"P\n" +
 	"\x14UpdateCentreResponse\x128\n" +
 	"\x06centre\x18\x01 \x01(\v2 .familytime.scheduling.v1.CentreR\x06centre\"9\n" +
 	"\x10GetCentreRequest\x12%\n" +

@@ -30,14 +30,14 @@ const service = "source"
 
 // rig is a publishing service (event log + relay) and a consuming service with its own database.
 type rig struct {
-	source   *eventstore.Store
-	sink     *eventstore.Store
-	sinkDB   *testkit.Database
+	source *eventstore.Store
+	sink   *eventstore.Store
+	sinkDB *testkit.Database
 	// sinkOwner reads the sink's database as its owner; one pool for the whole test.
 	sinkOwner *pgxpool.Pool
-	nc       *nats.Conn
-	js       jetstream.JetStream
-	consumer *bus.Consumer
+	nc        *nats.Conn
+	js        jetstream.JetStream
+	consumer  *bus.Consumer
 	// stop stops the rig's consumer, as a rolling deploy stops a replica.
 	stop func()
 }
@@ -236,4 +236,3 @@ func TestConsumerFailedTransactionRecordsNothing(t *testing.T) {
 	require.Zero(t, info.State.Msgs, "the copy is acknowledged, not dead-lettered")
 	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM events"))
 }
-

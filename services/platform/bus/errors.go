@@ -64,9 +64,9 @@ func classify(err error) failure {
 	if errors.As(err, &pgErr) {
 		switch pgErr.Code {
 		case "40001", // serialization_failure
-			"40P01", // deadlock_detected
-			"55P03", // lock_not_available (lock_timeout)
-			"57014", // query_canceled (statement_timeout)
+			"40P01",                   // deadlock_detected
+			"55P03",                   // lock_not_available (lock_timeout)
+			"57014",                   // query_canceled (statement_timeout)
 			"57P01", "57P02", "57P03", // the server is shutting down or starting
 			"53300": // too_many_connections
 			return transient

@@ -27,7 +27,9 @@ import (
 	"context"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"embed"
 	"encoding/binary"
 	"errors"
@@ -191,6 +193,19 @@ func (s *Sealer) Shredded(ctx context.Context, family uuid.UUID) (bool, error) {
 
 // key returns the family's data key as an AEAD, creating it if asked and missing.
 func (s *Sealer) key(ctx context.Context, family uuid.UUID, create bool) (cipher.AEAD, error) {
+	plain, err := s.dataKey(ctx, family, create)
+	if err != nil {
+		return nil, err
+	}
+	block, err := aes.NewCipher(plain)
+	if err != nil {
+		return nil, fmt.Errorf("family data key: %w", err)
+	}
+	return cipher.NewGCM(block)
+}
+
+// dataKey returns the family's data key unwrapped, creating it if asked and missing.
+func (s *Sealer) dataKey(ctx context.Context, family uuid.UUID, create bool) ([]byte, error) {
 	row, found, err := s.read(ctx, family)
 	if err != nil {
 		return nil, err
@@ -206,15 +221,26 @@ func (s *Sealer) key(ctx context.Context, family uuid.UUID, create bool) (cipher
 	if row.wrapped == nil {
 		return nil, ErrShredded
 	}
-	plain, err := s.unwrap(row, family)
+	return s.unwrap(row, family)
+}
+
+// matchingKeyID names the key-store row of the service's matching key: a name-based (v5) UUID,
+// which no family id (v4 or v7) can ever be.
+var matchingKeyID = uuid.NewSHA1(uuid.NameSpaceOID, []byte("familytime.seal.matching-key"))
+
+// MatchingHash is a keyed hash (HMAC-SHA256) of data under the service's matching key, for finding
+// records that describe the same person without keeping or comparing anything in clear (for
+// example a child's normalised name and date of birth). The matching key is made on first use and
+// kept in the key store like a family's key: wrapped by the KEKs, re-wrapped on rotation, and
+// never in the events. Equal data gives equal hashes for as long as the key lives.
+func (s *Sealer) MatchingHash(ctx context.Context, data []byte) ([]byte, error) {
+	key, err := s.dataKey(ctx, matchingKeyID, true)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("matching key: %w", err)
 	}
-	block, err := aes.NewCipher(plain)
-	if err != nil {
-		return nil, fmt.Errorf("family data key: %w", err)
-	}
-	return cipher.NewGCM(block)
+	mac := hmac.New(sha256.New, key)
+	mac.Write(data)
+	return mac.Sum(nil), nil
 }
 
 type keyRow struct {

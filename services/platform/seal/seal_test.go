@@ -225,3 +225,38 @@ func TestKEK(t *testing.T) {
 	_, err = seal.New(db.Pool(t), other).Open(t.Context(), family, where, sealed)
 	require.ErrorContains(t, err, "wrong KEK")
 }
+
+// A matching hash is the same for the same data and differs for other data; it survives a KEK
+// rotation.
+func TestMatchingHashIsKeyedAndStable(t *testing.T) {
+	db := newKeyStore(t)
+	ctx := t.Context()
+	dir := t.TempDir()
+	ring, err := seal.LoadOrCreateKEKDir(dir)
+	require.NoError(t, err)
+	sealer := seal.New(db.Pool(t), ring)
+	a, err := sealer.MatchingHash(ctx, []byte("amelia smith|2019-06-02"))
+	require.NoError(t, err)
+	again, err := sealer.MatchingHash(ctx, []byte("amelia smith|2019-06-02"))
+	require.NoError(t, err)
+	other, err := sealer.MatchingHash(ctx, []byte("amelia smith|2019-06-03"))
+	require.NoError(t, err)
+	require.Equal(t, a, again)
+	require.NotEqual(t, a, other)
+	require.Len(t, a, 32)
+	elsewhere, err := seal.New(newKeyStore(t).Pool(t), ring).MatchingHash(ctx, []byte("amelia smith|2019-06-02"))
+	require.NoError(t, err)
+	require.NotEqual(t, a, elsewhere, "another key store has another matching key")
+
+	_, err = seal.CreateKEKFile(dir)
+	require.NoError(t, err)
+	rotated, err := seal.OpenKEKDir(dir, "")
+	require.NoError(t, err)
+	after := seal.New(db.Pool(t), rotated)
+	stats, err := after.Rewrap(ctx, 100, nil)
+	require.NoError(t, err)
+	require.Equal(t, 1, stats.Rewrapped, "the matching key is re-wrapped like a family's")
+	b, err := after.MatchingHash(ctx, []byte("amelia smith|2019-06-02"))
+	require.NoError(t, err)
+	require.Equal(t, a, b, "a rotation re-wraps the matching key, it does not change it")
+}

@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/trace"
+	"google.golang.org/protobuf/proto"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	"github.com/familytime/familytime/services/platform/eventstore"
@@ -31,6 +32,18 @@ type Delivery struct {
 	Subject  string
 	// Attempt counts deliveries of this event to this consumer, from 1.
 	Attempt int
+}
+
+// Payload decodes the event's payload into msg, which must be of the event's type. A payload that
+// cannot be decoded will never be: the error is a Poison, which parks the event's stream.
+func (d Delivery) Payload(msg proto.Message) error {
+	if want := string(msg.ProtoReflect().Descriptor().FullName()); want != d.Envelope.GetEventType() {
+		return Poison(fmt.Errorf("event %s is a %s, not a %s", d.EventID, d.Envelope.GetEventType(), want))
+	}
+	if err := proto.Unmarshal(d.Envelope.GetPayload(), msg); err != nil {
+		return Poison(fmt.Errorf("decode %s %s: %w", d.Envelope.GetEventType(), d.EventID, err))
+	}
+	return nil
 }
 
 // Handler decides what one event changes. It must not write to the database itself: it records

@@ -4,9 +4,6 @@ package ports
 
 import (
 	"context"
-	"fmt"
-
-	"google.golang.org/protobuf/proto"
 
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/bus"
@@ -30,14 +27,14 @@ func SchedulingEvents(a *app.App) bus.Handler {
 		switch env.GetEventType() {
 		case "familytime.scheduling.v1.CentreRegistered":
 			ev := &schedulingv1.CentreRegistered{}
-			if err := proto.Unmarshal(env.GetPayload(), ev); err != nil {
-				return fmt.Errorf("decode %s: %w", env.GetEventType(), err)
+			if err := d.Payload(ev); err != nil {
+				return err
 			}
 			return a.ProjectCentre(uow, ev, env.GetStreamVersion(), env.GetRecordedAt().AsTime())
 		case "familytime.scheduling.v1.CentreUpdated":
 			ev := &schedulingv1.CentreUpdated{}
-			if err := proto.Unmarshal(env.GetPayload(), ev); err != nil {
-				return fmt.Errorf("decode %s: %w", env.GetEventType(), err)
+			if err := d.Payload(ev); err != nil {
+				return err
 			}
 			return a.ProjectCentre(uow, ev, env.GetStreamVersion(), env.GetRecordedAt().AsTime())
 		}

@@ -1635,6 +1635,110 @@ func (x *PossibleDuplicateFlagged) GetFlaggedOn() *v1.Date {
 	return nil
 }
 
+// FamilyDetailsOpened: someone opened a family's personal details (GetFamily). Every such read is
+// recorded, in a stream of its own (access-<access_id>) so that a read never waits for another;
+// the family's history lists them. The reader is the event's actor (an account id, never a name).
+type FamilyDetailsOpened struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// This record's id (UUID).
+	AccessId string `protobuf:"bytes,1,opt,name=access_id,json=accessId,proto3" json:"access_id,omitempty"`
+	// The referral whose details were opened (UUID).
+	ReferralId string `protobuf:"bytes,2,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,3,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,4,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The reader's roles when they read, as their token named them (for example "coordinator").
+	ReaderRoles []string `protobuf:"bytes,5,rep,name=reader_roles,json=readerRoles,proto3" json:"reader_roles,omitempty"`
+	// When a view for one adult was asked for, that adult (person id, UUID); empty for the full
+	// record.
+	ForPersonId string `protobuf:"bytes,6,opt,name=for_person_id,json=forPersonId,proto3" json:"for_person_id,omitempty"`
+	// Why the reader opened the details, in their words: a serialised Note, sealed; never published
+	// in clear.
+	SealedPurpose []byte `protobuf:"bytes,7,opt,name=sealed_purpose,json=sealedPurpose,proto3" json:"sealed_purpose,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FamilyDetailsOpened) Reset() {
+	*x = FamilyDetailsOpened{}
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FamilyDetailsOpened) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FamilyDetailsOpened) ProtoMessage() {}
+
+func (x *FamilyDetailsOpened) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FamilyDetailsOpened.ProtoReflect.Descriptor instead.
+func (*FamilyDetailsOpened) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *FamilyDetailsOpened) GetAccessId() string {
+	if x != nil {
+		return x.AccessId
+	}
+	return ""
+}
+
+func (x *FamilyDetailsOpened) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *FamilyDetailsOpened) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *FamilyDetailsOpened) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *FamilyDetailsOpened) GetReaderRoles() []string {
+	if x != nil {
+		return x.ReaderRoles
+	}
+	return nil
+}
+
+func (x *FamilyDetailsOpened) GetForPersonId() string {
+	if x != nil {
+		return x.ForPersonId
+	}
+	return ""
+}
+
+func (x *FamilyDetailsOpened) GetSealedPurpose() []byte {
+	if x != nil {
+		return x.SealedPurpose
+	}
+	return nil
+}
+
 // ReferralFacts are what a referral says about the family: the people, court orders, agencies and
 // the answers to the risk questions. Readable fields hold only ids, categories, dates and flags.
 type ReferralFacts struct {
@@ -1667,7 +1771,7 @@ type ReferralFacts struct {
 
 func (x *ReferralFacts) Reset() {
 	*x = ReferralFacts{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1679,7 +1783,7 @@ func (x *ReferralFacts) String() string {
 func (*ReferralFacts) ProtoMessage() {}
 
 func (x *ReferralFacts) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1692,7 +1796,7 @@ func (x *ReferralFacts) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReferralFacts.ProtoReflect.Descriptor instead.
 func (*ReferralFacts) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{17}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ReferralFacts) GetAdults() []*AdultParty {
@@ -1794,7 +1898,7 @@ type AdultParty struct {
 
 func (x *AdultParty) Reset() {
 	*x = AdultParty{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1806,7 +1910,7 @@ func (x *AdultParty) String() string {
 func (*AdultParty) ProtoMessage() {}
 
 func (x *AdultParty) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1819,7 +1923,7 @@ func (x *AdultParty) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdultParty.ProtoReflect.Descriptor instead.
 func (*AdultParty) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{18}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *AdultParty) GetPersonId() string {
@@ -1898,7 +2002,7 @@ type ChildParty struct {
 
 func (x *ChildParty) Reset() {
 	*x = ChildParty{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1910,7 +2014,7 @@ func (x *ChildParty) String() string {
 func (*ChildParty) ProtoMessage() {}
 
 func (x *ChildParty) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1923,7 +2027,7 @@ func (x *ChildParty) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChildParty.ProtoReflect.Descriptor instead.
 func (*ChildParty) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{19}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ChildParty) GetPersonId() string {
@@ -1970,7 +2074,7 @@ type CourtOrderRecord struct {
 
 func (x *CourtOrderRecord) Reset() {
 	*x = CourtOrderRecord{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1982,7 +2086,7 @@ func (x *CourtOrderRecord) String() string {
 func (*CourtOrderRecord) ProtoMessage() {}
 
 func (x *CourtOrderRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1995,7 +2099,7 @@ func (x *CourtOrderRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CourtOrderRecord.ProtoReflect.Descriptor instead.
 func (*CourtOrderRecord) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{20}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *CourtOrderRecord) GetKind() CourtOrderKind {
@@ -2038,7 +2142,7 @@ type Attendee struct {
 
 func (x *Attendee) Reset() {
 	*x = Attendee{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2050,7 +2154,7 @@ func (x *Attendee) String() string {
 func (*Attendee) ProtoMessage() {}
 
 func (x *Attendee) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2063,7 +2167,7 @@ func (x *Attendee) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Attendee.ProtoReflect.Descriptor instead.
 func (*Attendee) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{21}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *Attendee) GetPersonId() string {
@@ -2125,7 +2229,7 @@ type PersonDetails struct {
 
 func (x *PersonDetails) Reset() {
 	*x = PersonDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2137,7 +2241,7 @@ func (x *PersonDetails) String() string {
 func (*PersonDetails) ProtoMessage() {}
 
 func (x *PersonDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2150,7 +2254,7 @@ func (x *PersonDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PersonDetails.ProtoReflect.Descriptor instead.
 func (*PersonDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{22}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *PersonDetails) GetFullName() string {
@@ -2220,7 +2324,7 @@ type ChildDetails struct {
 
 func (x *ChildDetails) Reset() {
 	*x = ChildDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2232,7 +2336,7 @@ func (x *ChildDetails) String() string {
 func (*ChildDetails) ProtoMessage() {}
 
 func (x *ChildDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2245,7 +2349,7 @@ func (x *ChildDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChildDetails.ProtoReflect.Descriptor instead.
 func (*ChildDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{23}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ChildDetails) GetFullName() string {
@@ -2287,7 +2391,7 @@ type CourtOrderDetails struct {
 
 func (x *CourtOrderDetails) Reset() {
 	*x = CourtOrderDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2299,7 +2403,7 @@ func (x *CourtOrderDetails) String() string {
 func (*CourtOrderDetails) ProtoMessage() {}
 
 func (x *CourtOrderDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2312,7 +2416,7 @@ func (x *CourtOrderDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CourtOrderDetails.ProtoReflect.Descriptor instead.
 func (*CourtOrderDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{24}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *CourtOrderDetails) GetDescription() string {
@@ -2347,7 +2451,7 @@ type CaseDetails struct {
 
 func (x *CaseDetails) Reset() {
 	*x = CaseDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2359,7 +2463,7 @@ func (x *CaseDetails) String() string {
 func (*CaseDetails) ProtoMessage() {}
 
 func (x *CaseDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2372,7 +2476,7 @@ func (x *CaseDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseDetails.ProtoReflect.Descriptor instead.
 func (*CaseDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{25}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *CaseDetails) GetReferrerName() string {
@@ -2442,7 +2546,7 @@ type Note struct {
 
 func (x *Note) Reset() {
 	*x = Note{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2454,7 +2558,7 @@ func (x *Note) String() string {
 func (*Note) ProtoMessage() {}
 
 func (x *Note) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2467,7 +2571,7 @@ func (x *Note) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Note.ProtoReflect.Descriptor instead.
 func (*Note) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{26}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *Note) GetText() string {
@@ -2640,7 +2744,16 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\x0fchild_person_id\x18\x04 \x01(\tR\rchildPersonId\x12*\n" +
 	"\x11other_referral_id\x18\x05 \x01(\tR\x0fotherReferralId\x129\n" +
 	"\n" +
-	"flagged_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\tflaggedOn\"\xba\x04\n" +
+	"flagged_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\tflaggedOn\"\xfb\x01\n" +
+	"\x13FamilyDetailsOpened\x12\x1b\n" +
+	"\taccess_id\x18\x01 \x01(\tR\baccessId\x12\x1f\n" +
+	"\vreferral_id\x18\x02 \x01(\tR\n" +
+	"referralId\x12\x1b\n" +
+	"\tfamily_id\x18\x03 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x04 \x01(\tR\bcentreId\x12!\n" +
+	"\freader_roles\x18\x05 \x03(\tR\vreaderRoles\x12\"\n" +
+	"\rfor_person_id\x18\x06 \x01(\tR\vforPersonId\x12%\n" +
+	"\x0esealed_purpose\x18\a \x01(\fR\rsealedPurpose\"\xba\x04\n" +
 	"\rReferralFacts\x12:\n" +
 	"\x06adults\x18\x01 \x03(\v2\".familytime.referral.v1.AdultPartyR\x06adults\x12>\n" +
 	"\bchildren\x18\x02 \x03(\v2\".familytime.referral.v1.ChildPartyR\bchildren\x12K\n" +
@@ -2726,7 +2839,7 @@ func file_familytime_referral_v1_events_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_events_proto_rawDescData
 }
 
-var file_familytime_referral_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 27)
+var file_familytime_referral_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 28)
 var file_familytime_referral_v1_events_proto_goTypes = []any{
 	(*ReferralReceived)(nil),               // 0: familytime.referral.v1.ReferralReceived
 	(*SecondPartyApplicationReceived)(nil), // 1: familytime.referral.v1.SecondPartyApplicationReceived
@@ -2745,76 +2858,77 @@ var file_familytime_referral_v1_events_proto_goTypes = []any{
 	(*CaseSuspended)(nil),                  // 14: familytime.referral.v1.CaseSuspended
 	(*CaseResumed)(nil),                    // 15: familytime.referral.v1.CaseResumed
 	(*PossibleDuplicateFlagged)(nil),       // 16: familytime.referral.v1.PossibleDuplicateFlagged
-	(*ReferralFacts)(nil),                  // 17: familytime.referral.v1.ReferralFacts
-	(*AdultParty)(nil),                     // 18: familytime.referral.v1.AdultParty
-	(*ChildParty)(nil),                     // 19: familytime.referral.v1.ChildParty
-	(*CourtOrderRecord)(nil),               // 20: familytime.referral.v1.CourtOrderRecord
-	(*Attendee)(nil),                       // 21: familytime.referral.v1.Attendee
-	(*PersonDetails)(nil),                  // 22: familytime.referral.v1.PersonDetails
-	(*ChildDetails)(nil),                   // 23: familytime.referral.v1.ChildDetails
-	(*CourtOrderDetails)(nil),              // 24: familytime.referral.v1.CourtOrderDetails
-	(*CaseDetails)(nil),                    // 25: familytime.referral.v1.CaseDetails
-	(*Note)(nil),                           // 26: familytime.referral.v1.Note
-	(v1.ReferralSource)(0),                 // 27: familytime.common.v1.ReferralSource
-	(v1.ServiceType)(0),                    // 28: familytime.common.v1.ServiceType
-	(*v1.Date)(nil),                        // 29: familytime.common.v1.Date
-	(*RiskAnswers)(nil),                    // 30: familytime.referral.v1.RiskAnswers
-	(RiskRating)(0),                        // 31: familytime.referral.v1.RiskRating
-	(DeclineReason)(0),                     // 32: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),                       // 33: familytime.referral.v1.WithdrawnBy
-	(AdultRole)(0),                         // 34: familytime.referral.v1.AdultRole
-	(*Arrangement)(nil),                    // 35: familytime.referral.v1.Arrangement
-	(CaseOutcome)(0),                       // 36: familytime.referral.v1.CaseOutcome
-	(Agency)(0),                            // 37: familytime.referral.v1.Agency
-	(CourtOrderKind)(0),                    // 38: familytime.referral.v1.CourtOrderKind
+	(*FamilyDetailsOpened)(nil),            // 17: familytime.referral.v1.FamilyDetailsOpened
+	(*ReferralFacts)(nil),                  // 18: familytime.referral.v1.ReferralFacts
+	(*AdultParty)(nil),                     // 19: familytime.referral.v1.AdultParty
+	(*ChildParty)(nil),                     // 20: familytime.referral.v1.ChildParty
+	(*CourtOrderRecord)(nil),               // 21: familytime.referral.v1.CourtOrderRecord
+	(*Attendee)(nil),                       // 22: familytime.referral.v1.Attendee
+	(*PersonDetails)(nil),                  // 23: familytime.referral.v1.PersonDetails
+	(*ChildDetails)(nil),                   // 24: familytime.referral.v1.ChildDetails
+	(*CourtOrderDetails)(nil),              // 25: familytime.referral.v1.CourtOrderDetails
+	(*CaseDetails)(nil),                    // 26: familytime.referral.v1.CaseDetails
+	(*Note)(nil),                           // 27: familytime.referral.v1.Note
+	(v1.ReferralSource)(0),                 // 28: familytime.common.v1.ReferralSource
+	(v1.ServiceType)(0),                    // 29: familytime.common.v1.ServiceType
+	(*v1.Date)(nil),                        // 30: familytime.common.v1.Date
+	(*RiskAnswers)(nil),                    // 31: familytime.referral.v1.RiskAnswers
+	(RiskRating)(0),                        // 32: familytime.referral.v1.RiskRating
+	(DeclineReason)(0),                     // 33: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),                       // 34: familytime.referral.v1.WithdrawnBy
+	(AdultRole)(0),                         // 35: familytime.referral.v1.AdultRole
+	(*Arrangement)(nil),                    // 36: familytime.referral.v1.Arrangement
+	(CaseOutcome)(0),                       // 37: familytime.referral.v1.CaseOutcome
+	(Agency)(0),                            // 38: familytime.referral.v1.Agency
+	(CourtOrderKind)(0),                    // 39: familytime.referral.v1.CourtOrderKind
 }
 var file_familytime_referral_v1_events_proto_depIdxs = []int32{
-	27, // 0: familytime.referral.v1.ReferralReceived.source:type_name -> familytime.common.v1.ReferralSource
-	28, // 1: familytime.referral.v1.ReferralReceived.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	29, // 2: familytime.referral.v1.ReferralReceived.received_on:type_name -> familytime.common.v1.Date
-	17, // 3: familytime.referral.v1.ReferralReceived.facts:type_name -> familytime.referral.v1.ReferralFacts
-	29, // 4: familytime.referral.v1.SecondPartyApplicationReceived.received_on:type_name -> familytime.common.v1.Date
-	18, // 5: familytime.referral.v1.SecondPartyApplicationReceived.parent:type_name -> familytime.referral.v1.AdultParty
-	30, // 6: familytime.referral.v1.SecondPartyApplicationReceived.risk:type_name -> familytime.referral.v1.RiskAnswers
-	29, // 7: familytime.referral.v1.ReferralAmended.amended_on:type_name -> familytime.common.v1.Date
-	17, // 8: familytime.referral.v1.ReferralAmended.facts:type_name -> familytime.referral.v1.ReferralFacts
-	29, // 9: familytime.referral.v1.ScreeningRecorded.screened_on:type_name -> familytime.common.v1.Date
-	31, // 10: familytime.referral.v1.ScreeningRecorded.rating:type_name -> familytime.referral.v1.RiskRating
-	29, // 11: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
-	28, // 12: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
-	29, // 13: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
-	29, // 14: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
-	32, // 15: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
-	29, // 16: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
-	33, // 17: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	34, // 18: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
-	29, // 19: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
-	29, // 20: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
-	35, // 21: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
-	21, // 22: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
-	19, // 23: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
-	35, // 24: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
-	29, // 25: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
-	29, // 26: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
-	29, // 27: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
-	29, // 28: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
-	29, // 29: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
-	29, // 30: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
-	29, // 31: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
-	36, // 32: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	29, // 33: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
-	29, // 34: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
-	29, // 35: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
-	18, // 36: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
-	19, // 37: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
-	20, // 38: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
-	37, // 39: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
-	30, // 40: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
-	34, // 41: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
-	38, // 42: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	29, // 43: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
-	34, // 44: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
-	29, // 45: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
+	28, // 0: familytime.referral.v1.ReferralReceived.source:type_name -> familytime.common.v1.ReferralSource
+	29, // 1: familytime.referral.v1.ReferralReceived.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	30, // 2: familytime.referral.v1.ReferralReceived.received_on:type_name -> familytime.common.v1.Date
+	18, // 3: familytime.referral.v1.ReferralReceived.facts:type_name -> familytime.referral.v1.ReferralFacts
+	30, // 4: familytime.referral.v1.SecondPartyApplicationReceived.received_on:type_name -> familytime.common.v1.Date
+	19, // 5: familytime.referral.v1.SecondPartyApplicationReceived.parent:type_name -> familytime.referral.v1.AdultParty
+	31, // 6: familytime.referral.v1.SecondPartyApplicationReceived.risk:type_name -> familytime.referral.v1.RiskAnswers
+	30, // 7: familytime.referral.v1.ReferralAmended.amended_on:type_name -> familytime.common.v1.Date
+	18, // 8: familytime.referral.v1.ReferralAmended.facts:type_name -> familytime.referral.v1.ReferralFacts
+	30, // 9: familytime.referral.v1.ScreeningRecorded.screened_on:type_name -> familytime.common.v1.Date
+	32, // 10: familytime.referral.v1.ScreeningRecorded.rating:type_name -> familytime.referral.v1.RiskRating
+	30, // 11: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
+	29, // 12: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
+	30, // 13: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
+	30, // 14: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
+	33, // 15: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
+	30, // 16: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
+	34, // 17: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	35, // 18: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
+	30, // 19: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
+	30, // 20: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
+	36, // 21: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
+	22, // 22: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
+	20, // 23: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
+	36, // 24: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
+	30, // 25: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	30, // 26: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
+	30, // 27: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
+	30, // 28: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
+	30, // 29: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
+	30, // 30: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
+	30, // 31: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
+	37, // 32: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	30, // 33: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
+	30, // 34: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
+	30, // 35: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
+	19, // 36: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
+	20, // 37: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
+	21, // 38: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
+	38, // 39: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
+	31, // 40: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
+	35, // 41: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
+	39, // 42: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	30, // 43: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
+	35, // 44: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
+	30, // 45: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
 	46, // [46:46] is the sub-list for method output_type
 	46, // [46:46] is the sub-list for method input_type
 	46, // [46:46] is the sub-list for extension type_name
@@ -2834,7 +2948,7 @@ func file_familytime_referral_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_events_proto_rawDesc), len(file_familytime_referral_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   27,
+			NumMessages:   28,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

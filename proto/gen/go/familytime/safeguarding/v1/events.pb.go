@@ -87,6 +87,452 @@ func (HoldReason) EnumDescriptor() ([]byte, []int) {
 	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{0}
 }
 
+// RiskRating is a red / amber / green risk rating of a family's contact.
+type RiskRating int32
+
+const (
+	// Not given; always rejected where a rating is required.
+	RiskRating_RISK_RATING_UNSPECIFIED RiskRating = 0
+	// Low risk: contact goes ahead as arranged.
+	RiskRating_RISK_RATING_GREEN RiskRating = 1
+	// Some risk: contact goes ahead with agreed measures.
+	RiskRating_RISK_RATING_AMBER RiskRating = 2
+	// High risk: the centre weighs whether any contact it offers is safe.
+	RiskRating_RISK_RATING_RED RiskRating = 3
+)
+
+// Enum value maps for RiskRating.
+var (
+	RiskRating_name = map[int32]string{
+		0: "RISK_RATING_UNSPECIFIED",
+		1: "RISK_RATING_GREEN",
+		2: "RISK_RATING_AMBER",
+		3: "RISK_RATING_RED",
+	}
+	RiskRating_value = map[string]int32{
+		"RISK_RATING_UNSPECIFIED": 0,
+		"RISK_RATING_GREEN":       1,
+		"RISK_RATING_AMBER":       2,
+		"RISK_RATING_RED":         3,
+	}
+)
+
+func (x RiskRating) Enum() *RiskRating {
+	p := new(RiskRating)
+	*p = x
+	return p
+}
+
+func (x RiskRating) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (RiskRating) Descriptor() protoreflect.EnumDescriptor {
+	return file_familytime_safeguarding_v1_events_proto_enumTypes[1].Descriptor()
+}
+
+func (RiskRating) Type() protoreflect.EnumType {
+	return &file_familytime_safeguarding_v1_events_proto_enumTypes[1]
+}
+
+func (x RiskRating) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use RiskRating.Descriptor instead.
+func (RiskRating) EnumDescriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{1}
+}
+
+// RiskFactor is one thing that raises a family's risk.
+type RiskFactor int32
+
+const (
+	// Not given; always rejected.
+	RiskFactor_RISK_FACTOR_UNSPECIFIED RiskFactor = 0
+	// Domestic abuse between the adults is alleged or known.
+	RiskFactor_RISK_FACTOR_DOMESTIC_ABUSE RiskFactor = 1
+	// An injunction (for example a non-molestation order) is in force.
+	RiskFactor_RISK_FACTOR_INJUNCTION RiskFactor = 2
+	// Substance or alcohol misuse is a concern.
+	RiskFactor_RISK_FACTOR_SUBSTANCE_MISUSE RiskFactor = 3
+	// A child may be taken away (abduction).
+	RiskFactor_RISK_FACTOR_ABDUCTION RiskFactor = 4
+	// A party's mental health affects the safety of contact.
+	RiskFactor_RISK_FACTOR_MENTAL_HEALTH RiskFactor = 5
+	// A party has been violent or threatening.
+	RiskFactor_RISK_FACTOR_VIOLENCE RiskFactor = 6
+	// Another concern, described in the assessment's sealed note.
+	RiskFactor_RISK_FACTOR_OTHER RiskFactor = 7
+)
+
+// Enum value maps for RiskFactor.
+var (
+	RiskFactor_name = map[int32]string{
+		0: "RISK_FACTOR_UNSPECIFIED",
+		1: "RISK_FACTOR_DOMESTIC_ABUSE",
+		2: "RISK_FACTOR_INJUNCTION",
+		3: "RISK_FACTOR_SUBSTANCE_MISUSE",
+		4: "RISK_FACTOR_ABDUCTION",
+		5: "RISK_FACTOR_MENTAL_HEALTH",
+		6: "RISK_FACTOR_VIOLENCE",
+		7: "RISK_FACTOR_OTHER",
+	}
+	RiskFactor_value = map[string]int32{
+		"RISK_FACTOR_UNSPECIFIED":      0,
+		"RISK_FACTOR_DOMESTIC_ABUSE":   1,
+		"RISK_FACTOR_INJUNCTION":       2,
+		"RISK_FACTOR_SUBSTANCE_MISUSE": 3,
+		"RISK_FACTOR_ABDUCTION":        4,
+		"RISK_FACTOR_MENTAL_HEALTH":    5,
+		"RISK_FACTOR_VIOLENCE":         6,
+		"RISK_FACTOR_OTHER":            7,
+	}
+)
+
+func (x RiskFactor) Enum() *RiskFactor {
+	p := new(RiskFactor)
+	*p = x
+	return p
+}
+
+func (x RiskFactor) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (RiskFactor) Descriptor() protoreflect.EnumDescriptor {
+	return file_familytime_safeguarding_v1_events_proto_enumTypes[2].Descriptor()
+}
+
+func (RiskFactor) Type() protoreflect.EnumType {
+	return &file_familytime_safeguarding_v1_events_proto_enumTypes[2]
+}
+
+func (x RiskFactor) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use RiskFactor.Descriptor instead.
+func (RiskFactor) EnumDescriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{2}
+}
+
+// ConcernCategory is what kind of harm or risk a concern is about.
+type ConcernCategory int32
+
+const (
+	// Not given; always rejected.
+	ConcernCategory_CONCERN_CATEGORY_UNSPECIFIED ConcernCategory = 0
+	// Physical harm to a child.
+	ConcernCategory_CONCERN_CATEGORY_PHYSICAL_HARM ConcernCategory = 1
+	// Emotional harm to a child.
+	ConcernCategory_CONCERN_CATEGORY_EMOTIONAL_HARM ConcernCategory = 2
+	// Neglect of a child.
+	ConcernCategory_CONCERN_CATEGORY_NEGLECT ConcernCategory = 3
+	// Domestic abuse between adults.
+	ConcernCategory_CONCERN_CATEGORY_DOMESTIC_ABUSE ConcernCategory = 4
+	// A child may be taken away.
+	ConcernCategory_CONCERN_CATEGORY_ABDUCTION_RISK ConcernCategory = 5
+	// A party's conduct when the child was handed over.
+	ConcernCategory_CONCERN_CATEGORY_HANDOVER_CONDUCT ConcernCategory = 6
+	// Anything else, described in the concern's sealed description.
+	ConcernCategory_CONCERN_CATEGORY_OTHER ConcernCategory = 7
+)
+
+// Enum value maps for ConcernCategory.
+var (
+	ConcernCategory_name = map[int32]string{
+		0: "CONCERN_CATEGORY_UNSPECIFIED",
+		1: "CONCERN_CATEGORY_PHYSICAL_HARM",
+		2: "CONCERN_CATEGORY_EMOTIONAL_HARM",
+		3: "CONCERN_CATEGORY_NEGLECT",
+		4: "CONCERN_CATEGORY_DOMESTIC_ABUSE",
+		5: "CONCERN_CATEGORY_ABDUCTION_RISK",
+		6: "CONCERN_CATEGORY_HANDOVER_CONDUCT",
+		7: "CONCERN_CATEGORY_OTHER",
+	}
+	ConcernCategory_value = map[string]int32{
+		"CONCERN_CATEGORY_UNSPECIFIED":      0,
+		"CONCERN_CATEGORY_PHYSICAL_HARM":    1,
+		"CONCERN_CATEGORY_EMOTIONAL_HARM":   2,
+		"CONCERN_CATEGORY_NEGLECT":          3,
+		"CONCERN_CATEGORY_DOMESTIC_ABUSE":   4,
+		"CONCERN_CATEGORY_ABDUCTION_RISK":   5,
+		"CONCERN_CATEGORY_HANDOVER_CONDUCT": 6,
+		"CONCERN_CATEGORY_OTHER":            7,
+	}
+)
+
+func (x ConcernCategory) Enum() *ConcernCategory {
+	p := new(ConcernCategory)
+	*p = x
+	return p
+}
+
+func (x ConcernCategory) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ConcernCategory) Descriptor() protoreflect.EnumDescriptor {
+	return file_familytime_safeguarding_v1_events_proto_enumTypes[3].Descriptor()
+}
+
+func (ConcernCategory) Type() protoreflect.EnumType {
+	return &file_familytime_safeguarding_v1_events_proto_enumTypes[3]
+}
+
+func (x ConcernCategory) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ConcernCategory.Descriptor instead.
+func (ConcernCategory) EnumDescriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{3}
+}
+
+// Agency is who a concern was escalated to.
+type Agency int32
+
+const (
+	// Not given; always rejected.
+	Agency_AGENCY_UNSPECIFIED Agency = 0
+	// Local-authority children's services.
+	Agency_AGENCY_LOCAL_AUTHORITY_CHILDRENS_SERVICES Agency = 1
+	// The police.
+	Agency_AGENCY_POLICE Agency = 2
+)
+
+// Enum value maps for Agency.
+var (
+	Agency_name = map[int32]string{
+		0: "AGENCY_UNSPECIFIED",
+		1: "AGENCY_LOCAL_AUTHORITY_CHILDRENS_SERVICES",
+		2: "AGENCY_POLICE",
+	}
+	Agency_value = map[string]int32{
+		"AGENCY_UNSPECIFIED":                        0,
+		"AGENCY_LOCAL_AUTHORITY_CHILDRENS_SERVICES": 1,
+		"AGENCY_POLICE":                             2,
+	}
+)
+
+func (x Agency) Enum() *Agency {
+	p := new(Agency)
+	*p = x
+	return p
+}
+
+func (x Agency) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Agency) Descriptor() protoreflect.EnumDescriptor {
+	return file_familytime_safeguarding_v1_events_proto_enumTypes[4].Descriptor()
+}
+
+func (Agency) Type() protoreflect.EnumType {
+	return &file_familytime_safeguarding_v1_events_proto_enumTypes[4]
+}
+
+func (x Agency) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Agency.Descriptor instead.
+func (Agency) EnumDescriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{4}
+}
+
+// RecordKind is which kind of safeguarding record was read.
+type RecordKind int32
+
+const (
+	// Not given.
+	RecordKind_RECORD_KIND_UNSPECIFIED RecordKind = 0
+	// One concern with its actions, escalations and corrections.
+	RecordKind_RECORD_KIND_CONCERN RecordKind = 1
+	// One observation report.
+	RecordKind_RECORD_KIND_REPORT RecordKind = 2
+	// A family's whole safeguarding record.
+	RecordKind_RECORD_KIND_SAFEGUARDING_RECORD RecordKind = 3
+)
+
+// Enum value maps for RecordKind.
+var (
+	RecordKind_name = map[int32]string{
+		0: "RECORD_KIND_UNSPECIFIED",
+		1: "RECORD_KIND_CONCERN",
+		2: "RECORD_KIND_REPORT",
+		3: "RECORD_KIND_SAFEGUARDING_RECORD",
+	}
+	RecordKind_value = map[string]int32{
+		"RECORD_KIND_UNSPECIFIED":         0,
+		"RECORD_KIND_CONCERN":             1,
+		"RECORD_KIND_REPORT":              2,
+		"RECORD_KIND_SAFEGUARDING_RECORD": 3,
+	}
+)
+
+func (x RecordKind) Enum() *RecordKind {
+	p := new(RecordKind)
+	*p = x
+	return p
+}
+
+func (x RecordKind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (RecordKind) Descriptor() protoreflect.EnumDescriptor {
+	return file_familytime_safeguarding_v1_events_proto_enumTypes[5].Descriptor()
+}
+
+func (RecordKind) Type() protoreflect.EnumType {
+	return &file_familytime_safeguarding_v1_events_proto_enumTypes[5]
+}
+
+func (x RecordKind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use RecordKind.Descriptor instead.
+func (RecordKind) EnumDescriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{5}
+}
+
+// ReportSectionKind says what a section of an observation report is about, which decides who may
+// see it.
+type ReportSectionKind int32
+
+const (
+	// Not given; always rejected.
+	ReportSectionKind_REPORT_SECTION_KIND_UNSPECIFIED ReportSectionKind = 0
+	// What was observed: the session's summary. Every recipient gets it.
+	ReportSectionKind_REPORT_SECTION_KIND_OBSERVATION ReportSectionKind = 1
+	// The child's wellbeing. Every recipient gets it.
+	ReportSectionKind_REPORT_SECTION_KIND_CHILD_WELLBEING ReportSectionKind = 2
+	// Exact arrival and departure times of one party (about_person_id). Withheld from the other
+	// parties and those acting for them.
+	ReportSectionKind_REPORT_SECTION_KIND_ARRIVAL_DEPARTURE ReportSectionKind = 3
+	// One party's address or contact details (about_person_id). Withheld from the other parties
+	// and those acting for them.
+	ReportSectionKind_REPORT_SECTION_KIND_LOCATION_CONTACT ReportSectionKind = 4
+)
+
+// Enum value maps for ReportSectionKind.
+var (
+	ReportSectionKind_name = map[int32]string{
+		0: "REPORT_SECTION_KIND_UNSPECIFIED",
+		1: "REPORT_SECTION_KIND_OBSERVATION",
+		2: "REPORT_SECTION_KIND_CHILD_WELLBEING",
+		3: "REPORT_SECTION_KIND_ARRIVAL_DEPARTURE",
+		4: "REPORT_SECTION_KIND_LOCATION_CONTACT",
+	}
+	ReportSectionKind_value = map[string]int32{
+		"REPORT_SECTION_KIND_UNSPECIFIED":       0,
+		"REPORT_SECTION_KIND_OBSERVATION":       1,
+		"REPORT_SECTION_KIND_CHILD_WELLBEING":   2,
+		"REPORT_SECTION_KIND_ARRIVAL_DEPARTURE": 3,
+		"REPORT_SECTION_KIND_LOCATION_CONTACT":  4,
+	}
+)
+
+func (x ReportSectionKind) Enum() *ReportSectionKind {
+	p := new(ReportSectionKind)
+	*p = x
+	return p
+}
+
+func (x ReportSectionKind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ReportSectionKind) Descriptor() protoreflect.EnumDescriptor {
+	return file_familytime_safeguarding_v1_events_proto_enumTypes[6].Descriptor()
+}
+
+func (ReportSectionKind) Type() protoreflect.EnumType {
+	return &file_familytime_safeguarding_v1_events_proto_enumTypes[6]
+}
+
+func (x ReportSectionKind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ReportSectionKind.Descriptor instead.
+func (ReportSectionKind) EnumDescriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{6}
+}
+
+// RecipientKind is who a released report goes to.
+type RecipientKind int32
+
+const (
+	// Not given; always rejected.
+	RecipientKind_RECIPIENT_KIND_UNSPECIFIED RecipientKind = 0
+	// A parent of the children (person_id names them).
+	RecipientKind_RECIPIENT_KIND_PARENT RecipientKind = 1
+	// Someone else with parental responsibility (person_id names them).
+	RecipientKind_RECIPIENT_KIND_OTHER_PARENTAL_RESPONSIBILITY RecipientKind = 2
+	// Cafcass (or Cafcass Cymru).
+	RecipientKind_RECIPIENT_KIND_CAFCASS RecipientKind = 3
+	// Local-authority children's services.
+	RecipientKind_RECIPIENT_KIND_LOCAL_AUTHORITY RecipientKind = 4
+	// A solicitor acting for one party (acting_for_person_id names the party).
+	RecipientKind_RECIPIENT_KIND_SOLICITOR RecipientKind = 5
+	// The court.
+	RecipientKind_RECIPIENT_KIND_COURT RecipientKind = 6
+)
+
+// Enum value maps for RecipientKind.
+var (
+	RecipientKind_name = map[int32]string{
+		0: "RECIPIENT_KIND_UNSPECIFIED",
+		1: "RECIPIENT_KIND_PARENT",
+		2: "RECIPIENT_KIND_OTHER_PARENTAL_RESPONSIBILITY",
+		3: "RECIPIENT_KIND_CAFCASS",
+		4: "RECIPIENT_KIND_LOCAL_AUTHORITY",
+		5: "RECIPIENT_KIND_SOLICITOR",
+		6: "RECIPIENT_KIND_COURT",
+	}
+	RecipientKind_value = map[string]int32{
+		"RECIPIENT_KIND_UNSPECIFIED":                   0,
+		"RECIPIENT_KIND_PARENT":                        1,
+		"RECIPIENT_KIND_OTHER_PARENTAL_RESPONSIBILITY": 2,
+		"RECIPIENT_KIND_CAFCASS":                       3,
+		"RECIPIENT_KIND_LOCAL_AUTHORITY":               4,
+		"RECIPIENT_KIND_SOLICITOR":                     5,
+		"RECIPIENT_KIND_COURT":                         6,
+	}
+)
+
+func (x RecipientKind) Enum() *RecipientKind {
+	p := new(RecipientKind)
+	*p = x
+	return p
+}
+
+func (x RecipientKind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (RecipientKind) Descriptor() protoreflect.EnumDescriptor {
+	return file_familytime_safeguarding_v1_events_proto_enumTypes[7].Descriptor()
+}
+
+func (RecipientKind) Type() protoreflect.EnumType {
+	return &file_familytime_safeguarding_v1_events_proto_enumTypes[7]
+}
+
+func (x RecipientKind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use RecipientKind.Descriptor instead.
+func (RecipientKind) EnumDescriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{7}
+}
+
 // HoldPlaced: the centre's safeguarding lead suspended the family's contact. Scheduling cancels
 // the family's future bookings and refuses new ones; referral suspends the case.
 type HoldPlaced struct {
@@ -104,7 +550,9 @@ type HoldPlaced struct {
 	// The local date by which the hold must be reviewed.
 	ReviewBy *v1.Date `protobuf:"bytes,6,opt,name=review_by,json=reviewBy,proto3" json:"review_by,omitempty"`
 	// A note on the hold: a serialised Note, sealed; never published in clear. Empty when none.
-	SealedNote    []byte `protobuf:"bytes,7,opt,name=sealed_note,json=sealedNote,proto3" json:"sealed_note,omitempty"`
+	SealedNote []byte `protobuf:"bytes,7,opt,name=sealed_note,json=sealedNote,proto3" json:"sealed_note,omitempty"`
+	// The concern that led to the hold (UUID); empty when the hold was placed for another reason.
+	ConcernId     string `protobuf:"bytes,8,opt,name=concern_id,json=concernId,proto3" json:"concern_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -186,6 +634,13 @@ func (x *HoldPlaced) GetSealedNote() []byte {
 		return x.SealedNote
 	}
 	return nil
+}
+
+func (x *HoldPlaced) GetConcernId() string {
+	if x != nil {
+		return x.ConcernId
+	}
+	return ""
 }
 
 // HoldLifted: the safeguarding lead lifted a hold; the family may be booked again once no other
@@ -271,11 +726,1640 @@ func (x *HoldLifted) GetSealedNote() []byte {
 	return nil
 }
 
+// RiskScreenedProvisionally: a referral arrived and its risk answers gave a provisional screen. It
+// stands only until a person assesses the family's risk.
+type RiskScreenedProvisionally struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,1,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The referral whose answers were screened (UUID).
+	ReferralId string `protobuf:"bytes,3,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// The centre's local date of the screen.
+	ScreenedOn *v1.Date `protobuf:"bytes,4,opt,name=screened_on,json=screenedOn,proto3" json:"screened_on,omitempty"`
+	// The provisional rating.
+	Rating RiskRating `protobuf:"varint,5,opt,name=rating,proto3,enum=familytime.safeguarding.v1.RiskRating" json:"rating,omitempty"`
+	// The risk factors the answers name.
+	Factors       []RiskFactor `protobuf:"varint,6,rep,packed,name=factors,proto3,enum=familytime.safeguarding.v1.RiskFactor" json:"factors,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RiskScreenedProvisionally) Reset() {
+	*x = RiskScreenedProvisionally{}
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RiskScreenedProvisionally) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RiskScreenedProvisionally) ProtoMessage() {}
+
+func (x *RiskScreenedProvisionally) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RiskScreenedProvisionally.ProtoReflect.Descriptor instead.
+func (*RiskScreenedProvisionally) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *RiskScreenedProvisionally) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *RiskScreenedProvisionally) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *RiskScreenedProvisionally) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *RiskScreenedProvisionally) GetScreenedOn() *v1.Date {
+	if x != nil {
+		return x.ScreenedOn
+	}
+	return nil
+}
+
+func (x *RiskScreenedProvisionally) GetRating() RiskRating {
+	if x != nil {
+		return x.Rating
+	}
+	return RiskRating_RISK_RATING_UNSPECIFIED
+}
+
+func (x *RiskScreenedProvisionally) GetFactors() []RiskFactor {
+	if x != nil {
+		return x.Factors
+	}
+	return nil
+}
+
+// RiskAssessed: a person assessed the family's risk, confirming or changing any provisional screen.
+type RiskAssessed struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,1,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The centre's local date of the assessment.
+	AssessedOn *v1.Date `protobuf:"bytes,3,opt,name=assessed_on,json=assessedOn,proto3" json:"assessed_on,omitempty"`
+	// The rating.
+	Rating RiskRating `protobuf:"varint,4,opt,name=rating,proto3,enum=familytime.safeguarding.v1.RiskRating" json:"rating,omitempty"`
+	// The risk factors found.
+	Factors []RiskFactor `protobuf:"varint,5,rep,packed,name=factors,proto3,enum=familytime.safeguarding.v1.RiskFactor" json:"factors,omitempty"`
+	// The assessor found domestic abuse: supported contact is ruled out.
+	DomesticAbuseFinding bool `protobuf:"varint,6,opt,name=domestic_abuse_finding,json=domesticAbuseFinding,proto3" json:"domestic_abuse_finding,omitempty"`
+	// The local date by which the assessment must be reviewed.
+	NextReviewOn *v1.Date `protobuf:"bytes,7,opt,name=next_review_on,json=nextReviewOn,proto3" json:"next_review_on,omitempty"`
+	// The assessor's account id (never a name).
+	AssessedBy string `protobuf:"bytes,8,opt,name=assessed_by,json=assessedBy,proto3" json:"assessed_by,omitempty"`
+	// The assessor's note: a serialised Note, sealed; never published in clear. Empty when none.
+	SealedNote    []byte `protobuf:"bytes,9,opt,name=sealed_note,json=sealedNote,proto3" json:"sealed_note,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RiskAssessed) Reset() {
+	*x = RiskAssessed{}
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RiskAssessed) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RiskAssessed) ProtoMessage() {}
+
+func (x *RiskAssessed) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RiskAssessed.ProtoReflect.Descriptor instead.
+func (*RiskAssessed) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *RiskAssessed) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *RiskAssessed) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *RiskAssessed) GetAssessedOn() *v1.Date {
+	if x != nil {
+		return x.AssessedOn
+	}
+	return nil
+}
+
+func (x *RiskAssessed) GetRating() RiskRating {
+	if x != nil {
+		return x.Rating
+	}
+	return RiskRating_RISK_RATING_UNSPECIFIED
+}
+
+func (x *RiskAssessed) GetFactors() []RiskFactor {
+	if x != nil {
+		return x.Factors
+	}
+	return nil
+}
+
+func (x *RiskAssessed) GetDomesticAbuseFinding() bool {
+	if x != nil {
+		return x.DomesticAbuseFinding
+	}
+	return false
+}
+
+func (x *RiskAssessed) GetNextReviewOn() *v1.Date {
+	if x != nil {
+		return x.NextReviewOn
+	}
+	return nil
+}
+
+func (x *RiskAssessed) GetAssessedBy() string {
+	if x != nil {
+		return x.AssessedBy
+	}
+	return ""
+}
+
+func (x *RiskAssessed) GetSealedNote() []byte {
+	if x != nil {
+		return x.SealedNote
+	}
+	return nil
+}
+
+// ConcernRaised: a member of staff or a volunteer raised a safeguarding concern.
+type ConcernRaised struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The concern's id (UUID); its stream is concern-<concern_id>.
+	ConcernId string `protobuf:"bytes,1,opt,name=concern_id,json=concernId,proto3" json:"concern_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The session's booking the concern arose in (UUID); empty when none.
+	BookingId string `protobuf:"bytes,4,opt,name=booking_id,json=bookingId,proto3" json:"booking_id,omitempty"`
+	// What the concern is about.
+	Category ConcernCategory `protobuf:"varint,5,opt,name=category,proto3,enum=familytime.safeguarding.v1.ConcernCategory" json:"category,omitempty"`
+	// The centre's local date the concern was raised.
+	RaisedOn *v1.Date `protobuf:"bytes,6,opt,name=raised_on,json=raisedOn,proto3" json:"raised_on,omitempty"`
+	// The account id of who raised it (never a name).
+	RaisedBy string `protobuf:"bytes,7,opt,name=raised_by,json=raisedBy,proto3" json:"raised_by,omitempty"`
+	// The people involved, by person id (UUIDs from referral).
+	PersonIds []string `protobuf:"bytes,8,rep,name=person_ids,json=personIds,proto3" json:"person_ids,omitempty"`
+	// What happened: a serialised Note, sealed; never published in clear.
+	SealedDescription []byte `protobuf:"bytes,9,opt,name=sealed_description,json=sealedDescription,proto3" json:"sealed_description,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *ConcernRaised) Reset() {
+	*x = ConcernRaised{}
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConcernRaised) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConcernRaised) ProtoMessage() {}
+
+func (x *ConcernRaised) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConcernRaised.ProtoReflect.Descriptor instead.
+func (*ConcernRaised) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *ConcernRaised) GetConcernId() string {
+	if x != nil {
+		return x.ConcernId
+	}
+	return ""
+}
+
+func (x *ConcernRaised) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *ConcernRaised) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ConcernRaised) GetBookingId() string {
+	if x != nil {
+		return x.BookingId
+	}
+	return ""
+}
+
+func (x *ConcernRaised) GetCategory() ConcernCategory {
+	if x != nil {
+		return x.Category
+	}
+	return ConcernCategory_CONCERN_CATEGORY_UNSPECIFIED
+}
+
+func (x *ConcernRaised) GetRaisedOn() *v1.Date {
+	if x != nil {
+		return x.RaisedOn
+	}
+	return nil
+}
+
+func (x *ConcernRaised) GetRaisedBy() string {
+	if x != nil {
+		return x.RaisedBy
+	}
+	return ""
+}
+
+func (x *ConcernRaised) GetPersonIds() []string {
+	if x != nil {
+		return x.PersonIds
+	}
+	return nil
+}
+
+func (x *ConcernRaised) GetSealedDescription() []byte {
+	if x != nil {
+		return x.SealedDescription
+	}
+	return nil
+}
+
+// LeadAlerted: the centre's safeguarding lead is alerted to a concern. The CLI's alerts command
+// and the dashboard show it.
+type LeadAlerted struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The concern (UUID).
+	ConcernId string `protobuf:"bytes,1,opt,name=concern_id,json=concernId,proto3" json:"concern_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre whose lead is alerted (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The concern's category.
+	Category ConcernCategory `protobuf:"varint,4,opt,name=category,proto3,enum=familytime.safeguarding.v1.ConcernCategory" json:"category,omitempty"`
+	// The centre's local date of the alert.
+	AlertedOn     *v1.Date `protobuf:"bytes,5,opt,name=alerted_on,json=alertedOn,proto3" json:"alerted_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LeadAlerted) Reset() {
+	*x = LeadAlerted{}
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LeadAlerted) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LeadAlerted) ProtoMessage() {}
+
+func (x *LeadAlerted) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LeadAlerted.ProtoReflect.Descriptor instead.
+func (*LeadAlerted) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *LeadAlerted) GetConcernId() string {
+	if x != nil {
+		return x.ConcernId
+	}
+	return ""
+}
+
+func (x *LeadAlerted) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *LeadAlerted) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *LeadAlerted) GetCategory() ConcernCategory {
+	if x != nil {
+		return x.Category
+	}
+	return ConcernCategory_CONCERN_CATEGORY_UNSPECIFIED
+}
+
+func (x *LeadAlerted) GetAlertedOn() *v1.Date {
+	if x != nil {
+		return x.AlertedOn
+	}
+	return nil
+}
+
+// ConcernActionAdded: the safeguarding lead recorded an action taken on a concern.
+type ConcernActionAdded struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The concern (UUID).
+	ConcernId string `protobuf:"bytes,1,opt,name=concern_id,json=concernId,proto3" json:"concern_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The centre's local date of the action.
+	ActionOn *v1.Date `protobuf:"bytes,4,opt,name=action_on,json=actionOn,proto3" json:"action_on,omitempty"`
+	// The account id of who recorded it.
+	RecordedBy string `protobuf:"bytes,5,opt,name=recorded_by,json=recordedBy,proto3" json:"recorded_by,omitempty"`
+	// What was done: a serialised Note, sealed; never published in clear.
+	SealedAction  []byte `protobuf:"bytes,6,opt,name=sealed_action,json=sealedAction,proto3" json:"sealed_action,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConcernActionAdded) Reset() {
+	*x = ConcernActionAdded{}
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConcernActionAdded) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConcernActionAdded) ProtoMessage() {}
+
+func (x *ConcernActionAdded) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConcernActionAdded.ProtoReflect.Descriptor instead.
+func (*ConcernActionAdded) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *ConcernActionAdded) GetConcernId() string {
+	if x != nil {
+		return x.ConcernId
+	}
+	return ""
+}
+
+func (x *ConcernActionAdded) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *ConcernActionAdded) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ConcernActionAdded) GetActionOn() *v1.Date {
+	if x != nil {
+		return x.ActionOn
+	}
+	return nil
+}
+
+func (x *ConcernActionAdded) GetRecordedBy() string {
+	if x != nil {
+		return x.RecordedBy
+	}
+	return ""
+}
+
+func (x *ConcernActionAdded) GetSealedAction() []byte {
+	if x != nil {
+		return x.SealedAction
+	}
+	return nil
+}
+
+// ConcernEscalated: the safeguarding lead referred a concern to an outside agency.
+type ConcernEscalated struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The concern (UUID).
+	ConcernId string `protobuf:"bytes,1,opt,name=concern_id,json=concernId,proto3" json:"concern_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// Who the concern went to.
+	Agency Agency `protobuf:"varint,4,opt,name=agency,proto3,enum=familytime.safeguarding.v1.Agency" json:"agency,omitempty"`
+	// The centre's local date of the escalation.
+	EscalatedOn *v1.Date `protobuf:"bytes,5,opt,name=escalated_on,json=escalatedOn,proto3" json:"escalated_on,omitempty"`
+	// The account id of who escalated it.
+	EscalatedBy string `protobuf:"bytes,6,opt,name=escalated_by,json=escalatedBy,proto3" json:"escalated_by,omitempty"`
+	// The agency's reference for the case: a serialised Note, sealed; never published in clear.
+	SealedReference []byte `protobuf:"bytes,7,opt,name=sealed_reference,json=sealedReference,proto3" json:"sealed_reference,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *ConcernEscalated) Reset() {
+	*x = ConcernEscalated{}
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConcernEscalated) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConcernEscalated) ProtoMessage() {}
+
+func (x *ConcernEscalated) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConcernEscalated.ProtoReflect.Descriptor instead.
+func (*ConcernEscalated) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *ConcernEscalated) GetConcernId() string {
+	if x != nil {
+		return x.ConcernId
+	}
+	return ""
+}
+
+func (x *ConcernEscalated) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *ConcernEscalated) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ConcernEscalated) GetAgency() Agency {
+	if x != nil {
+		return x.Agency
+	}
+	return Agency_AGENCY_UNSPECIFIED
+}
+
+func (x *ConcernEscalated) GetEscalatedOn() *v1.Date {
+	if x != nil {
+		return x.EscalatedOn
+	}
+	return nil
+}
+
+func (x *ConcernEscalated) GetEscalatedBy() string {
+	if x != nil {
+		return x.EscalatedBy
+	}
+	return ""
+}
+
+func (x *ConcernEscalated) GetSealedReference() []byte {
+	if x != nil {
+		return x.SealedReference
+	}
+	return nil
+}
+
+// ConcernClosed: the safeguarding lead closed a concern.
+type ConcernClosed struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The concern (UUID).
+	ConcernId string `protobuf:"bytes,1,opt,name=concern_id,json=concernId,proto3" json:"concern_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The centre's local date it was closed.
+	ClosedOn *v1.Date `protobuf:"bytes,4,opt,name=closed_on,json=closedOn,proto3" json:"closed_on,omitempty"`
+	// The account id of who closed it.
+	ClosedBy string `protobuf:"bytes,5,opt,name=closed_by,json=closedBy,proto3" json:"closed_by,omitempty"`
+	// Why it was closed: a serialised Note, sealed; never published in clear.
+	SealedNote    []byte `protobuf:"bytes,6,opt,name=sealed_note,json=sealedNote,proto3" json:"sealed_note,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConcernClosed) Reset() {
+	*x = ConcernClosed{}
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConcernClosed) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConcernClosed) ProtoMessage() {}
+
+func (x *ConcernClosed) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConcernClosed.ProtoReflect.Descriptor instead.
+func (*ConcernClosed) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *ConcernClosed) GetConcernId() string {
+	if x != nil {
+		return x.ConcernId
+	}
+	return ""
+}
+
+func (x *ConcernClosed) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *ConcernClosed) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ConcernClosed) GetClosedOn() *v1.Date {
+	if x != nil {
+		return x.ClosedOn
+	}
+	return nil
+}
+
+func (x *ConcernClosed) GetClosedBy() string {
+	if x != nil {
+		return x.ClosedBy
+	}
+	return ""
+}
+
+func (x *ConcernClosed) GetSealedNote() []byte {
+	if x != nil {
+		return x.SealedNote
+	}
+	return nil
+}
+
+// RecordCorrected: a correction to an earlier record, which stays as it was and readable. It is
+// appended to the stream of the record it corrects.
+type RecordCorrected struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,1,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The event id of the record corrected (UUID).
+	CorrectsEventId string `protobuf:"bytes,3,opt,name=corrects_event_id,json=correctsEventId,proto3" json:"corrects_event_id,omitempty"`
+	// The protobuf full name of the record corrected.
+	CorrectsEventType string `protobuf:"bytes,4,opt,name=corrects_event_type,json=correctsEventType,proto3" json:"corrects_event_type,omitempty"`
+	// The centre's local date of the correction.
+	CorrectedOn *v1.Date `protobuf:"bytes,5,opt,name=corrected_on,json=correctedOn,proto3" json:"corrected_on,omitempty"`
+	// The account id of who corrected it.
+	CorrectedBy string `protobuf:"bytes,6,opt,name=corrected_by,json=correctedBy,proto3" json:"corrected_by,omitempty"`
+	// The corrected text and the reason: a serialised Correction, sealed; never published in clear.
+	SealedCorrection []byte `protobuf:"bytes,7,opt,name=sealed_correction,json=sealedCorrection,proto3" json:"sealed_correction,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *RecordCorrected) Reset() {
+	*x = RecordCorrected{}
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordCorrected) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordCorrected) ProtoMessage() {}
+
+func (x *RecordCorrected) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordCorrected.ProtoReflect.Descriptor instead.
+func (*RecordCorrected) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *RecordCorrected) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *RecordCorrected) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *RecordCorrected) GetCorrectsEventId() string {
+	if x != nil {
+		return x.CorrectsEventId
+	}
+	return ""
+}
+
+func (x *RecordCorrected) GetCorrectsEventType() string {
+	if x != nil {
+		return x.CorrectsEventType
+	}
+	return ""
+}
+
+func (x *RecordCorrected) GetCorrectedOn() *v1.Date {
+	if x != nil {
+		return x.CorrectedOn
+	}
+	return nil
+}
+
+func (x *RecordCorrected) GetCorrectedBy() string {
+	if x != nil {
+		return x.CorrectedBy
+	}
+	return ""
+}
+
+func (x *RecordCorrected) GetSealedCorrection() []byte {
+	if x != nil {
+		return x.SealedCorrection
+	}
+	return nil
+}
+
+// ReportDue: a supervised session was completed, so its observation report is due.
+type ReportDue struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The report's id (UUID); its stream is report-<report_id>.
+	ReportId string `protobuf:"bytes,1,opt,name=report_id,json=reportId,proto3" json:"report_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The completed session's booking (UUID).
+	BookingId string `protobuf:"bytes,4,opt,name=booking_id,json=bookingId,proto3" json:"booking_id,omitempty"`
+	// The centre's local date of the session; the report is due from it.
+	SessionOn *v1.Date `protobuf:"bytes,5,opt,name=session_on,json=sessionOn,proto3" json:"session_on,omitempty"`
+	// The account id of the supervisor of the session, when scheduling knows it; only they may
+	// draft the report. Empty: the first supervisor to draft it becomes its author.
+	Supervisor    string `protobuf:"bytes,6,opt,name=supervisor,proto3" json:"supervisor,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReportDue) Reset() {
+	*x = ReportDue{}
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportDue) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportDue) ProtoMessage() {}
+
+func (x *ReportDue) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportDue.ProtoReflect.Descriptor instead.
+func (*ReportDue) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *ReportDue) GetReportId() string {
+	if x != nil {
+		return x.ReportId
+	}
+	return ""
+}
+
+func (x *ReportDue) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *ReportDue) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ReportDue) GetBookingId() string {
+	if x != nil {
+		return x.BookingId
+	}
+	return ""
+}
+
+func (x *ReportDue) GetSessionOn() *v1.Date {
+	if x != nil {
+		return x.SessionOn
+	}
+	return nil
+}
+
+func (x *ReportDue) GetSupervisor() string {
+	if x != nil {
+		return x.Supervisor
+	}
+	return ""
+}
+
+// ReportSection is one section's heading: what it is about, readable so that who may see it can be
+// decided without opening the text.
+type ReportSection struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// What the section is about.
+	Kind ReportSectionKind `protobuf:"varint,1,opt,name=kind,proto3,enum=familytime.safeguarding.v1.ReportSectionKind" json:"kind,omitempty"`
+	// The party the section is about (person id, UUID); required for arrival and departure, and
+	// location and contact sections.
+	AboutPersonId string `protobuf:"bytes,2,opt,name=about_person_id,json=aboutPersonId,proto3" json:"about_person_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReportSection) Reset() {
+	*x = ReportSection{}
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportSection) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportSection) ProtoMessage() {}
+
+func (x *ReportSection) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportSection.ProtoReflect.Descriptor instead.
+func (*ReportSection) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *ReportSection) GetKind() ReportSectionKind {
+	if x != nil {
+		return x.Kind
+	}
+	return ReportSectionKind_REPORT_SECTION_KIND_UNSPECIFIED
+}
+
+func (x *ReportSection) GetAboutPersonId() string {
+	if x != nil {
+		return x.AboutPersonId
+	}
+	return ""
+}
+
+// ReportDrafted: the supervisor wrote (or rewrote) the report's draft.
+type ReportDrafted struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The report (UUID).
+	ReportId string `protobuf:"bytes,1,opt,name=report_id,json=reportId,proto3" json:"report_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The centre's local date of the draft.
+	DraftedOn *v1.Date `protobuf:"bytes,4,opt,name=drafted_on,json=draftedOn,proto3" json:"drafted_on,omitempty"`
+	// The author's account id.
+	Author string `protobuf:"bytes,5,opt,name=author,proto3" json:"author,omitempty"`
+	// The sections' headings, in order.
+	Sections []*ReportSection `protobuf:"bytes,6,rep,name=sections,proto3" json:"sections,omitempty"`
+	// The sections' text, in the same order: a serialised ReportText, sealed; never published in
+	// clear.
+	SealedText    []byte `protobuf:"bytes,7,opt,name=sealed_text,json=sealedText,proto3" json:"sealed_text,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReportDrafted) Reset() {
+	*x = ReportDrafted{}
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportDrafted) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportDrafted) ProtoMessage() {}
+
+func (x *ReportDrafted) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportDrafted.ProtoReflect.Descriptor instead.
+func (*ReportDrafted) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *ReportDrafted) GetReportId() string {
+	if x != nil {
+		return x.ReportId
+	}
+	return ""
+}
+
+func (x *ReportDrafted) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *ReportDrafted) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ReportDrafted) GetDraftedOn() *v1.Date {
+	if x != nil {
+		return x.DraftedOn
+	}
+	return nil
+}
+
+func (x *ReportDrafted) GetAuthor() string {
+	if x != nil {
+		return x.Author
+	}
+	return ""
+}
+
+func (x *ReportDrafted) GetSections() []*ReportSection {
+	if x != nil {
+		return x.Sections
+	}
+	return nil
+}
+
+func (x *ReportDrafted) GetSealedText() []byte {
+	if x != nil {
+		return x.SealedText
+	}
+	return nil
+}
+
+// ReportSubmittedForCheck: the author asked for the second-person check.
+type ReportSubmittedForCheck struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The report (UUID).
+	ReportId string `protobuf:"bytes,1,opt,name=report_id,json=reportId,proto3" json:"report_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The centre's local date of the submission.
+	SubmittedOn   *v1.Date `protobuf:"bytes,4,opt,name=submitted_on,json=submittedOn,proto3" json:"submitted_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReportSubmittedForCheck) Reset() {
+	*x = ReportSubmittedForCheck{}
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportSubmittedForCheck) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportSubmittedForCheck) ProtoMessage() {}
+
+func (x *ReportSubmittedForCheck) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportSubmittedForCheck.ProtoReflect.Descriptor instead.
+func (*ReportSubmittedForCheck) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *ReportSubmittedForCheck) GetReportId() string {
+	if x != nil {
+		return x.ReportId
+	}
+	return ""
+}
+
+func (x *ReportSubmittedForCheck) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *ReportSubmittedForCheck) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ReportSubmittedForCheck) GetSubmittedOn() *v1.Date {
+	if x != nil {
+		return x.SubmittedOn
+	}
+	return nil
+}
+
+// ReportChecked: a second person, never the author, checked the report.
+type ReportChecked struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The report (UUID).
+	ReportId string `protobuf:"bytes,1,opt,name=report_id,json=reportId,proto3" json:"report_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The centre's local date of the check.
+	CheckedOn *v1.Date `protobuf:"bytes,4,opt,name=checked_on,json=checkedOn,proto3" json:"checked_on,omitempty"`
+	// The checker's account id.
+	Checker string `protobuf:"bytes,5,opt,name=checker,proto3" json:"checker,omitempty"`
+	// True: ready for release. False: returned to the author to redraft.
+	Approved bool `protobuf:"varint,6,opt,name=approved,proto3" json:"approved,omitempty"`
+	// The checker's note: a serialised Note, sealed; never published in clear. Empty when none.
+	SealedNote    []byte `protobuf:"bytes,7,opt,name=sealed_note,json=sealedNote,proto3" json:"sealed_note,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReportChecked) Reset() {
+	*x = ReportChecked{}
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportChecked) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportChecked) ProtoMessage() {}
+
+func (x *ReportChecked) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportChecked.ProtoReflect.Descriptor instead.
+func (*ReportChecked) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *ReportChecked) GetReportId() string {
+	if x != nil {
+		return x.ReportId
+	}
+	return ""
+}
+
+func (x *ReportChecked) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *ReportChecked) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ReportChecked) GetCheckedOn() *v1.Date {
+	if x != nil {
+		return x.CheckedOn
+	}
+	return nil
+}
+
+func (x *ReportChecked) GetChecker() string {
+	if x != nil {
+		return x.Checker
+	}
+	return ""
+}
+
+func (x *ReportChecked) GetApproved() bool {
+	if x != nil {
+		return x.Approved
+	}
+	return false
+}
+
+func (x *ReportChecked) GetSealedNote() []byte {
+	if x != nil {
+		return x.SealedNote
+	}
+	return nil
+}
+
+// Recipient is one person or body a report is released to, and what their copy leaves out.
+type Recipient struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Who they are.
+	Kind RecipientKind `protobuf:"varint,1,opt,name=kind,proto3,enum=familytime.safeguarding.v1.RecipientKind" json:"kind,omitempty"`
+	// The recipient's person id (UUID) for a parent or someone with parental responsibility.
+	PersonId string `protobuf:"bytes,2,opt,name=person_id,json=personId,proto3" json:"person_id,omitempty"`
+	// The party a solicitor acts for (person id, UUID).
+	ActingForPersonId string `protobuf:"bytes,3,opt,name=acting_for_person_id,json=actingForPersonId,proto3" json:"acting_for_person_id,omitempty"`
+	// The indexes (0-based) of the report's sections withheld from this recipient's copy.
+	WithheldSections []int32 `protobuf:"varint,4,rep,packed,name=withheld_sections,json=withheldSections,proto3" json:"withheld_sections,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *Recipient) Reset() {
+	*x = Recipient{}
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Recipient) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Recipient) ProtoMessage() {}
+
+func (x *Recipient) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Recipient.ProtoReflect.Descriptor instead.
+func (*Recipient) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *Recipient) GetKind() RecipientKind {
+	if x != nil {
+		return x.Kind
+	}
+	return RecipientKind_RECIPIENT_KIND_UNSPECIFIED
+}
+
+func (x *Recipient) GetPersonId() string {
+	if x != nil {
+		return x.PersonId
+	}
+	return ""
+}
+
+func (x *Recipient) GetActingForPersonId() string {
+	if x != nil {
+		return x.ActingForPersonId
+	}
+	return ""
+}
+
+func (x *Recipient) GetWithheldSections() []int32 {
+	if x != nil {
+		return x.WithheldSections
+	}
+	return nil
+}
+
+// ReportReleased: the checked report went to its distribution list.
+type ReportReleased struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The report (UUID).
+	ReportId string `protobuf:"bytes,1,opt,name=report_id,json=reportId,proto3" json:"report_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The centre's local date of the release.
+	ReleasedOn *v1.Date `protobuf:"bytes,4,opt,name=released_on,json=releasedOn,proto3" json:"released_on,omitempty"`
+	// The account id of who released it.
+	ReleasedBy string `protobuf:"bytes,5,opt,name=released_by,json=releasedBy,proto3" json:"released_by,omitempty"`
+	// Every recipient, with what their copy withholds.
+	Recipients    []*Recipient `protobuf:"bytes,6,rep,name=recipients,proto3" json:"recipients,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReportReleased) Reset() {
+	*x = ReportReleased{}
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportReleased) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportReleased) ProtoMessage() {}
+
+func (x *ReportReleased) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportReleased.ProtoReflect.Descriptor instead.
+func (*ReportReleased) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *ReportReleased) GetReportId() string {
+	if x != nil {
+		return x.ReportId
+	}
+	return ""
+}
+
+func (x *ReportReleased) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *ReportReleased) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ReportReleased) GetReleasedOn() *v1.Date {
+	if x != nil {
+		return x.ReleasedOn
+	}
+	return nil
+}
+
+func (x *ReportReleased) GetReleasedBy() string {
+	if x != nil {
+		return x.ReleasedBy
+	}
+	return ""
+}
+
+func (x *ReportReleased) GetRecipients() []*Recipient {
+	if x != nil {
+		return x.Recipients
+	}
+	return nil
+}
+
+// AccessRecorded: someone read safeguarding text. Appended to the family's audit stream
+// access-<family_id> in the same request as the read.
+type AccessRecorded struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The family whose record was read (UUID).
+	FamilyId string `protobuf:"bytes,1,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre the reader acted for (UUID).
+	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The reader's account id (never a name).
+	Subject string `protobuf:"bytes,3,opt,name=subject,proto3" json:"subject,omitempty"`
+	// The role the reader read in.
+	Role string `protobuf:"bytes,4,opt,name=role,proto3" json:"role,omitempty"`
+	// What was read.
+	Kind RecordKind `protobuf:"varint,5,opt,name=kind,proto3,enum=familytime.safeguarding.v1.RecordKind" json:"kind,omitempty"`
+	// The id of what was read (concern or report id, UUID; the family id for a whole record).
+	RecordId string `protobuf:"bytes,6,opt,name=record_id,json=recordId,proto3" json:"record_id,omitempty"`
+	// The purpose the reader stated: a serialised Note, sealed; never published in clear.
+	SealedPurpose []byte `protobuf:"bytes,7,opt,name=sealed_purpose,json=sealedPurpose,proto3" json:"sealed_purpose,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AccessRecorded) Reset() {
+	*x = AccessRecorded{}
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AccessRecorded) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AccessRecorded) ProtoMessage() {}
+
+func (x *AccessRecorded) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AccessRecorded.ProtoReflect.Descriptor instead.
+func (*AccessRecorded) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *AccessRecorded) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *AccessRecorded) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *AccessRecorded) GetSubject() string {
+	if x != nil {
+		return x.Subject
+	}
+	return ""
+}
+
+func (x *AccessRecorded) GetRole() string {
+	if x != nil {
+		return x.Role
+	}
+	return ""
+}
+
+func (x *AccessRecorded) GetKind() RecordKind {
+	if x != nil {
+		return x.Kind
+	}
+	return RecordKind_RECORD_KIND_UNSPECIFIED
+}
+
+func (x *AccessRecorded) GetRecordId() string {
+	if x != nil {
+		return x.RecordId
+	}
+	return ""
+}
+
+func (x *AccessRecorded) GetSealedPurpose() []byte {
+	if x != nil {
+		return x.SealedPurpose
+	}
+	return nil
+}
+
+// Note is one free-text note. Sealed; never published in clear.
+type Note struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The note's text.
+	Text          string `protobuf:"bytes,1,opt,name=text,proto3" json:"text,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Note) Reset() {
+	*x = Note{}
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Note) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Note) ProtoMessage() {}
+
+func (x *Note) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Note.ProtoReflect.Descriptor instead.
+func (*Note) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *Note) GetText() string {
+	if x != nil {
+		return x.Text
+	}
+	return ""
+}
+
+// Correction is a correction's content. Sealed; never published in clear.
+type Correction struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The corrected text.
+	Text string `protobuf:"bytes,1,opt,name=text,proto3" json:"text,omitempty"`
+	// Why the record is corrected.
+	Reason        string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Correction) Reset() {
+	*x = Correction{}
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Correction) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Correction) ProtoMessage() {}
+
+func (x *Correction) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Correction.ProtoReflect.Descriptor instead.
+func (*Correction) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *Correction) GetText() string {
+	if x != nil {
+		return x.Text
+	}
+	return ""
+}
+
+func (x *Correction) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// ReportText is the text of a report's sections, in order. Sealed; never published in clear.
+type ReportText struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Each section's text.
+	Sections      []string `protobuf:"bytes,1,rep,name=sections,proto3" json:"sections,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReportText) Reset() {
+	*x = ReportText{}
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportText) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportText) ProtoMessage() {}
+
+func (x *ReportText) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportText.ProtoReflect.Descriptor instead.
+func (*ReportText) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *ReportText) GetSections() []string {
+	if x != nil {
+		return x.Sections
+	}
+	return nil
+}
+
 var File_familytime_safeguarding_v1_events_proto protoreflect.FileDescriptor
 
 const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"\n" +
-	"'familytime/safeguarding/v1/events.proto\x12\x1afamilytime.safeguarding.v1\x1a familytime/common/v1/types.proto\"\xb2\x02\n" +
+	"'familytime/safeguarding/v1/events.proto\x12\x1afamilytime.safeguarding.v1\x1a familytime/common/v1/types.proto\"\xd1\x02\n" +
 	"\n" +
 	"HoldPlaced\x12\x17\n" +
 	"\ahold_id\x18\x01 \x01(\tR\x06holdId\x12\x1b\n" +
@@ -285,7 +2369,9 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"\tplaced_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\bplacedOn\x127\n" +
 	"\treview_by\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\breviewBy\x12\x1f\n" +
 	"\vsealed_note\x18\a \x01(\fR\n" +
-	"sealedNote\"\xb9\x01\n" +
+	"sealedNote\x12\x1d\n" +
+	"\n" +
+	"concern_id\x18\b \x01(\tR\tconcernId\"\xb9\x01\n" +
 	"\n" +
 	"HoldLifted\x12\x17\n" +
 	"\ahold_id\x18\x01 \x01(\tR\x06holdId\x12\x1b\n" +
@@ -293,7 +2379,157 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x127\n" +
 	"\tlifted_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\bliftedOn\x12\x1f\n" +
 	"\vsealed_note\x18\x05 \x01(\fR\n" +
-	"sealedNote*\xcb\x01\n" +
+	"sealedNote\"\xb5\x02\n" +
+	"\x19RiskScreenedProvisionally\x12\x1b\n" +
+	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x1f\n" +
+	"\vreferral_id\x18\x03 \x01(\tR\n" +
+	"referralId\x12;\n" +
+	"\vscreened_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\n" +
+	"screenedOn\x12>\n" +
+	"\x06rating\x18\x05 \x01(\x0e2&.familytime.safeguarding.v1.RiskRatingR\x06rating\x12@\n" +
+	"\afactors\x18\x06 \x03(\x0e2&.familytime.safeguarding.v1.RiskFactorR\afactors\"\xc1\x03\n" +
+	"\fRiskAssessed\x12\x1b\n" +
+	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12;\n" +
+	"\vassessed_on\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\n" +
+	"assessedOn\x12>\n" +
+	"\x06rating\x18\x04 \x01(\x0e2&.familytime.safeguarding.v1.RiskRatingR\x06rating\x12@\n" +
+	"\afactors\x18\x05 \x03(\x0e2&.familytime.safeguarding.v1.RiskFactorR\afactors\x124\n" +
+	"\x16domestic_abuse_finding\x18\x06 \x01(\bR\x14domesticAbuseFinding\x12@\n" +
+	"\x0enext_review_on\x18\a \x01(\v2\x1a.familytime.common.v1.DateR\fnextReviewOn\x12\x1f\n" +
+	"\vassessed_by\x18\b \x01(\tR\n" +
+	"assessedBy\x12\x1f\n" +
+	"\vsealed_note\x18\t \x01(\fR\n" +
+	"sealedNote\"\xf4\x02\n" +
+	"\rConcernRaised\x12\x1d\n" +
+	"\n" +
+	"concern_id\x18\x01 \x01(\tR\tconcernId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12\x1d\n" +
+	"\n" +
+	"booking_id\x18\x04 \x01(\tR\tbookingId\x12G\n" +
+	"\bcategory\x18\x05 \x01(\x0e2+.familytime.safeguarding.v1.ConcernCategoryR\bcategory\x127\n" +
+	"\traised_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\braisedOn\x12\x1b\n" +
+	"\traised_by\x18\a \x01(\tR\braisedBy\x12\x1d\n" +
+	"\n" +
+	"person_ids\x18\b \x03(\tR\tpersonIds\x12-\n" +
+	"\x12sealed_description\x18\t \x01(\fR\x11sealedDescription\"\xea\x01\n" +
+	"\vLeadAlerted\x12\x1d\n" +
+	"\n" +
+	"concern_id\x18\x01 \x01(\tR\tconcernId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12G\n" +
+	"\bcategory\x18\x04 \x01(\x0e2+.familytime.safeguarding.v1.ConcernCategoryR\bcategory\x129\n" +
+	"\n" +
+	"alerted_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\talertedOn\"\xec\x01\n" +
+	"\x12ConcernActionAdded\x12\x1d\n" +
+	"\n" +
+	"concern_id\x18\x01 \x01(\tR\tconcernId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x127\n" +
+	"\taction_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\bactionOn\x12\x1f\n" +
+	"\vrecorded_by\x18\x05 \x01(\tR\n" +
+	"recordedBy\x12#\n" +
+	"\rsealed_action\x18\x06 \x01(\fR\fsealedAction\"\xb4\x02\n" +
+	"\x10ConcernEscalated\x12\x1d\n" +
+	"\n" +
+	"concern_id\x18\x01 \x01(\tR\tconcernId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12:\n" +
+	"\x06agency\x18\x04 \x01(\x0e2\".familytime.safeguarding.v1.AgencyR\x06agency\x12=\n" +
+	"\fescalated_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\vescalatedOn\x12!\n" +
+	"\fescalated_by\x18\x06 \x01(\tR\vescalatedBy\x12)\n" +
+	"\x10sealed_reference\x18\a \x01(\fR\x0fsealedReference\"\xdf\x01\n" +
+	"\rConcernClosed\x12\x1d\n" +
+	"\n" +
+	"concern_id\x18\x01 \x01(\tR\tconcernId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x127\n" +
+	"\tclosed_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\bclosedOn\x12\x1b\n" +
+	"\tclosed_by\x18\x05 \x01(\tR\bclosedBy\x12\x1f\n" +
+	"\vsealed_note\x18\x06 \x01(\fR\n" +
+	"sealedNote\"\xb6\x02\n" +
+	"\x0fRecordCorrected\x12\x1b\n" +
+	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12*\n" +
+	"\x11corrects_event_id\x18\x03 \x01(\tR\x0fcorrectsEventId\x12.\n" +
+	"\x13corrects_event_type\x18\x04 \x01(\tR\x11correctsEventType\x12=\n" +
+	"\fcorrected_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\vcorrectedOn\x12!\n" +
+	"\fcorrected_by\x18\x06 \x01(\tR\vcorrectedBy\x12+\n" +
+	"\x11sealed_correction\x18\a \x01(\fR\x10sealedCorrection\"\xdc\x01\n" +
+	"\tReportDue\x12\x1b\n" +
+	"\treport_id\x18\x01 \x01(\tR\breportId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12\x1d\n" +
+	"\n" +
+	"booking_id\x18\x04 \x01(\tR\tbookingId\x129\n" +
+	"\n" +
+	"session_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\tsessionOn\x12\x1e\n" +
+	"\n" +
+	"supervisor\x18\x06 \x01(\tR\n" +
+	"supervisor\"z\n" +
+	"\rReportSection\x12A\n" +
+	"\x04kind\x18\x01 \x01(\x0e2-.familytime.safeguarding.v1.ReportSectionKindR\x04kind\x12&\n" +
+	"\x0fabout_person_id\x18\x02 \x01(\tR\raboutPersonId\"\xa1\x02\n" +
+	"\rReportDrafted\x12\x1b\n" +
+	"\treport_id\x18\x01 \x01(\tR\breportId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x129\n" +
+	"\n" +
+	"drafted_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\tdraftedOn\x12\x16\n" +
+	"\x06author\x18\x05 \x01(\tR\x06author\x12E\n" +
+	"\bsections\x18\x06 \x03(\v2).familytime.safeguarding.v1.ReportSectionR\bsections\x12\x1f\n" +
+	"\vsealed_text\x18\a \x01(\fR\n" +
+	"sealedText\"\xaf\x01\n" +
+	"\x17ReportSubmittedForCheck\x12\x1b\n" +
+	"\treport_id\x18\x01 \x01(\tR\breportId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12=\n" +
+	"\fsubmitted_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\vsubmittedOn\"\xf8\x01\n" +
+	"\rReportChecked\x12\x1b\n" +
+	"\treport_id\x18\x01 \x01(\tR\breportId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x129\n" +
+	"\n" +
+	"checked_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\tcheckedOn\x12\x18\n" +
+	"\achecker\x18\x05 \x01(\tR\achecker\x12\x1a\n" +
+	"\bapproved\x18\x06 \x01(\bR\bapproved\x12\x1f\n" +
+	"\vsealed_note\x18\a \x01(\fR\n" +
+	"sealedNote\"\xc5\x01\n" +
+	"\tRecipient\x12=\n" +
+	"\x04kind\x18\x01 \x01(\x0e2).familytime.safeguarding.v1.RecipientKindR\x04kind\x12\x1b\n" +
+	"\tperson_id\x18\x02 \x01(\tR\bpersonId\x12/\n" +
+	"\x14acting_for_person_id\x18\x03 \x01(\tR\x11actingForPersonId\x12+\n" +
+	"\x11withheld_sections\x18\x04 \x03(\x05R\x10withheldSections\"\x8c\x02\n" +
+	"\x0eReportReleased\x12\x1b\n" +
+	"\treport_id\x18\x01 \x01(\tR\breportId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12;\n" +
+	"\vreleased_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\n" +
+	"releasedOn\x12\x1f\n" +
+	"\vreleased_by\x18\x05 \x01(\tR\n" +
+	"releasedBy\x12E\n" +
+	"\n" +
+	"recipients\x18\x06 \x03(\v2%.familytime.safeguarding.v1.RecipientR\n" +
+	"recipients\"\xf8\x01\n" +
+	"\x0eAccessRecorded\x12\x1b\n" +
+	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x18\n" +
+	"\asubject\x18\x03 \x01(\tR\asubject\x12\x12\n" +
+	"\x04role\x18\x04 \x01(\tR\x04role\x12:\n" +
+	"\x04kind\x18\x05 \x01(\x0e2&.familytime.safeguarding.v1.RecordKindR\x04kind\x12\x1b\n" +
+	"\trecord_id\x18\x06 \x01(\tR\brecordId\x12%\n" +
+	"\x0esealed_purpose\x18\a \x01(\fR\rsealedPurpose\"\x1a\n" +
+	"\x04Note\x12\x12\n" +
+	"\x04text\x18\x01 \x01(\tR\x04text\"8\n" +
+	"\n" +
+	"Correction\x12\x12\n" +
+	"\x04text\x18\x01 \x01(\tR\x04text\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\"(\n" +
+	"\n" +
+	"ReportText\x12\x1a\n" +
+	"\bsections\x18\x01 \x03(\tR\bsections*\xcb\x01\n" +
 	"\n" +
 	"HoldReason\x12\x1b\n" +
 	"\x17HOLD_REASON_UNSPECIFIED\x10\x00\x12+\n" +
@@ -301,7 +2537,56 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"\"HOLD_REASON_EXTERNAL_INVESTIGATION\x10\x02\x12\x1b\n" +
 	"\x17HOLD_REASON_COURT_ORDER\x10\x03\x12\x17\n" +
 	"\x13HOLD_REASON_CONDUCT\x10\x04\x12\x15\n" +
-	"\x11HOLD_REASON_OTHER\x10\x05B\x90\x02\n" +
+	"\x11HOLD_REASON_OTHER\x10\x05*l\n" +
+	"\n" +
+	"RiskRating\x12\x1b\n" +
+	"\x17RISK_RATING_UNSPECIFIED\x10\x00\x12\x15\n" +
+	"\x11RISK_RATING_GREEN\x10\x01\x12\x15\n" +
+	"\x11RISK_RATING_AMBER\x10\x02\x12\x13\n" +
+	"\x0fRISK_RATING_RED\x10\x03*\xf2\x01\n" +
+	"\n" +
+	"RiskFactor\x12\x1b\n" +
+	"\x17RISK_FACTOR_UNSPECIFIED\x10\x00\x12\x1e\n" +
+	"\x1aRISK_FACTOR_DOMESTIC_ABUSE\x10\x01\x12\x1a\n" +
+	"\x16RISK_FACTOR_INJUNCTION\x10\x02\x12 \n" +
+	"\x1cRISK_FACTOR_SUBSTANCE_MISUSE\x10\x03\x12\x19\n" +
+	"\x15RISK_FACTOR_ABDUCTION\x10\x04\x12\x1d\n" +
+	"\x19RISK_FACTOR_MENTAL_HEALTH\x10\x05\x12\x18\n" +
+	"\x14RISK_FACTOR_VIOLENCE\x10\x06\x12\x15\n" +
+	"\x11RISK_FACTOR_OTHER\x10\a*\xa7\x02\n" +
+	"\x0fConcernCategory\x12 \n" +
+	"\x1cCONCERN_CATEGORY_UNSPECIFIED\x10\x00\x12\"\n" +
+	"\x1eCONCERN_CATEGORY_PHYSICAL_HARM\x10\x01\x12#\n" +
+	"\x1fCONCERN_CATEGORY_EMOTIONAL_HARM\x10\x02\x12\x1c\n" +
+	"\x18CONCERN_CATEGORY_NEGLECT\x10\x03\x12#\n" +
+	"\x1fCONCERN_CATEGORY_DOMESTIC_ABUSE\x10\x04\x12#\n" +
+	"\x1fCONCERN_CATEGORY_ABDUCTION_RISK\x10\x05\x12%\n" +
+	"!CONCERN_CATEGORY_HANDOVER_CONDUCT\x10\x06\x12\x1a\n" +
+	"\x16CONCERN_CATEGORY_OTHER\x10\a*b\n" +
+	"\x06Agency\x12\x16\n" +
+	"\x12AGENCY_UNSPECIFIED\x10\x00\x12-\n" +
+	")AGENCY_LOCAL_AUTHORITY_CHILDRENS_SERVICES\x10\x01\x12\x11\n" +
+	"\rAGENCY_POLICE\x10\x02*\x7f\n" +
+	"\n" +
+	"RecordKind\x12\x1b\n" +
+	"\x17RECORD_KIND_UNSPECIFIED\x10\x00\x12\x17\n" +
+	"\x13RECORD_KIND_CONCERN\x10\x01\x12\x16\n" +
+	"\x12RECORD_KIND_REPORT\x10\x02\x12#\n" +
+	"\x1fRECORD_KIND_SAFEGUARDING_RECORD\x10\x03*\xdb\x01\n" +
+	"\x11ReportSectionKind\x12#\n" +
+	"\x1fREPORT_SECTION_KIND_UNSPECIFIED\x10\x00\x12#\n" +
+	"\x1fREPORT_SECTION_KIND_OBSERVATION\x10\x01\x12'\n" +
+	"#REPORT_SECTION_KIND_CHILD_WELLBEING\x10\x02\x12)\n" +
+	"%REPORT_SECTION_KIND_ARRIVAL_DEPARTURE\x10\x03\x12(\n" +
+	"$REPORT_SECTION_KIND_LOCATION_CONTACT\x10\x04*\xf4\x01\n" +
+	"\rRecipientKind\x12\x1e\n" +
+	"\x1aRECIPIENT_KIND_UNSPECIFIED\x10\x00\x12\x19\n" +
+	"\x15RECIPIENT_KIND_PARENT\x10\x01\x120\n" +
+	",RECIPIENT_KIND_OTHER_PARENTAL_RESPONSIBILITY\x10\x02\x12\x1a\n" +
+	"\x16RECIPIENT_KIND_CAFCASS\x10\x03\x12\"\n" +
+	"\x1eRECIPIENT_KIND_LOCAL_AUTHORITY\x10\x04\x12\x1c\n" +
+	"\x18RECIPIENT_KIND_SOLICITOR\x10\x05\x12\x18\n" +
+	"\x14RECIPIENT_KIND_COURT\x10\x06B\x90\x02\n" +
 	"\x1ecom.familytime.safeguarding.v1B\vEventsProtoP\x01ZWgithub.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1;safeguardingv1\xa2\x02\x03FSX\xaa\x02\x1aFamilytime.Safeguarding.V1\xca\x02\x1aFamilytime\\Safeguarding\\V1\xe2\x02&Familytime\\Safeguarding\\V1\\GPBMetadata\xea\x02\x1cFamilytime::Safeguarding::V1b\x06proto3"
 
 var (
@@ -316,24 +2601,76 @@ func file_familytime_safeguarding_v1_events_proto_rawDescGZIP() []byte {
 	return file_familytime_safeguarding_v1_events_proto_rawDescData
 }
 
-var file_familytime_safeguarding_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_familytime_safeguarding_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_familytime_safeguarding_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 8)
+var file_familytime_safeguarding_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
 var file_familytime_safeguarding_v1_events_proto_goTypes = []any{
-	(HoldReason)(0),    // 0: familytime.safeguarding.v1.HoldReason
-	(*HoldPlaced)(nil), // 1: familytime.safeguarding.v1.HoldPlaced
-	(*HoldLifted)(nil), // 2: familytime.safeguarding.v1.HoldLifted
-	(*v1.Date)(nil),    // 3: familytime.common.v1.Date
+	(HoldReason)(0),                   // 0: familytime.safeguarding.v1.HoldReason
+	(RiskRating)(0),                   // 1: familytime.safeguarding.v1.RiskRating
+	(RiskFactor)(0),                   // 2: familytime.safeguarding.v1.RiskFactor
+	(ConcernCategory)(0),              // 3: familytime.safeguarding.v1.ConcernCategory
+	(Agency)(0),                       // 4: familytime.safeguarding.v1.Agency
+	(RecordKind)(0),                   // 5: familytime.safeguarding.v1.RecordKind
+	(ReportSectionKind)(0),            // 6: familytime.safeguarding.v1.ReportSectionKind
+	(RecipientKind)(0),                // 7: familytime.safeguarding.v1.RecipientKind
+	(*HoldPlaced)(nil),                // 8: familytime.safeguarding.v1.HoldPlaced
+	(*HoldLifted)(nil),                // 9: familytime.safeguarding.v1.HoldLifted
+	(*RiskScreenedProvisionally)(nil), // 10: familytime.safeguarding.v1.RiskScreenedProvisionally
+	(*RiskAssessed)(nil),              // 11: familytime.safeguarding.v1.RiskAssessed
+	(*ConcernRaised)(nil),             // 12: familytime.safeguarding.v1.ConcernRaised
+	(*LeadAlerted)(nil),               // 13: familytime.safeguarding.v1.LeadAlerted
+	(*ConcernActionAdded)(nil),        // 14: familytime.safeguarding.v1.ConcernActionAdded
+	(*ConcernEscalated)(nil),          // 15: familytime.safeguarding.v1.ConcernEscalated
+	(*ConcernClosed)(nil),             // 16: familytime.safeguarding.v1.ConcernClosed
+	(*RecordCorrected)(nil),           // 17: familytime.safeguarding.v1.RecordCorrected
+	(*ReportDue)(nil),                 // 18: familytime.safeguarding.v1.ReportDue
+	(*ReportSection)(nil),             // 19: familytime.safeguarding.v1.ReportSection
+	(*ReportDrafted)(nil),             // 20: familytime.safeguarding.v1.ReportDrafted
+	(*ReportSubmittedForCheck)(nil),   // 21: familytime.safeguarding.v1.ReportSubmittedForCheck
+	(*ReportChecked)(nil),             // 22: familytime.safeguarding.v1.ReportChecked
+	(*Recipient)(nil),                 // 23: familytime.safeguarding.v1.Recipient
+	(*ReportReleased)(nil),            // 24: familytime.safeguarding.v1.ReportReleased
+	(*AccessRecorded)(nil),            // 25: familytime.safeguarding.v1.AccessRecorded
+	(*Note)(nil),                      // 26: familytime.safeguarding.v1.Note
+	(*Correction)(nil),                // 27: familytime.safeguarding.v1.Correction
+	(*ReportText)(nil),                // 28: familytime.safeguarding.v1.ReportText
+	(*v1.Date)(nil),                   // 29: familytime.common.v1.Date
 }
 var file_familytime_safeguarding_v1_events_proto_depIdxs = []int32{
-	0, // 0: familytime.safeguarding.v1.HoldPlaced.reason:type_name -> familytime.safeguarding.v1.HoldReason
-	3, // 1: familytime.safeguarding.v1.HoldPlaced.placed_on:type_name -> familytime.common.v1.Date
-	3, // 2: familytime.safeguarding.v1.HoldPlaced.review_by:type_name -> familytime.common.v1.Date
-	3, // 3: familytime.safeguarding.v1.HoldLifted.lifted_on:type_name -> familytime.common.v1.Date
-	4, // [4:4] is the sub-list for method output_type
-	4, // [4:4] is the sub-list for method input_type
-	4, // [4:4] is the sub-list for extension type_name
-	4, // [4:4] is the sub-list for extension extendee
-	0, // [0:4] is the sub-list for field type_name
+	0,  // 0: familytime.safeguarding.v1.HoldPlaced.reason:type_name -> familytime.safeguarding.v1.HoldReason
+	29, // 1: familytime.safeguarding.v1.HoldPlaced.placed_on:type_name -> familytime.common.v1.Date
+	29, // 2: familytime.safeguarding.v1.HoldPlaced.review_by:type_name -> familytime.common.v1.Date
+	29, // 3: familytime.safeguarding.v1.HoldLifted.lifted_on:type_name -> familytime.common.v1.Date
+	29, // 4: familytime.safeguarding.v1.RiskScreenedProvisionally.screened_on:type_name -> familytime.common.v1.Date
+	1,  // 5: familytime.safeguarding.v1.RiskScreenedProvisionally.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	2,  // 6: familytime.safeguarding.v1.RiskScreenedProvisionally.factors:type_name -> familytime.safeguarding.v1.RiskFactor
+	29, // 7: familytime.safeguarding.v1.RiskAssessed.assessed_on:type_name -> familytime.common.v1.Date
+	1,  // 8: familytime.safeguarding.v1.RiskAssessed.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	2,  // 9: familytime.safeguarding.v1.RiskAssessed.factors:type_name -> familytime.safeguarding.v1.RiskFactor
+	29, // 10: familytime.safeguarding.v1.RiskAssessed.next_review_on:type_name -> familytime.common.v1.Date
+	3,  // 11: familytime.safeguarding.v1.ConcernRaised.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	29, // 12: familytime.safeguarding.v1.ConcernRaised.raised_on:type_name -> familytime.common.v1.Date
+	3,  // 13: familytime.safeguarding.v1.LeadAlerted.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	29, // 14: familytime.safeguarding.v1.LeadAlerted.alerted_on:type_name -> familytime.common.v1.Date
+	29, // 15: familytime.safeguarding.v1.ConcernActionAdded.action_on:type_name -> familytime.common.v1.Date
+	4,  // 16: familytime.safeguarding.v1.ConcernEscalated.agency:type_name -> familytime.safeguarding.v1.Agency
+	29, // 17: familytime.safeguarding.v1.ConcernEscalated.escalated_on:type_name -> familytime.common.v1.Date
+	29, // 18: familytime.safeguarding.v1.ConcernClosed.closed_on:type_name -> familytime.common.v1.Date
+	29, // 19: familytime.safeguarding.v1.RecordCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	29, // 20: familytime.safeguarding.v1.ReportDue.session_on:type_name -> familytime.common.v1.Date
+	6,  // 21: familytime.safeguarding.v1.ReportSection.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
+	29, // 22: familytime.safeguarding.v1.ReportDrafted.drafted_on:type_name -> familytime.common.v1.Date
+	19, // 23: familytime.safeguarding.v1.ReportDrafted.sections:type_name -> familytime.safeguarding.v1.ReportSection
+	29, // 24: familytime.safeguarding.v1.ReportSubmittedForCheck.submitted_on:type_name -> familytime.common.v1.Date
+	29, // 25: familytime.safeguarding.v1.ReportChecked.checked_on:type_name -> familytime.common.v1.Date
+	7,  // 26: familytime.safeguarding.v1.Recipient.kind:type_name -> familytime.safeguarding.v1.RecipientKind
+	29, // 27: familytime.safeguarding.v1.ReportReleased.released_on:type_name -> familytime.common.v1.Date
+	23, // 28: familytime.safeguarding.v1.ReportReleased.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	5,  // 29: familytime.safeguarding.v1.AccessRecorded.kind:type_name -> familytime.safeguarding.v1.RecordKind
+	30, // [30:30] is the sub-list for method output_type
+	30, // [30:30] is the sub-list for method input_type
+	30, // [30:30] is the sub-list for extension type_name
+	30, // [30:30] is the sub-list for extension extendee
+	0,  // [0:30] is the sub-list for field type_name
 }
 
 func init() { file_familytime_safeguarding_v1_events_proto_init() }
@@ -346,8 +2683,8 @@ func file_familytime_safeguarding_v1_events_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_safeguarding_v1_events_proto_rawDesc), len(file_familytime_safeguarding_v1_events_proto_rawDesc)),
-			NumEnums:      1,
-			NumMessages:   2,
+			NumEnums:      8,
+			NumMessages:   21,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -10,6 +10,7 @@ import (
 	v1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
 	unsafe "unsafe"
@@ -206,11 +207,2011 @@ func (x *CentreUpdated) GetAccreditationDate() *v1.Date {
 	return nil
 }
 
+// RoomAdded: a centre added a room.
+type RoomAdded struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The new room (UUID).
+	RoomId string `protobuf:"bytes,2,opt,name=room_id,json=roomId,proto3" json:"room_id,omitempty"`
+	// The room's name.
+	Name string `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
+	// How many families it takes at once.
+	Capacity int32 `protobuf:"varint,4,opt,name=capacity,proto3" json:"capacity,omitempty"`
+	// The room is suitable for supervised contact.
+	SupervisedSuitable bool `protobuf:"varint,5,opt,name=supervised_suitable,json=supervisedSuitable,proto3" json:"supervised_suitable,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *RoomAdded) Reset() {
+	*x = RoomAdded{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RoomAdded) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RoomAdded) ProtoMessage() {}
+
+func (x *RoomAdded) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RoomAdded.ProtoReflect.Descriptor instead.
+func (*RoomAdded) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *RoomAdded) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *RoomAdded) GetRoomId() string {
+	if x != nil {
+		return x.RoomId
+	}
+	return ""
+}
+
+func (x *RoomAdded) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *RoomAdded) GetCapacity() int32 {
+	if x != nil {
+		return x.Capacity
+	}
+	return 0
+}
+
+func (x *RoomAdded) GetSupervisedSuitable() bool {
+	if x != nil {
+		return x.SupervisedSuitable
+	}
+	return false
+}
+
+// OpeningPatternDefined: a centre defined when it opens, or redefined a pattern (same id): the
+// event carries the whole pattern.
+type OpeningPatternDefined struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The pattern as it now stands.
+	Pattern       *OpeningPattern `protobuf:"bytes,2,opt,name=pattern,proto3" json:"pattern,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OpeningPatternDefined) Reset() {
+	*x = OpeningPatternDefined{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OpeningPatternDefined) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OpeningPatternDefined) ProtoMessage() {}
+
+func (x *OpeningPatternDefined) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OpeningPatternDefined.ProtoReflect.Descriptor instead.
+func (*OpeningPatternDefined) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *OpeningPatternDefined) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *OpeningPatternDefined) GetPattern() *OpeningPattern {
+	if x != nil {
+		return x.Pattern
+	}
+	return nil
+}
+
+// ChildAttendee is a child of the family: an id and birth month, from which the age band on any
+// session date follows (docs/decisions.md 34).
+type ChildAttendee struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The child's person id (UUID).
+	PersonId string `protobuf:"bytes,1,opt,name=person_id,json=personId,proto3" json:"person_id,omitempty"`
+	// The year the child was born.
+	BirthYear int32 `protobuf:"varint,2,opt,name=birth_year,json=birthYear,proto3" json:"birth_year,omitempty"`
+	// The month the child was born, 1 to 12.
+	BirthMonth    int32 `protobuf:"varint,3,opt,name=birth_month,json=birthMonth,proto3" json:"birth_month,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ChildAttendee) Reset() {
+	*x = ChildAttendee{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ChildAttendee) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ChildAttendee) ProtoMessage() {}
+
+func (x *ChildAttendee) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ChildAttendee.ProtoReflect.Descriptor instead.
+func (*ChildAttendee) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *ChildAttendee) GetPersonId() string {
+	if x != nil {
+		return x.PersonId
+	}
+	return ""
+}
+
+func (x *ChildAttendee) GetBirthYear() int32 {
+	if x != nil {
+		return x.BirthYear
+	}
+	return 0
+}
+
+func (x *ChildAttendee) GetBirthMonth() int32 {
+	if x != nil {
+		return x.BirthMonth
+	}
+	return 0
+}
+
+// AttendingChild is a child at a session, with the age band on the session's date.
+type AttendingChild struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The child's person id (UUID).
+	PersonId string `protobuf:"bytes,1,opt,name=person_id,json=personId,proto3" json:"person_id,omitempty"`
+	// The child's age band on the session date.
+	AgeBand       v1.AgeBand `protobuf:"varint,2,opt,name=age_band,json=ageBand,proto3,enum=familytime.common.v1.AgeBand" json:"age_band,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AttendingChild) Reset() {
+	*x = AttendingChild{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AttendingChild) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AttendingChild) ProtoMessage() {}
+
+func (x *AttendingChild) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AttendingChild.ProtoReflect.Descriptor instead.
+func (*AttendingChild) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *AttendingChild) GetPersonId() string {
+	if x != nil {
+		return x.PersonId
+	}
+	return ""
+}
+
+func (x *AttendingChild) GetAgeBand() v1.AgeBand {
+	if x != nil {
+		return x.AgeBand
+	}
+	return v1.AgeBand(0)
+}
+
+// FamilyReadyNoted: scheduling noted referral's FamilyReadyForContact; the family may be booked at
+// the centre from its earliest date, and only the people named here are admitted.
+type FamilyReadyNoted struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,1,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The referral (UUID).
+	ReferralId string `protobuf:"bytes,3,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// The adults who may come, by id, with their role and what they may do.
+	Adults []*ExpectedPerson `protobuf:"bytes,4,rep,name=adults,proto3" json:"adults,omitempty"`
+	// The children.
+	Children []*ChildAttendee `protobuf:"bytes,5,rep,name=children,proto3" json:"children,omitempty"`
+	// The kind of contact agreed.
+	ServiceType v1.ServiceType `protobuf:"varint,6,opt,name=service_type,json=serviceType,proto3,enum=familytime.common.v1.ServiceType" json:"service_type,omitempty"`
+	// How long each session lasts, in minutes.
+	SessionMinutes int32 `protobuf:"varint,7,opt,name=session_minutes,json=sessionMinutes,proto3" json:"session_minutes,omitempty"`
+	// Minutes the visiting parent arrives before the children (15 when none was agreed).
+	ArrivalStaggerMinutes int32 `protobuf:"varint,8,opt,name=arrival_stagger_minutes,json=arrivalStaggerMinutes,proto3" json:"arrival_stagger_minutes,omitempty"`
+	// Minutes the visiting parent leaves after the children (15 when none was agreed).
+	DepartureStaggerMinutes int32 `protobuf:"varint,9,opt,name=departure_stagger_minutes,json=departureStaggerMinutes,proto3" json:"departure_stagger_minutes,omitempty"`
+	// The first local date a session may be booked.
+	EarliestBookableOn *v1.Date `protobuf:"bytes,10,opt,name=earliest_bookable_on,json=earliestBookableOn,proto3" json:"earliest_bookable_on,omitempty"`
+	// Pre-visit dates: no session on any of them.
+	PreVisitDates []*v1.Date `protobuf:"bytes,11,rep,name=pre_visit_dates,json=preVisitDates,proto3" json:"pre_visit_dates,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FamilyReadyNoted) Reset() {
+	*x = FamilyReadyNoted{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FamilyReadyNoted) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FamilyReadyNoted) ProtoMessage() {}
+
+func (x *FamilyReadyNoted) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FamilyReadyNoted.ProtoReflect.Descriptor instead.
+func (*FamilyReadyNoted) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *FamilyReadyNoted) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *FamilyReadyNoted) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *FamilyReadyNoted) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *FamilyReadyNoted) GetAdults() []*ExpectedPerson {
+	if x != nil {
+		return x.Adults
+	}
+	return nil
+}
+
+func (x *FamilyReadyNoted) GetChildren() []*ChildAttendee {
+	if x != nil {
+		return x.Children
+	}
+	return nil
+}
+
+func (x *FamilyReadyNoted) GetServiceType() v1.ServiceType {
+	if x != nil {
+		return x.ServiceType
+	}
+	return v1.ServiceType(0)
+}
+
+func (x *FamilyReadyNoted) GetSessionMinutes() int32 {
+	if x != nil {
+		return x.SessionMinutes
+	}
+	return 0
+}
+
+func (x *FamilyReadyNoted) GetArrivalStaggerMinutes() int32 {
+	if x != nil {
+		return x.ArrivalStaggerMinutes
+	}
+	return 0
+}
+
+func (x *FamilyReadyNoted) GetDepartureStaggerMinutes() int32 {
+	if x != nil {
+		return x.DepartureStaggerMinutes
+	}
+	return 0
+}
+
+func (x *FamilyReadyNoted) GetEarliestBookableOn() *v1.Date {
+	if x != nil {
+		return x.EarliestBookableOn
+	}
+	return nil
+}
+
+func (x *FamilyReadyNoted) GetPreVisitDates() []*v1.Date {
+	if x != nil {
+		return x.PreVisitDates
+	}
+	return nil
+}
+
+// HoldNoted: scheduling noted safeguarding's HoldPlaced; the family's future bookings are
+// cancelled (each its own BookingCancelled) and no booking is made until every hold is lifted.
+type HoldNoted struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,1,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The hold (UUID).
+	HoldId string `protobuf:"bytes,3,opt,name=hold_id,json=holdId,proto3" json:"hold_id,omitempty"`
+	// The local date the hold took effect.
+	PlacedOn      *v1.Date `protobuf:"bytes,4,opt,name=placed_on,json=placedOn,proto3" json:"placed_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *HoldNoted) Reset() {
+	*x = HoldNoted{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *HoldNoted) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*HoldNoted) ProtoMessage() {}
+
+func (x *HoldNoted) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use HoldNoted.ProtoReflect.Descriptor instead.
+func (*HoldNoted) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *HoldNoted) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *HoldNoted) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *HoldNoted) GetHoldId() string {
+	if x != nil {
+		return x.HoldId
+	}
+	return ""
+}
+
+func (x *HoldNoted) GetPlacedOn() *v1.Date {
+	if x != nil {
+		return x.PlacedOn
+	}
+	return nil
+}
+
+// HoldLiftNoted: scheduling noted safeguarding's HoldLifted.
+type HoldLiftNoted struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,1,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The hold lifted (UUID).
+	HoldId string `protobuf:"bytes,3,opt,name=hold_id,json=holdId,proto3" json:"hold_id,omitempty"`
+	// How many holds remain in force; 0 means the family may be booked again.
+	HoldsInForce  int32 `protobuf:"varint,4,opt,name=holds_in_force,json=holdsInForce,proto3" json:"holds_in_force,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *HoldLiftNoted) Reset() {
+	*x = HoldLiftNoted{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *HoldLiftNoted) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*HoldLiftNoted) ProtoMessage() {}
+
+func (x *HoldLiftNoted) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use HoldLiftNoted.ProtoReflect.Descriptor instead.
+func (*HoldLiftNoted) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *HoldLiftNoted) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *HoldLiftNoted) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *HoldLiftNoted) GetHoldId() string {
+	if x != nil {
+		return x.HoldId
+	}
+	return ""
+}
+
+func (x *HoldLiftNoted) GetHoldsInForce() int32 {
+	if x != nil {
+		return x.HoldsInForce
+	}
+	return 0
+}
+
+// ContactEnded: the family's case ended or its referral was withdrawn; its future bookings are
+// cancelled and no more are made.
+type ContactEnded struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,1,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The referral (UUID).
+	ReferralId string `protobuf:"bytes,3,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// The local date it ended.
+	EndedOn *v1.Date `protobuf:"bytes,4,opt,name=ended_on,json=endedOn,proto3" json:"ended_on,omitempty"`
+	// The referral was withdrawn (rather than the case ending with an outcome).
+	Withdrawn     bool `protobuf:"varint,5,opt,name=withdrawn,proto3" json:"withdrawn,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ContactEnded) Reset() {
+	*x = ContactEnded{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ContactEnded) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ContactEnded) ProtoMessage() {}
+
+func (x *ContactEnded) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ContactEnded.ProtoReflect.Descriptor instead.
+func (*ContactEnded) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *ContactEnded) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *ContactEnded) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ContactEnded) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *ContactEnded) GetEndedOn() *v1.Date {
+	if x != nil {
+		return x.EndedOn
+	}
+	return nil
+}
+
+func (x *ContactEnded) GetWithdrawn() bool {
+	if x != nil {
+		return x.Withdrawn
+	}
+	return false
+}
+
+// SessionBooked: a family was booked into a room of an opening session.
+type SessionBooked struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The booking (UUID).
+	BookingId string `protobuf:"bytes,1,opt,name=booking_id,json=bookingId,proto3" json:"booking_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The room (UUID).
+	RoomId string `protobuf:"bytes,4,opt,name=room_id,json=roomId,proto3" json:"room_id,omitempty"`
+	// The opening pattern (UUID).
+	PatternId string `protobuf:"bytes,5,opt,name=pattern_id,json=patternId,proto3" json:"pattern_id,omitempty"`
+	// The session's local date.
+	SessionDate *v1.Date `protobuf:"bytes,6,opt,name=session_date,json=sessionDate,proto3" json:"session_date,omitempty"`
+	// The kind of contact.
+	ServiceType v1.ServiceType `protobuf:"varint,7,opt,name=service_type,json=serviceType,proto3,enum=familytime.common.v1.ServiceType" json:"service_type,omitempty"`
+	// When the opening session starts (its occupancy stream is named by it).
+	SessionOpensAt *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=session_opens_at,json=sessionOpensAt,proto3" json:"session_opens_at,omitempty"`
+	// When the visiting parent is due.
+	VisitingArrivesAt *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=visiting_arrives_at,json=visitingArrivesAt,proto3" json:"visiting_arrives_at,omitempty"`
+	// When the children are due: the contact starts.
+	ChildrenArriveAt *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=children_arrive_at,json=childrenArriveAt,proto3" json:"children_arrive_at,omitempty"`
+	// When the children leave: the contact ends.
+	ChildrenLeaveAt *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=children_leave_at,json=childrenLeaveAt,proto3" json:"children_leave_at,omitempty"`
+	// When the visiting parent leaves.
+	VisitingLeavesAt *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=visiting_leaves_at,json=visitingLeavesAt,proto3" json:"visiting_leaves_at,omitempty"`
+	// The time zone of the centre's local times.
+	TimeZone string `protobuf:"bytes,13,opt,name=time_zone,json=timeZone,proto3" json:"time_zone,omitempty"`
+	// The booking this one replaces (UUID), when it was rescheduled.
+	RescheduledFrom string `protobuf:"bytes,14,opt,name=rescheduled_from,json=rescheduledFrom,proto3" json:"rescheduled_from,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *SessionBooked) Reset() {
+	*x = SessionBooked{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SessionBooked) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SessionBooked) ProtoMessage() {}
+
+func (x *SessionBooked) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SessionBooked.ProtoReflect.Descriptor instead.
+func (*SessionBooked) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *SessionBooked) GetBookingId() string {
+	if x != nil {
+		return x.BookingId
+	}
+	return ""
+}
+
+func (x *SessionBooked) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *SessionBooked) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *SessionBooked) GetRoomId() string {
+	if x != nil {
+		return x.RoomId
+	}
+	return ""
+}
+
+func (x *SessionBooked) GetPatternId() string {
+	if x != nil {
+		return x.PatternId
+	}
+	return ""
+}
+
+func (x *SessionBooked) GetSessionDate() *v1.Date {
+	if x != nil {
+		return x.SessionDate
+	}
+	return nil
+}
+
+func (x *SessionBooked) GetServiceType() v1.ServiceType {
+	if x != nil {
+		return x.ServiceType
+	}
+	return v1.ServiceType(0)
+}
+
+func (x *SessionBooked) GetSessionOpensAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.SessionOpensAt
+	}
+	return nil
+}
+
+func (x *SessionBooked) GetVisitingArrivesAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.VisitingArrivesAt
+	}
+	return nil
+}
+
+func (x *SessionBooked) GetChildrenArriveAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ChildrenArriveAt
+	}
+	return nil
+}
+
+func (x *SessionBooked) GetChildrenLeaveAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ChildrenLeaveAt
+	}
+	return nil
+}
+
+func (x *SessionBooked) GetVisitingLeavesAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.VisitingLeavesAt
+	}
+	return nil
+}
+
+func (x *SessionBooked) GetTimeZone() string {
+	if x != nil {
+		return x.TimeZone
+	}
+	return ""
+}
+
+func (x *SessionBooked) GetRescheduledFrom() string {
+	if x != nil {
+		return x.RescheduledFrom
+	}
+	return ""
+}
+
+// BookingCancelled: a booking was cancelled, by whom, why, and with how much notice.
+type BookingCancelled struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The booking (UUID).
+	BookingId string `protobuf:"bytes,1,opt,name=booking_id,json=bookingId,proto3" json:"booking_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The room (UUID).
+	RoomId string `protobuf:"bytes,4,opt,name=room_id,json=roomId,proto3" json:"room_id,omitempty"`
+	// The session's local date.
+	SessionDate *v1.Date `protobuf:"bytes,5,opt,name=session_date,json=sessionDate,proto3" json:"session_date,omitempty"`
+	// Who cancelled.
+	CancelledBy CancelledBy `protobuf:"varint,6,opt,name=cancelled_by,json=cancelledBy,proto3,enum=familytime.scheduling.v1.CancelledBy" json:"cancelled_by,omitempty"`
+	// Why.
+	Reason CancellationReason `protobuf:"varint,7,opt,name=reason,proto3,enum=familytime.scheduling.v1.CancellationReason" json:"reason,omitempty"`
+	// Minutes between the cancellation and when the children were due.
+	NoticeMinutes int64 `protobuf:"varint,8,opt,name=notice_minutes,json=noticeMinutes,proto3" json:"notice_minutes,omitempty"`
+	// Under 48 hours' notice.
+	Late bool `protobuf:"varint,9,opt,name=late,proto3" json:"late,omitempty"`
+	// The booking that replaces it (UUID), when it was rescheduled.
+	ReplacedBy string `protobuf:"bytes,10,opt,name=replaced_by,json=replacedBy,proto3" json:"replaced_by,omitempty"`
+	// The kind of contact.
+	ServiceType   v1.ServiceType `protobuf:"varint,11,opt,name=service_type,json=serviceType,proto3,enum=familytime.common.v1.ServiceType" json:"service_type,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BookingCancelled) Reset() {
+	*x = BookingCancelled{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BookingCancelled) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BookingCancelled) ProtoMessage() {}
+
+func (x *BookingCancelled) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BookingCancelled.ProtoReflect.Descriptor instead.
+func (*BookingCancelled) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *BookingCancelled) GetBookingId() string {
+	if x != nil {
+		return x.BookingId
+	}
+	return ""
+}
+
+func (x *BookingCancelled) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *BookingCancelled) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *BookingCancelled) GetRoomId() string {
+	if x != nil {
+		return x.RoomId
+	}
+	return ""
+}
+
+func (x *BookingCancelled) GetSessionDate() *v1.Date {
+	if x != nil {
+		return x.SessionDate
+	}
+	return nil
+}
+
+func (x *BookingCancelled) GetCancelledBy() CancelledBy {
+	if x != nil {
+		return x.CancelledBy
+	}
+	return CancelledBy_CANCELLED_BY_UNSPECIFIED
+}
+
+func (x *BookingCancelled) GetReason() CancellationReason {
+	if x != nil {
+		return x.Reason
+	}
+	return CancellationReason_CANCELLATION_REASON_UNSPECIFIED
+}
+
+func (x *BookingCancelled) GetNoticeMinutes() int64 {
+	if x != nil {
+		return x.NoticeMinutes
+	}
+	return 0
+}
+
+func (x *BookingCancelled) GetLate() bool {
+	if x != nil {
+		return x.Late
+	}
+	return false
+}
+
+func (x *BookingCancelled) GetReplacedBy() string {
+	if x != nil {
+		return x.ReplacedBy
+	}
+	return ""
+}
+
+func (x *BookingCancelled) GetServiceType() v1.ServiceType {
+	if x != nil {
+		return x.ServiceType
+	}
+	return v1.ServiceType(0)
+}
+
+// PlaceTaken: a booking took a place in a room's opening session (the occupancy stream).
+type PlaceTaken struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The room (UUID).
+	RoomId string `protobuf:"bytes,2,opt,name=room_id,json=roomId,proto3" json:"room_id,omitempty"`
+	// The session's local date.
+	SessionDate *v1.Date `protobuf:"bytes,3,opt,name=session_date,json=sessionDate,proto3" json:"session_date,omitempty"`
+	// The booking (UUID).
+	BookingId string `protobuf:"bytes,4,opt,name=booking_id,json=bookingId,proto3" json:"booking_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,5,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// Supervised contact: the room is the family's alone.
+	Supervised    bool `protobuf:"varint,6,opt,name=supervised,proto3" json:"supervised,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PlaceTaken) Reset() {
+	*x = PlaceTaken{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PlaceTaken) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PlaceTaken) ProtoMessage() {}
+
+func (x *PlaceTaken) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PlaceTaken.ProtoReflect.Descriptor instead.
+func (*PlaceTaken) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *PlaceTaken) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *PlaceTaken) GetRoomId() string {
+	if x != nil {
+		return x.RoomId
+	}
+	return ""
+}
+
+func (x *PlaceTaken) GetSessionDate() *v1.Date {
+	if x != nil {
+		return x.SessionDate
+	}
+	return nil
+}
+
+func (x *PlaceTaken) GetBookingId() string {
+	if x != nil {
+		return x.BookingId
+	}
+	return ""
+}
+
+func (x *PlaceTaken) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *PlaceTaken) GetSupervised() bool {
+	if x != nil {
+		return x.Supervised
+	}
+	return false
+}
+
+// PlaceFreed: a cancelled booking gave its place back (the occupancy stream).
+type PlaceFreed struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The room (UUID).
+	RoomId string `protobuf:"bytes,2,opt,name=room_id,json=roomId,proto3" json:"room_id,omitempty"`
+	// The session's local date.
+	SessionDate *v1.Date `protobuf:"bytes,3,opt,name=session_date,json=sessionDate,proto3" json:"session_date,omitempty"`
+	// The booking (UUID).
+	BookingId string `protobuf:"bytes,4,opt,name=booking_id,json=bookingId,proto3" json:"booking_id,omitempty"`
+	// The family (UUID).
+	FamilyId      string `protobuf:"bytes,5,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PlaceFreed) Reset() {
+	*x = PlaceFreed{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PlaceFreed) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PlaceFreed) ProtoMessage() {}
+
+func (x *PlaceFreed) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PlaceFreed.ProtoReflect.Descriptor instead.
+func (*PlaceFreed) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *PlaceFreed) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *PlaceFreed) GetRoomId() string {
+	if x != nil {
+		return x.RoomId
+	}
+	return ""
+}
+
+func (x *PlaceFreed) GetSessionDate() *v1.Date {
+	if x != nil {
+		return x.SessionDate
+	}
+	return nil
+}
+
+func (x *PlaceFreed) GetBookingId() string {
+	if x != nil {
+		return x.BookingId
+	}
+	return ""
+}
+
+func (x *PlaceFreed) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+// PersonCheckedIn: a person named for the family was admitted for a booking.
+type PersonCheckedIn struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The booking (UUID).
+	BookingId string `protobuf:"bytes,1,opt,name=booking_id,json=bookingId,proto3" json:"booking_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The person (UUID).
+	PersonId string `protobuf:"bytes,4,opt,name=person_id,json=personId,proto3" json:"person_id,omitempty"`
+	// Their role in the family.
+	Role PersonRole `protobuf:"varint,5,opt,name=role,proto3,enum=familytime.scheduling.v1.PersonRole" json:"role,omitempty"`
+	// When.
+	At            *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=at,proto3" json:"at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PersonCheckedIn) Reset() {
+	*x = PersonCheckedIn{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PersonCheckedIn) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PersonCheckedIn) ProtoMessage() {}
+
+func (x *PersonCheckedIn) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PersonCheckedIn.ProtoReflect.Descriptor instead.
+func (*PersonCheckedIn) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *PersonCheckedIn) GetBookingId() string {
+	if x != nil {
+		return x.BookingId
+	}
+	return ""
+}
+
+func (x *PersonCheckedIn) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *PersonCheckedIn) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *PersonCheckedIn) GetPersonId() string {
+	if x != nil {
+		return x.PersonId
+	}
+	return ""
+}
+
+func (x *PersonCheckedIn) GetRole() PersonRole {
+	if x != nil {
+		return x.Role
+	}
+	return PersonRole_PERSON_ROLE_UNSPECIFIED
+}
+
+func (x *PersonCheckedIn) GetAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.At
+	}
+	return nil
+}
+
+// CheckInRefused: someone was refused at the door for a booking. Recorded so the day sheet and
+// the safeguarding lead can see it.
+type CheckInRefused struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The booking (UUID).
+	BookingId string `protobuf:"bytes,1,opt,name=booking_id,json=bookingId,proto3" json:"booking_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The id the person gave (UUID).
+	PersonId string `protobuf:"bytes,4,opt,name=person_id,json=personId,proto3" json:"person_id,omitempty"`
+	// Why: NOT_NAMED, BOOKING_CANCELLED, ON_HOLD.
+	Reason string `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`
+	// When.
+	At            *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=at,proto3" json:"at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CheckInRefused) Reset() {
+	*x = CheckInRefused{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CheckInRefused) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CheckInRefused) ProtoMessage() {}
+
+func (x *CheckInRefused) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CheckInRefused.ProtoReflect.Descriptor instead.
+func (*CheckInRefused) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *CheckInRefused) GetBookingId() string {
+	if x != nil {
+		return x.BookingId
+	}
+	return ""
+}
+
+func (x *CheckInRefused) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *CheckInRefused) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *CheckInRefused) GetPersonId() string {
+	if x != nil {
+		return x.PersonId
+	}
+	return ""
+}
+
+func (x *CheckInRefused) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *CheckInRefused) GetAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.At
+	}
+	return nil
+}
+
+// PartyArrived: a party arrived for a booking.
+type PartyArrived struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The booking (UUID).
+	BookingId string `protobuf:"bytes,1,opt,name=booking_id,json=bookingId,proto3" json:"booking_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// Which party.
+	Party Party `protobuf:"varint,4,opt,name=party,proto3,enum=familytime.scheduling.v1.Party" json:"party,omitempty"`
+	// When.
+	At *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=at,proto3" json:"at,omitempty"`
+	// Who came (person ids); for the children, who brought them.
+	PersonIds []string `protobuf:"bytes,6,rep,name=person_ids,json=personIds,proto3" json:"person_ids,omitempty"`
+	// Minutes after the party was due (0 when on time or early).
+	LateMinutes int32 `protobuf:"varint,7,opt,name=late_minutes,json=lateMinutes,proto3" json:"late_minutes,omitempty"`
+	// When the contact ends: a late arrival never moves it.
+	SessionEndsAt *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=session_ends_at,json=sessionEndsAt,proto3" json:"session_ends_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PartyArrived) Reset() {
+	*x = PartyArrived{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PartyArrived) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PartyArrived) ProtoMessage() {}
+
+func (x *PartyArrived) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PartyArrived.ProtoReflect.Descriptor instead.
+func (*PartyArrived) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *PartyArrived) GetBookingId() string {
+	if x != nil {
+		return x.BookingId
+	}
+	return ""
+}
+
+func (x *PartyArrived) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *PartyArrived) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *PartyArrived) GetParty() Party {
+	if x != nil {
+		return x.Party
+	}
+	return Party_PARTY_UNSPECIFIED
+}
+
+func (x *PartyArrived) GetAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.At
+	}
+	return nil
+}
+
+func (x *PartyArrived) GetPersonIds() []string {
+	if x != nil {
+		return x.PersonIds
+	}
+	return nil
+}
+
+func (x *PartyArrived) GetLateMinutes() int32 {
+	if x != nil {
+		return x.LateMinutes
+	}
+	return 0
+}
+
+func (x *PartyArrived) GetSessionEndsAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.SessionEndsAt
+	}
+	return nil
+}
+
+// PartyDeparted: a party left.
+type PartyDeparted struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The booking (UUID).
+	BookingId string `protobuf:"bytes,1,opt,name=booking_id,json=bookingId,proto3" json:"booking_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// Which party.
+	Party Party `protobuf:"varint,4,opt,name=party,proto3,enum=familytime.scheduling.v1.Party" json:"party,omitempty"`
+	// When.
+	At *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=at,proto3" json:"at,omitempty"`
+	// Who left (person ids); for the children, who collected them.
+	PersonIds     []string `protobuf:"bytes,6,rep,name=person_ids,json=personIds,proto3" json:"person_ids,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PartyDeparted) Reset() {
+	*x = PartyDeparted{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PartyDeparted) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PartyDeparted) ProtoMessage() {}
+
+func (x *PartyDeparted) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PartyDeparted.ProtoReflect.Descriptor instead.
+func (*PartyDeparted) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *PartyDeparted) GetBookingId() string {
+	if x != nil {
+		return x.BookingId
+	}
+	return ""
+}
+
+func (x *PartyDeparted) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *PartyDeparted) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *PartyDeparted) GetParty() Party {
+	if x != nil {
+		return x.Party
+	}
+	return Party_PARTY_UNSPECIFIED
+}
+
+func (x *PartyDeparted) GetAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.At
+	}
+	return nil
+}
+
+func (x *PartyDeparted) GetPersonIds() []string {
+	if x != nil {
+		return x.PersonIds
+	}
+	return nil
+}
+
+// SessionCompleted: a session took place. Carries what reporting counts; a supervised session
+// makes safeguarding open its observation report.
+type SessionCompleted struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The booking (UUID).
+	BookingId string `protobuf:"bytes,1,opt,name=booking_id,json=bookingId,proto3" json:"booking_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The kind of contact.
+	ServiceType v1.ServiceType `protobuf:"varint,4,opt,name=service_type,json=serviceType,proto3,enum=familytime.common.v1.ServiceType" json:"service_type,omitempty"`
+	// The session's local date.
+	SessionDate *v1.Date `protobuf:"bytes,5,opt,name=session_date,json=sessionDate,proto3" json:"session_date,omitempty"`
+	// The room (UUID).
+	RoomId string `protobuf:"bytes,6,opt,name=room_id,json=roomId,proto3" json:"room_id,omitempty"`
+	// The children who attended, by id, with their age band on the session date.
+	Children []*AttendingChild `protobuf:"bytes,7,rep,name=children,proto3" json:"children,omitempty"`
+	// Who supervised (account subject or staff id); set for supervised contact.
+	SupervisedBy string `protobuf:"bytes,8,opt,name=supervised_by,json=supervisedBy,proto3" json:"supervised_by,omitempty"`
+	// When the contact started: the later of the due start and the parties' arrivals.
+	StartedAt *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=started_at,json=startedAt,proto3" json:"started_at,omitempty"`
+	// When the contact ended: the due end, or an earlier departure.
+	EndedAt *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=ended_at,json=endedAt,proto3" json:"ended_at,omitempty"`
+	// Minutes of contact held.
+	MinutesHeld int32 `protobuf:"varint,11,opt,name=minutes_held,json=minutesHeld,proto3" json:"minutes_held,omitempty"`
+	// Minutes lost to a late arrival.
+	MinutesLost   int32 `protobuf:"varint,12,opt,name=minutes_lost,json=minutesLost,proto3" json:"minutes_lost,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SessionCompleted) Reset() {
+	*x = SessionCompleted{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SessionCompleted) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SessionCompleted) ProtoMessage() {}
+
+func (x *SessionCompleted) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SessionCompleted.ProtoReflect.Descriptor instead.
+func (*SessionCompleted) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *SessionCompleted) GetBookingId() string {
+	if x != nil {
+		return x.BookingId
+	}
+	return ""
+}
+
+func (x *SessionCompleted) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *SessionCompleted) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *SessionCompleted) GetServiceType() v1.ServiceType {
+	if x != nil {
+		return x.ServiceType
+	}
+	return v1.ServiceType(0)
+}
+
+func (x *SessionCompleted) GetSessionDate() *v1.Date {
+	if x != nil {
+		return x.SessionDate
+	}
+	return nil
+}
+
+func (x *SessionCompleted) GetRoomId() string {
+	if x != nil {
+		return x.RoomId
+	}
+	return ""
+}
+
+func (x *SessionCompleted) GetChildren() []*AttendingChild {
+	if x != nil {
+		return x.Children
+	}
+	return nil
+}
+
+func (x *SessionCompleted) GetSupervisedBy() string {
+	if x != nil {
+		return x.SupervisedBy
+	}
+	return ""
+}
+
+func (x *SessionCompleted) GetStartedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.StartedAt
+	}
+	return nil
+}
+
+func (x *SessionCompleted) GetEndedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.EndedAt
+	}
+	return nil
+}
+
+func (x *SessionCompleted) GetMinutesHeld() int32 {
+	if x != nil {
+		return x.MinutesHeld
+	}
+	return 0
+}
+
+func (x *SessionCompleted) GetMinutesLost() int32 {
+	if x != nil {
+		return x.MinutesLost
+	}
+	return 0
+}
+
+// NoShowRecorded: a party did not come to a booked session.
+type NoShowRecorded struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The booking (UUID).
+	BookingId string `protobuf:"bytes,1,opt,name=booking_id,json=bookingId,proto3" json:"booking_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The kind of contact.
+	ServiceType v1.ServiceType `protobuf:"varint,4,opt,name=service_type,json=serviceType,proto3,enum=familytime.common.v1.ServiceType" json:"service_type,omitempty"`
+	// The session's local date.
+	SessionDate *v1.Date `protobuf:"bytes,5,opt,name=session_date,json=sessionDate,proto3" json:"session_date,omitempty"`
+	// The party that did not come.
+	Party Party `protobuf:"varint,6,opt,name=party,proto3,enum=familytime.scheduling.v1.Party" json:"party,omitempty"`
+	// The family gave a reason the centre accepts.
+	Explained bool `protobuf:"varint,7,opt,name=explained,proto3" json:"explained,omitempty"`
+	// The children booked, by id, with their age band on the session date.
+	Children []*AttendingChild `protobuf:"bytes,8,rep,name=children,proto3" json:"children,omitempty"`
+	// The family's unexplained no-shows since its place was last released, this one included.
+	UnexplainedCount int32 `protobuf:"varint,9,opt,name=unexplained_count,json=unexplainedCount,proto3" json:"unexplained_count,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *NoShowRecorded) Reset() {
+	*x = NoShowRecorded{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NoShowRecorded) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NoShowRecorded) ProtoMessage() {}
+
+func (x *NoShowRecorded) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NoShowRecorded.ProtoReflect.Descriptor instead.
+func (*NoShowRecorded) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *NoShowRecorded) GetBookingId() string {
+	if x != nil {
+		return x.BookingId
+	}
+	return ""
+}
+
+func (x *NoShowRecorded) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *NoShowRecorded) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *NoShowRecorded) GetServiceType() v1.ServiceType {
+	if x != nil {
+		return x.ServiceType
+	}
+	return v1.ServiceType(0)
+}
+
+func (x *NoShowRecorded) GetSessionDate() *v1.Date {
+	if x != nil {
+		return x.SessionDate
+	}
+	return nil
+}
+
+func (x *NoShowRecorded) GetParty() Party {
+	if x != nil {
+		return x.Party
+	}
+	return Party_PARTY_UNSPECIFIED
+}
+
+func (x *NoShowRecorded) GetExplained() bool {
+	if x != nil {
+		return x.Explained
+	}
+	return false
+}
+
+func (x *NoShowRecorded) GetChildren() []*AttendingChild {
+	if x != nil {
+		return x.Children
+	}
+	return nil
+}
+
+func (x *NoShowRecorded) GetUnexplainedCount() int32 {
+	if x != nil {
+		return x.UnexplainedCount
+	}
+	return 0
+}
+
+// PlaceReleased: the family's second unexplained no-show released its regular place (a pattern's
+// room); its future bookings there are cancelled.
+type PlaceReleased struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,1,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The pattern of the place (UUID).
+	PatternId string `protobuf:"bytes,3,opt,name=pattern_id,json=patternId,proto3" json:"pattern_id,omitempty"`
+	// The room of the place (UUID).
+	RoomId string `protobuf:"bytes,4,opt,name=room_id,json=roomId,proto3" json:"room_id,omitempty"`
+	// The local date of the no-show that released it.
+	ReleasedOn *v1.Date `protobuf:"bytes,5,opt,name=released_on,json=releasedOn,proto3" json:"released_on,omitempty"`
+	// The unexplained no-shows that released it (booking ids).
+	NoShowBookingIds []string `protobuf:"bytes,6,rep,name=no_show_booking_ids,json=noShowBookingIds,proto3" json:"no_show_booking_ids,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *PlaceReleased) Reset() {
+	*x = PlaceReleased{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PlaceReleased) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PlaceReleased) ProtoMessage() {}
+
+func (x *PlaceReleased) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PlaceReleased.ProtoReflect.Descriptor instead.
+func (*PlaceReleased) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *PlaceReleased) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *PlaceReleased) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *PlaceReleased) GetPatternId() string {
+	if x != nil {
+		return x.PatternId
+	}
+	return ""
+}
+
+func (x *PlaceReleased) GetRoomId() string {
+	if x != nil {
+		return x.RoomId
+	}
+	return ""
+}
+
+func (x *PlaceReleased) GetReleasedOn() *v1.Date {
+	if x != nil {
+		return x.ReleasedOn
+	}
+	return nil
+}
+
+func (x *PlaceReleased) GetNoShowBookingIds() []string {
+	if x != nil {
+		return x.NoShowBookingIds
+	}
+	return nil
+}
+
+// WaitingListJoined: a family joined a centre's waiting list.
+type WaitingListJoined struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The kind of contact it waits for.
+	ServiceType v1.ServiceType `protobuf:"varint,3,opt,name=service_type,json=serviceType,proto3,enum=familytime.common.v1.ServiceType" json:"service_type,omitempty"`
+	// When it joined.
+	JoinedAt      *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=joined_at,json=joinedAt,proto3" json:"joined_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WaitingListJoined) Reset() {
+	*x = WaitingListJoined{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WaitingListJoined) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WaitingListJoined) ProtoMessage() {}
+
+func (x *WaitingListJoined) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WaitingListJoined.ProtoReflect.Descriptor instead.
+func (*WaitingListJoined) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *WaitingListJoined) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *WaitingListJoined) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *WaitingListJoined) GetServiceType() v1.ServiceType {
+	if x != nil {
+		return x.ServiceType
+	}
+	return v1.ServiceType(0)
+}
+
+func (x *WaitingListJoined) GetJoinedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.JoinedAt
+	}
+	return nil
+}
+
+// PlaceOffered: a place was offered to a family on the waiting list, which it leaves.
+type PlaceOffered struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The family offered the place (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The pattern of the place (UUID).
+	PatternId string `protobuf:"bytes,3,opt,name=pattern_id,json=patternId,proto3" json:"pattern_id,omitempty"`
+	// The room of the place (UUID).
+	RoomId string `protobuf:"bytes,4,opt,name=room_id,json=roomId,proto3" json:"room_id,omitempty"`
+	// The family whose released place this is (UUID), when a release set it off.
+	ReleasedByFamilyId string `protobuf:"bytes,5,opt,name=released_by_family_id,json=releasedByFamilyId,proto3" json:"released_by_family_id,omitempty"`
+	// When.
+	OfferedAt     *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=offered_at,json=offeredAt,proto3" json:"offered_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PlaceOffered) Reset() {
+	*x = PlaceOffered{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PlaceOffered) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PlaceOffered) ProtoMessage() {}
+
+func (x *PlaceOffered) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PlaceOffered.ProtoReflect.Descriptor instead.
+func (*PlaceOffered) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *PlaceOffered) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *PlaceOffered) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *PlaceOffered) GetPatternId() string {
+	if x != nil {
+		return x.PatternId
+	}
+	return ""
+}
+
+func (x *PlaceOffered) GetRoomId() string {
+	if x != nil {
+		return x.RoomId
+	}
+	return ""
+}
+
+func (x *PlaceOffered) GetReleasedByFamilyId() string {
+	if x != nil {
+		return x.ReleasedByFamilyId
+	}
+	return ""
+}
+
+func (x *PlaceOffered) GetOfferedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OfferedAt
+	}
+	return nil
+}
+
 var File_familytime_scheduling_v1_events_proto protoreflect.FileDescriptor
 
 const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\n" +
-	"%familytime/scheduling/v1/events.proto\x12\x18familytime.scheduling.v1\x1a familytime/common/v1/types.proto\"\xea\x02\n" +
+	"%familytime/scheduling/v1/events.proto\x12\x18familytime.scheduling.v1\x1a familytime/common/v1/types.proto\x1a'familytime/scheduling/v1/sessions.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xea\x02\n" +
 	"\x10CentreRegistered\x12\x1b\n" +
 	"\tcentre_id\x18\x01 \x01(\tR\bcentreId\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x124\n" +
@@ -224,7 +2225,194 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\x06region\x18\x03 \x01(\x0e2\x1c.familytime.common.v1.RegionR\x06region\x12F\n" +
 	"\rservice_types\x18\x04 \x03(\x0e2!.familytime.common.v1.ServiceTypeR\fserviceTypes\x12\\\n" +
 	"\x14accreditation_status\x18\x05 \x01(\x0e2).familytime.common.v1.AccreditationStatusR\x13accreditationStatus\x12I\n" +
-	"\x12accreditation_date\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\x11accreditationDateB\x82\x02\n" +
+	"\x12accreditation_date\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\x11accreditationDate\"\xa2\x01\n" +
+	"\tRoomAdded\x12\x1b\n" +
+	"\tcentre_id\x18\x01 \x01(\tR\bcentreId\x12\x17\n" +
+	"\aroom_id\x18\x02 \x01(\tR\x06roomId\x12\x12\n" +
+	"\x04name\x18\x03 \x01(\tR\x04name\x12\x1a\n" +
+	"\bcapacity\x18\x04 \x01(\x05R\bcapacity\x12/\n" +
+	"\x13supervised_suitable\x18\x05 \x01(\bR\x12supervisedSuitable\"x\n" +
+	"\x15OpeningPatternDefined\x12\x1b\n" +
+	"\tcentre_id\x18\x01 \x01(\tR\bcentreId\x12B\n" +
+	"\apattern\x18\x02 \x01(\v2(.familytime.scheduling.v1.OpeningPatternR\apattern\"l\n" +
+	"\rChildAttendee\x12\x1b\n" +
+	"\tperson_id\x18\x01 \x01(\tR\bpersonId\x12\x1d\n" +
+	"\n" +
+	"birth_year\x18\x02 \x01(\x05R\tbirthYear\x12\x1f\n" +
+	"\vbirth_month\x18\x03 \x01(\x05R\n" +
+	"birthMonth\"g\n" +
+	"\x0eAttendingChild\x12\x1b\n" +
+	"\tperson_id\x18\x01 \x01(\tR\bpersonId\x128\n" +
+	"\bage_band\x18\x02 \x01(\x0e2\x1d.familytime.common.v1.AgeBandR\aageBand\"\xe9\x04\n" +
+	"\x10FamilyReadyNoted\x12\x1b\n" +
+	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x1f\n" +
+	"\vreferral_id\x18\x03 \x01(\tR\n" +
+	"referralId\x12@\n" +
+	"\x06adults\x18\x04 \x03(\v2(.familytime.scheduling.v1.ExpectedPersonR\x06adults\x12C\n" +
+	"\bchildren\x18\x05 \x03(\v2'.familytime.scheduling.v1.ChildAttendeeR\bchildren\x12D\n" +
+	"\fservice_type\x18\x06 \x01(\x0e2!.familytime.common.v1.ServiceTypeR\vserviceType\x12'\n" +
+	"\x0fsession_minutes\x18\a \x01(\x05R\x0esessionMinutes\x126\n" +
+	"\x17arrival_stagger_minutes\x18\b \x01(\x05R\x15arrivalStaggerMinutes\x12:\n" +
+	"\x19departure_stagger_minutes\x18\t \x01(\x05R\x17departureStaggerMinutes\x12L\n" +
+	"\x14earliest_bookable_on\x18\n" +
+	" \x01(\v2\x1a.familytime.common.v1.DateR\x12earliestBookableOn\x12B\n" +
+	"\x0fpre_visit_dates\x18\v \x03(\v2\x1a.familytime.common.v1.DateR\rpreVisitDates\"\x97\x01\n" +
+	"\tHoldNoted\x12\x1b\n" +
+	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x17\n" +
+	"\ahold_id\x18\x03 \x01(\tR\x06holdId\x127\n" +
+	"\tplaced_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\bplacedOn\"\x88\x01\n" +
+	"\rHoldLiftNoted\x12\x1b\n" +
+	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x17\n" +
+	"\ahold_id\x18\x03 \x01(\tR\x06holdId\x12$\n" +
+	"\x0eholds_in_force\x18\x04 \x01(\x05R\fholdsInForce\"\xbe\x01\n" +
+	"\fContactEnded\x12\x1b\n" +
+	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x1f\n" +
+	"\vreferral_id\x18\x03 \x01(\tR\n" +
+	"referralId\x125\n" +
+	"\bended_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\aendedOn\x12\x1c\n" +
+	"\twithdrawn\x18\x05 \x01(\bR\twithdrawn\"\xdb\x05\n" +
+	"\rSessionBooked\x12\x1d\n" +
+	"\n" +
+	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12\x17\n" +
+	"\aroom_id\x18\x04 \x01(\tR\x06roomId\x12\x1d\n" +
+	"\n" +
+	"pattern_id\x18\x05 \x01(\tR\tpatternId\x12=\n" +
+	"\fsession_date\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\vsessionDate\x12D\n" +
+	"\fservice_type\x18\a \x01(\x0e2!.familytime.common.v1.ServiceTypeR\vserviceType\x12D\n" +
+	"\x10session_opens_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\x0esessionOpensAt\x12J\n" +
+	"\x13visiting_arrives_at\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\x11visitingArrivesAt\x12H\n" +
+	"\x12children_arrive_at\x18\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampR\x10childrenArriveAt\x12F\n" +
+	"\x11children_leave_at\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\x0fchildrenLeaveAt\x12H\n" +
+	"\x12visiting_leaves_at\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\x10visitingLeavesAt\x12\x1b\n" +
+	"\ttime_zone\x18\r \x01(\tR\btimeZone\x12)\n" +
+	"\x10rescheduled_from\x18\x0e \x01(\tR\x0frescheduledFrom\"\xf5\x03\n" +
+	"\x10BookingCancelled\x12\x1d\n" +
+	"\n" +
+	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12\x17\n" +
+	"\aroom_id\x18\x04 \x01(\tR\x06roomId\x12=\n" +
+	"\fsession_date\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\vsessionDate\x12H\n" +
+	"\fcancelled_by\x18\x06 \x01(\x0e2%.familytime.scheduling.v1.CancelledByR\vcancelledBy\x12D\n" +
+	"\x06reason\x18\a \x01(\x0e2,.familytime.scheduling.v1.CancellationReasonR\x06reason\x12%\n" +
+	"\x0enotice_minutes\x18\b \x01(\x03R\rnoticeMinutes\x12\x12\n" +
+	"\x04late\x18\t \x01(\bR\x04late\x12\x1f\n" +
+	"\vreplaced_by\x18\n" +
+	" \x01(\tR\n" +
+	"replacedBy\x12D\n" +
+	"\fservice_type\x18\v \x01(\x0e2!.familytime.common.v1.ServiceTypeR\vserviceType\"\xdd\x01\n" +
+	"\n" +
+	"PlaceTaken\x12\x1b\n" +
+	"\tcentre_id\x18\x01 \x01(\tR\bcentreId\x12\x17\n" +
+	"\aroom_id\x18\x02 \x01(\tR\x06roomId\x12=\n" +
+	"\fsession_date\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\vsessionDate\x12\x1d\n" +
+	"\n" +
+	"booking_id\x18\x04 \x01(\tR\tbookingId\x12\x1b\n" +
+	"\tfamily_id\x18\x05 \x01(\tR\bfamilyId\x12\x1e\n" +
+	"\n" +
+	"supervised\x18\x06 \x01(\bR\n" +
+	"supervised\"\xbd\x01\n" +
+	"\n" +
+	"PlaceFreed\x12\x1b\n" +
+	"\tcentre_id\x18\x01 \x01(\tR\bcentreId\x12\x17\n" +
+	"\aroom_id\x18\x02 \x01(\tR\x06roomId\x12=\n" +
+	"\fsession_date\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\vsessionDate\x12\x1d\n" +
+	"\n" +
+	"booking_id\x18\x04 \x01(\tR\tbookingId\x12\x1b\n" +
+	"\tfamily_id\x18\x05 \x01(\tR\bfamilyId\"\xed\x01\n" +
+	"\x0fPersonCheckedIn\x12\x1d\n" +
+	"\n" +
+	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12\x1b\n" +
+	"\tperson_id\x18\x04 \x01(\tR\bpersonId\x128\n" +
+	"\x04role\x18\x05 \x01(\x0e2$.familytime.scheduling.v1.PersonRoleR\x04role\x12*\n" +
+	"\x02at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\"\xca\x01\n" +
+	"\x0eCheckInRefused\x12\x1d\n" +
+	"\n" +
+	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12\x1b\n" +
+	"\tperson_id\x18\x04 \x01(\tR\bpersonId\x12\x16\n" +
+	"\x06reason\x18\x05 \x01(\tR\x06reason\x12*\n" +
+	"\x02at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\"\xd0\x02\n" +
+	"\fPartyArrived\x12\x1d\n" +
+	"\n" +
+	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x125\n" +
+	"\x05party\x18\x04 \x01(\x0e2\x1f.familytime.scheduling.v1.PartyR\x05party\x12*\n" +
+	"\x02at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\x12\x1d\n" +
+	"\n" +
+	"person_ids\x18\x06 \x03(\tR\tpersonIds\x12!\n" +
+	"\flate_minutes\x18\a \x01(\x05R\vlateMinutes\x12B\n" +
+	"\x0fsession_ends_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\rsessionEndsAt\"\xea\x01\n" +
+	"\rPartyDeparted\x12\x1d\n" +
+	"\n" +
+	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x125\n" +
+	"\x05party\x18\x04 \x01(\x0e2\x1f.familytime.scheduling.v1.PartyR\x05party\x12*\n" +
+	"\x02at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\x12\x1d\n" +
+	"\n" +
+	"person_ids\x18\x06 \x03(\tR\tpersonIds\"\xac\x04\n" +
+	"\x10SessionCompleted\x12\x1d\n" +
+	"\n" +
+	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12D\n" +
+	"\fservice_type\x18\x04 \x01(\x0e2!.familytime.common.v1.ServiceTypeR\vserviceType\x12=\n" +
+	"\fsession_date\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\vsessionDate\x12\x17\n" +
+	"\aroom_id\x18\x06 \x01(\tR\x06roomId\x12D\n" +
+	"\bchildren\x18\a \x03(\v2(.familytime.scheduling.v1.AttendingChildR\bchildren\x12#\n" +
+	"\rsupervised_by\x18\b \x01(\tR\fsupervisedBy\x129\n" +
+	"\n" +
+	"started_at\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\tstartedAt\x125\n" +
+	"\bended_at\x18\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampR\aendedAt\x12!\n" +
+	"\fminutes_held\x18\v \x01(\x05R\vminutesHeld\x12!\n" +
+	"\fminutes_lost\x18\f \x01(\x05R\vminutesLost\"\xb6\x03\n" +
+	"\x0eNoShowRecorded\x12\x1d\n" +
+	"\n" +
+	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12D\n" +
+	"\fservice_type\x18\x04 \x01(\x0e2!.familytime.common.v1.ServiceTypeR\vserviceType\x12=\n" +
+	"\fsession_date\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\vsessionDate\x125\n" +
+	"\x05party\x18\x06 \x01(\x0e2\x1f.familytime.scheduling.v1.PartyR\x05party\x12\x1c\n" +
+	"\texplained\x18\a \x01(\bR\texplained\x12D\n" +
+	"\bchildren\x18\b \x03(\v2(.familytime.scheduling.v1.AttendingChildR\bchildren\x12+\n" +
+	"\x11unexplained_count\x18\t \x01(\x05R\x10unexplainedCount\"\xed\x01\n" +
+	"\rPlaceReleased\x12\x1b\n" +
+	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x1d\n" +
+	"\n" +
+	"pattern_id\x18\x03 \x01(\tR\tpatternId\x12\x17\n" +
+	"\aroom_id\x18\x04 \x01(\tR\x06roomId\x12;\n" +
+	"\vreleased_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\n" +
+	"releasedOn\x12-\n" +
+	"\x13no_show_booking_ids\x18\x06 \x03(\tR\x10noShowBookingIds\"\xcc\x01\n" +
+	"\x11WaitingListJoined\x12\x1b\n" +
+	"\tcentre_id\x18\x01 \x01(\tR\bcentreId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12D\n" +
+	"\fservice_type\x18\x03 \x01(\x0e2!.familytime.common.v1.ServiceTypeR\vserviceType\x127\n" +
+	"\tjoined_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\bjoinedAt\"\xee\x01\n" +
+	"\fPlaceOffered\x12\x1b\n" +
+	"\tcentre_id\x18\x01 \x01(\tR\bcentreId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1d\n" +
+	"\n" +
+	"pattern_id\x18\x03 \x01(\tR\tpatternId\x12\x17\n" +
+	"\aroom_id\x18\x04 \x01(\tR\x06roomId\x121\n" +
+	"\x15released_by_family_id\x18\x05 \x01(\tR\x12releasedByFamilyId\x129\n" +
+	"\n" +
+	"offered_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tofferedAtB\x82\x02\n" +
 	"\x1ccom.familytime.scheduling.v1B\vEventsProtoP\x01ZSgithub.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1;schedulingv1\xa2\x02\x03FSX\xaa\x02\x18Familytime.Scheduling.V1\xca\x02\x18Familytime\\Scheduling\\V1\xe2\x02$Familytime\\Scheduling\\V1\\GPBMetadata\xea\x02\x1aFamilytime::Scheduling::V1b\x06proto3"
 
 var (
@@ -239,29 +2427,101 @@ func file_familytime_scheduling_v1_events_proto_rawDescGZIP() []byte {
 	return file_familytime_scheduling_v1_events_proto_rawDescData
 }
 
-var file_familytime_scheduling_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_familytime_scheduling_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_familytime_scheduling_v1_events_proto_goTypes = []any{
-	(*CentreRegistered)(nil),    // 0: familytime.scheduling.v1.CentreRegistered
-	(*CentreUpdated)(nil),       // 1: familytime.scheduling.v1.CentreUpdated
-	(v1.Region)(0),              // 2: familytime.common.v1.Region
-	(v1.ServiceType)(0),         // 3: familytime.common.v1.ServiceType
-	(v1.AccreditationStatus)(0), // 4: familytime.common.v1.AccreditationStatus
-	(*v1.Date)(nil),             // 5: familytime.common.v1.Date
+	(*CentreRegistered)(nil),      // 0: familytime.scheduling.v1.CentreRegistered
+	(*CentreUpdated)(nil),         // 1: familytime.scheduling.v1.CentreUpdated
+	(*RoomAdded)(nil),             // 2: familytime.scheduling.v1.RoomAdded
+	(*OpeningPatternDefined)(nil), // 3: familytime.scheduling.v1.OpeningPatternDefined
+	(*ChildAttendee)(nil),         // 4: familytime.scheduling.v1.ChildAttendee
+	(*AttendingChild)(nil),        // 5: familytime.scheduling.v1.AttendingChild
+	(*FamilyReadyNoted)(nil),      // 6: familytime.scheduling.v1.FamilyReadyNoted
+	(*HoldNoted)(nil),             // 7: familytime.scheduling.v1.HoldNoted
+	(*HoldLiftNoted)(nil),         // 8: familytime.scheduling.v1.HoldLiftNoted
+	(*ContactEnded)(nil),          // 9: familytime.scheduling.v1.ContactEnded
+	(*SessionBooked)(nil),         // 10: familytime.scheduling.v1.SessionBooked
+	(*BookingCancelled)(nil),      // 11: familytime.scheduling.v1.BookingCancelled
+	(*PlaceTaken)(nil),            // 12: familytime.scheduling.v1.PlaceTaken
+	(*PlaceFreed)(nil),            // 13: familytime.scheduling.v1.PlaceFreed
+	(*PersonCheckedIn)(nil),       // 14: familytime.scheduling.v1.PersonCheckedIn
+	(*CheckInRefused)(nil),        // 15: familytime.scheduling.v1.CheckInRefused
+	(*PartyArrived)(nil),          // 16: familytime.scheduling.v1.PartyArrived
+	(*PartyDeparted)(nil),         // 17: familytime.scheduling.v1.PartyDeparted
+	(*SessionCompleted)(nil),      // 18: familytime.scheduling.v1.SessionCompleted
+	(*NoShowRecorded)(nil),        // 19: familytime.scheduling.v1.NoShowRecorded
+	(*PlaceReleased)(nil),         // 20: familytime.scheduling.v1.PlaceReleased
+	(*WaitingListJoined)(nil),     // 21: familytime.scheduling.v1.WaitingListJoined
+	(*PlaceOffered)(nil),          // 22: familytime.scheduling.v1.PlaceOffered
+	(v1.Region)(0),                // 23: familytime.common.v1.Region
+	(v1.ServiceType)(0),           // 24: familytime.common.v1.ServiceType
+	(v1.AccreditationStatus)(0),   // 25: familytime.common.v1.AccreditationStatus
+	(*v1.Date)(nil),               // 26: familytime.common.v1.Date
+	(*OpeningPattern)(nil),        // 27: familytime.scheduling.v1.OpeningPattern
+	(v1.AgeBand)(0),               // 28: familytime.common.v1.AgeBand
+	(*ExpectedPerson)(nil),        // 29: familytime.scheduling.v1.ExpectedPerson
+	(*timestamppb.Timestamp)(nil), // 30: google.protobuf.Timestamp
+	(CancelledBy)(0),              // 31: familytime.scheduling.v1.CancelledBy
+	(CancellationReason)(0),       // 32: familytime.scheduling.v1.CancellationReason
+	(PersonRole)(0),               // 33: familytime.scheduling.v1.PersonRole
+	(Party)(0),                    // 34: familytime.scheduling.v1.Party
 }
 var file_familytime_scheduling_v1_events_proto_depIdxs = []int32{
-	2, // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
-	3, // 1: familytime.scheduling.v1.CentreRegistered.service_types:type_name -> familytime.common.v1.ServiceType
-	4, // 2: familytime.scheduling.v1.CentreRegistered.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	5, // 3: familytime.scheduling.v1.CentreRegistered.accreditation_date:type_name -> familytime.common.v1.Date
-	2, // 4: familytime.scheduling.v1.CentreUpdated.region:type_name -> familytime.common.v1.Region
-	3, // 5: familytime.scheduling.v1.CentreUpdated.service_types:type_name -> familytime.common.v1.ServiceType
-	4, // 6: familytime.scheduling.v1.CentreUpdated.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	5, // 7: familytime.scheduling.v1.CentreUpdated.accreditation_date:type_name -> familytime.common.v1.Date
-	8, // [8:8] is the sub-list for method output_type
-	8, // [8:8] is the sub-list for method input_type
-	8, // [8:8] is the sub-list for extension type_name
-	8, // [8:8] is the sub-list for extension extendee
-	0, // [0:8] is the sub-list for field type_name
+	23, // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
+	24, // 1: familytime.scheduling.v1.CentreRegistered.service_types:type_name -> familytime.common.v1.ServiceType
+	25, // 2: familytime.scheduling.v1.CentreRegistered.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	26, // 3: familytime.scheduling.v1.CentreRegistered.accreditation_date:type_name -> familytime.common.v1.Date
+	23, // 4: familytime.scheduling.v1.CentreUpdated.region:type_name -> familytime.common.v1.Region
+	24, // 5: familytime.scheduling.v1.CentreUpdated.service_types:type_name -> familytime.common.v1.ServiceType
+	25, // 6: familytime.scheduling.v1.CentreUpdated.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	26, // 7: familytime.scheduling.v1.CentreUpdated.accreditation_date:type_name -> familytime.common.v1.Date
+	27, // 8: familytime.scheduling.v1.OpeningPatternDefined.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
+	28, // 9: familytime.scheduling.v1.AttendingChild.age_band:type_name -> familytime.common.v1.AgeBand
+	29, // 10: familytime.scheduling.v1.FamilyReadyNoted.adults:type_name -> familytime.scheduling.v1.ExpectedPerson
+	4,  // 11: familytime.scheduling.v1.FamilyReadyNoted.children:type_name -> familytime.scheduling.v1.ChildAttendee
+	24, // 12: familytime.scheduling.v1.FamilyReadyNoted.service_type:type_name -> familytime.common.v1.ServiceType
+	26, // 13: familytime.scheduling.v1.FamilyReadyNoted.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	26, // 14: familytime.scheduling.v1.FamilyReadyNoted.pre_visit_dates:type_name -> familytime.common.v1.Date
+	26, // 15: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
+	26, // 16: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
+	26, // 17: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
+	24, // 18: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
+	30, // 19: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
+	30, // 20: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
+	30, // 21: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
+	30, // 22: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
+	30, // 23: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
+	26, // 24: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
+	31, // 25: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
+	32, // 26: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
+	24, // 27: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
+	26, // 28: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
+	26, // 29: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
+	33, // 30: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
+	30, // 31: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
+	30, // 32: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
+	34, // 33: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
+	30, // 34: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
+	30, // 35: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
+	34, // 36: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
+	30, // 37: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
+	24, // 38: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
+	26, // 39: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
+	5,  // 40: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
+	30, // 41: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
+	30, // 42: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
+	24, // 43: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
+	26, // 44: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
+	34, // 45: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
+	5,  // 46: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
+	26, // 47: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
+	24, // 48: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
+	30, // 49: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
+	30, // 50: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
+	51, // [51:51] is the sub-list for method output_type
+	51, // [51:51] is the sub-list for method input_type
+	51, // [51:51] is the sub-list for extension type_name
+	51, // [51:51] is the sub-list for extension extendee
+	0,  // [0:51] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_events_proto_init() }
@@ -269,13 +2529,14 @@ func file_familytime_scheduling_v1_events_proto_init() {
 	if File_familytime_scheduling_v1_events_proto != nil {
 		return
 	}
+	file_familytime_scheduling_v1_sessions_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_scheduling_v1_events_proto_rawDesc), len(file_familytime_scheduling_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   2,
+			NumMessages:   23,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

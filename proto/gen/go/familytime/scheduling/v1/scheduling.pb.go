@@ -457,11 +457,2041 @@ func (x *ListCentresResponse) GetNextPageToken() string {
 	return ""
 }
 
+// AddRoomRequest adds a room to a centre.
+type AddRoomRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The room's name: 1 to 100 characters.
+	Name string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	// How many families the room takes at once: 1 to 50.
+	Capacity int32 `protobuf:"varint,3,opt,name=capacity,proto3" json:"capacity,omitempty"`
+	// The room is suitable for supervised contact.
+	SupervisedSuitable bool `protobuf:"varint,4,opt,name=supervised_suitable,json=supervisedSuitable,proto3" json:"supervised_suitable,omitempty"`
+	// The client's id for this request (UUID): a retry with the same id adds nothing twice.
+	RequestId     string `protobuf:"bytes,5,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AddRoomRequest) Reset() {
+	*x = AddRoomRequest{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AddRoomRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AddRoomRequest) ProtoMessage() {}
+
+func (x *AddRoomRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AddRoomRequest.ProtoReflect.Descriptor instead.
+func (*AddRoomRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *AddRoomRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *AddRoomRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *AddRoomRequest) GetCapacity() int32 {
+	if x != nil {
+		return x.Capacity
+	}
+	return 0
+}
+
+func (x *AddRoomRequest) GetSupervisedSuitable() bool {
+	if x != nil {
+		return x.SupervisedSuitable
+	}
+	return false
+}
+
+func (x *AddRoomRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// AddRoomResponse is the room as added.
+type AddRoomResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The new room.
+	Room          *Room `protobuf:"bytes,1,opt,name=room,proto3" json:"room,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AddRoomResponse) Reset() {
+	*x = AddRoomResponse{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AddRoomResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AddRoomResponse) ProtoMessage() {}
+
+func (x *AddRoomResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AddRoomResponse.ProtoReflect.Descriptor instead.
+func (*AddRoomResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *AddRoomResponse) GetRoom() *Room {
+	if x != nil {
+		return x.Room
+	}
+	return nil
+}
+
+// DefineOpeningPatternRequest defines when a centre opens.
+type DefineOpeningPatternRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The pattern to redefine (UUID); empty defines a new pattern. Bookings already made stay.
+	PatternId string `protobuf:"bytes,2,opt,name=pattern_id,json=patternId,proto3" json:"pattern_id,omitempty"`
+	// Every week or every other week.
+	Recurrence Recurrence `protobuf:"varint,3,opt,name=recurrence,proto3,enum=familytime.scheduling.v1.Recurrence" json:"recurrence,omitempty"`
+	// The weekday the centre opens on.
+	Weekday Weekday `protobuf:"varint,4,opt,name=weekday,proto3,enum=familytime.scheduling.v1.Weekday" json:"weekday,omitempty"`
+	// When the opening session starts, local time.
+	StartTime *LocalTime `protobuf:"bytes,5,opt,name=start_time,json=startTime,proto3" json:"start_time,omitempty"`
+	// When it ends, local time; after the start.
+	EndTime *LocalTime `protobuf:"bytes,6,opt,name=end_time,json=endTime,proto3" json:"end_time,omitempty"`
+	// The first date the pattern may open.
+	FirstDate *v1.Date `protobuf:"bytes,7,opt,name=first_date,json=firstDate,proto3" json:"first_date,omitempty"`
+	// The last date it opens; unset for no end.
+	LastDate *v1.Date `protobuf:"bytes,8,opt,name=last_date,json=lastDate,proto3" json:"last_date,omitempty"`
+	// The rooms open in each session: at least one of the centre's rooms.
+	RoomIds []string `protobuf:"bytes,9,rep,name=room_ids,json=roomIds,proto3" json:"room_ids,omitempty"`
+	// Dates the centre is closed.
+	ClosedDates []*v1.Date `protobuf:"bytes,10,rep,name=closed_dates,json=closedDates,proto3" json:"closed_dates,omitempty"`
+	// One-off dates the centre opens with this pattern's times and rooms.
+	ExtraDates []*v1.Date `protobuf:"bytes,11,rep,name=extra_dates,json=extraDates,proto3" json:"extra_dates,omitempty"`
+	// The IANA time zone of the times; empty means Europe/London.
+	TimeZone string `protobuf:"bytes,12,opt,name=time_zone,json=timeZone,proto3" json:"time_zone,omitempty"`
+	// The client's id for this request (UUID): a retry with the same id defines nothing twice.
+	RequestId     string `protobuf:"bytes,13,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DefineOpeningPatternRequest) Reset() {
+	*x = DefineOpeningPatternRequest{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DefineOpeningPatternRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DefineOpeningPatternRequest) ProtoMessage() {}
+
+func (x *DefineOpeningPatternRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DefineOpeningPatternRequest.ProtoReflect.Descriptor instead.
+func (*DefineOpeningPatternRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *DefineOpeningPatternRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *DefineOpeningPatternRequest) GetPatternId() string {
+	if x != nil {
+		return x.PatternId
+	}
+	return ""
+}
+
+func (x *DefineOpeningPatternRequest) GetRecurrence() Recurrence {
+	if x != nil {
+		return x.Recurrence
+	}
+	return Recurrence_RECURRENCE_UNSPECIFIED
+}
+
+func (x *DefineOpeningPatternRequest) GetWeekday() Weekday {
+	if x != nil {
+		return x.Weekday
+	}
+	return Weekday_WEEKDAY_UNSPECIFIED
+}
+
+func (x *DefineOpeningPatternRequest) GetStartTime() *LocalTime {
+	if x != nil {
+		return x.StartTime
+	}
+	return nil
+}
+
+func (x *DefineOpeningPatternRequest) GetEndTime() *LocalTime {
+	if x != nil {
+		return x.EndTime
+	}
+	return nil
+}
+
+func (x *DefineOpeningPatternRequest) GetFirstDate() *v1.Date {
+	if x != nil {
+		return x.FirstDate
+	}
+	return nil
+}
+
+func (x *DefineOpeningPatternRequest) GetLastDate() *v1.Date {
+	if x != nil {
+		return x.LastDate
+	}
+	return nil
+}
+
+func (x *DefineOpeningPatternRequest) GetRoomIds() []string {
+	if x != nil {
+		return x.RoomIds
+	}
+	return nil
+}
+
+func (x *DefineOpeningPatternRequest) GetClosedDates() []*v1.Date {
+	if x != nil {
+		return x.ClosedDates
+	}
+	return nil
+}
+
+func (x *DefineOpeningPatternRequest) GetExtraDates() []*v1.Date {
+	if x != nil {
+		return x.ExtraDates
+	}
+	return nil
+}
+
+func (x *DefineOpeningPatternRequest) GetTimeZone() string {
+	if x != nil {
+		return x.TimeZone
+	}
+	return ""
+}
+
+func (x *DefineOpeningPatternRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// DefineOpeningPatternResponse is the pattern as defined.
+type DefineOpeningPatternResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The pattern, with its id.
+	Pattern       *OpeningPattern `protobuf:"bytes,1,opt,name=pattern,proto3" json:"pattern,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DefineOpeningPatternResponse) Reset() {
+	*x = DefineOpeningPatternResponse{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DefineOpeningPatternResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DefineOpeningPatternResponse) ProtoMessage() {}
+
+func (x *DefineOpeningPatternResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DefineOpeningPatternResponse.ProtoReflect.Descriptor instead.
+func (*DefineOpeningPatternResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *DefineOpeningPatternResponse) GetPattern() *OpeningPattern {
+	if x != nil {
+		return x.Pattern
+	}
+	return nil
+}
+
+// ListOpeningSessionsRequest asks for a centre's opening sessions between two dates.
+type ListOpeningSessionsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The first local date, included.
+	From *v1.Date `protobuf:"bytes,2,opt,name=from,proto3" json:"from,omitempty"`
+	// The last local date, included; at most 366 days after from.
+	To            *v1.Date `protobuf:"bytes,3,opt,name=to,proto3" json:"to,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListOpeningSessionsRequest) Reset() {
+	*x = ListOpeningSessionsRequest{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListOpeningSessionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListOpeningSessionsRequest) ProtoMessage() {}
+
+func (x *ListOpeningSessionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListOpeningSessionsRequest.ProtoReflect.Descriptor instead.
+func (*ListOpeningSessionsRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *ListOpeningSessionsRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ListOpeningSessionsRequest) GetFrom() *v1.Date {
+	if x != nil {
+		return x.From
+	}
+	return nil
+}
+
+func (x *ListOpeningSessionsRequest) GetTo() *v1.Date {
+	if x != nil {
+		return x.To
+	}
+	return nil
+}
+
+// ListOpeningSessionsResponse is the sessions in date and time order.
+type ListOpeningSessionsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The sessions.
+	Sessions      []*OpeningSession `protobuf:"bytes,1,rep,name=sessions,proto3" json:"sessions,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListOpeningSessionsResponse) Reset() {
+	*x = ListOpeningSessionsResponse{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListOpeningSessionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListOpeningSessionsResponse) ProtoMessage() {}
+
+func (x *ListOpeningSessionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListOpeningSessionsResponse.ProtoReflect.Descriptor instead.
+func (*ListOpeningSessionsResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *ListOpeningSessionsResponse) GetSessions() []*OpeningSession {
+	if x != nil {
+		return x.Sessions
+	}
+	return nil
+}
+
+// BookSessionRequest books a family into a room of an opening session.
+type BookSessionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The family (UUID), as referral made it ready for contact.
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The opening pattern of the session (UUID).
+	PatternId string `protobuf:"bytes,3,opt,name=pattern_id,json=patternId,proto3" json:"pattern_id,omitempty"`
+	// The local date of the session.
+	Date *v1.Date `protobuf:"bytes,4,opt,name=date,proto3" json:"date,omitempty"`
+	// The room (UUID), one of the session's rooms.
+	RoomId string `protobuf:"bytes,5,opt,name=room_id,json=roomId,proto3" json:"room_id,omitempty"`
+	// When the children's contact starts, local time; unset starts it as early as the visiting
+	// parent's stagger allows. The visiting parent's arrival and departure must fall inside the
+	// opening session.
+	StartTime *LocalTime `protobuf:"bytes,6,opt,name=start_time,json=startTime,proto3" json:"start_time,omitempty"`
+	// The client's id for this request (UUID): a retry with the same id books nothing twice.
+	RequestId     string `protobuf:"bytes,7,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BookSessionRequest) Reset() {
+	*x = BookSessionRequest{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BookSessionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BookSessionRequest) ProtoMessage() {}
+
+func (x *BookSessionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BookSessionRequest.ProtoReflect.Descriptor instead.
+func (*BookSessionRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *BookSessionRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *BookSessionRequest) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *BookSessionRequest) GetPatternId() string {
+	if x != nil {
+		return x.PatternId
+	}
+	return ""
+}
+
+func (x *BookSessionRequest) GetDate() *v1.Date {
+	if x != nil {
+		return x.Date
+	}
+	return nil
+}
+
+func (x *BookSessionRequest) GetRoomId() string {
+	if x != nil {
+		return x.RoomId
+	}
+	return ""
+}
+
+func (x *BookSessionRequest) GetStartTime() *LocalTime {
+	if x != nil {
+		return x.StartTime
+	}
+	return nil
+}
+
+func (x *BookSessionRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// BookSessionResponse is the booking made.
+type BookSessionResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The new booking with each party's times.
+	Booking       *Booking `protobuf:"bytes,1,opt,name=booking,proto3" json:"booking,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BookSessionResponse) Reset() {
+	*x = BookSessionResponse{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BookSessionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BookSessionResponse) ProtoMessage() {}
+
+func (x *BookSessionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BookSessionResponse.ProtoReflect.Descriptor instead.
+func (*BookSessionResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *BookSessionResponse) GetBooking() *Booking {
+	if x != nil {
+		return x.Booking
+	}
+	return nil
+}
+
+// RescheduleBookingRequest moves a booking to another session or room.
+type RescheduleBookingRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The booking to move (UUID).
+	BookingId string `protobuf:"bytes,2,opt,name=booking_id,json=bookingId,proto3" json:"booking_id,omitempty"`
+	// The new session's opening pattern (UUID).
+	PatternId string `protobuf:"bytes,3,opt,name=pattern_id,json=patternId,proto3" json:"pattern_id,omitempty"`
+	// The new session's local date.
+	Date *v1.Date `protobuf:"bytes,4,opt,name=date,proto3" json:"date,omitempty"`
+	// The new room (UUID).
+	RoomId string `protobuf:"bytes,5,opt,name=room_id,json=roomId,proto3" json:"room_id,omitempty"`
+	// When the children's contact starts in the new session; unset as early as possible.
+	StartTime *LocalTime `protobuf:"bytes,6,opt,name=start_time,json=startTime,proto3" json:"start_time,omitempty"`
+	// Who asked for the move.
+	RequestedBy CancelledBy `protobuf:"varint,7,opt,name=requested_by,json=requestedBy,proto3,enum=familytime.scheduling.v1.CancelledBy" json:"requested_by,omitempty"`
+	// The client's id for this request (UUID).
+	RequestId     string `protobuf:"bytes,8,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RescheduleBookingRequest) Reset() {
+	*x = RescheduleBookingRequest{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RescheduleBookingRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RescheduleBookingRequest) ProtoMessage() {}
+
+func (x *RescheduleBookingRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RescheduleBookingRequest.ProtoReflect.Descriptor instead.
+func (*RescheduleBookingRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *RescheduleBookingRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *RescheduleBookingRequest) GetBookingId() string {
+	if x != nil {
+		return x.BookingId
+	}
+	return ""
+}
+
+func (x *RescheduleBookingRequest) GetPatternId() string {
+	if x != nil {
+		return x.PatternId
+	}
+	return ""
+}
+
+func (x *RescheduleBookingRequest) GetDate() *v1.Date {
+	if x != nil {
+		return x.Date
+	}
+	return nil
+}
+
+func (x *RescheduleBookingRequest) GetRoomId() string {
+	if x != nil {
+		return x.RoomId
+	}
+	return ""
+}
+
+func (x *RescheduleBookingRequest) GetStartTime() *LocalTime {
+	if x != nil {
+		return x.StartTime
+	}
+	return nil
+}
+
+func (x *RescheduleBookingRequest) GetRequestedBy() CancelledBy {
+	if x != nil {
+		return x.RequestedBy
+	}
+	return CancelledBy_CANCELLED_BY_UNSPECIFIED
+}
+
+func (x *RescheduleBookingRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// RescheduleBookingResponse is the new booking.
+type RescheduleBookingResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The booking that replaces the old one.
+	Booking       *Booking `protobuf:"bytes,1,opt,name=booking,proto3" json:"booking,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RescheduleBookingResponse) Reset() {
+	*x = RescheduleBookingResponse{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RescheduleBookingResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RescheduleBookingResponse) ProtoMessage() {}
+
+func (x *RescheduleBookingResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RescheduleBookingResponse.ProtoReflect.Descriptor instead.
+func (*RescheduleBookingResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *RescheduleBookingResponse) GetBooking() *Booking {
+	if x != nil {
+		return x.Booking
+	}
+	return nil
+}
+
+// CancelBookingRequest cancels a booking.
+type CancelBookingRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The booking (UUID).
+	BookingId string `protobuf:"bytes,2,opt,name=booking_id,json=bookingId,proto3" json:"booking_id,omitempty"`
+	// Who cancelled.
+	CancelledBy CancelledBy `protobuf:"varint,3,opt,name=cancelled_by,json=cancelledBy,proto3,enum=familytime.scheduling.v1.CancelledBy" json:"cancelled_by,omitempty"`
+	// The client's id for this request (UUID).
+	RequestId     string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CancelBookingRequest) Reset() {
+	*x = CancelBookingRequest{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CancelBookingRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CancelBookingRequest) ProtoMessage() {}
+
+func (x *CancelBookingRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CancelBookingRequest.ProtoReflect.Descriptor instead.
+func (*CancelBookingRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *CancelBookingRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *CancelBookingRequest) GetBookingId() string {
+	if x != nil {
+		return x.BookingId
+	}
+	return ""
+}
+
+func (x *CancelBookingRequest) GetCancelledBy() CancelledBy {
+	if x != nil {
+		return x.CancelledBy
+	}
+	return CancelledBy_CANCELLED_BY_UNSPECIFIED
+}
+
+func (x *CancelBookingRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// CancelBookingResponse is the booking as cancelled.
+type CancelBookingResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The cancelled booking, with whether the cancellation was late.
+	Booking *Booking `protobuf:"bytes,1,opt,name=booking,proto3" json:"booking,omitempty"`
+	// The notice given, in minutes before the children were due.
+	NoticeMinutes int64 `protobuf:"varint,2,opt,name=notice_minutes,json=noticeMinutes,proto3" json:"notice_minutes,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CancelBookingResponse) Reset() {
+	*x = CancelBookingResponse{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CancelBookingResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CancelBookingResponse) ProtoMessage() {}
+
+func (x *CancelBookingResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CancelBookingResponse.ProtoReflect.Descriptor instead.
+func (*CancelBookingResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *CancelBookingResponse) GetBooking() *Booking {
+	if x != nil {
+		return x.Booking
+	}
+	return nil
+}
+
+func (x *CancelBookingResponse) GetNoticeMinutes() int64 {
+	if x != nil {
+		return x.NoticeMinutes
+	}
+	return 0
+}
+
+// CheckInRequest asks to admit a person for a booking.
+type CheckInRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The booking (UUID).
+	BookingId string `protobuf:"bytes,2,opt,name=booking_id,json=bookingId,proto3" json:"booking_id,omitempty"`
+	// The person at the door (UUID), from the id card or the family's record.
+	PersonId string `protobuf:"bytes,3,opt,name=person_id,json=personId,proto3" json:"person_id,omitempty"`
+	// The client's id for this request (UUID).
+	RequestId     string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CheckInRequest) Reset() {
+	*x = CheckInRequest{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CheckInRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CheckInRequest) ProtoMessage() {}
+
+func (x *CheckInRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CheckInRequest.ProtoReflect.Descriptor instead.
+func (*CheckInRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *CheckInRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *CheckInRequest) GetBookingId() string {
+	if x != nil {
+		return x.BookingId
+	}
+	return ""
+}
+
+func (x *CheckInRequest) GetPersonId() string {
+	if x != nil {
+		return x.PersonId
+	}
+	return ""
+}
+
+func (x *CheckInRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// CheckInResponse says whether the person was admitted.
+type CheckInResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The person is named for the family and was admitted.
+	Admitted bool `protobuf:"varint,1,opt,name=admitted,proto3" json:"admitted,omitempty"`
+	// Why the person was refused, when they were: NOT_NAMED, BOOKING_CANCELLED, ON_HOLD.
+	Refusal string `protobuf:"bytes,2,opt,name=refusal,proto3" json:"refusal,omitempty"`
+	// The person's role in the family, when admitted.
+	Role          PersonRole `protobuf:"varint,3,opt,name=role,proto3,enum=familytime.scheduling.v1.PersonRole" json:"role,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CheckInResponse) Reset() {
+	*x = CheckInResponse{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CheckInResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CheckInResponse) ProtoMessage() {}
+
+func (x *CheckInResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CheckInResponse.ProtoReflect.Descriptor instead.
+func (*CheckInResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *CheckInResponse) GetAdmitted() bool {
+	if x != nil {
+		return x.Admitted
+	}
+	return false
+}
+
+func (x *CheckInResponse) GetRefusal() string {
+	if x != nil {
+		return x.Refusal
+	}
+	return ""
+}
+
+func (x *CheckInResponse) GetRole() PersonRole {
+	if x != nil {
+		return x.Role
+	}
+	return PersonRole_PERSON_ROLE_UNSPECIFIED
+}
+
+// RecordArrivalRequest records a party's arrival.
+type RecordArrivalRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The booking (UUID).
+	BookingId string `protobuf:"bytes,2,opt,name=booking_id,json=bookingId,proto3" json:"booking_id,omitempty"`
+	// The party that arrived.
+	Party Party `protobuf:"varint,3,opt,name=party,proto3,enum=familytime.scheduling.v1.Party" json:"party,omitempty"`
+	// When, local time on the session's date; unset means now.
+	Time *LocalTime `protobuf:"bytes,4,opt,name=time,proto3" json:"time,omitempty"`
+	// Who came (person ids): for the children, who brought them.
+	PersonIds []string `protobuf:"bytes,5,rep,name=person_ids,json=personIds,proto3" json:"person_ids,omitempty"`
+	// The client's id for this request (UUID).
+	RequestId     string `protobuf:"bytes,6,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordArrivalRequest) Reset() {
+	*x = RecordArrivalRequest{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordArrivalRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordArrivalRequest) ProtoMessage() {}
+
+func (x *RecordArrivalRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordArrivalRequest.ProtoReflect.Descriptor instead.
+func (*RecordArrivalRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *RecordArrivalRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *RecordArrivalRequest) GetBookingId() string {
+	if x != nil {
+		return x.BookingId
+	}
+	return ""
+}
+
+func (x *RecordArrivalRequest) GetParty() Party {
+	if x != nil {
+		return x.Party
+	}
+	return Party_PARTY_UNSPECIFIED
+}
+
+func (x *RecordArrivalRequest) GetTime() *LocalTime {
+	if x != nil {
+		return x.Time
+	}
+	return nil
+}
+
+func (x *RecordArrivalRequest) GetPersonIds() []string {
+	if x != nil {
+		return x.PersonIds
+	}
+	return nil
+}
+
+func (x *RecordArrivalRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// RecordArrivalResponse is the booking with the arrival.
+type RecordArrivalResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The booking.
+	Booking *Booking `protobuf:"bytes,1,opt,name=booking,proto3" json:"booking,omitempty"`
+	// Minutes of contact lost to a late arrival (the session is shortened, never extended).
+	MinutesLost   int32 `protobuf:"varint,2,opt,name=minutes_lost,json=minutesLost,proto3" json:"minutes_lost,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordArrivalResponse) Reset() {
+	*x = RecordArrivalResponse{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordArrivalResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordArrivalResponse) ProtoMessage() {}
+
+func (x *RecordArrivalResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordArrivalResponse.ProtoReflect.Descriptor instead.
+func (*RecordArrivalResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *RecordArrivalResponse) GetBooking() *Booking {
+	if x != nil {
+		return x.Booking
+	}
+	return nil
+}
+
+func (x *RecordArrivalResponse) GetMinutesLost() int32 {
+	if x != nil {
+		return x.MinutesLost
+	}
+	return 0
+}
+
+// RecordDepartureRequest records a party's departure.
+type RecordDepartureRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The booking (UUID).
+	BookingId string `protobuf:"bytes,2,opt,name=booking_id,json=bookingId,proto3" json:"booking_id,omitempty"`
+	// The party that left.
+	Party Party `protobuf:"varint,3,opt,name=party,proto3,enum=familytime.scheduling.v1.Party" json:"party,omitempty"`
+	// When, local time on the session's date; unset means now.
+	Time *LocalTime `protobuf:"bytes,4,opt,name=time,proto3" json:"time,omitempty"`
+	// Who left (person ids): for the children, who collected them.
+	PersonIds []string `protobuf:"bytes,5,rep,name=person_ids,json=personIds,proto3" json:"person_ids,omitempty"`
+	// The client's id for this request (UUID).
+	RequestId     string `protobuf:"bytes,6,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordDepartureRequest) Reset() {
+	*x = RecordDepartureRequest{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordDepartureRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordDepartureRequest) ProtoMessage() {}
+
+func (x *RecordDepartureRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordDepartureRequest.ProtoReflect.Descriptor instead.
+func (*RecordDepartureRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *RecordDepartureRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *RecordDepartureRequest) GetBookingId() string {
+	if x != nil {
+		return x.BookingId
+	}
+	return ""
+}
+
+func (x *RecordDepartureRequest) GetParty() Party {
+	if x != nil {
+		return x.Party
+	}
+	return Party_PARTY_UNSPECIFIED
+}
+
+func (x *RecordDepartureRequest) GetTime() *LocalTime {
+	if x != nil {
+		return x.Time
+	}
+	return nil
+}
+
+func (x *RecordDepartureRequest) GetPersonIds() []string {
+	if x != nil {
+		return x.PersonIds
+	}
+	return nil
+}
+
+func (x *RecordDepartureRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// RecordDepartureResponse is the booking with the departure.
+type RecordDepartureResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The booking.
+	Booking       *Booking `protobuf:"bytes,1,opt,name=booking,proto3" json:"booking,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordDepartureResponse) Reset() {
+	*x = RecordDepartureResponse{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordDepartureResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordDepartureResponse) ProtoMessage() {}
+
+func (x *RecordDepartureResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordDepartureResponse.ProtoReflect.Descriptor instead.
+func (*RecordDepartureResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *RecordDepartureResponse) GetBooking() *Booking {
+	if x != nil {
+		return x.Booking
+	}
+	return nil
+}
+
+// CompleteSessionRequest records that a session took place.
+type CompleteSessionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The booking (UUID).
+	BookingId string `protobuf:"bytes,2,opt,name=booking_id,json=bookingId,proto3" json:"booking_id,omitempty"`
+	// Who supervised (the staff member's account subject or id); required for supervised contact.
+	SupervisedBy string `protobuf:"bytes,3,opt,name=supervised_by,json=supervisedBy,proto3" json:"supervised_by,omitempty"`
+	// The client's id for this request (UUID).
+	RequestId     string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CompleteSessionRequest) Reset() {
+	*x = CompleteSessionRequest{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[26]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CompleteSessionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CompleteSessionRequest) ProtoMessage() {}
+
+func (x *CompleteSessionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[26]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CompleteSessionRequest.ProtoReflect.Descriptor instead.
+func (*CompleteSessionRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{26}
+}
+
+func (x *CompleteSessionRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *CompleteSessionRequest) GetBookingId() string {
+	if x != nil {
+		return x.BookingId
+	}
+	return ""
+}
+
+func (x *CompleteSessionRequest) GetSupervisedBy() string {
+	if x != nil {
+		return x.SupervisedBy
+	}
+	return ""
+}
+
+func (x *CompleteSessionRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// CompleteSessionResponse is the completed booking.
+type CompleteSessionResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The booking.
+	Booking *Booking `protobuf:"bytes,1,opt,name=booking,proto3" json:"booking,omitempty"`
+	// Minutes of contact held: from the later of the due start and the arrivals to the due end.
+	MinutesHeld   int32 `protobuf:"varint,2,opt,name=minutes_held,json=minutesHeld,proto3" json:"minutes_held,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CompleteSessionResponse) Reset() {
+	*x = CompleteSessionResponse{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CompleteSessionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CompleteSessionResponse) ProtoMessage() {}
+
+func (x *CompleteSessionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CompleteSessionResponse.ProtoReflect.Descriptor instead.
+func (*CompleteSessionResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *CompleteSessionResponse) GetBooking() *Booking {
+	if x != nil {
+		return x.Booking
+	}
+	return nil
+}
+
+func (x *CompleteSessionResponse) GetMinutesHeld() int32 {
+	if x != nil {
+		return x.MinutesHeld
+	}
+	return 0
+}
+
+// RecordNoShowRequest records that a party did not come.
+type RecordNoShowRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The booking (UUID).
+	BookingId string `protobuf:"bytes,2,opt,name=booking_id,json=bookingId,proto3" json:"booking_id,omitempty"`
+	// The party that did not come.
+	Party Party `protobuf:"varint,3,opt,name=party,proto3,enum=familytime.scheduling.v1.Party" json:"party,omitempty"`
+	// The family gave a reason the centre accepts (illness, transport).
+	Explained bool `protobuf:"varint,4,opt,name=explained,proto3" json:"explained,omitempty"`
+	// The client's id for this request (UUID).
+	RequestId     string `protobuf:"bytes,5,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordNoShowRequest) Reset() {
+	*x = RecordNoShowRequest{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordNoShowRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordNoShowRequest) ProtoMessage() {}
+
+func (x *RecordNoShowRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordNoShowRequest.ProtoReflect.Descriptor instead.
+func (*RecordNoShowRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *RecordNoShowRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *RecordNoShowRequest) GetBookingId() string {
+	if x != nil {
+		return x.BookingId
+	}
+	return ""
+}
+
+func (x *RecordNoShowRequest) GetParty() Party {
+	if x != nil {
+		return x.Party
+	}
+	return Party_PARTY_UNSPECIFIED
+}
+
+func (x *RecordNoShowRequest) GetExplained() bool {
+	if x != nil {
+		return x.Explained
+	}
+	return false
+}
+
+func (x *RecordNoShowRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// RecordNoShowResponse is the booking, and whether the family's place was released.
+type RecordNoShowResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The booking.
+	Booking *Booking `protobuf:"bytes,1,opt,name=booking,proto3" json:"booking,omitempty"`
+	// The family's unexplained no-shows since its place was last released.
+	UnexplainedNoShows int32 `protobuf:"varint,2,opt,name=unexplained_no_shows,json=unexplainedNoShows,proto3" json:"unexplained_no_shows,omitempty"`
+	// This no-show released the family's regular place.
+	PlaceReleased bool `protobuf:"varint,3,opt,name=place_released,json=placeReleased,proto3" json:"place_released,omitempty"`
+	// The family the released place was offered to (UUID), if the waiting list had one.
+	OfferedToFamilyId string `protobuf:"bytes,4,opt,name=offered_to_family_id,json=offeredToFamilyId,proto3" json:"offered_to_family_id,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *RecordNoShowResponse) Reset() {
+	*x = RecordNoShowResponse{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordNoShowResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordNoShowResponse) ProtoMessage() {}
+
+func (x *RecordNoShowResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordNoShowResponse.ProtoReflect.Descriptor instead.
+func (*RecordNoShowResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *RecordNoShowResponse) GetBooking() *Booking {
+	if x != nil {
+		return x.Booking
+	}
+	return nil
+}
+
+func (x *RecordNoShowResponse) GetUnexplainedNoShows() int32 {
+	if x != nil {
+		return x.UnexplainedNoShows
+	}
+	return 0
+}
+
+func (x *RecordNoShowResponse) GetPlaceReleased() bool {
+	if x != nil {
+		return x.PlaceReleased
+	}
+	return false
+}
+
+func (x *RecordNoShowResponse) GetOfferedToFamilyId() string {
+	if x != nil {
+		return x.OfferedToFamilyId
+	}
+	return ""
+}
+
+// JoinWaitingListRequest puts a family on a centre's waiting list.
+type JoinWaitingListRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The kind of contact the family waits for.
+	ServiceType v1.ServiceType `protobuf:"varint,3,opt,name=service_type,json=serviceType,proto3,enum=familytime.common.v1.ServiceType" json:"service_type,omitempty"`
+	// The client's id for this request (UUID).
+	RequestId     string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *JoinWaitingListRequest) Reset() {
+	*x = JoinWaitingListRequest{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *JoinWaitingListRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*JoinWaitingListRequest) ProtoMessage() {}
+
+func (x *JoinWaitingListRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use JoinWaitingListRequest.ProtoReflect.Descriptor instead.
+func (*JoinWaitingListRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *JoinWaitingListRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *JoinWaitingListRequest) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *JoinWaitingListRequest) GetServiceType() v1.ServiceType {
+	if x != nil {
+		return x.ServiceType
+	}
+	return v1.ServiceType(0)
+}
+
+func (x *JoinWaitingListRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// JoinWaitingListResponse says where the family stands on the list.
+type JoinWaitingListResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The family's place in the queue, from 1.
+	Position      int32 `protobuf:"varint,1,opt,name=position,proto3" json:"position,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *JoinWaitingListResponse) Reset() {
+	*x = JoinWaitingListResponse{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *JoinWaitingListResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*JoinWaitingListResponse) ProtoMessage() {}
+
+func (x *JoinWaitingListResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use JoinWaitingListResponse.ProtoReflect.Descriptor instead.
+func (*JoinWaitingListResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *JoinWaitingListResponse) GetPosition() int32 {
+	if x != nil {
+		return x.Position
+	}
+	return 0
+}
+
+// OfferPlaceRequest offers a place to a family on the waiting list.
+type OfferPlaceRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The pattern of the place (UUID).
+	PatternId string `protobuf:"bytes,2,opt,name=pattern_id,json=patternId,proto3" json:"pattern_id,omitempty"`
+	// The room of the place (UUID).
+	RoomId string `protobuf:"bytes,3,opt,name=room_id,json=roomId,proto3" json:"room_id,omitempty"`
+	// The family to offer it to (UUID); empty offers it to the first family on the list.
+	FamilyId string `protobuf:"bytes,4,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The client's id for this request (UUID).
+	RequestId     string `protobuf:"bytes,5,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OfferPlaceRequest) Reset() {
+	*x = OfferPlaceRequest{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OfferPlaceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OfferPlaceRequest) ProtoMessage() {}
+
+func (x *OfferPlaceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OfferPlaceRequest.ProtoReflect.Descriptor instead.
+func (*OfferPlaceRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{32}
+}
+
+func (x *OfferPlaceRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *OfferPlaceRequest) GetPatternId() string {
+	if x != nil {
+		return x.PatternId
+	}
+	return ""
+}
+
+func (x *OfferPlaceRequest) GetRoomId() string {
+	if x != nil {
+		return x.RoomId
+	}
+	return ""
+}
+
+func (x *OfferPlaceRequest) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *OfferPlaceRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// OfferPlaceResponse names the family offered the place.
+type OfferPlaceResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The family offered the place (UUID); it leaves the waiting list.
+	FamilyId      string `protobuf:"bytes,1,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OfferPlaceResponse) Reset() {
+	*x = OfferPlaceResponse{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OfferPlaceResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OfferPlaceResponse) ProtoMessage() {}
+
+func (x *OfferPlaceResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OfferPlaceResponse.ProtoReflect.Descriptor instead.
+func (*OfferPlaceResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *OfferPlaceResponse) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+// GetDaySheetRequest asks for a centre's day.
+type GetDaySheetRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The local date.
+	Date          *v1.Date `protobuf:"bytes,2,opt,name=date,proto3" json:"date,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetDaySheetRequest) Reset() {
+	*x = GetDaySheetRequest{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetDaySheetRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetDaySheetRequest) ProtoMessage() {}
+
+func (x *GetDaySheetRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetDaySheetRequest.ProtoReflect.Descriptor instead.
+func (*GetDaySheetRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *GetDaySheetRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *GetDaySheetRequest) GetDate() *v1.Date {
+	if x != nil {
+		return x.Date
+	}
+	return nil
+}
+
+// GetDaySheetResponse is the day sheet, in order of the first party due at the door.
+type GetDaySheetResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The bookings of the day, cancelled ones included (with their alerts).
+	Entries       []*DaySheetEntry `protobuf:"bytes,1,rep,name=entries,proto3" json:"entries,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetDaySheetResponse) Reset() {
+	*x = GetDaySheetResponse{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[35]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetDaySheetResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetDaySheetResponse) ProtoMessage() {}
+
+func (x *GetDaySheetResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[35]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetDaySheetResponse.ProtoReflect.Descriptor instead.
+func (*GetDaySheetResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{35}
+}
+
+func (x *GetDaySheetResponse) GetEntries() []*DaySheetEntry {
+	if x != nil {
+		return x.Entries
+	}
+	return nil
+}
+
+// GetCapacityRequest asks for a centre's capacity over a period.
+type GetCapacityRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The first local date, included.
+	From *v1.Date `protobuf:"bytes,2,opt,name=from,proto3" json:"from,omitempty"`
+	// The last local date, included; at most 366 days after from.
+	To            *v1.Date `protobuf:"bytes,3,opt,name=to,proto3" json:"to,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetCapacityRequest) Reset() {
+	*x = GetCapacityRequest{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[36]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetCapacityRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetCapacityRequest) ProtoMessage() {}
+
+func (x *GetCapacityRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[36]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetCapacityRequest.ProtoReflect.Descriptor instead.
+func (*GetCapacityRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{36}
+}
+
+func (x *GetCapacityRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *GetCapacityRequest) GetFrom() *v1.Date {
+	if x != nil {
+		return x.From
+	}
+	return nil
+}
+
+func (x *GetCapacityRequest) GetTo() *v1.Date {
+	if x != nil {
+		return x.To
+	}
+	return nil
+}
+
+// GetCapacityResponse is the centre's capacity in the period.
+type GetCapacityResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The counts.
+	Capacity      *CentreCapacity `protobuf:"bytes,1,opt,name=capacity,proto3" json:"capacity,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetCapacityResponse) Reset() {
+	*x = GetCapacityResponse{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[37]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetCapacityResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetCapacityResponse) ProtoMessage() {}
+
+func (x *GetCapacityResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[37]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetCapacityResponse.ProtoReflect.Descriptor instead.
+func (*GetCapacityResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{37}
+}
+
+func (x *GetCapacityResponse) GetCapacity() *CentreCapacity {
+	if x != nil {
+		return x.Capacity
+	}
+	return nil
+}
+
 var File_familytime_scheduling_v1_scheduling_proto protoreflect.FileDescriptor
 
 const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\n" +
-	")familytime/scheduling/v1/scheduling.proto\x12\x18familytime.scheduling.v1\x1a\x1bbuf/validate/validate.proto\x1a familytime/common/v1/types.proto\x1a%familytime/scheduling/v1/centre.proto\"\x8b\x01\n" +
+	")familytime/scheduling/v1/scheduling.proto\x12\x18familytime.scheduling.v1\x1a\x1bbuf/validate/validate.proto\x1a familytime/common/v1/types.proto\x1a%familytime/scheduling/v1/centre.proto\x1a'familytime/scheduling/v1/sessions.proto\"\x8b\x01\n" +
 	"\x15RegisterCentreRequest\x12I\n" +
 	"\adetails\x18\x01 \x01(\v2'.familytime.scheduling.v1.CentreDetailsB\x06\xbaH\x03\xc8\x01\x01R\adetails\x12'\n" +
 	"\n" +
@@ -488,12 +2518,199 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"page_token\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"y\n" +
 	"\x13ListCentresResponse\x12:\n" +
 	"\acentres\x18\x01 \x03(\v2 .familytime.scheduling.v1.CentreR\acentres\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\xc9\x03\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xd7\x01\n" +
+	"\x0eAddRoomRequest\x12%\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12\x1d\n" +
+	"\x04name\x18\x02 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18dR\x04name\x12%\n" +
+	"\bcapacity\x18\x03 \x01(\x05B\t\xbaH\x06\x1a\x04\x182(\x01R\bcapacity\x12/\n" +
+	"\x13supervised_suitable\x18\x04 \x01(\bR\x12supervisedSuitable\x12'\n" +
+	"\n" +
+	"request_id\x18\x05 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"E\n" +
+	"\x0fAddRoomResponse\x122\n" +
+	"\x04room\x18\x01 \x01(\v2\x1e.familytime.scheduling.v1.RoomR\x04room\"\xf8\x06\n" +
+	"\x1bDefineOpeningPatternRequest\x12%\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12v\n" +
+	"\n" +
+	"pattern_id\x18\x02 \x01(\tBW\xbaHTrR2P^$|^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$R\tpatternId\x12P\n" +
+	"\n" +
+	"recurrence\x18\x03 \x01(\x0e2$.familytime.scheduling.v1.RecurrenceB\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\n" +
+	"recurrence\x12G\n" +
+	"\aweekday\x18\x04 \x01(\x0e2!.familytime.scheduling.v1.WeekdayB\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\aweekday\x12J\n" +
+	"\n" +
+	"start_time\x18\x05 \x01(\v2#.familytime.scheduling.v1.LocalTimeB\x06\xbaH\x03\xc8\x01\x01R\tstartTime\x12F\n" +
+	"\bend_time\x18\x06 \x01(\v2#.familytime.scheduling.v1.LocalTimeB\x06\xbaH\x03\xc8\x01\x01R\aendTime\x12A\n" +
+	"\n" +
+	"first_date\x18\a \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\tfirstDate\x127\n" +
+	"\tlast_date\x18\b \x01(\v2\x1a.familytime.common.v1.DateR\blastDate\x12.\n" +
+	"\broom_ids\x18\t \x03(\tB\x13\xbaH\x10\x92\x01\r\b\x01\x102\x18\x01\"\x05r\x03\xb0\x01\x01R\aroomIds\x12H\n" +
+	"\fclosed_dates\x18\n" +
+	" \x03(\v2\x1a.familytime.common.v1.DateB\t\xbaH\x06\x92\x01\x03\x10\x90\x03R\vclosedDates\x12F\n" +
+	"\vextra_dates\x18\v \x03(\v2\x1a.familytime.common.v1.DateB\t\xbaH\x06\x92\x01\x03\x10\x90\x03R\n" +
+	"extraDates\x12$\n" +
+	"\ttime_zone\x18\f \x01(\tB\a\xbaH\x04r\x02\x18@R\btimeZone\x12'\n" +
+	"\n" +
+	"request_id\x18\r \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"b\n" +
+	"\x1cDefineOpeningPatternResponse\x12B\n" +
+	"\apattern\x18\x01 \x01(\v2(.familytime.scheduling.v1.OpeningPatternR\apattern\"\xaf\x01\n" +
+	"\x1aListOpeningSessionsRequest\x12%\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x126\n" +
+	"\x04from\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\x04from\x122\n" +
+	"\x02to\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\x02to\"c\n" +
+	"\x1bListOpeningSessionsResponse\x12D\n" +
+	"\bsessions\x18\x01 \x03(\v2(.familytime.scheduling.v1.OpeningSessionR\bsessions\"\xd3\x02\n" +
+	"\x12BookSessionRequest\x12%\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12%\n" +
+	"\tfamily_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bfamilyId\x12'\n" +
+	"\n" +
+	"pattern_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tpatternId\x126\n" +
+	"\x04date\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\x04date\x12!\n" +
+	"\aroom_id\x18\x05 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x06roomId\x12B\n" +
+	"\n" +
+	"start_time\x18\x06 \x01(\v2#.familytime.scheduling.v1.LocalTimeR\tstartTime\x12'\n" +
+	"\n" +
+	"request_id\x18\a \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"R\n" +
+	"\x13BookSessionResponse\x12;\n" +
+	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\"\xb3\x03\n" +
+	"\x18RescheduleBookingRequest\x12%\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
+	"\n" +
+	"booking_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tbookingId\x12'\n" +
+	"\n" +
+	"pattern_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tpatternId\x126\n" +
+	"\x04date\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\x04date\x12!\n" +
+	"\aroom_id\x18\x05 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x06roomId\x12B\n" +
+	"\n" +
+	"start_time\x18\x06 \x01(\v2#.familytime.scheduling.v1.LocalTimeR\tstartTime\x12V\n" +
+	"\frequested_by\x18\a \x01(\x0e2%.familytime.scheduling.v1.CancelledByB\f\xbaH\t\x82\x01\x06\x10\x01 \x00 \x05R\vrequestedBy\x12'\n" +
+	"\n" +
+	"request_id\x18\b \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"X\n" +
+	"\x19RescheduleBookingResponse\x12;\n" +
+	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\"\xe7\x01\n" +
+	"\x14CancelBookingRequest\x12%\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
+	"\n" +
+	"booking_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tbookingId\x12V\n" +
+	"\fcancelled_by\x18\x03 \x01(\x0e2%.familytime.scheduling.v1.CancelledByB\f\xbaH\t\x82\x01\x06\x10\x01 \x00 \x05R\vcancelledBy\x12'\n" +
+	"\n" +
+	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"{\n" +
+	"\x15CancelBookingResponse\x12;\n" +
+	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12%\n" +
+	"\x0enotice_minutes\x18\x02 \x01(\x03R\rnoticeMinutes\"\xb0\x01\n" +
+	"\x0eCheckInRequest\x12%\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
+	"\n" +
+	"booking_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tbookingId\x12%\n" +
+	"\tperson_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bpersonId\x12'\n" +
+	"\n" +
+	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\x81\x01\n" +
+	"\x0fCheckInResponse\x12\x1a\n" +
+	"\badmitted\x18\x01 \x01(\bR\badmitted\x12\x18\n" +
+	"\arefusal\x18\x02 \x01(\tR\arefusal\x128\n" +
+	"\x04role\x18\x03 \x01(\x0e2$.familytime.scheduling.v1.PersonRoleR\x04role\"\xbd\x02\n" +
+	"\x14RecordArrivalRequest\x12%\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
+	"\n" +
+	"booking_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tbookingId\x12A\n" +
+	"\x05party\x18\x03 \x01(\x0e2\x1f.familytime.scheduling.v1.PartyB\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x05party\x127\n" +
+	"\x04time\x18\x04 \x01(\v2#.familytime.scheduling.v1.LocalTimeR\x04time\x120\n" +
+	"\n" +
+	"person_ids\x18\x05 \x03(\tB\x11\xbaH\x0e\x92\x01\v\x10\x14\x18\x01\"\x05r\x03\xb0\x01\x01R\tpersonIds\x12'\n" +
+	"\n" +
+	"request_id\x18\x06 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"w\n" +
+	"\x15RecordArrivalResponse\x12;\n" +
+	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12!\n" +
+	"\fminutes_lost\x18\x02 \x01(\x05R\vminutesLost\"\xbf\x02\n" +
+	"\x16RecordDepartureRequest\x12%\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
+	"\n" +
+	"booking_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tbookingId\x12A\n" +
+	"\x05party\x18\x03 \x01(\x0e2\x1f.familytime.scheduling.v1.PartyB\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x05party\x127\n" +
+	"\x04time\x18\x04 \x01(\v2#.familytime.scheduling.v1.LocalTimeR\x04time\x120\n" +
+	"\n" +
+	"person_ids\x18\x05 \x03(\tB\x11\xbaH\x0e\x92\x01\v\x10\x14\x18\x01\"\x05r\x03\xb0\x01\x01R\tpersonIds\x12'\n" +
+	"\n" +
+	"request_id\x18\x06 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"V\n" +
+	"\x17RecordDepartureResponse\x12;\n" +
+	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\"\xc0\x01\n" +
+	"\x16CompleteSessionRequest\x12%\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
+	"\n" +
+	"booking_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tbookingId\x12-\n" +
+	"\rsupervised_by\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\fsupervisedBy\x12'\n" +
+	"\n" +
+	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"y\n" +
+	"\x17CompleteSessionResponse\x12;\n" +
+	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12!\n" +
+	"\fminutes_held\x18\x02 \x01(\x05R\vminutesHeld\"\xef\x01\n" +
+	"\x13RecordNoShowRequest\x12%\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
+	"\n" +
+	"booking_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tbookingId\x12A\n" +
+	"\x05party\x18\x03 \x01(\x0e2\x1f.familytime.scheduling.v1.PartyB\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x05party\x12\x1c\n" +
+	"\texplained\x18\x04 \x01(\bR\texplained\x12'\n" +
+	"\n" +
+	"request_id\x18\x05 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xdd\x01\n" +
+	"\x14RecordNoShowResponse\x12;\n" +
+	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x120\n" +
+	"\x14unexplained_no_shows\x18\x02 \x01(\x05R\x12unexplainedNoShows\x12%\n" +
+	"\x0eplace_released\x18\x03 \x01(\bR\rplaceReleased\x12/\n" +
+	"\x14offered_to_family_id\x18\x04 \x01(\tR\x11offeredToFamilyId\"\xe1\x01\n" +
+	"\x16JoinWaitingListRequest\x12%\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12%\n" +
+	"\tfamily_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bfamilyId\x12P\n" +
+	"\fservice_type\x18\x03 \x01(\x0e2!.familytime.common.v1.ServiceTypeB\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\vserviceType\x12'\n" +
+	"\n" +
+	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"5\n" +
+	"\x17JoinWaitingListResponse\x12\x1a\n" +
+	"\bposition\x18\x01 \x01(\x05R\bposition\"\xa5\x02\n" +
+	"\x11OfferPlaceRequest\x12%\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
+	"\n" +
+	"pattern_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tpatternId\x12!\n" +
+	"\aroom_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x06roomId\x12t\n" +
+	"\tfamily_id\x18\x04 \x01(\tBW\xbaHTrR2P^$|^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$R\bfamilyId\x12'\n" +
+	"\n" +
+	"request_id\x18\x05 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"1\n" +
+	"\x12OfferPlaceResponse\x12\x1b\n" +
+	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\"s\n" +
+	"\x12GetDaySheetRequest\x12%\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x126\n" +
+	"\x04date\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\x04date\"X\n" +
+	"\x13GetDaySheetResponse\x12A\n" +
+	"\aentries\x18\x01 \x03(\v2'.familytime.scheduling.v1.DaySheetEntryR\aentries\"\xa7\x01\n" +
+	"\x12GetCapacityRequest\x12%\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x126\n" +
+	"\x04from\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\x04from\x122\n" +
+	"\x02to\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\x02to\"[\n" +
+	"\x13GetCapacityResponse\x12D\n" +
+	"\bcapacity\x18\x01 \x01(\v2(.familytime.scheduling.v1.CentreCapacityR\bcapacity2\xfc\x10\n" +
 	"\x11SchedulingService\x12s\n" +
 	"\x0eRegisterCentre\x12/.familytime.scheduling.v1.RegisterCentreRequest\x1a0.familytime.scheduling.v1.RegisterCentreResponse\x12m\n" +
 	"\fUpdateCentre\x12-.familytime.scheduling.v1.UpdateCentreRequest\x1a..familytime.scheduling.v1.UpdateCentreResponse\x12d\n" +
 	"\tGetCentre\x12*.familytime.scheduling.v1.GetCentreRequest\x1a+.familytime.scheduling.v1.GetCentreResponse\x12j\n" +
-	"\vListCentres\x12,.familytime.scheduling.v1.ListCentresRequest\x1a-.familytime.scheduling.v1.ListCentresResponseB\x86\x02\n" +
+	"\vListCentres\x12,.familytime.scheduling.v1.ListCentresRequest\x1a-.familytime.scheduling.v1.ListCentresResponse\x12^\n" +
+	"\aAddRoom\x12(.familytime.scheduling.v1.AddRoomRequest\x1a).familytime.scheduling.v1.AddRoomResponse\x12\x85\x01\n" +
+	"\x14DefineOpeningPattern\x125.familytime.scheduling.v1.DefineOpeningPatternRequest\x1a6.familytime.scheduling.v1.DefineOpeningPatternResponse\x12\x82\x01\n" +
+	"\x13ListOpeningSessions\x124.familytime.scheduling.v1.ListOpeningSessionsRequest\x1a5.familytime.scheduling.v1.ListOpeningSessionsResponse\x12j\n" +
+	"\vBookSession\x12,.familytime.scheduling.v1.BookSessionRequest\x1a-.familytime.scheduling.v1.BookSessionResponse\x12|\n" +
+	"\x11RescheduleBooking\x122.familytime.scheduling.v1.RescheduleBookingRequest\x1a3.familytime.scheduling.v1.RescheduleBookingResponse\x12p\n" +
+	"\rCancelBooking\x12..familytime.scheduling.v1.CancelBookingRequest\x1a/.familytime.scheduling.v1.CancelBookingResponse\x12^\n" +
+	"\aCheckIn\x12(.familytime.scheduling.v1.CheckInRequest\x1a).familytime.scheduling.v1.CheckInResponse\x12p\n" +
+	"\rRecordArrival\x12..familytime.scheduling.v1.RecordArrivalRequest\x1a/.familytime.scheduling.v1.RecordArrivalResponse\x12v\n" +
+	"\x0fRecordDeparture\x120.familytime.scheduling.v1.RecordDepartureRequest\x1a1.familytime.scheduling.v1.RecordDepartureResponse\x12v\n" +
+	"\x0fCompleteSession\x120.familytime.scheduling.v1.CompleteSessionRequest\x1a1.familytime.scheduling.v1.CompleteSessionResponse\x12m\n" +
+	"\fRecordNoShow\x12-.familytime.scheduling.v1.RecordNoShowRequest\x1a..familytime.scheduling.v1.RecordNoShowResponse\x12v\n" +
+	"\x0fJoinWaitingList\x120.familytime.scheduling.v1.JoinWaitingListRequest\x1a1.familytime.scheduling.v1.JoinWaitingListResponse\x12g\n" +
+	"\n" +
+	"OfferPlace\x12+.familytime.scheduling.v1.OfferPlaceRequest\x1a,.familytime.scheduling.v1.OfferPlaceResponse\x12j\n" +
+	"\vGetDaySheet\x12,.familytime.scheduling.v1.GetDaySheetRequest\x1a-.familytime.scheduling.v1.GetDaySheetResponse\x12j\n" +
+	"\vGetCapacity\x12,.familytime.scheduling.v1.GetCapacityRequest\x1a-.familytime.scheduling.v1.GetCapacityResponseB\x86\x02\n" +
 	"\x1ccom.familytime.scheduling.v1B\x0fSchedulingProtoP\x01ZSgithub.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1;schedulingv1\xa2\x02\x03FSX\xaa\x02\x18Familytime.Scheduling.V1\xca\x02\x18Familytime\\Scheduling\\V1\xe2\x02$Familytime\\Scheduling\\V1\\GPBMetadata\xea\x02\x1aFamilytime::Scheduling::V1b\x06proto3"
 
 var (
@@ -508,41 +2725,153 @@ func file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP() []byte {
 	return file_familytime_scheduling_v1_scheduling_proto_rawDescData
 }
 
-var file_familytime_scheduling_v1_scheduling_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
+var file_familytime_scheduling_v1_scheduling_proto_msgTypes = make([]protoimpl.MessageInfo, 38)
 var file_familytime_scheduling_v1_scheduling_proto_goTypes = []any{
-	(*RegisterCentreRequest)(nil),  // 0: familytime.scheduling.v1.RegisterCentreRequest
-	(*RegisterCentreResponse)(nil), // 1: familytime.scheduling.v1.RegisterCentreResponse
-	(*UpdateCentreRequest)(nil),    // 2: familytime.scheduling.v1.UpdateCentreRequest
-	(*UpdateCentreResponse)(nil),   // 3: familytime.scheduling.v1.UpdateCentreResponse
-	(*GetCentreRequest)(nil),       // 4: familytime.scheduling.v1.GetCentreRequest
-	(*GetCentreResponse)(nil),      // 5: familytime.scheduling.v1.GetCentreResponse
-	(*ListCentresRequest)(nil),     // 6: familytime.scheduling.v1.ListCentresRequest
-	(*ListCentresResponse)(nil),    // 7: familytime.scheduling.v1.ListCentresResponse
-	(*CentreDetails)(nil),          // 8: familytime.scheduling.v1.CentreDetails
-	(*Centre)(nil),                 // 9: familytime.scheduling.v1.Centre
-	(v1.Region)(0),                 // 10: familytime.common.v1.Region
+	(*RegisterCentreRequest)(nil),        // 0: familytime.scheduling.v1.RegisterCentreRequest
+	(*RegisterCentreResponse)(nil),       // 1: familytime.scheduling.v1.RegisterCentreResponse
+	(*UpdateCentreRequest)(nil),          // 2: familytime.scheduling.v1.UpdateCentreRequest
+	(*UpdateCentreResponse)(nil),         // 3: familytime.scheduling.v1.UpdateCentreResponse
+	(*GetCentreRequest)(nil),             // 4: familytime.scheduling.v1.GetCentreRequest
+	(*GetCentreResponse)(nil),            // 5: familytime.scheduling.v1.GetCentreResponse
+	(*ListCentresRequest)(nil),           // 6: familytime.scheduling.v1.ListCentresRequest
+	(*ListCentresResponse)(nil),          // 7: familytime.scheduling.v1.ListCentresResponse
+	(*AddRoomRequest)(nil),               // 8: familytime.scheduling.v1.AddRoomRequest
+	(*AddRoomResponse)(nil),              // 9: familytime.scheduling.v1.AddRoomResponse
+	(*DefineOpeningPatternRequest)(nil),  // 10: familytime.scheduling.v1.DefineOpeningPatternRequest
+	(*DefineOpeningPatternResponse)(nil), // 11: familytime.scheduling.v1.DefineOpeningPatternResponse
+	(*ListOpeningSessionsRequest)(nil),   // 12: familytime.scheduling.v1.ListOpeningSessionsRequest
+	(*ListOpeningSessionsResponse)(nil),  // 13: familytime.scheduling.v1.ListOpeningSessionsResponse
+	(*BookSessionRequest)(nil),           // 14: familytime.scheduling.v1.BookSessionRequest
+	(*BookSessionResponse)(nil),          // 15: familytime.scheduling.v1.BookSessionResponse
+	(*RescheduleBookingRequest)(nil),     // 16: familytime.scheduling.v1.RescheduleBookingRequest
+	(*RescheduleBookingResponse)(nil),    // 17: familytime.scheduling.v1.RescheduleBookingResponse
+	(*CancelBookingRequest)(nil),         // 18: familytime.scheduling.v1.CancelBookingRequest
+	(*CancelBookingResponse)(nil),        // 19: familytime.scheduling.v1.CancelBookingResponse
+	(*CheckInRequest)(nil),               // 20: familytime.scheduling.v1.CheckInRequest
+	(*CheckInResponse)(nil),              // 21: familytime.scheduling.v1.CheckInResponse
+	(*RecordArrivalRequest)(nil),         // 22: familytime.scheduling.v1.RecordArrivalRequest
+	(*RecordArrivalResponse)(nil),        // 23: familytime.scheduling.v1.RecordArrivalResponse
+	(*RecordDepartureRequest)(nil),       // 24: familytime.scheduling.v1.RecordDepartureRequest
+	(*RecordDepartureResponse)(nil),      // 25: familytime.scheduling.v1.RecordDepartureResponse
+	(*CompleteSessionRequest)(nil),       // 26: familytime.scheduling.v1.CompleteSessionRequest
+	(*CompleteSessionResponse)(nil),      // 27: familytime.scheduling.v1.CompleteSessionResponse
+	(*RecordNoShowRequest)(nil),          // 28: familytime.scheduling.v1.RecordNoShowRequest
+	(*RecordNoShowResponse)(nil),         // 29: familytime.scheduling.v1.RecordNoShowResponse
+	(*JoinWaitingListRequest)(nil),       // 30: familytime.scheduling.v1.JoinWaitingListRequest
+	(*JoinWaitingListResponse)(nil),      // 31: familytime.scheduling.v1.JoinWaitingListResponse
+	(*OfferPlaceRequest)(nil),            // 32: familytime.scheduling.v1.OfferPlaceRequest
+	(*OfferPlaceResponse)(nil),           // 33: familytime.scheduling.v1.OfferPlaceResponse
+	(*GetDaySheetRequest)(nil),           // 34: familytime.scheduling.v1.GetDaySheetRequest
+	(*GetDaySheetResponse)(nil),          // 35: familytime.scheduling.v1.GetDaySheetResponse
+	(*GetCapacityRequest)(nil),           // 36: familytime.scheduling.v1.GetCapacityRequest
+	(*GetCapacityResponse)(nil),          // 37: familytime.scheduling.v1.GetCapacityResponse
+	(*CentreDetails)(nil),                // 38: familytime.scheduling.v1.CentreDetails
+	(*Centre)(nil),                       // 39: familytime.scheduling.v1.Centre
+	(v1.Region)(0),                       // 40: familytime.common.v1.Region
+	(*Room)(nil),                         // 41: familytime.scheduling.v1.Room
+	(Recurrence)(0),                      // 42: familytime.scheduling.v1.Recurrence
+	(Weekday)(0),                         // 43: familytime.scheduling.v1.Weekday
+	(*LocalTime)(nil),                    // 44: familytime.scheduling.v1.LocalTime
+	(*v1.Date)(nil),                      // 45: familytime.common.v1.Date
+	(*OpeningPattern)(nil),               // 46: familytime.scheduling.v1.OpeningPattern
+	(*OpeningSession)(nil),               // 47: familytime.scheduling.v1.OpeningSession
+	(*Booking)(nil),                      // 48: familytime.scheduling.v1.Booking
+	(CancelledBy)(0),                     // 49: familytime.scheduling.v1.CancelledBy
+	(PersonRole)(0),                      // 50: familytime.scheduling.v1.PersonRole
+	(Party)(0),                           // 51: familytime.scheduling.v1.Party
+	(v1.ServiceType)(0),                  // 52: familytime.common.v1.ServiceType
+	(*DaySheetEntry)(nil),                // 53: familytime.scheduling.v1.DaySheetEntry
+	(*CentreCapacity)(nil),               // 54: familytime.scheduling.v1.CentreCapacity
 }
 var file_familytime_scheduling_v1_scheduling_proto_depIdxs = []int32{
-	8,  // 0: familytime.scheduling.v1.RegisterCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
-	9,  // 1: familytime.scheduling.v1.RegisterCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	8,  // 2: familytime.scheduling.v1.UpdateCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
-	9,  // 3: familytime.scheduling.v1.UpdateCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	9,  // 4: familytime.scheduling.v1.GetCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	10, // 5: familytime.scheduling.v1.ListCentresRequest.region:type_name -> familytime.common.v1.Region
-	9,  // 6: familytime.scheduling.v1.ListCentresResponse.centres:type_name -> familytime.scheduling.v1.Centre
-	0,  // 7: familytime.scheduling.v1.SchedulingService.RegisterCentre:input_type -> familytime.scheduling.v1.RegisterCentreRequest
-	2,  // 8: familytime.scheduling.v1.SchedulingService.UpdateCentre:input_type -> familytime.scheduling.v1.UpdateCentreRequest
-	4,  // 9: familytime.scheduling.v1.SchedulingService.GetCentre:input_type -> familytime.scheduling.v1.GetCentreRequest
-	6,  // 10: familytime.scheduling.v1.SchedulingService.ListCentres:input_type -> familytime.scheduling.v1.ListCentresRequest
-	1,  // 11: familytime.scheduling.v1.SchedulingService.RegisterCentre:output_type -> familytime.scheduling.v1.RegisterCentreResponse
-	3,  // 12: familytime.scheduling.v1.SchedulingService.UpdateCentre:output_type -> familytime.scheduling.v1.UpdateCentreResponse
-	5,  // 13: familytime.scheduling.v1.SchedulingService.GetCentre:output_type -> familytime.scheduling.v1.GetCentreResponse
-	7,  // 14: familytime.scheduling.v1.SchedulingService.ListCentres:output_type -> familytime.scheduling.v1.ListCentresResponse
-	11, // [11:15] is the sub-list for method output_type
-	7,  // [7:11] is the sub-list for method input_type
-	7,  // [7:7] is the sub-list for extension type_name
-	7,  // [7:7] is the sub-list for extension extendee
-	0,  // [0:7] is the sub-list for field type_name
+	38, // 0: familytime.scheduling.v1.RegisterCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
+	39, // 1: familytime.scheduling.v1.RegisterCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	38, // 2: familytime.scheduling.v1.UpdateCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
+	39, // 3: familytime.scheduling.v1.UpdateCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	39, // 4: familytime.scheduling.v1.GetCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	40, // 5: familytime.scheduling.v1.ListCentresRequest.region:type_name -> familytime.common.v1.Region
+	39, // 6: familytime.scheduling.v1.ListCentresResponse.centres:type_name -> familytime.scheduling.v1.Centre
+	41, // 7: familytime.scheduling.v1.AddRoomResponse.room:type_name -> familytime.scheduling.v1.Room
+	42, // 8: familytime.scheduling.v1.DefineOpeningPatternRequest.recurrence:type_name -> familytime.scheduling.v1.Recurrence
+	43, // 9: familytime.scheduling.v1.DefineOpeningPatternRequest.weekday:type_name -> familytime.scheduling.v1.Weekday
+	44, // 10: familytime.scheduling.v1.DefineOpeningPatternRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	44, // 11: familytime.scheduling.v1.DefineOpeningPatternRequest.end_time:type_name -> familytime.scheduling.v1.LocalTime
+	45, // 12: familytime.scheduling.v1.DefineOpeningPatternRequest.first_date:type_name -> familytime.common.v1.Date
+	45, // 13: familytime.scheduling.v1.DefineOpeningPatternRequest.last_date:type_name -> familytime.common.v1.Date
+	45, // 14: familytime.scheduling.v1.DefineOpeningPatternRequest.closed_dates:type_name -> familytime.common.v1.Date
+	45, // 15: familytime.scheduling.v1.DefineOpeningPatternRequest.extra_dates:type_name -> familytime.common.v1.Date
+	46, // 16: familytime.scheduling.v1.DefineOpeningPatternResponse.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
+	45, // 17: familytime.scheduling.v1.ListOpeningSessionsRequest.from:type_name -> familytime.common.v1.Date
+	45, // 18: familytime.scheduling.v1.ListOpeningSessionsRequest.to:type_name -> familytime.common.v1.Date
+	47, // 19: familytime.scheduling.v1.ListOpeningSessionsResponse.sessions:type_name -> familytime.scheduling.v1.OpeningSession
+	45, // 20: familytime.scheduling.v1.BookSessionRequest.date:type_name -> familytime.common.v1.Date
+	44, // 21: familytime.scheduling.v1.BookSessionRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	48, // 22: familytime.scheduling.v1.BookSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	45, // 23: familytime.scheduling.v1.RescheduleBookingRequest.date:type_name -> familytime.common.v1.Date
+	44, // 24: familytime.scheduling.v1.RescheduleBookingRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	49, // 25: familytime.scheduling.v1.RescheduleBookingRequest.requested_by:type_name -> familytime.scheduling.v1.CancelledBy
+	48, // 26: familytime.scheduling.v1.RescheduleBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	49, // 27: familytime.scheduling.v1.CancelBookingRequest.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
+	48, // 28: familytime.scheduling.v1.CancelBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	50, // 29: familytime.scheduling.v1.CheckInResponse.role:type_name -> familytime.scheduling.v1.PersonRole
+	51, // 30: familytime.scheduling.v1.RecordArrivalRequest.party:type_name -> familytime.scheduling.v1.Party
+	44, // 31: familytime.scheduling.v1.RecordArrivalRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	48, // 32: familytime.scheduling.v1.RecordArrivalResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	51, // 33: familytime.scheduling.v1.RecordDepartureRequest.party:type_name -> familytime.scheduling.v1.Party
+	44, // 34: familytime.scheduling.v1.RecordDepartureRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	48, // 35: familytime.scheduling.v1.RecordDepartureResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	48, // 36: familytime.scheduling.v1.CompleteSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	51, // 37: familytime.scheduling.v1.RecordNoShowRequest.party:type_name -> familytime.scheduling.v1.Party
+	48, // 38: familytime.scheduling.v1.RecordNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	52, // 39: familytime.scheduling.v1.JoinWaitingListRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	45, // 40: familytime.scheduling.v1.GetDaySheetRequest.date:type_name -> familytime.common.v1.Date
+	53, // 41: familytime.scheduling.v1.GetDaySheetResponse.entries:type_name -> familytime.scheduling.v1.DaySheetEntry
+	45, // 42: familytime.scheduling.v1.GetCapacityRequest.from:type_name -> familytime.common.v1.Date
+	45, // 43: familytime.scheduling.v1.GetCapacityRequest.to:type_name -> familytime.common.v1.Date
+	54, // 44: familytime.scheduling.v1.GetCapacityResponse.capacity:type_name -> familytime.scheduling.v1.CentreCapacity
+	0,  // 45: familytime.scheduling.v1.SchedulingService.RegisterCentre:input_type -> familytime.scheduling.v1.RegisterCentreRequest
+	2,  // 46: familytime.scheduling.v1.SchedulingService.UpdateCentre:input_type -> familytime.scheduling.v1.UpdateCentreRequest
+	4,  // 47: familytime.scheduling.v1.SchedulingService.GetCentre:input_type -> familytime.scheduling.v1.GetCentreRequest
+	6,  // 48: familytime.scheduling.v1.SchedulingService.ListCentres:input_type -> familytime.scheduling.v1.ListCentresRequest
+	8,  // 49: familytime.scheduling.v1.SchedulingService.AddRoom:input_type -> familytime.scheduling.v1.AddRoomRequest
+	10, // 50: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:input_type -> familytime.scheduling.v1.DefineOpeningPatternRequest
+	12, // 51: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:input_type -> familytime.scheduling.v1.ListOpeningSessionsRequest
+	14, // 52: familytime.scheduling.v1.SchedulingService.BookSession:input_type -> familytime.scheduling.v1.BookSessionRequest
+	16, // 53: familytime.scheduling.v1.SchedulingService.RescheduleBooking:input_type -> familytime.scheduling.v1.RescheduleBookingRequest
+	18, // 54: familytime.scheduling.v1.SchedulingService.CancelBooking:input_type -> familytime.scheduling.v1.CancelBookingRequest
+	20, // 55: familytime.scheduling.v1.SchedulingService.CheckIn:input_type -> familytime.scheduling.v1.CheckInRequest
+	22, // 56: familytime.scheduling.v1.SchedulingService.RecordArrival:input_type -> familytime.scheduling.v1.RecordArrivalRequest
+	24, // 57: familytime.scheduling.v1.SchedulingService.RecordDeparture:input_type -> familytime.scheduling.v1.RecordDepartureRequest
+	26, // 58: familytime.scheduling.v1.SchedulingService.CompleteSession:input_type -> familytime.scheduling.v1.CompleteSessionRequest
+	28, // 59: familytime.scheduling.v1.SchedulingService.RecordNoShow:input_type -> familytime.scheduling.v1.RecordNoShowRequest
+	30, // 60: familytime.scheduling.v1.SchedulingService.JoinWaitingList:input_type -> familytime.scheduling.v1.JoinWaitingListRequest
+	32, // 61: familytime.scheduling.v1.SchedulingService.OfferPlace:input_type -> familytime.scheduling.v1.OfferPlaceRequest
+	34, // 62: familytime.scheduling.v1.SchedulingService.GetDaySheet:input_type -> familytime.scheduling.v1.GetDaySheetRequest
+	36, // 63: familytime.scheduling.v1.SchedulingService.GetCapacity:input_type -> familytime.scheduling.v1.GetCapacityRequest
+	1,  // 64: familytime.scheduling.v1.SchedulingService.RegisterCentre:output_type -> familytime.scheduling.v1.RegisterCentreResponse
+	3,  // 65: familytime.scheduling.v1.SchedulingService.UpdateCentre:output_type -> familytime.scheduling.v1.UpdateCentreResponse
+	5,  // 66: familytime.scheduling.v1.SchedulingService.GetCentre:output_type -> familytime.scheduling.v1.GetCentreResponse
+	7,  // 67: familytime.scheduling.v1.SchedulingService.ListCentres:output_type -> familytime.scheduling.v1.ListCentresResponse
+	9,  // 68: familytime.scheduling.v1.SchedulingService.AddRoom:output_type -> familytime.scheduling.v1.AddRoomResponse
+	11, // 69: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:output_type -> familytime.scheduling.v1.DefineOpeningPatternResponse
+	13, // 70: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:output_type -> familytime.scheduling.v1.ListOpeningSessionsResponse
+	15, // 71: familytime.scheduling.v1.SchedulingService.BookSession:output_type -> familytime.scheduling.v1.BookSessionResponse
+	17, // 72: familytime.scheduling.v1.SchedulingService.RescheduleBooking:output_type -> familytime.scheduling.v1.RescheduleBookingResponse
+	19, // 73: familytime.scheduling.v1.SchedulingService.CancelBooking:output_type -> familytime.scheduling.v1.CancelBookingResponse
+	21, // 74: familytime.scheduling.v1.SchedulingService.CheckIn:output_type -> familytime.scheduling.v1.CheckInResponse
+	23, // 75: familytime.scheduling.v1.SchedulingService.RecordArrival:output_type -> familytime.scheduling.v1.RecordArrivalResponse
+	25, // 76: familytime.scheduling.v1.SchedulingService.RecordDeparture:output_type -> familytime.scheduling.v1.RecordDepartureResponse
+	27, // 77: familytime.scheduling.v1.SchedulingService.CompleteSession:output_type -> familytime.scheduling.v1.CompleteSessionResponse
+	29, // 78: familytime.scheduling.v1.SchedulingService.RecordNoShow:output_type -> familytime.scheduling.v1.RecordNoShowResponse
+	31, // 79: familytime.scheduling.v1.SchedulingService.JoinWaitingList:output_type -> familytime.scheduling.v1.JoinWaitingListResponse
+	33, // 80: familytime.scheduling.v1.SchedulingService.OfferPlace:output_type -> familytime.scheduling.v1.OfferPlaceResponse
+	35, // 81: familytime.scheduling.v1.SchedulingService.GetDaySheet:output_type -> familytime.scheduling.v1.GetDaySheetResponse
+	37, // 82: familytime.scheduling.v1.SchedulingService.GetCapacity:output_type -> familytime.scheduling.v1.GetCapacityResponse
+	64, // [64:83] is the sub-list for method output_type
+	45, // [45:64] is the sub-list for method input_type
+	45, // [45:45] is the sub-list for extension type_name
+	45, // [45:45] is the sub-list for extension extendee
+	0,  // [0:45] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_scheduling_proto_init() }
@@ -551,13 +2880,14 @@ func file_familytime_scheduling_v1_scheduling_proto_init() {
 		return
 	}
 	file_familytime_scheduling_v1_centre_proto_init()
+	file_familytime_scheduling_v1_sessions_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_scheduling_v1_scheduling_proto_rawDesc), len(file_familytime_scheduling_v1_scheduling_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   8,
+			NumMessages:   38,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

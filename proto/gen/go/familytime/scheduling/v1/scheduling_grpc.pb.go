@@ -19,18 +19,33 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	SchedulingService_RegisterCentre_FullMethodName = "/familytime.scheduling.v1.SchedulingService/RegisterCentre"
-	SchedulingService_UpdateCentre_FullMethodName   = "/familytime.scheduling.v1.SchedulingService/UpdateCentre"
-	SchedulingService_GetCentre_FullMethodName      = "/familytime.scheduling.v1.SchedulingService/GetCentre"
-	SchedulingService_ListCentres_FullMethodName    = "/familytime.scheduling.v1.SchedulingService/ListCentres"
+	SchedulingService_RegisterCentre_FullMethodName       = "/familytime.scheduling.v1.SchedulingService/RegisterCentre"
+	SchedulingService_UpdateCentre_FullMethodName         = "/familytime.scheduling.v1.SchedulingService/UpdateCentre"
+	SchedulingService_GetCentre_FullMethodName            = "/familytime.scheduling.v1.SchedulingService/GetCentre"
+	SchedulingService_ListCentres_FullMethodName          = "/familytime.scheduling.v1.SchedulingService/ListCentres"
+	SchedulingService_AddRoom_FullMethodName              = "/familytime.scheduling.v1.SchedulingService/AddRoom"
+	SchedulingService_DefineOpeningPattern_FullMethodName = "/familytime.scheduling.v1.SchedulingService/DefineOpeningPattern"
+	SchedulingService_ListOpeningSessions_FullMethodName  = "/familytime.scheduling.v1.SchedulingService/ListOpeningSessions"
+	SchedulingService_BookSession_FullMethodName          = "/familytime.scheduling.v1.SchedulingService/BookSession"
+	SchedulingService_RescheduleBooking_FullMethodName    = "/familytime.scheduling.v1.SchedulingService/RescheduleBooking"
+	SchedulingService_CancelBooking_FullMethodName        = "/familytime.scheduling.v1.SchedulingService/CancelBooking"
+	SchedulingService_CheckIn_FullMethodName              = "/familytime.scheduling.v1.SchedulingService/CheckIn"
+	SchedulingService_RecordArrival_FullMethodName        = "/familytime.scheduling.v1.SchedulingService/RecordArrival"
+	SchedulingService_RecordDeparture_FullMethodName      = "/familytime.scheduling.v1.SchedulingService/RecordDeparture"
+	SchedulingService_CompleteSession_FullMethodName      = "/familytime.scheduling.v1.SchedulingService/CompleteSession"
+	SchedulingService_RecordNoShow_FullMethodName         = "/familytime.scheduling.v1.SchedulingService/RecordNoShow"
+	SchedulingService_JoinWaitingList_FullMethodName      = "/familytime.scheduling.v1.SchedulingService/JoinWaitingList"
+	SchedulingService_OfferPlace_FullMethodName           = "/familytime.scheduling.v1.SchedulingService/OfferPlace"
+	SchedulingService_GetDaySheet_FullMethodName          = "/familytime.scheduling.v1.SchedulingService/GetDaySheet"
+	SchedulingService_GetCapacity_FullMethodName          = "/familytime.scheduling.v1.SchedulingService/GetCapacity"
 )
 
 // SchedulingServiceClient is the client API for SchedulingService service.
 //
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 //
-// SchedulingService runs centres, their sessions and bookings. Its first part is the national
-// centre directory.
+// SchedulingService runs centres, their sessions and bookings: the national centre directory,
+// and each centre's rooms, opening sessions, bookings, check-in, attendance and waiting list.
 type SchedulingServiceClient interface {
 	// RegisterCentre adds a centre to the national directory. Administrators only.
 	RegisterCentre(ctx context.Context, in *RegisterCentreRequest, opts ...grpc.CallOption) (*RegisterCentreResponse, error)
@@ -40,6 +55,45 @@ type SchedulingServiceClient interface {
 	GetCentre(ctx context.Context, in *GetCentreRequest, opts ...grpc.CallOption) (*GetCentreResponse, error)
 	// ListCentres lists centres, optionally in one region, by name.
 	ListCentres(ctx context.Context, in *ListCentresRequest, opts ...grpc.CallOption) (*ListCentresResponse, error)
+	// AddRoom adds a room to a centre. Coordinators and administrators.
+	AddRoom(ctx context.Context, in *AddRoomRequest, opts ...grpc.CallOption) (*AddRoomResponse, error)
+	// DefineOpeningPattern defines (or, naming its id, redefines) when a centre opens.
+	// Coordinators and administrators.
+	DefineOpeningPattern(ctx context.Context, in *DefineOpeningPatternRequest, opts ...grpc.CallOption) (*DefineOpeningPatternResponse, error)
+	// ListOpeningSessions lists a centre's opening sessions in a date range, with each room's places.
+	ListOpeningSessions(ctx context.Context, in *ListOpeningSessionsRequest, opts ...grpc.CallOption) (*ListOpeningSessionsResponse, error)
+	// BookSession books a family ready for contact into a room of an opening session, working out
+	// each party's arrival and departure from the family's stagger. Coordinators.
+	BookSession(ctx context.Context, in *BookSessionRequest, opts ...grpc.CallOption) (*BookSessionResponse, error)
+	// RescheduleBooking moves a booking to another session or room: the old one is cancelled and a
+	// new one booked, together or not at all. Coordinators.
+	RescheduleBooking(ctx context.Context, in *RescheduleBookingRequest, opts ...grpc.CallOption) (*RescheduleBookingResponse, error)
+	// CancelBooking cancels a booking, recording who cancelled and the notice given (under 48
+	// hours is late). Coordinators.
+	CancelBooking(ctx context.Context, in *CancelBookingRequest, opts ...grpc.CallOption) (*CancelBookingResponse, error)
+	// CheckIn admits a person at the door if they are named for the booking's family; anyone else
+	// is refused, and the refusal is recorded. Volunteers.
+	CheckIn(ctx context.Context, in *CheckInRequest, opts ...grpc.CallOption) (*CheckInResponse, error)
+	// RecordArrival records when a party arrived and who came. Volunteers.
+	RecordArrival(ctx context.Context, in *RecordArrivalRequest, opts ...grpc.CallOption) (*RecordArrivalResponse, error)
+	// RecordDeparture records when a party left and who collected the children. Volunteers.
+	RecordDeparture(ctx context.Context, in *RecordDepartureRequest, opts ...grpc.CallOption) (*RecordDepartureResponse, error)
+	// CompleteSession records that a session took place; a supervised session is completed by a
+	// supervisor.
+	CompleteSession(ctx context.Context, in *CompleteSessionRequest, opts ...grpc.CallOption) (*CompleteSessionResponse, error)
+	// RecordNoShow records that a party did not come. The family's second unexplained no-show
+	// releases its regular place, which is offered to the first family on the waiting list.
+	RecordNoShow(ctx context.Context, in *RecordNoShowRequest, opts ...grpc.CallOption) (*RecordNoShowResponse, error)
+	// JoinWaitingList puts a family on a centre's waiting list. Coordinators.
+	JoinWaitingList(ctx context.Context, in *JoinWaitingListRequest, opts ...grpc.CallOption) (*JoinWaitingListResponse, error)
+	// OfferPlace offers a place (a pattern's room) to a family on the waiting list, the first
+	// unless one is named. Coordinators.
+	OfferPlace(ctx context.Context, in *OfferPlaceRequest, opts ...grpc.CallOption) (*OfferPlaceResponse, error)
+	// GetDaySheet is a centre's day: every booking with its room, each party's times, the people
+	// expected by id, and alerts.
+	GetDaySheet(ctx context.Context, in *GetDaySheetRequest, opts ...grpc.CallOption) (*GetDaySheetResponse, error)
+	// GetCapacity counts a centre's sessions and places available, booked and attended in a period.
+	GetCapacity(ctx context.Context, in *GetCapacityRequest, opts ...grpc.CallOption) (*GetCapacityResponse, error)
 }
 
 type schedulingServiceClient struct {
@@ -90,12 +144,162 @@ func (c *schedulingServiceClient) ListCentres(ctx context.Context, in *ListCentr
 	return out, nil
 }
 
+func (c *schedulingServiceClient) AddRoom(ctx context.Context, in *AddRoomRequest, opts ...grpc.CallOption) (*AddRoomResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AddRoomResponse)
+	err := c.cc.Invoke(ctx, SchedulingService_AddRoom_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *schedulingServiceClient) DefineOpeningPattern(ctx context.Context, in *DefineOpeningPatternRequest, opts ...grpc.CallOption) (*DefineOpeningPatternResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DefineOpeningPatternResponse)
+	err := c.cc.Invoke(ctx, SchedulingService_DefineOpeningPattern_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *schedulingServiceClient) ListOpeningSessions(ctx context.Context, in *ListOpeningSessionsRequest, opts ...grpc.CallOption) (*ListOpeningSessionsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListOpeningSessionsResponse)
+	err := c.cc.Invoke(ctx, SchedulingService_ListOpeningSessions_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *schedulingServiceClient) BookSession(ctx context.Context, in *BookSessionRequest, opts ...grpc.CallOption) (*BookSessionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(BookSessionResponse)
+	err := c.cc.Invoke(ctx, SchedulingService_BookSession_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *schedulingServiceClient) RescheduleBooking(ctx context.Context, in *RescheduleBookingRequest, opts ...grpc.CallOption) (*RescheduleBookingResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RescheduleBookingResponse)
+	err := c.cc.Invoke(ctx, SchedulingService_RescheduleBooking_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *schedulingServiceClient) CancelBooking(ctx context.Context, in *CancelBookingRequest, opts ...grpc.CallOption) (*CancelBookingResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CancelBookingResponse)
+	err := c.cc.Invoke(ctx, SchedulingService_CancelBooking_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *schedulingServiceClient) CheckIn(ctx context.Context, in *CheckInRequest, opts ...grpc.CallOption) (*CheckInResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CheckInResponse)
+	err := c.cc.Invoke(ctx, SchedulingService_CheckIn_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *schedulingServiceClient) RecordArrival(ctx context.Context, in *RecordArrivalRequest, opts ...grpc.CallOption) (*RecordArrivalResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RecordArrivalResponse)
+	err := c.cc.Invoke(ctx, SchedulingService_RecordArrival_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *schedulingServiceClient) RecordDeparture(ctx context.Context, in *RecordDepartureRequest, opts ...grpc.CallOption) (*RecordDepartureResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RecordDepartureResponse)
+	err := c.cc.Invoke(ctx, SchedulingService_RecordDeparture_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *schedulingServiceClient) CompleteSession(ctx context.Context, in *CompleteSessionRequest, opts ...grpc.CallOption) (*CompleteSessionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CompleteSessionResponse)
+	err := c.cc.Invoke(ctx, SchedulingService_CompleteSession_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *schedulingServiceClient) RecordNoShow(ctx context.Context, in *RecordNoShowRequest, opts ...grpc.CallOption) (*RecordNoShowResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RecordNoShowResponse)
+	err := c.cc.Invoke(ctx, SchedulingService_RecordNoShow_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *schedulingServiceClient) JoinWaitingList(ctx context.Context, in *JoinWaitingListRequest, opts ...grpc.CallOption) (*JoinWaitingListResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(JoinWaitingListResponse)
+	err := c.cc.Invoke(ctx, SchedulingService_JoinWaitingList_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *schedulingServiceClient) OfferPlace(ctx context.Context, in *OfferPlaceRequest, opts ...grpc.CallOption) (*OfferPlaceResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(OfferPlaceResponse)
+	err := c.cc.Invoke(ctx, SchedulingService_OfferPlace_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *schedulingServiceClient) GetDaySheet(ctx context.Context, in *GetDaySheetRequest, opts ...grpc.CallOption) (*GetDaySheetResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetDaySheetResponse)
+	err := c.cc.Invoke(ctx, SchedulingService_GetDaySheet_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *schedulingServiceClient) GetCapacity(ctx context.Context, in *GetCapacityRequest, opts ...grpc.CallOption) (*GetCapacityResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetCapacityResponse)
+	err := c.cc.Invoke(ctx, SchedulingService_GetCapacity_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // SchedulingServiceServer is the server API for SchedulingService service.
 // All implementations must embed UnimplementedSchedulingServiceServer
 // for forward compatibility.
 //
-// SchedulingService runs centres, their sessions and bookings. Its first part is the national
-// centre directory.
+// SchedulingService runs centres, their sessions and bookings: the national centre directory,
+// and each centre's rooms, opening sessions, bookings, check-in, attendance and waiting list.
 type SchedulingServiceServer interface {
 	// RegisterCentre adds a centre to the national directory. Administrators only.
 	RegisterCentre(context.Context, *RegisterCentreRequest) (*RegisterCentreResponse, error)
@@ -105,6 +309,45 @@ type SchedulingServiceServer interface {
 	GetCentre(context.Context, *GetCentreRequest) (*GetCentreResponse, error)
 	// ListCentres lists centres, optionally in one region, by name.
 	ListCentres(context.Context, *ListCentresRequest) (*ListCentresResponse, error)
+	// AddRoom adds a room to a centre. Coordinators and administrators.
+	AddRoom(context.Context, *AddRoomRequest) (*AddRoomResponse, error)
+	// DefineOpeningPattern defines (or, naming its id, redefines) when a centre opens.
+	// Coordinators and administrators.
+	DefineOpeningPattern(context.Context, *DefineOpeningPatternRequest) (*DefineOpeningPatternResponse, error)
+	// ListOpeningSessions lists a centre's opening sessions in a date range, with each room's places.
+	ListOpeningSessions(context.Context, *ListOpeningSessionsRequest) (*ListOpeningSessionsResponse, error)
+	// BookSession books a family ready for contact into a room of an opening session, working out
+	// each party's arrival and departure from the family's stagger. Coordinators.
+	BookSession(context.Context, *BookSessionRequest) (*BookSessionResponse, error)
+	// RescheduleBooking moves a booking to another session or room: the old one is cancelled and a
+	// new one booked, together or not at all. Coordinators.
+	RescheduleBooking(context.Context, *RescheduleBookingRequest) (*RescheduleBookingResponse, error)
+	// CancelBooking cancels a booking, recording who cancelled and the notice given (under 48
+	// hours is late). Coordinators.
+	CancelBooking(context.Context, *CancelBookingRequest) (*CancelBookingResponse, error)
+	// CheckIn admits a person at the door if they are named for the booking's family; anyone else
+	// is refused, and the refusal is recorded. Volunteers.
+	CheckIn(context.Context, *CheckInRequest) (*CheckInResponse, error)
+	// RecordArrival records when a party arrived and who came. Volunteers.
+	RecordArrival(context.Context, *RecordArrivalRequest) (*RecordArrivalResponse, error)
+	// RecordDeparture records when a party left and who collected the children. Volunteers.
+	RecordDeparture(context.Context, *RecordDepartureRequest) (*RecordDepartureResponse, error)
+	// CompleteSession records that a session took place; a supervised session is completed by a
+	// supervisor.
+	CompleteSession(context.Context, *CompleteSessionRequest) (*CompleteSessionResponse, error)
+	// RecordNoShow records that a party did not come. The family's second unexplained no-show
+	// releases its regular place, which is offered to the first family on the waiting list.
+	RecordNoShow(context.Context, *RecordNoShowRequest) (*RecordNoShowResponse, error)
+	// JoinWaitingList puts a family on a centre's waiting list. Coordinators.
+	JoinWaitingList(context.Context, *JoinWaitingListRequest) (*JoinWaitingListResponse, error)
+	// OfferPlace offers a place (a pattern's room) to a family on the waiting list, the first
+	// unless one is named. Coordinators.
+	OfferPlace(context.Context, *OfferPlaceRequest) (*OfferPlaceResponse, error)
+	// GetDaySheet is a centre's day: every booking with its room, each party's times, the people
+	// expected by id, and alerts.
+	GetDaySheet(context.Context, *GetDaySheetRequest) (*GetDaySheetResponse, error)
+	// GetCapacity counts a centre's sessions and places available, booked and attended in a period.
+	GetCapacity(context.Context, *GetCapacityRequest) (*GetCapacityResponse, error)
 	mustEmbedUnimplementedSchedulingServiceServer()
 }
 
@@ -126,6 +369,51 @@ func (UnimplementedSchedulingServiceServer) GetCentre(context.Context, *GetCentr
 }
 func (UnimplementedSchedulingServiceServer) ListCentres(context.Context, *ListCentresRequest) (*ListCentresResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListCentres not implemented")
+}
+func (UnimplementedSchedulingServiceServer) AddRoom(context.Context, *AddRoomRequest) (*AddRoomResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AddRoom not implemented")
+}
+func (UnimplementedSchedulingServiceServer) DefineOpeningPattern(context.Context, *DefineOpeningPatternRequest) (*DefineOpeningPatternResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DefineOpeningPattern not implemented")
+}
+func (UnimplementedSchedulingServiceServer) ListOpeningSessions(context.Context, *ListOpeningSessionsRequest) (*ListOpeningSessionsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListOpeningSessions not implemented")
+}
+func (UnimplementedSchedulingServiceServer) BookSession(context.Context, *BookSessionRequest) (*BookSessionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method BookSession not implemented")
+}
+func (UnimplementedSchedulingServiceServer) RescheduleBooking(context.Context, *RescheduleBookingRequest) (*RescheduleBookingResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RescheduleBooking not implemented")
+}
+func (UnimplementedSchedulingServiceServer) CancelBooking(context.Context, *CancelBookingRequest) (*CancelBookingResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CancelBooking not implemented")
+}
+func (UnimplementedSchedulingServiceServer) CheckIn(context.Context, *CheckInRequest) (*CheckInResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CheckIn not implemented")
+}
+func (UnimplementedSchedulingServiceServer) RecordArrival(context.Context, *RecordArrivalRequest) (*RecordArrivalResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordArrival not implemented")
+}
+func (UnimplementedSchedulingServiceServer) RecordDeparture(context.Context, *RecordDepartureRequest) (*RecordDepartureResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordDeparture not implemented")
+}
+func (UnimplementedSchedulingServiceServer) CompleteSession(context.Context, *CompleteSessionRequest) (*CompleteSessionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CompleteSession not implemented")
+}
+func (UnimplementedSchedulingServiceServer) RecordNoShow(context.Context, *RecordNoShowRequest) (*RecordNoShowResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordNoShow not implemented")
+}
+func (UnimplementedSchedulingServiceServer) JoinWaitingList(context.Context, *JoinWaitingListRequest) (*JoinWaitingListResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method JoinWaitingList not implemented")
+}
+func (UnimplementedSchedulingServiceServer) OfferPlace(context.Context, *OfferPlaceRequest) (*OfferPlaceResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method OfferPlace not implemented")
+}
+func (UnimplementedSchedulingServiceServer) GetDaySheet(context.Context, *GetDaySheetRequest) (*GetDaySheetResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetDaySheet not implemented")
+}
+func (UnimplementedSchedulingServiceServer) GetCapacity(context.Context, *GetCapacityRequest) (*GetCapacityResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetCapacity not implemented")
 }
 func (UnimplementedSchedulingServiceServer) mustEmbedUnimplementedSchedulingServiceServer() {}
 func (UnimplementedSchedulingServiceServer) testEmbeddedByValue()                           {}
@@ -220,6 +508,276 @@ func _SchedulingService_ListCentres_Handler(srv interface{}, ctx context.Context
 	return interceptor(ctx, in, info, handler)
 }
 
+func _SchedulingService_AddRoom_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AddRoomRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulingServiceServer).AddRoom(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SchedulingService_AddRoom_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulingServiceServer).AddRoom(ctx, req.(*AddRoomRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SchedulingService_DefineOpeningPattern_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DefineOpeningPatternRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulingServiceServer).DefineOpeningPattern(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SchedulingService_DefineOpeningPattern_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulingServiceServer).DefineOpeningPattern(ctx, req.(*DefineOpeningPatternRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SchedulingService_ListOpeningSessions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListOpeningSessionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulingServiceServer).ListOpeningSessions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SchedulingService_ListOpeningSessions_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulingServiceServer).ListOpeningSessions(ctx, req.(*ListOpeningSessionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SchedulingService_BookSession_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(BookSessionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulingServiceServer).BookSession(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SchedulingService_BookSession_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulingServiceServer).BookSession(ctx, req.(*BookSessionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SchedulingService_RescheduleBooking_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RescheduleBookingRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulingServiceServer).RescheduleBooking(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SchedulingService_RescheduleBooking_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulingServiceServer).RescheduleBooking(ctx, req.(*RescheduleBookingRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SchedulingService_CancelBooking_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CancelBookingRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulingServiceServer).CancelBooking(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SchedulingService_CancelBooking_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulingServiceServer).CancelBooking(ctx, req.(*CancelBookingRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SchedulingService_CheckIn_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CheckInRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulingServiceServer).CheckIn(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SchedulingService_CheckIn_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulingServiceServer).CheckIn(ctx, req.(*CheckInRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SchedulingService_RecordArrival_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordArrivalRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulingServiceServer).RecordArrival(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SchedulingService_RecordArrival_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulingServiceServer).RecordArrival(ctx, req.(*RecordArrivalRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SchedulingService_RecordDeparture_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordDepartureRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulingServiceServer).RecordDeparture(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SchedulingService_RecordDeparture_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulingServiceServer).RecordDeparture(ctx, req.(*RecordDepartureRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SchedulingService_CompleteSession_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CompleteSessionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulingServiceServer).CompleteSession(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SchedulingService_CompleteSession_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulingServiceServer).CompleteSession(ctx, req.(*CompleteSessionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SchedulingService_RecordNoShow_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordNoShowRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulingServiceServer).RecordNoShow(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SchedulingService_RecordNoShow_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulingServiceServer).RecordNoShow(ctx, req.(*RecordNoShowRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SchedulingService_JoinWaitingList_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(JoinWaitingListRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulingServiceServer).JoinWaitingList(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SchedulingService_JoinWaitingList_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulingServiceServer).JoinWaitingList(ctx, req.(*JoinWaitingListRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SchedulingService_OfferPlace_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(OfferPlaceRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulingServiceServer).OfferPlace(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SchedulingService_OfferPlace_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulingServiceServer).OfferPlace(ctx, req.(*OfferPlaceRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SchedulingService_GetDaySheet_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetDaySheetRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulingServiceServer).GetDaySheet(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SchedulingService_GetDaySheet_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulingServiceServer).GetDaySheet(ctx, req.(*GetDaySheetRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SchedulingService_GetCapacity_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetCapacityRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulingServiceServer).GetCapacity(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SchedulingService_GetCapacity_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulingServiceServer).GetCapacity(ctx, req.(*GetCapacityRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // SchedulingService_ServiceDesc is the grpc.ServiceDesc for SchedulingService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -242,6 +800,66 @@ var SchedulingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListCentres",
 			Handler:    _SchedulingService_ListCentres_Handler,
+		},
+		{
+			MethodName: "AddRoom",
+			Handler:    _SchedulingService_AddRoom_Handler,
+		},
+		{
+			MethodName: "DefineOpeningPattern",
+			Handler:    _SchedulingService_DefineOpeningPattern_Handler,
+		},
+		{
+			MethodName: "ListOpeningSessions",
+			Handler:    _SchedulingService_ListOpeningSessions_Handler,
+		},
+		{
+			MethodName: "BookSession",
+			Handler:    _SchedulingService_BookSession_Handler,
+		},
+		{
+			MethodName: "RescheduleBooking",
+			Handler:    _SchedulingService_RescheduleBooking_Handler,
+		},
+		{
+			MethodName: "CancelBooking",
+			Handler:    _SchedulingService_CancelBooking_Handler,
+		},
+		{
+			MethodName: "CheckIn",
+			Handler:    _SchedulingService_CheckIn_Handler,
+		},
+		{
+			MethodName: "RecordArrival",
+			Handler:    _SchedulingService_RecordArrival_Handler,
+		},
+		{
+			MethodName: "RecordDeparture",
+			Handler:    _SchedulingService_RecordDeparture_Handler,
+		},
+		{
+			MethodName: "CompleteSession",
+			Handler:    _SchedulingService_CompleteSession_Handler,
+		},
+		{
+			MethodName: "RecordNoShow",
+			Handler:    _SchedulingService_RecordNoShow_Handler,
+		},
+		{
+			MethodName: "JoinWaitingList",
+			Handler:    _SchedulingService_JoinWaitingList_Handler,
+		},
+		{
+			MethodName: "OfferPlace",
+			Handler:    _SchedulingService_OfferPlace_Handler,
+		},
+		{
+			MethodName: "GetDaySheet",
+			Handler:    _SchedulingService_GetDaySheet_Handler,
+		},
+		{
+			MethodName: "GetCapacity",
+			Handler:    _SchedulingService_GetCapacity_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

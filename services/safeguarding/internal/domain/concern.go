@@ -1,0 +1,225 @@
+package domain
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+)
+
+// ConcernStreamID is the event stream of a concern.
+func ConcernStreamID(id uuid.UUID) string { return "concern-" + id.String() }
+
+// Concern is a safeguarding concern: raised by anyone who works with the family, acted on by the
+// centre's safeguarding lead, escalated, closed, and corrected, never edited.
+type Concern struct {
+	id, family, centre, booking uuid.UUID
+	category                    safeguardingv1.ConcernCategory
+	raisedOn                    time.Time
+	raisedBy                    string
+	people                      []uuid.UUID
+	escalations                 []safeguardingv1.Agency
+	actions                     int
+	closed                      bool
+	version                     int64
+	ledger
+}
+
+// NewConcern is what RaiseConcern needs.
+type NewConcern struct {
+	Family, Centre, Booking uuid.UUID
+	Category                safeguardingv1.ConcernCategory
+	Description             string
+	People                  []uuid.UUID
+}
+
+// RaiseConcern records a new concern and alerts the centre's safeguarding lead. Anyone who works
+// at the centre may raise one; the description is required.
+func RaiseConcern(id uuid.UUID, n NewConcern, c Caller, today time.Time) (*Concern, []proto.Message, error) {
+	description := strings.TrimSpace(n.Description)
+	var v violations
+	if n.Family == uuid.Nil {
+		v.add("family_id", "must be a UUID")
+	}
+	if !known(safeguardingv1.ConcernCategory_name, int32(n.Category)) {
+		v.add("category", "must be one of the concern categories")
+	}
+	v.text("description", description, MaxText, true)
+	people := make([]string, 0, len(n.People))
+	for i, p := range n.People {
+		if p == uuid.Nil || slices.Contains(n.People[:i], p) {
+			v.add(fmt.Sprintf("person_ids[%d]", i), "must be a distinct person id")
+		}
+		people = append(people, p.String())
+	}
+	if err := v.err(); err != nil {
+		return nil, nil, err
+	}
+	k := &Concern{id: id}
+	events, err := k.record(
+		&safeguardingv1.ConcernRaised{ConcernId: id.String(), FamilyId: n.Family.String(), CentreId: n.Centre.String(),
+			BookingId: optionalID(n.Booking), Category: n.Category, RaisedOn: toDate(today), RaisedBy: c.Subject,
+			PersonIds: people, SealedDescription: note(description)},
+		&safeguardingv1.LeadAlerted{ConcernId: id.String(), FamilyId: n.Family.String(), CentreId: n.Centre.String(),
+			Category: n.Category, AlertedOn: toDate(today)})
+	return k, events, err
+}
+
+// RebuildConcern replays a concern's recorded events.
+func RebuildConcern(id uuid.UUID, events []Recorded) (*Concern, error) {
+	if len(events) == 0 {
+		return nil, ErrConcernNotFound
+	}
+	k := &Concern{id: id}
+	for _, r := range events {
+		if err := k.apply(r.ID, r.Event); err != nil {
+			return nil, err
+		}
+	}
+	return k, nil
+}
+
+func (k *Concern) record(events ...proto.Message) ([]proto.Message, error) {
+	for _, ev := range events {
+		if err := k.apply(uuid.Nil, ev); err != nil {
+			return nil, err
+		}
+	}
+	return events, nil
+}
+
+// apply is the one place an event changes a concern.
+func (k *Concern) apply(id uuid.UUID, ev proto.Message) error {
+	switch e := ev.(type) {
+	case *safeguardingv1.ConcernRaised:
+		k.family, k.centre, k.booking = parseID(e.GetFamilyId()), parseID(e.GetCentreId()), parseID(e.GetBookingId())
+		k.category, k.raisedOn, k.raisedBy = e.GetCategory(), FromDate(e.GetRaisedOn()), e.GetRaisedBy()
+		k.people = nil
+		for _, p := range e.GetPersonIds() {
+			k.people = append(k.people, parseID(p))
+		}
+		k.note(id, ev, e.GetRaisedBy(), true)
+	case *safeguardingv1.LeadAlerted:
+	case *safeguardingv1.ConcernActionAdded:
+		k.actions++
+		k.note(id, ev, e.GetRecordedBy(), true)
+	case *safeguardingv1.ConcernEscalated:
+		k.escalations = append(k.escalations, e.GetAgency())
+		k.note(id, ev, e.GetEscalatedBy(), true)
+	case *safeguardingv1.ConcernClosed:
+		k.closed = true
+		k.note(id, ev, e.GetClosedBy(), true)
+	case *safeguardingv1.RecordCorrected:
+		k.note(id, ev, e.GetCorrectedBy(), true)
+	default:
+		return fmt.Errorf("concern: unexpected event %T", ev)
+	}
+	k.version++
+	return nil
+}
+
+// ID is the concern's id.
+func (k *Concern) ID() uuid.UUID { return k.id }
+
+// FamilyID is the family the concern is about.
+func (k *Concern) FamilyID() uuid.UUID { return k.family }
+
+// CentreID is the centre where it was raised.
+func (k *Concern) CentreID() uuid.UUID { return k.centre }
+
+// BookingID is the session's booking it arose in; uuid.Nil for none.
+func (k *Concern) BookingID() uuid.UUID { return k.booking }
+
+// Category is what the concern is about.
+func (k *Concern) Category() safeguardingv1.ConcernCategory { return k.category }
+
+// RaisedOn is the local date it was raised.
+func (k *Concern) RaisedOn() time.Time { return k.raisedOn }
+
+// RaisedBy is the account id of who raised it.
+func (k *Concern) RaisedBy() string { return k.raisedBy }
+
+// People are the people involved.
+func (k *Concern) People() []uuid.UUID { return slices.Clone(k.people) }
+
+// Escalated reports whether it went to an outside agency.
+func (k *Concern) Escalated() bool { return len(k.escalations) > 0 }
+
+// Closed reports whether it is closed.
+func (k *Concern) Closed() bool { return k.closed }
+
+// Version is the number of events recorded for the concern.
+func (k *Concern) Version() int64 { return k.version }
+
+// CanRead says whether the caller may read the concern's text: its raiser, and the centre's
+// safeguarding lead. A volunteer (or anyone else) sees only what they raised.
+func (k *Concern) CanRead(c Caller) error {
+	if c.Lead || (c.Subject != "" && c.Subject == k.raisedBy) {
+		return nil
+	}
+	return ErrNotRaiser
+}
+
+// AddAction records an action the lead took on an open concern.
+func (k *Concern) AddAction(c Caller, text string, today time.Time) ([]proto.Message, error) {
+	if k.closed {
+		return nil, ErrConcernClosed
+	}
+	text = strings.TrimSpace(text)
+	var v violations
+	v.text("action", text, MaxText, true)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	return k.record(&safeguardingv1.ConcernActionAdded{ConcernId: k.id.String(), FamilyId: k.family.String(),
+		CentreId: k.centre.String(), ActionOn: toDate(today), RecordedBy: c.Subject, SealedAction: note(text)})
+}
+
+// Escalate records that an open concern went to children's services or the police, with their
+// reference.
+func (k *Concern) Escalate(c Caller, agency safeguardingv1.Agency, reference string, today time.Time) ([]proto.Message, error) {
+	if k.closed {
+		return nil, ErrConcernClosed
+	}
+	reference = strings.TrimSpace(reference)
+	var v violations
+	if !known(safeguardingv1.Agency_name, int32(agency)) {
+		v.add("agency", "must be children's services or the police")
+	}
+	v.text("reference", reference, 200, true)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	return k.record(&safeguardingv1.ConcernEscalated{ConcernId: k.id.String(), FamilyId: k.family.String(),
+		CentreId: k.centre.String(), Agency: agency, EscalatedOn: toDate(today), EscalatedBy: c.Subject,
+		SealedReference: note(reference)})
+}
+
+// Close closes an open concern, saying why.
+func (k *Concern) Close(c Caller, why string, today time.Time) ([]proto.Message, error) {
+	if k.closed {
+		return nil, ErrConcernClosed
+	}
+	why = strings.TrimSpace(why)
+	var v violations
+	v.text("note", why, MaxText, true)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	return k.record(&safeguardingv1.ConcernClosed{ConcernId: k.id.String(), FamilyId: k.family.String(),
+		CentreId: k.centre.String(), ClosedOn: toDate(today), ClosedBy: c.Subject, SealedNote: note(why)})
+}
+
+// Correct records a correction of one of the concern's records (open or closed).
+func (k *Concern) Correct(c Caller, target uuid.UUID, text, reason string, today time.Time) ([]proto.Message, error) {
+	ev, err := k.correct(k.family, k.centre, target, c, text, reason, today)
+	if err != nil {
+		return nil, err
+	}
+	return k.record(ev)
+}

@@ -1,0 +1,69 @@
+package domain
+
+import (
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+)
+
+// record is what a stream knows of one of its records: its type, who made it, and whether a
+// person may correct it.
+type record struct {
+	typ         string
+	author      string
+	correctable bool
+}
+
+// ledger is the records of one stream, kept by the aggregate that owns the stream, so that a
+// correction can be checked against the record it points at. It is filled from recorded events
+// (Rebuild), which carry their ids.
+type ledger struct {
+	records map[uuid.UUID]record
+}
+
+func (l *ledger) note(id uuid.UUID, ev proto.Message, author string, correctable bool) {
+	if id == uuid.Nil {
+		return // applied by a command in this process: it has no id until the app gives it one
+	}
+	if l.records == nil {
+		l.records = map[uuid.UUID]record{}
+	}
+	l.records[id] = record{typ: string(ev.ProtoReflect().Descriptor().FullName()), author: author, correctable: correctable}
+}
+
+// Has reports whether the stream holds the record.
+func (l *ledger) Has(id uuid.UUID) bool {
+	_, ok := l.records[id]
+	return ok
+}
+
+// correct decides a correction of record target: its author or the centre's safeguarding lead
+// may correct it; the text and the reason are required. The original is never touched: the
+// correction is a new record appended to the same stream.
+func (l *ledger) correct(family, centre, target uuid.UUID, c Caller, text, reason string, today time.Time) (*safeguardingv1.RecordCorrected, error) {
+	r, ok := l.records[target]
+	if !ok {
+		return nil, ErrRecordNotFound
+	}
+	if !r.correctable {
+		return nil, ErrNotCorrectable
+	}
+	if r.author != c.Subject && !c.Lead {
+		return nil, ErrNotRecordAuthor
+	}
+	text, reason = strings.TrimSpace(text), strings.TrimSpace(reason)
+	var v violations
+	v.text("text", text, MaxText, true)
+	v.text("reason", reason, 2000, true)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	sealed, _ := proto.Marshal(&safeguardingv1.Correction{Text: text, Reason: reason})
+	return &safeguardingv1.RecordCorrected{FamilyId: family.String(), CentreId: centre.String(),
+		CorrectsEventId: target.String(), CorrectsEventType: r.typ, CorrectedOn: toDate(today),
+		CorrectedBy: c.Subject, SealedCorrection: sealed}, nil
+}

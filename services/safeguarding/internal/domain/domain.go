@@ -1,0 +1,156 @@
+// Package domain is the safeguarding service's model: a family's risk, concerns with their
+// actions and escalations, holds on contact, and observation reports of supervised sessions, with
+// the rules that protect children and the events that record them. Records are never changed: a
+// correction is a new record that points at the one it corrects. No I/O: callers pass today's
+// date, new ids and who is acting as values.
+//
+// Events carry free text in bytes fields named sealed_*. Commands fill them with the serialised
+// text in clear; the application seals every such field (EachSealed) before the events leave the
+// process, and opens them when someone entitled reads them. The aggregates never need the text:
+// every rule is decided on ids, categories, dates and account ids.
+package domain
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	"github.com/familytime/familytime/services/platform/problem"
+)
+
+// Recorded is an event as its stream holds it: its id (corrections point at it) and message.
+type Recorded struct {
+	ID    uuid.UUID
+	Event proto.Message
+}
+
+// Caller is who is acting, as far as the rules need to know: their account id (never a name),
+// the role they act in (recorded with every read), and whether they act as the centre's
+// safeguarding lead (the port has checked the centre scope).
+type Caller struct {
+	Subject string
+	Role    string
+	Lead    bool
+}
+
+// SealedPrefix begins the name of every field that holds free text: a bytes field with a
+// serialised Note, Correction or ReportText.
+const SealedPrefix = "sealed_"
+
+// EachSealed runs f over every non-empty top-level sealed_ field of an event and stores what it
+// returns in place; the field's name is its path in the seal's binding. Safeguarding events keep
+// their sealed fields at the top level, so the name is the whole path.
+func EachSealed(ev proto.Message, f func(field string, in []byte) ([]byte, error)) error {
+	m := ev.ProtoReflect()
+	var err error
+	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		if fd.Kind() != protoreflect.BytesKind || fd.IsList() || !strings.HasPrefix(string(fd.Name()), SealedPrefix) {
+			return true
+		}
+		var out []byte
+		if out, err = f(string(fd.Name()), v.Bytes()); err != nil {
+			err = fmt.Errorf("%s: %w", fd.FullName(), err)
+			return false
+		}
+		if len(out) == 0 {
+			m.Clear(fd)
+		} else {
+			m.Set(fd, protoreflect.ValueOfBytes(out))
+		}
+		return true
+	})
+	return err
+}
+
+// MaxText is the longest free text a record takes, in characters.
+const MaxText = 10000
+
+// note serialises free text as a Note for a sealed_ field; empty text gives no bytes.
+func note(text string) []byte {
+	if text == "" {
+		return nil
+	}
+	b, _ := proto.Marshal(&safeguardingv1.Note{Text: text})
+	return b
+}
+
+// NoteText reads an opened sealed_ Note field.
+func NoteText(b []byte) (string, error) {
+	n := &safeguardingv1.Note{}
+	if err := proto.Unmarshal(b, n); err != nil {
+		return "", fmt.Errorf("read note: %w", err)
+	}
+	return n.GetText(), nil
+}
+
+// violations collects invalid fields; reasons never quote the value, which may be personal.
+type violations struct{ problem.InvalidError }
+
+func (v *violations) add(field, reason string) {
+	v.Violations = append(v.Violations, problem.Violation{Field: field, Reason: reason})
+}
+
+func (v *violations) err() error {
+	if len(v.Violations) == 0 {
+		return nil
+	}
+	return &v.InvalidError
+}
+
+// text checks a free-text field: valid UTF-8, no NUL, not blank when required, at most max
+// characters.
+func (v *violations) text(field, s string, max int, required bool) {
+	switch {
+	case !utf8.ValidString(s):
+		v.add(field, "must be valid UTF-8")
+	case strings.ContainsRune(s, 0):
+		v.add(field, "must not contain NUL characters")
+	case required && strings.TrimSpace(s) == "":
+		v.add(field, "must not be empty")
+	case utf8.RuneCountInString(s) > max:
+		v.add(field, fmt.Sprintf("must be at most %d characters", max))
+	}
+}
+
+// known reports whether n is a defined, non-zero value of an enum.
+func known(names map[int32]string, n int32) bool {
+	_, ok := names[n]
+	return ok && n != 0
+}
+
+func toDate(t time.Time) *commonv1.Date {
+	if t.IsZero() {
+		return nil
+	}
+	return &commonv1.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}
+}
+
+// FromDate is a protobuf date as midnight UTC; the zero time for none.
+func FromDate(d *commonv1.Date) time.Time {
+	if d == nil {
+		return time.Time{}
+	}
+	return time.Date(int(d.GetYear()), time.Month(d.GetMonth()), int(d.GetDay()), 0, 0, 0, 0, time.UTC)
+}
+
+// ToDate is a date as a protobuf date; nil for the zero time.
+func ToDate(t time.Time) *commonv1.Date { return toDate(t) }
+
+func parseID(s string) uuid.UUID {
+	id, _ := uuid.Parse(s)
+	return id
+}
+
+func optionalID(id uuid.UUID) string {
+	if id == uuid.Nil {
+		return ""
+	}
+	return id.String()
+}

@@ -1,0 +1,546 @@
+package domain
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	"github.com/familytime/familytime/services/platform/problem"
+)
+
+var (
+	monday    = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	volunteer = Caller{Subject: "volunteer-1", Role: "volunteer"}
+	other     = Caller{Subject: "volunteer-2", Role: "volunteer"}
+	lead      = Caller{Subject: "lead-1", Role: "safeguarding_lead", Lead: true}
+	sup       = Caller{Subject: "supervisor-1", Role: "supervisor"}
+	sup2      = Caller{Subject: "supervisor-2", Role: "supervisor"}
+)
+
+// recorded gives events ids, as the store does, so a rebuilt aggregate knows its records.
+func recorded(events ...proto.Message) []Recorded {
+	out := make([]Recorded, len(events))
+	for i, ev := range events {
+		out[i] = Recorded{ID: uuid.New(), Event: ev}
+	}
+	return out
+}
+
+func invalidField(t *testing.T, err error, field string) {
+	t.Helper()
+	var inv *problem.InvalidError
+	require.ErrorAs(t, err, &inv)
+	fields := []string{}
+	for _, v := range inv.Violations {
+		fields = append(fields, v.Field)
+	}
+	require.Contains(t, fields, field)
+}
+
+func raised(t *testing.T, by Caller) (*Concern, []Recorded) {
+	t.Helper()
+	id := uuid.New()
+	_, evs, err := RaiseConcern(id, NewConcern{Family: uuid.New(), Centre: uuid.New(),
+		Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_NEGLECT, Description: "what happened"}, by, monday)
+	require.NoError(t, err)
+	recs := recorded(evs...)
+	k, err := RebuildConcern(id, recs)
+	require.NoError(t, err)
+	return k, recs
+}
+
+func TestRaiseConcernAlertsTheLeadAndValidates(t *testing.T) {
+	_, evs, err := RaiseConcern(uuid.New(), NewConcern{Family: uuid.New(), Centre: uuid.New(),
+		Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_ABDUCTION_RISK, Description: " seen "}, volunteer, monday)
+	require.NoError(t, err)
+	require.Len(t, evs, 2)
+	require.IsType(t, &safeguardingv1.ConcernRaised{}, evs[0])
+	require.IsType(t, &safeguardingv1.LeadAlerted{}, evs[1])
+	require.Equal(t, "volunteer-1", evs[0].(*safeguardingv1.ConcernRaised).GetRaisedBy())
+
+	p := uuid.New()
+	for name, tc := range map[string]struct {
+		n     NewConcern
+		field string
+	}{
+		"no category":      {NewConcern{Family: uuid.New(), Description: "x"}, "category"},
+		"no description":   {NewConcern{Family: uuid.New(), Category: 1, Description: "  "}, "description"},
+		"no family":        {NewConcern{Category: 1, Description: "x"}, "family_id"},
+		"repeated person":  {NewConcern{Family: uuid.New(), Category: 1, Description: "x", People: []uuid.UUID{p, p}}, "person_ids[1]"},
+		"unknown category": {NewConcern{Family: uuid.New(), Category: 99, Description: "x"}, "category"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, evs, err := RaiseConcern(uuid.New(), tc.n, volunteer, monday)
+			require.Nil(t, evs)
+			invalidField(t, err, tc.field)
+		})
+	}
+}
+
+// Volunteers see only what they raised; the centre's lead sees everything.
+func TestOnlyTheRaiserAndTheLeadReadAConcern(t *testing.T) {
+	k, _ := raised(t, volunteer)
+	for name, tc := range map[string]struct {
+		c  Caller
+		ok bool
+	}{
+		"raiser":            {volunteer, true},
+		"another volunteer": {other, false},
+		"a supervisor":      {sup, false},
+		"lead":              {lead, true},
+		"nobody":            {Caller{}, false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			err := k.CanRead(tc.c)
+			if tc.ok {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, ErrNotRaiser)
+		})
+	}
+}
+
+func TestConcernLifeCycle(t *testing.T) {
+	k, recs := raised(t, volunteer)
+	for _, step := range []func() ([]proto.Message, error){
+		func() ([]proto.Message, error) { return k.AddAction(lead, "spoke to the parent", monday) },
+		func() ([]proto.Message, error) {
+			return k.Escalate(lead, safeguardingv1.Agency_AGENCY_POLICE, "CR-1", monday)
+		},
+		func() ([]proto.Message, error) { return k.Close(lead, "resolved", monday) },
+	} {
+		evs, err := step()
+		require.NoError(t, err)
+		recs = append(recs, recorded(evs...)...)
+	}
+	require.True(t, k.Closed())
+	require.True(t, k.Escalated())
+	_, err := k.AddAction(lead, "more", monday)
+	require.ErrorIs(t, err, ErrConcernClosed)
+	_, err = k.Escalate(lead, safeguardingv1.Agency_AGENCY_POLICE, "x", monday)
+	require.ErrorIs(t, err, ErrConcernClosed)
+	_, err = k.Close(lead, "again", monday)
+	require.ErrorIs(t, err, ErrConcernClosed)
+
+	again, err := RebuildConcern(k.ID(), recs)
+	require.NoError(t, err)
+	require.Equal(t, int64(5), again.Version())
+	require.True(t, again.Closed())
+
+	_, err = again.Escalate(Caller{}, 0, "", monday)
+	require.ErrorIs(t, err, ErrConcernClosed, "state first, then input")
+	open, _ := raised(t, volunteer)
+	_, err = open.Escalate(lead, 0, " ", monday)
+	invalidField(t, err, "agency")
+	invalidField(t, err, "reference")
+}
+
+// A correction is a new record pointing at the old one; the original stays in the stream as it
+// was, and only its author or the lead may correct it.
+func TestACorrectionNeverReplacesTheOriginal(t *testing.T) {
+	k, recs := raised(t, volunteer)
+	original := recs[0]
+	before, err := proto.Marshal(original.Event)
+	require.NoError(t, err)
+
+	_, err = k.Correct(other, original.ID, "new text", "typo", monday)
+	require.ErrorIs(t, err, ErrNotRecordAuthor)
+	_, err = k.Correct(volunteer, uuid.New(), "new text", "typo", monday)
+	require.ErrorIs(t, err, ErrRecordNotFound)
+	_, err = k.Correct(volunteer, original.ID, "new text", " ", monday)
+	invalidField(t, err, "reason")
+
+	evs, err := k.Correct(volunteer, original.ID, "the corrected description", "wrong day", monday)
+	require.NoError(t, err)
+	require.Len(t, evs, 1)
+	c := evs[0].(*safeguardingv1.RecordCorrected)
+	require.Equal(t, original.ID.String(), c.GetCorrectsEventId())
+	require.Equal(t, "familytime.safeguarding.v1.ConcernRaised", c.GetCorrectsEventType())
+	corr := &safeguardingv1.Correction{}
+	require.NoError(t, proto.Unmarshal(c.GetSealedCorrection(), corr))
+	require.Equal(t, "the corrected description", corr.GetText())
+
+	after, err := proto.Marshal(original.Event)
+	require.NoError(t, err)
+	require.Equal(t, before, after, "the original record is untouched")
+	recs = append(recs, recorded(evs...)...)
+	again, err := RebuildConcern(k.ID(), recs)
+	require.NoError(t, err)
+	require.True(t, again.Has(original.ID), "the original is still a record of the concern")
+	require.Equal(t, int64(3), again.Version())
+
+	// The lead corrects anyone's record, and a correction can itself be corrected.
+	evs, err = again.Correct(lead, recs[2].ID, "better", "clearer", monday)
+	require.NoError(t, err)
+	require.Equal(t, recs[2].ID.String(), evs[0].(*safeguardingv1.RecordCorrected).GetCorrectsEventId())
+
+	// An automatic record is superseded, not corrected.
+	due := recorded(&safeguardingv1.ReportDue{ReportId: uuid.NewString(), FamilyId: uuid.NewString(),
+		CentreId: uuid.NewString(), BookingId: uuid.NewString(), SessionOn: toDate(monday)})
+	r, err := RebuildReport(uuid.New(), due)
+	require.NoError(t, err)
+	_, err = r.Correct(lead, due[0].ID, "x", "y", monday)
+	require.ErrorIs(t, err, ErrNotCorrectable)
+}
+
+func TestHoldLifeCycle(t *testing.T) {
+	family, centre, concern := uuid.New(), uuid.New(), uuid.New()
+	h, err := RebuildHolds(family, nil)
+	require.NoError(t, err)
+	require.Empty(t, h.InForce())
+
+	first, second := uuid.New(), uuid.New()
+	var log []proto.Message
+	evs, err := h.Place(first, NewHold{Centre: centre, Concern: concern, ReviewBy: monday.AddDate(0, 0, 14),
+		Reason: safeguardingv1.HoldReason_HOLD_REASON_CONCERN_UNDER_INVESTIGATION}, monday)
+	require.NoError(t, err)
+	log = append(log, evs...)
+	placed := evs[0].(*safeguardingv1.HoldPlaced)
+	require.Equal(t, concern.String(), placed.GetConcernId())
+	require.Equal(t, family.String(), placed.GetFamilyId())
+
+	_, err = h.Place(uuid.New(), NewHold{Centre: centre, Concern: concern, ReviewBy: monday.AddDate(0, 0, 14),
+		Reason: safeguardingv1.HoldReason_HOLD_REASON_CONDUCT}, monday)
+	require.ErrorIs(t, err, ErrConcernAlreadyHeld)
+
+	evs, err = h.Place(second, NewHold{Centre: centre, ReviewBy: monday.AddDate(0, 1, 0),
+		Reason: safeguardingv1.HoldReason_HOLD_REASON_COURT_ORDER}, monday)
+	require.NoError(t, err)
+	log = append(log, evs...)
+	require.Len(t, h.InForce(), 2)
+
+	evs, err = h.Lift(first, "", monday.AddDate(0, 0, 3))
+	require.NoError(t, err)
+	log = append(log, evs...)
+	require.Len(t, h.InForce(), 1, "the court order's hold is still in force")
+	_, err = h.Lift(first, "", monday)
+	require.ErrorIs(t, err, ErrHoldNotInForce)
+	_, err = h.Lift(uuid.New(), "", monday)
+	require.ErrorIs(t, err, ErrHoldNotFound)
+
+	evs, err = h.Lift(second, "order discharged", monday.AddDate(0, 0, 4))
+	require.NoError(t, err)
+	log = append(log, evs...)
+	require.Empty(t, h.InForce())
+
+	again, err := RebuildHolds(family, log)
+	require.NoError(t, err)
+	require.Equal(t, int64(4), again.Version())
+	require.Empty(t, again.InForce())
+	x, _ := again.Get(first)
+	require.Equal(t, monday.AddDate(0, 0, 3), x.LiftedOn)
+
+	// A concern's hold, once lifted, may be placed again.
+	_, err = again.Place(uuid.New(), NewHold{Centre: centre, Concern: concern, ReviewBy: monday.AddDate(0, 0, 30),
+		Reason: safeguardingv1.HoldReason_HOLD_REASON_CONCERN_UNDER_INVESTIGATION}, monday.AddDate(0, 0, 5))
+	require.NoError(t, err)
+
+	_, err = RebuildHolds(family, []proto.Message{&safeguardingv1.HoldLifted{HoldId: uuid.NewString()}})
+	require.Error(t, err, "a lifting without its placing is a broken stream")
+}
+
+func TestPlaceHoldValidates(t *testing.T) {
+	h, _ := RebuildHolds(uuid.New(), nil)
+	for name, tc := range map[string]struct {
+		n     NewHold
+		field string
+	}{
+		"no reason":            {NewHold{ReviewBy: monday.AddDate(0, 0, 1)}, "reason"},
+		"review today":         {NewHold{Reason: 1, ReviewBy: monday}, "review_by"},
+		"other without a note": {NewHold{Reason: safeguardingv1.HoldReason_HOLD_REASON_OTHER, ReviewBy: monday.AddDate(0, 0, 1)}, "note"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			evs, err := h.Place(uuid.New(), tc.n, monday)
+			require.Nil(t, evs)
+			invalidField(t, err, tc.field)
+		})
+	}
+	require.Zero(t, h.Version(), "nothing was applied")
+}
+
+func TestProvisionalScreenThenAPersonDecides(t *testing.T) {
+	for name, tc := range map[string]struct {
+		a    *referralv1.RiskAnswers
+		want safeguardingv1.RiskRating
+	}{
+		"none":            {&referralv1.RiskAnswers{}, safeguardingv1.RiskRating_RISK_RATING_GREEN},
+		"substance":       {&referralv1.RiskAnswers{SubstanceMisuse: true}, safeguardingv1.RiskRating_RISK_RATING_AMBER},
+		"other":           {&referralv1.RiskAnswers{OtherConcerns: true}, safeguardingv1.RiskRating_RISK_RATING_AMBER},
+		"domestic abuse":  {&referralv1.RiskAnswers{DomesticAbuse: true}, safeguardingv1.RiskRating_RISK_RATING_RED},
+		"injunction":      {&referralv1.RiskAnswers{Injunction: true, SubstanceMisuse: true}, safeguardingv1.RiskRating_RISK_RATING_RED},
+		"abduction":       {&referralv1.RiskAnswers{AbductionRisk: true}, safeguardingv1.RiskRating_RISK_RATING_RED},
+		"no answers sent": {nil, safeguardingv1.RiskRating_RISK_RATING_GREEN},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got, _ := ProvisionalScreen(tc.a)
+			require.Equal(t, tc.want, got)
+		})
+	}
+
+	family, referral, centre := uuid.New(), uuid.New(), uuid.New()
+	r, _ := RebuildRisk(family, nil)
+	evs, err := r.ScreenReferral(referral, centre, &referralv1.RiskAnswers{DomesticAbuse: true}, monday)
+	require.NoError(t, err)
+	require.Len(t, evs, 1)
+	require.True(t, r.Provisional())
+	require.Equal(t, []safeguardingv1.RiskFactor{safeguardingv1.RiskFactor_RISK_FACTOR_DOMESTIC_ABUSE}, r.Factors())
+	evs, err = r.ScreenReferral(referral, centre, &referralv1.RiskAnswers{}, monday)
+	require.NoError(t, err)
+	require.Empty(t, evs, "the same referral is screened once")
+
+	_, err = r.Assess(lead, Assessment{Centre: centre, Rating: safeguardingv1.RiskRating_RISK_RATING_GREEN,
+		DomesticAbuseFinding: true, NextReview: monday.AddDate(0, 7, 0)}, monday)
+	invalidField(t, err, "rating")
+	invalidField(t, err, "factors")
+	invalidField(t, err, "next_review_on")
+	require.True(t, r.Provisional(), "a refused assessment changes nothing")
+
+	_, err = r.Assess(lead, Assessment{Centre: centre, Rating: safeguardingv1.RiskRating_RISK_RATING_AMBER,
+		Factors: []safeguardingv1.RiskFactor{safeguardingv1.RiskFactor_RISK_FACTOR_DOMESTIC_ABUSE}, DomesticAbuseFinding: true,
+		NextReview: monday.AddDate(0, 3, 0)}, monday)
+	require.NoError(t, err)
+	require.False(t, r.Provisional())
+	require.Equal(t, safeguardingv1.RiskRating_RISK_RATING_AMBER, r.Rating())
+
+	evs, err = r.ScreenReferral(uuid.New(), centre, &referralv1.RiskAnswers{AbductionRisk: true}, monday)
+	require.NoError(t, err)
+	require.Empty(t, evs, "a person's assessment stands over any later screen")
+}
+
+func dueReport(t *testing.T, supervisor string) (*Report, []Recorded) {
+	t.Helper()
+	_, evs, err := ReportDueFor(CompletedSession{Booking: uuid.New(), Family: uuid.New(), Centre: uuid.New(),
+		ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, SessionOn: monday, Supervisor: supervisor})
+	require.NoError(t, err)
+	recs := recorded(evs...)
+	r, err := RebuildReport(uuid.New(), recs)
+	require.NoError(t, err)
+	return r, recs
+}
+
+func TestAReportIsDueOnlyForACompletedSupervisedSession(t *testing.T) {
+	booking := uuid.New()
+	for _, st := range []commonv1.ServiceType{commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, commonv1.ServiceType_SERVICE_TYPE_HANDOVER,
+		commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED, commonv1.ServiceType_SERVICE_TYPE_VIRTUAL} {
+		r, evs, err := ReportDueFor(CompletedSession{Booking: booking, Family: uuid.New(), Centre: uuid.New(), ServiceType: st, SessionOn: monday})
+		require.NoError(t, err, st)
+		require.Nil(t, r, st)
+		require.Empty(t, evs, st)
+	}
+	r, evs, err := ReportDueFor(CompletedSession{Booking: booking, Family: uuid.New(), Centre: uuid.New(),
+		ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, SessionOn: monday})
+	require.NoError(t, err)
+	require.Len(t, evs, 1)
+	require.Equal(t, ReportDueState, r.State())
+	require.Equal(t, ReportIDFor(booking), r.ID(), "one report per session, whatever the deliveries")
+	require.Equal(t, ReportIDFor(booking).String(), evs[0].(*safeguardingv1.ReportDue).GetReportId())
+}
+
+var twoSections = []Section{{Kind: safeguardingv1.ReportSectionKind_REPORT_SECTION_KIND_OBSERVATION, Text: "played well"}}
+
+// The second-person check: the author never checks their own report.
+func TestTheAuthorCannotCheckTheirOwnReport(t *testing.T) {
+	r, _ := dueReport(t, "")
+	_, err := r.Submit(sup, monday)
+	require.ErrorIs(t, err, ErrReportNotDrafted)
+	_, err = r.Draft(sup, twoSections, monday)
+	require.NoError(t, err)
+	require.Equal(t, "supervisor-1", r.Author())
+	_, err = r.Draft(sup2, twoSections, monday)
+	require.ErrorIs(t, err, ErrNotSessionSupervisor, "the first drafter is the author")
+	_, err = r.Check(sup2, true, "", monday)
+	require.ErrorIs(t, err, ErrReportNotAwaitingCheck)
+	_, err = r.Submit(sup2, monday)
+	require.ErrorIs(t, err, ErrNotAuthor)
+	_, err = r.Submit(sup, monday)
+	require.NoError(t, err)
+	_, err = r.Draft(sup, twoSections, monday)
+	require.ErrorIs(t, err, ErrReportNotDraftable)
+
+	_, err = r.Check(sup, true, "", monday)
+	require.ErrorIs(t, err, ErrSecondPersonRequired)
+	_, err = r.Check(Caller{Subject: "supervisor-1", Lead: true}, true, "", monday)
+	require.ErrorIs(t, err, ErrSecondPersonRequired, "not even as the lead")
+	_, err = r.Check(sup2, false, "", monday)
+	invalidField(t, err, "note")
+
+	_, err = r.Check(sup2, false, "say who brought the child", monday)
+	require.NoError(t, err)
+	require.Equal(t, ReportDrafted, r.State(), "returned to the author")
+	_, err = r.Release(lead, []Recipient{{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_COURT}}, monday)
+	require.ErrorIs(t, err, ErrReportNotApproved)
+	_, err = r.Draft(sup, twoSections, monday)
+	require.NoError(t, err)
+	_, err = r.Submit(sup, monday)
+	require.NoError(t, err)
+	_, err = r.Check(lead, true, "", monday)
+	require.NoError(t, err)
+	require.Equal(t, ReportApproved, r.State())
+	require.NoError(t, r.CanRead(sup))
+	require.NoError(t, r.CanRead(lead))
+	require.ErrorIs(t, r.CanRead(sup2), ErrNotReportReader)
+}
+
+func TestOnlyTheSessionsSupervisorDrafts(t *testing.T) {
+	r, _ := dueReport(t, "supervisor-2")
+	_, err := r.Draft(sup, twoSections, monday)
+	require.ErrorIs(t, err, ErrNotSessionSupervisor)
+	_, err = r.Draft(sup2, []Section{{Kind: safeguardingv1.ReportSectionKind_REPORT_SECTION_KIND_ARRIVAL_DEPARTURE, Text: "10:02"}}, monday)
+	invalidField(t, err, "sections[0].about_person_id")
+	_, err = r.Draft(sup2, nil, monday)
+	invalidField(t, err, "sections")
+	_, err = r.Draft(sup2, twoSections, monday)
+	require.NoError(t, err)
+}
+
+// A parent's copy never holds the other parent's whereabouts: arrival and departure times and
+// address or contact details of another party are withheld from each party and whoever acts for
+// them; bodies that are no party get everything. Which sections are withheld from whom is
+// recorded with the release.
+func TestAParentsCopyWithholdsTheOtherPartysWhereabouts(t *testing.T) {
+	mother, father := uuid.New(), uuid.New()
+	r, recs := dueReport(t, "")
+	sections := []Section{
+		{Kind: safeguardingv1.ReportSectionKind_REPORT_SECTION_KIND_OBSERVATION, Text: "warm greeting"},
+		{Kind: safeguardingv1.ReportSectionKind_REPORT_SECTION_KIND_ARRIVAL_DEPARTURE, About: mother, Text: "mother 10:00-11:15"},
+		{Kind: safeguardingv1.ReportSectionKind_REPORT_SECTION_KIND_ARRIVAL_DEPARTURE, About: father, Text: "father 10:15-11:00"},
+		{Kind: safeguardingv1.ReportSectionKind_REPORT_SECTION_KIND_LOCATION_CONTACT, About: mother, Text: "new address"},
+		{Kind: safeguardingv1.ReportSectionKind_REPORT_SECTION_KIND_CHILD_WELLBEING, Text: "happy"},
+	}
+	var log []proto.Message
+	for _, step := range []func() ([]proto.Message, error){
+		func() ([]proto.Message, error) { return r.Draft(sup, sections, monday) },
+		func() ([]proto.Message, error) { return r.Submit(sup, monday) },
+		func() ([]proto.Message, error) { return r.Check(sup2, true, "", monday) },
+	} {
+		evs, err := step()
+		require.NoError(t, err)
+		log = append(log, evs...)
+	}
+	list := []Recipient{
+		{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, Person: mother},
+		{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, Person: father},
+		{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_SOLICITOR, ActingFor: father},
+		{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_CAFCASS},
+		{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_COURT},
+	}
+	evs, err := r.Release(lead, list, monday)
+	require.NoError(t, err)
+	log = append(log, evs...)
+	released := evs[0].(*safeguardingv1.ReportReleased)
+	require.Equal(t, []int32{2}, released.GetRecipients()[0].GetWithheldSections(), "the mother never sees the father's times")
+	require.Equal(t, []int32{1, 3}, released.GetRecipients()[1].GetWithheldSections(), "the father never sees the mother's times or address")
+	require.Equal(t, []int32{1, 3}, released.GetRecipients()[2].GetWithheldSections(), "nor does his solicitor")
+	require.Empty(t, released.GetRecipients()[3].GetWithheldSections())
+	require.Empty(t, released.GetRecipients()[4].GetWithheldSections())
+
+	again, err := RebuildReport(r.ID(), append(recs, recorded(log...)...))
+	require.NoError(t, err)
+	require.Equal(t, ReportReleased, again.State())
+	copyFor := func(i int) []int {
+		c, err := again.CopyFor(i)
+		require.NoError(t, err)
+		return c
+	}
+	require.Equal(t, []int{0, 1, 3, 4}, copyFor(0))
+	require.Equal(t, []int{0, 2, 4}, copyFor(1))
+	require.Equal(t, []int{0, 1, 2, 3, 4}, copyFor(4))
+	_, err = again.CopyFor(5)
+	require.ErrorIs(t, err, ErrRecipientNotFound)
+
+	r2, _ := dueReport(t, "")
+	_, err = r2.CopyFor(0)
+	require.ErrorIs(t, err, ErrNotReleased)
+}
+
+func TestReleaseValidatesTheDistributionList(t *testing.T) {
+	r, _ := dueReport(t, "")
+	for _, step := range []func() ([]proto.Message, error){
+		func() ([]proto.Message, error) { return r.Draft(sup, twoSections, monday) },
+		func() ([]proto.Message, error) { return r.Submit(sup, monday) },
+		func() ([]proto.Message, error) { return r.Check(sup2, true, "", monday) },
+	} {
+		_, err := step()
+		require.NoError(t, err)
+	}
+	p := uuid.New()
+	for name, tc := range map[string]struct {
+		list  []Recipient
+		field string
+	}{
+		"empty":                 {nil, "recipients"},
+		"parent without person": {[]Recipient{{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT}}, "recipients[0].person_id"},
+		"solicitor for nobody":  {[]Recipient{{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_SOLICITOR}}, "recipients[0].acting_for_person_id"},
+		"court naming a person": {[]Recipient{{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_COURT, Person: p}}, "recipients[0]"},
+		"twice": {[]Recipient{{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, Person: p},
+			{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, Person: p}}, "recipients[1]"},
+		"no kind": {[]Recipient{{}}, "recipients[0].kind"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			evs, err := r.Release(lead, tc.list, monday)
+			require.Nil(t, evs)
+			invalidField(t, err, tc.field)
+		})
+	}
+	require.Equal(t, ReportApproved, r.State())
+}
+
+func TestWorkingDaysAndOverdue(t *testing.T) {
+	friday := monday.AddDate(0, 0, 4)
+	for name, tc := range map[string]struct {
+		from, to time.Time
+		want     int
+	}{
+		"same day":                  {monday, monday, 0},
+		"before":                    {monday, monday.AddDate(0, 0, -3), 0},
+		"next day":                  {monday, monday.AddDate(0, 0, 1), 1},
+		"friday to saturday":        {friday, friday.AddDate(0, 0, 1), 0},
+		"friday to monday":          {friday, friday.AddDate(0, 0, 3), 1},
+		"a week":                    {monday, monday.AddDate(0, 0, 7), 5},
+		"a week and a day":          {monday, monday.AddDate(0, 0, 8), 6},
+		"saturday to sunday":        {friday.AddDate(0, 0, 1), friday.AddDate(0, 0, 2), 0},
+		"three weeks and a weekend": {friday, friday.AddDate(0, 0, 23), 15},
+	} {
+		t.Run(name, func(t *testing.T) { require.Equal(t, tc.want, WorkingDaysSince(tc.from, tc.to)) })
+	}
+	require.False(t, Overdue(monday, monday.AddDate(0, 0, 7)), "due for 5 working days is not yet overdue")
+	require.True(t, Overdue(monday, monday.AddDate(0, 0, 8)))
+	require.False(t, Overdue(friday, friday.AddDate(0, 0, 9)), "weekends do not count")
+	require.True(t, Overdue(friday, friday.AddDate(0, 0, 10)))
+}
+
+func TestAccessNeedsAPurpose(t *testing.T) {
+	for _, p := range []string{"", "  ", "ok"} {
+		_, err := RecordAccess(lead, Access{Family: uuid.New(), Purpose: p})
+		invalidField(t, err, "purpose")
+	}
+	ev, err := RecordAccess(lead, Access{Family: uuid.New(), Centre: uuid.New(), Kind: safeguardingv1.RecordKind_RECORD_KIND_CONCERN,
+		Record: uuid.New(), Purpose: "strategy meeting"})
+	require.NoError(t, err)
+	a := ev.(*safeguardingv1.AccessRecorded)
+	require.Equal(t, "lead-1", a.GetSubject())
+	require.Equal(t, "safeguarding_lead", a.GetRole())
+	text, err := NoteText(a.GetSealedPurpose())
+	require.NoError(t, err)
+	require.Equal(t, "strategy meeting", text)
+}
+
+func TestEachSealedFindsEverySealedField(t *testing.T) {
+	ev := &safeguardingv1.ConcernRaised{ConcernId: "c", SealedDescription: []byte("clear")}
+	var seen []string
+	require.NoError(t, EachSealed(ev, func(field string, in []byte) ([]byte, error) {
+		seen = append(seen, field)
+		return append([]byte("sealed:"), in...), nil
+	}))
+	require.Equal(t, []string{"sealed_description"}, seen)
+	require.Equal(t, "sealed:clear", string(ev.GetSealedDescription()))
+	require.NoError(t, EachSealed(ev, func(string, []byte) ([]byte, error) { return nil, nil }))
+	require.Empty(t, ev.GetSealedDescription(), "nil clears the field")
+}

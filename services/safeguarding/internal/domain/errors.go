@@ -1,0 +1,65 @@
+package domain
+
+import "github.com/familytime/familytime/services/platform/problem"
+
+// Not found.
+var (
+	// ErrConcernNotFound means no concern has the id (or not at the centre named).
+	ErrConcernNotFound = problem.NotFound("concern")
+	// ErrHoldNotFound means the family has no hold with the id.
+	ErrHoldNotFound = problem.NotFound("hold")
+	// ErrReportNotFound means no report has the id (or not at the centre named).
+	ErrReportNotFound = problem.NotFound("report")
+	// ErrRecordNotFound means the family has no correctable record with the id.
+	ErrRecordNotFound = problem.NotFound("record")
+	// ErrFamilyNotFound means the service holds no record of the family at the centre.
+	ErrFamilyNotFound = problem.NotFound("family")
+	// ErrRecipientNotFound means the report's release has no recipient at that index.
+	ErrRecipientNotFound = problem.NotFound("recipient")
+)
+
+// Rules a command breaks in the record's current state. Reasons are codes clients can act on.
+var (
+	// ErrConcernClosed: a closed concern takes no more actions, escalations or closing; it can
+	// still be corrected.
+	ErrConcernClosed = problem.Rule("CONCERN_CLOSED", "the concern is closed")
+	// ErrHoldNotInForce: only a hold in force can be lifted.
+	ErrHoldNotInForce = problem.Rule("HOLD_NOT_IN_FORCE", "the hold is not in force")
+	// ErrConcernAlreadyHeld: a concern already has a hold in force.
+	ErrConcernAlreadyHeld = problem.Rule("CONCERN_ALREADY_HELD", "a hold for this concern is already in force")
+	// ErrReportNotDraftable: a report is drafted while due, or after the checker returned it.
+	ErrReportNotDraftable = problem.Rule("REPORT_NOT_DRAFTABLE", "the report is waiting for its check, approved or released: it can no longer be redrafted")
+	// ErrReportNotDrafted: only a drafted report is submitted for its check.
+	ErrReportNotDrafted = problem.Rule("REPORT_NOT_DRAFTED", "the report has no draft waiting to be submitted")
+	// ErrReportNotAwaitingCheck: only a submitted report is checked.
+	ErrReportNotAwaitingCheck = problem.Rule("REPORT_NOT_AWAITING_CHECK", "the report is not waiting for its check")
+	// ErrSecondPersonRequired: the author never checks their own report.
+	ErrSecondPersonRequired = problem.Rule("SECOND_PERSON_REQUIRED", "a report is checked by a person other than its author")
+	// ErrReportNotApproved: only a report approved by its check is released.
+	ErrReportNotApproved = problem.Rule("REPORT_NOT_APPROVED", "the report has not been approved by its second-person check")
+	// ErrNotReleased: a recipient's copy exists only once the report is released.
+	ErrNotReleased = problem.Rule("REPORT_NOT_RELEASED", "the report has not been released")
+	// ErrNotCorrectable: automatic records (a provisional screen, a due report) are superseded by
+	// a person's record, not corrected.
+	ErrNotCorrectable = problem.Rule("NOT_CORRECTABLE", "this kind of record is not corrected: record a new assessment or decision instead")
+)
+
+// Forbidden is a caller who may reach the RPC but not this record: a volunteer reading another's
+// concern, a supervisor drafting someone else's report. Ports map it to PermissionDenied. Reason
+// names the rule, never a person.
+type Forbidden struct{ Reason string }
+
+func (f *Forbidden) Error() string { return f.Reason }
+
+var (
+	// ErrNotRaiser: only the raiser and the centre's safeguarding lead read a concern.
+	ErrNotRaiser = &Forbidden{"only the person who raised a concern and the centre's safeguarding lead may read it"}
+	// ErrNotReportReader: only the author, the checker and the lead read a report.
+	ErrNotReportReader = &Forbidden{"only the report's author, its checker and the centre's safeguarding lead may read it"}
+	// ErrNotSessionSupervisor: a report is drafted by the supervisor of its session.
+	ErrNotSessionSupervisor = &Forbidden{"a report is drafted by the supervisor of its session (or the author of its first draft)"}
+	// ErrNotAuthor: only the author submits a report for its check.
+	ErrNotAuthor = &Forbidden{"only the report's author may submit it"}
+	// ErrNotRecordAuthor: a record is corrected by its author or the centre's safeguarding lead.
+	ErrNotRecordAuthor = &Forbidden{"a record is corrected by its author or the centre's safeguarding lead"}
+)

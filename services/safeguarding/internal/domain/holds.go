@@ -1,0 +1,156 @@
+package domain
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+)
+
+// HoldStreamID is the stream of all of a family's holds: placing and lifting are decided
+// together, so they can never be seen out of order.
+func HoldStreamID(family uuid.UUID) string { return "hold-" + family.String() }
+
+// Hold is one suspension of a family's contact.
+type Hold struct {
+	ID, Family, Centre, Concern uuid.UUID
+	Reason                      safeguardingv1.HoldReason
+	PlacedOn, ReviewBy          time.Time
+	// LiftedOn is zero while the hold is in force.
+	LiftedOn time.Time
+}
+
+// InForce reports whether the hold still suspends contact.
+func (h Hold) InForce() bool { return h.LiftedOn.IsZero() }
+
+// Holds are a family's holds, in force and lifted. A family may have several holds at once
+// (a concern, then a court order); contact resumes only when none is in force.
+type Holds struct {
+	family  uuid.UUID
+	holds   []Hold
+	version int64
+}
+
+// RebuildHolds replays a family's hold stream; a family without holds has an empty one.
+func RebuildHolds(family uuid.UUID, events []proto.Message) (*Holds, error) {
+	h := &Holds{family: family}
+	for _, ev := range events {
+		if err := h.apply(ev); err != nil {
+			return nil, err
+		}
+	}
+	return h, nil
+}
+
+func (h *Holds) apply(ev proto.Message) error {
+	switch e := ev.(type) {
+	case *safeguardingv1.HoldPlaced:
+		h.holds = append(h.holds, Hold{ID: parseID(e.GetHoldId()), Family: parseID(e.GetFamilyId()),
+			Centre: parseID(e.GetCentreId()), Concern: parseID(e.GetConcernId()), Reason: e.GetReason(),
+			PlacedOn: FromDate(e.GetPlacedOn()), ReviewBy: FromDate(e.GetReviewBy())})
+	case *safeguardingv1.HoldLifted:
+		i := h.index(parseID(e.GetHoldId()))
+		if i < 0 {
+			return fmt.Errorf("holds: %s lifts an unknown hold", e.GetHoldId())
+		}
+		h.holds[i].LiftedOn = FromDate(e.GetLiftedOn())
+	default:
+		return fmt.Errorf("holds: unexpected event %T", ev)
+	}
+	h.version++
+	return nil
+}
+
+func (h *Holds) index(id uuid.UUID) int {
+	return slices.IndexFunc(h.holds, func(x Hold) bool { return x.ID == id })
+}
+
+// All are the family's holds, oldest first.
+func (h *Holds) All() []Hold { return slices.Clone(h.holds) }
+
+// Get is one hold.
+func (h *Holds) Get(id uuid.UUID) (Hold, bool) {
+	i := h.index(id)
+	if i < 0 {
+		return Hold{}, false
+	}
+	return h.holds[i], true
+}
+
+// InForce are the holds that suspend contact now.
+func (h *Holds) InForce() []Hold {
+	var out []Hold
+	for _, x := range h.holds {
+		if x.InForce() {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// Version is the number of events in the family's hold stream.
+func (h *Holds) Version() int64 { return h.version }
+
+// NewHold is what Place needs.
+type NewHold struct {
+	Centre, Concern uuid.UUID
+	Reason          safeguardingv1.HoldReason
+	ReviewBy        time.Time
+	Note            string
+}
+
+// Place suspends the family's contact. A reason is required, and a review date after today; a
+// concern has at most one hold in force; a hold for another reason needs a note saying what it is.
+func (h *Holds) Place(id uuid.UUID, n NewHold, today time.Time) ([]proto.Message, error) {
+	text := strings.TrimSpace(n.Note)
+	var v violations
+	if !known(safeguardingv1.HoldReason_name, int32(n.Reason)) {
+		v.add("reason", "must be one of the hold reasons")
+	}
+	if n.Reason == safeguardingv1.HoldReason_HOLD_REASON_OTHER && text == "" {
+		v.add("note", "must say what the reason is when the reason is other")
+	}
+	if !n.ReviewBy.After(today) {
+		v.add("review_by", "must be after today")
+	}
+	v.text("note", text, MaxText, false)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if n.Concern != uuid.Nil && slices.ContainsFunc(h.holds, func(x Hold) bool { return x.Concern == n.Concern && x.InForce() }) {
+		return nil, ErrConcernAlreadyHeld
+	}
+	ev := &safeguardingv1.HoldPlaced{HoldId: id.String(), FamilyId: h.family.String(), CentreId: n.Centre.String(),
+		Reason: n.Reason, PlacedOn: toDate(today), ReviewBy: toDate(n.ReviewBy), SealedNote: note(text),
+		ConcernId: optionalID(n.Concern)}
+	return []proto.Message{ev}, h.apply(ev)
+}
+
+// Lift lifts a hold in force. Contact resumes once no other hold is in force.
+func (h *Holds) Lift(id uuid.UUID, text string, today time.Time) ([]proto.Message, error) {
+	x, ok := h.Get(id)
+	if !ok {
+		return nil, ErrHoldNotFound
+	}
+	if !x.InForce() {
+		return nil, ErrHoldNotInForce
+	}
+	text = strings.TrimSpace(text)
+	var v violations
+	v.text("note", text, MaxText, false)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	on := today
+	if on.Before(x.PlacedOn) {
+		on = x.PlacedOn // a clock set back never lifts a hold before it was placed
+	}
+	ev := &safeguardingv1.HoldLifted{HoldId: id.String(), FamilyId: h.family.String(), CentreId: x.Centre.String(),
+		LiftedOn: toDate(on), SealedNote: note(text)}
+	return []proto.Message{ev}, h.apply(ev)
+}

@@ -1,0 +1,395 @@
+package domain
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+)
+
+// ReportStreamID is the event stream of an observation report.
+func ReportStreamID(id uuid.UUID) string { return "report-" + id.String() }
+
+// reportNamespace makes a report's id from its session's booking id, so one session has one
+// report however often its completion is delivered.
+var reportNamespace = uuid.MustParse("6f1c1a52-6a7e-4c59-9d36-2b5f0f3a8d11")
+
+// ReportIDFor is the id of the report of the session booked as booking.
+func ReportIDFor(booking uuid.UUID) uuid.UUID { return uuid.NewSHA1(reportNamespace, booking[:]) }
+
+// ReportState is where a report stands.
+type ReportState int
+
+// A report is due, drafted (again after the checker returns it), awaiting its check, approved,
+// then released.
+const (
+	ReportDueState ReportState = iota + 1
+	ReportDrafted
+	ReportAwaitingCheck
+	ReportApproved
+	ReportReleased
+)
+
+// Section is one section of a report: what it is about, and for whom.
+type Section struct {
+	Kind  safeguardingv1.ReportSectionKind
+	About uuid.UUID
+	Text  string
+}
+
+// Recipient is one person or body a report goes to. A parent and someone with parental
+// responsibility are parties (Person); a solicitor acts for one (ActingFor); Cafcass, the local
+// authority and the court are no party.
+type Recipient struct {
+	Kind      safeguardingv1.RecipientKind
+	Person    uuid.UUID
+	ActingFor uuid.UUID
+	// Withheld are the indexes of the sections their copy leaves out.
+	Withheld []int
+}
+
+// Party is the party whose side the recipient is on; uuid.Nil for a body that is no party.
+func (r Recipient) Party() uuid.UUID {
+	switch r.Kind {
+	case safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, safeguardingv1.RecipientKind_RECIPIENT_KIND_OTHER_PARENTAL_RESPONSIBILITY:
+		return r.Person
+	case safeguardingv1.RecipientKind_RECIPIENT_KIND_SOLICITOR:
+		return r.ActingFor
+	}
+	return uuid.Nil
+}
+
+// aboutOneParty reports whether a section kind concerns one party's whereabouts: exact arrival and
+// departure times, and address or contact details.
+func aboutOneParty(k safeguardingv1.ReportSectionKind) bool {
+	return k == safeguardingv1.ReportSectionKind_REPORT_SECTION_KIND_ARRIVAL_DEPARTURE ||
+		k == safeguardingv1.ReportSectionKind_REPORT_SECTION_KIND_LOCATION_CONTACT
+}
+
+// WithheldFrom are the sections a recipient's copy leaves out: a party (and their solicitor) never
+// gets another party's arrival and departure times or address and contact details, so that no
+// parent learns from a report where the other can be found. Bodies that are no party get all.
+func WithheldFrom(sections []Section, r Recipient) []int {
+	party := r.Party()
+	if party == uuid.Nil {
+		return nil
+	}
+	var out []int
+	for i, s := range sections {
+		if aboutOneParty(s.Kind) && s.About != party {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// CompletedSession is a session scheduling completed, as the report rule needs it.
+type CompletedSession struct {
+	Booking, Family, Centre uuid.UUID
+	ServiceType             commonv1.ServiceType
+	SessionOn               time.Time
+	// Supervisor is the account id of who supervised, when known.
+	Supervisor string
+}
+
+// Report is an observation report of one supervised session.
+type Report struct {
+	id, family, centre, booking uuid.UUID
+	sessionOn                   time.Time
+	supervisor, author, checker string
+	state                       ReportState
+	sections                    []Section
+	recipients                  []Recipient
+	version                     int64
+	ledger
+}
+
+// ReportDueFor makes the report of a completed session due. Only supervised contact is written
+// about: any other session gives no report (nil, no events).
+func ReportDueFor(s CompletedSession) (*Report, []proto.Message, error) {
+	if s.ServiceType != commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {
+		return nil, nil, nil
+	}
+	if s.Booking == uuid.Nil || s.Family == uuid.Nil || s.Centre == uuid.Nil || s.SessionOn.IsZero() {
+		return nil, nil, fmt.Errorf("completed session: booking, family, centre and date are required")
+	}
+	id := ReportIDFor(s.Booking)
+	r := &Report{id: id}
+	ev := &safeguardingv1.ReportDue{ReportId: id.String(), FamilyId: s.Family.String(), CentreId: s.Centre.String(),
+		BookingId: s.Booking.String(), SessionOn: toDate(s.SessionOn), Supervisor: s.Supervisor}
+	return r, []proto.Message{ev}, r.apply(uuid.Nil, ev)
+}
+
+// RebuildReport replays a report's recorded events. Their sealed text is not needed: the
+// sections' headings are readable.
+func RebuildReport(id uuid.UUID, events []Recorded) (*Report, error) {
+	if len(events) == 0 {
+		return nil, ErrReportNotFound
+	}
+	r := &Report{id: id}
+	for _, ev := range events {
+		if err := r.apply(ev.ID, ev.Event); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+func (r *Report) apply(id uuid.UUID, ev proto.Message) error {
+	switch e := ev.(type) {
+	case *safeguardingv1.ReportDue:
+		r.family, r.centre, r.booking = parseID(e.GetFamilyId()), parseID(e.GetCentreId()), parseID(e.GetBookingId())
+		r.sessionOn, r.supervisor, r.state = FromDate(e.GetSessionOn()), e.GetSupervisor(), ReportDueState
+		r.note(id, ev, "", false)
+	case *safeguardingv1.ReportDrafted:
+		r.author, r.state, r.sections = e.GetAuthor(), ReportDrafted, nil
+		for _, s := range e.GetSections() {
+			r.sections = append(r.sections, Section{Kind: s.GetKind(), About: parseID(s.GetAboutPersonId())})
+		}
+		r.note(id, ev, e.GetAuthor(), true)
+	case *safeguardingv1.ReportSubmittedForCheck:
+		r.state = ReportAwaitingCheck
+		r.note(id, ev, r.author, false)
+	case *safeguardingv1.ReportChecked:
+		r.checker = e.GetChecker()
+		if r.state = ReportDrafted; e.GetApproved() {
+			r.state = ReportApproved
+		}
+		r.note(id, ev, e.GetChecker(), true)
+	case *safeguardingv1.ReportReleased:
+		r.state, r.recipients = ReportReleased, nil
+		for _, x := range e.GetRecipients() {
+			rc := Recipient{Kind: x.GetKind(), Person: parseID(x.GetPersonId()), ActingFor: parseID(x.GetActingForPersonId())}
+			for _, w := range x.GetWithheldSections() {
+				rc.Withheld = append(rc.Withheld, int(w))
+			}
+			r.recipients = append(r.recipients, rc)
+		}
+		r.note(id, ev, e.GetReleasedBy(), false)
+	case *safeguardingv1.RecordCorrected:
+		r.note(id, ev, e.GetCorrectedBy(), true)
+	default:
+		return fmt.Errorf("report: unexpected event %T", ev)
+	}
+	r.version++
+	return nil
+}
+
+// ID is the report's id.
+func (r *Report) ID() uuid.UUID { return r.id }
+
+// FamilyID is the family observed.
+func (r *Report) FamilyID() uuid.UUID { return r.family }
+
+// CentreID is the centre of the session.
+func (r *Report) CentreID() uuid.UUID { return r.centre }
+
+// BookingID is the session's booking.
+func (r *Report) BookingID() uuid.UUID { return r.booking }
+
+// SessionOn is the session's local date; the report is due from it.
+func (r *Report) SessionOn() time.Time { return r.sessionOn }
+
+// State is where the report stands.
+func (r *Report) State() ReportState { return r.state }
+
+// Author is the account id of the author; empty before the first draft.
+func (r *Report) Author() string { return r.author }
+
+// Checker is the account id of the latest checker; empty before the check.
+func (r *Report) Checker() string { return r.checker }
+
+// Sections are the current draft's section headings (without text).
+func (r *Report) Sections() []Section { return slices.Clone(r.sections) }
+
+// Recipients are the distribution list, once released.
+func (r *Report) Recipients() []Recipient { return slices.Clone(r.recipients) }
+
+// Version is the number of events recorded for the report.
+func (r *Report) Version() int64 { return r.version }
+
+// CanRead says whether the caller may read the report's text: its author, its checker and the
+// centre's safeguarding lead.
+func (r *Report) CanRead(c Caller) error {
+	if c.Lead || (c.Subject != "" && (c.Subject == r.author || c.Subject == r.checker)) {
+		return nil
+	}
+	return ErrNotReportReader
+}
+
+// Draft writes (or rewrites) the report's draft: while it is due, or after its checker returned
+// it. Only the session's supervisor drafts; when scheduling did not name one, the author of the
+// first draft is the only one who may redraft.
+func (r *Report) Draft(c Caller, sections []Section, today time.Time) ([]proto.Message, error) {
+	if r.state != ReportDueState && r.state != ReportDrafted {
+		return nil, ErrReportNotDraftable
+	}
+	switch {
+	case r.supervisor != "" && c.Subject != r.supervisor:
+		return nil, ErrNotSessionSupervisor
+	case r.author != "" && c.Subject != r.author:
+		return nil, ErrNotSessionSupervisor
+	}
+	var v violations
+	if len(sections) == 0 || len(sections) > 20 {
+		v.add("sections", "must have 1 to 20 sections")
+	}
+	headings := make([]*safeguardingv1.ReportSection, len(sections))
+	texts := make([]string, len(sections))
+	for i, s := range sections {
+		field := fmt.Sprintf("sections[%d]", i)
+		if !known(safeguardingv1.ReportSectionKind_name, int32(s.Kind)) {
+			v.add(field+".kind", "must be one of the section kinds")
+		}
+		if aboutOneParty(s.Kind) && s.About == uuid.Nil {
+			v.add(field+".about_person_id", "must name the party the section is about")
+		}
+		if !aboutOneParty(s.Kind) && s.About != uuid.Nil {
+			v.add(field+".about_person_id", "is only for arrival and departure, and location and contact sections")
+		}
+		texts[i] = strings.TrimSpace(s.Text)
+		v.text(field+".text", texts[i], 20000, true)
+		headings[i] = &safeguardingv1.ReportSection{Kind: s.Kind, AboutPersonId: optionalID(s.About)}
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	sealed, _ := proto.Marshal(&safeguardingv1.ReportText{Sections: texts})
+	ev := &safeguardingv1.ReportDrafted{ReportId: r.id.String(), FamilyId: r.family.String(), CentreId: r.centre.String(),
+		DraftedOn: toDate(today), Author: c.Subject, Sections: headings, SealedText: sealed}
+	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
+}
+
+// Submit asks for the second-person check. Only the author submits, and only a draft.
+func (r *Report) Submit(c Caller, today time.Time) ([]proto.Message, error) {
+	if r.state != ReportDrafted {
+		return nil, ErrReportNotDrafted
+	}
+	if c.Subject != r.author {
+		return nil, ErrNotAuthor
+	}
+	ev := &safeguardingv1.ReportSubmittedForCheck{ReportId: r.id.String(), FamilyId: r.family.String(),
+		CentreId: r.centre.String(), SubmittedOn: toDate(today)}
+	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
+}
+
+// Check records the second-person check: approved for release, or returned to the author with a
+// note. The checker is never the author.
+func (r *Report) Check(c Caller, approved bool, text string, today time.Time) ([]proto.Message, error) {
+	if r.state != ReportAwaitingCheck {
+		return nil, ErrReportNotAwaitingCheck
+	}
+	if c.Subject == "" || c.Subject == r.author {
+		return nil, ErrSecondPersonRequired
+	}
+	text = strings.TrimSpace(text)
+	var v violations
+	v.text("note", text, MaxText, !approved)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	ev := &safeguardingv1.ReportChecked{ReportId: r.id.String(), FamilyId: r.family.String(), CentreId: r.centre.String(),
+		CheckedOn: toDate(today), Checker: c.Subject, Approved: approved, SealedNote: note(text)}
+	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
+}
+
+// Release sends the approved report to its distribution list, recording each recipient and the
+// sections their copy withholds (WithheldFrom).
+func (r *Report) Release(c Caller, recipients []Recipient, today time.Time) ([]proto.Message, error) {
+	if r.state != ReportApproved {
+		return nil, ErrReportNotApproved
+	}
+	var v violations
+	if len(recipients) == 0 || len(recipients) > 30 {
+		v.add("recipients", "must have 1 to 30 recipients")
+	}
+	out := make([]*safeguardingv1.Recipient, len(recipients))
+	for i, rc := range recipients {
+		field := fmt.Sprintf("recipients[%d]", i)
+		switch rc.Kind {
+		case safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, safeguardingv1.RecipientKind_RECIPIENT_KIND_OTHER_PARENTAL_RESPONSIBILITY:
+			if rc.Person == uuid.Nil {
+				v.add(field+".person_id", "must name the person")
+			}
+			if rc.ActingFor != uuid.Nil {
+				v.add(field+".acting_for_person_id", "is only for a solicitor")
+			}
+		case safeguardingv1.RecipientKind_RECIPIENT_KIND_SOLICITOR:
+			if rc.ActingFor == uuid.Nil {
+				v.add(field+".acting_for_person_id", "must name the party the solicitor acts for")
+			}
+		case safeguardingv1.RecipientKind_RECIPIENT_KIND_CAFCASS, safeguardingv1.RecipientKind_RECIPIENT_KIND_LOCAL_AUTHORITY,
+			safeguardingv1.RecipientKind_RECIPIENT_KIND_COURT:
+			if rc.Person != uuid.Nil || rc.ActingFor != uuid.Nil {
+				v.add(field, "a body that is no party names no person")
+			}
+		default:
+			v.add(field+".kind", "must be one of the recipient kinds")
+		}
+		if slices.ContainsFunc(recipients[:i], func(o Recipient) bool {
+			return o.Kind == rc.Kind && o.Person == rc.Person && o.ActingFor == rc.ActingFor
+		}) {
+			v.add(field, "is already on the list")
+		}
+		w := WithheldFrom(r.sections, rc)
+		out[i] = &safeguardingv1.Recipient{Kind: rc.Kind, PersonId: optionalID(rc.Person), ActingForPersonId: optionalID(rc.ActingFor)}
+		for _, n := range w {
+			out[i].WithheldSections = append(out[i].WithheldSections, int32(n))
+		}
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	ev := &safeguardingv1.ReportReleased{ReportId: r.id.String(), FamilyId: r.family.String(), CentreId: r.centre.String(),
+		ReleasedOn: toDate(today), ReleasedBy: c.Subject, Recipients: out}
+	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
+}
+
+// CopyFor are the indexes of the sections the recipient at index i of the release was given.
+func (r *Report) CopyFor(i int) ([]int, error) {
+	if r.state != ReportReleased {
+		return nil, ErrNotReleased
+	}
+	if i < 0 || i >= len(r.recipients) {
+		return nil, ErrRecipientNotFound
+	}
+	var out []int
+	for n := range r.sections {
+		if !slices.Contains(r.recipients[i].Withheld, n) {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// Correct records a correction of a draft or a check's note; the original stays readable.
+func (r *Report) Correct(c Caller, target uuid.UUID, text, reason string, today time.Time) ([]proto.Message, error) {
+	ev, err := r.correct(r.family, r.centre, target, c, text, reason, today)
+	if err != nil {
+		return nil, err
+	}
+	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
+}
+
+// StateName is the state as the API names it.
+func (s ReportState) StateName() safeguardingv1.ReportState {
+	switch s {
+	case ReportDueState:
+		return safeguardingv1.ReportState_REPORT_STATE_DUE
+	case ReportDrafted:
+		return safeguardingv1.ReportState_REPORT_STATE_DRAFTED
+	case ReportAwaitingCheck:
+		return safeguardingv1.ReportState_REPORT_STATE_AWAITING_CHECK
+	case ReportApproved:
+		return safeguardingv1.ReportState_REPORT_STATE_APPROVED
+	case ReportReleased:
+		return safeguardingv1.ReportState_REPORT_STATE_RELEASED
+	}
+	return safeguardingv1.ReportState_REPORT_STATE_UNSPECIFIED
+}

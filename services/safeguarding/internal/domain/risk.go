@@ -1,0 +1,184 @@
+package domain
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+)
+
+// RiskStreamID is the stream of a family's risk: the provisional screen and every assessment.
+func RiskStreamID(family uuid.UUID) string { return "risk-" + family.String() }
+
+// MaxReviewAhead is how far ahead an assessment's review may be set: risk is reviewed at least as
+// often as a supported case is (DOMAIN.md: every 6 months).
+const MaxReviewAhead = 6
+
+// Risk is a family's current risk: a provisional screen of the referral's answers until a person
+// assesses it, then the latest assessment.
+type Risk struct {
+	family, centre uuid.UUID
+	referral       uuid.UUID
+	rating         safeguardingv1.RiskRating
+	factors        []safeguardingv1.RiskFactor
+	provisional    bool
+	assessed       bool
+	daFinding      bool
+	nextReview     time.Time
+	version        int64
+	ledger
+}
+
+// RebuildRisk replays a family's risk stream; a family never screened has an empty one.
+func RebuildRisk(family uuid.UUID, events []Recorded) (*Risk, error) {
+	r := &Risk{family: family}
+	for _, ev := range events {
+		if err := r.apply(ev.ID, ev.Event); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+func (r *Risk) apply(id uuid.UUID, ev proto.Message) error {
+	switch e := ev.(type) {
+	case *safeguardingv1.RiskScreenedProvisionally:
+		r.centre, r.referral = parseID(e.GetCentreId()), parseID(e.GetReferralId())
+		r.rating, r.factors, r.provisional = e.GetRating(), e.GetFactors(), true
+		r.note(id, ev, "", false)
+	case *safeguardingv1.RiskAssessed:
+		r.centre = parseID(e.GetCentreId())
+		r.rating, r.factors, r.daFinding = e.GetRating(), e.GetFactors(), e.GetDomesticAbuseFinding()
+		r.nextReview, r.provisional, r.assessed = FromDate(e.GetNextReviewOn()), false, true
+		r.note(id, ev, e.GetAssessedBy(), true)
+	case *safeguardingv1.RecordCorrected:
+		r.note(id, ev, e.GetCorrectedBy(), true)
+	default:
+		return fmt.Errorf("risk: unexpected event %T", ev)
+	}
+	r.version++
+	return nil
+}
+
+// Known reports whether the family has been screened or assessed.
+func (r *Risk) Known() bool { return r.version > 0 }
+
+// Rating is the current rating.
+func (r *Risk) Rating() safeguardingv1.RiskRating { return r.rating }
+
+// Factors are the current risk factors.
+func (r *Risk) Factors() []safeguardingv1.RiskFactor { return slices.Clone(r.factors) }
+
+// Provisional reports whether the rating is the automatic screen, not yet a person's.
+func (r *Risk) Provisional() bool { return r.provisional }
+
+// DomesticAbuseFinding reports whether a person found domestic abuse.
+func (r *Risk) DomesticAbuseFinding() bool { return r.daFinding }
+
+// NextReview is when the assessment must be reviewed; zero while provisional.
+func (r *Risk) NextReview() time.Time { return r.nextReview }
+
+// CentreID is the centre of the latest screen or assessment.
+func (r *Risk) CentreID() uuid.UUID { return r.centre }
+
+// Version is the number of events in the family's risk stream.
+func (r *Risk) Version() int64 { return r.version }
+
+// ProvisionalScreen works out a rating from a referral's risk answers: an injunction, domestic
+// abuse or a risk of abduction is red; substance misuse or other concerns amber; none green. It is
+// a starting point for a person, who confirms or changes it (Assess): it never decides anything.
+func ProvisionalScreen(a *referralv1.RiskAnswers) (safeguardingv1.RiskRating, []safeguardingv1.RiskFactor) {
+	var factors []safeguardingv1.RiskFactor
+	add := func(yes bool, f safeguardingv1.RiskFactor) {
+		if yes {
+			factors = append(factors, f)
+		}
+	}
+	add(a.GetDomesticAbuse(), safeguardingv1.RiskFactor_RISK_FACTOR_DOMESTIC_ABUSE)
+	add(a.GetInjunction(), safeguardingv1.RiskFactor_RISK_FACTOR_INJUNCTION)
+	add(a.GetSubstanceMisuse(), safeguardingv1.RiskFactor_RISK_FACTOR_SUBSTANCE_MISUSE)
+	add(a.GetAbductionRisk(), safeguardingv1.RiskFactor_RISK_FACTOR_ABDUCTION)
+	add(a.GetOtherConcerns(), safeguardingv1.RiskFactor_RISK_FACTOR_OTHER)
+	switch {
+	case a.GetDomesticAbuse() || a.GetInjunction() || a.GetAbductionRisk():
+		return safeguardingv1.RiskRating_RISK_RATING_RED, factors
+	case a.GetSubstanceMisuse() || a.GetOtherConcerns():
+		return safeguardingv1.RiskRating_RISK_RATING_AMBER, factors
+	}
+	return safeguardingv1.RiskRating_RISK_RATING_GREEN, factors
+}
+
+// ScreenReferral records the provisional screen of a received referral. A person's assessment
+// always stands: once the family is assessed, a referral's answers change nothing (no events).
+func (r *Risk) ScreenReferral(referral, centre uuid.UUID, answers *referralv1.RiskAnswers, today time.Time) ([]proto.Message, error) {
+	if r.assessed || r.referral == referral {
+		return nil, nil
+	}
+	rating, factors := ProvisionalScreen(answers)
+	ev := &safeguardingv1.RiskScreenedProvisionally{FamilyId: r.family.String(), CentreId: centre.String(),
+		ReferralId: referral.String(), ScreenedOn: toDate(today), Rating: rating, Factors: factors}
+	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
+}
+
+// Assessment is a person's assessment.
+type Assessment struct {
+	Centre               uuid.UUID
+	Rating               safeguardingv1.RiskRating
+	Factors              []safeguardingv1.RiskFactor
+	DomesticAbuseFinding bool
+	NextReview           time.Time
+	Note                 string
+}
+
+// Assess records a person's assessment, confirming or changing the provisional screen. A finding
+// of domestic abuse names it as a factor and is never rated green; the review is after today and
+// at most 6 months ahead.
+func (r *Risk) Assess(c Caller, a Assessment, today time.Time) ([]proto.Message, error) {
+	text := strings.TrimSpace(a.Note)
+	var v violations
+	if !known(safeguardingv1.RiskRating_name, int32(a.Rating)) {
+		v.add("rating", "must be red, amber or green")
+	}
+	for i, f := range a.Factors {
+		if !known(safeguardingv1.RiskFactor_name, int32(f)) || slices.Contains(a.Factors[:i], f) {
+			v.add(fmt.Sprintf("factors[%d]", i), "must be a distinct risk factor")
+		}
+	}
+	if a.DomesticAbuseFinding {
+		if !slices.Contains(a.Factors, safeguardingv1.RiskFactor_RISK_FACTOR_DOMESTIC_ABUSE) {
+			v.add("factors", "must include domestic abuse when domestic abuse is found")
+		}
+		if a.Rating == safeguardingv1.RiskRating_RISK_RATING_GREEN {
+			v.add("rating", "cannot be green when domestic abuse is found")
+		}
+	}
+	switch {
+	case !a.NextReview.After(today):
+		v.add("next_review_on", "must be after today")
+	case a.NextReview.After(today.AddDate(0, MaxReviewAhead, 0)):
+		v.add("next_review_on", fmt.Sprintf("must be at most %d months ahead", MaxReviewAhead))
+	}
+	v.text("note", text, MaxText, false)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	ev := &safeguardingv1.RiskAssessed{FamilyId: r.family.String(), CentreId: a.Centre.String(), AssessedOn: toDate(today),
+		Rating: a.Rating, Factors: a.Factors, DomesticAbuseFinding: a.DomesticAbuseFinding,
+		NextReviewOn: toDate(a.NextReview), AssessedBy: c.Subject, SealedNote: note(text)}
+	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
+}
+
+// Correct records a correction of an assessment's note.
+func (r *Risk) Correct(c Caller, target uuid.UUID, text, reason string, today time.Time) ([]proto.Message, error) {
+	ev, err := r.correct(r.family, r.centre, target, c, text, reason, today)
+	if err != nil {
+		return nil, err
+	}
+	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
+}

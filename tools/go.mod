@@ -70,6 +70,7 @@ require (
 )
 
 require (
+	github.com/familytime/familytime/services/referral v0.0.0
 	github.com/familytime/familytime/services/reporting v0.0.0
 	github.com/familytime/familytime/services/scheduling v0.0.0
 	github.com/google/uuid v1.6.0
@@ -82,6 +83,7 @@ require (
 replace (
 	github.com/familytime/familytime/proto => ../proto
 	github.com/familytime/familytime/services/platform => ../services/platform
+	github.com/familytime/familytime/services/referral => ../services/referral
 	github.com/familytime/familytime/services/reporting => ../services/reporting
 	github.com/familytime/familytime/services/scheduling => ../services/scheduling
 )

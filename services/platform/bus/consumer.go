@@ -46,6 +46,17 @@ func (d Delivery) Payload(msg proto.Message) error {
 	return nil
 }
 
+// Caused is the metadata of events a handler records in reaction to this event: actor (the
+// service, e.g. "service:scheduling") caused them, this event directly, within the user action
+// the event belongs to.
+func (d Delivery) Caused(actor string) eventstore.Metadata {
+	correlation := d.Envelope.GetMetadata().GetCorrelationId()
+	if correlation == "" {
+		correlation = d.EventID.String()
+	}
+	return eventstore.Metadata{Actor: actor, CorrelationID: correlation, CausationID: d.EventID.String()}
+}
+
 // Handler decides what one event changes. It must not write to the database itself: it records
 // appends and projection writes on the unit of work, which the runner commits in one transaction
 // together with the inbox row that makes a redelivery a no-op. An error it returns is classified

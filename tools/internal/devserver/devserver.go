@@ -37,6 +37,7 @@ import (
 	"github.com/familytime/familytime/services/platform/pgpool"
 	"github.com/familytime/familytime/services/platform/seal"
 	"github.com/familytime/familytime/services/platform/telemetry"
+	"github.com/familytime/familytime/services/referral"
 	"github.com/familytime/familytime/services/reporting"
 	"github.com/familytime/familytime/services/scheduling"
 )
@@ -52,6 +53,7 @@ type component struct {
 }
 
 var components = []component{
+	{referral.Name, referral.Migrations(), referral.New},
 	{scheduling.Name, scheduling.Migrations(), scheduling.New},
 	{reporting.Name, reporting.Migrations(), reporting.New},
 }

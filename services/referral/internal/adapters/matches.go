@@ -1,0 +1,51 @@
+package adapters
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/referral/internal/domain"
+)
+
+// Possible duplicates: a child is matched on a keyed hash (seal.MatchingHash, under a key kept in
+// the key store) of their normalised name and date of birth, never on the name or date in clear.
+
+// ChildMatch is one child's keyed hash; nil for a child whose details were erased.
+func (r *Referrals) ChildMatch(ctx context.Context, c domain.ChildRecord) ([]byte, error) {
+	if c.Name == "" || c.DateOfBirth.IsZero() {
+		return nil, nil
+	}
+	match, err := r.sealer.MatchingHash(ctx, domain.DuplicateKey(c.Name, c.DateOfBirth))
+	if err != nil {
+		return nil, fmt.Errorf("match child: %w", err)
+	}
+	return match, nil
+}
+
+// OpenReferralsOfChild are the open referrals at the centre, other than except, with a child of
+// the same match.
+func (r *Referrals) OpenReferralsOfChild(ctx context.Context, centre uuid.UUID, match []byte, except uuid.UUID) ([]uuid.UUID, error) {
+	rows, err := r.store.Pool().Query(ctx, `SELECT DISTINCT referral_id FROM child_matches
+		WHERE centre_id = $1 AND match = $2 AND open AND referral_id <> $3 ORDER BY referral_id`, centre, match, except)
+	if err != nil {
+		return nil, fmt.Errorf("find matching children: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+}
+
+// RecordMatches adds the referral's children's keyed hashes to a unit of work; matches are
+// computed while the details are open (ChildMatch).
+func RecordMatches(uow *eventstore.UnitOfWork, ref *domain.Referral, matches map[uuid.UUID][]byte) {
+	for child, match := range matches {
+		if match == nil {
+			continue
+		}
+		uow.Exec(`INSERT INTO child_matches (referral_id, child_id, centre_id, match, open) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (referral_id, child_id) DO UPDATE SET match = EXCLUDED.match, open = EXCLUDED.open`,
+			ref.ID(), child, ref.CentreID(), match, Open(ref.State()))
+	}
+}

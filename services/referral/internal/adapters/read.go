@@ -1,0 +1,205 @@
+package adapters
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/familytime/familytime/proto/ageband"
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/paging"
+	"github.com/familytime/familytime/services/referral/internal/domain"
+)
+
+// Summary is a referral as anyone allowed to see the centre's referrals sees it: ids, states,
+// dates, categories and flags; never a name or a way to reach anyone. It is what the read model
+// keeps and what GetReferral and ListReferrals answer.
+func Summary(r *domain.Referral) *referralv1.Referral {
+	out := &referralv1.Referral{
+		ReferralId: r.ID().String(), FamilyId: r.FamilyID().String(), CentreId: r.CentreID().String(),
+		State: r.State(), Source: r.Source(), RequestedServiceType: r.RequestedServiceType(),
+		ServiceType: r.ServiceType(), ReceivedOn: domain.ToDate(r.ReceivedOn()), Version: r.Version(),
+	}
+	for _, a := range r.Adults() {
+		out.Adults = append(out.Adults, &referralv1.PersonSummary{PersonId: a.ID.String(), Role: a.Role,
+			MayAttend: a.MayAttend, MayBring: a.MayBring, MayCollect: a.MayCollect,
+			ContactDetailsGiven: a.ContactDetailsGiven, PreVisitNeeded: a.NeedsPreVisit(), PreVisitDone: r.PreVisitDone(a.ID)})
+	}
+	for _, c := range r.Children() {
+		out.Children = append(out.Children, &referralv1.ChildSummary{PersonId: c.ID.String(),
+			BirthYear: int32(c.BirthYear), BirthMonth: int32(c.BirthMonth)})
+	}
+	if rating, da, ok := r.Screening(); ok {
+		out.Rating, out.DomesticAbuseFinding = rating, da
+	}
+	if a, ok := r.Arrangement(); ok {
+		out.Arrangement = ArrangementOf(a)
+	}
+	if due, ok := r.ReviewDue(); ok {
+		out.ReviewDueOn = domain.ToDate(due)
+	}
+	for _, d := range r.PossibleDuplicates() {
+		out.PossibleDuplicateOf = append(out.PossibleDuplicateOf, d.String())
+	}
+	return out
+}
+
+// WithAgeBands fills in each child's age band on the day: the read model keeps birth months, and
+// a band goes out of date with every birthday.
+func WithAgeBands(s *referralv1.Referral, today time.Time) *referralv1.Referral {
+	for _, c := range s.GetChildren() {
+		c.AgeBand = ageband.At(int(c.GetBirthYear()), int(c.GetBirthMonth()), today)
+	}
+	return s
+}
+
+// ArrangementOf is an arrangement as the API shows it.
+func ArrangementOf(a domain.Arrangement) *referralv1.Arrangement {
+	return &referralv1.Arrangement{ServiceType: a.ServiceType, Frequency: a.Frequency, SessionMinutes: int32(a.SessionMinutes),
+		Stagger: &referralv1.Stagger{ArrivalMinutes: int32(a.Stagger.ArrivalMinutes), DepartureMinutes: int32(a.Stagger.DepartureMinutes)}}
+}
+
+func nullDate(t time.Time, ok bool) pgtype.Date {
+	return pgtype.Date{Time: t, Valid: ok && !t.IsZero()}
+}
+
+// Get reads a referral's summary from the read model, with the centre it belongs to.
+func (r *Referrals) Get(ctx context.Context, id uuid.UUID) (*referralv1.Referral, uuid.UUID, error) {
+	var raw []byte
+	var centre uuid.UUID
+	err := r.store.Pool().QueryRow(ctx, "SELECT summary, centre_id FROM referrals WHERE referral_id = $1", id).Scan(&raw, &centre)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, uuid.Nil, domain.ErrReferralNotFound
+	}
+	if err != nil {
+		return nil, uuid.Nil, fmt.Errorf("get referral: %w", err)
+	}
+	out := &referralv1.Referral{}
+	if err := proto.Unmarshal(raw, out); err != nil {
+		return nil, uuid.Nil, fmt.Errorf("get referral: %w", err)
+	}
+	return out, centre, nil
+}
+
+// List returns a page of a centre's referrals, newest first, optionally in one state, and the
+// next page's token.
+func (r *Referrals) List(ctx context.Context, centre uuid.UUID, state domain.State, size int, token string) ([]*referralv1.Referral, string, error) {
+	after, err := paging.Decode(token)
+	if err != nil {
+		return nil, "", err
+	}
+	// Newest first: the key is the received date; the first page starts after "the end of time".
+	key, id := "9999-12-31", uuid.Max
+	if token != "" {
+		key, id = after.Key, after.ID
+	}
+	rows, err := r.store.Pool().Query(ctx, `SELECT summary FROM referrals
+		WHERE centre_id = $1 AND ($2 = 0 OR state = $2) AND (received_on, referral_id) < ($3::date, $4)
+		ORDER BY received_on DESC, referral_id DESC LIMIT $5`, centre, int32(state), key, id, size+1)
+	if err != nil {
+		return nil, "", fmt.Errorf("list referrals: %w", err)
+	}
+	page, err := pgx.CollectRows(rows, scanSummary)
+	if err != nil {
+		return nil, "", fmt.Errorf("list referrals: %w", err)
+	}
+	page, next := paging.Trim(page, size, func(s *referralv1.Referral) (string, uuid.UUID) {
+		return dateKey(s.GetReceivedOn()), uuid.MustParse(s.GetReferralId())
+	})
+	return page, next, nil
+}
+
+// ReviewsDue returns a page of a centre's cases whose review is due on or before dueBy, soonest
+// first.
+func (r *Referrals) ReviewsDue(ctx context.Context, centre uuid.UUID, dueBy time.Time, size int, token string) ([]*referralv1.ReviewDue, string, error) {
+	after, err := paging.Decode(token)
+	if err != nil {
+		return nil, "", err
+	}
+	key, id := "0001-01-01", uuid.Nil
+	if token != "" {
+		key, id = after.Key, after.ID
+	}
+	rows, err := r.store.Pool().Query(ctx, `SELECT referral_id, family_id, review_due_on FROM referrals
+		WHERE centre_id = $1 AND review_due_on IS NOT NULL AND review_due_on <= $2 AND state = ANY($3)
+			AND (review_due_on, referral_id) > ($4::date, $5)
+		ORDER BY review_due_on, referral_id LIMIT $6`,
+		centre, dueBy, []int32{int32(domain.InContact), int32(domain.Suspended)}, key, id, size+1)
+	if err != nil {
+		return nil, "", fmt.Errorf("list reviews due: %w", err)
+	}
+	page, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*referralv1.ReviewDue, error) {
+		var ref, family uuid.UUID
+		var due time.Time
+		if err := row.Scan(&ref, &family, &due); err != nil {
+			return nil, err
+		}
+		return &referralv1.ReviewDue{ReferralId: ref.String(), FamilyId: family.String(), DueOn: domain.ToDate(due)}, nil
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("list reviews due: %w", err)
+	}
+	page, next := paging.Trim(page, size, func(d *referralv1.ReviewDue) (string, uuid.UUID) {
+		return dateKey(d.GetDueOn()), uuid.MustParse(d.GetReferralId())
+	})
+	return page, next, nil
+}
+
+func scanSummary(row pgx.CollectableRow) (*referralv1.Referral, error) {
+	var raw []byte
+	if err := row.Scan(&raw); err != nil {
+		return nil, err
+	}
+	out := &referralv1.Referral{}
+	return out, proto.Unmarshal(raw, out)
+}
+
+func dateKey(d *commonv1.Date) string {
+	return fmt.Sprintf("%04d-%02d-%02d", d.GetYear(), d.GetMonth(), d.GetDay())
+}
+
+// ReferralsOfFamily are the referrals of a family (events from other services name the family).
+func (r *Referrals) ReferralsOfFamily(ctx context.Context, family uuid.UUID) ([]uuid.UUID, error) {
+	rows, err := r.store.Pool().Query(ctx, "SELECT referral_id FROM referrals WHERE family_id = $1 ORDER BY received_on", family)
+	if err != nil {
+		return nil, fmt.Errorf("referrals of family: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+}
+
+// CentreServices are the kinds of contact a centre offers, from the service's copy of the
+// directory; found is false for a centre the directory does not hold.
+func (r *Referrals) CentreServices(ctx context.Context, centre uuid.UUID) (types []commonv1.ServiceType, found bool, err error) {
+	var raw []int32
+	err = r.store.Pool().QueryRow(ctx, "SELECT service_types FROM centres WHERE centre_id = $1", centre).Scan(&raw)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("read centre: %w", err)
+	}
+	for _, t := range raw {
+		types = append(types, commonv1.ServiceType(t))
+	}
+	return types, true, nil
+}
+
+// ProjectCentre keeps the service's copy of a centre's service types, from scheduling's centre
+// events; an older version than the one held changes nothing.
+func ProjectCentre(uow *eventstore.UnitOfWork, centre uuid.UUID, types []commonv1.ServiceType, version int64) {
+	raw := make([]int32, len(types))
+	for i, t := range types {
+		raw[i] = int32(t)
+	}
+	uow.Exec(`INSERT INTO centres (centre_id, service_types, version) VALUES ($1, $2, $3)
+		ON CONFLICT (centre_id) DO UPDATE SET service_types = EXCLUDED.service_types, version = EXCLUDED.version
+		WHERE centres.version < EXCLUDED.version`, centre, raw, version)
+}

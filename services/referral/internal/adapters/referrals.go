@@ -1,0 +1,118 @@
+// Package adapters connects the referral service to PostgreSQL (its event log and read models)
+// and to its key store: personal details are sealed with the family's key before an event is
+// appended and opened after it is loaded, so nothing personal is ever stored or published in clear.
+package adapters
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/seal"
+	"github.com/familytime/familytime/services/referral/internal/domain"
+)
+
+// Referrals keeps referrals: their event streams, sealed, and the read models updated in the same
+// transaction as each append.
+type Referrals struct {
+	store  *eventstore.Store
+	sealer *seal.Sealer
+}
+
+// NewReferrals returns the referral repository on the service's event store and key store.
+func NewReferrals(store *eventstore.Store, sealer *seal.Sealer) *Referrals {
+	return &Referrals{store: store, sealer: sealer}
+}
+
+// Store is the event store the referrals live in; commands commit their units of work to it.
+func (r *Referrals) Store() *eventstore.Store { return r.store }
+
+// Load rebuilds a referral from its events, their sealed details opened. A family whose personal
+// data was erased rebuilds without names and contact details (seal.ErrShredded).
+func (r *Referrals) Load(ctx context.Context, id uuid.UUID) (*domain.Referral, error) {
+	recorded, err := r.store.Load(ctx, domain.StreamID(id))
+	if err != nil {
+		return nil, err
+	}
+	if len(recorded) == 0 {
+		return nil, domain.ErrReferralNotFound
+	}
+	events := make([]proto.Message, len(recorded))
+	for i := range recorded {
+		rec := &recorded[i]
+		if events[i], err = rec.Decode(); err != nil {
+			return nil, err
+		}
+		if err := r.open(ctx, rec.FamilyID, rec.ID, events[i]); err != nil {
+			return nil, fmt.Errorf("open referral %s version %d: %w", id, rec.Version, err)
+		}
+	}
+	return domain.Rebuild(id, events)
+}
+
+// open opens the sealed fields of one recorded event in place.
+func (r *Referrals) open(ctx context.Context, family, event uuid.UUID, msg proto.Message) error {
+	return domain.EachSealed(msg, func(path string, in []byte) ([]byte, error) {
+		out, err := r.sealer.Open(ctx, family, seal.At(event, path), in)
+		if errors.Is(err, seal.ErrShredded) {
+			return nil, nil // erased: the referral is rebuilt without it
+		}
+		return out, err
+	})
+}
+
+// events turns a command's events into events to append: each is given its id first, and its
+// sealed fields are sealed for that id, that field and the family (decision 29). The domain's
+// messages are left in clear; the appended ones are copies.
+func (r *Referrals) events(ctx context.Context, family, centre uuid.UUID, msgs []proto.Message, md eventstore.Metadata) ([]eventstore.Event, error) {
+	out := make([]eventstore.Event, len(msgs))
+	for i, msg := range msgs {
+		id, err := uuid.NewV7()
+		if err != nil {
+			return nil, err
+		}
+		sealed := proto.Clone(msg)
+		if err := domain.EachSealed(sealed, func(path string, in []byte) ([]byte, error) {
+			return r.sealer.Seal(ctx, family, seal.At(id, path), in)
+		}); err != nil {
+			return nil, fmt.Errorf("seal %s: %w", msg.ProtoReflect().Descriptor().Name(), err)
+		}
+		if out[i], err = eventstore.NewEvent(sealed, family, centre, md); err != nil {
+			return nil, err
+		}
+		out[i].ID = id
+	}
+	return out, nil
+}
+
+// Record builds the unit of work that appends a referral's new events, expecting its stream at
+// expected, and brings the read models up to date in the same transaction. The caller commits it.
+func (r *Referrals) Record(ctx context.Context, ref *domain.Referral, expected int64, msgs []proto.Message, md eventstore.Metadata) (*eventstore.UnitOfWork, error) {
+	events, err := r.events(ctx, ref.FamilyID(), ref.CentreID(), msgs, md)
+	if err != nil {
+		return nil, err
+	}
+	summary, err := proto.MarshalOptions{Deterministic: true}.Marshal(Summary(ref))
+	if err != nil {
+		return nil, err
+	}
+	due, hasDue := ref.ReviewDue()
+	uow := new(eventstore.UnitOfWork).Append(domain.StreamID(ref.ID()), expected, events...).
+		Exec(`INSERT INTO referrals (referral_id, family_id, centre_id, state, received_on, review_due_on, summary, version, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
+			ON CONFLICT (referral_id) DO UPDATE SET state = EXCLUDED.state, review_due_on = EXCLUDED.review_due_on,
+				summary = EXCLUDED.summary, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at`,
+			ref.ID(), ref.FamilyID(), ref.CentreID(), int32(ref.State()), ref.ReceivedOn(), nullDate(due, hasDue), summary, ref.Version()).
+		Exec(`UPDATE child_matches SET open = $2 WHERE referral_id = $1`, ref.ID(), Open(ref.State()))
+	return uow, nil
+}
+
+// Open reports whether a referral in the state is an open case, one a new referral for the same
+// child is flagged against.
+func Open(s domain.State) bool {
+	return s != domain.Declined && s != domain.Withdrawn && s != domain.Ended
+}

@@ -1,0 +1,87 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/problem"
+	"github.com/familytime/familytime/services/referral/internal/domain"
+)
+
+// Screen records a person's screening of the referral's risk.
+func (a *App) Screen(ctx context.Context, id, centre uuid.UUID, s domain.Screening, md eventstore.Metadata) (Decision, error) {
+	return a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+		return r.Screen(s, today)
+	})
+}
+
+// Accept accepts the referral for a kind of contact the centre offers, as the service's copy of
+// the directory knows it.
+func (a *App) Accept(ctx context.Context, id, centre uuid.UUID, st commonv1.ServiceType, md eventstore.Metadata) (Decision, error) {
+	offered, found, err := a.referrals.CentreServices(ctx, centre)
+	if err != nil {
+		return Decision{}, err
+	}
+	if !found {
+		return Decision{}, problem.Rule("CENTRE_UNKNOWN", "the centre is not in the directory this service knows; try again shortly")
+	}
+	return a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+		return r.Accept(st, offered, today)
+	})
+}
+
+// Waitlist puts the family on the centre's waiting list.
+func (a *App) Waitlist(ctx context.Context, id, centre uuid.UUID, md eventstore.Metadata) (Decision, error) {
+	return a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+		return r.Waitlist(today)
+	})
+}
+
+// Decline declines the referral with a reason.
+func (a *App) Decline(ctx context.Context, id, centre uuid.UUID, d domain.Decline, md eventstore.Metadata) (Decision, error) {
+	return a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+		return r.Decline(d, today)
+	})
+}
+
+// Withdraw records that the referral was withdrawn, and by whom.
+func (a *App) Withdraw(ctx context.Context, id, centre uuid.UUID, by referralv1.WithdrawnBy, note string, md eventstore.Metadata) (Decision, error) {
+	return a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+		return r.Withdraw(by, note, today)
+	})
+}
+
+// RecordPreVisit records one adult's pre-visit; the family becomes ready for contact when it is
+// the last step of the intake.
+func (a *App) RecordPreVisit(ctx context.Context, id, centre uuid.UUID, p domain.PreVisit, md eventstore.Metadata) (Decision, error) {
+	return a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+		return r.RecordPreVisit(p, today)
+	})
+}
+
+// AgreeArrangement records the arrangement agreed at the pre-visits.
+func (a *App) AgreeArrangement(ctx context.Context, id, centre uuid.UUID, arr domain.Arrangement, md eventstore.Metadata) (Decision, error) {
+	return a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+		return r.AgreeArrangement(arr, today)
+	})
+}
+
+// RecordReview records a review of a case in contact.
+func (a *App) RecordReview(ctx context.Context, id, centre uuid.UUID, on time.Time, note string, md eventstore.Metadata) (Decision, error) {
+	return a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+		return r.RecordReview(on, note, today)
+	})
+}
+
+// EndCase ends the case with an outcome.
+func (a *App) EndCase(ctx context.Context, id, centre uuid.UUID, outcome referralv1.CaseOutcome, note string, md eventstore.Metadata) (Decision, error) {
+	return a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+		return r.EndCase(outcome, note, today)
+	})
+}

@@ -1,0 +1,83 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/referral/internal/adapters"
+	"github.com/familytime/familytime/services/referral/internal/domain"
+)
+
+// DefaultPageSize is the page size when the caller gives none.
+const DefaultPageSize = 100
+
+// GetReferral reads a referral of the centre (no personal details).
+func (a *App) GetReferral(ctx context.Context, id, centre uuid.UUID) (*referralv1.Referral, error) {
+	s, owner, err := a.referrals.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if owner != centre {
+		return nil, domain.ErrReferralNotFound
+	}
+	return adapters.WithAgeBands(s, a.today()), nil
+}
+
+// ListReferrals reads a page of the centre's referrals, newest first, optionally in one state.
+func (a *App) ListReferrals(ctx context.Context, centre uuid.UUID, state domain.State, size int, token string) ([]*referralv1.Referral, string, error) {
+	if size <= 0 {
+		size = DefaultPageSize
+	}
+	page, next, err := a.referrals.List(ctx, centre, state, size, token)
+	for _, s := range page {
+		adapters.WithAgeBands(s, a.today())
+	}
+	return page, next, err
+}
+
+// ListReviewsDue reads a page of the centre's cases whose review is due by dueBy (today when zero).
+func (a *App) ListReviewsDue(ctx context.Context, centre uuid.UUID, dueBy time.Time, size int, token string) ([]*referralv1.ReviewDue, string, error) {
+	if size <= 0 {
+		size = DefaultPageSize
+	}
+	if dueBy.IsZero() {
+		dueBy = a.today()
+	}
+	return a.referrals.ReviewsDue(ctx, centre, dueBy, size, token)
+}
+
+// Opened is a family's personal details as a reader may see them: the whole referral, or one
+// adult's own view (forPerson).
+type Opened struct {
+	Referral *domain.Referral
+	// View is set when the details were opened for one adult: what that adult may be shown.
+	View *domain.View
+	// Access is the unit of work that records the opening; the port commits it before answering.
+	Access *eventstore.UnitOfWork
+}
+
+// OpenFamily opens a referral's personal details for a reader, who states why. The opening is
+// recorded (who, roles, when, for whom, why) in the same request: the port commits the record
+// before it shows anything, so no read goes unrecorded.
+func (a *App) OpenFamily(ctx context.Context, id, centre uuid.UUID, purpose string, forPerson uuid.UUID, roles []string, md eventstore.Metadata) (Opened, error) {
+	r, err := a.load(ctx, id, centre)
+	if err != nil {
+		return Opened{}, err
+	}
+	out := Opened{Referral: r}
+	if forPerson != uuid.Nil {
+		v, err := r.ViewFor(forPerson)
+		if err != nil {
+			return Opened{}, err
+		}
+		out.View = &v
+	}
+	if out.Access, err = a.referrals.RecordAccess(ctx, r, roles, forPerson, purpose, md); err != nil {
+		return Opened{}, err
+	}
+	return out, nil
+}

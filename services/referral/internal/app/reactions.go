@@ -1,0 +1,88 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/problem"
+	"github.com/familytime/familytime/services/referral/internal/adapters"
+	"github.com/familytime/familytime/services/referral/internal/domain"
+)
+
+// Reactions to other services' events. Each records its decision in the referral's own stream,
+// on the consumer's unit of work, so the family's history shows why the case changed. A rule the
+// event does not meet (a hold on a referral not yet accepted, a session for a case already ended)
+// means the event does not concern the case: nothing is recorded, and the event is not retried.
+
+// CentreChanged keeps the service's copy of a centre's service types (scheduling's centre events).
+func (a *App) CentreChanged(uow *eventstore.UnitOfWork, centre uuid.UUID, types []commonv1.ServiceType, version int64) {
+	adapters.ProjectCentre(uow, centre, types, version)
+}
+
+// HoldPlaced suspends the family's case while a safeguarding hold is in force.
+func (a *App) HoldPlaced(ctx context.Context, uow *eventstore.UnitOfWork, family, hold uuid.UUID, md eventstore.Metadata) error {
+	return a.react(ctx, uow, family, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+		return r.Suspend(hold, today)
+	})
+}
+
+// HoldLifted resumes the case once no hold is in force.
+func (a *App) HoldLifted(ctx context.Context, uow *eventstore.UnitOfWork, family, hold uuid.UUID, md eventstore.Metadata) error {
+	return a.react(ctx, uow, family, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+		return r.Resume(hold, today)
+	})
+}
+
+// SessionAttended notes a session the family attended (scheduling's SessionCompleted): the first
+// starts contact and the review clock.
+func (a *App) SessionAttended(ctx context.Context, uow *eventstore.UnitOfWork, family uuid.UUID, on time.Time, md eventstore.Metadata) error {
+	return a.react(ctx, uow, family, md, func(r *domain.Referral, _ time.Time) ([]proto.Message, error) {
+		return r.RecordSessionAttended(on)
+	})
+}
+
+// PlaceReleased ends the case whose regular place was released after unexplained no-shows.
+func (a *App) PlaceReleased(ctx context.Context, uow *eventstore.UnitOfWork, family uuid.UUID, md eventstore.Metadata) error {
+	return a.react(ctx, uow, family, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+		return r.ReleasePlace(today)
+	})
+}
+
+// react applies decide to each referral of the family and adds what it records to uow.
+func (a *App) react(ctx context.Context, uow *eventstore.UnitOfWork, family uuid.UUID, md eventstore.Metadata,
+	decide func(r *domain.Referral, today time.Time) ([]proto.Message, error)) error {
+	ids, err := a.referrals.ReferralsOfFamily(ctx, family)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		r, err := a.referrals.Load(ctx, id)
+		if err != nil {
+			return err
+		}
+		version := r.Version()
+		events, err := decide(r, a.today())
+		var rule *problem.RuleError
+		if errors.As(err, &rule) {
+			continue // the event does not concern this case as it stands
+		}
+		if err != nil {
+			return err
+		}
+		if len(events) == 0 {
+			continue
+		}
+		work, err := a.referrals.Record(ctx, r, version, events, md)
+		if err != nil {
+			return err
+		}
+		uow.Merge(work)
+	}
+	return nil
+}

@@ -1,0 +1,82 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/problem"
+	"github.com/familytime/familytime/services/referral/internal/adapters"
+	"github.com/familytime/familytime/services/referral/internal/domain"
+)
+
+// Submit records a new referral for a centre of the directory, under new referral and family ids.
+// A child who already has an open case at the centre (matched on a keyed hash, never in clear) is
+// flagged as a possible duplicate in the same unit of work; a person checks.
+func (a *App) Submit(ctx context.Context, s domain.Submission, md eventstore.Metadata) (Decision, error) {
+	if _, found, err := a.referrals.CentreServices(ctx, s.CentreID); err != nil {
+		return Decision{}, err
+	} else if !found {
+		return Decision{}, problem.Invalid("centre_id", "is not a centre in the directory")
+	}
+	s.ReferralID, s.FamilyID = uuid.New(), uuid.New()
+	today := a.today()
+	r, events, err := domain.Submit(s, today, uuid.New)
+	if err != nil {
+		return Decision{}, err
+	}
+	matches := map[uuid.UUID][]byte{}
+	for _, c := range r.Children() {
+		match, err := a.referrals.ChildMatch(ctx, c)
+		if err != nil {
+			return Decision{}, err
+		}
+		matches[c.ID] = match
+		others, err := a.referrals.OpenReferralsOfChild(ctx, s.CentreID, match, r.ID())
+		if err != nil {
+			return Decision{}, err
+		}
+		for _, other := range others {
+			flagged, err := r.FlagPossibleDuplicate(c.ID, other, today)
+			if err != nil {
+				return Decision{}, err
+			}
+			events = append(events, flagged...)
+		}
+	}
+	uow, err := a.referrals.Record(ctx, r, eventstore.NoStream, events, md)
+	if err != nil {
+		return Decision{}, err
+	}
+	adapters.RecordMatches(uow, r, matches)
+	return Decision{Referral: r, Work: uow}, nil
+}
+
+// SubmitSecondParty records the other parent's application to a self-referral.
+func (a *App) SubmitSecondParty(ctx context.Context, id, centre uuid.UUID, app domain.SecondPartyApplication, md eventstore.Metadata) (Decision, error) {
+	return a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+		return r.SubmitSecondParty(app, today, uuid.New)
+	})
+}
+
+// Amend replaces a referral's details, if the referral is still at the version the caller saw
+// (expected; 0 takes it as it is). The children's matches follow the new details.
+func (a *App) Amend(ctx context.Context, id, centre uuid.UUID, expected int64, d domain.Details, md eventstore.Metadata) (Decision, error) {
+	dec, err := a.change(ctx, id, centre, expected, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+		return r.Amend(d, today, uuid.New)
+	})
+	if err != nil || dec.Work == nil {
+		return dec, err
+	}
+	matches := map[uuid.UUID][]byte{}
+	for _, c := range dec.Referral.Children() {
+		if matches[c.ID], err = a.referrals.ChildMatch(ctx, c); err != nil {
+			return Decision{}, err
+		}
+	}
+	adapters.RecordMatches(dec.Work, dec.Referral, matches)
+	return dec, nil
+}

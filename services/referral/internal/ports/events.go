@@ -1,0 +1,93 @@
+package ports
+
+import (
+	"context"
+
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/bus"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/referral/internal/app"
+	"github.com/familytime/familytime/services/referral/internal/domain"
+)
+
+// Actor names the referral service as the cause of what its consumers record.
+const Actor = "service:referral"
+
+// The referral service's consumers, one per source stream: each subscribes only to the events it
+// handles (docs/architecture.md lists who consumes what).
+const (
+	SchedulingConsumer   = "referral-scheduling"
+	SafeguardingConsumer = "referral-safeguarding"
+)
+
+// SchedulingSubjects are the scheduling events referral acts on: the centre directory (which kinds
+// of contact a centre offers), the sessions a family attends (the first starts contact and the
+// review clock) and a released place (the case ends).
+var SchedulingSubjects = []string{
+	"ft.scheduling.*.CentreRegistered",
+	"ft.scheduling.*.CentreUpdated",
+	"ft.scheduling.*.SessionCompleted",
+	"ft.scheduling.*.PlaceReleased",
+}
+
+// SafeguardingSubjects are the safeguarding events referral acts on: holds suspend the case and
+// their lifting resumes it.
+var SafeguardingSubjects = []string{
+	"ft.safeguarding.*.HoldPlaced",
+	"ft.safeguarding.*.HoldLifted",
+}
+
+// SchedulingEvents handles scheduling's events.
+func SchedulingEvents(a *app.App) bus.Handler {
+	return func(ctx context.Context, d bus.Delivery, uow *eventstore.UnitOfWork) error {
+		switch d.Envelope.GetEventType() {
+		case "familytime.scheduling.v1.CentreRegistered":
+			ev := &schedulingv1.CentreRegistered{}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			a.CentreChanged(uow, id(ev.GetCentreId()), ev.GetServiceTypes(), d.Envelope.GetStreamVersion())
+		case "familytime.scheduling.v1.CentreUpdated":
+			ev := &schedulingv1.CentreUpdated{}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			a.CentreChanged(uow, id(ev.GetCentreId()), ev.GetServiceTypes(), d.Envelope.GetStreamVersion())
+		case "familytime.scheduling.v1.SessionCompleted":
+			ev := &schedulingv1.SessionCompleted{}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			return a.SessionAttended(ctx, uow, id(ev.GetFamilyId()), domain.FromDate(ev.GetSessionDate()), d.Caused(Actor))
+		case "familytime.scheduling.v1.PlaceReleased":
+			ev := &schedulingv1.PlaceReleased{}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			return a.PlaceReleased(ctx, uow, id(ev.GetFamilyId()), d.Caused(Actor))
+		}
+		return nil
+	}
+}
+
+// SafeguardingEvents handles safeguarding's hold events.
+func SafeguardingEvents(a *app.App) bus.Handler {
+	return func(ctx context.Context, d bus.Delivery, uow *eventstore.UnitOfWork) error {
+		switch d.Envelope.GetEventType() {
+		case "familytime.safeguarding.v1.HoldPlaced":
+			ev := &safeguardingv1.HoldPlaced{}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			return a.HoldPlaced(ctx, uow, id(ev.GetFamilyId()), id(ev.GetHoldId()), d.Caused(Actor))
+		case "familytime.safeguarding.v1.HoldLifted":
+			ev := &safeguardingv1.HoldLifted{}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			return a.HoldLifted(ctx, uow, id(ev.GetFamilyId()), id(ev.GetHoldId()), d.Caused(Actor))
+		}
+		return nil
+	}
+}

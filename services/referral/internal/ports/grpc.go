@@ -1,0 +1,298 @@
+// Package ports translates between the referral service and the outside: its gRPC API and the
+// events it consumes from other services.
+package ports
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/command"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/problem"
+	"github.com/familytime/familytime/services/referral/internal/adapters"
+	"github.com/familytime/familytime/services/referral/internal/app"
+	"github.com/familytime/familytime/services/referral/internal/domain"
+)
+
+const service = "/familytime.referral.v1.ReferralService/"
+
+var (
+	// intake: the people who take a referral in; referrers (solicitors, Cafcass, social workers)
+	// send referrals to the centres their token names.
+	intake = []auth.Role{auth.RoleReferrer, auth.RoleCoordinator}
+	// casework: the centre's decisions and the family's path are the coordinator's.
+	casework = []auth.Role{auth.RoleCoordinator}
+	// screening: a person screens the referral's risk.
+	screening = []auth.Role{auth.RoleCoordinator, auth.RoleSafeguardingLead}
+	// readers see a centre's referrals without personal details.
+	readers = []auth.Role{auth.RoleCoordinator, auth.RoleSafeguardingLead, auth.RoleAdmin}
+	// openers may open a family's personal details (every opening is recorded).
+	openers = []auth.Role{auth.RoleCoordinator, auth.RoleSafeguardingLead}
+)
+
+// Policy says who may call each RPC. Every RPC is scoped to the centre its request names, and the
+// referral it names must belong to that centre (app.load).
+var Policy = auth.Policy{
+	service + "SubmitReferral":               {Roles: intake, CentreScoped: true},
+	service + "SubmitSecondPartyApplication": {Roles: intake, CentreScoped: true},
+	service + "AmendReferral":                {Roles: casework, CentreScoped: true},
+	service + "RecordScreening":              {Roles: screening, CentreScoped: true},
+	service + "AcceptReferral":               {Roles: casework, CentreScoped: true},
+	service + "WaitlistReferral":             {Roles: casework, CentreScoped: true},
+	service + "DeclineReferral":              {Roles: casework, CentreScoped: true},
+	service + "WithdrawReferral":             {Roles: casework, CentreScoped: true},
+	service + "RecordPreVisit":               {Roles: casework, CentreScoped: true},
+	service + "AgreeArrangement":             {Roles: casework, CentreScoped: true},
+	service + "RecordReview":                 {Roles: casework, CentreScoped: true},
+	service + "EndCase":                      {Roles: casework, CentreScoped: true},
+	service + "GetReferral":                  {Roles: readers, CentreScoped: true},
+	service + "ListReferrals":                {Roles: readers, CentreScoped: true},
+	service + "ListReviewsDue":               {Roles: readers, CentreScoped: true},
+	service + "GetFamily":                    {Roles: openers, CentreScoped: true},
+}
+
+// Server is the ReferralService gRPC API.
+type Server struct {
+	referralv1.UnimplementedReferralServiceServer
+	app *app.App
+}
+
+// NewServer returns the API over the use cases.
+func NewServer(a *app.App) *Server { return &Server{app: a} }
+
+// once runs a command at most once per request id and answers with the referral as it then stood.
+func once[R proto.Message](ctx context.Context, s *Server, req command.Request, answer func(*referralv1.Referral) R,
+	do func(context.Context, eventstore.Metadata) (app.Decision, error)) (R, error) {
+	resp, err := command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (R, *eventstore.UnitOfWork, error) {
+		dec, err := do(ctx, md)
+		if err != nil {
+			var zero R
+			return zero, nil, err
+		}
+		return answer(adapters.WithAgeBands(adapters.Summary(dec.Referral), s.app.Today())), dec.Work, nil
+	})
+	return resp, translate(err)
+}
+
+// SubmitReferral records a new referral.
+func (s *Server) SubmitReferral(ctx context.Context, req *referralv1.SubmitReferralRequest) (*referralv1.SubmitReferralResponse, error) {
+	d, err := detailsFrom(req.GetDetails())
+	if err != nil {
+		return nil, err
+	}
+	sub := domain.Submission{CentreID: id(req.GetCentreId()), Source: req.GetSource(), RequestedServiceType: req.GetRequestedServiceType(), Details: d}
+	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.SubmitReferralResponse {
+		return &referralv1.SubmitReferralResponse{Referral: r}
+	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
+		return s.app.Submit(ctx, sub, md)
+	})
+}
+
+// SubmitSecondPartyApplication records the other parent's application to a self-referral.
+func (s *Server) SubmitSecondPartyApplication(ctx context.Context, req *referralv1.SubmitSecondPartyApplicationRequest) (*referralv1.SubmitSecondPartyApplicationResponse, error) {
+	a := domain.SecondPartyApplication{Parent: adultFrom(req.GetParent()), Risk: riskFrom(req.GetRisk()),
+		RiskNotes: req.GetRiskNotes(), ConsentGiven: req.GetConsentGiven()}
+	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.SubmitSecondPartyApplicationResponse {
+		return &referralv1.SubmitSecondPartyApplicationResponse{Referral: r}
+	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
+		return s.app.SubmitSecondParty(ctx, id(req.GetReferralId()), id(req.GetCentreId()), a, md)
+	})
+}
+
+// AmendReferral replaces a referral's details.
+func (s *Server) AmendReferral(ctx context.Context, req *referralv1.AmendReferralRequest) (*referralv1.AmendReferralResponse, error) {
+	d, err := detailsFrom(req.GetDetails())
+	if err != nil {
+		return nil, err
+	}
+	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.AmendReferralResponse {
+		return &referralv1.AmendReferralResponse{Referral: r}
+	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
+		return s.app.Amend(ctx, id(req.GetReferralId()), id(req.GetCentreId()), req.GetExpectedVersion(), d, md)
+	})
+}
+
+// RecordScreening records a screening of the referral's risk.
+func (s *Server) RecordScreening(ctx context.Context, req *referralv1.RecordScreeningRequest) (*referralv1.RecordScreeningResponse, error) {
+	sc := domain.Screening{Rating: req.GetRating(), DomesticAbuseFinding: req.GetDomesticAbuseFinding(), Note: req.GetNote()}
+	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.RecordScreeningResponse {
+		return &referralv1.RecordScreeningResponse{Referral: r}
+	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
+		return s.app.Screen(ctx, id(req.GetReferralId()), id(req.GetCentreId()), sc, md)
+	})
+}
+
+// AcceptReferral accepts a referral for a kind of contact.
+func (s *Server) AcceptReferral(ctx context.Context, req *referralv1.AcceptReferralRequest) (*referralv1.AcceptReferralResponse, error) {
+	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.AcceptReferralResponse {
+		return &referralv1.AcceptReferralResponse{Referral: r}
+	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
+		return s.app.Accept(ctx, id(req.GetReferralId()), id(req.GetCentreId()), req.GetServiceType(), md)
+	})
+}
+
+// WaitlistReferral puts the family on the waiting list.
+func (s *Server) WaitlistReferral(ctx context.Context, req *referralv1.WaitlistReferralRequest) (*referralv1.WaitlistReferralResponse, error) {
+	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.WaitlistReferralResponse {
+		return &referralv1.WaitlistReferralResponse{Referral: r}
+	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
+		return s.app.Waitlist(ctx, id(req.GetReferralId()), id(req.GetCentreId()), md)
+	})
+}
+
+// DeclineReferral declines a referral with a reason.
+func (s *Server) DeclineReferral(ctx context.Context, req *referralv1.DeclineReferralRequest) (*referralv1.DeclineReferralResponse, error) {
+	d := domain.Decline{Reason: req.GetReason(), Note: req.GetNote(), RedirectedTo: id(req.GetRedirectedToCentreId())}
+	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.DeclineReferralResponse {
+		return &referralv1.DeclineReferralResponse{Referral: r}
+	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
+		return s.app.Decline(ctx, id(req.GetReferralId()), id(req.GetCentreId()), d, md)
+	})
+}
+
+// WithdrawReferral records that a referral was withdrawn.
+func (s *Server) WithdrawReferral(ctx context.Context, req *referralv1.WithdrawReferralRequest) (*referralv1.WithdrawReferralResponse, error) {
+	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.WithdrawReferralResponse {
+		return &referralv1.WithdrawReferralResponse{Referral: r}
+	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
+		return s.app.Withdraw(ctx, id(req.GetReferralId()), id(req.GetCentreId()), req.GetWithdrawnBy(), req.GetNote(), md)
+	})
+}
+
+// RecordPreVisit records one adult's pre-visit.
+func (s *Server) RecordPreVisit(ctx context.Context, req *referralv1.RecordPreVisitRequest) (*referralv1.RecordPreVisitResponse, error) {
+	on, err := date(req.GetVisitedOn(), "visited_on")
+	if err != nil {
+		return nil, err
+	}
+	p := domain.PreVisit{PersonID: id(req.GetPersonId()), On: on, GroundRulesSigned: req.GetGroundRulesSigned(), Note: req.GetNote()}
+	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.RecordPreVisitResponse {
+		return &referralv1.RecordPreVisitResponse{Referral: r}
+	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
+		return s.app.RecordPreVisit(ctx, id(req.GetReferralId()), id(req.GetCentreId()), p, md)
+	})
+}
+
+// AgreeArrangement records the agreed arrangement.
+func (s *Server) AgreeArrangement(ctx context.Context, req *referralv1.AgreeArrangementRequest) (*referralv1.AgreeArrangementResponse, error) {
+	a := arrangementFrom(req.GetArrangement())
+	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.AgreeArrangementResponse {
+		return &referralv1.AgreeArrangementResponse{Referral: r}
+	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
+		return s.app.AgreeArrangement(ctx, id(req.GetReferralId()), id(req.GetCentreId()), a, md)
+	})
+}
+
+// RecordReview records a review of the case.
+func (s *Server) RecordReview(ctx context.Context, req *referralv1.RecordReviewRequest) (*referralv1.RecordReviewResponse, error) {
+	on, err := date(req.GetHeldOn(), "held_on")
+	if err != nil {
+		return nil, err
+	}
+	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.RecordReviewResponse {
+		return &referralv1.RecordReviewResponse{Referral: r}
+	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
+		return s.app.RecordReview(ctx, id(req.GetReferralId()), id(req.GetCentreId()), on, req.GetNote(), md)
+	})
+}
+
+// EndCase ends the case with an outcome.
+func (s *Server) EndCase(ctx context.Context, req *referralv1.EndCaseRequest) (*referralv1.EndCaseResponse, error) {
+	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.EndCaseResponse {
+		return &referralv1.EndCaseResponse{Referral: r}
+	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
+		return s.app.EndCase(ctx, id(req.GetReferralId()), id(req.GetCentreId()), req.GetOutcome(), req.GetNote(), md)
+	})
+}
+
+// GetReferral reads one referral, without personal details.
+func (s *Server) GetReferral(ctx context.Context, req *referralv1.GetReferralRequest) (*referralv1.GetReferralResponse, error) {
+	r, err := s.app.GetReferral(ctx, id(req.GetReferralId()), id(req.GetCentreId()))
+	if err != nil {
+		return nil, translate(err)
+	}
+	return &referralv1.GetReferralResponse{Referral: r}, nil
+}
+
+// ListReferrals reads a page of a centre's referrals.
+func (s *Server) ListReferrals(ctx context.Context, req *referralv1.ListReferralsRequest) (*referralv1.ListReferralsResponse, error) {
+	page, next, err := s.app.ListReferrals(ctx, id(req.GetCentreId()), req.GetState(), int(req.GetPageSize()), req.GetPageToken())
+	if err != nil {
+		return nil, translate(err)
+	}
+	return &referralv1.ListReferralsResponse{Referrals: page, NextPageToken: next}, nil
+}
+
+// ListReviewsDue reads a page of a centre's cases due a review.
+func (s *Server) ListReviewsDue(ctx context.Context, req *referralv1.ListReviewsDueRequest) (*referralv1.ListReviewsDueResponse, error) {
+	dueBy, err := date(req.GetDueBy(), "due_by")
+	if err != nil {
+		return nil, err
+	}
+	page, next, err := s.app.ListReviewsDue(ctx, id(req.GetCentreId()), dueBy, int(req.GetPageSize()), req.GetPageToken())
+	if err != nil {
+		return nil, translate(err)
+	}
+	return &referralv1.ListReviewsDueResponse{Reviews: page, NextPageToken: next}, nil
+}
+
+// GetFamily opens a family's personal details, for the reason the caller states; the opening is
+// recorded before anything is shown. With for_person_id, it answers only what that adult may be
+// shown: their own contact details, never another party's.
+func (s *Server) GetFamily(ctx context.Context, req *referralv1.GetFamilyRequest) (*referralv1.GetFamilyResponse, error) {
+	caller, ok := auth.FromContext(ctx)
+	if !ok {
+		return nil, errors.New("get family: no caller") // grpcx authenticated every call
+	}
+	roles := make([]string, len(caller.Roles))
+	for i, r := range caller.Roles {
+		roles[i] = string(r)
+	}
+	md := eventstore.Metadata{Actor: caller.Subject, RequestID: uuid.NewString()}
+	md.CorrelationID = md.RequestID
+	opened, err := s.app.OpenFamily(ctx, id(req.GetReferralId()), id(req.GetCentreId()), req.GetPurpose(), id(req.GetForPersonId()), roles, md)
+	if err != nil {
+		return nil, translate(err)
+	}
+	if _, err := s.app.Store().Commit(ctx, opened.Access); err != nil {
+		return nil, fmt.Errorf("record the opening of a family's details: %w", err)
+	}
+	r := opened.Referral
+	family := &referralv1.Family{FamilyId: r.FamilyID().String(), ReferralId: r.ID().String()}
+	if v := opened.View; v != nil {
+		family.Adults = append(family.Adults, adultOf(v.Viewer))
+		for _, o := range v.Others {
+			family.Adults = append(family.Adults, adultOf(o))
+		}
+		for _, c := range v.Children {
+			family.Children = append(family.Children, childOf(c))
+		}
+		return &referralv1.GetFamilyResponse{Family: family}, nil
+	}
+	d := r.Details()
+	family.Details = detailsOf(d)
+	family.Adults, family.Children = family.Details.GetAdults(), family.Details.GetChildren()
+	return &referralv1.GetFamilyResponse{Family: family}, nil
+}
+
+// translate puts the domain's invalid input in the form grpcx maps; the domain already names
+// fields by their request path.
+func translate(err error) error {
+	var invalid *domain.Invalid
+	if errors.As(err, &invalid) {
+		p := &problem.InvalidError{}
+		for _, v := range invalid.Violations {
+			p.Violations = append(p.Violations, problem.Violation{Field: v.Field, Reason: v.Reason})
+		}
+		return p
+	}
+	return err
+}
+
+func fieldf(format string, args ...any) string { return fmt.Sprintf(format, args...) }

@@ -1,0 +1,93 @@
+// Package referral builds and runs the referral service: families and their path from a referral
+// to a family ready for contact, and on to the case's outcome. Its own main and the all-in-one
+// dev server both compose it from here.
+package referral
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"io/fs"
+	"sync"
+
+	"google.golang.org/grpc"
+
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/bus"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/host"
+	"github.com/familytime/familytime/services/platform/migrate"
+	"github.com/familytime/familytime/services/platform/relay"
+	"github.com/familytime/familytime/services/referral/internal/adapters"
+	"github.com/familytime/familytime/services/referral/internal/app"
+	"github.com/familytime/familytime/services/referral/internal/ports"
+)
+
+// Name is the service's name: its stream is REFERRAL, its subjects ft.referral.>.
+const Name = "referral"
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Migrations are the service database's migrations: the event log and the read models. The
+// family keys live in a key store of their own (seal.Migrations, KEYSTORE_URL).
+func Migrations() []migrate.Set {
+	own, _ := fs.Sub(migrations, "migrations")
+	return []migrate.Set{eventstore.Migrations(), {Component: Name, FS: own}}
+}
+
+// Service is the referral service.
+type Service struct {
+	api       *ports.Server
+	relay     *relay.Relay
+	consumers []*bus.Consumer
+}
+
+// New builds the service on its dependencies. It holds personal data, so it needs a key store.
+func New(d host.Deps) (host.Service, error) {
+	if d.Sealer == nil {
+		return nil, errors.New("referral holds personal data and needs a key store: set KEYSTORE_URL and the KEKs (see -help)")
+	}
+	store := eventstore.New(d.Pool)
+	a := app.New(adapters.NewReferrals(store, d.Sealer))
+	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Stream: d.Streams, Logger: d.Logger})
+	if err != nil {
+		return nil, err
+	}
+	s := &Service{api: ports.NewServer(a), relay: r}
+	for _, c := range []struct {
+		name, stream string
+		subjects     []string
+		handle       bus.Handler
+	}{
+		{ports.SchedulingConsumer, "scheduling", ports.SchedulingSubjects, ports.SchedulingEvents(a)},
+		{ports.SafeguardingConsumer, "safeguarding", ports.SafeguardingSubjects, ports.SafeguardingEvents(a)},
+	} {
+		consumer, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Name: c.name, Stream: bus.StreamName(c.stream),
+			FilterSubjects: c.subjects, DeadLetterStream: d.Streams, Logger: d.Logger}, c.handle)
+		if err != nil {
+			return nil, err
+		}
+		s.consumers = append(s.consumers, consumer)
+	}
+	return s, nil
+}
+
+// Register adds ReferralService to the server.
+func (s *Service) Register(r grpc.ServiceRegistrar) {
+	referralv1.RegisterReferralServiceServer(r, s.api)
+}
+
+// Policy is the rule for every RPC of ReferralService.
+func (s *Service) Policy() auth.Policy { return ports.Policy }
+
+// Run publishes the service's events and consumes other services' until ctx ends.
+func (s *Service) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	wg.Go(func() { s.relay.Run(ctx) })
+	for _, c := range s.consumers {
+		wg.Go(func() { c.Run(ctx) })
+	}
+	wg.Wait()
+}

@@ -1,0 +1,175 @@
+package referral_test
+
+import (
+	"context"
+	"crypto/ed25519"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/bus"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/grpcx"
+	"github.com/familytime/familytime/services/platform/host"
+	"github.com/familytime/familytime/services/platform/relay"
+	"github.com/familytime/familytime/services/platform/seal"
+	"github.com/familytime/familytime/services/platform/testkit"
+	"github.com/familytime/familytime/services/referral"
+)
+
+func TestMain(m *testing.M) { testkit.Main(m) }
+
+const issuer = "https://id.test"
+
+// rig is the referral service as it runs: its own database, a key store apart, a real gRPC
+// server with token checks, its relay and consumers on an embedded JetStream; and, standing in for
+// the scheduling and safeguarding services, event logs of their own whose relays publish to their
+// streams, so the directory and holds reach referral the way they do in production.
+type rig struct {
+	addr         string
+	key          ed25519.PrivateKey
+	db, keys     *testkit.Database
+	owner        *pgxpool.Pool // the service database, as its owner: what is really stored
+	js           jetstream.JetStream
+	scheduling   *eventstore.Store
+	safeguarding *eventstore.Store
+}
+
+func newRig(t *testing.T) *rig {
+	t.Helper()
+	ctx := t.Context()
+	g := &rig{db: testkit.Postgres(t), keys: testkit.Postgres(t)}
+	g.db.Migrate(t, referral.Migrations()...)
+	g.owner = g.db.OwnerPool(t)
+	g.keys.Migrate(t, seal.Migrations())
+	ring, err := seal.LoadOrCreateKEKDir(t.TempDir())
+	require.NoError(t, err)
+	srv := testkit.NATS(t)
+	nc, js := srv.Connect(t)
+	g.js = js
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+
+	// The other services' event logs and relays.
+	for _, source := range []struct {
+		name  string
+		store **eventstore.Store
+	}{{"scheduling", &g.scheduling}, {"safeguarding", &g.safeguarding}} {
+		db := testkit.Postgres(t)
+		db.Migrate(t, eventstore.Migrations())
+		*source.store = eventstore.New(db.Pool(t))
+		_, err := bus.EnsureStream(ctx, js, source.name, bus.StreamOptions{})
+		require.NoError(t, err)
+		r, err := relay.New(db.Pool(t), nc, relay.Config{Service: source.name, PollInterval: 5 * time.Millisecond, Logger: log})
+		require.NoError(t, err)
+		background(t, r.Run)
+	}
+
+	svc, err := referral.New(host.Deps{Pool: g.db.Pool(t), NATS: nc, Logger: log, Sealer: seal.New(g.keys.Pool(t), ring)})
+	require.NoError(t, err)
+	g.key, err = auth.LoadOrCreateDevKey(filepath.Join(t.TempDir(), "signing.pem"))
+	require.NoError(t, err)
+	pub, err := auth.PublicKeyPEM(g.key.Public().(ed25519.PublicKey))
+	require.NoError(t, err)
+	keyFile := filepath.Join(t.TempDir(), "public.pem")
+	require.NoError(t, os.WriteFile(keyFile, pub, 0o600))
+	verifier, err := auth.NewVerifier(auth.VerifierConfig{Issuer: issuer, Audience: "familytime", KeyFile: keyFile})
+	require.NoError(t, err)
+	running, err := host.Start(ctx, svc, verifier, log, "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		stop, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		running.Stop(stop)
+	})
+	g.addr = running.Addr
+	return g
+}
+
+func background(t *testing.T, fn func(context.Context)) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); fn(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+}
+
+// client connects as someone with roles in the centres.
+func (g *rig) client(t *testing.T, subject string, roles []auth.Role, centres ...uuid.UUID) referralv1.ReferralServiceClient {
+	t.Helper()
+	tok, err := auth.Mint(g.key, auth.MintOptions{Issuer: issuer, Audience: "familytime", Subject: subject,
+		Roles: roles, Centres: centres, TTL: time.Hour})
+	require.NoError(t, err)
+	conn, err := grpcx.Dial(g.addr, tok)
+	require.NoError(t, err)
+	t.Cleanup(func() { conn.Close() })
+	return referralv1.NewReferralServiceClient(conn)
+}
+
+func (g *rig) coordinator(t *testing.T, centre uuid.UUID) referralv1.ReferralServiceClient {
+	return g.client(t, "coordinator-"+centre.String()[:8], []auth.Role{auth.RoleCoordinator}, centre)
+}
+
+// centre registers a centre in the scheduling service's log, and waits until referral's copy of
+// the directory has it.
+func (g *rig) centre(t *testing.T, types ...commonv1.ServiceType) uuid.UUID {
+	t.Helper()
+	id := uuid.New()
+	e, err := eventstore.NewEvent(&schedulingv1.CentreRegistered{CentreId: id.String(), Name: "Centre " + id.String()[:8],
+		Region: commonv1.Region_REGION_LONDON, ServiceTypes: types,
+		AccreditationStatus: commonv1.AccreditationStatus_ACCREDITATION_STATUS_WORKING_TOWARDS}, uuid.Nil, id, eventstore.Metadata{Actor: "admin"})
+	require.NoError(t, err)
+	_, err = g.scheduling.Append(t.Context(), "centre-"+id.String(), eventstore.NoStream, e)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		return g.count(t, "SELECT count(*) FROM centres WHERE centre_id = $1", id) == 1
+	}, 30*time.Second, 10*time.Millisecond, "referral learns of the centre from scheduling's stream")
+	return id
+}
+
+// publish records another service's event, as that service would.
+func publish(t *testing.T, store *eventstore.Store, stream string, msg proto.Message, family, centre uuid.UUID) {
+	t.Helper()
+	loaded, err := store.Load(t.Context(), stream)
+	require.NoError(t, err)
+	e, err := eventstore.NewEvent(msg, family, centre, eventstore.Metadata{Actor: "test"})
+	require.NoError(t, err)
+	_, err = store.Append(t.Context(), stream, int64(len(loaded)), e)
+	require.NoError(t, err)
+}
+
+func (g *rig) count(t *testing.T, sql string, args ...any) int {
+	t.Helper()
+	var n int
+	require.NoError(t, g.owner.QueryRow(context.Background(), sql, args...).Scan(&n))
+	return n
+}
+
+func (g *rig) events(t *testing.T) int { return g.count(t, "SELECT count(*) FROM events") }
+
+// eventTypes are the types of a referral's events, in order.
+func (g *rig) eventTypes(t *testing.T, referral string) []string {
+	t.Helper()
+	rows, err := g.owner.Query(t.Context(), "SELECT event_type FROM events WHERE stream_id = $1 ORDER BY version", "referral-"+referral)
+	require.NoError(t, err)
+	defer rows.Close()
+	var types []string
+	for rows.Next() {
+		var s string
+		require.NoError(t, rows.Scan(&s))
+		types = append(types, s[len("familytime.referral.v1."):])
+	}
+	require.NoError(t, rows.Err())
+	return types
+}

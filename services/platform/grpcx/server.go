@@ -49,6 +49,7 @@ type Server struct {
 	Health    *health.Server
 	cfg       ServerConfig
 	validator protovalidate.Validator
+	codec     *codec
 }
 
 // NewServer builds a server. Register services on it, then Serve.
@@ -60,8 +61,9 @@ func NewServer(cfg ServerConfig, opts ...grpc.ServerOption) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("grpcx: validator: %w", err)
 	}
-	s := &Server{cfg: cfg, validator: v, Health: health.NewServer()}
+	s := &Server{cfg: cfg, validator: v, Health: health.NewServer(), codec: &codec{}}
 	opts = append([]grpc.ServerOption{
+		grpc.ForceServerCodecV2(s.codec),
 		grpc.StatsHandler(otelgrpc.NewServerHandler()),
 		grpc.ChainUnaryInterceptor(s.unary),
 		grpc.ChainStreamInterceptor(s.stream),
@@ -97,11 +99,18 @@ func (s *Server) unary(ctx context.Context, req any, info *grpc.UnaryServerInfo,
 		}
 		s.log(ctx, info.FullMethod, start, err)
 	}()
+	badText, hasBadText := s.codec.takeInvalid(req) // taken at once, so it is never left behind
 	if public(info.FullMethod) {
+		if hasBadText {
+			return nil, invalidArgument([]fieldViolation{{field: badText, reason: "must be valid UTF-8"}})
+		}
 		return handler(ctx, req)
 	}
 	if ctx, err = s.authenticate(ctx); err != nil {
 		return nil, err
+	}
+	if hasBadText {
+		return nil, invalidArgument([]fieldViolation{{field: badText, reason: "must be valid UTF-8"}})
 	}
 	if reflective(info.FullMethod) {
 		return handler(ctx, req)
@@ -128,28 +137,40 @@ func (s *Server) stream(srv any, ss grpc.ServerStream, info *grpc.StreamServerIn
 		s.log(ctx, info.FullMethod, start, err)
 	}()
 	if public(info.FullMethod) {
-		return handler(srv, ss)
+		return handler(srv, &serverStream{ServerStream: ss, ctx: ctx, codec: s.codec})
 	}
 	if ctx, err = s.authenticate(ctx); err != nil {
 		return err
 	}
 	if reflective(info.FullMethod) {
-		return handler(srv, &serverStream{ServerStream: ss, ctx: ctx})
+		return handler(srv, &serverStream{ServerStream: ss, ctx: ctx, codec: s.codec})
 	}
 	// A streaming request's messages arrive later; the rule is checked on the caller alone, so a
 	// centre-scoped streaming RPC is refused until it reads its centre from the stream itself.
 	if err := s.cfg.Policy.Authorize(ctx, info.FullMethod, nil); err != nil {
 		return err
 	}
-	return Status(ctx, s.cfg.Logger, handler(srv, &serverStream{ServerStream: ss, ctx: ctx}))
+	return Status(ctx, s.cfg.Logger, handler(srv, &serverStream{ServerStream: ss, ctx: ctx, codec: s.codec}))
 }
 
 type serverStream struct {
 	grpc.ServerStream
-	ctx context.Context
+	ctx   context.Context
+	codec *codec
 }
 
 func (s *serverStream) Context() context.Context { return s.ctx }
+
+// RecvMsg refuses a streamed message that held invalid UTF-8, as unary requests are (codec.go).
+func (s *serverStream) RecvMsg(m any) error {
+	if err := s.ServerStream.RecvMsg(m); err != nil {
+		return err
+	}
+	if field, bad := s.codec.takeInvalid(m); bad {
+		return invalidArgument([]fieldViolation{{field: field, reason: "must be valid UTF-8"}})
+	}
+	return nil
+}
 
 func (s *Server) authenticate(ctx context.Context) (context.Context, error) {
 	md, _ := metadata.FromIncomingContext(ctx)

@@ -40,13 +40,29 @@ var comparisons = []comparison{
 	{Label: "(d) consumer with inbox and projection", Benchmark: "Consumer", MinRate: 20_000},
 }
 
-// rateUnit is the metric the benchmarks report.
+// rateUnit is the metric the platform's benchmarks report.
 const rateUnit = "events/s"
+
+// Services' benchmarks drive a service through gRPC as clients do: they report requests/s and the
+// 99th percentile of a request's latency, in milliseconds.
+const (
+	requestUnit = "requests/s"
+	p99Unit     = "p99-ms"
+)
+
+// serviceTargets are the latency targets of services' benchmarks (99th percentile, ms), by name.
+var serviceTargets = map[string]float64{}
+
+// serviceBaseline is what a service's requests/s is set against: the platform's single-event
+// append rate in the same run, the floor under every command that records one event.
+const serviceBaseline = "AppendSingle16"
 
 // results is what one `go test -bench` output says.
 type results struct {
 	// rates holds each benchmark's events/s, one value per -count repetition.
 	rates map[string][]float64
+	// metrics holds every benchmark's other figures by unit (requests/s, p99-ms), likewise.
+	metrics map[string]map[string][]float64
 	// order is the order benchmarks first appeared in.
 	order []string
 	// header holds goos, goarch, pkg and cpu.
@@ -57,7 +73,8 @@ type results struct {
 
 // parse reads `go test -bench` output. Lines it does not know are skipped.
 func parse(r io.Reader) (*results, error) {
-	out := &results{rates: map[string][]float64{}, header: map[string]string{}, postgres: map[string]string{}}
+	out := &results{rates: map[string][]float64{}, metrics: map[string]map[string][]float64{},
+		header: map[string]string{}, postgres: map[string]string{}}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
 	for sc.Scan() {
@@ -73,14 +90,21 @@ func parse(r io.Reader) (*results, error) {
 				out.header[key] = strings.TrimSpace(v)
 			}
 		}
-		name, rate, ok := result(line)
+		name, figures, ok := result(line)
 		if !ok {
 			continue
 		}
-		if _, seen := out.rates[name]; !seen {
+		if _, seen := out.metrics[name]; !seen {
 			out.order = append(out.order, name)
+			out.metrics[name] = map[string][]float64{}
 		}
-		out.rates[name] = append(out.rates[name], rate)
+		for unit, v := range figures {
+			if unit == rateUnit {
+				out.rates[name] = append(out.rates[name], v)
+			} else {
+				out.metrics[name][unit] = append(out.metrics[name][unit], v)
+			}
+		}
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("read benchmark output: %w", err)
@@ -89,14 +113,15 @@ func parse(r io.Reader) (*results, error) {
 }
 
 // result reads a result line, "BenchmarkName-2  10  123 ns/op  4567 events/s", into the name
-// without its GOMAXPROCS suffix and the events/s figure.
-func result(line string) (string, float64, bool) {
+// without its GOMAXPROCS suffix and its figures by unit (events/s, requests/s, p99-ms; not the
+// standard ns/op, B/op, allocs/op). A line with none of those is not a result.
+func result(line string) (string, map[string]float64, bool) {
 	fields := strings.Fields(line)
 	if len(fields) < 4 || !strings.HasPrefix(fields[0], "Benchmark") {
-		return "", 0, false
+		return "", nil, false
 	}
 	if _, err := strconv.Atoi(fields[1]); err != nil {
-		return "", 0, false // a "--- BENCH:" header or a benchmark that printed its name only
+		return "", nil, false // a "--- BENCH:" header or a benchmark that printed its name only
 	}
 	name := strings.TrimPrefix(fields[0], "Benchmark")
 	if i := strings.LastIndexByte(name, '-'); i > 0 {
@@ -104,13 +129,19 @@ func result(line string) (string, float64, bool) {
 			name = name[:i]
 		}
 	}
+	figures := map[string]float64{}
 	for i := 2; i+1 < len(fields); i += 2 {
-		if fields[i+1] == rateUnit {
-			v, err := strconv.ParseFloat(fields[i], 64)
-			return name, v, err == nil
+		switch unit := fields[i+1]; unit {
+		case rateUnit, requestUnit, p99Unit:
+			if v, err := strconv.ParseFloat(fields[i], 64); err == nil {
+				figures[unit] = v
+			}
 		}
 	}
-	return "", 0, false
+	if len(figures) == 0 {
+		return "", nil, false
+	}
+	return name, figures, true
 }
 
 // pairs reads "k=v k=v" words; a value may not hold spaces, except the server version's, which is
@@ -132,8 +163,13 @@ func pairs(s string) map[string]string {
 }
 
 // rate is a benchmark's events/s: the median of its repetitions.
-func (r *results) rate(name string) (float64, bool) {
-	v := slices.Clone(r.rates[name])
+func (r *results) rate(name string) (float64, bool) { return median(r.rates[name]) }
+
+// metric is a benchmark's figure in unit: the median of its repetitions.
+func (r *results) metric(name, unit string) (float64, bool) { return median(r.metrics[name][unit]) }
+
+func median(values []float64) (float64, bool) {
+	v := slices.Clone(values)
 	if len(v) == 0 {
 		return 0, false
 	}
@@ -159,10 +195,10 @@ func report(w io.Writer, r *results, f facts) {
 		known[c.Benchmark], known[c.Baseline] = true, true
 		fmt.Fprintln(w, "| "+strings.Join(row(c, r), " | ")+" |")
 	}
+	services(w, r, known)
 	var others []string
 	for _, name := range r.order {
-		if !known[name] {
-			rate, _ := r.rate(name)
+		if rate, ok := r.rate(name); ok && !known[name] {
 			others = append(others, fmt.Sprintf("- %s: %s %s", name, thousands(rate), rateUnit))
 		}
 	}
@@ -190,6 +226,49 @@ func report(w io.Writer, r *results, f facts) {
 		fmt.Fprintf(w, "- PostgreSQL: %s\n", strings.Join(settings, ", "))
 	}
 	fmt.Fprintf(w, "- date: %s\n", f.Date.UTC().Format("2006-01-02 15:04 MST"))
+}
+
+// services prints the table of the services' benchmarks: requests/s and p99, each service's rate
+// against the platform's single-event append rate in the same run, and latency targets.
+func services(w io.Writer, r *results, known map[string]bool) {
+	var names []string
+	for _, name := range r.order {
+		if _, ok := r.metric(name, requestUnit); ok {
+			names = append(names, name)
+		} else if _, ok := r.metric(name, p99Unit); ok {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	base, baseOK := r.rate(serviceBaseline)
+	fmt.Fprintln(w, "\nServices, through gRPC:")
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "| benchmark | %s | p99 (ms) | vs %s | target | met |\n", requestUnit, serviceBaseline)
+	fmt.Fprintln(w, "|---|---:|---:|---:|---|---|")
+	for _, name := range names {
+		known[name] = true
+		cells := []string{name, "—", "—", "—", "", ""}
+		if rate, ok := r.metric(name, requestUnit); ok {
+			cells[1] = thousands(rate)
+			if baseOK && base > 0 {
+				cells[3] = fmt.Sprintf("%.1f%%", rate/base*100)
+			}
+		}
+		p99, hasP99 := r.metric(name, p99Unit)
+		if hasP99 {
+			cells[2] = strconv.FormatFloat(p99, 'f', 2, 64)
+		}
+		if target, ok := serviceTargets[name]; ok {
+			cells[4] = fmt.Sprintf("p99 < %g ms", target)
+			cells[5] = "not run"
+			if hasP99 {
+				cells[5] = yesNo(p99 < target)
+			}
+		}
+		fmt.Fprintln(w, "| "+strings.Join(cells, " | ")+" |")
+	}
 }
 
 // row is a comparison's line of the table.
@@ -277,8 +356,8 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if len(r.rates) == 0 {
-		return errors.New("no benchmark results with " + rateUnit + " in the input: did the benchmarks run?")
+	if len(r.metrics) == 0 {
+		return errors.New("no benchmark results with " + rateUnit + " or " + requestUnit + " in the input: did the benchmarks run?")
 	}
 	for name, value := range postgres {
 		r.postgres[name] = value

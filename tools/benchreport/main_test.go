@@ -75,11 +75,36 @@ func TestResult(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.line, func(t *testing.T) {
-			name, rate, ok := result(tt.line)
-			if name != tt.name || rate != tt.rate || ok != tt.ok {
+			name, figures, ok := result(tt.line)
+			if rate := figures[rateUnit]; name != tt.name || rate != tt.rate || ok != tt.ok {
 				t.Errorf("result = %q, %v, %v; want %q, %v, %v", name, rate, ok, tt.name, tt.rate, tt.ok)
 			}
 		})
+	}
+}
+
+// A service's benchmark reports requests/s and p99; the report sets its rate against the
+// platform's single-event appends of the same run and checks its latency target.
+func TestServicesTable(t *testing.T) {
+	serviceTargets["GetDaySheet50"] = 10
+	t.Cleanup(func() { delete(serviceTargets, "GetDaySheet50") })
+	var out bytes.Buffer
+	err := run(nil, strings.NewReader("BenchmarkAppendSingle16-2 10 1 ns/op 10000 events/s\n"+
+		"BenchmarkSubmitReferral-2 10 1 ns/op 2500 requests/s 12.5 p99-ms\n"+
+		"BenchmarkGetDaySheet50-2 10 1 ns/op 900 requests/s 4.25 p99-ms\n"), &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{
+		"| SubmitReferral | 2,500 | 12.50 | 25.0% |  |  |",
+		"| GetDaySheet50 | 900 | 4.25 | 9.0% | p99 < 10 ms | yes |",
+	} {
+		if !strings.Contains(out.String(), line+"\n") {
+			t.Errorf("report lacks %q; report:\n%s", line, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "- SubmitReferral:") {
+		t.Errorf("a service benchmark is not listed again among the others:\n%s", out.String())
 	}
 }
 

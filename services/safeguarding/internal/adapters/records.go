@@ -1,0 +1,116 @@
+// Package adapters connects the safeguarding service to PostgreSQL (its event log, read models
+// and the key store through the sealer).
+package adapters
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/seal"
+	"github.com/familytime/familytime/services/safeguarding/internal/domain"
+)
+
+// Records keeps safeguarding records: their streams in the event log, sealed with the family's
+// data key, and the read models written in the same transactions.
+type Records struct {
+	store  *eventstore.Store
+	sealer *seal.Sealer
+}
+
+// NewRecords returns the repository on the service's event store and sealer.
+func NewRecords(store *eventstore.Store, sealer *seal.Sealer) *Records {
+	return &Records{store: store, sealer: sealer}
+}
+
+// Store is the event store units of work commit to.
+func (r *Records) Store() *eventstore.Store { return r.store }
+
+// Load reads a stream's events, decoded, with their ids (sealed fields left sealed).
+func (r *Records) Load(ctx context.Context, stream string) ([]domain.Recorded, []eventstore.RecordedEvent, error) {
+	raw, err := r.store.Load(ctx, stream)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load %s: %w", stream, err)
+	}
+	out, err := Decode(raw)
+	return out, raw, err
+}
+
+// LoadFamily reads every event about a family across its streams, in log order.
+func (r *Records) LoadFamily(ctx context.Context, family uuid.UUID) ([]eventstore.RecordedEvent, error) {
+	raw, err := r.store.LoadFamily(ctx, family)
+	if err != nil {
+		return nil, fmt.Errorf("load family: %w", err)
+	}
+	return raw, nil
+}
+
+// Decode decodes recorded events for the domain.
+func Decode(raw []eventstore.RecordedEvent) ([]domain.Recorded, error) {
+	out := make([]domain.Recorded, len(raw))
+	for i := range raw {
+		msg, err := raw[i].Decode()
+		if err != nil {
+			return nil, fmt.Errorf("decode %s: %w", raw[i].Type, err)
+		}
+		out[i] = domain.Recorded{ID: raw[i].ID, Event: msg}
+	}
+	return out, nil
+}
+
+// Seal turns a command's events into events to append: each gets its id first, then every
+// sealed_ field is sealed with the family's key, bound to that id and the field's name
+// (decision 29). Sealing runs in its own short transaction on the key store, before the unit of
+// work is built. It returns the events and their ids.
+func (r *Records) Seal(ctx context.Context, family, centre uuid.UUID, md eventstore.Metadata, msgs []proto.Message) ([]eventstore.Event, error) {
+	out := make([]eventstore.Event, len(msgs))
+	for i, msg := range msgs {
+		id, err := uuid.NewV7()
+		if err != nil {
+			return nil, err
+		}
+		err = domain.EachSealed(msg, func(field string, in []byte) ([]byte, error) {
+			return r.sealer.Seal(ctx, family, seal.At(id, field), in)
+		})
+		if err != nil {
+			return nil, fmt.Errorf("seal: %w", err)
+		}
+		e, err := eventstore.NewEvent(msg, family, centre, md)
+		if err != nil {
+			return nil, err
+		}
+		e.ID = id
+		out[i] = e
+	}
+	return out, nil
+}
+
+// Open opens one sealed field of an event. A family whose personal data was erased reads as
+// empty, never as an error: the record is still there, without its text.
+func (r *Records) Open(ctx context.Context, family, event uuid.UUID, field string, sealed []byte) ([]byte, error) {
+	if len(sealed) == 0 {
+		return nil, nil
+	}
+	b, err := r.sealer.Open(ctx, family, seal.At(event, field), sealed)
+	if errors.Is(err, seal.ErrShredded) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", field, err)
+	}
+	return b, nil
+}
+
+// Head is a stream's current version (0 when it has no events).
+func (r *Records) Head(ctx context.Context, stream string) (int64, error) {
+	var v int64
+	err := r.store.Pool().QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $1`, stream).Scan(&v)
+	if err != nil {
+		return 0, fmt.Errorf("stream head: %w", err)
+	}
+	return v, nil
+}

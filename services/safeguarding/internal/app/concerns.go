@@ -1,0 +1,108 @@
+package app
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/safeguarding/internal/adapters"
+	"github.com/familytime/familytime/services/safeguarding/internal/domain"
+)
+
+// RaiseConcern records a new concern and its alert to the centre's lead.
+func (a *App) RaiseConcern(ctx context.Context, c domain.Caller, n domain.NewConcern, md eventstore.Metadata) (*domain.Concern, *eventstore.UnitOfWork, error) {
+	k, msgs, err := domain.RaiseConcern(uuid.New(), n, c, a.today())
+	if err != nil {
+		return nil, nil, err
+	}
+	uow := new(eventstore.UnitOfWork)
+	if _, err := a.append(ctx, uow, domain.ConcernStreamID(k.ID()), eventstore.NoStream, n.Family, n.Centre, md, msgs); err != nil {
+		return nil, nil, err
+	}
+	adapters.ProjectConcern(uow, k)
+	adapters.ProjectAlert(uow, k)
+	return k, uow, nil
+}
+
+// loadConcern rebuilds a concern of the centre; a concern of another centre is not found.
+func (a *App) loadConcern(ctx context.Context, centre, id uuid.UUID) (*domain.Concern, []domain.Recorded, error) {
+	recs, _, err := a.records.Load(ctx, domain.ConcernStreamID(id))
+	if err != nil {
+		return nil, nil, err
+	}
+	k, err := domain.RebuildConcern(id, recs)
+	if err != nil {
+		return nil, nil, err
+	}
+	if k.CentreID() != centre {
+		return nil, nil, domain.ErrConcernNotFound
+	}
+	return k, recs, nil
+}
+
+// ChangeConcern runs one of the lead's commands on a concern (an action, an escalation, closing).
+func (a *App) ChangeConcern(ctx context.Context, centre, id uuid.UUID, md eventstore.Metadata,
+	decide func(k *domain.Concern, today domainDate) ([]proto.Message, error)) (*domain.Concern, *eventstore.UnitOfWork, error) {
+	k, _, err := a.loadConcern(ctx, centre, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	expected := k.Version()
+	msgs, err := decide(k, a.today())
+	if err != nil {
+		return nil, nil, err
+	}
+	uow := new(eventstore.UnitOfWork)
+	if _, err := a.append(ctx, uow, domain.ConcernStreamID(id), expected, k.FamilyID(), k.CentreID(), md, msgs); err != nil {
+		return nil, nil, err
+	}
+	adapters.ProjectConcern(uow, k)
+	return k, uow, nil
+}
+
+// ConcernView is a concern with its records as its reader sees them.
+type ConcernView struct {
+	Concern *domain.Concern
+	Records []Entry
+}
+
+// GetConcern returns a concern with its text, to its raiser or the centre's lead, after recording
+// the read.
+func (a *App) GetConcern(ctx context.Context, c domain.Caller, centre, id uuid.UUID, purpose string) (ConcernView, error) {
+	recs, raw, err := a.records.Load(ctx, domain.ConcernStreamID(id))
+	if err != nil {
+		return ConcernView{}, err
+	}
+	k, err := domain.RebuildConcern(id, recs)
+	if err != nil {
+		return ConcernView{}, err
+	}
+	if k.CentreID() != centre {
+		return ConcernView{}, domain.ErrConcernNotFound
+	}
+	if err := k.CanRead(c); err != nil {
+		return ConcernView{}, err
+	}
+	if err := a.recordAccess(ctx, c, domain.Access{Family: k.FamilyID(), Centre: centre,
+		Kind: safeguardingv1.RecordKind_RECORD_KIND_CONCERN, Record: id, Purpose: purpose}); err != nil {
+		return ConcernView{}, err
+	}
+	entries, err := a.entries(ctx, k.FamilyID(), raw)
+	if err != nil {
+		return ConcernView{}, err
+	}
+	return ConcernView{Concern: k, Records: entries}, nil
+}
+
+// OpenConcerns are a centre's open concerns.
+func (a *App) OpenConcerns(ctx context.Context, centre uuid.UUID) ([]adapters.ConcernRow, error) {
+	return a.records.OpenConcerns(ctx, centre)
+}
+
+// Alerts are a centre's alerts to its lead.
+func (a *App) Alerts(ctx context.Context, centre uuid.UUID, openOnly bool) ([]adapters.AlertRow, error) {
+	return a.records.Alerts(ctx, centre, openOnly)
+}

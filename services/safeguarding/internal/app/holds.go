@@ -1,0 +1,86 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/safeguarding/internal/adapters"
+	"github.com/familytime/familytime/services/safeguarding/internal/domain"
+)
+
+// domainDate is a local date as the domain takes it (midnight UTC).
+type domainDate = time.Time
+
+func (a *App) loadHolds(ctx context.Context, family uuid.UUID) (*domain.Holds, error) {
+	recs, _, err := a.records.Load(ctx, domain.HoldStreamID(family))
+	if err != nil {
+		return nil, err
+	}
+	msgs := make([]proto.Message, len(recs))
+	for i := range recs {
+		msgs[i] = recs[i].Event
+	}
+	return domain.RebuildHolds(family, msgs)
+}
+
+// PlaceHold suspends a family's contact. A concern named must be one of the centre's, about the
+// family.
+func (a *App) PlaceHold(ctx context.Context, family uuid.UUID, n domain.NewHold, md eventstore.Metadata) (domain.Hold, *eventstore.UnitOfWork, error) {
+	if n.Concern != uuid.Nil {
+		k, _, err := a.loadConcern(ctx, n.Centre, n.Concern)
+		if err != nil {
+			return domain.Hold{}, nil, err
+		}
+		if k.FamilyID() != family {
+			return domain.Hold{}, nil, domain.ErrConcernNotFound
+		}
+	}
+	h, err := a.loadHolds(ctx, family)
+	if err != nil {
+		return domain.Hold{}, nil, err
+	}
+	expected, id := h.Version(), uuid.New()
+	msgs, err := h.Place(id, n, a.today())
+	if err != nil {
+		return domain.Hold{}, nil, err
+	}
+	uow := new(eventstore.UnitOfWork)
+	if _, err := a.append(ctx, uow, domain.HoldStreamID(family), expected, family, n.Centre, md, msgs); err != nil {
+		return domain.Hold{}, nil, err
+	}
+	placed, _ := h.Get(id)
+	adapters.ProjectHold(uow, placed)
+	return placed, uow, nil
+}
+
+// LiftHold lifts one of the centre's holds on a family.
+func (a *App) LiftHold(ctx context.Context, centre, family, id uuid.UUID, note string, md eventstore.Metadata) (domain.Hold, *eventstore.UnitOfWork, error) {
+	h, err := a.loadHolds(ctx, family)
+	if err != nil {
+		return domain.Hold{}, nil, err
+	}
+	if x, ok := h.Get(id); !ok || x.Centre != centre {
+		return domain.Hold{}, nil, domain.ErrHoldNotFound
+	}
+	expected := h.Version()
+	msgs, err := h.Lift(id, note, a.today())
+	if err != nil {
+		return domain.Hold{}, nil, err
+	}
+	uow := new(eventstore.UnitOfWork)
+	if _, err := a.append(ctx, uow, domain.HoldStreamID(family), expected, family, centre, md, msgs); err != nil {
+		return domain.Hold{}, nil, err
+	}
+	lifted, _ := h.Get(id)
+	adapters.ProjectHold(uow, lifted)
+	return lifted, uow, nil
+}
+
+// Holds lists a centre's holds.
+func (a *App) Holds(ctx context.Context, centre, family uuid.UUID, withLifted bool) ([]domain.Hold, error) {
+	return a.records.Holds(ctx, centre, family, withLifted)
+}

@@ -1,0 +1,289 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/safeguarding/internal/domain"
+)
+
+// Entry is one record as its reader sees it: opened, with the corrections that point at it.
+type Entry struct {
+	ID          uuid.UUID
+	Type        string
+	RecordedAt  time.Time
+	RecordedBy  string
+	Text        string
+	Reason      string
+	Corrects    uuid.UUID
+	CorrectedBy []uuid.UUID
+	Summary     string
+}
+
+// entries opens recorded events for a reader entitled to them. Access records are the audit, not
+// the record, and are left out.
+func (a *App) entries(ctx context.Context, family uuid.UUID, raw []eventstore.RecordedEvent) ([]Entry, error) {
+	out := make([]Entry, 0, len(raw))
+	index := map[uuid.UUID]int{}
+	for i := range raw {
+		e := &raw[i]
+		msg, err := e.Decode()
+		if err != nil {
+			return nil, fmt.Errorf("decode %s: %w", e.Type, err)
+		}
+		if _, ok := msg.(*safeguardingv1.AccessRecorded); ok {
+			continue
+		}
+		opened := map[string][]byte{}
+		err = domain.EachSealed(msg, func(field string, in []byte) ([]byte, error) {
+			b, err := a.records.Open(ctx, family, e.ID, field, in)
+			opened[field] = b
+			return in, err
+		})
+		if err != nil {
+			return nil, err
+		}
+		en := Entry{ID: e.ID, Type: e.Type, RecordedAt: e.RecordedAt, RecordedBy: e.Metadata.Actor, Summary: summary(msg)}
+		if err := fill(&en, msg, opened); err != nil {
+			return nil, err
+		}
+		if en.Corrects != uuid.Nil {
+			if j, ok := index[en.Corrects]; ok {
+				out[j].CorrectedBy = append(out[j].CorrectedBy, en.ID)
+			}
+		}
+		index[en.ID] = len(out)
+		out = append(out, en)
+	}
+	return out, nil
+}
+
+// fill puts an event's opened text into its entry.
+func fill(en *Entry, msg proto.Message, opened map[string][]byte) error {
+	for field, b := range opened {
+		if len(b) == 0 {
+			continue
+		}
+		switch field {
+		case "sealed_correction":
+			c := &safeguardingv1.Correction{}
+			if err := proto.Unmarshal(b, c); err != nil {
+				return fmt.Errorf("read correction: %w", err)
+			}
+			en.Text, en.Reason = c.GetText(), c.GetReason()
+		case "sealed_text":
+			t := &safeguardingv1.ReportText{}
+			if err := proto.Unmarshal(b, t); err != nil {
+				return fmt.Errorf("read report text: %w", err)
+			}
+			en.Text = strings.Join(t.GetSections(), "\n\n")
+		default:
+			text, err := domain.NoteText(b)
+			if err != nil {
+				return err
+			}
+			en.Text = text
+		}
+	}
+	if c, ok := msg.(*safeguardingv1.RecordCorrected); ok {
+		en.Corrects, _ = uuid.Parse(c.GetCorrectsEventId())
+	}
+	return nil
+}
+
+// summary is a readable line about a record from its readable fields.
+func summary(msg proto.Message) string {
+	switch e := msg.(type) {
+	case *safeguardingv1.ConcernRaised:
+		return fmt.Sprintf("concern raised: %s, %d people involved", e.GetCategory(), len(e.GetPersonIds()))
+	case *safeguardingv1.LeadAlerted:
+		return "safeguarding lead alerted"
+	case *safeguardingv1.ConcernActionAdded:
+		return "action recorded"
+	case *safeguardingv1.ConcernEscalated:
+		return "escalated to " + e.GetAgency().String()
+	case *safeguardingv1.ConcernClosed:
+		return "concern closed"
+	case *safeguardingv1.RecordCorrected:
+		return "correction of " + e.GetCorrectsEventType() + " " + e.GetCorrectsEventId()
+	case *safeguardingv1.HoldPlaced:
+		return fmt.Sprintf("hold %s placed: %s, review by %s", e.GetHoldId(), e.GetReason(), day(e.GetReviewBy()))
+	case *safeguardingv1.HoldLifted:
+		return fmt.Sprintf("hold %s lifted", e.GetHoldId())
+	case *safeguardingv1.RiskScreenedProvisionally:
+		return fmt.Sprintf("provisional screen: %s %v", e.GetRating(), e.GetFactors())
+	case *safeguardingv1.RiskAssessed:
+		return fmt.Sprintf("risk assessed: %s %v, domestic abuse found: %t, review by %s", e.GetRating(), e.GetFactors(),
+			e.GetDomesticAbuseFinding(), day(e.GetNextReviewOn()))
+	case *safeguardingv1.ReportDue:
+		return fmt.Sprintf("report %s due for the session of %s", e.GetReportId(), day(e.GetSessionOn()))
+	case *safeguardingv1.ReportDrafted:
+		return fmt.Sprintf("report %s drafted: %d sections", e.GetReportId(), len(e.GetSections()))
+	case *safeguardingv1.ReportSubmittedForCheck:
+		return fmt.Sprintf("report %s submitted for check", e.GetReportId())
+	case *safeguardingv1.ReportChecked:
+		return fmt.Sprintf("report %s checked: approved %t", e.GetReportId(), e.GetApproved())
+	case *safeguardingv1.ReportReleased:
+		return fmt.Sprintf("report %s released to %d recipients", e.GetReportId(), len(e.GetRecipients()))
+	}
+	return ""
+}
+
+func day(d interface {
+	GetYear() int32
+	GetMonth() int32
+	GetDay() int32
+}) string {
+	return fmt.Sprintf("%04d-%02d-%02d", d.GetYear(), d.GetMonth(), d.GetDay())
+}
+
+// RecordView is a family's safeguarding record.
+type RecordView struct {
+	Risk    *domain.Risk
+	Records []Entry
+}
+
+// SafeguardingRecord returns a family's records at the centre, corrections included, in order,
+// to the centre's lead, after recording the read.
+func (a *App) SafeguardingRecord(ctx context.Context, c domain.Caller, centre, family uuid.UUID, purpose string) (RecordView, error) {
+	if !c.Lead {
+		return RecordView{}, &domain.Forbidden{Reason: "only the centre's safeguarding lead reads a family's whole record"}
+	}
+	raw, err := a.records.LoadFamily(ctx, family)
+	if err != nil {
+		return RecordView{}, err
+	}
+	var mine []eventstore.RecordedEvent
+	for _, e := range raw {
+		if e.CentreID == centre && !strings.HasPrefix(e.StreamID, "access-") {
+			mine = append(mine, e)
+		}
+	}
+	if len(mine) == 0 {
+		return RecordView{}, domain.ErrFamilyNotFound
+	}
+	if _, err := domain.RecordAccess(c, domain.Access{Purpose: purpose}); err != nil {
+		return RecordView{}, err
+	}
+	if err := a.recordAccess(ctx, c, domain.Access{Family: family, Centre: centre,
+		Kind: safeguardingv1.RecordKind_RECORD_KIND_SAFEGUARDING_RECORD, Record: family, Purpose: purpose}); err != nil {
+		return RecordView{}, err
+	}
+	entries, err := a.entries(ctx, family, mine)
+	if err != nil {
+		return RecordView{}, err
+	}
+	risk, err := a.loadRisk(ctx, family)
+	if err != nil {
+		return RecordView{}, err
+	}
+	return RecordView{Risk: risk, Records: entries}, nil
+}
+
+// CorrectRecord corrects one of a family's records at the centre: the correction is appended to
+// the stream of the record it corrects, whose aggregate decides whether the caller may.
+func (a *App) CorrectRecord(ctx context.Context, c domain.Caller, centre, family, target uuid.UUID, text, reason string,
+	md eventstore.Metadata) (uuid.UUID, *eventstore.UnitOfWork, error) {
+	raw, err := a.records.LoadFamily(ctx, family)
+	if err != nil {
+		return uuid.Nil, nil, err
+	}
+	stream := ""
+	for _, e := range raw {
+		if e.ID == target && e.CentreID == centre {
+			stream = e.StreamID
+		}
+	}
+	if stream == "" {
+		return uuid.Nil, nil, domain.ErrRecordNotFound
+	}
+	recs, _, err := a.records.Load(ctx, stream)
+	if err != nil {
+		return uuid.Nil, nil, err
+	}
+	today := a.today()
+	var msgs []proto.Message
+	var expected int64
+	switch {
+	case strings.HasPrefix(stream, "concern-"):
+		k, err := domain.RebuildConcern(uuid.MustParse(strings.TrimPrefix(stream, "concern-")), recs)
+		if err != nil {
+			return uuid.Nil, nil, err
+		}
+		expected = k.Version()
+		msgs, err = k.Correct(c, target, text, reason, today)
+		if err != nil {
+			return uuid.Nil, nil, err
+		}
+	case strings.HasPrefix(stream, "report-"):
+		r, err := domain.RebuildReport(uuid.MustParse(strings.TrimPrefix(stream, "report-")), recs)
+		if err != nil {
+			return uuid.Nil, nil, err
+		}
+		expected = r.Version()
+		msgs, err = r.Correct(c, target, text, reason, today)
+		if err != nil {
+			return uuid.Nil, nil, err
+		}
+	case strings.HasPrefix(stream, "risk-"):
+		r, err := domain.RebuildRisk(family, recs)
+		if err != nil {
+			return uuid.Nil, nil, err
+		}
+		expected = r.Version()
+		msgs, err = r.Correct(c, target, text, reason, today)
+		if err != nil {
+			return uuid.Nil, nil, err
+		}
+	default:
+		return uuid.Nil, nil, domain.ErrNotCorrectable
+	}
+	uow := new(eventstore.UnitOfWork)
+	events, err := a.append(ctx, uow, stream, expected, family, centre, md, msgs)
+	if err != nil {
+		return uuid.Nil, nil, err
+	}
+	return events[0].ID, uow, nil
+}
+
+// AccessView is an access record with its purpose opened.
+type AccessView struct {
+	At                     time.Time
+	Subject, Role, Purpose string
+	Centre, Record         uuid.UUID
+	Kind                   safeguardingv1.RecordKind
+}
+
+// AccessRecords lists who read a family's safeguarding text at the centre, when and why.
+func (a *App) AccessRecords(ctx context.Context, centre, family uuid.UUID) ([]AccessView, error) {
+	rows, err := a.records.AccessRecords(ctx, family)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]AccessView, 0, len(rows))
+	for _, r := range rows {
+		if r.Centre != centre {
+			continue
+		}
+		b, err := a.records.Open(ctx, family, r.Event, "sealed_purpose", r.SealedPurpose)
+		if err != nil {
+			return nil, err
+		}
+		purpose := ""
+		if len(b) > 0 {
+			if purpose, err = domain.NoteText(b); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, AccessView{At: r.At, Subject: r.Subject, Role: r.Role, Purpose: purpose, Centre: r.Centre,
+			Record: r.Record, Kind: r.Kind})
+	}
+	return out, nil
+}

@@ -1,0 +1,169 @@
+package app
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/safeguarding/internal/adapters"
+	"github.com/familytime/familytime/services/safeguarding/internal/domain"
+)
+
+// ReportDue makes the report of a completed session due, on uow (a consumer's unit of work).
+// Sessions other than supervised ones add nothing; a second delivery of the same session finds
+// its report already due and adds nothing either.
+func (a *App) ReportDue(ctx context.Context, s domain.CompletedSession, md eventstore.Metadata, uow *eventstore.UnitOfWork) error {
+	r, msgs, err := domain.ReportDueFor(s)
+	if err != nil || r == nil {
+		return err
+	}
+	head, err := a.records.Head(ctx, domain.ReportStreamID(r.ID()))
+	if err != nil || head > 0 {
+		return err
+	}
+	if _, err := a.append(ctx, uow, domain.ReportStreamID(r.ID()), eventstore.NoStream, s.Family, s.Centre, md, msgs); err != nil {
+		return err
+	}
+	adapters.ProjectReport(uow, r)
+	return nil
+}
+
+func (a *App) loadReport(ctx context.Context, centre, id uuid.UUID) (*domain.Report, []eventstore.RecordedEvent, error) {
+	recs, raw, err := a.records.Load(ctx, domain.ReportStreamID(id))
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := domain.RebuildReport(id, recs)
+	if err != nil {
+		return nil, nil, err
+	}
+	if r.CentreID() != centre {
+		return nil, nil, domain.ErrReportNotFound
+	}
+	return r, raw, nil
+}
+
+// ChangeReport runs one command on a report of the centre (draft, submit, check, release).
+func (a *App) ChangeReport(ctx context.Context, centre, id uuid.UUID, md eventstore.Metadata,
+	decide func(r *domain.Report, today domainDate) ([]proto.Message, error)) (*domain.Report, *eventstore.UnitOfWork, error) {
+	r, _, err := a.loadReport(ctx, centre, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	expected := r.Version()
+	msgs, err := decide(r, a.today())
+	if err != nil {
+		return nil, nil, err
+	}
+	uow := new(eventstore.UnitOfWork)
+	if _, err := a.append(ctx, uow, domain.ReportStreamID(id), expected, r.FamilyID(), r.CentreID(), md, msgs); err != nil {
+		return nil, nil, err
+	}
+	adapters.ProjectReport(uow, r)
+	return r, uow, nil
+}
+
+// ReportView is a report as its reader sees it.
+type ReportView struct {
+	Report *domain.Report
+	// Sections are the sections given, with their index in the whole report.
+	Sections    []SectionView
+	Corrections []Entry
+}
+
+// SectionView is one section with its text.
+type SectionView struct {
+	Index int
+	domain.Section
+}
+
+// GetReport returns a report, whole or as the copy one recipient was given, to its author, its
+// checker or the centre's lead, after recording the read.
+func (a *App) GetReport(ctx context.Context, c domain.Caller, centre, id uuid.UUID, purpose string, recipient *int) (ReportView, error) {
+	r, raw, err := a.loadReport(ctx, centre, id)
+	if err != nil {
+		return ReportView{}, err
+	}
+	if err := r.CanRead(c); err != nil {
+		return ReportView{}, err
+	}
+	indexes := make([]int, len(r.Sections()))
+	for i := range indexes {
+		indexes[i] = i
+	}
+	if recipient != nil {
+		if indexes, err = r.CopyFor(*recipient); err != nil {
+			return ReportView{}, err
+		}
+	}
+	if err := a.recordAccess(ctx, c, domain.Access{Family: r.FamilyID(), Centre: centre,
+		Kind: safeguardingv1.RecordKind_RECORD_KIND_REPORT, Record: id, Purpose: purpose}); err != nil {
+		return ReportView{}, err
+	}
+	// The text of the latest draft, which is what was checked and released.
+	var texts []string
+	for i := len(raw) - 1; i >= 0 && texts == nil; i-- {
+		if raw[i].Type != "familytime.safeguarding.v1.ReportDrafted" {
+			continue
+		}
+		msg, err := raw[i].Decode()
+		if err != nil {
+			return ReportView{}, err
+		}
+		b, err := a.records.Open(ctx, r.FamilyID(), raw[i].ID, "sealed_text", msg.(*safeguardingv1.ReportDrafted).GetSealedText())
+		if err != nil {
+			return ReportView{}, err
+		}
+		t := &safeguardingv1.ReportText{}
+		if err := proto.Unmarshal(b, t); err != nil {
+			return ReportView{}, err
+		}
+		texts = append([]string{}, t.GetSections()...)
+	}
+	view := ReportView{Report: r}
+	sections := r.Sections()
+	for _, i := range indexes {
+		s := sections[i]
+		if i < len(texts) {
+			s.Text = texts[i]
+		}
+		view.Sections = append(view.Sections, SectionView{Index: i, Section: s})
+	}
+	var corrections []eventstore.RecordedEvent
+	for _, e := range raw {
+		if e.Type == "familytime.safeguarding.v1.RecordCorrected" {
+			corrections = append(corrections, e)
+		}
+	}
+	if recipient == nil && len(corrections) > 0 {
+		if view.Corrections, err = a.entries(ctx, r.FamilyID(), corrections); err != nil {
+			return ReportView{}, err
+		}
+	}
+	return view, nil
+}
+
+// OverdueReport is a report due for more than 5 working days.
+type OverdueReport struct {
+	adapters.ReportRow
+	WorkingDays int
+}
+
+// OverdueReports are a centre's reports not released more than 5 working days after their session.
+func (a *App) OverdueReports(ctx context.Context, centre uuid.UUID) ([]OverdueReport, error) {
+	rows, err := a.records.UnreleasedReports(ctx, centre)
+	if err != nil {
+		return nil, err
+	}
+	today := a.today()
+	var out []OverdueReport
+	for _, r := range rows {
+		if domain.Overdue(r.SessionOn, today) {
+			out = append(out, OverdueReport{ReportRow: r, WorkingDays: domain.WorkingDaysSince(r.SessionOn, today)})
+		}
+	}
+	return out, nil
+}

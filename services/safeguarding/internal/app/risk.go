@@ -1,0 +1,70 @@
+package app
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/safeguarding/internal/domain"
+)
+
+func (a *App) loadRisk(ctx context.Context, family uuid.UUID) (*domain.Risk, error) {
+	recs, _, err := a.records.Load(ctx, domain.RiskStreamID(family))
+	if err != nil {
+		return nil, err
+	}
+	return domain.RebuildRisk(family, recs)
+}
+
+// AssessRisk records a person's assessment of a family's risk.
+func (a *App) AssessRisk(ctx context.Context, c domain.Caller, family uuid.UUID, as domain.Assessment, md eventstore.Metadata) (*domain.Risk, *eventstore.UnitOfWork, error) {
+	r, err := a.loadRisk(ctx, family)
+	if err != nil {
+		return nil, nil, err
+	}
+	expected := r.Version()
+	msgs, err := r.Assess(c, as, a.today())
+	if err != nil {
+		return nil, nil, err
+	}
+	uow := new(eventstore.UnitOfWork)
+	if _, err := a.append(ctx, uow, domain.RiskStreamID(family), expected, family, as.Centre, md, msgs); err != nil {
+		return nil, nil, err
+	}
+	return r, uow, nil
+}
+
+// ScreenReferral records the provisional screen of a received referral's risk answers on uow (a
+// consumer's unit of work). A referral waiting for its second parent is screened on the first
+// parent's answers; a person confirms or changes the screen.
+func (a *App) ScreenReferral(ctx context.Context, ev *referralv1.ReferralReceived, md eventstore.Metadata, uow *eventstore.UnitOfWork) error {
+	family, err := uuid.Parse(ev.GetFamilyId())
+	if err != nil {
+		return err
+	}
+	referral, err := uuid.Parse(ev.GetReferralId())
+	if err != nil {
+		return err
+	}
+	centre, err := uuid.Parse(ev.GetCentreId())
+	if err != nil {
+		return err
+	}
+	r, err := a.loadRisk(ctx, family)
+	if err != nil {
+		return err
+	}
+	expected := r.Version()
+	today := domain.FromDate(ev.GetReceivedOn())
+	if today.IsZero() {
+		today = a.today()
+	}
+	msgs, err := r.ScreenReferral(referral, centre, ev.GetFacts().GetRisk(), today)
+	if err != nil {
+		return err
+	}
+	_, err = a.append(ctx, uow, domain.RiskStreamID(family), expected, family, centre, md, msgs)
+	return err
+}

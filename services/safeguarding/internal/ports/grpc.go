@@ -1,0 +1,369 @@
+package ports
+
+import (
+	"context"
+	"errors"
+
+	"github.com/google/uuid"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/command"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/safeguarding/internal/app"
+	"github.com/familytime/familytime/services/safeguarding/internal/domain"
+)
+
+// Server is the SafeguardingService gRPC API.
+type Server struct {
+	safeguardingv1.UnimplementedSafeguardingServiceServer
+	app *app.App
+}
+
+// NewServer returns the API over the use cases.
+func NewServer(a *app.App) *Server { return &Server{app: a} }
+
+// id reads a UUID the request's constraints have already checked; empty reads as uuid.Nil.
+func id(s string) uuid.UUID {
+	v, _ := uuid.Parse(s)
+	return v
+}
+
+// caller is who calls, for the domain: the lead of the request's centre acts as the lead; any
+// other caller acts in the first of their roles that works with families.
+func caller(ctx context.Context, centre uuid.UUID) domain.Caller {
+	c, ok := auth.FromContext(ctx)
+	if !ok {
+		return domain.Caller{}
+	}
+	out := domain.Caller{Subject: c.Subject}
+	if c.Has(auth.RoleSafeguardingLead) && c.InCentre(centre) {
+		out.Lead, out.Role = true, string(auth.RoleSafeguardingLead)
+		return out
+	}
+	for _, r := range []auth.Role{auth.RoleSupervisor, auth.RoleCoordinator, auth.RoleVolunteer, auth.RoleAdmin, auth.RoleService} {
+		if c.Has(r) {
+			out.Role = string(r)
+			return out
+		}
+	}
+	return out
+}
+
+// refuse maps what the domain forbids to PermissionDenied; grpcx maps the rest.
+func refuse(err error) error {
+	var f *domain.Forbidden
+	if errors.As(err, &f) {
+		return status.Error(codes.PermissionDenied, f.Reason)
+	}
+	return err
+}
+
+// once runs a command through command.Once.
+func once[R proto.Message](ctx context.Context, s *Server, req command.Request, decide command.Decide[R]) (R, error) {
+	resp, err := command.Once(ctx, s.app.Store(), req, decide)
+	return resp, refuse(err)
+}
+
+// AssessRisk records a person's risk assessment.
+func (s *Server) AssessRisk(ctx context.Context, req *safeguardingv1.AssessRiskRequest) (*safeguardingv1.AssessRiskResponse, error) {
+	centre, family := id(req.GetCentreId()), id(req.GetFamilyId())
+	as := domain.Assessment{Centre: centre, Rating: req.GetRating(), Factors: req.GetFactors(),
+		DomesticAbuseFinding: req.GetDomesticAbuseFinding(), NextReview: domain.FromDate(req.GetNextReviewOn()), Note: req.GetNote()}
+	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (*safeguardingv1.AssessRiskResponse, *eventstore.UnitOfWork, error) {
+		r, uow, err := s.app.AssessRisk(ctx, caller(ctx, centre), family, as, md)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &safeguardingv1.AssessRiskResponse{Risk: riskOf(family, r)}, uow, nil
+	})
+}
+
+// RaiseConcern records a concern and alerts the lead.
+func (s *Server) RaiseConcern(ctx context.Context, req *safeguardingv1.RaiseConcernRequest) (*safeguardingv1.RaiseConcernResponse, error) {
+	centre := id(req.GetCentreId())
+	n := domain.NewConcern{Family: id(req.GetFamilyId()), Centre: centre, Booking: id(req.GetBookingId()),
+		Category: req.GetCategory(), Description: req.GetDescription()}
+	for _, p := range req.GetPersonIds() {
+		n.People = append(n.People, id(p))
+	}
+	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (*safeguardingv1.RaiseConcernResponse, *eventstore.UnitOfWork, error) {
+		k, uow, err := s.app.RaiseConcern(ctx, caller(ctx, centre), n, md)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &safeguardingv1.RaiseConcernResponse{ConcernId: k.ID().String()}, uow, nil
+	})
+}
+
+// GetConcern returns a concern with its text, recording the read.
+func (s *Server) GetConcern(ctx context.Context, req *safeguardingv1.GetConcernRequest) (*safeguardingv1.GetConcernResponse, error) {
+	centre := id(req.GetCentreId())
+	v, err := s.app.GetConcern(ctx, caller(ctx, centre), centre, id(req.GetConcernId()), req.GetPurpose())
+	if err != nil {
+		return nil, refuse(err)
+	}
+	out := &safeguardingv1.Concern{Summary: concernSummary(v.Concern), BookingId: optional(v.Concern.BookingID()),
+		Records: entries(v.Records)}
+	for _, p := range v.Concern.People() {
+		out.PersonIds = append(out.PersonIds, p.String())
+	}
+	return &safeguardingv1.GetConcernResponse{Concern: out}, nil
+}
+
+func (s *Server) changeConcern(ctx context.Context, req command.Request, centre, concern uuid.UUID,
+	decide func(k *domain.Concern, c domain.Caller, today domainDate) ([]proto.Message, error)) (*safeguardingv1.ConcernSummary, error) {
+	type resp = safeguardingv1.ConcernSummary
+	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (*resp, *eventstore.UnitOfWork, error) {
+		c := caller(ctx, centre)
+		k, uow, err := s.app.ChangeConcern(ctx, centre, concern, md, func(k *domain.Concern, today domainDate) ([]proto.Message, error) {
+			return decide(k, c, today)
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		return concernSummary(k), uow, nil
+	})
+}
+
+// AddConcernAction records the lead's action on a concern.
+func (s *Server) AddConcernAction(ctx context.Context, req *safeguardingv1.AddConcernActionRequest) (*safeguardingv1.AddConcernActionResponse, error) {
+	k, err := s.changeConcern(ctx, req, id(req.GetCentreId()), id(req.GetConcernId()), func(k *domain.Concern, c domain.Caller, today domainDate) ([]proto.Message, error) {
+		return k.AddAction(c, req.GetAction(), today)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &safeguardingv1.AddConcernActionResponse{Concern: k}, nil
+}
+
+// EscalateConcern records an escalation.
+func (s *Server) EscalateConcern(ctx context.Context, req *safeguardingv1.EscalateConcernRequest) (*safeguardingv1.EscalateConcernResponse, error) {
+	k, err := s.changeConcern(ctx, req, id(req.GetCentreId()), id(req.GetConcernId()), func(k *domain.Concern, c domain.Caller, today domainDate) ([]proto.Message, error) {
+		return k.Escalate(c, req.GetAgency(), req.GetReference(), today)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &safeguardingv1.EscalateConcernResponse{Concern: k}, nil
+}
+
+// CloseConcern closes a concern.
+func (s *Server) CloseConcern(ctx context.Context, req *safeguardingv1.CloseConcernRequest) (*safeguardingv1.CloseConcernResponse, error) {
+	k, err := s.changeConcern(ctx, req, id(req.GetCentreId()), id(req.GetConcernId()), func(k *domain.Concern, c domain.Caller, today domainDate) ([]proto.Message, error) {
+		return k.Close(c, req.GetNote(), today)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &safeguardingv1.CloseConcernResponse{Concern: k}, nil
+}
+
+// CorrectRecord records a correction.
+func (s *Server) CorrectRecord(ctx context.Context, req *safeguardingv1.CorrectRecordRequest) (*safeguardingv1.CorrectRecordResponse, error) {
+	centre := id(req.GetCentreId())
+	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (*safeguardingv1.CorrectRecordResponse, *eventstore.UnitOfWork, error) {
+		rec, uow, err := s.app.CorrectRecord(ctx, caller(ctx, centre), centre, id(req.GetFamilyId()), id(req.GetRecordId()),
+			req.GetText(), req.GetReason(), md)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &safeguardingv1.CorrectRecordResponse{RecordId: rec.String()}, uow, nil
+	})
+}
+
+// PlaceHold suspends a family's contact.
+func (s *Server) PlaceHold(ctx context.Context, req *safeguardingv1.PlaceHoldRequest) (*safeguardingv1.PlaceHoldResponse, error) {
+	n := domain.NewHold{Centre: id(req.GetCentreId()), Concern: id(req.GetConcernId()), Reason: req.GetReason(),
+		ReviewBy: domain.FromDate(req.GetReviewBy()), Note: req.GetNote()}
+	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (*safeguardingv1.PlaceHoldResponse, *eventstore.UnitOfWork, error) {
+		h, uow, err := s.app.PlaceHold(ctx, id(req.GetFamilyId()), n, md)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &safeguardingv1.PlaceHoldResponse{Hold: hold(h)}, uow, nil
+	})
+}
+
+// LiftHold lifts a hold.
+func (s *Server) LiftHold(ctx context.Context, req *safeguardingv1.LiftHoldRequest) (*safeguardingv1.LiftHoldResponse, error) {
+	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (*safeguardingv1.LiftHoldResponse, *eventstore.UnitOfWork, error) {
+		h, uow, err := s.app.LiftHold(ctx, id(req.GetCentreId()), id(req.GetFamilyId()), id(req.GetHoldId()), req.GetNote(), md)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &safeguardingv1.LiftHoldResponse{Hold: hold(h)}, uow, nil
+	})
+}
+
+// ListHolds lists a centre's holds.
+func (s *Server) ListHolds(ctx context.Context, req *safeguardingv1.ListHoldsRequest) (*safeguardingv1.ListHoldsResponse, error) {
+	hs, err := s.app.Holds(ctx, id(req.GetCentreId()), id(req.GetFamilyId()), req.GetIncludeLifted())
+	if err != nil {
+		return nil, err
+	}
+	out := &safeguardingv1.ListHoldsResponse{}
+	for _, h := range hs {
+		out.Holds = append(out.Holds, hold(h))
+	}
+	return out, nil
+}
+
+func (s *Server) changeReport(ctx context.Context, req command.Request, centre, report uuid.UUID,
+	decide func(r *domain.Report, c domain.Caller, today domainDate) ([]proto.Message, error)) (*safeguardingv1.ReleaseReportResponse, error) {
+	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (*safeguardingv1.ReleaseReportResponse, *eventstore.UnitOfWork, error) {
+		c := caller(ctx, centre)
+		r, uow, err := s.app.ChangeReport(ctx, centre, report, md, func(r *domain.Report, today domainDate) ([]proto.Message, error) {
+			return decide(r, c, today)
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		return &safeguardingv1.ReleaseReportResponse{Report: reportSummary(r, 0), Recipients: recipients(r.Recipients())}, uow, nil
+	})
+}
+
+// DraftReport writes a report's draft.
+func (s *Server) DraftReport(ctx context.Context, req *safeguardingv1.DraftReportRequest) (*safeguardingv1.DraftReportResponse, error) {
+	sections := make([]domain.Section, len(req.GetSections()))
+	for i, x := range req.GetSections() {
+		sections[i] = domain.Section{Kind: x.GetKind(), About: id(x.GetAboutPersonId()), Text: x.GetText()}
+	}
+	r, err := s.changeReport(ctx, req, id(req.GetCentreId()), id(req.GetReportId()), func(r *domain.Report, c domain.Caller, today domainDate) ([]proto.Message, error) {
+		return r.Draft(c, sections, today)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &safeguardingv1.DraftReportResponse{Report: r.GetReport()}, nil
+}
+
+// SubmitReportForCheck asks for the second-person check.
+func (s *Server) SubmitReportForCheck(ctx context.Context, req *safeguardingv1.SubmitReportForCheckRequest) (*safeguardingv1.SubmitReportForCheckResponse, error) {
+	r, err := s.changeReport(ctx, req, id(req.GetCentreId()), id(req.GetReportId()), func(r *domain.Report, c domain.Caller, today domainDate) ([]proto.Message, error) {
+		return r.Submit(c, today)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &safeguardingv1.SubmitReportForCheckResponse{Report: r.GetReport()}, nil
+}
+
+// CheckReport records the second-person check.
+func (s *Server) CheckReport(ctx context.Context, req *safeguardingv1.CheckReportRequest) (*safeguardingv1.CheckReportResponse, error) {
+	r, err := s.changeReport(ctx, req, id(req.GetCentreId()), id(req.GetReportId()), func(r *domain.Report, c domain.Caller, today domainDate) ([]proto.Message, error) {
+		return r.Check(c, req.GetApproved(), req.GetNote(), today)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &safeguardingv1.CheckReportResponse{Report: r.GetReport()}, nil
+}
+
+// ReleaseReport releases a report to its distribution list.
+func (s *Server) ReleaseReport(ctx context.Context, req *safeguardingv1.ReleaseReportRequest) (*safeguardingv1.ReleaseReportResponse, error) {
+	list := make([]domain.Recipient, len(req.GetRecipients()))
+	for i, x := range req.GetRecipients() {
+		list[i] = domain.Recipient{Kind: x.GetKind(), Person: id(x.GetPersonId()), ActingFor: id(x.GetActingForPersonId())}
+	}
+	return s.changeReport(ctx, req, id(req.GetCentreId()), id(req.GetReportId()), func(r *domain.Report, c domain.Caller, today domainDate) ([]proto.Message, error) {
+		return r.Release(c, list, today)
+	})
+}
+
+// GetReport returns a report, recording the read.
+func (s *Server) GetReport(ctx context.Context, req *safeguardingv1.GetReportRequest) (*safeguardingv1.GetReportResponse, error) {
+	centre := id(req.GetCentreId())
+	var recipient *int
+	if req.RecipientIndex != nil {
+		i := int(req.GetRecipientIndex())
+		recipient = &i
+	}
+	v, err := s.app.GetReport(ctx, caller(ctx, centre), centre, id(req.GetReportId()), req.GetPurpose(), recipient)
+	if err != nil {
+		return nil, refuse(err)
+	}
+	out := &safeguardingv1.GetReportResponse{Report: reportSummary(v.Report, 0), Recipients: recipients(v.Report.Recipients()),
+		Corrections: entries(v.Corrections)}
+	for _, x := range v.Sections {
+		out.Sections = append(out.Sections, &safeguardingv1.ReportSectionView{Index: int32(x.Index), Kind: x.Kind,
+			AboutPersonId: optional(x.About), Text: x.Text})
+	}
+	return out, nil
+}
+
+// ListOpenConcerns lists a centre's open concerns.
+func (s *Server) ListOpenConcerns(ctx context.Context, req *safeguardingv1.ListOpenConcernsRequest) (*safeguardingv1.ListOpenConcernsResponse, error) {
+	rows, err := s.app.OpenConcerns(ctx, id(req.GetCentreId()))
+	if err != nil {
+		return nil, err
+	}
+	out := &safeguardingv1.ListOpenConcernsResponse{}
+	for _, r := range rows {
+		out.Concerns = append(out.Concerns, &safeguardingv1.ConcernSummary{ConcernId: r.ID.String(), FamilyId: r.Family.String(),
+			Category: r.Category, RaisedOn: domain.ToDate(r.RaisedOn), RaisedBy: r.RaisedBy, Escalated: r.Escalated,
+			Closed: r.Closed, Version: r.Version})
+	}
+	return out, nil
+}
+
+// ListOverdueReports lists a centre's overdue reports.
+func (s *Server) ListOverdueReports(ctx context.Context, req *safeguardingv1.ListOverdueReportsRequest) (*safeguardingv1.ListOverdueReportsResponse, error) {
+	rows, err := s.app.OverdueReports(ctx, id(req.GetCentreId()))
+	if err != nil {
+		return nil, err
+	}
+	out := &safeguardingv1.ListOverdueReportsResponse{}
+	for _, r := range rows {
+		out.Reports = append(out.Reports, &safeguardingv1.ReportSummary{ReportId: r.ID.String(), FamilyId: r.Family.String(),
+			BookingId: r.Booking.String(), SessionOn: domain.ToDate(r.SessionOn), State: r.State, Author: r.Author,
+			Checker: r.Checker, Version: r.Version, WorkingDaysSinceSession: int32(r.WorkingDays)})
+	}
+	return out, nil
+}
+
+// GetSafeguardingRecord returns a family's whole record, recording the read.
+func (s *Server) GetSafeguardingRecord(ctx context.Context, req *safeguardingv1.GetSafeguardingRecordRequest) (*safeguardingv1.GetSafeguardingRecordResponse, error) {
+	centre, family := id(req.GetCentreId()), id(req.GetFamilyId())
+	v, err := s.app.SafeguardingRecord(ctx, caller(ctx, centre), centre, family, req.GetPurpose())
+	if err != nil {
+		return nil, refuse(err)
+	}
+	out := &safeguardingv1.GetSafeguardingRecordResponse{Records: entries(v.Records)}
+	if v.Risk.Known() {
+		out.Risk = riskOf(family, v.Risk)
+	}
+	return out, nil
+}
+
+// ListAlerts lists a centre's alerts to its lead.
+func (s *Server) ListAlerts(ctx context.Context, req *safeguardingv1.ListAlertsRequest) (*safeguardingv1.ListAlertsResponse, error) {
+	rows, err := s.app.Alerts(ctx, id(req.GetCentreId()), req.GetOpenOnly())
+	if err != nil {
+		return nil, err
+	}
+	out := &safeguardingv1.ListAlertsResponse{}
+	for _, r := range rows {
+		out.Alerts = append(out.Alerts, &safeguardingv1.Alert{ConcernId: r.Concern.String(), FamilyId: r.Family.String(),
+			Category: r.Category, AlertedOn: domain.ToDate(r.AlertedOn), Closed: r.Closed})
+	}
+	return out, nil
+}
+
+// ListAccessRecords lists the reads of a family's safeguarding text.
+func (s *Server) ListAccessRecords(ctx context.Context, req *safeguardingv1.ListAccessRecordsRequest) (*safeguardingv1.ListAccessRecordsResponse, error) {
+	rows, err := s.app.AccessRecords(ctx, id(req.GetCentreId()), id(req.GetFamilyId()))
+	if err != nil {
+		return nil, err
+	}
+	out := &safeguardingv1.ListAccessRecordsResponse{}
+	for _, r := range rows {
+		out.Records = append(out.Records, &safeguardingv1.AccessRecord{AccessedAt: timestamppb.New(r.At), Subject: r.Subject,
+			Role: r.Role, CentreId: r.Centre.String(), Kind: r.Kind, RecordId: r.Record.String(), Purpose: r.Purpose})
+	}
+	return out, nil
+}

@@ -1,0 +1,68 @@
+package ports
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	"github.com/familytime/familytime/services/safeguarding/internal/app"
+	"github.com/familytime/familytime/services/safeguarding/internal/domain"
+)
+
+type domainDate = time.Time
+
+func optional(id uuid.UUID) string {
+	if id == uuid.Nil {
+		return ""
+	}
+	return id.String()
+}
+
+func riskOf(family uuid.UUID, r *domain.Risk) *safeguardingv1.Risk {
+	return &safeguardingv1.Risk{FamilyId: family.String(), Rating: r.Rating(), Factors: r.Factors(), Provisional: r.Provisional(),
+		DomesticAbuseFinding: r.DomesticAbuseFinding(), NextReviewOn: domain.ToDate(r.NextReview())}
+}
+
+func concernSummary(k *domain.Concern) *safeguardingv1.ConcernSummary {
+	return &safeguardingv1.ConcernSummary{ConcernId: k.ID().String(), FamilyId: k.FamilyID().String(), Category: k.Category(),
+		RaisedOn: domain.ToDate(k.RaisedOn()), RaisedBy: k.RaisedBy(), Escalated: k.Escalated(), Closed: k.Closed(), Version: k.Version()}
+}
+
+func hold(h domain.Hold) *safeguardingv1.Hold {
+	return &safeguardingv1.Hold{HoldId: h.ID.String(), FamilyId: h.Family.String(), Reason: h.Reason,
+		PlacedOn: domain.ToDate(h.PlacedOn), ReviewBy: domain.ToDate(h.ReviewBy), LiftedOn: domain.ToDate(h.LiftedOn),
+		ConcernId: optional(h.Concern)}
+}
+
+func reportSummary(r *domain.Report, workingDays int) *safeguardingv1.ReportSummary {
+	return &safeguardingv1.ReportSummary{ReportId: r.ID().String(), FamilyId: r.FamilyID().String(), BookingId: r.BookingID().String(),
+		SessionOn: domain.ToDate(r.SessionOn()), State: r.State().StateName(), Author: r.Author(), Checker: r.Checker(),
+		Version: r.Version(), WorkingDaysSinceSession: int32(workingDays)}
+}
+
+func recipients(rs []domain.Recipient) []*safeguardingv1.Recipient {
+	var out []*safeguardingv1.Recipient
+	for _, r := range rs {
+		x := &safeguardingv1.Recipient{Kind: r.Kind, PersonId: optional(r.Person), ActingForPersonId: optional(r.ActingFor)}
+		for _, w := range r.Withheld {
+			x.WithheldSections = append(x.WithheldSections, int32(w))
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+func entries(es []app.Entry) []*safeguardingv1.RecordEntry {
+	var out []*safeguardingv1.RecordEntry
+	for _, e := range es {
+		x := &safeguardingv1.RecordEntry{RecordId: e.ID.String(), Type: e.Type, RecordedAt: timestamppb.New(e.RecordedAt),
+			RecordedBy: e.RecordedBy, Text: e.Text, Reason: e.Reason, CorrectsRecordId: optional(e.Corrects), Summary: e.Summary}
+		for _, c := range e.CorrectedBy {
+			x.CorrectedByRecordIds = append(x.CorrectedByRecordIds, c.String())
+		}
+		out = append(out, x)
+	}
+	return out
+}

@@ -1,0 +1,80 @@
+// Package safeguarding builds and runs the safeguarding service: risk, concerns, holds and
+// observation reports, never rewritten. Its own main and the all-in-one dev server both compose
+// it from here.
+package safeguarding
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"io/fs"
+	"sync"
+
+	"google.golang.org/grpc"
+
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/bus"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/host"
+	"github.com/familytime/familytime/services/platform/migrate"
+	"github.com/familytime/familytime/services/platform/relay"
+	"github.com/familytime/familytime/services/safeguarding/internal/adapters"
+	"github.com/familytime/familytime/services/safeguarding/internal/app"
+	"github.com/familytime/familytime/services/safeguarding/internal/ports"
+)
+
+// Name is the service's name: its stream is SAFEGUARDING, its subjects ft.safeguarding.>.
+const Name = "safeguarding"
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Migrations are the service database's migrations: the event log and the read models. Family
+// keys live in the key store apart (KEYSTORE_URL, seal.Migrations()), never with the events.
+func Migrations() []migrate.Set {
+	own, _ := fs.Sub(migrations, "migrations")
+	return []migrate.Set{eventstore.Migrations(), {Component: Name, FS: own}}
+}
+
+// Service is the safeguarding service.
+type Service struct {
+	api      *ports.Server
+	relay    *relay.Relay
+	referral *bus.Consumer
+}
+
+// New builds the service on its dependencies. It seals every free text, so it needs a key store.
+func New(d host.Deps) (host.Service, error) {
+	if d.Sealer == nil {
+		return nil, errors.New("safeguarding holds sealed records: a key store is required (-keystore-url / KEYSTORE_URL, and KEKs)")
+	}
+	store := eventstore.New(d.Pool)
+	a := app.New(adapters.NewRecords(store, d.Sealer))
+	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Logger: d.Logger, Stream: d.Streams})
+	if err != nil {
+		return nil, err
+	}
+	c, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Name: ports.ReferralConsumer, Stream: bus.StreamName("referral"),
+		FilterSubjects: ports.ReferralSubjects, Logger: d.Logger, DeadLetterStream: d.Streams}, ports.ReferralEvents(a))
+	if err != nil {
+		return nil, err
+	}
+	return &Service{api: ports.NewServer(a), relay: r, referral: c}, nil
+}
+
+// Register adds SafeguardingService to the server.
+func (s *Service) Register(r grpc.ServiceRegistrar) {
+	safeguardingv1.RegisterSafeguardingServiceServer(r, s.api)
+}
+
+// Policy is the rule for every RPC of SafeguardingService.
+func (s *Service) Policy() auth.Policy { return ports.Policy }
+
+// Run publishes the service's events and consumes referral's until ctx ends.
+func (s *Service) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	wg.Go(func() { s.relay.Run(ctx) })
+	wg.Go(func() { s.referral.Run(ctx) })
+	wg.Wait()
+}

@@ -114,20 +114,11 @@ func (s *Sealer) KeyRing() *KeyRing { return s.keks }
 // Seal encrypts plaintext with the family's data key, bound to the family, the event and the
 // field; it creates the family's key on first use.
 func (s *Sealer) Seal(ctx context.Context, family uuid.UUID, at Binding, plaintext []byte) ([]byte, error) {
-	ad, err := at.aad(family)
+	k, err := s.Family(ctx, family, true)
 	if err != nil {
 		return nil, err
 	}
-	aead, err := s.key(ctx, family, true)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]byte, 1+aead.NonceSize(), 1+aead.NonceSize()+len(plaintext)+aead.Overhead())
-	out[0] = formatV2
-	if _, err := rand.Read(out[1:]); err != nil {
-		return nil, fmt.Errorf("seal: nonce: %w", err)
-	}
-	return aead.Seal(out, out[1:], plaintext, ad), nil
+	return k.Seal(at, plaintext)
 }
 
 // SealString seals a string.
@@ -137,19 +128,57 @@ func (s *Sealer) SealString(ctx context.Context, family uuid.UUID, at Binding, v
 
 // Open decrypts a value sealed for the family, at the event and field it was sealed for.
 func (s *Sealer) Open(ctx context.Context, family uuid.UUID, at Binding, sealed []byte) ([]byte, error) {
-	ad, err := at.aad(family)
+	k, err := s.Family(ctx, family, false)
 	if err != nil {
 		return nil, err
 	}
-	aead, err := s.key(ctx, family, false)
+	return k.Open(at, sealed)
+}
+
+// FamilyKey is one family's data key, unwrapped for the span of one piece of work (a command that
+// seals several fields, a load that opens a stream's events), so the key store is read once for
+// it, not once per field. Keep it no longer than that piece of work and never share it: a key
+// kept in memory would outlive an erasure (decision 10).
+type FamilyKey struct {
+	family uuid.UUID
+	aead   cipher.AEAD
+}
+
+// Family reads the family's data key from the key store, creating it if create is set and there
+// is none: ErrShredded for an erased family, ErrNoKey for one that never had a key.
+func (s *Sealer) Family(ctx context.Context, family uuid.UUID, create bool) (*FamilyKey, error) {
+	aead, err := s.key(ctx, family, create)
 	if err != nil {
 		return nil, err
 	}
-	n := aead.NonceSize()
-	if len(sealed) < 1+n+aead.Overhead() || sealed[0] != formatV2 {
+	return &FamilyKey{family: family, aead: aead}, nil
+}
+
+// Seal encrypts plaintext with the family's key, bound to the family, the event and the field.
+func (k *FamilyKey) Seal(at Binding, plaintext []byte) ([]byte, error) {
+	ad, err := at.aad(k.family)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 1+k.aead.NonceSize(), 1+k.aead.NonceSize()+len(plaintext)+k.aead.Overhead())
+	out[0] = formatV2
+	if _, err := rand.Read(out[1:]); err != nil {
+		return nil, fmt.Errorf("seal: nonce: %w", err)
+	}
+	return k.aead.Seal(out, out[1:], plaintext, ad), nil
+}
+
+// Open decrypts a value sealed for the family, at the event and field it was sealed for.
+func (k *FamilyKey) Open(at Binding, sealed []byte) ([]byte, error) {
+	ad, err := at.aad(k.family)
+	if err != nil {
+		return nil, err
+	}
+	n := k.aead.NonceSize()
+	if len(sealed) < 1+n+k.aead.Overhead() || sealed[0] != formatV2 {
 		return nil, ErrCorrupt
 	}
-	plain, err := aead.Open(nil, sealed[1:1+n], sealed[1+n:], ad)
+	plain, err := k.aead.Open(nil, sealed[1:1+n], sealed[1+n:], ad)
 	if err != nil {
 		return nil, ErrCorrupt
 	}

@@ -41,27 +41,33 @@ func (r *Referrals) Load(ctx context.Context, id uuid.UUID) (*domain.Referral, e
 	if len(recorded) == 0 {
 		return nil, domain.ErrReferralNotFound
 	}
+	// One family, one key read for the whole stream. An erased family (no key) rebuilds without
+	// its personal details.
+	key, err := r.sealer.Family(ctx, recorded[0].FamilyID, false)
+	if err != nil && !errors.Is(err, seal.ErrShredded) && !errors.Is(err, seal.ErrNoKey) {
+		return nil, fmt.Errorf("open referral %s: %w", id, err)
+	}
 	events := make([]proto.Message, len(recorded))
 	for i := range recorded {
 		rec := &recorded[i]
 		if events[i], err = rec.Decode(); err != nil {
 			return nil, err
 		}
-		if err := r.open(ctx, rec.FamilyID, rec.ID, events[i]); err != nil {
+		if err := open(key, rec.ID, events[i]); err != nil {
 			return nil, fmt.Errorf("open referral %s version %d: %w", id, rec.Version, err)
 		}
 	}
 	return domain.Rebuild(id, events)
 }
 
-// open opens the sealed fields of one recorded event in place.
-func (r *Referrals) open(ctx context.Context, family, event uuid.UUID, msg proto.Message) error {
+// open opens the sealed fields of one recorded event in place; with no key (an erased family)
+// it empties them.
+func open(key *seal.FamilyKey, event uuid.UUID, msg proto.Message) error {
 	return domain.EachSealed(msg, func(path string, in []byte) ([]byte, error) {
-		out, err := r.sealer.Open(ctx, family, seal.At(event, path), in)
-		if errors.Is(err, seal.ErrShredded) {
-			return nil, nil // erased: the referral is rebuilt without it
+		if key == nil {
+			return nil, nil
 		}
-		return out, err
+		return key.Open(seal.At(event, path), in)
 	})
 }
 
@@ -69,6 +75,7 @@ func (r *Referrals) open(ctx context.Context, family, event uuid.UUID, msg proto
 // sealed fields are sealed for that id, that field and the family (decision 29). The domain's
 // messages are left in clear; the appended ones are copies.
 func (r *Referrals) events(ctx context.Context, family, centre uuid.UUID, msgs []proto.Message, md eventstore.Metadata) ([]eventstore.Event, error) {
+	var key *seal.FamilyKey // read when the first sealed field needs it: many events seal nothing
 	out := make([]eventstore.Event, len(msgs))
 	for i, msg := range msgs {
 		id, err := uuid.NewV7()
@@ -77,7 +84,12 @@ func (r *Referrals) events(ctx context.Context, family, centre uuid.UUID, msgs [
 		}
 		sealed := proto.Clone(msg)
 		if err := domain.EachSealed(sealed, func(path string, in []byte) ([]byte, error) {
-			return r.sealer.Seal(ctx, family, seal.At(id, path), in)
+			if key == nil {
+				if key, err = r.sealer.Family(ctx, family, true); err != nil {
+					return nil, err
+				}
+			}
+			return key.Seal(seal.At(id, path), in)
 		}); err != nil {
 			return nil, fmt.Errorf("seal %s: %w", msg.ProtoReflect().Descriptor().Name(), err)
 		}

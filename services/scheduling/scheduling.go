@@ -6,11 +6,14 @@ import (
 	"context"
 	"embed"
 	"io/fs"
+	"sync"
+	"time"
 
 	"google.golang.org/grpc"
 
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/bus"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/host"
 	"github.com/familytime/familytime/services/platform/migrate"
@@ -35,18 +38,41 @@ func Migrations() []migrate.Set {
 
 // Service is the scheduling service.
 type Service struct {
-	api   *ports.Server
-	relay *relay.Relay
+	api       *ports.Server
+	relay     *relay.Relay
+	consumers []*bus.Consumer
 }
 
 // New builds the service on its dependencies.
 func New(d host.Deps) (host.Service, error) {
+	return build(d, time.Now)
+}
+
+// build builds the service with a clock: tests choose the date.
+func build(d host.Deps, now func() time.Time) (*Service, error) {
 	store := eventstore.New(d.Pool)
 	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Logger: d.Logger, Stream: d.Streams})
 	if err != nil {
 		return nil, err
 	}
-	return &Service{api: ports.NewServer(app.New(adapters.NewCentres(store))), relay: r}, nil
+	a := app.New(adapters.NewCentres(store), adapters.NewSessions(store)).WithClock(now)
+	s := &Service{api: ports.NewServer(a), relay: r}
+	for _, c := range []struct {
+		name, stream string
+		subjects     []string
+		handle       bus.Handler
+	}{
+		{ports.ReferralConsumer, "referral", ports.ReferralSubjects, ports.ReferralEvents(a)},
+		{ports.SafeguardingConsumer, "safeguarding", ports.SafeguardingSubjects, ports.SafeguardingEvents(a)},
+	} {
+		consumer, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Name: c.name, Stream: bus.StreamName(c.stream),
+			FilterSubjects: c.subjects, DeadLetterStream: d.Streams, Logger: d.Logger}, c.handle)
+		if err != nil {
+			return nil, err
+		}
+		s.consumers = append(s.consumers, consumer)
+	}
+	return s, nil
 }
 
 // Register adds SchedulingService to the server.
@@ -57,5 +83,12 @@ func (s *Service) Register(r grpc.ServiceRegistrar) {
 // Policy is the rule for every RPC of SchedulingService.
 func (s *Service) Policy() auth.Policy { return ports.Policy }
 
-// Run publishes the service's events until ctx ends.
-func (s *Service) Run(ctx context.Context) { s.relay.Run(ctx) }
+// Run publishes the service's events and consumes referral's and safeguarding's until ctx ends.
+func (s *Service) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	for _, c := range s.consumers {
+		wg.Go(func() { c.Run(ctx) })
+	}
+	s.relay.Run(ctx)
+	wg.Wait()
+}

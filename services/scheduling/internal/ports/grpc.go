@@ -18,13 +18,41 @@ import (
 )
 
 // Policy says who may call each RPC: administrators change the directory; everyone who works
-// with families may read it.
+// with families may read it. A centre's sessions are centre-scoped: coordinators set up rooms and
+// patterns and book; volunteers (and the coordinators and supervisors beside them) check in and
+// record arrivals, departures and no-shows; supervisors complete supervised sessions (the domain
+// checks the role); national analysts read capacity.
 var Policy = auth.Policy{
-	"/familytime.scheduling.v1.SchedulingService/RegisterCentre": {Roles: []auth.Role{auth.RoleAdmin}},
-	"/familytime.scheduling.v1.SchedulingService/UpdateCentre":   {Roles: []auth.Role{auth.RoleAdmin}},
-	"/familytime.scheduling.v1.SchedulingService/GetCentre":      {Roles: readers},
-	"/familytime.scheduling.v1.SchedulingService/ListCentres":    {Roles: readers},
+	"/familytime.scheduling.v1.SchedulingService/RegisterCentre":       {Roles: []auth.Role{auth.RoleAdmin}},
+	"/familytime.scheduling.v1.SchedulingService/UpdateCentre":         {Roles: []auth.Role{auth.RoleAdmin}},
+	"/familytime.scheduling.v1.SchedulingService/GetCentre":            {Roles: readers},
+	"/familytime.scheduling.v1.SchedulingService/ListCentres":          {Roles: readers},
+	"/familytime.scheduling.v1.SchedulingService/AddRoom":              {Roles: planners, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/DefineOpeningPattern": {Roles: planners, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/ListOpeningSessions":  {Roles: centreStaff, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/BookSession":          {Roles: planners, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/RescheduleBooking":    {Roles: planners, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/CancelBooking":        {Roles: planners, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/CheckIn":              {Roles: door, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/RecordArrival":        {Roles: door, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/RecordDeparture":      {Roles: door, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/CompleteSession":      {Roles: door, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/RecordNoShow":         {Roles: door, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/JoinWaitingList":      {Roles: planners, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/OfferPlace":           {Roles: planners, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/GetDaySheet":          {Roles: centreStaff, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/GetCapacity":          {Roles: []auth.Role{auth.RoleCoordinator, auth.RoleNationalAnalyst, auth.RoleAdmin, auth.RoleService}, CentreScoped: true},
 }
+
+var (
+	// planners set up a centre's rooms and patterns, book, and keep its waiting list.
+	planners = []auth.Role{auth.RoleCoordinator, auth.RoleAdmin}
+	// door are the people who run the session on the morning.
+	door = []auth.Role{auth.RoleVolunteer, auth.RoleCoordinator, auth.RoleSupervisor}
+	// centreStaff read a centre's sessions and day sheets.
+	centreStaff = []auth.Role{auth.RoleCoordinator, auth.RoleVolunteer, auth.RoleSupervisor, auth.RoleSafeguardingLead,
+		auth.RoleAdmin, auth.RoleService}
+)
 
 var readers = []auth.Role{auth.RoleReferrer, auth.RoleCoordinator, auth.RoleVolunteer, auth.RoleSupervisor,
 	auth.RoleSafeguardingLead, auth.RoleNationalAnalyst, auth.RoleAdmin, auth.RoleService}

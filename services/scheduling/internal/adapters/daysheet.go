@@ -1,0 +1,125 @@
+package adapters
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"google.golang.org/protobuf/proto"
+
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+)
+
+// BookingRow is a booking as the read model holds it, with its room's name and the family's
+// named people and holds.
+type BookingRow struct {
+	ID, Centre, Family, Room, Pattern  uuid.UUID
+	Date, SessionOpens                 time.Time
+	ServiceType                        int32
+	Zone                               string
+	VisitingArrives, ChildrenArrive    time.Time
+	ChildrenLeave, VisitingLeaves      time.Time
+	Status, Reason                     int32
+	Late                               bool
+	VisitingArrived, ChildrenArrived   *time.Time
+	VisitingDeparted, ChildrenDeparted *time.Time
+	CheckedIn                          []uuid.UUID
+	Refused                            int32
+	RoomName                           string
+	Ready                              *schedulingv1.FamilyReadyNoted
+	HoldsInForce                       int32
+}
+
+// DaySheet reads a centre's bookings on a local date, in order of the first party due.
+func (r *Sessions) DaySheet(ctx context.Context, centre uuid.UUID, day time.Time) ([]BookingRow, error) {
+	rows, err := r.store.Pool().Query(ctx, `
+		SELECT b.booking_id, b.centre_id, b.family_id, b.room_id, b.pattern_id, b.session_date, b.session_opens_at,
+			b.service_type, b.time_zone, b.visiting_arrives_at, b.children_arrive_at, b.children_leave_at, b.visiting_leaves_at,
+			b.status, b.cancellation_reason, b.cancelled_late, b.visiting_arrived_at, b.children_arrived_at,
+			b.visiting_departed_at, b.children_departed_at, b.checked_in, b.refused_check_ins,
+			coalesce(r.name, ''), f.ready, coalesce(f.holds_in_force, 0)
+		FROM bookings b
+		LEFT JOIN rooms r ON r.room_id = b.room_id
+		LEFT JOIN session_families f ON f.family_id = b.family_id
+		WHERE b.centre_id = $1 AND b.session_date = $2
+		ORDER BY b.visiting_arrives_at, r.name, b.booking_id`, centre, day)
+	if err != nil {
+		return nil, fmt.Errorf("day sheet: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (BookingRow, error) {
+		var b BookingRow
+		var ready []byte
+		if err := row.Scan(&b.ID, &b.Centre, &b.Family, &b.Room, &b.Pattern, &b.Date, &b.SessionOpens, &b.ServiceType, &b.Zone,
+			&b.VisitingArrives, &b.ChildrenArrive, &b.ChildrenLeave, &b.VisitingLeaves, &b.Status, &b.Reason, &b.Late,
+			&b.VisitingArrived, &b.ChildrenArrived, &b.VisitingDeparted, &b.ChildrenDeparted, &b.CheckedIn, &b.Refused,
+			&b.RoomName, &ready, &b.HoldsInForce); err != nil {
+			return b, err
+		}
+		if ready != nil {
+			b.Ready = &schedulingv1.FamilyReadyNoted{}
+			if err := proto.Unmarshal(ready, b.Ready); err != nil {
+				return b, err
+			}
+		}
+		return b, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("day sheet: %w", err)
+	}
+	return out, nil
+}
+
+// RoomSessionKey names one room in one opening session.
+type RoomSessionKey struct {
+	Room  uuid.UUID
+	Opens time.Time
+}
+
+// RoomSessionUse is how a room in one opening session is used.
+type RoomSessionUse struct {
+	Booked     int
+	Supervised bool
+}
+
+// Booked counts the active bookings of each room-session of a centre between two local dates.
+func (r *Sessions) Booked(ctx context.Context, centre uuid.UUID, from, to time.Time) (map[RoomSessionKey]RoomSessionUse, error) {
+	rows, err := r.store.Pool().Query(ctx, `
+		SELECT room_id, session_opens_at, count(*), bool_or(service_type = 2)
+		FROM bookings WHERE centre_id = $1 AND session_date BETWEEN $2 AND $3 AND status <> $4
+		GROUP BY room_id, session_opens_at`, centre, from, to, int32(schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED))
+	if err != nil {
+		return nil, fmt.Errorf("count bookings: %w", err)
+	}
+	out := map[RoomSessionKey]RoomSessionUse{}
+	var k RoomSessionKey
+	var u RoomSessionUse
+	_, err = pgx.ForEachRow(rows, []any{&k.Room, &k.Opens, &u.Booked, &u.Supervised}, func() error {
+		out[RoomSessionKey{Room: k.Room, Opens: k.Opens.UTC()}] = u
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("count bookings: %w", err)
+	}
+	return out, nil
+}
+
+// Counts are a centre's bookings in a period by outcome.
+type Counts struct {
+	Booked, Attended, NoShows int
+}
+
+// Count counts a centre's bookings between two local dates.
+func (r *Sessions) Count(ctx context.Context, centre uuid.UUID, from, to time.Time) (Counts, error) {
+	var c Counts
+	err := r.store.Pool().QueryRow(ctx, `
+		SELECT count(*) FILTER (WHERE status <> $4), count(*) FILTER (WHERE status = $5), count(*) FILTER (WHERE status = $6)
+		FROM bookings WHERE centre_id = $1 AND session_date BETWEEN $2 AND $3`, centre, from, to,
+		int32(schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED), int32(schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED),
+		int32(schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW)).Scan(&c.Booked, &c.Attended, &c.NoShows)
+	if err != nil {
+		return c, fmt.Errorf("count bookings: %w", err)
+	}
+	return c, nil
+}

@@ -1,0 +1,176 @@
+package adapters
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"google.golang.org/protobuf/proto"
+
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/scheduling/internal/domain"
+)
+
+// Sessions keeps a centre's sessions: the timetable, family, occupancy and waiting-list streams,
+// and their read models (rooms, session_families, bookings), written in the append's transaction.
+type Sessions struct {
+	store *eventstore.Store
+}
+
+// NewSessions returns the sessions repository on the service's event store.
+func NewSessions(store *eventstore.Store) *Sessions { return &Sessions{store: store} }
+
+// load reads a stream's events as messages.
+func (r *Sessions) load(ctx context.Context, stream string) ([]proto.Message, error) {
+	recorded, err := r.store.Load(ctx, stream)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", stream, err)
+	}
+	out := make([]proto.Message, len(recorded))
+	for i := range recorded {
+		if out[i], err = recorded[i].Decode(); err != nil {
+			return nil, fmt.Errorf("decode %s version %d: %w", stream, recorded[i].Version, err)
+		}
+	}
+	return out, nil
+}
+
+// Timetable loads a centre's rooms and patterns.
+func (r *Sessions) Timetable(ctx context.Context, centre uuid.UUID) (*domain.Timetable, error) {
+	evs, err := r.load(ctx, domain.TimetableStream(centre))
+	if err != nil {
+		return nil, err
+	}
+	return domain.RebuildTimetable(centre, evs)
+}
+
+// Family loads what scheduling knows of a family.
+func (r *Sessions) Family(ctx context.Context, id uuid.UUID) (*domain.Family, error) {
+	evs, err := r.load(ctx, domain.FamilyStream(id))
+	if err != nil {
+		return nil, err
+	}
+	return domain.RebuildFamily(id, evs)
+}
+
+// Occupancy loads a room's occupancy in one opening session.
+func (r *Sessions) Occupancy(ctx context.Context, stream string) (*domain.Occupancy, error) {
+	evs, err := r.load(ctx, stream)
+	if err != nil {
+		return nil, err
+	}
+	return domain.RebuildOccupancy(stream, evs)
+}
+
+// WaitingList loads a centre's waiting list.
+func (r *Sessions) WaitingList(ctx context.Context, centre uuid.UUID) (*domain.WaitingList, error) {
+	evs, err := r.load(ctx, domain.WaitingListStream(centre))
+	if err != nil {
+		return nil, err
+	}
+	return domain.RebuildWaitingList(centre, evs)
+}
+
+// BookingFamily finds which family a booking at centre belongs to; a booking of another centre
+// is not found (the caller's centre scope was checked against centre).
+func (r *Sessions) BookingFamily(ctx context.Context, centre, booking uuid.UUID) (uuid.UUID, error) {
+	var family uuid.UUID
+	err := r.store.Pool().QueryRow(ctx, `SELECT family_id FROM bookings WHERE booking_id = $1 AND centre_id = $2`, booking, centre).Scan(&family)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return uuid.Nil, domain.ErrBookingNotFound
+	}
+	if err != nil {
+		return uuid.Nil, fmt.Errorf("find booking: %w", err)
+	}
+	return family, nil
+}
+
+// Append adds events to a stream in the unit of work, expecting the stream at expected, and
+// projects each into the read models in the same transaction.
+func Append(uow *eventstore.UnitOfWork, stream string, expected int64, family, centre uuid.UUID, md eventstore.Metadata, events ...proto.Message) error {
+	if len(events) == 0 {
+		return nil
+	}
+	out := make([]eventstore.Event, len(events))
+	for i, ev := range events {
+		e, err := eventstore.NewEvent(ev, family, centre, md)
+		if err != nil {
+			return err
+		}
+		out[i] = e
+		if err := project(uow, ev); err != nil {
+			return err
+		}
+	}
+	uow.Append(stream, expected, out...)
+	return nil
+}
+
+func ts(t interface{ AsTime() time.Time }) time.Time { return t.AsTime() }
+
+func date(d interface {
+	GetYear() int32
+	GetMonth() int32
+	GetDay() int32
+}) pgtype.Date {
+	return pgtype.Date{Time: time.Date(int(d.GetYear()), time.Month(d.GetMonth()), int(d.GetDay()), 0, 0, 0, 0, time.UTC), Valid: true}
+}
+
+// project queues the read-model writes of one event.
+func project(uow *eventstore.UnitOfWork, ev proto.Message) error {
+	switch e := ev.(type) {
+	case *schedulingv1.RoomAdded:
+		uow.Exec(`INSERT INTO rooms (room_id, centre_id, name, capacity, supervised_suitable) VALUES ($1, $2, $3, $4, $5)`,
+			e.GetRoomId(), e.GetCentreId(), e.GetName(), e.GetCapacity(), e.GetSupervisedSuitable())
+	case *schedulingv1.FamilyReadyNoted:
+		b, err := proto.MarshalOptions{Deterministic: true}.Marshal(e)
+		if err != nil {
+			return err
+		}
+		uow.Exec(`INSERT INTO session_families (family_id, centre_id, ready) VALUES ($1, $2, $3)
+			ON CONFLICT (family_id) DO UPDATE SET centre_id = EXCLUDED.centre_id, ready = EXCLUDED.ready`,
+			e.GetFamilyId(), e.GetCentreId(), b)
+	case *schedulingv1.HoldNoted:
+		uow.Exec(`INSERT INTO session_families (family_id, holds_in_force) VALUES ($1, 1)
+			ON CONFLICT (family_id) DO UPDATE SET holds_in_force = session_families.holds_in_force + 1`, e.GetFamilyId())
+	case *schedulingv1.HoldLiftNoted:
+		uow.Exec(`UPDATE session_families SET holds_in_force = $2 WHERE family_id = $1`, e.GetFamilyId(), e.GetHoldsInForce())
+	case *schedulingv1.SessionBooked:
+		uow.Exec(`INSERT INTO bookings (booking_id, centre_id, family_id, room_id, pattern_id, session_date, session_opens_at,
+				service_type, time_zone, visiting_arrives_at, children_arrive_at, children_leave_at, visiting_leaves_at, status)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+			e.GetBookingId(), e.GetCentreId(), e.GetFamilyId(), e.GetRoomId(), e.GetPatternId(), date(e.GetSessionDate()),
+			ts(e.GetSessionOpensAt()), int32(e.GetServiceType()), e.GetTimeZone(), ts(e.GetVisitingArrivesAt()),
+			ts(e.GetChildrenArriveAt()), ts(e.GetChildrenLeaveAt()), ts(e.GetVisitingLeavesAt()),
+			int32(schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED))
+	case *schedulingv1.BookingCancelled:
+		uow.Exec(`UPDATE bookings SET status = $2, cancellation_reason = $3, cancelled_late = $4 WHERE booking_id = $1`,
+			e.GetBookingId(), int32(schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED), int32(e.GetReason()), e.GetLate())
+	case *schedulingv1.PersonCheckedIn:
+		uow.Exec(`UPDATE bookings SET checked_in = array_append(checked_in, $2::uuid) WHERE booking_id = $1`, e.GetBookingId(), e.GetPersonId())
+	case *schedulingv1.CheckInRefused:
+		uow.Exec(`UPDATE bookings SET refused_check_ins = refused_check_ins + 1 WHERE booking_id = $1`, e.GetBookingId())
+	case *schedulingv1.PartyArrived:
+		col := "children_arrived_at"
+		if e.GetParty() == schedulingv1.Party_PARTY_VISITING {
+			col = "visiting_arrived_at"
+		}
+		uow.Exec(`UPDATE bookings SET `+col+` = $2 WHERE booking_id = $1`, e.GetBookingId(), ts(e.GetAt()))
+	case *schedulingv1.PartyDeparted:
+		col := "children_departed_at"
+		if e.GetParty() == schedulingv1.Party_PARTY_VISITING {
+			col = "visiting_departed_at"
+		}
+		uow.Exec(`UPDATE bookings SET `+col+` = $2 WHERE booking_id = $1`, e.GetBookingId(), ts(e.GetAt()))
+	case *schedulingv1.SessionCompleted:
+		uow.Exec(`UPDATE bookings SET status = $2 WHERE booking_id = $1`, e.GetBookingId(), int32(schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED))
+	case *schedulingv1.NoShowRecorded:
+		uow.Exec(`UPDATE bookings SET status = $2 WHERE booking_id = $1`, e.GetBookingId(), int32(schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW))
+	}
+	return nil
+}

@@ -1,0 +1,163 @@
+package app
+
+import (
+	"context"
+	"errors"
+
+	"github.com/google/uuid"
+
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/scheduling/internal/adapters"
+	"github.com/familytime/familytime/services/scheduling/internal/domain"
+)
+
+// CheckInResult is what the door is told.
+type CheckInResult struct {
+	Admitted bool
+	Role     schedulingv1.PersonRole
+	Refusal  string
+}
+
+// CheckIn admits a person named for the booking's family, or refuses and records it.
+func (a *App) CheckIn(ctx context.Context, centre, booking, person uuid.UUID, md eventstore.Metadata) (CheckInResult, *eventstore.UnitOfWork, error) {
+	f, err := a.familyOfBooking(ctx, centre, booking)
+	if err != nil {
+		return CheckInResult{}, nil, err
+	}
+	expected := f.Version()
+	admitted, role, refusal, ev, err := f.CheckIn(booking, person, a.now())
+	if err != nil {
+		return CheckInResult{}, nil, err
+	}
+	uow := new(eventstore.UnitOfWork)
+	if ev != nil {
+		err = adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
+	}
+	return CheckInResult{Admitted: admitted, Role: role, Refusal: refusal}, uow, err
+}
+
+// Movement is a party arriving or leaving.
+type Movement struct {
+	Booking uuid.UUID
+	Party   schedulingv1.Party
+	// At is the local time on the session's date; nil is now.
+	At     *domain.Clock
+	People []uuid.UUID
+}
+
+// RecordArrival records a party's arrival; it returns the minutes of contact lost to lateness.
+func (a *App) RecordArrival(ctx context.Context, centre uuid.UUID, m Movement, md eventstore.Metadata) (*domain.Booking, int, *eventstore.UnitOfWork, error) {
+	f, err := a.familyOfBooking(ctx, centre, m.Booking)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	expected := f.Version()
+	now := a.now()
+	b, err := f.Booking(m.Booking)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	at := now
+	if m.At != nil {
+		at = domain.On(b.Date, *m.At, b.Location())
+	}
+	b, ev, err := f.Arrive(m.Booking, m.Party, at, m.People, now)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	lost := 0
+	if m.Party == schedulingv1.Party_PARTY_CHILDREN || m.Party == schedulingv1.Party_PARTY_VISITING {
+		start, _ := b.Held()
+		lost = int(start.Sub(b.ChildrenArrive).Minutes())
+	}
+	uow := new(eventstore.UnitOfWork)
+	return b, lost, uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
+}
+
+// RecordDeparture records a party's departure.
+func (a *App) RecordDeparture(ctx context.Context, centre uuid.UUID, m Movement, md eventstore.Metadata) (*domain.Booking, *eventstore.UnitOfWork, error) {
+	f, err := a.familyOfBooking(ctx, centre, m.Booking)
+	if err != nil {
+		return nil, nil, err
+	}
+	expected := f.Version()
+	now := a.now()
+	b, err := f.Booking(m.Booking)
+	if err != nil {
+		return nil, nil, err
+	}
+	at := now
+	if m.At != nil {
+		at = domain.On(b.Date, *m.At, b.Location())
+	}
+	b, ev, err := f.Depart(m.Booking, m.Party, at, m.People, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	uow := new(eventstore.UnitOfWork)
+	return b, uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
+}
+
+// CompleteSession records that a session took place.
+func (a *App) CompleteSession(ctx context.Context, centre, booking uuid.UUID, supervisedBy string, bySupervisor bool, md eventstore.Metadata) (*domain.Booking, *schedulingv1.SessionCompleted, *eventstore.UnitOfWork, error) {
+	f, err := a.familyOfBooking(ctx, centre, booking)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	expected := f.Version()
+	b, ev, err := f.Complete(booking, supervisedBy, bySupervisor, a.now())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	uow := new(eventstore.UnitOfWork)
+	return b, ev, uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
+}
+
+// NoShowResult is a no-show's outcome.
+type NoShowResult struct {
+	Booking     *domain.Booking
+	Unexplained int
+	Released    bool
+	OfferedTo   uuid.UUID
+}
+
+// RecordNoShow records a no-show. When it releases the family's place, the unit also cancels
+// the family's later bookings in that place (freeing them) and offers the place to the first
+// family on the centre's waiting list waiting for the same kind of contact, all in one unit.
+func (a *App) RecordNoShow(ctx context.Context, centre, booking uuid.UUID, party schedulingv1.Party, explained bool, md eventstore.Metadata) (NoShowResult, *eventstore.UnitOfWork, error) {
+	f, err := a.familyOfBooking(ctx, centre, booking)
+	if err != nil {
+		return NoShowResult{}, nil, err
+	}
+	expected := f.Version()
+	now := a.now()
+	b, events, released, err := f.NoShow(booking, party, explained, now)
+	if err != nil {
+		return NoShowResult{}, nil, err
+	}
+	out := NoShowResult{Booking: b, Unexplained: f.UnexplainedNoShows(), Released: released != nil}
+	uow := new(eventstore.UnitOfWork)
+	if released != nil {
+		out.Unexplained = domain.ReleaseAfter
+		if err := a.freePlaces(ctx, uow, f, events, md); err != nil {
+			return NoShowResult{}, nil, err
+		}
+		w, err := a.sessions.WaitingList(ctx, centre)
+		if err != nil {
+			return NoShowResult{}, nil, err
+		}
+		wexpected := w.Version()
+		offered, ev, err := w.Offer(uuid.Nil, b.ServiceType, b.Pattern, b.Room, f.ID(), now)
+		switch {
+		case err == nil:
+			out.OfferedTo = offered
+			if err := adapters.Append(uow, domain.WaitingListStream(centre), wexpected, offered, centre, md, ev); err != nil {
+				return NoShowResult{}, nil, err
+			}
+		case !errors.Is(err, domain.ErrWaitingListEmpty):
+			return NoShowResult{}, nil, err
+		}
+	}
+	return out, uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, events...)
+}

@@ -1,0 +1,213 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/scheduling/internal/adapters"
+	"github.com/familytime/familytime/services/scheduling/internal/domain"
+)
+
+// Slot is the opening session and room a booking asks for.
+type Slot struct {
+	Pattern uuid.UUID
+	Date    time.Time
+	Room    uuid.UUID
+	// Start is when the children's contact starts; nil is as early as possible.
+	Start *domain.Clock
+}
+
+// BookSession books a family into a slot. The unit appends to the family's stream and to the
+// room's occupancy stream, each at the version the decision saw: a hold noted meanwhile, or
+// another booking taking the last place, makes it fail as a whole (Aborted), and the retry sees
+// the hold or the full room.
+func (a *App) BookSession(ctx context.Context, centre, family uuid.UUID, slot Slot, md eventstore.Metadata) (*domain.Booking, *eventstore.UnitOfWork, error) {
+	t, err := a.sessions.Timetable(ctx, centre)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := t.Session(slot.Pattern, slot.Date)
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := a.sessions.Family(ctx, family)
+	if err != nil {
+		return nil, nil, err
+	}
+	expected := f.Version()
+	b, ev, err := f.Book(uuid.New(), centre, s, slot.Room, slot.Start, a.now())
+	if err != nil {
+		return nil, nil, err
+	}
+	uow := new(eventstore.UnitOfWork)
+	if err := a.takePlace(ctx, uow, t, b, family, md); err != nil {
+		return nil, nil, err
+	}
+	return b, uow, adapters.Append(uow, domain.FamilyStream(family), expected, family, centre, md, ev)
+}
+
+// takePlace adds the booking's place in its room's occupancy stream to the unit.
+func (a *App) takePlace(ctx context.Context, uow *eventstore.UnitOfWork, t *domain.Timetable, b *domain.Booking, family uuid.UUID, md eventstore.Metadata) error {
+	occ, err := a.sessions.Occupancy(ctx, b.Occupancy())
+	if err != nil {
+		return err
+	}
+	room, _ := t.Room(b.Room)
+	expected := occ.Version()
+	ev, err := occ.Take(b.Centre, room, b.Date, b.ID, family, b.ServiceType == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED)
+	if err != nil {
+		return err
+	}
+	return adapters.Append(uow, occ.Stream(), expected, family, b.Centre, md, ev)
+}
+
+// freePlaces adds to the unit the places given back by every cancellation among events.
+func (a *App) freePlaces(ctx context.Context, uow *eventstore.UnitOfWork, f *domain.Family, events []proto.Message, md eventstore.Metadata) error {
+	type freed struct {
+		occ      *domain.Occupancy
+		expected int64
+		events   []proto.Message
+		centre   uuid.UUID
+	}
+	var order []string
+	streams := map[string]*freed{}
+	for _, ev := range events {
+		c, ok := ev.(*schedulingv1.BookingCancelled)
+		if !ok {
+			continue
+		}
+		b, err := f.Booking(uuid.MustParse(c.GetBookingId()))
+		if err != nil {
+			return err
+		}
+		s := streams[b.Occupancy()]
+		if s == nil {
+			occ, err := a.sessions.Occupancy(ctx, b.Occupancy())
+			if err != nil {
+				return err
+			}
+			s = &freed{occ: occ, expected: occ.Version(), centre: b.Centre}
+			streams[b.Occupancy()] = s
+			order = append(order, b.Occupancy())
+		}
+		e, err := s.occ.Free(b.Centre, b.Room, b.Date, b.ID, f.ID())
+		if err != nil {
+			return err
+		}
+		if e != nil {
+			s.events = append(s.events, e)
+		}
+	}
+	for _, name := range order {
+		s := streams[name]
+		if err := adapters.Append(uow, name, s.expected, f.ID(), s.centre, md, s.events...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RescheduleBooking moves a booking to another slot: the old booking is cancelled and its place
+// freed, the new one booked and its place taken, in one unit.
+func (a *App) RescheduleBooking(ctx context.Context, centre, booking uuid.UUID, slot Slot, by schedulingv1.CancelledBy, md eventstore.Metadata) (*domain.Booking, *eventstore.UnitOfWork, error) {
+	family, err := a.sessions.BookingFamily(ctx, centre, booking)
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := a.sessions.Timetable(ctx, centre)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := t.Session(slot.Pattern, slot.Date)
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := a.sessions.Family(ctx, family)
+	if err != nil {
+		return nil, nil, err
+	}
+	expected := f.Version()
+	b, events, err := f.Reschedule(booking, uuid.New(), centre, s, slot.Room, slot.Start, by, a.now())
+	if err != nil {
+		return nil, nil, err
+	}
+	if b.Occupancy() == mustBooking(f, booking).Occupancy() {
+		// The same room-session: the place freed and the place taken are one stream's append.
+		uow, err := a.rescheduleInPlace(ctx, t, f, b, booking, events, expected, md)
+		return b, uow, err
+	}
+	uow := new(eventstore.UnitOfWork)
+	if err := a.freePlaces(ctx, uow, f, events, md); err != nil {
+		return nil, nil, err
+	}
+	if err := a.takePlace(ctx, uow, t, b, family, md); err != nil {
+		return nil, nil, err
+	}
+	return b, uow, adapters.Append(uow, domain.FamilyStream(family), expected, family, centre, md, events...)
+}
+
+// rescheduleInPlace builds the unit when the new booking is in the old one's room-session: the
+// occupancy stream gets the freed and the taken place in one append.
+func (a *App) rescheduleInPlace(ctx context.Context, t *domain.Timetable, f *domain.Family, b *domain.Booking, old uuid.UUID, events []proto.Message, expected int64, md eventstore.Metadata) (*eventstore.UnitOfWork, error) {
+	occ, err := a.sessions.Occupancy(ctx, b.Occupancy())
+	if err != nil {
+		return nil, err
+	}
+	before := occ.Version()
+	ob := mustBooking(f, old)
+	freed, err := occ.Free(b.Centre, ob.Room, ob.Date, ob.ID, f.ID())
+	if err != nil {
+		return nil, err
+	}
+	room, _ := t.Room(b.Room)
+	taken, err := occ.Take(b.Centre, room, b.Date, b.ID, f.ID(), b.ServiceType == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED)
+	if err != nil {
+		return nil, err
+	}
+	occEvents := []proto.Message{taken}
+	if freed != nil {
+		occEvents = []proto.Message{freed, taken}
+	}
+	uow := new(eventstore.UnitOfWork)
+	if err := adapters.Append(uow, occ.Stream(), before, f.ID(), b.Centre, md, occEvents...); err != nil {
+		return nil, err
+	}
+	return uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), b.Centre, md, events...)
+}
+
+func mustBooking(f *domain.Family, id uuid.UUID) *domain.Booking {
+	b, _ := f.Booking(id)
+	return b
+}
+
+// CancelBooking cancels a booking at someone's request and frees its place.
+func (a *App) CancelBooking(ctx context.Context, centre, booking uuid.UUID, by schedulingv1.CancelledBy, md eventstore.Metadata) (*domain.Booking, *schedulingv1.BookingCancelled, *eventstore.UnitOfWork, error) {
+	f, err := a.familyOfBooking(ctx, centre, booking)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	expected := f.Version()
+	b, ev, err := f.Cancel(booking, by, a.now())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	uow := new(eventstore.UnitOfWork)
+	if err := a.freePlaces(ctx, uow, f, []proto.Message{ev}, md); err != nil {
+		return nil, nil, nil, err
+	}
+	return b, ev, uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
+}
+
+func (a *App) familyOfBooking(ctx context.Context, centre, booking uuid.UUID) (*domain.Family, error) {
+	family, err := a.sessions.BookingFamily(ctx, centre, booking)
+	if err != nil {
+		return nil, err
+	}
+	return a.sessions.Family(ctx, family)
+}

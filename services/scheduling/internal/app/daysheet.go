@@ -1,0 +1,113 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/scheduling/internal/adapters"
+	"github.com/familytime/familytime/services/scheduling/internal/domain"
+)
+
+// GetDaySheet is a centre's day: every booking with its room, each party's due and recorded
+// times, the people expected by id (checked in or not), and alerts.
+func (a *App) GetDaySheet(ctx context.Context, centre uuid.UUID, day time.Time) ([]*schedulingv1.DaySheetEntry, error) {
+	rows, err := a.sessions.DaySheet(ctx, centre, day)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*schedulingv1.DaySheetEntry, len(rows))
+	for i, r := range rows {
+		out[i] = sheetEntry(r)
+	}
+	return out, nil
+}
+
+func sheetEntry(r adapters.BookingRow) *schedulingv1.DaySheetEntry {
+	loc, _ := domain.Zone(r.Zone)
+	times := domain.Times{VisitingArrives: domain.ClockAt(r.VisitingArrives, loc), ChildrenArrive: domain.ClockAt(r.ChildrenArrive, loc),
+		ChildrenLeave: domain.ClockAt(r.ChildrenLeave, loc), VisitingLeaves: domain.ClockAt(r.VisitingLeaves, loc)}
+	b := &schedulingv1.Booking{BookingId: r.ID.String(), CentreId: r.Centre.String(), FamilyId: r.Family.String(),
+		RoomId: r.Room.String(), PatternId: r.Pattern.String(), Date: domain.ToDate(r.Date),
+		ServiceType: commonv1.ServiceType(r.ServiceType), Status: schedulingv1.BookingStatus(r.Status),
+		CancellationReason: schedulingv1.CancellationReason(r.Reason), CancelledLate: r.Late, TimeZone: r.Zone,
+		Visiting: partyTimes(r.VisitingArrives, r.VisitingLeaves, r.VisitingArrived, r.VisitingDeparted, loc),
+		Children: partyTimes(r.ChildrenArrive, r.ChildrenLeave, r.ChildrenArrived, r.ChildrenDeparted, loc)}
+	e := &schedulingv1.DaySheetEntry{Booking: b, RoomName: r.RoomName, DoorGapMinutes: int32(times.DoorGap())}
+	if r.Ready != nil {
+		for _, p := range r.Ready.GetAdults() {
+			e.Expected = append(e.Expected, &schedulingv1.ExpectedPerson{PersonId: p.GetPersonId(), Role: p.GetRole(),
+				MayBring: p.GetMayBring(), MayCollect: p.GetMayCollect(), CheckedIn: checkedIn(r.CheckedIn, p.GetPersonId())})
+		}
+		for _, c := range r.Ready.GetChildren() {
+			e.Expected = append(e.Expected, &schedulingv1.ExpectedPerson{PersonId: c.GetPersonId(),
+				Role: schedulingv1.PersonRole_PERSON_ROLE_CHILD, CheckedIn: checkedIn(r.CheckedIn, c.GetPersonId())})
+		}
+	}
+	e.Alerts = alerts(r)
+	return e
+}
+
+// alerts are what the volunteers must know about a booking.
+func alerts(r adapters.BookingRow) []schedulingv1.Alert {
+	var out []schedulingv1.Alert
+	if r.HoldsInForce > 0 || schedulingv1.CancellationReason(r.Reason) == schedulingv1.CancellationReason_CANCELLATION_REASON_HOLD {
+		out = append(out, schedulingv1.Alert_ALERT_ON_HOLD)
+	}
+	if commonv1.ServiceType(r.ServiceType) == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {
+		out = append(out, schedulingv1.Alert_ALERT_SUPERVISED)
+	}
+	if r.Refused > 0 {
+		out = append(out, schedulingv1.Alert_ALERT_CHECK_IN_REFUSED)
+	}
+	if atDoorTogether(r) {
+		out = append(out, schedulingv1.Alert_ALERT_PARENTS_AT_DOOR_TOGETHER)
+	}
+	if r.ChildrenArrived != nil && r.ChildrenArrived.After(r.ChildrenArrive) {
+		out = append(out, schedulingv1.Alert_ALERT_LATE_START)
+	}
+	if r.Late && schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED {
+		out = append(out, schedulingv1.Alert_ALERT_CANCELLED_LATE)
+	}
+	if schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW {
+		out = append(out, schedulingv1.Alert_ALERT_NO_SHOW)
+	}
+	return out
+}
+
+// atDoorTogether reports whether the recorded arrivals and departures put the two parents at the
+// door within the window, whatever the plan said.
+func atDoorTogether(r adapters.BookingRow) bool {
+	visiting := slices.DeleteFunc([]*time.Time{r.VisitingArrived, r.VisitingDeparted}, func(t *time.Time) bool { return t == nil })
+	children := slices.DeleteFunc([]*time.Time{r.ChildrenArrived, r.ChildrenDeparted}, func(t *time.Time) bool { return t == nil })
+	for _, v := range visiting {
+		for _, c := range children {
+			if d := v.Sub(*c).Abs(); d < domain.DoorWindowMinutes*time.Minute {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func checkedIn(in []uuid.UUID, person string) bool {
+	id, err := uuid.Parse(person)
+	return err == nil && slices.Contains(in, id)
+}
+
+func partyTimes(due, leaves time.Time, arrived, departed *time.Time, loc *time.Location) *schedulingv1.PartyTimes {
+	p := &schedulingv1.PartyTimes{DueAt: timestamppb.New(due), LeavesAt: timestamppb.New(leaves),
+		DueTime: domain.ClockToProto(domain.ClockAt(due, loc)), LeaveTime: domain.ClockToProto(domain.ClockAt(leaves, loc))}
+	if arrived != nil {
+		p.ArrivedAt = timestamppb.New(*arrived)
+	}
+	if departed != nil {
+		p.DepartedAt = timestamppb.New(*departed)
+	}
+	return p
+}

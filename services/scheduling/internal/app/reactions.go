@@ -1,0 +1,80 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/scheduling/internal/adapters"
+	"github.com/familytime/familytime/services/scheduling/internal/domain"
+)
+
+// The use cases below react to other services' events. Each decides with the domain and fills
+// the consumer's unit of work (committed by the runner with the inbox row); none commits or has
+// an effect outside it.
+
+// NoteFamilyReady records referral's FamilyReadyForContact.
+func (a *App) NoteFamilyReady(ctx context.Context, uow *eventstore.UnitOfWork, family uuid.UUID, r domain.Readiness, md eventstore.Metadata) error {
+	f, err := a.sessions.Family(ctx, family)
+	if err != nil {
+		return err
+	}
+	expected := f.Version()
+	ev := f.NoteReady(r)
+	return adapters.Append(uow, domain.FamilyStream(family), expected, family, r.Centre, md, ev)
+}
+
+// NoteHold records safeguarding's HoldPlaced: the family's bookings whose session has not ended
+// are cancelled (reason: hold) and their places freed, and bookings are refused until the hold is
+// lifted. A booking that committed just before is among those cancelled; one that had not
+// committed fails its family-stream version check and, retried, sees the hold.
+func (a *App) NoteHold(ctx context.Context, uow *eventstore.UnitOfWork, family, centre, hold uuid.UUID, placedOn time.Time, md eventstore.Metadata) error {
+	f, err := a.sessions.Family(ctx, family)
+	if err != nil {
+		return err
+	}
+	expected := f.Version()
+	events := f.NoteHold(centre, hold, placedOn, a.now())
+	return a.recordReaction(ctx, uow, f, centre, expected, events, md)
+}
+
+// NoteHoldLifted records safeguarding's HoldLifted.
+func (a *App) NoteHoldLifted(ctx context.Context, uow *eventstore.UnitOfWork, family, centre, hold uuid.UUID, md eventstore.Metadata) error {
+	f, err := a.sessions.Family(ctx, family)
+	if err != nil {
+		return err
+	}
+	expected := f.Version()
+	ev := f.NoteHoldLifted(centre, hold)
+	if ev == nil {
+		return nil
+	}
+	return adapters.Append(uow, domain.FamilyStream(family), expected, family, centre, md, ev)
+}
+
+// EndContact records referral's CaseEnded or ReferralWithdrawn: future bookings are cancelled
+// and their places freed.
+func (a *App) EndContact(ctx context.Context, uow *eventstore.UnitOfWork, family, centre, referral uuid.UUID, endedOn time.Time, withdrawn bool, md eventstore.Metadata) error {
+	f, err := a.sessions.Family(ctx, family)
+	if err != nil {
+		return err
+	}
+	expected := f.Version()
+	events := f.EndContact(centre, referral, endedOn, withdrawn, a.now())
+	return a.recordReaction(ctx, uow, f, centre, expected, events, md)
+}
+
+func (a *App) recordReaction(ctx context.Context, uow *eventstore.UnitOfWork, f *domain.Family, centre uuid.UUID, expected int64, events []proto.Message, md eventstore.Metadata) error {
+	if len(events) == 0 {
+		return nil
+	}
+	// The family's stream first: the unit's appends are one COPY either way, but reading the
+	// family's events in the log shows the hold before the freed places.
+	if err := adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, events...); err != nil {
+		return err
+	}
+	return a.freePlaces(ctx, uow, f, events, md)
+}

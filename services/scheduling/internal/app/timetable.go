@@ -1,0 +1,119 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/scheduling/internal/adapters"
+	"github.com/familytime/familytime/services/scheduling/internal/domain"
+)
+
+// AddRoom adds a room to a registered centre.
+func (a *App) AddRoom(ctx context.Context, centre uuid.UUID, name string, capacity int, supervised bool, md eventstore.Metadata) (domain.Room, *eventstore.UnitOfWork, error) {
+	if _, err := a.centres.Get(ctx, centre); err != nil {
+		return domain.Room{}, nil, err
+	}
+	t, err := a.sessions.Timetable(ctx, centre)
+	if err != nil {
+		return domain.Room{}, nil, err
+	}
+	expected := t.Version()
+	room, ev, err := t.AddRoom(uuid.New(), name, capacity, supervised)
+	if err != nil {
+		return domain.Room{}, nil, err
+	}
+	uow := new(eventstore.UnitOfWork)
+	return room, uow, adapters.Append(uow, domain.TimetableStream(centre), expected, uuid.Nil, centre, md, ev)
+}
+
+// DefineOpeningPattern defines or redefines when a registered centre opens.
+func (a *App) DefineOpeningPattern(ctx context.Context, centre uuid.UUID, spec domain.PatternSpec, md eventstore.Metadata) (*domain.Pattern, *eventstore.UnitOfWork, error) {
+	if _, err := a.centres.Get(ctx, centre); err != nil {
+		return nil, nil, err
+	}
+	t, err := a.sessions.Timetable(ctx, centre)
+	if err != nil {
+		return nil, nil, err
+	}
+	if spec.ID == uuid.Nil {
+		spec.ID = uuid.New()
+	} else if _, ok := t.Pattern(spec.ID); !ok {
+		return nil, nil, domain.ErrPatternNotFound
+	}
+	loc, err := domain.Zone(spec.Zone)
+	if err != nil {
+		return nil, nil, err
+	}
+	expected := t.Version()
+	p, ev, err := t.DefinePattern(spec, domain.LocalDate(a.now(), loc))
+	if err != nil {
+		return nil, nil, err
+	}
+	uow := new(eventstore.UnitOfWork)
+	return p, uow, adapters.Append(uow, domain.TimetableStream(centre), expected, uuid.Nil, centre, md, ev)
+}
+
+// SessionView is an opening session with each room's use.
+type SessionView struct {
+	domain.Session
+	Use map[uuid.UUID]adapters.RoomSessionUse
+}
+
+// ListOpeningSessions lists a centre's sessions between two local dates with each room's use.
+func (a *App) ListOpeningSessions(ctx context.Context, centre uuid.UUID, from, to time.Time) ([]SessionView, error) {
+	if err := domain.CheckRange(from, to); err != nil {
+		return nil, err
+	}
+	if _, err := a.centres.Get(ctx, centre); err != nil {
+		return nil, err
+	}
+	t, err := a.sessions.Timetable(ctx, centre)
+	if err != nil {
+		return nil, err
+	}
+	booked, err := a.sessions.Booked(ctx, centre, from, to)
+	if err != nil {
+		return nil, err
+	}
+	var out []SessionView
+	for _, s := range t.Sessions(from, to) {
+		v := SessionView{Session: s, Use: map[uuid.UUID]adapters.RoomSessionUse{}}
+		for _, r := range s.Rooms {
+			v.Use[r.ID] = booked[adapters.RoomSessionKey{Room: r.ID, Opens: s.Opens.UTC()}]
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// GetCapacity counts a centre's sessions and places between two local dates.
+func (a *App) GetCapacity(ctx context.Context, centre uuid.UUID, from, to time.Time) (*schedulingv1.CentreCapacity, error) {
+	if err := domain.CheckRange(from, to); err != nil {
+		return nil, err
+	}
+	if _, err := a.centres.Get(ctx, centre); err != nil {
+		return nil, err
+	}
+	t, err := a.sessions.Timetable(ctx, centre)
+	if err != nil {
+		return nil, err
+	}
+	c := &schedulingv1.CentreCapacity{}
+	for _, s := range t.Sessions(from, to) {
+		c.Sessions++
+		for _, r := range s.Rooms {
+			c.RoomSessions++
+			c.PlacesAvailable += int32(r.Capacity)
+		}
+	}
+	n, err := a.sessions.Count(ctx, centre, from, to)
+	if err != nil {
+		return nil, err
+	}
+	c.PlacesBooked, c.PlacesAttended, c.NoShows = int32(n.Booked), int32(n.Attended), int32(n.NoShows)
+	return c, nil
+}

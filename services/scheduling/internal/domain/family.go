@@ -1,0 +1,769 @@
+package domain
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/familytime/familytime/proto/ageband"
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/problem"
+)
+
+const (
+	// DefaultStaggerMinutes is the stagger when the family agreed none.
+	DefaultStaggerMinutes = 15
+	// DoorWindowMinutes is how close the two parents may never be due at the door.
+	DoorWindowMinutes = 10
+	// LateNotice is the notice under which a cancellation is late.
+	LateNotice = 48 * time.Hour
+	// ReleaseAfter is how many unexplained no-shows release the family's regular place.
+	ReleaseAfter = 2
+	// MinSessionMinutes is the shortest contact a booking may hold.
+	MinSessionMinutes = 15
+)
+
+// Rules of a family's bookings.
+var (
+	ErrNotReady         = problem.Rule("NOT_READY_FOR_CONTACT", "the family is not ready for contact at this centre (referral has not made it ready)")
+	ErrContactEnded     = problem.Rule("CONTACT_ENDED", "the family's case has ended: no more sessions are booked")
+	ErrOnHold           = problem.Rule("ON_HOLD", "a safeguarding hold suspends the family's contact")
+	ErrBeforeEarliest   = problem.Rule("BEFORE_EARLIEST_DATE", "the date is before the family's earliest bookable date")
+	ErrPreVisitDay      = problem.Rule("PRE_VISIT_DAY", "the family has a pre-visit on that date")
+	ErrRoomUnsuitable   = problem.Rule("ROOM_NOT_SUITABLE_FOR_SUPERVISED", "supervised contact needs a room suitable for it")
+	ErrDoorTimesClose   = problem.Rule("DOOR_TIMES_TOO_CLOSE", "the two parents would be due at the door within 10 minutes of each other: the stagger must be at least 10 minutes")
+	ErrDoubleBooked     = problem.Rule("ALREADY_BOOKED_AT_THAT_TIME", "the family already has a booking at that time")
+	ErrSessionTooShort  = problem.Rule("SESSION_TOO_SHORT", "the opening session is too short for the family's session and stagger")
+	ErrBookingNotActive = problem.Rule("BOOKING_NOT_ACTIVE", "the booking is cancelled, completed or a no-show")
+	ErrSessionStarted   = problem.Rule("SESSION_STARTED", "the session has started: record a no-show or complete it instead")
+	ErrSessionNotBegun  = problem.Rule("SESSION_NOT_STARTED", "the session has not started yet")
+	ErrNotSessionDay    = problem.Rule("NOT_SESSION_DAY", "check-in is on the day of the session only")
+	ErrAlreadyArrived   = problem.Rule("ALREADY_ARRIVED", "the party's arrival is already recorded")
+	ErrNotArrived       = problem.Rule("NOT_ARRIVED", "the party's arrival is not recorded")
+	ErrAlreadyDeparted  = problem.Rule("ALREADY_DEPARTED", "the party's departure is already recorded")
+	ErrPartyArrived     = problem.Rule("PARTY_ARRIVED", "the party arrived: it is not a no-show")
+	ErrPartiesMissing   = problem.Rule("PARTIES_NOT_ARRIVED", "both parties' arrivals must be recorded to complete a session")
+	ErrSupervisorNeeded = problem.Rule("SUPERVISOR_REQUIRED", "a supervised session is completed by a supervisor")
+	// ErrBookingNotFound means the family has no such booking.
+	ErrBookingNotFound = problem.NotFound("booking")
+)
+
+// Stagger is how many minutes the visiting parent arrives before and leaves after the children.
+type Stagger struct {
+	Arrival, Departure int
+}
+
+// Adult is an adult named for the family.
+type Adult struct {
+	ID                              uuid.UUID
+	Role                            schedulingv1.PersonRole
+	MayAttend, MayBring, MayCollect bool
+}
+
+// Child is a child of the family, with the birth month that gives its age band.
+type Child struct {
+	ID                    uuid.UUID
+	BirthYear, BirthMonth int
+}
+
+// Readiness is what referral said when it made the family ready for contact.
+type Readiness struct {
+	Centre, Referral uuid.UUID
+	Adults           []Adult
+	Children         []Child
+	ServiceType      commonv1.ServiceType
+	SessionMinutes   int
+	Stagger          Stagger
+	Earliest         time.Time
+	PreVisits        map[time.Time]bool
+}
+
+// Times are a booking's four door times: the visiting parent arrives, the children arrive (the
+// contact starts), the children leave (it ends), the visiting parent leaves.
+type Times struct {
+	VisitingArrives, ChildrenArrive, ChildrenLeave, VisitingLeaves Clock
+}
+
+// DoorGap is the fewest minutes between one parent's door time and the other's: the visiting
+// parent's arrival and departure against the children's (brought and collected by the resident
+// parent).
+func (t Times) DoorGap() int {
+	gap := 24 * 60
+	for _, v := range []Clock{t.VisitingArrives, t.VisitingLeaves} {
+		for _, c := range []Clock{t.ChildrenArrive, t.ChildrenLeave} {
+			gap = min(gap, abs(v.Minutes()-c.Minutes()))
+		}
+	}
+	return gap
+}
+
+// PlanTimes works out a booking's door times in session s: the children from start (nil: as
+// early as the stagger allows) for minutes (0: as long as the session allows); the visiting
+// parent stagger.Arrival before and stagger.Departure after. Every time must fall inside the
+// opening session.
+func PlanTimes(s Session, st Stagger, minutes int, start *Clock) (Times, error) {
+	open, closes := s.Pattern.Start.Minutes(), s.Pattern.End.Minutes()
+	c := open + st.Arrival
+	if start != nil {
+		c = start.Minutes()
+	}
+	if minutes <= 0 {
+		minutes = closes - st.Departure - c
+	}
+	if start != nil && (c-st.Arrival < open || c+minutes+st.Departure > closes) {
+		return Times{}, problem.Invalid("start_time", fmt.Sprintf(
+			"contact from %s for %d minutes with the visiting parent %d minutes before and %d after falls outside the opening session %s-%s",
+			start, minutes, st.Arrival, st.Departure, s.Pattern.Start, s.Pattern.End))
+	}
+	if minutes < MinSessionMinutes || c+minutes+st.Departure > closes {
+		return Times{}, ErrSessionTooShort
+	}
+	return Times{VisitingArrives: ClockOf(c - st.Arrival), ChildrenArrive: ClockOf(c),
+		ChildrenLeave: ClockOf(c + minutes), VisitingLeaves: ClockOf(c + minutes + st.Departure)}, nil
+}
+
+// Booking is one family booked into one room of one opening session.
+type Booking struct {
+	ID, Family, Centre, Room, Pattern uuid.UUID
+	Date                              time.Time
+	Zone                              string
+	loc                               *time.Location
+	ServiceType                       commonv1.ServiceType
+	// SessionStart is the opening session's local start; with Room and Date it names the occupancy.
+	SessionStart                                                   Clock
+	VisitingArrives, ChildrenArrive, ChildrenLeave, VisitingLeaves time.Time
+	Status                                                         schedulingv1.BookingStatus
+	Reason                                                         schedulingv1.CancellationReason
+	Late                                                           bool
+	CheckedIn                                                      []uuid.UUID
+	Refusals                                                       int
+	Arrived, Departed                                              map[schedulingv1.Party]time.Time
+}
+
+// Location is the booking's time zone.
+func (b *Booking) Location() *time.Location { return b.loc }
+
+// Occupancy is the stream of the booking's room in its opening session.
+func (b *Booking) Occupancy() string { return OccupancyStream(b.Room, b.Date, b.SessionStart) }
+
+// due is when a party is due to arrive.
+func (b *Booking) due(p schedulingv1.Party) time.Time {
+	if p == schedulingv1.Party_PARTY_VISITING {
+		return b.VisitingArrives
+	}
+	return b.ChildrenArrive
+}
+
+// Family is what scheduling knows of one family: whether it may be booked (ready, holds, ended),
+// who may come, and its bookings with their attendance. One stream, family-<family_id>, so a
+// booking and a hold are decided against each other by the stream's version.
+type Family struct {
+	id          uuid.UUID
+	ready       *Readiness
+	ended       bool
+	holds       map[uuid.UUID]bool
+	bookings    map[uuid.UUID]*Booking
+	order       []uuid.UUID
+	unexplained []uuid.UUID
+	version     int64
+}
+
+// FamilyStream is a family's stream in scheduling.
+func FamilyStream(id uuid.UUID) string { return "family-" + id.String() }
+
+// RebuildFamily replays a family's events; none gives a family scheduling has not heard of.
+func RebuildFamily(id uuid.UUID, events []proto.Message) (*Family, error) {
+	f := &Family{id: id, holds: map[uuid.UUID]bool{}, bookings: map[uuid.UUID]*Booking{}}
+	for _, ev := range events {
+		if err := f.apply(ev); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
+}
+
+// ID is the family's id.
+func (f *Family) ID() uuid.UUID { return f.id }
+
+// Version is the number of events in the family's stream.
+func (f *Family) Version() int64 { return f.version }
+
+// Readiness is what referral said, nil before the family was made ready.
+func (f *Family) Readiness() *Readiness { return f.ready }
+
+// OnHold reports whether a hold is in force.
+func (f *Family) OnHold() bool { return len(f.holds) > 0 }
+
+// Booking is one of the family's bookings.
+func (f *Family) Booking(id uuid.UUID) (*Booking, error) {
+	b, ok := f.bookings[id]
+	if !ok {
+		return nil, ErrBookingNotFound
+	}
+	return b, nil
+}
+
+// UnexplainedNoShows counts unexplained no-shows since the family's place was last released.
+func (f *Family) UnexplainedNoShows() int { return len(f.unexplained) }
+
+// NoteReady records referral's FamilyReadyForContact. A stagger of 0 and 0 means none was
+// agreed: 15 minutes each way.
+func (f *Family) NoteReady(r Readiness) proto.Message {
+	if r.Stagger == (Stagger{}) {
+		r.Stagger = Stagger{Arrival: DefaultStaggerMinutes, Departure: DefaultStaggerMinutes}
+	}
+	ev := &schedulingv1.FamilyReadyNoted{FamilyId: f.id.String(), CentreId: r.Centre.String(), ReferralId: r.Referral.String(),
+		ServiceType: r.ServiceType, SessionMinutes: int32(r.SessionMinutes), ArrivalStaggerMinutes: int32(r.Stagger.Arrival),
+		DepartureStaggerMinutes: int32(r.Stagger.Departure), EarliestBookableOn: toDate(r.Earliest)}
+	for _, a := range r.Adults {
+		ev.Adults = append(ev.Adults, &schedulingv1.ExpectedPerson{PersonId: a.ID.String(), Role: a.Role,
+			MayBring: a.MayBring, MayCollect: a.MayCollect})
+		if !a.MayAttend {
+			// An adult named only to bring or collect is an escort at the door.
+			ev.Adults[len(ev.Adults)-1].Role = schedulingv1.PersonRole_PERSON_ROLE_NAMED_ESCORT
+		}
+	}
+	for _, c := range r.Children {
+		ev.Children = append(ev.Children, &schedulingv1.ChildAttendee{PersonId: c.ID.String(), BirthYear: int32(c.BirthYear), BirthMonth: int32(c.BirthMonth)})
+	}
+	for _, d := range sortedDates(keys(r.PreVisits)) {
+		ev.PreVisitDates = append(ev.PreVisitDates, toDate(d))
+	}
+	f.mustApply(ev)
+	return ev
+}
+
+// NoteHold records safeguarding's HoldPlaced and cancels every booking whose session has not
+// ended (reason: hold). A hold already noted changes nothing.
+func (f *Family) NoteHold(centre, hold uuid.UUID, placedOn, now time.Time) []proto.Message {
+	if f.holds[hold] {
+		return nil
+	}
+	ev := &schedulingv1.HoldNoted{FamilyId: f.id.String(), CentreId: centre.String(), HoldId: hold.String(), PlacedOn: toDate(placedOn)}
+	f.mustApply(ev)
+	return append([]proto.Message{ev}, f.cancelWhere(func(*Booking) bool { return true },
+		schedulingv1.CancellationReason_CANCELLATION_REASON_HOLD, now)...)
+}
+
+// NoteHoldLifted records safeguarding's HoldLifted; a hold never noted changes nothing.
+func (f *Family) NoteHoldLifted(centre, hold uuid.UUID) proto.Message {
+	if !f.holds[hold] {
+		return nil
+	}
+	ev := &schedulingv1.HoldLiftNoted{FamilyId: f.id.String(), CentreId: centre.String(), HoldId: hold.String(),
+		HoldsInForce: int32(len(f.holds) - 1)}
+	f.mustApply(ev)
+	return ev
+}
+
+// EndContact records that the case ended (or the referral was withdrawn) and cancels the
+// bookings whose session has not ended. Already ended changes nothing.
+func (f *Family) EndContact(centre, referral uuid.UUID, endedOn time.Time, withdrawn bool, now time.Time) []proto.Message {
+	if f.ended {
+		return nil
+	}
+	ev := &schedulingv1.ContactEnded{FamilyId: f.id.String(), CentreId: centre.String(), ReferralId: referral.String(),
+		EndedOn: toDate(endedOn), Withdrawn: withdrawn}
+	f.mustApply(ev)
+	return append([]proto.Message{ev}, f.cancelWhere(func(*Booking) bool { return true },
+		schedulingv1.CancellationReason_CANCELLATION_REASON_CASE_ENDED, now)...)
+}
+
+// cancelWhere cancels, by the system, every active booking whose session has not ended and that
+// match keeps.
+func (f *Family) cancelWhere(match func(*Booking) bool, reason schedulingv1.CancellationReason, now time.Time) []proto.Message {
+	var out []proto.Message
+	for _, id := range f.order {
+		b := f.bookings[id]
+		if b.Status != schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED || !b.VisitingLeaves.After(now) || !match(b) {
+			continue
+		}
+		ev := f.cancellation(b, schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM, reason, now)
+		f.mustApply(ev)
+		out = append(out, ev)
+	}
+	return out
+}
+
+func (f *Family) cancellation(b *Booking, by schedulingv1.CancelledBy, reason schedulingv1.CancellationReason, now time.Time) *schedulingv1.BookingCancelled {
+	notice := b.ChildrenArrive.Sub(now)
+	return &schedulingv1.BookingCancelled{BookingId: b.ID.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(),
+		RoomId: b.Room.String(), SessionDate: toDate(b.Date), CancelledBy: by, Reason: reason,
+		NoticeMinutes: int64(notice / time.Minute), Late: notice < LateNotice, ServiceType: b.ServiceType}
+}
+
+// Book books the family into room of session s, the children's contact from start (nil: as
+// early as possible), for the family's session length and with its stagger. now is the instant
+// it is now. The occupancy (capacity, supervised alone) is checked by Occupancy.Take.
+func (f *Family) Book(id, centre uuid.UUID, s Session, roomID uuid.UUID, start *Clock, now time.Time) (*Booking, proto.Message, error) {
+	room, ok := s.HasRoom(roomID)
+	if !ok {
+		return nil, nil, problem.Invalid("room_id", "is not a room open in that session")
+	}
+	if s.Opens.Before(now) || s.Opens.Equal(now) {
+		return nil, nil, problem.Invalid("date", "the session on "+dateString(s.Date)+" has begun or is in the past")
+	}
+	switch {
+	case f.ended:
+		return nil, nil, ErrContactEnded
+	case f.ready == nil || f.ready.Centre != centre:
+		return nil, nil, ErrNotReady
+	case f.OnHold():
+		return nil, nil, ErrOnHold
+	}
+	r := f.ready
+	t, err := PlanTimes(s, r.Stagger, r.SessionMinutes, start)
+	if err != nil {
+		return nil, nil, err
+	}
+	switch {
+	case s.Date.Before(r.Earliest):
+		return nil, nil, ErrBeforeEarliest
+	case r.PreVisits[s.Date]:
+		return nil, nil, ErrPreVisitDay
+	case r.ServiceType == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED && !room.Supervised:
+		return nil, nil, ErrRoomUnsuitable
+	case t.DoorGap() < DoorWindowMinutes:
+		return nil, nil, ErrDoorTimesClose
+	}
+	loc := s.Pattern.loc
+	b := &Booking{ID: id, Family: f.id, Centre: centre, Room: room.ID, Pattern: s.Pattern.ID, Date: s.Date, Zone: s.Pattern.Zone, loc: loc,
+		ServiceType: r.ServiceType, SessionStart: s.Pattern.Start,
+		VisitingArrives: On(s.Date, t.VisitingArrives, loc), ChildrenArrive: On(s.Date, t.ChildrenArrive, loc),
+		ChildrenLeave: On(s.Date, t.ChildrenLeave, loc), VisitingLeaves: On(s.Date, t.VisitingLeaves, loc)}
+	for _, o := range f.bookings {
+		if o.Status == schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED &&
+			o.VisitingArrives.Before(b.VisitingLeaves) && b.VisitingArrives.Before(o.VisitingLeaves) {
+			return nil, nil, ErrDoubleBooked
+		}
+	}
+	ev := &schedulingv1.SessionBooked{BookingId: id.String(), FamilyId: f.id.String(), CentreId: centre.String(),
+		RoomId: room.ID.String(), PatternId: s.Pattern.ID.String(), SessionDate: toDate(s.Date), ServiceType: r.ServiceType,
+		SessionOpensAt: timestamppb.New(s.Opens), VisitingArrivesAt: timestamppb.New(b.VisitingArrives),
+		ChildrenArriveAt: timestamppb.New(b.ChildrenArrive), ChildrenLeaveAt: timestamppb.New(b.ChildrenLeave),
+		VisitingLeavesAt: timestamppb.New(b.VisitingLeaves), TimeZone: s.Pattern.Zone}
+	f.mustApply(ev)
+	return f.bookings[id], ev, nil
+}
+
+// Reschedule moves a booking: the old one is cancelled (reason: rescheduled) and a new one
+// booked by the same rules, as if the old one were gone.
+func (f *Family) Reschedule(old, id, centre uuid.UUID, s Session, room uuid.UUID, start *Clock, by schedulingv1.CancelledBy, now time.Time) (*Booking, []proto.Message, error) {
+	b, err := f.active(old)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !b.ChildrenArrive.After(now) {
+		return nil, nil, ErrSessionStarted
+	}
+	// Decide on a copy, so a refusal leaves the family as it was.
+	trial, err := f.copy()
+	if err != nil {
+		return nil, nil, err
+	}
+	cancel := trial.cancellation(trial.bookings[old], by, schedulingv1.CancellationReason_CANCELLATION_REASON_RESCHEDULED, now)
+	cancel.ReplacedBy = id.String()
+	trial.mustApply(cancel)
+	nb, booked, err := trial.Book(id, centre, s, room, start, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	booked.(*schedulingv1.SessionBooked).RescheduledFrom = old.String()
+	*f = *trial
+	return nb, []proto.Message{cancel, booked}, nil
+}
+
+// Cancel cancels a booking at someone's request, before its session starts; under 48 hours'
+// notice is late.
+func (f *Family) Cancel(id uuid.UUID, by schedulingv1.CancelledBy, now time.Time) (*Booking, *schedulingv1.BookingCancelled, error) {
+	b, err := f.active(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !b.ChildrenArrive.After(now) {
+		return nil, nil, ErrSessionStarted
+	}
+	ev := f.cancellation(b, by, schedulingv1.CancellationReason_CANCELLATION_REASON_REQUESTED, now)
+	f.mustApply(ev)
+	return b, ev, nil
+}
+
+// CheckIn admits person for a booking on its day if named for the family; anyone else is refused
+// and the refusal recorded. A person already checked in is admitted again without an event.
+func (f *Family) CheckIn(id, person uuid.UUID, now time.Time) (admitted bool, role schedulingv1.PersonRole, refusal string, ev proto.Message, err error) {
+	b, err := f.Booking(id)
+	if err != nil {
+		return false, 0, "", nil, err
+	}
+	if !LocalDate(now, b.loc).Equal(b.Date) {
+		return false, 0, "", nil, ErrNotSessionDay
+	}
+	role, named := f.role(person)
+	switch {
+	case f.OnHold():
+		refusal = "ON_HOLD"
+	case b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED:
+		refusal = "BOOKING_CANCELLED"
+	case b.Status != schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED:
+		return false, 0, "", nil, ErrBookingNotActive
+	case !named:
+		refusal = "NOT_NAMED"
+	}
+	if refusal != "" {
+		ev := &schedulingv1.CheckInRefused{BookingId: id.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(),
+			PersonId: person.String(), Reason: refusal, At: timestamppb.New(now)}
+		f.mustApply(ev)
+		return false, 0, refusal, ev, nil
+	}
+	if slices.Contains(b.CheckedIn, person) {
+		return true, role, "", nil, nil
+	}
+	in := &schedulingv1.PersonCheckedIn{BookingId: id.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(),
+		PersonId: person.String(), Role: role, At: timestamppb.New(now)}
+	f.mustApply(in)
+	return true, role, "", in, nil
+}
+
+// role is how person stands to the family, if named for it.
+func (f *Family) role(person uuid.UUID) (schedulingv1.PersonRole, bool) {
+	if f.ready == nil {
+		return 0, false
+	}
+	for _, a := range f.ready.Adults {
+		if a.ID == person && (a.MayAttend || a.MayBring || a.MayCollect) {
+			return a.Role, true
+		}
+	}
+	for _, c := range f.ready.Children {
+		if c.ID == person {
+			return schedulingv1.PersonRole_PERSON_ROLE_CHILD, true
+		}
+	}
+	return 0, false
+}
+
+// checkPeople refuses anyone not named for the family, and for the children's party an adult
+// who may not bring (arriving) or collect (leaving) them.
+func (f *Family) checkPeople(party schedulingv1.Party, people []uuid.UUID, arriving bool) error {
+	for _, p := range people {
+		role, named := f.role(p)
+		if !named {
+			return problem.Invalid("person_ids", p.String()+" is not named for the family")
+		}
+		if party != schedulingv1.Party_PARTY_CHILDREN || role == schedulingv1.PersonRole_PERSON_ROLE_CHILD {
+			continue
+		}
+		for _, a := range f.ready.Adults {
+			if a.ID == p && ((arriving && !a.MayBring) || (!arriving && !a.MayCollect)) {
+				what := "bring"
+				if !arriving {
+					what = "collect"
+				}
+				return problem.Invalid("person_ids", p.String()+" may not "+what+" the children")
+			}
+		}
+	}
+	return nil
+}
+
+// checkTime refuses a time off the session's date or in the future.
+func checkTime(b *Booking, at, now time.Time) error {
+	if !LocalDate(at, b.loc).Equal(b.Date) {
+		return problem.Invalid("time", "must be on the session's date "+dateString(b.Date))
+	}
+	if at.After(now.Add(time.Minute)) {
+		return problem.Invalid("time", "must not be in the future")
+	}
+	return nil
+}
+
+// Arrive records a party's arrival at at. A late arrival shortens the contact, never extends
+// it: the event carries the unchanged end.
+func (f *Family) Arrive(id uuid.UUID, party schedulingv1.Party, at time.Time, people []uuid.UUID, now time.Time) (*Booking, *schedulingv1.PartyArrived, error) {
+	b, err := f.active(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := checkTime(b, at, now); err != nil {
+		return nil, nil, err
+	}
+	if _, ok := b.Arrived[party]; ok {
+		return nil, nil, ErrAlreadyArrived
+	}
+	if err := f.checkPeople(party, people, true); err != nil {
+		return nil, nil, err
+	}
+	late := max(0, int(at.Sub(b.due(party))/time.Minute))
+	ev := &schedulingv1.PartyArrived{BookingId: id.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(), Party: party,
+		At: timestamppb.New(at), PersonIds: ids(people), LateMinutes: int32(late), SessionEndsAt: timestamppb.New(b.ChildrenLeave)}
+	f.mustApply(ev)
+	return b, ev, nil
+}
+
+// Depart records a party's departure at at.
+func (f *Family) Depart(id uuid.UUID, party schedulingv1.Party, at time.Time, people []uuid.UUID, now time.Time) (*Booking, *schedulingv1.PartyDeparted, error) {
+	b, err := f.active(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := checkTime(b, at, now); err != nil {
+		return nil, nil, err
+	}
+	arrived, ok := b.Arrived[party]
+	if !ok {
+		return nil, nil, ErrNotArrived
+	}
+	if _, ok := b.Departed[party]; ok {
+		return nil, nil, ErrAlreadyDeparted
+	}
+	if at.Before(arrived) {
+		return nil, nil, problem.Invalid("time", "must not be before the party arrived")
+	}
+	if err := f.checkPeople(party, people, false); err != nil {
+		return nil, nil, err
+	}
+	ev := &schedulingv1.PartyDeparted{BookingId: id.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(), Party: party,
+		At: timestamppb.New(at), PersonIds: ids(people)}
+	f.mustApply(ev)
+	return b, ev, nil
+}
+
+// Held is the contact a booking held: from the later of its due start and both parties'
+// arrivals, to its due end or the children's earlier departure.
+func (b *Booking) Held() (start, end time.Time) {
+	start, end = b.ChildrenArrive, b.ChildrenLeave
+	for _, at := range b.Arrived {
+		if at.After(start) {
+			start = at
+		}
+	}
+	if d, ok := b.Departed[schedulingv1.Party_PARTY_CHILDREN]; ok && d.Before(end) {
+		end = d
+	}
+	if end.Before(start) {
+		end = start
+	}
+	return start, end
+}
+
+// Complete records that the session took place. Both parties must have arrived; a supervised
+// session needs who supervised and is completed by a supervisor.
+func (f *Family) Complete(id uuid.UUID, supervisedBy string, bySupervisor bool, now time.Time) (*Booking, *schedulingv1.SessionCompleted, error) {
+	b, err := f.active(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if now.Before(b.ChildrenArrive) {
+		return nil, nil, ErrSessionNotBegun
+	}
+	if len(b.Arrived) < 2 {
+		return nil, nil, ErrPartiesMissing
+	}
+	if b.ServiceType == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {
+		if supervisedBy == "" {
+			return nil, nil, problem.Invalid("supervised_by", "is required for supervised contact")
+		}
+		if !bySupervisor {
+			return nil, nil, ErrSupervisorNeeded
+		}
+	}
+	start, end := b.Held()
+	ev := &schedulingv1.SessionCompleted{BookingId: id.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(),
+		ServiceType: b.ServiceType, SessionDate: toDate(b.Date), RoomId: b.Room.String(), Children: f.attending(b),
+		SupervisedBy: supervisedBy, StartedAt: timestamppb.New(start), EndedAt: timestamppb.New(end),
+		MinutesHeld: int32(end.Sub(start) / time.Minute), MinutesLost: int32(start.Sub(b.ChildrenArrive) / time.Minute)}
+	f.mustApply(ev)
+	return b, ev, nil
+}
+
+// attending are the children at a session with their age band on its date: those checked in,
+// or every child of the family when nobody checked a child in.
+func (f *Family) attending(b *Booking) []*schedulingv1.AttendingChild {
+	var out []*schedulingv1.AttendingChild
+	for _, c := range f.ready.Children {
+		if slices.Contains(b.CheckedIn, c.ID) {
+			out = append(out, &schedulingv1.AttendingChild{PersonId: c.ID.String(), AgeBand: ageband.At(c.BirthYear, c.BirthMonth, b.Date)})
+		}
+	}
+	if len(out) == 0 {
+		out = f.children(b.Date)
+	}
+	return out
+}
+
+func (f *Family) children(on time.Time) []*schedulingv1.AttendingChild {
+	var out []*schedulingv1.AttendingChild
+	for _, c := range f.ready.Children {
+		out = append(out, &schedulingv1.AttendingChild{PersonId: c.ID.String(), AgeBand: ageband.At(c.BirthYear, c.BirthMonth, on)})
+	}
+	return out
+}
+
+// NoShow records that a party did not come, once it was due. The family's second unexplained
+// no-show since its place was last released releases its regular place (the booking's pattern
+// and room): the events then include PlaceReleased and the cancellation of its later bookings in
+// that place.
+func (f *Family) NoShow(id uuid.UUID, party schedulingv1.Party, explained bool, now time.Time) (*Booking, []proto.Message, *schedulingv1.PlaceReleased, error) {
+	b, err := f.active(id)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if now.Before(b.due(party)) {
+		return nil, nil, nil, ErrSessionNotBegun
+	}
+	if _, ok := b.Arrived[party]; ok {
+		return nil, nil, nil, ErrPartyArrived
+	}
+	count := len(f.unexplained)
+	if !explained {
+		count++
+	}
+	ev := &schedulingv1.NoShowRecorded{BookingId: id.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(),
+		ServiceType: b.ServiceType, SessionDate: toDate(b.Date), Party: party, Explained: explained,
+		Children: f.children(b.Date), UnexplainedCount: int32(count)}
+	f.mustApply(ev)
+	out := []proto.Message{ev}
+	if explained || count < ReleaseAfter {
+		return b, out, nil, nil
+	}
+	rel := &schedulingv1.PlaceReleased{FamilyId: f.id.String(), CentreId: b.Centre.String(), PatternId: b.Pattern.String(),
+		RoomId: b.Room.String(), ReleasedOn: toDate(b.Date), NoShowBookingIds: ids(f.unexplained)}
+	f.mustApply(rel)
+	out = append(out, rel)
+	out = append(out, f.cancelWhere(func(o *Booking) bool { return o.Pattern == b.Pattern && o.Room == b.Room },
+		schedulingv1.CancellationReason_CANCELLATION_REASON_PLACE_RELEASED, now)...)
+	return b, out, rel, nil
+}
+
+// active is a booking still booked.
+func (f *Family) active(id uuid.UUID) (*Booking, error) {
+	b, err := f.Booking(id)
+	if err != nil {
+		return nil, err
+	}
+	if b.Status != schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED {
+		return nil, ErrBookingNotActive
+	}
+	return b, nil
+}
+
+// copy is a deep copy of the family, by replaying nothing: its state is rebuilt from the same
+// events when needed, so copying the maps is enough.
+func (f *Family) copy() (*Family, error) {
+	c := &Family{id: f.id, ready: f.ready, ended: f.ended, holds: map[uuid.UUID]bool{}, bookings: map[uuid.UUID]*Booking{},
+		order: slices.Clone(f.order), unexplained: slices.Clone(f.unexplained), version: f.version}
+	for k, v := range f.holds {
+		c.holds[k] = v
+	}
+	for k, v := range f.bookings {
+		b := *v
+		b.CheckedIn = slices.Clone(v.CheckedIn)
+		b.Arrived, b.Departed = map[schedulingv1.Party]time.Time{}, map[schedulingv1.Party]time.Time{}
+		for p, t := range v.Arrived {
+			b.Arrived[p] = t
+		}
+		for p, t := range v.Departed {
+			b.Departed[p] = t
+		}
+		c.bookings[k] = &b
+	}
+	return c, nil
+}
+
+func (f *Family) mustApply(ev proto.Message) {
+	if err := f.apply(ev); err != nil {
+		panic(err) // the domain only applies events it just built
+	}
+}
+
+// apply is the one place an event changes a family.
+func (f *Family) apply(ev proto.Message) error {
+	switch e := ev.(type) {
+	case *schedulingv1.FamilyReadyNoted:
+		f.ready, f.ended = readinessOf(e), false
+	case *schedulingv1.HoldNoted:
+		f.holds[uuid.MustParse(e.GetHoldId())] = true
+	case *schedulingv1.HoldLiftNoted:
+		delete(f.holds, uuid.MustParse(e.GetHoldId()))
+	case *schedulingv1.ContactEnded:
+		f.ended = true
+	case *schedulingv1.SessionBooked:
+		b := bookingOf(e)
+		f.bookings[b.ID] = b
+		f.order = append(f.order, b.ID)
+	case *schedulingv1.BookingCancelled:
+		b := f.bookings[uuid.MustParse(e.GetBookingId())]
+		b.Status, b.Reason, b.Late = schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED, e.GetReason(), e.GetLate()
+	case *schedulingv1.PersonCheckedIn:
+		b := f.bookings[uuid.MustParse(e.GetBookingId())]
+		b.CheckedIn = append(b.CheckedIn, uuid.MustParse(e.GetPersonId()))
+	case *schedulingv1.CheckInRefused:
+		f.bookings[uuid.MustParse(e.GetBookingId())].Refusals++
+	case *schedulingv1.PartyArrived:
+		f.bookings[uuid.MustParse(e.GetBookingId())].Arrived[e.GetParty()] = e.GetAt().AsTime()
+	case *schedulingv1.PartyDeparted:
+		f.bookings[uuid.MustParse(e.GetBookingId())].Departed[e.GetParty()] = e.GetAt().AsTime()
+	case *schedulingv1.SessionCompleted:
+		f.bookings[uuid.MustParse(e.GetBookingId())].Status = schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED
+	case *schedulingv1.NoShowRecorded:
+		id := uuid.MustParse(e.GetBookingId())
+		f.bookings[id].Status = schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW
+		if !e.GetExplained() {
+			f.unexplained = append(f.unexplained, id)
+		}
+	case *schedulingv1.PlaceReleased:
+		f.unexplained = nil
+	default:
+		return fmt.Errorf("family %s: unexpected event %s", f.id, ev.ProtoReflect().Descriptor().FullName())
+	}
+	f.version++
+	return nil
+}
+
+func readinessOf(e *schedulingv1.FamilyReadyNoted) *Readiness {
+	r := &Readiness{Centre: uuid.MustParse(e.GetCentreId()), ServiceType: e.GetServiceType(),
+		SessionMinutes: int(e.GetSessionMinutes()), Earliest: fromDate(e.GetEarliestBookableOn()),
+		Stagger:   Stagger{Arrival: int(e.GetArrivalStaggerMinutes()), Departure: int(e.GetDepartureStaggerMinutes())},
+		PreVisits: datesFromProto(e.GetPreVisitDates())}
+	r.Referral, _ = uuid.Parse(e.GetReferralId())
+	for _, a := range e.GetAdults() {
+		r.Adults = append(r.Adults, Adult{ID: uuid.MustParse(a.GetPersonId()), Role: a.GetRole(),
+			MayAttend: a.GetRole() != schedulingv1.PersonRole_PERSON_ROLE_NAMED_ESCORT, MayBring: a.GetMayBring(), MayCollect: a.GetMayCollect()})
+	}
+	for _, c := range e.GetChildren() {
+		r.Children = append(r.Children, Child{ID: uuid.MustParse(c.GetPersonId()), BirthYear: int(c.GetBirthYear()), BirthMonth: int(c.GetBirthMonth())})
+	}
+	return r
+}
+
+func bookingOf(e *schedulingv1.SessionBooked) *Booking {
+	loc := mustZone(e.GetTimeZone())
+	b := &Booking{ID: uuid.MustParse(e.GetBookingId()), Family: uuid.MustParse(e.GetFamilyId()), Centre: uuid.MustParse(e.GetCentreId()), Room: uuid.MustParse(e.GetRoomId()),
+		Pattern: uuid.MustParse(e.GetPatternId()), Date: fromDate(e.GetSessionDate()), Zone: e.GetTimeZone(), loc: loc,
+		ServiceType: e.GetServiceType(), SessionStart: ClockAt(e.GetSessionOpensAt().AsTime(), loc),
+		VisitingArrives: e.GetVisitingArrivesAt().AsTime(), ChildrenArrive: e.GetChildrenArriveAt().AsTime(),
+		ChildrenLeave: e.GetChildrenLeaveAt().AsTime(), VisitingLeaves: e.GetVisitingLeavesAt().AsTime(),
+		Status:  schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED,
+		Arrived: map[schedulingv1.Party]time.Time{}, Departed: map[schedulingv1.Party]time.Time{}}
+	return b
+}
+
+func ids(us []uuid.UUID) []string {
+	out := make([]string, len(us))
+	for i, u := range us {
+		out[i] = u.String()
+	}
+	return out
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}

@@ -1,0 +1,564 @@
+package domain_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/problem"
+	"github.com/familytime/familytime/services/scheduling/internal/domain"
+)
+
+var (
+	london, _ = time.LoadLocation("Europe/London")
+	centre    = uuid.MustParse("11111111-1111-1111-1111-111111111111")
+	resident  = uuid.MustParse("a0000000-0000-0000-0000-000000000001")
+	visiting  = uuid.MustParse("a0000000-0000-0000-0000-000000000002")
+	escort    = uuid.MustParse("a0000000-0000-0000-0000-000000000003")
+	child1    = uuid.MustParse("c0000000-0000-0000-0000-000000000001")
+	child2    = uuid.MustParse("c0000000-0000-0000-0000-000000000002")
+	stranger  = uuid.MustParse("f0000000-0000-0000-0000-000000000009")
+)
+
+func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
+// at is an instant on the London wall clock.
+func at(y int, m time.Month, d, h, mi int) time.Time { return time.Date(y, m, d, h, mi, 0, 0, london) }
+
+// rig is a centre's timetable (a Saturday 10:00-12:00 weekly pattern from 2026-01-03 with a
+// shared room of capacity 2 and a supervised room) and a family ready for contact there.
+type rig struct {
+	t                  *domain.Timetable
+	pattern            *domain.Pattern
+	shared, supervised domain.Room
+	family             *domain.Family
+	readiness          domain.Readiness
+}
+
+func newRig(t *testing.T, mutate ...func(*domain.Readiness)) *rig {
+	t.Helper()
+	g := &rig{t: domain.NewTimetable(centre)}
+	var err error
+	g.shared, _, err = g.t.AddRoom(uuid.New(), "Garden room", 2, false)
+	require.NoError(t, err)
+	g.supervised, _, err = g.t.AddRoom(uuid.New(), "Blue room", 1, true)
+	require.NoError(t, err)
+	g.pattern, _, err = g.t.DefinePattern(domain.PatternSpec{ID: uuid.New(), Recurrence: schedulingv1.Recurrence_RECURRENCE_WEEKLY,
+		Weekday: time.Saturday, Start: domain.Clock{Hour: 10}, End: domain.Clock{Hour: 12}, First: day(2026, 1, 1),
+		Rooms: []uuid.UUID{g.shared.ID, g.supervised.ID}}, day(2026, 1, 1))
+	require.NoError(t, err)
+	g.readiness = domain.Readiness{Centre: centre, Referral: uuid.New(), ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED,
+		SessionMinutes: 60, Stagger: domain.Stagger{Arrival: 15, Departure: 15}, Earliest: day(2026, 1, 8),
+		PreVisits: map[time.Time]bool{day(2026, 1, 7): true, day(2026, 1, 17): true},
+		Adults: []domain.Adult{
+			{ID: resident, Role: schedulingv1.PersonRole_PERSON_ROLE_RESIDENT_PARENT, MayAttend: true, MayBring: true, MayCollect: true},
+			{ID: visiting, Role: schedulingv1.PersonRole_PERSON_ROLE_VISITING_PARENT, MayAttend: true},
+			{ID: escort, Role: schedulingv1.PersonRole_PERSON_ROLE_NAMED_ESCORT, MayBring: true},
+		},
+		Children: []domain.Child{{ID: child1, BirthYear: 2019, BirthMonth: 5}, {ID: child2, BirthYear: 2024, BirthMonth: 11}}}
+	for _, m := range mutate {
+		m(&g.readiness)
+	}
+	g.family, err = domain.RebuildFamily(uuid.New(), nil)
+	require.NoError(t, err)
+	g.family.NoteReady(g.readiness)
+	return g
+}
+
+func (g *rig) session(t *testing.T, d time.Time) domain.Session {
+	t.Helper()
+	s, err := g.t.Session(g.pattern.ID, d)
+	require.NoError(t, err)
+	return s
+}
+
+func (g *rig) book(t *testing.T, d time.Time, room domain.Room, now time.Time) *domain.Booking {
+	t.Helper()
+	b, _, err := g.family.Book(uuid.New(), centre, g.session(t, d), room.ID, nil, now)
+	require.NoError(t, err)
+	return b
+}
+
+func rule(t *testing.T, err error, reason string) {
+	t.Helper()
+	var r *problem.RuleError
+	require.ErrorAs(t, err, &r)
+	require.Equal(t, reason, r.Reason)
+}
+
+func invalid(t *testing.T, err error, field string) {
+	t.Helper()
+	var v *problem.InvalidError
+	require.ErrorAs(t, err, &v)
+	require.Equal(t, field, v.Violations[0].Field)
+}
+
+var jan = at(2026, 1, 5, 9, 0) // a Monday, before every session below
+
+func TestStaggerTimes(t *testing.T) {
+	cases := []struct {
+		name           string
+		stagger        domain.Stagger
+		minutes        int
+		start          *domain.Clock
+		va, ca, cl, vl string
+	}{
+		{"the default 15 minutes, as early as possible", domain.Stagger{}, 60, nil, "10:00", "10:15", "11:15", "11:30"},
+		{"an agreed stagger of 10 and 20", domain.Stagger{Arrival: 10, Departure: 20}, 60, nil, "10:00", "10:10", "11:10", "11:30"},
+		{"a chosen start", domain.Stagger{Arrival: 15, Departure: 15}, 45, &domain.Clock{Hour: 10, Minute: 30}, "10:15", "10:30", "11:15", "11:30"},
+		{"no session length: as long as the session allows", domain.Stagger{Arrival: 15, Departure: 15}, 0, nil, "10:00", "10:15", "11:45", "12:00"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			g := newRig(t, func(r *domain.Readiness) { r.Stagger, r.SessionMinutes = c.stagger, c.minutes })
+			b, _, err := g.family.Book(uuid.New(), centre, g.session(t, day(2026, 1, 10)), g.shared.ID, c.start, jan)
+			require.NoError(t, err)
+			require.Equal(t, c.va, domain.ClockAt(b.VisitingArrives, london).String())
+			require.Equal(t, c.ca, domain.ClockAt(b.ChildrenArrive, london).String())
+			require.Equal(t, c.cl, domain.ClockAt(b.ChildrenLeave, london).String())
+			require.Equal(t, c.vl, domain.ClockAt(b.VisitingLeaves, london).String())
+		})
+	}
+}
+
+func TestStaggerOutsideTheOpeningSessionNamesStartTime(t *testing.T) {
+	g := newRig(t)
+	_, _, err := g.family.Book(uuid.New(), centre, g.session(t, day(2026, 1, 10)), g.shared.ID, &domain.Clock{Hour: 10, Minute: 5}, jan)
+	invalid(t, err, "start_time")
+	_, _, err = g.family.Book(uuid.New(), centre, g.session(t, day(2026, 1, 10)), g.shared.ID, &domain.Clock{Hour: 11, Minute: 0}, jan)
+	invalid(t, err, "start_time")
+	require.Equal(t, int64(1), g.family.Version(), "a refusal records nothing")
+}
+
+func TestSessionTooShortForTheArrangement(t *testing.T) {
+	g := newRig(t, func(r *domain.Readiness) { r.SessionMinutes = 110 })
+	_, _, err := g.family.Book(uuid.New(), centre, g.session(t, day(2026, 1, 10)), g.shared.ID, nil, jan)
+	rule(t, err, "SESSION_TOO_SHORT")
+}
+
+func TestParentsNeverDueAtTheDoorWithinTenMinutes(t *testing.T) {
+	g := newRig(t, func(r *domain.Readiness) { r.Stagger = domain.Stagger{Arrival: 5, Departure: 15} })
+	_, _, err := g.family.Book(uuid.New(), centre, g.session(t, day(2026, 1, 10)), g.shared.ID, nil, jan)
+	rule(t, err, "DOOR_TIMES_TOO_CLOSE")
+	require.Equal(t, 10, domain.Times{VisitingArrives: domain.Clock{Hour: 10}, ChildrenArrive: domain.Clock{Hour: 10, Minute: 10},
+		ChildrenLeave: domain.Clock{Hour: 11}, VisitingLeaves: domain.Clock{Hour: 11, Minute: 30}}.DoorGap())
+}
+
+func TestPatterns(t *testing.T) {
+	tt := domain.NewTimetable(centre)
+	room, _, err := tt.AddRoom(uuid.New(), "Hall", 6, false)
+	require.NoError(t, err)
+	fortnightly, _, err := tt.DefinePattern(domain.PatternSpec{ID: uuid.New(), Recurrence: schedulingv1.Recurrence_RECURRENCE_FORTNIGHTLY,
+		Weekday: time.Saturday, Start: domain.Clock{Hour: 10}, End: domain.Clock{Hour: 12}, First: day(2026, 3, 2), // a Monday
+		Last: day(2026, 5, 31), Rooms: []uuid.UUID{room.ID}, Closed: []time.Time{day(2026, 4, 4)},
+		Extra: []time.Time{day(2026, 4, 6)}}, day(2026, 3, 1))
+	require.NoError(t, err)
+	var got []string
+	for _, s := range tt.Sessions(day(2026, 3, 1), day(2026, 6, 30)) {
+		got = append(got, s.Date.Format(time.DateOnly))
+	}
+	// First Saturday on or after 2 March is 7 March; then every other Saturday; 4 April closed;
+	// Easter Monday 6 April an extra opening; nothing after 31 May.
+	require.Equal(t, []string{"2026-03-07", "2026-03-21", "2026-04-06", "2026-04-18", "2026-05-02", "2026-05-16", "2026-05-30"}, got)
+	require.False(t, fortnightly.OpensOn(day(2026, 3, 14)), "the off week")
+
+	_, err = tt.Session(fortnightly.ID, day(2026, 4, 4))
+	invalid(t, err, "date")
+	_, err = tt.Session(uuid.New(), day(2026, 3, 7))
+	invalid(t, err, "pattern_id")
+}
+
+func TestPatternRules(t *testing.T) {
+	tt := domain.NewTimetable(centre)
+	room, _, err := tt.AddRoom(uuid.New(), "Hall", 6, false)
+	require.NoError(t, err)
+	ok := domain.PatternSpec{ID: uuid.New(), Recurrence: schedulingv1.Recurrence_RECURRENCE_WEEKLY, Weekday: time.Saturday,
+		Start: domain.Clock{Hour: 10}, End: domain.Clock{Hour: 12}, First: day(2026, 3, 2), Rooms: []uuid.UUID{room.ID}}
+	cases := []struct {
+		name  string
+		edit  func(*domain.PatternSpec)
+		field string
+	}{
+		{"end before start", func(s *domain.PatternSpec) { s.End = domain.Clock{Hour: 9} }, "end_time"},
+		{"end equal to start", func(s *domain.PatternSpec) { s.End = s.Start }, "end_time"},
+		{"first date in the past", func(s *domain.PatternSpec) { s.First = day(2026, 2, 1) }, "first_date"},
+		{"last before first", func(s *domain.PatternSpec) { s.Last = day(2026, 3, 1) }, "last_date"},
+		{"unknown room", func(s *domain.PatternSpec) { s.Rooms = []uuid.UUID{uuid.New()} }, "room_ids"},
+		{"unknown zone", func(s *domain.PatternSpec) { s.Zone = "Mars/Olympus" }, "time_zone"},
+		{"no recurrence", func(s *domain.PatternSpec) { s.Recurrence = 0 }, "recurrence"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := ok
+			c.edit(&s)
+			_, _, err := tt.DefinePattern(s, day(2026, 3, 1))
+			invalid(t, err, c.field)
+			require.Equal(t, int64(1), tt.Version(), "nothing recorded")
+		})
+	}
+	_, _, err = tt.AddRoom(uuid.New(), " hall ", 3, false)
+	var c *problem.ConflictError
+	require.ErrorAs(t, err, &c)
+	_, _, err = tt.AddRoom(uuid.New(), "Attic", 0, false)
+	invalid(t, err, "capacity")
+}
+
+// Sessions are in the centre's local time: a 10:00 Saturday session is 10:00 UTC in winter and
+// 09:00 UTC in summer, and the weeks of the clock changes (29 March and 25 October 2026) keep the
+// wall-clock time. A Sunday pattern falls on the change days themselves.
+func TestClockChanges(t *testing.T) {
+	tt := domain.NewTimetable(centre)
+	room, _, err := tt.AddRoom(uuid.New(), "Hall", 6, false)
+	require.NoError(t, err)
+	sunday, _, err := tt.DefinePattern(domain.PatternSpec{ID: uuid.New(), Recurrence: schedulingv1.Recurrence_RECURRENCE_WEEKLY,
+		Weekday: time.Sunday, Start: domain.Clock{Hour: 10}, End: domain.Clock{Hour: 12}, First: day(2026, 3, 1),
+		Rooms: []uuid.UUID{room.ID}}, day(2026, 3, 1))
+	require.NoError(t, err)
+	cases := []struct {
+		date      time.Time
+		opensUTC  string
+		closesUTC string
+	}{
+		{day(2026, 3, 22), "10:00", "12:00"},
+		{day(2026, 3, 29), "09:00", "11:00"}, // the clocks went forward at 01:00 UTC that morning
+		{day(2026, 10, 18), "09:00", "11:00"},
+		{day(2026, 10, 25), "10:00", "12:00"}, // back at 01:00 UTC
+	}
+	for _, c := range cases {
+		s, err := tt.Session(sunday.ID, c.date)
+		require.NoError(t, err)
+		require.Equal(t, c.opensUTC, s.Opens.UTC().Format("15:04"), c.date)
+		require.Equal(t, c.closesUTC, s.Closes.UTC().Format("15:04"), c.date)
+		require.Equal(t, 2*time.Hour, s.Closes.Sub(s.Opens))
+	}
+
+	// A family's door times on the change days are wall-clock times.
+	g := newRig(t)
+	g.t = tt
+	g.pattern = sunday
+	g.shared = room
+	g.readiness.PreVisits = nil
+	b := g.book(t, day(2026, 3, 29), room, jan)
+	require.Equal(t, "09:15", b.ChildrenArrive.UTC().Format("15:04"))
+	require.Equal(t, "10:15", domain.ClockAt(b.ChildrenArrive, london).String())
+	b = g.book(t, day(2026, 10, 25), room, jan)
+	require.Equal(t, "10:15", b.ChildrenArrive.UTC().Format("15:04"))
+
+	// 48 hours' notice is counted in real hours across a change: cancelling at 10:15 BST on
+	// Friday 27 March for 10:15 BST on Sunday 29 March is 47 hours' notice (the night lost an
+	// hour), so it is late.
+	fam, err := domain.RebuildFamily(uuid.New(), nil)
+	require.NoError(t, err)
+	fam.NoteReady(g.readiness)
+	s, err := tt.Session(sunday.ID, day(2026, 3, 29))
+	require.NoError(t, err)
+	b, _, err = fam.Book(uuid.New(), centre, s, room.ID, nil, jan)
+	require.NoError(t, err)
+	_, ev, err := fam.Cancel(b.ID, schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT, at(2026, 3, 27, 10, 15))
+	require.NoError(t, err)
+	require.Equal(t, int64(47*60), ev.GetNoticeMinutes())
+	require.True(t, ev.GetLate())
+}
+
+func TestCapacity(t *testing.T) {
+	g := newRig(t)
+	s := g.session(t, day(2026, 1, 10))
+	occ, err := domain.RebuildOccupancy(domain.OccupancyStream(g.shared.ID, s.Date, g.pattern.Start), nil)
+	require.NoError(t, err)
+	for range 2 {
+		_, err := occ.Take(centre, g.shared, s.Date, uuid.New(), uuid.New(), false)
+		require.NoError(t, err)
+	}
+	_, err = occ.Take(centre, g.shared, s.Date, uuid.New(), uuid.New(), false)
+	rule(t, err, "ROOM_FULL")
+	require.Equal(t, 2, occ.Booked())
+}
+
+func TestSupervisedContactHasASuitableRoomToItself(t *testing.T) {
+	g := newRig(t, func(r *domain.Readiness) { r.ServiceType = commonv1.ServiceType_SERVICE_TYPE_SUPERVISED })
+	_, _, err := g.family.Book(uuid.New(), centre, g.session(t, day(2026, 1, 10)), g.shared.ID, nil, jan)
+	rule(t, err, "ROOM_NOT_SUITABLE_FOR_SUPERVISED")
+
+	big := domain.Room{ID: uuid.New(), Name: "Hall", Capacity: 6, Supervised: true}
+	occ, err := domain.RebuildOccupancy("occupancy-x", nil)
+	require.NoError(t, err)
+	_, err = occ.Take(centre, big, day(2026, 1, 10), uuid.New(), uuid.New(), false)
+	require.NoError(t, err)
+	_, err = occ.Take(centre, big, day(2026, 1, 10), uuid.New(), uuid.New(), true)
+	rule(t, err, "ROOM_NOT_FREE_FOR_SUPERVISED")
+
+	occ, err = domain.RebuildOccupancy("occupancy-y", nil)
+	require.NoError(t, err)
+	_, err = occ.Take(centre, big, day(2026, 1, 10), uuid.New(), uuid.New(), true)
+	require.NoError(t, err)
+	_, err = occ.Take(centre, big, day(2026, 1, 10), uuid.New(), uuid.New(), false)
+	rule(t, err, "ROOM_TAKEN_BY_SUPERVISED")
+}
+
+func TestBookingRules(t *testing.T) {
+	cases := []struct {
+		name   string
+		setup  func(*testing.T, *rig)
+		date   time.Time
+		now    time.Time
+		reason string
+		field  string
+	}{
+		{"before the earliest date", nil, day(2026, 1, 3), at(2026, 1, 1, 9, 0), "BEFORE_EARLIEST_DATE", ""},
+		{"on a pre-visit day", nil, day(2026, 1, 17), jan, "PRE_VISIT_DAY", ""},
+		{"a session in the past", nil, day(2026, 1, 10), at(2026, 1, 10, 10, 30), "", "date"},
+		{"on hold", func(_ *testing.T, g *rig) { g.family.NoteHold(centre, uuid.New(), day(2026, 1, 5), jan) }, day(2026, 1, 10), jan, "ON_HOLD", ""},
+		{"contact ended", func(_ *testing.T, g *rig) { g.family.EndContact(centre, uuid.New(), day(2026, 1, 5), false, jan) }, day(2026, 1, 10), jan, "CONTACT_ENDED", ""},
+		{"never made ready", func(_ *testing.T, g *rig) { g.family, _ = domain.RebuildFamily(uuid.New(), nil) }, day(2026, 1, 10), jan, "NOT_READY_FOR_CONTACT", ""},
+		{"ready at another centre", func(_ *testing.T, g *rig) {
+			r := g.readiness
+			r.Centre = uuid.New()
+			g.family.NoteReady(r)
+		}, day(2026, 1, 10), jan, "NOT_READY_FOR_CONTACT", ""},
+		{"booked twice at once", func(t *testing.T, g *rig) {
+			_, _, err := g.family.Book(uuid.New(), centre, g.session(t, day(2026, 1, 10)), g.supervised.ID, nil, jan)
+			require.NoError(t, err)
+		}, day(2026, 1, 10), jan, "ALREADY_BOOKED_AT_THAT_TIME", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			g := newRig(t)
+			if c.setup != nil {
+				c.setup(t, g)
+			}
+			before := g.family.Version()
+			_, _, err := g.family.Book(uuid.New(), centre, g.session(t, c.date), g.shared.ID, nil, c.now)
+			if c.field != "" {
+				invalid(t, err, c.field)
+			} else {
+				rule(t, err, c.reason)
+			}
+			require.Equal(t, before, g.family.Version(), "a refusal records nothing")
+		})
+	}
+	g := newRig(t)
+	_, _, err := g.family.Book(uuid.New(), centre, g.session(t, day(2026, 1, 10)), uuid.New(), nil, jan)
+	invalid(t, err, "room_id")
+}
+
+func TestHoldCancelsFutureBookingsAndRefusesNewOnesUntilLifted(t *testing.T) {
+	g := newRig(t)
+	past := g.book(t, day(2026, 1, 10), g.shared, jan)
+	future := g.book(t, day(2026, 1, 24), g.shared, jan)
+	hold := uuid.New()
+	now := at(2026, 1, 12, 9, 0)
+	events := g.family.NoteHold(centre, hold, day(2026, 1, 12), now)
+	require.Len(t, events, 2)
+	c := events[1].(*schedulingv1.BookingCancelled)
+	require.Equal(t, future.ID.String(), c.GetBookingId())
+	require.Equal(t, schedulingv1.CancellationReason_CANCELLATION_REASON_HOLD, c.GetReason())
+	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED, past.Status, "a past session is not cancelled")
+	require.Empty(t, g.family.NoteHold(centre, hold, day(2026, 1, 12), now), "the same hold twice changes nothing")
+
+	_, _, err := g.family.Book(uuid.New(), centre, g.session(t, day(2026, 1, 31)), g.shared.ID, nil, now)
+	rule(t, err, "ON_HOLD")
+	lifted := g.family.NoteHoldLifted(centre, hold).(*schedulingv1.HoldLiftNoted)
+	require.Zero(t, lifted.GetHoldsInForce())
+	g.book(t, day(2026, 1, 31), g.shared, now)
+}
+
+func TestCaseEndedCancelsFutureBookings(t *testing.T) {
+	g := newRig(t)
+	b := g.book(t, day(2026, 1, 24), g.shared, jan)
+	events := g.family.EndContact(centre, uuid.New(), day(2026, 1, 12), false, at(2026, 1, 12, 9, 0))
+	require.Len(t, events, 2)
+	require.Equal(t, schedulingv1.CancellationReason_CANCELLATION_REASON_CASE_ENDED, events[1].(*schedulingv1.BookingCancelled).GetReason())
+	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED, b.Status)
+}
+
+func TestCancellationNotice(t *testing.T) {
+	g := newRig(t)
+	b := g.book(t, day(2026, 1, 24), g.shared, jan)
+	_, ev, err := g.family.Cancel(b.ID, schedulingv1.CancelledBy_CANCELLED_BY_VISITING_PARENT, at(2026, 1, 21, 10, 15))
+	require.NoError(t, err)
+	require.Equal(t, int64(72*60), ev.GetNoticeMinutes())
+	require.False(t, ev.GetLate())
+	require.Equal(t, schedulingv1.CancelledBy_CANCELLED_BY_VISITING_PARENT, ev.GetCancelledBy())
+
+	b = g.book(t, day(2026, 1, 31), g.shared, jan)
+	_, ev, err = g.family.Cancel(b.ID, schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT, at(2026, 1, 29, 10, 16))
+	require.NoError(t, err)
+	require.True(t, ev.GetLate(), "47 hours 59 minutes is under 48 hours")
+	_, _, err = g.family.Cancel(b.ID, schedulingv1.CancelledBy_CANCELLED_BY_CENTRE, jan)
+	rule(t, err, "BOOKING_NOT_ACTIVE")
+}
+
+func TestCheckInAdmitsNamedPeopleOnly(t *testing.T) {
+	g := newRig(t)
+	b := g.book(t, day(2026, 1, 10), g.shared, jan)
+	morning := at(2026, 1, 10, 9, 55)
+	_, _, _, _, err := g.family.CheckIn(b.ID, visiting, at(2026, 1, 9, 9, 55))
+	rule(t, err, "NOT_SESSION_DAY")
+	for _, p := range []uuid.UUID{visiting, resident, escort, child1} {
+		ok, _, refusal, ev, err := g.family.CheckIn(b.ID, p, morning)
+		require.NoError(t, err)
+		require.True(t, ok, refusal)
+		require.IsType(t, &schedulingv1.PersonCheckedIn{}, ev)
+	}
+	ok, _, refusal, ev, err := g.family.CheckIn(b.ID, stranger, morning)
+	require.NoError(t, err)
+	require.False(t, ok)
+	require.Equal(t, "NOT_NAMED", refusal)
+	require.IsType(t, &schedulingv1.CheckInRefused{}, ev, "a refusal is recorded")
+	require.Equal(t, 1, b.Refusals)
+}
+
+func TestLateArrivalShortensTheSessionAndNeverExtendsIt(t *testing.T) {
+	g := newRig(t)
+	b := g.book(t, day(2026, 1, 10), g.shared, jan)
+	now := at(2026, 1, 10, 12, 0)
+	_, ev, err := g.family.Arrive(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 0), []uuid.UUID{visiting}, now)
+	require.NoError(t, err)
+	require.Zero(t, ev.GetLateMinutes())
+	_, ev, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 40), []uuid.UUID{resident, child1}, now)
+	require.NoError(t, err)
+	require.Equal(t, int32(25), ev.GetLateMinutes())
+	require.True(t, ev.GetSessionEndsAt().AsTime().Equal(at(2026, 1, 10, 11, 15)), "the end stays where it was")
+	_, done, err := g.family.Complete(b.ID, "", false, now)
+	require.NoError(t, err)
+	require.Equal(t, int32(35), done.GetMinutesHeld())
+	require.Equal(t, int32(25), done.GetMinutesLost())
+	require.True(t, done.GetEndedAt().AsTime().Equal(at(2026, 1, 10, 11, 15)))
+}
+
+func TestArrivalPeopleAndTimes(t *testing.T) {
+	g := newRig(t)
+	b := g.book(t, day(2026, 1, 10), g.shared, jan)
+	now := at(2026, 1, 10, 10, 20)
+	_, _, err := g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), []uuid.UUID{visiting}, now)
+	invalid(t, err, "person_ids") // the visiting parent may not bring the children
+	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), []uuid.UUID{stranger}, now)
+	invalid(t, err, "person_ids")
+	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 45), nil, now)
+	invalid(t, err, "time")
+	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), []uuid.UUID{escort}, now)
+	require.NoError(t, err)
+	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 16), nil, now)
+	rule(t, err, "ALREADY_ARRIVED")
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 18), []uuid.UUID{escort}, now)
+	invalid(t, err, "person_ids") // the escort may bring but not collect
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 18), nil, now)
+	rule(t, err, "NOT_ARRIVED")
+}
+
+func TestCompleteSessionCarriesWhatReportingNeeds(t *testing.T) {
+	g := newRig(t, func(r *domain.Readiness) { r.ServiceType = commonv1.ServiceType_SERVICE_TYPE_SUPERVISED })
+	b := g.book(t, day(2026, 1, 10), g.supervised, jan)
+	morning := at(2026, 1, 10, 9, 58)
+	_, _, _, _, err := g.family.CheckIn(b.ID, child2, morning)
+	require.NoError(t, err)
+	_, _, err = g.family.Complete(b.ID, "staff-7", true, morning)
+	rule(t, err, "SESSION_NOT_STARTED")
+	for _, p := range []schedulingv1.Party{schedulingv1.Party_PARTY_VISITING, schedulingv1.Party_PARTY_CHILDREN} {
+		_, _, err := g.family.Arrive(b.ID, p, at(2026, 1, 10, 10, 0), nil, at(2026, 1, 10, 10, 1))
+		require.NoError(t, err)
+	}
+	end := at(2026, 1, 10, 11, 30)
+	_, _, err = g.family.Complete(b.ID, "", true, end)
+	invalid(t, err, "supervised_by")
+	_, _, err = g.family.Complete(b.ID, "staff-7", false, end)
+	rule(t, err, "SUPERVISOR_REQUIRED")
+	_, ev, err := g.family.Complete(b.ID, "staff-7", true, end)
+	require.NoError(t, err)
+	require.Equal(t, centre.String(), ev.GetCentreId())
+	require.Equal(t, g.family.ID().String(), ev.GetFamilyId())
+	require.Equal(t, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, ev.GetServiceType())
+	require.True(t, proto.Equal(&commonv1.Date{Year: 2026, Month: 1, Day: 10}, ev.GetSessionDate()))
+	// Only the child checked in attended: born November 2024, under 2 on the day.
+	require.Len(t, ev.GetChildren(), 1)
+	require.Equal(t, child2.String(), ev.GetChildren()[0].GetPersonId())
+	require.Equal(t, commonv1.AgeBand_AGE_BAND_UNDER_2, ev.GetChildren()[0].GetAgeBand())
+	require.Equal(t, int32(60), ev.GetMinutesHeld())
+}
+
+func TestTwoUnexplainedNoShowsReleaseThePlace(t *testing.T) {
+	g := newRig(t)
+	first := g.book(t, day(2026, 1, 10), g.shared, jan)
+	second := g.book(t, day(2026, 1, 24), g.shared, jan)
+	later := g.book(t, day(2026, 1, 31), g.shared, jan)
+	elsewhere := g.book(t, day(2026, 2, 7), g.supervised, jan)
+
+	_, _, _, err := g.family.NoShow(first.ID, schedulingv1.Party_PARTY_VISITING, false, at(2026, 1, 10, 9, 50))
+	rule(t, err, "SESSION_NOT_STARTED")
+	_, events, released, err := g.family.NoShow(first.ID, schedulingv1.Party_PARTY_VISITING, false, at(2026, 1, 10, 10, 20))
+	require.NoError(t, err)
+	require.Nil(t, released)
+	ns := events[0].(*schedulingv1.NoShowRecorded)
+	require.Equal(t, int32(1), ns.GetUnexplainedCount())
+	require.Len(t, ns.GetChildren(), 2)
+	require.Equal(t, commonv1.AgeBand_AGE_BAND_5_TO_10, ns.GetChildren()[0].GetAgeBand())
+
+	// An explained no-show does not count.
+	extra := g.book(t, day(2026, 2, 14), g.shared, jan)
+	_, _, released, err = g.family.NoShow(extra.ID, schedulingv1.Party_PARTY_CHILDREN, true, at(2026, 2, 14, 10, 30))
+	require.NoError(t, err)
+	require.Nil(t, released)
+	require.Equal(t, 1, g.family.UnexplainedNoShows())
+
+	_, events, released, err = g.family.NoShow(second.ID, schedulingv1.Party_PARTY_CHILDREN, false, at(2026, 1, 24, 10, 30))
+	require.NoError(t, err)
+	require.NotNil(t, released)
+	require.Equal(t, g.pattern.ID.String(), released.GetPatternId())
+	require.Equal(t, g.shared.ID.String(), released.GetRoomId())
+	require.ElementsMatch(t, []string{first.ID.String(), second.ID.String()}, released.GetNoShowBookingIds())
+	require.Len(t, events, 3, "no-show, release, and the cancellation of the later booking in that place")
+	require.Equal(t, later.ID.String(), events[2].(*schedulingv1.BookingCancelled).GetBookingId())
+	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED, elsewhere.Status, "another place is kept")
+	require.Zero(t, g.family.UnexplainedNoShows())
+}
+
+func TestWaitingList(t *testing.T) {
+	w, err := domain.RebuildWaitingList(centre, nil)
+	require.NoError(t, err)
+	a, b := uuid.New(), uuid.New()
+	pos, _, err := w.Join(a, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, jan)
+	require.NoError(t, err)
+	require.Equal(t, 1, pos)
+	pos, _, err = w.Join(b, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, jan)
+	require.NoError(t, err)
+	require.Equal(t, 2, pos)
+	_, _, err = w.Join(a, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, jan)
+	rule(t, err, "ALREADY_WAITING")
+	offered, _, err := w.Offer(uuid.Nil, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, uuid.New(), uuid.New(), uuid.New(), jan)
+	require.NoError(t, err)
+	require.Equal(t, b, offered, "the first family waiting for that kind of contact")
+	offered, _, err = w.Offer(uuid.Nil, 0, uuid.New(), uuid.New(), uuid.Nil, jan)
+	require.NoError(t, err)
+	require.Equal(t, a, offered)
+	_, _, err = w.Offer(uuid.Nil, 0, uuid.New(), uuid.New(), uuid.Nil, jan)
+	rule(t, err, "WAITING_LIST_EMPTY")
+}
+
+func TestRescheduleMovesTheBooking(t *testing.T) {
+	g := newRig(t)
+	b := g.book(t, day(2026, 1, 10), g.shared, jan)
+	nb, events, err := g.family.Reschedule(b.ID, uuid.New(), centre, g.session(t, day(2026, 1, 24)), g.shared.ID, nil,
+		schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT, jan)
+	require.NoError(t, err)
+	require.Len(t, events, 2)
+	require.Equal(t, schedulingv1.CancellationReason_CANCELLATION_REASON_RESCHEDULED, events[0].(*schedulingv1.BookingCancelled).GetReason())
+	require.Equal(t, b.ID.String(), events[1].(*schedulingv1.SessionBooked).GetRescheduledFrom())
+	require.Equal(t, day(2026, 1, 24), nb.Date)
+	old, err := g.family.Booking(b.ID)
+	require.NoError(t, err)
+	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED, old.Status)
+
+	// A refused move leaves the family as it was.
+	before := g.family.Version()
+	_, _, err = g.family.Reschedule(nb.ID, uuid.New(), centre, g.session(t, day(2026, 1, 17)), g.shared.ID, nil,
+		schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT, jan)
+	rule(t, err, "PRE_VISIT_DAY")
+	require.Equal(t, before, g.family.Version())
+	still, _ := g.family.Booking(nb.ID)
+	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED, still.Status)
+}

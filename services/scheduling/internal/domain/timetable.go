@@ -1,0 +1,376 @@
+package domain
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/problem"
+)
+
+// MaxRange is the longest date range a listing or a capacity count covers.
+const MaxRange = 366
+
+// Room is a room of a centre.
+type Room struct {
+	ID         uuid.UUID
+	Name       string
+	Capacity   int
+	Supervised bool
+}
+
+// Pattern is when a centre opens: a weekday every week or fortnight from a first date, with its
+// rooms, closures and one-off extra dates, in one time zone.
+type Pattern struct {
+	ID         uuid.UUID
+	Recurrence schedulingv1.Recurrence
+	Weekday    time.Weekday
+	Start, End Clock
+	// First is the first date it may open; Last the last (zero: no end).
+	First, Last time.Time
+	Rooms       []uuid.UUID
+	Closed      map[time.Time]bool
+	Extra       map[time.Time]bool
+	Zone        string
+	loc         *time.Location
+}
+
+// Location is the pattern's time zone.
+func (p *Pattern) Location() *time.Location { return p.loc }
+
+// firstSession is the first date on or after First that falls on the weekday.
+func (p *Pattern) firstSession() time.Time {
+	return p.First.AddDate(0, 0, (int(p.Weekday)-int(p.First.Weekday())+7)%7)
+}
+
+// OpensOn reports whether the pattern has a session on date: a regular date (its weekday, every
+// week or every other week counted from its first session, up to its last date) or an extra date,
+// and not a closure.
+func (p *Pattern) OpensOn(date time.Time) bool {
+	if p.Closed[date] {
+		return false
+	}
+	if p.Extra[date] {
+		return true
+	}
+	first := p.firstSession()
+	if date.Weekday() != p.Weekday || date.Before(first) || (!p.Last.IsZero() && date.After(p.Last)) {
+		return false
+	}
+	return p.Recurrence != schedulingv1.Recurrence_RECURRENCE_FORTNIGHTLY || (days(first, date)/7)%2 == 0
+}
+
+// Session is one occurrence of a pattern: a local date with its times as instants.
+type Session struct {
+	Pattern *Pattern
+	Date    time.Time
+	// Opens and Closes are the session's start and end as instants.
+	Opens, Closes time.Time
+	Rooms         []Room
+}
+
+// Timetable is a centre's rooms and opening patterns: one stream, timetable-<centre_id>.
+type Timetable struct {
+	centre   uuid.UUID
+	rooms    map[uuid.UUID]Room
+	order    []uuid.UUID
+	patterns map[uuid.UUID]*Pattern
+	porder   []uuid.UUID
+	version  int64
+}
+
+// TimetableStream is the stream of a centre's rooms and patterns.
+func TimetableStream(centre uuid.UUID) string { return "timetable-" + centre.String() }
+
+// NewTimetable is a centre's empty timetable.
+func NewTimetable(centre uuid.UUID) *Timetable {
+	return &Timetable{centre: centre, rooms: map[uuid.UUID]Room{}, patterns: map[uuid.UUID]*Pattern{}}
+}
+
+// RebuildTimetable replays a timetable's events.
+func RebuildTimetable(centre uuid.UUID, events []proto.Message) (*Timetable, error) {
+	t := NewTimetable(centre)
+	for _, ev := range events {
+		if err := t.apply(ev); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// Version is the number of events in the timetable's stream.
+func (t *Timetable) Version() int64 { return t.version }
+
+// Room is one of the centre's rooms.
+func (t *Timetable) Room(id uuid.UUID) (Room, bool) {
+	r, ok := t.rooms[id]
+	return r, ok
+}
+
+// Rooms are the centre's rooms in the order they were added.
+func (t *Timetable) Rooms() []Room {
+	out := make([]Room, len(t.order))
+	for i, id := range t.order {
+		out[i] = t.rooms[id]
+	}
+	return out
+}
+
+// Pattern is one of the centre's patterns.
+func (t *Timetable) Pattern(id uuid.UUID) (*Pattern, bool) {
+	p, ok := t.patterns[id]
+	return p, ok
+}
+
+// AddRoom adds a room under a new id.
+func (t *Timetable) AddRoom(id uuid.UUID, name string, capacity int, supervised bool) (Room, proto.Message, error) {
+	name = strings.TrimSpace(name)
+	switch n := utf8.RuneCountInString(name); {
+	case n == 0:
+		return Room{}, nil, problem.Invalid("name", "must not be blank")
+	case n > 100:
+		return Room{}, nil, problem.Invalid("name", "must be at most 100 characters")
+	}
+	if capacity < 1 || capacity > 50 {
+		return Room{}, nil, problem.Invalid("capacity", "must be 1 to 50 families")
+	}
+	for _, r := range t.rooms {
+		if strings.EqualFold(r.Name, name) {
+			return Room{}, nil, problem.Conflict("DUPLICATE_ROOM", "the centre already has a room of that name")
+		}
+	}
+	ev := &schedulingv1.RoomAdded{CentreId: t.centre.String(), RoomId: id.String(), Name: name,
+		Capacity: int32(capacity), SupervisedSuitable: supervised}
+	if err := t.apply(ev); err != nil {
+		return Room{}, nil, err
+	}
+	return t.rooms[id], ev, nil
+}
+
+// PatternSpec is what a coordinator says about when the centre opens.
+type PatternSpec struct {
+	// ID names an existing pattern to redefine, or is a new id.
+	ID          uuid.UUID
+	Recurrence  schedulingv1.Recurrence
+	Weekday     time.Weekday
+	Start, End  Clock
+	First, Last time.Time
+	Rooms       []uuid.UUID
+	Closed      []time.Time
+	Extra       []time.Time
+	Zone        string
+}
+
+// DefinePattern defines a new pattern, or redefines one of the same id; today is the centre's
+// date now. Bookings already made are not touched.
+func (t *Timetable) DefinePattern(s PatternSpec, today time.Time) (*Pattern, proto.Message, error) {
+	if s.Recurrence != schedulingv1.Recurrence_RECURRENCE_WEEKLY && s.Recurrence != schedulingv1.Recurrence_RECURRENCE_FORTNIGHTLY {
+		return nil, nil, problem.Invalid("recurrence", "must be weekly or fortnightly")
+	}
+	if !s.Start.Valid() {
+		return nil, nil, problem.Invalid("start_time", "is not a time of day")
+	}
+	if !s.End.Valid() {
+		return nil, nil, problem.Invalid("end_time", "is not a time of day")
+	}
+	if s.End.Minutes() <= s.Start.Minutes() {
+		return nil, nil, problem.Invalid("end_time", "must be after start_time "+s.Start.String())
+	}
+	if s.End.Minutes()-s.Start.Minutes() < 30 {
+		return nil, nil, problem.Invalid("end_time", "an opening session lasts at least 30 minutes")
+	}
+	if _, err := Zone(s.Zone); err != nil {
+		return nil, nil, err
+	}
+	if _, redefining := t.patterns[s.ID]; !redefining && s.First.Before(today) {
+		return nil, nil, problem.Invalid("first_date", "must not be in the past")
+	}
+	if !s.Last.IsZero() && s.Last.Before(s.First) {
+		return nil, nil, problem.Invalid("last_date", "must not be before first_date")
+	}
+	for _, id := range s.Rooms {
+		if _, ok := t.rooms[id]; !ok {
+			return nil, nil, problem.Invalid("room_ids", "room "+id.String()+" is not a room of the centre")
+		}
+	}
+	if len(s.Rooms) == 0 {
+		return nil, nil, problem.Invalid("room_ids", "must name at least one room")
+	}
+	zone := s.Zone
+	if zone == "" {
+		zone = DefaultZone
+	}
+	p := &schedulingv1.OpeningPattern{PatternId: s.ID.String(), CentreId: t.centre.String(), Recurrence: s.Recurrence,
+		Weekday: weekdayToProto(s.Weekday), StartTime: ClockToProto(s.Start), EndTime: ClockToProto(s.End),
+		FirstDate: toDate(s.First), LastDate: toDate(s.Last), TimeZone: zone}
+	for _, id := range s.Rooms {
+		p.RoomIds = append(p.RoomIds, id.String())
+	}
+	for _, d := range sortedDates(s.Closed) {
+		p.ClosedDates = append(p.ClosedDates, toDate(d))
+	}
+	for _, d := range sortedDates(s.Extra) {
+		p.ExtraDates = append(p.ExtraDates, toDate(d))
+	}
+	ev := &schedulingv1.OpeningPatternDefined{CentreId: t.centre.String(), Pattern: p}
+	if err := t.apply(ev); err != nil {
+		return nil, nil, err
+	}
+	return t.patterns[s.ID], ev, nil
+}
+
+// Session is the occurrence of a pattern on a date. Errors name the request's fields.
+func (t *Timetable) Session(patternID uuid.UUID, date time.Time) (Session, error) {
+	p, ok := t.patterns[patternID]
+	if !ok {
+		return Session{}, problem.Invalid("pattern_id", "is not an opening pattern of the centre")
+	}
+	if !p.OpensOn(date) {
+		if p.Closed[date] {
+			return Session{}, problem.Invalid("date", "the centre is closed on "+dateString(date))
+		}
+		return Session{}, problem.Invalid("date", "the pattern has no session on "+dateString(date))
+	}
+	return t.session(p, date), nil
+}
+
+func (t *Timetable) session(p *Pattern, date time.Time) Session {
+	s := Session{Pattern: p, Date: date, Opens: On(date, p.Start, p.loc), Closes: On(date, p.End, p.loc)}
+	for _, id := range p.Rooms {
+		s.Rooms = append(s.Rooms, t.rooms[id])
+	}
+	return s
+}
+
+// Sessions are every pattern's occurrences from from to to (local dates, both included), in
+// order of their start.
+func (t *Timetable) Sessions(from, to time.Time) []Session {
+	var out []Session
+	for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
+		for _, id := range t.porder {
+			if p := t.patterns[id]; p.OpensOn(d) {
+				out = append(out, t.session(p, d))
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Session) int { return a.Opens.Compare(b.Opens) })
+	return out
+}
+
+// CheckRange refuses a range that ends before it starts or is longer than MaxRange days.
+func CheckRange(from, to time.Time) error {
+	if to.Before(from) {
+		return problem.Invalid("to", "must not be before from")
+	}
+	if days(from, to) > MaxRange {
+		return problem.Invalid("to", fmt.Sprintf("must be at most %d days after from", MaxRange))
+	}
+	return nil
+}
+
+// HasRoom reports whether the session opens room id.
+func (s Session) HasRoom(id uuid.UUID) (Room, bool) {
+	for _, r := range s.Rooms {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return Room{}, false
+}
+
+func (t *Timetable) apply(ev proto.Message) error {
+	switch e := ev.(type) {
+	case *schedulingv1.RoomAdded:
+		id := uuid.MustParse(e.GetRoomId())
+		t.rooms[id] = Room{ID: id, Name: e.GetName(), Capacity: int(e.GetCapacity()), Supervised: e.GetSupervisedSuitable()}
+		t.order = append(t.order, id)
+	case *schedulingv1.OpeningPatternDefined:
+		p := PatternFromProto(e.GetPattern())
+		if _, ok := t.patterns[p.ID]; !ok {
+			t.porder = append(t.porder, p.ID)
+		}
+		t.patterns[p.ID] = p
+	default:
+		return fmt.Errorf("timetable %s: unexpected event %s", t.centre, ev.ProtoReflect().Descriptor().FullName())
+	}
+	t.version++
+	return nil
+}
+
+// PatternFromProto converts a recorded pattern.
+func PatternFromProto(e *schedulingv1.OpeningPattern) *Pattern {
+	p := &Pattern{ID: uuid.MustParse(e.GetPatternId()), Recurrence: e.GetRecurrence(), Weekday: weekdayFromProto(e.GetWeekday()),
+		First: fromDate(e.GetFirstDate()), Last: fromDate(e.GetLastDate()), Closed: datesFromProto(e.GetClosedDates()),
+		Extra: datesFromProto(e.GetExtraDates()), Zone: e.GetTimeZone(), loc: mustZone(e.GetTimeZone())}
+	p.Start, _ = ClockFromProto(e.GetStartTime())
+	p.End, _ = ClockFromProto(e.GetEndTime())
+	for _, r := range e.GetRoomIds() {
+		p.Rooms = append(p.Rooms, uuid.MustParse(r))
+	}
+	return p
+}
+
+// PatternToProto converts a pattern for the API.
+func PatternToProto(centre uuid.UUID, p *Pattern) *schedulingv1.OpeningPattern {
+	out := &schedulingv1.OpeningPattern{PatternId: p.ID.String(), CentreId: centre.String(), Recurrence: p.Recurrence,
+		Weekday: weekdayToProto(p.Weekday), StartTime: ClockToProto(p.Start), EndTime: ClockToProto(p.End),
+		FirstDate: toDate(p.First), LastDate: toDate(p.Last), TimeZone: p.Zone}
+	for _, r := range p.Rooms {
+		out.RoomIds = append(out.RoomIds, r.String())
+	}
+	for _, d := range sortedDates(keys(p.Closed)) {
+		out.ClosedDates = append(out.ClosedDates, toDate(d))
+	}
+	for _, d := range sortedDates(keys(p.Extra)) {
+		out.ExtraDates = append(out.ExtraDates, toDate(d))
+	}
+	return out
+}
+
+// WeekdayFromProto converts the wire weekday (Monday 1 .. Sunday 7).
+func WeekdayFromProto(w schedulingv1.Weekday) time.Weekday { return weekdayFromProto(w) }
+
+func weekdayFromProto(w schedulingv1.Weekday) time.Weekday { return time.Weekday(int(w) % 7) }
+
+func weekdayToProto(w time.Weekday) schedulingv1.Weekday {
+	if w == time.Sunday {
+		return schedulingv1.Weekday_WEEKDAY_SUNDAY
+	}
+	return schedulingv1.Weekday(w)
+}
+
+func keys(m map[time.Time]bool) []time.Time {
+	out := make([]time.Time, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+func sortedDates(ds []time.Time) []time.Time {
+	out := slices.Clone(ds)
+	slices.SortFunc(out, func(a, b time.Time) int { return a.Compare(b) })
+	return slices.Compact(out)
+}
+
+// DatesToProto converts dates for the wire.
+func DatesToProto(ds ...time.Time) []*commonv1.Date {
+	out := make([]*commonv1.Date, len(ds))
+	for i, d := range ds {
+		out[i] = toDate(d)
+	}
+	return out
+}
+
+// ErrPatternNotFound means the centre has no pattern of that id.
+var ErrPatternNotFound = problem.NotFound("opening pattern")
+
+// InvalidRoom is a room id that names no room of the pattern.
+func InvalidRoom() error { return problem.Invalid("room_id", "is not a room of the opening pattern") }

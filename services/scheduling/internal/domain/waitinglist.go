@@ -1,0 +1,113 @@
+package domain
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/problem"
+)
+
+// Rules of a waiting list.
+var (
+	// ErrAlreadyWaiting means the family is on the centre's waiting list already.
+	ErrAlreadyWaiting = problem.Rule("ALREADY_WAITING", "the family is already on the centre's waiting list")
+	// ErrWaitingListEmpty means nobody waits for a place.
+	ErrWaitingListEmpty = problem.Rule("WAITING_LIST_EMPTY", "no family is waiting for a place at the centre")
+	// ErrNotWaiting means the family named is not on the waiting list.
+	ErrNotWaiting = problem.Rule("NOT_ON_WAITING_LIST", "the family is not on the centre's waiting list")
+)
+
+// Waiting is one family on a waiting list.
+type Waiting struct {
+	Family      uuid.UUID
+	ServiceType commonv1.ServiceType
+	Joined      time.Time
+}
+
+// WaitingList is a centre's queue of families waiting for a place: one stream,
+// waitinglist-<centre_id>.
+type WaitingList struct {
+	centre  uuid.UUID
+	queue   []Waiting
+	version int64
+}
+
+// WaitingListStream is the stream of a centre's waiting list.
+func WaitingListStream(centre uuid.UUID) string { return "waitinglist-" + centre.String() }
+
+// RebuildWaitingList replays a waiting list.
+func RebuildWaitingList(centre uuid.UUID, events []proto.Message) (*WaitingList, error) {
+	w := &WaitingList{centre: centre}
+	for _, ev := range events {
+		if err := w.apply(ev); err != nil {
+			return nil, err
+		}
+	}
+	return w, nil
+}
+
+// Version is the number of events in the stream.
+func (w *WaitingList) Version() int64 { return w.version }
+
+// Queue is the families waiting, first first.
+func (w *WaitingList) Queue() []Waiting { return slices.Clone(w.queue) }
+
+// Join puts a family at the end of the queue; it returns the family's position (from 1).
+func (w *WaitingList) Join(family uuid.UUID, st commonv1.ServiceType, now time.Time) (int, proto.Message, error) {
+	if slices.ContainsFunc(w.queue, func(x Waiting) bool { return x.Family == family }) {
+		return 0, nil, ErrAlreadyWaiting
+	}
+	ev := &schedulingv1.WaitingListJoined{CentreId: w.centre.String(), FamilyId: family.String(), ServiceType: st,
+		JoinedAt: timestamppb.New(now)}
+	return len(w.queue) + 1, ev, w.apply(ev)
+}
+
+// Offer offers a place to family, or (uuid.Nil) to the first family waiting, or to the first
+// waiting for serviceType when it is given; the family leaves the queue. releasedBy names the
+// family whose released place it is, if any.
+func (w *WaitingList) Offer(family uuid.UUID, st commonv1.ServiceType, pattern, room, releasedBy uuid.UUID, now time.Time) (uuid.UUID, proto.Message, error) {
+	i := slices.IndexFunc(w.queue, func(x Waiting) bool {
+		switch {
+		case family != uuid.Nil:
+			return x.Family == family
+		case st != commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED:
+			return x.ServiceType == st
+		default:
+			return true
+		}
+	})
+	if i < 0 {
+		if family != uuid.Nil {
+			return uuid.Nil, nil, ErrNotWaiting
+		}
+		return uuid.Nil, nil, ErrWaitingListEmpty
+	}
+	ev := &schedulingv1.PlaceOffered{CentreId: w.centre.String(), FamilyId: w.queue[i].Family.String(),
+		PatternId: pattern.String(), RoomId: room.String(), OfferedAt: timestamppb.New(now)}
+	if releasedBy != uuid.Nil {
+		ev.ReleasedByFamilyId = releasedBy.String()
+	}
+	offered := w.queue[i].Family
+	return offered, ev, w.apply(ev)
+}
+
+func (w *WaitingList) apply(ev proto.Message) error {
+	switch e := ev.(type) {
+	case *schedulingv1.WaitingListJoined:
+		w.queue = append(w.queue, Waiting{Family: uuid.MustParse(e.GetFamilyId()), ServiceType: e.GetServiceType(), Joined: e.GetJoinedAt().AsTime()})
+	case *schedulingv1.PlaceOffered:
+		f := uuid.MustParse(e.GetFamilyId())
+		w.queue = slices.DeleteFunc(w.queue, func(x Waiting) bool { return x.Family == f })
+	default:
+		return fmt.Errorf("waiting list %s: unexpected event %s", w.centre, ev.ProtoReflect().Descriptor().FullName())
+	}
+	w.version++
+	return nil
+}

@@ -1,0 +1,205 @@
+package ports
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/bus"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/scheduling/internal/app"
+	"github.com/familytime/familytime/services/scheduling/internal/domain"
+)
+
+// The consumers of other services' events, each subscribed to only the types it handles
+// (docs/architecture.md lists them).
+const (
+	// ReferralConsumer is the durable consumer of the referral stream.
+	ReferralConsumer = "scheduling-referral"
+	// SafeguardingConsumer is the durable consumer of the safeguarding stream.
+	SafeguardingConsumer = "scheduling-safeguarding"
+)
+
+// ReferralSubjects are the referral events scheduling acts on.
+var ReferralSubjects = []string{
+	"ft.referral.*.FamilyReadyForContact",
+	"ft.referral.*.CaseEnded",
+	"ft.referral.*.ReferralWithdrawn",
+}
+
+// SafeguardingSubjects are the safeguarding events scheduling acts on.
+var SafeguardingSubjects = []string{
+	"ft.safeguarding.*.HoldPlaced",
+	"ft.safeguarding.*.HoldLifted",
+}
+
+// metadata is what the events a consumed event sets off carry: the service acted, caused by the
+// event, in the same correlation.
+func metadata(d bus.Delivery) eventstore.Metadata {
+	md := eventstore.Metadata{Actor: "service:scheduling", CausationID: d.EventID.String()}
+	if m := d.Envelope.GetMetadata(); m != nil {
+		md.CorrelationID = m.GetCorrelationId()
+	}
+	if md.CorrelationID == "" {
+		md.CorrelationID = d.EventID.String()
+	}
+	return md
+}
+
+func decode[M proto.Message](d bus.Delivery, m M) (M, error) {
+	if err := proto.Unmarshal(d.Envelope.GetPayload(), m); err != nil {
+		return m, bus.Poison(fmt.Errorf("decode %s: %w", d.Envelope.GetEventType(), err))
+	}
+	return m, nil
+}
+
+// ids parses the ids an event must carry; an event without them can never be handled.
+func ids(d bus.Delivery, named ...string) ([]uuid.UUID, error) {
+	out := make([]uuid.UUID, 0, len(named)/2)
+	for i := 0; i < len(named); i += 2 {
+		u, err := uuid.Parse(named[i+1])
+		if err != nil {
+			return nil, bus.Poison(fmt.Errorf("%s %s: %s is not a UUID", d.Envelope.GetEventType(), d.EventID, named[i]))
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+// ReferralEvents handles referral's events.
+func ReferralEvents(a *app.App) bus.Handler {
+	return func(ctx context.Context, d bus.Delivery, uow *eventstore.UnitOfWork) error {
+		switch d.Envelope.GetEventType() {
+		case "familytime.referral.v1.FamilyReadyForContact":
+			ev, err := decode(d, &referralv1.FamilyReadyForContact{})
+			if err != nil {
+				return err
+			}
+			r, family, err := readiness(d, ev)
+			if err != nil {
+				return err
+			}
+			return a.NoteFamilyReady(ctx, uow, family, r, metadata(d))
+		case "familytime.referral.v1.CaseEnded":
+			ev, err := decode(d, &referralv1.CaseEnded{})
+			if err != nil {
+				return err
+			}
+			u, err := ids(d, "family_id", ev.GetFamilyId(), "centre_id", ev.GetCentreId(), "referral_id", ev.GetReferralId())
+			if err != nil {
+				return err
+			}
+			return a.EndContact(ctx, uow, u[0], u[1], u[2], dateOf(ev.GetEndedOn()), false, metadata(d))
+		case "familytime.referral.v1.ReferralWithdrawn":
+			ev, err := decode(d, &referralv1.ReferralWithdrawn{})
+			if err != nil {
+				return err
+			}
+			u, err := ids(d, "family_id", ev.GetFamilyId(), "centre_id", ev.GetCentreId(), "referral_id", ev.GetReferralId())
+			if err != nil {
+				return err
+			}
+			return a.EndContact(ctx, uow, u[0], u[1], u[2], dateOf(ev.GetWithdrawnOn()), true, metadata(d))
+		}
+		return nil
+	}
+}
+
+// SafeguardingEvents handles safeguarding's events.
+func SafeguardingEvents(a *app.App) bus.Handler {
+	return func(ctx context.Context, d bus.Delivery, uow *eventstore.UnitOfWork) error {
+		switch d.Envelope.GetEventType() {
+		case "familytime.safeguarding.v1.HoldPlaced":
+			ev, err := decode(d, &safeguardingv1.HoldPlaced{})
+			if err != nil {
+				return err
+			}
+			u, err := ids(d, "family_id", ev.GetFamilyId(), "centre_id", ev.GetCentreId(), "hold_id", ev.GetHoldId())
+			if err != nil {
+				return err
+			}
+			return a.NoteHold(ctx, uow, u[0], u[1], u[2], dateOf(ev.GetPlacedOn()), metadata(d))
+		case "familytime.safeguarding.v1.HoldLifted":
+			ev, err := decode(d, &safeguardingv1.HoldLifted{})
+			if err != nil {
+				return err
+			}
+			u, err := ids(d, "family_id", ev.GetFamilyId(), "centre_id", ev.GetCentreId(), "hold_id", ev.GetHoldId())
+			if err != nil {
+				return err
+			}
+			return a.NoteHoldLifted(ctx, uow, u[0], u[1], u[2], metadata(d))
+		}
+		return nil
+	}
+}
+
+// readiness translates referral's FamilyReadyForContact into what scheduling keeps: ids, roles
+// and permissions, birth months, the arrangement's length and stagger, and the dates.
+func readiness(d bus.Delivery, ev *referralv1.FamilyReadyForContact) (domain.Readiness, uuid.UUID, error) {
+	u, err := ids(d, "family_id", ev.GetFamilyId(), "centre_id", ev.GetCentreId(), "referral_id", ev.GetReferralId())
+	if err != nil {
+		return domain.Readiness{}, uuid.Nil, err
+	}
+	arr := ev.GetArrangement()
+	r := domain.Readiness{Centre: u[1], Referral: u[2], ServiceType: arr.GetServiceType(), SessionMinutes: int(arr.GetSessionMinutes()),
+		Stagger:  domain.Stagger{Arrival: int(arr.GetStagger().GetArrivalMinutes()), Departure: int(arr.GetStagger().GetDepartureMinutes())},
+		Earliest: dateOf(ev.GetEarliestBookableOn()), PreVisits: map[time.Time]bool{}}
+	for _, a := range ev.GetAdults() {
+		if !a.GetMayAttend() && !a.GetMayBring() && !a.GetMayCollect() {
+			continue // named, but not to come to the centre
+		}
+		p, err := ids(d, "adults.person_id", a.GetPersonId())
+		if err != nil {
+			return domain.Readiness{}, uuid.Nil, err
+		}
+		r.Adults = append(r.Adults, domain.Adult{ID: p[0], Role: role(a.GetRole()), MayAttend: a.GetMayAttend(),
+			MayBring: a.GetMayBring(), MayCollect: a.GetMayCollect()})
+	}
+	for _, c := range ev.GetChildren() {
+		p, err := ids(d, "children.person_id", c.GetPersonId())
+		if err != nil {
+			return domain.Readiness{}, uuid.Nil, err
+		}
+		r.Children = append(r.Children, domain.Child{ID: p[0], BirthYear: int(c.GetBirthYear()), BirthMonth: int(c.GetBirthMonth())})
+	}
+	for _, pd := range ev.GetPreVisitDates() {
+		r.PreVisits[dateOf(pd)] = true
+	}
+	return r, u[0], nil
+}
+
+func role(r referralv1.AdultRole) schedulingv1.PersonRole {
+	switch r {
+	case referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT:
+		return schedulingv1.PersonRole_PERSON_ROLE_RESIDENT_PARENT
+	case referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT:
+		return schedulingv1.PersonRole_PERSON_ROLE_VISITING_PARENT
+	case referralv1.AdultRole_ADULT_ROLE_OTHER_PARENTAL_RESPONSIBILITY:
+		return schedulingv1.PersonRole_PERSON_ROLE_OTHER_PARENTAL_RESPONSIBILITY
+	case referralv1.AdultRole_ADULT_ROLE_NAMED_RELATIVE:
+		return schedulingv1.PersonRole_PERSON_ROLE_NAMED_RELATIVE
+	case referralv1.AdultRole_ADULT_ROLE_NAMED_ESCORT:
+		return schedulingv1.PersonRole_PERSON_ROLE_NAMED_ESCORT
+	}
+	return schedulingv1.PersonRole_PERSON_ROLE_UNSPECIFIED
+}
+
+// dateOf is a wire date as a domain date; an unset or impossible date is the zero time.
+func dateOf(d *commonv1.Date) time.Time {
+	if d == nil {
+		return time.Time{}
+	}
+	t, ok := domain.DateFromParts(int(d.GetYear()), int(d.GetMonth()), int(d.GetDay()))
+	if !ok {
+		return time.Time{}
+	}
+	return t
+}

@@ -1,0 +1,420 @@
+package ports
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/command"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/problem"
+	"github.com/familytime/familytime/services/scheduling/internal/app"
+	"github.com/familytime/familytime/services/scheduling/internal/domain"
+)
+
+// AddRoom adds a room to a centre.
+func (s *Server) AddRoom(ctx context.Context, req *schedulingv1.AddRoomRequest) (*schedulingv1.AddRoomResponse, error) {
+	centre, err := id("centre_id", req.GetCentreId())
+	if err != nil {
+		return nil, err
+	}
+	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.AddRoomResponse, *eventstore.UnitOfWork, error) {
+		r, uow, err := s.app.AddRoom(ctx, centre, req.GetName(), int(req.GetCapacity()), req.GetSupervisedSuitable(), md)
+		return &schedulingv1.AddRoomResponse{Room: &schedulingv1.Room{RoomId: r.ID.String(), CentreId: centre.String(), Name: r.Name,
+			Capacity: int32(r.Capacity), SupervisedSuitable: r.Supervised}}, uow, err
+	})
+}
+
+// DefineOpeningPattern defines or redefines when a centre opens.
+func (s *Server) DefineOpeningPattern(ctx context.Context, req *schedulingv1.DefineOpeningPatternRequest) (*schedulingv1.DefineOpeningPatternResponse, error) {
+	centre, err := id("centre_id", req.GetCentreId())
+	if err != nil {
+		return nil, err
+	}
+	spec := domain.PatternSpec{Recurrence: req.GetRecurrence(), Weekday: domain.WeekdayFromProto(req.GetWeekday()), Zone: req.GetTimeZone()}
+	if req.GetPatternId() != "" {
+		if spec.ID, err = id("pattern_id", req.GetPatternId()); err != nil {
+			return nil, err
+		}
+	}
+	spec.Start, _ = domain.ClockFromProto(req.GetStartTime())
+	spec.End, _ = domain.ClockFromProto(req.GetEndTime())
+	if spec.First, err = domain.DateFromProto("first_date", req.GetFirstDate()); err != nil {
+		return nil, err
+	}
+	if req.GetLastDate() != nil {
+		if spec.Last, err = domain.DateFromProto("last_date", req.GetLastDate()); err != nil {
+			return nil, err
+		}
+	}
+	for _, r := range req.GetRoomIds() {
+		room, err := id("room_ids", r)
+		if err != nil {
+			return nil, err
+		}
+		spec.Rooms = append(spec.Rooms, room)
+	}
+	for _, d := range req.GetClosedDates() {
+		t, err := domain.DateFromProto("closed_dates", d)
+		if err != nil {
+			return nil, err
+		}
+		spec.Closed = append(spec.Closed, t)
+	}
+	for _, d := range req.GetExtraDates() {
+		t, err := domain.DateFromProto("extra_dates", d)
+		if err != nil {
+			return nil, err
+		}
+		spec.Extra = append(spec.Extra, t)
+	}
+	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.DefineOpeningPatternResponse, *eventstore.UnitOfWork, error) {
+		p, uow, err := s.app.DefineOpeningPattern(ctx, centre, spec, md)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &schedulingv1.DefineOpeningPatternResponse{Pattern: domain.PatternToProto(centre, p)}, uow, nil
+	})
+}
+
+// ListOpeningSessions lists a centre's sessions in a date range.
+func (s *Server) ListOpeningSessions(ctx context.Context, req *schedulingv1.ListOpeningSessionsRequest) (*schedulingv1.ListOpeningSessionsResponse, error) {
+	centre, from, to, err := centreRange(req.GetCentreId(), req.GetFrom(), req.GetTo())
+	if err != nil {
+		return nil, err
+	}
+	sessions, err := s.app.ListOpeningSessions(ctx, centre, from, to)
+	if err != nil {
+		return nil, err
+	}
+	resp := &schedulingv1.ListOpeningSessionsResponse{}
+	for _, v := range sessions {
+		os := &schedulingv1.OpeningSession{PatternId: v.Pattern.ID.String(), Date: domain.ToDate(v.Date),
+			StartTime: domain.ClockToProto(v.Pattern.Start), EndTime: domain.ClockToProto(v.Pattern.End),
+			StartsAt: timestamppb.New(v.Opens), EndsAt: timestamppb.New(v.Closes), TimeZone: v.Pattern.Zone}
+		for _, r := range v.Rooms {
+			use := v.Use[r.ID]
+			os.Rooms = append(os.Rooms, &schedulingv1.RoomPlaces{RoomId: r.ID.String(), Name: r.Name, Capacity: int32(r.Capacity),
+				SupervisedSuitable: r.Supervised, Booked: int32(use.Booked), TakenBySupervised: use.Supervised})
+		}
+		resp.Sessions = append(resp.Sessions, os)
+	}
+	return resp, nil
+}
+
+// BookSession books a family into a room of an opening session.
+func (s *Server) BookSession(ctx context.Context, req *schedulingv1.BookSessionRequest) (*schedulingv1.BookSessionResponse, error) {
+	centre, err := id("centre_id", req.GetCentreId())
+	if err != nil {
+		return nil, err
+	}
+	family, err := id("family_id", req.GetFamilyId())
+	if err != nil {
+		return nil, err
+	}
+	slot, err := slotOf(req.GetPatternId(), req.GetDate(), req.GetRoomId(), req.GetStartTime())
+	if err != nil {
+		return nil, err
+	}
+	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.BookSessionResponse, *eventstore.UnitOfWork, error) {
+		b, uow, err := s.app.BookSession(ctx, centre, family, slot, md)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &schedulingv1.BookSessionResponse{Booking: bookingProto(b)}, uow, nil
+	})
+}
+
+// RescheduleBooking moves a booking to another slot.
+func (s *Server) RescheduleBooking(ctx context.Context, req *schedulingv1.RescheduleBookingRequest) (*schedulingv1.RescheduleBookingResponse, error) {
+	centre, err := id("centre_id", req.GetCentreId())
+	if err != nil {
+		return nil, err
+	}
+	booking, err := id("booking_id", req.GetBookingId())
+	if err != nil {
+		return nil, err
+	}
+	slot, err := slotOf(req.GetPatternId(), req.GetDate(), req.GetRoomId(), req.GetStartTime())
+	if err != nil {
+		return nil, err
+	}
+	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.RescheduleBookingResponse, *eventstore.UnitOfWork, error) {
+		b, uow, err := s.app.RescheduleBooking(ctx, centre, booking, slot, req.GetRequestedBy(), md)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &schedulingv1.RescheduleBookingResponse{Booking: bookingProto(b)}, uow, nil
+	})
+}
+
+// CancelBooking cancels a booking.
+func (s *Server) CancelBooking(ctx context.Context, req *schedulingv1.CancelBookingRequest) (*schedulingv1.CancelBookingResponse, error) {
+	centre, booking, err := centreBooking(req.GetCentreId(), req.GetBookingId())
+	if err != nil {
+		return nil, err
+	}
+	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.CancelBookingResponse, *eventstore.UnitOfWork, error) {
+		b, ev, uow, err := s.app.CancelBooking(ctx, centre, booking, req.GetCancelledBy(), md)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &schedulingv1.CancelBookingResponse{Booking: bookingProto(b), NoticeMinutes: ev.GetNoticeMinutes()}, uow, nil
+	})
+}
+
+// CheckIn admits or refuses a person at the door.
+func (s *Server) CheckIn(ctx context.Context, req *schedulingv1.CheckInRequest) (*schedulingv1.CheckInResponse, error) {
+	centre, booking, err := centreBooking(req.GetCentreId(), req.GetBookingId())
+	if err != nil {
+		return nil, err
+	}
+	person, err := id("person_id", req.GetPersonId())
+	if err != nil {
+		return nil, err
+	}
+	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.CheckInResponse, *eventstore.UnitOfWork, error) {
+		r, uow, err := s.app.CheckIn(ctx, centre, booking, person, md)
+		return &schedulingv1.CheckInResponse{Admitted: r.Admitted, Refusal: r.Refusal, Role: r.Role}, uow, err
+	})
+}
+
+// RecordArrival records a party's arrival.
+func (s *Server) RecordArrival(ctx context.Context, req *schedulingv1.RecordArrivalRequest) (*schedulingv1.RecordArrivalResponse, error) {
+	centre, m, err := movement(req.GetCentreId(), req.GetBookingId(), req.GetParty(), req.GetTime(), req.GetPersonIds())
+	if err != nil {
+		return nil, err
+	}
+	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.RecordArrivalResponse, *eventstore.UnitOfWork, error) {
+		b, lost, uow, err := s.app.RecordArrival(ctx, centre, m, md)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &schedulingv1.RecordArrivalResponse{Booking: bookingProto(b), MinutesLost: int32(lost)}, uow, nil
+	})
+}
+
+// RecordDeparture records a party's departure.
+func (s *Server) RecordDeparture(ctx context.Context, req *schedulingv1.RecordDepartureRequest) (*schedulingv1.RecordDepartureResponse, error) {
+	centre, m, err := movement(req.GetCentreId(), req.GetBookingId(), req.GetParty(), req.GetTime(), req.GetPersonIds())
+	if err != nil {
+		return nil, err
+	}
+	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.RecordDepartureResponse, *eventstore.UnitOfWork, error) {
+		b, uow, err := s.app.RecordDeparture(ctx, centre, m, md)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &schedulingv1.RecordDepartureResponse{Booking: bookingProto(b)}, uow, nil
+	})
+}
+
+// CompleteSession records that a session took place.
+func (s *Server) CompleteSession(ctx context.Context, req *schedulingv1.CompleteSessionRequest) (*schedulingv1.CompleteSessionResponse, error) {
+	centre, booking, err := centreBooking(req.GetCentreId(), req.GetBookingId())
+	if err != nil {
+		return nil, err
+	}
+	bySupervisor := false
+	if c, ok := auth.FromContext(ctx); ok {
+		bySupervisor = c.Has(auth.RoleSupervisor)
+	}
+	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.CompleteSessionResponse, *eventstore.UnitOfWork, error) {
+		b, ev, uow, err := s.app.CompleteSession(ctx, centre, booking, req.GetSupervisedBy(), bySupervisor, md)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &schedulingv1.CompleteSessionResponse{Booking: bookingProto(b), MinutesHeld: ev.GetMinutesHeld()}, uow, nil
+	})
+}
+
+// RecordNoShow records that a party did not come.
+func (s *Server) RecordNoShow(ctx context.Context, req *schedulingv1.RecordNoShowRequest) (*schedulingv1.RecordNoShowResponse, error) {
+	centre, booking, err := centreBooking(req.GetCentreId(), req.GetBookingId())
+	if err != nil {
+		return nil, err
+	}
+	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.RecordNoShowResponse, *eventstore.UnitOfWork, error) {
+		r, uow, err := s.app.RecordNoShow(ctx, centre, booking, req.GetParty(), req.GetExplained(), md)
+		if err != nil {
+			return nil, nil, err
+		}
+		resp := &schedulingv1.RecordNoShowResponse{Booking: bookingProto(r.Booking), UnexplainedNoShows: int32(r.Unexplained),
+			PlaceReleased: r.Released}
+		if r.OfferedTo != uuid.Nil {
+			resp.OfferedToFamilyId = r.OfferedTo.String()
+		}
+		return resp, uow, nil
+	})
+}
+
+// JoinWaitingList puts a family on a centre's waiting list.
+func (s *Server) JoinWaitingList(ctx context.Context, req *schedulingv1.JoinWaitingListRequest) (*schedulingv1.JoinWaitingListResponse, error) {
+	centre, err := id("centre_id", req.GetCentreId())
+	if err != nil {
+		return nil, err
+	}
+	family, err := id("family_id", req.GetFamilyId())
+	if err != nil {
+		return nil, err
+	}
+	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.JoinWaitingListResponse, *eventstore.UnitOfWork, error) {
+		pos, uow, err := s.app.JoinWaitingList(ctx, centre, family, req.GetServiceType(), md)
+		return &schedulingv1.JoinWaitingListResponse{Position: int32(pos)}, uow, err
+	})
+}
+
+// OfferPlace offers a place to a family on the waiting list.
+func (s *Server) OfferPlace(ctx context.Context, req *schedulingv1.OfferPlaceRequest) (*schedulingv1.OfferPlaceResponse, error) {
+	centre, err := id("centre_id", req.GetCentreId())
+	if err != nil {
+		return nil, err
+	}
+	pattern, err := id("pattern_id", req.GetPatternId())
+	if err != nil {
+		return nil, err
+	}
+	room, err := id("room_id", req.GetRoomId())
+	if err != nil {
+		return nil, err
+	}
+	family := uuid.Nil
+	if req.GetFamilyId() != "" {
+		if family, err = id("family_id", req.GetFamilyId()); err != nil {
+			return nil, err
+		}
+	}
+	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.OfferPlaceResponse, *eventstore.UnitOfWork, error) {
+		offered, uow, err := s.app.OfferPlace(ctx, centre, pattern, room, family, md)
+		return &schedulingv1.OfferPlaceResponse{FamilyId: offered.String()}, uow, err
+	})
+}
+
+// GetDaySheet is a centre's day.
+func (s *Server) GetDaySheet(ctx context.Context, req *schedulingv1.GetDaySheetRequest) (*schedulingv1.GetDaySheetResponse, error) {
+	centre, err := id("centre_id", req.GetCentreId())
+	if err != nil {
+		return nil, err
+	}
+	day, err := domain.DateFromProto("date", req.GetDate())
+	if err != nil {
+		return nil, err
+	}
+	entries, err := s.app.GetDaySheet(ctx, centre, day)
+	if err != nil {
+		return nil, err
+	}
+	return &schedulingv1.GetDaySheetResponse{Entries: entries}, nil
+}
+
+// GetCapacity counts a centre's places in a period.
+func (s *Server) GetCapacity(ctx context.Context, req *schedulingv1.GetCapacityRequest) (*schedulingv1.GetCapacityResponse, error) {
+	centre, from, to, err := centreRange(req.GetCentreId(), req.GetFrom(), req.GetTo())
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.app.GetCapacity(ctx, centre, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return &schedulingv1.GetCapacityResponse{Capacity: c}, nil
+}
+
+func id(field, s string) (uuid.UUID, error) {
+	u, err := uuid.Parse(s)
+	if err != nil || u == uuid.Nil {
+		return uuid.Nil, problem.Invalid(field, "must be a UUID")
+	}
+	return u, nil
+}
+
+func centreBooking(centre, booking string) (uuid.UUID, uuid.UUID, error) {
+	c, err := id("centre_id", centre)
+	if err != nil {
+		return uuid.Nil, uuid.Nil, err
+	}
+	b, err := id("booking_id", booking)
+	return c, b, err
+}
+
+func centreRange(centre string, from, to *commonv1.Date) (uuid.UUID, time.Time, time.Time, error) {
+	c, err := id("centre_id", centre)
+	if err != nil {
+		return uuid.Nil, time.Time{}, time.Time{}, err
+	}
+	f, err := domain.DateFromProto("from", from)
+	if err != nil {
+		return uuid.Nil, time.Time{}, time.Time{}, err
+	}
+	t, err := domain.DateFromProto("to", to)
+	return c, f, t, err
+}
+
+func slotOf(pattern string, date *commonv1.Date, room string, start *schedulingv1.LocalTime) (app.Slot, error) {
+	var slot app.Slot
+	var err error
+	if slot.Pattern, err = id("pattern_id", pattern); err != nil {
+		return slot, err
+	}
+	if slot.Date, err = domain.DateFromProto("date", date); err != nil {
+		return slot, err
+	}
+	if slot.Room, err = id("room_id", room); err != nil {
+		return slot, err
+	}
+	if c, ok := domain.ClockFromProto(start); ok {
+		slot.Start = &c
+	}
+	return slot, nil
+}
+
+func movement(centre, booking string, party schedulingv1.Party, at *schedulingv1.LocalTime, people []string) (uuid.UUID, app.Movement, error) {
+	c, b, err := centreBooking(centre, booking)
+	if err != nil {
+		return uuid.Nil, app.Movement{}, err
+	}
+	m := app.Movement{Booking: b, Party: party}
+	if t, ok := domain.ClockFromProto(at); ok {
+		m.At = &t
+	}
+	for _, p := range people {
+		u, err := id("person_ids", p)
+		if err != nil {
+			return uuid.Nil, app.Movement{}, err
+		}
+		m.People = append(m.People, u)
+	}
+	return c, m, nil
+}
+
+// bookingProto is a booking for the API.
+func bookingProto(b *domain.Booking) *schedulingv1.Booking {
+	loc := b.Location()
+	out := &schedulingv1.Booking{BookingId: b.ID.String(), CentreId: b.Centre.String(), FamilyId: b.Family.String(),
+		RoomId: b.Room.String(), PatternId: b.Pattern.String(), Date: domain.ToDate(b.Date), ServiceType: b.ServiceType,
+		Status: b.Status, CancellationReason: b.Reason, CancelledLate: b.Late, TimeZone: b.Zone,
+		Visiting: party(b.VisitingArrives, b.VisitingLeaves, loc), Children: party(b.ChildrenArrive, b.ChildrenLeave, loc)}
+	if t, ok := b.Arrived[schedulingv1.Party_PARTY_VISITING]; ok {
+		out.Visiting.ArrivedAt = timestamppb.New(t)
+	}
+	if t, ok := b.Departed[schedulingv1.Party_PARTY_VISITING]; ok {
+		out.Visiting.DepartedAt = timestamppb.New(t)
+	}
+	if t, ok := b.Arrived[schedulingv1.Party_PARTY_CHILDREN]; ok {
+		out.Children.ArrivedAt = timestamppb.New(t)
+	}
+	if t, ok := b.Departed[schedulingv1.Party_PARTY_CHILDREN]; ok {
+		out.Children.DepartedAt = timestamppb.New(t)
+	}
+	return out
+}
+
+func party(due, leaves time.Time, loc *time.Location) *schedulingv1.PartyTimes {
+	return &schedulingv1.PartyTimes{DueAt: timestamppb.New(due), LeavesAt: timestamppb.New(leaves),
+		DueTime: domain.ClockToProto(domain.ClockAt(due, loc)), LeaveTime: domain.ClockToProto(domain.ClockAt(leaves, loc))}
+}

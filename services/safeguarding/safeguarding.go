@@ -42,6 +42,7 @@ type Service struct {
 	api      *ports.Server
 	relay    *relay.Relay
 	referral *bus.Consumer
+	sessions *bus.Consumer
 }
 
 // New builds the service on its dependencies. It seals every free text, so it needs a key store.
@@ -60,7 +61,12 @@ func New(d host.Deps) (host.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{api: ports.NewServer(a), relay: r, referral: c}, nil
+	sc, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Name: ports.SchedulingConsumer, Stream: bus.StreamName("scheduling"),
+		FilterSubjects: ports.SchedulingSubjects, Logger: d.Logger, DeadLetterStream: d.Streams}, ports.SchedulingEvents(a))
+	if err != nil {
+		return nil, err
+	}
+	return &Service{api: ports.NewServer(a), relay: r, referral: c, sessions: sc}, nil
 }
 
 // Register adds SafeguardingService to the server.
@@ -71,10 +77,11 @@ func (s *Service) Register(r grpc.ServiceRegistrar) {
 // Policy is the rule for every RPC of SafeguardingService.
 func (s *Service) Policy() auth.Policy { return ports.Policy }
 
-// Run publishes the service's events and consumes referral's until ctx ends.
+// Run publishes the service's events and consumes referral's and scheduling's until ctx ends.
 func (s *Service) Run(ctx context.Context) {
 	var wg sync.WaitGroup
 	wg.Go(func() { s.relay.Run(ctx) })
 	wg.Go(func() { s.referral.Run(ctx) })
+	wg.Go(func() { s.sessions.Run(ctx) })
 	wg.Wait()
 }

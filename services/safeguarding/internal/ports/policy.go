@@ -1,5 +1,5 @@
 // Package ports translates between the safeguarding service and the outside: its gRPC API and the
-// events it consumes from referral (and, once scheduling publishes it, SessionCompleted).
+// events it consumes from referral (ReferralReceived) and scheduling (SessionCompleted).
 package ports
 
 import (

@@ -1,0 +1,549 @@
+package safeguarding_test
+
+import (
+	"context"
+	"crypto/ed25519"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/bus"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/grpcx"
+	"github.com/familytime/familytime/services/platform/host"
+	"github.com/familytime/familytime/services/platform/relay"
+	"github.com/familytime/familytime/services/platform/seal"
+	"github.com/familytime/familytime/services/platform/testkit"
+	"github.com/familytime/familytime/services/safeguarding"
+)
+
+func TestMain(m *testing.M) { testkit.Main(m) }
+
+// rig is the safeguarding service running for real: its database, its key store, an embedded
+// JetStream, its gRPC server behind the platform's authentication and policy.
+type rig struct {
+	db     *testkit.Database
+	nc     *nats.Conn
+	js     jetstream.JetStream
+	key    ed25519.PrivateKey
+	addr   string
+	sealer *seal.Sealer
+	centre uuid.UUID
+}
+
+func newRig(t *testing.T) *rig {
+	t.Helper()
+	g := &rig{db: testkit.Postgres(t), centre: uuid.New()}
+	g.db.Migrate(t, safeguarding.Migrations()...)
+	keys := testkit.Postgres(t)
+	keys.Migrate(t, seal.Migrations())
+	kek, err := seal.ParseKEK(seal.GenerateKEK())
+	require.NoError(t, err)
+	ring, err := seal.NewKeyRing("", kek)
+	require.NoError(t, err)
+	g.sealer = seal.New(keys.Pool(t), ring)
+	g.nc, g.js = testkit.NATS(t).Connect(t)
+
+	g.key, err = auth.LoadOrCreateDevKey(filepath.Join(t.TempDir(), "signing.pem"))
+	require.NoError(t, err)
+	pub, err := auth.PublicKeyPEM(g.key.Public().(ed25519.PublicKey))
+	require.NoError(t, err)
+	keyFile := filepath.Join(t.TempDir(), "public.pem")
+	require.NoError(t, os.WriteFile(keyFile, pub, 0o600))
+	verifier, err := auth.NewVerifier(auth.VerifierConfig{Issuer: "https://id.test", Audience: "familytime", KeyFile: keyFile})
+	require.NoError(t, err)
+
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc, err := safeguarding.New(host.Deps{Pool: g.db.Pool(t), NATS: g.nc, Logger: log, Sealer: g.sealer})
+	require.NoError(t, err)
+	running, err := host.Start(t.Context(), svc, verifier, log, "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		running.Stop(ctx)
+	})
+	g.addr = running.Addr
+	return g
+}
+
+// as is a client calling as subject with roles at the rig's centre.
+func (g *rig) as(t *testing.T, subject string, roles ...auth.Role) safeguardingv1.SafeguardingServiceClient {
+	t.Helper()
+	token, err := auth.Mint(g.key, auth.MintOptions{Issuer: "https://id.test", Audience: "familytime", Subject: subject,
+		Roles: roles, Centres: []uuid.UUID{g.centre}, TTL: time.Hour})
+	require.NoError(t, err)
+	conn, err := grpcx.Dial(g.addr, token)
+	require.NoError(t, err)
+	t.Cleanup(func() { conn.Close() })
+	return safeguardingv1.NewSafeguardingServiceClient(conn)
+}
+
+func (g *rig) events(t *testing.T) int {
+	t.Helper()
+	var n int
+	require.NoError(t, g.db.OwnerPool(t).QueryRow(t.Context(), "SELECT count(*) FROM events").Scan(&n))
+	return n
+}
+
+func (g *rig) eventsOfType(t *testing.T, typ string) int {
+	t.Helper()
+	var n int
+	require.NoError(t, g.db.OwnerPool(t).QueryRow(t.Context(), "SELECT count(*) FROM events WHERE event_type = $1", typ).Scan(&n))
+	return n
+}
+
+func code(t *testing.T, err error) codes.Code {
+	t.Helper()
+	require.Error(t, err)
+	return status.Code(err)
+}
+
+func badField(t *testing.T, err error) string {
+	t.Helper()
+	require.Equal(t, codes.InvalidArgument, code(t, err), err)
+	for _, d := range status.Convert(err).Details() {
+		if br, ok := d.(*errdetails.BadRequest); ok && len(br.GetFieldViolations()) > 0 {
+			return br.GetFieldViolations()[0].GetField()
+		}
+	}
+	t.Fatalf("no field violation in %v", err)
+	return ""
+}
+
+func reason(t *testing.T, err error) string {
+	t.Helper()
+	for _, d := range status.Convert(err).Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok {
+			return info.GetReason()
+		}
+	}
+	return ""
+}
+
+// messages subscribes to the SAFEGUARDING stream's subjects and returns what arrives.
+func (g *rig) published(t *testing.T, n int) []*nats.Msg {
+	t.Helper()
+	var out []*nats.Msg
+	require.Eventually(t, func() bool {
+		s, err := g.js.Stream(t.Context(), bus.StreamName(safeguarding.Name))
+		if err != nil {
+			return false
+		}
+		info, err := s.Info(t.Context())
+		if err != nil || info.State.Msgs < uint64(n) {
+			return false
+		}
+		out = nil
+		for seq := uint64(1); seq <= info.State.LastSeq; seq++ {
+			m, err := s.GetMsg(t.Context(), seq)
+			if err != nil {
+				return false
+			}
+			out = append(out, &nats.Msg{Subject: m.Subject, Data: m.Data, Header: m.Header})
+		}
+		return true
+	}, 30*time.Second, 10*time.Millisecond)
+	return out
+}
+
+func decode(t *testing.T, m *nats.Msg, into proto.Message) *commonv1.EventEnvelope {
+	t.Helper()
+	env := &commonv1.EventEnvelope{}
+	require.NoError(t, proto.Unmarshal(m.Data, env))
+	require.NoError(t, proto.Unmarshal(env.GetPayload(), into))
+	return env
+}
+
+func review(days int) *commonv1.Date {
+	d := time.Now().UTC().AddDate(0, 0, days)
+	return &commonv1.Date{Year: int32(d.Year()), Month: int32(d.Month()), Day: int32(d.Day())}
+}
+
+// A volunteer's concern alerts the lead, who places a hold for it: HoldPlaced goes out on
+// JetStream (scheduling and referral act on it), then HoldLifted, in that order. The
+// description never appears in clear in the events table or in any JetStream message.
+func TestAConcernLeadsToAHoldPublishedOnJetStream(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	vol := g.as(t, "volunteer-1", auth.RoleVolunteer)
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
+	family := uuid.New()
+	canary := "CANARY-" + uuid.NewString()
+
+	raised, err := vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: family.String(), Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_HANDOVER_CONDUCT, Description: canary,
+		PersonIds: []string{uuid.NewString()}})
+	require.NoError(t, err)
+
+	alerts, err := lead.ListAlerts(ctx, &safeguardingv1.ListAlertsRequest{CentreId: g.centre.String(), OpenOnly: true})
+	require.NoError(t, err)
+	require.Len(t, alerts.GetAlerts(), 1)
+	require.Equal(t, raised.GetConcernId(), alerts.GetAlerts()[0].GetConcernId())
+
+	placed, err := lead.PlaceHold(ctx, &safeguardingv1.PlaceHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: family.String(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONCERN_UNDER_INVESTIGATION,
+		ReviewBy: review(14), Note: canary, ConcernId: raised.GetConcernId()})
+	require.NoError(t, err)
+	_, err = lead.PlaceHold(ctx, &safeguardingv1.PlaceHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: family.String(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONDUCT, ReviewBy: review(14), ConcernId: raised.GetConcernId()})
+	require.Equal(t, "CONCERN_ALREADY_HELD", reason(t, err))
+	_, err = vol.PlaceHold(ctx, &safeguardingv1.PlaceHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: family.String(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONDUCT, ReviewBy: review(14)})
+	require.Equal(t, codes.PermissionDenied, code(t, err), "only the lead places holds")
+
+	holds, err := lead.ListHolds(ctx, &safeguardingv1.ListHoldsRequest{CentreId: g.centre.String()})
+	require.NoError(t, err)
+	require.Len(t, holds.GetHolds(), 1)
+
+	_, err = lead.LiftHold(ctx, &safeguardingv1.LiftHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: family.String(), HoldId: placed.GetHold().GetHoldId()})
+	require.NoError(t, err)
+
+	msgs := g.published(t, 4) // ConcernRaised, LeadAlerted, HoldPlaced, HoldLifted
+	var subjects []string
+	for _, m := range msgs {
+		subjects = append(subjects, m.Subject)
+		require.NotContains(t, string(m.Data), canary)
+		for k, vs := range m.Header {
+			for _, v := range vs {
+				require.NotContains(t, v, canary, k)
+			}
+		}
+	}
+	prefix := "ft.safeguarding." + g.centre.String() + "."
+	require.Equal(t, []string{prefix + "ConcernRaised", prefix + "LeadAlerted", prefix + "HoldPlaced", prefix + "HoldLifted"}, subjects)
+	hp := &safeguardingv1.HoldPlaced{}
+	env := decode(t, msgs[2], hp)
+	require.Equal(t, "hold-"+family.String(), env.GetStreamId())
+	require.Equal(t, family.String(), hp.GetFamilyId())
+	require.Equal(t, raised.GetConcernId(), hp.GetConcernId())
+	require.Equal(t, placed.GetHold().GetHoldId(), hp.GetHoldId())
+	require.NotEmpty(t, hp.GetSealedNote())
+	text, err := g.sealer.OpenString(ctx, family, seal.At(uuid.MustParse(env.GetEventId()), "sealed_note"), hp.GetSealedNote())
+	require.NoError(t, err)
+	require.Contains(t, text, canary, "a consumer with the family's key opens it")
+	hl := &safeguardingv1.HoldLifted{}
+	env = decode(t, msgs[3], hl)
+	require.Equal(t, int64(2), env.GetStreamVersion())
+	require.Equal(t, hp.GetHoldId(), hl.GetHoldId())
+
+	var rows string
+	require.NoError(t, g.db.OwnerPool(t).QueryRow(ctx, "SELECT string_agg(e::text, '') FROM events e").Scan(&rows))
+	require.NotContains(t, rows, canary)
+	require.NotContains(t, rows, "43414e415259", "not even hex-encoded")
+}
+
+// A volunteer reads only what they raised; the lead reads all; every read leaves an access
+// record with its stated purpose, listed by ListAccessRecords.
+func TestAVolunteerCannotReadAnothersConcernAndEveryReadIsRecorded(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	vol := g.as(t, "volunteer-1", auth.RoleVolunteer)
+	other := g.as(t, "volunteer-2", auth.RoleVolunteer)
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
+	admin := g.as(t, "admin-1", auth.RoleAdmin)
+	analyst := g.as(t, "analyst-1", auth.RoleNationalAnalyst)
+	family := uuid.New()
+
+	raised, err := vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: family.String(), Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_NEGLECT, Description: "child hungry"})
+	require.NoError(t, err)
+	get := &safeguardingv1.GetConcernRequest{CentreId: g.centre.String(), ConcernId: raised.GetConcernId(), Purpose: "follow up"}
+
+	_, err = other.GetConcern(ctx, get)
+	require.Equal(t, codes.PermissionDenied, code(t, err))
+	_, err = admin.GetConcern(ctx, get)
+	require.Equal(t, codes.PermissionDenied, code(t, err), "administrators read no safeguarding text")
+	_, err = analyst.GetConcern(ctx, get)
+	require.Equal(t, codes.PermissionDenied, code(t, err), "national analysts see counts only")
+
+	mine, err := vol.GetConcern(ctx, get)
+	require.NoError(t, err)
+	require.Equal(t, "child hungry", mine.GetConcern().GetRecords()[0].GetText())
+
+	_, err = lead.AddConcernAction(ctx, &safeguardingv1.AddConcernActionRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		ConcernId: raised.GetConcernId(), Action: "called the resident parent"})
+	require.NoError(t, err)
+	// A correction points at the record; the original stays readable.
+	corr, err := vol.CorrectRecord(ctx, &safeguardingv1.CorrectRecordRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: family.String(), RecordId: mine.GetConcern().GetRecords()[0].GetRecordId(), Text: "child said they were hungry",
+		Reason: "quoted the child"})
+	require.NoError(t, err)
+	_, err = other.CorrectRecord(ctx, &safeguardingv1.CorrectRecordRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: family.String(), RecordId: mine.GetConcern().GetRecords()[0].GetRecordId(), Text: "x", Reason: "y"})
+	require.Equal(t, codes.PermissionDenied, code(t, err))
+
+	all, err := lead.GetConcern(ctx, &safeguardingv1.GetConcernRequest{CentreId: g.centre.String(), ConcernId: raised.GetConcernId(),
+		Purpose: "strategy meeting"})
+	require.NoError(t, err)
+	records := all.GetConcern().GetRecords()
+	require.Len(t, records, 4) // raised, alerted, action, correction
+	require.Equal(t, "child hungry", records[0].GetText(), "the original stays as it was")
+	require.Equal(t, []string{corr.GetRecordId()}, records[0].GetCorrectedByRecordIds())
+	require.Equal(t, records[0].GetRecordId(), records[3].GetCorrectsRecordId())
+	require.Equal(t, "child said they were hungry", records[3].GetText())
+	require.Equal(t, "quoted the child", records[3].GetReason())
+
+	record, err := lead.GetSafeguardingRecord(ctx, &safeguardingv1.GetSafeguardingRecordRequest{CentreId: g.centre.String(),
+		FamilyId: family.String(), Purpose: "case review"})
+	require.NoError(t, err)
+	require.Len(t, record.GetRecords(), 4, "access records are the audit, not the record")
+
+	access, err := lead.ListAccessRecords(ctx, &safeguardingv1.ListAccessRecordsRequest{CentreId: g.centre.String(), FamilyId: family.String()})
+	require.NoError(t, err)
+	var got []string
+	for _, r := range access.GetRecords() {
+		got = append(got, r.GetSubject()+"/"+r.GetRole()+"/"+r.GetKind().String()+"/"+r.GetPurpose())
+	}
+	require.Equal(t, []string{
+		"volunteer-1/volunteer/RECORD_KIND_CONCERN/follow up",
+		"lead-1/safeguarding_lead/RECORD_KIND_CONCERN/strategy meeting",
+		"lead-1/safeguarding_lead/RECORD_KIND_SAFEGUARDING_RECORD/case review",
+	}, got, "every read, and only reads that were allowed")
+	_, err = admin.ListAccessRecords(ctx, &safeguardingv1.ListAccessRecordsRequest{CentreId: g.centre.String(), FamilyId: family.String()})
+	require.NoError(t, err, "administrators audit")
+	_, err = vol.ListAccessRecords(ctx, &safeguardingv1.ListAccessRecordsRequest{CentreId: g.centre.String(), FamilyId: family.String()})
+	require.Equal(t, codes.PermissionDenied, code(t, err))
+	require.Equal(t, 3, g.eventsOfType(t, "familytime.safeguarding.v1.AccessRecorded"))
+	require.NoError(t, eventstore.New(g.db.Pool(t)).Verify(ctx, "access-"+family.String()), "the audit stream is a verified chain")
+
+	_, err = lead.GetConcern(ctx, &safeguardingv1.GetConcernRequest{CentreId: uuid.NewString(), ConcernId: raised.GetConcernId(), Purpose: "nosy"})
+	require.Equal(t, codes.PermissionDenied, code(t, err), "a lead of another centre")
+}
+
+// Bad input gets InvalidArgument naming the field, and nothing is appended.
+func TestBadInputIsRefusedNamingTheFieldAndAppendsNothing(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	vol := g.as(t, "volunteer-1", auth.RoleVolunteer)
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
+	family := uuid.New().String()
+	for name, tc := range map[string]struct {
+		call  func() error
+		field string
+	}{
+		"no description": {func() error {
+			_, err := vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+				FamilyId: family, Category: 1})
+			return err
+		}, "description"},
+		"blank description": {func() error {
+			_, err := vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+				FamilyId: family, Category: 1, Description: "   "})
+			return err
+		}, "description"},
+		"no category": {func() error {
+			_, err := vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+				FamilyId: family, Description: "x"})
+			return err
+		}, "category"},
+		"no request id": {func() error {
+			_, err := vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{CentreId: g.centre.String(), FamilyId: family,
+				Category: 1, Description: "x"})
+			return err
+		}, "request_id"},
+		"review in the past": {func() error {
+			_, err := lead.PlaceHold(ctx, &safeguardingv1.PlaceHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+				FamilyId: family, Reason: 1, ReviewBy: review(-1)})
+			return err
+		}, "review_by"},
+		"no purpose": {func() error {
+			_, err := lead.GetSafeguardingRecord(ctx, &safeguardingv1.GetSafeguardingRecordRequest{CentreId: g.centre.String(), FamilyId: family})
+			return err
+		}, "purpose"},
+		"review too far": {func() error {
+			_, err := lead.AssessRisk(ctx, &safeguardingv1.AssessRiskRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+				FamilyId: family, Rating: 1, NextReviewOn: review(300)})
+			return err
+		}, "next_review_on"},
+	} {
+		t.Run(name, func(t *testing.T) { require.Equal(t, tc.field, badField(t, tc.call())) })
+	}
+	require.Zero(t, g.events(t))
+}
+
+// A retried RaiseConcern with the same request id gets the first answer and records nothing twice.
+func TestRaiseConcernIsIdempotentOnItsRequestID(t *testing.T) {
+	g := newRig(t)
+	vol := g.as(t, "volunteer-1", auth.RoleVolunteer)
+	req := &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(), FamilyId: uuid.NewString(),
+		Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_OTHER, Description: "x"}
+	first, err := vol.RaiseConcern(t.Context(), req)
+	require.NoError(t, err)
+	again, err := vol.RaiseConcern(t.Context(), req)
+	require.NoError(t, err)
+	require.Equal(t, first.GetConcernId(), again.GetConcernId())
+	require.Equal(t, 1, g.eventsOfType(t, "familytime.safeguarding.v1.ConcernRaised"))
+}
+
+// other publishes events of another service through its own event store and relay, as that
+// service would.
+func (g *rig) other(t *testing.T, service string, family, centre uuid.UUID, msgs ...proto.Message) {
+	t.Helper()
+	db := testkit.Postgres(t)
+	db.Migrate(t, eventstore.Migrations())
+	store := eventstore.New(db.Pool(t))
+	for _, m := range msgs {
+		e, err := eventstore.NewEvent(m, family, centre, eventstore.Metadata{Actor: "service:" + service})
+		require.NoError(t, err)
+		_, err = store.Append(t.Context(), service+"-"+uuid.NewString(), eventstore.NoStream, e)
+		require.NoError(t, err)
+	}
+	r, err := relay.New(db.Pool(t), g.nc, relay.Config{Service: service, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.WithoutCancel(t.Context()))
+	done := make(chan struct{})
+	go func() { r.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+}
+
+// Scheduling's SessionCompleted makes a report due for a supervised session only; its author
+// cannot check it; a parent's copy leaves out the other parent's times and address; reads are
+// recorded; a report due for more than 5 working days is overdue.
+func TestReportsFromSessionToReleaseWithTheSecondPersonCheck(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	family, mother, father := uuid.New(), uuid.New(), uuid.New()
+	supervised, supported := uuid.New(), uuid.New()
+	longAgo := time.Now().UTC().AddDate(0, 0, -21)
+	g.other(t, "scheduling", family, g.centre,
+		&schedulingv1.SessionCompleted{BookingId: supported.String(), FamilyId: family.String(), CentreId: g.centre.String(),
+			ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, SessionDate: review(0)},
+		&schedulingv1.SessionCompleted{BookingId: supervised.String(), FamilyId: family.String(), CentreId: g.centre.String(),
+			ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, SupervisedBy: "supervisor-1",
+			SessionDate: &commonv1.Date{Year: int32(longAgo.Year()), Month: int32(longAgo.Month()), Day: int32(longAgo.Day())}})
+	sup := g.as(t, "supervisor-1", auth.RoleSupervisor)
+	sup2 := g.as(t, "supervisor-2", auth.RoleSupervisor)
+	sup3 := g.as(t, "supervisor-3", auth.RoleSupervisor)
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
+
+	var overdue *safeguardingv1.ListOverdueReportsResponse
+	require.Eventually(t, func() bool {
+		var err error
+		overdue, err = lead.ListOverdueReports(ctx, &safeguardingv1.ListOverdueReportsRequest{CentreId: g.centre.String()})
+		return err == nil && len(overdue.GetReports()) == 1
+	}, 30*time.Second, 20*time.Millisecond)
+	report := overdue.GetReports()[0]
+	require.Equal(t, supervised.String(), report.GetBookingId(), "only the supervised session has a report")
+	require.Greater(t, report.GetWorkingDaysSinceSession(), int32(5))
+	require.Equal(t, 1, g.eventsOfType(t, "familytime.safeguarding.v1.ReportDue"))
+
+	at := func(kind safeguardingv1.ReportSectionKind, about uuid.UUID, text string) *safeguardingv1.ReportSectionInput {
+		s := &safeguardingv1.ReportSectionInput{Kind: kind, Text: text}
+		if about != uuid.Nil {
+			s.AboutPersonId = about.String()
+		}
+		return s
+	}
+	draft := &safeguardingv1.DraftReportRequest{CentreId: g.centre.String(), ReportId: report.GetReportId(),
+		Sections: []*safeguardingv1.ReportSectionInput{
+			at(safeguardingv1.ReportSectionKind_REPORT_SECTION_KIND_OBSERVATION, uuid.Nil, "warm greeting"),
+			at(safeguardingv1.ReportSectionKind_REPORT_SECTION_KIND_ARRIVAL_DEPARTURE, mother, "mother 10:00 to 11:20"),
+			at(safeguardingv1.ReportSectionKind_REPORT_SECTION_KIND_ARRIVAL_DEPARTURE, father, "father 10:15 to 11:05"),
+			at(safeguardingv1.ReportSectionKind_REPORT_SECTION_KIND_LOCATION_CONTACT, mother, "mother moved to 1 High St"),
+		}}
+	draft.RequestId = uuid.NewString()
+	_, err := sup2.DraftReport(ctx, draft)
+	require.Equal(t, codes.PermissionDenied, code(t, err), "not their session")
+	draft.RequestId = uuid.NewString()
+	_, err = sup.DraftReport(ctx, draft)
+	require.NoError(t, err)
+	_, err = sup.SubmitReportForCheck(ctx, &safeguardingv1.SubmitReportForCheckRequest{RequestId: uuid.NewString(),
+		CentreId: g.centre.String(), ReportId: report.GetReportId()})
+	require.NoError(t, err)
+
+	before := g.events(t)
+	_, err = sup.CheckReport(ctx, &safeguardingv1.CheckReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		ReportId: report.GetReportId(), Approved: true})
+	require.Equal(t, codes.FailedPrecondition, code(t, err))
+	require.Equal(t, "SECOND_PERSON_REQUIRED", reason(t, err))
+	require.Equal(t, before, g.events(t))
+
+	_, err = sup2.CheckReport(ctx, &safeguardingv1.CheckReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		ReportId: report.GetReportId(), Approved: true})
+	require.NoError(t, err)
+	released, err := lead.ReleaseReport(ctx, &safeguardingv1.ReleaseReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		ReportId: report.GetReportId(), Recipients: []*safeguardingv1.RecipientInput{
+			{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, PersonId: mother.String()},
+			{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, PersonId: father.String()},
+			{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_COURT},
+		}})
+	require.NoError(t, err)
+	require.Equal(t, []int32{2}, released.GetRecipients()[0].GetWithheldSections())
+	require.Equal(t, []int32{1, 3}, released.GetRecipients()[1].GetWithheldSections())
+	require.Empty(t, released.GetRecipients()[2].GetWithheldSections())
+
+	fathers := int32(1)
+	copyOf, err := lead.GetReport(ctx, &safeguardingv1.GetReportRequest{CentreId: g.centre.String(), ReportId: report.GetReportId(),
+		Purpose: "send the father's copy", RecipientIndex: &fathers})
+	require.NoError(t, err)
+	var texts []string
+	for _, s := range copyOf.GetSections() {
+		texts = append(texts, s.GetText())
+	}
+	require.Equal(t, []string{"warm greeting", "father 10:15 to 11:05"}, texts)
+	require.NotContains(t, strings.Join(texts, " "), "High St")
+
+	whole, err := sup2.GetReport(ctx, &safeguardingv1.GetReportRequest{CentreId: g.centre.String(), ReportId: report.GetReportId(),
+		Purpose: "checker's file"})
+	require.NoError(t, err)
+	require.Len(t, whole.GetSections(), 4)
+	_, err = sup3.GetReport(ctx, &safeguardingv1.GetReportRequest{CentreId: g.centre.String(), ReportId: report.GetReportId(), Purpose: "curious"})
+	require.Equal(t, codes.PermissionDenied, code(t, err))
+	require.Equal(t, 2, g.eventsOfType(t, "familytime.safeguarding.v1.AccessRecorded"))
+
+	overdue, err = lead.ListOverdueReports(ctx, &safeguardingv1.ListOverdueReportsRequest{CentreId: g.centre.String()})
+	require.NoError(t, err)
+	require.Empty(t, overdue.GetReports(), "a released report is not overdue")
+
+	var rows string
+	require.NoError(t, g.db.OwnerPool(t).QueryRow(ctx, "SELECT string_agg(e::text, '') FROM events e").Scan(&rows))
+	require.NotContains(t, rows, "High St")
+}
+
+// A received referral gets a provisional screen from its risk answers, shown as provisional until
+// a person assesses the family.
+func TestAReceivedReferralIsScreenedProvisionally(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	family := uuid.New()
+	g.other(t, "referral", family, g.centre, &referralv1.ReferralReceived{ReferralId: uuid.NewString(), FamilyId: family.String(),
+		CentreId: g.centre.String(), ReceivedOn: review(0),
+		Facts: &referralv1.ReferralFacts{Risk: &referralv1.RiskAnswers{DomesticAbuse: true, SubstanceMisuse: true}}})
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
+	var record *safeguardingv1.GetSafeguardingRecordResponse
+	require.Eventually(t, func() bool {
+		var err error
+		record, err = lead.GetSafeguardingRecord(ctx, &safeguardingv1.GetSafeguardingRecordRequest{CentreId: g.centre.String(),
+			FamilyId: family.String(), Purpose: "screening"})
+		return err == nil
+	}, 30*time.Second, 20*time.Millisecond)
+	require.True(t, record.GetRisk().GetProvisional())
+	require.Equal(t, safeguardingv1.RiskRating_RISK_RATING_RED, record.GetRisk().GetRating())
+
+	assessed, err := lead.AssessRisk(ctx, &safeguardingv1.AssessRiskRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: family.String(), Rating: safeguardingv1.RiskRating_RISK_RATING_AMBER,
+		Factors:              []safeguardingv1.RiskFactor{safeguardingv1.RiskFactor_RISK_FACTOR_DOMESTIC_ABUSE},
+		DomesticAbuseFinding: true, NextReviewOn: review(90), Note: "measures agreed"})
+	require.NoError(t, err)
+	require.False(t, assessed.GetRisk().GetProvisional())
+}

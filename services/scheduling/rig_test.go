@@ -1,0 +1,236 @@
+package scheduling
+
+import (
+	"context"
+	"crypto/ed25519"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/grpcx"
+	"github.com/familytime/familytime/services/platform/host"
+	"github.com/familytime/familytime/services/platform/relay"
+	"github.com/familytime/familytime/services/platform/testkit"
+)
+
+func TestMain(m *testing.M) { testkit.Main(m) }
+
+const (
+	issuer   = "https://id.test"
+	audience = "familytime"
+)
+
+// clock is the service's time, set by the test.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
+}
+
+// source is another service's event log and relay: what referral or safeguarding publish.
+type source struct {
+	store *eventstore.Store
+}
+
+func (s *source) publish(t *testing.T, stream string, family, centre uuid.UUID, msg proto.Message) {
+	t.Helper()
+	loaded, err := s.store.Load(t.Context(), stream)
+	require.NoError(t, err)
+	e, err := eventstore.NewEvent(msg, family, centre, eventstore.Metadata{Actor: "test"})
+	require.NoError(t, err)
+	_, err = s.store.Append(t.Context(), stream, int64(len(loaded)), e)
+	require.NoError(t, err)
+}
+
+// rig is the scheduling service serving gRPC on real PostgreSQL and JetStream, with a referral
+// and a safeguarding source publishing into their streams, and a registered centre.
+type rig struct {
+	clock        *clock
+	owner        *pgxpool.Pool
+	js           jetstream.JetStream
+	key          ed25519.PrivateKey
+	addr         string
+	referral     *source
+	safeguarding *source
+	centre       uuid.UUID
+}
+
+func newRig(t *testing.T, now time.Time) *rig {
+	t.Helper()
+	ctx := t.Context()
+	db := testkit.Postgres(t)
+	db.Migrate(t, Migrations()...)
+	srv := testkit.NATS(t)
+	nc, js := srv.Connect(t)
+	g := &rig{clock: &clock{now: now}, owner: db.OwnerPool(t), js: js}
+	for _, name := range []string{"referral", "safeguarding"} {
+		src := testkit.Postgres(t)
+		src.Migrate(t, eventstore.Migrations())
+		pool := src.Pool(t)
+		r, err := relay.New(pool, nc, relay.Config{Service: name, PollInterval: 5 * time.Millisecond})
+		require.NoError(t, err)
+		runCtx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { defer close(done); r.Run(runCtx) }()
+		t.Cleanup(func() { cancel(); <-done })
+		s := &source{store: eventstore.New(pool)}
+		if name == "referral" {
+			g.referral = s
+		} else {
+			g.safeguarding = s
+		}
+	}
+	svc, err := build(host.Deps{Pool: db.Pool(t), NATS: nc, Logger: slog.New(slog.DiscardHandler)}, g.clock.Now)
+	require.NoError(t, err)
+
+	key, err := auth.LoadOrCreateDevKey(filepath.Join(t.TempDir(), "signing.pem"))
+	require.NoError(t, err)
+	pub, err := auth.PublicKeyPEM(key.Public().(ed25519.PublicKey))
+	require.NoError(t, err)
+	keyFile := filepath.Join(t.TempDir(), "public.pem")
+	require.NoError(t, os.WriteFile(keyFile, pub, 0o600))
+	verifier, err := auth.NewVerifier(auth.VerifierConfig{Issuer: issuer, Audience: audience, KeyFile: keyFile})
+	require.NoError(t, err)
+	running, err := host.Start(ctx, svc, verifier, slog.New(slog.DiscardHandler), "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		running.Stop(stopCtx)
+	})
+	g.key, g.addr = key, running.Addr
+
+	resp, err := g.client(t, auth.RoleAdmin).RegisterCentre(ctx, &schedulingv1.RegisterCentreRequest{RequestId: uuid.NewString(),
+		Details: &schedulingv1.CentreDetails{Name: "Harbour Family Time Centre", Region: commonv1.Region_REGION_SOUTH_WEST,
+			ServiceTypes:        []commonv1.ServiceType{commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED},
+			AccreditationStatus: commonv1.AccreditationStatus_ACCREDITATION_STATUS_WORKING_TOWARDS}})
+	require.NoError(t, err)
+	g.centre = uuid.MustParse(resp.GetCentre().GetCentreId())
+	return g
+}
+
+// client calls as someone with roles at the rig's centre.
+func (g *rig) client(t *testing.T, roles ...auth.Role) schedulingv1.SchedulingServiceClient {
+	t.Helper()
+	tok, err := auth.Mint(g.key, auth.MintOptions{Issuer: issuer, Audience: audience, Subject: "account-" + string(roles[0]),
+		Roles: roles, Centres: []uuid.UUID{g.centre}, TTL: time.Hour})
+	require.NoError(t, err)
+	conn, err := grpcx.Dial(g.addr, tok)
+	require.NoError(t, err)
+	t.Cleanup(func() { conn.Close() })
+	return schedulingv1.NewSchedulingServiceClient(conn)
+}
+
+// timetable adds rooms of the given capacities and a weekly Saturday 10:00-12:00 pattern from
+// first; it returns the pattern id and the room ids.
+func (g *rig) timetable(t *testing.T, first time.Time, supervised bool, capacities ...int32) (string, []string) {
+	t.Helper()
+	c := g.client(t, auth.RoleCoordinator)
+	var rooms []string
+	for i, cp := range capacities {
+		r, err := c.AddRoom(t.Context(), &schedulingv1.AddRoomRequest{CentreId: g.centre.String(), Name: "Room " + string(rune('A'+i)),
+			Capacity: cp, SupervisedSuitable: supervised, RequestId: uuid.NewString()})
+		require.NoError(t, err)
+		rooms = append(rooms, r.GetRoom().GetRoomId())
+	}
+	p, err := c.DefineOpeningPattern(t.Context(), &schedulingv1.DefineOpeningPatternRequest{CentreId: g.centre.String(),
+		Recurrence: schedulingv1.Recurrence_RECURRENCE_WEEKLY, Weekday: schedulingv1.Weekday_WEEKDAY_SATURDAY,
+		StartTime: &schedulingv1.LocalTime{Hour: 10}, EndTime: &schedulingv1.LocalTime{Hour: 12}, FirstDate: date(first),
+		RoomIds: rooms, RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	return p.GetPattern().GetPatternId(), rooms
+}
+
+// family is a family's ids as referral minted them.
+type family struct {
+	id, resident, visiting, child uuid.UUID
+}
+
+// ready publishes referral's FamilyReadyForContact for new families and waits until scheduling
+// has noted them all.
+func (g *rig) ready(t *testing.T, n int, st commonv1.ServiceType) []family {
+	t.Helper()
+	out := make([]family, n)
+	for i := range out {
+		f := family{id: uuid.New(), resident: uuid.New(), visiting: uuid.New(), child: uuid.New()}
+		out[i] = f
+		g.referral.publish(t, "referral-"+f.id.String(), f.id, g.centre, &referralv1.FamilyReadyForContact{
+			ReferralId: uuid.NewString(), FamilyId: f.id.String(), CentreId: g.centre.String(),
+			Adults: []*referralv1.Attendee{
+				{PersonId: f.resident.String(), Role: referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT, MayAttend: true, MayBring: true, MayCollect: true},
+				{PersonId: f.visiting.String(), Role: referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT, MayAttend: true},
+			},
+			Children:           []*referralv1.ChildParty{{PersonId: f.child.String(), BirthYear: 2019, BirthMonth: 4}},
+			Arrangement:        &referralv1.Arrangement{ServiceType: st, Frequency: referralv1.ContactFrequency_CONTACT_FREQUENCY_WEEKLY, SessionMinutes: 60, Stagger: &referralv1.Stagger{}},
+			EarliestBookableOn: date(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)),
+		})
+	}
+	for _, f := range out {
+		g.waitFor(t, "SELECT count(*) FROM session_families WHERE family_id = $1 AND ready IS NOT NULL", f.id)
+	}
+	return out
+}
+
+// waitFor polls until a count query returns at least one.
+func (g *rig) waitFor(t *testing.T, sql string, args ...any) {
+	t.Helper()
+	require.Eventually(t, func() bool { return g.count(t, sql, args...) > 0 }, 60*time.Second, 10*time.Millisecond, sql)
+}
+
+func (g *rig) count(t *testing.T, sql string, args ...any) int {
+	t.Helper()
+	var n int
+	require.NoError(t, g.owner.QueryRow(context.Background(), sql, args...).Scan(&n))
+	return n
+}
+
+func date(t time.Time) *commonv1.Date {
+	return &commonv1.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}
+}
+
+func london(y int, m time.Month, d, h, mi int) time.Time {
+	loc, _ := time.LoadLocation("Europe/London")
+	return time.Date(y, m, d, h, mi, 0, 0, loc)
+}
+
+// field is the first field a refusal names, or its ErrorInfo reason.
+func field(err error) (codes.Code, string) {
+	st := status.Convert(err)
+	for _, d := range st.Details() {
+		switch x := d.(type) {
+		case *errdetails.BadRequest:
+			return st.Code(), x.GetFieldViolations()[0].GetField()
+		case *errdetails.ErrorInfo:
+			return st.Code(), x.GetReason()
+		}
+	}
+	return st.Code(), ""
+}

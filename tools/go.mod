@@ -72,6 +72,7 @@ require (
 require (
 	github.com/familytime/familytime/services/referral v0.0.0
 	github.com/familytime/familytime/services/reporting v0.0.0
+	github.com/familytime/familytime/services/safeguarding v0.0.0
 	github.com/familytime/familytime/services/scheduling v0.0.0
 	github.com/google/uuid v1.6.0
 	go.opentelemetry.io/otel/sdk v1.47.0
@@ -85,5 +86,6 @@ replace (
 	github.com/familytime/familytime/services/platform => ../services/platform
 	github.com/familytime/familytime/services/referral => ../services/referral
 	github.com/familytime/familytime/services/reporting => ../services/reporting
+	github.com/familytime/familytime/services/safeguarding => ../services/safeguarding
 	github.com/familytime/familytime/services/scheduling => ../services/scheduling
 )

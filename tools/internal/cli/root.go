@@ -18,6 +18,7 @@ running platform. Start with:
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newDevCommand(), newTokenCommand(), newCentreCommand(), newKeysCommand())
+	root.AddCommand(newDevCommand(), newTokenCommand(), newCentreCommand(), newKeysCommand(),
+		newSafeguardingCommand(), newAuditCommand())
 	return root
 }

@@ -39,6 +39,7 @@ import (
 	"github.com/familytime/familytime/services/platform/telemetry"
 	"github.com/familytime/familytime/services/referral"
 	"github.com/familytime/familytime/services/reporting"
+	"github.com/familytime/familytime/services/safeguarding"
 	"github.com/familytime/familytime/services/scheduling"
 )
 
@@ -55,6 +56,7 @@ type component struct {
 var components = []component{
 	{referral.Name, referral.Migrations(), referral.New},
 	{scheduling.Name, scheduling.Migrations(), scheduling.New},
+	{safeguarding.Name, safeguarding.Migrations(), safeguarding.New},
 	{reporting.Name, reporting.Migrations(), reporting.New},
 }
 

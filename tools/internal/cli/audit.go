@@ -1,0 +1,56 @@
+package cli
+
+import (
+	"time"
+
+	"github.com/spf13/cobra"
+	"google.golang.org/protobuf/proto"
+
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+)
+
+func newAuditCommand() *cobra.Command {
+	var (
+		conn           connection
+		out            output
+		family, centre string
+	)
+	cmd := &cobra.Command{
+		Use:   "audit",
+		Short: "Who read a family's safeguarding text, when, in which role, and why (safeguarding leads, administrators)",
+		Example: `  familytime audit --family $F --centre $C
+  familytime audit --family $F --centre $C --token "$(familytime token --role safeguarding_lead --centre $C)"`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cc, err := dial(&conn, "safeguarding")
+			if err != nil {
+				return err
+			}
+			defer cc.Close()
+			resp, err := safeguardingv1.NewSafeguardingServiceClient(cc).ListAccessRecords(cmd.Context(),
+				&safeguardingv1.ListAccessRecordsRequest{CentreId: centre, FamilyId: family})
+			if err != nil {
+				return describe(err)
+			}
+			var msgs []proto.Message
+			var rows [][]string
+			for _, r := range resp.GetRecords() {
+				msgs = append(msgs, r)
+				rows = append(rows, []string{r.GetAccessedAt().AsTime().Format(time.RFC3339), r.GetSubject(), r.GetRole(),
+					friendly("RECORD_KIND_", r.GetKind().String()), r.GetRecordId(), r.GetPurpose()})
+			}
+			if len(rows) == 0 && !out.json {
+				_, err := cmd.OutOrStdout().Write([]byte("no reads recorded\n"))
+				return err
+			}
+			return out.table(cmd.OutOrStdout(), msgs, []string{"WHEN", "WHO", "ROLE", "WHAT", "RECORD", "PURPOSE"}, rows)
+		},
+	}
+	conn.register(cmd)
+	cmd.Flags().StringVar(&family, "family", "", "the family (UUID)")
+	cmd.Flags().StringVar(&centre, "centre", "", "the centre (UUID)")
+	_ = cmd.MarkFlagRequired("family")
+	_ = cmd.MarkFlagRequired("centre")
+	out.register(cmd.Flags())
+	return cmd
+}

@@ -1,0 +1,544 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+)
+
+// safeguardingCommand holds what every safeguarding subcommand shares: the connection and the
+// centre the caller acts for (every safeguarding RPC is centre-scoped).
+type safeguardingCommand struct {
+	conn   connection
+	centre string
+}
+
+func newSafeguardingCommand() *cobra.Command {
+	s := &safeguardingCommand{}
+	cmd := &cobra.Command{
+		Use:   "safeguarding",
+		Short: "Safeguarding: risk, concerns, holds, observation reports; every read of text is recorded",
+		Long: `safeguarding talks to the safeguarding service. Records are never changed: a correction is a
+new record pointing at the old one. Every command acts for one centre (--centre) and needs a token
+with the right role, for example:
+
+  export FAMILYTIME_TOKEN="$(familytime token --role safeguarding_lead --centre $CENTRE)"
+
+Commands that show safeguarding text ask for --purpose: it is recorded with the read (familytime audit).`,
+	}
+	s.conn.register(cmd)
+	cmd.PersistentFlags().StringVar(&s.centre, "centre", "", "the centre you act for (UUID)")
+	_ = cmd.MarkPersistentFlagRequired("centre")
+	cmd.AddCommand(s.risk(), s.concern(), s.action(), s.escalate(), s.correct(), s.close(), s.hold(), s.lift(),
+		s.report(), s.record(), s.alerts())
+	return cmd
+}
+
+// call dials the safeguarding service and runs do with a client.
+func (s *safeguardingCommand) call(cmd *cobra.Command, do func(safeguardingv1.SafeguardingServiceClient) error) error {
+	cc, err := dial(&s.conn, "safeguarding")
+	if err != nil {
+		return err
+	}
+	defer cc.Close()
+	if err := do(safeguardingv1.NewSafeguardingServiceClient(cc)); err != nil {
+		return describe(err)
+	}
+	return nil
+}
+
+func sgDate(flag, value string) (*commonv1.Date, error) {
+	t, err := time.Parse(time.DateOnly, value)
+	if err != nil {
+		return nil, fmt.Errorf("--%s %q is not a date like 2026-03-01", flag, value)
+	}
+	return &commonv1.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}, nil
+}
+
+func sgDay(d *commonv1.Date) string {
+	if d == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.GetYear(), d.GetMonth(), d.GetDay())
+}
+
+func (s *safeguardingCommand) risk() *cobra.Command {
+	var (
+		out                            output
+		request                        requestID
+		family, rating, reviewBy, note string
+		factors                        []string
+		da                             bool
+	)
+	cmd := &cobra.Command{
+		Use:     "risk",
+		Short:   "Assess a family's risk (confirms or changes the provisional screen)",
+		Example: "  familytime safeguarding risk --centre $C --family $F --rating amber --factor domestic-abuse --domestic-abuse --review-by 2026-06-01",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			req := &safeguardingv1.AssessRiskRequest{CentreId: s.centre, FamilyId: family, DomesticAbuseFinding: da, Note: note}
+			var err error
+			if req.Rating, err = parseEnum[safeguardingv1.RiskRating]("rating", rating, "RISK_RATING_", safeguardingv1.RiskRating_value); err != nil {
+				return err
+			}
+			for _, f := range factors {
+				v, err := parseEnum[safeguardingv1.RiskFactor]("factor", f, "RISK_FACTOR_", safeguardingv1.RiskFactor_value)
+				if err != nil {
+					return err
+				}
+				req.Factors = append(req.Factors, v)
+			}
+			if req.NextReviewOn, err = sgDate("review-by", reviewBy); err != nil {
+				return err
+			}
+			if req.RequestId, err = request.value(); err != nil {
+				return err
+			}
+			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
+				resp, err := c.AssessRisk(cmd.Context(), req)
+				if err != nil {
+					return err
+				}
+				r := resp.GetRisk()
+				return out.one(cmd.OutOrStdout(), r, [][2]string{{"family", r.GetFamilyId()},
+					{"rating", friendly("RISK_RATING_", r.GetRating().String())}, {"provisional", fmt.Sprint(r.GetProvisional())},
+					{"domestic abuse found", fmt.Sprint(r.GetDomesticAbuseFinding())}, {"review by", sgDay(r.GetNextReviewOn())}})
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&family, "family", "", "the family (UUID)")
+	f.StringVar(&rating, "rating", "", "rating: "+enumNames("RISK_RATING_", safeguardingv1.RiskRating_name))
+	f.StringSliceVar(&factors, "factor", nil, "risk factor(s): "+enumNames("RISK_FACTOR_", safeguardingv1.RiskFactor_name))
+	f.BoolVar(&da, "domestic-abuse", false, "you found domestic abuse (rules out supported contact)")
+	f.StringVar(&reviewBy, "review-by", "", "review the assessment by (YYYY-MM-DD, within 6 months)")
+	f.StringVar(&note, "note", "", "a note (sealed)")
+	request.register(f)
+	out.register(f)
+	for _, r := range []string{"family", "rating", "review-by"} {
+		_ = cmd.MarkFlagRequired(r)
+	}
+	complete(cmd, "rating", "RISK_RATING_", safeguardingv1.RiskRating_name)
+	complete(cmd, "factor", "RISK_FACTOR_", safeguardingv1.RiskFactor_name)
+	return cmd
+}
+
+func (s *safeguardingCommand) concern() *cobra.Command {
+	cmd := &cobra.Command{Use: "concern", Short: "Raise, show and list concerns"}
+	var (
+		out                                    output
+		request                                requestID
+		family, category, description, booking string
+		people                                 []string
+	)
+	raise := &cobra.Command{
+		Use:     "raise",
+		Short:   "Raise a concern (any member of staff or volunteer); the centre's safeguarding lead is alerted",
+		Example: `  familytime safeguarding concern raise --centre $C --family $F --category neglect --description "..."`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			req := &safeguardingv1.RaiseConcernRequest{CentreId: s.centre, FamilyId: family, BookingId: booking,
+				Description: description, PersonIds: people}
+			var err error
+			if req.Category, err = parseEnum[safeguardingv1.ConcernCategory]("category", category, "CONCERN_CATEGORY_", safeguardingv1.ConcernCategory_value); err != nil {
+				return err
+			}
+			if req.RequestId, err = request.value(); err != nil {
+				return err
+			}
+			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
+				resp, err := c.RaiseConcern(cmd.Context(), req)
+				if err != nil {
+					return err
+				}
+				return out.one(cmd.OutOrStdout(), resp, [][2]string{{"concern", resp.GetConcernId()}})
+			})
+		},
+	}
+	f := raise.Flags()
+	f.StringVar(&family, "family", "", "the family (UUID)")
+	f.StringVar(&category, "category", "", "category: "+enumNames("CONCERN_CATEGORY_", safeguardingv1.ConcernCategory_name))
+	f.StringVar(&description, "description", "", "what happened (sealed)")
+	f.StringVar(&booking, "booking", "", "the session's booking it arose in (UUID)")
+	f.StringSliceVar(&people, "person", nil, "person id(s) involved")
+	request.register(f)
+	out.register(f)
+	for _, r := range []string{"family", "category", "description"} {
+		_ = raise.MarkFlagRequired(r)
+	}
+	complete(raise, "category", "CONCERN_CATEGORY_", safeguardingv1.ConcernCategory_name)
+
+	var showOut output
+	var purpose string
+	show := &cobra.Command{
+		Use:   "show CONCERN_ID",
+		Short: "Show a concern with its records (its raiser and the lead only; the read is recorded)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
+				resp, err := c.GetConcern(cmd.Context(), &safeguardingv1.GetConcernRequest{CentreId: s.centre, ConcernId: args[0], Purpose: purpose})
+				if err != nil {
+					return err
+				}
+				return printEntries(cmd.OutOrStdout(), &showOut, resp, resp.GetConcern().GetRecords())
+			})
+		},
+	}
+	show.Flags().StringVar(&purpose, "purpose", "", "why you read it (recorded)")
+	_ = show.MarkFlagRequired("purpose")
+	showOut.register(show.Flags())
+
+	var listOut output
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List the centre's open concerns (no text)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
+				resp, err := c.ListOpenConcerns(cmd.Context(), &safeguardingv1.ListOpenConcernsRequest{CentreId: s.centre})
+				if err != nil {
+					return err
+				}
+				var msgs []proto.Message
+				var rows [][]string
+				for _, k := range resp.GetConcerns() {
+					msgs = append(msgs, k)
+					rows = append(rows, []string{k.GetConcernId(), k.GetFamilyId(), friendly("CONCERN_CATEGORY_", k.GetCategory().String()),
+						sgDay(k.GetRaisedOn()), k.GetRaisedBy(), fmt.Sprint(k.GetEscalated())})
+				}
+				return listOut.table(cmd.OutOrStdout(), msgs, []string{"CONCERN", "FAMILY", "CATEGORY", "RAISED", "BY", "ESCALATED"}, rows)
+			})
+		},
+	}
+	listOut.register(list.Flags())
+	cmd.AddCommand(raise, show, list)
+	return cmd
+}
+
+// concernChange is a lead's command on one concern (action, escalate, close).
+func (s *safeguardingCommand) concernChange(use, short string, flags func(*cobra.Command), do func(c safeguardingv1.SafeguardingServiceClient, cmd *cobra.Command, id, request string) (*safeguardingv1.ConcernSummary, error)) *cobra.Command {
+	var (
+		out     output
+		request requestID
+	)
+	cmd := &cobra.Command{
+		Use:   use + " CONCERN_ID",
+		Short: short,
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := request.value()
+			if err != nil {
+				return err
+			}
+			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
+				k, err := do(c, cmd, args[0], id)
+				if err != nil {
+					return err
+				}
+				return out.one(cmd.OutOrStdout(), k, [][2]string{{"concern", k.GetConcernId()}, {"escalated", fmt.Sprint(k.GetEscalated())},
+					{"closed", fmt.Sprint(k.GetClosed())}, {"version", fmt.Sprint(k.GetVersion())}})
+			})
+		},
+	}
+	flags(cmd)
+	request.register(cmd.Flags())
+	out.register(cmd.Flags())
+	return cmd
+}
+
+func (s *safeguardingCommand) action() *cobra.Command {
+	var text string
+	return s.concernChange("action", "Record an action taken on a concern (safeguarding lead)", func(cmd *cobra.Command) {
+		cmd.Flags().StringVar(&text, "action", "", "what was done (sealed)")
+		_ = cmd.MarkFlagRequired("action")
+	}, func(c safeguardingv1.SafeguardingServiceClient, cmd *cobra.Command, id, request string) (*safeguardingv1.ConcernSummary, error) {
+		resp, err := c.AddConcernAction(cmd.Context(), &safeguardingv1.AddConcernActionRequest{RequestId: request, CentreId: s.centre, ConcernId: id, Action: text})
+		return resp.GetConcern(), err
+	})
+}
+
+func (s *safeguardingCommand) escalate() *cobra.Command {
+	var agency, reference string
+	return s.concernChange("escalate", "Record that a concern went to children's services or the police (safeguarding lead)", func(cmd *cobra.Command) {
+		cmd.Flags().StringVar(&agency, "to", "", "agency: "+enumNames("AGENCY_", safeguardingv1.Agency_name))
+		cmd.Flags().StringVar(&reference, "reference", "", "the agency's reference (sealed)")
+		_ = cmd.MarkFlagRequired("to")
+		_ = cmd.MarkFlagRequired("reference")
+		complete(cmd, "to", "AGENCY_", safeguardingv1.Agency_name)
+	}, func(c safeguardingv1.SafeguardingServiceClient, cmd *cobra.Command, id, request string) (*safeguardingv1.ConcernSummary, error) {
+		a, err := parseEnum[safeguardingv1.Agency]("to", agency, "AGENCY_", safeguardingv1.Agency_value)
+		if err != nil {
+			return nil, err
+		}
+		resp, err := c.EscalateConcern(cmd.Context(), &safeguardingv1.EscalateConcernRequest{RequestId: request, CentreId: s.centre,
+			ConcernId: id, Agency: a, Reference: reference})
+		return resp.GetConcern(), err
+	})
+}
+
+func (s *safeguardingCommand) close() *cobra.Command {
+	var note string
+	return s.concernChange("close", "Close a concern (safeguarding lead)", func(cmd *cobra.Command) {
+		cmd.Flags().StringVar(&note, "note", "", "why it is closed (sealed)")
+		_ = cmd.MarkFlagRequired("note")
+	}, func(c safeguardingv1.SafeguardingServiceClient, cmd *cobra.Command, id, request string) (*safeguardingv1.ConcernSummary, error) {
+		resp, err := c.CloseConcern(cmd.Context(), &safeguardingv1.CloseConcernRequest{RequestId: request, CentreId: s.centre, ConcernId: id, Note: note})
+		return resp.GetConcern(), err
+	})
+}
+
+func (s *safeguardingCommand) correct() *cobra.Command {
+	var (
+		out                  output
+		request              requestID
+		family, text, reason string
+	)
+	cmd := &cobra.Command{
+		Use:   "correct RECORD_ID",
+		Short: "Correct a record (its author or the lead); the original stays readable",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := request.value()
+			if err != nil {
+				return err
+			}
+			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
+				resp, err := c.CorrectRecord(cmd.Context(), &safeguardingv1.CorrectRecordRequest{RequestId: id, CentreId: s.centre,
+					FamilyId: family, RecordId: args[0], Text: text, Reason: reason})
+				if err != nil {
+					return err
+				}
+				return out.one(cmd.OutOrStdout(), resp, [][2]string{{"correction", resp.GetRecordId()}, {"corrects", args[0]}})
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&family, "family", "", "the family (UUID)")
+	f.StringVar(&text, "text", "", "the corrected text (sealed)")
+	f.StringVar(&reason, "reason", "", "why (sealed)")
+	for _, r := range []string{"family", "text", "reason"} {
+		_ = cmd.MarkFlagRequired(r)
+	}
+	request.register(f)
+	out.register(f)
+	return cmd
+}
+
+func holdFields(h *safeguardingv1.Hold) [][2]string {
+	return [][2]string{{"hold", h.GetHoldId()}, {"family", h.GetFamilyId()}, {"reason", friendly("HOLD_REASON_", h.GetReason().String())},
+		{"placed", sgDay(h.GetPlacedOn())}, {"review by", sgDay(h.GetReviewBy())}, {"lifted", sgDay(h.GetLiftedOn())},
+		{"concern", orNone(h.GetConcernId())}}
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func (s *safeguardingCommand) hold() *cobra.Command {
+	var (
+		out                                     output
+		request                                 requestID
+		family, reason, reviewBy, note, concern string
+	)
+	cmd := &cobra.Command{
+		Use:     "hold",
+		Short:   "Place a hold that suspends a family's contact (safeguarding lead); `hold list` lists holds",
+		Example: "  familytime safeguarding hold --centre $C --family $F --reason concern-under-investigation --review-by 2026-04-01 --concern $K",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			req := &safeguardingv1.PlaceHoldRequest{CentreId: s.centre, FamilyId: family, Note: note, ConcernId: concern}
+			var err error
+			if req.Reason, err = parseEnum[safeguardingv1.HoldReason]("reason", reason, "HOLD_REASON_", safeguardingv1.HoldReason_value); err != nil {
+				return err
+			}
+			if req.ReviewBy, err = sgDate("review-by", reviewBy); err != nil {
+				return err
+			}
+			if req.RequestId, err = request.value(); err != nil {
+				return err
+			}
+			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
+				resp, err := c.PlaceHold(cmd.Context(), req)
+				if err != nil {
+					return err
+				}
+				return out.one(cmd.OutOrStdout(), resp.GetHold(), holdFields(resp.GetHold()))
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&family, "family", "", "the family (UUID)")
+	f.StringVar(&reason, "reason", "", "reason: "+enumNames("HOLD_REASON_", safeguardingv1.HoldReason_name))
+	f.StringVar(&reviewBy, "review-by", "", "review the hold by (YYYY-MM-DD, after today)")
+	f.StringVar(&note, "note", "", "a note (sealed); required for reason other")
+	f.StringVar(&concern, "concern", "", "the concern that led to it (UUID)")
+	request.register(f)
+	out.register(f)
+	complete(cmd, "reason", "HOLD_REASON_", safeguardingv1.HoldReason_name)
+
+	var (
+		listOut    output
+		listFamily string
+		lifted     bool
+	)
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List the centre's holds in force (--lifted: all)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
+				resp, err := c.ListHolds(cmd.Context(), &safeguardingv1.ListHoldsRequest{CentreId: s.centre, FamilyId: listFamily, IncludeLifted: lifted})
+				if err != nil {
+					return err
+				}
+				var msgs []proto.Message
+				var rows [][]string
+				for _, h := range resp.GetHolds() {
+					msgs = append(msgs, h)
+					rows = append(rows, []string{h.GetHoldId(), h.GetFamilyId(), friendly("HOLD_REASON_", h.GetReason().String()),
+						sgDay(h.GetPlacedOn()), sgDay(h.GetReviewBy()), sgDay(h.GetLiftedOn())})
+				}
+				return listOut.table(cmd.OutOrStdout(), msgs, []string{"HOLD", "FAMILY", "REASON", "PLACED", "REVIEW BY", "LIFTED"}, rows)
+			})
+		},
+	}
+	list.Flags().StringVar(&listFamily, "family", "", "only this family's holds")
+	list.Flags().BoolVar(&lifted, "lifted", false, "include lifted holds")
+	listOut.register(list.Flags())
+	cmd.AddCommand(list)
+	return cmd
+}
+
+func (s *safeguardingCommand) lift() *cobra.Command {
+	var (
+		out          output
+		request      requestID
+		family, note string
+	)
+	cmd := &cobra.Command{
+		Use:   "lift HOLD_ID",
+		Short: "Lift a hold (safeguarding lead); contact resumes once no hold is in force",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := request.value()
+			if err != nil {
+				return err
+			}
+			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
+				resp, err := c.LiftHold(cmd.Context(), &safeguardingv1.LiftHoldRequest{RequestId: id, CentreId: s.centre, FamilyId: family,
+					HoldId: args[0], Note: note})
+				if err != nil {
+					return err
+				}
+				return out.one(cmd.OutOrStdout(), resp.GetHold(), holdFields(resp.GetHold()))
+			})
+		},
+	}
+	cmd.Flags().StringVar(&family, "family", "", "the family (UUID)")
+	cmd.Flags().StringVar(&note, "note", "", "a note (sealed)")
+	_ = cmd.MarkFlagRequired("family")
+	request.register(cmd.Flags())
+	out.register(cmd.Flags())
+	return cmd
+}
+
+func (s *safeguardingCommand) record() *cobra.Command {
+	var (
+		out             output
+		family, purpose string
+	)
+	cmd := &cobra.Command{
+		Use:   "record",
+		Short: "Show a family's whole safeguarding record with its corrections (lead; the read is recorded)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
+				resp, err := c.GetSafeguardingRecord(cmd.Context(), &safeguardingv1.GetSafeguardingRecordRequest{CentreId: s.centre,
+					FamilyId: family, Purpose: purpose})
+				if err != nil {
+					return err
+				}
+				if r := resp.GetRisk(); r != nil && !out.json {
+					fmt.Fprintf(cmd.OutOrStdout(), "risk: %s (provisional: %t), review by %s\n\n",
+						friendly("RISK_RATING_", r.GetRating().String()), r.GetProvisional(), sgDay(r.GetNextReviewOn()))
+				}
+				return printEntries(cmd.OutOrStdout(), &out, resp, resp.GetRecords())
+			})
+		},
+	}
+	cmd.Flags().StringVar(&family, "family", "", "the family (UUID)")
+	cmd.Flags().StringVar(&purpose, "purpose", "", "why you read it (recorded)")
+	_ = cmd.MarkFlagRequired("family")
+	_ = cmd.MarkFlagRequired("purpose")
+	out.register(cmd.Flags())
+	return cmd
+}
+
+func (s *safeguardingCommand) alerts() *cobra.Command {
+	var (
+		out  output
+		open bool
+	)
+	cmd := &cobra.Command{
+		Use:   "alerts",
+		Short: "The alerts to the centre's safeguarding lead, newest first",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
+				resp, err := c.ListAlerts(cmd.Context(), &safeguardingv1.ListAlertsRequest{CentreId: s.centre, OpenOnly: open})
+				if err != nil {
+					return err
+				}
+				var msgs []proto.Message
+				var rows [][]string
+				for _, a := range resp.GetAlerts() {
+					msgs = append(msgs, a)
+					rows = append(rows, []string{sgDay(a.GetAlertedOn()), a.GetConcernId(), a.GetFamilyId(),
+						friendly("CONCERN_CATEGORY_", a.GetCategory().String()), fmt.Sprint(a.GetClosed())})
+				}
+				if len(rows) == 0 && !out.json {
+					_, err := fmt.Fprintln(cmd.OutOrStdout(), "no alerts")
+					return err
+				}
+				return out.table(cmd.OutOrStdout(), msgs, []string{"ALERTED", "CONCERN", "FAMILY", "CATEGORY", "CLOSED"}, rows)
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&open, "open", false, "only alerts of concerns still open")
+	out.register(cmd.Flags())
+	return cmd
+}
+
+// printEntries prints records in order, each correction under the record it corrects.
+func printEntries(w io.Writer, out *output, whole proto.Message, entries []*safeguardingv1.RecordEntry) error {
+	if out.json {
+		return out.one(w, whole, nil)
+	}
+	for _, e := range entries {
+		fmt.Fprintf(w, "%s  %s  %s  by %s\n", e.GetRecordedAt().AsTime().Format(time.RFC3339), e.GetRecordId(),
+			strings.TrimPrefix(e.GetType(), "familytime.safeguarding.v1."), e.GetRecordedBy())
+		if e.GetSummary() != "" {
+			fmt.Fprintf(w, "    %s\n", e.GetSummary())
+		}
+		if e.GetText() != "" {
+			fmt.Fprintf(w, "    %s\n", strings.ReplaceAll(e.GetText(), "\n", "\n    "))
+		}
+		if e.GetReason() != "" {
+			fmt.Fprintf(w, "    reason: %s\n", e.GetReason())
+		}
+		if ids := e.GetCorrectedByRecordIds(); len(ids) > 0 {
+			fmt.Fprintf(w, "    corrected by %s\n", strings.Join(ids, ", "))
+		}
+	}
+	return nil
+}

@@ -1,0 +1,261 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"google.golang.org/protobuf/proto"
+
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+)
+
+func reportFields(r *safeguardingv1.ReportSummary) [][2]string {
+	return [][2]string{{"report", r.GetReportId()}, {"family", r.GetFamilyId()}, {"session", sgDay(r.GetSessionOn())},
+		{"state", friendly("REPORT_STATE_", r.GetState().String())}, {"author", orNone(r.GetAuthor())},
+		{"checker", orNone(r.GetChecker())}, {"version", fmt.Sprint(r.GetVersion())}}
+}
+
+func (s *safeguardingCommand) report() *cobra.Command {
+	cmd := &cobra.Command{Use: "report", Short: "Observation reports: draft, submit, check, release, show, overdue"}
+	cmd.AddCommand(s.reportDraft(), s.reportStep("submit", "Submit your draft for the second-person check"),
+		s.reportStep("check", "Check a report you did not write: --approve, or --return with a --note"),
+		s.reportRelease(), s.reportShow(), s.reportOverdue())
+	return cmd
+}
+
+func (s *safeguardingCommand) reportDraft() *cobra.Command {
+	var (
+		out      output
+		request  requestID
+		sections []string
+	)
+	cmd := &cobra.Command{
+		Use:   "draft REPORT_ID",
+		Short: "Write the draft of a due report (the session's supervisor)",
+		Long: `Each --section is KIND=TEXT or KIND@PERSON_ID=TEXT. Kinds: observation, child-wellbeing,
+arrival-departure and location-contact; the last two name the party they are about, and are
+withheld from the other parties' copies.`,
+		Example: `  familytime safeguarding report draft $R --centre $C --section "observation=Warm greeting" \
+    --section "arrival-departure@$MOTHER=Arrived 10:00, left 11:20"`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			req := &safeguardingv1.DraftReportRequest{CentreId: s.centre, ReportId: args[0]}
+			for _, sec := range sections {
+				head, text, ok := strings.Cut(sec, "=")
+				if !ok {
+					return fmt.Errorf("--section %q is not KIND=TEXT or KIND@PERSON_ID=TEXT", sec)
+				}
+				kind, about, _ := strings.Cut(head, "@")
+				k, err := parseEnum[safeguardingv1.ReportSectionKind]("section", kind, "REPORT_SECTION_KIND_", safeguardingv1.ReportSectionKind_value)
+				if err != nil {
+					return err
+				}
+				req.Sections = append(req.Sections, &safeguardingv1.ReportSectionInput{Kind: k, AboutPersonId: about, Text: text})
+			}
+			var err error
+			if req.RequestId, err = request.value(); err != nil {
+				return err
+			}
+			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
+				resp, err := c.DraftReport(cmd.Context(), req)
+				if err != nil {
+					return err
+				}
+				return out.one(cmd.OutOrStdout(), resp.GetReport(), reportFields(resp.GetReport()))
+			})
+		},
+	}
+	cmd.Flags().StringArrayVar(&sections, "section", nil, "a section: KIND=TEXT or KIND@PERSON_ID=TEXT (repeat, in order)")
+	_ = cmd.MarkFlagRequired("section")
+	request.register(cmd.Flags())
+	out.register(cmd.Flags())
+	return cmd
+}
+
+func (s *safeguardingCommand) reportStep(use, short string) *cobra.Command {
+	var (
+		out             output
+		request         requestID
+		approve, rework bool
+		note            string
+	)
+	cmd := &cobra.Command{
+		Use:   use + " REPORT_ID",
+		Short: short,
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := request.value()
+			if err != nil {
+				return err
+			}
+			if use == "check" && approve == rework {
+				return fmt.Errorf("say --approve or --return")
+			}
+			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
+				var r *safeguardingv1.ReportSummary
+				if use == "submit" {
+					resp, err := c.SubmitReportForCheck(cmd.Context(), &safeguardingv1.SubmitReportForCheckRequest{RequestId: id, CentreId: s.centre, ReportId: args[0]})
+					if err != nil {
+						return err
+					}
+					r = resp.GetReport()
+				} else {
+					resp, err := c.CheckReport(cmd.Context(), &safeguardingv1.CheckReportRequest{RequestId: id, CentreId: s.centre,
+						ReportId: args[0], Approved: approve, Note: note})
+					if err != nil {
+						return err
+					}
+					r = resp.GetReport()
+				}
+				return out.one(cmd.OutOrStdout(), r, reportFields(r))
+			})
+		},
+	}
+	if use == "check" {
+		cmd.Flags().BoolVar(&approve, "approve", false, "approve it for release")
+		cmd.Flags().BoolVar(&rework, "return", false, "return it to its author")
+		cmd.Flags().StringVar(&note, "note", "", "a note to the author (sealed); required with --return")
+	}
+	request.register(cmd.Flags())
+	out.register(cmd.Flags())
+	return cmd
+}
+
+func (s *safeguardingCommand) reportRelease() *cobra.Command {
+	var (
+		out     output
+		request requestID
+		to      []string
+	)
+	cmd := &cobra.Command{
+		Use:   "release REPORT_ID",
+		Short: "Release an approved report to its distribution list (safeguarding lead)",
+		Long: `Each --to is KIND, KIND=PERSON_ID (parent, other-parental-responsibility) or
+solicitor=PERSON_ID (the party the solicitor acts for). Kinds: parent, other-parental-responsibility,
+cafcass, local-authority, solicitor, court. Each recipient's copy withholds the other parties'
+arrival and departure times and address or contact details; the release records which.`,
+		Example: `  familytime safeguarding report release $R --centre $C --to parent=$MOTHER --to parent=$FATHER --to court`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			req := &safeguardingv1.ReleaseReportRequest{CentreId: s.centre, ReportId: args[0]}
+			for _, r := range to {
+				kind, person, _ := strings.Cut(r, "=")
+				k, err := parseEnum[safeguardingv1.RecipientKind]("to", kind, "RECIPIENT_KIND_", safeguardingv1.RecipientKind_value)
+				if err != nil {
+					return err
+				}
+				in := &safeguardingv1.RecipientInput{Kind: k}
+				if k == safeguardingv1.RecipientKind_RECIPIENT_KIND_SOLICITOR {
+					in.ActingForPersonId = person
+				} else {
+					in.PersonId = person
+				}
+				req.Recipients = append(req.Recipients, in)
+			}
+			var err error
+			if req.RequestId, err = request.value(); err != nil {
+				return err
+			}
+			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
+				resp, err := c.ReleaseReport(cmd.Context(), req)
+				if err != nil {
+					return err
+				}
+				var msgs []proto.Message
+				var rows [][]string
+				for i, r := range resp.GetRecipients() {
+					msgs = append(msgs, r)
+					rows = append(rows, []string{fmt.Sprint(i), friendly("RECIPIENT_KIND_", r.GetKind().String()),
+						orNone(r.GetPersonId() + r.GetActingForPersonId()), fmt.Sprint(r.GetWithheldSections())})
+				}
+				return out.table(cmd.OutOrStdout(), msgs, []string{"#", "RECIPIENT", "PERSON/FOR", "WITHHELD SECTIONS"}, rows)
+			})
+		},
+	}
+	cmd.Flags().StringArrayVar(&to, "to", nil, "a recipient (repeat)")
+	_ = cmd.MarkFlagRequired("to")
+	request.register(cmd.Flags())
+	out.register(cmd.Flags())
+	return cmd
+}
+
+func (s *safeguardingCommand) reportShow() *cobra.Command {
+	var (
+		out       output
+		purpose   string
+		recipient int32
+	)
+	cmd := &cobra.Command{
+		Use:   "show REPORT_ID",
+		Short: "Show a report, whole or as one recipient's copy (author, checker, lead; the read is recorded)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			req := &safeguardingv1.GetReportRequest{CentreId: s.centre, ReportId: args[0], Purpose: purpose}
+			if cmd.Flags().Changed("recipient") {
+				req.RecipientIndex = &recipient
+			}
+			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
+				resp, err := c.GetReport(cmd.Context(), req)
+				if err != nil {
+					return err
+				}
+				if out.json {
+					return out.one(cmd.OutOrStdout(), resp, nil)
+				}
+				w := cmd.OutOrStdout()
+				if err := out.one(w, resp.GetReport(), reportFields(resp.GetReport())); err != nil {
+					return err
+				}
+				for _, sec := range resp.GetSections() {
+					about := ""
+					if sec.GetAboutPersonId() != "" {
+						about = " about " + sec.GetAboutPersonId()
+					}
+					fmt.Fprintf(w, "\n[%d] %s%s\n%s\n", sec.GetIndex(), friendly("REPORT_SECTION_KIND_", sec.GetKind().String()), about, sec.GetText())
+				}
+				if len(resp.GetCorrections()) > 0 {
+					fmt.Fprintln(w, "\ncorrections:")
+					return printEntries(w, &out, resp, resp.GetCorrections())
+				}
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&purpose, "purpose", "", "why you read it (recorded)")
+	cmd.Flags().Int32Var(&recipient, "recipient", 0, "show the copy the recipient at this index of the release was given")
+	_ = cmd.MarkFlagRequired("purpose")
+	out.register(cmd.Flags())
+	return cmd
+}
+
+func (s *safeguardingCommand) reportOverdue() *cobra.Command {
+	var out output
+	cmd := &cobra.Command{
+		Use:   "overdue",
+		Short: "Reports not released more than 5 working days (Monday to Friday) after their session",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
+				resp, err := c.ListOverdueReports(cmd.Context(), &safeguardingv1.ListOverdueReportsRequest{CentreId: s.centre})
+				if err != nil {
+					return err
+				}
+				var msgs []proto.Message
+				var rows [][]string
+				for _, r := range resp.GetReports() {
+					msgs = append(msgs, r)
+					rows = append(rows, []string{r.GetReportId(), r.GetFamilyId(), sgDay(r.GetSessionOn()),
+						fmt.Sprint(r.GetWorkingDaysSinceSession()), friendly("REPORT_STATE_", r.GetState().String()), orNone(r.GetAuthor())})
+				}
+				if len(rows) == 0 && !out.json {
+					_, err := fmt.Fprintln(cmd.OutOrStdout(), "no overdue reports")
+					return err
+				}
+				return out.table(cmd.OutOrStdout(), msgs, []string{"REPORT", "FAMILY", "SESSION", "WORKING DAYS", "STATE", "AUTHOR"}, rows)
+			})
+		},
+	}
+	out.register(cmd.Flags())
+	return cmd
+}

@@ -24,6 +24,63 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// PeriodKind is the length of a reporting period.
+type PeriodKind int32
+
+const (
+	// Not given; rejected.
+	PeriodKind_PERIOD_KIND_UNSPECIFIED PeriodKind = 0
+	// A calendar year.
+	PeriodKind_PERIOD_KIND_YEAR PeriodKind = 1
+	// A calendar quarter (January to March is Q1).
+	PeriodKind_PERIOD_KIND_QUARTER PeriodKind = 2
+	// A calendar month.
+	PeriodKind_PERIOD_KIND_MONTH PeriodKind = 3
+)
+
+// Enum value maps for PeriodKind.
+var (
+	PeriodKind_name = map[int32]string{
+		0: "PERIOD_KIND_UNSPECIFIED",
+		1: "PERIOD_KIND_YEAR",
+		2: "PERIOD_KIND_QUARTER",
+		3: "PERIOD_KIND_MONTH",
+	}
+	PeriodKind_value = map[string]int32{
+		"PERIOD_KIND_UNSPECIFIED": 0,
+		"PERIOD_KIND_YEAR":        1,
+		"PERIOD_KIND_QUARTER":     2,
+		"PERIOD_KIND_MONTH":       3,
+	}
+)
+
+func (x PeriodKind) Enum() *PeriodKind {
+	p := new(PeriodKind)
+	*p = x
+	return p
+}
+
+func (x PeriodKind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (PeriodKind) Descriptor() protoreflect.EnumDescriptor {
+	return file_familytime_reporting_v1_reporting_proto_enumTypes[0].Descriptor()
+}
+
+func (PeriodKind) Type() protoreflect.EnumType {
+	return &file_familytime_reporting_v1_reporting_proto_enumTypes[0]
+}
+
+func (x PeriodKind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use PeriodKind.Descriptor instead.
+func (PeriodKind) EnumDescriptor() ([]byte, []int) {
+	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{0}
+}
+
 // CentreSummary is a centre as reporting knows it.
 type CentreSummary struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -243,6 +300,832 @@ func (x *ListCentresResponse) GetNextPageToken() string {
 	return ""
 }
 
+// GetFamilyHistoryRequest names a family and, optionally, a past moment.
+type GetFamilyHistoryRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,1,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The family's centre (UUID): the caller must work there (national roles excepted), and the
+	// family must belong to it.
+	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The history as it stood at this moment: only events recorded at or before it. Unset: now.
+	AsOf          *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetFamilyHistoryRequest) Reset() {
+	*x = GetFamilyHistoryRequest{}
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetFamilyHistoryRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetFamilyHistoryRequest) ProtoMessage() {}
+
+func (x *GetFamilyHistoryRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetFamilyHistoryRequest.ProtoReflect.Descriptor instead.
+func (*GetFamilyHistoryRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *GetFamilyHistoryRequest) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *GetFamilyHistoryRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *GetFamilyHistoryRequest) GetAsOf() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AsOf
+	}
+	return nil
+}
+
+// HistoryEntry is one step of a family's history.
+type HistoryEntry struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// When the event was recorded by the service that recorded it.
+	RecordedAt *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=recorded_at,json=recordedAt,proto3" json:"recorded_at,omitempty"`
+	// The service that recorded it: referral, scheduling or safeguarding.
+	Service string `protobuf:"bytes,2,opt,name=service,proto3" json:"service,omitempty"`
+	// What happened, in plain words and without personal data.
+	Description string `protobuf:"bytes,3,opt,name=description,proto3" json:"description,omitempty"`
+	// The centre it concerns (UUID); empty for none.
+	CentreId string `protobuf:"bytes,4,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// Who did it: the account id of the person whose command caused it, or "service" for a
+	// service reacting to another's event. Never a name.
+	Actor string `protobuf:"bytes,5,opt,name=actor,proto3" json:"actor,omitempty"`
+	// The event's type (protobuf full name).
+	EventType string `protobuf:"bytes,6,opt,name=event_type,json=eventType,proto3" json:"event_type,omitempty"`
+	// The event's stream and version in its service's log, for verification.
+	StreamId string `protobuf:"bytes,7,opt,name=stream_id,json=streamId,proto3" json:"stream_id,omitempty"`
+	// The event's 1-based version in its stream.
+	StreamVersion int64 `protobuf:"varint,8,opt,name=stream_version,json=streamVersion,proto3" json:"stream_version,omitempty"`
+	// The event's id (UUID).
+	EventId       string `protobuf:"bytes,9,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *HistoryEntry) Reset() {
+	*x = HistoryEntry{}
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *HistoryEntry) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*HistoryEntry) ProtoMessage() {}
+
+func (x *HistoryEntry) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use HistoryEntry.ProtoReflect.Descriptor instead.
+func (*HistoryEntry) Descriptor() ([]byte, []int) {
+	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *HistoryEntry) GetRecordedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.RecordedAt
+	}
+	return nil
+}
+
+func (x *HistoryEntry) GetService() string {
+	if x != nil {
+		return x.Service
+	}
+	return ""
+}
+
+func (x *HistoryEntry) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *HistoryEntry) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *HistoryEntry) GetActor() string {
+	if x != nil {
+		return x.Actor
+	}
+	return ""
+}
+
+func (x *HistoryEntry) GetEventType() string {
+	if x != nil {
+		return x.EventType
+	}
+	return ""
+}
+
+func (x *HistoryEntry) GetStreamId() string {
+	if x != nil {
+		return x.StreamId
+	}
+	return ""
+}
+
+func (x *HistoryEntry) GetStreamVersion() int64 {
+	if x != nil {
+		return x.StreamVersion
+	}
+	return 0
+}
+
+func (x *HistoryEntry) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+// GetFamilyHistoryResponse is the family's history, oldest first.
+type GetFamilyHistoryResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The steps, in the order they were recorded.
+	Entries []*HistoryEntry `protobuf:"bytes,1,rep,name=entries,proto3" json:"entries,omitempty"`
+	// The moment the history stands at (the request's as_of, or when it was read).
+	AsOf          *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetFamilyHistoryResponse) Reset() {
+	*x = GetFamilyHistoryResponse{}
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetFamilyHistoryResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetFamilyHistoryResponse) ProtoMessage() {}
+
+func (x *GetFamilyHistoryResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetFamilyHistoryResponse.ProtoReflect.Descriptor instead.
+func (*GetFamilyHistoryResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *GetFamilyHistoryResponse) GetEntries() []*HistoryEntry {
+	if x != nil {
+		return x.Entries
+	}
+	return nil
+}
+
+func (x *GetFamilyHistoryResponse) GetAsOf() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AsOf
+	}
+	return nil
+}
+
+// VerifyFamilyHistoryRequest names a family.
+type VerifyFamilyHistoryRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,1,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The family's centre (UUID), as for GetFamilyHistory.
+	CentreId      string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VerifyFamilyHistoryRequest) Reset() {
+	*x = VerifyFamilyHistoryRequest{}
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VerifyFamilyHistoryRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VerifyFamilyHistoryRequest) ProtoMessage() {}
+
+func (x *VerifyFamilyHistoryRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VerifyFamilyHistoryRequest.ProtoReflect.Descriptor instead.
+func (*VerifyFamilyHistoryRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *VerifyFamilyHistoryRequest) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *VerifyFamilyHistoryRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+// VerifyFamilyHistoryResponse says whether the history is complete and untampered.
+type VerifyFamilyHistoryResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Every stream is continuous from version 1 and every hash follows from the one before.
+	Verified bool `protobuf:"varint,1,opt,name=verified,proto3" json:"verified,omitempty"`
+	// How many streams and events were checked.
+	StreamsChecked int32 `protobuf:"varint,2,opt,name=streams_checked,json=streamsChecked,proto3" json:"streams_checked,omitempty"`
+	// How many events were checked.
+	EventsChecked int64 `protobuf:"varint,3,opt,name=events_checked,json=eventsChecked,proto3" json:"events_checked,omitempty"`
+	// When not verified: the first stream with a gap or a bad link.
+	StreamId string `protobuf:"bytes,4,opt,name=stream_id,json=streamId,proto3" json:"stream_id,omitempty"`
+	// When not verified: the version missing or not following from the one before.
+	StreamVersion int64 `protobuf:"varint,5,opt,name=stream_version,json=streamVersion,proto3" json:"stream_version,omitempty"`
+	// When not verified: what is wrong there.
+	Reason string `protobuf:"bytes,6,opt,name=reason,proto3" json:"reason,omitempty"`
+	// When not verified: the service whose stream it is.
+	Service       string `protobuf:"bytes,7,opt,name=service,proto3" json:"service,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VerifyFamilyHistoryResponse) Reset() {
+	*x = VerifyFamilyHistoryResponse{}
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VerifyFamilyHistoryResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VerifyFamilyHistoryResponse) ProtoMessage() {}
+
+func (x *VerifyFamilyHistoryResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VerifyFamilyHistoryResponse.ProtoReflect.Descriptor instead.
+func (*VerifyFamilyHistoryResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *VerifyFamilyHistoryResponse) GetVerified() bool {
+	if x != nil {
+		return x.Verified
+	}
+	return false
+}
+
+func (x *VerifyFamilyHistoryResponse) GetStreamsChecked() int32 {
+	if x != nil {
+		return x.StreamsChecked
+	}
+	return 0
+}
+
+func (x *VerifyFamilyHistoryResponse) GetEventsChecked() int64 {
+	if x != nil {
+		return x.EventsChecked
+	}
+	return 0
+}
+
+func (x *VerifyFamilyHistoryResponse) GetStreamId() string {
+	if x != nil {
+		return x.StreamId
+	}
+	return ""
+}
+
+func (x *VerifyFamilyHistoryResponse) GetStreamVersion() int64 {
+	if x != nil {
+		return x.StreamVersion
+	}
+	return 0
+}
+
+func (x *VerifyFamilyHistoryResponse) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *VerifyFamilyHistoryResponse) GetService() string {
+	if x != nil {
+		return x.Service
+	}
+	return ""
+}
+
+// Period is a calendar year, quarter or month.
+type Period struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Year, quarter or month.
+	Kind PeriodKind `protobuf:"varint,1,opt,name=kind,proto3,enum=familytime.reporting.v1.PeriodKind" json:"kind,omitempty"`
+	// The year.
+	Year int32 `protobuf:"varint,2,opt,name=year,proto3" json:"year,omitempty"`
+	// The quarter (1 to 4) for a quarter, the month (1 to 12) for a month; 0 for a year.
+	Number        int32 `protobuf:"varint,3,opt,name=number,proto3" json:"number,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Period) Reset() {
+	*x = Period{}
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Period) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Period) ProtoMessage() {}
+
+func (x *Period) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Period.ProtoReflect.Descriptor instead.
+func (*Period) Descriptor() ([]byte, []int) {
+	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *Period) GetKind() PeriodKind {
+	if x != nil {
+		return x.Kind
+	}
+	return PeriodKind_PERIOD_KIND_UNSPECIFIED
+}
+
+func (x *Period) GetYear() int32 {
+	if x != nil {
+		return x.Year
+	}
+	return 0
+}
+
+func (x *Period) GetNumber() int32 {
+	if x != nil {
+		return x.Number
+	}
+	return 0
+}
+
+// GetFiguresRequest asks for a period's figures.
+type GetFiguresRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The period.
+	Period *Period `protobuf:"bytes,1,opt,name=period,proto3" json:"period,omitempty"`
+	// Only this centre's figures (UUID); empty for every centre, every region and the nation.
+	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// For publication: numbers of 1 to 4 shown as "<5", with secondary suppression so that none
+	// can be found by subtracting from a total (docs/return.md). Otherwise exact.
+	Publication   bool `protobuf:"varint,3,opt,name=publication,proto3" json:"publication,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetFiguresRequest) Reset() {
+	*x = GetFiguresRequest{}
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetFiguresRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetFiguresRequest) ProtoMessage() {}
+
+func (x *GetFiguresRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetFiguresRequest.ProtoReflect.Descriptor instead.
+func (*GetFiguresRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *GetFiguresRequest) GetPeriod() *Period {
+	if x != nil {
+		return x.Period
+	}
+	return nil
+}
+
+func (x *GetFiguresRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *GetFiguresRequest) GetPublication() bool {
+	if x != nil {
+		return x.Publication
+	}
+	return false
+}
+
+// Figure is one number: a measure in one cell (scope, and at most one breakdown).
+type Figure struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The measure, for example "children_served" (docs/return.md lists them).
+	Measure string `protobuf:"bytes,1,opt,name=measure,proto3" json:"measure,omitempty"`
+	// The scope: "national", "region" or "centre".
+	Scope string `protobuf:"bytes,2,opt,name=scope,proto3" json:"scope,omitempty"`
+	// The region, for a region's figure (and a centre's).
+	Region v1.Region `protobuf:"varint,3,opt,name=region,proto3,enum=familytime.common.v1.Region" json:"region,omitempty"`
+	// The centre (UUID), for a centre's figure.
+	CentreId string `protobuf:"bytes,4,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The breakdown the cell is in: empty for the scope's total, or "service_type", "age_band",
+	// "source", "outcome", "category", "reason".
+	Breakdown string `protobuf:"bytes,5,opt,name=breakdown,proto3" json:"breakdown,omitempty"`
+	// The breakdown's value, as its enum name (for example "AGE_BAND_5_TO_10"); empty for a total.
+	Category string `protobuf:"bytes,6,opt,name=category,proto3" json:"category,omitempty"`
+	// The figure as published: a whole number, "<5", "*" (suppressed so that another cannot be
+	// derived), or for a duration the number of days.
+	Shown string `protobuf:"bytes,7,opt,name=shown,proto3" json:"shown,omitempty"`
+	// The exact value; 0 when suppressed.
+	Value float64 `protobuf:"fixed64,8,opt,name=value,proto3" json:"value,omitempty"`
+	// The figure is withheld (shown is "<5" or "*").
+	Suppressed    bool `protobuf:"varint,9,opt,name=suppressed,proto3" json:"suppressed,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Figure) Reset() {
+	*x = Figure{}
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Figure) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Figure) ProtoMessage() {}
+
+func (x *Figure) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Figure.ProtoReflect.Descriptor instead.
+func (*Figure) Descriptor() ([]byte, []int) {
+	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *Figure) GetMeasure() string {
+	if x != nil {
+		return x.Measure
+	}
+	return ""
+}
+
+func (x *Figure) GetScope() string {
+	if x != nil {
+		return x.Scope
+	}
+	return ""
+}
+
+func (x *Figure) GetRegion() v1.Region {
+	if x != nil {
+		return x.Region
+	}
+	return v1.Region(0)
+}
+
+func (x *Figure) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *Figure) GetBreakdown() string {
+	if x != nil {
+		return x.Breakdown
+	}
+	return ""
+}
+
+func (x *Figure) GetCategory() string {
+	if x != nil {
+		return x.Category
+	}
+	return ""
+}
+
+func (x *Figure) GetShown() string {
+	if x != nil {
+		return x.Shown
+	}
+	return ""
+}
+
+func (x *Figure) GetValue() float64 {
+	if x != nil {
+		return x.Value
+	}
+	return 0
+}
+
+func (x *Figure) GetSuppressed() bool {
+	if x != nil {
+		return x.Suppressed
+	}
+	return false
+}
+
+// GetFiguresResponse is the figures.
+type GetFiguresResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The first day of the period.
+	From *v1.Date `protobuf:"bytes,1,opt,name=from,proto3" json:"from,omitempty"`
+	// The last day of the period.
+	To *v1.Date `protobuf:"bytes,2,opt,name=to,proto3" json:"to,omitempty"`
+	// Every figure, ordered by measure, scope, region, centre, breakdown and category.
+	Figures       []*Figure `protobuf:"bytes,3,rep,name=figures,proto3" json:"figures,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetFiguresResponse) Reset() {
+	*x = GetFiguresResponse{}
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetFiguresResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetFiguresResponse) ProtoMessage() {}
+
+func (x *GetFiguresResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetFiguresResponse.ProtoReflect.Descriptor instead.
+func (*GetFiguresResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *GetFiguresResponse) GetFrom() *v1.Date {
+	if x != nil {
+		return x.From
+	}
+	return nil
+}
+
+func (x *GetFiguresResponse) GetTo() *v1.Date {
+	if x != nil {
+		return x.To
+	}
+	return nil
+}
+
+func (x *GetFiguresResponse) GetFigures() []*Figure {
+	if x != nil {
+		return x.Figures
+	}
+	return nil
+}
+
+// RebuildProjectionsRequest starts a rebuild.
+type RebuildProjectionsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RebuildProjectionsRequest) Reset() {
+	*x = RebuildProjectionsRequest{}
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RebuildProjectionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RebuildProjectionsRequest) ProtoMessage() {}
+
+func (x *RebuildProjectionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RebuildProjectionsRequest.ProtoReflect.Descriptor instead.
+func (*RebuildProjectionsRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{12}
+}
+
+// RebuildProjectionsResponse is how far a rebuild is.
+type RebuildProjectionsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Events replayed so far.
+	Events int64 `protobuf:"varint,1,opt,name=events,proto3" json:"events,omitempty"`
+	// Events in the streams when the rebuild began (the replay goes on past it to catch up).
+	Total int64 `protobuf:"varint,2,opt,name=total,proto3" json:"total,omitempty"`
+	// Events per second so far.
+	EventsPerSecond float64 `protobuf:"fixed64,3,opt,name=events_per_second,json=eventsPerSecond,proto3" json:"events_per_second,omitempty"`
+	// The new tables are in use: the last message.
+	Swapped bool `protobuf:"varint,4,opt,name=swapped,proto3" json:"swapped,omitempty"`
+	// The schema being built.
+	Schema        string `protobuf:"bytes,5,opt,name=schema,proto3" json:"schema,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RebuildProjectionsResponse) Reset() {
+	*x = RebuildProjectionsResponse{}
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RebuildProjectionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RebuildProjectionsResponse) ProtoMessage() {}
+
+func (x *RebuildProjectionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RebuildProjectionsResponse.ProtoReflect.Descriptor instead.
+func (*RebuildProjectionsResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *RebuildProjectionsResponse) GetEvents() int64 {
+	if x != nil {
+		return x.Events
+	}
+	return 0
+}
+
+func (x *RebuildProjectionsResponse) GetTotal() int64 {
+	if x != nil {
+		return x.Total
+	}
+	return 0
+}
+
+func (x *RebuildProjectionsResponse) GetEventsPerSecond() float64 {
+	if x != nil {
+		return x.EventsPerSecond
+	}
+	return 0
+}
+
+func (x *RebuildProjectionsResponse) GetSwapped() bool {
+	if x != nil {
+		return x.Swapped
+	}
+	return false
+}
+
+func (x *RebuildProjectionsResponse) GetSchema() string {
+	if x != nil {
+		return x.Schema
+	}
+	return ""
+}
+
 var File_familytime_reporting_v1_reporting_proto protoreflect.FileDescriptor
 
 const file_familytime_reporting_v1_reporting_proto_rawDesc = "" +
@@ -265,9 +1148,82 @@ const file_familytime_reporting_v1_reporting_proto_rawDesc = "" +
 	"page_token\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\x7f\n" +
 	"\x13ListCentresResponse\x12@\n" +
 	"\acentres\x18\x01 \x03(\v2&.familytime.reporting.v1.CentreSummaryR\acentres\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2|\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x98\x01\n" +
+	"\x17GetFamilyHistoryRequest\x12%\n" +
+	"\tfamily_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bfamilyId\x12%\n" +
+	"\tcentre_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12/\n" +
+	"\x05as_of\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x04asOf\"\xb8\x02\n" +
+	"\fHistoryEntry\x12;\n" +
+	"\vrecorded_at\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"recordedAt\x12\x18\n" +
+	"\aservice\x18\x02 \x01(\tR\aservice\x12 \n" +
+	"\vdescription\x18\x03 \x01(\tR\vdescription\x12\x1b\n" +
+	"\tcentre_id\x18\x04 \x01(\tR\bcentreId\x12\x14\n" +
+	"\x05actor\x18\x05 \x01(\tR\x05actor\x12\x1d\n" +
+	"\n" +
+	"event_type\x18\x06 \x01(\tR\teventType\x12\x1b\n" +
+	"\tstream_id\x18\a \x01(\tR\bstreamId\x12%\n" +
+	"\x0estream_version\x18\b \x01(\x03R\rstreamVersion\x12\x19\n" +
+	"\bevent_id\x18\t \x01(\tR\aeventId\"\x8c\x01\n" +
+	"\x18GetFamilyHistoryResponse\x12?\n" +
+	"\aentries\x18\x01 \x03(\v2%.familytime.reporting.v1.HistoryEntryR\aentries\x12/\n" +
+	"\x05as_of\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x04asOf\"j\n" +
+	"\x1aVerifyFamilyHistoryRequest\x12%\n" +
+	"\tfamily_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bfamilyId\x12%\n" +
+	"\tcentre_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\"\xff\x01\n" +
+	"\x1bVerifyFamilyHistoryResponse\x12\x1a\n" +
+	"\bverified\x18\x01 \x01(\bR\bverified\x12'\n" +
+	"\x0fstreams_checked\x18\x02 \x01(\x05R\x0estreamsChecked\x12%\n" +
+	"\x0eevents_checked\x18\x03 \x01(\x03R\reventsChecked\x12\x1b\n" +
+	"\tstream_id\x18\x04 \x01(\tR\bstreamId\x12%\n" +
+	"\x0estream_version\x18\x05 \x01(\x03R\rstreamVersion\x12\x16\n" +
+	"\x06reason\x18\x06 \x01(\tR\x06reason\x12\x18\n" +
+	"\aservice\x18\a \x01(\tR\aservice\"\x91\x01\n" +
+	"\x06Period\x12C\n" +
+	"\x04kind\x18\x01 \x01(\x0e2#.familytime.reporting.v1.PeriodKindB\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x04kind\x12\x1f\n" +
+	"\x04year\x18\x02 \x01(\x05B\v\xbaH\b\x1a\x06\x18\x98\x11(\xd0\x0fR\x04year\x12!\n" +
+	"\x06number\x18\x03 \x01(\x05B\t\xbaH\x06\x1a\x04\x18\f(\x00R\x06number\"\xa0\x01\n" +
+	"\x11GetFiguresRequest\x12?\n" +
+	"\x06period\x18\x01 \x01(\v2\x1f.familytime.reporting.v1.PeriodB\x06\xbaH\x03\xc8\x01\x01R\x06period\x12(\n" +
+	"\tcentre_id\x18\x02 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\bcentreId\x12 \n" +
+	"\vpublication\x18\x03 \x01(\bR\vpublication\"\x91\x02\n" +
+	"\x06Figure\x12\x18\n" +
+	"\ameasure\x18\x01 \x01(\tR\ameasure\x12\x14\n" +
+	"\x05scope\x18\x02 \x01(\tR\x05scope\x124\n" +
+	"\x06region\x18\x03 \x01(\x0e2\x1c.familytime.common.v1.RegionR\x06region\x12\x1b\n" +
+	"\tcentre_id\x18\x04 \x01(\tR\bcentreId\x12\x1c\n" +
+	"\tbreakdown\x18\x05 \x01(\tR\tbreakdown\x12\x1a\n" +
+	"\bcategory\x18\x06 \x01(\tR\bcategory\x12\x14\n" +
+	"\x05shown\x18\a \x01(\tR\x05shown\x12\x14\n" +
+	"\x05value\x18\b \x01(\x01R\x05value\x12\x1e\n" +
+	"\n" +
+	"suppressed\x18\t \x01(\bR\n" +
+	"suppressed\"\xab\x01\n" +
+	"\x12GetFiguresResponse\x12.\n" +
+	"\x04from\x18\x01 \x01(\v2\x1a.familytime.common.v1.DateR\x04from\x12*\n" +
+	"\x02to\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x02to\x129\n" +
+	"\afigures\x18\x03 \x03(\v2\x1f.familytime.reporting.v1.FigureR\afigures\"\x1b\n" +
+	"\x19RebuildProjectionsRequest\"\xa8\x01\n" +
+	"\x1aRebuildProjectionsResponse\x12\x16\n" +
+	"\x06events\x18\x01 \x01(\x03R\x06events\x12\x14\n" +
+	"\x05total\x18\x02 \x01(\x03R\x05total\x12*\n" +
+	"\x11events_per_second\x18\x03 \x01(\x01R\x0feventsPerSecond\x12\x18\n" +
+	"\aswapped\x18\x04 \x01(\bR\aswapped\x12\x16\n" +
+	"\x06schema\x18\x05 \x01(\tR\x06schema*o\n" +
+	"\n" +
+	"PeriodKind\x12\x1b\n" +
+	"\x17PERIOD_KIND_UNSPECIFIED\x10\x00\x12\x14\n" +
+	"\x10PERIOD_KIND_YEAR\x10\x01\x12\x17\n" +
+	"\x13PERIOD_KIND_QUARTER\x10\x02\x12\x15\n" +
+	"\x11PERIOD_KIND_MONTH\x10\x032\xe0\x04\n" +
 	"\x10ReportingService\x12h\n" +
-	"\vListCentres\x12+.familytime.reporting.v1.ListCentresRequest\x1a,.familytime.reporting.v1.ListCentresResponseB\xfe\x01\n" +
+	"\vListCentres\x12+.familytime.reporting.v1.ListCentresRequest\x1a,.familytime.reporting.v1.ListCentresResponse\x12w\n" +
+	"\x10GetFamilyHistory\x120.familytime.reporting.v1.GetFamilyHistoryRequest\x1a1.familytime.reporting.v1.GetFamilyHistoryResponse\x12\x80\x01\n" +
+	"\x13VerifyFamilyHistory\x123.familytime.reporting.v1.VerifyFamilyHistoryRequest\x1a4.familytime.reporting.v1.VerifyFamilyHistoryResponse\x12e\n" +
+	"\n" +
+	"GetFigures\x12*.familytime.reporting.v1.GetFiguresRequest\x1a+.familytime.reporting.v1.GetFiguresResponse\x12\x7f\n" +
+	"\x12RebuildProjections\x122.familytime.reporting.v1.RebuildProjectionsRequest\x1a3.familytime.reporting.v1.RebuildProjectionsResponse0\x01B\xfe\x01\n" +
 	"\x1bcom.familytime.reporting.v1B\x0eReportingProtoP\x01ZQgithub.com/familytime/familytime/proto/gen/go/familytime/reporting/v1;reportingv1\xa2\x02\x03FRX\xaa\x02\x17Familytime.Reporting.V1\xca\x02\x17Familytime\\Reporting\\V1\xe2\x02#Familytime\\Reporting\\V1\\GPBMetadata\xea\x02\x19Familytime::Reporting::V1b\x06proto3"
 
 var (
@@ -282,32 +1238,63 @@ func file_familytime_reporting_v1_reporting_proto_rawDescGZIP() []byte {
 	return file_familytime_reporting_v1_reporting_proto_rawDescData
 }
 
-var file_familytime_reporting_v1_reporting_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
+var file_familytime_reporting_v1_reporting_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
+var file_familytime_reporting_v1_reporting_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
 var file_familytime_reporting_v1_reporting_proto_goTypes = []any{
-	(*CentreSummary)(nil),         // 0: familytime.reporting.v1.CentreSummary
-	(*ListCentresRequest)(nil),    // 1: familytime.reporting.v1.ListCentresRequest
-	(*ListCentresResponse)(nil),   // 2: familytime.reporting.v1.ListCentresResponse
-	(v1.Region)(0),                // 3: familytime.common.v1.Region
-	(v1.ServiceType)(0),           // 4: familytime.common.v1.ServiceType
-	(v1.AccreditationStatus)(0),   // 5: familytime.common.v1.AccreditationStatus
-	(*v1.Date)(nil),               // 6: familytime.common.v1.Date
-	(*timestamppb.Timestamp)(nil), // 7: google.protobuf.Timestamp
+	(PeriodKind)(0),                     // 0: familytime.reporting.v1.PeriodKind
+	(*CentreSummary)(nil),               // 1: familytime.reporting.v1.CentreSummary
+	(*ListCentresRequest)(nil),          // 2: familytime.reporting.v1.ListCentresRequest
+	(*ListCentresResponse)(nil),         // 3: familytime.reporting.v1.ListCentresResponse
+	(*GetFamilyHistoryRequest)(nil),     // 4: familytime.reporting.v1.GetFamilyHistoryRequest
+	(*HistoryEntry)(nil),                // 5: familytime.reporting.v1.HistoryEntry
+	(*GetFamilyHistoryResponse)(nil),    // 6: familytime.reporting.v1.GetFamilyHistoryResponse
+	(*VerifyFamilyHistoryRequest)(nil),  // 7: familytime.reporting.v1.VerifyFamilyHistoryRequest
+	(*VerifyFamilyHistoryResponse)(nil), // 8: familytime.reporting.v1.VerifyFamilyHistoryResponse
+	(*Period)(nil),                      // 9: familytime.reporting.v1.Period
+	(*GetFiguresRequest)(nil),           // 10: familytime.reporting.v1.GetFiguresRequest
+	(*Figure)(nil),                      // 11: familytime.reporting.v1.Figure
+	(*GetFiguresResponse)(nil),          // 12: familytime.reporting.v1.GetFiguresResponse
+	(*RebuildProjectionsRequest)(nil),   // 13: familytime.reporting.v1.RebuildProjectionsRequest
+	(*RebuildProjectionsResponse)(nil),  // 14: familytime.reporting.v1.RebuildProjectionsResponse
+	(v1.Region)(0),                      // 15: familytime.common.v1.Region
+	(v1.ServiceType)(0),                 // 16: familytime.common.v1.ServiceType
+	(v1.AccreditationStatus)(0),         // 17: familytime.common.v1.AccreditationStatus
+	(*v1.Date)(nil),                     // 18: familytime.common.v1.Date
+	(*timestamppb.Timestamp)(nil),       // 19: google.protobuf.Timestamp
 }
 var file_familytime_reporting_v1_reporting_proto_depIdxs = []int32{
-	3, // 0: familytime.reporting.v1.CentreSummary.region:type_name -> familytime.common.v1.Region
-	4, // 1: familytime.reporting.v1.CentreSummary.service_types:type_name -> familytime.common.v1.ServiceType
-	5, // 2: familytime.reporting.v1.CentreSummary.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	6, // 3: familytime.reporting.v1.CentreSummary.accreditation_date:type_name -> familytime.common.v1.Date
-	7, // 4: familytime.reporting.v1.CentreSummary.updated_at:type_name -> google.protobuf.Timestamp
-	3, // 5: familytime.reporting.v1.ListCentresRequest.region:type_name -> familytime.common.v1.Region
-	0, // 6: familytime.reporting.v1.ListCentresResponse.centres:type_name -> familytime.reporting.v1.CentreSummary
-	1, // 7: familytime.reporting.v1.ReportingService.ListCentres:input_type -> familytime.reporting.v1.ListCentresRequest
-	2, // 8: familytime.reporting.v1.ReportingService.ListCentres:output_type -> familytime.reporting.v1.ListCentresResponse
-	8, // [8:9] is the sub-list for method output_type
-	7, // [7:8] is the sub-list for method input_type
-	7, // [7:7] is the sub-list for extension type_name
-	7, // [7:7] is the sub-list for extension extendee
-	0, // [0:7] is the sub-list for field type_name
+	15, // 0: familytime.reporting.v1.CentreSummary.region:type_name -> familytime.common.v1.Region
+	16, // 1: familytime.reporting.v1.CentreSummary.service_types:type_name -> familytime.common.v1.ServiceType
+	17, // 2: familytime.reporting.v1.CentreSummary.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	18, // 3: familytime.reporting.v1.CentreSummary.accreditation_date:type_name -> familytime.common.v1.Date
+	19, // 4: familytime.reporting.v1.CentreSummary.updated_at:type_name -> google.protobuf.Timestamp
+	15, // 5: familytime.reporting.v1.ListCentresRequest.region:type_name -> familytime.common.v1.Region
+	1,  // 6: familytime.reporting.v1.ListCentresResponse.centres:type_name -> familytime.reporting.v1.CentreSummary
+	19, // 7: familytime.reporting.v1.GetFamilyHistoryRequest.as_of:type_name -> google.protobuf.Timestamp
+	19, // 8: familytime.reporting.v1.HistoryEntry.recorded_at:type_name -> google.protobuf.Timestamp
+	5,  // 9: familytime.reporting.v1.GetFamilyHistoryResponse.entries:type_name -> familytime.reporting.v1.HistoryEntry
+	19, // 10: familytime.reporting.v1.GetFamilyHistoryResponse.as_of:type_name -> google.protobuf.Timestamp
+	0,  // 11: familytime.reporting.v1.Period.kind:type_name -> familytime.reporting.v1.PeriodKind
+	9,  // 12: familytime.reporting.v1.GetFiguresRequest.period:type_name -> familytime.reporting.v1.Period
+	15, // 13: familytime.reporting.v1.Figure.region:type_name -> familytime.common.v1.Region
+	18, // 14: familytime.reporting.v1.GetFiguresResponse.from:type_name -> familytime.common.v1.Date
+	18, // 15: familytime.reporting.v1.GetFiguresResponse.to:type_name -> familytime.common.v1.Date
+	11, // 16: familytime.reporting.v1.GetFiguresResponse.figures:type_name -> familytime.reporting.v1.Figure
+	2,  // 17: familytime.reporting.v1.ReportingService.ListCentres:input_type -> familytime.reporting.v1.ListCentresRequest
+	4,  // 18: familytime.reporting.v1.ReportingService.GetFamilyHistory:input_type -> familytime.reporting.v1.GetFamilyHistoryRequest
+	7,  // 19: familytime.reporting.v1.ReportingService.VerifyFamilyHistory:input_type -> familytime.reporting.v1.VerifyFamilyHistoryRequest
+	10, // 20: familytime.reporting.v1.ReportingService.GetFigures:input_type -> familytime.reporting.v1.GetFiguresRequest
+	13, // 21: familytime.reporting.v1.ReportingService.RebuildProjections:input_type -> familytime.reporting.v1.RebuildProjectionsRequest
+	3,  // 22: familytime.reporting.v1.ReportingService.ListCentres:output_type -> familytime.reporting.v1.ListCentresResponse
+	6,  // 23: familytime.reporting.v1.ReportingService.GetFamilyHistory:output_type -> familytime.reporting.v1.GetFamilyHistoryResponse
+	8,  // 24: familytime.reporting.v1.ReportingService.VerifyFamilyHistory:output_type -> familytime.reporting.v1.VerifyFamilyHistoryResponse
+	12, // 25: familytime.reporting.v1.ReportingService.GetFigures:output_type -> familytime.reporting.v1.GetFiguresResponse
+	14, // 26: familytime.reporting.v1.ReportingService.RebuildProjections:output_type -> familytime.reporting.v1.RebuildProjectionsResponse
+	22, // [22:27] is the sub-list for method output_type
+	17, // [17:22] is the sub-list for method input_type
+	17, // [17:17] is the sub-list for extension type_name
+	17, // [17:17] is the sub-list for extension extendee
+	0,  // [0:17] is the sub-list for field type_name
 }
 
 func init() { file_familytime_reporting_v1_reporting_proto_init() }
@@ -320,13 +1307,14 @@ func file_familytime_reporting_v1_reporting_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_reporting_v1_reporting_proto_rawDesc), len(file_familytime_reporting_v1_reporting_proto_rawDesc)),
-			NumEnums:      0,
-			NumMessages:   3,
+			NumEnums:      1,
+			NumMessages:   14,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
 		GoTypes:           file_familytime_reporting_v1_reporting_proto_goTypes,
 		DependencyIndexes: file_familytime_reporting_v1_reporting_proto_depIdxs,
+		EnumInfos:         file_familytime_reporting_v1_reporting_proto_enumTypes,
 		MessageInfos:      file_familytime_reporting_v1_reporting_proto_msgTypes,
 	}.Build()
 	File_familytime_reporting_v1_reporting_proto = out.File

@@ -19,7 +19,11 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	ReportingService_ListCentres_FullMethodName = "/familytime.reporting.v1.ReportingService/ListCentres"
+	ReportingService_ListCentres_FullMethodName         = "/familytime.reporting.v1.ReportingService/ListCentres"
+	ReportingService_GetFamilyHistory_FullMethodName    = "/familytime.reporting.v1.ReportingService/GetFamilyHistory"
+	ReportingService_VerifyFamilyHistory_FullMethodName = "/familytime.reporting.v1.ReportingService/VerifyFamilyHistory"
+	ReportingService_GetFigures_FullMethodName          = "/familytime.reporting.v1.ReportingService/GetFigures"
+	ReportingService_RebuildProjections_FullMethodName  = "/familytime.reporting.v1.ReportingService/RebuildProjections"
 )
 
 // ReportingServiceClient is the client API for ReportingService service.
@@ -31,6 +35,20 @@ type ReportingServiceClient interface {
 	// ListCentres lists the centres reporting knows of, from its own projection of the scheduling
 	// service's events.
 	ListCentres(ctx context.Context, in *ListCentresRequest, opts ...grpc.CallOption) (*ListCentresResponse, error)
+	// GetFamilyHistory is a family's contact history from every service, in the order the events
+	// were recorded, in plain words and without personal data; as it stood at as_of when given.
+	// Readable by the coordinator of the family's centre (and national roles).
+	GetFamilyHistory(ctx context.Context, in *GetFamilyHistoryRequest, opts ...grpc.CallOption) (*GetFamilyHistoryResponse, error)
+	// VerifyFamilyHistory checks every stream of the family's history for continuity and its hash
+	// chain, and names the first gap or bad link.
+	VerifyFamilyHistory(ctx context.Context, in *VerifyFamilyHistoryRequest, opts ...grpc.CallOption) (*VerifyFamilyHistoryResponse, error)
+	// GetFigures is the national body's figures for a period, nationally, by region, by centre, by
+	// service type and age band; for publication, with small numbers suppressed.
+	GetFigures(ctx context.Context, in *GetFiguresRequest, opts ...grpc.CallOption) (*GetFiguresResponse, error)
+	// RebuildProjections replays every service's stream from the start into fresh tables and swaps
+	// them in atomically; the service answers from the old tables meanwhile. It reports progress
+	// as it goes and ends with the swap.
+	RebuildProjections(ctx context.Context, in *RebuildProjectionsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[RebuildProjectionsResponse], error)
 }
 
 type reportingServiceClient struct {
@@ -51,6 +69,55 @@ func (c *reportingServiceClient) ListCentres(ctx context.Context, in *ListCentre
 	return out, nil
 }
 
+func (c *reportingServiceClient) GetFamilyHistory(ctx context.Context, in *GetFamilyHistoryRequest, opts ...grpc.CallOption) (*GetFamilyHistoryResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetFamilyHistoryResponse)
+	err := c.cc.Invoke(ctx, ReportingService_GetFamilyHistory_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *reportingServiceClient) VerifyFamilyHistory(ctx context.Context, in *VerifyFamilyHistoryRequest, opts ...grpc.CallOption) (*VerifyFamilyHistoryResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(VerifyFamilyHistoryResponse)
+	err := c.cc.Invoke(ctx, ReportingService_VerifyFamilyHistory_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *reportingServiceClient) GetFigures(ctx context.Context, in *GetFiguresRequest, opts ...grpc.CallOption) (*GetFiguresResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetFiguresResponse)
+	err := c.cc.Invoke(ctx, ReportingService_GetFigures_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *reportingServiceClient) RebuildProjections(ctx context.Context, in *RebuildProjectionsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[RebuildProjectionsResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &ReportingService_ServiceDesc.Streams[0], ReportingService_RebuildProjections_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[RebuildProjectionsRequest, RebuildProjectionsResponse]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type ReportingService_RebuildProjectionsClient = grpc.ServerStreamingClient[RebuildProjectionsResponse]
+
 // ReportingServiceServer is the server API for ReportingService service.
 // All implementations must embed UnimplementedReportingServiceServer
 // for forward compatibility.
@@ -60,6 +127,20 @@ type ReportingServiceServer interface {
 	// ListCentres lists the centres reporting knows of, from its own projection of the scheduling
 	// service's events.
 	ListCentres(context.Context, *ListCentresRequest) (*ListCentresResponse, error)
+	// GetFamilyHistory is a family's contact history from every service, in the order the events
+	// were recorded, in plain words and without personal data; as it stood at as_of when given.
+	// Readable by the coordinator of the family's centre (and national roles).
+	GetFamilyHistory(context.Context, *GetFamilyHistoryRequest) (*GetFamilyHistoryResponse, error)
+	// VerifyFamilyHistory checks every stream of the family's history for continuity and its hash
+	// chain, and names the first gap or bad link.
+	VerifyFamilyHistory(context.Context, *VerifyFamilyHistoryRequest) (*VerifyFamilyHistoryResponse, error)
+	// GetFigures is the national body's figures for a period, nationally, by region, by centre, by
+	// service type and age band; for publication, with small numbers suppressed.
+	GetFigures(context.Context, *GetFiguresRequest) (*GetFiguresResponse, error)
+	// RebuildProjections replays every service's stream from the start into fresh tables and swaps
+	// them in atomically; the service answers from the old tables meanwhile. It reports progress
+	// as it goes and ends with the swap.
+	RebuildProjections(*RebuildProjectionsRequest, grpc.ServerStreamingServer[RebuildProjectionsResponse]) error
 	mustEmbedUnimplementedReportingServiceServer()
 }
 
@@ -72,6 +153,18 @@ type UnimplementedReportingServiceServer struct{}
 
 func (UnimplementedReportingServiceServer) ListCentres(context.Context, *ListCentresRequest) (*ListCentresResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListCentres not implemented")
+}
+func (UnimplementedReportingServiceServer) GetFamilyHistory(context.Context, *GetFamilyHistoryRequest) (*GetFamilyHistoryResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetFamilyHistory not implemented")
+}
+func (UnimplementedReportingServiceServer) VerifyFamilyHistory(context.Context, *VerifyFamilyHistoryRequest) (*VerifyFamilyHistoryResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method VerifyFamilyHistory not implemented")
+}
+func (UnimplementedReportingServiceServer) GetFigures(context.Context, *GetFiguresRequest) (*GetFiguresResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetFigures not implemented")
+}
+func (UnimplementedReportingServiceServer) RebuildProjections(*RebuildProjectionsRequest, grpc.ServerStreamingServer[RebuildProjectionsResponse]) error {
+	return status.Error(codes.Unimplemented, "method RebuildProjections not implemented")
 }
 func (UnimplementedReportingServiceServer) mustEmbedUnimplementedReportingServiceServer() {}
 func (UnimplementedReportingServiceServer) testEmbeddedByValue()                          {}
@@ -112,6 +205,71 @@ func _ReportingService_ListCentres_Handler(srv interface{}, ctx context.Context,
 	return interceptor(ctx, in, info, handler)
 }
 
+func _ReportingService_GetFamilyHistory_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetFamilyHistoryRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ReportingServiceServer).GetFamilyHistory(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ReportingService_GetFamilyHistory_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ReportingServiceServer).GetFamilyHistory(ctx, req.(*GetFamilyHistoryRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ReportingService_VerifyFamilyHistory_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(VerifyFamilyHistoryRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ReportingServiceServer).VerifyFamilyHistory(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ReportingService_VerifyFamilyHistory_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ReportingServiceServer).VerifyFamilyHistory(ctx, req.(*VerifyFamilyHistoryRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ReportingService_GetFigures_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetFiguresRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ReportingServiceServer).GetFigures(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ReportingService_GetFigures_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ReportingServiceServer).GetFigures(ctx, req.(*GetFiguresRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ReportingService_RebuildProjections_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(RebuildProjectionsRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(ReportingServiceServer).RebuildProjections(m, &grpc.GenericServerStream[RebuildProjectionsRequest, RebuildProjectionsResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type ReportingService_RebuildProjectionsServer = grpc.ServerStreamingServer[RebuildProjectionsResponse]
+
 // ReportingService_ServiceDesc is the grpc.ServiceDesc for ReportingService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -123,7 +281,25 @@ var ReportingService_ServiceDesc = grpc.ServiceDesc{
 			MethodName: "ListCentres",
 			Handler:    _ReportingService_ListCentres_Handler,
 		},
+		{
+			MethodName: "GetFamilyHistory",
+			Handler:    _ReportingService_GetFamilyHistory_Handler,
+		},
+		{
+			MethodName: "VerifyFamilyHistory",
+			Handler:    _ReportingService_VerifyFamilyHistory_Handler,
+		},
+		{
+			MethodName: "GetFigures",
+			Handler:    _ReportingService_GetFigures_Handler,
+		},
 	},
-	Streams:  []grpc.StreamDesc{},
+	Streams: []grpc.StreamDesc{
+		{
+			StreamName:    "RebuildProjections",
+			Handler:       _ReportingService_RebuildProjections_Handler,
+			ServerStreams: true,
+		},
+	},
 	Metadata: "familytime/reporting/v1/reporting.proto",
 }

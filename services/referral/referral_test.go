@@ -10,8 +10,11 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/mem"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
@@ -409,5 +412,28 @@ func TestBadInputNamesTheFieldAndAppendsNothing(t *testing.T) {
 		require.Equal(t, codes.InvalidArgument, status.Code(err))
 		require.Contains(t, fields(t, err), "centre_id")
 	})
+	t.Run("a name that is not valid UTF-8", func(t *testing.T) {
+		req := submitRequest(centre, commonv1.ReferralSource_REFERRAL_SOURCE_SOLICITOR, supported, details(resident(), nonResident()))
+		body, err := proto.Marshal(req)
+		require.NoError(t, err)
+		body = bytes.Replace(body, []byte("Jordan Kestrel"), []byte("Jordan Kes\xffrel"), 1)
+		var reply []byte
+		err = g.conn(t, centre).Invoke(t.Context(), "/familytime.referral.v1.ReferralService/SubmitReferral", body, &reply,
+			grpc.ForceCodecV2(rawCodec{}))
+		require.Equal(t, codes.InvalidArgument, status.Code(err), "%v", err)
+		require.Contains(t, fields(t, err), "details.adults[1].full_name")
+	})
 	require.Equal(t, before, g.events(t), "nothing appended")
+}
+
+// rawCodec sends bytes as they are, as a client that does not check its strings would.
+type rawCodec struct{}
+
+func (rawCodec) Name() string { return "proto" }
+func (rawCodec) Marshal(v any) (mem.BufferSlice, error) {
+	return mem.BufferSlice{mem.SliceBuffer(v.([]byte))}, nil
+}
+func (rawCodec) Unmarshal(data mem.BufferSlice, v any) error {
+	*(v.(*[]byte)) = data.Materialize()
+	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc"
 	"google.golang.org/protobuf/proto"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
@@ -115,6 +116,18 @@ func (g *rig) client(t *testing.T, subject string, roles []auth.Role, centres ..
 	require.NoError(t, err)
 	t.Cleanup(func() { conn.Close() })
 	return referralv1.NewReferralServiceClient(conn)
+}
+
+// conn connects as the centre's coordinator, for calls made by hand.
+func (g *rig) conn(t *testing.T, centre uuid.UUID) *grpc.ClientConn {
+	t.Helper()
+	tok, err := auth.Mint(g.key, auth.MintOptions{Issuer: issuer, Audience: "familytime", Subject: "coordinator-" + centre.String()[:8],
+		Roles: []auth.Role{auth.RoleCoordinator}, Centres: []uuid.UUID{centre}, TTL: time.Hour})
+	require.NoError(t, err)
+	conn, err := grpcx.Dial(g.addr, tok)
+	require.NoError(t, err)
+	t.Cleanup(func() { conn.Close() })
+	return conn
 }
 
 func (g *rig) coordinator(t *testing.T, centre uuid.UUID) referralv1.ReferralServiceClient {

@@ -1,0 +1,757 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+)
+
+// schedule is what every schedule subcommand shares: the connection and the centre.
+type schedule struct {
+	conn   connection
+	centre string
+}
+
+func (s *schedule) client(cmd *cobra.Command) (schedulingv1.SchedulingServiceClient, func(), error) {
+	if s.centre == "" {
+		return nil, nil, fmt.Errorf("--centre is required")
+	}
+	cc, err := dial(&s.conn, "scheduling")
+	if err != nil {
+		return nil, nil, err
+	}
+	return schedulingv1.NewSchedulingServiceClient(cc), func() { cc.Close() }, nil
+}
+
+func newScheduleCommand() *cobra.Command {
+	s := &schedule{}
+	cmd := &cobra.Command{
+		Use:   "schedule",
+		Short: "A centre's sessions: rooms, opening patterns, bookings, the day sheet, attendance, the waiting list",
+		Long: `schedule runs a centre's sessions. Every subcommand names the centre with --centre. Times are the
+centre's local time (HH:MM), dates are YYYY-MM-DD. People are ids; names stay with referral.`,
+	}
+	s.conn.register(cmd)
+	cmd.PersistentFlags().StringVar(&s.centre, "centre", "", "the centre's id (UUID)")
+	cmd.AddCommand(s.rooms(), s.pattern(), s.sessions(), s.book(), s.cancel(), s.daysheet(), s.checkin(),
+		s.movement("arrive"), s.movement("depart"), s.complete(), s.noshow(), s.waitlist())
+	return cmd
+}
+
+func (s *schedule) rooms() *cobra.Command {
+	cmd := &cobra.Command{Use: "rooms", Short: "A centre's rooms"}
+	var (
+		out        output
+		request    requestID
+		capacity   int32
+		supervised bool
+	)
+	add := &cobra.Command{
+		Use:     "add NAME",
+		Short:   "Add a room (capacity in families; --supervised if suitable for supervised contact)",
+		Example: `  familytime schedule rooms add "Garden room" --centre $CENTRE --capacity 4`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, done, err := s.client(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			id, err := request.value()
+			if err != nil {
+				return err
+			}
+			resp, err := c.AddRoom(cmd.Context(), &schedulingv1.AddRoomRequest{CentreId: s.centre, Name: args[0], Capacity: capacity,
+				SupervisedSuitable: supervised, RequestId: id})
+			if err != nil {
+				return describe(err)
+			}
+			r := resp.GetRoom()
+			return out.one(cmd.OutOrStdout(), r, [][2]string{{"room", r.GetRoomId()}, {"name", r.GetName()},
+				{"capacity", fmt.Sprint(r.GetCapacity())}, {"supervised", yes(r.GetSupervisedSuitable())}})
+		},
+	}
+	add.Flags().Int32Var(&capacity, "capacity", 0, "how many families the room takes at once (1-50)")
+	add.Flags().BoolVar(&supervised, "supervised", false, "the room is suitable for supervised contact")
+	_ = add.MarkFlagRequired("capacity")
+	request.register(add.Flags())
+	out.register(add.Flags())
+	cmd.AddCommand(add)
+	return cmd
+}
+
+func (s *schedule) pattern() *cobra.Command {
+	var (
+		out                                  output
+		request                              requestID
+		id, every, weekday, start, end, zone string
+		from, until                          string
+		rooms, closed, extra                 []string
+	)
+	cmd := &cobra.Command{
+		Use:   "pattern",
+		Short: "Define when the centre opens (or redefine a pattern with --pattern-id)",
+		Example: `  familytime schedule pattern --centre $CENTRE --every weekly --weekday saturday --start 10:00 --end 12:00 \
+    --from 2026-01-10 --room $GARDEN --room $BLUE --closed 2026-12-26`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			req := &schedulingv1.DefineOpeningPatternRequest{CentreId: s.centre, PatternId: id, RoomIds: rooms, TimeZone: zone}
+			var err error
+			if req.Recurrence, err = parseEnum[schedulingv1.Recurrence]("every", every, "RECURRENCE_", schedulingv1.Recurrence_value); err != nil {
+				return err
+			}
+			if req.Weekday, err = parseEnum[schedulingv1.Weekday]("weekday", weekday, "WEEKDAY_", schedulingv1.Weekday_value); err != nil {
+				return err
+			}
+			if req.StartTime, err = parseClock("start", start); err != nil {
+				return err
+			}
+			if req.EndTime, err = parseClock("end", end); err != nil {
+				return err
+			}
+			if req.FirstDate, err = scheduleDate("from", from); err != nil {
+				return err
+			}
+			if until != "" {
+				if req.LastDate, err = scheduleDate("until", until); err != nil {
+					return err
+				}
+			}
+			for _, d := range closed {
+				v, err := scheduleDate("closed", d)
+				if err != nil {
+					return err
+				}
+				req.ClosedDates = append(req.ClosedDates, v)
+			}
+			for _, d := range extra {
+				v, err := scheduleDate("extra", d)
+				if err != nil {
+					return err
+				}
+				req.ExtraDates = append(req.ExtraDates, v)
+			}
+			if req.RequestId, err = request.value(); err != nil {
+				return err
+			}
+			c, done, err := s.client(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			resp, err := c.DefineOpeningPattern(cmd.Context(), req)
+			if err != nil {
+				return describe(err)
+			}
+			p := resp.GetPattern()
+			return out.one(cmd.OutOrStdout(), p, [][2]string{{"pattern", p.GetPatternId()},
+				{"when", fmt.Sprintf("%s %s %s-%s (%s)", friendly("RECURRENCE_", p.GetRecurrence().String()),
+					friendly("WEEKDAY_", p.GetWeekday().String()), hhmm(p.GetStartTime()), hhmm(p.GetEndTime()), p.GetTimeZone())},
+				{"from", ymd(p.GetFirstDate())}, {"until", ymd(p.GetLastDate())}, {"rooms", strings.Join(p.GetRoomIds(), ",")},
+				{"closed", dates(p.GetClosedDates())}, {"extra", dates(p.GetExtraDates())}})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&id, "pattern-id", "", "redefine this pattern (UUID) instead of defining a new one")
+	f.StringVar(&every, "every", "weekly", "weekly or fortnightly")
+	f.StringVar(&weekday, "weekday", "", "the day it opens: monday ... sunday")
+	f.StringVar(&start, "start", "", "opening time, HH:MM local")
+	f.StringVar(&end, "end", "", "closing time, HH:MM local")
+	f.StringVar(&from, "from", "", "first date it may open (YYYY-MM-DD)")
+	f.StringVar(&until, "until", "", "last date it opens (YYYY-MM-DD); none by default")
+	f.StringSliceVar(&rooms, "room", nil, "a room open in each session (repeat)")
+	f.StringSliceVar(&closed, "closed", nil, "a date the centre is closed (repeat)")
+	f.StringSliceVar(&extra, "extra", nil, "a one-off extra opening date (repeat)")
+	f.StringVar(&zone, "zone", "", "IANA time zone (default Europe/London)")
+	for _, r := range []string{"weekday", "start", "end", "from", "room"} {
+		_ = cmd.MarkFlagRequired(r)
+	}
+	request.register(f)
+	out.register(f)
+	return cmd
+}
+
+func (s *schedule) sessions() *cobra.Command {
+	var (
+		out      output
+		from, to string
+	)
+	cmd := &cobra.Command{
+		Use:   "sessions",
+		Short: "List the opening sessions between two dates, with each room's places",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fd, err := scheduleDate("from", orToday(from))
+			if err != nil {
+				return err
+			}
+			if to == "" {
+				to = time.Date(int(fd.GetYear()), time.Month(fd.GetMonth()), int(fd.GetDay())+27, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+			}
+			td, err := scheduleDate("to", to)
+			if err != nil {
+				return err
+			}
+			c, done, err := s.client(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			resp, err := c.ListOpeningSessions(cmd.Context(), &schedulingv1.ListOpeningSessionsRequest{CentreId: s.centre, From: fd, To: td})
+			if err != nil {
+				return describe(err)
+			}
+			var msgs []proto.Message
+			var rows [][]string
+			for _, ss := range resp.GetSessions() {
+				msgs = append(msgs, ss)
+				for _, r := range ss.GetRooms() {
+					places := fmt.Sprintf("%d/%d", r.GetBooked(), r.GetCapacity())
+					if r.GetTakenBySupervised() {
+						places += " (supervised)"
+					}
+					rows = append(rows, []string{ymd(ss.GetDate()), hhmm(ss.GetStartTime()) + "-" + hhmm(ss.GetEndTime()),
+						ss.GetPatternId(), r.GetName(), r.GetRoomId(), places})
+				}
+			}
+			if len(rows) == 0 && !out.json {
+				_, err := fmt.Fprintln(cmd.OutOrStdout(), "no sessions")
+				return err
+			}
+			return out.table(cmd.OutOrStdout(), msgs, []string{"DATE", "TIME", "PATTERN", "ROOM", "ROOM ID", "BOOKED"}, rows)
+		},
+	}
+	cmd.Flags().StringVar(&from, "from", "", "first date (default today)")
+	cmd.Flags().StringVar(&to, "to", "", "last date (default four weeks on)")
+	out.register(cmd.Flags())
+	return cmd
+}
+
+func (s *schedule) book() *cobra.Command {
+	var (
+		out                               output
+		request                           requestID
+		family, pattern, day, room, start string
+	)
+	cmd := &cobra.Command{
+		Use:     "book",
+		Short:   "Book a family into a room of an opening session; the door times follow the family's stagger",
+		Example: `  familytime schedule book --centre $CENTRE --family $FAMILY --pattern $PATTERN --date 2026-01-10 --room $GARDEN`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			req := &schedulingv1.BookSessionRequest{CentreId: s.centre, FamilyId: family, PatternId: pattern, RoomId: room}
+			var err error
+			if req.Date, err = scheduleDate("date", day); err != nil {
+				return err
+			}
+			if start != "" {
+				if req.StartTime, err = parseClock("start", start); err != nil {
+					return err
+				}
+			}
+			if req.RequestId, err = request.value(); err != nil {
+				return err
+			}
+			c, done, err := s.client(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			resp, err := c.BookSession(cmd.Context(), req)
+			if err != nil {
+				return describe(err)
+			}
+			return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), nil)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&family, "family", "", "the family (UUID)")
+	f.StringVar(&pattern, "pattern", "", "the opening pattern (UUID)")
+	f.StringVar(&day, "date", "", "the session's date (YYYY-MM-DD)")
+	f.StringVar(&room, "room", "", "the room (UUID)")
+	f.StringVar(&start, "start", "", "when the children's contact starts (HH:MM); default as early as the stagger allows")
+	for _, r := range []string{"family", "pattern", "date", "room"} {
+		_ = cmd.MarkFlagRequired(r)
+	}
+	request.register(f)
+	out.register(f)
+	return cmd
+}
+
+func (s *schedule) cancel() *cobra.Command {
+	var (
+		out     output
+		request requestID
+		by      string
+	)
+	cmd := &cobra.Command{
+		Use:   "cancel BOOKING_ID",
+		Short: "Cancel a booking, saying who cancelled (under 48 hours' notice is marked late)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			who, err := parseEnum[schedulingv1.CancelledBy]("by", by, "CANCELLED_BY_", schedulingv1.CancelledBy_value)
+			if err != nil {
+				return err
+			}
+			id, err := request.value()
+			if err != nil {
+				return err
+			}
+			c, done, err := s.client(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			resp, err := c.CancelBooking(cmd.Context(), &schedulingv1.CancelBookingRequest{CentreId: s.centre, BookingId: args[0],
+				CancelledBy: who, RequestId: id})
+			if err != nil {
+				return describe(err)
+			}
+			notice := (time.Duration(resp.GetNoticeMinutes()) * time.Minute).String()
+			return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), [][2]string{{"notice", notice}})
+		},
+	}
+	cmd.Flags().StringVar(&by, "by", "", "who cancelled: resident-parent, visiting-parent, centre, referrer")
+	_ = cmd.MarkFlagRequired("by")
+	request.register(cmd.Flags())
+	out.register(cmd.Flags())
+	return cmd
+}
+
+func (s *schedule) daysheet() *cobra.Command {
+	var (
+		out output
+		day string
+	)
+	cmd := &cobra.Command{
+		Use:   "daysheet",
+		Short: "The day sheet: every booking with its room, each party's door times, who is expected and alerts",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			d, err := scheduleDate("date", orToday(day))
+			if err != nil {
+				return err
+			}
+			c, done, err := s.client(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			resp, err := c.GetDaySheet(cmd.Context(), &schedulingv1.GetDaySheetRequest{CentreId: s.centre, Date: d})
+			if err != nil {
+				return describe(err)
+			}
+			return printDaySheet(cmd.OutOrStdout(), &out, ymd(d), resp.GetEntries())
+		},
+	}
+	cmd.Flags().StringVar(&day, "date", "", "the date (default today)")
+	out.register(cmd.Flags())
+	return cmd
+}
+
+// printDaySheet prints the morning's bookings in the order people come through the door, then
+// the people expected for each booking by id.
+func printDaySheet(w io.Writer, out *output, day string, entries []*schedulingv1.DaySheetEntry) error {
+	msgs := make([]proto.Message, len(entries))
+	for i, e := range entries {
+		msgs[i] = e
+	}
+	if out.json {
+		return out.table(w, msgs, nil, nil)
+	}
+	if len(entries) == 0 {
+		_, err := fmt.Fprintf(w, "no bookings on %s\n", day)
+		return err
+	}
+	fmt.Fprintf(w, "Day sheet %s: %d bookings (times are due, then seen)\n\n", day, len(entries))
+	var rows, people [][]string
+	for _, e := range entries {
+		b := e.GetBooking()
+		in := 0
+		for _, p := range e.GetExpected() {
+			if p.GetCheckedIn() {
+				in++
+			}
+			people = append(people, []string{short(b.GetBookingId()), friendly("PERSON_ROLE_", p.GetRole().String()), p.GetPersonId(),
+				yes(p.GetCheckedIn())})
+		}
+		v, c := b.GetVisiting(), b.GetChildren()
+		rows = append(rows, []string{e.GetRoomName(), short(b.GetBookingId()), short(b.GetFamilyId()),
+			friendly("SERVICE_TYPE_", b.GetServiceType().String()),
+			door(v.GetDueTime(), v.GetArrivedAt(), b.GetTimeZone()), door(c.GetDueTime(), c.GetArrivedAt(), b.GetTimeZone()),
+			door(c.GetLeaveTime(), c.GetDepartedAt(), b.GetTimeZone()), door(v.GetLeaveTime(), v.GetDepartedAt(), b.GetTimeZone()),
+			fmt.Sprintf("%dm", e.GetDoorGapMinutes()), fmt.Sprintf("%d/%d", in, len(e.GetExpected())),
+			friendly("BOOKING_STATUS_", b.GetStatus().String()), alertList(e.GetAlerts())})
+	}
+	if err := out.table(w, nil, []string{"ROOM", "BOOKING", "FAMILY", "SERVICE", "VISITING IN", "CHILDREN IN", "CHILDREN OUT",
+		"VISITING OUT", "GAP", "CHECKED IN", "STATUS", "ALERTS"}, rows); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "\nPeople expected (ids; names from referral):")
+	return out.table(w, nil, []string{"BOOKING", "ROLE", "PERSON", "IN"}, people)
+}
+
+// door is a door time: due, and when seen ("10:15 / 10:22").
+func door(due *schedulingv1.LocalTime, seen *timestamppb.Timestamp, zone string) string {
+	s := hhmm(due)
+	if seen != nil {
+		t := seen.AsTime()
+		loc, err := time.LoadLocation(zone)
+		if err != nil {
+			loc = time.UTC
+		}
+		s += " / " + t.In(loc).Format("15:04")
+	}
+	return s
+}
+
+func (s *schedule) checkin() *cobra.Command {
+	var (
+		out     output
+		request requestID
+	)
+	cmd := &cobra.Command{
+		Use:   "checkin BOOKING_ID PERSON_ID",
+		Short: "Check a person in at the door: admitted only if named for the family (a refusal is recorded)",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := request.value()
+			if err != nil {
+				return err
+			}
+			c, done, err := s.client(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			resp, err := c.CheckIn(cmd.Context(), &schedulingv1.CheckInRequest{CentreId: s.centre, BookingId: args[0], PersonId: args[1], RequestId: id})
+			if err != nil {
+				return describe(err)
+			}
+			verdict := "ADMITTED as " + friendly("PERSON_ROLE_", resp.GetRole().String())
+			if !resp.GetAdmitted() {
+				verdict = "REFUSED (" + resp.GetRefusal() + "): do not admit; tell the coordinator"
+			}
+			return out.one(cmd.OutOrStdout(), resp, [][2]string{{"person", args[1]}, {"check-in", verdict}})
+		},
+	}
+	request.register(cmd.Flags())
+	out.register(cmd.Flags())
+	return cmd
+}
+
+func (s *schedule) movement(verb string) *cobra.Command {
+	var (
+		out     output
+		request requestID
+		party   string
+		at      string
+		people  []string
+	)
+	short := "Record a party's arrival (a late arrival shortens the session, never extends it)"
+	if verb == "depart" {
+		short = "Record a party's departure (for the children, who collected them)"
+	}
+	cmd := &cobra.Command{
+		Use:   verb + " BOOKING_ID",
+		Short: short,
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, err := parseEnum[schedulingv1.Party]("party", party, "PARTY_", schedulingv1.Party_value)
+			if err != nil {
+				return err
+			}
+			var t *schedulingv1.LocalTime
+			if at != "" {
+				if t, err = parseClock("at", at); err != nil {
+					return err
+				}
+			}
+			id, err := request.value()
+			if err != nil {
+				return err
+			}
+			c, done, err := s.client(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			if verb == "arrive" {
+				resp, err := c.RecordArrival(cmd.Context(), &schedulingv1.RecordArrivalRequest{CentreId: s.centre, BookingId: args[0],
+					Party: p, Time: t, PersonIds: people, RequestId: id})
+				if err != nil {
+					return describe(err)
+				}
+				return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), [][2]string{{"minutes lost", fmt.Sprint(resp.GetMinutesLost())}})
+			}
+			resp, err := c.RecordDeparture(cmd.Context(), &schedulingv1.RecordDepartureRequest{CentreId: s.centre, BookingId: args[0],
+				Party: p, Time: t, PersonIds: people, RequestId: id})
+			if err != nil {
+				return describe(err)
+			}
+			return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), nil)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&party, "party", "", "visiting (the visiting parent) or children (with who brought or collected them)")
+	f.StringVar(&at, "at", "", "local time HH:MM (default now)")
+	f.StringSliceVar(&people, "person", nil, "who came or left (person id; repeat)")
+	_ = cmd.MarkFlagRequired("party")
+	request.register(f)
+	out.register(f)
+	return cmd
+}
+
+func (s *schedule) complete() *cobra.Command {
+	var (
+		out          output
+		request      requestID
+		supervisedBy string
+	)
+	cmd := &cobra.Command{
+		Use:   "complete BOOKING_ID",
+		Short: "Record that a session took place (a supervised session: by a supervisor, with --supervised-by)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := request.value()
+			if err != nil {
+				return err
+			}
+			c, done, err := s.client(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			resp, err := c.CompleteSession(cmd.Context(), &schedulingv1.CompleteSessionRequest{CentreId: s.centre, BookingId: args[0],
+				SupervisedBy: supervisedBy, RequestId: id})
+			if err != nil {
+				return describe(err)
+			}
+			return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), [][2]string{{"minutes held", fmt.Sprint(resp.GetMinutesHeld())}})
+		},
+	}
+	cmd.Flags().StringVar(&supervisedBy, "supervised-by", "", "who supervised (staff id); required for supervised contact")
+	request.register(cmd.Flags())
+	out.register(cmd.Flags())
+	return cmd
+}
+
+func (s *schedule) noshow() *cobra.Command {
+	var (
+		out       output
+		request   requestID
+		party     string
+		explained bool
+	)
+	cmd := &cobra.Command{
+		Use:   "noshow BOOKING_ID",
+		Short: "Record that a party did not come (two unexplained no-shows release the family's place)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, err := parseEnum[schedulingv1.Party]("party", party, "PARTY_", schedulingv1.Party_value)
+			if err != nil {
+				return err
+			}
+			id, err := request.value()
+			if err != nil {
+				return err
+			}
+			c, done, err := s.client(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			resp, err := c.RecordNoShow(cmd.Context(), &schedulingv1.RecordNoShowRequest{CentreId: s.centre, BookingId: args[0],
+				Party: p, Explained: explained, RequestId: id})
+			if err != nil {
+				return describe(err)
+			}
+			extra := [][2]string{{"unexplained no-shows", fmt.Sprint(resp.GetUnexplainedNoShows())}, {"place released", yes(resp.GetPlaceReleased())}}
+			if resp.GetOfferedToFamilyId() != "" {
+				extra = append(extra, [2]string{"offered to family", resp.GetOfferedToFamilyId()})
+			}
+			return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), extra)
+		},
+	}
+	cmd.Flags().StringVar(&party, "party", "", "visiting or children")
+	cmd.Flags().BoolVar(&explained, "explained", false, "the family gave a reason the centre accepts")
+	_ = cmd.MarkFlagRequired("party")
+	request.register(cmd.Flags())
+	out.register(cmd.Flags())
+	return cmd
+}
+
+func (s *schedule) waitlist() *cobra.Command {
+	cmd := &cobra.Command{Use: "waitlist", Short: "The centre's waiting list: join it, offer a place"}
+	var (
+		out, outOffer         output
+		request, requestOffer requestID
+		family, service       string
+		offerFamily           string
+		pattern, room         string
+	)
+	join := &cobra.Command{
+		Use:   "join",
+		Short: "Put a family on the waiting list",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, err := parseEnum[commonv1.ServiceType]("service", service, "SERVICE_TYPE_", commonv1.ServiceType_value)
+			if err != nil {
+				return err
+			}
+			id, err := request.value()
+			if err != nil {
+				return err
+			}
+			c, done, err := s.client(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			resp, err := c.JoinWaitingList(cmd.Context(), &schedulingv1.JoinWaitingListRequest{CentreId: s.centre, FamilyId: family,
+				ServiceType: st, RequestId: id})
+			if err != nil {
+				return describe(err)
+			}
+			return out.one(cmd.OutOrStdout(), resp, [][2]string{{"family", family}, {"position", fmt.Sprint(resp.GetPosition())}})
+		},
+	}
+	join.Flags().StringVar(&family, "family", "", "the family (UUID)")
+	join.Flags().StringVar(&service, "service", "supported", "the kind of contact it waits for")
+	_ = join.MarkFlagRequired("family")
+	request.register(join.Flags())
+	out.register(join.Flags())
+	offer := &cobra.Command{
+		Use:   "offer",
+		Short: "Offer a place (a pattern's room) to the first family waiting, or to --family",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			id, err := requestOffer.value()
+			if err != nil {
+				return err
+			}
+			c, done, err := s.client(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			resp, err := c.OfferPlace(cmd.Context(), &schedulingv1.OfferPlaceRequest{CentreId: s.centre, PatternId: pattern, RoomId: room,
+				FamilyId: offerFamily, RequestId: id})
+			if err != nil {
+				return describe(err)
+			}
+			return outOffer.one(cmd.OutOrStdout(), resp, [][2]string{{"offered to family", resp.GetFamilyId()}})
+		},
+	}
+	offer.Flags().StringVar(&pattern, "pattern", "", "the pattern of the place (UUID)")
+	offer.Flags().StringVar(&room, "room", "", "the room of the place (UUID)")
+	offer.Flags().StringVar(&offerFamily, "family", "", "the family to offer it to (default: the first waiting)")
+	_ = offer.MarkFlagRequired("pattern")
+	_ = offer.MarkFlagRequired("room")
+	requestOffer.register(offer.Flags())
+	outOffer.register(offer.Flags())
+	cmd.AddCommand(join, offer)
+	return cmd
+}
+
+func printBooking(w io.Writer, out *output, b *schedulingv1.Booking, extra [][2]string) error {
+	v, c := b.GetVisiting(), b.GetChildren()
+	fields := [][2]string{{"booking", b.GetBookingId()}, {"family", b.GetFamilyId()}, {"date", ymd(b.GetDate())},
+		{"room", b.GetRoomId()}, {"service", friendly("SERVICE_TYPE_", b.GetServiceType().String())},
+		{"visiting parent", door(v.GetDueTime(), v.GetArrivedAt(), b.GetTimeZone()) + " to " + door(v.GetLeaveTime(), v.GetDepartedAt(), b.GetTimeZone())},
+		{"children", door(c.GetDueTime(), c.GetArrivedAt(), b.GetTimeZone()) + " to " + door(c.GetLeaveTime(), c.GetDepartedAt(), b.GetTimeZone())},
+		{"status", friendly("BOOKING_STATUS_", b.GetStatus().String())}}
+	if b.GetStatus() == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED {
+		fields = append(fields, [2]string{"cancelled", friendly("CANCELLATION_REASON_", b.GetCancellationReason().String()) + lateWord(b.GetCancelledLate())})
+	}
+	return out.one(w, b, append(fields, extra...))
+}
+
+func lateWord(late bool) string {
+	if late {
+		return " (late: under 48 hours' notice)"
+	}
+	return ""
+}
+
+func alertList(as []schedulingv1.Alert) string {
+	if len(as) == 0 {
+		return "-"
+	}
+	s := make([]string, len(as))
+	for i, a := range as {
+		s[i] = friendly("ALERT_", a.String())
+	}
+	return strings.Join(s, ",")
+}
+
+func parseClock(flag, v string) (*schedulingv1.LocalTime, error) {
+	t, err := time.Parse("15:04", v)
+	if err != nil {
+		return nil, fmt.Errorf("--%s %q is not a time like 10:15", flag, v)
+	}
+	return &schedulingv1.LocalTime{Hour: int32(t.Hour()), Minute: int32(t.Minute())}, nil
+}
+
+func scheduleDate(flag, v string) (*commonv1.Date, error) {
+	t, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return nil, fmt.Errorf("--%s %q is not a date like 2026-01-10", flag, v)
+	}
+	return &commonv1.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}, nil
+}
+
+func orToday(v string) string {
+	if v == "" {
+		return time.Now().Format(time.DateOnly)
+	}
+	return v
+}
+
+func hhmm(t *schedulingv1.LocalTime) string {
+	if t == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%02d:%02d", t.GetHour(), t.GetMinute())
+}
+
+func ymd(d *commonv1.Date) string {
+	if d == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.GetYear(), d.GetMonth(), d.GetDay())
+}
+
+func dates(ds []*commonv1.Date) string {
+	if len(ds) == 0 {
+		return "-"
+	}
+	s := make([]string, len(ds))
+	for i, d := range ds {
+		s[i] = ymd(d)
+	}
+	return strings.Join(s, ",")
+}
+
+func yes(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// short is the first block of an id: enough to tell a morning's bookings and families apart.
+func short(id string) string {
+	if i := strings.IndexByte(id, '-'); i > 0 {
+		return id[:i]
+	}
+	return id
+}

@@ -20,5 +20,6 @@ running platform. Start with:
 	}
 	root.AddCommand(newDevCommand(), newTokenCommand(), newCentreCommand(), newKeysCommand(),
 		newSafeguardingCommand(), newAuditCommand())
+	root.AddCommand(newScheduleCommand())
 	return root
 }

@@ -18,7 +18,7 @@ running platform. Start with:
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newDevCommand(), newTokenCommand(), newCentreCommand(), newKeysCommand(),
+	root.AddCommand(newDevCommand(), newTokenCommand(), newCentreCommand(), newKeysCommand(), newReferralCommand(),
 		newSafeguardingCommand(), newAuditCommand())
 	root.AddCommand(newScheduleCommand())
 	return root

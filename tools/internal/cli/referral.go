@@ -1,0 +1,263 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	_ "time/tzdata" // the centres' local dates must not depend on the host's zone files
+
+	"github.com/google/uuid"
+	"github.com/spf13/cobra"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+)
+
+// referralCommand holds what every referral command shares: the platform to talk to and the
+// centre whose casework it is.
+type referralCommand struct {
+	conn   connection
+	centre string
+}
+
+func newReferralCommand() *cobra.Command {
+	r := &referralCommand{}
+	cmd := &cobra.Command{
+		Use:   "referral",
+		Short: "A family's path at a centre: referrals, screening, decisions, pre-visits, arrangement, reviews, ending",
+		Long: `referral works on a centre's referrals through the referral service, along a family's path:
+
+  submit        a referral from a file (JSON or YAML; see docs/referral-example.yaml)
+  second-party  the other parent's application to a self-referral, from a file
+  amend         replace a referral's details with corrected ones, from a file
+  screen        record the red / amber / green screen
+  accept        accept for a kind of contact the centre offers
+  waitlist      put the family on the centre's waiting list
+  decline       decline, with a reason
+  withdraw      record that the referral was withdrawn
+  previsit      record one adult's pre-visit and signing of the ground rules
+  arrangement   record the agreed arrangement (service, frequency, length, stagger)
+  review        record a review of a case in contact
+  end           end a case with its outcome
+  list, show    a centre's referrals, one referral (no personal details)
+  family        open a family's personal details, for a stated purpose (recorded)
+  reviews       the cases whose review is due
+
+Every command names the centre (--centre): the services check it against the centres your token
+is for. Casework is a coordinator's: administrators see summaries only and cannot open families,
+so with familytime dev use a coordinator's token for the centre:
+
+  export FAMILYTIME_TOKEN="$(familytime token --role coordinator --centre <centre id>)"`,
+		Example: `  familytime referral submit --centre $CENTRE --file docs/referral-example.yaml
+  familytime referral screen $REFERRAL --centre $CENTRE --rating amber
+  familytime referral show $REFERRAL --centre $CENTRE`,
+	}
+	r.conn.register(cmd)
+	cmd.PersistentFlags().StringVar(&r.centre, "centre", "", "the centre (its id) whose referrals these are; your token must be for it")
+	_ = cmd.MarkPersistentFlagRequired("centre")
+	cmd.AddCommand(
+		r.submitCommand(), r.secondPartyCommand(), r.amendCommand(),
+		r.screenCommand(), r.acceptCommand(), r.waitlistCommand(), r.declineCommand(), r.withdrawCommand(),
+		r.previsitCommand(), r.arrangementCommand(), r.reviewCommand(), r.endCommand(),
+		r.listCommand(), r.showCommand(), r.familyCommand(), r.reviewsCommand(),
+	)
+	return cmd
+}
+
+// centreID is the --centre flag, checked to be an id before anything is sent.
+func (r *referralCommand) centreID() (string, error) {
+	if _, err := uuid.Parse(r.centre); err != nil {
+		return "", fmt.Errorf("--centre %q is not a centre id (a UUID)", r.centre)
+	}
+	return r.centre, nil
+}
+
+// target is the centre and the referral a command names, both checked before anything is sent.
+func (r *referralCommand) target(args []string) (referral, centre string, err error) {
+	if centre, err = r.centreID(); err != nil {
+		return "", "", err
+	}
+	if _, err := uuid.Parse(args[0]); err != nil {
+		return "", "", fmt.Errorf("referral id %q is not a UUID", args[0])
+	}
+	return args[0], centre, nil
+}
+
+// call dials the referral service and runs one call with its client.
+func (r *referralCommand) call(cmd *cobra.Command, do func(referralv1.ReferralServiceClient) error) error {
+	cc, err := dial(&r.conn, "referral")
+	if err != nil {
+		return err
+	}
+	defer cc.Close()
+	if err := do(referralv1.NewReferralServiceClient(cc)); err != nil {
+		return r.describe(err)
+	}
+	return nil
+}
+
+// describe explains a refusal; a refused token gets a hint on the one that works.
+func (r *referralCommand) describe(err error) error {
+	if _, ok := status.FromError(err); !ok {
+		return err
+	}
+	e := describe(err)
+	if status.Code(err) == codes.PermissionDenied {
+		return fmt.Errorf(`%w
+(a centre's casework needs a token for that centre with the role that does it, usually a
+coordinator; the dev admin token only reads summaries. With familytime dev:
+  --token "$(familytime token --role coordinator --centre %s)")`, e, r.centre)
+	}
+	return e
+}
+
+// mutation runs a command that changes a referral and prints the referral it answers with.
+func (r *referralCommand) mutation(cmd *cobra.Command, out *output, do func(referralv1.ReferralServiceClient) (*referralv1.Referral, error)) error {
+	var got *referralv1.Referral
+	if err := r.call(cmd, func(c referralv1.ReferralServiceClient) error {
+		var err error
+		got, err = do(c)
+		return err
+	}); err != nil {
+		return err
+	}
+	return printReferral(cmd.OutOrStdout(), out, got)
+}
+
+// printReferral shows a referral: its facts, then its people and children as tables; or, with
+// --json, the Referral message.
+func printReferral(w io.Writer, out *output, r *referralv1.Referral) error {
+	if out.json {
+		return out.one(w, r, nil)
+	}
+	if err := out.one(w, r, referralFields(r)); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	if err := out.table(w, nil, []string{"ROLE", "PERSON ID", "ATTEND", "BRING", "COLLECT", "CONTACT GIVEN", "PRE-VISIT"}, peopleRows(r.GetAdults())); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	rows := make([][]string, len(r.GetChildren()))
+	for i, c := range r.GetChildren() {
+		rows[i] = []string{c.GetPersonId(), fmt.Sprintf("%04d-%02d", c.GetBirthYear(), c.GetBirthMonth()), strings.ReplaceAll(friendly("AGE_BAND_", c.GetAgeBand().String()), "-", " ")}
+	}
+	return out.table(w, nil, []string{"CHILD ID", "BORN", "AGE BAND"}, rows)
+}
+
+func referralFields(r *referralv1.Referral) [][2]string {
+	dupes := "-"
+	if len(r.GetPossibleDuplicateOf()) > 0 {
+		dupes = strings.Join(r.GetPossibleDuplicateOf(), ", ")
+	}
+	return [][2]string{
+		{"referral", r.GetReferralId()},
+		{"family", r.GetFamilyId()},
+		{"centre", r.GetCentreId()},
+		{"state", stateName(r.GetState())},
+		{"source", friendly("REFERRAL_SOURCE_", r.GetSource().String())},
+		{"service asked for", serviceName(r.GetRequestedServiceType())},
+		{"service accepted for", serviceName(r.GetServiceType())},
+		{"received on", dateString(r.GetReceivedOn())},
+		{"screening", ratingName(r.GetRating())},
+		{"domestic abuse finding", yesNo(r.GetDomesticAbuseFinding())},
+		{"arrangement", arrangementText(r.GetArrangement())},
+		{"review due on", dateString(r.GetReviewDueOn())},
+		{"possible duplicate of", dupes},
+		{"version", fmt.Sprint(r.GetVersion())},
+	}
+}
+
+// peopleRows are the adults of a referral as a coordinator reads them: who may do what, and
+// whether their pre-visit is done.
+func peopleRows(adults []*referralv1.PersonSummary) [][]string {
+	rows := make([][]string, len(adults))
+	for i, a := range adults {
+		visit := "not needed"
+		switch {
+		case a.GetPreVisitDone():
+			visit = "done"
+		case a.GetPreVisitNeeded():
+			visit = "needed"
+		}
+		rows[i] = []string{adultRole(a.GetRole()), a.GetPersonId(), yesNo(a.GetMayAttend()), yesNo(a.GetMayBring()),
+			yesNo(a.GetMayCollect()), yesNo(a.GetContactDetailsGiven()), visit}
+	}
+	return rows
+}
+
+func stateName(s referralv1.ReferralState) string {
+	return strings.ReplaceAll(friendly("REFERRAL_STATE_", s.String()), "-", " ")
+}
+
+func adultRole(r referralv1.AdultRole) string {
+	return strings.Replace(strings.ReplaceAll(friendly("ADULT_ROLE_", r.String()), "-", " "), "non resident", "non-resident", 1)
+}
+
+func ratingName(r referralv1.RiskRating) string {
+	if r == referralv1.RiskRating_RISK_RATING_UNSPECIFIED {
+		return "not screened"
+	}
+	return friendly("RISK_RATING_", r.String())
+}
+
+func serviceName(s commonv1.ServiceType) string {
+	if s == commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED {
+		return "-"
+	}
+	return friendly("SERVICE_TYPE_", s.String())
+}
+
+func arrangementText(a *referralv1.Arrangement) string {
+	if a == nil {
+		return "not agreed"
+	}
+	return fmt.Sprintf("%s, %s, %d minutes; visiting parent arrives %d min before, leaves %d min after",
+		serviceName(a.GetServiceType()), friendly("CONTACT_FREQUENCY_", a.GetFrequency().String()), a.GetSessionMinutes(),
+		a.GetStagger().GetArrivalMinutes(), a.GetStagger().GetDepartureMinutes())
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func dateString(d *commonv1.Date) string {
+	if d == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.GetYear(), d.GetMonth(), d.GetDay())
+}
+
+// parseDate reads a YYYY-MM-DD flag; empty means today at the centre (UK time).
+func parseDate(flag, value string) (*commonv1.Date, error) {
+	var t time.Time
+	if value == "" {
+		t = time.Now().In(london)
+	} else {
+		var err error
+		if t, err = time.Parse(time.DateOnly, value); err != nil {
+			return nil, fmt.Errorf("--%s %q is not a date like 2025-03-01 (YYYY-MM-DD)", flag, value)
+		}
+	}
+	return &commonv1.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}, nil
+}
+
+// london is the zone of the centres' local dates (the services use it too).
+var london = func() *time.Location {
+	l, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		return time.UTC // unreachable: time/tzdata is linked in
+	}
+	return l
+}()
+
+// oneLine keeps free text on one table line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

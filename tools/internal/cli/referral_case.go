@@ -1,0 +1,331 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/spf13/cobra"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+)
+
+// caseCommand builds a command that changes one referral: it takes the referral id, --request-id
+// and --json; prepare reads and checks its own flags before anything is sent, and send makes the
+// call with the request id, the referral and the centre.
+func (r *referralCommand) caseCommand(cmd *cobra.Command, prepare func() error,
+	send func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error)) *cobra.Command {
+	var (
+		out     output
+		request requestID
+	)
+	cmd.Args = cobra.ExactArgs(1)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		referral, centre, err := r.target(args)
+		if err != nil {
+			return err
+		}
+		if err := prepare(); err != nil {
+			return err
+		}
+		id, err := request.value()
+		if err != nil {
+			return err
+		}
+		return r.mutation(cmd, &out, func(c referralv1.ReferralServiceClient) (*referralv1.Referral, error) {
+			return send(c, cmd, id, referral, centre)
+		})
+	}
+	request.register(cmd.Flags())
+	out.register(cmd.Flags())
+	return cmd
+}
+
+func noFlags() error { return nil }
+
+func (r *referralCommand) screenCommand() *cobra.Command {
+	var (
+		ratingFlag, note string
+		abuse            bool
+		rating           referralv1.RiskRating
+	)
+	cmd := r.caseCommand(&cobra.Command{
+		Use:   "screen REFERRAL_ID --rating green|amber|red",
+		Short: "Record a person's red / amber / green screen of the referral's risk",
+		Long: `screen records the screen a person made of the referral's risk answers: green (proceed as asked),
+amber (proceed with measures agreed at the pre-visits) or red (weigh whether any contact the centre
+offers is safe, or decline). --domestic-abuse records a finding of domestic abuse, which rules out
+supported contact: a supported-only centre then declines (or redirects) the family. A referral is
+screened once both parents are named with contact details; screening again replaces the screen
+until the centre decides.`,
+		Example: `  familytime referral screen $REFERRAL --centre $CENTRE --rating amber \
+    --note "Past non-molestation order, expired; stagger arrivals by 15 minutes"
+  familytime referral screen $REFERRAL --centre $CENTRE --rating red --domestic-abuse`,
+	}, func() (err error) {
+		rating, err = parseEnum[referralv1.RiskRating]("rating", ratingFlag, "RISK_RATING_", referralv1.RiskRating_value)
+		return err
+	}, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
+		resp, err := c.RecordScreening(cmd.Context(), &referralv1.RecordScreeningRequest{RequestId: request, ReferralId: referral,
+			CentreId: centre, Rating: rating, DomesticAbuseFinding: abuse, Note: note})
+		return resp.GetReferral(), err
+	})
+	f := cmd.Flags()
+	f.StringVar(&ratingFlag, "rating", "", "the screen: "+enumNames("RISK_RATING_", referralv1.RiskRating_name))
+	f.BoolVar(&abuse, "domestic-abuse", false, "the screener found domestic abuse (rules out supported contact)")
+	f.StringVar(&note, "note", "", "the screener's note")
+	_ = cmd.MarkFlagRequired("rating")
+	complete(cmd, "rating", "RISK_RATING_", referralv1.RiskRating_name)
+	return cmd
+}
+
+func (r *referralCommand) acceptCommand() *cobra.Command {
+	var (
+		serviceFlag string
+		service     commonv1.ServiceType
+	)
+	cmd := r.caseCommand(&cobra.Command{
+		Use:   "accept REFERRAL_ID --service KIND",
+		Short: "Accept a screened referral for a kind of contact the centre offers",
+		Long: `accept accepts a screened (or waitlisted) referral for a kind of contact the centre offers. A
+domestic-abuse finding at screening rules out supported contact. Pre-visits and the arrangement
+come next.`,
+		Example: `  familytime referral accept $REFERRAL --centre $CENTRE --service supported`,
+	}, func() (err error) {
+		service, err = parseEnum[commonv1.ServiceType]("service", serviceFlag, "SERVICE_TYPE_", commonv1.ServiceType_value)
+		return err
+	}, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
+		resp, err := c.AcceptReferral(cmd.Context(), &referralv1.AcceptReferralRequest{RequestId: request, ReferralId: referral,
+			CentreId: centre, ServiceType: service})
+		return resp.GetReferral(), err
+	})
+	cmd.Flags().StringVar(&serviceFlag, "service", "", "the kind of contact: "+enumNames("SERVICE_TYPE_", commonv1.ServiceType_name))
+	_ = cmd.MarkFlagRequired("service")
+	complete(cmd, "service", "SERVICE_TYPE_", commonv1.ServiceType_name)
+	return cmd
+}
+
+func (r *referralCommand) waitlistCommand() *cobra.Command {
+	return r.caseCommand(&cobra.Command{
+		Use:   "waitlist REFERRAL_ID",
+		Short: "Put a screened family on the centre's waiting list (the centre is full)",
+		Long: `waitlist puts a screened family on the centre's waiting list: the centre would accept them but
+has no place. accept takes them off it when a place is free.`,
+		Example: `  familytime referral waitlist $REFERRAL --centre $CENTRE`,
+	}, noFlags, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
+		resp, err := c.WaitlistReferral(cmd.Context(), &referralv1.WaitlistReferralRequest{RequestId: request, ReferralId: referral, CentreId: centre})
+		return resp.GetReferral(), err
+	})
+}
+
+func (r *referralCommand) declineCommand() *cobra.Command {
+	var (
+		reasonFlag, note, redirectedTo string
+		reason                         referralv1.DeclineReason
+	)
+	cmd := r.caseCommand(&cobra.Command{
+		Use:   "decline REFERRAL_ID --reason REASON",
+		Short: "Decline a referral, with the reason the national statistics count",
+		Long: `decline declines the referral. The reason is counted in the national statistics; the note explains
+it. A family passed to a centre offering the service they need is declined with --reason
+redirected and --redirected-to naming that centre.`,
+		Example: `  familytime referral decline $REFERRAL --centre $CENTRE --reason domestic-abuse-supported-only \
+    --note "Supported contact only here"
+  familytime referral decline $REFERRAL --centre $CENTRE --reason redirected --redirected-to $OTHER_CENTRE`,
+	}, func() (err error) {
+		if reason, err = parseEnum[referralv1.DeclineReason]("reason", reasonFlag, "DECLINE_REASON_", referralv1.DeclineReason_value); err != nil {
+			return err
+		}
+		if redirectedTo != "" {
+			if _, err := uuid.Parse(redirectedTo); err != nil {
+				return fmt.Errorf("--redirected-to %q is not a centre id (a UUID)", redirectedTo)
+			}
+		}
+		return nil
+	}, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
+		resp, err := c.DeclineReferral(cmd.Context(), &referralv1.DeclineReferralRequest{RequestId: request, ReferralId: referral,
+			CentreId: centre, Reason: reason, Note: note, RedirectedToCentreId: redirectedTo})
+		return resp.GetReferral(), err
+	})
+	f := cmd.Flags()
+	f.StringVar(&reasonFlag, "reason", "", "why: "+enumNames("DECLINE_REASON_", referralv1.DeclineReason_name))
+	f.StringVar(&note, "note", "", "the explanation")
+	f.StringVar(&redirectedTo, "redirected-to", "", "with --reason redirected: the centre (id) the family is passed to")
+	_ = cmd.MarkFlagRequired("reason")
+	complete(cmd, "reason", "DECLINE_REASON_", referralv1.DeclineReason_name)
+	return cmd
+}
+
+func (r *referralCommand) withdrawCommand() *cobra.Command {
+	var (
+		byFlag, note string
+		by           referralv1.WithdrawnBy
+	)
+	cmd := r.caseCommand(&cobra.Command{
+		Use:   "withdraw REFERRAL_ID --by WHO",
+		Short: "Record that the referral was withdrawn before contact began",
+		Long: `withdraw records that the referrer, a parent or the court withdrew the referral before contact
+began. A case whose contact has begun is ended instead (familytime referral end --outcome withdrawn).`,
+		Example: `  familytime referral withdraw $REFERRAL --centre $CENTRE --by resident-parent --note "Family reconciled"`,
+	}, func() (err error) {
+		by, err = parseEnum[referralv1.WithdrawnBy]("by", byFlag, "WITHDRAWN_BY_", referralv1.WithdrawnBy_value)
+		return err
+	}, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
+		resp, err := c.WithdrawReferral(cmd.Context(), &referralv1.WithdrawReferralRequest{RequestId: request, ReferralId: referral,
+			CentreId: centre, WithdrawnBy: by, Note: note})
+		return resp.GetReferral(), err
+	})
+	f := cmd.Flags()
+	f.StringVar(&byFlag, "by", "", "who withdrew it: "+enumNames("WITHDRAWN_BY_", referralv1.WithdrawnBy_name))
+	f.StringVar(&note, "note", "", "the explanation")
+	_ = cmd.MarkFlagRequired("by")
+	complete(cmd, "by", "WITHDRAWN_BY_", referralv1.WithdrawnBy_name)
+	return cmd
+}
+
+func (r *referralCommand) previsitCommand() *cobra.Command {
+	var (
+		person, on, note string
+		signed           bool
+		visited          *commonv1.Date
+	)
+	cmd := r.caseCommand(&cobra.Command{
+		Use:   "previsit REFERRAL_ID --person PERSON_ID --ground-rules-signed",
+		Short: "Record one adult's pre-visit to the centre and their signing of the ground rules",
+		Long: `previsit records that one adult on an accepted referral visited the centre before contact (the
+resident parent with the children, the visiting parent, and anyone else who may attend, bring or
+collect, each separately) and whether they signed the ground rules. The person ids are in the
+people table of familytime referral show. The family is ready for contact once every adult who
+needs one has had a pre-visit with the ground rules signed and the arrangement is agreed; the
+first session can be booked from the day after the last pre-visit.`,
+		Example: `  familytime referral previsit $REFERRAL --centre $CENTRE --person $MOTHER --ground-rules-signed
+  familytime referral previsit $REFERRAL --centre $CENTRE --person $FATHER --on 2025-06-03 --ground-rules-signed \
+    --note "Prefers Saturday mornings"`,
+	}, func() (err error) {
+		if _, err := uuid.Parse(person); err != nil {
+			return fmt.Errorf("--person %q is not a person id (a UUID, from the people table of referral show)", person)
+		}
+		visited, err = parseDate("on", on)
+		return err
+	}, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
+		resp, err := c.RecordPreVisit(cmd.Context(), &referralv1.RecordPreVisitRequest{RequestId: request, ReferralId: referral,
+			CentreId: centre, PersonId: person, VisitedOn: visited, GroundRulesSigned: signed, Note: note})
+		return resp.GetReferral(), err
+	})
+	f := cmd.Flags()
+	f.StringVar(&person, "person", "", "the adult who visited (person id)")
+	f.StringVar(&on, "on", "", "the day of the visit, YYYY-MM-DD (default: today)")
+	f.BoolVar(&signed, "ground-rules-signed", false, "the adult signed the centre's ground rules (a visit without counts for nothing)")
+	f.StringVar(&note, "note", "", "the coordinator's note")
+	_ = cmd.MarkFlagRequired("person")
+	return cmd
+}
+
+func (r *referralCommand) arrangementCommand() *cobra.Command {
+	var (
+		serviceFlag, frequencyFlag string
+		minutes, arrive, leave     int32
+		a                          *referralv1.Arrangement
+	)
+	cmd := r.caseCommand(&cobra.Command{
+		Use:   "arrangement REFERRAL_ID --service KIND --frequency HOW_OFTEN --minutes N",
+		Short: "Record the contact arrangement agreed at the pre-visits",
+		Long: `arrangement records what the centre and the family agreed for an accepted referral: the kind of
+contact (one the centre offers), how often, how long each session lasts, and the stagger that keeps
+the parents apart: the visiting parent arrives --arrive-before minutes before the children and
+leaves --leave-after minutes after them (10 to 15 is usual).`,
+		Example: `  familytime referral arrangement $REFERRAL --centre $CENTRE --service supported \
+    --frequency fortnightly --minutes 120 --arrive-before 15 --leave-after 15`,
+	}, func() (err error) {
+		a = &referralv1.Arrangement{SessionMinutes: minutes, Stagger: &referralv1.Stagger{ArrivalMinutes: arrive, DepartureMinutes: leave}}
+		if a.ServiceType, err = parseEnum[commonv1.ServiceType]("service", serviceFlag, "SERVICE_TYPE_", commonv1.ServiceType_value); err != nil {
+			return err
+		}
+		if a.Frequency, err = parseEnum[referralv1.ContactFrequency]("frequency", frequencyFlag, "CONTACT_FREQUENCY_", referralv1.ContactFrequency_value); err != nil {
+			return err
+		}
+		if minutes < 15 || minutes > 480 {
+			return fmt.Errorf("--minutes must be from 15 to 480, not %d", minutes)
+		}
+		for _, s := range []struct {
+			flag string
+			v    int32
+		}{{"arrive-before", arrive}, {"leave-after", leave}} {
+			if s.v < 0 || s.v > 60 {
+				return fmt.Errorf("--%s must be from 0 to 60 minutes, not %d", s.flag, s.v)
+			}
+		}
+		return nil
+	}, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
+		resp, err := c.AgreeArrangement(cmd.Context(), &referralv1.AgreeArrangementRequest{RequestId: request, ReferralId: referral,
+			CentreId: centre, Arrangement: a})
+		return resp.GetReferral(), err
+	})
+	f := cmd.Flags()
+	f.StringVar(&serviceFlag, "service", "", "the kind of contact: "+enumNames("SERVICE_TYPE_", commonv1.ServiceType_name))
+	f.StringVar(&frequencyFlag, "frequency", "", "how often: "+enumNames("CONTACT_FREQUENCY_", referralv1.ContactFrequency_name))
+	f.Int32Var(&minutes, "minutes", 0, "how long each session lasts, in minutes (15-480)")
+	f.Int32Var(&arrive, "arrive-before", 15, "minutes the visiting parent arrives before the children (0-60)")
+	f.Int32Var(&leave, "leave-after", 15, "minutes the visiting parent leaves after the children (0-60)")
+	for _, req := range []string{"service", "frequency", "minutes"} {
+		_ = cmd.MarkFlagRequired(req)
+	}
+	complete(cmd, "service", "SERVICE_TYPE_", commonv1.ServiceType_name)
+	complete(cmd, "frequency", "CONTACT_FREQUENCY_", referralv1.ContactFrequency_name)
+	return cmd
+}
+
+func (r *referralCommand) reviewCommand() *cobra.Command {
+	var (
+		on, note string
+		held     *commonv1.Date
+	)
+	cmd := r.caseCommand(&cobra.Command{
+		Use:   "review REFERRAL_ID",
+		Short: "Record a review of a case in contact",
+		Long: `review records a review of a case whose contact has begun (supported cases are reviewed within 6
+months of the first session and every 6 months after; familytime referral reviews lists those due).
+The answer shows when the next review is due.`,
+		Example: `  familytime referral review $REFERRAL --centre $CENTRE --on 2025-09-01 \
+    --note "Going well; parents discussing handover at school"`,
+	}, func() (err error) {
+		held, err = parseDate("on", on)
+		return err
+	}, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
+		resp, err := c.RecordReview(cmd.Context(), &referralv1.RecordReviewRequest{RequestId: request, ReferralId: referral,
+			CentreId: centre, HeldOn: held, Note: note})
+		return resp.GetReferral(), err
+	})
+	f := cmd.Flags()
+	f.StringVar(&on, "on", "", "the day of the review, YYYY-MM-DD (default: today)")
+	f.StringVar(&note, "note", "", "what was discussed and decided")
+	return cmd
+}
+
+func (r *referralCommand) endCommand() *cobra.Command {
+	var (
+		outcomeFlag, note string
+		outcome           referralv1.CaseOutcome
+	)
+	cmd := r.caseCommand(&cobra.Command{
+		Use:   "end REFERRAL_ID --outcome OUTCOME",
+		Short: "End a case with its outcome",
+		Long: `end ends a case that was ready for contact or in contact, with the outcome the national statistics
+count: the family moved on to contact they arrange themselves, moved to handover, stepped down to
+supported contact, was referred back to court, withdrew, or the case ended for safety.`,
+		Example: `  familytime referral end $REFERRAL --centre $CENTRE --outcome self-arranged \
+    --note "Parents now arrange contact themselves"`,
+	}, func() (err error) {
+		outcome, err = parseEnum[referralv1.CaseOutcome]("outcome", outcomeFlag, "CASE_OUTCOME_", referralv1.CaseOutcome_value)
+		return err
+	}, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
+		resp, err := c.EndCase(cmd.Context(), &referralv1.EndCaseRequest{RequestId: request, ReferralId: referral,
+			CentreId: centre, Outcome: outcome, Note: note})
+		return resp.GetReferral(), err
+	})
+	f := cmd.Flags()
+	f.StringVar(&outcomeFlag, "outcome", "", "how the case ended: "+enumNames("CASE_OUTCOME_", referralv1.CaseOutcome_name))
+	f.StringVar(&note, "note", "", "the explanation")
+	_ = cmd.MarkFlagRequired("outcome")
+	complete(cmd, "outcome", "CASE_OUTCOME_", referralv1.CaseOutcome_name)
+	return cmd
+}

@@ -1,0 +1,340 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/spf13/cobra"
+	"google.golang.org/protobuf/proto"
+
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+)
+
+func (r *referralCommand) listCommand() *cobra.Command {
+	var (
+		out       output
+		stateFlag string
+		pageSize  int32
+	)
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the centre's referrals, newest first (no personal details)",
+		Example: `  familytime referral list --centre $CENTRE
+  familytime referral list --centre $CENTRE --state ready-for-contact --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			centre, err := r.centreID()
+			if err != nil {
+				return err
+			}
+			st := referralv1.ReferralState_REFERRAL_STATE_UNSPECIFIED
+			if stateFlag != "" {
+				if st, err = parseEnum[referralv1.ReferralState]("state", stateFlag, "REFERRAL_STATE_", referralv1.ReferralState_value); err != nil {
+					return err
+				}
+			}
+			if pageSize < 1 || pageSize > 500 {
+				return fmt.Errorf("--page-size must be from 1 to 500, not %d", pageSize)
+			}
+			var msgs []proto.Message
+			var rows [][]string
+			if err := r.call(cmd, func(c referralv1.ReferralServiceClient) error {
+				for token, more := "", true; more; more = token != "" {
+					resp, err := c.ListReferrals(cmd.Context(), &referralv1.ListReferralsRequest{CentreId: centre, State: st,
+						PageSize: pageSize, PageToken: token})
+					if err != nil {
+						return err
+					}
+					for _, ref := range resp.GetReferrals() {
+						msgs = append(msgs, ref)
+						service := serviceName(ref.GetServiceType())
+						if service == "-" {
+							service = serviceName(ref.GetRequestedServiceType()) + " (asked)"
+						}
+						rows = append(rows, []string{ref.GetReferralId(), dateString(ref.GetReceivedOn()), stateName(ref.GetState()),
+							friendly("REFERRAL_SOURCE_", ref.GetSource().String()), service, ratingName(ref.GetRating()),
+							fmt.Sprint(len(ref.GetAdults())), fmt.Sprint(len(ref.GetChildren())), preVisits(ref.GetAdults())})
+					}
+					token = resp.GetNextPageToken()
+				}
+				return nil
+			}); err != nil {
+				return err
+			}
+			if len(rows) == 0 && !out.json {
+				_, err := fmt.Fprintln(cmd.OutOrStdout(), "no referrals")
+				return err
+			}
+			return out.table(cmd.OutOrStdout(), msgs, []string{"REFERRAL", "RECEIVED", "STATE", "SOURCE", "SERVICE", "SCREEN", "ADULTS", "CHILDREN", "PRE-VISITS"}, rows)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&stateFlag, "state", "", "only referrals in this state: "+enumNames("REFERRAL_STATE_", referralv1.ReferralState_name))
+	f.Int32Var(&pageSize, "page-size", 100, "referrals fetched per request (1-500); every page is listed")
+	out.register(f)
+	complete(cmd, "state", "REFERRAL_STATE_", referralv1.ReferralState_name)
+	return cmd
+}
+
+// preVisits counts the adults whose pre-visit is done against those who need one.
+func preVisits(adults []*referralv1.PersonSummary) string {
+	done, needed := 0, 0
+	for _, a := range adults {
+		if a.GetPreVisitNeeded() || a.GetPreVisitDone() {
+			needed++
+		}
+		if a.GetPreVisitDone() {
+			done++
+		}
+	}
+	return fmt.Sprintf("%d/%d", done, needed)
+}
+
+func (r *referralCommand) showCommand() *cobra.Command {
+	var out output
+	cmd := &cobra.Command{
+		Use:   "show REFERRAL_ID",
+		Short: "Show one referral: where it stands, its people and children (no personal details)",
+		Long: `show prints a referral as staff see it without opening personal details: its state, screen and
+arrangement, a table of its adults (role, person id, who may attend, bring or collect, whether
+contact details were given, the pre-visit) and one of its children (age band). Names and contact
+details are opened only by familytime referral family, which records why.`,
+		Example: `  familytime referral show $REFERRAL --centre $CENTRE
+  familytime referral show $REFERRAL --centre $CENTRE --json | jq -r '.adults[] | select(.role == "ADULT_ROLE_RESIDENT_PARENT") | .person_id'`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			referral, centre, err := r.target(args)
+			if err != nil {
+				return err
+			}
+			var got *referralv1.Referral
+			if err := r.call(cmd, func(c referralv1.ReferralServiceClient) error {
+				resp, err := c.GetReferral(cmd.Context(), &referralv1.GetReferralRequest{ReferralId: referral, CentreId: centre})
+				got = resp.GetReferral()
+				return err
+			}); err != nil {
+				return err
+			}
+			return printReferral(cmd.OutOrStdout(), &out, got)
+		},
+	}
+	out.register(cmd.Flags())
+	return cmd
+}
+
+func (r *referralCommand) familyCommand() *cobra.Command {
+	var (
+		out           output
+		purpose, forP string
+	)
+	cmd := &cobra.Command{
+		Use:   "family REFERRAL_ID --purpose WHY",
+		Short: "Open a family's personal details, for a stated purpose (every opening is recorded)",
+		Long: `family opens the personal details of a referral's family: names, contact details, children, court
+orders, the reason for referral and the risk notes. These are sealed where they are stored, and
+every opening is recorded before anything is shown: who opened them, with which role, when, and
+why. --purpose is that why, and is required: say what you need the details for ("phone the
+resident parent to book the pre-visit"), as you would to the family.
+
+--for PERSON_ID opens only what that adult may be shown, for a letter or an export to them: their
+own contact details and never the other parent's (whose address could reveal where they live).
+
+Coordinators and the centre's safeguarding lead may open families; administrators may not.`,
+		Example: `  familytime referral family $REFERRAL --centre $CENTRE --purpose "arrange the pre-visits"
+  familytime referral family $REFERRAL --centre $CENTRE --purpose "letter confirming the arrangement" --for $FATHER`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			referral, centre, err := r.target(args)
+			if err != nil {
+				return err
+			}
+			purpose = strings.TrimSpace(purpose)
+			if purpose == "" {
+				return fmt.Errorf("--purpose must say why the family's details are opened: every opening is recorded")
+			}
+			if len(purpose) > 500 {
+				return fmt.Errorf("--purpose is %d characters; at most 500", len(purpose))
+			}
+			if forP != "" {
+				if _, err := uuid.Parse(forP); err != nil {
+					return fmt.Errorf("--for %q is not a person id (a UUID, from the people table of referral show)", forP)
+				}
+			}
+			var family *referralv1.Family
+			if err := r.call(cmd, func(c referralv1.ReferralServiceClient) error {
+				resp, err := c.GetFamily(cmd.Context(), &referralv1.GetFamilyRequest{ReferralId: referral, CentreId: centre,
+					Purpose: purpose, ForPersonId: forP})
+				family = resp.GetFamily()
+				return err
+			}); err != nil {
+				return err
+			}
+			if out.json {
+				return out.one(cmd.OutOrStdout(), family, nil)
+			}
+			return printFamily(cmd.OutOrStdout(), &out, family, forP)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&purpose, "purpose", "", "why you open the details (1-500 characters); recorded with the opening")
+	f.StringVar(&forP, "for", "", "only what this adult (person id) may be shown: their own details, not the other party's")
+	out.register(f)
+	_ = cmd.MarkFlagRequired("purpose")
+	return cmd
+}
+
+// printFamily shows a family's opened details as tables and lines a coordinator reads.
+func printFamily(w io.Writer, out *output, f *referralv1.Family, forPerson string) error {
+	fields := [][2]string{{"family", f.GetFamilyId()}, {"referral", f.GetReferralId()}}
+	if forPerson != "" {
+		fields = append(fields, [2]string{"view for", forPerson + " (their own details only)"})
+	}
+	if err := out.one(w, f, fields); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	adults := make([][]string, len(f.GetAdults()))
+	for i, a := range f.GetAdults() {
+		c := a.GetContact()
+		address := joinGiven(append(append([]string{}, c.GetAddressLines()...), c.GetPostcode())...)
+		adults[i] = []string{adultRole(a.GetRole()), a.GetPersonId(), oneLine(a.GetFullName()), yesNo(a.GetParentalResponsibility()),
+			yesNo(a.GetMayAttend()), yesNo(a.GetMayBring()), yesNo(a.GetMayCollect()), orDash(c.GetPhone()), orDash(c.GetEmail()),
+			orDash(oneLine(address)), orDash(oneLine(a.GetLanguage()))}
+	}
+	if err := out.table(w, nil, []string{"ROLE", "PERSON ID", "NAME", "PR", "ATTEND", "BRING", "COLLECT", "PHONE", "EMAIL", "ADDRESS", "LANGUAGE"}, adults); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	children := make([][]string, len(f.GetChildren()))
+	for i, c := range f.GetChildren() {
+		children[i] = []string{c.GetPersonId(), oneLine(c.GetFullName()), dateString(c.GetDateOfBirth()), orDash(oneLine(c.GetLanguage())), orDash(oneLine(c.GetNeeds()))}
+	}
+	if err := out.table(w, nil, []string{"CHILD ID", "NAME", "BORN", "LANGUAGE", "NEEDS"}, children); err != nil {
+		return err
+	}
+	d := f.GetDetails()
+	if d == nil {
+		return nil
+	}
+	fmt.Fprintln(w)
+	if len(d.GetCourtOrders()) > 0 {
+		orders := make([][]string, len(d.GetCourtOrders()))
+		for i, o := range d.GetCourtOrders() {
+			orders[i] = []string{strings.ReplaceAll(friendly("COURT_ORDER_KIND_", o.GetKind().String()), "-", " "), dateString(o.GetMadeOn()), orDash(oneLine(o.GetDescription()))}
+		}
+		if err := out.table(w, nil, []string{"COURT ORDER", "MADE ON", "DETAILS"}, orders); err != nil {
+			return err
+		}
+		fmt.Fprintln(w)
+	}
+	agencies := make([]string, len(d.GetOtherAgencies()))
+	for i, a := range d.GetOtherAgencies() {
+		agencies[i] = strings.ReplaceAll(friendly("AGENCY_", a.String()), "-", " ")
+	}
+	risks := d.GetRisk()
+	var answered []string
+	for _, q := range []struct {
+		yes  bool
+		name string
+	}{{risks.GetDomesticAbuse(), "domestic abuse"}, {risks.GetInjunction(), "injunction"}, {risks.GetSubstanceMisuse(), "substance misuse"},
+		{risks.GetAbductionRisk(), "abduction risk"}, {risks.GetOtherConcerns(), "other concerns"}} {
+		if q.yes {
+			answered = append(answered, q.name)
+		}
+	}
+	ref := d.GetReferrer()
+	referrer := joinGiven(ref.GetName(), ref.GetOrganisation(), ref.GetPhone(), ref.GetEmail())
+	return out.one(w, f, [][2]string{
+		{"reason", orDash(oneLine(d.GetReason()))},
+		{"referrer", orDash(referrer)},
+		{"court involved", yesNo(d.GetCourtInvolved())},
+		{"Cafcass involved", yesNo(d.GetCafcassInvolved())},
+		{"other agencies", orDash(strings.Join(agencies, ", "))},
+		{"agency notes", orDash(oneLine(d.GetAgencyNotes()))},
+		{"risks answered yes", orDash(strings.Join(answered, ", "))},
+		{"risk notes", orDash(oneLine(d.GetRiskNotes()))},
+		{"children may leave centre", yesNo(d.GetChildrenMayLeaveCentre())},
+		{"availability", orDash(oneLine(d.GetAvailability()))},
+		{"consent given", yesNo(d.GetConsentGiven())},
+	})
+}
+
+// joinGiven joins the parts that are not empty.
+func joinGiven(parts ...string) string {
+	var given []string
+	for _, p := range parts {
+		if strings.TrimSpace(p) != "" {
+			given = append(given, p)
+		}
+	}
+	return strings.Join(given, ", ")
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func (r *referralCommand) reviewsCommand() *cobra.Command {
+	var (
+		out      output
+		dueBy    string
+		pageSize int32
+	)
+	cmd := &cobra.Command{
+		Use:   "reviews",
+		Short: "List the centre's cases whose review is due, soonest first",
+		Long: `reviews lists the centre's cases in contact whose review is due on or before a day (default
+today): supported cases are reviewed within 6 months of their first session and every 6 months
+after. Record a review with familytime referral review.`,
+		Example: `  familytime referral reviews --centre $CENTRE
+  familytime referral reviews --centre $CENTRE --due-by 2025-12-31 --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			centre, err := r.centreID()
+			if err != nil {
+				return err
+			}
+			by, err := parseDate("due-by", dueBy)
+			if err != nil {
+				return err
+			}
+			if pageSize < 1 || pageSize > 500 {
+				return fmt.Errorf("--page-size must be from 1 to 500, not %d", pageSize)
+			}
+			var msgs []proto.Message
+			var rows [][]string
+			if err := r.call(cmd, func(c referralv1.ReferralServiceClient) error {
+				for token, more := "", true; more; more = token != "" {
+					resp, err := c.ListReviewsDue(cmd.Context(), &referralv1.ListReviewsDueRequest{CentreId: centre, DueBy: by,
+						PageSize: pageSize, PageToken: token})
+					if err != nil {
+						return err
+					}
+					for _, rv := range resp.GetReviews() {
+						msgs = append(msgs, rv)
+						rows = append(rows, []string{dateString(rv.GetDueOn()), rv.GetReferralId(), rv.GetFamilyId()})
+					}
+					token = resp.GetNextPageToken()
+				}
+				return nil
+			}); err != nil {
+				return err
+			}
+			if len(rows) == 0 && !out.json {
+				_, err := fmt.Fprintf(cmd.OutOrStdout(), "no reviews due by %s\n", dateString(by))
+				return err
+			}
+			return out.table(cmd.OutOrStdout(), msgs, []string{"DUE ON", "REFERRAL", "FAMILY"}, rows)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&dueBy, "due-by", "", "reviews due on or before this day, YYYY-MM-DD (default: today)")
+	f.Int32Var(&pageSize, "page-size", 100, "reviews fetched per request (1-500); every page is listed")
+	out.register(f)
+	return cmd
+}

@@ -1,0 +1,311 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"go.yaml.in/yaml/v3"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+)
+
+func (r *referralCommand) submitCommand() *cobra.Command {
+	var (
+		out     output
+		request requestID
+		file    string
+	)
+	cmd := &cobra.Command{
+		Use:   "submit --file REFERRAL.yaml",
+		Short: "Submit a referral for the centre from a JSON or YAML file",
+		Long: `submit sends a referral to the centre: the parents and their contact details, the children,
+court orders, the reason, the answers to the risk questions and consent. The file is the API's own
+SubmitReferralRequest (familytime.referral.v1), in JSON or YAML, with the .proto field names and
+enum value names in full (REFERRAL_SOURCE_SOLICITOR); docs/referral-example.yaml is a commented
+example to copy. --centre fills its centre_id (a centre_id in the file must be the same one).
+
+Referrers and coordinators may submit, each for the centres their token names. The centre must be
+in the directory (registered with familytime centre register). A self-referral
+(source REFERRAL_SOURCE_SELF) names one parent and waits for the other's application
+(familytime referral second-party).`,
+		Example: `  familytime referral submit --centre $CENTRE --file docs/referral-example.yaml
+  familytime referral submit --centre $CENTRE --file referral.json --json | jq -r .referral_id
+  cat referral.yaml | familytime referral submit --centre $CENTRE --file -`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			centre, err := r.centreID()
+			if err != nil {
+				return err
+			}
+			req := &referralv1.SubmitReferralRequest{}
+			if err := readRequestFile(cmd.InOrStdin(), file, req); err != nil {
+				return err
+			}
+			if req.CentreId != "" && !strings.EqualFold(req.CentreId, centre) {
+				return fmt.Errorf("%s names centre %s but --centre is %s", file, req.CentreId, centre)
+			}
+			req.CentreId = centre
+			if req.RequestId, err = fileRequestID(&request, req.RequestId, file); err != nil {
+				return err
+			}
+			return r.mutation(cmd, &out, func(c referralv1.ReferralServiceClient) (*referralv1.Referral, error) {
+				resp, err := c.SubmitReferral(cmd.Context(), req)
+				return resp.GetReferral(), err
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&file, "file", "f", "", "the referral: a JSON or YAML SubmitReferralRequest (- reads standard input)")
+	request.register(f)
+	out.register(f)
+	_ = cmd.MarkFlagRequired("file")
+	_ = cmd.MarkFlagFilename("file", "yaml", "yml", "json")
+	return cmd
+}
+
+func (r *referralCommand) secondPartyCommand() *cobra.Command {
+	var (
+		out     output
+		request requestID
+		file    string
+	)
+	cmd := &cobra.Command{
+		Use:   "second-party REFERRAL_ID --file APPLICATION.yaml",
+		Short: "Record the other parent's application to a self-referral, from a JSON or YAML file",
+		Long: `second-party records the second parent's application to a self-referral, which until then
+waits and cannot be screened. The file is the API's SubmitSecondPartyApplicationRequest in JSON or
+YAML: the applying parent (an adult, as in docs/referral-example.yaml, with contact details), their
+own risk answers, risk_notes and consent_given. The referral and centre come from the command line.`,
+		Example: `  familytime referral second-party $REFERRAL --centre $CENTRE --file second-parent.yaml
+
+  # second-parent.yaml
+  parent:
+    role: ADULT_ROLE_NON_RESIDENT_PARENT
+    full_name: Daniel Hughes
+    parental_responsibility: true
+    may_attend: true
+    contact: {address_lines: ["4 Kestrel Court", "Salford"], postcode: M6 5AB, phone: "07700 900456"}
+  risk: {domestic_abuse: false}
+  consent_given: true`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			referral, centre, err := r.target(args)
+			if err != nil {
+				return err
+			}
+			req := &referralv1.SubmitSecondPartyApplicationRequest{}
+			if err := readRequestFile(cmd.InOrStdin(), file, req); err != nil {
+				return err
+			}
+			if err := sameTarget(file, req.ReferralId, referral, req.CentreId, centre); err != nil {
+				return err
+			}
+			req.ReferralId, req.CentreId = referral, centre
+			if req.RequestId, err = fileRequestID(&request, req.RequestId, file); err != nil {
+				return err
+			}
+			return r.mutation(cmd, &out, func(c referralv1.ReferralServiceClient) (*referralv1.Referral, error) {
+				resp, err := c.SubmitSecondPartyApplication(cmd.Context(), req)
+				return resp.GetReferral(), err
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&file, "file", "f", "", "the application: a JSON or YAML SubmitSecondPartyApplicationRequest (- reads standard input)")
+	request.register(f)
+	out.register(f)
+	_ = cmd.MarkFlagRequired("file")
+	_ = cmd.MarkFlagFilename("file", "yaml", "yml", "json")
+	return cmd
+}
+
+func (r *referralCommand) amendCommand() *cobra.Command {
+	var (
+		out      output
+		request  requestID
+		file     string
+		expected int64
+	)
+	cmd := &cobra.Command{
+		Use:   "amend REFERRAL_ID --file AMENDMENT.yaml",
+		Short: "Replace a referral's details with corrected ones, from a JSON or YAML file",
+		Long: `amend replaces the referral's details whole. The file is the API's AmendReferralRequest in JSON
+or YAML: its details are laid out as in docs/referral-example.yaml (under "details:"), with each
+adult and child already on the referral keeping its person_id (from familytime referral family
+--json). --expected-version (from show) refuses the amendment if someone changed the referral
+since you read it; 0 amends whatever is current.`,
+		Example: `  familytime referral amend $REFERRAL --centre $CENTRE --file amended.yaml --expected-version 3`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			referral, centre, err := r.target(args)
+			if err != nil {
+				return err
+			}
+			if expected < 0 {
+				return fmt.Errorf("--expected-version must be 0 or more, not %d", expected)
+			}
+			req := &referralv1.AmendReferralRequest{}
+			if err := readRequestFile(cmd.InOrStdin(), file, req); err != nil {
+				return err
+			}
+			if err := sameTarget(file, req.ReferralId, referral, req.CentreId, centre); err != nil {
+				return err
+			}
+			req.ReferralId, req.CentreId = referral, centre
+			if cmd.Flags().Changed("expected-version") {
+				req.ExpectedVersion = expected
+			}
+			if req.RequestId, err = fileRequestID(&request, req.RequestId, file); err != nil {
+				return err
+			}
+			return r.mutation(cmd, &out, func(c referralv1.ReferralServiceClient) (*referralv1.Referral, error) {
+				resp, err := c.AmendReferral(cmd.Context(), req)
+				return resp.GetReferral(), err
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&file, "file", "f", "", "the amendment: a JSON or YAML AmendReferralRequest (- reads standard input)")
+	f.Int64Var(&expected, "expected-version", 0, "the referral's version you amend (from show); default: the file's, else whatever is current")
+	request.register(f)
+	out.register(f)
+	_ = cmd.MarkFlagRequired("file")
+	_ = cmd.MarkFlagFilename("file", "yaml", "yml", "json")
+	return cmd
+}
+
+// sameTarget refuses a file that names another referral or centre than the command line.
+func sameTarget(file, fileReferral, referral, fileCentre, centre string) error {
+	if fileReferral != "" && !strings.EqualFold(fileReferral, referral) {
+		return fmt.Errorf("%s names referral %s but the command names %s", file, fileReferral, referral)
+	}
+	if fileCentre != "" && !strings.EqualFold(fileCentre, centre) {
+		return fmt.Errorf("%s names centre %s but --centre is %s", file, fileCentre, centre)
+	}
+	return nil
+}
+
+// fileRequestID is the request id to send: --request-id, else the file's request_id (so sending
+// the same file again is a safe retry), else a new one.
+func fileRequestID(flag *requestID, inFile, file string) (string, error) {
+	if flag.id != "" && inFile != "" && !strings.EqualFold(flag.id, inFile) {
+		return "", fmt.Errorf("%s has request_id %s but --request-id is %s", file, inFile, flag.id)
+	}
+	if flag.id == "" && inFile != "" {
+		flag.id = inFile
+	}
+	return flag.value()
+}
+
+// readRequestFile reads a request message from a JSON or YAML file (- is standard input). JSON
+// is read by protojson, so the file's format is the API's: .proto field names (or their JSON
+// names) and enum value names. YAML is the same document written as YAML. Unknown fields are
+// refused, so a misspelt field is not silently dropped.
+func readRequestFile(stdin io.Reader, path string, m proto.Message) error {
+	var (
+		b   []byte
+		err error
+	)
+	if path == "-" {
+		b, err = io.ReadAll(stdin)
+	} else {
+		b, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return fmt.Errorf("read the request file: %w", err)
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return fmt.Errorf("%s is empty", path)
+	}
+	isJSON := strings.EqualFold(filepath.Ext(path), ".json") || (path == "-" && bytes.TrimSpace(b)[0] == '{')
+	if !isJSON {
+		if b, err = yamlToJSON(b); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	if err := protojson.Unmarshal(b, m); err != nil {
+		msg := strings.TrimPrefix(err.Error(), "proto:")
+		if !isJSON { // positions are in the JSON made from the YAML, not in the file
+			msg = jsonPosition.ReplaceAllString(msg, "")
+		}
+		msg = strings.TrimSpace(strings.ReplaceAll(msg, "\u00a0", " "))
+		if strings.Contains(msg, "invalid value for enum") {
+			msg += " (enum values are written in full, as in the .proto: REFERRAL_SOURCE_SOLICITOR, ADULT_ROLE_RESIDENT_PARENT)"
+		}
+		return fmt.Errorf("%s is not a valid %s: %s", path, m.ProtoReflect().Descriptor().Name(), msg)
+	}
+	return nil
+}
+
+var jsonPosition = regexp.MustCompile(`\(line \d+:\d+\):?\s*`)
+
+// yamlToJSON turns a YAML document into the JSON document it stands for.
+func yamlToJSON(b []byte) ([]byte, error) {
+	var doc any
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		return nil, fmt.Errorf("not YAML: %w", err)
+	}
+	if doc == nil {
+		return nil, errors.New("holds no document")
+	}
+	v, err := jsonValue(doc, "")
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(v)
+}
+
+// jsonValue converts what yaml decodes into what encoding/json encodes: maps keyed by text.
+func jsonValue(v any, path string) (any, error) {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			c, err := jsonValue(e, path+"."+k)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = c
+		}
+		return out, nil
+	case map[any]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			key, ok := k.(string)
+			if !ok {
+				return nil, fmt.Errorf("%s: the key %v is not a field name", strings.TrimPrefix(path, "."), k)
+			}
+			c, err := jsonValue(e, path+"."+key)
+			if err != nil {
+				return nil, err
+			}
+			out[key] = c
+		}
+		return out, nil
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			c, err := jsonValue(e, fmt.Sprintf("%s[%d]", path, i))
+			if err != nil {
+				return nil, err
+			}
+			out[i] = c
+		}
+		return out, nil
+	case time.Time:
+		return v.Format(time.RFC3339), nil
+	default:
+		return v, nil
+	}
+}

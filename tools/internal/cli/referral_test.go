@@ -1,0 +1,385 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/testkit"
+	"github.com/familytime/familytime/tools/internal/devserver"
+)
+
+// exampleFile is the referral the README and docs point people at.
+const exampleFile = "../../../docs/referral-example.yaml"
+
+// The example file in docs/ is a SubmitReferralRequest as submit reads it, and the same document
+// in JSON reads the same.
+func TestReferralExampleFileReads(t *testing.T) {
+	var fromYAML referralv1.SubmitReferralRequest
+	require.NoError(t, readRequestFile(nil, exampleFile, &fromYAML))
+	require.Equal(t, commonv1.ReferralSource_REFERRAL_SOURCE_SOLICITOR, fromYAML.GetSource())
+	require.Equal(t, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, fromYAML.GetRequestedServiceType())
+	d := fromYAML.GetDetails()
+	require.Len(t, d.GetAdults(), 2)
+	require.Equal(t, referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT, d.GetAdults()[0].GetRole())
+	require.Equal(t, "07700 900481", d.GetAdults()[0].GetContact().GetPhone(), "a quoted phone number stays text")
+	require.Equal(t, referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT, d.GetAdults()[1].GetRole())
+	require.NotEmpty(t, d.GetAdults()[1].GetContact().GetAddressLines())
+	require.Len(t, d.GetChildren(), 1)
+	require.Equal(t, int32(2019), d.GetChildren()[0].GetDateOfBirth().GetYear())
+	require.Equal(t, referralv1.CourtOrderKind_COURT_ORDER_KIND_CHILD_ARRANGEMENTS, d.GetCourtOrders()[0].GetKind())
+	require.True(t, d.GetRisk().GetOtherConcerns())
+	require.True(t, d.GetConsentGiven())
+	require.Equal(t, "Helen Ward", d.GetReferrer().GetName())
+	require.Empty(t, fromYAML.GetCentreId(), "the centre comes from --centre")
+
+	b, err := protojson.MarshalOptions{UseProtoNames: true}.Marshal(&fromYAML)
+	require.NoError(t, err)
+	asJSON := filepath.Join(t.TempDir(), "referral.json")
+	require.NoError(t, os.WriteFile(asJSON, b, 0o600))
+	var fromJSON referralv1.SubmitReferralRequest
+	require.NoError(t, readRequestFile(nil, asJSON, &fromJSON))
+	require.True(t, proto.Equal(&fromYAML, &fromJSON))
+
+	var fromStdin referralv1.SubmitReferralRequest
+	require.NoError(t, readRequestFile(strings.NewReader(string(b)), "-", &fromStdin))
+	require.True(t, proto.Equal(&fromYAML, &fromStdin))
+}
+
+// Bad flags and bad files are refused with a message naming the flag or field, before anything
+// is sent: there is no platform here, and none of these gets as far as looking for one.
+func TestReferralBadInputRefusedBeforeAnyCall(t *testing.T) {
+	noDev := t.TempDir()
+	centre, ref, person := uuid.NewString(), uuid.NewString(), uuid.NewString()
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o600))
+		return p
+	}
+	misspelt := write("misspelt.yaml", "source: REFERRAL_SOURCE_SOLICITOR\ndetails:\n  childs: []\n")
+	friendlyEnum := write("friendly.yaml", "source: solicitor\n")
+	notYAML := write("broken.yaml", "source: [unclosed\n")
+	otherCentre := write("other.json", `{"centre_id": "`+uuid.NewString()+`"}`)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"screen", ref, "--centre", centre, "--rating", "purple"}, `--rating "purple" is not one of: green, amber, red`},
+		{[]string{"screen", ref, "--centre", centre}, `required flag(s) "rating" not set`},
+		{[]string{"screen", ref, "--rating", "amber"}, `required flag(s) "centre" not set`},
+		{[]string{"accept", ref, "--centre", centre, "--service", "babysitting"}, `--service "babysitting" is not one of: supported, supervised, handover`},
+		{[]string{"decline", ref, "--centre", centre, "--reason", "bored"}, `--reason "bored" is not one of: risk-too-high`},
+		{[]string{"decline", ref, "--centre", centre, "--reason", "redirected", "--redirected-to", "elsewhere"}, `--redirected-to "elsewhere" is not a centre id`},
+		{[]string{"withdraw", ref, "--centre", centre, "--by", "aunt"}, `--by "aunt" is not one of: referrer, resident-parent`},
+		{[]string{"end", ref, "--centre", centre, "--outcome", "happy"}, `--outcome "happy" is not one of: self-arranged`},
+		{[]string{"previsit", ref, "--centre", centre, "--person", person, "--on", "03/06/2026"}, `--on "03/06/2026" is not a date like 2025-03-01 (YYYY-MM-DD)`},
+		{[]string{"previsit", ref, "--centre", centre, "--person", "dad"}, `--person "dad" is not a person id`},
+		{[]string{"review", ref, "--centre", centre, "--on", "2026-02-30"}, `--on "2026-02-30" is not a date`},
+		{[]string{"reviews", "--centre", centre, "--due-by", "next week"}, `--due-by "next week" is not a date`},
+		{[]string{"arrangement", ref, "--centre", centre, "--service", "supported", "--frequency", "daily", "--minutes", "60"}, `--frequency "daily" is not one of: weekly, fortnightly, monthly, other`},
+		{[]string{"arrangement", ref, "--centre", centre, "--service", "supported", "--frequency", "weekly", "--minutes", "600"}, `--minutes must be from 15 to 480, not 600`},
+		{[]string{"arrangement", ref, "--centre", centre, "--service", "supported", "--frequency", "weekly", "--minutes", "60", "--arrive-before", "90"}, `--arrive-before must be from 0 to 60 minutes, not 90`},
+		{[]string{"list", "--centre", "riverside"}, `--centre "riverside" is not a centre id (a UUID)`},
+		{[]string{"list", "--centre", centre, "--state", "lost"}, `--state "lost" is not one of: awaiting-second-party, received`},
+		{[]string{"show", "42", "--centre", centre}, `referral id "42" is not a UUID`},
+		{[]string{"show", "--centre", centre}, `accepts 1 arg(s), received 0`},
+		{[]string{"family", ref, "--centre", centre}, `required flag(s) "purpose" not set`},
+		{[]string{"family", ref, "--centre", centre, "--purpose", "  "}, `--purpose must say why`},
+		{[]string{"family", ref, "--centre", centre, "--purpose", "letter", "--for", "mum"}, `--for "mum" is not a person id`},
+		{[]string{"waitlist", ref, "--centre", centre, "--request-id", "again"}, `--request-id "again" is not a UUID`},
+		{[]string{"submit", "--centre", centre}, `required flag(s) "file" not set`},
+		{[]string{"submit", "--centre", centre, "--file", filepath.Join(dir, "missing.yaml")}, `no such file`},
+		{[]string{"submit", "--centre", centre, "--file", misspelt}, `is not a valid SubmitReferralRequest: unknown field "childs"`},
+		{[]string{"submit", "--centre", centre, "--file", friendlyEnum}, `enum values are written in full`},
+		{[]string{"submit", "--centre", centre, "--file", notYAML}, `not YAML`},
+		{[]string{"submit", "--centre", centre, "--file", otherCentre}, `but --centre is ` + centre},
+		{[]string{"second-party", ref, "--centre", centre, "--file", misspelt}, `is not a valid SubmitSecondPartyApplicationRequest: unknown field "details"`},
+		{[]string{"amend", ref, "--centre", centre, "--file", exampleFile}, `is not a valid AmendReferralRequest: unknown field "requested_service_type"`},
+	} {
+		t.Run(strings.Join(c.args[:1], " "), func(t *testing.T) {
+			_, err := run(t, append(append([]string{"referral"}, c.args...), "--data", noDev)...)
+			require.ErrorContains(t, err, c.want)
+			require.NotContains(t, err.Error(), "no running familytime dev found", "refused before looking for a platform")
+		})
+	}
+}
+
+// The family's path from docs/referral-example.yaml to ready for contact and on to its end, with
+// the commands a coordinator runs, against a running dev platform; and a self-referral through
+// the other parent's application, an amendment, waitlisting and a decline.
+func TestReferralPathOnTheDevPlatform(t *testing.T) {
+	dir := startDevPlatform(t)
+	data := []string{"--data", dir}
+
+	out, err := run(t, append([]string{"centre", "register", "--name", "Riverside Family Time Centre", "--region", "north-west",
+		"--service", "supported", "--service", "supervised", "--status", "accredited", "--accredited-on", "2025-03-01", "--json"}, data...)...)
+	require.NoError(t, err)
+	var c schedulingv1.Centre
+	require.NoError(t, protojson.Unmarshal([]byte(out), &c))
+	centre := c.GetCentreId()
+	token, err := run(t, append([]string{"token", "--role", "coordinator", "--centre", centre}, data...)...)
+	require.NoError(t, err)
+	as := append([]string{"--centre", centre, "--token", strings.TrimSpace(token)}, data...)
+	referral := func(args ...string) (string, error) {
+		return run(t, append(append([]string{"referral"}, args...), as...)...)
+	}
+	asReferral := func(out string) *referralv1.Referral {
+		var r referralv1.Referral
+		require.NoError(t, protojson.Unmarshal([]byte(out), &r), out)
+		return &r
+	}
+
+	// The dev admin token is national: it cannot do a centre's casework, and is told which can.
+	_, err = run(t, append([]string{"referral", "submit", "--centre", centre, "--file", exampleFile}, data...)...)
+	require.ErrorContains(t, err, "not allowed")
+	require.ErrorContains(t, err, "familytime token --role coordinator --centre "+centre)
+
+	// Submit the example: the referral service learns of the new centre from scheduling's events,
+	// so the first tries may find it not yet in its directory; the same request id makes retrying
+	// safe.
+	submitted := uuid.NewString()
+	require.Eventually(t, func() bool {
+		out, err = referral("submit", "--file", exampleFile, "--request-id", submitted, "--json")
+		if err != nil {
+			require.ErrorContains(t, err, "is not a centre in the directory")
+		}
+		return err == nil
+	}, 30*time.Second, 50*time.Millisecond)
+	ref := asReferral(out)
+	id := ref.GetReferralId()
+	require.Equal(t, referralv1.ReferralState_REFERRAL_STATE_RECEIVED, ref.GetState())
+	require.Equal(t, commonv1.ReferralSource_REFERRAL_SOURCE_SOLICITOR, ref.GetSource())
+	mother, father := personIn(t, ref, referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT), personIn(t, ref, referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT)
+
+	again, err := referral("submit", "--file", exampleFile, "--request-id", submitted, "--json")
+	require.NoError(t, err)
+	require.Equal(t, id, asReferral(again).GetReferralId(), "the same request id is the same referral")
+
+	out, err = referral("list")
+	require.NoError(t, err)
+	require.Contains(t, out, "REFERRAL")
+	require.Contains(t, out, id)
+	require.Contains(t, out, "received")
+	require.Contains(t, out, "supported (asked)")
+	out, err = referral("list", "--json")
+	require.NoError(t, err)
+	listed := referralsOf(t, out)
+	require.Len(t, listed, 1)
+	require.Equal(t, id, listed[0].GetReferralId())
+	out, err = referral("list", "--state", "ready-for-contact")
+	require.NoError(t, err)
+	require.Equal(t, "no referrals\n", out)
+
+	out, err = referral("show", id)
+	require.NoError(t, err)
+	require.Contains(t, out, "state:")
+	require.Contains(t, out, "not screened")
+	require.Contains(t, out, "ROLE")
+	require.Contains(t, out, "PRE-VISIT")
+	require.Regexp(t, `resident parent\s+`+mother+`\s+no\s+yes\s+yes\s+yes\s+needed`, out, "the people table: role, id, attend, bring, collect, contact given, pre-visit")
+	require.Regexp(t, `non-resident parent\s+`+father+`\s+yes\s+no\s+no\s+yes\s+needed`, out)
+	require.Contains(t, out, "5 to 10", "the child's age band")
+	require.NotContains(t, out, "Emma", "show opens no personal details")
+
+	out, err = referral("family", id, "--purpose", "phone the parents to book their pre-visits")
+	require.NoError(t, err)
+	for _, want := range []string{"Emma Clarke", "Daniel Clarke", "07700 900481", "07700 900752", "Lily Clarke", "2019-05-14",
+		"child arrangements", "Helen Ward", "other concerns", "M19 3PQ"} {
+		require.Contains(t, out, want)
+	}
+	out, err = referral("family", id, "--purpose", "letter to Mr Clarke confirming the pre-visit", "--for", father)
+	require.NoError(t, err)
+	require.Contains(t, out, "07700 900752", "his own details")
+	require.Contains(t, out, "Emma Clarke")
+	for _, hidden := range []string{"07700 900481", "Orchard Way", "M19 3PQ", "emma.clarke@example.org"} {
+		require.NotContains(t, out, hidden, "never the other parent's details")
+	}
+	out, err = referral("family", id, "--purpose", "export", "--json")
+	require.NoError(t, err)
+	var family referralv1.Family
+	require.NoError(t, protojson.Unmarshal([]byte(out), &family))
+	require.Equal(t, "Emma Clarke", family.GetAdults()[0].GetFullName())
+
+	// Screen, accept, the two pre-visits and the arrangement: ready for contact.
+	out, err = referral("screen", id, "--rating", "amber", "--note", "Hostile communication; stagger arrivals")
+	require.NoError(t, err)
+	require.Regexp(t, `state:\s+screened`, out)
+	require.Regexp(t, `screening:\s+amber`, out)
+	out, err = referral("accept", id, "--service", "supported")
+	require.NoError(t, err)
+	require.Regexp(t, `state:\s+accepted`, out)
+	out, err = referral("previsit", id, "--person", mother, "--ground-rules-signed", "--note", "Came with Lily")
+	require.NoError(t, err)
+	require.Regexp(t, `resident parent\s+`+mother+`\s+no\s+yes\s+yes\s+yes\s+done`, out)
+	require.Regexp(t, `non-resident parent\s+`+father+`.*needed`, out)
+	out, err = referral("previsit", id, "--person", father, "--ground-rules-signed", "--json")
+	require.NoError(t, err)
+	visited := asReferral(out)
+	require.Equal(t, referralv1.ReferralState_REFERRAL_STATE_ACCEPTED, visited.GetState(), "no arrangement yet")
+	for _, a := range visited.GetAdults() {
+		require.True(t, a.GetPreVisitDone())
+	}
+	out, err = referral("arrangement", id, "--service", "supported", "--frequency", "fortnightly", "--minutes", "120",
+		"--arrive-before", "15", "--leave-after", "10")
+	require.NoError(t, err)
+	require.Regexp(t, `state:\s+ready for contact`, out)
+	require.Contains(t, out, "supported, fortnightly, 120 minutes; visiting parent arrives 15 min before, leaves 10 min after")
+
+	out, err = referral("show", id, "--json")
+	require.NoError(t, err)
+	ready := asReferral(out)
+	require.Equal(t, referralv1.ReferralState_REFERRAL_STATE_READY_FOR_CONTACT, ready.GetState())
+	require.Equal(t, referralv1.RiskRating_RISK_RATING_AMBER, ready.GetRating())
+	require.Equal(t, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, ready.GetServiceType())
+	out, err = referral("list", "--state", "ready-for-contact", "--json")
+	require.NoError(t, err)
+	require.Len(t, referralsOf(t, out), 1)
+
+	// A review needs contact to have begun; the refusal says so. No case is due a review yet.
+	_, err = referral("review", id, "--note", "too early")
+	require.ErrorContains(t, err, "contact")
+	out, err = referral("reviews")
+	require.NoError(t, err)
+	require.Contains(t, out, "no reviews due by")
+	out, err = referral("reviews", "--json")
+	require.NoError(t, err)
+	require.JSONEq(t, "[]", out)
+
+	// A second referral for the same child is flagged as a possible duplicate; it is withdrawn.
+	out, err = referral("submit", "--file", exampleFile, "--json")
+	require.NoError(t, err)
+	dupe := asReferral(out)
+	require.NotEqual(t, id, dupe.GetReferralId())
+	require.Equal(t, []string{id}, dupe.GetPossibleDuplicateOf())
+	out, err = referral("show", dupe.GetReferralId())
+	require.NoError(t, err)
+	require.Regexp(t, `possible duplicate of:\s+`+id, out)
+	out, err = referral("withdraw", dupe.GetReferralId(), "--by", "referrer", "--note", "Sent twice by mistake")
+	require.NoError(t, err)
+	require.Regexp(t, `state:\s+withdrawn`, out)
+
+	// The case ends: the parents now arrange contact themselves.
+	out, err = referral("end", id, "--outcome", "self-arranged", "--note", "Parents arrange contact themselves")
+	require.NoError(t, err)
+	require.Regexp(t, `state:\s+ended`, out)
+
+	// A self-referral waits for the other parent's application, is amended, waitlisted and
+	// declined.
+	var self referralv1.SubmitReferralRequest
+	require.NoError(t, readRequestFile(nil, exampleFile, &self))
+	self.Source = commonv1.ReferralSource_REFERRAL_SOURCE_SELF
+	self.Details.Referrer = nil
+	applicant := self.Details.Adults[1]
+	self.Details.Adults = self.Details.Adults[:1]
+	self.Details.Children[0].FullName, self.Details.Children[0].DateOfBirth = "Noah Clarke", &commonv1.Date{Year: 2021, Month: 2, Day: 3}
+	files := t.TempDir()
+	selfFile := writeMessage(t, files, "self.json", &self)
+	out, err = referral("submit", "--file", selfFile, "--json")
+	require.NoError(t, err)
+	selfRef := asReferral(out)
+	require.Equal(t, referralv1.ReferralState_REFERRAL_STATE_AWAITING_SECOND_PARTY, selfRef.GetState())
+	_, err = referral("screen", selfRef.GetReferralId(), "--rating", "green")
+	require.ErrorContains(t, err, "waiting for the other parent's application")
+
+	secondFile := writeMessage(t, files, "second.json", &referralv1.SubmitSecondPartyApplicationRequest{Parent: applicant,
+		Risk: &referralv1.RiskAnswers{}, ConsentGiven: true})
+	out, err = referral("second-party", selfRef.GetReferralId(), "--file", secondFile)
+	require.NoError(t, err)
+	require.Regexp(t, `state:\s+received`, out)
+
+	out, err = referral("family", selfRef.GetReferralId(), "--purpose", "correct the availability", "--json")
+	require.NoError(t, err)
+	var opened referralv1.Family
+	require.NoError(t, protojson.Unmarshal([]byte(out), &opened))
+	details := opened.GetDetails()
+	details.Availability = "Sunday afternoons"
+	out, err = referral("show", selfRef.GetReferralId(), "--json")
+	require.NoError(t, err)
+	version := asReferral(out).GetVersion()
+	amendFile := writeMessage(t, files, "amend.yaml", &referralv1.AmendReferralRequest{Details: details})
+	_, err = referral("amend", selfRef.GetReferralId(), "--file", amendFile, "--expected-version", "1")
+	require.Error(t, err, "a stale version is refused")
+	out, err = referral("amend", selfRef.GetReferralId(), "--file", amendFile, "--expected-version", strconv.FormatInt(version, 10), "--json")
+	require.NoError(t, err)
+	require.Greater(t, asReferral(out).GetVersion(), version)
+
+	_, err = referral("screen", selfRef.GetReferralId(), "--rating", "green")
+	require.NoError(t, err)
+	out, err = referral("waitlist", selfRef.GetReferralId())
+	require.NoError(t, err)
+	require.Regexp(t, `state:\s+waitlisted`, out)
+	out, err = referral("decline", selfRef.GetReferralId(), "--reason", "cannot-meet-needs", "--note", "No Sunday sessions")
+	require.NoError(t, err)
+	require.Regexp(t, `state:\s+declined`, out)
+}
+
+// startDevPlatform runs a dev platform on a fresh database and returns its data folder.
+func startDevPlatform(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	db := testkit.Postgres(t)
+	prefix := db.Name + "_"
+	p, err := devserver.Start(t.Context(), devserver.Config{DataDir: dir, DatabaseURL: db.OwnerURL, DatabasePrefix: prefix})
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_ = p.Stop(context.Background())
+		conn, err := pgx.Connect(context.Background(), db.OwnerURL)
+		require.NoError(t, err)
+		defer conn.Close(context.Background())
+		for _, svc := range devserver.Services {
+			for _, name := range []string{prefix + svc, devserver.KeyStoreName(prefix, svc)} {
+				_, err := conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
+				require.NoError(t, err)
+			}
+		}
+	})
+	return dir
+}
+
+func personIn(t *testing.T, r *referralv1.Referral, role referralv1.AdultRole) string {
+	t.Helper()
+	for _, a := range r.GetAdults() {
+		if a.GetRole() == role {
+			return a.GetPersonId()
+		}
+	}
+	t.Fatalf("no %s on the referral", role)
+	return ""
+}
+
+func referralsOf(t *testing.T, out string) []*referralv1.Referral {
+	t.Helper()
+	var items []json.RawMessage
+	require.NoError(t, json.Unmarshal([]byte(out), &items), out)
+	refs := make([]*referralv1.Referral, len(items))
+	for i, b := range items {
+		refs[i] = &referralv1.Referral{}
+		require.NoError(t, protojson.Unmarshal(b, refs[i]))
+	}
+	return refs
+}
+
+// writeMessage writes a request file as JSON, or for .yaml as YAML (JSON is YAML).
+func writeMessage(t *testing.T, dir, name string, m proto.Message) string {
+	t.Helper()
+	b, err := protojson.MarshalOptions{UseProtoNames: true, Multiline: true}.Marshal(m)
+	require.NoError(t, err)
+	p := filepath.Join(dir, name)
+	require.NoError(t, os.WriteFile(p, b, 0o600))
+	return p
+}

@@ -313,7 +313,7 @@ func TestReferralPathOnTheDevPlatform(t *testing.T) {
 	version := asReferral(out).GetVersion()
 	amendFile := writeMessage(t, files, "amend.yaml", &referralv1.AmendReferralRequest{Details: details})
 	_, err = referral("amend", selfRef.GetReferralId(), "--file", amendFile, "--expected-version", "1")
-	require.Error(t, err, "a stale version is refused")
+	require.ErrorContains(t, err, "someone else changed this record first", "a stale version is refused")
 	out, err = referral("amend", selfRef.GetReferralId(), "--file", amendFile, "--expected-version", strconv.FormatInt(version, 10), "--json")
 	require.NoError(t, err)
 	require.Greater(t, asReferral(out).GetVersion(), version)

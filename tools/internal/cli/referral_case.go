@@ -250,8 +250,8 @@ leaves --leave-after minutes after them (10 to 15 is usual).`,
 			flag string
 			v    int32
 		}{{"arrive-before", arrive}, {"leave-after", leave}} {
-			if s.v < 0 || s.v > 60 {
-				return fmt.Errorf("--%s must be from 0 to 60 minutes, not %d", s.flag, s.v)
+			if s.v < 10 || s.v > 60 {
+				return fmt.Errorf("--%s must be from 10 to 60 minutes (the parents are never due at the door within 10 minutes of each other), not %d", s.flag, s.v)
 			}
 		}
 		return nil
@@ -264,8 +264,8 @@ leaves --leave-after minutes after them (10 to 15 is usual).`,
 	f.StringVar(&serviceFlag, "service", "", "the kind of contact: "+enumNames("SERVICE_TYPE_", commonv1.ServiceType_name))
 	f.StringVar(&frequencyFlag, "frequency", "", "how often: "+enumNames("CONTACT_FREQUENCY_", referralv1.ContactFrequency_name))
 	f.Int32Var(&minutes, "minutes", 0, "how long each session lasts, in minutes (15-480)")
-	f.Int32Var(&arrive, "arrive-before", 15, "minutes the visiting parent arrives before the children (0-60)")
-	f.Int32Var(&leave, "leave-after", 15, "minutes the visiting parent leaves after the children (0-60)")
+	f.Int32Var(&arrive, "arrive-before", 15, "minutes the visiting parent arrives before the children (10-60)")
+	f.Int32Var(&leave, "leave-after", 15, "minutes the visiting parent leaves after the children (10-60)")
 	for _, req := range []string{"service", "frequency", "minutes"} {
 		_ = cmd.MarkFlagRequired(req)
 	}

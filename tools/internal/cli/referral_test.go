@@ -93,7 +93,7 @@ func TestReferralBadInputRefusedBeforeAnyCall(t *testing.T) {
 		{[]string{"reviews", "--centre", centre, "--due-by", "next week"}, `--due-by "next week" is not a date`},
 		{[]string{"arrangement", ref, "--centre", centre, "--service", "supported", "--frequency", "daily", "--minutes", "60"}, `--frequency "daily" is not one of: weekly, fortnightly, monthly, other`},
 		{[]string{"arrangement", ref, "--centre", centre, "--service", "supported", "--frequency", "weekly", "--minutes", "600"}, `--minutes must be from 15 to 480, not 600`},
-		{[]string{"arrangement", ref, "--centre", centre, "--service", "supported", "--frequency", "weekly", "--minutes", "60", "--arrive-before", "90"}, `--arrive-before must be from 0 to 60 minutes, not 90`},
+		{[]string{"arrangement", ref, "--centre", centre, "--service", "supported", "--frequency", "weekly", "--minutes", "60", "--arrive-before", "90"}, `--arrive-before must be from 10 to 60 minutes (the parents are never due at the door within 10 minutes of each other), not 90`},
 		{[]string{"list", "--centre", "riverside"}, `--centre "riverside" is not a centre id (a UUID)`},
 		{[]string{"list", "--centre", centre, "--state", "lost"}, `--state "lost" is not one of: awaiting-second-party, received`},
 		{[]string{"show", "42", "--centre", centre}, `referral id "42" is not a UUID`},

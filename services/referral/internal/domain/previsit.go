@@ -17,6 +17,10 @@ import (
 // session is at least a quarter of an hour and at most a working day.
 const (
 	MaxStaggerMinutes = 60
+	// MinStaggerMinutes: the parents are never due at the door within 10 minutes of each other
+	// (scheduling refuses to book a session that would have them so), so an arrangement with a
+	// shorter stagger could never be booked.
+	MinStaggerMinutes = 10
 	MinSessionMinutes = 15
 	MaxSessionMinutes = 480
 )
@@ -99,11 +103,11 @@ func (r *Referral) AgreeArrangement(a Arrangement, today time.Time) ([]proto.Mes
 	if a.SessionMinutes < MinSessionMinutes || a.SessionMinutes > MaxSessionMinutes {
 		v.add("arrangement.session_minutes", fmt.Sprintf("must be %d to %d minutes", MinSessionMinutes, MaxSessionMinutes))
 	}
-	if a.Stagger.ArrivalMinutes < 0 || a.Stagger.ArrivalMinutes > MaxStaggerMinutes {
-		v.add("arrangement.stagger.arrival_minutes", fmt.Sprintf("must be 0 to %d minutes", MaxStaggerMinutes))
+	if a.Stagger.ArrivalMinutes < MinStaggerMinutes || a.Stagger.ArrivalMinutes > MaxStaggerMinutes {
+		v.add("arrangement.stagger.arrival_minutes", fmt.Sprintf("must be %d to %d minutes: the parents are never due at the door within 10 minutes of each other", MinStaggerMinutes, MaxStaggerMinutes))
 	}
-	if a.Stagger.DepartureMinutes < 0 || a.Stagger.DepartureMinutes > MaxStaggerMinutes {
-		v.add("arrangement.stagger.departure_minutes", fmt.Sprintf("must be 0 to %d minutes", MaxStaggerMinutes))
+	if a.Stagger.DepartureMinutes < MinStaggerMinutes || a.Stagger.DepartureMinutes > MaxStaggerMinutes {
+		v.add("arrangement.stagger.departure_minutes", fmt.Sprintf("must be %d to %d minutes: the parents are never due at the door within 10 minutes of each other", MinStaggerMinutes, MaxStaggerMinutes))
 	}
 	if err := v.err(); err != nil {
 		return nil, err

@@ -50,6 +50,7 @@ func TestArrangementRules(t *testing.T) {
 		{"too short", func(a *domain.Arrangement) { a.SessionMinutes = domain.MinSessionMinutes - 1 }, "arrangement.session_minutes"},
 		{"too long", func(a *domain.Arrangement) { a.SessionMinutes = domain.MaxSessionMinutes + 1 }, "arrangement.session_minutes"},
 		{"negative arrival stagger", func(a *domain.Arrangement) { a.Stagger.ArrivalMinutes = -1 }, "arrangement.stagger.arrival_minutes"},
+		{"parents due at the door within 10 minutes", func(a *domain.Arrangement) { a.Stagger.DepartureMinutes = 9 }, "arrangement.stagger.departure_minutes"},
 		{"arrival stagger over an hour", func(a *domain.Arrangement) { a.Stagger.ArrivalMinutes = 61 }, "arrangement.stagger.arrival_minutes"},
 		{"departure stagger over an hour", func(a *domain.Arrangement) { a.Stagger.DepartureMinutes = 61 }, "arrangement.stagger.departure_minutes"},
 	}
@@ -66,10 +67,10 @@ func TestArrangementRules(t *testing.T) {
 			require.False(t, ok)
 		})
 	}
-	t.Run("no stagger and an hour's stagger are both allowed", func(t *testing.T) {
+	t.Run("ten minutes' stagger and an hour's are both allowed", func(t *testing.T) {
 		r, _ := inState(t, domain.Accepted)
 		a := arrangement(supported)
-		a.Stagger = domain.Stagger{ArrivalMinutes: 0, DepartureMinutes: domain.MaxStaggerMinutes}
+		a.Stagger = domain.Stagger{ArrivalMinutes: domain.MinStaggerMinutes, DepartureMinutes: domain.MaxStaggerMinutes}
 		_, err := r.AgreeArrangement(a, today)
 		require.NoError(t, err)
 	})

@@ -732,9 +732,10 @@ func (x *RiskAnswers) GetOtherConcerns() bool {
 // after them, by these many minutes, as agreed at the pre-visits.
 type Stagger struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Minutes the visiting parent arrives before the children: 0 to 60.
+	// Minutes the visiting parent arrives before the children: 10 to 60, since the parents are
+	// never due at the door within 10 minutes of each other.
 	ArrivalMinutes int32 `protobuf:"varint,1,opt,name=arrival_minutes,json=arrivalMinutes,proto3" json:"arrival_minutes,omitempty"`
-	// Minutes the visiting parent leaves after the children: 0 to 60.
+	// Minutes the visiting parent leaves after the children: 10 to 60.
 	DepartureMinutes int32 `protobuf:"varint,2,opt,name=departure_minutes,json=departureMinutes,proto3" json:"departure_minutes,omitempty"`
 	unknownFields    protoimpl.UnknownFields
 	sizeCache        protoimpl.SizeCache
@@ -871,8 +872,10 @@ const file_familytime_referral_v1_types_proto_rawDesc = "" +
 	"\x0eabduction_risk\x18\x04 \x01(\bR\rabductionRisk\x12%\n" +
 	"\x0eother_concerns\x18\x05 \x01(\bR\rotherConcerns\"u\n" +
 	"\aStagger\x122\n" +
-	"\x0farrival_minutes\x18\x01 \x01(\x05B\t\xbaH\x06\x1a\x04\x18<(\x00R\x0earrivalMinutes\x126\n" +
-	"\x11departure_minutes\x18\x02 \x01(\x05B\t\xbaH\x06\x1a\x04\x18<(\x00R\x10departureMinutes\"\xab\x02\n" +
+	"\x0farrival_minutes\x18\x01 \x01(\x05B\t\xbaH\x06\x1a\x04\x18<(\n" +
+	"R\x0earrivalMinutes\x126\n" +
+	"\x11departure_minutes\x18\x02 \x01(\x05B\t\xbaH\x06\x1a\x04\x18<(\n" +
+	"R\x10departureMinutes\"\xab\x02\n" +
 	"\vArrangement\x12P\n" +
 	"\fservice_type\x18\x01 \x01(\x0e2!.familytime.common.v1.ServiceTypeB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\vserviceType\x12R\n" +

@@ -21,6 +21,7 @@ import (
 
 	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/bus"
+	"github.com/familytime/familytime/services/platform/clock"
 	"github.com/familytime/familytime/services/platform/grpcx"
 	"github.com/familytime/familytime/services/platform/seal"
 )
@@ -40,7 +41,14 @@ type Deps struct {
 	// Streams configure the streams the service's relay and consumers create (replicas, dedupe
 	// window); the zero value is one replica and the default window.
 	Streams bus.StreamOptions
+	// Clock is where the service's use cases take "now" from; nil is the real clock. Main never
+	// sets it: only the dev platform runs services on a simulated clock (decisions.md 70).
+	Clock clock.Clock
 }
+
+// Now is the time by the service's clock (the real one unless Clock is set); pass d.Now to the
+// use cases as their "now".
+func (d Deps) Now() time.Time { return clock.Or(d.Clock).Now() }
 
 // Service is a service as the host runs it.
 type Service interface {

@@ -294,6 +294,11 @@ func Main(ctx context.Context, args []string, service string, sets []migrate.Set
 	if err != nil {
 		return err
 	}
+	if a, ok := svc.(AdminHandlers); ok {
+		for pattern, h := range a.AdminHandlers() {
+			tel.Handle(pattern, h)
+		}
+	}
 	running, err := Start(ctx, svc, verifier, log, cfg.GRPCAddr)
 	if err != nil {
 		return err

@@ -53,6 +53,7 @@ type Config struct {
 type Telemetry struct {
 	Logger *slog.Logger
 	admin  net.Listener
+	mux    *http.ServeMux
 	server *http.Server
 	once   sync.Once
 	stop   []func(context.Context) error
@@ -120,6 +121,7 @@ func Setup(ctx context.Context, cfg Config) (*Telemetry, error) {
 		return nil, fmt.Errorf("telemetry: admin port %s is taken or unusable: %w", cfg.AdminAddr, err)
 	}
 	mux := http.NewServeMux()
+	t.mux = mux
 	mux.Handle("GET /metrics", promhttp.HandlerFor(registry, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	t.server = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
@@ -127,6 +129,10 @@ func Setup(ctx context.Context, cfg Config) (*Telemetry, error) {
 	t.stop = append([]func(context.Context) error{t.server.Shutdown}, t.stop...)
 	return t, nil
 }
+
+// Handle adds a handler to the admin port (for example a service's JSON for dashboards), beside
+// /metrics and /healthz; pattern is an http.ServeMux pattern.
+func (t *Telemetry) Handle(pattern string, h http.Handler) { t.mux.Handle(pattern, h) }
 
 // AdminAddr is where /metrics and /healthz are served.
 func (t *Telemetry) AdminAddr() string { return t.admin.Addr().String() }

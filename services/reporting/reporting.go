@@ -7,7 +7,10 @@ import (
 	"context"
 	"embed"
 	"io/fs"
+	"net/http"
+	"sync"
 
+	"github.com/nats-io/nats.go/jetstream"
 	"google.golang.org/grpc"
 
 	reportingv1 "github.com/familytime/familytime/proto/gen/go/familytime/reporting/v1"
@@ -35,21 +38,31 @@ func Migrations() []migrate.Set {
 
 // Service is the reporting service.
 type Service struct {
-	api        *ports.Server
-	scheduling *bus.Consumer
+	app       *app.App
+	api       *ports.Server
+	consumers []*bus.Consumer
 }
 
-// New builds the service on its dependencies.
+// New builds the service on its dependencies: a consumer of every event of each service's
+// stream (reporting-referral, reporting-scheduling, reporting-safeguarding).
 func New(d host.Deps) (host.Service, error) {
 	store := eventstore.New(d.Pool)
-	a := app.New(adapters.NewCentres(store))
-	c, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Name: ports.SchedulingConsumer,
-		Stream: bus.StreamName("scheduling"), FilterSubjects: ports.SchedulingSubjects, Logger: d.Logger,
-		DeadLetterStream: d.Streams}, ports.SchedulingEvents(a))
+	js, err := jetstream.New(d.NATS)
 	if err != nil {
 		return nil, err
 	}
-	return &Service{api: ports.NewServer(a), scheduling: c}, nil
+	a := app.New(app.Deps{Centres: adapters.NewCentres(store), History: adapters.NewHistory(d.Pool),
+		Figures: adapters.NewFigures(d.Pool), Rebuilds: adapters.NewRebuilds(d.Pool), JS: js})
+	s := &Service{app: a, api: ports.NewServer(a)}
+	for _, svc := range app.Services {
+		c, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Name: ports.Consumer(svc), Stream: bus.StreamName(svc),
+			FilterSubjects: ports.Subjects(svc), Logger: d.Logger, DeadLetterStream: d.Streams}, ports.Events(a, svc))
+		if err != nil {
+			return nil, err
+		}
+		s.consumers = append(s.consumers, c)
+	}
+	return s, nil
 }
 
 // Register adds ReportingService to the server.
@@ -60,5 +73,16 @@ func (s *Service) Register(r grpc.ServiceRegistrar) {
 // Policy is the rule for every RPC of ReportingService.
 func (s *Service) Policy() auth.Policy { return ports.Policy }
 
+// AdminHandlers serve the published figures as JSON for dashboards on the admin port.
+func (s *Service) AdminHandlers() map[string]http.Handler {
+	return map[string]http.Handler{"GET /figures": ports.Dashboard(s.app)}
+}
+
 // Run consumes the other services' events until ctx ends.
-func (s *Service) Run(ctx context.Context) { s.scheduling.Run(ctx) }
+func (s *Service) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	for _, c := range s.consumers {
+		wg.Go(func() { c.Run(ctx) })
+	}
+	wg.Wait()
+}

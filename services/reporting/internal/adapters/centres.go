@@ -37,23 +37,6 @@ type Centre struct {
 	UpdatedAt time.Time
 }
 
-// Put records the centre's state as of a stream version, on the unit of work of the event that
-// carries it. A redelivered or older event never overwrites a newer state.
-func (c *Centres) Put(uow *eventstore.UnitOfWork, centre Centre) {
-	types := make([]int32, len(centre.ServiceTypes))
-	for i, st := range centre.ServiceTypes {
-		types[i] = int32(st)
-	}
-	uow.Exec(`INSERT INTO centres (centre_id, name, region, service_types, accreditation_status, accreditation_date, version, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-		ON CONFLICT (centre_id) DO UPDATE SET name = EXCLUDED.name, region = EXCLUDED.region,
-			service_types = EXCLUDED.service_types, accreditation_status = EXCLUDED.accreditation_status,
-			accreditation_date = EXCLUDED.accreditation_date, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
-		WHERE centres.version < EXCLUDED.version`,
-		centre.ID, centre.Name, int32(centre.Region), types, int32(centre.Accreditation),
-		pgtype.Date{Time: centre.AccreditedOn, Valid: !centre.AccreditedOn.IsZero()}, centre.Version, centre.UpdatedAt)
-}
-
 // List returns a page of centres by name, optionally in one region, and the next page's token.
 func (c *Centres) List(ctx context.Context, region commonv1.Region, size int, token string) ([]Centre, string, error) {
 	after, err := paging.Decode(token)
@@ -61,7 +44,7 @@ func (c *Centres) List(ctx context.Context, region commonv1.Region, size int, to
 		return nil, "", err
 	}
 	rows, err := c.store.Pool().Query(ctx, `SELECT centre_id, name, region, service_types, accreditation_status,
-			accreditation_date, version, updated_at FROM centres
+			accreditation_date, version, updated_at FROM reporting.centres
 		WHERE ($1 = 0 OR region = $1) AND (name, centre_id) > ($2, $3)
 		ORDER BY name, centre_id LIMIT $4`, int32(region), after.Key, after.ID, size+1)
 	if err != nil {

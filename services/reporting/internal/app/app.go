@@ -1,18 +1,41 @@
 // Package app holds reporting's use cases: projecting other services' events, and the queries
-// the national body asks, one file each.
+// the national body and the centres ask, one file each.
 package app
 
 import (
+	"github.com/nats-io/nats.go/jetstream"
+
 	"github.com/familytime/familytime/services/reporting/internal/adapters"
 )
 
 // App is reporting's use cases.
 type App struct {
-	centres *adapters.Centres
+	centres  *adapters.Centres
+	history  *adapters.History
+	figures  *adapters.Figures
+	rebuilds *adapters.Rebuilds
+	live     *adapters.Projections
+	js       jetstream.JetStream
+}
+
+// Deps are what the use cases work on.
+type Deps struct {
+	Centres  *adapters.Centres
+	History  *adapters.History
+	Figures  *adapters.Figures
+	Rebuilds *adapters.Rebuilds
+	// JS reads the services' streams for a rebuild.
+	JS jetstream.JetStream
 }
 
 // New returns the use cases over reporting's projections.
-func New(centres *adapters.Centres) *App { return &App{centres: centres} }
+func New(d Deps) *App {
+	return &App{centres: d.Centres, history: d.History, figures: d.Figures, rebuilds: d.Rebuilds,
+		live: adapters.NewProjections(adapters.Live), js: d.JS}
+}
+
+// Live writes the projections the service answers from.
+func (a *App) Live() *adapters.Projections { return a.live }
 
 // DefaultPageSize is the page size when the caller gives none.
 const DefaultPageSize = 100

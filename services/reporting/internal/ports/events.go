@@ -1,43 +1,36 @@
 // Package ports translates between reporting and the outside: events consumed from other
-// services, and its gRPC API.
+// services, its gRPC API and its JSON figures for dashboards.
 package ports
 
 import (
 	"context"
+	"errors"
 
-	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/bus"
 	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/reporting/internal/adapters"
 	"github.com/familytime/familytime/services/reporting/internal/app"
 )
 
-// SchedulingConsumer is the durable consumer of the scheduling stream.
-const SchedulingConsumer = "reporting-scheduling"
+// Consumer is the name of reporting's durable consumer of a service's stream: reporting-referral,
+// reporting-scheduling, reporting-safeguarding.
+func Consumer(service string) string { return "reporting-" + service }
 
-// SchedulingSubjects are the scheduling events reporting projects.
-var SchedulingSubjects = []string{
-	"ft.scheduling.*.CentreRegistered",
-	"ft.scheduling.*.CentreUpdated",
-}
+// Subjects are every event of a service: reporting keeps each one in the families' histories and
+// feeds its figures from some of them (app.Project).
+func Subjects(service string) []string { return []string{"ft." + service + ".>"} }
 
-// SchedulingEvents returns the handler of scheduling events.
-func SchedulingEvents(a *app.App) bus.Handler {
+// Events returns the handler of one service's events: one use case, app.Project, into the live
+// projections, after taking the swap lock shared so that a rebuild's swap never interleaves.
+func Events(a *app.App, service string) bus.Handler {
 	return func(_ context.Context, d bus.Delivery, uow *eventstore.UnitOfWork) error {
-		env := d.Envelope
-		switch env.GetEventType() {
-		case "familytime.scheduling.v1.CentreRegistered":
-			ev := &schedulingv1.CentreRegistered{}
-			if err := d.Payload(ev); err != nil {
-				return err
-			}
-			return a.ProjectCentre(uow, ev, env.GetStreamVersion(), env.GetRecordedAt().AsTime())
-		case "familytime.scheduling.v1.CentreUpdated":
-			ev := &schedulingv1.CentreUpdated{}
-			if err := d.Payload(ev); err != nil {
-				return err
-			}
-			return a.ProjectCentre(uow, ev, env.GetStreamVersion(), env.GetRecordedAt().AsTime())
+		sink := func(sql string, args ...any) { uow.Exec(sql, args...) }
+		adapters.SwapShared(sink)
+		err := app.Project(a.Live(), sink, service, d.Envelope, nil)
+		var malformed *app.MalformedError
+		if errors.As(err, &malformed) {
+			return bus.Poison(err)
 		}
-		return nil // an event reporting does not project; the inbox still records it
+		return err
 	}
 }

@@ -2,7 +2,11 @@ package ports
 
 import (
 	"context"
+	"time"
 
+	"github.com/google/uuid"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
@@ -11,10 +15,17 @@ import (
 	"github.com/familytime/familytime/services/reporting/internal/app"
 )
 
-// Policy: reporting is the national body's view; centre staff see their own centre's figures
-// through later, centre-scoped RPCs.
+const service = "/familytime.reporting.v1.ReportingService/"
+
+// Policy: figures are the national body's (and a centre's own figures its coordinator's, by
+// centre scope); a family's history is its centre coordinator's, and refused to everyone else but
+// administrators; a rebuild is an administrator's.
 var Policy = auth.Policy{
-	"/familytime.reporting.v1.ReportingService/ListCentres": {Roles: []auth.Role{auth.RoleNationalAnalyst, auth.RoleAdmin, auth.RoleService}},
+	service + "ListCentres":         {Roles: []auth.Role{auth.RoleNationalAnalyst, auth.RoleAdmin, auth.RoleService}},
+	service + "GetFamilyHistory":    {Roles: []auth.Role{auth.RoleCoordinator, auth.RoleAdmin}, CentreScoped: true},
+	service + "VerifyFamilyHistory": {Roles: []auth.Role{auth.RoleCoordinator, auth.RoleAdmin}, CentreScoped: true},
+	service + "GetFigures":          {Roles: []auth.Role{auth.RoleNationalAnalyst, auth.RoleAdmin, auth.RoleCoordinator}},
+	service + "RebuildProjections":  {Roles: []auth.Role{auth.RoleAdmin}},
 }
 
 // Server is the ReportingService gRPC API.
@@ -43,3 +54,105 @@ func (s *Server) ListCentres(ctx context.Context, req *reportingv1.ListCentresRe
 	}
 	return resp, nil
 }
+
+func national(ctx context.Context) bool {
+	c, ok := auth.FromContext(ctx)
+	return ok && c.National()
+}
+
+// GetFamilyHistory is the family's history, as it stands or as it stood at as_of.
+func (s *Server) GetFamilyHistory(ctx context.Context, req *reportingv1.GetFamilyHistoryRequest) (*reportingv1.GetFamilyHistoryResponse, error) {
+	asOf := time.Now()
+	if req.GetAsOf() != nil {
+		asOf = req.GetAsOf().AsTime()
+	}
+	steps, err := s.app.FamilyHistory(ctx, uuid.MustParse(req.GetFamilyId()), uuid.MustParse(req.GetCentreId()), asOf, national(ctx))
+	if err != nil {
+		return nil, err
+	}
+	resp := &reportingv1.GetFamilyHistoryResponse{AsOf: timestamppb.New(asOf), Entries: make([]*reportingv1.HistoryEntry, len(steps))}
+	for i, st := range steps {
+		e := &reportingv1.HistoryEntry{RecordedAt: timestamppb.New(st.RecordedAt), Service: st.Service, Description: st.Description,
+			Actor: st.Actor, EventType: st.Type, StreamId: st.Stream, StreamVersion: st.Version, EventId: st.EventID.String()}
+		if st.Centre != uuid.Nil {
+			e.CentreId = st.Centre.String()
+		}
+		resp.Entries[i] = e
+	}
+	return resp, nil
+}
+
+// VerifyFamilyHistory checks the family's streams.
+func (s *Server) VerifyFamilyHistory(ctx context.Context, req *reportingv1.VerifyFamilyHistoryRequest) (*reportingv1.VerifyFamilyHistoryResponse, error) {
+	v, err := s.app.VerifyFamilyHistory(ctx, uuid.MustParse(req.GetFamilyId()), uuid.MustParse(req.GetCentreId()), national(ctx))
+	if err != nil {
+		return nil, err
+	}
+	resp := &reportingv1.VerifyFamilyHistoryResponse{Verified: v.Broken == nil, StreamsChecked: int32(v.Streams), EventsChecked: v.Events}
+	if v.Broken != nil {
+		resp.StreamId, resp.StreamVersion, resp.Reason, resp.Service = v.Broken.Stream, v.Broken.Version, v.Broken.Reason, v.Service
+	}
+	return resp, nil
+}
+
+// PeriodOf is a request's period.
+func PeriodOf(p *reportingv1.Period) (app.Period, error) {
+	kinds := map[reportingv1.PeriodKind]string{reportingv1.PeriodKind_PERIOD_KIND_YEAR: "year",
+		reportingv1.PeriodKind_PERIOD_KIND_QUARTER: "quarter", reportingv1.PeriodKind_PERIOD_KIND_MONTH: "month"}
+	return app.NewPeriod(kinds[p.GetKind()], int(p.GetYear()), int(p.GetNumber()))
+}
+
+// GetFigures is a period's figures. A caller without a national role must name one of their
+// centres and gets that centre's figures only.
+func (s *Server) GetFigures(ctx context.Context, req *reportingv1.GetFiguresRequest) (*reportingv1.GetFiguresResponse, error) {
+	period, err := PeriodOf(req.GetPeriod())
+	if err != nil {
+		return nil, err
+	}
+	centre := uuid.Nil
+	if req.GetCentreId() != "" {
+		centre = uuid.MustParse(req.GetCentreId())
+	}
+	if c, ok := auth.FromContext(ctx); ok && !c.National() && (centre == uuid.Nil || !c.InCentre(centre)) {
+		return nil, permissionDenied("a coordinator sees the figures of their own centre: name it in centre_id")
+	}
+	figs, err := s.app.Figures(ctx, period, centre, req.GetPublication())
+	if err != nil {
+		return nil, err
+	}
+	return FiguresResponse(period, figs), nil
+}
+
+// FiguresResponse is figures as the API and the admin port give them.
+func FiguresResponse(period app.Period, figs []app.Figure) *reportingv1.GetFiguresResponse {
+	date := func(t time.Time) *commonv1.Date {
+		return &commonv1.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}
+	}
+	resp := &reportingv1.GetFiguresResponse{From: date(period.From), To: date(period.To), Figures: make([]*reportingv1.Figure, len(figs))}
+	for i, f := range figs {
+		out := &reportingv1.Figure{Measure: f.Measure, Scope: f.Scope, Region: f.Region, Breakdown: f.Breakdown,
+			Category: f.Category, Shown: f.Shown, Value: f.Value, Suppressed: f.Suppressed != ""}
+		if f.Centre != uuid.Nil {
+			out.CentreId = f.Centre.String()
+		}
+		resp.Figures[i] = out
+	}
+	return resp
+}
+
+// RebuildProjections rebuilds the projections, streaming progress.
+func (s *Server) RebuildProjections(_ *reportingv1.RebuildProjectionsRequest, stream reportingv1.ReportingService_RebuildProjectionsServer) error {
+	var sendErr error
+	err := s.app.Rebuild(stream.Context(), func(p app.Progress) {
+		if sendErr == nil {
+			sendErr = stream.Send(&reportingv1.RebuildProjectionsResponse{Events: p.Events, Total: p.Total,
+				EventsPerSecond: p.PerSec, Swapped: p.Swapped, Schema: p.Schema})
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return sendErr
+}
+
+func permissionDenied(msg string) error { return status.Error(codes.PermissionDenied, msg) }

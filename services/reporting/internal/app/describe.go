@@ -1,0 +1,251 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+)
+
+// Describe says what an event means in plain words, from its readable fields only: categories,
+// counts, dates and service types, never a sealed field and never a name.
+func Describe(env *commonv1.EventEnvelope) string {
+	mt, err := protoregistry.GlobalTypes.FindMessageByName(protoreflect.FullName(env.GetEventType()))
+	if err != nil {
+		return words(eventName(env.GetEventType()))
+	}
+	msg := mt.New().Interface()
+	if err := proto.Unmarshal(env.GetPayload(), msg); err != nil {
+		return words(eventName(env.GetEventType())) + " (unreadable)"
+	}
+	if s := describe(msg); s != "" {
+		return s
+	}
+	return words(eventName(env.GetEventType()))
+}
+
+func describe(msg proto.Message) string {
+	switch ev := msg.(type) {
+	case *referralv1.ReferralReceived:
+		s := "Referral received from " + source(ev.GetSource())
+		if ev.GetSource() == commonv1.ReferralSource_REFERRAL_SOURCE_SELF {
+			s = "Self-referral received from a parent"
+		}
+		s += fmt.Sprintf(" for %s contact, %s", enum(ev.GetRequestedServiceType()), children(len(ev.GetFacts().GetChildren())))
+		if ev.GetFacts().GetCourtInvolved() {
+			s += ", court involved"
+		}
+		if ev.GetFacts().GetCafcassInvolved() {
+			s += ", Cafcass involved"
+		}
+		if ev.GetAwaitingSecondParty() {
+			s += "; waiting for the other parent's application"
+		}
+		return s
+	case *referralv1.SecondPartyApplicationReceived:
+		return "The other parent's application received"
+	case *referralv1.ReferralAmended:
+		if ev.GetScreeningVoid() {
+			return "Referral amended; risk answers changed, so it is screened again"
+		}
+		return "Referral amended"
+	case *referralv1.ScreeningRecorded:
+		s := "Referral screened: " + enum(ev.GetRating())
+		if ev.GetDomesticAbuseFinding() {
+			s += ", domestic abuse found (no supported contact)"
+		}
+		return s
+	case *referralv1.ReferralAccepted:
+		return "Referral accepted for " + enum(ev.GetServiceType()) + " contact"
+	case *referralv1.ReferralWaitlisted:
+		return "Referral placed on the centre's waiting list"
+	case *referralv1.ReferralDeclined:
+		return "Referral declined: " + enum(ev.GetReason())
+	case *referralv1.ReferralWithdrawn:
+		return "Referral withdrawn by the " + enum(ev.GetWithdrawnBy())
+	case *referralv1.PreVisitCompleted:
+		s := "Pre-visit by the " + enum(ev.GetRole())
+		if ev.GetGroundRulesSigned() {
+			s += ", ground rules signed"
+		}
+		return s
+	case *referralv1.ArrangementAgreed:
+		return "Contact arrangement agreed: " + enum(ev.GetArrangement().GetServiceType()) + ", " + enum(ev.GetArrangement().GetFrequency())
+	case *referralv1.FamilyReadyForContact:
+		return fmt.Sprintf("Family ready for contact: %d adults may attend, %s", len(ev.GetAdults()), children(len(ev.GetChildren())))
+	case *referralv1.FirstSessionAttended:
+		return "First session attended: contact has begun"
+	case *referralv1.ReviewHeld:
+		return "Case reviewed"
+	case *referralv1.CaseEnded:
+		return "Case ended: " + enum(ev.GetOutcome())
+	case *referralv1.CaseSuspended:
+		return "Case suspended by a safeguarding hold"
+	case *referralv1.CaseResumed:
+		if ev.GetHoldsInForce() == 0 {
+			return "Safeguarding hold lifted; contact resumes"
+		}
+		return fmt.Sprintf("Safeguarding hold lifted; %d still in force", ev.GetHoldsInForce())
+	case *referralv1.PossibleDuplicateFlagged:
+		return "Possible duplicate referral flagged for a person to check"
+	case *referralv1.FamilyDetailsOpened:
+		return "Family's details opened by " + strings.Join(ev.GetReaderRoles(), ", ")
+	case *schedulingv1.FamilyReadyNoted:
+		return "Scheduling noted the family may be booked (" + enum(ev.GetServiceType()) + ")"
+	case *schedulingv1.HoldNoted:
+		return "Scheduling noted a safeguarding hold: future bookings cancelled, none taken"
+	case *schedulingv1.HoldLiftNoted:
+		return "Scheduling noted a hold lifted"
+	case *schedulingv1.ContactEnded:
+		return "Scheduling noted contact ended: future bookings cancelled"
+	case *schedulingv1.SessionBooked:
+		return fmt.Sprintf("Session booked (%s) for %s", enum(ev.GetServiceType()), date(ev.GetSessionDate()))
+	case *schedulingv1.BookingCancelled:
+		s := fmt.Sprintf("Booking for %s cancelled by the %s: %s", date(ev.GetSessionDate()), enum(ev.GetCancelledBy()), enum(ev.GetReason()))
+		if ev.GetLate() {
+			s += " (under 48 hours' notice)"
+		}
+		return s
+	case *schedulingv1.PlaceTaken:
+		return "Place taken in a room for " + date(ev.GetSessionDate())
+	case *schedulingv1.PlaceFreed:
+		return "Place freed in a room for " + date(ev.GetSessionDate())
+	case *schedulingv1.PersonCheckedIn:
+		return "A named person checked in"
+	case *schedulingv1.CheckInRefused:
+		return "Check-in refused to a person not named for the family"
+	case *schedulingv1.PartyArrived:
+		return "Arrived: the " + enum(ev.GetParty())
+	case *schedulingv1.PartyDeparted:
+		return "Left: the " + enum(ev.GetParty())
+	case *schedulingv1.SessionCompleted:
+		return fmt.Sprintf("Session completed (%s), %s", enum(ev.GetServiceType()), children(len(ev.GetChildren())))
+	case *schedulingv1.NoShowRecorded:
+		s := "No-show: the " + enum(ev.GetParty()) + " did not come"
+		if ev.GetExplained() {
+			return s + " (explained)"
+		}
+		return s + fmt.Sprintf(" (unexplained, %d since the place was last released)", ev.GetUnexplainedCount())
+	case *schedulingv1.PlaceReleased:
+		return fmt.Sprintf("Place released after %d unexplained no-shows", len(ev.GetNoShowBookingIds()))
+	case *schedulingv1.WaitingListJoined:
+		return "Joined the centre's waiting list for " + enum(ev.GetServiceType()) + " contact"
+	case *schedulingv1.PlaceOffered:
+		return "Place offered from the waiting list"
+	case *safeguardingv1.RiskScreenedProvisionally:
+		return "Risk screened provisionally from the referral: " + enum(ev.GetRating())
+	case *safeguardingv1.RiskAssessed:
+		return "Risk assessed: " + enum(ev.GetRating())
+	case *safeguardingv1.ConcernRaised:
+		return "Safeguarding concern raised: " + enum(ev.GetCategory())
+	case *safeguardingv1.LeadAlerted:
+		return "Safeguarding lead alerted"
+	case *safeguardingv1.ConcernActionAdded:
+		return "Action recorded on a safeguarding concern"
+	case *safeguardingv1.ConcernEscalated:
+		return "Safeguarding concern escalated to " + enum(ev.GetAgency())
+	case *safeguardingv1.ConcernClosed:
+		return "Safeguarding concern closed"
+	case *safeguardingv1.RecordCorrected:
+		return "A safeguarding record corrected (" + words(eventName(ev.GetCorrectsEventType())) + ")"
+	case *safeguardingv1.HoldPlaced:
+		return "Hold placed: contact suspended (" + enum(ev.GetReason()) + ")"
+	case *safeguardingv1.HoldLifted:
+		return "Hold lifted"
+	case *safeguardingv1.ReportDue:
+		return "Observation report due for the session of " + date(ev.GetSessionOn())
+	case *safeguardingv1.ReportDrafted:
+		return "Observation report drafted"
+	case *safeguardingv1.ReportSubmittedForCheck:
+		return "Observation report submitted for a second person's check"
+	case *safeguardingv1.ReportChecked:
+		if ev.GetApproved() {
+			return "Observation report checked and approved"
+		}
+		return "Observation report checked and returned"
+	case *safeguardingv1.ReportReleased:
+		return fmt.Sprintf("Observation report released to %d recipients", len(ev.GetRecipients()))
+	case *safeguardingv1.AccessRecorded:
+		return "Safeguarding record read by " + ev.GetRole()
+	}
+	return ""
+}
+
+func children(n int) string {
+	if n == 1 {
+		return "1 child"
+	}
+	return fmt.Sprintf("%d children", n)
+}
+
+func date(d *commonv1.Date) string {
+	if d == nil {
+		return "an unknown date"
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.GetYear(), d.GetMonth(), d.GetDay())
+}
+
+func source(s commonv1.ReferralSource) string {
+	switch s {
+	case commonv1.ReferralSource_REFERRAL_SOURCE_CAFCASS:
+		return "Cafcass"
+	case commonv1.ReferralSource_REFERRAL_SOURCE_COURT:
+		return "a court"
+	case commonv1.ReferralSource_REFERRAL_SOURCE_OTHER:
+		return "another referrer"
+	case commonv1.ReferralSource_REFERRAL_SOURCE_MEDIATION:
+		return "a mediator"
+	case commonv1.ReferralSource_REFERRAL_SOURCE_LOCAL_AUTHORITY:
+		return "a local authority"
+	}
+	return "a " + enum(s)
+}
+
+// enum is an enum value in words: REFERRAL_SOURCE_LOCAL_AUTHORITY is "local authority".
+func enum(e protoreflect.Enum) string {
+	v := e.Descriptor().Values().ByNumber(e.Number())
+	if v == nil || e.Number() == 0 {
+		return "unspecified"
+	}
+	prefix := upperSnake(string(e.Descriptor().Name())) + "_"
+	return strings.ToLower(strings.ReplaceAll(strings.TrimPrefix(string(v.Name()), prefix), "_", " "))
+}
+
+func upperSnake(camel string) string {
+	var b strings.Builder
+	for i, r := range camel {
+		if i > 0 && unicode.IsUpper(r) {
+			b.WriteByte('_')
+		}
+		b.WriteRune(unicode.ToUpper(r))
+	}
+	return b.String()
+}
+
+func eventName(fullName string) string {
+	if i := strings.LastIndexByte(fullName, '.'); i >= 0 {
+		return fullName[i+1:]
+	}
+	return fullName
+}
+
+// words turns an event name into words: CentreRegistered is "Centre registered".
+func words(name string) string {
+	var b strings.Builder
+	for i, r := range name {
+		if i > 0 && unicode.IsUpper(r) {
+			b.WriteByte(' ')
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -1,0 +1,317 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/problem"
+	"github.com/familytime/familytime/services/reporting/internal/adapters"
+)
+
+// Period is a calendar year, quarter or month: its first and last days.
+type Period struct{ From, To time.Time }
+
+// NewPeriod is the year (number 0), quarter (1-4) or month (1-12).
+func NewPeriod(kind string, year, number int) (Period, error) {
+	start := func(m int) time.Time { return time.Date(year, time.Month(m), 1, 0, 0, 0, 0, time.UTC) }
+	switch {
+	case kind == "year" && number == 0:
+		return Period{start(1), start(1).AddDate(1, 0, -1)}, nil
+	case kind == "quarter" && number >= 1 && number <= 4:
+		return Period{start(3*number - 2), start(3*number-2).AddDate(0, 3, -1)}, nil
+	case kind == "month" && number >= 1 && number <= 12:
+		return Period{start(number), start(number).AddDate(0, 1, -1)}, nil
+	}
+	return Period{}, problem.Invalid("period.number", fmt.Sprintf("%d is not a %s of the year", number, kind))
+}
+
+// Figure is one number of the national figures.
+type Figure struct {
+	Measure   string
+	Scope     string // national, region or centre
+	Region    commonv1.Region
+	Centre    uuid.UUID
+	Breakdown string
+	Category  string
+	Value     float64
+	// Count is how many rows a duration is computed over (suppression needs it); for a count,
+	// the value itself.
+	Count int64
+	Shown string
+	// Suppressed is primary ("<5") or secondary ("*"); empty when published.
+	Suppressed string
+	// Protected figures are counts of people (families, children, referrals): suppressed when
+	// published. Others (places, capacity) are about rooms.
+	Protected bool
+	Duration  bool
+}
+
+// measure is a figure the national body asks for (docs/return.md defines each).
+type measure struct {
+	adapters.Measure
+	enum      protoreflect.EnumDescriptor
+	protected bool
+	duration  bool
+}
+
+var (
+	serviceTypes = commonv1.ServiceType(0).Descriptor()
+	ageBands     = commonv1.AgeBand(0).Descriptor()
+	sources      = commonv1.ReferralSource(0).Descriptor()
+	outcomes     = referralv1.CaseOutcome(0).Descriptor()
+	declines     = referralv1.DeclineReason(0).Descriptor()
+	categories   = safeguardingv1.ConcernCategory(0).Descriptor()
+	holdReasons  = safeguardingv1.HoldReason(0).Descriptor()
+)
+
+func count(name, breakdown string, enum protoreflect.EnumDescriptor, source, aggregate string) measure {
+	return measure{Measure: adapters.Measure{Name: name, Breakdown: breakdown, Source: source, Aggregate: aggregate}, enum: enum, protected: true}
+}
+
+// measures are computed in this order; names are the return's field names.
+var measures = []measure{
+	count("children_served", "", nil, `SELECT centre_id, child_id FROM reporting.attendance WHERE session_date BETWEEN $1 AND $2`, "count(DISTINCT x.child_id)"),
+	count("children_served", "service_type", serviceTypes, `SELECT centre_id, child_id, service_type AS dim FROM reporting.attendance WHERE session_date BETWEEN $1 AND $2`, "count(DISTINCT x.child_id)"),
+	count("children_served", "age_band", ageBands, `SELECT centre_id, child_id, age_band AS dim FROM reporting.attendance WHERE session_date BETWEEN $1 AND $2`, "count(DISTINCT x.child_id)"),
+	count("families_served", "service_type", serviceTypes, `SELECT centre_id, family_id, service_type AS dim FROM reporting.attendance WHERE session_date BETWEEN $1 AND $2`, "count(DISTINCT x.family_id)"),
+	count("sessions_booked", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state <> 'cancelled'`, "count(*)"),
+	count("sessions_attended", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state = 'attended'`, "count(*)"),
+	count("sessions_no_show", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state = 'no_show'`, "count(*)"),
+	count("sessions_cancelled", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state = 'cancelled'`, "count(*)"),
+	count("referrals_received", "source", sources, `SELECT centre_id, source AS dim FROM reporting.referrals WHERE received_on BETWEEN $1 AND $2`, "count(*)"),
+	count("referrals_court_involved", "", nil, `SELECT centre_id FROM reporting.referrals WHERE received_on BETWEEN $1 AND $2 AND court_involved`, "count(*)"),
+	count("referrals_cafcass_involved", "", nil, `SELECT centre_id FROM reporting.referrals WHERE received_on BETWEEN $1 AND $2 AND cafcass_involved`, "count(*)"),
+	count("referrals_accepted", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim FROM reporting.referrals WHERE accepted_on BETWEEN $1 AND $2`, "count(*)"),
+	count("referrals_declined", "reason", declines, `SELECT centre_id, decline_reason AS dim FROM reporting.referrals WHERE declined_on BETWEEN $1 AND $2`, "count(*)"),
+	count("referrals_withdrawn", "", nil, `SELECT centre_id FROM reporting.referrals WHERE withdrawn_on BETWEEN $1 AND $2`, "count(*)"),
+	count("referrals_never_attended", "", nil, `SELECT centre_id FROM reporting.referrals
+		WHERE accepted_on IS NOT NULL AND first_session_on IS NULL AND (ended_on BETWEEN $1 AND $2 OR withdrawn_on BETWEEN $1 AND $2)`, "count(*)"),
+	count("referrals_waitlisted_at_end", "", nil, `SELECT centre_id FROM reporting.referrals WHERE $1::date <= $2 AND waitlisted_on <= $2
+		AND (accepted_on IS NULL OR accepted_on > $2 OR accepted_on < waitlisted_on)
+		AND (declined_on IS NULL OR declined_on > $2) AND (withdrawn_on IS NULL OR withdrawn_on > $2) AND (ended_on IS NULL OR ended_on > $2)`, "count(*)"),
+	count("waiting_list_at_end", "", nil, `SELECT centre_id FROM reporting.waiting
+		WHERE $1::date <= $2 AND (joined_at AT TIME ZONE 'Europe/London')::date <= $2 AND (left_at IS NULL OR (left_at AT TIME ZONE 'Europe/London')::date > $2)`, "count(*)"),
+	count("waiting_list_joined", "", nil, `SELECT centre_id FROM reporting.waiting WHERE (joined_at AT TIME ZONE 'Europe/London')::date BETWEEN $1 AND $2`, "count(*)"),
+	{Measure: adapters.Measure{Name: "waiting_days_median", Breakdown: "service_type", Count: "count(*)",
+		Source:    `SELECT centre_id, service_type AS dim, first_session_on - received_on AS days FROM reporting.referrals WHERE first_session_on BETWEEN $1 AND $2 AND received_on IS NOT NULL`,
+		Aggregate: "percentile_cont(0.5) WITHIN GROUP (ORDER BY x.days)"}, enum: serviceTypes, duration: true},
+	{Measure: adapters.Measure{Name: "waiting_days_p90", Breakdown: "service_type", Count: "count(*)",
+		Source:    `SELECT centre_id, service_type AS dim, first_session_on - received_on AS days FROM reporting.referrals WHERE first_session_on BETWEEN $1 AND $2 AND received_on IS NOT NULL`,
+		Aggregate: "percentile_cont(0.9) WITHIN GROUP (ORDER BY x.days)"}, enum: serviceTypes, duration: true},
+	count("cases_ended", "outcome", outcomes, `SELECT centre_id, outcome AS dim FROM reporting.referrals WHERE ended_on BETWEEN $1 AND $2`, "count(*)"),
+	count("concerns_raised", "category", categories, `SELECT centre_id, category AS dim FROM reporting.concerns WHERE raised_on BETWEEN $1 AND $2`, "count(*)"),
+	count("concerns_escalated", "", nil, `SELECT centre_id FROM reporting.concerns WHERE escalated_on BETWEEN $1 AND $2`, "count(*)"),
+	count("holds_placed", "reason", holdReasons, `SELECT centre_id, reason AS dim FROM reporting.holds WHERE placed_on BETWEEN $1 AND $2`, "count(*)"),
+	count("holds_lifted", "", nil, `SELECT centre_id FROM reporting.holds WHERE lifted_on BETWEEN $1 AND $2`, "count(*)"),
+	count("reports_released", "", nil, `SELECT centre_id FROM reporting.reports WHERE released_on BETWEEN $1 AND $2`, "count(*)"),
+}
+
+// Figures are the period's figures nationally, by region and by centre, or one centre's only;
+// suppressed for publication when publish is set (suppress.go).
+func (a *App) Figures(ctx context.Context, p Period, centre uuid.UUID, publish bool) ([]Figure, error) {
+	var out []Figure
+	for _, m := range measures {
+		cells, err := a.figures.Run(ctx, m.Measure, p.From, p.To)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cells {
+			f := Figure{Measure: m.Name, Region: commonv1.Region(c.Region), Centre: c.Centre, Value: c.Value, Count: c.Count,
+				Protected: m.protected, Duration: m.duration}
+			switch {
+			case c.Centre != uuid.Nil:
+				f.Scope = "centre"
+			case c.Region != 0:
+				f.Scope = "region"
+			default:
+				f.Scope = "national"
+			}
+			if c.HasDim {
+				f.Breakdown = m.Breakdown
+				if v := m.enum.Values().ByNumber(protoreflect.EnumNumber(c.Dim)); v != nil {
+					f.Category = string(v.Name())
+				} else {
+					f.Category = strconv.Itoa(int(c.Dim))
+				}
+			}
+			if f.Breakdown == "" && m.Breakdown != "" && hasTotal(m.Name) {
+				continue // the total without breakdown comes from the measure's own total row
+			}
+			out = append(out, f)
+		}
+	}
+	places, err := a.places(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, places...)
+	if centre != uuid.Nil {
+		kept := out[:0]
+		for _, f := range out {
+			if f.Centre == centre {
+				kept = append(kept, f)
+			}
+		}
+		out = kept
+	}
+	for i := range out {
+		out[i].Shown = shown(out[i])
+	}
+	if publish {
+		Suppress(out)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return less(out[i], out[j]) })
+	return out, nil
+}
+
+// hasTotal: children_served's total is its own measure (a child in two bands in one period counts
+// once in the total).
+func hasTotal(name string) bool { return name == "children_served" }
+
+func shown(f Figure) string {
+	if f.Duration {
+		return strconv.FormatFloat(f.Value, 'f', 1, 64)
+	}
+	return strconv.FormatFloat(f.Value, 'f', -1, 64)
+}
+
+var scopeOrder = map[string]int{"national": 0, "region": 1, "centre": 2}
+
+func less(a, b Figure) bool {
+	if a.Measure != b.Measure {
+		return a.Measure < b.Measure
+	}
+	if a.Scope != b.Scope {
+		return scopeOrder[a.Scope] < scopeOrder[b.Scope]
+	}
+	if a.Region != b.Region {
+		return a.Region < b.Region
+	}
+	if a.Centre != b.Centre {
+		return a.Centre.String() < b.Centre.String()
+	}
+	if a.Breakdown != b.Breakdown {
+		return a.Breakdown < b.Breakdown
+	}
+	return a.Category < b.Category
+}
+
+// places are the room sessions and places the centres had open in the period, from their
+// opening patterns (each opening date, minus closures, plus extra dates) and rooms' capacity, and
+// the capacity used: places booked (not cancelled) over places available.
+func (a *App) places(ctx context.Context, p Period) ([]Figure, error) {
+	rooms, patterns, regions, err := a.figures.Timetables(ctx)
+	if err != nil {
+		return nil, err
+	}
+	type tally struct{ sessions, places float64 }
+	byCentre := map[uuid.UUID]*tally{}
+	for _, raw := range patterns {
+		pat := &schedulingv1.OpeningPattern{}
+		if err := proto.Unmarshal(raw, pat); err != nil {
+			return nil, fmt.Errorf("opening pattern: %w", err)
+		}
+		n := openings(pat, p)
+		for _, id := range pat.GetRoomIds() {
+			room, ok := rooms[uuid.MustParse(id)]
+			if !ok {
+				continue
+			}
+			t := byCentre[room.Centre]
+			if t == nil {
+				t = &tally{}
+				byCentre[room.Centre] = t
+			}
+			t.sessions += float64(n)
+			t.places += float64(n) * float64(room.Capacity)
+		}
+	}
+	booked := map[uuid.UUID]float64{}
+	cells, err := a.figures.Run(ctx, adapters.Measure{Name: "places_booked",
+		Source: `SELECT centre_id FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state <> 'cancelled'`, Aggregate: "count(*)"}, p.From, p.To)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cells {
+		if c.Centre != uuid.Nil {
+			booked[c.Centre] = c.Value
+		}
+	}
+	var out []Figure
+	add := func(scope string, region commonv1.Region, centre uuid.UUID, t tally, b float64) {
+		out = append(out, Figure{Measure: "room_sessions_available", Scope: scope, Region: region, Centre: centre, Value: t.sessions},
+			Figure{Measure: "places_available", Scope: scope, Region: region, Centre: centre, Value: t.places})
+		if t.places > 0 {
+			out = append(out, Figure{Measure: "capacity_used_percent", Scope: scope, Region: region, Centre: centre,
+				Value: float64(int(1000*b/t.places+0.5)) / 10})
+		}
+	}
+	var national tally
+	var nationalBooked float64
+	byRegion, regionBooked := map[commonv1.Region]*tally{}, map[commonv1.Region]float64{}
+	for centre, t := range byCentre {
+		region := commonv1.Region(regions[centre])
+		add("centre", region, centre, *t, booked[centre])
+		if byRegion[region] == nil {
+			byRegion[region] = &tally{}
+		}
+		byRegion[region].sessions += t.sessions
+		byRegion[region].places += t.places
+		regionBooked[region] += booked[centre]
+		national.sessions += t.sessions
+		national.places += t.places
+		nationalBooked += booked[centre]
+	}
+	for region, t := range byRegion {
+		add("region", region, uuid.Nil, *t, regionBooked[region])
+	}
+	add("national", 0, uuid.Nil, national, nationalBooked)
+	return out, nil
+}
+
+// openings counts the pattern's opening dates within the period, as scheduling opens them: its
+// weekday every week or every other week from its first session, up to its last date, without
+// closures, with extra dates.
+func openings(pat *schedulingv1.OpeningPattern, p Period) int {
+	asDate := func(d *commonv1.Date) time.Time {
+		if d == nil {
+			return time.Time{}
+		}
+		return time.Date(int(d.GetYear()), time.Month(d.GetMonth()), int(d.GetDay()), 0, 0, 0, 0, time.UTC)
+	}
+	closed := map[time.Time]bool{}
+	for _, d := range pat.GetClosedDates() {
+		closed[asDate(d)] = true
+	}
+	extra := map[time.Time]bool{}
+	for _, d := range pat.GetExtraDates() {
+		extra[asDate(d)] = true
+	}
+	weekday := time.Weekday(int(pat.GetWeekday()) % 7) // WEEKDAY_MONDAY is 1 ... WEEKDAY_SUNDAY 7
+	first := asDate(pat.GetFirstDate())
+	first = first.AddDate(0, 0, (int(weekday)-int(first.Weekday())+7)%7)
+	last := asDate(pat.GetLastDate())
+	n := 0
+	for d := p.From; !d.After(p.To); d = d.AddDate(0, 0, 1) {
+		if closed[d] {
+			continue
+		}
+		regular := d.Weekday() == weekday && !d.Before(first) && (last.IsZero() || !d.After(last)) &&
+			(pat.GetRecurrence() != schedulingv1.Recurrence_RECURRENCE_FORTNIGHTLY || (int(d.Sub(first).Hours()/24)/7)%2 == 0)
+		if regular || extra[d] {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,116 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/problem"
+	"github.com/familytime/familytime/services/reporting/internal/adapters"
+)
+
+// Step is one step of a family's history.
+type Step struct {
+	RecordedAt  time.Time
+	Service     string
+	Description string
+	Centre      uuid.UUID
+	Actor       string
+	Type        string
+	Stream      string
+	Version     int64
+	EventID     uuid.UUID
+}
+
+// belongs checks that the family was referred to centre. Another centre's family is "not found",
+// the same answer as a family that does not exist, so ids cannot be probed (decisions.md 38).
+func (a *App) belongs(ctx context.Context, family, centre uuid.UUID, national bool) error {
+	at, err := a.history.CentreOf(ctx, family)
+	if errors.Is(err, adapters.ErrNoFamily) || (err == nil && at != centre && !national) {
+		return problem.NotFound("family " + family.String())
+	}
+	return err
+}
+
+// FamilyHistory is every event about the family from every service, recorded at or before asOf,
+// in the order recorded. national is true for callers outside centre scope (national roles).
+func (a *App) FamilyHistory(ctx context.Context, family, centre uuid.UUID, asOf time.Time, national bool) ([]Step, error) {
+	if err := a.belongs(ctx, family, centre, national); err != nil {
+		return nil, err
+	}
+	rows, err := a.history.Family(ctx, family, asOf)
+	if err != nil {
+		return nil, err
+	}
+	steps := make([]Step, 0, len(rows))
+	for _, r := range rows {
+		env := &commonv1.EventEnvelope{}
+		if err := proto.Unmarshal(r.Envelope, env); err != nil {
+			return nil, fmt.Errorf("history of %s: event %s: %w", family, r.EventID, err)
+		}
+		steps = append(steps, Step{RecordedAt: r.RecordedAt, Service: r.Service, Description: Describe(env), Centre: r.CentreID,
+			Actor: r.Actor, Type: r.Type, Stream: r.StreamID, Version: r.Version, EventID: r.EventID})
+	}
+	return steps, nil
+}
+
+// Verification is what checking a family's history found.
+type Verification struct {
+	Streams int
+	Events  int64
+	// Broken is the first gap or bad link, nil when the history is complete and untampered.
+	Broken  *eventstore.TamperError
+	Service string
+}
+
+// VerifyFamilyHistory checks every stream that holds the family's events, whole and from version
+// 1, for continuity and its hash chain (eventstore.VerifyEnvelopes), and names the first stream,
+// in (service, stream) order, with a gap or a bad link.
+func (a *App) VerifyFamilyHistory(ctx context.Context, family, centre uuid.UUID, national bool) (Verification, error) {
+	if err := a.belongs(ctx, family, centre, national); err != nil {
+		return Verification{}, err
+	}
+	streams, err := a.history.Streams(ctx, family)
+	if err != nil {
+		return Verification{}, err
+	}
+	refs := make([]adapters.StreamRef, 0, len(streams))
+	for ref := range streams {
+		refs = append(refs, ref)
+	}
+	sort.Slice(refs, func(i, j int) bool {
+		if refs[i].Service != refs[j].Service {
+			return refs[i].Service < refs[j].Service
+		}
+		return refs[i].Stream < refs[j].Stream
+	})
+	var v Verification
+	for _, ref := range refs {
+		raw := streams[ref]
+		envs := make([]*commonv1.EventEnvelope, len(raw))
+		for i, b := range raw {
+			envs[i] = &commonv1.EventEnvelope{}
+			if err := proto.Unmarshal(b, envs[i]); err != nil {
+				return Verification{}, fmt.Errorf("verify %s: %w", ref.Stream, err)
+			}
+		}
+		v.Streams++
+		v.Events += int64(len(envs))
+		var terr *eventstore.TamperError
+		if err := eventstore.VerifyEnvelopes(envs); errors.As(err, &terr) {
+			if v.Broken == nil {
+				v.Broken, v.Service = terr, ref.Service
+			}
+		} else if err != nil {
+			return Verification{}, err
+		}
+	}
+	return v, nil
+}

@@ -1,0 +1,246 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/reporting/internal/adapters"
+)
+
+// Services are the services whose streams reporting consumes, each wholly.
+var Services = []string{"referral", "scheduling", "safeguarding"}
+
+// MalformedError is an event whose payload or ids cannot be read: it never will be.
+type MalformedError struct{ Err error }
+
+func (e *MalformedError) Error() string { return "malformed event: " + e.Err.Error() }
+func (e *MalformedError) Unwrap() error { return e.Err }
+
+// Project records one event of service, as it travelled (env; raw is its bytes when the caller
+// has them), in the history and in every projection it feeds. It is the one path for the live
+// consumers and for a rebuild, so the two cannot disagree. Reporting never opens a sealed field:
+// it reads ids, dates, centres, categories and age bands only.
+func Project(p *adapters.Projections, sink adapters.Sink, service string, env *commonv1.EventEnvelope, raw []byte) error {
+	if raw == nil {
+		var err error
+		if raw, err = proto.Marshal(env); err != nil {
+			return fmt.Errorf("envelope: %w", err)
+		}
+	}
+	row := adapters.HistoryRow{Service: service, StreamID: env.GetStreamId(), Version: env.GetStreamVersion(),
+		Type: env.GetEventType(), RecordedAt: env.GetRecordedAt().AsTime(), Actor: env.GetMetadata().GetActor(), Envelope: raw}
+	var err error
+	if row.EventID, err = uuid.Parse(env.GetEventId()); err != nil {
+		return &MalformedError{fmt.Errorf("event id: %w", err)}
+	}
+	if row.FamilyID, err = optionalID(env.GetFamilyId()); err != nil {
+		return &MalformedError{fmt.Errorf("family id: %w", err)}
+	}
+	if row.CentreID, err = optionalID(env.GetCentreId()); err != nil {
+		return &MalformedError{fmt.Errorf("centre id: %w", err)}
+	}
+	p.History(sink, row)
+	msg, err := decode(env)
+	if err != nil || msg == nil {
+		return err
+	}
+	f := facts{p: p, sink: sink, env: env, at: row.RecordedAt}
+	f.apply(msg)
+	if f.err != nil {
+		return &MalformedError{fmt.Errorf("%s %s: %w", env.GetEventType(), env.GetEventId(), f.err)}
+	}
+	return nil
+}
+
+func optionalID(s string) (uuid.UUID, error) {
+	if s == "" {
+		return uuid.Nil, nil
+	}
+	return uuid.Parse(s)
+}
+
+// projected are the event types that feed a projection beyond the history, by full name.
+var projected = map[string]func() proto.Message{
+	"familytime.referral.v1.ReferralReceived":        func() proto.Message { return &referralv1.ReferralReceived{} },
+	"familytime.referral.v1.ReferralAmended":         func() proto.Message { return &referralv1.ReferralAmended{} },
+	"familytime.referral.v1.ReferralAccepted":        func() proto.Message { return &referralv1.ReferralAccepted{} },
+	"familytime.referral.v1.ReferralWaitlisted":      func() proto.Message { return &referralv1.ReferralWaitlisted{} },
+	"familytime.referral.v1.ReferralDeclined":        func() proto.Message { return &referralv1.ReferralDeclined{} },
+	"familytime.referral.v1.ReferralWithdrawn":       func() proto.Message { return &referralv1.ReferralWithdrawn{} },
+	"familytime.referral.v1.FirstSessionAttended":    func() proto.Message { return &referralv1.FirstSessionAttended{} },
+	"familytime.referral.v1.CaseEnded":               func() proto.Message { return &referralv1.CaseEnded{} },
+	"familytime.scheduling.v1.CentreRegistered":      func() proto.Message { return &schedulingv1.CentreRegistered{} },
+	"familytime.scheduling.v1.CentreUpdated":         func() proto.Message { return &schedulingv1.CentreUpdated{} },
+	"familytime.scheduling.v1.RoomAdded":             func() proto.Message { return &schedulingv1.RoomAdded{} },
+	"familytime.scheduling.v1.OpeningPatternDefined": func() proto.Message { return &schedulingv1.OpeningPatternDefined{} },
+	"familytime.scheduling.v1.SessionBooked":         func() proto.Message { return &schedulingv1.SessionBooked{} },
+	"familytime.scheduling.v1.BookingCancelled":      func() proto.Message { return &schedulingv1.BookingCancelled{} },
+	"familytime.scheduling.v1.SessionCompleted":      func() proto.Message { return &schedulingv1.SessionCompleted{} },
+	"familytime.scheduling.v1.NoShowRecorded":        func() proto.Message { return &schedulingv1.NoShowRecorded{} },
+	"familytime.scheduling.v1.WaitingListJoined":     func() proto.Message { return &schedulingv1.WaitingListJoined{} },
+	"familytime.scheduling.v1.PlaceOffered":          func() proto.Message { return &schedulingv1.PlaceOffered{} },
+	"familytime.safeguarding.v1.ConcernRaised":       func() proto.Message { return &safeguardingv1.ConcernRaised{} },
+	"familytime.safeguarding.v1.ConcernEscalated":    func() proto.Message { return &safeguardingv1.ConcernEscalated{} },
+	"familytime.safeguarding.v1.ConcernClosed":       func() proto.Message { return &safeguardingv1.ConcernClosed{} },
+	"familytime.safeguarding.v1.HoldPlaced":          func() proto.Message { return &safeguardingv1.HoldPlaced{} },
+	"familytime.safeguarding.v1.HoldLifted":          func() proto.Message { return &safeguardingv1.HoldLifted{} },
+	"familytime.safeguarding.v1.ReportDue":           func() proto.Message { return &safeguardingv1.ReportDue{} },
+	"familytime.safeguarding.v1.ReportReleased":      func() proto.Message { return &safeguardingv1.ReportReleased{} },
+}
+
+// decode is the event's payload when it feeds a projection; nil when only the history keeps it.
+func decode(env *commonv1.EventEnvelope) (proto.Message, error) {
+	ctor, ok := projected[env.GetEventType()]
+	if !ok {
+		return nil, nil
+	}
+	msg := ctor()
+	if err := proto.Unmarshal(env.GetPayload(), msg); err != nil {
+		return nil, &MalformedError{fmt.Errorf("decode %s %s: %w", env.GetEventType(), env.GetEventId(), err)}
+	}
+	return msg, nil
+}
+
+// facts turns one decoded event into projection statements; the first unreadable id stops it.
+type facts struct {
+	p    *adapters.Projections
+	sink adapters.Sink
+	env  *commonv1.EventEnvelope
+	at   time.Time
+	err  error
+}
+
+func (f *facts) id(s string) uuid.UUID {
+	id, err := uuid.Parse(s)
+	if err != nil && f.err == nil {
+		f.err = fmt.Errorf("id %q: %w", s, err)
+	}
+	return id
+}
+
+// room is an optional room id: NULL when the event names none.
+func (f *facts) room(s string) any {
+	if s == "" {
+		return nil
+	}
+	return f.id(s)
+}
+
+func (f *facts) stmt(name string, args ...any) {
+	if f.err == nil {
+		f.p.Stmt(f.sink, name, args...)
+	}
+}
+
+// day is a protobuf date as a date column (NULL when unset).
+func day(d *commonv1.Date) any {
+	if d == nil {
+		return adapters.Date(time.Time{})
+	}
+	return adapters.Date(time.Date(int(d.GetYear()), time.Month(d.GetMonth()), int(d.GetDay()), 0, 0, 0, 0, time.UTC))
+}
+
+func (f *facts) apply(msg proto.Message) {
+	switch ev := msg.(type) {
+	case *referralv1.ReferralReceived:
+		facts := ev.GetFacts()
+		f.stmt("referral", f.id(ev.GetReferralId()), f.id(ev.GetFamilyId()), f.id(ev.GetCentreId()), int32(ev.GetSource()),
+			int32(ev.GetRequestedServiceType()), facts.GetCourtInvolved(), facts.GetCafcassInvolved(), day(ev.GetReceivedOn()), f.at)
+	case *referralv1.ReferralAmended:
+		f.stmt("involvement", f.id(ev.GetReferralId()), ev.GetFacts().GetCourtInvolved(), ev.GetFacts().GetCafcassInvolved())
+	case *referralv1.ReferralAccepted:
+		f.stmt("accepted", f.id(ev.GetReferralId()), f.id(ev.GetFamilyId()), f.id(ev.GetCentreId()), day(ev.GetAcceptedOn()), int32(ev.GetServiceType()))
+	case *referralv1.ReferralWaitlisted:
+		f.stmt("waitlisted", f.id(ev.GetReferralId()), f.id(ev.GetFamilyId()), f.id(ev.GetCentreId()), day(ev.GetWaitlistedOn()))
+	case *referralv1.ReferralDeclined:
+		f.stmt("declined", f.id(ev.GetReferralId()), f.id(ev.GetFamilyId()), f.id(ev.GetCentreId()), day(ev.GetDeclinedOn()), int32(ev.GetReason()))
+	case *referralv1.ReferralWithdrawn:
+		f.stmt("withdrawn", f.id(ev.GetReferralId()), f.id(ev.GetFamilyId()), f.id(ev.GetCentreId()), day(ev.GetWithdrawnOn()))
+	case *referralv1.FirstSessionAttended:
+		f.stmt("first_session", f.id(ev.GetReferralId()), f.id(ev.GetFamilyId()), f.id(ev.GetCentreId()), day(ev.GetSessionOn()))
+	case *referralv1.CaseEnded:
+		f.stmt("ended", f.id(ev.GetReferralId()), f.id(ev.GetFamilyId()), f.id(ev.GetCentreId()), day(ev.GetEndedOn()), int32(ev.GetOutcome()))
+	case *schedulingv1.CentreRegistered:
+		f.centre(ev)
+	case *schedulingv1.CentreUpdated:
+		f.centre(ev)
+	case *schedulingv1.RoomAdded:
+		f.stmt("room", f.id(ev.GetRoomId()), f.id(ev.GetCentreId()), ev.GetCapacity(), ev.GetSupervisedSuitable())
+	case *schedulingv1.OpeningPatternDefined:
+		pattern, err := proto.MarshalOptions{Deterministic: true}.Marshal(ev.GetPattern())
+		if err != nil {
+			f.err = err
+			return
+		}
+		f.stmt("pattern", f.id(ev.GetPattern().GetPatternId()), f.id(ev.GetCentreId()), pattern, f.env.GetStreamVersion())
+	case *schedulingv1.SessionBooked:
+		f.stmt("booked", f.id(ev.GetBookingId()), f.id(ev.GetFamilyId()), f.id(ev.GetCentreId()), f.room(ev.GetRoomId()),
+			day(ev.GetSessionDate()), int32(ev.GetServiceType()))
+	case *schedulingv1.BookingCancelled:
+		f.stmt("session_state", f.id(ev.GetBookingId()), f.id(ev.GetFamilyId()), f.id(ev.GetCentreId()), f.room(ev.GetRoomId()),
+			day(ev.GetSessionDate()), int32(ev.GetServiceType()), "cancelled")
+	case *schedulingv1.SessionCompleted:
+		booking, family, centre := f.id(ev.GetBookingId()), f.id(ev.GetFamilyId()), f.id(ev.GetCentreId())
+		f.stmt("session_state", booking, family, centre, f.room(ev.GetRoomId()), day(ev.GetSessionDate()), int32(ev.GetServiceType()), "attended")
+		for _, c := range ev.GetChildren() {
+			f.stmt("attended", booking, f.id(c.GetPersonId()), family, centre, day(ev.GetSessionDate()), int32(ev.GetServiceType()), int32(c.GetAgeBand()))
+		}
+	case *schedulingv1.NoShowRecorded:
+		f.stmt("session_state", f.id(ev.GetBookingId()), f.id(ev.GetFamilyId()), f.id(ev.GetCentreId()), nil,
+			day(ev.GetSessionDate()), int32(ev.GetServiceType()), "no_show")
+	case *schedulingv1.WaitingListJoined:
+		f.stmt("waiting_joined", f.id(ev.GetCentreId()), f.id(ev.GetFamilyId()), ev.GetJoinedAt().AsTime())
+	case *schedulingv1.PlaceOffered:
+		f.stmt("waiting_left", f.id(ev.GetCentreId()), f.id(ev.GetFamilyId()), ev.GetOfferedAt().AsTime())
+	case *safeguardingv1.ConcernRaised:
+		f.stmt("concern", f.id(ev.GetConcernId()), f.id(ev.GetFamilyId()), f.id(ev.GetCentreId()), int32(ev.GetCategory()), day(ev.GetRaisedOn()))
+	case *safeguardingv1.ConcernEscalated:
+		f.stmt("concern_escalated", f.id(ev.GetConcernId()), day(ev.GetEscalatedOn()))
+	case *safeguardingv1.ConcernClosed:
+		f.stmt("concern_closed", f.id(ev.GetConcernId()), day(ev.GetClosedOn()))
+	case *safeguardingv1.HoldPlaced:
+		f.stmt("hold_placed", f.id(ev.GetHoldId()), f.id(ev.GetFamilyId()), f.id(ev.GetCentreId()), int32(ev.GetReason()), day(ev.GetPlacedOn()))
+	case *safeguardingv1.HoldLifted:
+		f.stmt("hold_lifted", f.id(ev.GetHoldId()), f.id(ev.GetFamilyId()), f.id(ev.GetCentreId()), day(ev.GetLiftedOn()))
+	case *safeguardingv1.ReportDue:
+		f.stmt("report_due", f.id(ev.GetReportId()), f.id(ev.GetFamilyId()), f.id(ev.GetCentreId()), day(ev.GetSessionOn()))
+	case *safeguardingv1.ReportReleased:
+		f.stmt("report_released", f.id(ev.GetReportId()), f.id(ev.GetFamilyId()), f.id(ev.GetCentreId()), day(ev.GetReleasedOn()))
+	}
+}
+
+// centreFacts is what CentreRegistered and CentreUpdated both carry: the centre's whole state.
+type centreFacts interface {
+	GetCentreId() string
+	GetName() string
+	GetRegion() commonv1.Region
+	GetServiceTypes() []commonv1.ServiceType
+	GetAccreditationStatus() commonv1.AccreditationStatus
+	GetAccreditationDate() *commonv1.Date
+}
+
+func (f *facts) centre(ev centreFacts) {
+	types := make([]int32, len(ev.GetServiceTypes()))
+	for i, st := range ev.GetServiceTypes() {
+		types[i] = int32(st)
+	}
+	f.stmt("centre", f.id(ev.GetCentreId()), ev.GetName(), int32(ev.GetRegion()), types, int32(ev.GetAccreditationStatus()),
+		day(ev.GetAccreditationDate()), f.env.GetStreamVersion(), f.at)
+}
+
+// ServiceOf is the service a subject ft.<service>.<centre>.<Event> belongs to.
+func ServiceOf(subject string) string {
+	parts := strings.SplitN(subject, ".", 3)
+	if len(parts) < 2 {
+		return ""
+	}
+	return parts[1]
+}

@@ -1,0 +1,51 @@
+package ports
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/familytime/familytime/services/reporting/internal/app"
+)
+
+// Dashboard serves published figures as JSON on the admin port, for dashboards:
+// GET /figures?period=quarter&year=2026&number=3[&centre=<uuid>]. They are the published figures
+// (small numbers suppressed), the same as GetFigures with publication set; the admin port is
+// internal to the deployment, and nothing it serves identifies anyone.
+func Dashboard(a *app.App) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		year, _ := strconv.Atoi(q.Get("year"))
+		number, _ := strconv.Atoi(q.Get("number"))
+		kind := q.Get("period")
+		if kind == "" {
+			kind = "year"
+		}
+		period, err := app.NewPeriod(kind, year, number)
+		if err != nil || year < 2000 || year > 2200 {
+			http.Error(w, "period: give period=year|quarter|month, year=YYYY and number (quarter 1-4, month 1-12)", http.StatusBadRequest)
+			return
+		}
+		centre := uuid.Nil
+		if c := q.Get("centre"); c != "" {
+			if centre, err = uuid.Parse(c); err != nil {
+				http.Error(w, "centre: not a UUID", http.StatusBadRequest)
+				return
+			}
+		}
+		figs, err := a.Figures(r.Context(), period, centre, true)
+		if err != nil {
+			http.Error(w, "figures are unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		body, err := protojson.Marshal(FiguresResponse(period, figs))
+		if err != nil {
+			http.Error(w, "figures are unavailable", http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(body)
+	})
+}

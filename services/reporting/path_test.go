@@ -1,0 +1,314 @@
+package reporting_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	reportingv1 "github.com/familytime/familytime/proto/gen/go/familytime/reporting/v1"
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/auth"
+)
+
+// scenario is a realistic few months at two centres, as the three services publish it:
+//   - family 1 at centre A (London): referred by a solicitor with a court involved on 5 January
+//     2026, accepted for supervised contact, pre-visits, ready; a supervised session on 3 February
+//     with both children, its report due, drafted, checked and released; a concern and a hold
+//     (placed, then lifted); a no-show on 3 March; a session on 7 April with child 1 only; the
+//     case ends on 20 April (moved on to self-arranged contact);
+//   - family 2 at centre B (North West), referred by Cafcass: child 1 (the same child) attends a
+//     supported session there on 17 February;
+//   - family 3 at centre A, a self-referral: its only session is a no-show (24 February).
+type scenario struct {
+	a, b                     uuid.UUID
+	f1, f2, f3               uuid.UUID
+	c1, c2, c3               uuid.UUID
+	r1                       uuid.UUID
+	beforeHold, afterLifting time.Time
+	f1Steps                  []string
+}
+
+func (g *rig) centre(t testing.TB, region commonv1.Region) uuid.UUID {
+	id := uuid.New()
+	g.emit(t, "scheduling", "centre-"+id.String(), &schedulingv1.CentreRegistered{CentreId: id.String(), Name: "Centre " + id.String()[:8],
+		Region: region, ServiceTypes: []commonv1.ServiceType{commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED},
+		AccreditationStatus: commonv1.AccreditationStatus_ACCREDITATION_STATUS_ACCREDITED}, uuid.Nil, id, "admin-1")
+	return id
+}
+
+func (g *rig) play(t testing.TB) scenario {
+	s := scenario{a: g.centre(t, commonv1.Region_REGION_LONDON), b: g.centre(t, commonv1.Region_REGION_NORTH_WEST),
+		f1: uuid.New(), f2: uuid.New(), f3: uuid.New(), c1: uuid.New(), c2: uuid.New(), c3: uuid.New(), r1: uuid.New()}
+	ref := func(id uuid.UUID) string { return "referral-" + id.String() }
+	fam := func(id uuid.UUID) string { return "family-" + id.String() }
+	supervised, supported := commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED
+	step := func(service, stream string, msg proto.Message, family, centre uuid.UUID, actor string) {
+		g.emit(t, service, stream, msg, family, centre, actor)
+		if family == s.f1 {
+			s.f1Steps = append(s.f1Steps, string(msg.ProtoReflect().Descriptor().FullName()))
+		}
+	}
+	// Family 1 at A.
+	r1, f1, a := s.r1.String(), s.f1.String(), s.a.String()
+	room := uuid.New()
+	step("scheduling", "timetable-"+a, &schedulingv1.RoomAdded{CentreId: a, RoomId: room.String(), Name: "Blue room", Capacity: 3, SupervisedSuitable: true}, uuid.Nil, s.a, "coordinator-a")
+	step("scheduling", "timetable-"+a, &schedulingv1.OpeningPatternDefined{CentreId: a, Pattern: &schedulingv1.OpeningPattern{
+		PatternId: uuid.NewString(), CentreId: a, Recurrence: schedulingv1.Recurrence_RECURRENCE_WEEKLY, Weekday: schedulingv1.Weekday_WEEKDAY_TUESDAY,
+		StartTime: &schedulingv1.LocalTime{Hour: 10}, EndTime: &schedulingv1.LocalTime{Hour: 12}, FirstDate: date(2026, 1, 1),
+		RoomIds: []string{room.String()}, ClosedDates: []*commonv1.Date{date(2026, 3, 31)}}}, uuid.Nil, s.a, "coordinator-a")
+	step("referral", ref(s.r1), &referralv1.ReferralReceived{ReferralId: r1, FamilyId: f1, CentreId: a, Source: commonv1.ReferralSource_REFERRAL_SOURCE_SOLICITOR,
+		RequestedServiceType: supervised, ReceivedOn: date(2026, 1, 5), Facts: &referralv1.ReferralFacts{CourtInvolved: true,
+			Children: []*referralv1.ChildParty{{PersonId: s.c1.String(), BirthYear: 2019, BirthMonth: 5, SealedDetails: []byte("sealed")}, {PersonId: s.c2.String(), BirthYear: 2022, BirthMonth: 1}}}},
+		s.f1, s.a, "referrer-1")
+	step("safeguarding", "risk-"+f1, &safeguardingv1.RiskScreenedProvisionally{FamilyId: f1, CentreId: a, ReferralId: r1, ScreenedOn: date(2026, 1, 5), Rating: safeguardingv1.RiskRating_RISK_RATING_AMBER}, s.f1, s.a, "service:safeguarding")
+	step("referral", ref(s.r1), &referralv1.ScreeningRecorded{ReferralId: r1, FamilyId: f1, CentreId: a, ScreenedOn: date(2026, 1, 7), Rating: referralv1.RiskRating_RISK_RATING_AMBER}, s.f1, s.a, "coordinator-a")
+	step("referral", ref(s.r1), &referralv1.ReferralAccepted{ReferralId: r1, FamilyId: f1, CentreId: a, AcceptedOn: date(2026, 1, 10), ServiceType: supervised}, s.f1, s.a, "coordinator-a")
+	step("referral", ref(s.r1), &referralv1.PreVisitCompleted{ReferralId: r1, FamilyId: f1, CentreId: a, PersonId: uuid.NewString(), Role: referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT, VisitedOn: date(2026, 1, 20), GroundRulesSigned: true}, s.f1, s.a, "coordinator-a")
+	step("referral", ref(s.r1), &referralv1.PreVisitCompleted{ReferralId: r1, FamilyId: f1, CentreId: a, PersonId: uuid.NewString(), Role: referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT, VisitedOn: date(2026, 1, 21), GroundRulesSigned: true}, s.f1, s.a, "coordinator-a")
+	step("referral", ref(s.r1), &referralv1.ArrangementAgreed{ReferralId: r1, FamilyId: f1, CentreId: a, AgreedOn: date(2026, 1, 21), Arrangement: &referralv1.Arrangement{ServiceType: supervised, Frequency: referralv1.ContactFrequency_CONTACT_FREQUENCY_WEEKLY}}, s.f1, s.a, "coordinator-a")
+	step("referral", ref(s.r1), &referralv1.FamilyReadyForContact{ReferralId: r1, FamilyId: f1, CentreId: a, Children: []*referralv1.ChildParty{{PersonId: s.c1.String(), BirthYear: 2019, BirthMonth: 5}, {PersonId: s.c2.String(), BirthYear: 2022, BirthMonth: 1}}}, s.f1, s.a, "coordinator-a")
+	step("scheduling", fam(s.f1), &schedulingv1.FamilyReadyNoted{FamilyId: f1, CentreId: a, ReferralId: r1, ServiceType: supervised}, s.f1, s.a, "service:scheduling")
+	b1, b2, b3 := uuid.NewString(), uuid.NewString(), uuid.NewString()
+	step("scheduling", fam(s.f1), &schedulingv1.SessionBooked{BookingId: b1, FamilyId: f1, CentreId: a, RoomId: room.String(), SessionDate: date(2026, 2, 3), ServiceType: supervised}, s.f1, s.a, "coordinator-a")
+	step("scheduling", fam(s.f1), &schedulingv1.SessionCompleted{BookingId: b1, FamilyId: f1, CentreId: a, RoomId: room.String(), SessionDate: date(2026, 2, 3), ServiceType: supervised,
+		Children: []*schedulingv1.AttendingChild{{PersonId: s.c1.String(), AgeBand: commonv1.AgeBand_AGE_BAND_5_TO_10}, {PersonId: s.c2.String(), AgeBand: commonv1.AgeBand_AGE_BAND_2_TO_4}}}, s.f1, s.a, "supervisor-1")
+	step("referral", ref(s.r1), &referralv1.FirstSessionAttended{ReferralId: r1, FamilyId: f1, CentreId: a, SessionOn: date(2026, 2, 3)}, s.f1, s.a, "service:referral")
+	report := uuid.NewString()
+	step("safeguarding", "report-"+report, &safeguardingv1.ReportDue{ReportId: report, FamilyId: f1, CentreId: a, BookingId: b1, SessionOn: date(2026, 2, 3)}, s.f1, s.a, "service:safeguarding")
+	step("safeguarding", "report-"+report, &safeguardingv1.ReportDrafted{ReportId: report, FamilyId: f1, CentreId: a, DraftedOn: date(2026, 2, 4), SealedText: []byte("sealed")}, s.f1, s.a, "supervisor-1")
+	step("safeguarding", "report-"+report, &safeguardingv1.ReportSubmittedForCheck{ReportId: report, FamilyId: f1, CentreId: a, SubmittedOn: date(2026, 2, 4)}, s.f1, s.a, "supervisor-1")
+	step("safeguarding", "report-"+report, &safeguardingv1.ReportChecked{ReportId: report, FamilyId: f1, CentreId: a, CheckedOn: date(2026, 2, 5), Approved: true}, s.f1, s.a, "supervisor-2")
+	step("safeguarding", "report-"+report, &safeguardingv1.ReportReleased{ReportId: report, FamilyId: f1, CentreId: a, ReleasedOn: date(2026, 2, 5), Recipients: []*safeguardingv1.Recipient{{}, {}}}, s.f1, s.a, "supervisor-2")
+	g.settle(t)
+	s.beforeHold = time.Now()
+	concern, hold := uuid.NewString(), uuid.NewString()
+	step("safeguarding", "concern-"+concern, &safeguardingv1.ConcernRaised{ConcernId: concern, FamilyId: f1, CentreId: a, Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_HANDOVER_CONDUCT, RaisedOn: date(2026, 2, 10), SealedDescription: []byte("sealed")}, s.f1, s.a, "volunteer-1")
+	step("safeguarding", "hold-"+f1, &safeguardingv1.HoldPlaced{HoldId: hold, FamilyId: f1, CentreId: a, Reason: safeguardingv1.HoldReason_HOLD_REASON_CONCERN_UNDER_INVESTIGATION, PlacedOn: date(2026, 2, 11), ConcernId: concern}, s.f1, s.a, "lead-1")
+	step("scheduling", fam(s.f1), &schedulingv1.HoldNoted{FamilyId: f1, CentreId: a, HoldId: hold, PlacedOn: date(2026, 2, 11)}, s.f1, s.a, "service:scheduling")
+	step("referral", ref(s.r1), &referralv1.CaseSuspended{ReferralId: r1, FamilyId: f1, CentreId: a, HoldId: hold, SuspendedOn: date(2026, 2, 11), HoldsInForce: 1}, s.f1, s.a, "service:referral")
+	step("safeguarding", "hold-"+f1, &safeguardingv1.HoldLifted{HoldId: hold, FamilyId: f1, CentreId: a, LiftedOn: date(2026, 2, 20)}, s.f1, s.a, "lead-1")
+	step("scheduling", fam(s.f1), &schedulingv1.HoldLiftNoted{FamilyId: f1, CentreId: a, HoldId: hold}, s.f1, s.a, "service:scheduling")
+	step("referral", ref(s.r1), &referralv1.CaseResumed{ReferralId: r1, FamilyId: f1, CentreId: a, HoldId: hold, ResumedOn: date(2026, 2, 20)}, s.f1, s.a, "service:referral")
+	step("safeguarding", "concern-"+concern, &safeguardingv1.ConcernClosed{ConcernId: concern, FamilyId: f1, CentreId: a, ClosedOn: date(2026, 2, 21)}, s.f1, s.a, "lead-1")
+	step("scheduling", fam(s.f1), &schedulingv1.SessionBooked{BookingId: b2, FamilyId: f1, CentreId: a, RoomId: room.String(), SessionDate: date(2026, 3, 3), ServiceType: supervised}, s.f1, s.a, "coordinator-a")
+	step("scheduling", fam(s.f1), &schedulingv1.NoShowRecorded{BookingId: b2, FamilyId: f1, CentreId: a, SessionDate: date(2026, 3, 3), ServiceType: supervised, Party: schedulingv1.Party_PARTY_VISITING, UnexplainedCount: 1}, s.f1, s.a, "coordinator-a")
+	step("scheduling", fam(s.f1), &schedulingv1.SessionBooked{BookingId: b3, FamilyId: f1, CentreId: a, RoomId: room.String(), SessionDate: date(2026, 4, 7), ServiceType: supervised}, s.f1, s.a, "coordinator-a")
+	step("scheduling", fam(s.f1), &schedulingv1.SessionCompleted{BookingId: b3, FamilyId: f1, CentreId: a, RoomId: room.String(), SessionDate: date(2026, 4, 7), ServiceType: supervised,
+		Children: []*schedulingv1.AttendingChild{{PersonId: s.c1.String(), AgeBand: commonv1.AgeBand_AGE_BAND_5_TO_10}}}, s.f1, s.a, "supervisor-1")
+	step("referral", ref(s.r1), &referralv1.CaseEnded{ReferralId: r1, FamilyId: f1, CentreId: a, EndedOn: date(2026, 4, 20), Outcome: referralv1.CaseOutcome_CASE_OUTCOME_SELF_ARRANGED}, s.f1, s.a, "coordinator-a")
+	step("scheduling", fam(s.f1), &schedulingv1.ContactEnded{FamilyId: f1, CentreId: a, ReferralId: r1, EndedOn: date(2026, 4, 20)}, s.f1, s.a, "service:scheduling")
+	g.settle(t)
+	s.afterLifting = time.Now()
+
+	// Family 2 at B: the same child attends there.
+	r2, f2, b := uuid.NewString(), s.f2.String(), s.b.String()
+	g.emit(t, "referral", "referral-"+r2, &referralv1.ReferralReceived{ReferralId: r2, FamilyId: f2, CentreId: b, Source: commonv1.ReferralSource_REFERRAL_SOURCE_CAFCASS,
+		RequestedServiceType: supported, ReceivedOn: date(2026, 1, 12), Facts: &referralv1.ReferralFacts{CafcassInvolved: true}}, s.f2, s.b, "referrer-2")
+	g.emit(t, "referral", "referral-"+r2, &referralv1.ReferralAccepted{ReferralId: r2, FamilyId: f2, CentreId: b, AcceptedOn: date(2026, 1, 20), ServiceType: supported}, s.f2, s.b, "coordinator-b")
+	b4 := uuid.NewString()
+	g.emit(t, "scheduling", "family-"+f2, &schedulingv1.SessionBooked{BookingId: b4, FamilyId: f2, CentreId: b, SessionDate: date(2026, 2, 17), ServiceType: supported}, s.f2, s.b, "coordinator-b")
+	g.emit(t, "scheduling", "family-"+f2, &schedulingv1.SessionCompleted{BookingId: b4, FamilyId: f2, CentreId: b, SessionDate: date(2026, 2, 17), ServiceType: supported,
+		Children: []*schedulingv1.AttendingChild{{PersonId: s.c1.String(), AgeBand: commonv1.AgeBand_AGE_BAND_5_TO_10}}}, s.f2, s.b, "coordinator-b")
+	g.emit(t, "referral", "referral-"+r2, &referralv1.FirstSessionAttended{ReferralId: r2, FamilyId: f2, CentreId: b, SessionOn: date(2026, 2, 17)}, s.f2, s.b, "service:referral")
+
+	// Family 3 at A: its only session is a no-show.
+	r3, f3 := uuid.NewString(), s.f3.String()
+	g.emit(t, "referral", "referral-"+r3, &referralv1.ReferralReceived{ReferralId: r3, FamilyId: f3, CentreId: a, Source: commonv1.ReferralSource_REFERRAL_SOURCE_SELF,
+		RequestedServiceType: supported, ReceivedOn: date(2026, 2, 2), Facts: &referralv1.ReferralFacts{Children: []*referralv1.ChildParty{{PersonId: s.c3.String(), BirthYear: 2015, BirthMonth: 3}}}}, s.f3, s.a, "parent")
+	g.emit(t, "referral", "referral-"+r3, &referralv1.ReferralAccepted{ReferralId: r3, FamilyId: f3, CentreId: a, AcceptedOn: date(2026, 2, 9), ServiceType: supported}, s.f3, s.a, "coordinator-a")
+	b5 := uuid.NewString()
+	g.emit(t, "scheduling", "family-"+f3, &schedulingv1.SessionBooked{BookingId: b5, FamilyId: f3, CentreId: a, SessionDate: date(2026, 2, 24), ServiceType: supported}, s.f3, s.a, "coordinator-a")
+	g.emit(t, "scheduling", "family-"+f3, &schedulingv1.NoShowRecorded{BookingId: b5, FamilyId: f3, CentreId: a, SessionDate: date(2026, 2, 24), ServiceType: supported,
+		Party: schedulingv1.Party_PARTY_CHILDREN, Children: []*schedulingv1.AttendingChild{{PersonId: s.c3.String(), AgeBand: commonv1.AgeBand_AGE_BAND_11_TO_15}}}, s.f3, s.a, "coordinator-a")
+	g.settle(t)
+	return s
+}
+
+// The family's history lists every step from the three services in the order recorded, in plain
+// words, verifies, and as of a past moment leaves out what came after; other centres' coordinators
+// get NotFound and other roles are refused.
+func TestFamilyHistory(t *testing.T) {
+	g := newRig(t)
+	s := g.play(t)
+	ctx := t.Context()
+	coordinator := g.coordinator(t, s.a)
+	h, err := coordinator.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
+	require.NoError(t, err)
+	var types []string
+	for i, e := range h.GetEntries() {
+		types = append(types, e.GetEventType())
+		require.NotEmpty(t, e.GetDescription())
+		if i > 0 {
+			require.False(t, e.GetRecordedAt().AsTime().Before(h.GetEntries()[i-1].GetRecordedAt().AsTime()))
+		}
+	}
+	require.Equal(t, s.f1Steps, types, "every step of family 1, in order")
+	require.Equal(t, "Referral received from a solicitor for supervised contact, 2 children, court involved", h.GetEntries()[0].GetDescription())
+	require.Equal(t, "referrer-1", h.GetEntries()[0].GetActor())
+	byType := map[string]string{} // the first of each type
+	for _, e := range h.GetEntries() {
+		if _, ok := byType[e.GetEventType()]; !ok {
+			byType[e.GetEventType()] = e.GetDescription()
+		}
+	}
+	require.Equal(t, "Session completed (supervised), 2 children", byType["familytime.scheduling.v1.SessionCompleted"])
+	require.Equal(t, "Hold placed: contact suspended (concern under investigation)", byType["familytime.safeguarding.v1.HoldPlaced"])
+	require.Equal(t, "No-show: the visiting did not come (unexplained, 1 since the place was last released)", byType["familytime.scheduling.v1.NoShowRecorded"])
+	require.Equal(t, "Case ended: self arranged", byType["familytime.referral.v1.CaseEnded"])
+	for _, e := range h.GetEntries() {
+		require.NotContains(t, e.GetDescription(), "sealed")
+	}
+
+	v, err := coordinator.VerifyFamilyHistory(ctx, &reportingv1.VerifyFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
+	require.NoError(t, err)
+	require.True(t, v.GetVerified(), v.GetReason())
+	require.Equal(t, int32(6), v.GetStreamsChecked(), "referral, risk, report, concern, hold and scheduling's family stream")
+
+	past, err := coordinator.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String(), AsOf: timestamppb.New(s.beforeHold)})
+	require.NoError(t, err)
+	require.Len(t, past.GetEntries(), 17, "as it stood before the concern: up to the report's release")
+	for _, e := range past.GetEntries() {
+		require.False(t, e.GetRecordedAt().AsTime().After(s.beforeHold))
+		require.NotEqual(t, "familytime.safeguarding.v1.ConcernRaised", e.GetEventType())
+	}
+
+	_, err = g.coordinator(t, s.b).GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.b.String()})
+	require.Equal(t, codes.NotFound, status.Code(err), "another centre's family is not found")
+	_, err = coordinator.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.b.String()})
+	require.Equal(t, codes.PermissionDenied, status.Code(err), "a centre not the caller's")
+	_, err = g.client(t, "volunteer-1", []auth.Role{auth.RoleVolunteer}, s.a).GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
+	require.Equal(t, codes.PermissionDenied, status.Code(err), "a volunteer may not read it")
+	_, err = g.analyst(t).GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
+	require.Equal(t, codes.PermissionDenied, status.Code(err), "an analyst sees figures, not families")
+}
+
+// A missing event and an altered one in the copies reporting holds are each named.
+func TestVerifyFamilyHistoryNamesTampering(t *testing.T) {
+	g := newRig(t)
+	s := g.play(t)
+	ctx := t.Context()
+	coordinator := g.coordinator(t, s.a)
+	verify := func() *reportingv1.VerifyFamilyHistoryResponse {
+		v, err := coordinator.VerifyFamilyHistory(ctx, &reportingv1.VerifyFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
+		require.NoError(t, err)
+		return v
+	}
+	stream := "referral-" + s.r1.String()
+	var raw []byte
+	require.NoError(t, g.owner.QueryRow(ctx, `SELECT envelope FROM reporting.history_events WHERE stream_id = $1 AND version = 3`, stream).Scan(&raw))
+	env := &commonv1.EventEnvelope{}
+	require.NoError(t, proto.Unmarshal(raw, env))
+	accepted := &referralv1.ReferralAccepted{}
+	require.NoError(t, proto.Unmarshal(env.GetPayload(), accepted))
+	accepted.AcceptedOn = date(2026, 1, 2) // backdated
+	env.Payload, _ = proto.Marshal(accepted)
+	altered, _ := proto.Marshal(env)
+	_, err := g.owner.Exec(ctx, `UPDATE reporting.history_events SET envelope = $3 WHERE stream_id = $1 AND version = $2`, stream, 3, altered)
+	require.NoError(t, err)
+	v := verify()
+	require.False(t, v.GetVerified())
+	require.Equal(t, stream, v.GetStreamId())
+	require.Equal(t, int64(3), v.GetStreamVersion())
+	require.Equal(t, "referral", v.GetService())
+	require.Contains(t, v.GetReason(), "does not follow")
+
+	_, err = g.owner.Exec(ctx, `UPDATE reporting.history_events SET envelope = $3 WHERE stream_id = $1 AND version = $2`, stream, 3, raw)
+	require.NoError(t, err)
+	require.True(t, verify().GetVerified())
+	_, err = g.owner.Exec(ctx, `DELETE FROM reporting.history_events WHERE stream_id = $1 AND version = 1`, "hold-"+s.f1.String())
+	require.NoError(t, err)
+	v = verify()
+	require.False(t, v.GetVerified())
+	require.Equal(t, "hold-"+s.f1.String(), v.GetStreamId())
+	require.Equal(t, int64(1), v.GetStreamVersion(), "HoldPlaced is missing before HoldLifted")
+	require.Contains(t, v.GetReason(), "missing")
+	require.Equal(t, "safeguarding", v.GetService())
+}
+
+func figures(t testing.TB, c reportingv1.ReportingServiceClient, kind reportingv1.PeriodKind, year, number int32, centre string, publish bool) map[string]*reportingv1.Figure {
+	resp, err := c.GetFigures(context.Background(), &reportingv1.GetFiguresRequest{Period: &reportingv1.Period{Kind: kind, Year: year, Number: number}, CentreId: centre, Publication: publish})
+	require.NoError(t, err)
+	out := map[string]*reportingv1.Figure{}
+	for _, f := range resp.GetFigures() {
+		out[f.GetMeasure()+"|"+f.GetScope()+"|"+f.GetRegion().String()+"|"+f.GetCentreId()+"|"+f.GetBreakdown()+"|"+f.GetCategory()] = f
+	}
+	return out
+}
+
+// The national figures equal those counted by hand from the scenario.
+func TestFiguresByHand(t *testing.T) {
+	g := newRig(t)
+	s := g.play(t)
+	an := g.analyst(t)
+	quarter, year := reportingv1.PeriodKind_PERIOD_KIND_QUARTER, reportingv1.PeriodKind_PERIOD_KIND_YEAR
+	q1 := figures(t, an, quarter, 2026, 1, "", false)
+	q2 := figures(t, an, quarter, 2026, 2, "", false)
+	y := figures(t, an, year, 2026, 0, "", false)
+	value := func(figs map[string]*reportingv1.Figure, key string) float64 {
+		f, ok := figs[key]
+		if !ok {
+			return 0
+		}
+		return f.GetValue()
+	}
+	london, northWest := commonv1.Region_REGION_LONDON.String(), commonv1.Region_REGION_NORTH_WEST.String()
+	national := "|national|REGION_UNSPECIFIED||"
+	for _, c := range []struct {
+		name string
+		figs map[string]*reportingv1.Figure
+		key  string
+		want float64
+	}{
+		{"child 1 seen at two centres counts once nationally", q1, "children_served" + national + "|", 2},
+		{"and once at centre A", q1, "children_served|centre|" + london + "|" + s.a.String() + "||", 2},
+		{"and once at centre B", q1, "children_served|centre|" + northWest + "|" + s.b.String() + "||", 1},
+		{"by region", q1, "children_served|region|" + london + "|||", 2},
+		{"by age band", q1, "children_served" + national + "age_band|AGE_BAND_5_TO_10", 1},
+		{"child 3's only session was a no-show: not served", q1, "children_served" + national + "age_band|AGE_BAND_11_TO_15", 0},
+		{"child 1 in Q2 too", q2, "children_served" + national + "|", 1},
+		{"once in the year", y, "children_served" + national + "|", 2},
+		{"families served", q1, "families_served" + national + "|", 2},
+		{"families served, supervised", q1, "families_served" + national + "service_type|SERVICE_TYPE_SUPERVISED", 1},
+		{"sessions booked", q1, "sessions_booked" + national + "|", 4},
+		{"sessions attended", q1, "sessions_attended" + national + "|", 2},
+		{"no-shows", q1, "sessions_no_show" + national + "|", 2},
+		{"referrals received", q1, "referrals_received" + national + "|", 3},
+		{"from a solicitor", q1, "referrals_received" + national + "source|REFERRAL_SOURCE_SOLICITOR", 1},
+		{"court involved", q1, "referrals_court_involved" + national + "|", 1},
+		{"Cafcass involved", q1, "referrals_cafcass_involved" + national + "|", 1},
+		{"accepted", q1, "referrals_accepted" + national + "|", 3},
+		{"waiting time, family 1: 5 January to 3 February", q1, "waiting_days_median|centre|" + london + "|" + s.a.String() + "||", 29},
+		{"waiting time nationally, median of 29 and 36", q1, "waiting_days_median" + national + "|", 32.5},
+		{"cases ended", q2, "cases_ended" + national + "outcome|CASE_OUTCOME_SELF_ARRANGED", 1},
+		{"concerns", q1, "concerns_raised" + national + "|", 1},
+		{"holds placed", q1, "holds_placed" + national + "|", 1},
+		{"holds lifted", q1, "holds_lifted" + national + "|", 1},
+		{"reports released", q1, "reports_released" + national + "|", 1},
+		{"places: 13 Tuesdays in Q1, one closed, 3 places each", q1, "places_available|centre|" + london + "|" + s.a.String() + "||", 36},
+		{"capacity used at A: 3 of 36", q1, "capacity_used_percent|centre|" + london + "|" + s.a.String() + "||", 8.3},
+	} {
+		require.Equal(t, c.want, value(c.figs, c.key), c.name+" ("+c.key+")")
+	}
+
+	published := figures(t, an, quarter, 2026, 1, "", true)
+	f := published["children_served"+national+"|"]
+	require.True(t, f.GetSuppressed())
+	require.Equal(t, "<5", f.GetShown())
+	require.Zero(t, f.GetValue(), "a suppressed figure's value is not sent")
+
+	// A coordinator sees their own centre's figures only.
+	own := figures(t, g.coordinator(t, s.b), quarter, 2026, 1, s.b.String(), false)
+	require.Equal(t, 1.0, value(own, "children_served|centre|"+northWest+"|"+s.b.String()+"||"))
+	_, err := g.coordinator(t, s.b).GetFigures(t.Context(), &reportingv1.GetFiguresRequest{Period: &reportingv1.Period{Kind: quarter, Year: 2026, Number: 1}})
+	require.Equal(t, codes.PermissionDenied, status.Code(err))
+}

@@ -1,0 +1,149 @@
+package reporting_test
+
+import (
+	"context"
+	"crypto/ed25519"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	reportingv1 "github.com/familytime/familytime/proto/gen/go/familytime/reporting/v1"
+	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/bus"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/grpcx"
+	"github.com/familytime/familytime/services/platform/host"
+	"github.com/familytime/familytime/services/platform/relay"
+	"github.com/familytime/familytime/services/platform/testkit"
+	"github.com/familytime/familytime/services/reporting"
+)
+
+func TestMain(m *testing.M) { testkit.Main(m) }
+
+const issuer = "https://id.test"
+
+// rig is the reporting service as it runs (its database, a real gRPC server with token checks,
+// its consumers on an embedded JetStream) and, standing in for referral, scheduling and
+// safeguarding, event logs of their own whose relays publish to their streams: reporting receives
+// exactly what those services publish.
+type rig struct {
+	addr    string
+	key     ed25519.PrivateKey
+	owner   *pgxpool.Pool
+	js      jetstream.JetStream
+	stores  map[string]*eventstore.Store
+	emitted int
+}
+
+func newRig(t testing.TB) *rig {
+	t.Helper()
+	ctx := context.Background()
+	db := testkit.Postgres(t)
+	db.Migrate(t, reporting.Migrations()...)
+	g := &rig{owner: db.OwnerPool(t), stores: map[string]*eventstore.Store{}}
+	srv := testkit.NATS(t)
+	nc, js := srv.Connect(t)
+	g.js = js
+	var out io.Writer = io.Discard
+	if os.Getenv("FT_TEST_LOG") != "" {
+		out = os.Stderr
+	}
+	log := slog.New(slog.NewTextHandler(out, nil))
+	for _, name := range []string{"referral", "scheduling", "safeguarding"} {
+		src := testkit.Postgres(t)
+		src.Migrate(t, eventstore.Migrations())
+		g.stores[name] = eventstore.New(src.Pool(t))
+		_, err := bus.EnsureStream(ctx, js, name, bus.StreamOptions{})
+		require.NoError(t, err)
+		r, err := relay.New(src.Pool(t), nc, relay.Config{Service: name, PollInterval: 2 * time.Millisecond, Logger: log})
+		require.NoError(t, err)
+		background(t, r.Run)
+	}
+	svc, err := reporting.New(host.Deps{Pool: db.Pool(t), NATS: nc, Logger: log})
+	require.NoError(t, err)
+	g.key, err = auth.LoadOrCreateDevKey(filepath.Join(t.TempDir(), "signing.pem"))
+	require.NoError(t, err)
+	pub, err := auth.PublicKeyPEM(g.key.Public().(ed25519.PublicKey))
+	require.NoError(t, err)
+	keyFile := filepath.Join(t.TempDir(), "public.pem")
+	require.NoError(t, os.WriteFile(keyFile, pub, 0o600))
+	verifier, err := auth.NewVerifier(auth.VerifierConfig{Issuer: issuer, Audience: "familytime", KeyFile: keyFile})
+	require.NoError(t, err)
+	running, err := host.Start(ctx, svc, verifier, log, "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		stop, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		running.Stop(stop)
+	})
+	g.addr = running.Addr
+	return g
+}
+
+func background(t testing.TB, fn func(context.Context)) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); fn(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+}
+
+// client connects as someone with roles in the centres.
+func (g *rig) client(t testing.TB, subject string, roles []auth.Role, centres ...uuid.UUID) reportingv1.ReportingServiceClient {
+	t.Helper()
+	tok, err := auth.Mint(g.key, auth.MintOptions{Issuer: issuer, Audience: "familytime", Subject: subject,
+		Roles: roles, Centres: centres, TTL: time.Hour})
+	require.NoError(t, err)
+	conn, err := grpcx.Dial(g.addr, tok)
+	require.NoError(t, err)
+	t.Cleanup(func() { conn.Close() })
+	return reportingv1.NewReportingServiceClient(conn)
+}
+
+func (g *rig) coordinator(t testing.TB, centre uuid.UUID) reportingv1.ReportingServiceClient {
+	return g.client(t, "coordinator-"+centre.String()[:8], []auth.Role{auth.RoleCoordinator}, centre)
+}
+
+func (g *rig) analyst(t testing.TB) reportingv1.ReportingServiceClient {
+	return g.client(t, "analyst-1", []auth.Role{auth.RoleNationalAnalyst})
+}
+
+// emit records an event in a service's log, as that service would (its relay publishes it).
+func (g *rig) emit(t testing.TB, service, stream string, msg proto.Message, family, centre uuid.UUID, actor string) {
+	t.Helper()
+	store := g.stores[service]
+	loaded, err := store.Load(context.Background(), stream)
+	require.NoError(t, err)
+	e, err := eventstore.NewEvent(msg, family, centre, eventstore.Metadata{Actor: actor})
+	require.NoError(t, err)
+	_, err = store.Append(context.Background(), stream, int64(len(loaded)), e)
+	require.NoError(t, err)
+	g.emitted++
+}
+
+// settle waits until reporting has every event emitted so far.
+func (g *rig) settle(t testing.TB) {
+	t.Helper()
+	require.Eventually(t, func() bool { return g.count(t, "SELECT count(*) FROM reporting.history_events") == g.emitted },
+		30*time.Second, 5*time.Millisecond, "reporting receives every event published")
+}
+
+func (g *rig) count(t testing.TB, sql string, args ...any) int {
+	t.Helper()
+	var n int
+	require.NoError(t, g.owner.QueryRow(context.Background(), sql, args...).Scan(&n))
+	return n
+}
+
+func date(y, m, d int) *commonv1.Date {
+	return &commonv1.Date{Year: int32(y), Month: int32(m), Day: int32(d)}
+}

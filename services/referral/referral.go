@@ -50,7 +50,7 @@ func New(d host.Deps) (host.Service, error) {
 		return nil, errors.New("referral holds personal data and needs a key store: set KEYSTORE_URL and the KEKs (see -help)")
 	}
 	store := eventstore.New(d.Pool)
-	a := app.New(adapters.NewReferrals(store, d.Sealer))
+	a := app.New(adapters.NewReferrals(store, d.Sealer)).WithClock(d.Now)
 	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Stream: d.Streams, Logger: d.Logger})
 	if err != nil {
 		return nil, err

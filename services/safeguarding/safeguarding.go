@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io/fs"
 	"sync"
+	"time"
 
 	"google.golang.org/grpc"
 
@@ -51,7 +52,7 @@ func New(d host.Deps) (host.Service, error) {
 		return nil, errors.New("safeguarding holds sealed records: a key store is required (-keystore-url / KEYSTORE_URL, and KEKs)")
 	}
 	store := eventstore.New(d.Pool)
-	a := app.New(adapters.NewRecords(store, d.Sealer))
+	a := app.New(adapters.NewRecords(store, d.Sealer)).WithToday(func() time.Time { return d.Now().UTC().Truncate(24 * time.Hour) })
 	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Logger: d.Logger, Stream: d.Streams})
 	if err != nil {
 		return nil, err

@@ -45,7 +45,7 @@ type Service struct {
 
 // New builds the service on its dependencies.
 func New(d host.Deps) (host.Service, error) {
-	return build(d, time.Now)
+	return build(d, d.Now)
 }
 
 // build builds the service with a clock: tests choose the date.

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"sync"
 	"time"
 
@@ -58,6 +59,12 @@ type Service interface {
 	Policy() auth.Policy
 	// Run does the service's background work (relay, consumers) until ctx ends.
 	Run(ctx context.Context)
+}
+
+// AdminHandlers is a Service that also serves HTTP on the admin port (beside /metrics and
+// /healthz), by http.ServeMux pattern; Main adds them.
+type AdminHandlers interface {
+	AdminHandlers() map[string]http.Handler
 }
 
 // Running is a started service.

@@ -34,6 +34,12 @@ func New(referrals *adapters.Referrals) *App {
 	return &App{referrals: referrals, now: time.Now, zone: zone}
 }
 
+// WithClock makes the use cases take the time from now (the service's clock, host.Deps.Now).
+func (a *App) WithClock(now func() time.Time) *App {
+	a.now = now
+	return a
+}
+
 // Store is the event store the use cases' units of work commit to.
 func (a *App) Store() *eventstore.Store { return a.referrals.Store() }
 

@@ -21,5 +21,6 @@ running platform. Start with:
 	root.AddCommand(newDevCommand(), newTokenCommand(), newCentreCommand(), newKeysCommand(), newReferralCommand(),
 		newSafeguardingCommand(), newAuditCommand())
 	root.AddCommand(newScheduleCommand())
+	root.AddCommand(newHistoryCommand(), newReturnCommand(), newReportingCommand())
 	return root
 }

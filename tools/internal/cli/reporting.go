@@ -1,0 +1,66 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	reportingv1 "github.com/familytime/familytime/proto/gen/go/familytime/reporting/v1"
+)
+
+func newReportingCommand() *cobra.Command {
+	var conn connection
+	cmd := &cobra.Command{
+		Use:   "reporting",
+		Short: "Administer the reporting service's projections",
+	}
+	conn.register(cmd)
+	cmd.AddCommand(&cobra.Command{
+		Use:   "rebuild",
+		Short: "Replay every service's stream into fresh projections and swap them in (administrators only)",
+		Long: `rebuild replays every event of referral, scheduling and safeguarding from the start of their
+streams into a fresh copy of reporting's tables, catches up with what arrived meanwhile, and swaps
+the copy in atomically; reporting keeps answering from the old tables until then.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cc, err := dial(&conn, "reporting")
+			if err != nil {
+				return err
+			}
+			defer cc.Close()
+			stream, err := reportingv1.NewReportingServiceClient(cc).RebuildProjections(cmd.Context(), &reportingv1.RebuildProjectionsRequest{})
+			if err != nil {
+				return describe(err)
+			}
+			w := cmd.OutOrStdout()
+			for {
+				p, err := stream.Recv()
+				if err == io.EOF {
+					return nil
+				}
+				if err != nil {
+					return describe(err)
+				}
+				progressBar(w, p)
+				if p.GetSwapped() {
+					_, err := fmt.Fprintf(w, "\nswapped in: %d events replayed at %.0f events/s\n", p.GetEvents(), p.GetEventsPerSecond())
+					return err
+				}
+			}
+		},
+	})
+	return cmd
+}
+
+// progressBar redraws one line: a bar of the events replayed against those there were at the start.
+func progressBar(w io.Writer, p *reportingv1.RebuildProjectionsResponse) {
+	const width = 30
+	done := width
+	if p.GetTotal() > 0 && p.GetEvents() < p.GetTotal() {
+		done = int(int64(width) * p.GetEvents() / p.GetTotal())
+	}
+	fmt.Fprintf(w, "\r%s [%s%s] %d/%d events, %.0f events/s", p.GetSchema(), strings.Repeat("#", done), strings.Repeat(".", width-done),
+		p.GetEvents(), p.GetTotal(), p.GetEventsPerSecond())
+}

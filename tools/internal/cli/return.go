@@ -1,0 +1,79 @@
+package cli
+
+import (
+	"encoding/csv"
+	"fmt"
+	"regexp"
+	"strconv"
+
+	"github.com/spf13/cobra"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	reportingv1 "github.com/familytime/familytime/proto/gen/go/familytime/reporting/v1"
+)
+
+var quarterPattern = regexp.MustCompile(`^(\d{4})Q([1-4])$`)
+
+func newReturnCommand() *cobra.Command {
+	var (
+		conn            connection
+		quarter, centre string
+		format          string
+	)
+	cmd := &cobra.Command{
+		Use:   "return",
+		Short: "The national body's quarterly statistical return, from the data (small numbers suppressed)",
+		Long: `return produces the quarterly return per centre, per region and nationally, with every count of 1
+to 4 shown as "<5" and no suppressed figure derivable from a total. docs/return.md defines each field.`,
+		Example: `  familytime return --quarter 2026Q3 --format csv > return-2026Q3.csv
+  familytime return --quarter 2026Q3 --centre 3f2a... --format json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			m := quarterPattern.FindStringSubmatch(quarter)
+			if m == nil {
+				return fmt.Errorf("--quarter %q: give a year and quarter such as 2026Q3", quarter)
+			}
+			year, _ := strconv.Atoi(m[1])
+			q, _ := strconv.Atoi(m[2])
+			if format != "csv" && format != "json" {
+				return fmt.Errorf("--format must be csv or json, not %q", format)
+			}
+			cc, err := dial(&conn, "reporting")
+			if err != nil {
+				return err
+			}
+			defer cc.Close()
+			resp, err := reportingv1.NewReportingServiceClient(cc).GetFigures(cmd.Context(), &reportingv1.GetFiguresRequest{
+				Period:   &reportingv1.Period{Kind: reportingv1.PeriodKind_PERIOD_KIND_QUARTER, Year: int32(year), Number: int32(q)},
+				CentreId: centre, Publication: true})
+			if err != nil {
+				return describe(err)
+			}
+			if format == "json" {
+				b, err := protojson.MarshalOptions{UseProtoNames: true, Multiline: true}.Marshal(resp)
+				if err != nil {
+					return err
+				}
+				_, err = fmt.Fprintln(cmd.OutOrStdout(), string(b))
+				return err
+			}
+			w := csv.NewWriter(cmd.OutOrStdout())
+			_ = w.Write([]string{"quarter", "measure", "scope", "region", "centre_id", "breakdown", "category", "value"})
+			for _, f := range resp.GetFigures() {
+				region := ""
+				if f.GetScope() != "national" {
+					region = friendly("REGION_", f.GetRegion().String())
+				}
+				_ = w.Write([]string{quarter, f.GetMeasure(), f.GetScope(), region, f.GetCentreId(), f.GetBreakdown(), f.GetCategory(), f.GetShown()})
+			}
+			w.Flush()
+			return w.Error()
+		},
+	}
+	conn.register(cmd)
+	cmd.Flags().StringVar(&quarter, "quarter", "", "the quarter, such as 2026Q3; required")
+	cmd.Flags().StringVar(&centre, "centre", "", "one centre's return (UUID); default every centre, region and the nation")
+	cmd.Flags().StringVar(&format, "format", "csv", "csv or json")
+	_ = cmd.MarkFlagRequired("quarter")
+	return cmd
+}

@@ -33,8 +33,9 @@ func Or(c Clock) Clock {
 // Simulated is a clock that stands still until it is set: every service that reads it between
 // two Sets sees the same instant. It only moves forward.
 type Simulated struct {
-	mu  sync.RWMutex
-	now time.Time
+	mu   sync.RWMutex
+	now  time.Time
+	real bool
 }
 
 // NewSimulated is a simulated clock standing at start.
@@ -44,7 +45,22 @@ func NewSimulated(start time.Time) *Simulated { return &Simulated{now: start} }
 func (s *Simulated) Now() time.Time {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	if s.real {
+		return time.Now()
+	}
 	return s.now
+}
+
+// FollowReal hands over to the real clock: from now on Now is time.Now, and Set is refused. It is
+// refused while the simulated time is ahead of the real one (time would go back).
+func (s *Simulated) FollowReal() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if now := time.Now(); s.now.After(now) {
+		return fmt.Errorf("clock: the simulated time %s is ahead of the real time %s", s.now.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	}
+	s.real = true
+	return nil
 }
 
 // Set moves the clock to t; a t before the clock's time is refused (a service that has recorded
@@ -52,6 +68,9 @@ func (s *Simulated) Now() time.Time {
 func (s *Simulated) Set(t time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.real {
+		return fmt.Errorf("clock: it follows the real time now and cannot be set")
+	}
 	if t.Before(s.now) {
 		return fmt.Errorf("clock: %s is before the simulated time %s: the clock only moves forward",
 			t.UTC().Format(time.RFC3339), s.now.UTC().Format(time.RFC3339))

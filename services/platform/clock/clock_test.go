@@ -30,6 +30,23 @@ func TestSimulatedStandsStillAndOnlyMovesForward(t *testing.T) {
 	}
 }
 
+func TestSimulatedFollowsRealTimeOnlyFromThePast(t *testing.T) {
+	ahead := NewSimulated(time.Now().Add(time.Hour))
+	if err := ahead.FollowReal(); err == nil {
+		t.Fatal("a clock ahead of real time went back to it")
+	}
+	c := NewSimulated(time.Now().Add(-48 * time.Hour))
+	if err := c.FollowReal(); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Now(); time.Since(got) > time.Minute {
+		t.Fatalf("Now = %s after FollowReal, want the real time", got)
+	}
+	if err := c.Set(time.Now().Add(time.Hour)); err == nil {
+		t.Fatal("a clock following real time was set")
+	}
+}
+
 func TestOrIsRealWhenNil(t *testing.T) {
 	if _, ok := Or(nil).(Real); !ok {
 		t.Fatal("Or(nil) is not the real clock")

@@ -29,6 +29,7 @@ import (
 
 	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/bus"
+	"github.com/familytime/familytime/services/platform/clock"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/host"
 	"github.com/familytime/familytime/services/platform/migrate"
@@ -84,6 +85,13 @@ type Config struct {
 	DatabasePrefix string
 	// SpanExporter, if set, receives every span (tests).
 	SpanExporter sdktrace.SpanExporter
+	// Clock is the services' clock: ClockReal (the default) or ClockSimulated, moved forward
+	// through DevClockService (familytime simulate; decisions.md 70).
+	Clock string
+	// SeedFrom, when set and no service has recorded an event yet, runs the services on a
+	// simulated clock standing at SeedFrom while the demo data is recorded (Seeding), until
+	// FollowRealTime hands over to the real clock.
+	SeedFrom time.Time
 }
 
 // Info is what a running dev platform tells its clients; it is written to <data>/dev.json.
@@ -107,6 +115,10 @@ type Info struct {
 	AdminToken string `json:"admin_token"`
 	// MetricsURL serves Prometheus metrics of every service.
 	MetricsURL string `json:"metrics_url"`
+	// Clock is the services' clock: real, simulated or seeding.
+	Clock string `json:"clock"`
+	// ClockAddr serves DevClockService while the clock is simulated or seeding.
+	ClockAddr string `json:"clock_addr,omitempty"`
 	// LogFile receives the services' JSON logs.
 	LogFile   string    `json:"log_file"`
 	DataDir   string    `json:"data_dir"`
@@ -124,6 +136,8 @@ type Platform struct {
 	logFile   *os.File
 	nc        *nats.Conn
 	pools     []*pgxpool.Pool
+	poolOf    map[string]*pgxpool.Pool
+	clock     *clock.Simulated
 	running   []*host.Running
 	keks      *seal.KeyRing
 	rewraps   []func()
@@ -180,6 +194,9 @@ func Start(ctx context.Context, cfg Config) (p *Platform, err error) {
 	if err := p.provisionStreams(ctx); err != nil {
 		return p, err
 	}
+	if err := p.chooseClock(ctx, cfg); err != nil {
+		return p, err
+	}
 	if err := p.startServices(ctx, cfg); err != nil {
 		return p, err
 	}
@@ -221,18 +238,24 @@ func (p *Platform) startServices(ctx context.Context, cfg Config) error {
 	if p.nc, err = nats.Connect(p.Info.NATSURL, nats.MaxReconnects(-1), nats.Name("familytime-dev")); err != nil {
 		return fmt.Errorf("connect to embedded NATS: %w", err)
 	}
+	p.poolOf = map[string]*pgxpool.Pool{}
+	var now clock.Clock // nil: the real clock
+	if p.clock != nil {
+		now = p.clock
+	}
 	for _, c := range components {
 		pool, err := pgpool.Open(ctx, p.Info.Databases[c.name], 0)
 		if err != nil {
 			return fmt.Errorf("%s database: %w", c.name, err)
 		}
 		p.pools = append(p.pools, pool)
+		p.poolOf[c.name] = pool
 		log := p.telemetry.Logger.With("component", c.name)
 		sealer, err := p.openSealer(ctx, c.name, log)
 		if err != nil {
 			return err
 		}
-		svc, err := c.build(host.Deps{Pool: pool, NATS: p.nc, Logger: log, Streams: devStreams, Sealer: sealer,
+		svc, err := c.build(host.Deps{Pool: pool, NATS: p.nc, Logger: log, Streams: devStreams, Sealer: sealer, Clock: now,
 			ServiceCredentials: &auth.SigningCredentials{Key: key, Options: auth.ServiceMintOptions(Issuer, Audience, c.name)}})
 		if err != nil {
 			return fmt.Errorf("build %s: %w", c.name, err)
@@ -243,6 +266,14 @@ func (p *Platform) startServices(ctx context.Context, cfg Config) error {
 		}
 		p.running = append(p.running, running)
 		p.Info.Services[c.name] = running.Addr
+	}
+	if p.clock != nil {
+		running, err := host.Start(ctx, &clockService{p: p}, verifier, p.telemetry.Logger.With("component", "clock"), "127.0.0.1:0")
+		if err != nil {
+			return fmt.Errorf("start the clock service: %w", err)
+		}
+		p.running = append(p.running, running)
+		p.Info.ClockAddr = running.Addr
 	}
 	return nil
 }

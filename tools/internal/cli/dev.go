@@ -82,6 +82,7 @@ A second start with the same --data reuses the data. The addresses are printed a
 	cmd.Flags().IntVar(&cfg.NATSPort, "nats-port", 0, "NATS client port (0: a free port, since another NATS may hold 4222)")
 	cmd.Flags().StringVar(&cfg.DatabaseURL, "database-url", "", "owner URL of an existing PostgreSQL (default: $DATABASE_URL, else a private cluster)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the addresses as JSON, for scripts")
+	cmd.Flags().StringVar(&cfg.Clock, "clock", devserver.ClockReal, "the services' clock: real, or simulated (moved forward by familytime simulate; dev only)")
 	return cmd
 }
 

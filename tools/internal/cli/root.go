@@ -21,6 +21,7 @@ running platform. Start with:
 	root.AddCommand(newDevCommand(), newTokenCommand(), newCentreCommand(), newKeysCommand(), newReferralCommand(),
 		newSafeguardingCommand(), newAuditCommand())
 	root.AddCommand(newScheduleCommand())
+	root.AddCommand(newSimulateCommand())
 	root.AddCommand(newHistoryCommand(), newReturnCommand(), newReportingCommand())
 	return root
 }

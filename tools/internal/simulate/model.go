@@ -1,0 +1,173 @@
+// Package simulate drives a running Familytime platform through its real gRPC APIs with a
+// realistic year of child contact centres (familytime simulate), on the dev platform's simulated
+// clock (decisions.md 70), and keeps its own ground truth of what it did, to hold reporting's
+// figures to it.
+package simulate
+
+import (
+	"math/rand/v2"
+	"time"
+
+	"github.com/google/uuid"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+)
+
+// Config is one simulation.
+type Config struct {
+	// Centres is how many centres to register.
+	Centres int
+	// From and To are the first and last days simulated (dates, any zone; read as London dates).
+	From, To time.Time
+	// Scale is the share of a national year's referrals (1.0: about 21,000 children served).
+	Scale float64
+	// Seed makes the simulation's choices; the same seed makes the same choices.
+	Seed uint64
+	// Concurrency is how many centres act at once.
+	Concurrency int
+}
+
+// regions weighted by population (millions, ONS mid-2023 estimates; the Channel Islands
+// rounded up so that a small run can still place a centre there).
+var regions = []struct {
+	region commonv1.Region
+	weight float64
+}{
+	{commonv1.Region_REGION_NORTH_EAST, 2.7},
+	{commonv1.Region_REGION_NORTH_WEST, 7.5},
+	{commonv1.Region_REGION_YORKSHIRE_AND_THE_HUMBER, 5.5},
+	{commonv1.Region_REGION_EAST_MIDLANDS, 5.0},
+	{commonv1.Region_REGION_WEST_MIDLANDS, 6.0},
+	{commonv1.Region_REGION_EAST_OF_ENGLAND, 6.4},
+	{commonv1.Region_REGION_LONDON, 8.9},
+	{commonv1.Region_REGION_SOUTH_EAST, 9.4},
+	{commonv1.Region_REGION_SOUTH_WEST, 5.8},
+	{commonv1.Region_REGION_WALES, 3.1},
+	{commonv1.Region_REGION_NORTHERN_IRELAND, 1.9},
+	{commonv1.Region_REGION_CHANNEL_ISLANDS, 0.2},
+}
+
+// sources of referrals to supported contact, weighted (NACCC returns: solicitors and self-
+// referrals the most, then Cafcass, local authorities, courts and mediators).
+var supportedSources = []weighted[commonv1.ReferralSource]{
+	{commonv1.ReferralSource_REFERRAL_SOURCE_SOLICITOR, 34},
+	{commonv1.ReferralSource_REFERRAL_SOURCE_SELF, 28},
+	{commonv1.ReferralSource_REFERRAL_SOURCE_CAFCASS, 14},
+	{commonv1.ReferralSource_REFERRAL_SOURCE_LOCAL_AUTHORITY, 10},
+	{commonv1.ReferralSource_REFERRAL_SOURCE_COURT, 6},
+	{commonv1.ReferralSource_REFERRAL_SOURCE_MEDIATION, 6},
+	{commonv1.ReferralSource_REFERRAL_SOURCE_OTHER, 2},
+}
+
+// supervised contact is mostly ordered or funded by courts and local authorities.
+var supervisedSources = []weighted[commonv1.ReferralSource]{
+	{commonv1.ReferralSource_REFERRAL_SOURCE_LOCAL_AUTHORITY, 35},
+	{commonv1.ReferralSource_REFERRAL_SOURCE_COURT, 25},
+	{commonv1.ReferralSource_REFERRAL_SOURCE_CAFCASS, 20},
+	{commonv1.ReferralSource_REFERRAL_SOURCE_SOLICITOR, 20},
+}
+
+var supportedOutcomes = []weighted[referralv1.CaseOutcome]{
+	{referralv1.CaseOutcome_CASE_OUTCOME_SELF_ARRANGED, 55},
+	{referralv1.CaseOutcome_CASE_OUTCOME_MOVED_TO_HANDOVER, 20},
+	{referralv1.CaseOutcome_CASE_OUTCOME_REFERRED_BACK_TO_COURT, 15},
+	{referralv1.CaseOutcome_CASE_OUTCOME_WITHDRAWN, 10},
+}
+
+var supervisedOutcomes = []weighted[referralv1.CaseOutcome]{
+	{referralv1.CaseOutcome_CASE_OUTCOME_STEPPED_DOWN_TO_SUPPORTED, 40},
+	{referralv1.CaseOutcome_CASE_OUTCOME_REFERRED_BACK_TO_COURT, 35},
+	{referralv1.CaseOutcome_CASE_OUTCOME_WITHDRAWN, 15},
+	{referralv1.CaseOutcome_CASE_OUTCOME_ENDED_FOR_SAFETY, 10},
+}
+
+type weighted[T any] struct {
+	v T
+	w float64
+}
+
+func pick[T any](r *rand.Rand, xs []weighted[T]) T {
+	total := 0.0
+	for _, x := range xs {
+		total += x.w
+	}
+	n := r.Float64() * total
+	for _, x := range xs {
+		if n < x.w {
+			return x.v
+		}
+		n -= x.w
+	}
+	return xs[len(xs)-1].v
+}
+
+// referralsPerCentreYear: at scale 1.0, about 21,000 children served a year over 300 centres,
+// with 1.5 children a family and about three referrals in four reaching contact.
+const referralsPerCentreYear = 62.0
+
+// london is the centres' zone.
+var london = mustZone("Europe/London")
+
+func mustZone(name string) *time.Location {
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return l
+}
+
+// day is a London date as midnight UTC, the way dates are compared here.
+func day(t time.Time) time.Time {
+	t = t.In(london)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// at is the instant of the London wall time h:m on the date d.
+func at(d time.Time, h, m int) time.Time {
+	return time.Date(d.Year(), d.Month(), d.Day(), h, m, 0, 0, london)
+}
+
+func pbDate(d time.Time) *commonv1.Date {
+	return &commonv1.Date{Year: int32(d.Year()), Month: int32(d.Month()), Day: int32(d.Day())}
+}
+
+// window is an opening session's hours and what a family's session in it takes.
+type window struct {
+	startH, startM, endH, endM int
+	minutes, stagger           int
+}
+
+var (
+	supportedWindow  = window{10, 0, 12, 30, 120, 15}
+	supervisedWindow = window{10, 0, 12, 0, 90, 15}
+)
+
+// centre is one simulated centre and what the simulator knows of it.
+type centre struct {
+	index      int
+	id         uuid.UUID
+	name       string
+	region     commonv1.Region
+	supported  bool
+	supervised bool
+	rng        *rand.Rand
+	slots      []*slot
+	families   []*family
+	waiting    []*family // waitlisted referrals, first come first served
+	inbox      []*family // referrals redirected here, taken in at the next morning
+}
+
+// slot is a family's regular place: a room in a pattern, on every opening or every other one.
+type slot struct {
+	service  commonv1.ServiceType
+	pattern  uuid.UUID
+	room     uuid.UUID
+	capacity int
+	weekly   bool // the pattern opens weekly: a fortnightly family takes every other opening
+	first    time.Time
+	last     time.Time
+	openings []time.Time
+	taken    [2]int // families in the slot, by parity of the opening (one parity when not weekly)
+	window   window
+}

@@ -1,0 +1,892 @@
+package simulate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/auth"
+)
+
+// sim is one simulation in progress.
+type sim struct {
+	cfg     Config
+	c       *conns
+	centres []*centre
+	rate    float64 // referrals a centre receives a day
+	from    time.Time
+	to      time.Time
+	seq     int
+	seqMu   sync.Mutex
+}
+
+// Result is what a simulation did and what it knows to be true.
+type Result struct {
+	Centres  int
+	Families int
+	Commands int64
+	Elapsed  time.Duration
+	Truth    *Truth
+}
+
+// Run simulates cfg on the platform, reporting progress to progress (a terminal line), and
+// returns its ground truth. The platform's clock must be simulated (familytime dev --clock
+// simulated, or seeding) and not past the day before cfg.From.
+func Run(ctx context.Context, cfg Config, p Platform, progress io.Writer) (*Result, error) {
+	if cfg.Centres < 1 {
+		return nil, errors.New("--centres must be at least 1")
+	}
+	if cfg.Scale <= 0 {
+		return nil, errors.New("--scale must be positive")
+	}
+	if cfg.Concurrency < 1 {
+		cfg.Concurrency = 1
+	}
+	s := &sim{cfg: cfg, from: day(cfg.From), to: day(cfg.To)}
+	if s.to.Before(s.from) {
+		return nil, errors.New("--to is before --from")
+	}
+	var err error
+	if s.c, err = dial(p); err != nil {
+		return nil, err
+	}
+	defer s.c.close()
+	s.rate = referralsPerCentreYear * cfg.Scale / 365
+	start := time.Now()
+	bar := newProgress(progress, s.from, s.to, &s.c.commands)
+	defer bar.done()
+	if err := s.setUp(ctx); err != nil {
+		return nil, err
+	}
+	for d := s.from; !d.After(s.to); d = d.AddDate(0, 0, 1) {
+		if err := s.day(ctx, d); err != nil {
+			return nil, fmt.Errorf("%s: %w", d.Format(time.DateOnly), err)
+		}
+		bar.at(d)
+	}
+	// Let every effect settle (no clock move: the same instant again).
+	if err := s.c.advance(ctx, at(s.to, 23, 0)); err != nil {
+		return nil, err
+	}
+	res := &Result{Centres: len(s.centres), Commands: s.c.commands.get(), Elapsed: time.Since(start), Truth: s.truth()}
+	for _, c := range s.centres {
+		res.Families += len(c.families)
+	}
+	return res, nil
+}
+
+// setUp registers the centres (the day before the first), their rooms and opening patterns.
+func (s *sim) setUp(ctx context.Context) error {
+	eve := s.from.AddDate(0, 0, -1)
+	if err := s.c.advance(ctx, at(eve, 9, 0)); err != nil {
+		return err
+	}
+	master := rand.New(rand.NewPCG(s.cfg.Seed, 0x5eed))
+	for i := range s.cfg.Centres {
+		c := &centre{index: i, rng: rand.New(rand.NewPCG(s.cfg.Seed, uint64(i)+1))}
+		c.region = pickRegion(master)
+		switch n := master.Float64(); {
+		case n < 0.60:
+			c.supported = true
+		case n < 0.75:
+			c.supervised = true
+		default:
+			c.supported, c.supervised = true, true
+		}
+		c.name = fmt.Sprintf("Simulated Family Time Centre %03d", i+1)
+		s.centres = append(s.centres, c)
+	}
+	return s.each(ctx, func(ctx context.Context, c *centre) error { return s.register(ctx, c, eve) })
+}
+
+func pickRegion(r *rand.Rand) commonv1.Region {
+	xs := make([]weighted[commonv1.Region], len(regions))
+	for i, x := range regions {
+		xs[i] = weighted[commonv1.Region]{x.region, x.weight}
+	}
+	return pick(r, xs)
+}
+
+// capacity is a room's places at this scale: a national centre's four to eight, scaled down so
+// that a smaller simulation's centres still fill and keep waiting lists.
+func (s *sim) capacity(c *centre) int {
+	return max(1, int(math.Round(float64(4+c.rng.IntN(5))*s.cfg.Scale)))
+}
+
+func (s *sim) register(ctx context.Context, c *centre, eve time.Time) error {
+	admin, err := s.c.as(ctx, "simulator", uuid.Nil, auth.RoleAdmin)
+	if err != nil {
+		return err
+	}
+	var types []commonv1.ServiceType
+	if c.supported {
+		types = append(types, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
+	}
+	if c.supervised {
+		types = append(types, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED)
+	}
+	accredited := eve.AddDate(-1-c.rng.IntN(2), -c.rng.IntN(12), 0)
+	resp, err := call(admin, s.c, s.c.scheduling.RegisterCentre, &schedulingv1.RegisterCentreRequest{RequestId: uuid.NewString(),
+		Details: &schedulingv1.CentreDetails{Name: c.name, Region: c.region, ServiceTypes: types,
+			AccreditationStatus: commonv1.AccreditationStatus_ACCREDITATION_STATUS_ACCREDITED, AccreditationDate: pbDate(accredited)}})
+	if err != nil {
+		return fmt.Errorf("register %s: %w", c.name, err)
+	}
+	if c.id, err = uuid.Parse(resp.GetCentre().GetCentreId()); err != nil {
+		return err
+	}
+	ctx, err = s.staff(ctx, c)
+	if err != nil {
+		return err
+	}
+	if c.supported {
+		// Most supported centres open alternate Saturdays, some every Saturday; one or two rooms.
+		weekly := c.rng.Float64() < 0.3
+		rooms := 1 + c.rng.IntN(2)
+		if err := s.timetable(ctx, c, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, weekly, schedulingv1.Weekday_WEEKDAY_SATURDAY, rooms, supportedWindow); err != nil {
+			return err
+		}
+	}
+	if c.supervised {
+		// Supervised contact by appointment on weekdays: a room to itself, one family at a time.
+		wd := schedulingv1.Weekday(1 + c.rng.IntN(5))
+		if err := s.timetable(ctx, c, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, true, wd, 1+c.rng.IntN(2), supervisedWindow); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// staff is ctx with a token of the centre's staff: coordinator, volunteer, supervisor and
+// safeguarding lead for that centre.
+func (s *sim) staff(ctx context.Context, c *centre) (context.Context, error) {
+	return s.c.as(ctx, fmt.Sprintf("sim-staff-%03d", c.index+1), c.id,
+		auth.RoleCoordinator, auth.RoleVolunteer, auth.RoleSupervisor, auth.RoleSafeguardingLead)
+}
+
+func (s *sim) timetable(ctx context.Context, c *centre, st commonv1.ServiceType, weekly bool, wd schedulingv1.Weekday, rooms int, w window) error {
+	supervised := st == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED
+	var ids []string
+	var caps []int
+	for r := range rooms {
+		capacity := 1
+		name := fmt.Sprintf("Supervised room %d", r+1)
+		if !supervised {
+			capacity = s.capacity(c)
+			name = fmt.Sprintf("Family room %d", r+1)
+		}
+		resp, err := call(ctx, s.c, s.c.scheduling.AddRoom, &schedulingv1.AddRoomRequest{CentreId: c.id.String(), Name: name,
+			Capacity: int32(capacity), SupervisedSuitable: supervised, RequestId: uuid.NewString()})
+		if err != nil {
+			return fmt.Errorf("add room: %w", err)
+		}
+		ids = append(ids, resp.GetRoom().GetRoomId())
+		caps = append(caps, capacity)
+	}
+	rec := schedulingv1.Recurrence_RECURRENCE_FORTNIGHTLY
+	if weekly {
+		rec = schedulingv1.Recurrence_RECURRENCE_WEEKLY
+	}
+	first := s.from
+	for first.Weekday() != time.Weekday(int(wd)%7) {
+		first = first.AddDate(0, 0, 1)
+	}
+	var closed []*commonv1.Date
+	var closedDays []time.Time
+	for _, d := range []time.Time{time.Date(s.from.Year(), 12, 26, 0, 0, 0, 0, time.UTC), time.Date(s.from.Year(), 12, 25, 0, 0, 0, 0, time.UTC)} {
+		if !d.Before(first) && !d.After(s.to) && d.Weekday() == first.Weekday() {
+			closed = append(closed, pbDate(d))
+			closedDays = append(closedDays, d)
+		}
+	}
+	resp, err := call(ctx, s.c, s.c.scheduling.DefineOpeningPattern, &schedulingv1.DefineOpeningPatternRequest{CentreId: c.id.String(),
+		Recurrence: rec, Weekday: wd, StartTime: &schedulingv1.LocalTime{Hour: int32(w.startH), Minute: int32(w.startM)},
+		EndTime: &schedulingv1.LocalTime{Hour: int32(w.endH), Minute: int32(w.endM)}, FirstDate: pbDate(first), LastDate: pbDate(s.to),
+		RoomIds: ids, ClosedDates: closed, TimeZone: "Europe/London", RequestId: uuid.NewString()})
+	if err != nil {
+		return fmt.Errorf("define opening pattern: %w", err)
+	}
+	pattern, err := uuid.Parse(resp.GetPattern().GetPatternId())
+	if err != nil {
+		return err
+	}
+	var openings []time.Time
+	step := 14
+	if weekly {
+		step = 7
+	}
+	for d := first; !d.After(s.to); d = d.AddDate(0, 0, step) {
+		if !slices.Contains(closedDays, d) {
+			openings = append(openings, d)
+		}
+	}
+	for i, id := range ids {
+		c.slots = append(c.slots, &slot{service: st, pattern: pattern, room: uuid.MustParse(id), capacity: caps[i], weekly: weekly,
+			first: first, last: s.to, openings: openings, window: w})
+	}
+	return nil
+}
+
+// each runs f for every centre, cfg.Concurrency at a time; the first error stops the rest.
+func (s *sim) each(ctx context.Context, f func(context.Context, *centre) error) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	work := make(chan *centre)
+	var wg sync.WaitGroup
+	for range min(s.cfg.Concurrency, len(s.centres)) {
+		wg.Go(func() {
+			for c := range work {
+				if err := f(ctx, c); err != nil {
+					cancel(fmt.Errorf("%s: %w", c.name, err))
+				}
+			}
+		})
+	}
+	for _, c := range s.centres {
+		select {
+		case work <- c:
+		case <-ctx.Done():
+		}
+	}
+	close(work)
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return ctx.Err()
+}
+
+// day runs one day: the morning's casework at 08:00, then each session time of the day.
+func (s *sim) day(ctx context.Context, d time.Time) error {
+	if err := s.c.advance(ctx, at(d, 8, 0)); err != nil {
+		return err
+	}
+	// Referrals redirected yesterday arrive this morning, in a fixed order.
+	if err := s.each(ctx, func(ctx context.Context, c *centre) error { return s.morning(ctx, c, d) }); err != nil {
+		return err
+	}
+	ticks := map[time.Time]bool{}
+	for _, c := range s.centres {
+		for _, f := range c.families {
+			for _, b := range f.bookings {
+				if b.date.Equal(d) && b.state == "booked" {
+					w := b.slot.window
+					ticks[at(d, w.startH, w.startM+20)] = true
+					ticks[at(d, w.startH, w.startM+2*w.stagger+w.minutes)] = true
+				}
+			}
+		}
+	}
+	var times []time.Time
+	for t := range ticks {
+		times = append(times, t)
+	}
+	sort.Slice(times, func(i, j int) bool { return times[i].Before(times[j]) })
+	for _, t := range times {
+		if err := s.c.advance(ctx, t); err != nil {
+			return err
+		}
+		if err := s.each(ctx, func(ctx context.Context, c *centre) error { return s.sessions(ctx, c, d, t) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// morning is a centre's casework: new referrals, decisions, pre-visits, bookings, cancellations,
+// cases ending.
+func (s *sim) morning(ctx context.Context, c *centre, d time.Time) error {
+	ctx, err := s.staff(ctx, c)
+	if err != nil {
+		return err
+	}
+	redirected := c.inbox
+	c.inbox = nil
+	for _, f := range redirected {
+		if err := s.submit(ctx, f, d); err != nil {
+			return err
+		}
+	}
+	for range poisson(c.rng, s.rate) {
+		if err := s.submit(ctx, s.newFamily(c, d), d); err != nil {
+			return err
+		}
+	}
+	for _, f := range c.families {
+		for _, b := range f.bookings {
+			if b.state == "booked" && (b.plan == planCancelEarly || b.plan == planCancelLate) && b.cancelOn.Equal(d) {
+				by := schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT
+				if c.rng.IntN(2) == 0 {
+					by = schedulingv1.CancelledBy_CANCELLED_BY_VISITING_PARENT
+				}
+				if _, err := call(ctx, s.c, s.c.scheduling.CancelBooking, &schedulingv1.CancelBookingRequest{CentreId: c.id.String(),
+					BookingId: b.id.String(), CancelledBy: by, RequestId: uuid.NewString()}); err != nil {
+					return fmt.Errorf("cancel booking: %w", err)
+				}
+				b.state = "cancelled"
+			}
+		}
+	}
+	// Places freed since yesterday go to the waiting list, first come first served.
+	for len(c.waiting) > 0 {
+		f := c.waiting[0]
+		sl, parity := s.freeSlot(c, f.service)
+		if sl == nil {
+			break
+		}
+		c.waiting = c.waiting[1:]
+		if err := s.accept(ctx, f, d, sl, parity); err != nil {
+			return err
+		}
+	}
+	for _, f := range c.families {
+		if f.step != stepDone && f.step != stepWaiting && !f.next.After(d) {
+			if err := s.advanceFamily(ctx, f, d); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// poisson draws how many referrals arrive in a day.
+func poisson(r *rand.Rand, lambda float64) int {
+	l, k, p := math.Exp(-lambda), 0, 1.0
+	for {
+		p *= r.Float64()
+		if p <= l {
+			return k
+		}
+		k++
+	}
+}
+
+func (s *sim) nextSeq() int {
+	s.seqMu.Lock()
+	defer s.seqMu.Unlock()
+	s.seq++
+	return s.seq
+}
+
+// newFamily draws a referral to c received on d.
+func (s *sim) newFamily(c *centre, d time.Time) *family {
+	r := c.rng
+	f := &family{centre: c, received: d}
+	switch {
+	case c.supported && c.supervised:
+		f.requested = commonv1.ServiceType_SERVICE_TYPE_SUPPORTED
+		if r.Float64() < 0.3 {
+			f.requested = commonv1.ServiceType_SERVICE_TYPE_SUPERVISED
+		}
+	case c.supported:
+		f.requested = commonv1.ServiceType_SERVICE_TYPE_SUPPORTED
+	default:
+		f.requested = commonv1.ServiceType_SERVICE_TYPE_SUPERVISED
+	}
+	if f.requested == commonv1.ServiceType_SERVICE_TYPE_SUPPORTED {
+		f.source = pick(r, supportedSources)
+		// About 18% of supported referrals are declined or never attend.
+		switch n := r.Float64(); {
+		case n < 0.06:
+			f.abuse = true
+		case n < 0.11:
+			f.fate = fateDeclined
+		case n < 0.14:
+			f.fate = fateWithdrawn
+		case n < 0.18:
+			f.fate = fateNeverAttend
+		}
+		f.planned = 3 + r.IntN(8)
+	} else {
+		f.source = pick(r, supervisedSources)
+		switch n := r.Float64(); {
+		case n < 0.05:
+			f.fate = fateDeclined
+		case n < 0.08:
+			f.fate = fateNeverAttend
+		}
+		f.planned = 3 + r.IntN(6)
+	}
+	f.court = f.source == commonv1.ReferralSource_REFERRAL_SOURCE_COURT || f.source == commonv1.ReferralSource_REFERRAL_SOURCE_CAFCASS ||
+		r.Float64() < 0.3
+	f.cafcass = f.source == commonv1.ReferralSource_REFERRAL_SOURCE_CAFCASS
+	children := 1
+	if n := r.Float64(); n < 0.35 {
+		children = 2
+	} else if n < 0.45 {
+		children = 3
+	}
+	for range children {
+		born := d.AddDate(0, 0, -(30 + r.IntN(16*365)))
+		f.births = append(f.births, child{birthYear: born.Year(), birthMonth: int(born.Month())})
+	}
+	return f
+}
+
+func (s *sim) submit(ctx context.Context, f *family, d time.Time) error {
+	c := f.centre
+	f.seq, f.received = s.nextSeq(), d
+	self := f.source == commonv1.ReferralSource_REFERRAL_SOURCE_SELF
+	details := &referralv1.ReferralDetails{
+		Reason:        "Contact stopped when the parents separated; they cannot yet manage handovers themselves.",
+		Availability:  "Saturdays or weekday mornings",
+		Risk:          &referralv1.RiskAnswers{DomesticAbuse: f.abuse},
+		ConsentGiven:  true,
+		CourtInvolved: f.court, CafcassInvolved: f.cafcass,
+	}
+	details.Adults = append(details.Adults, adult(referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT, f.seq))
+	if !self {
+		details.Adults = append(details.Adults, adult(referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT, f.seq))
+		details.Referrer = &referralv1.Referrer{Name: "Simulated referrer", Organisation: f.source.String()}
+	}
+	for i, ch := range f.births {
+		details.Children = append(details.Children, &referralv1.Child{FullName: fmt.Sprintf("Child %d of family %d", i+1, f.seq),
+			DateOfBirth: &commonv1.Date{Year: int32(ch.birthYear), Month: int32(ch.birthMonth), Day: 1}})
+	}
+	resp, err := call(ctx, s.c, s.c.referral.SubmitReferral, &referralv1.SubmitReferralRequest{RequestId: uuid.NewString(),
+		CentreId: c.id.String(), Source: f.source, RequestedServiceType: f.requested, Details: details})
+	if err != nil {
+		return fmt.Errorf("submit referral: %w", err)
+	}
+	f.read(resp.GetReferral())
+	f.truth = &referralTruth{receivedOn: d}
+	c.families = append(c.families, f)
+	f.step, f.next = stepScreen, d.AddDate(0, 0, 2+c.rng.IntN(4))
+	if self {
+		f.step, f.next = stepSecondParty, d.AddDate(0, 0, 3+c.rng.IntN(10))
+	}
+	return nil
+}
+
+func adult(role referralv1.AdultRole, seq int) *referralv1.Adult {
+	a := &referralv1.Adult{Role: role, ParentalResponsibility: true, Language: "English",
+		Contact: &referralv1.ContactDetails{AddressLines: []string{fmt.Sprintf("%d Simulated Street", seq)}, Postcode: "SIM 1AA",
+			Phone: "07700 900000"}}
+	if role == referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT {
+		a.FullName, a.Relationship, a.MayBring, a.MayCollect = fmt.Sprintf("Resident parent %d", seq), "Mother", true, true
+	} else {
+		a.FullName, a.Relationship, a.MayAttend = fmt.Sprintf("Visiting parent %d", seq), "Father", true
+	}
+	return a
+}
+
+// read takes the ids the referral service gave.
+func (f *family) read(r *referralv1.Referral) {
+	f.referral, _ = uuid.Parse(r.GetReferralId())
+	f.id, _ = uuid.Parse(r.GetFamilyId())
+	for _, a := range r.GetAdults() {
+		id, _ := uuid.Parse(a.GetPersonId())
+		switch a.GetRole() {
+		case referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT:
+			f.resident = id
+		case referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT:
+			f.visiting = id
+		}
+	}
+	if len(f.births) == len(r.GetChildren()) {
+		for i, ch := range r.GetChildren() {
+			f.births[i].id, _ = uuid.Parse(ch.GetPersonId())
+		}
+	}
+}
+
+// freeSlot is a place for a family of service st: the slot and parity with the fewest families,
+// if any has room.
+func (s *sim) freeSlot(c *centre, st commonv1.ServiceType) (*slot, int) {
+	for _, sl := range c.slots {
+		if sl.service != st {
+			continue
+		}
+		parities := 1
+		if sl.weekly {
+			parities = 2
+		}
+		for p := range parities {
+			if sl.taken[p] < sl.capacity {
+				return sl, p
+			}
+		}
+	}
+	return nil, 0
+}
+
+func (s *sim) advanceFamily(ctx context.Context, f *family, d time.Time) error {
+	c := f.centre
+	ref := func() (string, string, string) { return uuid.NewString(), f.referral.String(), c.id.String() }
+	switch f.step {
+	case stepSecondParty:
+		id, rid, cid := ref()
+		resp, err := call(ctx, s.c, s.c.referral.SubmitSecondPartyApplication, &referralv1.SubmitSecondPartyApplicationRequest{RequestId: id,
+			ReferralId: rid, CentreId: cid, Parent: adult(referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT, f.seq),
+			Risk: &referralv1.RiskAnswers{DomesticAbuse: f.abuse}, ConsentGiven: true})
+		if err != nil {
+			return fmt.Errorf("second party: %w", err)
+		}
+		f.read(resp.GetReferral())
+		f.step, f.next = stepScreen, d.AddDate(0, 0, 2+c.rng.IntN(4))
+	case stepScreen:
+		rating := referralv1.RiskRating_RISK_RATING_GREEN
+		if f.abuse || c.rng.Float64() < 0.3 {
+			rating = referralv1.RiskRating_RISK_RATING_AMBER
+		}
+		id, rid, cid := ref()
+		if _, err := call(ctx, s.c, s.c.referral.RecordScreening, &referralv1.RecordScreeningRequest{RequestId: id, ReferralId: rid,
+			CentreId: cid, Rating: rating, DomesticAbuseFinding: f.abuse, Note: "Screened from the referral's answers."}); err != nil {
+			return fmt.Errorf("screen: %w", err)
+		}
+		return s.decide(ctx, f, d)
+	case stepPreVisitResident, stepPreVisitVisiting:
+		person := f.resident
+		if f.step == stepPreVisitVisiting {
+			person = f.visiting
+		}
+		if f.fate == fateNeverAttend {
+			id, rid, cid := ref()
+			if _, err := call(ctx, s.c, s.c.referral.WithdrawReferral, &referralv1.WithdrawReferralRequest{RequestId: id, ReferralId: rid,
+				CentreId: cid, WithdrawnBy: referralv1.WithdrawnBy_WITHDRAWN_BY_NON_RESIDENT_PARENT}); err != nil {
+				return fmt.Errorf("withdraw: %w", err)
+			}
+			f.truth.withdrawnOn = d
+			s.leave(f)
+			return nil
+		}
+		id, rid, cid := ref()
+		if _, err := call(ctx, s.c, s.c.referral.RecordPreVisit, &referralv1.RecordPreVisitRequest{RequestId: id, ReferralId: rid,
+			CentreId: cid, PersonId: person.String(), VisitedOn: pbDate(d), GroundRulesSigned: true}); err != nil {
+			return fmt.Errorf("pre-visit: %w", err)
+		}
+		f.preVisits = append(f.preVisits, d)
+		if f.step == stepPreVisitResident {
+			f.step, f.next = stepPreVisitVisiting, d.AddDate(0, 0, 1+c.rng.IntN(4))
+			return nil
+		}
+		w := f.slot.window
+		id, rid, cid = ref()
+		if _, err := call(ctx, s.c, s.c.referral.AgreeArrangement, &referralv1.AgreeArrangementRequest{RequestId: id, ReferralId: rid,
+			CentreId: cid, Arrangement: &referralv1.Arrangement{ServiceType: f.service, Frequency: referralv1.ContactFrequency_CONTACT_FREQUENCY_FORTNIGHTLY,
+				SessionMinutes: int32(w.minutes), Stagger: &referralv1.Stagger{ArrivalMinutes: int32(w.stagger), DepartureMinutes: int32(w.stagger)}}}); err != nil {
+			return fmt.Errorf("arrangement: %w", err)
+		}
+		f.step, f.next = stepContact, d.AddDate(0, 0, 1)
+	case stepContact:
+		return s.book(ctx, f, d)
+	case stepEnd:
+		id, rid, cid := ref()
+		if _, err := call(ctx, s.c, s.c.referral.EndCase, &referralv1.EndCaseRequest{RequestId: id, ReferralId: rid, CentreId: cid,
+			Outcome: f.outcome}); err != nil {
+			return fmt.Errorf("end case: %w", err)
+		}
+		f.truth.endedOn, f.truth.outcome = d, f.outcome
+		s.leave(f)
+	}
+	return nil
+}
+
+// decide is the centre's decision after screening.
+func (s *sim) decide(ctx context.Context, f *family, d time.Time) error {
+	c := f.centre
+	decline := func(reason referralv1.DeclineReason, to *centre) error {
+		req := &referralv1.DeclineReferralRequest{RequestId: uuid.NewString(), ReferralId: f.referral.String(), CentreId: c.id.String(),
+			Reason: reason, Note: "Decided after screening."}
+		if to != nil {
+			req.RedirectedToCentreId = to.id.String()
+		}
+		if _, err := call(ctx, s.c, s.c.referral.DeclineReferral, req); err != nil {
+			return fmt.Errorf("decline: %w", err)
+		}
+		f.truth.declinedOn, f.truth.declineReason = d, reason
+		f.step = stepDone
+		return nil
+	}
+	f.service = f.requested
+	if f.abuse && f.requested == commonv1.ServiceType_SERVICE_TYPE_SUPPORTED {
+		if !c.supervised {
+			// Proven domestic abuse rules out supported contact: route the family to a supervised
+			// service, preferably in the same region; it is referred there tomorrow.
+			to := s.supervisedCentre(c)
+			if to == nil {
+				return decline(referralv1.DeclineReason_DECLINE_REASON_DOMESTIC_ABUSE_SUPPORTED_ONLY, nil)
+			}
+			if err := decline(referralv1.DeclineReason_DECLINE_REASON_REDIRECTED, to); err != nil {
+				return err
+			}
+			g := &family{centre: to, source: f.source, requested: commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, court: f.court,
+				cafcass: f.cafcass, births: slices.Clone(f.births), planned: f.planned}
+			for i := range g.births {
+				g.births[i].id = uuid.Nil
+			}
+			if g.source == commonv1.ReferralSource_REFERRAL_SOURCE_SELF {
+				g.source = commonv1.ReferralSource_REFERRAL_SOURCE_SOLICITOR
+			}
+			to.inbox = append(to.inbox, g)
+			return nil
+		}
+		f.service = commonv1.ServiceType_SERVICE_TYPE_SUPERVISED
+	}
+	switch f.fate {
+	case fateDeclined:
+		reasons := []referralv1.DeclineReason{referralv1.DeclineReason_DECLINE_REASON_CANNOT_MEET_NEEDS,
+			referralv1.DeclineReason_DECLINE_REASON_RISK_TOO_HIGH, referralv1.DeclineReason_DECLINE_REASON_OUT_OF_AREA}
+		return decline(reasons[c.rng.IntN(len(reasons))], nil)
+	case fateWithdrawn:
+		if _, err := call(ctx, s.c, s.c.referral.WithdrawReferral, &referralv1.WithdrawReferralRequest{RequestId: uuid.NewString(),
+			ReferralId: f.referral.String(), CentreId: c.id.String(), WithdrawnBy: referralv1.WithdrawnBy_WITHDRAWN_BY_REFERRER}); err != nil {
+			return fmt.Errorf("withdraw: %w", err)
+		}
+		f.truth.withdrawnOn = d
+		f.step = stepDone
+		return nil
+	}
+	sl, parity := s.freeSlot(c, f.service)
+	if sl == nil {
+		if _, err := call(ctx, s.c, s.c.referral.WaitlistReferral, &referralv1.WaitlistReferralRequest{RequestId: uuid.NewString(),
+			ReferralId: f.referral.String(), CentreId: c.id.String()}); err != nil {
+			return fmt.Errorf("waitlist: %w", err)
+		}
+		f.truth.waitlistedOn = d
+		f.step = stepWaiting
+		c.waiting = append(c.waiting, f)
+		return nil
+	}
+	return s.accept(ctx, f, d, sl, parity)
+}
+
+// supervisedCentre is where a supported-only centre redirects a family: a centre offering
+// supervised contact in its region, else anywhere; the first by number, so the choice is fixed.
+func (s *sim) supervisedCentre(from *centre) *centre {
+	var any *centre
+	for _, c := range s.centres {
+		if !c.supervised {
+			continue
+		}
+		if c.region == from.region {
+			return c
+		}
+		if any == nil {
+			any = c
+		}
+	}
+	return any
+}
+
+func (s *sim) accept(ctx context.Context, f *family, d time.Time, sl *slot, parity int) error {
+	c := f.centre
+	if _, err := call(ctx, s.c, s.c.referral.AcceptReferral, &referralv1.AcceptReferralRequest{RequestId: uuid.NewString(),
+		ReferralId: f.referral.String(), CentreId: c.id.String(), ServiceType: f.service}); err != nil {
+		return fmt.Errorf("accept: %w", err)
+	}
+	f.truth.acceptedOn, f.truth.service = d, f.service
+	f.slot, f.parity = sl, parity
+	sl.taken[parity]++
+	f.step, f.next = stepPreVisitResident, d.AddDate(0, 0, 3+c.rng.IntN(7))
+	return nil
+}
+
+// leave ends the family's part in the simulation and frees its place.
+func (s *sim) leave(f *family) {
+	if f.slot != nil {
+		f.slot.taken[f.parity]--
+		f.slot = nil
+	}
+	f.step = stepDone
+}
+
+// book keeps two sessions booked ahead until the planned number is reached; the last attended
+// session ends the case at the next morning.
+func (s *sim) book(ctx context.Context, f *family, d time.Time) error {
+	c := f.centre
+	f.next = d.AddDate(0, 0, 1)
+	if f.attended >= f.planned {
+		f.step = stepEnd
+		outcomes := supportedOutcomes
+		if f.service == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {
+			outcomes = supervisedOutcomes
+		}
+		f.outcome = pick(c.rng, outcomes)
+		return s.advanceFamily(ctx, f, d)
+	}
+	last := f.lastPreVisit()
+	for _, b := range f.bookings {
+		if b.date.After(last) {
+			last = b.date
+		}
+	}
+	for f.future() < 2 && f.attended+f.future() < f.planned {
+		date, ok := f.slot.next(last, f.parity)
+		if !ok || !date.After(d) {
+			return nil // no opening left in the simulated time
+		}
+		resp, err := call(ctx, s.c, s.c.scheduling.BookSession, &schedulingv1.BookSessionRequest{CentreId: c.id.String(),
+			FamilyId: f.id.String(), PatternId: f.slot.pattern.String(), Date: pbDate(date), RoomId: f.slot.room.String(),
+			RequestId: uuid.NewString()})
+		if err != nil {
+			return fmt.Errorf("book %s: %w", date.Format(time.DateOnly), err)
+		}
+		b := &booking{date: date, slot: f.slot, state: "booked"}
+		b.id, _ = uuid.Parse(resp.GetBooking().GetBookingId())
+		switch n := c.rng.Float64(); {
+		case n < 0.06:
+			b.plan = planNoShow
+		case n < 0.10:
+			b.plan, b.cancelOn = planCancelLate, date.AddDate(0, 0, -1)
+		case n < 0.13:
+			b.plan, b.cancelOn = planCancelEarly, date.AddDate(0, 0, -6)
+		}
+		if b.cancelOn.Before(d.AddDate(0, 0, 1)) && b.plan != planAttend && b.plan != planNoShow {
+			b.plan = planAttend // too soon to cancel ahead: it goes ahead
+		}
+		f.bookings = append(f.bookings, b)
+		last = date
+	}
+	return nil
+}
+
+// next is the slot's first opening after d that the family's parity takes.
+func (sl *slot) next(after time.Time, parity int) (time.Time, bool) {
+	for i, o := range sl.openings {
+		if sl.weekly && i%2 != parity {
+			continue
+		}
+		if o.After(after) {
+			return o, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// sessions records what happens in the centre's sessions at t: arrivals and no-shows once the
+// children were due, departures and completion once the visiting parent has left.
+func (s *sim) sessions(ctx context.Context, c *centre, d, t time.Time) error {
+	ctx, err := s.staff(ctx, c)
+	if err != nil {
+		return err
+	}
+	for _, f := range c.families {
+		for _, b := range f.bookings {
+			if !b.date.Equal(d) || b.state != "booked" {
+				continue
+			}
+			w := b.slot.window
+			start := at(d, w.startH, w.startM)
+			childrenIn := start.Add(time.Duration(w.stagger) * time.Minute)
+			childrenOut := childrenIn.Add(time.Duration(w.minutes) * time.Minute)
+			visitingOut := childrenOut.Add(time.Duration(w.stagger) * time.Minute)
+			switch {
+			case t.Equal(start.Add(20 * time.Minute)):
+				if err := s.arrive(ctx, f, b, start, childrenIn); err != nil {
+					return err
+				}
+			case t.Equal(visitingOut) && b.plan == planAttend:
+				if err := s.complete(ctx, f, b, childrenOut, visitingOut); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (s *sim) arrive(ctx context.Context, f *family, b *booking, start, childrenIn time.Time) error {
+	c := f.centre
+	if b.plan == planNoShow {
+		resp, err := call(ctx, s.c, s.c.scheduling.RecordNoShow, &schedulingv1.RecordNoShowRequest{CentreId: c.id.String(),
+			BookingId: b.id.String(), Party: schedulingv1.Party_PARTY_VISITING, RequestId: uuid.NewString()})
+		if err != nil {
+			return fmt.Errorf("no-show: %w", err)
+		}
+		b.state = "no_show"
+		f.noShows++
+		if resp.GetPlaceReleased() {
+			// Two unexplained no-shows release the place: scheduling cancels the family's later
+			// bookings there, and referral ends the case (outcome place released) that day.
+			for _, o := range f.bookings {
+				if o.state == "booked" {
+					o.state = "cancelled"
+				}
+			}
+			f.truth.endedOn, f.truth.outcome = b.date, referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED
+			s.leave(f)
+		}
+		return nil
+	}
+	for _, p := range append([]uuid.UUID{f.visiting}, childIDs(f)...) {
+		if _, err := call(ctx, s.c, s.c.scheduling.CheckIn, &schedulingv1.CheckInRequest{CentreId: c.id.String(), BookingId: b.id.String(),
+			PersonId: p.String(), RequestId: uuid.NewString()}); err != nil {
+			return fmt.Errorf("check in: %w", err)
+		}
+	}
+	if _, err := call(ctx, s.c, s.c.scheduling.RecordArrival, &schedulingv1.RecordArrivalRequest{CentreId: c.id.String(), BookingId: b.id.String(),
+		Party: schedulingv1.Party_PARTY_VISITING, Time: wall(start), PersonIds: []string{f.visiting.String()}, RequestId: uuid.NewString()}); err != nil {
+		return fmt.Errorf("arrival: %w", err)
+	}
+	children := append([]string{f.resident.String()}, idStrings(childIDs(f))...)
+	if _, err := call(ctx, s.c, s.c.scheduling.RecordArrival, &schedulingv1.RecordArrivalRequest{CentreId: c.id.String(), BookingId: b.id.String(),
+		Party: schedulingv1.Party_PARTY_CHILDREN, Time: wall(childrenIn), PersonIds: children, RequestId: uuid.NewString()}); err != nil {
+		return fmt.Errorf("arrival: %w", err)
+	}
+	return nil
+}
+
+func (s *sim) complete(ctx context.Context, f *family, b *booking, childrenOut, visitingOut time.Time) error {
+	c := f.centre
+	for _, x := range []struct {
+		party  schedulingv1.Party
+		at     time.Time
+		people []string
+	}{
+		{schedulingv1.Party_PARTY_CHILDREN, childrenOut, []string{f.resident.String()}},
+		{schedulingv1.Party_PARTY_VISITING, visitingOut, []string{f.visiting.String()}},
+	} {
+		if _, err := call(ctx, s.c, s.c.scheduling.RecordDeparture, &schedulingv1.RecordDepartureRequest{CentreId: c.id.String(),
+			BookingId: b.id.String(), Party: x.party, Time: wall(x.at), PersonIds: x.people, RequestId: uuid.NewString()}); err != nil {
+			return fmt.Errorf("departure: %w", err)
+		}
+	}
+	req := &schedulingv1.CompleteSessionRequest{CentreId: c.id.String(), BookingId: b.id.String(), RequestId: uuid.NewString()}
+	if b.slot.service == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {
+		req.SupervisedBy = fmt.Sprintf("sim-staff-%03d", c.index+1)
+	}
+	if _, err := call(ctx, s.c, s.c.scheduling.CompleteSession, req); err != nil {
+		return fmt.Errorf("complete: %w", err)
+	}
+	b.state = "attended"
+	b.children = append(b.children, f.births...)
+	f.attended++
+	if f.truth.firstSession.IsZero() {
+		f.truth.firstSession = b.date
+	}
+	return nil
+}
+
+func childIDs(f *family) []uuid.UUID {
+	out := make([]uuid.UUID, len(f.births))
+	for i, ch := range f.births {
+		out[i] = ch.id
+	}
+	return out
+}
+
+func idStrings(ids []uuid.UUID) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = id.String()
+	}
+	return out
+}
+
+func wall(t time.Time) *schedulingv1.LocalTime {
+	t = t.In(london)
+	return &schedulingv1.LocalTime{Hour: int32(t.Hour()), Minute: int32(t.Minute())}
+}

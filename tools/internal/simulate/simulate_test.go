@@ -1,0 +1,100 @@
+package simulate_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	devv1 "github.com/familytime/familytime/proto/gen/go/familytime/dev/v1"
+	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/testkit"
+	"github.com/familytime/familytime/tools/internal/devserver"
+	"github.com/familytime/familytime/tools/internal/simulate"
+)
+
+func TestMain(m *testing.M) { testkit.Main(m) }
+
+// startSimulated runs a dev platform on a simulated clock, on a fresh database.
+func startSimulated(t *testing.T) (*devserver.Platform, simulate.Platform) {
+	t.Helper()
+	db := testkit.Postgres(t)
+	prefix := db.Name + "_"
+	dir := t.TempDir()
+	p, err := devserver.Start(t.Context(), devserver.Config{DataDir: dir, DatabaseURL: db.OwnerURL, DatabasePrefix: prefix,
+		Clock: devserver.ClockSimulated})
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_ = p.Stop(context.Background())
+		conn, err := pgx.Connect(context.Background(), db.OwnerURL)
+		require.NoError(t, err)
+		defer conn.Close(context.Background())
+		for _, svc := range devserver.Services {
+			for _, name := range []string{prefix + svc, devserver.KeyStoreName(prefix, svc)} {
+				_, err := conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
+				require.NoError(t, err)
+			}
+		}
+	})
+	key, err := auth.LoadOrCreateDevKey(devserver.DevKeyFile(dir))
+	require.NoError(t, err)
+	return p, simulate.Platform{Referral: p.Info.Services["referral"], Scheduling: p.Info.Services["scheduling"],
+		Safeguarding: p.Info.Services["safeguarding"], Reporting: p.Info.Services["reporting"], Clock: p.Info.ClockAddr,
+		Key: key, Issuer: devserver.Issuer, Audience: devserver.Audience}
+}
+
+// A few centres over two months, through the real services on the simulated clock: reporting's
+// figures for the quarter and the year agree exactly with the simulation's ground truth, in every
+// cell (nation, regions, centres).
+func TestSmallSimulationAgreesExactlyWithReporting(t *testing.T) {
+	_, p := startSimulated(t)
+	cfg := simulate.Config{Centres: 4, From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 2, 28, 0, 0, 0, 0, time.UTC),
+		Scale: 1, Seed: 1, Concurrency: 4}
+	res, err := simulate.Run(t.Context(), cfg, p, nil)
+	require.NoError(t, err)
+	require.Positive(t, res.Families)
+	cs, err := simulate.Compare(t.Context(), p, res.Truth, cfg.From, cfg.To)
+	require.NoError(t, err)
+	require.Len(t, cs, 2, "2026 Q1 and 2026")
+	for _, c := range cs {
+		require.Empty(t, c.Differ, "%s: cells where reporting differs from the truth", c.Period)
+		for _, m := range []string{"children_served", "sessions_attended", "referrals_received", "places_available", "waiting_days_median"} {
+			require.Positive(t, c.Truth[simulate.Key{Measure: m, Scope: "national"}], "%s: %s", c.Period, m)
+		}
+	}
+}
+
+// The simulated clock moves only forward, only for an admin, and a move waits for the platform
+// to settle.
+func TestDevClockMovesForwardForAnAdminOnly(t *testing.T) {
+	_, p := startSimulated(t)
+	cc, err := grpc.NewClient(p.Clock, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	require.NoError(t, err)
+	defer cc.Close()
+	clock := devv1.NewDevClockServiceClient(cc)
+	token := func(role auth.Role) context.Context {
+		tok, err := auth.Mint(p.Key, auth.MintOptions{Issuer: p.Issuer, Audience: p.Audience, Subject: "t", Roles: []auth.Role{role}, TTL: time.Hour})
+		require.NoError(t, err)
+		return metadata.AppendToOutgoingContext(t.Context(), "authorization", "Bearer "+tok)
+	}
+	admin := token(auth.RoleAdmin)
+	to := time.Date(2026, 3, 7, 9, 30, 0, 0, time.UTC)
+	moved, err := clock.AdvanceClock(admin, &devv1.AdvanceClockRequest{To: timestamppb.New(to)})
+	require.NoError(t, err)
+	require.True(t, moved.GetNow().AsTime().Equal(to))
+	_, err = clock.AdvanceClock(admin, &devv1.AdvanceClockRequest{To: timestamppb.New(to.Add(-time.Minute))})
+	require.Equal(t, codes.FailedPrecondition, status.Code(err), "the clock never goes back")
+	_, err = clock.AdvanceClock(token(auth.RoleCoordinator), &devv1.AdvanceClockRequest{To: timestamppb.New(to.Add(time.Hour))})
+	require.Equal(t, codes.PermissionDenied, status.Code(err))
+	now, err := clock.GetClock(admin, &devv1.GetClockRequest{})
+	require.NoError(t, err)
+	require.True(t, now.GetNow().AsTime().Equal(to))
+}

@@ -289,6 +289,8 @@ func describe(err error) error {
 		b.WriteString("not allowed: ")
 	case codes.Unavailable:
 		return fmt.Errorf("the platform does not answer (%s): is familytime dev running?", st.Message())
+	case codes.ResourceExhausted:
+		return fmt.Errorf("the request is too large for the platform (%s)", st.Message())
 	}
 	b.WriteString(st.Message())
 	for _, d := range st.Details() {

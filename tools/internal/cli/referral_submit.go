@@ -213,17 +213,22 @@ func fileRequestID(flag *requestID, inFile, file string) (string, error) {
 // names) and enum value names. YAML is the same document written as YAML. Unknown fields are
 // refused, so a misspelt field is not silently dropped.
 func readRequestFile(stdin io.Reader, path string, m proto.Message) error {
-	var (
-		b   []byte
-		err error
-	)
-	if path == "-" {
-		b, err = io.ReadAll(stdin)
-	} else {
-		b, err = os.ReadFile(path)
+	in := stdin
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return fmt.Errorf("read the request file: %w", err)
+		}
+		defer f.Close()
+		in = f
 	}
+	// Read no more than the platform takes: a file the size of a disk is refused, not loaded.
+	b, err := io.ReadAll(io.LimitReader(in, maxRequestFile+1))
 	if err != nil {
 		return fmt.Errorf("read the request file: %w", err)
+	}
+	if len(b) > maxRequestFile {
+		return fmt.Errorf("%s is larger than %d MiB: a request is far smaller (its longest texts are 4,000 characters)", path, maxRequestFile>>20)
 	}
 	if len(bytes.TrimSpace(b)) == 0 {
 		return fmt.Errorf("%s is empty", path)
@@ -247,6 +252,10 @@ func readRequestFile(stdin io.Reader, path string, m proto.Message) error {
 	}
 	return nil
 }
+
+// maxRequestFile is the largest request file read: the platform's gRPC servers take messages of
+// up to 4 MiB.
+const maxRequestFile = 4 << 20
 
 var jsonPosition = regexp.MustCompile(`\(line \d+:\d+\):?\s*`)
 

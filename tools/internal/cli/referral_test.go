@@ -75,6 +75,7 @@ func TestReferralBadInputRefusedBeforeAnyCall(t *testing.T) {
 	friendlyEnum := write("friendly.yaml", "source: solicitor\n")
 	notYAML := write("broken.yaml", "source: [unclosed\n")
 	otherCentre := write("other.json", `{"centre_id": "`+uuid.NewString()+`"}`)
+	huge := write("huge.yaml", "source: REFERRAL_SOURCE_SOLICITOR\n# "+strings.Repeat("x", 5<<20)+"\n")
 	for _, c := range []struct {
 		args []string
 		want string
@@ -108,6 +109,7 @@ func TestReferralBadInputRefusedBeforeAnyCall(t *testing.T) {
 		{[]string{"submit", "--centre", centre, "--file", friendlyEnum}, `enum values are written in full`},
 		{[]string{"submit", "--centre", centre, "--file", notYAML}, `not YAML`},
 		{[]string{"submit", "--centre", centre, "--file", otherCentre}, `but --centre is ` + centre},
+		{[]string{"submit", "--centre", centre, "--file", huge}, `huge.yaml is larger than 4 MiB`},
 		{[]string{"second-party", ref, "--centre", centre, "--file", misspelt}, `is not a valid SubmitSecondPartyApplicationRequest: unknown field "details"`},
 		{[]string{"amend", ref, "--centre", centre, "--file", exampleFile}, `is not a valid AmendReferralRequest: unknown field "requested_service_type"`},
 	} {

@@ -547,3 +547,30 @@ func TestAReceivedReferralIsScreenedProvisionally(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, assessed.GetRisk().GetProvisional())
 }
+
+// A family screened at one centre and known to another (a concern raised there): the other
+// centre's lead reads the records of their own centre, and not the first centre's risk rating.
+func TestAnotherCentresRiskIsNotInTheRecord(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	family, elsewhere := uuid.New(), uuid.New()
+	g.other(t, "referral", family, elsewhere, &referralv1.ReferralReceived{ReferralId: uuid.NewString(), FamilyId: family.String(),
+		CentreId: elsewhere.String(), ReceivedOn: review(0),
+		Facts: &referralv1.ReferralFacts{Risk: &referralv1.RiskAnswers{DomesticAbuse: true}}})
+	require.Eventually(t, func() bool {
+		return g.eventsOfType(t, "familytime.safeguarding.v1.RiskScreenedProvisionally") == 1
+	}, 30*time.Second, 20*time.Millisecond, "the other centre's referral is screened")
+
+	_, err := g.as(t, "volunteer-1", auth.RoleVolunteer).RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(),
+		CentreId: g.centre.String(), FamilyId: family.String(), Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_OTHER,
+		Description: "Seen upset at the door"})
+	require.NoError(t, err)
+	record, err := g.as(t, "lead-1", auth.RoleSafeguardingLead).GetSafeguardingRecord(ctx, &safeguardingv1.GetSafeguardingRecordRequest{
+		CentreId: g.centre.String(), FamilyId: family.String(), Purpose: "review the concern"})
+	require.NoError(t, err)
+	require.Nil(t, record.GetRisk(), "the risk was screened at another centre")
+	require.NotEmpty(t, record.GetRecords())
+	for _, r := range record.GetRecords() {
+		require.NotContains(t, r.String(), "RISK_RATING")
+	}
+}

@@ -146,7 +146,7 @@ func day(d interface {
 
 // RecordView is a family's safeguarding record.
 type RecordView struct {
-	Risk    *domain.Risk
+	Risk    *domain.Risk // nil unless the latest screen or assessment is the centre's
 	Records []Entry
 }
 
@@ -183,6 +183,9 @@ func (a *App) SafeguardingRecord(ctx context.Context, c domain.Caller, centre, f
 	risk, err := a.loadRisk(ctx, family)
 	if err != nil {
 		return RecordView{}, err
+	}
+	if risk.CentreID() != centre {
+		risk = nil // another centre's screen or assessment is not this centre's to read
 	}
 	return RecordView{Risk: risk, Records: entries}, nil
 }

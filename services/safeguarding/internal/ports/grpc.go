@@ -334,7 +334,7 @@ func (s *Server) GetSafeguardingRecord(ctx context.Context, req *safeguardingv1.
 		return nil, refuse(err)
 	}
 	out := &safeguardingv1.GetSafeguardingRecordResponse{Records: entries(v.Records)}
-	if v.Risk.Known() {
+	if v.Risk != nil && v.Risk.Known() {
 		out.Risk = riskOf(family, v.Risk)
 	}
 	return out, nil

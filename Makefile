@@ -28,7 +28,7 @@ setup: tools $(STATICCHECK)
 	for m in $$($(GO) list -m -f '{{.Dir}}'); do (cd $$m && $(GO) mod download); done
 
 run:
-	$(GO) run ./tools/cmd/familytime dev
+	$(GO) run ./tools/cmd/familytime dev --seed
 
 test:
 	$(GO) test $(TEST_FLAGS) $(MODULE_PATTERNS)

@@ -14,11 +14,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/familytime/familytime/tools/internal/devserver"
+	"github.com/familytime/familytime/tools/internal/simulate"
 )
 
 func newDevCommand() *cobra.Command {
 	var cfg devserver.Config
-	var asJSON bool
+	var asJSON, seed bool
 	cmd := &cobra.Command{
 		Use:   "dev",
 		Short: "Bring the platform up on this machine (embedded NATS, PostgreSQL, databases, streams)",
@@ -45,6 +46,10 @@ A second start with the same --data reuses the data. The addresses are printed a
 				cfg.DatabaseURL = os.Getenv("DATABASE_URL")
 			}
 			ctx := cmd.Context()
+			if seed {
+				// Eight weeks of demo data, up to yesterday, recorded on a simulated clock.
+				cfg.SeedFrom = time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -seedDays)
+			}
 			fmt.Fprintln(cmd.ErrOrStderr(), "starting the Familytime dev platform in", cfg.DataDir, "...")
 			p, err := devserver.Start(ctx, cfg)
 			if err != nil {
@@ -53,6 +58,12 @@ A second start with the same --data reuses the data. The addresses are printed a
 			if p.Info.Private && filepath.Dir(p.Info.PostgresDir) != p.Info.DataDir {
 				fmt.Fprintf(cmd.ErrOrStderr(), "PostgreSQL runs as the user \"nobody\", who cannot reach %s: its data is kept in %s\n",
 					p.Info.DataDir, p.Info.PostgresDir)
+			}
+			if seed {
+				if err := seedDemo(cmd, p, cfg); err != nil {
+					_ = p.Stop(context.WithoutCancel(ctx))
+					return err
+				}
 			}
 			if asJSON {
 				enc := json.NewEncoder(cmd.OutOrStdout())
@@ -82,6 +93,7 @@ A second start with the same --data reuses the data. The addresses are printed a
 	cmd.Flags().IntVar(&cfg.NATSPort, "nats-port", 0, "NATS client port (0: a free port, since another NATS may hold 4222)")
 	cmd.Flags().StringVar(&cfg.DatabaseURL, "database-url", "", "owner URL of an existing PostgreSQL (default: $DATABASE_URL, else a private cluster)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the addresses as JSON, for scripts")
+	cmd.Flags().BoolVar(&seed, "seed", false, "on an empty platform, record demo data first: a few centres and families at every stage, over the last eight weeks")
 	cmd.Flags().StringVar(&cfg.Clock, "clock", devserver.ClockReal, "the services' clock: real, or simulated (moved forward by familytime simulate; dev only)")
 	return cmd
 }
@@ -111,4 +123,35 @@ func printInfo(w io.Writer, info devserver.Info) {
 	fmt.Fprintf(w, "\nAdmin token (30 days):\n%s\n\n", info.AdminToken)
 	fmt.Fprintln(w, "Try: familytime centre list   (other commands find this platform through the data folder)")
 	fmt.Fprintln(w, "Press Ctrl-C to stop.")
+}
+
+// seedDays is how far back the demo data begins.
+const seedDays = 56
+
+// seedDemo fills an empty platform with a small simulation (familytime simulate) over the last
+// eight weeks, on a simulated clock, then hands the services over to the real clock. A platform
+// that already has data is left as it is.
+func seedDemo(cmd *cobra.Command, p *devserver.Platform, cfg devserver.Config) error {
+	w := cmd.ErrOrStderr()
+	if !p.Seeding() {
+		fmt.Fprintln(w, "the platform already has data: not seeding")
+		return nil
+	}
+	fmt.Fprintln(w, "the data folder is empty: recording demo data (3 centres, the last eight weeks) ...")
+	sp, err := devPlatform(p.Info.DataDir)
+	if err != nil {
+		return err
+	}
+	yesterday := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -1)
+	res, err := simulate.Run(cmd.Context(), simulate.Config{Centres: 3, From: cfg.SeedFrom.AddDate(0, 0, 1), To: yesterday,
+		Scale: 1.5, Seed: 1, Concurrency: 3}, sp, w)
+	if err != nil {
+		return fmt.Errorf("demo data: %w", err)
+	}
+	if err := p.FollowRealTime(cmd.Context()); err != nil {
+		return fmt.Errorf("demo data: %w", err)
+	}
+	fmt.Fprintf(w, "demo data: %d centres, %d referrals (%d commands); the services now run on the real clock\n",
+		res.Centres, res.Families, res.Commands)
+	return nil
 }

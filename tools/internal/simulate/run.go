@@ -30,6 +30,14 @@ type sim struct {
 	to      time.Time
 	seq     int
 	seqMu   sync.Mutex
+	// redirected are referrals sent to another centre during a morning; they reach it the next
+	// morning, in the order of the centres that sent them.
+	redirected []redirect
+}
+
+type redirect struct {
+	from int
+	f    *family
 }
 
 // Result is what a simulation did and what it knows to be true.
@@ -277,6 +285,11 @@ func (s *sim) day(ctx context.Context, d time.Time) error {
 	if err := s.each(ctx, func(ctx context.Context, c *centre) error { return s.morning(ctx, c, d) }); err != nil {
 		return err
 	}
+	sort.SliceStable(s.redirected, func(i, j int) bool { return s.redirected[i].from < s.redirected[j].from })
+	for _, r := range s.redirected {
+		r.f.centre.inbox = append(r.f.centre.inbox, r.f)
+	}
+	s.redirected = nil
 	ticks := map[time.Time]bool{}
 	for _, c := range s.centres {
 		for _, f := range c.families {
@@ -630,7 +643,9 @@ func (s *sim) decide(ctx context.Context, f *family, d time.Time) error {
 			if g.source == commonv1.ReferralSource_REFERRAL_SOURCE_SELF {
 				g.source = commonv1.ReferralSource_REFERRAL_SOURCE_SOLICITOR
 			}
-			to.inbox = append(to.inbox, g)
+			s.seqMu.Lock()
+			s.redirected = append(s.redirected, redirect{from: c.index, f: g})
+			s.seqMu.Unlock()
 			return nil
 		}
 		f.service = commonv1.ServiceType_SERVICE_TYPE_SUPERVISED

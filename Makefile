@@ -162,4 +162,17 @@ bench:
 		$(GO) test -run '^$$' -bench . -count=1 -benchtime=$(BENCH_TIME) -timeout 20m $(BENCH_PKGS) | tee -a bench.out || exit 1; \
 	done
 	$(GO) run ./tools/benchreport < bench.out
+
+## bench-national: familytime simulate over 10% of a national year (300 centres, scale 0.1) on a
+## fresh dev platform on a simulated clock; wall time, commands/s and the ground-truth check go
+## to docs/bench/national.txt (docs/performance.md, "A national year through the APIs").
+SIM_DATA ?= .familytime-bench-national
+.PHONY: bench-national
+bench-national:
+	$(GO) build -o .bin/familytime ./tools/cmd/familytime
+	rm -rf $(SIM_DATA) && mkdir -p docs/bench
+	set -o pipefail; .bin/familytime dev --clock simulated --data $(SIM_DATA) >/dev/null 2>&1 & dev=$$!; \
+		for i in $$(seq 120); do [ -f $(SIM_DATA)/dev.json ] && break; sleep 1; done; \
+		.bin/familytime simulate --data $(SIM_DATA) --centres 300 --from 2026-01-01 --to 2026-12-31 --scale 0.1 --seed 42 \
+			--concurrency 8 | tee docs/bench/national.txt; rc=$$?; kill $$dev; wait $$dev; exit $$rc
 ## end bench -------------------------------------------------------------------------------------

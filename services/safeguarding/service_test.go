@@ -186,7 +186,7 @@ func TestAConcernLeadsToAHoldPublishedOnJetStream(t *testing.T) {
 	ctx := t.Context()
 	vol := g.as(t, "volunteer-1", auth.RoleVolunteer)
 	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
-	family := uuid.New()
+	family := g.families(t, 1)[0]
 	canary := "CANARY-" + uuid.NewString()
 
 	raised, err := vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
@@ -218,7 +218,7 @@ func TestAConcernLeadsToAHoldPublishedOnJetStream(t *testing.T) {
 		FamilyId: family.String(), HoldId: placed.GetHold().GetHoldId()})
 	require.NoError(t, err)
 
-	msgs := g.published(t, 4) // ConcernRaised, LeadAlerted, HoldPlaced, HoldLifted
+	msgs := g.published(t, 5) // RiskScreenedProvisionally, ConcernRaised, LeadAlerted, HoldPlaced, HoldLifted
 	var subjects []string
 	for _, m := range msgs {
 		subjects = append(subjects, m.Subject)
@@ -230,9 +230,10 @@ func TestAConcernLeadsToAHoldPublishedOnJetStream(t *testing.T) {
 		}
 	}
 	prefix := "ft.safeguarding." + g.centre.String() + "."
-	require.Equal(t, []string{prefix + "ConcernRaised", prefix + "LeadAlerted", prefix + "HoldPlaced", prefix + "HoldLifted"}, subjects)
+	require.Equal(t, []string{prefix + "RiskScreenedProvisionally", prefix + "ConcernRaised", prefix + "LeadAlerted",
+		prefix + "HoldPlaced", prefix + "HoldLifted"}, subjects, "the referral's provisional screen, then the concern and the hold")
 	hp := &safeguardingv1.HoldPlaced{}
-	env := decode(t, msgs[2], hp)
+	env := decode(t, msgs[3], hp)
 	require.Equal(t, "hold-"+family.String(), env.GetStreamId())
 	require.Equal(t, family.String(), hp.GetFamilyId())
 	require.Equal(t, raised.GetConcernId(), hp.GetConcernId())
@@ -242,7 +243,7 @@ func TestAConcernLeadsToAHoldPublishedOnJetStream(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, text, canary, "a consumer with the family's key opens it")
 	hl := &safeguardingv1.HoldLifted{}
-	env = decode(t, msgs[3], hl)
+	env = decode(t, msgs[4], hl)
 	require.Equal(t, int64(2), env.GetStreamVersion())
 	require.Equal(t, hp.GetHoldId(), hl.GetHoldId())
 
@@ -262,7 +263,7 @@ func TestAVolunteerCannotReadAnothersConcernAndEveryReadIsRecorded(t *testing.T)
 	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
 	admin := g.as(t, "admin-1", auth.RoleAdmin)
 	analyst := g.as(t, "analyst-1", auth.RoleNationalAnalyst)
-	family := uuid.New()
+	family := g.families(t, 1)[0]
 
 	raised, err := vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
 		FamilyId: family.String(), Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_NEGLECT, Description: "child hungry"})
@@ -306,7 +307,7 @@ func TestAVolunteerCannotReadAnothersConcernAndEveryReadIsRecorded(t *testing.T)
 	record, err := lead.GetSafeguardingRecord(ctx, &safeguardingv1.GetSafeguardingRecordRequest{CentreId: g.centre.String(),
 		FamilyId: family.String(), Purpose: "case review"})
 	require.NoError(t, err)
-	require.Len(t, record.GetRecords(), 4, "access records are the audit, not the record")
+	require.Len(t, record.GetRecords(), 5, "the provisional screen and the concern's four; access records are the audit, not the record")
 
 	access, err := lead.ListAccessRecords(ctx, &safeguardingv1.ListAccessRecordsRequest{CentreId: g.centre.String(), FamilyId: family.String()})
 	require.NoError(t, err)
@@ -336,7 +337,8 @@ func TestBadInputIsRefusedNamingTheFieldAndAppendsNothing(t *testing.T) {
 	ctx := t.Context()
 	vol := g.as(t, "volunteer-1", auth.RoleVolunteer)
 	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
-	family := uuid.New().String()
+	family := g.families(t, 1)[0].String()
+	before := g.events(t) // the referral's provisional screen
 	for name, tc := range map[string]struct {
 		call  func() error
 		field string
@@ -378,14 +380,14 @@ func TestBadInputIsRefusedNamingTheFieldAndAppendsNothing(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) { require.Equal(t, tc.field, badField(t, tc.call())) })
 	}
-	require.Zero(t, g.events(t))
+	require.Equal(t, before, g.events(t), "refused requests append nothing")
 }
 
 // A retried RaiseConcern with the same request id gets the first answer and records nothing twice.
 func TestRaiseConcernIsIdempotentOnItsRequestID(t *testing.T) {
 	g := newRig(t)
 	vol := g.as(t, "volunteer-1", auth.RoleVolunteer)
-	req := &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(), FamilyId: uuid.NewString(),
+	req := &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(), FamilyId: g.families(t, 1)[0].String(),
 		Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_OTHER, Description: "x"}
 	first, err := vol.RaiseConcern(t.Context(), req)
 	require.NoError(t, err)
@@ -395,15 +397,47 @@ func TestRaiseConcernIsIdempotentOnItsRequestID(t *testing.T) {
 	require.Equal(t, 1, g.eventsOfType(t, "familytime.safeguarding.v1.ConcernRaised"))
 }
 
+// families are families referred to the rig's centre: referral's ReferralReceived for each,
+// published as the referral service would, and safeguarding has heard of them.
+func (g *rig) families(t *testing.T, n int) []uuid.UUID {
+	t.Helper()
+	var out []uuid.UUID
+	var msgs []proto.Message
+	for range n {
+		family := uuid.New()
+		out = append(out, family)
+		msgs = append(msgs, &referralv1.ReferralReceived{ReferralId: uuid.NewString(), FamilyId: family.String(),
+			CentreId: g.centre.String(), ReceivedOn: review(0), Facts: &referralv1.ReferralFacts{Risk: &referralv1.RiskAnswers{}}})
+	}
+	g.otherFamilies(t, "referral", out, g.centre, msgs...)
+	owner := g.db.OwnerPool(t)
+	require.Eventually(t, func() bool {
+		var known int
+		err := owner.QueryRow(t.Context(), "SELECT count(*) FROM families WHERE family_id = ANY($1)", out).Scan(&known)
+		return err == nil && known == n
+	}, 30*time.Second, 20*time.Millisecond, "safeguarding hears of the families from referral")
+	return out
+}
+
 // other publishes events of another service through its own event store and relay, as that
 // service would.
 func (g *rig) other(t *testing.T, service string, family, centre uuid.UUID, msgs ...proto.Message) {
 	t.Helper()
+	families := make([]uuid.UUID, len(msgs))
+	for i := range families {
+		families[i] = family
+	}
+	g.otherFamilies(t, service, families, centre, msgs...)
+}
+
+// otherFamilies is other with each message about its own family.
+func (g *rig) otherFamilies(t *testing.T, service string, families []uuid.UUID, centre uuid.UUID, msgs ...proto.Message) {
+	t.Helper()
 	db := testkit.Postgres(t)
 	db.Migrate(t, eventstore.Migrations())
 	store := eventstore.New(db.Pool(t))
-	for _, m := range msgs {
-		e, err := eventstore.NewEvent(m, family, centre, eventstore.Metadata{Actor: "service:" + service})
+	for i, m := range msgs {
+		e, err := eventstore.NewEvent(m, families[i], centre, eventstore.Metadata{Actor: "service:" + service})
 		require.NoError(t, err)
 		_, err = store.Append(t.Context(), service+"-"+uuid.NewString(), eventstore.NoStream, e)
 		require.NoError(t, err)
@@ -550,7 +584,7 @@ func TestAReceivedReferralIsScreenedProvisionally(t *testing.T) {
 
 // A family screened at one centre and known to another (a concern raised there): the other
 // centre's lead reads the records of their own centre, and not the first centre's risk rating.
-func TestAnotherCentresRiskIsNotInTheRecord(t *testing.T) {
+func TestAnotherCentresFamilyIsNotFound(t *testing.T) {
 	g := newRig(t)
 	ctx := t.Context()
 	family, elsewhere := uuid.New(), uuid.New()
@@ -560,17 +594,21 @@ func TestAnotherCentresRiskIsNotInTheRecord(t *testing.T) {
 	require.Eventually(t, func() bool {
 		return g.eventsOfType(t, "familytime.safeguarding.v1.RiskScreenedProvisionally") == 1
 	}, 30*time.Second, 20*time.Millisecond, "the other centre's referral is screened")
+	before := g.events(t)
 
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
 	_, err := g.as(t, "volunteer-1", auth.RoleVolunteer).RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(),
 		CentreId: g.centre.String(), FamilyId: family.String(), Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_OTHER,
 		Description: "Seen upset at the door"})
-	require.NoError(t, err)
-	record, err := g.as(t, "lead-1", auth.RoleSafeguardingLead).GetSafeguardingRecord(ctx, &safeguardingv1.GetSafeguardingRecordRequest{
-		CentreId: g.centre.String(), FamilyId: family.String(), Purpose: "review the concern"})
-	require.NoError(t, err)
-	require.Nil(t, record.GetRisk(), "the risk was screened at another centre")
-	require.NotEmpty(t, record.GetRecords())
-	for _, r := range record.GetRecords() {
-		require.NotContains(t, r.String(), "RISK_RATING")
-	}
+	require.Equal(t, codes.NotFound, code(t, err), "no concern about another centre's family")
+	_, err = lead.PlaceHold(ctx, &safeguardingv1.PlaceHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: family.String(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONDUCT, ReviewBy: review(14)})
+	require.Equal(t, codes.NotFound, code(t, err), "no hold on another centre's family: it would cancel that centre's bookings")
+	_, err = lead.AssessRisk(ctx, &safeguardingv1.AssessRiskRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: family.String(), Rating: safeguardingv1.RiskRating_RISK_RATING_GREEN, NextReviewOn: review(30)})
+	require.Equal(t, codes.NotFound, code(t, err), "no assessment of another centre's family")
+	_, err = lead.GetSafeguardingRecord(ctx, &safeguardingv1.GetSafeguardingRecordRequest{
+		CentreId: g.centre.String(), FamilyId: family.String(), Purpose: "curious"})
+	require.Equal(t, codes.NotFound, code(t, err))
+	require.Equal(t, before, g.events(t), "nothing appended")
 }

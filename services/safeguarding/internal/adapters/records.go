@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/familytime/familytime/services/platform/eventstore"
@@ -113,4 +114,22 @@ func (r *Records) Head(ctx context.Context, stream string) (int64, error) {
 		return 0, fmt.Errorf("stream head: %w", err)
 	}
 	return v, nil
+}
+
+// ProjectFamily records the centre a family was referred to; the first referral stands.
+func ProjectFamily(uow *eventstore.UnitOfWork, family, centre uuid.UUID) {
+	uow.Exec(`INSERT INTO families (family_id, centre_id) VALUES ($1, $2) ON CONFLICT (family_id) DO NOTHING`, family, centre)
+}
+
+// FamilyCentre is the centre a family was referred to; found is false for a family this service
+// has not heard of.
+func (r *Records) FamilyCentre(ctx context.Context, family uuid.UUID) (centre uuid.UUID, found bool, err error) {
+	err = r.store.Pool().QueryRow(ctx, "SELECT centre_id FROM families WHERE family_id = $1", family).Scan(&centre)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return uuid.Nil, false, nil
+	}
+	if err != nil {
+		return uuid.Nil, false, fmt.Errorf("family's centre: %w", err)
+	}
+	return centre, true, nil
 }

@@ -58,6 +58,20 @@ func (a *App) append(ctx context.Context, uow *eventstore.UnitOfWork, stream str
 	return events, nil
 }
 
+// familyAt checks that the family was referred to centre. A family of another centre, or one this
+// service has not heard of, is not found: the same answer either way, so a caller of one centre
+// can neither act on nor probe another centre's families (decision 55).
+func (a *App) familyAt(ctx context.Context, family, centre uuid.UUID) error {
+	at, found, err := a.records.FamilyCentre(ctx, family)
+	if err != nil {
+		return err
+	}
+	if !found || at != centre {
+		return domain.ErrFamilyNotFound
+	}
+	return nil
+}
+
 // recordAccess commits the access record of a read to the family's audit stream. A concurrent
 // read of the same family moves the stream on: the record is retried at the new head, a few
 // times, and the read fails rather than return text whose reading was not recorded.

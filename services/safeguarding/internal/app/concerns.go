@@ -18,6 +18,9 @@ func (a *App) RaiseConcern(ctx context.Context, c domain.Caller, n domain.NewCon
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := a.familyAt(ctx, n.Family, n.Centre); err != nil {
+		return nil, nil, err
+	}
 	uow := new(eventstore.UnitOfWork)
 	if _, err := a.append(ctx, uow, domain.ConcernStreamID(k.ID()), eventstore.NoStream, n.Family, n.Centre, md, msgs); err != nil {
 		return nil, nil, err

@@ -48,6 +48,9 @@ func (a *App) PlaceHold(ctx context.Context, family uuid.UUID, n domain.NewHold,
 	if err != nil {
 		return domain.Hold{}, nil, err
 	}
+	if err := a.familyAt(ctx, family, n.Centre); err != nil {
+		return domain.Hold{}, nil, err
+	}
 	uow := new(eventstore.UnitOfWork)
 	if _, err := a.append(ctx, uow, domain.HoldStreamID(family), expected, family, n.Centre, md, msgs); err != nil {
 		return domain.Hold{}, nil, err
@@ -59,6 +62,9 @@ func (a *App) PlaceHold(ctx context.Context, family uuid.UUID, n domain.NewHold,
 
 // LiftHold lifts one of the centre's holds on a family.
 func (a *App) LiftHold(ctx context.Context, centre, family, id uuid.UUID, note string, md eventstore.Metadata) (domain.Hold, *eventstore.UnitOfWork, error) {
+	if err := a.familyAt(ctx, family, centre); err != nil {
+		return domain.Hold{}, nil, err
+	}
 	h, err := a.loadHolds(ctx, family)
 	if err != nil {
 		return domain.Hold{}, nil, err

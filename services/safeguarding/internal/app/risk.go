@@ -7,6 +7,7 @@ import (
 
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/safeguarding/internal/adapters"
 	"github.com/familytime/familytime/services/safeguarding/internal/domain"
 )
 
@@ -27,6 +28,9 @@ func (a *App) AssessRisk(ctx context.Context, c domain.Caller, family uuid.UUID,
 	expected := r.Version()
 	msgs, err := r.Assess(c, as, a.today())
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := a.familyAt(ctx, family, as.Centre); err != nil {
 		return nil, nil, err
 	}
 	uow := new(eventstore.UnitOfWork)
@@ -65,6 +69,7 @@ func (a *App) ScreenReferral(ctx context.Context, ev *referralv1.ReferralReceive
 	if err != nil {
 		return err
 	}
+	adapters.ProjectFamily(uow, family, centre)
 	_, err = a.append(ctx, uow, domain.RiskStreamID(family), expected, family, centre, md, msgs)
 	return err
 }

@@ -159,9 +159,13 @@ func TestSelfReferralToReadyForContact(t *testing.T) {
 	require.Len(t, listed.GetReferrals(), 1)
 	require.Equal(t, refID, listed.GetReferrals()[0].GetReferralId())
 
-	// A safeguarding hold suspends the case, and its lifting resumes it.
+	// A safeguarding hold suspends the case, and its lifting resumes it. A hold that names another
+	// centre does not concern the case (decision 55): were it applied, lifting the real hold
+	// would leave the case suspended.
 	hold := uuid.New()
 	family := uuid.MustParse(ref.GetFamilyId())
+	publish(t, g.safeguarding, "hold-"+family.String(), &safeguardingv1.HoldPlaced{HoldId: uuid.NewString(), FamilyId: family.String(),
+		CentreId: uuid.NewString(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONDUCT}, family, centre)
 	publish(t, g.safeguarding, "hold-"+family.String(), &safeguardingv1.HoldPlaced{HoldId: hold.String(), FamilyId: family.String(),
 		CentreId: centreID, Reason: safeguardingv1.HoldReason_HOLD_REASON_CONCERN_UNDER_INVESTIGATION}, family, centre)
 	state := func() referralv1.ReferralState {

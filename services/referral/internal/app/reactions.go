@@ -25,16 +25,23 @@ func (a *App) CentreChanged(uow *eventstore.UnitOfWork, centre uuid.UUID, types 
 	adapters.ProjectCentre(uow, centre, types, version)
 }
 
-// HoldPlaced suspends the family's case while a safeguarding hold is in force.
-func (a *App) HoldPlaced(ctx context.Context, uow *eventstore.UnitOfWork, family, hold uuid.UUID, md eventstore.Metadata) error {
+// HoldPlaced suspends the family's case while a safeguarding hold of the family's own centre is
+// in force. A hold from any other centre does not concern the case (decision 55).
+func (a *App) HoldPlaced(ctx context.Context, uow *eventstore.UnitOfWork, family, centre, hold uuid.UUID, md eventstore.Metadata) error {
 	return a.react(ctx, uow, family, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+		if r.CentreID() != centre {
+			return nil, nil
+		}
 		return r.Suspend(hold, today)
 	})
 }
 
 // HoldLifted resumes the case once no hold is in force.
-func (a *App) HoldLifted(ctx context.Context, uow *eventstore.UnitOfWork, family, hold uuid.UUID, md eventstore.Metadata) error {
+func (a *App) HoldLifted(ctx context.Context, uow *eventstore.UnitOfWork, family, centre, hold uuid.UUID, md eventstore.Metadata) error {
 	return a.react(ctx, uow, family, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+		if r.CentreID() != centre {
+			return nil, nil
+		}
 		return r.Resume(hold, today)
 	})
 }

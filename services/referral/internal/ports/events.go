@@ -80,13 +80,13 @@ func SafeguardingEvents(a *app.App) bus.Handler {
 			if err := d.Payload(ev); err != nil {
 				return err
 			}
-			return a.HoldPlaced(ctx, uow, id(ev.GetFamilyId()), id(ev.GetHoldId()), d.Caused(Actor))
+			return a.HoldPlaced(ctx, uow, id(ev.GetFamilyId()), id(ev.GetCentreId()), id(ev.GetHoldId()), d.Caused(Actor))
 		case "familytime.safeguarding.v1.HoldLifted":
 			ev := &safeguardingv1.HoldLifted{}
 			if err := d.Payload(ev); err != nil {
 				return err
 			}
-			return a.HoldLifted(ctx, uow, id(ev.GetFamilyId()), id(ev.GetHoldId()), d.Caused(Actor))
+			return a.HoldLifted(ctx, uow, id(ev.GetFamilyId()), id(ev.GetCentreId()), id(ev.GetHoldId()), d.Caused(Actor))
 		}
 		return nil
 	}

@@ -18,7 +18,8 @@ import (
 // too small for a service.
 const DefaultMaxConns = 16
 
-// Open connects a pool to url. maxConns 0 means DefaultMaxConns.
+// Open connects a pool to url. maxConns 0 means DefaultMaxConns. The pool's statistics are
+// reported as ft.pgpool.* metrics (metrics.go) until it is garbage collected.
 func Open(ctx context.Context, url string, maxConns int32) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
@@ -38,6 +39,7 @@ func Open(ctx context.Context, url string, maxConns int32) (*pgxpool.Pool, error
 	if err != nil {
 		return nil, fmt.Errorf("open database pool: %w", err)
 	}
+	watch(pool) // ft.pgpool.* metrics, metrics.go
 	return pool, nil
 }
 

@@ -192,6 +192,26 @@ func TestFamilyHistory(t *testing.T) {
 	require.Equal(t, codes.PermissionDenied, status.Code(err), "an analyst sees figures, not families")
 }
 
+// Events projected before descriptions were kept (migration 0003) have none: the history
+// describes them from their envelopes, in the same words.
+func TestFamilyHistoryDescribesOldRows(t *testing.T) {
+	g := newRig(t)
+	s := g.play(t)
+	coordinator := g.coordinator(t, s.a)
+	req := &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()}
+	described, err := coordinator.GetFamilyHistory(t.Context(), req)
+	require.NoError(t, err)
+	_, err = g.owner.Exec(t.Context(), `UPDATE reporting.history_events SET description = NULL WHERE family_id = $1 AND version % 2 = 1`, s.f1)
+	require.NoError(t, err)
+	old, err := coordinator.GetFamilyHistory(t.Context(), req)
+	require.NoError(t, err)
+	require.Len(t, old.GetEntries(), len(described.GetEntries()))
+	for i, e := range old.GetEntries() {
+		require.Equal(t, described.GetEntries()[i].GetEventId(), e.GetEventId())
+		require.Equal(t, described.GetEntries()[i].GetDescription(), e.GetDescription())
+	}
+}
+
 // A missing event and an altered one in the copies reporting holds are each named.
 func TestVerifyFamilyHistoryNamesTampering(t *testing.T) {
 	g := newRig(t)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -33,24 +34,85 @@ func (h *History) CentreOf(ctx context.Context, family uuid.UUID) (uuid.UUID, er
 	return centre, nil
 }
 
-// Family is the family's events recorded at or before asOf, in the order they were recorded
-// (ties by service, stream and version), with their envelopes.
-func (h *History) Family(ctx context.Context, family uuid.UUID, asOf time.Time) ([]HistoryRow, error) {
-	rows, err := h.pool.Query(ctx, `SELECT service, stream_id, version, event_id, centre_id, event_type, recorded_at, actor, envelope
-		FROM reporting.history_events WHERE family_id = $1 AND recorded_at <= $2
-		ORDER BY recorded_at, service, stream_id, version`, family, asOf)
+// Step is one step of a family's history as the history shows it.
+type Step struct {
+	RecordedAt  time.Time
+	Service     string
+	Description string
+	Centre      uuid.UUID
+	Actor       string
+	Type        string
+	Stream      string
+	Version     int64
+	EventID     uuid.UUID
+	// Undescribed is an event projected before descriptions were kept (migration 0003): its
+	// Description is empty (Envelopes has its envelope).
+	Undescribed bool
+}
+
+// historyOrder is the order of a family's history: as recorded, ties by service, stream and
+// version. The index on (family_id, recorded_at, service, stream_id, version) gives it, and
+// carries every column Family reads, so a history is one index range scan.
+const historyOrder = `ORDER BY recorded_at, service, stream_id, version`
+
+// Family is the centre the family was referred to (ErrNoFamily if none) and its events
+// recorded at or before asOf, in the order they were recorded (ties by service, stream and
+// version), as the history shows them. Both are asked in one round trip.
+func (h *History) Family(ctx context.Context, family uuid.UUID, asOf time.Time) (uuid.UUID, []Step, error) {
+	var b pgx.Batch
+	var centre pgtype.UUID
+	b.Queue(`SELECT centre_id FROM reporting.referrals WHERE family_id = $1 LIMIT 1`, family).QueryRow(func(row pgx.Row) error {
+		if err := row.Scan(&centre); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("family's centre: %w", err)
+		}
+		return nil
+	})
+	var steps []Step
+	b.Queue(`SELECT recorded_at, service, stream_id, version, event_id, centre_id, event_type, actor, description
+		FROM reporting.history_events WHERE family_id = $1 AND recorded_at <= $2 `+historyOrder, family, asOf).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var st Step
+			var centre pgtype.UUID
+			var description pgtype.Text
+			if err := rows.Scan(&st.RecordedAt, &st.Service, &st.Stream, &st.Version, &st.EventID, &centre, &st.Type, &st.Actor, &description); err != nil {
+				return err
+			}
+			st.Centre = centre.Bytes
+			st.Description, st.Undescribed = description.String, !description.Valid
+			steps = append(steps, st)
+		}
+		return rows.Err()
+	})
+	if err := h.pool.SendBatch(ctx, &b).Close(); err != nil {
+		return uuid.Nil, nil, fmt.Errorf("family history: %w", err)
+	}
+	if !centre.Valid {
+		return uuid.Nil, nil, ErrNoFamily
+	}
+	return centre.Bytes, steps, nil
+}
+
+// Envelopes are the envelopes of the family's events named, by event id.
+func (h *History) Envelopes(ctx context.Context, family uuid.UUID, events []uuid.UUID) (map[uuid.UUID][]byte, error) {
+	rows, err := h.pool.Query(ctx, `SELECT event_id, envelope FROM reporting.history_events
+		WHERE family_id = $1 AND event_id = ANY($2)`, family, events)
 	if err != nil {
 		return nil, fmt.Errorf("family history: %w", err)
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (HistoryRow, error) {
-		r := HistoryRow{FamilyID: family}
-		var centre *uuid.UUID
-		err := row.Scan(&r.Service, &r.StreamID, &r.Version, &r.EventID, &centre, &r.Type, &r.RecordedAt, &r.Actor, &r.Envelope)
-		if centre != nil {
-			r.CentreID = *centre
+	defer rows.Close()
+	out := make(map[uuid.UUID][]byte, len(events))
+	for rows.Next() {
+		var id uuid.UUID
+		var env []byte
+		if err := rows.Scan(&id, &env); err != nil {
+			return nil, fmt.Errorf("family history: %w", err)
 		}
-		return r, err
-	})
+		out[id] = env
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("family history: %w", err)
+	}
+	return out, nil
 }
 
 // StreamRef names one stream of one service.

@@ -43,8 +43,8 @@ func (p *Projections) Schema() string { return p.schema }
 func pgIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 var statements = map[string]string{
-	"history": `INSERT INTO {s}.history_events (service, stream_id, version, event_id, family_id, centre_id, event_type, recorded_at, actor, envelope)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
+	"history": `INSERT INTO {s}.history_events (service, stream_id, version, event_id, family_id, centre_id, event_type, recorded_at, actor, envelope, description)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
 	"centre": `INSERT INTO {s}.centres (centre_id, name, region, service_types, accreditation_status, accreditation_date, version, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (centre_id) DO UPDATE SET name = EXCLUDED.name, region = EXCLUDED.region,
@@ -122,12 +122,14 @@ type HistoryRow struct {
 	RecordedAt time.Time
 	Actor      string
 	Envelope   []byte
+	// Description is what the event means in plain words (app.Describe).
+	Description string
 }
 
 // History records an event in the history.
 func (p *Projections) History(sink Sink, r HistoryRow) {
 	p.Stmt(sink, "history", r.Service, r.StreamID, r.Version, r.EventID, nullUUID(r.FamilyID), nullUUID(r.CentreID),
-		r.Type, r.RecordedAt, r.Actor, r.Envelope)
+		r.Type, r.RecordedAt, r.Actor, r.Envelope, r.Description)
 }
 
 func nullUUID(id uuid.UUID) pgtype.UUID { return pgtype.UUID{Bytes: id, Valid: id != uuid.Nil} }

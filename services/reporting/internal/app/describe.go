@@ -18,16 +18,33 @@ import (
 // Describe says what an event means in plain words, from its readable fields only: categories,
 // counts, dates and service types, never a sealed field and never a name.
 func Describe(env *commonv1.EventEnvelope) string {
+	msg, err := payload(env)
+	return described(env, msg, err)
+}
+
+// payload is the event's payload decoded by its type's name; nil, nil when the type is unknown
+// to reporting.
+func payload(env *commonv1.EventEnvelope) (proto.Message, error) {
 	mt, err := protoregistry.GlobalTypes.FindMessageByName(protoreflect.FullName(env.GetEventType()))
 	if err != nil {
-		return words(eventName(env.GetEventType()))
+		return nil, nil
 	}
 	msg := mt.New().Interface()
 	if err := proto.Unmarshal(env.GetPayload(), msg); err != nil {
+		return nil, err
+	}
+	return msg, nil
+}
+
+// described is Describe of a payload already decoded (payload's results).
+func described(env *commonv1.EventEnvelope, msg proto.Message, err error) string {
+	if err != nil {
 		return words(eventName(env.GetEventType())) + " (unreadable)"
 	}
-	if s := describe(msg); s != "" {
-		return s
+	if msg != nil {
+		if s := describe(msg); s != "" {
+			return s
+		}
 	}
 	return words(eventName(env.GetEventType()))
 }

@@ -17,17 +17,7 @@ import (
 )
 
 // Step is one step of a family's history.
-type Step struct {
-	RecordedAt  time.Time
-	Service     string
-	Description string
-	Centre      uuid.UUID
-	Actor       string
-	Type        string
-	Stream      string
-	Version     int64
-	EventID     uuid.UUID
-}
+type Step = adapters.Step
 
 // belongs checks that the family was referred to centre. Another centre's family is "not found",
 // the same answer as a family that does not exist, so ids cannot be probed (decisions.md 38).
@@ -42,23 +32,48 @@ func (a *App) belongs(ctx context.Context, family, centre uuid.UUID, national bo
 // FamilyHistory is every event about the family from every service, recorded at or before asOf,
 // in the order recorded. national is true for callers outside centre scope (national roles).
 func (a *App) FamilyHistory(ctx context.Context, family, centre uuid.UUID, asOf time.Time, national bool) ([]Step, error) {
-	if err := a.belongs(ctx, family, centre, national); err != nil {
-		return nil, err
+	// The family's centre and its history come in one round trip; the history is dropped unread
+	// when the caller may not see it, with the same answer as belongs gives.
+	at, steps, err := a.history.Family(ctx, family, asOf)
+	if errors.Is(err, adapters.ErrNoFamily) || (err == nil && at != centre && !national) {
+		return nil, problem.NotFound("family " + family.String())
 	}
-	rows, err := a.history.Family(ctx, family, asOf)
 	if err != nil {
 		return nil, err
 	}
-	steps := make([]Step, 0, len(rows))
-	for _, r := range rows {
-		env := &commonv1.EventEnvelope{}
-		if err := proto.Unmarshal(r.Envelope, env); err != nil {
-			return nil, fmt.Errorf("history of %s: event %s: %w", family, r.EventID, err)
-		}
-		steps = append(steps, Step{RecordedAt: r.RecordedAt, Service: r.Service, Description: Describe(env), Centre: r.CentreID,
-			Actor: r.Actor, Type: r.Type, Stream: r.StreamID, Version: r.Version, EventID: r.EventID})
+	if err := a.describeOld(ctx, family, steps); err != nil {
+		return nil, err
 	}
 	return steps, nil
+}
+
+// describeOld describes, from their envelopes, the steps projected before descriptions were
+// kept (migration 0003); a rebuild writes their descriptions.
+func (a *App) describeOld(ctx context.Context, family uuid.UUID, steps []Step) error {
+	var ids []uuid.UUID
+	for _, st := range steps {
+		if st.Undescribed {
+			ids = append(ids, st.EventID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	envs, err := a.history.Envelopes(ctx, family, ids)
+	if err != nil {
+		return err
+	}
+	for i := range steps {
+		if !steps[i].Undescribed {
+			continue
+		}
+		env := &commonv1.EventEnvelope{}
+		if err := proto.Unmarshal(envs[steps[i].EventID], env); err != nil {
+			return fmt.Errorf("history of %s: event %s: %w", family, steps[i].EventID, err)
+		}
+		steps[i].Description, steps[i].Undescribed = Describe(env), false
+	}
+	return nil
 }
 
 // Verification is what checking a family's history found.

@@ -47,10 +47,14 @@ func Project(p *adapters.Projections, sink adapters.Sink, service string, env *c
 	if row.CentreID, err = optionalID(env.GetCentreId()); err != nil {
 		return &MalformedError{fmt.Errorf("centre id: %w", err)}
 	}
+	msg, err := payload(env)
+	row.Description = described(env, msg, err)
 	p.History(sink, row)
-	msg, err := decode(env)
-	if err != nil || msg == nil {
-		return err
+	if !projected[env.GetEventType()] {
+		return nil
+	}
+	if err != nil {
+		return &MalformedError{fmt.Errorf("decode %s %s: %w", env.GetEventType(), env.GetEventId(), err)}
 	}
 	f := facts{p: p, sink: sink, env: env, at: row.RecordedAt}
 	f.apply(msg)
@@ -68,45 +72,32 @@ func optionalID(s string) (uuid.UUID, error) {
 }
 
 // projected are the event types that feed a projection beyond the history, by full name.
-var projected = map[string]func() proto.Message{
-	"familytime.referral.v1.ReferralReceived":        func() proto.Message { return &referralv1.ReferralReceived{} },
-	"familytime.referral.v1.ReferralAmended":         func() proto.Message { return &referralv1.ReferralAmended{} },
-	"familytime.referral.v1.ReferralAccepted":        func() proto.Message { return &referralv1.ReferralAccepted{} },
-	"familytime.referral.v1.ReferralWaitlisted":      func() proto.Message { return &referralv1.ReferralWaitlisted{} },
-	"familytime.referral.v1.ReferralDeclined":        func() proto.Message { return &referralv1.ReferralDeclined{} },
-	"familytime.referral.v1.ReferralWithdrawn":       func() proto.Message { return &referralv1.ReferralWithdrawn{} },
-	"familytime.referral.v1.FirstSessionAttended":    func() proto.Message { return &referralv1.FirstSessionAttended{} },
-	"familytime.referral.v1.CaseEnded":               func() proto.Message { return &referralv1.CaseEnded{} },
-	"familytime.scheduling.v1.CentreRegistered":      func() proto.Message { return &schedulingv1.CentreRegistered{} },
-	"familytime.scheduling.v1.CentreUpdated":         func() proto.Message { return &schedulingv1.CentreUpdated{} },
-	"familytime.scheduling.v1.RoomAdded":             func() proto.Message { return &schedulingv1.RoomAdded{} },
-	"familytime.scheduling.v1.OpeningPatternDefined": func() proto.Message { return &schedulingv1.OpeningPatternDefined{} },
-	"familytime.scheduling.v1.SessionBooked":         func() proto.Message { return &schedulingv1.SessionBooked{} },
-	"familytime.scheduling.v1.BookingCancelled":      func() proto.Message { return &schedulingv1.BookingCancelled{} },
-	"familytime.scheduling.v1.SessionCompleted":      func() proto.Message { return &schedulingv1.SessionCompleted{} },
-	"familytime.scheduling.v1.NoShowRecorded":        func() proto.Message { return &schedulingv1.NoShowRecorded{} },
-	"familytime.scheduling.v1.WaitingListJoined":     func() proto.Message { return &schedulingv1.WaitingListJoined{} },
-	"familytime.scheduling.v1.PlaceOffered":          func() proto.Message { return &schedulingv1.PlaceOffered{} },
-	"familytime.safeguarding.v1.ConcernRaised":       func() proto.Message { return &safeguardingv1.ConcernRaised{} },
-	"familytime.safeguarding.v1.ConcernEscalated":    func() proto.Message { return &safeguardingv1.ConcernEscalated{} },
-	"familytime.safeguarding.v1.ConcernClosed":       func() proto.Message { return &safeguardingv1.ConcernClosed{} },
-	"familytime.safeguarding.v1.HoldPlaced":          func() proto.Message { return &safeguardingv1.HoldPlaced{} },
-	"familytime.safeguarding.v1.HoldLifted":          func() proto.Message { return &safeguardingv1.HoldLifted{} },
-	"familytime.safeguarding.v1.ReportDue":           func() proto.Message { return &safeguardingv1.ReportDue{} },
-	"familytime.safeguarding.v1.ReportReleased":      func() proto.Message { return &safeguardingv1.ReportReleased{} },
-}
-
-// decode is the event's payload when it feeds a projection; nil when only the history keeps it.
-func decode(env *commonv1.EventEnvelope) (proto.Message, error) {
-	ctor, ok := projected[env.GetEventType()]
-	if !ok {
-		return nil, nil
-	}
-	msg := ctor()
-	if err := proto.Unmarshal(env.GetPayload(), msg); err != nil {
-		return nil, &MalformedError{fmt.Errorf("decode %s %s: %w", env.GetEventType(), env.GetEventId(), err)}
-	}
-	return msg, nil
+var projected = map[string]bool{
+	"familytime.referral.v1.ReferralReceived":        true,
+	"familytime.referral.v1.ReferralAmended":         true,
+	"familytime.referral.v1.ReferralAccepted":        true,
+	"familytime.referral.v1.ReferralWaitlisted":      true,
+	"familytime.referral.v1.ReferralDeclined":        true,
+	"familytime.referral.v1.ReferralWithdrawn":       true,
+	"familytime.referral.v1.FirstSessionAttended":    true,
+	"familytime.referral.v1.CaseEnded":               true,
+	"familytime.scheduling.v1.CentreRegistered":      true,
+	"familytime.scheduling.v1.CentreUpdated":         true,
+	"familytime.scheduling.v1.RoomAdded":             true,
+	"familytime.scheduling.v1.OpeningPatternDefined": true,
+	"familytime.scheduling.v1.SessionBooked":         true,
+	"familytime.scheduling.v1.BookingCancelled":      true,
+	"familytime.scheduling.v1.SessionCompleted":      true,
+	"familytime.scheduling.v1.NoShowRecorded":        true,
+	"familytime.scheduling.v1.WaitingListJoined":     true,
+	"familytime.scheduling.v1.PlaceOffered":          true,
+	"familytime.safeguarding.v1.ConcernRaised":       true,
+	"familytime.safeguarding.v1.ConcernEscalated":    true,
+	"familytime.safeguarding.v1.ConcernClosed":       true,
+	"familytime.safeguarding.v1.HoldPlaced":          true,
+	"familytime.safeguarding.v1.HoldLifted":          true,
+	"familytime.safeguarding.v1.ReportDue":           true,
+	"familytime.safeguarding.v1.ReportReleased":      true,
 }
 
 // facts turns one decoded event into projection statements; the first unreadable id stops it.

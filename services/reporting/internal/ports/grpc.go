@@ -70,10 +70,15 @@ func (s *Server) GetFamilyHistory(ctx context.Context, req *reportingv1.GetFamil
 	if err != nil {
 		return nil, err
 	}
+	// Entries and their timestamps are allocated together: a history may have thousands.
+	entries := make([]reportingv1.HistoryEntry, len(steps))
+	times := make([]timestamppb.Timestamp, len(steps))
 	resp := &reportingv1.GetFamilyHistoryResponse{AsOf: timestamppb.New(asOf), Entries: make([]*reportingv1.HistoryEntry, len(steps))}
 	for i, st := range steps {
-		e := &reportingv1.HistoryEntry{RecordedAt: timestamppb.New(st.RecordedAt), Service: st.Service, Description: st.Description,
-			Actor: st.Actor, EventType: st.Type, StreamId: st.Stream, StreamVersion: st.Version, EventId: st.EventID.String()}
+		times[i].Seconds, times[i].Nanos = st.RecordedAt.Unix(), int32(st.RecordedAt.Nanosecond())
+		e := &entries[i]
+		e.RecordedAt, e.Service, e.Description, e.Actor, e.EventType, e.StreamId, e.StreamVersion, e.EventId =
+			&times[i], st.Service, st.Description, st.Actor, st.Type, st.Stream, st.Version, st.EventID.String()
 		if st.Centre != uuid.Nil {
 			e.CentreId = st.Centre.String()
 		}

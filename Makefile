@@ -152,7 +152,7 @@ $(PROTO_DEPS_STAMP):
 
 BENCH_TIME ?= 4s
 BENCH_RUNS ?= 3
-BENCH_PKGS ?= ./services/platform/benchmarks/... ./services/referral/benchmarks/... ./services/scheduling/benchmarks/... ./services/reporting/benchmarks/...
+BENCH_PKGS ?= ./services/platform/benchmarks/... ./services/platform/benchmarks/peer/ ./services/referral/benchmarks/... ./services/scheduling/benchmarks/... ./services/reporting/benchmarks/...
 
 .PHONY: bench
 

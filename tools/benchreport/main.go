@@ -1,6 +1,8 @@
 // Command benchreport turns `go test -bench` output from services/platform/benchmarks into the
 // Markdown table of docs/performance.md: each benchmark next to the raw baseline measured in the
-// same run, the ratio, the target and whether it was met, then the facts of the machine.
+// same run, the ratio, the target and whether it was met; the same workloads against a peer
+// (services/platform/benchmarks/peer) with what each side guarantees; then the facts of the
+// machine.
 //
 //	go test -run '^$' -bench . ./services/platform/benchmarks/ | tee bench.out
 //	go run ./tools/benchreport < bench.out
@@ -39,6 +41,33 @@ var comparisons = []comparison{
 	{Label: "(c) relay publish", Benchmark: "RelayPublish", Baseline: "RawPublishAsync", MinRatio: 0.50},
 	{Label: "(d) consumer with inbox and projection", Benchmark: "Consumer", MinRate: 20_000},
 	{Label: "(e) reporting rebuild", Benchmark: "Rebuild", Baseline: "RawJetStreamRead", MinRatio: 0.40},
+}
+
+// peer is one of the platform's workloads measured against a peer (Watermill, in
+// services/platform/benchmarks/peer) in the same run: ours at least MinRatio times the peer's rate.
+// The guarantees are data, printed beside the figures: a rate means little without what it buys.
+type peer struct {
+	Label          string
+	Ours           string
+	Peer           string
+	MinRatio       float64
+	OursGuarantees string
+	PeerGuarantees string
+}
+
+var peers = []peer{
+	{Label: "(a) single-event appends, 16 writers", Ours: "AppendSingle16", Peer: "PeerAppendSingle16", MinRatio: 1,
+		OursGuarantees: "per-stream order and optimistic concurrency (UNIQUE (stream, version)), hash chain, the unit's events the transaction's first write",
+		PeerGuarantees: "the rows of one Publish in order, in the caller's transaction; no stream, version or conflict check"},
+	{Label: "(b) 100-event appends, 4 writers", Ours: "AppendBatch100", Peer: "PeerAppendBatch100", MinRatio: 1,
+		OursGuarantees: "as (a), 100 events of one stream in one COPY",
+		PeerGuarantees: "as (a), 100 rows in one INSERT"},
+	{Label: "(c) relay, PostgreSQL to JetStream", Ours: "RelayPublish", Peer: "PeerRelay", MinRatio: 10,
+		OursGuarantees: "commit order; each publish chained to the one before (nothing overtakes a failed one), deduplicated by event id; checkpoint after acknowledgements",
+		PeerGuarantees: "outbox order, one message at a time (a synchronous publish each); deduplicated by message id; offset after each batch of 100"},
+	{Label: "(d) consumer: inbox row, projection row, ack after commit", Ours: "Consumer", Peer: "PeerConsumer", MinRatio: 10,
+		OursGuarantees: "exactly-once effects (inbox row in the handler's transaction); each family's and stream's order kept, also across restarts and redeliveries (cursor per stream)",
+		PeerGuarantees: "exactly-once effects (the same inbox row, written by the handler); stream order while one subscriber handles one message at a time, lost on a redelivery (a nack or an ack timeout redelivers later)"},
 }
 
 // rateUnit is the metric the platform's benchmarks report.
@@ -196,6 +225,7 @@ func report(w io.Writer, r *results, f facts) {
 		known[c.Benchmark], known[c.Baseline] = true, true
 		fmt.Fprintln(w, "| "+strings.Join(row(c, r), " | ")+" |")
 	}
+	peerTable(w, r, known)
 	services(w, r, known)
 	var others []string
 	for _, name := range r.order {
@@ -227,6 +257,41 @@ func report(w io.Writer, r *results, f facts) {
 		fmt.Fprintf(w, "- PostgreSQL: %s\n", strings.Join(settings, ", "))
 	}
 	fmt.Fprintf(w, "- date: %s\n", f.Date.UTC().Format("2006-01-02 15:04 MST"))
+}
+
+// peerTable prints the platform's workloads against the peer's, when the run measured the peer.
+func peerTable(w io.Writer, r *results, known map[string]bool) {
+	ran := false
+	for _, p := range peers {
+		if _, ok := r.rate(p.Peer); ok {
+			ran = true
+		}
+	}
+	if !ran {
+		return
+	}
+	fmt.Fprintln(w, "\nPeers (Watermill), same run, same servers:")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| item | ours | events/s | peer | events/s | ours/peer | target | met | guarantees: ours | guarantees: peer |")
+	fmt.Fprintln(w, "|---|---|---:|---|---:|---:|---|---|---|---|")
+	for _, p := range peers {
+		known[p.Peer] = true
+		cells := []string{p.Label, p.Ours, "not run", p.Peer, "not run", "—", fmt.Sprintf("≥ %g×", p.MinRatio), "not run",
+			p.OursGuarantees, p.PeerGuarantees}
+		ours, oursOK := r.rate(p.Ours)
+		if oursOK {
+			cells[2] = thousands(ours)
+		}
+		theirs, theirsOK := r.rate(p.Peer)
+		if theirsOK {
+			cells[4] = thousands(theirs)
+		}
+		if oursOK && theirsOK && theirs > 0 {
+			cells[5] = fmt.Sprintf("%.2f×", ours/theirs)
+			cells[7] = yesNo(ours/theirs >= p.MinRatio)
+		}
+		fmt.Fprintln(w, "| "+strings.Join(cells, " | ")+" |")
+	}
 }
 
 // services prints the table of the services' benchmarks: requests/s and p99, each service's rate

@@ -108,6 +108,40 @@ func TestServicesTable(t *testing.T) {
 	}
 }
 
+// The peer's benchmarks are set against the platform's of the same run: ours/peer, its target,
+// and what each side guarantees; a peer benchmark that did not run says so.
+func TestPeersTable(t *testing.T) {
+	var out bytes.Buffer
+	err := run(nil, strings.NewReader("BenchmarkAppendSingle16-2 10 1 ns/op 11000 events/s\n"+
+		"BenchmarkPeerAppendSingle16-2 10 1 ns/op 10000 events/s\n"+
+		"BenchmarkRelayPublish-2 1 1 ns/op 60000 events/s\n"+
+		"BenchmarkPeerRelay-2 1 1 ns/op 7500 events/s\n"+
+		"BenchmarkConsumer-2 1 1 ns/op 50000 events/s\n"), &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{
+		"| (a) single-event appends, 16 writers | AppendSingle16 | 11,000 | PeerAppendSingle16 | 10,000 | 1.10× | ≥ 1× | yes | " +
+			peers[0].OursGuarantees + " | " + peers[0].PeerGuarantees + " |",
+		"| (c) relay, PostgreSQL to JetStream | RelayPublish | 60,000 | PeerRelay | 7,500 | 8.00× | ≥ 10× | no | ",
+		"| (d) consumer: inbox row, projection row, ack after commit | Consumer | 50,000 | PeerConsumer | not run | — | ≥ 10× | not run | ",
+	} {
+		if !strings.Contains(out.String(), line) {
+			t.Errorf("report lacks %q; report:\n%s", line, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "- PeerRelay:") {
+		t.Errorf("a peer benchmark is not listed again among the others:\n%s", out.String())
+	}
+	out.Reset()
+	if err := run(nil, strings.NewReader("BenchmarkConsumer-2 1 1 ns/op 50000 events/s\n"), &out); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "Peers") {
+		t.Errorf("no peer table when no peer ran:\n%s", out.String())
+	}
+}
+
 // With -count above 1, a benchmark's rate is the median of its runs.
 func TestRateIsMedian(t *testing.T) {
 	r, err := parse(strings.NewReader("BenchmarkConsumer-2 1 1 ns/op 30 events/s\n" +

@@ -151,6 +151,7 @@ func (p *pendingCommit) appendsTo(streams map[string]bool) bool {
 // server (outcome.go) before anything is retried: retrying a group that did commit would turn
 // every unit's success into a version conflict.
 func (s *Store) commitGroup(group []*pendingCommit) {
+	s.metrics.group(len(group))
 	if len(group) > 1 {
 		merged := new(UnitOfWork)
 		var all []*RecordedEvent

@@ -55,12 +55,14 @@ type Store struct {
 	now      func() time.Time
 	// resolveWithin bounds how long a commit whose answer was lost is asked after (outcome.go).
 	resolveWithin time.Duration
+	metrics       *metrics // ft.eventstore.*, metrics.go
 }
 
 // New returns a store on a pool connected as the service's runtime role.
 func New(pool *pgxpool.Pool) *Store {
 	return &Store{pool: pool, heads: cache[string, head]{max: 100_000},
-		families: cache[familyStream, struct{}]{max: 100_000}, now: time.Now, resolveWithin: resolveTimeout}
+		families: cache[familyStream, struct{}]{max: 100_000}, now: time.Now, resolveWithin: resolveTimeout,
+		metrics: newMetrics(otel.GetMeterProvider(), pool.Config().ConnConfig.Database)}
 }
 
 // Pool is the store's connection pool, for the service's own queries of its read models.
@@ -83,9 +85,11 @@ func (s *Store) Commit(ctx context.Context, uow *UnitOfWork) (_ []RecordedEvent,
 	if uow.Empty() {
 		return nil, nil
 	}
+	start := time.Now()
 	ctx, span := otel.Tracer(instrumentation).Start(ctx, "eventstore.commit", trace.WithAttributes(
 		attribute.Int("eventstore.appends", len(uow.appends)), attribute.Int("eventstore.inbox", len(uow.inbox))))
 	defer func() {
+		s.metrics.commit(ctx, start, uow, err)
 		if err != nil {
 			span.SetStatus(codes.Error, "commit failed")
 		}

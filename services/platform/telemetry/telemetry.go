@@ -18,7 +18,9 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	otelruntime "go.opentelemetry.io/contrib/instrumentation/runtime"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetricgrpc"
@@ -90,7 +92,12 @@ func Setup(ctx context.Context, cfg Config) (*Telemetry, error) {
 		traceOpts = append(traceOpts, sdktrace.WithSyncer(cfg.SpanExporter))
 	}
 	registry := prometheus.NewRegistry()
-	promExporter, err := otelprom.New(otelprom.WithRegisterer(registry))
+	// The process's resident memory, CPU time and open files (process_*), read from /proc when
+	// scraped: what an operator watches a service's footprint by.
+	registry.MustRegister(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	// The scheduler's latency histogram (go.schedule.duration) comes from the runtime as a
+	// producer; the other Go runtime metrics are instruments, started below.
+	promExporter, err := otelprom.New(otelprom.WithRegisterer(registry), otelprom.WithProducer(otelruntime.NewProducer()))
 	if err != nil {
 		return nil, fmt.Errorf("telemetry: prometheus exporter: %w", err)
 	}
@@ -109,6 +116,12 @@ func Setup(ctx context.Context, cfg Config) (*Telemetry, error) {
 	}
 	tp := sdktrace.NewTracerProvider(traceOpts...)
 	mp := sdkmetric.NewMeterProvider(meterOpts...)
+	// Go runtime metrics (go.memory.used, go.goroutine.count, go.memory.gc.goal, ...).
+	if err := otelruntime.Start(otelruntime.WithMeterProvider(mp)); err != nil {
+		_ = tp.Shutdown(ctx)
+		_ = mp.Shutdown(ctx)
+		return nil, fmt.Errorf("telemetry: runtime metrics: %w", err)
+	}
 	otel.SetTracerProvider(tp)
 	otel.SetMeterProvider(mp)
 	otel.SetTextMapPropagator(propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{}))

@@ -480,6 +480,10 @@ func TestReportsFromSessionToReleaseWithTheSecondPersonCheck(t *testing.T) {
 	require.Equal(t, supervised.String(), report.GetBookingId(), "only the supervised session has a report")
 	require.Greater(t, report.GetWorkingDaysSinceSession(), int32(5))
 	require.Equal(t, 1, g.eventsOfType(t, "familytime.safeguarding.v1.ReportDue"))
+	open, err := sup.ListOpenReports(ctx, &safeguardingv1.ListOpenReportsRequest{CentreId: g.centre.String()})
+	require.NoError(t, err)
+	require.Len(t, open.GetReports(), 1, "the supervisor finds the report they have to draft")
+	require.Equal(t, report.GetReportId(), open.GetReports()[0].GetReportId())
 
 	at := func(kind safeguardingv1.ReportSectionKind, about uuid.UUID, text string) *safeguardingv1.ReportSectionInput {
 		s := &safeguardingv1.ReportSectionInput{Kind: kind, Text: text}
@@ -496,7 +500,7 @@ func TestReportsFromSessionToReleaseWithTheSecondPersonCheck(t *testing.T) {
 			at(safeguardingv1.ReportSectionKind_REPORT_SECTION_KIND_LOCATION_CONTACT, mother, "mother moved to 1 High St"),
 		}}
 	draft.RequestId = uuid.NewString()
-	_, err := sup2.DraftReport(ctx, draft)
+	_, err = sup2.DraftReport(ctx, draft)
 	require.Equal(t, codes.PermissionDenied, code(t, err), "not their session")
 	draft.RequestId = uuid.NewString()
 	_, err = sup.DraftReport(ctx, draft)

@@ -20,7 +20,7 @@ func (s *safeguardingCommand) report() *cobra.Command {
 	cmd := &cobra.Command{Use: "report", Short: "Observation reports: draft, submit, check, release, show, overdue"}
 	cmd.AddCommand(s.reportDraft(), s.reportStep("submit", "Submit your draft for the second-person check"),
 		s.reportStep("check", "Check a report you did not write: --approve, or --return with a --note"),
-		s.reportRelease(), s.reportShow(), s.reportOverdue())
+		s.reportRelease(), s.reportShow(), s.reportOverdue(), s.reportOpen())
 	return cmd
 }
 
@@ -230,26 +230,44 @@ func (s *safeguardingCommand) reportShow() *cobra.Command {
 }
 
 func (s *safeguardingCommand) reportOverdue() *cobra.Command {
+	return s.reportList("overdue", "Reports not released more than 5 working days (Monday to Friday) after their session",
+		"no overdue reports", func(c safeguardingv1.SafeguardingServiceClient, cmd *cobra.Command) ([]*safeguardingv1.ReportSummary, error) {
+			resp, err := c.ListOverdueReports(cmd.Context(), &safeguardingv1.ListOverdueReportsRequest{CentreId: s.centre})
+			return resp.GetReports(), err
+		})
+}
+
+func (s *safeguardingCommand) reportOpen() *cobra.Command {
+	return s.reportList("open", "Reports not yet released, due or not: the one to draft for a session you supervised, or to check",
+		"no open reports", func(c safeguardingv1.SafeguardingServiceClient, cmd *cobra.Command) ([]*safeguardingv1.ReportSummary, error) {
+			resp, err := c.ListOpenReports(cmd.Context(), &safeguardingv1.ListOpenReportsRequest{CentreId: s.centre})
+			return resp.GetReports(), err
+		})
+}
+
+// reportList is a command that lists report summaries as a table.
+func (s *safeguardingCommand) reportList(use, short, none string,
+	list func(safeguardingv1.SafeguardingServiceClient, *cobra.Command) ([]*safeguardingv1.ReportSummary, error)) *cobra.Command {
 	var out output
 	cmd := &cobra.Command{
-		Use:   "overdue",
-		Short: "Reports not released more than 5 working days (Monday to Friday) after their session",
+		Use:   use,
+		Short: short,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
-				resp, err := c.ListOverdueReports(cmd.Context(), &safeguardingv1.ListOverdueReportsRequest{CentreId: s.centre})
+				reports, err := list(c, cmd)
 				if err != nil {
 					return err
 				}
 				var msgs []proto.Message
 				var rows [][]string
-				for _, r := range resp.GetReports() {
+				for _, r := range reports {
 					msgs = append(msgs, r)
 					rows = append(rows, []string{r.GetReportId(), r.GetFamilyId(), sgDay(r.GetSessionOn()),
 						fmt.Sprint(r.GetWorkingDaysSinceSession()), friendly("REPORT_STATE_", r.GetState().String()), orNone(r.GetAuthor())})
 				}
 				if len(rows) == 0 && !out.json {
-					_, err := fmt.Fprintln(cmd.OutOrStdout(), "no overdue reports")
+					_, err := fmt.Fprintln(cmd.OutOrStdout(), none)
 					return err
 				}
 				return out.table(cmd.OutOrStdout(), msgs, []string{"REPORT", "FAMILY", "SESSION", "WORKING DAYS", "STATE", "AUTHOR"}, rows)

@@ -154,16 +154,30 @@ type OverdueReport struct {
 
 // OverdueReports are a centre's reports not released more than 5 working days after their session.
 func (a *App) OverdueReports(ctx context.Context, centre uuid.UUID) ([]OverdueReport, error) {
+	open, err := a.OpenReports(ctx, centre)
+	if err != nil {
+		return nil, err
+	}
+	var out []OverdueReport
+	for _, r := range open {
+		if domain.Overdue(r.SessionOn, a.today()) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// OpenReports are a centre's reports not yet released, due or not, with the working days since
+// their session: a supervisor finds there the report of a session they supervised, to draft.
+func (a *App) OpenReports(ctx context.Context, centre uuid.UUID) ([]OverdueReport, error) {
 	rows, err := a.records.UnreleasedReports(ctx, centre)
 	if err != nil {
 		return nil, err
 	}
 	today := a.today()
-	var out []OverdueReport
+	out := make([]OverdueReport, 0, len(rows))
 	for _, r := range rows {
-		if domain.Overdue(r.SessionOn, today) {
-			out = append(out, OverdueReport{ReportRow: r, WorkingDays: domain.WorkingDaysSince(r.SessionOn, today)})
-		}
+		out = append(out, OverdueReport{ReportRow: r, WorkingDays: domain.WorkingDaysSince(r.SessionOn, today)})
 	}
 	return out, nil
 }

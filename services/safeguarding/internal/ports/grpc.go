@@ -317,13 +317,26 @@ func (s *Server) ListOverdueReports(ctx context.Context, req *safeguardingv1.Lis
 	if err != nil {
 		return nil, err
 	}
-	out := &safeguardingv1.ListOverdueReportsResponse{}
+	return &safeguardingv1.ListOverdueReportsResponse{Reports: reportSummaries(rows)}, nil
+}
+
+// ListOpenReports lists a centre's reports not yet released.
+func (s *Server) ListOpenReports(ctx context.Context, req *safeguardingv1.ListOpenReportsRequest) (*safeguardingv1.ListOpenReportsResponse, error) {
+	rows, err := s.app.OpenReports(ctx, id(req.GetCentreId()))
+	if err != nil {
+		return nil, err
+	}
+	return &safeguardingv1.ListOpenReportsResponse{Reports: reportSummaries(rows)}, nil
+}
+
+func reportSummaries(rows []app.OverdueReport) []*safeguardingv1.ReportSummary {
+	out := make([]*safeguardingv1.ReportSummary, 0, len(rows))
 	for _, r := range rows {
-		out.Reports = append(out.Reports, &safeguardingv1.ReportSummary{ReportId: r.ID.String(), FamilyId: r.Family.String(),
+		out = append(out, &safeguardingv1.ReportSummary{ReportId: r.ID.String(), FamilyId: r.Family.String(),
 			BookingId: r.Booking.String(), SessionOn: domain.ToDate(r.SessionOn), State: r.State, Author: r.Author,
 			Checker: r.Checker, Version: r.Version, WorkingDaysSinceSession: int32(r.WorkingDays)})
 	}
-	return out, nil
+	return out
 }
 
 // GetSafeguardingRecord returns a family's whole record, recording the read.

@@ -36,6 +36,7 @@ var Policy = auth.Policy{
 	svc + "GetReport":             {Roles: []auth.Role{auth.RoleSupervisor, auth.RoleSafeguardingLead}, CentreScoped: true},
 	svc + "ListOpenConcerns":      {Roles: lead, CentreScoped: true},
 	svc + "ListOverdueReports":    {Roles: planners, CentreScoped: true},
+	svc + "ListOpenReports":       {Roles: planners, CentreScoped: true},
 	svc + "GetSafeguardingRecord": {Roles: lead, CentreScoped: true},
 	svc + "ListAlerts":            {Roles: lead, CentreScoped: true},
 	svc + "ListAccessRecords":     {Roles: []auth.Role{auth.RoleSafeguardingLead, auth.RoleAdmin}, CentreScoped: true},

@@ -3016,6 +3016,98 @@ func (x *ListOverdueReportsResponse) GetReports() []*ReportSummary {
 	return nil
 }
 
+// ListOpenReportsRequest asks for a centre's reports not yet released.
+type ListOpenReportsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId      string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListOpenReportsRequest) Reset() {
+	*x = ListOpenReportsRequest{}
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[43]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListOpenReportsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListOpenReportsRequest) ProtoMessage() {}
+
+func (x *ListOpenReportsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[43]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListOpenReportsRequest.ProtoReflect.Descriptor instead.
+func (*ListOpenReportsRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{43}
+}
+
+func (x *ListOpenReportsRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+// ListOpenReportsResponse is the reports not yet released, oldest session first (at most 1000).
+type ListOpenReportsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The reports.
+	Reports       []*ReportSummary `protobuf:"bytes,1,rep,name=reports,proto3" json:"reports,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListOpenReportsResponse) Reset() {
+	*x = ListOpenReportsResponse{}
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[44]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListOpenReportsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListOpenReportsResponse) ProtoMessage() {}
+
+func (x *ListOpenReportsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[44]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListOpenReportsResponse.ProtoReflect.Descriptor instead.
+func (*ListOpenReportsResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{44}
+}
+
+func (x *ListOpenReportsResponse) GetReports() []*ReportSummary {
+	if x != nil {
+		return x.Reports
+	}
+	return nil
+}
+
 // GetSafeguardingRecordRequest names a family and says why its record is read.
 type GetSafeguardingRecordRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -3031,7 +3123,7 @@ type GetSafeguardingRecordRequest struct {
 
 func (x *GetSafeguardingRecordRequest) Reset() {
 	*x = GetSafeguardingRecordRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[43]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3043,7 +3135,7 @@ func (x *GetSafeguardingRecordRequest) String() string {
 func (*GetSafeguardingRecordRequest) ProtoMessage() {}
 
 func (x *GetSafeguardingRecordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[43]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3056,7 +3148,7 @@ func (x *GetSafeguardingRecordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSafeguardingRecordRequest.ProtoReflect.Descriptor instead.
 func (*GetSafeguardingRecordRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{43}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *GetSafeguardingRecordRequest) GetCentreId() string {
@@ -3093,7 +3185,7 @@ type GetSafeguardingRecordResponse struct {
 
 func (x *GetSafeguardingRecordResponse) Reset() {
 	*x = GetSafeguardingRecordResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[44]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3105,7 +3197,7 @@ func (x *GetSafeguardingRecordResponse) String() string {
 func (*GetSafeguardingRecordResponse) ProtoMessage() {}
 
 func (x *GetSafeguardingRecordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[44]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3118,7 +3210,7 @@ func (x *GetSafeguardingRecordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSafeguardingRecordResponse.ProtoReflect.Descriptor instead.
 func (*GetSafeguardingRecordResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{44}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *GetSafeguardingRecordResponse) GetRisk() *Risk {
@@ -3148,7 +3240,7 @@ type ListAlertsRequest struct {
 
 func (x *ListAlertsRequest) Reset() {
 	*x = ListAlertsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[45]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3160,7 +3252,7 @@ func (x *ListAlertsRequest) String() string {
 func (*ListAlertsRequest) ProtoMessage() {}
 
 func (x *ListAlertsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[45]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3173,7 +3265,7 @@ func (x *ListAlertsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAlertsRequest.ProtoReflect.Descriptor instead.
 func (*ListAlertsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{45}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *ListAlertsRequest) GetCentreId() string {
@@ -3209,7 +3301,7 @@ type Alert struct {
 
 func (x *Alert) Reset() {
 	*x = Alert{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[46]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3221,7 +3313,7 @@ func (x *Alert) String() string {
 func (*Alert) ProtoMessage() {}
 
 func (x *Alert) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[46]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3234,7 +3326,7 @@ func (x *Alert) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Alert.ProtoReflect.Descriptor instead.
 func (*Alert) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{46}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *Alert) GetConcernId() string {
@@ -3283,7 +3375,7 @@ type ListAlertsResponse struct {
 
 func (x *ListAlertsResponse) Reset() {
 	*x = ListAlertsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[47]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3295,7 +3387,7 @@ func (x *ListAlertsResponse) String() string {
 func (*ListAlertsResponse) ProtoMessage() {}
 
 func (x *ListAlertsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[47]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3308,7 +3400,7 @@ func (x *ListAlertsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAlertsResponse.ProtoReflect.Descriptor instead.
 func (*ListAlertsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{47}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *ListAlertsResponse) GetAlerts() []*Alert {
@@ -3331,7 +3423,7 @@ type ListAccessRecordsRequest struct {
 
 func (x *ListAccessRecordsRequest) Reset() {
 	*x = ListAccessRecordsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[48]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3343,7 +3435,7 @@ func (x *ListAccessRecordsRequest) String() string {
 func (*ListAccessRecordsRequest) ProtoMessage() {}
 
 func (x *ListAccessRecordsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[48]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3356,7 +3448,7 @@ func (x *ListAccessRecordsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAccessRecordsRequest.ProtoReflect.Descriptor instead.
 func (*ListAccessRecordsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{48}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *ListAccessRecordsRequest) GetCentreId() string {
@@ -3396,7 +3488,7 @@ type AccessRecord struct {
 
 func (x *AccessRecord) Reset() {
 	*x = AccessRecord{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[49]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3408,7 +3500,7 @@ func (x *AccessRecord) String() string {
 func (*AccessRecord) ProtoMessage() {}
 
 func (x *AccessRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[49]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3421,7 +3513,7 @@ func (x *AccessRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AccessRecord.ProtoReflect.Descriptor instead.
 func (*AccessRecord) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{49}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *AccessRecord) GetAccessedAt() *timestamppb.Timestamp {
@@ -3484,7 +3576,7 @@ type ListAccessRecordsResponse struct {
 
 func (x *ListAccessRecordsResponse) Reset() {
 	*x = ListAccessRecordsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[50]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3496,7 +3588,7 @@ func (x *ListAccessRecordsResponse) String() string {
 func (*ListAccessRecordsResponse) ProtoMessage() {}
 
 func (x *ListAccessRecordsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[50]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3509,7 +3601,7 @@ func (x *ListAccessRecordsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAccessRecordsResponse.ProtoReflect.Descriptor instead.
 func (*ListAccessRecordsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{50}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *ListAccessRecordsResponse) GetRecords() []*AccessRecord {
@@ -3766,6 +3858,10 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\x19ListOverdueReportsRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\"a\n" +
 	"\x1aListOverdueReportsResponse\x12C\n" +
+	"\areports\x18\x01 \x03(\v2).familytime.safeguarding.v1.ReportSummaryR\areports\"?\n" +
+	"\x16ListOpenReportsRequest\x12%\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\"^\n" +
+	"\x17ListOpenReportsResponse\x12C\n" +
 	"\areports\x18\x01 \x03(\v2).familytime.safeguarding.v1.ReportSummaryR\areports\"\x92\x01\n" +
 	"\x1cGetSafeguardingRecordRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12%\n" +
@@ -3808,7 +3904,7 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\x14REPORT_STATE_DRAFTED\x10\x02\x12\x1f\n" +
 	"\x1bREPORT_STATE_AWAITING_CHECK\x10\x03\x12\x19\n" +
 	"\x15REPORT_STATE_APPROVED\x10\x04\x12\x19\n" +
-	"\x15REPORT_STATE_RELEASED\x10\x052\xd1\x12\n" +
+	"\x15REPORT_STATE_RELEASED\x10\x052\xcd\x13\n" +
 	"\x13SafeguardingService\x12k\n" +
 	"\n" +
 	"AssessRisk\x12-.familytime.safeguarding.v1.AssessRiskRequest\x1a..familytime.safeguarding.v1.AssessRiskResponse\x12q\n" +
@@ -3828,7 +3924,8 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\rReleaseReport\x120.familytime.safeguarding.v1.ReleaseReportRequest\x1a1.familytime.safeguarding.v1.ReleaseReportResponse\x12h\n" +
 	"\tGetReport\x12,.familytime.safeguarding.v1.GetReportRequest\x1a-.familytime.safeguarding.v1.GetReportResponse\x12}\n" +
 	"\x10ListOpenConcerns\x123.familytime.safeguarding.v1.ListOpenConcernsRequest\x1a4.familytime.safeguarding.v1.ListOpenConcernsResponse\x12\x83\x01\n" +
-	"\x12ListOverdueReports\x125.familytime.safeguarding.v1.ListOverdueReportsRequest\x1a6.familytime.safeguarding.v1.ListOverdueReportsResponse\x12\x8c\x01\n" +
+	"\x12ListOverdueReports\x125.familytime.safeguarding.v1.ListOverdueReportsRequest\x1a6.familytime.safeguarding.v1.ListOverdueReportsResponse\x12z\n" +
+	"\x0fListOpenReports\x122.familytime.safeguarding.v1.ListOpenReportsRequest\x1a3.familytime.safeguarding.v1.ListOpenReportsResponse\x12\x8c\x01\n" +
 	"\x15GetSafeguardingRecord\x128.familytime.safeguarding.v1.GetSafeguardingRecordRequest\x1a9.familytime.safeguarding.v1.GetSafeguardingRecordResponse\x12k\n" +
 	"\n" +
 	"ListAlerts\x12-.familytime.safeguarding.v1.ListAlertsRequest\x1a..familytime.safeguarding.v1.ListAlertsResponse\x12\x80\x01\n" +
@@ -3848,7 +3945,7 @@ func file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP() []byte {
 }
 
 var file_familytime_safeguarding_v1_safeguarding_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_familytime_safeguarding_v1_safeguarding_proto_msgTypes = make([]protoimpl.MessageInfo, 51)
+var file_familytime_safeguarding_v1_safeguarding_proto_msgTypes = make([]protoimpl.MessageInfo, 53)
 var file_familytime_safeguarding_v1_safeguarding_proto_goTypes = []any{
 	(ReportState)(0),                      // 0: familytime.safeguarding.v1.ReportState
 	(*AssessRiskRequest)(nil),             // 1: familytime.safeguarding.v1.AssessRiskRequest
@@ -3894,125 +3991,130 @@ var file_familytime_safeguarding_v1_safeguarding_proto_goTypes = []any{
 	(*ListOpenConcernsResponse)(nil),      // 41: familytime.safeguarding.v1.ListOpenConcernsResponse
 	(*ListOverdueReportsRequest)(nil),     // 42: familytime.safeguarding.v1.ListOverdueReportsRequest
 	(*ListOverdueReportsResponse)(nil),    // 43: familytime.safeguarding.v1.ListOverdueReportsResponse
-	(*GetSafeguardingRecordRequest)(nil),  // 44: familytime.safeguarding.v1.GetSafeguardingRecordRequest
-	(*GetSafeguardingRecordResponse)(nil), // 45: familytime.safeguarding.v1.GetSafeguardingRecordResponse
-	(*ListAlertsRequest)(nil),             // 46: familytime.safeguarding.v1.ListAlertsRequest
-	(*Alert)(nil),                         // 47: familytime.safeguarding.v1.Alert
-	(*ListAlertsResponse)(nil),            // 48: familytime.safeguarding.v1.ListAlertsResponse
-	(*ListAccessRecordsRequest)(nil),      // 49: familytime.safeguarding.v1.ListAccessRecordsRequest
-	(*AccessRecord)(nil),                  // 50: familytime.safeguarding.v1.AccessRecord
-	(*ListAccessRecordsResponse)(nil),     // 51: familytime.safeguarding.v1.ListAccessRecordsResponse
-	(RiskRating)(0),                       // 52: familytime.safeguarding.v1.RiskRating
-	(RiskFactor)(0),                       // 53: familytime.safeguarding.v1.RiskFactor
-	(*v1.Date)(nil),                       // 54: familytime.common.v1.Date
-	(ConcernCategory)(0),                  // 55: familytime.safeguarding.v1.ConcernCategory
-	(*timestamppb.Timestamp)(nil),         // 56: google.protobuf.Timestamp
-	(Agency)(0),                           // 57: familytime.safeguarding.v1.Agency
-	(HoldReason)(0),                       // 58: familytime.safeguarding.v1.HoldReason
-	(ReportSectionKind)(0),                // 59: familytime.safeguarding.v1.ReportSectionKind
-	(RecipientKind)(0),                    // 60: familytime.safeguarding.v1.RecipientKind
-	(*Recipient)(nil),                     // 61: familytime.safeguarding.v1.Recipient
-	(RecordKind)(0),                       // 62: familytime.safeguarding.v1.RecordKind
+	(*ListOpenReportsRequest)(nil),        // 44: familytime.safeguarding.v1.ListOpenReportsRequest
+	(*ListOpenReportsResponse)(nil),       // 45: familytime.safeguarding.v1.ListOpenReportsResponse
+	(*GetSafeguardingRecordRequest)(nil),  // 46: familytime.safeguarding.v1.GetSafeguardingRecordRequest
+	(*GetSafeguardingRecordResponse)(nil), // 47: familytime.safeguarding.v1.GetSafeguardingRecordResponse
+	(*ListAlertsRequest)(nil),             // 48: familytime.safeguarding.v1.ListAlertsRequest
+	(*Alert)(nil),                         // 49: familytime.safeguarding.v1.Alert
+	(*ListAlertsResponse)(nil),            // 50: familytime.safeguarding.v1.ListAlertsResponse
+	(*ListAccessRecordsRequest)(nil),      // 51: familytime.safeguarding.v1.ListAccessRecordsRequest
+	(*AccessRecord)(nil),                  // 52: familytime.safeguarding.v1.AccessRecord
+	(*ListAccessRecordsResponse)(nil),     // 53: familytime.safeguarding.v1.ListAccessRecordsResponse
+	(RiskRating)(0),                       // 54: familytime.safeguarding.v1.RiskRating
+	(RiskFactor)(0),                       // 55: familytime.safeguarding.v1.RiskFactor
+	(*v1.Date)(nil),                       // 56: familytime.common.v1.Date
+	(ConcernCategory)(0),                  // 57: familytime.safeguarding.v1.ConcernCategory
+	(*timestamppb.Timestamp)(nil),         // 58: google.protobuf.Timestamp
+	(Agency)(0),                           // 59: familytime.safeguarding.v1.Agency
+	(HoldReason)(0),                       // 60: familytime.safeguarding.v1.HoldReason
+	(ReportSectionKind)(0),                // 61: familytime.safeguarding.v1.ReportSectionKind
+	(RecipientKind)(0),                    // 62: familytime.safeguarding.v1.RecipientKind
+	(*Recipient)(nil),                     // 63: familytime.safeguarding.v1.Recipient
+	(RecordKind)(0),                       // 64: familytime.safeguarding.v1.RecordKind
 }
 var file_familytime_safeguarding_v1_safeguarding_proto_depIdxs = []int32{
-	52, // 0: familytime.safeguarding.v1.AssessRiskRequest.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	53, // 1: familytime.safeguarding.v1.AssessRiskRequest.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	54, // 2: familytime.safeguarding.v1.AssessRiskRequest.next_review_on:type_name -> familytime.common.v1.Date
+	54, // 0: familytime.safeguarding.v1.AssessRiskRequest.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	55, // 1: familytime.safeguarding.v1.AssessRiskRequest.factors:type_name -> familytime.safeguarding.v1.RiskFactor
+	56, // 2: familytime.safeguarding.v1.AssessRiskRequest.next_review_on:type_name -> familytime.common.v1.Date
 	3,  // 3: familytime.safeguarding.v1.AssessRiskResponse.risk:type_name -> familytime.safeguarding.v1.Risk
-	52, // 4: familytime.safeguarding.v1.Risk.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	53, // 5: familytime.safeguarding.v1.Risk.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	54, // 6: familytime.safeguarding.v1.Risk.next_review_on:type_name -> familytime.common.v1.Date
-	55, // 7: familytime.safeguarding.v1.RaiseConcernRequest.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	54, // 4: familytime.safeguarding.v1.Risk.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	55, // 5: familytime.safeguarding.v1.Risk.factors:type_name -> familytime.safeguarding.v1.RiskFactor
+	56, // 6: familytime.safeguarding.v1.Risk.next_review_on:type_name -> familytime.common.v1.Date
+	57, // 7: familytime.safeguarding.v1.RaiseConcernRequest.category:type_name -> familytime.safeguarding.v1.ConcernCategory
 	9,  // 8: familytime.safeguarding.v1.GetConcernResponse.concern:type_name -> familytime.safeguarding.v1.Concern
-	55, // 9: familytime.safeguarding.v1.ConcernSummary.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	54, // 10: familytime.safeguarding.v1.ConcernSummary.raised_on:type_name -> familytime.common.v1.Date
+	57, // 9: familytime.safeguarding.v1.ConcernSummary.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	56, // 10: familytime.safeguarding.v1.ConcernSummary.raised_on:type_name -> familytime.common.v1.Date
 	8,  // 11: familytime.safeguarding.v1.Concern.summary:type_name -> familytime.safeguarding.v1.ConcernSummary
 	10, // 12: familytime.safeguarding.v1.Concern.records:type_name -> familytime.safeguarding.v1.RecordEntry
-	56, // 13: familytime.safeguarding.v1.RecordEntry.recorded_at:type_name -> google.protobuf.Timestamp
+	58, // 13: familytime.safeguarding.v1.RecordEntry.recorded_at:type_name -> google.protobuf.Timestamp
 	8,  // 14: familytime.safeguarding.v1.AddConcernActionResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
-	57, // 15: familytime.safeguarding.v1.EscalateConcernRequest.agency:type_name -> familytime.safeguarding.v1.Agency
+	59, // 15: familytime.safeguarding.v1.EscalateConcernRequest.agency:type_name -> familytime.safeguarding.v1.Agency
 	8,  // 16: familytime.safeguarding.v1.EscalateConcernResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
 	8,  // 17: familytime.safeguarding.v1.CloseConcernResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
-	58, // 18: familytime.safeguarding.v1.PlaceHoldRequest.reason:type_name -> familytime.safeguarding.v1.HoldReason
-	54, // 19: familytime.safeguarding.v1.PlaceHoldRequest.review_by:type_name -> familytime.common.v1.Date
+	60, // 18: familytime.safeguarding.v1.PlaceHoldRequest.reason:type_name -> familytime.safeguarding.v1.HoldReason
+	56, // 19: familytime.safeguarding.v1.PlaceHoldRequest.review_by:type_name -> familytime.common.v1.Date
 	23, // 20: familytime.safeguarding.v1.PlaceHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
 	23, // 21: familytime.safeguarding.v1.LiftHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
-	58, // 22: familytime.safeguarding.v1.Hold.reason:type_name -> familytime.safeguarding.v1.HoldReason
-	54, // 23: familytime.safeguarding.v1.Hold.placed_on:type_name -> familytime.common.v1.Date
-	54, // 24: familytime.safeguarding.v1.Hold.review_by:type_name -> familytime.common.v1.Date
-	54, // 25: familytime.safeguarding.v1.Hold.lifted_on:type_name -> familytime.common.v1.Date
+	60, // 22: familytime.safeguarding.v1.Hold.reason:type_name -> familytime.safeguarding.v1.HoldReason
+	56, // 23: familytime.safeguarding.v1.Hold.placed_on:type_name -> familytime.common.v1.Date
+	56, // 24: familytime.safeguarding.v1.Hold.review_by:type_name -> familytime.common.v1.Date
+	56, // 25: familytime.safeguarding.v1.Hold.lifted_on:type_name -> familytime.common.v1.Date
 	23, // 26: familytime.safeguarding.v1.ListHoldsResponse.holds:type_name -> familytime.safeguarding.v1.Hold
-	59, // 27: familytime.safeguarding.v1.ReportSectionInput.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
+	61, // 27: familytime.safeguarding.v1.ReportSectionInput.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
 	26, // 28: familytime.safeguarding.v1.DraftReportRequest.sections:type_name -> familytime.safeguarding.v1.ReportSectionInput
 	39, // 29: familytime.safeguarding.v1.DraftReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
 	39, // 30: familytime.safeguarding.v1.SubmitReportForCheckResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
 	39, // 31: familytime.safeguarding.v1.CheckReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	60, // 32: familytime.safeguarding.v1.RecipientInput.kind:type_name -> familytime.safeguarding.v1.RecipientKind
+	62, // 32: familytime.safeguarding.v1.RecipientInput.kind:type_name -> familytime.safeguarding.v1.RecipientKind
 	33, // 33: familytime.safeguarding.v1.ReleaseReportRequest.recipients:type_name -> familytime.safeguarding.v1.RecipientInput
 	39, // 34: familytime.safeguarding.v1.ReleaseReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	61, // 35: familytime.safeguarding.v1.ReleaseReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	63, // 35: familytime.safeguarding.v1.ReleaseReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
 	39, // 36: familytime.safeguarding.v1.GetReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
 	38, // 37: familytime.safeguarding.v1.GetReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSectionView
-	61, // 38: familytime.safeguarding.v1.GetReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	63, // 38: familytime.safeguarding.v1.GetReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
 	10, // 39: familytime.safeguarding.v1.GetReportResponse.corrections:type_name -> familytime.safeguarding.v1.RecordEntry
-	59, // 40: familytime.safeguarding.v1.ReportSectionView.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
-	54, // 41: familytime.safeguarding.v1.ReportSummary.session_on:type_name -> familytime.common.v1.Date
+	61, // 40: familytime.safeguarding.v1.ReportSectionView.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
+	56, // 41: familytime.safeguarding.v1.ReportSummary.session_on:type_name -> familytime.common.v1.Date
 	0,  // 42: familytime.safeguarding.v1.ReportSummary.state:type_name -> familytime.safeguarding.v1.ReportState
 	8,  // 43: familytime.safeguarding.v1.ListOpenConcernsResponse.concerns:type_name -> familytime.safeguarding.v1.ConcernSummary
 	39, // 44: familytime.safeguarding.v1.ListOverdueReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
-	3,  // 45: familytime.safeguarding.v1.GetSafeguardingRecordResponse.risk:type_name -> familytime.safeguarding.v1.Risk
-	10, // 46: familytime.safeguarding.v1.GetSafeguardingRecordResponse.records:type_name -> familytime.safeguarding.v1.RecordEntry
-	55, // 47: familytime.safeguarding.v1.Alert.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	54, // 48: familytime.safeguarding.v1.Alert.alerted_on:type_name -> familytime.common.v1.Date
-	47, // 49: familytime.safeguarding.v1.ListAlertsResponse.alerts:type_name -> familytime.safeguarding.v1.Alert
-	56, // 50: familytime.safeguarding.v1.AccessRecord.accessed_at:type_name -> google.protobuf.Timestamp
-	62, // 51: familytime.safeguarding.v1.AccessRecord.kind:type_name -> familytime.safeguarding.v1.RecordKind
-	50, // 52: familytime.safeguarding.v1.ListAccessRecordsResponse.records:type_name -> familytime.safeguarding.v1.AccessRecord
-	1,  // 53: familytime.safeguarding.v1.SafeguardingService.AssessRisk:input_type -> familytime.safeguarding.v1.AssessRiskRequest
-	4,  // 54: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:input_type -> familytime.safeguarding.v1.RaiseConcernRequest
-	6,  // 55: familytime.safeguarding.v1.SafeguardingService.GetConcern:input_type -> familytime.safeguarding.v1.GetConcernRequest
-	11, // 56: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:input_type -> familytime.safeguarding.v1.AddConcernActionRequest
-	13, // 57: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:input_type -> familytime.safeguarding.v1.EscalateConcernRequest
-	15, // 58: familytime.safeguarding.v1.SafeguardingService.CloseConcern:input_type -> familytime.safeguarding.v1.CloseConcernRequest
-	17, // 59: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:input_type -> familytime.safeguarding.v1.CorrectRecordRequest
-	19, // 60: familytime.safeguarding.v1.SafeguardingService.PlaceHold:input_type -> familytime.safeguarding.v1.PlaceHoldRequest
-	21, // 61: familytime.safeguarding.v1.SafeguardingService.LiftHold:input_type -> familytime.safeguarding.v1.LiftHoldRequest
-	24, // 62: familytime.safeguarding.v1.SafeguardingService.ListHolds:input_type -> familytime.safeguarding.v1.ListHoldsRequest
-	27, // 63: familytime.safeguarding.v1.SafeguardingService.DraftReport:input_type -> familytime.safeguarding.v1.DraftReportRequest
-	29, // 64: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:input_type -> familytime.safeguarding.v1.SubmitReportForCheckRequest
-	31, // 65: familytime.safeguarding.v1.SafeguardingService.CheckReport:input_type -> familytime.safeguarding.v1.CheckReportRequest
-	34, // 66: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:input_type -> familytime.safeguarding.v1.ReleaseReportRequest
-	36, // 67: familytime.safeguarding.v1.SafeguardingService.GetReport:input_type -> familytime.safeguarding.v1.GetReportRequest
-	40, // 68: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:input_type -> familytime.safeguarding.v1.ListOpenConcernsRequest
-	42, // 69: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:input_type -> familytime.safeguarding.v1.ListOverdueReportsRequest
-	44, // 70: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:input_type -> familytime.safeguarding.v1.GetSafeguardingRecordRequest
-	46, // 71: familytime.safeguarding.v1.SafeguardingService.ListAlerts:input_type -> familytime.safeguarding.v1.ListAlertsRequest
-	49, // 72: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:input_type -> familytime.safeguarding.v1.ListAccessRecordsRequest
-	2,  // 73: familytime.safeguarding.v1.SafeguardingService.AssessRisk:output_type -> familytime.safeguarding.v1.AssessRiskResponse
-	5,  // 74: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:output_type -> familytime.safeguarding.v1.RaiseConcernResponse
-	7,  // 75: familytime.safeguarding.v1.SafeguardingService.GetConcern:output_type -> familytime.safeguarding.v1.GetConcernResponse
-	12, // 76: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:output_type -> familytime.safeguarding.v1.AddConcernActionResponse
-	14, // 77: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:output_type -> familytime.safeguarding.v1.EscalateConcernResponse
-	16, // 78: familytime.safeguarding.v1.SafeguardingService.CloseConcern:output_type -> familytime.safeguarding.v1.CloseConcernResponse
-	18, // 79: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:output_type -> familytime.safeguarding.v1.CorrectRecordResponse
-	20, // 80: familytime.safeguarding.v1.SafeguardingService.PlaceHold:output_type -> familytime.safeguarding.v1.PlaceHoldResponse
-	22, // 81: familytime.safeguarding.v1.SafeguardingService.LiftHold:output_type -> familytime.safeguarding.v1.LiftHoldResponse
-	25, // 82: familytime.safeguarding.v1.SafeguardingService.ListHolds:output_type -> familytime.safeguarding.v1.ListHoldsResponse
-	28, // 83: familytime.safeguarding.v1.SafeguardingService.DraftReport:output_type -> familytime.safeguarding.v1.DraftReportResponse
-	30, // 84: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:output_type -> familytime.safeguarding.v1.SubmitReportForCheckResponse
-	32, // 85: familytime.safeguarding.v1.SafeguardingService.CheckReport:output_type -> familytime.safeguarding.v1.CheckReportResponse
-	35, // 86: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:output_type -> familytime.safeguarding.v1.ReleaseReportResponse
-	37, // 87: familytime.safeguarding.v1.SafeguardingService.GetReport:output_type -> familytime.safeguarding.v1.GetReportResponse
-	41, // 88: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:output_type -> familytime.safeguarding.v1.ListOpenConcernsResponse
-	43, // 89: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:output_type -> familytime.safeguarding.v1.ListOverdueReportsResponse
-	45, // 90: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:output_type -> familytime.safeguarding.v1.GetSafeguardingRecordResponse
-	48, // 91: familytime.safeguarding.v1.SafeguardingService.ListAlerts:output_type -> familytime.safeguarding.v1.ListAlertsResponse
-	51, // 92: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:output_type -> familytime.safeguarding.v1.ListAccessRecordsResponse
-	73, // [73:93] is the sub-list for method output_type
-	53, // [53:73] is the sub-list for method input_type
-	53, // [53:53] is the sub-list for extension type_name
-	53, // [53:53] is the sub-list for extension extendee
-	0,  // [0:53] is the sub-list for field type_name
+	39, // 45: familytime.safeguarding.v1.ListOpenReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
+	3,  // 46: familytime.safeguarding.v1.GetSafeguardingRecordResponse.risk:type_name -> familytime.safeguarding.v1.Risk
+	10, // 47: familytime.safeguarding.v1.GetSafeguardingRecordResponse.records:type_name -> familytime.safeguarding.v1.RecordEntry
+	57, // 48: familytime.safeguarding.v1.Alert.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	56, // 49: familytime.safeguarding.v1.Alert.alerted_on:type_name -> familytime.common.v1.Date
+	49, // 50: familytime.safeguarding.v1.ListAlertsResponse.alerts:type_name -> familytime.safeguarding.v1.Alert
+	58, // 51: familytime.safeguarding.v1.AccessRecord.accessed_at:type_name -> google.protobuf.Timestamp
+	64, // 52: familytime.safeguarding.v1.AccessRecord.kind:type_name -> familytime.safeguarding.v1.RecordKind
+	52, // 53: familytime.safeguarding.v1.ListAccessRecordsResponse.records:type_name -> familytime.safeguarding.v1.AccessRecord
+	1,  // 54: familytime.safeguarding.v1.SafeguardingService.AssessRisk:input_type -> familytime.safeguarding.v1.AssessRiskRequest
+	4,  // 55: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:input_type -> familytime.safeguarding.v1.RaiseConcernRequest
+	6,  // 56: familytime.safeguarding.v1.SafeguardingService.GetConcern:input_type -> familytime.safeguarding.v1.GetConcernRequest
+	11, // 57: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:input_type -> familytime.safeguarding.v1.AddConcernActionRequest
+	13, // 58: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:input_type -> familytime.safeguarding.v1.EscalateConcernRequest
+	15, // 59: familytime.safeguarding.v1.SafeguardingService.CloseConcern:input_type -> familytime.safeguarding.v1.CloseConcernRequest
+	17, // 60: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:input_type -> familytime.safeguarding.v1.CorrectRecordRequest
+	19, // 61: familytime.safeguarding.v1.SafeguardingService.PlaceHold:input_type -> familytime.safeguarding.v1.PlaceHoldRequest
+	21, // 62: familytime.safeguarding.v1.SafeguardingService.LiftHold:input_type -> familytime.safeguarding.v1.LiftHoldRequest
+	24, // 63: familytime.safeguarding.v1.SafeguardingService.ListHolds:input_type -> familytime.safeguarding.v1.ListHoldsRequest
+	27, // 64: familytime.safeguarding.v1.SafeguardingService.DraftReport:input_type -> familytime.safeguarding.v1.DraftReportRequest
+	29, // 65: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:input_type -> familytime.safeguarding.v1.SubmitReportForCheckRequest
+	31, // 66: familytime.safeguarding.v1.SafeguardingService.CheckReport:input_type -> familytime.safeguarding.v1.CheckReportRequest
+	34, // 67: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:input_type -> familytime.safeguarding.v1.ReleaseReportRequest
+	36, // 68: familytime.safeguarding.v1.SafeguardingService.GetReport:input_type -> familytime.safeguarding.v1.GetReportRequest
+	40, // 69: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:input_type -> familytime.safeguarding.v1.ListOpenConcernsRequest
+	42, // 70: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:input_type -> familytime.safeguarding.v1.ListOverdueReportsRequest
+	44, // 71: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:input_type -> familytime.safeguarding.v1.ListOpenReportsRequest
+	46, // 72: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:input_type -> familytime.safeguarding.v1.GetSafeguardingRecordRequest
+	48, // 73: familytime.safeguarding.v1.SafeguardingService.ListAlerts:input_type -> familytime.safeguarding.v1.ListAlertsRequest
+	51, // 74: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:input_type -> familytime.safeguarding.v1.ListAccessRecordsRequest
+	2,  // 75: familytime.safeguarding.v1.SafeguardingService.AssessRisk:output_type -> familytime.safeguarding.v1.AssessRiskResponse
+	5,  // 76: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:output_type -> familytime.safeguarding.v1.RaiseConcernResponse
+	7,  // 77: familytime.safeguarding.v1.SafeguardingService.GetConcern:output_type -> familytime.safeguarding.v1.GetConcernResponse
+	12, // 78: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:output_type -> familytime.safeguarding.v1.AddConcernActionResponse
+	14, // 79: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:output_type -> familytime.safeguarding.v1.EscalateConcernResponse
+	16, // 80: familytime.safeguarding.v1.SafeguardingService.CloseConcern:output_type -> familytime.safeguarding.v1.CloseConcernResponse
+	18, // 81: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:output_type -> familytime.safeguarding.v1.CorrectRecordResponse
+	20, // 82: familytime.safeguarding.v1.SafeguardingService.PlaceHold:output_type -> familytime.safeguarding.v1.PlaceHoldResponse
+	22, // 83: familytime.safeguarding.v1.SafeguardingService.LiftHold:output_type -> familytime.safeguarding.v1.LiftHoldResponse
+	25, // 84: familytime.safeguarding.v1.SafeguardingService.ListHolds:output_type -> familytime.safeguarding.v1.ListHoldsResponse
+	28, // 85: familytime.safeguarding.v1.SafeguardingService.DraftReport:output_type -> familytime.safeguarding.v1.DraftReportResponse
+	30, // 86: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:output_type -> familytime.safeguarding.v1.SubmitReportForCheckResponse
+	32, // 87: familytime.safeguarding.v1.SafeguardingService.CheckReport:output_type -> familytime.safeguarding.v1.CheckReportResponse
+	35, // 88: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:output_type -> familytime.safeguarding.v1.ReleaseReportResponse
+	37, // 89: familytime.safeguarding.v1.SafeguardingService.GetReport:output_type -> familytime.safeguarding.v1.GetReportResponse
+	41, // 90: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:output_type -> familytime.safeguarding.v1.ListOpenConcernsResponse
+	43, // 91: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:output_type -> familytime.safeguarding.v1.ListOverdueReportsResponse
+	45, // 92: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:output_type -> familytime.safeguarding.v1.ListOpenReportsResponse
+	47, // 93: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:output_type -> familytime.safeguarding.v1.GetSafeguardingRecordResponse
+	50, // 94: familytime.safeguarding.v1.SafeguardingService.ListAlerts:output_type -> familytime.safeguarding.v1.ListAlertsResponse
+	53, // 95: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:output_type -> familytime.safeguarding.v1.ListAccessRecordsResponse
+	75, // [75:96] is the sub-list for method output_type
+	54, // [54:75] is the sub-list for method input_type
+	54, // [54:54] is the sub-list for extension type_name
+	54, // [54:54] is the sub-list for extension extendee
+	0,  // [0:54] is the sub-list for field type_name
 }
 
 func init() { file_familytime_safeguarding_v1_safeguarding_proto_init() }
@@ -4028,7 +4130,7 @@ func file_familytime_safeguarding_v1_safeguarding_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_safeguarding_v1_safeguarding_proto_rawDesc), len(file_familytime_safeguarding_v1_safeguarding_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   51,
+			NumMessages:   53,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

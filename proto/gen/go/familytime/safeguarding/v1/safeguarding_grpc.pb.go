@@ -36,6 +36,7 @@ const (
 	SafeguardingService_GetReport_FullMethodName             = "/familytime.safeguarding.v1.SafeguardingService/GetReport"
 	SafeguardingService_ListOpenConcerns_FullMethodName      = "/familytime.safeguarding.v1.SafeguardingService/ListOpenConcerns"
 	SafeguardingService_ListOverdueReports_FullMethodName    = "/familytime.safeguarding.v1.SafeguardingService/ListOverdueReports"
+	SafeguardingService_ListOpenReports_FullMethodName       = "/familytime.safeguarding.v1.SafeguardingService/ListOpenReports"
 	SafeguardingService_GetSafeguardingRecord_FullMethodName = "/familytime.safeguarding.v1.SafeguardingService/GetSafeguardingRecord"
 	SafeguardingService_ListAlerts_FullMethodName            = "/familytime.safeguarding.v1.SafeguardingService/ListAlerts"
 	SafeguardingService_ListAccessRecords_FullMethodName     = "/familytime.safeguarding.v1.SafeguardingService/ListAccessRecords"
@@ -93,6 +94,10 @@ type SafeguardingServiceClient interface {
 	// ListOverdueReports lists a centre's reports not released more than 5 working days after their
 	// session. Safeguarding leads, coordinators and supervisors.
 	ListOverdueReports(ctx context.Context, in *ListOverdueReportsRequest, opts ...grpc.CallOption) (*ListOverdueReportsResponse, error)
+	// ListOpenReports lists a centre's reports not yet released, due or not: what each supervisor
+	// has to draft and what the lead has to check and release, with their ids. Safeguarding leads,
+	// coordinators and supervisors.
+	ListOpenReports(ctx context.Context, in *ListOpenReportsRequest, opts ...grpc.CallOption) (*ListOpenReportsResponse, error)
 	// GetSafeguardingRecord returns a family's whole record with its corrections, in order.
 	// Safeguarding lead; the read is recorded.
 	GetSafeguardingRecord(ctx context.Context, in *GetSafeguardingRecordRequest, opts ...grpc.CallOption) (*GetSafeguardingRecordResponse, error)
@@ -281,6 +286,16 @@ func (c *safeguardingServiceClient) ListOverdueReports(ctx context.Context, in *
 	return out, nil
 }
 
+func (c *safeguardingServiceClient) ListOpenReports(ctx context.Context, in *ListOpenReportsRequest, opts ...grpc.CallOption) (*ListOpenReportsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListOpenReportsResponse)
+	err := c.cc.Invoke(ctx, SafeguardingService_ListOpenReports_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *safeguardingServiceClient) GetSafeguardingRecord(ctx context.Context, in *GetSafeguardingRecordRequest, opts ...grpc.CallOption) (*GetSafeguardingRecordResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(GetSafeguardingRecordResponse)
@@ -363,6 +378,10 @@ type SafeguardingServiceServer interface {
 	// ListOverdueReports lists a centre's reports not released more than 5 working days after their
 	// session. Safeguarding leads, coordinators and supervisors.
 	ListOverdueReports(context.Context, *ListOverdueReportsRequest) (*ListOverdueReportsResponse, error)
+	// ListOpenReports lists a centre's reports not yet released, due or not: what each supervisor
+	// has to draft and what the lead has to check and release, with their ids. Safeguarding leads,
+	// coordinators and supervisors.
+	ListOpenReports(context.Context, *ListOpenReportsRequest) (*ListOpenReportsResponse, error)
 	// GetSafeguardingRecord returns a family's whole record with its corrections, in order.
 	// Safeguarding lead; the read is recorded.
 	GetSafeguardingRecord(context.Context, *GetSafeguardingRecordRequest) (*GetSafeguardingRecordResponse, error)
@@ -431,6 +450,9 @@ func (UnimplementedSafeguardingServiceServer) ListOpenConcerns(context.Context, 
 }
 func (UnimplementedSafeguardingServiceServer) ListOverdueReports(context.Context, *ListOverdueReportsRequest) (*ListOverdueReportsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListOverdueReports not implemented")
+}
+func (UnimplementedSafeguardingServiceServer) ListOpenReports(context.Context, *ListOpenReportsRequest) (*ListOpenReportsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListOpenReports not implemented")
 }
 func (UnimplementedSafeguardingServiceServer) GetSafeguardingRecord(context.Context, *GetSafeguardingRecordRequest) (*GetSafeguardingRecordResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetSafeguardingRecord not implemented")
@@ -768,6 +790,24 @@ func _SafeguardingService_ListOverdueReports_Handler(srv interface{}, ctx contex
 	return interceptor(ctx, in, info, handler)
 }
 
+func _SafeguardingService_ListOpenReports_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListOpenReportsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SafeguardingServiceServer).ListOpenReports(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SafeguardingService_ListOpenReports_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SafeguardingServiceServer).ListOpenReports(ctx, req.(*ListOpenReportsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _SafeguardingService_GetSafeguardingRecord_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(GetSafeguardingRecordRequest)
 	if err := dec(in); err != nil {
@@ -896,6 +936,10 @@ var SafeguardingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListOverdueReports",
 			Handler:    _SafeguardingService_ListOverdueReports_Handler,
+		},
+		{
+			MethodName: "ListOpenReports",
+			Handler:    _SafeguardingService_ListOpenReports_Handler,
 		},
 		{
 			MethodName: "GetSafeguardingRecord",

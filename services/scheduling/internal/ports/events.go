@@ -42,23 +42,10 @@ var SafeguardingSubjects = []string{
 
 // metadata is what the events a consumed event sets off carry: the service acted, caused by the
 // event, in the same correlation.
-func metadata(d bus.Delivery) eventstore.Metadata {
-	md := eventstore.Metadata{Actor: "service:scheduling", CausationID: d.EventID.String()}
-	if m := d.Envelope.GetMetadata(); m != nil {
-		md.CorrelationID = m.GetCorrelationId()
-	}
-	if md.CorrelationID == "" {
-		md.CorrelationID = d.EventID.String()
-	}
-	return md
-}
+func metadata(d bus.Delivery) eventstore.Metadata { return d.Caused("service:scheduling") }
 
-func decode[M proto.Message](d bus.Delivery, m M) (M, error) {
-	if err := proto.Unmarshal(d.Envelope.GetPayload(), m); err != nil {
-		return m, bus.Poison(fmt.Errorf("decode %s: %w", d.Envelope.GetEventType(), err))
-	}
-	return m, nil
-}
+// decode reads the event's payload; one that cannot be read is a poison (bus.Delivery.Payload).
+func decode[M proto.Message](d bus.Delivery, m M) (M, error) { return m, d.Payload(m) }
 
 // ids parses the ids an event must carry; an event without them can never be handled.
 func ids(d bus.Delivery, named ...string) ([]uuid.UUID, error) {

@@ -138,7 +138,7 @@ func BenchmarkPeerConsumer(b *testing.B) {
 		go func() { done <- router.Run(b.Context()) }()
 		poll(b, "router", 5*time.Millisecond, 10*time.Minute, func(ctx context.Context) bool {
 			c, err := stream.PushConsumer(ctx, name) // Watermill's subscriber makes a push consumer
-			if err != nil { // not created yet
+			if err != nil {                          // not created yet
 				return false
 			}
 			info, err := c.Info(ctx)

@@ -137,8 +137,9 @@ func BenchmarkPeerConsumer(b *testing.B) {
 		start := time.Now()
 		go func() { done <- router.Run(b.Context()) }()
 		poll(b, "router", 5*time.Millisecond, 10*time.Minute, func(ctx context.Context) bool {
-			c, err := stream.PushConsumer(ctx, name) // Watermill's subscriber makes a push consumer
-			if err != nil {                          // not created yet
+			// Watermill's subscriber makes a push consumer; an error: not created yet.
+			c, err := stream.PushConsumer(ctx, name)
+			if err != nil {
 				return false
 			}
 			info, err := c.Info(ctx)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	reportingv1 "github.com/familytime/familytime/proto/gen/go/familytime/reporting/v1"
@@ -30,6 +31,18 @@ func (g *rig) snapshot(t testing.TB) map[string][]string {
 	return out
 }
 
+// indexes are the definitions of the live schema's indexes, without their names.
+func (g *rig) indexes(t testing.TB) []string {
+	t.Helper()
+	rows, err := g.owner.Query(context.Background(), `SELECT regexp_replace(indexdef, '^CREATE (UNIQUE )?INDEX \S+ ', 'CREATE \1INDEX ')
+		FROM pg_indexes WHERE schemaname = 'reporting' ORDER BY 1`)
+	require.NoError(t, err)
+	defs, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	require.NoError(t, err)
+	require.NotEmpty(t, defs)
+	return defs
+}
+
 // Rebuilt projections equal the live ones after the scenario; progress is reported as it goes;
 // the live tables answer until the swap, and after it the service answers from the new ones.
 func TestRebuildEqualsLive(t *testing.T) {
@@ -37,6 +50,7 @@ func TestRebuildEqualsLive(t *testing.T) {
 	s := g.play(t)
 	live := g.snapshot(t)
 	require.NotEmpty(t, live["attendance"])
+	liveIndexes := g.indexes(t)
 	admin := g.client(t, "admin-1", []auth.Role{auth.RoleAdmin})
 	stream, err := admin.RebuildProjections(t.Context(), &reportingv1.RebuildProjectionsRequest{})
 	require.NoError(t, err)
@@ -54,6 +68,7 @@ func TestRebuildEqualsLive(t *testing.T) {
 	require.Equal(t, int64(g.emitted), last.GetTotal())
 	require.Positive(t, last.GetEventsPerSecond())
 	require.Equal(t, live, g.snapshot(t), "the rebuilt projections equal the live ones")
+	require.Equal(t, liveIndexes, g.indexes(t), "the rebuilt tables have the live tables' indexes")
 	require.Zero(t, g.count(t, `SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'reporting\_%'`), "no schema left behind")
 
 	// The live consumers write into the new tables after the swap.

@@ -1,6 +1,9 @@
 package adapters
 
 import (
+	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,6 +25,9 @@ type Sink func(sql string, args ...any)
 type Projections struct {
 	schema string
 	sql    map[string]string
+	names  map[string]string // statement text to name
+	// sets are statements' set-wise forms, by name (setwise), for a rebuild.
+	sets map[string]string
 }
 
 // swapLock is the advisory lock a live projection holds shared for its transaction and a swap
@@ -30,9 +36,13 @@ const swapLock = 7_368_261_100
 
 // NewProjections writes into schema.
 func NewProjections(schema string) *Projections {
-	p := &Projections{schema: schema, sql: map[string]string{}}
+	p := &Projections{schema: schema, sql: map[string]string{}, names: map[string]string{}}
 	for name, text := range statements {
+		if _, ok := shapes[name]; !ok {
+			panic("reporting: projection statement " + name + " has no shape") // a programming error, caught by every test
+		}
 		p.sql[name] = strings.ReplaceAll(text, "{s}", pgIdent(schema))
+		p.names[p.sql[name]] = name
 	}
 	return p
 }
@@ -96,6 +106,103 @@ var statements = map[string]string{
 		ON CONFLICT (report_id) DO UPDATE SET session_on = EXCLUDED.session_on`,
 	"report_released": `INSERT INTO {s}.reports (report_id, family_id, centre_id, released_on) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (report_id) DO UPDATE SET released_on = EXCLUDED.released_on`,
+}
+
+// shape is what a statement writes: one table, and there only the rows of its key, its first
+// `key` arguments. A rebuild's batch relies on it (Batch.plan): statements of different tables,
+// or of one table on different keys, give the same result in any order.
+type shape struct {
+	table string
+	key   int
+}
+
+var shapes = map[string]shape{
+	"history":  {"history_events", 3},
+	"centre":   {"centres", 1},
+	"referral": {"referrals", 1}, "involvement": {"referrals", 1}, "accepted": {"referrals", 1}, "waitlisted": {"referrals", 1},
+	"declined": {"referrals", 1}, "withdrawn": {"referrals", 1}, "first_session": {"referrals", 1}, "ended": {"referrals", 1},
+	"booked": {"sessions", 1}, "session_state": {"sessions", 1},
+	"attended": {"attendance", 2},
+	"room":     {"rooms", 1},
+	"pattern":  {"patterns", 1},
+	// waiting_left closes the open row of a (centre, family), whatever its joined_at.
+	"waiting_joined": {"waiting", 2}, "waiting_left": {"waiting", 2},
+	"concern": {"concerns", 1}, "concern_escalated": {"concerns", 1}, "concern_closed": {"concerns", 1},
+	"hold_placed": {"holds", 1}, "hold_lifted": {"holds", 1},
+	"report_due": {"reports", 1}, "report_released": {"reports", 1},
+}
+
+// keyOf is the statement's key as a map key.
+func keyOf(q queued) string {
+	var b strings.Builder
+	for _, a := range q.args[:shapes[q.name].key] {
+		switch v := a.(type) {
+		case uuid.UUID:
+			b.Write(v[:])
+		case pgtype.UUID:
+			b.Write(v.Bytes[:])
+		case string:
+			b.WriteString(v)
+		case int64:
+			b.WriteString(strconv.FormatInt(v, 10))
+		default:
+			fmt.Fprint(&b, v)
+		}
+		b.WriteByte(0)
+	}
+	return b.String()
+}
+
+// insertOne is an INSERT of one row of values: its table, columns and row.
+var insertOne = regexp.MustCompile(`^(INSERT INTO \S+) \(([^)]*)\)\s+VALUES \(([^)]*)\)`)
+
+var param = regexp.MustCompile(`\$(\d+)`)
+
+// setwise derives each INSERT's set-wise form, which inserts many rows from one array per
+// parameter: INSERT INTO t (a, b, c) SELECT u.p1, u.p2, 'x' FROM unnest($1::uuid[], $2::date[])
+// AS u(p1, p2) ON CONFLICT ..., with the same conflict clause. types are the schema's column
+// types by table and column. A statement with a parameter outside its row, or of an array type,
+// has none.
+func (p *Projections) setwise(types map[string]map[string]string) {
+	p.sets = map[string]string{}
+	for name, text := range p.sql {
+		m := insertOne.FindStringSubmatchIndex(text)
+		if m == nil {
+			continue
+		}
+		cols := strings.Split(text[m[4]:m[5]], ", ")
+		row := strings.Split(text[m[6]:m[7]], ", ")
+		if len(cols) != len(row) || len(param.FindAllString(text, -1)) != len(param.FindAllString(text[m[6]:m[7]], -1)) {
+			continue
+		}
+		colTypes := types[shapes[name].table]
+		var selects, arrays, names []string
+		ok := true
+		for i, v := range row {
+			if !param.MatchString(v) {
+				selects = append(selects, v)
+				continue
+			}
+			if v != "$"+strconv.Itoa(len(arrays)+1) {
+				ok = false
+				break
+			}
+			t := colTypes[strings.TrimSpace(cols[i])]
+			if t == "" || strings.HasSuffix(t, "[]") {
+				ok = false
+				break
+			}
+			n := "p" + strconv.Itoa(len(arrays)+1)
+			selects = append(selects, "u."+n)
+			arrays = append(arrays, v+"::"+t+"[]")
+			names = append(names, n)
+		}
+		if !ok {
+			continue
+		}
+		p.sets[name] = text[:m[5]+1] + " SELECT " + strings.Join(selects, ", ") + " FROM unnest(" + strings.Join(arrays, ", ") +
+			") AS u(" + strings.Join(names, ", ") + ")" + text[m[1]:]
+	}
 }
 
 // Stmt is one projection statement to run.

@@ -2,7 +2,10 @@ package adapters
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sort"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -31,27 +34,168 @@ func (r *Rebuilds) Abandon(ctx context.Context, schema string) error {
 	return nil
 }
 
-// Batch collects statements and runs them in one transaction.
-type Batch struct {
-	b pgx.Batch
+// Prepare readies p, the projections of a rebuild's schema, for its batches: the set-wise form of
+// each INSERT (Projections.setwise), from the schema's column types.
+func (r *Rebuilds) Prepare(ctx context.Context, p *Projections) error {
+	rows, err := r.pool.Query(ctx, `SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod)
+		FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname = $1 AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped`, p.Schema())
+	if err != nil {
+		return fmt.Errorf("rebuild: column types: %w", err)
+	}
+	defer rows.Close()
+	types := map[string]map[string]string{}
+	for rows.Next() {
+		var table, column, typ string
+		if err := rows.Scan(&table, &column, &typ); err != nil {
+			return fmt.Errorf("rebuild: column types: %w", err)
+		}
+		if types[table] == nil {
+			types[table] = map[string]string{}
+		}
+		types[table][column] = typ
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("rebuild: column types: %w", err)
+	}
+	p.setwise(types)
+	return nil
 }
 
+// Index builds the rebuilt schema's secondary indexes, once its bulk load is done.
+func (r *Rebuilds) Index(ctx context.Context, schema string) error {
+	if _, err := r.pool.Exec(ctx, `SELECT reporting_index_rebuild($1)`, schema); err != nil {
+		return fmt.Errorf("rebuild: index: %w", err)
+	}
+	return nil
+}
+
+// Batch collects a rebuild's projection statements, in the order the events gave them, and runs
+// them set-wise (see plan).
+type Batch struct {
+	p     *Projections
+	stmts []queued
+}
+
+type queued struct {
+	name string
+	args []any
+}
+
+// NewBatch collects statements of p.
+func NewBatch(p *Projections) *Batch { return &Batch{p: p} }
+
 // Sink adds to the batch.
-func (b *Batch) Sink() Sink { return func(sql string, args ...any) { b.b.Queue(sql, args...) } }
+func (b *Batch) Sink() Sink {
+	return func(sql string, args ...any) {
+		name, ok := b.p.names[sql]
+		if !ok {
+			panic("reporting: a rebuild's batch takes projection statements only") // a programming error
+		}
+		b.stmts = append(b.stmts, queued{name: name, args: args})
+	}
+}
 
 // Len is how many statements wait.
-func (b *Batch) Len() int { return b.b.Len() }
+func (b *Batch) Len() int { return len(b.stmts) }
 
-// Apply runs a batch in one transaction and empties it.
+// plan queues b's statements on q as few set-wise statements, with the effect of running them one
+// by one in order. Every projection statement writes one table and only the rows of its key
+// (shapes), so statements of different tables commute, and so do statements of one table on
+// different keys. Each table's statements are cut, in order, into segments in which no key comes
+// twice; a segment's statements of one name with a set-wise form (Projections.setwise) become one
+// statement, the rest run one by one. A segment never gives ON CONFLICT DO UPDATE the same row
+// twice.
+func (b *Batch) plan(q *pgx.Batch, in func(table string) bool) {
+	byTable := map[string][]int{}
+	for i, st := range b.stmts {
+		if t := shapes[st.name].table; in(t) {
+			byTable[t] = append(byTable[t], i)
+		}
+	}
+	tables := make([]string, 0, len(byTable))
+	for t := range byTable {
+		tables = append(tables, t)
+	}
+	sort.Strings(tables)
+	for _, t := range tables {
+		seen := map[string]bool{}
+		var segment []int
+		for _, i := range byTable[t] {
+			k := keyOf(b.stmts[i])
+			if seen[k] {
+				b.queueSegment(q, segment)
+				segment, seen = segment[:0], map[string]bool{}
+			}
+			seen[k] = true
+			segment = append(segment, i)
+		}
+		b.queueSegment(q, segment)
+	}
+}
+
+func (b *Batch) queueSegment(q *pgx.Batch, segment []int) {
+	byName := map[string][]int{}
+	var names []string
+	for _, i := range segment {
+		n := b.stmts[i].name
+		if _, ok := byName[n]; !ok {
+			names = append(names, n)
+		}
+		byName[n] = append(byName[n], i)
+	}
+	for _, n := range names {
+		rows := byName[n]
+		set, ok := b.p.sets[n]
+		if !ok || len(rows) == 1 {
+			for _, i := range rows {
+				q.Queue(b.p.sql[n], b.stmts[i].args...)
+			}
+			continue
+		}
+		columns := make([]any, len(b.stmts[rows[0]].args))
+		for c := range columns {
+			column := make([]any, len(rows))
+			for j, i := range rows {
+				column[j] = b.stmts[i].args[c]
+			}
+			columns[c] = column
+		}
+		q.Queue(set, columns...)
+	}
+}
+
+// Apply runs a batch and empties it: the history's rows in one transaction and every other
+// table's in another, side by side on two connections (statements of different tables commute,
+// see plan). The transactions do not wait for their commits to be flushed: what they write is
+// read only after the swap, whose commit is flushed and so flushes everything before it; a crash
+// before then leaves a schema the next rebuild drops, and a failed batch fails the rebuild.
 func (r *Rebuilds) Apply(ctx context.Context, b *Batch) error {
-	if b.b.Len() == 0 {
+	if len(b.stmts) == 0 {
 		return nil
 	}
-	err := pgx.BeginFunc(ctx, r.pool, func(tx pgx.Tx) error { return tx.SendBatch(ctx, &b.b).Close() })
-	b.b = pgx.Batch{}
-	if err != nil {
+	lanes := []func(table string) bool{
+		func(table string) bool { return table == "history_events" },
+		func(table string) bool { return table != "history_events" },
+	}
+	errs := make([]error, len(lanes))
+	var wg sync.WaitGroup
+	for i, lane := range lanes {
+		var q pgx.Batch
+		q.Queue(`SET LOCAL synchronous_commit = off`)
+		b.plan(&q, lane)
+		if q.Len() == 1 {
+			continue
+		}
+		wg.Go(func() {
+			errs[i] = pgx.BeginFunc(ctx, r.pool, func(tx pgx.Tx) error { return tx.SendBatch(ctx, &q).Close() })
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("rebuild batch: %w", err)
 	}
+	b.stmts = b.stmts[:0]
 	return nil
 }
 
@@ -60,21 +204,23 @@ func (r *Rebuilds) Apply(ctx context.Context, b *Batch) error {
 // transaction, whatever the live consumers may have handled since the replay ended; the schemas
 // are renamed and the old one dropped, and it all commits at once. A reader sees the old tables or
 // the new, never neither.
-func (r *Rebuilds) Swap(ctx context.Context, schema string, catchUp func(ctx context.Context, b *Batch) error) error {
+func (r *Rebuilds) Swap(ctx context.Context, p *Projections, catchUp func(ctx context.Context, b *Batch) error) error {
 	return pgx.BeginFunc(ctx, r.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(swapLock)); err != nil {
 			return fmt.Errorf("swap lock: %w", err)
 		}
-		var b Batch
-		if err := catchUp(ctx, &b); err != nil {
+		b := NewBatch(p)
+		if err := catchUp(ctx, b); err != nil {
 			return err
 		}
 		if b.Len() > 0 {
-			if err := tx.SendBatch(ctx, &b.b).Close(); err != nil {
+			var q pgx.Batch
+			b.plan(&q, func(string) bool { return true })
+			if err := tx.SendBatch(ctx, &q).Close(); err != nil {
 				return fmt.Errorf("catch up: %w", err)
 			}
 		}
-		if _, err := tx.Exec(ctx, `SELECT reporting_swap($1)`, schema); err != nil {
+		if _, err := tx.Exec(ctx, `SELECT reporting_swap($1)`, p.Schema()); err != nil {
 			return fmt.Errorf("swap: %w", err)
 		}
 		return nil

@@ -1,9 +1,11 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -42,7 +44,11 @@ func (a *App) Rebuild(ctx context.Context, progress func(Progress)) (err error) 
 			_ = a.rebuilds.Abandon(context.WithoutCancel(ctx), schema)
 		}
 	}()
-	r := &replay{app: a, p: adapters.NewProjections(schema), started: time.Now(), next: map[string]uint64{},
+	p := adapters.NewProjections(schema)
+	if err := a.rebuilds.Prepare(ctx, p); err != nil {
+		return err
+	}
+	r := &replay{app: a, p: p, started: time.Now(), next: map[string]uint64{},
 		progress: progress, state: Progress{Schema: schema}}
 	ends := map[string]uint64{}
 	for _, svc := range Services {
@@ -54,24 +60,35 @@ func (a *App) Rebuild(ctx context.Context, progress func(Progress)) (err error) 
 		r.state.Total += int64(info.Msgs)
 		r.next[svc] = info.FirstSeq
 	}
+	// A writer applies each full batch while the next is read and projected.
+	w := newWriter(ctx, a.rebuilds)
+	r.w = w
 	for _, svc := range Services {
-		var b adapters.Batch
-		if err := r.read(ctx, svc, ends[svc], &b, true); err != nil {
-			return err
+		if err := r.read(ctx, svc, ends[svc], true); err != nil {
+			return cmp.Or(w.close(), err)
 		}
 	}
 	// Catch up outside the lock until little is left, then the rest under it.
 	for range 3 {
-		var b adapters.Batch
 		for _, svc := range Services {
-			if err := r.readToEnd(ctx, svc, &b, true); err != nil {
-				return err
+			if err := r.readToEnd(ctx, svc, true); err != nil {
+				return cmp.Or(w.close(), err)
 			}
 		}
 	}
-	err = a.rebuilds.Swap(ctx, schema, func(ctx context.Context, b *adapters.Batch) error {
+	if err := w.close(); err != nil {
+		return err
+	}
+	// The tables were loaded without their secondary indexes; each is built once, before the
+	// catch-up under the lock and the swap.
+	if err := a.rebuilds.Index(ctx, schema); err != nil {
+		return err
+	}
+	r.report()
+	err = a.rebuilds.Swap(ctx, r.p, func(ctx context.Context, b *adapters.Batch) error {
+		r.batch = b
 		for _, svc := range Services {
-			if err := r.readToEnd(ctx, svc, b, false); err != nil {
+			if err := r.readToEnd(ctx, svc, false); err != nil {
 				return err
 			}
 		}
@@ -85,10 +102,49 @@ func (a *App) Rebuild(ctx context.Context, progress func(Progress)) (err error) 
 	return nil
 }
 
+// writer applies a rebuild's batches one after another, in order, beside the reading.
+type writer struct {
+	batches chan *adapters.Batch
+	free    chan *adapters.Batch
+	done    chan error
+	failed  atomic.Bool // a batch failed: the reader stops
+}
+
+func newWriter(ctx context.Context, rebuilds *adapters.Rebuilds) *writer {
+	w := &writer{batches: make(chan *adapters.Batch), free: make(chan *adapters.Batch, 2), done: make(chan error, 1)}
+	go func() {
+		var err error
+		for b := range w.batches {
+			if err == nil {
+				if err = rebuilds.Apply(ctx, b); err != nil {
+					w.failed.Store(true)
+				}
+			}
+			w.free <- b
+		}
+		w.done <- err
+	}()
+	return w
+}
+
+// close waits for every batch sent and returns the first error.
+func (w *writer) close() error {
+	if w.batches == nil {
+		return nil
+	}
+	close(w.batches)
+	w.batches = nil
+	return <-w.done
+}
+
 // replay reads the streams into one schema.
 type replay struct {
-	app      *App
-	p        *adapters.Projections
+	app *App
+	p   *adapters.Projections
+	// batch collects what is read; w applies it when full (nil under the swap lock, where the
+	// caller applies batch).
+	batch    *adapters.Batch
+	w        *writer
 	started  time.Time
 	next     map[string]uint64 // the next stream sequence to read, per service
 	progress func(Progress)
@@ -119,22 +175,46 @@ func (a *App) streamInfo(ctx context.Context, svc string) (jetstream.StreamState
 	return info.State, nil
 }
 
-func (r *replay) readToEnd(ctx context.Context, svc string, b *adapters.Batch, commit bool) error {
+func (r *replay) readToEnd(ctx context.Context, svc string, commit bool) error {
 	info, err := r.app.streamInfo(ctx, svc)
 	if err != nil {
 		return err
 	}
-	return r.read(ctx, svc, info.LastSeq, b, commit)
+	return r.read(ctx, svc, info.LastSeq, commit)
 }
 
-// read replays svc's stream from r.next[svc] to end (inclusive) into b; commit applies b in
-// batches as it goes (otherwise the caller applies it).
-func (r *replay) read(ctx context.Context, svc string, end uint64, b *adapters.Batch, commit bool) error {
+// errWriter stops the reading when a batch failed; the writer's close returns why.
+var errWriter = errors.New("a rebuild batch failed")
+
+// flush hands the batch to the writer and takes an empty one.
+func (r *replay) flush() error {
+	if r.w.failed.Load() {
+		return errWriter
+	}
+	if r.batch == nil || r.batch.Len() == 0 {
+		return nil
+	}
+	r.w.batches <- r.batch
+	select {
+	case r.batch = <-r.w.free:
+	default:
+		r.batch = adapters.NewBatch(r.p)
+	}
+	r.report()
+	return nil
+}
+
+// read replays svc's stream from r.next[svc] to end (inclusive) into r.batch; commit has the
+// writer apply it in batches as it goes (otherwise the caller applies it).
+func (r *replay) read(ctx context.Context, svc string, end uint64, commit bool) error {
 	if end == 0 || r.next[svc] > end {
 		return nil
 	}
 	if r.next[svc] == 0 {
 		r.next[svc] = 1
+	}
+	if r.batch == nil {
+		r.batch = adapters.NewBatch(r.p)
 	}
 	cons, err := r.app.js.OrderedConsumer(ctx, bus.StreamName(svc), jetstream.OrderedConsumerConfig{
 		DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: r.next[svc]})
@@ -146,7 +226,6 @@ func (r *replay) read(ctx context.Context, svc string, end uint64, b *adapters.B
 		return fmt.Errorf("read %s: %w", svc, err)
 	}
 	defer it.Stop()
-	sink := b.Sink()
 	for r.next[svc] <= end {
 		msg, err := it.Next()
 		if err != nil {
@@ -161,22 +240,18 @@ func (r *replay) read(ctx context.Context, svc string, end uint64, b *adapters.B
 		if err := proto.Unmarshal(msg.Data(), env); err != nil {
 			continue // not an envelope: the live consumer dead-letters it too, and records nothing
 		}
-		if err := Project(r.p, sink, svc, env, msg.Data()); err != nil {
+		if err := Project(r.p, r.batch.Sink(), svc, env, msg.Data()); err != nil {
 			return fmt.Errorf("replay %s sequence %d: %w", svc, meta.Sequence.Stream, err)
 		}
 		r.state.Events++
 		if commit && r.state.Events%rebuildBatch == 0 {
-			if err := r.app.rebuilds.Apply(ctx, b); err != nil {
+			if err := r.flush(); err != nil {
 				return err
 			}
-			r.report()
 		}
 	}
 	if commit {
-		if err := r.app.rebuilds.Apply(ctx, b); err != nil {
-			return err
-		}
-		r.report()
+		return r.flush()
 	}
 	return nil
 }

@@ -70,15 +70,27 @@ func (h *History) Family(ctx context.Context, family uuid.UUID, asOf time.Time) 
 	var steps []Step
 	b.Queue(`SELECT recorded_at, service, stream_id, version, event_id, centre_id, event_type, actor, description
 		FROM reporting.history_events WHERE family_id = $1 AND recorded_at <= $2 `+historyOrder, family, asOf).Query(func(rows pgx.Rows) error {
+		// A family's events repeat a few services, streams, types, actors and descriptions: each
+		// text is made once per read, not once per event.
+		texts := map[string]string{}
+		text := func(b []byte) string {
+			if s, ok := texts[string(b)]; ok {
+				return s
+			}
+			s := string(b)
+			texts[s] = s
+			return s
+		}
+		var service, stream, typ, actor, description pgtype.DriverBytes
 		for rows.Next() {
 			var st Step
 			var centre pgtype.UUID
-			var description pgtype.Text
-			if err := rows.Scan(&st.RecordedAt, &st.Service, &st.Stream, &st.Version, &st.EventID, &centre, &st.Type, &st.Actor, &description); err != nil {
+			if err := rows.Scan(&st.RecordedAt, &service, &stream, &st.Version, &st.EventID, &centre, &typ, &actor, &description); err != nil {
 				return err
 			}
+			st.Service, st.Stream, st.Type, st.Actor = text(service), text(stream), text(typ), text(actor)
 			st.Centre = centre.Bytes
-			st.Description, st.Undescribed = description.String, !description.Valid
+			st.Description, st.Undescribed = text(description), description == nil
 			steps = append(steps, st)
 		}
 		return rows.Err()

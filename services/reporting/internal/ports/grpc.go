@@ -80,7 +80,11 @@ func (s *Server) GetFamilyHistory(ctx context.Context, req *reportingv1.GetFamil
 		e.RecordedAt, e.Service, e.Description, e.Actor, e.EventType, e.StreamId, e.StreamVersion, e.EventId =
 			&times[i], st.Service, st.Description, st.Actor, st.Type, st.Stream, st.Version, st.EventID.String()
 		if st.Centre != uuid.Nil {
-			e.CentreId = st.Centre.String()
+			if i > 0 && st.Centre == steps[i-1].Centre {
+				e.CentreId = entries[i-1].CentreId
+			} else {
+				e.CentreId = st.Centre.String()
+			}
 		}
 		resp.Entries[i] = e
 	}

@@ -163,7 +163,7 @@ func TestFamilyHistory(t *testing.T) {
 	}
 	require.Equal(t, "Session completed (supervised), 2 children", byType["familytime.scheduling.v1.SessionCompleted"])
 	require.Equal(t, "Hold placed: contact suspended (concern under investigation)", byType["familytime.safeguarding.v1.HoldPlaced"])
-	require.Equal(t, "No-show: the visiting did not come (unexplained, 1 since the place was last released)", byType["familytime.scheduling.v1.NoShowRecorded"])
+	require.Equal(t, "No-show: the visiting parent did not come (unexplained, 1 since the place was last released)", byType["familytime.scheduling.v1.NoShowRecorded"])
 	require.Equal(t, "Case ended: self arranged", byType["familytime.referral.v1.CaseEnded"])
 	for _, e := range h.GetEntries() {
 		require.NotContains(t, e.GetDescription(), "sealed")

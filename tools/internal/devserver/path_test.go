@@ -424,7 +424,7 @@ func TestAFamilysWholePathThroughTheFourServices(t *testing.T) {
 		referral + "CaseEnded":                   "Case ended: stepped down to supported",
 		safeguarding + "HoldPlaced":              "Hold placed: contact suspended (concern under investigation)",
 		safeguarding + "ConcernRaised":           "Safeguarding concern raised: handover conduct",
-		scheduling + "NoShowRecorded":            "No-show: the visiting did not come (unexplained, 1 since the place was last released)",
+		scheduling + "NoShowRecorded":            "No-show: the visiting parent did not come (unexplained, 1 since the place was last released)",
 		safeguarding + "ReportSubmittedForCheck": "Observation report submitted for a second person's check",
 	} {
 		require.Equal(t, []string{words}, described[typ], typ)

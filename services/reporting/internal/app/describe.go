@@ -97,7 +97,7 @@ func describe(msg proto.Message) string {
 	case *referralv1.ArrangementAgreed:
 		return "Contact arrangement agreed: " + enum(ev.GetArrangement().GetServiceType()) + ", " + enum(ev.GetArrangement().GetFrequency())
 	case *referralv1.FamilyReadyForContact:
-		return fmt.Sprintf("Family ready for contact: %d adults may attend, %s", len(ev.GetAdults()), children(len(ev.GetChildren())))
+		return fmt.Sprintf("Family ready for contact: %s, %s", adults(ev.GetAdults()), children(len(ev.GetChildren())))
 	case *referralv1.FirstSessionAttended:
 		return "First session attended: contact has begun"
 	case *referralv1.ReviewHeld:
@@ -140,13 +140,13 @@ func describe(msg proto.Message) string {
 	case *schedulingv1.CheckInRefused:
 		return "Check-in refused to a person not named for the family"
 	case *schedulingv1.PartyArrived:
-		return "Arrived: the " + enum(ev.GetParty())
+		return "Arrived: " + partyWords(ev.GetParty())
 	case *schedulingv1.PartyDeparted:
-		return "Left: the " + enum(ev.GetParty())
+		return "Left: " + partyWords(ev.GetParty())
 	case *schedulingv1.SessionCompleted:
 		return fmt.Sprintf("Session completed (%s), %s", enum(ev.GetServiceType()), children(len(ev.GetChildren())))
 	case *schedulingv1.NoShowRecorded:
-		s := "No-show: the " + enum(ev.GetParty()) + " did not come"
+		s := "No-show: " + partyWords(ev.GetParty()) + " did not come"
 		if ev.GetExplained() {
 			return s + " (explained)"
 		}
@@ -265,4 +265,41 @@ func words(name string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// partyWords names a party of a session as a court would read it.
+func partyWords(p schedulingv1.Party) string {
+	switch p {
+	case schedulingv1.Party_PARTY_VISITING:
+		return "the visiting parent"
+	case schedulingv1.Party_PARTY_CHILDREN:
+		return "the children (with whoever brings them)"
+	}
+	return "a party"
+}
+
+// adults says who of the named adults may take part in contact, and who only brings or collects:
+// a history read in court must not say someone may attend who may only hand the children over.
+func adults(as []*referralv1.Attendee) string {
+	attend, handOver := 0, 0
+	for _, a := range as {
+		switch {
+		case a.GetMayAttend():
+			attend++
+		case a.GetMayBring() || a.GetMayCollect():
+			handOver++
+		}
+	}
+	s := fmt.Sprintf("%d %s may attend", attend, plural(attend, "adult", "adults"))
+	if handOver > 0 {
+		s += fmt.Sprintf(", %d may only bring or collect the children", handOver)
+	}
+	return s
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -1,0 +1,35 @@
+package app
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+)
+
+func envelopeOf(t *testing.T, msg proto.Message) *commonv1.EventEnvelope {
+	t.Helper()
+	payload, err := proto.Marshal(msg)
+	require.NoError(t, err)
+	return &commonv1.EventEnvelope{EventType: string(msg.ProtoReflect().Descriptor().FullName()), Payload: payload}
+}
+
+// A history is read in court: it must not say someone may attend who may only bring or collect
+// the children, and it names the parties in words.
+func TestDescriptionsSayWhoMayAttendAndNameThePartiesInWords(t *testing.T) {
+	ready := &referralv1.FamilyReadyForContact{Adults: []*referralv1.Attendee{
+		{MayAttend: true},                  // the visiting parent
+		{MayBring: true, MayCollect: true}, // the resident parent hands over only
+		{MayCollect: true},                 // a grandparent who collects
+	}, Children: []*referralv1.ChildParty{{}}}
+	require.Equal(t, "Family ready for contact: 1 adult may attend, 2 may only bring or collect the children, 1 child",
+		Describe(envelopeOf(t, ready)))
+	require.Equal(t, "No-show: the visiting parent did not come (explained)",
+		Describe(envelopeOf(t, &schedulingv1.NoShowRecorded{Party: schedulingv1.Party_PARTY_VISITING, Explained: true})))
+	require.Equal(t, "Arrived: the children (with whoever brings them)",
+		Describe(envelopeOf(t, &schedulingv1.PartyArrived{Party: schedulingv1.Party_PARTY_CHILDREN})))
+}

@@ -88,7 +88,9 @@ func (c *Consumer) process(ctx context.Context, msgs []jetstream.Msg) (unfinishe
 		}
 	}()
 	if len(unfinished) > 0 {
-		return msgsOf(items, unfinished), nil
+		// The dead-letter stream did not take an undecodable event: give the batch back and let
+		// the leader loop back off (an error) rather than restart the consumer at once, again.
+		return msgsOf(items, unfinished), errors.New("the dead-letter stream refused an undecodable event; retrying")
 	}
 	handled, err := c.alreadyHandled(ctx, items)
 	if err != nil {

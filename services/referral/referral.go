@@ -51,7 +51,7 @@ func New(d host.Deps) (host.Service, error) {
 	}
 	store := eventstore.New(d.Pool)
 	a := app.New(adapters.NewReferrals(store, d.Sealer)).WithClock(d.Now)
-	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Stream: d.Streams, Logger: d.Logger})
+	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Wake: store.Committed(), Stream: d.Streams, Logger: d.Logger})
 	if err != nil {
 		return nil, err
 	}

@@ -53,7 +53,7 @@ func New(d host.Deps) (host.Service, error) {
 	}
 	store := eventstore.New(d.Pool)
 	a := app.New(adapters.NewRecords(store, d.Sealer)).WithToday(func() time.Time { return d.Now().UTC().Truncate(24 * time.Hour) })
-	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Logger: d.Logger, Stream: d.Streams})
+	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Wake: store.Committed(), Logger: d.Logger, Stream: d.Streams})
 	if err != nil {
 		return nil, err
 	}

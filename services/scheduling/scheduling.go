@@ -51,7 +51,7 @@ func New(d host.Deps) (host.Service, error) {
 // build builds the service with a clock: tests choose the date.
 func build(d host.Deps, now func() time.Time) (*Service, error) {
 	store := eventstore.New(d.Pool)
-	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Logger: d.Logger, Stream: d.Streams})
+	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Wake: store.Committed(), Logger: d.Logger, Stream: d.Streams})
 	if err != nil {
 		return nil, err
 	}

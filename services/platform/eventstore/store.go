@@ -56,14 +56,23 @@ type Store struct {
 	// resolveWithin bounds how long a commit whose answer was lost is asked after (outcome.go).
 	resolveWithin time.Duration
 	metrics       *metrics // ft.eventstore.*, metrics.go
+	// committed is signalled, without blocking, after each unit that appended events (Committed).
+	committed chan struct{}
 }
 
 // New returns a store on a pool connected as the service's runtime role.
 func New(pool *pgxpool.Pool) *Store {
 	return &Store{pool: pool, heads: cache[string, head]{max: 100_000},
 		families: cache[familyStream, struct{}]{max: 100_000}, now: time.Now, resolveWithin: resolveTimeout,
-		metrics: newMetrics(otel.GetMeterProvider(), pool.Config().ConnConfig.Database)}
+		metrics:   newMetrics(otel.GetMeterProvider(), pool.Config().ConnConfig.Database),
+		committed: make(chan struct{}, 1)}
 }
+
+// Committed receives after this store commits a unit that appended events. Signals coalesce (one
+// waits at most) and never hold up a commit, so it has one reader: the service's relay, which
+// then reads the log at once instead of at its next poll (relay.Config.Wake). Events committed by
+// another replica's store still wait for the poll.
+func (s *Store) Committed() <-chan struct{} { return s.committed }
 
 // Pool is the store's connection pool, for the service's own queries of its read models.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
@@ -116,6 +125,12 @@ func (s *Store) Commit(ctx context.Context, uow *UnitOfWork) (_ []RecordedEvent,
 		s.heads.put(r.StreamID, h, newerHead(h))
 		if r.FamilyID != uuid.Nil {
 			s.families.put(familyStream{r.FamilyID, r.StreamID}, struct{}{}, nil)
+		}
+	}
+	if len(recorded) > 0 {
+		select {
+		case s.committed <- struct{}{}:
+		default: // a signal already waits
 		}
 	}
 	return recorded, nil

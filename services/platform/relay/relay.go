@@ -51,6 +51,10 @@ type Config struct {
 	MaxInFlight int
 	// PollInterval is how often an idle relay looks for new events (default 20ms).
 	PollInterval time.Duration
+	// Wake, if set, ends an idle relay's wait at once: the service's own store signals its
+	// commits on it (eventstore.Store.Committed), so its events go out without waiting for the
+	// poll. Commits of other replicas are found by the poll.
+	Wake <-chan struct{}
 	// MaxBackoff caps the wait between attempts while NATS is unavailable (default 5s).
 	MaxBackoff time.Duration
 	// AckTimeout is how long a publish may wait for its acknowledgement (default 5s).
@@ -157,6 +161,7 @@ func (r *Relay) publish(ctx context.Context) error {
 		return err
 	}
 	backoff := r.cfg.PollInterval
+	var idling idleWait
 	var inflight *batch // sent, not yet settled
 	sentUpTo := cp      // the last event sent
 	for ctx.Err() == nil {
@@ -223,10 +228,41 @@ func (r *Relay) publish(ctx context.Context) error {
 			inflight = next
 		}
 		if idle {
-			wait.Sleep(ctx, r.cfg.PollInterval)
+			idling.pause(ctx, r.cfg)
+		} else {
+			idling.found()
 		}
 	}
 	return nil
+}
+
+// idleWait is how an idle relay waits: for the poll interval, a commit of the service's own
+// store (Config.Wake), or the end of ctx. A woken relay may still read nothing: the commit's
+// transaction is readable only once every older transaction has ended (readBatch's horizon),
+// and that can take a moment; so after a wake that found nothing it looks again after 1 ms,
+// 2 ms, 4 ms and so on, up to the poll interval, instead of waiting a whole poll.
+type idleWait struct{ retry time.Duration }
+
+// found is called when a read found events: the next wait is a full one again.
+func (w *idleWait) found() { w.retry = 0 }
+
+// pause waits after a read that found nothing.
+func (w *idleWait) pause(ctx context.Context, cfg Config) {
+	d := cfg.PollInterval
+	if w.retry > 0 && w.retry < d {
+		d = w.retry
+		w.retry *= 2
+	} else {
+		w.retry = 0
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	case <-cfg.Wake: // nil when not set: never ready
+		w.retry = time.Millisecond
+	}
 }
 
 var (

@@ -365,3 +365,30 @@ func TestRelaySurvivesNATSOutage(t *testing.T) {
 	g.nats.Restart(t)
 	requireExactlyOnceInOrder(t, g)
 }
+
+// A relay woken by its own store's commits publishes them at once, not at its next poll: with a
+// poll of an hour, each event is in the stream soon after its commit (even when an older
+// transaction of another test on the same server holds the relay's horizon back for a while).
+func TestOwnCommitsWakeTheRelay(t *testing.T) {
+	db := testkit.Postgres(t)
+	db.Migrate(t, eventstore.Migrations())
+	srv := testkit.NATS(t)
+	nc, js := srv.Connect(t)
+	store := eventstore.New(db.Pool(t))
+	r, err := relay.New(db.Pool(t), nc, relay.Config{Service: service, PollInterval: time.Hour, Wake: store.Committed()})
+	require.NoError(t, err)
+	g := &rig{store: store, db: db, nats: srv, js: js, relay: r}
+	g.start(t)
+	require.Eventually(t, func() bool {
+		_, err := js.Stream(t.Context(), bus.StreamName(service))
+		return err == nil
+	}, 10*time.Second, 10*time.Millisecond, "the relay creates its stream")
+	for i := range 4 {
+		_, err := store.Append(t.Context(), fmt.Sprintf("counter-%d", i), eventstore.NoStream, event(t, int64(i)))
+		require.NoError(t, err)
+		require.Eventually(t, func() bool { return streamCount(t, js) == uint64(i+1) }, 30*time.Second, 5*time.Millisecond,
+			"event %d is published without waiting for the hourly poll", i)
+	}
+
+	requireExactlyOnceInOrder(t, g)
+}

@@ -64,9 +64,10 @@ func newRig(b *testing.B) *rig {
 		src.Migrate(b, eventstore.Migrations())
 		g.stores[name] = eventstore.New(src.Pool(b))
 		must(b, ignore(bus.EnsureStream(ctx, js, name, bus.StreamOptions{})))
-		// The relays run as the services run them (relay.Config's defaults, a 20 ms idle poll):
-		// a shorter poll would flatter CommandToReporting and load the 2 cores the others share.
-		r, err := relay.New(src.Pool(b), nc, relay.Config{Service: name, Logger: log})
+		// The relays run as the services run them: woken by their store's commits, otherwise
+		// relay.Config's 20 ms idle poll (a shorter poll would flatter CommandToReporting and
+		// load the 2 cores the others share).
+		r, err := relay.New(src.Pool(b), nc, relay.Config{Service: name, Logger: log, Wake: g.stores[name].Committed()})
 		must(b, err)
 		background(b, r.Run)
 	}

@@ -41,6 +41,8 @@ var comparisons = []comparison{
 	{Label: "(c) relay publish", Benchmark: "RelayPublish", Baseline: "RawPublishAsync", MinRatio: 0.50},
 	{Label: "(d) consumer with inbox and projection", Benchmark: "Consumer", MinRate: 20_000},
 	{Label: "(e) reporting rebuild", Benchmark: "Rebuild", Baseline: "RawJetStreamRead", MinRatio: 0.40},
+	{Label: "(f) reporting rebuild of a national year", Benchmark: "RebuildNationalYear", Baseline: "RawReadNationalYear", MinRatio: 0.40},
+	{Label: "(g) reporting rebuild of a national year, rate", Benchmark: "RebuildNationalYear", MinRate: 100_000},
 }
 
 // peer is one of the platform's workloads measured against a peer (Watermill, in

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -67,12 +68,12 @@ func (h *History) Family(ctx context.Context, family uuid.UUID, asOf time.Time) 
 		}
 		return nil
 	})
-	var steps []Step
+	steps := h.steps()
 	b.Queue(`SELECT recorded_at, service, stream_id, version, event_id, centre_id, event_type, actor, description
 		FROM reporting.history_events WHERE family_id = $1 AND recorded_at <= $2 `+historyOrder, family, asOf).Query(func(rows pgx.Rows) error {
 		// A family's events repeat a few services, streams, types, actors and descriptions: each
 		// text is made once per read, not once per event.
-		texts := map[string]string{}
+		texts := make(map[string]string, 64)
 		text := func(b []byte) string {
 			if s, ok := texts[string(b)]; ok {
 				return s
@@ -81,27 +82,63 @@ func (h *History) Family(ctx context.Context, family uuid.UUID, asOf time.Time) 
 			texts[s] = s
 			return s
 		}
-		var service, stream, typ, actor, description pgtype.DriverBytes
+		// Every row is scanned into the same values, so nothing is allocated per row but its new
+		// texts. pgtype.UUID, not uuid.UUID: pgx scans a uuid.UUID through database/sql's
+		// Scanner, a string made and parsed again for every row.
+		var (
+			recordedAt                               time.Time
+			service, stream, typ, actor, description pgtype.DriverBytes
+			version                                  int64
+			event, at                                pgtype.UUID
+		)
+		dest := []any{&recordedAt, &service, &stream, &version, &event, &at, &typ, &actor, &description}
 		for rows.Next() {
-			var st Step
-			var centre pgtype.UUID
-			if err := rows.Scan(&st.RecordedAt, &service, &stream, &st.Version, &st.EventID, &centre, &typ, &actor, &description); err != nil {
+			if err := rows.Scan(dest...); err != nil {
 				return err
 			}
-			st.Service, st.Stream, st.Type, st.Actor = text(service), text(stream), text(typ), text(actor)
-			st.Centre = centre.Bytes
-			st.Description, st.Undescribed = text(description), description == nil
-			steps = append(steps, st)
+			steps = append(steps, Step{RecordedAt: recordedAt, Service: text(service), Stream: text(stream), Version: version,
+				EventID: event.Bytes, Type: text(typ), Actor: text(actor), Description: text(description), Undescribed: description == nil})
+			if at.Valid {
+				steps[len(steps)-1].Centre = at.Bytes
+			}
 		}
 		return rows.Err()
 	})
 	if err := h.pool.SendBatch(ctx, &b).Close(); err != nil {
+		h.Release(steps)
 		return uuid.Nil, nil, fmt.Errorf("family history: %w", err)
 	}
 	if !centre.Valid {
+		h.Release(steps)
 		return uuid.Nil, nil, ErrNoFamily
 	}
 	return centre.Bytes, steps, nil
+}
+
+// stepBuffers holds the steps of histories read and released (Release), for the next read: a
+// history of a thousand events is 170 KB of steps, and growing a new slice to that size for every
+// read made about three times as much garbage.
+var stepBuffers sync.Pool // *[]Step, empty
+
+// maxPooledSteps bounds the buffers kept: a rare very long history is not held for the next read.
+const maxPooledSteps = 1 << 14
+
+func (h *History) steps() []Step {
+	if p, ok := stepBuffers.Get().(*[]Step); ok {
+		return *p
+	}
+	return make([]Step, 0, 256)
+}
+
+// Release gives back the steps Family returned, once nothing reads them any more: the next read
+// reuses their memory. The texts the steps held are not touched (a response may still hold them).
+func (h *History) Release(steps []Step) {
+	if cap(steps) == 0 || cap(steps) > maxPooledSteps {
+		return
+	}
+	clear(steps)
+	steps = steps[:0]
+	stepBuffers.Put(&steps)
 }
 
 // Envelopes are the envelopes of the family's events named, by event id.

@@ -36,16 +36,22 @@ func (a *App) FamilyHistory(ctx context.Context, family, centre uuid.UUID, asOf 
 	// when the caller may not see it, with the same answer as belongs gives.
 	at, steps, err := a.history.Family(ctx, family, asOf)
 	if errors.Is(err, adapters.ErrNoFamily) || (err == nil && at != centre && !national) {
+		a.history.Release(steps)
 		return nil, problem.NotFound("family " + family.String())
 	}
 	if err != nil {
 		return nil, err
 	}
 	if err := a.describeOld(ctx, family, steps); err != nil {
+		a.history.Release(steps)
 		return nil, err
 	}
 	return steps, nil
 }
+
+// ReleaseHistory gives back the steps FamilyHistory returned, once nothing reads them any more
+// (their texts may still be used): the next history read reuses their memory.
+func (a *App) ReleaseHistory(steps []Step) { a.history.Release(steps) }
 
 // describeOld describes, from their envelopes, the steps projected before descriptions were
 // kept (migration 0003); a rebuild writes their descriptions.

@@ -2,6 +2,8 @@ package ports
 
 import (
 	"context"
+	"encoding/hex"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -70,15 +72,24 @@ func (s *Server) GetFamilyHistory(ctx context.Context, req *reportingv1.GetFamil
 	if err != nil {
 		return nil, err
 	}
-	// Entries and their timestamps are allocated together: a history may have thousands.
+	defer s.app.ReleaseHistory(steps) // the response keeps only the steps' texts
+	// Entries, their timestamps and their event ids are allocated together: a history may have
+	// thousands. The ids are written into one string and each entry's is a part of it.
 	entries := make([]reportingv1.HistoryEntry, len(steps))
 	times := make([]timestamppb.Timestamp, len(steps))
+	var ids strings.Builder
+	ids.Grow(len(steps) * uuidLen)
+	for i := range steps {
+		writeUUID(&ids, steps[i].EventID)
+	}
+	eventIDs := ids.String()
 	resp := &reportingv1.GetFamilyHistoryResponse{AsOf: timestamppb.New(asOf), Entries: make([]*reportingv1.HistoryEntry, len(steps))}
-	for i, st := range steps {
+	for i := range steps {
+		st := &steps[i]
 		times[i].Seconds, times[i].Nanos = st.RecordedAt.Unix(), int32(st.RecordedAt.Nanosecond())
 		e := &entries[i]
 		e.RecordedAt, e.Service, e.Description, e.Actor, e.EventType, e.StreamId, e.StreamVersion, e.EventId =
-			&times[i], st.Service, st.Description, st.Actor, st.Type, st.Stream, st.Version, st.EventID.String()
+			&times[i], st.Service, st.Description, st.Actor, st.Type, st.Stream, st.Version, eventIDs[i*uuidLen:(i+1)*uuidLen]
 		if st.Centre != uuid.Nil {
 			if i > 0 && st.Centre == steps[i-1].Centre {
 				e.CentreId = entries[i-1].CentreId
@@ -89,6 +100,24 @@ func (s *Server) GetFamilyHistory(ctx context.Context, req *reportingv1.GetFamil
 		resp.Entries[i] = e
 	}
 	return resp, nil
+}
+
+// uuidLen is the length of a UUID's text (uuid.UUID.String).
+const uuidLen = 36
+
+// writeUUID writes id as uuid.UUID.String does, without a string of its own.
+func writeUUID(b *strings.Builder, id uuid.UUID) {
+	var text [uuidLen]byte
+	hex.Encode(text[0:8], id[0:4])
+	text[8] = '-'
+	hex.Encode(text[9:13], id[4:6])
+	text[13] = '-'
+	hex.Encode(text[14:18], id[6:8])
+	text[18] = '-'
+	hex.Encode(text[19:23], id[8:10])
+	text[23] = '-'
+	hex.Encode(text[24:], id[10:])
+	b.Write(text[:])
 }
 
 // VerifyFamilyHistory checks the family's streams.

@@ -10,9 +10,13 @@ import (
 	"syscall"
 
 	"github.com/familytime/familytime/tools/internal/cli"
+	"github.com/familytime/familytime/tools/internal/devserver"
 )
 
 func main() {
+	// A service of `familytime dev --processes` runs as this program again, told so by its
+	// environment; it never reaches the commands.
+	devserver.ServiceProcess()
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "familytime:", err)
 		os.Exit(1)

@@ -32,13 +32,17 @@ func newDevCommand() *cobra.Command {
   - one database per service (familytime_referral, _scheduling, _safeguarding, _reporting),
     migrated, with the runtime role familytime_app
   - the services' JetStream streams and the dead-letter stream
-  - the built services (scheduling, reporting), each with its real gRPC server, relay and
-    consumers, on a free port; logs go to <data>/dev.log
+  - the four services (referral, scheduling, safeguarding, reporting), each with its real gRPC
+    server, relay and consumers, on a free port; logs go to <data>/dev.log. All in this process,
+    or with --processes each in an OS process of its own (this program again), with its own
+    resident memory and /metrics, stopped with this one
+
   - a dev signing key, and an admin token signed with it
 A second start with the same --data reuses the data. The addresses are printed and written to
 <data>/dev.json for other commands to find.`,
 		Example: `  familytime dev
   familytime dev --data /tmp/ft-dev
+  familytime dev --processes --clock simulated   # each service in its own process
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres familytime dev`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -74,12 +78,20 @@ A second start with the same --data reuses the data. The addresses are printed a
 			} else {
 				printInfo(cmd.OutOrStdout(), p.Info)
 			}
-			<-ctx.Done()
+			var failed error
+			select {
+			case <-ctx.Done():
+			case failed = <-p.Failed():
+				fmt.Fprintln(cmd.ErrOrStderr(), failed)
+			}
 			fmt.Fprintln(cmd.ErrOrStderr(), "stopping ...")
 			stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 			defer cancel()
 			if err := p.Stop(stopCtx); err != nil {
 				return fmt.Errorf("stop: %w", err)
+			}
+			if failed != nil {
+				return fmt.Errorf("stopped because a service exited (see above; its logs are in %s)", p.Info.LogFile)
 			}
 			if p.Info.Private && filepath.Dir(p.Info.PostgresDir) != p.Info.DataDir {
 				fmt.Fprintln(cmd.ErrOrStderr(), "stopped; data kept in", p.Info.DataDir, "and", p.Info.PostgresDir)
@@ -94,6 +106,7 @@ A second start with the same --data reuses the data. The addresses are printed a
 	cmd.Flags().StringVar(&cfg.DatabaseURL, "database-url", "", "owner URL of an existing PostgreSQL (default: $DATABASE_URL, else a private cluster)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the addresses as JSON, for scripts")
 	cmd.Flags().BoolVar(&seed, "seed", false, "on an empty platform, record demo data first: a few centres and families at every stage, over the last eight weeks")
+	cmd.Flags().BoolVar(&cfg.Processes, "processes", false, "run each service in an OS process of its own (its PID and metrics URL in dev.json), to see each one's memory; not with --seed")
 	cmd.Flags().StringVar(&cfg.Clock, "clock", devserver.ClockReal, "the services' clock: real, or simulated (moved forward by familytime simulate; dev only)")
 	return cmd
 }
@@ -114,6 +127,11 @@ func printInfo(w io.Writer, info devserver.Info) {
 	for _, svc := range devserver.Services {
 		if addr, ok := info.Services[svc]; ok {
 			fmt.Fprintf(tw, "  gRPC: %s\t%s\n", svc, addr)
+		}
+	}
+	for _, svc := range devserver.Services {
+		if proc, ok := info.Processes[svc]; ok {
+			fmt.Fprintf(tw, "  process: %s\tpid %d, metrics %s\n", svc, proc.PID, proc.MetricsURL)
 		}
 	}
 	fmt.Fprintf(tw, "  metrics\t%s\n", info.MetricsURL)

@@ -92,6 +92,11 @@ type Config struct {
 	// simulated clock standing at SeedFrom while the demo data is recorded (Seeding), until
 	// FollowRealTime hands over to the real clock.
 	SeedFrom time.Time
+	// Processes runs each service in an OS process of its own (this program again, as
+	// ServiceProcess), so that each has its own resident memory and /metrics; the dev process
+	// keeps NATS, PostgreSQL, the keys and the clock (decisions.md 72). Not with SeedFrom yet.
+	// SpanExporter then sees only the dev process's own spans.
+	Processes bool
 }
 
 // Info is what a running dev platform tells its clients; it is written to <data>/dev.json.
@@ -113,8 +118,11 @@ type Info struct {
 	KEKDir string `json:"kek_dir"`
 	// AdminToken is a ready-to-use token with the admin role, valid for 30 days.
 	AdminToken string `json:"admin_token"`
-	// MetricsURL serves Prometheus metrics of every service.
+	// MetricsURL serves Prometheus metrics of every service; with --processes, of the dev
+	// process only (NATS, the clock service), and each service's are in Processes.
 	MetricsURL string `json:"metrics_url"`
+	// Processes are the services' own processes, with --processes: service -> PID and metrics.
+	Processes map[string]Process `json:"processes,omitempty"`
 	// Clock is the services' clock: real, simulated or seeding.
 	Clock string `json:"clock"`
 	// ClockAddr serves DevClockService while the clock is simulated or seeding.
@@ -141,6 +149,8 @@ type Platform struct {
 	running   []*host.Running
 	keks      *seal.KeyRing
 	rewraps   []func()
+	procs     []*serviceProcess
+	failed    chan error
 }
 
 // Start brings the platform up. Every error says what to do about it.
@@ -153,8 +163,12 @@ func Start(ctx context.Context, cfg Config) (p *Platform, err error) {
 	if err != nil {
 		return nil, err
 	}
-	p = &Platform{lock: lock, Info: Info{DataDir: dir, Databases: map[string]string{}, Services: map[string]string{},
-		StartedAt: time.Now().UTC(), PID: os.Getpid()}}
+	if cfg.Processes && !cfg.SeedFrom.IsZero() {
+		lock.Close()
+		return nil, errors.New("--seed cannot be combined with --processes yet: seed once without it, then restart with --processes")
+	}
+	p = &Platform{lock: lock, failed: make(chan error, len(components)), Info: Info{DataDir: dir, Databases: map[string]string{},
+		Services: map[string]string{}, StartedAt: time.Now().UTC(), PID: os.Getpid()}}
 	defer func() {
 		if err != nil {
 			p.Stop(context.WithoutCancel(ctx))
@@ -239,6 +253,30 @@ func (p *Platform) startServices(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("connect to embedded NATS: %w", err)
 	}
 	p.poolOf = map[string]*pgxpool.Pool{}
+	if cfg.Processes {
+		if err := p.startProcesses(ctx, pubFile); err != nil {
+			return err
+		}
+	} else if err := p.startInProcess(ctx, key, verifier); err != nil {
+		return err
+	}
+	if p.clock != nil {
+		var svc host.Service = &clockService{p: p}
+		if cfg.Processes {
+			svc = &processClockService{clockService: clockService{p: p}}
+		}
+		running, err := host.Start(ctx, svc, verifier, p.telemetry.Logger.With("component", "clock"), "127.0.0.1:0")
+		if err != nil {
+			return fmt.Errorf("start the clock service: %w", err)
+		}
+		p.running = append(p.running, running)
+		p.Info.ClockAddr = running.Addr
+	}
+	return nil
+}
+
+// startInProcess runs every service in this process.
+func (p *Platform) startInProcess(ctx context.Context, key ed25519.PrivateKey, verifier *auth.Verifier) error {
 	var now clock.Clock // nil: the real clock
 	if p.clock != nil {
 		now = p.clock
@@ -255,8 +293,7 @@ func (p *Platform) startServices(ctx context.Context, cfg Config) error {
 		if err != nil {
 			return err
 		}
-		svc, err := c.build(host.Deps{Pool: pool, NATS: p.nc, Logger: log, Streams: devStreams, Sealer: sealer, Clock: now,
-			ServiceCredentials: &auth.SigningCredentials{Key: key, Options: auth.ServiceMintOptions(Issuer, Audience, c.name)}})
+		svc, err := c.build(serviceDeps(c.name, pool, p.nc, log, sealer, now, key))
 		if err != nil {
 			return fmt.Errorf("build %s: %w", c.name, err)
 		}
@@ -267,15 +304,15 @@ func (p *Platform) startServices(ctx context.Context, cfg Config) error {
 		p.running = append(p.running, running)
 		p.Info.Services[c.name] = running.Addr
 	}
-	if p.clock != nil {
-		running, err := host.Start(ctx, &clockService{p: p}, verifier, p.telemetry.Logger.With("component", "clock"), "127.0.0.1:0")
-		if err != nil {
-			return fmt.Errorf("start the clock service: %w", err)
-		}
-		p.running = append(p.running, running)
-		p.Info.ClockAddr = running.Addr
-	}
 	return nil
+}
+
+// serviceDeps is how the dev platform builds a service, in its own process or in this one: the
+// dev streams, the dev signing key for its calls to other services, and the platform's clock.
+func serviceDeps(name string, pool *pgxpool.Pool, nc *nats.Conn, log *slog.Logger, sealer *seal.Sealer, now clock.Clock,
+	key ed25519.PrivateKey) host.Deps {
+	return host.Deps{Pool: pool, NATS: nc, Logger: log, Streams: devStreams, Sealer: sealer, Clock: now,
+		ServiceCredentials: &auth.SigningCredentials{Key: key, Options: auth.ServiceMintOptions(Issuer, Audience, name)}}
 }
 
 // DevKeyFile is where the dev platform keeps the key that signs dev tokens.
@@ -412,6 +449,7 @@ func (p *Platform) Stop(ctx context.Context) error {
 	for _, r := range p.running {
 		r.Stop(ctx)
 	}
+	errs = append(errs, p.stopProcesses(ctx))
 	for _, stop := range p.rewraps {
 		stop()
 	}

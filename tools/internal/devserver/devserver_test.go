@@ -16,7 +16,12 @@ import (
 	"github.com/familytime/familytime/tools/internal/devserver"
 )
 
-func TestMain(m *testing.M) { testkit.Main(m) }
+// TestMain also runs this test binary as a service of a dev platform with Config.Processes, when
+// the platform starts it as one.
+func TestMain(m *testing.M) {
+	devserver.ServiceProcess()
+	testkit.Main(m)
+}
 
 // The dev platform on a private PostgreSQL, as on a fresh machine without DATABASE_URL: it comes
 // up with migrated databases and streams, refuses a second start on the same folder, and a

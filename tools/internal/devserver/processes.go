@@ -279,7 +279,9 @@ type processClockService struct {
 }
 
 // Register serves this DevClockService, not the embedded one's.
-func (s *processClockService) Register(r grpc.ServiceRegistrar) { devv1.RegisterDevClockServiceServer(r, s) }
+func (s *processClockService) Register(r grpc.ServiceRegistrar) {
+	devv1.RegisterDevClockServiceServer(r, s)
+}
 
 func (s *processClockService) AdvanceClock(ctx context.Context, req *devv1.AdvanceClockRequest) (*devv1.AdvanceClockResponse, error) {
 	s.mu.Lock()

@@ -2,7 +2,9 @@ package app
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"google.golang.org/protobuf/proto"
@@ -124,9 +126,9 @@ func describe(msg proto.Message) string {
 	case *schedulingv1.ContactEnded:
 		return "Scheduling noted contact ended: future bookings cancelled"
 	case *schedulingv1.SessionBooked:
-		return fmt.Sprintf("Session booked (%s) for %s", enum(ev.GetServiceType()), date(ev.GetSessionDate()))
+		return "Session booked (" + enum(ev.GetServiceType()) + ") for " + date(ev.GetSessionDate())
 	case *schedulingv1.BookingCancelled:
-		s := fmt.Sprintf("Booking for %s cancelled by the %s: %s", date(ev.GetSessionDate()), enum(ev.GetCancelledBy()), enum(ev.GetReason()))
+		s := "Booking for " + date(ev.GetSessionDate()) + " cancelled by the " + enum(ev.GetCancelledBy()) + ": " + enum(ev.GetReason())
 		if ev.GetLate() {
 			s += " (under 48 hours' notice)"
 		}
@@ -144,7 +146,7 @@ func describe(msg proto.Message) string {
 	case *schedulingv1.PartyDeparted:
 		return "Left: " + partyWords(ev.GetParty())
 	case *schedulingv1.SessionCompleted:
-		return fmt.Sprintf("Session completed (%s), %s", enum(ev.GetServiceType()), children(len(ev.GetChildren())))
+		return "Session completed (" + enum(ev.GetServiceType()) + "), " + children(len(ev.GetChildren()))
 	case *schedulingv1.NoShowRecorded:
 		s := "No-show: " + partyWords(ev.GetParty()) + " did not come"
 		if ev.GetExplained() {
@@ -200,14 +202,21 @@ func children(n int) string {
 	if n == 1 {
 		return "1 child"
 	}
-	return fmt.Sprintf("%d children", n)
+	return strconv.Itoa(n) + " children"
 }
 
+// date is YYYY-MM-DD (a rebuild describes every event: this is written without fmt).
 func date(d *commonv1.Date) string {
 	if d == nil {
 		return "an unknown date"
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", d.GetYear(), d.GetMonth(), d.GetDay())
+	y, m, dd := d.GetYear(), d.GetMonth(), d.GetDay()
+	if y < 0 || y > 9999 || m < 0 || m > 99 || dd < 0 || dd > 99 {
+		return fmt.Sprintf("%04d-%02d-%02d", y, m, dd)
+	}
+	b := [10]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + m/10), byte('0' + m%10), '-', byte('0' + dd/10), byte('0' + dd%10)}
+	return string(b[:])
 }
 
 func source(s commonv1.ReferralSource) string {
@@ -226,8 +235,28 @@ func source(s commonv1.ReferralSource) string {
 	return "a " + enum(s)
 }
 
+// enumWords are enum values already in words, by enum and number: each is worked out once.
+var enumWords sync.Map // enumValue to string
+
+type enumValue struct {
+	enum   protoreflect.FullName
+	number protoreflect.EnumNumber
+}
+
 // enum is an enum value in words: REFERRAL_SOURCE_LOCAL_AUTHORITY is "local authority".
 func enum(e protoreflect.Enum) string {
+	key := enumValue{e.Descriptor().FullName(), e.Number()}
+	if s, ok := enumWords.Load(key); ok {
+		return s.(string)
+	}
+	s := enumText(e)
+	if e.Descriptor().Values().ByNumber(e.Number()) != nil { // a number no build knows is not kept
+		enumWords.Store(key, s)
+	}
+	return s
+}
+
+func enumText(e protoreflect.Enum) string {
 	v := e.Descriptor().Values().ByNumber(e.Number())
 	if v == nil || e.Number() == 0 {
 		return "unspecified"

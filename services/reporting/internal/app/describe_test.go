@@ -33,3 +33,19 @@ func TestDescriptionsSayWhoMayAttendAndNameThePartiesInWords(t *testing.T) {
 	require.Equal(t, "Arrived: the children (with whoever brings them)",
 		Describe(envelopeOf(t, &schedulingv1.PartyArrived{Party: schedulingv1.Party_PARTY_CHILDREN})))
 }
+
+// The words a rebuild writes for every event, made without fmt: the same as before.
+func TestDescriptionsOfSessions(t *testing.T) {
+	day := &commonv1.Date{Year: 2026, Month: 2, Day: 3}
+	for range 2 { // the second time from the enums' cache
+		require.Equal(t, "Session booked (supported) for 2026-02-03", Describe(envelopeOf(t,
+			&schedulingv1.SessionBooked{ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, SessionDate: day})))
+		require.Equal(t, "Session completed (supervised), 2 children", Describe(envelopeOf(t,
+			&schedulingv1.SessionCompleted{ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, Children: []*schedulingv1.AttendingChild{{}, {}}})))
+	}
+	require.Equal(t, "Booking for 0987-11-30 cancelled by the unspecified: unspecified", Describe(envelopeOf(t,
+		&schedulingv1.BookingCancelled{SessionDate: &commonv1.Date{Year: 987, Month: 11, Day: 30}})))
+	require.Equal(t, "Session booked (unspecified) for 12026-02-103", Describe(envelopeOf(t,
+		&schedulingv1.SessionBooked{ServiceType: 77, SessionDate: &commonv1.Date{Year: 12026, Month: 2, Day: 103}})))
+	require.Equal(t, "Session booked (unspecified) for an unknown date", Describe(envelopeOf(t, &schedulingv1.SessionBooked{})))
+}

@@ -2,10 +2,8 @@ package adapters
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
-	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -34,7 +32,7 @@ func (r *Rebuilds) Abandon(ctx context.Context, schema string) error {
 	return nil
 }
 
-// Prepare readies p, the projections of a rebuild's schema, for its batches: the set-wise form of
+// Prepare readies p, the projections of a rebuild's schema, for its catch-up batch: the set-wise form of
 // each INSERT (Projections.setwise), from the schema's column types.
 func (r *Rebuilds) Prepare(ctx context.Context, p *Projections) error {
 	rows, err := r.pool.Query(ctx, `SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod)
@@ -70,8 +68,9 @@ func (r *Rebuilds) Index(ctx context.Context, schema string) error {
 	return nil
 }
 
-// Batch collects a rebuild's projection statements, in the order the events gave them, and runs
-// them set-wise (see plan).
+// Batch collects the projection statements of a rebuild's catch-up under the swap lock (what
+// arrived after the fold was loaded), in the order the events gave them, and runs them set-wise
+// (see plan).
 type Batch struct {
 	p     *Projections
 	stmts []queued
@@ -163,40 +162,6 @@ func (b *Batch) queueSegment(q *pgx.Batch, segment []int) {
 		}
 		q.Queue(set, columns...)
 	}
-}
-
-// Apply runs a batch and empties it: the history's rows in one transaction and every other
-// table's in another, side by side on two connections (statements of different tables commute,
-// see plan). The transactions do not wait for their commits to be flushed: what they write is
-// read only after the swap, whose commit is flushed and so flushes everything before it; a crash
-// before then leaves a schema the next rebuild drops, and a failed batch fails the rebuild.
-func (r *Rebuilds) Apply(ctx context.Context, b *Batch) error {
-	if len(b.stmts) == 0 {
-		return nil
-	}
-	lanes := []func(table string) bool{
-		func(table string) bool { return table == "history_events" },
-		func(table string) bool { return table != "history_events" },
-	}
-	errs := make([]error, len(lanes))
-	var wg sync.WaitGroup
-	for i, lane := range lanes {
-		var q pgx.Batch
-		q.Queue(`SET LOCAL synchronous_commit = off`)
-		b.plan(&q, lane)
-		if q.Len() == 1 {
-			continue
-		}
-		wg.Go(func() {
-			errs[i] = pgx.BeginFunc(ctx, r.pool, func(tx pgx.Tx) error { return tx.SendBatch(ctx, &q).Close() })
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("rebuild batch: %w", err)
-	}
-	b.stmts = b.stmts[:0]
-	return nil
 }
 
 // Swap puts the rebuilt schema in place of the live one. It holds the swap lock exclusively, so

@@ -5,7 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync/atomic"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -26,14 +26,19 @@ type Progress struct {
 	Swapped bool
 }
 
-// rebuildBatch is how many events a rebuild commits at once.
+// rebuildBatch is how many events a rebuild reads between two progress reports.
 const rebuildBatch = 2000
 
 // Rebuild replays every service's stream from its first message into a fresh copy of the
 // projections (a new schema), catches up with what arrived meanwhile, and swaps the copy in
 // (adapters.Rebuilds.Swap); the service answers from the old tables until then. progress is
-// called after each batch and at the end. A failed or cancelled rebuild drops its copy and leaves
-// the live tables as they were.
+// called every rebuildBatch events and at the end. A failed or cancelled rebuild drops its copy
+// and leaves the live tables as they were.
+//
+// The replay goes through app.Project like the live consumers, into an adapters.Fold
+// (decisions.md 67): the history's rows stream into the new schema with one COPY while the
+// streams are read, every other table is folded in memory and written once with COPY when the
+// replay is done; what arrives after that is applied with the projections' SQL under the swap lock.
 func (a *App) Rebuild(ctx context.Context, progress func(Progress)) (err error) {
 	schema, err := a.rebuilds.Begin(ctx)
 	if err != nil {
@@ -48,8 +53,15 @@ func (a *App) Rebuild(ctx context.Context, progress func(Progress)) (err error) 
 	if err := a.rebuilds.Prepare(ctx, p); err != nil {
 		return err
 	}
+	history := a.rebuilds.CopyHistory(ctx, schema)
+	defer func() {
+		if err != nil {
+			_ = history.Close(true)
+		}
+	}()
+	fold := adapters.NewFold(p, history.Put)
 	r := &replay{app: a, p: p, started: time.Now(), next: map[string]uint64{},
-		progress: progress, state: Progress{Schema: schema}}
+		progress: progress, state: Progress{Schema: schema}, sink: fold.Sink(), fold: fold}
 	ends := map[string]uint64{}
 	for _, svc := range Services {
 		info, err := a.streamInfo(ctx, svc)
@@ -60,25 +72,29 @@ func (a *App) Rebuild(ctx context.Context, progress func(Progress)) (err error) 
 		r.state.Total += int64(info.Msgs)
 		r.next[svc] = info.FirstSeq
 	}
-	// A writer applies each full batch while the next is read and projected.
-	w := newWriter(ctx, a.rebuilds)
-	r.w = w
 	for _, svc := range Services {
-		if err := r.read(ctx, svc, ends[svc], true); err != nil {
-			return cmp.Or(w.close(), err)
+		if err := r.read(ctx, svc, ends[svc]); err != nil {
+			return err
 		}
 	}
-	// Catch up outside the lock until little is left, then the rest under it.
+	// Catch up before the load until little is left, then the rest under the lock.
 	for range 3 {
 		for _, svc := range Services {
-			if err := r.readToEnd(ctx, svc, true); err != nil {
-				return cmp.Or(w.close(), err)
+			if err := r.readToEnd(ctx, svc); err != nil {
+				return err
 			}
 		}
 	}
-	if err := w.close(); err != nil {
+	// The history's COPY ends while the other tables are written, on two connections.
+	var loaded error
+	var wg sync.WaitGroup
+	wg.Go(func() { loaded = a.rebuilds.Load(ctx, fold) })
+	err = history.Close(false)
+	wg.Wait()
+	if err = cmp.Or(err, loaded); err != nil {
 		return err
 	}
+	r.fold, r.sink = nil, nil
 	// The tables were loaded without their secondary indexes; each is built once, before the
 	// catch-up under the lock and the swap.
 	if err := a.rebuilds.Index(ctx, schema); err != nil {
@@ -86,9 +102,9 @@ func (a *App) Rebuild(ctx context.Context, progress func(Progress)) (err error) 
 	}
 	r.report()
 	err = a.rebuilds.Swap(ctx, r.p, func(ctx context.Context, b *adapters.Batch) error {
-		r.batch = b
+		r.sink = b.Sink()
 		for _, svc := range Services {
-			if err := r.readToEnd(ctx, svc, false); err != nil {
+			if err := r.readToEnd(ctx, svc); err != nil {
 				return err
 			}
 		}
@@ -102,49 +118,13 @@ func (a *App) Rebuild(ctx context.Context, progress func(Progress)) (err error) 
 	return nil
 }
 
-// writer applies a rebuild's batches one after another, in order, beside the reading.
-type writer struct {
-	batches chan *adapters.Batch
-	free    chan *adapters.Batch
-	done    chan error
-	failed  atomic.Bool // a batch failed: the reader stops
-}
-
-func newWriter(ctx context.Context, rebuilds *adapters.Rebuilds) *writer {
-	w := &writer{batches: make(chan *adapters.Batch), free: make(chan *adapters.Batch, 2), done: make(chan error, 1)}
-	go func() {
-		var err error
-		for b := range w.batches {
-			if err == nil {
-				if err = rebuilds.Apply(ctx, b); err != nil {
-					w.failed.Store(true)
-				}
-			}
-			w.free <- b
-		}
-		w.done <- err
-	}()
-	return w
-}
-
-// close waits for every batch sent and returns the first error.
-func (w *writer) close() error {
-	if w.batches == nil {
-		return nil
-	}
-	close(w.batches)
-	w.batches = nil
-	return <-w.done
-}
-
 // replay reads the streams into one schema.
 type replay struct {
 	app *App
 	p   *adapters.Projections
-	// batch collects what is read; w applies it when full (nil under the swap lock, where the
-	// caller applies batch).
-	batch    *adapters.Batch
-	w        *writer
+	// sink takes what is read: the fold's until it is loaded, then the swap's batch.
+	sink     adapters.Sink
+	fold     *adapters.Fold
 	started  time.Time
 	next     map[string]uint64 // the next stream sequence to read, per service
 	progress func(Progress)
@@ -175,46 +155,21 @@ func (a *App) streamInfo(ctx context.Context, svc string) (jetstream.StreamState
 	return info.State, nil
 }
 
-func (r *replay) readToEnd(ctx context.Context, svc string, commit bool) error {
+func (r *replay) readToEnd(ctx context.Context, svc string) error {
 	info, err := r.app.streamInfo(ctx, svc)
 	if err != nil {
 		return err
 	}
-	return r.read(ctx, svc, info.LastSeq, commit)
+	return r.read(ctx, svc, info.LastSeq)
 }
 
-// errWriter stops the reading when a batch failed; the writer's close returns why.
-var errWriter = errors.New("a rebuild batch failed")
-
-// flush hands the batch to the writer and takes an empty one.
-func (r *replay) flush() error {
-	if r.w.failed.Load() {
-		return errWriter
-	}
-	if r.batch == nil || r.batch.Len() == 0 {
-		return nil
-	}
-	r.w.batches <- r.batch
-	select {
-	case r.batch = <-r.w.free:
-	default:
-		r.batch = adapters.NewBatch(r.p)
-	}
-	r.report()
-	return nil
-}
-
-// read replays svc's stream from r.next[svc] to end (inclusive) into r.batch; commit has the
-// writer apply it in batches as it goes (otherwise the caller applies it).
-func (r *replay) read(ctx context.Context, svc string, end uint64, commit bool) error {
+// read replays svc's stream from r.next[svc] to end (inclusive) into r.sink.
+func (r *replay) read(ctx context.Context, svc string, end uint64) error {
 	if end == 0 || r.next[svc] > end {
 		return nil
 	}
 	if r.next[svc] == 0 {
 		r.next[svc] = 1
-	}
-	if r.batch == nil {
-		r.batch = adapters.NewBatch(r.p)
 	}
 	cons, err := r.app.js.OrderedConsumer(ctx, bus.StreamName(svc), jetstream.OrderedConsumerConfig{
 		DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: r.next[svc]})
@@ -240,18 +195,16 @@ func (r *replay) read(ctx context.Context, svc string, end uint64, commit bool) 
 		if err := proto.Unmarshal(msg.Data(), env); err != nil {
 			continue // not an envelope: the live consumer dead-letters it too, and records nothing
 		}
-		if err := Project(r.p, r.batch.Sink(), svc, env, msg.Data()); err != nil {
+		if err := Project(r.p, r.sink, svc, env, msg.Data()); err != nil {
 			return fmt.Errorf("replay %s sequence %d: %w", svc, meta.Sequence.Stream, err)
 		}
-		r.state.Events++
-		if commit && r.state.Events%rebuildBatch == 0 {
-			if err := r.flush(); err != nil {
-				return err
-			}
+		if r.fold != nil && r.fold.Err() != nil {
+			return r.fold.Err()
 		}
-	}
-	if commit {
-		return r.flush()
+		r.state.Events++
+		if r.state.Events%rebuildBatch == 0 {
+			r.report()
+		}
 	}
 	return nil
 }

@@ -164,15 +164,19 @@ bench:
 	$(GO) run ./tools/benchreport < bench.out
 
 ## bench-national: familytime simulate over 10% of a national year (300 centres, scale 0.1) on a
-## fresh dev platform on a simulated clock; wall time, commands/s and the ground-truth check go
-## to docs/bench/national.txt (docs/performance.md, "A national year through the APIs").
+## fresh dev platform on a simulated clock, each service in a process of its own (--processes);
+## wall time, commands/s, the ground-truth check and each service's resident memory (memwatch:
+## idle after 10 s, peak during the run) go to docs/bench/national.txt (docs/performance.md,
+## "A national year through the APIs").
 SIM_DATA ?= .familytime-bench-national
 .PHONY: bench-national
 bench-national:
 	$(GO) build -o .bin/familytime ./tools/cmd/familytime
+	$(GO) build -o .bin/memwatch ./tools/cmd/memwatch
 	rm -rf $(SIM_DATA) && mkdir -p docs/bench
-	set -o pipefail; .bin/familytime dev --clock simulated --data $(SIM_DATA) >/dev/null 2>&1 & dev=$$!; \
+	set -o pipefail; .bin/familytime dev --processes --clock simulated --data $(SIM_DATA) >/dev/null 2>&1 & dev=$$!; \
 		for i in $$(seq 120); do [ -f $(SIM_DATA)/dev.json ] && break; sleep 1; done; \
+		.bin/memwatch --data $(SIM_DATA) --idle 10s -- \
 		.bin/familytime simulate --data $(SIM_DATA) --centres 300 --from 2026-01-01 --to 2026-12-31 --scale 0.1 --seed 42 \
 			--concurrency 8 | tee docs/bench/national.txt; rc=$$?; kill $$dev; wait $$dev; exit $$rc
 ## end bench -------------------------------------------------------------------------------------

@@ -29,7 +29,13 @@ and drives families through the real gRPC APIs day by day: referrals from a real
 sources, self-referrals waiting for the second parent, screening, domestic-abuse findings routed
 to supervised centres, declines, withdrawals, waiting lists where centres are full, pre-visits,
 arrangements, fortnightly bookings, check-in, arrivals, departures, completion, late and early
-cancellations, no-shows (the second releases the place), and cases ending with their outcomes.
+cancellations, no-shows (the second releases the place, which scheduling offers to the first
+family on its waiting list), and cases ending with their outcomes. Where a centre is full the
+family joins scheduling's waiting list and is offered the next place freed. Supported cases are
+reviewed. Supervised sessions' observation reports are drafted by the supervisor, checked by the
+safeguarding lead and released. In --concern-rate of the sessions attended someone raises a
+safeguarding concern; the lead escalates some, places a hold on half of those (the platform
+cancels the family's bookings until it is lifted) and closes them all.
 
 It needs a dev platform on a simulated clock (familytime dev --clock simulated): it sets the
 date it books and records by moving that clock forward, and never waits in real time; each move
@@ -84,6 +90,7 @@ cell differs.`,
 	f.Float64Var(&cfg.Scale, "scale", 0.1, "share of a national year's referrals (1.0: about 21,000 children served)")
 	f.Uint64Var(&cfg.Seed, "seed", 42, "the simulation's choices: the same seed makes the same choices")
 	f.IntVar(&cfg.Concurrency, "concurrency", 8, "centres acting at once")
+	f.Float64Var(&cfg.ConcernRate, "concern-rate", simulate.DefaultConcernRate, "share of attended sessions in which a safeguarding concern is raised")
 	return cmd
 }
 

@@ -65,7 +65,15 @@ type family struct {
 	preVisits []time.Time
 	bookings  []*booking
 	outcome   referralv1.CaseOutcome
-	truth     *referralTruth
+	// hold is the safeguarding hold in force, if any: the platform cancelled the family's bookings
+	// and refuses new ones, and its case waits, until the lead lifts it.
+	hold *hold
+	// offered: a released place was offered to the family from scheduling's waiting list (its
+	// PlaceOffered); it is accepted into a place the next morning.
+	offered bool
+	// reviewOn is the morning a review of the case is held; reviewedOn the last one held.
+	reviewOn, reviewedOn time.Time
+	truth                *referralTruth
 }
 
 // plan is what will happen to a booked session.
@@ -85,6 +93,7 @@ type booking struct {
 	plan     plan
 	cancelOn time.Time
 	state    string // booked, cancelled, attended, no_show
+	held     bool   // cancelled by the platform for a safeguarding hold
 	children []child
 }
 

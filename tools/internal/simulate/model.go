@@ -26,7 +26,14 @@ type Config struct {
 	Seed uint64
 	// Concurrency is how many centres act at once.
 	Concurrency int
+	// ConcernRate is the share of attended sessions in which a volunteer or supervisor raises a
+	// safeguarding concern; 0 means DefaultConcernRate.
+	ConcernRate float64
 }
+
+// DefaultConcernRate: a concern in about one attended session in fifty. Centres raise few, and
+// most are about conduct at handover.
+const DefaultConcernRate = 0.02
 
 // regions weighted by population (millions, ONS mid-2023 estimates; the Channel Islands
 // rounded up so that a small run can still place a centre there).
@@ -154,8 +161,12 @@ type centre struct {
 	rng        *rand.Rand
 	slots      []*slot
 	families   []*family
-	waiting    []*family // waitlisted referrals, first come first served
+	waiting    []*family // waitlisted referrals, first come first served, as on scheduling's list
 	inbox      []*family // referrals redirected here, taken in at the next morning
+	referrals  int       // referrals submitted here, to number families by centre
+	concerns   []*concern
+	holds      []*hold
+	reports    []*report
 }
 
 // slot is a family's regular place: a room in a pattern, on every opening or every other one.

@@ -28,11 +28,12 @@ type sim struct {
 	rate    float64 // referrals a centre receives a day
 	from    time.Time
 	to      time.Time
-	seq     int
-	seqMu   sync.Mutex
+	// concernRate is the share of attended sessions in which a concern is raised.
+	concernRate float64
 	// redirected are referrals sent to another centre during a morning; they reach it the next
-	// morning, in the order of the centres that sent them.
-	redirected []redirect
+	// morning, in the order of the centres that sent them (redirectedMu: centres act at once).
+	redirected   []redirect
+	redirectedMu sync.Mutex
 }
 
 type redirect struct {
@@ -72,6 +73,10 @@ func Run(ctx context.Context, cfg Config, p Platform, progress io.Writer) (*Resu
 	}
 	defer s.c.close()
 	s.rate = referralsPerCentreYear * cfg.Scale / 365
+	s.concernRate = cfg.ConcernRate
+	if s.concernRate <= 0 {
+		s.concernRate = DefaultConcernRate
+	}
 	start := time.Now()
 	bar := newProgress(progress, s.from, s.to, &s.c.commands)
 	defer bar.done()
@@ -320,8 +325,8 @@ func (s *sim) day(ctx context.Context, d time.Time) error {
 
 // morning is a centre's casework: new referrals, decisions, pre-visits, bookings, cancellations,
 // cases ending.
-func (s *sim) morning(ctx context.Context, c *centre, d time.Time) error {
-	ctx, err := s.staff(ctx, c)
+func (s *sim) morning(base context.Context, c *centre, d time.Time) error {
+	ctx, err := s.staff(base, c)
 	if err != nil {
 		return err
 	}
@@ -352,19 +357,20 @@ func (s *sim) morning(ctx context.Context, c *centre, d time.Time) error {
 			}
 		}
 	}
-	// Places freed since yesterday go to the waiting list, first come first served.
-	for len(c.waiting) > 0 {
-		f := c.waiting[0]
-		sl, parity := s.freeSlot(c, f.service)
-		if sl == nil {
-			break
-		}
-		c.waiting = c.waiting[1:]
-		if err := s.accept(ctx, f, d, sl, parity); err != nil {
-			return err
-		}
+	// The lead's casework (a hold placed now cancels bookings before anyone books), then reviews.
+	if err := s.leadsMorning(base, c, d); err != nil {
+		return err
+	}
+	if err := s.reviews(ctx, c, d); err != nil {
+		return err
+	}
+	if err := s.offerPlaces(ctx, c, d); err != nil {
+		return err
 	}
 	for _, f := range c.families {
+		if f.hold != nil {
+			continue // suspended: no bookings, and the case waits for the hold to be lifted
+		}
 		if f.step != stepDone && f.step != stepWaiting && !f.next.After(d) {
 			if err := s.advanceFamily(ctx, f, d); err != nil {
 				return err
@@ -386,11 +392,11 @@ func poisson(r *rand.Rand, lambda float64) int {
 	}
 }
 
-func (s *sim) nextSeq() int {
-	s.seqMu.Lock()
-	defer s.seqMu.Unlock()
-	s.seq++
-	return s.seq
+// familyNumber numbers the families of a centre by their order there, not by the order in
+// which centres acting at once happen to submit: names and addresses stay the same for a seed.
+func familyNumber(c *centre) int {
+	c.referrals++
+	return (c.index+1)*100000 + c.referrals
 }
 
 // newFamily draws a referral to c received on d.
@@ -450,7 +456,7 @@ func (s *sim) newFamily(c *centre, d time.Time) *family {
 
 func (s *sim) submit(ctx context.Context, f *family, d time.Time) error {
 	c := f.centre
-	f.seq, f.received = s.nextSeq(), d
+	f.seq, f.received = familyNumber(c), d
 	self := f.source == commonv1.ReferralSource_REFERRAL_SOURCE_SELF
 	details := &referralv1.ReferralDetails{
 		Reason:        "Contact stopped when the parents separated; they cannot yet manage handovers themselves.",
@@ -643,9 +649,9 @@ func (s *sim) decide(ctx context.Context, f *family, d time.Time) error {
 			if g.source == commonv1.ReferralSource_REFERRAL_SOURCE_SELF {
 				g.source = commonv1.ReferralSource_REFERRAL_SOURCE_SOLICITOR
 			}
-			s.seqMu.Lock()
+			s.redirectedMu.Lock()
 			s.redirected = append(s.redirected, redirect{from: c.index, f: g})
-			s.seqMu.Unlock()
+			s.redirectedMu.Unlock()
 			return nil
 		}
 		f.service = commonv1.ServiceType_SERVICE_TYPE_SUPERVISED
@@ -666,16 +672,70 @@ func (s *sim) decide(ctx context.Context, f *family, d time.Time) error {
 	}
 	sl, parity := s.freeSlot(c, f.service)
 	if sl == nil {
+		// The centre is full: the referral is waitlisted, and the family joins scheduling's
+		// waiting list for its kind of contact.
 		if _, err := call(ctx, s.c, s.c.referral.WaitlistReferral, &referralv1.WaitlistReferralRequest{RequestId: uuid.NewString(),
 			ReferralId: f.referral.String(), CentreId: c.id.String()}); err != nil {
 			return fmt.Errorf("waitlist: %w", err)
 		}
 		f.truth.waitlistedOn = d
+		if _, err := call(ctx, s.c, s.c.scheduling.JoinWaitingList, &schedulingv1.JoinWaitingListRequest{CentreId: c.id.String(),
+			FamilyId: f.id.String(), ServiceType: f.service, RequestId: uuid.NewString()}); err != nil {
+			return fmt.Errorf("join waiting list: %w", err)
+		}
+		f.truth.listJoinedOn = d
 		f.step = stepWaiting
 		c.waiting = append(c.waiting, f)
 		return nil
 	}
 	return s.accept(ctx, f, d, sl, parity)
+}
+
+// offerPlaces gives places freed since yesterday to the waiting list, first come first served
+// within each kind of contact: the coordinator offers the place in scheduling (a family the
+// platform already offered a released place to has left the list) and accepts the referral.
+func (s *sim) offerPlaces(ctx context.Context, c *centre, d time.Time) error {
+	var still []*family
+	for _, f := range c.waiting {
+		sl, parity := s.freeSlot(c, f.service)
+		if sl == nil {
+			still = append(still, f)
+			continue
+		}
+		if !f.offered {
+			if _, err := call(ctx, s.c, s.c.scheduling.OfferPlace, &schedulingv1.OfferPlaceRequest{CentreId: c.id.String(),
+				PatternId: sl.pattern.String(), RoomId: sl.room.String(), FamilyId: f.id.String(), RequestId: uuid.NewString()}); err != nil {
+				return fmt.Errorf("offer place: %w", err)
+			}
+			f.offered, f.truth.listLeftOn = true, d
+		}
+		if err := s.accept(ctx, f, d, sl, parity); err != nil {
+			return err
+		}
+	}
+	c.waiting = still
+	return nil
+}
+
+// offeredReleased notes scheduling's own offer of a place released by no-shows: the first family
+// on its waiting list for that kind of contact leaves the list (PlaceOffered) and is accepted the
+// next morning. The model must agree with the platform on who that is.
+func (s *sim) offeredReleased(c *centre, st commonv1.ServiceType, offeredTo string, d time.Time) error {
+	var first *family
+	for _, f := range c.waiting {
+		if f.service == st && !f.offered {
+			first = f
+			break
+		}
+	}
+	switch {
+	case first == nil && offeredTo == "":
+		return nil
+	case first == nil || first.id.String() != offeredTo:
+		return fmt.Errorf("scheduling offered the released place to family %q, the simulation expected %v", offeredTo, first)
+	}
+	first.offered, first.truth.listLeftOn = true, d
+	return nil
 }
 
 // supervisedCentre is where a supported-only centre redirects a family: a centre offering
@@ -732,9 +792,14 @@ func (s *sim) book(ctx context.Context, f *family, d time.Time) error {
 		f.outcome = pick(c.rng, outcomes)
 		return s.advanceFamily(ctx, f, d)
 	}
+	// Book after the last pre-visit and the family's bookings, and after today; bookings a hold
+	// cancelled are free to book again once it is lifted.
 	last := f.lastPreVisit()
+	if d.After(last) {
+		last = d
+	}
 	for _, b := range f.bookings {
-		if b.date.After(last) {
+		if b.date.After(last) && !b.held {
 			last = b.date
 		}
 	}
@@ -783,8 +848,8 @@ func (sl *slot) next(after time.Time, parity int) (time.Time, bool) {
 
 // sessions records what happens in the centre's sessions at t: arrivals and no-shows once the
 // children were due, departures and completion once the visiting parent has left.
-func (s *sim) sessions(ctx context.Context, c *centre, d, t time.Time) error {
-	ctx, err := s.staff(ctx, c)
+func (s *sim) sessions(base context.Context, c *centre, d, t time.Time) error {
+	ctx, err := s.staff(base, c)
 	if err != nil {
 		return err
 	}
@@ -807,6 +872,9 @@ func (s *sim) sessions(ctx context.Context, c *centre, d, t time.Time) error {
 				if err := s.complete(ctx, f, b, childrenOut, visitingOut); err != nil {
 					return err
 				}
+				if err := s.afterSession(base, f, b, d); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -825,7 +893,8 @@ func (s *sim) arrive(ctx context.Context, f *family, b *booking, start, children
 		f.noShows++
 		if resp.GetPlaceReleased() {
 			// Two unexplained no-shows release the place: scheduling cancels the family's later
-			// bookings there, and referral ends the case (outcome place released) that day.
+			// bookings there and offers the place to the first family on its waiting list for
+			// that kind of contact, and referral ends the case (outcome place released) that day.
 			for _, o := range f.bookings {
 				if o.state == "booked" {
 					o.state = "cancelled"
@@ -833,6 +902,7 @@ func (s *sim) arrive(ctx context.Context, f *family, b *booking, start, children
 			}
 			f.truth.endedOn, f.truth.outcome = b.date, referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED
 			s.leave(f)
+			return s.offeredReleased(c, b.slot.service, resp.GetOfferedToFamilyId(), b.date)
 		}
 		return nil
 	}

@@ -15,9 +15,12 @@ import (
 // referralTruth is what happened to a referral, by date.
 type referralTruth struct {
 	receivedOn, acceptedOn, waitlistedOn, declinedOn, withdrawnOn, firstSession, endedOn time.Time
-	service                                                                              commonv1.ServiceType
-	declineReason                                                                        referralv1.DeclineReason
-	outcome                                                                              referralv1.CaseOutcome
+	// listJoinedOn and listLeftOn: the family joined scheduling's waiting list, and left it with
+	// a place offered.
+	listJoinedOn, listLeftOn time.Time
+	service                  commonv1.ServiceType
+	declineReason            referralv1.DeclineReason
+	outcome                  referralv1.CaseOutcome
 }
 
 // Truth is everything the simulation did, to count figures from.
@@ -49,16 +52,40 @@ func (k Key) String() string {
 	return fmt.Sprintf("%s [%s]", k.Measure, where)
 }
 
-// Compared are the measures the simulation knows the truth of; reporting's other measures
-// (concerns, holds, reports, waiting list) are not compared.
+// Compared are the measures the simulation knows the truth of: every measure of reporting's
+// GetFigures.
 var Compared = []string{
 	"children_served", "families_served", "sessions_booked", "sessions_attended", "sessions_no_show", "sessions_cancelled",
 	"referrals_received", "referrals_court_involved", "referrals_cafcass_involved", "referrals_accepted", "referrals_declined",
-	"referrals_withdrawn", "referrals_never_attended", "referrals_waitlisted_at_end", "waiting_days_median", "waiting_days_p90",
-	"cases_ended", "room_sessions_available", "places_available", "capacity_used_percent",
+	"referrals_withdrawn", "referrals_never_attended", "referrals_waitlisted_at_end", "waiting_list_at_end", "waiting_list_joined",
+	"waiting_days_median", "waiting_days_p90", "cases_ended", "concerns_raised", "concerns_escalated", "holds_placed",
+	"holds_lifted", "reports_released", "room_sessions_available", "places_available", "capacity_used_percent",
 }
 
 func (s *sim) truth() *Truth { return &Truth{centres: s.centres} }
+
+// Numbered is m with each centre named by its number in the simulation (1, 2, ...) instead of
+// the id the platform gave it, so that two runs on two platforms can be compared cell by cell.
+func (t *Truth) Numbered(m map[Key]float64) map[Key]float64 {
+	number := map[uuid.UUID]uuid.UUID{}
+	for _, c := range t.centres {
+		var n uuid.UUID
+		n[14], n[15] = byte((c.index+1)>>8), byte(c.index+1)
+		number[c.id] = n
+	}
+	out := make(map[Key]float64, len(m))
+	for k, v := range m {
+		if k.Centre != uuid.Nil {
+			n, ok := number[k.Centre]
+			if !ok {
+				n = uuid.Max // a centre the simulation did not register
+			}
+			k.Centre = n
+		}
+		out[k] = v
+	}
+	return out
+}
 
 // tally counts rows into every scope's cells: total and, with a breakdown, by category.
 type tally struct {
@@ -158,6 +185,12 @@ func (t *Truth) Figures(from, to time.Time) map[Key]float64 {
 			if in(r.endedOn, from, to) {
 				x.count("cases_ended", c, "outcome", r.outcome.String())
 			}
+			if in(r.listJoinedOn, from, to) {
+				x.count("waiting_list_joined", c, "", "")
+			}
+			if in(r.listJoinedOn, time.Time{}, to) && (r.listLeftOn.IsZero() || r.listLeftOn.After(to)) {
+				x.count("waiting_list_at_end", c, "", "")
+			}
 			if in(r.firstSession, from, to) {
 				days := r.firstSession.Sub(r.receivedOn).Hours() / 24
 				x.duration("waiting_days", c, "service_type", r.service.String(), days)
@@ -189,6 +222,27 @@ func (t *Truth) Figures(from, to time.Time) map[Key]float64 {
 					x.distinctly("children_served", c, "service_type", st, false, ch.id)
 					x.distinctly("children_served", c, "age_band", band, false, ch.id)
 				}
+			}
+		}
+		for _, k := range c.concerns {
+			if in(k.raisedOn, from, to) {
+				x.count("concerns_raised", c, "category", k.category.String())
+			}
+			if in(k.escalatedOn, from, to) {
+				x.count("concerns_escalated", c, "", "")
+			}
+		}
+		for _, h := range c.holds {
+			if in(h.placedOn, from, to) {
+				x.count("holds_placed", c, "reason", h.reason.String())
+			}
+			if in(h.liftedOn, from, to) {
+				x.count("holds_lifted", c, "", "")
+			}
+		}
+		for _, r := range c.reports {
+			if in(r.releasedOn, from, to) {
+				x.count("reports_released", c, "", "")
 			}
 		}
 		if sessions > 0 {

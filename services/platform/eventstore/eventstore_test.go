@@ -400,6 +400,9 @@ func TestAppendOnlyAndTamperDetection(t *testing.T) {
 		require.Equal(t, "23001", pgErr.Code, "%s: the trigger refuses even the owner", sql)
 	}
 	require.NoError(t, store.Verify(ctx, "family-1"))
+	loaded, err := store.Load(ctx, "family-1") // kept by the store: Verify must still read the rows
+	require.NoError(t, err)
+	require.Len(t, loaded, 3)
 
 	// A superuser who switches triggers off can still edit; the hash chain tells.
 	conn, err := owner.Acquire(ctx)
@@ -426,4 +429,33 @@ func TestAppendOnlyAndTamperDetection(t *testing.T) {
 		{Stream: "family-1", Version: 2, Reason: "stored event does not match its hash"},
 		{Stream: "family-2", Version: 1, Reason: "version is missing (next stored is 2)"},
 	}, found)
+}
+
+// A store keeps the streams it loaded and reads only what was appended since, also by another
+// replica (another store on the same database): each load equals a fresh store's load of the
+// whole stream, and what one caller does to the events it got does not reach the next.
+func TestLoadReadsWhatWasAppendedSince(t *testing.T) {
+	store, db := newStore(t)
+	ctx := t.Context()
+	replica := eventstore.New(db.Pool(t))
+	_, err := store.Append(ctx, "family-1", eventstore.NoStream, counter(t, 1), counter(t, 2))
+	require.NoError(t, err)
+	first, err := store.Load(ctx, "family-1")
+	require.NoError(t, err)
+	require.Len(t, first, 2)
+	first[0].Version, first[0].Payload = 99, nil // a caller's own copy
+
+	_, err = replica.Append(ctx, "family-1", 2, counter(t, 3))
+	require.NoError(t, err)
+	_, err = store.Append(ctx, "family-1", 3, counter(t, 4), counter(t, 5))
+	require.NoError(t, err)
+	again, err := store.Load(ctx, "family-1")
+	require.NoError(t, err)
+	fresh, err := eventstore.New(db.Pool(t)).Load(ctx, "family-1")
+	require.NoError(t, err)
+	require.Len(t, fresh, 5)
+	require.Equal(t, fresh, again)
+	for i, e := range again {
+		require.Equal(t, int64(i+1), e.Version)
+	}
 }

@@ -3,6 +3,7 @@ package eventstore
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -15,18 +16,38 @@ const selectEvents = `SELECT position, tx_id, stream_id, version, event_id, even
 	coalesce(tracestate, ''), recorded_at, previous_hash, hash FROM events `
 
 // Load returns every event of a stream in version order; none for a stream that does not exist.
+// Of a stream it loaded before, it reads only the events appended since (loaded).
 func (s *Store) Load(ctx context.Context, stream string) ([]RecordedEvent, error) {
-	rows, err := s.pool.Query(ctx, selectEvents+"WHERE stream_id = $1 ORDER BY version", stream)
+	kept := s.loaded.get(stream)
+	var after int64
+	if n := len(kept); n > 0 {
+		after = kept[n-1].Version
+	}
+	events, err := s.read(ctx, stream, after)
+	if err != nil {
+		return nil, err
+	}
+	if len(kept) > 0 {
+		// A new slice: the kept one is shared with other loads.
+		events = append(append(make([]RecordedEvent, 0, len(kept)+len(events)), kept...), events...)
+	}
+	if n := len(events); n > 0 {
+		h := head{version: events[n-1].Version, hash: events[n-1].Hash}
+		s.heads.put(stream, h, newerHead(h))
+		s.loaded.put(stream, events)
+	}
+	return slices.Clone(events), nil
+}
+
+// read returns a stream's events after version after, from the database.
+func (s *Store) read(ctx context.Context, stream string, after int64) ([]RecordedEvent, error) {
+	rows, err := s.pool.Query(ctx, selectEvents+"WHERE stream_id = $1 AND version > $2 ORDER BY version", stream, after)
 	if err != nil {
 		return nil, fmt.Errorf("load stream %s: %w", stream, err)
 	}
 	events, err := collect(rows)
 	if err != nil {
 		return nil, fmt.Errorf("load stream %s: %w", stream, err)
-	}
-	if n := len(events); n > 0 {
-		h := head{version: events[n-1].Version, hash: events[n-1].Hash}
-		s.heads.put(stream, h, newerHead(h))
 	}
 	return events, nil
 }

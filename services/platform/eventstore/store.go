@@ -51,8 +51,10 @@ type Store struct {
 	heads cache[string, head] // the last event of streams this process appended to
 	// families holds the family_streams rows this process has written or found written.
 	families cache[familyStream, struct{}]
-	group    grouper
-	now      func() time.Time
+	// loaded keeps the events of loaded streams, so a stream is read whole only once (loaded.go).
+	loaded loaded
+	group  grouper
+	now    func() time.Time
 	// resolveWithin bounds how long a commit whose answer was lost is asked after (outcome.go).
 	resolveWithin time.Duration
 	metrics       *metrics // ft.eventstore.*, metrics.go
@@ -63,7 +65,7 @@ type Store struct {
 // New returns a store on a pool connected as the service's runtime role.
 func New(pool *pgxpool.Pool) *Store {
 	return &Store{pool: pool, heads: cache[string, head]{max: 100_000},
-		families: cache[familyStream, struct{}]{max: 100_000}, now: time.Now, resolveWithin: resolveTimeout,
+		families: cache[familyStream, struct{}]{max: 100_000}, loaded: loaded{max: loadedBytes}, now: time.Now, resolveWithin: resolveTimeout,
 		metrics:   newMetrics(otel.GetMeterProvider(), pool.Config().ConnConfig.Database),
 		committed: make(chan struct{}, 1)}
 }

@@ -1,29 +1,43 @@
 package eventstore
 
-import "sync"
+import (
+	"container/list"
+	"sync"
+)
 
-// loadedBytes bounds the events a store keeps of the streams it loaded (Load): 32 MiB of
-// payloads and their columns, per store.
-const loadedBytes = 32 << 20
+// loadedBytes bounds the events a store keeps of the streams it loaded (Load): 8 MiB of payloads
+// and their columns, per store. Commands load the streams of today's families and sessions over
+// and over; 8 MiB holds thousands of them and keeps a service well inside its memory budget.
+const loadedBytes = 8 << 20
 
 // loaded keeps the events of the streams a store loaded, so that the next Load of a stream reads
 // from the database only the events appended since. It is safe because a committed event never
 // changes: the runtime role may not update or delete events (decision 27), and a stream's
 // versions have no gaps. Erasure does not touch events either: it destroys the family's key, so a
-// kept payload stays as unreadable as the stored one. When the bound is reached the whole cache
-// is emptied, as the heads cache is: the next load of each stream reads it whole once.
+// kept payload stays as unreadable as the stored one. When the bound is reached the streams
+// loaded longest ago are dropped first.
 type loaded struct {
 	mu    sync.Mutex
 	max   int
 	bytes int
-	m     map[string][]RecordedEvent
+	m     map[string]*list.Element // of *kept
+	order list.List                // least recently loaded first
+}
+
+type kept struct {
+	stream string
+	events []RecordedEvent
+	bytes  int
 }
 
 // get returns the events kept of stream, in version order; the slice is shared and read-only.
 func (l *loaded) get(stream string) []RecordedEvent {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.m[stream]
+	if e, ok := l.m[stream]; ok {
+		return e.Value.(*kept).events
+	}
+	return nil
 }
 
 // put keeps events, a stream's events from its first version, unless more of it is kept already.
@@ -32,21 +46,33 @@ func (l *loaded) put(stream string, events []RecordedEvent) {
 	for i := range events {
 		size += eventBytes(&events[i])
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	old, ok := l.m[stream]
-	if ok && len(old) >= len(events) {
+	if size > l.max {
 		return
 	}
-	if l.m == nil || l.bytes+size > l.max {
-		l.m, l.bytes = map[string][]RecordedEvent{}, 0
-		old = nil
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.m == nil {
+		l.m = map[string]*list.Element{}
 	}
-	for i := range old {
-		l.bytes -= eventBytes(&old[i])
+	if e, ok := l.m[stream]; ok {
+		k := e.Value.(*kept)
+		if len(k.events) >= len(events) {
+			return
+		}
+		l.bytes += size - k.bytes
+		k.events, k.bytes = events, size
+		l.order.MoveToBack(e)
+	} else {
+		l.m[stream] = l.order.PushBack(&kept{stream: stream, events: events, bytes: size})
+		l.bytes += size
 	}
-	l.m[stream] = events
-	l.bytes += size
+	for l.bytes > l.max {
+		oldest := l.order.Front()
+		k := oldest.Value.(*kept)
+		l.order.Remove(oldest)
+		delete(l.m, k.stream)
+		l.bytes -= k.bytes
+	}
 }
 
 // eventBytes is about what a kept event holds: its payload, its strings and hashes, and the rest.

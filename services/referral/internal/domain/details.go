@@ -241,7 +241,7 @@ func (d Details) validate(v *Invalid, prefix string, need parents, today time.Ti
 	v.text(prefix+"referrer.name", d.Referrer.Name, MaxNameLength, false)
 	v.text(prefix+"referrer.organisation", d.Referrer.Organisation, MaxNameLength, false)
 	v.text(prefix+"referrer.phone", d.Referrer.Phone, MaxPhoneLength, false)
-	v.text(prefix+"referrer.email", d.Referrer.Email, MaxEmailLength, false)
+	v.email(prefix+"referrer.email", d.Referrer.Email, MaxEmailLength)
 }
 
 func (a Adult) validate(v *Invalid, f string) {
@@ -260,10 +260,7 @@ func (a Adult) validate(v *Invalid, f string) {
 	}
 	v.text(f+"contact.postcode", a.Contact.Postcode, MaxPostcodeLength, false)
 	v.text(f+"contact.phone", a.Contact.Phone, MaxPhoneLength, false)
-	v.text(f+"contact.email", a.Contact.Email, MaxEmailLength, false)
-	if a.Contact.Email != "" && !strings.Contains(a.Contact.Email, "@") {
-		v.add(f+"contact.email", "must be an email address")
-	}
+	v.email(f+"contact.email", a.Contact.Email, MaxEmailLength)
 	v.text(f+"language", a.Language, MaxLanguageLength, false)
 	v.text(f+"relationship", a.Relationship, MaxNameLength, false)
 }

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"net/mail"
 	"strings"
 	"unicode/utf8"
 
@@ -104,6 +105,25 @@ func (v *Invalid) Error() string {
 
 // text checks a free-text or name field: valid UTF-8, at most max characters, and not blank when
 // required. Reasons never quote the value: it may be personal.
+// email checks an optional email address: text as for text, and, when given, one bare address
+// (local@domain, the domain with a dot), not a name with an address or a list of them, so that a
+// centre's message reaches the person it is meant for.
+func (v *Invalid) email(field, s string, max int) {
+	before := len(v.Violations)
+	v.text(field, s, max, false)
+	if s == "" || len(v.Violations) > before {
+		return
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" {
+		v.add(field, "must be one email address, such as name@example.org")
+		return
+	}
+	if _, domain, _ := strings.Cut(a.Address, "@"); !strings.Contains(strings.Trim(domain, "."), ".") {
+		v.add(field, "must be one email address, such as name@example.org")
+	}
+}
+
 func (v *Invalid) text(field, s string, max int, required bool) {
 	switch {
 	case !utf8.ValidString(s):

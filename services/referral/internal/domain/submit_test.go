@@ -73,6 +73,15 @@ func TestSubmitRules(t *testing.T) {
 		{"invalid UTF-8", func(s *domain.Submission) { s.Details.Adults[1].Name = "Bob \xff" }, "details.adults[1].full_name"},
 		{"NUL in text", func(s *domain.Submission) { s.Details.Reason = "a\x00b" }, "details.reason"},
 		{"not an email", func(s *domain.Submission) { s.Details.Adults[0].Contact.Email = "alice" }, "details.adults[0].contact.email"},
+		{"an email with no domain", func(s *domain.Submission) { s.Details.Adults[0].Contact.Email = "alice@" }, "details.adults[0].contact.email"},
+		{"an email whose domain has no dot", func(s *domain.Submission) { s.Details.Adults[0].Contact.Email = "alice@home" }, "details.adults[0].contact.email"},
+		{"two emails", func(s *domain.Submission) {
+			s.Details.Adults[1].Contact.Email = "bob@example.org, carol@example.org"
+		}, "details.adults[1].contact.email"},
+		{"a name with the email", func(s *domain.Submission) {
+			s.Details.Adults[1].Contact.Email = "Bob <bob@example.org>"
+		}, "details.adults[1].contact.email"},
+		{"referrer's email not an email", func(s *domain.Submission) { s.Details.Referrer.Email = "solicitor at firm" }, "details.referrer.email"},
 		{"too many address lines", func(s *domain.Submission) {
 			s.Details.Adults[0].Contact.AddressLines = strings.Split("a b c d e f g", " ")
 		}, "details.adults[0].contact.address_lines"},

@@ -27,15 +27,15 @@ func (s *Store) Load(ctx context.Context, stream string) ([]RecordedEvent, error
 	if err != nil {
 		return nil, err
 	}
-	if len(kept) > 0 {
-		// A new slice: the kept one is shared with other loads.
-		events = append(append(make([]RecordedEvent, 0, len(kept)+len(events)), kept...), events...)
+	if len(events) == 0 {
+		return slices.Clone(kept), nil // nothing new: the kept events, as the caller's own copy
 	}
-	if n := len(events); n > 0 {
-		h := head{version: events[n-1].Version, hash: events[n-1].Hash}
-		s.heads.put(stream, h, newerHead(h))
-		s.loaded.put(stream, events)
-	}
+	// Kept, then what is new, in a new array: the kept one is shared with other loads.
+	events = append(slices.Clip(kept), events...)
+	last := &events[len(events)-1]
+	h := head{version: last.Version, hash: last.Hash}
+	s.heads.put(stream, h, newerHead(h))
+	s.loaded.put(stream, events)
 	return slices.Clone(events), nil
 }
 

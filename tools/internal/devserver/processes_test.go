@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -87,14 +88,11 @@ func TestProcessesRunEachServiceApartOnOneSimulatedClock(t *testing.T) {
 			Referrer: &referralv1.Referrer{Name: "Sam Solicitor", Organisation: "Law & Co"},
 		}}
 	var submitted *referralv1.SubmitReferralResponse
-	var refused error
-	for deadline := time.Now().Add(within); ; time.Sleep(every) {
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		var refused error
 		submitted, refused = ref.SubmitReferral(ctx, submit) // a refusal records nothing: the same request id again
-		if refused == nil || time.Now().After(deadline) {
-			break
-		}
-	}
-	require.NoError(t, refused, "referral's process learns of the centre from scheduling's stream")
+		assert.NoError(c, refused, "referral's process learns of the centre from scheduling's stream")
+	}, within, every)
 	t.Logf("referral submitted at %s", time.Since(began))
 	require.Equal(t, &commonv1.Date{Year: 2026, Month: 4, Day: 7}, submitted.GetReferral().GetReceivedOn(),
 		"referral's process dates the referral by the moved clock")

@@ -60,6 +60,9 @@ func Run(ctx context.Context, cfg Config, p Platform, progress io.Writer) (*Resu
 	if cfg.Scale <= 0 {
 		return nil, errors.New("--scale must be positive")
 	}
+	if cfg.ConcernRate < 0 || cfg.ConcernRate > 1 {
+		return nil, errors.New("--concern-rate must be a share of sessions, from 0 to 1 (0: the default, 0.02)")
+	}
 	if cfg.Concurrency < 1 {
 		cfg.Concurrency = 1
 	}

@@ -138,3 +138,13 @@ func TestSameSeedSameSimulation(t *testing.T) {
 		require.Positive(t, first.truth["2026"][simulate.Key{Measure: m, Scope: "national"}], m)
 	}
 }
+
+// A concern rate that is not a share of sessions is refused before anything is sent.
+func TestRunRefusesAConcernRateOutsideZeroToOne(t *testing.T) {
+	for _, rate := range []float64{-0.1, 1.5} {
+		cfg := simulate.Config{Centres: 1, From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC),
+			Scale: 0.1, Seed: 1, ConcernRate: rate}
+		_, err := simulate.Run(t.Context(), cfg, simulate.Platform{}, nil)
+		require.ErrorContains(t, err, "--concern-rate must be a share of sessions", "rate %v", rate)
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -83,6 +84,34 @@ func TestVerify(t *testing.T) {
 			require.NotContains(t, err.Error(), tc.token, "the token is never echoed")
 		})
 	}
+}
+
+// A token verified once is trusted again from memory until it expires, not after; what the caller
+// does with the claims it was given does not change the next caller's.
+func TestVerifiedTokenKeptUntilItExpires(t *testing.T) {
+	key, _ := devVerifier(t)
+	pub, err := auth.PublicKeyPEM(key.Public().(ed25519.PublicKey))
+	require.NoError(t, err)
+	pubPath := filepath.Join(t.TempDir(), "pub.pem")
+	require.NoError(t, os.WriteFile(pubPath, pub, 0o600))
+	v, err := auth.NewVerifier(auth.VerifierConfig{Issuer: issuer, Audience: audience, KeyFile: pubPath, Leeway: time.Millisecond})
+	require.NoError(t, err)
+	// Token times are whole seconds: a two-second token expires one to two seconds from now.
+	tok := mint(t, key, func(o *auth.MintOptions) { o.TTL = 2 * time.Second })
+	first, err := v.Verify(t.Context(), tok)
+	require.NoError(t, err)
+	first.Roles[0], first.Centres[0] = auth.RoleAdmin, uuid.New()
+	again, err := v.Verify(t.Context(), tok)
+	require.NoError(t, err)
+	require.Equal(t, []auth.Role{auth.RoleCoordinator}, again.Roles)
+	require.Equal(t, []uuid.UUID{uuid.MustParse("11111111-1111-1111-1111-111111111111")}, again.Centres)
+
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		_, err := v.Verify(t.Context(), tok)
+		if assert.ErrorIs(c, err, auth.ErrUnauthenticated) {
+			assert.Contains(c, err.Error(), "expired")
+		}
+	}, 5*time.Second, 50*time.Millisecond, "a kept token expires as it would unkept")
 }
 
 func TestUnknownRoleIsRefused(t *testing.T) {

@@ -51,6 +51,11 @@ type Claims struct {
 	Centres []uuid.UUID
 }
 
+// clone is a copy that shares nothing with c.
+func (c *Claims) clone() *Claims {
+	return &Claims{Subject: c.Subject, Roles: slices.Clone(c.Roles), Centres: slices.Clone(c.Centres)}
+}
+
 // Has reports whether the caller holds the role.
 func (c *Claims) Has(r Role) bool { return slices.Contains(c.Roles, r) }
 

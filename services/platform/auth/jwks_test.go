@@ -235,6 +235,10 @@ func TestScheduledRefreshDropsRemovedKeys(t *testing.T) {
 		_, err = v.Verify(t.Context(), mint(t, k, nil))
 		require.NoError(t, err)
 	}
+	// A token verified before its key is removed, and kept as verified, is refused after.
+	verifiedEarlier := mint(t, goneKey, nil)
+	_, err = v.Verify(t.Context(), verifiedEarlier)
+	require.NoError(t, err)
 
 	// The provider fails for a while: the keys held stay.
 	srv.mu.Lock()
@@ -256,6 +260,8 @@ func TestScheduledRefreshDropsRemovedKeys(t *testing.T) {
 	_, err = v.Verify(t.Context(), mint(t, goneKey, nil))
 	require.ErrorIs(t, err, auth.ErrUnauthenticated, "a removed key is no longer trusted")
 	require.Contains(t, err.Error(), "unknown key")
+	_, err = v.Verify(t.Context(), verifiedEarlier)
+	require.ErrorIs(t, err, auth.ErrUnauthenticated, "a token verified with a removed key is not trusted from memory")
 
 	// Refresh is also callable directly, and Close stops the schedule.
 	require.NoError(t, v.Refresh(t.Context()))

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // ErrNoBinaries means no PostgreSQL server binaries (initdb, pg_ctl) were found.
@@ -54,10 +55,11 @@ func RelocatedDir(dir string) string {
 
 // Cluster is a running private PostgreSQL server.
 type Cluster struct {
-	dir    string
-	port   int
-	bindir string
-	cred   *syscall.Credential
+	dir      string
+	orphaned string
+	port     int
+	bindir   string
+	cred     *syscall.Credential
 }
 
 // URL is the superuser connection string for the named database.
@@ -67,6 +69,10 @@ func (c *Cluster) URL(database string) string {
 
 // Port is the TCP port the server listens on.
 func (c *Cluster) Port() int { return c.port }
+
+// Orphaned is where Start moved the relocated cluster of a deleted folder of the same name (so
+// that this one started empty), or "".
+func (c *Cluster) Orphaned() string { return c.orphaned }
 
 // Dir is the folder that holds the cluster: Options.Dir, or RelocatedDir(Options.Dir) when the
 // cluster was relocated.
@@ -91,6 +97,11 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 		}
 		if c.dir, err = reachableDir(dir, opts.Relocate, c.cred); err != nil {
 			return nil, err
+		}
+		if c.dir != dir {
+			if c.orphaned, err = claimRelocated(dir, c.dir); err != nil {
+				return nil, err
+			}
 		}
 	}
 	// Folders created above the cluster's own are left traversable; the cluster's is private.
@@ -217,6 +228,35 @@ func reachableDir(dir string, relocate bool, cred *syscall.Credential) (string, 
 		return "", fmt.Errorf("folder %s is not reachable by the user \"nobody\" that PostgreSQL runs as, nor is %s: make one traversable (chmod o+x)", blocked, b)
 	}
 	return moved, nil
+}
+
+// relocationNote is the file left in Options.Dir when the cluster is kept elsewhere: it says
+// where, and it ties the relocated cluster to this folder. A relocated cluster whose folder has no
+// note belongs to a folder that was deleted (rm -rf of a dev data folder): the folder is new, and
+// its cluster must be too.
+const relocationNote = "RELOCATED"
+
+// claimRelocated makes moved the cluster of dir: a cluster already in moved is kept when dir has
+// its note, and otherwise moved aside (renamed, never deleted) so that the new folder starts
+// empty; then the note is written. It returns where an orphaned cluster was moved to, or "".
+func claimRelocated(dir, moved string) (string, error) {
+	var aside string
+	_, noted := os.Stat(filepath.Join(dir, relocationNote))
+	if _, err := os.Stat(moved); err == nil && errors.Is(noted, os.ErrNotExist) {
+		aside = fmt.Sprintf("%s.orphaned-%s", moved, time.Now().UTC().Format("20060102T150405"))
+		if err := os.Rename(moved, aside); err != nil {
+			return "", fmt.Errorf("move aside the cluster of a deleted folder of the same name: %w", err)
+		}
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("create cluster folder %s: %w", dir, err)
+	}
+	note := fmt.Sprintf("This folder's PostgreSQL cluster is kept in %s, where the user \"nobody\" that runs it\n"+
+		"can reach it. Deleting this folder orphans that cluster: the next start moves it aside.\n", moved)
+	if err := os.WriteFile(filepath.Join(dir, relocationNote), []byte(note), 0o600); err != nil {
+		return "", fmt.Errorf("note where the cluster is: %w", err)
+	}
+	return aside, nil
 }
 
 // unreachable names the first existing folder above dir that the user cannot pass through, or "".

@@ -59,8 +59,12 @@ func TestClusterInAFolderNobodyCannotReachIsRelocated(t *testing.T) {
 		cred, err := unprivileged()
 		require.NoError(t, err)
 		require.Equal(t, cred.Uid, info.Sys().(*syscall.Stat_t).Uid)
-		_, err = os.Stat(dir)
-		require.ErrorIs(t, err, os.ErrNotExist, "nothing is left in the unreachable folder")
+		note, err := os.ReadFile(filepath.Join(dir, relocationNote))
+		require.NoError(t, err, "the unreachable folder says where its cluster is")
+		require.Contains(t, string(note), want)
+		entries, err := os.ReadDir(dir)
+		require.NoError(t, err)
+		require.Len(t, entries, 1, "nothing else is left in the unreachable folder")
 	}
 	require.Equal(t, want, c.Dir())
 
@@ -82,6 +86,28 @@ func TestClusterInAFolderNobodyCannotReachIsRelocated(t *testing.T) {
 	var n int
 	require.NoError(t, conn.QueryRow(ctx, "SELECT n FROM kept").Scan(&n))
 	require.Equal(t, 7, n)
+	require.Empty(t, again.Orphaned())
+	if !root {
+		return
+	}
+
+	// The data folder is deleted (rm -rf .familytime) and made again: its cluster starts empty,
+	// and the one of the deleted folder is moved aside, not reused and not destroyed.
+	require.NoError(t, conn.Close(ctx))
+	require.NoError(t, again.Stop(ctx))
+	require.NoError(t, os.RemoveAll(filepath.Dir(dir)))
+	fresh, err := Start(ctx, Options{Dir: dir, Relocate: true})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = fresh.Stop(context.Background()) })
+	require.Equal(t, want, fresh.Dir())
+	require.True(t, strings.HasPrefix(fresh.Orphaned(), want+".orphaned-"), fresh.Orphaned())
+	_, err = os.Stat(filepath.Join(fresh.Orphaned(), "data", "PG_VERSION"))
+	require.NoError(t, err, "the orphaned cluster is kept where it was moved")
+	conn, err = pgx.Connect(ctx, fresh.URL("postgres"))
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	err = conn.QueryRow(ctx, "SELECT n FROM kept").Scan(&n)
+	require.ErrorContains(t, err, `relation "kept" does not exist`, "the new folder's cluster is new")
 }
 
 // The relocated folder depends on the data folder's absolute path alone.

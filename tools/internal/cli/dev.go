@@ -63,6 +63,9 @@ A second start with the same --data reuses the data. The addresses are printed a
 				fmt.Fprintf(cmd.ErrOrStderr(), "PostgreSQL runs as the user \"nobody\", who cannot reach %s: its data is kept in %s\n",
 					p.Info.DataDir, p.Info.PostgresDir)
 			}
+			if aside := p.OrphanedPostgres(); aside != "" {
+				fmt.Fprintf(cmd.ErrOrStderr(), "The cluster there belonged to a deleted data folder of the same path: it was moved to %s (remove it when it is not needed) and this one starts empty.\n", aside)
+			}
 			if seed {
 				if err := seedDemo(cmd, p, cfg); err != nil {
 					_ = p.Stop(context.WithoutCancel(ctx))

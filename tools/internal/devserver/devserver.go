@@ -522,3 +522,12 @@ func masked(dsn string) (string, error) {
 	}
 	return host.Redact(dsn), nil
 }
+
+// OrphanedPostgres is where the start moved the relocated PostgreSQL cluster of a deleted data
+// folder of the same path (pgcluster.Cluster.Orphaned), or "".
+func (p *Platform) OrphanedPostgres() string {
+	if p.cluster == nil {
+		return ""
+	}
+	return p.cluster.Orphaned()
+}

@@ -299,10 +299,7 @@ func TestSecondUnexplainedNoShowOffersThePlace(t *testing.T) {
 	fams := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
 	c, v := g.client(t, auth.RoleCoordinator), g.client(t, auth.RoleVolunteer)
 	ctx := t.Context()
-	waiting := uuid.New()
-	_, err := c.JoinWaitingList(ctx, &schedulingv1.JoinWaitingListRequest{CentreId: g.centre.String(), FamilyId: waiting.String(),
-		ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, RequestId: uuid.NewString()})
-	require.NoError(t, err)
+	waiting, _ := g.waitlist(t, g.centre, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
 	var bookings []string
 	for week := range 3 {
 		r, err := book(ctx, c, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: fams[0].id.String(),
@@ -311,6 +308,7 @@ func TestSecondUnexplainedNoShowOffersThePlace(t *testing.T) {
 		bookings = append(bookings, r.GetBooking().GetBookingId())
 	}
 	var last *schedulingv1.RecordNoShowResponse
+	var err error
 	for week := range 2 {
 		g.clock.Set(london(2026, 1, 10+7*week, 10, 40))
 		last, err = v.RecordNoShow(ctx, &schedulingv1.RecordNoShowRequest{CentreId: g.centre.String(), BookingId: bookings[week],

@@ -36,13 +36,25 @@ func (r *Referral) Accept(st commonv1.ServiceType, offered []commonv1.ServiceTyp
 }
 
 // Waitlist puts a screened family on the centre's waiting list: the centre would take them but
-// has no place now. Accept takes them off it.
+// has no place now. Accept takes them off it. The event says which kind of contact the family
+// waits for, and scheduling puts it on its list for that kind (decisions.md 73): the kind the
+// referral asks for, or supervised when a domestic-abuse finding rules out the supported contact
+// asked for (Accept would refuse supported).
 func (r *Referral) Waitlist(today time.Time) ([]proto.Message, error) {
 	if err := CheckTransition(r.state, CmdWaitlist); err != nil {
 		return nil, err
 	}
 	return r.record(&referralv1.ReferralWaitlisted{ReferralId: r.id.String(), FamilyId: r.family.String(),
-		CentreId: r.centre.String(), WaitlistedOn: toDate(today)})
+		CentreId: r.centre.String(), WaitlistedOn: toDate(today), ServiceType: r.WaitsFor()})
+}
+
+// WaitsFor is the kind of contact the family would wait for on the centre's waiting list: the
+// kind asked for, or supervised when a domestic-abuse finding rules out supported contact.
+func (r *Referral) WaitsFor() commonv1.ServiceType {
+	if r.daFinding && r.requested == commonv1.ServiceType_SERVICE_TYPE_SUPPORTED {
+		return commonv1.ServiceType_SERVICE_TYPE_SUPERVISED
+	}
+	return r.requested
 }
 
 // Decline is a centre's decision not to take a referral.

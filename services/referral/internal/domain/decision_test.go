@@ -129,3 +129,25 @@ func TestDeclineAndWithdrawRules(t *testing.T) {
 		})
 	}
 }
+
+// ReferralWaitlisted names the kind of contact the family waits for, which scheduling puts it on
+// its waiting list for: the kind asked for, or supervised when domestic abuse rules out supported.
+func TestWaitlistedNamesTheKindOfContactTheFamilyWaitsFor(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		da   bool
+		want commonv1.ServiceType
+	}{
+		{"the kind asked for", false, supported},
+		{"supervised when domestic abuse rules out the supported contact asked for", true, supervisd},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, _ := inState(t, domain.Received)
+			_, err := r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_AMBER, DomesticAbuseFinding: tc.da}, today)
+			require.NoError(t, err)
+			events, err := r.Waitlist(today)
+			require.NoError(t, err)
+			require.Equal(t, tc.want, events[0].(*referralv1.ReferralWaitlisted).GetServiceType())
+		})
+	}
+}

@@ -125,6 +125,8 @@ func describe(msg proto.Message) string {
 		return "Scheduling noted a hold lifted"
 	case *schedulingv1.ContactEnded:
 		return "Scheduling noted contact ended: future bookings cancelled"
+	case *schedulingv1.ReferralNoted:
+		return "Scheduling noted the referral " + enum(ev.GetDecision())
 	case *schedulingv1.SessionBooked:
 		return "Session booked (" + enum(ev.GetServiceType()) + ") for " + date(ev.GetSessionDate())
 	case *schedulingv1.BookingCancelled:
@@ -159,6 +161,8 @@ func describe(msg proto.Message) string {
 		return "Joined the centre's waiting list for " + enum(ev.GetServiceType()) + " contact"
 	case *schedulingv1.PlaceOffered:
 		return "Place offered from the waiting list"
+	case *schedulingv1.WaitingListLeft:
+		return "Left the centre's waiting list without an offer: " + enum(ev.GetReason())
 	case *safeguardingv1.RiskScreenedProvisionally:
 		return "Risk screened provisionally from the referral: " + enum(ev.GetRating())
 	case *safeguardingv1.RiskAssessed:

@@ -91,6 +91,7 @@ var projected = map[string]bool{
 	"familytime.scheduling.v1.NoShowRecorded":        true,
 	"familytime.scheduling.v1.WaitingListJoined":     true,
 	"familytime.scheduling.v1.PlaceOffered":          true,
+	"familytime.scheduling.v1.WaitingListLeft":       true,
 	"familytime.safeguarding.v1.ConcernRaised":       true,
 	"familytime.safeguarding.v1.ConcernEscalated":    true,
 	"familytime.safeguarding.v1.ConcernClosed":       true,
@@ -191,6 +192,8 @@ func (f *facts) apply(msg proto.Message) {
 		f.stmt("waiting_joined", f.id(ev.GetCentreId()), f.id(ev.GetFamilyId()), ev.GetJoinedAt().AsTime())
 	case *schedulingv1.PlaceOffered:
 		f.stmt("waiting_left", f.id(ev.GetCentreId()), f.id(ev.GetFamilyId()), ev.GetOfferedAt().AsTime())
+	case *schedulingv1.WaitingListLeft:
+		f.stmt("waiting_left", f.id(ev.GetCentreId()), f.id(ev.GetFamilyId()), ev.GetLeftAt().AsTime())
 	case *safeguardingv1.ConcernRaised:
 		f.stmt("concern", f.id(ev.GetConcernId()), f.id(ev.GetFamilyId()), f.id(ev.GetCentreId()), int32(ev.GetCategory()), day(ev.GetRaisedOn()))
 	case *safeguardingv1.ConcernEscalated:

@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
 
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/scheduling/internal/adapters"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
@@ -56,7 +57,9 @@ func (a *App) NoteHoldLifted(ctx context.Context, uow *eventstore.UnitOfWork, fa
 }
 
 // EndContact records referral's CaseEnded or ReferralWithdrawn: future bookings are cancelled
-// and their places freed.
+// and their places freed, and a family still on the centre's waiting list leaves it
+// (WaitingListLeft), so it is neither offered a place nor counted as waiting. Already ended
+// changes nothing.
 func (a *App) EndContact(ctx context.Context, uow *eventstore.UnitOfWork, family, centre, referral uuid.UUID, endedOn time.Time, withdrawn bool, md eventstore.Metadata) error {
 	f, err := a.sessions.Family(ctx, family)
 	if err != nil {
@@ -64,7 +67,23 @@ func (a *App) EndContact(ctx context.Context, uow *eventstore.UnitOfWork, family
 	}
 	expected := f.Version()
 	events := f.EndContact(centre, referral, endedOn, withdrawn, a.now())
-	return a.recordReaction(ctx, uow, f, centre, expected, events, md)
+	if err := a.recordReaction(ctx, uow, f, centre, expected, events, md); err != nil || len(events) == 0 {
+		return err
+	}
+	w, err := a.sessions.WaitingList(ctx, centre)
+	if err != nil {
+		return err
+	}
+	wexpected := w.Version()
+	reason := schedulingv1.WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_CASE_ENDED
+	if withdrawn {
+		reason = schedulingv1.WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_WITHDRAWN
+	}
+	ev := w.Leave(family, reason, a.now())
+	if ev == nil {
+		return nil
+	}
+	return adapters.Append(uow, domain.WaitingListStream(centre), wexpected, family, centre, md, ev)
 }
 
 func (a *App) recordReaction(ctx context.Context, uow *eventstore.UnitOfWork, f *domain.Family, centre uuid.UUID, expected int64, events []proto.Message, md eventstore.Metadata) error {

@@ -2,18 +2,33 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/scheduling/internal/adapters"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
 )
 
-// JoinWaitingList puts a family at the end of a registered centre's waiting list.
+// JoinWaitingList puts back on a registered centre's waiting list a family scheduling knows at
+// the centre, e.g. after its regular place was released: referral's ReferralWaitlisted puts a
+// family on the list by itself (NoteReferral). A family scheduling does not know there, unknown
+// or of another centre, is not found alike (decisions.md 38); one whose case ended, whose
+// referral was withdrawn or declined is refused. st unspecified is the kind of contact the family
+// was made ready for, else the kind it was waitlisted or accepted for.
 func (a *App) JoinWaitingList(ctx context.Context, centre, family uuid.UUID, st commonv1.ServiceType, md eventstore.Metadata) (int, *eventstore.UnitOfWork, error) {
 	if _, err := a.centres.Get(ctx, centre); err != nil {
+		return 0, nil, err
+	}
+	f, err := a.sessions.Family(ctx, family)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := f.MayWait(centre); err != nil {
 		return 0, nil, err
 	}
 	w, err := a.sessions.WaitingList(ctx, centre)
@@ -27,6 +42,69 @@ func (a *App) JoinWaitingList(ctx context.Context, centre, family uuid.UUID, st 
 	}
 	uow := new(eventstore.UnitOfWork)
 	return pos, uow, adapters.Append(uow, domain.WaitingListStream(centre), expected, family, centre, md, ev)
+}
+
+// NoteReferral records referral's decision on a family's referral (ReferralWaitlisted,
+// ReferralAccepted, ReferralDeclined) in the family's stream, so scheduling knows the family at
+// the centre, and keeps the centre's waiting list in step in the same unit: a family waitlisted
+// joins it (WaitingListJoined, as JoinWaitingList appends; a family already on it is not added
+// again), one accepted or declined leaves it (WaitingListLeft) unless a place was offered to it
+// already. A decision noted already changes nothing, so the family never joins twice for one
+// ReferralWaitlisted.
+func (a *App) NoteReferral(ctx context.Context, uow *eventstore.UnitOfWork, family uuid.UUID, r domain.Referred, decidedOn time.Time, md eventstore.Metadata) error {
+	if r.Decision == schedulingv1.ReferralDecision_REFERRAL_DECISION_WAITLISTED && r.ServiceType == commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED {
+		r.ServiceType = a.waitedForByDefault(ctx, r.Centre)
+	}
+	f, err := a.sessions.Family(ctx, family)
+	if err != nil {
+		return err
+	}
+	expected := f.Version()
+	noted := f.NoteReferral(r, decidedOn)
+	if noted == nil {
+		return nil
+	}
+	w, err := a.sessions.WaitingList(ctx, r.Centre)
+	if err != nil {
+		return err
+	}
+	wexpected := w.Version()
+	var wev proto.Message
+	switch r.Decision {
+	case schedulingv1.ReferralDecision_REFERRAL_DECISION_WAITLISTED:
+		if _, waiting := w.Waits(family); !waiting {
+			if _, wev, err = w.Join(family, r.ServiceType, a.now()); err != nil {
+				return err
+			}
+		}
+	case schedulingv1.ReferralDecision_REFERRAL_DECISION_ACCEPTED:
+		wev = w.Leave(family, schedulingv1.WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_ACCEPTED, a.now())
+	case schedulingv1.ReferralDecision_REFERRAL_DECISION_DECLINED:
+		wev = w.Leave(family, schedulingv1.WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_DECLINED, a.now())
+	}
+	if err := adapters.Append(uow, domain.FamilyStream(family), expected, family, r.Centre, md, noted); err != nil {
+		return err
+	}
+	if wev == nil {
+		return nil
+	}
+	return adapters.Append(uow, domain.WaitingListStream(r.Centre), wexpected, family, r.Centre, md, wev)
+}
+
+// waitedForByDefault is the kind of contact a family waits for when referral's ReferralWaitlisted
+// does not say (an event recorded before it carried service_type): the centre's only kind when
+// it offers one, the family cannot wait for anything else there; otherwise none (unspecified).
+// A family waiting for no kind in particular is never picked for a released place of a given
+// kind (RecordNoShow offers those by kind), only offered a place by the coordinator (OfferPlace,
+// the first family or the one named), who knows from the referral what it needs: guessing
+// supported could give a family with a domestic-abuse finding a supported place, and guessing
+// supervised could give a scarce supervised room to a family that needs none.
+func (a *App) waitedForByDefault(ctx context.Context, centre uuid.UUID) commonv1.ServiceType {
+	c, err := a.centres.Get(ctx, centre)
+	if err != nil || len(c.Details.ServiceTypes) != 1 {
+		return commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED
+	}
+	return c.Details.ServiceTypes[0]
 }
 
 // OfferPlace offers a pattern's room to a family on the waiting list (uuid.Nil: the first).

@@ -163,8 +163,11 @@ func (b *Booking) due(p schedulingv1.Party) time.Time {
 // who may come, and its bookings with their attendance. One stream, family-<family_id>, so a
 // booking and a hold are decided against each other by the stream's version.
 type Family struct {
-	id          uuid.UUID
-	ready       *Readiness
+	id    uuid.UUID
+	ready *Readiness
+	// referred is referral's last decision noted on the family's referral (waitlisted,
+	// accepted, declined), nil before any.
+	referred    *Referred
 	ended       bool
 	holds       map[uuid.UUID]bool
 	bookings    map[uuid.UUID]*Booking
@@ -195,6 +198,63 @@ func (f *Family) Version() int64 { return f.version }
 
 // Readiness is what referral said, nil before the family was made ready.
 func (f *Family) Readiness() *Readiness { return f.ready }
+
+// Referred is referral's decision on a family's referral to a centre, as scheduling noted it.
+type Referred struct {
+	Centre, Referral uuid.UUID
+	Decision         schedulingv1.ReferralDecision
+	ServiceType      commonv1.ServiceType
+}
+
+// ErrFamilyNotFound means scheduling knows no such family at the centre: it never heard of it,
+// or referral placed it at another centre. The two answer alike, so a caller cannot learn
+// whether a family exists elsewhere (decisions.md 38).
+var ErrFamilyNotFound = problem.NotFound("family")
+
+// ErrReferralDeclined means the centre declined the family's referral.
+var ErrReferralDeclined = problem.Rule("REFERRAL_DECLINED", "the centre declined the family's referral: it may not wait for a place")
+
+// Referred is referral's last decision noted on the family's referral, nil before any.
+func (f *Family) Referred() *Referred { return f.referred }
+
+// KnownAt reports whether scheduling knows the family at centre: referral waitlisted, accepted
+// or declined it there, or made it ready for contact there.
+func (f *Family) KnownAt(centre uuid.UUID) bool {
+	return (f.ready != nil && f.ready.Centre == centre) || (f.referred != nil && f.referred.Centre == centre)
+}
+
+// Ended reports whether the family's case ended or its referral was withdrawn.
+func (f *Family) Ended() bool { return f.ended }
+
+// MayWait says whether the family may join centre's waiting list by hand: only a family
+// scheduling knows at the centre (ErrFamilyNotFound otherwise, whether unknown or of another
+// centre), whose case goes on (ErrContactEnded) and whose referral there was not declined
+// (ErrReferralDeclined).
+func (f *Family) MayWait(centre uuid.UUID) error {
+	switch {
+	case !f.KnownAt(centre):
+		return ErrFamilyNotFound
+	case f.ended:
+		return ErrContactEnded
+	case f.ready != nil && f.ready.Centre == centre:
+		return nil
+	case f.referred.Decision == schedulingv1.ReferralDecision_REFERRAL_DECISION_DECLINED:
+		return ErrReferralDeclined
+	}
+	return nil
+}
+
+// NoteReferral records referral's decision on the family's referral to a centre. The same
+// decision noted again (a redelivery the inbox did not catch) changes nothing: nil.
+func (f *Family) NoteReferral(r Referred, decidedOn time.Time) proto.Message {
+	if f.referred != nil && *f.referred == r {
+		return nil
+	}
+	ev := &schedulingv1.ReferralNoted{FamilyId: f.id.String(), CentreId: r.Centre.String(), ReferralId: r.Referral.String(),
+		Decision: r.Decision, ServiceType: r.ServiceType, DecidedOn: toDate(decidedOn)}
+	f.mustApply(ev)
+	return ev
+}
 
 // OnHold reports whether a hold is in force.
 func (f *Family) OnHold() bool { return len(f.holds) > 0 }
@@ -655,7 +715,7 @@ func (f *Family) active(id uuid.UUID) (*Booking, error) {
 // copy is a deep copy of the family, by replaying nothing: its state is rebuilt from the same
 // events when needed, so copying the maps is enough.
 func (f *Family) copy() (*Family, error) {
-	c := &Family{id: f.id, ready: f.ready, ended: f.ended, holds: map[uuid.UUID]bool{}, bookings: map[uuid.UUID]*Booking{},
+	c := &Family{id: f.id, ready: f.ready, referred: f.referred, ended: f.ended, holds: map[uuid.UUID]bool{}, bookings: map[uuid.UUID]*Booking{},
 		order: slices.Clone(f.order), unexplained: slices.Clone(f.unexplained), version: f.version}
 	for k, v := range f.holds {
 		c.holds[k] = v
@@ -690,6 +750,15 @@ func (f *Family) apply(ev proto.Message) error {
 		f.holds[uuid.MustParse(e.GetHoldId())] = true
 	case *schedulingv1.HoldLiftNoted:
 		delete(f.holds, uuid.MustParse(e.GetHoldId()))
+	case *schedulingv1.ReferralNoted:
+		r := &Referred{Centre: uuid.MustParse(e.GetCentreId()), Decision: e.GetDecision(), ServiceType: e.GetServiceType()}
+		r.Referral, _ = uuid.Parse(e.GetReferralId())
+		f.referred = r
+		// Referral's decisions come before the end of the referral they are on (withdrawn and
+		// ended are final): one noted after an end is on a new referral, as with FamilyReadyNoted.
+		if e.GetDecision() != schedulingv1.ReferralDecision_REFERRAL_DECISION_DECLINED {
+			f.ended = false
+		}
 	case *schedulingv1.ContactEnded:
 		f.ended = true
 	case *schedulingv1.SessionBooked:

@@ -59,6 +59,25 @@ func (w *WaitingList) Version() int64 { return w.version }
 // Queue is the families waiting, first first.
 func (w *WaitingList) Queue() []Waiting { return slices.Clone(w.queue) }
 
+// Waits reports whether family is on the list, and its position (from 1).
+func (w *WaitingList) Waits(family uuid.UUID) (int, bool) {
+	i := slices.IndexFunc(w.queue, func(x Waiting) bool { return x.Family == family })
+	return i + 1, i >= 0
+}
+
+// Leave takes a family off the list without an offer (referral accepted, declined or withdrew
+// it, or its case ended); a family not on the list changes nothing: nil.
+func (w *WaitingList) Leave(family uuid.UUID, reason schedulingv1.WaitingListLeaveReason, now time.Time) proto.Message {
+	if _, ok := w.Waits(family); !ok {
+		return nil
+	}
+	ev := &schedulingv1.WaitingListLeft{CentreId: w.centre.String(), FamilyId: family.String(), Reason: reason, LeftAt: timestamppb.New(now)}
+	if err := w.apply(ev); err != nil {
+		panic(err) // the list only applies events it just built
+	}
+	return ev
+}
+
 // Join puts a family at the end of the queue; it returns the family's position (from 1).
 func (w *WaitingList) Join(family uuid.UUID, st commonv1.ServiceType, now time.Time) (int, proto.Message, error) {
 	if slices.ContainsFunc(w.queue, func(x Waiting) bool { return x.Family == family }) {
@@ -103,6 +122,9 @@ func (w *WaitingList) apply(ev proto.Message) error {
 	case *schedulingv1.WaitingListJoined:
 		w.queue = append(w.queue, Waiting{Family: uuid.MustParse(e.GetFamilyId()), ServiceType: e.GetServiceType(), Joined: e.GetJoinedAt().AsTime()})
 	case *schedulingv1.PlaceOffered:
+		f := uuid.MustParse(e.GetFamilyId())
+		w.queue = slices.DeleteFunc(w.queue, func(x Waiting) bool { return x.Family == f })
+	case *schedulingv1.WaitingListLeft:
 		f := uuid.MustParse(e.GetFamilyId())
 		w.queue = slices.DeleteFunc(w.queue, func(x Waiting) bool { return x.Family == f })
 	default:

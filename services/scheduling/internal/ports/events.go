@@ -29,6 +29,9 @@ const (
 
 // ReferralSubjects are the referral events scheduling acts on.
 var ReferralSubjects = []string{
+	"ft.referral.*.ReferralWaitlisted",
+	"ft.referral.*.ReferralAccepted",
+	"ft.referral.*.ReferralDeclined",
 	"ft.referral.*.FamilyReadyForContact",
 	"ft.referral.*.CaseEnded",
 	"ft.referral.*.ReferralWithdrawn",
@@ -64,6 +67,25 @@ func ids(d bus.Delivery, named ...string) ([]uuid.UUID, error) {
 func ReferralEvents(a *app.App) bus.Handler {
 	return func(ctx context.Context, d bus.Delivery, uow *eventstore.UnitOfWork) error {
 		switch d.Envelope.GetEventType() {
+		case "familytime.referral.v1.ReferralWaitlisted":
+			ev, err := decode(d, &referralv1.ReferralWaitlisted{})
+			if err != nil {
+				return err
+			}
+			// An event recorded before service_type existed says none: NoteReferral decides.
+			return noteReferral(ctx, a, uow, d, ev, schedulingv1.ReferralDecision_REFERRAL_DECISION_WAITLISTED, ev.GetServiceType(), ev.GetWaitlistedOn())
+		case "familytime.referral.v1.ReferralAccepted":
+			ev, err := decode(d, &referralv1.ReferralAccepted{})
+			if err != nil {
+				return err
+			}
+			return noteReferral(ctx, a, uow, d, ev, schedulingv1.ReferralDecision_REFERRAL_DECISION_ACCEPTED, ev.GetServiceType(), ev.GetAcceptedOn())
+		case "familytime.referral.v1.ReferralDeclined":
+			ev, err := decode(d, &referralv1.ReferralDeclined{})
+			if err != nil {
+				return err
+			}
+			return noteReferral(ctx, a, uow, d, ev, schedulingv1.ReferralDecision_REFERRAL_DECISION_DECLINED, commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED, ev.GetDeclinedOn())
 		case "familytime.referral.v1.FamilyReadyForContact":
 			ev, err := decode(d, &referralv1.FamilyReadyForContact{})
 			if err != nil {
@@ -97,6 +119,23 @@ func ReferralEvents(a *app.App) bus.Handler {
 		}
 		return nil
 	}
+}
+
+// decided is what referral's decisions on a referral carry.
+type decided interface {
+	GetFamilyId() string
+	GetCentreId() string
+	GetReferralId() string
+}
+
+// noteReferral records one of referral's decisions on a referral (NoteReferral).
+func noteReferral(ctx context.Context, a *app.App, uow *eventstore.UnitOfWork, d bus.Delivery, ev decided, decision schedulingv1.ReferralDecision, st commonv1.ServiceType, on *commonv1.Date) error {
+	u, err := ids(d, "family_id", ev.GetFamilyId(), "centre_id", ev.GetCentreId(), "referral_id", ev.GetReferralId())
+	if err != nil {
+		return err
+	}
+	r := domain.Referred{Centre: u[1], Referral: u[2], Decision: decision, ServiceType: st}
+	return a.NoteReferral(ctx, uow, u[0], r, dateOf(on), metadata(d))
 }
 
 // SafeguardingEvents handles safeguarding's events.

@@ -527,7 +527,11 @@ type ReferralWaitlisted struct {
 	// The centre (UUID).
 	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
 	// The centre's local date the family joined the waiting list.
-	WaitlistedOn  *v1.Date `protobuf:"bytes,4,opt,name=waitlisted_on,json=waitlistedOn,proto3" json:"waitlisted_on,omitempty"`
+	WaitlistedOn *v1.Date `protobuf:"bytes,4,opt,name=waitlisted_on,json=waitlistedOn,proto3" json:"waitlisted_on,omitempty"`
+	// The kind of contact the family waits for: the kind the referral asks for, or supervised when
+	// a domestic-abuse finding rules out the supported contact asked for. Unspecified on events
+	// recorded before the field existed.
+	ServiceType   v1.ServiceType `protobuf:"varint,5,opt,name=service_type,json=serviceType,proto3,enum=familytime.common.v1.ServiceType" json:"service_type,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -588,6 +592,13 @@ func (x *ReferralWaitlisted) GetWaitlistedOn() *v1.Date {
 		return x.WaitlistedOn
 	}
 	return nil
+}
+
+func (x *ReferralWaitlisted) GetServiceType() v1.ServiceType {
+	if x != nil {
+		return x.ServiceType
+	}
+	return v1.ServiceType(0)
 }
 
 // ReferralDeclined: the centre declined the referral. Final.
@@ -2635,13 +2646,14 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12;\n" +
 	"\vaccepted_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\n" +
 	"acceptedOn\x12D\n" +
-	"\fservice_type\x18\x05 \x01(\x0e2!.familytime.common.v1.ServiceTypeR\vserviceType\"\xb0\x01\n" +
+	"\fservice_type\x18\x05 \x01(\x0e2!.familytime.common.v1.ServiceTypeR\vserviceType\"\xf6\x01\n" +
 	"\x12ReferralWaitlisted\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
 	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12?\n" +
-	"\rwaitlisted_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\fwaitlistedOn\"\xc1\x02\n" +
+	"\rwaitlisted_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\fwaitlistedOn\x12D\n" +
+	"\fservice_type\x18\x05 \x01(\x0e2!.familytime.common.v1.ServiceTypeR\vserviceType\"\xc1\x02\n" +
 	"\x10ReferralDeclined\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -2897,43 +2909,44 @@ var file_familytime_referral_v1_events_proto_depIdxs = []int32{
 	30, // 11: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
 	29, // 12: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
 	30, // 13: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
-	30, // 14: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
-	33, // 15: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
-	30, // 16: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
-	34, // 17: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	35, // 18: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
-	30, // 19: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
-	30, // 20: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
-	36, // 21: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
-	22, // 22: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
-	20, // 23: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
-	36, // 24: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
-	30, // 25: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
-	30, // 26: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
-	30, // 27: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
-	30, // 28: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
-	30, // 29: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
-	30, // 30: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
-	30, // 31: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
-	37, // 32: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	30, // 33: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
-	30, // 34: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
-	30, // 35: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
-	19, // 36: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
-	20, // 37: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
-	21, // 38: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
-	38, // 39: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
-	31, // 40: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
-	35, // 41: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
-	39, // 42: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	30, // 43: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
-	35, // 44: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
-	30, // 45: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
-	46, // [46:46] is the sub-list for method output_type
-	46, // [46:46] is the sub-list for method input_type
-	46, // [46:46] is the sub-list for extension type_name
-	46, // [46:46] is the sub-list for extension extendee
-	0,  // [0:46] is the sub-list for field type_name
+	29, // 14: familytime.referral.v1.ReferralWaitlisted.service_type:type_name -> familytime.common.v1.ServiceType
+	30, // 15: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
+	33, // 16: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
+	30, // 17: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
+	34, // 18: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	35, // 19: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
+	30, // 20: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
+	30, // 21: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
+	36, // 22: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
+	22, // 23: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
+	20, // 24: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
+	36, // 25: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
+	30, // 26: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	30, // 27: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
+	30, // 28: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
+	30, // 29: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
+	30, // 30: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
+	30, // 31: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
+	30, // 32: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
+	37, // 33: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	30, // 34: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
+	30, // 35: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
+	30, // 36: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
+	19, // 37: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
+	20, // 38: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
+	21, // 39: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
+	38, // 40: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
+	31, // 41: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
+	35, // 42: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
+	39, // 43: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	30, // 44: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
+	35, // 45: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
+	30, // 46: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
+	47, // [47:47] is the sub-list for method output_type
+	47, // [47:47] is the sub-list for method input_type
+	47, // [47:47] is the sub-list for extension type_name
+	47, // [47:47] is the sub-list for extension extendee
+	0,  // [0:47] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_events_proto_init() }

@@ -23,6 +23,124 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// ReferralDecision is what referral decided on a referral, as scheduling noted it.
+type ReferralDecision int32
+
+const (
+	// Not set.
+	ReferralDecision_REFERRAL_DECISION_UNSPECIFIED ReferralDecision = 0
+	// The centre is full: the family waits for a place.
+	ReferralDecision_REFERRAL_DECISION_WAITLISTED ReferralDecision = 1
+	// The centre took the family.
+	ReferralDecision_REFERRAL_DECISION_ACCEPTED ReferralDecision = 2
+	// The centre declined the referral.
+	ReferralDecision_REFERRAL_DECISION_DECLINED ReferralDecision = 3
+)
+
+// Enum value maps for ReferralDecision.
+var (
+	ReferralDecision_name = map[int32]string{
+		0: "REFERRAL_DECISION_UNSPECIFIED",
+		1: "REFERRAL_DECISION_WAITLISTED",
+		2: "REFERRAL_DECISION_ACCEPTED",
+		3: "REFERRAL_DECISION_DECLINED",
+	}
+	ReferralDecision_value = map[string]int32{
+		"REFERRAL_DECISION_UNSPECIFIED": 0,
+		"REFERRAL_DECISION_WAITLISTED":  1,
+		"REFERRAL_DECISION_ACCEPTED":    2,
+		"REFERRAL_DECISION_DECLINED":    3,
+	}
+)
+
+func (x ReferralDecision) Enum() *ReferralDecision {
+	p := new(ReferralDecision)
+	*p = x
+	return p
+}
+
+func (x ReferralDecision) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ReferralDecision) Descriptor() protoreflect.EnumDescriptor {
+	return file_familytime_scheduling_v1_events_proto_enumTypes[0].Descriptor()
+}
+
+func (ReferralDecision) Type() protoreflect.EnumType {
+	return &file_familytime_scheduling_v1_events_proto_enumTypes[0]
+}
+
+func (x ReferralDecision) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ReferralDecision.Descriptor instead.
+func (ReferralDecision) EnumDescriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{0}
+}
+
+// WaitingListLeaveReason is why a family left a waiting list without an offer.
+type WaitingListLeaveReason int32
+
+const (
+	// Not set.
+	WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_UNSPECIFIED WaitingListLeaveReason = 0
+	// Referral accepted the family (it has a place).
+	WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_ACCEPTED WaitingListLeaveReason = 1
+	// Referral declined the referral.
+	WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_DECLINED WaitingListLeaveReason = 2
+	// The referral was withdrawn.
+	WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_WITHDRAWN WaitingListLeaveReason = 3
+	// The family's case ended.
+	WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_CASE_ENDED WaitingListLeaveReason = 4
+)
+
+// Enum value maps for WaitingListLeaveReason.
+var (
+	WaitingListLeaveReason_name = map[int32]string{
+		0: "WAITING_LIST_LEAVE_REASON_UNSPECIFIED",
+		1: "WAITING_LIST_LEAVE_REASON_ACCEPTED",
+		2: "WAITING_LIST_LEAVE_REASON_DECLINED",
+		3: "WAITING_LIST_LEAVE_REASON_WITHDRAWN",
+		4: "WAITING_LIST_LEAVE_REASON_CASE_ENDED",
+	}
+	WaitingListLeaveReason_value = map[string]int32{
+		"WAITING_LIST_LEAVE_REASON_UNSPECIFIED": 0,
+		"WAITING_LIST_LEAVE_REASON_ACCEPTED":    1,
+		"WAITING_LIST_LEAVE_REASON_DECLINED":    2,
+		"WAITING_LIST_LEAVE_REASON_WITHDRAWN":   3,
+		"WAITING_LIST_LEAVE_REASON_CASE_ENDED":  4,
+	}
+)
+
+func (x WaitingListLeaveReason) Enum() *WaitingListLeaveReason {
+	p := new(WaitingListLeaveReason)
+	*p = x
+	return p
+}
+
+func (x WaitingListLeaveReason) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (WaitingListLeaveReason) Descriptor() protoreflect.EnumDescriptor {
+	return file_familytime_scheduling_v1_events_proto_enumTypes[1].Descriptor()
+}
+
+func (WaitingListLeaveReason) Type() protoreflect.EnumType {
+	return &file_familytime_scheduling_v1_events_proto_enumTypes[1]
+}
+
+func (x WaitingListLeaveReason) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use WaitingListLeaveReason.Descriptor instead.
+func (WaitingListLeaveReason) EnumDescriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{1}
+}
+
 // CentreRegistered: a centre joined the national directory. Published on
 // ft.scheduling.<centre_id>.CentreRegistered.
 type CentreRegistered struct {
@@ -832,6 +950,100 @@ func (x *ContactEnded) GetWithdrawn() bool {
 	return false
 }
 
+// ReferralNoted: scheduling noted referral's decision on a family's referral to the centre
+// (ReferralWaitlisted, ReferralAccepted, ReferralDeclined). A family waitlisted or accepted is known
+// at the centre: it may be put back on the centre's waiting list (JoinWaitingList); one declined
+// may not.
+type ReferralNoted struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,1,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The referral (UUID).
+	ReferralId string `protobuf:"bytes,3,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// What referral decided.
+	Decision ReferralDecision `protobuf:"varint,4,opt,name=decision,proto3,enum=familytime.scheduling.v1.ReferralDecision" json:"decision,omitempty"`
+	// The kind of contact: waited for (waitlisted) or accepted for; unspecified when declined.
+	ServiceType v1.ServiceType `protobuf:"varint,5,opt,name=service_type,json=serviceType,proto3,enum=familytime.common.v1.ServiceType" json:"service_type,omitempty"`
+	// The centre's local date of the decision.
+	DecidedOn     *v1.Date `protobuf:"bytes,6,opt,name=decided_on,json=decidedOn,proto3" json:"decided_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReferralNoted) Reset() {
+	*x = ReferralNoted{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReferralNoted) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReferralNoted) ProtoMessage() {}
+
+func (x *ReferralNoted) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReferralNoted.ProtoReflect.Descriptor instead.
+func (*ReferralNoted) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *ReferralNoted) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *ReferralNoted) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ReferralNoted) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *ReferralNoted) GetDecision() ReferralDecision {
+	if x != nil {
+		return x.Decision
+	}
+	return ReferralDecision_REFERRAL_DECISION_UNSPECIFIED
+}
+
+func (x *ReferralNoted) GetServiceType() v1.ServiceType {
+	if x != nil {
+		return x.ServiceType
+	}
+	return v1.ServiceType(0)
+}
+
+func (x *ReferralNoted) GetDecidedOn() *v1.Date {
+	if x != nil {
+		return x.DecidedOn
+	}
+	return nil
+}
+
 // SessionBooked: a family was booked into a room of an opening session.
 type SessionBooked struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -869,7 +1081,7 @@ type SessionBooked struct {
 
 func (x *SessionBooked) Reset() {
 	*x = SessionBooked{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[10]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -881,7 +1093,7 @@ func (x *SessionBooked) String() string {
 func (*SessionBooked) ProtoMessage() {}
 
 func (x *SessionBooked) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[10]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -894,7 +1106,7 @@ func (x *SessionBooked) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SessionBooked.ProtoReflect.Descriptor instead.
 func (*SessionBooked) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{10}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *SessionBooked) GetBookingId() string {
@@ -1026,7 +1238,7 @@ type BookingCancelled struct {
 
 func (x *BookingCancelled) Reset() {
 	*x = BookingCancelled{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[11]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1038,7 +1250,7 @@ func (x *BookingCancelled) String() string {
 func (*BookingCancelled) ProtoMessage() {}
 
 func (x *BookingCancelled) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[11]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1051,7 +1263,7 @@ func (x *BookingCancelled) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BookingCancelled.ProtoReflect.Descriptor instead.
 func (*BookingCancelled) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{11}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *BookingCancelled) GetBookingId() string {
@@ -1152,7 +1364,7 @@ type PlaceTaken struct {
 
 func (x *PlaceTaken) Reset() {
 	*x = PlaceTaken{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[12]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1164,7 +1376,7 @@ func (x *PlaceTaken) String() string {
 func (*PlaceTaken) ProtoMessage() {}
 
 func (x *PlaceTaken) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[12]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1177,7 +1389,7 @@ func (x *PlaceTaken) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceTaken.ProtoReflect.Descriptor instead.
 func (*PlaceTaken) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{12}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *PlaceTaken) GetCentreId() string {
@@ -1241,7 +1453,7 @@ type PlaceFreed struct {
 
 func (x *PlaceFreed) Reset() {
 	*x = PlaceFreed{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[13]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1253,7 +1465,7 @@ func (x *PlaceFreed) String() string {
 func (*PlaceFreed) ProtoMessage() {}
 
 func (x *PlaceFreed) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[13]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1266,7 +1478,7 @@ func (x *PlaceFreed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceFreed.ProtoReflect.Descriptor instead.
 func (*PlaceFreed) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{13}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *PlaceFreed) GetCentreId() string {
@@ -1325,7 +1537,7 @@ type PersonCheckedIn struct {
 
 func (x *PersonCheckedIn) Reset() {
 	*x = PersonCheckedIn{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[14]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1337,7 +1549,7 @@ func (x *PersonCheckedIn) String() string {
 func (*PersonCheckedIn) ProtoMessage() {}
 
 func (x *PersonCheckedIn) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[14]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1350,7 +1562,7 @@ func (x *PersonCheckedIn) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PersonCheckedIn.ProtoReflect.Descriptor instead.
 func (*PersonCheckedIn) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{14}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *PersonCheckedIn) GetBookingId() string {
@@ -1417,7 +1629,7 @@ type CheckInRefused struct {
 
 func (x *CheckInRefused) Reset() {
 	*x = CheckInRefused{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[15]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1429,7 +1641,7 @@ func (x *CheckInRefused) String() string {
 func (*CheckInRefused) ProtoMessage() {}
 
 func (x *CheckInRefused) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[15]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1442,7 +1654,7 @@ func (x *CheckInRefused) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckInRefused.ProtoReflect.Descriptor instead.
 func (*CheckInRefused) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{15}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *CheckInRefused) GetBookingId() string {
@@ -1512,7 +1724,7 @@ type PartyArrived struct {
 
 func (x *PartyArrived) Reset() {
 	*x = PartyArrived{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1524,7 +1736,7 @@ func (x *PartyArrived) String() string {
 func (*PartyArrived) ProtoMessage() {}
 
 func (x *PartyArrived) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1537,7 +1749,7 @@ func (x *PartyArrived) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PartyArrived.ProtoReflect.Descriptor instead.
 func (*PartyArrived) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{16}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *PartyArrived) GetBookingId() string {
@@ -1617,7 +1829,7 @@ type PartyDeparted struct {
 
 func (x *PartyDeparted) Reset() {
 	*x = PartyDeparted{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1629,7 +1841,7 @@ func (x *PartyDeparted) String() string {
 func (*PartyDeparted) ProtoMessage() {}
 
 func (x *PartyDeparted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1642,7 +1854,7 @@ func (x *PartyDeparted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PartyDeparted.ProtoReflect.Descriptor instead.
 func (*PartyDeparted) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{17}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *PartyDeparted) GetBookingId() string {
@@ -1721,7 +1933,7 @@ type SessionCompleted struct {
 
 func (x *SessionCompleted) Reset() {
 	*x = SessionCompleted{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1733,7 +1945,7 @@ func (x *SessionCompleted) String() string {
 func (*SessionCompleted) ProtoMessage() {}
 
 func (x *SessionCompleted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1746,7 +1958,7 @@ func (x *SessionCompleted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SessionCompleted.ProtoReflect.Descriptor instead.
 func (*SessionCompleted) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{18}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *SessionCompleted) GetBookingId() string {
@@ -1860,7 +2072,7 @@ type NoShowRecorded struct {
 
 func (x *NoShowRecorded) Reset() {
 	*x = NoShowRecorded{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1872,7 +2084,7 @@ func (x *NoShowRecorded) String() string {
 func (*NoShowRecorded) ProtoMessage() {}
 
 func (x *NoShowRecorded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1885,7 +2097,7 @@ func (x *NoShowRecorded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NoShowRecorded.ProtoReflect.Descriptor instead.
 func (*NoShowRecorded) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{19}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *NoShowRecorded) GetBookingId() string {
@@ -1973,7 +2185,7 @@ type PlaceReleased struct {
 
 func (x *PlaceReleased) Reset() {
 	*x = PlaceReleased{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1985,7 +2197,7 @@ func (x *PlaceReleased) String() string {
 func (*PlaceReleased) ProtoMessage() {}
 
 func (x *PlaceReleased) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1998,7 +2210,7 @@ func (x *PlaceReleased) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceReleased.ProtoReflect.Descriptor instead.
 func (*PlaceReleased) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{20}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *PlaceReleased) GetFamilyId() string {
@@ -2060,7 +2272,7 @@ type WaitingListJoined struct {
 
 func (x *WaitingListJoined) Reset() {
 	*x = WaitingListJoined{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2072,7 +2284,7 @@ func (x *WaitingListJoined) String() string {
 func (*WaitingListJoined) ProtoMessage() {}
 
 func (x *WaitingListJoined) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2085,7 +2297,7 @@ func (x *WaitingListJoined) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WaitingListJoined.ProtoReflect.Descriptor instead.
 func (*WaitingListJoined) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{21}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *WaitingListJoined) GetCentreId() string {
@@ -2137,7 +2349,7 @@ type PlaceOffered struct {
 
 func (x *PlaceOffered) Reset() {
 	*x = PlaceOffered{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2149,7 +2361,7 @@ func (x *PlaceOffered) String() string {
 func (*PlaceOffered) ProtoMessage() {}
 
 func (x *PlaceOffered) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2162,7 +2374,7 @@ func (x *PlaceOffered) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceOffered.ProtoReflect.Descriptor instead.
 func (*PlaceOffered) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{22}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *PlaceOffered) GetCentreId() string {
@@ -2203,6 +2415,80 @@ func (x *PlaceOffered) GetReleasedByFamilyId() string {
 func (x *PlaceOffered) GetOfferedAt() *timestamppb.Timestamp {
 	if x != nil {
 		return x.OfferedAt
+	}
+	return nil
+}
+
+// WaitingListLeft: a family left a centre's waiting list without a place offered: referral
+// accepted, declined or withdrew its referral, or its case ended.
+type WaitingListLeft struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// Why it left.
+	Reason WaitingListLeaveReason `protobuf:"varint,3,opt,name=reason,proto3,enum=familytime.scheduling.v1.WaitingListLeaveReason" json:"reason,omitempty"`
+	// When.
+	LeftAt        *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=left_at,json=leftAt,proto3" json:"left_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WaitingListLeft) Reset() {
+	*x = WaitingListLeft{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WaitingListLeft) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WaitingListLeft) ProtoMessage() {}
+
+func (x *WaitingListLeft) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WaitingListLeft.ProtoReflect.Descriptor instead.
+func (*WaitingListLeft) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *WaitingListLeft) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *WaitingListLeft) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *WaitingListLeft) GetReason() WaitingListLeaveReason {
+	if x != nil {
+		return x.Reason
+	}
+	return WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_UNSPECIFIED
+}
+
+func (x *WaitingListLeft) GetLeftAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LeftAt
 	}
 	return nil
 }
@@ -2274,7 +2560,16 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\vreferral_id\x18\x03 \x01(\tR\n" +
 	"referralId\x125\n" +
 	"\bended_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\aendedOn\x12\x1c\n" +
-	"\twithdrawn\x18\x05 \x01(\bR\twithdrawn\"\xdb\x05\n" +
+	"\twithdrawn\x18\x05 \x01(\bR\twithdrawn\"\xb3\x02\n" +
+	"\rReferralNoted\x12\x1b\n" +
+	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x1f\n" +
+	"\vreferral_id\x18\x03 \x01(\tR\n" +
+	"referralId\x12F\n" +
+	"\bdecision\x18\x04 \x01(\x0e2*.familytime.scheduling.v1.ReferralDecisionR\bdecision\x12D\n" +
+	"\fservice_type\x18\x05 \x01(\x0e2!.familytime.common.v1.ServiceTypeR\vserviceType\x129\n" +
+	"\n" +
+	"decided_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\tdecidedOn\"\xdb\x05\n" +
 	"\rSessionBooked\x12\x1d\n" +
 	"\n" +
 	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
@@ -2412,7 +2707,23 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\aroom_id\x18\x04 \x01(\tR\x06roomId\x121\n" +
 	"\x15released_by_family_id\x18\x05 \x01(\tR\x12releasedByFamilyId\x129\n" +
 	"\n" +
-	"offered_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tofferedAtB\x82\x02\n" +
+	"offered_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tofferedAt\"\xca\x01\n" +
+	"\x0fWaitingListLeft\x12\x1b\n" +
+	"\tcentre_id\x18\x01 \x01(\tR\bcentreId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12H\n" +
+	"\x06reason\x18\x03 \x01(\x0e20.familytime.scheduling.v1.WaitingListLeaveReasonR\x06reason\x123\n" +
+	"\aleft_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x06leftAt*\x97\x01\n" +
+	"\x10ReferralDecision\x12!\n" +
+	"\x1dREFERRAL_DECISION_UNSPECIFIED\x10\x00\x12 \n" +
+	"\x1cREFERRAL_DECISION_WAITLISTED\x10\x01\x12\x1e\n" +
+	"\x1aREFERRAL_DECISION_ACCEPTED\x10\x02\x12\x1e\n" +
+	"\x1aREFERRAL_DECISION_DECLINED\x10\x03*\xe6\x01\n" +
+	"\x16WaitingListLeaveReason\x12)\n" +
+	"%WAITING_LIST_LEAVE_REASON_UNSPECIFIED\x10\x00\x12&\n" +
+	"\"WAITING_LIST_LEAVE_REASON_ACCEPTED\x10\x01\x12&\n" +
+	"\"WAITING_LIST_LEAVE_REASON_DECLINED\x10\x02\x12'\n" +
+	"#WAITING_LIST_LEAVE_REASON_WITHDRAWN\x10\x03\x12(\n" +
+	"$WAITING_LIST_LEAVE_REASON_CASE_ENDED\x10\x04B\x82\x02\n" +
 	"\x1ccom.familytime.scheduling.v1B\vEventsProtoP\x01ZSgithub.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1;schedulingv1\xa2\x02\x03FSX\xaa\x02\x18Familytime.Scheduling.V1\xca\x02\x18Familytime\\Scheduling\\V1\xe2\x02$Familytime\\Scheduling\\V1\\GPBMetadata\xea\x02\x1aFamilytime::Scheduling::V1b\x06proto3"
 
 var (
@@ -2427,101 +2738,111 @@ func file_familytime_scheduling_v1_events_proto_rawDescGZIP() []byte {
 	return file_familytime_scheduling_v1_events_proto_rawDescData
 }
 
-var file_familytime_scheduling_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
+var file_familytime_scheduling_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_familytime_scheduling_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 25)
 var file_familytime_scheduling_v1_events_proto_goTypes = []any{
-	(*CentreRegistered)(nil),      // 0: familytime.scheduling.v1.CentreRegistered
-	(*CentreUpdated)(nil),         // 1: familytime.scheduling.v1.CentreUpdated
-	(*RoomAdded)(nil),             // 2: familytime.scheduling.v1.RoomAdded
-	(*OpeningPatternDefined)(nil), // 3: familytime.scheduling.v1.OpeningPatternDefined
-	(*ChildAttendee)(nil),         // 4: familytime.scheduling.v1.ChildAttendee
-	(*AttendingChild)(nil),        // 5: familytime.scheduling.v1.AttendingChild
-	(*FamilyReadyNoted)(nil),      // 6: familytime.scheduling.v1.FamilyReadyNoted
-	(*HoldNoted)(nil),             // 7: familytime.scheduling.v1.HoldNoted
-	(*HoldLiftNoted)(nil),         // 8: familytime.scheduling.v1.HoldLiftNoted
-	(*ContactEnded)(nil),          // 9: familytime.scheduling.v1.ContactEnded
-	(*SessionBooked)(nil),         // 10: familytime.scheduling.v1.SessionBooked
-	(*BookingCancelled)(nil),      // 11: familytime.scheduling.v1.BookingCancelled
-	(*PlaceTaken)(nil),            // 12: familytime.scheduling.v1.PlaceTaken
-	(*PlaceFreed)(nil),            // 13: familytime.scheduling.v1.PlaceFreed
-	(*PersonCheckedIn)(nil),       // 14: familytime.scheduling.v1.PersonCheckedIn
-	(*CheckInRefused)(nil),        // 15: familytime.scheduling.v1.CheckInRefused
-	(*PartyArrived)(nil),          // 16: familytime.scheduling.v1.PartyArrived
-	(*PartyDeparted)(nil),         // 17: familytime.scheduling.v1.PartyDeparted
-	(*SessionCompleted)(nil),      // 18: familytime.scheduling.v1.SessionCompleted
-	(*NoShowRecorded)(nil),        // 19: familytime.scheduling.v1.NoShowRecorded
-	(*PlaceReleased)(nil),         // 20: familytime.scheduling.v1.PlaceReleased
-	(*WaitingListJoined)(nil),     // 21: familytime.scheduling.v1.WaitingListJoined
-	(*PlaceOffered)(nil),          // 22: familytime.scheduling.v1.PlaceOffered
-	(v1.Region)(0),                // 23: familytime.common.v1.Region
-	(v1.ServiceType)(0),           // 24: familytime.common.v1.ServiceType
-	(v1.AccreditationStatus)(0),   // 25: familytime.common.v1.AccreditationStatus
-	(*v1.Date)(nil),               // 26: familytime.common.v1.Date
-	(*OpeningPattern)(nil),        // 27: familytime.scheduling.v1.OpeningPattern
-	(v1.AgeBand)(0),               // 28: familytime.common.v1.AgeBand
-	(*ExpectedPerson)(nil),        // 29: familytime.scheduling.v1.ExpectedPerson
-	(*timestamppb.Timestamp)(nil), // 30: google.protobuf.Timestamp
-	(CancelledBy)(0),              // 31: familytime.scheduling.v1.CancelledBy
-	(CancellationReason)(0),       // 32: familytime.scheduling.v1.CancellationReason
-	(PersonRole)(0),               // 33: familytime.scheduling.v1.PersonRole
-	(Party)(0),                    // 34: familytime.scheduling.v1.Party
+	(ReferralDecision)(0),         // 0: familytime.scheduling.v1.ReferralDecision
+	(WaitingListLeaveReason)(0),   // 1: familytime.scheduling.v1.WaitingListLeaveReason
+	(*CentreRegistered)(nil),      // 2: familytime.scheduling.v1.CentreRegistered
+	(*CentreUpdated)(nil),         // 3: familytime.scheduling.v1.CentreUpdated
+	(*RoomAdded)(nil),             // 4: familytime.scheduling.v1.RoomAdded
+	(*OpeningPatternDefined)(nil), // 5: familytime.scheduling.v1.OpeningPatternDefined
+	(*ChildAttendee)(nil),         // 6: familytime.scheduling.v1.ChildAttendee
+	(*AttendingChild)(nil),        // 7: familytime.scheduling.v1.AttendingChild
+	(*FamilyReadyNoted)(nil),      // 8: familytime.scheduling.v1.FamilyReadyNoted
+	(*HoldNoted)(nil),             // 9: familytime.scheduling.v1.HoldNoted
+	(*HoldLiftNoted)(nil),         // 10: familytime.scheduling.v1.HoldLiftNoted
+	(*ContactEnded)(nil),          // 11: familytime.scheduling.v1.ContactEnded
+	(*ReferralNoted)(nil),         // 12: familytime.scheduling.v1.ReferralNoted
+	(*SessionBooked)(nil),         // 13: familytime.scheduling.v1.SessionBooked
+	(*BookingCancelled)(nil),      // 14: familytime.scheduling.v1.BookingCancelled
+	(*PlaceTaken)(nil),            // 15: familytime.scheduling.v1.PlaceTaken
+	(*PlaceFreed)(nil),            // 16: familytime.scheduling.v1.PlaceFreed
+	(*PersonCheckedIn)(nil),       // 17: familytime.scheduling.v1.PersonCheckedIn
+	(*CheckInRefused)(nil),        // 18: familytime.scheduling.v1.CheckInRefused
+	(*PartyArrived)(nil),          // 19: familytime.scheduling.v1.PartyArrived
+	(*PartyDeparted)(nil),         // 20: familytime.scheduling.v1.PartyDeparted
+	(*SessionCompleted)(nil),      // 21: familytime.scheduling.v1.SessionCompleted
+	(*NoShowRecorded)(nil),        // 22: familytime.scheduling.v1.NoShowRecorded
+	(*PlaceReleased)(nil),         // 23: familytime.scheduling.v1.PlaceReleased
+	(*WaitingListJoined)(nil),     // 24: familytime.scheduling.v1.WaitingListJoined
+	(*PlaceOffered)(nil),          // 25: familytime.scheduling.v1.PlaceOffered
+	(*WaitingListLeft)(nil),       // 26: familytime.scheduling.v1.WaitingListLeft
+	(v1.Region)(0),                // 27: familytime.common.v1.Region
+	(v1.ServiceType)(0),           // 28: familytime.common.v1.ServiceType
+	(v1.AccreditationStatus)(0),   // 29: familytime.common.v1.AccreditationStatus
+	(*v1.Date)(nil),               // 30: familytime.common.v1.Date
+	(*OpeningPattern)(nil),        // 31: familytime.scheduling.v1.OpeningPattern
+	(v1.AgeBand)(0),               // 32: familytime.common.v1.AgeBand
+	(*ExpectedPerson)(nil),        // 33: familytime.scheduling.v1.ExpectedPerson
+	(*timestamppb.Timestamp)(nil), // 34: google.protobuf.Timestamp
+	(CancelledBy)(0),              // 35: familytime.scheduling.v1.CancelledBy
+	(CancellationReason)(0),       // 36: familytime.scheduling.v1.CancellationReason
+	(PersonRole)(0),               // 37: familytime.scheduling.v1.PersonRole
+	(Party)(0),                    // 38: familytime.scheduling.v1.Party
 }
 var file_familytime_scheduling_v1_events_proto_depIdxs = []int32{
-	23, // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
-	24, // 1: familytime.scheduling.v1.CentreRegistered.service_types:type_name -> familytime.common.v1.ServiceType
-	25, // 2: familytime.scheduling.v1.CentreRegistered.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	26, // 3: familytime.scheduling.v1.CentreRegistered.accreditation_date:type_name -> familytime.common.v1.Date
-	23, // 4: familytime.scheduling.v1.CentreUpdated.region:type_name -> familytime.common.v1.Region
-	24, // 5: familytime.scheduling.v1.CentreUpdated.service_types:type_name -> familytime.common.v1.ServiceType
-	25, // 6: familytime.scheduling.v1.CentreUpdated.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	26, // 7: familytime.scheduling.v1.CentreUpdated.accreditation_date:type_name -> familytime.common.v1.Date
-	27, // 8: familytime.scheduling.v1.OpeningPatternDefined.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
-	28, // 9: familytime.scheduling.v1.AttendingChild.age_band:type_name -> familytime.common.v1.AgeBand
-	29, // 10: familytime.scheduling.v1.FamilyReadyNoted.adults:type_name -> familytime.scheduling.v1.ExpectedPerson
-	4,  // 11: familytime.scheduling.v1.FamilyReadyNoted.children:type_name -> familytime.scheduling.v1.ChildAttendee
-	24, // 12: familytime.scheduling.v1.FamilyReadyNoted.service_type:type_name -> familytime.common.v1.ServiceType
-	26, // 13: familytime.scheduling.v1.FamilyReadyNoted.earliest_bookable_on:type_name -> familytime.common.v1.Date
-	26, // 14: familytime.scheduling.v1.FamilyReadyNoted.pre_visit_dates:type_name -> familytime.common.v1.Date
-	26, // 15: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
-	26, // 16: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
-	26, // 17: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
-	24, // 18: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
-	30, // 19: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
-	30, // 20: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
-	30, // 21: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
-	30, // 22: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
-	30, // 23: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
-	26, // 24: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
-	31, // 25: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
-	32, // 26: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
-	24, // 27: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
-	26, // 28: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
-	26, // 29: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
-	33, // 30: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
-	30, // 31: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
-	30, // 32: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
-	34, // 33: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
-	30, // 34: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
-	30, // 35: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
-	34, // 36: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
-	30, // 37: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
-	24, // 38: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
-	26, // 39: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
-	5,  // 40: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
-	30, // 41: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
-	30, // 42: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
-	24, // 43: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
-	26, // 44: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
-	34, // 45: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
-	5,  // 46: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
-	26, // 47: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
-	24, // 48: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
-	30, // 49: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
-	30, // 50: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
-	51, // [51:51] is the sub-list for method output_type
-	51, // [51:51] is the sub-list for method input_type
-	51, // [51:51] is the sub-list for extension type_name
-	51, // [51:51] is the sub-list for extension extendee
-	0,  // [0:51] is the sub-list for field type_name
+	27, // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
+	28, // 1: familytime.scheduling.v1.CentreRegistered.service_types:type_name -> familytime.common.v1.ServiceType
+	29, // 2: familytime.scheduling.v1.CentreRegistered.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	30, // 3: familytime.scheduling.v1.CentreRegistered.accreditation_date:type_name -> familytime.common.v1.Date
+	27, // 4: familytime.scheduling.v1.CentreUpdated.region:type_name -> familytime.common.v1.Region
+	28, // 5: familytime.scheduling.v1.CentreUpdated.service_types:type_name -> familytime.common.v1.ServiceType
+	29, // 6: familytime.scheduling.v1.CentreUpdated.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	30, // 7: familytime.scheduling.v1.CentreUpdated.accreditation_date:type_name -> familytime.common.v1.Date
+	31, // 8: familytime.scheduling.v1.OpeningPatternDefined.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
+	32, // 9: familytime.scheduling.v1.AttendingChild.age_band:type_name -> familytime.common.v1.AgeBand
+	33, // 10: familytime.scheduling.v1.FamilyReadyNoted.adults:type_name -> familytime.scheduling.v1.ExpectedPerson
+	6,  // 11: familytime.scheduling.v1.FamilyReadyNoted.children:type_name -> familytime.scheduling.v1.ChildAttendee
+	28, // 12: familytime.scheduling.v1.FamilyReadyNoted.service_type:type_name -> familytime.common.v1.ServiceType
+	30, // 13: familytime.scheduling.v1.FamilyReadyNoted.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	30, // 14: familytime.scheduling.v1.FamilyReadyNoted.pre_visit_dates:type_name -> familytime.common.v1.Date
+	30, // 15: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
+	30, // 16: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
+	0,  // 17: familytime.scheduling.v1.ReferralNoted.decision:type_name -> familytime.scheduling.v1.ReferralDecision
+	28, // 18: familytime.scheduling.v1.ReferralNoted.service_type:type_name -> familytime.common.v1.ServiceType
+	30, // 19: familytime.scheduling.v1.ReferralNoted.decided_on:type_name -> familytime.common.v1.Date
+	30, // 20: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
+	28, // 21: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
+	34, // 22: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
+	34, // 23: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
+	34, // 24: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
+	34, // 25: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
+	34, // 26: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
+	30, // 27: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
+	35, // 28: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
+	36, // 29: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
+	28, // 30: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
+	30, // 31: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
+	30, // 32: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
+	37, // 33: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
+	34, // 34: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
+	34, // 35: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
+	38, // 36: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
+	34, // 37: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
+	34, // 38: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
+	38, // 39: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
+	34, // 40: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
+	28, // 41: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
+	30, // 42: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
+	7,  // 43: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
+	34, // 44: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
+	34, // 45: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
+	28, // 46: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
+	30, // 47: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
+	38, // 48: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
+	7,  // 49: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
+	30, // 50: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
+	28, // 51: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
+	34, // 52: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
+	34, // 53: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
+	1,  // 54: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
+	34, // 55: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
+	56, // [56:56] is the sub-list for method output_type
+	56, // [56:56] is the sub-list for method input_type
+	56, // [56:56] is the sub-list for extension type_name
+	56, // [56:56] is the sub-list for extension extendee
+	0,  // [0:56] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_events_proto_init() }
@@ -2535,13 +2856,14 @@ func file_familytime_scheduling_v1_events_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_scheduling_v1_events_proto_rawDesc), len(file_familytime_scheduling_v1_events_proto_rawDesc)),
-			NumEnums:      0,
-			NumMessages:   23,
+			NumEnums:      2,
+			NumMessages:   25,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
 		GoTypes:           file_familytime_scheduling_v1_events_proto_goTypes,
 		DependencyIndexes: file_familytime_scheduling_v1_events_proto_depIdxs,
+		EnumInfos:         file_familytime_scheduling_v1_events_proto_enumTypes,
 		MessageInfos:      file_familytime_scheduling_v1_events_proto_msgTypes,
 	}.Build()
 	File_familytime_scheduling_v1_events_proto = out.File

@@ -1,0 +1,202 @@
+package scheduling
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/bus"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/scheduling/internal/ports"
+)
+
+// waitlist publishes referral's ReferralWaitlisted for a new family at centre and waits until
+// scheduling has put it on the centre's waiting list; it returns the family and its referral.
+func (g *rig) waitlist(t *testing.T, centre uuid.UUID, st commonv1.ServiceType) (uuid.UUID, uuid.UUID) {
+	t.Helper()
+	family, referral := uuid.New(), uuid.New()
+	g.referral.publish(t, "referral-"+referral.String(), family, centre, &referralv1.ReferralWaitlisted{
+		ReferralId: referral.String(), FamilyId: family.String(), CentreId: centre.String(),
+		WaitlistedOn: date(g.clock.Now()), ServiceType: st})
+	g.waitFor(t, `SELECT count(*) FROM events WHERE stream_id = $1 AND family_id = $2
+		AND event_type = 'familytime.scheduling.v1.WaitingListJoined'`, "waitinglist-"+centre.String(), family)
+	return family, referral
+}
+
+// queue is the centre's waiting list as scheduling's events make it: family ids, first first,
+// with the kind of contact each waits for.
+func (g *rig) queue(t *testing.T, centre uuid.UUID) ([]uuid.UUID, []commonv1.ServiceType) {
+	t.Helper()
+	store := eventstore.New(g.owner)
+	recorded, err := store.Load(t.Context(), "waitinglist-"+centre.String())
+	require.NoError(t, err)
+	var ids []uuid.UUID
+	var kinds []commonv1.ServiceType
+	for _, r := range recorded {
+		msg, err := r.Decode()
+		require.NoError(t, err)
+		switch e := msg.(type) {
+		case *schedulingv1.WaitingListJoined:
+			ids, kinds = append(ids, uuid.MustParse(e.GetFamilyId())), append(kinds, e.GetServiceType())
+		case *schedulingv1.PlaceOffered, *schedulingv1.WaitingListLeft:
+			f := uuid.MustParse(msg.(interface{ GetFamilyId() string }).GetFamilyId())
+			for i := range ids {
+				if ids[i] == f {
+					ids, kinds = append(ids[:i], ids[i+1:]...), append(kinds[:i], kinds[i+1:]...)
+					break
+				}
+			}
+		}
+	}
+	return ids, kinds
+}
+
+// Waitlisting in referral is all a coordinator does: scheduling's consumer puts the family on
+// the centre's list, in referral's order, for the kind of contact the event names, joined when
+// scheduling noted it.
+func TestReferralWaitlistedPutsTheFamilyOnTheWaitingList(t *testing.T) {
+	g := newRig(t, monday)
+	first, _ := g.waitlist(t, g.centre, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED)
+	second, _ := g.waitlist(t, g.centre, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
+	ids, kinds := g.queue(t, g.centre)
+	require.Equal(t, []uuid.UUID{first, second}, ids)
+	require.Equal(t, []commonv1.ServiceType{commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED}, kinds)
+	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM events WHERE family_id = $1 AND event_type = 'familytime.scheduling.v1.ReferralNoted'`, first))
+
+	// The coordinator joining it by hand again is told it waits already, and nothing changes.
+	c := g.client(t, auth.RoleCoordinator)
+	before := g.count(t, "SELECT count(*) FROM events")
+	_, err := c.JoinWaitingList(t.Context(), &schedulingv1.JoinWaitingListRequest{CentreId: g.centre.String(), FamilyId: first.String(),
+		ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, RequestId: uuid.NewString()})
+	code, reason := field(err)
+	require.Equal(t, codes.FailedPrecondition, code)
+	require.Equal(t, "ALREADY_WAITING", reason)
+	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"))
+
+	// An old ReferralWaitlisted without service_type, at a centre offering both kinds, waits for
+	// no kind in particular (the coordinator offers it a place by hand).
+	old := uuid.New()
+	g.referral.publish(t, "referral-"+old.String(), old, g.centre, &referralv1.ReferralWaitlisted{
+		ReferralId: uuid.NewString(), FamilyId: old.String(), CentreId: g.centre.String(), WaitlistedOn: date(monday)})
+	g.waitFor(t, `SELECT count(*) FROM events WHERE family_id = $1 AND event_type = 'familytime.scheduling.v1.WaitingListJoined'`, old)
+	_, kinds = g.queue(t, g.centre)
+	require.Equal(t, commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED, kinds[2])
+}
+
+// A ReferralWaitlisted delivered again, by JetStream (same event: the inbox drops it) or as a
+// second event for the same decision, does not put the family on the list twice.
+func TestRedeliveredReferralWaitlistedDoesNotAddTheFamilyTwice(t *testing.T) {
+	g := newRig(t, monday)
+	ctx := t.Context()
+	family, referral := g.waitlist(t, g.centre, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
+
+	// The same message again on the stream, under a new message id so JetStream keeps it.
+	stream, err := g.js.Stream(ctx, bus.StreamName("referral"))
+	require.NoError(t, err)
+	last, err := stream.GetLastMsgForSubject(ctx, bus.Subject("referral", g.centre, "familytime.referral.v1.ReferralWaitlisted"))
+	require.NoError(t, err)
+	header := nats.Header{}
+	for k, v := range last.Header {
+		header[k] = v
+	}
+	header.Set(jetstream.MsgIDHeader, uuid.NewString())
+	header.Del(jetstream.ExpectedLastSeqHeader)
+	header.Del(jetstream.ExpectedLastMsgIDHeader)
+	ack, err := g.js.PublishMsg(ctx, &nats.Msg{Subject: last.Subject, Header: header, Data: last.Data})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		c, err := g.js.Consumer(ctx, bus.StreamName("referral"), ports.ReferralConsumer)
+		if err != nil {
+			return false
+		}
+		info, err := c.Info(ctx)
+		return err == nil && info.AckFloor.Stream >= ack.Sequence
+	}, 60*time.Second, 10*time.Millisecond)
+
+	// A second event recording the same decision (a redelivery the inbox cannot recognise).
+	g.referral.publish(t, "referral-"+referral.String(), family, g.centre, &referralv1.ReferralWaitlisted{
+		ReferralId: referral.String(), FamilyId: family.String(), CentreId: g.centre.String(),
+		WaitlistedOn: date(monday), ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED})
+	marker, _ := g.waitlist(t, g.centre, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED) // handled after it, in order
+
+	ids, _ := g.queue(t, g.centre)
+	require.Equal(t, []uuid.UUID{family, marker}, ids)
+	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM events WHERE family_id = $1 AND event_type = 'familytime.scheduling.v1.WaitingListJoined'`, family))
+	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM events WHERE family_id = $1 AND event_type = 'familytime.scheduling.v1.ReferralNoted'`, family))
+}
+
+// JoinWaitingList is for a family scheduling knows at the centre: a made-up id and another
+// centre's family are not found alike (nothing tells them apart), a family whose case ended or
+// whose referral was withdrawn or declined is refused, and none of them changes anything.
+func TestJoinWaitingListRefusesFamiliesNotKnownAtTheCentre(t *testing.T) {
+	g := newRig(t, monday)
+	ctx := t.Context()
+	other, err := g.client(t, auth.RoleAdmin).RegisterCentre(ctx, &schedulingv1.RegisterCentreRequest{RequestId: uuid.NewString(),
+		Details: &schedulingv1.CentreDetails{Name: "Quayside Contact Centre", Region: commonv1.Region_REGION_SOUTH_WEST,
+			ServiceTypes:        []commonv1.ServiceType{commonv1.ServiceType_SERVICE_TYPE_SUPPORTED},
+			AccreditationStatus: commonv1.AccreditationStatus_ACCREDITATION_STATUS_WORKING_TOWARDS}})
+	require.NoError(t, err)
+	otherCentre := uuid.MustParse(other.GetCentre().GetCentreId())
+	elsewhere, _ := g.waitlist(t, otherCentre, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
+
+	ended, endedRef := g.waitlist(t, g.centre, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
+	g.referral.publish(t, "referral-"+endedRef.String(), ended, g.centre, &referralv1.CaseEnded{ReferralId: endedRef.String(),
+		FamilyId: ended.String(), CentreId: g.centre.String(), EndedOn: date(monday)})
+	withdrawn, withdrawnRef := g.waitlist(t, g.centre, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
+	g.referral.publish(t, "referral-"+withdrawnRef.String(), withdrawn, g.centre, &referralv1.ReferralWithdrawn{ReferralId: withdrawnRef.String(),
+		FamilyId: withdrawn.String(), CentreId: g.centre.String(), WithdrawnOn: date(monday)})
+	declined, declinedRef := g.waitlist(t, g.centre, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
+	g.referral.publish(t, "referral-"+declinedRef.String(), declined, g.centre, &referralv1.ReferralDeclined{ReferralId: declinedRef.String(),
+		FamilyId: declined.String(), CentreId: g.centre.String(), DeclinedOn: date(monday),
+		Reason: referralv1.DeclineReason_DECLINE_REASON_CANNOT_MEET_NEEDS})
+	for _, f := range []uuid.UUID{ended, withdrawn, declined} {
+		g.waitFor(t, `SELECT count(*) FROM events WHERE family_id = $1 AND event_type = 'familytime.scheduling.v1.WaitingListLeft'`, f)
+	}
+	ids, _ := g.queue(t, g.centre)
+	require.Empty(t, ids, "a family whose case ended, or whose referral was withdrawn or declined, leaves the list")
+
+	c := g.client(t, auth.RoleCoordinator)
+	join := func(family uuid.UUID) error {
+		_, err := c.JoinWaitingList(ctx, &schedulingv1.JoinWaitingListRequest{CentreId: g.centre.String(), FamilyId: family.String(),
+			ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, RequestId: uuid.NewString()})
+		return err
+	}
+	before := g.count(t, "SELECT count(*) FROM events")
+	unknownErr, elsewhereErr := join(uuid.New()), join(elsewhere)
+	require.Equal(t, codes.NotFound, status.Code(unknownErr))
+	require.True(t, proto.Equal(status.Convert(unknownErr).Proto(), status.Convert(elsewhereErr).Proto()),
+		"another centre's family is answered exactly as an unknown one: %v / %v", unknownErr, elsewhereErr)
+	for _, f := range []uuid.UUID{ended, withdrawn} {
+		code, reason := field(join(f))
+		require.Equal(t, codes.FailedPrecondition, code)
+		require.Equal(t, "CONTACT_ENDED", reason)
+	}
+	code, reason := field(join(declined))
+	require.Equal(t, codes.FailedPrecondition, code)
+	require.Equal(t, "REFERRAL_DECLINED", reason)
+	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+
+	// A family scheduling knows at the centre, offered a place, may be put back on the list.
+	pattern, rooms := g.timetable(t, saturday(0), false, 2)
+	back, _ := g.waitlist(t, g.centre, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
+	_, err = c.OfferPlace(ctx, &schedulingv1.OfferPlaceRequest{CentreId: g.centre.String(), PatternId: pattern, RoomId: rooms[0],
+		FamilyId: back.String(), RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	resp, err := c.JoinWaitingList(ctx, &schedulingv1.JoinWaitingListRequest{CentreId: g.centre.String(), FamilyId: back.String(),
+		ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	require.EqualValues(t, 1, resp.GetPosition())
+	ids, _ = g.queue(t, g.centre)
+	require.Equal(t, []uuid.UUID{back}, ids)
+}

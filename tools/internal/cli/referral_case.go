@@ -109,7 +109,10 @@ func (r *referralCommand) waitlistCommand() *cobra.Command {
 		Use:   "waitlist REFERRAL_ID",
 		Short: "Put a screened family on the centre's waiting list (the centre is full)",
 		Long: `waitlist puts a screened family on the centre's waiting list: the centre would accept them but
-has no place. accept takes them off it when a place is free.`,
+has no place. That is all there is to do: scheduling puts the family on the centre's waiting list
+by itself, for the kind of contact the referral asks for (supervised when a domestic-abuse finding
+rules out supported), and a place is offered from there (familytime schedule waitlist offer).
+accept takes them off it when a place is free; decline or withdraw takes them off it too.`,
 		Example: `  familytime referral waitlist $REFERRAL --centre $CENTRE`,
 	}, noFlags, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
 		resp, err := c.WaitlistReferral(cmd.Context(), &referralv1.WaitlistReferralRequest{RequestId: request, ReferralId: referral, CentreId: centre})

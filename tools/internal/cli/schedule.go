@@ -590,7 +590,11 @@ func (s *schedule) noshow() *cobra.Command {
 }
 
 func (s *schedule) waitlist() *cobra.Command {
-	cmd := &cobra.Command{Use: "waitlist", Short: "The centre's waiting list: join it, offer a place"}
+	cmd := &cobra.Command{Use: "waitlist", Short: "The centre's waiting list: offer a place, put a known family back on it",
+		Long: `waitlist keeps the centre's waiting list. A family joins it when referral waitlists it
+(familytime referral waitlist): scheduling puts it on the list itself. offer offers a place from
+the list; join puts back a family scheduling knows at the centre (e.g. after its place was
+released).`}
 	var (
 		out, outOffer         output
 		request, requestOffer requestID
@@ -600,8 +604,13 @@ func (s *schedule) waitlist() *cobra.Command {
 	)
 	join := &cobra.Command{
 		Use:   "join",
-		Short: "Put a family on the waiting list",
-		Args:  cobra.NoArgs,
+		Short: "Put a family the centre knows back on the waiting list (referral waitlist puts new ones on it)",
+		Long: `join puts back on the centre's waiting list a family scheduling knows at the centre: one referral
+waitlisted or accepted there, or made ready for contact there, e.g. after its regular place was
+released. A new family joins the list when referral waitlists it (familytime referral waitlist),
+not here. An unknown family, or one of another centre, is not found; one whose case ended or whose
+referral was withdrawn or declined is refused.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			st, err := parseEnum[commonv1.ServiceType]("service", service, "SERVICE_TYPE_", commonv1.ServiceType_value)
 			if err != nil {

@@ -31,7 +31,8 @@ to supervised centres, declines, withdrawals, waiting lists where centres are fu
 arrangements, fortnightly bookings, check-in, arrivals, departures, completion, late and early
 cancellations, no-shows (the second releases the place, which scheduling offers to the first
 family on its waiting list), and cases ending with their outcomes. Where a centre is full the
-family joins scheduling's waiting list and is offered the next place freed. Supported cases are
+referral is waitlisted, which puts the family on scheduling's waiting list, and it is offered the
+next place freed. Supported cases are
 reviewed. Supervised sessions' observation reports are drafted by the supervisor, checked by the
 safeguarding lead and released. In --concern-rate of the sessions attended someone raises a
 safeguarding concern; the lead escalates some, places a hold on half of those (the platform

@@ -675,18 +675,17 @@ func (s *sim) decide(ctx context.Context, f *family, d time.Time) error {
 	}
 	sl, parity := s.freeSlot(c, f.service)
 	if sl == nil {
-		// The centre is full: the referral is waitlisted, and the family joins scheduling's
-		// waiting list for its kind of contact.
+		// The centre is full: the referral is waitlisted, and that is all the coordinator does.
+		// Scheduling's consumer of ReferralWaitlisted puts the family on the centre's waiting list
+		// for its kind of contact (the kind asked for, supervised when domestic abuse rules out
+		// supported: f.service) before the clock moves on (the platform settles first), so it
+		// joins today; a centre's referral commands are sequential, so its list is in the order
+		// of c.waiting.
 		if _, err := call(ctx, s.c, s.c.referral.WaitlistReferral, &referralv1.WaitlistReferralRequest{RequestId: uuid.NewString(),
 			ReferralId: f.referral.String(), CentreId: c.id.String()}); err != nil {
 			return fmt.Errorf("waitlist: %w", err)
 		}
-		f.truth.waitlistedOn = d
-		if _, err := call(ctx, s.c, s.c.scheduling.JoinWaitingList, &schedulingv1.JoinWaitingListRequest{CentreId: c.id.String(),
-			FamilyId: f.id.String(), ServiceType: f.service, RequestId: uuid.NewString()}); err != nil {
-			return fmt.Errorf("join waiting list: %w", err)
-		}
-		f.truth.listJoinedOn = d
+		f.truth.waitlistedOn, f.truth.listJoinedOn = d, d
 		f.step = stepWaiting
 		c.waiting = append(c.waiting, f)
 		return nil

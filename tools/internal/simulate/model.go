@@ -109,9 +109,12 @@ func pick[T any](r *rand.Rand, xs []weighted[T]) T {
 	return xs[len(xs)-1].v
 }
 
-// referralsPerCentreYear: at scale 1.0, about 21,000 children served a year over 300 centres,
-// with 1.5 children a family and about three referrals in four reaching contact.
-const referralsPerCentreYear = 62.0
+// referralsPerCentreYear: at scale 1.0, about 21,000 children served a year over 300 centres
+// (22,500 referrals of 1.5 children a family; some declined, withdrawn or never attending, some
+// still waiting or not yet begun at the year's end, and the year starts with no families in
+// contact). Calibrated with the rooms' capacity on 30 centres at scale 1.0 (2,023 children served)
+// and measured on the whole year by make national-year (docs/performance.md).
+const referralsPerCentreYear = 75.0
 
 // london is the centres' zone.
 var london = mustZone("Europe/London")

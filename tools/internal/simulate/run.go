@@ -135,10 +135,11 @@ func pickRegion(r *rand.Rand) commonv1.Region {
 	return pick(r, xs)
 }
 
-// capacity is a room's places at this scale: a national centre's four to eight, scaled down so
-// that a smaller simulation's centres still fill and keep waiting lists.
+// capacity is a room's places at this scale: a supported centre's hall holds eight to fourteen
+// families at once nationally, scaled down so that a smaller simulation's centres still fill and
+// keep waiting lists (at scale 0.1 every room holds one family).
 func (s *sim) capacity(c *centre) int {
-	return max(1, int(math.Round(float64(4+c.rng.IntN(5))*s.cfg.Scale)))
+	return max(1, int(math.Round(float64(8+c.rng.IntN(7))*s.cfg.Scale)))
 }
 
 func (s *sim) register(ctx context.Context, c *centre, eve time.Time) error {

@@ -194,7 +194,7 @@ NATIONAL_YEAR ?= $(HOME)/.cache/familytime/national-year-scale$(NATIONAL_SCALE)
 national-year:
 	$(GO) build -o .bin/familytime ./tools/cmd/familytime
 	@if [ -f "$(NATIONAL_YEAR)/national-year-complete" ]; then echo "a national year is cached in $(NATIONAL_YEAR)"; else \
-		rm -rf "$$(sed -n 's|.*"postgres_dir": "\(/var/lib/familytime/postgres-[0-9a-f]*\)".*|\1|p' "$(NATIONAL_YEAR)/dev.json" 2>/dev/null)" \
+		rm -rf "$$(sed -n 's|.* kept in \(/var/lib/familytime/postgres-[0-9a-f]*\),.*|\1|p' "$(NATIONAL_YEAR)/postgres/RELOCATED" 2>/dev/null)" \
 			"$(NATIONAL_YEAR)" && mkdir -p "$(NATIONAL_YEAR)" && \
 		{ env -u DATABASE_URL .bin/familytime dev --clock simulated --data "$(NATIONAL_YEAR)" >"$(NATIONAL_YEAR)/dev.out" 2>&1 & dev=$$!; \
 		for i in $$(seq 120); do [ -f "$(NATIONAL_YEAR)/dev.json" ] && break; sleep 1; done; \

@@ -1,6 +1,6 @@
 // Package national benchmarks reporting's rebuild on a whole national year: the streams of a
 // simulated year (familytime simulate through the real services, make national-year), cached in
-// a dev data folder between runs because a year at full scale takes about an hour to make here.
+// a dev data folder between runs because a year at full scale takes about half an hour to make here.
 package national_test
 
 import (
@@ -62,7 +62,7 @@ func national(b *testing.B) *year {
 		b.Skip("FT_NATIONAL_YEAR is not set (make bench sets it to the folder make national-year fills)")
 	}
 	if _, err := os.Stat(filepath.Join(dir, Complete)); err != nil {
-		b.Skipf("no national year in %s: run make national-year first (scale 1.0 takes about an hour on 2 cores)", dir)
+		b.Skipf("no national year in %s: run make national-year first (scale 1.0 takes about half an hour on 2 cores)", dir)
 	}
 	once.Do(func() { started, startErr = start(dir) })
 	must(b, startErr)

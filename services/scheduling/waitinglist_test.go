@@ -200,3 +200,32 @@ func TestJoinWaitingListRefusesFamiliesNotKnownAtTheCentre(t *testing.T) {
 	ids, _ = g.queue(t, g.centre)
 	require.Equal(t, []uuid.UUID{back}, ids)
 }
+
+// A family the centre accepts while it waits leaves the list without an offer (WaitingListLeft,
+// reason accepted); a family accepted after it was offered a place left the list with the offer,
+// and its acceptance changes the list no further.
+func TestReferralAcceptedTakesAWaitingFamilyOffTheList(t *testing.T) {
+	g := newRig(t, monday)
+	ctx := t.Context()
+	pattern, rooms := g.timetable(t, saturday(0), false, 2)
+	waiting, waitingRef := g.waitlist(t, g.centre, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
+	offered, offeredRef := g.waitlist(t, g.centre, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
+	stays, _ := g.waitlist(t, g.centre, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
+	_, err := g.client(t, auth.RoleCoordinator).OfferPlace(ctx, &schedulingv1.OfferPlaceRequest{CentreId: g.centre.String(),
+		PatternId: pattern, RoomId: rooms[0], FamilyId: offered.String(), RequestId: uuid.NewString()})
+	require.NoError(t, err)
+
+	for _, f := range []struct{ family, referral uuid.UUID }{{waiting, waitingRef}, {offered, offeredRef}} {
+		g.referral.publish(t, "referral-"+f.referral.String(), f.family, g.centre, &referralv1.ReferralAccepted{
+			ReferralId: f.referral.String(), FamilyId: f.family.String(), CentreId: g.centre.String(),
+			AcceptedOn: date(monday), ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED})
+		g.waitFor(t, `SELECT count(*) FROM events WHERE family_id = $1 AND event_type = 'familytime.scheduling.v1.ReferralNoted'
+			AND version > 1`, f.family)
+	}
+	ids, _ := g.queue(t, g.centre)
+	require.Equal(t, []uuid.UUID{stays}, ids, "the accepted families no longer wait; the third still does")
+	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM events WHERE family_id = $1
+		AND event_type = 'familytime.scheduling.v1.WaitingListLeft'`, waiting), "accepted while waiting: it leaves the list")
+	require.Equal(t, 0, g.count(t, `SELECT count(*) FROM events WHERE family_id = $1
+		AND event_type = 'familytime.scheduling.v1.WaitingListLeft'`, offered), "offered first: it left with the offer")
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -147,4 +148,24 @@ func (r *Relay) Lag(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("relay lag: %w", err)
 	}
 	return lag, nil
+}
+
+// Progress is where the relay of service stands, read from outside it (the dev platform waits
+// for every relay before it moves its simulated clock): its checkpoint as comparable text, which
+// moves with every batch the relay publishes, and whether a committed event follows it in commit
+// order (every event, before the relay's first checkpoint). An event committed between two
+// calls is either still unpublished at the second or has moved the checkpoint. Both parts are
+// index lookups, whatever the size of the log: max(position), which the BRIN index on position
+// cannot answer, and an EXISTS that the planner ran as a scan of the whole log took 60-180 ms
+// each on a service with 170,000 events.
+func Progress(ctx context.Context, pool *pgxpool.Pool, service string) (checkpoint string, unpublished bool, err error) {
+	err = pool.QueryRow(ctx, `SELECT c.tx_id::text || '/' || c.position,
+		(SELECT e.position FROM events e WHERE (e.tx_id, e.position) > (c.tx_id, c.position)
+			ORDER BY e.tx_id, e.position LIMIT 1) IS NOT NULL
+		FROM (SELECT coalesce((SELECT tx_id FROM relay_checkpoints WHERE relay = $1), '0'::xid8) AS tx_id,
+			coalesce((SELECT position FROM relay_checkpoints WHERE relay = $1), 0) AS position) c`, service).Scan(&checkpoint, &unpublished)
+	if err != nil {
+		return "", false, fmt.Errorf("%s relay's progress: %w", service, err)
+	}
+	return checkpoint, unpublished, nil
 }

@@ -392,3 +392,42 @@ func TestOwnCommitsWakeTheRelay(t *testing.T) {
 
 	requireExactlyOnceInOrder(t, g)
 }
+
+// Progress, read from outside the relay: events committed before its first checkpoint, or after
+// it, are unpublished; once the relay has published them they are not, and the checkpoint has
+// moved; nothing new leaves it where it was.
+func TestProgressSaysWhatTheRelayHasNotPublished(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	pool := g.db.Pool(t)
+	_, unpublished, err := relay.Progress(ctx, pool, service)
+	require.NoError(t, err)
+	require.False(t, unpublished, "an empty log")
+
+	_, err = g.store.Append(ctx, "counter-1", eventstore.NoStream, event(t, 1))
+	require.NoError(t, err)
+	before, unpublished, err := relay.Progress(ctx, pool, service)
+	require.NoError(t, err)
+	require.True(t, unpublished, "an event before the relay's first checkpoint")
+
+	g.start(t)
+	var after string
+	require.Eventually(t, func() bool {
+		after, unpublished, err = relay.Progress(ctx, pool, service)
+		return err == nil && !unpublished
+	}, 30*time.Second, 5*time.Millisecond, "the relay publishes it")
+	require.NotEqual(t, before, after, "publishing moves the checkpoint")
+
+	_, err = g.store.Append(ctx, "counter-2", eventstore.NoStream, event(t, 2))
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		now, unpublished, err := relay.Progress(ctx, pool, service)
+		return err == nil && !unpublished && now != after
+	}, 30*time.Second, 5*time.Millisecond, "the next event moves it again")
+	again, unpublished, err := relay.Progress(ctx, pool, service)
+	require.NoError(t, err)
+	require.False(t, unpublished)
+	still, _, err := relay.Progress(ctx, pool, service)
+	require.NoError(t, err)
+	require.Equal(t, again, still, "nothing new: the checkpoint stays")
+}

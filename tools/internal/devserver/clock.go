@@ -19,6 +19,7 @@ import (
 	devv1 "github.com/familytime/familytime/proto/gen/go/familytime/dev/v1"
 	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/clock"
+	"github.com/familytime/familytime/services/platform/relay"
 )
 
 // Clock modes of the dev platform (Config.Clock, Info.Clock).
@@ -166,44 +167,33 @@ const settlePoll = 5 * time.Millisecond
 // busy reports whether a relay has events to publish or a consumer has messages to handle; it
 // returns the relays' checkpoints read first.
 func (p *Platform) busy(ctx context.Context, streams []jetstream.Stream) (string, bool, error) {
-	positions, pending, err := p.relays(ctx)
+	checkpoints, pending, err := p.relays(ctx)
 	if err != nil || pending {
-		return positions, pending, err
+		return checkpoints, pending, err
 	}
 	for _, stream := range streams {
 		consumers := stream.ListConsumers(ctx)
 		for info := range consumers.Info() {
 			if info.NumPending > 0 || info.NumAckPending > 0 {
-				return positions, true, nil
+				return checkpoints, true, nil
 			}
 		}
 		if err := consumers.Err(); err != nil {
 			return "", false, fmt.Errorf("stream %s consumers: %w", stream.CachedInfo().Config.Name, err)
 		}
 	}
-	return positions, false, nil
+	return checkpoints, false, nil
 }
 
 // relays are the publishing services' relay checkpoints, as one comparable value, and whether a
-// relay has committed events it has not published: any after its checkpoint in commit order (all
-// of them before its first checkpoint). An event committed between two calls is either still
-// unpublished at the second or has moved its relay's checkpoint. One query per service, and each
-// part an index lookup: the events' last position (max(position), which the BRIN index cannot
-// give) and an EXISTS the planner ran as a scan of the whole log took 60-180 ms each on a service
-// with 170,000 events, several times per settle round, late in a national year.
+// relay has committed events it has not published (relay.Progress).
 func (p *Platform) relays(ctx context.Context) (string, bool, error) {
 	var b strings.Builder
 	pending := false
 	for _, svc := range publishing {
-		var checkpoint string
-		var unpublished bool
-		err := p.poolOf[svc].QueryRow(ctx, `SELECT c.tx_id::text || '/' || c.position,
-			(SELECT e.position FROM events e WHERE (e.tx_id, e.position) > (c.tx_id, c.position)
-				ORDER BY e.tx_id, e.position LIMIT 1) IS NOT NULL
-			FROM (SELECT coalesce((SELECT tx_id FROM relay_checkpoints WHERE relay = $1), '0'::xid8) AS tx_id,
-				coalesce((SELECT position FROM relay_checkpoints WHERE relay = $1), 0) AS position) c`, svc).Scan(&checkpoint, &unpublished)
+		checkpoint, unpublished, err := relay.Progress(ctx, p.poolOf[svc], svc)
 		if err != nil {
-			return "", false, fmt.Errorf("%s relay: %w", svc, err)
+			return "", false, err
 		}
 		fmt.Fprintf(&b, "%s=%s;", svc, checkpoint)
 		pending = pending || unpublished

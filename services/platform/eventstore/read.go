@@ -30,8 +30,10 @@ func (s *Store) Load(ctx context.Context, stream string) ([]RecordedEvent, error
 	if len(events) == 0 {
 		return slices.Clone(kept), nil // nothing new: the kept events, as the caller's own copy
 	}
-	// Kept, then what is new, in a new array: the kept one is shared with other loads.
-	events = append(slices.Clip(kept), events...)
+	if len(kept) > 0 {
+		// Kept, then what is new, in a new array: the kept one is shared with other loads.
+		events = append(slices.Clip(kept), events...)
+	}
 	last := &events[len(events)-1]
 	h := head{version: last.Version, hash: last.Hash}
 	s.heads.put(stream, h, newerHead(h))

@@ -72,7 +72,7 @@ func (a *App) NoteReferral(ctx context.Context, uow *eventstore.UnitOfWork, fami
 	var wev proto.Message
 	switch r.Decision {
 	case schedulingv1.ReferralDecision_REFERRAL_DECISION_WAITLISTED:
-		if _, waiting := w.Waits(family); !waiting {
+		if !w.Waits(family) {
 			if _, wev, err = w.Join(family, r.ServiceType, a.now()); err != nil {
 				return err
 			}

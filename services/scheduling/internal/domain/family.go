@@ -214,17 +214,11 @@ var ErrFamilyNotFound = problem.NotFound("family")
 // ErrReferralDeclined means the centre declined the family's referral.
 var ErrReferralDeclined = problem.Rule("REFERRAL_DECLINED", "the centre declined the family's referral: it may not wait for a place")
 
-// Referred is referral's last decision noted on the family's referral, nil before any.
-func (f *Family) Referred() *Referred { return f.referred }
-
 // KnownAt reports whether scheduling knows the family at centre: referral waitlisted, accepted
 // or declined it there, or made it ready for contact there.
 func (f *Family) KnownAt(centre uuid.UUID) bool {
 	return (f.ready != nil && f.ready.Centre == centre) || (f.referred != nil && f.referred.Centre == centre)
 }
-
-// Ended reports whether the family's case ended or its referral was withdrawn.
-func (f *Family) Ended() bool { return f.ended }
 
 // MayWait says whether the family may join centre's waiting list by hand: only a family
 // scheduling knows at the centre (ErrFamilyNotFound otherwise, whether unknown or of another

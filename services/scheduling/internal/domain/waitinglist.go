@@ -59,16 +59,15 @@ func (w *WaitingList) Version() int64 { return w.version }
 // Queue is the families waiting, first first.
 func (w *WaitingList) Queue() []Waiting { return slices.Clone(w.queue) }
 
-// Waits reports whether family is on the list, and its position (from 1).
-func (w *WaitingList) Waits(family uuid.UUID) (int, bool) {
-	i := slices.IndexFunc(w.queue, func(x Waiting) bool { return x.Family == family })
-	return i + 1, i >= 0
+// Waits reports whether family is on the list.
+func (w *WaitingList) Waits(family uuid.UUID) bool {
+	return slices.ContainsFunc(w.queue, func(x Waiting) bool { return x.Family == family })
 }
 
 // Leave takes a family off the list without an offer (referral accepted, declined or withdrew
 // it, or its case ended); a family not on the list changes nothing: nil.
 func (w *WaitingList) Leave(family uuid.UUID, reason schedulingv1.WaitingListLeaveReason, now time.Time) proto.Message {
-	if _, ok := w.Waits(family); !ok {
+	if !w.Waits(family) {
 		return nil
 	}
 	ev := &schedulingv1.WaitingListLeft{CentreId: w.centre.String(), FamilyId: family.String(), Reason: reason, LeftAt: timestamppb.New(now)}
@@ -80,7 +79,7 @@ func (w *WaitingList) Leave(family uuid.UUID, reason schedulingv1.WaitingListLea
 
 // Join puts a family at the end of the queue; it returns the family's position (from 1).
 func (w *WaitingList) Join(family uuid.UUID, st commonv1.ServiceType, now time.Time) (int, proto.Message, error) {
-	if slices.ContainsFunc(w.queue, func(x Waiting) bool { return x.Family == family }) {
+	if w.Waits(family) {
 		return 0, nil, ErrAlreadyWaiting
 	}
 	ev := &schedulingv1.WaitingListJoined{CentreId: w.centre.String(), FamilyId: family.String(), ServiceType: st,
@@ -121,11 +120,8 @@ func (w *WaitingList) apply(ev proto.Message) error {
 	switch e := ev.(type) {
 	case *schedulingv1.WaitingListJoined:
 		w.queue = append(w.queue, Waiting{Family: uuid.MustParse(e.GetFamilyId()), ServiceType: e.GetServiceType(), Joined: e.GetJoinedAt().AsTime()})
-	case *schedulingv1.PlaceOffered:
-		f := uuid.MustParse(e.GetFamilyId())
-		w.queue = slices.DeleteFunc(w.queue, func(x Waiting) bool { return x.Family == f })
-	case *schedulingv1.WaitingListLeft:
-		f := uuid.MustParse(e.GetFamilyId())
+	case *schedulingv1.PlaceOffered, *schedulingv1.WaitingListLeft: // offered a place, or left without one
+		f := uuid.MustParse(e.(interface{ GetFamilyId() string }).GetFamilyId())
 		w.queue = slices.DeleteFunc(w.queue, func(x Waiting) bool { return x.Family == f })
 	default:
 		return fmt.Errorf("waiting list %s: unexpected event %s", w.centre, ev.ProtoReflect().Descriptor().FullName())

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
@@ -19,6 +20,7 @@ import (
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/bus"
 )
 
 // snapshot is every projection table's rows, in a fixed order, as text.
@@ -117,6 +119,9 @@ func TestRebuildEqualsLive(t *testing.T) {
 		require.NotEmpty(t, live[table], table)
 	}
 	liveIndexes := g.indexes(t)
+	// Old tables an earlier swap retired, left by a process that stopped before dropping them.
+	_, err := g.owner.Exec(t.Context(), `CREATE SCHEMA reporting_retired_999; CREATE TABLE reporting_retired_999.history_events (id int)`)
+	require.NoError(t, err)
 	admin := g.client(t, "admin-1", []auth.Role{auth.RoleAdmin})
 	stream, err := admin.RebuildProjections(t.Context(), &reportingv1.RebuildProjectionsRequest{})
 	require.NoError(t, err)
@@ -130,12 +135,14 @@ func TestRebuildEqualsLive(t *testing.T) {
 		last = p
 	}
 	require.True(t, last.GetSwapped())
+	require.Zero(t, last.GetSkipped())
 	require.Equal(t, int64(g.emitted), last.GetEvents())
 	require.Equal(t, int64(g.emitted), last.GetTotal())
 	require.Positive(t, last.GetEventsPerSecond())
 	require.Equal(t, live, g.snapshot(t), "the rebuilt projections equal the live ones")
 	require.Equal(t, liveIndexes, g.indexes(t), "the rebuilt tables have the live tables' indexes")
-	require.Zero(t, g.count(t, `SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'reporting\_%'`), "no schema left behind")
+	require.Zero(t, g.count(t, `SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'reporting\_%'`),
+		"no schema left behind: neither the rebuild's, nor the old tables, nor those retired before")
 
 	// The live consumers write into the new tables after the swap.
 	h, err := g.coordinator(t, s.a).GetFamilyHistory(t.Context(), &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
@@ -152,4 +159,49 @@ func TestRebuildEqualsLive(t *testing.T) {
 		}()
 	}
 	require.Error(t, err, "only an administrator rebuilds")
+}
+
+// A rebuild records nowhere what the live consumers dead-letter (a message that is no envelope,
+// an event whose payload cannot be read), counts it as skipped, goes on past it, and ends equal
+// to the live projections: one unreadable event does not make every later rebuild fail.
+func TestRebuildSkipsWhatTheLiveConsumersDeadLetter(t *testing.T) {
+	g := newRig(t)
+	s := g.play(t)
+	ctx := t.Context()
+	unreadable := func(eventType string) []byte {
+		env, err := proto.Marshal(&commonv1.EventEnvelope{EventId: uuid.NewString(), EventType: eventType, StreamId: "family-" + uuid.NewString(),
+			StreamVersion: 1, CentreId: s.a.String(), Payload: []byte{0xff, 0xff, 0xff}, RecordedAt: timestamppb.Now()})
+		require.NoError(t, err)
+		return env
+	}
+	_, err := g.js.Publish(ctx, bus.Subject("scheduling", s.a, "familytime.scheduling.v1.SessionCompleted"), unreadable("familytime.scheduling.v1.SessionCompleted"))
+	require.NoError(t, err)
+	_, err = g.js.Publish(ctx, bus.Subject("referral", s.a, "familytime.referral.v1.ReferralReceived"), []byte("not an envelope"))
+	require.NoError(t, err)
+	g.centre(t, 2) // an event after them, on the streams' other side
+	g.settle(t)
+	dead, err := g.js.Stream(ctx, bus.DeadLetterStream)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		info, err := dead.Info(ctx)
+		return err == nil && info.State.Msgs == 2
+	}, 30*time.Second, 5*time.Millisecond, "the live consumers dead-letter both")
+	live := g.snapshot(t)
+
+	stream, err := g.client(t, "admin-1", []auth.Role{auth.RoleAdmin}).RebuildProjections(ctx, &reportingv1.RebuildProjectionsRequest{})
+	require.NoError(t, err)
+	var last *reportingv1.RebuildProjectionsResponse
+	for {
+		p, err := stream.Recv()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+		last = p
+	}
+	require.True(t, last.GetSwapped())
+	require.Equal(t, int64(2), last.GetSkipped())
+	require.Equal(t, int64(g.emitted+2), last.GetEvents(), "every message is replayed")
+	require.Equal(t, live, g.snapshot(t), "the rebuilt projections equal the live ones")
+	require.Zero(t, g.count(t, `SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'reporting\_%'`), "no schema left behind")
 }

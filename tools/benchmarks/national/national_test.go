@@ -108,16 +108,18 @@ func start(dir string) (*year, error) {
 }
 
 // BenchmarkRebuildNationalYear: reporting rebuilt through RebuildProjections from every stream of
-// the cached national year, from the call to the swap (events/s).
+// the cached national year, from the call to the swap (events/s). The old tables are dropped after
+// the swap, uncounted: the new ones are live by then.
 func BenchmarkRebuildNationalYear(b *testing.B) {
 	y := national(b)
 	var events int64
-	start := time.Now()
+	var took time.Duration
 	for b.Loop() {
-		events += rebuild(y.admin, b, y.reporting)
+		n, d := rebuild(y.admin, b, y.reporting)
+		events, took = events+n, took+d
 	}
 	b.ReportMetric(float64(events)/float64(b.N), "events")
-	b.ReportMetric(float64(events)/time.Since(start).Seconds(), "events/s")
+	b.ReportMetric(float64(events)/took.Seconds(), "events/s")
 }
 
 // BenchmarkRawReadNationalYear: the baseline, the same streams read from their first message
@@ -133,19 +135,25 @@ func BenchmarkRawReadNationalYear(b *testing.B) {
 	b.ReportMetric(float64(events)/time.Since(start).Seconds(), "events/s")
 }
 
-// rebuild runs one rebuild to its swap and returns the events it replayed.
-func rebuild(ctx context.Context, b *testing.B, reporting reportingv1.ReportingServiceClient) int64 {
+// rebuild runs one rebuild to its end and returns the events it replayed and the time from the
+// call to the swap.
+func rebuild(ctx context.Context, b *testing.B, reporting reportingv1.ReportingServiceClient) (int64, time.Duration) {
+	start := time.Now()
 	stream, err := reporting.RebuildProjections(ctx, &reportingv1.RebuildProjectionsRequest{})
 	must(b, err)
 	var events int64
+	var took time.Duration
 	for {
 		p, err := stream.Recv()
 		if err == io.EOF {
-			return events
+			if took == 0 {
+				b.Fatal("the rebuild ended without its swap")
+			}
+			return events, took
 		}
 		must(b, err)
 		if p.GetSwapped() {
-			events = p.GetEvents()
+			events, took = p.GetEvents(), time.Since(start)
 		}
 	}
 }

@@ -46,6 +46,9 @@ the copy in atomically; reporting keeps answering from the old tables until then
 				progressBar(w, p)
 				if p.GetSwapped() {
 					_, err := fmt.Fprintf(w, "\nswapped in: %d events replayed at %.0f events/s\n", p.GetEvents(), p.GetEventsPerSecond())
+					if err == nil && p.GetSkipped() > 0 {
+						_, err = fmt.Fprintf(w, "%d events could not be read and are recorded nowhere, as the live consumers dead-lettered them\n", p.GetSkipped())
+					}
 					return err
 				}
 			}

@@ -15,13 +15,25 @@ type Rebuilds struct{ pool *pgxpool.Pool }
 // NewRebuilds works on reporting's database.
 func NewRebuilds(pool *pgxpool.Pool) *Rebuilds { return &Rebuilds{pool: pool} }
 
-// Begin creates an empty copy of the projections in a new schema and returns its name.
+// Begin creates an empty copy of the projections in a new schema and returns its name. It first
+// drops what an earlier rebuild's swap retired and did not drop (DropRetired).
 func (r *Rebuilds) Begin(ctx context.Context) (string, error) {
+	if err := r.DropRetired(ctx); err != nil {
+		return "", err
+	}
 	var schema string
 	if err := r.pool.QueryRow(ctx, `SELECT reporting_begin_rebuild()`).Scan(&schema); err != nil {
 		return "", fmt.Errorf("begin rebuild: %w", err)
 	}
 	return schema, nil
+}
+
+// DropRetired drops the live tables a swap replaced, once it has committed.
+func (r *Rebuilds) DropRetired(ctx context.Context) error {
+	if _, err := r.pool.Exec(ctx, `SELECT reporting_drop_retired()`); err != nil {
+		return fmt.Errorf("rebuild: drop the replaced tables: %w", err)
+	}
+	return nil
 }
 
 // Abandon drops a rebuild's schema.
@@ -98,6 +110,21 @@ func (b *Batch) Sink() Sink {
 // Len is how many statements wait.
 func (b *Batch) Len() int { return len(b.stmts) }
 
+// Forget drops the statements queued after the first n, those of an event that is not recorded.
+func (b *Batch) Forget(n int) {
+	clear(b.stmts[n:])
+	b.stmts = b.stmts[:n]
+}
+
+// Replay gives b's statements to sink in the order they came, and empties b for reuse.
+func (b *Batch) Replay(sink Sink) {
+	for i, st := range b.stmts {
+		sink(b.p.sql[st.name], st.args...)
+		b.stmts[i] = queued{}
+	}
+	b.stmts = b.stmts[:0]
+}
+
 // plan queues b's statements on q as few set-wise statements, with the effect of running them one
 // by one in order. Every projection statement writes one table and only the rows of its key
 // (shapes), so statements of different tables commute, and so do statements of one table on
@@ -167,8 +194,9 @@ func (b *Batch) queueSegment(q *pgx.Batch, segment []int) {
 // Swap puts the rebuilt schema in place of the live one. It holds the swap lock exclusively, so
 // no live projection is writing; catchUp then applies, to the rebuilt schema in the same
 // transaction, whatever the live consumers may have handled since the replay ended; the schemas
-// are renamed and the old one dropped, and it all commits at once. A reader sees the old tables or
-// the new, never neither.
+// are renamed, and it all commits at once. A reader sees the old tables or the new, never
+// neither. The old tables are kept, retired, until DropRetired: dropping them under the lock kept
+// the live consumers waiting.
 func (r *Rebuilds) Swap(ctx context.Context, p *Projections, catchUp func(ctx context.Context, b *Batch) error) error {
 	return pgx.BeginFunc(ctx, r.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(swapLock)); err != nil {

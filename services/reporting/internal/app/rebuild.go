@@ -21,7 +21,10 @@ type Progress struct {
 	Schema string
 	Events int64
 	// Total is the events in the streams when the rebuild began.
-	Total   int64
+	Total int64
+	// Skipped are events replayed and recorded nowhere, as the live consumers dead-letter them
+	// (MalformedError).
+	Skipped int64
 	PerSec  float64
 	Swapped bool
 }
@@ -31,8 +34,8 @@ const rebuildBatch = 2000
 
 // Rebuild replays every service's stream from its first message into a fresh copy of the
 // projections (a new schema), catches up with what arrived meanwhile, and swaps the copy in
-// (adapters.Rebuilds.Swap); the service answers from the old tables until then. progress is
-// called every rebuildBatch events and at the end. A failed or cancelled rebuild drops its copy
+// (adapters.Rebuilds.Swap); the service answers from the old tables until then, and drops them
+// after. progress is called every rebuildBatch events, at the swap and at the end. A failed or cancelled rebuild drops its copy
 // and leaves the live tables as they were.
 //
 // The replay goes through app.Project like the live consumers, into an adapters.Fold
@@ -72,17 +75,13 @@ func (a *App) Rebuild(ctx context.Context, progress func(Progress)) (err error) 
 		r.state.Total += int64(info.Msgs)
 		r.next[svc] = info.FirstSeq
 	}
-	for _, svc := range Services {
-		if err := r.read(ctx, svc, ends[svc]); err != nil {
-			return err
-		}
+	if err := r.read(ctx, ends); err != nil {
+		return err
 	}
 	// Catch up before the load until little is left, then the rest under the lock.
 	for range 3 {
-		for _, svc := range Services {
-			if err := r.readToEnd(ctx, svc); err != nil {
-				return err
-			}
+		if err := r.readToEnd(ctx); err != nil {
+			return err
 		}
 	}
 	// The history's COPY ends while the other tables are written, on two connections.
@@ -103,19 +102,15 @@ func (a *App) Rebuild(ctx context.Context, progress func(Progress)) (err error) 
 	r.report()
 	err = a.rebuilds.Swap(ctx, r.p, func(ctx context.Context, b *adapters.Batch) error {
 		r.sink = b.Sink()
-		for _, svc := range Services {
-			if err := r.readToEnd(ctx, svc); err != nil {
-				return err
-			}
-		}
-		return nil
+		return r.readToEnd(ctx)
 	})
 	if err != nil {
 		return err
 	}
 	r.state.Swapped = true
 	r.report()
-	return nil
+	// The new tables are live: the old ones go, even for a caller that left once told so.
+	return a.rebuilds.DropRetired(context.WithoutCancel(ctx))
 }
 
 // replay reads the streams into one schema.
@@ -155,24 +150,89 @@ func (a *App) streamInfo(ctx context.Context, svc string) (jetstream.StreamState
 	return info.State, nil
 }
 
-func (r *replay) readToEnd(ctx context.Context, svc string) error {
-	info, err := r.app.streamInfo(ctx, svc)
-	if err != nil {
-		return err
+// readToEnd replays every service's stream from r.next to its end now.
+func (r *replay) readToEnd(ctx context.Context) error {
+	ends := map[string]uint64{}
+	for _, svc := range Services {
+		info, err := r.app.streamInfo(ctx, svc)
+		if err != nil {
+			return err
+		}
+		ends[svc] = info.LastSeq
 	}
-	return r.read(ctx, svc, info.LastSeq)
+	return r.read(ctx, ends)
 }
 
-// read replays svc's stream from r.next[svc] to end (inclusive) into r.sink.
-func (r *replay) read(ctx context.Context, svc string, end uint64) error {
-	if end == 0 || r.next[svc] > end {
-		return nil
+// laneBatch is how many events a lane projects before it hands them over.
+const laneBatch = 256
+
+// laneRun is a run of one service's events, projected into statements by its lane.
+type laneRun struct {
+	svc    string
+	stmts  *adapters.Batch
+	events  int64
+	skipped int64
+	next    uint64 // the stream sequence after the run's last event
+}
+
+// read replays each service's stream from r.next to its end in ends (inclusive) into r.sink.
+//
+// Each service has a lane, a goroutine that reads its stream in order, decodes each envelope and
+// projects it (Project) into statements, a run of events at a time; this goroutine gives the
+// runs to r.sink, each lane's in the order the lane made them. So a stream's events reach the
+// projections in stream order, and the streams of different services interleave, as they do for
+// the live consumers (one per stream, decisions.md 67): projections of different services'
+// events commute. Reading and decoding, most of a rebuild's work, run on more than one core; the
+// fold stays on one.
+func (r *replay) read(ctx context.Context, ends map[string]uint64) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	runs := make(chan laneRun, 2*len(Services))
+	free := make(chan *adapters.Batch, 4*len(Services))
+	var lanes sync.WaitGroup
+	for _, svc := range Services {
+		start, end := max(r.next[svc], 1), ends[svc]
+		if end == 0 || start > end {
+			continue
+		}
+		lanes.Go(func() {
+			if err := r.lane(ctx, svc, start, end, runs, free); err != nil {
+				cancel(err)
+			}
+		})
 	}
-	if r.next[svc] == 0 {
-		r.next[svc] = 1
+	go func() { lanes.Wait(); close(runs) }()
+	for run := range runs {
+		if ctx.Err() != nil {
+			continue // draining: a lane failed, or the fold did
+		}
+		run.stmts.Replay(r.sink)
+		select {
+		case free <- run.stmts:
+		default:
+		}
+		r.next[run.svc] = run.next
+		before := r.state.Events
+		r.state.Events += run.events
+		r.state.Skipped += run.skipped
+		if r.state.Events/rebuildBatch != before/rebuildBatch {
+			r.report()
+		}
+		if r.fold != nil && r.fold.Err() != nil {
+			cancel(r.fold.Err())
+		}
 	}
+	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return ctx.Err()
+}
+
+// lane reads svc's stream from start to end (inclusive) and sends its events, projected, on runs
+// in runs of laneBatch; free gives back the statements of runs replayed.
+func (r *replay) lane(ctx context.Context, svc string, start, end uint64, runs chan<- laneRun, free chan *adapters.Batch) error {
 	cons, err := r.app.js.OrderedConsumer(ctx, bus.StreamName(svc), jetstream.OrderedConsumerConfig{
-		DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: r.next[svc]})
+		DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: start})
 	if err != nil {
 		return fmt.Errorf("read %s: %w", svc, err)
 	}
@@ -181,29 +241,50 @@ func (r *replay) read(ctx context.Context, svc string, end uint64) error {
 		return fmt.Errorf("read %s: %w", svc, err)
 	}
 	defer it.Stop()
-	for r.next[svc] <= end {
+	stop := context.AfterFunc(ctx, it.Stop) // Next waits for no context
+	defer stop()
+	run := laneRun{svc: svc}
+	var sink adapters.Sink
+	for next := start; next <= end; {
+		if run.stmts == nil {
+			select {
+			case run.stmts = <-free:
+			default:
+				run.stmts = adapters.NewBatch(r.p)
+			}
+			sink = run.stmts.Sink()
+		}
 		msg, err := it.Next()
 		if err != nil {
-			return fmt.Errorf("read %s: %w", svc, err)
+			return fmt.Errorf("read %s: %w", svc, cmp.Or(context.Cause(ctx), err))
 		}
 		meta, err := msg.Metadata()
 		if err != nil {
 			return fmt.Errorf("read %s: %w", svc, err)
 		}
-		r.next[svc] = meta.Sequence.Stream + 1
+		next = meta.Sequence.Stream + 1
+		run.next = next
+		// What the live consumer dead-letters (not an envelope, or a MalformedError) is recorded
+		// nowhere here either.
+		mark := run.stmts.Len()
 		env := &commonv1.EventEnvelope{}
+		var malformed *MalformedError
 		if err := proto.Unmarshal(msg.Data(), env); err != nil {
-			continue // not an envelope: the live consumer dead-letters it too, and records nothing
-		}
-		if err := Project(r.p, r.sink, svc, env, msg.Data()); err != nil {
+			run.skipped++
+		} else if err := Project(r.p, sink, svc, env, msg.Data()); errors.As(err, &malformed) {
+			run.stmts.Forget(mark)
+			run.skipped++
+		} else if err != nil {
 			return fmt.Errorf("replay %s sequence %d: %w", svc, meta.Sequence.Stream, err)
 		}
-		if r.fold != nil && r.fold.Err() != nil {
-			return r.fold.Err()
-		}
-		r.state.Events++
-		if r.state.Events%rebuildBatch == 0 {
-			r.report()
+		run.events++
+		if run.events == laneBatch || next > end {
+			select {
+			case runs <- run:
+			case <-ctx.Done():
+				return context.Cause(ctx)
+			}
+			run = laneRun{svc: svc}
 		}
 	}
 	return nil

@@ -184,7 +184,7 @@ func (s *Server) RebuildProjections(_ *reportingv1.RebuildProjectionsRequest, st
 	err := s.app.Rebuild(stream.Context(), func(p app.Progress) {
 		if sendErr == nil {
 			sendErr = stream.Send(&reportingv1.RebuildProjectionsResponse{Events: p.Events, Total: p.Total,
-				EventsPerSecond: p.PerSec, Swapped: p.Swapped, Schema: p.Schema})
+				EventsPerSecond: p.PerSec, Swapped: p.Swapped, Schema: p.Schema, Skipped: p.Skipped})
 		}
 	})
 	if err != nil {

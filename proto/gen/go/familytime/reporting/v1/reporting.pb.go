@@ -1056,7 +1056,10 @@ type RebuildProjectionsResponse struct {
 	// The new tables are in use: the last message.
 	Swapped bool `protobuf:"varint,4,opt,name=swapped,proto3" json:"swapped,omitempty"`
 	// The schema being built.
-	Schema        string `protobuf:"bytes,5,opt,name=schema,proto3" json:"schema,omitempty"`
+	Schema string `protobuf:"bytes,5,opt,name=schema,proto3" json:"schema,omitempty"`
+	// Events replayed and recorded nowhere because they cannot be read (a malformed payload or
+	// id): the live consumers dead-letter the same events, so the rebuilt tables equal the live.
+	Skipped       int64 `protobuf:"varint,6,opt,name=skipped,proto3" json:"skipped,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1124,6 +1127,13 @@ func (x *RebuildProjectionsResponse) GetSchema() string {
 		return x.Schema
 	}
 	return ""
+}
+
+func (x *RebuildProjectionsResponse) GetSkipped() int64 {
+	if x != nil {
+		return x.Skipped
+	}
+	return 0
 }
 
 var File_familytime_reporting_v1_reporting_proto protoreflect.FileDescriptor
@@ -1204,13 +1214,14 @@ const file_familytime_reporting_v1_reporting_proto_rawDesc = "" +
 	"\x04from\x18\x01 \x01(\v2\x1a.familytime.common.v1.DateR\x04from\x12*\n" +
 	"\x02to\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x02to\x129\n" +
 	"\afigures\x18\x03 \x03(\v2\x1f.familytime.reporting.v1.FigureR\afigures\"\x1b\n" +
-	"\x19RebuildProjectionsRequest\"\xa8\x01\n" +
+	"\x19RebuildProjectionsRequest\"\xc2\x01\n" +
 	"\x1aRebuildProjectionsResponse\x12\x16\n" +
 	"\x06events\x18\x01 \x01(\x03R\x06events\x12\x14\n" +
 	"\x05total\x18\x02 \x01(\x03R\x05total\x12*\n" +
 	"\x11events_per_second\x18\x03 \x01(\x01R\x0feventsPerSecond\x12\x18\n" +
 	"\aswapped\x18\x04 \x01(\bR\aswapped\x12\x16\n" +
-	"\x06schema\x18\x05 \x01(\tR\x06schema*o\n" +
+	"\x06schema\x18\x05 \x01(\tR\x06schema\x12\x18\n" +
+	"\askipped\x18\x06 \x01(\x03R\askipped*o\n" +
 	"\n" +
 	"PeriodKind\x12\x1b\n" +
 	"\x17PERIOD_KIND_UNSPECIFIED\x10\x00\x12\x14\n" +

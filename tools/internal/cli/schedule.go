@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -41,7 +42,7 @@ centre's local time (HH:MM), dates are YYYY-MM-DD. People are ids; names stay wi
 	}
 	s.conn.register(cmd)
 	cmd.PersistentFlags().StringVar(&s.centre, "centre", "", "the centre's id (UUID)")
-	cmd.AddCommand(s.rooms(), s.pattern(), s.sessions(), s.book(), s.cancel(), s.daysheet(), s.checkin(),
+	cmd.AddCommand(s.rooms(), s.pattern(), s.sessions(), s.book(), s.reschedule(), s.cancel(), s.daysheet(), s.checkin(),
 		s.movement("arrive"), s.movement("depart"), s.complete(), s.noshow(), s.waitlist())
 	return cmd
 }
@@ -279,6 +280,68 @@ func (s *schedule) book() *cobra.Command {
 	f.StringVar(&room, "room", "", "the room (UUID)")
 	f.StringVar(&start, "start", "", "when the children's contact starts (HH:MM); default as early as the stagger allows")
 	for _, r := range []string{"family", "pattern", "date", "room"} {
+		_ = cmd.MarkFlagRequired(r)
+	}
+	request.register(f)
+	out.register(f)
+	return cmd
+}
+
+func (s *schedule) reschedule() *cobra.Command {
+	var (
+		out                           output
+		request                       requestID
+		pattern, day, room, start, by string
+	)
+	cmd := &cobra.Command{
+		Use:   "reschedule BOOKING_ID",
+		Short: "Move a booking to another session or room: the old one cancelled (rescheduled) and a new one booked, or neither",
+		Long: `reschedule moves a booking to another session (its pattern and date) or another room, saying who
+asked. The old booking is cancelled with the reason rescheduled and a new one booked by the same
+rules as book, together or not at all: a refusal (the room full, the family on hold, the old
+session already started) leaves the old booking as it was. The door times follow the family's
+stagger, as for book. The new booking's id is printed.`,
+		Example: `  familytime schedule reschedule $BOOKING --centre $CENTRE --pattern $PATTERN --date 2026-01-17 --room $GARDEN --by visiting-parent`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if _, err := uuid.Parse(args[0]); err != nil {
+				return fmt.Errorf("booking id %q is not a UUID", args[0])
+			}
+			req := &schedulingv1.RescheduleBookingRequest{CentreId: s.centre, BookingId: args[0], PatternId: pattern, RoomId: room}
+			var err error
+			if req.Date, err = scheduleDate("date", day); err != nil {
+				return err
+			}
+			if start != "" {
+				if req.StartTime, err = parseClock("start", start); err != nil {
+					return err
+				}
+			}
+			if req.RequestedBy, err = parseEnum[schedulingv1.CancelledBy]("by", by, "CANCELLED_BY_", schedulingv1.CancelledBy_value); err != nil {
+				return err
+			}
+			if req.RequestId, err = request.value(); err != nil {
+				return err
+			}
+			c, done, err := s.client(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			resp, err := c.RescheduleBooking(cmd.Context(), req)
+			if err != nil {
+				return describe(err)
+			}
+			return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), [][2]string{{"replaces", args[0] + " (cancelled: rescheduled)"}})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&pattern, "pattern", "", "the new session's opening pattern (UUID); the old one's to keep it")
+	f.StringVar(&day, "date", "", "the new session's date (YYYY-MM-DD)")
+	f.StringVar(&room, "room", "", "the room (UUID); the old one's to keep it")
+	f.StringVar(&start, "start", "", "when the children's contact starts (HH:MM); default as early as the stagger allows")
+	f.StringVar(&by, "by", "", "who asked for the move: resident-parent, visiting-parent, centre, referrer")
+	for _, r := range []string{"pattern", "date", "room", "by"} {
 		_ = cmd.MarkFlagRequired(r)
 	}
 	request.register(f)

@@ -2,14 +2,18 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 )
 
@@ -36,4 +40,132 @@ func TestDaySheetTable(t *testing.T) {
 		"10:15 / 10:22", "11:30", "15m", "1/2", "late-start,check-in-refused", "visiting-parent", "p-2"} {
 		require.True(t, strings.Contains(out, want), "missing %q", want)
 	}
+}
+
+// A coordinator moves a family's booking to the next week's session in another room, against a
+// running dev platform: the old booking is cancelled as rescheduled and the new one is booked.
+// A malformed date, a bad argument or who asked is refused before any call, and a booking the
+// centre does not have is not found; none of them changes the booking.
+func TestScheduleRescheduleOnTheDevPlatform(t *testing.T) {
+	dir := startDevPlatform(t)
+	data := []string{"--data", dir}
+	out, err := run(t, append([]string{"centre", "register", "--name", "Millbrook Family Time Centre", "--region", "north-east",
+		"--service", "supported", "--status", "working-towards", "--json"}, data...)...)
+	require.NoError(t, err)
+	var c schedulingv1.Centre
+	require.NoError(t, protojson.Unmarshal([]byte(out), &c))
+	centre := c.GetCentreId()
+	token, err := run(t, append([]string{"token", "--role", "coordinator", "--centre", centre}, data...)...)
+	require.NoError(t, err)
+	as := append([]string{"--centre", centre, "--token", strings.TrimSpace(token)}, data...)
+	cmd := func(args ...string) (string, error) { return run(t, append(args, as...)...) }
+
+	// The example family, made ready for contact with pre-visits today.
+	submitted := uuid.NewString()
+	require.Eventually(t, func() bool {
+		out, err = cmd("referral", "submit", "--file", exampleFile, "--request-id", submitted, "--json")
+		return err == nil
+	}, 30*time.Second, 50*time.Millisecond, "referral learns of the centre")
+	var ref referralv1.Referral
+	require.NoError(t, protojson.Unmarshal([]byte(out), &ref))
+	id, family := ref.GetReferralId(), ref.GetFamilyId()
+	_, err = cmd("referral", "screen", id, "--rating", "green")
+	require.NoError(t, err)
+	_, err = cmd("referral", "accept", id, "--service", "supported")
+	require.NoError(t, err)
+	for _, role := range []referralv1.AdultRole{referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT, referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT} {
+		_, err = cmd("referral", "previsit", id, "--person", personIn(t, &ref, role), "--ground-rules-signed")
+		require.NoError(t, err)
+	}
+	_, err = cmd("referral", "arrangement", id, "--service", "supported", "--frequency", "weekly", "--minutes", "90")
+	require.NoError(t, err)
+
+	// Two rooms, open weekly from a week today; the family booked into the first session.
+	roomOf := func(name, capacity string) string {
+		out, err := cmd("schedule", "rooms", "add", name, "--capacity", capacity, "--json")
+		require.NoError(t, err)
+		var r schedulingv1.Room
+		require.NoError(t, protojson.Unmarshal([]byte(out), &r))
+		return r.GetRoomId()
+	}
+	garden, blue := roomOf("Garden room", "4"), roomOf("Blue room", "2")
+	first := time.Now().AddDate(0, 0, 7)
+	day, next := first.Format(time.DateOnly), first.AddDate(0, 0, 7).Format(time.DateOnly)
+	out, err = cmd("schedule", "pattern", "--weekday", strings.ToLower(first.Weekday().String()), "--start", "10:00", "--end", "12:00",
+		"--from", day, "--room", garden, "--room", blue, "--json")
+	require.NoError(t, err)
+	var p schedulingv1.OpeningPattern
+	require.NoError(t, protojson.Unmarshal([]byte(out), &p))
+	pattern := p.GetPatternId()
+	booked := uuid.NewString()
+	require.Eventually(t, func() bool {
+		out, err = cmd("schedule", "book", "--family", family, "--pattern", pattern, "--date", day, "--room", garden,
+			"--request-id", booked, "--json")
+		if err != nil {
+			require.ErrorContains(t, err, "not ready for contact")
+		}
+		return err == nil
+	}, 30*time.Second, 50*time.Millisecond, "scheduling learns the family is ready")
+	var old schedulingv1.Booking
+	require.NoError(t, protojson.Unmarshal([]byte(out), &old))
+	sheet := func(date string) []*schedulingv1.DaySheetEntry {
+		t.Helper()
+		out, err := cmd("schedule", "daysheet", "--date", date, "--json")
+		require.NoError(t, err)
+		var items []json.RawMessage
+		require.NoError(t, json.Unmarshal([]byte(out), &items), out)
+		entries := make([]*schedulingv1.DaySheetEntry, len(items))
+		for i, b := range items {
+			entries[i] = &schedulingv1.DaySheetEntry{}
+			require.NoError(t, protojson.Unmarshal(b, entries[i]))
+		}
+		return entries
+	}
+	unchanged := func(msg string) {
+		t.Helper()
+		entries := sheet(day)
+		require.Len(t, entries, 1, msg)
+		require.Equal(t, old.GetBookingId(), entries[0].GetBooking().GetBookingId(), msg)
+		require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED, entries[0].GetBooking().GetStatus(), msg)
+		require.Empty(t, sheet(next), msg)
+	}
+
+	move := []string{"--pattern", pattern, "--date", next, "--room", blue, "--by", "visiting-parent"}
+	for _, bad := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{old.GetBookingId(), "--pattern", pattern, "--date", "2026-02-30", "--room", blue, "--by", "centre"}, `--date "2026-02-30" is not a date like 2026-01-10`},
+		{[]string{old.GetBookingId(), "--pattern", pattern, "--date", "17/01/2026", "--room", blue, "--by", "centre"}, `--date "17/01/2026" is not a date like 2026-01-10`},
+		{append([]string{old.GetBookingId(), "--start", "ten"}, move...), `--start "ten" is not a time like 10:15`},
+		{[]string{old.GetBookingId(), "--pattern", pattern, "--date", next, "--room", blue, "--by", "aunt"}, `--by "aunt" is not one of: resident-parent`},
+		{[]string{old.GetBookingId(), "--pattern", pattern, "--room", blue, "--by", "centre"}, `required flag(s) "date" not set`},
+		{append([]string{"42"}, move...), `booking id "42" is not a UUID`},
+		{append([]string{uuid.NewString()}, move...), `booking not found`},
+	} {
+		_, err := cmd(append([]string{"schedule", "reschedule"}, bad.args...)...)
+		require.ErrorContains(t, err, bad.want)
+		unchanged(bad.want)
+	}
+
+	// The move: printed as the new booking, which replaces the old one.
+	out, err = cmd(append([]string{"schedule", "reschedule", old.GetBookingId()}, move...)...)
+	require.NoError(t, err)
+	t.Log("\n" + out)
+	require.Regexp(t, `date:\s+`+next, out)
+	require.Regexp(t, `room:\s+`+blue, out)
+	require.Regexp(t, `status:\s+booked`, out)
+	require.Regexp(t, `replaces:\s+`+old.GetBookingId()+` \(cancelled: rescheduled\)`, out)
+	was := sheet(day)
+	require.Len(t, was, 1)
+	require.Equal(t, old.GetBookingId(), was[0].GetBooking().GetBookingId())
+	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED, was[0].GetBooking().GetStatus())
+	require.Equal(t, schedulingv1.CancellationReason_CANCELLATION_REASON_RESCHEDULED, was[0].GetBooking().GetCancellationReason())
+	now := sheet(next)
+	require.Len(t, now, 1)
+	require.NotEqual(t, old.GetBookingId(), now[0].GetBooking().GetBookingId())
+	require.Equal(t, family, now[0].GetBooking().GetFamilyId())
+	require.Equal(t, blue, now[0].GetBooking().GetRoomId())
+	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED, now[0].GetBooking().GetStatus())
+	require.Regexp(t, `booking:\s+`+now[0].GetBooking().GetBookingId(), out, "the new booking's id is printed")
 }

@@ -15,9 +15,10 @@ import (
 
 func newSimulateCommand() *cobra.Command {
 	var (
-		dataDir  string
-		cfg      simulate.Config
-		from, to string
+		dataDir     string
+		cfg         simulate.Config
+		from, to    string
+		concernRate float64
 	)
 	cmd := &cobra.Command{
 		Use:   "simulate",
@@ -56,6 +57,7 @@ cell differs.`,
 			if cfg.To, err = time.Parse(time.DateOnly, to); err != nil {
 				return fmt.Errorf("--to %q is not a date (YYYY-MM-DD)", to)
 			}
+			cfg.ConcernRate = &concernRate // always given here: 0 is no concerns, not the default
 			p, err := devPlatform(dataDir)
 			if err != nil {
 				return err
@@ -91,7 +93,7 @@ cell differs.`,
 	f.Float64Var(&cfg.Scale, "scale", 0.1, "share of a national year's referrals (1.0: about 21,000 children served)")
 	f.Uint64Var(&cfg.Seed, "seed", 42, "the simulation's choices: the same seed makes the same choices")
 	f.IntVar(&cfg.Concurrency, "concurrency", 8, "centres acting at once")
-	f.Float64Var(&cfg.ConcernRate, "concern-rate", simulate.DefaultConcernRate, "share of attended sessions in which a safeguarding concern is raised")
+	f.Float64Var(&concernRate, "concern-rate", simulate.DefaultConcernRate, "share of attended sessions in which a safeguarding concern is raised, from 0 (none) to 1")
 	return cmd
 }
 

@@ -5,6 +5,7 @@
 package simulate
 
 import (
+	"errors"
 	"math/rand/v2"
 	"time"
 
@@ -27,13 +28,27 @@ type Config struct {
 	// Concurrency is how many centres act at once.
 	Concurrency int
 	// ConcernRate is the share of attended sessions in which a volunteer or supervisor raises a
-	// safeguarding concern; 0 means DefaultConcernRate.
-	ConcernRate float64
+	// safeguarding concern, from 0 (none) to 1; nil means DefaultConcernRate. A pointer, so that a
+	// caller asking for no concerns gets none, and one that does not say gets the default.
+	ConcernRate *float64
 }
 
 // DefaultConcernRate: a concern in about one attended session in fifty. Centres raise few, and
 // most are about conduct at handover.
 const DefaultConcernRate = 0.02
+
+// concernRate is the share of attended sessions with a concern: cfg's, or DefaultConcernRate
+// when it gives none.
+func (cfg Config) concernRate() (float64, error) {
+	if cfg.ConcernRate == nil {
+		return DefaultConcernRate, nil
+	}
+	// Written so that NaN, which strconv reads from "NaN", is refused too.
+	if r := *cfg.ConcernRate; !(r >= 0 && r <= 1) {
+		return 0, errors.New("--concern-rate must be a share of sessions, from 0 (no concerns) to 1")
+	}
+	return *cfg.ConcernRate, nil
+}
 
 // regions weighted by population (millions, ONS mid-2023 estimates; the Channel Islands
 // rounded up so that a small run can still place a centre there).

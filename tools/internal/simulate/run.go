@@ -60,8 +60,9 @@ func Run(ctx context.Context, cfg Config, p Platform, progress io.Writer) (*Resu
 	if cfg.Scale <= 0 {
 		return nil, errors.New("--scale must be positive")
 	}
-	if cfg.ConcernRate < 0 || cfg.ConcernRate > 1 {
-		return nil, errors.New("--concern-rate must be a share of sessions, from 0 to 1 (0: the default, 0.02)")
+	concernRate, err := cfg.concernRate()
+	if err != nil {
+		return nil, err
 	}
 	if cfg.Concurrency < 1 {
 		cfg.Concurrency = 1
@@ -70,16 +71,12 @@ func Run(ctx context.Context, cfg Config, p Platform, progress io.Writer) (*Resu
 	if s.to.Before(s.from) {
 		return nil, errors.New("--to is before --from")
 	}
-	var err error
 	if s.c, err = dial(p); err != nil {
 		return nil, err
 	}
 	defer s.c.close()
 	s.rate = referralsPerCentreYear * cfg.Scale / 365
-	s.concernRate = cfg.ConcernRate
-	if s.concernRate <= 0 {
-		s.concernRate = DefaultConcernRate
-	}
+	s.concernRate = concernRate
 	start := time.Now()
 	bar := newProgress(progress, s.from, s.to, &s.c.commands)
 	defer bar.done()

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -43,6 +44,7 @@ const rebuildBatch = 2000
 // streams are read, every other table is folded in memory and written once with COPY when the
 // replay is done; what arrives after that is applied with the projections' SQL under the swap lock.
 func (a *App) Rebuild(ctx context.Context, progress func(Progress)) (err error) {
+	defer collectLess()()
 	schema, err := a.rebuilds.Begin(ctx)
 	if err != nil {
 		return err
@@ -113,6 +115,41 @@ func (a *App) Rebuild(ctx context.Context, progress func(Progress)) (err error) 
 	return a.rebuilds.DropRetired(context.WithoutCancel(ctx))
 }
 
+// rebuildGCPercent is the garbage collector's GOGC while a rebuild runs (decisions.md 74). A
+// replay allocates about 5 KB an event (NATS's copy of each message and its headers, the decoded
+// envelope and payload, the statements) while the fold's maps grow to hundreds of megabytes, so
+// at the default 100 the collector marks the whole fold again every few thousand events. At 400
+// it runs a quarter as often, for a heap up to five times the fold's at its peak; a GOMEMLIMIT the
+// operator sets still bounds it.
+const rebuildGCPercent = 400
+
+var rebuildsRunning struct {
+	sync.Mutex
+	n      int
+	before int // GOGC before the first of the running rebuilds
+}
+
+// collectLess raises GOGC to rebuildGCPercent (never lowers it) until the returned func is called;
+// the last of overlapping rebuilds to end puts back what was there before the first.
+func collectLess() (restore func()) {
+	rebuildsRunning.Lock()
+	defer rebuildsRunning.Unlock()
+	if rebuildsRunning.n == 0 {
+		rebuildsRunning.before = debug.SetGCPercent(rebuildGCPercent)
+		if rebuildsRunning.before < 0 || rebuildsRunning.before > rebuildGCPercent {
+			debug.SetGCPercent(rebuildsRunning.before) // off, or already higher: leave it
+		}
+	}
+	rebuildsRunning.n++
+	return func() {
+		rebuildsRunning.Lock()
+		defer rebuildsRunning.Unlock()
+		if rebuildsRunning.n--; rebuildsRunning.n == 0 {
+			debug.SetGCPercent(rebuildsRunning.before)
+		}
+	}
+}
+
 // replay reads the streams into one schema.
 type replay struct {
 	app *App
@@ -168,8 +205,8 @@ const laneBatch = 256
 
 // laneRun is a run of one service's events, projected into statements by its lane.
 type laneRun struct {
-	svc    string
-	stmts  *adapters.Batch
+	svc     string
+	stmts   *adapters.Batch
 	events  int64
 	skipped int64
 	next    uint64 // the stream sequence after the run's last event

@@ -72,10 +72,23 @@ func (r *Rebuilds) Prepare(ctx context.Context, p *Projections) error {
 	return nil
 }
 
-// Index builds the rebuilt schema's secondary indexes, once its bulk load is done.
-func (r *Rebuilds) Index(ctx context.Context, schema string) error {
-	if _, err := r.pool.Exec(ctx, `SELECT reporting_index_rebuild($1)`, schema); err != nil {
-		return fmt.Errorf("rebuild: index: %w", err)
+// The parts of a rebuilt schema's indexes (migration 0007), each built once its tables are loaded.
+const (
+	// HistoryKey is the history's key, as a unique index: its table's COPY must have ended.
+	HistoryKey = "history_key"
+	// HistoryOrder is the index in the history's order: its table's COPY must have ended.
+	HistoryOrder = "history_order"
+	// OtherIndexes are every other table's: Load must have ended.
+	OtherIndexes = "others"
+	// Constraints makes the history's key its primary key: every other part must have ended.
+	Constraints = "constraints"
+)
+
+// Index builds one part of the rebuilt schema's indexes. Different parts may be built at once,
+// on connections of their own, except Constraints.
+func (r *Rebuilds) Index(ctx context.Context, schema, part string) error {
+	if _, err := r.pool.Exec(ctx, `SELECT reporting_index_rebuild_part($1, $2)`, schema, part); err != nil {
+		return fmt.Errorf("rebuild: index (%s): %w", part, err)
 	}
 	return nil
 }

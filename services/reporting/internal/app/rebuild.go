@@ -86,19 +86,27 @@ func (a *App) Rebuild(ctx context.Context, progress func(Progress)) (err error) 
 			return err
 		}
 	}
-	// The history's COPY ends while the other tables are written, on two connections.
-	var loaded error
+	// The tables were loaded without their secondary indexes (and the history without its key);
+	// each index is built once, before the catch-up under the lock and the swap. The history's
+	// COPY ends while the other tables are written; its two indexes are then built while the
+	// other tables are loaded and indexed, on three connections.
+	var loaded, keyed error
 	var wg sync.WaitGroup
-	wg.Go(func() { loaded = a.rebuilds.Load(ctx, fold) })
-	err = history.Close(false)
+	wg.Go(func() {
+		if loaded = a.rebuilds.Load(ctx, fold); loaded == nil {
+			loaded = a.rebuilds.Index(ctx, schema, adapters.OtherIndexes)
+		}
+	})
+	if err = history.Close(false); err == nil {
+		wg.Go(func() { keyed = a.rebuilds.Index(ctx, schema, adapters.HistoryKey) })
+		err = a.rebuilds.Index(ctx, schema, adapters.HistoryOrder)
+	}
 	wg.Wait()
-	if err = cmp.Or(err, loaded); err != nil {
+	if err = cmp.Or(err, loaded, keyed); err != nil {
 		return err
 	}
 	r.fold, r.sink = nil, nil
-	// The tables were loaded without their secondary indexes; each is built once, before the
-	// catch-up under the lock and the swap.
-	if err := a.rebuilds.Index(ctx, schema); err != nil {
+	if err := a.rebuilds.Index(ctx, schema, adapters.Constraints); err != nil {
 		return err
 	}
 	r.report()

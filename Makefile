@@ -186,8 +186,8 @@ bench-national:
 ## PostgreSQL and NATS) and kept in NATIONAL_YEAR; a second run finds it and does nothing, and
 ## make bench skips those benchmarks until it exists. An unfinished year is made again from the
 ## start; as root in a folder "nobody" cannot reach, its relocated PostgreSQL (decision 33) is
-## removed with it. Scale 1.0 (about a million events) takes about 35 minutes on 2 cores;
-## NATIONAL_SCALE=0.1 about six minutes.
+## removed with it. Scale 1.0 (about a million events) takes 20 to 35 minutes on 2 cores, by
+## the machine; NATIONAL_SCALE=0.1 three to six.
 NATIONAL_SCALE ?= 1.0
 NATIONAL_YEAR ?= $(HOME)/.cache/familytime/national-year-scale$(NATIONAL_SCALE)
 .PHONY: national-year

@@ -72,7 +72,7 @@ func (r *Rebuilds) Prepare(ctx context.Context, p *Projections) error {
 	return nil
 }
 
-// The parts of a rebuilt schema's indexes (migration 0007), each built once its tables are loaded.
+// The parts of a rebuilt schema's indexes (migration 0006), each built once its tables are loaded.
 const (
 	// HistoryKey is the history's key, as a unique index: its table's COPY must have ended.
 	HistoryKey = "history_key"

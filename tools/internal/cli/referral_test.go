@@ -366,14 +366,23 @@ func personIn(t *testing.T, r *referralv1.Referral, role referralv1.AdultRole) s
 
 func referralsOf(t *testing.T, out string) []*referralv1.Referral {
 	t.Helper()
+	return listOf[referralv1.Referral](t, out)
+}
+
+// listOf reads a command's --json output that is a list of messages of type M.
+func listOf[M any, P interface {
+	*M
+	proto.Message
+}](t *testing.T, out string) []P {
+	t.Helper()
 	var items []json.RawMessage
 	require.NoError(t, json.Unmarshal([]byte(out), &items), out)
-	refs := make([]*referralv1.Referral, len(items))
+	list := make([]P, len(items))
 	for i, b := range items {
-		refs[i] = &referralv1.Referral{}
-		require.NoError(t, protojson.Unmarshal(b, refs[i]))
+		list[i] = P(new(M))
+		require.NoError(t, protojson.Unmarshal(b, list[i]))
 	}
-	return refs
+	return list
 }
 
 // writeMessage writes a request file as JSON, or for .yaml as YAML (JSON is YAML).

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -112,14 +111,7 @@ func TestScheduleRescheduleOnTheDevPlatform(t *testing.T) {
 		t.Helper()
 		out, err := cmd("schedule", "daysheet", "--date", date, "--json")
 		require.NoError(t, err)
-		var items []json.RawMessage
-		require.NoError(t, json.Unmarshal([]byte(out), &items), out)
-		entries := make([]*schedulingv1.DaySheetEntry, len(items))
-		for i, b := range items {
-			entries[i] = &schedulingv1.DaySheetEntry{}
-			require.NoError(t, protojson.Unmarshal(b, entries[i]))
-		}
-		return entries
+		return listOf[schedulingv1.DaySheetEntry](t, out)
 	}
 	unchanged := func(msg string) {
 		t.Helper()

@@ -36,8 +36,8 @@ const rebuildBatch = 2000
 // Rebuild replays every service's stream from its first message into a fresh copy of the
 // projections (a new schema), catches up with what arrived meanwhile, and swaps the copy in
 // (adapters.Rebuilds.Swap); the service answers from the old tables until then, and drops them
-// after. progress is called every rebuildBatch events, at the swap and at the end. A failed or cancelled rebuild drops its copy
-// and leaves the live tables as they were.
+// after. progress is called every rebuildBatch events, at the swap and at the end. A failed or
+// cancelled rebuild drops its copy and leaves the live tables as they were.
 //
 // The replay goes through app.Project like the live consumers, into an adapters.Fold
 // (decisions.md 67): the history's rows stream into the new schema with one COPY while the
@@ -226,7 +226,7 @@ type laneRun struct {
 // projects it (Project) into statements, a run of events at a time; this goroutine gives the
 // runs to r.sink, each lane's in the order the lane made them. So a stream's events reach the
 // projections in stream order, and the streams of different services interleave, as they do for
-// the live consumers (one per stream, decisions.md 67): projections of different services'
+// the live consumers (one per stream, decisions.md 74): projections of different services'
 // events commute. Reading and decoding, most of a rebuild's work, run on more than one core; the
 // fold stays on one.
 func (r *replay) read(ctx context.Context, ends map[string]uint64) error {

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
-	"unicode"
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -15,6 +13,7 @@ import (
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/words"
 )
 
 // Describe says what an event means in plain words, from its readable fields only: categories,
@@ -41,14 +40,14 @@ func payload(env *commonv1.EventEnvelope) (proto.Message, error) {
 // described is Describe of a payload already decoded (payload's results).
 func described(env *commonv1.EventEnvelope, msg proto.Message, err error) string {
 	if err != nil {
-		return words(eventName(env.GetEventType())) + " (unreadable)"
+		return words.Event(env.GetEventType()) + " (unreadable)"
 	}
 	if msg != nil {
 		if s := describe(msg); s != "" {
 			return s
 		}
 	}
-	return words(eventName(env.GetEventType()))
+	return words.Event(env.GetEventType())
 }
 
 func describe(msg proto.Message) string {
@@ -58,7 +57,7 @@ func describe(msg proto.Message) string {
 		if ev.GetSource() == commonv1.ReferralSource_REFERRAL_SOURCE_SELF {
 			s = "Self-referral received from a parent"
 		}
-		s += fmt.Sprintf(" for %s contact, %s", enum(ev.GetRequestedServiceType()), children(len(ev.GetFacts().GetChildren())))
+		s += fmt.Sprintf(" for %s contact, %s", words.Enum(ev.GetRequestedServiceType()), children(len(ev.GetFacts().GetChildren())))
 		if ev.GetFacts().GetCourtInvolved() {
 			s += ", court involved"
 		}
@@ -77,27 +76,27 @@ func describe(msg proto.Message) string {
 		}
 		return "Referral amended"
 	case *referralv1.ScreeningRecorded:
-		s := "Referral screened: " + enum(ev.GetRating())
+		s := "Referral screened: " + words.Enum(ev.GetRating())
 		if ev.GetDomesticAbuseFinding() {
 			s += ", domestic abuse found (no supported contact)"
 		}
 		return s
 	case *referralv1.ReferralAccepted:
-		return "Referral accepted for " + enum(ev.GetServiceType()) + " contact"
+		return "Referral accepted for " + words.Enum(ev.GetServiceType()) + " contact"
 	case *referralv1.ReferralWaitlisted:
 		return "Referral placed on the centre's waiting list"
 	case *referralv1.ReferralDeclined:
-		return "Referral declined: " + enum(ev.GetReason())
+		return "Referral declined: " + words.Enum(ev.GetReason())
 	case *referralv1.ReferralWithdrawn:
-		return "Referral withdrawn by the " + enum(ev.GetWithdrawnBy())
+		return "Referral withdrawn by the " + words.Enum(ev.GetWithdrawnBy())
 	case *referralv1.PreVisitCompleted:
-		s := "Pre-visit by the " + enum(ev.GetRole())
+		s := "Pre-visit by the " + words.Enum(ev.GetRole())
 		if ev.GetGroundRulesSigned() {
 			s += ", ground rules signed"
 		}
 		return s
 	case *referralv1.ArrangementAgreed:
-		return "Contact arrangement agreed: " + enum(ev.GetArrangement().GetServiceType()) + ", " + enum(ev.GetArrangement().GetFrequency())
+		return "Contact arrangement agreed: " + words.Enum(ev.GetArrangement().GetServiceType()) + ", " + words.Enum(ev.GetArrangement().GetFrequency())
 	case *referralv1.FamilyReadyForContact:
 		return fmt.Sprintf("Family ready for contact: %s, %s", adults(ev.GetAdults()), children(len(ev.GetChildren())))
 	case *referralv1.FirstSessionAttended:
@@ -105,7 +104,7 @@ func describe(msg proto.Message) string {
 	case *referralv1.ReviewHeld:
 		return "Case reviewed"
 	case *referralv1.CaseEnded:
-		return "Case ended: " + enum(ev.GetOutcome())
+		return "Case ended: " + words.Enum(ev.GetOutcome())
 	case *referralv1.CaseSuspended:
 		return "Case suspended by a safeguarding hold"
 	case *referralv1.CaseResumed:
@@ -118,7 +117,7 @@ func describe(msg proto.Message) string {
 	case *referralv1.FamilyDetailsOpened:
 		return "Family's details opened by " + strings.Join(ev.GetReaderRoles(), ", ")
 	case *schedulingv1.FamilyReadyNoted:
-		return "Scheduling noted the family may be booked (" + enum(ev.GetServiceType()) + ")"
+		return "Scheduling noted the family may be booked (" + words.Enum(ev.GetServiceType()) + ")"
 	case *schedulingv1.HoldNoted:
 		return "Scheduling noted a safeguarding hold: future bookings cancelled, none taken"
 	case *schedulingv1.HoldLiftNoted:
@@ -126,11 +125,11 @@ func describe(msg proto.Message) string {
 	case *schedulingv1.ContactEnded:
 		return "Scheduling noted contact ended: future bookings cancelled"
 	case *schedulingv1.ReferralNoted:
-		return "Scheduling noted the referral " + enum(ev.GetDecision())
+		return "Scheduling noted the referral " + words.Enum(ev.GetDecision())
 	case *schedulingv1.SessionBooked:
-		return "Session booked (" + enum(ev.GetServiceType()) + ") for " + date(ev.GetSessionDate())
+		return "Session booked (" + words.Enum(ev.GetServiceType()) + ") for " + date(ev.GetSessionDate())
 	case *schedulingv1.BookingCancelled:
-		s := "Booking for " + date(ev.GetSessionDate()) + " cancelled by the " + enum(ev.GetCancelledBy()) + ": " + enum(ev.GetReason())
+		s := "Booking for " + date(ev.GetSessionDate()) + " cancelled by the " + words.Enum(ev.GetCancelledBy()) + ": " + words.Enum(ev.GetReason())
 		if ev.GetLate() {
 			s += " (under 48 hours' notice)"
 		}
@@ -148,7 +147,7 @@ func describe(msg proto.Message) string {
 	case *schedulingv1.PartyDeparted:
 		return "Left: " + partyWords(ev.GetParty())
 	case *schedulingv1.SessionCompleted:
-		return "Session completed (" + enum(ev.GetServiceType()) + "), " + children(len(ev.GetChildren()))
+		return "Session completed (" + words.Enum(ev.GetServiceType()) + "), " + children(len(ev.GetChildren()))
 	case *schedulingv1.NoShowRecorded:
 		s := "No-show: " + partyWords(ev.GetParty()) + " did not come"
 		if ev.GetExplained() {
@@ -158,29 +157,29 @@ func describe(msg proto.Message) string {
 	case *schedulingv1.PlaceReleased:
 		return fmt.Sprintf("Place released after %d unexplained no-shows", len(ev.GetNoShowBookingIds()))
 	case *schedulingv1.WaitingListJoined:
-		return "Joined the centre's waiting list for " + enum(ev.GetServiceType()) + " contact"
+		return "Joined the centre's waiting list for " + words.Enum(ev.GetServiceType()) + " contact"
 	case *schedulingv1.PlaceOffered:
 		return "Place offered from the waiting list"
 	case *schedulingv1.WaitingListLeft:
-		return "Left the centre's waiting list without an offer: " + enum(ev.GetReason())
+		return "Left the centre's waiting list without an offer: " + words.Enum(ev.GetReason())
 	case *safeguardingv1.RiskScreenedProvisionally:
-		return "Risk screened provisionally from the referral: " + enum(ev.GetRating())
+		return "Risk screened provisionally from the referral: " + words.Enum(ev.GetRating())
 	case *safeguardingv1.RiskAssessed:
-		return "Risk assessed: " + enum(ev.GetRating())
+		return "Risk assessed: " + words.Enum(ev.GetRating())
 	case *safeguardingv1.ConcernRaised:
-		return "Safeguarding concern raised: " + enum(ev.GetCategory())
+		return "Safeguarding concern raised: " + words.Enum(ev.GetCategory())
 	case *safeguardingv1.LeadAlerted:
 		return "Safeguarding lead alerted"
 	case *safeguardingv1.ConcernActionAdded:
 		return "Action recorded on a safeguarding concern"
 	case *safeguardingv1.ConcernEscalated:
-		return "Safeguarding concern escalated to " + enum(ev.GetAgency())
+		return "Safeguarding concern escalated to " + words.Enum(ev.GetAgency())
 	case *safeguardingv1.ConcernClosed:
 		return "Safeguarding concern closed"
 	case *safeguardingv1.RecordCorrected:
-		return "A safeguarding record corrected (" + words(eventName(ev.GetCorrectsEventType())) + ")"
+		return "A safeguarding record corrected (" + words.Event(ev.GetCorrectsEventType()) + ")"
 	case *safeguardingv1.HoldPlaced:
-		return "Hold placed: contact suspended (" + enum(ev.GetReason()) + ")"
+		return "Hold placed: contact suspended (" + words.Enum(ev.GetReason()) + ")"
 	case *safeguardingv1.HoldLifted:
 		return "Hold lifted"
 	case *safeguardingv1.ReportDue:
@@ -236,68 +235,7 @@ func source(s commonv1.ReferralSource) string {
 	case commonv1.ReferralSource_REFERRAL_SOURCE_LOCAL_AUTHORITY:
 		return "a local authority"
 	}
-	return "a " + enum(s)
-}
-
-// enumWords are enum values already in words, by enum and number: each is worked out once.
-var enumWords sync.Map // enumValue to string
-
-type enumValue struct {
-	enum   protoreflect.FullName
-	number protoreflect.EnumNumber
-}
-
-// enum is an enum value in words: REFERRAL_SOURCE_LOCAL_AUTHORITY is "local authority".
-func enum(e protoreflect.Enum) string {
-	key := enumValue{e.Descriptor().FullName(), e.Number()}
-	if s, ok := enumWords.Load(key); ok {
-		return s.(string)
-	}
-	s := enumText(e)
-	if e.Descriptor().Values().ByNumber(e.Number()) != nil { // a number no build knows is not kept
-		enumWords.Store(key, s)
-	}
-	return s
-}
-
-func enumText(e protoreflect.Enum) string {
-	v := e.Descriptor().Values().ByNumber(e.Number())
-	if v == nil || e.Number() == 0 {
-		return "unspecified"
-	}
-	prefix := upperSnake(string(e.Descriptor().Name())) + "_"
-	return strings.ToLower(strings.ReplaceAll(strings.TrimPrefix(string(v.Name()), prefix), "_", " "))
-}
-
-func upperSnake(camel string) string {
-	var b strings.Builder
-	for i, r := range camel {
-		if i > 0 && unicode.IsUpper(r) {
-			b.WriteByte('_')
-		}
-		b.WriteRune(unicode.ToUpper(r))
-	}
-	return b.String()
-}
-
-func eventName(fullName string) string {
-	if i := strings.LastIndexByte(fullName, '.'); i >= 0 {
-		return fullName[i+1:]
-	}
-	return fullName
-}
-
-// words turns an event name into words: CentreRegistered is "Centre registered".
-func words(name string) string {
-	var b strings.Builder
-	for i, r := range name {
-		if i > 0 && unicode.IsUpper(r) {
-			b.WriteByte(' ')
-			r = unicode.ToLower(r)
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	return "a " + words.Enum(s)
 }
 
 // partyWords names a party of a session as a court would read it.

@@ -1,0 +1,27 @@
+package words_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	"github.com/familytime/familytime/services/platform/words"
+)
+
+func TestEnum(t *testing.T) {
+	require.Equal(t, "local authority", words.Enum(commonv1.ReferralSource_REFERRAL_SOURCE_LOCAL_AUTHORITY))
+	require.Equal(t, "local authority", words.Enum(commonv1.ReferralSource_REFERRAL_SOURCE_LOCAL_AUTHORITY)) // kept
+	require.Equal(t, "unspecified", words.Enum(commonv1.ReferralSource_REFERRAL_SOURCE_UNSPECIFIED))
+	require.Equal(t, "unspecified", words.Enum(commonv1.ReferralSource(999)), "a number this build does not know")
+	require.Equal(t, "police", words.Enum(safeguardingv1.Agency_AGENCY_POLICE))
+	require.Equal(t, "domestic abuse, substance misuse", words.Enums([]safeguardingv1.RiskFactor{
+		safeguardingv1.RiskFactor_RISK_FACTOR_DOMESTIC_ABUSE, safeguardingv1.RiskFactor_RISK_FACTOR_SUBSTANCE_MISUSE}))
+	require.Empty(t, words.Enums([]safeguardingv1.RiskFactor(nil)))
+}
+
+func TestEvent(t *testing.T) {
+	require.Equal(t, "Concern raised", words.Event("familytime.safeguarding.v1.ConcernRaised"))
+	require.Equal(t, "Centre registered", words.Event("CentreRegistered"))
+}

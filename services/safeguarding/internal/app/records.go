@@ -11,6 +11,7 @@ import (
 
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/words"
 	"github.com/familytime/familytime/services/safeguarding/internal/domain"
 )
 
@@ -102,26 +103,26 @@ func fill(en *Entry, msg proto.Message, opened map[string][]byte) error {
 func summary(msg proto.Message) string {
 	switch e := msg.(type) {
 	case *safeguardingv1.ConcernRaised:
-		return fmt.Sprintf("concern raised: %s, %d people involved", e.GetCategory(), len(e.GetPersonIds()))
+		return fmt.Sprintf("concern raised: %s, %d people involved", words.Enum(e.GetCategory()), len(e.GetPersonIds()))
 	case *safeguardingv1.LeadAlerted:
 		return "safeguarding lead alerted"
 	case *safeguardingv1.ConcernActionAdded:
 		return "action recorded"
 	case *safeguardingv1.ConcernEscalated:
-		return "escalated to " + e.GetAgency().String()
+		return "escalated to " + words.Enum(e.GetAgency())
 	case *safeguardingv1.ConcernClosed:
 		return "concern closed"
 	case *safeguardingv1.RecordCorrected:
-		return "correction of " + e.GetCorrectsEventType() + " " + e.GetCorrectsEventId()
+		return "correction of " + strings.ToLower(words.Event(e.GetCorrectsEventType())) + " " + e.GetCorrectsEventId()
 	case *safeguardingv1.HoldPlaced:
-		return fmt.Sprintf("hold %s placed: %s, review by %s", e.GetHoldId(), e.GetReason(), day(e.GetReviewBy()))
+		return fmt.Sprintf("hold %s placed: %s, review by %s", e.GetHoldId(), words.Enum(e.GetReason()), day(e.GetReviewBy()))
 	case *safeguardingv1.HoldLifted:
 		return fmt.Sprintf("hold %s lifted", e.GetHoldId())
 	case *safeguardingv1.RiskScreenedProvisionally:
-		return fmt.Sprintf("provisional screen: %s %v", e.GetRating(), e.GetFactors())
+		return "provisional screen: " + screen(e.GetRating(), e.GetFactors())
 	case *safeguardingv1.RiskAssessed:
-		return fmt.Sprintf("risk assessed: %s %v, domestic abuse found: %t, review by %s", e.GetRating(), e.GetFactors(),
-			e.GetDomesticAbuseFinding(), day(e.GetNextReviewOn()))
+		return fmt.Sprintf("risk assessed: %s, domestic abuse found: %s, review by %s", screen(e.GetRating(), e.GetFactors()),
+			yesNo(e.GetDomesticAbuseFinding()), day(e.GetNextReviewOn()))
 	case *safeguardingv1.ReportDue:
 		return fmt.Sprintf("report %s due for the session of %s", e.GetReportId(), day(e.GetSessionOn()))
 	case *safeguardingv1.ReportDrafted:
@@ -134,6 +135,21 @@ func summary(msg proto.Message) string {
 		return fmt.Sprintf("report %s released to %d recipients", e.GetReportId(), len(e.GetRecipients()))
 	}
 	return ""
+}
+
+// screen is a rating and its factors: "amber (substance misuse, mental health)", "green".
+func screen(rating safeguardingv1.RiskRating, factors []safeguardingv1.RiskFactor) string {
+	if len(factors) == 0 {
+		return words.Enum(rating)
+	}
+	return words.Enum(rating) + " (" + words.Enums(factors) + ")"
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
 }
 
 func day(d interface {

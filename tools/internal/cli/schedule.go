@@ -317,7 +317,7 @@ stagger, as for book. The new booking's id is printed.`,
 					return err
 				}
 			}
-			if req.RequestedBy, err = parseEnum[schedulingv1.CancelledBy]("by", by, "CANCELLED_BY_", schedulingv1.CancelledBy_value); err != nil {
+			if req.RequestedBy, err = parseRequester(by); err != nil {
 				return err
 			}
 			if req.RequestId, err = request.value(); err != nil {
@@ -360,7 +360,7 @@ func (s *schedule) cancel() *cobra.Command {
 		Short: "Cancel a booking, saying who cancelled (under 48 hours' notice is marked late)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			who, err := parseEnum[schedulingv1.CancelledBy]("by", by, "CANCELLED_BY_", schedulingv1.CancelledBy_value)
+			who, err := parseRequester(by)
 			if err != nil {
 				return err
 			}
@@ -387,6 +387,23 @@ func (s *schedule) cancel() *cobra.Command {
 	request.register(cmd.Flags())
 	out.register(cmd.Flags())
 	return cmd
+}
+
+// requesters are who may ask for a cancellation or a move; CANCELLED_BY_SYSTEM is the platform's
+// own (a hold, a released place), which scheduling refuses from a caller.
+var requesters = map[string]int32{}
+
+func init() {
+	for name, v := range schedulingv1.CancelledBy_value {
+		if v != int32(schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM) {
+			requesters[name] = v
+		}
+	}
+}
+
+// parseRequester reads --by for cancel and reschedule.
+func parseRequester(by string) (schedulingv1.CancelledBy, error) {
+	return parseEnum[schedulingv1.CancelledBy]("by", by, "CANCELLED_BY_", requesters)
 }
 
 func (s *schedule) daysheet() *cobra.Command {

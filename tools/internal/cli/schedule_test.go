@@ -131,6 +131,9 @@ func TestScheduleRescheduleOnTheDevPlatform(t *testing.T) {
 		{[]string{old.GetBookingId(), "--pattern", pattern, "--date", "17/01/2026", "--room", blue, "--by", "centre"}, `--date "17/01/2026" is not a date like 2026-01-10`},
 		{append([]string{old.GetBookingId(), "--start", "ten"}, move...), `--start "ten" is not a time like 10:15`},
 		{[]string{old.GetBookingId(), "--pattern", pattern, "--date", next, "--room", blue, "--by", "aunt"}, `--by "aunt" is not one of: resident-parent`},
+		// The platform's own cancellations (a hold, a released place) are not a caller's to claim.
+		{[]string{old.GetBookingId(), "--pattern", pattern, "--date", next, "--room", blue, "--by", "system"},
+			`--by "system" is not one of: resident-parent, visiting-parent, centre, referrer`},
 		{[]string{old.GetBookingId(), "--pattern", pattern, "--room", blue, "--by", "centre"}, `required flag(s) "date" not set`},
 		{append([]string{"42"}, move...), `booking id "42" is not a UUID`},
 		{append([]string{uuid.NewString()}, move...), `booking not found`},
@@ -139,6 +142,9 @@ func TestScheduleRescheduleOnTheDevPlatform(t *testing.T) {
 		require.ErrorContains(t, err, bad.want)
 		unchanged(bad.want)
 	}
+	_, err = cmd("schedule", "cancel", old.GetBookingId(), "--by", "system")
+	require.ErrorContains(t, err, `--by "system" is not one of: resident-parent, visiting-parent, centre, referrer`)
+	unchanged("cancel --by system")
 
 	// The move: printed as the new booking, which replaces the old one.
 	out, err = cmd(append([]string{"schedule", "reschedule", old.GetBookingId()}, move...)...)

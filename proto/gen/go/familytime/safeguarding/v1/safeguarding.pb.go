@@ -1779,6 +1779,10 @@ type ListHoldsRequest struct {
 	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
 	// Include lifted holds.
 	IncludeLifted bool `protobuf:"varint,3,opt,name=include_lifted,json=includeLifted,proto3" json:"include_lifted,omitempty"`
+	// How many holds per page: 1 to 500; 0 means 100.
+	PageSize int32 `protobuf:"varint,4,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// The next_page_token of the previous page; empty for the first page.
+	PageToken     string `protobuf:"bytes,5,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1834,11 +1838,27 @@ func (x *ListHoldsRequest) GetIncludeLifted() bool {
 	return false
 }
 
-// ListHoldsResponse is the holds, newest first (at most 1000).
+func (x *ListHoldsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListHoldsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+// ListHoldsResponse is a page of holds, newest placed first.
 type ListHoldsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The holds.
-	Holds         []*Hold `protobuf:"bytes,1,rep,name=holds,proto3" json:"holds,omitempty"`
+	// The holds on this page.
+	Holds []*Hold `protobuf:"bytes,1,rep,name=holds,proto3" json:"holds,omitempty"`
+	// The token for the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1878,6 +1898,13 @@ func (x *ListHoldsResponse) GetHolds() []*Hold {
 		return x.Holds
 	}
 	return nil
+}
+
+func (x *ListHoldsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
 }
 
 // ReportSectionInput is one section of a draft.
@@ -2836,7 +2863,11 @@ func (x *ReportSummary) GetWorkingDaysSinceSession() int32 {
 type ListOpenConcernsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The centre (UUID).
-	CentreId      string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// How many concerns per page: 1 to 500; 0 means 100.
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// The next_page_token of the previous page; empty for the first page.
+	PageToken     string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2878,11 +2909,27 @@ func (x *ListOpenConcernsRequest) GetCentreId() string {
 	return ""
 }
 
-// ListOpenConcernsResponse is the open concerns, oldest first (at most 1000).
+func (x *ListOpenConcernsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListOpenConcernsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+// ListOpenConcernsResponse is a page of open concerns, oldest raised first.
 type ListOpenConcernsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The concerns.
-	Concerns      []*ConcernSummary `protobuf:"bytes,1,rep,name=concerns,proto3" json:"concerns,omitempty"`
+	// The concerns on this page.
+	Concerns []*ConcernSummary `protobuf:"bytes,1,rep,name=concerns,proto3" json:"concerns,omitempty"`
+	// The token for the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2924,11 +2971,22 @@ func (x *ListOpenConcernsResponse) GetConcerns() []*ConcernSummary {
 	return nil
 }
 
+func (x *ListOpenConcernsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
 // ListOverdueReportsRequest asks for a centre's overdue reports.
 type ListOverdueReportsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The centre (UUID).
-	CentreId      string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// How many reports per page: 1 to 500; 0 means 100.
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// The next_page_token of the previous page; empty for the first page.
+	PageToken     string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2970,11 +3028,27 @@ func (x *ListOverdueReportsRequest) GetCentreId() string {
 	return ""
 }
 
-// ListOverdueReportsResponse is the overdue reports, oldest session first (at most 1000).
+func (x *ListOverdueReportsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListOverdueReportsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+// ListOverdueReportsResponse is a page of overdue reports, oldest session first.
 type ListOverdueReportsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The reports.
-	Reports       []*ReportSummary `protobuf:"bytes,1,rep,name=reports,proto3" json:"reports,omitempty"`
+	// The reports on this page.
+	Reports []*ReportSummary `protobuf:"bytes,1,rep,name=reports,proto3" json:"reports,omitempty"`
+	// The token for the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3014,6 +3088,13 @@ func (x *ListOverdueReportsResponse) GetReports() []*ReportSummary {
 		return x.Reports
 	}
 	return nil
+}
+
+func (x *ListOverdueReportsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
 }
 
 // ListOpenReportsRequest asks for a centre's reports not yet released.
@@ -3233,7 +3314,11 @@ type ListAlertsRequest struct {
 	// The centre (UUID).
 	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
 	// Only alerts of concerns still open.
-	OpenOnly      bool `protobuf:"varint,2,opt,name=open_only,json=openOnly,proto3" json:"open_only,omitempty"`
+	OpenOnly bool `protobuf:"varint,2,opt,name=open_only,json=openOnly,proto3" json:"open_only,omitempty"`
+	// How many alerts per page: 1 to 500; 0 means 100.
+	PageSize int32 `protobuf:"varint,3,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// The next_page_token of the previous page; empty for the first page.
+	PageToken     string `protobuf:"bytes,4,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3280,6 +3365,20 @@ func (x *ListAlertsRequest) GetOpenOnly() bool {
 		return x.OpenOnly
 	}
 	return false
+}
+
+func (x *ListAlertsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListAlertsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
 }
 
 // Alert is one alert to a safeguarding lead.
@@ -3364,11 +3463,13 @@ func (x *Alert) GetClosed() bool {
 	return false
 }
 
-// ListAlertsResponse is the alerts, newest first (at most 1000).
+// ListAlertsResponse is a page of alerts, newest first.
 type ListAlertsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The alerts.
-	Alerts        []*Alert `protobuf:"bytes,1,rep,name=alerts,proto3" json:"alerts,omitempty"`
+	// The alerts on this page.
+	Alerts []*Alert `protobuf:"bytes,1,rep,name=alerts,proto3" json:"alerts,omitempty"`
+	// The token for the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3410,13 +3511,24 @@ func (x *ListAlertsResponse) GetAlerts() []*Alert {
 	return nil
 }
 
+func (x *ListAlertsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
 // ListAccessRecordsRequest names a family.
 type ListAccessRecordsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The centre (UUID).
 	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
 	// The family (UUID).
-	FamilyId      string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// How many records per page: 1 to 500; 0 means 100.
+	PageSize int32 `protobuf:"varint,3,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// The next_page_token of the previous page; empty for the first page.
+	PageToken     string `protobuf:"bytes,4,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3461,6 +3573,20 @@ func (x *ListAccessRecordsRequest) GetCentreId() string {
 func (x *ListAccessRecordsRequest) GetFamilyId() string {
 	if x != nil {
 		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *ListAccessRecordsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListAccessRecordsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
 	}
 	return ""
 }
@@ -3565,11 +3691,14 @@ func (x *AccessRecord) GetPurpose() string {
 	return ""
 }
 
-// ListAccessRecordsResponse is the family's access records, in order (at most 1000, the newest).
+// ListAccessRecordsResponse is a page of the family's access records at the centre, oldest first:
+// follow next_page_token to the last page for every read.
 type ListAccessRecordsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The records.
-	Records       []*AccessRecord `protobuf:"bytes,1,rep,name=records,proto3" json:"records,omitempty"`
+	// The records on this page.
+	Records []*AccessRecord `protobuf:"bytes,1,rep,name=records,proto3" json:"records,omitempty"`
+	// The token for the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3609,6 +3738,13 @@ func (x *ListAccessRecordsResponse) GetRecords() []*AccessRecord {
 		return x.Records
 	}
 	return nil
+}
+
+func (x *ListAccessRecordsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
 }
 
 var File_familytime_safeguarding_v1_safeguarding_proto protoreflect.FileDescriptor
@@ -3764,13 +3900,18 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\treview_by\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\breviewBy\x127\n" +
 	"\tlifted_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\bliftedOn\x12\x1d\n" +
 	"\n" +
-	"concern_id\x18\a \x01(\tR\tconcernId\"\x8a\x01\n" +
+	"concern_id\x18\a \x01(\tR\tconcernId\"\xdc\x01\n" +
 	"\x10ListHoldsRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12(\n" +
 	"\tfamily_id\x18\x02 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\bfamilyId\x12%\n" +
-	"\x0einclude_lifted\x18\x03 \x01(\bR\rincludeLifted\"K\n" +
+	"\x0einclude_lifted\x18\x03 \x01(\bR\rincludeLifted\x12'\n" +
+	"\tpage_size\x18\x04 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"s\n" +
 	"\x11ListHoldsResponse\x126\n" +
-	"\x05holds\x18\x01 \x03(\v2 .familytime.safeguarding.v1.HoldR\x05holds\"\xb9\x01\n" +
+	"\x05holds\x18\x01 \x03(\v2 .familytime.safeguarding.v1.HoldR\x05holds\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xb9\x01\n" +
 	"\x12ReportSectionInput\x12M\n" +
 	"\x04kind\x18\x01 \x01(\x0e2-.familytime.safeguarding.v1.ReportSectionKindB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x04kind\x123\n" +
@@ -3850,15 +3991,25 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\x06author\x18\x06 \x01(\tR\x06author\x12\x18\n" +
 	"\achecker\x18\a \x01(\tR\achecker\x12\x18\n" +
 	"\aversion\x18\b \x01(\x03R\aversion\x12;\n" +
-	"\x1aworking_days_since_session\x18\t \x01(\x05R\x17workingDaysSinceSession\"@\n" +
+	"\x1aworking_days_since_session\x18\t \x01(\x05R\x17workingDaysSinceSession\"\x92\x01\n" +
 	"\x17ListOpenConcernsRequest\x12%\n" +
-	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\"b\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
+	"\tpage_size\x18\x02 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\x8a\x01\n" +
 	"\x18ListOpenConcernsResponse\x12F\n" +
-	"\bconcerns\x18\x01 \x03(\v2*.familytime.safeguarding.v1.ConcernSummaryR\bconcerns\"B\n" +
+	"\bconcerns\x18\x01 \x03(\v2*.familytime.safeguarding.v1.ConcernSummaryR\bconcerns\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x94\x01\n" +
 	"\x19ListOverdueReportsRequest\x12%\n" +
-	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\"a\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
+	"\tpage_size\x18\x02 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\x89\x01\n" +
 	"\x1aListOverdueReportsResponse\x12C\n" +
-	"\areports\x18\x01 \x03(\v2).familytime.safeguarding.v1.ReportSummaryR\areports\"?\n" +
+	"\areports\x18\x01 \x03(\v2).familytime.safeguarding.v1.ReportSummaryR\areports\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"?\n" +
 	"\x16ListOpenReportsRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\"^\n" +
 	"\x17ListOpenReportsResponse\x12C\n" +
@@ -3870,10 +4021,14 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\xbaH\ar\x05\x10\x03\x18\xf4\x03R\apurpose\"\x98\x01\n" +
 	"\x1dGetSafeguardingRecordResponse\x124\n" +
 	"\x04risk\x18\x01 \x01(\v2 .familytime.safeguarding.v1.RiskR\x04risk\x12A\n" +
-	"\arecords\x18\x02 \x03(\v2'.familytime.safeguarding.v1.RecordEntryR\arecords\"W\n" +
+	"\arecords\x18\x02 \x03(\v2'.familytime.safeguarding.v1.RecordEntryR\arecords\"\xa9\x01\n" +
 	"\x11ListAlertsRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12\x1b\n" +
-	"\topen_only\x18\x02 \x01(\bR\bopenOnly\"\xdf\x01\n" +
+	"\topen_only\x18\x02 \x01(\bR\bopenOnly\x12'\n" +
+	"\tpage_size\x18\x03 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\xdf\x01\n" +
 	"\x05Alert\x12\x1d\n" +
 	"\n" +
 	"concern_id\x18\x01 \x01(\tR\tconcernId\x12\x1b\n" +
@@ -3881,12 +4036,17 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\bcategory\x18\x03 \x01(\x0e2+.familytime.safeguarding.v1.ConcernCategoryR\bcategory\x129\n" +
 	"\n" +
 	"alerted_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\talertedOn\x12\x16\n" +
-	"\x06closed\x18\x05 \x01(\bR\x06closed\"O\n" +
+	"\x06closed\x18\x05 \x01(\bR\x06closed\"w\n" +
 	"\x12ListAlertsResponse\x129\n" +
-	"\x06alerts\x18\x01 \x03(\v2!.familytime.safeguarding.v1.AlertR\x06alerts\"h\n" +
+	"\x06alerts\x18\x01 \x03(\v2!.familytime.safeguarding.v1.AlertR\x06alerts\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xba\x01\n" +
 	"\x18ListAccessRecordsRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12%\n" +
-	"\tfamily_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bfamilyId\"\x89\x02\n" +
+	"\tfamily_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bfamilyId\x12'\n" +
+	"\tpage_size\x18\x03 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\x89\x02\n" +
 	"\fAccessRecord\x12;\n" +
 	"\vaccessed_at\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"accessedAt\x12\x18\n" +
@@ -3895,9 +4055,10 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\tcentre_id\x18\x04 \x01(\tR\bcentreId\x12:\n" +
 	"\x04kind\x18\x05 \x01(\x0e2&.familytime.safeguarding.v1.RecordKindR\x04kind\x12\x1b\n" +
 	"\trecord_id\x18\x06 \x01(\tR\brecordId\x12\x18\n" +
-	"\apurpose\x18\a \x01(\tR\apurpose\"_\n" +
+	"\apurpose\x18\a \x01(\tR\apurpose\"\x87\x01\n" +
 	"\x19ListAccessRecordsResponse\x12B\n" +
-	"\arecords\x18\x01 \x03(\v2(.familytime.safeguarding.v1.AccessRecordR\arecords*\xb2\x01\n" +
+	"\arecords\x18\x01 \x03(\v2(.familytime.safeguarding.v1.AccessRecordR\arecords\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*\xb2\x01\n" +
 	"\vReportState\x12\x1c\n" +
 	"\x18REPORT_STATE_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10REPORT_STATE_DUE\x10\x01\x12\x18\n" +

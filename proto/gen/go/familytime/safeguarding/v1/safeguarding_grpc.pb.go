@@ -74,7 +74,8 @@ type SafeguardingServiceClient interface {
 	PlaceHold(ctx context.Context, in *PlaceHoldRequest, opts ...grpc.CallOption) (*PlaceHoldResponse, error)
 	// LiftHold lifts a hold. Safeguarding lead.
 	LiftHold(ctx context.Context, in *LiftHoldRequest, opts ...grpc.CallOption) (*LiftHoldResponse, error)
-	// ListHolds lists a centre's holds (no text). Staff of the centre.
+	// ListHolds lists a centre's holds (no text), newest placed first, a page at a time. Staff of the
+	// centre.
 	ListHolds(ctx context.Context, in *ListHoldsRequest, opts ...grpc.CallOption) (*ListHoldsResponse, error)
 	// DraftReport writes or rewrites the draft of a due observation report. The session's
 	// supervisor.
@@ -89,10 +90,12 @@ type SafeguardingServiceClient interface {
 	// GetReport returns a report, whole or as one recipient's copy. Its author, its checker and the
 	// centre's safeguarding lead; the read is recorded.
 	GetReport(ctx context.Context, in *GetReportRequest, opts ...grpc.CallOption) (*GetReportResponse, error)
-	// ListOpenConcerns lists a centre's concerns not yet closed (no text). Safeguarding lead.
+	// ListOpenConcerns lists a centre's concerns not yet closed (no text), oldest first, a page at a
+	// time. Safeguarding lead.
 	ListOpenConcerns(ctx context.Context, in *ListOpenConcernsRequest, opts ...grpc.CallOption) (*ListOpenConcernsResponse, error)
 	// ListOverdueReports lists a centre's reports not released more than 5 working days after their
-	// session. Safeguarding leads, coordinators and supervisors.
+	// session, oldest session first, a page at a time. Safeguarding leads, coordinators and
+	// supervisors.
 	ListOverdueReports(ctx context.Context, in *ListOverdueReportsRequest, opts ...grpc.CallOption) (*ListOverdueReportsResponse, error)
 	// ListOpenReports lists a centre's reports not yet released, due or not: what each supervisor
 	// has to draft and what the lead has to check and release, with their ids. Safeguarding leads,
@@ -101,10 +104,10 @@ type SafeguardingServiceClient interface {
 	// GetSafeguardingRecord returns a family's whole record with its corrections, in order.
 	// Safeguarding lead; the read is recorded.
 	GetSafeguardingRecord(ctx context.Context, in *GetSafeguardingRecordRequest, opts ...grpc.CallOption) (*GetSafeguardingRecordResponse, error)
-	// ListAlerts lists the alerts to a centre's safeguarding lead, newest first.
+	// ListAlerts lists the alerts to a centre's safeguarding lead, newest first, a page at a time.
 	ListAlerts(ctx context.Context, in *ListAlertsRequest, opts ...grpc.CallOption) (*ListAlertsResponse, error)
-	// ListAccessRecords lists who read a family's safeguarding text, when, and why. Safeguarding
-	// leads and administrators.
+	// ListAccessRecords lists who read a family's safeguarding text at the centre, when, and why,
+	// oldest first, a page at a time. Safeguarding leads and administrators.
 	ListAccessRecords(ctx context.Context, in *ListAccessRecordsRequest, opts ...grpc.CallOption) (*ListAccessRecordsResponse, error)
 }
 
@@ -358,7 +361,8 @@ type SafeguardingServiceServer interface {
 	PlaceHold(context.Context, *PlaceHoldRequest) (*PlaceHoldResponse, error)
 	// LiftHold lifts a hold. Safeguarding lead.
 	LiftHold(context.Context, *LiftHoldRequest) (*LiftHoldResponse, error)
-	// ListHolds lists a centre's holds (no text). Staff of the centre.
+	// ListHolds lists a centre's holds (no text), newest placed first, a page at a time. Staff of the
+	// centre.
 	ListHolds(context.Context, *ListHoldsRequest) (*ListHoldsResponse, error)
 	// DraftReport writes or rewrites the draft of a due observation report. The session's
 	// supervisor.
@@ -373,10 +377,12 @@ type SafeguardingServiceServer interface {
 	// GetReport returns a report, whole or as one recipient's copy. Its author, its checker and the
 	// centre's safeguarding lead; the read is recorded.
 	GetReport(context.Context, *GetReportRequest) (*GetReportResponse, error)
-	// ListOpenConcerns lists a centre's concerns not yet closed (no text). Safeguarding lead.
+	// ListOpenConcerns lists a centre's concerns not yet closed (no text), oldest first, a page at a
+	// time. Safeguarding lead.
 	ListOpenConcerns(context.Context, *ListOpenConcernsRequest) (*ListOpenConcernsResponse, error)
 	// ListOverdueReports lists a centre's reports not released more than 5 working days after their
-	// session. Safeguarding leads, coordinators and supervisors.
+	// session, oldest session first, a page at a time. Safeguarding leads, coordinators and
+	// supervisors.
 	ListOverdueReports(context.Context, *ListOverdueReportsRequest) (*ListOverdueReportsResponse, error)
 	// ListOpenReports lists a centre's reports not yet released, due or not: what each supervisor
 	// has to draft and what the lead has to check and release, with their ids. Safeguarding leads,
@@ -385,10 +391,10 @@ type SafeguardingServiceServer interface {
 	// GetSafeguardingRecord returns a family's whole record with its corrections, in order.
 	// Safeguarding lead; the read is recorded.
 	GetSafeguardingRecord(context.Context, *GetSafeguardingRecordRequest) (*GetSafeguardingRecordResponse, error)
-	// ListAlerts lists the alerts to a centre's safeguarding lead, newest first.
+	// ListAlerts lists the alerts to a centre's safeguarding lead, newest first, a page at a time.
 	ListAlerts(context.Context, *ListAlertsRequest) (*ListAlertsResponse, error)
-	// ListAccessRecords lists who read a family's safeguarding text, when, and why. Safeguarding
-	// leads and administrators.
+	// ListAccessRecords lists who read a family's safeguarding text at the centre, when, and why,
+	// oldest first, a page at a time. Safeguarding leads and administrators.
 	ListAccessRecords(context.Context, *ListAccessRecordsRequest) (*ListAccessRecordsResponse, error)
 	mustEmbedUnimplementedSafeguardingServiceServer()
 }

@@ -516,6 +516,19 @@ func TestWorkingDaysAndOverdue(t *testing.T) {
 	require.True(t, Overdue(friday, friday.AddDate(0, 0, 10)))
 }
 
+// LastOverdueSession splits the sessions exactly where Overdue does, whatever the weekday, so
+// ListOverdueReports can ask the database for sessions up to it.
+func TestLastOverdueSessionIsWhereOverdueStarts(t *testing.T) {
+	for i := range 14 {
+		today := monday.AddDate(0, 0, i)
+		last := LastOverdueSession(today)
+		for d := today.AddDate(0, 0, -30); !d.After(today); d = d.AddDate(0, 0, 1) {
+			require.Equal(t, Overdue(d, today), !d.After(last), "today %s, session %s", today.Format(time.DateOnly), d.Format(time.DateOnly))
+		}
+	}
+	require.Equal(t, monday.AddDate(0, 0, -8), LastOverdueSession(monday), "the Sunday a week before: 6 working days since, the Monday after it only 5")
+}
+
 func TestAccessNeedsAPurpose(t *testing.T) {
 	for _, p := range []string{"", "  ", "ok"} {
 		_, err := RecordAccess(lead, Access{Family: uuid.New(), Purpose: p})

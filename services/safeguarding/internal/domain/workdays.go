@@ -33,4 +33,15 @@ func Overdue(sessionOn, today time.Time) bool {
 	return WorkingDaysSince(sessionOn, today) > OverdueAfter
 }
 
+// LastOverdueSession is the latest session date whose report, not yet released, is overdue today:
+// a report is overdue exactly when its session was on or before it (the further back the session,
+// the more working days since, so a list can ask for sessions up to this date).
+func LastOverdueSession(today time.Time) time.Time {
+	d := day(today)
+	for !Overdue(d, today) {
+		d = d.AddDate(0, 0, -1)
+	}
+	return d
+}
+
 func day(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }

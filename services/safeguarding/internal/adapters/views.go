@@ -12,12 +12,42 @@ import (
 
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/paging"
 	"github.com/familytime/familytime/services/safeguarding/internal/domain"
 )
 
-// listLimit bounds every list: a centre's open concerns, holds and overdue reports are tens, not
-// thousands; the limit keeps a mistake from reading a table.
+// listLimit bounds the lists that are not paged: ListOpenReports (UnreleasedReports) and the
+// unpaged AccessRecords. Every other list is read a page at a time (package paging).
 const listLimit = 1000
+
+// Where a list's first page starts: before the first key going up, after the last going down.
+var (
+	firstUp   = time.Time{}                                   // 0001-01-01
+	firstDown = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC) // after every date and instant kept
+)
+
+// pageStart reads a page token whose key is a time in layout (time.DateOnly for a date,
+// time.RFC3339Nano for an instant); the empty token starts at first and firstID. A key that does
+// not parse as the list's was not issued by it: paging.ErrBadToken, which callers are told is an
+// invalid page_token.
+func pageStart(token, layout string, first time.Time, firstID uuid.UUID) (time.Time, uuid.UUID, error) {
+	if token == "" {
+		return first, firstID, nil
+	}
+	after, err := paging.Decode(token)
+	if err != nil {
+		return time.Time{}, uuid.Nil, err
+	}
+	at, err := time.Parse(layout, after.Key)
+	if err != nil {
+		return time.Time{}, uuid.Nil, paging.ErrBadToken
+	}
+	return at, after.ID, nil
+}
+
+// dateKey is a date's page key; instantKey an instant's, to the microsecond PostgreSQL keeps.
+func dateKey(t time.Time) string    { return t.Format(time.DateOnly) }
+func instantKey(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 // ProjectConcern writes a concern's row as its unit of work leaves it.
 func ProjectConcern(uow *eventstore.UnitOfWork, k *domain.Concern) {
@@ -93,20 +123,31 @@ func (r *Records) centreOf(ctx context.Context, sql string, id uuid.UUID, notFou
 	return centre, nil
 }
 
-// OpenConcerns are a centre's concerns not closed, oldest first.
-func (r *Records) OpenConcerns(ctx context.Context, centre uuid.UUID) ([]ConcernRow, error) {
-	rows, err := r.store.Pool().Query(ctx, `SELECT concern_id, family_id, centre_id, category, raised_on, raised_by, escalated, closed, version
-		FROM concerns WHERE centre_id = $1 AND NOT closed ORDER BY raised_on, concern_id LIMIT $2`, centre, listLimit)
+// OpenConcerns returns a page of a centre's concerns not closed, oldest raised first, and the next
+// page's token.
+func (r *Records) OpenConcerns(ctx context.Context, centre uuid.UUID, size int, token string) ([]ConcernRow, string, error) {
+	on, after, err := pageStart(token, time.DateOnly, firstUp, uuid.Nil)
 	if err != nil {
-		return nil, fmt.Errorf("open concerns: %w", err)
+		return nil, "", err
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (ConcernRow, error) {
+	rows, err := r.store.Pool().Query(ctx, `SELECT concern_id, family_id, centre_id, category, raised_on, raised_by, escalated, closed, version
+		FROM concerns WHERE centre_id = $1 AND NOT closed AND (raised_on, concern_id) > ($2::date, $3::uuid)
+		ORDER BY raised_on, concern_id LIMIT $4`, centre, on, after, size+1)
+	if err != nil {
+		return nil, "", fmt.Errorf("open concerns: %w", err)
+	}
+	page, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ConcernRow, error) {
 		var c ConcernRow
 		var cat int32
 		err := row.Scan(&c.ID, &c.Family, &c.Centre, &cat, &c.RaisedOn, &c.RaisedBy, &c.Escalated, &c.Closed, &c.Version)
 		c.Category = safeguardingv1.ConcernCategory(cat)
 		return c, err
 	})
+	if err != nil {
+		return nil, "", fmt.Errorf("open concerns: %w", err)
+	}
+	page, next := paging.Trim(page, size, func(c ConcernRow) (string, uuid.UUID) { return dateKey(c.RaisedOn), c.ID })
+	return page, next, nil
 }
 
 // AlertRow is an alert to a lead.
@@ -115,35 +156,53 @@ type AlertRow struct {
 	Category        safeguardingv1.ConcernCategory
 	AlertedOn       time.Time
 	Closed          bool
+	// RecordedAt is when the alert was recorded: the list's order and page key.
+	RecordedAt time.Time
 }
 
-// Alerts are a centre's alerts, newest first.
-func (r *Records) Alerts(ctx context.Context, centre uuid.UUID, openOnly bool) ([]AlertRow, error) {
-	rows, err := r.store.Pool().Query(ctx, `SELECT a.concern_id, a.family_id, a.category, a.alerted_on, coalesce(c.closed, false)
+// Alerts returns a page of a centre's alerts, newest first, and the next page's token.
+func (r *Records) Alerts(ctx context.Context, centre uuid.UUID, openOnly bool, size int, token string) ([]AlertRow, string, error) {
+	at, before, err := pageStart(token, time.RFC3339Nano, firstDown, uuid.Max)
+	if err != nil {
+		return nil, "", err
+	}
+	rows, err := r.store.Pool().Query(ctx, `SELECT a.concern_id, a.family_id, a.category, a.alerted_on, coalesce(c.closed, false), a.recorded_at
 		FROM lead_alerts a LEFT JOIN concerns c USING (concern_id)
 		WHERE a.centre_id = $1 AND (NOT $2 OR NOT coalesce(c.closed, false))
-		ORDER BY a.recorded_at DESC, a.concern_id LIMIT $3`, centre, openOnly, listLimit)
+			AND (a.recorded_at, a.concern_id) < ($3::timestamptz, $4::uuid)
+		ORDER BY a.recorded_at DESC, a.concern_id DESC LIMIT $5`, centre, openOnly, at, before, size+1)
 	if err != nil {
-		return nil, fmt.Errorf("alerts: %w", err)
+		return nil, "", fmt.Errorf("alerts: %w", err)
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (AlertRow, error) {
+	page, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (AlertRow, error) {
 		var a AlertRow
 		var cat int32
-		err := row.Scan(&a.Concern, &a.Family, &cat, &a.AlertedOn, &a.Closed)
+		err := row.Scan(&a.Concern, &a.Family, &cat, &a.AlertedOn, &a.Closed, &a.RecordedAt)
 		a.Category = safeguardingv1.ConcernCategory(cat)
 		return a, err
 	})
+	if err != nil {
+		return nil, "", fmt.Errorf("alerts: %w", err)
+	}
+	page, next := paging.Trim(page, size, func(a AlertRow) (string, uuid.UUID) { return instantKey(a.RecordedAt), a.Concern })
+	return page, next, nil
 }
 
-// Holds are a centre's holds (optionally one family's, optionally with lifted ones), newest first.
-func (r *Records) Holds(ctx context.Context, centre, family uuid.UUID, withLifted bool) ([]domain.Hold, error) {
+// Holds returns a page of a centre's holds (optionally one family's, optionally with lifted ones),
+// newest placed first, and the next page's token.
+func (r *Records) Holds(ctx context.Context, centre, family uuid.UUID, withLifted bool, size int, token string) ([]domain.Hold, string, error) {
+	on, before, err := pageStart(token, time.DateOnly, firstDown, uuid.Max)
+	if err != nil {
+		return nil, "", err
+	}
 	rows, err := r.store.Pool().Query(ctx, `SELECT hold_id, family_id, centre_id, concern_id, reason, placed_on, review_by, lifted_on
 		FROM holds WHERE centre_id = $1 AND ($2::uuid IS NULL OR family_id = $2) AND ($3 OR lifted_on IS NULL)
-		ORDER BY placed_on DESC, hold_id LIMIT $4`, centre, nullable(family), withLifted, listLimit)
+			AND (placed_on, hold_id) < ($4::date, $5::uuid)
+		ORDER BY placed_on DESC, hold_id DESC LIMIT $6`, centre, nullable(family), withLifted, on, before, size+1)
 	if err != nil {
-		return nil, fmt.Errorf("holds: %w", err)
+		return nil, "", fmt.Errorf("holds: %w", err)
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.Hold, error) {
+	page, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.Hold, error) {
 		var h domain.Hold
 		var concern pgtype.UUID
 		var lifted pgtype.Date
@@ -152,6 +211,11 @@ func (r *Records) Holds(ctx context.Context, centre, family uuid.UUID, withLifte
 		h.Reason, h.Concern, h.LiftedOn = safeguardingv1.HoldReason(reason), uuid.UUID(concern.Bytes), lifted.Time
 		return h, err
 	})
+	if err != nil {
+		return nil, "", fmt.Errorf("holds: %w", err)
+	}
+	page, next := paging.Trim(page, size, func(h domain.Hold) (string, uuid.UUID) { return dateKey(h.PlacedOn), h.ID })
+	return page, next, nil
 }
 
 // ReportRow is a report as the read model holds it.
@@ -163,21 +227,40 @@ type ReportRow struct {
 	Version                     int64
 }
 
-// UnreleasedReports are a centre's reports not yet released, oldest session first.
+// UnreleasedReports are a centre's reports not yet released, oldest session first, at most
+// listLimit: ListOpenReports is not paged (app.OpenReports says why).
 func (r *Records) UnreleasedReports(ctx context.Context, centre uuid.UUID) ([]ReportRow, error) {
-	rows, err := r.store.Pool().Query(ctx, `SELECT report_id, family_id, centre_id, booking_id, session_on, state, author, checker, version
-		FROM reports WHERE centre_id = $1 AND state <> $2 ORDER BY session_on, report_id LIMIT $3`,
-		centre, int32(safeguardingv1.ReportState_REPORT_STATE_RELEASED), listLimit)
+	rows, _, err := r.UnreleasedReportsBy(ctx, centre, firstDown, listLimit, "")
+	return rows, err
+}
+
+// UnreleasedReportsBy returns a page of a centre's reports not yet released whose session was on
+// or before sessionBy, oldest session first, and the next page's token.
+func (r *Records) UnreleasedReportsBy(ctx context.Context, centre uuid.UUID, sessionBy time.Time, size int, token string) ([]ReportRow, string, error) {
+	on, after, err := pageStart(token, time.DateOnly, firstUp, uuid.Nil)
 	if err != nil {
-		return nil, fmt.Errorf("unreleased reports: %w", err)
+		return nil, "", err
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (ReportRow, error) {
+	rows, err := r.store.Pool().Query(ctx, `SELECT report_id, family_id, centre_id, booking_id, session_on, state, author, checker, version
+		FROM reports WHERE centre_id = $1 AND state <> $2 AND session_on <= $3::date
+			AND (session_on, report_id) > ($4::date, $5::uuid)
+		ORDER BY session_on, report_id LIMIT $6`,
+		centre, int32(safeguardingv1.ReportState_REPORT_STATE_RELEASED), sessionBy, on, after, size+1)
+	if err != nil {
+		return nil, "", fmt.Errorf("unreleased reports: %w", err)
+	}
+	page, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ReportRow, error) {
 		var x ReportRow
 		var state int32
 		err := row.Scan(&x.ID, &x.Family, &x.Centre, &x.Booking, &x.SessionOn, &state, &x.Author, &x.Checker, &x.Version)
 		x.State = safeguardingv1.ReportState(state)
 		return x, err
 	})
+	if err != nil {
+		return nil, "", fmt.Errorf("unreleased reports: %w", err)
+	}
+	page, next := paging.Trim(page, size, func(x ReportRow) (string, uuid.UUID) { return dateKey(x.SessionOn), x.ID })
+	return page, next, nil
 }
 
 // AccessRow is an access record with its purpose still sealed.
@@ -189,7 +272,10 @@ type AccessRow struct {
 	At                            time.Time
 }
 
-// AccessRecords are the newest of a family's access records, in order.
+// AccessRecords are the newest listLimit of a family's access records, at every centre, in order.
+//
+// Deprecated: it drops the oldest records past listLimit without saying so. ListAccessRecords reads
+// AccessRecordsPage; this stays only while app.App.AccessRecords (app/records.go) calls it.
 func (r *Records) AccessRecords(ctx context.Context, family uuid.UUID) ([]AccessRow, error) {
 	rows, err := r.store.Pool().Query(ctx, `SELECT * FROM (
 			SELECT event_id, family_id, centre_id, record_id, subject, role, kind, sealed_purpose, accessed_at
@@ -198,11 +284,34 @@ func (r *Records) AccessRecords(ctx context.Context, family uuid.UUID) ([]Access
 	if err != nil {
 		return nil, fmt.Errorf("access records: %w", err)
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (AccessRow, error) {
-		var a AccessRow
-		var kind int32
-		err := row.Scan(&a.Event, &a.Family, &a.Centre, &a.Record, &a.Subject, &a.Role, &kind, &a.SealedPurpose, &a.At)
-		a.Kind = safeguardingv1.RecordKind(kind)
-		return a, err
-	})
+	return pgx.CollectRows(rows, scanAccess)
+}
+
+// AccessRecordsPage returns a page of a family's access records at a centre, oldest first, and the
+// next page's token: every page in turn is every read, none left out.
+func (r *Records) AccessRecordsPage(ctx context.Context, centre, family uuid.UUID, size int, token string) ([]AccessRow, string, error) {
+	at, after, err := pageStart(token, time.RFC3339Nano, firstUp, uuid.Nil)
+	if err != nil {
+		return nil, "", err
+	}
+	rows, err := r.store.Pool().Query(ctx, `SELECT event_id, family_id, centre_id, record_id, subject, role, kind, sealed_purpose, accessed_at
+		FROM access_records WHERE family_id = $1 AND centre_id = $2 AND (accessed_at, event_id) > ($3::timestamptz, $4::uuid)
+		ORDER BY accessed_at, event_id LIMIT $5`, family, centre, at, after, size+1)
+	if err != nil {
+		return nil, "", fmt.Errorf("access records: %w", err)
+	}
+	page, err := pgx.CollectRows(rows, scanAccess)
+	if err != nil {
+		return nil, "", fmt.Errorf("access records: %w", err)
+	}
+	page, next := paging.Trim(page, size, func(a AccessRow) (string, uuid.UUID) { return instantKey(a.At), a.Event })
+	return page, next, nil
+}
+
+func scanAccess(row pgx.CollectableRow) (AccessRow, error) {
+	var a AccessRow
+	var kind int32
+	err := row.Scan(&a.Event, &a.Family, &a.Centre, &a.Record, &a.Subject, &a.Role, &kind, &a.SealedPurpose, &a.At)
+	a.Kind = safeguardingv1.RecordKind(kind)
+	return a, err
 }

@@ -100,12 +100,12 @@ func (a *App) GetConcern(ctx context.Context, c domain.Caller, centre, id uuid.U
 	return ConcernView{Concern: k, Records: entries}, nil
 }
 
-// OpenConcerns are a centre's open concerns.
-func (a *App) OpenConcerns(ctx context.Context, centre uuid.UUID) ([]adapters.ConcernRow, error) {
-	return a.records.OpenConcerns(ctx, centre)
+// OpenConcerns reads a page of a centre's open concerns, oldest first (size 0: DefaultPageSize).
+func (a *App) OpenConcerns(ctx context.Context, centre uuid.UUID, size int, token string) ([]adapters.ConcernRow, string, error) {
+	return a.records.OpenConcerns(ctx, centre, pageSize(size), token)
 }
 
-// Alerts are a centre's alerts to its lead.
-func (a *App) Alerts(ctx context.Context, centre uuid.UUID, openOnly bool) ([]adapters.AlertRow, error) {
-	return a.records.Alerts(ctx, centre, openOnly)
+// Alerts reads a page of a centre's alerts to its lead, newest first (size 0: DefaultPageSize).
+func (a *App) Alerts(ctx context.Context, centre uuid.UUID, openOnly bool, size int, token string) ([]adapters.AlertRow, string, error) {
+	return a.records.Alerts(ctx, centre, openOnly, pageSize(size), token)
 }

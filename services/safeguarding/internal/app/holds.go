@@ -86,7 +86,7 @@ func (a *App) LiftHold(ctx context.Context, centre, family, id uuid.UUID, note s
 	return lifted, uow, nil
 }
 
-// Holds lists a centre's holds.
-func (a *App) Holds(ctx context.Context, centre, family uuid.UUID, withLifted bool) ([]domain.Hold, error) {
-	return a.records.Holds(ctx, centre, family, withLifted)
+// Holds reads a page of a centre's holds, newest placed first (size 0: DefaultPageSize).
+func (a *App) Holds(ctx context.Context, centre, family uuid.UUID, withLifted bool, size int, token string) ([]domain.Hold, string, error) {
+	return a.records.Holds(ctx, centre, family, withLifted, pageSize(size), token)
 }

@@ -200,13 +200,14 @@ func (s *Server) LiftHold(ctx context.Context, req *safeguardingv1.LiftHoldReque
 	})
 }
 
-// ListHolds lists a centre's holds.
+// ListHolds reads a page of a centre's holds.
 func (s *Server) ListHolds(ctx context.Context, req *safeguardingv1.ListHoldsRequest) (*safeguardingv1.ListHoldsResponse, error) {
-	hs, err := s.app.Holds(ctx, id(req.GetCentreId()), id(req.GetFamilyId()), req.GetIncludeLifted())
+	hs, next, err := s.app.Holds(ctx, id(req.GetCentreId()), id(req.GetFamilyId()), req.GetIncludeLifted(),
+		int(req.GetPageSize()), req.GetPageToken())
 	if err != nil {
 		return nil, err
 	}
-	out := &safeguardingv1.ListHoldsResponse{}
+	out := &safeguardingv1.ListHoldsResponse{NextPageToken: next}
 	for _, h := range hs {
 		out.Holds = append(out.Holds, hold(h))
 	}
@@ -296,13 +297,13 @@ func (s *Server) GetReport(ctx context.Context, req *safeguardingv1.GetReportReq
 	return out, nil
 }
 
-// ListOpenConcerns lists a centre's open concerns.
+// ListOpenConcerns reads a page of a centre's open concerns.
 func (s *Server) ListOpenConcerns(ctx context.Context, req *safeguardingv1.ListOpenConcernsRequest) (*safeguardingv1.ListOpenConcernsResponse, error) {
-	rows, err := s.app.OpenConcerns(ctx, id(req.GetCentreId()))
+	rows, next, err := s.app.OpenConcerns(ctx, id(req.GetCentreId()), int(req.GetPageSize()), req.GetPageToken())
 	if err != nil {
 		return nil, err
 	}
-	out := &safeguardingv1.ListOpenConcernsResponse{}
+	out := &safeguardingv1.ListOpenConcernsResponse{NextPageToken: next}
 	for _, r := range rows {
 		out.Concerns = append(out.Concerns, &safeguardingv1.ConcernSummary{ConcernId: r.ID.String(), FamilyId: r.Family.String(),
 			Category: r.Category, RaisedOn: domain.ToDate(r.RaisedOn), RaisedBy: r.RaisedBy, Escalated: r.Escalated,
@@ -311,13 +312,13 @@ func (s *Server) ListOpenConcerns(ctx context.Context, req *safeguardingv1.ListO
 	return out, nil
 }
 
-// ListOverdueReports lists a centre's overdue reports.
+// ListOverdueReports reads a page of a centre's overdue reports.
 func (s *Server) ListOverdueReports(ctx context.Context, req *safeguardingv1.ListOverdueReportsRequest) (*safeguardingv1.ListOverdueReportsResponse, error) {
-	rows, err := s.app.OverdueReports(ctx, id(req.GetCentreId()))
+	rows, next, err := s.app.OverdueReports(ctx, id(req.GetCentreId()), int(req.GetPageSize()), req.GetPageToken())
 	if err != nil {
 		return nil, err
 	}
-	return &safeguardingv1.ListOverdueReportsResponse{Reports: reportSummaries(rows)}, nil
+	return &safeguardingv1.ListOverdueReportsResponse{Reports: reportSummaries(rows), NextPageToken: next}, nil
 }
 
 // ListOpenReports lists a centre's reports not yet released.
@@ -353,13 +354,13 @@ func (s *Server) GetSafeguardingRecord(ctx context.Context, req *safeguardingv1.
 	return out, nil
 }
 
-// ListAlerts lists a centre's alerts to its lead.
+// ListAlerts reads a page of a centre's alerts to its lead.
 func (s *Server) ListAlerts(ctx context.Context, req *safeguardingv1.ListAlertsRequest) (*safeguardingv1.ListAlertsResponse, error) {
-	rows, err := s.app.Alerts(ctx, id(req.GetCentreId()), req.GetOpenOnly())
+	rows, next, err := s.app.Alerts(ctx, id(req.GetCentreId()), req.GetOpenOnly(), int(req.GetPageSize()), req.GetPageToken())
 	if err != nil {
 		return nil, err
 	}
-	out := &safeguardingv1.ListAlertsResponse{}
+	out := &safeguardingv1.ListAlertsResponse{NextPageToken: next}
 	for _, r := range rows {
 		out.Alerts = append(out.Alerts, &safeguardingv1.Alert{ConcernId: r.Concern.String(), FamilyId: r.Family.String(),
 			Category: r.Category, AlertedOn: domain.ToDate(r.AlertedOn), Closed: r.Closed})
@@ -367,13 +368,13 @@ func (s *Server) ListAlerts(ctx context.Context, req *safeguardingv1.ListAlertsR
 	return out, nil
 }
 
-// ListAccessRecords lists the reads of a family's safeguarding text.
+// ListAccessRecords reads a page of the reads of a family's safeguarding text at the centre.
 func (s *Server) ListAccessRecords(ctx context.Context, req *safeguardingv1.ListAccessRecordsRequest) (*safeguardingv1.ListAccessRecordsResponse, error) {
-	rows, err := s.app.AccessRecords(ctx, id(req.GetCentreId()), id(req.GetFamilyId()))
+	rows, next, err := s.app.AccessRecordsPage(ctx, id(req.GetCentreId()), id(req.GetFamilyId()), int(req.GetPageSize()), req.GetPageToken())
 	if err != nil {
 		return nil, err
 	}
-	out := &safeguardingv1.ListAccessRecordsResponse{}
+	out := &safeguardingv1.ListAccessRecordsResponse{NextPageToken: next}
 	for _, r := range rows {
 		out.Records = append(out.Records, &safeguardingv1.AccessRecord{AccessedAt: timestamppb.New(r.At), Subject: r.Subject,
 			Role: r.Role, CentreId: r.Centre.String(), Kind: r.Kind, RecordId: r.Record.String(), Purpose: r.Purpose})

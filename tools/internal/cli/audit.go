@@ -13,31 +13,42 @@ func newAuditCommand() *cobra.Command {
 	var (
 		conn           connection
 		out            output
+		page           pageFlag
 		family, centre string
 	)
 	cmd := &cobra.Command{
 		Use:   "audit",
 		Short: "Who read a family's safeguarding text, when, in which role, and why (safeguarding leads, administrators)",
+		Long: `audit lists every read of a family's safeguarding text at the centre, oldest first: when, who, in
+which role, what was read and the purpose they gave. Every page is fetched, so nothing is left out
+however many reads there were.`,
 		Example: `  familytime audit --family $F --centre $C
   familytime audit --family $F --centre $C --token "$(familytime token --role safeguarding_lead --centre $C)"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			size, err := page.value()
+			if err != nil {
+				return err
+			}
 			cc, err := dial(&conn, "safeguarding")
 			if err != nil {
 				return err
 			}
 			defer cc.Close()
-			resp, err := safeguardingv1.NewSafeguardingServiceClient(cc).ListAccessRecords(cmd.Context(),
-				&safeguardingv1.ListAccessRecordsRequest{CentreId: centre, FamilyId: family})
-			if err != nil {
-				return describe(err)
-			}
+			client := safeguardingv1.NewSafeguardingServiceClient(cc)
 			var msgs []proto.Message
 			var rows [][]string
-			for _, r := range resp.GetRecords() {
-				msgs = append(msgs, r)
-				rows = append(rows, []string{r.GetAccessedAt().AsTime().Format(time.RFC3339), r.GetSubject(), r.GetRole(),
-					friendly("RECORD_KIND_", r.GetKind().String()), r.GetRecordId(), r.GetPurpose()})
+			if err := everyPage(func(token string) (string, error) {
+				resp, err := client.ListAccessRecords(cmd.Context(), &safeguardingv1.ListAccessRecordsRequest{CentreId: centre,
+					FamilyId: family, PageSize: size, PageToken: token})
+				for _, r := range resp.GetRecords() {
+					msgs = append(msgs, r)
+					rows = append(rows, []string{r.GetAccessedAt().AsTime().Format(time.RFC3339), r.GetSubject(), r.GetRole(),
+						friendly("RECORD_KIND_", r.GetKind().String()), r.GetRecordId(), r.GetPurpose()})
+				}
+				return resp.GetNextPageToken(), err
+			}); err != nil {
+				return describe(err)
 			}
 			if len(rows) == 0 && !out.json {
 				_, err := cmd.OutOrStdout().Write([]byte("no reads recorded\n"))
@@ -51,6 +62,7 @@ func newAuditCommand() *cobra.Command {
 	cmd.Flags().StringVar(&centre, "centre", "", "the centre (UUID)")
 	_ = cmd.MarkFlagRequired("family")
 	_ = cmd.MarkFlagRequired("centre")
+	page.register(cmd.Flags(), "reads")
 	out.register(cmd.Flags())
 	return cmd
 }

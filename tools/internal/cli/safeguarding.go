@@ -54,6 +54,37 @@ func (s *safeguardingCommand) call(cmd *cobra.Command, do func(safeguardingv1.Sa
 	return nil
 }
 
+// pageFlag is a list command's --page-size: how many rows each request fetches. The command
+// follows every page (everyPage), so it changes how many requests are made, never what is listed.
+type pageFlag int32
+
+func (p *pageFlag) register(flags interface {
+	Int32Var(p *int32, name string, value int32, usage string)
+}, rows string) {
+	flags.Int32Var((*int32)(p), "page-size", 100, rows+" fetched per request (1-500); every page is listed")
+}
+
+// value is the page size, or an error before any call if it is outside 1 to 500.
+func (p pageFlag) value() (int32, error) {
+	if p < 1 || p > 500 {
+		return 0, fmt.Errorf("--page-size must be from 1 to 500, not %d", int32(p))
+	}
+	return int32(p), nil
+}
+
+// everyPage calls list for the first page and then for each next page until the last: list
+// returns its page's next_page_token, empty on the last page.
+func everyPage(list func(token string) (next string, err error)) error {
+	for token, more := "", true; more; more = token != "" {
+		next, err := list(token)
+		if err != nil {
+			return err
+		}
+		token = next
+	}
+	return nil
+}
+
 func sgDate(flag, value string) (*commonv1.Date, error) {
 	t, err := time.Parse(time.DateOnly, value)
 	if err != nil {
@@ -195,28 +226,39 @@ func (s *safeguardingCommand) concern() *cobra.Command {
 	_ = show.MarkFlagRequired("purpose")
 	showOut.register(show.Flags())
 
-	var listOut output
+	var (
+		listOut  output
+		listPage pageFlag
+	)
 	list := &cobra.Command{
 		Use:   "list",
-		Short: "List the centre's open concerns (no text)",
+		Short: "List the centre's open concerns, oldest first (no text)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
-				resp, err := c.ListOpenConcerns(cmd.Context(), &safeguardingv1.ListOpenConcernsRequest{CentreId: s.centre})
-				if err != nil {
-					return err
-				}
-				var msgs []proto.Message
-				var rows [][]string
-				for _, k := range resp.GetConcerns() {
-					msgs = append(msgs, k)
-					rows = append(rows, []string{k.GetConcernId(), k.GetFamilyId(), friendly("CONCERN_CATEGORY_", k.GetCategory().String()),
-						sgDay(k.GetRaisedOn()), k.GetRaisedBy(), fmt.Sprint(k.GetEscalated())})
-				}
-				return listOut.table(cmd.OutOrStdout(), msgs, []string{"CONCERN", "FAMILY", "CATEGORY", "RAISED", "BY", "ESCALATED"}, rows)
-			})
+			size, err := listPage.value()
+			if err != nil {
+				return err
+			}
+			var msgs []proto.Message
+			var rows [][]string
+			if err := s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
+				return everyPage(func(token string) (string, error) {
+					resp, err := c.ListOpenConcerns(cmd.Context(), &safeguardingv1.ListOpenConcernsRequest{CentreId: s.centre,
+						PageSize: size, PageToken: token})
+					for _, k := range resp.GetConcerns() {
+						msgs = append(msgs, k)
+						rows = append(rows, []string{k.GetConcernId(), k.GetFamilyId(), friendly("CONCERN_CATEGORY_", k.GetCategory().String()),
+							sgDay(k.GetRaisedOn()), k.GetRaisedBy(), fmt.Sprint(k.GetEscalated())})
+					}
+					return resp.GetNextPageToken(), err
+				})
+			}); err != nil {
+				return err
+			}
+			return listOut.table(cmd.OutOrStdout(), msgs, []string{"CONCERN", "FAMILY", "CATEGORY", "RAISED", "BY", "ESCALATED"}, rows)
 		},
 	}
+	listPage.register(list.Flags(), "concerns")
 	listOut.register(list.Flags())
 	cmd.AddCommand(raise, show, list)
 	return cmd
@@ -388,32 +430,41 @@ func (s *safeguardingCommand) hold() *cobra.Command {
 
 	var (
 		listOut    output
+		listPage   pageFlag
 		listFamily string
 		lifted     bool
 	)
 	list := &cobra.Command{
 		Use:   "list",
-		Short: "List the centre's holds in force (--lifted: all)",
+		Short: "List the centre's holds in force, newest first (--lifted: all)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
-				resp, err := c.ListHolds(cmd.Context(), &safeguardingv1.ListHoldsRequest{CentreId: s.centre, FamilyId: listFamily, IncludeLifted: lifted})
-				if err != nil {
-					return err
-				}
-				var msgs []proto.Message
-				var rows [][]string
-				for _, h := range resp.GetHolds() {
-					msgs = append(msgs, h)
-					rows = append(rows, []string{h.GetHoldId(), h.GetFamilyId(), friendly("HOLD_REASON_", h.GetReason().String()),
-						sgDay(h.GetPlacedOn()), sgDay(h.GetReviewBy()), sgDay(h.GetLiftedOn())})
-				}
-				return listOut.table(cmd.OutOrStdout(), msgs, []string{"HOLD", "FAMILY", "REASON", "PLACED", "REVIEW BY", "LIFTED"}, rows)
-			})
+			size, err := listPage.value()
+			if err != nil {
+				return err
+			}
+			var msgs []proto.Message
+			var rows [][]string
+			if err := s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
+				return everyPage(func(token string) (string, error) {
+					resp, err := c.ListHolds(cmd.Context(), &safeguardingv1.ListHoldsRequest{CentreId: s.centre, FamilyId: listFamily,
+						IncludeLifted: lifted, PageSize: size, PageToken: token})
+					for _, h := range resp.GetHolds() {
+						msgs = append(msgs, h)
+						rows = append(rows, []string{h.GetHoldId(), h.GetFamilyId(), friendly("HOLD_REASON_", h.GetReason().String()),
+							sgDay(h.GetPlacedOn()), sgDay(h.GetReviewBy()), sgDay(h.GetLiftedOn())})
+					}
+					return resp.GetNextPageToken(), err
+				})
+			}); err != nil {
+				return err
+			}
+			return listOut.table(cmd.OutOrStdout(), msgs, []string{"HOLD", "FAMILY", "REASON", "PLACED", "REVIEW BY", "LIFTED"}, rows)
 		},
 	}
 	list.Flags().StringVar(&listFamily, "family", "", "only this family's holds")
 	list.Flags().BoolVar(&lifted, "lifted", false, "include lifted holds")
+	listPage.register(list.Flags(), "holds")
 	listOut.register(list.Flags())
 	cmd.AddCommand(list)
 	return cmd
@@ -487,6 +538,7 @@ func (s *safeguardingCommand) record() *cobra.Command {
 func (s *safeguardingCommand) alerts() *cobra.Command {
 	var (
 		out  output
+		page pageFlag
 		open bool
 	)
 	cmd := &cobra.Command{
@@ -494,27 +546,35 @@ func (s *safeguardingCommand) alerts() *cobra.Command {
 		Short: "The alerts to the centre's safeguarding lead, newest first",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
-				resp, err := c.ListAlerts(cmd.Context(), &safeguardingv1.ListAlertsRequest{CentreId: s.centre, OpenOnly: open})
-				if err != nil {
-					return err
-				}
-				var msgs []proto.Message
-				var rows [][]string
-				for _, a := range resp.GetAlerts() {
-					msgs = append(msgs, a)
-					rows = append(rows, []string{sgDay(a.GetAlertedOn()), a.GetConcernId(), a.GetFamilyId(),
-						friendly("CONCERN_CATEGORY_", a.GetCategory().String()), fmt.Sprint(a.GetClosed())})
-				}
-				if len(rows) == 0 && !out.json {
-					_, err := fmt.Fprintln(cmd.OutOrStdout(), "no alerts")
-					return err
-				}
-				return out.table(cmd.OutOrStdout(), msgs, []string{"ALERTED", "CONCERN", "FAMILY", "CATEGORY", "CLOSED"}, rows)
-			})
+			size, err := page.value()
+			if err != nil {
+				return err
+			}
+			var msgs []proto.Message
+			var rows [][]string
+			if err := s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
+				return everyPage(func(token string) (string, error) {
+					resp, err := c.ListAlerts(cmd.Context(), &safeguardingv1.ListAlertsRequest{CentreId: s.centre, OpenOnly: open,
+						PageSize: size, PageToken: token})
+					for _, a := range resp.GetAlerts() {
+						msgs = append(msgs, a)
+						rows = append(rows, []string{sgDay(a.GetAlertedOn()), a.GetConcernId(), a.GetFamilyId(),
+							friendly("CONCERN_CATEGORY_", a.GetCategory().String()), fmt.Sprint(a.GetClosed())})
+					}
+					return resp.GetNextPageToken(), err
+				})
+			}); err != nil {
+				return err
+			}
+			if len(rows) == 0 && !out.json {
+				_, err := fmt.Fprintln(cmd.OutOrStdout(), "no alerts")
+				return err
+			}
+			return out.table(cmd.OutOrStdout(), msgs, []string{"ALERTED", "CONCERN", "FAMILY", "CATEGORY", "CLOSED"}, rows)
 		},
 	}
 	cmd.Flags().BoolVar(&open, "open", false, "only alerts of concerns still open")
+	page.register(cmd.Flags(), "alerts")
 	out.register(cmd.Flags())
 	return cmd
 }

@@ -230,49 +230,64 @@ func (s *safeguardingCommand) reportShow() *cobra.Command {
 }
 
 func (s *safeguardingCommand) reportOverdue() *cobra.Command {
-	return s.reportList("overdue", "Reports not released more than 5 working days (Monday to Friday) after their session",
-		"no overdue reports", func(c safeguardingv1.SafeguardingServiceClient, cmd *cobra.Command) ([]*safeguardingv1.ReportSummary, error) {
-			resp, err := c.ListOverdueReports(cmd.Context(), &safeguardingv1.ListOverdueReportsRequest{CentreId: s.centre})
-			return resp.GetReports(), err
+	return s.reportList("overdue", "Reports not released more than 5 working days (Monday to Friday) after their session, oldest first",
+		"no overdue reports", true, func(c safeguardingv1.SafeguardingServiceClient, cmd *cobra.Command, size int32, token string) ([]*safeguardingv1.ReportSummary, string, error) {
+			resp, err := c.ListOverdueReports(cmd.Context(), &safeguardingv1.ListOverdueReportsRequest{CentreId: s.centre,
+				PageSize: size, PageToken: token})
+			return resp.GetReports(), resp.GetNextPageToken(), err
 		})
 }
 
+// reportOpen lists in one request: ListOpenReports is not paged.
 func (s *safeguardingCommand) reportOpen() *cobra.Command {
 	return s.reportList("open", "Reports not yet released, due or not: the one to draft for a session you supervised, or to check",
-		"no open reports", func(c safeguardingv1.SafeguardingServiceClient, cmd *cobra.Command) ([]*safeguardingv1.ReportSummary, error) {
+		"no open reports", false, func(c safeguardingv1.SafeguardingServiceClient, cmd *cobra.Command, _ int32, _ string) ([]*safeguardingv1.ReportSummary, string, error) {
 			resp, err := c.ListOpenReports(cmd.Context(), &safeguardingv1.ListOpenReportsRequest{CentreId: s.centre})
-			return resp.GetReports(), err
+			return resp.GetReports(), "", err
 		})
 }
 
-// reportList is a command that lists report summaries as a table.
-func (s *safeguardingCommand) reportList(use, short, none string,
-	list func(safeguardingv1.SafeguardingServiceClient, *cobra.Command) ([]*safeguardingv1.ReportSummary, error)) *cobra.Command {
-	var out output
+// reportList is a command that lists report summaries as a table. A paged list has --page-size
+// and is followed to its last page; list returns a page and the next page's token.
+func (s *safeguardingCommand) reportList(use, short, none string, paged bool,
+	list func(c safeguardingv1.SafeguardingServiceClient, cmd *cobra.Command, size int32, token string) ([]*safeguardingv1.ReportSummary, string, error)) *cobra.Command {
+	var (
+		out  output
+		page pageFlag = 100
+	)
 	cmd := &cobra.Command{
 		Use:   use,
 		Short: short,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
-				reports, err := list(c, cmd)
-				if err != nil {
-					return err
-				}
-				var msgs []proto.Message
-				var rows [][]string
-				for _, r := range reports {
-					msgs = append(msgs, r)
-					rows = append(rows, []string{r.GetReportId(), r.GetFamilyId(), sgDay(r.GetSessionOn()),
-						fmt.Sprint(r.GetWorkingDaysSinceSession()), friendly("REPORT_STATE_", r.GetState().String()), orNone(r.GetAuthor())})
-				}
-				if len(rows) == 0 && !out.json {
-					_, err := fmt.Fprintln(cmd.OutOrStdout(), none)
-					return err
-				}
-				return out.table(cmd.OutOrStdout(), msgs, []string{"REPORT", "FAMILY", "SESSION", "WORKING DAYS", "STATE", "AUTHOR"}, rows)
-			})
+			size, err := page.value()
+			if err != nil {
+				return err
+			}
+			var msgs []proto.Message
+			var rows [][]string
+			if err := s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
+				return everyPage(func(token string) (string, error) {
+					reports, next, err := list(c, cmd, size, token)
+					for _, r := range reports {
+						msgs = append(msgs, r)
+						rows = append(rows, []string{r.GetReportId(), r.GetFamilyId(), sgDay(r.GetSessionOn()),
+							fmt.Sprint(r.GetWorkingDaysSinceSession()), friendly("REPORT_STATE_", r.GetState().String()), orNone(r.GetAuthor())})
+					}
+					return next, err
+				})
+			}); err != nil {
+				return err
+			}
+			if len(rows) == 0 && !out.json {
+				_, err := fmt.Fprintln(cmd.OutOrStdout(), none)
+				return err
+			}
+			return out.table(cmd.OutOrStdout(), msgs, []string{"REPORT", "FAMILY", "SESSION", "WORKING DAYS", "STATE", "AUTHOR"}, rows)
 		},
+	}
+	if paged {
+		page.register(cmd.Flags(), "reports")
 	}
 	out.register(cmd.Flags())
 	return cmd

@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -90,5 +93,59 @@ func TestSafeguardingCommandsOnTheDevPlatform(t *testing.T) {
 	require.NoError(t, err)
 	for _, who := range []string{"volunteer-1", "lead-1", "checking what I wrote", "case review"} {
 		require.Contains(t, out, who, "every read is in the audit: who, and why")
+	}
+
+	// The lists follow every page: 2 rows a page list what one page of 100 does, every row once,
+	// in order. A page size outside 1 to 500 is refused before any call.
+	for i := range 3 {
+		_, err = run(t, append([]string{"safeguarding", "record", "--family", family, "--purpose", fmt.Sprintf("read %d", i+1)}, lead...)...)
+		require.NoError(t, err)
+	}
+	for i := range 2 {
+		_, err = run(t, append([]string{"safeguarding", "concern", "raise", "--family", family, "--category", "other",
+			"--description", fmt.Sprintf("Another worry %d", i)}, volunteer...)...)
+		require.NoError(t, err)
+	}
+	audit := func(size string) []*safeguardingv1.AccessRecord {
+		out, err := run(t, append([]string{"audit", "--family", family, "--centre", centre, "--page-size", size, "--json"}, lead[2:]...)...)
+		require.NoError(t, err)
+		return listOf[safeguardingv1.AccessRecord](t, out)
+	}
+	var purposes []string
+	for _, r := range audit("2") {
+		purposes = append(purposes, r.GetPurpose())
+	}
+	require.Equal(t, []string{"checking what I wrote", "case review", "read 1", "read 2", "read 3"}, purposes,
+		"every read, oldest first, across three pages")
+	require.Len(t, audit("100"), 5)
+	ids := func(args ...string) []string { // the concern ids of a list of alerts or of concerns
+		out, err := run(t, append(append(args, "--json"), lead...)...)
+		require.NoError(t, err)
+		var items []struct {
+			ConcernID string `json:"concern_id"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(out), &items), out)
+		var got []string
+		for _, a := range items {
+			got = append(got, a.ConcernID)
+		}
+		return got
+	}
+	alerts := ids("safeguarding", "alerts", "--page-size", "2")
+	require.Len(t, alerts, 3)
+	require.Equal(t, k, alerts[2], "newest first: the first concern's alert last")
+	require.Equal(t, ids("safeguarding", "alerts", "--page-size", "100"), alerts)
+	require.Equal(t, ids("safeguarding", "concern", "list", "--page-size", "100"), ids("safeguarding", "concern", "list", "--page-size", "2"))
+	require.Len(t, ids("safeguarding", "concern", "list", "--page-size", "2"), 3)
+	for _, list := range [][]string{{"audit", "--family", family, "--centre", centre}, {"safeguarding", "alerts"},
+		{"safeguarding", "concern", "list"}, {"safeguarding", "hold", "list"}, {"safeguarding", "report", "overdue"}} {
+		for _, size := range []string{"0", "501"} {
+			args := append(append(slices.Clone(list), "--page-size", size), lead...)
+			if list[0] == "audit" {
+				args = append(append(slices.Clone(list), "--page-size", size), lead[2:]...)
+			}
+			_, err := run(t, args...)
+			require.ErrorContains(t, err, "--page-size must be from 1 to 500, not "+size, list)
+		}
 	}
 }

@@ -102,11 +102,14 @@ func TestEveryListPagesThroughEveryRowOnceInOrder(t *testing.T) {
 	// Overdue reports: three supervised sessions weeks ago, oldest last, and one today (due, not
 	// overdue).
 	var overdueBookings []string
+	var dueToday string
 	var sessions []proto.Message
 	for _, ago := range []int{21, 23, 22, 0} {
 		b := uuid.NewString()
 		if ago > 0 {
 			overdueBookings = append(overdueBookings, b)
+		} else {
+			dueToday = b
 		}
 		sessions = append(sessions, &schedulingv1.SessionCompleted{BookingId: b, FamilyId: family, CentreId: centre,
 			ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, SupervisedBy: "supervisor-1", SessionDate: daysAgo(ago)})
@@ -217,6 +220,16 @@ func TestEveryListPagesThroughEveryRowOnceInOrder(t *testing.T) {
 	}, 30*time.Second, 20*time.Millisecond, "the four sessions' reports are due")
 	pagesLikeOne(t, "overdue reports, oldest session first", overdue,
 		[]string{overdueBookings[1], overdueBookings[2], overdueBookings[0]})
+	open := func(size int32, token string) ([]string, string, error) {
+		resp, err := lead.ListOpenReports(ctx, &safeguardingv1.ListOpenReportsRequest{CentreId: centre, PageSize: size, PageToken: token})
+		var out []string
+		for _, r := range resp.GetReports() {
+			out = append(out, r.GetBookingId())
+		}
+		return out, resp.GetNextPageToken(), err
+	}
+	pagesLikeOne(t, "open reports, oldest session first, today's too", open,
+		[]string{overdueBookings[1], overdueBookings[2], overdueBookings[0], dueToday})
 
 	// Tokens this service did not issue, and tokens of another list, are refused; nothing changes.
 	before := g.events(t)
@@ -226,7 +239,7 @@ func TestEveryListPagesThroughEveryRowOnceInOrder(t *testing.T) {
 	require.NoError(t, err)
 	notOurs := paging.After{Key: "not a date", ID: uuid.New()}.Encode()
 	for name, list := range map[string]page{"access records": access, "alerts": alerts, "holds": holdList(true),
-		"open concerns": openConcerns, "overdue reports": overdue} {
+		"open concerns": openConcerns, "overdue reports": overdue, "open reports": open} {
 		for _, token := range []string{"not-a-token%", "bm90IGpzb24", notOurs} {
 			_, _, err := list(2, token)
 			require.Equal(t, "page_token", badField(t, err), "%s, token %q", name, token)

@@ -231,25 +231,25 @@ func (s *safeguardingCommand) reportShow() *cobra.Command {
 
 func (s *safeguardingCommand) reportOverdue() *cobra.Command {
 	return s.reportList("overdue", "Reports not released more than 5 working days (Monday to Friday) after their session, oldest first",
-		"no overdue reports", true, func(c safeguardingv1.SafeguardingServiceClient, cmd *cobra.Command, size int32, token string) ([]*safeguardingv1.ReportSummary, string, error) {
+		"no overdue reports", func(c safeguardingv1.SafeguardingServiceClient, cmd *cobra.Command, size int32, token string) ([]*safeguardingv1.ReportSummary, string, error) {
 			resp, err := c.ListOverdueReports(cmd.Context(), &safeguardingv1.ListOverdueReportsRequest{CentreId: s.centre,
 				PageSize: size, PageToken: token})
 			return resp.GetReports(), resp.GetNextPageToken(), err
 		})
 }
 
-// reportOpen lists in one request: ListOpenReports is not paged.
 func (s *safeguardingCommand) reportOpen() *cobra.Command {
 	return s.reportList("open", "Reports not yet released, due or not: the one to draft for a session you supervised, or to check",
-		"no open reports", false, func(c safeguardingv1.SafeguardingServiceClient, cmd *cobra.Command, _ int32, _ string) ([]*safeguardingv1.ReportSummary, string, error) {
-			resp, err := c.ListOpenReports(cmd.Context(), &safeguardingv1.ListOpenReportsRequest{CentreId: s.centre})
-			return resp.GetReports(), "", err
+		"no open reports", func(c safeguardingv1.SafeguardingServiceClient, cmd *cobra.Command, size int32, token string) ([]*safeguardingv1.ReportSummary, string, error) {
+			resp, err := c.ListOpenReports(cmd.Context(), &safeguardingv1.ListOpenReportsRequest{CentreId: s.centre,
+				PageSize: size, PageToken: token})
+			return resp.GetReports(), resp.GetNextPageToken(), err
 		})
 }
 
-// reportList is a command that lists report summaries as a table. A paged list has --page-size
-// and is followed to its last page; list returns a page and the next page's token.
-func (s *safeguardingCommand) reportList(use, short, none string, paged bool,
+// reportList is a command that lists report summaries as a table, following the list to its last
+// page (--page-size); list returns a page and the next page's token.
+func (s *safeguardingCommand) reportList(use, short, none string,
 	list func(c safeguardingv1.SafeguardingServiceClient, cmd *cobra.Command, size int32, token string) ([]*safeguardingv1.ReportSummary, string, error)) *cobra.Command {
 	var (
 		out  output
@@ -286,9 +286,7 @@ func (s *safeguardingCommand) reportList(use, short, none string, paged bool,
 			return out.table(cmd.OutOrStdout(), msgs, []string{"REPORT", "FAMILY", "SESSION", "WORKING DAYS", "STATE", "AUTHOR"}, rows)
 		},
 	}
-	if paged {
-		page.register(cmd.Flags(), "reports")
-	}
+	page.register(cmd.Flags(), "reports")
 	out.register(cmd.Flags())
 	return cmd
 }

@@ -295,17 +295,21 @@ func (s *sim) reportsMorning(ctx context.Context, lead context.Context, c *centr
 
 // openReports are the centre's reports not yet released, by booking.
 func (s *sim) openReports(ctx context.Context, c *centre) (map[uuid.UUID]uuid.UUID, error) {
-	resp, err := call(ctx, s.c, s.c.safeguarding.ListOpenReports, &safeguardingv1.ListOpenReportsRequest{CentreId: c.id.String()})
-	if err != nil {
-		return nil, fmt.Errorf("list open reports: %w", err)
-	}
 	out := map[uuid.UUID]uuid.UUID{}
-	for _, r := range resp.GetReports() {
-		b, err1 := uuid.Parse(r.GetBookingId())
-		id, err2 := uuid.Parse(r.GetReportId())
-		if err1 == nil && err2 == nil {
-			out[b] = id
+	for token, more := "", true; more; more = token != "" {
+		resp, err := call(ctx, s.c, s.c.safeguarding.ListOpenReports, &safeguardingv1.ListOpenReportsRequest{CentreId: c.id.String(),
+			PageSize: 500, PageToken: token})
+		if err != nil {
+			return nil, fmt.Errorf("list open reports: %w", err)
 		}
+		for _, r := range resp.GetReports() {
+			b, err1 := uuid.Parse(r.GetBookingId())
+			id, err2 := uuid.Parse(r.GetReportId())
+			if err1 == nil && err2 == nil {
+				out[b] = id
+			}
+		}
+		token = resp.GetNextPageToken()
 	}
 	return out, nil
 }

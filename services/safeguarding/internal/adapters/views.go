@@ -16,10 +16,6 @@ import (
 	"github.com/familytime/familytime/services/safeguarding/internal/domain"
 )
 
-// listLimit bounds the lists that are not paged: ListOpenReports (UnreleasedReports) and the
-// unpaged AccessRecords. Every other list is read a page at a time (package paging).
-const listLimit = 1000
-
 // Where a list's first page starts: before the first key going up, after the last going down.
 var (
 	firstUp   = time.Time{}                                   // 0001-01-01
@@ -227,13 +223,6 @@ type ReportRow struct {
 	Version                     int64
 }
 
-// UnreleasedReports are a centre's reports not yet released, oldest session first, at most
-// listLimit: ListOpenReports is not paged (app.OpenReports says why).
-func (r *Records) UnreleasedReports(ctx context.Context, centre uuid.UUID) ([]ReportRow, error) {
-	rows, _, err := r.UnreleasedReportsBy(ctx, centre, firstDown, listLimit, "")
-	return rows, err
-}
-
 // UnreleasedReportsBy returns a page of a centre's reports not yet released whose session was on
 // or before sessionBy, oldest session first, and the next page's token.
 func (r *Records) UnreleasedReportsBy(ctx context.Context, centre uuid.UUID, sessionBy time.Time, size int, token string) ([]ReportRow, string, error) {
@@ -270,21 +259,6 @@ type AccessRow struct {
 	Kind                          safeguardingv1.RecordKind
 	SealedPurpose                 []byte
 	At                            time.Time
-}
-
-// AccessRecords are the newest listLimit of a family's access records, at every centre, in order.
-//
-// Deprecated: it drops the oldest records past listLimit without saying so. ListAccessRecords reads
-// AccessRecordsPage; this stays only while app.App.AccessRecords (app/records.go) calls it.
-func (r *Records) AccessRecords(ctx context.Context, family uuid.UUID) ([]AccessRow, error) {
-	rows, err := r.store.Pool().Query(ctx, `SELECT * FROM (
-			SELECT event_id, family_id, centre_id, record_id, subject, role, kind, sealed_purpose, accessed_at
-			FROM access_records WHERE family_id = $1 ORDER BY accessed_at DESC, event_id LIMIT $2) newest
-		ORDER BY accessed_at, event_id`, family, listLimit)
-	if err != nil {
-		return nil, fmt.Errorf("access records: %w", err)
-	}
-	return pgx.CollectRows(rows, scanAccess)
 }
 
 // AccessRecordsPage returns a page of a family's access records at a centre, oldest first, and the

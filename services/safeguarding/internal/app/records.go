@@ -280,29 +280,3 @@ type AccessView struct {
 	Kind                   safeguardingv1.RecordKind
 }
 
-// AccessRecords lists who read a family's safeguarding text at the centre, when and why.
-func (a *App) AccessRecords(ctx context.Context, centre, family uuid.UUID) ([]AccessView, error) {
-	rows, err := a.records.AccessRecords(ctx, family)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]AccessView, 0, len(rows))
-	for _, r := range rows {
-		if r.Centre != centre {
-			continue
-		}
-		b, err := a.records.Open(ctx, family, r.Event, "sealed_purpose", r.SealedPurpose)
-		if err != nil {
-			return nil, err
-		}
-		purpose := ""
-		if len(b) > 0 {
-			if purpose, err = domain.NoteText(b); err != nil {
-				return nil, err
-			}
-		}
-		out = append(out, AccessView{At: r.At, Subject: r.Subject, Role: r.Role, Purpose: purpose, Centre: r.Centre,
-			Record: r.Record, Kind: r.Kind})
-	}
-	return out, nil
-}

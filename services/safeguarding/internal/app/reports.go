@@ -165,19 +165,19 @@ func (a *App) OverdueReports(ctx context.Context, centre uuid.UUID, size int, to
 	return withWorkingDays(rows, today), next, nil
 }
 
-// OpenReports are a centre's reports not yet released, due or not, with the working days since
-// their session: a supervisor finds there the report of a session they supervised, to draft.
-//
-// ListOpenReports is not paged (it stops at 1000, as before): the simulator
-// (tools/internal/simulate) reads one answer and fails if a report it expects is not in it, so
-// paging it waits for a change there that follows next_page_token.
-func (a *App) OpenReports(ctx context.Context, centre uuid.UUID) ([]OverdueReport, error) {
-	rows, err := a.records.UnreleasedReports(ctx, centre)
+// OpenReports are a page of a centre's reports not yet released, due or not, oldest session
+// first (size 0: DefaultPageSize), with the working days since their session, and the next
+// page's token: a supervisor finds there the report of a session they supervised, to draft.
+func (a *App) OpenReports(ctx context.Context, centre uuid.UUID, size int, token string) ([]OverdueReport, string, error) {
+	rows, next, err := a.records.UnreleasedReportsBy(ctx, centre, lastDay, pageSize(size), token)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return withWorkingDays(rows, a.today()), nil
+	return withWorkingDays(rows, a.today()), next, nil
 }
+
+// lastDay is after every session: an open report's session may be any day.
+var lastDay = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 
 func withWorkingDays(rows []adapters.ReportRow, today time.Time) []OverdueReport {
 	out := make([]OverdueReport, 0, len(rows))

@@ -321,13 +321,13 @@ func (s *Server) ListOverdueReports(ctx context.Context, req *safeguardingv1.Lis
 	return &safeguardingv1.ListOverdueReportsResponse{Reports: reportSummaries(rows), NextPageToken: next}, nil
 }
 
-// ListOpenReports lists a centre's reports not yet released.
+// ListOpenReports lists a page of a centre's reports not yet released.
 func (s *Server) ListOpenReports(ctx context.Context, req *safeguardingv1.ListOpenReportsRequest) (*safeguardingv1.ListOpenReportsResponse, error) {
-	rows, err := s.app.OpenReports(ctx, id(req.GetCentreId()))
+	rows, next, err := s.app.OpenReports(ctx, id(req.GetCentreId()), int(req.GetPageSize()), req.GetPageToken())
 	if err != nil {
 		return nil, err
 	}
-	return &safeguardingv1.ListOpenReportsResponse{Reports: reportSummaries(rows)}, nil
+	return &safeguardingv1.ListOpenReportsResponse{Reports: reportSummaries(rows), NextPageToken: next}, nil
 }
 
 func reportSummaries(rows []app.OverdueReport) []*safeguardingv1.ReportSummary {

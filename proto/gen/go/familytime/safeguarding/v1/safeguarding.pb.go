@@ -3101,7 +3101,11 @@ func (x *ListOverdueReportsResponse) GetNextPageToken() string {
 type ListOpenReportsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The centre (UUID).
-	CentreId      string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// How many reports per page: 1 to 500; 0 means 100.
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// The next_page_token of the previous page; empty for the first page.
+	PageToken     string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3143,11 +3147,27 @@ func (x *ListOpenReportsRequest) GetCentreId() string {
 	return ""
 }
 
-// ListOpenReportsResponse is the reports not yet released, oldest session first (at most 1000).
+func (x *ListOpenReportsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListOpenReportsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+// ListOpenReportsResponse is a page of the reports not yet released, oldest session first.
 type ListOpenReportsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The reports.
-	Reports       []*ReportSummary `protobuf:"bytes,1,rep,name=reports,proto3" json:"reports,omitempty"`
+	// The reports on this page.
+	Reports []*ReportSummary `protobuf:"bytes,1,rep,name=reports,proto3" json:"reports,omitempty"`
+	// The token for the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3187,6 +3207,13 @@ func (x *ListOpenReportsResponse) GetReports() []*ReportSummary {
 		return x.Reports
 	}
 	return nil
+}
+
+func (x *ListOpenReportsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
 }
 
 // GetSafeguardingRecordRequest names a family and says why its record is read.
@@ -4009,11 +4036,16 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"page_token\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\x89\x01\n" +
 	"\x1aListOverdueReportsResponse\x12C\n" +
 	"\areports\x18\x01 \x03(\v2).familytime.safeguarding.v1.ReportSummaryR\areports\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"?\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x91\x01\n" +
 	"\x16ListOpenReportsRequest\x12%\n" +
-	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\"^\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
+	"\tpage_size\x18\x02 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\x86\x01\n" +
 	"\x17ListOpenReportsResponse\x12C\n" +
-	"\areports\x18\x01 \x03(\v2).familytime.safeguarding.v1.ReportSummaryR\areports\"\x92\x01\n" +
+	"\areports\x18\x01 \x03(\v2).familytime.safeguarding.v1.ReportSummaryR\areports\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x92\x01\n" +
 	"\x1cGetSafeguardingRecordRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12%\n" +
 	"\tfamily_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bfamilyId\x12$\n" +

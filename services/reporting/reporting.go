@@ -73,9 +73,15 @@ func (s *Service) Register(r grpc.ServiceRegistrar) {
 // Policy is the rule for every RPC of ReportingService.
 func (s *Service) Policy() auth.Policy { return ports.Policy }
 
-// AdminHandlers serve the published figures as JSON for dashboards on the admin port.
+// AdminHandlers serve, on the admin port, the published figures as JSON for dashboards
+// (/figures), the centres' ids, names and regions from reporting's centres projection, which
+// holds no personal data (/centres), and a page a person can open that shows those figures
+// (/dashboard, its script and style sheet under /dashboard/). The page reads only /figures and
+// /centres: it is as exposed as /figures, and the admin port is internal to the deployment.
 func (s *Service) AdminHandlers() map[string]http.Handler {
-	return map[string]http.Handler{"GET /figures": ports.Dashboard(s.app)}
+	page := ports.DashboardPage()
+	return map[string]http.Handler{"GET /figures": ports.Dashboard(s.app), "GET /centres": ports.Centres(s.app),
+		"GET /dashboard": page, "GET /dashboard/": page}
 }
 
 // Run consumes the other services' events until ctx ends.

@@ -3,6 +3,7 @@ module github.com/familytime/familytime/services/reporting
 go 1.26.0
 
 require (
+	github.com/chromedp/chromedp v0.23.0
 	github.com/familytime/familytime/proto v0.0.0
 	github.com/familytime/familytime/services/platform v0.0.0
 	github.com/google/uuid v1.6.0
@@ -21,6 +22,8 @@ require (
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cenkalti/backoff/v5 v5.0.3 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
+	github.com/chromedp/cdproto v0.159.0 // indirect
+	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
 	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect

@@ -1,0 +1,260 @@
+package reporting_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	reportingv1 "github.com/familytime/familytime/proto/gen/go/familytime/reporting/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/host"
+	"github.com/familytime/familytime/services/reporting"
+)
+
+// chromium is the browser the dashboard is tested in. Without one the test is skipped, unless
+// FT_REQUIRE_BROWSER=1 (CI installs Chromium and sets it), when it fails.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if path, err := exec.LookPath(name); err == nil {
+			return path
+		}
+	}
+	if os.Getenv("FT_REQUIRE_BROWSER") == "1" {
+		t.Fatal("FT_REQUIRE_BROWSER=1, and no chromium on PATH to test the dashboard in: apt-get install -y chromium")
+	}
+	t.Skip("no chromium on PATH: the dashboard's browser test is skipped (apt-get install -y chromium to run it; FT_REQUIRE_BROWSER=1 makes this a failure)")
+	return ""
+}
+
+// firstQuarter is a first quarter of 2026 at centre A (London) and centre B (North West): eight
+// children of five families attend, five aged 5 to 10, two aged 2 to 4 and one 11 to 15, so the
+// national number of children served is published and the smaller age bands are withheld.
+type firstQuarter struct{ a, b uuid.UUID }
+
+func (g *rig) playFirstQuarter(t *testing.T) firstQuarter {
+	q := firstQuarter{a: g.centre(t, commonv1.Region_REGION_LONDON), b: g.centre(t, commonv1.Region_REGION_NORTH_WEST)}
+	supported, supervised := commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED
+	young, middle, older := commonv1.AgeBand_AGE_BAND_2_TO_4, commonv1.AgeBand_AGE_BAND_5_TO_10, commonv1.AgeBand_AGE_BAND_11_TO_15
+	for _, f := range []struct {
+		centre  uuid.UUID
+		on      *commonv1.Date
+		service commonv1.ServiceType
+		bands   []commonv1.AgeBand
+	}{
+		{q.a, date(2026, 1, 13), supported, []commonv1.AgeBand{middle, young}},
+		{q.a, date(2026, 2, 10), supported, []commonv1.AgeBand{middle, older}},
+		{q.a, date(2026, 3, 3), supervised, []commonv1.AgeBand{middle}},
+		{q.b, date(2026, 2, 17), supported, []commonv1.AgeBand{middle, middle}},
+		{q.b, date(2026, 3, 17), supported, []commonv1.AgeBand{young}},
+	} {
+		family, booking := uuid.New(), uuid.NewString()
+		var children []*schedulingv1.AttendingChild
+		for _, band := range f.bands {
+			children = append(children, &schedulingv1.AttendingChild{PersonId: uuid.NewString(), AgeBand: band})
+		}
+		stream := "family-" + family.String()
+		g.emit(t, "scheduling", stream, &schedulingv1.SessionBooked{BookingId: booking, FamilyId: family.String(), CentreId: f.centre.String(),
+			SessionDate: f.on, ServiceType: f.service}, family, f.centre, "coordinator")
+		g.emit(t, "scheduling", stream, &schedulingv1.SessionCompleted{BookingId: booking, FamilyId: family.String(), CentreId: f.centre.String(),
+			SessionDate: f.on, ServiceType: f.service, Children: children}, family, f.centre, "coordinator")
+	}
+	g.settle(t)
+	return q
+}
+
+// adminServer serves reporting's admin handlers as Main mounts them on the admin port, from the
+// rig's database (host.Start, which the rig uses, serves gRPC only).
+func (g *rig) adminServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	svc, err := reporting.New(host.Deps{Pool: g.owner, NATS: g.js.Conn(), Logger: slog.New(slog.DiscardHandler)})
+	require.NoError(t, err)
+	mux := http.NewServeMux()
+	for pattern, h := range svc.(host.AdminHandlers).AdminHandlers() {
+		mux.Handle(pattern, h)
+	}
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func get(t *testing.T, url string) (*http.Response, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp, string(body)
+}
+
+// The dashboard, in a real browser against a real reporting service: it opens on the current
+// quarter; a chosen quarter shows the national children served, a withheld "<5" age band and a
+// region exactly as GetFigures publishes them; a centre chosen shows that centre's; a year the
+// server refuses shows its message, and a server gone is said to be. The page and its files carry
+// a Content-Security-Policy that admits only their own script and style sheet, which the browser
+// obeys without complaint.
+func TestDashboardInABrowser(t *testing.T) {
+	browser := chromium(t)
+	g := newRig(t)
+	q := g.playFirstQuarter(t)
+	admin := g.adminServer(t)
+	base := admin.URL
+
+	for path, contentType := range map[string]string{"/dashboard": "text/html; charset=utf-8",
+		"/dashboard/app.js": "text/javascript; charset=utf-8", "/dashboard/style.css": "text/css; charset=utf-8"} {
+		resp, body := get(t, base+path)
+		require.Equal(t, http.StatusOK, resp.StatusCode, path)
+		require.NotEmpty(t, body, path)
+		require.Equal(t, contentType, resp.Header.Get("Content-Type"), path)
+		require.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"), path)
+		csp := resp.Header.Get("Content-Security-Policy")
+		require.Contains(t, csp, "default-src 'none'", path)
+		require.Contains(t, csp, "script-src 'self'", path)
+		require.Contains(t, csp, "style-src 'self'", path)
+		require.NotContains(t, csp, "unsafe-inline", path)
+	}
+	resp, _ := get(t, base+"/dashboard/nothing.js")
+	require.Equal(t, http.StatusNotFound, resp.StatusCode)
+	resp, refusal := get(t, base+"/figures?period=quarter&year=1999&number=1")
+	require.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	refusal = strings.TrimSpace(refusal)
+
+	an := g.analyst(t)
+	published := func(centre uuid.UUID) []*reportingv1.Figure {
+		req := &reportingv1.GetFiguresRequest{Period: &reportingv1.Period{Kind: reportingv1.PeriodKind_PERIOD_KIND_QUARTER, Year: 2026, Number: 1},
+			Publication: true}
+		if centre != uuid.Nil {
+			req.CentreId = centre.String()
+		}
+		resp, err := an.GetFigures(t.Context(), req)
+		require.NoError(t, err)
+		return resp.GetFigures()
+	}
+	find := func(figs []*reportingv1.Figure, match func(*reportingv1.Figure) bool) *reportingv1.Figure {
+		for _, f := range figs {
+			if match(f) {
+				return f
+			}
+		}
+		t.Fatal("no such figure")
+		return nil
+	}
+	national := published(uuid.Nil)
+	served := find(national, func(f *reportingv1.Figure) bool {
+		return f.GetMeasure() == "children_served" && f.GetScope() == "national" && f.GetBreakdown() == ""
+	})
+	require.False(t, served.GetSuppressed(), "8 children nationally are published")
+	withheld := find(national, func(f *reportingv1.Figure) bool {
+		return f.GetScope() == "national" && f.GetBreakdown() == "age_band" && f.GetShown() == "<5"
+	})
+	northWest := find(national, func(f *reportingv1.Figure) bool {
+		return f.GetMeasure() == "children_served" && f.GetScope() == "region" && f.GetRegion() == commonv1.Region_REGION_NORTH_WEST
+	})
+	atB := find(published(q.b), func(f *reportingv1.Figure) bool {
+		return f.GetMeasure() == "children_served" && f.GetBreakdown() == ""
+	})
+
+	alloc, cancel := chromedp.NewExecAllocator(t.Context(), append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(browser), chromedp.NoSandbox, chromedp.Flag("disable-dev-shm-usage", true))...)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(alloc)
+	defer cancel()
+	ctx, cancel = context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	var mu sync.Mutex
+	var complaints []string
+	messages := chromedp.Console(ctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			if m.IsException() || strings.Contains(m.Text, "Content Security Policy") || strings.Contains(m.Text, "Refused to") {
+				mu.Lock()
+				complaints = append(complaints, m.String())
+				mu.Unlock()
+			}
+		}
+	}()
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		require.NoError(t, err, sel)
+		return strings.TrimSpace(s)
+	}
+	// shown waits until the page shows a period's figures, and otherwise says what it shows.
+	shown := func(period string) {
+		t.Helper()
+		wait, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		if err := chromedp.Do(wait, chromedp.WaitReady(chromedp.CSS(fmt.Sprintf(`#figures[data-period=%q]`, period)))); err != nil {
+			state, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`[location.href, document.getElementById("figures").dataset.period,
+				document.getElementById("status").textContent, document.getElementById("error").textContent].join(" | ")`))
+			t.Fatalf("the page does not show %s (%v): %s", period, err, state)
+		}
+	}
+
+	// It opens on the current quarter, nationally.
+	now := time.Now()
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(base+"/dashboard")))
+	shown(fmt.Sprintf("quarter-%d-%d", now.Year(), (int(now.Month())-1)/3+1))
+	require.Contains(t, text("#figures-heading"), "nationally")
+
+	// A month shows the months to choose from; back to a quarter, the first of 2026.
+	// SetValue fires input and change, as choosing with the keyboard or the mouse does.
+	require.NoError(t, chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("period"), "month")))
+	require.Equal(t, "Month", text("#number-label"))
+	months, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#number option")].map((o) => o.textContent)`))
+	require.NoError(t, err)
+	require.Len(t, months, 12)
+	require.Equal(t, "December", months[11])
+	require.NoError(t, chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("period"), "quarter"), chromedp.SetValue(chromedp.ID("year"), "2026"),
+		chromedp.SetValue(chromedp.ID("number"), "1"), chromedp.Click(chromedp.ID("show"))))
+	shown("quarter-2026-1")
+	require.Equal(t, "From 1 January 2026 to 31 March 2026.", text("#period-shown"))
+	require.Equal(t, served.GetShown(), text(`#headline td[data-measure="children_served"]`), "children served nationally")
+	require.Equal(t, "Children served", text(`#headline tr[data-measure="children_served"] th`))
+	require.Equal(t, "<5", text(fmt.Sprintf(`#breakdowns td[data-measure=%q][data-breakdown="age_band"][data-category=%q]`,
+		withheld.GetMeasure(), withheld.GetCategory())), "a withheld age band: %s %s", withheld.GetMeasure(), withheld.GetCategory())
+	require.Equal(t, northWest.GetShown(), text(`#regions tr[data-region="REGION_NORTH_WEST"] td[data-measure="children_served"]`))
+	require.Equal(t, "North West", text(`#regions tr[data-region="REGION_NORTH_WEST"] th`))
+	require.Contains(t, text(".legend"), "Between 1 and 4 people")
+
+	// One centre: its own figures, by its name.
+	require.NoError(t, chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("centre"), q.b.String()), chromedp.Click(chromedp.ID("show"))))
+	shown("quarter-2026-1-" + q.b.String())
+	require.Equal(t, atB.GetShown(), text(`#headline td[data-measure="children_served"]`), "children served at B")
+	require.Contains(t, text("#figures-heading"), "Centre "+q.b.String()[:8])
+
+	// A year the server refuses, sent with the Enter key: its message, and no figures.
+	// (SetValue cannot choose the option whose value is empty: chromedp leaves an empty argument out.)
+	require.NoError(t, chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById("centre").selectedIndex = 0`),
+		chromedp.SetValue(chromedp.ID("year"), "1999"), chromedp.SendKeys(chromedp.ID("year"), "\r"), chromedp.WaitVisible(chromedp.ID("error"))))
+	require.Contains(t, text("#error"), refusal)
+	require.NoError(t, chromedp.Do(ctx, chromedp.WaitNotVisible(chromedp.ID("figures"))))
+
+	// The service gone: the page says it did not answer.
+	admin.Close()
+	require.NoError(t, chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("year"), "2026"), chromedp.Click(chromedp.ID("show")),
+		chromedp.WaitReady(chromedp.CSS(`#error:not([hidden])`))))
+	require.Contains(t, text("#error"), "The reporting service did not answer")
+
+	mu.Lock()
+	defer mu.Unlock()
+	require.Empty(t, complaints, "the page runs under its Content-Security-Policy without errors")
+}

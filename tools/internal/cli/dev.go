@@ -138,6 +138,9 @@ func printInfo(w io.Writer, info devserver.Info) {
 		}
 	}
 	fmt.Fprintf(tw, "  metrics\t%s\n", info.MetricsURL)
+	if info.DashboardURL != "" {
+		fmt.Fprintf(tw, "  dashboard\t%s  (reporting's published figures: open it in a browser)\n", info.DashboardURL)
+	}
 	fmt.Fprintf(tw, "  logs\t%s\n", info.LogFile)
 	fmt.Fprintf(tw, "  details\t%s\n", devserver.InfoFile(info.DataDir))
 	tw.Flush()

@@ -121,6 +121,9 @@ type Info struct {
 	// MetricsURL serves Prometheus metrics of every service; with --processes, of the dev
 	// process only (NATS, the clock service), and each service's are in Processes.
 	MetricsURL string `json:"metrics_url"`
+	// DashboardURL is reporting's page of the published figures, for a person to open in a
+	// browser (on reporting's admin port, beside /figures).
+	DashboardURL string `json:"dashboard_url"`
 	// Processes are the services' own processes, with --processes: service -> PID and metrics.
 	Processes map[string]Process `json:"processes,omitempty"`
 	// Clock is the services' clock: real, simulated or seeding.
@@ -297,6 +300,13 @@ func (p *Platform) startInProcess(ctx context.Context, key ed25519.PrivateKey, v
 		if err != nil {
 			return fmt.Errorf("build %s: %w", c.name, err)
 		}
+		// Reporting's /figures, /centres and /dashboard go on this process's admin port, as a
+		// service's own process puts them on its own.
+		if a, ok := svc.(host.AdminHandlers); ok {
+			for pattern, h := range a.AdminHandlers() {
+				p.telemetry.Handle(pattern, h)
+			}
+		}
 		running, err := host.Start(ctx, svc, verifier, log, "127.0.0.1:0")
 		if err != nil {
 			return fmt.Errorf("start %s: %w", c.name, err)
@@ -304,6 +314,7 @@ func (p *Platform) startInProcess(ctx context.Context, key ed25519.PrivateKey, v
 		p.running = append(p.running, running)
 		p.Info.Services[c.name] = running.Addr
 	}
+	p.Info.DashboardURL = "http://" + p.telemetry.AdminAddr() + "/dashboard"
 	return nil
 }
 

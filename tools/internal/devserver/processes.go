@@ -27,6 +27,7 @@ import (
 	"github.com/familytime/familytime/services/platform/pgpool"
 	"github.com/familytime/familytime/services/platform/seal"
 	"github.com/familytime/familytime/services/platform/telemetry"
+	"github.com/familytime/familytime/services/reporting"
 )
 
 // Process is a service running in an OS process of its own (Config.Processes).
@@ -123,6 +124,9 @@ func (p *Platform) startProcesses(ctx context.Context, pubFile string) error {
 		}
 		p.Info.Services[c.name] = ready.GRPCAddr
 		p.Info.Processes[c.name] = Process{PID: sp.cmd.Process.Pid, MetricsURL: ready.MetricsURL}
+		if c.name == reporting.Name { // its page of the figures is on its own admin port
+			p.Info.DashboardURL = strings.TrimSuffix(ready.MetricsURL, "/metrics") + "/dashboard"
+		}
 		go p.watch(sp)
 	}
 	return nil

@@ -1,6 +1,7 @@
 package eventstore
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -28,6 +29,15 @@ type UnitOfWork struct {
 	answers     []answer
 	statements  []statement
 	projections []func(ctx context.Context, tx pgx.Tx) error
+	guards      []guard
+}
+
+// guard is a stream the unit reads and does not append to, which must still be at version when
+// the unit commits, checked under key's lock (Guard).
+type guard struct {
+	key     string
+	stream  string
+	version int64
 }
 
 type streamAppend struct {
@@ -121,6 +131,21 @@ func (u *UnitOfWork) Answer(request uuid.UUID, fingerprint, outcome []byte) *Uni
 	return u
 }
 
+// Guard makes the unit commit only if stream, which it read and does not append to, is still at
+// version; otherwise Commit fails with a *ConflictError for stream and writes nothing. The check
+// is made in the unit's transaction while it holds key's lock (a PostgreSQL advisory lock, to the
+// commit), so units that guard the same key commit one at a time and each checks what the one
+// before committed.
+//
+// An append's expected version only guards the stream appended to. Two decisions that each read
+// one stream and append to another (a family's stream and its centre's waiting list, say) can
+// both pass and break a rule between them; each guards the stream it only read, with the same
+// key, and the later of the two decides again. Such units are not group-committed.
+func (u *UnitOfWork) Guard(key, stream string, version int64) *UnitOfWork {
+	u.guards = append(u.guards, guard{key: key, stream: stream, version: version})
+	return u
+}
+
 // Merge adds everything of other to u, after u's own work.
 func (u *UnitOfWork) Merge(other *UnitOfWork) *UnitOfWork {
 	u.appends = append(u.appends, other.appends...)
@@ -128,6 +153,7 @@ func (u *UnitOfWork) Merge(other *UnitOfWork) *UnitOfWork {
 	u.answers = append(u.answers, other.answers...)
 	u.statements = append(u.statements, other.statements...)
 	u.projections = append(u.projections, other.projections...)
+	u.guards = append(u.guards, other.guards...)
 	return u
 }
 
@@ -142,7 +168,8 @@ func (u *UnitOfWork) events() int {
 
 // Empty reports whether the unit of work changes nothing.
 func (u *UnitOfWork) Empty() bool {
-	return len(u.appends) == 0 && len(u.inbox) == 0 && len(u.answers) == 0 && len(u.statements) == 0 && len(u.projections) == 0
+	return len(u.appends) == 0 && len(u.inbox) == 0 && len(u.answers) == 0 && len(u.statements) == 0 && len(u.projections) == 0 &&
+		len(u.guards) == 0
 }
 
 // validate checks the appends before anything reaches the database, so bad input changes nothing.
@@ -197,6 +224,22 @@ func (u *UnitOfWork) validate() error {
 			return &ValidationError{Field: "inbox.stream", Reason: "two events of one source stream in one unit of work"}
 		}
 		streams[[2]string{in.consumer, in.stream}] = true
+	}
+	for _, g := range u.guards {
+		if g.key == "" || g.stream == "" {
+			return &ValidationError{Field: "guard", Reason: "a guard needs a key and a stream"}
+		}
+		if reason := cmp.Or(badText(g.key), badText(g.stream)); reason != "" {
+			return &ValidationError{Field: "guard", Reason: "key or stream " + reason}
+		}
+		if g.version < 0 {
+			return &ValidationError{Field: "guard", Reason: fmt.Sprintf("expected version %d is negative", g.version)}
+		}
+		for _, a := range u.appends {
+			if a.stream == g.stream {
+				return &ValidationError{Field: "guard", Reason: "a stream the unit appends to is guarded by its append's expected version"}
+			}
+		}
 	}
 	for _, a := range u.answers {
 		if a.request == uuid.Nil {

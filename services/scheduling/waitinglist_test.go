@@ -229,3 +229,64 @@ func TestReferralAcceptedTakesAWaitingFamilyOffTheList(t *testing.T) {
 	require.Equal(t, 0, g.count(t, `SELECT count(*) FROM events WHERE family_id = $1
 		AND event_type = 'familytime.scheduling.v1.WaitingListLeft'`, offered), "offered first: it left with the offer")
 }
+
+// A coordinator puts a family back on the list just as its case ends (decisions.md 75): referral's
+// CaseEnded has read the list (the family not on it) and appended to the family's stream, and the
+// JoinWaitingList has read the family's stream (the end not committed) and appended to the list.
+// Each guards what it only read with the family's key, held here from outside until both wait for
+// it (which shows they guard with the same key), so the one that commits second decides again:
+// the join is refused and the ended family is not on the list. The other order, the join first,
+// is eventstore's TestGuardedUnitsOfOneKeyCannotBothCommit; here the case's end cannot be
+// delivered while the join's transaction is open, as the test's services share one PostgreSQL and
+// the referral relay publishes only below the oldest open transaction.
+func TestJoinWaitingListRacingTheCaseEndingLeavesNoEndedFamilyOnTheList(t *testing.T) {
+	g := newRig(t, monday)
+	ctx := t.Context()
+	c := g.client(t, auth.RoleCoordinator)
+	pattern, rooms := g.timetable(t, saturday(0), false, 2)
+	family, referral := g.waitlist(t, g.centre, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
+	_, err := c.OfferPlace(ctx, &schedulingv1.OfferPlaceRequest{CentreId: g.centre.String(), PatternId: pattern, RoomId: rooms[0],
+		FamilyId: family.String(), RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	ids, _ := g.queue(t, g.centre)
+	require.Empty(t, ids, "offered a place, the family left the list")
+
+	holder, err := g.owner.Acquire(ctx)
+	require.NoError(t, err)
+	defer holder.Release()
+	const guardLocks = 0x4654 // eventstore's guard locks
+	_, err = holder.Exec(ctx, `SELECT pg_advisory_lock($1, hashtext($2))`, int32(guardLocks), "family-"+family.String())
+	require.NoError(t, err)
+	waiting := func(n int) func() bool {
+		return func() bool {
+			return g.count(t, `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`) == n
+		}
+	}
+	g.referral.publish(t, "referral-"+referral.String(), family, g.centre, &referralv1.CaseEnded{ReferralId: referral.String(),
+		FamilyId: family.String(), CentreId: g.centre.String(), EndedOn: date(monday)})
+	require.Eventually(t, waiting(1), 10*time.Second, 5*time.Millisecond, "the case's end has appended and waits for the guard")
+	var joinErr error
+	joined := make(chan struct{})
+	go func() {
+		defer close(joined)
+		_, joinErr = c.JoinWaitingList(ctx, &schedulingv1.JoinWaitingListRequest{CentreId: g.centre.String(), FamilyId: family.String(),
+			ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, RequestId: uuid.NewString()})
+	}()
+	require.Eventually(t, waiting(2), 10*time.Second, 5*time.Millisecond, "the join has appended and waits for the guard")
+	_, err = holder.Exec(ctx, `SELECT pg_advisory_unlock($1, hashtext($2))`, int32(guardLocks), "family-"+family.String())
+	require.NoError(t, err)
+	<-joined
+
+	require.Equal(t, codes.Aborted, status.Code(joinErr), "the join decides again: %v", joinErr)
+	g.waitFor(t, `SELECT count(*) FROM events WHERE stream_id = $1 AND event_type = 'familytime.scheduling.v1.ContactEnded'`,
+		"family-"+family.String())
+	ids, _ = g.queue(t, g.centre)
+	require.Empty(t, ids, "an ended family is not on the list")
+	code, reason := field(func() error {
+		_, err := c.JoinWaitingList(ctx, &schedulingv1.JoinWaitingListRequest{CentreId: g.centre.String(), FamilyId: family.String(),
+			ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, RequestId: uuid.NewString()})
+		return err
+	}())
+	require.Equal(t, codes.FailedPrecondition, code, "tried again, the join is refused for the reason")
+	require.Equal(t, "CONTACT_ENDED", reason)
+}

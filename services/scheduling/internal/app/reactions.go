@@ -81,6 +81,9 @@ func (a *App) EndContact(ctx context.Context, uow *eventstore.UnitOfWork, family
 	}
 	ev := w.Leave(family, reason, a.now())
 	if ev == nil {
+		// Not on the list as read: a JoinWaitingList deciding meanwhile must not leave an ended
+		// family on it. It guards the family's stream with this key; this guards the list.
+		uow.Guard(domain.FamilyStream(family), domain.WaitingListStream(centre), wexpected)
 		return nil
 	}
 	return adapters.Append(uow, domain.WaitingListStream(centre), wexpected, family, centre, md, ev)

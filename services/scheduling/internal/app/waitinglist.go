@@ -40,7 +40,10 @@ func (a *App) JoinWaitingList(ctx context.Context, centre, family uuid.UUID, st 
 	if err != nil {
 		return 0, nil, err
 	}
-	uow := new(eventstore.UnitOfWork)
+	// The family's case may be ending as this is decided: EndContact, reading the list without
+	// the family on it, would not take it off again. Both guard what they only read with the
+	// family's key, so the later of the two decides again (decisions.md 75).
+	uow := new(eventstore.UnitOfWork).Guard(domain.FamilyStream(family), domain.FamilyStream(family), f.Version())
 	return pos, uow, adapters.Append(uow, domain.WaitingListStream(centre), expected, family, centre, md, ev)
 }
 

@@ -22,8 +22,10 @@ const (
 // minus the published cells) would pin one of them down, one more cell is withheld ("*"): the
 // smallest published non-zero cell, or the total if there is none. A sum pins a cell down when
 // only one cell is withheld, or when the sum is the least the withheld cells can add to (every
-// "<5" a 1, every "*" a 5), or, with only "<5" cells, the most (every one a 4). This repeats until
-// no table changes, since withholding a cell in one table may expose another.
+// "<5" a 1, every "*" a 5), or, with only "<5" cells, the most (every one a 4). A withheld total
+// whose cells are all published gives itself away as well (their sum, or its one non-zero cell):
+// one of them is withheld (protectTotal). This repeats until no table changes, since withholding
+// a cell in one table may expose another.
 func Suppress(figs []Figure) {
 	for i := range figs {
 		f := &figs[i]
@@ -132,7 +134,7 @@ func tablesOf(figs []Figure) []table {
 // protect withholds one more cell of t when its published figures pin down a withheld one.
 func protect(figs []Figure, t table) bool {
 	if figs[t.total].Suppressed != "" {
-		return false
+		return protectTotal(figs, t)
 	}
 	sum := figs[t.total].Value
 	var primary, secondary int
@@ -162,6 +164,29 @@ func protect(figs []Figure, t table) bool {
 	}
 	if next < 0 {
 		next = t.total
+	}
+	figs[next].Suppressed, figs[next].Shown = Secondary, Secondary
+	return true
+}
+
+// protectTotal withholds one more cell of t, whose total is withheld, when its cells are all
+// published: their sum is the total of a measure that adds up (sessions, referrals), and a lone
+// non-zero cell is the total of a distinct count too (a region's only centre with families served
+// is the region's figure). Distinct counts do not add up (a child seen at two centres is one child
+// in their region), so withholding whenever every cell is published withholds a little more than
+// they need; the tables do not say which measures add up.
+func protectTotal(figs []Figure, t table) bool {
+	next := -1
+	for _, c := range t.cells {
+		if figs[c].Suppressed != "" {
+			return false
+		}
+		if figs[c].Value > 0 && (next < 0 || figs[c].Value < figs[next].Value) {
+			next = c
+		}
+	}
+	if next < 0 {
+		return false // every cell 0: a withheld total is never 0
 	}
 	figs[next].Suppressed, figs[next].Shown = Secondary, Secondary
 	return true

@@ -70,3 +70,42 @@ func TestSuppress(t *testing.T) {
 	Suppress(figs)
 	require.Equal(t, []string{"40", "40", "<5", "*", "20"}, shownOf(figs))
 }
+
+// A withheld total is not given away by its cells (a review found this in a return): a region
+// withheld to protect another region's "<5" had one centre, published with the region's figure,
+// so the "<5" followed by subtraction from the nation; and a withheld total whose breakdown is all
+// published is their sum.
+func TestSuppressedTotalsAreNotGivenAwayByTheirCells(t *testing.T) {
+	families := func(scope string, region commonv1.Region, centre uuid.UUID, breakdown, category string, v float64) Figure {
+		f := fig(scope, region, centre, breakdown, category, v)
+		f.Measure = "families_served"
+		return f
+	}
+	const ne, nw, yh = commonv1.Region(1), commonv1.Region(2), commonv1.Region(3)
+	n1, n2, w1, y1 := uuid.New(), uuid.New(), uuid.New(), uuid.New()
+	figs := []Figure{
+		families("national", 0, uuid.Nil, "", "", 22),
+		families("region", ne, uuid.Nil, "", "", 12), families("region", nw, uuid.Nil, "", "", 6), families("region", yh, uuid.Nil, "", "", 4),
+		families("centre", ne, n1, "", "", 7), families("centre", ne, n2, "", "", 5),
+		families("centre", nw, w1, "", "", 6),
+		families("centre", yh, y1, "", "", 4),
+		families("region", nw, uuid.Nil, "service_type", "SUPPORTED", 6), families("region", nw, uuid.Nil, "service_type", "SUPERVISED", 0),
+		families("centre", nw, w1, "service_type", "SUPPORTED", 6), families("centre", nw, w1, "service_type", "SUPERVISED", 0),
+	}
+	Suppress(figs)
+	got := shownOf(figs)
+	require.Equal(t, "<5", got[3], "Yorkshire's 4")
+	require.Equal(t, "*", got[2], "the North West, withheld so that Yorkshire's cannot be had from the nation")
+	require.Equal(t, "*", got[6], "the North West's only centre is the North West's figure: withheld too")
+	require.Equal(t, "*", got[8], "the North West's only non-zero service type is its figure: withheld too")
+	require.Equal(t, "*", got[10], "and its centre's")
+	require.Equal(t, []string{"0", "0"}, []string{got[9], got[11]}, "zeros give nothing away")
+
+	c := uuid.New()
+	band := func(category string, v float64) Figure { return fig("centre", 7, c, "age_band", category, v) }
+	figs = []Figure{fig("region", 7, uuid.Nil, "", "", 30), fig("centre", 7, c, "", "", 12), fig("centre", 7, uuid.New(), "", "", 3),
+		fig("centre", 7, uuid.New(), "", "", 15), band("A", 5), band("B", 7)}
+	Suppress(figs)
+	require.Equal(t, []string{"30", "*", "<5", "15", "*", "7"}, shownOf(figs),
+		"the centre withheld beside a <5 keeps its age bands from adding up to it")
+}

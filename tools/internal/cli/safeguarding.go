@@ -85,6 +85,35 @@ func everyPage(list func(token string) (next string, err error)) error {
 	return nil
 }
 
+// pagedTable is a list command's body: it reads every page of list at the --page-size given
+// (everyPage) and prints the messages as a table with a row of each (row), or none when there
+// are none.
+func pagedTable[M proto.Message](s *safeguardingCommand, cmd *cobra.Command, out *output, page pageFlag, none string, header []string,
+	list func(c safeguardingv1.SafeguardingServiceClient, size int32, token string) ([]M, string, error), row func(M) []string) error {
+	size, err := page.value()
+	if err != nil {
+		return err
+	}
+	var msgs []proto.Message
+	var rows [][]string
+	if err := s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
+		return everyPage(func(token string) (string, error) {
+			items, next, err := list(c, size, token)
+			for _, m := range items {
+				msgs, rows = append(msgs, m), append(rows, row(m))
+			}
+			return next, err
+		})
+	}); err != nil {
+		return err
+	}
+	if len(rows) == 0 && !out.json {
+		_, err := fmt.Fprintln(cmd.OutOrStdout(), none)
+		return err
+	}
+	return out.table(cmd.OutOrStdout(), msgs, header, rows)
+}
+
 func sgDate(flag, value string) (*commonv1.Date, error) {
 	t, err := time.Parse(time.DateOnly, value)
 	if err != nil {
@@ -235,27 +264,16 @@ func (s *safeguardingCommand) concern() *cobra.Command {
 		Short: "List the centre's open concerns, oldest first (no text)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			size, err := listPage.value()
-			if err != nil {
-				return err
-			}
-			var msgs []proto.Message
-			var rows [][]string
-			if err := s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
-				return everyPage(func(token string) (string, error) {
+			return pagedTable(s, cmd, &listOut, listPage, "no open concerns", []string{"CONCERN", "FAMILY", "CATEGORY", "RAISED", "BY", "ESCALATED"},
+				func(c safeguardingv1.SafeguardingServiceClient, size int32, token string) ([]*safeguardingv1.ConcernSummary, string, error) {
 					resp, err := c.ListOpenConcerns(cmd.Context(), &safeguardingv1.ListOpenConcernsRequest{CentreId: s.centre,
 						PageSize: size, PageToken: token})
-					for _, k := range resp.GetConcerns() {
-						msgs = append(msgs, k)
-						rows = append(rows, []string{k.GetConcernId(), k.GetFamilyId(), friendly("CONCERN_CATEGORY_", k.GetCategory().String()),
-							sgDay(k.GetRaisedOn()), k.GetRaisedBy(), fmt.Sprint(k.GetEscalated())})
-					}
-					return resp.GetNextPageToken(), err
+					return resp.GetConcerns(), resp.GetNextPageToken(), err
+				},
+				func(k *safeguardingv1.ConcernSummary) []string {
+					return []string{k.GetConcernId(), k.GetFamilyId(), friendly("CONCERN_CATEGORY_", k.GetCategory().String()),
+						sgDay(k.GetRaisedOn()), k.GetRaisedBy(), fmt.Sprint(k.GetEscalated())}
 				})
-			}); err != nil {
-				return err
-			}
-			return listOut.table(cmd.OutOrStdout(), msgs, []string{"CONCERN", "FAMILY", "CATEGORY", "RAISED", "BY", "ESCALATED"}, rows)
 		},
 	}
 	listPage.register(list.Flags(), "concerns")
@@ -439,27 +457,16 @@ func (s *safeguardingCommand) hold() *cobra.Command {
 		Short: "List the centre's holds in force, newest first (--lifted: all)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			size, err := listPage.value()
-			if err != nil {
-				return err
-			}
-			var msgs []proto.Message
-			var rows [][]string
-			if err := s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
-				return everyPage(func(token string) (string, error) {
+			return pagedTable(s, cmd, &listOut, listPage, "no holds", []string{"HOLD", "FAMILY", "REASON", "PLACED", "REVIEW BY", "LIFTED"},
+				func(c safeguardingv1.SafeguardingServiceClient, size int32, token string) ([]*safeguardingv1.Hold, string, error) {
 					resp, err := c.ListHolds(cmd.Context(), &safeguardingv1.ListHoldsRequest{CentreId: s.centre, FamilyId: listFamily,
 						IncludeLifted: lifted, PageSize: size, PageToken: token})
-					for _, h := range resp.GetHolds() {
-						msgs = append(msgs, h)
-						rows = append(rows, []string{h.GetHoldId(), h.GetFamilyId(), friendly("HOLD_REASON_", h.GetReason().String()),
-							sgDay(h.GetPlacedOn()), sgDay(h.GetReviewBy()), sgDay(h.GetLiftedOn())})
-					}
-					return resp.GetNextPageToken(), err
+					return resp.GetHolds(), resp.GetNextPageToken(), err
+				},
+				func(h *safeguardingv1.Hold) []string {
+					return []string{h.GetHoldId(), h.GetFamilyId(), friendly("HOLD_REASON_", h.GetReason().String()),
+						sgDay(h.GetPlacedOn()), sgDay(h.GetReviewBy()), sgDay(h.GetLiftedOn())}
 				})
-			}); err != nil {
-				return err
-			}
-			return listOut.table(cmd.OutOrStdout(), msgs, []string{"HOLD", "FAMILY", "REASON", "PLACED", "REVIEW BY", "LIFTED"}, rows)
 		},
 	}
 	list.Flags().StringVar(&listFamily, "family", "", "only this family's holds")
@@ -546,31 +553,16 @@ func (s *safeguardingCommand) alerts() *cobra.Command {
 		Short: "The alerts to the centre's safeguarding lead, newest first",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			size, err := page.value()
-			if err != nil {
-				return err
-			}
-			var msgs []proto.Message
-			var rows [][]string
-			if err := s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
-				return everyPage(func(token string) (string, error) {
+			return pagedTable(s, cmd, &out, page, "no alerts", []string{"ALERTED", "CONCERN", "FAMILY", "CATEGORY", "CLOSED"},
+				func(c safeguardingv1.SafeguardingServiceClient, size int32, token string) ([]*safeguardingv1.Alert, string, error) {
 					resp, err := c.ListAlerts(cmd.Context(), &safeguardingv1.ListAlertsRequest{CentreId: s.centre, OpenOnly: open,
 						PageSize: size, PageToken: token})
-					for _, a := range resp.GetAlerts() {
-						msgs = append(msgs, a)
-						rows = append(rows, []string{sgDay(a.GetAlertedOn()), a.GetConcernId(), a.GetFamilyId(),
-							friendly("CONCERN_CATEGORY_", a.GetCategory().String()), fmt.Sprint(a.GetClosed())})
-					}
-					return resp.GetNextPageToken(), err
+					return resp.GetAlerts(), resp.GetNextPageToken(), err
+				},
+				func(a *safeguardingv1.Alert) []string {
+					return []string{sgDay(a.GetAlertedOn()), a.GetConcernId(), a.GetFamilyId(),
+						friendly("CONCERN_CATEGORY_", a.GetCategory().String()), fmt.Sprint(a.GetClosed())}
 				})
-			}); err != nil {
-				return err
-			}
-			if len(rows) == 0 && !out.json {
-				_, err := fmt.Fprintln(cmd.OutOrStdout(), "no alerts")
-				return err
-			}
-			return out.table(cmd.OutOrStdout(), msgs, []string{"ALERTED", "CONCERN", "FAMILY", "CATEGORY", "CLOSED"}, rows)
 		},
 	}
 	cmd.Flags().BoolVar(&open, "open", false, "only alerts of concerns still open")

@@ -260,30 +260,14 @@ func (s *safeguardingCommand) reportList(use, short, none string,
 		Short: short,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			size, err := page.value()
-			if err != nil {
-				return err
-			}
-			var msgs []proto.Message
-			var rows [][]string
-			if err := s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
-				return everyPage(func(token string) (string, error) {
-					reports, next, err := list(c, cmd, size, token)
-					for _, r := range reports {
-						msgs = append(msgs, r)
-						rows = append(rows, []string{r.GetReportId(), r.GetFamilyId(), sgDay(r.GetSessionOn()),
-							fmt.Sprint(r.GetWorkingDaysSinceSession()), friendly("REPORT_STATE_", r.GetState().String()), orNone(r.GetAuthor())})
-					}
-					return next, err
+			return pagedTable(s, cmd, &out, page, none, []string{"REPORT", "FAMILY", "SESSION", "WORKING DAYS", "STATE", "AUTHOR"},
+				func(c safeguardingv1.SafeguardingServiceClient, size int32, token string) ([]*safeguardingv1.ReportSummary, string, error) {
+					return list(c, cmd, size, token)
+				},
+				func(r *safeguardingv1.ReportSummary) []string {
+					return []string{r.GetReportId(), r.GetFamilyId(), sgDay(r.GetSessionOn()),
+						fmt.Sprint(r.GetWorkingDaysSinceSession()), friendly("REPORT_STATE_", r.GetState().String()), orNone(r.GetAuthor())}
 				})
-			}); err != nil {
-				return err
-			}
-			if len(rows) == 0 && !out.json {
-				_, err := fmt.Fprintln(cmd.OutOrStdout(), none)
-				return err
-			}
-			return out.table(cmd.OutOrStdout(), msgs, []string{"REPORT", "FAMILY", "SESSION", "WORKING DAYS", "STATE", "AUTHOR"}, rows)
 		},
 	}
 	page.register(cmd.Flags(), "reports")

@@ -444,6 +444,8 @@ func TestAParentsCopyWithholdsTheOtherPartysWhereabouts(t *testing.T) {
 	again, err := RebuildReport(r.ID(), append(recs, recorded(log...)...))
 	require.NoError(t, err)
 	require.Equal(t, ReportReleased, again.State())
+	_, err = again.Release(lead, list[:1], monday)
+	require.ErrorIs(t, err, ErrReportReleasedAlready, "a release is final, and says so (not 'not approved')")
 	copyFor := func(i int) []int {
 		c, err := again.CopyFor(i)
 		require.NoError(t, err)

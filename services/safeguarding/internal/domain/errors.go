@@ -37,6 +37,8 @@ var (
 	ErrSecondPersonRequired = problem.Rule("SECOND_PERSON_REQUIRED", "a report is checked by a person other than its author")
 	// ErrReportNotApproved: only a report approved by its check is released.
 	ErrReportNotApproved = problem.Rule("REPORT_NOT_APPROVED", "the report has not been approved by its second-person check")
+	// ErrReportReleasedAlready: a report is released once, to its whole distribution list.
+	ErrReportReleasedAlready = problem.Rule("REPORT_RELEASED", "the report was released already: a release is final and goes to the whole distribution list at once")
 	// ErrNotReleased: a recipient's copy exists only once the report is released.
 	ErrNotReleased = problem.Rule("REPORT_NOT_RELEASED", "the report has not been released")
 	// ErrNotCorrectable: automatic records (a provisional screen, a due report) are superseded by

@@ -302,7 +302,11 @@ func (r *Report) Check(c Caller, approved bool, text string, today time.Time) ([
 // Release sends the approved report to its distribution list, recording each recipient and the
 // sections their copy withholds (WithheldFrom).
 func (r *Report) Release(c Caller, recipients []Recipient, today time.Time) ([]proto.Message, error) {
-	if r.state != ReportApproved {
+	switch r.state {
+	case ReportApproved:
+	case ReportReleased:
+		return nil, ErrReportReleasedAlready
+	default:
 		return nil, ErrReportNotApproved
 	}
 	var v violations

@@ -190,6 +190,12 @@ func TestFamilyHistory(t *testing.T) {
 	require.Equal(t, codes.PermissionDenied, status.Code(err), "a volunteer may not read it")
 	_, err = g.analyst(t).GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
 	require.Equal(t, codes.PermissionDenied, status.Code(err), "an analyst sees figures, not families")
+	_, err = g.client(t, "admin-1", []auth.Role{auth.RoleAdmin}).GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
+	require.Equal(t, codes.PermissionDenied, status.Code(err), "nor does an administrator: the history is the centre's coordinator's")
+	_, err = g.client(t, "both-1", []auth.Role{auth.RoleCoordinator, auth.RoleAdmin}, s.b).GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
+	require.Equal(t, codes.PermissionDenied, status.Code(err), "a national role beside another centre's coordinator's opens no family")
+	_, err = g.client(t, "admin-1", []auth.Role{auth.RoleAdmin}).VerifyFamilyHistory(ctx, &reportingv1.VerifyFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
+	require.NoError(t, err, "an administrator may check the streams are whole")
 }
 
 // Events projected before descriptions were kept (migration 0003) have none: the history

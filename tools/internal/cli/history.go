@@ -24,7 +24,7 @@ func newHistoryCommand() *cobra.Command {
 		Short: "A family's contact history from every service, in plain words, as it stands or as it stood on a date",
 		Long: `history shows every step of a family's contact (referral, sessions, safeguarding) in the order
 recorded, without personal data, and checks it is complete and untampered. Readable by the
-coordinator of the family's centre.`,
+coordinator of the family's centre only (not national roles).`,
 		Example: `  familytime history 0b5c... --centre 3f2a... --as-of 2026-03-01
   familytime history 0b5c... --centre 3f2a... --as-of 2026-03-01T14:30:00Z --json`,
 		Args: cobra.ExactArgs(1),

@@ -3,6 +3,7 @@ package ports
 import (
 	"context"
 	"encoding/hex"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,7 +25,11 @@ const service = "/familytime.reporting.v1.ReportingService/"
 // administrators; a rebuild is an administrator's.
 var Policy = auth.Policy{
 	service + "ListCentres":         {Roles: []auth.Role{auth.RoleNationalAnalyst, auth.RoleAdmin, auth.RoleService}},
-	service + "GetFamilyHistory":    {Roles: []auth.Role{auth.RoleCoordinator, auth.RoleAdmin}, CentreScoped: true},
+	// A family's history is its centre coordinator's to read, for a court or the family: the
+	// categories of its concerns and holds are not national business (GetFamilyHistory checks
+	// the centre is the caller's own, a national role beside notwithstanding). Verifying only
+	// says whether its streams are whole, which an administrator may check.
+	service + "GetFamilyHistory":    {Roles: []auth.Role{auth.RoleCoordinator}, CentreScoped: true},
 	service + "VerifyFamilyHistory": {Roles: []auth.Role{auth.RoleCoordinator, auth.RoleAdmin}, CentreScoped: true},
 	service + "GetFigures":          {Roles: []auth.Role{auth.RoleNationalAnalyst, auth.RoleAdmin, auth.RoleCoordinator}},
 	service + "RebuildProjections":  {Roles: []auth.Role{auth.RoleAdmin}},
@@ -68,7 +73,11 @@ func (s *Server) GetFamilyHistory(ctx context.Context, req *reportingv1.GetFamil
 	if req.GetAsOf() != nil {
 		asOf = req.GetAsOf().AsTime()
 	}
-	steps, err := s.app.FamilyHistory(ctx, uuid.MustParse(req.GetFamilyId()), uuid.MustParse(req.GetCentreId()), asOf, national(ctx))
+	centre := uuid.MustParse(req.GetCentreId())
+	if c, _ := auth.FromContext(ctx); c == nil || !slices.Contains(c.Centres, centre) {
+		return nil, status.Errorf(codes.PermissionDenied, "a family's history is read by its centre's coordinator: centre %s is not one of the caller's", centre)
+	}
+	steps, err := s.app.FamilyHistory(ctx, uuid.MustParse(req.GetFamilyId()), centre, asOf, false)
 	if err != nil {
 		return nil, err
 	}

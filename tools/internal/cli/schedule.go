@@ -461,7 +461,7 @@ func printDaySheet(w io.Writer, out *output, day string, entries []*schedulingv1
 				in++
 			}
 			people = append(people, []string{short(b.GetBookingId()), friendly("PERSON_ROLE_", p.GetRole().String()), p.GetPersonId(),
-				yes(p.GetCheckedIn())})
+				mayDo(p), yes(p.GetCheckedIn())})
 		}
 		v, c := b.GetVisiting(), b.GetChildren()
 		rows = append(rows, []string{e.GetRoomName(), short(b.GetBookingId()), short(b.GetFamilyId()),
@@ -476,7 +476,26 @@ func printDaySheet(w io.Writer, out *output, day string, entries []*schedulingv1
 		return err
 	}
 	fmt.Fprintln(w, "\nPeople expected (ids; names from referral):")
-	return out.table(w, nil, []string{"BOOKING", "ROLE", "PERSON", "IN"}, people)
+	return out.table(w, nil, []string{"BOOKING", "ROLE", "PERSON", "MAY", "IN"}, people)
+}
+
+// mayDo is what an adult named for the family may do at the centre: take part in contact
+// (attend), bring or collect the children; "-" for a child.
+func mayDo(p *schedulingv1.ExpectedPerson) string {
+	var may []string
+	if p.GetMayAttend() {
+		may = append(may, "attend")
+	}
+	if p.GetMayBring() {
+		may = append(may, "bring")
+	}
+	if p.GetMayCollect() {
+		may = append(may, "collect")
+	}
+	if len(may) == 0 {
+		return "-"
+	}
+	return strings.Join(may, ",")
 }
 
 // door is a door time: due, and when seen ("10:15 / 10:22").

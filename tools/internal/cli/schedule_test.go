@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
@@ -27,7 +28,8 @@ func TestDaySheetTable(t *testing.T) {
 			ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, Status: schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED, TimeZone: "Europe/London",
 			Visiting: &schedulingv1.PartyTimes{DueTime: lt(10, 0), LeaveTime: lt(11, 30)},
 			Children: &schedulingv1.PartyTimes{DueTime: lt(10, 15), LeaveTime: lt(11, 15), ArrivedAt: arrived}},
-		Expected: []*schedulingv1.ExpectedPerson{{PersonId: "p-1", Role: schedulingv1.PersonRole_PERSON_ROLE_VISITING_PARENT, CheckedIn: true},
+		Expected: []*schedulingv1.ExpectedPerson{{PersonId: "p-1", Role: schedulingv1.PersonRole_PERSON_ROLE_VISITING_PARENT, CheckedIn: true, MayAttend: proto.Bool(true)},
+			{PersonId: "p-3", Role: schedulingv1.PersonRole_PERSON_ROLE_RESIDENT_PARENT, MayAttend: proto.Bool(false), MayBring: true, MayCollect: true},
 			{PersonId: "p-2", Role: schedulingv1.PersonRole_PERSON_ROLE_CHILD}},
 		Alerts: []schedulingv1.Alert{schedulingv1.Alert_ALERT_LATE_START, schedulingv1.Alert_ALERT_CHECK_IN_REFUSED},
 	}}
@@ -36,9 +38,28 @@ func TestDaySheetTable(t *testing.T) {
 	out := b.String()
 	t.Log("\n" + out)
 	for _, want := range []string{"Day sheet 2026-01-10: 1 bookings", "ROOM", "VISITING IN", "Garden room", "7d1e2c3a", "10:00",
-		"10:15 / 10:22", "11:30", "15m", "1/2", "late-start,check-in-refused", "visiting-parent", "p-2"} {
+		"10:15 / 10:22", "11:30", "15m", "1/3", "late-start,check-in-refused", "visiting-parent", "p-2", "MAY"} {
 		require.True(t, strings.Contains(out, want), "missing %q", want)
 	}
+	// Each person keeps their role, with what they may do: the resident parent who only brings and
+	// collects is the resident parent, not an escort.
+	for person, want := range map[string][]string{"p-1": {"visiting-parent", "attend"}, "p-3": {"resident-parent", "bring,collect"}} {
+		line := lineWith(out, person)
+		for _, w := range want {
+			require.Contains(t, line, w, person)
+		}
+	}
+	require.NotContains(t, lineWith(out, "p-3"), "attend")
+}
+
+// lineWith is the first line of out that contains s.
+func lineWith(out, s string) string {
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, s) {
+			return l
+		}
+	}
+	return ""
 }
 
 // A coordinator moves a family's booking to the next week's session in another room, against a

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
@@ -42,7 +43,8 @@ func sheetEntry(r adapters.BookingRow) *schedulingv1.DaySheetEntry {
 	if r.Ready != nil {
 		for _, p := range r.Ready.GetAdults() {
 			e.Expected = append(e.Expected, &schedulingv1.ExpectedPerson{PersonId: p.GetPersonId(), Role: p.GetRole(),
-				MayBring: p.GetMayBring(), MayCollect: p.GetMayCollect(), CheckedIn: checkedIn(r.CheckedIn, p.GetPersonId())})
+				MayAttend: proto.Bool(domain.MayAttend(p)), MayBring: p.GetMayBring(), MayCollect: p.GetMayCollect(),
+				CheckedIn: checkedIn(r.CheckedIn, p.GetPersonId())})
 		}
 		for _, c := range r.Ready.GetChildren() {
 			e.Expected = append(e.Expected, &schedulingv1.ExpectedPerson{PersonId: c.GetPersonId(),

@@ -275,12 +275,10 @@ func (f *Family) NoteReady(r Readiness) proto.Message {
 		ServiceType: r.ServiceType, SessionMinutes: int32(r.SessionMinutes), ArrivalStaggerMinutes: int32(r.Stagger.Arrival),
 		DepartureStaggerMinutes: int32(r.Stagger.Departure), EarliestBookableOn: toDate(r.Earliest)}
 	for _, a := range r.Adults {
+		// The role stays what referral said (the door must know the other parent when they bring
+		// the children); whether the adult may take part in contact is said apart.
 		ev.Adults = append(ev.Adults, &schedulingv1.ExpectedPerson{PersonId: a.ID.String(), Role: a.Role,
-			MayBring: a.MayBring, MayCollect: a.MayCollect})
-		if !a.MayAttend {
-			// An adult named only to bring or collect is an escort at the door.
-			ev.Adults[len(ev.Adults)-1].Role = schedulingv1.PersonRole_PERSON_ROLE_NAMED_ESCORT
-		}
+			MayBring: a.MayBring, MayCollect: a.MayCollect, MayAttend: proto.Bool(a.MayAttend)})
 	}
 	for _, c := range r.Children {
 		ev.Children = append(ev.Children, &schedulingv1.ChildAttendee{PersonId: c.ID.String(), BirthYear: int32(c.BirthYear), BirthMonth: int32(c.BirthMonth)})
@@ -788,6 +786,16 @@ func (f *Family) apply(ev proto.Message) error {
 	return nil
 }
 
+// MayAttend reports whether an adult named for the family may take part in contact. An event
+// recorded before may_attend existed gave an adult who may not the role of named escort instead
+// of their own, so there the role says it.
+func MayAttend(p *schedulingv1.ExpectedPerson) bool {
+	if p.MayAttend != nil {
+		return p.GetMayAttend()
+	}
+	return p.GetRole() != schedulingv1.PersonRole_PERSON_ROLE_NAMED_ESCORT
+}
+
 func readinessOf(e *schedulingv1.FamilyReadyNoted) *Readiness {
 	r := &Readiness{Centre: uuid.MustParse(e.GetCentreId()), ServiceType: e.GetServiceType(),
 		SessionMinutes: int(e.GetSessionMinutes()), Earliest: fromDate(e.GetEarliestBookableOn()),
@@ -796,7 +804,7 @@ func readinessOf(e *schedulingv1.FamilyReadyNoted) *Readiness {
 	r.Referral, _ = uuid.Parse(e.GetReferralId())
 	for _, a := range e.GetAdults() {
 		r.Adults = append(r.Adults, Adult{ID: uuid.MustParse(a.GetPersonId()), Role: a.GetRole(),
-			MayAttend: a.GetRole() != schedulingv1.PersonRole_PERSON_ROLE_NAMED_ESCORT, MayBring: a.GetMayBring(), MayCollect: a.GetMayCollect()})
+			MayAttend: MayAttend(a), MayBring: a.GetMayBring(), MayCollect: a.GetMayCollect()})
 	}
 	for _, c := range e.GetChildren() {
 		r.Children = append(r.Children, Child{ID: uuid.MustParse(c.GetPersonId()), BirthYear: int(c.GetBirthYear()), BirthMonth: int(c.GetBirthMonth())})

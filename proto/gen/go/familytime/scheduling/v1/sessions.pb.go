@@ -1032,7 +1032,10 @@ type ExpectedPerson struct {
 	// The person may collect the children.
 	MayCollect bool `protobuf:"varint,4,opt,name=may_collect,json=mayCollect,proto3" json:"may_collect,omitempty"`
 	// The person has checked in for this booking.
-	CheckedIn     bool `protobuf:"varint,5,opt,name=checked_in,json=checkedIn,proto3" json:"checked_in,omitempty"`
+	CheckedIn bool `protobuf:"varint,5,opt,name=checked_in,json=checkedIn,proto3" json:"checked_in,omitempty"`
+	// The person may take part in contact (false: named only to bring or collect the children).
+	// Unset in what was recorded before it existed: then only a named escort may not.
+	MayAttend     *bool `protobuf:"varint,6,opt,name=may_attend,json=mayAttend,proto3,oneof" json:"may_attend,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1098,6 +1101,13 @@ func (x *ExpectedPerson) GetMayCollect() bool {
 func (x *ExpectedPerson) GetCheckedIn() bool {
 	if x != nil {
 		return x.CheckedIn
+	}
+	return false
+}
+
+func (x *ExpectedPerson) GetMayAttend() bool {
+	if x != nil && x.MayAttend != nil {
+		return *x.MayAttend
 	}
 	return false
 }
@@ -1573,7 +1583,7 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\tstarts_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\bstartsAt\x123\n" +
 	"\aends_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x06endsAt\x12\x1b\n" +
 	"\ttime_zone\x18\a \x01(\tR\btimeZone\x12:\n" +
-	"\x05rooms\x18\b \x03(\v2$.familytime.scheduling.v1.RoomPlacesR\x05rooms\"\xc4\x01\n" +
+	"\x05rooms\x18\b \x03(\v2$.familytime.scheduling.v1.RoomPlacesR\x05rooms\"\xf7\x01\n" +
 	"\x0eExpectedPerson\x12\x1b\n" +
 	"\tperson_id\x18\x01 \x01(\tR\bpersonId\x128\n" +
 	"\x04role\x18\x02 \x01(\x0e2$.familytime.scheduling.v1.PersonRoleR\x04role\x12\x1b\n" +
@@ -1581,7 +1591,10 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\vmay_collect\x18\x04 \x01(\bR\n" +
 	"mayCollect\x12\x1d\n" +
 	"\n" +
-	"checked_in\x18\x05 \x01(\bR\tcheckedIn\"\xf4\x02\n" +
+	"checked_in\x18\x05 \x01(\bR\tcheckedIn\x12\"\n" +
+	"\n" +
+	"may_attend\x18\x06 \x01(\bH\x00R\tmayAttend\x88\x01\x01B\r\n" +
+	"\v_may_attend\"\xf4\x02\n" +
 	"\n" +
 	"PartyTimes\x121\n" +
 	"\x06due_at\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x05dueAt\x127\n" +
@@ -1761,6 +1774,7 @@ func file_familytime_scheduling_v1_sessions_proto_init() {
 	if File_familytime_scheduling_v1_sessions_proto != nil {
 		return
 	}
+	file_familytime_scheduling_v1_sessions_proto_msgTypes[5].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

@@ -1,0 +1,54 @@
+package domain_test
+
+import (
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/proto"
+
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/scheduling/internal/domain"
+)
+
+// An adult named only to bring and collect the children keeps their own role: door staff must
+// know the resident parent from an escort. Whether they may take part in contact is said apart,
+// and check-in still names the role.
+func TestReadinessKeepsEachPersonsRole(t *testing.T) {
+	g := newRig(t, func(r *domain.Readiness) {
+		r.Adults[0].MayAttend = false // the resident parent brings and collects, and does not stay
+	})
+	f, err := domain.RebuildFamily(uuid.New(), nil)
+	require.NoError(t, err)
+	ev := f.NoteReady(g.readiness).(*schedulingv1.FamilyReadyNoted)
+	roles := map[string]schedulingv1.PersonRole{}
+	for _, a := range ev.GetAdults() {
+		roles[a.GetPersonId()] = a.GetRole()
+		require.NotNil(t, a.MayAttend, "may_attend is always recorded")
+	}
+	require.Equal(t, schedulingv1.PersonRole_PERSON_ROLE_RESIDENT_PARENT, roles[resident.String()])
+	require.Equal(t, schedulingv1.PersonRole_PERSON_ROLE_VISITING_PARENT, roles[visiting.String()])
+	require.Equal(t, schedulingv1.PersonRole_PERSON_ROLE_NAMED_ESCORT, roles[escort.String()])
+	require.False(t, ev.GetAdults()[0].GetMayAttend())
+	require.True(t, ev.GetAdults()[1].GetMayAttend())
+
+	// Rebuilt from the event, the family knows who may attend.
+	again, err := domain.RebuildFamily(f.ID(), []proto.Message{ev})
+	require.NoError(t, err)
+	require.Equal(t, g.readiness.Adults, again.Readiness().Adults)
+
+	// Check-in admits the resident parent (who may bring) as the resident parent.
+	b := g.book(t, day(2026, 1, 10), g.shared, jan)
+	ok, role, refusal, _, err := g.family.CheckIn(b.ID, resident, at(2026, 1, 10, 9, 55))
+	require.NoError(t, err)
+	require.True(t, ok, refusal)
+	require.Equal(t, schedulingv1.PersonRole_PERSON_ROLE_RESIDENT_PARENT, role)
+}
+
+// What was recorded before may_attend existed gave an adult who may not attend the role of named
+// escort: such an adult still may not attend, and everyone else may.
+func TestMayAttendOfEventsRecordedBeforeIt(t *testing.T) {
+	require.False(t, domain.MayAttend(&schedulingv1.ExpectedPerson{Role: schedulingv1.PersonRole_PERSON_ROLE_NAMED_ESCORT, MayBring: true}))
+	require.True(t, domain.MayAttend(&schedulingv1.ExpectedPerson{Role: schedulingv1.PersonRole_PERSON_ROLE_VISITING_PARENT}))
+	require.False(t, domain.MayAttend(&schedulingv1.ExpectedPerson{Role: schedulingv1.PersonRole_PERSON_ROLE_RESIDENT_PARENT, MayAttend: proto.Bool(false)}))
+}

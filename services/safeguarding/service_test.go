@@ -191,7 +191,7 @@ func TestAConcernLeadsToAHoldPublishedOnJetStream(t *testing.T) {
 
 	raised, err := vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
 		FamilyId: family.String(), Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_HANDOVER_CONDUCT, Description: canary,
-		PersonIds: []string{uuid.NewString()}})
+		PersonIds: []string{personOf(family, 1)}})
 	require.NoError(t, err)
 
 	alerts, err := lead.ListAlerts(ctx, &safeguardingv1.ListAlertsRequest{CentreId: g.centre.String(), OpenOnly: true})
@@ -383,6 +383,60 @@ func TestBadInputIsRefusedNamingTheFieldAndAppendsNothing(t *testing.T) {
 	require.Equal(t, before, g.events(t), "refused requests append nothing")
 }
 
+// A concern names people of its own family and a session of its own family (decision 78): a
+// person or a booking of another family, or ids made up, are refused naming the field, and nothing
+// is recorded; the people an amendment or the second parent's application adds, and the family's
+// bookings, are accepted.
+func TestAConcernNamesOnlyItsFamilysPeopleAndSessions(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	vol := g.as(t, "volunteer-1", auth.RoleVolunteer)
+	fams := g.families(t, 2)
+	family, other := fams[0], fams[1]
+	mine, theirs := uuid.New(), uuid.New()
+	g.otherFamilies(t, "scheduling", []uuid.UUID{family, other}, g.centre,
+		&schedulingv1.SessionBooked{BookingId: mine.String(), FamilyId: family.String(), CentreId: g.centre.String(), SessionDate: review(3)},
+		&schedulingv1.SessionBooked{BookingId: theirs.String(), FamilyId: other.String(), CentreId: g.centre.String(), SessionDate: review(3)})
+	owner := g.db.OwnerPool(t)
+	require.Eventually(t, func() bool {
+		var n int
+		return owner.QueryRow(ctx, "SELECT count(*) FROM family_bookings").Scan(&n) == nil && n == 2
+	}, 30*time.Second, 20*time.Millisecond, "safeguarding hears of the bookings")
+	raise := func(booking uuid.UUID, people ...string) error {
+		req := &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(), FamilyId: family.String(),
+			Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_HANDOVER_CONDUCT, Description: "raised voices at handover", PersonIds: people}
+		if booking != uuid.Nil {
+			req.BookingId = booking.String()
+		}
+		_, err := vol.RaiseConcern(ctx, req)
+		return err
+	}
+	before := g.events(t)
+	for name, tc := range map[string]struct {
+		err   error
+		field string
+	}{
+		"another family's parent":  {raise(uuid.Nil, personOf(family, 1), personOf(other, 1)), "person_ids[1]"},
+		"a made-up person":         {raise(uuid.Nil, uuid.NewString()), "person_ids[0]"},
+		"another family's booking": {raise(theirs, personOf(family, 0)), "booking_id"},
+		"a made-up booking":        {raise(uuid.New()), "booking_id"},
+	} {
+		require.Equal(t, tc.field, badField(t, tc.err), name)
+	}
+	require.Equal(t, before, g.events(t), "refused concerns record nothing")
+
+	require.NoError(t, raise(mine, personOf(family, 0), personOf(family, 1), personOf(family, 2)), "the family's own people and session")
+	grandmother, father := uuid.NewString(), uuid.NewString()
+	g.other(t, "referral", family, g.centre,
+		&referralv1.ReferralAmended{ReferralId: uuid.NewString(), FamilyId: family.String(), CentreId: g.centre.String(),
+			Facts: &referralv1.ReferralFacts{Adults: []*referralv1.AdultParty{{PersonId: grandmother, Role: referralv1.AdultRole_ADULT_ROLE_NAMED_RELATIVE}}}},
+		&referralv1.SecondPartyApplicationReceived{ReferralId: uuid.NewString(), FamilyId: family.String(), CentreId: g.centre.String(),
+			Parent: &referralv1.AdultParty{PersonId: father, Role: referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT}})
+	require.Eventually(t, func() bool { return raise(uuid.Nil, grandmother, father) == nil }, 30*time.Second, 20*time.Millisecond,
+		"people an amendment and a second parent's application add")
+	require.NoError(t, raise(uuid.Nil, personOf(family, 2)), "an amendment that leaves someone out does not unname them")
+}
+
 // A retried RaiseConcern with the same request id gets the first answer and records nothing twice.
 func TestRaiseConcernIsIdempotentOnItsRequestID(t *testing.T) {
 	g := newRig(t)
@@ -407,7 +461,10 @@ func (g *rig) families(t *testing.T, n int) []uuid.UUID {
 		family := uuid.New()
 		out = append(out, family)
 		msgs = append(msgs, &referralv1.ReferralReceived{ReferralId: uuid.NewString(), FamilyId: family.String(),
-			CentreId: g.centre.String(), ReceivedOn: review(0), Facts: &referralv1.ReferralFacts{Risk: &referralv1.RiskAnswers{}}})
+			CentreId: g.centre.String(), ReceivedOn: review(0), Facts: &referralv1.ReferralFacts{Risk: &referralv1.RiskAnswers{},
+				Adults: []*referralv1.AdultParty{{PersonId: personOf(family, 0), Role: referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT},
+					{PersonId: personOf(family, 1), Role: referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT}},
+				Children: []*referralv1.ChildParty{{PersonId: personOf(family, 2), BirthYear: 2018, BirthMonth: 4}}}})
 	}
 	g.otherFamilies(t, "referral", out, g.centre, msgs...)
 	owner := g.db.OwnerPool(t)
@@ -417,6 +474,12 @@ func (g *rig) families(t *testing.T, n int) []uuid.UUID {
 		return err == nil && known == n
 	}, 30*time.Second, 20*time.Millisecond, "safeguarding hears of the families from referral")
 	return out
+}
+
+// personOf is the id of a family's person on the referral families publishes: 0 the resident
+// parent, 1 the other parent, 2 the child.
+func personOf(family uuid.UUID, n int) string {
+	return uuid.NewSHA1(family, []byte{byte(n)}).String()
 }
 
 // other publishes events of another service through its own event store and relay, as that

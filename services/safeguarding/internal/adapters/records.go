@@ -121,6 +121,45 @@ func ProjectFamily(uow *eventstore.UnitOfWork, family, centre uuid.UUID) {
 	uow.Exec(`INSERT INTO families (family_id, centre_id) VALUES ($1, $2) ON CONFLICT (family_id) DO NOTHING`, family, centre)
 }
 
+// ProjectPeople records people a referral names for a family (ids only).
+func ProjectPeople(uow *eventstore.UnitOfWork, family uuid.UUID, people []uuid.UUID) {
+	if len(people) == 0 {
+		return
+	}
+	uow.Exec(`INSERT INTO family_people (family_id, person_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`, family, people)
+}
+
+// ProjectBooking records a booking of a family.
+func ProjectBooking(uow *eventstore.UnitOfWork, booking, family uuid.UUID) {
+	uow.Exec(`INSERT INTO family_bookings (booking_id, family_id) VALUES ($1, $2) ON CONFLICT (booking_id) DO NOTHING`, booking, family)
+}
+
+// Strangers are those of people a referral never named for the family, in the order given.
+func (r *Records) Strangers(ctx context.Context, family uuid.UUID, people []uuid.UUID) ([]uuid.UUID, error) {
+	if len(people) == 0 {
+		return nil, nil
+	}
+	rows, err := r.store.Pool().Query(ctx, `SELECT p FROM unnest($2::uuid[]) WITH ORDINALITY AS given(p, n)
+		WHERE NOT EXISTS (SELECT 1 FROM family_people WHERE family_id = $1 AND person_id = given.p) ORDER BY n`, family, people)
+	if err != nil {
+		return nil, fmt.Errorf("family's people: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+}
+
+// BookingFamily is the family a booking is for; found is false for a booking this service has not
+// heard of.
+func (r *Records) BookingFamily(ctx context.Context, booking uuid.UUID) (family uuid.UUID, found bool, err error) {
+	err = r.store.Pool().QueryRow(ctx, "SELECT family_id FROM family_bookings WHERE booking_id = $1", booking).Scan(&family)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return uuid.Nil, false, nil
+	}
+	if err != nil {
+		return uuid.Nil, false, fmt.Errorf("booking's family: %w", err)
+	}
+	return family, true, nil
+}
+
 // FamilyCentre is the centre a family was referred to; found is false for a family this service
 // has not heard of.
 func (r *Records) FamilyCentre(ctx context.Context, family uuid.UUID) (centre uuid.UUID, found bool, err error) {

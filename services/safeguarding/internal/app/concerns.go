@@ -2,12 +2,15 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
 
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/safeguarding/internal/adapters"
 	"github.com/familytime/familytime/services/safeguarding/internal/domain"
 )
@@ -21,6 +24,9 @@ func (a *App) RaiseConcern(ctx context.Context, c domain.Caller, n domain.NewCon
 	if err := a.familyAt(ctx, n.Family, n.Centre); err != nil {
 		return nil, nil, err
 	}
+	if err := a.ofTheFamily(ctx, n); err != nil {
+		return nil, nil, err
+	}
 	uow := new(eventstore.UnitOfWork)
 	if _, err := a.append(ctx, uow, domain.ConcernStreamID(k.ID()), eventstore.NoStream, n.Family, n.Centre, md, msgs); err != nil {
 		return nil, nil, err
@@ -28,6 +34,37 @@ func (a *App) RaiseConcern(ctx context.Context, c domain.Caller, n domain.NewCon
 	adapters.ProjectConcern(uow, k)
 	adapters.ProjectAlert(uow, k)
 	return k, uow, nil
+}
+
+// ofTheFamily checks that a concern names people its family's referral names and a session of
+// the family (decision 78): another family's people or booking, or made-up ids, are refused, so
+// a concern never points at someone else's record.
+func (a *App) ofTheFamily(ctx context.Context, n domain.NewConcern) error {
+	strangers, err := a.records.Strangers(ctx, n.Family, n.People)
+	if err != nil {
+		return err
+	}
+	invalid := &problem.InvalidError{}
+	for i, p := range n.People {
+		if slices.Contains(strangers, p) {
+			invalid.Violations = append(invalid.Violations, problem.Violation{Field: fmt.Sprintf("person_ids[%d]", i),
+				Reason: "is not a person named on this family's referral (one added a moment ago may take a second to be known here)"})
+		}
+	}
+	if n.Booking != uuid.Nil {
+		family, found, err := a.records.BookingFamily(ctx, n.Booking)
+		if err != nil {
+			return err
+		}
+		if !found || family != n.Family {
+			invalid.Violations = append(invalid.Violations, problem.Violation{Field: "booking_id",
+				Reason: "is not a booking of this family (one made a moment ago may take a second to be known here)"})
+		}
+	}
+	if len(invalid.Violations) > 0 {
+		return invalid
+	}
+	return nil
 }
 
 // loadConcern rebuilds a concern of the centre; a concern of another centre is not found.

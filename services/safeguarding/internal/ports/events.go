@@ -19,42 +19,103 @@ import (
 const ReferralConsumer = "safeguarding-referral"
 
 // ReferralSubjects are the referral events safeguarding handles.
-var ReferralSubjects = []string{"ft.referral.*.ReferralReceived"}
+var ReferralSubjects = []string{
+	"ft.referral.*.ReferralReceived",
+	"ft.referral.*.SecondPartyApplicationReceived",
+	"ft.referral.*.ReferralAmended",
+}
 
 // Actor is who safeguarding's reactions to other services' events are recorded as.
 const Actor = "service:safeguarding"
 
 // ReferralEvents returns the handler of referral events: a received referral gets a provisional
-// risk screen from its answers.
+// risk screen from its answers; the people a referral names (received, the second parent's
+// application, amended) are noted, ids only, for the concerns about the family.
 func ReferralEvents(a *app.App) bus.Handler {
 	return func(ctx context.Context, d bus.Delivery, uow *eventstore.UnitOfWork) error {
-		if d.Envelope.GetEventType() != "familytime.referral.v1.ReferralReceived" {
-			return nil // not handled; the inbox still records it
-		}
-		ev := &referralv1.ReferralReceived{}
-		if err := d.Payload(ev); err != nil {
-			return err
-		}
-		for _, s := range []string{ev.GetFamilyId(), ev.GetReferralId(), ev.GetCentreId()} {
-			if _, err := uuid.Parse(s); err != nil {
-				return bus.Poison(fmt.Errorf("referral received %s: an id is not a UUID", d.EventID))
+		switch d.Envelope.GetEventType() {
+		case "familytime.referral.v1.ReferralReceived":
+			ev := &referralv1.ReferralReceived{}
+			if err := d.Payload(ev); err != nil {
+				return err
 			}
+			for _, s := range []string{ev.GetFamilyId(), ev.GetReferralId(), ev.GetCentreId()} {
+				if _, err := uuid.Parse(s); err != nil {
+					return bus.Poison(fmt.Errorf("referral received %s: an id is not a UUID", d.EventID))
+				}
+			}
+			if err := notePeople(a, uow, d, ev.GetFamilyId(), ev.GetFacts()); err != nil {
+				return err
+			}
+			return a.ScreenReferral(ctx, ev, d.Caused(Actor), uow)
+		case "familytime.referral.v1.SecondPartyApplicationReceived":
+			ev := &referralv1.SecondPartyApplicationReceived{}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			return notePeople(a, uow, d, ev.GetFamilyId(), &referralv1.ReferralFacts{Adults: []*referralv1.AdultParty{ev.GetParent()}})
+		case "familytime.referral.v1.ReferralAmended":
+			ev := &referralv1.ReferralAmended{}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			return notePeople(a, uow, d, ev.GetFamilyId(), ev.GetFacts())
 		}
-		return a.ScreenReferral(ctx, ev, d.Caused(Actor), uow)
+		return nil // not handled; the inbox still records it
 	}
+}
+
+// notePeople notes the adults and children of facts as the family's people.
+func notePeople(a *app.App, uow *eventstore.UnitOfWork, d bus.Delivery, familyID string, facts *referralv1.ReferralFacts) error {
+	family, err := uuid.Parse(familyID)
+	if err != nil {
+		return bus.Poison(fmt.Errorf("%s %s: the family id is not a UUID", bus.EventName(d.Envelope.GetEventType()), d.EventID))
+	}
+	var ids []string
+	for _, p := range facts.GetAdults() {
+		ids = append(ids, p.GetPersonId())
+	}
+	for _, c := range facts.GetChildren() {
+		ids = append(ids, c.GetPersonId())
+	}
+	people := make([]uuid.UUID, 0, len(ids))
+	for _, s := range ids {
+		p, err := uuid.Parse(s)
+		if err != nil {
+			return bus.Poison(fmt.Errorf("%s %s: a person id is not a UUID", bus.EventName(d.Envelope.GetEventType()), d.EventID))
+		}
+		people = append(people, p)
+	}
+	a.NotePeople(uow, family, people)
+	return nil
 }
 
 // SchedulingConsumer is the durable consumer of the scheduling stream.
 const SchedulingConsumer = "safeguarding-scheduling"
 
 // SchedulingSubjects are the scheduling events safeguarding handles.
-var SchedulingSubjects = []string{"ft.scheduling.*.SessionCompleted"}
+var SchedulingSubjects = []string{"ft.scheduling.*.SessionBooked", "ft.scheduling.*.SessionCompleted"}
 
-// SchedulingEvents returns the handler of scheduling events: a completed supervised session makes
-// its observation report due, for the session's supervisor to draft.
+// SchedulingEvents returns the handler of scheduling events: a booking is noted as the family's,
+// for the concerns about it; a completed supervised session makes its observation report due, for
+// the session's supervisor to draft.
 func SchedulingEvents(a *app.App) bus.Handler {
 	return func(ctx context.Context, d bus.Delivery, uow *eventstore.UnitOfWork) error {
-		if d.Envelope.GetEventType() != "familytime.scheduling.v1.SessionCompleted" {
+		switch d.Envelope.GetEventType() {
+		case "familytime.scheduling.v1.SessionBooked":
+			ev := &schedulingv1.SessionBooked{}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			booking, err1 := uuid.Parse(ev.GetBookingId())
+			family, err2 := uuid.Parse(ev.GetFamilyId())
+			if err1 != nil || err2 != nil {
+				return bus.Poison(fmt.Errorf("session booked %s: an id is not a UUID", d.EventID))
+			}
+			a.NoteBooking(uow, booking, family)
+			return nil
+		case "familytime.scheduling.v1.SessionCompleted":
+		default:
 			return nil
 		}
 		ev := &schedulingv1.SessionCompleted{}

@@ -601,9 +601,11 @@ func (s *schedule) movement(verb string) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&party, "party", "", "visiting (the visiting parent) or children (with who brought or collected them)")
-	f.StringVar(&at, "at", "", "local time HH:MM (default now)")
-	f.StringSliceVar(&people, "person", nil, "who came or left (person id; repeat)")
+	f.StringVar(&at, "at", "", "local time HH:MM on the session's day, at most an hour before it opens (default now)")
+	f.StringSliceVar(&people, "person", nil, "who came or left (person id; repeat): for visiting, the visiting parent or a relative "+
+		"who may attend; for children, who brought or collected them (an adult who may), and the children")
 	_ = cmd.MarkFlagRequired("party")
+	_ = cmd.MarkFlagRequired("person")
 	request.register(f)
 	out.register(f)
 	return cmd

@@ -26,6 +26,10 @@ const (
 	ReleaseAfter = 2
 	// MinSessionMinutes is the shortest contact a booking may hold.
 	MinSessionMinutes = 15
+	// EarlyArrival is how long before its opening session a party may be recorded arriving: the
+	// visiting parent is due at the opening at the earliest, and an arrival an hour before the
+	// centre opens is a mistyped time or another session, not this one.
+	EarlyArrival = time.Hour
 )
 
 // Rules of a family's bookings.
@@ -49,6 +53,9 @@ var (
 	ErrPartyArrived     = problem.Rule("PARTY_ARRIVED", "the party arrived: it is not a no-show")
 	ErrPartiesMissing   = problem.Rule("PARTIES_NOT_ARRIVED", "both parties' arrivals must be recorded to complete a session")
 	ErrSupervisorNeeded = problem.Rule("SUPERVISOR_REQUIRED", "a supervised session is completed by a supervisor")
+	// ErrNotVisitingParty matches every refusal of a person named for the visiting party who is
+	// not of it (notVisitingParty says who and why).
+	ErrNotVisitingParty = problem.Rule("NOT_OF_THE_VISITING_PARTY", "the person named is not of the visiting party")
 	// ErrBookingNotFound means the family has no such booking.
 	ErrBookingNotFound = problem.NotFound("booking")
 )
@@ -499,37 +506,91 @@ func (f *Family) role(person uuid.UUID) (schedulingv1.PersonRole, bool) {
 	return 0, false
 }
 
-// checkPeople refuses anyone not named for the family, and for the children's party an adult
-// who may not bring (arriving) or collect (leaving) them.
+// adult is the adult named for the family with id person, if any.
+func (f *Family) adult(person uuid.UUID) (Adult, bool) {
+	for _, a := range f.ready.Adults {
+		if a.ID == person {
+			return a, true
+		}
+	}
+	return Adult{}, false
+}
+
+// checkPeople checks who a party's arrival (arriving) or departure names: at least one person,
+// each named for the family. The visiting party is the visiting parent and the adults who may
+// take part in contact with them (a named relative, another with parental responsibility), never
+// the resident parent, an escort or a child (ErrNotVisitingParty). The children's party names who
+// brought them (arriving) or collected them (leaving), an adult who may, and any of the children.
 func (f *Family) checkPeople(party schedulingv1.Party, people []uuid.UUID, arriving bool) error {
+	what := "collected"
+	if arriving {
+		what = "brought"
+	}
+	if len(people) == 0 {
+		if party == schedulingv1.Party_PARTY_VISITING {
+			return problem.Invalid("person_ids", "is required: name who came (the visiting parent, or a relative who may attend)")
+		}
+		return problem.Invalid("person_ids", "is required: name who "+what+" the children (an adult who may)")
+	}
+	adults := 0
 	for _, p := range people {
 		role, named := f.role(p)
 		if !named {
 			return problem.Invalid("person_ids", p.String()+" is not named for the family")
 		}
-		if party != schedulingv1.Party_PARTY_CHILDREN || role == schedulingv1.PersonRole_PERSON_ROLE_CHILD {
+		if role == schedulingv1.PersonRole_PERSON_ROLE_CHILD {
+			if party == schedulingv1.Party_PARTY_VISITING {
+				return notVisitingParty(p, "is a child of the family")
+			}
 			continue
 		}
-		for _, a := range f.ready.Adults {
-			if a.ID == p && ((arriving && !a.MayBring) || (!arriving && !a.MayCollect)) {
-				what := "bring"
-				if !arriving {
-					what = "collect"
+		a, _ := f.adult(p)
+		adults++
+		if party == schedulingv1.Party_PARTY_VISITING {
+			switch role {
+			case schedulingv1.PersonRole_PERSON_ROLE_VISITING_PARENT, schedulingv1.PersonRole_PERSON_ROLE_NAMED_RELATIVE,
+				schedulingv1.PersonRole_PERSON_ROLE_OTHER_PARENTAL_RESPONSIBILITY:
+				if !a.MayAttend {
+					return notVisitingParty(p, "may not take part in contact (named to bring or collect the children only)")
 				}
-				return problem.Invalid("person_ids", p.String()+" may not "+what+" the children")
+			case schedulingv1.PersonRole_PERSON_ROLE_RESIDENT_PARENT:
+				return notVisitingParty(p, "is the resident parent, who brings and collects the children")
+			default:
+				return notVisitingParty(p, "is named to bring or collect the children only")
 			}
+			continue
 		}
+		if (arriving && !a.MayBring) || (!arriving && !a.MayCollect) {
+			verb := "collect"
+			if arriving {
+				verb = "bring"
+			}
+			return problem.Invalid("person_ids", p.String()+" may not "+verb+" the children")
+		}
+	}
+	if adults == 0 {
+		return problem.Invalid("person_ids", "must name who "+what+" the children (an adult who may), not only the children")
 	}
 	return nil
 }
 
-// checkTime refuses a time off the session's date or in the future.
+func notVisitingParty(p uuid.UUID, why string) error {
+	return problem.Rule(ErrNotVisitingParty.Reason, p.String()+" "+why+": the visiting party is the visiting parent, and relatives "+
+		"or others with parental responsibility who may take part in contact with them")
+}
+
+// checkTime refuses a time off the session's date, in the future, or more than EarlyArrival
+// before the opening session starts.
 func checkTime(b *Booking, at, now time.Time) error {
 	if !LocalDate(at, b.loc).Equal(b.Date) {
 		return problem.Invalid("time", "must be on the session's date "+dateString(b.Date))
 	}
 	if at.After(now.Add(time.Minute)) {
 		return problem.Invalid("time", "must not be in the future")
+	}
+	if earliest := On(b.Date, b.SessionStart, b.loc).Add(-EarlyArrival); at.Before(earliest) {
+		return problem.Invalid("time", fmt.Sprintf("must not be before %s, %d minutes before the session opens at %s",
+			ClockAt(earliest, b.loc), int(EarlyArrival/time.Minute), b.SessionStart))
 	}
 	return nil
 }

@@ -459,8 +459,8 @@ func TestCompleteSessionCarriesWhatReportingNeeds(t *testing.T) {
 	require.NoError(t, err)
 	_, _, err = g.family.Complete(b.ID, "staff-7", true, morning)
 	rule(t, err, "SESSION_NOT_STARTED")
-	for _, p := range []schedulingv1.Party{schedulingv1.Party_PARTY_VISITING, schedulingv1.Party_PARTY_CHILDREN} {
-		_, _, err := g.family.Arrive(b.ID, p, at(2026, 1, 10, 10, 0), nil, at(2026, 1, 10, 10, 1))
+	for p, who := range map[schedulingv1.Party][]uuid.UUID{schedulingv1.Party_PARTY_VISITING: {visiting}, schedulingv1.Party_PARTY_CHILDREN: {resident, child2}} {
+		_, _, err := g.family.Arrive(b.ID, p, at(2026, 1, 10, 10, 0), who, at(2026, 1, 10, 10, 1))
 		require.NoError(t, err)
 	}
 	end := at(2026, 1, 10, 11, 30)

@@ -1,0 +1,110 @@
+package scheduling
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/auth"
+)
+
+// readyBringing publishes referral's FamilyReadyForContact for a family whose resident parent
+// brings and collects the children and does not take part in contact, and waits until
+// scheduling has noted it.
+func (g *rig) readyBringing(t *testing.T) family {
+	t.Helper()
+	f := family{id: uuid.New(), resident: uuid.New(), visiting: uuid.New(), child: uuid.New()}
+	g.referral.publish(t, "referral-"+f.id.String(), f.id, g.centre, &referralv1.FamilyReadyForContact{
+		ReferralId: uuid.NewString(), FamilyId: f.id.String(), CentreId: g.centre.String(),
+		Adults: []*referralv1.Attendee{
+			{PersonId: f.resident.String(), Role: referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT, MayBring: true, MayCollect: true},
+			{PersonId: f.visiting.String(), Role: referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT, MayAttend: true},
+		},
+		Children:           []*referralv1.ChildParty{{PersonId: f.child.String(), BirthYear: 2019, BirthMonth: 4}},
+		Arrangement:        &referralv1.Arrangement{ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, Frequency: referralv1.ContactFrequency_CONTACT_FREQUENCY_WEEKLY, SessionMinutes: 60, Stagger: &referralv1.Stagger{}},
+		EarliestBookableOn: date(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)),
+	})
+	g.waitFor(t, "SELECT count(*) FROM session_families WHERE family_id = $1 AND ready IS NOT NULL", f.id)
+	return f
+}
+
+// What the reviewer did at the door of a running centre: the resident parent recorded as the
+// visiting party, the children brought and collected by nobody, an arrival at 00:01 for a
+// session opening at 10:00. Each is refused, saying why, and appends nothing; the day sheet
+// calls the resident parent who only brings and collects the resident parent.
+func TestAttendanceRecordsTheRightPeopleAtPossibleTimes(t *testing.T) {
+	g := newRig(t, monday)
+	pattern, rooms := g.timetable(t, saturday(0), false, 2)
+	f := g.readyBringing(t)
+	c, door := g.client(t, auth.RoleCoordinator), g.client(t, auth.RoleVolunteer)
+	ctx := t.Context()
+	booked, err := book(ctx, c, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: f.id.String(),
+		PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[0]})
+	require.NoError(t, err)
+	b := booked.GetBooking().GetBookingId()
+
+	g.clock.Set(london(2026, 1, 10, 10, 20))
+	arrive := func(party schedulingv1.Party, at *schedulingv1.LocalTime, people ...uuid.UUID) error {
+		req := &schedulingv1.RecordArrivalRequest{CentreId: g.centre.String(), BookingId: b, Party: party, Time: at, RequestId: uuid.NewString()}
+		for _, p := range people {
+			req.PersonIds = append(req.PersonIds, p.String())
+		}
+		_, err := door.RecordArrival(ctx, req)
+		return err
+	}
+	cases := []struct {
+		name       string
+		call       func() error
+		code       codes.Code
+		fieldOrWhy string
+	}{
+		{"the resident parent as the visiting party", func() error {
+			return arrive(schedulingv1.Party_PARTY_VISITING, nil, f.resident)
+		}, codes.FailedPrecondition, "NOT_OF_THE_VISITING_PARTY"},
+		{"the visiting party naming nobody", func() error {
+			return arrive(schedulingv1.Party_PARTY_VISITING, nil)
+		}, codes.InvalidArgument, "person_ids"},
+		{"the children brought by nobody", func() error {
+			return arrive(schedulingv1.Party_PARTY_CHILDREN, nil)
+		}, codes.InvalidArgument, "person_ids"},
+		{"an arrival at 00:01 for a session opening at 10:00", func() error {
+			return arrive(schedulingv1.Party_PARTY_VISITING, &schedulingv1.LocalTime{Minute: 1}, f.visiting)
+		}, codes.InvalidArgument, "time"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			before := g.count(t, "SELECT count(*) FROM events")
+			code, got := field(tc.call())
+			require.Equal(t, tc.code, code)
+			require.Equal(t, tc.fieldOrWhy, got)
+			require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+		})
+	}
+
+	require.NoError(t, arrive(schedulingv1.Party_PARTY_VISITING, &schedulingv1.LocalTime{Hour: 10}, f.visiting))
+	require.NoError(t, arrive(schedulingv1.Party_PARTY_CHILDREN, nil, f.resident, f.child))
+	_, err = door.RecordDeparture(ctx, &schedulingv1.RecordDepartureRequest{CentreId: g.centre.String(), BookingId: b,
+		Party: schedulingv1.Party_PARTY_CHILDREN, RequestId: uuid.NewString()})
+	code, got := field(err)
+	require.Equal(t, codes.InvalidArgument, code)
+	require.Equal(t, "person_ids", got)
+
+	sheet, err := door.GetDaySheet(ctx, &schedulingv1.GetDaySheetRequest{CentreId: g.centre.String(), Date: date(saturday(0))})
+	require.NoError(t, err)
+	require.Len(t, sheet.GetEntries(), 1)
+	roles := map[string]*schedulingv1.ExpectedPerson{}
+	for _, p := range sheet.GetEntries()[0].GetExpected() {
+		roles[p.GetPersonId()] = p
+	}
+	resident := roles[f.resident.String()]
+	require.Equal(t, schedulingv1.PersonRole_PERSON_ROLE_RESIDENT_PARENT, resident.GetRole())
+	require.False(t, resident.GetMayAttend())
+	require.True(t, resident.GetMayBring())
+	require.True(t, roles[f.visiting.String()].GetMayAttend())
+}

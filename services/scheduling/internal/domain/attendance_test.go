@@ -1,0 +1,97 @@
+package domain_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/scheduling/internal/domain"
+)
+
+var (
+	grandmother = uuid.MustParse("a0000000-0000-0000-0000-000000000004") // the visiting parent's mother, who may attend
+	uncle       = uuid.MustParse("a0000000-0000-0000-0000-000000000005") // a relative named to collect only
+)
+
+func withRelatives(r *domain.Readiness) {
+	r.Adults = append(r.Adults,
+		domain.Adult{ID: grandmother, Role: schedulingv1.PersonRole_PERSON_ROLE_NAMED_RELATIVE, MayAttend: true},
+		domain.Adult{ID: uncle, Role: schedulingv1.PersonRole_PERSON_ROLE_NAMED_RELATIVE, MayCollect: true})
+}
+
+// The visiting party's arrival names the visiting parent, or a relative or another with parental
+// responsibility who may take part in contact: the resident parent, an escort, a child or a
+// relative named to collect only is refused, saying why, and nothing is recorded.
+func TestTheVisitingPartyIsWhoMayTakePartInContact(t *testing.T) {
+	g := newRig(t, withRelatives)
+	b := g.book(t, day(2026, 1, 10), g.shared, jan)
+	now := at(2026, 1, 10, 10, 5)
+	before := g.family.Version()
+	for _, p := range []uuid.UUID{resident, escort, child1, uncle} {
+		_, _, err := g.family.Arrive(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 0), []uuid.UUID{visiting, p}, now)
+		rule(t, err, "NOT_OF_THE_VISITING_PARTY")
+		require.ErrorIs(t, err, domain.ErrNotVisitingParty)
+		require.Contains(t, err.Error(), p.String())
+	}
+	_, _, err := g.family.Arrive(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 0), nil, now)
+	invalid(t, err, "person_ids")
+	require.Equal(t, before, g.family.Version(), "a refusal records nothing")
+
+	_, ev, err := g.family.Arrive(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 0), []uuid.UUID{visiting, grandmother}, now)
+	require.NoError(t, err)
+	require.Equal(t, []string{visiting.String(), grandmother.String()}, ev.GetPersonIds())
+
+	// A departure names who left, from the same party.
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 5), nil, now)
+	invalid(t, err, "person_ids")
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 5), []uuid.UUID{resident}, now)
+	rule(t, err, "NOT_OF_THE_VISITING_PARTY")
+}
+
+// The children's arrival and departure record who brought and who collected them: an adult who
+// may, named; the children alone, or nobody, are refused.
+func TestTheChildrenArriveAndLeaveWithWhoBroughtAndCollectedThem(t *testing.T) {
+	g := newRig(t, withRelatives)
+	b := g.book(t, day(2026, 1, 10), g.shared, jan)
+	now := at(2026, 1, 10, 11, 20)
+	before := g.family.Version()
+	for _, people := range [][]uuid.UUID{nil, {child1, child2}} {
+		_, _, err := g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), people, now)
+		invalid(t, err, "person_ids")
+	}
+	_, _, err := g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), []uuid.UUID{uncle, child1}, now)
+	invalid(t, err, "person_ids") // the uncle may collect, not bring
+	require.Equal(t, before, g.family.Version(), "a refusal records nothing")
+
+	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), []uuid.UUID{escort, child1, child2}, now)
+	require.NoError(t, err)
+	for _, people := range [][]uuid.UUID{nil, {child1}, {escort}} {
+		_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 11, 15), people, now)
+		invalid(t, err, "person_ids")
+	}
+	_, ev, err := g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 11, 15), []uuid.UUID{uncle, child1, child2}, now)
+	require.NoError(t, err)
+	require.Equal(t, uncle.String(), ev.GetPersonIds()[0])
+}
+
+// A party is recorded arriving on the session's day, not in the future, and no earlier than an
+// hour before the opening session starts (10:00 here): 00:01 is refused, 09:00 is not.
+func TestArrivalTimesAreNoEarlierThanAnHourBeforeTheSessionOpens(t *testing.T) {
+	g := newRig(t)
+	b := g.book(t, day(2026, 1, 10), g.shared, jan)
+	now := at(2026, 1, 10, 10, 5)
+	before := g.family.Version()
+	for _, early := range []time.Time{at(2026, 1, 10, 0, 1), at(2026, 1, 10, 8, 59)} {
+		_, _, err := g.family.Arrive(b.ID, schedulingv1.Party_PARTY_VISITING, early, []uuid.UUID{visiting}, now)
+		invalid(t, err, "time")
+		require.Contains(t, err.Error(), "09:00")
+	}
+	_, _, err := g.family.Arrive(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 9, 10, 0), []uuid.UUID{visiting}, now)
+	invalid(t, err, "time")
+	require.Equal(t, before, g.family.Version(), "a refusal records nothing")
+	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 9, 0), []uuid.UUID{visiting}, now)
+	require.NoError(t, err)
+}

@@ -108,3 +108,51 @@ func TestAttendanceRecordsTheRightPeopleAtPossibleTimes(t *testing.T) {
 	require.True(t, resident.GetMayBring())
 	require.True(t, roles[f.visiting.String()].GetMayAttend())
 }
+
+// A caller cannot cancel a session under way (the visiting parent due at 10:00, and at 10:05
+// not seen): that would turn a no-show into a late cancellation. The case ending during a
+// session both parties came to leaves it to be completed, and cancels the family's next one.
+func TestASessionUnderWayIsNeitherCancelledNorEndedWithTheCase(t *testing.T) {
+	g := newRig(t, monday)
+	pattern, rooms := g.timetable(t, saturday(0), false, 2)
+	f := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)[0]
+	c, door := g.client(t, auth.RoleCoordinator), g.client(t, auth.RoleVolunteer)
+	ctx := t.Context()
+	var bookings []string
+	for week := range 2 {
+		r, err := book(ctx, c, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: f.id.String(),
+			PatternId: pattern, Date: date(saturday(week)), RoomId: rooms[0]})
+		require.NoError(t, err)
+		bookings = append(bookings, r.GetBooking().GetBookingId())
+	}
+
+	g.clock.Set(london(2026, 1, 10, 10, 5))
+	before := g.count(t, "SELECT count(*) FROM events")
+	_, err := c.CancelBooking(ctx, &schedulingv1.CancelBookingRequest{CentreId: g.centre.String(), BookingId: bookings[0],
+		CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_VISITING_PARENT, RequestId: uuid.NewString()})
+	code, reason := field(err)
+	require.Equal(t, codes.FailedPrecondition, code, err)
+	require.Equal(t, "SESSION_STARTED", reason)
+	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+
+	for party, people := range map[schedulingv1.Party][]string{schedulingv1.Party_PARTY_VISITING: {f.visiting.String()},
+		schedulingv1.Party_PARTY_CHILDREN: {f.resident.String(), f.child.String()}} {
+		_, err := door.RecordArrival(ctx, &schedulingv1.RecordArrivalRequest{CentreId: g.centre.String(), BookingId: bookings[0],
+			Party: party, PersonIds: people, RequestId: uuid.NewString()})
+		require.NoError(t, err)
+	}
+	g.clock.Set(london(2026, 1, 10, 10, 30))
+	g.referral.publish(t, "referral-"+f.id.String(), f.id, g.centre, &referralv1.CaseEnded{ReferralId: uuid.NewString(),
+		FamilyId: f.id.String(), CentreId: g.centre.String(), EndedOn: date(saturday(0)),
+		Outcome: referralv1.CaseOutcome_CASE_OUTCOME_SELF_ARRANGED})
+	g.waitFor(t, "SELECT count(*) FROM bookings WHERE booking_id = $1 AND status = $2 AND cancellation_reason = $3", bookings[1],
+		int32(schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED), int32(schedulingv1.CancellationReason_CANCELLATION_REASON_CASE_ENDED))
+	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM bookings WHERE booking_id = $1 AND status = $2", bookings[0],
+		int32(schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED)), "the session under way is not cancelled")
+
+	g.clock.Set(london(2026, 1, 10, 11, 20))
+	done, err := door.CompleteSession(ctx, &schedulingv1.CompleteSessionRequest{CentreId: g.centre.String(), BookingId: bookings[0],
+		RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED, done.GetBooking().GetStatus())
+}

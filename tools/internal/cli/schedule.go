@@ -299,8 +299,8 @@ func (s *schedule) reschedule() *cobra.Command {
 		Long: `reschedule moves a booking to another session (its pattern and date) or another room, saying who
 asked. The old booking is cancelled with the reason rescheduled and a new one booked by the same
 rules as book, together or not at all: a refusal (the room full, the family on hold, the old
-session already started) leaves the old booking as it was. The door times follow the family's
-stagger, as for book. The new booking's id is printed.`,
+session already under way: its visiting parent due or a party arrived) leaves the old booking as
+it was. The door times follow the family's stagger, as for book. The new booking's id is printed.`,
 		Example: `  familytime schedule reschedule $BOOKING --centre $CENTRE --pattern $PATTERN --date 2026-01-17 --room $GARDEN --by visiting-parent`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -357,8 +357,11 @@ func (s *schedule) cancel() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "cancel BOOKING_ID",
-		Short: "Cancel a booking, saying who cancelled (under 48 hours' notice is marked late)",
-		Args:  cobra.ExactArgs(1),
+		Short: "Cancel a booking before its session starts, saying who cancelled (under 48 hours' notice is marked late)",
+		Long: `cancel cancels a booking at someone's request and frees its place, saying who asked. Under 48
+hours' notice is late. Once the session is under way (the visiting parent is due, or a party has
+arrived) it cannot be cancelled: complete it, or record a no-show.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			who, err := parseRequester(by)
 			if err != nil {

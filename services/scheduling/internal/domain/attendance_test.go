@@ -95,3 +95,59 @@ func TestArrivalTimesAreNoEarlierThanAnHourBeforeTheSessionOpens(t *testing.T) {
 	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 9, 0), []uuid.UUID{visiting}, now)
 	require.NoError(t, err)
 }
+
+// A session is under way once its first party is due (10:00 here, the children at 10:15) or has
+// been seen arriving: then a caller can neither cancel nor move it, only complete it or record a
+// no-show, so a party that does not come cannot make its no-show a late cancellation.
+func TestASessionUnderWayIsNotCancelled(t *testing.T) {
+	g := newRig(t)
+	b := g.book(t, day(2026, 1, 10), g.shared, jan)
+	before := g.family.Version()
+	_, _, err := g.family.Cancel(b.ID, schedulingv1.CancelledBy_CANCELLED_BY_VISITING_PARENT, at(2026, 1, 10, 10, 5))
+	rule(t, err, "SESSION_STARTED")
+	_, _, err = g.family.Reschedule(b.ID, uuid.New(), centre, g.session(t, day(2026, 1, 24)), g.shared.ID, nil,
+		schedulingv1.CancelledBy_CANCELLED_BY_VISITING_PARENT, at(2026, 1, 10, 10, 0))
+	rule(t, err, "SESSION_STARTED")
+	require.Equal(t, before, g.family.Version(), "a refusal records nothing")
+	_, _, _, err = g.family.NoShow(b.ID, schedulingv1.Party_PARTY_VISITING, false, at(2026, 1, 10, 10, 5))
+	require.NoError(t, err, "a no-show is what it is")
+
+	// Seen arriving early, before anyone is due: under way too.
+	early := g.book(t, day(2026, 1, 24), g.shared, jan)
+	_, _, err = g.family.Arrive(early.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 24, 9, 45), []uuid.UUID{visiting}, at(2026, 1, 24, 9, 46))
+	require.NoError(t, err)
+	_, _, err = g.family.Cancel(early.ID, schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT, at(2026, 1, 24, 9, 50))
+	rule(t, err, "SESSION_STARTED")
+
+	// Before that, a cancellation on the day is late.
+	later := g.book(t, day(2026, 1, 31), g.shared, jan)
+	_, ev, err := g.family.Cancel(later.ID, schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT, at(2026, 1, 31, 9, 59))
+	require.NoError(t, err)
+	require.True(t, ev.GetLate())
+}
+
+// The case ending cancels the bookings not yet started and leaves a session under way (both
+// parties arrived) to be completed; one whose visiting parent is due but not seen is left to be
+// recorded as a no-show or completed.
+func TestCaseEndingLeavesASessionUnderWayToBeCompleted(t *testing.T) {
+	g := newRig(t)
+	live := g.book(t, day(2026, 1, 10), g.shared, jan)
+	next := g.book(t, day(2026, 1, 24), g.shared, jan)
+	for p, who := range map[schedulingv1.Party][]uuid.UUID{schedulingv1.Party_PARTY_VISITING: {visiting}, schedulingv1.Party_PARTY_CHILDREN: {resident, child1}} {
+		_, _, err := g.family.Arrive(live.ID, p, at(2026, 1, 10, 10, 15), who, at(2026, 1, 10, 10, 20))
+		require.NoError(t, err)
+	}
+	events := g.family.EndContact(centre, uuid.New(), day(2026, 1, 10), false, at(2026, 1, 10, 10, 30))
+	require.Len(t, events, 2, "the case ended, and the booking not yet started cancelled")
+	require.Equal(t, next.ID.String(), events[1].(*schedulingv1.BookingCancelled).GetBookingId())
+	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED, live.Status)
+	_, done, err := g.family.Complete(live.ID, "", false, at(2026, 1, 10, 11, 30))
+	require.NoError(t, err)
+	require.Equal(t, int32(60), done.GetMinutesHeld())
+
+	g = newRig(t)
+	due := g.book(t, day(2026, 1, 10), g.shared, jan)
+	events = g.family.EndContact(centre, uuid.New(), day(2026, 1, 10), true, at(2026, 1, 10, 10, 5))
+	require.Len(t, events, 1)
+	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED, due.Status)
+}

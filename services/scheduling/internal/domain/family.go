@@ -158,6 +158,13 @@ func (b *Booking) Location() *time.Location { return b.loc }
 // Occupancy is the stream of the booking's room in its opening session.
 func (b *Booking) Occupancy() string { return OccupancyStream(b.Room, b.Date, b.SessionStart) }
 
+// Started reports whether the booking's session is under way at now: its first party (the
+// visiting parent) is due, so a no-show could be recorded, or a party's arrival is recorded.
+// From then on it is completed or recorded as a no-show, not cancelled by a caller.
+func (b *Booking) Started(now time.Time) bool {
+	return !now.Before(b.VisitingArrives) || len(b.Arrived) > 0
+}
+
 // due is when a party is due to arrive.
 func (b *Booking) due(p schedulingv1.Party) time.Time {
 	if p == schedulingv1.Party_PARTY_VISITING {
@@ -321,7 +328,9 @@ func (f *Family) NoteHoldLifted(centre, hold uuid.UUID) proto.Message {
 }
 
 // EndContact records that the case ended (or the referral was withdrawn) and cancels the
-// bookings whose session has not ended. Already ended changes nothing.
+// bookings whose session has not started. A session under way is left to be completed or
+// recorded as a no-show: the families are at the centre, and cancelling it would record a late
+// cancellation for contact that took place. Already ended changes nothing.
 func (f *Family) EndContact(centre, referral uuid.UUID, endedOn time.Time, withdrawn bool, now time.Time) []proto.Message {
 	if f.ended {
 		return nil
@@ -329,7 +338,7 @@ func (f *Family) EndContact(centre, referral uuid.UUID, endedOn time.Time, withd
 	ev := &schedulingv1.ContactEnded{FamilyId: f.id.String(), CentreId: centre.String(), ReferralId: referral.String(),
 		EndedOn: toDate(endedOn), Withdrawn: withdrawn}
 	f.mustApply(ev)
-	return append([]proto.Message{ev}, f.cancelWhere(func(*Booking) bool { return true },
+	return append([]proto.Message{ev}, f.cancelWhere(func(b *Booking) bool { return !b.Started(now) },
 		schedulingv1.CancellationReason_CANCELLATION_REASON_CASE_ENDED, now)...)
 }
 
@@ -417,7 +426,7 @@ func (f *Family) Reschedule(old, id, centre uuid.UUID, s Session, room uuid.UUID
 	if err != nil {
 		return nil, nil, err
 	}
-	if !b.ChildrenArrive.After(now) {
+	if b.Started(now) {
 		return nil, nil, ErrSessionStarted
 	}
 	// Decide on a copy, so a refusal leaves the family as it was.
@@ -437,14 +446,15 @@ func (f *Family) Reschedule(old, id, centre uuid.UUID, s Session, room uuid.UUID
 	return nb, []proto.Message{cancel, booked}, nil
 }
 
-// Cancel cancels a booking at someone's request, before its session starts; under 48 hours'
-// notice is late.
+// Cancel cancels a booking at someone's request, before its session starts (Started); under 48
+// hours' notice is late. A session under way is completed or recorded as a no-show instead, so
+// a party that does not come cannot turn its no-show into a late cancellation.
 func (f *Family) Cancel(id uuid.UUID, by schedulingv1.CancelledBy, now time.Time) (*Booking, *schedulingv1.BookingCancelled, error) {
 	b, err := f.active(id)
 	if err != nil {
 		return nil, nil, err
 	}
-	if !b.ChildrenArrive.After(now) {
+	if b.Started(now) {
 		return nil, nil, ErrSessionStarted
 	}
 	ev := f.cancellation(b, by, schedulingv1.CancellationReason_CANCELLATION_REASON_REQUESTED, now)

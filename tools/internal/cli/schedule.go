@@ -713,7 +713,8 @@ released).`}
 waitlisted or accepted there, or made ready for contact there, e.g. after its regular place was
 released. A new family joins the list when referral waitlists it (familytime referral waitlist),
 not here. An unknown family, or one of another centre, is not found; one whose case ended or whose
-referral was withdrawn or declined is refused.`,
+referral was withdrawn or declined is refused. A family under a safeguarding hold may join and
+keeps its place, but is offered no place until the hold is lifted.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			st, err := parseEnum[commonv1.ServiceType]("service", service, "SERVICE_TYPE_", commonv1.ServiceType_value)
@@ -744,7 +745,7 @@ referral was withdrawn or declined is refused.`,
 	out.register(join.Flags())
 	offer := &cobra.Command{
 		Use:   "offer",
-		Short: "Offer a place (a pattern's room) to the first family waiting, or to --family",
+		Short: "Offer a place (a pattern's room) to the first family waiting that no hold suspends, or to --family (refused while on hold)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			id, err := requestOffer.value()

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
 
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/eventstore"
@@ -148,10 +149,19 @@ func (a *App) RecordNoShow(ctx context.Context, centre, booking uuid.UUID, party
 			return NoShowResult{}, nil, err
 		}
 		wexpected := w.Version()
-		offered, ev, err := w.Offer(uuid.Nil, b.ServiceType, b.Pattern, b.Room, f.ID(), now)
+		// The first family waiting for the same kind of contact that no hold suspends.
+		to, version, err := a.offerTo(ctx, w, uuid.Nil, b.ServiceType)
+		var offered uuid.UUID
+		var ev proto.Message
+		if err == nil {
+			offered, ev, err = w.Offer(to, b.ServiceType, b.Pattern, b.Room, f.ID(), now)
+		}
 		switch {
 		case err == nil:
 			out.OfferedTo = offered
+			if offered != f.ID() { // the family's own stream is guarded by its append
+				uow.Guard(domain.FamilyStream(offered), domain.FamilyStream(offered), version)
+			}
 			if err := adapters.Append(uow, domain.WaitingListStream(centre), wexpected, offered, centre, md, ev); err != nil {
 				return NoShowResult{}, nil, err
 			}

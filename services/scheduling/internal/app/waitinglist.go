@@ -110,7 +110,10 @@ func (a *App) waitedForByDefault(ctx context.Context, centre uuid.UUID) commonv1
 	return c.Details.ServiceTypes[0]
 }
 
-// OfferPlace offers a pattern's room to a family on the waiting list (uuid.Nil: the first).
+// OfferPlace offers a pattern's room to a family on the waiting list (uuid.Nil: the first whose
+// contact no hold suspends). A family may wait during a hold, keeping its place in the queue, but
+// is not offered a place until the hold is lifted: named, it is refused (ON_HOLD); otherwise the
+// next family is offered it.
 func (a *App) OfferPlace(ctx context.Context, centre, pattern, room, family uuid.UUID, md eventstore.Metadata) (uuid.UUID, *eventstore.UnitOfWork, error) {
 	t, err := a.sessions.Timetable(ctx, centre)
 	if err != nil {
@@ -128,12 +131,56 @@ func (a *App) OfferPlace(ctx context.Context, centre, pattern, room, family uuid
 		return uuid.Nil, nil, err
 	}
 	expected := w.Version()
-	offered, ev, err := w.Offer(family, commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED, pattern, room, uuid.Nil, a.now())
+	to, version, err := a.offerTo(ctx, w, family, commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED)
 	if err != nil {
 		return uuid.Nil, nil, err
 	}
-	uow := new(eventstore.UnitOfWork)
+	offered, ev, err := w.Offer(to, commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED, pattern, room, uuid.Nil, a.now())
+	if err != nil {
+		return uuid.Nil, nil, err
+	}
+	uow := new(eventstore.UnitOfWork).Guard(domain.FamilyStream(offered), domain.FamilyStream(offered), version)
 	return offered, uow, adapters.Append(uow, domain.WaitingListStream(centre), expected, offered, centre, md, ev)
+}
+
+// offerTo is who is offered a place from w: family when named, refused while a hold suspends its
+// contact (ErrOnHold); otherwise the first family waiting (for st, when given) that no hold
+// suspends, ErrNoneFreeToOffer when every one waiting is on hold. It returns the family's stream
+// version as read: the offer guards it, so a hold noted meanwhile sends the offer back to be
+// decided again (decisions.md 75). A hold noted after the offer leaves it standing, as it
+// leaves a booking made before it: the family cannot be booked until the hold is lifted.
+func (a *App) offerTo(ctx context.Context, w *domain.WaitingList, family uuid.UUID, st commonv1.ServiceType) (uuid.UUID, int64, error) {
+	if family != uuid.Nil {
+		if !w.Waits(family) {
+			return uuid.Nil, 0, domain.ErrNotWaiting
+		}
+		f, err := a.sessions.Family(ctx, family)
+		if err != nil {
+			return uuid.Nil, 0, err
+		}
+		if f.OnHold() {
+			return uuid.Nil, 0, domain.ErrOnHold
+		}
+		return family, f.Version(), nil
+	}
+	waiting := false
+	for _, x := range w.Queue() {
+		if st != commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED && x.ServiceType != st {
+			continue
+		}
+		waiting = true
+		f, err := a.sessions.Family(ctx, x.Family)
+		if err != nil {
+			return uuid.Nil, 0, err
+		}
+		if !f.OnHold() {
+			return x.Family, f.Version(), nil
+		}
+	}
+	if waiting {
+		return uuid.Nil, 0, domain.ErrNoneFreeToOffer
+	}
+	return uuid.Nil, 0, domain.ErrWaitingListEmpty
 }
 
 func containsRoom(rooms []uuid.UUID, room uuid.UUID) bool {

@@ -1,0 +1,108 @@
+package scheduling
+
+import (
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/auth"
+)
+
+// hold publishes safeguarding's HoldPlaced for family and waits until scheduling has noted it;
+// it returns the hold's id.
+func (g *rig) hold(t *testing.T, family uuid.UUID) uuid.UUID {
+	t.Helper()
+	id := uuid.New()
+	g.safeguarding.publish(t, "hold-"+id.String(), family, g.centre, &safeguardingv1.HoldPlaced{HoldId: id.String(),
+		FamilyId: family.String(), CentreId: g.centre.String(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONCERN_UNDER_INVESTIGATION,
+		PlacedOn: date(g.clock.Now())})
+	g.waitFor(t, "SELECT count(*) FROM session_families WHERE family_id = $1 AND holds_in_force > 0", family)
+	return id
+}
+
+// A family under a safeguarding hold may wait for a place (joining, or keeping its place in the
+// queue), but is offered none until the hold is lifted: named, the offer is refused (ON_HOLD);
+// the first family waiting is the first no hold suspends, by hand or when no-shows release a
+// place; with only held families waiting, nobody is offered it. Refusals append nothing.
+func TestAFamilyOnHoldWaitsButIsOfferedNoPlace(t *testing.T) {
+	g := newRig(t, monday)
+	pattern, rooms := g.timetable(t, saturday(0), false, 4)
+	c := g.client(t, auth.RoleCoordinator)
+	ctx := t.Context()
+	supported := commonv1.ServiceType_SERVICE_TYPE_SUPPORTED
+	held, _ := g.waitlist(t, g.centre, supported)
+	next, _ := g.waitlist(t, g.centre, supported)
+	hold := g.hold(t, held)
+
+	offer := func(family uuid.UUID) (*schedulingv1.OfferPlaceResponse, error) {
+		req := &schedulingv1.OfferPlaceRequest{CentreId: g.centre.String(), PatternId: pattern, RoomId: rooms[0], RequestId: uuid.NewString()}
+		if family != uuid.Nil {
+			req.FamilyId = family.String()
+		}
+		return c.OfferPlace(ctx, req)
+	}
+	refused := func(t *testing.T, err error, reason string) {
+		t.Helper()
+		code, got := field(err)
+		require.Equal(t, codes.FailedPrecondition, code, err)
+		require.Equal(t, reason, got)
+	}
+	before := g.count(t, "SELECT count(*) FROM events")
+	_, err := offer(held)
+	refused(t, err, "ON_HOLD")
+	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+
+	got, err := offer(uuid.Nil)
+	require.NoError(t, err)
+	require.Equal(t, next.String(), got.GetFamilyId(), "the held family is passed over")
+	ids, _ := g.queue(t, g.centre)
+	require.Equal(t, []uuid.UUID{held}, ids, "and keeps its place")
+
+	before = g.count(t, "SELECT count(*) FROM events")
+	_, err = offer(uuid.Nil)
+	refused(t, err, "WAITING_LIST_EMPTY")
+	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+
+	// Joining during a hold is allowed: the family waits, and the hold is honoured at the offer.
+	g.hold(t, next)
+	joined, err := c.JoinWaitingList(ctx, &schedulingv1.JoinWaitingListRequest{CentreId: g.centre.String(), FamilyId: next.String(),
+		ServiceType: supported, RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	require.Equal(t, int32(2), joined.GetPosition())
+
+	// Lifted, the first family waiting is offered the place again.
+	g.safeguarding.publish(t, "hold-"+hold.String(), held, g.centre, &safeguardingv1.HoldLifted{HoldId: hold.String(),
+		FamilyId: held.String(), CentreId: g.centre.String(), LiftedOn: date(g.clock.Now())})
+	g.waitFor(t, "SELECT count(*) FROM session_families WHERE family_id = $1 AND holds_in_force = 0", held)
+	got, err = offer(uuid.Nil)
+	require.NoError(t, err)
+	require.Equal(t, held.String(), got.GetFamilyId())
+
+	// A place released by two no-shows goes to the first family waiting that no hold suspends:
+	// not the held family first on the list, but the one after it.
+	free, _ := g.waitlist(t, g.centre, supported)
+	f := g.ready(t, 1, supported)[0]
+	var bookings []string
+	for week := range 2 {
+		r, err := book(ctx, c, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: f.id.String(),
+			PatternId: pattern, Date: date(saturday(week)), RoomId: rooms[0]})
+		require.NoError(t, err)
+		bookings = append(bookings, r.GetBooking().GetBookingId())
+	}
+	var last *schedulingv1.RecordNoShowResponse
+	for week := range 2 {
+		g.clock.Set(london(2026, 1, 10+7*week, 10, 40))
+		last, err = g.client(t, auth.RoleVolunteer).RecordNoShow(ctx, &schedulingv1.RecordNoShowRequest{CentreId: g.centre.String(),
+			BookingId: bookings[week], Party: schedulingv1.Party_PARTY_VISITING, RequestId: uuid.NewString()})
+		require.NoError(t, err)
+	}
+	require.True(t, last.GetPlaceReleased())
+	require.Equal(t, free.String(), last.GetOfferedToFamilyId())
+	ids, _ = g.queue(t, g.centre)
+	require.Equal(t, []uuid.UUID{next}, ids)
+}

@@ -528,9 +528,10 @@ type ReferralWaitlisted struct {
 	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
 	// The centre's local date the family joined the waiting list.
 	WaitlistedOn *v1.Date `protobuf:"bytes,4,opt,name=waitlisted_on,json=waitlistedOn,proto3" json:"waitlisted_on,omitempty"`
-	// The kind of contact the family waits for: the kind the referral asks for, or supervised when
-	// a domestic-abuse finding rules out the supported contact asked for. Unspecified on events
-	// recorded before the field existed.
+	// The kind of contact the family waits for: the kind the coordinator named, or else the kind
+	// the referral asks for, supervised when a domestic-abuse finding rules out the supported
+	// contact asked for. Always one the centre offers and the screening allows (since decision
+	// 77). Unspecified on events recorded before the field existed.
 	ServiceType   v1.ServiceType `protobuf:"varint,5,opt,name=service_type,json=serviceType,proto3,enum=familytime.common.v1.ServiceType" json:"service_type,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

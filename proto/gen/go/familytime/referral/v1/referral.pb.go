@@ -24,14 +24,19 @@ const (
 )
 
 // ContactDetails are the ways to reach one adult. They belong to that adult alone: nothing the
-// service makes for another party includes them.
+// service makes for another party includes them. No text of a person or their contact details
+// (names, address lines, postcode, phone, email, language, relationship, the referrer's) may hold
+// a control character, not even a tab or a line break; free text (a reason, needs, notes) may
+// hold tabs and line breaks but no other control character.
 type ContactDetails struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The lines of the postal address, without the postcode: at most 6, each at most 200 characters.
 	AddressLines []string `protobuf:"bytes,1,rep,name=address_lines,json=addressLines,proto3" json:"address_lines,omitempty"`
-	// The postcode: at most 16 characters.
+	// The postcode: a UK postcode (such as M1 4BT, any case), at most 16 characters; a postcode
+	// abroad goes in the address lines.
 	Postcode string `protobuf:"bytes,2,opt,name=postcode,proto3" json:"postcode,omitempty"`
-	// A phone number: at most 40 characters.
+	// A phone number: 10 to 13 digits, written with digits, spaces, brackets, hyphens and a leading
+	// +; at most 40 characters.
 	Phone string `protobuf:"bytes,3,opt,name=phone,proto3" json:"phone,omitempty"`
 	// An email address: at most 254 characters.
 	Email         string `protobuf:"bytes,4,opt,name=email,proto3" json:"email,omitempty"`
@@ -380,7 +385,7 @@ type Referrer struct {
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	// The referrer's organisation: at most 200 characters.
 	Organisation string `protobuf:"bytes,2,opt,name=organisation,proto3" json:"organisation,omitempty"`
-	// The referrer's phone number: at most 40 characters.
+	// The referrer's phone number: as ContactDetails.phone.
 	Phone string `protobuf:"bytes,3,opt,name=phone,proto3" json:"phone,omitempty"`
 	// The referrer's email address: at most 254 characters.
 	Email         string `protobuf:"bytes,4,opt,name=email,proto3" json:"email,omitempty"`
@@ -1144,9 +1149,13 @@ func (x *SubmitReferralRequest) GetDetails() *ReferralDetails {
 type SubmitReferralResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The referral as recorded.
-	Referral      *Referral `protobuf:"bytes,1,opt,name=referral,proto3" json:"referral,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Referral *Referral `protobuf:"bytes,1,opt,name=referral,proto3" json:"referral,omitempty"`
+	// A warning, not a refusal: set when the directory says the centre is accredited but its three
+	// years ran out on this day with no renewal recorded. The national administrator should update
+	// the centre's accreditation.
+	CentreAccreditationRanOutOn *v1.Date `protobuf:"bytes,2,opt,name=centre_accreditation_ran_out_on,json=centreAccreditationRanOutOn,proto3" json:"centre_accreditation_ran_out_on,omitempty"`
+	unknownFields               protoimpl.UnknownFields
+	sizeCache                   protoimpl.SizeCache
 }
 
 func (x *SubmitReferralResponse) Reset() {
@@ -1182,6 +1191,13 @@ func (*SubmitReferralResponse) Descriptor() ([]byte, []int) {
 func (x *SubmitReferralResponse) GetReferral() *Referral {
 	if x != nil {
 		return x.Referral
+	}
+	return nil
+}
+
+func (x *SubmitReferralResponse) GetCentreAccreditationRanOutOn() *v1.Date {
+	if x != nil {
+		return x.CentreAccreditationRanOutOn
 	}
 	return nil
 }
@@ -1675,9 +1691,11 @@ func (x *AcceptReferralRequest) GetServiceType() v1.ServiceType {
 type AcceptReferralResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The accepted referral.
-	Referral      *Referral `protobuf:"bytes,1,opt,name=referral,proto3" json:"referral,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Referral *Referral `protobuf:"bytes,1,opt,name=referral,proto3" json:"referral,omitempty"`
+	// A warning: as SubmitReferralResponse.centre_accreditation_ran_out_on.
+	CentreAccreditationRanOutOn *v1.Date `protobuf:"bytes,2,opt,name=centre_accreditation_ran_out_on,json=centreAccreditationRanOutOn,proto3" json:"centre_accreditation_ran_out_on,omitempty"`
+	unknownFields               protoimpl.UnknownFields
+	sizeCache                   protoimpl.SizeCache
 }
 
 func (x *AcceptReferralResponse) Reset() {
@@ -1717,6 +1735,13 @@ func (x *AcceptReferralResponse) GetReferral() *Referral {
 	return nil
 }
 
+func (x *AcceptReferralResponse) GetCentreAccreditationRanOutOn() *v1.Date {
+	if x != nil {
+		return x.CentreAccreditationRanOutOn
+	}
+	return nil
+}
+
 // WaitlistReferralRequest puts a screened family on the waiting list.
 type WaitlistReferralRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1725,7 +1750,11 @@ type WaitlistReferralRequest struct {
 	// The referral (UUID).
 	ReferralId string `protobuf:"bytes,2,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
 	// The referral's centre (UUID), for the centre-scope check.
-	CentreId      string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The kind of contact the family waits for; unspecified for the kind the referral asks for, or
+	// supervised when a domestic-abuse finding rules out the supported contact asked for. The
+	// centre must offer it and the screening allow it, as for AcceptReferral.
+	ServiceType   v1.ServiceType `protobuf:"varint,4,opt,name=service_type,json=serviceType,proto3,enum=familytime.common.v1.ServiceType" json:"service_type,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1781,13 +1810,22 @@ func (x *WaitlistReferralRequest) GetCentreId() string {
 	return ""
 }
 
+func (x *WaitlistReferralRequest) GetServiceType() v1.ServiceType {
+	if x != nil {
+		return x.ServiceType
+	}
+	return v1.ServiceType(0)
+}
+
 // WaitlistReferralResponse is the referral after waitlisting.
 type WaitlistReferralResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The waitlisted referral.
-	Referral      *Referral `protobuf:"bytes,1,opt,name=referral,proto3" json:"referral,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Referral *Referral `protobuf:"bytes,1,opt,name=referral,proto3" json:"referral,omitempty"`
+	// A warning: as SubmitReferralResponse.centre_accreditation_ran_out_on.
+	CentreAccreditationRanOutOn *v1.Date `protobuf:"bytes,2,opt,name=centre_accreditation_ran_out_on,json=centreAccreditationRanOutOn,proto3" json:"centre_accreditation_ran_out_on,omitempty"`
+	unknownFields               protoimpl.UnknownFields
+	sizeCache                   protoimpl.SizeCache
 }
 
 func (x *WaitlistReferralResponse) Reset() {
@@ -1827,6 +1865,13 @@ func (x *WaitlistReferralResponse) GetReferral() *Referral {
 	return nil
 }
 
+func (x *WaitlistReferralResponse) GetCentreAccreditationRanOutOn() *v1.Date {
+	if x != nil {
+		return x.CentreAccreditationRanOutOn
+	}
+	return nil
+}
+
 // DeclineReferralRequest declines a referral.
 type DeclineReferralRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1836,11 +1881,14 @@ type DeclineReferralRequest struct {
 	ReferralId string `protobuf:"bytes,2,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
 	// The referral's centre (UUID), for the centre-scope check.
 	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
-	// Why, as the statistics count it.
+	// Why, as the statistics count it. RISK_TOO_HIGH needs a screening, and
+	// DOMESTIC_ABUSE_SUPPORTED_ONLY one that found domestic abuse, at a centre without supervised
+	// contact; the other reasons need none.
 	Reason DeclineReason `protobuf:"varint,4,opt,name=reason,proto3,enum=familytime.referral.v1.DeclineReason" json:"reason,omitempty"`
-	// The explanation: at most 4000 characters.
+	// The explanation: at most 4000 characters; required when the reason is OTHER.
 	Note string `protobuf:"bytes,5,opt,name=note,proto3" json:"note,omitempty"`
-	// The centre the family is redirected to (UUID), when the reason is REDIRECTED.
+	// The centre the family is redirected to (UUID): required when the reason is REDIRECTED and
+	// given for no other; a centre of the directory, not this one, taking new referrals.
 	RedirectedToCentreId string `protobuf:"bytes,6,opt,name=redirected_to_centre_id,json=redirectedToCentreId,proto3" json:"redirected_to_centre_id,omitempty"`
 	unknownFields        protoimpl.UnknownFields
 	sizeCache            protoimpl.SizeCache
@@ -2495,7 +2543,8 @@ type EndCaseRequest struct {
 	ReferralId string `protobuf:"bytes,2,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
 	// The referral's centre (UUID), for the centre-scope check.
 	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
-	// How the case ended.
+	// How the case ended. STEPPED_DOWN_TO_SUPPORTED needs a case of supervised contact, and
+	// MOVED_TO_HANDOVER one that is not handover-only already.
 	Outcome CaseOutcome `protobuf:"varint,4,opt,name=outcome,proto3,enum=familytime.referral.v1.CaseOutcome" json:"outcome,omitempty"`
 	// The explanation: at most 4000 characters.
 	Note          string `protobuf:"bytes,5,opt,name=note,proto3" json:"note,omitempty"`
@@ -2850,7 +2899,8 @@ type GetFamilyRequest struct {
 	ReferralId string `protobuf:"bytes,1,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
 	// The referral's centre (UUID), for the centre-scope check.
 	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
-	// Why the details are opened, recorded with the read: 1 to 500 characters.
+	// Why the details are opened, recorded with the read: 3 to 500 characters, in words (not
+	// punctuation alone), as for a read of safeguarding text.
 	Purpose string `protobuf:"bytes,3,opt,name=purpose,proto3" json:"purpose,omitempty"`
 	// When set, returns only what this adult (person id, UUID) may see, for a letter or an export to
 	// them: their own contact details and never another party's.
@@ -3273,9 +3323,10 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06source\x12c\n" +
 	"\x16requested_service_type\x18\x04 \x01(\x0e2!.familytime.common.v1.ServiceTypeB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x14requestedServiceType\x12I\n" +
-	"\adetails\x18\x05 \x01(\v2'.familytime.referral.v1.ReferralDetailsB\x06\xbaH\x03\xc8\x01\x01R\adetails\"V\n" +
+	"\adetails\x18\x05 \x01(\v2'.familytime.referral.v1.ReferralDetailsB\x06\xbaH\x03\xc8\x01\x01R\adetails\"\xb8\x01\n" +
 	"\x16SubmitReferralResponse\x12<\n" +
-	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\xf7\x02\n" +
+	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\x12`\n" +
+	"\x1fcentre_accreditation_ran_out_on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x1bcentreAccreditationRanOutOn\"\xf7\x02\n" +
 	"#SubmitSecondPartyApplicationRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12)\n" +
@@ -3318,17 +3369,20 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"referralId\x12%\n" +
 	"\tcentre_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12P\n" +
 	"\fservice_type\x18\x04 \x01(\x0e2!.familytime.common.v1.ServiceTypeB\n" +
-	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\vserviceType\"V\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\vserviceType\"\xb8\x01\n" +
 	"\x16AcceptReferralResponse\x12<\n" +
-	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\x94\x01\n" +
+	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\x12`\n" +
+	"\x1fcentre_accreditation_ran_out_on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x1bcentreAccreditationRanOutOn\"\xe4\x01\n" +
 	"\x17WaitlistReferralRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12)\n" +
 	"\vreferral_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\n" +
 	"referralId\x12%\n" +
-	"\tcentre_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\"X\n" +
+	"\tcentre_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12N\n" +
+	"\fservice_type\x18\x04 \x01(\x0e2!.familytime.common.v1.ServiceTypeB\b\xbaH\x05\x82\x01\x02\x10\x01R\vserviceType\"\xba\x01\n" +
 	"\x18WaitlistReferralResponse\x12<\n" +
-	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\xc0\x02\n" +
+	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\x12`\n" +
+	"\x1fcentre_accreditation_ran_out_on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x1bcentreAccreditationRanOutOn\"\xc0\x02\n" +
 	"\x16DeclineReferralRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12)\n" +
@@ -3416,7 +3470,7 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"referralId\x12%\n" +
 	"\tcentre_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12$\n" +
 	"\apurpose\x18\x03 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x01\x18\xf4\x03R\apurpose\x12/\n" +
+	"\xbaH\ar\x05\x10\x03\x18\xf4\x03R\apurpose\x12/\n" +
 	"\rfor_person_id\x18\x04 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\vforPersonId\"K\n" +
 	"\x11GetFamilyResponse\x126\n" +
 	"\x06family\x18\x01 \x01(\v2\x1e.familytime.referral.v1.FamilyR\x06family\"\xc3\x01\n" +
@@ -3557,72 +3611,76 @@ var file_familytime_referral_v1_referral_proto_depIdxs = []int32{
 	51, // 27: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
 	5,  // 28: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
 	8,  // 29: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	1,  // 30: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
-	47, // 31: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
-	8,  // 32: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
-	5,  // 33: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
-	8,  // 34: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	52, // 35: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
-	8,  // 36: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
-	51, // 37: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	8,  // 38: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,  // 39: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	54, // 40: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
-	8,  // 41: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	55, // 42: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	8,  // 43: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	44, // 44: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
-	8,  // 45: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
-	53, // 46: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
-	8,  // 47: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	44, // 48: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
-	8,  // 49: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
-	56, // 50: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	8,  // 51: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,  // 52: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	49, // 53: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
-	8,  // 54: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
-	9,  // 55: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
-	44, // 56: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
-	44, // 57: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
-	41, // 58: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
-	10, // 59: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
-	12, // 60: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
-	14, // 61: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
-	16, // 62: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
-	18, // 63: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
-	20, // 64: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
-	22, // 65: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
-	24, // 66: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
-	26, // 67: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
-	28, // 68: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
-	30, // 69: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
-	32, // 70: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
-	34, // 71: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
-	36, // 72: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
-	38, // 73: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
-	40, // 74: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
-	11, // 75: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
-	13, // 76: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
-	15, // 77: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
-	17, // 78: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
-	19, // 79: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
-	21, // 80: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
-	23, // 81: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
-	25, // 82: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
-	27, // 83: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
-	29, // 84: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
-	31, // 85: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
-	33, // 86: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
-	35, // 87: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
-	37, // 88: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
-	39, // 89: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
-	42, // 90: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
-	75, // [75:91] is the sub-list for method output_type
-	59, // [59:75] is the sub-list for method input_type
-	59, // [59:59] is the sub-list for extension type_name
-	59, // [59:59] is the sub-list for extension extendee
-	0,  // [0:59] is the sub-list for field type_name
+	44, // 30: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	1,  // 31: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
+	47, // 32: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
+	8,  // 33: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
+	5,  // 34: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
+	8,  // 35: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	52, // 36: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
+	8,  // 37: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
+	51, // 38: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,  // 39: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	44, // 40: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	51, // 41: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,  // 42: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	44, // 43: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	54, // 44: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
+	8,  // 45: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	55, // 46: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	8,  // 47: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	44, // 48: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
+	8,  // 49: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
+	53, // 50: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	8,  // 51: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
+	44, // 52: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
+	8,  // 53: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
+	56, // 54: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	8,  // 55: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,  // 56: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	49, // 57: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
+	8,  // 58: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
+	9,  // 59: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
+	44, // 60: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
+	44, // 61: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
+	41, // 62: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
+	10, // 63: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
+	12, // 64: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
+	14, // 65: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
+	16, // 66: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
+	18, // 67: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
+	20, // 68: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
+	22, // 69: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
+	24, // 70: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
+	26, // 71: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
+	28, // 72: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
+	30, // 73: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
+	32, // 74: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
+	34, // 75: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
+	36, // 76: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
+	38, // 77: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
+	40, // 78: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
+	11, // 79: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
+	13, // 80: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
+	15, // 81: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
+	17, // 82: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
+	19, // 83: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
+	21, // 84: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
+	23, // 85: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
+	25, // 86: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
+	27, // 87: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
+	29, // 88: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
+	31, // 89: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
+	33, // 90: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
+	35, // 91: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
+	37, // 92: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
+	39, // 93: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
+	42, // 94: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
+	79, // [79:95] is the sub-list for method output_type
+	63, // [63:79] is the sub-list for method input_type
+	63, // [63:63] is the sub-list for extension type_name
+	63, // [63:63] is the sub-list for extension extendee
+	0,  // [0:63] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_referral_proto_init() }

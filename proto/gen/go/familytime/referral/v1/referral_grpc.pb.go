@@ -47,6 +47,8 @@ const (
 // policy can check the caller's centre scope before anything is loaded.
 type ReferralServiceClient interface {
 	// SubmitReferral records a referral for one centre, by a referrer or by a parent (self-referral).
+	// A centre whose accreditation is suspended or lapsed takes none (FailedPrecondition,
+	// CENTRE_SUSPENDED or CENTRE_ACCREDITATION_LAPSED).
 	SubmitReferral(ctx context.Context, in *SubmitReferralRequest, opts ...grpc.CallOption) (*SubmitReferralResponse, error)
 	// SubmitSecondPartyApplication records the other parent's application to a self-referral.
 	SubmitSecondPartyApplication(ctx context.Context, in *SubmitSecondPartyApplicationRequest, opts ...grpc.CallOption) (*SubmitSecondPartyApplicationResponse, error)
@@ -56,9 +58,12 @@ type ReferralServiceClient interface {
 	RecordScreening(ctx context.Context, in *RecordScreeningRequest, opts ...grpc.CallOption) (*RecordScreeningResponse, error)
 	// AcceptReferral accepts a screened referral for a kind of contact the centre offers.
 	AcceptReferral(ctx context.Context, in *AcceptReferralRequest, opts ...grpc.CallOption) (*AcceptReferralResponse, error)
-	// WaitlistReferral puts a screened family on the centre's waiting list.
+	// WaitlistReferral puts a screened family on the centre's waiting list, for a kind of contact
+	// the centre offers and the screening allows (the same check as AcceptReferral's).
 	WaitlistReferral(ctx context.Context, in *WaitlistReferralRequest, opts ...grpc.CallOption) (*WaitlistReferralResponse, error)
-	// DeclineReferral declines a referral with a reason code and a note.
+	// DeclineReferral declines a referral with a reason code and a note, before it is accepted
+	// (an accepted referral is withdrawn or its case ended: REFERRAL_ACCEPTED). A decline for risk
+	// needs a screening; the others do not.
 	DeclineReferral(ctx context.Context, in *DeclineReferralRequest, opts ...grpc.CallOption) (*DeclineReferralResponse, error)
 	// WithdrawReferral records that the referral was withdrawn before contact began.
 	WithdrawReferral(ctx context.Context, in *WithdrawReferralRequest, opts ...grpc.CallOption) (*WithdrawReferralResponse, error)
@@ -259,6 +264,8 @@ func (c *referralServiceClient) ListReviewsDue(ctx context.Context, in *ListRevi
 // policy can check the caller's centre scope before anything is loaded.
 type ReferralServiceServer interface {
 	// SubmitReferral records a referral for one centre, by a referrer or by a parent (self-referral).
+	// A centre whose accreditation is suspended or lapsed takes none (FailedPrecondition,
+	// CENTRE_SUSPENDED or CENTRE_ACCREDITATION_LAPSED).
 	SubmitReferral(context.Context, *SubmitReferralRequest) (*SubmitReferralResponse, error)
 	// SubmitSecondPartyApplication records the other parent's application to a self-referral.
 	SubmitSecondPartyApplication(context.Context, *SubmitSecondPartyApplicationRequest) (*SubmitSecondPartyApplicationResponse, error)
@@ -268,9 +275,12 @@ type ReferralServiceServer interface {
 	RecordScreening(context.Context, *RecordScreeningRequest) (*RecordScreeningResponse, error)
 	// AcceptReferral accepts a screened referral for a kind of contact the centre offers.
 	AcceptReferral(context.Context, *AcceptReferralRequest) (*AcceptReferralResponse, error)
-	// WaitlistReferral puts a screened family on the centre's waiting list.
+	// WaitlistReferral puts a screened family on the centre's waiting list, for a kind of contact
+	// the centre offers and the screening allows (the same check as AcceptReferral's).
 	WaitlistReferral(context.Context, *WaitlistReferralRequest) (*WaitlistReferralResponse, error)
-	// DeclineReferral declines a referral with a reason code and a note.
+	// DeclineReferral declines a referral with a reason code and a note, before it is accepted
+	// (an accepted referral is withdrawn or its case ended: REFERRAL_ACCEPTED). A decline for risk
+	// needs a screening; the others do not.
 	DeclineReferral(context.Context, *DeclineReferralRequest) (*DeclineReferralResponse, error)
 	// WithdrawReferral records that the referral was withdrawn before contact began.
 	WithdrawReferral(context.Context, *WithdrawReferralRequest) (*WithdrawReferralResponse, error)

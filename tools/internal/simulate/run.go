@@ -491,8 +491,9 @@ func (s *sim) submit(ctx context.Context, f *family, d time.Time) error {
 }
 
 func adult(role referralv1.AdultRole, seq int) *referralv1.Adult {
+	// ZZ is no postcode area: the postcode has the UK form referral checks, and is no one's.
 	a := &referralv1.Adult{Role: role, ParentalResponsibility: true, Language: "English",
-		Contact: &referralv1.ContactDetails{AddressLines: []string{fmt.Sprintf("%d Simulated Street", seq)}, Postcode: "SIM 1AA",
+		Contact: &referralv1.ContactDetails{AddressLines: []string{fmt.Sprintf("%d Simulated Street", seq)}, Postcode: "ZZ1 1AA",
 			Phone: "07700 900000"}}
 	if role == referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT {
 		a.FullName, a.Relationship, a.MayBring, a.MayCollect = fmt.Sprintf("Resident parent %d", seq), "Mother", true, true

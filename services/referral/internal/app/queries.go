@@ -60,10 +60,14 @@ type Opened struct {
 	Access *eventstore.UnitOfWork
 }
 
-// OpenFamily opens a referral's personal details for a reader, who states why. The opening is
+// OpenFamily opens a referral's personal details for a reader, who states why (at least 3
+// characters, in words: domain.CheckPurpose). The opening is
 // recorded (who, roles, when, for whom, why) in the same request: the port commits the record
 // before it shows anything, so no read goes unrecorded.
 func (a *App) OpenFamily(ctx context.Context, id, centre uuid.UUID, purpose string, forPerson uuid.UUID, roles []string, md eventstore.Metadata) (Opened, error) {
+	if err := domain.CheckPurpose(purpose); err != nil {
+		return Opened{}, err
+	}
 	r, err := a.load(ctx, id, centre)
 	if err != nil {
 		return Opened{}, err

@@ -238,9 +238,9 @@ func (d Details) validate(v *Invalid, prefix string, need parents, today time.Ti
 	if !d.ConsentGiven {
 		v.add(prefix+"consent_given", "must be given")
 	}
-	v.text(prefix+"referrer.name", d.Referrer.Name, MaxNameLength, false)
-	v.text(prefix+"referrer.organisation", d.Referrer.Organisation, MaxNameLength, false)
-	v.text(prefix+"referrer.phone", d.Referrer.Phone, MaxPhoneLength, false)
+	v.line(prefix+"referrer.name", d.Referrer.Name, MaxNameLength, false)
+	v.line(prefix+"referrer.organisation", d.Referrer.Organisation, MaxNameLength, false)
+	v.phone(prefix+"referrer.phone", d.Referrer.Phone)
 	v.email(prefix+"referrer.email", d.Referrer.Email, MaxEmailLength)
 }
 
@@ -248,7 +248,7 @@ func (a Adult) validate(v *Invalid, f string) {
 	if !known(referralv1.AdultRole_name, int32(a.Role)) {
 		v.add(f+"role", "must be one of the roles")
 	}
-	v.text(f+"full_name", a.Name, MaxNameLength, true)
+	v.line(f+"full_name", a.Name, MaxNameLength, true)
 	if !a.Parent() && !a.ParentalResponsibility && !a.MayAttend && !a.MayBring && !a.MayCollect {
 		v.add(f+"may_attend", "must be named to attend, bring or collect, or have parental responsibility")
 	}
@@ -256,17 +256,17 @@ func (a Adult) validate(v *Invalid, f string) {
 		v.add(f+"contact.address_lines", fmt.Sprintf("must be at most %d lines", MaxAddressLines))
 	}
 	for i, l := range a.Contact.AddressLines {
-		v.text(fmt.Sprintf("%scontact.address_lines[%d]", f, i), l, MaxNameLength, false)
+		v.line(fmt.Sprintf("%scontact.address_lines[%d]", f, i), l, MaxNameLength, false)
 	}
-	v.text(f+"contact.postcode", a.Contact.Postcode, MaxPostcodeLength, false)
-	v.text(f+"contact.phone", a.Contact.Phone, MaxPhoneLength, false)
+	v.postcode(f+"contact.postcode", a.Contact.Postcode)
+	v.phone(f+"contact.phone", a.Contact.Phone)
 	v.email(f+"contact.email", a.Contact.Email, MaxEmailLength)
-	v.text(f+"language", a.Language, MaxLanguageLength, false)
-	v.text(f+"relationship", a.Relationship, MaxNameLength, false)
+	v.line(f+"language", a.Language, MaxLanguageLength, false)
+	v.line(f+"relationship", a.Relationship, MaxNameLength, false)
 }
 
 func (c Child) validate(v *Invalid, f string, today time.Time) {
-	v.text(f+"full_name", c.Name, MaxNameLength, true)
+	v.line(f+"full_name", c.Name, MaxNameLength, true)
 	switch {
 	case c.DateOfBirth.IsZero():
 		v.add(f+"date_of_birth", "is required")
@@ -276,7 +276,7 @@ func (c Child) validate(v *Invalid, f string, today time.Time) {
 		v.add(f+"date_of_birth", "the child must be under 18")
 	}
 	v.text(f+"needs", c.Needs, MaxTextLength, false)
-	v.text(f+"language", c.Language, MaxLanguageLength, false)
+	v.line(f+"language", c.Language, MaxLanguageLength, false)
 }
 
 // known reports whether an enum value is defined and not the unspecified zero.

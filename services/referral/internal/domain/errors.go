@@ -3,7 +3,9 @@ package domain
 import (
 	"fmt"
 	"net/mail"
+	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/familytime/familytime/services/platform/problem"
@@ -103,14 +105,12 @@ func (v *Invalid) Error() string {
 	return "invalid referral input: " + strings.Join(parts, "; ")
 }
 
-// text checks a free-text or name field: valid UTF-8, at most max characters, and not blank when
-// required. Reasons never quote the value: it may be personal.
 // email checks an optional email address: text as for text, and, when given, one bare address
 // (local@domain, the domain with a dot), not a name with an address or a list of them, so that a
 // centre's message reaches the person it is meant for.
 func (v *Invalid) email(field, s string, max int) {
 	before := len(v.Violations)
-	v.text(field, s, max, false)
+	v.line(field, s, max, false)
 	if s == "" || len(v.Violations) > before {
 		return
 	}
@@ -124,15 +124,86 @@ func (v *Invalid) email(field, s string, max int) {
 	}
 }
 
+// text checks a free-text field (a reason, needs, a note): valid UTF-8, at most max characters,
+// not blank when required, and no control characters but tabs and line breaks: a terminal escape
+// code stored in a note would reach a coordinator's terminal. Reasons never quote the value: it
+// may be personal.
 func (v *Invalid) text(field, s string, max int, required bool) {
+	v.check(field, s, max, required, true)
+}
+
+// line checks a one-line field of a person or their contact details (a name, an address line, a
+// phone number, a language): as text, and no control characters at all, not even a tab or a line
+// break (docs/decisions.md 77).
+func (v *Invalid) line(field, s string, max int, required bool) {
+	v.check(field, s, max, required, false)
+}
+
+func (v *Invalid) check(field, s string, max int, required, breaks bool) {
 	switch {
 	case !utf8.ValidString(s):
 		v.add(field, "must be valid UTF-8")
-	case strings.ContainsRune(s, 0):
-		v.add(field, "must not contain NUL characters")
+	case control(s, breaks):
+		if breaks {
+			v.add(field, "must not contain control characters (such as terminal escape codes) other than tabs and line breaks")
+		} else {
+			v.add(field, "must not contain control characters (such as terminal escape codes, tabs or line breaks)")
+		}
 	case required && strings.TrimSpace(s) == "":
 		v.add(field, "must not be empty")
 	case utf8.RuneCountInString(s) > max:
 		v.add(field, fmt.Sprintf("must be at most %d characters", max))
+	}
+}
+
+// control reports whether s holds a control character (C0, DEL or C1); with breaks, tabs and
+// line breaks are allowed.
+func control(s string, breaks bool) bool {
+	for _, r := range s {
+		if unicode.IsControl(r) && !(breaks && (r == '\t' || r == '\n' || r == '\r')) {
+			return true
+		}
+	}
+	return false
+}
+
+// phone checks an optional phone number, loosely as a UK number is written: digits, spaces,
+// brackets, hyphens and a leading +, with 10 to 13 digits (07700 900123, 0161 496 0732,
+// +44 (0)161 496 0732).
+func (v *Invalid) phone(field, s string) {
+	before := len(v.Violations)
+	v.line(field, s, MaxPhoneLength, false)
+	if s == "" || len(v.Violations) > before {
+		return
+	}
+	digits, ok := 0, true
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == ' ' || r == '-' || r == '(' || r == ')':
+		case r == '+' && i == 0:
+		default:
+			ok = false
+		}
+	}
+	if !ok || digits < 10 || digits > 13 {
+		v.add(field, "must be a phone number of 10 to 13 digits, written with digits, spaces, brackets, hyphens and a leading +, such as 07700 900123")
+	}
+}
+
+// ukPostcode is the standard pattern of a UK postcode (outward code, optional spaces, inward
+// code), and GIR 0AA; case does not matter.
+var ukPostcode = regexp.MustCompile(`(?i)^([A-Z]{1,2}[0-9][A-Z0-9]? *[0-9][A-Z]{2}|GIR *0AA)$`)
+
+// postcode checks an optional postcode against the UK pattern.
+func (v *Invalid) postcode(field, s string) {
+	before := len(v.Violations)
+	v.line(field, s, MaxPostcodeLength, false)
+	if s == "" || len(v.Violations) > before {
+		return
+	}
+	if !ukPostcode.MatchString(s) {
+		v.add(field, "must be a UK postcode, such as M1 4BT (a postcode abroad goes in the address lines)")
 	}
 }

@@ -116,6 +116,31 @@ func TestSubmitRules(t *testing.T) {
 		}, "details.availability"},
 		{"no consent", func(s *domain.Submission) { s.Details.ConsentGiven = false }, "details.consent_given"},
 		{"professional without a name", func(s *domain.Submission) { s.Details.Referrer.Name = "" }, "details.referrer.name"},
+		// Control characters (decisions.md 77): none at all in a person's or their contact
+		// details, none but tabs and line breaks in free text.
+		{"a terminal escape code in a name", func(s *domain.Submission) {
+			s.Details.Adults[0].Name = "Emma \x1b[2J\x1b[31mEVIL\x1b[0m Clarke"
+		}, "details.adults[0].full_name"},
+		{"a line break in a name", func(s *domain.Submission) { s.Details.Adults[1].Name = "Bob\nVisiting" }, "details.adults[1].full_name"},
+		{"a C1 control in a child's name", func(s *domain.Submission) { s.Details.Children[0].Name = "Zo\u009bë" }, "details.children[0].full_name"},
+		{"DEL in an address line", func(s *domain.Submission) {
+			s.Details.Adults[0].Contact.AddressLines[1] = "Home\x7ftown"
+		}, "details.adults[0].contact.address_lines[1]"},
+		{"a tab in a relationship", func(s *domain.Submission) { s.Details.Adults[2].Relationship = "gran\tma" }, "details.adults[2].relationship"},
+		{"an escape code in a language", func(s *domain.Submission) { s.Details.Children[0].Language = "\x1b]0;x\x07Polish" }, "details.children[0].language"},
+		{"an escape code in the referrer's organisation", func(s *domain.Submission) {
+			s.Details.Referrer.Organisation = "Law\x1b[8m & Co"
+		}, "details.referrer.organisation"},
+		{"an escape code in free text", func(s *domain.Submission) { s.Details.Reason = "separated\x1b[2J" }, "details.reason"},
+		{"a phone that is not a number", func(s *domain.Submission) {
+			s.Details.Adults[0].Contact.Phone = "call me maybe; DROP TABLE"
+		}, "details.adults[0].contact.phone"},
+		{"a phone too short", func(s *domain.Submission) { s.Details.Adults[0].Contact.Phone = "0161 496" }, "details.adults[0].contact.phone"},
+		{"a phone too long", func(s *domain.Submission) { s.Details.Adults[0].Contact.Phone = "+44 7700 900123 4567" }, "details.adults[0].contact.phone"},
+		{"a plus inside a phone", func(s *domain.Submission) { s.Details.Adults[0].Contact.Phone = "07700+900123" }, "details.adults[0].contact.phone"},
+		{"a referrer's phone with letters", func(s *domain.Submission) { s.Details.Referrer.Phone = "0161 496 07XX" }, "details.referrer.phone"},
+		{"a postcode of punctuation", func(s *domain.Submission) { s.Details.Adults[1].Contact.Postcode = "!!!!" }, "details.adults[1].contact.postcode"},
+		{"a postcode without its inward code", func(s *domain.Submission) { s.Details.Adults[1].Contact.Postcode = "M1" }, "details.adults[1].contact.postcode"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -130,6 +155,39 @@ func TestSubmitRules(t *testing.T) {
 			require.NotContains(t, invalid.Error(), "Alice", "reasons never quote personal data")
 		})
 	}
+}
+
+// Phone numbers and postcodes are checked loosely, as people write UK ones.
+func TestPhonesAndPostcodesAsWritten(t *testing.T) {
+	for _, phone := range []string{"07700 900123", "07700900123", "0161 496 0732", "+44 161 496 0732", "+44 (0)161 496 0732",
+		"(0161) 496-0732", "+353 1 234 5678"} {
+		t.Run(phone, func(t *testing.T) {
+			s := submission(details())
+			s.Details.Adults[0].Contact.Phone, s.Details.Referrer.Phone = phone, phone
+			_, _, err := domain.Submit(s, submitted, ids())
+			require.NoError(t, err)
+		})
+	}
+	for _, postcode := range []string{"M1 4BT", "m1 4bt", "M19 3PQ", "SK1 3BZ", "SW1A 1AA", "EC1V 9HQ", "W1A0AX", "CR2 6XH", "DN55 1PT", "GIR 0AA", " B33 8TH "} {
+		t.Run(postcode, func(t *testing.T) {
+			s := submission(details())
+			s.Details.Adults[1].Contact.Postcode = postcode
+			_, _, err := domain.Submit(s, submitted, ids())
+			require.NoError(t, err)
+		})
+	}
+	t.Run("names in any script, with accents and apostrophes", func(t *testing.T) {
+		s := submission(details())
+		s.Details.Adults[0].Name, s.Details.Children[0].Name = "Siobhán O'Brien-Łukasik", "أمل 李"
+		_, _, err := domain.Submit(s, submitted, ids())
+		require.NoError(t, err)
+	})
+	t.Run("free text keeps its line breaks and tabs", func(t *testing.T) {
+		s := submission(details())
+		s.Details.Reason, s.Details.Children[0].Needs = "Separated in May.\r\nContact stopped.", "asthma:\tinhaler"
+		_, _, err := domain.Submit(s, submitted, ids())
+		require.NoError(t, err)
+	})
 }
 
 func TestSubmitParentWithoutContactDetails(t *testing.T) {

@@ -1,0 +1,32 @@
+package domain
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits on the purpose a reader states when opening a family's details, the same as for a read
+// of safeguarding text.
+const (
+	MinPurposeLength = 3
+	MaxPurposeLength = 500
+)
+
+// CheckPurpose checks the purpose stated for opening a family's details: at least 3 characters
+// besides the spaces around them, at most 500, with a letter or a digit (not punctuation alone)
+// and no control characters. The purpose is recorded with the opening, and "." records nothing
+// of why (decisions.md 77).
+func CheckPurpose(purpose string) error {
+	var v Invalid
+	p := strings.TrimSpace(purpose)
+	v.line("purpose", p, MaxPurposeLength, true)
+	switch {
+	case len(v.Violations) > 0:
+	case utf8.RuneCountInString(p) < MinPurposeLength:
+		v.add("purpose", "must say why the details are opened, in at least 3 characters")
+	case strings.IndexFunc(p, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0:
+		v.add("purpose", "must say why the details are opened, in words")
+	}
+	return v.err()
+}

@@ -1,0 +1,70 @@
+package referral_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+)
+
+// A family's details open only for a purpose that says why, as a safeguarding read's: at least 3
+// characters, in words. A refused opening records nothing.
+func TestOpeningAFamilyNeedsAPurposeInWords(t *testing.T) {
+	g := newRig(t)
+	w := g.casework(t, g.centre(t, supported))
+	ref := w.submit(supported).GetReferralId()
+	before := g.events(t)
+	for _, purpose := range []string{".", "ab", "...", " . . ", "?!?!"} {
+		_, err := w.c.GetFamily(t.Context(), &referralv1.GetFamilyRequest{ReferralId: ref, CentreId: w.centre.String(), Purpose: purpose})
+		refused(t, err, codes.InvalidArgument, "purpose")
+	}
+	require.Equal(t, before, g.events(t), "no opening recorded")
+	_, err := w.c.GetFamily(t.Context(), &referralv1.GetFamilyRequest{ReferralId: ref, CentreId: w.centre.String(), Purpose: "pre-visit letters"})
+	require.NoError(t, err)
+}
+
+// Terminal escape codes and other control characters are refused in every text of a person or
+// their contact details, and phone numbers and postcodes must look like UK ones; the example
+// file's values, and the ones the tests use, pass.
+func TestPeoplesDetailsHoldNoControlCharactersOrJunk(t *testing.T) {
+	g := newRig(t)
+	centre := g.centre(t, supported)
+	c := g.coordinator(t, centre)
+	before := g.events(t)
+	for _, tc := range []struct {
+		name  string
+		edit  func(*referralv1.ReferralDetails)
+		field string
+	}{
+		{"an escape code in a name", func(d *referralv1.ReferralDetails) {
+			d.Adults[0].FullName = "Emma \x1b[2J\x1b[31mEVIL\x1b[0m Clarke"
+		}, "details.adults[0].full_name"},
+		{"a C1 control in a child's name", func(d *referralv1.ReferralDetails) { d.Children[0].FullName = "Lily\u009b31m" }, "details.children[0].full_name"},
+		{"a line break in an address line", func(d *referralv1.ReferralDetails) {
+			d.Adults[1].Contact.AddressLines = []string{"4 Kestrel\nCourt"}
+		}, "details.adults[1].contact.address_lines[0]"},
+		{"an escape code in the referrer's name", func(d *referralv1.ReferralDetails) { d.Referrer.Name = "Sam\x1b]0;pwned\x07" }, "details.referrer.name"},
+		{"an escape code in the reason", func(d *referralv1.ReferralDetails) { d.Reason = "Contact broke down\x1b[2J" }, "details.reason"},
+		{"a phone that is not one", func(d *referralv1.ReferralDetails) { d.Adults[0].Contact.Phone = "call me maybe; DROP TABLE" }, "details.adults[0].contact.phone"},
+		{"a postcode that is not one", func(d *referralv1.ReferralDetails) { d.Adults[0].Contact.Postcode = "!!!!" }, "details.adults[0].contact.postcode"},
+		{"a referrer's phone that is not one", func(d *referralv1.ReferralDetails) { d.Referrer.Phone = "12" }, "details.referrer.phone"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := details(resident(), nonResident())
+			tc.edit(d)
+			_, err := c.SubmitReferral(t.Context(), submitRequest(centre, commonv1.ReferralSource_REFERRAL_SOURCE_SOLICITOR, supported, d))
+			refused(t, err, codes.InvalidArgument, tc.field)
+			require.NotContains(t, status.Convert(err).Message(), "EVIL", "reasons never quote the value")
+		})
+	}
+	require.Equal(t, before, g.events(t), "nothing appended")
+	d := details(resident(), nonResident())
+	d.Adults[0].Contact.Phone, d.Adults[0].Contact.Postcode = "+44 (0)161 496 0732", "sk1 3bz"
+	d.Reason = "Contact broke down.\nThe parents do not speak."
+	_, err := c.SubmitReferral(t.Context(), submitRequest(centre, commonv1.ReferralSource_REFERRAL_SOURCE_SOLICITOR, supported, d))
+	require.NoError(t, err)
+}

@@ -175,31 +175,40 @@ func (r *Referrals) ReferralsOfFamily(ctx context.Context, family uuid.UUID) ([]
 	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
 }
 
-// CentreServices are the kinds of contact a centre offers, from the service's copy of the
-// directory; found is false for a centre the directory does not hold.
-func (r *Referrals) CentreServices(ctx context.Context, centre uuid.UUID) (types []commonv1.ServiceType, found bool, err error) {
+// Centre is a centre as the service's copy of the directory knows it; found is false for a
+// centre the directory does not hold.
+func (r *Referrals) Centre(ctx context.Context, id uuid.UUID) (c domain.Centre, found bool, err error) {
 	var raw []int32
-	err = r.store.Pool().QueryRow(ctx, "SELECT service_types FROM centres WHERE centre_id = $1", centre).Scan(&raw)
+	var status int32
+	var accredited pgtype.Date
+	err = r.store.Pool().QueryRow(ctx, "SELECT service_types, accreditation_status, accredited_on FROM centres WHERE centre_id = $1", id).
+		Scan(&raw, &status, &accredited)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, false, nil
+		return domain.Centre{}, false, nil
 	}
 	if err != nil {
-		return nil, false, fmt.Errorf("read centre: %w", err)
+		return domain.Centre{}, false, fmt.Errorf("read centre: %w", err)
+	}
+	c = domain.Centre{ID: id, Accreditation: commonv1.AccreditationStatus(status)}
+	if accredited.Valid {
+		c.AccreditedOn = accredited.Time
 	}
 	for _, t := range raw {
-		types = append(types, commonv1.ServiceType(t))
+		c.Services = append(c.Services, commonv1.ServiceType(t))
 	}
-	return types, true, nil
+	return c, true, nil
 }
 
-// ProjectCentre keeps the service's copy of a centre's service types, from scheduling's centre
-// events; an older version than the one held changes nothing.
-func ProjectCentre(uow *eventstore.UnitOfWork, centre uuid.UUID, types []commonv1.ServiceType, version int64) {
-	raw := make([]int32, len(types))
-	for i, t := range types {
+// ProjectCentre keeps the service's copy of a centre (its service types and accreditation), from
+// scheduling's centre events; an older version than the one held changes nothing.
+func ProjectCentre(uow *eventstore.UnitOfWork, c domain.Centre, version int64) {
+	raw := make([]int32, len(c.Services))
+	for i, t := range c.Services {
 		raw[i] = int32(t)
 	}
-	uow.Exec(`INSERT INTO centres (centre_id, service_types, version) VALUES ($1, $2, $3)
-		ON CONFLICT (centre_id) DO UPDATE SET service_types = EXCLUDED.service_types, version = EXCLUDED.version
-		WHERE centres.version < EXCLUDED.version`, centre, raw, version)
+	uow.Exec(`INSERT INTO centres (centre_id, service_types, accreditation_status, accredited_on, version) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (centre_id) DO UPDATE SET service_types = EXCLUDED.service_types, accreditation_status = EXCLUDED.accreditation_status,
+			accredited_on = EXCLUDED.accredited_on, version = EXCLUDED.version
+		WHERE centres.version < EXCLUDED.version`,
+		c.ID, raw, int32(c.Accreditation), nullDate(c.AccreditedOn, true), version)
 }

@@ -56,6 +56,9 @@ func (a *App) today() time.Time {
 type Decision struct {
 	Referral *domain.Referral
 	Work     *eventstore.UnitOfWork
+	// AccreditationRanOut is a warning: the day the centre's accreditation ran out by date, with
+	// no renewal recorded in the directory; zero when it did not (docs/decisions.md 77).
+	AccreditationRanOut time.Time
 }
 
 // load reads a referral that must belong to centre. A referral of another centre is reported as

@@ -22,25 +22,57 @@ func (a *App) Screen(ctx context.Context, id, centre uuid.UUID, s domain.Screeni
 }
 
 // Accept accepts the referral for a kind of contact the centre offers, as the service's copy of
-// the directory knows it.
+// the directory knows it. A centre whose accreditation is suspended or lapsed accepts no family;
+// one whose accreditation ran out by date is warned of (Decision.AccreditationRanOut).
 func (a *App) Accept(ctx context.Context, id, centre uuid.UUID, st commonv1.ServiceType, md eventstore.Metadata) (Decision, error) {
-	offered, found, err := a.referrals.CentreServices(ctx, centre)
+	c, err := a.takingFamilies(ctx, centre)
 	if err != nil {
 		return Decision{}, err
 	}
-	if !found {
-		return Decision{}, problem.Rule("CENTRE_UNKNOWN", "the centre is not in the directory this service knows; try again shortly")
-	}
-	return a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
-		return r.Accept(st, offered, today)
+	dec, err := a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+		return r.Accept(st, c.Services, today)
 	})
+	if err != nil {
+		return dec, err
+	}
+	return a.warn(dec, c), nil
 }
 
-// Waitlist puts the family on the centre's waiting list.
+// Waitlist puts the family on the centre's waiting list. A centre whose accreditation is
+// suspended or lapsed waitlists no family; one whose accreditation ran out by date is warned of.
 func (a *App) Waitlist(ctx context.Context, id, centre uuid.UUID, md eventstore.Metadata) (Decision, error) {
-	return a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+	c, err := a.takingFamilies(ctx, centre)
+	if err != nil {
+		return Decision{}, err
+	}
+	dec, err := a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
 		return r.Waitlist(today)
 	})
+	if err != nil {
+		return dec, err
+	}
+	return a.warn(dec, c), nil
+}
+
+// takingFamilies is the centre as the directory knows it, if it may take a family now: the
+// directory must hold it, and its accreditation must be neither suspended nor lapsed.
+func (a *App) takingFamilies(ctx context.Context, centre uuid.UUID) (domain.Centre, error) {
+	c, found, err := a.referrals.Centre(ctx, centre)
+	if err != nil {
+		return domain.Centre{}, err
+	}
+	if !found {
+		return domain.Centre{}, problem.Rule("CENTRE_UNKNOWN", "the centre is not in the directory this service knows; try again shortly")
+	}
+	return c, c.TakesNewFamilies()
+}
+
+// warn notes on a decision that the centre's accreditation ran out by date, if it did.
+func (a *App) warn(dec Decision, c domain.Centre) Decision {
+	if on, ok := c.AccreditationRanOut(a.today()); ok {
+		dec.AccreditationRanOut = on
+	}
+	return dec
 }
 
 // Decline declines the referral with a reason.

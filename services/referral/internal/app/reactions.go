@@ -8,7 +8,6 @@ import (
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
 
-	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/referral/internal/adapters"
@@ -20,9 +19,10 @@ import (
 // event does not meet (a hold on a referral not yet accepted, a session for a case already ended)
 // means the event does not concern the case: nothing is recorded, and the event is not retried.
 
-// CentreChanged keeps the service's copy of a centre's service types (scheduling's centre events).
-func (a *App) CentreChanged(uow *eventstore.UnitOfWork, centre uuid.UUID, types []commonv1.ServiceType, version int64) {
-	adapters.ProjectCentre(uow, centre, types, version)
+// CentreChanged keeps the service's copy of a centre, its service types and accreditation
+// (scheduling's centre events).
+func (a *App) CentreChanged(uow *eventstore.UnitOfWork, c domain.Centre, version int64) {
+	adapters.ProjectCentre(uow, c, version)
 }
 
 // HoldPlaced suspends the family's case while a safeguarding hold of the family's own centre is

@@ -14,13 +14,20 @@ import (
 )
 
 // Submit records a new referral for a centre of the directory, under new referral and family ids.
+// A centre whose accreditation is suspended or lapsed takes none (domain.Centre.TakesNewFamilies);
+// one whose accreditation ran out by date is warned of (Decision.AccreditationRanOut).
 // A child who already has an open case at the centre (matched on a keyed hash, never in clear) is
 // flagged as a possible duplicate in the same unit of work; a person checks.
 func (a *App) Submit(ctx context.Context, s domain.Submission, md eventstore.Metadata) (Decision, error) {
-	if _, found, err := a.referrals.CentreServices(ctx, s.CentreID); err != nil {
+	c, found, err := a.referrals.Centre(ctx, s.CentreID)
+	if err != nil {
 		return Decision{}, err
-	} else if !found {
+	}
+	if !found {
 		return Decision{}, problem.Invalid("centre_id", "is not a centre in the directory")
+	}
+	if err := c.TakesNewFamilies(); err != nil {
+		return Decision{}, err
 	}
 	s.ReferralID, s.FamilyID = uuid.New(), uuid.New()
 	today := a.today()
@@ -52,7 +59,7 @@ func (a *App) Submit(ctx context.Context, s domain.Submission, md eventstore.Met
 		return Decision{}, err
 	}
 	adapters.RecordMatches(uow, r, matches)
-	return Decision{Referral: r, Work: uow}, nil
+	return a.warn(Decision{Referral: r, Work: uow}, c), nil
 }
 
 // SubmitSecondParty records the other parent's application to a self-referral.

@@ -71,6 +71,14 @@ var (
 		"the family is ready for contact: who may attend and the risk answers change only by a new referral or through safeguarding")
 	// ErrHoldNotInForce: the hold being lifted is not one that suspends the case.
 	ErrHoldNotInForce = problem.Rule("HOLD_NOT_IN_FORCE", "the hold is not in force on this case")
+	// ErrCentreSuspended: the national association suspended the centre's accreditation; it takes
+	// no new referrals and accepts or waitlists no family until the suspension is lifted.
+	ErrCentreSuspended = problem.Rule("CENTRE_SUSPENDED",
+		"the centre's accreditation is suspended: it takes no new referrals and accepts or waitlists no family until the suspension is lifted")
+	// ErrCentreLapsed: the directory records that the centre's accreditation ran out and was not
+	// renewed; it takes no new referrals and accepts or waitlists no family.
+	ErrCentreLapsed = problem.Rule("CENTRE_ACCREDITATION_LAPSED",
+		"the centre's accreditation lapsed and was not renewed: it takes no new referrals and accepts or waitlists no family until it is accredited again")
 )
 
 // Violation is one field that breaks a rule.

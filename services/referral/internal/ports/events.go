@@ -3,6 +3,7 @@ package ports
 import (
 	"context"
 
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/bus"
@@ -22,7 +23,7 @@ const (
 )
 
 // SchedulingSubjects are the scheduling events referral acts on: the centre directory (which kinds
-// of contact a centre offers), the sessions a family attends (the first starts contact and the
+// of contact a centre offers, and its accreditation), the sessions a family attends (the first starts contact and the
 // review clock) and a released place (the case ends).
 var SchedulingSubjects = []string{
 	"ft.scheduling.*.CentreRegistered",
@@ -47,13 +48,13 @@ func SchedulingEvents(a *app.App) bus.Handler {
 			if err := d.Payload(ev); err != nil {
 				return err
 			}
-			a.CentreChanged(uow, id(ev.GetCentreId()), ev.GetServiceTypes(), d.Envelope.GetStreamVersion())
+			a.CentreChanged(uow, centreOf(ev), d.Envelope.GetStreamVersion())
 		case "familytime.scheduling.v1.CentreUpdated":
 			ev := &schedulingv1.CentreUpdated{}
 			if err := d.Payload(ev); err != nil {
 				return err
 			}
-			a.CentreChanged(uow, id(ev.GetCentreId()), ev.GetServiceTypes(), d.Envelope.GetStreamVersion())
+			a.CentreChanged(uow, centreOf(ev), d.Envelope.GetStreamVersion())
 		case "familytime.scheduling.v1.SessionCompleted":
 			ev := &schedulingv1.SessionCompleted{}
 			if err := d.Payload(ev); err != nil {
@@ -69,6 +70,20 @@ func SchedulingEvents(a *app.App) bus.Handler {
 		}
 		return nil
 	}
+}
+
+// centreEvent is what CentreRegistered and CentreUpdated both carry.
+type centreEvent interface {
+	GetCentreId() string
+	GetServiceTypes() []commonv1.ServiceType
+	GetAccreditationStatus() commonv1.AccreditationStatus
+	GetAccreditationDate() *commonv1.Date
+}
+
+// centreOf is a centre as its directory event describes it.
+func centreOf(ev centreEvent) domain.Centre {
+	return domain.Centre{ID: id(ev.GetCentreId()), Services: ev.GetServiceTypes(), Accreditation: ev.GetAccreditationStatus(),
+		AccreditedOn: domain.FromDate(ev.GetAccreditationDate())}
 }
 
 // SafeguardingEvents handles safeguarding's hold events.

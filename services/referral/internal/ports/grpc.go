@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
 
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/command"
@@ -87,10 +88,13 @@ func (s *Server) SubmitReferral(ctx context.Context, req *referralv1.SubmitRefer
 		return nil, err
 	}
 	sub := domain.Submission{CentreID: id(req.GetCentreId()), Source: req.GetSource(), RequestedServiceType: req.GetRequestedServiceType(), Details: d}
+	var ranOut *commonv1.Date
 	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.SubmitReferralResponse {
-		return &referralv1.SubmitReferralResponse{Referral: r}
+		return &referralv1.SubmitReferralResponse{Referral: r, CentreAccreditationRanOutOn: ranOut}
 	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
-		return s.app.Submit(ctx, sub, md)
+		dec, err := s.app.Submit(ctx, sub, md)
+		ranOut = domain.ToDate(dec.AccreditationRanOut)
+		return dec, err
 	})
 }
 
@@ -130,19 +134,25 @@ func (s *Server) RecordScreening(ctx context.Context, req *referralv1.RecordScre
 
 // AcceptReferral accepts a referral for a kind of contact.
 func (s *Server) AcceptReferral(ctx context.Context, req *referralv1.AcceptReferralRequest) (*referralv1.AcceptReferralResponse, error) {
+	var ranOut *commonv1.Date
 	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.AcceptReferralResponse {
-		return &referralv1.AcceptReferralResponse{Referral: r}
+		return &referralv1.AcceptReferralResponse{Referral: r, CentreAccreditationRanOutOn: ranOut}
 	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
-		return s.app.Accept(ctx, id(req.GetReferralId()), id(req.GetCentreId()), req.GetServiceType(), md)
+		dec, err := s.app.Accept(ctx, id(req.GetReferralId()), id(req.GetCentreId()), req.GetServiceType(), md)
+		ranOut = domain.ToDate(dec.AccreditationRanOut)
+		return dec, err
 	})
 }
 
 // WaitlistReferral puts the family on the waiting list.
 func (s *Server) WaitlistReferral(ctx context.Context, req *referralv1.WaitlistReferralRequest) (*referralv1.WaitlistReferralResponse, error) {
+	var ranOut *commonv1.Date
 	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.WaitlistReferralResponse {
-		return &referralv1.WaitlistReferralResponse{Referral: r}
+		return &referralv1.WaitlistReferralResponse{Referral: r, CentreAccreditationRanOutOn: ranOut}
 	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
-		return s.app.Waitlist(ctx, id(req.GetReferralId()), id(req.GetCentreId()), md)
+		dec, err := s.app.Waitlist(ctx, id(req.GetReferralId()), id(req.GetCentreId()), md)
+		ranOut = domain.ToDate(dec.AccreditationRanOut)
+		return dec, err
 	})
 }
 

@@ -110,7 +110,28 @@ func (r *Referral) EndCase(outcome referralv1.CaseOutcome, note string, today ti
 	if err := v.err(); err != nil {
 		return nil, err
 	}
+	if err := r.outcomeFits(outcome); err != nil {
+		return nil, err
+	}
 	return r.end(outcome, note, today)
+}
+
+// outcomeFits checks an outcome that says where the family moved from against the case's kind
+// of contact (decisions.md 77): a case steps down from supervised to supported contact only if it
+// is supervised (ErrNotSupervisedContact), and moves to handover only if it is not handover-only
+// already (ErrAlreadyHandover). The other outcomes fit any kind of contact.
+func (r *Referral) outcomeFits(outcome referralv1.CaseOutcome) error {
+	switch st := r.contactType(); outcome {
+	case referralv1.CaseOutcome_CASE_OUTCOME_STEPPED_DOWN_TO_SUPPORTED:
+		if st != commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {
+			return ErrNotSupervisedContact
+		}
+	case referralv1.CaseOutcome_CASE_OUTCOME_MOVED_TO_HANDOVER:
+		if st == commonv1.ServiceType_SERVICE_TYPE_HANDOVER {
+			return ErrAlreadyHandover
+		}
+	}
+	return nil
 }
 
 // ReleasePlace ends the case because scheduling released the family's place after unexplained

@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	"github.com/familytime/familytime/services/referral/internal/domain"
 )
@@ -102,6 +103,54 @@ func TestEndCaseRules(t *testing.T) {
 		require.Equal(t, "outcome", invalid.Violations[0].Field)
 	}
 	require.Equal(t, domain.InContact, r.State())
+}
+
+// Outcomes that say where the family moved from must fit the case's kind of contact
+// (decisions.md 77): stepped down to supported needs supervised contact, moved to handover a case
+// that is not handover-only already.
+func TestOutcomesFitTheKindOfContact(t *testing.T) {
+	steppedDown, handover := referralv1.CaseOutcome_CASE_OUTCOME_STEPPED_DOWN_TO_SUPPORTED, referralv1.CaseOutcome_CASE_OUTCOME_MOVED_TO_HANDOVER
+	handoverOnly := commonv1.ServiceType_SERVICE_TYPE_HANDOVER
+	for _, tc := range []struct {
+		service commonv1.ServiceType
+		outcome referralv1.CaseOutcome
+		err     error
+	}{
+		{supported, steppedDown, domain.ErrNotSupervisedContact},
+		{handoverOnly, steppedDown, domain.ErrNotSupervisedContact},
+		{supervisd, steppedDown, nil},
+		{handoverOnly, handover, domain.ErrAlreadyHandover},
+		{supported, handover, nil},
+		{supervisd, handover, nil},
+		{handoverOnly, referralv1.CaseOutcome_CASE_OUTCOME_SELF_ARRANGED, nil},
+	} {
+		t.Run(tc.service.String()+"/"+tc.outcome.String(), func(t *testing.T) {
+			r, _ := submit(t, submission(details()))
+			_, err := r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_GREEN}, today)
+			require.NoError(t, err)
+			_, err = r.Accept(tc.service, []commonv1.ServiceType{supported, supervisd, handoverOnly}, today)
+			require.NoError(t, err)
+			for _, a := range r.Adults() {
+				_, err := r.RecordPreVisit(domain.PreVisit{PersonID: a.ID, On: today.AddDate(0, 0, -3), GroundRulesSigned: true}, today)
+				require.NoError(t, err)
+			}
+			_, err = r.AgreeArrangement(arrangement(tc.service), today)
+			require.NoError(t, err)
+			_, err = r.RecordSessionAttended(today.AddDate(0, 0, -1))
+			require.NoError(t, err)
+			version := r.Version()
+			events, err := r.EndCase(tc.outcome, "", today)
+			if tc.err == nil {
+				require.NoError(t, err)
+				require.Equal(t, domain.Ended, r.State())
+				return
+			}
+			require.ErrorIs(t, err, tc.err)
+			require.Nil(t, events)
+			require.Equal(t, version, r.Version())
+			require.Equal(t, domain.InContact, r.State())
+		})
+	}
 }
 
 func TestReleasePlace(t *testing.T) {

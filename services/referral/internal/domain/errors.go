@@ -71,6 +71,12 @@ var (
 		"the family is ready for contact: who may attend and the risk answers change only by a new referral or through safeguarding")
 	// ErrHoldNotInForce: the hold being lifted is not one that suspends the case.
 	ErrHoldNotInForce = problem.Rule("HOLD_NOT_IN_FORCE", "the hold is not in force on this case")
+	// ErrNotSupervisedContact: only supervised contact steps down to supported contact.
+	ErrNotSupervisedContact = problem.Rule("NOT_SUPERVISED_CONTACT",
+		"only a case of supervised contact steps down to supported contact; choose the outcome that happened")
+	// ErrAlreadyHandover: a case of handover-only contact does not move to handover.
+	ErrAlreadyHandover = problem.Rule("ALREADY_HANDOVER",
+		"the case is handover-only contact already, so it does not move to handover; choose the outcome that happened")
 	// ErrCentreSuspended: the national association suspended the centre's accreditation; it takes
 	// no new referrals and accepts or waitlists no family until the suspension is lifted.
 	ErrCentreSuspended = problem.Rule("CENTRE_SUSPENDED",

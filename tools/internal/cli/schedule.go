@@ -100,6 +100,16 @@ func (s *schedule) pattern() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "pattern",
 		Short: "Define when the centre opens (or redefine a pattern with --pattern-id)",
+		Long: `pattern defines when the centre opens: a weekday every week or fortnight, its times, its rooms,
+closures and extra dates. A room opens for one session at a time: a pattern that would open a room
+at times another pattern opens it, on a date both open from today, is refused (PATTERN_OVERLAPS,
+naming that pattern; end it with --until, close it that day, or choose other times or rooms).
+
+--pattern-id redefines a pattern, all of it (give every flag again). A redefinition must keep the
+pattern's bookings still to come where they were booked: their dates still open, the same start
+time, an end no earlier than their last door time, and their rooms. Otherwise it is refused,
+saying how many bookings stand in the way (PATTERN_HAS_BOOKINGS): reschedule or cancel them first,
+or end this pattern (--until) and define the new times as a new pattern from the day after.`,
 		Example: `  familytime schedule pattern --centre $CENTRE --every weekly --weekday saturday --start 10:00 --end 12:00 \
     --from 2026-01-10 --room $GARDEN --room $BLUE --closed 2026-12-26`,
 		Args: cobra.NoArgs,

@@ -49,7 +49,13 @@ func (a *App) BookSession(ctx context.Context, centre, family uuid.UUID, slot Sl
 	if err := a.takePlace(ctx, uow, t, b, family, md); err != nil {
 		return nil, nil, err
 	}
-	return b, uow, adapters.Append(uow, domain.FamilyStream(family), expected, family, centre, md, ev)
+	if err := adapters.Append(uow, domain.FamilyStream(family), expected, family, centre, md, ev); err != nil {
+		return nil, nil, err
+	}
+	// Decided on the timetable as read: a redefinition of the pattern committed meanwhile sends
+	// the booking back to be decided again (StaleTimetable, decisions.md 79).
+	adapters.TimetableUnchanged(uow, centre, t.Version())
+	return b, uow, nil
 }
 
 // takePlace adds the booking's place in its room's occupancy stream to the unit.
@@ -149,7 +155,11 @@ func (a *App) RescheduleBooking(ctx context.Context, centre, booking uuid.UUID, 
 	if err := a.takePlace(ctx, uow, t, b, family, md); err != nil {
 		return nil, nil, err
 	}
-	return b, uow, adapters.Append(uow, domain.FamilyStream(family), expected, family, centre, md, events...)
+	if err := adapters.Append(uow, domain.FamilyStream(family), expected, family, centre, md, events...); err != nil {
+		return nil, nil, err
+	}
+	adapters.TimetableUnchanged(uow, centre, t.Version())
+	return b, uow, nil
 }
 
 // rescheduleInPlace builds the unit when the new booking is in the old one's room-session: the
@@ -178,7 +188,11 @@ func (a *App) rescheduleInPlace(ctx context.Context, t *domain.Timetable, f *dom
 	if err := adapters.Append(uow, occ.Stream(), before, f.ID(), b.Centre, md, occEvents...); err != nil {
 		return nil, err
 	}
-	return uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), b.Centre, md, events...)
+	if err := adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), b.Centre, md, events...); err != nil {
+		return nil, err
+	}
+	adapters.TimetableUnchanged(uow, b.Centre, t.Version())
+	return uow, nil
 }
 
 func mustBooking(f *domain.Family, id uuid.UUID) *domain.Booking {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/eventstore"
@@ -30,7 +31,12 @@ func (a *App) AddRoom(ctx context.Context, centre uuid.UUID, name string, capaci
 	return room, uow, adapters.Append(uow, domain.TimetableStream(centre), expected, uuid.Nil, centre, md, ev)
 }
 
-// DefineOpeningPattern defines or redefines when a registered centre opens.
+// DefineOpeningPattern defines or redefines when a registered centre opens. A pattern may not
+// open a room at times another opens it, and a redefinition must keep the pattern's bookings
+// still to come where they were booked (decisions.md 79). The bookings are read twice: before
+// deciding, for the answer, and again in the unit's transaction under the timetable's lock, which
+// every booking shares as it commits (adapters.TimetableUnchanged), so a booking made on the old
+// definition meanwhile is seen, or itself sees the new one and is decided again.
 func (a *App) DefineOpeningPattern(ctx context.Context, centre uuid.UUID, spec domain.PatternSpec, md eventstore.Metadata) (*domain.Pattern, *eventstore.UnitOfWork, error) {
 	if _, err := a.centres.Get(ctx, centre); err != nil {
 		return nil, nil, err
@@ -39,7 +45,8 @@ func (a *App) DefineOpeningPattern(ctx context.Context, centre uuid.UUID, spec d
 	if err != nil {
 		return nil, nil, err
 	}
-	if spec.ID == uuid.Nil {
+	redefining := spec.ID != uuid.Nil
+	if !redefining {
 		spec.ID = uuid.New()
 	} else if _, ok := t.Pattern(spec.ID); !ok {
 		return nil, nil, domain.ErrPatternNotFound
@@ -48,14 +55,37 @@ func (a *App) DefineOpeningPattern(ctx context.Context, centre uuid.UUID, spec d
 	if err != nil {
 		return nil, nil, err
 	}
+	now := a.now()
+	var booked []domain.BookedPlace
+	if redefining {
+		if booked, err = a.sessions.PatternBookings(ctx, a.sessions.Pool(), centre, spec.ID, now); err != nil {
+			return nil, nil, err
+		}
+	}
 	expected := t.Version()
-	p, ev, err := t.DefinePattern(spec, domain.LocalDate(a.now(), loc))
+	p, ev, err := t.DefinePattern(spec, domain.LocalDate(now, loc), booked)
 	if err != nil {
 		return nil, nil, err
 	}
 	uow := new(eventstore.UnitOfWork)
+	if redefining {
+		uow.Project(func(ctx context.Context, tx pgx.Tx) error {
+			if err := adapters.LockTimetable(ctx, tx, centre); err != nil {
+				return err
+			}
+			booked, err := a.sessions.PatternBookings(ctx, tx, centre, p.ID, now)
+			if err != nil {
+				return err
+			}
+			return domain.KeepsBookings(p, booked)
+		})
+	}
 	return p, uow, adapters.Append(uow, domain.TimetableStream(centre), expected, uuid.Nil, centre, md, ev)
 }
+
+// StaleTimetable is a commit's error as the caller is told it: a booking whose timetable changed
+// before it committed is Aborted, to be decided again on the timetable as it is now.
+func StaleTimetable(err error) error { return adapters.TimetableMoved(err) }
 
 // SessionView is an opening session with each room's use.
 type SessionView struct {

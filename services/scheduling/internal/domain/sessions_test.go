@@ -50,7 +50,7 @@ func newRig(t *testing.T, mutate ...func(*domain.Readiness)) *rig {
 	require.NoError(t, err)
 	g.pattern, _, err = g.t.DefinePattern(domain.PatternSpec{ID: uuid.New(), Recurrence: schedulingv1.Recurrence_RECURRENCE_WEEKLY,
 		Weekday: time.Saturday, Start: domain.Clock{Hour: 10}, End: domain.Clock{Hour: 12}, First: day(2026, 1, 1),
-		Rooms: []uuid.UUID{g.shared.ID, g.supervised.ID}}, day(2026, 1, 1))
+		Rooms: []uuid.UUID{g.shared.ID, g.supervised.ID}}, day(2026, 1, 1), nil)
 	require.NoError(t, err)
 	g.readiness = domain.Readiness{Centre: centre, Referral: uuid.New(), ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED,
 		SessionMinutes: 60, Stagger: domain.Stagger{Arrival: 15, Departure: 15}, Earliest: day(2026, 1, 8),
@@ -156,7 +156,7 @@ func TestPatterns(t *testing.T) {
 	fortnightly, _, err := tt.DefinePattern(domain.PatternSpec{ID: uuid.New(), Recurrence: schedulingv1.Recurrence_RECURRENCE_FORTNIGHTLY,
 		Weekday: time.Saturday, Start: domain.Clock{Hour: 10}, End: domain.Clock{Hour: 12}, First: day(2026, 3, 2), // a Monday
 		Last: day(2026, 5, 31), Rooms: []uuid.UUID{room.ID}, Closed: []time.Time{day(2026, 4, 4)},
-		Extra: []time.Time{day(2026, 4, 6)}}, day(2026, 3, 1))
+		Extra: []time.Time{day(2026, 4, 6)}}, day(2026, 3, 1), nil)
 	require.NoError(t, err)
 	var got []string
 	for _, s := range tt.Sessions(day(2026, 3, 1), day(2026, 6, 30)) {
@@ -196,7 +196,7 @@ func TestPatternRules(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			s := ok
 			c.edit(&s)
-			_, _, err := tt.DefinePattern(s, day(2026, 3, 1))
+			_, _, err := tt.DefinePattern(s, day(2026, 3, 1), nil)
 			invalid(t, err, c.field)
 			require.Equal(t, int64(1), tt.Version(), "nothing recorded")
 		})
@@ -217,7 +217,7 @@ func TestClockChanges(t *testing.T) {
 	require.NoError(t, err)
 	sunday, _, err := tt.DefinePattern(domain.PatternSpec{ID: uuid.New(), Recurrence: schedulingv1.Recurrence_RECURRENCE_WEEKLY,
 		Weekday: time.Sunday, Start: domain.Clock{Hour: 10}, End: domain.Clock{Hour: 12}, First: day(2026, 3, 1),
-		Rooms: []uuid.UUID{room.ID}}, day(2026, 3, 1))
+		Rooms: []uuid.UUID{room.ID}}, day(2026, 3, 1), nil)
 	require.NoError(t, err)
 	cases := []struct {
 		date      time.Time

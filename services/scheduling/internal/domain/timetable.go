@@ -168,9 +168,159 @@ type PatternSpec struct {
 	Zone        string
 }
 
+// Rules of a centre's timetable.
+var (
+	// ErrPatternOverlaps matches every refusal of a pattern that would open a room another pattern
+	// opens at the same time (overlapping says which).
+	ErrPatternOverlaps = problem.Rule("PATTERN_OVERLAPS", "the pattern would open a room at times another pattern opens it")
+	// ErrPatternHasBookings matches every refusal of a redefinition that would leave bookings
+	// outside the pattern (unkept says how many).
+	ErrPatternHasBookings = problem.Rule("PATTERN_HAS_BOOKINGS", "the change would move or remove sessions the pattern has bookings in")
+)
+
+// BookedPlace is a booking in one of a pattern's sessions, still to come, as a redefinition of
+// the pattern must keep it.
+type BookedPlace struct {
+	Booking, Room uuid.UUID
+	Date          time.Time
+	// Opens is the start of the opening session it was booked in; Leaves is when its visiting
+	// parent is due to leave, its last door time.
+	Opens, Leaves time.Time
+}
+
+// Keeps reports whether the pattern still holds booking b where it was booked: it opens on its
+// date, with the same start (the occupancy of a room in a session is named by it) and an end no
+// earlier than its last door time, and still opens its room.
+func (p *Pattern) Keeps(b BookedPlace) bool {
+	return p.OpensOn(b.Date) && slices.Contains(p.Rooms, b.Room) && On(b.Date, p.Start, p.loc).Equal(b.Opens) &&
+		!On(b.Date, p.End, p.loc).Before(b.Leaves)
+}
+
+// KeepsBookings refuses a definition of p that would leave any of booked, the pattern's bookings
+// still to come, outside it (ErrPatternHasBookings, saying how many): their places would then be
+// counted in an opening session that no longer exists, and the room's capacity no longer held.
+func KeepsBookings(p *Pattern, booked []BookedPlace) error {
+	var unkept []BookedPlace
+	for _, b := range booked {
+		if !p.Keeps(b) {
+			unkept = append(unkept, b)
+		}
+	}
+	if len(unkept) == 0 {
+		return nil
+	}
+	slices.SortFunc(unkept, func(a, b BookedPlace) int { return a.Opens.Compare(b.Opens) })
+	n := fmt.Sprintf("%d bookings", len(unkept))
+	if len(unkept) == 1 {
+		n = "1 booking"
+	}
+	return problem.Rule(ErrPatternHasBookings.Reason, fmt.Sprintf("the pattern has %s still to come in sessions this change would move "+
+		"or remove (the first %s on %s, in room %s): reschedule or cancel them first; a change of the end date, closures or "+
+		"rooms that keeps every booked session is allowed, and new times are a new pattern from the day after this one's last",
+		n, unkept[0].Booking, dateString(unkept[0].Date), unkept[0].Room))
+}
+
+// within reports whether p only takes sessions away from old: the same weekday, recurrence,
+// first date, times and zone, and no later last date, no rooms or extra dates old had not, and
+// every closure old had. It then meets no pattern old did not meet, so it is not checked for
+// overlaps: patterns recorded overlapping before they were refused can be ended.
+func (p *Pattern) within(old *Pattern) bool {
+	if p.Weekday != old.Weekday || p.Recurrence != old.Recurrence || !p.First.Equal(old.First) || p.Start != old.Start ||
+		p.End != old.End || p.Zone != old.Zone || (!old.Last.IsZero() && (p.Last.IsZero() || p.Last.After(old.Last))) {
+		return false
+	}
+	for _, r := range p.Rooms {
+		if !slices.Contains(old.Rooms, r) {
+			return false
+		}
+	}
+	for d := range p.Extra {
+		if !old.Extra[d] {
+			return false
+		}
+	}
+	for d := range old.Closed {
+		if !p.Closed[d] {
+			return false
+		}
+	}
+	return true
+}
+
+// overlapping refuses p if it would open one of its rooms, on or after from, at a time another
+// of the centre's patterns opens it: two patterns' sessions in one room are two occupancies, and
+// neither would count the other's families (ErrPatternOverlaps, naming the pattern, the room and
+// the first date they meet).
+func (t *Timetable) overlapping(p *Pattern, from time.Time) error {
+	for _, id := range t.porder {
+		q := t.patterns[id]
+		if q.ID == p.ID {
+			continue
+		}
+		var shared []uuid.UUID
+		for _, r := range p.Rooms {
+			if slices.Contains(q.Rooms, r) {
+				shared = append(shared, r)
+			}
+		}
+		if len(shared) == 0 {
+			continue
+		}
+		for _, d := range sharedDates(p, q, from) {
+			if On(d, p.Start, p.loc).Before(On(d, q.End, q.loc)) && On(d, q.Start, q.loc).Before(On(d, p.End, p.loc)) {
+				room := t.rooms[shared[0]]
+				return problem.Rule(ErrPatternOverlaps.Reason, fmt.Sprintf("%s (room %s) is open in pattern %s %s-%s on %s, "+
+					"overlapping %s-%s: a room opens for one session at a time; end that pattern (its last date), close it "+
+					"that day, or choose other times or rooms", room.Name, room.ID, q.ID, q.Start, q.End, dateString(d), p.Start, p.End))
+			}
+		}
+	}
+	return nil
+}
+
+// sharedDates are dates on or after from on which both p and q open, in order: every extra date
+// of either that both open on, and the first regular date they share. Closures are finite, so
+// when two patterns on one weekday share any regular date after from, they share one within as
+// many of their common weeks as they have closures, plus one, counted every other week.
+func sharedDates(p, q *Pattern, from time.Time) []time.Time {
+	var out []time.Time
+	both := func(d time.Time) bool { return !d.Before(from) && p.OpensOn(d) && q.OpensOn(d) }
+	for _, extra := range []map[time.Time]bool{p.Extra, q.Extra} {
+		for d := range extra {
+			if both(d) {
+				out = append(out, d)
+			}
+		}
+	}
+	if p.Weekday == q.Weekday {
+		d := from
+		for _, f := range []time.Time{p.firstSession(), q.firstSession()} {
+			if f.After(d) {
+				d = f
+			}
+		}
+		d = d.AddDate(0, 0, (int(p.Weekday)-int(d.Weekday())+7)%7)
+		for range 2 * (len(p.Closed) + len(q.Closed) + 2) {
+			if (!p.Last.IsZero() && d.After(p.Last)) || (!q.Last.IsZero() && d.After(q.Last)) {
+				break
+			}
+			if both(d) {
+				out = append(out, d)
+				break
+			}
+			d = d.AddDate(0, 0, 7)
+		}
+	}
+	slices.SortFunc(out, func(a, b time.Time) int { return a.Compare(b) })
+	return slices.Compact(out)
+}
+
 // DefinePattern defines a new pattern, or redefines one of the same id; today is the centre's
-// date now. Bookings already made are not touched.
-func (t *Timetable) DefinePattern(s PatternSpec, today time.Time) (*Pattern, proto.Message, error) {
+// date now and booked the pattern's bookings still to come (none for a new one). A room opens
+// for one session at a time: a pattern that would open one of its rooms on or after today at a
+// time another pattern opens it is refused (ErrPatternOverlaps). A redefinition must keep every
+// booking where it was booked (KeepsBookings); it moves or cancels none.
+func (t *Timetable) DefinePattern(s PatternSpec, today time.Time, booked []BookedPlace) (*Pattern, proto.Message, error) {
 	if s.Recurrence != schedulingv1.Recurrence_RECURRENCE_WEEKLY && s.Recurrence != schedulingv1.Recurrence_RECURRENCE_FORTNIGHTLY {
 		return nil, nil, problem.Invalid("recurrence", "must be weekly or fortnightly")
 	}
@@ -218,6 +368,15 @@ func (t *Timetable) DefinePattern(s PatternSpec, today time.Time) (*Pattern, pro
 	}
 	for _, d := range sortedDates(s.Extra) {
 		p.ExtraDates = append(p.ExtraDates, toDate(d))
+	}
+	defined := PatternFromProto(p)
+	if old, redefining := t.patterns[s.ID]; !redefining || !defined.within(old) {
+		if err := t.overlapping(defined, today); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := KeepsBookings(defined, booked); err != nil {
+		return nil, nil, err
 	}
 	ev := &schedulingv1.OpeningPatternDefined{CentreId: t.centre.String(), Pattern: p}
 	if err := t.apply(ev); err != nil {

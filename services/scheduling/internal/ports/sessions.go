@@ -121,13 +121,14 @@ func (s *Server) BookSession(ctx context.Context, req *schedulingv1.BookSessionR
 	if err != nil {
 		return nil, err
 	}
-	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.BookSessionResponse, *eventstore.UnitOfWork, error) {
+	resp, err := command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.BookSessionResponse, *eventstore.UnitOfWork, error) {
 		b, uow, err := s.app.BookSession(ctx, centre, family, slot, md)
 		if err != nil {
 			return nil, nil, err
 		}
 		return &schedulingv1.BookSessionResponse{Booking: bookingProto(b)}, uow, nil
 	})
+	return resp, app.StaleTimetable(err)
 }
 
 // RescheduleBooking moves a booking to another slot.
@@ -144,13 +145,14 @@ func (s *Server) RescheduleBooking(ctx context.Context, req *schedulingv1.Resche
 	if err != nil {
 		return nil, err
 	}
-	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.RescheduleBookingResponse, *eventstore.UnitOfWork, error) {
+	resp, err := command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.RescheduleBookingResponse, *eventstore.UnitOfWork, error) {
 		b, uow, err := s.app.RescheduleBooking(ctx, centre, booking, slot, req.GetRequestedBy(), md)
 		if err != nil {
 			return nil, nil, err
 		}
 		return &schedulingv1.RescheduleBookingResponse{Booking: bookingProto(b)}, uow, nil
 	})
+	return resp, app.StaleTimetable(err)
 }
 
 // CancelBooking cancels a booking.

@@ -1,0 +1,239 @@
+package domain_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/proto"
+
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/scheduling/internal/domain"
+)
+
+func weekly(wd time.Weekday, start, end domain.Clock, first time.Time, rooms ...uuid.UUID) domain.PatternSpec {
+	return domain.PatternSpec{ID: uuid.New(), Recurrence: schedulingv1.Recurrence_RECURRENCE_WEEKLY, Weekday: wd, Start: start, End: end,
+		First: first, Rooms: rooms}
+}
+
+func hm(h, m int) domain.Clock { return domain.Clock{Hour: h, Minute: m} }
+
+// A room opens for one session at a time: a pattern that would open a room another pattern opens
+// at an overlapping time, on any date both open from today, is refused naming that pattern, and
+// nothing is recorded. Patterns that never meet in a room (other rooms, times that only touch,
+// the other fortnight, dates apart, a closure on the one shared date, dates already past) are not.
+func TestARoomOpensForOneSessionAtATime(t *testing.T) {
+	today := day(2026, 1, 5)
+	tt := domain.NewTimetable(centre)
+	hall, _, err := tt.AddRoom(uuid.New(), "Hall", 1, true)
+	require.NoError(t, err)
+	garden, _, err := tt.AddRoom(uuid.New(), "Garden", 2, false)
+	require.NoError(t, err)
+	allDay, _, err := tt.DefinePattern(weekly(time.Sunday, hm(0, 30), hm(23, 30), today, hall.ID), today, nil)
+	require.NoError(t, err)
+
+	refused := func(t *testing.T, s domain.PatternSpec, other uuid.UUID) {
+		t.Helper()
+		before := tt.Version()
+		_, _, err := tt.DefinePattern(s, today, nil)
+		rule(t, err, "PATTERN_OVERLAPS")
+		require.ErrorIs(t, err, domain.ErrPatternOverlaps)
+		require.Contains(t, err.Error(), other.String())
+		require.Contains(t, err.Error(), "Hall")
+		require.Equal(t, before, tt.Version(), "nothing recorded")
+	}
+	// The reviewer's pair: Sunday 00:30-23:30 and Sunday 09:00-14:00 in one room.
+	refused(t, weekly(time.Sunday, hm(9, 0), hm(14, 0), today, garden.ID, hall.ID), allDay.ID)
+	// Starting later, or only fortnightly, still meets it.
+	late := weekly(time.Sunday, hm(9, 0), hm(14, 0), day(2026, 6, 1), hall.ID)
+	late.Recurrence = schedulingv1.Recurrence_RECURRENCE_FORTNIGHTLY
+	refused(t, late, allDay.ID)
+	// An extra opening on a Sunday of a Saturday pattern meets it that day.
+	extra := weekly(time.Saturday, hm(10, 0), hm(12, 0), today, hall.ID)
+	extra.Extra = []time.Time{day(2026, 4, 5)}
+	refused(t, extra, allDay.ID)
+
+	// The all-day pattern ends; a new one in its room from the week after does not meet it.
+	ended := domain.PatternSpec{ID: allDay.ID, Recurrence: allDay.Recurrence, Weekday: time.Sunday, Start: allDay.Start, End: allDay.End,
+		First: today, Last: day(2026, 1, 25), Rooms: []uuid.UUID{hall.ID}}
+	_, _, err = tt.DefinePattern(ended, today, nil)
+	require.NoError(t, err)
+	_, _, err = tt.DefinePattern(weekly(time.Sunday, hm(9, 0), hm(14, 0), day(2026, 1, 26), hall.ID), today, nil)
+	require.NoError(t, err)
+
+	// Saturdays in the garden: 10:00-12:00 every other week.
+	sat := weekly(time.Saturday, hm(10, 0), hm(12, 0), day(2026, 1, 10), garden.ID)
+	sat.Recurrence = schedulingv1.Recurrence_RECURRENCE_FORTNIGHTLY
+	satPattern, _, err := tt.DefinePattern(sat, today, nil)
+	require.NoError(t, err)
+	for name, s := range map[string]domain.PatternSpec{
+		"another room":        weekly(time.Saturday, hm(10, 0), hm(12, 0), today, hall.ID),
+		"times that touch":    weekly(time.Saturday, hm(12, 0), hm(14, 0), today, garden.ID),
+		"another weekday":     weekly(time.Friday, hm(10, 0), hm(12, 0), today, garden.ID),
+		"the other fortnight": func() domain.PatternSpec { s := sat; s.ID, s.First = uuid.New(), day(2026, 1, 17); return s }(),
+		"closed the one shared": func() domain.PatternSpec {
+			// Saturdays 17, 24 and 31 January, closed on the 24th, the one the garden's fortnight opens.
+			s := weekly(time.Saturday, hm(11, 0), hm(13, 0), day(2026, 1, 17), garden.ID)
+			s.Last, s.Closed = day(2026, 1, 31), []time.Time{day(2026, 1, 24)}
+			return s
+		}(),
+	} {
+		t.Run(name, func(t *testing.T) {
+			probe := domain.NewTimetable(centre)
+			for _, r := range []domain.Room{hall, garden} {
+				_, _, err := probe.AddRoom(r.ID, r.Name, r.Capacity, r.Supervised)
+				require.NoError(t, err)
+			}
+			_, _, err := probe.DefinePattern(sat, today, nil)
+			require.NoError(t, err)
+			_, _, err = probe.DefinePattern(s, today, nil)
+			require.NoError(t, err)
+		})
+	}
+	// Dates both opened that are past do not count: a redefinition may reach back to a first date
+	// before today, over sessions of a pattern that has ended.
+	t.Run("only in the past", func(t *testing.T) {
+		probe := domain.NewTimetable(centre)
+		_, _, err := probe.AddRoom(garden.ID, garden.Name, garden.Capacity, garden.Supervised)
+		require.NoError(t, err)
+		over := weekly(time.Saturday, hm(10, 0), hm(12, 0), day(2026, 1, 10), garden.ID)
+		over.Last = day(2026, 1, 17)
+		_, _, err = probe.DefinePattern(over, today, nil)
+		require.NoError(t, err)
+		later := weekly(time.Saturday, hm(11, 0), hm(13, 0), day(2026, 1, 24), garden.ID)
+		_, _, err = probe.DefinePattern(later, today, nil)
+		require.NoError(t, err)
+		later.First = day(2026, 1, 10)
+		_, _, err = probe.DefinePattern(later, today, nil)
+		rule(t, err, "PATTERN_OVERLAPS")
+		_, _, err = probe.DefinePattern(later, day(2026, 1, 18), nil)
+		require.NoError(t, err)
+	})
+	// Redefining a pattern does not make it meet itself.
+	sat.ID = satPattern.ID
+	sat.End = hm(12, 30)
+	_, _, err = tt.DefinePattern(sat, today, nil)
+	require.NoError(t, err)
+}
+
+// A redefinition keeps the pattern's bookings still to come where they were booked: new start
+// times, a zone, an end before a booking's last door time, a last date or a closure before a
+// booked session, or its room taken out are refused saying how many bookings stand in the way;
+// the end date moved on, a later end, a closure or a room without bookings are not.
+func TestARedefinitionKeepsThePatternsBookings(t *testing.T) {
+	g := newRig(t)
+	b := g.book(t, day(2026, 1, 10), g.shared, jan)
+	other := g.book(t, day(2026, 1, 24), g.shared, jan)
+	booked := []domain.BookedPlace{
+		{Booking: b.ID, Room: b.Room, Date: b.Date, Opens: at(2026, 1, 10, 10, 0), Leaves: b.VisitingLeaves},
+		{Booking: other.ID, Room: other.Room, Date: other.Date, Opens: at(2026, 1, 24, 10, 0), Leaves: other.VisitingLeaves},
+	}
+	spec := func(edit func(*domain.PatternSpec)) domain.PatternSpec {
+		s := domain.PatternSpec{ID: g.pattern.ID, Recurrence: g.pattern.Recurrence, Weekday: g.pattern.Weekday, Start: g.pattern.Start,
+			End: g.pattern.End, First: g.pattern.First, Rooms: []uuid.UUID{g.shared.ID, g.supervised.ID}}
+		edit(&s)
+		return s
+	}
+	for name, c := range map[string]struct {
+		edit   func(*domain.PatternSpec)
+		unkept string
+	}{
+		"a new start time":                 {func(s *domain.PatternSpec) { s.Start = hm(20, 5); s.End = hm(22, 0) }, "2 bookings"},
+		"another zone":                     {func(s *domain.PatternSpec) { s.Zone = "Europe/Dublin"; s.Start = hm(9, 0); s.End = hm(11, 0) }, "2 bookings"},
+		"an end before the last door time": {func(s *domain.PatternSpec) { s.End = hm(11, 15) }, "2 bookings"},
+		"a last date before a booking":     {func(s *domain.PatternSpec) { s.Last = day(2026, 1, 17) }, "1 booking"},
+		"a closure on a booked date":       {func(s *domain.PatternSpec) { s.Closed = []time.Time{day(2026, 1, 24)} }, "1 booking"},
+		"its booked room taken out":        {func(s *domain.PatternSpec) { s.Rooms = []uuid.UUID{g.supervised.ID} }, "2 bookings"},
+		"fortnightly, off a booked week": {func(s *domain.PatternSpec) {
+			s.Recurrence, s.First = schedulingv1.Recurrence_RECURRENCE_FORTNIGHTLY, day(2026, 1, 17)
+		}, "2 bookings"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			before := g.t.Version()
+			_, _, err := g.t.DefinePattern(spec(c.edit), day(2026, 1, 5), booked)
+			rule(t, err, "PATTERN_HAS_BOOKINGS")
+			require.ErrorIs(t, err, domain.ErrPatternHasBookings)
+			require.Contains(t, err.Error(), c.unkept+" still to come")
+			require.Equal(t, before, g.t.Version(), "nothing recorded")
+		})
+	}
+	for name, edit := range map[string]func(*domain.PatternSpec){
+		"the end date moved on":        func(s *domain.PatternSpec) { s.Last = day(2026, 1, 24) },
+		"a later end":                  func(s *domain.PatternSpec) { s.End = hm(13, 0) },
+		"an end at the last door time": func(s *domain.PatternSpec) { s.End = hm(11, 30) },
+		"a closure on a date unbooked": func(s *domain.PatternSpec) { s.Closed = []time.Time{day(2026, 1, 17)} },
+		"a room without bookings out":  func(s *domain.PatternSpec) { s.Rooms = []uuid.UUID{g.shared.ID} },
+		"fortnightly, on the booked weeks": func(s *domain.PatternSpec) {
+			s.Recurrence, s.First = schedulingv1.Recurrence_RECURRENCE_FORTNIGHTLY, day(2026, 1, 4)
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, _, err := g.t.DefinePattern(spec(edit), day(2026, 1, 5), booked)
+			require.NoError(t, err)
+		})
+	}
+	require.NoError(t, domain.KeepsBookings(g.pattern, nil), "no bookings, nothing to keep")
+}
+
+// Patterns recorded overlapping before the rule can still be ended: a change that only takes
+// sessions away (an earlier last date, a closure, a room out) is not refused as an overlap; one
+// that keeps or adds anything else is.
+func TestOverlappingPatternsRecordedBeforeTheRuleCanBeEnded(t *testing.T) {
+	today := day(2026, 1, 5)
+	a := weekly(time.Sunday, hm(0, 30), hm(23, 30), today, uuid.New(), uuid.New())
+	b := weekly(time.Sunday, hm(9, 0), hm(14, 0), today, a.Rooms[0])
+	var events []proto.Message
+	rooms := domain.NewTimetable(centre)
+	loft := uuid.New()
+	for i, r := range append(slices.Clone(a.Rooms), loft) {
+		_, ev, err := rooms.AddRoom(r, []string{"Hall", "Garden", "Loft"}[i], 1, true)
+		require.NoError(t, err)
+		events = append(events, ev)
+	}
+	for _, s := range []domain.PatternSpec{a, b} {
+		// As recorded before overlaps were refused.
+		events = append(events, &schedulingv1.OpeningPatternDefined{CentreId: centre.String(), Pattern: &schedulingv1.OpeningPattern{
+			PatternId: s.ID.String(), CentreId: centre.String(), Recurrence: s.Recurrence, Weekday: schedulingv1.Weekday_WEEKDAY_SUNDAY,
+			StartTime: domain.ClockToProto(s.Start), EndTime: domain.ClockToProto(s.End), FirstDate: domain.ToDate(s.First),
+			RoomIds: []string{s.Rooms[0].String()}, TimeZone: domain.DefaultZone}})
+		if s.ID == a.ID {
+			events[len(events)-1].(*schedulingv1.OpeningPatternDefined).Pattern.RoomIds = []string{a.Rooms[0].String(), a.Rooms[1].String()}
+		}
+	}
+	recorded := func(t *testing.T) *domain.Timetable {
+		tt, err := domain.RebuildTimetable(centre, events)
+		require.NoError(t, err)
+		return tt
+	}
+
+	for name, edit := range map[string]func(*domain.PatternSpec){
+		"a later end":          func(s *domain.PatternSpec) { s.End = hm(23, 45) },
+		"another room added":   func(s *domain.PatternSpec) { s.Rooms = append(s.Rooms, loft) },
+		"an extra date":        func(s *domain.PatternSpec) { s.Extra = []time.Time{day(2026, 1, 7)} },
+		"ended, and later on":  func(s *domain.PatternSpec) { s.Last, s.End = day(2026, 1, 25), hm(23, 45) },
+		"ended with the times": func(s *domain.PatternSpec) { s.Last, s.Start = day(2026, 1, 25), hm(0, 0) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := a
+			s.Rooms = slices.Clone(a.Rooms)
+			edit(&s)
+			_, _, err := recorded(t).DefinePattern(s, today, nil)
+			rule(t, err, "PATTERN_OVERLAPS")
+		})
+	}
+	for name, edit := range map[string]func(*domain.PatternSpec){
+		"ended":               func(s *domain.PatternSpec) { s.Last = day(2026, 1, 25) },
+		"closed on a Sunday":  func(s *domain.PatternSpec) { s.Closed = []time.Time{day(2026, 1, 11)} },
+		"the shared room out": func(s *domain.PatternSpec) { s.Rooms = s.Rooms[1:] },
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := a
+			s.Rooms = slices.Clone(a.Rooms)
+			edit(&s)
+			_, _, err := recorded(t).DefinePattern(s, today, nil)
+			require.NoError(t, err)
+		})
+	}
+}

@@ -38,15 +38,16 @@ func (a *App) Accept(ctx context.Context, id, centre uuid.UUID, st commonv1.Serv
 	return a.warn(dec, c), nil
 }
 
-// Waitlist puts the family on the centre's waiting list. A centre whose accreditation is
-// suspended or lapsed waitlists no family; one whose accreditation ran out by date is warned of.
-func (a *App) Waitlist(ctx context.Context, id, centre uuid.UUID, md eventstore.Metadata) (Decision, error) {
+// Waitlist puts the family on the centre's waiting list, for a kind of contact (unspecified: the
+// kind the referral asks for, or supervised after a domestic-abuse finding) that the centre
+// offers and the screening allows, as Accept checks it.
+func (a *App) Waitlist(ctx context.Context, id, centre uuid.UUID, st commonv1.ServiceType, md eventstore.Metadata) (Decision, error) {
 	c, err := a.takingFamilies(ctx, centre)
 	if err != nil {
 		return Decision{}, err
 	}
 	dec, err := a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
-		return r.Waitlist(today)
+		return r.Waitlist(st, c.Services, today)
 	})
 	if err != nil {
 		return dec, err

@@ -25,31 +25,58 @@ func (r *Referral) Accept(st commonv1.ServiceType, offered []commonv1.ServiceTyp
 	if !serviceTypeKnown(st) {
 		return nil, &Invalid{Violations: []Violation{{Field: "service_type", Reason: "must be a kind of contact"}}}
 	}
-	if r.daFinding && st == commonv1.ServiceType_SERVICE_TYPE_SUPPORTED {
-		return nil, ErrDomesticAbuseRulesOutSupported
-	}
-	if !slices.Contains(offered, st) {
-		return nil, ErrServiceNotOffered
+	if err := r.mayHave(st, offered); err != nil {
+		return nil, err
 	}
 	return r.record(&referralv1.ReferralAccepted{ReferralId: r.id.String(), FamilyId: r.family.String(),
 		CentreId: r.centre.String(), AcceptedOn: toDate(today), ServiceType: st})
 }
 
+// mayHave is the rule on the kind of contact a family is accepted or waitlisted for: the
+// screening must allow it (a domestic-abuse finding rules out supported contact) and the centre
+// must offer it.
+func (r *Referral) mayHave(st commonv1.ServiceType, offered []commonv1.ServiceType) error {
+	if r.daFinding && st == commonv1.ServiceType_SERVICE_TYPE_SUPPORTED {
+		return ErrDomesticAbuseRulesOutSupported
+	}
+	if !slices.Contains(offered, st) {
+		return ErrServiceNotOffered
+	}
+	return nil
+}
+
 // Waitlist puts a screened family on the centre's waiting list: the centre would take them but
 // has no place now. Accept takes them off it. The event says which kind of contact the family
-// waits for, and scheduling puts it on its list for that kind (decisions.md 73): the kind the
-// referral asks for, or supervised when a domestic-abuse finding rules out the supported contact
-// asked for (Accept would refuse supported).
-func (r *Referral) Waitlist(today time.Time) ([]proto.Message, error) {
+// waits for, and scheduling puts it on its list for that kind (decisions.md 73): st, or when st is
+// unspecified the kind the referral asks for, supervised when a domestic-abuse finding rules out
+// the supported contact asked for. The kind passes the same check as Accept's (decisions.md 77):
+// the screening must allow it and the centre offer it, so a supported-only centre cannot waitlist
+// a family whose screening found domestic abuse.
+func (r *Referral) Waitlist(st commonv1.ServiceType, offered []commonv1.ServiceType, today time.Time) ([]proto.Message, error) {
 	if err := CheckTransition(r.state, CmdWaitlist); err != nil {
 		return nil, err
 	}
+	switch {
+	case st == commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED:
+		st = r.WaitsFor()
+		if st != r.requested && !slices.Contains(offered, st) {
+			// Supervised, because domestic abuse ruled out the supported contact asked for, at a
+			// centre without supervised contact: the finding is what stands in the way.
+			return nil, ErrDomesticAbuseRulesOutSupported
+		}
+	case !serviceTypeKnown(st):
+		return nil, &Invalid{Violations: []Violation{{Field: "service_type", Reason: "must be a kind of contact"}}}
+	}
+	if err := r.mayHave(st, offered); err != nil {
+		return nil, err
+	}
 	return r.record(&referralv1.ReferralWaitlisted{ReferralId: r.id.String(), FamilyId: r.family.String(),
-		CentreId: r.centre.String(), WaitlistedOn: toDate(today), ServiceType: r.WaitsFor()})
+		CentreId: r.centre.String(), WaitlistedOn: toDate(today), ServiceType: st})
 }
 
-// WaitsFor is the kind of contact the family would wait for on the centre's waiting list: the
-// kind asked for, or supervised when a domestic-abuse finding rules out supported contact.
+// WaitsFor is the kind of contact the family would wait for on the centre's waiting list when
+// the coordinator names none: the kind asked for, or supervised when a domestic-abuse finding
+// rules out supported contact.
 func (r *Referral) WaitsFor() commonv1.ServiceType {
 	if r.daFinding && r.requested == commonv1.ServiceType_SERVICE_TYPE_SUPPORTED {
 		return commonv1.ServiceType_SERVICE_TYPE_SUPERVISED

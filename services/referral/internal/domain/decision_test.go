@@ -145,9 +145,58 @@ func TestWaitlistedNamesTheKindOfContactTheFamilyWaitsFor(t *testing.T) {
 			r, _ := inState(t, domain.Received)
 			_, err := r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_AMBER, DomesticAbuseFinding: tc.da}, today)
 			require.NoError(t, err)
-			events, err := r.Waitlist(today)
+			events, err := r.Waitlist(0, both, today)
 			require.NoError(t, err)
 			require.Equal(t, tc.want, events[0].(*referralv1.ReferralWaitlisted).GetServiceType())
+		})
+	}
+}
+
+// Waitlisting checks the kind of contact as Accept does (decisions.md 77): the screening must
+// allow it and the centre offer it, so a supported-only centre cannot waitlist a family whose
+// screening found domestic abuse, and appends nothing when it refuses.
+func TestWaitlistChecksTheKindOfContactAsAcceptDoes(t *testing.T) {
+	supportedOnly := []commonv1.ServiceType{supported}
+	supervisedOnly := []commonv1.ServiceType{supervisd}
+	for _, tc := range []struct {
+		name      string
+		da        bool
+		st        commonv1.ServiceType
+		offered   []commonv1.ServiceType
+		want      commonv1.ServiceType
+		err       error
+		violation string
+	}{
+		{"domestic abuse at a supported-only centre", true, 0, supportedOnly, 0, domain.ErrDomesticAbuseRulesOutSupported, ""},
+		{"domestic abuse, supported named", true, supported, both, 0, domain.ErrDomesticAbuseRulesOutSupported, ""},
+		{"domestic abuse at a centre with supervised contact", true, 0, both, supervisd, nil, ""},
+		{"the kind asked for is not offered", false, 0, supervisedOnly, 0, domain.ErrServiceNotOffered, ""},
+		{"a kind named that the centre does not offer", false, supervisd, supportedOnly, 0, domain.ErrServiceNotOffered, ""},
+		{"a kind named that the centre offers", false, supervisd, supervisedOnly, supervisd, nil, ""},
+		{"an unknown kind", false, 99, both, 0, nil, "service_type"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, _ := inState(t, domain.Received)
+			_, err := r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_AMBER, DomesticAbuseFinding: tc.da}, today)
+			require.NoError(t, err)
+			version := r.Version()
+			events, err := r.Waitlist(tc.st, tc.offered, today)
+			switch {
+			case tc.violation != "":
+				var invalid *domain.Invalid
+				require.ErrorAs(t, err, &invalid)
+				require.Equal(t, tc.violation, invalid.Violations[0].Field)
+			case tc.err != nil:
+				require.ErrorIs(t, err, tc.err)
+			default:
+				require.NoError(t, err)
+				require.Equal(t, tc.want, events[0].(*referralv1.ReferralWaitlisted).GetServiceType())
+				require.Equal(t, domain.Waitlisted, r.State())
+				return
+			}
+			require.Nil(t, events)
+			require.Equal(t, version, r.Version())
+			require.Equal(t, domain.Screened, r.State())
 		})
 	}
 }

@@ -61,10 +61,11 @@ var (
 	ErrReferralIncomplete = problem.Rule("REFERRAL_INCOMPLETE", "both parents' contact details are needed before screening")
 	// ErrServiceNotOffered: the centre does not offer the service type.
 	ErrServiceNotOffered = problem.Rule("SERVICE_NOT_OFFERED", "the centre does not offer this kind of contact")
-	// ErrDomesticAbuseRulesOutSupported: a domestic-abuse finding forbids supported contact; a
-	// supported-only centre must decline or redirect the family to supervised contact.
+	// ErrDomesticAbuseRulesOutSupported: a domestic-abuse finding forbids supported contact, for
+	// acceptance and the waiting list alike; a supported-only centre must decline or redirect the
+	// family to supervised contact.
 	ErrDomesticAbuseRulesOutSupported = problem.Rule("DOMESTIC_ABUSE_RULES_OUT_SUPPORTED",
-		"screening found domestic abuse: supported contact is ruled out; accept for supervised contact, or decline or redirect")
+		"screening found domestic abuse, which rules out supported contact: accept or waitlist for supervised contact where the centre offers it, or decline or redirect the family")
 	// ErrAttendeesFixed: once the family is ready for contact, who may attend and the risk answers
 	// no longer change by amendment.
 	ErrAttendeesFixed = problem.Rule("ATTENDEES_FIXED",

@@ -131,7 +131,7 @@ func inState(t *testing.T, s domain.State) (*domain.Referral, *history) {
 	}
 	switch s {
 	case domain.Waitlisted:
-		h.ok(r.Waitlist(today))
+		h.ok(r.Waitlist(0, both, today))
 		reached(domain.Waitlisted)
 		return r, h
 	case domain.Declined:

@@ -48,7 +48,7 @@ func run(r *domain.Referral, c domain.Command) ([]proto.Message, error) {
 	case domain.CmdAccept:
 		return r.Accept(supported, both, today)
 	case domain.CmdWaitlist:
-		return r.Waitlist(today)
+		return r.Waitlist(0, both, today)
 	case domain.CmdDecline:
 		return r.Decline(domain.Decline{Reason: referralv1.DeclineReason_DECLINE_REASON_CANNOT_MEET_NEEDS}, today)
 	case domain.CmdWithdraw:

@@ -144,13 +144,14 @@ func (s *Server) AcceptReferral(ctx context.Context, req *referralv1.AcceptRefer
 	})
 }
 
-// WaitlistReferral puts the family on the waiting list.
+// WaitlistReferral puts the family on the waiting list, for a kind of contact the centre offers
+// and the screening allows.
 func (s *Server) WaitlistReferral(ctx context.Context, req *referralv1.WaitlistReferralRequest) (*referralv1.WaitlistReferralResponse, error) {
 	var ranOut *commonv1.Date
 	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.WaitlistReferralResponse {
 		return &referralv1.WaitlistReferralResponse{Referral: r, CentreAccreditationRanOutOn: ranOut}
 	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
-		dec, err := s.app.Waitlist(ctx, id(req.GetReferralId()), id(req.GetCentreId()), md)
+		dec, err := s.app.Waitlist(ctx, id(req.GetReferralId()), id(req.GetCentreId()), req.GetServiceType(), md)
 		ranOut = domain.ToDate(dec.AccreditationRanOut)
 		return dec, err
 	})

@@ -45,6 +45,30 @@ func TestReadinessKeepsEachPersonsRole(t *testing.T) {
 	require.Equal(t, schedulingv1.PersonRole_PERSON_ROLE_RESIDENT_PARENT, role)
 }
 
+// Keeping the role changes nobody's admission: an adult named to bring or collect is admitted
+// under their role, and one named for none of attending, bringing or collecting is refused as
+// not named, as before.
+func TestCheckInStillRefusesWhoMayNotCome(t *testing.T) {
+	bystander := uuid.New()
+	g := newRig(t, func(r *domain.Readiness) {
+		r.Adults[0].MayAttend = false
+		r.Adults = append(r.Adults, domain.Adult{ID: bystander, Role: schedulingv1.PersonRole_PERSON_ROLE_OTHER_PARENTAL_RESPONSIBILITY})
+	})
+	b := g.book(t, day(2026, 1, 10), g.shared, jan)
+	morning := at(2026, 1, 10, 9, 55)
+	for p, want := range map[uuid.UUID]schedulingv1.PersonRole{resident: schedulingv1.PersonRole_PERSON_ROLE_RESIDENT_PARENT,
+		escort: schedulingv1.PersonRole_PERSON_ROLE_NAMED_ESCORT, visiting: schedulingv1.PersonRole_PERSON_ROLE_VISITING_PARENT} {
+		ok, role, refusal, _, err := g.family.CheckIn(b.ID, p, morning)
+		require.NoError(t, err)
+		require.True(t, ok, refusal)
+		require.Equal(t, want, role)
+	}
+	ok, _, refusal, _, err := g.family.CheckIn(b.ID, bystander, morning)
+	require.NoError(t, err)
+	require.False(t, ok)
+	require.Equal(t, "NOT_NAMED", refusal)
+}
+
 // What was recorded before may_attend existed gave an adult who may not attend the role of named
 // escort: such an adult still may not attend, and everyone else may.
 func TestMayAttendOfEventsRecordedBeforeIt(t *testing.T) {

@@ -3,9 +3,12 @@ package referral_test
 import (
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 )
 
@@ -48,4 +51,94 @@ func TestWaitlistingChecksTheKindOfContactAsAcceptanceDoes(t *testing.T) {
 	_, err = both.waitlist(abuse, 0)
 	require.NoError(t, err)
 	require.Equal(t, supervised, waitlistedFor(t, g, abuse))
+}
+
+// The decision is accepted, waitlisted, declined or withdrawn: once accepted, the case goes on
+// until it ends or is withdrawn, and a decline is refused with what to do instead. A waitlisted
+// family can still be declined.
+func TestAnAcceptedReferralIsWithdrawnNotDeclined(t *testing.T) {
+	g := newRig(t)
+	w := g.casework(t, g.centre(t, supported))
+	ref := w.submit(supported).GetReferralId()
+	w.screen(ref, referralv1.RiskRating_RISK_RATING_GREEN, false)
+	_, err := w.accept(ref, supported)
+	require.NoError(t, err)
+	before := g.events(t)
+	_, err = w.decline(ref, referralv1.DeclineReason_DECLINE_REASON_OTHER, "changed our minds", "")
+	refused(t, err, codes.FailedPrecondition, "REFERRAL_ACCEPTED")
+	require.Contains(t, status.Convert(err).Message(), "withdraw it")
+	require.Equal(t, before, g.events(t), "nothing appended")
+	_, err = w.c.WithdrawReferral(t.Context(), &referralv1.WithdrawReferralRequest{RequestId: uuid.NewString(), ReferralId: ref,
+		CentreId: w.centre.String(), WithdrawnBy: referralv1.WithdrawnBy_WITHDRAWN_BY_REFERRER})
+	require.NoError(t, err)
+
+	waiting := w.submit(supported).GetReferralId()
+	w.screen(waiting, referralv1.RiskRating_RISK_RATING_GREEN, false)
+	_, err = w.waitlist(waiting, 0)
+	require.NoError(t, err)
+	declined, err := w.decline(waiting, referralv1.DeclineReason_DECLINE_REASON_CANNOT_MEET_NEEDS, "", "")
+	require.NoError(t, err)
+	require.Equal(t, referralv1.ReferralState_REFERRAL_STATE_DECLINED, declined.GetReferral().GetState())
+}
+
+// A decline says why: redirected names a centre of the directory other than this one, other has
+// a note. A decline for risk rests on a screening; a referral the centre cannot proceed with (a
+// parent's contact details missing, the other parent's application never made) is declined
+// without one, for a reason that needs none.
+func TestDeclineSaysWhy(t *testing.T) {
+	g := newRig(t)
+	centre := g.centre(t, supported)
+	elsewhere := g.centre(t, supported, supervised)
+	w := g.casework(t, centre)
+	ref := w.submit(supported).GetReferralId()
+	w.screen(ref, referralv1.RiskRating_RISK_RATING_AMBER, false)
+
+	before := g.events(t)
+	for _, tc := range []struct {
+		name   string
+		reason referralv1.DeclineReason
+		note   string
+		to     string
+		field  string
+	}{
+		{"redirected to no centre", referralv1.DeclineReason_DECLINE_REASON_REDIRECTED, "", "", "redirected_to_centre_id"},
+		{"redirected to a centre that does not exist", referralv1.DeclineReason_DECLINE_REASON_REDIRECTED, "", "11111111-1111-4111-8111-111111111111", "redirected_to_centre_id"},
+		{"redirected to this centre", referralv1.DeclineReason_DECLINE_REASON_REDIRECTED, "", centre.String(), "redirected_to_centre_id"},
+		{"a centre named for another reason", referralv1.DeclineReason_DECLINE_REASON_OUT_OF_AREA, "", elsewhere.String(), "redirected_to_centre_id"},
+		{"other without a note", referralv1.DeclineReason_DECLINE_REASON_OTHER, " ", "", "note"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := w.decline(ref, tc.reason, tc.note, tc.to)
+			refused(t, err, codes.InvalidArgument, tc.field)
+		})
+	}
+	require.Equal(t, before, g.events(t), "nothing appended")
+	declined, err := w.decline(ref, referralv1.DeclineReason_DECLINE_REASON_REDIRECTED, "", elsewhere.String())
+	require.NoError(t, err)
+	require.Equal(t, referralv1.ReferralState_REFERRAL_STATE_DECLINED, declined.GetReferral().GetState())
+
+	// Without a screening: a referral missing the non-resident parent's contact details cannot be
+	// screened, and a self-referral waits for the other parent; either is declined for a reason
+	// that needs no screening, never for risk.
+	incomplete := w.submit(supported, func(d *referralv1.ReferralDetails) { d.Adults[1].Contact = nil }).GetReferralId()
+	_, err = w.c.RecordScreening(t.Context(), &referralv1.RecordScreeningRequest{RequestId: uuid.NewString(), ReferralId: incomplete,
+		CentreId: centre.String(), Rating: referralv1.RiskRating_RISK_RATING_GREEN})
+	refused(t, err, codes.FailedPrecondition, "REFERRAL_INCOMPLETE")
+	self := details(resident())
+	self.Referrer = nil
+	sub, err := w.c.SubmitReferral(t.Context(), submitRequest(centre, commonv1.ReferralSource_REFERRAL_SOURCE_SELF, supported, self))
+	require.NoError(t, err)
+	awaiting := sub.GetReferral().GetReferralId()
+	before = g.events(t)
+	for _, ref := range []string{incomplete, awaiting} {
+		_, err = w.decline(ref, referralv1.DeclineReason_DECLINE_REASON_RISK_TOO_HIGH, "", "")
+		refused(t, err, codes.FailedPrecondition, "SCREENING_REQUIRED")
+		_, err = w.decline(ref, referralv1.DeclineReason_DECLINE_REASON_DOMESTIC_ABUSE_SUPPORTED_ONLY, "", "")
+		refused(t, err, codes.FailedPrecondition, "SCREENING_REQUIRED")
+	}
+	require.Equal(t, before, g.events(t), "nothing appended")
+	_, err = w.decline(incomplete, referralv1.DeclineReason_DECLINE_REASON_OTHER, "The father's contact details never came", "")
+	require.NoError(t, err)
+	_, err = w.decline(awaiting, referralv1.DeclineReason_DECLINE_REASON_NO_AGREEMENT, "The other parent never applied", "")
+	require.NoError(t, err)
 }

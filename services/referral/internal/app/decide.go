@@ -76,10 +76,24 @@ func (a *App) warn(dec Decision, c domain.Centre) Decision {
 	return dec
 }
 
-// Decline declines the referral with a reason.
+// Decline declines the referral with a reason. The directory's copy of this centre and of the
+// centre the family is redirected to, if any, go to the domain's checks.
 func (a *App) Decline(ctx context.Context, id, centre uuid.UUID, d domain.Decline, md eventstore.Metadata) (Decision, error) {
+	dir := domain.Directory{}
+	for _, c := range []uuid.UUID{centre, d.RedirectedTo} {
+		if c == uuid.Nil {
+			continue
+		}
+		known, found, err := a.referrals.Centre(ctx, c)
+		if err != nil {
+			return Decision{}, err
+		}
+		if found {
+			dir[c] = known
+		}
+	}
 	return a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
-		return r.Decline(d, today)
+		return r.Decline(d, dir, today)
 	})
 }
 

@@ -88,13 +88,23 @@ func (r *Referral) WaitsFor() commonv1.ServiceType {
 type Decline struct {
 	Reason referralv1.DeclineReason
 	Note   string
-	// RedirectedTo is the centre the family was passed to, for the reason REDIRECTED; zero if
-	// not known.
+	// RedirectedTo is the centre the family was passed to, required for the reason REDIRECTED
+	// and given for no other.
 	RedirectedTo uuid.UUID
 }
 
-// Decline declines the referral with a reason code and a note. Final.
-func (r *Referral) Decline(d Decline, today time.Time) ([]proto.Message, error) {
+// Decline declines the referral with a reason code and a note. Final. dir holds what the
+// service's copy of the directory knows of this centre and of the centre redirected to (absent
+// when the directory does not hold it).
+//
+// A referral is declined before it is accepted, screened or not: a centre may decline a referral
+// it cannot proceed with (a parent's contact details never given, the other parent's application
+// never made) for any reason that does not rest on a screening. A decline for risk does
+// (ErrDeclineForRiskUnscreened): RISK_TOO_HIGH needs a screening, and
+// DOMESTIC_ABUSE_SUPPORTED_ONLY one that found domestic abuse, at a centre offering no supervised
+// contact. REDIRECTED names a centre of the directory other than this one, taking new families;
+// OTHER says why in the note (docs/decisions.md 77).
+func (r *Referral) Decline(d Decline, dir Directory, today time.Time) ([]proto.Message, error) {
 	if err := CheckTransition(r.state, CmdDecline); err != nil {
 		return nil, err
 	}
@@ -103,15 +113,49 @@ func (r *Referral) Decline(d Decline, today time.Time) ([]proto.Message, error) 
 	if !known(referralv1.DeclineReason_name, int32(d.Reason)) {
 		v.add("reason", "must be one of the decline reasons")
 	}
-	if d.RedirectedTo != uuid.Nil && d.Reason != referralv1.DeclineReason_DECLINE_REASON_REDIRECTED {
-		v.add("redirected_to_centre_id", "is given only when the family is redirected")
-	}
-	if d.RedirectedTo == r.centre {
+	switch {
+	case d.Reason != referralv1.DeclineReason_DECLINE_REASON_REDIRECTED:
+		if d.RedirectedTo != uuid.Nil {
+			v.add("redirected_to_centre_id", "is given only when the family is redirected")
+		}
+	case d.RedirectedTo == uuid.Nil:
+		v.add("redirected_to_centre_id", "is required when the family is redirected: the centre they are passed to")
+	case d.RedirectedTo == r.centre:
 		v.add("redirected_to_centre_id", "must be another centre")
+	default:
+		to, ok := dir[d.RedirectedTo]
+		switch {
+		case !ok:
+			v.add("redirected_to_centre_id", "is not a centre in the directory")
+		case to.TakesNewFamilies() != nil:
+			v.add("redirected_to_centre_id", "is a centre that takes no new referrals: its accreditation is suspended or lapsed")
+		case r.daFinding && !to.Offers(commonv1.ServiceType_SERVICE_TYPE_SUPERVISED):
+			v.add("redirected_to_centre_id", "is a centre without supervised contact, which the screening's domestic-abuse finding needs")
+		}
+	}
+	if d.Reason == referralv1.DeclineReason_DECLINE_REASON_OTHER && note == "" {
+		v.add("note", "is required when the reason is other: say why the referral is declined")
 	}
 	v.text("note", note, MaxTextLength, false)
 	if err := v.err(); err != nil {
 		return nil, err
+	}
+	switch d.Reason {
+	case referralv1.DeclineReason_DECLINE_REASON_RISK_TOO_HIGH:
+		if !r.screened {
+			return nil, ErrDeclineForRiskUnscreened
+		}
+	case referralv1.DeclineReason_DECLINE_REASON_DOMESTIC_ABUSE_SUPPORTED_ONLY:
+		switch {
+		case !r.screened:
+			return nil, ErrDeclineForRiskUnscreened
+		case !r.daFinding:
+			return nil, &Invalid{Violations: []Violation{{Field: "reason",
+				Reason: "is domestic abuse at a supported-only centre, but the screening found no domestic abuse"}}}
+		case dir[r.centre].Offers(commonv1.ServiceType_SERVICE_TYPE_SUPERVISED):
+			return nil, &Invalid{Violations: []Violation{{Field: "reason",
+				Reason: "is domestic abuse at a supported-only centre, but this centre offers supervised contact: accept or waitlist for it, or decline for another reason"}}}
+		}
 	}
 	sealed, err := noteOf(note)
 	if err != nil {

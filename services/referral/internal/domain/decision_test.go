@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
@@ -70,7 +71,7 @@ func TestAcceptRules(t *testing.T) {
 		_, err = r.Accept(supported, supportedOnly, today)
 		require.ErrorIs(t, err, domain.ErrDomesticAbuseRulesOutSupported)
 		events, err := r.Decline(domain.Decline{Reason: referralv1.DeclineReason_DECLINE_REASON_REDIRECTED,
-			RedirectedTo: otherCtr, Note: "supervised service at the other centre"}, today)
+			RedirectedTo: otherCtr, Note: "supervised service at the other centre"}, directory, today)
 		require.NoError(t, err)
 		ev := events[0].(*referralv1.ReferralDeclined)
 		require.Equal(t, otherCtr.String(), ev.GetRedirectedToCentreId())
@@ -99,17 +100,44 @@ func TestDeclineAndWithdrawRules(t *testing.T) {
 		field string
 	}{
 		{"decline without a reason", func(r *domain.Referral) error {
-			_, err := r.Decline(domain.Decline{}, today)
+			_, err := r.Decline(domain.Decline{}, directory, today)
 			return err
 		}, "reason"},
 		{"a redirect centre without a redirect", func(r *domain.Referral) error {
-			_, err := r.Decline(domain.Decline{Reason: referralv1.DeclineReason_DECLINE_REASON_OTHER, RedirectedTo: otherCtr}, today)
+			_, err := r.Decline(domain.Decline{Reason: referralv1.DeclineReason_DECLINE_REASON_OTHER, RedirectedTo: otherCtr}, directory, today)
 			return err
 		}, "redirected_to_centre_id"},
 		{"redirected to the same centre", func(r *domain.Referral) error {
-			_, err := r.Decline(domain.Decline{Reason: referralv1.DeclineReason_DECLINE_REASON_REDIRECTED, RedirectedTo: centreID}, today)
+			_, err := r.Decline(domain.Decline{Reason: referralv1.DeclineReason_DECLINE_REASON_REDIRECTED, RedirectedTo: centreID}, directory, today)
 			return err
 		}, "redirected_to_centre_id"},
+		{"redirected without the centre", func(r *domain.Referral) error {
+			_, err := r.Decline(domain.Decline{Reason: referralv1.DeclineReason_DECLINE_REASON_REDIRECTED}, directory, today)
+			return err
+		}, "redirected_to_centre_id"},
+		{"redirected to a centre the directory does not hold", func(r *domain.Referral) error {
+			_, err := r.Decline(domain.Decline{Reason: referralv1.DeclineReason_DECLINE_REASON_REDIRECTED,
+				RedirectedTo: uuid.MustParse("11111111-1111-4111-8111-111111111111")}, directory, today)
+			return err
+		}, "redirected_to_centre_id"},
+		{"redirected to a suspended centre", func(r *domain.Referral) error {
+			dir := domain.Directory{otherCtr: {ID: otherCtr, Services: both, Accreditation: commonv1.AccreditationStatus_ACCREDITATION_STATUS_SUSPENDED}}
+			_, err := r.Decline(domain.Decline{Reason: referralv1.DeclineReason_DECLINE_REASON_REDIRECTED, RedirectedTo: otherCtr}, dir, today)
+			return err
+		}, "redirected_to_centre_id"},
+		{"other without a note", func(r *domain.Referral) error {
+			_, err := r.Decline(domain.Decline{Reason: referralv1.DeclineReason_DECLINE_REASON_OTHER, Note: "  "}, directory, today)
+			return err
+		}, "note"},
+		{"an escape code in the note", func(r *domain.Referral) error {
+			_, err := r.Decline(domain.Decline{Reason: referralv1.DeclineReason_DECLINE_REASON_OTHER, Note: "\x1b[2Jgone"}, directory, today)
+			return err
+		}, "note"},
+		{"domestic abuse at a supported-only centre, without the finding", func(r *domain.Referral) error {
+			dir := domain.Directory{centreID: {ID: centreID, Services: []commonv1.ServiceType{supported}}}
+			_, err := r.Decline(domain.Decline{Reason: referralv1.DeclineReason_DECLINE_REASON_DOMESTIC_ABUSE_SUPPORTED_ONLY}, dir, today)
+			return err
+		}, "reason"},
 		{"withdrawn by nobody", func(r *domain.Referral) error {
 			_, err := r.Withdraw(0, "", today)
 			return err
@@ -199,4 +227,73 @@ func TestWaitlistChecksTheKindOfContactAsAcceptDoes(t *testing.T) {
 			require.Equal(t, domain.Screened, r.State())
 		})
 	}
+}
+
+// The decision is accepted, waitlisted, declined or withdrawn: an accepted referral is not
+// declined (it is withdrawn, or its case ended), while a waitlisted one may still be.
+func TestAnAcceptedReferralIsNotDeclined(t *testing.T) {
+	r, _ := inState(t, domain.Accepted)
+	events, err := r.Decline(domain.Decline{Reason: referralv1.DeclineReason_DECLINE_REASON_OTHER, Note: "changed our minds"}, directory, today)
+	require.ErrorIs(t, err, domain.ErrReferralAccepted)
+	require.ErrorContains(t, err, "withdraw it")
+	require.Nil(t, events)
+	require.Equal(t, domain.Accepted, r.State())
+
+	w, _ := inState(t, domain.Waitlisted)
+	_, err = w.Decline(domain.Decline{Reason: referralv1.DeclineReason_DECLINE_REASON_CANNOT_MEET_NEEDS}, directory, today)
+	require.NoError(t, err)
+	require.Equal(t, domain.Declined, w.State())
+}
+
+// A referral the centre cannot proceed with is declined without a screening, for any reason
+// that does not rest on one; a decline for risk needs the screening (decisions.md 77).
+func TestDeclineWithoutScreening(t *testing.T) {
+	incomplete := func(t *testing.T) *domain.Referral {
+		d := details()
+		d.Adults[1].Contact = domain.ContactDetails{}
+		r, _ := submit(t, submission(d))
+		require.False(t, r.Complete())
+		return r
+	}
+	awaiting := func(t *testing.T) *domain.Referral {
+		r, _ := inState(t, domain.AwaitingSecondParty)
+		return r
+	}
+	for name, referral := range map[string]func(*testing.T) *domain.Referral{"incomplete": incomplete, "awaiting the second parent": awaiting} {
+		t.Run(name, func(t *testing.T) {
+			for _, reason := range []referralv1.DeclineReason{referralv1.DeclineReason_DECLINE_REASON_RISK_TOO_HIGH,
+				referralv1.DeclineReason_DECLINE_REASON_DOMESTIC_ABUSE_SUPPORTED_ONLY} {
+				r := referral(t)
+				state := r.State()
+				events, err := r.Decline(domain.Decline{Reason: reason}, directory, today)
+				require.ErrorIs(t, err, domain.ErrDeclineForRiskUnscreened, reason.String())
+				require.Nil(t, events)
+				require.Equal(t, state, r.State())
+			}
+			for _, d := range []domain.Decline{
+				{Reason: referralv1.DeclineReason_DECLINE_REASON_OTHER, Note: "the father's contact details never came"},
+				{Reason: referralv1.DeclineReason_DECLINE_REASON_NO_AGREEMENT},
+				{Reason: referralv1.DeclineReason_DECLINE_REASON_OUT_OF_AREA},
+				{Reason: referralv1.DeclineReason_DECLINE_REASON_REDIRECTED, RedirectedTo: otherCtr},
+			} {
+				r := referral(t)
+				_, err := r.Decline(d, directory, today)
+				require.NoError(t, err, d.Reason.String())
+				require.Equal(t, domain.Declined, r.State())
+			}
+		})
+	}
+	t.Run("domestic abuse at a supported-only centre, after the finding", func(t *testing.T) {
+		supportedOnly := domain.Directory{centreID: {ID: centreID, Services: []commonv1.ServiceType{supported}}}
+		r, _ := inState(t, domain.Received)
+		_, err := r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_RED, DomesticAbuseFinding: true}, today)
+		require.NoError(t, err)
+		declined := domain.Decline{Reason: referralv1.DeclineReason_DECLINE_REASON_DOMESTIC_ABUSE_SUPPORTED_ONLY}
+		_, err = r.Decline(declined, directory, today)
+		var invalid *domain.Invalid
+		require.ErrorAs(t, err, &invalid, "this centre offers supervised contact")
+		require.Equal(t, "reason", invalid.Violations[0].Field)
+		_, err = r.Decline(declined, supportedOnly, today)
+		require.NoError(t, err)
+	})
 }

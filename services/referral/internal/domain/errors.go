@@ -40,6 +40,10 @@ var (
 	ErrAlreadyReady = problem.Rule("ALREADY_READY", "the family is already ready for contact")
 	// ErrNotReadyForContact: sessions happen only once the family is ready for contact.
 	ErrNotReadyForContact = problem.Rule("NOT_READY_FOR_CONTACT", "the family is not ready for contact")
+	// ErrReferralAccepted: an accepted referral is not declined; it continues until the case ends
+	// or it is withdrawn (docs/decisions.md 77).
+	ErrReferralAccepted = problem.Rule("REFERRAL_ACCEPTED",
+		"the referral is accepted and is no longer declined: withdraw it, or end the case with an outcome once contact is arranged")
 	// ErrContactArranged: once contact is arranged the case is ended with an outcome, not declined.
 	ErrContactArranged = problem.Rule("CONTACT_ARRANGED", "contact is arranged: end the case with an outcome instead")
 	// ErrContactStarted: once contact has begun the case is ended with an outcome, not withdrawn.
@@ -66,6 +70,10 @@ var (
 	// family to supervised contact.
 	ErrDomesticAbuseRulesOutSupported = problem.Rule("DOMESTIC_ABUSE_RULES_OUT_SUPPORTED",
 		"screening found domestic abuse, which rules out supported contact: accept or waitlist for supervised contact where the centre offers it, or decline or redirect the family")
+	// ErrDeclineForRiskUnscreened: a decline for risk (risk too high, domestic abuse at a
+	// supported-only centre) rests on a person's screening; other reasons need none.
+	ErrDeclineForRiskUnscreened = problem.Rule("SCREENING_REQUIRED",
+		"a decline for risk rests on a screening: screen the referral first, or decline for a reason that needs none (such as other, with a note)")
 	// ErrAttendeesFixed: once the family is ready for contact, who may attend and the risk answers
 	// no longer change by amendment.
 	ErrAttendeesFixed = problem.Rule("ATTENDEES_FIXED",

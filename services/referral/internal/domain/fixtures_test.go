@@ -22,6 +22,12 @@ var (
 	supported = commonv1.ServiceType_SERVICE_TYPE_SUPPORTED
 	supervisd = commonv1.ServiceType_SERVICE_TYPE_SUPERVISED
 	both      = []commonv1.ServiceType{supported, supervisd}
+	// directory is the centre directory as the fixtures' commands see it: this centre and another,
+	// both offering supported and supervised contact.
+	directory = domain.Directory{
+		centreID: {ID: centreID, Services: both, Accreditation: commonv1.AccreditationStatus_ACCREDITATION_STATUS_ACCREDITED},
+		otherCtr: {ID: otherCtr, Services: both, Accreditation: commonv1.AccreditationStatus_ACCREDITATION_STATUS_ACCREDITED},
+	}
 )
 
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
@@ -135,7 +141,7 @@ func inState(t *testing.T, s domain.State) (*domain.Referral, *history) {
 		reached(domain.Waitlisted)
 		return r, h
 	case domain.Declined:
-		h.ok(r.Decline(domain.Decline{Reason: referralv1.DeclineReason_DECLINE_REASON_OUT_OF_AREA}, today))
+		h.ok(r.Decline(domain.Decline{Reason: referralv1.DeclineReason_DECLINE_REASON_OUT_OF_AREA}, directory, today))
 		reached(domain.Declined)
 		return r, h
 	case domain.Withdrawn:

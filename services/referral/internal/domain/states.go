@@ -77,10 +77,12 @@ var allowed = map[Command][]State{
 	CmdScreen:            {Received, Screened},
 	CmdAccept:            {Screened, Waitlisted},
 	CmdWaitlist:          {Screened},
-	CmdDecline:           {AwaitingSecondParty, Received, Screened, Waitlisted, Accepted},
-	CmdWithdraw:          {AwaitingSecondParty, Received, Screened, Waitlisted, Accepted, ReadyForContact},
-	CmdRecordPreVisit:    {Accepted},
-	CmdAgreeArrangement:  {Accepted},
+	// A decision is accepted, waitlisted, declined or withdrawn: once accepted, the case goes on
+	// until it ends or is withdrawn, and is never declined (decisions.md 77).
+	CmdDecline:          {AwaitingSecondParty, Received, Screened, Waitlisted},
+	CmdWithdraw:         {AwaitingSecondParty, Received, Screened, Waitlisted, Accepted, ReadyForContact},
+	CmdRecordPreVisit:   {Accepted},
+	CmdAgreeArrangement: {Accepted},
 	// A session after the first one changes nothing, so InContact is allowed and records nothing:
 	// scheduling reports every completed session and a consumer must not fail on the second.
 	CmdRecordSessionAttended: {ReadyForContact, InContact},
@@ -138,6 +140,9 @@ func refusal(s State, c Command) error {
 		}
 		return ErrAlreadyAccepted
 	case CmdDecline:
+		if s == Accepted {
+			return ErrReferralAccepted
+		}
 		return ErrContactArranged
 	case CmdWithdraw:
 		return ErrContactStarted

@@ -21,7 +21,7 @@ var matrix = map[domain.Command][11]string{
 	domain.CmdScreen:                {"SECOND_PARTY_OUTSTANDING", "ok", "ok", "ALREADY_DECIDED", "ALREADY_DECIDED", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ALREADY_DECIDED", "ALREADY_DECIDED", "CASE_SUSPENDED", "REFERRAL_CLOSED"},
 	domain.CmdAccept:                {"SECOND_PARTY_OUTSTANDING", "SCREENING_REQUIRED", "ok", "ALREADY_ACCEPTED", "ok", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ALREADY_ACCEPTED", "ALREADY_ACCEPTED", "CASE_SUSPENDED", "REFERRAL_CLOSED"},
 	domain.CmdWaitlist:              {"SECOND_PARTY_OUTSTANDING", "SCREENING_REQUIRED", "ok", "ALREADY_ACCEPTED", "ALREADY_WAITLISTED", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ALREADY_ACCEPTED", "ALREADY_ACCEPTED", "CASE_SUSPENDED", "REFERRAL_CLOSED"},
-	domain.CmdDecline:               {"ok", "ok", "ok", "ok", "ok", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "CONTACT_ARRANGED", "CONTACT_ARRANGED", "CASE_SUSPENDED", "REFERRAL_CLOSED"},
+	domain.CmdDecline:               {"ok", "ok", "ok", "REFERRAL_ACCEPTED", "ok", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "CONTACT_ARRANGED", "CONTACT_ARRANGED", "CASE_SUSPENDED", "REFERRAL_CLOSED"},
 	domain.CmdWithdraw:              {"ok", "ok", "ok", "ok", "ok", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ok", "CONTACT_STARTED", "CASE_SUSPENDED", "REFERRAL_CLOSED"},
 	domain.CmdRecordPreVisit:        {"SECOND_PARTY_OUTSTANDING", "NOT_ACCEPTED", "NOT_ACCEPTED", "ok", "NOT_ACCEPTED", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ALREADY_READY", "ALREADY_READY", "CASE_SUSPENDED", "REFERRAL_CLOSED"},
 	domain.CmdAgreeArrangement:      {"SECOND_PARTY_OUTSTANDING", "NOT_ACCEPTED", "NOT_ACCEPTED", "ok", "NOT_ACCEPTED", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ALREADY_READY", "ALREADY_READY", "CASE_SUSPENDED", "REFERRAL_CLOSED"},
@@ -50,7 +50,7 @@ func run(r *domain.Referral, c domain.Command) ([]proto.Message, error) {
 	case domain.CmdWaitlist:
 		return r.Waitlist(0, both, today)
 	case domain.CmdDecline:
-		return r.Decline(domain.Decline{Reason: referralv1.DeclineReason_DECLINE_REASON_CANNOT_MEET_NEEDS}, today)
+		return r.Decline(domain.Decline{Reason: referralv1.DeclineReason_DECLINE_REASON_CANNOT_MEET_NEEDS}, directory, today)
 	case domain.CmdWithdraw:
 		return r.Withdraw(referralv1.WithdrawnBy_WITHDRAWN_BY_RESIDENT_PARENT, "moved away", today)
 	case domain.CmdRecordPreVisit:

@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"time"
 	_ "time/tzdata" // the centres' local dates must not depend on the host's zone files
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
@@ -64,6 +67,10 @@ so with familytime dev use a coordinator's token for the centre:
 		r.previsitCommand(), r.arrangementCommand(), r.reviewCommand(), r.endCommand(),
 		r.listCommand(), r.showCommand(), r.familyCommand(), r.reviewsCommand(),
 	)
+	for _, sub := range cmd.Commands() {
+		run := sub.RunE
+		sub.RunE = func(cmd *cobra.Command, args []string) error { return printableError(run(cmd, args)) }
+	}
 	return cmd
 }
 
@@ -124,12 +131,23 @@ func (r *referralCommand) mutation(cmd *cobra.Command, out *output, do func(refe
 	}); err != nil {
 		return err
 	}
-	return printReferral(cmd.OutOrStdout(), out, got)
+	return printReferral(stdout(cmd), out, got)
+}
+
+// warnAccreditation warns, on standard error, that the directory says the centre's accreditation
+// ran out on a day with no renewal recorded: the service took the command all the same.
+func warnAccreditation(cmd *cobra.Command, ranOut *commonv1.Date) {
+	if ranOut == nil {
+		return
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "warning: the directory says the centre's accreditation ran out on %s (three years after it "+
+		"began) and records no renewal; ask the national administrator to record its accreditation in the directory\n", dateString(ranOut))
 }
 
 // printReferral shows a referral: its facts, then its people and children as tables; or, with
 // --json, the Referral message.
 func printReferral(w io.Writer, out *output, r *referralv1.Referral) error {
+	w = escaped(w)
 	if out.json {
 		return out.one(w, r, nil)
 	}
@@ -260,4 +278,79 @@ var london = func() *time.Location {
 // oneLine keeps free text on one table line.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// Personal details come from whoever filled in a referral: the service refuses control characters
+// in them now (decisions.md 77), but a record made before, or a server that does not, must never
+// reach the coordinator's terminal raw. Everything the referral commands print goes through
+// escaping, and their errors through printableError.
+
+// printable escapes what a terminal acts on instead of showing: control characters (C0, DEL, C1),
+// the marks that reorder text (bidirectional embeddings, overrides and isolates) as \u escapes,
+// which JSON reads back as the same characters; invalid UTF-8 as \x escapes. A line break is kept
+// only when breaks is true (the lines of a table, of JSON).
+func printable(s string, breaks bool) string {
+	if strings.IndexFunc(s, func(r rune) bool { return hidden(r, breaks) }) < 0 && utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], string(utf8.RuneError)):
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case hidden(r, breaks):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// hidden reports whether a terminal would act on the character rather than show it.
+func hidden(r rune, breaks bool) bool {
+	switch {
+	case r == '\n':
+		return !breaks
+	case unicode.IsControl(r):
+		return true
+	case r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069':
+		return true
+	}
+	return false
+}
+
+// stdout is where a referral command prints: the command's output, escaped.
+func stdout(cmd *cobra.Command) io.Writer { return escaped(cmd.OutOrStdout()) }
+
+// escaped is w, escaping what is written to it.
+func escaped(w io.Writer) io.Writer {
+	if _, ok := w.(*escaping); ok {
+		return w
+	}
+	return &escaping{w: w}
+}
+
+// escaping writes what is written to it through printable, line breaks kept. Each write is whole
+// (a table flushed, a line printed), so no character is split between two writes; one that is
+// would be escaped as the bytes of invalid UTF-8, never passed through raw.
+type escaping struct{ w io.Writer }
+
+func (e *escaping) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(e.w, printable(string(p), true)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// printableError is err with its message escaped, or err itself when nothing needs escaping (so
+// that errors.Is and errors.As still see it).
+func printableError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if msg := err.Error(); printable(msg, true) != msg {
+		return errors.New(printable(msg, true))
+	}
+	return err
 }

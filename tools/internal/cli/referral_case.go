@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
@@ -88,7 +89,8 @@ func (r *referralCommand) acceptCommand() *cobra.Command {
 		Short: "Accept a screened referral for a kind of contact the centre offers",
 		Long: `accept accepts a screened (or waitlisted) referral for a kind of contact the centre offers. A
 domestic-abuse finding at screening rules out supported contact. Pre-visits and the arrangement
-come next.`,
+come next. A centre whose accreditation is suspended or lapsed accepts no family; one whose three
+years ran out with no renewal in the directory is warned of (on standard error).`,
 		Example: `  familytime referral accept $REFERRAL --centre $CENTRE --service supported`,
 	}, func() (err error) {
 		service, err = parseEnum[commonv1.ServiceType]("service", serviceFlag, "SERVICE_TYPE_", commonv1.ServiceType_value)
@@ -96,6 +98,7 @@ come next.`,
 	}, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
 		resp, err := c.AcceptReferral(cmd.Context(), &referralv1.AcceptReferralRequest{RequestId: request, ReferralId: referral,
 			CentreId: centre, ServiceType: service})
+		warnAccreditation(cmd, resp.GetCentreAccreditationRanOutOn())
 		return resp.GetReferral(), err
 	})
 	cmd.Flags().StringVar(&serviceFlag, "service", "", "the kind of contact: "+enumNames("SERVICE_TYPE_", commonv1.ServiceType_name))
@@ -105,19 +108,40 @@ come next.`,
 }
 
 func (r *referralCommand) waitlistCommand() *cobra.Command {
-	return r.caseCommand(&cobra.Command{
+	var (
+		serviceFlag string
+		service     commonv1.ServiceType
+	)
+	cmd := r.caseCommand(&cobra.Command{
 		Use:   "waitlist REFERRAL_ID",
 		Short: "Put a screened family on the centre's waiting list (the centre is full)",
 		Long: `waitlist puts a screened family on the centre's waiting list: the centre would accept them but
 has no place. That is all there is to do: scheduling puts the family on the centre's waiting list
 by itself, for the kind of contact the referral asks for (supervised when a domestic-abuse finding
-rules out supported), and a place is offered from there (familytime schedule waitlist offer).
-accept takes them off it when a place is free; decline or withdraw takes them off it too.`,
-		Example: `  familytime referral waitlist $REFERRAL --centre $CENTRE`,
-	}, noFlags, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
-		resp, err := c.WaitlistReferral(cmd.Context(), &referralv1.WaitlistReferralRequest{RequestId: request, ReferralId: referral, CentreId: centre})
+rules out supported), or the kind --service names, and a place is offered from there (familytime
+schedule waitlist offer). The kind passes the same check as accept's: the centre must offer it and
+the screening allow it, so a supported-only centre cannot waitlist a family whose screening found
+domestic abuse (decline or redirect them). accept takes them off the list when a place is free;
+decline or withdraw takes them off it too.`,
+		Example: `  familytime referral waitlist $REFERRAL --centre $CENTRE
+  familytime referral waitlist $REFERRAL --centre $CENTRE --service supported`,
+	}, func() (err error) {
+		if serviceFlag == "" {
+			service = commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED
+			return nil
+		}
+		service, err = parseEnum[commonv1.ServiceType]("service", serviceFlag, "SERVICE_TYPE_", commonv1.ServiceType_value)
+		return err
+	}, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
+		resp, err := c.WaitlistReferral(cmd.Context(), &referralv1.WaitlistReferralRequest{RequestId: request, ReferralId: referral,
+			CentreId: centre, ServiceType: service})
+		warnAccreditation(cmd, resp.GetCentreAccreditationRanOutOn())
 		return resp.GetReferral(), err
 	})
+	cmd.Flags().StringVar(&serviceFlag, "service", "", "the kind of contact the family waits for (default: the kind asked for, supervised after a domestic-abuse finding): "+
+		enumNames("SERVICE_TYPE_", commonv1.ServiceType_name))
+	complete(cmd, "service", "SERVICE_TYPE_", commonv1.ServiceType_name)
+	return cmd
 }
 
 func (r *referralCommand) declineCommand() *cobra.Command {
@@ -128,9 +152,16 @@ func (r *referralCommand) declineCommand() *cobra.Command {
 	cmd := r.caseCommand(&cobra.Command{
 		Use:   "decline REFERRAL_ID --reason REASON",
 		Short: "Decline a referral, with the reason the national statistics count",
-		Long: `decline declines the referral. The reason is counted in the national statistics; the note explains
-it. A family passed to a centre offering the service they need is declined with --reason
-redirected and --redirected-to naming that centre.`,
+		Long: `decline declines a referral the centre has not accepted (an accepted one is withdrawn, or its case
+ended). The reason is counted in the national statistics; the note explains it, and --reason other
+needs one. A family passed to a centre offering the service they need is declined with --reason
+redirected and --redirected-to naming that centre (one in the directory, not this one).
+
+A referral the centre cannot proceed with (a parent's contact details never given, the other
+parent's application never made) is declined without a screening, for a reason that needs none
+(no-agreement, other with a note, ...). A decline for risk needs the screening: risk-too-high,
+and domestic-abuse-supported-only (a screening that found domestic abuse, at a centre offering no
+supervised contact).`,
 		Example: `  familytime referral decline $REFERRAL --centre $CENTRE --reason domestic-abuse-supported-only \
     --note "Supported contact only here"
   familytime referral decline $REFERRAL --centre $CENTRE --reason redirected --redirected-to $OTHER_CENTRE`,
@@ -138,10 +169,19 @@ redirected and --redirected-to naming that centre.`,
 		if reason, err = parseEnum[referralv1.DeclineReason]("reason", reasonFlag, "DECLINE_REASON_", referralv1.DeclineReason_value); err != nil {
 			return err
 		}
-		if redirectedTo != "" {
+		switch {
+		case redirectedTo != "":
 			if _, err := uuid.Parse(redirectedTo); err != nil {
 				return fmt.Errorf("--redirected-to %q is not a centre id (a UUID)", redirectedTo)
 			}
+			if reason != referralv1.DeclineReason_DECLINE_REASON_REDIRECTED {
+				return fmt.Errorf("--redirected-to is given only with --reason redirected")
+			}
+		case reason == referralv1.DeclineReason_DECLINE_REASON_REDIRECTED:
+			return fmt.Errorf("--reason redirected needs --redirected-to: the centre (id) the family is passed to")
+		}
+		if reason == referralv1.DeclineReason_DECLINE_REASON_OTHER && strings.TrimSpace(note) == "" {
+			return fmt.Errorf("--reason other needs --note saying why the referral is declined")
 		}
 		return nil
 	}, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
@@ -151,7 +191,7 @@ redirected and --redirected-to naming that centre.`,
 	})
 	f := cmd.Flags()
 	f.StringVar(&reasonFlag, "reason", "", "why: "+enumNames("DECLINE_REASON_", referralv1.DeclineReason_name))
-	f.StringVar(&note, "note", "", "the explanation")
+	f.StringVar(&note, "note", "", "the explanation (required with --reason other)")
 	f.StringVar(&redirectedTo, "redirected-to", "", "with --reason redirected: the centre (id) the family is passed to")
 	_ = cmd.MarkFlagRequired("reason")
 	complete(cmd, "reason", "DECLINE_REASON_", referralv1.DeclineReason_name)
@@ -314,7 +354,8 @@ func (r *referralCommand) endCommand() *cobra.Command {
 		Short: "End a case with its outcome",
 		Long: `end ends a case that was ready for contact or in contact, with the outcome the national statistics
 count: the family moved on to contact they arrange themselves, moved to handover, stepped down to
-supported contact, was referred back to court, withdrew, or the case ended for safety.`,
+supported contact, was referred back to court, withdrew, or the case ended for safety. Only a case
+of supervised contact steps down to supported, and a handover-only case does not move to handover.`,
 		Example: `  familytime referral end $REFERRAL --centre $CENTRE --outcome self-arranged \
     --note "Parents now arrange contact themselves"`,
 	}, func() (err error) {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
@@ -64,10 +66,10 @@ func (r *referralCommand) listCommand() *cobra.Command {
 				return err
 			}
 			if len(rows) == 0 && !out.json {
-				_, err := fmt.Fprintln(cmd.OutOrStdout(), "no referrals")
+				_, err := fmt.Fprintln(stdout(cmd), "no referrals")
 				return err
 			}
-			return out.table(cmd.OutOrStdout(), msgs, []string{"REFERRAL", "RECEIVED", "STATE", "SOURCE", "SERVICE", "SCREEN", "ADULTS", "CHILDREN", "PRE-VISITS"}, rows)
+			return out.table(stdout(cmd), msgs, []string{"REFERRAL", "RECEIVED", "STATE", "SOURCE", "SERVICE", "SCREEN", "ADULTS", "CHILDREN", "PRE-VISITS"}, rows)
 		},
 	}
 	f := cmd.Flags()
@@ -117,7 +119,7 @@ details are opened only by familytime referral family, which records why.`,
 			}); err != nil {
 				return err
 			}
-			return printReferral(cmd.OutOrStdout(), &out, got)
+			return printReferral(stdout(cmd), &out, got)
 		},
 	}
 	out.register(cmd.Flags())
@@ -136,7 +138,8 @@ func (r *referralCommand) familyCommand() *cobra.Command {
 orders, the reason for referral and the risk notes. These are sealed where they are stored, and
 every opening is recorded before anything is shown: who opened them, with which role, when, and
 why. --purpose is that why, and is required: say what you need the details for ("phone the
-resident parent to book the pre-visit"), as you would to the family.
+resident parent to book the pre-visit"), as you would to the family, in at least 3 characters
+("." or "x" records nothing of why, and is refused).
 
 --for PERSON_ID opens only what that adult may be shown, for a letter or an export to them: their
 own contact details and never the other parent's (whose address could reveal where they live).
@@ -151,11 +154,11 @@ Coordinators and the centre's safeguarding lead may open families; administrator
 				return err
 			}
 			purpose = strings.TrimSpace(purpose)
-			if purpose == "" {
-				return fmt.Errorf("--purpose must say why the family's details are opened: every opening is recorded")
+			if utf8.RuneCountInString(purpose) < 3 || strings.IndexFunc(purpose, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
+				return fmt.Errorf("--purpose must say why the family's details are opened, in words (at least 3 characters): every opening is recorded")
 			}
-			if len(purpose) > 500 {
-				return fmt.Errorf("--purpose is %d characters; at most 500", len(purpose))
+			if n := utf8.RuneCountInString(purpose); n > 500 {
+				return fmt.Errorf("--purpose is %d characters; at most 500", n)
 			}
 			if forP != "" {
 				if _, err := uuid.Parse(forP); err != nil {
@@ -172,13 +175,13 @@ Coordinators and the centre's safeguarding lead may open families; administrator
 				return err
 			}
 			if out.json {
-				return out.one(cmd.OutOrStdout(), family, nil)
+				return out.one(stdout(cmd), family, nil)
 			}
-			return printFamily(cmd.OutOrStdout(), &out, family, forP)
+			return printFamily(stdout(cmd), &out, family, forP)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&purpose, "purpose", "", "why you open the details (1-500 characters); recorded with the opening")
+	f.StringVar(&purpose, "purpose", "", "why you open the details, in words (3-500 characters); recorded with the opening")
 	f.StringVar(&forP, "for", "", "only what this adult (person id) may be shown: their own details, not the other party's")
 	out.register(f)
 	_ = cmd.MarkFlagRequired("purpose")
@@ -187,6 +190,7 @@ Coordinators and the centre's safeguarding lead may open families; administrator
 
 // printFamily shows a family's opened details as tables and lines a coordinator reads.
 func printFamily(w io.Writer, out *output, f *referralv1.Family, forPerson string) error {
+	w = escaped(w)
 	fields := [][2]string{{"family", f.GetFamilyId()}, {"referral", f.GetReferralId()}}
 	if forPerson != "" {
 		fields = append(fields, [2]string{"view for", forPerson + " (their own details only)"})
@@ -200,7 +204,7 @@ func printFamily(w io.Writer, out *output, f *referralv1.Family, forPerson strin
 		c := a.GetContact()
 		address := joinGiven(append(append([]string{}, c.GetAddressLines()...), c.GetPostcode())...)
 		adults[i] = []string{adultRole(a.GetRole()), a.GetPersonId(), oneLine(a.GetFullName()), yesNo(a.GetParentalResponsibility()),
-			yesNo(a.GetMayAttend()), yesNo(a.GetMayBring()), yesNo(a.GetMayCollect()), orDash(c.GetPhone()), orDash(c.GetEmail()),
+			yesNo(a.GetMayAttend()), yesNo(a.GetMayBring()), yesNo(a.GetMayCollect()), orDash(oneLine(c.GetPhone())), orDash(oneLine(c.GetEmail())),
 			orDash(oneLine(address)), orDash(oneLine(a.GetLanguage()))}
 	}
 	if err := out.table(w, nil, []string{"ROLE", "PERSON ID", "NAME", "PR", "ATTEND", "BRING", "COLLECT", "PHONE", "EMAIL", "ADDRESS", "LANGUAGE"}, adults); err != nil {
@@ -248,7 +252,7 @@ func printFamily(w io.Writer, out *output, f *referralv1.Family, forPerson strin
 	referrer := joinGiven(ref.GetName(), ref.GetOrganisation(), ref.GetPhone(), ref.GetEmail())
 	return out.one(w, f, [][2]string{
 		{"reason", orDash(oneLine(d.GetReason()))},
-		{"referrer", orDash(referrer)},
+		{"referrer", orDash(oneLine(referrer))},
 		{"court involved", yesNo(d.GetCourtInvolved())},
 		{"Cafcass involved", yesNo(d.GetCafcassInvolved())},
 		{"other agencies", orDash(strings.Join(agencies, ", "))},
@@ -326,10 +330,10 @@ after. Record a review with familytime referral review.`,
 				return err
 			}
 			if len(rows) == 0 && !out.json {
-				_, err := fmt.Fprintf(cmd.OutOrStdout(), "no reviews due by %s\n", dateString(by))
+				_, err := fmt.Fprintf(stdout(cmd), "no reviews due by %s\n", dateString(by))
 				return err
 			}
-			return out.table(cmd.OutOrStdout(), msgs, []string{"DUE ON", "REFERRAL", "FAMILY"}, rows)
+			return out.table(stdout(cmd), msgs, []string{"DUE ON", "REFERRAL", "FAMILY"}, rows)
 		},
 	}
 	f := cmd.Flags()

@@ -36,7 +36,10 @@ enum value names in full (REFERRAL_SOURCE_SOLICITOR); docs/referral-example.yaml
 example to copy. --centre fills its centre_id (a centre_id in the file must be the same one).
 
 Referrers and coordinators may submit, each for the centres their token names. The centre must be
-in the directory (registered with familytime centre register). A self-referral
+in the directory (registered with familytime centre register), and its accreditation neither
+suspended nor lapsed; one whose three years ran out with no renewal recorded is warned of (on
+standard error). Names, addresses, phones and other details of people hold no control characters;
+phones are 10 to 13 digits (07700 900123, +44 161 496 0732) and postcodes UK ones (M1 4BT). A self-referral
 (source REFERRAL_SOURCE_SELF) names one parent and waits for the other's application
 (familytime referral second-party).`,
 		Example: `  familytime referral submit --centre $CENTRE --file docs/referral-example.yaml
@@ -61,6 +64,7 @@ in the directory (registered with familytime centre register). A self-referral
 			}
 			return r.mutation(cmd, &out, func(c referralv1.ReferralServiceClient) (*referralv1.Referral, error) {
 				resp, err := c.SubmitReferral(cmd.Context(), req)
+				warnAccreditation(cmd, resp.GetCentreAccreditationRanOutOn())
 				return resp.GetReferral(), err
 			})
 		},

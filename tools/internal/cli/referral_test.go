@@ -1,14 +1,17 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -86,6 +89,10 @@ func TestReferralBadInputRefusedBeforeAnyCall(t *testing.T) {
 		{[]string{"accept", ref, "--centre", centre, "--service", "babysitting"}, `--service "babysitting" is not one of: supported, supervised, handover`},
 		{[]string{"decline", ref, "--centre", centre, "--reason", "bored"}, `--reason "bored" is not one of: risk-too-high`},
 		{[]string{"decline", ref, "--centre", centre, "--reason", "redirected", "--redirected-to", "elsewhere"}, `--redirected-to "elsewhere" is not a centre id`},
+		{[]string{"decline", ref, "--centre", centre, "--reason", "redirected"}, `--reason redirected needs --redirected-to: the centre (id) the family is passed to`},
+		{[]string{"decline", ref, "--centre", centre, "--reason", "out-of-area", "--redirected-to", centre}, `--redirected-to is given only with --reason redirected`},
+		{[]string{"decline", ref, "--centre", centre, "--reason", "other", "--note", " "}, `--reason other needs --note saying why`},
+		{[]string{"waitlist", ref, "--centre", centre, "--service", "babysitting"}, `--service "babysitting" is not one of: supported, supervised`},
 		{[]string{"withdraw", ref, "--centre", centre, "--by", "aunt"}, `--by "aunt" is not one of: referrer, resident-parent`},
 		{[]string{"end", ref, "--centre", centre, "--outcome", "happy"}, `--outcome "happy" is not one of: self-arranged`},
 		{[]string{"previsit", ref, "--centre", centre, "--person", person, "--on", "03/06/2026"}, `--on "03/06/2026" is not a date like 2025-03-01 (YYYY-MM-DD)`},
@@ -101,6 +108,8 @@ func TestReferralBadInputRefusedBeforeAnyCall(t *testing.T) {
 		{[]string{"show", "--centre", centre}, `accepts 1 arg(s), received 0`},
 		{[]string{"family", ref, "--centre", centre}, `required flag(s) "purpose" not set`},
 		{[]string{"family", ref, "--centre", centre, "--purpose", "  "}, `--purpose must say why`},
+		{[]string{"family", ref, "--centre", centre, "--purpose", "."}, `--purpose must say why the family's details are opened, in words (at least 3 characters)`},
+		{[]string{"family", ref, "--centre", centre, "--purpose", "..."}, `--purpose must say why`},
 		{[]string{"family", ref, "--centre", centre, "--purpose", "letter", "--for", "mum"}, `--for "mum" is not a person id`},
 		{[]string{"waitlist", ref, "--centre", centre, "--request-id", "again"}, `--request-id "again" is not a UUID`},
 		{[]string{"submit", "--centre", centre}, `required flag(s) "file" not set`},
@@ -119,6 +128,49 @@ func TestReferralBadInputRefusedBeforeAnyCall(t *testing.T) {
 			require.NotContains(t, err.Error(), "no running familytime dev found", "refused before looking for a platform")
 		})
 	}
+}
+
+// Whatever a family's details hold, the referral commands never print a control character raw:
+// escape codes, C1 controls, text-reordering marks and invalid UTF-8 come out escaped, in tables
+// and in JSON (which reads back the same), and in errors.
+func TestReferralOutputEscapesControlCharacters(t *testing.T) {
+	evil := "Emma \x1b[2J\x1b[31mEVIL\x1b[0m Clarke\u009b1m\u202e"
+	family := &referralv1.Family{FamilyId: uuid.NewString(), ReferralId: uuid.NewString(),
+		Adults: []*referralv1.Adult{{Role: referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT, FullName: evil,
+			Contact: &referralv1.ContactDetails{Phone: "07700\x07900123", Postcode: "M1\x7f4BT", AddressLines: []string{"1 Lane\r\x1b[A"}}}},
+		Children: []*referralv1.Child{{FullName: "Lily\x1b]0;title\x07", Needs: "none\x1b[8m"}},
+		Details:  &referralv1.ReferralDetails{Reason: "line one\nline two\x1b[2J", Referrer: &referralv1.Referrer{Name: "Sam\x1b[5m"}}}
+	raw := func(t *testing.T, out string) {
+		t.Helper()
+		for _, r := range out {
+			if r == '\n' {
+				continue
+			}
+			require.False(t, unicode.IsControl(r) || r == '\u202e', "%q printed raw in %q", r, out)
+		}
+	}
+
+	var text bytes.Buffer
+	require.NoError(t, printFamily(&text, &output{}, family, ""))
+	raw(t, text.String())
+	require.Contains(t, text.String(), `Emma \u001b[2J\u001b[31mEVIL\u001b[0m Clarke\u009b1m\u202e`)
+	require.Contains(t, text.String(), `line one line two\u001b[2J`, "free text on one line")
+
+	var asJSON bytes.Buffer
+	require.NoError(t, (&output{json: true}).one(escaped(&asJSON), family, nil))
+	raw(t, asJSON.String())
+	var back referralv1.Family
+	require.NoError(t, protojson.Unmarshal(asJSON.Bytes(), &back), asJSON.String())
+	require.Equal(t, evil, back.GetAdults()[0].GetFullName(), "JSON reads back what was stored")
+
+	var list bytes.Buffer
+	require.NoError(t, printReferral(&list, &output{}, &referralv1.Referral{ReferralId: "ref\x1b[2J"}))
+	raw(t, list.String())
+
+	err := printableError(errors.New("server says \x1b[2Jno"))
+	require.EqualError(t, err, `server says \u001b[2Jno`)
+	plain := errors.New("nothing to escape\non two lines")
+	require.Same(t, plain, printableError(plain))
 }
 
 // The family's path from docs/referral-example.yaml to ready for contact and on to its end, with
@@ -225,6 +277,8 @@ func TestReferralPathOnTheDevPlatform(t *testing.T) {
 	out, err = referral("accept", id, "--service", "supported")
 	require.NoError(t, err)
 	require.Regexp(t, `state:\s+accepted`, out)
+	_, err = referral("decline", id, "--reason", "other", "--note", "Changed our minds")
+	require.ErrorContains(t, err, "the referral is accepted and is no longer declined: withdraw it", "an accepted referral is not declined")
 	out, err = referral("previsit", id, "--person", mother, "--ground-rules-signed", "--note", "Came with Lily")
 	require.NoError(t, err)
 	require.Regexp(t, `resident parent\s+`+mother+`\s+no\s+yes\s+yes\s+yes\s+done`, out)

@@ -1,10 +1,12 @@
 package eventstore_test
 
 import (
+	"context"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/familytime/familytime/services/platform/eventstore"
@@ -23,7 +25,7 @@ func TestGuardRefusesAUnitWhoseReadStreamMoved(t *testing.T) {
 	require.ErrorIs(t, err, eventstore.ErrVersionConflict)
 	var conflict *eventstore.ConflictError
 	require.ErrorAs(t, err, &conflict)
-	require.Equal(t, eventstore.ConflictError{Stream: "b", Expected: 0, Actual: 1}, *conflict)
+	require.Equal(t, eventstore.ConflictError{Stream: "b", Expected: 0, Actual: -1}, *conflict)
 	loaded, err := store.Load(ctx, "a")
 	require.NoError(t, err)
 	require.Len(t, loaded, 1, "the refused unit appended nothing")
@@ -75,6 +77,63 @@ func TestGuardedUnitsOfOneKeyCannotBothCommit(t *testing.T) {
 		require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM events WHERE stream_id IN ($1, $2)`, x, y).Scan(&events))
 		require.Equal(t, 1, events, "round %d", round)
 	}
+}
+
+// Units guarding a key shared never wait for each other, and are still group-committed; a
+// transaction holding the key alone (Lock) that moves the guarded stream sends the ones that
+// read it before back to decide again.
+func TestSharedGuardsWaitOnlyForTheLock(t *testing.T) {
+	store, db := newStore(t)
+	ctx := t.Context()
+	pool := db.Pool(t)
+	_, err := store.Append(ctx, "timetable", eventstore.NoStream, counter(t, 0))
+	require.NoError(t, err)
+
+	var wg sync.WaitGroup
+	errs := make([]error, 8)
+	for i := range errs {
+		wg.Go(func() {
+			_, errs[i] = store.Commit(ctx, new(eventstore.UnitOfWork).
+				Append(string(rune('a'+i)), eventstore.NoStream, counter(t, 1)).GuardShared("k", "timetable", 1))
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		require.NoError(t, err, "shared guards of a stream that did not move all commit")
+	}
+
+	// A change holding the key alone moves the stream; a unit that read it before waits, then
+	// finds it moved.
+	locked, proceed, changed := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		_, err := eventstore.New(pool).Commit(ctx, new(eventstore.UnitOfWork).Append("timetable", 1, counter(t, 3)).
+			Project(func(ctx context.Context, tx pgx.Tx) error {
+				if err := eventstore.Lock(ctx, tx, "k"); err != nil {
+					return err
+				}
+				close(locked)
+				<-proceed
+				return nil
+			}))
+		changed <- err
+	}()
+	<-locked
+	var late error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, late = eventstore.New(pool).Commit(ctx, new(eventstore.UnitOfWork).
+			Append("late", eventstore.NoStream, counter(t, 2)).GuardShared("k", "timetable", 1))
+	}()
+	require.Eventually(t, func() bool {
+		var waiting int
+		require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`).Scan(&waiting))
+		return waiting == 1
+	}, 10*time.Second, 5*time.Millisecond, "the shared guard waits for the lock's holder")
+	close(proceed)
+	require.NoError(t, <-changed)
+	<-done
+	require.ErrorIs(t, late, eventstore.ErrVersionConflict, "it read the stream before the change")
 }
 
 func TestBadGuardsChangeNothing(t *testing.T) {

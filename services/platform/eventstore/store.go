@@ -107,7 +107,7 @@ func (s *Store) Commit(ctx context.Context, uow *UnitOfWork) (_ []RecordedEvent,
 		span.End()
 	}()
 	var recorded []RecordedEvent
-	if len(uow.projections) == 0 && len(uow.guards) == 0 {
+	if len(uow.projections) == 0 {
 		if recorded, err = s.prepare(ctx, s.pool, uow); err == nil {
 			if len(recorded) >= aloneEvents {
 				err = s.commitAlone(ctx, uow, recorded)
@@ -138,8 +138,8 @@ func (s *Store) Commit(ctx context.Context, uow *UnitOfWork) (_ []RecordedEvent,
 	return recorded, nil
 }
 
-// commitProjecting commits a unit of work with projection functions or guards in a transaction of
-// its own: they read inside it, so it cannot be grouped.
+// commitProjecting commits a unit of work with projection functions in a transaction of its own:
+// they read inside it, so it cannot be grouped.
 func (s *Store) commitProjecting(ctx context.Context, uow *UnitOfWork) (recorded []RecordedEvent, err error) {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
@@ -168,9 +168,6 @@ func (s *Store) commitProjecting(ctx context.Context, uow *UnitOfWork) (recorded
 			return nil, fmt.Errorf("projection: %w", err)
 		}
 	}
-	if err := checkGuards(ctx, tx, uow.guards); err != nil {
-		return nil, err
-	}
 	if err := tx.Commit(ctx); err != nil {
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) {
@@ -187,35 +184,12 @@ func (s *Store) commitProjecting(ctx context.Context, uow *UnitOfWork) (recorded
 	return recorded, nil
 }
 
-// guardLocks is the first key of every guard's advisory lock (the two-key form, a key space apart
-// from the one-key locks of package leader and the migrations).
-const guardLocks = 0x4654 // "FT"
-
-// checkGuards takes each guard's lock, in key order so that two units never wait for each other,
-// and then reads its stream's version: each read is a statement of its own, so under READ
-// COMMITTED it sees whatever the unit that held the lock before committed.
-func checkGuards(ctx context.Context, tx pgx.Tx, guards []guard) error {
-	if len(guards) == 0 {
-		return nil
-	}
-	keys := make([]string, 0, len(guards))
-	for _, g := range guards {
-		keys = append(keys, g.key)
-	}
-	slices.Sort(keys)
-	for _, k := range slices.Compact(keys) {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, int32(guardLocks), k); err != nil {
-			return fmt.Errorf("guard lock: %w", err)
-		}
-	}
-	for _, g := range guards {
-		var version int64
-		if err := tx.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $1`, g.stream).Scan(&version); err != nil {
-			return fmt.Errorf("guard: %w", err)
-		}
-		if version != g.version {
-			return &ConflictError{Stream: g.stream, Expected: g.version, Actual: version}
-		}
+// Lock takes key's guard lock alone in tx until it ends (migration 0005): units that guard the key
+// (Guard, GuardShared) and committed before are seen by what tx reads next, and those after wait
+// for tx and then see what it committed. For a projection function (UnitOfWork.Project).
+func Lock(ctx context.Context, tx pgx.Tx, key string) error {
+	if _, err := tx.Exec(ctx, `SELECT eventstore_lock($1)`, key); err != nil {
+		return fmt.Errorf("guard lock: %w", err)
 	}
 	return nil
 }
@@ -587,6 +561,15 @@ func translate(err error, uow *UnitOfWork) error {
 	var pgErr *pgconn.PgError
 	if !errors.As(err, &pgErr) {
 		return err
+	}
+	if pgErr.Code == "FTGRD" { // a guard's stream moved (eventstore_guard)
+		ce := &ConflictError{Stream: pgErr.Detail, Expected: -1, Actual: -1}
+		for _, g := range uow.guards {
+			if g.stream == pgErr.Detail {
+				ce.Expected = g.version
+			}
+		}
+		return ce
 	}
 	if pgErr.Code == "FTORD" {
 		oe := &OrderError{Stream: pgErr.Detail}

@@ -32,8 +32,9 @@ type UnitOfWork struct {
 	guards      []guard
 }
 
-// guard is a stream the unit reads and does not append to, which must still be at version when
-// the unit commits, checked under key's lock (Guard).
+// guard is a stream the unit read and does not append to, which must still be at version when the
+// unit commits (Guard): kept to validate it and to name it in a conflict; its statement does the
+// check.
 type guard struct {
 	key     string
 	stream  string
@@ -133,17 +134,29 @@ func (u *UnitOfWork) Answer(request uuid.UUID, fingerprint, outcome []byte) *Uni
 
 // Guard makes the unit commit only if stream, which it read and does not append to, is still at
 // version; otherwise Commit fails with a *ConflictError for stream and writes nothing. The check
-// is made in the unit's transaction while it holds key's lock (a PostgreSQL advisory lock, to the
-// commit), so units that guard the same key commit one at a time and each checks what the one
-// before committed.
+// is a statement of the unit (so it is still group-committed), made under key's lock held to the
+// commit: units that guard the same key commit one at a time, and each checks what the one before
+// committed (migration 0005).
 //
 // An append's expected version only guards the stream appended to. Two decisions that each read
 // one stream and append to another (a family's stream and its centre's waiting list, say) can
 // both pass and break a rule between them; each guards the stream it only read, with the same
-// key, and the later of the two decides again. Such units are not group-committed.
+// key, and the later of the two decides again (decisions.md 75).
 func (u *UnitOfWork) Guard(key, stream string, version int64) *UnitOfWork {
+	return u.guard(key, stream, version, false)
+}
+
+// GuardShared is Guard with key's lock shared: units that guard a key shared never wait for each
+// other, only for a transaction holding it alone (Lock). Many decisions made on one stream as read
+// (bookings on a centre's timetable) guard it shared; a change that must see them all (a
+// redefinition of an opening pattern) takes Lock and reads them (decisions.md 79).
+func (u *UnitOfWork) GuardShared(key, stream string, version int64) *UnitOfWork {
+	return u.guard(key, stream, version, true)
+}
+
+func (u *UnitOfWork) guard(key, stream string, version int64, shared bool) *UnitOfWork {
 	u.guards = append(u.guards, guard{key: key, stream: stream, version: version})
-	return u
+	return u.Exec(`SELECT eventstore_guard($1, $2, $3, $4)`, key, stream, version, shared)
 }
 
 // Merge adds everything of other to u, after u's own work.
@@ -168,8 +181,7 @@ func (u *UnitOfWork) events() int {
 
 // Empty reports whether the unit of work changes nothing.
 func (u *UnitOfWork) Empty() bool {
-	return len(u.appends) == 0 && len(u.inbox) == 0 && len(u.answers) == 0 && len(u.statements) == 0 && len(u.projections) == 0 &&
-		len(u.guards) == 0
+	return len(u.appends) == 0 && len(u.inbox) == 0 && len(u.answers) == 0 && len(u.statements) == 0 && len(u.projections) == 0
 }
 
 // validate checks the appends before anything reaches the database, so bad input changes nothing.

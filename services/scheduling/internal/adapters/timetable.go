@@ -2,16 +2,13 @@ package adapters
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
-	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
 )
 
@@ -43,34 +40,4 @@ func (r *Sessions) PatternBookings(ctx context.Context, q Querier, centre, patte
 		return nil, fmt.Errorf("pattern bookings: %w", err)
 	}
 	return out, nil
-}
-
-// LockTimetable takes the centre's timetable lock alone in tx, until it commits: bookings that
-// share it (TimetableUnchanged) have committed, and those after it wait (migration 0003).
-func LockTimetable(ctx context.Context, tx pgx.Tx, centre uuid.UUID) error {
-	if _, err := tx.Exec(ctx, `SELECT timetable_lock($1)`, domain.TimetableStream(centre)); err != nil {
-		return fmt.Errorf("lock the timetable: %w", err)
-	}
-	return nil
-}
-
-// TimetableUnchanged adds to a booking's unit the check that the centre's timetable is still at
-// the version the booking was decided on, under the timetable's lock shared (migration 0003). A
-// statement, so the unit is still group-committed.
-func TimetableUnchanged(uow *eventstore.UnitOfWork, centre uuid.UUID, version int64) {
-	uow.Exec(`SELECT timetable_unchanged($1, $2)`, domain.TimetableStream(centre), version)
-}
-
-// timetableMoved is the SQLSTATE timetable_unchanged fails with.
-const timetableMoved = "FTTTB"
-
-// TimetableMoved is err as a caller is told it: a booking whose timetable changed before it
-// committed is a stale read like any other (*eventstore.ConflictError on the timetable, Aborted),
-// to be decided again; any other error is itself.
-func TimetableMoved(err error) error {
-	var pg *pgconn.PgError
-	if errors.As(err, &pg) && pg.Code == timetableMoved {
-		return &eventstore.ConflictError{Stream: pg.Detail, Expected: -1, Actual: -1}
-	}
-	return err
 }

@@ -53,8 +53,8 @@ func (a *App) BookSession(ctx context.Context, centre, family uuid.UUID, slot Sl
 		return nil, nil, err
 	}
 	// Decided on the timetable as read: a redefinition of the pattern committed meanwhile sends
-	// the booking back to be decided again (StaleTimetable, decisions.md 79).
-	adapters.TimetableUnchanged(uow, centre, t.Version())
+	// the booking back to be decided again (decisions.md 79).
+	guardTimetable(uow, centre, t.Version())
 	return b, uow, nil
 }
 
@@ -158,7 +158,7 @@ func (a *App) RescheduleBooking(ctx context.Context, centre, booking uuid.UUID, 
 	if err := adapters.Append(uow, domain.FamilyStream(family), expected, family, centre, md, events...); err != nil {
 		return nil, nil, err
 	}
-	adapters.TimetableUnchanged(uow, centre, t.Version())
+	guardTimetable(uow, centre, t.Version())
 	return b, uow, nil
 }
 
@@ -191,7 +191,7 @@ func (a *App) rescheduleInPlace(ctx context.Context, t *domain.Timetable, f *dom
 	if err := adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), b.Centre, md, events...); err != nil {
 		return nil, err
 	}
-	adapters.TimetableUnchanged(uow, b.Centre, t.Version())
+	guardTimetable(uow, b.Centre, t.Version())
 	return uow, nil
 }
 

@@ -39,7 +39,7 @@ func TestBookingRacingARedefinitionOfItsPatternNeverLeavesItOutside(t *testing.T
 		t.Helper()
 		require.NoError(t, err)
 		_, err = store.Commit(ctx, uow)
-		return app.StaleTimetable(err)
+		return err
 	}
 
 	c, uow, err := a.RegisterCentre(ctx, domain.Details{Name: "Quay Centre", Region: commonv1.Region_REGION_LONDON,

@@ -35,7 +35,7 @@ func (a *App) AddRoom(ctx context.Context, centre uuid.UUID, name string, capaci
 // open a room at times another opens it, and a redefinition must keep the pattern's bookings
 // still to come where they were booked (decisions.md 79). The bookings are read twice: before
 // deciding, for the answer, and again in the unit's transaction under the timetable's lock, which
-// every booking shares as it commits (adapters.TimetableUnchanged), so a booking made on the old
+// every booking shares as it commits (guardTimetable), so a booking made on the old
 // definition meanwhile is seen, or itself sees the new one and is decided again.
 func (a *App) DefineOpeningPattern(ctx context.Context, centre uuid.UUID, spec domain.PatternSpec, md eventstore.Metadata) (*domain.Pattern, *eventstore.UnitOfWork, error) {
 	if _, err := a.centres.Get(ctx, centre); err != nil {
@@ -70,7 +70,7 @@ func (a *App) DefineOpeningPattern(ctx context.Context, centre uuid.UUID, spec d
 	uow := new(eventstore.UnitOfWork)
 	if redefining {
 		uow.Project(func(ctx context.Context, tx pgx.Tx) error {
-			if err := adapters.LockTimetable(ctx, tx, centre); err != nil {
+			if err := eventstore.Lock(ctx, tx, domain.TimetableStream(centre)); err != nil {
 				return err
 			}
 			booked, err := a.sessions.PatternBookings(ctx, tx, centre, p.ID, now)
@@ -83,9 +83,14 @@ func (a *App) DefineOpeningPattern(ctx context.Context, centre uuid.UUID, spec d
 	return p, uow, adapters.Append(uow, domain.TimetableStream(centre), expected, uuid.Nil, centre, md, ev)
 }
 
-// StaleTimetable is a commit's error as the caller is told it: a booking whose timetable changed
-// before it committed is Aborted, to be decided again on the timetable as it is now.
-func StaleTimetable(err error) error { return adapters.TimetableMoved(err) }
+// guardTimetable makes a booking's unit commit only if the centre's timetable is still at the
+// version the booking was decided on, under the timetable's lock shared with every booking and
+// taken alone by a redefinition (eventstore.Lock above); a booking that finds it moved is a
+// version conflict (Aborted), decided again on the timetable as it is now (decisions.md 79).
+func guardTimetable(uow *eventstore.UnitOfWork, centre uuid.UUID, version int64) {
+	stream := domain.TimetableStream(centre)
+	uow.GuardShared(stream, stream, version)
+}
 
 // SessionView is an opening session with each room's use.
 type SessionView struct {

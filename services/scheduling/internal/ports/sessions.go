@@ -128,7 +128,7 @@ func (s *Server) BookSession(ctx context.Context, req *schedulingv1.BookSessionR
 		}
 		return &schedulingv1.BookSessionResponse{Booking: bookingProto(b)}, uow, nil
 	})
-	return resp, app.StaleTimetable(err)
+	return resp, err
 }
 
 // RescheduleBooking moves a booking to another slot.
@@ -152,7 +152,7 @@ func (s *Server) RescheduleBooking(ctx context.Context, req *schedulingv1.Resche
 		}
 		return &schedulingv1.RescheduleBookingResponse{Booking: bookingProto(b)}, uow, nil
 	})
-	return resp, app.StaleTimetable(err)
+	return resp, err
 }
 
 // CancelBooking cancels a booking.

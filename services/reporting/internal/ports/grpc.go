@@ -21,10 +21,10 @@ import (
 const service = "/familytime.reporting.v1.ReportingService/"
 
 // Policy: figures are the national body's (and a centre's own figures its coordinator's, by
-// centre scope); a family's history is its centre coordinator's, and refused to everyone else but
-// administrators; a rebuild is an administrator's.
+// centre scope); a family's history is its centre coordinator's, and refused to everyone else
+// (verifying it is open to administrators too); a rebuild is an administrator's.
 var Policy = auth.Policy{
-	service + "ListCentres":         {Roles: []auth.Role{auth.RoleNationalAnalyst, auth.RoleAdmin, auth.RoleService}},
+	service + "ListCentres": {Roles: []auth.Role{auth.RoleNationalAnalyst, auth.RoleAdmin, auth.RoleService}},
 	// A family's history is its centre coordinator's to read, for a court or the family: the
 	// categories of its concerns and holds are not national business (GetFamilyHistory checks
 	// the centre is the caller's own, a national role beside notwithstanding). Verifying only

@@ -279,4 +279,3 @@ type AccessView struct {
 	Centre, Record         uuid.UUID
 	Kind                   safeguardingv1.RecordKind
 }
-

@@ -867,6 +867,141 @@ func (x *HoldLiftNoted) GetHoldsInForce() int32 {
 	return 0
 }
 
+// SupportedContactRuledOut: scheduling noted a safeguarding risk assessment (safeguarding's
+// RiskAssessed) that found domestic abuse, which rules out supported contact. The family's
+// supported bookings whose session is not under way are cancelled by the system (each its own
+// BookingCancelled, reason domestic-abuse finding), and supported contact is neither booked,
+// rescheduled nor offered from the waiting list until a later assessment without the finding
+// (SupportedContactAllowed). Supervised contact is not affected.
+type SupportedContactRuledOut struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,1,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The centre's local date of the assessment that found domestic abuse.
+	AssessedOn    *v1.Date `protobuf:"bytes,3,opt,name=assessed_on,json=assessedOn,proto3" json:"assessed_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SupportedContactRuledOut) Reset() {
+	*x = SupportedContactRuledOut{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SupportedContactRuledOut) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SupportedContactRuledOut) ProtoMessage() {}
+
+func (x *SupportedContactRuledOut) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SupportedContactRuledOut.ProtoReflect.Descriptor instead.
+func (*SupportedContactRuledOut) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *SupportedContactRuledOut) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *SupportedContactRuledOut) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *SupportedContactRuledOut) GetAssessedOn() *v1.Date {
+	if x != nil {
+		return x.AssessedOn
+	}
+	return nil
+}
+
+// SupportedContactAllowed: scheduling noted a later safeguarding risk assessment without a
+// domestic-abuse finding: the lead's latest assessment is what stands, so supported contact may
+// be booked and offered again. Bookings cancelled by the finding stay cancelled.
+type SupportedContactAllowed struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,1,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The centre's local date of the assessment without the finding.
+	AssessedOn    *v1.Date `protobuf:"bytes,3,opt,name=assessed_on,json=assessedOn,proto3" json:"assessed_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SupportedContactAllowed) Reset() {
+	*x = SupportedContactAllowed{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SupportedContactAllowed) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SupportedContactAllowed) ProtoMessage() {}
+
+func (x *SupportedContactAllowed) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SupportedContactAllowed.ProtoReflect.Descriptor instead.
+func (*SupportedContactAllowed) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *SupportedContactAllowed) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *SupportedContactAllowed) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *SupportedContactAllowed) GetAssessedOn() *v1.Date {
+	if x != nil {
+		return x.AssessedOn
+	}
+	return nil
+}
+
 // ContactEnded: the family's case ended or its referral was withdrawn; its future bookings are
 // cancelled and no more are made.
 type ContactEnded struct {
@@ -887,7 +1022,7 @@ type ContactEnded struct {
 
 func (x *ContactEnded) Reset() {
 	*x = ContactEnded{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[9]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -899,7 +1034,7 @@ func (x *ContactEnded) String() string {
 func (*ContactEnded) ProtoMessage() {}
 
 func (x *ContactEnded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[9]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -912,7 +1047,7 @@ func (x *ContactEnded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContactEnded.ProtoReflect.Descriptor instead.
 func (*ContactEnded) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{9}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ContactEnded) GetFamilyId() string {
@@ -974,7 +1109,7 @@ type ReferralNoted struct {
 
 func (x *ReferralNoted) Reset() {
 	*x = ReferralNoted{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[10]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -986,7 +1121,7 @@ func (x *ReferralNoted) String() string {
 func (*ReferralNoted) ProtoMessage() {}
 
 func (x *ReferralNoted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[10]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -999,7 +1134,7 @@ func (x *ReferralNoted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReferralNoted.ProtoReflect.Descriptor instead.
 func (*ReferralNoted) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{10}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ReferralNoted) GetFamilyId() string {
@@ -1081,7 +1216,7 @@ type SessionBooked struct {
 
 func (x *SessionBooked) Reset() {
 	*x = SessionBooked{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[11]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1093,7 +1228,7 @@ func (x *SessionBooked) String() string {
 func (*SessionBooked) ProtoMessage() {}
 
 func (x *SessionBooked) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[11]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1106,7 +1241,7 @@ func (x *SessionBooked) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SessionBooked.ProtoReflect.Descriptor instead.
 func (*SessionBooked) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{11}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *SessionBooked) GetBookingId() string {
@@ -1238,7 +1373,7 @@ type BookingCancelled struct {
 
 func (x *BookingCancelled) Reset() {
 	*x = BookingCancelled{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[12]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1250,7 +1385,7 @@ func (x *BookingCancelled) String() string {
 func (*BookingCancelled) ProtoMessage() {}
 
 func (x *BookingCancelled) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[12]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1263,7 +1398,7 @@ func (x *BookingCancelled) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BookingCancelled.ProtoReflect.Descriptor instead.
 func (*BookingCancelled) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{12}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *BookingCancelled) GetBookingId() string {
@@ -1364,7 +1499,7 @@ type PlaceTaken struct {
 
 func (x *PlaceTaken) Reset() {
 	*x = PlaceTaken{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[13]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1376,7 +1511,7 @@ func (x *PlaceTaken) String() string {
 func (*PlaceTaken) ProtoMessage() {}
 
 func (x *PlaceTaken) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[13]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1389,7 +1524,7 @@ func (x *PlaceTaken) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceTaken.ProtoReflect.Descriptor instead.
 func (*PlaceTaken) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{13}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *PlaceTaken) GetCentreId() string {
@@ -1453,7 +1588,7 @@ type PlaceFreed struct {
 
 func (x *PlaceFreed) Reset() {
 	*x = PlaceFreed{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[14]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1465,7 +1600,7 @@ func (x *PlaceFreed) String() string {
 func (*PlaceFreed) ProtoMessage() {}
 
 func (x *PlaceFreed) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[14]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1478,7 +1613,7 @@ func (x *PlaceFreed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceFreed.ProtoReflect.Descriptor instead.
 func (*PlaceFreed) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{14}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *PlaceFreed) GetCentreId() string {
@@ -1537,7 +1672,7 @@ type PersonCheckedIn struct {
 
 func (x *PersonCheckedIn) Reset() {
 	*x = PersonCheckedIn{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[15]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1549,7 +1684,7 @@ func (x *PersonCheckedIn) String() string {
 func (*PersonCheckedIn) ProtoMessage() {}
 
 func (x *PersonCheckedIn) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[15]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1562,7 +1697,7 @@ func (x *PersonCheckedIn) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PersonCheckedIn.ProtoReflect.Descriptor instead.
 func (*PersonCheckedIn) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{15}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *PersonCheckedIn) GetBookingId() string {
@@ -1629,7 +1764,7 @@ type CheckInRefused struct {
 
 func (x *CheckInRefused) Reset() {
 	*x = CheckInRefused{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1641,7 +1776,7 @@ func (x *CheckInRefused) String() string {
 func (*CheckInRefused) ProtoMessage() {}
 
 func (x *CheckInRefused) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1654,7 +1789,7 @@ func (x *CheckInRefused) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckInRefused.ProtoReflect.Descriptor instead.
 func (*CheckInRefused) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{16}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *CheckInRefused) GetBookingId() string {
@@ -1724,7 +1859,7 @@ type PartyArrived struct {
 
 func (x *PartyArrived) Reset() {
 	*x = PartyArrived{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1736,7 +1871,7 @@ func (x *PartyArrived) String() string {
 func (*PartyArrived) ProtoMessage() {}
 
 func (x *PartyArrived) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1749,7 +1884,7 @@ func (x *PartyArrived) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PartyArrived.ProtoReflect.Descriptor instead.
 func (*PartyArrived) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{17}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *PartyArrived) GetBookingId() string {
@@ -1829,7 +1964,7 @@ type PartyDeparted struct {
 
 func (x *PartyDeparted) Reset() {
 	*x = PartyDeparted{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1841,7 +1976,7 @@ func (x *PartyDeparted) String() string {
 func (*PartyDeparted) ProtoMessage() {}
 
 func (x *PartyDeparted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1854,7 +1989,7 @@ func (x *PartyDeparted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PartyDeparted.ProtoReflect.Descriptor instead.
 func (*PartyDeparted) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{18}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *PartyDeparted) GetBookingId() string {
@@ -1933,7 +2068,7 @@ type SessionCompleted struct {
 
 func (x *SessionCompleted) Reset() {
 	*x = SessionCompleted{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1945,7 +2080,7 @@ func (x *SessionCompleted) String() string {
 func (*SessionCompleted) ProtoMessage() {}
 
 func (x *SessionCompleted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1958,7 +2093,7 @@ func (x *SessionCompleted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SessionCompleted.ProtoReflect.Descriptor instead.
 func (*SessionCompleted) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{19}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *SessionCompleted) GetBookingId() string {
@@ -2072,7 +2207,7 @@ type NoShowRecorded struct {
 
 func (x *NoShowRecorded) Reset() {
 	*x = NoShowRecorded{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2084,7 +2219,7 @@ func (x *NoShowRecorded) String() string {
 func (*NoShowRecorded) ProtoMessage() {}
 
 func (x *NoShowRecorded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2097,7 +2232,7 @@ func (x *NoShowRecorded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NoShowRecorded.ProtoReflect.Descriptor instead.
 func (*NoShowRecorded) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{20}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *NoShowRecorded) GetBookingId() string {
@@ -2185,7 +2320,7 @@ type PlaceReleased struct {
 
 func (x *PlaceReleased) Reset() {
 	*x = PlaceReleased{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2197,7 +2332,7 @@ func (x *PlaceReleased) String() string {
 func (*PlaceReleased) ProtoMessage() {}
 
 func (x *PlaceReleased) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2210,7 +2345,7 @@ func (x *PlaceReleased) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceReleased.ProtoReflect.Descriptor instead.
 func (*PlaceReleased) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{21}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *PlaceReleased) GetFamilyId() string {
@@ -2272,7 +2407,7 @@ type WaitingListJoined struct {
 
 func (x *WaitingListJoined) Reset() {
 	*x = WaitingListJoined{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2284,7 +2419,7 @@ func (x *WaitingListJoined) String() string {
 func (*WaitingListJoined) ProtoMessage() {}
 
 func (x *WaitingListJoined) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2297,7 +2432,7 @@ func (x *WaitingListJoined) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WaitingListJoined.ProtoReflect.Descriptor instead.
 func (*WaitingListJoined) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{22}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *WaitingListJoined) GetCentreId() string {
@@ -2349,7 +2484,7 @@ type PlaceOffered struct {
 
 func (x *PlaceOffered) Reset() {
 	*x = PlaceOffered{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2361,7 +2496,7 @@ func (x *PlaceOffered) String() string {
 func (*PlaceOffered) ProtoMessage() {}
 
 func (x *PlaceOffered) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2374,7 +2509,7 @@ func (x *PlaceOffered) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceOffered.ProtoReflect.Descriptor instead.
 func (*PlaceOffered) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{23}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *PlaceOffered) GetCentreId() string {
@@ -2437,7 +2572,7 @@ type WaitingListLeft struct {
 
 func (x *WaitingListLeft) Reset() {
 	*x = WaitingListLeft{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2449,7 +2584,7 @@ func (x *WaitingListLeft) String() string {
 func (*WaitingListLeft) ProtoMessage() {}
 
 func (x *WaitingListLeft) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2462,7 +2597,7 @@ func (x *WaitingListLeft) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WaitingListLeft.ProtoReflect.Descriptor instead.
 func (*WaitingListLeft) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{24}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *WaitingListLeft) GetCentreId() string {
@@ -2553,7 +2688,17 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x17\n" +
 	"\ahold_id\x18\x03 \x01(\tR\x06holdId\x12$\n" +
-	"\x0eholds_in_force\x18\x04 \x01(\x05R\fholdsInForce\"\xbe\x01\n" +
+	"\x0eholds_in_force\x18\x04 \x01(\x05R\fholdsInForce\"\x91\x01\n" +
+	"\x18SupportedContactRuledOut\x12\x1b\n" +
+	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12;\n" +
+	"\vassessed_on\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\n" +
+	"assessedOn\"\x90\x01\n" +
+	"\x17SupportedContactAllowed\x12\x1b\n" +
+	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12;\n" +
+	"\vassessed_on\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\n" +
+	"assessedOn\"\xbe\x01\n" +
 	"\fContactEnded\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x1f\n" +
@@ -2739,110 +2884,114 @@ func file_familytime_scheduling_v1_events_proto_rawDescGZIP() []byte {
 }
 
 var file_familytime_scheduling_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_familytime_scheduling_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 25)
+var file_familytime_scheduling_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 27)
 var file_familytime_scheduling_v1_events_proto_goTypes = []any{
-	(ReferralDecision)(0),         // 0: familytime.scheduling.v1.ReferralDecision
-	(WaitingListLeaveReason)(0),   // 1: familytime.scheduling.v1.WaitingListLeaveReason
-	(*CentreRegistered)(nil),      // 2: familytime.scheduling.v1.CentreRegistered
-	(*CentreUpdated)(nil),         // 3: familytime.scheduling.v1.CentreUpdated
-	(*RoomAdded)(nil),             // 4: familytime.scheduling.v1.RoomAdded
-	(*OpeningPatternDefined)(nil), // 5: familytime.scheduling.v1.OpeningPatternDefined
-	(*ChildAttendee)(nil),         // 6: familytime.scheduling.v1.ChildAttendee
-	(*AttendingChild)(nil),        // 7: familytime.scheduling.v1.AttendingChild
-	(*FamilyReadyNoted)(nil),      // 8: familytime.scheduling.v1.FamilyReadyNoted
-	(*HoldNoted)(nil),             // 9: familytime.scheduling.v1.HoldNoted
-	(*HoldLiftNoted)(nil),         // 10: familytime.scheduling.v1.HoldLiftNoted
-	(*ContactEnded)(nil),          // 11: familytime.scheduling.v1.ContactEnded
-	(*ReferralNoted)(nil),         // 12: familytime.scheduling.v1.ReferralNoted
-	(*SessionBooked)(nil),         // 13: familytime.scheduling.v1.SessionBooked
-	(*BookingCancelled)(nil),      // 14: familytime.scheduling.v1.BookingCancelled
-	(*PlaceTaken)(nil),            // 15: familytime.scheduling.v1.PlaceTaken
-	(*PlaceFreed)(nil),            // 16: familytime.scheduling.v1.PlaceFreed
-	(*PersonCheckedIn)(nil),       // 17: familytime.scheduling.v1.PersonCheckedIn
-	(*CheckInRefused)(nil),        // 18: familytime.scheduling.v1.CheckInRefused
-	(*PartyArrived)(nil),          // 19: familytime.scheduling.v1.PartyArrived
-	(*PartyDeparted)(nil),         // 20: familytime.scheduling.v1.PartyDeparted
-	(*SessionCompleted)(nil),      // 21: familytime.scheduling.v1.SessionCompleted
-	(*NoShowRecorded)(nil),        // 22: familytime.scheduling.v1.NoShowRecorded
-	(*PlaceReleased)(nil),         // 23: familytime.scheduling.v1.PlaceReleased
-	(*WaitingListJoined)(nil),     // 24: familytime.scheduling.v1.WaitingListJoined
-	(*PlaceOffered)(nil),          // 25: familytime.scheduling.v1.PlaceOffered
-	(*WaitingListLeft)(nil),       // 26: familytime.scheduling.v1.WaitingListLeft
-	(v1.Region)(0),                // 27: familytime.common.v1.Region
-	(v1.ServiceType)(0),           // 28: familytime.common.v1.ServiceType
-	(v1.AccreditationStatus)(0),   // 29: familytime.common.v1.AccreditationStatus
-	(*v1.Date)(nil),               // 30: familytime.common.v1.Date
-	(*OpeningPattern)(nil),        // 31: familytime.scheduling.v1.OpeningPattern
-	(v1.AgeBand)(0),               // 32: familytime.common.v1.AgeBand
-	(*ExpectedPerson)(nil),        // 33: familytime.scheduling.v1.ExpectedPerson
-	(*timestamppb.Timestamp)(nil), // 34: google.protobuf.Timestamp
-	(CancelledBy)(0),              // 35: familytime.scheduling.v1.CancelledBy
-	(CancellationReason)(0),       // 36: familytime.scheduling.v1.CancellationReason
-	(PersonRole)(0),               // 37: familytime.scheduling.v1.PersonRole
-	(Party)(0),                    // 38: familytime.scheduling.v1.Party
+	(ReferralDecision)(0),            // 0: familytime.scheduling.v1.ReferralDecision
+	(WaitingListLeaveReason)(0),      // 1: familytime.scheduling.v1.WaitingListLeaveReason
+	(*CentreRegistered)(nil),         // 2: familytime.scheduling.v1.CentreRegistered
+	(*CentreUpdated)(nil),            // 3: familytime.scheduling.v1.CentreUpdated
+	(*RoomAdded)(nil),                // 4: familytime.scheduling.v1.RoomAdded
+	(*OpeningPatternDefined)(nil),    // 5: familytime.scheduling.v1.OpeningPatternDefined
+	(*ChildAttendee)(nil),            // 6: familytime.scheduling.v1.ChildAttendee
+	(*AttendingChild)(nil),           // 7: familytime.scheduling.v1.AttendingChild
+	(*FamilyReadyNoted)(nil),         // 8: familytime.scheduling.v1.FamilyReadyNoted
+	(*HoldNoted)(nil),                // 9: familytime.scheduling.v1.HoldNoted
+	(*HoldLiftNoted)(nil),            // 10: familytime.scheduling.v1.HoldLiftNoted
+	(*SupportedContactRuledOut)(nil), // 11: familytime.scheduling.v1.SupportedContactRuledOut
+	(*SupportedContactAllowed)(nil),  // 12: familytime.scheduling.v1.SupportedContactAllowed
+	(*ContactEnded)(nil),             // 13: familytime.scheduling.v1.ContactEnded
+	(*ReferralNoted)(nil),            // 14: familytime.scheduling.v1.ReferralNoted
+	(*SessionBooked)(nil),            // 15: familytime.scheduling.v1.SessionBooked
+	(*BookingCancelled)(nil),         // 16: familytime.scheduling.v1.BookingCancelled
+	(*PlaceTaken)(nil),               // 17: familytime.scheduling.v1.PlaceTaken
+	(*PlaceFreed)(nil),               // 18: familytime.scheduling.v1.PlaceFreed
+	(*PersonCheckedIn)(nil),          // 19: familytime.scheduling.v1.PersonCheckedIn
+	(*CheckInRefused)(nil),           // 20: familytime.scheduling.v1.CheckInRefused
+	(*PartyArrived)(nil),             // 21: familytime.scheduling.v1.PartyArrived
+	(*PartyDeparted)(nil),            // 22: familytime.scheduling.v1.PartyDeparted
+	(*SessionCompleted)(nil),         // 23: familytime.scheduling.v1.SessionCompleted
+	(*NoShowRecorded)(nil),           // 24: familytime.scheduling.v1.NoShowRecorded
+	(*PlaceReleased)(nil),            // 25: familytime.scheduling.v1.PlaceReleased
+	(*WaitingListJoined)(nil),        // 26: familytime.scheduling.v1.WaitingListJoined
+	(*PlaceOffered)(nil),             // 27: familytime.scheduling.v1.PlaceOffered
+	(*WaitingListLeft)(nil),          // 28: familytime.scheduling.v1.WaitingListLeft
+	(v1.Region)(0),                   // 29: familytime.common.v1.Region
+	(v1.ServiceType)(0),              // 30: familytime.common.v1.ServiceType
+	(v1.AccreditationStatus)(0),      // 31: familytime.common.v1.AccreditationStatus
+	(*v1.Date)(nil),                  // 32: familytime.common.v1.Date
+	(*OpeningPattern)(nil),           // 33: familytime.scheduling.v1.OpeningPattern
+	(v1.AgeBand)(0),                  // 34: familytime.common.v1.AgeBand
+	(*ExpectedPerson)(nil),           // 35: familytime.scheduling.v1.ExpectedPerson
+	(*timestamppb.Timestamp)(nil),    // 36: google.protobuf.Timestamp
+	(CancelledBy)(0),                 // 37: familytime.scheduling.v1.CancelledBy
+	(CancellationReason)(0),          // 38: familytime.scheduling.v1.CancellationReason
+	(PersonRole)(0),                  // 39: familytime.scheduling.v1.PersonRole
+	(Party)(0),                       // 40: familytime.scheduling.v1.Party
 }
 var file_familytime_scheduling_v1_events_proto_depIdxs = []int32{
-	27, // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
-	28, // 1: familytime.scheduling.v1.CentreRegistered.service_types:type_name -> familytime.common.v1.ServiceType
-	29, // 2: familytime.scheduling.v1.CentreRegistered.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	30, // 3: familytime.scheduling.v1.CentreRegistered.accreditation_date:type_name -> familytime.common.v1.Date
-	27, // 4: familytime.scheduling.v1.CentreUpdated.region:type_name -> familytime.common.v1.Region
-	28, // 5: familytime.scheduling.v1.CentreUpdated.service_types:type_name -> familytime.common.v1.ServiceType
-	29, // 6: familytime.scheduling.v1.CentreUpdated.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	30, // 7: familytime.scheduling.v1.CentreUpdated.accreditation_date:type_name -> familytime.common.v1.Date
-	31, // 8: familytime.scheduling.v1.OpeningPatternDefined.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
-	32, // 9: familytime.scheduling.v1.AttendingChild.age_band:type_name -> familytime.common.v1.AgeBand
-	33, // 10: familytime.scheduling.v1.FamilyReadyNoted.adults:type_name -> familytime.scheduling.v1.ExpectedPerson
+	29, // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
+	30, // 1: familytime.scheduling.v1.CentreRegistered.service_types:type_name -> familytime.common.v1.ServiceType
+	31, // 2: familytime.scheduling.v1.CentreRegistered.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	32, // 3: familytime.scheduling.v1.CentreRegistered.accreditation_date:type_name -> familytime.common.v1.Date
+	29, // 4: familytime.scheduling.v1.CentreUpdated.region:type_name -> familytime.common.v1.Region
+	30, // 5: familytime.scheduling.v1.CentreUpdated.service_types:type_name -> familytime.common.v1.ServiceType
+	31, // 6: familytime.scheduling.v1.CentreUpdated.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	32, // 7: familytime.scheduling.v1.CentreUpdated.accreditation_date:type_name -> familytime.common.v1.Date
+	33, // 8: familytime.scheduling.v1.OpeningPatternDefined.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
+	34, // 9: familytime.scheduling.v1.AttendingChild.age_band:type_name -> familytime.common.v1.AgeBand
+	35, // 10: familytime.scheduling.v1.FamilyReadyNoted.adults:type_name -> familytime.scheduling.v1.ExpectedPerson
 	6,  // 11: familytime.scheduling.v1.FamilyReadyNoted.children:type_name -> familytime.scheduling.v1.ChildAttendee
-	28, // 12: familytime.scheduling.v1.FamilyReadyNoted.service_type:type_name -> familytime.common.v1.ServiceType
-	30, // 13: familytime.scheduling.v1.FamilyReadyNoted.earliest_bookable_on:type_name -> familytime.common.v1.Date
-	30, // 14: familytime.scheduling.v1.FamilyReadyNoted.pre_visit_dates:type_name -> familytime.common.v1.Date
-	30, // 15: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
-	30, // 16: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
-	0,  // 17: familytime.scheduling.v1.ReferralNoted.decision:type_name -> familytime.scheduling.v1.ReferralDecision
-	28, // 18: familytime.scheduling.v1.ReferralNoted.service_type:type_name -> familytime.common.v1.ServiceType
-	30, // 19: familytime.scheduling.v1.ReferralNoted.decided_on:type_name -> familytime.common.v1.Date
-	30, // 20: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
-	28, // 21: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
-	34, // 22: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
-	34, // 23: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
-	34, // 24: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
-	34, // 25: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
-	34, // 26: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
-	30, // 27: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
-	35, // 28: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
-	36, // 29: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
-	28, // 30: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
-	30, // 31: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
-	30, // 32: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
-	37, // 33: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
-	34, // 34: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
-	34, // 35: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
-	38, // 36: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
-	34, // 37: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
-	34, // 38: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
-	38, // 39: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
-	34, // 40: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
-	28, // 41: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
-	30, // 42: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
-	7,  // 43: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
-	34, // 44: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
-	34, // 45: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
-	28, // 46: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
-	30, // 47: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
-	38, // 48: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
-	7,  // 49: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
-	30, // 50: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
-	28, // 51: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
-	34, // 52: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
-	34, // 53: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
-	1,  // 54: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
-	34, // 55: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
-	56, // [56:56] is the sub-list for method output_type
-	56, // [56:56] is the sub-list for method input_type
-	56, // [56:56] is the sub-list for extension type_name
-	56, // [56:56] is the sub-list for extension extendee
-	0,  // [0:56] is the sub-list for field type_name
+	30, // 12: familytime.scheduling.v1.FamilyReadyNoted.service_type:type_name -> familytime.common.v1.ServiceType
+	32, // 13: familytime.scheduling.v1.FamilyReadyNoted.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	32, // 14: familytime.scheduling.v1.FamilyReadyNoted.pre_visit_dates:type_name -> familytime.common.v1.Date
+	32, // 15: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
+	32, // 16: familytime.scheduling.v1.SupportedContactRuledOut.assessed_on:type_name -> familytime.common.v1.Date
+	32, // 17: familytime.scheduling.v1.SupportedContactAllowed.assessed_on:type_name -> familytime.common.v1.Date
+	32, // 18: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
+	0,  // 19: familytime.scheduling.v1.ReferralNoted.decision:type_name -> familytime.scheduling.v1.ReferralDecision
+	30, // 20: familytime.scheduling.v1.ReferralNoted.service_type:type_name -> familytime.common.v1.ServiceType
+	32, // 21: familytime.scheduling.v1.ReferralNoted.decided_on:type_name -> familytime.common.v1.Date
+	32, // 22: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
+	30, // 23: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
+	36, // 24: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
+	36, // 25: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
+	36, // 26: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
+	36, // 27: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
+	36, // 28: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
+	32, // 29: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
+	37, // 30: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
+	38, // 31: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
+	30, // 32: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
+	32, // 33: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
+	32, // 34: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
+	39, // 35: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
+	36, // 36: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
+	36, // 37: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
+	40, // 38: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
+	36, // 39: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
+	36, // 40: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
+	40, // 41: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
+	36, // 42: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
+	30, // 43: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
+	32, // 44: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
+	7,  // 45: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
+	36, // 46: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
+	36, // 47: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
+	30, // 48: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
+	32, // 49: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
+	40, // 50: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
+	7,  // 51: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
+	32, // 52: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
+	30, // 53: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
+	36, // 54: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
+	36, // 55: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
+	1,  // 56: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
+	36, // 57: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
+	58, // [58:58] is the sub-list for method output_type
+	58, // [58:58] is the sub-list for method input_type
+	58, // [58:58] is the sub-list for extension type_name
+	58, // [58:58] is the sub-list for extension extendee
+	0,  // [0:58] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_events_proto_init() }
@@ -2857,7 +3006,7 @@ func file_familytime_scheduling_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_scheduling_v1_events_proto_rawDesc), len(file_familytime_scheduling_v1_events_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   25,
+			NumMessages:   27,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

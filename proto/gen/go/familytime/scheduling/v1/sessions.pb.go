@@ -415,6 +415,9 @@ const (
 	CancellationReason_CANCELLATION_REASON_PLACE_RELEASED CancellationReason = 4
 	// The booking was moved to another session.
 	CancellationReason_CANCELLATION_REASON_RESCHEDULED CancellationReason = 5
+	// A safeguarding risk assessment found domestic abuse, which rules out supported contact
+	// (SupportedContactRuledOut).
+	CancellationReason_CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING CancellationReason = 6
 )
 
 // Enum value maps for CancellationReason.
@@ -426,14 +429,16 @@ var (
 		3: "CANCELLATION_REASON_CASE_ENDED",
 		4: "CANCELLATION_REASON_PLACE_RELEASED",
 		5: "CANCELLATION_REASON_RESCHEDULED",
+		6: "CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING",
 	}
 	CancellationReason_value = map[string]int32{
-		"CANCELLATION_REASON_UNSPECIFIED":    0,
-		"CANCELLATION_REASON_REQUESTED":      1,
-		"CANCELLATION_REASON_HOLD":           2,
-		"CANCELLATION_REASON_CASE_ENDED":     3,
-		"CANCELLATION_REASON_PLACE_RELEASED": 4,
-		"CANCELLATION_REASON_RESCHEDULED":    5,
+		"CANCELLATION_REASON_UNSPECIFIED":            0,
+		"CANCELLATION_REASON_REQUESTED":              1,
+		"CANCELLATION_REASON_HOLD":                   2,
+		"CANCELLATION_REASON_CASE_ENDED":             3,
+		"CANCELLATION_REASON_PLACE_RELEASED":         4,
+		"CANCELLATION_REASON_RESCHEDULED":            5,
+		"CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING": 6,
 	}
 )
 
@@ -1675,14 +1680,15 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\x1cCANCELLED_BY_VISITING_PARENT\x10\x02\x12\x17\n" +
 	"\x13CANCELLED_BY_CENTRE\x10\x03\x12\x19\n" +
 	"\x15CANCELLED_BY_REFERRER\x10\x04\x12\x17\n" +
-	"\x13CANCELLED_BY_SYSTEM\x10\x05*\xeb\x01\n" +
+	"\x13CANCELLED_BY_SYSTEM\x10\x05*\x9b\x02\n" +
 	"\x12CancellationReason\x12#\n" +
 	"\x1fCANCELLATION_REASON_UNSPECIFIED\x10\x00\x12!\n" +
 	"\x1dCANCELLATION_REASON_REQUESTED\x10\x01\x12\x1c\n" +
 	"\x18CANCELLATION_REASON_HOLD\x10\x02\x12\"\n" +
 	"\x1eCANCELLATION_REASON_CASE_ENDED\x10\x03\x12&\n" +
 	"\"CANCELLATION_REASON_PLACE_RELEASED\x10\x04\x12#\n" +
-	"\x1fCANCELLATION_REASON_RESCHEDULED\x10\x05*\xca\x01\n" +
+	"\x1fCANCELLATION_REASON_RESCHEDULED\x10\x05\x12.\n" +
+	"*CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING\x10\x06*\xca\x01\n" +
 	"\x05Alert\x12\x15\n" +
 	"\x11ALERT_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rALERT_ON_HOLD\x10\x01\x12\x1a\n" +

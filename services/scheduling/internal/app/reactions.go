@@ -56,6 +56,21 @@ func (a *App) NoteHoldLifted(ctx context.Context, uow *eventstore.UnitOfWork, fa
 	return adapters.Append(uow, domain.FamilyStream(family), expected, family, centre, md, ev)
 }
 
+// NoteRiskAssessed records safeguarding's RiskAssessed (decisions.md 80): an assessment that
+// finds domestic abuse rules out supported contact, and the family's supported bookings not yet
+// under way are cancelled (reason: domestic-abuse finding, by the system) and their places freed
+// in the same unit; a later assessment without the finding allows it again. An assessment that
+// changes nothing, or of a family scheduling does not know at the centre, appends nothing.
+func (a *App) NoteRiskAssessed(ctx context.Context, uow *eventstore.UnitOfWork, family, centre uuid.UUID, finding bool, assessedOn time.Time, md eventstore.Metadata) error {
+	f, err := a.sessions.Family(ctx, family)
+	if err != nil {
+		return err
+	}
+	expected := f.Version()
+	events := f.NoteRiskAssessed(centre, finding, assessedOn, a.now())
+	return a.recordReaction(ctx, uow, f, centre, expected, events, md)
+}
+
 // EndContact records referral's CaseEnded or ReferralWithdrawn: future bookings are cancelled
 // and their places freed, and a family still on the centre's waiting list leaves it
 // (WaitingListLeft), so it is neither offered a place nor counted as waiting. Already ended

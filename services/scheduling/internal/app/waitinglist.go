@@ -110,10 +110,11 @@ func (a *App) waitedForByDefault(ctx context.Context, centre uuid.UUID) commonv1
 	return c.Details.ServiceTypes[0]
 }
 
-// OfferPlace offers a pattern's room to a family on the waiting list (uuid.Nil: the first whose
-// contact no hold suspends). A family may wait during a hold, keeping its place in the queue, but
-// is not offered a place until the hold is lifted: named, it is refused (ON_HOLD); otherwise the
-// next family is offered it.
+// OfferPlace offers a pattern's room to a family on the waiting list (uuid.Nil: the first that
+// may be offered one). A family may wait during a hold, keeping its place in the queue, but is
+// not offered a place until the hold is lifted; nor is a family waiting for supported contact
+// while a domestic-abuse finding rules it out (decisions.md 80): named, it is refused (ON_HOLD,
+// SUPPORTED_CONTACT_RULED_OUT); otherwise the next family is offered it.
 func (a *App) OfferPlace(ctx context.Context, centre, pattern, room, family uuid.UUID, md eventstore.Metadata) (uuid.UUID, *eventstore.UnitOfWork, error) {
 	t, err := a.sessions.Timetable(ctx, centre)
 	if err != nil {
@@ -144,28 +145,19 @@ func (a *App) OfferPlace(ctx context.Context, centre, pattern, room, family uuid
 }
 
 // offerTo is who is offered a place from w: family when named, refused while a hold suspends its
-// contact (ErrOnHold); otherwise the first family waiting (for st, when given) that no hold
-// suspends, ErrNoneFreeToOffer when every one waiting is on hold. It returns the family's stream
-// version as read: the offer guards it, so a hold noted meanwhile sends the offer back to be
-// decided again (decisions.md 75). A hold noted after the offer leaves it standing, as it
-// leaves a booking made before it: the family cannot be booked until the hold is lifted.
+// contact (ErrOnHold) or a domestic-abuse finding rules out the supported contact it waits for
+// (ErrSupportedContactRuledOut); otherwise the first family waiting (for st, when given) that
+// may be offered one (Family.MayBeOffered), ErrNoneFreeToOffer when none may. It returns the
+// family's stream version as read: the offer guards it, so a hold or a finding noted meanwhile
+// sends the offer back to be decided again (decisions.md 75). One noted after the offer leaves
+// it standing, as it leaves a booking made before it: the family cannot be booked meanwhile.
 func (a *App) offerTo(ctx context.Context, w *domain.WaitingList, family uuid.UUID, st commonv1.ServiceType) (uuid.UUID, int64, error) {
-	if family != uuid.Nil {
-		if !w.Waits(family) {
-			return uuid.Nil, 0, domain.ErrNotWaiting
-		}
-		f, err := a.sessions.Family(ctx, family)
-		if err != nil {
-			return uuid.Nil, 0, err
-		}
-		if f.OnHold() {
-			return uuid.Nil, 0, domain.ErrOnHold
-		}
-		return family, f.Version(), nil
-	}
 	waiting := false
 	for _, x := range w.Queue() {
-		if st != commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED && x.ServiceType != st {
+		switch {
+		case family != uuid.Nil && x.Family != family:
+			continue
+		case family == uuid.Nil && st != commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED && x.ServiceType != st:
 			continue
 		}
 		waiting = true
@@ -173,11 +165,18 @@ func (a *App) offerTo(ctx context.Context, w *domain.WaitingList, family uuid.UU
 		if err != nil {
 			return uuid.Nil, 0, err
 		}
-		if !f.OnHold() {
+		err = f.MayBeOffered(x.ServiceType)
+		switch {
+		case err == nil:
 			return x.Family, f.Version(), nil
+		case family != uuid.Nil:
+			return uuid.Nil, 0, err
 		}
 	}
-	if waiting {
+	switch {
+	case family != uuid.Nil:
+		return uuid.Nil, 0, domain.ErrNotWaiting
+	case waiting:
 		return uuid.Nil, 0, domain.ErrNoneFreeToOffer
 	}
 	return uuid.Nil, 0, domain.ErrWaitingListEmpty

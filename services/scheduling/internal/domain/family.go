@@ -58,6 +58,13 @@ var (
 	ErrNotVisitingParty = problem.Rule("NOT_OF_THE_VISITING_PARTY", "the person named is not of the visiting party")
 	// ErrBookingNotFound means the family has no such booking.
 	ErrBookingNotFound = problem.NotFound("booking")
+	// ErrSupportedContactRuledOut means the safeguarding lead's latest risk assessment found
+	// domestic abuse, which rules out supported contact (decisions.md 80). Referral keeps a case
+	// to the kind of contact it was accepted for, so the way on is a new referral.
+	ErrSupportedContactRuledOut = problem.Rule("SUPPORTED_CONTACT_RULED_OUT", "a safeguarding risk assessment found domestic abuse, "+
+		"which rules out supported contact: the family needs supervised contact, and a case keeps the kind of contact it was accepted for, "+
+		"so end this case and refer the family for supervised contact (at this centre if it offers it, or to a supervised service elsewhere); "+
+		"a later assessment without the finding allows supported contact again")
 )
 
 // Stagger is how many minutes the visiting parent arrives before and leaves after the children.
@@ -188,6 +195,8 @@ type Family struct {
 	order       []uuid.UUID
 	unexplained []uuid.UUID
 	version     int64
+	// supportedRuledOut: the safeguarding lead's latest risk assessment found domestic abuse.
+	supportedRuledOut bool
 }
 
 // FamilyStream is a family's stream in scheduling.
@@ -316,6 +325,62 @@ func (f *Family) NoteHold(centre, hold uuid.UUID, placedOn, now time.Time) []pro
 		schedulingv1.CancellationReason_CANCELLATION_REASON_HOLD, now)...)
 }
 
+// SupportedContactRuledOut reports whether the latest risk assessment noted found domestic
+// abuse, which rules out supported contact.
+func (f *Family) SupportedContactRuledOut() bool { return f.supportedRuledOut }
+
+// WaitsFor is the kind of contact the family waits for when its place on a waiting list names
+// none: the kind it was made ready for, else the kind referral decided on, else none.
+func (f *Family) WaitsFor(listed commonv1.ServiceType) commonv1.ServiceType {
+	switch {
+	case listed != commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED:
+		return listed
+	case f.ready != nil:
+		return f.ready.ServiceType
+	case f.referred != nil:
+		return f.referred.ServiceType
+	}
+	return commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED
+}
+
+// MayBeOffered says whether the family, waiting for the kind of contact listed (unspecified: see
+// WaitsFor), may be offered a place: not while a hold suspends its contact (ErrOnHold), nor a
+// supported place while a domestic-abuse finding rules supported contact out
+// (ErrSupportedContactRuledOut).
+func (f *Family) MayBeOffered(listed commonv1.ServiceType) error {
+	switch {
+	case f.OnHold():
+		return ErrOnHold
+	case f.supportedRuledOut && f.WaitsFor(listed) == commonv1.ServiceType_SERVICE_TYPE_SUPPORTED:
+		return ErrSupportedContactRuledOut
+	}
+	return nil
+}
+
+// NoteRiskAssessed records safeguarding's RiskAssessed at centre. The lead's latest assessment
+// is what stands: one that finds domestic abuse rules out supported contact
+// (SupportedContactRuledOut) and cancels, by the system, the family's supported bookings whose
+// session is not under way (reason: domestic-abuse finding); a later one without the finding
+// allows it again (SupportedContactAllowed). Supervised bookings are not touched, and a session
+// under way is left to be completed or recorded as a no-show. An assessment that changes nothing
+// (the same finding again, a redelivery) and one for a family scheduling does not know at the
+// centre record nothing: nil.
+func (f *Family) NoteRiskAssessed(centre uuid.UUID, finding bool, assessedOn, now time.Time) []proto.Message {
+	if !f.KnownAt(centre) || finding == f.supportedRuledOut {
+		return nil
+	}
+	if !finding {
+		ev := &schedulingv1.SupportedContactAllowed{FamilyId: f.id.String(), CentreId: centre.String(), AssessedOn: toDate(assessedOn)}
+		f.mustApply(ev)
+		return []proto.Message{ev}
+	}
+	ev := &schedulingv1.SupportedContactRuledOut{FamilyId: f.id.String(), CentreId: centre.String(), AssessedOn: toDate(assessedOn)}
+	f.mustApply(ev)
+	return append([]proto.Message{ev}, f.cancelWhere(func(b *Booking) bool {
+		return b.ServiceType == commonv1.ServiceType_SERVICE_TYPE_SUPPORTED && !b.Started(now)
+	}, schedulingv1.CancellationReason_CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING, now)...)
+}
+
 // NoteHoldLifted records safeguarding's HoldLifted; a hold never noted changes nothing.
 func (f *Family) NoteHoldLifted(centre, hold uuid.UUID) proto.Message {
 	if !f.holds[hold] {
@@ -383,6 +448,8 @@ func (f *Family) Book(id, centre uuid.UUID, s Session, roomID uuid.UUID, start *
 		return nil, nil, ErrNotReady
 	case f.OnHold():
 		return nil, nil, ErrOnHold
+	case f.supportedRuledOut && f.ready.ServiceType == commonv1.ServiceType_SERVICE_TYPE_SUPPORTED:
+		return nil, nil, ErrSupportedContactRuledOut
 	}
 	r := f.ready
 	t, err := PlanTimes(s, r.Stagger, r.SessionMinutes, start)
@@ -778,7 +845,8 @@ func (f *Family) active(id uuid.UUID) (*Booking, error) {
 // copy is a deep copy of the family, by replaying nothing: its state is rebuilt from the same
 // events when needed, so copying the maps is enough.
 func (f *Family) copy() (*Family, error) {
-	c := &Family{id: f.id, ready: f.ready, referred: f.referred, ended: f.ended, holds: map[uuid.UUID]bool{}, bookings: map[uuid.UUID]*Booking{},
+	c := &Family{id: f.id, ready: f.ready, referred: f.referred, ended: f.ended, supportedRuledOut: f.supportedRuledOut,
+		holds: map[uuid.UUID]bool{}, bookings: map[uuid.UUID]*Booking{},
 		order: slices.Clone(f.order), unexplained: slices.Clone(f.unexplained), version: f.version}
 	for k, v := range f.holds {
 		c.holds[k] = v
@@ -813,6 +881,10 @@ func (f *Family) apply(ev proto.Message) error {
 		f.holds[uuid.MustParse(e.GetHoldId())] = true
 	case *schedulingv1.HoldLiftNoted:
 		delete(f.holds, uuid.MustParse(e.GetHoldId()))
+	case *schedulingv1.SupportedContactRuledOut:
+		f.supportedRuledOut = true
+	case *schedulingv1.SupportedContactAllowed:
+		f.supportedRuledOut = false
 	case *schedulingv1.ReferralNoted:
 		r := &Referred{Centre: uuid.MustParse(e.GetCentreId()), Decision: e.GetDecision(), ServiceType: e.GetServiceType()}
 		r.Referral, _ = uuid.Parse(e.GetReferralId())

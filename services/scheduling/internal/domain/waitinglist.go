@@ -23,9 +23,10 @@ var (
 	// ErrNotWaiting means the family named is not on the waiting list.
 	ErrNotWaiting = problem.Rule("NOT_ON_WAITING_LIST", "the family is not on the centre's waiting list")
 	// ErrNoneFreeToOffer means every family waiting (for the kind of contact) is on a safeguarding
-	// hold: a place is offered to none of them. The reason is the empty list's, as clients handle
-	// it alike.
-	ErrNoneFreeToOffer = problem.Rule(ErrWaitingListEmpty.Reason, "every family waiting for a place is on a safeguarding hold: none can be offered one until it is lifted")
+	// hold, or waits for supported contact a domestic-abuse finding rules out: a place is offered
+	// to none of them. The reason is the empty list's, as clients handle it alike.
+	ErrNoneFreeToOffer = problem.Rule(ErrWaitingListEmpty.Reason, "every family waiting for a place is on a safeguarding hold, "+
+		"or waits for supported contact that a domestic-abuse finding rules out: none can be offered one")
 )
 
 // Waiting is one family on a waiting list.

@@ -41,6 +41,7 @@ var ReferralSubjects = []string{
 var SafeguardingSubjects = []string{
 	"ft.safeguarding.*.HoldPlaced",
 	"ft.safeguarding.*.HoldLifted",
+	"ft.safeguarding.*.RiskAssessed",
 }
 
 // metadata is what the events a consumed event sets off carry: the service acted, caused by the
@@ -162,6 +163,16 @@ func SafeguardingEvents(a *app.App) bus.Handler {
 				return err
 			}
 			return a.NoteHoldLifted(ctx, uow, u[0], u[1], u[2], metadata(d))
+		case "familytime.safeguarding.v1.RiskAssessed":
+			ev, err := decode(d, &safeguardingv1.RiskAssessed{})
+			if err != nil {
+				return err
+			}
+			u, err := ids(d, "family_id", ev.GetFamilyId(), "centre_id", ev.GetCentreId())
+			if err != nil {
+				return err
+			}
+			return a.NoteRiskAssessed(ctx, uow, u[0], u[1], ev.GetDomesticAbuseFinding(), dateOf(ev.GetAssessedOn()), metadata(d))
 		}
 		return nil
 	}

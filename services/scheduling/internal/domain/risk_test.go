@@ -1,0 +1,80 @@
+package domain_test
+
+import (
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/scheduling/internal/domain"
+)
+
+// A risk assessment that finds domestic abuse rules out supported contact: the supported
+// bookings not under way are cancelled by the system, and booking, rescheduling and offering
+// supported contact are refused until a later assessment without the finding (decisions.md 80).
+func TestADomesticAbuseFindingRulesOutSupportedContact(t *testing.T) {
+	g := newRig(t)
+	past := g.book(t, day(2026, 1, 10), g.shared, jan)
+	underWay := g.book(t, day(2026, 1, 24), g.shared, jan)
+	future := g.book(t, day(2026, 1, 31), g.shared, jan)
+	now := at(2026, 1, 24, 10, 5) // the visiting parent is due at 10:00
+
+	require.Empty(t, g.family.NoteRiskAssessed(uuid.New(), true, day(2026, 1, 24), now), "another centre's assessment changes nothing")
+	require.Empty(t, g.family.NoteRiskAssessed(centre, false, day(2026, 1, 24), now), "no finding, nothing ruled out: nothing")
+
+	events := g.family.NoteRiskAssessed(centre, true, day(2026, 1, 24), now)
+	require.Len(t, events, 2)
+	ruled := events[0].(*schedulingv1.SupportedContactRuledOut)
+	require.Equal(t, centre.String(), ruled.GetCentreId())
+	require.Equal(t, int32(24), ruled.GetAssessedOn().GetDay())
+	c := events[1].(*schedulingv1.BookingCancelled)
+	require.Equal(t, future.ID.String(), c.GetBookingId())
+	require.Equal(t, schedulingv1.CancellationReason_CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING, c.GetReason())
+	require.Equal(t, schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM, c.GetCancelledBy())
+	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED, past.Status, "a past session is not cancelled")
+	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED, underWay.Status, "a session under way is left to be completed")
+	require.True(t, g.family.SupportedContactRuledOut())
+	require.Empty(t, g.family.NoteRiskAssessed(centre, true, day(2026, 1, 25), now), "the same finding again changes nothing")
+
+	before := g.family.Version()
+	_, _, err := g.family.Book(uuid.New(), centre, g.session(t, day(2026, 2, 7)), g.shared.ID, nil, now)
+	rule(t, err, "SUPPORTED_CONTACT_RULED_OUT")
+	rule(t, g.family.MayBeOffered(commonv1.ServiceType_SERVICE_TYPE_SUPPORTED), "SUPPORTED_CONTACT_RULED_OUT")
+	rule(t, g.family.MayBeOffered(commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED), "SUPPORTED_CONTACT_RULED_OUT")
+	require.NoError(t, g.family.MayBeOffered(commonv1.ServiceType_SERVICE_TYPE_SUPERVISED))
+	require.Equal(t, before, g.family.Version(), "a refusal records nothing")
+
+	// Replayed, the events say the same.
+	fresh, err := domain.RebuildFamily(g.family.ID(), nil)
+	require.NoError(t, err)
+	replayed, err := domain.RebuildFamily(g.family.ID(), []proto.Message{fresh.NoteReady(g.readiness), ruled})
+	require.NoError(t, err)
+	require.True(t, replayed.SupportedContactRuledOut())
+
+	allowed := g.family.NoteRiskAssessed(centre, false, day(2026, 2, 2), now)
+	require.Len(t, allowed, 1)
+	require.IsType(t, &schedulingv1.SupportedContactAllowed{}, allowed[0])
+	require.False(t, g.family.SupportedContactRuledOut())
+	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED, future.Status, "a cancelled booking stays cancelled")
+	g.book(t, day(2026, 2, 7), g.shared, now)
+	require.Empty(t, g.family.NoteRiskAssessed(centre, false, day(2026, 2, 3), now), "the same assessment again changes nothing")
+	replayed, err = domain.RebuildFamily(g.family.ID(), []proto.Message{fresh.NoteReady(g.readiness), ruled, allowed[0]})
+	require.NoError(t, err)
+	require.False(t, replayed.SupportedContactRuledOut())
+}
+
+// Supervised contact is what a family with a domestic-abuse finding may have: the finding is
+// noted, and its supervised bookings and new ones are not touched.
+func TestADomesticAbuseFindingLeavesSupervisedContact(t *testing.T) {
+	g := newRig(t, func(r *domain.Readiness) { r.ServiceType = commonv1.ServiceType_SERVICE_TYPE_SUPERVISED })
+	b := g.book(t, day(2026, 1, 24), g.supervised, jan)
+	events := g.family.NoteRiskAssessed(centre, true, day(2026, 1, 12), jan)
+	require.Len(t, events, 1)
+	require.IsType(t, &schedulingv1.SupportedContactRuledOut{}, events[0])
+	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED, b.Status)
+	g.book(t, day(2026, 1, 31), g.supervised, jan)
+	require.NoError(t, g.family.MayBeOffered(commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED))
+}

@@ -122,6 +122,11 @@ func describe(msg proto.Message) string {
 		return "Scheduling noted a safeguarding hold: future bookings cancelled, none taken"
 	case *schedulingv1.HoldLiftNoted:
 		return "Scheduling noted a hold lifted"
+	case *schedulingv1.SupportedContactRuledOut:
+		return "Supported contact ruled out by a domestic-abuse finding (risk assessed " + date(ev.GetAssessedOn()) +
+			"): future supported bookings cancelled, none taken"
+	case *schedulingv1.SupportedContactAllowed:
+		return "Supported contact allowed again by a later risk assessment (" + date(ev.GetAssessedOn()) + ")"
 	case *schedulingv1.ContactEnded:
 		return "Scheduling noted contact ended: future bookings cancelled"
 	case *schedulingv1.ReferralNoted:

@@ -49,3 +49,16 @@ func TestDescriptionsOfSessions(t *testing.T) {
 		&schedulingv1.SessionBooked{ServiceType: 77, SessionDate: &commonv1.Date{Year: 12026, Month: 2, Day: 103}})))
 	require.Equal(t, "Session booked (unspecified) for an unknown date", Describe(envelopeOf(t, &schedulingv1.SessionBooked{})))
 }
+
+// A domestic-abuse finding's effect on scheduling is described in words, and so is the
+// cancellation it makes (the reason in the enum's words).
+func TestDescriptionsOfADomesticAbuseFinding(t *testing.T) {
+	day := &commonv1.Date{Year: 2026, Month: 2, Day: 3}
+	require.Equal(t, "Supported contact ruled out by a domestic-abuse finding (risk assessed 2026-02-03): future supported bookings cancelled, none taken",
+		Describe(envelopeOf(t, &schedulingv1.SupportedContactRuledOut{AssessedOn: day})))
+	require.Equal(t, "Supported contact allowed again by a later risk assessment (2026-02-03)",
+		Describe(envelopeOf(t, &schedulingv1.SupportedContactAllowed{AssessedOn: day})))
+	require.Equal(t, "Booking for 2026-02-03 cancelled by the system: domestic abuse finding", Describe(envelopeOf(t,
+		&schedulingv1.BookingCancelled{SessionDate: day, CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM,
+			Reason: schedulingv1.CancellationReason_CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING})))
+}

@@ -59,12 +59,12 @@ var (
 	// ErrBookingNotFound means the family has no such booking.
 	ErrBookingNotFound = problem.NotFound("booking")
 	// ErrSupportedContactRuledOut means the safeguarding lead's latest risk assessment found
-	// domestic abuse, which rules out supported contact (decisions.md 80). Referral keeps a case
-	// to the kind of contact it was accepted for, so the way on is a new referral.
+	// domestic abuse, which rules out supported contact (decisions.md 80). Referral keeps a family
+	// ready for contact to the kind it was accepted for, so the way on is a new referral.
 	ErrSupportedContactRuledOut = problem.Rule("SUPPORTED_CONTACT_RULED_OUT", "a safeguarding risk assessment found domestic abuse, "+
-		"which rules out supported contact: the family needs supervised contact, and a case keeps the kind of contact it was accepted for, "+
-		"so end this case and refer the family for supervised contact (at this centre if it offers it, or to a supervised service elsewhere); "+
-		"a later assessment without the finding allows supported contact again")
+		"which rules out supported contact: the family needs supervised contact. Once ready for contact a family keeps the kind of "+
+		"contact it was accepted for, so end the case and refer the family for supervised contact (at this centre if it offers it, "+
+		"or to a supervised service elsewhere); a later assessment without the finding allows supported contact again")
 )
 
 // Stagger is how many minutes the visiting parent arrives before and leaves after the children.

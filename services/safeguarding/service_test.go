@@ -519,7 +519,8 @@ func (g *rig) otherFamilies(t *testing.T, service string, families []uuid.UUID, 
 func TestReportsFromSessionToReleaseWithTheSecondPersonCheck(t *testing.T) {
 	g := newRig(t)
 	ctx := t.Context()
-	family, mother, father := uuid.New(), uuid.New(), uuid.New()
+	family := g.families(t, 1)[0]
+	mother, father := uuid.MustParse(personOf(family, 0)), uuid.MustParse(personOf(family, 1))
 	supervised, supported := uuid.New(), uuid.New()
 	longAgo := time.Now().UTC().AddDate(0, 0, -21)
 	g.other(t, "scheduling", family, g.centre,
@@ -565,6 +566,13 @@ func TestReportsFromSessionToReleaseWithTheSecondPersonCheck(t *testing.T) {
 	draft.RequestId = uuid.NewString()
 	_, err = sup2.DraftReport(ctx, draft)
 	require.Equal(t, codes.PermissionDenied, code(t, err), "not their session")
+	stranger := uuid.NewString() // not named on the family's referral
+	wrong := proto.Clone(draft).(*safeguardingv1.DraftReportRequest)
+	wrong.RequestId, wrong.Sections[2].AboutPersonId = uuid.NewString(), stranger
+	beforeDraft := g.events(t)
+	_, err = sup.DraftReport(ctx, wrong)
+	require.Equal(t, "sections[2].about_person_id", badField(t, err), "a section about someone else's person would be withheld from the wrong one")
+	require.Equal(t, beforeDraft, g.events(t))
 	draft.RequestId = uuid.NewString()
 	_, err = sup.DraftReport(ctx, draft)
 	require.NoError(t, err)
@@ -582,6 +590,12 @@ func TestReportsFromSessionToReleaseWithTheSecondPersonCheck(t *testing.T) {
 	_, err = sup2.CheckReport(ctx, &safeguardingv1.CheckReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
 		ReportId: report.GetReportId(), Approved: true})
 	require.NoError(t, err)
+	_, err = lead.ReleaseReport(ctx, &safeguardingv1.ReleaseReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		ReportId: report.GetReportId(), Recipients: []*safeguardingv1.RecipientInput{
+			{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, PersonId: mother.String()},
+			{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_SOLICITOR, ActingForPersonId: stranger},
+		}})
+	require.Equal(t, "recipients[1].acting_for_person_id", badField(t, err), "a copy for someone else's party")
 	released, err := lead.ReleaseReport(ctx, &safeguardingv1.ReleaseReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
 		ReportId: report.GetReportId(), Recipients: []*safeguardingv1.RecipientInput{
 			{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, PersonId: mother.String()},

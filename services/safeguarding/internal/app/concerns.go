@@ -2,8 +2,8 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
@@ -40,16 +40,17 @@ func (a *App) RaiseConcern(ctx context.Context, c domain.Caller, n domain.NewCon
 // the family (decision 78): another family's people or booking, or made-up ids, are refused, so
 // a concern never points at someone else's record.
 func (a *App) ofTheFamily(ctx context.Context, n domain.NewConcern) error {
-	strangers, err := a.records.Strangers(ctx, n.Family, n.People)
-	if err != nil {
-		return err
-	}
-	invalid := &problem.InvalidError{}
+	named := make([]Named, len(n.People))
 	for i, p := range n.People {
-		if slices.Contains(strangers, p) {
-			invalid.Violations = append(invalid.Violations, problem.Violation{Field: fmt.Sprintf("person_ids[%d]", i),
-				Reason: "is not a person named on this family's referral (one added a moment ago may take a second to be known here)"})
+		named[i] = Named{Field: fmt.Sprintf("person_ids[%d]", i), Person: p}
+	}
+	err := a.PeopleOfTheFamily(ctx, n.Family, named)
+	invalid := &problem.InvalidError{}
+	if !errors.As(err, &invalid) {
+		if err != nil {
+			return err
 		}
+		invalid = &problem.InvalidError{}
 	}
 	if n.Booking != uuid.Nil {
 		family, found, err := a.records.BookingFamily(ctx, n.Booking)

@@ -1,9 +1,13 @@
 package app
 
 import (
+	"context"
+	"slices"
+
 	"github.com/google/uuid"
 
 	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/safeguarding/internal/adapters"
 )
 
@@ -17,4 +21,34 @@ func (a *App) NotePeople(uow *eventstore.UnitOfWork, family uuid.UUID, people []
 // family can name that session and no other family's.
 func (a *App) NoteBooking(uow *eventstore.UnitOfWork, booking, family uuid.UUID) {
 	adapters.ProjectBooking(uow, booking, family)
+}
+
+// Named is a person id a request gives, in the field that gives it.
+type Named struct {
+	Field  string
+	Person uuid.UUID
+}
+
+// PeopleOfTheFamily refuses, naming each field, the people the family's referral never named
+// (decision 78): a concern about them, a report section about them or a copy of a report for them
+// would point at someone else's record, or withhold from the wrong person.
+func (a *App) PeopleOfTheFamily(ctx context.Context, family uuid.UUID, named []Named) error {
+	people := make([]uuid.UUID, 0, len(named))
+	for _, n := range named {
+		if n.Person != uuid.Nil {
+			people = append(people, n.Person)
+		}
+	}
+	strangers, err := a.records.Strangers(ctx, family, people)
+	if err != nil || len(strangers) == 0 {
+		return err
+	}
+	invalid := &problem.InvalidError{}
+	for _, n := range named {
+		if n.Person != uuid.Nil && slices.Contains(strangers, n.Person) {
+			invalid.Violations = append(invalid.Violations, problem.Violation{Field: n.Field,
+				Reason: "is not a person named on this family's referral (one added a moment ago may take a second to be known here)"})
+		}
+	}
+	return invalid
 }

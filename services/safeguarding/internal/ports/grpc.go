@@ -3,6 +3,7 @@ package ports
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/google/uuid"
 	"google.golang.org/grpc/codes"
@@ -235,7 +236,17 @@ func (s *Server) DraftReport(ctx context.Context, req *safeguardingv1.DraftRepor
 		sections[i] = domain.Section{Kind: x.GetKind(), About: id(x.GetAboutPersonId()), Text: x.GetText()}
 	}
 	r, err := s.changeReport(ctx, req, id(req.GetCentreId()), id(req.GetReportId()), func(r *domain.Report, c domain.Caller, today domainDate) ([]proto.Message, error) {
-		return r.Draft(c, sections, today)
+		// A section about someone is withheld from the other party by whom it is about: it must be
+		// one of the family's people.
+		msgs, err := r.Draft(c, sections, today)
+		if err != nil {
+			return nil, err
+		}
+		named := make([]app.Named, len(sections))
+		for i, x := range sections {
+			named[i] = app.Named{Field: fmt.Sprintf("sections[%d].about_person_id", i), Person: x.About}
+		}
+		return msgs, s.app.PeopleOfTheFamily(ctx, r.FamilyID(), named)
 	})
 	if err != nil {
 		return nil, err
@@ -272,7 +283,17 @@ func (s *Server) ReleaseReport(ctx context.Context, req *safeguardingv1.ReleaseR
 		list[i] = domain.Recipient{Kind: x.GetKind(), Person: id(x.GetPersonId()), ActingFor: id(x.GetActingForPersonId())}
 	}
 	return s.changeReport(ctx, req, id(req.GetCentreId()), id(req.GetReportId()), func(r *domain.Report, c domain.Caller, today domainDate) ([]proto.Message, error) {
-		return r.Release(c, list, today)
+		// A copy goes to a party, or to a solicitor for one, by person id: one of the family's.
+		msgs, err := r.Release(c, list, today)
+		if err != nil {
+			return nil, err
+		}
+		var named []app.Named
+		for i, x := range list {
+			named = append(named, app.Named{Field: fmt.Sprintf("recipients[%d].person_id", i), Person: x.Person},
+				app.Named{Field: fmt.Sprintf("recipients[%d].acting_for_person_id", i), Person: x.ActingFor})
+		}
+		return msgs, s.app.PeopleOfTheFamily(ctx, r.FamilyID(), named)
 	})
 }
 

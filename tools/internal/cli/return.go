@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"time"
 
 	"github.com/spf13/cobra"
 	"google.golang.org/protobuf/encoding/protojson"
@@ -37,6 +38,9 @@ to 4 shown as "<5" and no suppressed figure derivable from a total. docs/return.
 			q, _ := strconv.Atoi(m[2])
 			if format != "csv" && format != "json" {
 				return fmt.Errorf("--format must be csv or json, not %q", format)
+			}
+			if note := unfinishedQuarter(year, q, time.Now()); note != "" {
+				fmt.Fprintln(cmd.ErrOrStderr(), note)
 			}
 			cc, err := dial(&conn, "reporting")
 			if err != nil {
@@ -76,4 +80,22 @@ to 4 shown as "<5" and no suppressed figure derivable from a total. docs/return.
 	cmd.Flags().StringVar(&format, "format", "csv", "csv or json")
 	_ = cmd.MarkFlagRequired("quarter")
 	return cmd
+}
+
+// unfinishedQuarter is a note for a return asked for before its quarter ended: a quarter not begun
+// has nothing to count but what is booked, and one under way only what happened so far. Empty
+// once the quarter has ended. now is this machine's clock, not a simulated platform's.
+func unfinishedQuarter(year, q int, now time.Time) string {
+	first := time.Date(year, time.Month(3*q-2), 1, 0, 0, 0, 0, time.UTC)
+	last := first.AddDate(0, 3, -1)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	switch {
+	case today.Before(first):
+		return fmt.Sprintf("note: %dQ%d has not begun (it runs %s to %s): its figures count only what is booked so far",
+			year, q, first.Format(time.DateOnly), last.Format(time.DateOnly))
+	case !today.After(last):
+		return fmt.Sprintf("note: %dQ%d is under way (it ends on %s): its figures are those so far, not the quarter's return",
+			year, q, last.Format(time.DateOnly))
+	}
+	return ""
 }

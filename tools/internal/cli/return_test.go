@@ -1,0 +1,21 @@
+package cli
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// A return asked for before its quarter ends says so: a review found a future quarter's return, all
+// zeros, given without a word.
+func TestUnfinishedQuarter(t *testing.T) {
+	now := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+	require.Equal(t, "note: 2027Q1 has not begun (it runs 2027-01-01 to 2027-03-31): its figures count only what is booked so far",
+		unfinishedQuarter(2027, 1, now))
+	require.Equal(t, "note: 2026Q4 is under way (it ends on 2026-12-31): its figures are those so far, not the quarter's return",
+		unfinishedQuarter(2026, 4, now))
+	require.Empty(t, unfinishedQuarter(2026, 3, now), "an ended quarter's return needs no note")
+	require.NotEmpty(t, unfinishedQuarter(2026, 4, time.Date(2026, 12, 31, 23, 0, 0, 0, time.UTC)), "its last day is still under way")
+	require.Empty(t, unfinishedQuarter(2026, 4, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)))
+}

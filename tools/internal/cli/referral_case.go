@@ -42,8 +42,6 @@ func (r *referralCommand) caseCommand(cmd *cobra.Command, prepare func() error,
 	return cmd
 }
 
-func noFlags() error { return nil }
-
 func (r *referralCommand) screenCommand() *cobra.Command {
 	var (
 		ratingFlag, note string

@@ -667,7 +667,7 @@ func (s *schedule) noshow() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "noshow BOOKING_ID",
-		Short: "Record that a party did not come (two unexplained no-shows release the family's place)",
+		Short: "Record that a party did not come, from 15 minutes after they were due (two unexplained no-shows release the family's place)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := parseEnum[schedulingv1.Party]("party", party, "PARTY_", schedulingv1.Party_value)

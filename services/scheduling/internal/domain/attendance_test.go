@@ -109,7 +109,7 @@ func TestASessionUnderWayIsNotCancelled(t *testing.T) {
 		schedulingv1.CancelledBy_CANCELLED_BY_VISITING_PARENT, at(2026, 1, 10, 10, 0))
 	rule(t, err, "SESSION_STARTED")
 	require.Equal(t, before, g.family.Version(), "a refusal records nothing")
-	_, _, _, err = g.family.NoShow(b.ID, schedulingv1.Party_PARTY_VISITING, false, at(2026, 1, 10, 10, 5))
+	_, _, _, err = g.family.NoShow(b.ID, schedulingv1.Party_PARTY_VISITING, false, at(2026, 1, 10, 10, 15))
 	require.NoError(t, err, "a no-show is what it is")
 
 	// Seen arriving early, before anyone is due: under way too.

@@ -24,6 +24,11 @@ const (
 	LateNotice = 48 * time.Hour
 	// ReleaseAfter is how many unexplained no-shows release the family's regular place.
 	ReleaseAfter = 2
+	// NoShowGrace is how late a party is before an unexplained no-show may be recorded: a parent
+	// held up in traffic is not turned away at the door (a no-show cannot be undone, and two
+	// release the place). One who said they are not coming is explained, from the time they were
+	// due.
+	NoShowGrace = 15 * time.Minute
 	// MinSessionMinutes is the shortest contact a booking may hold.
 	MinSessionMinutes = 15
 	// EarlyArrival is how long before its opening session a party may be recorded arriving: the
@@ -749,10 +754,16 @@ func (f *Family) Complete(id uuid.UUID, supervisedBy string, bySupervisor bool, 
 		return nil, nil, err
 	}
 	if now.Before(b.ChildrenArrive) {
-		return nil, nil, ErrSessionNotBegun
+		return nil, nil, problem.Rule(ErrSessionNotBegun.Reason, fmt.Sprintf("contact starts when the children are due, at %s: a session is completed once it has taken place",
+			ClockAt(b.ChildrenArrive, b.loc)))
 	}
 	if len(b.Arrived) < 2 {
 		return nil, nil, ErrPartiesMissing
+	}
+	if _, left := b.Departed[schedulingv1.Party_PARTY_CHILDREN]; !left && now.Before(b.ChildrenLeave) {
+		// Completing now would record the whole session as held.
+		return nil, nil, problem.Rule("SESSION_NOT_OVER", fmt.Sprintf("the session runs until %s: to end it early, record the children's departure, then complete it",
+			ClockAt(b.ChildrenLeave, b.loc)))
 	}
 	if b.ServiceType == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {
 		if supervisedBy == "" {
@@ -808,6 +819,10 @@ func (f *Family) NoShow(id uuid.UUID, party schedulingv1.Party, explained bool, 
 	}
 	if _, ok := b.Arrived[party]; ok {
 		return nil, nil, nil, ErrPartyArrived
+	}
+	if late := b.due(party).Add(NoShowGrace); !explained && now.Before(late) {
+		return nil, nil, nil, problem.Rule("NO_SHOW_TOO_EARLY", fmt.Sprintf("a party is recorded as not coming from %d minutes after they were due, at %s: they may still arrive (one who said they are not coming is an explained no-show)",
+			NoShowGrace/time.Minute, ClockAt(late, b.loc)))
 	}
 	count := len(f.unexplained)
 	if !explained {

@@ -481,6 +481,43 @@ func TestCompleteSessionCarriesWhatReportingNeeds(t *testing.T) {
 	require.Equal(t, int32(60), ev.GetMinutesHeld())
 }
 
+// A party is not taken for a no-show while they may still arrive: an unexplained no-show waits
+// NoShowGrace after they were due (a review recorded one a minute late, and the parent arriving
+// five minutes late was then refused at the door); one who said they are not coming is explained
+// from the time they were due. A session is completed once it has taken place: completing it
+// early, with the children still there, recorded the whole session as held.
+func TestNoShowsWaitForLatecomersAndSessionsEndBeforeTheyAreCompleted(t *testing.T) {
+	g := newRig(t)
+	b := g.book(t, day(2026, 1, 10), g.shared, jan) // visiting due 10:00, children 10:15 to 11:15
+	before := g.family.Version()
+	_, _, _, err := g.family.NoShow(b.ID, schedulingv1.Party_PARTY_VISITING, false, at(2026, 1, 10, 10, 1))
+	rule(t, err, "NO_SHOW_TOO_EARLY")
+	require.Contains(t, err.Error(), "at 10:15")
+	_, _, _, err = g.family.NoShow(b.ID, schedulingv1.Party_PARTY_VISITING, false, at(2026, 1, 10, 10, 14))
+	rule(t, err, "NO_SHOW_TOO_EARLY")
+	require.Equal(t, before, g.family.Version(), "a refusal records nothing")
+	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 5), []uuid.UUID{visiting}, at(2026, 1, 10, 10, 14))
+	require.NoError(t, err, "the latecomer is let in")
+
+	explained := g.book(t, day(2026, 1, 24), g.shared, jan)
+	_, _, _, err = g.family.NoShow(explained.ID, schedulingv1.Party_PARTY_VISITING, true, at(2026, 1, 24, 10, 0))
+	require.NoError(t, err, "one who said they are not coming, from the time they were due")
+
+	_, _, err = g.family.Complete(b.ID, "", false, at(2026, 1, 10, 10, 10))
+	rule(t, err, "SESSION_NOT_STARTED")
+	require.Contains(t, err.Error(), "at 10:15")
+	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), []uuid.UUID{resident, child1}, at(2026, 1, 10, 10, 16))
+	require.NoError(t, err)
+	_, _, err = g.family.Complete(b.ID, "", false, at(2026, 1, 10, 10, 16))
+	rule(t, err, "SESSION_NOT_OVER")
+	require.Contains(t, err.Error(), "until 11:15")
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 45), []uuid.UUID{resident}, at(2026, 1, 10, 10, 46))
+	require.NoError(t, err)
+	_, done, err := g.family.Complete(b.ID, "", false, at(2026, 1, 10, 10, 46))
+	require.NoError(t, err, "ended early: the children's departure says when")
+	require.Equal(t, int32(30), done.GetMinutesHeld())
+}
+
 func TestTwoUnexplainedNoShowsReleaseThePlace(t *testing.T) {
 	g := newRig(t)
 	first := g.book(t, day(2026, 1, 10), g.shared, jan)

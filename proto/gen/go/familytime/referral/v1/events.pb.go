@@ -1554,6 +1554,92 @@ func (x *CaseResumed) GetHoldsInForce() int32 {
 	return 0
 }
 
+// RiskAssessmentNoted: referral noted a safeguarding lead's risk assessment of the family
+// (safeguarding's RiskAssessed) where it changes whether domestic abuse is found. The lead's latest
+// assessment stands over the screening's finding: with it, supported contact is ruled out as by
+// the screening's (accepting, waitlisting, redirecting); without it, a screening's finding no
+// longer stands (docs/decisions.md 80).
+type RiskAssessmentNoted struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The referral (UUID).
+	ReferralId string `protobuf:"bytes,1,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The date of the lead's assessment.
+	AssessedOn *v1.Date `protobuf:"bytes,4,opt,name=assessed_on,json=assessedOn,proto3" json:"assessed_on,omitempty"`
+	// The lead found domestic abuse.
+	DomesticAbuseFinding bool `protobuf:"varint,5,opt,name=domestic_abuse_finding,json=domesticAbuseFinding,proto3" json:"domestic_abuse_finding,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
+}
+
+func (x *RiskAssessmentNoted) Reset() {
+	*x = RiskAssessmentNoted{}
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RiskAssessmentNoted) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RiskAssessmentNoted) ProtoMessage() {}
+
+func (x *RiskAssessmentNoted) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RiskAssessmentNoted.ProtoReflect.Descriptor instead.
+func (*RiskAssessmentNoted) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *RiskAssessmentNoted) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *RiskAssessmentNoted) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *RiskAssessmentNoted) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *RiskAssessmentNoted) GetAssessedOn() *v1.Date {
+	if x != nil {
+		return x.AssessedOn
+	}
+	return nil
+}
+
+func (x *RiskAssessmentNoted) GetDomesticAbuseFinding() bool {
+	if x != nil {
+		return x.DomesticAbuseFinding
+	}
+	return false
+}
+
 // PossibleDuplicateFlagged: a child on this referral matches a child with an open case at the same
 // centre (on a keyed hash of normalised name and date of birth, never on plaintext). A person
 // checks; nothing is merged automatically.
@@ -1577,7 +1663,7 @@ type PossibleDuplicateFlagged struct {
 
 func (x *PossibleDuplicateFlagged) Reset() {
 	*x = PossibleDuplicateFlagged{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1589,7 +1675,7 @@ func (x *PossibleDuplicateFlagged) String() string {
 func (*PossibleDuplicateFlagged) ProtoMessage() {}
 
 func (x *PossibleDuplicateFlagged) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1602,7 +1688,7 @@ func (x *PossibleDuplicateFlagged) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PossibleDuplicateFlagged.ProtoReflect.Descriptor instead.
 func (*PossibleDuplicateFlagged) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{16}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *PossibleDuplicateFlagged) GetReferralId() string {
@@ -1674,7 +1760,7 @@ type FamilyDetailsOpened struct {
 
 func (x *FamilyDetailsOpened) Reset() {
 	*x = FamilyDetailsOpened{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1686,7 +1772,7 @@ func (x *FamilyDetailsOpened) String() string {
 func (*FamilyDetailsOpened) ProtoMessage() {}
 
 func (x *FamilyDetailsOpened) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1699,7 +1785,7 @@ func (x *FamilyDetailsOpened) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FamilyDetailsOpened.ProtoReflect.Descriptor instead.
 func (*FamilyDetailsOpened) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{17}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *FamilyDetailsOpened) GetAccessId() string {
@@ -1783,7 +1869,7 @@ type ReferralFacts struct {
 
 func (x *ReferralFacts) Reset() {
 	*x = ReferralFacts{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1795,7 +1881,7 @@ func (x *ReferralFacts) String() string {
 func (*ReferralFacts) ProtoMessage() {}
 
 func (x *ReferralFacts) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1808,7 +1894,7 @@ func (x *ReferralFacts) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReferralFacts.ProtoReflect.Descriptor instead.
 func (*ReferralFacts) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{18}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ReferralFacts) GetAdults() []*AdultParty {
@@ -1910,7 +1996,7 @@ type AdultParty struct {
 
 func (x *AdultParty) Reset() {
 	*x = AdultParty{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1922,7 +2008,7 @@ func (x *AdultParty) String() string {
 func (*AdultParty) ProtoMessage() {}
 
 func (x *AdultParty) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1935,7 +2021,7 @@ func (x *AdultParty) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdultParty.ProtoReflect.Descriptor instead.
 func (*AdultParty) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{19}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *AdultParty) GetPersonId() string {
@@ -2014,7 +2100,7 @@ type ChildParty struct {
 
 func (x *ChildParty) Reset() {
 	*x = ChildParty{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2026,7 +2112,7 @@ func (x *ChildParty) String() string {
 func (*ChildParty) ProtoMessage() {}
 
 func (x *ChildParty) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2039,7 +2125,7 @@ func (x *ChildParty) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChildParty.ProtoReflect.Descriptor instead.
 func (*ChildParty) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{20}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ChildParty) GetPersonId() string {
@@ -2086,7 +2172,7 @@ type CourtOrderRecord struct {
 
 func (x *CourtOrderRecord) Reset() {
 	*x = CourtOrderRecord{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2098,7 +2184,7 @@ func (x *CourtOrderRecord) String() string {
 func (*CourtOrderRecord) ProtoMessage() {}
 
 func (x *CourtOrderRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2111,7 +2197,7 @@ func (x *CourtOrderRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CourtOrderRecord.ProtoReflect.Descriptor instead.
 func (*CourtOrderRecord) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{21}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *CourtOrderRecord) GetKind() CourtOrderKind {
@@ -2154,7 +2240,7 @@ type Attendee struct {
 
 func (x *Attendee) Reset() {
 	*x = Attendee{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2166,7 +2252,7 @@ func (x *Attendee) String() string {
 func (*Attendee) ProtoMessage() {}
 
 func (x *Attendee) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2179,7 +2265,7 @@ func (x *Attendee) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Attendee.ProtoReflect.Descriptor instead.
 func (*Attendee) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{22}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *Attendee) GetPersonId() string {
@@ -2241,7 +2327,7 @@ type PersonDetails struct {
 
 func (x *PersonDetails) Reset() {
 	*x = PersonDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2253,7 +2339,7 @@ func (x *PersonDetails) String() string {
 func (*PersonDetails) ProtoMessage() {}
 
 func (x *PersonDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2266,7 +2352,7 @@ func (x *PersonDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PersonDetails.ProtoReflect.Descriptor instead.
 func (*PersonDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{23}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *PersonDetails) GetFullName() string {
@@ -2336,7 +2422,7 @@ type ChildDetails struct {
 
 func (x *ChildDetails) Reset() {
 	*x = ChildDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2348,7 +2434,7 @@ func (x *ChildDetails) String() string {
 func (*ChildDetails) ProtoMessage() {}
 
 func (x *ChildDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2361,7 +2447,7 @@ func (x *ChildDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChildDetails.ProtoReflect.Descriptor instead.
 func (*ChildDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{24}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ChildDetails) GetFullName() string {
@@ -2403,7 +2489,7 @@ type CourtOrderDetails struct {
 
 func (x *CourtOrderDetails) Reset() {
 	*x = CourtOrderDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2415,7 +2501,7 @@ func (x *CourtOrderDetails) String() string {
 func (*CourtOrderDetails) ProtoMessage() {}
 
 func (x *CourtOrderDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2428,7 +2514,7 @@ func (x *CourtOrderDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CourtOrderDetails.ProtoReflect.Descriptor instead.
 func (*CourtOrderDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{25}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *CourtOrderDetails) GetDescription() string {
@@ -2463,7 +2549,7 @@ type CaseDetails struct {
 
 func (x *CaseDetails) Reset() {
 	*x = CaseDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2475,7 +2561,7 @@ func (x *CaseDetails) String() string {
 func (*CaseDetails) ProtoMessage() {}
 
 func (x *CaseDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2488,7 +2574,7 @@ func (x *CaseDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseDetails.ProtoReflect.Descriptor instead.
 func (*CaseDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{26}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *CaseDetails) GetReferrerName() string {
@@ -2558,7 +2644,7 @@ type Note struct {
 
 func (x *Note) Reset() {
 	*x = Note{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2570,7 +2656,7 @@ func (x *Note) String() string {
 func (*Note) ProtoMessage() {}
 
 func (x *Note) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2583,7 +2669,7 @@ func (x *Note) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Note.ProtoReflect.Descriptor instead.
 func (*Note) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{27}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *Note) GetText() string {
@@ -2748,7 +2834,15 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\ahold_id\x18\x04 \x01(\tR\x06holdId\x129\n" +
 	"\n" +
 	"resumed_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\tresumedOn\x12$\n" +
-	"\x0eholds_in_force\x18\x06 \x01(\x05R\fholdsInForce\"\x84\x02\n" +
+	"\x0eholds_in_force\x18\x06 \x01(\x05R\fholdsInForce\"\xe3\x01\n" +
+	"\x13RiskAssessmentNoted\x12\x1f\n" +
+	"\vreferral_id\x18\x01 \x01(\tR\n" +
+	"referralId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12;\n" +
+	"\vassessed_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\n" +
+	"assessedOn\x124\n" +
+	"\x16domestic_abuse_finding\x18\x05 \x01(\bR\x14domesticAbuseFinding\"\x84\x02\n" +
 	"\x18PossibleDuplicateFlagged\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -2852,7 +2946,7 @@ func file_familytime_referral_v1_events_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_events_proto_rawDescData
 }
 
-var file_familytime_referral_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 28)
+var file_familytime_referral_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 29)
 var file_familytime_referral_v1_events_proto_goTypes = []any{
 	(*ReferralReceived)(nil),               // 0: familytime.referral.v1.ReferralReceived
 	(*SecondPartyApplicationReceived)(nil), // 1: familytime.referral.v1.SecondPartyApplicationReceived
@@ -2870,84 +2964,86 @@ var file_familytime_referral_v1_events_proto_goTypes = []any{
 	(*CaseEnded)(nil),                      // 13: familytime.referral.v1.CaseEnded
 	(*CaseSuspended)(nil),                  // 14: familytime.referral.v1.CaseSuspended
 	(*CaseResumed)(nil),                    // 15: familytime.referral.v1.CaseResumed
-	(*PossibleDuplicateFlagged)(nil),       // 16: familytime.referral.v1.PossibleDuplicateFlagged
-	(*FamilyDetailsOpened)(nil),            // 17: familytime.referral.v1.FamilyDetailsOpened
-	(*ReferralFacts)(nil),                  // 18: familytime.referral.v1.ReferralFacts
-	(*AdultParty)(nil),                     // 19: familytime.referral.v1.AdultParty
-	(*ChildParty)(nil),                     // 20: familytime.referral.v1.ChildParty
-	(*CourtOrderRecord)(nil),               // 21: familytime.referral.v1.CourtOrderRecord
-	(*Attendee)(nil),                       // 22: familytime.referral.v1.Attendee
-	(*PersonDetails)(nil),                  // 23: familytime.referral.v1.PersonDetails
-	(*ChildDetails)(nil),                   // 24: familytime.referral.v1.ChildDetails
-	(*CourtOrderDetails)(nil),              // 25: familytime.referral.v1.CourtOrderDetails
-	(*CaseDetails)(nil),                    // 26: familytime.referral.v1.CaseDetails
-	(*Note)(nil),                           // 27: familytime.referral.v1.Note
-	(v1.ReferralSource)(0),                 // 28: familytime.common.v1.ReferralSource
-	(v1.ServiceType)(0),                    // 29: familytime.common.v1.ServiceType
-	(*v1.Date)(nil),                        // 30: familytime.common.v1.Date
-	(*RiskAnswers)(nil),                    // 31: familytime.referral.v1.RiskAnswers
-	(RiskRating)(0),                        // 32: familytime.referral.v1.RiskRating
-	(DeclineReason)(0),                     // 33: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),                       // 34: familytime.referral.v1.WithdrawnBy
-	(AdultRole)(0),                         // 35: familytime.referral.v1.AdultRole
-	(*Arrangement)(nil),                    // 36: familytime.referral.v1.Arrangement
-	(CaseOutcome)(0),                       // 37: familytime.referral.v1.CaseOutcome
-	(Agency)(0),                            // 38: familytime.referral.v1.Agency
-	(CourtOrderKind)(0),                    // 39: familytime.referral.v1.CourtOrderKind
+	(*RiskAssessmentNoted)(nil),            // 16: familytime.referral.v1.RiskAssessmentNoted
+	(*PossibleDuplicateFlagged)(nil),       // 17: familytime.referral.v1.PossibleDuplicateFlagged
+	(*FamilyDetailsOpened)(nil),            // 18: familytime.referral.v1.FamilyDetailsOpened
+	(*ReferralFacts)(nil),                  // 19: familytime.referral.v1.ReferralFacts
+	(*AdultParty)(nil),                     // 20: familytime.referral.v1.AdultParty
+	(*ChildParty)(nil),                     // 21: familytime.referral.v1.ChildParty
+	(*CourtOrderRecord)(nil),               // 22: familytime.referral.v1.CourtOrderRecord
+	(*Attendee)(nil),                       // 23: familytime.referral.v1.Attendee
+	(*PersonDetails)(nil),                  // 24: familytime.referral.v1.PersonDetails
+	(*ChildDetails)(nil),                   // 25: familytime.referral.v1.ChildDetails
+	(*CourtOrderDetails)(nil),              // 26: familytime.referral.v1.CourtOrderDetails
+	(*CaseDetails)(nil),                    // 27: familytime.referral.v1.CaseDetails
+	(*Note)(nil),                           // 28: familytime.referral.v1.Note
+	(v1.ReferralSource)(0),                 // 29: familytime.common.v1.ReferralSource
+	(v1.ServiceType)(0),                    // 30: familytime.common.v1.ServiceType
+	(*v1.Date)(nil),                        // 31: familytime.common.v1.Date
+	(*RiskAnswers)(nil),                    // 32: familytime.referral.v1.RiskAnswers
+	(RiskRating)(0),                        // 33: familytime.referral.v1.RiskRating
+	(DeclineReason)(0),                     // 34: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),                       // 35: familytime.referral.v1.WithdrawnBy
+	(AdultRole)(0),                         // 36: familytime.referral.v1.AdultRole
+	(*Arrangement)(nil),                    // 37: familytime.referral.v1.Arrangement
+	(CaseOutcome)(0),                       // 38: familytime.referral.v1.CaseOutcome
+	(Agency)(0),                            // 39: familytime.referral.v1.Agency
+	(CourtOrderKind)(0),                    // 40: familytime.referral.v1.CourtOrderKind
 }
 var file_familytime_referral_v1_events_proto_depIdxs = []int32{
-	28, // 0: familytime.referral.v1.ReferralReceived.source:type_name -> familytime.common.v1.ReferralSource
-	29, // 1: familytime.referral.v1.ReferralReceived.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	30, // 2: familytime.referral.v1.ReferralReceived.received_on:type_name -> familytime.common.v1.Date
-	18, // 3: familytime.referral.v1.ReferralReceived.facts:type_name -> familytime.referral.v1.ReferralFacts
-	30, // 4: familytime.referral.v1.SecondPartyApplicationReceived.received_on:type_name -> familytime.common.v1.Date
-	19, // 5: familytime.referral.v1.SecondPartyApplicationReceived.parent:type_name -> familytime.referral.v1.AdultParty
-	31, // 6: familytime.referral.v1.SecondPartyApplicationReceived.risk:type_name -> familytime.referral.v1.RiskAnswers
-	30, // 7: familytime.referral.v1.ReferralAmended.amended_on:type_name -> familytime.common.v1.Date
-	18, // 8: familytime.referral.v1.ReferralAmended.facts:type_name -> familytime.referral.v1.ReferralFacts
-	30, // 9: familytime.referral.v1.ScreeningRecorded.screened_on:type_name -> familytime.common.v1.Date
-	32, // 10: familytime.referral.v1.ScreeningRecorded.rating:type_name -> familytime.referral.v1.RiskRating
-	30, // 11: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
-	29, // 12: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
-	30, // 13: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
-	29, // 14: familytime.referral.v1.ReferralWaitlisted.service_type:type_name -> familytime.common.v1.ServiceType
-	30, // 15: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
-	33, // 16: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
-	30, // 17: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
-	34, // 18: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	35, // 19: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
-	30, // 20: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
-	30, // 21: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
-	36, // 22: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
-	22, // 23: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
-	20, // 24: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
-	36, // 25: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
-	30, // 26: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
-	30, // 27: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
-	30, // 28: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
-	30, // 29: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
-	30, // 30: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
-	30, // 31: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
-	30, // 32: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
-	37, // 33: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	30, // 34: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
-	30, // 35: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
-	30, // 36: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
-	19, // 37: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
-	20, // 38: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
-	21, // 39: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
-	38, // 40: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
-	31, // 41: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
-	35, // 42: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
-	39, // 43: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	30, // 44: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
-	35, // 45: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
-	30, // 46: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
-	47, // [47:47] is the sub-list for method output_type
-	47, // [47:47] is the sub-list for method input_type
-	47, // [47:47] is the sub-list for extension type_name
-	47, // [47:47] is the sub-list for extension extendee
-	0,  // [0:47] is the sub-list for field type_name
+	29, // 0: familytime.referral.v1.ReferralReceived.source:type_name -> familytime.common.v1.ReferralSource
+	30, // 1: familytime.referral.v1.ReferralReceived.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	31, // 2: familytime.referral.v1.ReferralReceived.received_on:type_name -> familytime.common.v1.Date
+	19, // 3: familytime.referral.v1.ReferralReceived.facts:type_name -> familytime.referral.v1.ReferralFacts
+	31, // 4: familytime.referral.v1.SecondPartyApplicationReceived.received_on:type_name -> familytime.common.v1.Date
+	20, // 5: familytime.referral.v1.SecondPartyApplicationReceived.parent:type_name -> familytime.referral.v1.AdultParty
+	32, // 6: familytime.referral.v1.SecondPartyApplicationReceived.risk:type_name -> familytime.referral.v1.RiskAnswers
+	31, // 7: familytime.referral.v1.ReferralAmended.amended_on:type_name -> familytime.common.v1.Date
+	19, // 8: familytime.referral.v1.ReferralAmended.facts:type_name -> familytime.referral.v1.ReferralFacts
+	31, // 9: familytime.referral.v1.ScreeningRecorded.screened_on:type_name -> familytime.common.v1.Date
+	33, // 10: familytime.referral.v1.ScreeningRecorded.rating:type_name -> familytime.referral.v1.RiskRating
+	31, // 11: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
+	30, // 12: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
+	31, // 13: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
+	30, // 14: familytime.referral.v1.ReferralWaitlisted.service_type:type_name -> familytime.common.v1.ServiceType
+	31, // 15: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
+	34, // 16: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
+	31, // 17: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
+	35, // 18: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	36, // 19: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
+	31, // 20: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
+	31, // 21: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
+	37, // 22: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
+	23, // 23: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
+	21, // 24: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
+	37, // 25: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
+	31, // 26: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	31, // 27: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
+	31, // 28: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
+	31, // 29: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
+	31, // 30: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
+	31, // 31: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
+	31, // 32: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
+	38, // 33: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	31, // 34: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
+	31, // 35: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
+	31, // 36: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
+	31, // 37: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
+	20, // 38: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
+	21, // 39: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
+	22, // 40: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
+	39, // 41: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
+	32, // 42: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
+	36, // 43: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
+	40, // 44: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	31, // 45: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
+	36, // 46: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
+	31, // 47: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
+	48, // [48:48] is the sub-list for method output_type
+	48, // [48:48] is the sub-list for method input_type
+	48, // [48:48] is the sub-list for extension type_name
+	48, // [48:48] is the sub-list for extension extendee
+	0,  // [0:48] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_events_proto_init() }
@@ -2962,7 +3058,7 @@ func file_familytime_referral_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_events_proto_rawDesc), len(file_familytime_referral_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   28,
+			NumMessages:   29,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

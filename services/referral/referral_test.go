@@ -441,3 +441,53 @@ func (rawCodec) Unmarshal(data mem.BufferSlice, v any) error {
 	*(v.(*[]byte)) = data.Materialize()
 	return nil
 }
+
+// A safeguarding lead's risk assessment decides whether domestic abuse is found, over the
+// screening's (decision 80): found after a screening that found none, the family is not accepted
+// for supported contact, and the referral says whose finding it is; a later assessment without it
+// allows supported contact again. An assessment at another centre changes nothing.
+func TestALeadsRiskAssessmentStandsOverTheScreening(t *testing.T) {
+	g := newRig(t)
+	centre := g.centre(t, supported, supervised)
+	c := g.coordinator(t, centre)
+	ctx := t.Context()
+	sub, err := c.SubmitReferral(ctx, submitRequest(centre, commonv1.ReferralSource_REFERRAL_SOURCE_SOLICITOR, supported, details(resident(), nonResident())))
+	require.NoError(t, err)
+	refID := sub.GetReferral().GetReferralId()
+	family := uuid.MustParse(sub.GetReferral().GetFamilyId())
+	_, err = c.RecordScreening(ctx, &referralv1.RecordScreeningRequest{RequestId: uuid.NewString(), ReferralId: refID,
+		CentreId: centre.String(), Rating: referralv1.RiskRating_RISK_RATING_GREEN})
+	require.NoError(t, err)
+	get := func() *referralv1.Referral {
+		got, err := c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: refID, CentreId: centre.String()})
+		require.NoError(t, err)
+		return got.GetReferral()
+	}
+	assessed := &commonv1.Date{Year: 2026, Month: 2, Day: 3}
+	assess := func(at uuid.UUID, found bool) {
+		publish(t, g.safeguarding, "risk-"+family.String(), &safeguardingv1.RiskAssessed{FamilyId: family.String(), CentreId: at.String(),
+			AssessedOn: assessed, Rating: safeguardingv1.RiskRating_RISK_RATING_RED, DomesticAbuseFinding: found,
+			NextReviewOn: &commonv1.Date{Year: 2026, Month: 3, Day: 3}}, family, at)
+	}
+
+	assess(uuid.New(), true)
+	assess(centre, true)
+	require.Eventually(t, func() bool { return get().GetDomesticAbuseFinding() }, 30*time.Second, 10*time.Millisecond,
+		"the lead's finding stands over the screening's none")
+	require.True(t, proto.Equal(assessed, get().GetLeadAssessedOn()), "and the referral says whose it is")
+	require.Equal(t, []string{"ReferralReceived", "ScreeningRecorded", "RiskAssessmentNoted"}, g.eventTypes(t, refID),
+		"once: the other centre's assessment is not this case's")
+	before := g.events(t)
+	_, err = c.AcceptReferral(ctx, &referralv1.AcceptReferralRequest{RequestId: uuid.NewString(), ReferralId: refID,
+		CentreId: centre.String(), ServiceType: supported})
+	require.Equal(t, "DOMESTIC_ABUSE_RULES_OUT_SUPPORTED", reason(t, err))
+	require.Equal(t, before, g.events(t))
+
+	assess(centre, false)
+	require.Eventually(t, func() bool { return !get().GetDomesticAbuseFinding() }, 30*time.Second, 10*time.Millisecond,
+		"a later assessment without the finding stands in turn")
+	accepted, err := c.AcceptReferral(ctx, &referralv1.AcceptReferralRequest{RequestId: uuid.NewString(), ReferralId: refID,
+		CentreId: centre.String(), ServiceType: supported})
+	require.NoError(t, err)
+	require.Equal(t, supported, accepted.GetReferral().GetServiceType())
+}

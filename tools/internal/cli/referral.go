@@ -181,7 +181,7 @@ func referralFields(r *referralv1.Referral) [][2]string {
 		{"service accepted for", serviceName(r.GetServiceType())},
 		{"received on", dateString(r.GetReceivedOn())},
 		{"screening", ratingName(r.GetRating())},
-		{"domestic abuse finding", yesNo(r.GetDomesticAbuseFinding())},
+		{"domestic abuse finding", findingText(r)},
 		{"arrangement", arrangementText(r.GetArrangement())},
 		{"review due on", dateString(r.GetReviewDueOn())},
 		{"possible duplicate of", dupes},
@@ -243,6 +243,15 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
+}
+
+// findingText says whether domestic abuse is found, and by whom when the safeguarding lead's
+// assessment, not the screening, decides it.
+func findingText(r *referralv1.Referral) string {
+	if r.GetLeadAssessedOn() == nil {
+		return yesNo(r.GetDomesticAbuseFinding())
+	}
+	return yesNo(r.GetDomesticAbuseFinding()) + " (the safeguarding lead's assessment of " + dateString(r.GetLeadAssessedOn()) + ")"
 }
 
 func dateString(d *commonv1.Date) string {

@@ -37,8 +37,13 @@ func Summary(r *domain.Referral) *referralv1.Referral {
 		out.Children = append(out.Children, &referralv1.ChildSummary{PersonId: c.ID.String(),
 			BirthYear: int32(c.BirthYear), BirthMonth: int32(c.BirthMonth)})
 	}
-	if rating, da, ok := r.Screening(); ok {
-		out.Rating, out.DomesticAbuseFinding = rating, da
+	if rating, _, ok := r.Screening(); ok {
+		out.Rating = rating
+	}
+	found, assessedOn := r.DomesticAbuseFinding()
+	out.DomesticAbuseFinding = found
+	if !assessedOn.IsZero() {
+		out.LeadAssessedOn = domain.ToDate(assessedOn)
 	}
 	if a, ok := r.Arrangement(); ok {
 		out.Arrangement = ArrangementOf(a)

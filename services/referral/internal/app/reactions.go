@@ -46,6 +46,18 @@ func (a *App) HoldLifted(ctx context.Context, uow *eventstore.UnitOfWork, family
 	})
 }
 
+// RiskAssessed notes a safeguarding lead's risk assessment of the family at the centre
+// (safeguarding's RiskAssessed): the lead's latest finding of domestic abuse, or of none, stands
+// over the screening's (docs/decisions.md 80).
+func (a *App) RiskAssessed(ctx context.Context, uow *eventstore.UnitOfWork, family, centre uuid.UUID, found bool, assessedOn time.Time, md eventstore.Metadata) error {
+	return a.react(ctx, uow, family, md, func(r *domain.Referral, _ time.Time) ([]proto.Message, error) {
+		if r.CentreID() != centre {
+			return nil, nil
+		}
+		return r.NoteRiskAssessment(found, assessedOn)
+	})
+}
+
 // SessionAttended notes a session the family attended (scheduling's SessionCompleted): the first
 // starts contact and the review clock.
 func (a *App) SessionAttended(ctx context.Context, uow *eventstore.UnitOfWork, family uuid.UUID, on time.Time, md eventstore.Metadata) error {

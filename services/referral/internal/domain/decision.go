@@ -36,7 +36,7 @@ func (r *Referral) Accept(st commonv1.ServiceType, offered []commonv1.ServiceTyp
 // screening must allow it (a domestic-abuse finding rules out supported contact) and the centre
 // must offer it.
 func (r *Referral) mayHave(st commonv1.ServiceType, offered []commonv1.ServiceType) error {
-	if r.daFinding && st == commonv1.ServiceType_SERVICE_TYPE_SUPPORTED {
+	if r.domesticAbuse() && st == commonv1.ServiceType_SERVICE_TYPE_SUPPORTED {
 		return ErrDomesticAbuseRulesOutSupported
 	}
 	if !slices.Contains(offered, st) {
@@ -78,7 +78,7 @@ func (r *Referral) Waitlist(st commonv1.ServiceType, offered []commonv1.ServiceT
 // the coordinator names none: the kind asked for, or supervised when a domestic-abuse finding
 // rules out supported contact.
 func (r *Referral) WaitsFor() commonv1.ServiceType {
-	if r.daFinding && r.requested == commonv1.ServiceType_SERVICE_TYPE_SUPPORTED {
+	if r.domesticAbuse() && r.requested == commonv1.ServiceType_SERVICE_TYPE_SUPPORTED {
 		return commonv1.ServiceType_SERVICE_TYPE_SUPERVISED
 	}
 	return r.requested
@@ -129,8 +129,8 @@ func (r *Referral) Decline(d Decline, dir Directory, today time.Time) ([]proto.M
 			v.add("redirected_to_centre_id", "is not a centre in the directory")
 		case to.TakesNewFamilies() != nil:
 			v.add("redirected_to_centre_id", "is a centre that takes no new referrals: its accreditation is suspended or lapsed")
-		case r.daFinding && !to.Offers(commonv1.ServiceType_SERVICE_TYPE_SUPERVISED):
-			v.add("redirected_to_centre_id", "is a centre without supervised contact, which the screening's domestic-abuse finding needs")
+		case r.domesticAbuse() && !to.Offers(commonv1.ServiceType_SERVICE_TYPE_SUPERVISED):
+			v.add("redirected_to_centre_id", "is a centre without supervised contact, which the domestic-abuse finding needs")
 		}
 	}
 	if d.Reason == referralv1.DeclineReason_DECLINE_REASON_OTHER && note == "" {
@@ -149,9 +149,9 @@ func (r *Referral) Decline(d Decline, dir Directory, today time.Time) ([]proto.M
 		switch {
 		case !r.screened:
 			return nil, ErrDeclineForRiskUnscreened
-		case !r.daFinding:
+		case !r.domesticAbuse():
 			return nil, &Invalid{Violations: []Violation{{Field: "reason",
-				Reason: "is domestic abuse at a supported-only centre, but the screening found no domestic abuse"}}}
+				Reason: "is domestic abuse at a supported-only centre, but no domestic abuse is found (by the screening or the safeguarding lead's latest assessment)"}}}
 		case dir[r.centre].Offers(commonv1.ServiceType_SERVICE_TYPE_SUPERVISED):
 			return nil, &Invalid{Violations: []Violation{{Field: "reason",
 				Reason: "is domestic abuse at a supported-only centre, but this centre offers supervised contact: accept or waitlist for it, or decline for another reason"}}}

@@ -69,7 +69,7 @@ var (
 	// acceptance and the waiting list alike; a supported-only centre must decline or redirect the
 	// family to supervised contact.
 	ErrDomesticAbuseRulesOutSupported = problem.Rule("DOMESTIC_ABUSE_RULES_OUT_SUPPORTED",
-		"screening found domestic abuse, which rules out supported contact: accept or waitlist for supervised contact where the centre offers it, or decline or redirect the family")
+		"domestic abuse is found (by the screening or the safeguarding lead's latest assessment), which rules out supported contact: accept or waitlist for supervised contact where the centre offers it, or decline or redirect the family")
 	// ErrDeclineForRiskUnscreened: a decline for risk (risk too high, domestic abuse at a
 	// supported-only centre) rests on a person's screening; other reasons need none.
 	ErrDeclineForRiskUnscreened = problem.Rule("SCREENING_REQUIRED",

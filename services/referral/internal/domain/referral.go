@@ -37,8 +37,12 @@ type Referral struct {
 
 	screened  bool
 	rating    referralv1.RiskRating
-	daFinding bool
-	service   commonv1.ServiceType // accepted for; unspecified until accepted
+	daFinding bool // the screening's; see domesticAbuse
+	// leadAssessedOn is the date of the safeguarding lead's latest risk assessment that changed
+	// whether domestic abuse is found, leadDAFinding what it found; zero while none did.
+	leadAssessedOn time.Time
+	leadDAFinding  bool
+	service        commonv1.ServiceType // accepted for; unspecified until accepted
 
 	preVisits     map[uuid.UUID]bool // adults with a pre-visit at which they signed the ground rules
 	preVisitDates []time.Time        // every pre-visit day, sorted, without repeats
@@ -135,6 +139,33 @@ func (r *Referral) Screening() (rating referralv1.RiskRating, domesticAbuseFindi
 	return r.rating, r.daFinding, r.screened
 }
 
+// DomesticAbuseFinding is whether domestic abuse is found, ruling out supported contact: by the
+// safeguarding lead's latest assessment (assessedOn its date) when one has decided it, which
+// stands over the screening's finding, otherwise by the screening (assessedOn zero).
+func (r *Referral) DomesticAbuseFinding() (found bool, assessedOn time.Time) {
+	if !r.leadAssessedOn.IsZero() {
+		return r.leadDAFinding, r.leadAssessedOn
+	}
+	return r.daFinding, time.Time{}
+}
+
+// domesticAbuse is DomesticAbuseFinding's answer.
+func (r *Referral) domesticAbuse() bool {
+	found, _ := r.DomesticAbuseFinding()
+	return found
+}
+
+// NoteRiskAssessment notes a safeguarding lead's risk assessment of the family (safeguarding's
+// RiskAssessed) when it changes whether domestic abuse is found (docs/decisions.md 80). A referral
+// declined, withdrawn or ended changes nothing.
+func (r *Referral) NoteRiskAssessment(found bool, assessedOn time.Time) ([]proto.Message, error) {
+	if Final(r.state) || r.domesticAbuse() == found {
+		return nil, nil
+	}
+	return r.record(&referralv1.RiskAssessmentNoted{ReferralId: r.id.String(), FamilyId: r.family.String(),
+		CentreId: r.centre.String(), AssessedOn: toDate(assessedOn), DomesticAbuseFinding: found})
+}
+
 // PreVisitDone reports whether the adult has had a pre-visit and signed the ground rules.
 func (r *Referral) PreVisitDone(person uuid.UUID) bool { return r.preVisits[person] }
 
@@ -220,6 +251,8 @@ func (r *Referral) apply(ev proto.Message) error {
 	case *referralv1.ScreeningRecorded:
 		r.screened, r.rating, r.daFinding = true, e.GetRating(), e.GetDomesticAbuseFinding()
 		r.state = Screened
+	case *referralv1.RiskAssessmentNoted:
+		r.leadAssessedOn, r.leadDAFinding = fromDate(e.GetAssessedOn()), e.GetDomesticAbuseFinding()
 	case *referralv1.ReferralAccepted:
 		r.service, r.state = e.GetServiceType(), Accepted
 	case *referralv1.ReferralWaitlisted:

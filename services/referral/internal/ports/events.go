@@ -33,10 +33,11 @@ var SchedulingSubjects = []string{
 }
 
 // SafeguardingSubjects are the safeguarding events referral acts on: holds suspend the case and
-// their lifting resumes it.
+// their lifting resumes it; a lead's risk assessment decides whether domestic abuse is found.
 var SafeguardingSubjects = []string{
 	"ft.safeguarding.*.HoldPlaced",
 	"ft.safeguarding.*.HoldLifted",
+	"ft.safeguarding.*.RiskAssessed",
 }
 
 // SchedulingEvents handles scheduling's events.
@@ -102,6 +103,13 @@ func SafeguardingEvents(a *app.App) bus.Handler {
 				return err
 			}
 			return a.HoldLifted(ctx, uow, id(ev.GetFamilyId()), id(ev.GetCentreId()), id(ev.GetHoldId()), d.Caused(Actor))
+		case "familytime.safeguarding.v1.RiskAssessed":
+			ev := &safeguardingv1.RiskAssessed{}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			return a.RiskAssessed(ctx, uow, id(ev.GetFamilyId()), id(ev.GetCentreId()), ev.GetDomesticAbuseFinding(),
+				domain.FromDate(ev.GetAssessedOn()), d.Caused(Actor))
 		}
 		return nil
 	}

@@ -107,6 +107,11 @@ func describe(msg proto.Message) string {
 		return "Case ended: " + words.Enum(ev.GetOutcome())
 	case *referralv1.CaseSuspended:
 		return "Case suspended by a safeguarding hold"
+	case *referralv1.RiskAssessmentNoted:
+		if ev.GetDomesticAbuseFinding() {
+			return "Referral noted the safeguarding lead's risk assessment of " + date(ev.GetAssessedOn()) + ": domestic abuse found, supported contact ruled out"
+		}
+		return "Referral noted the safeguarding lead's risk assessment of " + date(ev.GetAssessedOn()) + ": no domestic abuse found"
 	case *referralv1.CaseResumed:
 		if ev.GetHoldsInForce() == 0 {
 			return "Safeguarding hold lifted; contact resumes"

@@ -365,6 +365,15 @@ func TestPersonalDetailsAreSealedAndEveryOpeningRecorded(t *testing.T) {
 		}
 	}
 	require.Nil(t, view.GetFamily().GetDetails(), "a parent's view holds no staff narrative")
+
+	// The nil UUID names no one: it used to read as no filter, every party's details under a
+	// view meant for one.
+	opened := g.count(t, "SELECT count(*) FROM events WHERE event_type = 'familytime.referral.v1.FamilyDetailsOpened'")
+	_, err = c.GetFamily(ctx, &referralv1.GetFamilyRequest{ReferralId: ref.GetReferralId(), CentreId: centre.String(),
+		Purpose: "letter to nobody", ForPersonId: uuid.Nil.String()})
+	require.Equal(t, codes.InvalidArgument, status.Code(err), "%v", err)
+	require.Contains(t, err.Error(), "for_person_id")
+	require.Equal(t, opened, g.count(t, "SELECT count(*) FROM events WHERE event_type = 'familytime.referral.v1.FamilyDetailsOpened'"))
 }
 
 // Bad input is refused with InvalidArgument naming the field, and appends nothing.

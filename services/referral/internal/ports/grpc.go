@@ -267,6 +267,11 @@ func (s *Server) GetFamily(ctx context.Context, req *referralv1.GetFamilyRequest
 	}
 	md := eventstore.Metadata{Actor: caller.Subject, RequestID: uuid.NewString()}
 	md.CorrelationID = md.RequestID
+	if req.GetForPersonId() != "" && id(req.GetForPersonId()) == uuid.Nil {
+		// The nil UUID is no person: read as "no filter", it gave every party's details under
+		// a view meant for one.
+		return nil, problem.Invalid("for_person_id", "must name a person of the referral, not the nil UUID")
+	}
 	opened, err := s.app.OpenFamily(ctx, id(req.GetReferralId()), id(req.GetCentreId()), req.GetPurpose(), id(req.GetForPersonId()), roles, md)
 	if err != nil {
 		return nil, translate(err)

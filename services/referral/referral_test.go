@@ -500,3 +500,28 @@ func TestALeadsRiskAssessmentStandsOverTheScreening(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, supported, accepted.GetReferral().GetServiceType())
 }
+
+// After a family's personal data is erased (its key destroyed), opening its details still
+// answers, without them, and the opening is still recorded (a review found it refused as an
+// internal error: the reader's purpose had no key to be sealed with).
+func TestAnErasedFamilyOpensWithoutItsDetails(t *testing.T) {
+	g := newRig(t)
+	centre := g.centre(t, supported)
+	c := g.coordinator(t, centre)
+	ctx := t.Context()
+	sub, err := c.SubmitReferral(ctx, submitRequest(centre, commonv1.ReferralSource_REFERRAL_SOURCE_SOLICITOR, supported, details(resident(), nonResident())))
+	require.NoError(t, err)
+	ref := sub.GetReferral()
+	_, err = g.keys.OwnerPool(t).Exec(ctx, `UPDATE family_keys SET wrapped_key = NULL, shredded_at = now() WHERE family_id = $1`,
+		uuid.MustParse(ref.GetFamilyId()))
+	require.NoError(t, err)
+	opened := g.count(t, "SELECT count(*) FROM events WHERE event_type = 'familytime.referral.v1.FamilyDetailsOpened'")
+	family, err := c.GetFamily(ctx, &referralv1.GetFamilyRequest{ReferralId: ref.GetReferralId(), CentreId: centre.String(),
+		Purpose: "after the erasure"})
+	require.NoError(t, err, "an erased family still opens")
+	for _, a := range family.GetFamily().GetAdults() {
+		require.Empty(t, a.GetContact().GetAddressLines(), "without its details")
+	}
+	require.Equal(t, opened+1, g.count(t, "SELECT count(*) FROM events WHERE event_type = 'familytime.referral.v1.FamilyDetailsOpened'"),
+		"the opening is recorded, its purpose not kept")
+}

@@ -693,3 +693,42 @@ func TestAnotherCentresFamilyIsNotFound(t *testing.T) {
 	require.Equal(t, codes.NotFound, code(t, err))
 	require.Equal(t, before, g.events(t), "nothing appended")
 }
+
+// After a family's personal data is erased (its key destroyed), its safeguarding records still
+// read, without their text, each read still recorded; and a concern can still be raised and
+// closed, keeping no new text (a review found every read refused as an internal error, the
+// access record's purpose having no key to be sealed with, and the concern never closable).
+func TestAnErasedFamilysRecordsStillReadAndCloseWithoutText(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	vol := g.as(t, "volunteer-1", auth.RoleVolunteer)
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
+	family := g.families(t, 1)[0]
+	raised, err := vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: family.String(), Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_NEGLECT, Description: "child hungry at handover"})
+	require.NoError(t, err)
+	require.NoError(t, g.sealer.Shred(ctx, family))
+
+	got, err := lead.GetConcern(ctx, &safeguardingv1.GetConcernRequest{CentreId: g.centre.String(), ConcernId: raised.GetConcernId(),
+		Purpose: "after the erasure"})
+	require.NoError(t, err, "an erased family's concern still reads")
+	require.Empty(t, got.GetConcern().GetRecords()[0].GetText(), "without its text")
+	record, err := lead.GetSafeguardingRecord(ctx, &safeguardingv1.GetSafeguardingRecordRequest{CentreId: g.centre.String(),
+		FamilyId: family.String(), Purpose: "case review"})
+	require.NoError(t, err)
+	require.NotEmpty(t, record.GetRecords())
+	access, err := lead.ListAccessRecords(ctx, &safeguardingv1.ListAccessRecordsRequest{CentreId: g.centre.String(), FamilyId: family.String()})
+	require.NoError(t, err)
+	require.Len(t, access.GetRecords(), 2, "each read recorded, its purpose not kept")
+
+	_, err = lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		ConcernId: raised.GetConcernId(), Note: "closed after the erasure"})
+	require.NoError(t, err, "the concern can still be closed")
+	_, err = vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: family.String(), Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_OTHER, Description: "seen again"})
+	require.NoError(t, err)
+	var rows string
+	require.NoError(t, g.db.OwnerPool(t).QueryRow(ctx, "SELECT string_agg(e::text, '') FROM events e").Scan(&rows))
+	require.NotContains(t, rows, "closed after the erasure")
+	require.NotContains(t, rows, "seen again")
+}

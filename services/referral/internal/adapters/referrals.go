@@ -73,9 +73,13 @@ func open(key *seal.FamilyKey, event uuid.UUID, msg proto.Message) error {
 
 // events turns a command's events into events to append: each is given its id first, and its
 // sealed fields are sealed for that id, that field and the family (decision 29). The domain's
-// messages are left in clear; the appended ones are copies.
+// messages are left in clear; the appended ones are copies. A family whose personal data was
+// erased keeps no new text: its sealed fields are left empty (there is no key to seal them with,
+// and the family's data is gone), so a read of its record is still recorded and a note still
+// closes its case, without the words.
 func (r *Referrals) events(ctx context.Context, family, centre uuid.UUID, msgs []proto.Message, md eventstore.Metadata) ([]eventstore.Event, error) {
 	var key *seal.FamilyKey // read when the first sealed field needs it: many events seal nothing
+	erased := false
 	out := make([]eventstore.Event, len(msgs))
 	for i, msg := range msgs {
 		id, err := uuid.NewV7()
@@ -84,10 +88,16 @@ func (r *Referrals) events(ctx context.Context, family, centre uuid.UUID, msgs [
 		}
 		sealed := proto.Clone(msg)
 		if err := domain.EachSealed(sealed, func(path string, in []byte) ([]byte, error) {
-			if key == nil {
-				if key, err = r.sealer.Family(ctx, family, true); err != nil {
+			if key == nil && !erased {
+				key, err = r.sealer.Family(ctx, family, true)
+				if errors.Is(err, seal.ErrShredded) {
+					erased = true
+				} else if err != nil {
 					return nil, err
 				}
+			}
+			if erased {
+				return []byte{}, nil
 			}
 			return key.Seal(seal.At(id, path), in)
 		}); err != nil {

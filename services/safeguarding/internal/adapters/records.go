@@ -75,7 +75,14 @@ func (r *Records) Seal(ctx context.Context, family, centre uuid.UUID, md eventst
 			return nil, err
 		}
 		err = domain.EachSealed(msg, func(field string, in []byte) ([]byte, error) {
-			return r.sealer.Seal(ctx, family, seal.At(id, field), in)
+			b, err := r.sealer.Seal(ctx, family, seal.At(id, field), in)
+			if errors.Is(err, seal.ErrShredded) {
+				// The family's personal data was erased: no new text is kept (there is no key,
+				// and the family's data is gone), and the record is made without it, so a read
+				// is still recorded and a concern can still be closed.
+				return nil, nil
+			}
+			return b, err
 		})
 		if err != nil {
 			return nil, fmt.Errorf("seal: %w", err)

@@ -78,9 +78,13 @@ func ProjectReport(uow *eventstore.UnitOfWork, r *domain.Report) {
 
 // ProjectAccess writes an access record's row, its purpose still sealed.
 func ProjectAccess(uow *eventstore.UnitOfWork, e eventstore.Event, a *safeguardingv1.AccessRecorded) {
+	purpose := a.GetSealedPurpose()
+	if purpose == nil {
+		purpose = []byte{} // an erased family's read keeps no purpose (Records.Seal)
+	}
 	uow.Exec(`INSERT INTO access_records (event_id, family_id, centre_id, subject, role, kind, record_id, sealed_purpose)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, e.ID, e.FamilyID, e.CentreID, a.GetSubject(), a.GetRole(),
-		int32(a.GetKind()), uuid.MustParse(a.GetRecordId()), a.GetSealedPurpose())
+		int32(a.GetKind()), uuid.MustParse(a.GetRecordId()), purpose)
 }
 
 func nullable(id uuid.UUID) pgtype.UUID { return pgtype.UUID{Bytes: id, Valid: id != uuid.Nil} }

@@ -18,7 +18,7 @@ func main() {
 	// environment; it never reaches the commands.
 	devserver.ServiceProcess()
 	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "familytime:", err)
+		fmt.Fprintln(os.Stderr, "familytime:", cli.PrintableError(err))
 		os.Exit(1)
 	}
 }

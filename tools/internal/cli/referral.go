@@ -291,8 +291,9 @@ func oneLine(s string) string {
 
 // Personal details come from whoever filled in a referral: the service refuses control characters
 // in them now (decisions.md 77), but a record made before, or a server that does not, must never
-// reach the coordinator's terminal raw. Everything the referral commands print goes through
-// escaping, and their errors through printableError.
+// reach the coordinator's terminal raw. Everything the familytime commands print goes through
+// escaping (the root command's PersistentPreRun; the referral commands also wrap their own
+// writer), and their errors through printableError.
 
 // printable escapes what a terminal acts on instead of showing: control characters (C0, DEL, C1),
 // the marks that reorder text (bidirectional embeddings, overrides and isolates) as \u escapes,

@@ -17,6 +17,14 @@ running platform. Start with:
   familytime dev        bring the platform up (Ctrl-C stops it)`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// Whatever a command prints may hold text someone typed into the platform (a centre's or a
+		// room's name, a concern's description): none reaches the terminal raw (printable). The
+		// shell completion scripts are the one output meant for a shell, not a person.
+		PersistentPreRun: func(cmd *cobra.Command, _ []string) {
+			if !isCompletion(cmd) {
+				cmd.SetOut(escaped(cmd.OutOrStdout()))
+			}
+		},
 	}
 	root.AddCommand(newDevCommand(), newTokenCommand(), newCentreCommand(), newKeysCommand(), newReferralCommand(),
 		newSafeguardingCommand(), newAuditCommand())
@@ -25,3 +33,17 @@ running platform. Start with:
 	root.AddCommand(newHistoryCommand(), newReturnCommand(), newReportingCommand())
 	return root
 }
+
+// isCompletion reports whether cmd is cobra's completion command or one of its shells.
+func isCompletion(cmd *cobra.Command) bool {
+	for c := cmd; c != nil; c = c.Parent() {
+		if c.Name() == "completion" || c.Name() == cobra.ShellCompRequestCmd || c.Name() == cobra.ShellCompNoDescRequestCmd {
+			return true
+		}
+	}
+	return false
+}
+
+// PrintableError is err as the familytime command prints it: nothing in it reaches the terminal
+// raw (printable).
+func PrintableError(err error) error { return printableError(err) }

@@ -596,6 +596,11 @@ func TestReportsFromSessionToReleaseWithTheSecondPersonCheck(t *testing.T) {
 			{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_SOLICITOR, ActingForPersonId: stranger},
 		}})
 	require.Equal(t, "recipients[1].acting_for_person_id", badField(t, err), "a copy for someone else's party")
+	_, err = lead.ReleaseReport(ctx, &safeguardingv1.ReleaseReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		ReportId: report.GetReportId(), Recipients: []*safeguardingv1.RecipientInput{
+			{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, PersonId: personOf(family, 2)},
+		}})
+	require.Equal(t, "recipients[0].person_id", badField(t, err), "the child is no parent: a parent's copy would show them the other party's times")
 	released, err := lead.ReleaseReport(ctx, &safeguardingv1.ReleaseReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
 		ReportId: report.GetReportId(), Recipients: []*safeguardingv1.RecipientInput{
 			{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, PersonId: mother.String()},

@@ -6,6 +6,10 @@
 CREATE TABLE family_people (
     family_id uuid NOT NULL,
     person_id uuid NOT NULL,
+    -- A party to the children's contact: a parent, or another adult with parental responsibility
+    -- (a report's copy goes to a party, or to a solicitor for one). Children, relatives and
+    -- escorts are not.
+    party     boolean NOT NULL DEFAULT false,
     PRIMARY KEY (family_id, person_id)
 );
 
@@ -18,5 +22,6 @@ DO $$
 BEGIN
     EXECUTE format('REVOKE ALL ON family_people, family_bookings FROM PUBLIC');
     EXECUTE format('GRANT SELECT, INSERT ON family_people, family_bookings TO %I', current_setting('familytime.runtime_role'));
+    EXECUTE format('GRANT UPDATE (party) ON family_people TO %I', current_setting('familytime.runtime_role'));
 END;
 $$;

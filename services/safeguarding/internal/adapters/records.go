@@ -128,12 +128,24 @@ func ProjectFamily(uow *eventstore.UnitOfWork, family, centre uuid.UUID) {
 	uow.Exec(`INSERT INTO families (family_id, centre_id) VALUES ($1, $2) ON CONFLICT (family_id) DO NOTHING`, family, centre)
 }
 
-// ProjectPeople records people a referral names for a family (ids only).
-func ProjectPeople(uow *eventstore.UnitOfWork, family uuid.UUID, people []uuid.UUID) {
+// ProjectPeople records people a referral names for a family (ids only), with whether each is a
+// party (a parent, or an adult with parental responsibility) as the referral now says.
+func ProjectPeople(uow *eventstore.UnitOfWork, family uuid.UUID, people []uuid.UUID, party []bool) {
 	if len(people) == 0 {
 		return
 	}
-	uow.Exec(`INSERT INTO family_people (family_id, person_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`, family, people)
+	uow.Exec(`INSERT INTO family_people (family_id, person_id, party) SELECT $1, * FROM unnest($2::uuid[], $3::boolean[])
+		ON CONFLICT (family_id, person_id) DO UPDATE SET party = EXCLUDED.party`, family, people, party)
+}
+
+// Parties are those of people that are parties of the family (ProjectPeople).
+func (r *Records) Parties(ctx context.Context, family uuid.UUID, people []uuid.UUID) ([]uuid.UUID, error) {
+	rows, err := r.store.Pool().Query(ctx, `SELECT person_id FROM family_people WHERE family_id = $1 AND person_id = ANY($2) AND party`,
+		family, people)
+	if err != nil {
+		return nil, fmt.Errorf("family's parties: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
 }
 
 // ProjectBooking records a booking of a family.

@@ -11,10 +11,12 @@ import (
 	"github.com/familytime/familytime/services/safeguarding/internal/adapters"
 )
 
-// NotePeople records, in a consumer's unit, people a referral names for the family (ids only), so
-// that a concern about the family can name them and no one else (decision 78).
-func (a *App) NotePeople(uow *eventstore.UnitOfWork, family uuid.UUID, people []uuid.UUID) {
-	adapters.ProjectPeople(uow, family, people)
+// NotePeople records, in a consumer's unit, people a referral names for the family (ids only, and
+// whether each is a party: a parent or an adult with parental responsibility), so that a concern
+// about the family can name them and no one else, and a report's copy goes only to a party
+// (decision 78).
+func (a *App) NotePeople(uow *eventstore.UnitOfWork, family uuid.UUID, people []uuid.UUID, party []bool) {
+	adapters.ProjectPeople(uow, family, people, party)
 }
 
 // NoteBooking records, in a consumer's unit, a booking of the family, so that a concern about the
@@ -51,4 +53,30 @@ func (a *App) PeopleOfTheFamily(ctx context.Context, family uuid.UUID, named []N
 		}
 	}
 	return invalid
+}
+
+// RecipientsAreParties refuses, naming each field, a report's copy for someone who is not a party
+// of the family (a parent, or an adult with parental responsibility): a child or a relative given
+// a parent's copy would read what the copy keeps from the other party. named are the person
+// fields of parent and parental-responsibility recipients and of the party a solicitor acts for.
+func (a *App) RecipientsAreParties(ctx context.Context, family uuid.UUID, named []Named) error {
+	people := make([]uuid.UUID, 0, len(named))
+	for _, n := range named {
+		people = append(people, n.Person)
+	}
+	parties, err := a.records.Parties(ctx, family, people)
+	if err != nil {
+		return err
+	}
+	invalid := &problem.InvalidError{}
+	for _, n := range named {
+		if !slices.Contains(parties, n.Person) {
+			invalid.Violations = append(invalid.Violations, problem.Violation{Field: n.Field,
+				Reason: "is not a parent or an adult with parental responsibility on this family's referral"})
+		}
+	}
+	if len(invalid.Violations) > 0 {
+		return invalid
+	}
+	return nil
 }

@@ -72,11 +72,14 @@ func notePeople(a *app.App, uow *eventstore.UnitOfWork, d bus.Delivery, familyID
 		return bus.Poison(fmt.Errorf("%s %s: the family id is not a UUID", bus.EventName(d.Envelope.GetEventType()), d.EventID))
 	}
 	var ids []string
+	var party []bool
 	for _, p := range facts.GetAdults() {
 		ids = append(ids, p.GetPersonId())
+		party = append(party, p.GetParentalResponsibility() || p.GetRole() == referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT ||
+			p.GetRole() == referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT)
 	}
 	for _, c := range facts.GetChildren() {
-		ids = append(ids, c.GetPersonId())
+		ids, party = append(ids, c.GetPersonId()), append(party, false)
 	}
 	people := make([]uuid.UUID, 0, len(ids))
 	for _, s := range ids {
@@ -86,7 +89,7 @@ func notePeople(a *app.App, uow *eventstore.UnitOfWork, d bus.Delivery, familyID
 		}
 		people = append(people, p)
 	}
-	a.NotePeople(uow, family, people)
+	a.NotePeople(uow, family, people, party)
 	return nil
 }
 

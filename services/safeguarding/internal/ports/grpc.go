@@ -290,10 +290,17 @@ func (s *Server) ReleaseReport(ctx context.Context, req *safeguardingv1.ReleaseR
 		}
 		var named []app.Named
 		for i, x := range list {
-			named = append(named, app.Named{Field: fmt.Sprintf("recipients[%d].person_id", i), Person: x.Person},
-				app.Named{Field: fmt.Sprintf("recipients[%d].acting_for_person_id", i), Person: x.ActingFor})
+			switch x.Kind {
+			case safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, safeguardingv1.RecipientKind_RECIPIENT_KIND_OTHER_PARENTAL_RESPONSIBILITY:
+				named = append(named, app.Named{Field: fmt.Sprintf("recipients[%d].person_id", i), Person: x.Person})
+			case safeguardingv1.RecipientKind_RECIPIENT_KIND_SOLICITOR:
+				named = append(named, app.Named{Field: fmt.Sprintf("recipients[%d].acting_for_person_id", i), Person: x.ActingFor})
+			}
 		}
-		return msgs, s.app.PeopleOfTheFamily(ctx, r.FamilyID(), named)
+		if err := s.app.PeopleOfTheFamily(ctx, r.FamilyID(), named); err != nil {
+			return nil, err
+		}
+		return msgs, s.app.RecipientsAreParties(ctx, r.FamilyID(), named)
 	})
 }
 

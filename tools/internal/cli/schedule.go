@@ -464,7 +464,11 @@ func printDaySheet(w io.Writer, out *output, day string, entries []*schedulingv1
 		_, err := fmt.Fprintf(w, "no bookings on %s\n", day)
 		return err
 	}
-	fmt.Fprintf(w, "Day sheet %s: %d bookings (times are due, then seen)\n\n", day, len(entries))
+	bookings := fmt.Sprintf("%d bookings", len(entries))
+	if len(entries) == 1 {
+		bookings = "1 booking"
+	}
+	fmt.Fprintf(w, "Day sheet %s: %s (times are due, then seen)\n\n", day, bookings)
 	var rows, people [][]string
 	for _, e := range entries {
 		b := e.GetBooking()

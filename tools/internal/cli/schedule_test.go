@@ -37,7 +37,7 @@ func TestDaySheetTable(t *testing.T) {
 	require.NoError(t, printDaySheet(&b, &output{}, "2026-01-10", entries))
 	out := b.String()
 	t.Log("\n" + out)
-	for _, want := range []string{"Day sheet 2026-01-10: 1 bookings", "ROOM", "VISITING IN", "Garden room", "7d1e2c3a", "10:00",
+	for _, want := range []string{"Day sheet 2026-01-10: 1 booking (times", "ROOM", "VISITING IN", "Garden room", "7d1e2c3a", "10:00",
 		"10:15 / 10:22", "11:30", "15m", "1/3", "late-start,check-in-refused", "visiting-parent", "p-2", "MAY"} {
 		require.True(t, strings.Contains(out, want), "missing %q", want)
 	}

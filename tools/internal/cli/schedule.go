@@ -246,6 +246,16 @@ func (s *schedule) sessions() *cobra.Command {
 	return cmd
 }
 
+// slotTimes reads --date and the optional --start of book and reschedule.
+func slotTimes(day, start string) (*commonv1.Date, *schedulingv1.LocalTime, error) {
+	date, err := scheduleDate("date", day)
+	if err != nil || start == "" {
+		return date, nil, err
+	}
+	at, err := parseClock("start", start)
+	return date, at, err
+}
+
 func (s *schedule) book() *cobra.Command {
 	var (
 		out                               output
@@ -260,13 +270,8 @@ func (s *schedule) book() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			req := &schedulingv1.BookSessionRequest{CentreId: s.centre, FamilyId: family, PatternId: pattern, RoomId: room}
 			var err error
-			if req.Date, err = scheduleDate("date", day); err != nil {
+			if req.Date, req.StartTime, err = slotTimes(day, start); err != nil {
 				return err
-			}
-			if start != "" {
-				if req.StartTime, err = parseClock("start", start); err != nil {
-					return err
-				}
 			}
 			if req.RequestId, err = request.value(); err != nil {
 				return err
@@ -319,13 +324,8 @@ it was. The door times follow the family's stagger, as for book. The new booking
 			}
 			req := &schedulingv1.RescheduleBookingRequest{CentreId: s.centre, BookingId: args[0], PatternId: pattern, RoomId: room}
 			var err error
-			if req.Date, err = scheduleDate("date", day); err != nil {
+			if req.Date, req.StartTime, err = slotTimes(day, start); err != nil {
 				return err
-			}
-			if start != "" {
-				if req.StartTime, err = parseClock("start", start); err != nil {
-					return err
-				}
 			}
 			if req.RequestedBy, err = parseRequester(by); err != nil {
 				return err

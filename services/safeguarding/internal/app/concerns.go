@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -44,13 +43,9 @@ func (a *App) ofTheFamily(ctx context.Context, n domain.NewConcern) error {
 	for i, p := range n.People {
 		named[i] = Named{Field: fmt.Sprintf("person_ids[%d]", i), Person: p}
 	}
-	err := a.PeopleOfTheFamily(ctx, n.Family, named)
-	invalid := &problem.InvalidError{}
-	if !errors.As(err, &invalid) {
-		if err != nil {
-			return err
-		}
-		invalid = &problem.InvalidError{}
+	vs, err := a.strangers(ctx, n.Family, named)
+	if err != nil {
+		return err
 	}
 	if n.Booking != uuid.Nil {
 		family, found, err := a.records.BookingFamily(ctx, n.Booking)
@@ -58,14 +53,11 @@ func (a *App) ofTheFamily(ctx context.Context, n domain.NewConcern) error {
 			return err
 		}
 		if !found || family != n.Family {
-			invalid.Violations = append(invalid.Violations, problem.Violation{Field: "booking_id",
+			vs = append(vs, problem.Violation{Field: "booking_id",
 				Reason: "is not a booking of this family (one made a moment ago may take a second to be known here)"})
 		}
 	}
-	if len(invalid.Violations) > 0 {
-		return invalid
-	}
-	return nil
+	return invalid(vs)
 }
 
 // loadConcern rebuilds a concern of the centre; a concern of another centre is not found.

@@ -35,6 +35,15 @@ type Named struct {
 // (decision 78): a concern about them, a report section about them or a copy of a report for them
 // would point at someone else's record, or withhold from the wrong person.
 func (a *App) PeopleOfTheFamily(ctx context.Context, family uuid.UUID, named []Named) error {
+	vs, err := a.strangers(ctx, family, named)
+	if err != nil {
+		return err
+	}
+	return invalid(vs)
+}
+
+// strangers are the violations of PeopleOfTheFamily; a nil person is skipped.
+func (a *App) strangers(ctx context.Context, family uuid.UUID, named []Named) ([]problem.Violation, error) {
 	people := make([]uuid.UUID, 0, len(named))
 	for _, n := range named {
 		if n.Person != uuid.Nil {
@@ -42,17 +51,11 @@ func (a *App) PeopleOfTheFamily(ctx context.Context, family uuid.UUID, named []N
 		}
 	}
 	strangers, err := a.records.Strangers(ctx, family, people)
-	if err != nil || len(strangers) == 0 {
-		return err
+	if err != nil {
+		return nil, err
 	}
-	invalid := &problem.InvalidError{}
-	for _, n := range named {
-		if n.Person != uuid.Nil && slices.Contains(strangers, n.Person) {
-			invalid.Violations = append(invalid.Violations, problem.Violation{Field: n.Field,
-				Reason: "is not a person named on this family's referral (one added a moment ago may take a second to be known here)"})
-		}
-	}
-	return invalid
+	return refuse(named, func(p uuid.UUID) bool { return p != uuid.Nil && slices.Contains(strangers, p) },
+		"is not a person named on this family's referral (one added a moment ago may take a second to be known here)"), nil
 }
 
 // RecipientsAreParties refuses, naming each field, a report's copy for someone who is not a party
@@ -68,15 +71,25 @@ func (a *App) RecipientsAreParties(ctx context.Context, family uuid.UUID, named 
 	if err != nil {
 		return err
 	}
-	invalid := &problem.InvalidError{}
+	return invalid(refuse(named, func(p uuid.UUID) bool { return !slices.Contains(parties, p) },
+		"is not a parent or an adult with parental responsibility on this family's referral"))
+}
+
+// refuse is a violation, with reason, of each named field whose person is bad.
+func refuse(named []Named, bad func(uuid.UUID) bool, reason string) []problem.Violation {
+	var vs []problem.Violation
 	for _, n := range named {
-		if !slices.Contains(parties, n.Person) {
-			invalid.Violations = append(invalid.Violations, problem.Violation{Field: n.Field,
-				Reason: "is not a parent or an adult with parental responsibility on this family's referral"})
+		if bad(n.Person) {
+			vs = append(vs, problem.Violation{Field: n.Field, Reason: reason})
 		}
 	}
-	if len(invalid.Violations) > 0 {
-		return invalid
+	return vs
+}
+
+// invalid is the InvalidError of vs, nil when there is none.
+func invalid(vs []problem.Violation) error {
+	if len(vs) == 0 {
+		return nil
 	}
-	return nil
+	return &problem.InvalidError{Violations: vs}
 }

@@ -2,6 +2,8 @@ package reporting_test
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"testing"
 	"time"
 
@@ -331,6 +333,29 @@ func TestFiguresByHand(t *testing.T) {
 	require.True(t, f.GetSuppressed())
 	require.Equal(t, "<5", f.GetShown())
 	require.Zero(t, f.GetValue(), "a suppressed figure's value is not sent")
+
+	// Every period of the year is published from one reading of the year (decisions.md 81): each
+	// figure published is the exact figure, and one centre's publication is the nation's, kept
+	// to the centre.
+	month := reportingv1.PeriodKind_PERIOD_KIND_MONTH
+	for _, p := range []struct {
+		kind   reportingv1.PeriodKind
+		number int32
+	}{{year, 0}, {quarter, 1}, {quarter, 2}, {quarter, 4}, {month, 1}, {month, 2}, {month, 3}, {month, 4}, {month, 12}} {
+		exact := figures(t, an, p.kind, 2026, p.number, "", false)
+		published := figures(t, an, p.kind, 2026, p.number, "", true)
+		require.ElementsMatch(t, slices.Collect(maps.Keys(exact)), slices.Collect(maps.Keys(published)), "%s %d", p.kind, p.number)
+		for key, f := range published {
+			if f.GetSuppressed() {
+				require.Zero(t, f.GetValue(), key)
+				continue
+			}
+			require.Equal(t, exact[key].GetValue(), f.GetValue(), "%s %d: %s", p.kind, p.number, key)
+		}
+		for key, f := range figures(t, an, p.kind, 2026, p.number, s.a.String(), true) {
+			require.Equal(t, published[key].GetShown(), f.GetShown(), "%s %d: %s, alone and in the nation's", p.kind, p.number, key)
+		}
+	}
 
 	// A coordinator sees their own centre's figures only.
 	own := figures(t, g.coordinator(t, s.b), quarter, 2026, 1, s.b.String(), false)

@@ -3,6 +3,8 @@ package adapters
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -26,6 +28,9 @@ type Measure struct {
 	Aggregate string
 	// Count is the aggregate's base (how many rows a duration is computed over), for suppression.
 	Count string
+	// Dated: Source also selects d, the one date a row is counted on, between $1 and $2; a year's
+	// months and quarters then come from one scan of the year (RunYear).
+	Dated bool
 }
 
 // Cell is one aggregated figure: national when Region is 0 and Centre is nil, a region's when
@@ -38,39 +43,87 @@ type Cell struct {
 	Dim    int32
 	Value  float64
 	Count  int64
+	// Period is, from RunYear, the year (0), a quarter (1-4) or a month (4 + its number).
+	Period int
 }
 
 // Run aggregates one measure over the period nationally, by region and by centre, each in total
 // and by its breakdown, in one query (GROUPING SETS).
 func (f *Figures) Run(ctx context.Context, m Measure, from, to time.Time) ([]Cell, error) {
-	dim, sets := "0", "(), (c.region), (c.region, x.centre_id)"
+	return f.run(ctx, m, from, to, false)
+}
+
+// RunYear is Run for the year from starts and for each of its quarters and months, in one query
+// over the year's rows; m must be Dated.
+func (f *Figures) RunYear(ctx context.Context, m Measure, from time.Time) ([]Cell, error) {
+	if !m.Dated {
+		return nil, fmt.Errorf("measure %s: counted on no one date, so not by the year's months", m.Name)
+	}
+	cells, err := f.run(ctx, m, from, from.AddDate(1, 0, -1), true)
+	if err != nil {
+		return nil, err
+	}
+	// Run gives a period without rows its national total, 0 (the empty grouping set); grouped by
+	// month and quarter, a period without rows has no group at all.
+	var counted [17]bool
+	for _, c := range cells {
+		if c.Region == 0 && c.Centre == uuid.Nil && !c.HasDim {
+			counted[c.Period] = true
+		}
+	}
+	for period, ok := range counted {
+		if !ok {
+			cells = append(cells, Cell{Period: period})
+		}
+	}
+	return cells, nil
+}
+
+func (f *Figures) run(ctx context.Context, m Measure, from, to time.Time, byPeriod bool) ([]Cell, error) {
+	scopes := [][]string{{}, {"c.region"}, {"c.region", "x.centre_id"}}
+	dim := "0"
 	if m.Breakdown != "" {
 		dim = "x.dim"
-		sets += ", (x.dim), (c.region, x.dim), (c.region, x.centre_id, x.dim)"
+		for _, s := range scopes[:3] {
+			scopes = append(scopes, append(slices.Clone(s), "x.dim"))
+		}
+	}
+	periods := [][]string{{}}
+	if byPeriod {
+		periods = append(periods, []string{"x.quarter"}, []string{"x.month"})
+	}
+	var sets []string
+	for _, s := range scopes {
+		for _, p := range periods {
+			sets = append(sets, "("+strings.Join(append(slices.Clone(s), p...), ", ")+")")
+		}
+	}
+	grouping, source := "0, 0, 0, 0", m.Source
+	if byPeriod {
+		grouping = "GROUPING(x.quarter)::int, coalesce(x.quarter, 0), GROUPING(x.month)::int, coalesce(x.month, 0)"
+		source = `SELECT s.*, extract(quarter FROM s.d)::int AS quarter, extract(month FROM s.d)::int AS month FROM (` + m.Source + `) s`
+	}
+	gDim := "GROUPING(" + dim + ")::int"
+	if m.Breakdown == "" {
+		gDim = "1"
 	}
 	count := "count(*)"
 	if m.Count != "" {
 		count = m.Count
 	}
-	q := fmt.Sprintf(`SELECT GROUPING(c.region)::int, GROUPING(x.centre_id)::int, GROUPING(%[1]s)::int,
-			coalesce(c.region, 0), x.centre_id, coalesce(%[1]s, 0), coalesce((%[2]s)::float8, 0), %[3]s
-		FROM (%[4]s) x LEFT JOIN reporting.centres c ON c.centre_id = x.centre_id
-		GROUP BY GROUPING SETS (%[5]s)`, dim, m.Aggregate, count, m.Source, sets)
-	if m.Breakdown == "" {
-		q = fmt.Sprintf(`SELECT GROUPING(c.region)::int, GROUPING(x.centre_id)::int, 1,
-			coalesce(c.region, 0), x.centre_id, 0, coalesce((%[1]s)::float8, 0), %[2]s
-		FROM (%[3]s) x LEFT JOIN reporting.centres c ON c.centre_id = x.centre_id
-		GROUP BY GROUPING SETS (%[4]s)`, m.Aggregate, count, m.Source, sets)
-	}
+	q := fmt.Sprintf(`SELECT GROUPING(c.region)::int, GROUPING(x.centre_id)::int, %[1]s, %[2]s,
+			coalesce(c.region, 0), x.centre_id, coalesce(%[3]s, 0), coalesce((%[4]s)::float8, 0), %[5]s
+		FROM (%[6]s) x LEFT JOIN reporting.centres c ON c.centre_id = x.centre_id
+		GROUP BY GROUPING SETS (%[7]s)`, gDim, grouping, dim, m.Aggregate, count, source, strings.Join(sets, ", "))
 	rows, err := f.pool.Query(ctx, q, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("measure %s: %w", m.Name, err)
 	}
 	cells, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Cell, error) {
-		var gRegion, gCentre, gDim int
+		var gRegion, gCentre, gDim, gQuarter, quarter, gMonth, month int
 		var centre *uuid.UUID
 		var c Cell
-		err := row.Scan(&gRegion, &gCentre, &gDim, &c.Region, &centre, &c.Dim, &c.Value, &c.Count)
+		err := row.Scan(&gRegion, &gCentre, &gDim, &gQuarter, &quarter, &gMonth, &month, &c.Region, &centre, &c.Dim, &c.Value, &c.Count)
 		if gRegion == 1 {
 			c.Region = 0
 		} else if c.Region == 0 {
@@ -82,6 +135,12 @@ func (f *Figures) Run(ctx context.Context, m Measure, from, to time.Time) ([]Cel
 		c.HasDim = gDim == 0
 		if !c.HasDim {
 			c.Dim = 0
+		}
+		switch {
+		case byPeriod && gMonth == 0:
+			c.Period = 4 + month
+		case byPeriod && gQuarter == 0:
+			c.Period = quarter
 		}
 		return c, err
 	})

@@ -3,11 +3,13 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
 
 	"github.com/google/uuid"
+	"golang.org/x/sync/errgroup"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
@@ -21,6 +23,52 @@ import (
 
 // Period is a calendar year, quarter or month: its first and last days.
 type Period struct{ From, To time.Time }
+
+// Year is the calendar year p is in.
+func (p Period) Year() Period {
+	y, _ := NewPeriod("year", p.From.Year(), 0)
+	return y
+}
+
+// Periods are a year's periods: the year, its quarters, its months (the order of Figure.period).
+func (p Period) Periods() []Period {
+	out := []Period{p.Year()}
+	for q := 1; q <= 4; q++ {
+		quarter, _ := NewPeriod("quarter", p.From.Year(), q)
+		out = append(out, quarter)
+	}
+	for m := 1; m <= 12; m++ {
+		month, _ := NewPeriod("month", p.From.Year(), m)
+		out = append(out, month)
+	}
+	return out
+}
+
+// index is p's place in Periods.
+func (p Period) index() int {
+	switch months := int(p.To.Month()) - int(p.From.Month()) + 1; months {
+	case 12:
+		return 0
+	case 3:
+		return 1 + int(p.From.Month()-1)/3
+	default:
+		return 4 + int(p.From.Month())
+	}
+}
+
+// partOf is the index in Periods of the period that period (an index in Periods) is part of, and
+// whether period is its last part; -1 for the year.
+func partOf(period int) (int, bool) {
+	switch {
+	case period == 0:
+		return -1, false
+	case period <= 4:
+		return 0, period == 4
+	default:
+		month := period - 4
+		return 1 + (month-1)/3, month%3 == 0
+	}
+}
 
 // NewPeriod is the year (number 0), quarter (1-4) or month (1-12).
 func NewPeriod(kind string, year, number int) (Period, error) {
@@ -55,6 +103,12 @@ type Figure struct {
 	// published. Others (places, capacity) are about rooms.
 	Protected bool
 	Duration  bool
+	// AtEnd is a count on the period's last day (the waiting list at its end): a quarter's is its
+	// last month's, a year's its last quarter's.
+	AtEnd bool
+	// period is where the figure's period stands in its calendar year when the year's figures
+	// are suppressed together (Periods: 0 the year, 1-4 its quarters, 5-16 its months).
+	period int
 }
 
 // measure is a figure the national body asks for (docs/return.md defines each).
@@ -63,6 +117,7 @@ type measure struct {
 	enum      protoreflect.EnumDescriptor
 	protected bool
 	duration  bool
+	atEnd     bool
 }
 
 var (
@@ -79,83 +134,95 @@ func count(name, breakdown string, enum protoreflect.EnumDescriptor, source, agg
 	return measure{Measure: adapters.Measure{Name: name, Breakdown: breakdown, Source: source, Aggregate: aggregate}, enum: enum, protected: true}
 }
 
+// dated marks m's Source as selecting d, the date each row is counted on.
+func dated(m measure) measure {
+	m.Dated = true
+	return m
+}
+
+// onLastDay marks m as counted on the period's last day.
+func onLastDay(m measure) measure {
+	m.atEnd = true
+	return m
+}
+
 // measures are computed in this order; names are the return's field names.
 var measures = []measure{
-	count("children_served", "", nil, `SELECT centre_id, child_id FROM reporting.attendance WHERE session_date BETWEEN $1 AND $2`, "count(DISTINCT x.child_id)"),
-	count("children_served", "service_type", serviceTypes, `SELECT centre_id, child_id, service_type AS dim FROM reporting.attendance WHERE session_date BETWEEN $1 AND $2`, "count(DISTINCT x.child_id)"),
-	count("children_served", "age_band", ageBands, `SELECT centre_id, child_id, age_band AS dim FROM reporting.attendance WHERE session_date BETWEEN $1 AND $2`, "count(DISTINCT x.child_id)"),
-	count("families_served", "service_type", serviceTypes, `SELECT centre_id, family_id, service_type AS dim FROM reporting.attendance WHERE session_date BETWEEN $1 AND $2`, "count(DISTINCT x.family_id)"),
-	count("sessions_booked", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state <> 'cancelled'`, "count(*)"),
-	count("sessions_attended", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state = 'attended'`, "count(*)"),
-	count("sessions_no_show", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state = 'no_show'`, "count(*)"),
-	count("sessions_cancelled", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state = 'cancelled'`, "count(*)"),
-	count("referrals_received", "source", sources, `SELECT centre_id, source AS dim FROM reporting.referrals WHERE received_on BETWEEN $1 AND $2`, "count(*)"),
-	count("referrals_court_involved", "", nil, `SELECT centre_id FROM reporting.referrals WHERE received_on BETWEEN $1 AND $2 AND court_involved`, "count(*)"),
-	count("referrals_cafcass_involved", "", nil, `SELECT centre_id FROM reporting.referrals WHERE received_on BETWEEN $1 AND $2 AND cafcass_involved`, "count(*)"),
-	count("referrals_accepted", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim FROM reporting.referrals WHERE accepted_on BETWEEN $1 AND $2`, "count(*)"),
-	count("referrals_declined", "reason", declines, `SELECT centre_id, decline_reason AS dim FROM reporting.referrals WHERE declined_on BETWEEN $1 AND $2`, "count(*)"),
-	count("referrals_withdrawn", "", nil, `SELECT centre_id FROM reporting.referrals WHERE withdrawn_on BETWEEN $1 AND $2`, "count(*)"),
+	dated(count("children_served", "", nil, `SELECT centre_id, child_id, session_date AS d FROM reporting.attendance WHERE session_date BETWEEN $1 AND $2`, "count(DISTINCT x.child_id)")),
+	dated(count("children_served", "service_type", serviceTypes, `SELECT centre_id, child_id, service_type AS dim, session_date AS d FROM reporting.attendance WHERE session_date BETWEEN $1 AND $2`, "count(DISTINCT x.child_id)")),
+	dated(count("children_served", "age_band", ageBands, `SELECT centre_id, child_id, age_band AS dim, session_date AS d FROM reporting.attendance WHERE session_date BETWEEN $1 AND $2`, "count(DISTINCT x.child_id)")),
+	dated(count("families_served", "service_type", serviceTypes, `SELECT centre_id, family_id, service_type AS dim, session_date AS d FROM reporting.attendance WHERE session_date BETWEEN $1 AND $2`, "count(DISTINCT x.family_id)")),
+	dated(count("sessions_booked", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim, session_date AS d FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state <> 'cancelled'`, "count(*)")),
+	dated(count("sessions_attended", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim, session_date AS d FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state = 'attended'`, "count(*)")),
+	dated(count("sessions_no_show", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim, session_date AS d FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state = 'no_show'`, "count(*)")),
+	dated(count("sessions_cancelled", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim, session_date AS d FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state = 'cancelled'`, "count(*)")),
+	dated(count("referrals_received", "source", sources, `SELECT centre_id, source AS dim, received_on AS d FROM reporting.referrals WHERE received_on BETWEEN $1 AND $2`, "count(*)")),
+	dated(count("referrals_court_involved", "", nil, `SELECT centre_id, received_on AS d FROM reporting.referrals WHERE received_on BETWEEN $1 AND $2 AND court_involved`, "count(*)")),
+	dated(count("referrals_cafcass_involved", "", nil, `SELECT centre_id, received_on AS d FROM reporting.referrals WHERE received_on BETWEEN $1 AND $2 AND cafcass_involved`, "count(*)")),
+	dated(count("referrals_accepted", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim, accepted_on AS d FROM reporting.referrals WHERE accepted_on BETWEEN $1 AND $2`, "count(*)")),
+	dated(count("referrals_declined", "reason", declines, `SELECT centre_id, decline_reason AS dim, declined_on AS d FROM reporting.referrals WHERE declined_on BETWEEN $1 AND $2`, "count(*)")),
+	dated(count("referrals_withdrawn", "", nil, `SELECT centre_id, withdrawn_on AS d FROM reporting.referrals WHERE withdrawn_on BETWEEN $1 AND $2`, "count(*)")),
 	count("referrals_never_attended", "", nil, `SELECT centre_id FROM reporting.referrals
 		WHERE accepted_on IS NOT NULL AND first_session_on IS NULL AND (ended_on BETWEEN $1 AND $2 OR withdrawn_on BETWEEN $1 AND $2)`, "count(*)"),
-	count("referrals_waitlisted_at_end", "", nil, `SELECT centre_id FROM reporting.referrals WHERE $1::date <= $2 AND waitlisted_on <= $2
+	onLastDay(count("referrals_waitlisted_at_end", "", nil, `SELECT centre_id FROM reporting.referrals WHERE $1::date <= $2 AND waitlisted_on <= $2
 		AND (accepted_on IS NULL OR accepted_on > $2 OR accepted_on < waitlisted_on)
-		AND (declined_on IS NULL OR declined_on > $2) AND (withdrawn_on IS NULL OR withdrawn_on > $2) AND (ended_on IS NULL OR ended_on > $2)`, "count(*)"),
-	count("waiting_list_at_end", "", nil, `SELECT centre_id FROM reporting.waiting
-		WHERE $1::date <= $2 AND (joined_at AT TIME ZONE 'Europe/London')::date <= $2 AND (left_at IS NULL OR (left_at AT TIME ZONE 'Europe/London')::date > $2)`, "count(*)"),
-	count("waiting_list_joined", "", nil, `SELECT centre_id FROM reporting.waiting WHERE (joined_at AT TIME ZONE 'Europe/London')::date BETWEEN $1 AND $2`, "count(*)"),
+		AND (declined_on IS NULL OR declined_on > $2) AND (withdrawn_on IS NULL OR withdrawn_on > $2) AND (ended_on IS NULL OR ended_on > $2)`, "count(*)")),
+	onLastDay(count("waiting_list_at_end", "", nil, `SELECT centre_id FROM reporting.waiting
+		WHERE $1::date <= $2 AND (joined_at AT TIME ZONE 'Europe/London')::date <= $2 AND (left_at IS NULL OR (left_at AT TIME ZONE 'Europe/London')::date > $2)`, "count(*)")),
+	dated(count("waiting_list_joined", "", nil, `SELECT centre_id, (joined_at AT TIME ZONE 'Europe/London')::date AS d FROM reporting.waiting WHERE (joined_at AT TIME ZONE 'Europe/London')::date BETWEEN $1 AND $2`, "count(*)")),
 	{Measure: adapters.Measure{Name: "waiting_days_median", Breakdown: "service_type", Count: "count(*)",
 		Source:    `SELECT centre_id, service_type AS dim, first_session_on - received_on AS days FROM reporting.referrals WHERE first_session_on BETWEEN $1 AND $2 AND received_on IS NOT NULL`,
 		Aggregate: "percentile_cont(0.5) WITHIN GROUP (ORDER BY x.days)"}, enum: serviceTypes, duration: true},
 	{Measure: adapters.Measure{Name: "waiting_days_p90", Breakdown: "service_type", Count: "count(*)",
 		Source:    `SELECT centre_id, service_type AS dim, first_session_on - received_on AS days FROM reporting.referrals WHERE first_session_on BETWEEN $1 AND $2 AND received_on IS NOT NULL`,
 		Aggregate: "percentile_cont(0.9) WITHIN GROUP (ORDER BY x.days)"}, enum: serviceTypes, duration: true},
-	count("cases_ended", "outcome", outcomes, `SELECT centre_id, outcome AS dim FROM reporting.referrals WHERE ended_on BETWEEN $1 AND $2`, "count(*)"),
-	count("concerns_raised", "category", categories, `SELECT centre_id, category AS dim FROM reporting.concerns WHERE raised_on BETWEEN $1 AND $2`, "count(*)"),
-	count("concerns_escalated", "", nil, `SELECT centre_id FROM reporting.concerns WHERE escalated_on BETWEEN $1 AND $2`, "count(*)"),
-	count("holds_placed", "reason", holdReasons, `SELECT centre_id, reason AS dim FROM reporting.holds WHERE placed_on BETWEEN $1 AND $2`, "count(*)"),
-	count("holds_lifted", "", nil, `SELECT centre_id FROM reporting.holds WHERE lifted_on BETWEEN $1 AND $2`, "count(*)"),
-	count("reports_released", "", nil, `SELECT centre_id FROM reporting.reports WHERE released_on BETWEEN $1 AND $2`, "count(*)"),
+	dated(count("cases_ended", "outcome", outcomes, `SELECT centre_id, outcome AS dim, ended_on AS d FROM reporting.referrals WHERE ended_on BETWEEN $1 AND $2`, "count(*)")),
+	dated(count("concerns_raised", "category", categories, `SELECT centre_id, category AS dim, raised_on AS d FROM reporting.concerns WHERE raised_on BETWEEN $1 AND $2`, "count(*)")),
+	dated(count("concerns_escalated", "", nil, `SELECT centre_id, escalated_on AS d FROM reporting.concerns WHERE escalated_on BETWEEN $1 AND $2`, "count(*)")),
+	dated(count("holds_placed", "reason", holdReasons, `SELECT centre_id, reason AS dim, placed_on AS d FROM reporting.holds WHERE placed_on BETWEEN $1 AND $2`, "count(*)")),
+	dated(count("holds_lifted", "", nil, `SELECT centre_id, lifted_on AS d FROM reporting.holds WHERE lifted_on BETWEEN $1 AND $2`, "count(*)")),
+	dated(count("reports_released", "", nil, `SELECT centre_id, released_on AS d FROM reporting.reports WHERE released_on BETWEEN $1 AND $2`, "count(*)")),
 }
 
 // Figures are the period's figures nationally, by region and by centre, or one centre's only;
 // suppressed for publication when publish is set (suppress.go).
+//
+// Published figures are suppressed together with every other period of the period's calendar
+// year (decisions.md 81): a quarter is the sum of its months and a year of its quarters, so a
+// month's "<5" published beside its quarter and the quarter's other two months would follow by
+// subtraction unless one more of them is withheld, and whichever period is asked for, a figure is
+// withheld the same way. One centre's published figures are the national publication's, kept to
+// the centre: suppressed alone, a figure withheld nationally to protect a neighbour's "<5" came
+// out whole.
 func (a *App) Figures(ctx context.Context, p Period, centre uuid.UUID, publish bool) ([]Figure, error) {
 	var out []Figure
-	for _, m := range measures {
-		cells, err := a.figures.Run(ctx, m.Measure, p.From, p.To)
+	if !publish {
+		figs, err := a.periodFigures(ctx, p, func(measure) bool { return true })
 		if err != nil {
 			return nil, err
 		}
-		for _, c := range cells {
-			f := Figure{Measure: m.Name, Region: commonv1.Region(c.Region), Centre: c.Centre, Value: c.Value, Count: c.Count,
-				Protected: m.protected, Duration: m.duration}
-			switch {
-			case c.Centre != uuid.Nil:
-				f.Scope = "centre"
-			case c.Region != 0:
-				f.Scope = "region"
-			default:
-				f.Scope = "national"
+		out = figs
+	} else {
+		all, err := a.yearFigures(ctx, p.Year())
+		if err != nil {
+			return nil, err
+		}
+		// The requested period's figures that are not counts of people.
+		rest, err := a.periodFigures(ctx, p, func(m measure) bool { return !m.protected })
+		if err != nil {
+			return nil, err
+		}
+		for i := range rest {
+			rest[i].period = p.index()
+		}
+		all = append(all, rest...)
+		Suppress(all)
+		for _, f := range all {
+			if f.period == p.index() {
+				out = append(out, f)
 			}
-			if c.HasDim {
-				f.Breakdown = m.Breakdown
-				if v := m.enum.Values().ByNumber(protoreflect.EnumNumber(c.Dim)); v != nil {
-					f.Category = string(v.Name())
-				} else {
-					f.Category = strconv.Itoa(int(c.Dim))
-				}
-			}
-			if f.Breakdown == "" && m.Breakdown != "" && hasTotal(m.Name) {
-				continue // the total without breakdown comes from the measure's own total row
-			}
-			out = append(out, f)
 		}
 	}
-	places, err := a.places(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	out = append(out, places...)
 	if centre != uuid.Nil {
 		kept := out[:0]
 		for _, f := range out {
@@ -165,14 +232,103 @@ func (a *App) Figures(ctx context.Context, p Period, centre uuid.UUID, publish b
 		}
 		out = kept
 	}
-	for i := range out {
-		out[i].Shown = shown(out[i])
-	}
-	if publish {
-		Suppress(out)
-	}
 	sort.SliceStable(out, func(i, j int) bool { return less(out[i], out[j]) })
 	return out, nil
+}
+
+// yearFigures are the counts of people of every period of the year (Periods), unsuppressed: a
+// measure counted on one date with one query over the year, the others period by period. The
+// queries run a few at a time: on PostgreSQL's cores, not one after another on one.
+func (a *App) yearFigures(ctx context.Context, year Period) ([]Figure, error) {
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(yearQueries)
+	var protected []measure
+	for _, m := range measures {
+		if m.protected {
+			protected = append(protected, m)
+		}
+	}
+	each := make([][]Figure, len(protected))
+	for i, m := range protected {
+		g.Go(func() error {
+			if m.Dated {
+				cells, err := a.figures.RunYear(ctx, m.Measure, year.From)
+				each[i] = m.figures(nil, cells)
+				return err
+			}
+			for period, q := range year.Periods() {
+				cells, err := a.figures.Run(ctx, m.Measure, q.From, q.To)
+				if err != nil {
+					return err
+				}
+				for j := range cells {
+					cells[j].Period = period
+				}
+				each[i] = m.figures(each[i], cells)
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return slices.Concat(each...), nil
+}
+
+// yearQueries is how many of a year's queries run at once.
+const yearQueries = 4
+
+// periodFigures are p's figures of the measures wanted, and its places; unsuppressed.
+func (a *App) periodFigures(ctx context.Context, p Period, wanted func(measure) bool) ([]Figure, error) {
+	var out []Figure
+	for _, m := range measures {
+		if !wanted(m) {
+			continue
+		}
+		cells, err := a.figures.Run(ctx, m.Measure, p.From, p.To)
+		if err != nil {
+			return nil, err
+		}
+		out = m.figures(out, cells)
+	}
+	places, err := a.places(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	for i := range places {
+		places[i].Shown = shown(places[i])
+	}
+	return append(out, places...), nil
+}
+
+// figures appends m's cells to out as figures.
+func (m measure) figures(out []Figure, cells []adapters.Cell) []Figure {
+	for _, c := range cells {
+		f := Figure{Measure: m.Name, Region: commonv1.Region(c.Region), Centre: c.Centre, Value: c.Value, Count: c.Count,
+			Protected: m.protected, Duration: m.duration, AtEnd: m.atEnd, period: c.Period}
+		switch {
+		case c.Centre != uuid.Nil:
+			f.Scope = "centre"
+		case c.Region != 0:
+			f.Scope = "region"
+		default:
+			f.Scope = "national"
+		}
+		if c.HasDim {
+			f.Breakdown = m.Breakdown
+			if v := m.enum.Values().ByNumber(protoreflect.EnumNumber(c.Dim)); v != nil {
+				f.Category = string(v.Name())
+			} else {
+				f.Category = strconv.Itoa(int(c.Dim))
+			}
+		}
+		if f.Breakdown == "" && m.Breakdown != "" && hasTotal(m.Name) {
+			continue // the total without breakdown comes from the measure's own total row
+		}
+		f.Shown = shown(f)
+		out = append(out, f)
+	}
+	return out
 }
 
 // hasTotal: children_served's total is its own measure (a child in two bands in one period counts

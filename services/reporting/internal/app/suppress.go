@@ -1,8 +1,12 @@
 package app
 
 import (
-	"fmt"
-	"sort"
+	"bytes"
+	"cmp"
+	"maps"
+	"slices"
+
+	"github.com/google/uuid"
 )
 
 // Shown values of suppressed figures.
@@ -14,11 +18,12 @@ const (
 )
 
 // Suppress withholds small numbers in figures meant for publication (docs/return.md,
-// decisions.md 62). Protected counts (people: children, families, referrals, sessions, cases,
+// decisions.md 62 and 81). Protected counts (people: children, families, referrals, sessions, cases,
 // concerns, holds) of 1 to 4 are shown "<5" (primary). Durations computed over fewer than 5
 // referrals are shown "*". Then, table by table, a total and the cells that add up to it (a
 // scope's breakdown by one dimension; the regions of the nation; the centres of a region, each
-// for a measure and category), while the total is published and the withheld cells' sum (total
+// for a measure and category; a year's quarters and a quarter's months, when figs hold a year's
+// periods, where a count on the last day has one cell, the last part), while the total is published and the withheld cells' sum (total
 // minus the published cells) would pin one of them down, one more cell is withheld ("*"): the
 // smallest published non-zero cell, or the total if there is none. A sum pins a cell down when
 // only one cell is withheld, or when the sum is the least the withheld cells can add to (every
@@ -36,12 +41,32 @@ func Suppress(figs []Figure) {
 			f.Suppressed, f.Shown = Primary, Primary
 		}
 	}
+	// A table is checked again only once one of its figures has been withheld since it was last
+	// checked: checking it again could change nothing.
 	tables := tablesOf(figs)
+	in := make([][]int, len(figs)) // a figure's tables
+	for ti, t := range tables {
+		in[t.total] = append(in[t.total], ti)
+		for _, c := range t.cells {
+			in[c] = append(in[c], ti)
+		}
+	}
+	dirty := make([]bool, len(tables))
+	for ti := range dirty {
+		dirty[ti] = true
+	}
 	for changed := true; changed; {
 		changed = false
-		for _, t := range tables {
-			if protect(figs, t) {
+		for ti, t := range tables {
+			if !dirty[ti] {
+				continue
+			}
+			dirty[ti] = false
+			if withheld := protect(figs, t); withheld >= 0 {
 				changed = true
+				for _, other := range in[withheld] {
+					dirty[other] = true
+				}
 			}
 		}
 	}
@@ -58,34 +83,71 @@ type table struct {
 	cells []int
 }
 
-func tablesOf(figs []Figure) []table {
-	key := func(f Figure, scope, region, centre, breakdown, category bool) string {
-		k := f.Measure
-		if scope {
-			k += "|" + f.Scope
-		}
-		if region {
-			k += fmt.Sprintf("|r%d", f.Region)
-		}
-		if centre {
-			k += "|c" + f.Centre.String()
-		}
-		if breakdown {
-			k += "|b" + f.Breakdown
-		}
-		if category {
-			k += "|k" + f.Category
-		}
-		return k
+// cellKey names a figure of one period: each text and centre by its rank among those of the
+// figures (names), packed so that keys hash fast and their order is the order of what they name
+// (tableKey): hi is the measure, period, scope and region, lo the centre, breakdown and category.
+type cellKey struct{ hi, lo uint64 }
+
+// tableKey names a table: its kind (b a breakdown, t the parts of a period, s the parts of a
+// scope, in the top byte) and its total's figure, with the breakdown's category left out.
+type tableKey = cellKey
+
+const (
+	periodShift, scopeShift, regionShift = 24, 16, 0 // of hi, below the measure (from 32) and kind (56)
+	centreShift, breakdownShift          = 40, 20    // of lo, above the category
+)
+
+func tableOf(kind byte, k cellKey) tableKey {
+	return tableKey{hi: uint64(kind)<<56 | k.hi, lo: k.lo}
+}
+
+// names ranks the texts and centres of figures.
+type names struct {
+	texts   map[string]int32
+	centres map[uuid.UUID]int32
+}
+
+func namesOf(figs []Figure) names {
+	texts, centres := map[string]int32{}, map[uuid.UUID]int32{}
+	for _, f := range figs {
+		texts[f.Measure], texts[f.Breakdown], texts[f.Category] = 0, 0, 0
+		centres[f.Centre] = 0
 	}
-	index := map[string]int{}
+	for i, t := range slices.Sorted(maps.Keys(texts)) {
+		texts[t] = int32(i)
+	}
+	for i, c := range slices.SortedFunc(maps.Keys(centres), func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }) {
+		centres[c] = int32(i)
+	}
+	return names{texts: texts, centres: centres}
+}
+
+func (n names) keyOf(f Figure) cellKey {
+	return cellKey{
+		hi: uint64(n.texts[f.Measure])<<32 | uint64(f.period)<<periodShift | uint64(scopeOrder[f.Scope])<<scopeShift | uint64(uint16(f.Region+1))<<regionShift,
+		lo: uint64(n.centres[f.Centre])<<centreShift | uint64(n.texts[f.Breakdown])<<breakdownShift | uint64(n.texts[f.Category]),
+	}
+}
+
+// with is k with the field at shift (width bits) set to v.
+func with(field uint64, shift, width uint, v uint64) uint64 {
+	mask := (uint64(1)<<width - 1) << shift
+	return field&^mask | v<<shift
+}
+
+func tablesOf(figs []Figure) []table {
+	n := namesOf(figs)
+	none, nil_ := uint64(n.texts[""]), uint64(n.centres[uuid.Nil])
+	keys := make([]cellKey, len(figs))
+	index := make(map[cellKey]int, len(figs))
 	for i, f := range figs {
 		if f.Protected {
-			index[key(f, true, true, true, true, true)] = i
+			keys[i] = n.keyOf(f)
+			index[keys[i]] = i
 		}
 	}
-	groups := map[string]*table{}
-	group := func(name string, total int, cell int) {
+	groups := map[tableKey]*table{}
+	group := func(name tableKey, total int, cell int) {
 		t := groups[name]
 		if t == nil {
 			t = &table{total: total}
@@ -97,42 +159,53 @@ func tablesOf(figs []Figure) []table {
 		if !f.Protected {
 			continue
 		}
+		k := keys[i]
 		// A scope's breakdown adds up to the scope's total.
 		if f.Breakdown != "" {
-			tf := f
-			tf.Breakdown, tf.Category = "", ""
-			if total, ok := index[key(tf, true, true, true, true, true)]; ok {
-				group("b:"+key(f, true, true, true, true, false), total, i)
+			total := k
+			total.lo = with(with(total.lo, breakdownShift, 20, none), 0, 20, none)
+			if t, ok := index[total]; ok {
+				name := k
+				name.lo = with(name.lo, 0, 20, none)
+				group(tableOf('b', name), t, i)
+			}
+		}
+		// A year's quarters add up to the year and a quarter's months to the quarter; a count on
+		// the last day is the last part's.
+		if up, last := partOf(f.period); up >= 0 && (last || !f.AtEnd) {
+			whole := k
+			whole.hi = with(whole.hi, periodShift, 8, uint64(up))
+			if t, ok := index[whole]; ok {
+				group(tableOf('t', whole), t, i)
 			}
 		}
 		// The regions add up to the nation; a region's centres add up to the region.
-		parent := f
+		parent := k
 		switch f.Scope {
 		case "region":
-			parent.Scope, parent.Region = "national", 0
+			parent.hi = with(with(parent.hi, scopeShift, 8, uint64(scopeOrder["national"])), regionShift, 16, 1 /* the nation's region, 0, plus 1 */)
 		case "centre":
-			parent.Scope, parent.Centre = "region", [16]byte{}
+			parent.hi = with(parent.hi, scopeShift, 8, uint64(scopeOrder["region"]))
+			parent.lo = with(parent.lo, centreShift, 24, nil_)
 		default:
 			continue
 		}
-		if total, ok := index[key(parent, true, true, true, true, true)]; ok {
-			group("s:"+key(parent, true, true, true, true, true), total, i)
+		if t, ok := index[parent]; ok {
+			group(tableOf('s', parent), t, i)
 		}
 	}
-	names := make([]string, 0, len(groups))
-	for n := range groups {
-		names = append(names, n)
-	}
-	sort.Strings(names) // the same figures are withheld on every run
-	out := make([]table, 0, len(names))
-	for _, n := range names {
-		out = append(out, *groups[n])
+	// The same figures are withheld on every run.
+	order := slices.SortedFunc(maps.Keys(groups), func(a, b tableKey) int { return cmp.Or(cmp.Compare(a.hi, b.hi), cmp.Compare(a.lo, b.lo)) })
+	out := make([]table, 0, len(order))
+	for _, name := range order {
+		out = append(out, *groups[name])
 	}
 	return out
 }
 
-// protect withholds one more cell of t when its published figures pin down a withheld one.
-func protect(figs []Figure, t table) bool {
+// protect withholds one more cell of t when its published figures pin down a withheld one, and
+// returns it (-1 if none).
+func protect(figs []Figure, t table) int {
 	if figs[t.total].Suppressed != "" {
 		return protectTotal(figs, t)
 	}
@@ -150,11 +223,11 @@ func protect(figs []Figure, t table) bool {
 	}
 	withheld := primary + secondary
 	if withheld == 0 {
-		return false
+		return -1
 	}
 	least := float64(primary + 5*secondary)
 	if withheld > 1 && sum != least && (secondary > 0 || sum != float64(4*primary)) {
-		return false
+		return -1
 	}
 	next := -1
 	for _, c := range t.cells {
@@ -166,7 +239,7 @@ func protect(figs []Figure, t table) bool {
 		next = t.total
 	}
 	figs[next].Suppressed, figs[next].Shown = Secondary, Secondary
-	return true
+	return next
 }
 
 // protectTotal withholds one more cell of t, whose total is withheld, when its cells are all
@@ -175,19 +248,19 @@ func protect(figs []Figure, t table) bool {
 // is the region's figure). Distinct counts do not add up (a child seen at two centres is one child
 // in their region), so withholding whenever every cell is published withholds a little more than
 // they need; the tables do not say which measures add up.
-func protectTotal(figs []Figure, t table) bool {
+func protectTotal(figs []Figure, t table) int {
 	next := -1
 	for _, c := range t.cells {
 		if figs[c].Suppressed != "" {
-			return false
+			return -1
 		}
 		if figs[c].Value > 0 && (next < 0 || figs[c].Value < figs[next].Value) {
 			next = c
 		}
 	}
 	if next < 0 {
-		return false // every cell 0: a withheld total is never 0
+		return -1 // every cell 0: a withheld total is never 0
 	}
 	figs[next].Suppressed, figs[next].Shown = Secondary, Secondary
-	return true
+	return next
 }

@@ -109,3 +109,46 @@ func TestSuppressedTotalsAreNotGivenAwayByTheirCells(t *testing.T) {
 	require.Equal(t, []string{"30", "*", "<5", "15", "*", "7"}, shownOf(figs),
 		"the centre withheld beside a <5 keeps its age bands from adding up to it")
 }
+
+// A year's figures are suppressed together (decisions.md 81): a quarter is its months' sum and a
+// year its quarters', so a month's "<5" published beside its quarter and the other two months
+// would follow by subtraction.
+func TestSuppressAcrossPeriods(t *testing.T) {
+	c := uuid.New()
+	in := func(period int, v float64) Figure {
+		f := fig("centre", 7, c, "", "", v)
+		f.Measure, f.period = "sessions_attended", period
+		return f
+	}
+	const q3, july, august, september = 3, 4 + 7, 4 + 8, 4 + 9
+	figs := []Figure{in(0, 60), in(1, 15), in(2, 15), in(q3, 12), in(4, 18), in(july, 5), in(august, 4), in(september, 3)}
+	Suppress(figs)
+	got := shownOf(figs)
+	require.Equal(t, []string{"<5", "<5"}, got[6:], "August's 4 and September's 3")
+	require.Equal(t, "12", got[3], "the quarter stands: two withheld months could be 4 and 3 or 3 and 4")
+
+	figs = []Figure{in(0, 62), in(1, 15), in(2, 15), in(q3, 14), in(4, 18), in(july, 7), in(august, 6), in(september, 1)}
+	Suppress(figs)
+	got = shownOf(figs)
+	require.Equal(t, "<5", got[7], "September's 1")
+	require.Equal(t, "*", got[6], "August is withheld too: the quarter minus July and August was September")
+	require.Equal(t, []string{"62", "14", "7"}, []string{got[0], got[3], got[5]})
+
+	// A quarter withheld to protect another quarter is not given away by its months.
+	figs = []Figure{in(0, 40), in(1, 2), in(2, 15), in(q3, 12), in(4, 11), in(july, 5), in(august, 4), in(september, 3)}
+	Suppress(figs)
+	got = shownOf(figs)
+	require.Equal(t, "<5", got[1], "the first quarter's 2")
+	require.Equal(t, "*", got[4], "the smallest other quarter")
+	require.Equal(t, "12", got[3])
+
+	// A count on the last day: the quarter's is its last month's, and both are shown alike.
+	atEnd := func(period int, v float64) Figure {
+		f := fig("centre", 7, c, "", "", v)
+		f.Measure, f.period, f.AtEnd = "waiting_list_at_end", period, true
+		return f
+	}
+	figs = []Figure{atEnd(q3, 9), atEnd(july, 2), atEnd(august, 3), atEnd(september, 9)}
+	Suppress(figs)
+	require.Equal(t, []string{"9", "<5", "<5", "9"}, shownOf(figs), "the quarter's waiting list is September's, not a sum")
+}

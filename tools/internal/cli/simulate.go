@@ -58,6 +58,9 @@ cell differs.`,
 				return fmt.Errorf("--to %q is not a date (YYYY-MM-DD)", to)
 			}
 			cfg.ConcernRate = &concernRate // always given here: 0 is no concerns, not the default
+			if err := cfg.Validate(); err != nil {
+				return err // before looking for a platform: a wrong flag is said first
+			}
 			p, err := devPlatform(dataDir)
 			if err != nil {
 				return err

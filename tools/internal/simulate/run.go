@@ -50,27 +50,34 @@ type Result struct {
 	Truth    *Truth
 }
 
+// Validate says what is wrong with cfg, in the words of the command's flags; nil if nothing.
+func (cfg Config) Validate() error {
+	switch {
+	case cfg.Centres < 1:
+		return errors.New("--centres must be at least 1")
+	case !(cfg.Scale > 0) || math.IsInf(cfg.Scale, 1): // NaN, which strconv reads from "NaN", too
+		return errors.New("--scale must be a positive share of a national year, such as 0.1")
+	case cfg.Concurrency < 1:
+		return errors.New("--concurrency must be at least 1")
+	case day(cfg.To).Before(day(cfg.From)):
+		return errors.New("--to is before --from")
+	}
+	_, err := cfg.concernRate()
+	return err
+}
+
 // Run simulates cfg on the platform, reporting progress to progress (a terminal line), and
 // returns its ground truth. The platform's clock must be simulated (familytime dev --clock
 // simulated, or seeding) and not past the day before cfg.From.
 func Run(ctx context.Context, cfg Config, p Platform, progress io.Writer) (*Result, error) {
-	if cfg.Centres < 1 {
-		return nil, errors.New("--centres must be at least 1")
-	}
-	if cfg.Scale <= 0 {
-		return nil, errors.New("--scale must be positive")
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
 	concernRate, err := cfg.concernRate()
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Concurrency < 1 {
-		cfg.Concurrency = 1
-	}
 	s := &sim{cfg: cfg, from: day(cfg.From), to: day(cfg.To)}
-	if s.to.Before(s.from) {
-		return nil, errors.New("--to is before --from")
-	}
 	if s.c, err = dial(p); err != nil {
 		return nil, err
 	}

@@ -143,7 +143,7 @@ func TestSameSeedSameSimulation(t *testing.T) {
 func TestRunRefusesAConcernRateOutsideZeroToOne(t *testing.T) {
 	for _, rate := range []float64{-0.1, 1.5} {
 		cfg := simulate.Config{Centres: 1, From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC),
-			Scale: 0.1, Seed: 1, ConcernRate: new(rate)}
+			Scale: 0.1, Seed: 1, Concurrency: 1, ConcernRate: new(rate)}
 		_, err := simulate.Run(t.Context(), cfg, simulate.Platform{}, nil)
 		require.ErrorContains(t, err, "--concern-rate must be a share of sessions", "rate %v", rate)
 	}

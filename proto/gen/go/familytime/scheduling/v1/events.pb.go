@@ -2628,11 +2628,239 @@ func (x *WaitingListLeft) GetLeftAt() *timestamppb.Timestamp {
 	return nil
 }
 
+// StaffMemberAdded: someone joined a centre's staff or volunteers.
+type StaffMemberAdded struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The person's account id.
+	AccountId string `protobuf:"bytes,2,opt,name=account_id,json=accountId,proto3" json:"account_id,omitempty"`
+	// What they do at the centre.
+	Role StaffRole `protobuf:"varint,3,opt,name=role,proto3,enum=familytime.scheduling.v1.StaffRole" json:"role,omitempty"`
+	// When they joined.
+	JoinedOn *v1.Date `protobuf:"bytes,4,opt,name=joined_on,json=joinedOn,proto3" json:"joined_on,omitempty"`
+	// When their enhanced DBS check was done.
+	DbsCheckedOn *v1.Date `protobuf:"bytes,5,opt,name=dbs_checked_on,json=dbsCheckedOn,proto3" json:"dbs_checked_on,omitempty"`
+	// When they last completed safeguarding training; unset if not yet.
+	TrainedOn     *v1.Date `protobuf:"bytes,6,opt,name=trained_on,json=trainedOn,proto3" json:"trained_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StaffMemberAdded) Reset() {
+	*x = StaffMemberAdded{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StaffMemberAdded) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StaffMemberAdded) ProtoMessage() {}
+
+func (x *StaffMemberAdded) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StaffMemberAdded.ProtoReflect.Descriptor instead.
+func (*StaffMemberAdded) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *StaffMemberAdded) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *StaffMemberAdded) GetAccountId() string {
+	if x != nil {
+		return x.AccountId
+	}
+	return ""
+}
+
+func (x *StaffMemberAdded) GetRole() StaffRole {
+	if x != nil {
+		return x.Role
+	}
+	return StaffRole_STAFF_ROLE_UNSPECIFIED
+}
+
+func (x *StaffMemberAdded) GetJoinedOn() *v1.Date {
+	if x != nil {
+		return x.JoinedOn
+	}
+	return nil
+}
+
+func (x *StaffMemberAdded) GetDbsCheckedOn() *v1.Date {
+	if x != nil {
+		return x.DbsCheckedOn
+	}
+	return nil
+}
+
+func (x *StaffMemberAdded) GetTrainedOn() *v1.Date {
+	if x != nil {
+		return x.TrainedOn
+	}
+	return nil
+}
+
+// StaffCheckRecorded: a member of staff had a check (a new DBS check, or safeguarding training).
+type StaffCheckRecorded struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The person's account id.
+	AccountId string `protobuf:"bytes,2,opt,name=account_id,json=accountId,proto3" json:"account_id,omitempty"`
+	// Which check.
+	Check StaffCheck `protobuf:"varint,3,opt,name=check,proto3,enum=familytime.scheduling.v1.StaffCheck" json:"check,omitempty"`
+	// When it was done.
+	CheckedOn     *v1.Date `protobuf:"bytes,4,opt,name=checked_on,json=checkedOn,proto3" json:"checked_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StaffCheckRecorded) Reset() {
+	*x = StaffCheckRecorded{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StaffCheckRecorded) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StaffCheckRecorded) ProtoMessage() {}
+
+func (x *StaffCheckRecorded) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StaffCheckRecorded.ProtoReflect.Descriptor instead.
+func (*StaffCheckRecorded) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *StaffCheckRecorded) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *StaffCheckRecorded) GetAccountId() string {
+	if x != nil {
+		return x.AccountId
+	}
+	return ""
+}
+
+func (x *StaffCheckRecorded) GetCheck() StaffCheck {
+	if x != nil {
+		return x.Check
+	}
+	return StaffCheck_STAFF_CHECK_UNSPECIFIED
+}
+
+func (x *StaffCheckRecorded) GetCheckedOn() *v1.Date {
+	if x != nil {
+		return x.CheckedOn
+	}
+	return nil
+}
+
+// StaffMemberLeft: someone left a centre's staff or volunteers.
+type StaffMemberLeft struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The person's account id.
+	AccountId string `protobuf:"bytes,2,opt,name=account_id,json=accountId,proto3" json:"account_id,omitempty"`
+	// Their last day.
+	LeftOn        *v1.Date `protobuf:"bytes,3,opt,name=left_on,json=leftOn,proto3" json:"left_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StaffMemberLeft) Reset() {
+	*x = StaffMemberLeft{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StaffMemberLeft) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StaffMemberLeft) ProtoMessage() {}
+
+func (x *StaffMemberLeft) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StaffMemberLeft.ProtoReflect.Descriptor instead.
+func (*StaffMemberLeft) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *StaffMemberLeft) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *StaffMemberLeft) GetAccountId() string {
+	if x != nil {
+		return x.AccountId
+	}
+	return ""
+}
+
+func (x *StaffMemberLeft) GetLeftOn() *v1.Date {
+	if x != nil {
+		return x.LeftOn
+	}
+	return nil
+}
+
 var File_familytime_scheduling_v1_events_proto protoreflect.FileDescriptor
 
 const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\n" +
-	"%familytime/scheduling/v1/events.proto\x12\x18familytime.scheduling.v1\x1a familytime/common/v1/types.proto\x1a'familytime/scheduling/v1/sessions.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xea\x02\n" +
+	"%familytime/scheduling/v1/events.proto\x12\x18familytime.scheduling.v1\x1a$familytime/scheduling/v1/staff.proto\x1a familytime/common/v1/types.proto\x1a'familytime/scheduling/v1/sessions.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xea\x02\n" +
 	"\x10CentreRegistered\x12\x1b\n" +
 	"\tcentre_id\x18\x01 \x01(\tR\bcentreId\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x124\n" +
@@ -2857,7 +3085,28 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\tcentre_id\x18\x01 \x01(\tR\bcentreId\x12\x1b\n" +
 	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12H\n" +
 	"\x06reason\x18\x03 \x01(\x0e20.familytime.scheduling.v1.WaitingListLeaveReasonR\x06reason\x123\n" +
-	"\aleft_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x06leftAt*\x97\x01\n" +
+	"\aleft_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x06leftAt\"\xbd\x02\n" +
+	"\x10StaffMemberAdded\x12\x1b\n" +
+	"\tcentre_id\x18\x01 \x01(\tR\bcentreId\x12\x1d\n" +
+	"\n" +
+	"account_id\x18\x02 \x01(\tR\taccountId\x127\n" +
+	"\x04role\x18\x03 \x01(\x0e2#.familytime.scheduling.v1.StaffRoleR\x04role\x127\n" +
+	"\tjoined_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\bjoinedOn\x12@\n" +
+	"\x0edbs_checked_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\fdbsCheckedOn\x129\n" +
+	"\n" +
+	"trained_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\ttrainedOn\"\xc7\x01\n" +
+	"\x12StaffCheckRecorded\x12\x1b\n" +
+	"\tcentre_id\x18\x01 \x01(\tR\bcentreId\x12\x1d\n" +
+	"\n" +
+	"account_id\x18\x02 \x01(\tR\taccountId\x12:\n" +
+	"\x05check\x18\x03 \x01(\x0e2$.familytime.scheduling.v1.StaffCheckR\x05check\x129\n" +
+	"\n" +
+	"checked_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\tcheckedOn\"\x82\x01\n" +
+	"\x0fStaffMemberLeft\x12\x1b\n" +
+	"\tcentre_id\x18\x01 \x01(\tR\bcentreId\x12\x1d\n" +
+	"\n" +
+	"account_id\x18\x02 \x01(\tR\taccountId\x123\n" +
+	"\aleft_on\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\x06leftOn*\x97\x01\n" +
 	"\x10ReferralDecision\x12!\n" +
 	"\x1dREFERRAL_DECISION_UNSPECIFIED\x10\x00\x12 \n" +
 	"\x1cREFERRAL_DECISION_WAITLISTED\x10\x01\x12\x1e\n" +
@@ -2884,7 +3133,7 @@ func file_familytime_scheduling_v1_events_proto_rawDescGZIP() []byte {
 }
 
 var file_familytime_scheduling_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_familytime_scheduling_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 27)
+var file_familytime_scheduling_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
 var file_familytime_scheduling_v1_events_proto_goTypes = []any{
 	(ReferralDecision)(0),            // 0: familytime.scheduling.v1.ReferralDecision
 	(WaitingListLeaveReason)(0),      // 1: familytime.scheduling.v1.WaitingListLeaveReason
@@ -2915,83 +3164,95 @@ var file_familytime_scheduling_v1_events_proto_goTypes = []any{
 	(*WaitingListJoined)(nil),        // 26: familytime.scheduling.v1.WaitingListJoined
 	(*PlaceOffered)(nil),             // 27: familytime.scheduling.v1.PlaceOffered
 	(*WaitingListLeft)(nil),          // 28: familytime.scheduling.v1.WaitingListLeft
-	(v1.Region)(0),                   // 29: familytime.common.v1.Region
-	(v1.ServiceType)(0),              // 30: familytime.common.v1.ServiceType
-	(v1.AccreditationStatus)(0),      // 31: familytime.common.v1.AccreditationStatus
-	(*v1.Date)(nil),                  // 32: familytime.common.v1.Date
-	(*OpeningPattern)(nil),           // 33: familytime.scheduling.v1.OpeningPattern
-	(v1.AgeBand)(0),                  // 34: familytime.common.v1.AgeBand
-	(*ExpectedPerson)(nil),           // 35: familytime.scheduling.v1.ExpectedPerson
-	(*timestamppb.Timestamp)(nil),    // 36: google.protobuf.Timestamp
-	(CancelledBy)(0),                 // 37: familytime.scheduling.v1.CancelledBy
-	(CancellationReason)(0),          // 38: familytime.scheduling.v1.CancellationReason
-	(PersonRole)(0),                  // 39: familytime.scheduling.v1.PersonRole
-	(Party)(0),                       // 40: familytime.scheduling.v1.Party
+	(*StaffMemberAdded)(nil),         // 29: familytime.scheduling.v1.StaffMemberAdded
+	(*StaffCheckRecorded)(nil),       // 30: familytime.scheduling.v1.StaffCheckRecorded
+	(*StaffMemberLeft)(nil),          // 31: familytime.scheduling.v1.StaffMemberLeft
+	(v1.Region)(0),                   // 32: familytime.common.v1.Region
+	(v1.ServiceType)(0),              // 33: familytime.common.v1.ServiceType
+	(v1.AccreditationStatus)(0),      // 34: familytime.common.v1.AccreditationStatus
+	(*v1.Date)(nil),                  // 35: familytime.common.v1.Date
+	(*OpeningPattern)(nil),           // 36: familytime.scheduling.v1.OpeningPattern
+	(v1.AgeBand)(0),                  // 37: familytime.common.v1.AgeBand
+	(*ExpectedPerson)(nil),           // 38: familytime.scheduling.v1.ExpectedPerson
+	(*timestamppb.Timestamp)(nil),    // 39: google.protobuf.Timestamp
+	(CancelledBy)(0),                 // 40: familytime.scheduling.v1.CancelledBy
+	(CancellationReason)(0),          // 41: familytime.scheduling.v1.CancellationReason
+	(PersonRole)(0),                  // 42: familytime.scheduling.v1.PersonRole
+	(Party)(0),                       // 43: familytime.scheduling.v1.Party
+	(StaffRole)(0),                   // 44: familytime.scheduling.v1.StaffRole
+	(StaffCheck)(0),                  // 45: familytime.scheduling.v1.StaffCheck
 }
 var file_familytime_scheduling_v1_events_proto_depIdxs = []int32{
-	29, // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
-	30, // 1: familytime.scheduling.v1.CentreRegistered.service_types:type_name -> familytime.common.v1.ServiceType
-	31, // 2: familytime.scheduling.v1.CentreRegistered.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	32, // 3: familytime.scheduling.v1.CentreRegistered.accreditation_date:type_name -> familytime.common.v1.Date
-	29, // 4: familytime.scheduling.v1.CentreUpdated.region:type_name -> familytime.common.v1.Region
-	30, // 5: familytime.scheduling.v1.CentreUpdated.service_types:type_name -> familytime.common.v1.ServiceType
-	31, // 6: familytime.scheduling.v1.CentreUpdated.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	32, // 7: familytime.scheduling.v1.CentreUpdated.accreditation_date:type_name -> familytime.common.v1.Date
-	33, // 8: familytime.scheduling.v1.OpeningPatternDefined.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
-	34, // 9: familytime.scheduling.v1.AttendingChild.age_band:type_name -> familytime.common.v1.AgeBand
-	35, // 10: familytime.scheduling.v1.FamilyReadyNoted.adults:type_name -> familytime.scheduling.v1.ExpectedPerson
+	32, // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
+	33, // 1: familytime.scheduling.v1.CentreRegistered.service_types:type_name -> familytime.common.v1.ServiceType
+	34, // 2: familytime.scheduling.v1.CentreRegistered.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	35, // 3: familytime.scheduling.v1.CentreRegistered.accreditation_date:type_name -> familytime.common.v1.Date
+	32, // 4: familytime.scheduling.v1.CentreUpdated.region:type_name -> familytime.common.v1.Region
+	33, // 5: familytime.scheduling.v1.CentreUpdated.service_types:type_name -> familytime.common.v1.ServiceType
+	34, // 6: familytime.scheduling.v1.CentreUpdated.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	35, // 7: familytime.scheduling.v1.CentreUpdated.accreditation_date:type_name -> familytime.common.v1.Date
+	36, // 8: familytime.scheduling.v1.OpeningPatternDefined.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
+	37, // 9: familytime.scheduling.v1.AttendingChild.age_band:type_name -> familytime.common.v1.AgeBand
+	38, // 10: familytime.scheduling.v1.FamilyReadyNoted.adults:type_name -> familytime.scheduling.v1.ExpectedPerson
 	6,  // 11: familytime.scheduling.v1.FamilyReadyNoted.children:type_name -> familytime.scheduling.v1.ChildAttendee
-	30, // 12: familytime.scheduling.v1.FamilyReadyNoted.service_type:type_name -> familytime.common.v1.ServiceType
-	32, // 13: familytime.scheduling.v1.FamilyReadyNoted.earliest_bookable_on:type_name -> familytime.common.v1.Date
-	32, // 14: familytime.scheduling.v1.FamilyReadyNoted.pre_visit_dates:type_name -> familytime.common.v1.Date
-	32, // 15: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
-	32, // 16: familytime.scheduling.v1.SupportedContactRuledOut.assessed_on:type_name -> familytime.common.v1.Date
-	32, // 17: familytime.scheduling.v1.SupportedContactAllowed.assessed_on:type_name -> familytime.common.v1.Date
-	32, // 18: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
+	33, // 12: familytime.scheduling.v1.FamilyReadyNoted.service_type:type_name -> familytime.common.v1.ServiceType
+	35, // 13: familytime.scheduling.v1.FamilyReadyNoted.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	35, // 14: familytime.scheduling.v1.FamilyReadyNoted.pre_visit_dates:type_name -> familytime.common.v1.Date
+	35, // 15: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
+	35, // 16: familytime.scheduling.v1.SupportedContactRuledOut.assessed_on:type_name -> familytime.common.v1.Date
+	35, // 17: familytime.scheduling.v1.SupportedContactAllowed.assessed_on:type_name -> familytime.common.v1.Date
+	35, // 18: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
 	0,  // 19: familytime.scheduling.v1.ReferralNoted.decision:type_name -> familytime.scheduling.v1.ReferralDecision
-	30, // 20: familytime.scheduling.v1.ReferralNoted.service_type:type_name -> familytime.common.v1.ServiceType
-	32, // 21: familytime.scheduling.v1.ReferralNoted.decided_on:type_name -> familytime.common.v1.Date
-	32, // 22: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
-	30, // 23: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
-	36, // 24: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
-	36, // 25: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
-	36, // 26: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
-	36, // 27: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
-	36, // 28: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
-	32, // 29: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
-	37, // 30: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
-	38, // 31: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
-	30, // 32: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
-	32, // 33: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
-	32, // 34: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
-	39, // 35: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
-	36, // 36: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
-	36, // 37: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
-	40, // 38: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
-	36, // 39: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
-	36, // 40: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
-	40, // 41: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
-	36, // 42: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
-	30, // 43: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
-	32, // 44: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
+	33, // 20: familytime.scheduling.v1.ReferralNoted.service_type:type_name -> familytime.common.v1.ServiceType
+	35, // 21: familytime.scheduling.v1.ReferralNoted.decided_on:type_name -> familytime.common.v1.Date
+	35, // 22: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
+	33, // 23: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
+	39, // 24: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
+	39, // 25: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
+	39, // 26: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
+	39, // 27: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
+	39, // 28: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
+	35, // 29: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
+	40, // 30: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
+	41, // 31: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
+	33, // 32: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
+	35, // 33: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
+	35, // 34: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
+	42, // 35: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
+	39, // 36: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
+	39, // 37: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
+	43, // 38: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
+	39, // 39: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
+	39, // 40: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
+	43, // 41: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
+	39, // 42: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
+	33, // 43: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
+	35, // 44: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
 	7,  // 45: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
-	36, // 46: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
-	36, // 47: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
-	30, // 48: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
-	32, // 49: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
-	40, // 50: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
+	39, // 46: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
+	39, // 47: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
+	33, // 48: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
+	35, // 49: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
+	43, // 50: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
 	7,  // 51: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
-	32, // 52: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
-	30, // 53: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
-	36, // 54: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
-	36, // 55: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
+	35, // 52: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
+	33, // 53: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
+	39, // 54: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
+	39, // 55: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
 	1,  // 56: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
-	36, // 57: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
-	58, // [58:58] is the sub-list for method output_type
-	58, // [58:58] is the sub-list for method input_type
-	58, // [58:58] is the sub-list for extension type_name
-	58, // [58:58] is the sub-list for extension extendee
-	0,  // [0:58] is the sub-list for field type_name
+	39, // 57: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
+	44, // 58: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
+	35, // 59: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
+	35, // 60: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
+	35, // 61: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
+	45, // 62: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
+	35, // 63: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
+	35, // 64: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
+	65, // [65:65] is the sub-list for method output_type
+	65, // [65:65] is the sub-list for method input_type
+	65, // [65:65] is the sub-list for extension type_name
+	65, // [65:65] is the sub-list for extension extendee
+	0,  // [0:65] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_events_proto_init() }
@@ -2999,6 +3260,7 @@ func file_familytime_scheduling_v1_events_proto_init() {
 	if File_familytime_scheduling_v1_events_proto != nil {
 		return
 	}
+	file_familytime_scheduling_v1_staff_proto_init()
 	file_familytime_scheduling_v1_sessions_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -3006,7 +3268,7 @@ func file_familytime_scheduling_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_scheduling_v1_events_proto_rawDesc), len(file_familytime_scheduling_v1_events_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   27,
+			NumMessages:   30,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

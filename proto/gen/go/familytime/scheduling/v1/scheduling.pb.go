@@ -2487,11 +2487,516 @@ func (x *GetCapacityResponse) GetCapacity() *CentreCapacity {
 	return nil
 }
 
+// AddStaffMemberRequest adds someone to a centre's staff.
+type AddStaffMemberRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The person's account id, as their sign-in token names them (its subject): 1 to 200
+	// characters, no spaces. Never a name.
+	AccountId string `protobuf:"bytes,2,opt,name=account_id,json=accountId,proto3" json:"account_id,omitempty"`
+	// What they do at the centre.
+	Role StaffRole `protobuf:"varint,3,opt,name=role,proto3,enum=familytime.scheduling.v1.StaffRole" json:"role,omitempty"`
+	// When they join; today if unset.
+	JoinedOn *v1.Date `protobuf:"bytes,4,opt,name=joined_on,json=joinedOn,proto3" json:"joined_on,omitempty"`
+	// When their enhanced DBS check was done: needed before starting.
+	DbsCheckedOn *v1.Date `protobuf:"bytes,5,opt,name=dbs_checked_on,json=dbsCheckedOn,proto3" json:"dbs_checked_on,omitempty"`
+	// When they last completed safeguarding training; unset if not yet (they are not cleared
+	// until they have).
+	TrainedOn *v1.Date `protobuf:"bytes,6,opt,name=trained_on,json=trainedOn,proto3" json:"trained_on,omitempty"`
+	// The client's id for this request (UUID): a retry with the same id adds nothing twice.
+	RequestId     string `protobuf:"bytes,7,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AddStaffMemberRequest) Reset() {
+	*x = AddStaffMemberRequest{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AddStaffMemberRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AddStaffMemberRequest) ProtoMessage() {}
+
+func (x *AddStaffMemberRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AddStaffMemberRequest.ProtoReflect.Descriptor instead.
+func (*AddStaffMemberRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *AddStaffMemberRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *AddStaffMemberRequest) GetAccountId() string {
+	if x != nil {
+		return x.AccountId
+	}
+	return ""
+}
+
+func (x *AddStaffMemberRequest) GetRole() StaffRole {
+	if x != nil {
+		return x.Role
+	}
+	return StaffRole_STAFF_ROLE_UNSPECIFIED
+}
+
+func (x *AddStaffMemberRequest) GetJoinedOn() *v1.Date {
+	if x != nil {
+		return x.JoinedOn
+	}
+	return nil
+}
+
+func (x *AddStaffMemberRequest) GetDbsCheckedOn() *v1.Date {
+	if x != nil {
+		return x.DbsCheckedOn
+	}
+	return nil
+}
+
+func (x *AddStaffMemberRequest) GetTrainedOn() *v1.Date {
+	if x != nil {
+		return x.TrainedOn
+	}
+	return nil
+}
+
+func (x *AddStaffMemberRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// AddStaffMemberResponse is the member as added, cleared or not today.
+type AddStaffMemberResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The member.
+	Member        *StaffMember `protobuf:"bytes,1,opt,name=member,proto3" json:"member,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AddStaffMemberResponse) Reset() {
+	*x = AddStaffMemberResponse{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AddStaffMemberResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AddStaffMemberResponse) ProtoMessage() {}
+
+func (x *AddStaffMemberResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AddStaffMemberResponse.ProtoReflect.Descriptor instead.
+func (*AddStaffMemberResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *AddStaffMemberResponse) GetMember() *StaffMember {
+	if x != nil {
+		return x.Member
+	}
+	return nil
+}
+
+// RecordStaffCheckRequest records a check of a member of staff.
+type RecordStaffCheckRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The person's account id.
+	AccountId string `protobuf:"bytes,2,opt,name=account_id,json=accountId,proto3" json:"account_id,omitempty"`
+	// Which check.
+	Check StaffCheck `protobuf:"varint,3,opt,name=check,proto3,enum=familytime.scheduling.v1.StaffCheck" json:"check,omitempty"`
+	// When it was done.
+	CheckedOn *v1.Date `protobuf:"bytes,4,opt,name=checked_on,json=checkedOn,proto3" json:"checked_on,omitempty"`
+	// The client's id for this request (UUID): a retry with the same id records nothing twice.
+	RequestId     string `protobuf:"bytes,5,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordStaffCheckRequest) Reset() {
+	*x = RecordStaffCheckRequest{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordStaffCheckRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordStaffCheckRequest) ProtoMessage() {}
+
+func (x *RecordStaffCheckRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordStaffCheckRequest.ProtoReflect.Descriptor instead.
+func (*RecordStaffCheckRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *RecordStaffCheckRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *RecordStaffCheckRequest) GetAccountId() string {
+	if x != nil {
+		return x.AccountId
+	}
+	return ""
+}
+
+func (x *RecordStaffCheckRequest) GetCheck() StaffCheck {
+	if x != nil {
+		return x.Check
+	}
+	return StaffCheck_STAFF_CHECK_UNSPECIFIED
+}
+
+func (x *RecordStaffCheckRequest) GetCheckedOn() *v1.Date {
+	if x != nil {
+		return x.CheckedOn
+	}
+	return nil
+}
+
+func (x *RecordStaffCheckRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// RecordStaffCheckResponse is the member as they now stand today.
+type RecordStaffCheckResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The member.
+	Member        *StaffMember `protobuf:"bytes,1,opt,name=member,proto3" json:"member,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordStaffCheckResponse) Reset() {
+	*x = RecordStaffCheckResponse{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordStaffCheckResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordStaffCheckResponse) ProtoMessage() {}
+
+func (x *RecordStaffCheckResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordStaffCheckResponse.ProtoReflect.Descriptor instead.
+func (*RecordStaffCheckResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *RecordStaffCheckResponse) GetMember() *StaffMember {
+	if x != nil {
+		return x.Member
+	}
+	return nil
+}
+
+// RemoveStaffMemberRequest records that someone left a centre's staff.
+type RemoveStaffMemberRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The person's account id.
+	AccountId string `protobuf:"bytes,2,opt,name=account_id,json=accountId,proto3" json:"account_id,omitempty"`
+	// Their last day; today if unset.
+	LeftOn *v1.Date `protobuf:"bytes,3,opt,name=left_on,json=leftOn,proto3" json:"left_on,omitempty"`
+	// The client's id for this request (UUID): a retry with the same id records nothing twice.
+	RequestId     string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RemoveStaffMemberRequest) Reset() {
+	*x = RemoveStaffMemberRequest{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[42]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RemoveStaffMemberRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RemoveStaffMemberRequest) ProtoMessage() {}
+
+func (x *RemoveStaffMemberRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[42]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RemoveStaffMemberRequest.ProtoReflect.Descriptor instead.
+func (*RemoveStaffMemberRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{42}
+}
+
+func (x *RemoveStaffMemberRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *RemoveStaffMemberRequest) GetAccountId() string {
+	if x != nil {
+		return x.AccountId
+	}
+	return ""
+}
+
+func (x *RemoveStaffMemberRequest) GetLeftOn() *v1.Date {
+	if x != nil {
+		return x.LeftOn
+	}
+	return nil
+}
+
+func (x *RemoveStaffMemberRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// RemoveStaffMemberResponse is the member as they left.
+type RemoveStaffMemberResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The member.
+	Member        *StaffMember `protobuf:"bytes,1,opt,name=member,proto3" json:"member,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RemoveStaffMemberResponse) Reset() {
+	*x = RemoveStaffMemberResponse{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[43]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RemoveStaffMemberResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RemoveStaffMemberResponse) ProtoMessage() {}
+
+func (x *RemoveStaffMemberResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[43]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RemoveStaffMemberResponse.ProtoReflect.Descriptor instead.
+func (*RemoveStaffMemberResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{43}
+}
+
+func (x *RemoveStaffMemberResponse) GetMember() *StaffMember {
+	if x != nil {
+		return x.Member
+	}
+	return nil
+}
+
+// ListStaffRequest asks for a centre's staff.
+type ListStaffRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The date each member's clearance is given for; today if unset.
+	On *v1.Date `protobuf:"bytes,2,opt,name=on,proto3" json:"on,omitempty"`
+	// Those who have left too.
+	IncludeLeft   bool `protobuf:"varint,3,opt,name=include_left,json=includeLeft,proto3" json:"include_left,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListStaffRequest) Reset() {
+	*x = ListStaffRequest{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[44]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListStaffRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListStaffRequest) ProtoMessage() {}
+
+func (x *ListStaffRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[44]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListStaffRequest.ProtoReflect.Descriptor instead.
+func (*ListStaffRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{44}
+}
+
+func (x *ListStaffRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ListStaffRequest) GetOn() *v1.Date {
+	if x != nil {
+		return x.On
+	}
+	return nil
+}
+
+func (x *ListStaffRequest) GetIncludeLeft() bool {
+	if x != nil {
+		return x.IncludeLeft
+	}
+	return false
+}
+
+// ListStaffResponse is the centre's staff, by role and account id.
+type ListStaffResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The members.
+	Members       []*StaffMember `protobuf:"bytes,1,rep,name=members,proto3" json:"members,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListStaffResponse) Reset() {
+	*x = ListStaffResponse{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[45]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListStaffResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListStaffResponse) ProtoMessage() {}
+
+func (x *ListStaffResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[45]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListStaffResponse.ProtoReflect.Descriptor instead.
+func (*ListStaffResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{45}
+}
+
+func (x *ListStaffResponse) GetMembers() []*StaffMember {
+	if x != nil {
+		return x.Members
+	}
+	return nil
+}
+
 var File_familytime_scheduling_v1_scheduling_proto protoreflect.FileDescriptor
 
 const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\n" +
-	")familytime/scheduling/v1/scheduling.proto\x12\x18familytime.scheduling.v1\x1a\x1bbuf/validate/validate.proto\x1a familytime/common/v1/types.proto\x1a%familytime/scheduling/v1/centre.proto\x1a'familytime/scheduling/v1/sessions.proto\"\x8b\x01\n" +
+	")familytime/scheduling/v1/scheduling.proto\x12\x18familytime.scheduling.v1\x1a\x1bbuf/validate/validate.proto\x1a familytime/common/v1/types.proto\x1a%familytime/scheduling/v1/centre.proto\x1a'familytime/scheduling/v1/sessions.proto\x1a$familytime/scheduling/v1/staff.proto\"\x8b\x01\n" +
 	"\x15RegisterCentreRequest\x12I\n" +
 	"\adetails\x18\x01 \x01(\v2'.familytime.scheduling.v1.CentreDetailsB\x06\xbaH\x03\xc8\x01\x01R\adetails\x12'\n" +
 	"\n" +
@@ -2689,7 +3194,50 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\x04from\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\x04from\x122\n" +
 	"\x02to\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\x02to\"[\n" +
 	"\x13GetCapacityResponse\x12D\n" +
-	"\bcapacity\x18\x01 \x01(\v2(.familytime.scheduling.v1.CentreCapacityR\bcapacity2\xfc\x10\n" +
+	"\bcapacity\x18\x01 \x01(\v2(.familytime.scheduling.v1.CentreCapacityR\bcapacity\"\x9f\x03\n" +
+	"\x15AddStaffMemberRequest\x12%\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x123\n" +
+	"\n" +
+	"account_id\x18\x02 \x01(\tB\x14\xbaH\x11r\x0f\x10\x01\x18\xc8\x012\b^[^\\s]+$R\taccountId\x12C\n" +
+	"\x04role\x18\x03 \x01(\x0e2#.familytime.scheduling.v1.StaffRoleB\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x04role\x127\n" +
+	"\tjoined_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\bjoinedOn\x12H\n" +
+	"\x0edbs_checked_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\fdbsCheckedOn\x129\n" +
+	"\n" +
+	"trained_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\ttrainedOn\x12'\n" +
+	"\n" +
+	"request_id\x18\a \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"W\n" +
+	"\x16AddStaffMemberResponse\x12=\n" +
+	"\x06member\x18\x01 \x01(\v2%.familytime.scheduling.v1.StaffMemberR\x06member\"\x9f\x02\n" +
+	"\x17RecordStaffCheckRequest\x12%\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12)\n" +
+	"\n" +
+	"account_id\x18\x02 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x01\x18\xc8\x01R\taccountId\x12F\n" +
+	"\x05check\x18\x03 \x01(\x0e2$.familytime.scheduling.v1.StaffCheckB\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x05check\x12A\n" +
+	"\n" +
+	"checked_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\tcheckedOn\x12'\n" +
+	"\n" +
+	"request_id\x18\x05 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"Y\n" +
+	"\x18RecordStaffCheckResponse\x12=\n" +
+	"\x06member\x18\x01 \x01(\v2%.familytime.scheduling.v1.StaffMemberR\x06member\"\xca\x01\n" +
+	"\x18RemoveStaffMemberRequest\x12%\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12)\n" +
+	"\n" +
+	"account_id\x18\x02 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x01\x18\xc8\x01R\taccountId\x123\n" +
+	"\aleft_on\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\x06leftOn\x12'\n" +
+	"\n" +
+	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"Z\n" +
+	"\x19RemoveStaffMemberResponse\x12=\n" +
+	"\x06member\x18\x01 \x01(\v2%.familytime.scheduling.v1.StaffMemberR\x06member\"\x88\x01\n" +
+	"\x10ListStaffRequest\x12%\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12*\n" +
+	"\x02on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x02on\x12!\n" +
+	"\finclude_left\x18\x03 \x01(\bR\vincludeLeft\"T\n" +
+	"\x11ListStaffResponse\x12?\n" +
+	"\amembers\x18\x01 \x03(\v2%.familytime.scheduling.v1.StaffMemberR\amembers2\xd0\x14\n" +
 	"\x11SchedulingService\x12s\n" +
 	"\x0eRegisterCentre\x12/.familytime.scheduling.v1.RegisterCentreRequest\x1a0.familytime.scheduling.v1.RegisterCentreResponse\x12m\n" +
 	"\fUpdateCentre\x12-.familytime.scheduling.v1.UpdateCentreRequest\x1a..familytime.scheduling.v1.UpdateCentreResponse\x12d\n" +
@@ -2710,7 +3258,11 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\n" +
 	"OfferPlace\x12+.familytime.scheduling.v1.OfferPlaceRequest\x1a,.familytime.scheduling.v1.OfferPlaceResponse\x12j\n" +
 	"\vGetDaySheet\x12,.familytime.scheduling.v1.GetDaySheetRequest\x1a-.familytime.scheduling.v1.GetDaySheetResponse\x12j\n" +
-	"\vGetCapacity\x12,.familytime.scheduling.v1.GetCapacityRequest\x1a-.familytime.scheduling.v1.GetCapacityResponseB\x86\x02\n" +
+	"\vGetCapacity\x12,.familytime.scheduling.v1.GetCapacityRequest\x1a-.familytime.scheduling.v1.GetCapacityResponse\x12s\n" +
+	"\x0eAddStaffMember\x12/.familytime.scheduling.v1.AddStaffMemberRequest\x1a0.familytime.scheduling.v1.AddStaffMemberResponse\x12y\n" +
+	"\x10RecordStaffCheck\x121.familytime.scheduling.v1.RecordStaffCheckRequest\x1a2.familytime.scheduling.v1.RecordStaffCheckResponse\x12|\n" +
+	"\x11RemoveStaffMember\x122.familytime.scheduling.v1.RemoveStaffMemberRequest\x1a3.familytime.scheduling.v1.RemoveStaffMemberResponse\x12d\n" +
+	"\tListStaff\x12*.familytime.scheduling.v1.ListStaffRequest\x1a+.familytime.scheduling.v1.ListStaffResponseB\x86\x02\n" +
 	"\x1ccom.familytime.scheduling.v1B\x0fSchedulingProtoP\x01ZSgithub.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1;schedulingv1\xa2\x02\x03FSX\xaa\x02\x18Familytime.Scheduling.V1\xca\x02\x18Familytime\\Scheduling\\V1\xe2\x02$Familytime\\Scheduling\\V1\\GPBMetadata\xea\x02\x1aFamilytime::Scheduling::V1b\x06proto3"
 
 var (
@@ -2725,7 +3277,7 @@ func file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP() []byte {
 	return file_familytime_scheduling_v1_scheduling_proto_rawDescData
 }
 
-var file_familytime_scheduling_v1_scheduling_proto_msgTypes = make([]protoimpl.MessageInfo, 38)
+var file_familytime_scheduling_v1_scheduling_proto_msgTypes = make([]protoimpl.MessageInfo, 46)
 var file_familytime_scheduling_v1_scheduling_proto_goTypes = []any{
 	(*RegisterCentreRequest)(nil),        // 0: familytime.scheduling.v1.RegisterCentreRequest
 	(*RegisterCentreResponse)(nil),       // 1: familytime.scheduling.v1.RegisterCentreResponse
@@ -2765,113 +3317,144 @@ var file_familytime_scheduling_v1_scheduling_proto_goTypes = []any{
 	(*GetDaySheetResponse)(nil),          // 35: familytime.scheduling.v1.GetDaySheetResponse
 	(*GetCapacityRequest)(nil),           // 36: familytime.scheduling.v1.GetCapacityRequest
 	(*GetCapacityResponse)(nil),          // 37: familytime.scheduling.v1.GetCapacityResponse
-	(*CentreDetails)(nil),                // 38: familytime.scheduling.v1.CentreDetails
-	(*Centre)(nil),                       // 39: familytime.scheduling.v1.Centre
-	(v1.Region)(0),                       // 40: familytime.common.v1.Region
-	(*Room)(nil),                         // 41: familytime.scheduling.v1.Room
-	(Recurrence)(0),                      // 42: familytime.scheduling.v1.Recurrence
-	(Weekday)(0),                         // 43: familytime.scheduling.v1.Weekday
-	(*LocalTime)(nil),                    // 44: familytime.scheduling.v1.LocalTime
-	(*v1.Date)(nil),                      // 45: familytime.common.v1.Date
-	(*OpeningPattern)(nil),               // 46: familytime.scheduling.v1.OpeningPattern
-	(*OpeningSession)(nil),               // 47: familytime.scheduling.v1.OpeningSession
-	(*Booking)(nil),                      // 48: familytime.scheduling.v1.Booking
-	(CancelledBy)(0),                     // 49: familytime.scheduling.v1.CancelledBy
-	(PersonRole)(0),                      // 50: familytime.scheduling.v1.PersonRole
-	(Party)(0),                           // 51: familytime.scheduling.v1.Party
-	(v1.ServiceType)(0),                  // 52: familytime.common.v1.ServiceType
-	(*DaySheetEntry)(nil),                // 53: familytime.scheduling.v1.DaySheetEntry
-	(*CentreCapacity)(nil),               // 54: familytime.scheduling.v1.CentreCapacity
+	(*AddStaffMemberRequest)(nil),        // 38: familytime.scheduling.v1.AddStaffMemberRequest
+	(*AddStaffMemberResponse)(nil),       // 39: familytime.scheduling.v1.AddStaffMemberResponse
+	(*RecordStaffCheckRequest)(nil),      // 40: familytime.scheduling.v1.RecordStaffCheckRequest
+	(*RecordStaffCheckResponse)(nil),     // 41: familytime.scheduling.v1.RecordStaffCheckResponse
+	(*RemoveStaffMemberRequest)(nil),     // 42: familytime.scheduling.v1.RemoveStaffMemberRequest
+	(*RemoveStaffMemberResponse)(nil),    // 43: familytime.scheduling.v1.RemoveStaffMemberResponse
+	(*ListStaffRequest)(nil),             // 44: familytime.scheduling.v1.ListStaffRequest
+	(*ListStaffResponse)(nil),            // 45: familytime.scheduling.v1.ListStaffResponse
+	(*CentreDetails)(nil),                // 46: familytime.scheduling.v1.CentreDetails
+	(*Centre)(nil),                       // 47: familytime.scheduling.v1.Centre
+	(v1.Region)(0),                       // 48: familytime.common.v1.Region
+	(*Room)(nil),                         // 49: familytime.scheduling.v1.Room
+	(Recurrence)(0),                      // 50: familytime.scheduling.v1.Recurrence
+	(Weekday)(0),                         // 51: familytime.scheduling.v1.Weekday
+	(*LocalTime)(nil),                    // 52: familytime.scheduling.v1.LocalTime
+	(*v1.Date)(nil),                      // 53: familytime.common.v1.Date
+	(*OpeningPattern)(nil),               // 54: familytime.scheduling.v1.OpeningPattern
+	(*OpeningSession)(nil),               // 55: familytime.scheduling.v1.OpeningSession
+	(*Booking)(nil),                      // 56: familytime.scheduling.v1.Booking
+	(CancelledBy)(0),                     // 57: familytime.scheduling.v1.CancelledBy
+	(PersonRole)(0),                      // 58: familytime.scheduling.v1.PersonRole
+	(Party)(0),                           // 59: familytime.scheduling.v1.Party
+	(v1.ServiceType)(0),                  // 60: familytime.common.v1.ServiceType
+	(*DaySheetEntry)(nil),                // 61: familytime.scheduling.v1.DaySheetEntry
+	(*CentreCapacity)(nil),               // 62: familytime.scheduling.v1.CentreCapacity
+	(StaffRole)(0),                       // 63: familytime.scheduling.v1.StaffRole
+	(*StaffMember)(nil),                  // 64: familytime.scheduling.v1.StaffMember
+	(StaffCheck)(0),                      // 65: familytime.scheduling.v1.StaffCheck
 }
 var file_familytime_scheduling_v1_scheduling_proto_depIdxs = []int32{
-	38, // 0: familytime.scheduling.v1.RegisterCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
-	39, // 1: familytime.scheduling.v1.RegisterCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	38, // 2: familytime.scheduling.v1.UpdateCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
-	39, // 3: familytime.scheduling.v1.UpdateCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	39, // 4: familytime.scheduling.v1.GetCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	40, // 5: familytime.scheduling.v1.ListCentresRequest.region:type_name -> familytime.common.v1.Region
-	39, // 6: familytime.scheduling.v1.ListCentresResponse.centres:type_name -> familytime.scheduling.v1.Centre
-	41, // 7: familytime.scheduling.v1.AddRoomResponse.room:type_name -> familytime.scheduling.v1.Room
-	42, // 8: familytime.scheduling.v1.DefineOpeningPatternRequest.recurrence:type_name -> familytime.scheduling.v1.Recurrence
-	43, // 9: familytime.scheduling.v1.DefineOpeningPatternRequest.weekday:type_name -> familytime.scheduling.v1.Weekday
-	44, // 10: familytime.scheduling.v1.DefineOpeningPatternRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	44, // 11: familytime.scheduling.v1.DefineOpeningPatternRequest.end_time:type_name -> familytime.scheduling.v1.LocalTime
-	45, // 12: familytime.scheduling.v1.DefineOpeningPatternRequest.first_date:type_name -> familytime.common.v1.Date
-	45, // 13: familytime.scheduling.v1.DefineOpeningPatternRequest.last_date:type_name -> familytime.common.v1.Date
-	45, // 14: familytime.scheduling.v1.DefineOpeningPatternRequest.closed_dates:type_name -> familytime.common.v1.Date
-	45, // 15: familytime.scheduling.v1.DefineOpeningPatternRequest.extra_dates:type_name -> familytime.common.v1.Date
-	46, // 16: familytime.scheduling.v1.DefineOpeningPatternResponse.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
-	45, // 17: familytime.scheduling.v1.ListOpeningSessionsRequest.from:type_name -> familytime.common.v1.Date
-	45, // 18: familytime.scheduling.v1.ListOpeningSessionsRequest.to:type_name -> familytime.common.v1.Date
-	47, // 19: familytime.scheduling.v1.ListOpeningSessionsResponse.sessions:type_name -> familytime.scheduling.v1.OpeningSession
-	45, // 20: familytime.scheduling.v1.BookSessionRequest.date:type_name -> familytime.common.v1.Date
-	44, // 21: familytime.scheduling.v1.BookSessionRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	48, // 22: familytime.scheduling.v1.BookSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	45, // 23: familytime.scheduling.v1.RescheduleBookingRequest.date:type_name -> familytime.common.v1.Date
-	44, // 24: familytime.scheduling.v1.RescheduleBookingRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	49, // 25: familytime.scheduling.v1.RescheduleBookingRequest.requested_by:type_name -> familytime.scheduling.v1.CancelledBy
-	48, // 26: familytime.scheduling.v1.RescheduleBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	49, // 27: familytime.scheduling.v1.CancelBookingRequest.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
-	48, // 28: familytime.scheduling.v1.CancelBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	50, // 29: familytime.scheduling.v1.CheckInResponse.role:type_name -> familytime.scheduling.v1.PersonRole
-	51, // 30: familytime.scheduling.v1.RecordArrivalRequest.party:type_name -> familytime.scheduling.v1.Party
-	44, // 31: familytime.scheduling.v1.RecordArrivalRequest.time:type_name -> familytime.scheduling.v1.LocalTime
-	48, // 32: familytime.scheduling.v1.RecordArrivalResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	51, // 33: familytime.scheduling.v1.RecordDepartureRequest.party:type_name -> familytime.scheduling.v1.Party
-	44, // 34: familytime.scheduling.v1.RecordDepartureRequest.time:type_name -> familytime.scheduling.v1.LocalTime
-	48, // 35: familytime.scheduling.v1.RecordDepartureResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	48, // 36: familytime.scheduling.v1.CompleteSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	51, // 37: familytime.scheduling.v1.RecordNoShowRequest.party:type_name -> familytime.scheduling.v1.Party
-	48, // 38: familytime.scheduling.v1.RecordNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	52, // 39: familytime.scheduling.v1.JoinWaitingListRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	45, // 40: familytime.scheduling.v1.GetDaySheetRequest.date:type_name -> familytime.common.v1.Date
-	53, // 41: familytime.scheduling.v1.GetDaySheetResponse.entries:type_name -> familytime.scheduling.v1.DaySheetEntry
-	45, // 42: familytime.scheduling.v1.GetCapacityRequest.from:type_name -> familytime.common.v1.Date
-	45, // 43: familytime.scheduling.v1.GetCapacityRequest.to:type_name -> familytime.common.v1.Date
-	54, // 44: familytime.scheduling.v1.GetCapacityResponse.capacity:type_name -> familytime.scheduling.v1.CentreCapacity
-	0,  // 45: familytime.scheduling.v1.SchedulingService.RegisterCentre:input_type -> familytime.scheduling.v1.RegisterCentreRequest
-	2,  // 46: familytime.scheduling.v1.SchedulingService.UpdateCentre:input_type -> familytime.scheduling.v1.UpdateCentreRequest
-	4,  // 47: familytime.scheduling.v1.SchedulingService.GetCentre:input_type -> familytime.scheduling.v1.GetCentreRequest
-	6,  // 48: familytime.scheduling.v1.SchedulingService.ListCentres:input_type -> familytime.scheduling.v1.ListCentresRequest
-	8,  // 49: familytime.scheduling.v1.SchedulingService.AddRoom:input_type -> familytime.scheduling.v1.AddRoomRequest
-	10, // 50: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:input_type -> familytime.scheduling.v1.DefineOpeningPatternRequest
-	12, // 51: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:input_type -> familytime.scheduling.v1.ListOpeningSessionsRequest
-	14, // 52: familytime.scheduling.v1.SchedulingService.BookSession:input_type -> familytime.scheduling.v1.BookSessionRequest
-	16, // 53: familytime.scheduling.v1.SchedulingService.RescheduleBooking:input_type -> familytime.scheduling.v1.RescheduleBookingRequest
-	18, // 54: familytime.scheduling.v1.SchedulingService.CancelBooking:input_type -> familytime.scheduling.v1.CancelBookingRequest
-	20, // 55: familytime.scheduling.v1.SchedulingService.CheckIn:input_type -> familytime.scheduling.v1.CheckInRequest
-	22, // 56: familytime.scheduling.v1.SchedulingService.RecordArrival:input_type -> familytime.scheduling.v1.RecordArrivalRequest
-	24, // 57: familytime.scheduling.v1.SchedulingService.RecordDeparture:input_type -> familytime.scheduling.v1.RecordDepartureRequest
-	26, // 58: familytime.scheduling.v1.SchedulingService.CompleteSession:input_type -> familytime.scheduling.v1.CompleteSessionRequest
-	28, // 59: familytime.scheduling.v1.SchedulingService.RecordNoShow:input_type -> familytime.scheduling.v1.RecordNoShowRequest
-	30, // 60: familytime.scheduling.v1.SchedulingService.JoinWaitingList:input_type -> familytime.scheduling.v1.JoinWaitingListRequest
-	32, // 61: familytime.scheduling.v1.SchedulingService.OfferPlace:input_type -> familytime.scheduling.v1.OfferPlaceRequest
-	34, // 62: familytime.scheduling.v1.SchedulingService.GetDaySheet:input_type -> familytime.scheduling.v1.GetDaySheetRequest
-	36, // 63: familytime.scheduling.v1.SchedulingService.GetCapacity:input_type -> familytime.scheduling.v1.GetCapacityRequest
-	1,  // 64: familytime.scheduling.v1.SchedulingService.RegisterCentre:output_type -> familytime.scheduling.v1.RegisterCentreResponse
-	3,  // 65: familytime.scheduling.v1.SchedulingService.UpdateCentre:output_type -> familytime.scheduling.v1.UpdateCentreResponse
-	5,  // 66: familytime.scheduling.v1.SchedulingService.GetCentre:output_type -> familytime.scheduling.v1.GetCentreResponse
-	7,  // 67: familytime.scheduling.v1.SchedulingService.ListCentres:output_type -> familytime.scheduling.v1.ListCentresResponse
-	9,  // 68: familytime.scheduling.v1.SchedulingService.AddRoom:output_type -> familytime.scheduling.v1.AddRoomResponse
-	11, // 69: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:output_type -> familytime.scheduling.v1.DefineOpeningPatternResponse
-	13, // 70: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:output_type -> familytime.scheduling.v1.ListOpeningSessionsResponse
-	15, // 71: familytime.scheduling.v1.SchedulingService.BookSession:output_type -> familytime.scheduling.v1.BookSessionResponse
-	17, // 72: familytime.scheduling.v1.SchedulingService.RescheduleBooking:output_type -> familytime.scheduling.v1.RescheduleBookingResponse
-	19, // 73: familytime.scheduling.v1.SchedulingService.CancelBooking:output_type -> familytime.scheduling.v1.CancelBookingResponse
-	21, // 74: familytime.scheduling.v1.SchedulingService.CheckIn:output_type -> familytime.scheduling.v1.CheckInResponse
-	23, // 75: familytime.scheduling.v1.SchedulingService.RecordArrival:output_type -> familytime.scheduling.v1.RecordArrivalResponse
-	25, // 76: familytime.scheduling.v1.SchedulingService.RecordDeparture:output_type -> familytime.scheduling.v1.RecordDepartureResponse
-	27, // 77: familytime.scheduling.v1.SchedulingService.CompleteSession:output_type -> familytime.scheduling.v1.CompleteSessionResponse
-	29, // 78: familytime.scheduling.v1.SchedulingService.RecordNoShow:output_type -> familytime.scheduling.v1.RecordNoShowResponse
-	31, // 79: familytime.scheduling.v1.SchedulingService.JoinWaitingList:output_type -> familytime.scheduling.v1.JoinWaitingListResponse
-	33, // 80: familytime.scheduling.v1.SchedulingService.OfferPlace:output_type -> familytime.scheduling.v1.OfferPlaceResponse
-	35, // 81: familytime.scheduling.v1.SchedulingService.GetDaySheet:output_type -> familytime.scheduling.v1.GetDaySheetResponse
-	37, // 82: familytime.scheduling.v1.SchedulingService.GetCapacity:output_type -> familytime.scheduling.v1.GetCapacityResponse
-	64, // [64:83] is the sub-list for method output_type
-	45, // [45:64] is the sub-list for method input_type
-	45, // [45:45] is the sub-list for extension type_name
-	45, // [45:45] is the sub-list for extension extendee
-	0,  // [0:45] is the sub-list for field type_name
+	46, // 0: familytime.scheduling.v1.RegisterCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
+	47, // 1: familytime.scheduling.v1.RegisterCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	46, // 2: familytime.scheduling.v1.UpdateCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
+	47, // 3: familytime.scheduling.v1.UpdateCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	47, // 4: familytime.scheduling.v1.GetCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	48, // 5: familytime.scheduling.v1.ListCentresRequest.region:type_name -> familytime.common.v1.Region
+	47, // 6: familytime.scheduling.v1.ListCentresResponse.centres:type_name -> familytime.scheduling.v1.Centre
+	49, // 7: familytime.scheduling.v1.AddRoomResponse.room:type_name -> familytime.scheduling.v1.Room
+	50, // 8: familytime.scheduling.v1.DefineOpeningPatternRequest.recurrence:type_name -> familytime.scheduling.v1.Recurrence
+	51, // 9: familytime.scheduling.v1.DefineOpeningPatternRequest.weekday:type_name -> familytime.scheduling.v1.Weekday
+	52, // 10: familytime.scheduling.v1.DefineOpeningPatternRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	52, // 11: familytime.scheduling.v1.DefineOpeningPatternRequest.end_time:type_name -> familytime.scheduling.v1.LocalTime
+	53, // 12: familytime.scheduling.v1.DefineOpeningPatternRequest.first_date:type_name -> familytime.common.v1.Date
+	53, // 13: familytime.scheduling.v1.DefineOpeningPatternRequest.last_date:type_name -> familytime.common.v1.Date
+	53, // 14: familytime.scheduling.v1.DefineOpeningPatternRequest.closed_dates:type_name -> familytime.common.v1.Date
+	53, // 15: familytime.scheduling.v1.DefineOpeningPatternRequest.extra_dates:type_name -> familytime.common.v1.Date
+	54, // 16: familytime.scheduling.v1.DefineOpeningPatternResponse.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
+	53, // 17: familytime.scheduling.v1.ListOpeningSessionsRequest.from:type_name -> familytime.common.v1.Date
+	53, // 18: familytime.scheduling.v1.ListOpeningSessionsRequest.to:type_name -> familytime.common.v1.Date
+	55, // 19: familytime.scheduling.v1.ListOpeningSessionsResponse.sessions:type_name -> familytime.scheduling.v1.OpeningSession
+	53, // 20: familytime.scheduling.v1.BookSessionRequest.date:type_name -> familytime.common.v1.Date
+	52, // 21: familytime.scheduling.v1.BookSessionRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	56, // 22: familytime.scheduling.v1.BookSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	53, // 23: familytime.scheduling.v1.RescheduleBookingRequest.date:type_name -> familytime.common.v1.Date
+	52, // 24: familytime.scheduling.v1.RescheduleBookingRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	57, // 25: familytime.scheduling.v1.RescheduleBookingRequest.requested_by:type_name -> familytime.scheduling.v1.CancelledBy
+	56, // 26: familytime.scheduling.v1.RescheduleBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	57, // 27: familytime.scheduling.v1.CancelBookingRequest.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
+	56, // 28: familytime.scheduling.v1.CancelBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	58, // 29: familytime.scheduling.v1.CheckInResponse.role:type_name -> familytime.scheduling.v1.PersonRole
+	59, // 30: familytime.scheduling.v1.RecordArrivalRequest.party:type_name -> familytime.scheduling.v1.Party
+	52, // 31: familytime.scheduling.v1.RecordArrivalRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	56, // 32: familytime.scheduling.v1.RecordArrivalResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	59, // 33: familytime.scheduling.v1.RecordDepartureRequest.party:type_name -> familytime.scheduling.v1.Party
+	52, // 34: familytime.scheduling.v1.RecordDepartureRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	56, // 35: familytime.scheduling.v1.RecordDepartureResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	56, // 36: familytime.scheduling.v1.CompleteSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	59, // 37: familytime.scheduling.v1.RecordNoShowRequest.party:type_name -> familytime.scheduling.v1.Party
+	56, // 38: familytime.scheduling.v1.RecordNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	60, // 39: familytime.scheduling.v1.JoinWaitingListRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	53, // 40: familytime.scheduling.v1.GetDaySheetRequest.date:type_name -> familytime.common.v1.Date
+	61, // 41: familytime.scheduling.v1.GetDaySheetResponse.entries:type_name -> familytime.scheduling.v1.DaySheetEntry
+	53, // 42: familytime.scheduling.v1.GetCapacityRequest.from:type_name -> familytime.common.v1.Date
+	53, // 43: familytime.scheduling.v1.GetCapacityRequest.to:type_name -> familytime.common.v1.Date
+	62, // 44: familytime.scheduling.v1.GetCapacityResponse.capacity:type_name -> familytime.scheduling.v1.CentreCapacity
+	63, // 45: familytime.scheduling.v1.AddStaffMemberRequest.role:type_name -> familytime.scheduling.v1.StaffRole
+	53, // 46: familytime.scheduling.v1.AddStaffMemberRequest.joined_on:type_name -> familytime.common.v1.Date
+	53, // 47: familytime.scheduling.v1.AddStaffMemberRequest.dbs_checked_on:type_name -> familytime.common.v1.Date
+	53, // 48: familytime.scheduling.v1.AddStaffMemberRequest.trained_on:type_name -> familytime.common.v1.Date
+	64, // 49: familytime.scheduling.v1.AddStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	65, // 50: familytime.scheduling.v1.RecordStaffCheckRequest.check:type_name -> familytime.scheduling.v1.StaffCheck
+	53, // 51: familytime.scheduling.v1.RecordStaffCheckRequest.checked_on:type_name -> familytime.common.v1.Date
+	64, // 52: familytime.scheduling.v1.RecordStaffCheckResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	53, // 53: familytime.scheduling.v1.RemoveStaffMemberRequest.left_on:type_name -> familytime.common.v1.Date
+	64, // 54: familytime.scheduling.v1.RemoveStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	53, // 55: familytime.scheduling.v1.ListStaffRequest.on:type_name -> familytime.common.v1.Date
+	64, // 56: familytime.scheduling.v1.ListStaffResponse.members:type_name -> familytime.scheduling.v1.StaffMember
+	0,  // 57: familytime.scheduling.v1.SchedulingService.RegisterCentre:input_type -> familytime.scheduling.v1.RegisterCentreRequest
+	2,  // 58: familytime.scheduling.v1.SchedulingService.UpdateCentre:input_type -> familytime.scheduling.v1.UpdateCentreRequest
+	4,  // 59: familytime.scheduling.v1.SchedulingService.GetCentre:input_type -> familytime.scheduling.v1.GetCentreRequest
+	6,  // 60: familytime.scheduling.v1.SchedulingService.ListCentres:input_type -> familytime.scheduling.v1.ListCentresRequest
+	8,  // 61: familytime.scheduling.v1.SchedulingService.AddRoom:input_type -> familytime.scheduling.v1.AddRoomRequest
+	10, // 62: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:input_type -> familytime.scheduling.v1.DefineOpeningPatternRequest
+	12, // 63: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:input_type -> familytime.scheduling.v1.ListOpeningSessionsRequest
+	14, // 64: familytime.scheduling.v1.SchedulingService.BookSession:input_type -> familytime.scheduling.v1.BookSessionRequest
+	16, // 65: familytime.scheduling.v1.SchedulingService.RescheduleBooking:input_type -> familytime.scheduling.v1.RescheduleBookingRequest
+	18, // 66: familytime.scheduling.v1.SchedulingService.CancelBooking:input_type -> familytime.scheduling.v1.CancelBookingRequest
+	20, // 67: familytime.scheduling.v1.SchedulingService.CheckIn:input_type -> familytime.scheduling.v1.CheckInRequest
+	22, // 68: familytime.scheduling.v1.SchedulingService.RecordArrival:input_type -> familytime.scheduling.v1.RecordArrivalRequest
+	24, // 69: familytime.scheduling.v1.SchedulingService.RecordDeparture:input_type -> familytime.scheduling.v1.RecordDepartureRequest
+	26, // 70: familytime.scheduling.v1.SchedulingService.CompleteSession:input_type -> familytime.scheduling.v1.CompleteSessionRequest
+	28, // 71: familytime.scheduling.v1.SchedulingService.RecordNoShow:input_type -> familytime.scheduling.v1.RecordNoShowRequest
+	30, // 72: familytime.scheduling.v1.SchedulingService.JoinWaitingList:input_type -> familytime.scheduling.v1.JoinWaitingListRequest
+	32, // 73: familytime.scheduling.v1.SchedulingService.OfferPlace:input_type -> familytime.scheduling.v1.OfferPlaceRequest
+	34, // 74: familytime.scheduling.v1.SchedulingService.GetDaySheet:input_type -> familytime.scheduling.v1.GetDaySheetRequest
+	36, // 75: familytime.scheduling.v1.SchedulingService.GetCapacity:input_type -> familytime.scheduling.v1.GetCapacityRequest
+	38, // 76: familytime.scheduling.v1.SchedulingService.AddStaffMember:input_type -> familytime.scheduling.v1.AddStaffMemberRequest
+	40, // 77: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:input_type -> familytime.scheduling.v1.RecordStaffCheckRequest
+	42, // 78: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:input_type -> familytime.scheduling.v1.RemoveStaffMemberRequest
+	44, // 79: familytime.scheduling.v1.SchedulingService.ListStaff:input_type -> familytime.scheduling.v1.ListStaffRequest
+	1,  // 80: familytime.scheduling.v1.SchedulingService.RegisterCentre:output_type -> familytime.scheduling.v1.RegisterCentreResponse
+	3,  // 81: familytime.scheduling.v1.SchedulingService.UpdateCentre:output_type -> familytime.scheduling.v1.UpdateCentreResponse
+	5,  // 82: familytime.scheduling.v1.SchedulingService.GetCentre:output_type -> familytime.scheduling.v1.GetCentreResponse
+	7,  // 83: familytime.scheduling.v1.SchedulingService.ListCentres:output_type -> familytime.scheduling.v1.ListCentresResponse
+	9,  // 84: familytime.scheduling.v1.SchedulingService.AddRoom:output_type -> familytime.scheduling.v1.AddRoomResponse
+	11, // 85: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:output_type -> familytime.scheduling.v1.DefineOpeningPatternResponse
+	13, // 86: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:output_type -> familytime.scheduling.v1.ListOpeningSessionsResponse
+	15, // 87: familytime.scheduling.v1.SchedulingService.BookSession:output_type -> familytime.scheduling.v1.BookSessionResponse
+	17, // 88: familytime.scheduling.v1.SchedulingService.RescheduleBooking:output_type -> familytime.scheduling.v1.RescheduleBookingResponse
+	19, // 89: familytime.scheduling.v1.SchedulingService.CancelBooking:output_type -> familytime.scheduling.v1.CancelBookingResponse
+	21, // 90: familytime.scheduling.v1.SchedulingService.CheckIn:output_type -> familytime.scheduling.v1.CheckInResponse
+	23, // 91: familytime.scheduling.v1.SchedulingService.RecordArrival:output_type -> familytime.scheduling.v1.RecordArrivalResponse
+	25, // 92: familytime.scheduling.v1.SchedulingService.RecordDeparture:output_type -> familytime.scheduling.v1.RecordDepartureResponse
+	27, // 93: familytime.scheduling.v1.SchedulingService.CompleteSession:output_type -> familytime.scheduling.v1.CompleteSessionResponse
+	29, // 94: familytime.scheduling.v1.SchedulingService.RecordNoShow:output_type -> familytime.scheduling.v1.RecordNoShowResponse
+	31, // 95: familytime.scheduling.v1.SchedulingService.JoinWaitingList:output_type -> familytime.scheduling.v1.JoinWaitingListResponse
+	33, // 96: familytime.scheduling.v1.SchedulingService.OfferPlace:output_type -> familytime.scheduling.v1.OfferPlaceResponse
+	35, // 97: familytime.scheduling.v1.SchedulingService.GetDaySheet:output_type -> familytime.scheduling.v1.GetDaySheetResponse
+	37, // 98: familytime.scheduling.v1.SchedulingService.GetCapacity:output_type -> familytime.scheduling.v1.GetCapacityResponse
+	39, // 99: familytime.scheduling.v1.SchedulingService.AddStaffMember:output_type -> familytime.scheduling.v1.AddStaffMemberResponse
+	41, // 100: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:output_type -> familytime.scheduling.v1.RecordStaffCheckResponse
+	43, // 101: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:output_type -> familytime.scheduling.v1.RemoveStaffMemberResponse
+	45, // 102: familytime.scheduling.v1.SchedulingService.ListStaff:output_type -> familytime.scheduling.v1.ListStaffResponse
+	80, // [80:103] is the sub-list for method output_type
+	57, // [57:80] is the sub-list for method input_type
+	57, // [57:57] is the sub-list for extension type_name
+	57, // [57:57] is the sub-list for extension extendee
+	0,  // [0:57] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_scheduling_proto_init() }
@@ -2881,13 +3464,14 @@ func file_familytime_scheduling_v1_scheduling_proto_init() {
 	}
 	file_familytime_scheduling_v1_centre_proto_init()
 	file_familytime_scheduling_v1_sessions_proto_init()
+	file_familytime_scheduling_v1_staff_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_scheduling_v1_scheduling_proto_rawDesc), len(file_familytime_scheduling_v1_scheduling_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   38,
+			NumMessages:   46,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -38,6 +38,10 @@ const (
 	SchedulingService_OfferPlace_FullMethodName           = "/familytime.scheduling.v1.SchedulingService/OfferPlace"
 	SchedulingService_GetDaySheet_FullMethodName          = "/familytime.scheduling.v1.SchedulingService/GetDaySheet"
 	SchedulingService_GetCapacity_FullMethodName          = "/familytime.scheduling.v1.SchedulingService/GetCapacity"
+	SchedulingService_AddStaffMember_FullMethodName       = "/familytime.scheduling.v1.SchedulingService/AddStaffMember"
+	SchedulingService_RecordStaffCheck_FullMethodName     = "/familytime.scheduling.v1.SchedulingService/RecordStaffCheck"
+	SchedulingService_RemoveStaffMember_FullMethodName    = "/familytime.scheduling.v1.SchedulingService/RemoveStaffMember"
+	SchedulingService_ListStaff_FullMethodName            = "/familytime.scheduling.v1.SchedulingService/ListStaff"
 )
 
 // SchedulingServiceClient is the client API for SchedulingService service.
@@ -94,6 +98,17 @@ type SchedulingServiceClient interface {
 	GetDaySheet(ctx context.Context, in *GetDaySheetRequest, opts ...grpc.CallOption) (*GetDaySheetResponse, error)
 	// GetCapacity counts a centre's sessions and places available, booked and attended in a period.
 	GetCapacity(ctx context.Context, in *GetCapacityRequest, opts ...grpc.CallOption) (*GetCapacityResponse, error)
+	// AddStaffMember adds someone to a centre's staff or volunteers, with their enhanced DBS check
+	// (needed before starting) and safeguarding training. Coordinators and administrators.
+	AddStaffMember(ctx context.Context, in *AddStaffMemberRequest, opts ...grpc.CallOption) (*AddStaffMemberResponse, error)
+	// RecordStaffCheck records a member of staff's new DBS check or yearly safeguarding training.
+	// Coordinators and administrators.
+	RecordStaffCheck(ctx context.Context, in *RecordStaffCheckRequest, opts ...grpc.CallOption) (*RecordStaffCheckResponse, error)
+	// RemoveStaffMember records that someone left a centre's staff. Coordinators and administrators.
+	RemoveStaffMember(ctx context.Context, in *RemoveStaffMemberRequest, opts ...grpc.CallOption) (*RemoveStaffMemberResponse, error)
+	// ListStaff lists a centre's staff and volunteers, with whether each is cleared to work on a
+	// date.
+	ListStaff(ctx context.Context, in *ListStaffRequest, opts ...grpc.CallOption) (*ListStaffResponse, error)
 }
 
 type schedulingServiceClient struct {
@@ -294,6 +309,46 @@ func (c *schedulingServiceClient) GetCapacity(ctx context.Context, in *GetCapaci
 	return out, nil
 }
 
+func (c *schedulingServiceClient) AddStaffMember(ctx context.Context, in *AddStaffMemberRequest, opts ...grpc.CallOption) (*AddStaffMemberResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AddStaffMemberResponse)
+	err := c.cc.Invoke(ctx, SchedulingService_AddStaffMember_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *schedulingServiceClient) RecordStaffCheck(ctx context.Context, in *RecordStaffCheckRequest, opts ...grpc.CallOption) (*RecordStaffCheckResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RecordStaffCheckResponse)
+	err := c.cc.Invoke(ctx, SchedulingService_RecordStaffCheck_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *schedulingServiceClient) RemoveStaffMember(ctx context.Context, in *RemoveStaffMemberRequest, opts ...grpc.CallOption) (*RemoveStaffMemberResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RemoveStaffMemberResponse)
+	err := c.cc.Invoke(ctx, SchedulingService_RemoveStaffMember_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *schedulingServiceClient) ListStaff(ctx context.Context, in *ListStaffRequest, opts ...grpc.CallOption) (*ListStaffResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListStaffResponse)
+	err := c.cc.Invoke(ctx, SchedulingService_ListStaff_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // SchedulingServiceServer is the server API for SchedulingService service.
 // All implementations must embed UnimplementedSchedulingServiceServer
 // for forward compatibility.
@@ -348,6 +403,17 @@ type SchedulingServiceServer interface {
 	GetDaySheet(context.Context, *GetDaySheetRequest) (*GetDaySheetResponse, error)
 	// GetCapacity counts a centre's sessions and places available, booked and attended in a period.
 	GetCapacity(context.Context, *GetCapacityRequest) (*GetCapacityResponse, error)
+	// AddStaffMember adds someone to a centre's staff or volunteers, with their enhanced DBS check
+	// (needed before starting) and safeguarding training. Coordinators and administrators.
+	AddStaffMember(context.Context, *AddStaffMemberRequest) (*AddStaffMemberResponse, error)
+	// RecordStaffCheck records a member of staff's new DBS check or yearly safeguarding training.
+	// Coordinators and administrators.
+	RecordStaffCheck(context.Context, *RecordStaffCheckRequest) (*RecordStaffCheckResponse, error)
+	// RemoveStaffMember records that someone left a centre's staff. Coordinators and administrators.
+	RemoveStaffMember(context.Context, *RemoveStaffMemberRequest) (*RemoveStaffMemberResponse, error)
+	// ListStaff lists a centre's staff and volunteers, with whether each is cleared to work on a
+	// date.
+	ListStaff(context.Context, *ListStaffRequest) (*ListStaffResponse, error)
 	mustEmbedUnimplementedSchedulingServiceServer()
 }
 
@@ -414,6 +480,18 @@ func (UnimplementedSchedulingServiceServer) GetDaySheet(context.Context, *GetDay
 }
 func (UnimplementedSchedulingServiceServer) GetCapacity(context.Context, *GetCapacityRequest) (*GetCapacityResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetCapacity not implemented")
+}
+func (UnimplementedSchedulingServiceServer) AddStaffMember(context.Context, *AddStaffMemberRequest) (*AddStaffMemberResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AddStaffMember not implemented")
+}
+func (UnimplementedSchedulingServiceServer) RecordStaffCheck(context.Context, *RecordStaffCheckRequest) (*RecordStaffCheckResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordStaffCheck not implemented")
+}
+func (UnimplementedSchedulingServiceServer) RemoveStaffMember(context.Context, *RemoveStaffMemberRequest) (*RemoveStaffMemberResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RemoveStaffMember not implemented")
+}
+func (UnimplementedSchedulingServiceServer) ListStaff(context.Context, *ListStaffRequest) (*ListStaffResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListStaff not implemented")
 }
 func (UnimplementedSchedulingServiceServer) mustEmbedUnimplementedSchedulingServiceServer() {}
 func (UnimplementedSchedulingServiceServer) testEmbeddedByValue()                           {}
@@ -778,6 +856,78 @@ func _SchedulingService_GetCapacity_Handler(srv interface{}, ctx context.Context
 	return interceptor(ctx, in, info, handler)
 }
 
+func _SchedulingService_AddStaffMember_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AddStaffMemberRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulingServiceServer).AddStaffMember(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SchedulingService_AddStaffMember_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulingServiceServer).AddStaffMember(ctx, req.(*AddStaffMemberRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SchedulingService_RecordStaffCheck_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordStaffCheckRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulingServiceServer).RecordStaffCheck(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SchedulingService_RecordStaffCheck_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulingServiceServer).RecordStaffCheck(ctx, req.(*RecordStaffCheckRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SchedulingService_RemoveStaffMember_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RemoveStaffMemberRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulingServiceServer).RemoveStaffMember(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SchedulingService_RemoveStaffMember_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulingServiceServer).RemoveStaffMember(ctx, req.(*RemoveStaffMemberRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SchedulingService_ListStaff_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListStaffRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulingServiceServer).ListStaff(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SchedulingService_ListStaff_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulingServiceServer).ListStaff(ctx, req.(*ListStaffRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // SchedulingService_ServiceDesc is the grpc.ServiceDesc for SchedulingService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -860,6 +1010,22 @@ var SchedulingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetCapacity",
 			Handler:    _SchedulingService_GetCapacity_Handler,
+		},
+		{
+			MethodName: "AddStaffMember",
+			Handler:    _SchedulingService_AddStaffMember_Handler,
+		},
+		{
+			MethodName: "RecordStaffCheck",
+			Handler:    _SchedulingService_RecordStaffCheck_Handler,
+		},
+		{
+			MethodName: "RemoveStaffMember",
+			Handler:    _SchedulingService_RemoveStaffMember_Handler,
+		},
+		{
+			MethodName: "ListStaff",
+			Handler:    _SchedulingService_ListStaff_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -70,9 +70,33 @@ func Suppress(figs []Figure) {
 			}
 		}
 	}
+	withholdCapacity(figs)
 	for i := range figs {
 		if figs[i].Suppressed != "" {
 			figs[i].Value = 0
+		}
+	}
+}
+
+// withholdCapacity withholds the capacity used where the sessions booked are withheld: it is
+// the sessions booked over the places available, which are published (a review worked out every
+// "<5" and "*" of sessions booked from them).
+func withholdCapacity(figs []Figure) {
+	type scope struct {
+		period int
+		scope  string
+		region int32
+		centre uuid.UUID
+	}
+	booked := map[scope]int{}
+	for i, f := range figs {
+		if f.Measure == "sessions_booked" && f.Breakdown == "" {
+			booked[scope{f.period, f.Scope, int32(f.Region), f.Centre}] = i
+		}
+	}
+	for i, f := range figs {
+		if b, ok := booked[scope{f.period, f.Scope, int32(f.Region), f.Centre}]; ok && f.Measure == "capacity_used_percent" && figs[b].Suppressed != "" {
+			figs[i].Suppressed, figs[i].Shown = Secondary, Secondary
 		}
 	}
 }
@@ -81,6 +105,8 @@ func Suppress(figs []Figure) {
 type table struct {
 	total int
 	cells []int
+	// insiders: each cell is a centre's or a region's, which knows its own figure.
+	insiders bool
 }
 
 // cellKey names a figure of one period: each text and centre by its rank among those of the
@@ -150,7 +176,7 @@ func tablesOf(figs []Figure) []table {
 	group := func(name tableKey, total int, cell int) {
 		t := groups[name]
 		if t == nil {
-			t = &table{total: total}
+			t = &table{total: total, insiders: name.hi>>56 == 's'}
 			groups[name] = t
 		}
 		t.cells = append(t.cells, cell)
@@ -168,6 +194,15 @@ func tablesOf(figs []Figure) []table {
 				name := k
 				name.lo = with(name.lo, 0, 20, none)
 				group(tableOf('b', name), t, i)
+			}
+		}
+		// A booked session is attended or a no-show once it is over: for a period with sessions
+		// still to come the two add up to less, so the table withholds a little more than needed.
+		if booked, ok := n.texts["sessions_booked"]; ok && (f.Measure == "sessions_attended" || f.Measure == "sessions_no_show") {
+			total := k
+			total.hi = with(total.hi, 32, 24, uint64(booked))
+			if t, ok := index[total]; ok {
+				group(tableOf('m', total), t, i)
 			}
 		}
 		// A year's quarters add up to the year and a quarter's months to the quarter; a count on
@@ -204,7 +239,9 @@ func tablesOf(figs []Figure) []table {
 }
 
 // protect withholds one more cell of t when its published figures pin down a withheld one, and
-// returns it (-1 if none).
+// returns it (-1 if none). In a table of centres or regions (insiders), each withheld cell is also
+// looked at as its own centre sees it, knowing its own figure exactly: a region of two centres,
+// both "<5", gives each the other's.
 func protect(figs []Figure, t table) int {
 	if figs[t.total].Suppressed != "" {
 		return protectTotal(figs, t)
@@ -221,12 +258,19 @@ func protect(figs []Figure, t table) int {
 			sum -= figs[c].Value
 		}
 	}
-	withheld := primary + secondary
-	if withheld == 0 {
-		return -1
+	exposed := pinned(sum, primary, secondary)
+	for _, c := range t.cells {
+		if exposed || !t.insiders {
+			break
+		}
+		switch figs[c].Suppressed {
+		case Primary:
+			exposed = primary+secondary > 1 && pinned(sum-figs[c].Value, primary-1, secondary)
+		case Secondary:
+			exposed = primary+secondary > 1 && pinned(sum-figs[c].Value, primary, secondary-1)
+		}
 	}
-	least := float64(primary + 5*secondary)
-	if withheld > 1 && sum != least && (secondary > 0 || sum != float64(4*primary)) {
+	if !exposed {
 		return -1
 	}
 	next := -1
@@ -240,6 +284,19 @@ func protect(figs []Figure, t table) int {
 	}
 	figs[next].Suppressed, figs[next].Shown = Secondary, Secondary
 	return next
+}
+
+// pinned says whether withheld cells (primary "<5" ones and secondary "*" ones) that add up to
+// sum can be told apart: one cell is its sum; several are when the sum is the least they can add
+// to (every "<5" a 1, every "*" a 5) or, all "<5", the most (every one a 4).
+func pinned(sum float64, primary, secondary int) bool {
+	switch withheld := primary + secondary; {
+	case withheld == 0:
+		return false
+	case withheld == 1:
+		return true
+	}
+	return sum == float64(primary+5*secondary) || (secondary == 0 && sum == float64(4*primary))
 }
 
 // protectTotal withholds one more cell of t, whose total is withheld, when its cells are all

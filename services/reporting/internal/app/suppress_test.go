@@ -68,7 +68,8 @@ func TestSuppress(t *testing.T) {
 	figs := []Figure{fig("national", 0, uuid.Nil, "", "", 40), fig("region", 7, uuid.Nil, "", "", 40),
 		fig("centre", 7, a, "", "", 2), fig("centre", 7, b, "", "", 18), fig("centre", 7, d, "", "", 20)}
 	Suppress(figs)
-	require.Equal(t, []string{"40", "40", "<5", "*", "20"}, shownOf(figs))
+	require.Equal(t, []string{"40", "40", "<5", "*", "*"}, shownOf(figs),
+		"the 18 is withheld beside the 2, and the 20 too: the centre of the 18 knows its own figure")
 }
 
 // A withheld total is not given away by its cells (a review found this in a return): a region
@@ -106,8 +107,8 @@ func TestSuppressedTotalsAreNotGivenAwayByTheirCells(t *testing.T) {
 	figs = []Figure{fig("region", 7, uuid.Nil, "", "", 30), fig("centre", 7, c, "", "", 12), fig("centre", 7, uuid.New(), "", "", 3),
 		fig("centre", 7, uuid.New(), "", "", 15), band("A", 5), band("B", 7)}
 	Suppress(figs)
-	require.Equal(t, []string{"30", "*", "<5", "15", "*", "7"}, shownOf(figs),
-		"the centre withheld beside a <5 keeps its age bands from adding up to it")
+	require.Equal(t, []string{"30", "*", "<5", "*", "*", "7"}, shownOf(figs),
+		"the centre withheld beside a <5 keeps its age bands from adding up to it, and the third centre is withheld so that the first cannot subtract its own 12")
 }
 
 // A year's figures are suppressed together (decisions.md 81): a quarter is its months' sum and a
@@ -151,4 +152,46 @@ func TestSuppressAcrossPeriods(t *testing.T) {
 	figs = []Figure{atEnd(q3, 9), atEnd(july, 2), atEnd(august, 3), atEnd(september, 9)}
 	Suppress(figs)
 	require.Equal(t, []string{"9", "<5", "<5", "9"}, shownOf(figs), "the quarter's waiting list is September's, not a sum")
+}
+
+// A centre knows its own figures (a coordinator reads them exactly): a table of centres or regions
+// must not give a centre another's "<5" once it subtracts its own (a review found a region's
+// withdrawals, 5, published beside its two centres' "<5": the centre of the 4 had the other's 1).
+func TestSuppressAgainstACentreThatKnowsItsOwn(t *testing.T) {
+	ne, yh := uuid.New(), uuid.New()
+	figs := []Figure{fig("region", 7, uuid.Nil, "", "", 5), fig("centre", 7, ne, "", "", 4), fig("centre", 7, yh, "", "", 1)}
+	Suppress(figs)
+	require.Equal(t, []string{"*", "<5", "<5"}, shownOf(figs))
+
+	// Three withheld centres: the one that knows its own still has two it cannot tell apart.
+	a, b, c, d := uuid.New(), uuid.New(), uuid.New(), uuid.New()
+	figs = []Figure{fig("region", 7, uuid.Nil, "", "", 30), fig("centre", 7, a, "", "", 2), fig("centre", 7, b, "", "", 3),
+		fig("centre", 7, c, "", "", 6), fig("centre", 7, d, "", "", 19)}
+	Suppress(figs)
+	require.Equal(t, []string{"30", "<5", "<5", "*", "19"}, shownOf(figs))
+}
+
+// Sessions booked are attended or no-shows once over, and the capacity used is the sessions
+// booked over the places, which are published: a withheld figure is not had from either.
+func TestSuppressSessionsAndCapacity(t *testing.T) {
+	c := uuid.New()
+	sessions := func(measure string, v float64) Figure {
+		f := fig("centre", 7, c, "", "", v)
+		f.Measure = measure
+		return f
+	}
+	figs := []Figure{sessions("sessions_booked", 20), sessions("sessions_attended", 17), sessions("sessions_no_show", 3),
+		{Measure: "places_available", Scope: "centre", Region: 7, Centre: c, Value: 40},
+		{Measure: "capacity_used_percent", Scope: "centre", Region: 7, Centre: c, Value: 50}}
+	for i := range figs {
+		figs[i].Shown = shown(figs[i])
+	}
+	Suppress(figs)
+	require.Equal(t, []string{"20", "*", "<5", "40", "50"}, shownOf(figs),
+		"booked minus attended was the no-shows: attended is withheld too")
+
+	figs = []Figure{sessions("sessions_booked", 3), {Measure: "places_available", Scope: "centre", Region: 7, Centre: c, Value: 36},
+		{Measure: "capacity_used_percent", Scope: "centre", Region: 7, Centre: c, Value: 8.3}}
+	Suppress(figs)
+	require.Equal(t, []string{"<5", "36", "*"}, shownOf(figs), "8.3% of 36 places was 3 sessions booked")
 }

@@ -198,6 +198,14 @@ func TestFamilyHistory(t *testing.T) {
 	require.Equal(t, codes.PermissionDenied, status.Code(err), "a national role beside another centre's coordinator's opens no family")
 	_, err = g.client(t, "admin-1", []auth.Role{auth.RoleAdmin}).VerifyFamilyHistory(ctx, &reportingv1.VerifyFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
 	require.NoError(t, err, "an administrator may check the streams are whole")
+	_, err = g.client(t, "admin-1", []auth.Role{auth.RoleAdmin}).VerifyFamilyHistory(ctx, &reportingv1.VerifyFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.b.String()})
+	require.Equal(t, codes.NotFound, status.Code(err), "named with a centre not its own, the family is not found, for an administrator too")
+
+	// A moment that is not one is refused, not read as the far future or the distant past.
+	for _, at := range []*timestamppb.Timestamp{{Seconds: 1 << 62}, {Seconds: -(1 << 40)}, {Seconds: 1700000000, Nanos: 2e9}, {Seconds: 0}} {
+		_, err = coordinator.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String(), AsOf: at})
+		require.Equal(t, codes.InvalidArgument, status.Code(err), "as_of %v", at)
+	}
 }
 
 // Events projected before descriptions were kept (migration 0003) have none: the history
@@ -261,6 +269,35 @@ func TestVerifyFamilyHistoryNamesTampering(t *testing.T) {
 	require.Equal(t, int64(1), v.GetStreamVersion(), "HoldPlaced is missing before HoldLifted")
 	require.Contains(t, v.GetReason(), "missing")
 	require.Equal(t, "safeguarding", v.GetService())
+	require.False(t, v.GetInSharedStream())
+}
+
+// What the history says of an event is checked against the event: the hashes cover the events,
+// not the words a court reads (a review changed a withdrawal into an acceptance in the
+// projection, and the history still verified).
+func TestVerifyFamilyHistoryChecksWhatItSays(t *testing.T) {
+	g := newRig(t)
+	s := g.play(t)
+	ctx := t.Context()
+	coordinator := g.coordinator(t, s.a)
+	v, err := coordinator.VerifyFamilyHistory(ctx, &reportingv1.VerifyFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
+	require.NoError(t, err)
+	require.True(t, v.GetVerified())
+	require.Positive(t, v.GetFamilyEventsChecked())
+	require.LessOrEqual(t, v.GetFamilyEventsChecked(), v.GetEventsChecked())
+	history, err := coordinator.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
+	require.NoError(t, err)
+	require.Equal(t, int64(len(history.GetEntries())), v.GetFamilyEventsChecked(), "the family's own events are those its history lists")
+
+	stream := "referral-" + s.r1.String()
+	_, err = g.owner.Exec(ctx, `UPDATE reporting.history_events SET description = 'Referral declined' WHERE stream_id = $1 AND version = 3`, stream)
+	require.NoError(t, err)
+	v, err = coordinator.VerifyFamilyHistory(ctx, &reportingv1.VerifyFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
+	require.NoError(t, err)
+	require.False(t, v.GetVerified())
+	require.Equal(t, stream, v.GetStreamId())
+	require.Equal(t, int64(3), v.GetStreamVersion())
+	require.Contains(t, v.GetReason(), "does not follow from it")
 }
 
 func figures(t testing.TB, c reportingv1.ReportingServiceClient, kind reportingv1.PeriodKind, year, number int32, centre string, publish bool) map[string]*reportingv1.Figure {
@@ -357,9 +394,13 @@ func TestFiguresByHand(t *testing.T) {
 		}
 	}
 
+	_, err := an.GetFigures(t.Context(), &reportingv1.GetFiguresRequest{Period: &reportingv1.Period{Kind: quarter, Year: 2026, Number: 1},
+		CentreId: uuid.NewString(), Publication: true})
+	require.Equal(t, codes.NotFound, status.Code(err), "a centre reporting has not heard of is not an empty return")
+
 	// A coordinator sees their own centre's figures only.
 	own := figures(t, g.coordinator(t, s.b), quarter, 2026, 1, s.b.String(), false)
 	require.Equal(t, 1.0, value(own, "children_served|centre|"+northWest+"|"+s.b.String()+"||"))
-	_, err := g.coordinator(t, s.b).GetFigures(t.Context(), &reportingv1.GetFiguresRequest{Period: &reportingv1.Period{Kind: quarter, Year: 2026, Number: 1}})
+	_, err = g.coordinator(t, s.b).GetFigures(t.Context(), &reportingv1.GetFiguresRequest{Period: &reportingv1.Period{Kind: quarter, Year: 2026, Number: 1}})
 	require.Equal(t, codes.PermissionDenied, status.Code(err))
 }

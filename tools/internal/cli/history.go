@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
-	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	reportingv1 "github.com/familytime/familytime/proto/gen/go/familytime/reporting/v1"
@@ -47,39 +49,56 @@ coordinator of the family's centre only (not national roles).`,
 			if err != nil {
 				return describe(err)
 			}
-			msgs := make([]proto.Message, len(resp.GetEntries()))
-			rows := make([][]string, len(resp.GetEntries()))
-			for i, e := range resp.GetEntries() {
-				msgs[i] = e
-				rows[i] = []string{e.GetRecordedAt().AsTime().Format(time.RFC3339), e.GetService(), e.GetDescription(), e.GetActor()}
+			var v *reportingv1.VerifyFamilyHistoryResponse
+			if verify {
+				if v, err = client.VerifyFamilyHistory(cmd.Context(), &reportingv1.VerifyFamilyHistoryRequest{FamilyId: args[0], CentreId: centre}); err != nil {
+					return describe(err)
+				}
 			}
-			if err := out.table(cmd.OutOrStdout(), msgs, []string{"WHEN", "SERVICE", "WHAT HAPPENED", "BY"}, rows); err != nil {
-				return err
+			if out.json {
+				if err := printHistoryJSON(cmd.OutOrStdout(), resp, v); err != nil {
+					return err
+				}
+			} else {
+				rows := make([][]string, len(resp.GetEntries()))
+				for i, e := range resp.GetEntries() {
+					rows[i] = []string{e.GetRecordedAt().AsTime().Format(time.RFC3339), e.GetService(), e.GetDescription(), e.GetActor()}
+				}
+				if err := out.table(cmd.OutOrStdout(), nil, []string{"WHEN", "SERVICE", "WHAT HAPPENED", "BY"}, rows); err != nil {
+					return err
+				}
 			}
-			if !verify || out.json {
+			switch {
+			case v == nil:
+				return nil
+			case !v.GetVerified():
+				at := ""
+				if v.GetInSharedStream() {
+					at = " (another family's event, in a stream this family shares with others: a room's occupancy)"
+				}
+				return fmt.Errorf("history NOT verified: %s stream %s version %d%s: %s", v.GetService(), v.GetStreamId(), v.GetStreamVersion(), at, v.GetReason())
+			case out.json:
 				return nil
 			}
-			v, err := client.VerifyFamilyHistory(cmd.Context(), &reportingv1.VerifyFamilyHistoryRequest{FamilyId: args[0], CentreId: centre})
-			if err != nil {
-				return describe(err)
+			others := ""
+			if n := v.GetEventsChecked() - v.GetFamilyEventsChecked(); n > 0 {
+				others = fmt.Sprintf(" (and %d of other families in the room occupancy streams it shares)", n)
 			}
-			if v.GetVerified() {
-				_, err = fmt.Fprintf(cmd.OutOrStdout(), "\nverified: %d events in %d streams, complete and untampered\n", v.GetEventsChecked(), v.GetStreamsChecked())
-				return err
-			}
-			return fmt.Errorf("history NOT verified: %s stream %s version %d: %s", v.GetService(), v.GetStreamId(), v.GetStreamVersion(), v.GetReason())
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "\nverified: the family's %d events%s in %d streams, complete, untampered, and described as they happened\n",
+				v.GetFamilyEventsChecked(), others, v.GetStreamsChecked())
+			return err
 		},
 	}
 	conn.register(cmd)
 	out.register(cmd.Flags())
 	cmd.Flags().StringVar(&centre, "centre", "", "the family's centre (UUID); required")
-	cmd.Flags().StringVar(&asOf, "as-of", "", "the history as it stood then: a date (end of that day, UTC) or an RFC 3339 instant")
-	cmd.Flags().BoolVar(&verify, "verify", true, "check the history's hash chains after printing it")
+	cmd.Flags().StringVar(&asOf, "as-of", "", "the history as it stood then: a date (the end of that day, UK time) or an RFC 3339 instant")
+	cmd.Flags().BoolVar(&verify, "verify", true, "check the history's hash chains and descriptions after printing it; a history that fails the check exits non-zero (with --json too)")
 	_ = cmd.MarkFlagRequired("centre")
 	return cmd
 }
 
-// parseAsOf reads a date (the end of that day) or an instant.
+// parseAsOf reads a date (the end of that day in the UK, where the centres are) or an instant.
 func parseAsOf(s string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
@@ -88,5 +107,27 @@ func parseAsOf(s string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, fmt.Errorf("--as-of %q: give a date (2026-03-01) or an instant (2026-03-01T14:30:00Z)", s)
 	}
-	return d.Add(24*time.Hour - time.Microsecond), nil
+	return time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, london).Add(-time.Microsecond), nil
+}
+
+// printHistoryJSON prints the history and, when checked, its verification as one JSON object, so
+// that a script reads both.
+func printHistoryJSON(w io.Writer, h *reportingv1.GetFamilyHistoryResponse, v *reportingv1.VerifyFamilyHistoryResponse) error {
+	opts := protojson.MarshalOptions{UseProtoNames: true}
+	var doc struct {
+		History      json.RawMessage `json:"history"`
+		Verification json.RawMessage `json:"verification,omitempty"`
+	}
+	var err error
+	if doc.History, err = opts.Marshal(h); err != nil {
+		return err
+	}
+	if v != nil {
+		if doc.Verification, err = (protojson.MarshalOptions{UseProtoNames: true, EmitUnpopulated: true}).Marshal(v); err != nil {
+			return err
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
 }

@@ -169,25 +169,38 @@ type StreamRef struct {
 	Service, Stream string
 }
 
+// StreamEvent is one event of a stream holding some of a family's events, as recorded.
+type StreamEvent struct {
+	Envelope []byte
+	// Family is the family the event is about (nil for none).
+	Family uuid.UUID
+	// Description is what the history shows of it; nil when not described (migration 0003).
+	Description *string
+}
+
 // Streams are every event of each stream that holds any of the family's events, whole (a room's
 // occupancy holds other families' events too: its chain verifies only whole), each in version
-// order, as envelopes.
-func (h *History) Streams(ctx context.Context, family uuid.UUID) (map[StreamRef][][]byte, error) {
-	rows, err := h.pool.Query(ctx, `SELECT e.service, e.stream_id, e.envelope FROM reporting.history_events e
+// order.
+func (h *History) Streams(ctx context.Context, family uuid.UUID) (map[StreamRef][]StreamEvent, error) {
+	rows, err := h.pool.Query(ctx, `SELECT e.service, e.stream_id, e.envelope, e.family_id, e.description FROM reporting.history_events e
 		WHERE (e.service, e.stream_id) IN (SELECT DISTINCT service, stream_id FROM reporting.history_events WHERE family_id = $1)
 		ORDER BY e.service, e.stream_id, e.version`, family)
 	if err != nil {
 		return nil, fmt.Errorf("family streams: %w", err)
 	}
 	defer rows.Close()
-	out := map[StreamRef][][]byte{}
+	out := map[StreamRef][]StreamEvent{}
 	for rows.Next() {
 		var ref StreamRef
-		var env []byte
-		if err := rows.Scan(&ref.Service, &ref.Stream, &env); err != nil {
+		var ev StreamEvent
+		var of pgtype.UUID
+		if err := rows.Scan(&ref.Service, &ref.Stream, &ev.Envelope, &of, &ev.Description); err != nil {
 			return nil, fmt.Errorf("family streams: %w", err)
 		}
-		out[ref] = append(out[ref], env)
+		if of.Valid {
+			ev.Family = of.Bytes
+		}
+		out[ref] = append(out[ref], ev)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("family streams: %w", err)

@@ -20,22 +20,23 @@ import (
 type Step = adapters.Step
 
 // belongs checks that the family was referred to centre. Another centre's family is "not found",
-// the same answer as a family that does not exist, so ids cannot be probed (decisions.md 38).
-func (a *App) belongs(ctx context.Context, family, centre uuid.UUID, national bool) error {
+// the same answer as a family that does not exist, so ids cannot be probed (decisions.md 38); a
+// national role, not scoped to centres, still names the family's own centre.
+func (a *App) belongs(ctx context.Context, family, centre uuid.UUID) error {
 	at, err := a.history.CentreOf(ctx, family)
-	if errors.Is(err, adapters.ErrNoFamily) || (err == nil && at != centre && !national) {
+	if errors.Is(err, adapters.ErrNoFamily) || (err == nil && at != centre) {
 		return problem.NotFound("family " + family.String())
 	}
 	return err
 }
 
 // FamilyHistory is every event about the family from every service, recorded at or before asOf,
-// in the order recorded. national is true for callers outside centre scope (national roles).
-func (a *App) FamilyHistory(ctx context.Context, family, centre uuid.UUID, asOf time.Time, national bool) ([]Step, error) {
+// in the order recorded, if the family was referred to centre.
+func (a *App) FamilyHistory(ctx context.Context, family, centre uuid.UUID, asOf time.Time) ([]Step, error) {
 	// The family's centre and its history come in one round trip; the history is dropped unread
 	// when the caller may not see it, with the same answer as belongs gives.
 	at, steps, err := a.history.Family(ctx, family, asOf)
-	if errors.Is(err, adapters.ErrNoFamily) || (err == nil && at != centre && !national) {
+	if errors.Is(err, adapters.ErrNoFamily) || (err == nil && at != centre) {
 		a.history.Release(steps)
 		return nil, problem.NotFound("family " + family.String())
 	}
@@ -86,16 +87,24 @@ func (a *App) describeOld(ctx context.Context, family uuid.UUID, steps []Step) e
 type Verification struct {
 	Streams int
 	Events  int64
-	// Broken is the first gap or bad link, nil when the history is complete and untampered.
+	// FamilyEvents are the events checked that are the family's own (the history lists them);
+	// the rest are other families' in streams this family shares.
+	FamilyEvents int64
+	// Broken is the first gap, bad link or changed description, nil when the history is complete
+	// and untampered.
 	Broken  *eventstore.TamperError
 	Service string
+	// Shared: the event Broken names is another family's, in a stream this family shares.
+	Shared bool
 }
 
 // VerifyFamilyHistory checks every stream that holds the family's events, whole and from version
-// 1, for continuity and its hash chain (eventstore.VerifyEnvelopes), and names the first stream,
-// in (service, stream) order, with a gap or a bad link.
-func (a *App) VerifyFamilyHistory(ctx context.Context, family, centre uuid.UUID, national bool) (Verification, error) {
-	if err := a.belongs(ctx, family, centre, national); err != nil {
+// 1, for continuity and its hash chain (eventstore.VerifyEnvelopes), and that the description the
+// history shows of each of the family's events is the one its event gives (Describe): the words
+// a court reads are not covered by the hashes, so they are checked against what is. It names the
+// first stream, in (service, stream) order, with a gap, a bad link or a changed description.
+func (a *App) VerifyFamilyHistory(ctx context.Context, family, centre uuid.UUID) (Verification, error) {
+	if err := a.belongs(ctx, family, centre); err != nil {
 		return Verification{}, err
 	}
 	streams, err := a.history.Streams(ctx, family)
@@ -114,23 +123,41 @@ func (a *App) VerifyFamilyHistory(ctx context.Context, family, centre uuid.UUID,
 	})
 	var v Verification
 	for _, ref := range refs {
-		raw := streams[ref]
-		envs := make([]*commonv1.EventEnvelope, len(raw))
-		for i, b := range raw {
+		events := streams[ref]
+		envs := make([]*commonv1.EventEnvelope, len(events))
+		for i, ev := range events {
 			envs[i] = &commonv1.EventEnvelope{}
-			if err := proto.Unmarshal(b, envs[i]); err != nil {
+			if err := proto.Unmarshal(ev.Envelope, envs[i]); err != nil {
 				return Verification{}, fmt.Errorf("verify %s: %w", ref.Stream, err)
+			}
+			if ev.Family == family {
+				v.FamilyEvents++
 			}
 		}
 		v.Streams++
 		v.Events += int64(len(envs))
+		if v.Broken != nil {
+			continue
+		}
 		var terr *eventstore.TamperError
 		if err := eventstore.VerifyEnvelopes(envs); errors.As(err, &terr) {
-			if v.Broken == nil {
-				v.Broken, v.Service = terr, ref.Service
+			v.Broken, v.Service = terr, ref.Service
+			for i, env := range envs {
+				if env.GetStreamVersion() == terr.Version {
+					v.Shared = events[i].Family != family
+				}
 			}
+			continue
 		} else if err != nil {
 			return Verification{}, err
+		}
+		for i, ev := range events {
+			if ev.Family == family && ev.Description != nil && *ev.Description != Describe(envs[i]) {
+				v.Broken = &eventstore.TamperError{Stream: ref.Stream, Version: envs[i].GetStreamVersion(),
+					Reason: "what the history says of this event does not follow from it: the projection was changed, or the descriptions changed since it was written (`familytime reporting rebuild` writes them again from the events)"}
+				v.Service = ref.Service
+				break
+			}
 		}
 	}
 	return v, nil

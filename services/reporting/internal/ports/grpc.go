@@ -3,6 +3,7 @@ package ports
 import (
 	"context"
 	"encoding/hex"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	reportingv1 "github.com/familytime/familytime/proto/gen/go/familytime/reporting/v1"
 	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/reporting/internal/app"
 )
 
@@ -62,22 +64,20 @@ func (s *Server) ListCentres(ctx context.Context, req *reportingv1.ListCentresRe
 	return resp, nil
 }
 
-func national(ctx context.Context) bool {
-	c, ok := auth.FromContext(ctx)
-	return ok && c.National()
-}
-
 // GetFamilyHistory is the family's history, as it stands or as it stood at as_of.
 func (s *Server) GetFamilyHistory(ctx context.Context, req *reportingv1.GetFamilyHistoryRequest) (*reportingv1.GetFamilyHistoryResponse, error) {
 	asOf := time.Now()
 	if req.GetAsOf() != nil {
+		if err := req.GetAsOf().CheckValid(); err != nil {
+			return nil, problem.Invalid("as_of", "is not a valid moment")
+		}
 		asOf = req.GetAsOf().AsTime()
 	}
 	centre := uuid.MustParse(req.GetCentreId())
 	if c, _ := auth.FromContext(ctx); c == nil || !slices.Contains(c.Centres, centre) {
 		return nil, status.Errorf(codes.PermissionDenied, "a family's history is read by its centre's coordinator: centre %s is not one of the caller's", centre)
 	}
-	steps, err := s.app.FamilyHistory(ctx, uuid.MustParse(req.GetFamilyId()), centre, asOf, false)
+	steps, err := s.app.FamilyHistory(ctx, uuid.MustParse(req.GetFamilyId()), centre, asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -131,13 +131,15 @@ func writeUUID(b *strings.Builder, id uuid.UUID) {
 
 // VerifyFamilyHistory checks the family's streams.
 func (s *Server) VerifyFamilyHistory(ctx context.Context, req *reportingv1.VerifyFamilyHistoryRequest) (*reportingv1.VerifyFamilyHistoryResponse, error) {
-	v, err := s.app.VerifyFamilyHistory(ctx, uuid.MustParse(req.GetFamilyId()), uuid.MustParse(req.GetCentreId()), national(ctx))
+	v, err := s.app.VerifyFamilyHistory(ctx, uuid.MustParse(req.GetFamilyId()), uuid.MustParse(req.GetCentreId()))
 	if err != nil {
 		return nil, err
 	}
-	resp := &reportingv1.VerifyFamilyHistoryResponse{Verified: v.Broken == nil, StreamsChecked: int32(v.Streams), EventsChecked: v.Events}
+	resp := &reportingv1.VerifyFamilyHistoryResponse{Verified: v.Broken == nil, StreamsChecked: int32(v.Streams), EventsChecked: v.Events,
+		FamilyEventsChecked: v.FamilyEvents}
 	if v.Broken != nil {
 		resp.StreamId, resp.StreamVersion, resp.Reason, resp.Service = v.Broken.Stream, v.Broken.Version, v.Broken.Reason, v.Service
+		resp.InSharedStream = v.Shared
 	}
 	return resp, nil
 }
@@ -160,8 +162,13 @@ func (s *Server) GetFigures(ctx context.Context, req *reportingv1.GetFiguresRequ
 	if req.GetCentreId() != "" {
 		centre = uuid.MustParse(req.GetCentreId())
 	}
-	if c, ok := auth.FromContext(ctx); ok && !c.National() && (centre == uuid.Nil || !c.InCentre(centre)) {
-		return nil, permissionDenied("a coordinator sees the figures of their own centre: name it in centre_id")
+	if c, ok := auth.FromContext(ctx); ok && !c.National() {
+		switch {
+		case centre == uuid.Nil:
+			return nil, permissionDenied("a coordinator sees the figures of their own centre: name it (centre_id; --centre in the CLI)")
+		case !c.InCentre(centre):
+			return nil, permissionDenied(fmt.Sprintf("centre %s is not one of the caller's: a coordinator sees the figures of their own centre", centre))
+		}
 	}
 	figs, err := s.app.Figures(ctx, period, centre, req.GetPublication())
 	if err != nil {

@@ -305,10 +305,10 @@ type GetFamilyHistoryRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The family (UUID).
 	FamilyId string `protobuf:"bytes,1,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
-	// The family's centre (UUID): the caller must work there (national roles excepted), and the
-	// family must belong to it.
+	// The family's centre (UUID): the caller must work there, and the family must belong to it.
 	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
-	// The history as it stood at this moment: only events recorded at or before it. Unset: now.
+	// The history as it stood at this moment: only events recorded at or before it, from 2000 to
+	// 2199. Unset: now.
 	AsOf          *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -610,9 +610,15 @@ type VerifyFamilyHistoryResponse struct {
 	// When not verified: what is wrong there.
 	Reason string `protobuf:"bytes,6,opt,name=reason,proto3" json:"reason,omitempty"`
 	// When not verified: the service whose stream it is.
-	Service       string `protobuf:"bytes,7,opt,name=service,proto3" json:"service,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Service string `protobuf:"bytes,7,opt,name=service,proto3" json:"service,omitempty"`
+	// Of events_checked, the family's own (those its history lists); the rest are other families'
+	// events in streams this family shares with them (a room's occupancy), whose chains verify only
+	// whole.
+	FamilyEventsChecked int64 `protobuf:"varint,8,opt,name=family_events_checked,json=familyEventsChecked,proto3" json:"family_events_checked,omitempty"`
+	// When not verified: the event at fault is another family's, in a stream this family shares.
+	InSharedStream bool `protobuf:"varint,9,opt,name=in_shared_stream,json=inSharedStream,proto3" json:"in_shared_stream,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *VerifyFamilyHistoryResponse) Reset() {
@@ -692,6 +698,20 @@ func (x *VerifyFamilyHistoryResponse) GetService() string {
 		return x.Service
 	}
 	return ""
+}
+
+func (x *VerifyFamilyHistoryResponse) GetFamilyEventsChecked() int64 {
+	if x != nil {
+		return x.FamilyEventsChecked
+	}
+	return 0
+}
+
+func (x *VerifyFamilyHistoryResponse) GetInSharedStream() bool {
+	if x != nil {
+		return x.InSharedStream
+	}
+	return false
 }
 
 // Period is a calendar year, quarter or month.
@@ -1158,11 +1178,11 @@ const file_familytime_reporting_v1_reporting_proto_rawDesc = "" +
 	"page_token\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\x7f\n" +
 	"\x13ListCentresResponse\x12@\n" +
 	"\acentres\x18\x01 \x03(\v2&.familytime.reporting.v1.CentreSummaryR\acentres\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x98\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xb0\x01\n" +
 	"\x17GetFamilyHistoryRequest\x12%\n" +
 	"\tfamily_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bfamilyId\x12%\n" +
-	"\tcentre_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12/\n" +
-	"\x05as_of\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x04asOf\"\xb8\x02\n" +
+	"\tcentre_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12G\n" +
+	"\x05as_of\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampB\x16\xbaH\x13\xb2\x01\x10\x1a\x06\b\x80\xb2\xf8\x84\x1b2\x06\b\x80\x87\xb5\xc3\x03R\x04asOf\"\xb8\x02\n" +
 	"\fHistoryEntry\x12;\n" +
 	"\vrecorded_at\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"recordedAt\x12\x18\n" +
@@ -1180,7 +1200,7 @@ const file_familytime_reporting_v1_reporting_proto_rawDesc = "" +
 	"\x05as_of\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x04asOf\"j\n" +
 	"\x1aVerifyFamilyHistoryRequest\x12%\n" +
 	"\tfamily_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bfamilyId\x12%\n" +
-	"\tcentre_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\"\xff\x01\n" +
+	"\tcentre_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\"\xdd\x02\n" +
 	"\x1bVerifyFamilyHistoryResponse\x12\x1a\n" +
 	"\bverified\x18\x01 \x01(\bR\bverified\x12'\n" +
 	"\x0fstreams_checked\x18\x02 \x01(\x05R\x0estreamsChecked\x12%\n" +
@@ -1188,7 +1208,9 @@ const file_familytime_reporting_v1_reporting_proto_rawDesc = "" +
 	"\tstream_id\x18\x04 \x01(\tR\bstreamId\x12%\n" +
 	"\x0estream_version\x18\x05 \x01(\x03R\rstreamVersion\x12\x16\n" +
 	"\x06reason\x18\x06 \x01(\tR\x06reason\x12\x18\n" +
-	"\aservice\x18\a \x01(\tR\aservice\"\x91\x01\n" +
+	"\aservice\x18\a \x01(\tR\aservice\x122\n" +
+	"\x15family_events_checked\x18\b \x01(\x03R\x13familyEventsChecked\x12(\n" +
+	"\x10in_shared_stream\x18\t \x01(\bR\x0einSharedStream\"\x91\x01\n" +
 	"\x06Period\x12C\n" +
 	"\x04kind\x18\x01 \x01(\x0e2#.familytime.reporting.v1.PeriodKindB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x04kind\x12\x1f\n" +

@@ -37,10 +37,13 @@ type ReportingServiceClient interface {
 	ListCentres(ctx context.Context, in *ListCentresRequest, opts ...grpc.CallOption) (*ListCentresResponse, error)
 	// GetFamilyHistory is a family's contact history from every service, in the order the events
 	// were recorded, in plain words and without personal data; as it stood at as_of when given.
-	// Readable by the coordinator of the family's centre (and national roles).
+	// Readable by the coordinator of the family's centre only: national roles are refused (a
+	// family's concerns and holds are not national business).
 	GetFamilyHistory(ctx context.Context, in *GetFamilyHistoryRequest, opts ...grpc.CallOption) (*GetFamilyHistoryResponse, error)
 	// VerifyFamilyHistory checks every stream of the family's history for continuity and its hash
-	// chain, and names the first gap or bad link.
+	// chain, and that what the history says of each of the family's events follows from the event,
+	// and names the first gap, bad link or changed description. Coordinators of the family's centre
+	// and administrators.
 	VerifyFamilyHistory(ctx context.Context, in *VerifyFamilyHistoryRequest, opts ...grpc.CallOption) (*VerifyFamilyHistoryResponse, error)
 	// GetFigures is the national body's figures for a period, nationally, by region, by centre, by
 	// service type and age band; for publication, with small numbers suppressed.
@@ -129,10 +132,13 @@ type ReportingServiceServer interface {
 	ListCentres(context.Context, *ListCentresRequest) (*ListCentresResponse, error)
 	// GetFamilyHistory is a family's contact history from every service, in the order the events
 	// were recorded, in plain words and without personal data; as it stood at as_of when given.
-	// Readable by the coordinator of the family's centre (and national roles).
+	// Readable by the coordinator of the family's centre only: national roles are refused (a
+	// family's concerns and holds are not national business).
 	GetFamilyHistory(context.Context, *GetFamilyHistoryRequest) (*GetFamilyHistoryResponse, error)
 	// VerifyFamilyHistory checks every stream of the family's history for continuity and its hash
-	// chain, and names the first gap or bad link.
+	// chain, and that what the history says of each of the family's events follows from the event,
+	// and names the first gap, bad link or changed description. Coordinators of the family's centre
+	// and administrators.
 	VerifyFamilyHistory(context.Context, *VerifyFamilyHistoryRequest) (*VerifyFamilyHistoryResponse, error)
 	// GetFigures is the national body's figures for a period, nationally, by region, by centre, by
 	// service type and age band; for publication, with small numbers suppressed.

@@ -10,6 +10,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -204,4 +206,46 @@ func TestRebuildSkipsWhatTheLiveConsumersDeadLetter(t *testing.T) {
 	require.Equal(t, int64(g.emitted+2), last.GetEvents(), "every message is replayed")
 	require.Equal(t, live, g.snapshot(t), "the rebuilt projections equal the live ones")
 	require.Zero(t, g.count(t, `SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'reporting\_%'`), "no schema left behind")
+}
+
+// One rebuild at a time: a second, asked for while the first runs, is refused and changes nothing
+// (five at once once ended with two failing after their swaps, each having dropped the other's
+// tables); the first ends as if alone.
+func TestRebuildsOneAtATime(t *testing.T) {
+	g := newRig(t)
+	g.play(t)
+	g.settle(t)
+	live := g.snapshot(t)
+	// Hold the rebuild lock as a running rebuild does, from another session.
+	conn, err := g.owner.Acquire(t.Context())
+	require.NoError(t, err)
+	defer conn.Release()
+	_, err = conn.Exec(t.Context(), `SELECT pg_advisory_lock(7368261101)`)
+	require.NoError(t, err)
+	admin := g.client(t, "admin-1", []auth.Role{auth.RoleAdmin})
+	rebuild := func() (*reportingv1.RebuildProjectionsResponse, error) {
+		stream, err := admin.RebuildProjections(t.Context(), &reportingv1.RebuildProjectionsRequest{})
+		require.NoError(t, err)
+		var last *reportingv1.RebuildProjectionsResponse
+		for {
+			p, err := stream.Recv()
+			if err == io.EOF {
+				return last, nil
+			}
+			if err != nil {
+				return last, err
+			}
+			last = p
+		}
+	}
+	_, err = rebuild()
+	require.Equal(t, codes.FailedPrecondition, status.Code(err))
+	require.Contains(t, status.Convert(err).Message(), "a rebuild is already running")
+	require.Zero(t, g.count(t, `SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'reporting\_%'`), "the refused rebuild made no schema")
+	_, err = conn.Exec(t.Context(), `SELECT pg_advisory_unlock(7368261101)`)
+	require.NoError(t, err)
+	last, err := rebuild()
+	require.NoError(t, err)
+	require.True(t, last.GetSwapped())
+	require.Equal(t, live, g.snapshot(t))
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -22,7 +23,8 @@ func newReportingCommand() *cobra.Command {
 		Short: "Replay every service's stream into fresh projections and swap them in (administrators only)",
 		Long: `rebuild replays every event of referral, scheduling and safeguarding from the start of their
 streams into a fresh copy of reporting's tables, catches up with what arrived meanwhile, and swaps
-the copy in atomically; reporting keeps answering from the old tables until then.`,
+the copy in atomically; reporting keeps answering from the old tables until then. One rebuild
+runs at a time; stopped (Ctrl-C) before its swap, it leaves reporting's tables as they were.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cc, err := dial(&conn, "reporting")
@@ -34,22 +36,36 @@ the copy in atomically; reporting keeps answering from the old tables until then
 			if err != nil {
 				return describe(err)
 			}
-			w := cmd.OutOrStdout()
+			// The bar redraws one line with a carriage return: it goes to stderr, as the
+			// simulator's does, not through the escaping of what the command prints.
+			w, bar := cmd.OutOrStdout(), cmd.ErrOrStderr()
+			swapped := false
 			for {
 				p, err := stream.Recv()
-				if err == io.EOF {
+				switch {
+				case err == io.EOF:
 					return nil
-				}
-				if err != nil {
+				case err != nil && swapped:
+					return fmt.Errorf("the new tables are in use, but the old ones were not dropped (the next rebuild drops them): %w", describe(err))
+				case err != nil && cmd.Context().Err() != nil:
+					fmt.Fprintln(bar)
+					return errors.New("rebuild stopped before its swap: reporting's tables are as they were, and the copy is dropped")
+				case err != nil:
+					fmt.Fprintln(bar)
 					return describe(err)
 				}
-				progressBar(w, p)
-				if p.GetSwapped() {
-					_, err := fmt.Fprintf(w, "\nswapped in: %d events replayed at %.0f events/s\n", p.GetEvents(), p.GetEventsPerSecond())
-					if err == nil && p.GetSkipped() > 0 {
-						_, err = fmt.Fprintf(w, "%d events could not be read and are recorded nowhere, as the live consumers dead-lettered them\n", p.GetSkipped())
+				progressBar(bar, p)
+				if p.GetSwapped() && !swapped {
+					swapped = true
+					fmt.Fprintln(bar)
+					if _, err := fmt.Fprintf(w, "swapped in: %d events replayed at %.0f events/s\n", p.GetEvents(), p.GetEventsPerSecond()); err != nil {
+						return err
 					}
-					return err
+					if p.GetSkipped() > 0 {
+						if _, err = fmt.Fprintf(w, "%d events could not be read and are recorded nowhere, as the live consumers dead-lettered them\n", p.GetSkipped()); err != nil {
+							return err
+						}
+					}
 				}
 			}
 		},

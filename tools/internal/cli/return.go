@@ -36,6 +36,9 @@ to 4 shown as "<5" and no suppressed figure derivable from a total. docs/return.
 			}
 			year, _ := strconv.Atoi(m[1])
 			q, _ := strconv.Atoi(m[2])
+			if year < 2000 || year > 2200 {
+				return fmt.Errorf("--quarter %q: the year must be from 2000 to 2200", quarter)
+			}
 			if format != "csv" && format != "json" {
 				return fmt.Errorf("--format must be csv or json, not %q", format)
 			}

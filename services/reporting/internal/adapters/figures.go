@@ -150,6 +150,15 @@ func (f *Figures) run(ctx context.Context, m Measure, from, to time.Time, byPeri
 	return cells, nil
 }
 
+// Known says whether reporting has heard of the centre (its registration).
+func (f *Figures) Known(ctx context.Context, centre uuid.UUID) (bool, error) {
+	var known bool
+	if err := f.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM reporting.centres WHERE centre_id = $1)`, centre).Scan(&known); err != nil {
+		return false, fmt.Errorf("centre: %w", err)
+	}
+	return known, nil
+}
+
 // Room is a room's places.
 type Room struct {
 	Centre   uuid.UUID

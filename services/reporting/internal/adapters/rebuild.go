@@ -2,6 +2,7 @@ package adapters
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -14,6 +15,38 @@ type Rebuilds struct{ pool *pgxpool.Pool }
 
 // NewRebuilds works on reporting's database.
 func NewRebuilds(pool *pgxpool.Pool) *Rebuilds { return &Rebuilds{pool: pool} }
+
+// rebuildLock is the advisory lock a rebuild holds while it runs: one rebuild at a time, across
+// every replica of the service (a second one began by dropping the first one's schema).
+const rebuildLock = 7_368_261_101
+
+// ErrRebuildRunning is a rebuild asked for while another runs.
+var ErrRebuildRunning = errors.New("a rebuild is already running")
+
+// Exclusive takes the rebuild lock on a connection of its own, held until release is called;
+// ErrRebuildRunning if another rebuild holds it.
+func (r *Rebuilds) Exclusive(ctx context.Context) (release func(), err error) {
+	conn, err := r.pool.Acquire(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("rebuild lock: %w", err)
+	}
+	var got bool
+	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, int64(rebuildLock)).Scan(&got); err != nil {
+		conn.Release()
+		return nil, fmt.Errorf("rebuild lock: %w", err)
+	}
+	if !got {
+		conn.Release()
+		return nil, ErrRebuildRunning
+	}
+	return func() {
+		// A session lock ends with its session: a connection that cannot unlock is closed.
+		if _, err := conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, int64(rebuildLock)); err != nil {
+			_ = conn.Conn().Close(context.WithoutCancel(ctx))
+		}
+		conn.Release()
+	}, nil
+}
 
 // Begin creates an empty copy of the projections in a new schema and returns its name. It first
 // drops what an earlier rebuild's swap retired and did not drop (DropRetired).

@@ -195,6 +195,15 @@ var measures = []measure{
 // the centre: suppressed alone, a figure withheld nationally to protect a neighbour's "<5" came
 // out whole.
 func (a *App) Figures(ctx context.Context, p Period, centre uuid.UUID, publish bool) ([]Figure, error) {
+	if centre != uuid.Nil {
+		known, err := a.figures.Known(ctx, centre)
+		if err != nil {
+			return nil, err
+		}
+		if !known {
+			return nil, problem.NotFound("centre " + centre.String())
+		}
+	}
 	var out []Figure
 	if !publish {
 		figs, err := a.periodFigures(ctx, p, func(measure) bool { return true })

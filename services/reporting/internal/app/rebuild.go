@@ -14,6 +14,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	"github.com/familytime/familytime/services/platform/bus"
+	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/reporting/internal/adapters"
 )
 
@@ -44,6 +45,14 @@ const rebuildBatch = 2000
 // streams are read, every other table is folded in memory and written once with COPY when the
 // replay is done; what arrives after that is applied with the projections' SQL under the swap lock.
 func (a *App) Rebuild(ctx context.Context, progress func(Progress)) (err error) {
+	release, err := a.rebuilds.Exclusive(ctx)
+	if errors.Is(err, adapters.ErrRebuildRunning) {
+		return problem.Rule("REBUILD_RUNNING", "a rebuild is already running: its new tables are swapped in when it ends, and the service answers from the old ones until then")
+	}
+	if err != nil {
+		return err
+	}
+	defer release()
 	defer collectLess()()
 	schema, err := a.rebuilds.Begin(ctx)
 	if err != nil {

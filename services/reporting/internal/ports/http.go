@@ -1,12 +1,14 @@
 package ports
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/reporting/internal/app"
 )
 
@@ -27,7 +29,7 @@ func Dashboard(a *app.App) http.Handler {
 		}
 		period, err := app.NewPeriod(kind, year, number)
 		if err != nil || year < 2000 || year > 2200 {
-			http.Error(w, "period: give period=year|quarter|month, year=YYYY and number (quarter 1-4, month 1-12)", http.StatusBadRequest)
+			http.Error(w, "period: give period=year|quarter|month, year=YYYY (2000 to 2200) and, for a quarter or a month, number (quarter 1-4, month 1-12; none for a year)", http.StatusBadRequest)
 			return
 		}
 		centre := uuid.Nil
@@ -38,7 +40,12 @@ func Dashboard(a *app.App) http.Handler {
 			}
 		}
 		figs, err := a.Figures(r.Context(), period, centre, true)
-		if err != nil {
+		var missing *problem.NotFoundError
+		switch {
+		case errors.As(err, &missing):
+			http.Error(w, "centre: reporting knows no centre "+centre.String(), http.StatusNotFound)
+			return
+		case err != nil:
 			http.Error(w, "figures are unavailable", http.StatusServiceUnavailable)
 			return
 		}

@@ -389,6 +389,13 @@ func TestFiguresByHand(t *testing.T) {
 			}
 			require.Equal(t, exact[key].GetValue(), f.GetValue(), "%s %d: %s", p.kind, p.number, key)
 		}
+		// Every centre has a row for every count, 0 when nothing was counted.
+		for _, centre := range []string{"centre|" + london + "|" + s.a.String(), "centre|" + northWest + "|" + s.b.String(), "region|" + northWest + "|"} {
+			for _, m := range []string{"children_served", "sessions_cancelled", "referrals_declined", "concerns_escalated", "holds_lifted", "waiting_list_at_end", "places_available"} {
+				require.Contains(t, published, m+"|"+centre+"||", "%s %d", p.kind, p.number)
+				require.Contains(t, exact, m+"|"+centre+"||", "%s %d", p.kind, p.number)
+			}
+		}
 		for key, f := range figures(t, an, p.kind, 2026, p.number, s.a.String(), true) {
 			require.Equal(t, published[key].GetShown(), f.GetShown(), "%s %d: %s, alone and in the nation's", p.kind, p.number, key)
 		}

@@ -193,19 +193,31 @@ func (f *Figures) Timetables(ctx context.Context) (map[uuid.UUID]Room, [][]byte,
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("patterns: %w", err)
 	}
-	regions := map[uuid.UUID]int32{}
-	rows, err = f.pool.Query(ctx, `SELECT centre_id, region FROM reporting.centres`)
+	regions, err := f.Regions(ctx)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("centres: %w", err)
+		return nil, nil, nil, err
+	}
+	return rooms, patterns, regions, nil
+}
+
+// Regions are the region of every centre in the directory.
+func (f *Figures) Regions(ctx context.Context) (map[uuid.UUID]int32, error) {
+	regions := map[uuid.UUID]int32{}
+	rows, err := f.pool.Query(ctx, `SELECT centre_id, region FROM reporting.centres`)
+	if err != nil {
+		return nil, fmt.Errorf("centres: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id uuid.UUID
 		var region int32
 		if err := rows.Scan(&id, &region); err != nil {
-			return nil, nil, nil, fmt.Errorf("centres: %w", err)
+			return nil, fmt.Errorf("centres: %w", err)
 		}
 		regions[id] = region
 	}
-	return rooms, patterns, regions, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("centres: %w", err)
+	}
+	return regions, nil
 }

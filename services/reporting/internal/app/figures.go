@@ -232,6 +232,11 @@ func (a *App) Figures(ctx context.Context, p Period, centre uuid.UUID, publish b
 			}
 		}
 	}
+	regions, err := a.figures.Regions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out = withZeros(out, regions)
 	if centre != uuid.Nil {
 		kept := out[:0]
 		for _, f := range out {
@@ -243,6 +248,48 @@ func (a *App) Figures(ctx context.Context, p Period, centre uuid.UUID, publish b
 	}
 	sort.SliceStable(out, func(i, j int) bool { return less(out[i], out[j]) })
 	return out, nil
+}
+
+// withZeros adds a 0 for every count with nothing to count at a centre of the directory or its
+// region: the queries give a row only where there was something, and a return without a centre's
+// row for a field left the reader to guess (docs/return.md: zero is shown as 0). Breakdowns and
+// durations are left as they are: a category without rows is not a figure, and a waiting time
+// over no referrals is none.
+func withZeros(figs []Figure, regions map[uuid.UUID]int32) []Figure {
+	type at struct {
+		measure string
+		region  commonv1.Region
+		centre  uuid.UUID
+	}
+	have := map[at]bool{}
+	for _, f := range figs {
+		if f.Breakdown == "" && f.Scope != "national" {
+			have[at{f.Measure, f.Region, f.Centre}] = true
+		}
+	}
+	names := []string{"room_sessions_available", "places_available"}
+	protected := map[string]bool{}
+	for _, m := range measures {
+		if !m.duration && !slices.Contains(names, m.Name) {
+			names = append(names, m.Name)
+			protected[m.Name] = true
+		}
+	}
+	zero := func(name, scope string, region commonv1.Region, centre uuid.UUID) {
+		if k := (at{name, region, centre}); !have[k] {
+			have[k] = true
+			figs = append(figs, Figure{Measure: name, Scope: scope, Region: region, Centre: centre, Shown: "0", Protected: protected[name],
+				AtEnd: slices.ContainsFunc(measures, func(m measure) bool { return m.Name == name && m.atEnd })})
+		}
+	}
+	for centre, r := range regions {
+		region := commonv1.Region(r)
+		for _, name := range names {
+			zero(name, "centre", region, centre)
+			zero(name, "region", region, uuid.Nil)
+		}
+	}
+	return figs
 }
 
 // yearFigures are the counts of people of every period of the year (Periods), unsuppressed: a

@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
 
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/scheduling/internal/adapters"
@@ -100,7 +101,10 @@ func (a *App) RecordDeparture(ctx context.Context, centre uuid.UUID, m Movement,
 	return b, uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
 }
 
-// CompleteSession records that a session took place.
+// CompleteSession records that a session took place. A supervised session's supervisor must be
+// a contact supervisor or the safeguarding lead on the centre's staff register, cleared on the
+// session's date (decisions.md 82); the register is read here, beside the family, and guarded so
+// that a leaving recorded meanwhile is seen.
 func (a *App) CompleteSession(ctx context.Context, centre, booking uuid.UUID, supervisedBy string, bySupervisor bool, md eventstore.Metadata) (*domain.Booking, *schedulingv1.SessionCompleted, *eventstore.UnitOfWork, error) {
 	f, err := a.familyOfBooking(ctx, centre, booking)
 	if err != nil {
@@ -112,6 +116,16 @@ func (a *App) CompleteSession(ctx context.Context, centre, booking uuid.UUID, su
 		return nil, nil, nil, err
 	}
 	uow := new(eventstore.UnitOfWork)
+	if b.ServiceType == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {
+		staff, err := a.sessions.Staff(ctx, centre)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if err := staff.Supervises(supervisedBy, b.Date); err != nil {
+			return nil, nil, nil, err
+		}
+		guardStaff(uow, centre, staff.Version())
+	}
 	return b, ev, uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
 }
 

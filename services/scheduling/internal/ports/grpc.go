@@ -21,7 +21,10 @@ import (
 // with families may read it. A centre's sessions are centre-scoped: coordinators set up rooms and
 // patterns and book; volunteers (and the coordinators and supervisors beside them) check in and
 // record arrivals, departures and no-shows; supervisors complete supervised sessions (the domain
-// checks the role); national analysts read capacity.
+// checks the role, and the staff register that the supervisor named is cleared); national
+// analysts read capacity. A centre's staff register is kept by its coordinators (and
+// administrators) and read by everyone who works there, who can see who is cleared to work on a
+// day (decisions.md 82).
 var Policy = auth.Policy{
 	"/familytime.scheduling.v1.SchedulingService/RegisterCentre":       {Roles: []auth.Role{auth.RoleAdmin}},
 	"/familytime.scheduling.v1.SchedulingService/UpdateCentre":         {Roles: []auth.Role{auth.RoleAdmin}},
@@ -42,14 +45,19 @@ var Policy = auth.Policy{
 	"/familytime.scheduling.v1.SchedulingService/OfferPlace":           {Roles: planners, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/GetDaySheet":          {Roles: centreStaff, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/GetCapacity":          {Roles: []auth.Role{auth.RoleCoordinator, auth.RoleNationalAnalyst, auth.RoleAdmin, auth.RoleService}, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/AddStaffMember":       {Roles: planners, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/RecordStaffCheck":     {Roles: planners, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/RemoveStaffMember":    {Roles: planners, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/ListStaff":            {Roles: centreStaff, CentreScoped: true},
 }
 
 var (
-	// planners set up a centre's rooms and patterns, book, and keep its waiting list.
+	// planners set up a centre's rooms and patterns, book, and keep its waiting list and staff
+	// register.
 	planners = []auth.Role{auth.RoleCoordinator, auth.RoleAdmin}
 	// door are the people who run the session on the morning.
 	door = []auth.Role{auth.RoleVolunteer, auth.RoleCoordinator, auth.RoleSupervisor}
-	// centreStaff read a centre's sessions and day sheets.
+	// centreStaff read a centre's sessions, day sheets and staff register.
 	centreStaff = []auth.Role{auth.RoleCoordinator, auth.RoleVolunteer, auth.RoleSupervisor, auth.RoleSafeguardingLead,
 		auth.RoleAdmin, auth.RoleService}
 )

@@ -1,0 +1,100 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/scheduling/internal/adapters"
+	"github.com/familytime/familytime/services/scheduling/internal/domain"
+)
+
+// centreToday is the date now on a centre's wall clock. Staff dates are the centre's dates, in
+// DefaultZone: a centre's opening patterns may name another zone, its staff register does not.
+func (a *App) centreToday() time.Time {
+	loc, _ := domain.Zone(domain.DefaultZone)
+	return domain.LocalDate(a.now(), loc)
+}
+
+// AddStaffMember adds someone to a registered centre's staff (decisions.md 82); it returns the
+// member as added and the centre's date today.
+func (a *App) AddStaffMember(ctx context.Context, centre uuid.UUID, j domain.Joining, md eventstore.Metadata) (domain.StaffMember, time.Time, *eventstore.UnitOfWork, error) {
+	if _, err := a.centres.Get(ctx, centre); err != nil {
+		return domain.StaffMember{}, time.Time{}, nil, err
+	}
+	r, err := a.sessions.Staff(ctx, centre)
+	if err != nil {
+		return domain.StaffMember{}, time.Time{}, nil, err
+	}
+	expected, today := r.Version(), a.centreToday()
+	m, ev, err := r.Add(j, today)
+	if err != nil {
+		return domain.StaffMember{}, time.Time{}, nil, err
+	}
+	uow := new(eventstore.UnitOfWork)
+	return m, today, uow, adapters.Append(uow, domain.StaffStream(centre), expected, uuid.Nil, centre, md, ev)
+}
+
+// RecordStaffCheck records a member of staff's new enhanced DBS check or safeguarding training.
+func (a *App) RecordStaffCheck(ctx context.Context, centre uuid.UUID, account string, check schedulingv1.StaffCheck, on time.Time, md eventstore.Metadata) (domain.StaffMember, time.Time, *eventstore.UnitOfWork, error) {
+	r, err := a.sessions.Staff(ctx, centre)
+	if err != nil {
+		return domain.StaffMember{}, time.Time{}, nil, err
+	}
+	expected, today := r.Version(), a.centreToday()
+	m, ev, err := r.RecordCheck(account, check, on, today)
+	if err != nil {
+		return domain.StaffMember{}, time.Time{}, nil, err
+	}
+	uow := new(eventstore.UnitOfWork)
+	return m, today, uow, adapters.Append(uow, domain.StaffStream(centre), expected, uuid.Nil, centre, md, ev)
+}
+
+// RemoveStaffMember records that a member of staff left, their last day left (zero: today). Of
+// the register's changes only a leaving takes clearance away, and it may be recorded after the
+// last day: it takes the register's lock alone, so a supervised session's completion decided on
+// the register before it (guardStaff) commits first or is decided again (decisions.md 82).
+func (a *App) RemoveStaffMember(ctx context.Context, centre uuid.UUID, account string, left time.Time, md eventstore.Metadata) (domain.StaffMember, time.Time, *eventstore.UnitOfWork, error) {
+	r, err := a.sessions.Staff(ctx, centre)
+	if err != nil {
+		return domain.StaffMember{}, time.Time{}, nil, err
+	}
+	expected, today := r.Version(), a.centreToday()
+	m, ev, err := r.Leave(account, left, today)
+	if err != nil {
+		return domain.StaffMember{}, time.Time{}, nil, err
+	}
+	uow := new(eventstore.UnitOfWork)
+	uow.Project(func(ctx context.Context, tx pgx.Tx) error {
+		return eventstore.Lock(ctx, tx, domain.StaffStream(centre))
+	})
+	return m, today, uow, adapters.Append(uow, domain.StaffStream(centre), expected, uuid.Nil, centre, md, ev)
+}
+
+// ListStaff is a registered centre's staff, each in their latest period of membership, and the
+// date their clearance is given for: on, or the centre's date today when on is zero.
+func (a *App) ListStaff(ctx context.Context, centre uuid.UUID, on time.Time, includeLeft bool) ([]domain.StaffMember, time.Time, error) {
+	if _, err := a.centres.Get(ctx, centre); err != nil {
+		return nil, time.Time{}, err
+	}
+	r, err := a.sessions.Staff(ctx, centre)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	if on.IsZero() {
+		on = a.centreToday()
+	}
+	return r.Members(includeLeft), on, nil
+}
+
+// guardStaff makes a supervised session's completion commit only if the centre's staff register
+// is still at the version its supervisor was found cleared on, under the register's lock shared
+// with other completions and taken alone by a leaving (RemoveStaffMember).
+func guardStaff(uow *eventstore.UnitOfWork, centre uuid.UUID, version int64) {
+	stream := domain.StaffStream(centre)
+	uow.GuardShared(stream, stream, version)
+}

@@ -1,0 +1,402 @@
+package domain
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/problem"
+)
+
+// Rules of a centre's staff register.
+var (
+	// ErrAlreadyOnStaff means the person is on the centre's staff and has not left: a second
+	// period of membership starts only after the first has ended.
+	ErrAlreadyOnStaff = problem.Rule("ALREADY_ON_STAFF", "the person is already on the centre's staff")
+	// ErrNotOnStaff means the person is not on the centre's staff: never added, or left.
+	ErrNotOnStaff = problem.Rule("NOT_ON_STAFF", "the person is not on the centre's staff")
+	// ErrSupervisorNotCleared matches every refusal of a supervised session's completion whose
+	// supervisor is not a contact supervisor or safeguarding lead of the centre cleared on the
+	// session's date (the message says why).
+	ErrSupervisorNotCleared = problem.Rule("SUPERVISOR_NOT_CLEARED", "the supervisor is not cleared to supervise contact at the centre on the session's date")
+)
+
+// TrainingLasts is how long safeguarding training counts: it is needed again every year.
+const TrainingLasts = 1 // year
+
+// StaffMember is one period of someone's membership of a centre's staff or volunteers, from the
+// day they joined to their last day, with every check recorded in it.
+type StaffMember struct {
+	// Account is the person's account id, the subject of their sign-in token; never a name.
+	Account string
+	Role    schedulingv1.StaffRole
+	Joined  time.Time
+	// Left is their last day; zero while they are on the staff.
+	Left time.Time
+	// dbs and training are the dates of every check of the kind recorded in the period, in
+	// order: a check is never recorded before an earlier one, so the last is the latest.
+	dbs, training []time.Time
+}
+
+// DBSChecked is the date of their latest enhanced DBS check.
+func (m StaffMember) DBSChecked() time.Time { return m.dbs[len(m.dbs)-1] }
+
+// Trained is the date of their latest safeguarding training; zero if none is recorded.
+func (m StaffMember) Trained() time.Time {
+	if len(m.training) == 0 {
+		return time.Time{}
+	}
+	return m.training[len(m.training)-1]
+}
+
+// TrainingDue is the last day their latest training counts, the day before its anniversary;
+// zero without training.
+func (m StaffMember) TrainingDue() time.Time {
+	if t := m.Trained(); !t.IsZero() {
+		return lapses(t).AddDate(0, 0, -1)
+	}
+	return time.Time{}
+}
+
+// lapses is the first day training done on trained no longer counts: its anniversary (training
+// on 29 February lapses on 1 March).
+func lapses(trained time.Time) time.Time { return trained.AddDate(TrainingLasts, 0, 0) }
+
+// OnStaff reports whether the period covers date: joined on or before it, and not left before
+// it. The last day counts: someone is on the staff on the day they leave.
+func (m StaffMember) OnStaff(date time.Time) bool {
+	return !date.Before(m.Joined) && (m.Left.IsZero() || !date.After(m.Left))
+}
+
+// Cleared reports whether the member may work at the centre on date, and if not why, in words:
+// on the staff that day, an enhanced DBS check done on or before it, and safeguarding training
+// done on or before it and less than a year before (trained <= date < trained + 1 year). Every
+// reason that holds is given, the most basic first.
+func (m StaffMember) Cleared(date time.Time) (bool, string) {
+	var why []string
+	day := dateString(date)
+	switch {
+	case date.Before(m.Joined):
+		why = append(why, fmt.Sprintf("not on the centre's staff on %s (joined on %s)", day, dateString(m.Joined)))
+	case !m.Left.IsZero() && date.After(m.Left):
+		why = append(why, fmt.Sprintf("not on the centre's staff on %s (their last day was %s)", day, dateString(m.Left)))
+	}
+	if latest(m.dbs, date).IsZero() {
+		why = append(why, "no enhanced DBS check on or before "+day)
+	}
+	switch trained := latest(m.training, date); {
+	case trained.IsZero():
+		why = append(why, "no safeguarding training on or before "+day)
+	case !date.Before(lapses(trained)):
+		why = append(why, fmt.Sprintf("safeguarding training lapsed on %s (done on %s; it is needed every year)",
+			dateString(lapses(trained)), dateString(trained)))
+	}
+	return len(why) == 0, strings.Join(why, "; ")
+}
+
+// latest is the last of dates (in order) on or before date; zero if none.
+func latest(dates []time.Time, date time.Time) time.Time {
+	i, found := slices.BinarySearchFunc(dates, date, func(d, t time.Time) int { return d.Compare(t) })
+	if found {
+		// Two checks of a kind may be recorded on one day; any of them is that day.
+		return dates[i]
+	}
+	if i == 0 {
+		return time.Time{}
+	}
+	return dates[i-1]
+}
+
+// StaffRegister is a centre's staff and volunteers with their checks: one stream,
+// staff-<centre_id>. Members are people by account id; someone who leaves and comes back has a
+// second period of membership, and the first is kept (a session they supervised then still
+// counts as supervised by someone cleared).
+type StaffRegister struct {
+	centre uuid.UUID
+	// periods are each account's periods of membership, in order; only the last may be open.
+	periods map[string][]*StaffMember
+	// order is the accounts in the order they first joined.
+	order   []string
+	version int64
+}
+
+// StaffStream is the stream of a centre's staff register.
+func StaffStream(centre uuid.UUID) string { return "staff-" + centre.String() }
+
+// RebuildStaffRegister replays a centre's staff register.
+func RebuildStaffRegister(centre uuid.UUID, events []proto.Message) (*StaffRegister, error) {
+	r := &StaffRegister{centre: centre, periods: map[string][]*StaffMember{}}
+	for _, ev := range events {
+		if err := r.apply(ev); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// Version is the number of events in the register's stream.
+func (r *StaffRegister) Version() int64 { return r.version }
+
+// Member is an account's latest period of membership.
+func (r *StaffRegister) Member(account string) (StaffMember, bool) {
+	ps := r.periods[account]
+	if len(ps) == 0 {
+		return StaffMember{}, false
+	}
+	return *ps[len(ps)-1], true
+}
+
+// Members are each account's latest period of membership, by role and account id; those who
+// have left only with includeLeft.
+func (r *StaffRegister) Members(includeLeft bool) []StaffMember {
+	var out []StaffMember
+	for _, account := range r.order {
+		m, _ := r.Member(account)
+		if includeLeft || m.Left.IsZero() {
+			out = append(out, m)
+		}
+	}
+	slices.SortFunc(out, func(a, b StaffMember) int {
+		if a.Role != b.Role {
+			return int(a.Role) - int(b.Role)
+		}
+		return strings.Compare(a.Account, b.Account)
+	})
+	return out
+}
+
+// current is the account's open period of membership: on the staff and not left.
+func (r *StaffRegister) current(account string) (*StaffMember, error) {
+	ps := r.periods[account]
+	if len(ps) == 0 || !ps[len(ps)-1].Left.IsZero() {
+		return nil, ErrNotOnStaff
+	}
+	return ps[len(ps)-1], nil
+}
+
+// Joining is what a coordinator says about someone joining the centre's staff.
+type Joining struct {
+	Account string
+	Role    schedulingv1.StaffRole
+	// Joined is their first day; zero is today.
+	Joined time.Time
+	// DBSChecked is when their enhanced DBS check was done: needed before starting.
+	DBSChecked time.Time
+	// Trained is when they last completed safeguarding training; zero if not yet (they are not
+	// cleared until they have).
+	Trained time.Time
+}
+
+// Add adds someone to the centre's staff; today is the centre's date now. The register records
+// what has happened: no date is in the future. Someone on the staff is not added twice
+// (ErrAlreadyOnStaff); someone who left may be added again from a day after their last, as a new
+// period of membership.
+func (r *StaffRegister) Add(j Joining, today time.Time) (StaffMember, proto.Message, error) {
+	if err := validAccount(j.Account); err != nil {
+		return StaffMember{}, nil, err
+	}
+	if _, ok := schedulingv1.StaffRole_name[int32(j.Role)]; !ok || j.Role == schedulingv1.StaffRole_STAFF_ROLE_UNSPECIFIED {
+		return StaffMember{}, nil, problem.Invalid("role", "must be volunteer, contact supervisor, coordinator or safeguarding lead")
+	}
+	if j.DBSChecked.IsZero() {
+		return StaffMember{}, nil, problem.Invalid("dbs_checked_on", "is required: staff and volunteers need an enhanced DBS check before starting")
+	}
+	if j.DBSChecked.After(today) {
+		return StaffMember{}, nil, problem.Invalid("dbs_checked_on", "must not be in the future (today is "+dateString(today)+")")
+	}
+	if j.Trained.After(today) {
+		return StaffMember{}, nil, problem.Invalid("trained_on", "must not be in the future (today is "+dateString(today)+"): record training once it is done")
+	}
+	if j.Joined.IsZero() {
+		j.Joined = today
+	}
+	if j.Joined.After(today) {
+		return StaffMember{}, nil, problem.Invalid("joined_on", "must not be in the future (today is "+dateString(today)+"): add them on their first day")
+	}
+	if j.Joined.Before(j.DBSChecked) {
+		return StaffMember{}, nil, problem.Invalid("joined_on", fmt.Sprintf("must not be before their enhanced DBS check on %s: it is needed before starting",
+			dateString(j.DBSChecked)))
+	}
+	if ps := r.periods[j.Account]; len(ps) > 0 {
+		last := ps[len(ps)-1]
+		if last.Left.IsZero() {
+			return StaffMember{}, nil, problem.Rule(ErrAlreadyOnStaff.Reason, fmt.Sprintf("%s is already on the centre's staff (since %s, as %s): "+
+				"record that they left before adding them again", j.Account, dateString(last.Joined), RoleWords(last.Role)))
+		}
+		if !j.Joined.After(last.Left) {
+			return StaffMember{}, nil, problem.Invalid("joined_on", fmt.Sprintf("must be after %s, their last day in their previous period on the staff",
+				dateString(last.Left)))
+		}
+	}
+	ev := &schedulingv1.StaffMemberAdded{CentreId: r.centre.String(), AccountId: j.Account, Role: j.Role,
+		JoinedOn: toDate(j.Joined), DbsCheckedOn: toDate(j.DBSChecked), TrainedOn: toDate(j.Trained)}
+	if err := r.apply(ev); err != nil {
+		return StaffMember{}, nil, err
+	}
+	m, _ := r.Member(j.Account)
+	return m, ev, nil
+}
+
+// RecordCheck records a member of staff's new enhanced DBS check or safeguarding training, done
+// on date; today is the centre's date now. A check is recorded once it is done, and never before
+// one of its kind already recorded: records are not edited, so an earlier date is refused rather
+// than taken as a correction of the last.
+func (r *StaffRegister) RecordCheck(account string, check schedulingv1.StaffCheck, date, today time.Time) (StaffMember, proto.Message, error) {
+	m, err := r.current(account)
+	if err != nil {
+		return StaffMember{}, nil, err
+	}
+	var done []time.Time
+	switch check {
+	case schedulingv1.StaffCheck_STAFF_CHECK_ENHANCED_DBS:
+		done = m.dbs
+	case schedulingv1.StaffCheck_STAFF_CHECK_SAFEGUARDING_TRAINING:
+		done = m.training
+	default:
+		return StaffMember{}, nil, problem.Invalid("check", "must be an enhanced DBS check or safeguarding training")
+	}
+	if date.After(today) {
+		return StaffMember{}, nil, problem.Invalid("checked_on", "must not be in the future (today is "+dateString(today)+"): record a check once it is done")
+	}
+	if len(done) > 0 && date.Before(done[len(done)-1]) {
+		return StaffMember{}, nil, problem.Invalid("checked_on", fmt.Sprintf("must not be before their last %s recorded, on %s: a record is not "+
+			"edited, and a new check is one done on or after the last", checkWords(check), dateString(done[len(done)-1])))
+	}
+	ev := &schedulingv1.StaffCheckRecorded{CentreId: r.centre.String(), AccountId: account, Check: check, CheckedOn: toDate(date)}
+	if err := r.apply(ev); err != nil {
+		return StaffMember{}, nil, err
+	}
+	return *m, ev, nil
+}
+
+// Leave records that a member of staff left, their last day left (zero: today); today is the
+// centre's date now. A leaving is recorded on or after the last day, never ahead of it, and the
+// last day is not before they joined.
+func (r *StaffRegister) Leave(account string, left, today time.Time) (StaffMember, proto.Message, error) {
+	m, err := r.current(account)
+	if err != nil {
+		return StaffMember{}, nil, err
+	}
+	if left.IsZero() {
+		left = today
+	}
+	if left.After(today) {
+		return StaffMember{}, nil, problem.Invalid("left_on", "must not be in the future (today is "+dateString(today)+"): record a leaving on or after their last day")
+	}
+	if left.Before(m.Joined) {
+		return StaffMember{}, nil, problem.Invalid("left_on", "must not be before they joined, on "+dateString(m.Joined))
+	}
+	ev := &schedulingv1.StaffMemberLeft{CentreId: r.centre.String(), AccountId: account, LeftOn: toDate(left)}
+	if err := r.apply(ev); err != nil {
+		return StaffMember{}, nil, err
+	}
+	return *m, ev, nil
+}
+
+// Supervises refuses, with ErrSupervisorNotCleared's reason and why in words, an account that may
+// not supervise contact at the centre on date: it must be a contact supervisor or the
+// safeguarding lead on the staff that day, and cleared that day (StaffMember.Cleared).
+func (r *StaffRegister) Supervises(account string, date time.Time) error {
+	refuse := func(why string) error {
+		return problem.Rule(ErrSupervisorNotCleared.Reason, fmt.Sprintf("supervised_by %s is not cleared to supervise contact at the centre on %s: %s",
+			account, dateString(date), why))
+	}
+	ps := r.periods[account]
+	if len(ps) == 0 {
+		return refuse("not on the centre's staff on " + dateString(date) + " (add them to the staff register with their enhanced DBS check and safeguarding training)")
+	}
+	// The period covering date, or else the latest that began by then, or else the first: its
+	// checks say best why they were not cleared.
+	m := ps[0]
+	for _, p := range ps {
+		if !p.Joined.After(date) {
+			m = p
+		}
+	}
+	if m.OnStaff(date) && m.Role != schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR && m.Role != schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD {
+		return refuse(fmt.Sprintf("on the staff as %s; supervised contact is supervised by a contact supervisor or the safeguarding lead", RoleWords(m.Role)))
+	}
+	if ok, why := m.Cleared(date); !ok {
+		return refuse(why)
+	}
+	return nil
+}
+
+// RoleWords is a staff role in words, with its article.
+func RoleWords(role schedulingv1.StaffRole) string {
+	switch role {
+	case schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER:
+		return "a volunteer"
+	case schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR:
+		return "a contact supervisor"
+	case schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR:
+		return "the coordinator"
+	case schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD:
+		return "the safeguarding lead"
+	}
+	return "an unknown role"
+}
+
+func checkWords(check schedulingv1.StaffCheck) string {
+	if check == schedulingv1.StaffCheck_STAFF_CHECK_ENHANCED_DBS {
+		return "enhanced DBS check"
+	}
+	return "safeguarding training"
+}
+
+// validAccount refuses an account id that is not one a sign-in token could name: 1 to 200
+// characters, no spaces or control characters.
+func validAccount(account string) error {
+	switch n := utf8.RuneCountInString(account); {
+	case n == 0:
+		return problem.Invalid("account_id", "is required: the person's account id, as their sign-in token names them")
+	case n > 200:
+		return problem.Invalid("account_id", "must be at most 200 characters")
+	}
+	if strings.ContainsFunc(account, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) || !utf8.ValidString(account) {
+		return problem.Invalid("account_id", "must have no spaces or control characters: an account id, never a name")
+	}
+	return nil
+}
+
+func (r *StaffRegister) apply(ev proto.Message) error {
+	switch e := ev.(type) {
+	case *schedulingv1.StaffMemberAdded:
+		m := &StaffMember{Account: e.GetAccountId(), Role: e.GetRole(), Joined: fromDate(e.GetJoinedOn()),
+			dbs: []time.Time{fromDate(e.GetDbsCheckedOn())}}
+		if e.GetTrainedOn() != nil {
+			m.training = []time.Time{fromDate(e.GetTrainedOn())}
+		}
+		if _, ok := r.periods[m.Account]; !ok {
+			r.order = append(r.order, m.Account)
+		}
+		r.periods[m.Account] = append(r.periods[m.Account], m)
+	case *schedulingv1.StaffCheckRecorded:
+		m, err := r.current(e.GetAccountId())
+		if err != nil {
+			return fmt.Errorf("staff register %s: check of %s: %w", r.centre, e.GetAccountId(), err)
+		}
+		if e.GetCheck() == schedulingv1.StaffCheck_STAFF_CHECK_ENHANCED_DBS {
+			m.dbs = append(m.dbs, fromDate(e.GetCheckedOn()))
+		} else {
+			m.training = append(m.training, fromDate(e.GetCheckedOn()))
+		}
+	case *schedulingv1.StaffMemberLeft:
+		m, err := r.current(e.GetAccountId())
+		if err != nil {
+			return fmt.Errorf("staff register %s: leaving of %s: %w", r.centre, e.GetAccountId(), err)
+		}
+		m.Left = fromDate(e.GetLeftOn())
+	default:
+		return fmt.Errorf("staff register %s: unexpected event %s", r.centre, ev.ProtoReflect().Descriptor().FullName())
+	}
+	r.version++
+	return nil
+}

@@ -1,0 +1,289 @@
+package domain_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/proto"
+
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/scheduling/internal/domain"
+)
+
+const (
+	volunteer  = schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER
+	supervisor = schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR
+	lead       = schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD
+	dbsCheck   = schedulingv1.StaffCheck_STAFF_CHECK_ENHANCED_DBS
+	training   = schedulingv1.StaffCheck_STAFF_CHECK_SAFEGUARDING_TRAINING
+)
+
+
+var staffToday = day(2026, 3, 2)
+
+// register is a centre's staff register with its events, to rebuild it from.
+type register struct {
+	*domain.StaffRegister
+	events []proto.Message
+}
+
+func newRegister(t *testing.T) *register {
+	t.Helper()
+	r, err := domain.RebuildStaffRegister(uuid.New(), nil)
+	require.NoError(t, err)
+	return &register{StaffRegister: r}
+}
+
+func (r *register) add(t *testing.T, j domain.Joining) domain.StaffMember {
+	t.Helper()
+	m, ev, err := r.Add(j, staffToday)
+	require.NoError(t, err)
+	r.events = append(r.events, ev)
+	return m
+}
+
+func (r *register) check(t *testing.T, account string, check schedulingv1.StaffCheck, on time.Time) {
+	t.Helper()
+	_, ev, err := r.RecordCheck(account, check, on, staffToday)
+	require.NoError(t, err)
+	r.events = append(r.events, ev)
+}
+
+func (r *register) leave(t *testing.T, account string, on time.Time) {
+	t.Helper()
+	_, ev, err := r.Leave(account, on, staffToday)
+	require.NoError(t, err)
+	r.events = append(r.events, ev)
+}
+
+// cleared is a contact supervisor who joined on 2025-06-01, DBS-checked on 2025-05-01 and
+// trained on 2025-05-15.
+func cleared() domain.Joining {
+	return domain.Joining{Account: "sup-1", Role: supervisor, Joined: day(2025, 6, 1), DBSChecked: day(2025, 5, 1), Trained: day(2025, 5, 15)}
+}
+
+func TestAddingToTheStaff(t *testing.T) {
+	r := newRegister(t)
+	m := r.add(t, domain.Joining{Account: "vol-1", Role: volunteer, DBSChecked: day(2026, 2, 1)})
+	require.Equal(t, staffToday, m.Joined, "joined today by default")
+	require.True(t, m.Trained().IsZero())
+	ok, why := m.Cleared(staffToday)
+	require.False(t, ok, "not cleared until trained")
+	require.Equal(t, "no safeguarding training on or before 2026-03-02", why)
+
+	ev := r.events[0].(*schedulingv1.StaffMemberAdded)
+	require.Equal(t, "vol-1", ev.GetAccountId())
+	require.Nil(t, ev.GetTrainedOn())
+
+	cases := []struct {
+		name  string
+		edit  func(*domain.Joining)
+		field string
+	}{
+		{"no account", func(j *domain.Joining) { j.Account = "" }, "account_id"},
+		{"a name, not an account id", func(j *domain.Joining) { j.Account = "Jane Smith" }, "account_id"},
+		{"a long account id", func(j *domain.Joining) { j.Account = strings.Repeat("a", 201) }, "account_id"},
+		{"no role", func(j *domain.Joining) { j.Role = schedulingv1.StaffRole_STAFF_ROLE_UNSPECIFIED }, "role"},
+		{"an unknown role", func(j *domain.Joining) { j.Role = 99 }, "role"},
+		{"no DBS check", func(j *domain.Joining) { j.DBSChecked = time.Time{} }, "dbs_checked_on"},
+		{"a DBS check in the future", func(j *domain.Joining) { j.DBSChecked = staffToday.AddDate(0, 0, 1) }, "dbs_checked_on"},
+		{"training in the future", func(j *domain.Joining) { j.Trained = staffToday.AddDate(0, 0, 1) }, "trained_on"},
+		{"joining in the future", func(j *domain.Joining) { j.Joined = staffToday.AddDate(0, 0, 1) }, "joined_on"},
+		{"joining before the DBS check", func(j *domain.Joining) { j.Joined = j.DBSChecked.AddDate(0, 0, -1) }, "joined_on"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			j := cleared()
+			j.Account = "sup-2"
+			tc.edit(&j)
+			_, ev, err := r.Add(j, staffToday)
+			invalid(t, err, tc.field)
+			require.Nil(t, ev)
+		})
+	}
+}
+
+// Someone on the staff is not added twice; someone who left comes back as a new period of
+// membership, from after their last day, and their first period still counts for its days.
+func TestSomeoneWhoLeftMayBeAddedAgain(t *testing.T) {
+	r := newRegister(t)
+	r.add(t, cleared())
+	_, _, err := r.Add(cleared(), staffToday)
+	rule(t, err, "ALREADY_ON_STAFF")
+	require.Contains(t, err.Error(), "since 2025-06-01, as a contact supervisor")
+
+	r.leave(t, "sup-1", day(2025, 9, 30))
+	back := cleared()
+	back.Joined, back.DBSChecked, back.Trained = day(2025, 9, 30), day(2025, 9, 1), time.Time{}
+	_, _, err = r.Add(back, staffToday)
+	invalid(t, err, "joined_on")
+	require.Contains(t, err.Error(), "after 2025-09-30")
+
+	back.Joined = day(2026, 1, 5)
+	m := r.add(t, back)
+	require.Equal(t, day(2026, 1, 5), m.Joined)
+	require.True(t, m.Left.IsZero())
+	require.Len(t, r.Members(false), 1)
+
+	require.NoError(t, r.Supervises("sup-1", day(2025, 7, 5)), "the first period counts for its days")
+	err = r.Supervises("sup-1", day(2025, 11, 1))
+	rule(t, err, "SUPERVISOR_NOT_CLEARED")
+	require.Contains(t, err.Error(), "not on the centre's staff on 2025-11-01 (their last day was 2025-09-30)")
+	err = r.Supervises("sup-1", day(2026, 1, 10))
+	require.ErrorContains(t, err, "no safeguarding training on or before 2026-01-10", "the second period needs training of its own")
+
+	rebuilt, err := domain.RebuildStaffRegister(uuid.New(), r.events)
+	require.NoError(t, err)
+	require.Equal(t, r.Members(true), rebuilt.Members(true))
+	require.Equal(t, int64(len(r.events)), rebuilt.Version())
+}
+
+func TestRecordingAStaffCheck(t *testing.T) {
+	r := newRegister(t)
+	r.add(t, cleared())
+
+	_, _, err := r.RecordCheck("nobody", training, staffToday, staffToday)
+	rule(t, err, "NOT_ON_STAFF")
+	_, _, err = r.RecordCheck("sup-1", schedulingv1.StaffCheck_STAFF_CHECK_UNSPECIFIED, staffToday, staffToday)
+	invalid(t, err, "check")
+	_, _, err = r.RecordCheck("sup-1", training, staffToday.AddDate(0, 0, 1), staffToday)
+	invalid(t, err, "checked_on")
+	_, _, err = r.RecordCheck("sup-1", training, day(2025, 5, 14), staffToday)
+	invalid(t, err, "checked_on")
+	require.ErrorContains(t, err, "before their last safeguarding training recorded, on 2025-05-15: a record is not edited")
+	_, _, err = r.RecordCheck("sup-1", dbsCheck, day(2025, 4, 30), staffToday)
+	require.ErrorContains(t, err, "before their last enhanced DBS check recorded, on 2025-05-01")
+
+	r.check(t, "sup-1", training, day(2026, 2, 20))
+	r.check(t, "sup-1", dbsCheck, day(2026, 2, 21))
+	r.check(t, "sup-1", training, day(2026, 2, 20)) // twice on one day: not earlier
+	m, _ := r.Member("sup-1")
+	require.Equal(t, day(2026, 2, 20), m.Trained())
+	require.Equal(t, day(2027, 2, 19), m.TrainingDue(), "the day before the anniversary")
+	require.Equal(t, day(2026, 2, 21), m.DBSChecked())
+
+	r.leave(t, "sup-1", staffToday)
+	_, _, err = r.RecordCheck("sup-1", training, staffToday, staffToday)
+	rule(t, err, "NOT_ON_STAFF")
+}
+
+func TestLeavingTheStaff(t *testing.T) {
+	r := newRegister(t)
+	r.add(t, cleared())
+	_, _, err := r.Leave("nobody", time.Time{}, staffToday)
+	rule(t, err, "NOT_ON_STAFF")
+	_, _, err = r.Leave("sup-1", staffToday.AddDate(0, 0, 1), staffToday)
+	invalid(t, err, "left_on")
+	_, _, err = r.Leave("sup-1", day(2025, 5, 31), staffToday)
+	invalid(t, err, "left_on")
+	require.ErrorContains(t, err, "before they joined, on 2025-06-01")
+
+	m, ev, err := r.Leave("sup-1", time.Time{}, staffToday)
+	require.NoError(t, err)
+	require.Equal(t, staffToday, m.Left, "today by default")
+	require.True(t, proto.Equal(domain.ToDate(staffToday), ev.(*schedulingv1.StaffMemberLeft).GetLeftOn()))
+	_, _, err = r.Leave("sup-1", time.Time{}, staffToday)
+	rule(t, err, "NOT_ON_STAFF")
+	require.Empty(t, r.Members(false))
+	require.Len(t, r.Members(true), 1)
+}
+
+// Cleared on a date: on the staff that day (the last day counts), DBS-checked on or before it,
+// and trained on or before it and less than a year before.
+func TestClearedOnADate(t *testing.T) {
+	r := newRegister(t)
+	r.add(t, cleared())
+	r.leave(t, "sup-1", day(2026, 2, 1))
+	m, _ := r.Member("sup-1")
+
+	cases := []struct {
+		name string
+		date time.Time
+		why  string
+	}{
+		{"the day they joined", day(2025, 6, 1), ""},
+		{"the day before they joined", day(2025, 5, 31), "not on the centre's staff on 2025-05-31 (joined on 2025-06-01)"},
+		{"their last day", day(2026, 2, 1), ""},
+		{"the day after their last", day(2026, 2, 2), "not on the centre's staff on 2026-02-02 (their last day was 2026-02-01)"},
+		{"before the DBS check and training", day(2025, 4, 1), "not on the centre's staff on 2025-04-01 (joined on 2025-06-01); " +
+			"no enhanced DBS check on or before 2025-04-01; no safeguarding training on or before 2025-04-01"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ok, why := m.Cleared(tc.date)
+			require.Equal(t, tc.why == "", ok, why)
+			require.Equal(t, tc.why, why)
+		})
+	}
+}
+
+// Training counts for a year: trained_on <= date < trained_on + 1 year; a new training renews it.
+func TestSafeguardingTrainingLapsesAfterAYear(t *testing.T) {
+	r := newRegister(t)
+	j := cleared()
+	j.Trained = day(2024, 2, 29)
+	j.DBSChecked, j.Joined = day(2024, 1, 1), day(2024, 1, 1)
+	r.add(t, j)
+	m, _ := r.Member("sup-1")
+	require.Equal(t, day(2025, 2, 28), m.TrainingDue(), "training on 29 February counts to the last day of February")
+
+	ok, _ := m.Cleared(day(2025, 2, 28))
+	require.True(t, ok)
+	ok, why := m.Cleared(day(2025, 3, 1))
+	require.False(t, ok)
+	require.Equal(t, "safeguarding training lapsed on 2025-03-01 (done on 2024-02-29; it is needed every year)", why)
+	ok, why = m.Cleared(day(2024, 2, 28))
+	require.False(t, ok)
+	require.Equal(t, "no safeguarding training on or before 2024-02-28", why, "trained the day after")
+
+	r.check(t, "sup-1", training, day(2025, 6, 1))
+	m, _ = r.Member("sup-1")
+	ok, _ = m.Cleared(day(2025, 6, 1))
+	require.True(t, ok, "renewed")
+	ok, why = m.Cleared(day(2025, 5, 31))
+	require.False(t, ok, "the renewal does not reach back: it lapsed between")
+	require.Contains(t, why, "lapsed on 2025-03-01")
+	ok, _ = m.Cleared(day(2024, 6, 1))
+	require.True(t, ok, "the earlier training still counts for its year")
+}
+
+// A supervised session is supervised by a contact supervisor or the safeguarding lead cleared
+// on its date.
+func TestWhoSupervises(t *testing.T) {
+	r := newRegister(t)
+	r.add(t, cleared())
+	leadJoining := cleared()
+	leadJoining.Account, leadJoining.Role = "lead-1", lead
+	r.add(t, leadJoining)
+	vol := cleared()
+	vol.Account, vol.Role = "vol-1", volunteer
+	r.add(t, vol)
+	late := cleared()
+	late.Account, late.DBSChecked, late.Joined = "sup-late", day(2026, 1, 11), day(2026, 1, 12)
+	r.add(t, late)
+
+	session := day(2026, 1, 10)
+	require.NoError(t, r.Supervises("sup-1", session))
+	require.NoError(t, r.Supervises("lead-1", session))
+	cases := []struct {
+		name, account string
+		date          time.Time
+		why           string
+	}{
+		{"never on the staff", "sup-x", session, "not on the centre's staff on 2026-01-10"},
+		{"a volunteer", "vol-1", session, "on the staff as a volunteer; supervised contact is supervised by a contact supervisor or the safeguarding lead"},
+		{"DBS-checked after the session", "sup-late", session, "not on the centre's staff on 2026-01-10 (joined on 2026-01-12); no enhanced DBS check on or before 2026-01-10"},
+		{"training lapsed", "sup-1", day(2026, 5, 16), "safeguarding training lapsed on 2026-05-15"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := r.Supervises(tc.account, tc.date)
+			rule(t, err, "SUPERVISOR_NOT_CLEARED")
+			require.ErrorContains(t, err, tc.why)
+			require.ErrorContains(t, err, "supervised_by "+tc.account+" is not cleared to supervise contact at the centre on "+tc.date.Format(time.DateOnly))
+		})
+	}
+}

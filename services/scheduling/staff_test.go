@@ -1,0 +1,175 @@
+package scheduling
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/bus"
+	"github.com/familytime/familytime/services/platform/grpcx"
+)
+
+// addStaff adds a member to the rig's centre as its coordinator.
+func (g *rig) addStaff(t *testing.T, account string, role schedulingv1.StaffRole, dbs, trained time.Time) *schedulingv1.StaffMember {
+	t.Helper()
+	req := &schedulingv1.AddStaffMemberRequest{CentreId: g.centre.String(), AccountId: account, Role: role,
+		DbsCheckedOn: date(dbs), RequestId: uuid.NewString()}
+	if !trained.IsZero() {
+		req.TrainedOn = date(trained)
+	}
+	resp, err := g.client(t, auth.RoleCoordinator).AddStaffMember(t.Context(), req)
+	require.NoError(t, err)
+	return resp.GetMember()
+}
+
+// A supervised session is completed only when supervised_by names a contact supervisor of the
+// centre cleared on the session's date: someone not on the staff, a supervisor whose training
+// lapsed, and one DBS-checked (and so starting) after the session are refused, saying why, and
+// nothing is appended; a cleared supervisor completes it, and the register's events travel on
+// ft.scheduling.<centre>.
+func TestASupervisedSessionIsCompletedOnlyByAClearedSupervisor(t *testing.T) {
+	g := newRig(t, monday)
+	ctx := t.Context()
+	pattern, rooms := g.timetable(t, saturday(0), true, 1)
+	f := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED)[0]
+	booked, err := book(ctx, g.client(t, auth.RoleCoordinator), &schedulingv1.BookSessionRequest{CentreId: g.centre.String(),
+		FamilyId: f.id.String(), PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[0]})
+	require.NoError(t, err)
+	b := booked.GetBooking().GetBookingId()
+
+	added := g.addStaff(t, "sup-cleared", schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR,
+		time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 6, 15, 0, 0, 0, 0, time.UTC))
+	require.True(t, added.GetCleared(), added.GetNotClearedBecause())
+	require.True(t, proto.Equal(date(monday), added.GetJoinedOn()), "joined today by default")
+	require.True(t, proto.Equal(date(time.Date(2026, 6, 14, 0, 0, 0, 0, time.UTC)), added.GetTrainingDueOn()))
+	lapsed := g.addStaff(t, "sup-lapsed", schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR,
+		time.Date(2024, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 12, 1, 0, 0, 0, 0, time.UTC))
+	require.False(t, lapsed.GetCleared())
+	require.Equal(t, "safeguarding training lapsed on 2025-12-01 (done on 2024-12-01; it is needed every year)", lapsed.GetNotClearedBecause())
+
+	door := g.client(t, auth.RoleVolunteer)
+	g.clock.Set(london(2026, 1, 10, 10, 5))
+	for party, people := range map[schedulingv1.Party][]string{schedulingv1.Party_PARTY_VISITING: {f.visiting.String()},
+		schedulingv1.Party_PARTY_CHILDREN: {f.resident.String(), f.child.String()}} {
+		_, err := door.RecordArrival(ctx, &schedulingv1.RecordArrivalRequest{CentreId: g.centre.String(), BookingId: b,
+			Party: party, PersonIds: people, RequestId: uuid.NewString()})
+		require.NoError(t, err)
+	}
+	// The session's record is completed on the Monday after, by which time a new supervisor has
+	// joined, DBS-checked on the Sunday.
+	g.clock.Set(london(2026, 1, 12, 9, 0))
+	g.addStaff(t, "sup-late", schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR,
+		time.Date(2026, 1, 11, 0, 0, 0, 0, time.UTC), time.Date(2026, 1, 11, 0, 0, 0, 0, time.UTC))
+
+	supervisor := g.client(t, auth.RoleSupervisor)
+	complete := func(by string) (*schedulingv1.CompleteSessionResponse, error) {
+		return supervisor.CompleteSession(ctx, &schedulingv1.CompleteSessionRequest{CentreId: g.centre.String(), BookingId: b,
+			SupervisedBy: by, RequestId: uuid.NewString()})
+	}
+	cases := []struct {
+		name, by, why string
+	}{
+		{"not on the staff", "sup-nobody", "supervised_by sup-nobody is not cleared to supervise contact at the centre on 2026-01-10: " +
+			"not on the centre's staff on 2026-01-10"},
+		{"training lapsed", "sup-lapsed", "safeguarding training lapsed on 2025-12-01"},
+		{"DBS-checked after the session", "sup-late", "no enhanced DBS check on or before 2026-01-10"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			before := g.count(t, "SELECT count(*) FROM events")
+			_, err := complete(tc.by)
+			code, reason := field(err)
+			require.Equal(t, codes.FailedPrecondition, code, err)
+			require.Equal(t, "SUPERVISOR_NOT_CLEARED", reason)
+			require.Contains(t, status.Convert(err).Message(), tc.why)
+			require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+		})
+	}
+
+	done, err := complete("sup-cleared")
+	require.NoError(t, err)
+	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED, done.GetBooking().GetStatus())
+	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM events WHERE event_type = 'familytime.scheduling.v1.SessionCompleted'`))
+
+	list, err := door.ListStaff(ctx, &schedulingv1.ListStaffRequest{CentreId: g.centre.String(), On: date(saturday(0))})
+	require.NoError(t, err)
+	var accounts []string
+	for _, m := range list.GetMembers() {
+		accounts = append(accounts, m.GetAccountId())
+		require.Equal(t, m.GetAccountId() == "sup-cleared", m.GetCleared(), m.GetNotClearedBecause())
+	}
+	require.Equal(t, []string{"sup-cleared", "sup-lapsed", "sup-late"}, accounts, "by role, then account id")
+
+	// The register's events are published on ft.scheduling.<centre>.StaffMemberAdded.
+	stream, err := g.js.Stream(ctx, bus.StreamName(Name))
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		_, err := stream.GetLastMsgForSubject(ctx, bus.Subject(Name, g.centre, "familytime.scheduling.v1.StaffMemberAdded"))
+		return err == nil
+	}, 30*time.Second, 20*time.Millisecond)
+}
+
+// A retried AddStaffMember (the same request id) adds once and answers alike; a second add of
+// someone on the staff under a new request id is refused.
+func TestAddStaffMemberIsIdempotent(t *testing.T) {
+	g := newRig(t, monday)
+	c := g.client(t, auth.RoleCoordinator)
+	req := &schedulingv1.AddStaffMemberRequest{CentreId: g.centre.String(), AccountId: "vol-1",
+		Role: schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER, DbsCheckedOn: date(time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)),
+		RequestId: uuid.NewString()}
+	first, err := c.AddStaffMember(t.Context(), req)
+	require.NoError(t, err)
+	again, err := c.AddStaffMember(t.Context(), req)
+	require.NoError(t, err)
+	require.True(t, proto.Equal(first, again))
+	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM events WHERE stream_id = $1`, "staff-"+g.centre.String()))
+	require.Equal(t, "no safeguarding training on or before 2026-01-05", first.GetMember().GetNotClearedBecause())
+
+	req.RequestId = uuid.NewString()
+	_, err = c.AddStaffMember(t.Context(), req)
+	code, reason := field(err)
+	require.Equal(t, codes.FailedPrecondition, code)
+	require.Equal(t, "ALREADY_ON_STAFF", reason)
+
+	_, err = c.RemoveStaffMember(t.Context(), &schedulingv1.RemoveStaffMemberRequest{CentreId: g.centre.String(), AccountId: "vol-1",
+		RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	_, err = c.RecordStaffCheck(t.Context(), &schedulingv1.RecordStaffCheckRequest{CentreId: g.centre.String(), AccountId: "vol-1",
+		Check: schedulingv1.StaffCheck_STAFF_CHECK_SAFEGUARDING_TRAINING, CheckedOn: date(time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)),
+		RequestId: uuid.NewString()})
+	code, reason = field(err)
+	require.Equal(t, codes.FailedPrecondition, code)
+	require.Equal(t, "NOT_ON_STAFF", reason)
+}
+
+// A volunteer cannot add staff, nor can a coordinator of another centre; a centre not
+// registered has no staff to add to.
+func TestWhoKeepsTheStaffRegister(t *testing.T) {
+	g := newRig(t, monday)
+	add := func(c schedulingv1.SchedulingServiceClient, centre uuid.UUID) error {
+		_, err := c.AddStaffMember(t.Context(), &schedulingv1.AddStaffMemberRequest{CentreId: centre.String(), AccountId: "vol-1",
+			Role: schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER, DbsCheckedOn: date(time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)),
+			RequestId: uuid.NewString()})
+		return err
+	}
+	require.Equal(t, codes.PermissionDenied, status.Code(add(g.client(t, auth.RoleVolunteer), g.centre)))
+
+	tok, err := auth.Mint(g.key, auth.MintOptions{Issuer: issuer, Audience: audience, Subject: "coordinator-elsewhere",
+		Roles: []auth.Role{auth.RoleCoordinator}, Centres: []uuid.UUID{uuid.New()}, TTL: time.Hour})
+	require.NoError(t, err)
+	conn, err := grpcx.Dial(g.addr, tok)
+	require.NoError(t, err)
+	t.Cleanup(func() { conn.Close() })
+	require.Equal(t, codes.PermissionDenied, status.Code(add(schedulingv1.NewSchedulingServiceClient(conn), g.centre)))
+
+	require.Equal(t, codes.NotFound, status.Code(add(g.client(t, auth.RoleAdmin), uuid.New())))
+	require.Equal(t, 0, g.count(t, `SELECT count(*) FROM events WHERE event_type = 'familytime.scheduling.v1.StaffMemberAdded'`))
+}

@@ -151,12 +151,13 @@ type StaffMember struct {
 	DbsCheckedOn *v1.Date `protobuf:"bytes,4,opt,name=dbs_checked_on,json=dbsCheckedOn,proto3" json:"dbs_checked_on,omitempty"`
 	// When they last completed safeguarding training; unset if never recorded.
 	TrainedOn *v1.Date `protobuf:"bytes,5,opt,name=trained_on,json=trainedOn,proto3" json:"trained_on,omitempty"`
-	// The last day their training counts (a year after it); unset without training.
+	// The last day their training counts, the day before its anniversary (trained on 2025-09-15,
+	// it counts to 2026-09-14); unset without training.
 	TrainingDueOn *v1.Date `protobuf:"bytes,6,opt,name=training_due_on,json=trainingDueOn,proto3" json:"training_due_on,omitempty"`
 	// When they left; unset while they are on the staff.
 	LeftOn *v1.Date `protobuf:"bytes,7,opt,name=left_on,json=leftOn,proto3" json:"left_on,omitempty"`
-	// They may work at the centre on the date asked about: on the staff, DBS-checked and trained
-	// within the year.
+	// They may work at the centre on the date asked about: on the staff that day (their last day
+	// counts), DBS-checked on or before it, and trained on or before it and less than a year before.
 	Cleared bool `protobuf:"varint,8,opt,name=cleared,proto3" json:"cleared,omitempty"`
 	// Why they are not cleared, in words; empty when cleared.
 	NotClearedBecause string `protobuf:"bytes,9,opt,name=not_cleared_because,json=notClearedBecause,proto3" json:"not_cleared_because,omitempty"`

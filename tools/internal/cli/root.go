@@ -28,7 +28,7 @@ running platform. Start with:
 	}
 	root.AddCommand(newDevCommand(), newTokenCommand(), newCentreCommand(), newKeysCommand(), newReferralCommand(),
 		newSafeguardingCommand(), newAuditCommand())
-	root.AddCommand(newScheduleCommand())
+	root.AddCommand(newScheduleCommand(), newStaffCommand())
 	root.AddCommand(newSimulateCommand())
 	root.AddCommand(newHistoryCommand(), newReturnCommand(), newReportingCommand())
 	return root

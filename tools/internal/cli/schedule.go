@@ -637,7 +637,15 @@ func (s *schedule) complete() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "complete BOOKING_ID",
 		Short: "Record that a session took place (a supervised session: by a supervisor, with --supervised-by)",
-		Args:  cobra.ExactArgs(1),
+		Long: `complete records that a session took place, once it has: both parties arrived, and the session over
+or the children's departure recorded. A supervised session is completed by a supervisor, with
+--supervised-by naming the supervisor's account id on the centre's staff register: a contact
+supervisor or the safeguarding lead, cleared on the session's date (DBS-checked, and trained within
+the year; see familytime staff list --on DATE). Otherwise it is refused, saying why
+(SUPERVISOR_NOT_CLEARED).`,
+		Example: `  familytime schedule complete $BOOKING --centre $CENTRE
+  familytime schedule complete $BOOKING --centre $CENTRE --supervised-by sup-017`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := request.value()
 			if err != nil {
@@ -656,7 +664,8 @@ func (s *schedule) complete() *cobra.Command {
 			return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), [][2]string{{"minutes held", fmt.Sprint(resp.GetMinutesHeld())}})
 		},
 	}
-	cmd.Flags().StringVar(&supervisedBy, "supervised-by", "", "who supervised (staff id); required for supervised contact")
+	cmd.Flags().StringVar(&supervisedBy, "supervised-by", "", "the supervisor's account id on the centre's staff (familytime staff list): a contact "+
+		"supervisor or safeguarding lead cleared on the session's date; required for supervised contact")
 	request.register(cmd.Flags())
 	out.register(cmd.Flags())
 	return cmd

@@ -1,0 +1,305 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"unicode"
+
+	"github.com/spf13/cobra"
+	"google.golang.org/protobuf/proto"
+
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+)
+
+func newStaffCommand() *cobra.Command {
+	s := &schedule{}
+	cmd := &cobra.Command{
+		Use:   "staff",
+		Short: "A centre's staff register: who works there, their DBS checks and safeguarding training",
+		Long: `staff keeps a centre's register of staff and volunteers (scheduling's, decisions.md 82). People are
+account ids, as their sign-in token names them, never names. Staff and volunteers need an enhanced
+DBS check before starting and safeguarding training every year: someone is cleared on a day when
+they are on the staff that day (their last day counts), DBS-checked on or before it, and trained
+on or before it and less than a year before. A supervised session is completed only with
+--supervised-by naming a contact supervisor or safeguarding lead cleared on the session's date.
+
+Coordinators of the centre and administrators add, check and record leavers; everyone who works
+at the centre may list. Dates are YYYY-MM-DD, the centre's dates; none may be in the future.`,
+	}
+	s.conn.register(cmd)
+	cmd.PersistentFlags().StringVar(&s.centre, "centre", "", "the centre's id (UUID)")
+	cmd.AddCommand(s.staffAdd(), s.staffCheck(), s.staffLeave(), s.staffList())
+	return cmd
+}
+
+func (s *schedule) staffAdd() *cobra.Command {
+	var (
+		out                                   output
+		request                               requestID
+		account, role, dbs, trained, joinedOn string
+	)
+	cmd := &cobra.Command{
+		Use:   "add",
+		Short: "Add someone to the centre's staff, with their enhanced DBS check and safeguarding training",
+		Long: `add puts someone on the centre's staff in a role, from --joined (default today), with the date of
+their enhanced DBS check (required, on or before the day they join) and of their latest
+safeguarding training (optional: they are not cleared until it is recorded). Someone already on
+the staff is not added again (ALREADY_ON_STAFF); someone who left may be added again from a day
+after their last, as a new period on the staff.`,
+		Example: `  familytime staff add --centre $CENTRE --account sup-017 --role contact-supervisor \
+    --dbs-checked 2025-09-01 --trained 2025-09-15 --joined 2025-10-01
+  familytime staff add --centre $CENTRE --account vol-042 --role volunteer --dbs-checked 2026-01-05`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			req := &schedulingv1.AddStaffMemberRequest{CentreId: s.centre}
+			var err error
+			if req.AccountId, err = staffAccount(account); err != nil {
+				return err
+			}
+			if req.Role, err = parseEnum[schedulingv1.StaffRole]("role", role, "STAFF_ROLE_", schedulingv1.StaffRole_value); err != nil {
+				return err
+			}
+			if req.DbsCheckedOn, err = scheduleDate("dbs-checked", dbs); err != nil {
+				return err
+			}
+			if trained != "" {
+				if req.TrainedOn, err = scheduleDate("trained", trained); err != nil {
+					return err
+				}
+			}
+			if joinedOn != "" {
+				if req.JoinedOn, err = scheduleDate("joined", joinedOn); err != nil {
+					return err
+				}
+			}
+			if req.RequestId, err = request.value(); err != nil {
+				return err
+			}
+			c, done, err := s.client(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			resp, err := c.AddStaffMember(cmd.Context(), req)
+			if err != nil {
+				return describe(err)
+			}
+			return printStaffMember(cmd.OutOrStdout(), &out, resp.GetMember())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&account, "account", "", "their account id (their sign-in token's subject; never a name)")
+	f.StringVar(&role, "role", "", "volunteer, contact-supervisor, coordinator or safeguarding-lead")
+	f.StringVar(&dbs, "dbs-checked", "", "when their enhanced DBS check was done (YYYY-MM-DD)")
+	f.StringVar(&trained, "trained", "", "when they last completed safeguarding training (YYYY-MM-DD); none yet if not given")
+	f.StringVar(&joinedOn, "joined", "", "their first day (YYYY-MM-DD); default today")
+	for _, r := range []string{"account", "role", "dbs-checked"} {
+		_ = cmd.MarkFlagRequired(r)
+	}
+	request.register(f)
+	out.register(f)
+	return cmd
+}
+
+func (s *schedule) staffCheck() *cobra.Command {
+	var (
+		out                 output
+		request             requestID
+		account, check, day string
+	)
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "Record a member of staff's new enhanced DBS check or safeguarding training",
+		Long: `check records a check a member of staff had: a new enhanced DBS check (--check dbs) or their yearly
+safeguarding training (--check training), done on --on. A check is recorded once
+it is done, and never before one of its kind already recorded: records are not edited.`,
+		Example: `  familytime staff check --centre $CENTRE --account sup-017 --check training --on 2026-09-10
+  familytime staff check --centre $CENTRE --account vol-042 --check dbs --on 2026-02-01`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			req := &schedulingv1.RecordStaffCheckRequest{CentreId: s.centre}
+			var err error
+			if req.AccountId, err = staffAccount(account); err != nil {
+				return err
+			}
+			if req.Check, err = parseStaffCheck(check); err != nil {
+				return err
+			}
+			if req.CheckedOn, err = scheduleDate("on", day); err != nil {
+				return err
+			}
+			if req.RequestId, err = request.value(); err != nil {
+				return err
+			}
+			c, done, err := s.client(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			resp, err := c.RecordStaffCheck(cmd.Context(), req)
+			if err != nil {
+				return describe(err)
+			}
+			return printStaffMember(cmd.OutOrStdout(), &out, resp.GetMember())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&account, "account", "", "their account id")
+	f.StringVar(&check, "check", "", "dbs (an enhanced DBS check) or training (safeguarding training)")
+	f.StringVar(&day, "on", "", "when it was done (YYYY-MM-DD)")
+	for _, r := range []string{"account", "check", "on"} {
+		_ = cmd.MarkFlagRequired(r)
+	}
+	request.register(f)
+	out.register(f)
+	return cmd
+}
+
+func (s *schedule) staffLeave() *cobra.Command {
+	var (
+		out          output
+		request      requestID
+		account, day string
+	)
+	cmd := &cobra.Command{
+		Use:   "leave",
+		Short: "Record that someone left the centre's staff, on their last day or after it",
+		Long: `leave records that a member of staff left, --on being their last day (default today; not in the
+future, not before they joined). They are on the staff, and may be cleared, up to and including
+their last day.`,
+		Example: `  familytime staff leave --centre $CENTRE --account vol-042 --on 2026-03-31`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			req := &schedulingv1.RemoveStaffMemberRequest{CentreId: s.centre}
+			var err error
+			if req.AccountId, err = staffAccount(account); err != nil {
+				return err
+			}
+			if day != "" {
+				if req.LeftOn, err = scheduleDate("on", day); err != nil {
+					return err
+				}
+			}
+			if req.RequestId, err = request.value(); err != nil {
+				return err
+			}
+			c, done, err := s.client(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			resp, err := c.RemoveStaffMember(cmd.Context(), req)
+			if err != nil {
+				return describe(err)
+			}
+			return printStaffMember(cmd.OutOrStdout(), &out, resp.GetMember())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&account, "account", "", "their account id")
+	f.StringVar(&day, "on", "", "their last day (YYYY-MM-DD); default today")
+	_ = cmd.MarkFlagRequired("account")
+	request.register(f)
+	out.register(f)
+	return cmd
+}
+
+func (s *schedule) staffList() *cobra.Command {
+	var (
+		out         output
+		day         string
+		includeLeft bool
+	)
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the centre's staff, with whether each is cleared to work on a date and why not",
+		Example: `  familytime staff list --centre $CENTRE
+  familytime staff list --centre $CENTRE --on 2026-01-10 --include-left`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			// Unset, the service's today: on a simulated clock it is not this machine's.
+			req := &schedulingv1.ListStaffRequest{CentreId: s.centre, IncludeLeft: includeLeft}
+			when := "TODAY"
+			if day != "" {
+				var err error
+				if req.On, err = scheduleDate("on", day); err != nil {
+					return err
+				}
+				when = "ON " + day
+			}
+			c, done, err := s.client(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			resp, err := c.ListStaff(cmd.Context(), req)
+			if err != nil {
+				return describe(err)
+			}
+			if len(resp.GetMembers()) == 0 && !out.json {
+				_, err := fmt.Fprintln(cmd.OutOrStdout(), "no staff")
+				return err
+			}
+			return printStaffTable(cmd.OutOrStdout(), &out, when, resp.GetMembers())
+		},
+	}
+	cmd.Flags().StringVar(&day, "on", "", "the date each member's clearance is given for (YYYY-MM-DD); default today")
+	cmd.Flags().BoolVar(&includeLeft, "include-left", false, "those who have left too")
+	out.register(cmd.Flags())
+	return cmd
+}
+
+// staffAccount refuses, before any call, an account id the service would: missing, or with
+// spaces (a name typed where an account id belongs).
+func staffAccount(account string) (string, error) {
+	if account == "" {
+		return "", fmt.Errorf("--account is required: the person's account id, as their sign-in token names them")
+	}
+	if strings.ContainsFunc(account, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+		return "", fmt.Errorf("--account %q has spaces: it is an account id, never a name", account)
+	}
+	return account, nil
+}
+
+// parseStaffCheck reads --check: dbs or training, or the checks' full names.
+func parseStaffCheck(v string) (schedulingv1.StaffCheck, error) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "dbs":
+		return schedulingv1.StaffCheck_STAFF_CHECK_ENHANCED_DBS, nil
+	case "training":
+		return schedulingv1.StaffCheck_STAFF_CHECK_SAFEGUARDING_TRAINING, nil
+	}
+	c, err := parseEnum[schedulingv1.StaffCheck]("check", v, "STAFF_CHECK_", schedulingv1.StaffCheck_value)
+	if err != nil {
+		return 0, fmt.Errorf("--check %q is not dbs or training", v)
+	}
+	return c, nil
+}
+
+// cleared is a member's clearance in words.
+func cleared(m *schedulingv1.StaffMember) string {
+	if m.GetCleared() {
+		return "yes"
+	}
+	return "no: " + m.GetNotClearedBecause()
+}
+
+// printStaffMember prints a member as the service answered a change: cleared or not today.
+func printStaffMember(w io.Writer, out *output, m *schedulingv1.StaffMember) error {
+	return out.one(w, m, [][2]string{{"account", m.GetAccountId()}, {"role", friendly("STAFF_ROLE_", m.GetRole().String())},
+		{"joined", ymd(m.GetJoinedOn())}, {"dbs checked", ymd(m.GetDbsCheckedOn())}, {"trained", ymd(m.GetTrainedOn())},
+		{"training due", ymd(m.GetTrainingDueOn())}, {"left", ymd(m.GetLeftOn())}, {"cleared today", cleared(m)}})
+}
+
+// printStaffTable prints members, cleared or not when (TODAY, or ON a date).
+func printStaffTable(w io.Writer, out *output, when string, members []*schedulingv1.StaffMember) error {
+	msgs := make([]proto.Message, len(members))
+	rows := make([][]string, len(members))
+	for i, m := range members {
+		msgs[i] = m
+		rows[i] = []string{m.GetAccountId(), friendly("STAFF_ROLE_", m.GetRole().String()), ymd(m.GetJoinedOn()), ymd(m.GetDbsCheckedOn()),
+			ymd(m.GetTrainedOn()), ymd(m.GetTrainingDueOn()), ymd(m.GetLeftOn()), cleared(m)}
+	}
+	return out.table(w, msgs, []string{"ACCOUNT", "ROLE", "JOINED", "DBS CHECKED", "TRAINED", "TRAINING DUE", "LEFT", "CLEARED " + when}, rows)
+}

@@ -75,6 +75,12 @@ func TestAFamilysWholePathThroughTheFourServices(t *testing.T) {
 	volunteer := s.safeguarding(t, s.tokenFor(t, "volunteer-1", auth.RoleVolunteer, centre))
 	supervisor := s.safeguarding(t, s.tokenFor(t, "supervisor-1", auth.RoleSupervisor, centre))
 	lead := s.safeguarding(t, s.tokenFor(t, "lead-1", auth.RoleSafeguardingLead, centre))
+	// The supervisor is on the centre's staff register, DBS-checked and trained: only a cleared
+	// contact supervisor completes a supervised session (decisions.md 82).
+	_, err = sched.AddStaffMember(ctx, &schedulingv1.AddStaffMemberRequest{RequestId: uuid.NewString(), CentreId: centre,
+		AccountId: "supervisor-1", Role: schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR,
+		DbsCheckedOn: dateOf(received.AddDate(0, -6, 0)), TrainedOn: dateOf(received.AddDate(0, -5, 0)), JoinedOn: dateOf(received.AddDate(0, -5, 0))})
+	require.NoError(t, err)
 
 	// What was submitted about the family: none of it may appear in reporting.
 	personal := struct {

@@ -185,6 +185,8 @@ type centre struct {
 	concerns   []*concern
 	holds      []*hold
 	reports    []*report
+	// trained is when the centre's staff account last had safeguarding training (renewTraining).
+	trained time.Time
 }
 
 // slot is a family's regular place: a room in a pattern, on every opening or every other one.

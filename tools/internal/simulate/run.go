@@ -172,6 +172,9 @@ func (s *sim) register(ctx context.Context, c *centre, eve time.Time) error {
 	if err != nil {
 		return err
 	}
+	if err := s.registerStaff(ctx, c, eve); err != nil {
+		return err
+	}
 	if c.supported {
 		// Most supported centres open alternate Saturdays, some every Saturday; one or two rooms.
 		weekly := c.rng.Float64() < 0.3
@@ -193,8 +196,47 @@ func (s *sim) register(ctx context.Context, c *centre, eve time.Time) error {
 // staff is ctx with a token of the centre's staff: coordinator, volunteer, supervisor and
 // safeguarding lead for that centre.
 func (s *sim) staff(ctx context.Context, c *centre) (context.Context, error) {
-	return s.c.as(ctx, fmt.Sprintf("sim-staff-%03d", c.index+1), c.id,
+	return s.c.as(ctx, staffAccount(c), c.id,
 		auth.RoleCoordinator, auth.RoleVolunteer, auth.RoleSupervisor, auth.RoleSafeguardingLead)
+}
+
+// staffAccount is the account id of the centre's staff token (staff): the one member of its
+// staff register, who completes its supervised sessions.
+func staffAccount(c *centre) string { return fmt.Sprintf("sim-staff-%03d", c.index+1) }
+
+// registerStaff puts the centre's staff account on its staff register (decisions.md 82): a
+// contact supervisor where the centre offers supervised contact (supervised sessions are
+// completed only by a contact supervisor cleared on the day), a volunteer elsewhere. Its DBS check
+// and training are well before --from, spread over a few weeks by centre; the dates come from the
+// centre's index, not its random source, so a seed makes the same families as before.
+func (s *sim) registerStaff(ctx context.Context, c *centre, eve time.Time) error {
+	role := schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER
+	if c.supervised {
+		role = schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR
+	}
+	dbs := eve.AddDate(-1, 0, -(c.index % 28))
+	c.trained = eve.AddDate(0, -2, -(c.index % 28))
+	if _, err := call(ctx, s.c, s.c.scheduling.AddStaffMember, &schedulingv1.AddStaffMemberRequest{CentreId: c.id.String(),
+		AccountId: staffAccount(c), Role: role, JoinedOn: pbDate(dbs.AddDate(0, 0, 14)), DbsCheckedOn: pbDate(dbs),
+		TrainedOn: pbDate(c.trained), RequestId: uuid.NewString()}); err != nil {
+		return fmt.Errorf("add staff member: %w", err)
+	}
+	return nil
+}
+
+// renewTraining records the staff account's yearly safeguarding training a month before the
+// last one lapses, so that a run of any length keeps its supervisor cleared.
+func (s *sim) renewTraining(ctx context.Context, c *centre, d time.Time) error {
+	if d.Before(c.trained.AddDate(1, -1, 0)) {
+		return nil
+	}
+	if _, err := call(ctx, s.c, s.c.scheduling.RecordStaffCheck, &schedulingv1.RecordStaffCheckRequest{CentreId: c.id.String(),
+		AccountId: staffAccount(c), Check: schedulingv1.StaffCheck_STAFF_CHECK_SAFEGUARDING_TRAINING, CheckedOn: pbDate(d),
+		RequestId: uuid.NewString()}); err != nil {
+		return fmt.Errorf("record safeguarding training: %w", err)
+	}
+	c.trained = d
+	return nil
 }
 
 func (s *sim) timetable(ctx context.Context, c *centre, st commonv1.ServiceType, weekly bool, wd schedulingv1.Weekday, rooms int, w window) error {
@@ -336,6 +378,9 @@ func (s *sim) day(ctx context.Context, d time.Time) error {
 func (s *sim) morning(base context.Context, c *centre, d time.Time) error {
 	ctx, err := s.staff(base, c)
 	if err != nil {
+		return err
+	}
+	if err := s.renewTraining(ctx, c, d); err != nil {
 		return err
 	}
 	redirected := c.inbox
@@ -949,7 +994,7 @@ func (s *sim) complete(ctx context.Context, f *family, b *booking, childrenOut, 
 	}
 	req := &schedulingv1.CompleteSessionRequest{CentreId: c.id.String(), BookingId: b.id.String(), RequestId: uuid.NewString()}
 	if b.slot.service == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {
-		req.SupervisedBy = fmt.Sprintf("sim-staff-%03d", c.index+1)
+		req.SupervisedBy = staffAccount(c)
 	}
 	if _, err := call(ctx, s.c, s.c.scheduling.CompleteSession, req); err != nil {
 		return fmt.Errorf("complete: %w", err)

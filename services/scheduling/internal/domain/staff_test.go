@@ -21,7 +21,6 @@ const (
 	training   = schedulingv1.StaffCheck_STAFF_CHECK_SAFEGUARDING_TRAINING
 )
 
-
 var staffToday = day(2026, 3, 2)
 
 // register is a centre's staff register with its events, to rebuild it from.

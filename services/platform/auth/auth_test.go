@@ -203,3 +203,15 @@ func TestCheckComplete(t *testing.T) {
 	}
 	require.NotContains(t, err.Error(), "GetCentre", "GetCentreRequest has a centre_id")
 }
+
+// The role a caller acts in is the first of the rule's roles they hold, whatever order their
+// token lists them in; none for a method they may not call.
+func TestActingRole(t *testing.T) {
+	policy := auth.Policy{"/svc/Book": {Roles: []auth.Role{auth.RoleCoordinator, auth.RoleAdmin}}}
+	both := &auth.Claims{Subject: "a", Roles: []auth.Role{auth.RoleAdmin, auth.RoleCoordinator}}
+	require.Equal(t, auth.RoleCoordinator, policy.ActingRole("/svc/Book", both))
+	require.Equal(t, auth.RoleAdmin, policy.ActingRole("/svc/Book", &auth.Claims{Roles: []auth.Role{auth.RoleAdmin}}))
+	require.Equal(t, auth.Role(""), policy.ActingRole("/svc/Book", &auth.Claims{Roles: []auth.Role{auth.RoleVolunteer}}))
+	require.Equal(t, auth.Role(""), policy.ActingRole("/svc/Other", both))
+	require.Equal(t, auth.RoleAdmin, auth.ActingRoleFrom(auth.WithActingRole(t.Context(), auth.RoleAdmin)))
+}

@@ -38,6 +38,32 @@ func Merge(policies ...Policy) Policy {
 	return out
 }
 
+// ActingRole is the role the caller acts in when calling method: the first of the rule's roles
+// the caller holds (the policy lists them in the order the RPC is meant for, so a coordinator who
+// is also an administrator books as a coordinator). Empty when the caller holds none.
+func (p Policy) ActingRole(method string, c *Claims) Role {
+	for _, r := range p[method].Roles {
+		if c != nil && c.Has(r) {
+			return r
+		}
+	}
+	return ""
+}
+
+type actingRoleKey struct{}
+
+// WithActingRole returns a context carrying the role the caller acts in (Policy.ActingRole), which
+// the events the call records carry (command.Metadata).
+func WithActingRole(ctx context.Context, r Role) context.Context {
+	return context.WithValue(ctx, actingRoleKey{}, r)
+}
+
+// ActingRoleFrom is the role the caller acts in, if authorized.
+func ActingRoleFrom(ctx context.Context) Role {
+	r, _ := ctx.Value(actingRoleKey{}).(Role)
+	return r
+}
+
 // Authorize decides whether the caller in ctx may call method with req. Its errors are gRPC
 // statuses: Unauthenticated without a caller, PermissionDenied otherwise.
 func (p Policy) Authorize(ctx context.Context, method string, req proto.Message) error {

@@ -118,9 +118,10 @@ func Fingerprint(ctx context.Context, req proto.Message) ([]byte, error) {
 }
 
 // Metadata says who caused the events a command records: the caller's account id (never a name)
-// and the request's id, which also correlates everything the request sets off.
+// and the role they acted in, and the request's id, which also correlates everything the request
+// sets off.
 func Metadata(ctx context.Context, request uuid.UUID) eventstore.Metadata {
-	md := eventstore.Metadata{RequestID: request.String(), CorrelationID: request.String()}
+	md := eventstore.Metadata{RequestID: request.String(), CorrelationID: request.String(), ActorRole: string(auth.ActingRoleFrom(ctx))}
 	if c, ok := auth.FromContext(ctx); ok {
 		md.Actor = c.Subject
 	}

@@ -16,10 +16,10 @@ import (
 // rows, so positions and the transaction id are read back in the same transaction (readBack).
 const copyEvents = `COPY events (stream_id, version, event_id, event_type, schema_version, family_id,
 	centre_id, payload, actor, correlation_id, causation_id, request_id, traceparent, tracestate,
-	recorded_at, previous_hash, hash) FROM STDIN (FORMAT binary)`
+	actor_role, recorded_at, previous_hash, hash) FROM STDIN (FORMAT binary)`
 
 // copyColumns is the number of columns copyEvents names.
-const copyColumns = 17
+const copyColumns = 18
 
 // readBack returns the positions and transaction id of the events the current transaction has
 // written: exactly the rows of its COPY, found through the commit-order index, in the order they

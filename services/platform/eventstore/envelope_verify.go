@@ -65,6 +65,6 @@ func fromEnvelope(env *commonv1.EventEnvelope) (RecordedEvent, error) {
 	}
 	md := env.GetMetadata()
 	r.Metadata = Metadata{Actor: md.GetActor(), CorrelationID: md.GetCorrelationId(), CausationID: md.GetCausationId(),
-		RequestID: md.GetRequestId(), Traceparent: md.GetTraceparent(), Tracestate: md.GetTracestate()}
+		RequestID: md.GetRequestId(), Traceparent: md.GetTraceparent(), Tracestate: md.GetTracestate(), ActorRole: md.GetActorRole()}
 	return r, nil
 }

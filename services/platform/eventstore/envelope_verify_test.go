@@ -25,6 +25,9 @@ func TestVerifyEnvelopesAgreesWithTheStore(t *testing.T) {
 		events = append(events, e)
 	}
 	events[2].FamilyID = uuid.Nil // a centre-only event in the stream
+	// The actor's role is chained where there is one; an event without one (a service's, or one
+	// recorded before roles were) hashes as before.
+	events[0].Metadata.ActorRole, events[3].Metadata.ActorRole = "coordinator", "volunteer"
 	_, err := store.Append(ctx, "counter-v", eventstore.NoStream, events...)
 	require.NoError(t, err)
 	loaded, err := store.Load(ctx, "counter-v")
@@ -58,6 +61,17 @@ func TestVerifyEnvelopesAgreesWithTheStore(t *testing.T) {
 	actor[1].Metadata.Actor = "someone-else"
 	require.ErrorAs(t, eventstore.VerifyEnvelopes(actor), &terr)
 	require.Equal(t, int64(2), terr.Version)
+
+	require.Equal(t, "volunteer", envs()[3].GetMetadata().GetActorRole(), "the role travels in the envelope")
+	for _, change := range []struct {
+		version int
+		role    string
+	}{{4, "admin"}, {4, ""}, {2, "coordinator"}} {
+		role := envs()
+		role[change.version-1].Metadata.ActorRole = change.role
+		require.ErrorAs(t, eventstore.VerifyEnvelopes(role), &terr, "role %q at version %d", change.role, change.version)
+		require.Equal(t, int64(change.version), terr.Version)
+	}
 
 	swapped := envs()
 	swapped[1].StreamVersion, swapped[2].StreamVersion = 3, 2

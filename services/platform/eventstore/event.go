@@ -43,15 +43,18 @@ type Metadata struct {
 	// Commit fills them from the context when they are empty.
 	Traceparent string
 	Tracestate  string
+	// ActorRole is the role the actor acted in (auth.ActingRole); empty for a service reacting to
+	// an event. It is hashed only when set, so the chains recorded before it verify as they did.
+	ActorRole string
 }
 
 // metadataFields names the metadata's fields in their one order, which the events table's
 // columns, EventMetadata's field numbers (1 to 6) and the hash chain all follow.
-var metadataFields = [...]string{"actor", "correlation_id", "causation_id", "request_id", "traceparent", "tracestate"}
+var metadataFields = [...]string{"actor", "correlation_id", "causation_id", "request_id", "traceparent", "tracestate", "actor_role"}
 
 // values are the metadata's fields in the order of metadataFields.
 func (m *Metadata) values() [len(metadataFields)]string {
-	return [...]string{m.Actor, m.CorrelationID, m.CausationID, m.RequestID, m.Traceparent, m.Tracestate}
+	return [...]string{m.Actor, m.CorrelationID, m.CausationID, m.RequestID, m.Traceparent, m.Tracestate, m.ActorRole}
 }
 
 // NewEvent builds an Event from a protobuf message, serialised deterministically.
@@ -98,6 +101,7 @@ func (r *RecordedEvent) Envelope() *commonv1.EventEnvelope {
 			RequestId:     r.Metadata.RequestID,
 			Traceparent:   r.Metadata.Traceparent,
 			Tracestate:    r.Metadata.Tracestate,
+			ActorRole:     r.Metadata.ActorRole,
 		},
 		RecordedAt: timestamppb.New(r.RecordedAt),
 		Hash:       r.Hash,

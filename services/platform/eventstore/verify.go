@@ -28,8 +28,15 @@ func (c *chainHasher) sum(previous []byte, r *RecordedEvent) [sha256.Size]byte {
 	buf = append(buf, r.CentreID[:]...)
 	buf = binary.BigEndian.AppendUint64(buf, uint64(len(r.Payload)))
 	buf = append(buf, r.Payload...)
-	for _, s := range r.Metadata.values() {
+	values := r.Metadata.values()
+	for _, s := range values[:len(values)-1] {
 		buf = field(buf, s)
+	}
+	// The actor's role came after the first chains (decisions.md 83): an event without one
+	// hashes as every event before it did. With one, it is one more field, so the bytes still
+	// read one way only (the recorded time, 8 bytes, always ends them).
+	if role := values[len(values)-1]; role != "" {
+		buf = field(buf, role)
 	}
 	buf = binary.BigEndian.AppendUint64(buf, uint64(r.RecordedAt.UnixMicro()))
 	c.buf = buf

@@ -122,6 +122,7 @@ func (s *Server) unary(ctx context.Context, req any, info *grpc.UnaryServerInfo,
 	if err := s.cfg.Policy.Authorize(ctx, info.FullMethod, msg); err != nil {
 		return nil, err
 	}
+	ctx = s.acting(ctx, info.FullMethod)
 	resp, err = handler(ctx, req)
 	return resp, Status(ctx, s.cfg.Logger, err)
 }
@@ -150,7 +151,15 @@ func (s *Server) stream(srv any, ss grpc.ServerStream, info *grpc.StreamServerIn
 	if err := s.cfg.Policy.Authorize(ctx, info.FullMethod, nil); err != nil {
 		return err
 	}
+	ctx = s.acting(ctx, info.FullMethod)
 	return Status(ctx, s.cfg.Logger, handler(srv, &serverStream{ServerStream: ss, ctx: ctx, codec: s.codec}))
+}
+
+// acting carries, once a call is authorized, the role its caller acts in, for the events it
+// records.
+func (s *Server) acting(ctx context.Context, method string) context.Context {
+	c, _ := auth.FromContext(ctx)
+	return auth.WithActingRole(ctx, s.cfg.Policy.ActingRole(method, c))
 }
 
 type serverStream struct {

@@ -265,8 +265,7 @@ func (s *Server) GetFamily(ctx context.Context, req *referralv1.GetFamilyRequest
 	for i, r := range caller.Roles {
 		roles[i] = string(r)
 	}
-	md := eventstore.Metadata{Actor: caller.Subject, RequestID: uuid.NewString()}
-	md.CorrelationID = md.RequestID
+	md := command.Metadata(ctx, uuid.New())
 	if req.GetForPersonId() != "" && id(req.GetForPersonId()) == uuid.Nil {
 		// The nil UUID is no person: read as "no filter", it gave every party's details under
 		// a view meant for one.

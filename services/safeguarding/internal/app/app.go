@@ -14,6 +14,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/safeguarding/internal/adapters"
 	"github.com/familytime/familytime/services/safeguarding/internal/domain"
@@ -81,7 +82,7 @@ func (a *App) recordAccess(ctx context.Context, c domain.Caller, acc domain.Acce
 		return err
 	}
 	stream := domain.AccessStreamID(acc.Family)
-	md := eventstore.Metadata{Actor: c.Subject}
+	md := eventstore.Metadata{Actor: c.Subject, ActorRole: string(auth.ActingRoleFrom(ctx))}
 	events, err := a.records.Seal(ctx, acc.Family, acc.Centre, md, []proto.Message{msg})
 	if err != nil {
 		return err

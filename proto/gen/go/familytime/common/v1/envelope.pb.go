@@ -185,7 +185,11 @@ type EventMetadata struct {
 	// The W3C traceparent of the span that recorded the event, so consumers continue the trace.
 	Traceparent string `protobuf:"bytes,5,opt,name=traceparent,proto3" json:"traceparent,omitempty"`
 	// The W3C tracestate that travels with traceparent.
-	Tracestate    string `protobuf:"bytes,6,opt,name=tracestate,proto3" json:"tracestate,omitempty"`
+	Tracestate string `protobuf:"bytes,6,opt,name=tracestate,proto3" json:"tracestate,omitempty"`
+	// The role the actor acted in (a coordinator, a volunteer...: the first of the caller's roles
+	// that the RPC admits); empty for a service reacting to another's event, and for events
+	// recorded before roles were.
+	ActorRole     string `protobuf:"bytes,7,opt,name=actor_role,json=actorRole,proto3" json:"actor_role,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -262,6 +266,13 @@ func (x *EventMetadata) GetTracestate() string {
 	return ""
 }
 
+func (x *EventMetadata) GetActorRole() string {
+	if x != nil {
+		return x.ActorRole
+	}
+	return ""
+}
+
 var File_familytime_common_v1_envelope_proto protoreflect.FileDescriptor
 
 const file_familytime_common_v1_envelope_proto_rawDesc = "" +
@@ -282,7 +293,7 @@ const file_familytime_common_v1_envelope_proto_rawDesc = "" +
 	" \x01(\v2#.familytime.common.v1.EventMetadataR\bmetadata\x12;\n" +
 	"\vrecorded_at\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"recordedAt\x12\x12\n" +
-	"\x04hash\x18\f \x01(\fR\x04hash\"\xd0\x01\n" +
+	"\x04hash\x18\f \x01(\fR\x04hash\"\xef\x01\n" +
 	"\rEventMetadata\x12\x14\n" +
 	"\x05actor\x18\x01 \x01(\tR\x05actor\x12%\n" +
 	"\x0ecorrelation_id\x18\x02 \x01(\tR\rcorrelationId\x12!\n" +
@@ -292,7 +303,9 @@ const file_familytime_common_v1_envelope_proto_rawDesc = "" +
 	"\vtraceparent\x18\x05 \x01(\tR\vtraceparent\x12\x1e\n" +
 	"\n" +
 	"tracestate\x18\x06 \x01(\tR\n" +
-	"tracestateB\xe8\x01\n" +
+	"tracestate\x12\x1d\n" +
+	"\n" +
+	"actor_role\x18\a \x01(\tR\tactorRoleB\xe8\x01\n" +
 	"\x18com.familytime.common.v1B\rEnvelopeProtoP\x01ZKgithub.com/familytime/familytime/proto/gen/go/familytime/common/v1;commonv1\xa2\x02\x03FCX\xaa\x02\x14Familytime.Common.V1\xca\x02\x14Familytime\\Common\\V1\xe2\x02 Familytime\\Common\\V1\\GPBMetadata\xea\x02\x16Familytime::Common::V1b\x06proto3"
 
 var (

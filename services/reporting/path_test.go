@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -157,6 +158,14 @@ func TestFamilyHistory(t *testing.T) {
 	require.Equal(t, s.f1Steps, types, "every step of family 1, in order")
 	require.Equal(t, "Referral received from a solicitor for supervised contact, 2 children, court involved", h.GetEntries()[0].GetDescription())
 	require.Equal(t, "referrer-1", h.GetEntries()[0].GetActor())
+	require.Equal(t, "referrer", h.GetEntries()[0].GetActorRole(), "the role the actor acted in")
+	for _, e := range h.GetEntries() {
+		if strings.HasPrefix(e.GetActor(), "service:") {
+			require.Empty(t, e.GetActorRole(), "a service reacting to an event acts in no role")
+		} else {
+			require.NotEmpty(t, e.GetActorRole(), e.GetEventType())
+		}
+	}
 	byType := map[string]string{} // the first of each type
 	for _, e := range h.GetEntries() {
 		if _, ok := byType[e.GetEventType()]; !ok {

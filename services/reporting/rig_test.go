@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,7 +124,13 @@ func (g *rig) emit(t testing.TB, service, stream string, msg proto.Message, fami
 	store := g.stores[service]
 	loaded, err := store.Load(context.Background(), stream)
 	require.NoError(t, err)
-	e, err := eventstore.NewEvent(msg, family, centre, eventstore.Metadata{Actor: actor})
+	// The scenario's account ids are a role and a tag ("coordinator-a"); a service's ("service:
+	// referral") acts in none, reacting to another's event.
+	role, _, _ := strings.Cut(actor, "-")
+	if strings.HasPrefix(actor, "service:") {
+		role = ""
+	}
+	e, err := eventstore.NewEvent(msg, family, centre, eventstore.Metadata{Actor: actor, ActorRole: role})
 	require.NoError(t, err)
 	_, err = store.Append(context.Background(), stream, int64(len(loaded)), e)
 	require.NoError(t, err)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -62,9 +63,9 @@ coordinator of the family's centre only (not national roles).`,
 			} else {
 				rows := make([][]string, len(resp.GetEntries()))
 				for i, e := range resp.GetEntries() {
-					rows[i] = []string{e.GetRecordedAt().AsTime().Format(time.RFC3339), e.GetService(), e.GetDescription(), e.GetActor()}
+					rows[i] = []string{e.GetRecordedAt().AsTime().Format(time.RFC3339), e.GetService(), e.GetDescription(), by(e)}
 				}
-				if err := out.table(cmd.OutOrStdout(), nil, []string{"WHEN", "SERVICE", "WHAT HAPPENED", "BY"}, rows); err != nil {
+				if err := out.table(cmd.OutOrStdout(), nil, []string{"WHEN", "SERVICE", "WHAT HAPPENED", "BY (ROLE)"}, rows); err != nil {
 					return err
 				}
 			}
@@ -130,4 +131,25 @@ func printHistoryJSON(w io.Writer, h *reportingv1.GetFamilyHistoryResponse, v *r
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
+}
+
+// roleWords are the roles as a history says who acted.
+var roleWords = map[string]string{"referrer": "referrer", "coordinator": "coordinator", "volunteer": "volunteer",
+	"supervisor": "contact supervisor", "safeguarding_lead": "safeguarding lead", "national_analyst": "national analyst",
+	"admin": "administrator", "service": "a service"}
+
+// by is who took a step, by the role they acted in, never by their account id (which an identity
+// provider may make an e-mail address): "the referral service" for a service's own reaction,
+// and the account id only for an event recorded before roles were (--json has both).
+func by(e *reportingv1.HistoryEntry) string {
+	if w, ok := roleWords[e.GetActorRole()]; ok {
+		return w
+	}
+	if name, ok := strings.CutPrefix(e.GetActor(), "service:"); ok {
+		return "the " + name + " service"
+	}
+	if e.GetActorRole() != "" {
+		return strings.ReplaceAll(e.GetActorRole(), "_", " ")
+	}
+	return "account " + e.GetActor() + " (role not recorded)"
 }

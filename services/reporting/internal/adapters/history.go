@@ -42,10 +42,13 @@ type Step struct {
 	Description string
 	Centre      uuid.UUID
 	Actor       string
-	Type        string
-	Stream      string
-	Version     int64
-	EventID     uuid.UUID
+	// ActorRole is the role the actor acted in; empty for a service reacting to an event, or an
+	// event recorded before roles were.
+	ActorRole string
+	Type      string
+	Stream    string
+	Version   int64
+	EventID   uuid.UUID
 	// Undescribed is an event projected before descriptions were kept (migration 0003): its
 	// Description is empty (Envelopes has its envelope).
 	Undescribed bool
@@ -69,7 +72,7 @@ func (h *History) Family(ctx context.Context, family uuid.UUID, asOf time.Time) 
 		return nil
 	})
 	steps := h.steps()
-	b.Queue(`SELECT recorded_at, service, stream_id, version, event_id, centre_id, event_type, actor, description
+	b.Queue(`SELECT recorded_at, service, stream_id, version, event_id, centre_id, event_type, actor, description, actor_role
 		FROM reporting.history_events WHERE family_id = $1 AND recorded_at <= $2 `+historyOrder, family, asOf).Query(func(rows pgx.Rows) error {
 		// A family's events repeat a few services, streams, types, actors and descriptions: each
 		// text is made once per read, not once per event.
@@ -86,18 +89,18 @@ func (h *History) Family(ctx context.Context, family uuid.UUID, asOf time.Time) 
 		// texts. pgtype.UUID, not uuid.UUID: pgx scans a uuid.UUID through database/sql's
 		// Scanner, a string made and parsed again for every row.
 		var (
-			recordedAt                               time.Time
-			service, stream, typ, actor, description pgtype.DriverBytes
-			version                                  int64
-			event, at                                pgtype.UUID
+			recordedAt                                     time.Time
+			service, stream, typ, actor, description, role pgtype.DriverBytes
+			version                                        int64
+			event, at                                      pgtype.UUID
 		)
-		dest := []any{&recordedAt, &service, &stream, &version, &event, &at, &typ, &actor, &description}
+		dest := []any{&recordedAt, &service, &stream, &version, &event, &at, &typ, &actor, &description, &role}
 		for rows.Next() {
 			if err := rows.Scan(dest...); err != nil {
 				return err
 			}
 			steps = append(steps, Step{RecordedAt: recordedAt, Service: text(service), Stream: text(stream), Version: version,
-				EventID: event.Bytes, Type: text(typ), Actor: text(actor), Description: text(description), Undescribed: description == nil})
+				EventID: event.Bytes, Type: text(typ), Actor: text(actor), ActorRole: text(role), Description: text(description), Undescribed: description == nil})
 			if at.Valid {
 				steps[len(steps)-1].Centre = at.Bytes
 			}

@@ -53,8 +53,8 @@ func (p *Projections) Schema() string { return p.schema }
 func pgIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 var statements = map[string]string{
-	"history": `INSERT INTO {s}.history_events (service, stream_id, version, event_id, family_id, centre_id, event_type, recorded_at, actor, envelope, description)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
+	"history": `INSERT INTO {s}.history_events (service, stream_id, version, event_id, family_id, centre_id, event_type, recorded_at, actor, envelope, description, actor_role)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING`,
 	"centre": `INSERT INTO {s}.centres (centre_id, name, region, service_types, accreditation_status, accreditation_date, version, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (centre_id) DO UPDATE SET name = EXCLUDED.name, region = EXCLUDED.region,
@@ -231,13 +231,18 @@ type HistoryRow struct {
 	Envelope   []byte
 	// Description is what the event means in plain words (app.Describe).
 	Description string
+	// ActorRole is the role the actor acted in; empty for a service, or an event recorded
+	// before roles were.
+	ActorRole string
 }
 
 // History records an event in the history.
 func (p *Projections) History(sink Sink, r HistoryRow) {
 	p.Stmt(sink, "history", r.Service, r.StreamID, r.Version, r.EventID, nullUUID(r.FamilyID), nullUUID(r.CentreID),
-		r.Type, r.RecordedAt, r.Actor, r.Envelope, r.Description)
+		r.Type, r.RecordedAt, r.Actor, r.Envelope, r.Description, nullText(r.ActorRole))
 }
+
+func nullText(s string) pgtype.Text { return pgtype.Text{String: s, Valid: s != ""} }
 
 func nullUUID(id uuid.UUID) pgtype.UUID { return pgtype.UUID{Bytes: id, Valid: id != uuid.Nil} }
 

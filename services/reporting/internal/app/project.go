@@ -36,7 +36,7 @@ func Project(p *adapters.Projections, sink adapters.Sink, service string, env *c
 		}
 	}
 	row := adapters.HistoryRow{Service: service, StreamID: env.GetStreamId(), Version: env.GetStreamVersion(),
-		Type: env.GetEventType(), RecordedAt: env.GetRecordedAt().AsTime(), Actor: env.GetMetadata().GetActor(), Envelope: raw}
+		Type: env.GetEventType(), RecordedAt: env.GetRecordedAt().AsTime(), Actor: env.GetMetadata().GetActor(), ActorRole: env.GetMetadata().GetActorRole(), Envelope: raw}
 	var err error
 	if row.EventID, err = uuid.Parse(env.GetEventId()); err != nil {
 		return &MalformedError{fmt.Errorf("event id: %w", err)}

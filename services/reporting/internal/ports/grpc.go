@@ -97,8 +97,8 @@ func (s *Server) GetFamilyHistory(ctx context.Context, req *reportingv1.GetFamil
 		st := &steps[i]
 		times[i].Seconds, times[i].Nanos = st.RecordedAt.Unix(), int32(st.RecordedAt.Nanosecond())
 		e := &entries[i]
-		e.RecordedAt, e.Service, e.Description, e.Actor, e.EventType, e.StreamId, e.StreamVersion, e.EventId =
-			&times[i], st.Service, st.Description, st.Actor, st.Type, st.Stream, st.Version, eventIDs[i*uuidLen:(i+1)*uuidLen]
+		e.RecordedAt, e.Service, e.Description, e.Actor, e.ActorRole, e.EventType, e.StreamId, e.StreamVersion, e.EventId =
+			&times[i], st.Service, st.Description, st.Actor, st.ActorRole, st.Type, st.Stream, st.Version, eventIDs[i*uuidLen:(i+1)*uuidLen]
 		if st.Centre != uuid.Nil {
 			if i > 0 && st.Centre == steps[i-1].Centre {
 				e.CentreId = entries[i-1].CentreId

@@ -386,7 +386,11 @@ type HistoryEntry struct {
 	// The event's 1-based version in its stream.
 	StreamVersion int64 `protobuf:"varint,8,opt,name=stream_version,json=streamVersion,proto3" json:"stream_version,omitempty"`
 	// The event's id (UUID).
-	EventId       string `protobuf:"bytes,9,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	EventId string `protobuf:"bytes,9,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// The role the actor acted in: coordinator, volunteer, supervisor, safeguarding_lead,
+	// referrer, admin...; empty for a service reacting to another's event (actor "service:..."),
+	// and for events recorded before roles were.
+	ActorRole     string `protobuf:"bytes,10,opt,name=actor_role,json=actorRole,proto3" json:"actor_role,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -480,6 +484,13 @@ func (x *HistoryEntry) GetStreamVersion() int64 {
 func (x *HistoryEntry) GetEventId() string {
 	if x != nil {
 		return x.EventId
+	}
+	return ""
+}
+
+func (x *HistoryEntry) GetActorRole() string {
+	if x != nil {
+		return x.ActorRole
 	}
 	return ""
 }
@@ -1182,7 +1193,7 @@ const file_familytime_reporting_v1_reporting_proto_rawDesc = "" +
 	"\x17GetFamilyHistoryRequest\x12%\n" +
 	"\tfamily_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bfamilyId\x12%\n" +
 	"\tcentre_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12G\n" +
-	"\x05as_of\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampB\x16\xbaH\x13\xb2\x01\x10\x1a\x06\b\x80\xb2\xf8\x84\x1b2\x06\b\x80\x87\xb5\xc3\x03R\x04asOf\"\xb8\x02\n" +
+	"\x05as_of\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampB\x16\xbaH\x13\xb2\x01\x10\x1a\x06\b\x80\xb2\xf8\x84\x1b2\x06\b\x80\x87\xb5\xc3\x03R\x04asOf\"\xd7\x02\n" +
 	"\fHistoryEntry\x12;\n" +
 	"\vrecorded_at\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"recordedAt\x12\x18\n" +
@@ -1194,7 +1205,10 @@ const file_familytime_reporting_v1_reporting_proto_rawDesc = "" +
 	"event_type\x18\x06 \x01(\tR\teventType\x12\x1b\n" +
 	"\tstream_id\x18\a \x01(\tR\bstreamId\x12%\n" +
 	"\x0estream_version\x18\b \x01(\x03R\rstreamVersion\x12\x19\n" +
-	"\bevent_id\x18\t \x01(\tR\aeventId\"\x8c\x01\n" +
+	"\bevent_id\x18\t \x01(\tR\aeventId\x12\x1d\n" +
+	"\n" +
+	"actor_role\x18\n" +
+	" \x01(\tR\tactorRole\"\x8c\x01\n" +
 	"\x18GetFamilyHistoryResponse\x12?\n" +
 	"\aentries\x18\x01 \x03(\v2%.familytime.reporting.v1.HistoryEntryR\aentries\x12/\n" +
 	"\x05as_of\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x04asOf\"j\n" +

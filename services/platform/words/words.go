@@ -66,7 +66,15 @@ func text(e protoreflect.Enum) string {
 		return "unspecified"
 	}
 	prefix := upperSnake(string(e.Descriptor().Name())) + "_"
-	return strings.ToLower(strings.ReplaceAll(strings.TrimPrefix(string(v.Name()), prefix), "_", " "))
+	words := strings.Split(strings.ToLower(strings.TrimPrefix(string(v.Name()), prefix)), "_")
+	// "NON_RESIDENT" is one word, hyphenated: the non-resident parent.
+	for i := 0; i < len(words)-1; i++ {
+		if words[i] == "non" {
+			words[i+1] = "non-" + words[i+1]
+			words = append(words[:i], words[i+1:]...)
+		}
+	}
+	return strings.Join(words, " ")
 }
 
 // upperSnake is an enum type's name as its values' prefix: ReferralSource is REFERRAL_SOURCE.

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	"github.com/familytime/familytime/services/platform/words"
 )
@@ -19,6 +20,8 @@ func TestEnum(t *testing.T) {
 	require.Equal(t, "domestic abuse, substance misuse", words.Enums([]safeguardingv1.RiskFactor{
 		safeguardingv1.RiskFactor_RISK_FACTOR_DOMESTIC_ABUSE, safeguardingv1.RiskFactor_RISK_FACTOR_SUBSTANCE_MISUSE}))
 	require.Empty(t, words.Enums([]safeguardingv1.RiskFactor(nil)))
+	require.Equal(t, "non-resident parent", words.Enum(referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT))
+	require.Equal(t, "non-resident parent", words.Enum(referralv1.WithdrawnBy_WITHDRAWN_BY_NON_RESIDENT_PARENT))
 }
 
 func TestEvent(t *testing.T) {

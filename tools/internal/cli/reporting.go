@@ -39,7 +39,13 @@ runs at a time; stopped (Ctrl-C) before its swap, it leaves reporting's tables a
 			// The bar redraws one line with a carriage return: it goes to stderr, as the
 			// simulator's does, not through the escaping of what the command prints.
 			w, bar := cmd.OutOrStdout(), cmd.ErrOrStderr()
-			swapped := false
+			swapped, drawn := false, false
+			endBar := func() {
+				if drawn {
+					fmt.Fprintln(bar)
+					drawn = false
+				}
+			}
 			for {
 				p, err := stream.Recv()
 				switch {
@@ -48,16 +54,17 @@ runs at a time; stopped (Ctrl-C) before its swap, it leaves reporting's tables a
 				case err != nil && swapped:
 					return fmt.Errorf("the new tables are in use, but the old ones were not dropped (the next rebuild drops them): %w", describe(err))
 				case err != nil && cmd.Context().Err() != nil:
-					fmt.Fprintln(bar)
+					endBar()
 					return errors.New("rebuild stopped before its swap: reporting's tables are as they were, and the copy is dropped")
 				case err != nil:
-					fmt.Fprintln(bar)
+					endBar()
 					return describe(err)
 				}
 				progressBar(bar, p)
+				drawn = true
 				if p.GetSwapped() && !swapped {
 					swapped = true
-					fmt.Fprintln(bar)
+					endBar()
 					if _, err := fmt.Fprintf(w, "swapped in: %d events replayed at %.0f events/s\n", p.GetEvents(), p.GetEventsPerSecond()); err != nil {
 						return err
 					}

@@ -85,8 +85,12 @@ coordinator of the family's centre only (not national roles).`,
 			if n := v.GetEventsChecked() - v.GetFamilyEventsChecked(); n > 0 {
 				others = fmt.Sprintf(" (and %d of other families in the room occupancy streams it shares)", n)
 			}
-			_, err = fmt.Fprintf(cmd.OutOrStdout(), "\nverified: the family's %d events%s in %d streams, complete, untampered, and described as they happened\n",
-				v.GetFamilyEventsChecked(), others, v.GetStreamsChecked())
+			now := ""
+			if asOf != "" {
+				now = " (the history as it stands now, of which the steps above are those recorded by --as-of)"
+			}
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "\nverified%s: the family's %d events%s in %d streams, complete, untampered, and described as they happened\n",
+				now, v.GetFamilyEventsChecked(), others, v.GetStreamsChecked())
 			return err
 		},
 	}

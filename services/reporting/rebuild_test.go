@@ -29,7 +29,7 @@ import (
 func (g *rig) snapshot(t testing.TB) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
-	for _, table := range []string{"centres", "history_events", "referrals", "sessions", "attendance", "rooms", "patterns", "waiting", "concerns", "holds", "reports"} {
+	for _, table := range []string{"centres", "history_events", "referrals", "sessions", "attendance", "rooms", "patterns", "waiting", "concerns", "holds", "reports", "staff"} {
 		rows, err := g.owner.Query(context.Background(), fmt.Sprintf(`SELECT t::text FROM reporting.%s t ORDER BY 1`, table))
 		require.NoError(t, err)
 		for rows.Next() {
@@ -47,8 +47,9 @@ func (g *rig) snapshot(t testing.TB) map[string][]string {
 // statement's effect: a centre updated, a referral amended, waitlisted, declined and withdrawn, an
 // amendment of a referral reporting never saw, a booking cancelled and booked again, a room added
 // twice, a waiting list joined, left by an offer and joined again (and an offer older than a
-// joining, which leaves it open), a concern escalated, and a hold lifted and a report released
-// that reporting saw no start of.
+// joining, which leaves it open), a concern escalated, a hold lifted and a report released
+// that reporting saw no start of, and a member of staff added twice on one day (one period), who
+// leaves, is added again, and whose first leaving comes again (it leaves the new period open).
 func (g *rig) everyEffect(t testing.TB, s scenario) {
 	f4, r4, b4, room, concern := uuid.New(), uuid.New(), uuid.New(), uuid.New(), uuid.New()
 	ref, fam := "referral-"+r4.String(), "family-"+f4.String()
@@ -95,6 +96,16 @@ func (g *rig) everyEffect(t testing.TB, s scenario) {
 		CentreId: s.a.String(), LiftedOn: date(2026, 3, 13)}, f4, s.a, "lead-1")
 	g.emit(t, "safeguarding", "report-"+report.String(), &safeguardingv1.ReportReleased{ReportId: report.String(), FamilyId: f4.String(),
 		CentreId: s.a.String(), ReleasedOn: date(2026, 3, 14)}, f4, s.a, "lead-1")
+	staff := "staff-" + s.a.String()
+	joined := &schedulingv1.StaffMemberAdded{CentreId: s.a.String(), AccountId: "volunteer-3", Role: schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER,
+		JoinedOn: date(2026, 3, 2), DbsCheckedOn: date(2026, 3, 1)}
+	leaving := &schedulingv1.StaffMemberLeft{CentreId: s.a.String(), AccountId: "volunteer-3", LeftOn: date(2026, 3, 9)}
+	g.emit(t, "scheduling", staff, joined, uuid.Nil, s.a, "coordinator-1")
+	g.emit(t, "scheduling", staff, joined, uuid.Nil, s.a, "coordinator-1")
+	g.emit(t, "scheduling", staff, leaving, uuid.Nil, s.a, "coordinator-1")
+	g.emit(t, "scheduling", staff, &schedulingv1.StaffMemberAdded{CentreId: s.a.String(), AccountId: "volunteer-3",
+		Role: schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR, JoinedOn: date(2026, 3, 10), DbsCheckedOn: date(2026, 3, 1)}, uuid.Nil, s.a, "coordinator-1")
+	g.emit(t, "scheduling", staff, leaving, uuid.Nil, s.a, "coordinator-1")
 }
 
 // indexes are the definitions of the live schema's indexes, without their names.
@@ -117,9 +128,16 @@ func TestRebuildEqualsLive(t *testing.T) {
 	g.everyEffect(t, s)
 	g.settle(t)
 	live := g.snapshot(t)
-	for _, table := range []string{"centres", "referrals", "sessions", "attendance", "rooms", "patterns", "waiting", "concerns", "holds", "reports"} {
+	for _, table := range []string{"centres", "referrals", "sessions", "attendance", "rooms", "patterns", "waiting", "concerns", "holds", "reports", "staff"} {
 		require.NotEmpty(t, live[table], table)
 	}
+	// The member of staff of everyEffect has two periods: the first closed, the second left open
+	// by the leaving that came again; and the table names no account.
+	volunteer3 := uuid.NewSHA1(s.a, []byte("volunteer-3"))
+	require.Equal(t, 2, g.count(t, `SELECT count(*) FROM reporting.staff WHERE centre_id = $1 AND member_id = $2`, s.a, volunteer3))
+	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM reporting.staff WHERE centre_id = $1 AND member_id = $2 AND joined_on = '2026-03-02' AND left_on = '2026-03-09'`, s.a, volunteer3))
+	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM reporting.staff WHERE centre_id = $1 AND member_id = $2 AND joined_on = '2026-03-10' AND left_on IS NULL`, s.a, volunteer3))
+	require.Zero(t, g.count(t, `SELECT count(*) FROM reporting.staff t WHERE t::text ~ '(volunteer|supervisor|coordinator)-'`))
 	liveIndexes := g.indexes(t)
 	// Old tables an earlier swap retired, left by a process that stopped before dropping them.
 	_, err := g.owner.Exec(t.Context(), `CREATE SCHEMA reporting_retired_999; CREATE TABLE reporting_retired_999.history_events (id int)`)

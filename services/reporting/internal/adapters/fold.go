@@ -38,6 +38,7 @@ type Fold struct {
 	concerns   map[uuid.UUID]*concernRow
 	holds      map[uuid.UUID]*holdRow
 	reports    map[uuid.UUID]*reportRow
+	staff      map[[2]uuid.UUID][]*staffRow // by (centre, member)
 }
 
 // NewFold folds p's statements in memory; history takes each new history row (its values in
@@ -47,7 +48,7 @@ func NewFold(p *Projections, history func(row []any) error) *Fold {
 		centres: map[uuid.UUID]*centreRow{}, referrals: map[uuid.UUID]*referralRow{}, sessions: map[uuid.UUID]*sessionRow{},
 		attendance: map[[2]uuid.UUID]*attendanceRow{}, rooms: map[uuid.UUID]*roomRow{}, patterns: map[uuid.UUID]*patternRow{},
 		waiting: map[[2]uuid.UUID][]*waitingRow{}, concerns: map[uuid.UUID]*concernRow{}, holds: map[uuid.UUID]*holdRow{},
-		reports: map[uuid.UUID]*reportRow{}}
+		reports: map[uuid.UUID]*reportRow{}, staff: map[[2]uuid.UUID][]*staffRow{}}
 }
 
 // Sink applies statements to the fold.
@@ -72,6 +73,9 @@ func (f *Fold) Rows() int {
 		len(f.concerns) + len(f.holds) + len(f.reports)
 	for _, ws := range f.waiting {
 		n += len(ws)
+	}
+	for _, ps := range f.staff {
+		n += len(ps)
 	}
 	return n
 }
@@ -146,6 +150,12 @@ type holdRow struct {
 type reportRow struct {
 	family, centre        uuid.UUID
 	sessionOn, releasedOn pgtype.Date
+}
+
+// staffRow is one period of a member's membership of a centre's staff.
+type staffRow struct {
+	role             int32
+	joinedOn, leftOn pgtype.Date
 }
 
 // The statements' arguments, as app.Project gives them.
@@ -326,6 +336,26 @@ var effects = map[string]func(f *Fold, a []any){
 	"hold_lifted":     func(f *Fold, a []any) { f.hold(a).liftedOn = argDate(a[3]) },
 	"report_due":      func(f *Fold, a []any) { f.report(a).sessionOn = argDate(a[3]) },
 	"report_released": func(f *Fold, a []any) { f.report(a).releasedOn = argDate(a[3]) },
+	"staff_added": func(f *Fold, a []any) {
+		key, joined := [2]uuid.UUID{argUUID(a[0]), argUUID(a[1])}, argDate(a[3])
+		for _, p := range f.staff[key] {
+			if p.joinedOn.Valid == joined.Valid && p.joinedOn.Time.Equal(joined.Time) {
+				return
+			}
+		}
+		f.staff[key] = append(f.staff[key], &staffRow{role: argInt(a[2]), joinedOn: joined})
+	},
+	"staff_left": func(f *Fold, a []any) {
+		left := argDate(a[2])
+		if !left.Valid {
+			return // joined_on <= NULL holds for no row
+		}
+		for _, p := range f.staff[[2]uuid.UUID{argUUID(a[0]), argUUID(a[1])}] {
+			if !p.leftOn.Valid && p.joinedOn.Valid && !p.joinedOn.Time.After(left.Time) {
+				p.leftOn = left
+			}
+		}
+	},
 }
 
 func init() {
@@ -414,6 +444,13 @@ func (f *Fold) tables() []table {
 	add("reports", []string{"report_id", "family_id", "centre_id", "session_on", "released_on"}, len(f.reports), func(yield func(...any)) {
 		for id, r := range f.reports {
 			yield(id, r.family, r.centre, r.sessionOn, r.releasedOn)
+		}
+	})
+	add("staff", []string{"centre_id", "member_id", "role", "joined_on", "left_on"}, len(f.staff), func(yield func(...any)) {
+		for k, ps := range f.staff {
+			for _, p := range ps {
+				yield(k[0], k[1], p.role, p.joinedOn, p.leftOn)
+			}
 		}
 	})
 	return ts

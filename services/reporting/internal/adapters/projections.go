@@ -106,6 +106,12 @@ var statements = map[string]string{
 		ON CONFLICT (report_id) DO UPDATE SET session_on = EXCLUDED.session_on`,
 	"report_released": `INSERT INTO {s}.reports (report_id, family_id, centre_id, released_on) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (report_id) DO UPDATE SET released_on = EXCLUDED.released_on`,
+	// A period of membership of a centre's staff is keyed by the day it began: a member who left
+	// may join again only from a day after their last (decisions.md 82), as a new row.
+	"staff_added": `INSERT INTO {s}.staff (centre_id, member_id, role, joined_on) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+	// Closes the open period that began by the last day, never a later one: a leaving replayed
+	// after the member joined again leaves the new period open.
+	"staff_left": `UPDATE {s}.staff SET left_on = $3 WHERE centre_id = $1 AND member_id = $2 AND left_on IS NULL AND joined_on <= $3`,
 }
 
 // shape is what a statement writes: one table, and there only the rows of its key, its first
@@ -130,6 +136,8 @@ var shapes = map[string]shape{
 	"concern": {"concerns", 1}, "concern_escalated": {"concerns", 1}, "concern_closed": {"concerns", 1},
 	"hold_placed": {"holds", 1}, "hold_lifted": {"holds", 1},
 	"report_due": {"reports", 1}, "report_released": {"reports", 1},
+	// staff_left closes the open row of a (centre, member), whatever its joined_on.
+	"staff_added": {"staff", 2}, "staff_left": {"staff", 2},
 }
 
 // keyOf is the statement's key as a map key.

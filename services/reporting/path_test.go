@@ -31,7 +31,10 @@ import (
 //     case ends on 20 April (moved on to self-arranged contact);
 //   - family 2 at centre B (North West), referred by Cafcass: child 1 (the same child) attends a
 //     supported session there on 17 February;
-//   - family 3 at centre A, a self-referral: its only session is a no-show (24 February).
+//   - family 3 at centre A, a self-referral: its only session is a no-show (24 February);
+//   - centre A's staff: a volunteer since November 2025; a volunteer from 5 January whose last
+//     day is 31 March; a contact supervisor from 10 January to 10 February, added again on 2
+//     March. Centre B's: its coordinator, since June 2025.
 type scenario struct {
 	a, b                     uuid.UUID
 	f1, f2, f3               uuid.UUID
@@ -133,6 +136,27 @@ func (g *rig) play(t testing.TB) scenario {
 	g.emit(t, "scheduling", "family-"+f3, &schedulingv1.SessionBooked{BookingId: b5, FamilyId: f3, CentreId: a, SessionDate: date(2026, 2, 24), ServiceType: supported}, s.f3, s.a, "coordinator-a")
 	g.emit(t, "scheduling", "family-"+f3, &schedulingv1.NoShowRecorded{BookingId: b5, FamilyId: f3, CentreId: a, SessionDate: date(2026, 2, 24), ServiceType: supported,
 		Party: schedulingv1.Party_PARTY_CHILDREN, Children: []*schedulingv1.AttendingChild{{PersonId: s.c3.String(), AgeBand: commonv1.AgeBand_AGE_BAND_11_TO_15}}}, s.f3, s.a, "coordinator-a")
+
+	// The centres' staff registers.
+	volunteer, supervisor, coordinator := schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER, schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR, schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR
+	coordinatorOf := map[uuid.UUID]string{s.a: "coordinator-a", s.b: "coordinator-b"}
+	added := func(centre uuid.UUID, account string, role schedulingv1.StaffRole, joined *commonv1.Date) {
+		g.emit(t, "scheduling", "staff-"+centre.String(), &schedulingv1.StaffMemberAdded{CentreId: centre.String(), AccountId: account, Role: role,
+			JoinedOn: joined, DbsCheckedOn: joined, TrainedOn: joined}, uuid.Nil, centre, coordinatorOf[centre])
+	}
+	left := func(centre uuid.UUID, account string, on *commonv1.Date) {
+		g.emit(t, "scheduling", "staff-"+centre.String(), &schedulingv1.StaffMemberLeft{CentreId: centre.String(), AccountId: account, LeftOn: on},
+			uuid.Nil, centre, coordinatorOf[centre])
+	}
+	added(s.a, "volunteer-1", volunteer, date(2025, 11, 1))
+	added(s.a, "volunteer-2", volunteer, date(2026, 1, 5))
+	added(s.a, "supervisor-1", supervisor, date(2026, 1, 10))
+	g.emit(t, "scheduling", "staff-"+a, &schedulingv1.StaffCheckRecorded{CentreId: a, AccountId: "volunteer-1",
+		Check: schedulingv1.StaffCheck_STAFF_CHECK_SAFEGUARDING_TRAINING, CheckedOn: date(2026, 1, 20)}, uuid.Nil, s.a, "coordinator-a")
+	left(s.a, "supervisor-1", date(2026, 2, 10))
+	added(s.a, "supervisor-1", supervisor, date(2026, 3, 2))
+	left(s.a, "volunteer-2", date(2026, 3, 31))
+	added(s.b, "coordinator-b", coordinator, date(2025, 6, 1))
 	g.settle(t)
 	return s
 }
@@ -324,10 +348,11 @@ func TestFiguresByHand(t *testing.T) {
 	g := newRig(t)
 	s := g.play(t)
 	an := g.analyst(t)
-	quarter, year := reportingv1.PeriodKind_PERIOD_KIND_QUARTER, reportingv1.PeriodKind_PERIOD_KIND_YEAR
+	quarter, year, month := reportingv1.PeriodKind_PERIOD_KIND_QUARTER, reportingv1.PeriodKind_PERIOD_KIND_YEAR, reportingv1.PeriodKind_PERIOD_KIND_MONTH
 	q1 := figures(t, an, quarter, 2026, 1, "", false)
 	q2 := figures(t, an, quarter, 2026, 2, "", false)
 	y := figures(t, an, year, 2026, 0, "", false)
+	feb := figures(t, an, month, 2026, 2, "", false)
 	value := func(figs map[string]*reportingv1.Figure, key string) float64 {
 		f, ok := figs[key]
 		if !ok {
@@ -370,6 +395,18 @@ func TestFiguresByHand(t *testing.T) {
 		{"reports released", q1, "reports_released" + national + "|", 1},
 		{"places: 13 Tuesdays in Q1, one closed, 3 places each", q1, "places_available|centre|" + london + "|" + s.a.String() + "||", 36},
 		{"capacity used at A: 3 of 36", q1, "capacity_used_percent|centre|" + london + "|" + s.a.String() + "||", 8.3},
+		{"staff on 31 March: A's two volunteers (the last day counts) and its supervisor, and B's coordinator", q1, "staff_at_end" + national + "|", 4},
+		{"at A, its supervisor once, added again after leaving", q1, "staff_at_end|centre|" + london + "|" + s.a.String() + "||", 3},
+		{"in London", q1, "staff_at_end|region|" + london + "|||", 3},
+		{"at B", q1, "staff_at_end|centre|" + northWest + "|" + s.b.String() + "||", 1},
+		{"volunteers on 31 March", q1, "staff_at_end" + national + "role|STAFF_ROLE_VOLUNTEER", 2},
+		{"contact supervisors on 31 March", q1, "staff_at_end" + national + "role|STAFF_ROLE_CONTACT_SUPERVISOR", 1},
+		{"coordinators on 31 March", q1, "staff_at_end" + national + "role|STAFF_ROLE_COORDINATOR", 1},
+		{"staff on 30 June: the volunteer whose last day was 31 March has left", q2, "staff_at_end" + national + "|", 3},
+		{"volunteers on 30 June", q2, "staff_at_end" + national + "role|STAFF_ROLE_VOLUNTEER", 1},
+		{"staff on 31 December", y, "staff_at_end" + national + "|", 3},
+		{"staff on 28 February: the supervisor was between periods", feb, "staff_at_end|centre|" + london + "|" + s.a.String() + "||", 2},
+		{"no supervisor on 28 February", feb, "staff_at_end" + national + "role|STAFF_ROLE_CONTACT_SUPERVISOR", 0},
 	} {
 		require.Equal(t, c.want, value(c.figs, c.key), c.name+" ("+c.key+")")
 	}
@@ -379,11 +416,13 @@ func TestFiguresByHand(t *testing.T) {
 	require.True(t, f.GetSuppressed())
 	require.Equal(t, "<5", f.GetShown())
 	require.Zero(t, f.GetValue(), "a suppressed figure's value is not sent")
+	staff := published["staff_at_end"+national+"|"]
+	require.Equal(t, "<5", staff.GetShown(), "staff are people: 4 on 31 March is suppressed like any count of people")
+	require.Zero(t, staff.GetValue())
 
 	// Every period of the year is published from one reading of the year (decisions.md 81): each
 	// figure published is the exact figure, and one centre's publication is the nation's, kept
 	// to the centre.
-	month := reportingv1.PeriodKind_PERIOD_KIND_MONTH
 	for _, p := range []struct {
 		kind   reportingv1.PeriodKind
 		number int32
@@ -400,7 +439,7 @@ func TestFiguresByHand(t *testing.T) {
 		}
 		// Every centre has a row for every count, 0 when nothing was counted.
 		for _, centre := range []string{"centre|" + london + "|" + s.a.String(), "centre|" + northWest + "|" + s.b.String(), "region|" + northWest + "|"} {
-			for _, m := range []string{"children_served", "sessions_cancelled", "referrals_declined", "concerns_escalated", "holds_lifted", "waiting_list_at_end", "places_available"} {
+			for _, m := range []string{"children_served", "sessions_cancelled", "referrals_declined", "concerns_escalated", "holds_lifted", "waiting_list_at_end", "staff_at_end", "places_available"} {
 				require.Contains(t, published, m+"|"+centre+"||", "%s %d", p.kind, p.number)
 				require.Contains(t, exact, m+"|"+centre+"||", "%s %d", p.kind, p.number)
 			}

@@ -99,12 +99,12 @@ type Figure struct {
 	Shown string
 	// Suppressed is primary ("<5") or secondary ("*"); empty when published.
 	Suppressed string
-	// Protected figures are counts of people (families, children, referrals): suppressed when
-	// published. Others (places, capacity) are about rooms.
+	// Protected figures are counts of people (families, children, referrals, staff): suppressed
+	// when published. Others (places, capacity) are about rooms.
 	Protected bool
 	Duration  bool
-	// AtEnd is a count on the period's last day (the waiting list at its end): a quarter's is its
-	// last month's, a year's its last quarter's.
+	// AtEnd is a count on the period's last day (the waiting list, the staff at its end): a
+	// quarter's is its last month's, a year's its last quarter's.
 	AtEnd bool
 	// period is where the figure's period stands in its calendar year when the year's figures
 	// are suppressed together (Periods: 0 the year, 1-4 its quarters, 5-16 its months).
@@ -128,6 +128,7 @@ var (
 	declines     = referralv1.DeclineReason(0).Descriptor()
 	categories   = safeguardingv1.ConcernCategory(0).Descriptor()
 	holdReasons  = safeguardingv1.HoldReason(0).Descriptor()
+	staffRoles   = schedulingv1.StaffRole(0).Descriptor()
 )
 
 func count(name, breakdown string, enum protoreflect.EnumDescriptor, source, aggregate string) measure {
@@ -182,6 +183,11 @@ var measures = []measure{
 	dated(count("holds_placed", "reason", holdReasons, `SELECT centre_id, reason AS dim, placed_on AS d FROM reporting.holds WHERE placed_on BETWEEN $1 AND $2`, "count(*)")),
 	dated(count("holds_lifted", "", nil, `SELECT centre_id, lifted_on AS d FROM reporting.holds WHERE lifted_on BETWEEN $1 AND $2`, "count(*)")),
 	dated(count("reports_released", "", nil, `SELECT centre_id, released_on AS d FROM reporting.reports WHERE released_on BETWEEN $1 AND $2`, "count(*)")),
+	// A member's last day counts as on the staff (left_on is their last day, decisions.md 82).
+	// Each row is one member of one centre, in one role: someone on two centres' staff counts at
+	// each (decisions.md 84).
+	onLastDay(count("staff_at_end", "role", staffRoles, `SELECT centre_id, role AS dim FROM reporting.staff
+		WHERE $1::date <= $2 AND joined_on <= $2 AND (left_on IS NULL OR left_on >= $2)`, "count(*)")),
 }
 
 // Figures are the period's figures nationally, by region and by centre, or one centre's only;

@@ -19,7 +19,7 @@ const (
 
 // Suppress withholds small numbers in figures meant for publication (docs/return.md,
 // decisions.md 62 and 81). Protected counts (people: children, families, referrals, sessions, cases,
-// concerns, holds) of 1 to 4 are shown "<5" (primary). Durations computed over fewer than 5
+// concerns, holds, staff) of 1 to 4 are shown "<5" (primary). Durations computed over fewer than 5
 // referrals are shown "*". Then, table by table, a total and the cells that add up to it (a
 // scope's breakdown by one dimension; the regions of the nation; the centres of a region, each
 // for a measure and category; a year's quarters and a quarter's months, when figs hold a year's

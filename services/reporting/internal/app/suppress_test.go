@@ -1,12 +1,15 @@
 package app
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/reporting/internal/adapters"
 )
 
 func fig(scope string, region commonv1.Region, centre uuid.UUID, breakdown, category string, v float64) Figure {
@@ -194,4 +197,37 @@ func TestSuppressSessionsAndCapacity(t *testing.T) {
 		{Measure: "capacity_used_percent", Scope: "centre", Region: 7, Centre: c, Value: 8.3}}
 	Suppress(figs)
 	require.Equal(t, []string{"<5", "36", "*"}, shownOf(figs), "8.3% of 36 places was 3 sessions booked")
+}
+
+// The staff on the period's last day are people on a centre's register: protected, a count on the
+// last day (a quarter's is its last month's, not a sum of its months), and their roles add up to
+// the total (decisions.md 84).
+func TestSuppressStaffAtEnd(t *testing.T) {
+	i := slices.IndexFunc(measures, func(m measure) bool { return m.Name == "staff_at_end" })
+	require.GreaterOrEqual(t, i, 0)
+	m := measures[i]
+	require.True(t, m.protected && m.atEnd && !m.Dated, "counted on the period's last day, not on dates within it")
+	c := uuid.New()
+	cell := func(period int, role schedulingv1.StaffRole, v float64) adapters.Cell {
+		return adapters.Cell{Region: 7, Centre: c, HasDim: role != 0, Dim: int32(role), Value: v, Period: period}
+	}
+	const volunteer, supervisor, coordinator = schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER, schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR,
+		schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR
+	const q3, july, august, september = 3, 4 + 7, 4 + 8, 4 + 9
+	var cells []adapters.Cell
+	for _, p := range []int{q3, september} {
+		cells = append(cells, cell(p, 0, 10), cell(p, volunteer, 4), cell(p, supervisor, 1), cell(p, coordinator, 5))
+	}
+	cells = append(cells, cell(july, 0, 2), cell(july, volunteer, 2),
+		cell(august, 0, 12), cell(august, volunteer, 6), cell(august, supervisor, 1), cell(august, coordinator, 5))
+	figs := m.figures(nil, cells)
+	for _, f := range figs {
+		require.True(t, f.Protected && f.AtEnd, f.Category)
+	}
+	Suppress(figs)
+	got := shownOf(figs)
+	require.Equal(t, []string{"10", "<5", "<5", "5"}, got[0:4], "the third quarter: two <5 roles the 5 and the 10 do not pin down")
+	require.Equal(t, got[0:4], got[4:8], "September's are the quarter's, shown alike")
+	require.Equal(t, []string{"<5", "<5"}, got[8:10], "July's 2")
+	require.Equal(t, []string{"12", "*", "<5", "*"}, got[10:], "August's supervisor, and the roles that would give it away")
 }

@@ -17,6 +17,7 @@
     ["referrals", "Referrals"],
     ["waiting", "Waiting"],
     ["outcomes", "Cases ended and safeguarding"],
+    ["staff", "Volunteers and staff"],
     ["other", "Other figures"],
   ];
 
@@ -50,6 +51,7 @@
     ["holds_placed", ["outcomes", "Holds placed", "Contact suspended"]],
     ["holds_lifted", ["outcomes", "Holds lifted", "Contact resumed"]],
     ["reports_released", ["outcomes", "Observation reports released", "Reports of supervised sessions"]],
+    ["staff_at_end", ["staff", "Volunteers and staff at the end", "On a centre's staff register on the period's last day"]],
   ]);
 
   // Figures by region: the columns, a few of the headline measures.
@@ -59,7 +61,7 @@
   // A breakdown's name in a caption: "Children served by age band".
   const BREAKDOWNS = {
     service_type: "type of service", age_band: "age band", source: "who referred",
-    outcome: "outcome", category: "kind of concern", reason: "reason",
+    outcome: "outcome", category: "kind of concern", reason: "reason", role: "role",
   };
 
   // Regions, in their order.
@@ -104,6 +106,8 @@
     ["HOLD_REASON_EXTERNAL_INVESTIGATION", "Local authority or police involved"],
     ["HOLD_REASON_COURT_ORDER", "Court order"], ["HOLD_REASON_CONDUCT", "Conduct at the centre"],
     ["HOLD_REASON_OTHER", "Other"],
+    ["STAFF_ROLE_VOLUNTEER", "Volunteers"], ["STAFF_ROLE_CONTACT_SUPERVISOR", "Contact supervisors"],
+    ["STAFF_ROLE_COORDINATOR", "Coordinators"], ["STAFF_ROLE_SAFEGUARDING_LEAD", "Safeguarding leads"],
   ]);
   const CATEGORY_ORDER = new Map([...CATEGORIES.keys()].map((k, i) => [k, i]));
   const MEASURE_ORDER = new Map([...MEASURES.keys()].map((k, i) => [k, i]));
@@ -131,7 +135,7 @@
     if (/^-?\d+$/.test(c)) return "Other (code " + c + ")";
     if (/_UNSPECIFIED$/.test(c)) return "Not recorded";
     const known = ["SERVICE_TYPE_", "AGE_BAND_", "REFERRAL_SOURCE_", "CASE_OUTCOME_", "DECLINE_REASON_",
-      "CONCERN_CATEGORY_", "HOLD_REASON_"].find((p) => c.startsWith(p));
+      "CONCERN_CATEGORY_", "HOLD_REASON_", "STAFF_ROLE_"].find((p) => c.startsWith(p));
     return words(known ? c.slice(known.length) : c);
   }
 

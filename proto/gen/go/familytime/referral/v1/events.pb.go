@@ -1837,6 +1837,92 @@ func (x *FamilyDetailsOpened) GetSealedPurpose() []byte {
 	return nil
 }
 
+// FamilyErased: an administrator erased the family's personal data, after its case closed
+// (declined, withdrawn or ended). Each service that holds the family's data key destroys it on
+// this event (crypto-shredding): every sealed field of the family, in every stream and every
+// copy, can no longer be opened, and nothing is sealed for the family again. Ids, dates and
+// categories stay, as does this event, with who erased it in its metadata. Recorded once.
+type FamilyErased struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The family's referral (UUID).
+	ReferralId string `protobuf:"bytes,1,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// Why the family was erased.
+	Reason ErasureReason `protobuf:"varint,4,opt,name=reason,proto3,enum=familytime.referral.v1.ErasureReason" json:"reason,omitempty"`
+	// The centre's local date of the erasure.
+	ErasedOn      *v1.Date `protobuf:"bytes,5,opt,name=erased_on,json=erasedOn,proto3" json:"erased_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FamilyErased) Reset() {
+	*x = FamilyErased{}
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FamilyErased) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FamilyErased) ProtoMessage() {}
+
+func (x *FamilyErased) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FamilyErased.ProtoReflect.Descriptor instead.
+func (*FamilyErased) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *FamilyErased) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *FamilyErased) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *FamilyErased) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *FamilyErased) GetReason() ErasureReason {
+	if x != nil {
+		return x.Reason
+	}
+	return ErasureReason_ERASURE_REASON_UNSPECIFIED
+}
+
+func (x *FamilyErased) GetErasedOn() *v1.Date {
+	if x != nil {
+		return x.ErasedOn
+	}
+	return nil
+}
+
 // ReferralFacts are what a referral says about the family: the people, court orders, agencies and
 // the answers to the risk questions. Readable fields hold only ids, categories, dates and flags.
 type ReferralFacts struct {
@@ -1869,7 +1955,7 @@ type ReferralFacts struct {
 
 func (x *ReferralFacts) Reset() {
 	*x = ReferralFacts{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1881,7 +1967,7 @@ func (x *ReferralFacts) String() string {
 func (*ReferralFacts) ProtoMessage() {}
 
 func (x *ReferralFacts) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1894,7 +1980,7 @@ func (x *ReferralFacts) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReferralFacts.ProtoReflect.Descriptor instead.
 func (*ReferralFacts) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{19}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ReferralFacts) GetAdults() []*AdultParty {
@@ -1996,7 +2082,7 @@ type AdultParty struct {
 
 func (x *AdultParty) Reset() {
 	*x = AdultParty{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2008,7 +2094,7 @@ func (x *AdultParty) String() string {
 func (*AdultParty) ProtoMessage() {}
 
 func (x *AdultParty) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2021,7 +2107,7 @@ func (x *AdultParty) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdultParty.ProtoReflect.Descriptor instead.
 func (*AdultParty) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{20}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *AdultParty) GetPersonId() string {
@@ -2100,7 +2186,7 @@ type ChildParty struct {
 
 func (x *ChildParty) Reset() {
 	*x = ChildParty{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2112,7 +2198,7 @@ func (x *ChildParty) String() string {
 func (*ChildParty) ProtoMessage() {}
 
 func (x *ChildParty) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2125,7 +2211,7 @@ func (x *ChildParty) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChildParty.ProtoReflect.Descriptor instead.
 func (*ChildParty) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{21}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ChildParty) GetPersonId() string {
@@ -2172,7 +2258,7 @@ type CourtOrderRecord struct {
 
 func (x *CourtOrderRecord) Reset() {
 	*x = CourtOrderRecord{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2184,7 +2270,7 @@ func (x *CourtOrderRecord) String() string {
 func (*CourtOrderRecord) ProtoMessage() {}
 
 func (x *CourtOrderRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2197,7 +2283,7 @@ func (x *CourtOrderRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CourtOrderRecord.ProtoReflect.Descriptor instead.
 func (*CourtOrderRecord) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{22}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *CourtOrderRecord) GetKind() CourtOrderKind {
@@ -2240,7 +2326,7 @@ type Attendee struct {
 
 func (x *Attendee) Reset() {
 	*x = Attendee{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2252,7 +2338,7 @@ func (x *Attendee) String() string {
 func (*Attendee) ProtoMessage() {}
 
 func (x *Attendee) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2265,7 +2351,7 @@ func (x *Attendee) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Attendee.ProtoReflect.Descriptor instead.
 func (*Attendee) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{23}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *Attendee) GetPersonId() string {
@@ -2327,7 +2413,7 @@ type PersonDetails struct {
 
 func (x *PersonDetails) Reset() {
 	*x = PersonDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2339,7 +2425,7 @@ func (x *PersonDetails) String() string {
 func (*PersonDetails) ProtoMessage() {}
 
 func (x *PersonDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2352,7 +2438,7 @@ func (x *PersonDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PersonDetails.ProtoReflect.Descriptor instead.
 func (*PersonDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{24}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *PersonDetails) GetFullName() string {
@@ -2422,7 +2508,7 @@ type ChildDetails struct {
 
 func (x *ChildDetails) Reset() {
 	*x = ChildDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2434,7 +2520,7 @@ func (x *ChildDetails) String() string {
 func (*ChildDetails) ProtoMessage() {}
 
 func (x *ChildDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2447,7 +2533,7 @@ func (x *ChildDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChildDetails.ProtoReflect.Descriptor instead.
 func (*ChildDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{25}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ChildDetails) GetFullName() string {
@@ -2489,7 +2575,7 @@ type CourtOrderDetails struct {
 
 func (x *CourtOrderDetails) Reset() {
 	*x = CourtOrderDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2501,7 +2587,7 @@ func (x *CourtOrderDetails) String() string {
 func (*CourtOrderDetails) ProtoMessage() {}
 
 func (x *CourtOrderDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2514,7 +2600,7 @@ func (x *CourtOrderDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CourtOrderDetails.ProtoReflect.Descriptor instead.
 func (*CourtOrderDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{26}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *CourtOrderDetails) GetDescription() string {
@@ -2549,7 +2635,7 @@ type CaseDetails struct {
 
 func (x *CaseDetails) Reset() {
 	*x = CaseDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2561,7 +2647,7 @@ func (x *CaseDetails) String() string {
 func (*CaseDetails) ProtoMessage() {}
 
 func (x *CaseDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2574,7 +2660,7 @@ func (x *CaseDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseDetails.ProtoReflect.Descriptor instead.
 func (*CaseDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{27}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *CaseDetails) GetReferrerName() string {
@@ -2644,7 +2730,7 @@ type Note struct {
 
 func (x *Note) Reset() {
 	*x = Note{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2656,7 +2742,7 @@ func (x *Note) String() string {
 func (*Note) ProtoMessage() {}
 
 func (x *Note) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2669,7 +2755,7 @@ func (x *Note) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Note.ProtoReflect.Descriptor instead.
 func (*Note) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{28}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *Note) GetText() string {
@@ -2860,7 +2946,14 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\tcentre_id\x18\x04 \x01(\tR\bcentreId\x12!\n" +
 	"\freader_roles\x18\x05 \x03(\tR\vreaderRoles\x12\"\n" +
 	"\rfor_person_id\x18\x06 \x01(\tR\vforPersonId\x12%\n" +
-	"\x0esealed_purpose\x18\a \x01(\fR\rsealedPurpose\"\xba\x04\n" +
+	"\x0esealed_purpose\x18\a \x01(\fR\rsealedPurpose\"\xe1\x01\n" +
+	"\fFamilyErased\x12\x1f\n" +
+	"\vreferral_id\x18\x01 \x01(\tR\n" +
+	"referralId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12=\n" +
+	"\x06reason\x18\x04 \x01(\x0e2%.familytime.referral.v1.ErasureReasonR\x06reason\x127\n" +
+	"\terased_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\berasedOn\"\xba\x04\n" +
 	"\rReferralFacts\x12:\n" +
 	"\x06adults\x18\x01 \x03(\v2\".familytime.referral.v1.AdultPartyR\x06adults\x12>\n" +
 	"\bchildren\x18\x02 \x03(\v2\".familytime.referral.v1.ChildPartyR\bchildren\x12K\n" +
@@ -2946,7 +3039,7 @@ func file_familytime_referral_v1_events_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_events_proto_rawDescData
 }
 
-var file_familytime_referral_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 29)
+var file_familytime_referral_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
 var file_familytime_referral_v1_events_proto_goTypes = []any{
 	(*ReferralReceived)(nil),               // 0: familytime.referral.v1.ReferralReceived
 	(*SecondPartyApplicationReceived)(nil), // 1: familytime.referral.v1.SecondPartyApplicationReceived
@@ -2967,83 +3060,87 @@ var file_familytime_referral_v1_events_proto_goTypes = []any{
 	(*RiskAssessmentNoted)(nil),            // 16: familytime.referral.v1.RiskAssessmentNoted
 	(*PossibleDuplicateFlagged)(nil),       // 17: familytime.referral.v1.PossibleDuplicateFlagged
 	(*FamilyDetailsOpened)(nil),            // 18: familytime.referral.v1.FamilyDetailsOpened
-	(*ReferralFacts)(nil),                  // 19: familytime.referral.v1.ReferralFacts
-	(*AdultParty)(nil),                     // 20: familytime.referral.v1.AdultParty
-	(*ChildParty)(nil),                     // 21: familytime.referral.v1.ChildParty
-	(*CourtOrderRecord)(nil),               // 22: familytime.referral.v1.CourtOrderRecord
-	(*Attendee)(nil),                       // 23: familytime.referral.v1.Attendee
-	(*PersonDetails)(nil),                  // 24: familytime.referral.v1.PersonDetails
-	(*ChildDetails)(nil),                   // 25: familytime.referral.v1.ChildDetails
-	(*CourtOrderDetails)(nil),              // 26: familytime.referral.v1.CourtOrderDetails
-	(*CaseDetails)(nil),                    // 27: familytime.referral.v1.CaseDetails
-	(*Note)(nil),                           // 28: familytime.referral.v1.Note
-	(v1.ReferralSource)(0),                 // 29: familytime.common.v1.ReferralSource
-	(v1.ServiceType)(0),                    // 30: familytime.common.v1.ServiceType
-	(*v1.Date)(nil),                        // 31: familytime.common.v1.Date
-	(*RiskAnswers)(nil),                    // 32: familytime.referral.v1.RiskAnswers
-	(RiskRating)(0),                        // 33: familytime.referral.v1.RiskRating
-	(DeclineReason)(0),                     // 34: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),                       // 35: familytime.referral.v1.WithdrawnBy
-	(AdultRole)(0),                         // 36: familytime.referral.v1.AdultRole
-	(*Arrangement)(nil),                    // 37: familytime.referral.v1.Arrangement
-	(CaseOutcome)(0),                       // 38: familytime.referral.v1.CaseOutcome
-	(Agency)(0),                            // 39: familytime.referral.v1.Agency
-	(CourtOrderKind)(0),                    // 40: familytime.referral.v1.CourtOrderKind
+	(*FamilyErased)(nil),                   // 19: familytime.referral.v1.FamilyErased
+	(*ReferralFacts)(nil),                  // 20: familytime.referral.v1.ReferralFacts
+	(*AdultParty)(nil),                     // 21: familytime.referral.v1.AdultParty
+	(*ChildParty)(nil),                     // 22: familytime.referral.v1.ChildParty
+	(*CourtOrderRecord)(nil),               // 23: familytime.referral.v1.CourtOrderRecord
+	(*Attendee)(nil),                       // 24: familytime.referral.v1.Attendee
+	(*PersonDetails)(nil),                  // 25: familytime.referral.v1.PersonDetails
+	(*ChildDetails)(nil),                   // 26: familytime.referral.v1.ChildDetails
+	(*CourtOrderDetails)(nil),              // 27: familytime.referral.v1.CourtOrderDetails
+	(*CaseDetails)(nil),                    // 28: familytime.referral.v1.CaseDetails
+	(*Note)(nil),                           // 29: familytime.referral.v1.Note
+	(v1.ReferralSource)(0),                 // 30: familytime.common.v1.ReferralSource
+	(v1.ServiceType)(0),                    // 31: familytime.common.v1.ServiceType
+	(*v1.Date)(nil),                        // 32: familytime.common.v1.Date
+	(*RiskAnswers)(nil),                    // 33: familytime.referral.v1.RiskAnswers
+	(RiskRating)(0),                        // 34: familytime.referral.v1.RiskRating
+	(DeclineReason)(0),                     // 35: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),                       // 36: familytime.referral.v1.WithdrawnBy
+	(AdultRole)(0),                         // 37: familytime.referral.v1.AdultRole
+	(*Arrangement)(nil),                    // 38: familytime.referral.v1.Arrangement
+	(CaseOutcome)(0),                       // 39: familytime.referral.v1.CaseOutcome
+	(ErasureReason)(0),                     // 40: familytime.referral.v1.ErasureReason
+	(Agency)(0),                            // 41: familytime.referral.v1.Agency
+	(CourtOrderKind)(0),                    // 42: familytime.referral.v1.CourtOrderKind
 }
 var file_familytime_referral_v1_events_proto_depIdxs = []int32{
-	29, // 0: familytime.referral.v1.ReferralReceived.source:type_name -> familytime.common.v1.ReferralSource
-	30, // 1: familytime.referral.v1.ReferralReceived.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	31, // 2: familytime.referral.v1.ReferralReceived.received_on:type_name -> familytime.common.v1.Date
-	19, // 3: familytime.referral.v1.ReferralReceived.facts:type_name -> familytime.referral.v1.ReferralFacts
-	31, // 4: familytime.referral.v1.SecondPartyApplicationReceived.received_on:type_name -> familytime.common.v1.Date
-	20, // 5: familytime.referral.v1.SecondPartyApplicationReceived.parent:type_name -> familytime.referral.v1.AdultParty
-	32, // 6: familytime.referral.v1.SecondPartyApplicationReceived.risk:type_name -> familytime.referral.v1.RiskAnswers
-	31, // 7: familytime.referral.v1.ReferralAmended.amended_on:type_name -> familytime.common.v1.Date
-	19, // 8: familytime.referral.v1.ReferralAmended.facts:type_name -> familytime.referral.v1.ReferralFacts
-	31, // 9: familytime.referral.v1.ScreeningRecorded.screened_on:type_name -> familytime.common.v1.Date
-	33, // 10: familytime.referral.v1.ScreeningRecorded.rating:type_name -> familytime.referral.v1.RiskRating
-	31, // 11: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
-	30, // 12: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
-	31, // 13: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
-	30, // 14: familytime.referral.v1.ReferralWaitlisted.service_type:type_name -> familytime.common.v1.ServiceType
-	31, // 15: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
-	34, // 16: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
-	31, // 17: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
-	35, // 18: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	36, // 19: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
-	31, // 20: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
-	31, // 21: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
-	37, // 22: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
-	23, // 23: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
-	21, // 24: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
-	37, // 25: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
-	31, // 26: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
-	31, // 27: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
-	31, // 28: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
-	31, // 29: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
-	31, // 30: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
-	31, // 31: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
-	31, // 32: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
-	38, // 33: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	31, // 34: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
-	31, // 35: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
-	31, // 36: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
-	31, // 37: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
-	20, // 38: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
-	21, // 39: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
-	22, // 40: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
-	39, // 41: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
-	32, // 42: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
-	36, // 43: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
-	40, // 44: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	31, // 45: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
-	36, // 46: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
-	31, // 47: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
-	48, // [48:48] is the sub-list for method output_type
-	48, // [48:48] is the sub-list for method input_type
-	48, // [48:48] is the sub-list for extension type_name
-	48, // [48:48] is the sub-list for extension extendee
-	0,  // [0:48] is the sub-list for field type_name
+	30, // 0: familytime.referral.v1.ReferralReceived.source:type_name -> familytime.common.v1.ReferralSource
+	31, // 1: familytime.referral.v1.ReferralReceived.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	32, // 2: familytime.referral.v1.ReferralReceived.received_on:type_name -> familytime.common.v1.Date
+	20, // 3: familytime.referral.v1.ReferralReceived.facts:type_name -> familytime.referral.v1.ReferralFacts
+	32, // 4: familytime.referral.v1.SecondPartyApplicationReceived.received_on:type_name -> familytime.common.v1.Date
+	21, // 5: familytime.referral.v1.SecondPartyApplicationReceived.parent:type_name -> familytime.referral.v1.AdultParty
+	33, // 6: familytime.referral.v1.SecondPartyApplicationReceived.risk:type_name -> familytime.referral.v1.RiskAnswers
+	32, // 7: familytime.referral.v1.ReferralAmended.amended_on:type_name -> familytime.common.v1.Date
+	20, // 8: familytime.referral.v1.ReferralAmended.facts:type_name -> familytime.referral.v1.ReferralFacts
+	32, // 9: familytime.referral.v1.ScreeningRecorded.screened_on:type_name -> familytime.common.v1.Date
+	34, // 10: familytime.referral.v1.ScreeningRecorded.rating:type_name -> familytime.referral.v1.RiskRating
+	32, // 11: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
+	31, // 12: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
+	32, // 13: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
+	31, // 14: familytime.referral.v1.ReferralWaitlisted.service_type:type_name -> familytime.common.v1.ServiceType
+	32, // 15: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
+	35, // 16: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
+	32, // 17: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
+	36, // 18: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	37, // 19: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
+	32, // 20: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
+	32, // 21: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
+	38, // 22: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
+	24, // 23: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
+	22, // 24: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
+	38, // 25: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
+	32, // 26: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	32, // 27: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
+	32, // 28: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
+	32, // 29: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
+	32, // 30: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
+	32, // 31: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
+	32, // 32: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
+	39, // 33: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	32, // 34: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
+	32, // 35: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
+	32, // 36: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
+	32, // 37: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
+	40, // 38: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
+	32, // 39: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
+	21, // 40: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
+	22, // 41: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
+	23, // 42: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
+	41, // 43: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
+	33, // 44: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
+	37, // 45: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
+	42, // 46: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	32, // 47: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
+	37, // 48: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
+	32, // 49: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
+	50, // [50:50] is the sub-list for method output_type
+	50, // [50:50] is the sub-list for method input_type
+	50, // [50:50] is the sub-list for extension type_name
+	50, // [50:50] is the sub-list for extension extendee
+	0,  // [0:50] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_events_proto_init() }
@@ -3058,7 +3155,7 @@ func file_familytime_referral_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_events_proto_rawDesc), len(file_familytime_referral_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   29,
+			NumMessages:   30,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -838,8 +838,10 @@ type Referral struct {
 	// The date of the safeguarding lead's risk assessment that decides domestic_abuse_finding;
 	// unset while the screening's finding stands.
 	LeadAssessedOn *v1.Date `protobuf:"bytes,17,opt,name=lead_assessed_on,json=leadAssessedOn,proto3" json:"lead_assessed_on,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// The centre's local date the family's personal data was erased; unset unless it was.
+	ErasedOn      *v1.Date `protobuf:"bytes,18,opt,name=erased_on,json=erasedOn,proto3" json:"erased_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Referral) Reset() {
@@ -987,6 +989,13 @@ func (x *Referral) GetVersion() int64 {
 func (x *Referral) GetLeadAssessedOn() *v1.Date {
 	if x != nil {
 		return x.LeadAssessedOn
+	}
+	return nil
+}
+
+func (x *Referral) GetErasedOn() *v1.Date {
+	if x != nil {
+		return x.ErasedOn
 	}
 	return nil
 }
@@ -3216,6 +3225,126 @@ func (x *ListReviewsDueResponse) GetNextPageToken() string {
 	return ""
 }
 
+// EraseFamilyRequest erases a family's personal data.
+type EraseFamilyRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The client's id for this request (UUID); a retry with the same id returns the first outcome.
+	RequestId string `protobuf:"bytes,1,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The family's centre (UUID), for the centre-scope check.
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// Why the family is erased.
+	Reason        ErasureReason `protobuf:"varint,4,opt,name=reason,proto3,enum=familytime.referral.v1.ErasureReason" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EraseFamilyRequest) Reset() {
+	*x = EraseFamilyRequest{}
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[43]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EraseFamilyRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EraseFamilyRequest) ProtoMessage() {}
+
+func (x *EraseFamilyRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[43]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EraseFamilyRequest.ProtoReflect.Descriptor instead.
+func (*EraseFamilyRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{43}
+}
+
+func (x *EraseFamilyRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *EraseFamilyRequest) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *EraseFamilyRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *EraseFamilyRequest) GetReason() ErasureReason {
+	if x != nil {
+		return x.Reason
+	}
+	return ErasureReason_ERASURE_REASON_UNSPECIFIED
+}
+
+// EraseFamilyResponse is the family's referral once its erasure is recorded; the services destroy
+// the family's keys shortly after, on the event.
+type EraseFamilyResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The family's referral, with the date of the erasure.
+	Referral      *Referral `protobuf:"bytes,1,opt,name=referral,proto3" json:"referral,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EraseFamilyResponse) Reset() {
+	*x = EraseFamilyResponse{}
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[44]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EraseFamilyResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EraseFamilyResponse) ProtoMessage() {}
+
+func (x *EraseFamilyResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[44]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EraseFamilyResponse.ProtoReflect.Descriptor instead.
+func (*EraseFamilyResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{44}
+}
+
+func (x *EraseFamilyResponse) GetReferral() *Referral {
+	if x != nil {
+		return x.Referral
+	}
+	return nil
+}
+
 var File_familytime_referral_v1_referral_proto protoreflect.FileDescriptor
 
 const file_familytime_referral_v1_referral_proto_rawDesc = "" +
@@ -3298,7 +3427,7 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"birth_year\x18\x02 \x01(\x05R\tbirthYear\x12\x1f\n" +
 	"\vbirth_month\x18\x03 \x01(\x05R\n" +
 	"birthMonth\x128\n" +
-	"\bage_band\x18\x04 \x01(\x0e2\x1d.familytime.common.v1.AgeBandR\aageBand\"\xca\a\n" +
+	"\bage_band\x18\x04 \x01(\x0e2\x1d.familytime.common.v1.AgeBandR\aageBand\"\x83\b\n" +
 	"\bReferral\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -3319,7 +3448,8 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\rreview_due_on\x18\x0e \x01(\v2\x1a.familytime.common.v1.DateR\vreviewDueOn\x122\n" +
 	"\x15possible_duplicate_of\x18\x0f \x03(\tR\x13possibleDuplicateOf\x12\x18\n" +
 	"\aversion\x18\x10 \x01(\x03R\aversion\x12D\n" +
-	"\x10lead_assessed_on\x18\x11 \x01(\v2\x1a.familytime.common.v1.DateR\x0eleadAssessedOn\"\xfb\x01\n" +
+	"\x10lead_assessed_on\x18\x11 \x01(\v2\x1a.familytime.common.v1.DateR\x0eleadAssessedOn\x127\n" +
+	"\terased_on\x18\x12 \x01(\v2\x1a.familytime.common.v1.DateR\berasedOn\"\xfb\x01\n" +
 	"\x06Family\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1f\n" +
 	"\vreferral_id\x18\x02 \x01(\tR\n" +
@@ -3500,7 +3630,16 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\x06due_on\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\x05dueOn\"}\n" +
 	"\x16ListReviewsDueResponse\x12;\n" +
 	"\areviews\x18\x01 \x03(\v2!.familytime.referral.v1.ReviewDueR\areviews\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\xab\x0e\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xd6\x01\n" +
+	"\x12EraseFamilyRequest\x12'\n" +
+	"\n" +
+	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +
+	"\tfamily_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bfamilyId\x12%\n" +
+	"\tcentre_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12I\n" +
+	"\x06reason\x18\x04 \x01(\x0e2%.familytime.referral.v1.ErasureReasonB\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06reason\"S\n" +
+	"\x13EraseFamilyResponse\x12<\n" +
+	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral2\x93\x0f\n" +
 	"\x0fReferralService\x12o\n" +
 	"\x0eSubmitReferral\x12-.familytime.referral.v1.SubmitReferralRequest\x1a..familytime.referral.v1.SubmitReferralResponse\x12\x99\x01\n" +
 	"\x1cSubmitSecondPartyApplication\x12;.familytime.referral.v1.SubmitSecondPartyApplicationRequest\x1a<.familytime.referral.v1.SubmitSecondPartyApplicationResponse\x12l\n" +
@@ -3517,7 +3656,8 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\vGetReferral\x12*.familytime.referral.v1.GetReferralRequest\x1a+.familytime.referral.v1.GetReferralResponse\x12l\n" +
 	"\rListReferrals\x12,.familytime.referral.v1.ListReferralsRequest\x1a-.familytime.referral.v1.ListReferralsResponse\x12`\n" +
 	"\tGetFamily\x12(.familytime.referral.v1.GetFamilyRequest\x1a).familytime.referral.v1.GetFamilyResponse\x12o\n" +
-	"\x0eListReviewsDue\x12-.familytime.referral.v1.ListReviewsDueRequest\x1a..familytime.referral.v1.ListReviewsDueResponseB\xf6\x01\n" +
+	"\x0eListReviewsDue\x12-.familytime.referral.v1.ListReviewsDueRequest\x1a..familytime.referral.v1.ListReviewsDueResponse\x12f\n" +
+	"\vEraseFamily\x12*.familytime.referral.v1.EraseFamilyRequest\x1a+.familytime.referral.v1.EraseFamilyResponseB\xf6\x01\n" +
 	"\x1acom.familytime.referral.v1B\rReferralProtoP\x01ZOgithub.com/familytime/familytime/proto/gen/go/familytime/referral/v1;referralv1\xa2\x02\x03FRX\xaa\x02\x16Familytime.Referral.V1\xca\x02\x16Familytime\\Referral\\V1\xe2\x02\"Familytime\\Referral\\V1\\GPBMetadata\xea\x02\x18Familytime::Referral::V1b\x06proto3"
 
 var (
@@ -3532,7 +3672,7 @@ func file_familytime_referral_v1_referral_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_referral_proto_rawDescData
 }
 
-var file_familytime_referral_v1_referral_proto_msgTypes = make([]protoimpl.MessageInfo, 43)
+var file_familytime_referral_v1_referral_proto_msgTypes = make([]protoimpl.MessageInfo, 45)
 var file_familytime_referral_v1_referral_proto_goTypes = []any{
 	(*ContactDetails)(nil),                       // 0: familytime.referral.v1.ContactDetails
 	(*Adult)(nil),                                // 1: familytime.referral.v1.Adult
@@ -3577,123 +3717,131 @@ var file_familytime_referral_v1_referral_proto_goTypes = []any{
 	(*ListReviewsDueRequest)(nil),                // 40: familytime.referral.v1.ListReviewsDueRequest
 	(*ReviewDue)(nil),                            // 41: familytime.referral.v1.ReviewDue
 	(*ListReviewsDueResponse)(nil),               // 42: familytime.referral.v1.ListReviewsDueResponse
-	(AdultRole)(0),                               // 43: familytime.referral.v1.AdultRole
-	(*v1.Date)(nil),                              // 44: familytime.common.v1.Date
-	(CourtOrderKind)(0),                          // 45: familytime.referral.v1.CourtOrderKind
-	(Agency)(0),                                  // 46: familytime.referral.v1.Agency
-	(*RiskAnswers)(nil),                          // 47: familytime.referral.v1.RiskAnswers
-	(v1.AgeBand)(0),                              // 48: familytime.common.v1.AgeBand
-	(ReferralState)(0),                           // 49: familytime.referral.v1.ReferralState
-	(v1.ReferralSource)(0),                       // 50: familytime.common.v1.ReferralSource
-	(v1.ServiceType)(0),                          // 51: familytime.common.v1.ServiceType
-	(RiskRating)(0),                              // 52: familytime.referral.v1.RiskRating
-	(*Arrangement)(nil),                          // 53: familytime.referral.v1.Arrangement
-	(DeclineReason)(0),                           // 54: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),                             // 55: familytime.referral.v1.WithdrawnBy
-	(CaseOutcome)(0),                             // 56: familytime.referral.v1.CaseOutcome
+	(*EraseFamilyRequest)(nil),                   // 43: familytime.referral.v1.EraseFamilyRequest
+	(*EraseFamilyResponse)(nil),                  // 44: familytime.referral.v1.EraseFamilyResponse
+	(AdultRole)(0),                               // 45: familytime.referral.v1.AdultRole
+	(*v1.Date)(nil),                              // 46: familytime.common.v1.Date
+	(CourtOrderKind)(0),                          // 47: familytime.referral.v1.CourtOrderKind
+	(Agency)(0),                                  // 48: familytime.referral.v1.Agency
+	(*RiskAnswers)(nil),                          // 49: familytime.referral.v1.RiskAnswers
+	(v1.AgeBand)(0),                              // 50: familytime.common.v1.AgeBand
+	(ReferralState)(0),                           // 51: familytime.referral.v1.ReferralState
+	(v1.ReferralSource)(0),                       // 52: familytime.common.v1.ReferralSource
+	(v1.ServiceType)(0),                          // 53: familytime.common.v1.ServiceType
+	(RiskRating)(0),                              // 54: familytime.referral.v1.RiskRating
+	(*Arrangement)(nil),                          // 55: familytime.referral.v1.Arrangement
+	(DeclineReason)(0),                           // 56: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),                             // 57: familytime.referral.v1.WithdrawnBy
+	(CaseOutcome)(0),                             // 58: familytime.referral.v1.CaseOutcome
+	(ErasureReason)(0),                           // 59: familytime.referral.v1.ErasureReason
 }
 var file_familytime_referral_v1_referral_proto_depIdxs = []int32{
-	43, // 0: familytime.referral.v1.Adult.role:type_name -> familytime.referral.v1.AdultRole
+	45, // 0: familytime.referral.v1.Adult.role:type_name -> familytime.referral.v1.AdultRole
 	0,  // 1: familytime.referral.v1.Adult.contact:type_name -> familytime.referral.v1.ContactDetails
-	44, // 2: familytime.referral.v1.Child.date_of_birth:type_name -> familytime.common.v1.Date
-	45, // 3: familytime.referral.v1.CourtOrder.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	44, // 4: familytime.referral.v1.CourtOrder.made_on:type_name -> familytime.common.v1.Date
+	46, // 2: familytime.referral.v1.Child.date_of_birth:type_name -> familytime.common.v1.Date
+	47, // 3: familytime.referral.v1.CourtOrder.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	46, // 4: familytime.referral.v1.CourtOrder.made_on:type_name -> familytime.common.v1.Date
 	1,  // 5: familytime.referral.v1.ReferralDetails.adults:type_name -> familytime.referral.v1.Adult
 	2,  // 6: familytime.referral.v1.ReferralDetails.children:type_name -> familytime.referral.v1.Child
 	3,  // 7: familytime.referral.v1.ReferralDetails.court_orders:type_name -> familytime.referral.v1.CourtOrder
-	46, // 8: familytime.referral.v1.ReferralDetails.other_agencies:type_name -> familytime.referral.v1.Agency
-	47, // 9: familytime.referral.v1.ReferralDetails.risk:type_name -> familytime.referral.v1.RiskAnswers
+	48, // 8: familytime.referral.v1.ReferralDetails.other_agencies:type_name -> familytime.referral.v1.Agency
+	49, // 9: familytime.referral.v1.ReferralDetails.risk:type_name -> familytime.referral.v1.RiskAnswers
 	4,  // 10: familytime.referral.v1.ReferralDetails.referrer:type_name -> familytime.referral.v1.Referrer
-	43, // 11: familytime.referral.v1.PersonSummary.role:type_name -> familytime.referral.v1.AdultRole
-	48, // 12: familytime.referral.v1.ChildSummary.age_band:type_name -> familytime.common.v1.AgeBand
-	49, // 13: familytime.referral.v1.Referral.state:type_name -> familytime.referral.v1.ReferralState
-	50, // 14: familytime.referral.v1.Referral.source:type_name -> familytime.common.v1.ReferralSource
-	51, // 15: familytime.referral.v1.Referral.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	51, // 16: familytime.referral.v1.Referral.service_type:type_name -> familytime.common.v1.ServiceType
-	44, // 17: familytime.referral.v1.Referral.received_on:type_name -> familytime.common.v1.Date
+	45, // 11: familytime.referral.v1.PersonSummary.role:type_name -> familytime.referral.v1.AdultRole
+	50, // 12: familytime.referral.v1.ChildSummary.age_band:type_name -> familytime.common.v1.AgeBand
+	51, // 13: familytime.referral.v1.Referral.state:type_name -> familytime.referral.v1.ReferralState
+	52, // 14: familytime.referral.v1.Referral.source:type_name -> familytime.common.v1.ReferralSource
+	53, // 15: familytime.referral.v1.Referral.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	53, // 16: familytime.referral.v1.Referral.service_type:type_name -> familytime.common.v1.ServiceType
+	46, // 17: familytime.referral.v1.Referral.received_on:type_name -> familytime.common.v1.Date
 	6,  // 18: familytime.referral.v1.Referral.adults:type_name -> familytime.referral.v1.PersonSummary
 	7,  // 19: familytime.referral.v1.Referral.children:type_name -> familytime.referral.v1.ChildSummary
-	52, // 20: familytime.referral.v1.Referral.rating:type_name -> familytime.referral.v1.RiskRating
-	53, // 21: familytime.referral.v1.Referral.arrangement:type_name -> familytime.referral.v1.Arrangement
-	44, // 22: familytime.referral.v1.Referral.review_due_on:type_name -> familytime.common.v1.Date
-	44, // 23: familytime.referral.v1.Referral.lead_assessed_on:type_name -> familytime.common.v1.Date
-	1,  // 24: familytime.referral.v1.Family.adults:type_name -> familytime.referral.v1.Adult
-	2,  // 25: familytime.referral.v1.Family.children:type_name -> familytime.referral.v1.Child
-	5,  // 26: familytime.referral.v1.Family.details:type_name -> familytime.referral.v1.ReferralDetails
-	50, // 27: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
-	51, // 28: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	5,  // 29: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
-	8,  // 30: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	44, // 31: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	1,  // 32: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
-	47, // 33: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
-	8,  // 34: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
-	5,  // 35: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
-	8,  // 36: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	52, // 37: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
-	8,  // 38: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
-	51, // 39: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	8,  // 40: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	44, // 41: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	51, // 42: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	8,  // 43: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	44, // 44: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	54, // 45: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
-	8,  // 46: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	55, // 47: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	8,  // 48: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	44, // 49: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
-	8,  // 50: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
-	53, // 51: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
-	8,  // 52: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	44, // 53: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
-	8,  // 54: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
-	56, // 55: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	8,  // 56: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,  // 57: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	49, // 58: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
-	8,  // 59: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
-	9,  // 60: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
-	44, // 61: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
-	44, // 62: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
-	41, // 63: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
-	10, // 64: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
-	12, // 65: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
-	14, // 66: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
-	16, // 67: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
-	18, // 68: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
-	20, // 69: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
-	22, // 70: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
-	24, // 71: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
-	26, // 72: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
-	28, // 73: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
-	30, // 74: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
-	32, // 75: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
-	34, // 76: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
-	36, // 77: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
-	38, // 78: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
-	40, // 79: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
-	11, // 80: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
-	13, // 81: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
-	15, // 82: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
-	17, // 83: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
-	19, // 84: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
-	21, // 85: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
-	23, // 86: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
-	25, // 87: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
-	27, // 88: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
-	29, // 89: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
-	31, // 90: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
-	33, // 91: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
-	35, // 92: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
-	37, // 93: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
-	39, // 94: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
-	42, // 95: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
-	80, // [80:96] is the sub-list for method output_type
-	64, // [64:80] is the sub-list for method input_type
-	64, // [64:64] is the sub-list for extension type_name
-	64, // [64:64] is the sub-list for extension extendee
-	0,  // [0:64] is the sub-list for field type_name
+	54, // 20: familytime.referral.v1.Referral.rating:type_name -> familytime.referral.v1.RiskRating
+	55, // 21: familytime.referral.v1.Referral.arrangement:type_name -> familytime.referral.v1.Arrangement
+	46, // 22: familytime.referral.v1.Referral.review_due_on:type_name -> familytime.common.v1.Date
+	46, // 23: familytime.referral.v1.Referral.lead_assessed_on:type_name -> familytime.common.v1.Date
+	46, // 24: familytime.referral.v1.Referral.erased_on:type_name -> familytime.common.v1.Date
+	1,  // 25: familytime.referral.v1.Family.adults:type_name -> familytime.referral.v1.Adult
+	2,  // 26: familytime.referral.v1.Family.children:type_name -> familytime.referral.v1.Child
+	5,  // 27: familytime.referral.v1.Family.details:type_name -> familytime.referral.v1.ReferralDetails
+	52, // 28: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
+	53, // 29: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	5,  // 30: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
+	8,  // 31: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	46, // 32: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	1,  // 33: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
+	49, // 34: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
+	8,  // 35: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
+	5,  // 36: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
+	8,  // 37: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	54, // 38: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
+	8,  // 39: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
+	53, // 40: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,  // 41: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	46, // 42: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	53, // 43: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,  // 44: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	46, // 45: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	56, // 46: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
+	8,  // 47: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	57, // 48: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	8,  // 49: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	46, // 50: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
+	8,  // 51: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
+	55, // 52: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	8,  // 53: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
+	46, // 54: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
+	8,  // 55: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
+	58, // 56: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	8,  // 57: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,  // 58: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	51, // 59: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
+	8,  // 60: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
+	9,  // 61: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
+	46, // 62: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
+	46, // 63: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
+	41, // 64: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
+	59, // 65: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
+	8,  // 66: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
+	10, // 67: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
+	12, // 68: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
+	14, // 69: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
+	16, // 70: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
+	18, // 71: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
+	20, // 72: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
+	22, // 73: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
+	24, // 74: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
+	26, // 75: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
+	28, // 76: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
+	30, // 77: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
+	32, // 78: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
+	34, // 79: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
+	36, // 80: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
+	38, // 81: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
+	40, // 82: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
+	43, // 83: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
+	11, // 84: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
+	13, // 85: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
+	15, // 86: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
+	17, // 87: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
+	19, // 88: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
+	21, // 89: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
+	23, // 90: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
+	25, // 91: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
+	27, // 92: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
+	29, // 93: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
+	31, // 94: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
+	33, // 95: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
+	35, // 96: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
+	37, // 97: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
+	39, // 98: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
+	42, // 99: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
+	44, // 100: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
+	84, // [84:101] is the sub-list for method output_type
+	67, // [67:84] is the sub-list for method input_type
+	67, // [67:67] is the sub-list for extension type_name
+	67, // [67:67] is the sub-list for extension extendee
+	0,  // [0:67] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_referral_proto_init() }
@@ -3708,7 +3856,7 @@ func file_familytime_referral_v1_referral_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_referral_proto_rawDesc), len(file_familytime_referral_v1_referral_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   43,
+			NumMessages:   45,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -35,6 +35,7 @@ const (
 	ReferralService_ListReferrals_FullMethodName                = "/familytime.referral.v1.ReferralService/ListReferrals"
 	ReferralService_GetFamily_FullMethodName                    = "/familytime.referral.v1.ReferralService/GetFamily"
 	ReferralService_ListReviewsDue_FullMethodName               = "/familytime.referral.v1.ReferralService/ListReviewsDue"
+	ReferralService_EraseFamily_FullMethodName                  = "/familytime.referral.v1.ReferralService/EraseFamily"
 )
 
 // ReferralServiceClient is the client API for ReferralService service.
@@ -84,6 +85,13 @@ type ReferralServiceClient interface {
 	GetFamily(ctx context.Context, in *GetFamilyRequest, opts ...grpc.CallOption) (*GetFamilyResponse, error)
 	// ListReviewsDue lists a centre's cases whose review is due by a date, soonest first.
 	ListReviewsDue(ctx context.Context, in *ListReviewsDueRequest, opts ...grpc.CallOption) (*ListReviewsDueResponse, error)
+	// EraseFamily erases a family's personal data, for administrators only: it records
+	// FamilyErased, on which every service holding the family's data key destroys it, so that the
+	// family's names, contact details and notes can never be read again, and its children are no
+	// longer matched against new referrals. It cannot be undone. The family's case must be closed
+	// (declined, withdrawn or ended; CASE_OPEN otherwise), and a family is erased once
+	// (FAMILY_ERASED).
+	EraseFamily(ctx context.Context, in *EraseFamilyRequest, opts ...grpc.CallOption) (*EraseFamilyResponse, error)
 }
 
 type referralServiceClient struct {
@@ -254,6 +262,16 @@ func (c *referralServiceClient) ListReviewsDue(ctx context.Context, in *ListRevi
 	return out, nil
 }
 
+func (c *referralServiceClient) EraseFamily(ctx context.Context, in *EraseFamilyRequest, opts ...grpc.CallOption) (*EraseFamilyResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(EraseFamilyResponse)
+	err := c.cc.Invoke(ctx, ReferralService_EraseFamily_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ReferralServiceServer is the server API for ReferralService service.
 // All implementations must embed UnimplementedReferralServiceServer
 // for forward compatibility.
@@ -301,6 +319,13 @@ type ReferralServiceServer interface {
 	GetFamily(context.Context, *GetFamilyRequest) (*GetFamilyResponse, error)
 	// ListReviewsDue lists a centre's cases whose review is due by a date, soonest first.
 	ListReviewsDue(context.Context, *ListReviewsDueRequest) (*ListReviewsDueResponse, error)
+	// EraseFamily erases a family's personal data, for administrators only: it records
+	// FamilyErased, on which every service holding the family's data key destroys it, so that the
+	// family's names, contact details and notes can never be read again, and its children are no
+	// longer matched against new referrals. It cannot be undone. The family's case must be closed
+	// (declined, withdrawn or ended; CASE_OPEN otherwise), and a family is erased once
+	// (FAMILY_ERASED).
+	EraseFamily(context.Context, *EraseFamilyRequest) (*EraseFamilyResponse, error)
 	mustEmbedUnimplementedReferralServiceServer()
 }
 
@@ -358,6 +383,9 @@ func (UnimplementedReferralServiceServer) GetFamily(context.Context, *GetFamilyR
 }
 func (UnimplementedReferralServiceServer) ListReviewsDue(context.Context, *ListReviewsDueRequest) (*ListReviewsDueResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListReviewsDue not implemented")
+}
+func (UnimplementedReferralServiceServer) EraseFamily(context.Context, *EraseFamilyRequest) (*EraseFamilyResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method EraseFamily not implemented")
 }
 func (UnimplementedReferralServiceServer) mustEmbedUnimplementedReferralServiceServer() {}
 func (UnimplementedReferralServiceServer) testEmbeddedByValue()                         {}
@@ -668,6 +696,24 @@ func _ReferralService_ListReviewsDue_Handler(srv interface{}, ctx context.Contex
 	return interceptor(ctx, in, info, handler)
 }
 
+func _ReferralService_EraseFamily_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(EraseFamilyRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ReferralServiceServer).EraseFamily(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ReferralService_EraseFamily_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ReferralServiceServer).EraseFamily(ctx, req.(*EraseFamilyRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // ReferralService_ServiceDesc is the grpc.ServiceDesc for ReferralService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -738,6 +784,10 @@ var ReferralService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListReviewsDue",
 			Handler:    _ReferralService_ListReviewsDue_Handler,
+		},
+		{
+			MethodName: "EraseFamily",
+			Handler:    _ReferralService_EraseFamily_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -369,6 +369,60 @@ func (WithdrawnBy) EnumDescriptor() ([]byte, []int) {
 	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{4}
 }
 
+// ErasureReason is why a family's personal data was erased. There is no free text beside it: it
+// would outlive the erasure in the log and could itself hold personal data.
+type ErasureReason int32
+
+const (
+	// Not given; always rejected.
+	ErasureReason_ERASURE_REASON_UNSPECIFIED ErasureReason = 0
+	// The centre's retention period for the family's records ended.
+	ErasureReason_ERASURE_REASON_RETENTION_ENDED ErasureReason = 1
+	// A data subject asked for erasure and the request was upheld.
+	ErasureReason_ERASURE_REASON_ERASURE_REQUESTED ErasureReason = 2
+)
+
+// Enum value maps for ErasureReason.
+var (
+	ErasureReason_name = map[int32]string{
+		0: "ERASURE_REASON_UNSPECIFIED",
+		1: "ERASURE_REASON_RETENTION_ENDED",
+		2: "ERASURE_REASON_ERASURE_REQUESTED",
+	}
+	ErasureReason_value = map[string]int32{
+		"ERASURE_REASON_UNSPECIFIED":       0,
+		"ERASURE_REASON_RETENTION_ENDED":   1,
+		"ERASURE_REASON_ERASURE_REQUESTED": 2,
+	}
+)
+
+func (x ErasureReason) Enum() *ErasureReason {
+	p := new(ErasureReason)
+	*p = x
+	return p
+}
+
+func (x ErasureReason) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ErasureReason) Descriptor() protoreflect.EnumDescriptor {
+	return file_familytime_referral_v1_types_proto_enumTypes[5].Descriptor()
+}
+
+func (ErasureReason) Type() protoreflect.EnumType {
+	return &file_familytime_referral_v1_types_proto_enumTypes[5]
+}
+
+func (x ErasureReason) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ErasureReason.Descriptor instead.
+func (ErasureReason) EnumDescriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{5}
+}
+
 // ContactFrequency is how often the family's sessions take place.
 type ContactFrequency int32
 
@@ -414,11 +468,11 @@ func (x ContactFrequency) String() string {
 }
 
 func (ContactFrequency) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[5].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[6].Descriptor()
 }
 
 func (ContactFrequency) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[5]
+	return &file_familytime_referral_v1_types_proto_enumTypes[6]
 }
 
 func (x ContactFrequency) Number() protoreflect.EnumNumber {
@@ -427,7 +481,7 @@ func (x ContactFrequency) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ContactFrequency.Descriptor instead.
 func (ContactFrequency) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{5}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{6}
 }
 
 // CaseOutcome is how a case ended, as the national statistics count it.
@@ -487,11 +541,11 @@ func (x CaseOutcome) String() string {
 }
 
 func (CaseOutcome) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[6].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[7].Descriptor()
 }
 
 func (CaseOutcome) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[6]
+	return &file_familytime_referral_v1_types_proto_enumTypes[7]
 }
 
 func (x CaseOutcome) Number() protoreflect.EnumNumber {
@@ -500,7 +554,7 @@ func (x CaseOutcome) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use CaseOutcome.Descriptor instead.
 func (CaseOutcome) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{6}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{7}
 }
 
 // CourtOrderKind is the kind of a court order or injunction the referral mentions.
@@ -556,11 +610,11 @@ func (x CourtOrderKind) String() string {
 }
 
 func (CourtOrderKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[7].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[8].Descriptor()
 }
 
 func (CourtOrderKind) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[7]
+	return &file_familytime_referral_v1_types_proto_enumTypes[8]
 }
 
 func (x CourtOrderKind) Number() protoreflect.EnumNumber {
@@ -569,7 +623,7 @@ func (x CourtOrderKind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use CourtOrderKind.Descriptor instead.
 func (CourtOrderKind) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{7}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{8}
 }
 
 // Agency is another organisation involved with the family.
@@ -629,11 +683,11 @@ func (x Agency) String() string {
 }
 
 func (Agency) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[8].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[9].Descriptor()
 }
 
 func (Agency) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[8]
+	return &file_familytime_referral_v1_types_proto_enumTypes[9]
 }
 
 func (x Agency) Number() protoreflect.EnumNumber {
@@ -642,7 +696,7 @@ func (x Agency) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Agency.Descriptor instead.
 func (Agency) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{8}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{9}
 }
 
 // RiskAnswers are the referral's answers to the risk questions, as yes or no. They are readable
@@ -925,7 +979,11 @@ const file_familytime_referral_v1_types_proto_rawDesc = "" +
 	"\x15WITHDRAWN_BY_REFERRER\x10\x01\x12 \n" +
 	"\x1cWITHDRAWN_BY_RESIDENT_PARENT\x10\x02\x12$\n" +
 	" WITHDRAWN_BY_NON_RESIDENT_PARENT\x10\x03\x12\x16\n" +
-	"\x12WITHDRAWN_BY_COURT\x10\x04*\xb2\x01\n" +
+	"\x12WITHDRAWN_BY_COURT\x10\x04*y\n" +
+	"\rErasureReason\x12\x1e\n" +
+	"\x1aERASURE_REASON_UNSPECIFIED\x10\x00\x12\"\n" +
+	"\x1eERASURE_REASON_RETENTION_ENDED\x10\x01\x12$\n" +
+	" ERASURE_REASON_ERASURE_REQUESTED\x10\x02*\xb2\x01\n" +
 	"\x10ContactFrequency\x12!\n" +
 	"\x1dCONTACT_FREQUENCY_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18CONTACT_FREQUENCY_WEEKLY\x10\x01\x12!\n" +
@@ -973,7 +1031,7 @@ func file_familytime_referral_v1_types_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_types_proto_rawDescData
 }
 
-var file_familytime_referral_v1_types_proto_enumTypes = make([]protoimpl.EnumInfo, 9)
+var file_familytime_referral_v1_types_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
 var file_familytime_referral_v1_types_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
 var file_familytime_referral_v1_types_proto_goTypes = []any{
 	(ReferralState)(0),    // 0: familytime.referral.v1.ReferralState
@@ -981,19 +1039,20 @@ var file_familytime_referral_v1_types_proto_goTypes = []any{
 	(RiskRating)(0),       // 2: familytime.referral.v1.RiskRating
 	(DeclineReason)(0),    // 3: familytime.referral.v1.DeclineReason
 	(WithdrawnBy)(0),      // 4: familytime.referral.v1.WithdrawnBy
-	(ContactFrequency)(0), // 5: familytime.referral.v1.ContactFrequency
-	(CaseOutcome)(0),      // 6: familytime.referral.v1.CaseOutcome
-	(CourtOrderKind)(0),   // 7: familytime.referral.v1.CourtOrderKind
-	(Agency)(0),           // 8: familytime.referral.v1.Agency
-	(*RiskAnswers)(nil),   // 9: familytime.referral.v1.RiskAnswers
-	(*Stagger)(nil),       // 10: familytime.referral.v1.Stagger
-	(*Arrangement)(nil),   // 11: familytime.referral.v1.Arrangement
-	(v1.ServiceType)(0),   // 12: familytime.common.v1.ServiceType
+	(ErasureReason)(0),    // 5: familytime.referral.v1.ErasureReason
+	(ContactFrequency)(0), // 6: familytime.referral.v1.ContactFrequency
+	(CaseOutcome)(0),      // 7: familytime.referral.v1.CaseOutcome
+	(CourtOrderKind)(0),   // 8: familytime.referral.v1.CourtOrderKind
+	(Agency)(0),           // 9: familytime.referral.v1.Agency
+	(*RiskAnswers)(nil),   // 10: familytime.referral.v1.RiskAnswers
+	(*Stagger)(nil),       // 11: familytime.referral.v1.Stagger
+	(*Arrangement)(nil),   // 12: familytime.referral.v1.Arrangement
+	(v1.ServiceType)(0),   // 13: familytime.common.v1.ServiceType
 }
 var file_familytime_referral_v1_types_proto_depIdxs = []int32{
-	12, // 0: familytime.referral.v1.Arrangement.service_type:type_name -> familytime.common.v1.ServiceType
-	5,  // 1: familytime.referral.v1.Arrangement.frequency:type_name -> familytime.referral.v1.ContactFrequency
-	10, // 2: familytime.referral.v1.Arrangement.stagger:type_name -> familytime.referral.v1.Stagger
+	13, // 0: familytime.referral.v1.Arrangement.service_type:type_name -> familytime.common.v1.ServiceType
+	6,  // 1: familytime.referral.v1.Arrangement.frequency:type_name -> familytime.referral.v1.ContactFrequency
+	11, // 2: familytime.referral.v1.Arrangement.stagger:type_name -> familytime.referral.v1.Stagger
 	3,  // [3:3] is the sub-list for method output_type
 	3,  // [3:3] is the sub-list for method input_type
 	3,  // [3:3] is the sub-list for extension type_name
@@ -1011,7 +1070,7 @@ func file_familytime_referral_v1_types_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_types_proto_rawDesc), len(file_familytime_referral_v1_types_proto_rawDesc)),
-			NumEnums:      9,
+			NumEnums:      10,
 			NumMessages:   3,
 			NumExtensions: 0,
 			NumServices:   0,

@@ -13,6 +13,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 )
 
 // Config is one simulation.
@@ -187,6 +188,15 @@ type centre struct {
 	reports    []*report
 	// trained is when the centre's staff account last had safeguarding training (renewTraining).
 	trained time.Time
+	// staff are the periods of membership the simulation put on the centre's staff register.
+	staff []staffPeriod
+}
+
+// staffPeriod is one period of someone's membership of a centre's staff: joined and, once they
+// have left, their last day.
+type staffPeriod struct {
+	role         schedulingv1.StaffRole
+	joined, left time.Time
 }
 
 // slot is a family's regular place: a room in a pattern, on every opening or every other one.

@@ -215,12 +215,14 @@ func (s *sim) registerStaff(ctx context.Context, c *centre, eve time.Time) error
 		role = schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR
 	}
 	dbs := eve.AddDate(-1, 0, -(c.index % 28))
+	joined := dbs.AddDate(0, 0, 14)
 	c.trained = eve.AddDate(0, -2, -(c.index % 28))
 	if _, err := call(ctx, s.c, s.c.scheduling.AddStaffMember, &schedulingv1.AddStaffMemberRequest{CentreId: c.id.String(),
-		AccountId: staffAccount(c), Role: role, JoinedOn: pbDate(dbs.AddDate(0, 0, 14)), DbsCheckedOn: pbDate(dbs),
+		AccountId: staffAccount(c), Role: role, JoinedOn: pbDate(joined), DbsCheckedOn: pbDate(dbs),
 		TrainedOn: pbDate(c.trained), RequestId: uuid.NewString()}); err != nil {
 		return fmt.Errorf("add staff member: %w", err)
 	}
+	c.staff = append(c.staff, staffPeriod{role: role, joined: joined})
 	return nil
 }
 

@@ -70,6 +70,7 @@ func TestSmallSimulationAgreesExactlyWithReporting(t *testing.T) {
 			"reports_released", "waiting_list_joined"} {
 			require.Positive(t, c.Truth[simulate.Key{Measure: m, Scope: "national"}], "%s: %s", c.Period, m)
 		}
+		require.Equal(t, 4.0, c.Truth[simulate.Key{Measure: "staff_at_end", Scope: "national"}], "%s: each centre's staff account", c.Period)
 	}
 }
 

@@ -59,7 +59,7 @@ var Compared = []string{
 	"referrals_received", "referrals_court_involved", "referrals_cafcass_involved", "referrals_accepted", "referrals_declined",
 	"referrals_withdrawn", "referrals_never_attended", "referrals_waitlisted_at_end", "waiting_list_at_end", "waiting_list_joined",
 	"waiting_days_median", "waiting_days_p90", "cases_ended", "concerns_raised", "concerns_escalated", "holds_placed",
-	"holds_lifted", "reports_released", "room_sessions_available", "places_available", "capacity_used_percent",
+	"holds_lifted", "reports_released", "room_sessions_available", "places_available", "capacity_used_percent", "staff_at_end",
 }
 
 func (s *sim) truth() *Truth { return &Truth{centres: s.centres} }
@@ -243,6 +243,12 @@ func (t *Truth) Figures(from, to time.Time) map[Key]float64 {
 		for _, r := range c.reports {
 			if in(r.releasedOn, from, to) {
 				x.count("reports_released", c, "", "")
+			}
+		}
+		// On the staff on the period's last day: their last day counts (decisions.md 82).
+		for _, p := range c.staff {
+			if in(p.joined, time.Time{}, to) && (p.left.IsZero() || !p.left.Before(to)) {
+				x.count("staff_at_end", c, "role", p.role.String())
 			}
 		}
 		if sessions > 0 {

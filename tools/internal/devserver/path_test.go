@@ -480,7 +480,7 @@ func TestAFamilysWholePathThroughTheFourServices(t *testing.T) {
 	// attended (21 April), so a median and 90th percentile of 14; one case ended, stepped down to
 	// supported; one concern (handover conduct), one hold placed (concern under investigation)
 	// and lifted; one report released; the room (1 place) opens on 5 Tuesdays, 7 April to 5 May,
-	// so 5 places, 2 of them booked: 40%. Nothing else is counted; every figure is the same
+	// so 5 places, 2 of them booked: 40%; the supervisor is its staff. Nothing else is counted; every figure is the same
 	// nationally, for the North West and for the centre.
 	hand := map[string]float64{
 		"children_served||": 1, "children_served|service_type|SERVICE_TYPE_SUPERVISED": 1, "children_served|age_band|AGE_BAND_5_TO_10": 1,
@@ -499,6 +499,9 @@ func TestAFamilysWholePathThroughTheFourServices(t *testing.T) {
 		"holds_placed||": 1, "holds_placed|reason|HOLD_REASON_CONCERN_UNDER_INVESTIGATION": 1,
 		"holds_lifted||": 1, "reports_released||": 1,
 		"room_sessions_available||": 5, "places_available||": 5, "capacity_used_percent||": 40,
+		// The supervisor, on the centre's staff from before the referral: on it at the quarter's
+		// end and the year's.
+		"staff_at_end||": 1, "staff_at_end|role|STAFF_ROLE_CONTACT_SUPERVISOR": 1,
 	}
 	want := map[string]float64{}
 	northWest := commonv1.Region_REGION_NORTH_WEST.String()

@@ -14,6 +14,9 @@ import (
 // ErrReferralNotFound means no referral has the given id.
 var ErrReferralNotFound = problem.NotFound("referral")
 
+// ErrFamilyNotFound means no family of the centre has the given id.
+var ErrFamilyNotFound = problem.NotFound("family")
+
 // ErrPersonNotFound means the person named is not on the referral.
 var ErrPersonNotFound = problem.NotFound("person")
 
@@ -57,6 +60,11 @@ var (
 	ErrCaseSuspended = problem.Rule("CASE_SUSPENDED", "the case is suspended by a safeguarding hold")
 	// ErrNotSuspended: the case is not suspended.
 	ErrNotSuspended = problem.Rule("NOT_SUSPENDED", "the case is not suspended")
+	// ErrCaseOpen: a family is erased only once its case is closed (declined, withdrawn or ended);
+	// Erase says what closes it from where it stands.
+	ErrCaseOpen = problem.Rule("CASE_OPEN", "the family's case is still open: decline or withdraw the referral, or end the case, first")
+	// ErrFamilyErased: the family's personal data was erased already; an erasure is recorded once.
+	ErrFamilyErased = problem.Rule("FAMILY_ERASED", "the family's personal data was erased already")
 )
 
 // Rules broken by a command that the state allows.

@@ -54,6 +54,7 @@ type Referral struct {
 	beforeHold   State       // the state to return to when the last hold lifts
 	duplicates   []uuid.UUID // other open referrals whose children may be the same
 	outcome      referralv1.CaseOutcome
+	erasedOn     time.Time // the day the family's personal data was erased; zero unless it was
 
 	version int64
 }
@@ -292,6 +293,8 @@ func (r *Referral) apply(ev proto.Message) error {
 		}
 	case *referralv1.PossibleDuplicateFlagged:
 		r.duplicates = append(r.duplicates, parseID(e.GetOtherReferralId()))
+	case *referralv1.FamilyErased:
+		r.erasedOn = fromDate(e.GetErasedOn())
 	default:
 		return fmt.Errorf("referral %s: unexpected event %s", r.id, ev.ProtoReflect().Descriptor().FullName())
 	}

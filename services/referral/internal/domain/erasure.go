@@ -1,0 +1,57 @@
+package domain
+
+import (
+	"time"
+
+	"google.golang.org/protobuf/proto"
+
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/problem"
+)
+
+// Erasing a family: FamilyErased is the fact that the family's personal data was erased, and the
+// services holding the family's data key destroy it when they see the event (docs/decisions.md
+// 86). The rule here is only when it may be recorded: once, and only for a family whose case is
+// closed, since an open case still needs the names and contact details it would lose.
+
+// ErasedOn is the centre's local date the family's personal data was erased; ok is false unless
+// it was.
+func (r *Referral) ErasedOn() (on time.Time, ok bool) { return r.erasedOn, !r.erasedOn.IsZero() }
+
+// Erase records that the family's personal data is erased, for a reason. It is not a transition
+// of the state machine (states.go): it is allowed only where every other command is refused, in a
+// closed referral, and it leaves the state as it was, so that the figures still count how the case
+// ended.
+func (r *Referral) Erase(reason referralv1.ErasureReason, today time.Time) ([]proto.Message, error) {
+	if _, erased := r.ErasedOn(); erased {
+		return nil, ErrFamilyErased
+	}
+	if err := caseOpen(r.state); err != nil {
+		return nil, err
+	}
+	if _, known := referralv1.ErasureReason_name[int32(reason)]; !known || reason == referralv1.ErasureReason_ERASURE_REASON_UNSPECIFIED {
+		return nil, problem.Invalid("reason", "must be RETENTION_ENDED or ERASURE_REQUESTED")
+	}
+	return r.record(&referralv1.FamilyErased{ReferralId: r.id.String(), FamilyId: r.family.String(),
+		CentreId: r.centre.String(), Reason: reason, ErasedOn: toDate(today)})
+}
+
+// caseOpen refuses the erasure of a family whose case is still open (ErrCaseOpen), saying what
+// closes it from where it stands (the paths the state machine allows); nil for a closed case.
+func caseOpen(s State) error {
+	var how string
+	switch s {
+	case Declined, Withdrawn, Ended:
+		return nil
+	case AwaitingSecondParty, Received, Screened, Waitlisted:
+		how = "decline or withdraw the referral first"
+	case Accepted:
+		how = "withdraw the referral first"
+	case ReadyForContact:
+		how = "withdraw the referral, or end the case with an outcome, first"
+	default: // in contact, or suspended by a hold
+		how = "end the case with an outcome first"
+	}
+	return problem.Rule(ErrCaseOpen.Reason, "the family's case is still open and its details are still needed: "+how+
+		"; a family is erased only once its case is declined, withdrawn or ended")
+}

@@ -63,6 +63,7 @@ func New(d host.Deps) (host.Service, error) {
 	}{
 		{ports.SchedulingConsumer, "scheduling", ports.SchedulingSubjects, ports.SchedulingEvents(a)},
 		{ports.SafeguardingConsumer, "safeguarding", ports.SafeguardingSubjects, ports.SafeguardingEvents(a)},
+		{ports.ReferralConsumer, Name, ports.ReferralSubjects, ports.ReferralEvents(a)},
 	} {
 		consumer, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Name: c.name, Stream: bus.StreamName(c.stream),
 			FilterSubjects: c.subjects, DeadLetterStream: d.Streams, Logger: d.Logger}, c.handle)

@@ -47,6 +47,8 @@ type rig struct {
 	js           jetstream.JetStream
 	scheduling   *eventstore.Store
 	safeguarding *eventstore.Store
+	// sealer is the service's key store, for tests that check what an erasure destroyed.
+	sealer *seal.Sealer
 }
 
 func newRig(t *testing.T) *rig {
@@ -78,7 +80,8 @@ func newRig(t *testing.T) *rig {
 		background(t, r.Run)
 	}
 
-	svc, err := referral.New(host.Deps{Pool: g.db.Pool(t), NATS: nc, Logger: log, Sealer: seal.New(g.keys.Pool(t), ring)})
+	g.sealer = seal.New(g.keys.Pool(t), ring)
+	svc, err := referral.New(host.Deps{Pool: g.db.Pool(t), NATS: nc, Logger: log, Sealer: g.sealer})
 	require.NoError(t, err)
 	g.key, err = auth.LoadOrCreateDevKey(filepath.Join(t.TempDir(), "signing.pem"))
 	require.NoError(t, err)

@@ -54,6 +54,9 @@ func Summary(r *domain.Referral) *referralv1.Referral {
 	for _, d := range r.PossibleDuplicates() {
 		out.PossibleDuplicateOf = append(out.PossibleDuplicateOf, d.String())
 	}
+	if on, ok := r.ErasedOn(); ok {
+		out.ErasedOn = domain.ToDate(on)
+	}
 	return out
 }
 

@@ -2,8 +2,12 @@ package ports
 
 import (
 	"context"
+	"fmt"
+
+	"github.com/google/uuid"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/bus"
@@ -20,6 +24,9 @@ const Actor = "service:referral"
 const (
 	SchedulingConsumer   = "referral-scheduling"
 	SafeguardingConsumer = "referral-safeguarding"
+	// ReferralConsumer reads the service's own stream: an erasure it records is carried out when
+	// the event arrives, as in every other service that holds the family's key.
+	ReferralConsumer = "referral-referral"
 )
 
 // SchedulingSubjects are the scheduling events referral acts on: the centre directory (which kinds
@@ -38,6 +45,12 @@ var SafeguardingSubjects = []string{
 	"ft.safeguarding.*.HoldPlaced",
 	"ft.safeguarding.*.HoldLifted",
 	"ft.safeguarding.*.RiskAssessed",
+}
+
+// ReferralSubjects are referral's own events it acts on: a family's erasure destroys its key and
+// its children's keyed hashes.
+var ReferralSubjects = []string{
+	"ft.referral.*.FamilyErased",
 }
 
 // SchedulingEvents handles scheduling's events.
@@ -112,5 +125,24 @@ func SafeguardingEvents(a *app.App) bus.Handler {
 				domain.FromDate(ev.GetAssessedOn()), d.Caused(Actor))
 		}
 		return nil
+	}
+}
+
+// ReferralEvents handles the service's own FamilyErased: the family's key is destroyed and its
+// children are no longer matched.
+func ReferralEvents(a *app.App) bus.Handler {
+	return func(ctx context.Context, d bus.Delivery, uow *eventstore.UnitOfWork) error {
+		if d.Envelope.GetEventType() != "familytime.referral.v1.FamilyErased" {
+			return nil
+		}
+		ev := &referralv1.FamilyErased{}
+		if err := d.Payload(ev); err != nil {
+			return err
+		}
+		family, err := uuid.Parse(ev.GetFamilyId())
+		if err != nil || family == uuid.Nil {
+			return bus.Poison(fmt.Errorf("family erased %s: the family id is not a UUID", d.EventID))
+		}
+		return a.FamilyErased(ctx, uow, family)
 	}
 }

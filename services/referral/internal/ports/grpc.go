@@ -35,6 +35,9 @@ var (
 	readers = []auth.Role{auth.RoleCoordinator, auth.RoleSafeguardingLead, auth.RoleAdmin}
 	// openers may open a family's personal details (every opening is recorded).
 	openers = []auth.Role{auth.RoleCoordinator, auth.RoleSafeguardingLead}
+	// erasers order a family's erasure: the national body's administrators, who answer for the
+	// retention schedule and for upholding a data subject's request, never a centre's staff.
+	erasers = []auth.Role{auth.RoleAdmin}
 )
 
 // Policy says who may call each RPC. Every RPC is scoped to the centre its request names, and the
@@ -56,6 +59,7 @@ var Policy = auth.Policy{
 	service + "ListReferrals":                {Roles: readers, CentreScoped: true},
 	service + "ListReviewsDue":               {Roles: readers, CentreScoped: true},
 	service + "GetFamily":                    {Roles: openers, CentreScoped: true},
+	service + "EraseFamily":                  {Roles: erasers, CentreScoped: true},
 }
 
 // Server is the ReferralService gRPC API.
@@ -219,6 +223,15 @@ func (s *Server) EndCase(ctx context.Context, req *referralv1.EndCaseRequest) (*
 		return &referralv1.EndCaseResponse{Referral: r}
 	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
 		return s.app.EndCase(ctx, id(req.GetReferralId()), id(req.GetCentreId()), req.GetOutcome(), req.GetNote(), md)
+	})
+}
+
+// EraseFamily records the erasure of a family's personal data; the keys are destroyed on the event.
+func (s *Server) EraseFamily(ctx context.Context, req *referralv1.EraseFamilyRequest) (*referralv1.EraseFamilyResponse, error) {
+	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.EraseFamilyResponse {
+		return &referralv1.EraseFamilyResponse{Referral: r}
+	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
+		return s.app.EraseFamily(ctx, id(req.GetFamilyId()), id(req.GetCentreId()), req.GetReason(), md)
 	})
 }
 

@@ -1,0 +1,102 @@
+package referral_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/seal"
+)
+
+// An administrator erases a family whose case has ended: FamilyErased is recorded once, with who
+// erased it and in what role; referral's own consumer then destroys the family's key and forgets
+// its children's keyed hashes, so the family opens without its words and a new referral for the
+// same child matches nothing. A coordinator cannot erase, an open case is refused saying how to
+// close it, a second erasure is FAMILY_ERASED, and a retried request appends once.
+func TestErasingAFamily(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	centre := g.centre(t, supported)
+	w := g.casework(t, centre)
+	ref := w.ready(supported)
+	got, err := w.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: ref, CentreId: centre.String()})
+	require.NoError(t, err)
+	family := got.GetReferral().GetFamilyId()
+	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM child_matches WHERE referral_id = $1", uuid.MustParse(ref)))
+	_, err = w.c.GetFamily(ctx, &referralv1.GetFamilyRequest{ReferralId: ref, CentreId: centre.String(), Purpose: "before the erasure"})
+	require.NoError(t, err)
+
+	admin := g.client(t, "admin-1", []auth.Role{auth.RoleAdmin})
+	erase := func(family, centre string) *referralv1.EraseFamilyRequest {
+		return &referralv1.EraseFamilyRequest{RequestId: uuid.NewString(), FamilyId: family, CentreId: centre,
+			Reason: referralv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED}
+	}
+	before := g.events(t)
+	_, err = admin.EraseFamily(ctx, erase(family, centre.String()))
+	refused(t, err, codes.FailedPrecondition, "CASE_OPEN")
+	require.Contains(t, err.Error(), "withdraw the referral, or end the case with an outcome, first")
+	_, err = w.c.EraseFamily(ctx, erase(family, centre.String()))
+	require.Equal(t, codes.PermissionDenied, status.Code(err), "a coordinator does not erase families")
+	_, err = admin.EraseFamily(ctx, erase(uuid.NewString(), centre.String()))
+	require.Equal(t, codes.NotFound, status.Code(err), "an unknown family")
+	_, err = admin.EraseFamily(ctx, erase(family, g.centre(t, supported).String()))
+	require.Equal(t, codes.NotFound, status.Code(err), "a family of another centre")
+	_, err = admin.EraseFamily(ctx, &referralv1.EraseFamilyRequest{RequestId: uuid.NewString(), FamilyId: family, CentreId: centre.String()})
+	refused(t, err, codes.InvalidArgument, "reason")
+	require.Equal(t, before, g.events(t), "a refused erasure appends nothing")
+
+	_, err = w.c.EndCase(ctx, &referralv1.EndCaseRequest{RequestId: uuid.NewString(), ReferralId: ref, CentreId: centre.String(),
+		Outcome: referralv1.CaseOutcome_CASE_OUTCOME_SELF_ARRANGED})
+	require.NoError(t, err)
+	req := erase(family, centre.String())
+	erased, err := admin.EraseFamily(ctx, req)
+	require.NoError(t, err)
+	require.Equal(t, date(today()), erased.GetReferral().GetErasedOn())
+	require.Equal(t, referralv1.ReferralState_REFERRAL_STATE_ENDED, erased.GetReferral().GetState(), "the case still counts as it ended")
+	again, err := admin.EraseFamily(ctx, req)
+	require.NoError(t, err, "a retried request gets the first answer")
+	require.Equal(t, erased.GetReferral().GetVersion(), again.GetReferral().GetVersion())
+	_, err = admin.EraseFamily(ctx, erase(family, centre.String()))
+	refused(t, err, codes.FailedPrecondition, "FAMILY_ERASED")
+	types := g.eventTypes(t, ref)
+	require.Equal(t, []string{"CaseEnded", "FamilyErased"}, types[len(types)-2:], "recorded once")
+	var actor, role string
+	require.NoError(t, g.owner.QueryRow(ctx, `SELECT actor, actor_role FROM events WHERE stream_id = $1
+		AND event_type = 'familytime.referral.v1.FamilyErased'`, "referral-"+ref).Scan(&actor, &role))
+	require.Equal(t, []string{"admin-1", "admin"}, []string{actor, role}, "who erased the family, and in what role")
+	shown, err := w.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: ref, CentreId: centre.String()})
+	require.NoError(t, err)
+	require.Equal(t, date(today()), shown.GetReferral().GetErasedOn())
+
+	// The erasure is carried out by referral's own consumer, shortly after.
+	require.Eventually(t, func() bool {
+		shredded, err := g.sealer.Shredded(ctx, uuid.MustParse(family))
+		return err == nil && shredded
+	}, 30*time.Second, 10*time.Millisecond, "referral destroys the family's key on its FamilyErased")
+	_, err = g.sealer.Family(ctx, uuid.MustParse(family), false)
+	require.ErrorIs(t, err, seal.ErrShredded)
+	require.Eventually(t, func() bool {
+		return g.count(t, "SELECT count(*) FROM child_matches WHERE referral_id = $1", uuid.MustParse(ref)) == 0
+	}, 30*time.Second, 10*time.Millisecond, "the children's keyed hashes are forgotten")
+	opened, err := w.c.GetFamily(ctx, &referralv1.GetFamilyRequest{ReferralId: ref, CentreId: centre.String(), Purpose: "after the erasure"})
+	require.NoError(t, err, "an erased family still opens")
+	require.Empty(t, opened.GetFamily().GetChildren()[0].GetFullName(), "without its words")
+	for _, a := range opened.GetFamily().GetAdults() {
+		require.Empty(t, a.GetFullName())
+		require.Empty(t, a.GetContact().GetAddressLines())
+	}
+
+	// A new referral for the same child (the same name and date of birth) matches no hash of the
+	// erased family's.
+	next := w.submit(supported)
+	require.Empty(t, next.GetPossibleDuplicateOf())
+	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM child_matches WHERE match IN
+		(SELECT match FROM child_matches WHERE referral_id = $1)`, uuid.MustParse(next.GetReferralId())),
+		"the new child's hash is the only one of its kind")
+}

@@ -1,0 +1,51 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/referral/internal/adapters"
+	"github.com/familytime/familytime/services/referral/internal/domain"
+)
+
+// EraseFamily records that the family's personal data is erased, for a reason (FamilyErased, in
+// the family's referral stream). It destroys nothing itself: the services holding the family's
+// key destroy it when they see the event, this one included (FamilyErased below), so that the
+// erasure is done at least once even if a service is down when it is ordered. A family of another
+// centre is not found, as for referrals (docs/decisions.md 38).
+func (a *App) EraseFamily(ctx context.Context, family, centre uuid.UUID, reason referralv1.ErasureReason, md eventstore.Metadata) (Decision, error) {
+	ids, err := a.referrals.ReferralsOfFamily(ctx, family)
+	if err != nil {
+		return Decision{}, err
+	}
+	if len(ids) == 0 {
+		return Decision{}, domain.ErrFamilyNotFound
+	}
+	// A family has one referral: its id is minted with the referral (docs/decisions.md 35).
+	dec, err := a.change(ctx, ids[0], centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+		return r.Erase(reason, today)
+	})
+	if errors.Is(err, domain.ErrReferralNotFound) {
+		return Decision{}, domain.ErrFamilyNotFound
+	}
+	return dec, err
+}
+
+// FamilyErased carries out the erasure the service itself recorded: it destroys the family's
+// data key, so that its names, contact details and notes in every event of the service (the
+// referral and the records of who opened it) no longer open, and forgets its children's keyed
+// hashes on uow, so that a new referral is no longer matched to them. Nothing is recorded in the
+// log: FamilyErased is the record. Both steps are idempotent.
+func (a *App) FamilyErased(ctx context.Context, uow *eventstore.UnitOfWork, family uuid.UUID) error {
+	if err := a.referrals.Shred(ctx, family); err != nil {
+		return err
+	}
+	adapters.ForgetMatches(uow, family)
+	return nil
+}

@@ -97,6 +97,17 @@ func (r *Records) Seal(ctx context.Context, family, centre uuid.UUID, md eventst
 	return out, nil
 }
 
+// Shred destroys the family's data key in the key store, leaving a tombstone (seal.Sealer.Shred):
+// every sealed text of the family reads as empty from then on, and none is kept again. It is
+// idempotent. The key store is a database of its own, so this runs outside the consumer's unit of
+// work: a delivery that fails after it shreds again, which changes nothing.
+func (r *Records) Shred(ctx context.Context, family uuid.UUID) error {
+	if err := r.sealer.Shred(ctx, family); err != nil {
+		return fmt.Errorf("erase family %s: %w", family, err)
+	}
+	return nil
+}
+
 // Open opens one sealed field of an event. A family whose personal data was erased reads as
 // empty, never as an error: the record is still there, without its text.
 func (r *Records) Open(ctx context.Context, family, event uuid.UUID, field string, sealed []byte) ([]byte, error) {

@@ -23,6 +23,7 @@ var ReferralSubjects = []string{
 	"ft.referral.*.ReferralReceived",
 	"ft.referral.*.SecondPartyApplicationReceived",
 	"ft.referral.*.ReferralAmended",
+	"ft.referral.*.FamilyErased",
 }
 
 // Actor is who safeguarding's reactions to other services' events are recorded as.
@@ -30,7 +31,8 @@ const Actor = "service:safeguarding"
 
 // ReferralEvents returns the handler of referral events: a received referral gets a provisional
 // risk screen from its answers; the people a referral names (received, the second parent's
-// application, amended) are noted, ids only, for the concerns about the family.
+// application, amended) are noted, ids only, for the concerns about the family; a family's
+// erasure destroys its key here too.
 func ReferralEvents(a *app.App) bus.Handler {
 	return func(ctx context.Context, d bus.Delivery, uow *eventstore.UnitOfWork) error {
 		switch d.Envelope.GetEventType() {
@@ -60,6 +62,16 @@ func ReferralEvents(a *app.App) bus.Handler {
 				return err
 			}
 			return notePeople(a, uow, d, ev.GetFamilyId(), ev.GetFacts())
+		case "familytime.referral.v1.FamilyErased":
+			ev := &referralv1.FamilyErased{}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			family, err := uuid.Parse(ev.GetFamilyId())
+			if err != nil || family == uuid.Nil {
+				return bus.Poison(fmt.Errorf("family erased %s: the family id is not a UUID", d.EventID))
+			}
+			return a.FamilyErased(ctx, family)
 		}
 		return nil // not handled; the inbox still records it
 	}

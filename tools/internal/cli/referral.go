@@ -48,10 +48,11 @@ func newReferralCommand() *cobra.Command {
   list, show    a centre's referrals, one referral (no personal details)
   family        open a family's personal details, for a stated purpose (recorded)
   reviews       the cases whose review is due
+  erase         erase a family's personal data for good, once its case is closed (administrators)
 
 Every command names the centre (--centre): the services check it against the centres your token
-is for. Casework is a coordinator's: administrators see summaries only and cannot open families,
-so with familytime dev use a coordinator's token for the centre:
+is for. Casework is a coordinator's: administrators see summaries only and cannot open families
+(they alone erase one), so with familytime dev use a coordinator's token for the centre:
 
   export FAMILYTIME_TOKEN="$(familytime token --role coordinator --centre <centre id>)"`,
 		Example: `  familytime referral submit --centre $CENTRE --file docs/referral-example.yaml
@@ -65,7 +66,7 @@ so with familytime dev use a coordinator's token for the centre:
 		r.submitCommand(), r.secondPartyCommand(), r.amendCommand(),
 		r.screenCommand(), r.acceptCommand(), r.waitlistCommand(), r.declineCommand(), r.withdrawCommand(),
 		r.previsitCommand(), r.arrangementCommand(), r.reviewCommand(), r.endCommand(),
-		r.listCommand(), r.showCommand(), r.familyCommand(), r.reviewsCommand(),
+		r.listCommand(), r.showCommand(), r.familyCommand(), r.reviewsCommand(), r.eraseCommand(),
 	)
 	for _, sub := range cmd.Commands() {
 		run := sub.RunE
@@ -171,7 +172,7 @@ func referralFields(r *referralv1.Referral) [][2]string {
 	if len(r.GetPossibleDuplicateOf()) > 0 {
 		dupes = strings.Join(r.GetPossibleDuplicateOf(), ", ")
 	}
-	return [][2]string{
+	fields := [][2]string{
 		{"referral", r.GetReferralId()},
 		{"family", r.GetFamilyId()},
 		{"centre", r.GetCentreId()},
@@ -187,6 +188,11 @@ func referralFields(r *referralv1.Referral) [][2]string {
 		{"possible duplicate of", dupes},
 		{"version", fmt.Sprint(r.GetVersion())},
 	}
+	if r.GetErasedOn() != nil {
+		// Said only of an erased family: every other referral's summary reads as it did.
+		fields = append(fields, [2]string{"personal data erased on", dateString(r.GetErasedOn())})
+	}
+	return fields
 }
 
 // peopleRows are the adults of a referral as a coordinator reads them: who may do what, and

@@ -121,6 +121,11 @@ func TestReferralBadInputRefusedBeforeAnyCall(t *testing.T) {
 		{[]string{"submit", "--centre", centre, "--file", huge}, `huge.yaml is larger than 4 MiB`},
 		{[]string{"second-party", ref, "--centre", centre, "--file", misspelt}, `is not a valid SubmitSecondPartyApplicationRequest: unknown field "details"`},
 		{[]string{"amend", ref, "--centre", centre, "--file", exampleFile}, `is not a valid AmendReferralRequest: unknown field "requested_service_type"`},
+		{[]string{"erase", "smith", "--centre", centre, "--reason", "requested"}, `family id "smith" is not a UUID`},
+		{[]string{"erase", ref, "--centre", centre, "--reason", "because I said so"}, `--reason "because I said so" is not one of: retention-ended, requested`},
+		{[]string{"erase", ref, "--centre", centre}, `required flag(s) "reason" not set`},
+		{[]string{"erase", ref, "--centre", "riverside", "--reason", "retention-ended"}, `--centre "riverside" is not a centre id (a UUID)`},
+		{[]string{"erase", ref, "--centre", centre, "--reason", "requested", "--request-id", "again"}, `--request-id "again" is not a UUID`},
 	} {
 		t.Run(strings.Join(c.args[:1], " "), func(t *testing.T) {
 			_, err := run(t, append(append([]string{"referral"}, c.args...), "--data", noDev)...)
@@ -333,6 +338,23 @@ func TestReferralPathOnTheDevPlatform(t *testing.T) {
 	out, err = referral("end", id, "--outcome", "self-arranged", "--note", "Parents arrange contact themselves")
 	require.NoError(t, err)
 	require.Regexp(t, `state:\s+ended`, out)
+
+	// The ended case's family is erased, by an administrator (the dev admin token), once: a
+	// coordinator is refused and told who may, a second erasure is refused, and the summary says
+	// when the family was erased.
+	_, err = referral("erase", ref.GetFamilyId(), "--reason", "retention-ended")
+	require.ErrorContains(t, err, "not allowed")
+	require.ErrorContains(t, err, "familytime token --role admin")
+	erase := append([]string{"referral", "erase", ref.GetFamilyId(), "--centre", centre, "--reason", "retention-ended"}, data...)
+	out, err = run(t, erase...)
+	require.NoError(t, err)
+	require.Regexp(t, `personal data erased on:\s+\d{4}-\d{2}-\d{2}`, out)
+	require.Contains(t, out, "cannot be undone")
+	_, err = run(t, erase...)
+	require.ErrorContains(t, err, "already")
+	out, err = referral("show", id)
+	require.NoError(t, err)
+	require.Regexp(t, `personal data erased on:`, out)
 
 	// A self-referral waits for the other parent's application, is amended, waitlisted and
 	// declined.

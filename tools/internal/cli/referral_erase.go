@@ -1,0 +1,98 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/spf13/cobra"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+)
+
+// erasureReasons are the --reason words of erase. ERASURE_REQUESTED reads "requested" here: the
+// flag's name already says what was requested.
+var erasureReasons = map[string]referralv1.ErasureReason{
+	"retention-ended": referralv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED,
+	"requested":       referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED,
+}
+
+func (r *referralCommand) eraseCommand() *cobra.Command {
+	var (
+		out        output
+		request    requestID
+		reasonFlag string
+	)
+	cmd := &cobra.Command{
+		Use:   "erase FAMILY_ID --reason retention-ended|requested",
+		Short: "Erase a family's personal data for good (administrators; cannot be undone)",
+		Long: `erase erases a family's personal data: every service that holds the family's data key destroys it,
+so the names, dates of birth, contact details and notes in the family's records, in the databases
+and on the event bus alike, can never be read again, and a new referral is no longer matched
+to the family's children. IT CANNOT BE UNDONE: no one, not even an administrator, can bring the
+data back.
+
+What stays: the family's ids, dates and categories, the hash chains of its history, the national
+figures, and the record of the erasure itself (who erased the family, when, and why).
+
+--reason says why, from a list and in no words of your own (they would outlive the erasure):
+retention-ended (the centre's retention period for the family's records ended) or requested (a
+person asked for their data to be erased and the request was upheld). The family's case must be
+closed first (declined, withdrawn or ended); a family is erased once. Erasing is for the national
+body's administrators: with familytime dev, the default token is one.`,
+		Example: `  familytime referral erase $FAMILY --centre $CENTRE --reason retention-ended
+  familytime referral erase $FAMILY --centre $CENTRE --reason requested --request-id $REQUEST`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			centre, err := r.centreID()
+			if err != nil {
+				return err
+			}
+			family := args[0]
+			if _, err := uuid.Parse(family); err != nil {
+				return fmt.Errorf("family id %q is not a UUID", family)
+			}
+			reason, ok := erasureReasons[strings.ToLower(strings.TrimSpace(reasonFlag))]
+			if !ok {
+				return fmt.Errorf("--reason %q is not one of: retention-ended, requested", reasonFlag)
+			}
+			id, err := request.value()
+			if err != nil {
+				return err
+			}
+			cc, err := dial(&r.conn, "referral")
+			if err != nil {
+				return err
+			}
+			defer cc.Close()
+			resp, err := referralv1.NewReferralServiceClient(cc).EraseFamily(cmd.Context(), &referralv1.EraseFamilyRequest{
+				RequestId: id, FamilyId: family, CentreId: centre, Reason: reason})
+			if status.Code(err) == codes.PermissionDenied {
+				return fmt.Errorf(`%w
+(erasing a family is for the national body's administrators; with familytime dev:
+  --token "$(familytime token --role admin)")`, describe(err))
+			}
+			if err != nil {
+				return describe(err)
+			}
+			w := stdout(cmd)
+			if err := printReferral(w, &out, resp.GetReferral()); err != nil || out.json {
+				return err
+			}
+			_, err = fmt.Fprintf(w, "\nThe family's personal data is erased (%s): its keys are being destroyed now, and it cannot be undone.\n",
+				dateString(resp.GetReferral().GetErasedOn()))
+			return err
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&reasonFlag, "reason", "", "why: retention-ended, requested")
+	_ = cmd.MarkFlagRequired("reason")
+	_ = cmd.RegisterFlagCompletionFunc("reason", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{"retention-ended", "requested"}, cobra.ShellCompDirectiveNoFileComp
+	})
+	request.register(f)
+	out.register(f)
+	return cmd
+}

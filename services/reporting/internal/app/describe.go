@@ -107,6 +107,11 @@ func describe(msg proto.Message) string {
 		return "Case ended: " + words.Enum(ev.GetOutcome())
 	case *referralv1.CaseSuspended:
 		return "Case suspended by a safeguarding hold"
+	case *referralv1.FamilyErased:
+		if ev.GetReason() == referralv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED {
+			return "Family's personal details erased: their retention ended"
+		}
+		return "Family's personal details erased at their request"
 	case *referralv1.RiskAssessmentNoted:
 		if ev.GetDomesticAbuseFinding() {
 			return "Referral noted the safeguarding lead's risk assessment of " + date(ev.GetAssessedOn()) + ": domestic abuse found, supported contact ruled out"

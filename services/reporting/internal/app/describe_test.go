@@ -66,3 +66,11 @@ func TestDescriptionsOfADomesticAbuseFinding(t *testing.T) {
 	require.Equal(t, "Referral noted the safeguarding lead's risk assessment of 2026-02-03: no domestic abuse found",
 		Describe(envelopeOf(t, &referralv1.RiskAssessmentNoted{AssessedOn: day})))
 }
+
+// An erasure is a step of the history like any other, in words, without what was erased.
+func TestDescriptionOfAnErasure(t *testing.T) {
+	require.Equal(t, "Family's personal details erased: their retention ended",
+		Describe(envelopeOf(t, &referralv1.FamilyErased{Reason: referralv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED})))
+	require.Equal(t, "Family's personal details erased at their request",
+		Describe(envelopeOf(t, &referralv1.FamilyErased{Reason: referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED})))
+}

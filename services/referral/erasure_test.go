@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/seal"
 )
@@ -99,4 +100,71 @@ func TestErasingAFamily(t *testing.T) {
 	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM child_matches WHERE match IN
 		(SELECT match FROM child_matches WHERE referral_id = $1)`, uuid.MustParse(next.GetReferralId())),
 		"the new child's hash is the only one of its kind")
+}
+
+// A family is not erased while safeguarding has a concern open or a hold in force about it
+// (decision 86): referral's safeguarding consumer keeps them from safeguarding's ConcernRaised,
+// ConcernClosed, HoldPlaced and HoldLifted, and EraseFamily refuses SAFEGUARDING_OPEN, appending
+// nothing, until the concern is closed and the hold lifted.
+func TestErasureWaitsForSafeguardingsOpenConcernsAndHolds(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	centre := g.centre(t, supported)
+	w := g.casework(t, centre)
+	ref := w.submit(supported)
+	family := uuid.MustParse(ref.GetFamilyId())
+	_, err := w.c.WithdrawReferral(ctx, &referralv1.WithdrawReferralRequest{RequestId: uuid.NewString(), ReferralId: ref.GetReferralId(),
+		CentreId: centre.String(), WithdrawnBy: referralv1.WithdrawnBy_WITHDRAWN_BY_REFERRER})
+	require.NoError(t, err)
+	admin := g.client(t, "admin-1", []auth.Role{auth.RoleAdmin})
+	erase := func() error {
+		_, err := admin.EraseFamily(ctx, &referralv1.EraseFamilyRequest{RequestId: uuid.NewString(), FamilyId: family.String(),
+			CentreId: centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED})
+		return err
+	}
+	open := func(kind string) int {
+		return g.count(t, "SELECT count(*) FROM safeguarding_open WHERE family_id = $1 AND kind = $2", family, kind)
+	}
+	wait := func(kind string, n int, msg string) {
+		t.Helper()
+		require.Eventually(t, func() bool { return open(kind) == n }, 30*time.Second, 10*time.Millisecond, msg)
+	}
+
+	// An open concern, and another family's, which does not count.
+	concern, other := uuid.New(), uuid.New()
+	publish(t, g.safeguarding, "concern-"+concern.String(), &safeguardingv1.ConcernRaised{ConcernId: concern.String(),
+		FamilyId: family.String(), CentreId: centre.String(), Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_PHYSICAL_HARM,
+		SealedDescription: []byte("sealed")}, family, centre)
+	otherFamily := uuid.New()
+	publish(t, g.safeguarding, "concern-"+other.String(), &safeguardingv1.ConcernRaised{ConcernId: other.String(),
+		FamilyId: otherFamily.String(), CentreId: centre.String(), Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_PHYSICAL_HARM}, otherFamily, centre)
+	wait("concern", 1, "referral learns of the open concern")
+	require.Eventually(t, func() bool {
+		return g.count(t, "SELECT count(*) FROM safeguarding_open WHERE family_id = $1", otherFamily) == 1
+	}, 30*time.Second, 10*time.Millisecond, "and of the other family's")
+	before := g.events(t)
+	err = erase()
+	refused(t, err, codes.FailedPrecondition, "SAFEGUARDING_OPEN")
+	require.Contains(t, err.Error(), "1 open concern(s) and 0 hold(s)")
+	require.Contains(t, err.Error(), "close the family's open concerns and lift its holds first")
+	require.Contains(t, err.Error(), "never deleted while in use")
+
+	// A hold in force, placed on a case already withdrawn (which it does not suspend).
+	hold := uuid.New()
+	publish(t, g.safeguarding, "hold-"+family.String(), &safeguardingv1.HoldPlaced{HoldId: hold.String(), FamilyId: family.String(),
+		CentreId: centre.String(), ConcernId: concern.String(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONCERN_UNDER_INVESTIGATION}, family, centre)
+	wait("hold", 1, "referral learns of the hold")
+	publish(t, g.safeguarding, "concern-"+concern.String(), &safeguardingv1.ConcernClosed{ConcernId: concern.String(),
+		FamilyId: family.String(), CentreId: centre.String()}, family, centre)
+	wait("concern", 0, "the closed concern is no longer open")
+	err = erase()
+	refused(t, err, codes.FailedPrecondition, "SAFEGUARDING_OPEN")
+	require.Contains(t, err.Error(), "0 open concern(s) and 1 hold(s)")
+	require.Equal(t, before, g.events(t), "a refused erasure appends nothing")
+
+	publish(t, g.safeguarding, "hold-"+family.String(), &safeguardingv1.HoldLifted{HoldId: hold.String(), FamilyId: family.String(),
+		CentreId: centre.String()}, family, centre)
+	wait("hold", 0, "the lifted hold is no longer in force")
+	require.NoError(t, erase(), "nothing open: the family is erased")
+	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM safeguarding_open WHERE kind = 'concern'"), "the other family's concern is still open")
 }

@@ -18,7 +18,8 @@ import (
 // the family's referral stream). It destroys nothing itself: the services holding the family's
 // key destroy it when they see the event, this one included (FamilyErased below), so that the
 // erasure is done at least once even if a service is down when it is ordered. A family of another
-// centre is not found, as for referrals (docs/decisions.md 38).
+// centre is not found, as for referrals (docs/decisions.md 38). A family about which safeguarding
+// has a concern open or a hold in force is not erased (SAFEGUARDING_OPEN).
 func (a *App) EraseFamily(ctx context.Context, family, centre uuid.UUID, reason referralv1.ErasureReason, md eventstore.Metadata) (Decision, error) {
 	ids, err := a.referrals.ReferralsOfFamily(ctx, family)
 	if err != nil {
@@ -27,9 +28,23 @@ func (a *App) EraseFamily(ctx context.Context, family, centre uuid.UUID, reason 
 	if len(ids) == 0 {
 		return Decision{}, domain.ErrFamilyNotFound
 	}
+	// Safeguarding's open concerns and holds in force, as its events told this service
+	// (safeguarding_open): checked after the case's own rules, so a family of another centre is
+	// still not found.
+	concerns, holds, err := a.referrals.OpenSafeguarding(ctx, family)
+	if err != nil {
+		return Decision{}, err
+	}
 	// A family has one referral: its id is minted with the referral (docs/decisions.md 35).
 	dec, err := a.change(ctx, ids[0], centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
-		return r.Erase(reason, today)
+		events, err := r.Erase(reason, today)
+		if err != nil {
+			return nil, err
+		}
+		if err := domain.SafeguardingOpen(concerns, holds); err != nil {
+			return nil, err
+		}
+		return events, nil
 	})
 	if errors.Is(err, domain.ErrReferralNotFound) {
 		return Decision{}, domain.ErrFamilyNotFound

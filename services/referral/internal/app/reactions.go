@@ -28,6 +28,9 @@ func (a *App) CentreChanged(uow *eventstore.UnitOfWork, c domain.Centre, version
 // HoldPlaced suspends the family's case while a safeguarding hold of the family's own centre is
 // in force. A hold from any other centre does not concern the case (decision 55).
 func (a *App) HoldPlaced(ctx context.Context, uow *eventstore.UnitOfWork, family, centre, hold uuid.UUID, md eventstore.Metadata) error {
+	if hold != uuid.Nil && family != uuid.Nil { // whatever the case's state: the family is not erased while it is in force
+		adapters.NoteOpened(uow, adapters.OpenHold, hold, family)
+	}
 	return a.react(ctx, uow, family, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
 		if r.CentreID() != centre {
 			return nil, nil
@@ -38,12 +41,25 @@ func (a *App) HoldPlaced(ctx context.Context, uow *eventstore.UnitOfWork, family
 
 // HoldLifted resumes the case once no hold is in force.
 func (a *App) HoldLifted(ctx context.Context, uow *eventstore.UnitOfWork, family, centre, hold uuid.UUID, md eventstore.Metadata) error {
+	adapters.NoteClosed(uow, adapters.OpenHold, hold)
 	return a.react(ctx, uow, family, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
 		if r.CentreID() != centre {
 			return nil, nil
 		}
 		return r.Resume(hold, today)
 	})
+}
+
+// ConcernRaised notes a safeguarding concern open about the family (safeguarding's ConcernRaised),
+// and ConcernClosed that it was closed: the family is not erased while one is open
+// (docs/decisions.md 86). Nothing is recorded in the referral's stream.
+func (a *App) ConcernRaised(uow *eventstore.UnitOfWork, family, concern uuid.UUID) {
+	adapters.NoteOpened(uow, adapters.OpenConcern, concern, family)
+}
+
+// ConcernClosed notes that a concern about the family was closed (see ConcernRaised).
+func (a *App) ConcernClosed(uow *eventstore.UnitOfWork, concern uuid.UUID) {
+	adapters.NoteClosed(uow, adapters.OpenConcern, concern)
 }
 
 // RiskAssessed notes a safeguarding lead's risk assessment of the family at the centre

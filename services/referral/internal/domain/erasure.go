@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"fmt"
 	"time"
 
 	"google.golang.org/protobuf/proto"
@@ -54,4 +55,17 @@ func caseOpen(s State) error {
 	}
 	return problem.Rule(ErrCaseOpen.Reason, "the family's case is still open and its details are still needed: "+how+
 		"; a family is erased only once its case is declined, withdrawn or ended")
+}
+
+// SafeguardingOpen refuses the erasure of a family about which safeguarding has concerns open or
+// holds in force (ErrSafeguardingOpen), saying how many: erasing would leave an open concern's
+// description unreadable while it is still being dealt with, and safeguarding records are never
+// deleted while in use. nil when there are none.
+func SafeguardingOpen(concerns, holds int) error {
+	if concerns == 0 && holds == 0 {
+		return nil
+	}
+	return problem.Rule(ErrSafeguardingOpen.Reason, fmt.Sprintf("safeguarding has %d open concern(s) and %d hold(s) in force about the family: "+
+		"close the family's open concerns and lift its holds first; safeguarding records are never deleted while in use, "+
+		"and erasing the family would leave them unreadable", concerns, holds))
 }

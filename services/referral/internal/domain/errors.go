@@ -65,6 +65,10 @@ var (
 	ErrCaseOpen = problem.Rule("CASE_OPEN", "the family's case is still open: decline or withdraw the referral, or end the case, first")
 	// ErrFamilyErased: the family's personal data was erased already; an erasure is recorded once.
 	ErrFamilyErased = problem.Rule("FAMILY_ERASED", "the family's personal data was erased already")
+	// ErrSafeguardingOpen: a family is not erased while safeguarding has a concern open or a hold
+	// in force about it; SafeguardingOpen says how many.
+	ErrSafeguardingOpen = problem.Rule("SAFEGUARDING_OPEN", "safeguarding has records about the family still in use: "+
+		"close the family's open concerns and lift its holds first; safeguarding records are never deleted while in use")
 )
 
 // Rules broken by a command that the state allows.

@@ -40,11 +40,14 @@ var SchedulingSubjects = []string{
 }
 
 // SafeguardingSubjects are the safeguarding events referral acts on: holds suspend the case and
-// their lifting resumes it; a lead's risk assessment decides whether domestic abuse is found.
+// their lifting resumes it; a lead's risk assessment decides whether domestic abuse is found; and
+// a family is not erased while a concern is open or a hold in force (docs/decisions.md 86).
 var SafeguardingSubjects = []string{
 	"ft.safeguarding.*.HoldPlaced",
 	"ft.safeguarding.*.HoldLifted",
 	"ft.safeguarding.*.RiskAssessed",
+	"ft.safeguarding.*.ConcernRaised",
+	"ft.safeguarding.*.ConcernClosed",
 }
 
 // ReferralSubjects are referral's own events it acts on: a family's erasure destroys its key and
@@ -100,7 +103,7 @@ func centreOf(ev centreEvent) domain.Centre {
 		AccreditedOn: domain.FromDate(ev.GetAccreditationDate())}
 }
 
-// SafeguardingEvents handles safeguarding's hold events.
+// SafeguardingEvents handles safeguarding's hold, risk and concern events.
 func SafeguardingEvents(a *app.App) bus.Handler {
 	return func(ctx context.Context, d bus.Delivery, uow *eventstore.UnitOfWork) error {
 		switch d.Envelope.GetEventType() {
@@ -123,6 +126,26 @@ func SafeguardingEvents(a *app.App) bus.Handler {
 			}
 			return a.RiskAssessed(ctx, uow, id(ev.GetFamilyId()), id(ev.GetCentreId()), ev.GetDomesticAbuseFinding(),
 				domain.FromDate(ev.GetAssessedOn()), d.Caused(Actor))
+		case "familytime.safeguarding.v1.ConcernRaised":
+			ev := &safeguardingv1.ConcernRaised{}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			family, concern, err := familyAndRecord(d, ev.GetFamilyId(), ev.GetConcernId())
+			if err != nil {
+				return err
+			}
+			a.ConcernRaised(uow, family, concern)
+		case "familytime.safeguarding.v1.ConcernClosed":
+			ev := &safeguardingv1.ConcernClosed{}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			_, concern, err := familyAndRecord(d, ev.GetFamilyId(), ev.GetConcernId())
+			if err != nil {
+				return err
+			}
+			a.ConcernClosed(uow, concern)
 		}
 		return nil
 	}
@@ -145,4 +168,18 @@ func ReferralEvents(a *app.App) bus.Handler {
 		}
 		return a.FamilyErased(ctx, uow, family)
 	}
+}
+
+// familyAndRecord parses a safeguarding event's family and record ids; an event without them is
+// poison (it can never be handled).
+func familyAndRecord(d bus.Delivery, family, record string) (uuid.UUID, uuid.UUID, error) {
+	f, err := uuid.Parse(family)
+	if err != nil || f == uuid.Nil {
+		return uuid.Nil, uuid.Nil, bus.Poison(fmt.Errorf("%s %s: the family id is not a UUID", d.Envelope.GetEventType(), d.EventID))
+	}
+	r, err := uuid.Parse(record)
+	if err != nil || r == uuid.Nil {
+		return uuid.Nil, uuid.Nil, bus.Poison(fmt.Errorf("%s %s: the record id is not a UUID", d.Envelope.GetEventType(), d.EventID))
+	}
+	return f, r, nil
 }

@@ -1,0 +1,42 @@
+package adapters
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/familytime/familytime/services/platform/eventstore"
+)
+
+// What safeguarding has open about a family, ids only (safeguarding_open, migration 0004): its
+// concerns raised and not closed, its holds placed and not lifted. A family is not erased while
+// any is open (docs/decisions.md 86). Both writes are idempotent, so a redelivered event changes
+// nothing more.
+
+// Safeguarding record kinds in safeguarding_open.
+const (
+	OpenConcern = "concern"
+	OpenHold    = "hold"
+)
+
+// NoteOpened adds a concern raised or a hold placed to a unit of work.
+func NoteOpened(uow *eventstore.UnitOfWork, kind string, record, family uuid.UUID) {
+	uow.Exec(`INSERT INTO safeguarding_open (kind, record_id, family_id) VALUES ($1, $2, $3)
+		ON CONFLICT (kind, record_id) DO NOTHING`, kind, record, family)
+}
+
+// NoteClosed removes a concern closed or a hold lifted in a unit of work.
+func NoteClosed(uow *eventstore.UnitOfWork, kind string, record uuid.UUID) {
+	uow.Exec(`DELETE FROM safeguarding_open WHERE kind = $1 AND record_id = $2`, kind, record)
+}
+
+// OpenSafeguarding counts the family's open concerns and holds in force.
+func (r *Referrals) OpenSafeguarding(ctx context.Context, family uuid.UUID) (concerns, holds int, err error) {
+	err = r.store.Pool().QueryRow(ctx, `SELECT count(*) FILTER (WHERE kind = 'concern'), count(*) FILTER (WHERE kind = 'hold')
+		FROM safeguarding_open WHERE family_id = $1`, family).Scan(&concerns, &holds)
+	if err != nil {
+		return 0, 0, fmt.Errorf("read the family's open safeguarding records: %w", err)
+	}
+	return concerns, holds, nil
+}

@@ -700,9 +700,11 @@ func TestAnotherCentresFamilyIsNotFound(t *testing.T) {
 }
 
 // After a family's personal data is erased (its key destroyed), its safeguarding records still
-// read, without their text, each read still recorded; and a concern can still be raised and
+// read, without their text, each read still recorded; and an existing concern can still be
 // closed, keeping no new text (a review found every read refused as an internal error, the
-// access record's purpose having no key to be sealed with, and the concern never closable).
+// access record's purpose having no key to be sealed with, and the concern never closable). A new
+// concern is refused FAMILY_ERASED, recording nothing (a later review found one raised with an
+// id and silently no description), and so is new text on the closed one's family.
 func TestAnErasedFamilysRecordsStillReadAndCloseWithoutText(t *testing.T) {
 	g := newRig(t)
 	ctx := t.Context()
@@ -729,9 +731,16 @@ func TestAnErasedFamilysRecordsStillReadAndCloseWithoutText(t *testing.T) {
 	_, err = lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
 		ConcernId: raised.GetConcernId(), Note: "closed after the erasure"})
 	require.NoError(t, err, "the concern can still be closed")
+	var before int
+	require.NoError(t, g.db.OwnerPool(t).QueryRow(ctx, "SELECT count(*) FROM events").Scan(&before))
 	_, err = vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
 		FamilyId: family.String(), Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_OTHER, Description: "seen again"})
-	require.NoError(t, err)
+	require.Equal(t, codes.FailedPrecondition, status.Code(err), "%v", err)
+	require.Equal(t, "FAMILY_ERASED", reason(t, err))
+	require.Contains(t, err.Error(), "personal data was erased, so nothing about them can be recorded here")
+	var after int
+	require.NoError(t, g.db.OwnerPool(t).QueryRow(ctx, "SELECT count(*) FROM events").Scan(&after))
+	require.Equal(t, before, after, "a refused concern records nothing")
 	var rows string
 	require.NoError(t, g.db.OwnerPool(t).QueryRow(ctx, "SELECT string_agg(e::text, '') FROM events e").Scan(&rows))
 	require.NotContains(t, rows, "closed after the erasure")

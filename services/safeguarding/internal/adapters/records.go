@@ -78,9 +78,13 @@ func (r *Records) Seal(ctx context.Context, family, centre uuid.UUID, md eventst
 			b, err := r.sealer.Seal(ctx, family, seal.At(id, field), in)
 			if errors.Is(err, seal.ErrShredded) {
 				// The family's personal data was erased: no new text is kept (there is no key,
-				// and the family's data is gone), and the record is made without it, so a read
-				// is still recorded and a concern can still be closed.
-				return nil, nil
+				// and the family's data is gone). A read, a concern's closing and a hold's
+				// lifting are recorded without it; anything else new about the family is
+				// refused (decision 86).
+				if domain.KeptWithoutText(msg) {
+					return nil, nil
+				}
+				return nil, domain.ErrFamilyErased
 			}
 			return b, err
 		})

@@ -69,6 +69,20 @@ func EachSealed(ev proto.Message, f func(field string, in []byte) ([]byte, error
 	return err
 }
 
+// KeptWithoutText reports whether an event is still recorded for a family whose personal data
+// was erased, its text dropped: a read's access record (the read is still accounted for), closing
+// a concern and lifting a hold (records in use are brought to an end). Any other event carrying
+// new text about an erased family is refused ErrFamilyErased rather than kept silently without
+// it: a concern raised with no description would read as though nothing was said
+// (docs/decisions.md 86).
+func KeptWithoutText(ev proto.Message) bool {
+	switch ev.(type) {
+	case *safeguardingv1.AccessRecorded, *safeguardingv1.ConcernClosed, *safeguardingv1.HoldLifted:
+		return true
+	}
+	return false
+}
+
 // MaxText is the longest free text a record takes, in characters.
 const MaxText = 10000
 

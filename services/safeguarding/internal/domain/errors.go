@@ -20,6 +20,10 @@ var (
 
 // Rules a command breaks in the record's current state. Reasons are codes clients can act on.
 var (
+	// ErrFamilyErased: the family's key was destroyed (referral's FamilyErased, docs/decisions.md
+	// 86); a command that would record new text about the family is refused (KeptWithoutText).
+	ErrFamilyErased = problem.Rule("FAMILY_ERASED", "the family's personal data was erased, so nothing about them can be recorded here: "+
+		"their records can still be read, and an open concern closed or a hold lifted, without text")
 	// ErrConcernClosed: a closed concern takes no more actions, escalations or closing; it can
 	// still be corrected.
 	ErrConcernClosed = problem.Rule("CONCERN_CLOSED", "the concern is closed")

@@ -30,11 +30,25 @@ func (g *rig) addStaff(t *testing.T, account string, role schedulingv1.StaffRole
 	return resp.GetMember()
 }
 
-// A supervised session is completed only when supervised_by names a contact supervisor of the
-// centre cleared on the session's date: someone not on the staff, a supervisor whose training
-// lapsed, and one DBS-checked (and so starting) after the session are refused, saying why, and
-// nothing is appended; a cleared supervisor completes it, and the register's events travel on
-// ft.scheduling.<centre>.
+// as is a client whose token names account, with roles.
+func (g *rig) as(t *testing.T, account string, roles ...auth.Role) schedulingv1.SchedulingServiceClient {
+	t.Helper()
+	tok, err := auth.Mint(g.key, auth.MintOptions{Issuer: issuer, Audience: audience, Subject: account,
+		Roles: roles, Centres: []uuid.UUID{g.centre}, TTL: time.Hour})
+	require.NoError(t, err)
+	conn, err := grpcx.Dial(g.addr, tok)
+	require.NoError(t, err)
+	t.Cleanup(func() { conn.Close() })
+	return schedulingv1.NewSchedulingServiceClient(conn)
+}
+
+// A supervised session is completed only by its supervisor, a contact supervisor of the centre
+// cleared on the session's date: someone not on the staff, a supervisor whose training lapsed,
+// and one DBS-checked (and so starting) after the session are refused, saying why, and nothing is
+// appended; so is any of them naming a cleared colleague as supervised_by, and a look-alike
+// account id. The cleared supervisor completes it naming no one (supervised_by is the caller),
+// and a token that is also a volunteer's records the completion as the supervisor's. The
+// register's events travel on ft.scheduling.<centre>.
 func TestASupervisedSessionIsCompletedOnlyByAClearedSupervisor(t *testing.T) {
 	g := newRig(t, monday)
 	ctx := t.Context()
@@ -69,35 +83,45 @@ func TestASupervisedSessionIsCompletedOnlyByAClearedSupervisor(t *testing.T) {
 	g.addStaff(t, "sup-late", schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR,
 		time.Date(2026, 1, 11, 0, 0, 0, 0, time.UTC), time.Date(2026, 1, 11, 0, 0, 0, 0, time.UTC))
 
-	supervisor := g.client(t, auth.RoleSupervisor)
-	complete := func(by string) (*schedulingv1.CompleteSessionResponse, error) {
-		return supervisor.CompleteSession(ctx, &schedulingv1.CompleteSessionRequest{CentreId: g.centre.String(), BookingId: b,
-			SupervisedBy: by, RequestId: uuid.NewString()})
+	complete := func(caller, by string) (*schedulingv1.CompleteSessionResponse, error) {
+		return g.as(t, caller, auth.RoleSupervisor).CompleteSession(ctx, &schedulingv1.CompleteSessionRequest{CentreId: g.centre.String(),
+			BookingId: b, SupervisedBy: by, RequestId: uuid.NewString()})
 	}
 	cases := []struct {
-		name, by, why string
+		name, caller, by, reason, why string
 	}{
-		{"not on the staff", "sup-nobody", "supervised_by sup-nobody is not cleared to supervise contact at the centre on 2026-01-10: " +
+		{"not on the staff", "sup-nobody", "", "SUPERVISOR_NOT_CLEARED", "supervised_by sup-nobody is not cleared to supervise contact at the centre on 2026-01-10: " +
 			"not on the centre's staff on 2026-01-10"},
-		{"training lapsed", "sup-lapsed", "safeguarding training lapsed on 2025-12-01"},
-		{"DBS-checked after the session", "sup-late", "no enhanced DBS check on or before 2026-01-10"},
+		{"training lapsed", "sup-lapsed", "sup-lapsed", "SUPERVISOR_NOT_CLEARED", "safeguarding training lapsed on 2025-12-01"},
+		{"DBS-checked after the session", "sup-late", "", "SUPERVISOR_NOT_CLEARED", "no enhanced DBS check on or before 2026-01-10"},
+		{"not on the staff, naming a cleared colleague", "sup-nobody", "sup-cleared", "SUPERVISOR_NOT_CALLER",
+			"supervised_by sup-cleared is not you (sup-nobody): the supervisor completes their own session"},
+		{"training lapsed, naming a cleared colleague", "sup-lapsed", "sup-cleared", "SUPERVISOR_NOT_CALLER", "the supervisor completes their own session"},
+		{"a look-alike of their own account", "sup-cleared", "sup\u2010cleared", "supervised_by", "printable ASCII without spaces"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			before := g.count(t, "SELECT count(*) FROM events")
-			_, err := complete(tc.by)
+			_, err := complete(tc.caller, tc.by)
 			code, reason := field(err)
-			require.Equal(t, codes.FailedPrecondition, code, err)
-			require.Equal(t, "SUPERVISOR_NOT_CLEARED", reason)
+			if tc.reason == "supervised_by" {
+				require.Equal(t, codes.InvalidArgument, code, err)
+			} else {
+				require.Equal(t, codes.FailedPrecondition, code, err)
+			}
+			require.Equal(t, tc.reason, reason)
 			require.Contains(t, status.Convert(err).Message(), tc.why)
 			require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
 		})
 	}
 
-	done, err := complete("sup-cleared")
+	// A token with the volunteer's role and the supervisor's, the volunteer's listed first.
+	done, err := g.as(t, "sup-cleared", auth.RoleVolunteer, auth.RoleSupervisor).CompleteSession(ctx, &schedulingv1.CompleteSessionRequest{
+		CentreId: g.centre.String(), BookingId: b, RequestId: uuid.NewString()})
 	require.NoError(t, err)
 	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED, done.GetBooking().GetStatus())
-	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM events WHERE event_type = 'familytime.scheduling.v1.SessionCompleted'`))
+	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM events WHERE event_type = 'familytime.scheduling.v1.SessionCompleted'
+		AND actor = 'sup-cleared' AND actor_role = 'supervisor'`), "completed by the supervisor, as the supervisor")
 
 	list, err := door.ListStaff(ctx, &schedulingv1.ListStaffRequest{CentreId: g.centre.String(), On: date(saturday(0))})
 	require.NoError(t, err)

@@ -200,8 +200,8 @@ func (s *sim) staff(ctx context.Context, c *centre) (context.Context, error) {
 		auth.RoleCoordinator, auth.RoleVolunteer, auth.RoleSupervisor, auth.RoleSafeguardingLead)
 }
 
-// staffAccount is the account id of the centre's staff token (staff): the one member of its
-// staff register, who completes its supervised sessions.
+// staffAccount is the account id of the centre's staff token (staff), its subject: the one
+// member of its staff register, who completes its supervised sessions as their supervisor.
 func staffAccount(c *centre) string { return fmt.Sprintf("sim-staff-%03d", c.index+1) }
 
 // registerStaff puts the centre's staff account on its staff register (decisions.md 82): a
@@ -996,6 +996,9 @@ func (s *sim) complete(ctx context.Context, f *family, b *booking, childrenOut, 
 	}
 	req := &schedulingv1.CompleteSessionRequest{CentreId: c.id.String(), BookingId: b.id.String(), RequestId: uuid.NewString()}
 	if b.slot.service == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {
+		// A supervised session is completed by its supervisor (decisions.md 82): ctx carries the
+		// centre's staff token (staff), whose subject is this account, the register's contact
+		// supervisor. Naming anyone else would be refused (SUPERVISOR_NOT_CALLER).
 		req.SupervisedBy = staffAccount(c)
 	}
 	if _, err := call(ctx, s.c, s.c.scheduling.CompleteSession, req); err != nil {

@@ -101,17 +101,18 @@ func (a *App) RecordDeparture(ctx context.Context, centre uuid.UUID, m Movement,
 	return b, uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
 }
 
-// CompleteSession records that a session took place. A supervised session's supervisor must be
-// a contact supervisor or the safeguarding lead on the centre's staff register, cleared on the
-// session's date (decisions.md 82); the register is read here, beside the family, and guarded so
-// that a leaving recorded meanwhile is seen.
-func (a *App) CompleteSession(ctx context.Context, centre, booking uuid.UUID, supervisedBy string, bySupervisor bool, md eventstore.Metadata) (*domain.Booking, *schedulingv1.SessionCompleted, *eventstore.UnitOfWork, error) {
+// CompleteSession records that a session took place; caller is the account completing it. A
+// supervised session is completed by its supervisor (supervisedBy empty is the caller, another
+// account is refused), who must be a contact supervisor or the safeguarding lead on the centre's
+// staff register, cleared on the session's date (decisions.md 82); the register is read here,
+// beside the family, and guarded so that a leaving recorded meanwhile is seen.
+func (a *App) CompleteSession(ctx context.Context, centre, booking uuid.UUID, supervisedBy, caller string, bySupervisor bool, md eventstore.Metadata) (*domain.Booking, *schedulingv1.SessionCompleted, *eventstore.UnitOfWork, error) {
 	f, err := a.familyOfBooking(ctx, centre, booking)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	expected := f.Version()
-	b, ev, err := f.Complete(booking, supervisedBy, bySupervisor, a.now())
+	b, ev, err := f.Complete(booking, supervisedBy, caller, bySupervisor, a.now())
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -121,7 +122,7 @@ func (a *App) CompleteSession(ctx context.Context, centre, booking uuid.UUID, su
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		if err := staff.Supervises(supervisedBy, b.Date); err != nil {
+		if err := staff.Supervises(ev.GetSupervisedBy(), b.Date); err != nil {
 			return nil, nil, nil, err
 		}
 		guardStaff(uow, centre, staff.Version())

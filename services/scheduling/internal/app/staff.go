@@ -75,8 +75,9 @@ func (a *App) RemoveStaffMember(ctx context.Context, centre uuid.UUID, account s
 	return m, today, uow, adapters.Append(uow, domain.StaffStream(centre), expected, uuid.Nil, centre, md, ev)
 }
 
-// ListStaff is a registered centre's staff, each in their latest period of membership, and the
-// date their clearance is given for: on, or the centre's date today when on is zero.
+// ListStaff is a registered centre's staff, each in their period of membership covering the date
+// their clearance is given for (or their latest when none covers it), and that date: on, or the
+// centre's date today when on is zero.
 func (a *App) ListStaff(ctx context.Context, centre uuid.UUID, on time.Time, includeLeft bool) ([]domain.StaffMember, time.Time, error) {
 	if _, err := a.centres.Get(ctx, centre); err != nil {
 		return nil, time.Time{}, err
@@ -88,7 +89,7 @@ func (a *App) ListStaff(ctx context.Context, centre uuid.UUID, on time.Time, inc
 	if on.IsZero() {
 		on = a.centreToday()
 	}
-	return r.Members(includeLeft), on, nil
+	return r.Members(on, includeLeft), on, nil
 }
 
 // guardStaff makes a supervised session's completion commit only if the centre's staff register

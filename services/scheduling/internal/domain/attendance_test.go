@@ -141,7 +141,7 @@ func TestCaseEndingLeavesASessionUnderWayToBeCompleted(t *testing.T) {
 	require.Len(t, events, 2, "the case ended, and the booking not yet started cancelled")
 	require.Equal(t, next.ID.String(), events[1].(*schedulingv1.BookingCancelled).GetBookingId())
 	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED, live.Status)
-	_, done, err := g.family.Complete(live.ID, "", false, at(2026, 1, 10, 11, 30))
+	_, done, err := g.family.Complete(live.ID, "", "account-volunteer", false, at(2026, 1, 10, 11, 30))
 	require.NoError(t, err)
 	require.Equal(t, int32(60), done.GetMinutesHeld())
 

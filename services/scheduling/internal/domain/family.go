@@ -58,6 +58,9 @@ var (
 	ErrPartyArrived     = problem.Rule("PARTY_ARRIVED", "the party arrived: it is not a no-show")
 	ErrPartiesMissing   = problem.Rule("PARTIES_NOT_ARRIVED", "both parties' arrivals must be recorded to complete a session")
 	ErrSupervisorNeeded = problem.Rule("SUPERVISOR_REQUIRED", "a supervised session is completed by a supervisor")
+	// ErrSupervisorNotCaller means a supervised session's completion named as its supervisor an
+	// account other than the caller's: the supervisor completes their own session.
+	ErrSupervisorNotCaller = problem.Rule("SUPERVISOR_NOT_CALLER", "the supervisor completes their own session: supervised_by must be the caller's own account")
 	// ErrNotVisitingParty matches every refusal of a person named for the visiting party who is
 	// not of it (notVisitingParty says who and why).
 	ErrNotVisitingParty = problem.Rule("NOT_OF_THE_VISITING_PARTY", "the person named is not of the visiting party")
@@ -746,9 +749,13 @@ func (b *Booking) Held() (start, end time.Time) {
 	return start, end
 }
 
-// Complete records that the session took place. Both parties must have arrived; a supervised
-// session needs who supervised and is completed by a supervisor.
-func (f *Family) Complete(id uuid.UUID, supervisedBy string, bySupervisor bool, now time.Time) (*Booking, *schedulingv1.SessionCompleted, error) {
+// Complete records that the session took place; caller is the account completing it (the
+// subject of their sign-in token) and bySupervisor whether they hold the supervisor's role. Both
+// parties must have arrived; a supervised session is completed by its supervisor: supervisedBy
+// empty is the caller, and an account other than the caller's is refused
+// (ErrSupervisorNotCaller). Whether that account was cleared to supervise is the staff
+// register's (StaffRegister.Supervises).
+func (f *Family) Complete(id uuid.UUID, supervisedBy, caller string, bySupervisor bool, now time.Time) (*Booking, *schedulingv1.SessionCompleted, error) {
 	b, err := f.active(id)
 	if err != nil {
 		return nil, nil, err
@@ -766,11 +773,18 @@ func (f *Family) Complete(id uuid.UUID, supervisedBy string, bySupervisor bool, 
 			ClockAt(b.ChildrenLeave, b.loc)))
 	}
 	if b.ServiceType == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {
-		if supervisedBy == "" {
-			return nil, nil, problem.Invalid("supervised_by", "is required for supervised contact")
-		}
 		if !bySupervisor {
 			return nil, nil, ErrSupervisorNeeded
+		}
+		if supervisedBy == "" {
+			supervisedBy = caller
+		}
+		if supervisedBy == "" {
+			return nil, nil, problem.Invalid("supervised_by", "is required for supervised contact: the supervisor's account id")
+		}
+		if supervisedBy != caller {
+			return nil, nil, problem.Rule(ErrSupervisorNotCaller.Reason, fmt.Sprintf("supervised_by %s is not you (%s): the supervisor completes their own session, "+
+				"so %s completes it, or leave supervised_by empty to name yourself", supervisedBy, caller, supervisedBy))
 		}
 	}
 	start, end := b.Held()

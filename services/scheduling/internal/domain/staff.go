@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
@@ -153,13 +151,21 @@ func (r *StaffRegister) Member(account string) (StaffMember, bool) {
 	return *ps[len(ps)-1], true
 }
 
-// Members are each account's latest period of membership, by role and account id; those who
-// have left only with includeLeft.
-func (r *StaffRegister) Members(includeLeft bool) []StaffMember {
+// Members are each account's period of membership covering on, or their latest when none covers
+// it, by role and account id. Someone not on the staff now is listed when their period covers on
+// (they were on the staff that day), and otherwise only with includeLeft.
+func (r *StaffRegister) Members(on time.Time, includeLeft bool) []StaffMember {
 	var out []StaffMember
 	for _, account := range r.order {
-		m, _ := r.Member(account)
-		if includeLeft || m.Left.IsZero() {
+		ps := r.periods[account]
+		m, covers := *ps[len(ps)-1], false
+		for _, p := range ps {
+			if p.OnStaff(on) {
+				m, covers = *p, true
+				break
+			}
+		}
+		if includeLeft || covers || ps[len(ps)-1].Left.IsZero() {
 			out = append(out, m)
 		}
 	}
@@ -199,8 +205,16 @@ type Joining struct {
 // (ErrAlreadyOnStaff); someone who left may be added again from a day after their last, as a new
 // period of membership.
 func (r *StaffRegister) Add(j Joining, today time.Time) (StaffMember, proto.Message, error) {
-	if err := validAccount(j.Account); err != nil {
+	if err := ValidAccount("account_id", j.Account); err != nil {
 		return StaffMember{}, nil, err
+	}
+	for _, d := range []struct {
+		field string
+		date  time.Time
+	}{{"dbs_checked_on", j.DBSChecked}, {"trained_on", j.Trained}, {"joined_on", j.Joined}} {
+		if err := sinceEarliest(d.field, d.date); err != nil {
+			return StaffMember{}, nil, err
+		}
 	}
 	if _, ok := schedulingv1.StaffRole_name[int32(j.Role)]; !ok || j.Role == schedulingv1.StaffRole_STAFF_ROLE_UNSPECIFIED {
 		return StaffMember{}, nil, problem.Invalid("role", "must be volunteer, contact supervisor, coordinator or safeguarding lead")
@@ -249,6 +263,12 @@ func (r *StaffRegister) Add(j Joining, today time.Time) (StaffMember, proto.Mess
 // one of its kind already recorded: records are not edited, so an earlier date is refused rather
 // than taken as a correction of the last.
 func (r *StaffRegister) RecordCheck(account string, check schedulingv1.StaffCheck, date, today time.Time) (StaffMember, proto.Message, error) {
+	if err := ValidAccount("account_id", account); err != nil {
+		return StaffMember{}, nil, err
+	}
+	if err := sinceEarliest("checked_on", date); err != nil {
+		return StaffMember{}, nil, err
+	}
 	m, err := r.current(account)
 	if err != nil {
 		return StaffMember{}, nil, err
@@ -280,6 +300,12 @@ func (r *StaffRegister) RecordCheck(account string, check schedulingv1.StaffChec
 // centre's date now. A leaving is recorded on or after the last day, never ahead of it, and the
 // last day is not before they joined.
 func (r *StaffRegister) Leave(account string, left, today time.Time) (StaffMember, proto.Message, error) {
+	if err := ValidAccount("account_id", account); err != nil {
+		return StaffMember{}, nil, err
+	}
+	if err := sinceEarliest("left_on", left); err != nil {
+		return StaffMember{}, nil, err
+	}
 	m, err := r.current(account)
 	if err != nil {
 		return StaffMember{}, nil, err
@@ -351,17 +377,37 @@ func checkWords(check schedulingv1.StaffCheck) string {
 	return "safeguarding training"
 }
 
-// validAccount refuses an account id that is not one a sign-in token could name: 1 to 200
-// characters, no spaces or control characters.
-func validAccount(account string) error {
-	switch n := utf8.RuneCountInString(account); {
+// accountChars are the characters of an account id besides ASCII letters and digits.
+const accountChars = "._@:+-"
+
+// ValidAccount refuses, as field, an account id that is not one a sign-in token could name: 1 to
+// 200 characters of printable ASCII without spaces, letters, digits and ._@:+- only. Look-alike
+// letters of other scripts, other dashes and invisible characters would make one person two
+// members. Ids are compared exactly, case included, as subjects are.
+func ValidAccount(field, account string) error {
+	switch n := len(account); {
 	case n == 0:
-		return problem.Invalid("account_id", "is required: the person's account id, as their sign-in token names them")
+		return problem.Invalid(field, "is required: the person's account id, as their sign-in token names them")
 	case n > 200:
-		return problem.Invalid("account_id", "must be at most 200 characters")
+		return problem.Invalid(field, "must be at most 200 characters")
 	}
-	if strings.ContainsFunc(account, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) || !utf8.ValidString(account) {
-		return problem.Invalid("account_id", "must have no spaces or control characters: an account id, never a name")
+	for _, c := range []byte(account) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte(accountChars, c) >= 0) {
+			return problem.Invalid(field, "must be an account id as the sign-in token names them (never a name): printable ASCII without spaces, "+
+				"letters, digits and "+accountChars+" only")
+		}
+	}
+	return nil
+}
+
+// EarliestStaffDate is the earliest date the register takes: a DBS check, training, joining or
+// leaving before it is a mistake, not a record.
+var EarliestStaffDate = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// sinceEarliest refuses, as field, a date before EarliestStaffDate; zero (unset) passes.
+func sinceEarliest(field string, date time.Time) error {
+	if !date.IsZero() && date.Before(EarliestStaffDate) {
+		return problem.Invalid(field, "must not be before "+dateString(EarliestStaffDate)+": "+dateString(date)+" is not a date the register takes")
 	}
 	return nil
 }

@@ -125,7 +125,7 @@ func TestSomeoneWhoLeftMayBeAddedAgain(t *testing.T) {
 	m := r.add(t, back)
 	require.Equal(t, day(2026, 1, 5), m.Joined)
 	require.True(t, m.Left.IsZero())
-	require.Len(t, r.Members(false), 1)
+	require.Len(t, r.Members(staffToday, false), 1)
 
 	require.NoError(t, r.Supervises("sup-1", day(2025, 7, 5)), "the first period counts for its days")
 	err = r.Supervises("sup-1", day(2025, 11, 1))
@@ -136,7 +136,7 @@ func TestSomeoneWhoLeftMayBeAddedAgain(t *testing.T) {
 
 	rebuilt, err := domain.RebuildStaffRegister(uuid.New(), r.events)
 	require.NoError(t, err)
-	require.Equal(t, r.Members(true), rebuilt.Members(true))
+	require.Equal(t, r.Members(staffToday, true), rebuilt.Members(staffToday, true))
 	require.Equal(t, int64(len(r.events)), rebuilt.Version())
 }
 
@@ -186,8 +186,100 @@ func TestLeavingTheStaff(t *testing.T) {
 	require.True(t, proto.Equal(domain.ToDate(staffToday), ev.(*schedulingv1.StaffMemberLeft).GetLeftOn()))
 	_, _, err = r.Leave("sup-1", time.Time{}, staffToday)
 	rule(t, err, "NOT_ON_STAFF")
-	require.Empty(t, r.Members(false))
-	require.Len(t, r.Members(true), 1)
+	require.Len(t, r.Members(staffToday, false), 1, "on the staff on their last day")
+	tomorrow := staffToday.AddDate(0, 0, 1)
+	require.Empty(t, r.Members(tomorrow, false))
+	require.Len(t, r.Members(tomorrow, true), 1)
+}
+
+// The list on a past date gives each person the period covering it, cleared or not that day,
+// not their latest: a cleared supervisor on 15 November who left on 20 November, came back as a
+// volunteer on 21 November (their last day too) and as a supervisor on 22 November is listed on 15
+// November in their first period, cleared; on 21 November as the volunteer; on a date no period
+// covers, in their latest.
+func TestTheStaffOnAPastDate(t *testing.T) {
+	r := newRegister(t)
+	r.add(t, domain.Joining{Account: "sup-1", Role: supervisor, Joined: day(2025, 11, 1), DBSChecked: day(2025, 10, 1), Trained: day(2025, 10, 15)})
+	r.leave(t, "sup-1", day(2025, 11, 20))
+	r.add(t, domain.Joining{Account: "sup-1", Role: volunteer, Joined: day(2025, 11, 21), DBSChecked: day(2025, 11, 21), Trained: day(2025, 11, 21)})
+	r.leave(t, "sup-1", day(2025, 11, 21))
+	r.add(t, domain.Joining{Account: "sup-1", Role: supervisor, Joined: day(2025, 11, 22), DBSChecked: day(2025, 11, 22)})
+	r.add(t, domain.Joining{Account: "vol-gone", Role: volunteer, Joined: day(2025, 11, 1), DBSChecked: day(2025, 10, 1), Trained: day(2025, 10, 15)})
+	r.leave(t, "vol-gone", day(2025, 12, 31))
+
+	on := func(d time.Time, includeLeft bool) map[string]domain.StaffMember {
+		out := map[string]domain.StaffMember{}
+		for _, m := range r.Members(d, includeLeft) {
+			out[m.Account] = m
+		}
+		return out
+	}
+	first := on(day(2025, 11, 15), false)
+	require.Equal(t, day(2025, 11, 1), first["sup-1"].Joined, "the period covering the date")
+	require.Equal(t, day(2025, 11, 20), first["sup-1"].Left)
+	ok, why := first["sup-1"].Cleared(day(2025, 11, 15))
+	require.True(t, ok, why)
+	require.Contains(t, first, "vol-gone", "on the staff that day, though they have left since")
+
+	second := on(day(2025, 11, 21), false)["sup-1"]
+	require.Equal(t, volunteer, second.Role)
+	require.Equal(t, day(2025, 11, 21), second.Joined)
+
+	before := on(day(2025, 10, 1), true)["sup-1"]
+	require.Equal(t, day(2025, 11, 22), before.Joined, "no period covers it: the latest")
+	ok, why = before.Cleared(day(2025, 10, 1))
+	require.False(t, ok)
+	require.Contains(t, why, "not on the centre's staff on 2025-10-01 (joined on 2025-11-22)")
+
+	require.NotContains(t, on(staffToday, false), "vol-gone", "left, and not on the staff that day")
+	require.Contains(t, on(staffToday, true), "vol-gone")
+}
+
+// An account id is a sign-in subject: printable ASCII without spaces, letters, digits and
+// ._@:+- only, so that look-alikes and invisible characters are not a second member; ids are
+// case-sensitive, as subjects are. Every command of the register checks it.
+func TestAccountIDsAreSignInSubjects(t *testing.T) {
+	r := newRegister(t)
+	r.add(t, domain.Joining{Account: "sup-ok", Role: supervisor, DBSChecked: day(2026, 1, 1)})
+	for _, id := range []string{"sup\u2010ok", "\u0455up-ok", "sup-ok\u200b", "sup ok", "sup\tok", "sup/ok", "sup-ok\u00e9", "\xff"} {
+		j := domain.Joining{Account: id, Role: supervisor, DBSChecked: day(2026, 1, 1)}
+		_, ev, err := r.Add(j, staffToday)
+		invalid(t, err, "account_id")
+		require.ErrorContains(t, err, "printable ASCII without spaces, letters, digits and ._@:+- only")
+		require.Nil(t, ev, "%q", id)
+		_, _, err = r.RecordCheck(id, training, staffToday, staffToday)
+		invalid(t, err, "account_id")
+		_, _, err = r.Leave(id, staffToday, staffToday)
+		invalid(t, err, "account_id")
+	}
+	for _, id := range []string{"Sup-OK", "jane.smith+centre@example.org", "auth0:abc_123", strings.Repeat("a", 200)} {
+		r.add(t, domain.Joining{Account: id, Role: volunteer, DBSChecked: day(2026, 1, 1)})
+	}
+	require.Len(t, r.Members(staffToday, false), 5, "Sup-OK is another account than sup-ok")
+	invalid(t, domain.ValidAccount("supervised_by", "sup\u2010ok"), "supervised_by")
+}
+
+// Dates before 2000 are mistakes, refused on the field: a DBS check, training, joining, a check
+// recorded, a leaving.
+func TestDatesBefore2000AreRefused(t *testing.T) {
+	r := newRegister(t)
+	old := day(1900, 1, 1)
+	for field, edit := range map[string]func(*domain.Joining){
+		"dbs_checked_on": func(j *domain.Joining) { j.DBSChecked = old },
+		"trained_on":     func(j *domain.Joining) { j.Trained = old },
+		"joined_on":      func(j *domain.Joining) { j.Joined = old },
+	} {
+		j := cleared()
+		edit(&j)
+		_, _, err := r.Add(j, staffToday)
+		invalid(t, err, field)
+		require.ErrorContains(t, err, "must not be before 2000-01-01")
+	}
+	r.add(t, domain.Joining{Account: "sup-1", Role: supervisor, Joined: day(2000, 1, 1), DBSChecked: day(2000, 1, 1)})
+	_, _, err := r.RecordCheck("sup-1", training, day(1999, 12, 31), staffToday)
+	invalid(t, err, "checked_on")
+	_, _, err = r.Leave("sup-1", day(1900, 1, 1), staffToday)
+	invalid(t, err, "left_on")
 }
 
 // Cleared on a date: on the staff that day (the last day counts), DBS-checked on or before it,

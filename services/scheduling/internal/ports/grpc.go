@@ -20,8 +20,9 @@ import (
 // Policy says who may call each RPC: administrators change the directory; everyone who works
 // with families may read it. A centre's sessions are centre-scoped: coordinators set up rooms and
 // patterns and book; volunteers (and the coordinators and supervisors beside them) check in and
-// record arrivals, departures and no-shows; supervisors complete supervised sessions (the domain
-// checks the role, and the staff register that the supervisor named is cleared); national
+// record arrivals, departures and no-shows; supervisors complete supervised sessions, their own
+// (the domain checks the role and that the supervisor named is the caller, and the staff register
+// that they are cleared); national
 // analysts read capacity. A centre's staff register is kept by its coordinators (and
 // administrators) and read by everyone who works there, who can see who is cleared to work on a
 // day (decisions.md 82).
@@ -39,7 +40,7 @@ var Policy = auth.Policy{
 	"/familytime.scheduling.v1.SchedulingService/CheckIn":              {Roles: door, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/RecordArrival":        {Roles: door, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/RecordDeparture":      {Roles: door, CentreScoped: true},
-	"/familytime.scheduling.v1.SchedulingService/CompleteSession":      {Roles: door, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/CompleteSession":      {Roles: completers, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/RecordNoShow":         {Roles: door, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/JoinWaitingList":      {Roles: planners, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/OfferPlace":           {Roles: planners, CentreScoped: true},
@@ -57,6 +58,11 @@ var (
 	planners = []auth.Role{auth.RoleCoordinator, auth.RoleAdmin}
 	// door are the people who run the session on the morning.
 	door = []auth.Role{auth.RoleVolunteer, auth.RoleCoordinator, auth.RoleSupervisor}
+	// completers are door's roles with the supervisor first: a supervised session is completed
+	// by its supervisor, and the first role the caller holds is the one its events record
+	// (auth.Policy.ActingRole), so someone who is a volunteer and a supervisor completes as the
+	// supervisor.
+	completers = []auth.Role{auth.RoleSupervisor, auth.RoleVolunteer, auth.RoleCoordinator}
 	// centreStaff read a centre's sessions, day sheets and staff register.
 	centreStaff = []auth.Role{auth.RoleCoordinator, auth.RoleVolunteer, auth.RoleSupervisor, auth.RoleSafeguardingLead,
 		auth.RoleAdmin, auth.RoleService}

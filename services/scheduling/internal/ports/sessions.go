@@ -222,12 +222,19 @@ func (s *Server) CompleteSession(ctx context.Context, req *schedulingv1.Complete
 	if err != nil {
 		return nil, err
 	}
-	bySupervisor := false
+	if req.GetSupervisedBy() != "" {
+		if err := domain.ValidAccount("supervised_by", req.GetSupervisedBy()); err != nil {
+			return nil, err
+		}
+	}
+	// A supervised session is completed by its supervisor: the caller's own account, the
+	// subject of their token (decisions.md 82).
+	caller, bySupervisor := "", false
 	if c, ok := auth.FromContext(ctx); ok {
-		bySupervisor = c.Has(auth.RoleSupervisor)
+		caller, bySupervisor = c.Subject, c.Has(auth.RoleSupervisor)
 	}
 	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.CompleteSessionResponse, *eventstore.UnitOfWork, error) {
-		b, ev, uow, err := s.app.CompleteSession(ctx, centre, booking, req.GetSupervisedBy(), bySupervisor, md)
+		b, ev, uow, err := s.app.CompleteSession(ctx, centre, booking, req.GetSupervisedBy(), caller, bySupervisor, md)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -1753,7 +1753,9 @@ type CompleteSessionRequest struct {
 	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
 	// The booking (UUID).
 	BookingId string `protobuf:"bytes,2,opt,name=booking_id,json=bookingId,proto3" json:"booking_id,omitempty"`
-	// Who supervised (the staff member's account subject or id); required for supervised contact.
+	// Who supervised a supervised session: the caller's own account (their token's subject), which
+	// it defaults to when unset; another account is refused (SUPERVISOR_NOT_CALLER), as the
+	// supervisor completes their own session. An account id as for AddStaffMemberRequest.
 	SupervisedBy string `protobuf:"bytes,3,opt,name=supervised_by,json=supervisedBy,proto3" json:"supervised_by,omitempty"`
 	// The client's id for this request (UUID).
 	RequestId     string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
@@ -2493,7 +2495,9 @@ type AddStaffMemberRequest struct {
 	// The centre (UUID).
 	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
 	// The person's account id, as their sign-in token names them (its subject): 1 to 200
-	// characters, no spaces. Never a name.
+	// characters of printable ASCII without spaces, letters, digits and ._@:+- only (no look-alike
+	// letters of other scripts, other dashes or invisible characters). Compared exactly, case
+	// included. Never a name.
 	AccountId string `protobuf:"bytes,2,opt,name=account_id,json=accountId,proto3" json:"account_id,omitempty"`
 	// What they do at the centre.
 	Role StaffRole `protobuf:"varint,3,opt,name=role,proto3,enum=familytime.scheduling.v1.StaffRole" json:"role,omitempty"`
@@ -3194,11 +3198,11 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\x04from\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\x04from\x122\n" +
 	"\x02to\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\x02to\"[\n" +
 	"\x13GetCapacityResponse\x12D\n" +
-	"\bcapacity\x18\x01 \x01(\v2(.familytime.scheduling.v1.CentreCapacityR\bcapacity\"\x9f\x03\n" +
+	"\bcapacity\x18\x01 \x01(\v2(.familytime.scheduling.v1.CentreCapacityR\bcapacity\"\xab\x03\n" +
 	"\x15AddStaffMemberRequest\x12%\n" +
-	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x123\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12?\n" +
 	"\n" +
-	"account_id\x18\x02 \x01(\tB\x14\xbaH\x11r\x0f\x10\x01\x18\xc8\x012\b^[^\\s]+$R\taccountId\x12C\n" +
+	"account_id\x18\x02 \x01(\tB \xbaH\x1dr\x1b\x10\x01\x18\xc8\x012\x14^[A-Za-z0-9._@:+-]+$R\taccountId\x12C\n" +
 	"\x04role\x18\x03 \x01(\x0e2#.familytime.scheduling.v1.StaffRoleB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x04role\x127\n" +
 	"\tjoined_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\bjoinedOn\x12H\n" +

@@ -636,17 +636,22 @@ func (s *schedule) complete() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "complete BOOKING_ID",
-		Short: "Record that a session took place (a supervised session: by a supervisor, with --supervised-by)",
+		Short: "Record that a session took place (a supervised session: by its supervisor, with their own token)",
 		Long: `complete records that a session took place, once it has: both parties arrived, and the session over
-or the children's departure recorded. A supervised session is completed by a supervisor, with
---supervised-by naming the supervisor's account id on the centre's staff register: a contact
-supervisor or the safeguarding lead, cleared on the session's date (DBS-checked, and trained within
-the year; see familytime staff list --on DATE). Otherwise it is refused, saying why
-(SUPERVISOR_NOT_CLEARED).`,
+or the children's departure recorded. A supervised session is completed by its supervisor, signed
+in as themselves: the supervisor recorded is the account of the token in use (its subject), which
+must be on the centre's staff register as a contact supervisor or the safeguarding lead, cleared
+on the session's date (DBS-checked, and trained within the year; see familytime staff list --on
+DATE), or it is refused, saying why (SUPERVISOR_NOT_CLEARED). --supervised-by may name that
+account; naming anyone else (a colleague who supervised) is refused (SUPERVISOR_NOT_CALLER): they
+complete the session with their own token.`,
 		Example: `  familytime schedule complete $BOOKING --centre $CENTRE
-  familytime schedule complete $BOOKING --centre $CENTRE --supervised-by sup-017`,
+  familytime schedule complete $BOOKING --centre $CENTRE --supervised-by sup-017   # the token is sup-017's`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := accountFlag("supervised-by", supervisedBy); err != nil {
+				return err
+			}
 			id, err := request.value()
 			if err != nil {
 				return err
@@ -664,8 +669,8 @@ the year; see familytime staff list --on DATE). Otherwise it is refused, saying 
 			return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), [][2]string{{"minutes held", fmt.Sprint(resp.GetMinutesHeld())}})
 		},
 	}
-	cmd.Flags().StringVar(&supervisedBy, "supervised-by", "", "the supervisor's account id on the centre's staff (familytime staff list): a contact "+
-		"supervisor or safeguarding lead cleared on the session's date; required for supervised contact")
+	cmd.Flags().StringVar(&supervisedBy, "supervised-by", "", "who supervised: the account of the token in use, its default (the "+
+		"supervisor completes their own session); another account is refused")
 	request.register(cmd.Flags())
 	out.register(cmd.Flags())
 	return cmd

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode"
 
 	"github.com/spf13/cobra"
 	"google.golang.org/protobuf/proto"
@@ -18,14 +17,17 @@ func newStaffCommand() *cobra.Command {
 		Use:   "staff",
 		Short: "A centre's staff register: who works there, their DBS checks and safeguarding training",
 		Long: `staff keeps a centre's register of staff and volunteers (scheduling's, decisions.md 82). People are
-account ids, as their sign-in token names them, never names. Staff and volunteers need an enhanced
+account ids, as their sign-in token names them, never names: printable ASCII without spaces
+(letters, digits and ._@:+-), compared exactly, case included. Staff and volunteers need an enhanced
 DBS check before starting and safeguarding training every year: someone is cleared on a day when
 they are on the staff that day (their last day counts), DBS-checked on or before it, and trained
-on or before it and less than a year before. A supervised session is completed only with
---supervised-by naming a contact supervisor or safeguarding lead cleared on the session's date.
+on or before it and less than a year before. A supervised session is completed only by its
+supervisor, a contact supervisor or safeguarding lead cleared on the session's date, with their
+own token (familytime schedule complete).
 
 Coordinators of the centre and administrators add, check and record leavers; everyone who works
-at the centre may list. Dates are YYYY-MM-DD, the centre's dates; none may be in the future.`,
+at the centre may list. Dates are YYYY-MM-DD, the centre's dates; none may be in the future or
+before 2000-01-01.`,
 	}
 	s.conn.register(cmd)
 	cmd.PersistentFlags().StringVar(&s.centre, "centre", "", "the centre's id (UUID)")
@@ -89,7 +91,8 @@ after their last, as a new period on the staff.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&account, "account", "", "their account id (their sign-in token's subject; never a name)")
+	f.StringVar(&account, "account", "", "their account id, their sign-in token's subject (never a name): printable ASCII without "+
+		"spaces, letters, digits and "+accountChars+", at most 200; case counts")
 	f.StringVar(&role, "role", "", "volunteer, contact-supervisor, coordinator or safeguarding-lead")
 	f.StringVar(&dbs, "dbs-checked", "", "when their enhanced DBS check was done (YYYY-MM-DD)")
 	f.StringVar(&trained, "trained", "", "when they last completed safeguarding training (YYYY-MM-DD); none yet if not given")
@@ -214,6 +217,11 @@ func (s *schedule) staffList() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the centre's staff, with whether each is cleared to work on a date and why not",
+		Long: `list gives each person on the centre's staff register in their period on the staff covering --on
+(default today), cleared or not that day and why not: someone who left and came back is shown as
+they were that day (or in their latest period, if none covers it). Those on the staff that day
+are listed though they have left since; others who have left only with --include-left. A long
+account id is cut with an ellipsis in the table; --json gives it whole.`,
 		Example: `  familytime staff list --centre $CENTRE
   familytime staff list --centre $CENTRE --on 2026-01-10 --include-left`,
 		Args: cobra.NoArgs,
@@ -250,16 +258,44 @@ func (s *schedule) staffList() *cobra.Command {
 	return cmd
 }
 
-// staffAccount refuses, before any call, an account id the service would: missing, or with
-// spaces (a name typed where an account id belongs).
+// staffAccount refuses, before any call, an --account the service would (accountFlag).
 func staffAccount(account string) (string, error) {
 	if account == "" {
 		return "", fmt.Errorf("--account is required: the person's account id, as their sign-in token names them")
 	}
-	if strings.ContainsFunc(account, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
-		return "", fmt.Errorf("--account %q has spaces: it is an account id, never a name", account)
+	return account, accountFlag("account", account)
+}
+
+// accountChars are the characters of an account id besides ASCII letters and digits, as
+// scheduling takes them (decisions.md 82).
+const accountChars = "._@:+-"
+
+// accountFlag refuses, before any call, an account id the service would: more than 200
+// characters, or anything but printable ASCII letters, digits and ._@:+- (a name typed where an
+// account id belongs, a look-alike letter or dash, an invisible character).
+func accountFlag(flag, account string) error {
+	if len(account) > 200 {
+		return fmt.Errorf("--%s is %d characters: an account id is at most 200", flag, len(account))
 	}
-	return account, nil
+	for _, c := range []byte(account) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte(accountChars, c) >= 0) {
+			return fmt.Errorf("--%s %q is not an account id as a sign-in token names it (never a name): printable ASCII without spaces, "+
+				"letters, digits and %s only", flag, account, accountChars)
+		}
+	}
+	return nil
+}
+
+// tableAccountWidth is the most of an account id the staff table shows: a longer one is cut with
+// an ellipsis (--json gives it whole).
+const tableAccountWidth = 40
+
+// tableAccount is account as the staff table shows it.
+func tableAccount(account string) string {
+	if len(account) <= tableAccountWidth {
+		return account
+	}
+	return account[:tableAccountWidth-1] + "…"
 }
 
 // parseStaffCheck reads --check: dbs or training, or the checks' full names.
@@ -298,7 +334,7 @@ func printStaffTable(w io.Writer, out *output, when string, members []*schedulin
 	rows := make([][]string, len(members))
 	for i, m := range members {
 		msgs[i] = m
-		rows[i] = []string{m.GetAccountId(), friendly("STAFF_ROLE_", m.GetRole().String()), ymd(m.GetJoinedOn()), ymd(m.GetDbsCheckedOn()),
+		rows[i] = []string{tableAccount(m.GetAccountId()), friendly("STAFF_ROLE_", m.GetRole().String()), ymd(m.GetJoinedOn()), ymd(m.GetDbsCheckedOn()),
 			ymd(m.GetTrainedOn()), ymd(m.GetTrainingDueOn()), ymd(m.GetLeftOn()), cleared(m)}
 	}
 	return out.table(w, msgs, []string{"ACCOUNT", "ROLE", "JOINED", "DBS CHECKED", "TRAINED", "TRAINING DUE", "LEFT", "CLEARED " + when}, rows)

@@ -30,6 +30,10 @@ func TestStaffCommandsRefuseBadInputBeforeAnyCall(t *testing.T) {
 		{"a check without its date", []string{"check", "--account", "vol-1", "--check", "dbs"}, `"on" not set`},
 		{"a leaving date that is not a date", []string{"leave", "--account", "vol-1", "--on", "tomorrow"}, `--on "tomorrow" is not a date`},
 		{"a listing date that is not a date", []string{"list", "--on", "2026-02-30"}, `--on "2026-02-30" is not a date`},
+		{"a look-alike dash", []string{"add", "--account", "sup\u2010ok", "--role", "volunteer", "--dbs-checked", "2026-01-05"}, "printable ASCII without spaces"},
+		{"a Cyrillic letter", []string{"check", "--account", "\u0455up-ok", "--check", "dbs", "--on", "2026-01-05"}, "letters, digits and ._@:+- only"},
+		{"an invisible character", []string{"leave", "--account", "sup-ok\u200b"}, "not an account id"},
+		{"a long account id", []string{"add", "--account", strings.Repeat("a", 201), "--role", "volunteer", "--dbs-checked", "2026-01-05"}, "at most 200"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -37,6 +41,8 @@ func TestStaffCommandsRefuseBadInputBeforeAnyCall(t *testing.T) {
 			require.ErrorContains(t, err, tc.want)
 		})
 	}
+	_, err := run(t, "schedule", "complete", uuid.NewString(), "--supervised-by", "\u0455up-ok", "--centre", centre, "--data", t.TempDir())
+	require.ErrorContains(t, err, "--supervised-by \"\u0455up-ok\" is not an account id")
 }
 
 // The staff list says for each member whether they are cleared, and if not why, in words.
@@ -56,4 +62,16 @@ func TestStaffTable(t *testing.T) {
 	require.Contains(t, lineWith(out, "sup-017"), "contact-supervisor")
 	require.True(t, strings.HasSuffix(strings.TrimSpace(lineWith(out, "sup-017")), "yes"))
 	require.Contains(t, lineWith(out, "vol-042"), "no: no safeguarding training on or before 2026-01-10")
+
+	// A 200-character account id is cut in the table, not in --json.
+	long := strings.Repeat("x", 200)
+	members = append(members, &schedulingv1.StaffMember{AccountId: long, Role: schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER})
+	b.Reset()
+	require.NoError(t, printStaffTable(&b, &output{}, "TODAY", members))
+	require.NotContains(t, b.String(), long)
+	require.Contains(t, b.String(), strings.Repeat("x", 39)+"…")
+	require.Less(t, len(lineWith(b.String(), "sup-017")), 200, "the table is not widened")
+	b.Reset()
+	require.NoError(t, printStaffTable(&b, &output{json: true}, "TODAY", members))
+	require.Contains(t, b.String(), long)
 }

@@ -132,6 +132,21 @@ func TestASupervisedSessionIsCompletedOnlyByAClearedSupervisor(t *testing.T) {
 	}
 	require.Equal(t, []string{"sup-cleared", "sup-lapsed", "sup-late"}, accounts, "by role, then account id")
 
+	// Their last day cannot be put before the session they supervised (a review backdated a
+	// leaving, and the register then said the session's supervisor was not on the staff).
+	coordinator := g.client(t, auth.RoleCoordinator)
+	before := g.count(t, "SELECT count(*) FROM events")
+	_, err = coordinator.RemoveStaffMember(ctx, &schedulingv1.RemoveStaffMemberRequest{CentreId: g.centre.String(), AccountId: "sup-cleared",
+		LeftOn: date(saturday(0).AddDate(0, 0, -1)), RequestId: uuid.NewString()})
+	code, reason := field(err)
+	require.Equal(t, codes.FailedPrecondition, code, err)
+	require.Equal(t, "SUPERVISED_AFTER_LEAVING", reason)
+	require.Contains(t, status.Convert(err).Message(), "sup-cleared supervised a session at the centre on "+saturday(0).Format(time.DateOnly))
+	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+	_, err = coordinator.RemoveStaffMember(ctx, &schedulingv1.RemoveStaffMemberRequest{CentreId: g.centre.String(), AccountId: "sup-cleared",
+		LeftOn: date(saturday(0)), RequestId: uuid.NewString()})
+	require.NoError(t, err, "the day of the session itself is theirs")
+
 	// The register's events are published on ft.scheduling.<centre>.StaffMemberAdded.
 	stream, err := g.js.Stream(ctx, bus.StreamName(Name))
 	require.NoError(t, err)

@@ -168,7 +168,8 @@ func project(uow *eventstore.UnitOfWork, ev proto.Message) error {
 		}
 		uow.Exec(`UPDATE bookings SET `+col+` = $2 WHERE booking_id = $1`, e.GetBookingId(), ts(e.GetAt()))
 	case *schedulingv1.SessionCompleted:
-		uow.Exec(`UPDATE bookings SET status = $2 WHERE booking_id = $1`, e.GetBookingId(), int32(schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED))
+		uow.Exec(`UPDATE bookings SET status = $2, supervised_by = nullif($3, '') WHERE booking_id = $1`, e.GetBookingId(),
+			int32(schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED), e.GetSupervisedBy())
 	case *schedulingv1.NoShowRecorded:
 		uow.Exec(`UPDATE bookings SET status = $2 WHERE booking_id = $1`, e.GetBookingId(), int32(schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW))
 	}

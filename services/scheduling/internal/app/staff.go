@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -9,6 +10,7 @@ import (
 
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/scheduling/internal/adapters"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
 )
@@ -70,7 +72,20 @@ func (a *App) RemoveStaffMember(ctx context.Context, centre uuid.UUID, account s
 	}
 	uow := new(eventstore.UnitOfWork)
 	uow.Project(func(ctx context.Context, tx pgx.Tx) error {
-		return eventstore.Lock(ctx, tx, domain.StaffStream(centre))
+		if err := eventstore.Lock(ctx, tx, domain.StaffStream(centre)); err != nil {
+			return err
+		}
+		// The register does not know sessions: a last day before a session the person
+		// supervised would make the register say that session's supervisor was not on the staff.
+		last, err := adapters.LastSupervised(ctx, tx, centre, account)
+		if err != nil {
+			return err
+		}
+		if last.After(m.Left) {
+			return problem.Rule("SUPERVISED_AFTER_LEAVING", fmt.Sprintf("%s supervised a session at the centre on %s: their last day cannot be before it",
+				account, last.Format(time.DateOnly)))
+		}
+		return nil
 	})
 	return m, today, uow, adapters.Append(uow, domain.StaffStream(centre), expected, uuid.Nil, centre, md, ev)
 }

@@ -150,15 +150,6 @@ func (f *Figures) run(ctx context.Context, m Measure, from, to time.Time, byPeri
 	return cells, nil
 }
 
-// Known says whether reporting has heard of the centre (its registration).
-func (f *Figures) Known(ctx context.Context, centre uuid.UUID) (bool, error) {
-	var known bool
-	if err := f.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM reporting.centres WHERE centre_id = $1)`, centre).Scan(&known); err != nil {
-		return false, fmt.Errorf("centre: %w", err)
-	}
-	return known, nil
-}
-
 // Room is a room's places.
 type Room struct {
 	Centre   uuid.UUID
@@ -166,38 +157,34 @@ type Room struct {
 }
 
 // Timetables are every centre's rooms and opening patterns (as recorded, protobuf bytes).
-func (f *Figures) Timetables(ctx context.Context) (map[uuid.UUID]Room, [][]byte, map[uuid.UUID]int32, error) {
+func (f *Figures) Timetables(ctx context.Context) (map[uuid.UUID]Room, [][]byte, error) {
 	rooms := map[uuid.UUID]Room{}
 	rows, err := f.pool.Query(ctx, `SELECT room_id, centre_id, capacity FROM reporting.rooms`)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("rooms: %w", err)
+		return nil, nil, fmt.Errorf("rooms: %w", err)
 	}
 	for rows.Next() {
 		var id uuid.UUID
 		var r Room
 		if err := rows.Scan(&id, &r.Centre, &r.Capacity); err != nil {
 			rows.Close()
-			return nil, nil, nil, fmt.Errorf("rooms: %w", err)
+			return nil, nil, fmt.Errorf("rooms: %w", err)
 		}
 		rooms[id] = r
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, nil, nil, fmt.Errorf("rooms: %w", err)
+		return nil, nil, fmt.Errorf("rooms: %w", err)
 	}
 	rows, err = f.pool.Query(ctx, `SELECT pattern FROM reporting.patterns`)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("patterns: %w", err)
+		return nil, nil, fmt.Errorf("patterns: %w", err)
 	}
 	patterns, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("patterns: %w", err)
+		return nil, nil, fmt.Errorf("patterns: %w", err)
 	}
-	regions, err := f.Regions(ctx)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	return rooms, patterns, regions, nil
+	return rooms, patterns, nil
 }
 
 // Regions are the region of every centre in the directory.

@@ -201,18 +201,18 @@ var measures = []measure{
 // the centre: suppressed alone, a figure withheld nationally to protect a neighbour's "<5" came
 // out whole.
 func (a *App) Figures(ctx context.Context, p Period, centre uuid.UUID, publish bool) ([]Figure, error) {
-	if centre != uuid.Nil {
-		known, err := a.figures.Known(ctx, centre)
-		if err != nil {
-			return nil, err
-		}
-		if !known {
-			return nil, problem.NotFound("centre " + centre.String())
-		}
+	// The directory's centres: their regions, which centre has a row for every count, and
+	// whether a centre asked about is one reporting knows.
+	regions, err := a.figures.Regions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, known := regions[centre]; centre != uuid.Nil && !known {
+		return nil, problem.NotFound("centre " + centre.String())
 	}
 	var out []Figure
 	if !publish {
-		figs, err := a.periodFigures(ctx, p, func(measure) bool { return true })
+		figs, err := a.periodFigures(ctx, p, regions, func(measure) bool { return true })
 		if err != nil {
 			return nil, err
 		}
@@ -223,7 +223,7 @@ func (a *App) Figures(ctx context.Context, p Period, centre uuid.UUID, publish b
 			return nil, err
 		}
 		// The requested period's figures that are not counts of people.
-		rest, err := a.periodFigures(ctx, p, func(m measure) bool { return !m.protected })
+		rest, err := a.periodFigures(ctx, p, regions, func(m measure) bool { return !m.protected })
 		if err != nil {
 			return nil, err
 		}
@@ -237,10 +237,6 @@ func (a *App) Figures(ctx context.Context, p Period, centre uuid.UUID, publish b
 				out = append(out, f)
 			}
 		}
-	}
-	regions, err := a.figures.Regions(ctx)
-	if err != nil {
-		return nil, err
 	}
 	out = withZeros(out, regions)
 	if centre != uuid.Nil {
@@ -274,18 +270,18 @@ func withZeros(figs []Figure, regions map[uuid.UUID]int32) []Figure {
 		}
 	}
 	names := []string{"room_sessions_available", "places_available"}
-	protected := map[string]bool{}
+	protected, atEnd := map[string]bool{}, map[string]bool{}
 	for _, m := range measures {
 		if !m.duration && !slices.Contains(names, m.Name) {
 			names = append(names, m.Name)
-			protected[m.Name] = true
+			protected[m.Name], atEnd[m.Name] = true, m.atEnd
 		}
 	}
 	zero := func(name, scope string, region commonv1.Region, centre uuid.UUID) {
 		if k := (at{name, region, centre}); !have[k] {
 			have[k] = true
 			figs = append(figs, Figure{Measure: name, Scope: scope, Region: region, Centre: centre, Shown: "0", Protected: protected[name],
-				AtEnd: slices.ContainsFunc(measures, func(m measure) bool { return m.Name == name && m.atEnd })})
+				AtEnd: atEnd[name]})
 		}
 	}
 	for centre, r := range regions {
@@ -341,7 +337,7 @@ func (a *App) yearFigures(ctx context.Context, year Period) ([]Figure, error) {
 const yearQueries = 4
 
 // periodFigures are p's figures of the measures wanted, and its places; unsuppressed.
-func (a *App) periodFigures(ctx context.Context, p Period, wanted func(measure) bool) ([]Figure, error) {
+func (a *App) periodFigures(ctx context.Context, p Period, regions map[uuid.UUID]int32, wanted func(measure) bool) ([]Figure, error) {
 	var out []Figure
 	for _, m := range measures {
 		if !wanted(m) {
@@ -353,7 +349,7 @@ func (a *App) periodFigures(ctx context.Context, p Period, wanted func(measure) 
 		}
 		out = m.figures(out, cells)
 	}
-	places, err := a.places(ctx, p)
+	places, err := a.places(ctx, p, regions)
 	if err != nil {
 		return nil, err
 	}
@@ -428,8 +424,8 @@ func less(a, b Figure) bool {
 // places are the room sessions and places the centres had open in the period, from their
 // opening patterns (each opening date, minus closures, plus extra dates) and rooms' capacity, and
 // the capacity used: places booked (not cancelled) over places available.
-func (a *App) places(ctx context.Context, p Period) ([]Figure, error) {
-	rooms, patterns, regions, err := a.figures.Timetables(ctx)
+func (a *App) places(ctx context.Context, p Period, regions map[uuid.UUID]int32) ([]Figure, error) {
+	rooms, patterns, err := a.figures.Timetables(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -131,10 +131,8 @@ or end this pattern (--until) and define the new times as a new pattern from the
 			if req.FirstDate, err = scheduleDate("from", from); err != nil {
 				return err
 			}
-			if until != "" {
-				if req.LastDate, err = scheduleDate("until", until); err != nil {
-					return err
-				}
+			if req.LastDate, err = optionalDate("until", until); err != nil {
+				return err
 			}
 			for _, d := range closed {
 				v, err := scheduleDate("closed", d)
@@ -849,6 +847,14 @@ func scheduleDate(flag, v string) (*commonv1.Date, error) {
 		return nil, fmt.Errorf("--%s %q is not a date like 2026-01-10", flag, v)
 	}
 	return &commonv1.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}, nil
+}
+
+// optionalDate is scheduleDate for a flag that may be left out: nil when it is.
+func optionalDate(flag, v string) (*commonv1.Date, error) {
+	if v == "" {
+		return nil, nil
+	}
+	return scheduleDate(flag, v)
 }
 
 func orToday(v string) string {

@@ -65,15 +65,11 @@ after their last, as a new period on the staff.`,
 			if req.DbsCheckedOn, err = scheduleDate("dbs-checked", dbs); err != nil {
 				return err
 			}
-			if trained != "" {
-				if req.TrainedOn, err = scheduleDate("trained", trained); err != nil {
-					return err
-				}
+			if req.TrainedOn, err = optionalDate("trained", trained); err != nil {
+				return err
 			}
-			if joinedOn != "" {
-				if req.JoinedOn, err = scheduleDate("joined", joinedOn); err != nil {
-					return err
-				}
+			if req.JoinedOn, err = optionalDate("joined", joinedOn); err != nil {
+				return err
 			}
 			if req.RequestId, err = request.value(); err != nil {
 				return err
@@ -179,10 +175,8 @@ their last day.`,
 			if req.AccountId, err = staffAccount(account); err != nil {
 				return err
 			}
-			if day != "" {
-				if req.LeftOn, err = scheduleDate("on", day); err != nil {
-					return err
-				}
+			if req.LeftOn, err = optionalDate("on", day); err != nil {
+				return err
 			}
 			if req.RequestId, err = request.value(); err != nil {
 				return err

@@ -212,3 +212,34 @@ func TestWhoKeepsTheStaffRegister(t *testing.T) {
 	require.Equal(t, codes.NotFound, status.Code(add(g.client(t, auth.RoleAdmin), uuid.New())))
 	require.Equal(t, 0, g.count(t, `SELECT count(*) FROM events WHERE event_type = 'familytime.scheduling.v1.StaffMemberAdded'`))
 }
+
+// Nobody keeps their own entry on the register (decisions.md 87): a coordinator cannot add
+// themselves as a contact supervisor, nor record their own DBS check or training, and nothing is
+// appended; another coordinator adds them, and they may record a colleague's check.
+func TestNobodyKeepsTheirOwnRegisterEntry(t *testing.T) {
+	g := newRig(t, monday)
+	self := g.as(t, "coord-self", auth.RoleCoordinator, auth.RoleSupervisor)
+	add := &schedulingv1.AddStaffMemberRequest{CentreId: g.centre.String(), AccountId: "coord-self",
+		Role: schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR, DbsCheckedOn: date(time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)),
+		TrainedOn: date(time.Date(2025, 12, 2, 0, 0, 0, 0, time.UTC)), RequestId: uuid.NewString()}
+	_, err := self.AddStaffMember(t.Context(), add)
+	code, reason := field(err)
+	require.Equal(t, codes.FailedPrecondition, code)
+	require.Equal(t, "OWN_REGISTER_ENTRY", reason)
+	require.Equal(t, 0, g.count(t, `SELECT count(*) FROM events WHERE stream_id = $1`, "staff-"+g.centre.String()))
+
+	g.addStaff(t, "coord-self", schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR,
+		time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 12, 2, 0, 0, 0, 0, time.UTC))
+	g.addStaff(t, "vol-1", schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER, time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC), time.Time{})
+	check := func(account string) error {
+		_, err := self.RecordStaffCheck(t.Context(), &schedulingv1.RecordStaffCheckRequest{CentreId: g.centre.String(), AccountId: account,
+			Check: schedulingv1.StaffCheck_STAFF_CHECK_SAFEGUARDING_TRAINING, CheckedOn: date(time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)),
+			RequestId: uuid.NewString()})
+		return err
+	}
+	code, reason = field(check("coord-self"))
+	require.Equal(t, codes.FailedPrecondition, code)
+	require.Equal(t, "OWN_REGISTER_ENTRY", reason)
+	require.Equal(t, 2, g.count(t, `SELECT count(*) FROM events WHERE stream_id = $1`, "staff-"+g.centre.String()))
+	require.NoError(t, check("vol-1"))
+}

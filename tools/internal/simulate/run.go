@@ -168,11 +168,11 @@ func (s *sim) register(ctx context.Context, c *centre, eve time.Time) error {
 	if c.id, err = uuid.Parse(resp.GetCentre().GetCentreId()); err != nil {
 		return err
 	}
-	ctx, err = s.staff(ctx, c)
-	if err != nil {
+	if err := s.registerStaff(ctx, c, eve); err != nil {
 		return err
 	}
-	if err := s.registerStaff(ctx, c, eve); err != nil {
+	ctx, err = s.staff(ctx, c)
+	if err != nil {
 		return err
 	}
 	if c.supported {
@@ -209,7 +209,11 @@ func staffAccount(c *centre) string { return fmt.Sprintf("sim-staff-%03d", c.ind
 // completed only by a contact supervisor cleared on the day), a volunteer elsewhere. Its DBS check
 // and training are well before --from, spread over a few weeks by centre; the dates come from the
 // centre's index, not its random source, so a seed makes the same families as before.
-func (s *sim) registerStaff(ctx context.Context, c *centre, eve time.Time) error {
+func (s *sim) registerStaff(base context.Context, c *centre, eve time.Time) error {
+	ctx, err := s.registrar(base, c)
+	if err != nil {
+		return err
+	}
 	role := schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER
 	if c.supervised {
 		role = schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR
@@ -226,11 +230,21 @@ func (s *sim) registerStaff(ctx context.Context, c *centre, eve time.Time) error
 	return nil
 }
 
+// registrar is base with a token of the centre's other coordinator, who keeps its staff register:
+// nobody records their own checks (decisions.md 87).
+func (s *sim) registrar(base context.Context, c *centre) (context.Context, error) {
+	return s.c.as(base, fmt.Sprintf("sim-registrar-%03d", c.index+1), c.id, auth.RoleCoordinator)
+}
+
 // renewTraining records the staff account's yearly safeguarding training a month before the
 // last one lapses, so that a run of any length keeps its supervisor cleared.
-func (s *sim) renewTraining(ctx context.Context, c *centre, d time.Time) error {
+func (s *sim) renewTraining(base context.Context, c *centre, d time.Time) error {
 	if d.Before(c.trained.AddDate(1, -1, 0)) {
 		return nil
+	}
+	ctx, err := s.registrar(base, c)
+	if err != nil {
+		return err
 	}
 	if _, err := call(ctx, s.c, s.c.scheduling.RecordStaffCheck, &schedulingv1.RecordStaffCheckRequest{CentreId: c.id.String(),
 		AccountId: staffAccount(c), Check: schedulingv1.StaffCheck_STAFF_CHECK_SAFEGUARDING_TRAINING, CheckedOn: pbDate(d),
@@ -378,11 +392,11 @@ func (s *sim) day(ctx context.Context, d time.Time) error {
 // morning is a centre's casework: new referrals, decisions, pre-visits, bookings, cancellations,
 // cases ending.
 func (s *sim) morning(base context.Context, c *centre, d time.Time) error {
-	ctx, err := s.staff(base, c)
-	if err != nil {
+	if err := s.renewTraining(base, c, d); err != nil {
 		return err
 	}
-	if err := s.renewTraining(ctx, c, d); err != nil {
+	ctx, err := s.staff(base, c)
+	if err != nil {
 		return err
 	}
 	redirected := c.inbox

@@ -28,6 +28,9 @@ func (a *App) AddStaffMember(ctx context.Context, centre uuid.UUID, j domain.Joi
 	if _, err := a.centres.Get(ctx, centre); err != nil {
 		return domain.StaffMember{}, time.Time{}, nil, err
 	}
+	if err := notOwnEntry(j.Account, md); err != nil {
+		return domain.StaffMember{}, time.Time{}, nil, err
+	}
 	r, err := a.sessions.Staff(ctx, centre)
 	if err != nil {
 		return domain.StaffMember{}, time.Time{}, nil, err
@@ -43,6 +46,9 @@ func (a *App) AddStaffMember(ctx context.Context, centre uuid.UUID, j domain.Joi
 
 // RecordStaffCheck records a member of staff's new enhanced DBS check or safeguarding training.
 func (a *App) RecordStaffCheck(ctx context.Context, centre uuid.UUID, account string, check schedulingv1.StaffCheck, on time.Time, md eventstore.Metadata) (domain.StaffMember, time.Time, *eventstore.UnitOfWork, error) {
+	if err := notOwnEntry(account, md); err != nil {
+		return domain.StaffMember{}, time.Time{}, nil, err
+	}
 	r, err := a.sessions.Staff(ctx, centre)
 	if err != nil {
 		return domain.StaffMember{}, time.Time{}, nil, err
@@ -54,6 +60,17 @@ func (a *App) RecordStaffCheck(ctx context.Context, centre uuid.UUID, account st
 	}
 	uow := new(eventstore.UnitOfWork)
 	return m, today, uow, adapters.Append(uow, domain.StaffStream(centre), expected, uuid.Nil, centre, md, ev)
+}
+
+// notOwnEntry refuses a change to the caller's own entry on the register (decisions.md 87): the
+// register vouches that someone else saw the DBS certificate and the training record, so a
+// coordinator who could add themselves as a contact supervisor, or record their own check, could
+// clear themselves to supervise. A leaving may be one's own.
+func notOwnEntry(account string, md eventstore.Metadata) error {
+	if md.Actor != "" && account == md.Actor {
+		return problem.Rule("OWN_REGISTER_ENTRY", "nobody adds themselves to a centre's staff register or records their own DBS check or training: another coordinator of the centre, or an administrator, does it")
+	}
+	return nil
 }
 
 // RemoveStaffMember records that a member of staff left, their last day left (zero: today). Of

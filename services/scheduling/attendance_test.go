@@ -42,7 +42,7 @@ func TestAttendanceRecordsTheRightPeopleAtPossibleTimes(t *testing.T) {
 	g := newRig(t, monday)
 	pattern, rooms := g.timetable(t, saturday(0), false, 2)
 	f := g.readyBringing(t)
-	c, door := g.client(t, auth.RoleCoordinator), g.client(t, auth.RoleVolunteer)
+	c, door := g.client(t, auth.RoleCoordinator), g.door(t)
 	ctx := t.Context()
 	booked, err := book(ctx, c, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: f.id.String(),
 		PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[0]})
@@ -116,7 +116,7 @@ func TestASessionUnderWayIsNeitherCancelledNorEndedWithTheCase(t *testing.T) {
 	g := newRig(t, monday)
 	pattern, rooms := g.timetable(t, saturday(0), false, 2)
 	f := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)[0]
-	c, door := g.client(t, auth.RoleCoordinator), g.client(t, auth.RoleVolunteer)
+	c, door := g.client(t, auth.RoleCoordinator), g.door(t)
 	ctx := t.Context()
 	var bookings []string
 	for week := range 2 {

@@ -81,6 +81,21 @@ type rig struct {
 	referral     *source
 	safeguarding *source
 	centre       uuid.UUID
+	// doorCleared: account-volunteer is on the centre's staff register, cleared (door).
+	doorCleared bool
+}
+
+// door is a client of the rig's volunteer, account-volunteer, who runs the centre's sessions: the
+// first time it is asked for, the coordinator adds them to the staff register from today,
+// DBS-checked and trained a month before, so that they are cleared for a year (decisions.md 88).
+func (g *rig) door(t *testing.T) schedulingv1.SchedulingServiceClient {
+	t.Helper()
+	if !g.doorCleared {
+		month := g.clock.Now().AddDate(0, -1, 0)
+		g.addStaff(t, "account-volunteer", schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER, month, month)
+		g.doorCleared = true
+	}
+	return g.client(t, auth.RoleVolunteer)
 }
 
 func newRig(t *testing.T, now time.Time) *rig {

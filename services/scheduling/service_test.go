@@ -137,7 +137,7 @@ func TestFamilyReadyBookedCheckedInCompleted(t *testing.T) {
 	g := newRig(t, monday)
 	pattern, rooms := g.timetable(t, saturday(0), false, 4)
 	f := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)[0]
-	coordinator, volunteer := g.client(t, auth.RoleCoordinator), g.client(t, auth.RoleVolunteer)
+	coordinator, volunteer := g.client(t, auth.RoleCoordinator), g.door(t)
 	ctx := t.Context()
 
 	req := &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: f.id.String(), PatternId: pattern,
@@ -297,7 +297,7 @@ func TestSecondUnexplainedNoShowOffersThePlace(t *testing.T) {
 	g := newRig(t, monday)
 	pattern, rooms := g.timetable(t, saturday(0), false, 4)
 	fams := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
-	c, v := g.client(t, auth.RoleCoordinator), g.client(t, auth.RoleVolunteer)
+	c, v := g.client(t, auth.RoleCoordinator), g.door(t)
 	ctx := t.Context()
 	waiting, _ := g.waitlist(t, g.centre, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
 	var bookings []string

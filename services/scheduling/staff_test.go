@@ -69,7 +69,7 @@ func TestASupervisedSessionIsCompletedOnlyByAClearedSupervisor(t *testing.T) {
 	require.False(t, lapsed.GetCleared())
 	require.Equal(t, "safeguarding training lapsed on 2025-12-01 (done on 2024-12-01; it is needed every year)", lapsed.GetNotClearedBecause())
 
-	door := g.client(t, auth.RoleVolunteer)
+	door := g.as(t, "sup-cleared", auth.RoleVolunteer)
 	g.clock.Set(london(2026, 1, 10, 10, 5))
 	for party, people := range map[schedulingv1.Party][]string{schedulingv1.Party_PARTY_VISITING: {f.visiting.String()},
 		schedulingv1.Party_PARTY_CHILDREN: {f.resident.String(), f.child.String()}} {
@@ -242,4 +242,89 @@ func TestNobodyKeepsTheirOwnRegisterEntry(t *testing.T) {
 	require.Equal(t, "OWN_REGISTER_ENTRY", reason)
 	require.Equal(t, 2, g.count(t, `SELECT count(*) FROM events WHERE stream_id = $1`, "staff-"+g.centre.String()))
 	require.NoError(t, check("vol-1"))
+}
+
+// Only someone on the centre's staff register, cleared on the session's date, records a session
+// (decisions.md 88): a volunteer not on the register, one whose training has lapsed by then, and
+// one whose last day was before it are refused NOT_CLEARED at check-in, arrival, departure,
+// no-show and completion, saying why and naming no account, and nothing is appended; a cleared
+// volunteer records them.
+func TestOnlyClearedStaffRecordASession(t *testing.T) {
+	g := newRig(t, monday)
+	ctx := t.Context()
+	pattern, rooms := g.timetable(t, saturday(0), false, 2)
+	f := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)[0]
+	booked, err := book(ctx, g.client(t, auth.RoleCoordinator), &schedulingv1.BookSessionRequest{CentreId: g.centre.String(),
+		FamilyId: f.id.String(), PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[0]})
+	require.NoError(t, err)
+	b := booked.GetBooking().GetBookingId()
+
+	g.addStaff(t, "vol-lapsing", schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER,
+		time.Date(2024, 12, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 1, 9, 0, 0, 0, 0, time.UTC))
+	g.addStaff(t, "vol-leaving", schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER,
+		time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC))
+	door := g.door(t)
+	g.clock.Set(london(2026, 1, 10, 10, 0))
+	_, err = g.client(t, auth.RoleCoordinator).RemoveStaffMember(ctx, &schedulingv1.RemoveStaffMemberRequest{CentreId: g.centre.String(),
+		AccountId: "vol-leaving", LeftOn: date(saturday(0).AddDate(0, 0, -1)), RequestId: uuid.NewString()})
+	require.NoError(t, err)
+
+	records := map[string]func(schedulingv1.SchedulingServiceClient) error{
+		"check-in": func(c schedulingv1.SchedulingServiceClient) error {
+			_, err := c.CheckIn(ctx, &schedulingv1.CheckInRequest{CentreId: g.centre.String(), BookingId: b,
+				PersonId: f.visiting.String(), RequestId: uuid.NewString()})
+			return err
+		},
+		"arrival": func(c schedulingv1.SchedulingServiceClient) error {
+			_, err := c.RecordArrival(ctx, &schedulingv1.RecordArrivalRequest{CentreId: g.centre.String(), BookingId: b,
+				Party: schedulingv1.Party_PARTY_VISITING, PersonIds: []string{f.visiting.String()}, RequestId: uuid.NewString()})
+			return err
+		},
+		"departure": func(c schedulingv1.SchedulingServiceClient) error {
+			_, err := c.RecordDeparture(ctx, &schedulingv1.RecordDepartureRequest{CentreId: g.centre.String(), BookingId: b,
+				Party: schedulingv1.Party_PARTY_VISITING, PersonIds: []string{f.visiting.String()}, RequestId: uuid.NewString()})
+			return err
+		},
+		"no-show": func(c schedulingv1.SchedulingServiceClient) error {
+			_, err := c.RecordNoShow(ctx, &schedulingv1.RecordNoShowRequest{CentreId: g.centre.String(), BookingId: b,
+				Party: schedulingv1.Party_PARTY_VISITING, RequestId: uuid.NewString()})
+			return err
+		},
+		"completion": func(c schedulingv1.SchedulingServiceClient) error {
+			_, err := c.CompleteSession(ctx, &schedulingv1.CompleteSessionRequest{CentreId: g.centre.String(), BookingId: b,
+				RequestId: uuid.NewString()})
+			return err
+		},
+	}
+	callers := []struct{ account, why string }{
+		{"vol-nobody", "you are not on its staff register"},
+		{"vol-lapsing", "safeguarding training lapsed on 2026-01-09"},
+		{"vol-leaving", "their last day was 2026-01-09"},
+	}
+	for _, who := range callers {
+		for name, record := range records {
+			t.Run(who.account+" "+name, func(t *testing.T) {
+				before := g.count(t, "SELECT count(*) FROM events")
+				err := record(g.as(t, who.account, auth.RoleVolunteer, auth.RoleCoordinator))
+				code, reason := field(err)
+				require.Equal(t, codes.FailedPrecondition, code, err)
+				require.Equal(t, "NOT_CLEARED", reason)
+				msg := status.Convert(err).Message()
+				require.Contains(t, msg, "you are not cleared to work at the centre's sessions on 2026-01-10: ")
+				require.Contains(t, msg, who.why)
+				require.NotContains(t, msg, who.account)
+				require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+			})
+		}
+	}
+
+	require.NoError(t, records["check-in"](door))
+	require.NoError(t, records["arrival"](door))
+	_, err = door.RecordArrival(ctx, &schedulingv1.RecordArrivalRequest{CentreId: g.centre.String(), BookingId: b,
+		Party: schedulingv1.Party_PARTY_CHILDREN, PersonIds: []string{f.resident.String(), f.child.String()}, RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	g.clock.Set(london(2026, 1, 10, 11, 30))
+	require.NoError(t, records["completion"](door))
+	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM events WHERE event_type = 'familytime.scheduling.v1.SessionCompleted'
+		AND actor = 'account-volunteer'`))
 }

@@ -38,7 +38,9 @@ func newScheduleCommand() *cobra.Command {
 		Use:   "schedule",
 		Short: "A centre's sessions: rooms, opening patterns, bookings, the day sheet, attendance, the waiting list",
 		Long: `schedule runs a centre's sessions. Every subcommand names the centre with --centre. Times are the
-centre's local time (HH:MM), dates are YYYY-MM-DD. People are ids; names stay with referral.`,
+centre's local time (HH:MM), dates are YYYY-MM-DD. People are ids; names stay with referral.
+A session is recorded (checkin, arrive, depart, noshow, complete) only by someone on the centre's
+staff register cleared on the session's date (familytime staff), or it is refused NOT_CLEARED.`,
 	}
 	s.conn.register(cmd)
 	cmd.PersistentFlags().StringVar(&s.centre, "centre", "", "the centre's id (UUID)")

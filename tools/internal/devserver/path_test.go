@@ -75,12 +75,16 @@ func TestAFamilysWholePathThroughTheFourServices(t *testing.T) {
 	volunteer := s.safeguarding(t, s.tokenFor(t, "volunteer-1", auth.RoleVolunteer, centre))
 	supervisor := s.safeguarding(t, s.tokenFor(t, "supervisor-1", auth.RoleSupervisor, centre))
 	lead := s.safeguarding(t, s.tokenFor(t, "lead-1", auth.RoleSafeguardingLead, centre))
-	// The supervisor is on the centre's staff register, DBS-checked and trained: only a cleared
-	// contact supervisor completes a supervised session (decisions.md 82).
-	_, err = sched.AddStaffMember(ctx, &schedulingv1.AddStaffMemberRequest{RequestId: uuid.NewString(), CentreId: centre,
-		AccountId: "supervisor-1", Role: schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR,
-		DbsCheckedOn: dateOf(received.AddDate(0, -6, 0)), TrainedOn: dateOf(received.AddDate(0, -5, 0)), JoinedOn: dateOf(received.AddDate(0, -5, 0))})
-	require.NoError(t, err)
+	// The supervisor and the volunteer are on the centre's staff register, DBS-checked and
+	// trained: only cleared staff record a session, and only a cleared contact supervisor
+	// completes a supervised one (decisions.md 82 and 88).
+	for account, role := range map[string]schedulingv1.StaffRole{"supervisor-1": schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR,
+		"volunteer-1": schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER} {
+		_, err = sched.AddStaffMember(ctx, &schedulingv1.AddStaffMemberRequest{RequestId: uuid.NewString(), CentreId: centre,
+			AccountId: account, Role: role, DbsCheckedOn: dateOf(received.AddDate(0, -6, 0)),
+			TrainedOn: dateOf(received.AddDate(0, -5, 0)), JoinedOn: dateOf(received.AddDate(0, -5, 0))})
+		require.NoError(t, err)
+	}
 
 	// What was submitted about the family: none of it may appear in reporting.
 	personal := struct {
@@ -501,9 +505,9 @@ func TestAFamilysWholePathThroughTheFourServices(t *testing.T) {
 		"holds_placed||": 1, "holds_placed|reason|HOLD_REASON_CONCERN_UNDER_INVESTIGATION": 1,
 		"holds_lifted||": 1, "reports_released||": 1,
 		"room_sessions_available||": 5, "places_available||": 5, "capacity_used_percent||": 40,
-		// The supervisor, on the centre's staff from before the referral: on it at the quarter's
-		// end and the year's.
-		"staff_at_end||": 1, "staff_at_end|role|STAFF_ROLE_CONTACT_SUPERVISOR": 1,
+		// The supervisor and the volunteer, on the centre's staff from before the referral: on
+		// it at the quarter's end and the year's.
+		"staff_at_end||": 2, "staff_at_end|role|STAFF_ROLE_CONTACT_SUPERVISOR": 1, "staff_at_end|role|STAFF_ROLE_VOLUNTEER": 1,
 	}
 	want := map[string]float64{}
 	northWest := commonv1.Region_REGION_NORTH_WEST.String()

@@ -28,11 +28,14 @@ func (a *App) CheckIn(ctx context.Context, centre, booking, person uuid.UUID, md
 		return CheckInResult{}, nil, err
 	}
 	expected := f.Version()
+	uow := new(eventstore.UnitOfWork)
+	if err := a.atTheDoor(ctx, uow, centre, f, booking, md); err != nil {
+		return CheckInResult{}, nil, err
+	}
 	admitted, role, refusal, ev, err := f.CheckIn(booking, person, a.now())
 	if err != nil {
 		return CheckInResult{}, nil, err
 	}
-	uow := new(eventstore.UnitOfWork)
 	if ev != nil {
 		err = adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
 	}
@@ -64,6 +67,10 @@ func (a *App) RecordArrival(ctx context.Context, centre uuid.UUID, m Movement, m
 	if m.At != nil {
 		at = domain.On(b.Date, *m.At, b.Location())
 	}
+	uow := new(eventstore.UnitOfWork)
+	if err := a.atTheDoor(ctx, uow, centre, f, m.Booking, md); err != nil {
+		return nil, 0, nil, err
+	}
 	b, ev, err := f.Arrive(m.Booking, m.Party, at, m.People, now)
 	if err != nil {
 		return nil, 0, nil, err
@@ -73,7 +80,6 @@ func (a *App) RecordArrival(ctx context.Context, centre uuid.UUID, m Movement, m
 		start, _ := b.Held()
 		lost = int(start.Sub(b.ChildrenArrive).Minutes())
 	}
-	uow := new(eventstore.UnitOfWork)
 	return b, lost, uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
 }
 
@@ -93,11 +99,14 @@ func (a *App) RecordDeparture(ctx context.Context, centre uuid.UUID, m Movement,
 	if m.At != nil {
 		at = domain.On(b.Date, *m.At, b.Location())
 	}
+	uow := new(eventstore.UnitOfWork)
+	if err := a.atTheDoor(ctx, uow, centre, f, m.Booking, md); err != nil {
+		return nil, nil, err
+	}
 	b, ev, err := f.Depart(m.Booking, m.Party, at, m.People, now)
 	if err != nil {
 		return nil, nil, err
 	}
-	uow := new(eventstore.UnitOfWork)
 	return b, uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
 }
 
@@ -112,12 +121,23 @@ func (a *App) CompleteSession(ctx context.Context, centre, booking uuid.UUID, su
 		return nil, nil, nil, err
 	}
 	expected := f.Version()
+	uow := new(eventstore.UnitOfWork)
+	b, err := f.Booking(booking)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if b.ServiceType != commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {
+		if err := a.atTheDoor(ctx, uow, centre, f, booking, md); err != nil {
+			return nil, nil, nil, err
+		}
+	}
 	b, ev, err := f.Complete(booking, supervisedBy, caller, bySupervisor, a.now())
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	uow := new(eventstore.UnitOfWork)
 	if b.ServiceType == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {
+		// Its supervisor is the caller (Family.Complete), and supervising asks more than working
+		// at the door: its own refusals say why.
 		staff, err := a.sessions.Staff(ctx, centre)
 		if err != nil {
 			return nil, nil, nil, err
@@ -128,6 +148,27 @@ func (a *App) CompleteSession(ctx context.Context, centre, booking uuid.UUID, su
 		guardStaff(uow, centre, staff.Version())
 	}
 	return b, ev, uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
+}
+
+// atTheDoor refuses a record of a session of the family's (booking) by a caller who is not on the
+// centre's staff register cleared on the session's date (decisions.md 88): staff and volunteers
+// need an enhanced DBS check before starting and safeguarding training every year. The register
+// is guarded in uow, so a leaving recorded meanwhile is seen. A booking not the family's is left
+// for the command to refuse.
+func (a *App) atTheDoor(ctx context.Context, uow *eventstore.UnitOfWork, centre uuid.UUID, f *domain.Family, booking uuid.UUID, md eventstore.Metadata) error {
+	b, err := f.Booking(booking)
+	if err != nil {
+		return err
+	}
+	staff, err := a.sessions.Staff(ctx, centre)
+	if err != nil {
+		return err
+	}
+	if err := staff.Works(md.Actor, b.Date); err != nil {
+		return err
+	}
+	guardStaff(uow, centre, staff.Version())
+	return nil
 }
 
 // NoShowResult is a no-show's outcome.
@@ -148,12 +189,15 @@ func (a *App) RecordNoShow(ctx context.Context, centre, booking uuid.UUID, party
 	}
 	expected := f.Version()
 	now := a.now()
+	uow := new(eventstore.UnitOfWork)
+	if err := a.atTheDoor(ctx, uow, centre, f, booking, md); err != nil {
+		return NoShowResult{}, nil, err
+	}
 	b, events, released, err := f.NoShow(booking, party, explained, now)
 	if err != nil {
 		return NoShowResult{}, nil, err
 	}
 	out := NoShowResult{Booking: b, Unexplained: f.UnexplainedNoShows(), Released: released != nil}
-	uow := new(eventstore.UnitOfWork)
 	if released != nil {
 		out.Unexplained = domain.ReleaseAfter
 		if err := a.freePlaces(ctx, uow, f, events, md); err != nil {

@@ -24,6 +24,10 @@ var (
 	// supervisor is not a contact supervisor or safeguarding lead of the centre cleared on the
 	// session's date (the message says why).
 	ErrSupervisorNotCleared = problem.Rule("SUPERVISOR_NOT_CLEARED", "the supervisor is not cleared to supervise contact at the centre on the session's date")
+	// ErrNotCleared matches every refusal of a session's record (a check-in, an arrival, a
+	// departure, a no-show, a completion) by someone not cleared to work at the centre on the
+	// session's date (decisions.md 88).
+	ErrNotCleared = problem.Rule("NOT_CLEARED", "you are not cleared to work at the centre on the session's date")
 )
 
 // TrainingLasts is how long safeguarding training counts: it is needed again every year.
@@ -348,6 +352,32 @@ func (r *StaffRegister) Supervises(account string, date time.Time) error {
 	}
 	if m.OnStaff(date) && m.Role != schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR && m.Role != schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD {
 		return refuse(fmt.Sprintf("on the staff as %s; supervised contact is supervised by a contact supervisor or the safeguarding lead", RoleWords(m.Role)))
+	}
+	if ok, why := m.Cleared(date); !ok {
+		return refuse(why)
+	}
+	return nil
+}
+
+// Works refuses, with ErrNotCleared's reason and why in words, an account that may not work at a
+// session of the centre on date: on the staff that day in any role, and cleared that day
+// (StaffMember.Cleared). The message speaks to the caller, who is the account, and names no
+// account: a token's subject may be an e-mail address.
+func (r *StaffRegister) Works(account string, date time.Time) error {
+	refuse := func(why string) error {
+		return problem.Rule(ErrNotCleared.Reason, fmt.Sprintf("you are not cleared to work at the centre's sessions on %s: %s. "+
+			"Staff and volunteers need an enhanced DBS check before starting and safeguarding training every year; "+
+			"a coordinator of the centre keeps its staff register (familytime staff)", dateString(date), why))
+	}
+	ps := r.periods[account]
+	if len(ps) == 0 {
+		return refuse("you are not on its staff register")
+	}
+	m := ps[0]
+	for _, p := range ps {
+		if !p.Joined.After(date) {
+			m = p
+		}
 	}
 	if ok, why := m.Cleared(date); !ok {
 		return refuse(why)

@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
@@ -155,4 +156,86 @@ func TestASessionUnderWayIsNeitherCancelledNorEndedWithTheCase(t *testing.T) {
 		RequestId: uuid.NewString()})
 	require.NoError(t, err)
 	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED, done.GetBooking().GetStatus())
+}
+
+// What a review recorded as a session held: the children brought and collected before the
+// visiting parent came (both parties "arrived", no minute together). Completing it is refused
+// NO_CONTACT_HELD, saying the times, and appends nothing; the session is cancelled on the day
+// instead, with no notice. A supported session's completion records who supervised: the caller
+// by default, a colleague cleared that day if named, and never an account the register does not
+// know (decisions.md 89).
+func TestASessionWithoutContactIsCancelledNotCompleted(t *testing.T) {
+	g := newRig(t, monday)
+	pattern, rooms := g.timetable(t, saturday(0), false, 2)
+	f := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)[0]
+	c, door := g.client(t, auth.RoleCoordinator), g.door(t)
+	ctx := t.Context()
+	var bookings []string
+	for week := range 2 {
+		r, err := book(ctx, c, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: f.id.String(),
+			PatternId: pattern, Date: date(saturday(week)), RoomId: rooms[0]})
+		require.NoError(t, err)
+		bookings = append(bookings, r.GetBooking().GetBookingId())
+	}
+	move := func(booking string, arrive bool, party schedulingv1.Party, hour, minute int32, people ...uuid.UUID) {
+		t.Helper()
+		var ids []string
+		for _, p := range people {
+			ids = append(ids, p.String())
+		}
+		at := &schedulingv1.LocalTime{Hour: hour, Minute: minute}
+		var err error
+		if arrive {
+			_, err = door.RecordArrival(ctx, &schedulingv1.RecordArrivalRequest{CentreId: g.centre.String(), BookingId: booking,
+				Party: party, Time: at, PersonIds: ids, RequestId: uuid.NewString()})
+		} else {
+			_, err = door.RecordDeparture(ctx, &schedulingv1.RecordDepartureRequest{CentreId: g.centre.String(), BookingId: booking,
+				Party: party, Time: at, PersonIds: ids, RequestId: uuid.NewString()})
+		}
+		require.NoError(t, err)
+	}
+	complete := func(booking, by string) (*schedulingv1.CompleteSessionResponse, error) {
+		return door.CompleteSession(ctx, &schedulingv1.CompleteSessionRequest{CentreId: g.centre.String(), BookingId: booking,
+			SupervisedBy: by, RequestId: uuid.NewString()})
+	}
+
+	g.clock.Set(london(2026, 1, 10, 10, 5))
+	move(bookings[0], true, schedulingv1.Party_PARTY_CHILDREN, 9, 40, f.resident, f.child)
+	move(bookings[0], false, schedulingv1.Party_PARTY_CHILDREN, 9, 45, f.resident, f.child)
+	move(bookings[0], true, schedulingv1.Party_PARTY_VISITING, 10, 0, f.visiting)
+	g.clock.Set(london(2026, 1, 10, 11, 30))
+	before := g.count(t, "SELECT count(*) FROM events")
+	_, err := complete(bookings[0], "")
+	code, reason := field(err)
+	require.Equal(t, codes.FailedPrecondition, code, err)
+	require.Equal(t, "NO_CONTACT_HELD", reason)
+	require.Contains(t, status.Convert(err).Message(), "not at the session together between 10:15 and")
+	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+
+	cancelled, err := c.CancelBooking(ctx, &schedulingv1.CancelBookingRequest{CentreId: g.centre.String(), BookingId: bookings[0],
+		CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT, RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED, cancelled.GetBooking().GetStatus())
+	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM events WHERE event_type = 'familytime.scheduling.v1.BookingCancelled'
+		AND payload IS NOT NULL AND stream_id = $1`, "family-"+f.id.String()))
+
+	// The next week, a session held: a name the register does not know is refused; the caller
+	// is who supervised when nobody is named.
+	g.clock.Set(london(2026, 1, 17, 10, 20))
+	move(bookings[1], true, schedulingv1.Party_PARTY_VISITING, 10, 0, f.visiting)
+	move(bookings[1], true, schedulingv1.Party_PARTY_CHILDREN, 10, 15, f.resident, f.child)
+	g.clock.Set(london(2026, 1, 17, 11, 30))
+	before = g.count(t, "SELECT count(*) FROM events")
+	_, err = complete(bookings[1], "vol-nobody")
+	code, reason = field(err)
+	require.Equal(t, codes.FailedPrecondition, code, err)
+	require.Equal(t, "NOT_CLEARED", reason)
+	require.Contains(t, status.Convert(err).Message(), "supervised_by vol-nobody is not cleared to work at the centre's sessions on 2026-01-17")
+	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+	done, err := complete(bookings[1], "")
+	require.NoError(t, err)
+	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED, done.GetBooking().GetStatus())
+	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM events WHERE event_type = 'familytime.scheduling.v1.SessionCompleted'
+		AND actor = 'account-volunteer'`))
+	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM bookings WHERE booking_id = $1 AND supervised_by = 'account-volunteer'`, bookings[1]))
 }

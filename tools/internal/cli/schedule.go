@@ -370,7 +370,9 @@ func (s *schedule) cancel() *cobra.Command {
 		Short: "Cancel a booking before its session starts, saying who cancelled (under 48 hours' notice is marked late)",
 		Long: `cancel cancels a booking at someone's request and frees its place, saying who asked. Under 48
 hours' notice is late. Once the session is under way (the visiting parent is due, or a party has
-arrived) it cannot be cancelled: complete it, or record a no-show.`,
+arrived) it cannot be cancelled: complete it, or record a no-show. The exception is a session
+that held no contact (the children came and left without a minute with the visiting parent in
+the session's time): it did not take place, and is cancelled on the day, with no notice.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			who, err := parseRequester(by)
@@ -644,7 +646,10 @@ must be on the centre's staff register as a contact supervisor or the safeguardi
 on the session's date (DBS-checked, and trained within the year; see familytime staff list --on
 DATE), or it is refused, saying why (SUPERVISOR_NOT_CLEARED). --supervised-by may name that
 account; naming anyone else (a colleague who supervised) is refused (SUPERVISOR_NOT_CALLER): they
-complete the session with their own token.`,
+complete the session with their own token. A supported session records who supervised too: the
+token's account, or --supervised-by a colleague on the staff register cleared that day (anyone
+else is refused, NOT_CLEARED). A session in which the children and the visiting parent were never
+together in its time held no contact and is not completed (NO_CONTACT_HELD): cancel it.`,
 		Example: `  familytime schedule complete $BOOKING --centre $CENTRE
   familytime schedule complete $BOOKING --centre $CENTRE --supervised-by sup-017   # the token is sup-017's`,
 		Args: cobra.ExactArgs(1),

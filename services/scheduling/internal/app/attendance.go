@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
@@ -10,6 +12,7 @@ import (
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/scheduling/internal/adapters"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
 )
@@ -134,6 +137,18 @@ func (a *App) CompleteSession(ctx context.Context, centre, booking uuid.UUID, su
 	b, ev, err := f.Complete(booking, supervisedBy, caller, bySupervisor, a.now())
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	if b.ServiceType != commonv1.ServiceType_SERVICE_TYPE_SUPERVISED && ev.GetSupervisedBy() != caller {
+		// A colleague who kept the room may be named, if they were cleared to work that day: an
+		// account the register does not know is no record of who supervised.
+		staff, err := a.sessions.Staff(ctx, centre)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if err := staff.Works(ev.GetSupervisedBy(), b.Date); err != nil {
+			return nil, nil, nil, problem.Rule(domain.ErrNotCleared.Reason, fmt.Sprintf("supervised_by %s is not cleared to work at the centre's sessions on %s, "+
+				"so is no record of who supervised: name someone on the staff register cleared that day, or leave it empty to name yourself", ev.GetSupervisedBy(), b.Date.Format(time.DateOnly)))
+		}
 	}
 	if b.ServiceType == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {
 		// Its supervisor is the caller (Family.Complete), and supervising asks more than working

@@ -57,6 +57,12 @@ var (
 	ErrAlreadyDeparted  = problem.Rule("ALREADY_DEPARTED", "the party's departure is already recorded")
 	ErrPartyArrived     = problem.Rule("PARTY_ARRIVED", "the party arrived: it is not a no-show")
 	ErrPartiesMissing   = problem.Rule("PARTIES_NOT_ARRIVED", "both parties' arrivals must be recorded to complete a session")
+	// ErrNoContactHeld means the children and the visiting parent were never at the session
+	// together within its time: it did not take place, and is cancelled, not completed
+	// (decisions.md 89).
+	ErrNoContactHeld = problem.Rule("NO_CONTACT_HELD", "no contact was held at the session")
+	// ErrSameSession means a reschedule to the booking's own session, room and times.
+	ErrSameSession = problem.Rule("SAME_SESSION", "the booking is already in that session and room at those times: nothing to reschedule")
 	ErrSupervisorNeeded = problem.Rule("SUPERVISOR_REQUIRED", "a supervised session is completed by a supervisor")
 	// ErrSupervisorNotCaller means a supervised session's completion named as its supervisor an
 	// account other than the caller's: the supervisor completes their own session.
@@ -432,7 +438,8 @@ func (f *Family) cancelWhere(match func(*Booking) bool, reason schedulingv1.Canc
 }
 
 func (f *Family) cancellation(b *Booking, by schedulingv1.CancelledBy, reason schedulingv1.CancellationReason, now time.Time) *schedulingv1.BookingCancelled {
-	notice := b.ChildrenArrive.Sub(now)
+	// A session that began and held no contact is cancelled with no notice at all.
+	notice := max(b.ChildrenArrive.Sub(now), 0)
 	return &schedulingv1.BookingCancelled{BookingId: b.ID.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(),
 		RoomId: b.Room.String(), SessionDate: toDate(b.Date), CancelledBy: by, Reason: reason,
 		NoticeMinutes: int64(notice / time.Minute), Late: notice < LateNotice, ServiceType: b.ServiceType}
@@ -516,6 +523,12 @@ func (f *Family) Reschedule(old, id, centre uuid.UUID, s Session, room uuid.UUID
 	if err != nil {
 		return nil, nil, err
 	}
+	if nb.Pattern == b.Pattern && nb.Date.Equal(b.Date) && nb.Room == b.Room &&
+		nb.VisitingArrives.Equal(b.VisitingArrives) && nb.ChildrenArrive.Equal(b.ChildrenArrive) {
+		// Nothing would move: a cancellation (late, perhaps, and counted) and a booking for the
+		// same place and times would be records of a change that did not happen.
+		return nil, nil, ErrSameSession
+	}
 	booked.(*schedulingv1.SessionBooked).RescheduledFrom = old.String()
 	*f = *trial
 	return nb, []proto.Message{cancel, booked}, nil
@@ -523,13 +536,14 @@ func (f *Family) Reschedule(old, id, centre uuid.UUID, s Session, room uuid.UUID
 
 // Cancel cancels a booking at someone's request, before its session starts (Started); under 48
 // hours' notice is late. A session under way is completed or recorded as a no-show instead, so
-// a party that does not come cannot turn its no-show into a late cancellation.
+// a party that does not come cannot turn its no-show into a late cancellation; but a session
+// that held no contact (NoContactHeld) did not take place and is cancelled, with no notice.
 func (f *Family) Cancel(id uuid.UUID, by schedulingv1.CancelledBy, now time.Time) (*Booking, *schedulingv1.BookingCancelled, error) {
 	b, err := f.active(id)
 	if err != nil {
 		return nil, nil, err
 	}
-	if b.Started(now) {
+	if b.Started(now) && !b.NoContactHeld() {
 		return nil, nil, ErrSessionStarted
 	}
 	ev := f.cancellation(b, by, schedulingv1.CancellationReason_CANCELLATION_REASON_REQUESTED, now)
@@ -749,12 +763,25 @@ func (b *Booking) Held() (start, end time.Time) {
 	return start, end
 }
 
+// NoContactHeld reports whether the booking's session is over without contact: the children
+// came and left, and were never with the visiting parent within the session's time (Held is
+// empty). Such a session did not take place; it is cancelled on the day, not completed.
+func (b *Booking) NoContactHeld() bool {
+	if _, left := b.Departed[schedulingv1.Party_PARTY_CHILDREN]; !left {
+		return false
+	}
+	start, end := b.Held()
+	return !end.After(start)
+}
+
 // Complete records that the session took place; caller is the account completing it (the
 // subject of their sign-in token) and bySupervisor whether they hold the supervisor's role. Both
 // parties must have arrived; a supervised session is completed by its supervisor: supervisedBy
 // empty is the caller, and an account other than the caller's is refused
-// (ErrSupervisorNotCaller). Whether that account was cleared to supervise is the staff
-// register's (StaffRegister.Supervises).
+// (ErrSupervisorNotCaller); a supported session records who supervised too, the caller when
+// supervisedBy is empty. Whether that account was cleared is the staff register's
+// (StaffRegister.Supervises, StaffRegister.Works). A session that held no contact (Held empty)
+// is refused ErrNoContactHeld: it is cancelled instead (Cancel).
 func (f *Family) Complete(id uuid.UUID, supervisedBy, caller string, bySupervisor bool, now time.Time) (*Booking, *schedulingv1.SessionCompleted, error) {
 	b, err := f.active(id)
 	if err != nil {
@@ -772,12 +799,21 @@ func (f *Family) Complete(id uuid.UUID, supervisedBy, caller string, bySuperviso
 		return nil, nil, problem.Rule("SESSION_NOT_OVER", fmt.Sprintf("the session runs until %s: to end it early, record the children's departure, then complete it",
 			ClockAt(b.ChildrenLeave, b.loc)))
 	}
+	start, end := b.Held()
+	if !end.After(start) {
+		// The children and the visiting parent were never together in the session's time
+		// (they left before it began, or before the other came): nobody was served by it.
+		return nil, nil, problem.Rule(ErrNoContactHeld.Reason, fmt.Sprintf("no contact was held: the children and the visiting parent were not at the session together "+
+			"between %s and %s, so it did not take place; record that with a cancellation on the day (familytime schedule cancel, saying who called it off)",
+			ClockAt(b.ChildrenArrive, b.loc), ClockAt(b.ChildrenLeave, b.loc)))
+	}
+	if supervisedBy == "" {
+		// Attendance records who supervised (DOMAIN.md): by default, whoever completes it.
+		supervisedBy = caller
+	}
 	if b.ServiceType == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {
 		if !bySupervisor {
 			return nil, nil, ErrSupervisorNeeded
-		}
-		if supervisedBy == "" {
-			supervisedBy = caller
 		}
 		if supervisedBy == "" {
 			return nil, nil, problem.Invalid("supervised_by", "is required for supervised contact: the supervisor's account id")
@@ -787,7 +823,6 @@ func (f *Family) Complete(id uuid.UUID, supervisedBy, caller string, bySuperviso
 				"so %s completes it, or leave supervised_by empty to name yourself", supervisedBy, caller, supervisedBy))
 		}
 	}
-	start, end := b.Held()
 	ev := &schedulingv1.SessionCompleted{BookingId: id.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(),
 		ServiceType: b.ServiceType, SessionDate: toDate(b.Date), RoomId: b.Room.String(), Children: f.attending(b),
 		SupervisedBy: supervisedBy, StartedAt: timestamppb.New(start), EndedAt: timestamppb.New(end),

@@ -603,4 +603,11 @@ func TestRescheduleMovesTheBooking(t *testing.T) {
 	require.Equal(t, before, g.family.Version())
 	still, _ := g.family.Booking(nb.ID)
 	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED, still.Status)
+
+	// A move to the same session, room and times moves nothing, and is refused (a review
+	// recorded a cancellation and a booking for the same place).
+	_, _, err = g.family.Reschedule(nb.ID, uuid.New(), centre, g.session(t, day(2026, 1, 24)), g.shared.ID, nil,
+		schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT, jan)
+	rule(t, err, "SAME_SESSION")
+	require.Equal(t, before, g.family.Version())
 }

@@ -270,6 +270,9 @@ func (r *Referral) apply(ev proto.Message) error {
 	case *referralv1.ArrangementAgreed:
 		a := arrangementFrom(e.GetArrangement())
 		r.arrangement = &a
+	case *referralv1.ArrangementChanged:
+		a := arrangementFrom(e.GetArrangement())
+		r.arrangement = &a
 	case *referralv1.FamilyReadyForContact:
 		r.state = ReadyForContact
 	case *referralv1.FirstSessionAttended:

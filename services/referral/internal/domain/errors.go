@@ -180,6 +180,25 @@ func (v *Invalid) text(field, s string, max int, required bool) {
 	v.check(field, s, max, required, true)
 }
 
+// MinWordsLength is the fewest characters a note that must say something may have, as for the
+// purpose of opening a family's details (CheckPurpose).
+const MinWordsLength = 3
+
+// inWords checks free text that must say something (a review's note): as text, required, at least
+// MinWordsLength characters besides the spaces around them, with a letter or a digit. what says
+// what the text must say; "." or "-" records nothing of it.
+func (v *Invalid) inWords(field, s string, max int, what string) {
+	before := len(v.Violations)
+	s = strings.TrimSpace(s)
+	v.text(field, s, max, false)
+	switch {
+	case len(v.Violations) > before:
+	case utf8.RuneCountInString(s) < MinWordsLength,
+		strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0:
+		v.add(field, fmt.Sprintf("%s, in words (at least %d characters)", what, MinWordsLength))
+	}
+}
+
 // line checks a one-line field of a person or their contact details (a name, an address line, a
 // phone number, a language): as text, and no control characters at all, not even a tab or a line
 // break (docs/decisions.md 77).

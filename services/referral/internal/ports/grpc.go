@@ -81,7 +81,7 @@ func once[R proto.Message](ctx context.Context, s *Server, req command.Request, 
 			var zero R
 			return zero, nil, err
 		}
-		return answer(adapters.WithAgeBands(adapters.Summary(dec.Referral), s.app.Today())), dec.Work, nil
+		return answer(adapters.AsOf(adapters.Summary(dec.Referral), s.app.Today())), dec.Work, nil
 	})
 	return resp, translate(err)
 }

@@ -421,7 +421,11 @@ with familytime referral arrangement.`,
 		}
 		resp, err := c.ChangeArrangement(cmd.Context(), &referralv1.ChangeArrangementRequest{RequestId: request, ReferralId: referral,
 			CentreId: centre, ExpectedVersion: got.GetReferral().GetVersion(), Arrangement: a})
-		if err == nil {
+		switch {
+		case err != nil:
+		case resp.GetReferral().GetVersion() == got.GetReferral().GetVersion():
+			fmt.Fprintln(cmd.ErrOrStderr(), "note: that is the arrangement agreed already; nothing changed")
+		default:
 			fmt.Fprintln(cmd.ErrOrStderr(), "note: sessions booked from now on take this arrangement's length and stagger; "+
 				"bookings already made keep their times (reschedule one to give it the new times)")
 		}

@@ -106,6 +106,15 @@ func (g *rig) play(t testing.TB) scenario {
 	step("scheduling", fam(s.f1), &schedulingv1.HoldLiftNoted{FamilyId: f1, CentreId: a, HoldId: hold}, s.f1, s.a, "service:scheduling")
 	step("referral", ref(s.r1), &referralv1.CaseResumed{ReferralId: r1, FamilyId: f1, CentreId: a, HoldId: hold, ResumedOn: date(2026, 2, 20)}, s.f1, s.a, "service:referral")
 	step("safeguarding", "concern-"+concern, &safeguardingv1.ConcernClosed{ConcernId: concern, FamilyId: f1, CentreId: a, ClosedOn: date(2026, 2, 21)}, s.f1, s.a, "lead-1")
+	// The review after the hold changes the arrangement: shorter sessions, a longer stagger.
+	weekly := func(minutes, arrive, leave int32) *referralv1.Arrangement {
+		return &referralv1.Arrangement{ServiceType: supervised, Frequency: referralv1.ContactFrequency_CONTACT_FREQUENCY_WEEKLY,
+			SessionMinutes: minutes, Stagger: &referralv1.Stagger{ArrivalMinutes: arrive, DepartureMinutes: leave}}
+	}
+	step("referral", ref(s.r1), &referralv1.ArrangementChanged{ReferralId: r1, FamilyId: f1, CentreId: a, ChangedOn: date(2026, 2, 21),
+		Arrangement: weekly(60, 20, 20), PreviousArrangement: weekly(90, 15, 15)}, s.f1, s.a, "coordinator-a")
+	step("scheduling", fam(s.f1), &schedulingv1.ArrangementChangeNoted{FamilyId: f1, CentreId: a, ReferralId: r1, SessionMinutes: 60,
+		ArrivalStaggerMinutes: 20, DepartureStaggerMinutes: 20, ChangedOn: date(2026, 2, 21)}, s.f1, s.a, "service:scheduling")
 	step("scheduling", fam(s.f1), &schedulingv1.SessionBooked{BookingId: b2, FamilyId: f1, CentreId: a, RoomId: room.String(), SessionDate: date(2026, 3, 3), ServiceType: supervised}, s.f1, s.a, "coordinator-a")
 	step("scheduling", fam(s.f1), &schedulingv1.NoShowRecorded{BookingId: b2, FamilyId: f1, CentreId: a, SessionDate: date(2026, 3, 3), ServiceType: supervised, Party: schedulingv1.Party_PARTY_VISITING, UnexplainedCount: 1}, s.f1, s.a, "coordinator-a")
 	step("scheduling", fam(s.f1), &schedulingv1.SessionBooked{BookingId: b3, FamilyId: f1, CentreId: a, RoomId: room.String(), SessionDate: date(2026, 4, 7), ServiceType: supervised}, s.f1, s.a, "coordinator-a")
@@ -200,6 +209,10 @@ func TestFamilyHistory(t *testing.T) {
 	require.Equal(t, "Hold placed: contact suspended (concern under investigation)", byType["familytime.safeguarding.v1.HoldPlaced"])
 	require.Equal(t, "No-show: the visiting parent did not come (unexplained, 1 since the place was last released)", byType["familytime.scheduling.v1.NoShowRecorded"])
 	require.Equal(t, "Case ended: self arranged", byType["familytime.referral.v1.CaseEnded"])
+	require.Equal(t, "Contact arrangement changed for sessions booked from now on: weekly, 60-minute sessions, the visiting parent arriving "+
+		"20 minutes before the children and leaving 20 after (was weekly, 90-minute sessions, the visiting parent arriving 15 minutes "+
+		"before the children and leaving 15 after)", byType["familytime.referral.v1.ArrangementChanged"])
+	require.Contains(t, byType["familytime.scheduling.v1.ArrangementChangeNoted"], "bookings already made keep their times")
 	for _, e := range h.GetEntries() {
 		require.NotContains(t, e.GetDescription(), "sealed")
 	}

@@ -186,7 +186,7 @@ func (g *rig) timetable(t *testing.T, first time.Time, supervised bool, capaciti
 
 // family is a family's ids as referral minted them.
 type family struct {
-	id, resident, visiting, child uuid.UUID
+	id, referral, resident, visiting, child uuid.UUID
 }
 
 // ready publishes referral's FamilyReadyForContact for new families and waits until scheduling
@@ -195,10 +195,10 @@ func (g *rig) ready(t *testing.T, n int, st commonv1.ServiceType) []family {
 	t.Helper()
 	out := make([]family, n)
 	for i := range out {
-		f := family{id: uuid.New(), resident: uuid.New(), visiting: uuid.New(), child: uuid.New()}
+		f := family{id: uuid.New(), referral: uuid.New(), resident: uuid.New(), visiting: uuid.New(), child: uuid.New()}
 		out[i] = f
 		g.referral.publish(t, "referral-"+f.id.String(), f.id, g.centre, &referralv1.FamilyReadyForContact{
-			ReferralId: uuid.NewString(), FamilyId: f.id.String(), CentreId: g.centre.String(),
+			ReferralId: f.referral.String(), FamilyId: f.id.String(), CentreId: g.centre.String(),
 			Adults: []*referralv1.Attendee{
 				{PersonId: f.resident.String(), Role: referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT, MayAttend: true, MayBring: true, MayCollect: true},
 				{PersonId: f.visiting.String(), Role: referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT, MayAttend: true},

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -43,11 +44,14 @@ func newReferralCommand() *cobra.Command {
   withdraw      record that the referral was withdrawn
   previsit      record one adult's pre-visit and signing of the ground rules
   arrangement   record the agreed arrangement (service, frequency, length, stagger)
-  review        record a review of a case in contact
+  change-arrangement
+                change it once the family is ready for contact (new bookings only)
+  review        record a review of a case in contact, with a note of what was decided
   end           end a case with its outcome
   list, show    a centre's referrals, one referral (no personal details)
   family        open a family's personal details, for a stated purpose (recorded)
-  reviews       the cases whose review is due
+  reviews       the cases whose review is due, when their contact began, and supported
+                contact running beyond 6 or 12 months
   erase         erase a family's personal data for good, once its case is closed (administrators)
 
 Every command names the centre (--centre): the services check it against the centres your token
@@ -65,7 +69,7 @@ is for. Casework is a coordinator's: administrators see summaries only and canno
 	cmd.AddCommand(
 		r.submitCommand(), r.secondPartyCommand(), r.amendCommand(),
 		r.screenCommand(), r.acceptCommand(), r.waitlistCommand(), r.declineCommand(), r.withdrawCommand(),
-		r.previsitCommand(), r.arrangementCommand(), r.reviewCommand(), r.endCommand(),
+		r.previsitCommand(), r.arrangementCommand(), r.changeArrangementCommand(), r.reviewCommand(), r.endCommand(),
 		r.listCommand(), r.showCommand(), r.familyCommand(), r.reviewsCommand(), r.eraseCommand(),
 	)
 	for _, sub := range cmd.Commands() {
@@ -120,6 +124,17 @@ coordinator; the dev admin token only reads summaries. With familytime dev:
   --token "$(familytime token --role coordinator --centre %s)")`, e, r.centre)
 	}
 	return e
+}
+
+// reasonOf is the reason a service gave for refusing a call (its ErrorInfo); empty for anything
+// else.
+func reasonOf(err error) string {
+	for _, d := range status.Convert(err).Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok {
+			return info.GetReason()
+		}
+	}
+	return ""
 }
 
 // mutation runs a command that changes a referral and prints the referral it answers with.
@@ -184,9 +199,14 @@ func referralFields(r *referralv1.Referral) [][2]string {
 		{"screening", ratingName(r.GetRating())},
 		{"domestic abuse finding", findingText(r)},
 		{"arrangement", arrangementText(r.GetArrangement())},
+		{"contact began on", dateString(r.GetFirstSessionOn())},
 		{"review due on", dateString(r.GetReviewDueOn())},
 		{"possible duplicate of", dupes},
 		{"version", fmt.Sprint(r.GetVersion())},
+	}
+	if term := supportedTermText(r.GetSupportedContactTerm()); term != "" {
+		// Said only of a case of supported contact in contact: supported contact is short-term.
+		fields = append(fields, [2]string{"supported contact", term})
 	}
 	if r.GetErasedOn() != nil {
 		// Said only of an erased family: every other referral's summary reads as it did.
@@ -242,6 +262,21 @@ func arrangementText(a *referralv1.Arrangement) string {
 	return fmt.Sprintf("%s, %s, %d minutes; visiting parent arrives %d min before, leaves %d min after",
 		serviceName(a.GetServiceType()), friendly("CONTACT_FREQUENCY_", a.GetFrequency().String()), a.GetSessionMinutes(),
 		a.GetStagger().GetArrivalMinutes(), a.GetStagger().GetDepartureMinutes())
+}
+
+// supportedTermText says how long supported contact has run against the short-term guidance (a
+// few sessions up to about 6 months, exceptionally 12); empty when the case is not supported
+// contact in contact.
+func supportedTermText(t referralv1.SupportedContactTerm) string {
+	switch t {
+	case referralv1.SupportedContactTerm_SUPPORTED_CONTACT_TERM_WITHIN_SIX_MONTHS:
+		return "within 6 months"
+	case referralv1.SupportedContactTerm_SUPPORTED_CONTACT_TERM_BEYOND_SIX_MONTHS:
+		return "beyond 6 months: supported contact is short-term"
+	case referralv1.SupportedContactTerm_SUPPORTED_CONTACT_TERM_BEYOND_TWELVE_MONTHS:
+		return "beyond 12 months: exceptional"
+	}
+	return ""
 }
 
 func yesNo(b bool) string {

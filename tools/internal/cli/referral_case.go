@@ -2,10 +2,14 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
+	"google.golang.org/protobuf/proto"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
@@ -273,7 +277,12 @@ func (r *referralCommand) arrangementCommand() *cobra.Command {
 		Long: `arrangement records what the centre and the family agreed for an accepted referral: the kind of
 contact (one the centre offers), how often, how long each session lasts, and the stagger that keeps
 the parents apart: the visiting parent arrives --arrive-before minutes before the children and
-leaves --leave-after minutes after them (10 to 15 is usual).`,
+leaves --leave-after minutes after them (10 to 15 is usual). Until the family is ready for contact
+it may be recorded again to correct it.
+
+Once the family is ready for contact (or in contact) the arrangement is changed with familytime
+referral change-arrangement instead: sessions booked from then on take the new length and stagger,
+and bookings already made keep their times.`,
 		Example: `  familytime referral arrangement $REFERRAL --centre $CENTRE --service supported \
     --frequency fortnightly --minutes 120 --arrive-before 15 --leave-after 15`,
 	}, func() (err error) {
@@ -299,6 +308,10 @@ leaves --leave-after minutes after them (10 to 15 is usual).`,
 	}, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
 		resp, err := c.AgreeArrangement(cmd.Context(), &referralv1.AgreeArrangementRequest{RequestId: request, ReferralId: referral,
 			CentreId: centre, Arrangement: a})
+		if reasonOf(err) == "ALREADY_READY" {
+			return nil, fmt.Errorf("%w\n(change the arrangement of a family ready for contact with: familytime referral change-arrangement %s --centre %s --minutes N ...)",
+				describe(err), referral, centre)
+		}
 		return resp.GetReferral(), err
 	})
 	f := cmd.Flags()
@@ -315,20 +328,146 @@ leaves --leave-after minutes after them (10 to 15 is usual).`,
 	return cmd
 }
 
+// arrangementFlags are the flags that change an agreed arrangement, each optional: what is not given
+// stays as agreed.
+var arrangementFlags = []string{"service", "frequency", "minutes", "arrive-before", "leave-after"}
+
+func (r *referralCommand) changeArrangementCommand() *cobra.Command {
+	var (
+		cmd                        *cobra.Command
+		serviceFlag, frequencyFlag string
+		minutes, arrive, leave     int32
+		service                    commonv1.ServiceType
+		frequency                  referralv1.ContactFrequency
+	)
+	cmd = r.caseCommand(&cobra.Command{
+		Use:   "change-arrangement REFERRAL_ID [--frequency HOW_OFTEN] [--minutes N] [--arrive-before N] [--leave-after N]",
+		Short: "Change the agreed arrangement of a family ready for contact or in contact (new bookings only)",
+		Long: `change-arrangement changes the arrangement agreed for a family that is ready for contact or in
+contact (also while a safeguarding hold suspends the case), as a review or the family's life changes
+it: how often, how long each session lasts, and the stagger (the visiting parent arrives
+--arrive-before minutes before the children and leaves --leave-after minutes after them, 10 to 60).
+Give only what changes: the rest stays as agreed. The values are checked as when the arrangement
+was first agreed (sessions of 15 to 480 minutes).
+
+Sessions booked from now on take the new length and stagger. Bookings already made keep their
+times: the family was told them; reschedule one (familytime schedule reschedule) to give it the new
+times.
+
+The kind of contact does not change this way: stepping down from supervised to supported contact is
+a case outcome (familytime referral end --outcome stepped-down-to-supported), and the family is then
+referred for supported contact. Before the family is ready for contact, record the arrangement again
+with familytime referral arrangement.`,
+		Example: `  familytime referral change-arrangement $REFERRAL --centre $CENTRE --minutes 90
+  familytime referral change-arrangement $REFERRAL --centre $CENTRE --frequency fortnightly --arrive-before 20 --leave-after 15`,
+	}, func() (err error) {
+		f := cmd.Flags()
+		if !slices.ContainsFunc(arrangementFlags, f.Changed) {
+			return fmt.Errorf("give what changes: one or more of --frequency, --minutes, --arrive-before, --leave-after")
+		}
+		if f.Changed("service") {
+			if service, err = parseEnum[commonv1.ServiceType]("service", serviceFlag, "SERVICE_TYPE_", commonv1.ServiceType_value); err != nil {
+				return err
+			}
+		}
+		if f.Changed("frequency") {
+			if frequency, err = parseEnum[referralv1.ContactFrequency]("frequency", frequencyFlag, "CONTACT_FREQUENCY_", referralv1.ContactFrequency_value); err != nil {
+				return err
+			}
+		}
+		if f.Changed("minutes") && (minutes < 15 || minutes > 480) {
+			return fmt.Errorf("--minutes must be from 15 to 480, not %d", minutes)
+		}
+		for _, s := range []struct {
+			flag string
+			v    int32
+		}{{"arrive-before", arrive}, {"leave-after", leave}} {
+			if f.Changed(s.flag) && (s.v < 10 || s.v > 60) {
+				return fmt.Errorf("--%s must be from 10 to 60 minutes (the parents are never due at the door within 10 minutes of each other), not %d", s.flag, s.v)
+			}
+		}
+		return nil
+	}, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
+		// What is not given stays as agreed: the change is made on the arrangement as read, at the
+		// version read, so a change someone made meanwhile is not undone (the call is refused).
+		got, err := c.GetReferral(cmd.Context(), &referralv1.GetReferralRequest{ReferralId: referral, CentreId: centre})
+		if err != nil {
+			return nil, err
+		}
+		current := got.GetReferral().GetArrangement()
+		if current == nil {
+			return nil, fmt.Errorf("the referral has no agreed arrangement to change (it is %s): record one with familytime referral arrangement",
+				stateName(got.GetReferral().GetState()))
+		}
+		a := proto.CloneOf(current)
+		f := cmd.Flags()
+		if f.Changed("service") {
+			a.ServiceType = service
+		}
+		if f.Changed("frequency") {
+			a.Frequency = frequency
+		}
+		if f.Changed("minutes") {
+			a.SessionMinutes = minutes
+		}
+		if a.Stagger == nil {
+			a.Stagger = &referralv1.Stagger{}
+		}
+		if f.Changed("arrive-before") {
+			a.Stagger.ArrivalMinutes = arrive
+		}
+		if f.Changed("leave-after") {
+			a.Stagger.DepartureMinutes = leave
+		}
+		resp, err := c.ChangeArrangement(cmd.Context(), &referralv1.ChangeArrangementRequest{RequestId: request, ReferralId: referral,
+			CentreId: centre, ExpectedVersion: got.GetReferral().GetVersion(), Arrangement: a})
+		switch {
+		case err != nil:
+		case resp.GetReferral().GetVersion() == got.GetReferral().GetVersion():
+			fmt.Fprintln(cmd.ErrOrStderr(), "note: that is the arrangement agreed already; nothing changed")
+		default:
+			fmt.Fprintln(cmd.ErrOrStderr(), "note: sessions booked from now on take this arrangement's length and stagger; "+
+				"bookings already made keep their times (reschedule one to give it the new times)")
+		}
+		return resp.GetReferral(), err
+	})
+	f := cmd.Flags()
+	f.StringVar(&serviceFlag, "service", "", "the kind of contact, which must stay the one agreed (a step down is a case outcome): "+
+		enumNames("SERVICE_TYPE_", commonv1.ServiceType_name))
+	f.StringVar(&frequencyFlag, "frequency", "", "how often: "+enumNames("CONTACT_FREQUENCY_", referralv1.ContactFrequency_name))
+	f.Int32Var(&minutes, "minutes", 0, "how long each session lasts, in minutes (15-480)")
+	f.Int32Var(&arrive, "arrive-before", 0, "minutes the visiting parent arrives before the children (10-60)")
+	f.Int32Var(&leave, "leave-after", 0, "minutes the visiting parent leaves after the children (10-60)")
+	complete(cmd, "service", "SERVICE_TYPE_", commonv1.ServiceType_name)
+	complete(cmd, "frequency", "CONTACT_FREQUENCY_", referralv1.ContactFrequency_name)
+	return cmd
+}
+
 func (r *referralCommand) reviewCommand() *cobra.Command {
 	var (
 		on, note string
 		held     *commonv1.Date
 	)
 	cmd := r.caseCommand(&cobra.Command{
-		Use:   "review REFERRAL_ID",
+		Use:   "review REFERRAL_ID --note WHAT_WAS_DECIDED",
 		Short: "Record a review of a case in contact",
 		Long: `review records a review of a case whose contact has begun (supported cases are reviewed within 6
 months of the first session and every 6 months after; familytime referral reviews lists those due).
-The answer shows when the next review is due.`,
+--note says what was discussed and decided, in words (at least 3 characters): a review that records
+nothing is no review. --on is never before the case's last review nor its first session: the next
+review is due 6 months after this one, and a review dated earlier would pull that date backwards
+(the refusal names the earliest day allowed). The answer shows when the next review is due.
+
+Supported contact is short-term (a few sessions up to about 6 months, exceptionally 12): referral
+show and referral reviews flag a case beyond 6 and 12 months. A review that changes how contact
+runs records the change with familytime referral change-arrangement.`,
 		Example: `  familytime referral review $REFERRAL --centre $CENTRE --on 2025-09-01 \
     --note "Going well; parents discussing handover at school"`,
 	}, func() (err error) {
+		n := strings.TrimSpace(note)
+		if utf8.RuneCountInString(n) < 3 || strings.IndexFunc(n, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
+			return fmt.Errorf("--note must say what was discussed and decided, in words (at least 3 characters): a review that records nothing is no review")
+		}
 		held, err = parseDate("on", on)
 		return err
 	}, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
@@ -338,7 +477,8 @@ The answer shows when the next review is due.`,
 	})
 	f := cmd.Flags()
 	f.StringVar(&on, "on", "", "the day of the review, YYYY-MM-DD (default: today)")
-	f.StringVar(&note, "note", "", "what was discussed and decided")
+	f.StringVar(&note, "note", "", "what was discussed and decided, in words (at least 3 characters)")
+	_ = cmd.MarkFlagRequired("note")
 	return cmd
 }
 

@@ -100,9 +100,11 @@ func (r *referralCommand) showCommand() *cobra.Command {
 		Use:   "show REFERRAL_ID",
 		Short: "Show one referral: where it stands, its people and children (no personal details)",
 		Long: `show prints a referral as staff see it without opening personal details: its state, screen and
-arrangement, a table of its adults (role, person id, who may attend, bring or collect, whether
-contact details were given, the pre-visit) and one of its children (age band). Names and contact
-details are opened only by familytime referral family, which records why.`,
+arrangement, when contact began and, for supported contact, whether it has run beyond 6 months
+(supported contact is short-term) or 12 (exceptional); a table of its adults (role, person id, who
+may attend, bring or collect, whether contact details were given, the pre-visit) and one of its
+children (age band). Names and contact details are opened only by familytime referral family,
+which records why.`,
 		Example: `  familytime referral show $REFERRAL --centre $CENTRE
   familytime referral show $REFERRAL --centre $CENTRE --json | jq -r '.adults[] | select(.role == "ADULT_ROLE_RESIDENT_PARENT") | .person_id'`,
 		Args: cobra.ExactArgs(1),
@@ -294,7 +296,10 @@ func (r *referralCommand) reviewsCommand() *cobra.Command {
 		Short: "List the centre's cases whose review is due, soonest first",
 		Long: `reviews lists the centre's cases in contact whose review is due on or before a day (default
 today): supported cases are reviewed within 6 months of their first session and every 6 months
-after. Record a review with familytime referral review.`,
+after. Each says when contact began (the first session) and, since supported contact is short-term
+(a few sessions up to about 6 months, exceptionally 12), flags a case in contact beyond 6 months
+("beyond 6 months: supported contact is short-term") and beyond 12 ("beyond 12 months:
+exceptional"), counted to today. Record a review with familytime referral review.`,
 		Example: `  familytime referral reviews --centre $CENTRE
   familytime referral reviews --centre $CENTRE --due-by 2025-12-31 --json`,
 		Args: cobra.NoArgs,
@@ -321,7 +326,8 @@ after. Record a review with familytime referral review.`,
 					}
 					for _, rv := range resp.GetReviews() {
 						msgs = append(msgs, rv)
-						rows = append(rows, []string{dateString(rv.GetDueOn()), rv.GetReferralId(), rv.GetFamilyId()})
+						rows = append(rows, []string{dateString(rv.GetDueOn()), rv.GetReferralId(), rv.GetFamilyId(),
+							dateString(rv.GetFirstSessionOn()), orDash(supportedTermText(rv.GetSupportedContactTerm()))})
 					}
 					token = resp.GetNextPageToken()
 				}
@@ -333,7 +339,7 @@ after. Record a review with familytime referral review.`,
 				_, err := fmt.Fprintf(stdout(cmd), "no reviews due by %s\n", dateString(by))
 				return err
 			}
-			return out.table(stdout(cmd), msgs, []string{"DUE ON", "REFERRAL", "FAMILY"}, rows)
+			return out.table(stdout(cmd), msgs, []string{"DUE ON", "REFERRAL", "FAMILY", "CONTACT BEGAN", "SUPPORTED CONTACT"}, rows)
 		},
 	}
 	f := cmd.Flags()

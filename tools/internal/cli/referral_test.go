@@ -97,7 +97,15 @@ func TestReferralBadInputRefusedBeforeAnyCall(t *testing.T) {
 		{[]string{"end", ref, "--centre", centre, "--outcome", "happy"}, `--outcome "happy" is not one of: self-arranged`},
 		{[]string{"previsit", ref, "--centre", centre, "--person", person, "--on", "03/06/2026"}, `--on "03/06/2026" is not a date like 2025-03-01 (YYYY-MM-DD)`},
 		{[]string{"previsit", ref, "--centre", centre, "--person", "dad"}, `--person "dad" is not a person id`},
-		{[]string{"review", ref, "--centre", centre, "--on", "2026-02-30"}, `--on "2026-02-30" is not a date`},
+		{[]string{"review", ref, "--centre", centre, "--note", "going well", "--on", "2026-02-30"}, `--on "2026-02-30" is not a date`},
+		{[]string{"review", ref, "--centre", centre}, `required flag(s) "note" not set`},
+		{[]string{"review", ref, "--centre", centre, "--note", ""}, `--note must say what was discussed and decided, in words (at least 3 characters)`},
+		{[]string{"review", ref, "--centre", centre, "--note", " . "}, `--note must say what was discussed and decided`},
+		{[]string{"change-arrangement", ref, "--centre", centre}, `give what changes: one or more of --frequency, --minutes, --arrive-before, --leave-after`},
+		{[]string{"change-arrangement", ref, "--centre", centre, "--minutes", "600"}, `--minutes must be from 15 to 480, not 600`},
+		{[]string{"change-arrangement", ref, "--centre", centre, "--arrive-before", "5"}, `--arrive-before must be from 10 to 60 minutes`},
+		{[]string{"change-arrangement", ref, "--centre", centre, "--frequency", "daily"}, `--frequency "daily" is not one of: weekly, fortnightly, monthly, other`},
+		{[]string{"change-arrangement", ref, "--centre", centre, "--service", "babysitting"}, `--service "babysitting" is not one of: supported, supervised`},
 		{[]string{"reviews", "--centre", centre, "--due-by", "next week"}, `--due-by "next week" is not a date`},
 		{[]string{"arrangement", ref, "--centre", centre, "--service", "supported", "--frequency", "daily", "--minutes", "60"}, `--frequency "daily" is not one of: weekly, fortnightly, monthly, other`},
 		{[]string{"arrangement", ref, "--centre", centre, "--service", "supported", "--frequency", "weekly", "--minutes", "600"}, `--minutes must be from 15 to 480, not 600`},
@@ -311,6 +319,22 @@ func TestReferralPathOnTheDevPlatform(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, referralsOf(t, out), 1)
 
+	// Once the family is ready the arrangement is changed, not recorded again (decisions.md 90):
+	// only what is given changes, and the kind of contact stays.
+	_, err = referral("arrangement", id, "--service", "supported", "--frequency", "weekly", "--minutes", "90")
+	require.ErrorContains(t, err, "the family is already ready for contact")
+	require.ErrorContains(t, err, "familytime referral change-arrangement "+id)
+	out, err = referral("change-arrangement", id, "--minutes", "90", "--arrive-before", "20")
+	require.NoError(t, err)
+	require.Regexp(t, `state:\s+ready for contact`, out)
+	require.Contains(t, out, "supported, fortnightly, 90 minutes; visiting parent arrives 20 min before, leaves 10 min after")
+	_, err = referral("change-arrangement", id, "--service", "supervised")
+	require.ErrorContains(t, err, "stepping down from supervised to supported contact is a case outcome")
+	out, err = referral("show", id)
+	require.NoError(t, err)
+	require.Regexp(t, `contact began on:\s+-`, out, "no session yet")
+	require.NotContains(t, out, "supported contact:", "not in contact: nothing to flag")
+
 	// A review needs contact to have begun; the refusal says so. No case is due a review yet.
 	_, err = referral("review", id, "--note", "too early")
 	require.ErrorContains(t, err, "contact")
@@ -469,4 +493,20 @@ func writeMessage(t *testing.T, dir, name string, m proto.Message) string {
 	p := filepath.Join(dir, name)
 	require.NoError(t, os.WriteFile(p, b, 0o600))
 	return p
+}
+
+// show says when contact began, and flags supported contact beyond 6 months as short-term and
+// beyond 12 as exceptional, in the words the reviews table uses (decisions.md 90).
+func TestReferralShowFlagsLongSupportedContact(t *testing.T) {
+	for term, want := range map[referralv1.SupportedContactTerm]string{
+		referralv1.SupportedContactTerm_SUPPORTED_CONTACT_TERM_WITHIN_SIX_MONTHS:    `supported contact:\s+within 6 months`,
+		referralv1.SupportedContactTerm_SUPPORTED_CONTACT_TERM_BEYOND_SIX_MONTHS:    `supported contact:\s+beyond 6 months: supported contact is short-term`,
+		referralv1.SupportedContactTerm_SUPPORTED_CONTACT_TERM_BEYOND_TWELVE_MONTHS: `supported contact:\s+beyond 12 months: exceptional`,
+	} {
+		var out bytes.Buffer
+		require.NoError(t, printReferral(&out, &output{}, &referralv1.Referral{State: referralv1.ReferralState_REFERRAL_STATE_IN_CONTACT,
+			FirstSessionOn: &commonv1.Date{Year: 2025, Month: 1, Day: 11}, SupportedContactTerm: term}))
+		require.Regexp(t, `contact began on:\s+2025-01-11`, out.String())
+		require.Regexp(t, want, out.String())
+	}
 }

@@ -51,6 +51,7 @@ func Summary(r *domain.Referral) *referralv1.Referral {
 	if due, ok := r.ReviewDue(); ok {
 		out.ReviewDueOn = domain.ToDate(due)
 	}
+	out.FirstSessionOn = domain.ToDate(r.FirstSession())
 	for _, d := range r.PossibleDuplicates() {
 		out.PossibleDuplicateOf = append(out.PossibleDuplicateOf, d.String())
 	}
@@ -60,13 +61,81 @@ func Summary(r *domain.Referral) *referralv1.Referral {
 	return out
 }
 
-// WithAgeBands fills in each child's age band on the day: the read model keeps birth months, and
-// a band goes out of date with every birthday.
-func WithAgeBands(s *referralv1.Referral, today time.Time) *referralv1.Referral {
+// AsOf fills in what a summary says that depends on the day: each child's age band (the read
+// model keeps birth months, and a band goes out of date with every birthday), and how long
+// supported contact has run (decisions.md 90).
+func AsOf(s *referralv1.Referral, today time.Time) *referralv1.Referral {
 	for _, c := range s.GetChildren() {
 		c.AgeBand = ageband.At(int(c.GetBirthYear()), int(c.GetBirthMonth()), today)
 	}
+	s.SupportedContactTerm = referralv1.SupportedContactTerm_SUPPORTED_CONTACT_TERM_UNSPECIFIED
+	// In contact, or suspended once contact began (a first session is recorded only by then).
+	if st := s.GetState(); st == domain.InContact || st == domain.Suspended {
+		kind := s.GetServiceType()
+		if a := s.GetArrangement(); a != nil {
+			kind = a.GetServiceType()
+		}
+		s.SupportedContactTerm = domain.SupportedContactTermOn(kind, domain.FromDate(s.GetFirstSessionOn()), today)
+	}
 	return s
+}
+
+// WithFirstSessions fills in the first session's date of summaries of cases in contact (or
+// suspended) that do not carry it: summaries projected before first_session_on existed. The date
+// comes from the referral's FirstSessionAttended event, the record itself, so no migration has to
+// rewrite every summary (decisions.md 90).
+func (r *Referrals) WithFirstSessions(ctx context.Context, page []*referralv1.Referral) error {
+	var missing []uuid.UUID
+	for _, s := range page {
+		if st := s.GetState(); (st == domain.InContact || st == domain.Suspended) && s.GetFirstSessionOn() == nil {
+			missing = append(missing, uuid.MustParse(s.GetReferralId()))
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	first, err := r.FirstSessions(ctx, missing)
+	if err != nil {
+		return err
+	}
+	for _, s := range page {
+		if on, ok := first[uuid.MustParse(s.GetReferralId())]; ok && s.GetFirstSessionOn() == nil {
+			s.FirstSessionOn = domain.ToDate(on)
+		}
+	}
+	return nil
+}
+
+// FirstSessions are the dates of the first session of the referrals given that have one, read from
+// their FirstSessionAttended events (one per referral: later sessions record nothing).
+func (r *Referrals) FirstSessions(ctx context.Context, referrals []uuid.UUID) (map[uuid.UUID]time.Time, error) {
+	streams := make([]string, len(referrals))
+	for i, id := range referrals {
+		streams[i] = domain.StreamID(id)
+	}
+	rows, err := r.store.Pool().Query(ctx, `SELECT payload FROM events WHERE stream_id = ANY($1) AND event_type = $2`,
+		streams, string((&referralv1.FirstSessionAttended{}).ProtoReflect().Descriptor().FullName()))
+	if err != nil {
+		return nil, fmt.Errorf("read first sessions: %w", err)
+	}
+	out := map[uuid.UUID]time.Time{}
+	var payload []byte
+	_, err = pgx.ForEachRow(rows, []any{&payload}, func() error {
+		ev := &referralv1.FirstSessionAttended{}
+		if err := proto.Unmarshal(payload, ev); err != nil {
+			return err
+		}
+		id, err := uuid.Parse(ev.GetReferralId())
+		if err != nil {
+			return fmt.Errorf("first session of referral %q: %w", ev.GetReferralId(), err)
+		}
+		out[id] = domain.FromDate(ev.GetSessionOn())
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read first sessions: %w", err)
+	}
+	return out, nil
 }
 
 // ArrangementOf is an arrangement as the API shows it.
@@ -126,8 +195,9 @@ func (r *Referrals) List(ctx context.Context, centre uuid.UUID, state domain.Sta
 }
 
 // ReviewsDue returns a page of a centre's cases whose review is due on or before dueBy, soonest
-// first.
-func (r *Referrals) ReviewsDue(ctx context.Context, centre uuid.UUID, dueBy time.Time, size int, token string) ([]*referralv1.ReviewDue, string, error) {
+// first, each with the date contact began and, on today, how long supported contact has run (only
+// supported cases have a review clock).
+func (r *Referrals) ReviewsDue(ctx context.Context, centre uuid.UUID, dueBy, today time.Time, size int, token string) ([]*referralv1.ReviewDue, string, error) {
 	after, err := paging.Decode(token)
 	if err != nil {
 		return nil, "", err
@@ -158,6 +228,23 @@ func (r *Referrals) ReviewsDue(ctx context.Context, centre uuid.UUID, dueBy time
 	page, next := paging.Trim(page, size, func(d *referralv1.ReviewDue) (string, uuid.UUID) {
 		return dateKey(d.GetDueOn()), uuid.MustParse(d.GetReferralId())
 	})
+	if len(page) == 0 {
+		return page, next, nil
+	}
+	ids := make([]uuid.UUID, len(page))
+	for i, d := range page {
+		ids[i] = uuid.MustParse(d.GetReferralId())
+	}
+	first, err := r.FirstSessions(ctx, ids)
+	if err != nil {
+		return nil, "", fmt.Errorf("list reviews due: %w", err)
+	}
+	for i, d := range page {
+		on := first[ids[i]]
+		d.FirstSessionOn = domain.ToDate(on)
+		// A review clock runs for supported contact only (domain.Referral.ReviewDue).
+		d.SupportedContactTerm = domain.SupportedContactTermOn(commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, on, today)
+	}
 	return page, next, nil
 }
 

@@ -119,6 +119,15 @@ func (a *App) AgreeArrangement(ctx context.Context, id, centre uuid.UUID, arr do
 	})
 }
 
+// ChangeArrangement changes the agreed arrangement of a case ready for contact or in contact (at
+// the version the caller saw, when expected > 0). Scheduling books new sessions with it; bookings
+// already made keep their times.
+func (a *App) ChangeArrangement(ctx context.Context, id, centre uuid.UUID, expected int64, arr domain.Arrangement, md eventstore.Metadata) (Decision, error) {
+	return a.change(ctx, id, centre, expected, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+		return r.ChangeArrangement(arr, today)
+	})
+}
+
 // RecordReview records a review of a case in contact.
 func (a *App) RecordReview(ctx context.Context, id, centre uuid.UUID, on time.Time, note string, md eventstore.Metadata) (Decision, error) {
 	return a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {

@@ -24,7 +24,10 @@ func (a *App) GetReferral(ctx context.Context, id, centre uuid.UUID) (*referralv
 	if owner != centre {
 		return nil, domain.ErrReferralNotFound
 	}
-	return adapters.WithAgeBands(s, a.today()), nil
+	if err := a.referrals.WithFirstSessions(ctx, []*referralv1.Referral{s}); err != nil {
+		return nil, err
+	}
+	return adapters.AsOf(s, a.today()), nil
 }
 
 // ListReferrals reads a page of the centre's referrals, newest first, optionally in one state.
@@ -33,13 +36,20 @@ func (a *App) ListReferrals(ctx context.Context, centre uuid.UUID, state domain.
 		size = DefaultPageSize
 	}
 	page, next, err := a.referrals.List(ctx, centre, state, size, token)
-	for _, s := range page {
-		adapters.WithAgeBands(s, a.today())
+	if err != nil {
+		return nil, "", err
 	}
-	return page, next, err
+	if err := a.referrals.WithFirstSessions(ctx, page); err != nil {
+		return nil, "", err
+	}
+	for _, s := range page {
+		adapters.AsOf(s, a.today())
+	}
+	return page, next, nil
 }
 
-// ListReviewsDue reads a page of the centre's cases whose review is due by dueBy (today when zero).
+// ListReviewsDue reads a page of the centre's cases whose review is due by dueBy (today when zero),
+// with when contact began and how long supported contact has run, today.
 func (a *App) ListReviewsDue(ctx context.Context, centre uuid.UUID, dueBy time.Time, size int, token string) ([]*referralv1.ReviewDue, string, error) {
 	if size <= 0 {
 		size = DefaultPageSize
@@ -47,7 +57,7 @@ func (a *App) ListReviewsDue(ctx context.Context, centre uuid.UUID, dueBy time.T
 	if dueBy.IsZero() {
 		dueBy = a.today()
 	}
-	return a.referrals.ReviewsDue(ctx, centre, dueBy, size, token)
+	return a.referrals.ReviewsDue(ctx, centre, dueBy, a.today(), size, token)
 }
 
 // Opened is a family's personal details as a reader may see them: the whole referral, or one

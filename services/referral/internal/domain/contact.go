@@ -15,6 +15,14 @@ import (
 // session, and every six months after.
 const ReviewEveryMonths = 6
 
+// Supported contact is short-term: a few sessions up to about six months, exceptionally twelve
+// (decisions.md 90). A case in contact longer is flagged, never refused: moving the family on is a
+// person's decision, taken at the review.
+const (
+	SupportedShortTermMonths   = 6
+	SupportedExceptionalMonths = 12
+)
+
 // RecordSessionAttended notes a session the family attended, as scheduling reports it (its
 // SessionCompleted). The first one starts contact and, for supported contact, the review clock;
 // later ones record nothing, so a consumer can pass every completed session through.
@@ -34,6 +42,11 @@ func (r *Referral) RecordSessionAttended(on time.Time) ([]proto.Message, error) 
 
 // RecordReview records a review of a case in contact (also while suspended: the hold is often
 // what it is about). For supported contact the next review is due six months after this one.
+//
+// The note says what was discussed and decided, in words (a review that records nothing is no
+// review). The date is never before the case's last review, nor its first session: the next due
+// date is counted from it, and a review back-dated before the last one would pull that date
+// backwards (decisions.md 90).
 func (r *Referral) RecordReview(on time.Time, note string, today time.Time) ([]proto.Message, error) {
 	if err := CheckTransition(r.state, CmdRecordReview); err != nil {
 		return nil, err
@@ -49,10 +62,13 @@ func (r *Referral) RecordReview(on time.Time, note string, today time.Time) ([]p
 		v.add("held_on", "is required")
 	case on.After(today):
 		v.add("held_on", "must not be in the future")
+	case on.Before(r.lastReview):
+		v.add("held_on", "must be on or after "+dateString(r.lastReview)+
+			", the day of the case's last review: a review dated before it would pull the next review's due date backwards")
 	case on.Before(r.firstSession):
-		v.add("held_on", "must not be before the first session")
+		v.add("held_on", "must be on or after "+dateString(r.firstSession)+", the day of the first session, when contact began")
 	}
-	v.text("note", note, MaxTextLength, false)
+	v.inWords("note", note, MaxTextLength, "must say what was discussed and decided")
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -80,6 +96,35 @@ func (r *Referral) contactType() commonv1.ServiceType {
 		return r.arrangement.ServiceType
 	}
 	return r.service
+}
+
+// LastReview is the local date of the case's latest review; zero before any.
+func (r *Referral) LastReview() time.Time { return r.lastReview }
+
+// SupportedContactTerm is how long a case of supported contact has been in contact on today,
+// against the short-term guidance (SupportedContactTermOn); unspecified for any other case.
+func (r *Referral) SupportedContactTerm(today time.Time) referralv1.SupportedContactTerm {
+	live := r.state == InContact || (r.state == Suspended && r.beforeHold == InContact)
+	if !live {
+		return referralv1.SupportedContactTerm_SUPPORTED_CONTACT_TERM_UNSPECIFIED
+	}
+	return SupportedContactTermOn(r.contactType(), r.firstSession, today)
+}
+
+// SupportedContactTermOn is how long supported contact that began on firstSession has run on
+// today: beyond six months (the short term), beyond twelve (exceptional), or within six.
+// Unspecified for another kind of contact, or before contact began. Months count as the review
+// clock counts them (addMonths): contact from 31 December is beyond six months from 1 July.
+func SupportedContactTermOn(st commonv1.ServiceType, firstSession, today time.Time) referralv1.SupportedContactTerm {
+	switch {
+	case st != commonv1.ServiceType_SERVICE_TYPE_SUPPORTED || firstSession.IsZero():
+		return referralv1.SupportedContactTerm_SUPPORTED_CONTACT_TERM_UNSPECIFIED
+	case today.After(addMonths(firstSession, SupportedExceptionalMonths)):
+		return referralv1.SupportedContactTerm_SUPPORTED_CONTACT_TERM_BEYOND_TWELVE_MONTHS
+	case today.After(addMonths(firstSession, SupportedShortTermMonths)):
+		return referralv1.SupportedContactTerm_SUPPORTED_CONTACT_TERM_BEYOND_SIX_MONTHS
+	}
+	return referralv1.SupportedContactTerm_SUPPORTED_CONTACT_TERM_WITHIN_SIX_MONTHS
 }
 
 // ReviewDue is the date by which the case's next review is due; ok is false when none is due (the

@@ -50,6 +50,7 @@ func TestFirstSessionAndReviews(t *testing.T) {
 	h.ok(r.RecordReview(date(2027, 6, 20), "contact going well; plan to move on", later))
 	due, _ = r.ReviewDue()
 	require.Equal(t, date(2027, 12, 20), due, "and every six months after")
+	require.Equal(t, date(2027, 6, 20), r.LastReview())
 
 	rebuilt, err := domain.Rebuild(r.ID(), h.events)
 	require.NoError(t, err)
@@ -199,4 +200,86 @@ func TestHolds(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, domain.Accepted, r.State())
 	})
+}
+
+// A review records something, in words, and is never dated before the case's last review or its
+// first session: back-dated, it would pull the next review's due date backwards (decisions.md 90).
+func TestAReviewSaysSomethingAndIsNotBackDated(t *testing.T) {
+	r, h := inState(t, domain.ReadyForContact)
+	first, later := date(2026, 12, 31), date(2027, 9, 1)
+	h.ok(r.RecordSessionAttended(first))
+
+	for _, tc := range []struct{ name, note string }{
+		{"no note", ""}, {"blank", "   "}, {"a dot", "."}, {"punctuation alone", "-?!"}, {"two letters", "ok"},
+		{"an escape code", "fine \x1b[2J"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			events, err := r.RecordReview(date(2027, 6, 1), tc.note, later)
+			var invalid *domain.Invalid
+			require.ErrorAs(t, err, &invalid)
+			require.Equal(t, "note", invalid.Violations[0].Field)
+			require.Nil(t, events)
+		})
+	}
+
+	_, err := r.RecordReview(first.AddDate(0, 0, -1), "going well", later)
+	var invalid *domain.Invalid
+	require.ErrorAs(t, err, &invalid)
+	require.Equal(t, "held_on", invalid.Violations[0].Field)
+	require.Contains(t, invalid.Violations[0].Reason, "on or after 2026-12-31, the day of the first session")
+
+	h.ok(r.RecordReview(date(2027, 6, 20), "going well; handover at school next", later))
+	due, _ := r.ReviewDue()
+	require.Equal(t, date(2027, 12, 20), due)
+	version := r.Version()
+	events, err := r.RecordReview(date(2027, 3, 1), "a review forgotten in March", later)
+	require.ErrorAs(t, err, &invalid)
+	require.Equal(t, "held_on", invalid.Violations[0].Field)
+	require.Contains(t, invalid.Violations[0].Reason, "on or after 2027-06-20, the day of the case's last review")
+	require.Nil(t, events)
+	require.Equal(t, version, r.Version())
+	due, _ = r.ReviewDue()
+	require.Equal(t, date(2027, 12, 20), due, "the due date is not pulled backwards")
+
+	h.ok(r.RecordReview(date(2027, 6, 20), "a second review the same day", later))
+	h.ok(r.RecordReview(date(2027, 8, 1), "moving on to handover", later))
+	require.Equal(t, date(2027, 8, 1), r.LastReview())
+	rebuilt, err := domain.Rebuild(r.ID(), h.events)
+	require.NoError(t, err)
+	require.Equal(t, date(2027, 8, 1), rebuilt.LastReview())
+}
+
+// Supported contact is short-term: beyond six months of contact it is flagged, beyond twelve it
+// is exceptional, counting months as the review clock does. Supervised contact, and a case not in
+// contact, are not flagged.
+func TestSupportedContactTerm(t *testing.T) {
+	within, beyond6, beyond12 := referralv1.SupportedContactTerm_SUPPORTED_CONTACT_TERM_WITHIN_SIX_MONTHS,
+		referralv1.SupportedContactTerm_SUPPORTED_CONTACT_TERM_BEYOND_SIX_MONTHS, referralv1.SupportedContactTerm_SUPPORTED_CONTACT_TERM_BEYOND_TWELVE_MONTHS
+	none := referralv1.SupportedContactTerm_SUPPORTED_CONTACT_TERM_UNSPECIFIED
+	first := date(2026, 12, 31)
+	for _, tc := range []struct {
+		st    commonv1.ServiceType
+		first time.Time
+		today time.Time
+		want  referralv1.SupportedContactTerm
+	}{
+		{supported, first, first, within},
+		{supported, first, date(2027, 6, 30), within},
+		{supported, first, date(2027, 7, 1), beyond6},
+		{supported, first, date(2027, 12, 31), beyond6},
+		{supported, first, date(2028, 1, 1), beyond12},
+		{supervisd, first, date(2028, 1, 1), none},
+		{supported, time.Time{}, date(2028, 1, 1), none},
+	} {
+		require.Equal(t, tc.want, domain.SupportedContactTermOn(tc.st, tc.first, tc.today), "%s from %v on %v", tc.st, tc.first, tc.today)
+	}
+
+	r, h := inState(t, domain.ReadyForContact)
+	require.Equal(t, none, r.SupportedContactTerm(date(2028, 1, 1)), "not in contact yet")
+	h.ok(r.RecordSessionAttended(first))
+	require.Equal(t, beyond6, r.SupportedContactTerm(date(2027, 9, 1)))
+	h.ok(r.Suspend(holdID, today))
+	require.Equal(t, beyond12, r.SupportedContactTerm(date(2028, 3, 1)), "a suspended case's contact began all the same")
+	h.ok(r.EndCase(referralv1.CaseOutcome_CASE_OUTCOME_SELF_ARRANGED, "", today))
+	require.Equal(t, none, r.SupportedContactTerm(date(2028, 3, 1)), "an ended case is not flagged")
 }

@@ -41,6 +41,14 @@ var (
 	ErrNotAccepted = problem.Rule("NOT_ACCEPTED", "the referral has not been accepted")
 	// ErrAlreadyReady: the family is ready for contact; intake is over.
 	ErrAlreadyReady = problem.Rule("ALREADY_READY", "the family is already ready for contact")
+	// ErrArrangementAgreed: the arrangement of a family ready for contact (or in contact) is
+	// changed, not agreed again (decisions.md 90). The reason stays ALREADY_READY, as before.
+	ErrArrangementAgreed = problem.Rule("ALREADY_READY",
+		"the family is already ready for contact: change the agreed arrangement instead (ChangeArrangement); bookings already made keep their times")
+	// ErrArrangementNotYetAgreed: until the family is ready for contact its arrangement is agreed
+	// (and agreed again to correct it), not changed.
+	ErrArrangementNotYetAgreed = problem.Rule("NOT_READY_FOR_CONTACT",
+		"the family is not ready for contact yet: until it is, the arrangement is agreed (AgreeArrangement), and agreed again to correct it")
 	// ErrNotReadyForContact: sessions happen only once the family is ready for contact.
 	ErrNotReadyForContact = problem.Rule("NOT_READY_FOR_CONTACT", "the family is not ready for contact")
 	// ErrReferralAccepted: an accepted referral is not declined; it continues until the case ends
@@ -90,6 +98,11 @@ var (
 	// no longer change by amendment.
 	ErrAttendeesFixed = problem.Rule("ATTENDEES_FIXED",
 		"the family is ready for contact: who may attend and the risk answers change only by a new referral or through safeguarding")
+	// ErrServiceTypeFixed: changing the arrangement keeps the kind of contact the case was accepted
+	// for (decisions.md 90).
+	ErrServiceTypeFixed = problem.Rule("SERVICE_TYPE_FIXED",
+		"the kind of contact does not change with the arrangement: stepping down from supervised to supported contact is a case outcome "+
+			"(end the case as stepped down to supported, and refer the family for supported contact); any other kind needs a new referral")
 	// ErrHoldNotInForce: the hold being lifted is not one that suspends the case.
 	ErrHoldNotInForce = problem.Rule("HOLD_NOT_IN_FORCE", "the hold is not in force on this case")
 	// ErrNotSupervisedContact: only supervised contact steps down to supported contact.
@@ -165,6 +178,25 @@ func (v *Invalid) email(field, s string, max int) {
 // may be personal.
 func (v *Invalid) text(field, s string, max int, required bool) {
 	v.check(field, s, max, required, true)
+}
+
+// MinWordsLength is the fewest characters a note that must say something may have, as for the
+// purpose of opening a family's details (CheckPurpose).
+const MinWordsLength = 3
+
+// inWords checks free text that must say something (a review's note): as text, required, at least
+// MinWordsLength characters besides the spaces around them, with a letter or a digit. what says
+// what the text must say; "." or "-" records nothing of it.
+func (v *Invalid) inWords(field, s string, max int, what string) {
+	before := len(v.Violations)
+	s = strings.TrimSpace(s)
+	v.text(field, s, max, false)
+	switch {
+	case len(v.Violations) > before:
+	case utf8.RuneCountInString(s) < MinWordsLength,
+		strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0:
+		v.add(field, fmt.Sprintf("%s, in words (at least %d characters)", what, MinWordsLength))
+	}
 }
 
 // line checks a one-line field of a person or their contact details (a name, an address line, a

@@ -153,6 +153,9 @@ func ToDate(t time.Time) *commonv1.Date { return toDate(t) }
 // FromDate converts a wire date to a domain date (zero for none or for a date that does not exist).
 func FromDate(d *commonv1.Date) time.Time { return fromDate(d) }
 
+// dateString is a domain date as YYYY-MM-DD, for messages: a date names no one.
+func dateString(t time.Time) string { return t.Format(time.DateOnly) }
+
 func toDate(t time.Time) *commonv1.Date {
 	if t.IsZero() {
 		return nil

@@ -97,18 +97,7 @@ func (r *Referral) AgreeArrangement(a Arrangement, today time.Time) ([]proto.Mes
 	if a.ServiceType != r.service {
 		v.add("arrangement.service_type", "must be the kind of contact the referral was accepted for")
 	}
-	if !known(referralv1.ContactFrequency_name, int32(a.Frequency)) {
-		v.add("arrangement.frequency", "must be one of the frequencies")
-	}
-	if a.SessionMinutes < MinSessionMinutes || a.SessionMinutes > MaxSessionMinutes {
-		v.add("arrangement.session_minutes", fmt.Sprintf("must be %d to %d minutes", MinSessionMinutes, MaxSessionMinutes))
-	}
-	if a.Stagger.ArrivalMinutes < MinStaggerMinutes || a.Stagger.ArrivalMinutes > MaxStaggerMinutes {
-		v.add("arrangement.stagger.arrival_minutes", fmt.Sprintf("must be %d to %d minutes: the parents are never due at the door within 10 minutes of each other", MinStaggerMinutes, MaxStaggerMinutes))
-	}
-	if a.Stagger.DepartureMinutes < MinStaggerMinutes || a.Stagger.DepartureMinutes > MaxStaggerMinutes {
-		v.add("arrangement.stagger.departure_minutes", fmt.Sprintf("must be %d to %d minutes: the parents are never due at the door within 10 minutes of each other", MinStaggerMinutes, MaxStaggerMinutes))
-	}
+	a.check(&v)
 	if err := v.err(); err != nil {
 		return nil, err
 	}

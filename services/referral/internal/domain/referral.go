@@ -49,6 +49,7 @@ type Referral struct {
 	arrangement   *Arrangement
 
 	firstSession time.Time
+	lastReview   time.Time // the latest review's date; zero before any
 	reviewDue    time.Time
 	holds        []uuid.UUID // safeguarding holds in force
 	beforeHold   State       // the state to return to when the last hold lifts
@@ -270,6 +271,9 @@ func (r *Referral) apply(ev proto.Message) error {
 	case *referralv1.ArrangementAgreed:
 		a := arrangementFrom(e.GetArrangement())
 		r.arrangement = &a
+	case *referralv1.ArrangementChanged:
+		a := arrangementFrom(e.GetArrangement())
+		r.arrangement = &a
 	case *referralv1.FamilyReadyForContact:
 		r.state = ReadyForContact
 	case *referralv1.FirstSessionAttended:
@@ -277,6 +281,11 @@ func (r *Referral) apply(ev proto.Message) error {
 		r.state = InContact
 	case *referralv1.ReviewHeld:
 		r.reviewDue = fromDate(e.GetNextReviewDueOn())
+		if on := fromDate(e.GetHeldOn()); on.After(r.lastReview) {
+			// A review recorded before back-dating was refused (decisions.md 90) may be dated
+			// before an earlier one: the latest date is the last review.
+			r.lastReview = on
+		}
 	case *referralv1.CaseEnded:
 		r.outcome, r.state = e.GetOutcome(), Ended
 	case *referralv1.CaseSuspended:

@@ -49,12 +49,13 @@ const (
 	CmdResume
 	CmdReleasePlace
 	CmdFlagPossibleDuplicate
+	CmdChangeArrangement
 )
 
 // Commands lists every command on an existing referral.
 var Commands = []Command{CmdSubmitSecondParty, CmdAmend, CmdScreen, CmdAccept, CmdWaitlist, CmdDecline,
 	CmdWithdraw, CmdRecordPreVisit, CmdAgreeArrangement, CmdRecordSessionAttended, CmdRecordReview, CmdEndCase,
-	CmdSuspend, CmdResume, CmdReleasePlace, CmdFlagPossibleDuplicate}
+	CmdSuspend, CmdResume, CmdReleasePlace, CmdFlagPossibleDuplicate, CmdChangeArrangement}
 
 var commandNames = map[Command]string{
 	CmdSubmitSecondParty: "SubmitSecondParty", CmdAmend: "Amend", CmdScreen: "Screen", CmdAccept: "Accept",
@@ -62,6 +63,7 @@ var commandNames = map[Command]string{
 	CmdAgreeArrangement: "AgreeArrangement", CmdRecordSessionAttended: "RecordSessionAttended",
 	CmdRecordReview: "RecordReview", CmdEndCase: "EndCase", CmdSuspend: "Suspend", CmdResume: "Resume",
 	CmdReleasePlace: "ReleasePlace", CmdFlagPossibleDuplicate: "FlagPossibleDuplicate",
+	CmdChangeArrangement: "ChangeArrangement",
 }
 
 func (c Command) String() string { return commandNames[c] }
@@ -96,6 +98,11 @@ var allowed = map[Command][]State{
 	CmdResume:                {Suspended},
 	CmdReleasePlace:          {ReadyForContact, InContact},
 	CmdFlagPossibleDuplicate: open,
+	// The agreed arrangement changes once the family is ready for contact (decisions.md 90); before
+	// that it is agreed again. While a hold suspends the case it may change too (the review held
+	// about the hold is where it is agreed), but only of a case that was ready before the hold:
+	// ChangeArrangement checks that.
+	CmdChangeArrangement: {ReadyForContact, InContact, Suspended},
 }
 
 // Final reports whether a state is the end of the referral.
@@ -153,7 +160,18 @@ func refusal(s State, c Command) error {
 		case Received, Screened, Waitlisted:
 			return ErrNotAccepted
 		}
+		if c == CmdAgreeArrangement {
+			return ErrArrangementAgreed
+		}
 		return ErrAlreadyReady
+	case CmdChangeArrangement:
+		switch s {
+		case AwaitingSecondParty:
+			return ErrSecondPartyOutstanding
+		case Received, Screened, Waitlisted:
+			return ErrNotAccepted
+		}
+		return ErrArrangementNotYetAgreed
 	case CmdRecordSessionAttended, CmdReleasePlace:
 		return ErrNotReadyForContact
 	case CmdRecordReview:

@@ -32,6 +32,7 @@ var matrix = map[domain.Command][11]string{
 	domain.CmdResume:                {"NOT_SUSPENDED", "NOT_SUSPENDED", "NOT_SUSPENDED", "NOT_SUSPENDED", "NOT_SUSPENDED", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "NOT_SUSPENDED", "NOT_SUSPENDED", "ok", "REFERRAL_CLOSED"},
 	domain.CmdReleasePlace:          {"NOT_READY_FOR_CONTACT", "NOT_READY_FOR_CONTACT", "NOT_READY_FOR_CONTACT", "NOT_READY_FOR_CONTACT", "NOT_READY_FOR_CONTACT", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ok", "ok", "CASE_SUSPENDED", "REFERRAL_CLOSED"},
 	domain.CmdFlagPossibleDuplicate: {"ok", "ok", "ok", "ok", "ok", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ok", "ok", "ok", "REFERRAL_CLOSED"},
+	domain.CmdChangeArrangement:     {"SECOND_PARTY_OUTSTANDING", "NOT_ACCEPTED", "NOT_ACCEPTED", "NOT_READY_FOR_CONTACT", "NOT_ACCEPTED", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ok", "ok", "ok", "REFERRAL_CLOSED"},
 }
 
 // run issues a valid command of each kind, so that only the state decides the outcome.
@@ -71,6 +72,10 @@ func run(r *domain.Referral, c domain.Command) ([]proto.Message, error) {
 		return r.ReleasePlace(today)
 	case domain.CmdFlagPossibleDuplicate:
 		return r.FlagPossibleDuplicate(r.Children()[0].ID, uuid.New(), today)
+	case domain.CmdChangeArrangement:
+		a := arrangement(r.ServiceType())
+		a.SessionMinutes = 90
+		return r.ChangeArrangement(a, today)
 	}
 	panic("unknown command " + c.String())
 }

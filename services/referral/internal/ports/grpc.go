@@ -53,6 +53,7 @@ var Policy = auth.Policy{
 	service + "WithdrawReferral":             {Roles: casework, CentreScoped: true},
 	service + "RecordPreVisit":               {Roles: casework, CentreScoped: true},
 	service + "AgreeArrangement":             {Roles: casework, CentreScoped: true},
+	service + "ChangeArrangement":            {Roles: casework, CentreScoped: true},
 	service + "RecordReview":                 {Roles: casework, CentreScoped: true},
 	service + "EndCase":                      {Roles: casework, CentreScoped: true},
 	service + "GetReferral":                  {Roles: readers, CentreScoped: true},
@@ -80,7 +81,7 @@ func once[R proto.Message](ctx context.Context, s *Server, req command.Request, 
 			var zero R
 			return zero, nil, err
 		}
-		return answer(adapters.WithAgeBands(adapters.Summary(dec.Referral), s.app.Today())), dec.Work, nil
+		return answer(adapters.AsOf(adapters.Summary(dec.Referral), s.app.Today())), dec.Work, nil
 	})
 	return resp, translate(err)
 }
@@ -201,6 +202,16 @@ func (s *Server) AgreeArrangement(ctx context.Context, req *referralv1.AgreeArra
 		return &referralv1.AgreeArrangementResponse{Referral: r}
 	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
 		return s.app.AgreeArrangement(ctx, id(req.GetReferralId()), id(req.GetCentreId()), a, md)
+	})
+}
+
+// ChangeArrangement changes the agreed arrangement of a case ready for contact or in contact.
+func (s *Server) ChangeArrangement(ctx context.Context, req *referralv1.ChangeArrangementRequest) (*referralv1.ChangeArrangementResponse, error) {
+	a := arrangementFrom(req.GetArrangement())
+	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.ChangeArrangementResponse {
+		return &referralv1.ChangeArrangementResponse{Referral: r}
+	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
+		return s.app.ChangeArrangement(ctx, id(req.GetReferralId()), id(req.GetCentreId()), req.GetExpectedVersion(), a, md)
 	})
 }
 

@@ -97,6 +97,9 @@ func describe(msg proto.Message) string {
 		return s
 	case *referralv1.ArrangementAgreed:
 		return "Contact arrangement agreed: " + words.Enum(ev.GetArrangement().GetServiceType()) + ", " + words.Enum(ev.GetArrangement().GetFrequency())
+	case *referralv1.ArrangementChanged:
+		return "Contact arrangement changed for sessions booked from now on: " + arrangement(ev.GetArrangement()) +
+			" (was " + arrangement(ev.GetPreviousArrangement()) + ")"
 	case *referralv1.FamilyReadyForContact:
 		return fmt.Sprintf("Family ready for contact: %s, %s", adults(ev.GetAdults()), children(len(ev.GetChildren())))
 	case *referralv1.FirstSessionAttended:
@@ -128,6 +131,10 @@ func describe(msg proto.Message) string {
 		return "Family's details opened by " + strings.Join(ev.GetReaderRoles(), ", ")
 	case *schedulingv1.FamilyReadyNoted:
 		return "Scheduling noted the family may be booked (" + words.Enum(ev.GetServiceType()) + ")"
+	case *schedulingv1.ArrangementChangeNoted:
+		return fmt.Sprintf("Scheduling noted the changed arrangement: sessions booked from now on last %d minutes, the visiting parent "+
+			"arriving %d minutes before the children and leaving %d after; bookings already made keep their times",
+			ev.GetSessionMinutes(), ev.GetArrivalStaggerMinutes(), ev.GetDepartureStaggerMinutes())
 	case *schedulingv1.HoldNoted:
 		return "Scheduling noted a safeguarding hold: future bookings cancelled, none taken"
 	case *schedulingv1.HoldLiftNoted:
@@ -214,6 +221,13 @@ func describe(msg proto.Message) string {
 		return "Safeguarding record read by " + ev.GetRole()
 	}
 	return ""
+}
+
+// arrangement says how often, how long and with what stagger contact runs, as the family agreed
+// it: the kind of contact is said where the case was accepted, and never changes with it.
+func arrangement(a *referralv1.Arrangement) string {
+	return fmt.Sprintf("%s, %d-minute sessions, the visiting parent arriving %d minutes before the children and leaving %d after",
+		words.Enum(a.GetFrequency()), a.GetSessionMinutes(), a.GetStagger().GetArrivalMinutes(), a.GetStagger().GetDepartureMinutes())
 }
 
 func children(n int) string {

@@ -74,3 +74,19 @@ func TestDescriptionOfAnErasure(t *testing.T) {
 	require.Equal(t, "Family's personal details erased at their request",
 		Describe(envelopeOf(t, &referralv1.FamilyErased{Reason: referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED})))
 }
+
+// A changed arrangement is described in both services' words, with what it replaced, and says that
+// bookings already made keep their times (decisions.md 90).
+func TestDescriptionsOfAChangedArrangement(t *testing.T) {
+	weekly := func(minutes, arrive, leave int32) *referralv1.Arrangement {
+		return &referralv1.Arrangement{ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, Frequency: referralv1.ContactFrequency_CONTACT_FREQUENCY_WEEKLY,
+			SessionMinutes: minutes, Stagger: &referralv1.Stagger{ArrivalMinutes: arrive, DepartureMinutes: leave}}
+	}
+	require.Equal(t, "Contact arrangement changed for sessions booked from now on: weekly, 90-minute sessions, the visiting parent arriving 15 "+
+		"minutes before the children and leaving 10 after (was weekly, 480-minute sessions, the visiting parent arriving 30 minutes before "+
+		"the children and leaving 20 after)",
+		Describe(envelopeOf(t, &referralv1.ArrangementChanged{Arrangement: weekly(90, 15, 10), PreviousArrangement: weekly(480, 30, 20)})))
+	require.Equal(t, "Scheduling noted the changed arrangement: sessions booked from now on last 90 minutes, the visiting parent arriving 15 "+
+		"minutes before the children and leaving 10 after; bookings already made keep their times",
+		Describe(envelopeOf(t, &schedulingv1.ArrangementChangeNoted{SessionMinutes: 90, ArrivalStaggerMinutes: 15, DepartureStaggerMinutes: 10})))
+}

@@ -28,6 +28,22 @@ func (a *App) NoteFamilyReady(ctx context.Context, uow *eventstore.UnitOfWork, f
 	return adapters.Append(uow, domain.FamilyStream(family), expected, family, r.Centre, md, ev)
 }
 
+// NoteArrangementChanged records referral's ArrangementChanged: new bookings take the new session
+// length and stagger; bookings already made keep their times. A change that does not concern the
+// family as scheduling knows it appends nothing.
+func (a *App) NoteArrangementChanged(ctx context.Context, uow *eventstore.UnitOfWork, family uuid.UUID, c domain.ArrangementChange, md eventstore.Metadata) error {
+	f, err := a.sessions.Family(ctx, family)
+	if err != nil {
+		return err
+	}
+	expected := f.Version()
+	ev := f.NoteArrangementChanged(c)
+	if ev == nil {
+		return nil
+	}
+	return adapters.Append(uow, domain.FamilyStream(family), expected, family, c.Centre, md, ev)
+}
+
 // NoteHold records safeguarding's HoldPlaced: the family's bookings whose session has not ended
 // are cancelled (reason: hold) and their places freed, and bookings are refused until the hold is
 // lifted. A booking that committed just before is among those cancelled; one that had not

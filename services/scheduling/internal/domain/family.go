@@ -99,7 +99,8 @@ type Child struct {
 	BirthYear, BirthMonth int
 }
 
-// Readiness is what referral said when it made the family ready for contact.
+// Readiness is what referral said when it made the family ready for contact, with the session's
+// length and stagger as referral last changed them (ArrangementChange).
 type Readiness struct {
 	Centre, Referral uuid.UUID
 	Adults           []Adult
@@ -941,6 +942,8 @@ func (f *Family) apply(ev proto.Message) error {
 	switch e := ev.(type) {
 	case *schedulingv1.FamilyReadyNoted:
 		f.ready, f.ended = readinessOf(e), false
+	case *schedulingv1.ArrangementChangeNoted:
+		f.applyArrangementChange(e)
 	case *schedulingv1.HoldNoted:
 		f.holds[uuid.MustParse(e.GetHoldId())] = true
 	case *schedulingv1.HoldLiftNoted:

@@ -33,6 +33,7 @@ var ReferralSubjects = []string{
 	"ft.referral.*.ReferralAccepted",
 	"ft.referral.*.ReferralDeclined",
 	"ft.referral.*.FamilyReadyForContact",
+	"ft.referral.*.ArrangementChanged",
 	"ft.referral.*.CaseEnded",
 	"ft.referral.*.ReferralWithdrawn",
 }
@@ -97,6 +98,20 @@ func ReferralEvents(a *app.App) bus.Handler {
 				return err
 			}
 			return a.NoteFamilyReady(ctx, uow, family, r, metadata(d))
+		case "familytime.referral.v1.ArrangementChanged":
+			ev, err := decode(d, &referralv1.ArrangementChanged{})
+			if err != nil {
+				return err
+			}
+			u, err := ids(d, "family_id", ev.GetFamilyId(), "centre_id", ev.GetCentreId(), "referral_id", ev.GetReferralId())
+			if err != nil {
+				return err
+			}
+			arr := ev.GetArrangement()
+			c := domain.ArrangementChange{Centre: u[1], Referral: u[2], SessionMinutes: int(arr.GetSessionMinutes()),
+				Stagger:   domain.Stagger{Arrival: int(arr.GetStagger().GetArrivalMinutes()), Departure: int(arr.GetStagger().GetDepartureMinutes())},
+				ChangedOn: dateOf(ev.GetChangedOn())}
+			return a.NoteArrangementChanged(ctx, uow, u[0], c, metadata(d))
 		case "familytime.referral.v1.CaseEnded":
 			ev, err := decode(d, &referralv1.CaseEnded{})
 			if err != nil {

@@ -839,9 +839,16 @@ type Referral struct {
 	// unset while the screening's finding stands.
 	LeadAssessedOn *v1.Date `protobuf:"bytes,17,opt,name=lead_assessed_on,json=leadAssessedOn,proto3" json:"lead_assessed_on,omitempty"`
 	// The centre's local date the family's personal data was erased; unset unless it was.
-	ErasedOn      *v1.Date `protobuf:"bytes,18,opt,name=erased_on,json=erasedOn,proto3" json:"erased_on,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	ErasedOn *v1.Date `protobuf:"bytes,18,opt,name=erased_on,json=erasedOn,proto3" json:"erased_on,omitempty"`
+	// The centre's local date of the first session the family attended: when contact began; unset
+	// before.
+	FirstSessionOn *v1.Date `protobuf:"bytes,19,opt,name=first_session_on,json=firstSessionOn,proto3" json:"first_session_on,omitempty"`
+	// For a case of supported contact in contact (or suspended once it began), how long contact has
+	// run, today: supported contact is short-term, beyond 6 months is flagged and beyond 12
+	// exceptional. Unspecified otherwise.
+	SupportedContactTerm SupportedContactTerm `protobuf:"varint,20,opt,name=supported_contact_term,json=supportedContactTerm,proto3,enum=familytime.referral.v1.SupportedContactTerm" json:"supported_contact_term,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *Referral) Reset() {
@@ -998,6 +1005,20 @@ func (x *Referral) GetErasedOn() *v1.Date {
 		return x.ErasedOn
 	}
 	return nil
+}
+
+func (x *Referral) GetFirstSessionOn() *v1.Date {
+	if x != nil {
+		return x.FirstSessionOn
+	}
+	return nil
+}
+
+func (x *Referral) GetSupportedContactTerm() SupportedContactTerm {
+	if x != nil {
+		return x.SupportedContactTerm
+	}
+	return SupportedContactTerm_SUPPORTED_CONTACT_TERM_UNSPECIFIED
 }
 
 // Family is a referral's people with their personal details opened, or, for one party, only what
@@ -2426,6 +2447,138 @@ func (x *AgreeArrangementResponse) GetReferral() *Referral {
 	return nil
 }
 
+// ChangeArrangementRequest changes the agreed arrangement of a case ready for contact or in
+// contact.
+type ChangeArrangementRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The client's id for this request (UUID); a retry with the same id returns the first outcome.
+	RequestId string `protobuf:"bytes,1,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The referral (UUID).
+	ReferralId string `protobuf:"bytes,2,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// The referral's centre (UUID), for the centre-scope check.
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The version the caller last saw; refused (ABORTED) if the referral changed since. 0 changes
+	// whatever is current.
+	ExpectedVersion int64 `protobuf:"varint,4,opt,name=expected_version,json=expectedVersion,proto3" json:"expected_version,omitempty"`
+	// The arrangement from now on, whole. Its service type must be the case's (the kind of contact
+	// does not change this way).
+	Arrangement   *Arrangement `protobuf:"bytes,5,opt,name=arrangement,proto3" json:"arrangement,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ChangeArrangementRequest) Reset() {
+	*x = ChangeArrangementRequest{}
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ChangeArrangementRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ChangeArrangementRequest) ProtoMessage() {}
+
+func (x *ChangeArrangementRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ChangeArrangementRequest.ProtoReflect.Descriptor instead.
+func (*ChangeArrangementRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *ChangeArrangementRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *ChangeArrangementRequest) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *ChangeArrangementRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ChangeArrangementRequest) GetExpectedVersion() int64 {
+	if x != nil {
+		return x.ExpectedVersion
+	}
+	return 0
+}
+
+func (x *ChangeArrangementRequest) GetArrangement() *Arrangement {
+	if x != nil {
+		return x.Arrangement
+	}
+	return nil
+}
+
+// ChangeArrangementResponse is the referral with its new arrangement; unchanged (and nothing
+// recorded) when the arrangement given is the one agreed already.
+type ChangeArrangementResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The referral after the change.
+	Referral      *Referral `protobuf:"bytes,1,opt,name=referral,proto3" json:"referral,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ChangeArrangementResponse) Reset() {
+	*x = ChangeArrangementResponse{}
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ChangeArrangementResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ChangeArrangementResponse) ProtoMessage() {}
+
+func (x *ChangeArrangementResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ChangeArrangementResponse.ProtoReflect.Descriptor instead.
+func (*ChangeArrangementResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *ChangeArrangementResponse) GetReferral() *Referral {
+	if x != nil {
+		return x.Referral
+	}
+	return nil
+}
+
 // RecordReviewRequest records a review.
 type RecordReviewRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2435,9 +2588,11 @@ type RecordReviewRequest struct {
 	ReferralId string `protobuf:"bytes,2,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
 	// The referral's centre (UUID), for the centre-scope check.
 	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
-	// The centre's local date of the review; not in the future.
+	// The centre's local date of the review: not in the future, and not before the case's last
+	// review or its first session (a review back-dated before them would pull the next one's due
+	// date backwards).
 	HeldOn *v1.Date `protobuf:"bytes,4,opt,name=held_on,json=heldOn,proto3" json:"held_on,omitempty"`
-	// What was discussed and decided: at most 4000 characters.
+	// What was discussed and decided, in words: 3 to 4000 characters, not punctuation alone.
 	Note          string `protobuf:"bytes,5,opt,name=note,proto3" json:"note,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -2445,7 +2600,7 @@ type RecordReviewRequest struct {
 
 func (x *RecordReviewRequest) Reset() {
 	*x = RecordReviewRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2457,7 +2612,7 @@ func (x *RecordReviewRequest) String() string {
 func (*RecordReviewRequest) ProtoMessage() {}
 
 func (x *RecordReviewRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2470,7 +2625,7 @@ func (x *RecordReviewRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordReviewRequest.ProtoReflect.Descriptor instead.
 func (*RecordReviewRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{30}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *RecordReviewRequest) GetRequestId() string {
@@ -2519,7 +2674,7 @@ type RecordReviewResponse struct {
 
 func (x *RecordReviewResponse) Reset() {
 	*x = RecordReviewResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[31]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2531,7 +2686,7 @@ func (x *RecordReviewResponse) String() string {
 func (*RecordReviewResponse) ProtoMessage() {}
 
 func (x *RecordReviewResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[31]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2544,7 +2699,7 @@ func (x *RecordReviewResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordReviewResponse.ProtoReflect.Descriptor instead.
 func (*RecordReviewResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{31}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *RecordReviewResponse) GetReferral() *Referral {
@@ -2574,7 +2729,7 @@ type EndCaseRequest struct {
 
 func (x *EndCaseRequest) Reset() {
 	*x = EndCaseRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[32]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2586,7 +2741,7 @@ func (x *EndCaseRequest) String() string {
 func (*EndCaseRequest) ProtoMessage() {}
 
 func (x *EndCaseRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[32]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2599,7 +2754,7 @@ func (x *EndCaseRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EndCaseRequest.ProtoReflect.Descriptor instead.
 func (*EndCaseRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{32}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *EndCaseRequest) GetRequestId() string {
@@ -2648,7 +2803,7 @@ type EndCaseResponse struct {
 
 func (x *EndCaseResponse) Reset() {
 	*x = EndCaseResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[33]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2660,7 +2815,7 @@ func (x *EndCaseResponse) String() string {
 func (*EndCaseResponse) ProtoMessage() {}
 
 func (x *EndCaseResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[33]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2673,7 +2828,7 @@ func (x *EndCaseResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EndCaseResponse.ProtoReflect.Descriptor instead.
 func (*EndCaseResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{33}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *EndCaseResponse) GetReferral() *Referral {
@@ -2696,7 +2851,7 @@ type GetReferralRequest struct {
 
 func (x *GetReferralRequest) Reset() {
 	*x = GetReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[34]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2708,7 +2863,7 @@ func (x *GetReferralRequest) String() string {
 func (*GetReferralRequest) ProtoMessage() {}
 
 func (x *GetReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[34]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2721,7 +2876,7 @@ func (x *GetReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetReferralRequest.ProtoReflect.Descriptor instead.
 func (*GetReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{34}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *GetReferralRequest) GetReferralId() string {
@@ -2749,7 +2904,7 @@ type GetReferralResponse struct {
 
 func (x *GetReferralResponse) Reset() {
 	*x = GetReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[35]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2761,7 +2916,7 @@ func (x *GetReferralResponse) String() string {
 func (*GetReferralResponse) ProtoMessage() {}
 
 func (x *GetReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[35]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2774,7 +2929,7 @@ func (x *GetReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetReferralResponse.ProtoReflect.Descriptor instead.
 func (*GetReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{35}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *GetReferralResponse) GetReferral() *Referral {
@@ -2801,7 +2956,7 @@ type ListReferralsRequest struct {
 
 func (x *ListReferralsRequest) Reset() {
 	*x = ListReferralsRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[36]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2813,7 +2968,7 @@ func (x *ListReferralsRequest) String() string {
 func (*ListReferralsRequest) ProtoMessage() {}
 
 func (x *ListReferralsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[36]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2826,7 +2981,7 @@ func (x *ListReferralsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReferralsRequest.ProtoReflect.Descriptor instead.
 func (*ListReferralsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{36}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *ListReferralsRequest) GetCentreId() string {
@@ -2870,7 +3025,7 @@ type ListReferralsResponse struct {
 
 func (x *ListReferralsResponse) Reset() {
 	*x = ListReferralsResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[37]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2882,7 +3037,7 @@ func (x *ListReferralsResponse) String() string {
 func (*ListReferralsResponse) ProtoMessage() {}
 
 func (x *ListReferralsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[37]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2895,7 +3050,7 @@ func (x *ListReferralsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReferralsResponse.ProtoReflect.Descriptor instead.
 func (*ListReferralsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{37}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *ListReferralsResponse) GetReferrals() []*Referral {
@@ -2931,7 +3086,7 @@ type GetFamilyRequest struct {
 
 func (x *GetFamilyRequest) Reset() {
 	*x = GetFamilyRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[38]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2943,7 +3098,7 @@ func (x *GetFamilyRequest) String() string {
 func (*GetFamilyRequest) ProtoMessage() {}
 
 func (x *GetFamilyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[38]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2956,7 +3111,7 @@ func (x *GetFamilyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFamilyRequest.ProtoReflect.Descriptor instead.
 func (*GetFamilyRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{38}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *GetFamilyRequest) GetReferralId() string {
@@ -2998,7 +3153,7 @@ type GetFamilyResponse struct {
 
 func (x *GetFamilyResponse) Reset() {
 	*x = GetFamilyResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[39]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3010,7 +3165,7 @@ func (x *GetFamilyResponse) String() string {
 func (*GetFamilyResponse) ProtoMessage() {}
 
 func (x *GetFamilyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[39]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3023,7 +3178,7 @@ func (x *GetFamilyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFamilyResponse.ProtoReflect.Descriptor instead.
 func (*GetFamilyResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{39}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *GetFamilyResponse) GetFamily() *Family {
@@ -3050,7 +3205,7 @@ type ListReviewsDueRequest struct {
 
 func (x *ListReviewsDueRequest) Reset() {
 	*x = ListReviewsDueRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[40]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3062,7 +3217,7 @@ func (x *ListReviewsDueRequest) String() string {
 func (*ListReviewsDueRequest) ProtoMessage() {}
 
 func (x *ListReviewsDueRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[40]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3075,7 +3230,7 @@ func (x *ListReviewsDueRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReviewsDueRequest.ProtoReflect.Descriptor instead.
 func (*ListReviewsDueRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{40}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *ListReviewsDueRequest) GetCentreId() string {
@@ -3114,14 +3269,19 @@ type ReviewDue struct {
 	// The family (UUID).
 	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
 	// The date the review is due.
-	DueOn         *v1.Date `protobuf:"bytes,3,opt,name=due_on,json=dueOn,proto3" json:"due_on,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	DueOn *v1.Date `protobuf:"bytes,3,opt,name=due_on,json=dueOn,proto3" json:"due_on,omitempty"`
+	// The centre's local date of the family's first session: when contact began.
+	FirstSessionOn *v1.Date `protobuf:"bytes,4,opt,name=first_session_on,json=firstSessionOn,proto3" json:"first_session_on,omitempty"`
+	// How long supported contact has run, today: beyond 6 months (supported contact is short-term)
+	// or beyond 12 months (exceptional) is flagged.
+	SupportedContactTerm SupportedContactTerm `protobuf:"varint,5,opt,name=supported_contact_term,json=supportedContactTerm,proto3,enum=familytime.referral.v1.SupportedContactTerm" json:"supported_contact_term,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *ReviewDue) Reset() {
 	*x = ReviewDue{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[41]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3133,7 +3293,7 @@ func (x *ReviewDue) String() string {
 func (*ReviewDue) ProtoMessage() {}
 
 func (x *ReviewDue) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[41]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3146,7 +3306,7 @@ func (x *ReviewDue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewDue.ProtoReflect.Descriptor instead.
 func (*ReviewDue) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{41}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *ReviewDue) GetReferralId() string {
@@ -3170,6 +3330,20 @@ func (x *ReviewDue) GetDueOn() *v1.Date {
 	return nil
 }
 
+func (x *ReviewDue) GetFirstSessionOn() *v1.Date {
+	if x != nil {
+		return x.FirstSessionOn
+	}
+	return nil
+}
+
+func (x *ReviewDue) GetSupportedContactTerm() SupportedContactTerm {
+	if x != nil {
+		return x.SupportedContactTerm
+	}
+	return SupportedContactTerm_SUPPORTED_CONTACT_TERM_UNSPECIFIED
+}
+
 // ListReviewsDueResponse is a page of reviews due, soonest first.
 type ListReviewsDueResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -3183,7 +3357,7 @@ type ListReviewsDueResponse struct {
 
 func (x *ListReviewsDueResponse) Reset() {
 	*x = ListReviewsDueResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[42]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3195,7 +3369,7 @@ func (x *ListReviewsDueResponse) String() string {
 func (*ListReviewsDueResponse) ProtoMessage() {}
 
 func (x *ListReviewsDueResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[42]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3208,7 +3382,7 @@ func (x *ListReviewsDueResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReviewsDueResponse.ProtoReflect.Descriptor instead.
 func (*ListReviewsDueResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{42}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *ListReviewsDueResponse) GetReviews() []*ReviewDue {
@@ -3242,7 +3416,7 @@ type EraseFamilyRequest struct {
 
 func (x *EraseFamilyRequest) Reset() {
 	*x = EraseFamilyRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[43]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3254,7 +3428,7 @@ func (x *EraseFamilyRequest) String() string {
 func (*EraseFamilyRequest) ProtoMessage() {}
 
 func (x *EraseFamilyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[43]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3267,7 +3441,7 @@ func (x *EraseFamilyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EraseFamilyRequest.ProtoReflect.Descriptor instead.
 func (*EraseFamilyRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{43}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *EraseFamilyRequest) GetRequestId() string {
@@ -3310,7 +3484,7 @@ type EraseFamilyResponse struct {
 
 func (x *EraseFamilyResponse) Reset() {
 	*x = EraseFamilyResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[44]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3322,7 +3496,7 @@ func (x *EraseFamilyResponse) String() string {
 func (*EraseFamilyResponse) ProtoMessage() {}
 
 func (x *EraseFamilyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[44]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3335,7 +3509,7 @@ func (x *EraseFamilyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EraseFamilyResponse.ProtoReflect.Descriptor instead.
 func (*EraseFamilyResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{44}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *EraseFamilyResponse) GetReferral() *Referral {
@@ -3427,7 +3601,7 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"birth_year\x18\x02 \x01(\x05R\tbirthYear\x12\x1f\n" +
 	"\vbirth_month\x18\x03 \x01(\x05R\n" +
 	"birthMonth\x128\n" +
-	"\bage_band\x18\x04 \x01(\x0e2\x1d.familytime.common.v1.AgeBandR\aageBand\"\x83\b\n" +
+	"\bage_band\x18\x04 \x01(\x0e2\x1d.familytime.common.v1.AgeBandR\aageBand\"\xad\t\n" +
 	"\bReferral\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -3449,7 +3623,9 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\x15possible_duplicate_of\x18\x0f \x03(\tR\x13possibleDuplicateOf\x12\x18\n" +
 	"\aversion\x18\x10 \x01(\x03R\aversion\x12D\n" +
 	"\x10lead_assessed_on\x18\x11 \x01(\v2\x1a.familytime.common.v1.DateR\x0eleadAssessedOn\x127\n" +
-	"\terased_on\x18\x12 \x01(\v2\x1a.familytime.common.v1.DateR\berasedOn\"\xfb\x01\n" +
+	"\terased_on\x18\x12 \x01(\v2\x1a.familytime.common.v1.DateR\berasedOn\x12D\n" +
+	"\x10first_session_on\x18\x13 \x01(\v2\x1a.familytime.common.v1.DateR\x0efirstSessionOn\x12b\n" +
+	"\x16supported_contact_term\x18\x14 \x01(\x0e2,.familytime.referral.v1.SupportedContactTermR\x14supportedContactTerm\"\xfb\x01\n" +
 	"\x06Family\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1f\n" +
 	"\vreferral_id\x18\x02 \x01(\tR\n" +
@@ -3569,15 +3745,26 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\tcentre_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12M\n" +
 	"\varrangement\x18\x04 \x01(\v2#.familytime.referral.v1.ArrangementB\x06\xbaH\x03\xc8\x01\x01R\varrangement\"X\n" +
 	"\x18AgreeArrangementResponse\x12<\n" +
-	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\xeb\x01\n" +
+	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\x98\x02\n" +
+	"\x18ChangeArrangementRequest\x12'\n" +
+	"\n" +
+	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12)\n" +
+	"\vreferral_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\n" +
+	"referralId\x12%\n" +
+	"\tcentre_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x122\n" +
+	"\x10expected_version\x18\x04 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\x0fexpectedVersion\x12M\n" +
+	"\varrangement\x18\x05 \x01(\v2#.familytime.referral.v1.ArrangementB\x06\xbaH\x03\xc8\x01\x01R\varrangement\"Y\n" +
+	"\x19ChangeArrangementResponse\x12<\n" +
+	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\xed\x01\n" +
 	"\x13RecordReviewRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12)\n" +
 	"\vreferral_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\n" +
 	"referralId\x12%\n" +
 	"\tcentre_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12;\n" +
-	"\aheld_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\x06heldOn\x12\x1c\n" +
-	"\x04note\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xa0\x1fR\x04note\"T\n" +
+	"\aheld_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\x06heldOn\x12\x1e\n" +
+	"\x04note\x18\x05 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x03\x18\xa0\x1fR\x04note\"T\n" +
 	"\x14RecordReviewResponse\x12<\n" +
 	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\xf4\x01\n" +
 	"\x0eEndCaseRequest\x12'\n" +
@@ -3622,12 +3809,14 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\tpage_size\x18\x03 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12'\n" +
 	"\n" +
-	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"|\n" +
+	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\xa6\x02\n" +
 	"\tReviewDue\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
 	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x121\n" +
-	"\x06due_on\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\x05dueOn\"}\n" +
+	"\x06due_on\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\x05dueOn\x12D\n" +
+	"\x10first_session_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\x0efirstSessionOn\x12b\n" +
+	"\x16supported_contact_term\x18\x05 \x01(\x0e2,.familytime.referral.v1.SupportedContactTermR\x14supportedContactTerm\"}\n" +
 	"\x16ListReviewsDueResponse\x12;\n" +
 	"\areviews\x18\x01 \x03(\v2!.familytime.referral.v1.ReviewDueR\areviews\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xd6\x01\n" +
@@ -3639,7 +3828,7 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\x06reason\x18\x04 \x01(\x0e2%.familytime.referral.v1.ErasureReasonB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06reason\"S\n" +
 	"\x13EraseFamilyResponse\x12<\n" +
-	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral2\x93\x0f\n" +
+	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral2\x8d\x10\n" +
 	"\x0fReferralService\x12o\n" +
 	"\x0eSubmitReferral\x12-.familytime.referral.v1.SubmitReferralRequest\x1a..familytime.referral.v1.SubmitReferralResponse\x12\x99\x01\n" +
 	"\x1cSubmitSecondPartyApplication\x12;.familytime.referral.v1.SubmitSecondPartyApplicationRequest\x1a<.familytime.referral.v1.SubmitSecondPartyApplicationResponse\x12l\n" +
@@ -3650,7 +3839,8 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\x0fDeclineReferral\x12..familytime.referral.v1.DeclineReferralRequest\x1a/.familytime.referral.v1.DeclineReferralResponse\x12u\n" +
 	"\x10WithdrawReferral\x12/.familytime.referral.v1.WithdrawReferralRequest\x1a0.familytime.referral.v1.WithdrawReferralResponse\x12o\n" +
 	"\x0eRecordPreVisit\x12-.familytime.referral.v1.RecordPreVisitRequest\x1a..familytime.referral.v1.RecordPreVisitResponse\x12u\n" +
-	"\x10AgreeArrangement\x12/.familytime.referral.v1.AgreeArrangementRequest\x1a0.familytime.referral.v1.AgreeArrangementResponse\x12i\n" +
+	"\x10AgreeArrangement\x12/.familytime.referral.v1.AgreeArrangementRequest\x1a0.familytime.referral.v1.AgreeArrangementResponse\x12x\n" +
+	"\x11ChangeArrangement\x120.familytime.referral.v1.ChangeArrangementRequest\x1a1.familytime.referral.v1.ChangeArrangementResponse\x12i\n" +
 	"\fRecordReview\x12+.familytime.referral.v1.RecordReviewRequest\x1a,.familytime.referral.v1.RecordReviewResponse\x12Z\n" +
 	"\aEndCase\x12&.familytime.referral.v1.EndCaseRequest\x1a'.familytime.referral.v1.EndCaseResponse\x12f\n" +
 	"\vGetReferral\x12*.familytime.referral.v1.GetReferralRequest\x1a+.familytime.referral.v1.GetReferralResponse\x12l\n" +
@@ -3672,7 +3862,7 @@ func file_familytime_referral_v1_referral_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_referral_proto_rawDescData
 }
 
-var file_familytime_referral_v1_referral_proto_msgTypes = make([]protoimpl.MessageInfo, 45)
+var file_familytime_referral_v1_referral_proto_msgTypes = make([]protoimpl.MessageInfo, 47)
 var file_familytime_referral_v1_referral_proto_goTypes = []any{
 	(*ContactDetails)(nil),                       // 0: familytime.referral.v1.ContactDetails
 	(*Adult)(nil),                                // 1: familytime.referral.v1.Adult
@@ -3704,144 +3894,155 @@ var file_familytime_referral_v1_referral_proto_goTypes = []any{
 	(*RecordPreVisitResponse)(nil),               // 27: familytime.referral.v1.RecordPreVisitResponse
 	(*AgreeArrangementRequest)(nil),              // 28: familytime.referral.v1.AgreeArrangementRequest
 	(*AgreeArrangementResponse)(nil),             // 29: familytime.referral.v1.AgreeArrangementResponse
-	(*RecordReviewRequest)(nil),                  // 30: familytime.referral.v1.RecordReviewRequest
-	(*RecordReviewResponse)(nil),                 // 31: familytime.referral.v1.RecordReviewResponse
-	(*EndCaseRequest)(nil),                       // 32: familytime.referral.v1.EndCaseRequest
-	(*EndCaseResponse)(nil),                      // 33: familytime.referral.v1.EndCaseResponse
-	(*GetReferralRequest)(nil),                   // 34: familytime.referral.v1.GetReferralRequest
-	(*GetReferralResponse)(nil),                  // 35: familytime.referral.v1.GetReferralResponse
-	(*ListReferralsRequest)(nil),                 // 36: familytime.referral.v1.ListReferralsRequest
-	(*ListReferralsResponse)(nil),                // 37: familytime.referral.v1.ListReferralsResponse
-	(*GetFamilyRequest)(nil),                     // 38: familytime.referral.v1.GetFamilyRequest
-	(*GetFamilyResponse)(nil),                    // 39: familytime.referral.v1.GetFamilyResponse
-	(*ListReviewsDueRequest)(nil),                // 40: familytime.referral.v1.ListReviewsDueRequest
-	(*ReviewDue)(nil),                            // 41: familytime.referral.v1.ReviewDue
-	(*ListReviewsDueResponse)(nil),               // 42: familytime.referral.v1.ListReviewsDueResponse
-	(*EraseFamilyRequest)(nil),                   // 43: familytime.referral.v1.EraseFamilyRequest
-	(*EraseFamilyResponse)(nil),                  // 44: familytime.referral.v1.EraseFamilyResponse
-	(AdultRole)(0),                               // 45: familytime.referral.v1.AdultRole
-	(*v1.Date)(nil),                              // 46: familytime.common.v1.Date
-	(CourtOrderKind)(0),                          // 47: familytime.referral.v1.CourtOrderKind
-	(Agency)(0),                                  // 48: familytime.referral.v1.Agency
-	(*RiskAnswers)(nil),                          // 49: familytime.referral.v1.RiskAnswers
-	(v1.AgeBand)(0),                              // 50: familytime.common.v1.AgeBand
-	(ReferralState)(0),                           // 51: familytime.referral.v1.ReferralState
-	(v1.ReferralSource)(0),                       // 52: familytime.common.v1.ReferralSource
-	(v1.ServiceType)(0),                          // 53: familytime.common.v1.ServiceType
-	(RiskRating)(0),                              // 54: familytime.referral.v1.RiskRating
-	(*Arrangement)(nil),                          // 55: familytime.referral.v1.Arrangement
-	(DeclineReason)(0),                           // 56: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),                             // 57: familytime.referral.v1.WithdrawnBy
-	(CaseOutcome)(0),                             // 58: familytime.referral.v1.CaseOutcome
-	(ErasureReason)(0),                           // 59: familytime.referral.v1.ErasureReason
+	(*ChangeArrangementRequest)(nil),             // 30: familytime.referral.v1.ChangeArrangementRequest
+	(*ChangeArrangementResponse)(nil),            // 31: familytime.referral.v1.ChangeArrangementResponse
+	(*RecordReviewRequest)(nil),                  // 32: familytime.referral.v1.RecordReviewRequest
+	(*RecordReviewResponse)(nil),                 // 33: familytime.referral.v1.RecordReviewResponse
+	(*EndCaseRequest)(nil),                       // 34: familytime.referral.v1.EndCaseRequest
+	(*EndCaseResponse)(nil),                      // 35: familytime.referral.v1.EndCaseResponse
+	(*GetReferralRequest)(nil),                   // 36: familytime.referral.v1.GetReferralRequest
+	(*GetReferralResponse)(nil),                  // 37: familytime.referral.v1.GetReferralResponse
+	(*ListReferralsRequest)(nil),                 // 38: familytime.referral.v1.ListReferralsRequest
+	(*ListReferralsResponse)(nil),                // 39: familytime.referral.v1.ListReferralsResponse
+	(*GetFamilyRequest)(nil),                     // 40: familytime.referral.v1.GetFamilyRequest
+	(*GetFamilyResponse)(nil),                    // 41: familytime.referral.v1.GetFamilyResponse
+	(*ListReviewsDueRequest)(nil),                // 42: familytime.referral.v1.ListReviewsDueRequest
+	(*ReviewDue)(nil),                            // 43: familytime.referral.v1.ReviewDue
+	(*ListReviewsDueResponse)(nil),               // 44: familytime.referral.v1.ListReviewsDueResponse
+	(*EraseFamilyRequest)(nil),                   // 45: familytime.referral.v1.EraseFamilyRequest
+	(*EraseFamilyResponse)(nil),                  // 46: familytime.referral.v1.EraseFamilyResponse
+	(AdultRole)(0),                               // 47: familytime.referral.v1.AdultRole
+	(*v1.Date)(nil),                              // 48: familytime.common.v1.Date
+	(CourtOrderKind)(0),                          // 49: familytime.referral.v1.CourtOrderKind
+	(Agency)(0),                                  // 50: familytime.referral.v1.Agency
+	(*RiskAnswers)(nil),                          // 51: familytime.referral.v1.RiskAnswers
+	(v1.AgeBand)(0),                              // 52: familytime.common.v1.AgeBand
+	(ReferralState)(0),                           // 53: familytime.referral.v1.ReferralState
+	(v1.ReferralSource)(0),                       // 54: familytime.common.v1.ReferralSource
+	(v1.ServiceType)(0),                          // 55: familytime.common.v1.ServiceType
+	(RiskRating)(0),                              // 56: familytime.referral.v1.RiskRating
+	(*Arrangement)(nil),                          // 57: familytime.referral.v1.Arrangement
+	(SupportedContactTerm)(0),                    // 58: familytime.referral.v1.SupportedContactTerm
+	(DeclineReason)(0),                           // 59: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),                             // 60: familytime.referral.v1.WithdrawnBy
+	(CaseOutcome)(0),                             // 61: familytime.referral.v1.CaseOutcome
+	(ErasureReason)(0),                           // 62: familytime.referral.v1.ErasureReason
 }
 var file_familytime_referral_v1_referral_proto_depIdxs = []int32{
-	45, // 0: familytime.referral.v1.Adult.role:type_name -> familytime.referral.v1.AdultRole
+	47, // 0: familytime.referral.v1.Adult.role:type_name -> familytime.referral.v1.AdultRole
 	0,  // 1: familytime.referral.v1.Adult.contact:type_name -> familytime.referral.v1.ContactDetails
-	46, // 2: familytime.referral.v1.Child.date_of_birth:type_name -> familytime.common.v1.Date
-	47, // 3: familytime.referral.v1.CourtOrder.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	46, // 4: familytime.referral.v1.CourtOrder.made_on:type_name -> familytime.common.v1.Date
+	48, // 2: familytime.referral.v1.Child.date_of_birth:type_name -> familytime.common.v1.Date
+	49, // 3: familytime.referral.v1.CourtOrder.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	48, // 4: familytime.referral.v1.CourtOrder.made_on:type_name -> familytime.common.v1.Date
 	1,  // 5: familytime.referral.v1.ReferralDetails.adults:type_name -> familytime.referral.v1.Adult
 	2,  // 6: familytime.referral.v1.ReferralDetails.children:type_name -> familytime.referral.v1.Child
 	3,  // 7: familytime.referral.v1.ReferralDetails.court_orders:type_name -> familytime.referral.v1.CourtOrder
-	48, // 8: familytime.referral.v1.ReferralDetails.other_agencies:type_name -> familytime.referral.v1.Agency
-	49, // 9: familytime.referral.v1.ReferralDetails.risk:type_name -> familytime.referral.v1.RiskAnswers
+	50, // 8: familytime.referral.v1.ReferralDetails.other_agencies:type_name -> familytime.referral.v1.Agency
+	51, // 9: familytime.referral.v1.ReferralDetails.risk:type_name -> familytime.referral.v1.RiskAnswers
 	4,  // 10: familytime.referral.v1.ReferralDetails.referrer:type_name -> familytime.referral.v1.Referrer
-	45, // 11: familytime.referral.v1.PersonSummary.role:type_name -> familytime.referral.v1.AdultRole
-	50, // 12: familytime.referral.v1.ChildSummary.age_band:type_name -> familytime.common.v1.AgeBand
-	51, // 13: familytime.referral.v1.Referral.state:type_name -> familytime.referral.v1.ReferralState
-	52, // 14: familytime.referral.v1.Referral.source:type_name -> familytime.common.v1.ReferralSource
-	53, // 15: familytime.referral.v1.Referral.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	53, // 16: familytime.referral.v1.Referral.service_type:type_name -> familytime.common.v1.ServiceType
-	46, // 17: familytime.referral.v1.Referral.received_on:type_name -> familytime.common.v1.Date
+	47, // 11: familytime.referral.v1.PersonSummary.role:type_name -> familytime.referral.v1.AdultRole
+	52, // 12: familytime.referral.v1.ChildSummary.age_band:type_name -> familytime.common.v1.AgeBand
+	53, // 13: familytime.referral.v1.Referral.state:type_name -> familytime.referral.v1.ReferralState
+	54, // 14: familytime.referral.v1.Referral.source:type_name -> familytime.common.v1.ReferralSource
+	55, // 15: familytime.referral.v1.Referral.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	55, // 16: familytime.referral.v1.Referral.service_type:type_name -> familytime.common.v1.ServiceType
+	48, // 17: familytime.referral.v1.Referral.received_on:type_name -> familytime.common.v1.Date
 	6,  // 18: familytime.referral.v1.Referral.adults:type_name -> familytime.referral.v1.PersonSummary
 	7,  // 19: familytime.referral.v1.Referral.children:type_name -> familytime.referral.v1.ChildSummary
-	54, // 20: familytime.referral.v1.Referral.rating:type_name -> familytime.referral.v1.RiskRating
-	55, // 21: familytime.referral.v1.Referral.arrangement:type_name -> familytime.referral.v1.Arrangement
-	46, // 22: familytime.referral.v1.Referral.review_due_on:type_name -> familytime.common.v1.Date
-	46, // 23: familytime.referral.v1.Referral.lead_assessed_on:type_name -> familytime.common.v1.Date
-	46, // 24: familytime.referral.v1.Referral.erased_on:type_name -> familytime.common.v1.Date
-	1,  // 25: familytime.referral.v1.Family.adults:type_name -> familytime.referral.v1.Adult
-	2,  // 26: familytime.referral.v1.Family.children:type_name -> familytime.referral.v1.Child
-	5,  // 27: familytime.referral.v1.Family.details:type_name -> familytime.referral.v1.ReferralDetails
-	52, // 28: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
-	53, // 29: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	5,  // 30: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
-	8,  // 31: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	46, // 32: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	1,  // 33: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
-	49, // 34: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
-	8,  // 35: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
-	5,  // 36: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
-	8,  // 37: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	54, // 38: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
-	8,  // 39: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
-	53, // 40: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	8,  // 41: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	46, // 42: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	53, // 43: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	8,  // 44: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	46, // 45: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	56, // 46: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
-	8,  // 47: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	57, // 48: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	8,  // 49: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	46, // 50: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
-	8,  // 51: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
-	55, // 52: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
-	8,  // 53: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	46, // 54: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
-	8,  // 55: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
-	58, // 56: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	8,  // 57: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,  // 58: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	51, // 59: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
-	8,  // 60: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
-	9,  // 61: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
-	46, // 62: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
-	46, // 63: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
-	41, // 64: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
-	59, // 65: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
-	8,  // 66: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
-	10, // 67: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
-	12, // 68: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
-	14, // 69: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
-	16, // 70: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
-	18, // 71: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
-	20, // 72: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
-	22, // 73: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
-	24, // 74: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
-	26, // 75: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
-	28, // 76: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
-	30, // 77: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
-	32, // 78: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
-	34, // 79: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
-	36, // 80: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
-	38, // 81: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
-	40, // 82: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
-	43, // 83: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
-	11, // 84: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
-	13, // 85: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
-	15, // 86: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
-	17, // 87: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
-	19, // 88: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
-	21, // 89: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
-	23, // 90: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
-	25, // 91: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
-	27, // 92: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
-	29, // 93: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
-	31, // 94: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
-	33, // 95: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
-	35, // 96: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
-	37, // 97: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
-	39, // 98: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
-	42, // 99: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
-	44, // 100: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
-	84, // [84:101] is the sub-list for method output_type
-	67, // [67:84] is the sub-list for method input_type
-	67, // [67:67] is the sub-list for extension type_name
-	67, // [67:67] is the sub-list for extension extendee
-	0,  // [0:67] is the sub-list for field type_name
+	56, // 20: familytime.referral.v1.Referral.rating:type_name -> familytime.referral.v1.RiskRating
+	57, // 21: familytime.referral.v1.Referral.arrangement:type_name -> familytime.referral.v1.Arrangement
+	48, // 22: familytime.referral.v1.Referral.review_due_on:type_name -> familytime.common.v1.Date
+	48, // 23: familytime.referral.v1.Referral.lead_assessed_on:type_name -> familytime.common.v1.Date
+	48, // 24: familytime.referral.v1.Referral.erased_on:type_name -> familytime.common.v1.Date
+	48, // 25: familytime.referral.v1.Referral.first_session_on:type_name -> familytime.common.v1.Date
+	58, // 26: familytime.referral.v1.Referral.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
+	1,  // 27: familytime.referral.v1.Family.adults:type_name -> familytime.referral.v1.Adult
+	2,  // 28: familytime.referral.v1.Family.children:type_name -> familytime.referral.v1.Child
+	5,  // 29: familytime.referral.v1.Family.details:type_name -> familytime.referral.v1.ReferralDetails
+	54, // 30: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
+	55, // 31: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	5,  // 32: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
+	8,  // 33: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	48, // 34: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	1,  // 35: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
+	51, // 36: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
+	8,  // 37: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
+	5,  // 38: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
+	8,  // 39: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	56, // 40: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
+	8,  // 41: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
+	55, // 42: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,  // 43: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	48, // 44: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	55, // 45: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,  // 46: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	48, // 47: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	59, // 48: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
+	8,  // 49: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	60, // 50: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	8,  // 51: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	48, // 52: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
+	8,  // 53: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
+	57, // 54: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	8,  // 55: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
+	57, // 56: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	8,  // 57: familytime.referral.v1.ChangeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
+	48, // 58: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
+	8,  // 59: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
+	61, // 60: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	8,  // 61: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,  // 62: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	53, // 63: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
+	8,  // 64: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
+	9,  // 65: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
+	48, // 66: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
+	48, // 67: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
+	48, // 68: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
+	58, // 69: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
+	43, // 70: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
+	62, // 71: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
+	8,  // 72: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
+	10, // 73: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
+	12, // 74: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
+	14, // 75: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
+	16, // 76: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
+	18, // 77: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
+	20, // 78: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
+	22, // 79: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
+	24, // 80: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
+	26, // 81: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
+	28, // 82: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
+	30, // 83: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
+	32, // 84: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
+	34, // 85: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
+	36, // 86: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
+	38, // 87: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
+	40, // 88: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
+	42, // 89: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
+	45, // 90: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
+	11, // 91: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
+	13, // 92: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
+	15, // 93: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
+	17, // 94: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
+	19, // 95: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
+	21, // 96: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
+	23, // 97: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
+	25, // 98: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
+	27, // 99: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
+	29, // 100: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
+	31, // 101: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
+	33, // 102: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
+	35, // 103: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
+	37, // 104: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
+	39, // 105: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
+	41, // 106: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
+	44, // 107: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
+	46, // 108: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
+	91, // [91:109] is the sub-list for method output_type
+	73, // [73:91] is the sub-list for method input_type
+	73, // [73:73] is the sub-list for extension type_name
+	73, // [73:73] is the sub-list for extension extendee
+	0,  // [0:73] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_referral_proto_init() }
@@ -3856,7 +4057,7 @@ func file_familytime_referral_v1_referral_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_referral_proto_rawDesc), len(file_familytime_referral_v1_referral_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   45,
+			NumMessages:   47,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

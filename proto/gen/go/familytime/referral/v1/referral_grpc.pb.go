@@ -29,6 +29,7 @@ const (
 	ReferralService_WithdrawReferral_FullMethodName             = "/familytime.referral.v1.ReferralService/WithdrawReferral"
 	ReferralService_RecordPreVisit_FullMethodName               = "/familytime.referral.v1.ReferralService/RecordPreVisit"
 	ReferralService_AgreeArrangement_FullMethodName             = "/familytime.referral.v1.ReferralService/AgreeArrangement"
+	ReferralService_ChangeArrangement_FullMethodName            = "/familytime.referral.v1.ReferralService/ChangeArrangement"
 	ReferralService_RecordReview_FullMethodName                 = "/familytime.referral.v1.ReferralService/RecordReview"
 	ReferralService_EndCase_FullMethodName                      = "/familytime.referral.v1.ReferralService/EndCase"
 	ReferralService_GetReferral_FullMethodName                  = "/familytime.referral.v1.ReferralService/GetReferral"
@@ -70,9 +71,17 @@ type ReferralServiceClient interface {
 	WithdrawReferral(ctx context.Context, in *WithdrawReferralRequest, opts ...grpc.CallOption) (*WithdrawReferralResponse, error)
 	// RecordPreVisit records one adult's pre-visit and whether they signed the ground rules.
 	RecordPreVisit(ctx context.Context, in *RecordPreVisitRequest, opts ...grpc.CallOption) (*RecordPreVisitResponse, error)
-	// AgreeArrangement records the contact arrangement agreed at the pre-visits.
+	// AgreeArrangement records the contact arrangement agreed at the pre-visits, until the family is
+	// ready for contact (then ALREADY_READY: change it with ChangeArrangement).
 	AgreeArrangement(ctx context.Context, in *AgreeArrangementRequest, opts ...grpc.CallOption) (*AgreeArrangementResponse, error)
-	// RecordReview records a review of a case in contact.
+	// ChangeArrangement changes the agreed arrangement of a case ready for contact or in contact
+	// (also while a hold suspends it): frequency, session length and stagger, checked as for
+	// AgreeArrangement. The kind of contact does not change (SERVICE_TYPE_FIXED): stepping down from
+	// supervised to supported contact is a case outcome. New bookings take the new length and
+	// stagger; bookings already made keep their times.
+	ChangeArrangement(ctx context.Context, in *ChangeArrangementRequest, opts ...grpc.CallOption) (*ChangeArrangementResponse, error)
+	// RecordReview records a review of a case in contact, with a note in words; never dated before
+	// the case's last review or its first session.
 	RecordReview(ctx context.Context, in *RecordReviewRequest, opts ...grpc.CallOption) (*RecordReviewResponse, error)
 	// EndCase ends a case with an outcome.
 	EndCase(ctx context.Context, in *EndCaseRequest, opts ...grpc.CallOption) (*EndCaseResponse, error)
@@ -202,6 +211,16 @@ func (c *referralServiceClient) AgreeArrangement(ctx context.Context, in *AgreeA
 	return out, nil
 }
 
+func (c *referralServiceClient) ChangeArrangement(ctx context.Context, in *ChangeArrangementRequest, opts ...grpc.CallOption) (*ChangeArrangementResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ChangeArrangementResponse)
+	err := c.cc.Invoke(ctx, ReferralService_ChangeArrangement_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *referralServiceClient) RecordReview(ctx context.Context, in *RecordReviewRequest, opts ...grpc.CallOption) (*RecordReviewResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(RecordReviewResponse)
@@ -304,9 +323,17 @@ type ReferralServiceServer interface {
 	WithdrawReferral(context.Context, *WithdrawReferralRequest) (*WithdrawReferralResponse, error)
 	// RecordPreVisit records one adult's pre-visit and whether they signed the ground rules.
 	RecordPreVisit(context.Context, *RecordPreVisitRequest) (*RecordPreVisitResponse, error)
-	// AgreeArrangement records the contact arrangement agreed at the pre-visits.
+	// AgreeArrangement records the contact arrangement agreed at the pre-visits, until the family is
+	// ready for contact (then ALREADY_READY: change it with ChangeArrangement).
 	AgreeArrangement(context.Context, *AgreeArrangementRequest) (*AgreeArrangementResponse, error)
-	// RecordReview records a review of a case in contact.
+	// ChangeArrangement changes the agreed arrangement of a case ready for contact or in contact
+	// (also while a hold suspends it): frequency, session length and stagger, checked as for
+	// AgreeArrangement. The kind of contact does not change (SERVICE_TYPE_FIXED): stepping down from
+	// supervised to supported contact is a case outcome. New bookings take the new length and
+	// stagger; bookings already made keep their times.
+	ChangeArrangement(context.Context, *ChangeArrangementRequest) (*ChangeArrangementResponse, error)
+	// RecordReview records a review of a case in contact, with a note in words; never dated before
+	// the case's last review or its first session.
 	RecordReview(context.Context, *RecordReviewRequest) (*RecordReviewResponse, error)
 	// EndCase ends a case with an outcome.
 	EndCase(context.Context, *EndCaseRequest) (*EndCaseResponse, error)
@@ -365,6 +392,9 @@ func (UnimplementedReferralServiceServer) RecordPreVisit(context.Context, *Recor
 }
 func (UnimplementedReferralServiceServer) AgreeArrangement(context.Context, *AgreeArrangementRequest) (*AgreeArrangementResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method AgreeArrangement not implemented")
+}
+func (UnimplementedReferralServiceServer) ChangeArrangement(context.Context, *ChangeArrangementRequest) (*ChangeArrangementResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ChangeArrangement not implemented")
 }
 func (UnimplementedReferralServiceServer) RecordReview(context.Context, *RecordReviewRequest) (*RecordReviewResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RecordReview not implemented")
@@ -588,6 +618,24 @@ func _ReferralService_AgreeArrangement_Handler(srv interface{}, ctx context.Cont
 	return interceptor(ctx, in, info, handler)
 }
 
+func _ReferralService_ChangeArrangement_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ChangeArrangementRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ReferralServiceServer).ChangeArrangement(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ReferralService_ChangeArrangement_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ReferralServiceServer).ChangeArrangement(ctx, req.(*ChangeArrangementRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _ReferralService_RecordReview_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(RecordReviewRequest)
 	if err := dec(in); err != nil {
@@ -760,6 +808,10 @@ var ReferralService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "AgreeArrangement",
 			Handler:    _ReferralService_AgreeArrangement_Handler,
+		},
+		{
+			MethodName: "ChangeArrangement",
+			Handler:    _ReferralService_ChangeArrangement_Handler,
 		},
 		{
 			MethodName: "RecordReview",

@@ -484,6 +484,66 @@ func (ContactFrequency) EnumDescriptor() ([]byte, []int) {
 	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{6}
 }
 
+// SupportedContactTerm is how long a case of supported contact has been in contact, from its first
+// session to today, against the guidance that supported contact is short-term: a few sessions up
+// to about 6 months, exceptionally 12.
+type SupportedContactTerm int32
+
+const (
+	// Not supported contact, or contact has not begun (or the case ended).
+	SupportedContactTerm_SUPPORTED_CONTACT_TERM_UNSPECIFIED SupportedContactTerm = 0
+	// In contact 6 months or less.
+	SupportedContactTerm_SUPPORTED_CONTACT_TERM_WITHIN_SIX_MONTHS SupportedContactTerm = 1
+	// In contact more than 6 months: supported contact is short-term, so the review weighs moving
+	// the family on.
+	SupportedContactTerm_SUPPORTED_CONTACT_TERM_BEYOND_SIX_MONTHS SupportedContactTerm = 2
+	// In contact more than 12 months: exceptional for supported contact.
+	SupportedContactTerm_SUPPORTED_CONTACT_TERM_BEYOND_TWELVE_MONTHS SupportedContactTerm = 3
+)
+
+// Enum value maps for SupportedContactTerm.
+var (
+	SupportedContactTerm_name = map[int32]string{
+		0: "SUPPORTED_CONTACT_TERM_UNSPECIFIED",
+		1: "SUPPORTED_CONTACT_TERM_WITHIN_SIX_MONTHS",
+		2: "SUPPORTED_CONTACT_TERM_BEYOND_SIX_MONTHS",
+		3: "SUPPORTED_CONTACT_TERM_BEYOND_TWELVE_MONTHS",
+	}
+	SupportedContactTerm_value = map[string]int32{
+		"SUPPORTED_CONTACT_TERM_UNSPECIFIED":          0,
+		"SUPPORTED_CONTACT_TERM_WITHIN_SIX_MONTHS":    1,
+		"SUPPORTED_CONTACT_TERM_BEYOND_SIX_MONTHS":    2,
+		"SUPPORTED_CONTACT_TERM_BEYOND_TWELVE_MONTHS": 3,
+	}
+)
+
+func (x SupportedContactTerm) Enum() *SupportedContactTerm {
+	p := new(SupportedContactTerm)
+	*p = x
+	return p
+}
+
+func (x SupportedContactTerm) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (SupportedContactTerm) Descriptor() protoreflect.EnumDescriptor {
+	return file_familytime_referral_v1_types_proto_enumTypes[7].Descriptor()
+}
+
+func (SupportedContactTerm) Type() protoreflect.EnumType {
+	return &file_familytime_referral_v1_types_proto_enumTypes[7]
+}
+
+func (x SupportedContactTerm) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use SupportedContactTerm.Descriptor instead.
+func (SupportedContactTerm) EnumDescriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{7}
+}
+
 // CaseOutcome is how a case ended, as the national statistics count it.
 type CaseOutcome int32
 
@@ -541,11 +601,11 @@ func (x CaseOutcome) String() string {
 }
 
 func (CaseOutcome) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[7].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[8].Descriptor()
 }
 
 func (CaseOutcome) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[7]
+	return &file_familytime_referral_v1_types_proto_enumTypes[8]
 }
 
 func (x CaseOutcome) Number() protoreflect.EnumNumber {
@@ -554,7 +614,7 @@ func (x CaseOutcome) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use CaseOutcome.Descriptor instead.
 func (CaseOutcome) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{7}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{8}
 }
 
 // CourtOrderKind is the kind of a court order or injunction the referral mentions.
@@ -610,11 +670,11 @@ func (x CourtOrderKind) String() string {
 }
 
 func (CourtOrderKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[8].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[9].Descriptor()
 }
 
 func (CourtOrderKind) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[8]
+	return &file_familytime_referral_v1_types_proto_enumTypes[9]
 }
 
 func (x CourtOrderKind) Number() protoreflect.EnumNumber {
@@ -623,7 +683,7 @@ func (x CourtOrderKind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use CourtOrderKind.Descriptor instead.
 func (CourtOrderKind) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{8}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{9}
 }
 
 // Agency is another organisation involved with the family.
@@ -683,11 +743,11 @@ func (x Agency) String() string {
 }
 
 func (Agency) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[9].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[10].Descriptor()
 }
 
 func (Agency) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[9]
+	return &file_familytime_referral_v1_types_proto_enumTypes[10]
 }
 
 func (x Agency) Number() protoreflect.EnumNumber {
@@ -696,7 +756,7 @@ func (x Agency) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Agency.Descriptor instead.
 func (Agency) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{9}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{10}
 }
 
 // RiskAnswers are the referral's answers to the risk questions, as yes or no. They are readable
@@ -989,7 +1049,12 @@ const file_familytime_referral_v1_types_proto_rawDesc = "" +
 	"\x18CONTACT_FREQUENCY_WEEKLY\x10\x01\x12!\n" +
 	"\x1dCONTACT_FREQUENCY_FORTNIGHTLY\x10\x02\x12\x1d\n" +
 	"\x19CONTACT_FREQUENCY_MONTHLY\x10\x03\x12\x1b\n" +
-	"\x17CONTACT_FREQUENCY_OTHER\x10\x04*\xa4\x02\n" +
+	"\x17CONTACT_FREQUENCY_OTHER\x10\x04*\xcb\x01\n" +
+	"\x14SupportedContactTerm\x12&\n" +
+	"\"SUPPORTED_CONTACT_TERM_UNSPECIFIED\x10\x00\x12,\n" +
+	"(SUPPORTED_CONTACT_TERM_WITHIN_SIX_MONTHS\x10\x01\x12,\n" +
+	"(SUPPORTED_CONTACT_TERM_BEYOND_SIX_MONTHS\x10\x02\x12/\n" +
+	"+SUPPORTED_CONTACT_TERM_BEYOND_TWELVE_MONTHS\x10\x03*\xa4\x02\n" +
 	"\vCaseOutcome\x12\x1c\n" +
 	"\x18CASE_OUTCOME_UNSPECIFIED\x10\x00\x12\x1e\n" +
 	"\x1aCASE_OUTCOME_SELF_ARRANGED\x10\x01\x12\"\n" +
@@ -1031,28 +1096,29 @@ func file_familytime_referral_v1_types_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_types_proto_rawDescData
 }
 
-var file_familytime_referral_v1_types_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
+var file_familytime_referral_v1_types_proto_enumTypes = make([]protoimpl.EnumInfo, 11)
 var file_familytime_referral_v1_types_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
 var file_familytime_referral_v1_types_proto_goTypes = []any{
-	(ReferralState)(0),    // 0: familytime.referral.v1.ReferralState
-	(AdultRole)(0),        // 1: familytime.referral.v1.AdultRole
-	(RiskRating)(0),       // 2: familytime.referral.v1.RiskRating
-	(DeclineReason)(0),    // 3: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),      // 4: familytime.referral.v1.WithdrawnBy
-	(ErasureReason)(0),    // 5: familytime.referral.v1.ErasureReason
-	(ContactFrequency)(0), // 6: familytime.referral.v1.ContactFrequency
-	(CaseOutcome)(0),      // 7: familytime.referral.v1.CaseOutcome
-	(CourtOrderKind)(0),   // 8: familytime.referral.v1.CourtOrderKind
-	(Agency)(0),           // 9: familytime.referral.v1.Agency
-	(*RiskAnswers)(nil),   // 10: familytime.referral.v1.RiskAnswers
-	(*Stagger)(nil),       // 11: familytime.referral.v1.Stagger
-	(*Arrangement)(nil),   // 12: familytime.referral.v1.Arrangement
-	(v1.ServiceType)(0),   // 13: familytime.common.v1.ServiceType
+	(ReferralState)(0),        // 0: familytime.referral.v1.ReferralState
+	(AdultRole)(0),            // 1: familytime.referral.v1.AdultRole
+	(RiskRating)(0),           // 2: familytime.referral.v1.RiskRating
+	(DeclineReason)(0),        // 3: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),          // 4: familytime.referral.v1.WithdrawnBy
+	(ErasureReason)(0),        // 5: familytime.referral.v1.ErasureReason
+	(ContactFrequency)(0),     // 6: familytime.referral.v1.ContactFrequency
+	(SupportedContactTerm)(0), // 7: familytime.referral.v1.SupportedContactTerm
+	(CaseOutcome)(0),          // 8: familytime.referral.v1.CaseOutcome
+	(CourtOrderKind)(0),       // 9: familytime.referral.v1.CourtOrderKind
+	(Agency)(0),               // 10: familytime.referral.v1.Agency
+	(*RiskAnswers)(nil),       // 11: familytime.referral.v1.RiskAnswers
+	(*Stagger)(nil),           // 12: familytime.referral.v1.Stagger
+	(*Arrangement)(nil),       // 13: familytime.referral.v1.Arrangement
+	(v1.ServiceType)(0),       // 14: familytime.common.v1.ServiceType
 }
 var file_familytime_referral_v1_types_proto_depIdxs = []int32{
-	13, // 0: familytime.referral.v1.Arrangement.service_type:type_name -> familytime.common.v1.ServiceType
+	14, // 0: familytime.referral.v1.Arrangement.service_type:type_name -> familytime.common.v1.ServiceType
 	6,  // 1: familytime.referral.v1.Arrangement.frequency:type_name -> familytime.referral.v1.ContactFrequency
-	11, // 2: familytime.referral.v1.Arrangement.stagger:type_name -> familytime.referral.v1.Stagger
+	12, // 2: familytime.referral.v1.Arrangement.stagger:type_name -> familytime.referral.v1.Stagger
 	3,  // [3:3] is the sub-list for method output_type
 	3,  // [3:3] is the sub-list for method input_type
 	3,  // [3:3] is the sub-list for extension type_name
@@ -1070,7 +1136,7 @@ func file_familytime_referral_v1_types_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_types_proto_rawDesc), len(file_familytime_referral_v1_types_proto_rawDesc)),
-			NumEnums:      10,
+			NumEnums:      11,
 			NumMessages:   3,
 			NumExtensions: 0,
 			NumServices:   0,

@@ -720,6 +720,108 @@ func (x *FamilyReadyNoted) GetPreVisitDates() []*v1.Date {
 	return nil
 }
 
+// ArrangementChangeNoted: scheduling noted referral's ArrangementChanged: sessions booked from now
+// on last session_minutes, with the visiting parent arriving and leaving by the new stagger.
+// Bookings already made keep their times.
+type ArrangementChangeNoted struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,1,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The referral (UUID).
+	ReferralId string `protobuf:"bytes,3,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// How long each session lasts from now on, in minutes.
+	SessionMinutes int32 `protobuf:"varint,4,opt,name=session_minutes,json=sessionMinutes,proto3" json:"session_minutes,omitempty"`
+	// Minutes the visiting parent arrives before the children from now on.
+	ArrivalStaggerMinutes int32 `protobuf:"varint,5,opt,name=arrival_stagger_minutes,json=arrivalStaggerMinutes,proto3" json:"arrival_stagger_minutes,omitempty"`
+	// Minutes the visiting parent leaves after the children from now on.
+	DepartureStaggerMinutes int32 `protobuf:"varint,6,opt,name=departure_stagger_minutes,json=departureStaggerMinutes,proto3" json:"departure_stagger_minutes,omitempty"`
+	// The centre's local date referral recorded the change.
+	ChangedOn     *v1.Date `protobuf:"bytes,7,opt,name=changed_on,json=changedOn,proto3" json:"changed_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ArrangementChangeNoted) Reset() {
+	*x = ArrangementChangeNoted{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ArrangementChangeNoted) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ArrangementChangeNoted) ProtoMessage() {}
+
+func (x *ArrangementChangeNoted) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ArrangementChangeNoted.ProtoReflect.Descriptor instead.
+func (*ArrangementChangeNoted) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *ArrangementChangeNoted) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *ArrangementChangeNoted) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ArrangementChangeNoted) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *ArrangementChangeNoted) GetSessionMinutes() int32 {
+	if x != nil {
+		return x.SessionMinutes
+	}
+	return 0
+}
+
+func (x *ArrangementChangeNoted) GetArrivalStaggerMinutes() int32 {
+	if x != nil {
+		return x.ArrivalStaggerMinutes
+	}
+	return 0
+}
+
+func (x *ArrangementChangeNoted) GetDepartureStaggerMinutes() int32 {
+	if x != nil {
+		return x.DepartureStaggerMinutes
+	}
+	return 0
+}
+
+func (x *ArrangementChangeNoted) GetChangedOn() *v1.Date {
+	if x != nil {
+		return x.ChangedOn
+	}
+	return nil
+}
+
 // HoldNoted: scheduling noted safeguarding's HoldPlaced; the family's future bookings are
 // cancelled (each its own BookingCancelled) and no booking is made until every hold is lifted.
 type HoldNoted struct {
@@ -738,7 +840,7 @@ type HoldNoted struct {
 
 func (x *HoldNoted) Reset() {
 	*x = HoldNoted{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[7]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -750,7 +852,7 @@ func (x *HoldNoted) String() string {
 func (*HoldNoted) ProtoMessage() {}
 
 func (x *HoldNoted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[7]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -763,7 +865,7 @@ func (x *HoldNoted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HoldNoted.ProtoReflect.Descriptor instead.
 func (*HoldNoted) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{7}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *HoldNoted) GetFamilyId() string {
@@ -811,7 +913,7 @@ type HoldLiftNoted struct {
 
 func (x *HoldLiftNoted) Reset() {
 	*x = HoldLiftNoted{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[8]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -823,7 +925,7 @@ func (x *HoldLiftNoted) String() string {
 func (*HoldLiftNoted) ProtoMessage() {}
 
 func (x *HoldLiftNoted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[8]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -836,7 +938,7 @@ func (x *HoldLiftNoted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HoldLiftNoted.ProtoReflect.Descriptor instead.
 func (*HoldLiftNoted) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{8}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *HoldLiftNoted) GetFamilyId() string {
@@ -887,7 +989,7 @@ type SupportedContactRuledOut struct {
 
 func (x *SupportedContactRuledOut) Reset() {
 	*x = SupportedContactRuledOut{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[9]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -899,7 +1001,7 @@ func (x *SupportedContactRuledOut) String() string {
 func (*SupportedContactRuledOut) ProtoMessage() {}
 
 func (x *SupportedContactRuledOut) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[9]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -912,7 +1014,7 @@ func (x *SupportedContactRuledOut) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SupportedContactRuledOut.ProtoReflect.Descriptor instead.
 func (*SupportedContactRuledOut) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{9}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *SupportedContactRuledOut) GetFamilyId() string {
@@ -953,7 +1055,7 @@ type SupportedContactAllowed struct {
 
 func (x *SupportedContactAllowed) Reset() {
 	*x = SupportedContactAllowed{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[10]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -965,7 +1067,7 @@ func (x *SupportedContactAllowed) String() string {
 func (*SupportedContactAllowed) ProtoMessage() {}
 
 func (x *SupportedContactAllowed) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[10]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -978,7 +1080,7 @@ func (x *SupportedContactAllowed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SupportedContactAllowed.ProtoReflect.Descriptor instead.
 func (*SupportedContactAllowed) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{10}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *SupportedContactAllowed) GetFamilyId() string {
@@ -1022,7 +1124,7 @@ type ContactEnded struct {
 
 func (x *ContactEnded) Reset() {
 	*x = ContactEnded{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[11]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1034,7 +1136,7 @@ func (x *ContactEnded) String() string {
 func (*ContactEnded) ProtoMessage() {}
 
 func (x *ContactEnded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[11]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1047,7 +1149,7 @@ func (x *ContactEnded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContactEnded.ProtoReflect.Descriptor instead.
 func (*ContactEnded) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{11}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ContactEnded) GetFamilyId() string {
@@ -1109,7 +1211,7 @@ type ReferralNoted struct {
 
 func (x *ReferralNoted) Reset() {
 	*x = ReferralNoted{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[12]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1121,7 +1223,7 @@ func (x *ReferralNoted) String() string {
 func (*ReferralNoted) ProtoMessage() {}
 
 func (x *ReferralNoted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[12]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1134,7 +1236,7 @@ func (x *ReferralNoted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReferralNoted.ProtoReflect.Descriptor instead.
 func (*ReferralNoted) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{12}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ReferralNoted) GetFamilyId() string {
@@ -1216,7 +1318,7 @@ type SessionBooked struct {
 
 func (x *SessionBooked) Reset() {
 	*x = SessionBooked{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[13]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1228,7 +1330,7 @@ func (x *SessionBooked) String() string {
 func (*SessionBooked) ProtoMessage() {}
 
 func (x *SessionBooked) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[13]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1241,7 +1343,7 @@ func (x *SessionBooked) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SessionBooked.ProtoReflect.Descriptor instead.
 func (*SessionBooked) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{13}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *SessionBooked) GetBookingId() string {
@@ -1373,7 +1475,7 @@ type BookingCancelled struct {
 
 func (x *BookingCancelled) Reset() {
 	*x = BookingCancelled{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[14]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1385,7 +1487,7 @@ func (x *BookingCancelled) String() string {
 func (*BookingCancelled) ProtoMessage() {}
 
 func (x *BookingCancelled) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[14]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1398,7 +1500,7 @@ func (x *BookingCancelled) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BookingCancelled.ProtoReflect.Descriptor instead.
 func (*BookingCancelled) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{14}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *BookingCancelled) GetBookingId() string {
@@ -1499,7 +1601,7 @@ type PlaceTaken struct {
 
 func (x *PlaceTaken) Reset() {
 	*x = PlaceTaken{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[15]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1511,7 +1613,7 @@ func (x *PlaceTaken) String() string {
 func (*PlaceTaken) ProtoMessage() {}
 
 func (x *PlaceTaken) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[15]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1524,7 +1626,7 @@ func (x *PlaceTaken) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceTaken.ProtoReflect.Descriptor instead.
 func (*PlaceTaken) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{15}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *PlaceTaken) GetCentreId() string {
@@ -1588,7 +1690,7 @@ type PlaceFreed struct {
 
 func (x *PlaceFreed) Reset() {
 	*x = PlaceFreed{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1600,7 +1702,7 @@ func (x *PlaceFreed) String() string {
 func (*PlaceFreed) ProtoMessage() {}
 
 func (x *PlaceFreed) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1613,7 +1715,7 @@ func (x *PlaceFreed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceFreed.ProtoReflect.Descriptor instead.
 func (*PlaceFreed) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{16}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *PlaceFreed) GetCentreId() string {
@@ -1672,7 +1774,7 @@ type PersonCheckedIn struct {
 
 func (x *PersonCheckedIn) Reset() {
 	*x = PersonCheckedIn{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1684,7 +1786,7 @@ func (x *PersonCheckedIn) String() string {
 func (*PersonCheckedIn) ProtoMessage() {}
 
 func (x *PersonCheckedIn) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1697,7 +1799,7 @@ func (x *PersonCheckedIn) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PersonCheckedIn.ProtoReflect.Descriptor instead.
 func (*PersonCheckedIn) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{17}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *PersonCheckedIn) GetBookingId() string {
@@ -1764,7 +1866,7 @@ type CheckInRefused struct {
 
 func (x *CheckInRefused) Reset() {
 	*x = CheckInRefused{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1776,7 +1878,7 @@ func (x *CheckInRefused) String() string {
 func (*CheckInRefused) ProtoMessage() {}
 
 func (x *CheckInRefused) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1789,7 +1891,7 @@ func (x *CheckInRefused) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckInRefused.ProtoReflect.Descriptor instead.
 func (*CheckInRefused) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{18}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *CheckInRefused) GetBookingId() string {
@@ -1859,7 +1961,7 @@ type PartyArrived struct {
 
 func (x *PartyArrived) Reset() {
 	*x = PartyArrived{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1871,7 +1973,7 @@ func (x *PartyArrived) String() string {
 func (*PartyArrived) ProtoMessage() {}
 
 func (x *PartyArrived) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1884,7 +1986,7 @@ func (x *PartyArrived) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PartyArrived.ProtoReflect.Descriptor instead.
 func (*PartyArrived) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{19}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *PartyArrived) GetBookingId() string {
@@ -1964,7 +2066,7 @@ type PartyDeparted struct {
 
 func (x *PartyDeparted) Reset() {
 	*x = PartyDeparted{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1976,7 +2078,7 @@ func (x *PartyDeparted) String() string {
 func (*PartyDeparted) ProtoMessage() {}
 
 func (x *PartyDeparted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1989,7 +2091,7 @@ func (x *PartyDeparted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PartyDeparted.ProtoReflect.Descriptor instead.
 func (*PartyDeparted) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{20}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *PartyDeparted) GetBookingId() string {
@@ -2068,7 +2170,7 @@ type SessionCompleted struct {
 
 func (x *SessionCompleted) Reset() {
 	*x = SessionCompleted{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2080,7 +2182,7 @@ func (x *SessionCompleted) String() string {
 func (*SessionCompleted) ProtoMessage() {}
 
 func (x *SessionCompleted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2093,7 +2195,7 @@ func (x *SessionCompleted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SessionCompleted.ProtoReflect.Descriptor instead.
 func (*SessionCompleted) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{21}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *SessionCompleted) GetBookingId() string {
@@ -2207,7 +2309,7 @@ type NoShowRecorded struct {
 
 func (x *NoShowRecorded) Reset() {
 	*x = NoShowRecorded{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2219,7 +2321,7 @@ func (x *NoShowRecorded) String() string {
 func (*NoShowRecorded) ProtoMessage() {}
 
 func (x *NoShowRecorded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2232,7 +2334,7 @@ func (x *NoShowRecorded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NoShowRecorded.ProtoReflect.Descriptor instead.
 func (*NoShowRecorded) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{22}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *NoShowRecorded) GetBookingId() string {
@@ -2320,7 +2422,7 @@ type PlaceReleased struct {
 
 func (x *PlaceReleased) Reset() {
 	*x = PlaceReleased{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2332,7 +2434,7 @@ func (x *PlaceReleased) String() string {
 func (*PlaceReleased) ProtoMessage() {}
 
 func (x *PlaceReleased) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2345,7 +2447,7 @@ func (x *PlaceReleased) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceReleased.ProtoReflect.Descriptor instead.
 func (*PlaceReleased) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{23}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *PlaceReleased) GetFamilyId() string {
@@ -2407,7 +2509,7 @@ type WaitingListJoined struct {
 
 func (x *WaitingListJoined) Reset() {
 	*x = WaitingListJoined{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2419,7 +2521,7 @@ func (x *WaitingListJoined) String() string {
 func (*WaitingListJoined) ProtoMessage() {}
 
 func (x *WaitingListJoined) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2432,7 +2534,7 @@ func (x *WaitingListJoined) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WaitingListJoined.ProtoReflect.Descriptor instead.
 func (*WaitingListJoined) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{24}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *WaitingListJoined) GetCentreId() string {
@@ -2484,7 +2586,7 @@ type PlaceOffered struct {
 
 func (x *PlaceOffered) Reset() {
 	*x = PlaceOffered{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2496,7 +2598,7 @@ func (x *PlaceOffered) String() string {
 func (*PlaceOffered) ProtoMessage() {}
 
 func (x *PlaceOffered) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2509,7 +2611,7 @@ func (x *PlaceOffered) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceOffered.ProtoReflect.Descriptor instead.
 func (*PlaceOffered) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{25}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *PlaceOffered) GetCentreId() string {
@@ -2572,7 +2674,7 @@ type WaitingListLeft struct {
 
 func (x *WaitingListLeft) Reset() {
 	*x = WaitingListLeft{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2584,7 +2686,7 @@ func (x *WaitingListLeft) String() string {
 func (*WaitingListLeft) ProtoMessage() {}
 
 func (x *WaitingListLeft) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2597,7 +2699,7 @@ func (x *WaitingListLeft) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WaitingListLeft.ProtoReflect.Descriptor instead.
 func (*WaitingListLeft) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{26}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *WaitingListLeft) GetCentreId() string {
@@ -2649,7 +2751,7 @@ type StaffMemberAdded struct {
 
 func (x *StaffMemberAdded) Reset() {
 	*x = StaffMemberAdded{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2661,7 +2763,7 @@ func (x *StaffMemberAdded) String() string {
 func (*StaffMemberAdded) ProtoMessage() {}
 
 func (x *StaffMemberAdded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2674,7 +2776,7 @@ func (x *StaffMemberAdded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffMemberAdded.ProtoReflect.Descriptor instead.
 func (*StaffMemberAdded) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{27}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *StaffMemberAdded) GetCentreId() string {
@@ -2736,7 +2838,7 @@ type StaffCheckRecorded struct {
 
 func (x *StaffCheckRecorded) Reset() {
 	*x = StaffCheckRecorded{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2748,7 +2850,7 @@ func (x *StaffCheckRecorded) String() string {
 func (*StaffCheckRecorded) ProtoMessage() {}
 
 func (x *StaffCheckRecorded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2761,7 +2863,7 @@ func (x *StaffCheckRecorded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffCheckRecorded.ProtoReflect.Descriptor instead.
 func (*StaffCheckRecorded) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{28}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *StaffCheckRecorded) GetCentreId() string {
@@ -2807,7 +2909,7 @@ type StaffMemberLeft struct {
 
 func (x *StaffMemberLeft) Reset() {
 	*x = StaffMemberLeft{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2819,7 +2921,7 @@ func (x *StaffMemberLeft) String() string {
 func (*StaffMemberLeft) ProtoMessage() {}
 
 func (x *StaffMemberLeft) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2832,7 +2934,7 @@ func (x *StaffMemberLeft) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffMemberLeft.ProtoReflect.Descriptor instead.
 func (*StaffMemberLeft) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{29}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *StaffMemberLeft) GetCentreId() string {
@@ -2906,7 +3008,17 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\x19departure_stagger_minutes\x18\t \x01(\x05R\x17departureStaggerMinutes\x12L\n" +
 	"\x14earliest_bookable_on\x18\n" +
 	" \x01(\v2\x1a.familytime.common.v1.DateR\x12earliestBookableOn\x12B\n" +
-	"\x0fpre_visit_dates\x18\v \x03(\v2\x1a.familytime.common.v1.DateR\rpreVisitDates\"\x97\x01\n" +
+	"\x0fpre_visit_dates\x18\v \x03(\v2\x1a.familytime.common.v1.DateR\rpreVisitDates\"\xcb\x02\n" +
+	"\x16ArrangementChangeNoted\x12\x1b\n" +
+	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x1f\n" +
+	"\vreferral_id\x18\x03 \x01(\tR\n" +
+	"referralId\x12'\n" +
+	"\x0fsession_minutes\x18\x04 \x01(\x05R\x0esessionMinutes\x126\n" +
+	"\x17arrival_stagger_minutes\x18\x05 \x01(\x05R\x15arrivalStaggerMinutes\x12:\n" +
+	"\x19departure_stagger_minutes\x18\x06 \x01(\x05R\x17departureStaggerMinutes\x129\n" +
+	"\n" +
+	"changed_on\x18\a \x01(\v2\x1a.familytime.common.v1.DateR\tchangedOn\"\x97\x01\n" +
 	"\tHoldNoted\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x17\n" +
@@ -3133,7 +3245,7 @@ func file_familytime_scheduling_v1_events_proto_rawDescGZIP() []byte {
 }
 
 var file_familytime_scheduling_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_familytime_scheduling_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
+var file_familytime_scheduling_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 31)
 var file_familytime_scheduling_v1_events_proto_goTypes = []any{
 	(ReferralDecision)(0),            // 0: familytime.scheduling.v1.ReferralDecision
 	(WaitingListLeaveReason)(0),      // 1: familytime.scheduling.v1.WaitingListLeaveReason
@@ -3144,115 +3256,117 @@ var file_familytime_scheduling_v1_events_proto_goTypes = []any{
 	(*ChildAttendee)(nil),            // 6: familytime.scheduling.v1.ChildAttendee
 	(*AttendingChild)(nil),           // 7: familytime.scheduling.v1.AttendingChild
 	(*FamilyReadyNoted)(nil),         // 8: familytime.scheduling.v1.FamilyReadyNoted
-	(*HoldNoted)(nil),                // 9: familytime.scheduling.v1.HoldNoted
-	(*HoldLiftNoted)(nil),            // 10: familytime.scheduling.v1.HoldLiftNoted
-	(*SupportedContactRuledOut)(nil), // 11: familytime.scheduling.v1.SupportedContactRuledOut
-	(*SupportedContactAllowed)(nil),  // 12: familytime.scheduling.v1.SupportedContactAllowed
-	(*ContactEnded)(nil),             // 13: familytime.scheduling.v1.ContactEnded
-	(*ReferralNoted)(nil),            // 14: familytime.scheduling.v1.ReferralNoted
-	(*SessionBooked)(nil),            // 15: familytime.scheduling.v1.SessionBooked
-	(*BookingCancelled)(nil),         // 16: familytime.scheduling.v1.BookingCancelled
-	(*PlaceTaken)(nil),               // 17: familytime.scheduling.v1.PlaceTaken
-	(*PlaceFreed)(nil),               // 18: familytime.scheduling.v1.PlaceFreed
-	(*PersonCheckedIn)(nil),          // 19: familytime.scheduling.v1.PersonCheckedIn
-	(*CheckInRefused)(nil),           // 20: familytime.scheduling.v1.CheckInRefused
-	(*PartyArrived)(nil),             // 21: familytime.scheduling.v1.PartyArrived
-	(*PartyDeparted)(nil),            // 22: familytime.scheduling.v1.PartyDeparted
-	(*SessionCompleted)(nil),         // 23: familytime.scheduling.v1.SessionCompleted
-	(*NoShowRecorded)(nil),           // 24: familytime.scheduling.v1.NoShowRecorded
-	(*PlaceReleased)(nil),            // 25: familytime.scheduling.v1.PlaceReleased
-	(*WaitingListJoined)(nil),        // 26: familytime.scheduling.v1.WaitingListJoined
-	(*PlaceOffered)(nil),             // 27: familytime.scheduling.v1.PlaceOffered
-	(*WaitingListLeft)(nil),          // 28: familytime.scheduling.v1.WaitingListLeft
-	(*StaffMemberAdded)(nil),         // 29: familytime.scheduling.v1.StaffMemberAdded
-	(*StaffCheckRecorded)(nil),       // 30: familytime.scheduling.v1.StaffCheckRecorded
-	(*StaffMemberLeft)(nil),          // 31: familytime.scheduling.v1.StaffMemberLeft
-	(v1.Region)(0),                   // 32: familytime.common.v1.Region
-	(v1.ServiceType)(0),              // 33: familytime.common.v1.ServiceType
-	(v1.AccreditationStatus)(0),      // 34: familytime.common.v1.AccreditationStatus
-	(*v1.Date)(nil),                  // 35: familytime.common.v1.Date
-	(*OpeningPattern)(nil),           // 36: familytime.scheduling.v1.OpeningPattern
-	(v1.AgeBand)(0),                  // 37: familytime.common.v1.AgeBand
-	(*ExpectedPerson)(nil),           // 38: familytime.scheduling.v1.ExpectedPerson
-	(*timestamppb.Timestamp)(nil),    // 39: google.protobuf.Timestamp
-	(CancelledBy)(0),                 // 40: familytime.scheduling.v1.CancelledBy
-	(CancellationReason)(0),          // 41: familytime.scheduling.v1.CancellationReason
-	(PersonRole)(0),                  // 42: familytime.scheduling.v1.PersonRole
-	(Party)(0),                       // 43: familytime.scheduling.v1.Party
-	(StaffRole)(0),                   // 44: familytime.scheduling.v1.StaffRole
-	(StaffCheck)(0),                  // 45: familytime.scheduling.v1.StaffCheck
+	(*ArrangementChangeNoted)(nil),   // 9: familytime.scheduling.v1.ArrangementChangeNoted
+	(*HoldNoted)(nil),                // 10: familytime.scheduling.v1.HoldNoted
+	(*HoldLiftNoted)(nil),            // 11: familytime.scheduling.v1.HoldLiftNoted
+	(*SupportedContactRuledOut)(nil), // 12: familytime.scheduling.v1.SupportedContactRuledOut
+	(*SupportedContactAllowed)(nil),  // 13: familytime.scheduling.v1.SupportedContactAllowed
+	(*ContactEnded)(nil),             // 14: familytime.scheduling.v1.ContactEnded
+	(*ReferralNoted)(nil),            // 15: familytime.scheduling.v1.ReferralNoted
+	(*SessionBooked)(nil),            // 16: familytime.scheduling.v1.SessionBooked
+	(*BookingCancelled)(nil),         // 17: familytime.scheduling.v1.BookingCancelled
+	(*PlaceTaken)(nil),               // 18: familytime.scheduling.v1.PlaceTaken
+	(*PlaceFreed)(nil),               // 19: familytime.scheduling.v1.PlaceFreed
+	(*PersonCheckedIn)(nil),          // 20: familytime.scheduling.v1.PersonCheckedIn
+	(*CheckInRefused)(nil),           // 21: familytime.scheduling.v1.CheckInRefused
+	(*PartyArrived)(nil),             // 22: familytime.scheduling.v1.PartyArrived
+	(*PartyDeparted)(nil),            // 23: familytime.scheduling.v1.PartyDeparted
+	(*SessionCompleted)(nil),         // 24: familytime.scheduling.v1.SessionCompleted
+	(*NoShowRecorded)(nil),           // 25: familytime.scheduling.v1.NoShowRecorded
+	(*PlaceReleased)(nil),            // 26: familytime.scheduling.v1.PlaceReleased
+	(*WaitingListJoined)(nil),        // 27: familytime.scheduling.v1.WaitingListJoined
+	(*PlaceOffered)(nil),             // 28: familytime.scheduling.v1.PlaceOffered
+	(*WaitingListLeft)(nil),          // 29: familytime.scheduling.v1.WaitingListLeft
+	(*StaffMemberAdded)(nil),         // 30: familytime.scheduling.v1.StaffMemberAdded
+	(*StaffCheckRecorded)(nil),       // 31: familytime.scheduling.v1.StaffCheckRecorded
+	(*StaffMemberLeft)(nil),          // 32: familytime.scheduling.v1.StaffMemberLeft
+	(v1.Region)(0),                   // 33: familytime.common.v1.Region
+	(v1.ServiceType)(0),              // 34: familytime.common.v1.ServiceType
+	(v1.AccreditationStatus)(0),      // 35: familytime.common.v1.AccreditationStatus
+	(*v1.Date)(nil),                  // 36: familytime.common.v1.Date
+	(*OpeningPattern)(nil),           // 37: familytime.scheduling.v1.OpeningPattern
+	(v1.AgeBand)(0),                  // 38: familytime.common.v1.AgeBand
+	(*ExpectedPerson)(nil),           // 39: familytime.scheduling.v1.ExpectedPerson
+	(*timestamppb.Timestamp)(nil),    // 40: google.protobuf.Timestamp
+	(CancelledBy)(0),                 // 41: familytime.scheduling.v1.CancelledBy
+	(CancellationReason)(0),          // 42: familytime.scheduling.v1.CancellationReason
+	(PersonRole)(0),                  // 43: familytime.scheduling.v1.PersonRole
+	(Party)(0),                       // 44: familytime.scheduling.v1.Party
+	(StaffRole)(0),                   // 45: familytime.scheduling.v1.StaffRole
+	(StaffCheck)(0),                  // 46: familytime.scheduling.v1.StaffCheck
 }
 var file_familytime_scheduling_v1_events_proto_depIdxs = []int32{
-	32, // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
-	33, // 1: familytime.scheduling.v1.CentreRegistered.service_types:type_name -> familytime.common.v1.ServiceType
-	34, // 2: familytime.scheduling.v1.CentreRegistered.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	35, // 3: familytime.scheduling.v1.CentreRegistered.accreditation_date:type_name -> familytime.common.v1.Date
-	32, // 4: familytime.scheduling.v1.CentreUpdated.region:type_name -> familytime.common.v1.Region
-	33, // 5: familytime.scheduling.v1.CentreUpdated.service_types:type_name -> familytime.common.v1.ServiceType
-	34, // 6: familytime.scheduling.v1.CentreUpdated.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	35, // 7: familytime.scheduling.v1.CentreUpdated.accreditation_date:type_name -> familytime.common.v1.Date
-	36, // 8: familytime.scheduling.v1.OpeningPatternDefined.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
-	37, // 9: familytime.scheduling.v1.AttendingChild.age_band:type_name -> familytime.common.v1.AgeBand
-	38, // 10: familytime.scheduling.v1.FamilyReadyNoted.adults:type_name -> familytime.scheduling.v1.ExpectedPerson
+	33, // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
+	34, // 1: familytime.scheduling.v1.CentreRegistered.service_types:type_name -> familytime.common.v1.ServiceType
+	35, // 2: familytime.scheduling.v1.CentreRegistered.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	36, // 3: familytime.scheduling.v1.CentreRegistered.accreditation_date:type_name -> familytime.common.v1.Date
+	33, // 4: familytime.scheduling.v1.CentreUpdated.region:type_name -> familytime.common.v1.Region
+	34, // 5: familytime.scheduling.v1.CentreUpdated.service_types:type_name -> familytime.common.v1.ServiceType
+	35, // 6: familytime.scheduling.v1.CentreUpdated.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	36, // 7: familytime.scheduling.v1.CentreUpdated.accreditation_date:type_name -> familytime.common.v1.Date
+	37, // 8: familytime.scheduling.v1.OpeningPatternDefined.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
+	38, // 9: familytime.scheduling.v1.AttendingChild.age_band:type_name -> familytime.common.v1.AgeBand
+	39, // 10: familytime.scheduling.v1.FamilyReadyNoted.adults:type_name -> familytime.scheduling.v1.ExpectedPerson
 	6,  // 11: familytime.scheduling.v1.FamilyReadyNoted.children:type_name -> familytime.scheduling.v1.ChildAttendee
-	33, // 12: familytime.scheduling.v1.FamilyReadyNoted.service_type:type_name -> familytime.common.v1.ServiceType
-	35, // 13: familytime.scheduling.v1.FamilyReadyNoted.earliest_bookable_on:type_name -> familytime.common.v1.Date
-	35, // 14: familytime.scheduling.v1.FamilyReadyNoted.pre_visit_dates:type_name -> familytime.common.v1.Date
-	35, // 15: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
-	35, // 16: familytime.scheduling.v1.SupportedContactRuledOut.assessed_on:type_name -> familytime.common.v1.Date
-	35, // 17: familytime.scheduling.v1.SupportedContactAllowed.assessed_on:type_name -> familytime.common.v1.Date
-	35, // 18: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
-	0,  // 19: familytime.scheduling.v1.ReferralNoted.decision:type_name -> familytime.scheduling.v1.ReferralDecision
-	33, // 20: familytime.scheduling.v1.ReferralNoted.service_type:type_name -> familytime.common.v1.ServiceType
-	35, // 21: familytime.scheduling.v1.ReferralNoted.decided_on:type_name -> familytime.common.v1.Date
-	35, // 22: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
-	33, // 23: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
-	39, // 24: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
-	39, // 25: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
-	39, // 26: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
-	39, // 27: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
-	39, // 28: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
-	35, // 29: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
-	40, // 30: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
-	41, // 31: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
-	33, // 32: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
-	35, // 33: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
-	35, // 34: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
-	42, // 35: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
-	39, // 36: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
-	39, // 37: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
-	43, // 38: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
-	39, // 39: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
-	39, // 40: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
-	43, // 41: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
-	39, // 42: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
-	33, // 43: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
-	35, // 44: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
-	7,  // 45: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
-	39, // 46: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
-	39, // 47: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
-	33, // 48: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
-	35, // 49: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
-	43, // 50: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
-	7,  // 51: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
-	35, // 52: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
-	33, // 53: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
-	39, // 54: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
-	39, // 55: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
-	1,  // 56: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
-	39, // 57: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
-	44, // 58: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
-	35, // 59: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
-	35, // 60: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
-	35, // 61: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
-	45, // 62: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
-	35, // 63: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
-	35, // 64: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
-	65, // [65:65] is the sub-list for method output_type
-	65, // [65:65] is the sub-list for method input_type
-	65, // [65:65] is the sub-list for extension type_name
-	65, // [65:65] is the sub-list for extension extendee
-	0,  // [0:65] is the sub-list for field type_name
+	34, // 12: familytime.scheduling.v1.FamilyReadyNoted.service_type:type_name -> familytime.common.v1.ServiceType
+	36, // 13: familytime.scheduling.v1.FamilyReadyNoted.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	36, // 14: familytime.scheduling.v1.FamilyReadyNoted.pre_visit_dates:type_name -> familytime.common.v1.Date
+	36, // 15: familytime.scheduling.v1.ArrangementChangeNoted.changed_on:type_name -> familytime.common.v1.Date
+	36, // 16: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
+	36, // 17: familytime.scheduling.v1.SupportedContactRuledOut.assessed_on:type_name -> familytime.common.v1.Date
+	36, // 18: familytime.scheduling.v1.SupportedContactAllowed.assessed_on:type_name -> familytime.common.v1.Date
+	36, // 19: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
+	0,  // 20: familytime.scheduling.v1.ReferralNoted.decision:type_name -> familytime.scheduling.v1.ReferralDecision
+	34, // 21: familytime.scheduling.v1.ReferralNoted.service_type:type_name -> familytime.common.v1.ServiceType
+	36, // 22: familytime.scheduling.v1.ReferralNoted.decided_on:type_name -> familytime.common.v1.Date
+	36, // 23: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
+	34, // 24: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
+	40, // 25: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
+	40, // 26: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
+	40, // 27: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
+	40, // 28: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
+	40, // 29: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
+	36, // 30: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
+	41, // 31: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
+	42, // 32: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
+	34, // 33: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
+	36, // 34: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
+	36, // 35: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
+	43, // 36: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
+	40, // 37: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
+	40, // 38: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
+	44, // 39: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
+	40, // 40: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
+	40, // 41: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
+	44, // 42: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
+	40, // 43: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
+	34, // 44: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
+	36, // 45: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
+	7,  // 46: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
+	40, // 47: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
+	40, // 48: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
+	34, // 49: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
+	36, // 50: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
+	44, // 51: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
+	7,  // 52: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
+	36, // 53: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
+	34, // 54: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
+	40, // 55: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
+	40, // 56: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
+	1,  // 57: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
+	40, // 58: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
+	45, // 59: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
+	36, // 60: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
+	36, // 61: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
+	36, // 62: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
+	46, // 63: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
+	36, // 64: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
+	36, // 65: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
+	66, // [66:66] is the sub-list for method output_type
+	66, // [66:66] is the sub-list for method input_type
+	66, // [66:66] is the sub-list for extension type_name
+	66, // [66:66] is the sub-list for extension extendee
+	0,  // [0:66] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_events_proto_init() }
@@ -3268,7 +3382,7 @@ func file_familytime_scheduling_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_scheduling_v1_events_proto_rawDesc), len(file_familytime_scheduling_v1_events_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   30,
+			NumMessages:   31,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

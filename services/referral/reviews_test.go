@@ -1,0 +1,137 @@
+package referral_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+)
+
+// inContact makes a new family ready for supported contact and has scheduling report its first
+// session on the day given, and waits until referral has noted that contact began.
+func (g *rig) inContact(t *testing.T, w *casework, on time.Time) (referral, family string) {
+	t.Helper()
+	referral = w.ready(supported)
+	got, err := w.c.GetReferral(t.Context(), &referralv1.GetReferralRequest{ReferralId: referral, CentreId: w.centre.String()})
+	require.NoError(t, err)
+	family = got.GetReferral().GetFamilyId()
+	f := uuid.MustParse(family)
+	publish(t, g.scheduling, "family-"+family, &schedulingv1.SessionCompleted{BookingId: uuid.NewString(), FamilyId: family,
+		CentreId: w.centre.String(), SessionDate: date(on), ServiceType: supported}, f, w.centre)
+	require.Eventually(t, func() bool {
+		got, err := w.c.GetReferral(t.Context(), &referralv1.GetReferralRequest{ReferralId: referral, CentreId: w.centre.String()})
+		require.NoError(t, err)
+		return got.GetReferral().GetState() == referralv1.ReferralState_REFERRAL_STATE_IN_CONTACT
+	}, 30*time.Second, 10*time.Millisecond, "referral notes the first session")
+	return referral, family
+}
+
+// A review records something in words, and is never dated before the case's last review or its
+// first session, naming the earliest day it may be (decisions.md 90). Nothing is appended by a
+// refusal, and the next review's due date never moves backwards.
+func TestAReviewSaysWhatWasDecidedAndIsNotBackDated(t *testing.T) {
+	g := newRig(t)
+	w := g.casework(t, g.centre(t, supported))
+	ctx := t.Context()
+	first := today().AddDate(0, -2, 0)
+	id, _ := g.inContact(t, w, first)
+	review := func(on time.Time, note string) (*referralv1.RecordReviewResponse, error) {
+		return w.c.RecordReview(ctx, &referralv1.RecordReviewRequest{RequestId: uuid.NewString(), ReferralId: id,
+			CentreId: w.centre.String(), HeldOn: date(on), Note: note})
+	}
+	before := g.events(t)
+	for _, note := range []string{"", "  ", ".", "...", "-- --", "ok\x1b[2J"} {
+		_, err := review(today(), note)
+		refused(t, err, codes.InvalidArgument, "note")
+	}
+	_, err := review(first.AddDate(0, 0, -1), "going well")
+	refused(t, err, codes.InvalidArgument, "held_on")
+	require.Contains(t, status.Convert(err).Message(), "on or after "+first.Format(time.DateOnly)+", the day of the first session")
+	require.Equal(t, before, g.events(t), "refusals append nothing")
+
+	held := today().AddDate(0, 0, -7)
+	reviewed, err := review(held, "Going well; parents to try handover at school")
+	require.NoError(t, err)
+	due := reviewed.GetReferral().GetReviewDueOn()
+	before = g.events(t)
+	_, err = review(held.AddDate(0, 0, -1), "A review forgotten the week before")
+	refused(t, err, codes.InvalidArgument, "held_on")
+	require.Contains(t, status.Convert(err).Message(), "on or after "+held.Format(time.DateOnly)+", the day of the case's last review")
+	require.Equal(t, before, g.events(t))
+	shown, err := w.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: id, CentreId: w.centre.String()})
+	require.NoError(t, err)
+	require.True(t, proto.Equal(due, shown.GetReferral().GetReviewDueOn()), "the due date is not pulled backwards")
+	_, err = review(held, "A second meeting the same day")
+	require.NoError(t, err, "the same day as the last review is allowed")
+}
+
+// Supported contact is short-term (decisions.md 90): the reviews due say when each case's contact
+// began and flag one beyond 6 months, and beyond 12 as exceptional; the referral says so too,
+// also for a summary projected before it carried the first session's date.
+func TestReviewsDueSayWhenContactBeganAndFlagLongSupportedContact(t *testing.T) {
+	g := newRig(t)
+	w := g.casework(t, g.centre(t, supported))
+	ctx := t.Context()
+	began := map[string]time.Time{}
+	want := map[string]referralv1.SupportedContactTerm{}
+	for months, term := range map[int]referralv1.SupportedContactTerm{
+		13: referralv1.SupportedContactTerm_SUPPORTED_CONTACT_TERM_BEYOND_TWELVE_MONTHS,
+		7:  referralv1.SupportedContactTerm_SUPPORTED_CONTACT_TERM_BEYOND_SIX_MONTHS,
+		1:  referralv1.SupportedContactTerm_SUPPORTED_CONTACT_TERM_WITHIN_SIX_MONTHS,
+	} {
+		on := today().AddDate(0, -months, 0)
+		id, _ := g.inContact(t, w, on)
+		began[id], want[id] = on, term
+	}
+	// Every case is due its review within 6 months of its first session: by 6 months from now.
+	list, err := w.c.ListReviewsDue(ctx, &referralv1.ListReviewsDueRequest{CentreId: w.centre.String(), DueBy: date(today().AddDate(0, 6, 0))})
+	require.NoError(t, err)
+	require.Len(t, list.GetReviews(), 3)
+	for _, rv := range list.GetReviews() {
+		require.True(t, proto.Equal(date(began[rv.GetReferralId()]), rv.GetFirstSessionOn()), "%v", rv)
+		require.Equal(t, want[rv.GetReferralId()], rv.GetSupportedContactTerm(), "%v", rv)
+	}
+	dueNow, err := w.c.ListReviewsDue(ctx, &referralv1.ListReviewsDueRequest{CentreId: w.centre.String()})
+	require.NoError(t, err)
+	require.Len(t, dueNow.GetReviews(), 2, "the two whose first review is overdue")
+
+	for id, term := range want {
+		got, err := w.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: id, CentreId: w.centre.String()})
+		require.NoError(t, err)
+		require.Equal(t, term, got.GetReferral().GetSupportedContactTerm())
+		require.True(t, proto.Equal(date(began[id]), got.GetReferral().GetFirstSessionOn()))
+	}
+
+	// A summary stored before it carried the first session's date reads it from the event.
+	var oldest string
+	for id, term := range want {
+		if term == referralv1.SupportedContactTerm_SUPPORTED_CONTACT_TERM_BEYOND_TWELVE_MONTHS {
+			oldest = id
+		}
+	}
+	var raw []byte
+	require.NoError(t, g.owner.QueryRow(ctx, "SELECT summary FROM referrals WHERE referral_id = $1", oldest).Scan(&raw))
+	var stored referralv1.Referral
+	require.NoError(t, proto.Unmarshal(raw, &stored))
+	stored.FirstSessionOn = nil
+	raw, err = proto.Marshal(&stored)
+	require.NoError(t, err)
+	_, err = g.owner.Exec(ctx, "UPDATE referrals SET summary = $2 WHERE referral_id = $1", oldest, raw)
+	require.NoError(t, err)
+	got, err := w.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: oldest, CentreId: w.centre.String()})
+	require.NoError(t, err)
+	require.True(t, proto.Equal(date(began[oldest]), got.GetReferral().GetFirstSessionOn()))
+	require.Equal(t, referralv1.SupportedContactTerm_SUPPORTED_CONTACT_TERM_BEYOND_TWELVE_MONTHS, got.GetReferral().GetSupportedContactTerm())
+	listed, err := w.c.ListReferrals(ctx, &referralv1.ListReferralsRequest{CentreId: w.centre.String(), State: referralv1.ReferralState_REFERRAL_STATE_IN_CONTACT})
+	require.NoError(t, err)
+	for _, r := range listed.GetReferrals() {
+		require.Equal(t, want[r.GetReferralId()], r.GetSupportedContactTerm())
+	}
+}

@@ -1,0 +1,63 @@
+package domain
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+)
+
+// ArrangementChange is what referral said when it changed the agreed arrangement of a family
+// ready for contact (its ArrangementChanged): the session's length and the stagger that new
+// bookings take. The kind of contact never changes this way, so scheduling keeps the one it was
+// made ready for.
+type ArrangementChange struct {
+	Centre, Referral uuid.UUID
+	SessionMinutes   int
+	Stagger          Stagger
+	ChangedOn        time.Time
+}
+
+// NoteArrangementChanged records referral's ArrangementChanged (decisions.md 90): bookings made
+// from now on last the new length, with the visiting parent arriving and leaving by the new
+// stagger. Bookings already made keep their times: the families were told them, and a session's
+// door times are what the day sheet and attendance are checked against; to take the new times, a
+// booking is rescheduled.
+//
+// A change that does not concern the family as scheduling knows it records nothing (nil): a
+// family not made ready, made ready at another centre or on another referral, or whose contact
+// ended; so does the same length and stagger again (a redelivery the inbox did not catch).
+func (f *Family) NoteArrangementChanged(c ArrangementChange) proto.Message {
+	if c.Stagger == (Stagger{}) {
+		// As for NoteReady: none agreed is 15 minutes each way (referral always gives one now).
+		c.Stagger = Stagger{Arrival: DefaultStaggerMinutes, Departure: DefaultStaggerMinutes}
+	}
+	r := f.ready
+	switch {
+	case r == nil || r.Centre != c.Centre || f.ended:
+		return nil
+	case r.Referral != uuid.Nil && r.Referral != c.Referral:
+		return nil
+	case r.SessionMinutes == c.SessionMinutes && r.Stagger == c.Stagger:
+		return nil
+	}
+	ev := &schedulingv1.ArrangementChangeNoted{FamilyId: f.id.String(), CentreId: c.Centre.String(), ReferralId: c.Referral.String(),
+		SessionMinutes: int32(c.SessionMinutes), ArrivalStaggerMinutes: int32(c.Stagger.Arrival),
+		DepartureStaggerMinutes: int32(c.Stagger.Departure), ChangedOn: toDate(c.ChangedOn)}
+	f.mustApply(ev)
+	return ev
+}
+
+// applyArrangementChange is apply's for ArrangementChangeNoted: the readiness keeps everything
+// else referral said (who may come, the earliest date, the pre-visit days, the kind of contact).
+func (f *Family) applyArrangementChange(e *schedulingv1.ArrangementChangeNoted) {
+	if f.ready == nil {
+		return // unreachable: noted only for a family made ready
+	}
+	changed := *f.ready
+	changed.SessionMinutes = int(e.GetSessionMinutes())
+	changed.Stagger = Stagger{Arrival: int(e.GetArrivalStaggerMinutes()), Departure: int(e.GetDepartureStaggerMinutes())}
+	f.ready = &changed
+}

@@ -32,6 +32,7 @@ var Policy = auth.Policy{
 	"/familytime.scheduling.v1.SchedulingService/GetCentre":            {Roles: readers},
 	"/familytime.scheduling.v1.SchedulingService/ListCentres":          {Roles: readers},
 	"/familytime.scheduling.v1.SchedulingService/AddRoom":              {Roles: planners, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/ListRooms":            {Roles: centreStaff, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/DefineOpeningPattern": {Roles: planners, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/ListOpeningSessions":  {Roles: centreStaff, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/BookSession":          {Roles: planners, CentreScoped: true},
@@ -63,7 +64,7 @@ var (
 	// (auth.Policy.ActingRole), so someone who is a volunteer and a supervisor completes as the
 	// supervisor.
 	completers = []auth.Role{auth.RoleSupervisor, auth.RoleVolunteer, auth.RoleCoordinator}
-	// centreStaff read a centre's sessions, day sheets and staff register.
+	// centreStaff read a centre's rooms, sessions, day sheets and staff register.
 	centreStaff = []auth.Role{auth.RoleCoordinator, auth.RoleVolunteer, auth.RoleSupervisor, auth.RoleSafeguardingLead,
 		auth.RoleAdmin, auth.RoleService}
 )

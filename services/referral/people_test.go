@@ -49,6 +49,12 @@ func TestPeoplesDetailsHoldNoControlCharactersOrJunk(t *testing.T) {
 		}, "details.adults[1].contact.address_lines[0]"},
 		{"an escape code in the referrer's name", func(d *referralv1.ReferralDetails) { d.Referrer.Name = "Sam\x1b]0;pwned\x07" }, "details.referrer.name"},
 		{"an escape code in the reason", func(d *referralv1.ReferralDetails) { d.Reason = "Contact broke down\x1b[2J" }, "details.reason"},
+		{"a right-to-left override in a name", func(d *referralv1.ReferralDetails) { d.Adults[1].FullName = "Daniel\u202eekralC" }, "details.adults[1].full_name"},
+		{"a zero-width space in a child's name", func(d *referralv1.ReferralDetails) { d.Children[0].FullName = "Li\u200bly" }, "details.children[0].full_name"},
+		{"a left-to-right isolate in an address line", func(d *referralv1.ReferralDetails) {
+			d.Adults[0].Contact.AddressLines = []string{"\u2066EVIL 12 Primrose Lane"}
+		}, "details.adults[0].contact.address_lines[0]"},
+		{"a right-to-left mark in the reason", func(d *referralv1.ReferralDetails) { d.Reason = "Contact broke down\u200f" }, "details.reason"},
 		{"a phone that is not one", func(d *referralv1.ReferralDetails) { d.Adults[0].Contact.Phone = "call me maybe; DROP TABLE" }, "details.adults[0].contact.phone"},
 		{"a postcode that is not one", func(d *referralv1.ReferralDetails) { d.Adults[0].Contact.Postcode = "!!!!" }, "details.adults[0].contact.postcode"},
 		{"a referrer's phone that is not one", func(d *referralv1.ReferralDetails) { d.Referrer.Phone = "12" }, "details.referrer.phone"},
@@ -65,6 +71,19 @@ func TestPeoplesDetailsHoldNoControlCharactersOrJunk(t *testing.T) {
 	d := details(resident(), nonResident())
 	d.Adults[0].Contact.Phone, d.Adults[0].Contact.Postcode = "+44 (0)161 496 0732", "sk1 3bz"
 	d.Reason = "Contact broke down.\nThe parents do not speak."
-	_, err := c.SubmitReferral(t.Context(), submitRequest(centre, commonv1.ReferralSource_REFERRAL_SOURCE_SOLICITOR, supported, d))
+	// Names in other scripts are names, kept as written (decisions.md 91).
+	d.Adults[0].FullName, d.Adults[1].FullName, d.Children[0].FullName = "Siân Llŵyd", "Michał Łukasiewicz", "ليلى 王"
+	resp, err := c.SubmitReferral(t.Context(), submitRequest(centre, commonv1.ReferralSource_REFERRAL_SOURCE_SOLICITOR, supported, d))
 	require.NoError(t, err)
+	family, err := c.GetFamily(t.Context(), &referralv1.GetFamilyRequest{ReferralId: resp.GetReferral().GetReferralId(),
+		CentreId: centre.String(), Purpose: "check the names as written"})
+	require.NoError(t, err)
+	var names []string
+	for _, a := range family.GetFamily().GetAdults() {
+		names = append(names, a.GetFullName())
+	}
+	for _, ch := range family.GetFamily().GetChildren() {
+		names = append(names, ch.GetFullName())
+	}
+	require.Subset(t, names, []string{"Siân Llŵyd", "Michał Łukasiewicz", "ليلى 王"})
 }

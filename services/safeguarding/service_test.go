@@ -372,6 +372,28 @@ func TestBadInputIsRefusedNamingTheFieldAndAppendsNothing(t *testing.T) {
 			_, err := lead.GetSafeguardingRecord(ctx, &safeguardingv1.GetSafeguardingRecordRequest{CentreId: g.centre.String(), FamilyId: family})
 			return err
 		}, "purpose"},
+		// Free text keeps tabs and line breaks but no other control character and no invisible
+		// formatting character; a purpose is one line (decisions.md 91).
+		"an escape code in a description": {func() error {
+			_, err := vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+				FamilyId: family, Category: 1, Description: "Seen at the door\x1b[2J"})
+			return err
+		}, "description"},
+		"a right-to-left override in a description": {func() error {
+			_, err := vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+				FamilyId: family, Category: 1, Description: "Father said \u202e.thgiliaht"})
+			return err
+		}, "description"},
+		"a zero-width space in a hold's note": {func() error {
+			_, err := lead.PlaceHold(ctx, &safeguardingv1.PlaceHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+				FamilyId: family, Reason: 1, ReviewBy: review(7), Note: "strategy\u200bmeeting"})
+			return err
+		}, "note"},
+		"a line break in a purpose": {func() error {
+			_, err := lead.GetSafeguardingRecord(ctx, &safeguardingv1.GetSafeguardingRecordRequest{CentreId: g.centre.String(), FamilyId: family,
+				Purpose: "strategy\nmeeting"})
+			return err
+		}, "purpose"},
 		"review too far": {func() error {
 			_, err := lead.AssessRisk(ctx, &safeguardingv1.AssessRiskRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
 				FamilyId: family, Rating: 1, NextReviewOn: review(300)})

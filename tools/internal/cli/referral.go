@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // the centres' local dates must not depend on the host's zone files
-	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
@@ -18,6 +18,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/text"
 )
 
 // referralCommand holds what every referral command shares: the platform to talk to and the
@@ -336,10 +337,11 @@ func oneLine(s string) string {
 // escaping (the root command's PersistentPreRun; the referral commands also wrap their own
 // writer), and their errors through printableError.
 
-// printable escapes what a terminal acts on instead of showing: control characters (C0, DEL, C1),
-// the marks that reorder text (bidirectional embeddings, overrides and isolates) as \u escapes,
-// which JSON reads back as the same characters; invalid UTF-8 as \x escapes. A line break is kept
-// only when breaks is true (the lines of a table, of JSON).
+// printable escapes what a terminal acts on, or what hides or reorders text, instead of showing
+// it: what platform's text check refuses to store (control characters, the marks that reorder
+// text, zero-width and other invisible formatting characters; decisions.md 77 and 91) as \u
+// escapes, which JSON reads back as the same characters; invalid UTF-8 as \x escapes. A line
+// break is kept only when breaks is true (the lines of a table, of JSON).
 func printable(s string, breaks bool) string {
 	if strings.IndexFunc(s, func(r rune) bool { return hidden(r, breaks) }) < 0 && utf8.ValidString(s) {
 		return s
@@ -349,6 +351,9 @@ func printable(s string, breaks bool) string {
 		switch {
 		case r == utf8.RuneError && !strings.HasPrefix(s[i:], string(utf8.RuneError)):
 			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case hidden(r, breaks) && r > 0xffff: // a tag character: JSON's \u takes a UTF-16 surrogate pair
+			hi, lo := utf16.EncodeRune(r)
+			fmt.Fprintf(&b, `\u%04x\u%04x`, hi, lo)
 		case hidden(r, breaks):
 			fmt.Fprintf(&b, `\u%04x`, r)
 		default:
@@ -358,17 +363,13 @@ func printable(s string, breaks bool) string {
 	return b.String()
 }
 
-// hidden reports whether a terminal would act on the character rather than show it.
+// hidden reports whether a terminal would act on the character, or show something other than
+// what is stored, rather than show it.
 func hidden(r rune, breaks bool) bool {
-	switch {
-	case r == '\n':
+	if r == '\n' {
 		return !breaks
-	case unicode.IsControl(r):
-		return true
-	case r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069':
-		return true
 	}
-	return false
+	return text.Refused(r, text.Line)
 }
 
 // stdout is where a referral command prints: the command's output, escaped.

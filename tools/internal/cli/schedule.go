@@ -8,6 +8,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -50,7 +52,18 @@ staff register cleared on the session's date (familytime staff), or it is refuse
 }
 
 func (s *schedule) rooms() *cobra.Command {
-	cmd := &cobra.Command{Use: "rooms", Short: "A centre's rooms"}
+	cmd := &cobra.Command{
+		Use:   "rooms",
+		Short: "A centre's rooms: list them, add one",
+		Long: `rooms keeps the centre's rooms: list lists them by name, add adds one. A room's name is one line
+of text with no control characters or invisible formatting characters (text-direction marks,
+zero-width spaces); names in any script are kept as written.`,
+		Args: cobra.NoArgs,
+		// Without a subcommand, say so and fail, rather than print the help and succeed.
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return fmt.Errorf("rooms needs a subcommand: list or add (familytime schedule rooms --help)")
+		},
+	}
 	var (
 		out        output
 		request    requestID
@@ -75,7 +88,7 @@ func (s *schedule) rooms() *cobra.Command {
 			resp, err := c.AddRoom(cmd.Context(), &schedulingv1.AddRoomRequest{CentreId: s.centre, Name: args[0], Capacity: capacity,
 				SupervisedSuitable: supervised, RequestId: id})
 			if err != nil {
-				return describe(err)
+				return s.describe(err)
 			}
 			r := resp.GetRoom()
 			return out.one(cmd.OutOrStdout(), r, [][2]string{{"room", r.GetRoomId()}, {"name", r.GetName()},
@@ -87,8 +100,47 @@ func (s *schedule) rooms() *cobra.Command {
 	_ = add.MarkFlagRequired("capacity")
 	request.register(add.Flags())
 	out.register(add.Flags())
-	cmd.AddCommand(add)
+	cmd.AddCommand(s.roomsList(), add)
 	return cmd
+}
+
+func (s *schedule) roomsList() *cobra.Command {
+	var out output
+	cmd := &cobra.Command{
+		Use:     "list",
+		Short:   "List the centre's rooms by name, with each one's capacity and whether it suits supervised contact",
+		Example: `  familytime schedule rooms list --centre $CENTRE`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, done, err := s.client(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			resp, err := c.ListRooms(cmd.Context(), &schedulingv1.ListRoomsRequest{CentreId: s.centre})
+			if err != nil {
+				return s.describe(err)
+			}
+			return printRooms(cmd.OutOrStdout(), &out, resp.GetRooms())
+		},
+	}
+	out.register(cmd.Flags())
+	return cmd
+}
+
+// printRooms prints a centre's rooms as a table, or as a JSON list.
+func printRooms(w io.Writer, out *output, rooms []*schedulingv1.Room) error {
+	if len(rooms) == 0 && !out.json {
+		_, err := fmt.Fprintln(w, "no rooms")
+		return err
+	}
+	msgs := make([]proto.Message, len(rooms))
+	rows := make([][]string, len(rooms))
+	for i, r := range rooms {
+		msgs[i] = r
+		rows[i] = []string{r.GetName(), r.GetRoomId(), fmt.Sprint(r.GetCapacity()), yes(r.GetSupervisedSuitable())}
+	}
+	return out.table(w, msgs, []string{"NAME", "ROOM ID", "CAPACITY", "SUPERVISED"}, rows)
 }
 
 func (s *schedule) pattern() *cobra.Command {
@@ -160,7 +212,7 @@ or end this pattern (--until) and define the new times as a new pattern from the
 			defer done()
 			resp, err := c.DefineOpeningPattern(cmd.Context(), req)
 			if err != nil {
-				return describe(err)
+				return s.describe(err)
 			}
 			p := resp.GetPattern()
 			return out.one(cmd.OutOrStdout(), p, [][2]string{{"pattern", p.GetPatternId()},
@@ -218,7 +270,7 @@ func (s *schedule) sessions() *cobra.Command {
 			defer done()
 			resp, err := c.ListOpeningSessions(cmd.Context(), &schedulingv1.ListOpeningSessionsRequest{CentreId: s.centre, From: fd, To: td})
 			if err != nil {
-				return describe(err)
+				return s.describe(err)
 			}
 			var msgs []proto.Message
 			var rows [][]string
@@ -283,7 +335,7 @@ func (s *schedule) book() *cobra.Command {
 			defer done()
 			resp, err := c.BookSession(cmd.Context(), req)
 			if err != nil {
-				return describe(err)
+				return s.describe(err)
 			}
 			return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), nil)
 		},
@@ -312,12 +364,15 @@ func (s *schedule) reschedule() *cobra.Command {
 		Use:   "reschedule BOOKING_ID",
 		Short: "Move a booking to another session or room: the old one cancelled (rescheduled) and a new one booked, or neither",
 		Long: `reschedule moves a booking to another session (its pattern and date) or another room, saying who
-asked. The old booking is cancelled with the reason rescheduled and a new one booked by the same
-rules as book, together or not at all: a refusal (the room full, the family on hold, the old
-session already under way: its visiting parent due or a party arrived) leaves the old booking as
-it was. The door times follow the family's stagger, as for book. The new booking's id is printed.`,
-		Example: `  familytime schedule reschedule $BOOKING --centre $CENTRE --pattern $PATTERN --date 2026-01-17 --room $GARDEN --by visiting-parent`,
-		Args:    cobra.ExactArgs(1),
+asked. --pattern and --room left out are the old booking's: to move a family to next week's
+session in the same room, give only --date. The old booking is cancelled with the reason
+rescheduled and a new one booked by the same rules as book, together or not at all: a refusal
+(the room full, the family on hold, the old session already under way: its visiting parent due or
+a party arrived) leaves the old booking as it was. The door times follow the family's stagger, as
+for book. The new booking's id is printed.`,
+		Example: `  familytime schedule reschedule $BOOKING --centre $CENTRE --date 2026-01-17 --by visiting-parent   # same pattern and room
+  familytime schedule reschedule $BOOKING --centre $CENTRE --pattern $PATTERN --date 2026-01-17 --room $GARDEN --by centre`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if _, err := uuid.Parse(args[0]); err != nil {
 				return fmt.Errorf("booking id %q is not a UUID", args[0])
@@ -340,18 +395,18 @@ it was. The door times follow the family's stagger, as for book. The new booking
 			defer done()
 			resp, err := c.RescheduleBooking(cmd.Context(), req)
 			if err != nil {
-				return describe(err)
+				return s.describe(err)
 			}
 			return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), [][2]string{{"replaces", args[0] + " (cancelled: rescheduled)"}})
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&pattern, "pattern", "", "the new session's opening pattern (UUID); the old one's to keep it")
+	f.StringVar(&pattern, "pattern", "", "the new session's opening pattern (UUID); default the old booking's")
 	f.StringVar(&day, "date", "", "the new session's date (YYYY-MM-DD)")
-	f.StringVar(&room, "room", "", "the room (UUID); the old one's to keep it")
+	f.StringVar(&room, "room", "", "the new room (UUID); default the old booking's")
 	f.StringVar(&start, "start", "", "when the children's contact starts (HH:MM); default as early as the stagger allows")
 	f.StringVar(&by, "by", "", "who asked for the move: resident-parent, visiting-parent, centre, referrer")
-	for _, r := range []string{"pattern", "date", "room", "by"} {
+	for _, r := range []string{"date", "by"} {
 		_ = cmd.MarkFlagRequired(r)
 	}
 	request.register(f)
@@ -391,7 +446,7 @@ the session's time): it did not take place, and is cancelled on the day, with no
 			resp, err := c.CancelBooking(cmd.Context(), &schedulingv1.CancelBookingRequest{CentreId: s.centre, BookingId: args[0],
 				CancelledBy: who, RequestId: id})
 			if err != nil {
-				return describe(err)
+				return s.describe(err)
 			}
 			notice := (time.Duration(resp.GetNoticeMinutes()) * time.Minute).String()
 			return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), [][2]string{{"notice", notice}})
@@ -402,6 +457,19 @@ the session's time): it did not take place, and is cancelled on the day, with no
 	request.register(cmd.Flags())
 	out.register(cmd.Flags())
 	return cmd
+}
+
+// describe explains a refusal; a refused token gets a hint on the one that works.
+func (s *schedule) describe(err error) error {
+	e := describe(err)
+	if status.Code(err) == codes.PermissionDenied {
+		return fmt.Errorf(`%w
+(booking, rescheduling, cancelling and the waiting list are the centre coordinator's, and the day
+sheet is for those who run the centre's sessions; the dev admin token sets centres up (rooms,
+patterns, the staff register) but does no casework. With familytime dev:
+  --token "$(familytime token --role coordinator --centre %s)")`, e, s.centre)
+	}
+	return e
 }
 
 // requesters are who may ask for a cancellation or a move; CANCELLED_BY_SYSTEM is the platform's
@@ -442,7 +510,7 @@ func (s *schedule) daysheet() *cobra.Command {
 			defer done()
 			resp, err := c.GetDaySheet(cmd.Context(), &schedulingv1.GetDaySheetRequest{CentreId: s.centre, Date: d})
 			if err != nil {
-				return describe(err)
+				return s.describe(err)
 			}
 			return printDaySheet(cmd.OutOrStdout(), &out, ymd(d), resp.GetEntries())
 		},
@@ -552,7 +620,7 @@ func (s *schedule) checkin() *cobra.Command {
 			defer done()
 			resp, err := c.CheckIn(cmd.Context(), &schedulingv1.CheckInRequest{CentreId: s.centre, BookingId: args[0], PersonId: args[1], RequestId: id})
 			if err != nil {
-				return describe(err)
+				return s.describe(err)
 			}
 			verdict := "ADMITTED as " + friendly("PERSON_ROLE_", resp.GetRole().String())
 			if !resp.GetAdmitted() {
@@ -606,14 +674,14 @@ func (s *schedule) movement(verb string) *cobra.Command {
 				resp, err := c.RecordArrival(cmd.Context(), &schedulingv1.RecordArrivalRequest{CentreId: s.centre, BookingId: args[0],
 					Party: p, Time: t, PersonIds: people, RequestId: id})
 				if err != nil {
-					return describe(err)
+					return s.describe(err)
 				}
 				return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), [][2]string{{"minutes lost", fmt.Sprint(resp.GetMinutesLost())}})
 			}
 			resp, err := c.RecordDeparture(cmd.Context(), &schedulingv1.RecordDepartureRequest{CentreId: s.centre, BookingId: args[0],
 				Party: p, Time: t, PersonIds: people, RequestId: id})
 			if err != nil {
-				return describe(err)
+				return s.describe(err)
 			}
 			return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), nil)
 		},
@@ -669,7 +737,7 @@ together in its time held no contact and is not completed (NO_CONTACT_HELD): can
 			resp, err := c.CompleteSession(cmd.Context(), &schedulingv1.CompleteSessionRequest{CentreId: s.centre, BookingId: args[0],
 				SupervisedBy: supervisedBy, RequestId: id})
 			if err != nil {
-				return describe(err)
+				return s.describe(err)
 			}
 			return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), [][2]string{{"minutes held", fmt.Sprint(resp.GetMinutesHeld())}})
 		},
@@ -709,7 +777,7 @@ func (s *schedule) noshow() *cobra.Command {
 			resp, err := c.RecordNoShow(cmd.Context(), &schedulingv1.RecordNoShowRequest{CentreId: s.centre, BookingId: args[0],
 				Party: p, Explained: explained, RequestId: id})
 			if err != nil {
-				return describe(err)
+				return s.describe(err)
 			}
 			extra := [][2]string{{"unexplained no-shows", fmt.Sprint(resp.GetUnexplainedNoShows())}, {"place released", yes(resp.GetPlaceReleased())}}
 			if resp.GetOfferedToFamilyId() != "" {
@@ -766,7 +834,7 @@ keeps its place, but is offered no place until the hold is lifted.`,
 			resp, err := c.JoinWaitingList(cmd.Context(), &schedulingv1.JoinWaitingListRequest{CentreId: s.centre, FamilyId: family,
 				ServiceType: st, RequestId: id})
 			if err != nil {
-				return describe(err)
+				return s.describe(err)
 			}
 			return out.one(cmd.OutOrStdout(), resp, [][2]string{{"family", family}, {"position", fmt.Sprint(resp.GetPosition())}})
 		},
@@ -793,7 +861,7 @@ keeps its place, but is offered no place until the hold is lifted.`,
 			resp, err := c.OfferPlace(cmd.Context(), &schedulingv1.OfferPlaceRequest{CentreId: s.centre, PatternId: pattern, RoomId: room,
 				FamilyId: offerFamily, RequestId: id})
 			if err != nil {
-				return describe(err)
+				return s.describe(err)
 			}
 			return outOffer.one(cmd.OutOrStdout(), resp, [][2]string{{"offered to family", resp.GetFamilyId()}})
 		},

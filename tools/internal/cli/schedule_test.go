@@ -109,6 +109,18 @@ func TestScheduleRescheduleOnTheDevPlatform(t *testing.T) {
 		return r.GetRoomId()
 	}
 	garden, blue := roomOf("Garden room", "4"), roomOf("Blue room", "2")
+	// rooms list: by name, as a table and as JSON; rooms alone says it needs a subcommand.
+	out, err = cmd("schedule", "rooms", "list")
+	require.NoError(t, err)
+	t.Log("\n" + out)
+	require.Regexp(t, `(?s)NAME\s+ROOM ID\s+CAPACITY\s+SUPERVISED\n.*Blue room\s+`+blue+`\s+2\s+no\n.*Garden room\s+`+garden+`\s+4\s+no`, out)
+	out, err = cmd("schedule", "rooms", "list", "--json")
+	require.NoError(t, err)
+	listed := listOf[schedulingv1.Room](t, out)
+	require.Len(t, listed, 2)
+	require.Equal(t, blue, listed[0].GetRoomId())
+	_, err = cmd("schedule", "rooms")
+	require.ErrorContains(t, err, "rooms needs a subcommand: list or add")
 	first := time.Now().AddDate(0, 0, 7)
 	day, next := first.Format(time.DateOnly), first.AddDate(0, 0, 7).Format(time.DateOnly)
 	out, err = cmd("schedule", "pattern", "--weekday", strings.ToLower(first.Weekday().String()), "--start", "10:00", "--end", "12:00",
@@ -128,6 +140,19 @@ func TestScheduleRescheduleOnTheDevPlatform(t *testing.T) {
 	}, 30*time.Second, 50*time.Millisecond, "scheduling learns the family is ready")
 	var old schedulingv1.Booking
 	require.NoError(t, protojson.Unmarshal([]byte(out), &old))
+	// The dev admin token sets centres up but does no casework (decisions.md 91): it may list the
+	// rooms, and is refused booking and the day sheet, and told which token does them.
+	admin := append([]string{"--centre", centre}, data...)
+	_, err = run(t, append([]string{"schedule", "rooms", "list"}, admin...)...)
+	require.NoError(t, err)
+	for _, casework := range [][]string{
+		{"schedule", "book", "--family", family, "--pattern", pattern, "--date", next, "--room", garden},
+		{"schedule", "daysheet", "--date", day},
+	} {
+		_, err = run(t, append(casework, admin...)...)
+		require.ErrorContains(t, err, "not allowed", casework[1])
+		require.ErrorContains(t, err, "familytime token --role coordinator --centre "+centre, casework[1])
+	}
 	sheet := func(date string) []*schedulingv1.DaySheetEntry {
 		t.Helper()
 		out, err := cmd("schedule", "daysheet", "--date", date, "--json")
@@ -187,4 +212,20 @@ func TestScheduleRescheduleOnTheDevPlatform(t *testing.T) {
 	require.Equal(t, blue, now[0].GetBooking().GetRoomId())
 	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED, now[0].GetBooking().GetStatus())
 	require.Regexp(t, `booking:\s+`+now[0].GetBooking().GetBookingId(), out, "the new booking's id is printed")
+	require.Len(t, now[0].GetExpected(), 3, "the family's people are expected at the new booking")
+	require.Empty(t, was[0].GetExpected(), "nobody is expected for the cancelled one")
+
+	// --pattern and --room left out are the old booking's: only the date moves.
+	later := first.AddDate(0, 0, 14).Format(time.DateOnly)
+	out, err = cmd("schedule", "reschedule", now[0].GetBooking().GetBookingId(), "--date", later, "--by", "centre", "--json")
+	require.NoError(t, err)
+	var kept schedulingv1.Booking
+	require.NoError(t, protojson.Unmarshal([]byte(out), &kept))
+	require.Equal(t, pattern, kept.GetPatternId())
+	require.Equal(t, blue, kept.GetRoomId())
+	require.Equal(t, later, ymd(kept.GetDate()))
+	out, err = cmd("schedule", "daysheet", "--date", next)
+	require.NoError(t, err)
+	require.NotContains(t, out, personIn(t, &ref, referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT),
+		"the day sheet lists no one for the cancelled booking")
 }

@@ -5,10 +5,10 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/familytime/familytime/services/platform/problem"
+	"github.com/familytime/familytime/services/platform/text"
 )
 
 // ErrReferralNotFound means no referral has the given id.
@@ -173,11 +173,12 @@ func (v *Invalid) email(field, s string, max int) {
 }
 
 // text checks a free-text field (a reason, needs, a note): valid UTF-8, at most max characters,
-// not blank when required, and no control characters but tabs and line breaks: a terminal escape
-// code stored in a note would reach a coordinator's terminal. Reasons never quote the value: it
-// may be personal.
+// not blank when required, and, as platform's text.Prose, no control characters but tabs and line
+// breaks and no invisible formatting characters: a terminal escape code stored in a note would
+// reach a coordinator's terminal, a text-direction mark would show it reordered. Reasons never
+// quote the value: it may be personal.
 func (v *Invalid) text(field, s string, max int, required bool) {
-	v.check(field, s, max, required, true)
+	v.check(field, s, max, required, text.Prose)
 }
 
 // MinWordsLength is the fewest characters a note that must say something may have, as for the
@@ -200,38 +201,23 @@ func (v *Invalid) inWords(field, s string, max int, what string) {
 }
 
 // line checks a one-line field of a person or their contact details (a name, an address line, a
-// phone number, a language): as text, and no control characters at all, not even a tab or a line
-// break (docs/decisions.md 77).
+// phone number, a language): as text, and, as platform's text.Line, no control characters at all,
+// not even a tab or a line break (docs/decisions.md 77 and 91).
 func (v *Invalid) line(field, s string, max int, required bool) {
-	v.check(field, s, max, required, false)
+	v.check(field, s, max, required, text.Line)
 }
 
-func (v *Invalid) check(field, s string, max int, required, breaks bool) {
+func (v *Invalid) check(field, s string, max int, required bool, kind text.Kind) {
+	if reason := text.Check(s, kind); reason != "" {
+		v.add(field, reason)
+		return
+	}
 	switch {
-	case !utf8.ValidString(s):
-		v.add(field, "must be valid UTF-8")
-	case control(s, breaks):
-		if breaks {
-			v.add(field, "must not contain control characters (such as terminal escape codes) other than tabs and line breaks")
-		} else {
-			v.add(field, "must not contain control characters (such as terminal escape codes, tabs or line breaks)")
-		}
 	case required && strings.TrimSpace(s) == "":
 		v.add(field, "must not be empty")
 	case utf8.RuneCountInString(s) > max:
 		v.add(field, fmt.Sprintf("must be at most %d characters", max))
 	}
-}
-
-// control reports whether s holds a control character (C0, DEL or C1); with breaks, tabs and
-// line breaks are allowed.
-func control(s string, breaks bool) bool {
-	for _, r := range s {
-		if unicode.IsControl(r) && !(breaks && (r == '\t' || r == '\n' || r == '\r')) {
-			return true
-		}
-	}
-	return false
 }
 
 // phone checks an optional phone number, loosely as a UK number is written: digits, spaces,

@@ -132,6 +132,18 @@ func TestSubmitRules(t *testing.T) {
 			s.Details.Referrer.Organisation = "Law\x1b[8m & Co"
 		}, "details.referrer.organisation"},
 		{"an escape code in free text", func(s *domain.Submission) { s.Details.Reason = "separated\x1b[2J" }, "details.reason"},
+		// Text-direction marks and invisible formatting characters (decisions.md 91): none in a
+		// person's details, nor in free text.
+		{"a right-to-left override in a name", func(s *domain.Submission) { s.Details.Adults[0].Name = "Daniel\u202eekralC" }, "details.adults[0].full_name"},
+		{"a right-to-left isolate in a child's name", func(s *domain.Submission) { s.Details.Children[0].Name = "\u2067Zoë" }, "details.children[0].full_name"},
+		{"a left-to-right mark in an address line", func(s *domain.Submission) {
+			s.Details.Adults[0].Contact.AddressLines[0] = "12\u200e Primrose Lane"
+		}, "details.adults[0].contact.address_lines[0]"},
+		{"an Arabic letter mark in a relationship", func(s *domain.Submission) { s.Details.Adults[2].Relationship = "gran\u061c" }, "details.adults[2].relationship"},
+		{"a zero-width space in the referrer's name", func(s *domain.Submission) { s.Details.Referrer.Name = "Sam\u200bSolicitor" }, "details.referrer.name"},
+		{"a byte-order mark in a language", func(s *domain.Submission) { s.Details.Children[0].Language = "\ufeffPolish" }, "details.children[0].language"},
+		{"a right-to-left override in free text", func(s *domain.Submission) { s.Details.Reason = "separated\u202e.tcatnoc on" }, "details.reason"},
+		{"a zero-width joiner in needs", func(s *domain.Submission) { s.Details.Children[0].Needs = "none\u200d" }, "details.children[0].needs"},
 		{"a phone that is not a number", func(s *domain.Submission) {
 			s.Details.Adults[0].Contact.Phone = "call me maybe; DROP TABLE"
 		}, "details.adults[0].contact.phone"},
@@ -181,6 +193,16 @@ func TestPhonesAndPostcodesAsWritten(t *testing.T) {
 		s.Details.Adults[0].Name, s.Details.Children[0].Name = "Siobhán O'Brien-Łukasik", "أمل 李"
 		_, _, err := domain.Submit(s, submitted, ids())
 		require.NoError(t, err)
+		// Welsh ŵ and ŷ, Polish ł, Arabic and Chinese letters, a combining accent: none is a
+		// control or formatting character (decisions.md 91).
+		for _, name := range []string{"Gwenllian ap Dafydd Llŵyd", "Llŷr Ŵyn", "Michał Łukasiewicz", "محمد عبد الله", "王小明",
+			"Rene\u0301e Dubois"} {
+			s := submission(details())
+			s.Details.Adults[0].Name, s.Details.Adults[0].Contact.AddressLines[0] = name, name
+			s.Details.Children[0].Name, s.Details.Reason = name, name+"\n"+name
+			_, _, err := domain.Submit(s, submitted, ids())
+			require.NoError(t, err, name)
+		}
 	})
 	t.Run("free text keeps its line breaks and tabs", func(t *testing.T) {
 		s := submission(details())

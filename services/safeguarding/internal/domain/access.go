@@ -26,7 +26,7 @@ type Access struct {
 func RecordAccess(c Caller, a Access) (proto.Message, error) {
 	purpose := strings.TrimSpace(a.Purpose)
 	var v violations
-	v.text("purpose", purpose, 500, true)
+	v.line("purpose", purpose, 500, true)
 	if len([]rune(purpose)) < 3 && len(v.Violations) == 0 {
 		v.add("purpose", "must say why the record is read (at least 3 characters)")
 	}

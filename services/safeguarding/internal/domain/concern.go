@@ -191,7 +191,7 @@ func (k *Concern) Escalate(c Caller, agency safeguardingv1.Agency, reference str
 	if !known(safeguardingv1.Agency_name, int32(agency)) {
 		v.add("agency", "must be children's services or the police")
 	}
-	v.text("reference", reference, 200, true)
+	v.line("reference", reference, 200, true)
 	if err := v.err(); err != nil {
 		return nil, err
 	}

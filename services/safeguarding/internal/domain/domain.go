@@ -23,6 +23,7 @@ import (
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	"github.com/familytime/familytime/services/platform/problem"
+	"github.com/familytime/familytime/services/platform/text"
 )
 
 // Recorded is an event as its stream holds it: its id (corrections point at it) and message.
@@ -118,14 +119,27 @@ func (v *violations) err() error {
 	return &v.InvalidError
 }
 
-// text checks a free-text field: valid UTF-8, no NUL, not blank when required, at most max
+// text checks a free-text field (a description, a note, a report section): as platform's
+// text.Prose, valid UTF-8 with no control characters but tabs and line breaks and no invisible
+// formatting characters (a stored escape code would reach a lead's terminal, a text-direction
+// mark would show the record reordered; decisions.md 91); not blank when required; at most max
 // characters.
 func (v *violations) text(field, s string, max int, required bool) {
+	v.check(field, s, max, required, text.Prose)
+}
+
+// line checks a one-line field (a purpose, an agency's reference): as text, and as platform's
+// text.Line, not even a tab or a line break.
+func (v *violations) line(field, s string, max int, required bool) {
+	v.check(field, s, max, required, text.Line)
+}
+
+func (v *violations) check(field, s string, max int, required bool, kind text.Kind) {
+	if reason := text.Check(s, kind); reason != "" {
+		v.add(field, reason)
+		return
+	}
 	switch {
-	case !utf8.ValidString(s):
-		v.add(field, "must be valid UTF-8")
-	case strings.ContainsRune(s, 0):
-		v.add(field, "must not contain NUL characters")
 	case required && strings.TrimSpace(s) == "":
 		v.add(field, "must not be empty")
 	case utf8.RuneCountInString(s) > max:

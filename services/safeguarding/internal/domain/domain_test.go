@@ -83,6 +83,35 @@ func TestRaiseConcernAlertsTheLeadAndValidates(t *testing.T) {
 	}
 }
 
+// Free text (a concern's description, a report section, a note) keeps tabs and line breaks and
+// any script, but no other control character and no invisible formatting character; a purpose
+// and an agency's reference are one line (decisions.md 91).
+func TestTextHoldsNoControlOrFormatCharacters(t *testing.T) {
+	for _, d := range []string{"Seen at the door\x1b[2J", "Father said \u202e.thgiliaht", "x\u2066y", "a\u200bb", "\ufeffx", "a\x00b", "a\u009bb"} {
+		_, evs, err := RaiseConcern(uuid.New(), NewConcern{Family: uuid.New(), Centre: uuid.New(), Category: 1, Description: d}, volunteer, monday)
+		require.Nil(t, evs, "%q", d)
+		invalidField(t, err, "description")
+	}
+	for _, d := range []string{"Seen at the door.\n\tThe father shouted.\r\nHe left.", "Mae'r tad yn dweud: ŵyr", "Ojciec powiedział: łódź",
+		"قال الأب", "父亲说"} {
+		_, _, err := RaiseConcern(uuid.New(), NewConcern{Family: uuid.New(), Centre: uuid.New(), Category: 1, Description: d}, volunteer, monday)
+		require.NoError(t, err, "%q", d)
+	}
+	for _, p := range []string{"strategy\nmeeting", "strategy\u202emeeting"} {
+		_, err := RecordAccess(lead, Access{Family: uuid.New(), Purpose: p})
+		invalidField(t, err, "purpose")
+	}
+	k, _ := raised(t, volunteer)
+	_, err := k.Escalate(lead, safeguardingv1.Agency_AGENCY_POLICE, "REF\t123", monday)
+	invalidField(t, err, "reference")
+	r, _ := dueReport(t, "supervisor-1")
+	observation := safeguardingv1.ReportSectionKind_REPORT_SECTION_KIND_OBSERVATION
+	_, err = r.Draft(sup, []Section{{Kind: observation, Text: "played well\u2067 with the father"}}, monday)
+	invalidField(t, err, "sections[0].text")
+	_, err = r.Draft(sup, []Section{{Kind: observation, Text: "Played well.\n\tLłŵ, قال, 说."}}, monday)
+	require.NoError(t, err)
+}
+
 // Volunteers see only what they raised; the centre's lead sees everything.
 func TestOnlyTheRaiserAndTheLeadReadAConcern(t *testing.T) {
 	k, _ := raised(t, volunteer)

@@ -90,6 +90,20 @@ func (r *Sessions) BookingFamily(ctx context.Context, centre, booking uuid.UUID)
 	return family, nil
 }
 
+// BookingPlace reads the opening pattern and room of a booking at centre; a booking of another
+// centre is not found.
+func (r *Sessions) BookingPlace(ctx context.Context, centre, booking uuid.UUID) (pattern, room uuid.UUID, err error) {
+	err = r.store.Pool().QueryRow(ctx, `SELECT pattern_id, room_id FROM bookings WHERE booking_id = $1 AND centre_id = $2`,
+		booking, centre).Scan(&pattern, &room)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return uuid.Nil, uuid.Nil, domain.ErrBookingNotFound
+	}
+	if err != nil {
+		return uuid.Nil, uuid.Nil, fmt.Errorf("find booking: %w", err)
+	}
+	return pattern, room, nil
+}
+
 // Append adds events to a stream in the unit of work, expecting the stream at expected, and
 // projects each into the read models in the same transaction.
 func Append(uow *eventstore.UnitOfWork, stream string, expected int64, family, centre uuid.UUID, md eventstore.Metadata, events ...proto.Message) error {

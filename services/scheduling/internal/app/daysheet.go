@@ -51,8 +51,18 @@ func sheetEntry(r adapters.BookingRow) *schedulingv1.DaySheetEntry {
 				Role: schedulingv1.PersonRole_PERSON_ROLE_CHILD, CheckedIn: checkedIn(r.CheckedIn, c.GetPersonId())})
 		}
 	}
+	if b.GetStatus() == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED {
+		e.Expected = inBuilding(e.Expected)
+	}
 	e.Alerts = alerts(r)
 	return e
+}
+
+// inBuilding are the people of a cancelled booking still to be seen to: nobody is expected for
+// it, but someone who checked in before a hold cancelled the session under way is at the centre
+// (decisions.md 91).
+func inBuilding(people []*schedulingv1.ExpectedPerson) []*schedulingv1.ExpectedPerson {
+	return slices.DeleteFunc(people, func(p *schedulingv1.ExpectedPerson) bool { return !p.GetCheckedIn() })
 }
 
 // alerts are what the volunteers must know about a booking.

@@ -14,6 +14,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/text"
 )
 
 // MaxNameLength is the longest centre name, in characters.
@@ -44,7 +45,10 @@ func (d Details) Normalise() Details {
 // Validate checks the details against the directory's rules; today is the date it is now.
 func (d Details) Validate(today time.Time) error {
 	var v Invalid
-	switch n := utf8.RuneCountInString(d.Name); {
+	// The directory's names reach every service, the CLI and the dashboard (decisions.md 91).
+	switch n, reason := utf8.RuneCountInString(d.Name), text.Check(d.Name, text.Line); {
+	case reason != "":
+		v.add("name", reason)
 	case n == 0:
 		v.add("name", "must not be empty")
 	case n > MaxNameLength:

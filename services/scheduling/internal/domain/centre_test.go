@@ -52,6 +52,9 @@ func TestDetailsRules(t *testing.T) {
 	}{
 		{"empty name", func(d *domain.Details) { d.Name = "   " }, "name"},
 		{"long name", func(d *domain.Details) { d.Name = strings.Repeat("é", domain.MaxNameLength+1) }, "name"},
+		{"an escape code in the name", func(d *domain.Details) { d.Name = "Riverside\x1b[31m Centre" }, "name"},
+		{"a right-to-left override in the name", func(d *domain.Details) { d.Name = "Riverside \u202eertneC" }, "name"},
+		{"a zero-width space in the name", func(d *domain.Details) { d.Name = "River\u200bside" }, "name"},
 		{"no region", func(d *domain.Details) { d.Region = 0 }, "region"},
 		{"unknown region", func(d *domain.Details) { d.Region = 99 }, "region"},
 		{"no service type", func(d *domain.Details) { d.ServiceTypes = nil }, "service_types"},

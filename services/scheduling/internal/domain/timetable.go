@@ -13,6 +13,7 @@ import (
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/problem"
+	"github.com/familytime/familytime/services/platform/text"
 )
 
 // MaxRange is the longest date range a listing or a capacity count covers.
@@ -132,6 +133,10 @@ func (t *Timetable) Pattern(id uuid.UUID) (*Pattern, bool) {
 // AddRoom adds a room under a new id.
 func (t *Timetable) AddRoom(id uuid.UUID, name string, capacity int, supervised bool) (Room, proto.Message, error) {
 	name = strings.TrimSpace(name)
+	if reason := text.Check(name, text.Line); reason != "" {
+		// Volunteers read the name on the day sheet and in the sessions (decisions.md 91).
+		return Room{}, nil, problem.Invalid("name", reason)
+	}
 	switch n := utf8.RuneCountInString(name); {
 	case n == 0:
 		return Room{}, nil, problem.Invalid("name", "must not be blank")

@@ -18,44 +18,54 @@ import (
 )
 
 // Policy says who may call each RPC: administrators change the directory; everyone who works
-// with families may read it. A centre's sessions are centre-scoped: coordinators set up rooms and
-// patterns and book; volunteers (and the coordinators and supervisors beside them) check in and
-// record arrivals, departures and no-shows; supervisors complete supervised sessions, their own
-// (the domain checks the role and that the supervisor named is the caller, and the staff register
-// that they are cleared); national
-// analysts read capacity. A centre's staff register is kept by its coordinators (and
-// administrators) and read by everyone who works there, who can see who is cleared to work on a
-// day (decisions.md 82).
+// with families may read it. A centre's sessions are centre-scoped. Casework on a family is its
+// centre coordinator's alone: booking, rescheduling, cancelling and the waiting list (decisions.md
+// 91). Setting a centre up (rooms and opening patterns) is its coordinators' and the national
+// administrators', as registering it is. Volunteers (and the coordinators and supervisors beside
+// them) check in and record arrivals, departures and no-shows; supervisors complete supervised
+// sessions, their own (the domain checks the role and that the supervisor named is the caller,
+// and the staff register that they are cleared). The day sheet names families and people by id
+// with their exact door times, so it is read by those who run the centre's sessions only, not by
+// national roles. National analysts read capacity. A centre's staff register is kept by its
+// coordinators and administrators (an administrator adds a centre's only coordinator, decision
+// 87) and read by everyone who works there, who can see who is cleared to work on a day
+// (decisions.md 82).
 var Policy = auth.Policy{
 	"/familytime.scheduling.v1.SchedulingService/RegisterCentre":       {Roles: []auth.Role{auth.RoleAdmin}},
 	"/familytime.scheduling.v1.SchedulingService/UpdateCentre":         {Roles: []auth.Role{auth.RoleAdmin}},
 	"/familytime.scheduling.v1.SchedulingService/GetCentre":            {Roles: readers},
 	"/familytime.scheduling.v1.SchedulingService/ListCentres":          {Roles: readers},
-	"/familytime.scheduling.v1.SchedulingService/AddRoom":              {Roles: planners, CentreScoped: true},
-	"/familytime.scheduling.v1.SchedulingService/DefineOpeningPattern": {Roles: planners, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/AddRoom":              {Roles: setUp, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/ListRooms":            {Roles: centreStaff, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/DefineOpeningPattern": {Roles: setUp, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/ListOpeningSessions":  {Roles: centreStaff, CentreScoped: true},
-	"/familytime.scheduling.v1.SchedulingService/BookSession":          {Roles: planners, CentreScoped: true},
-	"/familytime.scheduling.v1.SchedulingService/RescheduleBooking":    {Roles: planners, CentreScoped: true},
-	"/familytime.scheduling.v1.SchedulingService/CancelBooking":        {Roles: planners, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/BookSession":          {Roles: casework, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/RescheduleBooking":    {Roles: casework, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/CancelBooking":        {Roles: casework, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/CheckIn":              {Roles: door, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/RecordArrival":        {Roles: door, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/RecordDeparture":      {Roles: door, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/CompleteSession":      {Roles: completers, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/RecordNoShow":         {Roles: door, CentreScoped: true},
-	"/familytime.scheduling.v1.SchedulingService/JoinWaitingList":      {Roles: planners, CentreScoped: true},
-	"/familytime.scheduling.v1.SchedulingService/OfferPlace":           {Roles: planners, CentreScoped: true},
-	"/familytime.scheduling.v1.SchedulingService/GetDaySheet":          {Roles: centreStaff, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/JoinWaitingList":      {Roles: casework, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/OfferPlace":           {Roles: casework, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/GetDaySheet":          {Roles: sessionStaff, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/GetCapacity":          {Roles: []auth.Role{auth.RoleCoordinator, auth.RoleNationalAnalyst, auth.RoleAdmin, auth.RoleService}, CentreScoped: true},
-	"/familytime.scheduling.v1.SchedulingService/AddStaffMember":       {Roles: planners, CentreScoped: true},
-	"/familytime.scheduling.v1.SchedulingService/RecordStaffCheck":     {Roles: planners, CentreScoped: true},
-	"/familytime.scheduling.v1.SchedulingService/RemoveStaffMember":    {Roles: planners, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/AddStaffMember":       {Roles: setUp, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/RecordStaffCheck":     {Roles: setUp, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/RemoveStaffMember":    {Roles: setUp, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/ListStaff":            {Roles: centreStaff, CentreScoped: true},
 }
 
 var (
-	// planners set up a centre's rooms and patterns, book, and keep its waiting list and staff
-	// register.
-	planners = []auth.Role{auth.RoleCoordinator, auth.RoleAdmin}
+	// casework is a family's path through the centre's sessions: booking it, moving or cancelling
+	// its bookings, and the waiting list. The centre's coordinator's alone: a national
+	// administrator's token never acts on a family (decisions.md 91).
+	casework = []auth.Role{auth.RoleCoordinator}
+	// setUp set up a centre, its rooms and opening patterns, and keep its staff register: its
+	// coordinators, and the national administrators who register centres and add a centre's
+	// first (or only) coordinator to its register (decisions.md 87).
+	setUp = []auth.Role{auth.RoleCoordinator, auth.RoleAdmin}
 	// door are the people who run the session on the morning.
 	door = []auth.Role{auth.RoleVolunteer, auth.RoleCoordinator, auth.RoleSupervisor}
 	// completers are door's roles with the supervisor first: a supervised session is completed
@@ -63,7 +73,12 @@ var (
 	// (auth.Policy.ActingRole), so someone who is a volunteer and a supervisor completes as the
 	// supervisor.
 	completers = []auth.Role{auth.RoleSupervisor, auth.RoleVolunteer, auth.RoleCoordinator}
-	// centreStaff read a centre's sessions, day sheets and staff register.
+	// sessionStaff read the day sheet: the people who run the centre's sessions. It names families
+	// and people by id with their exact door times, which are no national business and which no
+	// service reads.
+	sessionStaff = []auth.Role{auth.RoleCoordinator, auth.RoleVolunteer, auth.RoleSupervisor, auth.RoleSafeguardingLead}
+	// centreStaff read a centre's rooms, sessions and staff register: sessionStaff, and the
+	// administrators who set the centre up.
 	centreStaff = []auth.Role{auth.RoleCoordinator, auth.RoleVolunteer, auth.RoleSupervisor, auth.RoleSafeguardingLead,
 		auth.RoleAdmin, auth.RoleService}
 )

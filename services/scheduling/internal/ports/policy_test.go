@@ -1,6 +1,7 @@
 package ports_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/google/uuid"
@@ -63,5 +64,65 @@ func TestStaffRegisterPolicy(t *testing.T) {
 			}
 			require.Equal(t, allowed(tc.readList), status.Code(ports.Policy.Authorize(ctx, service+"ListStaff", list)), "ListStaff")
 		})
+	}
+}
+
+// Casework on a family (booking, rescheduling, cancelling, the waiting list) is its centre
+// coordinator's alone; an administrator sets a centre up (rooms, patterns) but acts on no family,
+// and the day sheet, which names families and people with their door times, is read by those who
+// run the centre's sessions, not by national roles (decisions.md 91).
+func TestCaseworkIsTheCoordinatorsAlone(t *testing.T) {
+	centre, other := uuid.New(), uuid.New()
+	const service = "/familytime.scheduling.v1.SchedulingService/"
+	c := centre.String()
+	requests := map[string]proto.Message{
+		"BookSession":          &schedulingv1.BookSessionRequest{CentreId: c},
+		"RescheduleBooking":    &schedulingv1.RescheduleBookingRequest{CentreId: c},
+		"CancelBooking":        &schedulingv1.CancelBookingRequest{CentreId: c},
+		"JoinWaitingList":      &schedulingv1.JoinWaitingListRequest{CentreId: c},
+		"OfferPlace":           &schedulingv1.OfferPlaceRequest{CentreId: c},
+		"AddRoom":              &schedulingv1.AddRoomRequest{CentreId: c},
+		"DefineOpeningPattern": &schedulingv1.DefineOpeningPatternRequest{CentreId: c},
+		"ListRooms":            &schedulingv1.ListRoomsRequest{CentreId: c},
+		"GetDaySheet":          &schedulingv1.GetDaySheetRequest{CentreId: c},
+	}
+	casework := []string{"BookSession", "RescheduleBooking", "CancelBooking", "JoinWaitingList", "OfferPlace"}
+	setUp := []string{"AddRoom", "DefineOpeningPattern"}
+	cases := []struct {
+		role    auth.Role
+		centre  uuid.UUID
+		allowed []string
+	}{
+		{auth.RoleCoordinator, centre, append(append([]string{"ListRooms", "GetDaySheet"}, casework...), setUp...)},
+		{auth.RoleAdmin, uuid.Nil, append([]string{"ListRooms"}, setUp...)},
+		{auth.RoleService, uuid.Nil, []string{"ListRooms"}},
+		{auth.RoleNationalAnalyst, uuid.Nil, nil},
+		{auth.RoleVolunteer, centre, []string{"ListRooms", "GetDaySheet"}},
+		{auth.RoleSupervisor, centre, []string{"ListRooms", "GetDaySheet"}},
+		{auth.RoleSafeguardingLead, centre, []string{"ListRooms", "GetDaySheet"}},
+		{auth.RoleReferrer, centre, nil},
+		{auth.RoleCoordinator, other, nil},
+	}
+	for _, tc := range cases {
+		t.Run(string(tc.role)+" of "+tc.centre.String(), func(t *testing.T) {
+			claims := &auth.Claims{Subject: "account-1", Roles: []auth.Role{tc.role}}
+			if tc.centre != uuid.Nil {
+				claims.Centres = []uuid.UUID{tc.centre}
+			}
+			ctx := auth.WithClaims(t.Context(), claims)
+			for rpc, req := range requests {
+				want := codes.PermissionDenied
+				if slices.Contains(tc.allowed, rpc) {
+					want = codes.OK
+				}
+				require.Equal(t, want, status.Code(ports.Policy.Authorize(ctx, service+rpc, req)), rpc)
+			}
+		})
+	}
+	// A coordinator who is also an administrator books as the coordinator: the family's history
+	// never says an administrator booked it.
+	both := &auth.Claims{Subject: "account-1", Roles: []auth.Role{auth.RoleAdmin, auth.RoleCoordinator}, Centres: []uuid.UUID{centre}}
+	for _, rpc := range casework {
+		require.Equal(t, auth.RoleCoordinator, ports.Policy.ActingRole(service+rpc, both), rpc)
 	}
 }

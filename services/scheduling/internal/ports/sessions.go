@@ -25,9 +25,30 @@ func (s *Server) AddRoom(ctx context.Context, req *schedulingv1.AddRoomRequest) 
 	}
 	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.AddRoomResponse, *eventstore.UnitOfWork, error) {
 		r, uow, err := s.app.AddRoom(ctx, centre, req.GetName(), int(req.GetCapacity()), req.GetSupervisedSuitable(), md)
-		return &schedulingv1.AddRoomResponse{Room: &schedulingv1.Room{RoomId: r.ID.String(), CentreId: centre.String(), Name: r.Name,
-			Capacity: int32(r.Capacity), SupervisedSuitable: r.Supervised}}, uow, err
+		return &schedulingv1.AddRoomResponse{Room: roomProto(centre, r)}, uow, err
 	})
+}
+
+// ListRooms lists a centre's rooms.
+func (s *Server) ListRooms(ctx context.Context, req *schedulingv1.ListRoomsRequest) (*schedulingv1.ListRoomsResponse, error) {
+	centre, err := id("centre_id", req.GetCentreId())
+	if err != nil {
+		return nil, err
+	}
+	rooms, err := s.app.ListRooms(ctx, centre)
+	if err != nil {
+		return nil, err
+	}
+	resp := &schedulingv1.ListRoomsResponse{}
+	for _, r := range rooms {
+		resp.Rooms = append(resp.Rooms, roomProto(centre, r))
+	}
+	return resp, nil
+}
+
+func roomProto(centre uuid.UUID, r domain.Room) *schedulingv1.Room {
+	return &schedulingv1.Room{RoomId: r.ID.String(), CentreId: centre.String(), Name: r.Name, Capacity: int32(r.Capacity),
+		SupervisedSuitable: r.Supervised}
 }
 
 // DefineOpeningPattern defines or redefines when a centre opens.
@@ -141,7 +162,21 @@ func (s *Server) RescheduleBooking(ctx context.Context, req *schedulingv1.Resche
 	if err != nil {
 		return nil, err
 	}
-	slot, err := slotOf(req.GetPatternId(), req.GetDate(), req.GetRoomId(), req.GetStartTime())
+	pattern, room := req.GetPatternId(), req.GetRoomId()
+	if pattern == "" || room == "" {
+		// Left out, the pattern and the room are the old booking's.
+		oldPattern, oldRoom, err := s.app.BookingPlace(ctx, centre, booking)
+		if err != nil {
+			return nil, err
+		}
+		if pattern == "" {
+			pattern = oldPattern.String()
+		}
+		if room == "" {
+			room = oldRoom.String()
+		}
+	}
+	slot, err := slotOf(pattern, req.GetDate(), room, req.GetStartTime())
 	if err != nil {
 		return nil, err
 	}

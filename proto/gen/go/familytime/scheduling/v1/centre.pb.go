@@ -126,7 +126,8 @@ func (x *Centre) GetVersion() int64 {
 // CentreDetails are the facts of a centre that an administrator registers and updates.
 type CentreDetails struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The centre's name: 1 to 200 characters, not only spaces.
+	// The centre's name: 1 to 200 characters, not only spaces, one line, with no control
+	// characters or invisible formatting characters (text-direction marks, zero-width spaces).
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	// Where the centre is; required.
 	Region v1.Region `protobuf:"varint,2,opt,name=region,proto3,enum=familytime.common.v1.Region" json:"region,omitempty"`

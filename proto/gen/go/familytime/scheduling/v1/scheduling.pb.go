@@ -462,7 +462,8 @@ type AddRoomRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The centre (UUID).
 	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
-	// The room's name: 1 to 100 characters.
+	// The room's name: 1 to 100 characters, one line, with no control characters or invisible
+	// formatting characters (text-direction marks, zero-width spaces).
 	Name string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
 	// How many families the room takes at once: 1 to 50.
 	Capacity int32 `protobuf:"varint,3,opt,name=capacity,proto3" json:"capacity,omitempty"`
@@ -585,6 +586,98 @@ func (x *AddRoomResponse) GetRoom() *Room {
 	return nil
 }
 
+// ListRoomsRequest asks for a centre's rooms.
+type ListRoomsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId      string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListRoomsRequest) Reset() {
+	*x = ListRoomsRequest{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListRoomsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListRoomsRequest) ProtoMessage() {}
+
+func (x *ListRoomsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListRoomsRequest.ProtoReflect.Descriptor instead.
+func (*ListRoomsRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *ListRoomsRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+// ListRoomsResponse is a centre's rooms, ordered by name.
+type ListRoomsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The rooms; none for a centre with no rooms yet.
+	Rooms         []*Room `protobuf:"bytes,1,rep,name=rooms,proto3" json:"rooms,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListRoomsResponse) Reset() {
+	*x = ListRoomsResponse{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListRoomsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListRoomsResponse) ProtoMessage() {}
+
+func (x *ListRoomsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListRoomsResponse.ProtoReflect.Descriptor instead.
+func (*ListRoomsResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *ListRoomsResponse) GetRooms() []*Room {
+	if x != nil {
+		return x.Rooms
+	}
+	return nil
+}
+
 // DefineOpeningPatternRequest defines when a centre opens.
 type DefineOpeningPatternRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -620,7 +713,7 @@ type DefineOpeningPatternRequest struct {
 
 func (x *DefineOpeningPatternRequest) Reset() {
 	*x = DefineOpeningPatternRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[10]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -632,7 +725,7 @@ func (x *DefineOpeningPatternRequest) String() string {
 func (*DefineOpeningPatternRequest) ProtoMessage() {}
 
 func (x *DefineOpeningPatternRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[10]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -645,7 +738,7 @@ func (x *DefineOpeningPatternRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DefineOpeningPatternRequest.ProtoReflect.Descriptor instead.
 func (*DefineOpeningPatternRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{10}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *DefineOpeningPatternRequest) GetCentreId() string {
@@ -750,7 +843,7 @@ type DefineOpeningPatternResponse struct {
 
 func (x *DefineOpeningPatternResponse) Reset() {
 	*x = DefineOpeningPatternResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[11]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -762,7 +855,7 @@ func (x *DefineOpeningPatternResponse) String() string {
 func (*DefineOpeningPatternResponse) ProtoMessage() {}
 
 func (x *DefineOpeningPatternResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[11]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -775,7 +868,7 @@ func (x *DefineOpeningPatternResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DefineOpeningPatternResponse.ProtoReflect.Descriptor instead.
 func (*DefineOpeningPatternResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{11}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *DefineOpeningPatternResponse) GetPattern() *OpeningPattern {
@@ -800,7 +893,7 @@ type ListOpeningSessionsRequest struct {
 
 func (x *ListOpeningSessionsRequest) Reset() {
 	*x = ListOpeningSessionsRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[12]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -812,7 +905,7 @@ func (x *ListOpeningSessionsRequest) String() string {
 func (*ListOpeningSessionsRequest) ProtoMessage() {}
 
 func (x *ListOpeningSessionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[12]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -825,7 +918,7 @@ func (x *ListOpeningSessionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOpeningSessionsRequest.ProtoReflect.Descriptor instead.
 func (*ListOpeningSessionsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{12}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ListOpeningSessionsRequest) GetCentreId() string {
@@ -860,7 +953,7 @@ type ListOpeningSessionsResponse struct {
 
 func (x *ListOpeningSessionsResponse) Reset() {
 	*x = ListOpeningSessionsResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[13]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -872,7 +965,7 @@ func (x *ListOpeningSessionsResponse) String() string {
 func (*ListOpeningSessionsResponse) ProtoMessage() {}
 
 func (x *ListOpeningSessionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[13]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -885,7 +978,7 @@ func (x *ListOpeningSessionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOpeningSessionsResponse.ProtoReflect.Descriptor instead.
 func (*ListOpeningSessionsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{13}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ListOpeningSessionsResponse) GetSessions() []*OpeningSession {
@@ -920,7 +1013,7 @@ type BookSessionRequest struct {
 
 func (x *BookSessionRequest) Reset() {
 	*x = BookSessionRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[14]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -932,7 +1025,7 @@ func (x *BookSessionRequest) String() string {
 func (*BookSessionRequest) ProtoMessage() {}
 
 func (x *BookSessionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[14]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -945,7 +1038,7 @@ func (x *BookSessionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BookSessionRequest.ProtoReflect.Descriptor instead.
 func (*BookSessionRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{14}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *BookSessionRequest) GetCentreId() string {
@@ -1008,7 +1101,7 @@ type BookSessionResponse struct {
 
 func (x *BookSessionResponse) Reset() {
 	*x = BookSessionResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[15]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1020,7 +1113,7 @@ func (x *BookSessionResponse) String() string {
 func (*BookSessionResponse) ProtoMessage() {}
 
 func (x *BookSessionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[15]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1033,7 +1126,7 @@ func (x *BookSessionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BookSessionResponse.ProtoReflect.Descriptor instead.
 func (*BookSessionResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{15}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *BookSessionResponse) GetBooking() *Booking {
@@ -1050,11 +1143,11 @@ type RescheduleBookingRequest struct {
 	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
 	// The booking to move (UUID).
 	BookingId string `protobuf:"bytes,2,opt,name=booking_id,json=bookingId,proto3" json:"booking_id,omitempty"`
-	// The new session's opening pattern (UUID).
+	// The new session's opening pattern (UUID); empty keeps the old booking's.
 	PatternId string `protobuf:"bytes,3,opt,name=pattern_id,json=patternId,proto3" json:"pattern_id,omitempty"`
 	// The new session's local date.
 	Date *v1.Date `protobuf:"bytes,4,opt,name=date,proto3" json:"date,omitempty"`
-	// The new room (UUID).
+	// The new room (UUID); empty keeps the old booking's.
 	RoomId string `protobuf:"bytes,5,opt,name=room_id,json=roomId,proto3" json:"room_id,omitempty"`
 	// When the children's contact starts in the new session; unset as early as possible.
 	StartTime *LocalTime `protobuf:"bytes,6,opt,name=start_time,json=startTime,proto3" json:"start_time,omitempty"`
@@ -1068,7 +1161,7 @@ type RescheduleBookingRequest struct {
 
 func (x *RescheduleBookingRequest) Reset() {
 	*x = RescheduleBookingRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[16]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1080,7 +1173,7 @@ func (x *RescheduleBookingRequest) String() string {
 func (*RescheduleBookingRequest) ProtoMessage() {}
 
 func (x *RescheduleBookingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[16]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1093,7 +1186,7 @@ func (x *RescheduleBookingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RescheduleBookingRequest.ProtoReflect.Descriptor instead.
 func (*RescheduleBookingRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{16}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *RescheduleBookingRequest) GetCentreId() string {
@@ -1163,7 +1256,7 @@ type RescheduleBookingResponse struct {
 
 func (x *RescheduleBookingResponse) Reset() {
 	*x = RescheduleBookingResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[17]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1175,7 +1268,7 @@ func (x *RescheduleBookingResponse) String() string {
 func (*RescheduleBookingResponse) ProtoMessage() {}
 
 func (x *RescheduleBookingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[17]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1188,7 +1281,7 @@ func (x *RescheduleBookingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RescheduleBookingResponse.ProtoReflect.Descriptor instead.
 func (*RescheduleBookingResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{17}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *RescheduleBookingResponse) GetBooking() *Booking {
@@ -1215,7 +1308,7 @@ type CancelBookingRequest struct {
 
 func (x *CancelBookingRequest) Reset() {
 	*x = CancelBookingRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[18]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1227,7 +1320,7 @@ func (x *CancelBookingRequest) String() string {
 func (*CancelBookingRequest) ProtoMessage() {}
 
 func (x *CancelBookingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[18]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1240,7 +1333,7 @@ func (x *CancelBookingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelBookingRequest.ProtoReflect.Descriptor instead.
 func (*CancelBookingRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{18}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *CancelBookingRequest) GetCentreId() string {
@@ -1284,7 +1377,7 @@ type CancelBookingResponse struct {
 
 func (x *CancelBookingResponse) Reset() {
 	*x = CancelBookingResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[19]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1296,7 +1389,7 @@ func (x *CancelBookingResponse) String() string {
 func (*CancelBookingResponse) ProtoMessage() {}
 
 func (x *CancelBookingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[19]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1309,7 +1402,7 @@ func (x *CancelBookingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelBookingResponse.ProtoReflect.Descriptor instead.
 func (*CancelBookingResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{19}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *CancelBookingResponse) GetBooking() *Booking {
@@ -1343,7 +1436,7 @@ type CheckInRequest struct {
 
 func (x *CheckInRequest) Reset() {
 	*x = CheckInRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[20]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1355,7 +1448,7 @@ func (x *CheckInRequest) String() string {
 func (*CheckInRequest) ProtoMessage() {}
 
 func (x *CheckInRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[20]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1368,7 +1461,7 @@ func (x *CheckInRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckInRequest.ProtoReflect.Descriptor instead.
 func (*CheckInRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{20}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *CheckInRequest) GetCentreId() string {
@@ -1414,7 +1507,7 @@ type CheckInResponse struct {
 
 func (x *CheckInResponse) Reset() {
 	*x = CheckInResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[21]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1426,7 +1519,7 @@ func (x *CheckInResponse) String() string {
 func (*CheckInResponse) ProtoMessage() {}
 
 func (x *CheckInResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[21]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1439,7 +1532,7 @@ func (x *CheckInResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckInResponse.ProtoReflect.Descriptor instead.
 func (*CheckInResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{21}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *CheckInResponse) GetAdmitted() bool {
@@ -1484,7 +1577,7 @@ type RecordArrivalRequest struct {
 
 func (x *RecordArrivalRequest) Reset() {
 	*x = RecordArrivalRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[22]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1496,7 +1589,7 @@ func (x *RecordArrivalRequest) String() string {
 func (*RecordArrivalRequest) ProtoMessage() {}
 
 func (x *RecordArrivalRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[22]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1509,7 +1602,7 @@ func (x *RecordArrivalRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordArrivalRequest.ProtoReflect.Descriptor instead.
 func (*RecordArrivalRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{22}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *RecordArrivalRequest) GetCentreId() string {
@@ -1567,7 +1660,7 @@ type RecordArrivalResponse struct {
 
 func (x *RecordArrivalResponse) Reset() {
 	*x = RecordArrivalResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[23]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1579,7 +1672,7 @@ func (x *RecordArrivalResponse) String() string {
 func (*RecordArrivalResponse) ProtoMessage() {}
 
 func (x *RecordArrivalResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[23]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1592,7 +1685,7 @@ func (x *RecordArrivalResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordArrivalResponse.ProtoReflect.Descriptor instead.
 func (*RecordArrivalResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{23}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *RecordArrivalResponse) GetBooking() *Booking {
@@ -1630,7 +1723,7 @@ type RecordDepartureRequest struct {
 
 func (x *RecordDepartureRequest) Reset() {
 	*x = RecordDepartureRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[24]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1642,7 +1735,7 @@ func (x *RecordDepartureRequest) String() string {
 func (*RecordDepartureRequest) ProtoMessage() {}
 
 func (x *RecordDepartureRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[24]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1655,7 +1748,7 @@ func (x *RecordDepartureRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordDepartureRequest.ProtoReflect.Descriptor instead.
 func (*RecordDepartureRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{24}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *RecordDepartureRequest) GetCentreId() string {
@@ -1711,7 +1804,7 @@ type RecordDepartureResponse struct {
 
 func (x *RecordDepartureResponse) Reset() {
 	*x = RecordDepartureResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[25]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1723,7 +1816,7 @@ func (x *RecordDepartureResponse) String() string {
 func (*RecordDepartureResponse) ProtoMessage() {}
 
 func (x *RecordDepartureResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[25]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1736,7 +1829,7 @@ func (x *RecordDepartureResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordDepartureResponse.ProtoReflect.Descriptor instead.
 func (*RecordDepartureResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{25}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *RecordDepartureResponse) GetBooking() *Booking {
@@ -1765,7 +1858,7 @@ type CompleteSessionRequest struct {
 
 func (x *CompleteSessionRequest) Reset() {
 	*x = CompleteSessionRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[26]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1777,7 +1870,7 @@ func (x *CompleteSessionRequest) String() string {
 func (*CompleteSessionRequest) ProtoMessage() {}
 
 func (x *CompleteSessionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[26]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1790,7 +1883,7 @@ func (x *CompleteSessionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteSessionRequest.ProtoReflect.Descriptor instead.
 func (*CompleteSessionRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{26}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *CompleteSessionRequest) GetCentreId() string {
@@ -1834,7 +1927,7 @@ type CompleteSessionResponse struct {
 
 func (x *CompleteSessionResponse) Reset() {
 	*x = CompleteSessionResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[27]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1846,7 +1939,7 @@ func (x *CompleteSessionResponse) String() string {
 func (*CompleteSessionResponse) ProtoMessage() {}
 
 func (x *CompleteSessionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[27]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1859,7 +1952,7 @@ func (x *CompleteSessionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteSessionResponse.ProtoReflect.Descriptor instead.
 func (*CompleteSessionResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{27}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *CompleteSessionResponse) GetBooking() *Booking {
@@ -1895,7 +1988,7 @@ type RecordNoShowRequest struct {
 
 func (x *RecordNoShowRequest) Reset() {
 	*x = RecordNoShowRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[28]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1907,7 +2000,7 @@ func (x *RecordNoShowRequest) String() string {
 func (*RecordNoShowRequest) ProtoMessage() {}
 
 func (x *RecordNoShowRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[28]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1920,7 +2013,7 @@ func (x *RecordNoShowRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordNoShowRequest.ProtoReflect.Descriptor instead.
 func (*RecordNoShowRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{28}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *RecordNoShowRequest) GetCentreId() string {
@@ -1975,7 +2068,7 @@ type RecordNoShowResponse struct {
 
 func (x *RecordNoShowResponse) Reset() {
 	*x = RecordNoShowResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[29]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1987,7 +2080,7 @@ func (x *RecordNoShowResponse) String() string {
 func (*RecordNoShowResponse) ProtoMessage() {}
 
 func (x *RecordNoShowResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[29]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2000,7 +2093,7 @@ func (x *RecordNoShowResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordNoShowResponse.ProtoReflect.Descriptor instead.
 func (*RecordNoShowResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{29}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *RecordNoShowResponse) GetBooking() *Booking {
@@ -2048,7 +2141,7 @@ type JoinWaitingListRequest struct {
 
 func (x *JoinWaitingListRequest) Reset() {
 	*x = JoinWaitingListRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[30]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2060,7 +2153,7 @@ func (x *JoinWaitingListRequest) String() string {
 func (*JoinWaitingListRequest) ProtoMessage() {}
 
 func (x *JoinWaitingListRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[30]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2073,7 +2166,7 @@ func (x *JoinWaitingListRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use JoinWaitingListRequest.ProtoReflect.Descriptor instead.
 func (*JoinWaitingListRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{30}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *JoinWaitingListRequest) GetCentreId() string {
@@ -2115,7 +2208,7 @@ type JoinWaitingListResponse struct {
 
 func (x *JoinWaitingListResponse) Reset() {
 	*x = JoinWaitingListResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[31]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2127,7 +2220,7 @@ func (x *JoinWaitingListResponse) String() string {
 func (*JoinWaitingListResponse) ProtoMessage() {}
 
 func (x *JoinWaitingListResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[31]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2140,7 +2233,7 @@ func (x *JoinWaitingListResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use JoinWaitingListResponse.ProtoReflect.Descriptor instead.
 func (*JoinWaitingListResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{31}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *JoinWaitingListResponse) GetPosition() int32 {
@@ -2169,7 +2262,7 @@ type OfferPlaceRequest struct {
 
 func (x *OfferPlaceRequest) Reset() {
 	*x = OfferPlaceRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[32]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2181,7 +2274,7 @@ func (x *OfferPlaceRequest) String() string {
 func (*OfferPlaceRequest) ProtoMessage() {}
 
 func (x *OfferPlaceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[32]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2194,7 +2287,7 @@ func (x *OfferPlaceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OfferPlaceRequest.ProtoReflect.Descriptor instead.
 func (*OfferPlaceRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{32}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *OfferPlaceRequest) GetCentreId() string {
@@ -2243,7 +2336,7 @@ type OfferPlaceResponse struct {
 
 func (x *OfferPlaceResponse) Reset() {
 	*x = OfferPlaceResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[33]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2255,7 +2348,7 @@ func (x *OfferPlaceResponse) String() string {
 func (*OfferPlaceResponse) ProtoMessage() {}
 
 func (x *OfferPlaceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[33]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2268,7 +2361,7 @@ func (x *OfferPlaceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OfferPlaceResponse.ProtoReflect.Descriptor instead.
 func (*OfferPlaceResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{33}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *OfferPlaceResponse) GetFamilyId() string {
@@ -2291,7 +2384,7 @@ type GetDaySheetRequest struct {
 
 func (x *GetDaySheetRequest) Reset() {
 	*x = GetDaySheetRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[34]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2303,7 +2396,7 @@ func (x *GetDaySheetRequest) String() string {
 func (*GetDaySheetRequest) ProtoMessage() {}
 
 func (x *GetDaySheetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[34]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2316,7 +2409,7 @@ func (x *GetDaySheetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDaySheetRequest.ProtoReflect.Descriptor instead.
 func (*GetDaySheetRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{34}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *GetDaySheetRequest) GetCentreId() string {
@@ -2344,7 +2437,7 @@ type GetDaySheetResponse struct {
 
 func (x *GetDaySheetResponse) Reset() {
 	*x = GetDaySheetResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[35]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2356,7 +2449,7 @@ func (x *GetDaySheetResponse) String() string {
 func (*GetDaySheetResponse) ProtoMessage() {}
 
 func (x *GetDaySheetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[35]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2369,7 +2462,7 @@ func (x *GetDaySheetResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDaySheetResponse.ProtoReflect.Descriptor instead.
 func (*GetDaySheetResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{35}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *GetDaySheetResponse) GetEntries() []*DaySheetEntry {
@@ -2394,7 +2487,7 @@ type GetCapacityRequest struct {
 
 func (x *GetCapacityRequest) Reset() {
 	*x = GetCapacityRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[36]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2406,7 +2499,7 @@ func (x *GetCapacityRequest) String() string {
 func (*GetCapacityRequest) ProtoMessage() {}
 
 func (x *GetCapacityRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[36]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2419,7 +2512,7 @@ func (x *GetCapacityRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCapacityRequest.ProtoReflect.Descriptor instead.
 func (*GetCapacityRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{36}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *GetCapacityRequest) GetCentreId() string {
@@ -2454,7 +2547,7 @@ type GetCapacityResponse struct {
 
 func (x *GetCapacityResponse) Reset() {
 	*x = GetCapacityResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[37]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2466,7 +2559,7 @@ func (x *GetCapacityResponse) String() string {
 func (*GetCapacityResponse) ProtoMessage() {}
 
 func (x *GetCapacityResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[37]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2479,7 +2572,7 @@ func (x *GetCapacityResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCapacityResponse.ProtoReflect.Descriptor instead.
 func (*GetCapacityResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{37}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *GetCapacityResponse) GetCapacity() *CentreCapacity {
@@ -2516,7 +2609,7 @@ type AddStaffMemberRequest struct {
 
 func (x *AddStaffMemberRequest) Reset() {
 	*x = AddStaffMemberRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[38]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2528,7 +2621,7 @@ func (x *AddStaffMemberRequest) String() string {
 func (*AddStaffMemberRequest) ProtoMessage() {}
 
 func (x *AddStaffMemberRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[38]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2541,7 +2634,7 @@ func (x *AddStaffMemberRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddStaffMemberRequest.ProtoReflect.Descriptor instead.
 func (*AddStaffMemberRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{38}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *AddStaffMemberRequest) GetCentreId() string {
@@ -2604,7 +2697,7 @@ type AddStaffMemberResponse struct {
 
 func (x *AddStaffMemberResponse) Reset() {
 	*x = AddStaffMemberResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[39]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2616,7 +2709,7 @@ func (x *AddStaffMemberResponse) String() string {
 func (*AddStaffMemberResponse) ProtoMessage() {}
 
 func (x *AddStaffMemberResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[39]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2629,7 +2722,7 @@ func (x *AddStaffMemberResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddStaffMemberResponse.ProtoReflect.Descriptor instead.
 func (*AddStaffMemberResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{39}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *AddStaffMemberResponse) GetMember() *StaffMember {
@@ -2658,7 +2751,7 @@ type RecordStaffCheckRequest struct {
 
 func (x *RecordStaffCheckRequest) Reset() {
 	*x = RecordStaffCheckRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[40]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2670,7 +2763,7 @@ func (x *RecordStaffCheckRequest) String() string {
 func (*RecordStaffCheckRequest) ProtoMessage() {}
 
 func (x *RecordStaffCheckRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[40]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2683,7 +2776,7 @@ func (x *RecordStaffCheckRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordStaffCheckRequest.ProtoReflect.Descriptor instead.
 func (*RecordStaffCheckRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{40}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *RecordStaffCheckRequest) GetCentreId() string {
@@ -2732,7 +2825,7 @@ type RecordStaffCheckResponse struct {
 
 func (x *RecordStaffCheckResponse) Reset() {
 	*x = RecordStaffCheckResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[41]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2744,7 +2837,7 @@ func (x *RecordStaffCheckResponse) String() string {
 func (*RecordStaffCheckResponse) ProtoMessage() {}
 
 func (x *RecordStaffCheckResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[41]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2757,7 +2850,7 @@ func (x *RecordStaffCheckResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordStaffCheckResponse.ProtoReflect.Descriptor instead.
 func (*RecordStaffCheckResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{41}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *RecordStaffCheckResponse) GetMember() *StaffMember {
@@ -2784,7 +2877,7 @@ type RemoveStaffMemberRequest struct {
 
 func (x *RemoveStaffMemberRequest) Reset() {
 	*x = RemoveStaffMemberRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[42]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2796,7 +2889,7 @@ func (x *RemoveStaffMemberRequest) String() string {
 func (*RemoveStaffMemberRequest) ProtoMessage() {}
 
 func (x *RemoveStaffMemberRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[42]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2809,7 +2902,7 @@ func (x *RemoveStaffMemberRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemoveStaffMemberRequest.ProtoReflect.Descriptor instead.
 func (*RemoveStaffMemberRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{42}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *RemoveStaffMemberRequest) GetCentreId() string {
@@ -2851,7 +2944,7 @@ type RemoveStaffMemberResponse struct {
 
 func (x *RemoveStaffMemberResponse) Reset() {
 	*x = RemoveStaffMemberResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[43]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2863,7 +2956,7 @@ func (x *RemoveStaffMemberResponse) String() string {
 func (*RemoveStaffMemberResponse) ProtoMessage() {}
 
 func (x *RemoveStaffMemberResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[43]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2876,7 +2969,7 @@ func (x *RemoveStaffMemberResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemoveStaffMemberResponse.ProtoReflect.Descriptor instead.
 func (*RemoveStaffMemberResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{43}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *RemoveStaffMemberResponse) GetMember() *StaffMember {
@@ -2901,7 +2994,7 @@ type ListStaffRequest struct {
 
 func (x *ListStaffRequest) Reset() {
 	*x = ListStaffRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[44]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2913,7 +3006,7 @@ func (x *ListStaffRequest) String() string {
 func (*ListStaffRequest) ProtoMessage() {}
 
 func (x *ListStaffRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[44]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2926,7 +3019,7 @@ func (x *ListStaffRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListStaffRequest.ProtoReflect.Descriptor instead.
 func (*ListStaffRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{44}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *ListStaffRequest) GetCentreId() string {
@@ -2961,7 +3054,7 @@ type ListStaffResponse struct {
 
 func (x *ListStaffResponse) Reset() {
 	*x = ListStaffResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[45]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2973,7 +3066,7 @@ func (x *ListStaffResponse) String() string {
 func (*ListStaffResponse) ProtoMessage() {}
 
 func (x *ListStaffResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[45]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2986,7 +3079,7 @@ func (x *ListStaffResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListStaffResponse.ProtoReflect.Descriptor instead.
 func (*ListStaffResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{45}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *ListStaffResponse) GetMembers() []*StaffMember {
@@ -3036,7 +3129,11 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x05 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"E\n" +
 	"\x0fAddRoomResponse\x122\n" +
-	"\x04room\x18\x01 \x01(\v2\x1e.familytime.scheduling.v1.RoomR\x04room\"\xf8\x06\n" +
+	"\x04room\x18\x01 \x01(\v2\x1e.familytime.scheduling.v1.RoomR\x04room\"9\n" +
+	"\x10ListRoomsRequest\x12%\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\"I\n" +
+	"\x11ListRoomsResponse\x124\n" +
+	"\x05rooms\x18\x01 \x03(\v2\x1e.familytime.scheduling.v1.RoomR\x05rooms\"\xf8\x06\n" +
 	"\x1bDefineOpeningPatternRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12v\n" +
 	"\n" +
@@ -3081,15 +3178,15 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\a \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"R\n" +
 	"\x13BookSessionResponse\x12;\n" +
-	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\"\xb3\x03\n" +
+	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\"\xd1\x04\n" +
 	"\x18RescheduleBookingRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +
-	"booking_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tbookingId\x12'\n" +
+	"booking_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tbookingId\x12v\n" +
 	"\n" +
-	"pattern_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tpatternId\x126\n" +
-	"\x04date\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\x04date\x12!\n" +
-	"\aroom_id\x18\x05 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x06roomId\x12B\n" +
+	"pattern_id\x18\x03 \x01(\tBW\xbaHTrR2P^$|^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$R\tpatternId\x126\n" +
+	"\x04date\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\x04date\x12p\n" +
+	"\aroom_id\x18\x05 \x01(\tBW\xbaHTrR2P^$|^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$R\x06roomId\x12B\n" +
 	"\n" +
 	"start_time\x18\x06 \x01(\v2#.familytime.scheduling.v1.LocalTimeR\tstartTime\x12V\n" +
 	"\frequested_by\x18\a \x01(\x0e2%.familytime.scheduling.v1.CancelledByB\f\xbaH\t\x82\x01\x06\x10\x01 \x00 \x05R\vrequestedBy\x12'\n" +
@@ -3241,13 +3338,14 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\x02on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x02on\x12!\n" +
 	"\finclude_left\x18\x03 \x01(\bR\vincludeLeft\"T\n" +
 	"\x11ListStaffResponse\x12?\n" +
-	"\amembers\x18\x01 \x03(\v2%.familytime.scheduling.v1.StaffMemberR\amembers2\xd0\x14\n" +
+	"\amembers\x18\x01 \x03(\v2%.familytime.scheduling.v1.StaffMemberR\amembers2\xb6\x15\n" +
 	"\x11SchedulingService\x12s\n" +
 	"\x0eRegisterCentre\x12/.familytime.scheduling.v1.RegisterCentreRequest\x1a0.familytime.scheduling.v1.RegisterCentreResponse\x12m\n" +
 	"\fUpdateCentre\x12-.familytime.scheduling.v1.UpdateCentreRequest\x1a..familytime.scheduling.v1.UpdateCentreResponse\x12d\n" +
 	"\tGetCentre\x12*.familytime.scheduling.v1.GetCentreRequest\x1a+.familytime.scheduling.v1.GetCentreResponse\x12j\n" +
 	"\vListCentres\x12,.familytime.scheduling.v1.ListCentresRequest\x1a-.familytime.scheduling.v1.ListCentresResponse\x12^\n" +
-	"\aAddRoom\x12(.familytime.scheduling.v1.AddRoomRequest\x1a).familytime.scheduling.v1.AddRoomResponse\x12\x85\x01\n" +
+	"\aAddRoom\x12(.familytime.scheduling.v1.AddRoomRequest\x1a).familytime.scheduling.v1.AddRoomResponse\x12d\n" +
+	"\tListRooms\x12*.familytime.scheduling.v1.ListRoomsRequest\x1a+.familytime.scheduling.v1.ListRoomsResponse\x12\x85\x01\n" +
 	"\x14DefineOpeningPattern\x125.familytime.scheduling.v1.DefineOpeningPatternRequest\x1a6.familytime.scheduling.v1.DefineOpeningPatternResponse\x12\x82\x01\n" +
 	"\x13ListOpeningSessions\x124.familytime.scheduling.v1.ListOpeningSessionsRequest\x1a5.familytime.scheduling.v1.ListOpeningSessionsResponse\x12j\n" +
 	"\vBookSession\x12,.familytime.scheduling.v1.BookSessionRequest\x1a-.familytime.scheduling.v1.BookSessionResponse\x12|\n" +
@@ -3281,7 +3379,7 @@ func file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP() []byte {
 	return file_familytime_scheduling_v1_scheduling_proto_rawDescData
 }
 
-var file_familytime_scheduling_v1_scheduling_proto_msgTypes = make([]protoimpl.MessageInfo, 46)
+var file_familytime_scheduling_v1_scheduling_proto_msgTypes = make([]protoimpl.MessageInfo, 48)
 var file_familytime_scheduling_v1_scheduling_proto_goTypes = []any{
 	(*RegisterCentreRequest)(nil),        // 0: familytime.scheduling.v1.RegisterCentreRequest
 	(*RegisterCentreResponse)(nil),       // 1: familytime.scheduling.v1.RegisterCentreResponse
@@ -3293,172 +3391,177 @@ var file_familytime_scheduling_v1_scheduling_proto_goTypes = []any{
 	(*ListCentresResponse)(nil),          // 7: familytime.scheduling.v1.ListCentresResponse
 	(*AddRoomRequest)(nil),               // 8: familytime.scheduling.v1.AddRoomRequest
 	(*AddRoomResponse)(nil),              // 9: familytime.scheduling.v1.AddRoomResponse
-	(*DefineOpeningPatternRequest)(nil),  // 10: familytime.scheduling.v1.DefineOpeningPatternRequest
-	(*DefineOpeningPatternResponse)(nil), // 11: familytime.scheduling.v1.DefineOpeningPatternResponse
-	(*ListOpeningSessionsRequest)(nil),   // 12: familytime.scheduling.v1.ListOpeningSessionsRequest
-	(*ListOpeningSessionsResponse)(nil),  // 13: familytime.scheduling.v1.ListOpeningSessionsResponse
-	(*BookSessionRequest)(nil),           // 14: familytime.scheduling.v1.BookSessionRequest
-	(*BookSessionResponse)(nil),          // 15: familytime.scheduling.v1.BookSessionResponse
-	(*RescheduleBookingRequest)(nil),     // 16: familytime.scheduling.v1.RescheduleBookingRequest
-	(*RescheduleBookingResponse)(nil),    // 17: familytime.scheduling.v1.RescheduleBookingResponse
-	(*CancelBookingRequest)(nil),         // 18: familytime.scheduling.v1.CancelBookingRequest
-	(*CancelBookingResponse)(nil),        // 19: familytime.scheduling.v1.CancelBookingResponse
-	(*CheckInRequest)(nil),               // 20: familytime.scheduling.v1.CheckInRequest
-	(*CheckInResponse)(nil),              // 21: familytime.scheduling.v1.CheckInResponse
-	(*RecordArrivalRequest)(nil),         // 22: familytime.scheduling.v1.RecordArrivalRequest
-	(*RecordArrivalResponse)(nil),        // 23: familytime.scheduling.v1.RecordArrivalResponse
-	(*RecordDepartureRequest)(nil),       // 24: familytime.scheduling.v1.RecordDepartureRequest
-	(*RecordDepartureResponse)(nil),      // 25: familytime.scheduling.v1.RecordDepartureResponse
-	(*CompleteSessionRequest)(nil),       // 26: familytime.scheduling.v1.CompleteSessionRequest
-	(*CompleteSessionResponse)(nil),      // 27: familytime.scheduling.v1.CompleteSessionResponse
-	(*RecordNoShowRequest)(nil),          // 28: familytime.scheduling.v1.RecordNoShowRequest
-	(*RecordNoShowResponse)(nil),         // 29: familytime.scheduling.v1.RecordNoShowResponse
-	(*JoinWaitingListRequest)(nil),       // 30: familytime.scheduling.v1.JoinWaitingListRequest
-	(*JoinWaitingListResponse)(nil),      // 31: familytime.scheduling.v1.JoinWaitingListResponse
-	(*OfferPlaceRequest)(nil),            // 32: familytime.scheduling.v1.OfferPlaceRequest
-	(*OfferPlaceResponse)(nil),           // 33: familytime.scheduling.v1.OfferPlaceResponse
-	(*GetDaySheetRequest)(nil),           // 34: familytime.scheduling.v1.GetDaySheetRequest
-	(*GetDaySheetResponse)(nil),          // 35: familytime.scheduling.v1.GetDaySheetResponse
-	(*GetCapacityRequest)(nil),           // 36: familytime.scheduling.v1.GetCapacityRequest
-	(*GetCapacityResponse)(nil),          // 37: familytime.scheduling.v1.GetCapacityResponse
-	(*AddStaffMemberRequest)(nil),        // 38: familytime.scheduling.v1.AddStaffMemberRequest
-	(*AddStaffMemberResponse)(nil),       // 39: familytime.scheduling.v1.AddStaffMemberResponse
-	(*RecordStaffCheckRequest)(nil),      // 40: familytime.scheduling.v1.RecordStaffCheckRequest
-	(*RecordStaffCheckResponse)(nil),     // 41: familytime.scheduling.v1.RecordStaffCheckResponse
-	(*RemoveStaffMemberRequest)(nil),     // 42: familytime.scheduling.v1.RemoveStaffMemberRequest
-	(*RemoveStaffMemberResponse)(nil),    // 43: familytime.scheduling.v1.RemoveStaffMemberResponse
-	(*ListStaffRequest)(nil),             // 44: familytime.scheduling.v1.ListStaffRequest
-	(*ListStaffResponse)(nil),            // 45: familytime.scheduling.v1.ListStaffResponse
-	(*CentreDetails)(nil),                // 46: familytime.scheduling.v1.CentreDetails
-	(*Centre)(nil),                       // 47: familytime.scheduling.v1.Centre
-	(v1.Region)(0),                       // 48: familytime.common.v1.Region
-	(*Room)(nil),                         // 49: familytime.scheduling.v1.Room
-	(Recurrence)(0),                      // 50: familytime.scheduling.v1.Recurrence
-	(Weekday)(0),                         // 51: familytime.scheduling.v1.Weekday
-	(*LocalTime)(nil),                    // 52: familytime.scheduling.v1.LocalTime
-	(*v1.Date)(nil),                      // 53: familytime.common.v1.Date
-	(*OpeningPattern)(nil),               // 54: familytime.scheduling.v1.OpeningPattern
-	(*OpeningSession)(nil),               // 55: familytime.scheduling.v1.OpeningSession
-	(*Booking)(nil),                      // 56: familytime.scheduling.v1.Booking
-	(CancelledBy)(0),                     // 57: familytime.scheduling.v1.CancelledBy
-	(PersonRole)(0),                      // 58: familytime.scheduling.v1.PersonRole
-	(Party)(0),                           // 59: familytime.scheduling.v1.Party
-	(v1.ServiceType)(0),                  // 60: familytime.common.v1.ServiceType
-	(*DaySheetEntry)(nil),                // 61: familytime.scheduling.v1.DaySheetEntry
-	(*CentreCapacity)(nil),               // 62: familytime.scheduling.v1.CentreCapacity
-	(StaffRole)(0),                       // 63: familytime.scheduling.v1.StaffRole
-	(*StaffMember)(nil),                  // 64: familytime.scheduling.v1.StaffMember
-	(StaffCheck)(0),                      // 65: familytime.scheduling.v1.StaffCheck
+	(*ListRoomsRequest)(nil),             // 10: familytime.scheduling.v1.ListRoomsRequest
+	(*ListRoomsResponse)(nil),            // 11: familytime.scheduling.v1.ListRoomsResponse
+	(*DefineOpeningPatternRequest)(nil),  // 12: familytime.scheduling.v1.DefineOpeningPatternRequest
+	(*DefineOpeningPatternResponse)(nil), // 13: familytime.scheduling.v1.DefineOpeningPatternResponse
+	(*ListOpeningSessionsRequest)(nil),   // 14: familytime.scheduling.v1.ListOpeningSessionsRequest
+	(*ListOpeningSessionsResponse)(nil),  // 15: familytime.scheduling.v1.ListOpeningSessionsResponse
+	(*BookSessionRequest)(nil),           // 16: familytime.scheduling.v1.BookSessionRequest
+	(*BookSessionResponse)(nil),          // 17: familytime.scheduling.v1.BookSessionResponse
+	(*RescheduleBookingRequest)(nil),     // 18: familytime.scheduling.v1.RescheduleBookingRequest
+	(*RescheduleBookingResponse)(nil),    // 19: familytime.scheduling.v1.RescheduleBookingResponse
+	(*CancelBookingRequest)(nil),         // 20: familytime.scheduling.v1.CancelBookingRequest
+	(*CancelBookingResponse)(nil),        // 21: familytime.scheduling.v1.CancelBookingResponse
+	(*CheckInRequest)(nil),               // 22: familytime.scheduling.v1.CheckInRequest
+	(*CheckInResponse)(nil),              // 23: familytime.scheduling.v1.CheckInResponse
+	(*RecordArrivalRequest)(nil),         // 24: familytime.scheduling.v1.RecordArrivalRequest
+	(*RecordArrivalResponse)(nil),        // 25: familytime.scheduling.v1.RecordArrivalResponse
+	(*RecordDepartureRequest)(nil),       // 26: familytime.scheduling.v1.RecordDepartureRequest
+	(*RecordDepartureResponse)(nil),      // 27: familytime.scheduling.v1.RecordDepartureResponse
+	(*CompleteSessionRequest)(nil),       // 28: familytime.scheduling.v1.CompleteSessionRequest
+	(*CompleteSessionResponse)(nil),      // 29: familytime.scheduling.v1.CompleteSessionResponse
+	(*RecordNoShowRequest)(nil),          // 30: familytime.scheduling.v1.RecordNoShowRequest
+	(*RecordNoShowResponse)(nil),         // 31: familytime.scheduling.v1.RecordNoShowResponse
+	(*JoinWaitingListRequest)(nil),       // 32: familytime.scheduling.v1.JoinWaitingListRequest
+	(*JoinWaitingListResponse)(nil),      // 33: familytime.scheduling.v1.JoinWaitingListResponse
+	(*OfferPlaceRequest)(nil),            // 34: familytime.scheduling.v1.OfferPlaceRequest
+	(*OfferPlaceResponse)(nil),           // 35: familytime.scheduling.v1.OfferPlaceResponse
+	(*GetDaySheetRequest)(nil),           // 36: familytime.scheduling.v1.GetDaySheetRequest
+	(*GetDaySheetResponse)(nil),          // 37: familytime.scheduling.v1.GetDaySheetResponse
+	(*GetCapacityRequest)(nil),           // 38: familytime.scheduling.v1.GetCapacityRequest
+	(*GetCapacityResponse)(nil),          // 39: familytime.scheduling.v1.GetCapacityResponse
+	(*AddStaffMemberRequest)(nil),        // 40: familytime.scheduling.v1.AddStaffMemberRequest
+	(*AddStaffMemberResponse)(nil),       // 41: familytime.scheduling.v1.AddStaffMemberResponse
+	(*RecordStaffCheckRequest)(nil),      // 42: familytime.scheduling.v1.RecordStaffCheckRequest
+	(*RecordStaffCheckResponse)(nil),     // 43: familytime.scheduling.v1.RecordStaffCheckResponse
+	(*RemoveStaffMemberRequest)(nil),     // 44: familytime.scheduling.v1.RemoveStaffMemberRequest
+	(*RemoveStaffMemberResponse)(nil),    // 45: familytime.scheduling.v1.RemoveStaffMemberResponse
+	(*ListStaffRequest)(nil),             // 46: familytime.scheduling.v1.ListStaffRequest
+	(*ListStaffResponse)(nil),            // 47: familytime.scheduling.v1.ListStaffResponse
+	(*CentreDetails)(nil),                // 48: familytime.scheduling.v1.CentreDetails
+	(*Centre)(nil),                       // 49: familytime.scheduling.v1.Centre
+	(v1.Region)(0),                       // 50: familytime.common.v1.Region
+	(*Room)(nil),                         // 51: familytime.scheduling.v1.Room
+	(Recurrence)(0),                      // 52: familytime.scheduling.v1.Recurrence
+	(Weekday)(0),                         // 53: familytime.scheduling.v1.Weekday
+	(*LocalTime)(nil),                    // 54: familytime.scheduling.v1.LocalTime
+	(*v1.Date)(nil),                      // 55: familytime.common.v1.Date
+	(*OpeningPattern)(nil),               // 56: familytime.scheduling.v1.OpeningPattern
+	(*OpeningSession)(nil),               // 57: familytime.scheduling.v1.OpeningSession
+	(*Booking)(nil),                      // 58: familytime.scheduling.v1.Booking
+	(CancelledBy)(0),                     // 59: familytime.scheduling.v1.CancelledBy
+	(PersonRole)(0),                      // 60: familytime.scheduling.v1.PersonRole
+	(Party)(0),                           // 61: familytime.scheduling.v1.Party
+	(v1.ServiceType)(0),                  // 62: familytime.common.v1.ServiceType
+	(*DaySheetEntry)(nil),                // 63: familytime.scheduling.v1.DaySheetEntry
+	(*CentreCapacity)(nil),               // 64: familytime.scheduling.v1.CentreCapacity
+	(StaffRole)(0),                       // 65: familytime.scheduling.v1.StaffRole
+	(*StaffMember)(nil),                  // 66: familytime.scheduling.v1.StaffMember
+	(StaffCheck)(0),                      // 67: familytime.scheduling.v1.StaffCheck
 }
 var file_familytime_scheduling_v1_scheduling_proto_depIdxs = []int32{
-	46, // 0: familytime.scheduling.v1.RegisterCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
-	47, // 1: familytime.scheduling.v1.RegisterCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	46, // 2: familytime.scheduling.v1.UpdateCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
-	47, // 3: familytime.scheduling.v1.UpdateCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	47, // 4: familytime.scheduling.v1.GetCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	48, // 5: familytime.scheduling.v1.ListCentresRequest.region:type_name -> familytime.common.v1.Region
-	47, // 6: familytime.scheduling.v1.ListCentresResponse.centres:type_name -> familytime.scheduling.v1.Centre
-	49, // 7: familytime.scheduling.v1.AddRoomResponse.room:type_name -> familytime.scheduling.v1.Room
-	50, // 8: familytime.scheduling.v1.DefineOpeningPatternRequest.recurrence:type_name -> familytime.scheduling.v1.Recurrence
-	51, // 9: familytime.scheduling.v1.DefineOpeningPatternRequest.weekday:type_name -> familytime.scheduling.v1.Weekday
-	52, // 10: familytime.scheduling.v1.DefineOpeningPatternRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	52, // 11: familytime.scheduling.v1.DefineOpeningPatternRequest.end_time:type_name -> familytime.scheduling.v1.LocalTime
-	53, // 12: familytime.scheduling.v1.DefineOpeningPatternRequest.first_date:type_name -> familytime.common.v1.Date
-	53, // 13: familytime.scheduling.v1.DefineOpeningPatternRequest.last_date:type_name -> familytime.common.v1.Date
-	53, // 14: familytime.scheduling.v1.DefineOpeningPatternRequest.closed_dates:type_name -> familytime.common.v1.Date
-	53, // 15: familytime.scheduling.v1.DefineOpeningPatternRequest.extra_dates:type_name -> familytime.common.v1.Date
-	54, // 16: familytime.scheduling.v1.DefineOpeningPatternResponse.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
-	53, // 17: familytime.scheduling.v1.ListOpeningSessionsRequest.from:type_name -> familytime.common.v1.Date
-	53, // 18: familytime.scheduling.v1.ListOpeningSessionsRequest.to:type_name -> familytime.common.v1.Date
-	55, // 19: familytime.scheduling.v1.ListOpeningSessionsResponse.sessions:type_name -> familytime.scheduling.v1.OpeningSession
-	53, // 20: familytime.scheduling.v1.BookSessionRequest.date:type_name -> familytime.common.v1.Date
-	52, // 21: familytime.scheduling.v1.BookSessionRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	56, // 22: familytime.scheduling.v1.BookSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	53, // 23: familytime.scheduling.v1.RescheduleBookingRequest.date:type_name -> familytime.common.v1.Date
-	52, // 24: familytime.scheduling.v1.RescheduleBookingRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	57, // 25: familytime.scheduling.v1.RescheduleBookingRequest.requested_by:type_name -> familytime.scheduling.v1.CancelledBy
-	56, // 26: familytime.scheduling.v1.RescheduleBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	57, // 27: familytime.scheduling.v1.CancelBookingRequest.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
-	56, // 28: familytime.scheduling.v1.CancelBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	58, // 29: familytime.scheduling.v1.CheckInResponse.role:type_name -> familytime.scheduling.v1.PersonRole
-	59, // 30: familytime.scheduling.v1.RecordArrivalRequest.party:type_name -> familytime.scheduling.v1.Party
-	52, // 31: familytime.scheduling.v1.RecordArrivalRequest.time:type_name -> familytime.scheduling.v1.LocalTime
-	56, // 32: familytime.scheduling.v1.RecordArrivalResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	59, // 33: familytime.scheduling.v1.RecordDepartureRequest.party:type_name -> familytime.scheduling.v1.Party
-	52, // 34: familytime.scheduling.v1.RecordDepartureRequest.time:type_name -> familytime.scheduling.v1.LocalTime
-	56, // 35: familytime.scheduling.v1.RecordDepartureResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	56, // 36: familytime.scheduling.v1.CompleteSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	59, // 37: familytime.scheduling.v1.RecordNoShowRequest.party:type_name -> familytime.scheduling.v1.Party
-	56, // 38: familytime.scheduling.v1.RecordNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	60, // 39: familytime.scheduling.v1.JoinWaitingListRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	53, // 40: familytime.scheduling.v1.GetDaySheetRequest.date:type_name -> familytime.common.v1.Date
-	61, // 41: familytime.scheduling.v1.GetDaySheetResponse.entries:type_name -> familytime.scheduling.v1.DaySheetEntry
-	53, // 42: familytime.scheduling.v1.GetCapacityRequest.from:type_name -> familytime.common.v1.Date
-	53, // 43: familytime.scheduling.v1.GetCapacityRequest.to:type_name -> familytime.common.v1.Date
-	62, // 44: familytime.scheduling.v1.GetCapacityResponse.capacity:type_name -> familytime.scheduling.v1.CentreCapacity
-	63, // 45: familytime.scheduling.v1.AddStaffMemberRequest.role:type_name -> familytime.scheduling.v1.StaffRole
-	53, // 46: familytime.scheduling.v1.AddStaffMemberRequest.joined_on:type_name -> familytime.common.v1.Date
-	53, // 47: familytime.scheduling.v1.AddStaffMemberRequest.dbs_checked_on:type_name -> familytime.common.v1.Date
-	53, // 48: familytime.scheduling.v1.AddStaffMemberRequest.trained_on:type_name -> familytime.common.v1.Date
-	64, // 49: familytime.scheduling.v1.AddStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	65, // 50: familytime.scheduling.v1.RecordStaffCheckRequest.check:type_name -> familytime.scheduling.v1.StaffCheck
-	53, // 51: familytime.scheduling.v1.RecordStaffCheckRequest.checked_on:type_name -> familytime.common.v1.Date
-	64, // 52: familytime.scheduling.v1.RecordStaffCheckResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	53, // 53: familytime.scheduling.v1.RemoveStaffMemberRequest.left_on:type_name -> familytime.common.v1.Date
-	64, // 54: familytime.scheduling.v1.RemoveStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	53, // 55: familytime.scheduling.v1.ListStaffRequest.on:type_name -> familytime.common.v1.Date
-	64, // 56: familytime.scheduling.v1.ListStaffResponse.members:type_name -> familytime.scheduling.v1.StaffMember
-	0,  // 57: familytime.scheduling.v1.SchedulingService.RegisterCentre:input_type -> familytime.scheduling.v1.RegisterCentreRequest
-	2,  // 58: familytime.scheduling.v1.SchedulingService.UpdateCentre:input_type -> familytime.scheduling.v1.UpdateCentreRequest
-	4,  // 59: familytime.scheduling.v1.SchedulingService.GetCentre:input_type -> familytime.scheduling.v1.GetCentreRequest
-	6,  // 60: familytime.scheduling.v1.SchedulingService.ListCentres:input_type -> familytime.scheduling.v1.ListCentresRequest
-	8,  // 61: familytime.scheduling.v1.SchedulingService.AddRoom:input_type -> familytime.scheduling.v1.AddRoomRequest
-	10, // 62: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:input_type -> familytime.scheduling.v1.DefineOpeningPatternRequest
-	12, // 63: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:input_type -> familytime.scheduling.v1.ListOpeningSessionsRequest
-	14, // 64: familytime.scheduling.v1.SchedulingService.BookSession:input_type -> familytime.scheduling.v1.BookSessionRequest
-	16, // 65: familytime.scheduling.v1.SchedulingService.RescheduleBooking:input_type -> familytime.scheduling.v1.RescheduleBookingRequest
-	18, // 66: familytime.scheduling.v1.SchedulingService.CancelBooking:input_type -> familytime.scheduling.v1.CancelBookingRequest
-	20, // 67: familytime.scheduling.v1.SchedulingService.CheckIn:input_type -> familytime.scheduling.v1.CheckInRequest
-	22, // 68: familytime.scheduling.v1.SchedulingService.RecordArrival:input_type -> familytime.scheduling.v1.RecordArrivalRequest
-	24, // 69: familytime.scheduling.v1.SchedulingService.RecordDeparture:input_type -> familytime.scheduling.v1.RecordDepartureRequest
-	26, // 70: familytime.scheduling.v1.SchedulingService.CompleteSession:input_type -> familytime.scheduling.v1.CompleteSessionRequest
-	28, // 71: familytime.scheduling.v1.SchedulingService.RecordNoShow:input_type -> familytime.scheduling.v1.RecordNoShowRequest
-	30, // 72: familytime.scheduling.v1.SchedulingService.JoinWaitingList:input_type -> familytime.scheduling.v1.JoinWaitingListRequest
-	32, // 73: familytime.scheduling.v1.SchedulingService.OfferPlace:input_type -> familytime.scheduling.v1.OfferPlaceRequest
-	34, // 74: familytime.scheduling.v1.SchedulingService.GetDaySheet:input_type -> familytime.scheduling.v1.GetDaySheetRequest
-	36, // 75: familytime.scheduling.v1.SchedulingService.GetCapacity:input_type -> familytime.scheduling.v1.GetCapacityRequest
-	38, // 76: familytime.scheduling.v1.SchedulingService.AddStaffMember:input_type -> familytime.scheduling.v1.AddStaffMemberRequest
-	40, // 77: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:input_type -> familytime.scheduling.v1.RecordStaffCheckRequest
-	42, // 78: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:input_type -> familytime.scheduling.v1.RemoveStaffMemberRequest
-	44, // 79: familytime.scheduling.v1.SchedulingService.ListStaff:input_type -> familytime.scheduling.v1.ListStaffRequest
-	1,  // 80: familytime.scheduling.v1.SchedulingService.RegisterCentre:output_type -> familytime.scheduling.v1.RegisterCentreResponse
-	3,  // 81: familytime.scheduling.v1.SchedulingService.UpdateCentre:output_type -> familytime.scheduling.v1.UpdateCentreResponse
-	5,  // 82: familytime.scheduling.v1.SchedulingService.GetCentre:output_type -> familytime.scheduling.v1.GetCentreResponse
-	7,  // 83: familytime.scheduling.v1.SchedulingService.ListCentres:output_type -> familytime.scheduling.v1.ListCentresResponse
-	9,  // 84: familytime.scheduling.v1.SchedulingService.AddRoom:output_type -> familytime.scheduling.v1.AddRoomResponse
-	11, // 85: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:output_type -> familytime.scheduling.v1.DefineOpeningPatternResponse
-	13, // 86: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:output_type -> familytime.scheduling.v1.ListOpeningSessionsResponse
-	15, // 87: familytime.scheduling.v1.SchedulingService.BookSession:output_type -> familytime.scheduling.v1.BookSessionResponse
-	17, // 88: familytime.scheduling.v1.SchedulingService.RescheduleBooking:output_type -> familytime.scheduling.v1.RescheduleBookingResponse
-	19, // 89: familytime.scheduling.v1.SchedulingService.CancelBooking:output_type -> familytime.scheduling.v1.CancelBookingResponse
-	21, // 90: familytime.scheduling.v1.SchedulingService.CheckIn:output_type -> familytime.scheduling.v1.CheckInResponse
-	23, // 91: familytime.scheduling.v1.SchedulingService.RecordArrival:output_type -> familytime.scheduling.v1.RecordArrivalResponse
-	25, // 92: familytime.scheduling.v1.SchedulingService.RecordDeparture:output_type -> familytime.scheduling.v1.RecordDepartureResponse
-	27, // 93: familytime.scheduling.v1.SchedulingService.CompleteSession:output_type -> familytime.scheduling.v1.CompleteSessionResponse
-	29, // 94: familytime.scheduling.v1.SchedulingService.RecordNoShow:output_type -> familytime.scheduling.v1.RecordNoShowResponse
-	31, // 95: familytime.scheduling.v1.SchedulingService.JoinWaitingList:output_type -> familytime.scheduling.v1.JoinWaitingListResponse
-	33, // 96: familytime.scheduling.v1.SchedulingService.OfferPlace:output_type -> familytime.scheduling.v1.OfferPlaceResponse
-	35, // 97: familytime.scheduling.v1.SchedulingService.GetDaySheet:output_type -> familytime.scheduling.v1.GetDaySheetResponse
-	37, // 98: familytime.scheduling.v1.SchedulingService.GetCapacity:output_type -> familytime.scheduling.v1.GetCapacityResponse
-	39, // 99: familytime.scheduling.v1.SchedulingService.AddStaffMember:output_type -> familytime.scheduling.v1.AddStaffMemberResponse
-	41, // 100: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:output_type -> familytime.scheduling.v1.RecordStaffCheckResponse
-	43, // 101: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:output_type -> familytime.scheduling.v1.RemoveStaffMemberResponse
-	45, // 102: familytime.scheduling.v1.SchedulingService.ListStaff:output_type -> familytime.scheduling.v1.ListStaffResponse
-	80, // [80:103] is the sub-list for method output_type
-	57, // [57:80] is the sub-list for method input_type
-	57, // [57:57] is the sub-list for extension type_name
-	57, // [57:57] is the sub-list for extension extendee
-	0,  // [0:57] is the sub-list for field type_name
+	48, // 0: familytime.scheduling.v1.RegisterCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
+	49, // 1: familytime.scheduling.v1.RegisterCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	48, // 2: familytime.scheduling.v1.UpdateCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
+	49, // 3: familytime.scheduling.v1.UpdateCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	49, // 4: familytime.scheduling.v1.GetCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	50, // 5: familytime.scheduling.v1.ListCentresRequest.region:type_name -> familytime.common.v1.Region
+	49, // 6: familytime.scheduling.v1.ListCentresResponse.centres:type_name -> familytime.scheduling.v1.Centre
+	51, // 7: familytime.scheduling.v1.AddRoomResponse.room:type_name -> familytime.scheduling.v1.Room
+	51, // 8: familytime.scheduling.v1.ListRoomsResponse.rooms:type_name -> familytime.scheduling.v1.Room
+	52, // 9: familytime.scheduling.v1.DefineOpeningPatternRequest.recurrence:type_name -> familytime.scheduling.v1.Recurrence
+	53, // 10: familytime.scheduling.v1.DefineOpeningPatternRequest.weekday:type_name -> familytime.scheduling.v1.Weekday
+	54, // 11: familytime.scheduling.v1.DefineOpeningPatternRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	54, // 12: familytime.scheduling.v1.DefineOpeningPatternRequest.end_time:type_name -> familytime.scheduling.v1.LocalTime
+	55, // 13: familytime.scheduling.v1.DefineOpeningPatternRequest.first_date:type_name -> familytime.common.v1.Date
+	55, // 14: familytime.scheduling.v1.DefineOpeningPatternRequest.last_date:type_name -> familytime.common.v1.Date
+	55, // 15: familytime.scheduling.v1.DefineOpeningPatternRequest.closed_dates:type_name -> familytime.common.v1.Date
+	55, // 16: familytime.scheduling.v1.DefineOpeningPatternRequest.extra_dates:type_name -> familytime.common.v1.Date
+	56, // 17: familytime.scheduling.v1.DefineOpeningPatternResponse.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
+	55, // 18: familytime.scheduling.v1.ListOpeningSessionsRequest.from:type_name -> familytime.common.v1.Date
+	55, // 19: familytime.scheduling.v1.ListOpeningSessionsRequest.to:type_name -> familytime.common.v1.Date
+	57, // 20: familytime.scheduling.v1.ListOpeningSessionsResponse.sessions:type_name -> familytime.scheduling.v1.OpeningSession
+	55, // 21: familytime.scheduling.v1.BookSessionRequest.date:type_name -> familytime.common.v1.Date
+	54, // 22: familytime.scheduling.v1.BookSessionRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	58, // 23: familytime.scheduling.v1.BookSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	55, // 24: familytime.scheduling.v1.RescheduleBookingRequest.date:type_name -> familytime.common.v1.Date
+	54, // 25: familytime.scheduling.v1.RescheduleBookingRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	59, // 26: familytime.scheduling.v1.RescheduleBookingRequest.requested_by:type_name -> familytime.scheduling.v1.CancelledBy
+	58, // 27: familytime.scheduling.v1.RescheduleBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	59, // 28: familytime.scheduling.v1.CancelBookingRequest.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
+	58, // 29: familytime.scheduling.v1.CancelBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	60, // 30: familytime.scheduling.v1.CheckInResponse.role:type_name -> familytime.scheduling.v1.PersonRole
+	61, // 31: familytime.scheduling.v1.RecordArrivalRequest.party:type_name -> familytime.scheduling.v1.Party
+	54, // 32: familytime.scheduling.v1.RecordArrivalRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	58, // 33: familytime.scheduling.v1.RecordArrivalResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	61, // 34: familytime.scheduling.v1.RecordDepartureRequest.party:type_name -> familytime.scheduling.v1.Party
+	54, // 35: familytime.scheduling.v1.RecordDepartureRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	58, // 36: familytime.scheduling.v1.RecordDepartureResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	58, // 37: familytime.scheduling.v1.CompleteSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	61, // 38: familytime.scheduling.v1.RecordNoShowRequest.party:type_name -> familytime.scheduling.v1.Party
+	58, // 39: familytime.scheduling.v1.RecordNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	62, // 40: familytime.scheduling.v1.JoinWaitingListRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	55, // 41: familytime.scheduling.v1.GetDaySheetRequest.date:type_name -> familytime.common.v1.Date
+	63, // 42: familytime.scheduling.v1.GetDaySheetResponse.entries:type_name -> familytime.scheduling.v1.DaySheetEntry
+	55, // 43: familytime.scheduling.v1.GetCapacityRequest.from:type_name -> familytime.common.v1.Date
+	55, // 44: familytime.scheduling.v1.GetCapacityRequest.to:type_name -> familytime.common.v1.Date
+	64, // 45: familytime.scheduling.v1.GetCapacityResponse.capacity:type_name -> familytime.scheduling.v1.CentreCapacity
+	65, // 46: familytime.scheduling.v1.AddStaffMemberRequest.role:type_name -> familytime.scheduling.v1.StaffRole
+	55, // 47: familytime.scheduling.v1.AddStaffMemberRequest.joined_on:type_name -> familytime.common.v1.Date
+	55, // 48: familytime.scheduling.v1.AddStaffMemberRequest.dbs_checked_on:type_name -> familytime.common.v1.Date
+	55, // 49: familytime.scheduling.v1.AddStaffMemberRequest.trained_on:type_name -> familytime.common.v1.Date
+	66, // 50: familytime.scheduling.v1.AddStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	67, // 51: familytime.scheduling.v1.RecordStaffCheckRequest.check:type_name -> familytime.scheduling.v1.StaffCheck
+	55, // 52: familytime.scheduling.v1.RecordStaffCheckRequest.checked_on:type_name -> familytime.common.v1.Date
+	66, // 53: familytime.scheduling.v1.RecordStaffCheckResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	55, // 54: familytime.scheduling.v1.RemoveStaffMemberRequest.left_on:type_name -> familytime.common.v1.Date
+	66, // 55: familytime.scheduling.v1.RemoveStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	55, // 56: familytime.scheduling.v1.ListStaffRequest.on:type_name -> familytime.common.v1.Date
+	66, // 57: familytime.scheduling.v1.ListStaffResponse.members:type_name -> familytime.scheduling.v1.StaffMember
+	0,  // 58: familytime.scheduling.v1.SchedulingService.RegisterCentre:input_type -> familytime.scheduling.v1.RegisterCentreRequest
+	2,  // 59: familytime.scheduling.v1.SchedulingService.UpdateCentre:input_type -> familytime.scheduling.v1.UpdateCentreRequest
+	4,  // 60: familytime.scheduling.v1.SchedulingService.GetCentre:input_type -> familytime.scheduling.v1.GetCentreRequest
+	6,  // 61: familytime.scheduling.v1.SchedulingService.ListCentres:input_type -> familytime.scheduling.v1.ListCentresRequest
+	8,  // 62: familytime.scheduling.v1.SchedulingService.AddRoom:input_type -> familytime.scheduling.v1.AddRoomRequest
+	10, // 63: familytime.scheduling.v1.SchedulingService.ListRooms:input_type -> familytime.scheduling.v1.ListRoomsRequest
+	12, // 64: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:input_type -> familytime.scheduling.v1.DefineOpeningPatternRequest
+	14, // 65: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:input_type -> familytime.scheduling.v1.ListOpeningSessionsRequest
+	16, // 66: familytime.scheduling.v1.SchedulingService.BookSession:input_type -> familytime.scheduling.v1.BookSessionRequest
+	18, // 67: familytime.scheduling.v1.SchedulingService.RescheduleBooking:input_type -> familytime.scheduling.v1.RescheduleBookingRequest
+	20, // 68: familytime.scheduling.v1.SchedulingService.CancelBooking:input_type -> familytime.scheduling.v1.CancelBookingRequest
+	22, // 69: familytime.scheduling.v1.SchedulingService.CheckIn:input_type -> familytime.scheduling.v1.CheckInRequest
+	24, // 70: familytime.scheduling.v1.SchedulingService.RecordArrival:input_type -> familytime.scheduling.v1.RecordArrivalRequest
+	26, // 71: familytime.scheduling.v1.SchedulingService.RecordDeparture:input_type -> familytime.scheduling.v1.RecordDepartureRequest
+	28, // 72: familytime.scheduling.v1.SchedulingService.CompleteSession:input_type -> familytime.scheduling.v1.CompleteSessionRequest
+	30, // 73: familytime.scheduling.v1.SchedulingService.RecordNoShow:input_type -> familytime.scheduling.v1.RecordNoShowRequest
+	32, // 74: familytime.scheduling.v1.SchedulingService.JoinWaitingList:input_type -> familytime.scheduling.v1.JoinWaitingListRequest
+	34, // 75: familytime.scheduling.v1.SchedulingService.OfferPlace:input_type -> familytime.scheduling.v1.OfferPlaceRequest
+	36, // 76: familytime.scheduling.v1.SchedulingService.GetDaySheet:input_type -> familytime.scheduling.v1.GetDaySheetRequest
+	38, // 77: familytime.scheduling.v1.SchedulingService.GetCapacity:input_type -> familytime.scheduling.v1.GetCapacityRequest
+	40, // 78: familytime.scheduling.v1.SchedulingService.AddStaffMember:input_type -> familytime.scheduling.v1.AddStaffMemberRequest
+	42, // 79: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:input_type -> familytime.scheduling.v1.RecordStaffCheckRequest
+	44, // 80: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:input_type -> familytime.scheduling.v1.RemoveStaffMemberRequest
+	46, // 81: familytime.scheduling.v1.SchedulingService.ListStaff:input_type -> familytime.scheduling.v1.ListStaffRequest
+	1,  // 82: familytime.scheduling.v1.SchedulingService.RegisterCentre:output_type -> familytime.scheduling.v1.RegisterCentreResponse
+	3,  // 83: familytime.scheduling.v1.SchedulingService.UpdateCentre:output_type -> familytime.scheduling.v1.UpdateCentreResponse
+	5,  // 84: familytime.scheduling.v1.SchedulingService.GetCentre:output_type -> familytime.scheduling.v1.GetCentreResponse
+	7,  // 85: familytime.scheduling.v1.SchedulingService.ListCentres:output_type -> familytime.scheduling.v1.ListCentresResponse
+	9,  // 86: familytime.scheduling.v1.SchedulingService.AddRoom:output_type -> familytime.scheduling.v1.AddRoomResponse
+	11, // 87: familytime.scheduling.v1.SchedulingService.ListRooms:output_type -> familytime.scheduling.v1.ListRoomsResponse
+	13, // 88: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:output_type -> familytime.scheduling.v1.DefineOpeningPatternResponse
+	15, // 89: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:output_type -> familytime.scheduling.v1.ListOpeningSessionsResponse
+	17, // 90: familytime.scheduling.v1.SchedulingService.BookSession:output_type -> familytime.scheduling.v1.BookSessionResponse
+	19, // 91: familytime.scheduling.v1.SchedulingService.RescheduleBooking:output_type -> familytime.scheduling.v1.RescheduleBookingResponse
+	21, // 92: familytime.scheduling.v1.SchedulingService.CancelBooking:output_type -> familytime.scheduling.v1.CancelBookingResponse
+	23, // 93: familytime.scheduling.v1.SchedulingService.CheckIn:output_type -> familytime.scheduling.v1.CheckInResponse
+	25, // 94: familytime.scheduling.v1.SchedulingService.RecordArrival:output_type -> familytime.scheduling.v1.RecordArrivalResponse
+	27, // 95: familytime.scheduling.v1.SchedulingService.RecordDeparture:output_type -> familytime.scheduling.v1.RecordDepartureResponse
+	29, // 96: familytime.scheduling.v1.SchedulingService.CompleteSession:output_type -> familytime.scheduling.v1.CompleteSessionResponse
+	31, // 97: familytime.scheduling.v1.SchedulingService.RecordNoShow:output_type -> familytime.scheduling.v1.RecordNoShowResponse
+	33, // 98: familytime.scheduling.v1.SchedulingService.JoinWaitingList:output_type -> familytime.scheduling.v1.JoinWaitingListResponse
+	35, // 99: familytime.scheduling.v1.SchedulingService.OfferPlace:output_type -> familytime.scheduling.v1.OfferPlaceResponse
+	37, // 100: familytime.scheduling.v1.SchedulingService.GetDaySheet:output_type -> familytime.scheduling.v1.GetDaySheetResponse
+	39, // 101: familytime.scheduling.v1.SchedulingService.GetCapacity:output_type -> familytime.scheduling.v1.GetCapacityResponse
+	41, // 102: familytime.scheduling.v1.SchedulingService.AddStaffMember:output_type -> familytime.scheduling.v1.AddStaffMemberResponse
+	43, // 103: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:output_type -> familytime.scheduling.v1.RecordStaffCheckResponse
+	45, // 104: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:output_type -> familytime.scheduling.v1.RemoveStaffMemberResponse
+	47, // 105: familytime.scheduling.v1.SchedulingService.ListStaff:output_type -> familytime.scheduling.v1.ListStaffResponse
+	82, // [82:106] is the sub-list for method output_type
+	58, // [58:82] is the sub-list for method input_type
+	58, // [58:58] is the sub-list for extension type_name
+	58, // [58:58] is the sub-list for extension extendee
+	0,  // [0:58] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_scheduling_proto_init() }
@@ -3475,7 +3578,7 @@ func file_familytime_scheduling_v1_scheduling_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_scheduling_v1_scheduling_proto_rawDesc), len(file_familytime_scheduling_v1_scheduling_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   46,
+			NumMessages:   48,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

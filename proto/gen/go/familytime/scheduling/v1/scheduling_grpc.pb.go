@@ -24,6 +24,7 @@ const (
 	SchedulingService_GetCentre_FullMethodName            = "/familytime.scheduling.v1.SchedulingService/GetCentre"
 	SchedulingService_ListCentres_FullMethodName          = "/familytime.scheduling.v1.SchedulingService/ListCentres"
 	SchedulingService_AddRoom_FullMethodName              = "/familytime.scheduling.v1.SchedulingService/AddRoom"
+	SchedulingService_ListRooms_FullMethodName            = "/familytime.scheduling.v1.SchedulingService/ListRooms"
 	SchedulingService_DefineOpeningPattern_FullMethodName = "/familytime.scheduling.v1.SchedulingService/DefineOpeningPattern"
 	SchedulingService_ListOpeningSessions_FullMethodName  = "/familytime.scheduling.v1.SchedulingService/ListOpeningSessions"
 	SchedulingService_BookSession_FullMethodName          = "/familytime.scheduling.v1.SchedulingService/BookSession"
@@ -61,6 +62,9 @@ type SchedulingServiceClient interface {
 	ListCentres(ctx context.Context, in *ListCentresRequest, opts ...grpc.CallOption) (*ListCentresResponse, error)
 	// AddRoom adds a room to a centre. Coordinators and administrators.
 	AddRoom(ctx context.Context, in *AddRoomRequest, opts ...grpc.CallOption) (*AddRoomResponse, error)
+	// ListRooms lists a centre's rooms, by name. Everyone who works at the centre, and
+	// administrators.
+	ListRooms(ctx context.Context, in *ListRoomsRequest, opts ...grpc.CallOption) (*ListRoomsResponse, error)
 	// DefineOpeningPattern defines (or, naming its id, redefines) when a centre opens.
 	// Coordinators and administrators.
 	DefineOpeningPattern(ctx context.Context, in *DefineOpeningPatternRequest, opts ...grpc.CallOption) (*DefineOpeningPatternResponse, error)
@@ -70,7 +74,8 @@ type SchedulingServiceClient interface {
 	// each party's arrival and departure from the family's stagger. Coordinators.
 	BookSession(ctx context.Context, in *BookSessionRequest, opts ...grpc.CallOption) (*BookSessionResponse, error)
 	// RescheduleBooking moves a booking to another session or room: the old one is cancelled and a
-	// new one booked, together or not at all. Coordinators.
+	// new one booked, together or not at all. The pattern and room left out are the old booking's.
+	// Coordinators.
 	RescheduleBooking(ctx context.Context, in *RescheduleBookingRequest, opts ...grpc.CallOption) (*RescheduleBookingResponse, error)
 	// CancelBooking cancels a booking, recording who cancelled and the notice given (under 48
 	// hours is late). Coordinators.
@@ -94,7 +99,8 @@ type SchedulingServiceClient interface {
 	// unless one is named. Coordinators.
 	OfferPlace(ctx context.Context, in *OfferPlaceRequest, opts ...grpc.CallOption) (*OfferPlaceResponse, error)
 	// GetDaySheet is a centre's day: every booking with its room, each party's times, the people
-	// expected by id, and alerts.
+	// expected by id, and alerts. Those who run the centre's sessions: its coordinators,
+	// volunteers, supervisors and safeguarding lead, never a national role.
 	GetDaySheet(ctx context.Context, in *GetDaySheetRequest, opts ...grpc.CallOption) (*GetDaySheetResponse, error)
 	// GetCapacity counts a centre's sessions and places available, booked and attended in a period.
 	GetCapacity(ctx context.Context, in *GetCapacityRequest, opts ...grpc.CallOption) (*GetCapacityResponse, error)
@@ -163,6 +169,16 @@ func (c *schedulingServiceClient) AddRoom(ctx context.Context, in *AddRoomReques
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(AddRoomResponse)
 	err := c.cc.Invoke(ctx, SchedulingService_AddRoom_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *schedulingServiceClient) ListRooms(ctx context.Context, in *ListRoomsRequest, opts ...grpc.CallOption) (*ListRoomsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListRoomsResponse)
+	err := c.cc.Invoke(ctx, SchedulingService_ListRooms_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -366,6 +382,9 @@ type SchedulingServiceServer interface {
 	ListCentres(context.Context, *ListCentresRequest) (*ListCentresResponse, error)
 	// AddRoom adds a room to a centre. Coordinators and administrators.
 	AddRoom(context.Context, *AddRoomRequest) (*AddRoomResponse, error)
+	// ListRooms lists a centre's rooms, by name. Everyone who works at the centre, and
+	// administrators.
+	ListRooms(context.Context, *ListRoomsRequest) (*ListRoomsResponse, error)
 	// DefineOpeningPattern defines (or, naming its id, redefines) when a centre opens.
 	// Coordinators and administrators.
 	DefineOpeningPattern(context.Context, *DefineOpeningPatternRequest) (*DefineOpeningPatternResponse, error)
@@ -375,7 +394,8 @@ type SchedulingServiceServer interface {
 	// each party's arrival and departure from the family's stagger. Coordinators.
 	BookSession(context.Context, *BookSessionRequest) (*BookSessionResponse, error)
 	// RescheduleBooking moves a booking to another session or room: the old one is cancelled and a
-	// new one booked, together or not at all. Coordinators.
+	// new one booked, together or not at all. The pattern and room left out are the old booking's.
+	// Coordinators.
 	RescheduleBooking(context.Context, *RescheduleBookingRequest) (*RescheduleBookingResponse, error)
 	// CancelBooking cancels a booking, recording who cancelled and the notice given (under 48
 	// hours is late). Coordinators.
@@ -399,7 +419,8 @@ type SchedulingServiceServer interface {
 	// unless one is named. Coordinators.
 	OfferPlace(context.Context, *OfferPlaceRequest) (*OfferPlaceResponse, error)
 	// GetDaySheet is a centre's day: every booking with its room, each party's times, the people
-	// expected by id, and alerts.
+	// expected by id, and alerts. Those who run the centre's sessions: its coordinators,
+	// volunteers, supervisors and safeguarding lead, never a national role.
 	GetDaySheet(context.Context, *GetDaySheetRequest) (*GetDaySheetResponse, error)
 	// GetCapacity counts a centre's sessions and places available, booked and attended in a period.
 	GetCapacity(context.Context, *GetCapacityRequest) (*GetCapacityResponse, error)
@@ -438,6 +459,9 @@ func (UnimplementedSchedulingServiceServer) ListCentres(context.Context, *ListCe
 }
 func (UnimplementedSchedulingServiceServer) AddRoom(context.Context, *AddRoomRequest) (*AddRoomResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method AddRoom not implemented")
+}
+func (UnimplementedSchedulingServiceServer) ListRooms(context.Context, *ListRoomsRequest) (*ListRoomsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListRooms not implemented")
 }
 func (UnimplementedSchedulingServiceServer) DefineOpeningPattern(context.Context, *DefineOpeningPatternRequest) (*DefineOpeningPatternResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DefineOpeningPattern not implemented")
@@ -600,6 +624,24 @@ func _SchedulingService_AddRoom_Handler(srv interface{}, ctx context.Context, de
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(SchedulingServiceServer).AddRoom(ctx, req.(*AddRoomRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SchedulingService_ListRooms_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListRoomsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulingServiceServer).ListRooms(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SchedulingService_ListRooms_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulingServiceServer).ListRooms(ctx, req.(*ListRoomsRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -954,6 +996,10 @@ var SchedulingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "AddRoom",
 			Handler:    _SchedulingService_AddRoom_Handler,
+		},
+		{
+			MethodName: "ListRooms",
+			Handler:    _SchedulingService_ListRooms_Handler,
 		},
 		{
 			MethodName: "DefineOpeningPattern",

@@ -1370,7 +1370,9 @@ type DaySheetEntry struct {
 	Booking *Booking `protobuf:"bytes,1,opt,name=booking,proto3" json:"booking,omitempty"`
 	// The room's name.
 	RoomName string `protobuf:"bytes,2,opt,name=room_name,json=roomName,proto3" json:"room_name,omitempty"`
-	// The people named for the family, by id, and whether each has checked in.
+	// The people named for the family, by id, and whether each has checked in. A cancelled
+	// booking's people are not expected: it lists only those who had checked in before it was
+	// cancelled (a hold may cancel a session under way).
 	Expected []*ExpectedPerson `protobuf:"bytes,3,rep,name=expected,proto3" json:"expected,omitempty"`
 	// What the volunteers must know.
 	Alerts []Alert `protobuf:"varint,4,rep,packed,name=alerts,proto3,enum=familytime.scheduling.v1.Alert" json:"alerts,omitempty"`

@@ -62,7 +62,7 @@ var (
 	// (decisions.md 89).
 	ErrNoContactHeld = problem.Rule("NO_CONTACT_HELD", "no contact was held at the session")
 	// ErrSameSession means a reschedule to the booking's own session, room and times.
-	ErrSameSession = problem.Rule("SAME_SESSION", "the booking is already in that session and room at those times: nothing to reschedule")
+	ErrSameSession      = problem.Rule("SAME_SESSION", "the booking is already in that session and room at those times: nothing to reschedule")
 	ErrSupervisorNeeded = problem.Rule("SUPERVISOR_REQUIRED", "a supervised session is completed by a supervisor")
 	// ErrSupervisorNotCaller means a supervised session's completion named as its supervisor an
 	// account other than the caller's: the supervisor completes their own session.

@@ -32,7 +32,7 @@ const (
 // ..."). They never quote the value: it may be personal, and it is what could not be shown.
 const (
 	ReasonUTF8  = "must be valid UTF-8"
-	ReasonLine  = "must not contain control characters (such as terminal escape codes, tabs or line breaks) or invisible formatting characters (such as text-direction marks or zero-width spaces)"
+	ReasonLine  = "must not contain control characters (such as terminal escape codes, tabs or line breaks), invisible formatting characters (such as text-direction marks or zero-width spaces), or spaces other than the ordinary one"
 	ReasonProse = "must not contain control characters (such as terminal escape codes) other than tabs and line breaks, or invisible formatting characters (such as text-direction marks or zero-width spaces)"
 )
 
@@ -66,7 +66,9 @@ func Check(s string, k Kind) string {
 //   - the line and paragraph separators (U+2028, U+2029), which break a line as \n does but
 //     are not the line breaks Prose keeps;
 //   - the other characters Unicode says are ignored when shown (Other_Default_Ignorable_Code_Point:
-//     Hangul fillers, which show as blank letters, and the like).
+//     Hangul fillers, which show as blank letters, and the like), and the blank Braille pattern
+//     (U+2800), which shows as a space;
+//   - in a Line, every space but the plain one (U+0020): no-break, thin, ideographic spaces.
 //
 // Combining marks and variation selectors are not refused: they are part of how many scripts
 // (and emoji) are written.
@@ -77,6 +79,14 @@ func Refused(r rune, k Kind) bool {
 	case unicode.IsControl(r):
 		return true
 	case unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp, unicode.Other_Default_Ignorable_Code_Point):
+		return true
+	case r == '\u2800':
+		// The blank Braille pattern shows as a space but is a symbol: a name of it looks empty.
+		return true
+	case k == Line && r != ' ' && unicode.Is(unicode.Zs, r):
+		// A no-break, thin or ideographic space in a name looks like a space and is not one:
+		// "Family\u00a0room 1" would be a second room beside "Family room 1". Prose keeps them
+		// (pasted text carries them, and nothing is matched on it).
 		return true
 	}
 	return false

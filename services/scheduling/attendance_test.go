@@ -171,7 +171,7 @@ func TestASessionWithoutContactIsCancelledNotCompleted(t *testing.T) {
 	c, door := g.client(t, auth.RoleCoordinator), g.door(t)
 	ctx := t.Context()
 	var bookings []string
-	for week := range 2 {
+	for week := range 4 {
 		r, err := book(ctx, c, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: f.id.String(),
 			PatternId: pattern, Date: date(saturday(week)), RoomId: rooms[0]})
 		require.NoError(t, err)
@@ -216,6 +216,7 @@ func TestASessionWithoutContactIsCancelledNotCompleted(t *testing.T) {
 		CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT, RequestId: uuid.NewString()})
 	require.NoError(t, err)
 	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED, cancelled.GetBooking().GetStatus())
+	require.Zero(t, cancelled.GetNoticeMinutes())
 	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM events WHERE event_type = 'familytime.scheduling.v1.BookingCancelled'
 		AND payload IS NOT NULL AND stream_id = $1`, "family-"+f.id.String()))
 
@@ -238,4 +239,40 @@ func TestASessionWithoutContactIsCancelledNotCompleted(t *testing.T) {
 	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM events WHERE event_type = 'familytime.scheduling.v1.SessionCompleted'
 		AND actor = 'account-volunteer'`))
 	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM bookings WHERE booking_id = $1 AND supervised_by = 'account-volunteer'`, bookings[1]))
+	require.Equal(t, "account-volunteer", done.GetBooking().GetSupervisedBy(), "the completion says who supervised")
+	sheet, err := door.GetDaySheet(ctx, &schedulingv1.GetDaySheetRequest{CentreId: g.centre.String(), Date: date(saturday(1))})
+	require.NoError(t, err)
+	require.Len(t, sheet.GetEntries(), 1)
+	require.Equal(t, "account-volunteer", sheet.GetEntries()[0].GetBooking().GetSupervisedBy(), "so does the day sheet")
+
+	// The third week, the second review's times: the visiting parent in and out before the
+	// children came, the children in and out after. Not held; cancelled with no notice though
+	// the children were not yet due when it was called off.
+	g.clock.Set(london(2026, 1, 24, 10, 12))
+	move(bookings[2], true, schedulingv1.Party_PARTY_VISITING, 10, 0, f.visiting)
+	move(bookings[2], false, schedulingv1.Party_PARTY_VISITING, 10, 5, f.visiting)
+	g.clock.Set(london(2026, 1, 24, 10, 25))
+	move(bookings[2], true, schedulingv1.Party_PARTY_CHILDREN, 10, 10, f.resident, f.child)
+	move(bookings[2], false, schedulingv1.Party_PARTY_CHILDREN, 10, 20, f.resident, f.child)
+	_, err = complete(bookings[2], "")
+	_, reason = field(err)
+	require.Equal(t, "NO_CONTACT_HELD", reason, err)
+	third, err := c.CancelBooking(ctx, &schedulingv1.CancelBookingRequest{CentreId: g.centre.String(), BookingId: bookings[2],
+		CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_VISITING_PARENT, RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	require.Zero(t, third.GetNoticeMinutes())
+	require.Equal(t, 2, g.count(t, `SELECT count(*) FROM events WHERE event_type = 'familytime.scheduling.v1.BookingCancelled'
+		AND stream_id = $1`, "family-"+f.id.String()))
+	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM bookings WHERE booking_id = $1 AND cancelled_late`, bookings[2]))
+
+	// The fourth week, the children brought and taken away at 10:05, ten minutes before they
+	// were due: called off at 10:08, with no notice, not seven minutes' notice.
+	g.clock.Set(london(2026, 1, 31, 10, 8))
+	move(bookings[3], true, schedulingv1.Party_PARTY_CHILDREN, 10, 5, f.resident, f.child)
+	move(bookings[3], false, schedulingv1.Party_PARTY_CHILDREN, 10, 6, f.resident, f.child)
+	fourth, err := c.CancelBooking(ctx, &schedulingv1.CancelBookingRequest{CentreId: g.centre.String(), BookingId: bookings[3],
+		CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT, RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	require.Zero(t, fourth.GetNoticeMinutes())
+	require.True(t, fourth.GetBooking().GetCancelledLate())
 }

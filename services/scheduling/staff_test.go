@@ -17,7 +17,8 @@ import (
 	"github.com/familytime/familytime/services/platform/grpcx"
 )
 
-// addStaff adds a member to the rig's centre as its coordinator.
+// addStaff adds a member to the rig's centre as an administrator, as the national body adds a
+// centre's first coordinator (decisions.md 93).
 func (g *rig) addStaff(t *testing.T, account string, role schedulingv1.StaffRole, dbs, trained time.Time) *schedulingv1.StaffMember {
 	t.Helper()
 	req := &schedulingv1.AddStaffMemberRequest{CentreId: g.centre.String(), AccountId: account, Role: role,
@@ -25,7 +26,7 @@ func (g *rig) addStaff(t *testing.T, account string, role schedulingv1.StaffRole
 	if !trained.IsZero() {
 		req.TrainedOn = date(trained)
 	}
-	resp, err := g.client(t, auth.RoleCoordinator).AddStaffMember(t.Context(), req)
+	resp, err := g.client(t, auth.RoleAdmin).AddStaffMember(t.Context(), req)
 	require.NoError(t, err)
 	return resp.GetMember()
 }
@@ -134,7 +135,7 @@ func TestASupervisedSessionIsCompletedOnlyByAClearedSupervisor(t *testing.T) {
 
 	// Their last day cannot be put before the session they supervised (a review backdated a
 	// leaving, and the register then said the session's supervisor was not on the staff).
-	coordinator := g.client(t, auth.RoleCoordinator)
+	coordinator := g.client(t, auth.RoleAdmin)
 	before := g.count(t, "SELECT count(*) FROM events")
 	_, err = coordinator.RemoveStaffMember(ctx, &schedulingv1.RemoveStaffMemberRequest{CentreId: g.centre.String(), AccountId: "sup-cleared",
 		LeftOn: date(saturday(0).AddDate(0, 0, -1)), RequestId: uuid.NewString()})
@@ -160,7 +161,7 @@ func TestASupervisedSessionIsCompletedOnlyByAClearedSupervisor(t *testing.T) {
 // someone on the staff under a new request id is refused.
 func TestAddStaffMemberIsIdempotent(t *testing.T) {
 	g := newRig(t, monday)
-	c := g.client(t, auth.RoleCoordinator)
+	c := g.client(t, auth.RoleAdmin)
 	req := &schedulingv1.AddStaffMemberRequest{CentreId: g.centre.String(), AccountId: "vol-1",
 		Role: schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER, DbsCheckedOn: date(time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)),
 		RequestId: uuid.NewString()}
@@ -228,7 +229,7 @@ func TestNobodyKeepsTheirOwnRegisterEntry(t *testing.T) {
 	require.Equal(t, "OWN_REGISTER_ENTRY", reason)
 	require.Equal(t, 0, g.count(t, `SELECT count(*) FROM events WHERE stream_id = $1`, "staff-"+g.centre.String()))
 
-	g.addStaff(t, "coord-self", schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR,
+	g.addStaff(t, "coord-self", schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR,
 		time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 12, 2, 0, 0, 0, 0, time.UTC))
 	g.addStaff(t, "vol-1", schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER, time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC), time.Time{})
 	check := func(account string) error {
@@ -242,6 +243,51 @@ func TestNobodyKeepsTheirOwnRegisterEntry(t *testing.T) {
 	require.Equal(t, "OWN_REGISTER_ENTRY", reason)
 	require.Equal(t, 2, g.count(t, `SELECT count(*) FROM events WHERE stream_id = $1`, "staff-"+g.centre.String()))
 	require.NoError(t, check("vol-1"))
+	// Case does not make another account of one's own.
+	_, err = self.AddStaffMember(t.Context(), &schedulingv1.AddStaffMemberRequest{CentreId: g.centre.String(), AccountId: "Coord-Self",
+		Role: schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD, DbsCheckedOn: date(time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)),
+		RequestId: uuid.NewString()})
+	_, reason = field(err)
+	require.Equal(t, "OWN_REGISTER_ENTRY", reason)
+}
+
+// Only one of the centre's coordinators on its register, cleared today, keeps it (decisions.md
+// 93): a coordinator not on it, one on it as a volunteer, and one who has left are refused
+// NOT_REGISTER_KEEPER, appending nothing, so two people off the register cannot vouch for each
+// other; an administrator adds the first coordinator, who then keeps it; anyone records their own
+// leaving.
+func TestOnlyTheCentresCoordinatorsKeepItsRegister(t *testing.T) {
+	g := newRig(t, monday)
+	add := func(c schedulingv1.SchedulingServiceClient, account string) error {
+		_, err := c.AddStaffMember(t.Context(), &schedulingv1.AddStaffMemberRequest{CentreId: g.centre.String(), AccountId: account,
+			Role: schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER, DbsCheckedOn: date(time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)),
+			RequestId: uuid.NewString()})
+		return err
+	}
+	refused := func(err error, why string) {
+		t.Helper()
+		code, reason := field(err)
+		require.Equal(t, codes.FailedPrecondition, code, err)
+		require.Equal(t, "NOT_REGISTER_KEEPER", reason)
+		require.Contains(t, status.Convert(err).Message(), why)
+	}
+	outsider := g.as(t, "coord-a", auth.RoleCoordinator)
+	refused(add(outsider, "coord-b"), "you are not on its staff register today")
+	require.Equal(t, 0, g.count(t, `SELECT count(*) FROM events WHERE stream_id = $1`, "staff-"+g.centre.String()))
+
+	trained := time.Date(2025, 12, 2, 0, 0, 0, 0, time.UTC)
+	g.addStaff(t, "coord-a", schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR, time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC), trained)
+	g.addStaff(t, "vol-a", schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER, time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC), trained)
+	refused(add(g.as(t, "vol-a", auth.RoleCoordinator), "vol-x"), "you are on it as a volunteer")
+	require.NoError(t, add(outsider, "vol-b"), "the first coordinator, added by an administrator, keeps it")
+
+	_, err := outsider.RemoveStaffMember(t.Context(), &schedulingv1.RemoveStaffMemberRequest{CentreId: g.centre.String(), AccountId: "coord-a",
+		RequestId: uuid.NewString()})
+	require.NoError(t, err, "their own leaving, today")
+	g.clock.Set(monday.AddDate(0, 0, 1))
+	before := g.count(t, "SELECT count(*) FROM events")
+	refused(add(outsider, "vol-c"), "their last day was 2026-01-05")
+	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
 }
 
 // Only someone on the centre's staff register, cleared on the session's date, records a session
@@ -265,7 +311,7 @@ func TestOnlyClearedStaffRecordASession(t *testing.T) {
 		time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC))
 	door := g.door(t)
 	g.clock.Set(london(2026, 1, 10, 10, 0))
-	_, err = g.client(t, auth.RoleCoordinator).RemoveStaffMember(ctx, &schedulingv1.RemoveStaffMemberRequest{CentreId: g.centre.String(),
+	_, err = g.client(t, auth.RoleAdmin).RemoveStaffMember(ctx, &schedulingv1.RemoveStaffMemberRequest{CentreId: g.centre.String(),
 		AccountId: "vol-leaving", LeftOn: date(saturday(0).AddDate(0, 0, -1)), RequestId: uuid.NewString()})
 	require.NoError(t, err)
 

@@ -887,6 +887,9 @@ func printBooking(w io.Writer, out *output, b *schedulingv1.Booking, extra [][2]
 	if b.GetStatus() == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED {
 		fields = append(fields, [2]string{"cancelled", friendly("CANCELLATION_REASON_", b.GetCancellationReason().String()) + lateWord(b.GetCancelledLate())})
 	}
+	if by := b.GetSupervisedBy(); by != "" {
+		fields = append(fields, [2]string{"supervised by", by})
+	}
 	return out.one(w, b, append(fields, extra...))
 }
 

@@ -23,8 +23,10 @@ DBS check before starting and safeguarding training every year: someone is clear
 they are on the staff that day (their last day counts), DBS-checked on or before it, and trained
 on or before it and less than a year before. A supervised session is completed only by its
 supervisor, a contact supervisor or safeguarding lead cleared on the session's date, with their
-own token (familytime schedule complete). Nobody adds themselves or records their own checks
-(OWN_REGISTER_ENTRY): another coordinator of the centre, or an administrator, does it.
+own token (familytime schedule complete). The register is kept by the centre's coordinators who
+are on it, cleared that day (NOT_REGISTER_KEEPER otherwise), and an administrator adds the first.
+Nobody adds themselves or records their own checks (OWN_REGISTER_ENTRY): another coordinator of
+the centre, or an administrator, does it.
 
 Coordinators of the centre and administrators add, check and record leavers; everyone who works
 at the centre may list. Dates are YYYY-MM-DD, the centre's dates; none may be in the future or

@@ -77,10 +77,11 @@ func TestAFamilysWholePathThroughTheFourServices(t *testing.T) {
 	lead := s.safeguarding(t, s.tokenFor(t, "lead-1", auth.RoleSafeguardingLead, centre))
 	// The supervisor and the volunteer are on the centre's staff register, DBS-checked and
 	// trained: only cleared staff record a session, and only a cleared contact supervisor
-	// completes a supervised one (decisions.md 82 and 88).
+	// completes a supervised one (decisions.md 82 and 88). The administrator adds them: a
+	// coordinator keeps the register only once on it (decisions.md 93).
 	for account, role := range map[string]schedulingv1.StaffRole{"supervisor-1": schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR,
 		"volunteer-1": schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER} {
-		_, err = sched.AddStaffMember(ctx, &schedulingv1.AddStaffMemberRequest{RequestId: uuid.NewString(), CentreId: centre,
+		_, err = s.scheduling(t, p.Info.AdminToken).AddStaffMember(ctx, &schedulingv1.AddStaffMemberRequest{RequestId: uuid.NewString(), CentreId: centre,
 			AccountId: account, Role: role, DbsCheckedOn: dateOf(received.AddDate(0, -6, 0)),
 			TrainedOn: dateOf(received.AddDate(0, -5, 0)), JoinedOn: dateOf(received.AddDate(0, -5, 0))})
 		require.NoError(t, err)

@@ -3,12 +3,14 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/scheduling/internal/adapters"
@@ -36,6 +38,9 @@ func (a *App) AddStaffMember(ctx context.Context, centre uuid.UUID, j domain.Joi
 		return domain.StaffMember{}, time.Time{}, nil, err
 	}
 	expected, today := r.Version(), a.centreToday()
+	if err := keeper(r, today, md); err != nil {
+		return domain.StaffMember{}, time.Time{}, nil, err
+	}
 	m, ev, err := r.Add(j, today)
 	if err != nil {
 		return domain.StaffMember{}, time.Time{}, nil, err
@@ -54,6 +59,9 @@ func (a *App) RecordStaffCheck(ctx context.Context, centre uuid.UUID, account st
 		return domain.StaffMember{}, time.Time{}, nil, err
 	}
 	expected, today := r.Version(), a.centreToday()
+	if err := keeper(r, today, md); err != nil {
+		return domain.StaffMember{}, time.Time{}, nil, err
+	}
 	m, ev, err := r.RecordCheck(account, check, on, today)
 	if err != nil {
 		return domain.StaffMember{}, time.Time{}, nil, err
@@ -67,10 +75,22 @@ func (a *App) RecordStaffCheck(ctx context.Context, centre uuid.UUID, account st
 // coordinator who could add themselves as a contact supervisor, or record their own check, could
 // clear themselves to supervise. A leaving may be one's own.
 func notOwnEntry(account string, md eventstore.Metadata) error {
-	if md.Actor != "" && account == md.Actor {
+	// Case is ignored: an identity provider may treat "Coord-A" and "coord-a" as one account.
+	if md.Actor != "" && strings.EqualFold(account, md.Actor) {
 		return problem.Rule("OWN_REGISTER_ENTRY", "nobody adds themselves to a centre's staff register or records their own DBS check or training: another coordinator of the centre, or an administrator, does it")
 	}
 	return nil
+}
+
+// keeper refuses a change to the register by a caller who is not one of the centre's coordinators
+// on it, cleared today (StaffRegister.Keeps), unless they act as an administrator, who adds a
+// centre's first coordinator (decisions.md 93). The register is read and appended at its version,
+// so a keeper's own leaving recorded meanwhile makes the change be decided again.
+func keeper(r *domain.StaffRegister, today time.Time, md eventstore.Metadata) error {
+	if md.ActorRole == string(auth.RoleAdmin) {
+		return nil
+	}
+	return r.Keeps(md.Actor, today)
 }
 
 // RemoveStaffMember records that a member of staff left, their last day left (zero: today). Of
@@ -83,6 +103,12 @@ func (a *App) RemoveStaffMember(ctx context.Context, centre uuid.UUID, account s
 		return domain.StaffMember{}, time.Time{}, nil, err
 	}
 	expected, today := r.Version(), a.centreToday()
+	if md.Actor != account {
+		// Someone may record their own leaving; anyone else's is the register's keepers'.
+		if err := keeper(r, today, md); err != nil {
+			return domain.StaffMember{}, time.Time{}, nil, err
+		}
+	}
 	m, ev, err := r.Leave(account, left, today)
 	if err != nil {
 		return domain.StaffMember{}, time.Time{}, nil, err

@@ -172,6 +172,8 @@ type Booking struct {
 	CheckedIn                                                      []uuid.UUID
 	Refusals                                                       int
 	Arrived, Departed                                              map[schedulingv1.Party]time.Time
+	// SupervisedBy is who supervised the session, once it is completed (Complete).
+	SupervisedBy string
 }
 
 // Location is the booking's time zone.
@@ -439,8 +441,11 @@ func (f *Family) cancelWhere(match func(*Booking) bool, reason schedulingv1.Canc
 }
 
 func (f *Family) cancellation(b *Booking, by schedulingv1.CancelledBy, reason schedulingv1.CancellationReason, now time.Time) *schedulingv1.BookingCancelled {
-	// A session that began and held no contact is cancelled with no notice at all.
-	notice := max(b.ChildrenArrive.Sub(now), 0)
+	notice := b.ChildrenArrive.Sub(now)
+	if b.Started(now) {
+		// A session that began and held no contact (Cancel) is cancelled with no notice at all.
+		notice = 0
+	}
 	return &schedulingv1.BookingCancelled{BookingId: b.ID.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(),
 		RoomId: b.Room.String(), SessionDate: toDate(b.Date), CancelledBy: by, Reason: reason,
 		NoticeMinutes: int64(notice / time.Minute), Late: notice < LateNotice, ServiceType: b.ServiceType}
@@ -544,7 +549,7 @@ func (f *Family) Cancel(id uuid.UUID, by schedulingv1.CancelledBy, now time.Time
 	if err != nil {
 		return nil, nil, err
 	}
-	if b.Started(now) && !b.NoContactHeld() {
+	if b.Started(now) && !b.NoContactHeld(now) {
 		return nil, nil, ErrSessionStarted
 	}
 	ev := f.cancellation(b, by, schedulingv1.CancellationReason_CANCELLATION_REASON_REQUESTED, now)
@@ -747,7 +752,7 @@ func (f *Family) Depart(id uuid.UUID, party schedulingv1.Party, at time.Time, pe
 }
 
 // Held is the contact a booking held: from the later of its due start and both parties'
-// arrivals, to its due end or the children's earlier departure.
+// arrivals, to its due end or the earlier departure of either party.
 func (b *Booking) Held() (start, end time.Time) {
 	start, end = b.ChildrenArrive, b.ChildrenLeave
 	for _, at := range b.Arrived {
@@ -755,8 +760,11 @@ func (b *Booking) Held() (start, end time.Time) {
 			start = at
 		}
 	}
-	if d, ok := b.Departed[schedulingv1.Party_PARTY_CHILDREN]; ok && d.Before(end) {
-		end = d
+	// Contact ends when either party leaves: the children, or the visiting parent before them.
+	for _, p := range []schedulingv1.Party{schedulingv1.Party_PARTY_CHILDREN, schedulingv1.Party_PARTY_VISITING} {
+		if d, ok := b.Departed[p]; ok && d.Before(end) {
+			end = d
+		}
 	}
 	if end.Before(start) {
 		end = start
@@ -764,11 +772,14 @@ func (b *Booking) Held() (start, end time.Time) {
 	return start, end
 }
 
-// NoContactHeld reports whether the booking's session is over without contact: the children
-// came and left, and were never with the visiting parent within the session's time (Held is
-// empty). Such a session did not take place; it is cancelled on the day, not completed.
-func (b *Booking) NoContactHeld() bool {
-	if _, left := b.Departed[schedulingv1.Party_PARTY_CHILDREN]; !left {
+// NoContactHeld reports whether the booking's session is over without contact: a party has left,
+// or the children's time is over, and the children were never with the visiting parent within
+// the session's time (Held is empty). Such a session did not take place; it is cancelled on the
+// day, not completed.
+func (b *Booking) NoContactHeld(now time.Time) bool {
+	_, childrenLeft := b.Departed[schedulingv1.Party_PARTY_CHILDREN]
+	_, visitingLeft := b.Departed[schedulingv1.Party_PARTY_VISITING]
+	if !childrenLeft && !visitingLeft && now.Before(b.ChildrenLeave) {
 		return false
 	}
 	start, end := b.Held()
@@ -980,7 +991,8 @@ func (f *Family) apply(ev proto.Message) error {
 	case *schedulingv1.PartyDeparted:
 		f.bookings[uuid.MustParse(e.GetBookingId())].Departed[e.GetParty()] = e.GetAt().AsTime()
 	case *schedulingv1.SessionCompleted:
-		f.bookings[uuid.MustParse(e.GetBookingId())].Status = schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED
+		b := f.bookings[uuid.MustParse(e.GetBookingId())]
+		b.Status, b.SupervisedBy = schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED, e.GetSupervisedBy()
 	case *schedulingv1.NoShowRecorded:
 		id := uuid.MustParse(e.GetBookingId())
 		f.bookings[id].Status = schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW

@@ -28,6 +28,9 @@ var (
 	// departure, a no-show, a completion) by someone not cleared to work at the centre on the
 	// session's date (decisions.md 88).
 	ErrNotCleared = problem.Rule("NOT_CLEARED", "you are not cleared to work at the centre on the session's date")
+	// ErrNotRegisterKeeper matches every refusal of a change to the register by someone who is
+	// not one of the centre's coordinators on it, cleared, that day (decisions.md 93).
+	ErrNotRegisterKeeper = problem.Rule("NOT_REGISTER_KEEPER", "you keep the centre's staff register only as one of its coordinators, on it and cleared today")
 )
 
 // TrainingLasts is how long safeguarding training counts: it is needed again every year.
@@ -380,6 +383,36 @@ func (r *StaffRegister) Works(account string, date time.Time) error {
 		}
 	}
 	if ok, why := m.Cleared(date); !ok {
+		return refuse(why)
+	}
+	return nil
+}
+
+// Keeps refuses, with ErrNotRegisterKeeper's reason and why in words, an account that may not
+// keep the register on today: a coordinator on the staff that day, cleared (decisions.md 93). The
+// message speaks to the caller and names no account.
+func (r *StaffRegister) Keeps(account string, today time.Time) error {
+	refuse := func(why string) error {
+		return problem.Rule(ErrNotRegisterKeeper.Reason, fmt.Sprintf("you keep the centre's staff register only as one of its coordinators, on it and cleared today (%s): %s. "+
+			"An administrator adds the centre's first coordinator", dateString(today), why))
+	}
+	ps := r.periods[account]
+	var m *StaffMember
+	for _, p := range ps {
+		if p.OnStaff(today) {
+			m = p
+		}
+	}
+	switch {
+	case m == nil && len(ps) > 0:
+		_, why := ps[len(ps)-1].Cleared(today) // says they left, or have not joined yet
+		return refuse(why)
+	case m == nil:
+		return refuse("you are not on its staff register today")
+	case m.Role != schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR:
+		return refuse("you are on it as " + RoleWords(m.Role))
+	}
+	if ok, why := m.Cleared(today); !ok {
 		return refuse(why)
 	}
 	return nil

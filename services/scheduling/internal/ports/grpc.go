@@ -66,13 +66,14 @@ var (
 	// coordinators, and the national administrators who register centres and add a centre's
 	// first (or only) coordinator to its register (decisions.md 87).
 	setUp = []auth.Role{auth.RoleCoordinator, auth.RoleAdmin}
-	// door are the people who run the session on the morning.
-	door = []auth.Role{auth.RoleVolunteer, auth.RoleCoordinator, auth.RoleSupervisor}
+	// door are the people who run the session on the morning; the safeguarding lead among them
+	// (a lead on the register may supervise contact, decisions.md 82).
+	door = []auth.Role{auth.RoleVolunteer, auth.RoleCoordinator, auth.RoleSupervisor, auth.RoleSafeguardingLead}
 	// completers are door's roles with the supervisor first: a supervised session is completed
 	// by its supervisor, and the first role the caller holds is the one its events record
 	// (auth.Policy.ActingRole), so someone who is a volunteer and a supervisor completes as the
 	// supervisor.
-	completers = []auth.Role{auth.RoleSupervisor, auth.RoleVolunteer, auth.RoleCoordinator}
+	completers = []auth.Role{auth.RoleSupervisor, auth.RoleSafeguardingLead, auth.RoleVolunteer, auth.RoleCoordinator}
 	// sessionStaff read the day sheet: the people who run the centre's sessions. It names families
 	// and people by id with their exact door times, which are no national business and which no
 	// service reads.

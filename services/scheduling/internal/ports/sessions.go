@@ -266,7 +266,8 @@ func (s *Server) CompleteSession(ctx context.Context, req *schedulingv1.Complete
 	// subject of their token (decisions.md 82).
 	caller, bySupervisor := "", false
 	if c, ok := auth.FromContext(ctx); ok {
-		caller, bySupervisor = c.Subject, c.Has(auth.RoleSupervisor)
+		// The safeguarding lead supervises contact too (the register's Supervises says so).
+		caller, bySupervisor = c.Subject, c.Has(auth.RoleSupervisor) || c.Has(auth.RoleSafeguardingLead)
 	}
 	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.CompleteSessionResponse, *eventstore.UnitOfWork, error) {
 		b, ev, uow, err := s.app.CompleteSession(ctx, centre, booking, req.GetSupervisedBy(), caller, bySupervisor, md)
@@ -441,7 +442,7 @@ func bookingProto(b *domain.Booking) *schedulingv1.Booking {
 	loc := b.Location()
 	out := &schedulingv1.Booking{BookingId: b.ID.String(), CentreId: b.Centre.String(), FamilyId: b.Family.String(),
 		RoomId: b.Room.String(), PatternId: b.Pattern.String(), Date: domain.ToDate(b.Date), ServiceType: b.ServiceType,
-		Status: b.Status, CancellationReason: b.Reason, CancelledLate: b.Late, TimeZone: b.Zone,
+		Status: b.Status, CancellationReason: b.Reason, CancelledLate: b.Late, TimeZone: b.Zone, SupervisedBy: b.SupervisedBy,
 		Visiting: party(b.VisitingArrives, b.VisitingLeaves, loc), Children: party(b.ChildrenArrive, b.ChildrenLeave, loc)}
 	if t, ok := b.Arrived[schedulingv1.Party_PARTY_VISITING]; ok {
 		out.Visiting.ArrivedAt = timestamppb.New(t)

@@ -1236,7 +1236,11 @@ type Booking struct {
 	// The cancellation came with under 48 hours' notice.
 	CancelledLate bool `protobuf:"varint,12,opt,name=cancelled_late,json=cancelledLate,proto3" json:"cancelled_late,omitempty"`
 	// The time zone of the local times.
-	TimeZone      string `protobuf:"bytes,13,opt,name=time_zone,json=timeZone,proto3" json:"time_zone,omitempty"`
+	TimeZone string `protobuf:"bytes,13,opt,name=time_zone,json=timeZone,proto3" json:"time_zone,omitempty"`
+	// Who supervised a completed session: the account id of the staff member recorded at its
+	// completion (the supervisor of supervised contact; for supported contact whoever completed
+	// it, or the colleague they named). Empty until it is completed.
+	SupervisedBy  string `protobuf:"bytes,14,opt,name=supervised_by,json=supervisedBy,proto3" json:"supervised_by,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1358,6 +1362,13 @@ func (x *Booking) GetCancelledLate() bool {
 func (x *Booking) GetTimeZone() string {
 	if x != nil {
 		return x.TimeZone
+	}
+	return ""
+}
+
+func (x *Booking) GetSupervisedBy() string {
+	if x != nil {
+		return x.SupervisedBy
 	}
 	return ""
 }
@@ -1612,7 +1623,7 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\n" +
 	"arrived_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\tarrivedAt\x12;\n" +
 	"\vdeparted_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"departedAt\"\xf8\x04\n" +
+	"departedAt\"\x9d\x05\n" +
 	"\aBooking\x12\x1d\n" +
 	"\n" +
 	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
@@ -1629,7 +1640,8 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	" \x01(\x0e2'.familytime.scheduling.v1.BookingStatusR\x06status\x12]\n" +
 	"\x13cancellation_reason\x18\v \x01(\x0e2,.familytime.scheduling.v1.CancellationReasonR\x12cancellationReason\x12%\n" +
 	"\x0ecancelled_late\x18\f \x01(\bR\rcancelledLate\x12\x1b\n" +
-	"\ttime_zone\x18\r \x01(\tR\btimeZone\"\x92\x02\n" +
+	"\ttime_zone\x18\r \x01(\tR\btimeZone\x12#\n" +
+	"\rsupervised_by\x18\x0e \x01(\tR\fsupervisedBy\"\x92\x02\n" +
 	"\rDaySheetEntry\x12;\n" +
 	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12\x1b\n" +
 	"\troom_name\x18\x02 \x01(\tR\broomName\x12D\n" +

@@ -768,3 +768,45 @@ func TestAnErasedFamilysRecordsStillReadAndCloseWithoutText(t *testing.T) {
 	require.NotContains(t, rows, "closed after the erasure")
 	require.NotContains(t, rows, "seen again")
 }
+
+// A coordinator's domestic-abuse finding stands until the centre's lead clears it, saying why
+// (decision 92): a coordinator clearing it, or the lead without a note in words, is refused with
+// a reason and appends nothing; the factor without the finding is refused naming the field.
+func TestADomesticAbuseFindingIsClearedOnlyByTheLeadSayingWhy(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	family := uuid.New()
+	g.other(t, "referral", family, g.centre, &referralv1.ReferralReceived{ReferralId: uuid.NewString(), FamilyId: family.String(),
+		CentreId: g.centre.String(), ReceivedOn: review(0), Facts: &referralv1.ReferralFacts{Risk: &referralv1.RiskAnswers{}}})
+	coordinator := g.as(t, "coordinator-1", auth.RoleCoordinator)
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead, auth.RoleCoordinator)
+	da := []safeguardingv1.RiskFactor{safeguardingv1.RiskFactor_RISK_FACTOR_DOMESTIC_ABUSE}
+	assess := func(c safeguardingv1.SafeguardingServiceClient, found bool, factors []safeguardingv1.RiskFactor, note string) error {
+		rating := safeguardingv1.RiskRating_RISK_RATING_GREEN
+		if found {
+			rating = safeguardingv1.RiskRating_RISK_RATING_AMBER
+		}
+		_, err := c.AssessRisk(ctx, &safeguardingv1.AssessRiskRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+			FamilyId: family.String(), Rating: rating, Factors: factors, DomesticAbuseFinding: found, NextReviewOn: review(90), Note: note})
+		return err
+	}
+	require.Eventually(t, func() bool { return assess(coordinator, true, da, "") == nil }, 30*time.Second, 20*time.Millisecond)
+
+	before := g.events(t)
+	err := assess(coordinator, false, nil, "")
+	require.Equal(t, codes.FailedPrecondition, code(t, err))
+	require.Equal(t, "FINDING_CLEARED_BY_LEAD", reason(t, err))
+	err = assess(coordinator, false, nil, "the court found it unproven")
+	require.Equal(t, "FINDING_CLEARED_BY_LEAD", reason(t, err))
+	for _, note := range []string{"", "..", "?!?"} {
+		err = assess(lead, false, nil, note)
+		require.Equal(t, codes.FailedPrecondition, code(t, err))
+		require.Equal(t, "NOTE_REQUIRED", reason(t, err))
+	}
+	err = assess(lead, false, da, "the court found it unproven")
+	require.Equal(t, "domestic_abuse_finding", badField(t, err), "the factor without the finding")
+	require.Equal(t, before, g.events(t), "refused requests append nothing")
+
+	require.NoError(t, assess(lead, false, nil, "the court found it unproven"))
+	require.Equal(t, before+1, g.events(t))
+}

@@ -116,10 +116,12 @@ func describe(msg proto.Message) string {
 		}
 		return "Family's personal details erased at their request"
 	case *referralv1.RiskAssessmentNoted:
+		// A coordinator or the lead records the assessment; the noted event carries neither, and
+		// its envelope's actor is referral's consumer, so the words name no role (decision 92).
 		if ev.GetDomesticAbuseFinding() {
-			return "Referral noted the safeguarding lead's risk assessment of " + date(ev.GetAssessedOn()) + ": domestic abuse found, supported contact ruled out"
+			return "Referral noted safeguarding's risk assessment of " + date(ev.GetAssessedOn()) + ": domestic abuse found, supported contact ruled out"
 		}
-		return "Referral noted the safeguarding lead's risk assessment of " + date(ev.GetAssessedOn()) + ": no domestic abuse found"
+		return "Referral noted safeguarding's risk assessment of " + date(ev.GetAssessedOn()) + ": no domestic abuse found"
 	case *referralv1.CaseResumed:
 		if ev.GetHoldsInForce() == 0 {
 			return "Safeguarding hold lifted; contact resumes"

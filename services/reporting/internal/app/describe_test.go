@@ -61,9 +61,9 @@ func TestDescriptionsOfADomesticAbuseFinding(t *testing.T) {
 	require.Equal(t, "Booking for 2026-02-03 cancelled by the system: domestic abuse finding", Describe(envelopeOf(t,
 		&schedulingv1.BookingCancelled{SessionDate: day, CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM,
 			Reason: schedulingv1.CancellationReason_CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING})))
-	require.Equal(t, "Referral noted the safeguarding lead's risk assessment of 2026-02-03: domestic abuse found, supported contact ruled out",
+	require.Equal(t, "Referral noted safeguarding's risk assessment of 2026-02-03: domestic abuse found, supported contact ruled out",
 		Describe(envelopeOf(t, &referralv1.RiskAssessmentNoted{AssessedOn: day, DomesticAbuseFinding: true})))
-	require.Equal(t, "Referral noted the safeguarding lead's risk assessment of 2026-02-03: no domestic abuse found",
+	require.Equal(t, "Referral noted safeguarding's risk assessment of 2026-02-03: no domestic abuse found",
 		Describe(envelopeOf(t, &referralv1.RiskAssessmentNoted{AssessedOn: day})))
 }
 

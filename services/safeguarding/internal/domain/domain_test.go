@@ -588,3 +588,69 @@ func TestEachSealedFindsEverySealedField(t *testing.T) {
 	require.NoError(t, EachSealed(ev, func(string, []byte) ([]byte, error) { return nil, nil }))
 	require.Empty(t, ev.GetSealedDescription(), "nil clears the field")
 }
+
+// A standing domestic-abuse finding is cleared only by the centre's lead, with a note in words;
+// the factor and the finding agree (decision 92).
+func TestOnlyTheLeadClearsADomesticAbuseFindingAndSaysWhy(t *testing.T) {
+	da := []safeguardingv1.RiskFactor{safeguardingv1.RiskFactor_RISK_FACTOR_DOMESTIC_ABUSE}
+	coordinator := Caller{Subject: "coordinator-1", Role: "coordinator"}
+	centre := uuid.New()
+	found := Assessment{Centre: centre, Rating: safeguardingv1.RiskRating_RISK_RATING_AMBER, Factors: da,
+		DomesticAbuseFinding: true, NextReview: monday.AddDate(0, 3, 0)}
+	cleared := func(note string) Assessment {
+		return Assessment{Centre: centre, Rating: safeguardingv1.RiskRating_RISK_RATING_GREEN,
+			NextReview: monday.AddDate(0, 3, 0), Note: note}
+	}
+
+	t.Run("factor and finding agree", func(t *testing.T) {
+		r, _ := RebuildRisk(uuid.New(), nil)
+		_, err := r.Assess(lead, Assessment{Centre: centre, Rating: safeguardingv1.RiskRating_RISK_RATING_AMBER, Factors: da,
+			NextReview: monday.AddDate(0, 3, 0)}, monday)
+		invalidField(t, err, "domestic_abuse_finding")
+		_, err = r.Assess(lead, Assessment{Centre: centre, Rating: safeguardingv1.RiskRating_RISK_RATING_AMBER,
+			DomesticAbuseFinding: true, NextReview: monday.AddDate(0, 3, 0)}, monday)
+		invalidField(t, err, "factors")
+		require.Zero(t, r.Version(), "nothing was applied")
+	})
+
+	t.Run("a coordinator records a finding but does not clear it", func(t *testing.T) {
+		r, _ := RebuildRisk(uuid.New(), nil)
+		_, err := r.Assess(coordinator, found, monday)
+		require.NoError(t, err)
+		for _, note := range []string{"", "reviewed with the family and the police"} {
+			evs, err := r.Assess(coordinator, cleared(note), monday)
+			require.Nil(t, evs)
+			require.ErrorIs(t, err, ErrFindingClearedByLead)
+		}
+		require.True(t, r.DomesticAbuseFinding())
+		require.EqualValues(t, 1, r.Version())
+		_, err = r.Assess(coordinator, found, monday)
+		require.NoError(t, err, "the same finding again is the coordinator's to record")
+	})
+
+	t.Run("the lead clears it saying why", func(t *testing.T) {
+		r, _ := RebuildRisk(uuid.New(), nil)
+		_, err := r.Assess(coordinator, found, monday)
+		require.NoError(t, err)
+		for _, note := range []string{"", "  ", "ok", "...", "- -"} {
+			evs, err := r.Assess(lead, cleared(note), monday)
+			require.Nil(t, evs)
+			require.ErrorIs(t, err, ErrNoteRequired, "note %q", note)
+		}
+		require.True(t, r.DomesticAbuseFinding())
+		evs, err := r.Assess(lead, cleared("court found the allegations unproven"), monday)
+		require.NoError(t, err)
+		require.Len(t, evs, 1)
+		require.False(t, r.DomesticAbuseFinding())
+		_, err = r.Assess(coordinator, cleared(""), monday)
+		require.NoError(t, err, "no finding standing: a coordinator's assessment without one needs no note")
+	})
+
+	t.Run("a lead acting in another role is not the lead", func(t *testing.T) {
+		r, _ := RebuildRisk(uuid.New(), nil)
+		_, err := r.Assess(lead, found, monday)
+		require.NoError(t, err)
+		_, err = r.Assess(Caller{Subject: "lead-1", Role: "coordinator"}, cleared("unproven"), monday)
+		require.ErrorIs(t, err, ErrFindingClearedByLead)
+	})
+}

@@ -26,6 +26,7 @@ import (
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/bus"
+	"github.com/familytime/familytime/services/platform/clock"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/grpcx"
 	"github.com/familytime/familytime/services/platform/host"
@@ -49,7 +50,9 @@ type rig struct {
 	centre uuid.UUID
 }
 
-func newRig(t *testing.T) *rig {
+// newRig runs the service over a fresh database and an embedded JetStream for one test. clk, if
+// given, is the service's clock (a test that moves time on); otherwise the real one.
+func newRig(t *testing.T, clk ...clock.Clock) *rig {
 	t.Helper()
 	g := &rig{db: testkit.Postgres(t), centre: uuid.New()}
 	g.db.Migrate(t, safeguarding.Migrations()...)
@@ -72,7 +75,11 @@ func newRig(t *testing.T) *rig {
 	require.NoError(t, err)
 
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc, err := safeguarding.New(host.Deps{Pool: g.db.Pool(t), NATS: g.nc, Logger: log, Sealer: g.sealer})
+	deps := host.Deps{Pool: g.db.Pool(t), NATS: g.nc, Logger: log, Sealer: g.sealer}
+	if len(clk) > 0 {
+		deps.Clock = clk[0]
+	}
+	svc, err := safeguarding.New(deps)
 	require.NoError(t, err)
 	running, err := host.Start(t.Context(), svc, verifier, log, "127.0.0.1:0")
 	require.NoError(t, err)
@@ -809,4 +816,57 @@ func TestADomesticAbuseFindingIsClearedOnlyByTheLeadSayingWhy(t *testing.T) {
 
 	require.NoError(t, assess(lead, false, nil, "the court found it unproven"))
 	require.Equal(t, before+1, g.events(t))
+}
+
+// A hold's review is set within 3 months of placing it, the refusal saying the latest date; once
+// its review date has passed, the hold is listed as overdue for review until it is lifted
+// (decision 92).
+func TestAHoldsReviewIsBoundedAndAnOverdueReviewIsListed(t *testing.T) {
+	now := time.Now().UTC()
+	clk := clock.NewSimulated(now)
+	g := newRig(t, clk)
+	ctx := t.Context()
+	family := uuid.New()
+	g.other(t, "referral", family, g.centre, &referralv1.ReferralReceived{ReferralId: uuid.NewString(), FamilyId: family.String(),
+		CentreId: g.centre.String(), ReceivedOn: review(0), Facts: &referralv1.ReferralFacts{Risk: &referralv1.RiskAnswers{}}})
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
+	place := func(days int) (*safeguardingv1.PlaceHoldResponse, error) {
+		return lead.PlaceHold(ctx, &safeguardingv1.PlaceHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+			FamilyId: family.String(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONDUCT, ReviewBy: review(days)})
+	}
+	var soon *safeguardingv1.PlaceHoldResponse
+	require.Eventually(t, func() bool {
+		var err error
+		soon, err = place(14)
+		return err == nil
+	}, 30*time.Second, 20*time.Millisecond)
+
+	before := g.events(t)
+	_, err := place(3650)
+	require.Equal(t, "review_by", badField(t, err))
+	latest := now.Truncate(24*time.Hour).AddDate(0, 3, 0).Format(time.DateOnly)
+	require.Contains(t, err.Error(), "must be at most 3 months ahead, by "+latest+" at the latest")
+	require.Equal(t, before, g.events(t), "refused, nothing appended")
+	later, err := place(60)
+	require.NoError(t, err)
+
+	overdue := func() []string {
+		resp, err := lead.ListHolds(ctx, &safeguardingv1.ListHoldsRequest{CentreId: g.centre.String(), ReviewOverdue: true})
+		require.NoError(t, err)
+		var ids []string
+		for _, h := range resp.GetHolds() {
+			ids = append(ids, h.GetHoldId())
+		}
+		return ids
+	}
+	require.Empty(t, overdue(), "no review has passed")
+	require.NoError(t, clk.Set(now.AddDate(0, 0, 14)))
+	require.Empty(t, overdue(), "due on its review date, not yet overdue")
+	require.NoError(t, clk.Set(now.AddDate(0, 0, 15)))
+	require.Equal(t, []string{soon.GetHold().GetHoldId()}, overdue())
+	require.NotEqual(t, later.GetHold().GetHoldId(), soon.GetHold().GetHoldId())
+	_, err = lead.LiftHold(ctx, &safeguardingv1.LiftHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: family.String(), HoldId: soon.GetHold().GetHoldId()})
+	require.NoError(t, err)
+	require.Empty(t, overdue(), "a lifted hold is not overdue")
 }

@@ -283,6 +283,8 @@ func TestPlaceHoldValidates(t *testing.T) {
 	}{
 		"no reason":            {NewHold{ReviewBy: monday.AddDate(0, 0, 1)}, "reason"},
 		"review today":         {NewHold{Reason: 1, ReviewBy: monday}, "review_by"},
+		"review ten years out": {NewHold{Reason: 1, ReviewBy: monday.AddDate(10, 0, 0)}, "review_by"},
+		"review a day too far": {NewHold{Reason: 1, ReviewBy: monday.AddDate(0, 3, 1)}, "review_by"},
 		"other without a note": {NewHold{Reason: safeguardingv1.HoldReason_HOLD_REASON_OTHER, ReviewBy: monday.AddDate(0, 0, 1)}, "note"},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -653,4 +655,24 @@ func TestOnlyTheLeadClearsADomesticAbuseFindingAndSaysWhy(t *testing.T) {
 		_, err = r.Assess(Caller{Subject: "lead-1", Role: "coordinator"}, cleared("unproven"), monday)
 		require.ErrorIs(t, err, ErrFindingClearedByLead)
 	})
+}
+
+// A hold's review is at most 3 months after it is placed, and the error says the latest date
+// allowed; a hold in force past its review date is overdue (decision 92).
+func TestAHoldIsReviewedWithinThreeMonths(t *testing.T) {
+	h, _ := RebuildHolds(uuid.New(), nil)
+	_, err := h.Place(uuid.New(), NewHold{Reason: 1, ReviewBy: monday.AddDate(10, 0, 0)}, monday)
+	var inv *problem.InvalidError
+	require.ErrorAs(t, err, &inv)
+	require.Equal(t, "must be at most 3 months ahead, by 2026-06-02 at the latest", inv.Violations[0].Reason)
+	id := uuid.New()
+	_, err = h.Place(id, NewHold{Reason: 1, ReviewBy: LatestHoldReview(monday)}, monday)
+	require.NoError(t, err, "the latest date itself is allowed")
+	x, _ := h.Get(id)
+	require.False(t, x.ReviewOverdue(x.ReviewBy), "due on its review date")
+	require.True(t, x.ReviewOverdue(x.ReviewBy.AddDate(0, 0, 1)), "overdue the day after")
+	_, err = h.Lift(id, "", monday.AddDate(0, 4, 0))
+	require.NoError(t, err)
+	x, _ = h.Get(id)
+	require.False(t, x.ReviewOverdue(monday.AddDate(0, 5, 0)), "a lifted hold needs no review")
 }

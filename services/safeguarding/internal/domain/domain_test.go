@@ -515,6 +515,13 @@ func TestReleaseValidatesTheDistributionList(t *testing.T) {
 		"twice": {[]Recipient{{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, Person: p},
 			{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, Person: p}}, "recipients[1]"},
 		"no kind": {[]Recipient{{}}, "recipients[0].kind"},
+		"one person under two kinds": {[]Recipient{{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_OTHER_PARENTAL_RESPONSIBILITY, Person: p},
+			{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, Person: p}}, "recipients[1]"},
+		"two solicitors for one party": {[]Recipient{{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_SOLICITOR, ActingFor: p},
+			{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_COURT},
+			{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_SOLICITOR, ActingFor: p}}, "recipients[2]"},
+		"the court twice": {[]Recipient{{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_COURT},
+			{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_COURT}}, "recipients[1]"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			evs, err := r.Release(lead, tc.list, monday)
@@ -523,6 +530,18 @@ func TestReleaseValidatesTheDistributionList(t *testing.T) {
 		})
 	}
 	require.Equal(t, ReportApproved, r.State())
+
+	_, err := r.Release(lead, []Recipient{{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_OTHER_PARENTAL_RESPONSIBILITY, Person: p},
+		{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, Person: p}}, monday)
+	require.ErrorContains(t, err, "recipients[1]: names the same recipient as recipients[0]")
+	require.NotContains(t, err.Error(), p.String(), "by position, not by id")
+	q := uuid.New()
+	_, err = r.Release(lead, []Recipient{{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, Person: p},
+		{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, Person: q},
+		{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_SOLICITOR, ActingFor: p},
+		{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_SOLICITOR, ActingFor: q},
+		{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_CAFCASS}, {Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_COURT}}, monday)
+	require.NoError(t, err, "two parents, a solicitor for each, and two bodies")
 }
 
 func TestWorkingDaysAndOverdue(t *testing.T) {

@@ -379,6 +379,11 @@ func TestBadInputIsRefusedNamingTheFieldAndAppendsNothing(t *testing.T) {
 			_, err := lead.GetSafeguardingRecord(ctx, &safeguardingv1.GetSafeguardingRecordRequest{CentreId: g.centre.String(), FamilyId: family})
 			return err
 		}, "purpose"},
+		"a purpose with no words": {func() error {
+			_, err := lead.GetSafeguardingRecord(ctx, &safeguardingv1.GetSafeguardingRecordRequest{CentreId: g.centre.String(), FamilyId: family,
+				Purpose: "..."})
+			return err
+		}, "purpose"},
 		// Free text keeps tabs and line breaks but no other control character and no invisible
 		// formatting character; a purpose is one line (decisions.md 91).
 		"an escape code in a description": {func() error {

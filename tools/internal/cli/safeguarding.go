@@ -253,7 +253,7 @@ func (s *safeguardingCommand) concern() *cobra.Command {
 			})
 		},
 	}
-	show.Flags().StringVar(&purpose, "purpose", "", "why you read it (recorded)")
+	show.Flags().StringVar(&purpose, "purpose", "", "why you read it, in words (at least 3 characters with a letter or digit; recorded)")
 	_ = show.MarkFlagRequired("purpose")
 	showOut.register(show.Flags())
 
@@ -549,7 +549,7 @@ func (s *safeguardingCommand) record() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&family, "family", "", "the family (UUID)")
-	cmd.Flags().StringVar(&purpose, "purpose", "", "why you read it (recorded)")
+	cmd.Flags().StringVar(&purpose, "purpose", "", "why you read it, in words (at least 3 characters with a letter or digit; recorded)")
 	_ = cmd.MarkFlagRequired("family")
 	_ = cmd.MarkFlagRequired("purpose")
 	out.register(cmd.Flags())

@@ -261,7 +261,7 @@ given, headed with whose copy it is.`,
 			})
 		},
 	}
-	cmd.Flags().StringVar(&purpose, "purpose", "", "why you read it (recorded)")
+	cmd.Flags().StringVar(&purpose, "purpose", "", "why you read it, in words (at least 3 characters with a letter or digit; recorded)")
 	cmd.Flags().Int32Var(&recipient, "recipient", 0, "show the copy the recipient at this index of the release was given")
 	_ = cmd.MarkFlagRequired("purpose")
 	out.register(cmd.Flags())

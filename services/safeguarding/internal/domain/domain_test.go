@@ -582,7 +582,7 @@ func TestLastOverdueSessionIsWhereOverdueStarts(t *testing.T) {
 }
 
 func TestAccessNeedsAPurpose(t *testing.T) {
-	for _, p := range []string{"", "  ", "ok"} {
+	for _, p := range []string{"", "  ", "ok", "...", " - - ", "?!?"} {
 		_, err := RecordAccess(lead, Access{Family: uuid.New(), Purpose: p})
 		invalidField(t, err, "purpose")
 	}

@@ -26,6 +26,7 @@ import (
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/bus"
+	"github.com/familytime/familytime/services/platform/clock"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/grpcx"
 	"github.com/familytime/familytime/services/platform/host"
@@ -49,7 +50,9 @@ type rig struct {
 	centre uuid.UUID
 }
 
-func newRig(t *testing.T) *rig {
+// newRig runs the service over a fresh database and an embedded JetStream for one test. clk, if
+// given, is the service's clock (a test that moves time on); otherwise the real one.
+func newRig(t *testing.T, clk ...clock.Clock) *rig {
 	t.Helper()
 	g := &rig{db: testkit.Postgres(t), centre: uuid.New()}
 	g.db.Migrate(t, safeguarding.Migrations()...)
@@ -72,7 +75,11 @@ func newRig(t *testing.T) *rig {
 	require.NoError(t, err)
 
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc, err := safeguarding.New(host.Deps{Pool: g.db.Pool(t), NATS: g.nc, Logger: log, Sealer: g.sealer})
+	deps := host.Deps{Pool: g.db.Pool(t), NATS: g.nc, Logger: log, Sealer: g.sealer}
+	if len(clk) > 0 {
+		deps.Clock = clk[0]
+	}
+	svc, err := safeguarding.New(deps)
 	require.NoError(t, err)
 	running, err := host.Start(t.Context(), svc, verifier, log, "127.0.0.1:0")
 	require.NoError(t, err)
@@ -370,6 +377,11 @@ func TestBadInputIsRefusedNamingTheFieldAndAppendsNothing(t *testing.T) {
 		}, "review_by"},
 		"no purpose": {func() error {
 			_, err := lead.GetSafeguardingRecord(ctx, &safeguardingv1.GetSafeguardingRecordRequest{CentreId: g.centre.String(), FamilyId: family})
+			return err
+		}, "purpose"},
+		"a purpose with no words": {func() error {
+			_, err := lead.GetSafeguardingRecord(ctx, &safeguardingv1.GetSafeguardingRecordRequest{CentreId: g.centre.String(), FamilyId: family,
+				Purpose: "..."})
 			return err
 		}, "purpose"},
 		// Free text keeps tabs and line breaks but no other control character and no invisible
@@ -767,4 +779,99 @@ func TestAnErasedFamilysRecordsStillReadAndCloseWithoutText(t *testing.T) {
 	require.NoError(t, g.db.OwnerPool(t).QueryRow(ctx, "SELECT string_agg(e::text, '') FROM events e").Scan(&rows))
 	require.NotContains(t, rows, "closed after the erasure")
 	require.NotContains(t, rows, "seen again")
+}
+
+// A coordinator's domestic-abuse finding stands until the centre's lead clears it, saying why
+// (decision 92): a coordinator clearing it, or the lead without a note in words, is refused with
+// a reason and appends nothing; the factor without the finding is refused naming the field.
+func TestADomesticAbuseFindingIsClearedOnlyByTheLeadSayingWhy(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	family := uuid.New()
+	g.other(t, "referral", family, g.centre, &referralv1.ReferralReceived{ReferralId: uuid.NewString(), FamilyId: family.String(),
+		CentreId: g.centre.String(), ReceivedOn: review(0), Facts: &referralv1.ReferralFacts{Risk: &referralv1.RiskAnswers{}}})
+	coordinator := g.as(t, "coordinator-1", auth.RoleCoordinator)
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead, auth.RoleCoordinator)
+	da := []safeguardingv1.RiskFactor{safeguardingv1.RiskFactor_RISK_FACTOR_DOMESTIC_ABUSE}
+	assess := func(c safeguardingv1.SafeguardingServiceClient, found bool, factors []safeguardingv1.RiskFactor, note string) error {
+		rating := safeguardingv1.RiskRating_RISK_RATING_GREEN
+		if found {
+			rating = safeguardingv1.RiskRating_RISK_RATING_AMBER
+		}
+		_, err := c.AssessRisk(ctx, &safeguardingv1.AssessRiskRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+			FamilyId: family.String(), Rating: rating, Factors: factors, DomesticAbuseFinding: found, NextReviewOn: review(90), Note: note})
+		return err
+	}
+	require.Eventually(t, func() bool { return assess(coordinator, true, da, "") == nil }, 30*time.Second, 20*time.Millisecond)
+
+	before := g.events(t)
+	err := assess(coordinator, false, nil, "")
+	require.Equal(t, codes.FailedPrecondition, code(t, err))
+	require.Equal(t, "FINDING_CLEARED_BY_LEAD", reason(t, err))
+	err = assess(coordinator, false, nil, "the court found it unproven")
+	require.Equal(t, "FINDING_CLEARED_BY_LEAD", reason(t, err))
+	for _, note := range []string{"", "..", "?!?"} {
+		err = assess(lead, false, nil, note)
+		require.Equal(t, codes.FailedPrecondition, code(t, err))
+		require.Equal(t, "NOTE_REQUIRED", reason(t, err))
+	}
+	err = assess(lead, false, da, "the court found it unproven")
+	require.Equal(t, "domestic_abuse_finding", badField(t, err), "the factor without the finding")
+	require.Equal(t, before, g.events(t), "refused requests append nothing")
+
+	require.NoError(t, assess(lead, false, nil, "the court found it unproven"))
+	require.Equal(t, before+1, g.events(t))
+}
+
+// A hold's review is set within 3 months of placing it, the refusal saying the latest date; once
+// its review date has passed, the hold is listed as overdue for review until it is lifted
+// (decision 92).
+func TestAHoldsReviewIsBoundedAndAnOverdueReviewIsListed(t *testing.T) {
+	now := time.Now().UTC()
+	clk := clock.NewSimulated(now)
+	g := newRig(t, clk)
+	ctx := t.Context()
+	family := uuid.New()
+	g.other(t, "referral", family, g.centre, &referralv1.ReferralReceived{ReferralId: uuid.NewString(), FamilyId: family.String(),
+		CentreId: g.centre.String(), ReceivedOn: review(0), Facts: &referralv1.ReferralFacts{Risk: &referralv1.RiskAnswers{}}})
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
+	place := func(days int) (*safeguardingv1.PlaceHoldResponse, error) {
+		return lead.PlaceHold(ctx, &safeguardingv1.PlaceHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+			FamilyId: family.String(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONDUCT, ReviewBy: review(days)})
+	}
+	var soon *safeguardingv1.PlaceHoldResponse
+	require.Eventually(t, func() bool {
+		var err error
+		soon, err = place(14)
+		return err == nil
+	}, 30*time.Second, 20*time.Millisecond)
+
+	before := g.events(t)
+	_, err := place(3650)
+	require.Equal(t, "review_by", badField(t, err))
+	latest := now.Truncate(24*time.Hour).AddDate(0, 3, 0).Format(time.DateOnly)
+	require.Contains(t, err.Error(), "must be at most 3 months ahead, by "+latest+" at the latest")
+	require.Equal(t, before, g.events(t), "refused, nothing appended")
+	later, err := place(60)
+	require.NoError(t, err)
+
+	overdue := func() []string {
+		resp, err := lead.ListHolds(ctx, &safeguardingv1.ListHoldsRequest{CentreId: g.centre.String(), ReviewOverdue: true})
+		require.NoError(t, err)
+		var ids []string
+		for _, h := range resp.GetHolds() {
+			ids = append(ids, h.GetHoldId())
+		}
+		return ids
+	}
+	require.Empty(t, overdue(), "no review has passed")
+	require.NoError(t, clk.Set(now.AddDate(0, 0, 14)))
+	require.Empty(t, overdue(), "due on its review date, not yet overdue")
+	require.NoError(t, clk.Set(now.AddDate(0, 0, 15)))
+	require.Equal(t, []string{soon.GetHold().GetHoldId()}, overdue())
+	require.NotEqual(t, later.GetHold().GetHoldId(), soon.GetHold().GetHoldId())
+	_, err = lead.LiftHold(ctx, &safeguardingv1.LiftHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: family.String(), HoldId: soon.GetHold().GetHoldId()})
+	require.NoError(t, err)
+	require.Empty(t, overdue(), "a lifted hold is not overdue")
 }

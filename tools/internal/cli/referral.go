@@ -287,13 +287,13 @@ func yesNo(b bool) string {
 	return "no"
 }
 
-// findingText says whether domestic abuse is found, and by whom when the safeguarding lead's
-// assessment, not the screening, decides it.
+// findingText says whether domestic abuse is found, and that safeguarding's risk assessment (a
+// coordinator's or the lead's), not the screening, decides it when it does.
 func findingText(r *referralv1.Referral) string {
 	if r.GetLeadAssessedOn() == nil {
 		return yesNo(r.GetDomesticAbuseFinding())
 	}
-	return yesNo(r.GetDomesticAbuseFinding()) + " (the safeguarding lead's assessment of " + dateString(r.GetLeadAssessedOn()) + ")"
+	return yesNo(r.GetDomesticAbuseFinding()) + " (safeguarding's risk assessment of " + dateString(r.GetLeadAssessedOn()) + ")"
 }
 
 func dateString(d *commonv1.Date) string {

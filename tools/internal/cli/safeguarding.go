@@ -177,9 +177,11 @@ func (s *safeguardingCommand) risk() *cobra.Command {
 	f.StringVar(&family, "family", "", "the family (UUID)")
 	f.StringVar(&rating, "rating", "", "rating: "+enumNames("RISK_RATING_", safeguardingv1.RiskRating_name))
 	f.StringSliceVar(&factors, "factor", nil, "risk factor(s): "+enumNames("RISK_FACTOR_", safeguardingv1.RiskFactor_name))
-	f.BoolVar(&da, "domestic-abuse", false, "you found domestic abuse (rules out supported contact)")
+	f.BoolVar(&da, "domestic-abuse", false, "you found domestic abuse (rules out supported contact); goes with --factor domestic-abuse, "+
+		"neither is given without the other")
 	f.StringVar(&reviewBy, "review-by", "", "review the assessment by (YYYY-MM-DD, within 6 months)")
-	f.StringVar(&note, "note", "", "a note (sealed)")
+	f.StringVar(&note, "note", "", "a note (sealed); required, saying why in words, when clearing a standing domestic-abuse finding, "+
+		"which only the safeguarding lead may do")
 	request.register(f)
 	out.register(f)
 	for _, r := range []string{"family", "rating", "review-by"} {
@@ -251,7 +253,7 @@ func (s *safeguardingCommand) concern() *cobra.Command {
 			})
 		},
 	}
-	show.Flags().StringVar(&purpose, "purpose", "", "why you read it (recorded)")
+	show.Flags().StringVar(&purpose, "purpose", "", "why you read it, in words (at least 3 characters with a letter or digit; recorded)")
 	_ = show.MarkFlagRequired("purpose")
 	showOut.register(show.Flags())
 
@@ -439,7 +441,7 @@ func (s *safeguardingCommand) hold() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&family, "family", "", "the family (UUID)")
 	f.StringVar(&reason, "reason", "", "reason: "+enumNames("HOLD_REASON_", safeguardingv1.HoldReason_name))
-	f.StringVar(&reviewBy, "review-by", "", "review the hold by (YYYY-MM-DD, after today)")
+	f.StringVar(&reviewBy, "review-by", "", "review the hold by (YYYY-MM-DD, after today and within 3 months)")
 	f.StringVar(&note, "note", "", "a note (sealed); required for reason other")
 	f.StringVar(&concern, "concern", "", "the concern that led to it (UUID)")
 	request.register(f)
@@ -451,30 +453,42 @@ func (s *safeguardingCommand) hold() *cobra.Command {
 		listPage   pageFlag
 		listFamily string
 		lifted     bool
+		overdue    bool
 	)
 	list := &cobra.Command{
 		Use:   "list",
-		Short: "List the centre's holds in force, newest first (--lifted: all)",
+		Short: "List the centre's holds in force, newest first (--lifted: all; --overdue: those past their review date)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return pagedTable(s, cmd, &listOut, listPage, "no holds", []string{"HOLD", "FAMILY", "REASON", "PLACED", "REVIEW BY", "LIFTED"},
-				func(c safeguardingv1.SafeguardingServiceClient, size int32, token string) ([]*safeguardingv1.Hold, string, error) {
-					resp, err := c.ListHolds(cmd.Context(), &safeguardingv1.ListHoldsRequest{CentreId: s.centre, FamilyId: listFamily,
-						IncludeLifted: lifted, PageSize: size, PageToken: token})
-					return resp.GetHolds(), resp.GetNextPageToken(), err
-				},
-				func(h *safeguardingv1.Hold) []string {
-					return []string{h.GetHoldId(), h.GetFamilyId(), friendly("HOLD_REASON_", h.GetReason().String()),
-						sgDay(h.GetPlacedOn()), sgDay(h.GetReviewBy()), sgDay(h.GetLiftedOn())}
-				})
+			none := "no holds"
+			if overdue {
+				none = "no holds overdue for review"
+			}
+			return s.holdTable(cmd, &listOut, listPage, none, &safeguardingv1.ListHoldsRequest{CentreId: s.centre, FamilyId: listFamily,
+				IncludeLifted: lifted, ReviewOverdue: overdue})
 		},
 	}
 	list.Flags().StringVar(&listFamily, "family", "", "only this family's holds")
 	list.Flags().BoolVar(&lifted, "lifted", false, "include lifted holds")
+	list.Flags().BoolVar(&overdue, "overdue", false, "only holds in force whose review date has passed")
 	listPage.register(list.Flags(), "holds")
 	listOut.register(list.Flags())
 	cmd.AddCommand(list)
 	return cmd
+}
+
+// holdTable lists every page of the holds req asks for.
+func (s *safeguardingCommand) holdTable(cmd *cobra.Command, out *output, page pageFlag, none string, req *safeguardingv1.ListHoldsRequest) error {
+	return pagedTable(s, cmd, out, page, none, []string{"HOLD", "FAMILY", "REASON", "PLACED", "REVIEW BY", "LIFTED"},
+		func(c safeguardingv1.SafeguardingServiceClient, size int32, token string) ([]*safeguardingv1.Hold, string, error) {
+			req.PageSize, req.PageToken = size, token
+			resp, err := c.ListHolds(cmd.Context(), req)
+			return resp.GetHolds(), resp.GetNextPageToken(), err
+		},
+		func(h *safeguardingv1.Hold) []string {
+			return []string{h.GetHoldId(), h.GetFamilyId(), friendly("HOLD_REASON_", h.GetReason().String()),
+				sgDay(h.GetPlacedOn()), sgDay(h.GetReviewBy()), sgDay(h.GetLiftedOn())}
+		})
 }
 
 func (s *safeguardingCommand) lift() *cobra.Command {
@@ -535,7 +549,7 @@ func (s *safeguardingCommand) record() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&family, "family", "", "the family (UUID)")
-	cmd.Flags().StringVar(&purpose, "purpose", "", "why you read it (recorded)")
+	cmd.Flags().StringVar(&purpose, "purpose", "", "why you read it, in words (at least 3 characters with a letter or digit; recorded)")
 	_ = cmd.MarkFlagRequired("family")
 	_ = cmd.MarkFlagRequired("purpose")
 	out.register(cmd.Flags())
@@ -550,25 +564,39 @@ func (s *safeguardingCommand) alerts() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "alerts",
-		Short: "The alerts to the centre's safeguarding lead, newest first",
-		Args:  cobra.NoArgs,
+		Short: "The alerts to the centre's safeguarding lead, newest first, then the holds overdue for review",
+		Long: `alerts lists the concerns raised at the centre, newest first, and then (in the table, not with
+--json) the holds in force whose review date has passed: a hold suspends a child's contact and is
+reviewed by its date (hold list --overdue --json gives them to scripts).`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return pagedTable(s, cmd, &out, page, "no alerts", []string{"ALERTED", "CONCERN", "FAMILY", "CATEGORY", "CLOSED"},
-				func(c safeguardingv1.SafeguardingServiceClient, size int32, token string) ([]*safeguardingv1.Alert, string, error) {
-					resp, err := c.ListAlerts(cmd.Context(), &safeguardingv1.ListAlertsRequest{CentreId: s.centre, OpenOnly: open,
-						PageSize: size, PageToken: token})
-					return resp.GetAlerts(), resp.GetNextPageToken(), err
-				},
-				func(a *safeguardingv1.Alert) []string {
-					return []string{sgDay(a.GetAlertedOn()), a.GetConcernId(), a.GetFamilyId(),
-						friendly("CONCERN_CATEGORY_", a.GetCategory().String()), fmt.Sprint(a.GetClosed())}
-				})
+			if err := s.concernAlerts(cmd, &out, page, open); err != nil || out.json {
+				return err
+			}
+			if _, err := fmt.Fprintln(cmd.OutOrStdout(), "\nHolds overdue for review:"); err != nil {
+				return err
+			}
+			return s.holdTable(cmd, &out, page, "none", &safeguardingv1.ListHoldsRequest{CentreId: s.centre, ReviewOverdue: true})
 		},
 	}
 	cmd.Flags().BoolVar(&open, "open", false, "only alerts of concerns still open")
 	page.register(cmd.Flags(), "alerts")
 	out.register(cmd.Flags())
 	return cmd
+}
+
+// concernAlerts lists the alerts of concerns raised at the centre, newest first.
+func (s *safeguardingCommand) concernAlerts(cmd *cobra.Command, out *output, page pageFlag, open bool) error {
+	return pagedTable(s, cmd, out, page, "no alerts", []string{"ALERTED", "CONCERN", "FAMILY", "CATEGORY", "CLOSED"},
+		func(c safeguardingv1.SafeguardingServiceClient, size int32, token string) ([]*safeguardingv1.Alert, string, error) {
+			resp, err := c.ListAlerts(cmd.Context(), &safeguardingv1.ListAlertsRequest{CentreId: s.centre, OpenOnly: open,
+				PageSize: size, PageToken: token})
+			return resp.GetAlerts(), resp.GetNextPageToken(), err
+		},
+		func(a *safeguardingv1.Alert) []string {
+			return []string{sgDay(a.GetAlertedOn()), a.GetConcernId(), a.GetFamilyId(),
+				friendly("CONCERN_CATEGORY_", a.GetCategory().String()), fmt.Sprint(a.GetClosed())}
+		})
 }
 
 // printEntries prints records in order, each correction under the record it corrects.

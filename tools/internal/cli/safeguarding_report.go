@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -133,7 +134,9 @@ func (s *safeguardingCommand) reportRelease() *cobra.Command {
 		Short: "Release an approved report to its distribution list (safeguarding lead)",
 		Long: `Each --to is KIND, KIND=PERSON_ID (parent, other-parental-responsibility) or
 solicitor=PERSON_ID (the party the solicitor acts for). Kinds: parent, other-parental-responsibility,
-cafcass, local-authority, solicitor, court. Each recipient's copy withholds the other parties'
+cafcass, local-authority, solicitor, court. Each person or body is on the list once, under one
+kind (a parent is not listed again as having parental responsibility; one solicitor per party).
+Each recipient's copy withholds the other parties'
 arrival and departure times and address or contact details; the release records which.`,
 		Example: `  familytime safeguarding report release $R --centre $C --to parent=$MOTHER --to parent=$FATHER --to court`,
 		Args:    cobra.ExactArgs(1),
@@ -162,14 +165,7 @@ arrival and departure times and address or contact details; the release records 
 				if err != nil {
 					return err
 				}
-				var msgs []proto.Message
-				var rows [][]string
-				for i, r := range resp.GetRecipients() {
-					msgs = append(msgs, r)
-					rows = append(rows, []string{fmt.Sprint(i), friendly("RECIPIENT_KIND_", r.GetKind().String()),
-						orNone(r.GetPersonId() + r.GetActingForPersonId()), fmt.Sprint(r.GetWithheldSections())})
-				}
-				return out.table(cmd.OutOrStdout(), msgs, []string{"#", "RECIPIENT", "PERSON/FOR", "WITHHELD SECTIONS"}, rows)
+				return printRecipients(cmd.OutOrStdout(), &out, resp.GetRecipients())
 			})
 		},
 	}
@@ -178,6 +174,32 @@ arrival and departure times and address or contact details; the release records 
 	request.register(cmd.Flags())
 	out.register(cmd.Flags())
 	return cmd
+}
+
+// printRecipients prints a release's distribution list: each recipient's kind and the id of the
+// person (or of the party a solicitor acts for), never a name or an address, and the sections
+// their copy withholds.
+func printRecipients(w io.Writer, out *output, list []*safeguardingv1.Recipient) error {
+	var msgs []proto.Message
+	var rows [][]string
+	for i, r := range list {
+		msgs = append(msgs, r)
+		rows = append(rows, []string{fmt.Sprint(i), friendly("RECIPIENT_KIND_", r.GetKind().String()),
+			orNone(r.GetPersonId() + r.GetActingForPersonId()), fmt.Sprint(r.GetWithheldSections())})
+	}
+	return out.table(w, msgs, []string{"#", "RECIPIENT", "PERSON/FOR", "WITHHELD SECTIONS"}, rows)
+}
+
+// recipientWords is a recipient by kind and id: "parent <id>", "solicitor for <id>", "court".
+func recipientWords(r *safeguardingv1.Recipient) string {
+	kind := friendly("RECIPIENT_KIND_", r.GetKind().String())
+	switch {
+	case r.GetActingForPersonId() != "":
+		return kind + " for " + r.GetActingForPersonId()
+	case r.GetPersonId() != "":
+		return kind + " " + r.GetPersonId()
+	}
+	return kind
 }
 
 func (s *safeguardingCommand) reportShow() *cobra.Command {
@@ -189,7 +211,10 @@ func (s *safeguardingCommand) reportShow() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "show REPORT_ID",
 		Short: "Show a report, whole or as one recipient's copy (author, checker, lead; the read is recorded)",
-		Args:  cobra.ExactArgs(1),
+		Long: `show prints the report, its distribution list once released (each recipient's kind and person
+id, never a name or an address) and its sections; with --recipient N, the copy recipient N was
+given, headed with whose copy it is.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			req := &safeguardingv1.GetReportRequest{CentreId: s.centre, ReportId: args[0], Purpose: purpose}
 			if cmd.Flags().Changed("recipient") {
@@ -204,8 +229,22 @@ func (s *safeguardingCommand) reportShow() *cobra.Command {
 					return out.one(cmd.OutOrStdout(), resp, nil)
 				}
 				w := cmd.OutOrStdout()
+				if req.RecipientIndex != nil {
+					// A copy says whose it is, as its first line: it is what that recipient was given.
+					var whose string
+					if i := int(recipient); i >= 0 && i < len(resp.GetRecipients()) {
+						whose = ": " + recipientWords(resp.GetRecipients()[i])
+					}
+					fmt.Fprintf(w, "Copy for recipient %d%s\n\n", recipient, whose)
+				}
 				if err := out.one(w, resp.GetReport(), reportFields(resp.GetReport())); err != nil {
 					return err
+				}
+				if len(resp.GetRecipients()) > 0 {
+					fmt.Fprintln(w, "\ndistribution list:")
+					if err := printRecipients(w, &out, resp.GetRecipients()); err != nil {
+						return err
+					}
 				}
 				for _, sec := range resp.GetSections() {
 					about := ""
@@ -222,7 +261,7 @@ func (s *safeguardingCommand) reportShow() *cobra.Command {
 			})
 		},
 	}
-	cmd.Flags().StringVar(&purpose, "purpose", "", "why you read it (recorded)")
+	cmd.Flags().StringVar(&purpose, "purpose", "", "why you read it, in words (at least 3 characters with a letter or digit; recorded)")
 	cmd.Flags().Int32Var(&recipient, "recipient", 0, "show the copy the recipient at this index of the release was given")
 	_ = cmd.MarkFlagRequired("purpose")
 	out.register(cmd.Flags())

@@ -83,6 +83,15 @@ func TestSafeguardingCommandsOnTheDevPlatform(t *testing.T) {
 	require.Error(t, err, "only the lead places holds")
 	_, err = run(t, append([]string{"safeguarding", "hold", "--family", family, "--reason", "conduct", "--review-by", "2026-02-30"}, lead...)...)
 	require.ErrorContains(t, err, "review-by", "a date that does not exist is refused before any call")
+	_, err = run(t, append([]string{"safeguarding", "hold", "--family", family, "--reason", "conduct", "--review-by",
+		time.Now().AddDate(10, 0, 0).Format(time.DateOnly)}, lead...)...)
+	require.ErrorContains(t, err, "must be at most 3 months ahead, by ", "a hold is reviewed within 3 months")
+	out, err = run(t, append([]string{"safeguarding", "alerts"}, lead...)...)
+	require.NoError(t, err)
+	require.Contains(t, out, "Holds overdue for review:\nnone", "the lead's alerts list the holds overdue for review")
+	out, err = run(t, append([]string{"safeguarding", "hold", "list", "--overdue"}, lead...)...)
+	require.NoError(t, err)
+	require.Equal(t, "no holds overdue for review\n", out)
 	_, err = run(t, append([]string{"safeguarding", "lift", hold.GetHoldId(), "--family", family, "--note", "Investigated"}, lead...)...)
 	require.NoError(t, err)
 

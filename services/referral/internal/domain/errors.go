@@ -5,9 +5,9 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
+	"github.com/familytime/familytime/services/platform/inwords"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/platform/text"
 )
@@ -184,7 +184,7 @@ func (v *Invalid) text(field, s string, max int, required bool) {
 
 // MinWordsLength is the fewest characters a note that must say something may have, as for the
 // purpose of opening a family's details (CheckPurpose).
-const MinWordsLength = 3
+const MinWordsLength = inwords.MinLength
 
 // inWords checks free text that must say something (a review's note): as text, required, at least
 // MinWordsLength characters besides the spaces around them, with a letter or a digit. what says
@@ -195,8 +195,7 @@ func (v *Invalid) inWords(field, s string, max int, what string) {
 	v.text(field, s, max, false)
 	switch {
 	case len(v.Violations) > before:
-	case utf8.RuneCountInString(s) < MinWordsLength,
-		strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0:
+	case !inwords.Says(s):
 		v.add(field, fmt.Sprintf("%s, in words (at least %d characters)", what, MinWordsLength))
 	}
 }

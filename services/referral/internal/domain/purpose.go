@@ -2,8 +2,9 @@ package domain
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/familytime/familytime/services/platform/inwords"
 )
 
 // Limits on the purpose a reader states when opening a family's details, the same as for a read
@@ -15,7 +16,7 @@ const (
 
 // CheckPurpose checks the purpose stated for opening a family's details: at least 3 characters
 // besides the spaces around them, at most 500, with a letter or a digit (not punctuation alone)
-// and no control characters. The purpose is recorded with the opening, and "." records nothing
+// and no control characters (platform's inwords, which safeguarding's purposes share). The purpose is recorded with the opening, and "." records nothing
 // of why (decisions.md 77).
 func CheckPurpose(purpose string) error {
 	var v Invalid
@@ -25,7 +26,7 @@ func CheckPurpose(purpose string) error {
 	case len(v.Violations) > 0:
 	case utf8.RuneCountInString(p) < MinPurposeLength:
 		v.add("purpose", "must say why the details are opened, in at least 3 characters")
-	case strings.IndexFunc(p, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0:
+	case !inwords.Says(p):
 		v.add("purpose", "must say why the details are opened, in words")
 	}
 	return v.err()

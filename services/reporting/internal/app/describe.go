@@ -116,10 +116,12 @@ func describe(msg proto.Message) string {
 		}
 		return "Family's personal details erased at their request"
 	case *referralv1.RiskAssessmentNoted:
+		// A coordinator or the lead records the assessment; the noted event carries neither, and
+		// its envelope's actor is referral's consumer, so the words name no role (decision 92).
 		if ev.GetDomesticAbuseFinding() {
-			return "Referral noted the safeguarding lead's risk assessment of " + date(ev.GetAssessedOn()) + ": domestic abuse found, supported contact ruled out"
+			return "Referral noted safeguarding's risk assessment of " + date(ev.GetAssessedOn()) + ": domestic abuse found, supported contact ruled out"
 		}
-		return "Referral noted the safeguarding lead's risk assessment of " + date(ev.GetAssessedOn()) + ": no domestic abuse found"
+		return "Referral noted safeguarding's risk assessment of " + date(ev.GetAssessedOn()) + ": no domestic abuse found"
 	case *referralv1.CaseResumed:
 		if ev.GetHoldsInForce() == 0 {
 			return "Safeguarding hold lifted; contact resumes"
@@ -128,7 +130,14 @@ func describe(msg proto.Message) string {
 	case *referralv1.PossibleDuplicateFlagged:
 		return "Possible duplicate referral flagged for a person to check"
 	case *referralv1.FamilyDetailsOpened:
-		return "Family's details opened by " + strings.Join(ev.GetReaderRoles(), ", ")
+		if rs := ev.GetReaderRoles(); len(rs) != 1 {
+			words := make([]string, len(rs))
+			for i, r := range rs {
+				words[i] = roleWords(r, false)
+			}
+			return "Family's details opened by someone with the roles " + strings.Join(words, ", ")
+		}
+		return "Family's details opened by " + roleWords(ev.GetReaderRoles()[0], true)
 	case *schedulingv1.FamilyReadyNoted:
 		return "Scheduling noted the family may be booked (" + words.Enum(ev.GetServiceType()) + ")"
 	case *schedulingv1.ArrangementChangeNoted:
@@ -218,9 +227,36 @@ func describe(msg proto.Message) string {
 	case *safeguardingv1.ReportReleased:
 		return fmt.Sprintf("Observation report released to %d recipients", len(ev.GetRecipients()))
 	case *safeguardingv1.AccessRecorded:
-		return "Safeguarding record read by " + ev.GetRole()
+		return "Safeguarding record read by " + roleWords(ev.GetRole(), true)
 	}
 	return ""
+}
+
+// roles are the roles a token names, in words, as the history says who acted (decision 83).
+var roles = map[string]string{"referrer": "referrer", "coordinator": "coordinator", "volunteer": "volunteer",
+	"supervisor": "contact supervisor", "safeguarding_lead": "safeguarding lead", "national_analyst": "national analyst",
+	"admin": "administrator", "service": "service"}
+
+// roleWords is a role in words, never its code: "safeguarding lead", or with its article "the
+// safeguarding lead" (a centre has one), "a coordinator", "an administrator". A role not known
+// here is its code with spaces; none is "someone".
+func roleWords(role string, article bool) string {
+	if role == "" {
+		return "someone"
+	}
+	w, ok := roles[role]
+	if !ok {
+		w = strings.ReplaceAll(role, "_", " ")
+	}
+	switch {
+	case !article:
+		return w
+	case role == "safeguarding_lead":
+		return "the " + w
+	case strings.ContainsAny(w[:1], "aeiou"):
+		return "an " + w
+	}
+	return "a " + w
 }
 
 // arrangement says how often, how long and with what stagger contact runs, as the family agreed

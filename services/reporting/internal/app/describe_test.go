@@ -8,6 +8,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 )
 
@@ -61,10 +62,28 @@ func TestDescriptionsOfADomesticAbuseFinding(t *testing.T) {
 	require.Equal(t, "Booking for 2026-02-03 cancelled by the system: domestic abuse finding", Describe(envelopeOf(t,
 		&schedulingv1.BookingCancelled{SessionDate: day, CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM,
 			Reason: schedulingv1.CancellationReason_CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING})))
-	require.Equal(t, "Referral noted the safeguarding lead's risk assessment of 2026-02-03: domestic abuse found, supported contact ruled out",
+	require.Equal(t, "Referral noted safeguarding's risk assessment of 2026-02-03: domestic abuse found, supported contact ruled out",
 		Describe(envelopeOf(t, &referralv1.RiskAssessmentNoted{AssessedOn: day, DomesticAbuseFinding: true})))
-	require.Equal(t, "Referral noted the safeguarding lead's risk assessment of 2026-02-03: no domestic abuse found",
+	require.Equal(t, "Referral noted safeguarding's risk assessment of 2026-02-03: no domestic abuse found",
 		Describe(envelopeOf(t, &referralv1.RiskAssessmentNoted{AssessedOn: day})))
+}
+
+// A role is said in words, as the history says who acted, never by its code (decision 92).
+func TestReadersAreDescribedByTheirRoleInWords(t *testing.T) {
+	for _, c := range []struct {
+		ev   proto.Message
+		want string
+	}{
+		{&safeguardingv1.AccessRecorded{Role: "safeguarding_lead"}, "Safeguarding record read by the safeguarding lead"},
+		{&safeguardingv1.AccessRecorded{Role: "supervisor"}, "Safeguarding record read by a contact supervisor"},
+		{&safeguardingv1.AccessRecorded{Role: "admin"}, "Safeguarding record read by an administrator"},
+		{&safeguardingv1.AccessRecorded{}, "Safeguarding record read by someone"},
+		{&referralv1.FamilyDetailsOpened{ReaderRoles: []string{"coordinator"}}, "Family's details opened by a coordinator"},
+		{&referralv1.FamilyDetailsOpened{ReaderRoles: []string{"coordinator", "safeguarding_lead"}},
+			"Family's details opened by someone with the roles coordinator, safeguarding lead"},
+	} {
+		require.Equal(t, c.want, Describe(envelopeOf(t, c.ev)))
+	}
 }
 
 // An erasure is a step of the history like any other, in words, without what was erased.

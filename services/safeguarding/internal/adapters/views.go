@@ -190,7 +190,10 @@ func (r *Records) Alerts(ctx context.Context, centre uuid.UUID, openOnly bool, s
 
 // Holds returns a page of a centre's holds (optionally one family's, optionally with lifted ones),
 // newest placed first, and the next page's token.
-func (r *Records) Holds(ctx context.Context, centre, family uuid.UUID, withLifted bool, size int, token string) ([]domain.Hold, string, error) {
+//
+// overdueBefore, if not zero, keeps only holds in force whose review date is before it (today):
+// the holds whose review is overdue.
+func (r *Records) Holds(ctx context.Context, centre, family uuid.UUID, withLifted bool, overdueBefore time.Time, size int, token string) ([]domain.Hold, string, error) {
 	on, before, err := pageStart(token, time.DateOnly, firstDown, uuid.Max)
 	if err != nil {
 		return nil, "", err
@@ -198,7 +201,8 @@ func (r *Records) Holds(ctx context.Context, centre, family uuid.UUID, withLifte
 	rows, err := r.store.Pool().Query(ctx, `SELECT hold_id, family_id, centre_id, concern_id, reason, placed_on, review_by, lifted_on
 		FROM holds WHERE centre_id = $1 AND ($2::uuid IS NULL OR family_id = $2) AND ($3 OR lifted_on IS NULL)
 			AND (placed_on, hold_id) < ($4::date, $5::uuid)
-		ORDER BY placed_on DESC, hold_id DESC LIMIT $6`, centre, nullable(family), withLifted, on, before, size+1)
+			AND ($7::date IS NULL OR (lifted_on IS NULL AND review_by < $7::date))
+		ORDER BY placed_on DESC, hold_id DESC LIMIT $6`, centre, nullable(family), withLifted, on, before, size+1, date(overdueBefore))
 	if err != nil {
 		return nil, "", fmt.Errorf("holds: %w", err)
 	}

@@ -86,7 +86,12 @@ func (a *App) LiftHold(ctx context.Context, centre, family, id uuid.UUID, note s
 	return lifted, uow, nil
 }
 
-// Holds reads a page of a centre's holds, newest placed first (size 0: DefaultPageSize).
-func (a *App) Holds(ctx context.Context, centre, family uuid.UUID, withLifted bool, size int, token string) ([]domain.Hold, string, error) {
-	return a.records.Holds(ctx, centre, family, withLifted, pageSize(size), token)
+// Holds reads a page of a centre's holds, newest placed first (size 0: DefaultPageSize);
+// overdue keeps only holds in force whose review date has passed, the lead's to review now.
+func (a *App) Holds(ctx context.Context, centre, family uuid.UUID, withLifted, overdue bool, size int, token string) ([]domain.Hold, string, error) {
+	var before time.Time
+	if overdue {
+		before = a.today()
+	}
+	return a.records.Holds(ctx, centre, family, withLifted, before, pageSize(size), token)
 }

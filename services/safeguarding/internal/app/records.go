@@ -103,7 +103,7 @@ func fill(en *Entry, msg proto.Message, opened map[string][]byte) error {
 func summary(msg proto.Message) string {
 	switch e := msg.(type) {
 	case *safeguardingv1.ConcernRaised:
-		return fmt.Sprintf("concern raised: %s, %d people involved", words.Enum(e.GetCategory()), len(e.GetPersonIds()))
+		return fmt.Sprintf("concern raised: %s, %s involved", words.Enum(e.GetCategory()), people(len(e.GetPersonIds())))
 	case *safeguardingv1.LeadAlerted:
 		return "safeguarding lead alerted"
 	case *safeguardingv1.ConcernActionAdded:
@@ -278,4 +278,15 @@ type AccessView struct {
 	Subject, Role, Purpose string
 	Centre, Record         uuid.UUID
 	Kind                   safeguardingv1.RecordKind
+}
+
+// people is a count of people in words that agree with it: "no one", "1 person", "2 people".
+func people(n int) string {
+	switch n {
+	case 0:
+		return "no one"
+	case 1:
+		return "1 person"
+	}
+	return fmt.Sprintf("%d people", n)
 }

@@ -20,6 +20,10 @@ func TestSummariesAreInPlainWords(t *testing.T) {
 	}{
 		{&safeguardingv1.ConcernRaised{Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_ABDUCTION_RISK, PersonIds: []string{"a", "b"}},
 			"concern raised: abduction risk, 2 people involved"},
+		{&safeguardingv1.ConcernRaised{Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_NEGLECT, PersonIds: []string{"a"}},
+			"concern raised: neglect, 1 person involved"},
+		{&safeguardingv1.ConcernRaised{Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_NEGLECT},
+			"concern raised: neglect, no one involved"},
 		{&safeguardingv1.ConcernEscalated{Agency: safeguardingv1.Agency_AGENCY_LOCAL_AUTHORITY_CHILDRENS_SERVICES},
 			"escalated to local authority childrens services"},
 		{&safeguardingv1.HoldPlaced{HoldId: "h1", Reason: safeguardingv1.HoldReason_HOLD_REASON_COURT_ORDER, ReviewBy: review},

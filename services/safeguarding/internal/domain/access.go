@@ -1,12 +1,14 @@
 package domain
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
 
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	"github.com/familytime/familytime/services/platform/inwords"
 )
 
 // AccessStreamID is a family's audit stream: every read of its safeguarding text, in order,
@@ -22,13 +24,14 @@ type Access struct {
 }
 
 // RecordAccess decides the access record of a read. Nobody reads safeguarding text without
-// saying why: the purpose is required (3 to 500 characters).
+// saying why: the purpose is required, 3 to 500 characters with a letter or a digit, the rule
+// referral applies to opening a family's details (platform's inwords; "..." says nothing of why).
 func RecordAccess(c Caller, a Access) (proto.Message, error) {
 	purpose := strings.TrimSpace(a.Purpose)
 	var v violations
 	v.line("purpose", purpose, 500, true)
-	if len([]rune(purpose)) < 3 && len(v.Violations) == 0 {
-		v.add("purpose", "must say why the record is read (at least 3 characters)")
+	if len(v.Violations) == 0 && !inwords.Says(purpose) {
+		v.add("purpose", fmt.Sprintf("must say why the record is read, in words (at least %d characters with a letter or digit)", inwords.MinLength))
 	}
 	if err := v.err(); err != nil {
 		return nil, err

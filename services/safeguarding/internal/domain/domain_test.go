@@ -283,6 +283,8 @@ func TestPlaceHoldValidates(t *testing.T) {
 	}{
 		"no reason":            {NewHold{ReviewBy: monday.AddDate(0, 0, 1)}, "reason"},
 		"review today":         {NewHold{Reason: 1, ReviewBy: monday}, "review_by"},
+		"review ten years out": {NewHold{Reason: 1, ReviewBy: monday.AddDate(10, 0, 0)}, "review_by"},
+		"review a day too far": {NewHold{Reason: 1, ReviewBy: monday.AddDate(0, 3, 1)}, "review_by"},
 		"other without a note": {NewHold{Reason: safeguardingv1.HoldReason_HOLD_REASON_OTHER, ReviewBy: monday.AddDate(0, 0, 1)}, "note"},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -513,6 +515,13 @@ func TestReleaseValidatesTheDistributionList(t *testing.T) {
 		"twice": {[]Recipient{{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, Person: p},
 			{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, Person: p}}, "recipients[1]"},
 		"no kind": {[]Recipient{{}}, "recipients[0].kind"},
+		"one person under two kinds": {[]Recipient{{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_OTHER_PARENTAL_RESPONSIBILITY, Person: p},
+			{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, Person: p}}, "recipients[1]"},
+		"two solicitors for one party": {[]Recipient{{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_SOLICITOR, ActingFor: p},
+			{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_COURT},
+			{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_SOLICITOR, ActingFor: p}}, "recipients[2]"},
+		"the court twice": {[]Recipient{{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_COURT},
+			{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_COURT}}, "recipients[1]"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			evs, err := r.Release(lead, tc.list, monday)
@@ -521,6 +530,18 @@ func TestReleaseValidatesTheDistributionList(t *testing.T) {
 		})
 	}
 	require.Equal(t, ReportApproved, r.State())
+
+	_, err := r.Release(lead, []Recipient{{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_OTHER_PARENTAL_RESPONSIBILITY, Person: p},
+		{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, Person: p}}, monday)
+	require.ErrorContains(t, err, "recipients[1]: names the same recipient as recipients[0]")
+	require.NotContains(t, err.Error(), p.String(), "by position, not by id")
+	q := uuid.New()
+	_, err = r.Release(lead, []Recipient{{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, Person: p},
+		{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, Person: q},
+		{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_SOLICITOR, ActingFor: p},
+		{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_SOLICITOR, ActingFor: q},
+		{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_CAFCASS}, {Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_COURT}}, monday)
+	require.NoError(t, err, "two parents, a solicitor for each, and two bodies")
 }
 
 func TestWorkingDaysAndOverdue(t *testing.T) {
@@ -561,7 +582,7 @@ func TestLastOverdueSessionIsWhereOverdueStarts(t *testing.T) {
 }
 
 func TestAccessNeedsAPurpose(t *testing.T) {
-	for _, p := range []string{"", "  ", "ok"} {
+	for _, p := range []string{"", "  ", "ok", "...", " - - ", "?!?"} {
 		_, err := RecordAccess(lead, Access{Family: uuid.New(), Purpose: p})
 		invalidField(t, err, "purpose")
 	}
@@ -587,4 +608,90 @@ func TestEachSealedFindsEverySealedField(t *testing.T) {
 	require.Equal(t, "sealed:clear", string(ev.GetSealedDescription()))
 	require.NoError(t, EachSealed(ev, func(string, []byte) ([]byte, error) { return nil, nil }))
 	require.Empty(t, ev.GetSealedDescription(), "nil clears the field")
+}
+
+// A standing domestic-abuse finding is cleared only by the centre's lead, with a note in words;
+// the factor and the finding agree (decision 92).
+func TestOnlyTheLeadClearsADomesticAbuseFindingAndSaysWhy(t *testing.T) {
+	da := []safeguardingv1.RiskFactor{safeguardingv1.RiskFactor_RISK_FACTOR_DOMESTIC_ABUSE}
+	coordinator := Caller{Subject: "coordinator-1", Role: "coordinator"}
+	centre := uuid.New()
+	found := Assessment{Centre: centre, Rating: safeguardingv1.RiskRating_RISK_RATING_AMBER, Factors: da,
+		DomesticAbuseFinding: true, NextReview: monday.AddDate(0, 3, 0)}
+	cleared := func(note string) Assessment {
+		return Assessment{Centre: centre, Rating: safeguardingv1.RiskRating_RISK_RATING_GREEN,
+			NextReview: monday.AddDate(0, 3, 0), Note: note}
+	}
+
+	t.Run("factor and finding agree", func(t *testing.T) {
+		r, _ := RebuildRisk(uuid.New(), nil)
+		_, err := r.Assess(lead, Assessment{Centre: centre, Rating: safeguardingv1.RiskRating_RISK_RATING_AMBER, Factors: da,
+			NextReview: monday.AddDate(0, 3, 0)}, monday)
+		invalidField(t, err, "domestic_abuse_finding")
+		_, err = r.Assess(lead, Assessment{Centre: centre, Rating: safeguardingv1.RiskRating_RISK_RATING_AMBER,
+			DomesticAbuseFinding: true, NextReview: monday.AddDate(0, 3, 0)}, monday)
+		invalidField(t, err, "factors")
+		require.Zero(t, r.Version(), "nothing was applied")
+	})
+
+	t.Run("a coordinator records a finding but does not clear it", func(t *testing.T) {
+		r, _ := RebuildRisk(uuid.New(), nil)
+		_, err := r.Assess(coordinator, found, monday)
+		require.NoError(t, err)
+		for _, note := range []string{"", "reviewed with the family and the police"} {
+			evs, err := r.Assess(coordinator, cleared(note), monday)
+			require.Nil(t, evs)
+			require.ErrorIs(t, err, ErrFindingClearedByLead)
+		}
+		require.True(t, r.DomesticAbuseFinding())
+		require.EqualValues(t, 1, r.Version())
+		_, err = r.Assess(coordinator, found, monday)
+		require.NoError(t, err, "the same finding again is the coordinator's to record")
+	})
+
+	t.Run("the lead clears it saying why", func(t *testing.T) {
+		r, _ := RebuildRisk(uuid.New(), nil)
+		_, err := r.Assess(coordinator, found, monday)
+		require.NoError(t, err)
+		for _, note := range []string{"", "  ", "ok", "...", "- -"} {
+			evs, err := r.Assess(lead, cleared(note), monday)
+			require.Nil(t, evs)
+			require.ErrorIs(t, err, ErrNoteRequired, "note %q", note)
+		}
+		require.True(t, r.DomesticAbuseFinding())
+		evs, err := r.Assess(lead, cleared("court found the allegations unproven"), monday)
+		require.NoError(t, err)
+		require.Len(t, evs, 1)
+		require.False(t, r.DomesticAbuseFinding())
+		_, err = r.Assess(coordinator, cleared(""), monday)
+		require.NoError(t, err, "no finding standing: a coordinator's assessment without one needs no note")
+	})
+
+	t.Run("a lead acting in another role is not the lead", func(t *testing.T) {
+		r, _ := RebuildRisk(uuid.New(), nil)
+		_, err := r.Assess(lead, found, monday)
+		require.NoError(t, err)
+		_, err = r.Assess(Caller{Subject: "lead-1", Role: "coordinator"}, cleared("unproven"), monday)
+		require.ErrorIs(t, err, ErrFindingClearedByLead)
+	})
+}
+
+// A hold's review is at most 3 months after it is placed, and the error says the latest date
+// allowed; a hold in force past its review date is overdue (decision 92).
+func TestAHoldIsReviewedWithinThreeMonths(t *testing.T) {
+	h, _ := RebuildHolds(uuid.New(), nil)
+	_, err := h.Place(uuid.New(), NewHold{Reason: 1, ReviewBy: monday.AddDate(10, 0, 0)}, monday)
+	var inv *problem.InvalidError
+	require.ErrorAs(t, err, &inv)
+	require.Equal(t, "must be at most 3 months ahead, by 2026-06-02 at the latest", inv.Violations[0].Reason)
+	id := uuid.New()
+	_, err = h.Place(id, NewHold{Reason: 1, ReviewBy: LatestHoldReview(monday)}, monday)
+	require.NoError(t, err, "the latest date itself is allowed")
+	x, _ := h.Get(id)
+	require.False(t, x.ReviewOverdue(x.ReviewBy), "due on its review date")
+	require.True(t, x.ReviewOverdue(x.ReviewBy.AddDate(0, 0, 1)), "overdue the day after")
+	_, err = h.Lift(id, "", monday.AddDate(0, 4, 0))
+	require.NoError(t, err)
+	x, _ = h.Get(id)
+	require.False(t, x.ReviewOverdue(monday.AddDate(0, 5, 0)), "a lifted hold needs no review")
 }

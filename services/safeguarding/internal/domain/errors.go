@@ -45,6 +45,14 @@ var (
 	ErrReportReleasedAlready = problem.Rule("REPORT_RELEASED", "the report was released already: a release is final and goes to the whole distribution list at once")
 	// ErrNotReleased: a recipient's copy exists only once the report is released.
 	ErrNotReleased = problem.Rule("REPORT_NOT_RELEASED", "the report has not been released")
+	// ErrFindingClearedByLead: an assessment that finds no domestic abuse where the family's latest
+	// assessment found it clears a standing finding, which brings supported contact back
+	// (decisions 80 and 92): only the centre's safeguarding lead, acting as the lead, does that.
+	ErrFindingClearedByLead = problem.Rule("FINDING_CLEARED_BY_LEAD", "the family's latest assessment found domestic abuse: "+
+		"only the centre's safeguarding lead may record an assessment that finds none")
+	// ErrNoteRequired: clearing a standing domestic-abuse finding says why, in words.
+	ErrNoteRequired = problem.Rule("NOTE_REQUIRED", "the family's latest assessment found domestic abuse: "+
+		"an assessment that finds none must carry a note saying why, in words (at least 3 characters with a letter or digit)")
 	// ErrNotCorrectable: automatic records (a provisional screen, a due report) are superseded by
 	// a person's record, not corrected.
 	ErrNotCorrectable = problem.Rule("NOT_CORRECTABLE", "this kind of record is not corrected: record a new assessment or decision instead")

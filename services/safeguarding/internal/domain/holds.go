@@ -96,6 +96,17 @@ func (h *Holds) InForce() []Hold {
 // Version is the number of events in the family's hold stream.
 func (h *Holds) Version() int64 { return h.version }
 
+// MaxHoldReviewAhead is how far ahead, in months, a hold's review may be set when it is placed: a
+// hold suspends a child's contact, so it is looked at again within a quarter (decision 92); a hold
+// still needed then is reviewed and, if it must, placed again.
+const MaxHoldReviewAhead = 3
+
+// LatestHoldReview is the latest review date a hold placed on placed may have.
+func LatestHoldReview(placed time.Time) time.Time { return placed.AddDate(0, MaxHoldReviewAhead, 0) }
+
+// ReviewOverdue reports whether a hold in force has passed its review date by today.
+func (h Hold) ReviewOverdue(today time.Time) bool { return h.InForce() && h.ReviewBy.Before(today) }
+
 // NewHold is what Place needs.
 type NewHold struct {
 	Centre, Concern uuid.UUID
@@ -104,7 +115,8 @@ type NewHold struct {
 	Note            string
 }
 
-// Place suspends the family's contact. A reason is required, and a review date after today; a
+// Place suspends the family's contact. A reason is required, and a review date after today and at
+// most MaxHoldReviewAhead months ahead; a
 // concern has at most one hold in force; a hold for another reason needs a note saying what it is.
 func (h *Holds) Place(id uuid.UUID, n NewHold, today time.Time) ([]proto.Message, error) {
 	text := strings.TrimSpace(n.Note)
@@ -115,8 +127,11 @@ func (h *Holds) Place(id uuid.UUID, n NewHold, today time.Time) ([]proto.Message
 	if n.Reason == safeguardingv1.HoldReason_HOLD_REASON_OTHER && text == "" {
 		v.add("note", "must say what the reason is when the reason is other")
 	}
-	if !n.ReviewBy.After(today) {
+	switch latest := LatestHoldReview(today); {
+	case !n.ReviewBy.After(today):
 		v.add("review_by", "must be after today")
+	case n.ReviewBy.After(latest):
+		v.add("review_by", fmt.Sprintf("must be at most %d months ahead, by %s at the latest", MaxHoldReviewAhead, latest.Format(time.DateOnly)))
 	}
 	v.text("note", text, MaxText, false)
 	if err := v.err(); err != nil {

@@ -54,6 +54,19 @@ type Recipient struct {
 	Withheld []int
 }
 
+// who is whom the copy goes to, whatever kind they are listed under: a person named (a parent, or
+// the same person listed as having parental responsibility, is one recipient), the solicitor for a
+// party (one per party), or the body itself (Cafcass, the local authority, the court: one each).
+func (r Recipient) who() string {
+	switch {
+	case r.Person != uuid.Nil:
+		return "person " + r.Person.String()
+	case r.Kind == safeguardingv1.RecipientKind_RECIPIENT_KIND_SOLICITOR:
+		return "solicitor for " + r.ActingFor.String()
+	}
+	return "body " + r.Kind.String()
+}
+
 // Party is the party whose side the recipient is on; uuid.Nil for a body that is no party.
 func (r Recipient) Party() uuid.UUID {
 	switch r.Kind {
@@ -336,10 +349,8 @@ func (r *Report) Release(c Caller, recipients []Recipient, today time.Time) ([]p
 		default:
 			v.add(field+".kind", "must be one of the recipient kinds")
 		}
-		if slices.ContainsFunc(recipients[:i], func(o Recipient) bool {
-			return o.Kind == rc.Kind && o.Person == rc.Person && o.ActingFor == rc.ActingFor
-		}) {
-			v.add(field, "is already on the list")
+		if j := slices.IndexFunc(recipients[:i], func(o Recipient) bool { return o.who() == rc.who() }); j >= 0 {
+			v.add(field, fmt.Sprintf("names the same recipient as recipients[%d]: each person or body is on the list once, under one kind", j))
 		}
 		w := WithheldFrom(r.sections, rc)
 		out[i] = &safeguardingv1.Recipient{Kind: rc.Kind, PersonId: optionalID(rc.Person), ActingForPersonId: optionalID(rc.ActingFor)}

@@ -11,6 +11,7 @@ import (
 
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	"github.com/familytime/familytime/services/platform/inwords"
 )
 
 // RiskStreamID is the stream of a family's risk: the provisional screen and every assessment.
@@ -136,9 +137,12 @@ type Assessment struct {
 	Note                 string
 }
 
-// Assess records a person's assessment, confirming or changing the provisional screen. A finding
-// of domestic abuse names it as a factor and is never rated green; the review is after today and
-// at most 6 months ahead.
+// Assess records a person's assessment, confirming or changing the provisional screen. The
+// domestic-abuse factor and the finding agree (one is never given without the other), and a
+// finding is never rated green; the review is after today and at most 6 months ahead. An
+// assessment that finds no domestic abuse where the latest assessment found it clears the finding:
+// only the centre's safeguarding lead does that (ErrFindingClearedByLead), with a note saying why in
+// words (ErrNoteRequired).
 func (r *Risk) Assess(c Caller, a Assessment, today time.Time) ([]proto.Message, error) {
 	text := strings.TrimSpace(a.Note)
 	var v violations
@@ -150,13 +154,16 @@ func (r *Risk) Assess(c Caller, a Assessment, today time.Time) ([]proto.Message,
 			v.add(fmt.Sprintf("factors[%d]", i), "must be a distinct risk factor")
 		}
 	}
-	if a.DomesticAbuseFinding {
-		if !slices.Contains(a.Factors, safeguardingv1.RiskFactor_RISK_FACTOR_DOMESTIC_ABUSE) {
-			v.add("factors", "must include domestic abuse when domestic abuse is found")
-		}
-		if a.Rating == safeguardingv1.RiskRating_RISK_RATING_GREEN {
-			v.add("rating", "cannot be green when domestic abuse is found")
-		}
+	named := slices.Contains(a.Factors, safeguardingv1.RiskFactor_RISK_FACTOR_DOMESTIC_ABUSE)
+	switch {
+	case a.DomesticAbuseFinding && !named:
+		v.add("factors", "must include domestic abuse when domestic abuse is found (domestic_abuse_finding)")
+	case named && !a.DomesticAbuseFinding:
+		v.add("domestic_abuse_finding", "must be true when the factors name domestic abuse: "+
+			"the factor and the finding must agree (drop the factor, or record the finding)")
+	}
+	if a.DomesticAbuseFinding && a.Rating == safeguardingv1.RiskRating_RISK_RATING_GREEN {
+		v.add("rating", "cannot be green when domestic abuse is found")
 	}
 	switch {
 	case !a.NextReview.After(today):
@@ -167,6 +174,16 @@ func (r *Risk) Assess(c Caller, a Assessment, today time.Time) ([]proto.Message,
 	v.text("note", text, MaxText, false)
 	if err := v.err(); err != nil {
 		return nil, err
+	}
+	if r.daFinding && !a.DomesticAbuseFinding {
+		// Clearing a standing finding brings supported contact back in scheduling and referral
+		// (decision 80): the lead's decision alone, and the record says why (decision 92).
+		if !c.Lead {
+			return nil, ErrFindingClearedByLead
+		}
+		if !inwords.Says(text) {
+			return nil, ErrNoteRequired
+		}
 	}
 	ev := &safeguardingv1.RiskAssessed{FamilyId: r.family.String(), CentreId: a.Centre.String(), AssessedOn: toDate(today),
 		Rating: a.Rating, Factors: a.Factors, DomesticAbuseFinding: a.DomesticAbuseFinding,

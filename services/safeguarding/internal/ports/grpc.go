@@ -203,7 +203,7 @@ func (s *Server) LiftHold(ctx context.Context, req *safeguardingv1.LiftHoldReque
 
 // ListHolds reads a page of a centre's holds.
 func (s *Server) ListHolds(ctx context.Context, req *safeguardingv1.ListHoldsRequest) (*safeguardingv1.ListHoldsResponse, error) {
-	hs, next, err := s.app.Holds(ctx, id(req.GetCentreId()), id(req.GetFamilyId()), req.GetIncludeLifted(),
+	hs, next, err := s.app.Holds(ctx, id(req.GetCentreId()), id(req.GetFamilyId()), req.GetIncludeLifted(), req.GetReviewOverdue(),
 		int(req.GetPageSize()), req.GetPageToken())
 	if err != nil {
 		return nil, err

@@ -1782,7 +1782,10 @@ type ListHoldsRequest struct {
 	// How many holds per page: 1 to 500; 0 means 100.
 	PageSize int32 `protobuf:"varint,4,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// The next_page_token of the previous page; empty for the first page.
-	PageToken     string `protobuf:"bytes,5,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	PageToken string `protobuf:"bytes,5,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// Only holds in force whose review date has passed (before today): the holds the lead must
+	// review now. Lifted holds are never overdue, whatever include_lifted says.
+	ReviewOverdue bool `protobuf:"varint,6,opt,name=review_overdue,json=reviewOverdue,proto3" json:"review_overdue,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1850,6 +1853,13 @@ func (x *ListHoldsRequest) GetPageToken() string {
 		return x.PageToken
 	}
 	return ""
+}
+
+func (x *ListHoldsRequest) GetReviewOverdue() bool {
+	if x != nil {
+		return x.ReviewOverdue
+	}
+	return false
 }
 
 // ListHoldsResponse is a page of holds, newest placed first.
@@ -3927,7 +3937,7 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\treview_by\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\breviewBy\x127\n" +
 	"\tlifted_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\bliftedOn\x12\x1d\n" +
 	"\n" +
-	"concern_id\x18\a \x01(\tR\tconcernId\"\xdc\x01\n" +
+	"concern_id\x18\a \x01(\tR\tconcernId\"\x83\x02\n" +
 	"\x10ListHoldsRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12(\n" +
 	"\tfamily_id\x18\x02 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\bfamilyId\x12%\n" +
@@ -3935,7 +3945,8 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\tpage_size\x18\x04 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12'\n" +
 	"\n" +
-	"page_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"s\n" +
+	"page_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\x12%\n" +
+	"\x0ereview_overdue\x18\x06 \x01(\bR\rreviewOverdue\"s\n" +
 	"\x11ListHoldsResponse\x126\n" +
 	"\x05holds\x18\x01 \x03(\v2 .familytime.safeguarding.v1.HoldR\x05holds\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xb9\x01\n" +

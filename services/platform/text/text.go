@@ -37,14 +37,16 @@ const (
 )
 
 // Check says what is wrong with s as text of kind k, or "" when nothing is: it must be valid
-// UTF-8 and hold no character Refused. The empty string is clean; whether a field may be empty,
-// and how long it may be, are the field's own rules.
+// UTF-8 and hold no character Refused, but a zero-width non-joiner or joiner between two letters
+// (Joins). The empty string is clean; whether a field may be empty, and how long it may be, are
+// the field's own rules.
 func Check(s string, k Kind) string {
 	if !utf8.ValidString(s) {
 		return ReasonUTF8
 	}
-	for _, r := range s {
-		if Refused(r, k) {
+	rs := []rune(s)
+	for i, r := range rs {
+		if Refused(r, k) && !Joins(rs, i) {
 			if k == Prose {
 				return ReasonProse
 			}
@@ -54,7 +56,22 @@ func Check(s string, k Kind) string {
 	return ""
 }
 
-// Refused reports whether r may not be stored in text of kind k:
+// Joins reports whether rs[i] is a zero-width non-joiner (U+200C) or joiner (U+200D) inside a
+// word: after a letter or a mark and before a letter or a mark. Persian, Kurdish and many Indic
+// names are spelt with them (the non-joiner keeps two letters from joining), so they are kept
+// there, and only there: at the edge of a word or beside a space they show nothing and only
+// disguise. Matching names for duplicates ignores them (referral's NormaliseName), so "Jo\u200dhn"
+// is still "John".
+func Joins(rs []rune, i int) bool {
+	if (rs[i] != '\u200c' && rs[i] != '\u200d') || i == 0 || i == len(rs)-1 {
+		return false
+	}
+	inWord := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsMark(r) }
+	return inWord(rs[i-1]) && inWord(rs[i+1])
+}
+
+// Refused reports whether r may not be stored in text of kind k (Check keeps the joiners Joins
+// allows):
 //
 //   - control characters (Unicode Cc: C0, DEL, C1), but tab, line feed and carriage return in
 //     Prose;

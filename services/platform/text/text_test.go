@@ -23,6 +23,8 @@ func TestNamesInOtherScriptsAreClean(t *testing.T) {
 		"Анна Иванова",       // Cyrillic
 		"श्रेया शर्मा",       // Devanagari, with its virama
 		"יעל כהן",            // Hebrew
+		"فاطمه\u200cزهرا",    // Persian, a zero-width non-joiner inside the name
+		"क\u094d\u200dष",     // Devanagari, a zero-width joiner inside a conjunct
 		"Riverside Family Time Centre (Garden room) — 1st floor",
 		"",
 	} {
@@ -52,8 +54,10 @@ func TestWhatDisguisesTextIsRefused(t *testing.T) {
 		{"a pop directional isolate", "Daniel\u2069", false},
 		{"an Arabic letter mark", "محمد\u061c", false},
 		{"a zero-width space", "Dan\u200biel", false},
-		{"a zero-width non-joiner", "Dan\u200ciel", false},
-		{"a zero-width joiner", "Dan\u200diel", false},
+		{"a zero-width non-joiner at the end", "Daniel\u200c", false},
+		{"a zero-width joiner at the start", "\u200dDaniel", false},
+		{"a zero-width non-joiner beside a space", "Daniel \u200cClarke", false},
+		{"two zero-width joiners", "Dan\u200d\u200diel", false},
 		{"a word joiner", "Dan\u2060iel", false},
 		{"a byte-order mark", "\ufeffDaniel", false},
 		{"a soft hyphen", "Dan\u00adiel", false},

@@ -44,8 +44,9 @@ func NormaliseName(name string) string {
 	for _, r := range norm.NFKD.String(name) {
 		r = unicode.ToLower(r)
 		switch {
-		case unicode.Is(unicode.Mn, r), r == '\'', r == '’', r == '.':
-			// accents and marks that are part of a word
+		case unicode.Is(unicode.Mn, r), r == '\'', r == '’', r == '.', r == '\u200c', r == '\u200d':
+			// accents and marks that are part of a word, and the zero-width (non-)joiners stored
+			// inside one (platform/text.Joins)
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			if space && b.Len() > 0 {
 				b.WriteByte(' ')

@@ -20,6 +20,7 @@ func TestNormaliseName(t *testing.T) {
 		{"Jürgen Groß", "jurgen gross"},
 		{"Siân Ní Bhriain", "sian ni bhriain"},
 		{"ﬁona", "fiona"},
+		{"Jo\u200dhn Smith", "john smith"}, // a joiner kept inside a word matches nothing new
 		{"", ""},
 	}
 	for _, tc := range cases {

@@ -875,3 +875,120 @@ func TestAHoldsReviewIsBoundedAndAnOverdueReviewIsListed(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, overdue(), "a lifted hold is not overdue")
 }
+
+// The lead reviews a hold in force and it continues (decision 94): its review date moves to the
+// review's next date, so it leaves the overdue list, and a HoldReviewed with a sealed note joins
+// the family's hold stream. A retry appends once. A caller not the lead, another centre, an
+// unknown or lifted hold, a next review date not after today or more than 3 months ahead, a note
+// empty or with no words, and an erased family's new text are refused, appending nothing.
+func TestALeadReviewsAHoldAndItContinues(t *testing.T) {
+	now := time.Now().UTC()
+	clk := clock.NewSimulated(now)
+	g := newRig(t, clk)
+	ctx := t.Context()
+	family := g.families(t, 1)[0]
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
+	on := func(days int) *commonv1.Date { // a date days after the service's today
+		d := clk.Now().UTC().AddDate(0, 0, days)
+		return &commonv1.Date{Year: int32(d.Year()), Month: int32(d.Month()), Day: int32(d.Day())}
+	}
+	place := func(days int) string {
+		resp, err := lead.PlaceHold(ctx, &safeguardingv1.PlaceHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+			FamilyId: family.String(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONDUCT, ReviewBy: on(days)})
+		require.NoError(t, err)
+		return resp.GetHold().GetHoldId()
+	}
+	held, lifted := place(14), place(30)
+	_, err := lead.LiftHold(ctx, &safeguardingv1.LiftHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: family.String(), HoldId: lifted})
+	require.NoError(t, err)
+	overdue := func() []string {
+		resp, err := lead.ListHolds(ctx, &safeguardingv1.ListHoldsRequest{CentreId: g.centre.String(), ReviewOverdue: true})
+		require.NoError(t, err)
+		var ids []string
+		for _, h := range resp.GetHolds() {
+			ids = append(ids, h.GetHoldId())
+		}
+		return ids
+	}
+	require.NoError(t, clk.Set(now.AddDate(0, 0, 15)))
+	require.Equal(t, []string{held}, overdue())
+
+	const why = "Police investigation still open; contact stays suspended"
+	req := func(hold string, next *commonv1.Date, note string) *safeguardingv1.ReviewHoldRequest {
+		return &safeguardingv1.ReviewHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(), FamilyId: family.String(),
+			HoldId: hold, NextReviewBy: next, Note: note}
+	}
+	before := g.events(t)
+	coordinator := g.as(t, "coord-1", auth.RoleCoordinator)
+	_, err = coordinator.ReviewHold(ctx, req(held, on(30), why))
+	require.Equal(t, codes.PermissionDenied, code(t, err), "only the lead reviews a hold")
+	other := req(held, on(30), why)
+	other.CentreId = uuid.NewString()
+	_, err = lead.ReviewHold(ctx, other)
+	require.Equal(t, codes.PermissionDenied, code(t, err), "another centre's lead is not this centre's")
+	_, err = lead.ReviewHold(ctx, req(uuid.NewString(), on(30), why))
+	require.Equal(t, codes.NotFound, code(t, err), "an unknown hold")
+	_, err = lead.ReviewHold(ctx, req(lifted, on(30), why))
+	require.Equal(t, codes.FailedPrecondition, code(t, err), "a lifted hold")
+	require.Equal(t, "HOLD_NOT_IN_FORCE", reason(t, err))
+	_, err = lead.ReviewHold(ctx, req(held, on(0), why))
+	require.Equal(t, "next_review_by", badField(t, err), "today is not after today")
+	require.Contains(t, err.Error(), "must be after today")
+	_, err = lead.ReviewHold(ctx, req(held, on(-3), why))
+	require.Equal(t, "next_review_by", badField(t, err), "a date in the past")
+	_, err = lead.ReviewHold(ctx, req(held, on(100), why))
+	require.Equal(t, "next_review_by", badField(t, err), "more than 3 months after the review")
+	latest := clk.Now().UTC().Truncate(24*time.Hour).AddDate(0, 3, 0).Format(time.DateOnly)
+	require.Contains(t, err.Error(), "must be at most 3 months ahead, by "+latest+" at the latest")
+	require.NotContains(t, err.Error(), why)
+	_, err = lead.ReviewHold(ctx, req(held, on(30), ""))
+	require.Equal(t, "note", badField(t, err), "an empty note")
+	_, err = lead.ReviewHold(ctx, req(held, on(30), " ... "))
+	require.Equal(t, "note", badField(t, err), "a note with no words")
+	require.Contains(t, err.Error(), "must say why the hold continues, in words")
+	require.Equal(t, before, g.events(t), "refused, nothing appended")
+	require.Equal(t, []string{held}, overdue(), "still overdue")
+
+	r := req(held, on(60), why)
+	reviewed, err := lead.ReviewHold(ctx, r)
+	require.NoError(t, err)
+	require.True(t, proto.Equal(on(60), reviewed.GetHold().GetReviewBy()), "the review date moves: %v", reviewed.GetHold().GetReviewBy())
+	require.True(t, proto.Equal(on(0), reviewed.GetHold().GetReviewedOn()), "reviewed today, by the service's clock")
+	require.Nil(t, reviewed.GetHold().GetLiftedOn(), "the hold is still in force")
+	again, err := lead.ReviewHold(ctx, r)
+	require.NoError(t, err, "a retry")
+	require.True(t, proto.Equal(reviewed, again), "answers as the first time")
+	require.Equal(t, before+1, g.events(t), "appended once")
+	require.Equal(t, 1, g.eventsOfType(t, "familytime.safeguarding.v1.HoldReviewed"))
+	var stream string
+	require.NoError(t, g.db.OwnerPool(t).QueryRow(ctx, "SELECT stream_id FROM events WHERE event_type = $1",
+		"familytime.safeguarding.v1.HoldReviewed").Scan(&stream))
+	require.Equal(t, "hold-"+family.String(), stream, "in the family's hold stream, with its placing and lifting")
+	require.Empty(t, overdue(), "reviewed, no longer overdue")
+	list, err := lead.ListHolds(ctx, &safeguardingv1.ListHoldsRequest{CentreId: g.centre.String(), FamilyId: family.String()})
+	require.NoError(t, err)
+	require.Len(t, list.GetHolds(), 1)
+	require.True(t, proto.Equal(on(60), list.GetHolds()[0].GetReviewBy()), "the list shows the current review date")
+	require.True(t, proto.Equal(on(0), list.GetHolds()[0].GetReviewedOn()))
+
+	record, err := lead.GetSafeguardingRecord(ctx, &safeguardingv1.GetSafeguardingRecordRequest{CentreId: g.centre.String(),
+		FamilyId: family.String(), Purpose: "checking the hold's review"})
+	require.NoError(t, err)
+	var texts []string
+	for _, rec := range record.GetRecords() {
+		texts = append(texts, rec.GetSummary()+" | "+rec.GetText())
+	}
+	require.Contains(t, texts, "hold "+held+" reviewed: it continues, next review by "+
+		clk.Now().UTC().AddDate(0, 0, 60).Format(time.DateOnly)+" | "+why, "the lead reads why it continues")
+
+	require.NoError(t, clk.Set(now.AddDate(0, 0, 15+61)))
+	require.Equal(t, []string{held}, overdue(), "overdue again once the new date has passed")
+
+	require.NoError(t, g.sealer.Shred(ctx, family))
+	before = g.events(t)
+	_, err = lead.ReviewHold(ctx, req(held, on(30), why))
+	require.Equal(t, codes.FailedPrecondition, code(t, err), "%v", err)
+	require.Equal(t, "FAMILY_ERASED", reason(t, err), "no new text about an erased family")
+	require.Equal(t, before, g.events(t))
+}

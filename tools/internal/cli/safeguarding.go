@@ -395,7 +395,8 @@ func (s *safeguardingCommand) correct() *cobra.Command {
 
 func holdFields(h *safeguardingv1.Hold) [][2]string {
 	return [][2]string{{"hold", h.GetHoldId()}, {"family", h.GetFamilyId()}, {"reason", friendly("HOLD_REASON_", h.GetReason().String())},
-		{"placed", sgDay(h.GetPlacedOn())}, {"review by", sgDay(h.GetReviewBy())}, {"lifted", sgDay(h.GetLiftedOn())},
+		{"placed", sgDay(h.GetPlacedOn())}, {"review by", sgDay(h.GetReviewBy())}, {"reviewed", sgDay(h.GetReviewedOn())},
+		{"lifted", sgDay(h.GetLiftedOn())},
 		{"concern", orNone(h.GetConcernId())}}
 }
 
@@ -414,7 +415,7 @@ func (s *safeguardingCommand) hold() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:     "hold",
-		Short:   "Place a hold that suspends a family's contact (safeguarding lead); `hold list` lists holds",
+		Short:   "Place a hold that suspends a family's contact (safeguarding lead); `hold list` lists holds, `hold review` reviews one",
 		Example: "  familytime safeguarding hold --centre $C --family $F --reason concern-under-investigation --review-by 2026-04-01 --concern $K",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -457,7 +458,7 @@ func (s *safeguardingCommand) hold() *cobra.Command {
 	)
 	list := &cobra.Command{
 		Use:   "list",
-		Short: "List the centre's holds in force, newest first (--lifted: all; --overdue: those past their review date)",
+		Short: "List the centre's holds in force, newest first, with their current review date (--lifted: all; --overdue: those past it)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			none := "no holds"
@@ -473,13 +474,61 @@ func (s *safeguardingCommand) hold() *cobra.Command {
 	list.Flags().BoolVar(&overdue, "overdue", false, "only holds in force whose review date has passed")
 	listPage.register(list.Flags(), "holds")
 	listOut.register(list.Flags())
-	cmd.AddCommand(list)
+	cmd.AddCommand(list, s.holdReview())
+	return cmd
+}
+
+// holdReview records a hold's review: it continues, to a new review date (decision 94).
+func (s *safeguardingCommand) holdReview() *cobra.Command {
+	var (
+		out                output
+		request            requestID
+		family, next, note string
+	)
+	cmd := &cobra.Command{
+		Use:   "review HOLD_ID",
+		Short: "Record that a hold in force was reviewed and continues, to a new review date (safeguarding lead)",
+		Long: `review records that the centre's safeguarding lead reviewed a hold in force and it continues: contact
+stays suspended, bookings stay cancelled, and the hold's review date becomes --next-review-by (after
+today and within 3 months), so it leaves the holds overdue for review. --note says why it continues,
+in words (sealed; required). A lifted hold is not reviewed; to suspend contact again, place a new
+hold. Retrying with the same --request-id records the review once.`,
+		Example: `  familytime safeguarding hold review $HOLD --centre $C --family $F --next-review-by 2026-06-01 \
+      --note "Police investigation still open; contact stays suspended"`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			req := &safeguardingv1.ReviewHoldRequest{CentreId: s.centre, FamilyId: family, HoldId: args[0], Note: note}
+			var err error
+			if req.NextReviewBy, err = sgDate("next-review-by", next); err != nil {
+				return err
+			}
+			if req.RequestId, err = request.value(); err != nil {
+				return err
+			}
+			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
+				resp, err := c.ReviewHold(cmd.Context(), req)
+				if err != nil {
+					return err
+				}
+				return out.one(cmd.OutOrStdout(), resp.GetHold(), holdFields(resp.GetHold()))
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&family, "family", "", "the family (UUID)")
+	f.StringVar(&next, "next-review-by", "", "review the hold again by (YYYY-MM-DD, after today and within 3 months)")
+	f.StringVar(&note, "note", "", "why the hold continues, in words (sealed)")
+	for _, name := range []string{"family", "next-review-by", "note"} {
+		_ = cmd.MarkFlagRequired(name)
+	}
+	request.register(f)
+	out.register(f)
 	return cmd
 }
 
 // holdTable lists every page of the holds req asks for.
 func (s *safeguardingCommand) holdTable(cmd *cobra.Command, out *output, page pageFlag, none string, req *safeguardingv1.ListHoldsRequest) error {
-	return pagedTable(s, cmd, out, page, none, []string{"HOLD", "FAMILY", "REASON", "PLACED", "REVIEW BY", "LIFTED"},
+	return pagedTable(s, cmd, out, page, none, []string{"HOLD", "FAMILY", "REASON", "PLACED", "REVIEW BY", "REVIEWED", "LIFTED"},
 		func(c safeguardingv1.SafeguardingServiceClient, size int32, token string) ([]*safeguardingv1.Hold, string, error) {
 			req.PageSize, req.PageToken = size, token
 			resp, err := c.ListHolds(cmd.Context(), req)
@@ -487,7 +536,7 @@ func (s *safeguardingCommand) holdTable(cmd *cobra.Command, out *output, page pa
 		},
 		func(h *safeguardingv1.Hold) []string {
 			return []string{h.GetHoldId(), h.GetFamilyId(), friendly("HOLD_REASON_", h.GetReason().String()),
-				sgDay(h.GetPlacedOn()), sgDay(h.GetReviewBy()), sgDay(h.GetLiftedOn())}
+				sgDay(h.GetPlacedOn()), sgDay(h.GetReviewBy()), sgDay(h.GetReviewedOn()), sgDay(h.GetLiftedOn())}
 		})
 }
 

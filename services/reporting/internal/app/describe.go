@@ -211,6 +211,9 @@ func describe(msg proto.Message) string {
 		return "A safeguarding record corrected (" + words.Event(ev.GetCorrectsEventType()) + ")"
 	case *safeguardingv1.HoldPlaced:
 		return "Hold placed: contact suspended (" + words.Enum(ev.GetReason()) + ")"
+	case *safeguardingv1.HoldReviewed:
+		// Why it continues is the sealed note, never read here (decision 94).
+		return "Hold reviewed: it continues; next review by " + date(ev.GetNextReviewBy())
 	case *safeguardingv1.HoldLifted:
 		return "Hold lifted"
 	case *safeguardingv1.ReportDue:

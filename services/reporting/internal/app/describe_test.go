@@ -109,3 +109,12 @@ func TestDescriptionsOfAChangedArrangement(t *testing.T) {
 		"minutes before the children and leaving 10 after; bookings already made keep their times",
 		Describe(envelopeOf(t, &schedulingv1.ArrangementChangeNoted{SessionMinutes: 90, ArrivalStaggerMinutes: 15, DepartureStaggerMinutes: 10})))
 }
+
+// A hold's review is said in plain words with its next date, never its note; it feeds no
+// projection (the hold stays as it was: in force), only the history (decision 94).
+func TestDescriptionOfAHoldsReview(t *testing.T) {
+	ev := &safeguardingv1.HoldReviewed{HoldId: "h", FamilyId: "f", CentreId: "c", ReviewedOn: &commonv1.Date{Year: 2026, Month: 3, Day: 2},
+		NextReviewBy: &commonv1.Date{Year: 2026, Month: 5, Day: 29}, SealedNote: []byte("police investigation still open")}
+	require.Equal(t, "Hold reviewed: it continues; next review by 2026-05-29", Describe(envelopeOf(t, ev)))
+	require.False(t, projected[string(ev.ProtoReflect().Descriptor().FullName())], "the figures do not change when a hold is reviewed")
+}

@@ -59,12 +59,13 @@ func ProjectAlert(uow *eventstore.UnitOfWork, k *domain.Concern) {
 		ON CONFLICT (concern_id) DO NOTHING`, k.ID(), k.FamilyID(), k.CentreID(), int32(k.Category()), k.RaisedOn())
 }
 
-// ProjectHold writes a hold's row.
+// ProjectHold writes a hold's row: its current review date, its latest review and its lifting.
 func ProjectHold(uow *eventstore.UnitOfWork, h domain.Hold) {
-	uow.Exec(`INSERT INTO holds (hold_id, family_id, centre_id, concern_id, reason, placed_on, review_by, lifted_on)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-		ON CONFLICT (hold_id) DO UPDATE SET lifted_on = EXCLUDED.lifted_on`,
-		h.ID, h.Family, h.Centre, nullable(h.Concern), int32(h.Reason), h.PlacedOn, h.ReviewBy, date(h.LiftedOn))
+	uow.Exec(`INSERT INTO holds (hold_id, family_id, centre_id, concern_id, reason, placed_on, review_by, lifted_on, reviewed_on)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		ON CONFLICT (hold_id) DO UPDATE SET review_by = EXCLUDED.review_by, lifted_on = EXCLUDED.lifted_on,
+			reviewed_on = EXCLUDED.reviewed_on`,
+		h.ID, h.Family, h.Centre, nullable(h.Concern), int32(h.Reason), h.PlacedOn, h.ReviewBy, date(h.LiftedOn), date(h.ReviewedOn))
 }
 
 // ProjectReport writes a report's row.
@@ -198,7 +199,7 @@ func (r *Records) Holds(ctx context.Context, centre, family uuid.UUID, withLifte
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := r.store.Pool().Query(ctx, `SELECT hold_id, family_id, centre_id, concern_id, reason, placed_on, review_by, lifted_on
+	rows, err := r.store.Pool().Query(ctx, `SELECT hold_id, family_id, centre_id, concern_id, reason, placed_on, review_by, lifted_on, reviewed_on
 		FROM holds WHERE centre_id = $1 AND ($2::uuid IS NULL OR family_id = $2) AND ($3 OR lifted_on IS NULL)
 			AND (placed_on, hold_id) < ($4::date, $5::uuid)
 			AND ($7::date IS NULL OR (lifted_on IS NULL AND review_by < $7::date))
@@ -209,10 +210,10 @@ func (r *Records) Holds(ctx context.Context, centre, family uuid.UUID, withLifte
 	page, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.Hold, error) {
 		var h domain.Hold
 		var concern pgtype.UUID
-		var lifted pgtype.Date
+		var lifted, reviewed pgtype.Date
 		var reason int32
-		err := row.Scan(&h.ID, &h.Family, &h.Centre, &concern, &reason, &h.PlacedOn, &h.ReviewBy, &lifted)
-		h.Reason, h.Concern, h.LiftedOn = safeguardingv1.HoldReason(reason), uuid.UUID(concern.Bytes), lifted.Time
+		err := row.Scan(&h.ID, &h.Family, &h.Centre, &concern, &reason, &h.PlacedOn, &h.ReviewBy, &lifted, &reviewed)
+		h.Reason, h.Concern, h.LiftedOn, h.ReviewedOn = safeguardingv1.HoldReason(reason), uuid.UUID(concern.Bytes), lifted.Time, reviewed.Time
 		return h, err
 	})
 	if err != nil {

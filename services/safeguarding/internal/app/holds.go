@@ -86,6 +86,33 @@ func (a *App) LiftHold(ctx context.Context, centre, family, id uuid.UUID, note s
 	return lifted, uow, nil
 }
 
+// ReviewHold records that one of the centre's holds in force on a family was reviewed and
+// continues, to be reviewed again by next; the note says why. Contact stays suspended.
+func (a *App) ReviewHold(ctx context.Context, centre, family, id uuid.UUID, next time.Time, note string, md eventstore.Metadata) (domain.Hold, *eventstore.UnitOfWork, error) {
+	if err := a.familyAt(ctx, family, centre); err != nil {
+		return domain.Hold{}, nil, err
+	}
+	h, err := a.loadHolds(ctx, family)
+	if err != nil {
+		return domain.Hold{}, nil, err
+	}
+	if x, ok := h.Get(id); !ok || x.Centre != centre {
+		return domain.Hold{}, nil, domain.ErrHoldNotFound
+	}
+	expected := h.Version()
+	msgs, err := h.Review(id, next, note, a.today())
+	if err != nil {
+		return domain.Hold{}, nil, err
+	}
+	uow := new(eventstore.UnitOfWork)
+	if _, err := a.append(ctx, uow, domain.HoldStreamID(family), expected, family, centre, md, msgs); err != nil {
+		return domain.Hold{}, nil, err
+	}
+	reviewed, _ := h.Get(id)
+	adapters.ProjectHold(uow, reviewed)
+	return reviewed, uow, nil
+}
+
 // Holds reads a page of a centre's holds, newest placed first (size 0: DefaultPageSize);
 // overdue keeps only holds in force whose review date has passed, the lead's to review now.
 func (a *App) Holds(ctx context.Context, centre, family uuid.UUID, withLifted, overdue bool, size int, token string) ([]domain.Hold, string, error) {

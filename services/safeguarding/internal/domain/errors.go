@@ -27,7 +27,7 @@ var (
 	// ErrConcernClosed: a closed concern takes no more actions, escalations or closing; it can
 	// still be corrected.
 	ErrConcernClosed = problem.Rule("CONCERN_CLOSED", "the concern is closed")
-	// ErrHoldNotInForce: only a hold in force can be lifted.
+	// ErrHoldNotInForce: only a hold in force can be lifted or reviewed.
 	ErrHoldNotInForce = problem.Rule("HOLD_NOT_IN_FORCE", "the hold is not in force")
 	// ErrConcernAlreadyHeld: a concern already has a hold in force.
 	ErrConcernAlreadyHeld = problem.Rule("CONCERN_ALREADY_HELD", "a hold for this concern is already in force")

@@ -10,17 +10,22 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	"github.com/familytime/familytime/services/platform/inwords"
 )
 
-// HoldStreamID is the stream of all of a family's holds: placing and lifting are decided
-// together, so they can never be seen out of order.
+// HoldStreamID is the stream of all of a family's holds: placing, reviewing and lifting are
+// decided together, so they can never be seen out of order.
 func HoldStreamID(family uuid.UUID) string { return "hold-" + family.String() }
 
 // Hold is one suspension of a family's contact.
 type Hold struct {
 	ID, Family, Centre, Concern uuid.UUID
 	Reason                      safeguardingv1.HoldReason
-	PlacedOn, ReviewBy          time.Time
+	// ReviewBy is the hold's current review date: the one set when it was placed, or by its
+	// latest review.
+	PlacedOn, ReviewBy time.Time
+	// ReviewedOn is the date of its latest review; zero if it was never reviewed.
+	ReviewedOn time.Time
 	// LiftedOn is zero while the hold is in force.
 	LiftedOn time.Time
 }
@@ -59,6 +64,12 @@ func (h *Holds) apply(ev proto.Message) error {
 			return fmt.Errorf("holds: %s lifts an unknown hold", e.GetHoldId())
 		}
 		h.holds[i].LiftedOn = FromDate(e.GetLiftedOn())
+	case *safeguardingv1.HoldReviewed:
+		i := h.index(parseID(e.GetHoldId()))
+		if i < 0 {
+			return fmt.Errorf("holds: %s reviews an unknown hold", e.GetHoldId())
+		}
+		h.holds[i].ReviewedOn, h.holds[i].ReviewBy = FromDate(e.GetReviewedOn()), FromDate(e.GetNextReviewBy())
 	default:
 		return fmt.Errorf("holds: unexpected event %T", ev)
 	}
@@ -101,8 +112,19 @@ func (h *Holds) Version() int64 { return h.version }
 // still needed then is reviewed and, if it must, placed again.
 const MaxHoldReviewAhead = 3
 
-// LatestHoldReview is the latest review date a hold placed on placed may have.
+// LatestHoldReview is the latest review date a hold placed (or reviewed) on that day may have.
 func LatestHoldReview(placed time.Time) time.Time { return placed.AddDate(0, MaxHoldReviewAhead, 0) }
+
+// holdReview checks a hold's review date set today, when it is placed or reviewed: after
+// today and at most MaxHoldReviewAhead months ahead (decision 92).
+func (v *violations) holdReview(field string, review, today time.Time) {
+	switch latest := LatestHoldReview(today); {
+	case !review.After(today):
+		v.add(field, "must be after today")
+	case review.After(latest):
+		v.add(field, fmt.Sprintf("must be at most %d months ahead, by %s at the latest", MaxHoldReviewAhead, latest.Format(time.DateOnly)))
+	}
+}
 
 // ReviewOverdue reports whether a hold in force has passed its review date by today.
 func (h Hold) ReviewOverdue(today time.Time) bool { return h.InForce() && h.ReviewBy.Before(today) }
@@ -127,12 +149,7 @@ func (h *Holds) Place(id uuid.UUID, n NewHold, today time.Time) ([]proto.Message
 	if n.Reason == safeguardingv1.HoldReason_HOLD_REASON_OTHER && text == "" {
 		v.add("note", "must say what the reason is when the reason is other")
 	}
-	switch latest := LatestHoldReview(today); {
-	case !n.ReviewBy.After(today):
-		v.add("review_by", "must be after today")
-	case n.ReviewBy.After(latest):
-		v.add("review_by", fmt.Sprintf("must be at most %d months ahead, by %s at the latest", MaxHoldReviewAhead, latest.Format(time.DateOnly)))
-	}
+	v.holdReview("review_by", n.ReviewBy, today)
 	v.text("note", text, MaxText, false)
 	if err := v.err(); err != nil {
 		return nil, err
@@ -167,5 +184,36 @@ func (h *Holds) Lift(id uuid.UUID, text string, today time.Time) ([]proto.Messag
 	}
 	ev := &safeguardingv1.HoldLifted{HoldId: id.String(), FamilyId: h.family.String(), CentreId: x.Centre.String(),
 		LiftedOn: toDate(on), SealedNote: note(text)}
+	return []proto.Message{ev}, h.apply(ev)
+}
+
+// Review records that a hold in force was reviewed today and continues: its review date becomes
+// next, which is after today and at most MaxHoldReviewAhead months ahead, as when a hold is placed;
+// the note says why it continues, in words (platform's inwords). Contact stays suspended
+// (decision 94).
+func (h *Holds) Review(id uuid.UUID, next time.Time, text string, today time.Time) ([]proto.Message, error) {
+	x, ok := h.Get(id)
+	if !ok {
+		return nil, ErrHoldNotFound
+	}
+	if !x.InForce() {
+		return nil, ErrHoldNotInForce
+	}
+	text = strings.TrimSpace(text)
+	var v violations
+	v.holdReview("next_review_by", next, today)
+	v.text("note", text, MaxText, true)
+	if len(v.Violations) == 0 && !inwords.Says(text) {
+		v.add("note", fmt.Sprintf("must say why the hold continues, in words (at least %d characters with a letter or digit)", inwords.MinLength))
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	on := today
+	if on.Before(x.PlacedOn) {
+		on = x.PlacedOn // a clock set back never reviews a hold before it was placed
+	}
+	ev := &safeguardingv1.HoldReviewed{HoldId: id.String(), FamilyId: h.family.String(), CentreId: x.Centre.String(),
+		ReviewedOn: toDate(on), NextReviewBy: toDate(next), SealedNote: note(text)}
 	return []proto.Message{ev}, h.apply(ev)
 }

@@ -201,6 +201,18 @@ func (s *Server) LiftHold(ctx context.Context, req *safeguardingv1.LiftHoldReque
 	})
 }
 
+// ReviewHold records that a hold in force was reviewed and continues.
+func (s *Server) ReviewHold(ctx context.Context, req *safeguardingv1.ReviewHoldRequest) (*safeguardingv1.ReviewHoldResponse, error) {
+	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (*safeguardingv1.ReviewHoldResponse, *eventstore.UnitOfWork, error) {
+		h, uow, err := s.app.ReviewHold(ctx, id(req.GetCentreId()), id(req.GetFamilyId()), id(req.GetHoldId()),
+			domain.FromDate(req.GetNextReviewBy()), req.GetNote(), md)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &safeguardingv1.ReviewHoldResponse{Hold: hold(h)}, uow, nil
+	})
+}
+
 // ListHolds reads a page of a centre's holds.
 func (s *Server) ListHolds(ctx context.Context, req *safeguardingv1.ListHoldsRequest) (*safeguardingv1.ListHoldsResponse, error) {
 	hs, next, err := s.app.Holds(ctx, id(req.GetCentreId()), id(req.GetFamilyId()), req.GetIncludeLifted(), req.GetReviewOverdue(),

@@ -28,6 +28,7 @@ var Policy = auth.Policy{
 	svc + "CorrectRecord":         {Roles: staff, CentreScoped: true},
 	svc + "PlaceHold":             {Roles: lead, CentreScoped: true},
 	svc + "LiftHold":              {Roles: lead, CentreScoped: true},
+	svc + "ReviewHold":            {Roles: lead, CentreScoped: true},
 	svc + "ListHolds":             {Roles: append([]auth.Role{auth.RoleService}, planners...), CentreScoped: true},
 	svc + "DraftReport":           {Roles: []auth.Role{auth.RoleSupervisor}, CentreScoped: true},
 	svc + "SubmitReportForCheck":  {Roles: []auth.Role{auth.RoleSupervisor}, CentreScoped: true},

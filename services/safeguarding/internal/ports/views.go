@@ -33,7 +33,7 @@ func concernSummary(k *domain.Concern) *safeguardingv1.ConcernSummary {
 func hold(h domain.Hold) *safeguardingv1.Hold {
 	return &safeguardingv1.Hold{HoldId: h.ID.String(), FamilyId: h.Family.String(), Reason: h.Reason,
 		PlacedOn: domain.ToDate(h.PlacedOn), ReviewBy: domain.ToDate(h.ReviewBy), LiftedOn: domain.ToDate(h.LiftedOn),
-		ConcernId: optional(h.Concern)}
+		ConcernId: optional(h.Concern), ReviewedOn: domain.ToDate(h.ReviewedOn)}
 }
 
 func reportSummary(r *domain.Report, workingDays int) *safeguardingv1.ReportSummary {

@@ -726,6 +726,100 @@ func (x *HoldLifted) GetSealedNote() []byte {
 	return nil
 }
 
+// HoldReviewed: the safeguarding lead reviewed a hold in force and it continues, to be reviewed
+// again by next_review_by. Contact stays suspended: nothing changes for referral or scheduling,
+// which do not consume it.
+type HoldReviewed struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The hold reviewed (UUID).
+	HoldId string `protobuf:"bytes,1,opt,name=hold_id,json=holdId,proto3" json:"hold_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The centre's local date the hold was reviewed.
+	ReviewedOn *v1.Date `protobuf:"bytes,4,opt,name=reviewed_on,json=reviewedOn,proto3" json:"reviewed_on,omitempty"`
+	// The local date by which the hold must be reviewed again: after reviewed_on and at most 3
+	// months after it. The hold's review date from now on.
+	NextReviewBy *v1.Date `protobuf:"bytes,5,opt,name=next_review_by,json=nextReviewBy,proto3" json:"next_review_by,omitempty"`
+	// Why the hold continues: a serialised Note, sealed; never published in clear. Always given.
+	SealedNote    []byte `protobuf:"bytes,6,opt,name=sealed_note,json=sealedNote,proto3" json:"sealed_note,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *HoldReviewed) Reset() {
+	*x = HoldReviewed{}
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *HoldReviewed) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*HoldReviewed) ProtoMessage() {}
+
+func (x *HoldReviewed) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use HoldReviewed.ProtoReflect.Descriptor instead.
+func (*HoldReviewed) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *HoldReviewed) GetHoldId() string {
+	if x != nil {
+		return x.HoldId
+	}
+	return ""
+}
+
+func (x *HoldReviewed) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *HoldReviewed) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *HoldReviewed) GetReviewedOn() *v1.Date {
+	if x != nil {
+		return x.ReviewedOn
+	}
+	return nil
+}
+
+func (x *HoldReviewed) GetNextReviewBy() *v1.Date {
+	if x != nil {
+		return x.NextReviewBy
+	}
+	return nil
+}
+
+func (x *HoldReviewed) GetSealedNote() []byte {
+	if x != nil {
+		return x.SealedNote
+	}
+	return nil
+}
+
 // RiskScreenedProvisionally: a referral arrived and its risk answers gave a provisional screen. It
 // stands only until a person assesses the family's risk.
 type RiskScreenedProvisionally struct {
@@ -748,7 +842,7 @@ type RiskScreenedProvisionally struct {
 
 func (x *RiskScreenedProvisionally) Reset() {
 	*x = RiskScreenedProvisionally{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[2]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -760,7 +854,7 @@ func (x *RiskScreenedProvisionally) String() string {
 func (*RiskScreenedProvisionally) ProtoMessage() {}
 
 func (x *RiskScreenedProvisionally) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[2]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -773,7 +867,7 @@ func (x *RiskScreenedProvisionally) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RiskScreenedProvisionally.ProtoReflect.Descriptor instead.
 func (*RiskScreenedProvisionally) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{2}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *RiskScreenedProvisionally) GetFamilyId() string {
@@ -845,7 +939,7 @@ type RiskAssessed struct {
 
 func (x *RiskAssessed) Reset() {
 	*x = RiskAssessed{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[3]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -857,7 +951,7 @@ func (x *RiskAssessed) String() string {
 func (*RiskAssessed) ProtoMessage() {}
 
 func (x *RiskAssessed) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[3]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -870,7 +964,7 @@ func (x *RiskAssessed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RiskAssessed.ProtoReflect.Descriptor instead.
 func (*RiskAssessed) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{3}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *RiskAssessed) GetFamilyId() string {
@@ -963,7 +1057,7 @@ type ConcernRaised struct {
 
 func (x *ConcernRaised) Reset() {
 	*x = ConcernRaised{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[4]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -975,7 +1069,7 @@ func (x *ConcernRaised) String() string {
 func (*ConcernRaised) ProtoMessage() {}
 
 func (x *ConcernRaised) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[4]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -988,7 +1082,7 @@ func (x *ConcernRaised) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConcernRaised.ProtoReflect.Descriptor instead.
 func (*ConcernRaised) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{4}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *ConcernRaised) GetConcernId() string {
@@ -1074,7 +1168,7 @@ type LeadAlerted struct {
 
 func (x *LeadAlerted) Reset() {
 	*x = LeadAlerted{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[5]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1086,7 +1180,7 @@ func (x *LeadAlerted) String() string {
 func (*LeadAlerted) ProtoMessage() {}
 
 func (x *LeadAlerted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[5]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1099,7 +1193,7 @@ func (x *LeadAlerted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LeadAlerted.ProtoReflect.Descriptor instead.
 func (*LeadAlerted) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{5}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *LeadAlerted) GetConcernId() string {
@@ -1158,7 +1252,7 @@ type ConcernActionAdded struct {
 
 func (x *ConcernActionAdded) Reset() {
 	*x = ConcernActionAdded{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[6]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1170,7 +1264,7 @@ func (x *ConcernActionAdded) String() string {
 func (*ConcernActionAdded) ProtoMessage() {}
 
 func (x *ConcernActionAdded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[6]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1183,7 +1277,7 @@ func (x *ConcernActionAdded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConcernActionAdded.ProtoReflect.Descriptor instead.
 func (*ConcernActionAdded) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{6}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ConcernActionAdded) GetConcernId() string {
@@ -1251,7 +1345,7 @@ type ConcernEscalated struct {
 
 func (x *ConcernEscalated) Reset() {
 	*x = ConcernEscalated{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[7]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1263,7 +1357,7 @@ func (x *ConcernEscalated) String() string {
 func (*ConcernEscalated) ProtoMessage() {}
 
 func (x *ConcernEscalated) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[7]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1276,7 +1370,7 @@ func (x *ConcernEscalated) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConcernEscalated.ProtoReflect.Descriptor instead.
 func (*ConcernEscalated) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{7}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ConcernEscalated) GetConcernId() string {
@@ -1349,7 +1443,7 @@ type ConcernClosed struct {
 
 func (x *ConcernClosed) Reset() {
 	*x = ConcernClosed{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[8]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1361,7 +1455,7 @@ func (x *ConcernClosed) String() string {
 func (*ConcernClosed) ProtoMessage() {}
 
 func (x *ConcernClosed) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[8]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1374,7 +1468,7 @@ func (x *ConcernClosed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConcernClosed.ProtoReflect.Descriptor instead.
 func (*ConcernClosed) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{8}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ConcernClosed) GetConcernId() string {
@@ -1443,7 +1537,7 @@ type RecordCorrected struct {
 
 func (x *RecordCorrected) Reset() {
 	*x = RecordCorrected{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[9]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1455,7 +1549,7 @@ func (x *RecordCorrected) String() string {
 func (*RecordCorrected) ProtoMessage() {}
 
 func (x *RecordCorrected) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[9]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1468,7 +1562,7 @@ func (x *RecordCorrected) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordCorrected.ProtoReflect.Descriptor instead.
 func (*RecordCorrected) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{9}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *RecordCorrected) GetFamilyId() string {
@@ -1542,7 +1636,7 @@ type ReportDue struct {
 
 func (x *ReportDue) Reset() {
 	*x = ReportDue{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[10]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1554,7 +1648,7 @@ func (x *ReportDue) String() string {
 func (*ReportDue) ProtoMessage() {}
 
 func (x *ReportDue) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[10]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1567,7 +1661,7 @@ func (x *ReportDue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportDue.ProtoReflect.Descriptor instead.
 func (*ReportDue) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{10}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ReportDue) GetReportId() string {
@@ -1627,7 +1721,7 @@ type ReportSection struct {
 
 func (x *ReportSection) Reset() {
 	*x = ReportSection{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[11]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1639,7 +1733,7 @@ func (x *ReportSection) String() string {
 func (*ReportSection) ProtoMessage() {}
 
 func (x *ReportSection) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[11]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1652,7 +1746,7 @@ func (x *ReportSection) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportSection.ProtoReflect.Descriptor instead.
 func (*ReportSection) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{11}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ReportSection) GetKind() ReportSectionKind {
@@ -1693,7 +1787,7 @@ type ReportDrafted struct {
 
 func (x *ReportDrafted) Reset() {
 	*x = ReportDrafted{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[12]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1705,7 +1799,7 @@ func (x *ReportDrafted) String() string {
 func (*ReportDrafted) ProtoMessage() {}
 
 func (x *ReportDrafted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[12]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1718,7 +1812,7 @@ func (x *ReportDrafted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportDrafted.ProtoReflect.Descriptor instead.
 func (*ReportDrafted) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{12}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ReportDrafted) GetReportId() string {
@@ -1787,7 +1881,7 @@ type ReportSubmittedForCheck struct {
 
 func (x *ReportSubmittedForCheck) Reset() {
 	*x = ReportSubmittedForCheck{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[13]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1799,7 +1893,7 @@ func (x *ReportSubmittedForCheck) String() string {
 func (*ReportSubmittedForCheck) ProtoMessage() {}
 
 func (x *ReportSubmittedForCheck) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[13]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1812,7 +1906,7 @@ func (x *ReportSubmittedForCheck) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportSubmittedForCheck.ProtoReflect.Descriptor instead.
 func (*ReportSubmittedForCheck) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{13}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ReportSubmittedForCheck) GetReportId() string {
@@ -1866,7 +1960,7 @@ type ReportChecked struct {
 
 func (x *ReportChecked) Reset() {
 	*x = ReportChecked{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[14]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1878,7 +1972,7 @@ func (x *ReportChecked) String() string {
 func (*ReportChecked) ProtoMessage() {}
 
 func (x *ReportChecked) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[14]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1891,7 +1985,7 @@ func (x *ReportChecked) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportChecked.ProtoReflect.Descriptor instead.
 func (*ReportChecked) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{14}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ReportChecked) GetReportId() string {
@@ -1960,7 +2054,7 @@ type Recipient struct {
 
 func (x *Recipient) Reset() {
 	*x = Recipient{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[15]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1972,7 +2066,7 @@ func (x *Recipient) String() string {
 func (*Recipient) ProtoMessage() {}
 
 func (x *Recipient) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[15]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1985,7 +2079,7 @@ func (x *Recipient) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Recipient.ProtoReflect.Descriptor instead.
 func (*Recipient) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{15}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *Recipient) GetKind() RecipientKind {
@@ -2037,7 +2131,7 @@ type ReportReleased struct {
 
 func (x *ReportReleased) Reset() {
 	*x = ReportReleased{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2049,7 +2143,7 @@ func (x *ReportReleased) String() string {
 func (*ReportReleased) ProtoMessage() {}
 
 func (x *ReportReleased) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2062,7 +2156,7 @@ func (x *ReportReleased) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportReleased.ProtoReflect.Descriptor instead.
 func (*ReportReleased) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{16}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ReportReleased) GetReportId() string {
@@ -2131,7 +2225,7 @@ type AccessRecorded struct {
 
 func (x *AccessRecorded) Reset() {
 	*x = AccessRecorded{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2143,7 +2237,7 @@ func (x *AccessRecorded) String() string {
 func (*AccessRecorded) ProtoMessage() {}
 
 func (x *AccessRecorded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2156,7 +2250,7 @@ func (x *AccessRecorded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AccessRecorded.ProtoReflect.Descriptor instead.
 func (*AccessRecorded) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{17}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *AccessRecorded) GetFamilyId() string {
@@ -2219,7 +2313,7 @@ type Note struct {
 
 func (x *Note) Reset() {
 	*x = Note{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2231,7 +2325,7 @@ func (x *Note) String() string {
 func (*Note) ProtoMessage() {}
 
 func (x *Note) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2244,7 +2338,7 @@ func (x *Note) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Note.ProtoReflect.Descriptor instead.
 func (*Note) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{18}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *Note) GetText() string {
@@ -2267,7 +2361,7 @@ type Correction struct {
 
 func (x *Correction) Reset() {
 	*x = Correction{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2279,7 +2373,7 @@ func (x *Correction) String() string {
 func (*Correction) ProtoMessage() {}
 
 func (x *Correction) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2292,7 +2386,7 @@ func (x *Correction) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Correction.ProtoReflect.Descriptor instead.
 func (*Correction) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{19}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *Correction) GetText() string {
@@ -2320,7 +2414,7 @@ type ReportText struct {
 
 func (x *ReportText) Reset() {
 	*x = ReportText{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2332,7 +2426,7 @@ func (x *ReportText) String() string {
 func (*ReportText) ProtoMessage() {}
 
 func (x *ReportText) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2345,7 +2439,7 @@ func (x *ReportText) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportText.ProtoReflect.Descriptor instead.
 func (*ReportText) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{20}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ReportText) GetSections() []string {
@@ -2379,6 +2473,15 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x127\n" +
 	"\tlifted_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\bliftedOn\x12\x1f\n" +
 	"\vsealed_note\x18\x05 \x01(\fR\n" +
+	"sealedNote\"\x81\x02\n" +
+	"\fHoldReviewed\x12\x17\n" +
+	"\ahold_id\x18\x01 \x01(\tR\x06holdId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12;\n" +
+	"\vreviewed_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\n" +
+	"reviewedOn\x12@\n" +
+	"\x0enext_review_by\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\fnextReviewBy\x12\x1f\n" +
+	"\vsealed_note\x18\x06 \x01(\fR\n" +
 	"sealedNote\"\xb5\x02\n" +
 	"\x19RiskScreenedProvisionally\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
@@ -2602,7 +2705,7 @@ func file_familytime_safeguarding_v1_events_proto_rawDescGZIP() []byte {
 }
 
 var file_familytime_safeguarding_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 8)
-var file_familytime_safeguarding_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
+var file_familytime_safeguarding_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
 var file_familytime_safeguarding_v1_events_proto_goTypes = []any{
 	(HoldReason)(0),                   // 0: familytime.safeguarding.v1.HoldReason
 	(RiskRating)(0),                   // 1: familytime.safeguarding.v1.RiskRating
@@ -2614,63 +2717,66 @@ var file_familytime_safeguarding_v1_events_proto_goTypes = []any{
 	(RecipientKind)(0),                // 7: familytime.safeguarding.v1.RecipientKind
 	(*HoldPlaced)(nil),                // 8: familytime.safeguarding.v1.HoldPlaced
 	(*HoldLifted)(nil),                // 9: familytime.safeguarding.v1.HoldLifted
-	(*RiskScreenedProvisionally)(nil), // 10: familytime.safeguarding.v1.RiskScreenedProvisionally
-	(*RiskAssessed)(nil),              // 11: familytime.safeguarding.v1.RiskAssessed
-	(*ConcernRaised)(nil),             // 12: familytime.safeguarding.v1.ConcernRaised
-	(*LeadAlerted)(nil),               // 13: familytime.safeguarding.v1.LeadAlerted
-	(*ConcernActionAdded)(nil),        // 14: familytime.safeguarding.v1.ConcernActionAdded
-	(*ConcernEscalated)(nil),          // 15: familytime.safeguarding.v1.ConcernEscalated
-	(*ConcernClosed)(nil),             // 16: familytime.safeguarding.v1.ConcernClosed
-	(*RecordCorrected)(nil),           // 17: familytime.safeguarding.v1.RecordCorrected
-	(*ReportDue)(nil),                 // 18: familytime.safeguarding.v1.ReportDue
-	(*ReportSection)(nil),             // 19: familytime.safeguarding.v1.ReportSection
-	(*ReportDrafted)(nil),             // 20: familytime.safeguarding.v1.ReportDrafted
-	(*ReportSubmittedForCheck)(nil),   // 21: familytime.safeguarding.v1.ReportSubmittedForCheck
-	(*ReportChecked)(nil),             // 22: familytime.safeguarding.v1.ReportChecked
-	(*Recipient)(nil),                 // 23: familytime.safeguarding.v1.Recipient
-	(*ReportReleased)(nil),            // 24: familytime.safeguarding.v1.ReportReleased
-	(*AccessRecorded)(nil),            // 25: familytime.safeguarding.v1.AccessRecorded
-	(*Note)(nil),                      // 26: familytime.safeguarding.v1.Note
-	(*Correction)(nil),                // 27: familytime.safeguarding.v1.Correction
-	(*ReportText)(nil),                // 28: familytime.safeguarding.v1.ReportText
-	(*v1.Date)(nil),                   // 29: familytime.common.v1.Date
+	(*HoldReviewed)(nil),              // 10: familytime.safeguarding.v1.HoldReviewed
+	(*RiskScreenedProvisionally)(nil), // 11: familytime.safeguarding.v1.RiskScreenedProvisionally
+	(*RiskAssessed)(nil),              // 12: familytime.safeguarding.v1.RiskAssessed
+	(*ConcernRaised)(nil),             // 13: familytime.safeguarding.v1.ConcernRaised
+	(*LeadAlerted)(nil),               // 14: familytime.safeguarding.v1.LeadAlerted
+	(*ConcernActionAdded)(nil),        // 15: familytime.safeguarding.v1.ConcernActionAdded
+	(*ConcernEscalated)(nil),          // 16: familytime.safeguarding.v1.ConcernEscalated
+	(*ConcernClosed)(nil),             // 17: familytime.safeguarding.v1.ConcernClosed
+	(*RecordCorrected)(nil),           // 18: familytime.safeguarding.v1.RecordCorrected
+	(*ReportDue)(nil),                 // 19: familytime.safeguarding.v1.ReportDue
+	(*ReportSection)(nil),             // 20: familytime.safeguarding.v1.ReportSection
+	(*ReportDrafted)(nil),             // 21: familytime.safeguarding.v1.ReportDrafted
+	(*ReportSubmittedForCheck)(nil),   // 22: familytime.safeguarding.v1.ReportSubmittedForCheck
+	(*ReportChecked)(nil),             // 23: familytime.safeguarding.v1.ReportChecked
+	(*Recipient)(nil),                 // 24: familytime.safeguarding.v1.Recipient
+	(*ReportReleased)(nil),            // 25: familytime.safeguarding.v1.ReportReleased
+	(*AccessRecorded)(nil),            // 26: familytime.safeguarding.v1.AccessRecorded
+	(*Note)(nil),                      // 27: familytime.safeguarding.v1.Note
+	(*Correction)(nil),                // 28: familytime.safeguarding.v1.Correction
+	(*ReportText)(nil),                // 29: familytime.safeguarding.v1.ReportText
+	(*v1.Date)(nil),                   // 30: familytime.common.v1.Date
 }
 var file_familytime_safeguarding_v1_events_proto_depIdxs = []int32{
 	0,  // 0: familytime.safeguarding.v1.HoldPlaced.reason:type_name -> familytime.safeguarding.v1.HoldReason
-	29, // 1: familytime.safeguarding.v1.HoldPlaced.placed_on:type_name -> familytime.common.v1.Date
-	29, // 2: familytime.safeguarding.v1.HoldPlaced.review_by:type_name -> familytime.common.v1.Date
-	29, // 3: familytime.safeguarding.v1.HoldLifted.lifted_on:type_name -> familytime.common.v1.Date
-	29, // 4: familytime.safeguarding.v1.RiskScreenedProvisionally.screened_on:type_name -> familytime.common.v1.Date
-	1,  // 5: familytime.safeguarding.v1.RiskScreenedProvisionally.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	2,  // 6: familytime.safeguarding.v1.RiskScreenedProvisionally.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	29, // 7: familytime.safeguarding.v1.RiskAssessed.assessed_on:type_name -> familytime.common.v1.Date
-	1,  // 8: familytime.safeguarding.v1.RiskAssessed.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	2,  // 9: familytime.safeguarding.v1.RiskAssessed.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	29, // 10: familytime.safeguarding.v1.RiskAssessed.next_review_on:type_name -> familytime.common.v1.Date
-	3,  // 11: familytime.safeguarding.v1.ConcernRaised.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	29, // 12: familytime.safeguarding.v1.ConcernRaised.raised_on:type_name -> familytime.common.v1.Date
-	3,  // 13: familytime.safeguarding.v1.LeadAlerted.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	29, // 14: familytime.safeguarding.v1.LeadAlerted.alerted_on:type_name -> familytime.common.v1.Date
-	29, // 15: familytime.safeguarding.v1.ConcernActionAdded.action_on:type_name -> familytime.common.v1.Date
-	4,  // 16: familytime.safeguarding.v1.ConcernEscalated.agency:type_name -> familytime.safeguarding.v1.Agency
-	29, // 17: familytime.safeguarding.v1.ConcernEscalated.escalated_on:type_name -> familytime.common.v1.Date
-	29, // 18: familytime.safeguarding.v1.ConcernClosed.closed_on:type_name -> familytime.common.v1.Date
-	29, // 19: familytime.safeguarding.v1.RecordCorrected.corrected_on:type_name -> familytime.common.v1.Date
-	29, // 20: familytime.safeguarding.v1.ReportDue.session_on:type_name -> familytime.common.v1.Date
-	6,  // 21: familytime.safeguarding.v1.ReportSection.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
-	29, // 22: familytime.safeguarding.v1.ReportDrafted.drafted_on:type_name -> familytime.common.v1.Date
-	19, // 23: familytime.safeguarding.v1.ReportDrafted.sections:type_name -> familytime.safeguarding.v1.ReportSection
-	29, // 24: familytime.safeguarding.v1.ReportSubmittedForCheck.submitted_on:type_name -> familytime.common.v1.Date
-	29, // 25: familytime.safeguarding.v1.ReportChecked.checked_on:type_name -> familytime.common.v1.Date
-	7,  // 26: familytime.safeguarding.v1.Recipient.kind:type_name -> familytime.safeguarding.v1.RecipientKind
-	29, // 27: familytime.safeguarding.v1.ReportReleased.released_on:type_name -> familytime.common.v1.Date
-	23, // 28: familytime.safeguarding.v1.ReportReleased.recipients:type_name -> familytime.safeguarding.v1.Recipient
-	5,  // 29: familytime.safeguarding.v1.AccessRecorded.kind:type_name -> familytime.safeguarding.v1.RecordKind
-	30, // [30:30] is the sub-list for method output_type
-	30, // [30:30] is the sub-list for method input_type
-	30, // [30:30] is the sub-list for extension type_name
-	30, // [30:30] is the sub-list for extension extendee
-	0,  // [0:30] is the sub-list for field type_name
+	30, // 1: familytime.safeguarding.v1.HoldPlaced.placed_on:type_name -> familytime.common.v1.Date
+	30, // 2: familytime.safeguarding.v1.HoldPlaced.review_by:type_name -> familytime.common.v1.Date
+	30, // 3: familytime.safeguarding.v1.HoldLifted.lifted_on:type_name -> familytime.common.v1.Date
+	30, // 4: familytime.safeguarding.v1.HoldReviewed.reviewed_on:type_name -> familytime.common.v1.Date
+	30, // 5: familytime.safeguarding.v1.HoldReviewed.next_review_by:type_name -> familytime.common.v1.Date
+	30, // 6: familytime.safeguarding.v1.RiskScreenedProvisionally.screened_on:type_name -> familytime.common.v1.Date
+	1,  // 7: familytime.safeguarding.v1.RiskScreenedProvisionally.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	2,  // 8: familytime.safeguarding.v1.RiskScreenedProvisionally.factors:type_name -> familytime.safeguarding.v1.RiskFactor
+	30, // 9: familytime.safeguarding.v1.RiskAssessed.assessed_on:type_name -> familytime.common.v1.Date
+	1,  // 10: familytime.safeguarding.v1.RiskAssessed.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	2,  // 11: familytime.safeguarding.v1.RiskAssessed.factors:type_name -> familytime.safeguarding.v1.RiskFactor
+	30, // 12: familytime.safeguarding.v1.RiskAssessed.next_review_on:type_name -> familytime.common.v1.Date
+	3,  // 13: familytime.safeguarding.v1.ConcernRaised.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	30, // 14: familytime.safeguarding.v1.ConcernRaised.raised_on:type_name -> familytime.common.v1.Date
+	3,  // 15: familytime.safeguarding.v1.LeadAlerted.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	30, // 16: familytime.safeguarding.v1.LeadAlerted.alerted_on:type_name -> familytime.common.v1.Date
+	30, // 17: familytime.safeguarding.v1.ConcernActionAdded.action_on:type_name -> familytime.common.v1.Date
+	4,  // 18: familytime.safeguarding.v1.ConcernEscalated.agency:type_name -> familytime.safeguarding.v1.Agency
+	30, // 19: familytime.safeguarding.v1.ConcernEscalated.escalated_on:type_name -> familytime.common.v1.Date
+	30, // 20: familytime.safeguarding.v1.ConcernClosed.closed_on:type_name -> familytime.common.v1.Date
+	30, // 21: familytime.safeguarding.v1.RecordCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	30, // 22: familytime.safeguarding.v1.ReportDue.session_on:type_name -> familytime.common.v1.Date
+	6,  // 23: familytime.safeguarding.v1.ReportSection.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
+	30, // 24: familytime.safeguarding.v1.ReportDrafted.drafted_on:type_name -> familytime.common.v1.Date
+	20, // 25: familytime.safeguarding.v1.ReportDrafted.sections:type_name -> familytime.safeguarding.v1.ReportSection
+	30, // 26: familytime.safeguarding.v1.ReportSubmittedForCheck.submitted_on:type_name -> familytime.common.v1.Date
+	30, // 27: familytime.safeguarding.v1.ReportChecked.checked_on:type_name -> familytime.common.v1.Date
+	7,  // 28: familytime.safeguarding.v1.Recipient.kind:type_name -> familytime.safeguarding.v1.RecipientKind
+	30, // 29: familytime.safeguarding.v1.ReportReleased.released_on:type_name -> familytime.common.v1.Date
+	24, // 30: familytime.safeguarding.v1.ReportReleased.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	5,  // 31: familytime.safeguarding.v1.AccessRecorded.kind:type_name -> familytime.safeguarding.v1.RecordKind
+	32, // [32:32] is the sub-list for method output_type
+	32, // [32:32] is the sub-list for method input_type
+	32, // [32:32] is the sub-list for extension type_name
+	32, // [32:32] is the sub-list for extension extendee
+	0,  // [0:32] is the sub-list for field type_name
 }
 
 func init() { file_familytime_safeguarding_v1_events_proto_init() }
@@ -2684,7 +2790,7 @@ func file_familytime_safeguarding_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_safeguarding_v1_events_proto_rawDesc), len(file_familytime_safeguarding_v1_events_proto_rawDesc)),
 			NumEnums:      8,
-			NumMessages:   21,
+			NumMessages:   22,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

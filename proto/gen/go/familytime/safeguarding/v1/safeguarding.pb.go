@@ -1670,6 +1670,144 @@ func (x *LiftHoldResponse) GetHold() *Hold {
 	return nil
 }
 
+// ReviewHoldRequest records a hold's review: it continues.
+type ReviewHoldRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The client's id for this request (UUID).
+	RequestId string `protobuf:"bytes,1,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,3,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The hold (UUID): one of the centre's, in force.
+	HoldId string `protobuf:"bytes,4,opt,name=hold_id,json=holdId,proto3" json:"hold_id,omitempty"`
+	// The local date by which the hold must be reviewed again: after today and at most 3 months
+	// ahead.
+	NextReviewBy *v1.Date `protobuf:"bytes,5,opt,name=next_review_by,json=nextReviewBy,proto3" json:"next_review_by,omitempty"`
+	// Why the hold continues, in words (sealed when recorded). Required.
+	Note          string `protobuf:"bytes,6,opt,name=note,proto3" json:"note,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReviewHoldRequest) Reset() {
+	*x = ReviewHoldRequest{}
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReviewHoldRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReviewHoldRequest) ProtoMessage() {}
+
+func (x *ReviewHoldRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReviewHoldRequest.ProtoReflect.Descriptor instead.
+func (*ReviewHoldRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *ReviewHoldRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *ReviewHoldRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ReviewHoldRequest) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *ReviewHoldRequest) GetHoldId() string {
+	if x != nil {
+		return x.HoldId
+	}
+	return ""
+}
+
+func (x *ReviewHoldRequest) GetNextReviewBy() *v1.Date {
+	if x != nil {
+		return x.NextReviewBy
+	}
+	return nil
+}
+
+func (x *ReviewHoldRequest) GetNote() string {
+	if x != nil {
+		return x.Note
+	}
+	return ""
+}
+
+// ReviewHoldResponse is the hold reviewed.
+type ReviewHoldResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The hold, with its new review date.
+	Hold          *Hold `protobuf:"bytes,1,opt,name=hold,proto3" json:"hold,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReviewHoldResponse) Reset() {
+	*x = ReviewHoldResponse{}
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReviewHoldResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReviewHoldResponse) ProtoMessage() {}
+
+func (x *ReviewHoldResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReviewHoldResponse.ProtoReflect.Descriptor instead.
+func (*ReviewHoldResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *ReviewHoldResponse) GetHold() *Hold {
+	if x != nil {
+		return x.Hold
+	}
+	return nil
+}
+
 // Hold is one hold on a family's contact.
 type Hold struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1681,19 +1819,22 @@ type Hold struct {
 	Reason HoldReason `protobuf:"varint,3,opt,name=reason,proto3,enum=familytime.safeguarding.v1.HoldReason" json:"reason,omitempty"`
 	// The local date it took effect.
 	PlacedOn *v1.Date `protobuf:"bytes,4,opt,name=placed_on,json=placedOn,proto3" json:"placed_on,omitempty"`
-	// The local date it must be reviewed by.
+	// The local date it must be reviewed by: the one set when it was placed, or by its latest
+	// review (next_review_by).
 	ReviewBy *v1.Date `protobuf:"bytes,5,opt,name=review_by,json=reviewBy,proto3" json:"review_by,omitempty"`
 	// The local date it was lifted; unset while in force.
 	LiftedOn *v1.Date `protobuf:"bytes,6,opt,name=lifted_on,json=liftedOn,proto3" json:"lifted_on,omitempty"`
 	// The concern that led to it, if any.
-	ConcernId     string `protobuf:"bytes,7,opt,name=concern_id,json=concernId,proto3" json:"concern_id,omitempty"`
+	ConcernId string `protobuf:"bytes,7,opt,name=concern_id,json=concernId,proto3" json:"concern_id,omitempty"`
+	// The local date of its latest review; unset if it was never reviewed.
+	ReviewedOn    *v1.Date `protobuf:"bytes,8,opt,name=reviewed_on,json=reviewedOn,proto3" json:"reviewed_on,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Hold) Reset() {
 	*x = Hold{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[22]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1705,7 +1846,7 @@ func (x *Hold) String() string {
 func (*Hold) ProtoMessage() {}
 
 func (x *Hold) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[22]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1718,7 +1859,7 @@ func (x *Hold) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Hold.ProtoReflect.Descriptor instead.
 func (*Hold) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{22}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *Hold) GetHoldId() string {
@@ -1770,6 +1911,13 @@ func (x *Hold) GetConcernId() string {
 	return ""
 }
 
+func (x *Hold) GetReviewedOn() *v1.Date {
+	if x != nil {
+		return x.ReviewedOn
+	}
+	return nil
+}
+
 // ListHoldsRequest asks for a centre's holds.
 type ListHoldsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1792,7 +1940,7 @@ type ListHoldsRequest struct {
 
 func (x *ListHoldsRequest) Reset() {
 	*x = ListHoldsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[23]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1804,7 +1952,7 @@ func (x *ListHoldsRequest) String() string {
 func (*ListHoldsRequest) ProtoMessage() {}
 
 func (x *ListHoldsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[23]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1817,7 +1965,7 @@ func (x *ListHoldsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListHoldsRequest.ProtoReflect.Descriptor instead.
 func (*ListHoldsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{23}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ListHoldsRequest) GetCentreId() string {
@@ -1875,7 +2023,7 @@ type ListHoldsResponse struct {
 
 func (x *ListHoldsResponse) Reset() {
 	*x = ListHoldsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[24]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1887,7 +2035,7 @@ func (x *ListHoldsResponse) String() string {
 func (*ListHoldsResponse) ProtoMessage() {}
 
 func (x *ListHoldsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[24]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1900,7 +2048,7 @@ func (x *ListHoldsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListHoldsResponse.ProtoReflect.Descriptor instead.
 func (*ListHoldsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{24}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ListHoldsResponse) GetHolds() []*Hold {
@@ -1933,7 +2081,7 @@ type ReportSectionInput struct {
 
 func (x *ReportSectionInput) Reset() {
 	*x = ReportSectionInput{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[25]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1945,7 +2093,7 @@ func (x *ReportSectionInput) String() string {
 func (*ReportSectionInput) ProtoMessage() {}
 
 func (x *ReportSectionInput) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[25]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1958,7 +2106,7 @@ func (x *ReportSectionInput) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportSectionInput.ProtoReflect.Descriptor instead.
 func (*ReportSectionInput) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{25}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ReportSectionInput) GetKind() ReportSectionKind {
@@ -1999,7 +2147,7 @@ type DraftReportRequest struct {
 
 func (x *DraftReportRequest) Reset() {
 	*x = DraftReportRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[26]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2011,7 +2159,7 @@ func (x *DraftReportRequest) String() string {
 func (*DraftReportRequest) ProtoMessage() {}
 
 func (x *DraftReportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[26]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2024,7 +2172,7 @@ func (x *DraftReportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DraftReportRequest.ProtoReflect.Descriptor instead.
 func (*DraftReportRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{26}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *DraftReportRequest) GetRequestId() string {
@@ -2066,7 +2214,7 @@ type DraftReportResponse struct {
 
 func (x *DraftReportResponse) Reset() {
 	*x = DraftReportResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[27]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2078,7 +2226,7 @@ func (x *DraftReportResponse) String() string {
 func (*DraftReportResponse) ProtoMessage() {}
 
 func (x *DraftReportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[27]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2091,7 +2239,7 @@ func (x *DraftReportResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DraftReportResponse.ProtoReflect.Descriptor instead.
 func (*DraftReportResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{27}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *DraftReportResponse) GetReport() *ReportSummary {
@@ -2116,7 +2264,7 @@ type SubmitReportForCheckRequest struct {
 
 func (x *SubmitReportForCheckRequest) Reset() {
 	*x = SubmitReportForCheckRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[28]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2128,7 +2276,7 @@ func (x *SubmitReportForCheckRequest) String() string {
 func (*SubmitReportForCheckRequest) ProtoMessage() {}
 
 func (x *SubmitReportForCheckRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[28]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2141,7 +2289,7 @@ func (x *SubmitReportForCheckRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitReportForCheckRequest.ProtoReflect.Descriptor instead.
 func (*SubmitReportForCheckRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{28}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *SubmitReportForCheckRequest) GetRequestId() string {
@@ -2176,7 +2324,7 @@ type SubmitReportForCheckResponse struct {
 
 func (x *SubmitReportForCheckResponse) Reset() {
 	*x = SubmitReportForCheckResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[29]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2188,7 +2336,7 @@ func (x *SubmitReportForCheckResponse) String() string {
 func (*SubmitReportForCheckResponse) ProtoMessage() {}
 
 func (x *SubmitReportForCheckResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[29]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2201,7 +2349,7 @@ func (x *SubmitReportForCheckResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitReportForCheckResponse.ProtoReflect.Descriptor instead.
 func (*SubmitReportForCheckResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{29}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *SubmitReportForCheckResponse) GetReport() *ReportSummary {
@@ -2230,7 +2378,7 @@ type CheckReportRequest struct {
 
 func (x *CheckReportRequest) Reset() {
 	*x = CheckReportRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[30]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2242,7 +2390,7 @@ func (x *CheckReportRequest) String() string {
 func (*CheckReportRequest) ProtoMessage() {}
 
 func (x *CheckReportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[30]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2255,7 +2403,7 @@ func (x *CheckReportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckReportRequest.ProtoReflect.Descriptor instead.
 func (*CheckReportRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{30}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *CheckReportRequest) GetRequestId() string {
@@ -2304,7 +2452,7 @@ type CheckReportResponse struct {
 
 func (x *CheckReportResponse) Reset() {
 	*x = CheckReportResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[31]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2316,7 +2464,7 @@ func (x *CheckReportResponse) String() string {
 func (*CheckReportResponse) ProtoMessage() {}
 
 func (x *CheckReportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[31]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2329,7 +2477,7 @@ func (x *CheckReportResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckReportResponse.ProtoReflect.Descriptor instead.
 func (*CheckReportResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{31}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *CheckReportResponse) GetReport() *ReportSummary {
@@ -2354,7 +2502,7 @@ type RecipientInput struct {
 
 func (x *RecipientInput) Reset() {
 	*x = RecipientInput{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[32]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2366,7 +2514,7 @@ func (x *RecipientInput) String() string {
 func (*RecipientInput) ProtoMessage() {}
 
 func (x *RecipientInput) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[32]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2379,7 +2527,7 @@ func (x *RecipientInput) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecipientInput.ProtoReflect.Descriptor instead.
 func (*RecipientInput) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{32}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *RecipientInput) GetKind() RecipientKind {
@@ -2420,7 +2568,7 @@ type ReleaseReportRequest struct {
 
 func (x *ReleaseReportRequest) Reset() {
 	*x = ReleaseReportRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[33]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2432,7 +2580,7 @@ func (x *ReleaseReportRequest) String() string {
 func (*ReleaseReportRequest) ProtoMessage() {}
 
 func (x *ReleaseReportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[33]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2445,7 +2593,7 @@ func (x *ReleaseReportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseReportRequest.ProtoReflect.Descriptor instead.
 func (*ReleaseReportRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{33}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *ReleaseReportRequest) GetRequestId() string {
@@ -2489,7 +2637,7 @@ type ReleaseReportResponse struct {
 
 func (x *ReleaseReportResponse) Reset() {
 	*x = ReleaseReportResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[34]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2501,7 +2649,7 @@ func (x *ReleaseReportResponse) String() string {
 func (*ReleaseReportResponse) ProtoMessage() {}
 
 func (x *ReleaseReportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[34]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2514,7 +2662,7 @@ func (x *ReleaseReportResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseReportResponse.ProtoReflect.Descriptor instead.
 func (*ReleaseReportResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{34}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *ReleaseReportResponse) GetReport() *ReportSummary {
@@ -2549,7 +2697,7 @@ type GetReportRequest struct {
 
 func (x *GetReportRequest) Reset() {
 	*x = GetReportRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[35]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2561,7 +2709,7 @@ func (x *GetReportRequest) String() string {
 func (*GetReportRequest) ProtoMessage() {}
 
 func (x *GetReportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[35]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2574,7 +2722,7 @@ func (x *GetReportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetReportRequest.ProtoReflect.Descriptor instead.
 func (*GetReportRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{35}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *GetReportRequest) GetCentreId() string {
@@ -2622,7 +2770,7 @@ type GetReportResponse struct {
 
 func (x *GetReportResponse) Reset() {
 	*x = GetReportResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[36]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2634,7 +2782,7 @@ func (x *GetReportResponse) String() string {
 func (*GetReportResponse) ProtoMessage() {}
 
 func (x *GetReportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[36]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2647,7 +2795,7 @@ func (x *GetReportResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetReportResponse.ProtoReflect.Descriptor instead.
 func (*GetReportResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{36}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *GetReportResponse) GetReport() *ReportSummary {
@@ -2695,7 +2843,7 @@ type ReportSectionView struct {
 
 func (x *ReportSectionView) Reset() {
 	*x = ReportSectionView{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[37]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2707,7 +2855,7 @@ func (x *ReportSectionView) String() string {
 func (*ReportSectionView) ProtoMessage() {}
 
 func (x *ReportSectionView) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[37]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2720,7 +2868,7 @@ func (x *ReportSectionView) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportSectionView.ProtoReflect.Descriptor instead.
 func (*ReportSectionView) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{37}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *ReportSectionView) GetIndex() int32 {
@@ -2778,7 +2926,7 @@ type ReportSummary struct {
 
 func (x *ReportSummary) Reset() {
 	*x = ReportSummary{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[38]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2790,7 +2938,7 @@ func (x *ReportSummary) String() string {
 func (*ReportSummary) ProtoMessage() {}
 
 func (x *ReportSummary) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[38]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2803,7 +2951,7 @@ func (x *ReportSummary) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportSummary.ProtoReflect.Descriptor instead.
 func (*ReportSummary) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{38}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *ReportSummary) GetReportId() string {
@@ -2884,7 +3032,7 @@ type ListOpenConcernsRequest struct {
 
 func (x *ListOpenConcernsRequest) Reset() {
 	*x = ListOpenConcernsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[39]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2896,7 +3044,7 @@ func (x *ListOpenConcernsRequest) String() string {
 func (*ListOpenConcernsRequest) ProtoMessage() {}
 
 func (x *ListOpenConcernsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[39]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2909,7 +3057,7 @@ func (x *ListOpenConcernsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOpenConcernsRequest.ProtoReflect.Descriptor instead.
 func (*ListOpenConcernsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{39}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *ListOpenConcernsRequest) GetCentreId() string {
@@ -2946,7 +3094,7 @@ type ListOpenConcernsResponse struct {
 
 func (x *ListOpenConcernsResponse) Reset() {
 	*x = ListOpenConcernsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[40]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2958,7 +3106,7 @@ func (x *ListOpenConcernsResponse) String() string {
 func (*ListOpenConcernsResponse) ProtoMessage() {}
 
 func (x *ListOpenConcernsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[40]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2971,7 +3119,7 @@ func (x *ListOpenConcernsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOpenConcernsResponse.ProtoReflect.Descriptor instead.
 func (*ListOpenConcernsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{40}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *ListOpenConcernsResponse) GetConcerns() []*ConcernSummary {
@@ -3003,7 +3151,7 @@ type ListOverdueReportsRequest struct {
 
 func (x *ListOverdueReportsRequest) Reset() {
 	*x = ListOverdueReportsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[41]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3015,7 +3163,7 @@ func (x *ListOverdueReportsRequest) String() string {
 func (*ListOverdueReportsRequest) ProtoMessage() {}
 
 func (x *ListOverdueReportsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[41]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3028,7 +3176,7 @@ func (x *ListOverdueReportsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOverdueReportsRequest.ProtoReflect.Descriptor instead.
 func (*ListOverdueReportsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{41}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *ListOverdueReportsRequest) GetCentreId() string {
@@ -3065,7 +3213,7 @@ type ListOverdueReportsResponse struct {
 
 func (x *ListOverdueReportsResponse) Reset() {
 	*x = ListOverdueReportsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[42]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3077,7 +3225,7 @@ func (x *ListOverdueReportsResponse) String() string {
 func (*ListOverdueReportsResponse) ProtoMessage() {}
 
 func (x *ListOverdueReportsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[42]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3090,7 +3238,7 @@ func (x *ListOverdueReportsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOverdueReportsResponse.ProtoReflect.Descriptor instead.
 func (*ListOverdueReportsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{42}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *ListOverdueReportsResponse) GetReports() []*ReportSummary {
@@ -3122,7 +3270,7 @@ type ListOpenReportsRequest struct {
 
 func (x *ListOpenReportsRequest) Reset() {
 	*x = ListOpenReportsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[43]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3134,7 +3282,7 @@ func (x *ListOpenReportsRequest) String() string {
 func (*ListOpenReportsRequest) ProtoMessage() {}
 
 func (x *ListOpenReportsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[43]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3147,7 +3295,7 @@ func (x *ListOpenReportsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOpenReportsRequest.ProtoReflect.Descriptor instead.
 func (*ListOpenReportsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{43}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *ListOpenReportsRequest) GetCentreId() string {
@@ -3184,7 +3332,7 @@ type ListOpenReportsResponse struct {
 
 func (x *ListOpenReportsResponse) Reset() {
 	*x = ListOpenReportsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[44]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3196,7 +3344,7 @@ func (x *ListOpenReportsResponse) String() string {
 func (*ListOpenReportsResponse) ProtoMessage() {}
 
 func (x *ListOpenReportsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[44]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3209,7 +3357,7 @@ func (x *ListOpenReportsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOpenReportsResponse.ProtoReflect.Descriptor instead.
 func (*ListOpenReportsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{44}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *ListOpenReportsResponse) GetReports() []*ReportSummary {
@@ -3241,7 +3389,7 @@ type GetSafeguardingRecordRequest struct {
 
 func (x *GetSafeguardingRecordRequest) Reset() {
 	*x = GetSafeguardingRecordRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[45]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3253,7 +3401,7 @@ func (x *GetSafeguardingRecordRequest) String() string {
 func (*GetSafeguardingRecordRequest) ProtoMessage() {}
 
 func (x *GetSafeguardingRecordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[45]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3266,7 +3414,7 @@ func (x *GetSafeguardingRecordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSafeguardingRecordRequest.ProtoReflect.Descriptor instead.
 func (*GetSafeguardingRecordRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{45}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *GetSafeguardingRecordRequest) GetCentreId() string {
@@ -3303,7 +3451,7 @@ type GetSafeguardingRecordResponse struct {
 
 func (x *GetSafeguardingRecordResponse) Reset() {
 	*x = GetSafeguardingRecordResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[46]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3315,7 +3463,7 @@ func (x *GetSafeguardingRecordResponse) String() string {
 func (*GetSafeguardingRecordResponse) ProtoMessage() {}
 
 func (x *GetSafeguardingRecordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[46]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3328,7 +3476,7 @@ func (x *GetSafeguardingRecordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSafeguardingRecordResponse.ProtoReflect.Descriptor instead.
 func (*GetSafeguardingRecordResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{46}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *GetSafeguardingRecordResponse) GetRisk() *Risk {
@@ -3362,7 +3510,7 @@ type ListAlertsRequest struct {
 
 func (x *ListAlertsRequest) Reset() {
 	*x = ListAlertsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[47]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3374,7 +3522,7 @@ func (x *ListAlertsRequest) String() string {
 func (*ListAlertsRequest) ProtoMessage() {}
 
 func (x *ListAlertsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[47]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3387,7 +3535,7 @@ func (x *ListAlertsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAlertsRequest.ProtoReflect.Descriptor instead.
 func (*ListAlertsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{47}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *ListAlertsRequest) GetCentreId() string {
@@ -3437,7 +3585,7 @@ type Alert struct {
 
 func (x *Alert) Reset() {
 	*x = Alert{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[48]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3449,7 +3597,7 @@ func (x *Alert) String() string {
 func (*Alert) ProtoMessage() {}
 
 func (x *Alert) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[48]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3462,7 +3610,7 @@ func (x *Alert) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Alert.ProtoReflect.Descriptor instead.
 func (*Alert) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{48}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *Alert) GetConcernId() string {
@@ -3513,7 +3661,7 @@ type ListAlertsResponse struct {
 
 func (x *ListAlertsResponse) Reset() {
 	*x = ListAlertsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[49]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3525,7 +3673,7 @@ func (x *ListAlertsResponse) String() string {
 func (*ListAlertsResponse) ProtoMessage() {}
 
 func (x *ListAlertsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[49]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3538,7 +3686,7 @@ func (x *ListAlertsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAlertsResponse.ProtoReflect.Descriptor instead.
 func (*ListAlertsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{49}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *ListAlertsResponse) GetAlerts() []*Alert {
@@ -3572,7 +3720,7 @@ type ListAccessRecordsRequest struct {
 
 func (x *ListAccessRecordsRequest) Reset() {
 	*x = ListAccessRecordsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[50]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3584,7 +3732,7 @@ func (x *ListAccessRecordsRequest) String() string {
 func (*ListAccessRecordsRequest) ProtoMessage() {}
 
 func (x *ListAccessRecordsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[50]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3597,7 +3745,7 @@ func (x *ListAccessRecordsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAccessRecordsRequest.ProtoReflect.Descriptor instead.
 func (*ListAccessRecordsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{50}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *ListAccessRecordsRequest) GetCentreId() string {
@@ -3651,7 +3799,7 @@ type AccessRecord struct {
 
 func (x *AccessRecord) Reset() {
 	*x = AccessRecord{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[51]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3663,7 +3811,7 @@ func (x *AccessRecord) String() string {
 func (*AccessRecord) ProtoMessage() {}
 
 func (x *AccessRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[51]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3676,7 +3824,7 @@ func (x *AccessRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AccessRecord.ProtoReflect.Descriptor instead.
 func (*AccessRecord) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{51}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *AccessRecord) GetAccessedAt() *timestamppb.Timestamp {
@@ -3742,7 +3890,7 @@ type ListAccessRecordsResponse struct {
 
 func (x *ListAccessRecordsResponse) Reset() {
 	*x = ListAccessRecordsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[52]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3754,7 +3902,7 @@ func (x *ListAccessRecordsResponse) String() string {
 func (*ListAccessRecordsResponse) ProtoMessage() {}
 
 func (x *ListAccessRecordsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[52]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3767,7 +3915,7 @@ func (x *ListAccessRecordsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAccessRecordsResponse.ProtoReflect.Descriptor instead.
 func (*ListAccessRecordsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{52}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *ListAccessRecordsResponse) GetRecords() []*AccessRecord {
@@ -3928,7 +4076,17 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\ahold_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x06holdId\x12\x1c\n" +
 	"\x04note\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x90NR\x04note\"H\n" +
 	"\x10LiftHoldResponse\x124\n" +
-	"\x04hold\x18\x01 \x01(\v2 .familytime.safeguarding.v1.HoldR\x04hold\"\xc6\x02\n" +
+	"\x04hold\x18\x01 \x01(\v2 .familytime.safeguarding.v1.HoldR\x04hold\"\x95\x02\n" +
+	"\x11ReviewHoldRequest\x12'\n" +
+	"\n" +
+	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +
+	"\tcentre_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12%\n" +
+	"\tfamily_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bfamilyId\x12!\n" +
+	"\ahold_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x06holdId\x12H\n" +
+	"\x0enext_review_by\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\fnextReviewBy\x12\x1c\n" +
+	"\x04note\x18\x06 \x01(\tB\b\xbaH\x05r\x03\x18\x90NR\x04note\"J\n" +
+	"\x12ReviewHoldResponse\x124\n" +
+	"\x04hold\x18\x01 \x01(\v2 .familytime.safeguarding.v1.HoldR\x04hold\"\x83\x03\n" +
 	"\x04Hold\x12\x17\n" +
 	"\ahold_id\x18\x01 \x01(\tR\x06holdId\x12\x1b\n" +
 	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12>\n" +
@@ -3937,7 +4095,9 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\treview_by\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\breviewBy\x127\n" +
 	"\tlifted_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\bliftedOn\x12\x1d\n" +
 	"\n" +
-	"concern_id\x18\a \x01(\tR\tconcernId\"\x83\x02\n" +
+	"concern_id\x18\a \x01(\tR\tconcernId\x12;\n" +
+	"\vreviewed_on\x18\b \x01(\v2\x1a.familytime.common.v1.DateR\n" +
+	"reviewedOn\"\x83\x02\n" +
 	"\x10ListHoldsRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12(\n" +
 	"\tfamily_id\x18\x02 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\bfamilyId\x12%\n" +
@@ -4108,7 +4268,7 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\x14REPORT_STATE_DRAFTED\x10\x02\x12\x1f\n" +
 	"\x1bREPORT_STATE_AWAITING_CHECK\x10\x03\x12\x19\n" +
 	"\x15REPORT_STATE_APPROVED\x10\x04\x12\x19\n" +
-	"\x15REPORT_STATE_RELEASED\x10\x052\xcd\x13\n" +
+	"\x15REPORT_STATE_RELEASED\x10\x052\xba\x14\n" +
 	"\x13SafeguardingService\x12k\n" +
 	"\n" +
 	"AssessRisk\x12-.familytime.safeguarding.v1.AssessRiskRequest\x1a..familytime.safeguarding.v1.AssessRiskResponse\x12q\n" +
@@ -4120,7 +4280,9 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\fCloseConcern\x12/.familytime.safeguarding.v1.CloseConcernRequest\x1a0.familytime.safeguarding.v1.CloseConcernResponse\x12t\n" +
 	"\rCorrectRecord\x120.familytime.safeguarding.v1.CorrectRecordRequest\x1a1.familytime.safeguarding.v1.CorrectRecordResponse\x12h\n" +
 	"\tPlaceHold\x12,.familytime.safeguarding.v1.PlaceHoldRequest\x1a-.familytime.safeguarding.v1.PlaceHoldResponse\x12e\n" +
-	"\bLiftHold\x12+.familytime.safeguarding.v1.LiftHoldRequest\x1a,.familytime.safeguarding.v1.LiftHoldResponse\x12h\n" +
+	"\bLiftHold\x12+.familytime.safeguarding.v1.LiftHoldRequest\x1a,.familytime.safeguarding.v1.LiftHoldResponse\x12k\n" +
+	"\n" +
+	"ReviewHold\x12-.familytime.safeguarding.v1.ReviewHoldRequest\x1a..familytime.safeguarding.v1.ReviewHoldResponse\x12h\n" +
 	"\tListHolds\x12,.familytime.safeguarding.v1.ListHoldsRequest\x1a-.familytime.safeguarding.v1.ListHoldsResponse\x12n\n" +
 	"\vDraftReport\x12..familytime.safeguarding.v1.DraftReportRequest\x1a/.familytime.safeguarding.v1.DraftReportResponse\x12\x89\x01\n" +
 	"\x14SubmitReportForCheck\x127.familytime.safeguarding.v1.SubmitReportForCheckRequest\x1a8.familytime.safeguarding.v1.SubmitReportForCheckResponse\x12n\n" +
@@ -4149,7 +4311,7 @@ func file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP() []byte {
 }
 
 var file_familytime_safeguarding_v1_safeguarding_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_familytime_safeguarding_v1_safeguarding_proto_msgTypes = make([]protoimpl.MessageInfo, 53)
+var file_familytime_safeguarding_v1_safeguarding_proto_msgTypes = make([]protoimpl.MessageInfo, 55)
 var file_familytime_safeguarding_v1_safeguarding_proto_goTypes = []any{
 	(ReportState)(0),                      // 0: familytime.safeguarding.v1.ReportState
 	(*AssessRiskRequest)(nil),             // 1: familytime.safeguarding.v1.AssessRiskRequest
@@ -4174,151 +4336,158 @@ var file_familytime_safeguarding_v1_safeguarding_proto_goTypes = []any{
 	(*PlaceHoldResponse)(nil),             // 20: familytime.safeguarding.v1.PlaceHoldResponse
 	(*LiftHoldRequest)(nil),               // 21: familytime.safeguarding.v1.LiftHoldRequest
 	(*LiftHoldResponse)(nil),              // 22: familytime.safeguarding.v1.LiftHoldResponse
-	(*Hold)(nil),                          // 23: familytime.safeguarding.v1.Hold
-	(*ListHoldsRequest)(nil),              // 24: familytime.safeguarding.v1.ListHoldsRequest
-	(*ListHoldsResponse)(nil),             // 25: familytime.safeguarding.v1.ListHoldsResponse
-	(*ReportSectionInput)(nil),            // 26: familytime.safeguarding.v1.ReportSectionInput
-	(*DraftReportRequest)(nil),            // 27: familytime.safeguarding.v1.DraftReportRequest
-	(*DraftReportResponse)(nil),           // 28: familytime.safeguarding.v1.DraftReportResponse
-	(*SubmitReportForCheckRequest)(nil),   // 29: familytime.safeguarding.v1.SubmitReportForCheckRequest
-	(*SubmitReportForCheckResponse)(nil),  // 30: familytime.safeguarding.v1.SubmitReportForCheckResponse
-	(*CheckReportRequest)(nil),            // 31: familytime.safeguarding.v1.CheckReportRequest
-	(*CheckReportResponse)(nil),           // 32: familytime.safeguarding.v1.CheckReportResponse
-	(*RecipientInput)(nil),                // 33: familytime.safeguarding.v1.RecipientInput
-	(*ReleaseReportRequest)(nil),          // 34: familytime.safeguarding.v1.ReleaseReportRequest
-	(*ReleaseReportResponse)(nil),         // 35: familytime.safeguarding.v1.ReleaseReportResponse
-	(*GetReportRequest)(nil),              // 36: familytime.safeguarding.v1.GetReportRequest
-	(*GetReportResponse)(nil),             // 37: familytime.safeguarding.v1.GetReportResponse
-	(*ReportSectionView)(nil),             // 38: familytime.safeguarding.v1.ReportSectionView
-	(*ReportSummary)(nil),                 // 39: familytime.safeguarding.v1.ReportSummary
-	(*ListOpenConcernsRequest)(nil),       // 40: familytime.safeguarding.v1.ListOpenConcernsRequest
-	(*ListOpenConcernsResponse)(nil),      // 41: familytime.safeguarding.v1.ListOpenConcernsResponse
-	(*ListOverdueReportsRequest)(nil),     // 42: familytime.safeguarding.v1.ListOverdueReportsRequest
-	(*ListOverdueReportsResponse)(nil),    // 43: familytime.safeguarding.v1.ListOverdueReportsResponse
-	(*ListOpenReportsRequest)(nil),        // 44: familytime.safeguarding.v1.ListOpenReportsRequest
-	(*ListOpenReportsResponse)(nil),       // 45: familytime.safeguarding.v1.ListOpenReportsResponse
-	(*GetSafeguardingRecordRequest)(nil),  // 46: familytime.safeguarding.v1.GetSafeguardingRecordRequest
-	(*GetSafeguardingRecordResponse)(nil), // 47: familytime.safeguarding.v1.GetSafeguardingRecordResponse
-	(*ListAlertsRequest)(nil),             // 48: familytime.safeguarding.v1.ListAlertsRequest
-	(*Alert)(nil),                         // 49: familytime.safeguarding.v1.Alert
-	(*ListAlertsResponse)(nil),            // 50: familytime.safeguarding.v1.ListAlertsResponse
-	(*ListAccessRecordsRequest)(nil),      // 51: familytime.safeguarding.v1.ListAccessRecordsRequest
-	(*AccessRecord)(nil),                  // 52: familytime.safeguarding.v1.AccessRecord
-	(*ListAccessRecordsResponse)(nil),     // 53: familytime.safeguarding.v1.ListAccessRecordsResponse
-	(RiskRating)(0),                       // 54: familytime.safeguarding.v1.RiskRating
-	(RiskFactor)(0),                       // 55: familytime.safeguarding.v1.RiskFactor
-	(*v1.Date)(nil),                       // 56: familytime.common.v1.Date
-	(ConcernCategory)(0),                  // 57: familytime.safeguarding.v1.ConcernCategory
-	(*timestamppb.Timestamp)(nil),         // 58: google.protobuf.Timestamp
-	(Agency)(0),                           // 59: familytime.safeguarding.v1.Agency
-	(HoldReason)(0),                       // 60: familytime.safeguarding.v1.HoldReason
-	(ReportSectionKind)(0),                // 61: familytime.safeguarding.v1.ReportSectionKind
-	(RecipientKind)(0),                    // 62: familytime.safeguarding.v1.RecipientKind
-	(*Recipient)(nil),                     // 63: familytime.safeguarding.v1.Recipient
-	(RecordKind)(0),                       // 64: familytime.safeguarding.v1.RecordKind
+	(*ReviewHoldRequest)(nil),             // 23: familytime.safeguarding.v1.ReviewHoldRequest
+	(*ReviewHoldResponse)(nil),            // 24: familytime.safeguarding.v1.ReviewHoldResponse
+	(*Hold)(nil),                          // 25: familytime.safeguarding.v1.Hold
+	(*ListHoldsRequest)(nil),              // 26: familytime.safeguarding.v1.ListHoldsRequest
+	(*ListHoldsResponse)(nil),             // 27: familytime.safeguarding.v1.ListHoldsResponse
+	(*ReportSectionInput)(nil),            // 28: familytime.safeguarding.v1.ReportSectionInput
+	(*DraftReportRequest)(nil),            // 29: familytime.safeguarding.v1.DraftReportRequest
+	(*DraftReportResponse)(nil),           // 30: familytime.safeguarding.v1.DraftReportResponse
+	(*SubmitReportForCheckRequest)(nil),   // 31: familytime.safeguarding.v1.SubmitReportForCheckRequest
+	(*SubmitReportForCheckResponse)(nil),  // 32: familytime.safeguarding.v1.SubmitReportForCheckResponse
+	(*CheckReportRequest)(nil),            // 33: familytime.safeguarding.v1.CheckReportRequest
+	(*CheckReportResponse)(nil),           // 34: familytime.safeguarding.v1.CheckReportResponse
+	(*RecipientInput)(nil),                // 35: familytime.safeguarding.v1.RecipientInput
+	(*ReleaseReportRequest)(nil),          // 36: familytime.safeguarding.v1.ReleaseReportRequest
+	(*ReleaseReportResponse)(nil),         // 37: familytime.safeguarding.v1.ReleaseReportResponse
+	(*GetReportRequest)(nil),              // 38: familytime.safeguarding.v1.GetReportRequest
+	(*GetReportResponse)(nil),             // 39: familytime.safeguarding.v1.GetReportResponse
+	(*ReportSectionView)(nil),             // 40: familytime.safeguarding.v1.ReportSectionView
+	(*ReportSummary)(nil),                 // 41: familytime.safeguarding.v1.ReportSummary
+	(*ListOpenConcernsRequest)(nil),       // 42: familytime.safeguarding.v1.ListOpenConcernsRequest
+	(*ListOpenConcernsResponse)(nil),      // 43: familytime.safeguarding.v1.ListOpenConcernsResponse
+	(*ListOverdueReportsRequest)(nil),     // 44: familytime.safeguarding.v1.ListOverdueReportsRequest
+	(*ListOverdueReportsResponse)(nil),    // 45: familytime.safeguarding.v1.ListOverdueReportsResponse
+	(*ListOpenReportsRequest)(nil),        // 46: familytime.safeguarding.v1.ListOpenReportsRequest
+	(*ListOpenReportsResponse)(nil),       // 47: familytime.safeguarding.v1.ListOpenReportsResponse
+	(*GetSafeguardingRecordRequest)(nil),  // 48: familytime.safeguarding.v1.GetSafeguardingRecordRequest
+	(*GetSafeguardingRecordResponse)(nil), // 49: familytime.safeguarding.v1.GetSafeguardingRecordResponse
+	(*ListAlertsRequest)(nil),             // 50: familytime.safeguarding.v1.ListAlertsRequest
+	(*Alert)(nil),                         // 51: familytime.safeguarding.v1.Alert
+	(*ListAlertsResponse)(nil),            // 52: familytime.safeguarding.v1.ListAlertsResponse
+	(*ListAccessRecordsRequest)(nil),      // 53: familytime.safeguarding.v1.ListAccessRecordsRequest
+	(*AccessRecord)(nil),                  // 54: familytime.safeguarding.v1.AccessRecord
+	(*ListAccessRecordsResponse)(nil),     // 55: familytime.safeguarding.v1.ListAccessRecordsResponse
+	(RiskRating)(0),                       // 56: familytime.safeguarding.v1.RiskRating
+	(RiskFactor)(0),                       // 57: familytime.safeguarding.v1.RiskFactor
+	(*v1.Date)(nil),                       // 58: familytime.common.v1.Date
+	(ConcernCategory)(0),                  // 59: familytime.safeguarding.v1.ConcernCategory
+	(*timestamppb.Timestamp)(nil),         // 60: google.protobuf.Timestamp
+	(Agency)(0),                           // 61: familytime.safeguarding.v1.Agency
+	(HoldReason)(0),                       // 62: familytime.safeguarding.v1.HoldReason
+	(ReportSectionKind)(0),                // 63: familytime.safeguarding.v1.ReportSectionKind
+	(RecipientKind)(0),                    // 64: familytime.safeguarding.v1.RecipientKind
+	(*Recipient)(nil),                     // 65: familytime.safeguarding.v1.Recipient
+	(RecordKind)(0),                       // 66: familytime.safeguarding.v1.RecordKind
 }
 var file_familytime_safeguarding_v1_safeguarding_proto_depIdxs = []int32{
-	54, // 0: familytime.safeguarding.v1.AssessRiskRequest.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	55, // 1: familytime.safeguarding.v1.AssessRiskRequest.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	56, // 2: familytime.safeguarding.v1.AssessRiskRequest.next_review_on:type_name -> familytime.common.v1.Date
+	56, // 0: familytime.safeguarding.v1.AssessRiskRequest.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	57, // 1: familytime.safeguarding.v1.AssessRiskRequest.factors:type_name -> familytime.safeguarding.v1.RiskFactor
+	58, // 2: familytime.safeguarding.v1.AssessRiskRequest.next_review_on:type_name -> familytime.common.v1.Date
 	3,  // 3: familytime.safeguarding.v1.AssessRiskResponse.risk:type_name -> familytime.safeguarding.v1.Risk
-	54, // 4: familytime.safeguarding.v1.Risk.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	55, // 5: familytime.safeguarding.v1.Risk.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	56, // 6: familytime.safeguarding.v1.Risk.next_review_on:type_name -> familytime.common.v1.Date
-	57, // 7: familytime.safeguarding.v1.RaiseConcernRequest.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	56, // 4: familytime.safeguarding.v1.Risk.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	57, // 5: familytime.safeguarding.v1.Risk.factors:type_name -> familytime.safeguarding.v1.RiskFactor
+	58, // 6: familytime.safeguarding.v1.Risk.next_review_on:type_name -> familytime.common.v1.Date
+	59, // 7: familytime.safeguarding.v1.RaiseConcernRequest.category:type_name -> familytime.safeguarding.v1.ConcernCategory
 	9,  // 8: familytime.safeguarding.v1.GetConcernResponse.concern:type_name -> familytime.safeguarding.v1.Concern
-	57, // 9: familytime.safeguarding.v1.ConcernSummary.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	56, // 10: familytime.safeguarding.v1.ConcernSummary.raised_on:type_name -> familytime.common.v1.Date
+	59, // 9: familytime.safeguarding.v1.ConcernSummary.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	58, // 10: familytime.safeguarding.v1.ConcernSummary.raised_on:type_name -> familytime.common.v1.Date
 	8,  // 11: familytime.safeguarding.v1.Concern.summary:type_name -> familytime.safeguarding.v1.ConcernSummary
 	10, // 12: familytime.safeguarding.v1.Concern.records:type_name -> familytime.safeguarding.v1.RecordEntry
-	58, // 13: familytime.safeguarding.v1.RecordEntry.recorded_at:type_name -> google.protobuf.Timestamp
+	60, // 13: familytime.safeguarding.v1.RecordEntry.recorded_at:type_name -> google.protobuf.Timestamp
 	8,  // 14: familytime.safeguarding.v1.AddConcernActionResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
-	59, // 15: familytime.safeguarding.v1.EscalateConcernRequest.agency:type_name -> familytime.safeguarding.v1.Agency
+	61, // 15: familytime.safeguarding.v1.EscalateConcernRequest.agency:type_name -> familytime.safeguarding.v1.Agency
 	8,  // 16: familytime.safeguarding.v1.EscalateConcernResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
 	8,  // 17: familytime.safeguarding.v1.CloseConcernResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
-	60, // 18: familytime.safeguarding.v1.PlaceHoldRequest.reason:type_name -> familytime.safeguarding.v1.HoldReason
-	56, // 19: familytime.safeguarding.v1.PlaceHoldRequest.review_by:type_name -> familytime.common.v1.Date
-	23, // 20: familytime.safeguarding.v1.PlaceHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
-	23, // 21: familytime.safeguarding.v1.LiftHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
-	60, // 22: familytime.safeguarding.v1.Hold.reason:type_name -> familytime.safeguarding.v1.HoldReason
-	56, // 23: familytime.safeguarding.v1.Hold.placed_on:type_name -> familytime.common.v1.Date
-	56, // 24: familytime.safeguarding.v1.Hold.review_by:type_name -> familytime.common.v1.Date
-	56, // 25: familytime.safeguarding.v1.Hold.lifted_on:type_name -> familytime.common.v1.Date
-	23, // 26: familytime.safeguarding.v1.ListHoldsResponse.holds:type_name -> familytime.safeguarding.v1.Hold
-	61, // 27: familytime.safeguarding.v1.ReportSectionInput.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
-	26, // 28: familytime.safeguarding.v1.DraftReportRequest.sections:type_name -> familytime.safeguarding.v1.ReportSectionInput
-	39, // 29: familytime.safeguarding.v1.DraftReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	39, // 30: familytime.safeguarding.v1.SubmitReportForCheckResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	39, // 31: familytime.safeguarding.v1.CheckReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	62, // 32: familytime.safeguarding.v1.RecipientInput.kind:type_name -> familytime.safeguarding.v1.RecipientKind
-	33, // 33: familytime.safeguarding.v1.ReleaseReportRequest.recipients:type_name -> familytime.safeguarding.v1.RecipientInput
-	39, // 34: familytime.safeguarding.v1.ReleaseReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	63, // 35: familytime.safeguarding.v1.ReleaseReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
-	39, // 36: familytime.safeguarding.v1.GetReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	38, // 37: familytime.safeguarding.v1.GetReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSectionView
-	63, // 38: familytime.safeguarding.v1.GetReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
-	10, // 39: familytime.safeguarding.v1.GetReportResponse.corrections:type_name -> familytime.safeguarding.v1.RecordEntry
-	61, // 40: familytime.safeguarding.v1.ReportSectionView.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
-	56, // 41: familytime.safeguarding.v1.ReportSummary.session_on:type_name -> familytime.common.v1.Date
-	0,  // 42: familytime.safeguarding.v1.ReportSummary.state:type_name -> familytime.safeguarding.v1.ReportState
-	8,  // 43: familytime.safeguarding.v1.ListOpenConcernsResponse.concerns:type_name -> familytime.safeguarding.v1.ConcernSummary
-	39, // 44: familytime.safeguarding.v1.ListOverdueReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
-	39, // 45: familytime.safeguarding.v1.ListOpenReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
-	3,  // 46: familytime.safeguarding.v1.GetSafeguardingRecordResponse.risk:type_name -> familytime.safeguarding.v1.Risk
-	10, // 47: familytime.safeguarding.v1.GetSafeguardingRecordResponse.records:type_name -> familytime.safeguarding.v1.RecordEntry
-	57, // 48: familytime.safeguarding.v1.Alert.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	56, // 49: familytime.safeguarding.v1.Alert.alerted_on:type_name -> familytime.common.v1.Date
-	49, // 50: familytime.safeguarding.v1.ListAlertsResponse.alerts:type_name -> familytime.safeguarding.v1.Alert
-	58, // 51: familytime.safeguarding.v1.AccessRecord.accessed_at:type_name -> google.protobuf.Timestamp
-	64, // 52: familytime.safeguarding.v1.AccessRecord.kind:type_name -> familytime.safeguarding.v1.RecordKind
-	52, // 53: familytime.safeguarding.v1.ListAccessRecordsResponse.records:type_name -> familytime.safeguarding.v1.AccessRecord
-	1,  // 54: familytime.safeguarding.v1.SafeguardingService.AssessRisk:input_type -> familytime.safeguarding.v1.AssessRiskRequest
-	4,  // 55: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:input_type -> familytime.safeguarding.v1.RaiseConcernRequest
-	6,  // 56: familytime.safeguarding.v1.SafeguardingService.GetConcern:input_type -> familytime.safeguarding.v1.GetConcernRequest
-	11, // 57: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:input_type -> familytime.safeguarding.v1.AddConcernActionRequest
-	13, // 58: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:input_type -> familytime.safeguarding.v1.EscalateConcernRequest
-	15, // 59: familytime.safeguarding.v1.SafeguardingService.CloseConcern:input_type -> familytime.safeguarding.v1.CloseConcernRequest
-	17, // 60: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:input_type -> familytime.safeguarding.v1.CorrectRecordRequest
-	19, // 61: familytime.safeguarding.v1.SafeguardingService.PlaceHold:input_type -> familytime.safeguarding.v1.PlaceHoldRequest
-	21, // 62: familytime.safeguarding.v1.SafeguardingService.LiftHold:input_type -> familytime.safeguarding.v1.LiftHoldRequest
-	24, // 63: familytime.safeguarding.v1.SafeguardingService.ListHolds:input_type -> familytime.safeguarding.v1.ListHoldsRequest
-	27, // 64: familytime.safeguarding.v1.SafeguardingService.DraftReport:input_type -> familytime.safeguarding.v1.DraftReportRequest
-	29, // 65: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:input_type -> familytime.safeguarding.v1.SubmitReportForCheckRequest
-	31, // 66: familytime.safeguarding.v1.SafeguardingService.CheckReport:input_type -> familytime.safeguarding.v1.CheckReportRequest
-	34, // 67: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:input_type -> familytime.safeguarding.v1.ReleaseReportRequest
-	36, // 68: familytime.safeguarding.v1.SafeguardingService.GetReport:input_type -> familytime.safeguarding.v1.GetReportRequest
-	40, // 69: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:input_type -> familytime.safeguarding.v1.ListOpenConcernsRequest
-	42, // 70: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:input_type -> familytime.safeguarding.v1.ListOverdueReportsRequest
-	44, // 71: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:input_type -> familytime.safeguarding.v1.ListOpenReportsRequest
-	46, // 72: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:input_type -> familytime.safeguarding.v1.GetSafeguardingRecordRequest
-	48, // 73: familytime.safeguarding.v1.SafeguardingService.ListAlerts:input_type -> familytime.safeguarding.v1.ListAlertsRequest
-	51, // 74: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:input_type -> familytime.safeguarding.v1.ListAccessRecordsRequest
-	2,  // 75: familytime.safeguarding.v1.SafeguardingService.AssessRisk:output_type -> familytime.safeguarding.v1.AssessRiskResponse
-	5,  // 76: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:output_type -> familytime.safeguarding.v1.RaiseConcernResponse
-	7,  // 77: familytime.safeguarding.v1.SafeguardingService.GetConcern:output_type -> familytime.safeguarding.v1.GetConcernResponse
-	12, // 78: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:output_type -> familytime.safeguarding.v1.AddConcernActionResponse
-	14, // 79: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:output_type -> familytime.safeguarding.v1.EscalateConcernResponse
-	16, // 80: familytime.safeguarding.v1.SafeguardingService.CloseConcern:output_type -> familytime.safeguarding.v1.CloseConcernResponse
-	18, // 81: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:output_type -> familytime.safeguarding.v1.CorrectRecordResponse
-	20, // 82: familytime.safeguarding.v1.SafeguardingService.PlaceHold:output_type -> familytime.safeguarding.v1.PlaceHoldResponse
-	22, // 83: familytime.safeguarding.v1.SafeguardingService.LiftHold:output_type -> familytime.safeguarding.v1.LiftHoldResponse
-	25, // 84: familytime.safeguarding.v1.SafeguardingService.ListHolds:output_type -> familytime.safeguarding.v1.ListHoldsResponse
-	28, // 85: familytime.safeguarding.v1.SafeguardingService.DraftReport:output_type -> familytime.safeguarding.v1.DraftReportResponse
-	30, // 86: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:output_type -> familytime.safeguarding.v1.SubmitReportForCheckResponse
-	32, // 87: familytime.safeguarding.v1.SafeguardingService.CheckReport:output_type -> familytime.safeguarding.v1.CheckReportResponse
-	35, // 88: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:output_type -> familytime.safeguarding.v1.ReleaseReportResponse
-	37, // 89: familytime.safeguarding.v1.SafeguardingService.GetReport:output_type -> familytime.safeguarding.v1.GetReportResponse
-	41, // 90: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:output_type -> familytime.safeguarding.v1.ListOpenConcernsResponse
-	43, // 91: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:output_type -> familytime.safeguarding.v1.ListOverdueReportsResponse
-	45, // 92: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:output_type -> familytime.safeguarding.v1.ListOpenReportsResponse
-	47, // 93: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:output_type -> familytime.safeguarding.v1.GetSafeguardingRecordResponse
-	50, // 94: familytime.safeguarding.v1.SafeguardingService.ListAlerts:output_type -> familytime.safeguarding.v1.ListAlertsResponse
-	53, // 95: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:output_type -> familytime.safeguarding.v1.ListAccessRecordsResponse
-	75, // [75:96] is the sub-list for method output_type
-	54, // [54:75] is the sub-list for method input_type
-	54, // [54:54] is the sub-list for extension type_name
-	54, // [54:54] is the sub-list for extension extendee
-	0,  // [0:54] is the sub-list for field type_name
+	62, // 18: familytime.safeguarding.v1.PlaceHoldRequest.reason:type_name -> familytime.safeguarding.v1.HoldReason
+	58, // 19: familytime.safeguarding.v1.PlaceHoldRequest.review_by:type_name -> familytime.common.v1.Date
+	25, // 20: familytime.safeguarding.v1.PlaceHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
+	25, // 21: familytime.safeguarding.v1.LiftHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
+	58, // 22: familytime.safeguarding.v1.ReviewHoldRequest.next_review_by:type_name -> familytime.common.v1.Date
+	25, // 23: familytime.safeguarding.v1.ReviewHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
+	62, // 24: familytime.safeguarding.v1.Hold.reason:type_name -> familytime.safeguarding.v1.HoldReason
+	58, // 25: familytime.safeguarding.v1.Hold.placed_on:type_name -> familytime.common.v1.Date
+	58, // 26: familytime.safeguarding.v1.Hold.review_by:type_name -> familytime.common.v1.Date
+	58, // 27: familytime.safeguarding.v1.Hold.lifted_on:type_name -> familytime.common.v1.Date
+	58, // 28: familytime.safeguarding.v1.Hold.reviewed_on:type_name -> familytime.common.v1.Date
+	25, // 29: familytime.safeguarding.v1.ListHoldsResponse.holds:type_name -> familytime.safeguarding.v1.Hold
+	63, // 30: familytime.safeguarding.v1.ReportSectionInput.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
+	28, // 31: familytime.safeguarding.v1.DraftReportRequest.sections:type_name -> familytime.safeguarding.v1.ReportSectionInput
+	41, // 32: familytime.safeguarding.v1.DraftReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	41, // 33: familytime.safeguarding.v1.SubmitReportForCheckResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	41, // 34: familytime.safeguarding.v1.CheckReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	64, // 35: familytime.safeguarding.v1.RecipientInput.kind:type_name -> familytime.safeguarding.v1.RecipientKind
+	35, // 36: familytime.safeguarding.v1.ReleaseReportRequest.recipients:type_name -> familytime.safeguarding.v1.RecipientInput
+	41, // 37: familytime.safeguarding.v1.ReleaseReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	65, // 38: familytime.safeguarding.v1.ReleaseReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	41, // 39: familytime.safeguarding.v1.GetReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	40, // 40: familytime.safeguarding.v1.GetReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSectionView
+	65, // 41: familytime.safeguarding.v1.GetReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	10, // 42: familytime.safeguarding.v1.GetReportResponse.corrections:type_name -> familytime.safeguarding.v1.RecordEntry
+	63, // 43: familytime.safeguarding.v1.ReportSectionView.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
+	58, // 44: familytime.safeguarding.v1.ReportSummary.session_on:type_name -> familytime.common.v1.Date
+	0,  // 45: familytime.safeguarding.v1.ReportSummary.state:type_name -> familytime.safeguarding.v1.ReportState
+	8,  // 46: familytime.safeguarding.v1.ListOpenConcernsResponse.concerns:type_name -> familytime.safeguarding.v1.ConcernSummary
+	41, // 47: familytime.safeguarding.v1.ListOverdueReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
+	41, // 48: familytime.safeguarding.v1.ListOpenReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
+	3,  // 49: familytime.safeguarding.v1.GetSafeguardingRecordResponse.risk:type_name -> familytime.safeguarding.v1.Risk
+	10, // 50: familytime.safeguarding.v1.GetSafeguardingRecordResponse.records:type_name -> familytime.safeguarding.v1.RecordEntry
+	59, // 51: familytime.safeguarding.v1.Alert.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	58, // 52: familytime.safeguarding.v1.Alert.alerted_on:type_name -> familytime.common.v1.Date
+	51, // 53: familytime.safeguarding.v1.ListAlertsResponse.alerts:type_name -> familytime.safeguarding.v1.Alert
+	60, // 54: familytime.safeguarding.v1.AccessRecord.accessed_at:type_name -> google.protobuf.Timestamp
+	66, // 55: familytime.safeguarding.v1.AccessRecord.kind:type_name -> familytime.safeguarding.v1.RecordKind
+	54, // 56: familytime.safeguarding.v1.ListAccessRecordsResponse.records:type_name -> familytime.safeguarding.v1.AccessRecord
+	1,  // 57: familytime.safeguarding.v1.SafeguardingService.AssessRisk:input_type -> familytime.safeguarding.v1.AssessRiskRequest
+	4,  // 58: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:input_type -> familytime.safeguarding.v1.RaiseConcernRequest
+	6,  // 59: familytime.safeguarding.v1.SafeguardingService.GetConcern:input_type -> familytime.safeguarding.v1.GetConcernRequest
+	11, // 60: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:input_type -> familytime.safeguarding.v1.AddConcernActionRequest
+	13, // 61: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:input_type -> familytime.safeguarding.v1.EscalateConcernRequest
+	15, // 62: familytime.safeguarding.v1.SafeguardingService.CloseConcern:input_type -> familytime.safeguarding.v1.CloseConcernRequest
+	17, // 63: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:input_type -> familytime.safeguarding.v1.CorrectRecordRequest
+	19, // 64: familytime.safeguarding.v1.SafeguardingService.PlaceHold:input_type -> familytime.safeguarding.v1.PlaceHoldRequest
+	21, // 65: familytime.safeguarding.v1.SafeguardingService.LiftHold:input_type -> familytime.safeguarding.v1.LiftHoldRequest
+	23, // 66: familytime.safeguarding.v1.SafeguardingService.ReviewHold:input_type -> familytime.safeguarding.v1.ReviewHoldRequest
+	26, // 67: familytime.safeguarding.v1.SafeguardingService.ListHolds:input_type -> familytime.safeguarding.v1.ListHoldsRequest
+	29, // 68: familytime.safeguarding.v1.SafeguardingService.DraftReport:input_type -> familytime.safeguarding.v1.DraftReportRequest
+	31, // 69: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:input_type -> familytime.safeguarding.v1.SubmitReportForCheckRequest
+	33, // 70: familytime.safeguarding.v1.SafeguardingService.CheckReport:input_type -> familytime.safeguarding.v1.CheckReportRequest
+	36, // 71: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:input_type -> familytime.safeguarding.v1.ReleaseReportRequest
+	38, // 72: familytime.safeguarding.v1.SafeguardingService.GetReport:input_type -> familytime.safeguarding.v1.GetReportRequest
+	42, // 73: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:input_type -> familytime.safeguarding.v1.ListOpenConcernsRequest
+	44, // 74: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:input_type -> familytime.safeguarding.v1.ListOverdueReportsRequest
+	46, // 75: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:input_type -> familytime.safeguarding.v1.ListOpenReportsRequest
+	48, // 76: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:input_type -> familytime.safeguarding.v1.GetSafeguardingRecordRequest
+	50, // 77: familytime.safeguarding.v1.SafeguardingService.ListAlerts:input_type -> familytime.safeguarding.v1.ListAlertsRequest
+	53, // 78: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:input_type -> familytime.safeguarding.v1.ListAccessRecordsRequest
+	2,  // 79: familytime.safeguarding.v1.SafeguardingService.AssessRisk:output_type -> familytime.safeguarding.v1.AssessRiskResponse
+	5,  // 80: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:output_type -> familytime.safeguarding.v1.RaiseConcernResponse
+	7,  // 81: familytime.safeguarding.v1.SafeguardingService.GetConcern:output_type -> familytime.safeguarding.v1.GetConcernResponse
+	12, // 82: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:output_type -> familytime.safeguarding.v1.AddConcernActionResponse
+	14, // 83: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:output_type -> familytime.safeguarding.v1.EscalateConcernResponse
+	16, // 84: familytime.safeguarding.v1.SafeguardingService.CloseConcern:output_type -> familytime.safeguarding.v1.CloseConcernResponse
+	18, // 85: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:output_type -> familytime.safeguarding.v1.CorrectRecordResponse
+	20, // 86: familytime.safeguarding.v1.SafeguardingService.PlaceHold:output_type -> familytime.safeguarding.v1.PlaceHoldResponse
+	22, // 87: familytime.safeguarding.v1.SafeguardingService.LiftHold:output_type -> familytime.safeguarding.v1.LiftHoldResponse
+	24, // 88: familytime.safeguarding.v1.SafeguardingService.ReviewHold:output_type -> familytime.safeguarding.v1.ReviewHoldResponse
+	27, // 89: familytime.safeguarding.v1.SafeguardingService.ListHolds:output_type -> familytime.safeguarding.v1.ListHoldsResponse
+	30, // 90: familytime.safeguarding.v1.SafeguardingService.DraftReport:output_type -> familytime.safeguarding.v1.DraftReportResponse
+	32, // 91: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:output_type -> familytime.safeguarding.v1.SubmitReportForCheckResponse
+	34, // 92: familytime.safeguarding.v1.SafeguardingService.CheckReport:output_type -> familytime.safeguarding.v1.CheckReportResponse
+	37, // 93: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:output_type -> familytime.safeguarding.v1.ReleaseReportResponse
+	39, // 94: familytime.safeguarding.v1.SafeguardingService.GetReport:output_type -> familytime.safeguarding.v1.GetReportResponse
+	43, // 95: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:output_type -> familytime.safeguarding.v1.ListOpenConcernsResponse
+	45, // 96: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:output_type -> familytime.safeguarding.v1.ListOverdueReportsResponse
+	47, // 97: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:output_type -> familytime.safeguarding.v1.ListOpenReportsResponse
+	49, // 98: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:output_type -> familytime.safeguarding.v1.GetSafeguardingRecordResponse
+	52, // 99: familytime.safeguarding.v1.SafeguardingService.ListAlerts:output_type -> familytime.safeguarding.v1.ListAlertsResponse
+	55, // 100: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:output_type -> familytime.safeguarding.v1.ListAccessRecordsResponse
+	79, // [79:101] is the sub-list for method output_type
+	57, // [57:79] is the sub-list for method input_type
+	57, // [57:57] is the sub-list for extension type_name
+	57, // [57:57] is the sub-list for extension extendee
+	0,  // [0:57] is the sub-list for field type_name
 }
 
 func init() { file_familytime_safeguarding_v1_safeguarding_proto_init() }
@@ -4327,14 +4496,14 @@ func file_familytime_safeguarding_v1_safeguarding_proto_init() {
 		return
 	}
 	file_familytime_safeguarding_v1_events_proto_init()
-	file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[35].OneofWrappers = []any{}
+	file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[37].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_safeguarding_v1_safeguarding_proto_rawDesc), len(file_familytime_safeguarding_v1_safeguarding_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   53,
+			NumMessages:   55,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

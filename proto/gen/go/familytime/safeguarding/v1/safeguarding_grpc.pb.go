@@ -28,6 +28,7 @@ const (
 	SafeguardingService_CorrectRecord_FullMethodName         = "/familytime.safeguarding.v1.SafeguardingService/CorrectRecord"
 	SafeguardingService_PlaceHold_FullMethodName             = "/familytime.safeguarding.v1.SafeguardingService/PlaceHold"
 	SafeguardingService_LiftHold_FullMethodName              = "/familytime.safeguarding.v1.SafeguardingService/LiftHold"
+	SafeguardingService_ReviewHold_FullMethodName            = "/familytime.safeguarding.v1.SafeguardingService/ReviewHold"
 	SafeguardingService_ListHolds_FullMethodName             = "/familytime.safeguarding.v1.SafeguardingService/ListHolds"
 	SafeguardingService_DraftReport_FullMethodName           = "/familytime.safeguarding.v1.SafeguardingService/DraftReport"
 	SafeguardingService_SubmitReportForCheck_FullMethodName  = "/familytime.safeguarding.v1.SafeguardingService/SubmitReportForCheck"
@@ -74,6 +75,9 @@ type SafeguardingServiceClient interface {
 	PlaceHold(ctx context.Context, in *PlaceHoldRequest, opts ...grpc.CallOption) (*PlaceHoldResponse, error)
 	// LiftHold lifts a hold. Safeguarding lead.
 	LiftHold(ctx context.Context, in *LiftHoldRequest, opts ...grpc.CallOption) (*LiftHoldResponse, error)
+	// ReviewHold records that a hold in force was reviewed and continues, with its next review date
+	// and a note saying why. Contact stays suspended. Safeguarding lead.
+	ReviewHold(ctx context.Context, in *ReviewHoldRequest, opts ...grpc.CallOption) (*ReviewHoldResponse, error)
 	// ListHolds lists a centre's holds (no text), newest placed first, a page at a time. Staff of the
 	// centre.
 	ListHolds(ctx context.Context, in *ListHoldsRequest, opts ...grpc.CallOption) (*ListHoldsResponse, error)
@@ -203,6 +207,16 @@ func (c *safeguardingServiceClient) LiftHold(ctx context.Context, in *LiftHoldRe
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(LiftHoldResponse)
 	err := c.cc.Invoke(ctx, SafeguardingService_LiftHold_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *safeguardingServiceClient) ReviewHold(ctx context.Context, in *ReviewHoldRequest, opts ...grpc.CallOption) (*ReviewHoldResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ReviewHoldResponse)
+	err := c.cc.Invoke(ctx, SafeguardingService_ReviewHold_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -361,6 +375,9 @@ type SafeguardingServiceServer interface {
 	PlaceHold(context.Context, *PlaceHoldRequest) (*PlaceHoldResponse, error)
 	// LiftHold lifts a hold. Safeguarding lead.
 	LiftHold(context.Context, *LiftHoldRequest) (*LiftHoldResponse, error)
+	// ReviewHold records that a hold in force was reviewed and continues, with its next review date
+	// and a note saying why. Contact stays suspended. Safeguarding lead.
+	ReviewHold(context.Context, *ReviewHoldRequest) (*ReviewHoldResponse, error)
 	// ListHolds lists a centre's holds (no text), newest placed first, a page at a time. Staff of the
 	// centre.
 	ListHolds(context.Context, *ListHoldsRequest) (*ListHoldsResponse, error)
@@ -432,6 +449,9 @@ func (UnimplementedSafeguardingServiceServer) PlaceHold(context.Context, *PlaceH
 }
 func (UnimplementedSafeguardingServiceServer) LiftHold(context.Context, *LiftHoldRequest) (*LiftHoldResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method LiftHold not implemented")
+}
+func (UnimplementedSafeguardingServiceServer) ReviewHold(context.Context, *ReviewHoldRequest) (*ReviewHoldResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ReviewHold not implemented")
 }
 func (UnimplementedSafeguardingServiceServer) ListHolds(context.Context, *ListHoldsRequest) (*ListHoldsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListHolds not implemented")
@@ -648,6 +668,24 @@ func _SafeguardingService_LiftHold_Handler(srv interface{}, ctx context.Context,
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(SafeguardingServiceServer).LiftHold(ctx, req.(*LiftHoldRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SafeguardingService_ReviewHold_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReviewHoldRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SafeguardingServiceServer).ReviewHold(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SafeguardingService_ReviewHold_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SafeguardingServiceServer).ReviewHold(ctx, req.(*ReviewHoldRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -910,6 +948,10 @@ var SafeguardingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "LiftHold",
 			Handler:    _SafeguardingService_LiftHold_Handler,
+		},
+		{
+			MethodName: "ReviewHold",
+			Handler:    _SafeguardingService_ReviewHold_Handler,
 		},
 		{
 			MethodName: "ListHolds",

@@ -365,7 +365,12 @@ func (s *safeguardingCommand) correct() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "correct RECORD_ID",
 		Short: "Correct a record (its author or the lead); the original stays readable",
-		Args:  cobra.ExactArgs(1),
+		Long: `correct records a correction of a record (its author or the centre's safeguarding lead): a new
+record that points at the original, which stays readable. A record is corrected once: to change
+it again, correct its correction (ALREADY_CORRECTED names it), so one text stands at the end of
+the chain. A report checked by a second person (approved or released) is corrected by the lead
+only (REPORT_CHECKED), who decides whether its recipients are told.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := request.value()
 			if err != nil {

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -8,6 +9,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	"github.com/familytime/familytime/services/platform/problem"
 )
 
 // record is what a stream knows of one of its records: its type, who made it, and whether a
@@ -16,6 +18,9 @@ type record struct {
 	typ         string
 	author      string
 	correctable bool
+	// correctedBy is the correction of this record, if any: a record is corrected once, and a
+	// later change corrects that correction, so that one text stands at the end of the chain.
+	correctedBy uuid.UUID
 }
 
 // ledger is the records of one stream, kept by the aggregate that owns the stream, so that a
@@ -33,6 +38,14 @@ func (l *ledger) note(id uuid.UUID, ev proto.Message, author string, correctable
 		l.records = map[uuid.UUID]record{}
 	}
 	l.records[id] = record{typ: string(ev.ProtoReflect().Descriptor().FullName()), author: author, correctable: correctable}
+	if c, ok := ev.(*safeguardingv1.RecordCorrected); ok {
+		if target, err := uuid.Parse(c.GetCorrectsEventId()); err == nil {
+			if t, ok := l.records[target]; ok && t.correctedBy == uuid.Nil {
+				t.correctedBy = id
+				l.records[target] = t
+			}
+		}
+	}
 }
 
 // Has reports whether the stream holds the record.
@@ -54,6 +67,10 @@ func (l *ledger) correct(family, centre, target uuid.UUID, c Caller, text, reaso
 	}
 	if r.author != c.Subject && !c.Lead {
 		return nil, ErrNotRecordAuthor
+	}
+	if r.correctedBy != uuid.Nil {
+		// Two corrections of one record would leave the reader two texts to choose between.
+		return nil, problem.Rule(ErrAlreadyCorrected.Reason, fmt.Sprintf("the record was corrected already, by record %s: correct that correction instead, so that one text stands", r.correctedBy))
 	}
 	text, reason = strings.TrimSpace(text), strings.TrimSpace(reason)
 	var v violations

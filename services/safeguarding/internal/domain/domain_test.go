@@ -695,3 +695,40 @@ func TestAHoldIsReviewedWithinThreeMonths(t *testing.T) {
 	x, _ = h.Get(id)
 	require.False(t, x.ReviewOverdue(monday.AddDate(0, 5, 0)), "a lifted hold needs no review")
 }
+
+// A record is corrected once: a second correction of it is refused ALREADY_CORRECTED, naming the
+// correction to correct instead, which may be corrected in turn; and a report a second person has
+// checked is corrected only by the safeguarding lead, not its author alone (decisions.md 95).
+func TestOneCorrectionStandsAndACheckedReportIsTheLeads(t *testing.T) {
+	k, recs := raised(t, volunteer)
+	evs, err := k.Correct(volunteer, recs[0].ID, "the corrected description", "wrong day", monday)
+	require.NoError(t, err)
+	recs = append(recs, recorded(evs...)...)
+	again, err := RebuildConcern(k.ID(), recs)
+	require.NoError(t, err)
+	_, err = again.Correct(lead, recs[0].ID, "another text", "clearer", monday)
+	require.ErrorIs(t, err, ErrAlreadyCorrected)
+	require.ErrorContains(t, err, recs[len(recs)-1].ID.String())
+	_, err = again.Correct(lead, recs[len(recs)-1].ID, "another text", "clearer", monday)
+	require.NoError(t, err, "the correction is corrected instead")
+
+	r, due := dueReport(t, "")
+	var log []proto.Message
+	step := func(evs []proto.Message, err error) {
+		t.Helper()
+		require.NoError(t, err)
+		log = append(log, evs...)
+	}
+	step(r.Draft(sup, twoSections, monday))
+	step(r.Submit(sup, monday))
+	step(r.Check(sup2, true, "", monday))
+	all := append(due, recorded(log...)...)
+	checked, err := RebuildReport(r.ID(), all)
+	require.NoError(t, err)
+	require.Equal(t, ReportApproved, checked.State())
+	draft := all[len(due)].ID
+	_, err = checked.Correct(sup, draft, "what the mother said instead", "misheard", monday)
+	require.ErrorIs(t, err, ErrReportCheckedCorrectedByLead)
+	_, err = checked.Correct(lead, draft, "what the mother said instead", "misheard", monday)
+	require.NoError(t, err)
+}

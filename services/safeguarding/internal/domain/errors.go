@@ -56,6 +56,12 @@ var (
 	// ErrNotCorrectable: automatic records (a provisional screen, a due report) are superseded by
 	// a person's record, not corrected.
 	ErrNotCorrectable = problem.Rule("NOT_CORRECTABLE", "this kind of record is not corrected: record a new assessment or decision instead")
+	// ErrAlreadyCorrected means the record has a correction already: the correction is corrected
+	// instead (decisions.md 95).
+	ErrAlreadyCorrected = problem.Rule("ALREADY_CORRECTED", "the record was corrected already: correct that correction instead")
+	// ErrReportCheckedCorrectedByLead means a correction of a report that a second person has
+	// checked (approved or released) by anyone but the safeguarding lead (decisions.md 95).
+	ErrReportCheckedCorrectedByLead = problem.Rule("REPORT_CHECKED", "the report was checked by a second person: only the centre's safeguarding lead corrects it now, and decides whether its recipients are told")
 )
 
 // Forbidden is a caller who may reach the RPC but not this record: a volunteer reading another's

@@ -385,6 +385,10 @@ func (r *Report) CopyFor(i int) ([]int, error) {
 
 // Correct records a correction of a draft or a check's note; the original stays readable.
 func (r *Report) Correct(c Caller, target uuid.UUID, text, reason string, today time.Time) ([]proto.Message, error) {
+	if (r.state == ReportApproved || r.state == ReportReleased) && !c.Lead && r.Has(target) {
+		// The author changing a checked report alone would undo the second person's check.
+		return nil, ErrReportCheckedCorrectedByLead
+	}
 	ev, err := r.correct(r.family, r.centre, target, c, text, reason, today)
 	if err != nil {
 		return nil, err

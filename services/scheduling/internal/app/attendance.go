@@ -124,13 +124,17 @@ func (a *App) CompleteSession(ctx context.Context, centre, booking uuid.UUID, su
 		return nil, nil, nil, err
 	}
 	expected := f.Version()
-	uow := new(eventstore.UnitOfWork)
 	b, err := f.Booking(booking)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if b.ServiceType != commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {
-		if err := a.atTheDoor(ctx, uow, centre, f, booking, md); err != nil {
+	staff, err := a.sessions.Staff(ctx, centre)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	supervised := b.ServiceType == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED
+	if !supervised {
+		if err := staff.Works(md.Actor, b.Date); err != nil {
 			return nil, nil, nil, err
 		}
 	}
@@ -138,30 +142,25 @@ func (a *App) CompleteSession(ctx context.Context, centre, booking uuid.UUID, su
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if b.ServiceType != commonv1.ServiceType_SERVICE_TYPE_SUPERVISED && ev.GetSupervisedBy() != caller {
-		// A colleague who kept the room may be named, if they were cleared to work that day: an
-		// account the register does not know is no record of who supervised.
-		staff, err := a.sessions.Staff(ctx, centre)
-		if err != nil {
+	switch {
+	case supervised:
+		// Its supervisor is the caller (Family.Complete), and supervising asks more than working
+		// at the door: its own refusals say why.
+		if err := staff.Supervises(ev.GetSupervisedBy(), b.Date); err != nil {
 			return nil, nil, nil, err
 		}
+	case ev.GetSupervisedBy() != caller:
+		// A colleague who kept the room may be named, if they were cleared to work that day: an
+		// account the register does not know is no record of who supervised.
 		if err := staff.Works(ev.GetSupervisedBy(), b.Date); err != nil {
 			return nil, nil, nil, problem.Rule(domain.ErrNotCleared.Reason, fmt.Sprintf("supervised_by %s is not cleared to work at the centre's sessions on %s, "+
 				"so is no record of who supervised: name someone on the staff register cleared that day, or leave it empty to name yourself", ev.GetSupervisedBy(), b.Date.Format(time.DateOnly)))
 		}
 	}
-	if b.ServiceType == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {
-		// Its supervisor is the caller (Family.Complete), and supervising asks more than working
-		// at the door: its own refusals say why.
-		staff, err := a.sessions.Staff(ctx, centre)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		if err := staff.Supervises(ev.GetSupervisedBy(), b.Date); err != nil {
-			return nil, nil, nil, err
-		}
-		guardStaff(uow, centre, staff.Version())
-	}
+	// The register is read once, beside the family, and guarded: a leaving recorded meanwhile
+	// makes the completion be decided again.
+	uow := new(eventstore.UnitOfWork)
+	guardStaff(uow, centre, staff.Version())
 	return b, ev, uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
 }
 

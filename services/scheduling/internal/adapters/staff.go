@@ -9,17 +9,17 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/familytime/familytime/services/scheduling/internal/domain"
+	"github.com/familytime/familytime/services/platform/staff"
 )
 
 // Staff loads a centre's staff register. It has no read model: a centre's staff are a few dozen
 // events, read whole for a listing or a supervised session's completion.
-func (r *Sessions) Staff(ctx context.Context, centre uuid.UUID) (*domain.StaffRegister, error) {
-	evs, err := r.load(ctx, domain.StaffStream(centre))
+func (r *Sessions) Staff(ctx context.Context, centre uuid.UUID) (*staff.Register, error) {
+	evs, err := r.load(ctx, staff.Stream(centre))
 	if err != nil {
 		return nil, err
 	}
-	return domain.RebuildStaffRegister(centre, evs)
+	return staff.Rebuild(centre, evs)
 }
 
 // LastSupervised is the date of the last session at the centre that account supervised, in tx

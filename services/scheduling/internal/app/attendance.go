@@ -13,6 +13,7 @@ import (
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/problem"
+	"github.com/familytime/familytime/services/platform/staff"
 	"github.com/familytime/familytime/services/scheduling/internal/adapters"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
 )
@@ -128,13 +129,13 @@ func (a *App) CompleteSession(ctx context.Context, centre, booking uuid.UUID, su
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	staff, err := a.sessions.Staff(ctx, centre)
+	register, err := a.sessions.Staff(ctx, centre)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	supervised := b.ServiceType == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED
 	if !supervised {
-		if err := staff.Works(md.Actor, b.Date); err != nil {
+		if err := register.Works(md.Actor, b.Date); err != nil {
 			return nil, nil, nil, err
 		}
 	}
@@ -146,21 +147,21 @@ func (a *App) CompleteSession(ctx context.Context, centre, booking uuid.UUID, su
 	case supervised:
 		// Its supervisor is the caller (Family.Complete), and supervising asks more than working
 		// at the door: its own refusals say why.
-		if err := staff.Supervises(ev.GetSupervisedBy(), b.Date); err != nil {
+		if err := register.Supervises(ev.GetSupervisedBy(), b.Date); err != nil {
 			return nil, nil, nil, err
 		}
 	case ev.GetSupervisedBy() != caller:
 		// A colleague who kept the room may be named, if they were cleared to work that day: an
 		// account the register does not know is no record of who supervised.
-		if err := staff.Works(ev.GetSupervisedBy(), b.Date); err != nil {
-			return nil, nil, nil, problem.Rule(domain.ErrNotCleared.Reason, fmt.Sprintf("supervised_by %s is not cleared to work at the centre's sessions on %s, "+
+		if err := register.Works(ev.GetSupervisedBy(), b.Date); err != nil {
+			return nil, nil, nil, problem.Rule(staff.ErrNotCleared.Reason, fmt.Sprintf("supervised_by %s is not cleared to work at the centre's sessions on %s, "+
 				"so is no record of who supervised: name someone on the staff register cleared that day, or leave it empty to name yourself", ev.GetSupervisedBy(), b.Date.Format(time.DateOnly)))
 		}
 	}
 	// The register is read once, beside the family, and guarded: a leaving recorded meanwhile
 	// makes the completion be decided again.
 	uow := new(eventstore.UnitOfWork)
-	guardStaff(uow, centre, staff.Version())
+	guardStaff(uow, centre, register.Version())
 	return b, ev, uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
 }
 
@@ -174,14 +175,14 @@ func (a *App) atTheDoor(ctx context.Context, uow *eventstore.UnitOfWork, centre 
 	if err != nil {
 		return err
 	}
-	staff, err := a.sessions.Staff(ctx, centre)
+	register, err := a.sessions.Staff(ctx, centre)
 	if err != nil {
 		return err
 	}
-	if err := staff.Works(md.Actor, b.Date); err != nil {
+	if err := register.Works(md.Actor, b.Date); err != nil {
 		return err
 	}
-	guardStaff(uow, centre, staff.Version())
+	guardStaff(uow, centre, register.Version())
 	return nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/problem"
+	"github.com/familytime/familytime/services/platform/staff"
 	"github.com/familytime/familytime/services/scheduling/internal/adapters"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
 )
@@ -26,48 +27,48 @@ func (a *App) centreToday() time.Time {
 
 // AddStaffMember adds someone to a registered centre's staff (decisions.md 82); it returns the
 // member as added and the centre's date today.
-func (a *App) AddStaffMember(ctx context.Context, centre uuid.UUID, j domain.Joining, md eventstore.Metadata) (domain.StaffMember, time.Time, *eventstore.UnitOfWork, error) {
+func (a *App) AddStaffMember(ctx context.Context, centre uuid.UUID, j staff.Joining, md eventstore.Metadata) (staff.Member, time.Time, *eventstore.UnitOfWork, error) {
 	if _, err := a.centres.Get(ctx, centre); err != nil {
-		return domain.StaffMember{}, time.Time{}, nil, err
+		return staff.Member{}, time.Time{}, nil, err
 	}
 	if err := notOwnEntry(j.Account, md); err != nil {
-		return domain.StaffMember{}, time.Time{}, nil, err
+		return staff.Member{}, time.Time{}, nil, err
 	}
 	r, err := a.sessions.Staff(ctx, centre)
 	if err != nil {
-		return domain.StaffMember{}, time.Time{}, nil, err
+		return staff.Member{}, time.Time{}, nil, err
 	}
 	expected, today := r.Version(), a.centreToday()
 	if err := keeper(r, today, md); err != nil {
-		return domain.StaffMember{}, time.Time{}, nil, err
+		return staff.Member{}, time.Time{}, nil, err
 	}
 	m, ev, err := r.Add(j, today)
 	if err != nil {
-		return domain.StaffMember{}, time.Time{}, nil, err
+		return staff.Member{}, time.Time{}, nil, err
 	}
 	uow := new(eventstore.UnitOfWork)
-	return m, today, uow, adapters.Append(uow, domain.StaffStream(centre), expected, uuid.Nil, centre, md, ev)
+	return m, today, uow, adapters.Append(uow, staff.Stream(centre), expected, uuid.Nil, centre, md, ev)
 }
 
 // RecordStaffCheck records a member of staff's new enhanced DBS check or safeguarding training.
-func (a *App) RecordStaffCheck(ctx context.Context, centre uuid.UUID, account string, check schedulingv1.StaffCheck, on time.Time, md eventstore.Metadata) (domain.StaffMember, time.Time, *eventstore.UnitOfWork, error) {
+func (a *App) RecordStaffCheck(ctx context.Context, centre uuid.UUID, account string, check schedulingv1.StaffCheck, on time.Time, md eventstore.Metadata) (staff.Member, time.Time, *eventstore.UnitOfWork, error) {
 	if err := notOwnEntry(account, md); err != nil {
-		return domain.StaffMember{}, time.Time{}, nil, err
+		return staff.Member{}, time.Time{}, nil, err
 	}
 	r, err := a.sessions.Staff(ctx, centre)
 	if err != nil {
-		return domain.StaffMember{}, time.Time{}, nil, err
+		return staff.Member{}, time.Time{}, nil, err
 	}
 	expected, today := r.Version(), a.centreToday()
 	if err := keeper(r, today, md); err != nil {
-		return domain.StaffMember{}, time.Time{}, nil, err
+		return staff.Member{}, time.Time{}, nil, err
 	}
 	m, ev, err := r.RecordCheck(account, check, on, today)
 	if err != nil {
-		return domain.StaffMember{}, time.Time{}, nil, err
+		return staff.Member{}, time.Time{}, nil, err
 	}
 	uow := new(eventstore.UnitOfWork)
-	return m, today, uow, adapters.Append(uow, domain.StaffStream(centre), expected, uuid.Nil, centre, md, ev)
+	return m, today, uow, adapters.Append(uow, staff.Stream(centre), expected, uuid.Nil, centre, md, ev)
 }
 
 // notOwnEntry refuses a change to the caller's own entry on the register (decisions.md 87): the
@@ -83,10 +84,10 @@ func notOwnEntry(account string, md eventstore.Metadata) error {
 }
 
 // keeper refuses a change to the register by a caller who is not one of the centre's coordinators
-// on it, cleared today (StaffRegister.Keeps), unless they act as an administrator, who adds a
+// on it, cleared today (staff.Register.Keeps), unless they act as an administrator, who adds a
 // centre's first coordinator (decisions.md 93). The register is read and appended at its version,
 // so a keeper's own leaving recorded meanwhile makes the change be decided again.
-func keeper(r *domain.StaffRegister, today time.Time, md eventstore.Metadata) error {
+func keeper(r *staff.Register, today time.Time, md eventstore.Metadata) error {
 	if md.ActorRole == string(auth.RoleAdmin) {
 		return nil
 	}
@@ -97,25 +98,25 @@ func keeper(r *domain.StaffRegister, today time.Time, md eventstore.Metadata) er
 // the register's changes only a leaving takes clearance away, and it may be recorded after the
 // last day: it takes the register's lock alone, so a supervised session's completion decided on
 // the register before it (guardStaff) commits first or is decided again (decisions.md 82).
-func (a *App) RemoveStaffMember(ctx context.Context, centre uuid.UUID, account string, left time.Time, md eventstore.Metadata) (domain.StaffMember, time.Time, *eventstore.UnitOfWork, error) {
+func (a *App) RemoveStaffMember(ctx context.Context, centre uuid.UUID, account string, left time.Time, md eventstore.Metadata) (staff.Member, time.Time, *eventstore.UnitOfWork, error) {
 	r, err := a.sessions.Staff(ctx, centre)
 	if err != nil {
-		return domain.StaffMember{}, time.Time{}, nil, err
+		return staff.Member{}, time.Time{}, nil, err
 	}
 	expected, today := r.Version(), a.centreToday()
 	if md.Actor != account {
 		// Someone may record their own leaving; anyone else's is the register's keepers'.
 		if err := keeper(r, today, md); err != nil {
-			return domain.StaffMember{}, time.Time{}, nil, err
+			return staff.Member{}, time.Time{}, nil, err
 		}
 	}
 	m, ev, err := r.Leave(account, left, today)
 	if err != nil {
-		return domain.StaffMember{}, time.Time{}, nil, err
+		return staff.Member{}, time.Time{}, nil, err
 	}
 	uow := new(eventstore.UnitOfWork)
 	uow.Project(func(ctx context.Context, tx pgx.Tx) error {
-		if err := eventstore.Lock(ctx, tx, domain.StaffStream(centre)); err != nil {
+		if err := eventstore.Lock(ctx, tx, staff.Stream(centre)); err != nil {
 			return err
 		}
 		// The register does not know sessions: a last day before a session the person
@@ -130,13 +131,13 @@ func (a *App) RemoveStaffMember(ctx context.Context, centre uuid.UUID, account s
 		}
 		return nil
 	})
-	return m, today, uow, adapters.Append(uow, domain.StaffStream(centre), expected, uuid.Nil, centre, md, ev)
+	return m, today, uow, adapters.Append(uow, staff.Stream(centre), expected, uuid.Nil, centre, md, ev)
 }
 
 // ListStaff is a registered centre's staff, each in their period of membership covering the date
 // their clearance is given for (or their latest when none covers it), and that date: on, or the
 // centre's date today when on is zero.
-func (a *App) ListStaff(ctx context.Context, centre uuid.UUID, on time.Time, includeLeft bool) ([]domain.StaffMember, time.Time, error) {
+func (a *App) ListStaff(ctx context.Context, centre uuid.UUID, on time.Time, includeLeft bool) ([]staff.Member, time.Time, error) {
 	if _, err := a.centres.Get(ctx, centre); err != nil {
 		return nil, time.Time{}, err
 	}
@@ -154,6 +155,6 @@ func (a *App) ListStaff(ctx context.Context, centre uuid.UUID, on time.Time, inc
 // is still at the version its supervisor was found cleared on, under the register's lock shared
 // with other completions and taken alone by a leaving (RemoveStaffMember).
 func guardStaff(uow *eventstore.UnitOfWork, centre uuid.UUID, version int64) {
-	stream := domain.StaffStream(centre)
+	stream := staff.Stream(centre)
 	uow.GuardShared(stream, stream, version)
 }

@@ -792,7 +792,7 @@ func (b *Booking) NoContactHeld(now time.Time) bool {
 // empty is the caller, and an account other than the caller's is refused
 // (ErrSupervisorNotCaller); a supported session records who supervised too, the caller when
 // supervisedBy is empty. Whether that account was cleared is the staff register's
-// (StaffRegister.Supervises, StaffRegister.Works). A session that held no contact (Held empty)
+// (staff.Register.Supervises, staff.Register.Works). A session that held no contact (Held empty)
 // is refused ErrNoContactHeld: it is cancelled instead (Cancel).
 func (f *Family) Complete(id uuid.UUID, supervisedBy, caller string, bySupervisor bool, now time.Time) (*Booking, *schedulingv1.SessionCompleted, error) {
 	b, err := f.active(id)

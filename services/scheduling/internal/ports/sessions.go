@@ -13,6 +13,7 @@ import (
 	"github.com/familytime/familytime/services/platform/command"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/problem"
+	"github.com/familytime/familytime/services/platform/staff"
 	"github.com/familytime/familytime/services/scheduling/internal/app"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
 )
@@ -258,7 +259,7 @@ func (s *Server) CompleteSession(ctx context.Context, req *schedulingv1.Complete
 		return nil, err
 	}
 	if req.GetSupervisedBy() != "" {
-		if err := domain.ValidAccount("supervised_by", req.GetSupervisedBy()); err != nil {
+		if err := staff.ValidAccount("supervised_by", req.GetSupervisedBy()); err != nil {
 			return nil, err
 		}
 	}

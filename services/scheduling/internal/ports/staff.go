@@ -7,6 +7,7 @@ import (
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/command"
 	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/staff"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
 )
 
@@ -16,7 +17,7 @@ func (s *Server) AddStaffMember(ctx context.Context, req *schedulingv1.AddStaffM
 	if err != nil {
 		return nil, err
 	}
-	j := domain.Joining{Account: req.GetAccountId(), Role: req.GetRole()}
+	j := staff.Joining{Account: req.GetAccountId(), Role: req.GetRole()}
 	if j.DBSChecked, err = domain.DateFromProto("dbs_checked_on", req.GetDbsCheckedOn()); err != nil {
 		return nil, err
 	}
@@ -103,7 +104,7 @@ func (s *Server) ListStaff(ctx context.Context, req *schedulingv1.ListStaffReque
 }
 
 // staffMember is a member for the API, cleared or not on date.
-func staffMember(m domain.StaffMember, date time.Time) *schedulingv1.StaffMember {
+func staffMember(m staff.Member, date time.Time) *schedulingv1.StaffMember {
 	cleared, because := m.Cleared(date)
 	return &schedulingv1.StaffMember{AccountId: m.Account, Role: m.Role, JoinedOn: domain.ToDate(m.Joined),
 		DbsCheckedOn: domain.ToDate(m.DBSChecked()), TrainedOn: domain.ToDate(m.Trained()), TrainingDueOn: domain.ToDate(m.TrainingDue()),

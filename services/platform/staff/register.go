@@ -1,4 +1,8 @@
-package domain
+// Package staff is a centre's staff register: its staff and volunteers, their enhanced DBS checks
+// and safeguarding training, and who is cleared to work, supervise contact or keep the register on
+// a day. Scheduling keeps the register (the stream staff-<centre>); safeguarding reads the same
+// events to know who may write and check a supervised session's report (decisions.md 96).
+package staff
 
 import (
 	"fmt"
@@ -9,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
 
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/problem"
 )
@@ -36,9 +41,9 @@ var (
 // TrainingLasts is how long safeguarding training counts: it is needed again every year.
 const TrainingLasts = 1 // year
 
-// StaffMember is one period of someone's membership of a centre's staff or volunteers, from the
+// Member is one period of someone's membership of a centre's staff or volunteers, from the
 // day they joined to their last day, with every check recorded in it.
-type StaffMember struct {
+type Member struct {
 	// Account is the person's account id, the subject of their sign-in token; never a name.
 	Account string
 	Role    schedulingv1.StaffRole
@@ -51,10 +56,10 @@ type StaffMember struct {
 }
 
 // DBSChecked is the date of their latest enhanced DBS check.
-func (m StaffMember) DBSChecked() time.Time { return m.dbs[len(m.dbs)-1] }
+func (m Member) DBSChecked() time.Time { return m.dbs[len(m.dbs)-1] }
 
 // Trained is the date of their latest safeguarding training; zero if none is recorded.
-func (m StaffMember) Trained() time.Time {
+func (m Member) Trained() time.Time {
 	if len(m.training) == 0 {
 		return time.Time{}
 	}
@@ -63,7 +68,7 @@ func (m StaffMember) Trained() time.Time {
 
 // TrainingDue is the last day their latest training counts, the day before its anniversary;
 // zero without training.
-func (m StaffMember) TrainingDue() time.Time {
+func (m Member) TrainingDue() time.Time {
 	if t := m.Trained(); !t.IsZero() {
 		return lapses(t).AddDate(0, 0, -1)
 	}
@@ -76,7 +81,7 @@ func lapses(trained time.Time) time.Time { return trained.AddDate(TrainingLasts,
 
 // OnStaff reports whether the period covers date: joined on or before it, and not left before
 // it. The last day counts: someone is on the staff on the day they leave.
-func (m StaffMember) OnStaff(date time.Time) bool {
+func (m Member) OnStaff(date time.Time) bool {
 	return !date.Before(m.Joined) && (m.Left.IsZero() || !date.After(m.Left))
 }
 
@@ -84,7 +89,7 @@ func (m StaffMember) OnStaff(date time.Time) bool {
 // on the staff that day, an enhanced DBS check done on or before it, and safeguarding training
 // done on or before it and less than a year before (trained <= date < trained + 1 year). Every
 // reason that holds is given, the most basic first.
-func (m StaffMember) Cleared(date time.Time) (bool, string) {
+func (m Member) Cleared(date time.Time) (bool, string) {
 	var why []string
 	day := dateString(date)
 	switch {
@@ -119,25 +124,25 @@ func latest(dates []time.Time, date time.Time) time.Time {
 	return dates[i-1]
 }
 
-// StaffRegister is a centre's staff and volunteers with their checks: one stream,
+// Register is a centre's staff and volunteers with their checks: one stream,
 // staff-<centre_id>. Members are people by account id; someone who leaves and comes back has a
 // second period of membership, and the first is kept (a session they supervised then still
 // counts as supervised by someone cleared).
-type StaffRegister struct {
+type Register struct {
 	centre uuid.UUID
 	// periods are each account's periods of membership, in order; only the last may be open.
-	periods map[string][]*StaffMember
+	periods map[string][]*Member
 	// order is the accounts in the order they first joined.
 	order   []string
 	version int64
 }
 
-// StaffStream is the stream of a centre's staff register.
-func StaffStream(centre uuid.UUID) string { return "staff-" + centre.String() }
+// Stream is the stream of a centre's staff register.
+func Stream(centre uuid.UUID) string { return "staff-" + centre.String() }
 
-// RebuildStaffRegister replays a centre's staff register.
-func RebuildStaffRegister(centre uuid.UUID, events []proto.Message) (*StaffRegister, error) {
-	r := &StaffRegister{centre: centre, periods: map[string][]*StaffMember{}}
+// Rebuild replays a centre's staff register.
+func Rebuild(centre uuid.UUID, events []proto.Message) (*Register, error) {
+	r := &Register{centre: centre, periods: map[string][]*Member{}}
 	for _, ev := range events {
 		if err := r.apply(ev); err != nil {
 			return nil, err
@@ -147,13 +152,13 @@ func RebuildStaffRegister(centre uuid.UUID, events []proto.Message) (*StaffRegis
 }
 
 // Version is the number of events in the register's stream.
-func (r *StaffRegister) Version() int64 { return r.version }
+func (r *Register) Version() int64 { return r.version }
 
 // Member is an account's latest period of membership.
-func (r *StaffRegister) Member(account string) (StaffMember, bool) {
+func (r *Register) Member(account string) (Member, bool) {
 	ps := r.periods[account]
 	if len(ps) == 0 {
-		return StaffMember{}, false
+		return Member{}, false
 	}
 	return *ps[len(ps)-1], true
 }
@@ -161,8 +166,8 @@ func (r *StaffRegister) Member(account string) (StaffMember, bool) {
 // Members are each account's period of membership covering on, or their latest when none covers
 // it, by role and account id. Someone not on the staff now is listed when their period covers on
 // (they were on the staff that day), and otherwise only with includeLeft.
-func (r *StaffRegister) Members(on time.Time, includeLeft bool) []StaffMember {
-	var out []StaffMember
+func (r *Register) Members(on time.Time, includeLeft bool) []Member {
+	var out []Member
 	for _, account := range r.order {
 		ps := r.periods[account]
 		m, covers := *ps[len(ps)-1], false
@@ -176,7 +181,7 @@ func (r *StaffRegister) Members(on time.Time, includeLeft bool) []StaffMember {
 			out = append(out, m)
 		}
 	}
-	slices.SortFunc(out, func(a, b StaffMember) int {
+	slices.SortFunc(out, func(a, b Member) int {
 		if a.Role != b.Role {
 			return int(a.Role) - int(b.Role)
 		}
@@ -186,7 +191,7 @@ func (r *StaffRegister) Members(on time.Time, includeLeft bool) []StaffMember {
 }
 
 // current is the account's open period of membership: on the staff and not left.
-func (r *StaffRegister) current(account string) (*StaffMember, error) {
+func (r *Register) current(account string) (*Member, error) {
 	ps := r.periods[account]
 	if len(ps) == 0 || !ps[len(ps)-1].Left.IsZero() {
 		return nil, ErrNotOnStaff
@@ -211,55 +216,55 @@ type Joining struct {
 // what has happened: no date is in the future. Someone on the staff is not added twice
 // (ErrAlreadyOnStaff); someone who left may be added again from a day after their last, as a new
 // period of membership.
-func (r *StaffRegister) Add(j Joining, today time.Time) (StaffMember, proto.Message, error) {
+func (r *Register) Add(j Joining, today time.Time) (Member, proto.Message, error) {
 	if err := ValidAccount("account_id", j.Account); err != nil {
-		return StaffMember{}, nil, err
+		return Member{}, nil, err
 	}
 	for _, d := range []struct {
 		field string
 		date  time.Time
 	}{{"dbs_checked_on", j.DBSChecked}, {"trained_on", j.Trained}, {"joined_on", j.Joined}} {
 		if err := sinceEarliest(d.field, d.date); err != nil {
-			return StaffMember{}, nil, err
+			return Member{}, nil, err
 		}
 	}
 	if _, ok := schedulingv1.StaffRole_name[int32(j.Role)]; !ok || j.Role == schedulingv1.StaffRole_STAFF_ROLE_UNSPECIFIED {
-		return StaffMember{}, nil, problem.Invalid("role", "must be volunteer, contact supervisor, coordinator or safeguarding lead")
+		return Member{}, nil, problem.Invalid("role", "must be volunteer, contact supervisor, coordinator or safeguarding lead")
 	}
 	if j.DBSChecked.IsZero() {
-		return StaffMember{}, nil, problem.Invalid("dbs_checked_on", "is required: staff and volunteers need an enhanced DBS check before starting")
+		return Member{}, nil, problem.Invalid("dbs_checked_on", "is required: staff and volunteers need an enhanced DBS check before starting")
 	}
 	if j.DBSChecked.After(today) {
-		return StaffMember{}, nil, problem.Invalid("dbs_checked_on", "must not be in the future (today is "+dateString(today)+")")
+		return Member{}, nil, problem.Invalid("dbs_checked_on", "must not be in the future (today is "+dateString(today)+")")
 	}
 	if j.Trained.After(today) {
-		return StaffMember{}, nil, problem.Invalid("trained_on", "must not be in the future (today is "+dateString(today)+"): record training once it is done")
+		return Member{}, nil, problem.Invalid("trained_on", "must not be in the future (today is "+dateString(today)+"): record training once it is done")
 	}
 	if j.Joined.IsZero() {
 		j.Joined = today
 	}
 	if j.Joined.After(today) {
-		return StaffMember{}, nil, problem.Invalid("joined_on", "must not be in the future (today is "+dateString(today)+"): add them on their first day")
+		return Member{}, nil, problem.Invalid("joined_on", "must not be in the future (today is "+dateString(today)+"): add them on their first day")
 	}
 	if j.Joined.Before(j.DBSChecked) {
-		return StaffMember{}, nil, problem.Invalid("joined_on", fmt.Sprintf("must not be before their enhanced DBS check on %s: it is needed before starting",
+		return Member{}, nil, problem.Invalid("joined_on", fmt.Sprintf("must not be before their enhanced DBS check on %s: it is needed before starting",
 			dateString(j.DBSChecked)))
 	}
 	if ps := r.periods[j.Account]; len(ps) > 0 {
 		last := ps[len(ps)-1]
 		if last.Left.IsZero() {
-			return StaffMember{}, nil, problem.Rule(ErrAlreadyOnStaff.Reason, fmt.Sprintf("%s is already on the centre's staff (since %s, as %s): "+
+			return Member{}, nil, problem.Rule(ErrAlreadyOnStaff.Reason, fmt.Sprintf("%s is already on the centre's staff (since %s, as %s): "+
 				"record that they left before adding them again", j.Account, dateString(last.Joined), RoleWords(last.Role)))
 		}
 		if !j.Joined.After(last.Left) {
-			return StaffMember{}, nil, problem.Invalid("joined_on", fmt.Sprintf("must be after %s, their last day in their previous period on the staff",
+			return Member{}, nil, problem.Invalid("joined_on", fmt.Sprintf("must be after %s, their last day in their previous period on the staff",
 				dateString(last.Left)))
 		}
 	}
 	ev := &schedulingv1.StaffMemberAdded{CentreId: r.centre.String(), AccountId: j.Account, Role: j.Role,
 		JoinedOn: toDate(j.Joined), DbsCheckedOn: toDate(j.DBSChecked), TrainedOn: toDate(j.Trained)}
 	if err := r.apply(ev); err != nil {
-		return StaffMember{}, nil, err
+		return Member{}, nil, err
 	}
 	m, _ := r.Member(j.Account)
 	return m, ev, nil
@@ -269,16 +274,16 @@ func (r *StaffRegister) Add(j Joining, today time.Time) (StaffMember, proto.Mess
 // on date; today is the centre's date now. A check is recorded once it is done, and never before
 // one of its kind already recorded: records are not edited, so an earlier date is refused rather
 // than taken as a correction of the last.
-func (r *StaffRegister) RecordCheck(account string, check schedulingv1.StaffCheck, date, today time.Time) (StaffMember, proto.Message, error) {
+func (r *Register) RecordCheck(account string, check schedulingv1.StaffCheck, date, today time.Time) (Member, proto.Message, error) {
 	if err := ValidAccount("account_id", account); err != nil {
-		return StaffMember{}, nil, err
+		return Member{}, nil, err
 	}
 	if err := sinceEarliest("checked_on", date); err != nil {
-		return StaffMember{}, nil, err
+		return Member{}, nil, err
 	}
 	m, err := r.current(account)
 	if err != nil {
-		return StaffMember{}, nil, err
+		return Member{}, nil, err
 	}
 	var done []time.Time
 	switch check {
@@ -287,18 +292,18 @@ func (r *StaffRegister) RecordCheck(account string, check schedulingv1.StaffChec
 	case schedulingv1.StaffCheck_STAFF_CHECK_SAFEGUARDING_TRAINING:
 		done = m.training
 	default:
-		return StaffMember{}, nil, problem.Invalid("check", "must be an enhanced DBS check or safeguarding training")
+		return Member{}, nil, problem.Invalid("check", "must be an enhanced DBS check or safeguarding training")
 	}
 	if date.After(today) {
-		return StaffMember{}, nil, problem.Invalid("checked_on", "must not be in the future (today is "+dateString(today)+"): record a check once it is done")
+		return Member{}, nil, problem.Invalid("checked_on", "must not be in the future (today is "+dateString(today)+"): record a check once it is done")
 	}
 	if len(done) > 0 && date.Before(done[len(done)-1]) {
-		return StaffMember{}, nil, problem.Invalid("checked_on", fmt.Sprintf("must not be before their last %s recorded, on %s: a record is not "+
+		return Member{}, nil, problem.Invalid("checked_on", fmt.Sprintf("must not be before their last %s recorded, on %s: a record is not "+
 			"edited, and a new check is one done on or after the last", checkWords(check), dateString(done[len(done)-1])))
 	}
 	ev := &schedulingv1.StaffCheckRecorded{CentreId: r.centre.String(), AccountId: account, Check: check, CheckedOn: toDate(date)}
 	if err := r.apply(ev); err != nil {
-		return StaffMember{}, nil, err
+		return Member{}, nil, err
 	}
 	return *m, ev, nil
 }
@@ -306,37 +311,37 @@ func (r *StaffRegister) RecordCheck(account string, check schedulingv1.StaffChec
 // Leave records that a member of staff left, their last day left (zero: today); today is the
 // centre's date now. A leaving is recorded on or after the last day, never ahead of it, and the
 // last day is not before they joined.
-func (r *StaffRegister) Leave(account string, left, today time.Time) (StaffMember, proto.Message, error) {
+func (r *Register) Leave(account string, left, today time.Time) (Member, proto.Message, error) {
 	if err := ValidAccount("account_id", account); err != nil {
-		return StaffMember{}, nil, err
+		return Member{}, nil, err
 	}
 	if err := sinceEarliest("left_on", left); err != nil {
-		return StaffMember{}, nil, err
+		return Member{}, nil, err
 	}
 	m, err := r.current(account)
 	if err != nil {
-		return StaffMember{}, nil, err
+		return Member{}, nil, err
 	}
 	if left.IsZero() {
 		left = today
 	}
 	if left.After(today) {
-		return StaffMember{}, nil, problem.Invalid("left_on", "must not be in the future (today is "+dateString(today)+"): record a leaving on or after their last day")
+		return Member{}, nil, problem.Invalid("left_on", "must not be in the future (today is "+dateString(today)+"): record a leaving on or after their last day")
 	}
 	if left.Before(m.Joined) {
-		return StaffMember{}, nil, problem.Invalid("left_on", "must not be before they joined, on "+dateString(m.Joined))
+		return Member{}, nil, problem.Invalid("left_on", "must not be before they joined, on "+dateString(m.Joined))
 	}
 	ev := &schedulingv1.StaffMemberLeft{CentreId: r.centre.String(), AccountId: account, LeftOn: toDate(left)}
 	if err := r.apply(ev); err != nil {
-		return StaffMember{}, nil, err
+		return Member{}, nil, err
 	}
 	return *m, ev, nil
 }
 
 // Supervises refuses, with ErrSupervisorNotCleared's reason and why in words, an account that may
 // not supervise contact at the centre on date: it must be a contact supervisor or the
-// safeguarding lead on the staff that day, and cleared that day (StaffMember.Cleared).
-func (r *StaffRegister) Supervises(account string, date time.Time) error {
+// safeguarding lead on the staff that day, and cleared that day (Member.Cleared).
+func (r *Register) Supervises(account string, date time.Time) error {
 	refuse := func(why string) error {
 		return problem.Rule(ErrSupervisorNotCleared.Reason, fmt.Sprintf("supervised_by %s is not cleared to supervise contact at the centre on %s: %s",
 			account, dateString(date), why))
@@ -364,9 +369,9 @@ func (r *StaffRegister) Supervises(account string, date time.Time) error {
 
 // Works refuses, with ErrNotCleared's reason and why in words, an account that may not work at a
 // session of the centre on date: on the staff that day in any role, and cleared that day
-// (StaffMember.Cleared). The message speaks to the caller, who is the account, and names no
+// (Member.Cleared). The message speaks to the caller, who is the account, and names no
 // account: a token's subject may be an e-mail address.
-func (r *StaffRegister) Works(account string, date time.Time) error {
+func (r *Register) Works(account string, date time.Time) error {
 	refuse := func(why string) error {
 		return problem.Rule(ErrNotCleared.Reason, fmt.Sprintf("you are not cleared to work at the centre's sessions on %s: %s. "+
 			"Staff and volunteers need an enhanced DBS check before starting and safeguarding training every year; "+
@@ -391,13 +396,13 @@ func (r *StaffRegister) Works(account string, date time.Time) error {
 // Keeps refuses, with ErrNotRegisterKeeper's reason and why in words, an account that may not
 // keep the register on today: a coordinator on the staff that day, cleared (decisions.md 93). The
 // message speaks to the caller and names no account.
-func (r *StaffRegister) Keeps(account string, today time.Time) error {
+func (r *Register) Keeps(account string, today time.Time) error {
 	refuse := func(why string) error {
 		return problem.Rule(ErrNotRegisterKeeper.Reason, fmt.Sprintf("you keep the centre's staff register only as one of its coordinators, on it and cleared today (%s): %s. "+
 			"An administrator adds the centre's first coordinator", dateString(today), why))
 	}
 	ps := r.periods[account]
-	var m *StaffMember
+	var m *Member
 	for _, p := range ps {
 		if p.OnStaff(today) {
 			m = p
@@ -463,22 +468,22 @@ func ValidAccount(field, account string) error {
 	return nil
 }
 
-// EarliestStaffDate is the earliest date the register takes: a DBS check, training, joining or
+// EarliestDate is the earliest date the register takes: a DBS check, training, joining or
 // leaving before it is a mistake, not a record.
-var EarliestStaffDate = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+var EarliestDate = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// sinceEarliest refuses, as field, a date before EarliestStaffDate; zero (unset) passes.
+// sinceEarliest refuses, as field, a date before EarliestDate; zero (unset) passes.
 func sinceEarliest(field string, date time.Time) error {
-	if !date.IsZero() && date.Before(EarliestStaffDate) {
-		return problem.Invalid(field, "must not be before "+dateString(EarliestStaffDate)+": "+dateString(date)+" is not a date the register takes")
+	if !date.IsZero() && date.Before(EarliestDate) {
+		return problem.Invalid(field, "must not be before "+dateString(EarliestDate)+": "+dateString(date)+" is not a date the register takes")
 	}
 	return nil
 }
 
-func (r *StaffRegister) apply(ev proto.Message) error {
+func (r *Register) apply(ev proto.Message) error {
 	switch e := ev.(type) {
 	case *schedulingv1.StaffMemberAdded:
-		m := &StaffMember{Account: e.GetAccountId(), Role: e.GetRole(), Joined: fromDate(e.GetJoinedOn()),
+		m := &Member{Account: e.GetAccountId(), Role: e.GetRole(), Joined: fromDate(e.GetJoinedOn()),
 			dbs: []time.Time{fromDate(e.GetDbsCheckedOn())}}
 		if e.GetTrainedOn() != nil {
 			m.training = []time.Time{fromDate(e.GetTrainedOn())}
@@ -508,4 +513,21 @@ func (r *StaffRegister) apply(ev proto.Message) error {
 	}
 	r.version++
 	return nil
+}
+
+func dateString(t time.Time) string { return t.Format(time.DateOnly) }
+
+func toDate(t time.Time) *commonv1.Date {
+	if t.IsZero() {
+		return nil
+	}
+	return &commonv1.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}
+}
+
+// fromDate is a recorded date; the register's events hold only dates it checked.
+func fromDate(d *commonv1.Date) time.Time {
+	if d == nil {
+		return time.Time{}
+	}
+	return time.Date(int(d.GetYear()), time.Month(d.GetMonth()), int(d.GetDay()), 0, 0, 0, 0, time.UTC)
 }

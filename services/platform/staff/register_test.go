@@ -1,4 +1,4 @@
-package domain_test
+package staff_test
 
 import (
 	"strings"
@@ -9,8 +9,10 @@ import (
 	"github.com/stretchr/testify/require"
 	"google.golang.org/protobuf/proto"
 
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
-	"github.com/familytime/familytime/services/scheduling/internal/domain"
+	"github.com/familytime/familytime/services/platform/problem"
+	"github.com/familytime/familytime/services/platform/staff"
 )
 
 const (
@@ -23,20 +25,22 @@ const (
 
 var staffToday = day(2026, 3, 2)
 
+func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
 // register is a centre's staff register with its events, to rebuild it from.
 type register struct {
-	*domain.StaffRegister
+	*staff.Register
 	events []proto.Message
 }
 
 func newRegister(t *testing.T) *register {
 	t.Helper()
-	r, err := domain.RebuildStaffRegister(uuid.New(), nil)
+	r, err := staff.Rebuild(uuid.New(), nil)
 	require.NoError(t, err)
-	return &register{StaffRegister: r}
+	return &register{Register: r}
 }
 
-func (r *register) add(t *testing.T, j domain.Joining) domain.StaffMember {
+func (r *register) add(t *testing.T, j staff.Joining) staff.Member {
 	t.Helper()
 	m, ev, err := r.Add(j, staffToday)
 	require.NoError(t, err)
@@ -60,13 +64,13 @@ func (r *register) leave(t *testing.T, account string, on time.Time) {
 
 // cleared is a contact supervisor who joined on 2025-06-01, DBS-checked on 2025-05-01 and
 // trained on 2025-05-15.
-func cleared() domain.Joining {
-	return domain.Joining{Account: "sup-1", Role: supervisor, Joined: day(2025, 6, 1), DBSChecked: day(2025, 5, 1), Trained: day(2025, 5, 15)}
+func cleared() staff.Joining {
+	return staff.Joining{Account: "sup-1", Role: supervisor, Joined: day(2025, 6, 1), DBSChecked: day(2025, 5, 1), Trained: day(2025, 5, 15)}
 }
 
 func TestAddingToTheStaff(t *testing.T) {
 	r := newRegister(t)
-	m := r.add(t, domain.Joining{Account: "vol-1", Role: volunteer, DBSChecked: day(2026, 2, 1)})
+	m := r.add(t, staff.Joining{Account: "vol-1", Role: volunteer, DBSChecked: day(2026, 2, 1)})
 	require.Equal(t, staffToday, m.Joined, "joined today by default")
 	require.True(t, m.Trained().IsZero())
 	ok, why := m.Cleared(staffToday)
@@ -79,19 +83,19 @@ func TestAddingToTheStaff(t *testing.T) {
 
 	cases := []struct {
 		name  string
-		edit  func(*domain.Joining)
+		edit  func(*staff.Joining)
 		field string
 	}{
-		{"no account", func(j *domain.Joining) { j.Account = "" }, "account_id"},
-		{"a name, not an account id", func(j *domain.Joining) { j.Account = "Jane Smith" }, "account_id"},
-		{"a long account id", func(j *domain.Joining) { j.Account = strings.Repeat("a", 201) }, "account_id"},
-		{"no role", func(j *domain.Joining) { j.Role = schedulingv1.StaffRole_STAFF_ROLE_UNSPECIFIED }, "role"},
-		{"an unknown role", func(j *domain.Joining) { j.Role = 99 }, "role"},
-		{"no DBS check", func(j *domain.Joining) { j.DBSChecked = time.Time{} }, "dbs_checked_on"},
-		{"a DBS check in the future", func(j *domain.Joining) { j.DBSChecked = staffToday.AddDate(0, 0, 1) }, "dbs_checked_on"},
-		{"training in the future", func(j *domain.Joining) { j.Trained = staffToday.AddDate(0, 0, 1) }, "trained_on"},
-		{"joining in the future", func(j *domain.Joining) { j.Joined = staffToday.AddDate(0, 0, 1) }, "joined_on"},
-		{"joining before the DBS check", func(j *domain.Joining) { j.Joined = j.DBSChecked.AddDate(0, 0, -1) }, "joined_on"},
+		{"no account", func(j *staff.Joining) { j.Account = "" }, "account_id"},
+		{"a name, not an account id", func(j *staff.Joining) { j.Account = "Jane Smith" }, "account_id"},
+		{"a long account id", func(j *staff.Joining) { j.Account = strings.Repeat("a", 201) }, "account_id"},
+		{"no role", func(j *staff.Joining) { j.Role = schedulingv1.StaffRole_STAFF_ROLE_UNSPECIFIED }, "role"},
+		{"an unknown role", func(j *staff.Joining) { j.Role = 99 }, "role"},
+		{"no DBS check", func(j *staff.Joining) { j.DBSChecked = time.Time{} }, "dbs_checked_on"},
+		{"a DBS check in the future", func(j *staff.Joining) { j.DBSChecked = staffToday.AddDate(0, 0, 1) }, "dbs_checked_on"},
+		{"training in the future", func(j *staff.Joining) { j.Trained = staffToday.AddDate(0, 0, 1) }, "trained_on"},
+		{"joining in the future", func(j *staff.Joining) { j.Joined = staffToday.AddDate(0, 0, 1) }, "joined_on"},
+		{"joining before the DBS check", func(j *staff.Joining) { j.Joined = j.DBSChecked.AddDate(0, 0, -1) }, "joined_on"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -134,7 +138,7 @@ func TestSomeoneWhoLeftMayBeAddedAgain(t *testing.T) {
 	err = r.Supervises("sup-1", day(2026, 1, 10))
 	require.ErrorContains(t, err, "no safeguarding training on or before 2026-01-10", "the second period needs training of its own")
 
-	rebuilt, err := domain.RebuildStaffRegister(uuid.New(), r.events)
+	rebuilt, err := staff.Rebuild(uuid.New(), r.events)
 	require.NoError(t, err)
 	require.Equal(t, r.Members(staffToday, true), rebuilt.Members(staffToday, true))
 	require.Equal(t, int64(len(r.events)), rebuilt.Version())
@@ -183,7 +187,7 @@ func TestLeavingTheStaff(t *testing.T) {
 	m, ev, err := r.Leave("sup-1", time.Time{}, staffToday)
 	require.NoError(t, err)
 	require.Equal(t, staffToday, m.Left, "today by default")
-	require.True(t, proto.Equal(domain.ToDate(staffToday), ev.(*schedulingv1.StaffMemberLeft).GetLeftOn()))
+	require.True(t, proto.Equal(&commonv1.Date{Year: 2026, Month: 3, Day: 2}, ev.(*schedulingv1.StaffMemberLeft).GetLeftOn()))
 	_, _, err = r.Leave("sup-1", time.Time{}, staffToday)
 	rule(t, err, "NOT_ON_STAFF")
 	require.Len(t, r.Members(staffToday, false), 1, "on the staff on their last day")
@@ -199,16 +203,16 @@ func TestLeavingTheStaff(t *testing.T) {
 // covers, in their latest.
 func TestTheStaffOnAPastDate(t *testing.T) {
 	r := newRegister(t)
-	r.add(t, domain.Joining{Account: "sup-1", Role: supervisor, Joined: day(2025, 11, 1), DBSChecked: day(2025, 10, 1), Trained: day(2025, 10, 15)})
+	r.add(t, staff.Joining{Account: "sup-1", Role: supervisor, Joined: day(2025, 11, 1), DBSChecked: day(2025, 10, 1), Trained: day(2025, 10, 15)})
 	r.leave(t, "sup-1", day(2025, 11, 20))
-	r.add(t, domain.Joining{Account: "sup-1", Role: volunteer, Joined: day(2025, 11, 21), DBSChecked: day(2025, 11, 21), Trained: day(2025, 11, 21)})
+	r.add(t, staff.Joining{Account: "sup-1", Role: volunteer, Joined: day(2025, 11, 21), DBSChecked: day(2025, 11, 21), Trained: day(2025, 11, 21)})
 	r.leave(t, "sup-1", day(2025, 11, 21))
-	r.add(t, domain.Joining{Account: "sup-1", Role: supervisor, Joined: day(2025, 11, 22), DBSChecked: day(2025, 11, 22)})
-	r.add(t, domain.Joining{Account: "vol-gone", Role: volunteer, Joined: day(2025, 11, 1), DBSChecked: day(2025, 10, 1), Trained: day(2025, 10, 15)})
+	r.add(t, staff.Joining{Account: "sup-1", Role: supervisor, Joined: day(2025, 11, 22), DBSChecked: day(2025, 11, 22)})
+	r.add(t, staff.Joining{Account: "vol-gone", Role: volunteer, Joined: day(2025, 11, 1), DBSChecked: day(2025, 10, 1), Trained: day(2025, 10, 15)})
 	r.leave(t, "vol-gone", day(2025, 12, 31))
 
-	on := func(d time.Time, includeLeft bool) map[string]domain.StaffMember {
-		out := map[string]domain.StaffMember{}
+	on := func(d time.Time, includeLeft bool) map[string]staff.Member {
+		out := map[string]staff.Member{}
 		for _, m := range r.Members(d, includeLeft) {
 			out[m.Account] = m
 		}
@@ -240,9 +244,9 @@ func TestTheStaffOnAPastDate(t *testing.T) {
 // case-sensitive, as subjects are. Every command of the register checks it.
 func TestAccountIDsAreSignInSubjects(t *testing.T) {
 	r := newRegister(t)
-	r.add(t, domain.Joining{Account: "sup-ok", Role: supervisor, DBSChecked: day(2026, 1, 1)})
+	r.add(t, staff.Joining{Account: "sup-ok", Role: supervisor, DBSChecked: day(2026, 1, 1)})
 	for _, id := range []string{"sup\u2010ok", "\u0455up-ok", "sup-ok\u200b", "sup ok", "sup\tok", "sup/ok", "sup-ok\u00e9", "\xff"} {
-		j := domain.Joining{Account: id, Role: supervisor, DBSChecked: day(2026, 1, 1)}
+		j := staff.Joining{Account: id, Role: supervisor, DBSChecked: day(2026, 1, 1)}
 		_, ev, err := r.Add(j, staffToday)
 		invalid(t, err, "account_id")
 		require.ErrorContains(t, err, "printable ASCII without spaces, letters, digits and ._@:+- only")
@@ -253,10 +257,10 @@ func TestAccountIDsAreSignInSubjects(t *testing.T) {
 		invalid(t, err, "account_id")
 	}
 	for _, id := range []string{"Sup-OK", "jane.smith+centre@example.org", "auth0:abc_123", strings.Repeat("a", 200)} {
-		r.add(t, domain.Joining{Account: id, Role: volunteer, DBSChecked: day(2026, 1, 1)})
+		r.add(t, staff.Joining{Account: id, Role: volunteer, DBSChecked: day(2026, 1, 1)})
 	}
 	require.Len(t, r.Members(staffToday, false), 5, "Sup-OK is another account than sup-ok")
-	invalid(t, domain.ValidAccount("supervised_by", "sup\u2010ok"), "supervised_by")
+	invalid(t, staff.ValidAccount("supervised_by", "sup\u2010ok"), "supervised_by")
 }
 
 // Dates before 2000 are mistakes, refused on the field: a DBS check, training, joining, a check
@@ -264,10 +268,10 @@ func TestAccountIDsAreSignInSubjects(t *testing.T) {
 func TestDatesBefore2000AreRefused(t *testing.T) {
 	r := newRegister(t)
 	old := day(1900, 1, 1)
-	for field, edit := range map[string]func(*domain.Joining){
-		"dbs_checked_on": func(j *domain.Joining) { j.DBSChecked = old },
-		"trained_on":     func(j *domain.Joining) { j.Trained = old },
-		"joined_on":      func(j *domain.Joining) { j.Joined = old },
+	for field, edit := range map[string]func(*staff.Joining){
+		"dbs_checked_on": func(j *staff.Joining) { j.DBSChecked = old },
+		"trained_on":     func(j *staff.Joining) { j.Trained = old },
+		"joined_on":      func(j *staff.Joining) { j.Joined = old },
 	} {
 		j := cleared()
 		edit(&j)
@@ -275,7 +279,7 @@ func TestDatesBefore2000AreRefused(t *testing.T) {
 		invalid(t, err, field)
 		require.ErrorContains(t, err, "must not be before 2000-01-01")
 	}
-	r.add(t, domain.Joining{Account: "sup-1", Role: supervisor, Joined: day(2000, 1, 1), DBSChecked: day(2000, 1, 1)})
+	r.add(t, staff.Joining{Account: "sup-1", Role: supervisor, Joined: day(2000, 1, 1), DBSChecked: day(2000, 1, 1)})
 	_, _, err := r.RecordCheck("sup-1", training, day(1999, 12, 31), staffToday)
 	invalid(t, err, "checked_on")
 	_, _, err = r.Leave("sup-1", day(1900, 1, 1), staffToday)
@@ -377,4 +381,18 @@ func TestWhoSupervises(t *testing.T) {
 			require.ErrorContains(t, err, "supervised_by "+tc.account+" is not cleared to supervise contact at the centre on "+tc.date.Format(time.DateOnly))
 		})
 	}
+}
+
+func rule(t *testing.T, err error, reason string) {
+	t.Helper()
+	var r *problem.RuleError
+	require.ErrorAs(t, err, &r)
+	require.Equal(t, reason, r.Reason)
+}
+
+func invalid(t *testing.T, err error, field string) {
+	t.Helper()
+	var v *problem.InvalidError
+	require.ErrorAs(t, err, &v)
+	require.Equal(t, field, v.Violations[0].Field)
 }

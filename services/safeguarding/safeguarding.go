@@ -44,6 +44,7 @@ type Service struct {
 	relay    *relay.Relay
 	referral *bus.Consumer
 	sessions *bus.Consumer
+	staff    *bus.Consumer
 }
 
 // New builds the service on its dependencies. It seals every free text, so it needs a key store.
@@ -67,7 +68,12 @@ func New(d host.Deps) (host.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{api: ports.NewServer(a), relay: r, referral: c, sessions: sc}, nil
+	stc, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Name: ports.StaffConsumer, Stream: bus.StreamName("scheduling"),
+		FilterSubjects: ports.StaffSubjects, Logger: d.Logger, DeadLetterStream: d.Streams}, ports.StaffEvents(a))
+	if err != nil {
+		return nil, err
+	}
+	return &Service{api: ports.NewServer(a), relay: r, referral: c, sessions: sc, staff: stc}, nil
 }
 
 // Register adds SafeguardingService to the server.
@@ -78,11 +84,13 @@ func (s *Service) Register(r grpc.ServiceRegistrar) {
 // Policy is the rule for every RPC of SafeguardingService.
 func (s *Service) Policy() auth.Policy { return ports.Policy }
 
-// Run publishes the service's events and consumes referral's and scheduling's until ctx ends.
+// Run publishes the service's events and consumes referral's and scheduling's (the sessions, and
+// the centres' staff registers) until ctx ends.
 func (s *Service) Run(ctx context.Context) {
 	var wg sync.WaitGroup
 	wg.Go(func() { s.relay.Run(ctx) })
 	wg.Go(func() { s.referral.Run(ctx) })
 	wg.Go(func() { s.sessions.Run(ctx) })
+	wg.Go(func() { s.staff.Run(ctx) })
 	wg.Wait()
 }

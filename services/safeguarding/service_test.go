@@ -567,6 +567,13 @@ func TestReportsFromSessionToReleaseWithTheSecondPersonCheck(t *testing.T) {
 	sup2 := g.as(t, "supervisor-2", auth.RoleSupervisor)
 	sup3 := g.as(t, "supervisor-3", auth.RoleSupervisor)
 	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
+	// They are on the centre's staff register, cleared (decision 96).
+	register := g.staffRegister(t)
+	for account, role := range map[string]schedulingv1.StaffRole{"supervisor-1": schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR,
+		"supervisor-2": schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR, "supervisor-3": schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR,
+		"lead-1": schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD} {
+		register.add(t, account, role, longAgo.AddDate(0, -1, 0), longAgo.AddDate(0, -1, 0))
+	}
 
 	var overdue *safeguardingv1.ListOverdueReportsResponse
 	require.Eventually(t, func() bool {

@@ -377,9 +377,20 @@ func (r *Register) Works(account string, date time.Time) error {
 			"Staff and volunteers need an enhanced DBS check before starting and safeguarding training every year; "+
 			"a coordinator of the centre keeps its staff register (familytime staff)", dateString(date), why))
 	}
+	if ok, why := r.Cleared(account, date); !ok {
+		return refuse(why)
+	}
+	return nil
+}
+
+// Cleared reports whether account may work at the centre on date, in any role, and if not why,
+// in words spoken to them that name no account: on its register that day, with an enhanced DBS
+// check and safeguarding training that count then (Member.Cleared). Of several periods of
+// membership, the one covering date says, or else the latest begun by then, or else the first.
+func (r *Register) Cleared(account string, date time.Time) (bool, string) {
 	ps := r.periods[account]
 	if len(ps) == 0 {
-		return refuse("you are not on its staff register")
+		return false, "you are not on its staff register"
 	}
 	m := ps[0]
 	for _, p := range ps {
@@ -387,10 +398,7 @@ func (r *Register) Works(account string, date time.Time) error {
 			m = p
 		}
 	}
-	if ok, why := m.Cleared(date); !ok {
-		return refuse(why)
-	}
-	return nil
+	return m.Cleared(date)
 }
 
 // Keeps refuses, with ErrNotRegisterKeeper's reason and why in words, an account that may not
@@ -421,6 +429,20 @@ func (r *Register) Keeps(account string, today time.Time) error {
 		return refuse(why)
 	}
 	return nil
+}
+
+// Event is a new, empty event of a centre's staff register by its type's full name, to decode a
+// recorded one into; ok is false for any other type.
+func Event(eventType string) (ev proto.Message, ok bool) {
+	switch eventType {
+	case "familytime.scheduling.v1.StaffMemberAdded":
+		return &schedulingv1.StaffMemberAdded{}, true
+	case "familytime.scheduling.v1.StaffCheckRecorded":
+		return &schedulingv1.StaffCheckRecorded{}, true
+	case "familytime.scheduling.v1.StaffMemberLeft":
+		return &schedulingv1.StaffMemberLeft{}, true
+	}
+	return nil, false
 }
 
 // RoleWords is a staff role in words, with its article.

@@ -47,15 +47,24 @@ func (a *App) loadReport(ctx context.Context, centre, id uuid.UUID) (*domain.Rep
 	return r, raw, nil
 }
 
-// ChangeReport runs one command on a report of the centre (draft, submit, check, release).
+// ChangeReport runs one command on a report of the centre (draft, submit, check, release), by
+// someone its staff register clears today (decision 96).
 func (a *App) ChangeReport(ctx context.Context, centre, id uuid.UUID, md eventstore.Metadata,
 	decide func(r *domain.Report, today domainDate) ([]proto.Message, error)) (*domain.Report, *eventstore.UnitOfWork, error) {
 	r, _, err := a.loadReport(ctx, centre, id)
 	if err != nil {
 		return nil, nil, err
 	}
+	today := a.today()
+	register, err := a.records.StaffRegister(ctx, centre)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := domain.ClearedToWork(register, md.Actor, today); err != nil {
+		return nil, nil, err
+	}
 	expected := r.Version()
-	msgs, err := decide(r, a.today())
+	msgs, err := decide(r, today)
 	if err != nil {
 		return nil, nil, err
 	}

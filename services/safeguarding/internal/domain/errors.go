@@ -39,6 +39,10 @@ var (
 	ErrReportNotAwaitingCheck = problem.Rule("REPORT_NOT_AWAITING_CHECK", "the report is not waiting for its check")
 	// ErrSecondPersonRequired: the author never checks their own report.
 	ErrSecondPersonRequired = problem.Rule("SECOND_PERSON_REQUIRED", "a report is checked by a person other than its author")
+	// ErrNotCleared matches every refusal of a report's draft, submission, check or release by
+	// someone not cleared at the centre that day by its staff register (decision 96); the message
+	// says why.
+	ErrNotCleared = problem.Rule("NOT_CLEARED", "you are not cleared to work at the centre today")
 	// ErrReportNotApproved: only a report approved by its check is released.
 	ErrReportNotApproved = problem.Rule("REPORT_NOT_APPROVED", "the report has not been approved by its second-person check")
 	// ErrReportReleasedAlready: a report is released once, to its whole distribution list.

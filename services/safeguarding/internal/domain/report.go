@@ -11,6 +11,8 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	"github.com/familytime/familytime/services/platform/problem"
+	"github.com/familytime/familytime/services/platform/staff"
 )
 
 // ReportStreamID is the event stream of an observation report.
@@ -226,6 +228,21 @@ func (r *Report) Recipients() []Recipient { return slices.Clone(r.recipients) }
 
 // Version is the number of events recorded for the report.
 func (r *Report) Version() int64 { return r.version }
+
+// ClearedToWork refuses, with ErrNotCleared's reason and why in words, a report's draft,
+// submission, check or release by account on today unless the centre's staff register clears
+// them that day: on it, in any role, with an enhanced DBS check and safeguarding training that
+// count (decision 96). The token says what someone does; the register, kept by the centre, says
+// whether they may still do it (a supervisor whose training lapsed, or who left, keeps a token
+// until it expires). The message speaks to the caller and names no account.
+func ClearedToWork(register *staff.Register, account string, today time.Time) error {
+	if ok, why := register.Cleared(account, today); !ok {
+		return problem.Rule(ErrNotCleared.Reason, fmt.Sprintf("you are not cleared to write, check or release the centre's reports on %s: %s. "+
+			"Staff and volunteers need an enhanced DBS check before starting and safeguarding training every year; "+
+			"a coordinator of the centre keeps its staff register (familytime staff)", today.Format(time.DateOnly), why))
+	}
+	return nil
+}
 
 // CanRead says whether the caller may read the report's text: its author, its checker and the
 // centre's safeguarding lead.

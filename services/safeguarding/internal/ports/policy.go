@@ -9,9 +9,9 @@ import (
 const svc = "/familytime.safeguarding.v1.SafeguardingService/"
 
 var (
-	lead     = []auth.Role{auth.RoleSafeguardingLead}
-	staff    = []auth.Role{auth.RoleVolunteer, auth.RoleSupervisor, auth.RoleCoordinator, auth.RoleSafeguardingLead}
-	planners = []auth.Role{auth.RoleSupervisor, auth.RoleCoordinator, auth.RoleSafeguardingLead}
+	lead        = []auth.Role{auth.RoleSafeguardingLead}
+	centreStaff = []auth.Role{auth.RoleVolunteer, auth.RoleSupervisor, auth.RoleCoordinator, auth.RoleSafeguardingLead}
+	planners    = []auth.Role{auth.RoleSupervisor, auth.RoleCoordinator, auth.RoleSafeguardingLead}
 )
 
 // Policy says who may call each RPC. Every rule is centre-scoped: a safeguarding lead is the lead
@@ -20,12 +20,12 @@ var (
 // what they raised, the author never checks their own report) are the domain's.
 var Policy = auth.Policy{
 	svc + "AssessRisk":            {Roles: []auth.Role{auth.RoleSafeguardingLead, auth.RoleCoordinator}, CentreScoped: true},
-	svc + "RaiseConcern":          {Roles: staff, CentreScoped: true},
-	svc + "GetConcern":            {Roles: staff, CentreScoped: true},
+	svc + "RaiseConcern":          {Roles: centreStaff, CentreScoped: true},
+	svc + "GetConcern":            {Roles: centreStaff, CentreScoped: true},
 	svc + "AddConcernAction":      {Roles: lead, CentreScoped: true},
 	svc + "EscalateConcern":       {Roles: lead, CentreScoped: true},
 	svc + "CloseConcern":          {Roles: lead, CentreScoped: true},
-	svc + "CorrectRecord":         {Roles: staff, CentreScoped: true},
+	svc + "CorrectRecord":         {Roles: centreStaff, CentreScoped: true},
 	svc + "PlaceHold":             {Roles: lead, CentreScoped: true},
 	svc + "LiftHold":              {Roles: lead, CentreScoped: true},
 	svc + "ReviewHold":            {Roles: lead, CentreScoped: true},

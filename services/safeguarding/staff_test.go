@@ -1,0 +1,154 @@
+package safeguarding_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/relay"
+	"github.com/familytime/familytime/services/platform/staff"
+	"github.com/familytime/familytime/services/platform/testkit"
+)
+
+// staffRegister is the rig centre's staff register as scheduling keeps it: its events are recorded
+// with the register's own rules (platform/staff) in the stream staff-<centre> of scheduling's own
+// event store, and its relay publishes them.
+type staffRegister struct {
+	g        *rig
+	register *staff.Register
+	store    *eventstore.Store
+}
+
+func (g *rig) staffRegister(t *testing.T) *staffRegister {
+	t.Helper()
+	db := testkit.Postgres(t)
+	db.Migrate(t, eventstore.Migrations())
+	register, err := staff.Rebuild(g.centre, nil)
+	require.NoError(t, err)
+	r, err := relay.New(db.Pool(t), g.nc, relay.Config{Service: "scheduling", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.WithoutCancel(t.Context()))
+	done := make(chan struct{})
+	go func() { r.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return &staffRegister{g: g, register: register, store: eventstore.New(db.Pool(t))}
+}
+
+// record appends what one of the register's commands decided, and waits until safeguarding has
+// heard of it.
+func (s *staffRegister) record(t *testing.T, ev proto.Message, err error) {
+	t.Helper()
+	require.NoError(t, err)
+	e, err := eventstore.NewEvent(ev, uuid.Nil, s.g.centre, eventstore.Metadata{Actor: "coordinator-1"})
+	require.NoError(t, err)
+	_, err = s.store.Append(t.Context(), staff.Stream(s.g.centre), s.register.Version()-1, e)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		var n int64
+		require.NoError(t, s.g.db.OwnerPool(t).QueryRow(t.Context(), "SELECT count(*) FROM staff_register_events WHERE centre_id = $1",
+			s.g.centre).Scan(&n))
+		return n == s.register.Version()
+	}, 30*time.Second, 10*time.Millisecond)
+}
+
+func (s *staffRegister) add(t *testing.T, account string, role schedulingv1.StaffRole, dbs, trained time.Time) {
+	t.Helper()
+	_, ev, err := s.register.Add(staff.Joining{Account: account, Role: role, Joined: dbs, DBSChecked: dbs, Trained: trained}, today())
+	s.record(t, ev, err)
+}
+
+func today() time.Time { return time.Now().UTC().Truncate(24 * time.Hour) }
+
+func protoDate(t time.Time) *commonv1.Date {
+	return &commonv1.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}
+}
+
+// A supervised session's report is drafted, submitted, checked and released only by someone the
+// centre's staff register clears that day (decision 96): the token says what someone does, the
+// register whether they still may. Each refusal says why, names no account, and records nothing;
+// once the register clears them, the same request goes through.
+func TestReportsAreWorkedOnlyByStaffTheRegisterClears(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	family := g.families(t, 1)[0]
+	booking := uuid.New()
+	g.other(t, "scheduling", family, g.centre, &schedulingv1.SessionCompleted{BookingId: booking.String(), FamilyId: family.String(),
+		CentreId: g.centre.String(), ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, SupervisedBy: "supervisor-1",
+		SessionDate: protoDate(today().AddDate(0, 0, -1))})
+	sup := g.as(t, "supervisor-1", auth.RoleSupervisor)
+	checker := g.as(t, "supervisor-2", auth.RoleSupervisor)
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
+	var report string
+	require.Eventually(t, func() bool {
+		open, err := sup.ListOpenReports(ctx, &safeguardingv1.ListOpenReportsRequest{CentreId: g.centre.String()})
+		if err == nil && len(open.GetReports()) == 1 {
+			report = open.GetReports()[0].GetReportId()
+		}
+		return report != ""
+	}, 30*time.Second, 20*time.Millisecond)
+
+	refused := func(err error, why string) {
+		t.Helper()
+		require.Equal(t, codes.FailedPrecondition, code(t, err), err)
+		require.Equal(t, "NOT_CLEARED", reason(t, err))
+		require.Contains(t, status.Convert(err).Message(), why)
+		require.NotContains(t, status.Convert(err).Message(), "supervisor-", "the message names no account")
+	}
+	draft := &safeguardingv1.DraftReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(), ReportId: report,
+		Sections: []*safeguardingv1.ReportSectionInput{{Kind: safeguardingv1.ReportSectionKind_REPORT_SECTION_KIND_OBSERVATION, Text: "They played."}}}
+	before := g.events(t)
+	_, err := sup.DraftReport(ctx, draft)
+	refused(err, "you are not on its staff register")
+	require.Equal(t, before, g.events(t), "a refusal records nothing")
+
+	register := g.staffRegister(t)
+	cleared := today().AddDate(0, -3, 0)
+	register.add(t, "supervisor-1", schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR, cleared, cleared)
+	register.add(t, "supervisor-2", schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR, today().AddDate(-2, 0, 0), today().AddDate(-1, 0, 0))
+	register.add(t, "lead-1", schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD, cleared, cleared)
+	draft.RequestId = uuid.NewString()
+	_, err = sup.DraftReport(ctx, draft)
+	require.NoError(t, err)
+	_, err = sup.SubmitReportForCheck(ctx, &safeguardingv1.SubmitReportForCheckRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(), ReportId: report})
+	require.NoError(t, err)
+
+	// The second person's training, done a year ago, lapsed today: they do not check it until it is renewed.
+	check := &safeguardingv1.CheckReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(), ReportId: report, Approved: true}
+	before = g.events(t)
+	_, err = checker.CheckReport(ctx, check)
+	refused(err, "safeguarding training lapsed on "+today().Format(time.DateOnly))
+	require.Equal(t, before, g.events(t))
+	_, ev, err := register.register.RecordCheck("supervisor-2", schedulingv1.StaffCheck_STAFF_CHECK_SAFEGUARDING_TRAINING, today(), today())
+	register.record(t, ev, err)
+	check.RequestId = uuid.NewString()
+	_, err = checker.CheckReport(ctx, check)
+	require.NoError(t, err)
+
+	// The lead whose last day was yesterday does not release it; the lead who came after does.
+	_, ev, err = register.register.Leave("lead-1", today().AddDate(0, 0, -1), today())
+	register.record(t, ev, err)
+	release := &safeguardingv1.ReleaseReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(), ReportId: report,
+		Recipients: []*safeguardingv1.RecipientInput{{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_COURT}}}
+	before = g.events(t)
+	_, err = lead.ReleaseReport(ctx, release)
+	refused(err, "their last day was "+today().AddDate(0, 0, -1).Format(time.DateOnly))
+	require.Equal(t, before, g.events(t))
+	register.add(t, "lead-2", schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD, cleared, cleared)
+	release.RequestId = uuid.NewString()
+	released, err := g.as(t, "lead-2", auth.RoleSafeguardingLead).ReleaseReport(ctx, release)
+	require.NoError(t, err)
+	require.Equal(t, safeguardingv1.ReportState_REPORT_STATE_RELEASED, released.GetReport().GetState())
+}

@@ -75,12 +75,13 @@ func TestAFamilysWholePathThroughTheFourServices(t *testing.T) {
 	volunteer := s.safeguarding(t, s.tokenFor(t, "volunteer-1", auth.RoleVolunteer, centre))
 	supervisor := s.safeguarding(t, s.tokenFor(t, "supervisor-1", auth.RoleSupervisor, centre))
 	lead := s.safeguarding(t, s.tokenFor(t, "lead-1", auth.RoleSafeguardingLead, centre))
-	// The supervisor and the volunteer are on the centre's staff register, DBS-checked and
-	// trained: only cleared staff record a session, and only a cleared contact supervisor
-	// completes a supervised one (decisions.md 82 and 88). The administrator adds them: a
-	// coordinator keeps the register only once on it (decisions.md 93).
+	// The supervisor, the volunteer and the lead are on the centre's staff register, DBS-checked
+	// and trained: only cleared staff record a session, only a cleared contact supervisor
+	// completes a supervised one, and only cleared staff write, check and release its report
+	// (decisions.md 82, 88 and 96). The administrator adds them: a coordinator keeps the register
+	// only once on it (decisions.md 93).
 	for account, role := range map[string]schedulingv1.StaffRole{"supervisor-1": schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR,
-		"volunteer-1": schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER} {
+		"volunteer-1": schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER, "lead-1": schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD} {
 		_, err = s.scheduling(t, p.Info.AdminToken).AddStaffMember(ctx, &schedulingv1.AddStaffMemberRequest{RequestId: uuid.NewString(), CentreId: centre,
 			AccountId: account, Role: role, DbsCheckedOn: dateOf(received.AddDate(0, -6, 0)),
 			TrainedOn: dateOf(received.AddDate(0, -5, 0)), JoinedOn: dateOf(received.AddDate(0, -5, 0))})
@@ -487,7 +488,7 @@ func TestAFamilysWholePathThroughTheFourServices(t *testing.T) {
 	// attended (21 April), so a median and 90th percentile of 14; one case ended, stepped down to
 	// supported; one concern (handover conduct), one hold placed (concern under investigation)
 	// and lifted; one report released; the room (1 place) opens on 5 Tuesdays, 7 April to 5 May,
-	// so 5 places, 2 of them booked: 40%; the supervisor is its staff. Nothing else is counted; every figure is the same
+	// so 5 places, 2 of them booked: 40%; the supervisor, the volunteer and the lead are its staff. Nothing else is counted; every figure is the same
 	// nationally, for the North West and for the centre.
 	hand := map[string]float64{
 		"children_served||": 1, "children_served|service_type|SERVICE_TYPE_SUPERVISED": 1, "children_served|age_band|AGE_BAND_5_TO_10": 1,
@@ -506,9 +507,10 @@ func TestAFamilysWholePathThroughTheFourServices(t *testing.T) {
 		"holds_placed||": 1, "holds_placed|reason|HOLD_REASON_CONCERN_UNDER_INVESTIGATION": 1,
 		"holds_lifted||": 1, "reports_released||": 1,
 		"room_sessions_available||": 5, "places_available||": 5, "capacity_used_percent||": 40,
-		// The supervisor and the volunteer, on the centre's staff from before the referral: on
-		// it at the quarter's end and the year's.
-		"staff_at_end||": 2, "staff_at_end|role|STAFF_ROLE_CONTACT_SUPERVISOR": 1, "staff_at_end|role|STAFF_ROLE_VOLUNTEER": 1,
+		// The supervisor, the volunteer and the lead, on the centre's staff from before the
+		// referral: on it at the quarter's end and the year's.
+		"staff_at_end||": 3, "staff_at_end|role|STAFF_ROLE_CONTACT_SUPERVISOR": 1, "staff_at_end|role|STAFF_ROLE_VOLUNTEER": 1,
+		"staff_at_end|role|STAFF_ROLE_SAFEGUARDING_LEAD": 1,
 	}
 	want := map[string]float64{}
 	northWest := commonv1.Region_REGION_NORTH_WEST.String()

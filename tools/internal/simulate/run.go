@@ -206,7 +206,9 @@ func staffAccount(c *centre) string { return fmt.Sprintf("sim-staff-%03d", c.ind
 
 // registerStaff puts the centre's staff account on its staff register (decisions.md 82): a
 // contact supervisor where the centre offers supervised contact (supervised sessions are
-// completed only by a contact supervisor cleared on the day), a volunteer elsewhere. Its DBS check
+// completed only by a contact supervisor cleared on the day), a volunteer elsewhere; and where
+// the centre offers supervised contact, its safeguarding lead, who checks and releases the
+// observation reports (safeguarding clears them by the register, decision 96). Their DBS checks
 // and training are well before --from, spread over a few weeks by centre; the dates come from the
 // centre's index, not its random source, so a seed makes the same families as before.
 func (s *sim) registerStaff(base context.Context, c *centre, eve time.Time) error {
@@ -214,20 +216,33 @@ func (s *sim) registerStaff(base context.Context, c *centre, eve time.Time) erro
 	if err != nil {
 		return err
 	}
-	role := schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER
-	if c.supervised {
-		role = schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR
-	}
 	dbs := eve.AddDate(-1, 0, -(c.index % 28))
 	joined := dbs.AddDate(0, 0, 14)
 	c.trained = eve.AddDate(0, -2, -(c.index % 28))
-	if _, err := call(ctx, s.c, s.c.scheduling.AddStaffMember, &schedulingv1.AddStaffMemberRequest{CentreId: c.id.String(),
-		AccountId: staffAccount(c), Role: role, JoinedOn: pbDate(joined), DbsCheckedOn: pbDate(dbs),
-		TrainedOn: pbDate(c.trained), RequestId: uuid.NewString()}); err != nil {
-		return fmt.Errorf("add staff member: %w", err)
+	for _, m := range registered(c) {
+		if _, err := call(ctx, s.c, s.c.scheduling.AddStaffMember, &schedulingv1.AddStaffMemberRequest{CentreId: c.id.String(),
+			AccountId: m.account, Role: m.role, JoinedOn: pbDate(joined), DbsCheckedOn: pbDate(dbs),
+			TrainedOn: pbDate(c.trained), RequestId: uuid.NewString()}); err != nil {
+			return fmt.Errorf("add staff member: %w", err)
+		}
+		c.staff = append(c.staff, staffPeriod{role: m.role, joined: joined})
 	}
-	c.staff = append(c.staff, staffPeriod{role: role, joined: joined})
 	return nil
+}
+
+// registration is an account registerStaff puts on a centre's staff register, in its role.
+type registration struct {
+	account string
+	role    schedulingv1.StaffRole
+}
+
+// registered are the accounts registerStaff puts on the centre's staff register.
+func registered(c *centre) []registration {
+	if !c.supervised {
+		return []registration{{staffAccount(c), schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER}}
+	}
+	return []registration{{staffAccount(c), schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR},
+		{leadAccount(c), schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD}}
 }
 
 // registrar is base with the national administrator's token, which keeps the centres' staff
@@ -237,8 +252,8 @@ func (s *sim) registrar(base context.Context, _ *centre) (context.Context, error
 	return s.c.as(base, "simulator", uuid.Nil, auth.RoleAdmin)
 }
 
-// renewTraining records the staff account's yearly safeguarding training a month before the
-// last one lapses, so that a run of any length keeps its supervisor cleared.
+// renewTraining records the yearly safeguarding training of everyone on the register a month
+// before the last one lapses, so that a run of any length keeps its supervisor and lead cleared.
 func (s *sim) renewTraining(base context.Context, c *centre, d time.Time) error {
 	if d.Before(c.trained.AddDate(1, -1, 0)) {
 		return nil
@@ -247,10 +262,12 @@ func (s *sim) renewTraining(base context.Context, c *centre, d time.Time) error 
 	if err != nil {
 		return err
 	}
-	if _, err := call(ctx, s.c, s.c.scheduling.RecordStaffCheck, &schedulingv1.RecordStaffCheckRequest{CentreId: c.id.String(),
-		AccountId: staffAccount(c), Check: schedulingv1.StaffCheck_STAFF_CHECK_SAFEGUARDING_TRAINING, CheckedOn: pbDate(d),
-		RequestId: uuid.NewString()}); err != nil {
-		return fmt.Errorf("record safeguarding training: %w", err)
+	for _, m := range registered(c) {
+		if _, err := call(ctx, s.c, s.c.scheduling.RecordStaffCheck, &schedulingv1.RecordStaffCheckRequest{CentreId: c.id.String(),
+			AccountId: m.account, Check: schedulingv1.StaffCheck_STAFF_CHECK_SAFEGUARDING_TRAINING, CheckedOn: pbDate(d),
+			RequestId: uuid.NewString()}); err != nil {
+			return fmt.Errorf("record safeguarding training: %w", err)
+		}
 	}
 	c.trained = d
 	return nil

@@ -86,8 +86,11 @@ type report struct {
 // lead is ctx with a token of the centre's safeguarding lead, a person other than the staff
 // member who supervises sessions and writes their reports.
 func (s *sim) lead(ctx context.Context, c *centre) (context.Context, error) {
-	return s.c.as(ctx, fmt.Sprintf("sim-lead-%03d", c.index+1), c.id, auth.RoleSafeguardingLead)
+	return s.c.as(ctx, leadAccount(c), c.id, auth.RoleSafeguardingLead)
 }
+
+// leadAccount is the account id of the centre's safeguarding lead (lead).
+func leadAccount(c *centre) string { return fmt.Sprintf("sim-lead-%03d", c.index+1) }
 
 // volunteer is ctx with a token of a volunteer of the centre, who keeps the supported room.
 func (s *sim) volunteer(ctx context.Context, c *centre) (context.Context, error) {

@@ -15,6 +15,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	devv1 "github.com/familytime/familytime/proto/gen/go/familytime/dev/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/testkit"
 	"github.com/familytime/familytime/tools/internal/devserver"
@@ -70,7 +71,9 @@ func TestSmallSimulationAgreesExactlyWithReporting(t *testing.T) {
 			"reports_released", "waiting_list_joined"} {
 			require.Positive(t, c.Truth[simulate.Key{Measure: m, Scope: "national"}], "%s: %s", c.Period, m)
 		}
-		require.Equal(t, 4.0, c.Truth[simulate.Key{Measure: "staff_at_end", Scope: "national"}], "%s: each centre's staff account", c.Period)
+		leads := c.Truth[simulate.Key{Measure: "staff_at_end", Scope: "national", Breakdown: "role", Category: schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD.String()}]
+		require.Positive(t, leads, "%s: a supervised centre's lead is on its register, to check and release reports", c.Period)
+		require.Equal(t, 4.0+leads, c.Truth[simulate.Key{Measure: "staff_at_end", Scope: "national"}], "%s: each centre's staff account, and the leads", c.Period)
 	}
 }
 

@@ -18,7 +18,11 @@ func reportFields(r *safeguardingv1.ReportSummary) [][2]string {
 }
 
 func (s *safeguardingCommand) report() *cobra.Command {
-	cmd := &cobra.Command{Use: "report", Short: "Observation reports: draft, submit, check, release, show, overdue"}
+	cmd := &cobra.Command{Use: "report", Short: "Observation reports: draft, submit, check, release, show, overdue",
+		Long: `A supervised session's observation report is drafted and submitted by its supervisor, checked by a
+second person and released by the safeguarding lead. Each of the four is done only by someone on the
+centre's staff register cleared that day (familytime staff list --centre C): otherwise it is
+refused NOT_CLEARED, saying why (decision 96).`}
 	cmd.AddCommand(s.reportDraft(), s.reportStep("submit", "Submit your draft for the second-person check"),
 		s.reportStep("check", "Check a report you did not write: --approve, or --return with a --note"),
 		s.reportRelease(), s.reportShow(), s.reportOverdue(), s.reportOpen())

@@ -250,6 +250,14 @@ func (r *Register) Add(j Joining, today time.Time) (Member, proto.Message, error
 		return Member{}, nil, problem.Invalid("joined_on", fmt.Sprintf("must not be before their enhanced DBS check on %s: it is needed before starting",
 			dateString(j.DBSChecked)))
 	}
+	for _, other := range r.order {
+		// An identity provider may treat "Sup-1" and "sup-1" as one person (decisions.md 93): two
+		// members differing only in case would let one person be their own second person.
+		if other != j.Account && strings.EqualFold(other, j.Account) {
+			return Member{}, nil, problem.Invalid("account_id", "differs only in letter case from an account already on the centre's register: "+
+				"one person is one account; use the account as it is on the register (familytime staff list)")
+		}
+	}
 	if ps := r.periods[j.Account]; len(ps) > 0 {
 		last := ps[len(ps)-1]
 		if last.Left.IsZero() {

@@ -399,6 +399,8 @@ func TestTheAuthorCannotCheckTheirOwnReport(t *testing.T) {
 	require.ErrorIs(t, err, ErrSecondPersonRequired)
 	_, err = r.Check(Caller{Subject: "supervisor-1", Lead: true}, true, "", monday)
 	require.ErrorIs(t, err, ErrSecondPersonRequired, "not even as the lead")
+	_, err = r.Check(Caller{Subject: "SUPERVISOR-1"}, true, "", monday)
+	require.ErrorIs(t, err, ErrSecondPersonRequired, "nor as their account in other letter case")
 	_, err = r.Check(sup2, false, "", monday)
 	invalidField(t, err, "note")
 

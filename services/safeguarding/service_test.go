@@ -663,6 +663,10 @@ func TestReportsFromSessionToReleaseWithTheSecondPersonCheck(t *testing.T) {
 	}
 	require.Equal(t, []string{"warm greeting", "father 10:15 to 11:05"}, texts)
 	require.NotContains(t, strings.Join(texts, " "), "High St")
+	require.Len(t, copyOf.GetRecipients(), 1, "a copy names its recipient alone, not the rest of the list nor what others were not given")
+	require.Equal(t, father.String(), copyOf.GetRecipients()[0].GetPersonId())
+	require.Empty(t, copyOf.GetReport().GetAuthor(), "nor the staff's accounts")
+	require.Empty(t, copyOf.GetReport().GetChecker())
 
 	whole, err := sup2.GetReport(ctx, &safeguardingv1.GetReportRequest{CentreId: g.centre.String(), ReportId: report.GetReportId(),
 		Purpose: "checker's file"})

@@ -217,7 +217,8 @@ func (s *safeguardingCommand) reportShow() *cobra.Command {
 		Short: "Show a report, whole or as one recipient's copy (author, checker, lead; the read is recorded)",
 		Long: `show prints the report, its distribution list once released (each recipient's kind and person
 id, never a name or an address) and its sections; with --recipient N, the copy recipient N was
-given, headed with whose copy it is.`,
+given, headed with whose copy it is: that recipient alone, without the staff's accounts or the
+rest of the distribution list, its sections numbered as the copy has them.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			req := &safeguardingv1.GetReportRequest{CentreId: s.centre, ReportId: args[0], Purpose: purpose}
@@ -235,9 +236,10 @@ given, headed with whose copy it is.`,
 				w := cmd.OutOrStdout()
 				if req.RecipientIndex != nil {
 					// A copy says whose it is, as its first line: it is what that recipient was given.
+					// The service gives a copy's recipient alone.
 					var whose string
-					if i := int(recipient); i >= 0 && i < len(resp.GetRecipients()) {
-						whose = ": " + recipientWords(resp.GetRecipients()[i])
+					if len(resp.GetRecipients()) == 1 {
+						whose = ": " + recipientWords(resp.GetRecipients()[0])
 					}
 					fmt.Fprintf(w, "Copy for recipient %d%s\n\n", recipient, whose)
 				}
@@ -250,12 +252,18 @@ given, headed with whose copy it is.`,
 						return err
 					}
 				}
-				for _, sec := range resp.GetSections() {
+				for n, sec := range resp.GetSections() {
 					about := ""
 					if sec.GetAboutPersonId() != "" {
 						about = " about " + sec.GetAboutPersonId()
 					}
-					fmt.Fprintf(w, "\n[%d] %s%s\n%s\n", sec.GetIndex(), friendly("REPORT_SECTION_KIND_", sec.GetKind().String()), about, sec.GetText())
+					// A copy's sections are numbered as the copy has them: the whole report's
+					// numbers would show where others' sections were left out.
+					number := int(sec.GetIndex())
+					if req.RecipientIndex != nil {
+						number = n + 1
+					}
+					fmt.Fprintf(w, "\n[%d] %s%s\n%s\n", number, friendly("REPORT_SECTION_KIND_", sec.GetKind().String()), about, sec.GetText())
 				}
 				if len(resp.GetCorrections()) > 0 {
 					fmt.Fprintln(w, "\ncorrections:")

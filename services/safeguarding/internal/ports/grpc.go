@@ -330,6 +330,13 @@ func (s *Server) GetReport(ctx context.Context, req *safeguardingv1.GetReportReq
 	}
 	out := &safeguardingv1.GetReportResponse{Report: reportSummary(v.Report, 0), Recipients: recipients(v.Report.Recipients()),
 		Corrections: entries(v.Corrections)}
+	if recipient != nil {
+		// A copy is what its recipient is given: it names them alone, not the rest of the
+		// distribution list nor what was withheld from others (a parent would learn that sections
+		// about the other exist), and not the staff's accounts, which may be e-mail addresses.
+		out.Recipients = out.Recipients[*recipient : *recipient+1]
+		out.Report.Author, out.Report.Checker = "", ""
+	}
 	for _, x := range v.Sections {
 		out.Sections = append(out.Sections, &safeguardingv1.ReportSectionView{Index: int32(x.Index), Kind: x.Kind,
 			AboutPersonId: optional(x.About), Text: x.Text})

@@ -2756,11 +2756,11 @@ func (x *GetReportRequest) GetRecipientIndex() int32 {
 // GetReportResponse is the report.
 type GetReportResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The report without its text.
+	// The report without its text; for a recipient's copy, without its author and checker.
 	Report *ReportSummary `protobuf:"bytes,1,opt,name=report,proto3" json:"report,omitempty"`
 	// The sections, in order; for a recipient's copy, only the sections they were given.
 	Sections []*ReportSectionView `protobuf:"bytes,2,rep,name=sections,proto3" json:"sections,omitempty"`
-	// The distribution list, once released.
+	// The distribution list, once released; for a recipient's copy, that recipient alone.
 	Recipients []*Recipient `protobuf:"bytes,3,rep,name=recipients,proto3" json:"recipients,omitempty"`
 	// Corrections of the report's records, in order.
 	Corrections   []*RecordEntry `protobuf:"bytes,4,rep,name=corrections,proto3" json:"corrections,omitempty"`

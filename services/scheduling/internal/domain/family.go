@@ -479,7 +479,10 @@ func (f *Family) Book(id, centre uuid.UUID, s Session, roomID uuid.UUID, start *
 	}
 	switch {
 	case s.Date.Before(r.Earliest):
-		return nil, nil, ErrBeforeEarliest
+		// Say which date, and why: a coordinator booking the day of the pre-visits otherwise
+		// guesses.
+		return nil, nil, problem.Rule(ErrBeforeEarliest.Reason, fmt.Sprintf("the family may be booked from %s, the day after its last pre-visit: "+
+			"a pre-visit is never on the same day as a session, and contact begins once every adult has had one", dateString(r.Earliest)))
 	case r.PreVisits[s.Date]:
 		return nil, nil, ErrPreVisitDay
 	case r.ServiceType == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED && !room.Supervised:

@@ -342,7 +342,10 @@ func TestBookingRules(t *testing.T) {
 		})
 	}
 	g := newRig(t)
-	_, _, err := g.family.Book(uuid.New(), centre, g.session(t, day(2026, 1, 10)), uuid.New(), nil, jan)
+	_, _, err := g.family.Book(uuid.New(), centre, g.session(t, day(2026, 1, 3)), g.shared.ID, nil, at(2026, 1, 1, 9, 0))
+	require.ErrorContains(t, err, "may be booked from "+g.readiness.Earliest.Format(time.DateOnly), "the refusal says from when")
+	g = newRig(t)
+	_, _, err = g.family.Book(uuid.New(), centre, g.session(t, day(2026, 1, 10)), uuid.New(), nil, jan)
 	invalid(t, err, "room_id")
 }
 

@@ -448,8 +448,10 @@ the session's time): it did not take place, and is cancelled on the day, with no
 			if err != nil {
 				return s.describe(err)
 			}
-			notice := (time.Duration(resp.GetNoticeMinutes()) * time.Minute).String()
-			return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), [][2]string{{"notice", notice}})
+			// Who cancelled is what this request said (a retry with the same request id is the
+			// same request); the notice is counted to when the children were due.
+			return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), [][2]string{{"cancelled by", friendly("CANCELLED_BY_", who.String())},
+				{"notice", noticeWords(resp.GetNoticeMinutes())}})
 		},
 	}
 	cmd.Flags().StringVar(&by, "by", "", "who cancelled: resident-parent, visiting-parent, centre, referrer")
@@ -980,4 +982,25 @@ func short(id string) string {
 		return id[:i]
 	}
 	return id
+}
+
+// noticeWords is a cancellation's notice in words: how long before the children were due.
+func noticeWords(minutes int64) string {
+	if minutes <= 0 {
+		return "none (cancelled once the children were due, or after)"
+	}
+	d, h, m := minutes/(24*60), minutes/60%24, minutes%60
+	var parts []string
+	for _, p := range []struct {
+		n    int64
+		unit string
+	}{{d, "day"}, {h, "hour"}, {m, "minute"}} {
+		switch {
+		case p.n == 1:
+			parts = append(parts, "1 "+p.unit)
+		case p.n > 1:
+			parts = append(parts, fmt.Sprintf("%d %ss", p.n, p.unit))
+		}
+	}
+	return strings.Join(parts, " ") + " before the children were due"
 }

@@ -228,4 +228,10 @@ func TestScheduleRescheduleOnTheDevPlatform(t *testing.T) {
 	require.NoError(t, err)
 	require.NotContains(t, out, personIn(t, &ref, referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT),
 		"the day sheet lists no one for the cancelled booking")
+
+	// A cancellation says who cancelled and the notice in words.
+	out, err = cmd("schedule", "cancel", kept.GetBookingId(), "--by", "resident-parent")
+	require.NoError(t, err)
+	require.Regexp(t, `cancelled by:\s+resident-parent`, out)
+	require.Regexp(t, `notice:\s+\d+ days( \d+ hours?)?( \d+ minutes?)? before the children were due`, out)
 }

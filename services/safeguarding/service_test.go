@@ -628,8 +628,17 @@ func TestReportsFromSessionToReleaseWithTheSecondPersonCheck(t *testing.T) {
 	require.Equal(t, "SECOND_PERSON_REQUIRED", reason(t, err))
 	require.Equal(t, before, g.events(t))
 
-	_, err = sup2.CheckReport(ctx, &safeguardingv1.CheckReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
-		ReportId: report.GetReportId(), Approved: true})
+	// The second person checks what was written: not before reading it (decision 98).
+	check := &safeguardingv1.CheckReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		ReportId: report.GetReportId(), Approved: true}
+	_, err = sup2.CheckReport(ctx, check)
+	require.Equal(t, "REPORT_NOT_READ", reason(t, err))
+	require.Equal(t, before, g.events(t))
+	_, err = sup2.GetReport(ctx, &safeguardingv1.GetReportRequest{CentreId: g.centre.String(), ReportId: report.GetReportId(),
+		Purpose: "check the report"})
+	require.NoError(t, err, "a supervisor reads a report waiting for its check")
+	check.RequestId = uuid.NewString()
+	_, err = sup2.CheckReport(ctx, check)
 	require.NoError(t, err)
 	_, err = lead.ReleaseReport(ctx, &safeguardingv1.ReleaseReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
 		ReportId: report.GetReportId(), Recipients: []*safeguardingv1.RecipientInput{
@@ -674,7 +683,7 @@ func TestReportsFromSessionToReleaseWithTheSecondPersonCheck(t *testing.T) {
 	require.Len(t, whole.GetSections(), 4)
 	_, err = sup3.GetReport(ctx, &safeguardingv1.GetReportRequest{CentreId: g.centre.String(), ReportId: report.GetReportId(), Purpose: "curious"})
 	require.Equal(t, codes.PermissionDenied, code(t, err))
-	require.Equal(t, 2, g.eventsOfType(t, "familytime.safeguarding.v1.AccessRecorded"))
+	require.Equal(t, 3, g.eventsOfType(t, "familytime.safeguarding.v1.AccessRecorded"), "the checker's read before the check, the father's copy, the checker's file")
 
 	overdue, err = lead.ListOverdueReports(ctx, &safeguardingv1.ListOverdueReportsRequest{CentreId: g.centre.String()})
 	require.NoError(t, err)

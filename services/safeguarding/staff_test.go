@@ -133,6 +133,8 @@ func TestReportsAreWorkedOnlyByStaffTheRegisterClears(t *testing.T) {
 	require.Equal(t, before, g.events(t))
 	_, ev, err := register.register.RecordCheck("supervisor-2", schedulingv1.StaffCheck_STAFF_CHECK_SAFEGUARDING_TRAINING, today(), today())
 	register.record(t, ev, err)
+	_, err = checker.GetReport(ctx, &safeguardingv1.GetReportRequest{CentreId: g.centre.String(), ReportId: report, Purpose: "check the report"})
+	require.NoError(t, err)
 	check.RequestId = uuid.NewString()
 	_, err = checker.CheckReport(ctx, check)
 	require.NoError(t, err)

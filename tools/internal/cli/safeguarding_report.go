@@ -22,9 +22,11 @@ func (s *safeguardingCommand) report() *cobra.Command {
 		Long: `A supervised session's observation report is drafted and submitted by its supervisor, checked by a
 second person and released by the safeguarding lead. Each of the four is done only by someone on the
 centre's staff register cleared that day (familytime staff list --centre C): otherwise it is
-refused NOT_CLEARED, saying why (decision 96).`}
+refused NOT_CLEARED, saying why (decision 96). The second person reads it (report show, which
+records the read) before checking it: a check without a read since its submission is refused
+REPORT_NOT_READ (decision 98).`}
 	cmd.AddCommand(s.reportDraft(), s.reportStep("submit", "Submit your draft for the second-person check"),
-		s.reportStep("check", "Check a report you did not write: --approve, or --return with a --note"),
+		s.reportStep("check", "Check a report you did not write, once you have read it (report show): --approve, or --return with a --note"),
 		s.reportRelease(), s.reportShow(), s.reportOverdue(), s.reportOpen())
 	return cmd
 }

@@ -312,6 +312,8 @@ func TestAFamilysWholePathThroughTheFourServices(t *testing.T) {
 	require.Equal(t, "supervisor-1", drafted.GetReport().GetAuthor())
 	_, err = supervisor.SubmitReportForCheck(ctx, &safeguardingv1.SubmitReportForCheckRequest{RequestId: uuid.NewString(), CentreId: centre, ReportId: reportID})
 	require.NoError(t, err)
+	_, err = lead.GetReport(ctx, &safeguardingv1.GetReportRequest{CentreId: centre, ReportId: reportID, Purpose: "check the report"})
+	require.NoError(t, err, "the second person reads it before checking it (decision 98)")
 	checked, err := lead.CheckReport(ctx, &safeguardingv1.CheckReportRequest{RequestId: uuid.NewString(), CentreId: centre, ReportId: reportID, Approved: true})
 	require.NoError(t, err)
 	require.Equal(t, "lead-1", checked.GetReport().GetChecker())
@@ -385,6 +387,7 @@ func TestAFamilysWholePathThroughTheFourServices(t *testing.T) {
 		{referral + "FirstSessionAttended", safeguarding + "ReportDue"},
 		{safeguarding + "ReportDrafted"},
 		{safeguarding + "ReportSubmittedForCheck"},
+		{safeguarding + "AccessRecorded"}, // the lead reads it before checking it (decision 98)
 		{safeguarding + "ReportChecked"},
 		{safeguarding + "ReportReleased"},
 		{scheduling + "NoShowRecorded"},
@@ -461,12 +464,12 @@ func TestAFamilysWholePathThroughTheFourServices(t *testing.T) {
 	}
 
 	// It verifies: every stream of the family continuous and its hash chain unbroken (the referral,
-	// the risk, the concern, the hold, the report, the family's bookings and the three
-	// room-sessions it took a place in).
+	// the risk, the concern, the hold, the report, the reads of its safeguarding records, the
+	// family's bookings and the three room-sessions it took a place in).
 	verified, err := history.VerifyFamilyHistory(ctx, &reportingv1.VerifyFamilyHistoryRequest{FamilyId: family, CentreId: centre})
 	require.NoError(t, err)
 	require.True(t, verified.GetVerified(), "%s %d: %s", verified.GetStreamId(), verified.GetStreamVersion(), verified.GetReason())
-	require.Equal(t, int32(9), verified.GetStreamsChecked())
+	require.Equal(t, int32(10), verified.GetStreamsChecked())
 	require.Equal(t, int64(len(h.GetEntries())), verified.GetEventsChecked())
 
 	// As it stood before the hold: the concern, not the hold nor what it set off.

@@ -279,6 +279,11 @@ func (s *sim) reportsMorning(ctx context.Context, lead context.Context, c *centr
 			if !approved {
 				req.Note = "Say what the child did, not how it seemed."
 			}
+			// The second person reads what was written before checking it (decision 98).
+			if _, err := call(lead, s.c, s.c.safeguarding.GetReport, &safeguardingv1.GetReportRequest{CentreId: cid, ReportId: r.id.String(),
+				Purpose: "check the report"}); err != nil {
+				return fmt.Errorf("read report: %w", err)
+			}
 			if _, err := call(lead, s.c, s.c.safeguarding.CheckReport, req); err != nil {
 				return fmt.Errorf("check report: %w", err)
 			}

@@ -298,3 +298,15 @@ func scanAccess(row pgx.CollectableRow) (AccessRow, error) {
 	a.Kind = safeguardingv1.RecordKind(kind)
 	return a, err
 }
+
+// ReadSince reports whether subject read the record of the family in an access recorded after the
+// event at position in the service's log.
+func (r *Records) ReadSince(ctx context.Context, family, record uuid.UUID, subject string, position int64) (bool, error) {
+	var read bool
+	err := r.store.Pool().QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM access_records a JOIN events e ON e.event_id = a.event_id
+		WHERE a.family_id = $1 AND a.record_id = $2 AND a.subject = $3 AND e.position > $4)`, family, record, subject, position).Scan(&read)
+	if err != nil {
+		return false, fmt.Errorf("reads of the record: %w", err)
+	}
+	return read, nil
+}

@@ -195,3 +195,18 @@ func withWorkingDays(rows []adapters.ReportRow, today time.Time) []OverdueReport
 	}
 	return out
 }
+
+// ReadSinceSubmitted reports whether subject read the report after its latest submission for
+// the check (decision 98): the second person checks what was written.
+func (a *App) ReadSinceSubmitted(ctx context.Context, r *domain.Report, subject string) (bool, error) {
+	_, raw, err := a.records.Load(ctx, domain.ReportStreamID(r.ID()))
+	if err != nil {
+		return false, err
+	}
+	for i := len(raw) - 1; i >= 0; i-- {
+		if raw[i].Type == "familytime.safeguarding.v1.ReportSubmittedForCheck" {
+			return a.records.ReadSince(ctx, r.FamilyID(), r.ID(), subject, raw[i].Position)
+		}
+	}
+	return false, nil
+}

@@ -413,6 +413,8 @@ func TestTheAuthorCannotCheckTheirOwnReport(t *testing.T) {
 	require.NoError(t, err)
 	_, err = r.Submit(sup, monday)
 	require.NoError(t, err)
+	require.NoError(t, r.CanRead(Caller{Subject: "supervisor-3", Role: "supervisor"}), "while it waits, a supervisor who may check it reads it first")
+	require.ErrorIs(t, r.CanRead(Caller{Subject: "coordinator-1", Role: "coordinator"}), ErrNotReportReader)
 	_, err = r.Check(lead, true, "", monday)
 	require.NoError(t, err)
 	require.Equal(t, ReportApproved, r.State())

@@ -43,6 +43,10 @@ var (
 	// someone not cleared at the centre that day by its staff register (decision 96); the message
 	// says why.
 	ErrNotCleared = problem.Rule("NOT_CLEARED", "you are not cleared to work at the centre today")
+	// ErrReportNotRead: the second person checks what was written: they read the report (a
+	// recorded read) after it was submitted, before approving or returning it (decision 98).
+	ErrReportNotRead = problem.Rule("REPORT_NOT_READ", "read the report before checking it "+
+		"(familytime safeguarding report show REPORT --purpose \"check the report\"): a second person checks what was written, and the read is recorded")
 	// ErrReportNotApproved: only a report approved by its check is released.
 	ErrReportNotApproved = problem.Rule("REPORT_NOT_APPROVED", "the report has not been approved by its second-person check")
 	// ErrReportReleasedAlready: a report is released once, to its whole distribution list.
@@ -78,8 +82,10 @@ func (f *Forbidden) Error() string { return f.Reason }
 var (
 	// ErrNotRaiser: only the raiser and the centre's safeguarding lead read a concern.
 	ErrNotRaiser = &Forbidden{"only the person who raised a concern and the centre's safeguarding lead may read it"}
-	// ErrNotReportReader: only the author, the checker and the lead read a report.
-	ErrNotReportReader = &Forbidden{"only the report's author, its checker and the centre's safeguarding lead may read it"}
+	// ErrNotReportReader: only the author, the checker and the lead read a report (and a
+	// supervisor who may check it, while it waits for its check).
+	ErrNotReportReader = &Forbidden{"only the report's author, its checker and the centre's safeguarding lead may read it " +
+		"(and, while it waits for its check, a contact supervisor of the centre who may check it)"}
 	// ErrNotSessionSupervisor: a report is drafted by the supervisor of its session.
 	ErrNotSessionSupervisor = &Forbidden{"a report is drafted by the supervisor of its session (or the author of its first draft)"}
 	// ErrNotAuthor: only the author submits a report for its check.

@@ -245,9 +245,13 @@ func ClearedToWork(register *staff.Register, account string, today time.Time) er
 }
 
 // CanRead says whether the caller may read the report's text: its author, its checker and the
-// centre's safeguarding lead.
+// centre's safeguarding lead; and while it waits for its check, a contact supervisor of the
+// centre other than its author, who may check it and reads it first (decision 98).
 func (r *Report) CanRead(c Caller) error {
 	if c.Lead || (c.Subject != "" && (c.Subject == r.author || c.Subject == r.checker)) {
+		return nil
+	}
+	if r.state == ReportAwaitingCheck && c.Role == "supervisor" && c.Subject != "" && !strings.EqualFold(c.Subject, r.author) {
 		return nil
 	}
 	return ErrNotReportReader

@@ -280,7 +280,18 @@ func (s *Server) SubmitReportForCheck(ctx context.Context, req *safeguardingv1.S
 // CheckReport records the second-person check.
 func (s *Server) CheckReport(ctx context.Context, req *safeguardingv1.CheckReportRequest) (*safeguardingv1.CheckReportResponse, error) {
 	r, err := s.changeReport(ctx, req, id(req.GetCentreId()), id(req.GetReportId()), func(r *domain.Report, c domain.Caller, today domainDate) ([]proto.Message, error) {
-		return r.Check(c, req.GetApproved(), req.GetNote(), today)
+		msgs, err := r.Check(c, req.GetApproved(), req.GetNote(), today)
+		if err != nil {
+			return nil, err
+		}
+		// Only once it is a check the caller may make: they read it since it was submitted.
+		switch read, err := s.app.ReadSinceSubmitted(ctx, r, c.Subject); {
+		case err != nil:
+			return nil, err
+		case !read:
+			return nil, domain.ErrReportNotRead
+		}
+		return msgs, nil
 	})
 	if err != nil {
 		return nil, err

@@ -448,10 +448,7 @@ the session's time): it did not take place, and is cancelled on the day, with no
 			if err != nil {
 				return s.describe(err)
 			}
-			// Who cancelled is what this request said (a retry with the same request id is the
-			// same request); the notice is counted to when the children were due.
-			return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), [][2]string{{"cancelled by", friendly("CANCELLED_BY_", who.String())},
-				{"notice", noticeWords(resp.GetNoticeMinutes())}})
+			return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), nil)
 		},
 	}
 	cmd.Flags().StringVar(&by, "by", "", "who cancelled: resident-parent, visiting-parent, centre, referrer")
@@ -558,7 +555,7 @@ func printDaySheet(w io.Writer, out *output, day string, entries []*schedulingv1
 			door(v.GetDueTime(), v.GetArrivedAt(), b.GetTimeZone()), door(c.GetDueTime(), c.GetArrivedAt(), b.GetTimeZone()),
 			door(c.GetLeaveTime(), c.GetDepartedAt(), b.GetTimeZone()), door(v.GetLeaveTime(), v.GetDepartedAt(), b.GetTimeZone()),
 			fmt.Sprintf("%dm", e.GetDoorGapMinutes()), fmt.Sprintf("%d/%d", in, len(e.GetExpected())),
-			friendly("BOOKING_STATUS_", b.GetStatus().String()), alertList(e.GetAlerts())})
+			statusWords(b), alertList(e.GetAlerts())})
 	}
 	if err := out.table(w, nil, []string{"ROOM", "BOOKING", "FAMILY", "SERVICE", "VISITING IN", "CHILDREN IN", "CHILDREN OUT",
 		"VISITING OUT", "GAP", "CHECKED IN", "STATUS", "ALERTS"}, rows); err != nil {
@@ -888,11 +885,24 @@ func printBooking(w io.Writer, out *output, b *schedulingv1.Booking, extra [][2]
 		{"status", friendly("BOOKING_STATUS_", b.GetStatus().String())}}
 	if b.GetStatus() == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED {
 		fields = append(fields, [2]string{"cancelled", friendly("CANCELLATION_REASON_", b.GetCancellationReason().String()) + lateWord(b.GetCancelledLate())})
+		if by := b.GetCancelledBy(); by != schedulingv1.CancelledBy_CANCELLED_BY_UNSPECIFIED {
+			fields = append(fields, [2]string{"cancelled by", friendly("CANCELLED_BY_", by.String())}, [2]string{"notice", noticeWords(b.GetNoticeMinutes())})
+		}
 	}
 	if by := b.GetSupervisedBy(); by != "" {
 		fields = append(fields, [2]string{"supervised by", by})
 	}
 	return out.one(w, b, append(fields, extra...))
+}
+
+// statusWords is a booking's status on the day sheet; a cancellation says by whom, where known
+// (bookings cancelled before decision 98 do not say).
+func statusWords(b *schedulingv1.Booking) string {
+	status := friendly("BOOKING_STATUS_", b.GetStatus().String())
+	if by := b.GetCancelledBy(); b.GetStatus() == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED && by != schedulingv1.CancelledBy_CANCELLED_BY_UNSPECIFIED {
+		status += " by " + friendly("CANCELLED_BY_", by.String())
+	}
+	return status
 }
 
 func lateWord(late bool) string {

@@ -234,4 +234,11 @@ func TestScheduleRescheduleOnTheDevPlatform(t *testing.T) {
 	require.NoError(t, err)
 	require.Regexp(t, `cancelled by:\s+resident-parent`, out)
 	require.Regexp(t, `notice:\s+\d+ days( \d+ hours?)?( \d+ minutes?)? before the children were due`, out)
+	out, err = cmd("schedule", "daysheet", "--date", later)
+	require.NoError(t, err)
+	require.Contains(t, out, "cancelled by resident-parent", "the day sheet says who cancelled")
+	cancelled := sheet(later)
+	require.Len(t, cancelled, 1)
+	require.Equal(t, schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT, cancelled[0].GetBooking().GetCancelledBy())
+	require.Positive(t, cancelled[0].GetBooking().GetNoticeMinutes())
 }

@@ -21,8 +21,9 @@ type BookingRow struct {
 	Zone                               string
 	VisitingArrives, ChildrenArrive    time.Time
 	ChildrenLeave, VisitingLeaves      time.Time
-	Status, Reason                     int32
+	Status, Reason, CancelledBy        int32
 	Late                               bool
+	NoticeMinutes                      int64
 	VisitingArrived, ChildrenArrived   *time.Time
 	VisitingDeparted, ChildrenDeparted *time.Time
 	CheckedIn                          []uuid.UUID
@@ -40,7 +41,7 @@ func (r *Sessions) DaySheet(ctx context.Context, centre uuid.UUID, day time.Time
 			b.service_type, b.time_zone, b.visiting_arrives_at, b.children_arrive_at, b.children_leave_at, b.visiting_leaves_at,
 			b.status, b.cancellation_reason, b.cancelled_late, b.visiting_arrived_at, b.children_arrived_at,
 			b.visiting_departed_at, b.children_departed_at, b.checked_in, b.refused_check_ins,
-			coalesce(r.name, ''), f.ready, coalesce(f.holds_in_force, 0), coalesce(b.supervised_by, '')
+			coalesce(r.name, ''), f.ready, coalesce(f.holds_in_force, 0), coalesce(b.supervised_by, ''), b.cancelled_by, b.notice_minutes
 		FROM bookings b
 		LEFT JOIN rooms r ON r.room_id = b.room_id
 		LEFT JOIN session_families f ON f.family_id = b.family_id
@@ -55,7 +56,7 @@ func (r *Sessions) DaySheet(ctx context.Context, centre uuid.UUID, day time.Time
 		if err := row.Scan(&b.ID, &b.Centre, &b.Family, &b.Room, &b.Pattern, &b.Date, &b.SessionOpens, &b.ServiceType, &b.Zone,
 			&b.VisitingArrives, &b.ChildrenArrive, &b.ChildrenLeave, &b.VisitingLeaves, &b.Status, &b.Reason, &b.Late,
 			&b.VisitingArrived, &b.ChildrenArrived, &b.VisitingDeparted, &b.ChildrenDeparted, &b.CheckedIn, &b.Refused,
-			&b.RoomName, &ready, &b.HoldsInForce, &b.SupervisedBy); err != nil {
+			&b.RoomName, &ready, &b.HoldsInForce, &b.SupervisedBy, &b.CancelledBy, &b.NoticeMinutes); err != nil {
 			return b, err
 		}
 		if ready != nil {

@@ -163,8 +163,9 @@ func project(uow *eventstore.UnitOfWork, ev proto.Message) error {
 			ts(e.GetChildrenArriveAt()), ts(e.GetChildrenLeaveAt()), ts(e.GetVisitingLeavesAt()),
 			int32(schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED))
 	case *schedulingv1.BookingCancelled:
-		uow.Exec(`UPDATE bookings SET status = $2, cancellation_reason = $3, cancelled_late = $4 WHERE booking_id = $1`,
-			e.GetBookingId(), int32(schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED), int32(e.GetReason()), e.GetLate())
+		uow.Exec(`UPDATE bookings SET status = $2, cancellation_reason = $3, cancelled_late = $4, cancelled_by = $5, notice_minutes = $6
+			WHERE booking_id = $1`, e.GetBookingId(), int32(schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED), int32(e.GetReason()), e.GetLate(),
+			int32(e.GetCancelledBy()), e.GetNoticeMinutes())
 	case *schedulingv1.PersonCheckedIn:
 		uow.Exec(`UPDATE bookings SET checked_in = array_append(checked_in, $2::uuid) WHERE booking_id = $1`, e.GetBookingId(), e.GetPersonId())
 	case *schedulingv1.CheckInRefused:

@@ -169,6 +169,9 @@ type Booking struct {
 	Status                                                         schedulingv1.BookingStatus
 	Reason                                                         schedulingv1.CancellationReason
 	Late                                                           bool
+	// CancelledBy and NoticeMinutes are who cancelled it and the notice given, once cancelled.
+	CancelledBy   schedulingv1.CancelledBy
+	NoticeMinutes int64
 	CheckedIn                                                      []uuid.UUID
 	Refusals                                                       int
 	Arrived, Departed                                              map[schedulingv1.Party]time.Time
@@ -984,6 +987,7 @@ func (f *Family) apply(ev proto.Message) error {
 	case *schedulingv1.BookingCancelled:
 		b := f.bookings[uuid.MustParse(e.GetBookingId())]
 		b.Status, b.Reason, b.Late = schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED, e.GetReason(), e.GetLate()
+		b.CancelledBy, b.NoticeMinutes = e.GetCancelledBy(), e.GetNoticeMinutes()
 	case *schedulingv1.PersonCheckedIn:
 		b := f.bookings[uuid.MustParse(e.GetBookingId())]
 		b.CheckedIn = append(b.CheckedIn, uuid.MustParse(e.GetPersonId()))

@@ -444,6 +444,7 @@ func bookingProto(b *domain.Booking) *schedulingv1.Booking {
 	out := &schedulingv1.Booking{BookingId: b.ID.String(), CentreId: b.Centre.String(), FamilyId: b.Family.String(),
 		RoomId: b.Room.String(), PatternId: b.Pattern.String(), Date: domain.ToDate(b.Date), ServiceType: b.ServiceType,
 		Status: b.Status, CancellationReason: b.Reason, CancelledLate: b.Late, TimeZone: b.Zone, SupervisedBy: b.SupervisedBy,
+		CancelledBy: b.CancelledBy, NoticeMinutes: b.NoticeMinutes,
 		Visiting: party(b.VisitingArrives, b.VisitingLeaves, loc), Children: party(b.ChildrenArrive, b.ChildrenLeave, loc)}
 	if t, ok := b.Arrived[schedulingv1.Party_PARTY_VISITING]; ok {
 		out.Visiting.ArrivedAt = timestamppb.New(t)

@@ -1240,7 +1240,11 @@ type Booking struct {
 	// Who supervised a completed session: the account id of the staff member recorded at its
 	// completion (the supervisor of supervised contact; for supported contact whoever completed
 	// it, or the colleague they named). Empty until it is completed.
-	SupervisedBy  string `protobuf:"bytes,14,opt,name=supervised_by,json=supervisedBy,proto3" json:"supervised_by,omitempty"`
+	SupervisedBy string `protobuf:"bytes,14,opt,name=supervised_by,json=supervisedBy,proto3" json:"supervised_by,omitempty"`
+	// Who cancelled it, once it is cancelled.
+	CancelledBy CancelledBy `protobuf:"varint,15,opt,name=cancelled_by,json=cancelledBy,proto3,enum=familytime.scheduling.v1.CancelledBy" json:"cancelled_by,omitempty"`
+	// The notice its cancellation gave, in minutes before the children were due; 0 on the day.
+	NoticeMinutes int64 `protobuf:"varint,16,opt,name=notice_minutes,json=noticeMinutes,proto3" json:"notice_minutes,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1371,6 +1375,20 @@ func (x *Booking) GetSupervisedBy() string {
 		return x.SupervisedBy
 	}
 	return ""
+}
+
+func (x *Booking) GetCancelledBy() CancelledBy {
+	if x != nil {
+		return x.CancelledBy
+	}
+	return CancelledBy_CANCELLED_BY_UNSPECIFIED
+}
+
+func (x *Booking) GetNoticeMinutes() int64 {
+	if x != nil {
+		return x.NoticeMinutes
+	}
+	return 0
 }
 
 // DaySheetEntry is one booking on a centre's day sheet: the room, each party's times, who is
@@ -1623,7 +1641,7 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\n" +
 	"arrived_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\tarrivedAt\x12;\n" +
 	"\vdeparted_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"departedAt\"\x9d\x05\n" +
+	"departedAt\"\x8e\x06\n" +
 	"\aBooking\x12\x1d\n" +
 	"\n" +
 	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
@@ -1641,7 +1659,9 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\x13cancellation_reason\x18\v \x01(\x0e2,.familytime.scheduling.v1.CancellationReasonR\x12cancellationReason\x12%\n" +
 	"\x0ecancelled_late\x18\f \x01(\bR\rcancelledLate\x12\x1b\n" +
 	"\ttime_zone\x18\r \x01(\tR\btimeZone\x12#\n" +
-	"\rsupervised_by\x18\x0e \x01(\tR\fsupervisedBy\"\x92\x02\n" +
+	"\rsupervised_by\x18\x0e \x01(\tR\fsupervisedBy\x12H\n" +
+	"\fcancelled_by\x18\x0f \x01(\x0e2%.familytime.scheduling.v1.CancelledByR\vcancelledBy\x12%\n" +
+	"\x0enotice_minutes\x18\x10 \x01(\x03R\rnoticeMinutes\"\x92\x02\n" +
 	"\rDaySheetEntry\x12;\n" +
 	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12\x1b\n" +
 	"\troom_name\x18\x02 \x01(\tR\broomName\x12D\n" +
@@ -1779,14 +1799,15 @@ var file_familytime_scheduling_v1_sessions_proto_depIdxs = []int32{
 	14, // 24: familytime.scheduling.v1.Booking.children:type_name -> familytime.scheduling.v1.PartyTimes
 	4,  // 25: familytime.scheduling.v1.Booking.status:type_name -> familytime.scheduling.v1.BookingStatus
 	6,  // 26: familytime.scheduling.v1.Booking.cancellation_reason:type_name -> familytime.scheduling.v1.CancellationReason
-	15, // 27: familytime.scheduling.v1.DaySheetEntry.booking:type_name -> familytime.scheduling.v1.Booking
-	13, // 28: familytime.scheduling.v1.DaySheetEntry.expected:type_name -> familytime.scheduling.v1.ExpectedPerson
-	7,  // 29: familytime.scheduling.v1.DaySheetEntry.alerts:type_name -> familytime.scheduling.v1.Alert
-	30, // [30:30] is the sub-list for method output_type
-	30, // [30:30] is the sub-list for method input_type
-	30, // [30:30] is the sub-list for extension type_name
-	30, // [30:30] is the sub-list for extension extendee
-	0,  // [0:30] is the sub-list for field type_name
+	5,  // 27: familytime.scheduling.v1.Booking.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
+	15, // 28: familytime.scheduling.v1.DaySheetEntry.booking:type_name -> familytime.scheduling.v1.Booking
+	13, // 29: familytime.scheduling.v1.DaySheetEntry.expected:type_name -> familytime.scheduling.v1.ExpectedPerson
+	7,  // 30: familytime.scheduling.v1.DaySheetEntry.alerts:type_name -> familytime.scheduling.v1.Alert
+	31, // [31:31] is the sub-list for method output_type
+	31, // [31:31] is the sub-list for method input_type
+	31, // [31:31] is the sub-list for extension type_name
+	31, // [31:31] is the sub-list for extension extendee
+	0,  // [0:31] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_sessions_proto_init() }

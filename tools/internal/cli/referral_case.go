@@ -60,10 +60,16 @@ amber (proceed with measures agreed at the pre-visits) or red (weigh whether any
 offers is safe, or decline). --domestic-abuse records a finding of domestic abuse, which rules out
 supported contact: a supported-only centre then declines (or redirects) the family. A referral is
 screened once both parents are named with contact details; screening again replaces the screen
-until the centre decides.`,
+until the centre decides. A screen without --domestic-abuse where the latest screen found it, or
+where the referral's risk answers disclose it, is the centre's safeguarding lead's (acting as the
+lead), with a --note saying why in words (FINDING_CLEARED_BY_LEAD, NOTE_REQUIRED). A note, when
+given, says something in words (at least 3 characters with a letter or digit).`,
 		Example: `  familytime referral screen $REFERRAL --centre $CENTRE --rating amber \
     --note "Past non-molestation order, expired; stagger arrivals by 15 minutes"
-  familytime referral screen $REFERRAL --centre $CENTRE --rating red --domestic-abuse`,
+  familytime referral screen $REFERRAL --centre $CENTRE --rating red --domestic-abuse
+  # the lead's token: clearing that finding, saying why
+  familytime referral screen $REFERRAL --centre $CENTRE --rating amber \
+    --note "Allegation withdrawn; court found no abuse (order of 3 March)"`,
 	}, func() (err error) {
 		rating, err = parseEnum[referralv1.RiskRating]("rating", ratingFlag, "RISK_RATING_", referralv1.RiskRating_value)
 		return err
@@ -75,7 +81,7 @@ until the centre decides.`,
 	f := cmd.Flags()
 	f.StringVar(&ratingFlag, "rating", "", "the screen: "+enumNames("RISK_RATING_", referralv1.RiskRating_name))
 	f.BoolVar(&abuse, "domestic-abuse", false, "the screener found domestic abuse (rules out supported contact)")
-	f.StringVar(&note, "note", "", "the screener's note")
+	f.StringVar(&note, "note", "", "the screener's note, in words; needed (and the lead's) to screen without a domestic-abuse finding the latest screen or the risk answers had")
 	_ = cmd.MarkFlagRequired("rating")
 	complete(cmd, "rating", "RISK_RATING_", referralv1.RiskRating_name)
 	return cmd

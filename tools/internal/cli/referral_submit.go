@@ -90,7 +90,11 @@ func (r *referralCommand) secondPartyCommand() *cobra.Command {
 		Long: `second-party records the second parent's application to a self-referral, which until then
 waits and cannot be screened. The file is the API's SubmitSecondPartyApplicationRequest in JSON or
 YAML: the applying parent (an adult, as in docs/referral-example.yaml, with contact details), their
-own risk answers, risk_notes and consent_given. The referral and centre come from the command line.`,
+own risk answers, risk_notes, consent_given and the family's children, each with their full_name
+and date_of_birth as the first parent gave them. An applicant with a referrer's token must name
+every child (case, accents and punctuation aside), or the application is refused
+(APPLICATION_DOES_NOT_MATCH, without saying what differs), and is answered the referral's id and
+state only. The referral and centre come from the command line.`,
 		Example: `  familytime referral second-party $REFERRAL --centre $CENTRE --file second-parent.yaml
 
   # second-parent.yaml
@@ -101,7 +105,9 @@ own risk answers, risk_notes and consent_given. The referral and centre come fro
     may_attend: true
     contact: {address_lines: ["4 Kestrel Court", "Salford"], postcode: M6 5AB, phone: "07700 900456"}
   risk: {domestic_abuse: false}
-  consent_given: true`,
+  consent_given: true
+  children:
+    - {full_name: Lily Hughes, date_of_birth: {year: 2019, month: 4, day: 12}}`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			referral, centre, err := r.target(args)

@@ -33,6 +33,9 @@ func (r *Referral) Amend(d Details, today time.Time, newID NewID) ([]proto.Messa
 	}
 	d.validate(&v, "details.", need, today)
 	r.checkIDs(&v, d)
+	if r.state != AwaitingSecondParty && r.state != Received {
+		r.keepParentsReachable(&v, d)
+	}
 	if r.source != commonv1.ReferralSource_REFERRAL_SOURCE_SELF && d.Referrer.Name == "" {
 		v.add("details.referrer.name", "is required when a professional refers the family")
 	}
@@ -68,6 +71,21 @@ func (r *Referral) Amend(d Details, today time.Time, newID NewID) ([]proto.Messa
 	}
 	// Dropping the last adult without a pre-visit can complete the family's intake.
 	return r.readiness(events)
+}
+
+// keepParentsReachable refuses an amendment that leaves a parent without contact details once the
+// referral has passed screening, which needs both (ErrReferralIncomplete): DOMAIN.md, a referral
+// without both parents' contact details cannot proceed, so a screened, accepted or waitlisted
+// family, or one ready for or in contact, keeps a way to reach each parent (decision 97). The
+// field named is the parent's; the reason names no one.
+func (r *Referral) keepParentsReachable(v *Invalid, d Details) {
+	for i, a := range d.Adults {
+		parent := a.Role == referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT || a.Role == referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT
+		if parent && !a.Contact.Given() {
+			v.add(fmt.Sprintf("details.adults[%d].contact", i), "must give a way to reach this parent (an address with its postcode, "+
+				"a phone or an email): the referral is past screening, and a referral without both parents' contact details cannot proceed")
+		}
+	}
 }
 
 // checkIDs refuses ids that are not on the referral, or that an amendment gives twice.

@@ -151,7 +151,7 @@ func (r *Referral) EndCase(outcome referralv1.CaseOutcome, note string, today ti
 	case outcome == referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED:
 		v.add("outcome", "is recorded when scheduling releases the place, not by hand")
 	}
-	v.text("note", note, MaxTextLength, false)
+	v.note("note", note, false, "must say something when given")
 	if err := v.err(); err != nil {
 		return nil, err
 	}

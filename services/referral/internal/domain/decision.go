@@ -135,8 +135,9 @@ func (r *Referral) Decline(d Decline, dir Directory, today time.Time) ([]proto.M
 	}
 	if d.Reason == referralv1.DeclineReason_DECLINE_REASON_OTHER && note == "" {
 		v.add("note", "is required when the reason is other: say why the referral is declined")
+	} else {
+		v.note("note", note, d.Reason == referralv1.DeclineReason_DECLINE_REASON_OTHER, "must say why the referral is declined")
 	}
-	v.text("note", note, MaxTextLength, false)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -181,7 +182,7 @@ func (r *Referral) Withdraw(by referralv1.WithdrawnBy, note string, today time.T
 	if !known(referralv1.WithdrawnBy_name, int32(by)) {
 		v.add("withdrawn_by", "must say who withdrew the referral")
 	}
-	v.text("note", note, MaxTextLength, false)
+	v.note("note", note, false, "must say something when given")
 	if err := v.err(); err != nil {
 		return nil, err
 	}

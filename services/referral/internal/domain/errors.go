@@ -84,6 +84,25 @@ var (
 var (
 	// ErrReferralIncomplete: a referral without both parents' contact details cannot be screened.
 	ErrReferralIncomplete = problem.Rule("REFERRAL_INCOMPLETE", "both parents' contact details are needed before screening")
+	// ErrFindingClearedByLead: a screening that finds no domestic abuse where the referral's latest
+	// screening found it (or its risk answers disclose it) clears the finding, which brings
+	// supported contact back: only the centre's safeguarding lead, acting as the lead, does that
+	// (decision 92, as safeguarding's risk assessments; decision 97).
+	ErrFindingClearedByLead = problem.Rule("FINDING_CLEARED_BY_LEAD", "the referral's latest screening found domestic abuse: "+
+		"only the centre's safeguarding lead may record a screening that finds none")
+	// ErrDisclosureClearedByLead: as ErrFindingClearedByLead, where the referral's own risk answers
+	// say there is domestic abuse.
+	ErrDisclosureClearedByLead = problem.Rule("FINDING_CLEARED_BY_LEAD", "the referral's risk answers disclose domestic abuse: "+
+		"only the centre's safeguarding lead may record a screening that finds none")
+	// ErrNoteRequired: a screening that finds no domestic abuse against a finding or a disclosure
+	// says why, in words.
+	ErrNoteRequired = problem.Rule("NOTE_REQUIRED", "a screening that finds no domestic abuse where the referral's latest screening "+
+		"found it, or its risk answers disclose it, must carry a note saying why, in words (at least 3 characters with a letter or digit)")
+	// ErrApplicationDoesNotMatch: a second parent's application names the family's children as the
+	// first parent gave them. One message whatever differs, so that the refusal teaches nothing about
+	// the family (decision 97).
+	ErrApplicationDoesNotMatch = problem.Rule("APPLICATION_DOES_NOT_MATCH",
+		"the application does not match the referral: name every child on it, each with their full name and date of birth as the first parent gave them")
 	// ErrServiceNotOffered: the centre does not offer the service type.
 	ErrServiceNotOffered = problem.Rule("SERVICE_NOT_OFFERED", "the centre does not offer this kind of contact")
 	// ErrDomesticAbuseRulesOutSupported: a domestic-abuse finding forbids supported contact, for
@@ -198,6 +217,17 @@ func (v *Invalid) inWords(field, s string, max int, what string) {
 	case !inwords.Says(s):
 		v.add(field, fmt.Sprintf("%s, in words (at least %d characters)", what, MinWordsLength))
 	}
+}
+
+// note checks a note a person writes (a decline's, a screening's, a withdrawal's, a pre-visit's,
+// a case's end): optional unless required, but a note given says something in words, as inWords;
+// "-" or "." records nothing.
+func (v *Invalid) note(field, s string, required bool, what string) {
+	if !required && strings.TrimSpace(s) == "" {
+		v.text(field, s, MaxTextLength, false)
+		return
+	}
+	v.inWords(field, s, MaxTextLength, what)
 }
 
 // line checks a one-line field of a person or their contact details (a name, an address line, a

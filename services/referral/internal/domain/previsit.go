@@ -54,7 +54,7 @@ func (r *Referral) RecordPreVisit(p PreVisit, today time.Time) ([]proto.Message,
 	case p.On.Before(r.receivedOn):
 		v.add("visited_on", "must not be before the referral was received")
 	}
-	v.text("note", note, MaxTextLength, false)
+	v.note("note", note, false, "must say something when given")
 	if err := v.err(); err != nil {
 		return nil, err
 	}

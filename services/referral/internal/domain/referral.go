@@ -38,6 +38,9 @@ type Referral struct {
 	screened  bool
 	rating    referralv1.RiskRating
 	daFinding bool // the screening's; see domesticAbuse
+	// lastScreenDA is what the latest screening recorded found, kept when an amendment voids it:
+	// clearing it is the lead's (Screen).
+	lastScreenDA bool
 	// leadAssessedOn is the date of the safeguarding lead's latest risk assessment that changed
 	// whether domestic abuse is found, leadDAFinding what it found; zero while none did.
 	leadAssessedOn time.Time
@@ -252,6 +255,7 @@ func (r *Referral) apply(ev proto.Message) error {
 		}
 	case *referralv1.ScreeningRecorded:
 		r.screened, r.rating, r.daFinding = true, e.GetRating(), e.GetDomesticAbuseFinding()
+		r.lastScreenDA = e.GetDomesticAbuseFinding()
 		r.state = Screened
 	case *referralv1.RiskAssessmentNoted:
 		r.leadAssessedOn, r.leadDAFinding = fromDate(e.GetAssessedOn()), e.GetDomesticAbuseFinding()

@@ -16,11 +16,19 @@ type Screening struct {
 	// DomesticAbuseFinding means the screener found domestic abuse: it rules out supported contact.
 	DomesticAbuseFinding bool
 	Note                 string
+	// ByLead means the screener is the centre's safeguarding lead acting as the lead.
+	ByLead bool
 }
 
 // Screen records a screening. A referral is screened only once both parents are on it with a way
 // to reach each of them (ErrReferralIncomplete): the screener must be able to speak to both. A
 // screened referral may be screened again before the centre decides; the later screen stands.
+//
+// A screening that finds no domestic abuse where the referral's latest screening found it (even
+// one an amendment voided), or where its risk answers disclose it, would let supported contact
+// go ahead against a finding or a disclosure: it is the centre's safeguarding lead's, acting as
+// the lead (ErrFindingClearedByLead, ErrDisclosureClearedByLead), with a note saying why in words
+// (ErrNoteRequired), as clearing a risk assessment's finding is in safeguarding (decisions 92, 97).
 func (r *Referral) Screen(s Screening, today time.Time) ([]proto.Message, error) {
 	if err := CheckTransition(r.state, CmdScreen); err != nil {
 		return nil, err
@@ -33,9 +41,19 @@ func (r *Referral) Screen(s Screening, today time.Time) ([]proto.Message, error)
 	if !known(referralv1.RiskRating_name, int32(s.Rating)) {
 		v.add("rating", "must be red, amber or green")
 	}
-	v.text("note", note, MaxTextLength, false)
+	v.note("note", note, false, "must say something when given")
 	if err := v.err(); err != nil {
 		return nil, err
+	}
+	if !s.DomesticAbuseFinding {
+		switch {
+		case r.lastScreenDA && !s.ByLead:
+			return nil, ErrFindingClearedByLead
+		case r.facts.Risk.DomesticAbuse && !s.ByLead:
+			return nil, ErrDisclosureClearedByLead
+		case (r.lastScreenDA || r.facts.Risk.DomesticAbuse) && note == "":
+			return nil, ErrNoteRequired
+		}
 	}
 	sealed, err := noteOf(note)
 	if err != nil {

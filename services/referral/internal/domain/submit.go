@@ -108,12 +108,26 @@ type SecondPartyApplication struct {
 	Risk         Risk
 	RiskNotes    string
 	ConsentGiven bool
+	// Children are the family's children as the applicant names them (name and date of birth).
+	Children []Child
+	// MustMatch means the applicant acts as a referrer, someone the centre has not met: the
+	// application must name the family's children (NamesTheChildren).
+	MustMatch bool
 }
 
 // SubmitSecondParty records the other parent's application, which completes a self-referral: it
 // is then received and may be screened. The applicant must be the parent the first application did
 // not name. A yes to a risk question from either parent counts.
+//
+// An applicant acting as a referrer must name every child as the first parent gave them
+// (NamesTheChildren); otherwise anyone with a referrer's token for the centre could join a family
+// they do not belong to and learn of it. That is checked first, before the referral's state, and
+// refused with one message whatever differs (ErrApplicationDoesNotMatch), so that a refusal says
+// nothing about the family, not even whether it is still waiting (decision 97).
 func (r *Referral) SubmitSecondParty(a SecondPartyApplication, today time.Time, newID NewID) ([]proto.Message, error) {
+	if a.MustMatch && !r.NamesTheChildren(a.Children) {
+		return nil, ErrApplicationDoesNotMatch
+	}
 	if err := CheckTransition(r.state, CmdSubmitSecondParty); err != nil {
 		return nil, err
 	}
@@ -144,6 +158,31 @@ func (r *Referral) SubmitSecondParty(a SecondPartyApplication, today time.Time, 
 	return r.record(&referralv1.SecondPartyApplicationReceived{ReferralId: r.id.String(), FamilyId: r.family.String(),
 		CentreId: r.centre.String(), ReceivedOn: toDate(today), Parent: parent, Risk: riskOf(a.Risk),
 		ConsentGiven: true, SealedRiskNotes: sealedNotes})
+}
+
+// NamesTheChildren reports whether children are exactly the referral's children, each once, matched
+// as possible duplicates are (DuplicateKey: the name normalised, the date of birth): case, accents,
+// spacing and punctuation do not matter, a missing, extra or different child does. A referral
+// whose family was erased has no names left and matches nothing.
+func (r *Referral) NamesTheChildren(children []Child) bool {
+	if len(children) != len(r.children) {
+		return false
+	}
+	want := map[string]int{}
+	for _, c := range r.children {
+		if c.Name == "" {
+			return false
+		}
+		want[string(DuplicateKey(c.Name, c.DateOfBirth))]++
+	}
+	for _, c := range children {
+		k := string(DuplicateKey(c.Name, c.DateOfBirth))
+		if want[k] == 0 {
+			return false
+		}
+		want[k]--
+	}
+	return true
 }
 
 // missingParent is the role of the parent a self-referral still waits for.

@@ -272,7 +272,7 @@ func TestSelfReferral(t *testing.T) {
 	require.True(t, r.Complete())
 	require.True(t, r.Details().Risk.DomesticAbuse, "a yes from either parent counts")
 	require.True(t, r.Details().Risk.OtherConcerns, "and the first parent's answers stay")
-	h.ok(r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_AMBER}, today))
+	h.ok(r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_AMBER, DomesticAbuseFinding: true}, today))
 
 	rebuilt, err := domain.Rebuild(r.ID(), h.events)
 	require.NoError(t, err)

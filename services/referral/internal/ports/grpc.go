@@ -29,8 +29,9 @@ var (
 	intake = []auth.Role{auth.RoleReferrer, auth.RoleCoordinator}
 	// casework: the centre's decisions and the family's path are the coordinator's.
 	casework = []auth.Role{auth.RoleCoordinator}
-	// screening: a person screens the referral's risk.
-	screening = []auth.Role{auth.RoleCoordinator, auth.RoleSafeguardingLead}
+	// screening: a person screens the referral's risk. The lead comes first, so that a lead who is
+	// also a coordinator acts as the lead, who alone clears a domestic-abuse finding (decision 97).
+	screening = []auth.Role{auth.RoleSafeguardingLead, auth.RoleCoordinator}
 	// readers see a centre's referrals without personal details.
 	readers = []auth.Role{auth.RoleCoordinator, auth.RoleSafeguardingLead, auth.RoleAdmin}
 	// openers may open a family's personal details (every opening is recorded).
@@ -94,7 +95,11 @@ func (s *Server) SubmitReferral(ctx context.Context, req *referralv1.SubmitRefer
 	}
 	sub := domain.Submission{CentreID: id(req.GetCentreId()), Source: req.GetSource(), RequestedServiceType: req.GetRequestedServiceType(), Details: d}
 	var ranOut *commonv1.Date
+	referrer := actsAsReferrer(ctx)
 	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.SubmitReferralResponse {
+		if referrer {
+			r = forReferrer(r)
+		}
 		return &referralv1.SubmitReferralResponse{Referral: r, CentreAccreditationRanOutOn: ranOut}
 	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
 		dec, err := s.app.Submit(ctx, sub, md)
@@ -105,9 +110,26 @@ func (s *Server) SubmitReferral(ctx context.Context, req *referralv1.SubmitRefer
 
 // SubmitSecondPartyApplication records the other parent's application to a self-referral.
 func (s *Server) SubmitSecondPartyApplication(ctx context.Context, req *referralv1.SubmitSecondPartyApplicationRequest) (*referralv1.SubmitSecondPartyApplicationResponse, error) {
+	referrer := actsAsReferrer(ctx)
 	a := domain.SecondPartyApplication{Parent: adultFrom(req.GetParent()), Risk: riskFrom(req.GetRisk()),
-		RiskNotes: req.GetRiskNotes(), ConsentGiven: req.GetConsentGiven()}
+		RiskNotes: req.GetRiskNotes(), ConsentGiven: req.GetConsentGiven(), MustMatch: referrer}
+	var bad problem.InvalidError
+	for i, c := range req.GetChildren() {
+		dob, err := date(c.GetDateOfBirth(), fieldf("children[%d].date_of_birth", i))
+		if err != nil {
+			bad.Violations = append(bad.Violations, err.(*problem.InvalidError).Violations...)
+		}
+		a.Children = append(a.Children, domain.Child{Name: c.GetFullName(), DateOfBirth: dob})
+	}
+	if len(bad.Violations) > 0 {
+		return nil, &bad
+	}
 	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.SubmitSecondPartyApplicationResponse {
+		if referrer {
+			// The applicant needs to know the application arrived and where the referral stands;
+			// the family's person ids and the children's birth months are the centre's.
+			r = &referralv1.Referral{ReferralId: r.GetReferralId(), State: r.GetState()}
+		}
 		return &referralv1.SubmitSecondPartyApplicationResponse{Referral: r}
 	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
 		return s.app.SubmitSecondParty(ctx, id(req.GetReferralId()), id(req.GetCentreId()), a, md)
@@ -129,7 +151,8 @@ func (s *Server) AmendReferral(ctx context.Context, req *referralv1.AmendReferra
 
 // RecordScreening records a screening of the referral's risk.
 func (s *Server) RecordScreening(ctx context.Context, req *referralv1.RecordScreeningRequest) (*referralv1.RecordScreeningResponse, error) {
-	sc := domain.Screening{Rating: req.GetRating(), DomesticAbuseFinding: req.GetDomesticAbuseFinding(), Note: req.GetNote()}
+	sc := domain.Screening{Rating: req.GetRating(), DomesticAbuseFinding: req.GetDomesticAbuseFinding(), Note: req.GetNote(),
+		ByLead: auth.ActingRoleFrom(ctx) == auth.RoleSafeguardingLead}
 	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.RecordScreeningResponse {
 		return &referralv1.RecordScreeningResponse{Referral: r}
 	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
@@ -318,6 +341,21 @@ func (s *Server) GetFamily(ctx context.Context, req *referralv1.GetFamilyRequest
 	family.Details = detailsOf(d)
 	family.Adults, family.Children = family.Details.GetAdults(), family.Details.GetChildren()
 	return &referralv1.GetFamilyResponse{Family: family}, nil
+}
+
+// actsAsReferrer reports whether the caller acts as a referrer (Policy.ActingRole: intake lists the
+// referrer first, so someone holding both roles acts as one).
+func actsAsReferrer(ctx context.Context) bool { return auth.ActingRoleFrom(ctx) == auth.RoleReferrer }
+
+// forReferrer is a new referral as its referrer is answered: the summary without what the centre's
+// staff check. A possible duplicate (decision 37) is for a person at the centre to check; told to
+// a referrer, it says that the child is known at this centre, and so where a parent may live, and
+// names another referrer's referral. The version goes too: flagging a duplicate is an event of the
+// referral, so the version would say it as plainly (decision 97). A referrer amends nothing, so
+// has no use for it.
+func forReferrer(r *referralv1.Referral) *referralv1.Referral {
+	r.PossibleDuplicateOf, r.Version = nil, 0
+	return r
 }
 
 // translate puts the domain's invalid input in the form grpcx maps; the domain already names

@@ -1,0 +1,218 @@
+package referral_test
+
+import (
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/auth"
+)
+
+// What the third review of referral found (decision 97), through the running service.
+
+// A possible duplicate is for the centre's staff to check: a referrer, a parent referring
+// themselves above all, is never told of it, nor can tell it from the answer (the version would
+// say it). The coordinator sees it where they look at the referral.
+func TestAReferrerIsNotToldOfAPossibleDuplicate(t *testing.T) {
+	g := newRig(t)
+	centre := g.centre(t, supported)
+	coordinator := g.coordinator(t, centre)
+	referrer := g.client(t, "parent-1", []auth.Role{auth.RoleReferrer}, centre)
+	ctx := t.Context()
+
+	first, err := coordinator.SubmitReferral(ctx, submitRequest(centre, commonv1.ReferralSource_REFERRAL_SOURCE_SOLICITOR, supported,
+		details(resident(), nonResident())))
+	require.NoError(t, err)
+	firstID := first.GetReferral().GetReferralId()
+
+	// The same child (name and date of birth) and a child no centre knows, referred by a parent.
+	self := func(name string) *referralv1.SubmitReferralRequest {
+		d := details(nonResident())
+		d.Referrer = nil
+		d.Children[0].FullName = name
+		return submitRequest(centre, commonv1.ReferralSource_REFERRAL_SOURCE_SELF, supported, d)
+	}
+	known, err := referrer.SubmitReferral(ctx, self("amelia  KESTREL junior"))
+	require.NoError(t, err)
+	unknown, err := referrer.SubmitReferral(ctx, self("Someone Else Entirely"))
+	require.NoError(t, err)
+	require.Empty(t, known.GetReferral().GetPossibleDuplicateOf(), "the referrer is not told")
+	strip := func(r *referralv1.Referral) *referralv1.Referral {
+		r = proto.Clone(r).(*referralv1.Referral)
+		r.ReferralId, r.FamilyId, r.Adults, r.Children = "", "", nil, nil
+		return r
+	}
+	require.True(t, proto.Equal(strip(unknown.GetReferral()), strip(known.GetReferral())),
+		"a match and no match answer the referrer alike: %v / %v", known.GetReferral(), unknown.GetReferral())
+	require.Contains(t, g.eventTypes(t, known.GetReferral().GetReferralId()), "PossibleDuplicateFlagged", "the flag is still recorded")
+
+	// The centre's staff see it on the referral.
+	shown, err := coordinator.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: known.GetReferral().GetReferralId(), CentreId: centre.String()})
+	require.NoError(t, err)
+	require.Equal(t, []string{firstID}, shown.GetReferral().GetPossibleDuplicateOf())
+	require.EqualValues(t, 2, shown.GetReferral().GetVersion())
+	again, err := coordinator.SubmitReferral(ctx, self("Amelia Kestrel Junior"))
+	require.NoError(t, err)
+	require.ElementsMatch(t, []string{firstID, known.GetReferral().GetReferralId()}, again.GetReferral().GetPossibleDuplicateOf(),
+		"a coordinator's own submission still says it")
+}
+
+// A screening that finds no domestic abuse where the latest screening found it, or where the
+// referral's own answers disclose it, is the safeguarding lead's, acting as the lead, with a note
+// in words; refusals append nothing, and a voiding amendment does not wipe the finding out.
+func TestOnlyTheLeadClearsAScreeningsDomesticAbuseFindingSayingWhy(t *testing.T) {
+	g := newRig(t)
+	w := g.casework(t, g.centre(t, supported, supervised))
+	lead := g.client(t, "lead-1", []auth.Role{auth.RoleSafeguardingLead}, w.centre)
+	both := g.client(t, "lead-and-coordinator", []auth.Role{auth.RoleCoordinator, auth.RoleSafeguardingLead}, w.centre)
+	screen := func(c referralv1.ReferralServiceClient, ref string, da bool, note string) error {
+		_, err := c.RecordScreening(t.Context(), &referralv1.RecordScreeningRequest{RequestId: uuid.NewString(), ReferralId: ref,
+			CentreId: w.centre.String(), Rating: referralv1.RiskRating_RISK_RATING_GREEN, DomesticAbuseFinding: da, Note: note})
+		return err
+	}
+
+	ref := w.submit(supported).GetReferralId()
+	w.screen(ref, referralv1.RiskRating_RISK_RATING_RED, true)
+	before := g.events(t)
+	refused(t, screen(w.c, ref, false, ""), codes.FailedPrecondition, "FINDING_CLEARED_BY_LEAD")
+	refused(t, screen(w.c, ref, false, "the court found the allegations unproven"), codes.FailedPrecondition, "FINDING_CLEARED_BY_LEAD")
+	refused(t, screen(lead, ref, false, ""), codes.FailedPrecondition, "NOTE_REQUIRED")
+	refused(t, screen(lead, ref, false, "..."), codes.InvalidArgument, "note")
+	require.Equal(t, before, g.events(t), "refusals append nothing")
+	_, err := w.accept(ref, supported)
+	refused(t, err, codes.FailedPrecondition, "DOMESTIC_ABUSE_RULES_OUT_SUPPORTED")
+
+	// A voiding amendment (new risk answers) does not let a coordinator clear it either.
+	opened, err := w.c.GetFamily(t.Context(), &referralv1.GetFamilyRequest{ReferralId: ref, CentreId: w.centre.String(), Purpose: "amend the risk answers"})
+	require.NoError(t, err)
+	d := opened.GetFamily().GetDetails()
+	d.Risk.SubstanceMisuse = true
+	_, err = w.c.AmendReferral(t.Context(), &referralv1.AmendReferralRequest{RequestId: uuid.NewString(), ReferralId: ref, CentreId: w.centre.String(), Details: d})
+	require.NoError(t, err)
+	refused(t, screen(w.c, ref, false, ""), codes.FailedPrecondition, "FINDING_CLEARED_BY_LEAD")
+
+	// The lead, acting as the lead (also when a coordinator too), clears it saying why.
+	require.NoError(t, screen(both, ref, false, "The court found the allegations unproven; reviewed with the police"))
+	_, err = w.accept(ref, supported)
+	require.NoError(t, err)
+
+	// The referral's own answers disclose domestic abuse: a green screen without it is the lead's.
+	disclosed := w.submit(supported, func(d *referralv1.ReferralDetails) { d.Risk.DomesticAbuse = true }).GetReferralId()
+	before = g.events(t)
+	err = screen(w.c, disclosed, false, "looks fine")
+	refused(t, err, codes.FailedPrecondition, "FINDING_CLEARED_BY_LEAD")
+	require.Contains(t, status.Convert(err).Message(), "risk answers disclose domestic abuse")
+	refused(t, screen(lead, disclosed, false, ""), codes.FailedPrecondition, "NOTE_REQUIRED")
+	require.Equal(t, before, g.events(t))
+	require.NoError(t, screen(w.c, disclosed, true, ""), "a coordinator records the finding")
+	require.NoError(t, screen(lead, disclosed, false, "Allegation made in error, withdrawn by the parent in writing"))
+}
+
+// A second parent's application names the family's children as the first parent gave them; a
+// referrer who does not is refused with one message, whatever differs, and appends nothing. The
+// applicant is answered the referral's id and state only.
+func TestASecondParentsApplicationNamesTheFamilysChildren(t *testing.T) {
+	g := newRig(t)
+	centre := g.centre(t, supported)
+	parent := g.client(t, "parent-1", []auth.Role{auth.RoleReferrer}, centre)
+	stranger := g.client(t, "parent-2", []auth.Role{auth.RoleReferrer}, centre)
+	ctx := t.Context()
+
+	d := details(resident())
+	d.Referrer = nil
+	second := d.GetChildren()[0]
+	d.Children = append(d.Children, &referralv1.Child{FullName: "Zoë O'Brien", DateOfBirth: date(today().AddDate(-3, 0, 0))})
+	sub, err := parent.SubmitReferral(ctx, submitRequest(centre, commonv1.ReferralSource_REFERRAL_SOURCE_SELF, supported, d))
+	require.NoError(t, err)
+	ref := sub.GetReferral().GetReferralId()
+
+	apply := func(children ...*referralv1.Child) (*referralv1.SubmitSecondPartyApplicationResponse, error) {
+		return stranger.SubmitSecondPartyApplication(ctx, &referralv1.SubmitSecondPartyApplicationRequest{RequestId: uuid.NewString(),
+			ReferralId: ref, CentreId: centre.String(), Parent: nonResident(), Risk: &referralv1.RiskAnswers{}, ConsentGiven: true,
+			Children: children})
+	}
+	zoe := &referralv1.Child{FullName: "ZOE OBRIEN", DateOfBirth: date(today().AddDate(-3, 0, 0))}
+	wrongDay := proto.Clone(zoe).(*referralv1.Child)
+	wrongDay.DateOfBirth = date(today().AddDate(-3, 0, -1))
+	before := g.events(t)
+	var messages []string
+	for name, children := range map[string][]*referralv1.Child{"none": nil, "one of two": {second}, "a wrong date": {second, wrongDay},
+		"a child twice": {second, second}, "an extra child": {second, zoe, zoe}} {
+		_, err := apply(children...)
+		require.Equal(t, codes.FailedPrecondition, status.Code(err), name)
+		require.Equal(t, "APPLICATION_DOES_NOT_MATCH", reason(t, err), name)
+		messages = append(messages, status.Convert(err).Message())
+	}
+	for _, m := range messages {
+		require.Equal(t, messages[0], m, "one message, whatever differs")
+	}
+	require.Equal(t, before, g.events(t), "refusals append nothing")
+
+	got, err := apply(zoe, second)
+	require.NoError(t, err, "names match as duplicates do: case, accents and punctuation aside, in any order")
+	require.True(t, proto.Equal(&referralv1.Referral{ReferralId: ref, State: referralv1.ReferralState_REFERRAL_STATE_RECEIVED}, got.GetReferral()),
+		"the applicant learns the id and the state, nothing of the family: %v", got.GetReferral())
+	_, err = apply(zoe)
+	refused(t, err, codes.FailedPrecondition, "APPLICATION_DOES_NOT_MATCH")
+	_, err = apply(zoe, second)
+	refused(t, err, codes.FailedPrecondition, "NOT_AWAITING_SECOND_PARTY")
+}
+
+// Past screening, an amendment keeps a way to reach both parents: one that drops a parent's
+// contact details is refused naming the parent, and changes nothing.
+func TestAnAmendmentPastScreeningKeepsBothParentsReachable(t *testing.T) {
+	g := newRig(t)
+	w := g.casework(t, g.centre(t, supported))
+	ref := w.ready(supported)
+	opened, err := w.c.GetFamily(t.Context(), &referralv1.GetFamilyRequest{ReferralId: ref, CentreId: w.centre.String(), Purpose: "correct the details"})
+	require.NoError(t, err)
+	d := opened.GetFamily().GetDetails()
+	for _, a := range d.GetAdults() {
+		a.Contact = &referralv1.ContactDetails{}
+	}
+	before := g.events(t)
+	_, err = w.c.AmendReferral(t.Context(), &referralv1.AmendReferralRequest{RequestId: uuid.NewString(), ReferralId: ref, CentreId: w.centre.String(), Details: d})
+	require.Equal(t, codes.InvalidArgument, status.Code(err), "%v", err)
+	require.ElementsMatch(t, []string{"details.adults[0].contact", "details.adults[1].contact"}, fields(t, err))
+	require.Equal(t, before, g.events(t))
+	shown, err := w.c.GetReferral(t.Context(), &referralv1.GetReferralRequest{ReferralId: ref, CentreId: w.centre.String()})
+	require.NoError(t, err)
+	for _, a := range shown.GetReferral().GetAdults() {
+		require.True(t, a.GetContactDetailsGiven())
+	}
+
+	// Before screening a parent may still be given without them (screening waits for them).
+	early := w.submit(supported, func(d *referralv1.ReferralDetails) { d.Adults[1].Contact = nil })
+	require.Equal(t, referralv1.ReferralState_REFERRAL_STATE_RECEIVED, early.GetState())
+}
+
+// A note that is required says something in words, and one given (optional or not) is not only
+// punctuation: a decline for another reason, a screening, a withdrawal, a pre-visit.
+func TestNotesSayWhyInWords(t *testing.T) {
+	g := newRig(t)
+	w := g.casework(t, g.centre(t, supported))
+	ref := w.submit(supported).GetReferralId()
+	before := g.events(t)
+	for _, note := range []string{"-", ". .", "ok"} {
+		_, err := w.decline(ref, referralv1.DeclineReason_DECLINE_REASON_OTHER, note, "")
+		refused(t, err, codes.InvalidArgument, "note")
+		_, err = w.decline(ref, referralv1.DeclineReason_DECLINE_REASON_OUT_OF_AREA, note, "")
+		refused(t, err, codes.InvalidArgument, "note")
+		_, err = w.c.RecordScreening(t.Context(), &referralv1.RecordScreeningRequest{RequestId: uuid.NewString(), ReferralId: ref,
+			CentreId: w.centre.String(), Rating: referralv1.RiskRating_RISK_RATING_GREEN, Note: note})
+		refused(t, err, codes.InvalidArgument, "note")
+		_, err = w.c.WithdrawReferral(t.Context(), &referralv1.WithdrawReferralRequest{RequestId: uuid.NewString(), ReferralId: ref,
+			CentreId: w.centre.String(), WithdrawnBy: referralv1.WithdrawnBy_WITHDRAWN_BY_REFERRER, Note: note})
+		refused(t, err, codes.InvalidArgument, "note")
+	}
+	require.Equal(t, before, g.events(t), "refusals append nothing")
+	w.screen(ref, referralv1.RiskRating_RISK_RATING_GREEN, false)
+	_, err := w.decline(ref, referralv1.DeclineReason_DECLINE_REASON_OTHER, "The family moved out of the area", "")
+	require.NoError(t, err)
+}

@@ -674,6 +674,7 @@ func TestReportsFromSessionToReleaseWithTheSecondPersonCheck(t *testing.T) {
 	require.NotContains(t, strings.Join(texts, " "), "High St")
 	require.Len(t, copyOf.GetRecipients(), 1, "a copy names its recipient alone, not the rest of the list nor what others were not given")
 	require.Equal(t, father.String(), copyOf.GetRecipients()[0].GetPersonId())
+	require.Empty(t, copyOf.GetRecipients()[0].GetWithheldSections(), "nor that anything was withheld")
 	require.Empty(t, copyOf.GetReport().GetAuthor(), "nor the staff's accounts")
 	require.Empty(t, copyOf.GetReport().GetChecker())
 

@@ -248,7 +248,8 @@ rest of the distribution list, its sections numbered as the copy has them.`,
 				if err := out.one(w, resp.GetReport(), reportFields(resp.GetReport())); err != nil {
 					return err
 				}
-				if len(resp.GetRecipients()) > 0 {
+				if len(resp.GetRecipients()) > 0 && req.RecipientIndex == nil {
+					// A copy's heading says whose it is; the list is the whole report's.
 					fmt.Fprintln(w, "\ndistribution list:")
 					if err := printRecipients(w, &out, resp.GetRecipients()); err != nil {
 						return err

@@ -100,6 +100,15 @@ func (a *App) GetReport(ctx context.Context, c domain.Caller, centre, id uuid.UU
 	if err := r.CanRead(c); err != nil {
 		return ReportView{}, err
 	}
+	// Reading a report's text is working on it, as writing and checking it are: by someone the
+	// centre's staff register clears today (decision 96); a supervisor who left keeps a token.
+	register, err := a.records.StaffRegister(ctx, centre)
+	if err != nil {
+		return ReportView{}, err
+	}
+	if err := domain.ClearedToWork(register, c.Subject, a.today()); err != nil {
+		return ReportView{}, err
+	}
 	indexes := make([]int, len(r.Sections()))
 	for i := range indexes {
 		indexes[i] = i

@@ -229,7 +229,7 @@ func (r *Report) Recipients() []Recipient { return slices.Clone(r.recipients) }
 // Version is the number of events recorded for the report.
 func (r *Report) Version() int64 { return r.version }
 
-// ClearedToWork refuses, with ErrNotCleared's reason and why in words, a report's draft,
+// ClearedToWork refuses, with ErrNotCleared's reason and why in words, a report's read, draft,
 // submission, check or release by account on today unless the centre's staff register clears
 // them that day: on it, in any role, with an enhanced DBS check and safeguarding training that
 // count (decision 96). The token says what someone does; the register, kept by the centre, says
@@ -237,7 +237,7 @@ func (r *Report) Version() int64 { return r.version }
 // until it expires). The message speaks to the caller and names no account.
 func ClearedToWork(register *staff.Register, account string, today time.Time) error {
 	if ok, why := register.Cleared(account, today); !ok {
-		return problem.Rule(ErrNotCleared.Reason, fmt.Sprintf("you are not cleared to write, check or release the centre's reports on %s: %s. "+
+		return problem.Rule(ErrNotCleared.Reason, fmt.Sprintf("you are not cleared to read, write, check or release the centre's reports on %s: %s. "+
 			"Staff and volunteers need an enhanced DBS check before starting and safeguarding training every year; "+
 			"a coordinator of the centre keeps its staff register (familytime staff)", today.Format(time.DateOnly), why))
 	}

@@ -346,6 +346,7 @@ func (s *Server) GetReport(ctx context.Context, req *safeguardingv1.GetReportReq
 		// distribution list nor what was withheld from others (a parent would learn that sections
 		// about the other exist), and not the staff's accounts, which may be e-mail addresses.
 		out.Recipients = out.Recipients[*recipient : *recipient+1]
+		out.Recipients[0].WithheldSections = nil
 		out.Report.Author, out.Report.Checker = "", ""
 	}
 	for _, x := range v.Sections {

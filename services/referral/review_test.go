@@ -152,6 +152,13 @@ func TestASecondParentsApplicationNamesTheFamilysChildren(t *testing.T) {
 	for _, m := range messages {
 		require.Equal(t, messages[0], m, "one message, whatever differs")
 	}
+	// A coordinator entering a paper application need not name the children; children they do
+	// name must be the family's (review 4: a wrong applicant's children were dropped unseen).
+	coordinator := g.client(t, "coordinator-1", []auth.Role{auth.RoleCoordinator}, centre)
+	_, err = coordinator.SubmitSecondPartyApplication(ctx, &referralv1.SubmitSecondPartyApplicationRequest{RequestId: uuid.NewString(),
+		ReferralId: ref, CentreId: centre.String(), Parent: nonResident(), Risk: &referralv1.RiskAnswers{}, ConsentGiven: true,
+		Children: []*referralv1.Child{second, wrongDay}})
+	refused(t, err, codes.FailedPrecondition, "APPLICATION_DOES_NOT_MATCH")
 	require.Equal(t, before, g.events(t), "refusals append nothing")
 
 	got, err := apply(zoe, second)

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
@@ -13,6 +11,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/inwords"
 )
 
 // caseCommand builds a command that changes one referral: it takes the referral id, --request-id
@@ -63,7 +62,7 @@ screened once both parents are named with contact details; screening again repla
 until the centre decides. A screen without --domestic-abuse where the latest screen found it, or
 where the referral's risk answers disclose it, is the centre's safeguarding lead's (acting as the
 lead), with a --note saying why in words (FINDING_CLEARED_BY_LEAD, NOTE_REQUIRED). A note, when
-given, says something in words (at least 3 characters with a letter or digit).`,
+given, says something in words (at least 3 letters or digits, one a letter).`,
 		Example: `  familytime referral screen $REFERRAL --centre $CENTRE --rating amber \
     --note "Past non-molestation order, expired; stagger arrivals by 15 minutes"
   familytime referral screen $REFERRAL --centre $CENTRE --rating red --domestic-abuse
@@ -459,7 +458,7 @@ func (r *referralCommand) reviewCommand() *cobra.Command {
 		Short: "Record a review of a case in contact",
 		Long: `review records a review of a case whose contact has begun (supported cases are reviewed within 6
 months of the first session and every 6 months after; familytime referral reviews lists those due).
---note says what was discussed and decided, in words (at least 3 characters): a review that records
+--note says what was discussed and decided, in words (at least 3 letters or digits, one a letter): a review that records
 nothing is no review. --on is never before the case's last review nor its first session: the next
 review is due 6 months after this one, and a review dated earlier would pull that date backwards
 (the refusal names the earliest day allowed). The answer shows when the next review is due.
@@ -471,8 +470,8 @@ runs records the change with familytime referral change-arrangement.`,
     --note "Going well; parents discussing handover at school"`,
 	}, func() (err error) {
 		n := strings.TrimSpace(note)
-		if utf8.RuneCountInString(n) < 3 || strings.IndexFunc(n, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
-			return fmt.Errorf("--note must say what was discussed and decided, in words (at least 3 characters): a review that records nothing is no review")
+		if !inwords.Says(n) {
+			return fmt.Errorf("--note must say what was discussed and decided, in words (at least 3 letters or digits, one a letter): a review that records nothing is no review")
 		}
 		held, err = parseDate("on", on)
 		return err
@@ -483,7 +482,7 @@ runs records the change with familytime referral change-arrangement.`,
 	})
 	f := cmd.Flags()
 	f.StringVar(&on, "on", "", "the day of the review, YYYY-MM-DD (default: today)")
-	f.StringVar(&note, "note", "", "what was discussed and decided, in words (at least 3 characters)")
+	f.StringVar(&note, "note", "", "what was discussed and decided, in words (at least 3 letters or digits, one a letter)")
 	_ = cmd.MarkFlagRequired("note")
 	return cmd
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
@@ -12,6 +11,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/inwords"
 )
 
 func (r *referralCommand) listCommand() *cobra.Command {
@@ -140,7 +140,7 @@ func (r *referralCommand) familyCommand() *cobra.Command {
 orders, the reason for referral and the risk notes. These are sealed where they are stored, and
 every opening is recorded before anything is shown: who opened them, with which role, when, and
 why. --purpose is that why, and is required: say what you need the details for ("phone the
-resident parent to book the pre-visit"), as you would to the family, in at least 3 characters
+resident parent to book the pre-visit"), as you would to the family, in at least 3 letters or digits, one a letter
 ("." or "x" records nothing of why, and is refused).
 
 --for PERSON_ID opens only what that adult may be shown, for a letter or an export to them: their
@@ -156,8 +156,8 @@ Coordinators and the centre's safeguarding lead may open families; administrator
 				return err
 			}
 			purpose = strings.TrimSpace(purpose)
-			if utf8.RuneCountInString(purpose) < 3 || strings.IndexFunc(purpose, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
-				return fmt.Errorf("--purpose must say why the family's details are opened, in words (at least 3 characters): every opening is recorded")
+			if !inwords.Says(purpose) {
+				return fmt.Errorf("--purpose must say why the family's details are opened, in words (at least 3 letters or digits, one a letter): every opening is recorded")
 			}
 			if n := utf8.RuneCountInString(purpose); n > 500 {
 				return fmt.Errorf("--purpose is %d characters; at most 500", n)

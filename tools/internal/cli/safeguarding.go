@@ -253,7 +253,7 @@ func (s *safeguardingCommand) concern() *cobra.Command {
 			})
 		},
 	}
-	show.Flags().StringVar(&purpose, "purpose", "", "why you read it, in words (at least 3 characters with a letter or digit; recorded)")
+	show.Flags().StringVar(&purpose, "purpose", "", "why you read it, in words (at least 3 letters or digits, one a letter; recorded)")
 	_ = show.MarkFlagRequired("purpose")
 	showOut.register(show.Flags())
 
@@ -603,7 +603,7 @@ func (s *safeguardingCommand) record() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&family, "family", "", "the family (UUID)")
-	cmd.Flags().StringVar(&purpose, "purpose", "", "why you read it, in words (at least 3 characters with a letter or digit; recorded)")
+	cmd.Flags().StringVar(&purpose, "purpose", "", "why you read it, in words (at least 3 letters or digits, one a letter; recorded)")
 	_ = cmd.MarkFlagRequired("family")
 	_ = cmd.MarkFlagRequired("purpose")
 	out.register(cmd.Flags())

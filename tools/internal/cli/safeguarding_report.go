@@ -276,7 +276,7 @@ rest of the distribution list, its sections numbered as the copy has them.`,
 			})
 		},
 	}
-	cmd.Flags().StringVar(&purpose, "purpose", "", "why you read it, in words (at least 3 characters with a letter or digit; recorded)")
+	cmd.Flags().StringVar(&purpose, "purpose", "", "why you read it, in words (at least 3 letters or digits, one a letter; recorded)")
 	cmd.Flags().Int32Var(&recipient, "recipient", 0, "show the copy the recipient at this index of the release was given")
 	_ = cmd.MarkFlagRequired("purpose")
 	out.register(cmd.Flags())

@@ -97,7 +97,7 @@ var (
 	// ErrNoteRequired: a screening that finds no domestic abuse against a finding or a disclosure
 	// says why, in words.
 	ErrNoteRequired = problem.Rule("NOTE_REQUIRED", "a screening that finds no domestic abuse where the referral's latest screening "+
-		"found it, or its risk answers disclose it, must carry a note saying why, in words (at least 3 characters with a letter or digit)")
+		"found it, or its risk answers disclose it, must carry a note saying why, in words (at least 3 letters or digits, one a letter)")
 	// ErrApplicationDoesNotMatch: a second parent's application names the family's children as the
 	// first parent gave them. One message whatever differs, so that the refusal teaches nothing about
 	// the family (decision 97).
@@ -201,12 +201,12 @@ func (v *Invalid) text(field, s string, max int, required bool) {
 	v.check(field, s, max, required, text.Prose)
 }
 
-// MinWordsLength is the fewest characters a note that must say something may have, as for the
-// purpose of opening a family's details (CheckPurpose).
+// MinWordsLength is the fewest letters or digits a note that must say something may have, as for
+// the purpose of opening a family's details (CheckPurpose).
 const MinWordsLength = inwords.MinLength
 
 // inWords checks free text that must say something (a review's note): as text, required, at least
-// MinWordsLength characters besides the spaces around them, with a letter or a digit. what says
+// MinWordsLength letters or digits, one of them a letter (platform's inwords). what says
 // what the text must say; "." or "-" records nothing of it.
 func (v *Invalid) inWords(field, s string, max int, what string) {
 	before := len(v.Violations)
@@ -215,7 +215,7 @@ func (v *Invalid) inWords(field, s string, max int, what string) {
 	switch {
 	case len(v.Violations) > before:
 	case !inwords.Says(s):
-		v.add(field, fmt.Sprintf("%s, in words (at least %d characters)", what, MinWordsLength))
+		v.add(field, fmt.Sprintf("%s, in words (at least %d letters or digits, one a letter)", what, MinWordsLength))
 	}
 }
 

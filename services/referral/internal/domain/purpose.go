@@ -14,8 +14,8 @@ const (
 	MaxPurposeLength = 500
 )
 
-// CheckPurpose checks the purpose stated for opening a family's details: at least 3 characters
-// besides the spaces around them, at most 500, with a letter or a digit (not punctuation alone)
+// CheckPurpose checks the purpose stated for opening a family's details: at least 3 letters or
+// digits, one of them a letter, at most 500 characters (not punctuation or a number alone)
 // and no control characters (platform's inwords, which safeguarding's purposes share). The purpose is recorded with the opening, and "." records nothing
 // of why (decisions.md 77).
 func CheckPurpose(purpose string) error {
@@ -25,7 +25,7 @@ func CheckPurpose(purpose string) error {
 	switch {
 	case len(v.Violations) > 0:
 	case utf8.RuneCountInString(p) < MinPurposeLength:
-		v.add("purpose", "must say why the details are opened, in at least 3 characters")
+		v.add("purpose", "must say why the details are opened, in at least 3 letters or digits, one a letter")
 	case !inwords.Says(p):
 		v.add("purpose", "must say why the details are opened, in words")
 	}

@@ -111,7 +111,9 @@ type SecondPartyApplication struct {
 	// Children are the family's children as the applicant names them (name and date of birth).
 	Children []Child
 	// MustMatch means the applicant acts as a referrer, someone the centre has not met: the
-	// application must name the family's children (NamesTheChildren).
+	// application must name the family's children (NamesTheChildren). Children named by anyone
+	// else (a coordinator entering a paper application) must match too: a mismatch is the sign of
+	// a wrong applicant or a wrong referral, not something to drop.
 	MustMatch bool
 }
 
@@ -125,7 +127,7 @@ type SecondPartyApplication struct {
 // refused with one message whatever differs (ErrApplicationDoesNotMatch), so that a refusal says
 // nothing about the family, not even whether it is still waiting (decision 97).
 func (r *Referral) SubmitSecondParty(a SecondPartyApplication, today time.Time, newID NewID) ([]proto.Message, error) {
-	if a.MustMatch && !r.NamesTheChildren(a.Children) {
+	if (a.MustMatch || len(a.Children) > 0) && !r.NamesTheChildren(a.Children) {
 		return nil, ErrApplicationDoesNotMatch
 	}
 	if err := CheckTransition(r.state, CmdSubmitSecondParty); err != nil {

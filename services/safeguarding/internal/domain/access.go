@@ -24,14 +24,14 @@ type Access struct {
 }
 
 // RecordAccess decides the access record of a read. Nobody reads safeguarding text without
-// saying why: the purpose is required, 3 to 500 characters with a letter or a digit, the rule
+// saying why: the purpose is required, up to 500 characters with 3 letters or digits, one a letter, the rule
 // referral applies to opening a family's details (platform's inwords; "..." says nothing of why).
 func RecordAccess(c Caller, a Access) (proto.Message, error) {
 	purpose := strings.TrimSpace(a.Purpose)
 	var v violations
 	v.line("purpose", purpose, 500, true)
 	if len(v.Violations) == 0 && !inwords.Says(purpose) {
-		v.add("purpose", fmt.Sprintf("must say why the record is read, in words (at least %d characters with a letter or digit)", inwords.MinLength))
+		v.add("purpose", fmt.Sprintf("must say why the record is read, in words (at least %d letters or digits, one a letter)", inwords.MinLength))
 	}
 	if err := v.err(); err != nil {
 		return nil, err

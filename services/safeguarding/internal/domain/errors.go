@@ -60,7 +60,7 @@ var (
 		"only the centre's safeguarding lead may record an assessment that finds none")
 	// ErrNoteRequired: clearing a standing domestic-abuse finding says why, in words.
 	ErrNoteRequired = problem.Rule("NOTE_REQUIRED", "the family's latest assessment found domestic abuse: "+
-		"an assessment that finds none must carry a note saying why, in words (at least 3 characters with a letter or digit)")
+		"an assessment that finds none must carry a note saying why, in words (at least 3 letters or digits, one a letter)")
 	// ErrNotCorrectable: automatic records (a provisional screen, a due report) are superseded by
 	// a person's record, not corrected.
 	ErrNotCorrectable = problem.Rule("NOT_CORRECTABLE", "this kind of record is not corrected: record a new assessment or decision instead")

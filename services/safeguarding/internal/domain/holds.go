@@ -204,7 +204,7 @@ func (h *Holds) Review(id uuid.UUID, next time.Time, text string, today time.Tim
 	v.holdReview("next_review_by", next, today)
 	v.text("note", text, MaxText, true)
 	if len(v.Violations) == 0 && !inwords.Says(text) {
-		v.add("note", fmt.Sprintf("must say why the hold continues, in words (at least %d characters with a letter or digit)", inwords.MinLength))
+		v.add("note", fmt.Sprintf("must say why the hold continues, in words (at least %d letters or digits, one a letter)", inwords.MinLength))
 	}
 	if err := v.err(); err != nil {
 		return nil, err

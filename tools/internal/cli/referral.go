@@ -184,6 +184,11 @@ func printReferral(w io.Writer, out *output, r *referralv1.Referral) error {
 }
 
 func referralFields(r *referralv1.Referral) [][2]string {
+	if r.GetCentreId() == "" {
+		// A second parent's answer (decision 97): the referral's id and state only; a summary's
+		// other fields would print as blanks and "no" that mean nothing.
+		return [][2]string{{"referral", r.GetReferralId()}, {"state", stateName(r.GetState())}}
+	}
 	dupes := "-"
 	if len(r.GetPossibleDuplicateOf()) > 0 {
 		dupes = strings.Join(r.GetPossibleDuplicateOf(), ", ")
@@ -203,7 +208,10 @@ func referralFields(r *referralv1.Referral) [][2]string {
 		{"contact began on", dateString(r.GetFirstSessionOn())},
 		{"review due on", dateString(r.GetReviewDueOn())},
 		{"possible duplicate of", dupes},
-		{"version", fmt.Sprint(r.GetVersion())},
+	}
+	if r.GetVersion() > 0 {
+		// A referrer is not answered the version (decision 97).
+		fields = append(fields, [2]string{"version", fmt.Sprint(r.GetVersion())})
 	}
 	if term := supportedTermText(r.GetSupportedContactTerm()); term != "" {
 		// Said only of a case of supported contact in contact: supported contact is short-term.

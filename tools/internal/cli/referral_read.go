@@ -57,7 +57,8 @@ func (r *referralCommand) listCommand() *cobra.Command {
 						}
 						rows = append(rows, []string{ref.GetReferralId(), dateString(ref.GetReceivedOn()), stateName(ref.GetState()),
 							friendly("REFERRAL_SOURCE_", ref.GetSource().String()), service, ratingName(ref.GetRating()),
-							fmt.Sprint(len(ref.GetAdults())), fmt.Sprint(len(ref.GetChildren())), preVisits(ref.GetAdults())})
+							fmt.Sprint(len(ref.GetAdults())), fmt.Sprint(len(ref.GetChildren())), preVisits(ref.GetAdults()),
+							possibleDuplicates(ref.GetPossibleDuplicateOf())})
 					}
 					token = resp.GetNextPageToken()
 				}
@@ -69,7 +70,8 @@ func (r *referralCommand) listCommand() *cobra.Command {
 				_, err := fmt.Fprintln(stdout(cmd), "no referrals")
 				return err
 			}
-			return out.table(stdout(cmd), msgs, []string{"REFERRAL", "RECEIVED", "STATE", "SOURCE", "SERVICE", "SCREEN", "ADULTS", "CHILDREN", "PRE-VISITS"}, rows)
+			return out.table(stdout(cmd), msgs, []string{"REFERRAL", "RECEIVED", "STATE", "SOURCE", "SERVICE", "SCREEN", "ADULTS", "CHILDREN", "PRE-VISITS",
+				"POSSIBLE DUPLICATE OF"}, rows)
 		},
 	}
 	f := cmd.Flags()
@@ -347,4 +349,17 @@ exceptional"), counted to today. Record a review with familytime referral review
 	f.Int32Var(&pageSize, "page-size", 100, "reviews fetched per request (1-500); every page is listed")
 	out.register(f)
 	return cmd
+}
+
+// possibleDuplicates is the list's column of the referrals a child on this one may also be on
+// (decision 37: a person checks), shortened ids; "-" for none.
+func possibleDuplicates(ids []string) string {
+	if len(ids) == 0 {
+		return "-"
+	}
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = short(id)
+	}
+	return strings.Join(out, ", ")
 }

@@ -354,6 +354,9 @@ func TestReferralPathOnTheDevPlatform(t *testing.T) {
 	out, err = referral("show", dupe.GetReferralId())
 	require.NoError(t, err)
 	require.Regexp(t, `possible duplicate of:\s+`+id, out)
+	out, err = referral("list")
+	require.NoError(t, err)
+	require.Regexp(t, dupe.GetReferralId()+`\s.*\s`+id[:8], out, "the list shows it too, where staff look")
 	out, err = referral("withdraw", dupe.GetReferralId(), "--by", "referrer", "--note", "Sent twice by mistake")
 	require.NoError(t, err)
 	require.Regexp(t, `state:\s+withdrawn`, out)
@@ -504,9 +507,21 @@ func TestReferralShowFlagsLongSupportedContact(t *testing.T) {
 		referralv1.SupportedContactTerm_SUPPORTED_CONTACT_TERM_BEYOND_TWELVE_MONTHS: `supported contact:\s+beyond 12 months: exceptional`,
 	} {
 		var out bytes.Buffer
-		require.NoError(t, printReferral(&out, &output{}, &referralv1.Referral{State: referralv1.ReferralState_REFERRAL_STATE_IN_CONTACT,
+		require.NoError(t, printReferral(&out, &output{}, &referralv1.Referral{CentreId: uuid.NewString(), State: referralv1.ReferralState_REFERRAL_STATE_IN_CONTACT,
 			FirstSessionOn: &commonv1.Date{Year: 2025, Month: 1, Day: 11}, SupportedContactTerm: term}))
 		require.Regexp(t, `contact began on:\s+2025-01-11`, out.String())
 		require.Regexp(t, want, out.String())
 	}
+}
+
+// A second parent's answer is the referral's id and state (decision 97): show prints those, not a
+// summary of blanks and "no" that would read as facts about the family.
+func TestReferralApplicantsAnswerPrintsIDAndState(t *testing.T) {
+	var out bytes.Buffer
+	id := uuid.NewString()
+	require.NoError(t, printReferral(&out, &output{}, &referralv1.Referral{ReferralId: id, State: referralv1.ReferralState_REFERRAL_STATE_RECEIVED}))
+	require.Regexp(t, `referral:\s+`+id, out.String())
+	require.Regexp(t, `state:\s+received`, out.String())
+	require.NotContains(t, out.String(), "domestic abuse")
+	require.NotContains(t, out.String(), "version")
 }

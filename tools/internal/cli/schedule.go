@@ -901,6 +901,11 @@ func statusWords(b *schedulingv1.Booking) string {
 	status := friendly("BOOKING_STATUS_", b.GetStatus().String())
 	if by := b.GetCancelledBy(); b.GetStatus() == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED && by != schedulingv1.CancelledBy_CANCELLED_BY_UNSPECIFIED {
 		status += " by " + friendly("CANCELLED_BY_", by.String())
+		if by == schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM {
+			// The system cancels for a reason of its own: a safeguarding hold, a finding of
+			// domestic abuse, the case's end, a rescheduling.
+			status += " (" + friendly("CANCELLATION_REASON_", b.GetCancellationReason().String()) + ")"
+		}
 	}
 	return status
 }

@@ -170,11 +170,11 @@ type Booking struct {
 	Reason                                                         schedulingv1.CancellationReason
 	Late                                                           bool
 	// CancelledBy and NoticeMinutes are who cancelled it and the notice given, once cancelled.
-	CancelledBy   schedulingv1.CancelledBy
-	NoticeMinutes int64
-	CheckedIn                                                      []uuid.UUID
-	Refusals                                                       int
-	Arrived, Departed                                              map[schedulingv1.Party]time.Time
+	CancelledBy       schedulingv1.CancelledBy
+	NoticeMinutes     int64
+	CheckedIn         []uuid.UUID
+	Refusals          int
+	Arrived, Departed map[schedulingv1.Party]time.Time
 	// SupervisedBy is who supervised the session, once it is completed (Complete).
 	SupervisedBy string
 }

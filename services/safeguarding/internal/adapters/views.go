@@ -300,11 +300,12 @@ func scanAccess(row pgx.CollectableRow) (AccessRow, error) {
 }
 
 // ReadSince reports whether subject read the record of the family in an access recorded after the
-// event at position in the service's log.
-func (r *Records) ReadSince(ctx context.Context, family, record uuid.UUID, subject string, position int64) (bool, error) {
+// event since in the service's log.
+func (r *Records) ReadSince(ctx context.Context, family, record uuid.UUID, subject string, since uuid.UUID) (bool, error) {
 	var read bool
 	err := r.store.Pool().QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM access_records a JOIN events e ON e.event_id = a.event_id
-		WHERE a.family_id = $1 AND a.record_id = $2 AND a.subject = $3 AND e.position > $4)`, family, record, subject, position).Scan(&read)
+		WHERE a.family_id = $1 AND a.record_id = $2 AND a.subject = $3
+			AND e.position > (SELECT position FROM events WHERE event_id = $4))`, family, record, subject, since).Scan(&read)
 	if err != nil {
 		return false, fmt.Errorf("reads of the record: %w", err)
 	}

@@ -56,11 +56,7 @@ func (a *App) ChangeReport(ctx context.Context, centre, id uuid.UUID, md eventst
 		return nil, nil, err
 	}
 	today := a.today()
-	register, err := a.records.StaffRegister(ctx, centre)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := domain.ClearedToWork(register, md.Actor, today); err != nil {
+	if err := a.clearedToday(ctx, centre, md.Actor, today); err != nil {
 		return nil, nil, err
 	}
 	expected := r.Version()
@@ -102,11 +98,7 @@ func (a *App) GetReport(ctx context.Context, c domain.Caller, centre, id uuid.UU
 	}
 	// Reading a report's text is working on it, as writing and checking it are: by someone the
 	// centre's staff register clears today (decision 96); a supervisor who left keeps a token.
-	register, err := a.records.StaffRegister(ctx, centre)
-	if err != nil {
-		return ReportView{}, err
-	}
-	if err := domain.ClearedToWork(register, c.Subject, a.today()); err != nil {
+	if err := a.clearedToday(ctx, centre, c.Subject, a.today()); err != nil {
 		return ReportView{}, err
 	}
 	indexes := make([]int, len(r.Sections()))
@@ -208,14 +200,18 @@ func withWorkingDays(rows []adapters.ReportRow, today time.Time) []OverdueReport
 // ReadSinceSubmitted reports whether subject read the report after its latest submission for
 // the check (decision 98): the second person checks what was written.
 func (a *App) ReadSinceSubmitted(ctx context.Context, r *domain.Report, subject string) (bool, error) {
-	_, raw, err := a.records.Load(ctx, domain.ReportStreamID(r.ID()))
+	if r.Submission() == uuid.Nil {
+		return false, nil
+	}
+	return a.records.ReadSince(ctx, r.FamilyID(), r.ID(), subject, r.Submission())
+}
+
+// clearedToday refuses account unless the centre's staff register, as far as safeguarding has
+// heard of it, clears them today (decision 96).
+func (a *App) clearedToday(ctx context.Context, centre uuid.UUID, account string, today time.Time) error {
+	register, err := a.records.StaffRegister(ctx, centre)
 	if err != nil {
-		return false, err
+		return err
 	}
-	for i := len(raw) - 1; i >= 0; i-- {
-		if raw[i].Type == "familytime.safeguarding.v1.ReportSubmittedForCheck" {
-			return a.records.ReadSince(ctx, r.FamilyID(), r.ID(), subject, raw[i].Position)
-		}
-	}
-	return false, nil
+	return domain.ClearedToWork(register, account, today)
 }

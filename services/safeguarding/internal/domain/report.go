@@ -118,10 +118,13 @@ type Report struct {
 	id, family, centre, booking uuid.UUID
 	sessionOn                   time.Time
 	supervisor, author, checker string
-	state                       ReportState
-	sections                    []Section
-	recipients                  []Recipient
-	version                     int64
+	// submission is the event id of its latest submission for the check (a read since it lets
+	// the second person check it, decision 98).
+	submission uuid.UUID
+	state      ReportState
+	sections   []Section
+	recipients []Recipient
+	version    int64
 	ledger
 }
 
@@ -169,7 +172,7 @@ func (r *Report) apply(id uuid.UUID, ev proto.Message) error {
 		}
 		r.note(id, ev, e.GetAuthor(), true)
 	case *safeguardingv1.ReportSubmittedForCheck:
-		r.state = ReportAwaitingCheck
+		r.state, r.submission = ReportAwaitingCheck, id
 		r.note(id, ev, r.author, false)
 	case *safeguardingv1.ReportChecked:
 		r.checker = e.GetChecker()
@@ -225,6 +228,9 @@ func (r *Report) Sections() []Section { return slices.Clone(r.sections) }
 
 // Recipients are the distribution list, once released.
 func (r *Report) Recipients() []Recipient { return slices.Clone(r.recipients) }
+
+// Submission is the event id of the report's latest submission for its check; nil before one.
+func (r *Report) Submission() uuid.UUID { return r.submission }
 
 // Version is the number of events recorded for the report.
 func (r *Report) Version() int64 { return r.version }

@@ -79,14 +79,7 @@ func detailsFrom(d *referralv1.ReferralDetails) (domain.Details, error) {
 	for _, a := range d.GetAdults() {
 		out.Adults = append(out.Adults, adultFrom(a))
 	}
-	for i, c := range d.GetChildren() {
-		dob, err := date(c.GetDateOfBirth(), fieldf("details.children[%d].date_of_birth", i))
-		if err != nil {
-			bad.Violations = append(bad.Violations, err.(*problem.InvalidError).Violations...)
-		}
-		out.Children = append(out.Children, domain.Child{ID: id(c.GetPersonId()), Name: c.GetFullName(), DateOfBirth: dob,
-			Needs: c.GetNeeds(), Language: c.GetLanguage()})
-	}
+	out.Children = childrenFrom(d.GetChildren(), "details.children", &bad)
 	for i, o := range d.GetCourtOrders() {
 		made, err := date(o.GetMadeOn(), fieldf("details.court_orders[%d].made_on", i))
 		if err != nil {
@@ -126,4 +119,19 @@ func detailsOf(d domain.Details) *referralv1.ReferralDetails {
 func arrangementFrom(a *referralv1.Arrangement) domain.Arrangement {
 	return domain.Arrangement{ServiceType: a.GetServiceType(), Frequency: a.GetFrequency(), SessionMinutes: int(a.GetSessionMinutes()),
 		Stagger: domain.Stagger{ArrivalMinutes: int(a.GetStagger().GetArrivalMinutes()), DepartureMinutes: int(a.GetStagger().GetDepartureMinutes())}}
+}
+
+// childrenFrom converts children given in a request at field, adding to bad a date of birth that
+// is not a real date.
+func childrenFrom(cs []*referralv1.Child, field string, bad *problem.InvalidError) []domain.Child {
+	var out []domain.Child
+	for i, c := range cs {
+		dob, err := date(c.GetDateOfBirth(), fieldf("%s[%d].date_of_birth", field, i))
+		if err != nil {
+			bad.Violations = append(bad.Violations, err.(*problem.InvalidError).Violations...)
+		}
+		out = append(out, domain.Child{ID: id(c.GetPersonId()), Name: c.GetFullName(), DateOfBirth: dob,
+			Needs: c.GetNeeds(), Language: c.GetLanguage()})
+	}
+	return out
 }

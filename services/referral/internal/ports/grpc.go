@@ -114,14 +114,9 @@ func (s *Server) SubmitSecondPartyApplication(ctx context.Context, req *referral
 	a := domain.SecondPartyApplication{Parent: adultFrom(req.GetParent()), Risk: riskFrom(req.GetRisk()),
 		RiskNotes: req.GetRiskNotes(), ConsentGiven: req.GetConsentGiven(), MustMatch: referrer}
 	var bad problem.InvalidError
-	for i, c := range req.GetChildren() {
-		dob, err := date(c.GetDateOfBirth(), fieldf("children[%d].date_of_birth", i))
-		if err != nil {
-			bad.Violations = append(bad.Violations, err.(*problem.InvalidError).Violations...)
-		}
-		a.Children = append(a.Children, domain.Child{Name: c.GetFullName(), DateOfBirth: dob})
-	}
-	if len(bad.Violations) > 0 {
+	// Only the names and dates of birth are compared (NamesTheChildren); ids, needs and language
+	// given are not read.
+	if a.Children = childrenFrom(req.GetChildren(), "children", &bad); len(bad.Violations) > 0 {
 		return nil, &bad
 	}
 	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.SubmitSecondPartyApplicationResponse {

@@ -65,7 +65,8 @@ func TestAReferrerIsNotToldOfAPossibleDuplicate(t *testing.T) {
 
 // A screening that finds no domestic abuse where the latest screening found it, or where the
 // referral's own answers disclose it, is the safeguarding lead's, acting as the lead, with a note
-// in words; refusals append nothing, and a voiding amendment does not wipe the finding out.
+// in words; refusals append nothing, and a voiding amendment does not wipe the finding out, nor
+// hide it.
 func TestOnlyTheLeadClearsAScreeningsDomesticAbuseFindingSayingWhy(t *testing.T) {
 	g := newRig(t)
 	w := g.casework(t, g.centre(t, supported, supervised))
@@ -95,6 +96,10 @@ func TestOnlyTheLeadClearsAScreeningsDomesticAbuseFindingSayingWhy(t *testing.T)
 	d.Risk.SubstanceMisuse = true
 	_, err = w.c.AmendReferral(t.Context(), &referralv1.AmendReferralRequest{RequestId: uuid.NewString(), ReferralId: ref, CentreId: w.centre.String(), Details: d})
 	require.NoError(t, err)
+	shown, err := w.c.GetReferral(t.Context(), &referralv1.GetReferralRequest{ReferralId: ref, CentreId: w.centre.String()})
+	require.NoError(t, err)
+	require.Equal(t, referralv1.ReferralState_REFERRAL_STATE_RECEIVED, shown.GetReferral().GetState(), "screened again")
+	require.True(t, shown.GetReferral().GetDomesticAbuseFinding(), "the finding stands, and is shown, until the lead clears it")
 	refused(t, screen(w.c, ref, false, ""), codes.FailedPrecondition, "FINDING_CLEARED_BY_LEAD")
 
 	// The lead, acting as the lead (also when a coordinator too), clears it saying why.

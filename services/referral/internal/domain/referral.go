@@ -35,12 +35,12 @@ type Referral struct {
 	// secondPartyRiskNotes are the applying parent's own notes on a self-referral.
 	secondPartyRiskNotes string
 
-	screened  bool
-	rating    referralv1.RiskRating
-	daFinding bool // the screening's; see domesticAbuse
-	// lastScreenDA is what the latest screening recorded found, kept when an amendment voids it:
-	// clearing it is the lead's (Screen).
-	lastScreenDA bool
+	screened bool
+	rating   referralv1.RiskRating
+	// daFinding is what the latest screening found. An amendment that voids the screening keeps
+	// it: the finding stands, and is shown, until a screening clears it, which is the lead's
+	// (Screen); see domesticAbuse.
+	daFinding bool
 	// leadAssessedOn is the date of the safeguarding lead's latest risk assessment that changed
 	// whether domestic abuse is found, leadDAFinding what it found; zero while none did.
 	leadAssessedOn time.Time
@@ -250,12 +250,11 @@ func (r *Referral) apply(ev proto.Message) error {
 	case *referralv1.ReferralAmended:
 		err = r.applyFacts(e.GetFacts())
 		if e.GetScreeningVoid() {
-			r.screened, r.rating, r.daFinding, r.service = false, 0, false, 0
+			r.screened, r.rating, r.service = false, 0, 0
 			r.state = Received
 		}
 	case *referralv1.ScreeningRecorded:
 		r.screened, r.rating, r.daFinding = true, e.GetRating(), e.GetDomesticAbuseFinding()
-		r.lastScreenDA = e.GetDomesticAbuseFinding()
 		r.state = Screened
 	case *referralv1.RiskAssessmentNoted:
 		r.leadAssessedOn, r.leadDAFinding = fromDate(e.GetAssessedOn()), e.GetDomesticAbuseFinding()

@@ -47,11 +47,11 @@ func (r *Referral) Screen(s Screening, today time.Time) ([]proto.Message, error)
 	}
 	if !s.DomesticAbuseFinding {
 		switch {
-		case r.lastScreenDA && !s.ByLead:
+		case r.daFinding && !s.ByLead:
 			return nil, ErrFindingClearedByLead
 		case r.facts.Risk.DomesticAbuse && !s.ByLead:
 			return nil, ErrDisclosureClearedByLead
-		case (r.lastScreenDA || r.facts.Risk.DomesticAbuse) && note == "":
+		case (r.daFinding || r.facts.Risk.DomesticAbuse) && note == "":
 			return nil, ErrNoteRequired
 		}
 	}

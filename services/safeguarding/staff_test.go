@@ -159,3 +159,90 @@ func TestReportsAreWorkedOnlyByStaffTheRegisterClears(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, safeguardingv1.ReportState_REPORT_STATE_RELEASED, released.GetReport().GetState())
 }
+
+// A report whose session's supervisor left before writing it is not stuck: the centre's lead
+// gives it to another writer the register clears to supervise contact, saying why; the lists
+// say who it waits on, and the new writer reads the earlier draft, drafts, and submits it
+// (decision 99). Refusals say why and record nothing.
+func TestALeadGivesAStuckReportToAnotherWriter(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	family := g.families(t, 1)[0]
+	g.other(t, "scheduling", family, g.centre, &schedulingv1.SessionCompleted{BookingId: uuid.NewString(), FamilyId: family.String(),
+		CentreId: g.centre.String(), ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, SupervisedBy: "supervisor-1",
+		SessionDate: protoDate(today().AddDate(0, 0, -10))})
+	sup := g.as(t, "supervisor-1", auth.RoleSupervisor)
+	sup2 := g.as(t, "supervisor-2", auth.RoleSupervisor)
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
+	register := g.staffRegister(t)
+	cleared := today().AddDate(0, -3, 0)
+	register.add(t, "supervisor-1", schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR, cleared, cleared)
+	register.add(t, "supervisor-2", schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR, cleared, cleared)
+	register.add(t, "volunteer-1", schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER, cleared, cleared)
+	register.add(t, "lead-1", schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD, cleared, cleared)
+	var report string
+	require.Eventually(t, func() bool {
+		open, err := lead.ListOpenReports(ctx, &safeguardingv1.ListOpenReportsRequest{CentreId: g.centre.String()})
+		if err == nil && len(open.GetReports()) == 1 {
+			report = open.GetReports()[0].GetReportId()
+			require.Equal(t, "supervisor-1", open.GetReports()[0].GetWriter(), "the list says who it waits on")
+		}
+		return report != ""
+	}, 30*time.Second, 20*time.Millisecond)
+	_, err := sup.DraftReport(ctx, &safeguardingv1.DraftReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(), ReportId: report,
+		Sections: []*safeguardingv1.ReportSectionInput{{Kind: safeguardingv1.ReportSectionKind_REPORT_SECTION_KIND_OBSERVATION, Text: "They played with the train set."}}})
+	require.NoError(t, err)
+	_, ev, err := register.register.Leave("supervisor-1", today().AddDate(0, 0, -1), today())
+	register.record(t, ev, err)
+
+	reassign := func(c safeguardingv1.SafeguardingServiceClient, writer, why string) (*safeguardingv1.ReassignReportResponse, error) {
+		return c.ReassignReport(ctx, &safeguardingv1.ReassignReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+			ReportId: report, Writer: writer, Reason: why})
+	}
+	before := g.events(t)
+	_, err = reassign(sup2, "supervisor-2", "Supervisor-1 left the centre")
+	require.Equal(t, codes.PermissionDenied, code(t, err), "the lead's")
+	_, err = reassign(lead, "supervisor-2", "-")
+	require.Equal(t, "reason", badField(t, err))
+	_, err = reassign(lead, "Supervisor-1", "Supervisor-1 left the centre before writing it")
+	require.Equal(t, "writer", badField(t, err), "the writer already")
+	for writer, why := range map[string]string{"volunteer-1": "on the staff as a volunteer", "supervisor-9": "not on the centre's staff"} {
+		_, err = reassign(lead, writer, "Supervisor-1 left the centre before writing it")
+		require.Equal(t, codes.FailedPrecondition, code(t, err), writer)
+		require.Equal(t, "WRITER_NOT_CLEARED", reason(t, err), writer)
+		require.Contains(t, status.Convert(err).Message(), why, writer)
+	}
+	require.Equal(t, before, g.events(t), "refusals record nothing")
+
+	got, err := reassign(lead, "supervisor-2", "Supervisor-1 left the centre before writing it")
+	require.NoError(t, err)
+	require.Equal(t, safeguardingv1.ReportState_REPORT_STATE_DUE, got.GetReport().GetState())
+	require.Equal(t, "supervisor-2", got.GetReport().GetWriter())
+	require.Empty(t, got.GetReport().GetAuthor())
+	overdue, err := lead.ListOverdueReports(ctx, &safeguardingv1.ListOverdueReportsRequest{CentreId: g.centre.String()})
+	require.NoError(t, err)
+	require.Len(t, overdue.GetReports(), 1)
+	require.Equal(t, "supervisor-2", overdue.GetReports()[0].GetWriter())
+
+	read, err := sup2.GetReport(ctx, &safeguardingv1.GetReportRequest{CentreId: g.centre.String(), ReportId: report, Purpose: "write the report"})
+	require.NoError(t, err, "the new writer reads the earlier draft")
+	require.Equal(t, "They played with the train set.", read.GetSections()[0].GetText())
+	_, err = sup2.DraftReport(ctx, &safeguardingv1.DraftReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(), ReportId: report,
+		Sections: []*safeguardingv1.ReportSectionInput{{Kind: safeguardingv1.ReportSectionKind_REPORT_SECTION_KIND_OBSERVATION,
+			Text: "From supervisor-1's notes: they played with the train set."}}})
+	require.NoError(t, err)
+	submitted, err := sup2.SubmitReportForCheck(ctx, &safeguardingv1.SubmitReportForCheckRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(), ReportId: report})
+	require.NoError(t, err)
+	require.Equal(t, safeguardingv1.ReportState_REPORT_STATE_AWAITING_CHECK, submitted.GetReport().GetState())
+	_, err = reassign(lead, "lead-1", "Supervisor-2 is away this week")
+	require.Equal(t, "REPORT_NOT_REASSIGNABLE", reason(t, err))
+
+	record, err := lead.GetSafeguardingRecord(ctx, &safeguardingv1.GetSafeguardingRecordRequest{FamilyId: family.String(), CentreId: g.centre.String(),
+		Purpose: "see why the report changed writer"})
+	require.NoError(t, err)
+	var said bool
+	for _, e := range record.GetRecords() {
+		said = said || e.GetText() == "Supervisor-1 left the centre before writing it"
+	}
+	require.True(t, said, "the family's record keeps why")
+}

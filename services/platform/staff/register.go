@@ -347,16 +347,22 @@ func (r *Register) Leave(account string, left, today time.Time) (Member, proto.M
 }
 
 // Supervises refuses, with ErrSupervisorNotCleared's reason and why in words, an account that may
-// not supervise contact at the centre on date: it must be a contact supervisor or the
-// safeguarding lead on the staff that day, and cleared that day (Member.Cleared).
+// not supervise contact at the centre on date (CanSupervise).
 func (r *Register) Supervises(account string, date time.Time) error {
-	refuse := func(why string) error {
+	if ok, why := r.CanSupervise(account, date); !ok {
 		return problem.Rule(ErrSupervisorNotCleared.Reason, fmt.Sprintf("supervised_by %s is not cleared to supervise contact at the centre on %s: %s",
 			account, dateString(date), why))
 	}
+	return nil
+}
+
+// CanSupervise reports whether account may supervise contact at the centre on date, and if not
+// why, in words: it must be a contact supervisor or the safeguarding lead on the staff that day,
+// and cleared that day (Member.Cleared).
+func (r *Register) CanSupervise(account string, date time.Time) (bool, string) {
 	ps := r.periods[account]
 	if len(ps) == 0 {
-		return refuse("not on the centre's staff on " + dateString(date) + " (add them to the staff register with their enhanced DBS check and safeguarding training)")
+		return false, "not on the centre's staff on " + dateString(date) + " (add them to the staff register with their enhanced DBS check and safeguarding training)"
 	}
 	// The period covering date, or else the latest that began by then, or else the first: its
 	// checks say best why they were not cleared.
@@ -367,12 +373,9 @@ func (r *Register) Supervises(account string, date time.Time) error {
 		}
 	}
 	if m.OnStaff(date) && m.Role != schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR && m.Role != schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD {
-		return refuse(fmt.Sprintf("on the staff as %s; supervised contact is supervised by a contact supervisor or the safeguarding lead", RoleWords(m.Role)))
+		return false, fmt.Sprintf("on the staff as %s; supervised contact is supervised by a contact supervisor or the safeguarding lead", RoleWords(m.Role))
 	}
-	if ok, why := m.Cleared(date); !ok {
-		return refuse(why)
-	}
-	return nil
+	return m.Cleared(date)
 }
 
 // Works refuses, with ErrNotCleared's reason and why in words, an account that may not work at a

@@ -9,11 +9,12 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	"github.com/familytime/familytime/services/platform/inwords"
 )
 
 func reportFields(r *safeguardingv1.ReportSummary) [][2]string {
 	return [][2]string{{"report", r.GetReportId()}, {"family", r.GetFamilyId()}, {"session", sgDay(r.GetSessionOn())},
-		{"state", friendly("REPORT_STATE_", r.GetState().String())}, {"author", orNone(r.GetAuthor())},
+		{"state", friendly("REPORT_STATE_", r.GetState().String())}, {"writer", orNone(r.GetWriter())}, {"author", orNone(r.GetAuthor())},
 		{"checker", orNone(r.GetChecker())}, {"version", fmt.Sprint(r.GetVersion())}}
 }
 
@@ -24,10 +25,11 @@ second person and released by the safeguarding lead. Each of the four is done on
 centre's staff register cleared that day (familytime staff list --centre C): otherwise it is
 refused NOT_CLEARED, saying why (decision 96). The second person reads it (report show, which
 records the read) before checking it: a check without a read since its submission is refused
-REPORT_NOT_READ (decision 98).`}
+REPORT_NOT_READ (decision 98). A report whose writer cannot write it (they left, their checks
+lapsed, they are away) is given by the lead to another writer (report reassign, decision 99).`}
 	cmd.AddCommand(s.reportDraft(), s.reportStep("submit", "Submit your draft for the second-person check"),
 		s.reportStep("check", "Check a report you did not write, once you have read it (report show): --approve, or --return with a --note"),
-		s.reportRelease(), s.reportShow(), s.reportOverdue(), s.reportOpen())
+		s.reportRelease(), s.reportReassign(), s.reportShow(), s.reportOverdue(), s.reportOpen())
 	return cmd
 }
 
@@ -124,6 +126,53 @@ func (s *safeguardingCommand) reportStep(use, short string) *cobra.Command {
 		cmd.Flags().BoolVar(&rework, "return", false, "return it to its author")
 		cmd.Flags().StringVar(&note, "note", "", "a note to the author (sealed); required with --return")
 	}
+	request.register(cmd.Flags())
+	out.register(cmd.Flags())
+	return cmd
+}
+
+func (s *safeguardingCommand) reportReassign() *cobra.Command {
+	var (
+		out            output
+		request        requestID
+		writer, reason string
+	)
+	cmd := &cobra.Command{
+		Use:   "reassign REPORT_ID",
+		Short: "Give a report not yet submitted for its check to another writer, saying why (safeguarding lead)",
+		Long: `A report is written by the supervisor of its session. When they cannot write it (they left,
+their DBS check or training lapsed, they are away), the centre's safeguarding lead gives it to
+another writer: a contact supervisor or the lead on the centre's staff register, cleared today
+(otherwise WRITER_NOT_CLEARED, saying why). The report is due again, from the new writer, who may
+read the earlier draft (report show) and drafts it whole; the earlier author no longer drafts,
+submits or reads it. A report waiting for its check, approved or released keeps its writer
+(REPORT_NOT_REASSIGNABLE); one its checker returned may be given to another writer. The reason is
+sealed in the family's safeguarding record.`,
+		Example: `  familytime safeguarding report reassign $R --centre $C --to sup-017 \
+    --reason "The session's supervisor left the centre before writing it; sup-017 has their notes"`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !inwords.Says(strings.TrimSpace(reason)) {
+				return fmt.Errorf("--reason must say why the report is given to another writer, in words (at least %d letters or digits, one a letter)", inwords.MinLength)
+			}
+			id, err := request.value()
+			if err != nil {
+				return err
+			}
+			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
+				resp, err := c.ReassignReport(cmd.Context(), &safeguardingv1.ReassignReportRequest{RequestId: id, CentreId: s.centre,
+					ReportId: args[0], Writer: writer, Reason: reason})
+				if err != nil {
+					return err
+				}
+				return out.one(cmd.OutOrStdout(), resp.GetReport(), reportFields(resp.GetReport()))
+			})
+		},
+	}
+	cmd.Flags().StringVar(&writer, "to", "", "the new writer's account id, as their token names them")
+	cmd.Flags().StringVar(&reason, "reason", "", "why the session's supervisor does not write it (sealed)")
+	_ = cmd.MarkFlagRequired("to")
+	_ = cmd.MarkFlagRequired("reason")
 	request.register(cmd.Flags())
 	out.register(cmd.Flags())
 	return cmd
@@ -314,13 +363,13 @@ func (s *safeguardingCommand) reportList(use, short, none string,
 		Short: short,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return pagedTable(s, cmd, &out, page, none, []string{"REPORT", "FAMILY", "SESSION", "WORKING DAYS", "STATE", "AUTHOR"},
+			return pagedTable(s, cmd, &out, page, none, []string{"REPORT", "FAMILY", "SESSION", "WORKING DAYS", "STATE", "WRITER"},
 				func(c safeguardingv1.SafeguardingServiceClient, size int32, token string) ([]*safeguardingv1.ReportSummary, string, error) {
 					return list(c, cmd, size, token)
 				},
 				func(r *safeguardingv1.ReportSummary) []string {
 					return []string{r.GetReportId(), r.GetFamilyId(), sgDay(r.GetSessionOn()),
-						fmt.Sprint(r.GetWorkingDaysSinceSession()), friendly("REPORT_STATE_", r.GetState().String()), orNone(r.GetAuthor())}
+						fmt.Sprint(r.GetWorkingDaysSinceSession()), friendly("REPORT_STATE_", r.GetState().String()), orNone(r.GetWriter())}
 				})
 		},
 	}

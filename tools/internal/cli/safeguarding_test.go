@@ -176,4 +176,11 @@ func TestSafeguardingCommandsOnTheDevPlatform(t *testing.T) {
 			require.ErrorContains(t, err, "--page-size must be from 1 to 500, not "+size, list)
 		}
 	}
+
+	// Giving a report to another writer says why, in words; the service answers for the rest.
+	_, err = run(t, append([]string{"safeguarding", "report", "reassign", uuid.NewString(), "--to", "sup-2", "--reason", "-"}, lead...)...)
+	require.ErrorContains(t, err, "--reason must say why the report is given to another writer")
+	_, err = run(t, append([]string{"safeguarding", "report", "reassign", uuid.NewString(), "--to", "sup-2",
+		"--reason", "The supervisor left before writing it"}, lead...)...)
+	require.ErrorContains(t, err, "report not found", "the request reaches the service")
 }

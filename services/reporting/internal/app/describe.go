@@ -220,6 +220,8 @@ func describe(msg proto.Message) string {
 		return "Observation report due for the session of " + date(ev.GetSessionOn())
 	case *safeguardingv1.ReportDrafted:
 		return "Observation report drafted"
+	case *safeguardingv1.ReportReassigned:
+		return "Observation report given to another writer by the safeguarding lead"
 	case *safeguardingv1.ReportSubmittedForCheck:
 		return "Observation report submitted for a second person's check"
 	case *safeguardingv1.ReportChecked:

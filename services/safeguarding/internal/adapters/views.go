@@ -70,11 +70,12 @@ func ProjectHold(uow *eventstore.UnitOfWork, h domain.Hold) {
 
 // ProjectReport writes a report's row.
 func ProjectReport(uow *eventstore.UnitOfWork, r *domain.Report) {
-	uow.Exec(`INSERT INTO reports (report_id, family_id, centre_id, booking_id, session_on, state, author, checker, version)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+	uow.Exec(`INSERT INTO reports (report_id, family_id, centre_id, booking_id, session_on, state, author, checker, version, writer)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		ON CONFLICT (report_id) DO UPDATE SET state = EXCLUDED.state, author = EXCLUDED.author,
-			checker = EXCLUDED.checker, version = EXCLUDED.version`,
-		r.ID(), r.FamilyID(), r.CentreID(), r.BookingID(), r.SessionOn(), int32(r.State().StateName()), r.Author(), r.Checker(), r.Version())
+			checker = EXCLUDED.checker, version = EXCLUDED.version, writer = EXCLUDED.writer`,
+		r.ID(), r.FamilyID(), r.CentreID(), r.BookingID(), r.SessionOn(), int32(r.State().StateName()), r.Author(), r.Checker(), r.Version(),
+		r.Writer())
 }
 
 // ProjectAccess writes an access record's row, its purpose still sealed.
@@ -228,7 +229,7 @@ type ReportRow struct {
 	ID, Family, Centre, Booking uuid.UUID
 	SessionOn                   time.Time
 	State                       safeguardingv1.ReportState
-	Author, Checker             string
+	Author, Checker, Writer     string
 	Version                     int64
 }
 
@@ -239,7 +240,7 @@ func (r *Records) UnreleasedReportsBy(ctx context.Context, centre uuid.UUID, ses
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := r.store.Pool().Query(ctx, `SELECT report_id, family_id, centre_id, booking_id, session_on, state, author, checker, version
+	rows, err := r.store.Pool().Query(ctx, `SELECT report_id, family_id, centre_id, booking_id, session_on, state, author, checker, version, writer
 		FROM reports WHERE centre_id = $1 AND state <> $2 AND session_on <= $3::date
 			AND (session_on, report_id) > ($4::date, $5::uuid)
 		ORDER BY session_on, report_id LIMIT $6`,
@@ -250,7 +251,7 @@ func (r *Records) UnreleasedReportsBy(ctx context.Context, centre uuid.UUID, ses
 	page, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ReportRow, error) {
 		var x ReportRow
 		var state int32
-		err := row.Scan(&x.ID, &x.Family, &x.Centre, &x.Booking, &x.SessionOn, &state, &x.Author, &x.Checker, &x.Version)
+		err := row.Scan(&x.ID, &x.Family, &x.Centre, &x.Booking, &x.SessionOn, &state, &x.Author, &x.Checker, &x.Version, &x.Writer)
 		x.State = safeguardingv1.ReportState(state)
 		return x, err
 	})

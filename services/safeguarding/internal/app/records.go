@@ -129,6 +129,8 @@ func summary(msg proto.Message) string {
 		return fmt.Sprintf("report %s due for the session of %s", e.GetReportId(), day(e.GetSessionOn()))
 	case *safeguardingv1.ReportDrafted:
 		return fmt.Sprintf("report %s drafted: %d sections", e.GetReportId(), len(e.GetSections()))
+	case *safeguardingv1.ReportReassigned:
+		return fmt.Sprintf("report %s given to %s to write", e.GetReportId(), e.GetWriter())
 	case *safeguardingv1.ReportSubmittedForCheck:
 		return fmt.Sprintf("report %s submitted for check", e.GetReportId())
 	case *safeguardingv1.ReportChecked:

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -9,6 +10,7 @@ import (
 
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/safeguarding/internal/adapters"
 	"github.com/familytime/familytime/services/safeguarding/internal/domain"
 )
@@ -214,4 +216,19 @@ func (a *App) clearedToday(ctx context.Context, centre uuid.UUID, account string
 		return err
 	}
 	return domain.ClearedToWork(register, account, today)
+}
+
+// WriterSupervises refuses a report's new writer unless the centre's staff register clears them
+// to supervise contact there today: a contact supervisor or the lead, with checks that count
+// (decision 99). The lead names the writer, so the message names them.
+func (a *App) WriterSupervises(ctx context.Context, centre uuid.UUID, writer string, today time.Time) error {
+	register, err := a.records.StaffRegister(ctx, centre)
+	if err != nil {
+		return err
+	}
+	if ok, why := register.CanSupervise(writer, today); !ok {
+		return problem.Rule(domain.ErrWriterNotCleared.Reason, fmt.Sprintf("writer %s is not cleared to supervise contact at the centre on %s: %s",
+			writer, today.Format(time.DateOnly), why))
+	}
+	return nil
 }

@@ -385,7 +385,7 @@ func TestTheAuthorCannotCheckTheirOwnReport(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "supervisor-1", r.Author())
 	_, err = r.Draft(sup2, twoSections, monday)
-	require.ErrorIs(t, err, ErrNotSessionSupervisor, "the first drafter is the author")
+	require.ErrorIs(t, err, ErrNotReportWriter, "the first drafter is the author")
 	_, err = r.Check(sup2, true, "", monday)
 	require.ErrorIs(t, err, ErrReportNotAwaitingCheck)
 	_, err = r.Submit(sup2, monday)
@@ -423,10 +423,67 @@ func TestTheAuthorCannotCheckTheirOwnReport(t *testing.T) {
 	require.ErrorIs(t, r.CanRead(sup2), ErrNotReportReader)
 }
 
+// A report whose writer cannot write it is given by the lead to another writer, saying why, before
+// it is submitted; it is due again from them, and the earlier author no longer drafts, submits or
+// reads it (decision 99).
+func TestTheLeadGivesAReportToAnotherWriter(t *testing.T) {
+	r, _ := dueReport(t, "supervisor-1")
+	require.Equal(t, "supervisor-1", r.Writer())
+	_, err := r.Draft(sup, twoSections, monday)
+	require.NoError(t, err)
+
+	_, err = r.Reassign(sup2, "supervisor-2", "supervisor-1 left the centre", monday)
+	require.ErrorIs(t, err, ErrReassignedByLead)
+	_, err = r.Reassign(Caller{Subject: "coordinator-1", Role: "coordinator"}, "supervisor-2", "supervisor-1 left the centre", monday)
+	require.ErrorIs(t, err, ErrReassignedByLead)
+	for name, c := range map[string]struct{ writer, reason, field string }{
+		"no writer":       {"", "supervisor-1 left the centre", "writer"},
+		"a line break":    {"supervisor-2\nx", "supervisor-1 left the centre", "writer"},
+		"the same writer": {"SUPERVISOR-1", "supervisor-1 left the centre", "writer"},
+		"no reason":       {"supervisor-2", " ", "reason"},
+		"no words":        {"supervisor-2", "-", "reason"},
+	} {
+		_, err = r.Reassign(lead, c.writer, c.reason, monday)
+		invalidField(t, err, c.field)
+		require.Equal(t, ReportDrafted, r.State(), name)
+	}
+
+	evs, err := r.Reassign(lead, " supervisor-2 ", "Supervisor-1 left the centre before writing it", monday)
+	require.NoError(t, err)
+	ev := evs[0].(*safeguardingv1.ReportReassigned)
+	require.Equal(t, "supervisor-2", ev.GetWriter())
+	require.Equal(t, "lead-1", ev.GetReassignedBy())
+	require.NotEmpty(t, ev.GetSealedReason())
+	require.Equal(t, ReportDueState, r.State(), "due again, from the new writer")
+	require.Equal(t, "supervisor-2", r.Writer())
+	require.Empty(t, r.Author())
+	require.NoError(t, r.CanRead(sup2), "the writer reads the earlier draft")
+	require.ErrorIs(t, r.CanRead(sup), ErrNotReportReader, "the earlier author no longer reads it")
+	_, err = r.Draft(sup, twoSections, monday)
+	require.ErrorIs(t, err, ErrNotReportWriter)
+	_, err = r.Submit(sup, monday)
+	require.ErrorIs(t, err, ErrReportNotDrafted)
+
+	_, err = r.Draft(sup2, twoSections, monday)
+	require.NoError(t, err)
+	_, err = r.Submit(sup2, monday)
+	require.NoError(t, err)
+	_, err = r.Reassign(lead, "supervisor-3", "Supervisor-2 is away this week", monday)
+	require.ErrorIs(t, err, ErrReportNotReassignable, "one submitted is checked as written")
+	_, err = r.Check(sup2, true, "", monday)
+	require.ErrorIs(t, err, ErrSecondPersonRequired, "the new writer is its author")
+	_, err = r.Check(sup, false, "say who brought the child", monday)
+	require.NoError(t, err, "the earlier author may be its second person")
+	_, err = r.Reassign(lead, "lead-1", "Supervisor-2 is away this week", monday)
+	require.NoError(t, err, "a report returned by its checker may be given to another writer, the lead too")
+	_, err = r.Draft(lead, twoSections, monday)
+	require.NoError(t, err)
+}
+
 func TestOnlyTheSessionsSupervisorDrafts(t *testing.T) {
 	r, _ := dueReport(t, "supervisor-2")
 	_, err := r.Draft(sup, twoSections, monday)
-	require.ErrorIs(t, err, ErrNotSessionSupervisor)
+	require.ErrorIs(t, err, ErrNotReportWriter)
 	_, err = r.Draft(sup2, []Section{{Kind: safeguardingv1.ReportSectionKind_REPORT_SECTION_KIND_ARRIVAL_DEPARTURE, Text: "10:02"}}, monday)
 	invalidField(t, err, "sections[0].about_person_id")
 	_, err = r.Draft(sup2, nil, monday)

@@ -33,6 +33,13 @@ var (
 	ErrConcernAlreadyHeld = problem.Rule("CONCERN_ALREADY_HELD", "a hold for this concern is already in force")
 	// ErrReportNotDraftable: a report is drafted while due, or after the checker returned it.
 	ErrReportNotDraftable = problem.Rule("REPORT_NOT_DRAFTABLE", "the report is waiting for its check, approved or released: it can no longer be redrafted")
+	// ErrReportNotReassignable: a report submitted for its check, checked or released keeps its
+	// writer.
+	ErrReportNotReassignable = problem.Rule("REPORT_NOT_REASSIGNABLE", "the report is waiting for its check, approved or released: "+
+		"it keeps its writer (a report returned by its checker may be given to another writer)")
+	// ErrWriterNotCleared: a report's new writer must be cleared to supervise contact at the
+	// centre that day.
+	ErrWriterNotCleared = problem.Rule("WRITER_NOT_CLEARED", "the writer is not cleared to supervise contact at the centre today")
 	// ErrReportNotDrafted: only a drafted report is submitted for its check.
 	ErrReportNotDrafted = problem.Rule("REPORT_NOT_DRAFTED", "the report has no draft waiting to be submitted")
 	// ErrReportNotAwaitingCheck: only a submitted report is checked.
@@ -86,8 +93,11 @@ var (
 	// supervisor who may check it, while it waits for its check).
 	ErrNotReportReader = &Forbidden{"only the report's author, its checker and the centre's safeguarding lead may read it " +
 		"(and, while it waits for its check, a contact supervisor of the centre who may check it)"}
-	// ErrNotSessionSupervisor: a report is drafted by the supervisor of its session.
-	ErrNotSessionSupervisor = &Forbidden{"a report is drafted by the supervisor of its session (or the author of its first draft)"}
+	// ErrNotReportWriter: a report is drafted by its writer.
+	ErrNotReportWriter = &Forbidden{"a report is drafted by its writer: the supervisor of its session, or whom the centre's " +
+		"safeguarding lead gave it to (where scheduling named no supervisor, the author of its first draft)"}
+	// ErrReassignedByLead: only the centre's safeguarding lead gives a report to another writer.
+	ErrReassignedByLead = &Forbidden{"only the centre's safeguarding lead gives a report to another writer"}
 	// ErrNotAuthor: only the author submits a report for its check.
 	ErrNotAuthor = &Forbidden{"only the report's author may submit it"}
 	// ErrNotRecordAuthor: a record is corrected by its author or the centre's safeguarding lead.

@@ -11,6 +11,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	"github.com/familytime/familytime/services/platform/inwords"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/platform/staff"
 )
@@ -117,7 +118,10 @@ type CompletedSession struct {
 type Report struct {
 	id, family, centre, booking uuid.UUID
 	sessionOn                   time.Time
-	supervisor, author, checker string
+	// writer drafts the report: the session's supervisor, as scheduling named them, or whom the
+	// centre's lead gave it to (Reassign); empty when neither, and the first draft's author
+	// becomes it.
+	writer, author, checker string
 	// submission is the event id of its latest submission for the check (a read since it lets
 	// the second person check it, decision 98).
 	submission uuid.UUID
@@ -163,10 +167,18 @@ func (r *Report) apply(id uuid.UUID, ev proto.Message) error {
 	switch e := ev.(type) {
 	case *safeguardingv1.ReportDue:
 		r.family, r.centre, r.booking = parseID(e.GetFamilyId()), parseID(e.GetCentreId()), parseID(e.GetBookingId())
-		r.sessionOn, r.supervisor, r.state = FromDate(e.GetSessionOn()), e.GetSupervisor(), ReportDueState
+		r.sessionOn, r.writer, r.state = FromDate(e.GetSessionOn()), e.GetSupervisor(), ReportDueState
 		r.note(id, ev, "", false)
+	case *safeguardingv1.ReportReassigned:
+		// Due again, from its new writer: the earlier draft's author no longer drafts, submits or
+		// reads it; its text stays readable to the writer, who may build on it.
+		r.writer, r.author, r.state = e.GetWriter(), "", ReportDueState
+		r.note(id, ev, e.GetReassignedBy(), true)
 	case *safeguardingv1.ReportDrafted:
 		r.author, r.state, r.sections = e.GetAuthor(), ReportDrafted, nil
+		if r.writer == "" {
+			r.writer = e.GetAuthor()
+		}
 		for _, s := range e.GetSections() {
 			r.sections = append(r.sections, Section{Kind: s.GetKind(), About: parseID(s.GetAboutPersonId())})
 		}
@@ -217,8 +229,13 @@ func (r *Report) SessionOn() time.Time { return r.sessionOn }
 // State is where the report stands.
 func (r *Report) State() ReportState { return r.state }
 
-// Author is the account id of the author; empty before the first draft.
+// Author is the account id of the author of the current draft; empty before a draft, and after
+// the report was given to another writer.
 func (r *Report) Author() string { return r.author }
+
+// Writer is the account id of who drafts the report: the session's supervisor, or whom the lead
+// gave it to; empty when scheduling named no supervisor and nobody has drafted it.
+func (r *Report) Writer() string { return r.writer }
 
 // Checker is the account id of the latest checker; empty before the check.
 func (r *Report) Checker() string { return r.checker }
@@ -250,11 +267,11 @@ func ClearedToWork(register *staff.Register, account string, today time.Time) er
 	return nil
 }
 
-// CanRead says whether the caller may read the report's text: its author, its checker and the
-// centre's safeguarding lead; and while it waits for its check, a contact supervisor of the
-// centre other than its author, who may check it and reads it first (decision 98).
+// CanRead says whether the caller may read the report's text: its writer, its author, its checker
+// and the centre's safeguarding lead; and while it waits for its check, a contact supervisor of
+// the centre other than its author, who may check it and reads it first (decision 98).
 func (r *Report) CanRead(c Caller) error {
-	if c.Lead || (c.Subject != "" && (c.Subject == r.author || c.Subject == r.checker)) {
+	if c.Lead || (c.Subject != "" && (c.Subject == r.writer || c.Subject == r.author || c.Subject == r.checker)) {
 		return nil
 	}
 	if r.state == ReportAwaitingCheck && c.Role == "supervisor" && c.Subject != "" && !strings.EqualFold(c.Subject, r.author) {
@@ -264,17 +281,14 @@ func (r *Report) CanRead(c Caller) error {
 }
 
 // Draft writes (or rewrites) the report's draft: while it is due, or after its checker returned
-// it. Only the session's supervisor drafts; when scheduling did not name one, the author of the
-// first draft is the only one who may redraft.
+// it. Only its writer drafts (Writer); when scheduling named no supervisor, the author of the
+// first draft becomes it.
 func (r *Report) Draft(c Caller, sections []Section, today time.Time) ([]proto.Message, error) {
 	if r.state != ReportDueState && r.state != ReportDrafted {
 		return nil, ErrReportNotDraftable
 	}
-	switch {
-	case r.supervisor != "" && c.Subject != r.supervisor:
-		return nil, ErrNotSessionSupervisor
-	case r.author != "" && c.Subject != r.author:
-		return nil, ErrNotSessionSupervisor
+	if r.writer != "" && c.Subject != r.writer {
+		return nil, ErrNotReportWriter
 	}
 	var v violations
 	if len(sections) == 0 || len(sections) > 20 {
@@ -303,6 +317,37 @@ func (r *Report) Draft(c Caller, sections []Section, today time.Time) ([]proto.M
 	sealed, _ := proto.Marshal(&safeguardingv1.ReportText{Sections: texts})
 	ev := &safeguardingv1.ReportDrafted{ReportId: r.id.String(), FamilyId: r.family.String(), CentreId: r.centre.String(),
 		DraftedOn: toDate(today), Author: c.Subject, Sections: headings, SealedText: sealed}
+	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
+}
+
+// Reassign gives the report to another writer, saying why, when the session's supervisor cannot
+// write it: they left, their checks lapsed, they are away (decision 99). Only the centre's
+// safeguarding lead does, and only before it is submitted for its check: one submitted is checked
+// as written, and one checked or released keeps its writer. The report is due again, from the new
+// writer, who drafts it whole. That the writer may supervise contact at the centre today is the
+// register's, checked by the caller.
+func (r *Report) Reassign(c Caller, writer, reason string, today time.Time) ([]proto.Message, error) {
+	if !c.Lead {
+		return nil, ErrReassignedByLead
+	}
+	if r.state != ReportDueState && r.state != ReportDrafted {
+		return nil, ErrReportNotReassignable
+	}
+	writer, reason = strings.TrimSpace(writer), strings.TrimSpace(reason)
+	var v violations
+	v.line("writer", writer, 200, true)
+	if writer != "" && strings.EqualFold(writer, r.writer) {
+		v.add("writer", "is the report's writer already")
+	}
+	v.text("reason", reason, 2000, true)
+	if len(v.Violations) == 0 && !inwords.Says(reason) {
+		v.add("reason", fmt.Sprintf("must say why the report is given to another writer, in words (at least %d letters or digits, one a letter)", inwords.MinLength))
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	ev := &safeguardingv1.ReportReassigned{ReportId: r.id.String(), FamilyId: r.family.String(), CentreId: r.centre.String(),
+		ReassignedOn: toDate(today), Writer: writer, ReassignedBy: c.Subject, SealedReason: note(reason)}
 	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
 }
 

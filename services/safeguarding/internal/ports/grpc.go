@@ -299,6 +299,21 @@ func (s *Server) CheckReport(ctx context.Context, req *safeguardingv1.CheckRepor
 	return &safeguardingv1.CheckReportResponse{Report: r.GetReport()}, nil
 }
 
+// ReassignReport gives a report to another writer (decision 99).
+func (s *Server) ReassignReport(ctx context.Context, req *safeguardingv1.ReassignReportRequest) (*safeguardingv1.ReassignReportResponse, error) {
+	r, err := s.changeReport(ctx, req, id(req.GetCentreId()), id(req.GetReportId()), func(r *domain.Report, c domain.Caller, today domainDate) ([]proto.Message, error) {
+		msgs, err := r.Reassign(c, req.GetWriter(), req.GetReason(), today)
+		if err != nil {
+			return nil, err
+		}
+		return msgs, s.app.WriterSupervises(ctx, r.CentreID(), r.Writer(), today)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &safeguardingv1.ReassignReportResponse{Report: r.GetReport()}, nil
+}
+
 // ReleaseReport releases a report to its distribution list.
 func (s *Server) ReleaseReport(ctx context.Context, req *safeguardingv1.ReleaseReportRequest) (*safeguardingv1.ReleaseReportResponse, error) {
 	list := make([]domain.Recipient, len(req.GetRecipients()))
@@ -394,7 +409,7 @@ func reportSummaries(rows []app.OverdueReport) []*safeguardingv1.ReportSummary {
 	for _, r := range rows {
 		out = append(out, &safeguardingv1.ReportSummary{ReportId: r.ID.String(), FamilyId: r.Family.String(),
 			BookingId: r.Booking.String(), SessionOn: domain.ToDate(r.SessionOn), State: r.State, Author: r.Author,
-			Checker: r.Checker, Version: r.Version, WorkingDaysSinceSession: int32(r.WorkingDays)})
+			Checker: r.Checker, Version: r.Version, WorkingDaysSinceSession: int32(r.WorkingDays), Writer: r.Writer})
 	}
 	return out
 }

@@ -39,7 +39,7 @@ func hold(h domain.Hold) *safeguardingv1.Hold {
 func reportSummary(r *domain.Report, workingDays int) *safeguardingv1.ReportSummary {
 	return &safeguardingv1.ReportSummary{ReportId: r.ID().String(), FamilyId: r.FamilyID().String(), BookingId: r.BookingID().String(),
 		SessionOn: domain.ToDate(r.SessionOn()), State: r.State().StateName(), Author: r.Author(), Checker: r.Checker(),
-		Version: r.Version(), WorkingDaysSinceSession: int32(workingDays)}
+		Version: r.Version(), WorkingDaysSinceSession: int32(workingDays), Writer: r.Writer()}
 }
 
 func recipients(rs []domain.Recipient) []*safeguardingv1.Recipient {

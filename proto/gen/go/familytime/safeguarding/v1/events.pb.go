@@ -2037,6 +2037,108 @@ func (x *ReportChecked) GetSealedNote() []byte {
 	return nil
 }
 
+// ReportReassigned: the centre's safeguarding lead gave a report not yet submitted for its check
+// to another writer, because the session's supervisor cannot write it. The writer drafts it (the
+// whole draft: an earlier draft's author no longer may) and submits it (decision 99).
+type ReportReassigned struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The report (UUID).
+	ReportId string `protobuf:"bytes,1,opt,name=report_id,json=reportId,proto3" json:"report_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The centre's local date it was reassigned.
+	ReassignedOn *v1.Date `protobuf:"bytes,4,opt,name=reassigned_on,json=reassignedOn,proto3" json:"reassigned_on,omitempty"`
+	// The new writer's account id.
+	Writer string `protobuf:"bytes,5,opt,name=writer,proto3" json:"writer,omitempty"`
+	// The lead's account id.
+	ReassignedBy string `protobuf:"bytes,6,opt,name=reassigned_by,json=reassignedBy,proto3" json:"reassigned_by,omitempty"`
+	// Why: a serialised Note, sealed; never published in clear.
+	SealedReason  []byte `protobuf:"bytes,7,opt,name=sealed_reason,json=sealedReason,proto3" json:"sealed_reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReportReassigned) Reset() {
+	*x = ReportReassigned{}
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportReassigned) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportReassigned) ProtoMessage() {}
+
+func (x *ReportReassigned) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportReassigned.ProtoReflect.Descriptor instead.
+func (*ReportReassigned) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *ReportReassigned) GetReportId() string {
+	if x != nil {
+		return x.ReportId
+	}
+	return ""
+}
+
+func (x *ReportReassigned) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *ReportReassigned) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ReportReassigned) GetReassignedOn() *v1.Date {
+	if x != nil {
+		return x.ReassignedOn
+	}
+	return nil
+}
+
+func (x *ReportReassigned) GetWriter() string {
+	if x != nil {
+		return x.Writer
+	}
+	return ""
+}
+
+func (x *ReportReassigned) GetReassignedBy() string {
+	if x != nil {
+		return x.ReassignedBy
+	}
+	return ""
+}
+
+func (x *ReportReassigned) GetSealedReason() []byte {
+	if x != nil {
+		return x.SealedReason
+	}
+	return nil
+}
+
 // Recipient is one person or body a report is released to, and what their copy leaves out.
 type Recipient struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2054,7 +2156,7 @@ type Recipient struct {
 
 func (x *Recipient) Reset() {
 	*x = Recipient{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2066,7 +2168,7 @@ func (x *Recipient) String() string {
 func (*Recipient) ProtoMessage() {}
 
 func (x *Recipient) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2079,7 +2181,7 @@ func (x *Recipient) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Recipient.ProtoReflect.Descriptor instead.
 func (*Recipient) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{16}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *Recipient) GetKind() RecipientKind {
@@ -2131,7 +2233,7 @@ type ReportReleased struct {
 
 func (x *ReportReleased) Reset() {
 	*x = ReportReleased{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2143,7 +2245,7 @@ func (x *ReportReleased) String() string {
 func (*ReportReleased) ProtoMessage() {}
 
 func (x *ReportReleased) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2156,7 +2258,7 @@ func (x *ReportReleased) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportReleased.ProtoReflect.Descriptor instead.
 func (*ReportReleased) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{17}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ReportReleased) GetReportId() string {
@@ -2225,7 +2327,7 @@ type AccessRecorded struct {
 
 func (x *AccessRecorded) Reset() {
 	*x = AccessRecorded{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2237,7 +2339,7 @@ func (x *AccessRecorded) String() string {
 func (*AccessRecorded) ProtoMessage() {}
 
 func (x *AccessRecorded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2250,7 +2352,7 @@ func (x *AccessRecorded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AccessRecorded.ProtoReflect.Descriptor instead.
 func (*AccessRecorded) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{18}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *AccessRecorded) GetFamilyId() string {
@@ -2313,7 +2415,7 @@ type Note struct {
 
 func (x *Note) Reset() {
 	*x = Note{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2325,7 +2427,7 @@ func (x *Note) String() string {
 func (*Note) ProtoMessage() {}
 
 func (x *Note) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2338,7 +2440,7 @@ func (x *Note) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Note.ProtoReflect.Descriptor instead.
 func (*Note) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{19}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *Note) GetText() string {
@@ -2361,7 +2463,7 @@ type Correction struct {
 
 func (x *Correction) Reset() {
 	*x = Correction{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2373,7 +2475,7 @@ func (x *Correction) String() string {
 func (*Correction) ProtoMessage() {}
 
 func (x *Correction) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2386,7 +2488,7 @@ func (x *Correction) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Correction.ProtoReflect.Descriptor instead.
 func (*Correction) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{20}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *Correction) GetText() string {
@@ -2414,7 +2516,7 @@ type ReportText struct {
 
 func (x *ReportText) Reset() {
 	*x = ReportText{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2426,7 +2528,7 @@ func (x *ReportText) String() string {
 func (*ReportText) ProtoMessage() {}
 
 func (x *ReportText) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2439,7 +2541,7 @@ func (x *ReportText) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportText.ProtoReflect.Descriptor instead.
 func (*ReportText) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{21}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ReportText) GetSections() []string {
@@ -2599,7 +2701,15 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"\achecker\x18\x05 \x01(\tR\achecker\x12\x1a\n" +
 	"\bapproved\x18\x06 \x01(\bR\bapproved\x12\x1f\n" +
 	"\vsealed_note\x18\a \x01(\fR\n" +
-	"sealedNote\"\xc5\x01\n" +
+	"sealedNote\"\x8c\x02\n" +
+	"\x10ReportReassigned\x12\x1b\n" +
+	"\treport_id\x18\x01 \x01(\tR\breportId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12?\n" +
+	"\rreassigned_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\freassignedOn\x12\x16\n" +
+	"\x06writer\x18\x05 \x01(\tR\x06writer\x12#\n" +
+	"\rreassigned_by\x18\x06 \x01(\tR\freassignedBy\x12#\n" +
+	"\rsealed_reason\x18\a \x01(\fR\fsealedReason\"\xc5\x01\n" +
 	"\tRecipient\x12=\n" +
 	"\x04kind\x18\x01 \x01(\x0e2).familytime.safeguarding.v1.RecipientKindR\x04kind\x12\x1b\n" +
 	"\tperson_id\x18\x02 \x01(\tR\bpersonId\x12/\n" +
@@ -2705,7 +2815,7 @@ func file_familytime_safeguarding_v1_events_proto_rawDescGZIP() []byte {
 }
 
 var file_familytime_safeguarding_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 8)
-var file_familytime_safeguarding_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
+var file_familytime_safeguarding_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_familytime_safeguarding_v1_events_proto_goTypes = []any{
 	(HoldReason)(0),                   // 0: familytime.safeguarding.v1.HoldReason
 	(RiskRating)(0),                   // 1: familytime.safeguarding.v1.RiskRating
@@ -2731,52 +2841,54 @@ var file_familytime_safeguarding_v1_events_proto_goTypes = []any{
 	(*ReportDrafted)(nil),             // 21: familytime.safeguarding.v1.ReportDrafted
 	(*ReportSubmittedForCheck)(nil),   // 22: familytime.safeguarding.v1.ReportSubmittedForCheck
 	(*ReportChecked)(nil),             // 23: familytime.safeguarding.v1.ReportChecked
-	(*Recipient)(nil),                 // 24: familytime.safeguarding.v1.Recipient
-	(*ReportReleased)(nil),            // 25: familytime.safeguarding.v1.ReportReleased
-	(*AccessRecorded)(nil),            // 26: familytime.safeguarding.v1.AccessRecorded
-	(*Note)(nil),                      // 27: familytime.safeguarding.v1.Note
-	(*Correction)(nil),                // 28: familytime.safeguarding.v1.Correction
-	(*ReportText)(nil),                // 29: familytime.safeguarding.v1.ReportText
-	(*v1.Date)(nil),                   // 30: familytime.common.v1.Date
+	(*ReportReassigned)(nil),          // 24: familytime.safeguarding.v1.ReportReassigned
+	(*Recipient)(nil),                 // 25: familytime.safeguarding.v1.Recipient
+	(*ReportReleased)(nil),            // 26: familytime.safeguarding.v1.ReportReleased
+	(*AccessRecorded)(nil),            // 27: familytime.safeguarding.v1.AccessRecorded
+	(*Note)(nil),                      // 28: familytime.safeguarding.v1.Note
+	(*Correction)(nil),                // 29: familytime.safeguarding.v1.Correction
+	(*ReportText)(nil),                // 30: familytime.safeguarding.v1.ReportText
+	(*v1.Date)(nil),                   // 31: familytime.common.v1.Date
 }
 var file_familytime_safeguarding_v1_events_proto_depIdxs = []int32{
 	0,  // 0: familytime.safeguarding.v1.HoldPlaced.reason:type_name -> familytime.safeguarding.v1.HoldReason
-	30, // 1: familytime.safeguarding.v1.HoldPlaced.placed_on:type_name -> familytime.common.v1.Date
-	30, // 2: familytime.safeguarding.v1.HoldPlaced.review_by:type_name -> familytime.common.v1.Date
-	30, // 3: familytime.safeguarding.v1.HoldLifted.lifted_on:type_name -> familytime.common.v1.Date
-	30, // 4: familytime.safeguarding.v1.HoldReviewed.reviewed_on:type_name -> familytime.common.v1.Date
-	30, // 5: familytime.safeguarding.v1.HoldReviewed.next_review_by:type_name -> familytime.common.v1.Date
-	30, // 6: familytime.safeguarding.v1.RiskScreenedProvisionally.screened_on:type_name -> familytime.common.v1.Date
+	31, // 1: familytime.safeguarding.v1.HoldPlaced.placed_on:type_name -> familytime.common.v1.Date
+	31, // 2: familytime.safeguarding.v1.HoldPlaced.review_by:type_name -> familytime.common.v1.Date
+	31, // 3: familytime.safeguarding.v1.HoldLifted.lifted_on:type_name -> familytime.common.v1.Date
+	31, // 4: familytime.safeguarding.v1.HoldReviewed.reviewed_on:type_name -> familytime.common.v1.Date
+	31, // 5: familytime.safeguarding.v1.HoldReviewed.next_review_by:type_name -> familytime.common.v1.Date
+	31, // 6: familytime.safeguarding.v1.RiskScreenedProvisionally.screened_on:type_name -> familytime.common.v1.Date
 	1,  // 7: familytime.safeguarding.v1.RiskScreenedProvisionally.rating:type_name -> familytime.safeguarding.v1.RiskRating
 	2,  // 8: familytime.safeguarding.v1.RiskScreenedProvisionally.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	30, // 9: familytime.safeguarding.v1.RiskAssessed.assessed_on:type_name -> familytime.common.v1.Date
+	31, // 9: familytime.safeguarding.v1.RiskAssessed.assessed_on:type_name -> familytime.common.v1.Date
 	1,  // 10: familytime.safeguarding.v1.RiskAssessed.rating:type_name -> familytime.safeguarding.v1.RiskRating
 	2,  // 11: familytime.safeguarding.v1.RiskAssessed.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	30, // 12: familytime.safeguarding.v1.RiskAssessed.next_review_on:type_name -> familytime.common.v1.Date
+	31, // 12: familytime.safeguarding.v1.RiskAssessed.next_review_on:type_name -> familytime.common.v1.Date
 	3,  // 13: familytime.safeguarding.v1.ConcernRaised.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	30, // 14: familytime.safeguarding.v1.ConcernRaised.raised_on:type_name -> familytime.common.v1.Date
+	31, // 14: familytime.safeguarding.v1.ConcernRaised.raised_on:type_name -> familytime.common.v1.Date
 	3,  // 15: familytime.safeguarding.v1.LeadAlerted.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	30, // 16: familytime.safeguarding.v1.LeadAlerted.alerted_on:type_name -> familytime.common.v1.Date
-	30, // 17: familytime.safeguarding.v1.ConcernActionAdded.action_on:type_name -> familytime.common.v1.Date
+	31, // 16: familytime.safeguarding.v1.LeadAlerted.alerted_on:type_name -> familytime.common.v1.Date
+	31, // 17: familytime.safeguarding.v1.ConcernActionAdded.action_on:type_name -> familytime.common.v1.Date
 	4,  // 18: familytime.safeguarding.v1.ConcernEscalated.agency:type_name -> familytime.safeguarding.v1.Agency
-	30, // 19: familytime.safeguarding.v1.ConcernEscalated.escalated_on:type_name -> familytime.common.v1.Date
-	30, // 20: familytime.safeguarding.v1.ConcernClosed.closed_on:type_name -> familytime.common.v1.Date
-	30, // 21: familytime.safeguarding.v1.RecordCorrected.corrected_on:type_name -> familytime.common.v1.Date
-	30, // 22: familytime.safeguarding.v1.ReportDue.session_on:type_name -> familytime.common.v1.Date
+	31, // 19: familytime.safeguarding.v1.ConcernEscalated.escalated_on:type_name -> familytime.common.v1.Date
+	31, // 20: familytime.safeguarding.v1.ConcernClosed.closed_on:type_name -> familytime.common.v1.Date
+	31, // 21: familytime.safeguarding.v1.RecordCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	31, // 22: familytime.safeguarding.v1.ReportDue.session_on:type_name -> familytime.common.v1.Date
 	6,  // 23: familytime.safeguarding.v1.ReportSection.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
-	30, // 24: familytime.safeguarding.v1.ReportDrafted.drafted_on:type_name -> familytime.common.v1.Date
+	31, // 24: familytime.safeguarding.v1.ReportDrafted.drafted_on:type_name -> familytime.common.v1.Date
 	20, // 25: familytime.safeguarding.v1.ReportDrafted.sections:type_name -> familytime.safeguarding.v1.ReportSection
-	30, // 26: familytime.safeguarding.v1.ReportSubmittedForCheck.submitted_on:type_name -> familytime.common.v1.Date
-	30, // 27: familytime.safeguarding.v1.ReportChecked.checked_on:type_name -> familytime.common.v1.Date
-	7,  // 28: familytime.safeguarding.v1.Recipient.kind:type_name -> familytime.safeguarding.v1.RecipientKind
-	30, // 29: familytime.safeguarding.v1.ReportReleased.released_on:type_name -> familytime.common.v1.Date
-	24, // 30: familytime.safeguarding.v1.ReportReleased.recipients:type_name -> familytime.safeguarding.v1.Recipient
-	5,  // 31: familytime.safeguarding.v1.AccessRecorded.kind:type_name -> familytime.safeguarding.v1.RecordKind
-	32, // [32:32] is the sub-list for method output_type
-	32, // [32:32] is the sub-list for method input_type
-	32, // [32:32] is the sub-list for extension type_name
-	32, // [32:32] is the sub-list for extension extendee
-	0,  // [0:32] is the sub-list for field type_name
+	31, // 26: familytime.safeguarding.v1.ReportSubmittedForCheck.submitted_on:type_name -> familytime.common.v1.Date
+	31, // 27: familytime.safeguarding.v1.ReportChecked.checked_on:type_name -> familytime.common.v1.Date
+	31, // 28: familytime.safeguarding.v1.ReportReassigned.reassigned_on:type_name -> familytime.common.v1.Date
+	7,  // 29: familytime.safeguarding.v1.Recipient.kind:type_name -> familytime.safeguarding.v1.RecipientKind
+	31, // 30: familytime.safeguarding.v1.ReportReleased.released_on:type_name -> familytime.common.v1.Date
+	25, // 31: familytime.safeguarding.v1.ReportReleased.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	5,  // 32: familytime.safeguarding.v1.AccessRecorded.kind:type_name -> familytime.safeguarding.v1.RecordKind
+	33, // [33:33] is the sub-list for method output_type
+	33, // [33:33] is the sub-list for method input_type
+	33, // [33:33] is the sub-list for extension type_name
+	33, // [33:33] is the sub-list for extension extendee
+	0,  // [0:33] is the sub-list for field type_name
 }
 
 func init() { file_familytime_safeguarding_v1_events_proto_init() }
@@ -2790,7 +2902,7 @@ func file_familytime_safeguarding_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_safeguarding_v1_events_proto_rawDesc), len(file_familytime_safeguarding_v1_events_proto_rawDesc)),
 			NumEnums:      8,
-			NumMessages:   22,
+			NumMessages:   23,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

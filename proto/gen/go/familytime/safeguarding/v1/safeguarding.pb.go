@@ -2487,6 +2487,136 @@ func (x *CheckReportResponse) GetReport() *ReportSummary {
 	return nil
 }
 
+// ReassignReportRequest gives a report to another writer.
+type ReassignReportRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The client's id for this request (UUID).
+	RequestId string `protobuf:"bytes,1,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The report (UUID).
+	ReportId string `protobuf:"bytes,3,opt,name=report_id,json=reportId,proto3" json:"report_id,omitempty"`
+	// The new writer's account id, as their token names them: a contact supervisor or the
+	// safeguarding lead on the centre's staff register, cleared today.
+	Writer string `protobuf:"bytes,4,opt,name=writer,proto3" json:"writer,omitempty"`
+	// Why the session's supervisor does not write it, in words (sealed when recorded); the court
+	// reading the report may ask.
+	Reason        string `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReassignReportRequest) Reset() {
+	*x = ReassignReportRequest{}
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReassignReportRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReassignReportRequest) ProtoMessage() {}
+
+func (x *ReassignReportRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReassignReportRequest.ProtoReflect.Descriptor instead.
+func (*ReassignReportRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *ReassignReportRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *ReassignReportRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ReassignReportRequest) GetReportId() string {
+	if x != nil {
+		return x.ReportId
+	}
+	return ""
+}
+
+func (x *ReassignReportRequest) GetWriter() string {
+	if x != nil {
+		return x.Writer
+	}
+	return ""
+}
+
+func (x *ReassignReportRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// ReassignReportResponse is the report with its new writer.
+type ReassignReportResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The report without its text.
+	Report        *ReportSummary `protobuf:"bytes,1,opt,name=report,proto3" json:"report,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReassignReportResponse) Reset() {
+	*x = ReassignReportResponse{}
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[35]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReassignReportResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReassignReportResponse) ProtoMessage() {}
+
+func (x *ReassignReportResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[35]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReassignReportResponse.ProtoReflect.Descriptor instead.
+func (*ReassignReportResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{35}
+}
+
+func (x *ReassignReportResponse) GetReport() *ReportSummary {
+	if x != nil {
+		return x.Report
+	}
+	return nil
+}
+
 // RecipientInput is one recipient on the distribution list.
 type RecipientInput struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2502,7 +2632,7 @@ type RecipientInput struct {
 
 func (x *RecipientInput) Reset() {
 	*x = RecipientInput{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[34]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2514,7 +2644,7 @@ func (x *RecipientInput) String() string {
 func (*RecipientInput) ProtoMessage() {}
 
 func (x *RecipientInput) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[34]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2527,7 +2657,7 @@ func (x *RecipientInput) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecipientInput.ProtoReflect.Descriptor instead.
 func (*RecipientInput) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{34}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *RecipientInput) GetKind() RecipientKind {
@@ -2568,7 +2698,7 @@ type ReleaseReportRequest struct {
 
 func (x *ReleaseReportRequest) Reset() {
 	*x = ReleaseReportRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[35]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2580,7 +2710,7 @@ func (x *ReleaseReportRequest) String() string {
 func (*ReleaseReportRequest) ProtoMessage() {}
 
 func (x *ReleaseReportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[35]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2593,7 +2723,7 @@ func (x *ReleaseReportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseReportRequest.ProtoReflect.Descriptor instead.
 func (*ReleaseReportRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{35}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *ReleaseReportRequest) GetRequestId() string {
@@ -2637,7 +2767,7 @@ type ReleaseReportResponse struct {
 
 func (x *ReleaseReportResponse) Reset() {
 	*x = ReleaseReportResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[36]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2649,7 +2779,7 @@ func (x *ReleaseReportResponse) String() string {
 func (*ReleaseReportResponse) ProtoMessage() {}
 
 func (x *ReleaseReportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[36]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2662,7 +2792,7 @@ func (x *ReleaseReportResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseReportResponse.ProtoReflect.Descriptor instead.
 func (*ReleaseReportResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{36}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *ReleaseReportResponse) GetReport() *ReportSummary {
@@ -2697,7 +2827,7 @@ type GetReportRequest struct {
 
 func (x *GetReportRequest) Reset() {
 	*x = GetReportRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[37]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2709,7 +2839,7 @@ func (x *GetReportRequest) String() string {
 func (*GetReportRequest) ProtoMessage() {}
 
 func (x *GetReportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[37]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2722,7 +2852,7 @@ func (x *GetReportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetReportRequest.ProtoReflect.Descriptor instead.
 func (*GetReportRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{37}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *GetReportRequest) GetCentreId() string {
@@ -2770,7 +2900,7 @@ type GetReportResponse struct {
 
 func (x *GetReportResponse) Reset() {
 	*x = GetReportResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[38]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2782,7 +2912,7 @@ func (x *GetReportResponse) String() string {
 func (*GetReportResponse) ProtoMessage() {}
 
 func (x *GetReportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[38]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2795,7 +2925,7 @@ func (x *GetReportResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetReportResponse.ProtoReflect.Descriptor instead.
 func (*GetReportResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{38}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *GetReportResponse) GetReport() *ReportSummary {
@@ -2843,7 +2973,7 @@ type ReportSectionView struct {
 
 func (x *ReportSectionView) Reset() {
 	*x = ReportSectionView{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[39]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2855,7 +2985,7 @@ func (x *ReportSectionView) String() string {
 func (*ReportSectionView) ProtoMessage() {}
 
 func (x *ReportSectionView) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[39]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2868,7 +2998,7 @@ func (x *ReportSectionView) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportSectionView.ProtoReflect.Descriptor instead.
 func (*ReportSectionView) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{39}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *ReportSectionView) GetIndex() int32 {
@@ -2920,13 +3050,16 @@ type ReportSummary struct {
 	Version int64 `protobuf:"varint,8,opt,name=version,proto3" json:"version,omitempty"`
 	// Working days since the session (Monday to Friday), as of today.
 	WorkingDaysSinceSession int32 `protobuf:"varint,9,opt,name=working_days_since_session,json=workingDaysSinceSession,proto3" json:"working_days_since_session,omitempty"`
-	unknownFields           protoimpl.UnknownFields
-	sizeCache               protoimpl.SizeCache
+	// Who writes it now (account id): the session's supervisor, or whom the lead gave it to;
+	// empty when scheduling named no supervisor and no one has drafted it.
+	Writer        string `protobuf:"bytes,10,opt,name=writer,proto3" json:"writer,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ReportSummary) Reset() {
 	*x = ReportSummary{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[40]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2938,7 +3071,7 @@ func (x *ReportSummary) String() string {
 func (*ReportSummary) ProtoMessage() {}
 
 func (x *ReportSummary) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[40]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2951,7 +3084,7 @@ func (x *ReportSummary) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportSummary.ProtoReflect.Descriptor instead.
 func (*ReportSummary) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{40}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *ReportSummary) GetReportId() string {
@@ -3017,6 +3150,13 @@ func (x *ReportSummary) GetWorkingDaysSinceSession() int32 {
 	return 0
 }
 
+func (x *ReportSummary) GetWriter() string {
+	if x != nil {
+		return x.Writer
+	}
+	return ""
+}
+
 // ListOpenConcernsRequest asks for a centre's open concerns.
 type ListOpenConcernsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -3032,7 +3172,7 @@ type ListOpenConcernsRequest struct {
 
 func (x *ListOpenConcernsRequest) Reset() {
 	*x = ListOpenConcernsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[41]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3044,7 +3184,7 @@ func (x *ListOpenConcernsRequest) String() string {
 func (*ListOpenConcernsRequest) ProtoMessage() {}
 
 func (x *ListOpenConcernsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[41]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3057,7 +3197,7 @@ func (x *ListOpenConcernsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOpenConcernsRequest.ProtoReflect.Descriptor instead.
 func (*ListOpenConcernsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{41}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *ListOpenConcernsRequest) GetCentreId() string {
@@ -3094,7 +3234,7 @@ type ListOpenConcernsResponse struct {
 
 func (x *ListOpenConcernsResponse) Reset() {
 	*x = ListOpenConcernsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[42]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3106,7 +3246,7 @@ func (x *ListOpenConcernsResponse) String() string {
 func (*ListOpenConcernsResponse) ProtoMessage() {}
 
 func (x *ListOpenConcernsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[42]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3119,7 +3259,7 @@ func (x *ListOpenConcernsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOpenConcernsResponse.ProtoReflect.Descriptor instead.
 func (*ListOpenConcernsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{42}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *ListOpenConcernsResponse) GetConcerns() []*ConcernSummary {
@@ -3151,7 +3291,7 @@ type ListOverdueReportsRequest struct {
 
 func (x *ListOverdueReportsRequest) Reset() {
 	*x = ListOverdueReportsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[43]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3163,7 +3303,7 @@ func (x *ListOverdueReportsRequest) String() string {
 func (*ListOverdueReportsRequest) ProtoMessage() {}
 
 func (x *ListOverdueReportsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[43]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3176,7 +3316,7 @@ func (x *ListOverdueReportsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOverdueReportsRequest.ProtoReflect.Descriptor instead.
 func (*ListOverdueReportsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{43}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *ListOverdueReportsRequest) GetCentreId() string {
@@ -3213,7 +3353,7 @@ type ListOverdueReportsResponse struct {
 
 func (x *ListOverdueReportsResponse) Reset() {
 	*x = ListOverdueReportsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[44]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3225,7 +3365,7 @@ func (x *ListOverdueReportsResponse) String() string {
 func (*ListOverdueReportsResponse) ProtoMessage() {}
 
 func (x *ListOverdueReportsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[44]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3238,7 +3378,7 @@ func (x *ListOverdueReportsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOverdueReportsResponse.ProtoReflect.Descriptor instead.
 func (*ListOverdueReportsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{44}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *ListOverdueReportsResponse) GetReports() []*ReportSummary {
@@ -3270,7 +3410,7 @@ type ListOpenReportsRequest struct {
 
 func (x *ListOpenReportsRequest) Reset() {
 	*x = ListOpenReportsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[45]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3282,7 +3422,7 @@ func (x *ListOpenReportsRequest) String() string {
 func (*ListOpenReportsRequest) ProtoMessage() {}
 
 func (x *ListOpenReportsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[45]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3295,7 +3435,7 @@ func (x *ListOpenReportsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOpenReportsRequest.ProtoReflect.Descriptor instead.
 func (*ListOpenReportsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{45}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *ListOpenReportsRequest) GetCentreId() string {
@@ -3332,7 +3472,7 @@ type ListOpenReportsResponse struct {
 
 func (x *ListOpenReportsResponse) Reset() {
 	*x = ListOpenReportsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[46]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3344,7 +3484,7 @@ func (x *ListOpenReportsResponse) String() string {
 func (*ListOpenReportsResponse) ProtoMessage() {}
 
 func (x *ListOpenReportsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[46]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3357,7 +3497,7 @@ func (x *ListOpenReportsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOpenReportsResponse.ProtoReflect.Descriptor instead.
 func (*ListOpenReportsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{46}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *ListOpenReportsResponse) GetReports() []*ReportSummary {
@@ -3389,7 +3529,7 @@ type GetSafeguardingRecordRequest struct {
 
 func (x *GetSafeguardingRecordRequest) Reset() {
 	*x = GetSafeguardingRecordRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[47]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3401,7 +3541,7 @@ func (x *GetSafeguardingRecordRequest) String() string {
 func (*GetSafeguardingRecordRequest) ProtoMessage() {}
 
 func (x *GetSafeguardingRecordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[47]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3414,7 +3554,7 @@ func (x *GetSafeguardingRecordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSafeguardingRecordRequest.ProtoReflect.Descriptor instead.
 func (*GetSafeguardingRecordRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{47}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *GetSafeguardingRecordRequest) GetCentreId() string {
@@ -3451,7 +3591,7 @@ type GetSafeguardingRecordResponse struct {
 
 func (x *GetSafeguardingRecordResponse) Reset() {
 	*x = GetSafeguardingRecordResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[48]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3463,7 +3603,7 @@ func (x *GetSafeguardingRecordResponse) String() string {
 func (*GetSafeguardingRecordResponse) ProtoMessage() {}
 
 func (x *GetSafeguardingRecordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[48]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3476,7 +3616,7 @@ func (x *GetSafeguardingRecordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSafeguardingRecordResponse.ProtoReflect.Descriptor instead.
 func (*GetSafeguardingRecordResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{48}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *GetSafeguardingRecordResponse) GetRisk() *Risk {
@@ -3510,7 +3650,7 @@ type ListAlertsRequest struct {
 
 func (x *ListAlertsRequest) Reset() {
 	*x = ListAlertsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[49]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3522,7 +3662,7 @@ func (x *ListAlertsRequest) String() string {
 func (*ListAlertsRequest) ProtoMessage() {}
 
 func (x *ListAlertsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[49]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3535,7 +3675,7 @@ func (x *ListAlertsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAlertsRequest.ProtoReflect.Descriptor instead.
 func (*ListAlertsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{49}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *ListAlertsRequest) GetCentreId() string {
@@ -3585,7 +3725,7 @@ type Alert struct {
 
 func (x *Alert) Reset() {
 	*x = Alert{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[50]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3597,7 +3737,7 @@ func (x *Alert) String() string {
 func (*Alert) ProtoMessage() {}
 
 func (x *Alert) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[50]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3610,7 +3750,7 @@ func (x *Alert) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Alert.ProtoReflect.Descriptor instead.
 func (*Alert) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{50}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *Alert) GetConcernId() string {
@@ -3661,7 +3801,7 @@ type ListAlertsResponse struct {
 
 func (x *ListAlertsResponse) Reset() {
 	*x = ListAlertsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[51]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3673,7 +3813,7 @@ func (x *ListAlertsResponse) String() string {
 func (*ListAlertsResponse) ProtoMessage() {}
 
 func (x *ListAlertsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[51]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3686,7 +3826,7 @@ func (x *ListAlertsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAlertsResponse.ProtoReflect.Descriptor instead.
 func (*ListAlertsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{51}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *ListAlertsResponse) GetAlerts() []*Alert {
@@ -3720,7 +3860,7 @@ type ListAccessRecordsRequest struct {
 
 func (x *ListAccessRecordsRequest) Reset() {
 	*x = ListAccessRecordsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[52]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3732,7 +3872,7 @@ func (x *ListAccessRecordsRequest) String() string {
 func (*ListAccessRecordsRequest) ProtoMessage() {}
 
 func (x *ListAccessRecordsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[52]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3745,7 +3885,7 @@ func (x *ListAccessRecordsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAccessRecordsRequest.ProtoReflect.Descriptor instead.
 func (*ListAccessRecordsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{52}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *ListAccessRecordsRequest) GetCentreId() string {
@@ -3799,7 +3939,7 @@ type AccessRecord struct {
 
 func (x *AccessRecord) Reset() {
 	*x = AccessRecord{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[53]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3811,7 +3951,7 @@ func (x *AccessRecord) String() string {
 func (*AccessRecord) ProtoMessage() {}
 
 func (x *AccessRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[53]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3824,7 +3964,7 @@ func (x *AccessRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AccessRecord.ProtoReflect.Descriptor instead.
 func (*AccessRecord) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{53}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *AccessRecord) GetAccessedAt() *timestamppb.Timestamp {
@@ -3890,7 +4030,7 @@ type ListAccessRecordsResponse struct {
 
 func (x *ListAccessRecordsResponse) Reset() {
 	*x = ListAccessRecordsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[54]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3902,7 +4042,7 @@ func (x *ListAccessRecordsResponse) String() string {
 func (*ListAccessRecordsResponse) ProtoMessage() {}
 
 func (x *ListAccessRecordsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[54]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3915,7 +4055,7 @@ func (x *ListAccessRecordsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAccessRecordsResponse.ProtoReflect.Descriptor instead.
 func (*ListAccessRecordsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{54}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *ListAccessRecordsResponse) GetRecords() []*AccessRecord {
@@ -4139,6 +4279,16 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\bapproved\x18\x04 \x01(\bR\bapproved\x12\x1c\n" +
 	"\x04note\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x90NR\x04note\"X\n" +
 	"\x13CheckReportResponse\x12A\n" +
+	"\x06report\x18\x01 \x01(\v2).familytime.safeguarding.v1.ReportSummaryR\x06report\"\xd4\x01\n" +
+	"\x15ReassignReportRequest\x12'\n" +
+	"\n" +
+	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +
+	"\tcentre_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12%\n" +
+	"\treport_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\breportId\x12\"\n" +
+	"\x06writer\x18\x04 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x01\x18\xc8\x01R\x06writer\x12 \n" +
+	"\x06reason\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xd0\x0fR\x06reason\"[\n" +
+	"\x16ReassignReportResponse\x12A\n" +
 	"\x06report\x18\x01 \x01(\v2).familytime.safeguarding.v1.ReportSummaryR\x06report\"\xc3\x01\n" +
 	"\x0eRecipientInput\x12I\n" +
 	"\x04kind\x18\x01 \x01(\x0e2).familytime.safeguarding.v1.RecipientKindB\n" +
@@ -4177,7 +4327,7 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\x05index\x18\x01 \x01(\x05R\x05index\x12A\n" +
 	"\x04kind\x18\x02 \x01(\x0e2-.familytime.safeguarding.v1.ReportSectionKindR\x04kind\x12&\n" +
 	"\x0fabout_person_id\x18\x03 \x01(\tR\raboutPersonId\x12\x12\n" +
-	"\x04text\x18\x04 \x01(\tR\x04text\"\xeb\x02\n" +
+	"\x04text\x18\x04 \x01(\tR\x04text\"\x83\x03\n" +
 	"\rReportSummary\x12\x1b\n" +
 	"\treport_id\x18\x01 \x01(\tR\breportId\x12\x1b\n" +
 	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1d\n" +
@@ -4189,7 +4339,9 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\x06author\x18\x06 \x01(\tR\x06author\x12\x18\n" +
 	"\achecker\x18\a \x01(\tR\achecker\x12\x18\n" +
 	"\aversion\x18\b \x01(\x03R\aversion\x12;\n" +
-	"\x1aworking_days_since_session\x18\t \x01(\x05R\x17workingDaysSinceSession\"\x92\x01\n" +
+	"\x1aworking_days_since_session\x18\t \x01(\x05R\x17workingDaysSinceSession\x12\x16\n" +
+	"\x06writer\x18\n" +
+	" \x01(\tR\x06writer\"\x92\x01\n" +
 	"\x17ListOpenConcernsRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\tpage_size\x18\x02 \x01(\x05B\n" +
@@ -4268,7 +4420,7 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\x14REPORT_STATE_DRAFTED\x10\x02\x12\x1f\n" +
 	"\x1bREPORT_STATE_AWAITING_CHECK\x10\x03\x12\x19\n" +
 	"\x15REPORT_STATE_APPROVED\x10\x04\x12\x19\n" +
-	"\x15REPORT_STATE_RELEASED\x10\x052\xba\x14\n" +
+	"\x15REPORT_STATE_RELEASED\x10\x052\xb3\x15\n" +
 	"\x13SafeguardingService\x12k\n" +
 	"\n" +
 	"AssessRisk\x12-.familytime.safeguarding.v1.AssessRiskRequest\x1a..familytime.safeguarding.v1.AssessRiskResponse\x12q\n" +
@@ -4287,7 +4439,8 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\vDraftReport\x12..familytime.safeguarding.v1.DraftReportRequest\x1a/.familytime.safeguarding.v1.DraftReportResponse\x12\x89\x01\n" +
 	"\x14SubmitReportForCheck\x127.familytime.safeguarding.v1.SubmitReportForCheckRequest\x1a8.familytime.safeguarding.v1.SubmitReportForCheckResponse\x12n\n" +
 	"\vCheckReport\x12..familytime.safeguarding.v1.CheckReportRequest\x1a/.familytime.safeguarding.v1.CheckReportResponse\x12t\n" +
-	"\rReleaseReport\x120.familytime.safeguarding.v1.ReleaseReportRequest\x1a1.familytime.safeguarding.v1.ReleaseReportResponse\x12h\n" +
+	"\rReleaseReport\x120.familytime.safeguarding.v1.ReleaseReportRequest\x1a1.familytime.safeguarding.v1.ReleaseReportResponse\x12w\n" +
+	"\x0eReassignReport\x121.familytime.safeguarding.v1.ReassignReportRequest\x1a2.familytime.safeguarding.v1.ReassignReportResponse\x12h\n" +
 	"\tGetReport\x12,.familytime.safeguarding.v1.GetReportRequest\x1a-.familytime.safeguarding.v1.GetReportResponse\x12}\n" +
 	"\x10ListOpenConcerns\x123.familytime.safeguarding.v1.ListOpenConcernsRequest\x1a4.familytime.safeguarding.v1.ListOpenConcernsResponse\x12\x83\x01\n" +
 	"\x12ListOverdueReports\x125.familytime.safeguarding.v1.ListOverdueReportsRequest\x1a6.familytime.safeguarding.v1.ListOverdueReportsResponse\x12z\n" +
@@ -4311,7 +4464,7 @@ func file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP() []byte {
 }
 
 var file_familytime_safeguarding_v1_safeguarding_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_familytime_safeguarding_v1_safeguarding_proto_msgTypes = make([]protoimpl.MessageInfo, 55)
+var file_familytime_safeguarding_v1_safeguarding_proto_msgTypes = make([]protoimpl.MessageInfo, 57)
 var file_familytime_safeguarding_v1_safeguarding_proto_goTypes = []any{
 	(ReportState)(0),                      // 0: familytime.safeguarding.v1.ReportState
 	(*AssessRiskRequest)(nil),             // 1: familytime.safeguarding.v1.AssessRiskRequest
@@ -4348,146 +4501,151 @@ var file_familytime_safeguarding_v1_safeguarding_proto_goTypes = []any{
 	(*SubmitReportForCheckResponse)(nil),  // 32: familytime.safeguarding.v1.SubmitReportForCheckResponse
 	(*CheckReportRequest)(nil),            // 33: familytime.safeguarding.v1.CheckReportRequest
 	(*CheckReportResponse)(nil),           // 34: familytime.safeguarding.v1.CheckReportResponse
-	(*RecipientInput)(nil),                // 35: familytime.safeguarding.v1.RecipientInput
-	(*ReleaseReportRequest)(nil),          // 36: familytime.safeguarding.v1.ReleaseReportRequest
-	(*ReleaseReportResponse)(nil),         // 37: familytime.safeguarding.v1.ReleaseReportResponse
-	(*GetReportRequest)(nil),              // 38: familytime.safeguarding.v1.GetReportRequest
-	(*GetReportResponse)(nil),             // 39: familytime.safeguarding.v1.GetReportResponse
-	(*ReportSectionView)(nil),             // 40: familytime.safeguarding.v1.ReportSectionView
-	(*ReportSummary)(nil),                 // 41: familytime.safeguarding.v1.ReportSummary
-	(*ListOpenConcernsRequest)(nil),       // 42: familytime.safeguarding.v1.ListOpenConcernsRequest
-	(*ListOpenConcernsResponse)(nil),      // 43: familytime.safeguarding.v1.ListOpenConcernsResponse
-	(*ListOverdueReportsRequest)(nil),     // 44: familytime.safeguarding.v1.ListOverdueReportsRequest
-	(*ListOverdueReportsResponse)(nil),    // 45: familytime.safeguarding.v1.ListOverdueReportsResponse
-	(*ListOpenReportsRequest)(nil),        // 46: familytime.safeguarding.v1.ListOpenReportsRequest
-	(*ListOpenReportsResponse)(nil),       // 47: familytime.safeguarding.v1.ListOpenReportsResponse
-	(*GetSafeguardingRecordRequest)(nil),  // 48: familytime.safeguarding.v1.GetSafeguardingRecordRequest
-	(*GetSafeguardingRecordResponse)(nil), // 49: familytime.safeguarding.v1.GetSafeguardingRecordResponse
-	(*ListAlertsRequest)(nil),             // 50: familytime.safeguarding.v1.ListAlertsRequest
-	(*Alert)(nil),                         // 51: familytime.safeguarding.v1.Alert
-	(*ListAlertsResponse)(nil),            // 52: familytime.safeguarding.v1.ListAlertsResponse
-	(*ListAccessRecordsRequest)(nil),      // 53: familytime.safeguarding.v1.ListAccessRecordsRequest
-	(*AccessRecord)(nil),                  // 54: familytime.safeguarding.v1.AccessRecord
-	(*ListAccessRecordsResponse)(nil),     // 55: familytime.safeguarding.v1.ListAccessRecordsResponse
-	(RiskRating)(0),                       // 56: familytime.safeguarding.v1.RiskRating
-	(RiskFactor)(0),                       // 57: familytime.safeguarding.v1.RiskFactor
-	(*v1.Date)(nil),                       // 58: familytime.common.v1.Date
-	(ConcernCategory)(0),                  // 59: familytime.safeguarding.v1.ConcernCategory
-	(*timestamppb.Timestamp)(nil),         // 60: google.protobuf.Timestamp
-	(Agency)(0),                           // 61: familytime.safeguarding.v1.Agency
-	(HoldReason)(0),                       // 62: familytime.safeguarding.v1.HoldReason
-	(ReportSectionKind)(0),                // 63: familytime.safeguarding.v1.ReportSectionKind
-	(RecipientKind)(0),                    // 64: familytime.safeguarding.v1.RecipientKind
-	(*Recipient)(nil),                     // 65: familytime.safeguarding.v1.Recipient
-	(RecordKind)(0),                       // 66: familytime.safeguarding.v1.RecordKind
+	(*ReassignReportRequest)(nil),         // 35: familytime.safeguarding.v1.ReassignReportRequest
+	(*ReassignReportResponse)(nil),        // 36: familytime.safeguarding.v1.ReassignReportResponse
+	(*RecipientInput)(nil),                // 37: familytime.safeguarding.v1.RecipientInput
+	(*ReleaseReportRequest)(nil),          // 38: familytime.safeguarding.v1.ReleaseReportRequest
+	(*ReleaseReportResponse)(nil),         // 39: familytime.safeguarding.v1.ReleaseReportResponse
+	(*GetReportRequest)(nil),              // 40: familytime.safeguarding.v1.GetReportRequest
+	(*GetReportResponse)(nil),             // 41: familytime.safeguarding.v1.GetReportResponse
+	(*ReportSectionView)(nil),             // 42: familytime.safeguarding.v1.ReportSectionView
+	(*ReportSummary)(nil),                 // 43: familytime.safeguarding.v1.ReportSummary
+	(*ListOpenConcernsRequest)(nil),       // 44: familytime.safeguarding.v1.ListOpenConcernsRequest
+	(*ListOpenConcernsResponse)(nil),      // 45: familytime.safeguarding.v1.ListOpenConcernsResponse
+	(*ListOverdueReportsRequest)(nil),     // 46: familytime.safeguarding.v1.ListOverdueReportsRequest
+	(*ListOverdueReportsResponse)(nil),    // 47: familytime.safeguarding.v1.ListOverdueReportsResponse
+	(*ListOpenReportsRequest)(nil),        // 48: familytime.safeguarding.v1.ListOpenReportsRequest
+	(*ListOpenReportsResponse)(nil),       // 49: familytime.safeguarding.v1.ListOpenReportsResponse
+	(*GetSafeguardingRecordRequest)(nil),  // 50: familytime.safeguarding.v1.GetSafeguardingRecordRequest
+	(*GetSafeguardingRecordResponse)(nil), // 51: familytime.safeguarding.v1.GetSafeguardingRecordResponse
+	(*ListAlertsRequest)(nil),             // 52: familytime.safeguarding.v1.ListAlertsRequest
+	(*Alert)(nil),                         // 53: familytime.safeguarding.v1.Alert
+	(*ListAlertsResponse)(nil),            // 54: familytime.safeguarding.v1.ListAlertsResponse
+	(*ListAccessRecordsRequest)(nil),      // 55: familytime.safeguarding.v1.ListAccessRecordsRequest
+	(*AccessRecord)(nil),                  // 56: familytime.safeguarding.v1.AccessRecord
+	(*ListAccessRecordsResponse)(nil),     // 57: familytime.safeguarding.v1.ListAccessRecordsResponse
+	(RiskRating)(0),                       // 58: familytime.safeguarding.v1.RiskRating
+	(RiskFactor)(0),                       // 59: familytime.safeguarding.v1.RiskFactor
+	(*v1.Date)(nil),                       // 60: familytime.common.v1.Date
+	(ConcernCategory)(0),                  // 61: familytime.safeguarding.v1.ConcernCategory
+	(*timestamppb.Timestamp)(nil),         // 62: google.protobuf.Timestamp
+	(Agency)(0),                           // 63: familytime.safeguarding.v1.Agency
+	(HoldReason)(0),                       // 64: familytime.safeguarding.v1.HoldReason
+	(ReportSectionKind)(0),                // 65: familytime.safeguarding.v1.ReportSectionKind
+	(RecipientKind)(0),                    // 66: familytime.safeguarding.v1.RecipientKind
+	(*Recipient)(nil),                     // 67: familytime.safeguarding.v1.Recipient
+	(RecordKind)(0),                       // 68: familytime.safeguarding.v1.RecordKind
 }
 var file_familytime_safeguarding_v1_safeguarding_proto_depIdxs = []int32{
-	56, // 0: familytime.safeguarding.v1.AssessRiskRequest.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	57, // 1: familytime.safeguarding.v1.AssessRiskRequest.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	58, // 2: familytime.safeguarding.v1.AssessRiskRequest.next_review_on:type_name -> familytime.common.v1.Date
+	58, // 0: familytime.safeguarding.v1.AssessRiskRequest.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	59, // 1: familytime.safeguarding.v1.AssessRiskRequest.factors:type_name -> familytime.safeguarding.v1.RiskFactor
+	60, // 2: familytime.safeguarding.v1.AssessRiskRequest.next_review_on:type_name -> familytime.common.v1.Date
 	3,  // 3: familytime.safeguarding.v1.AssessRiskResponse.risk:type_name -> familytime.safeguarding.v1.Risk
-	56, // 4: familytime.safeguarding.v1.Risk.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	57, // 5: familytime.safeguarding.v1.Risk.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	58, // 6: familytime.safeguarding.v1.Risk.next_review_on:type_name -> familytime.common.v1.Date
-	59, // 7: familytime.safeguarding.v1.RaiseConcernRequest.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	58, // 4: familytime.safeguarding.v1.Risk.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	59, // 5: familytime.safeguarding.v1.Risk.factors:type_name -> familytime.safeguarding.v1.RiskFactor
+	60, // 6: familytime.safeguarding.v1.Risk.next_review_on:type_name -> familytime.common.v1.Date
+	61, // 7: familytime.safeguarding.v1.RaiseConcernRequest.category:type_name -> familytime.safeguarding.v1.ConcernCategory
 	9,  // 8: familytime.safeguarding.v1.GetConcernResponse.concern:type_name -> familytime.safeguarding.v1.Concern
-	59, // 9: familytime.safeguarding.v1.ConcernSummary.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	58, // 10: familytime.safeguarding.v1.ConcernSummary.raised_on:type_name -> familytime.common.v1.Date
+	61, // 9: familytime.safeguarding.v1.ConcernSummary.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	60, // 10: familytime.safeguarding.v1.ConcernSummary.raised_on:type_name -> familytime.common.v1.Date
 	8,  // 11: familytime.safeguarding.v1.Concern.summary:type_name -> familytime.safeguarding.v1.ConcernSummary
 	10, // 12: familytime.safeguarding.v1.Concern.records:type_name -> familytime.safeguarding.v1.RecordEntry
-	60, // 13: familytime.safeguarding.v1.RecordEntry.recorded_at:type_name -> google.protobuf.Timestamp
+	62, // 13: familytime.safeguarding.v1.RecordEntry.recorded_at:type_name -> google.protobuf.Timestamp
 	8,  // 14: familytime.safeguarding.v1.AddConcernActionResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
-	61, // 15: familytime.safeguarding.v1.EscalateConcernRequest.agency:type_name -> familytime.safeguarding.v1.Agency
+	63, // 15: familytime.safeguarding.v1.EscalateConcernRequest.agency:type_name -> familytime.safeguarding.v1.Agency
 	8,  // 16: familytime.safeguarding.v1.EscalateConcernResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
 	8,  // 17: familytime.safeguarding.v1.CloseConcernResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
-	62, // 18: familytime.safeguarding.v1.PlaceHoldRequest.reason:type_name -> familytime.safeguarding.v1.HoldReason
-	58, // 19: familytime.safeguarding.v1.PlaceHoldRequest.review_by:type_name -> familytime.common.v1.Date
+	64, // 18: familytime.safeguarding.v1.PlaceHoldRequest.reason:type_name -> familytime.safeguarding.v1.HoldReason
+	60, // 19: familytime.safeguarding.v1.PlaceHoldRequest.review_by:type_name -> familytime.common.v1.Date
 	25, // 20: familytime.safeguarding.v1.PlaceHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
 	25, // 21: familytime.safeguarding.v1.LiftHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
-	58, // 22: familytime.safeguarding.v1.ReviewHoldRequest.next_review_by:type_name -> familytime.common.v1.Date
+	60, // 22: familytime.safeguarding.v1.ReviewHoldRequest.next_review_by:type_name -> familytime.common.v1.Date
 	25, // 23: familytime.safeguarding.v1.ReviewHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
-	62, // 24: familytime.safeguarding.v1.Hold.reason:type_name -> familytime.safeguarding.v1.HoldReason
-	58, // 25: familytime.safeguarding.v1.Hold.placed_on:type_name -> familytime.common.v1.Date
-	58, // 26: familytime.safeguarding.v1.Hold.review_by:type_name -> familytime.common.v1.Date
-	58, // 27: familytime.safeguarding.v1.Hold.lifted_on:type_name -> familytime.common.v1.Date
-	58, // 28: familytime.safeguarding.v1.Hold.reviewed_on:type_name -> familytime.common.v1.Date
+	64, // 24: familytime.safeguarding.v1.Hold.reason:type_name -> familytime.safeguarding.v1.HoldReason
+	60, // 25: familytime.safeguarding.v1.Hold.placed_on:type_name -> familytime.common.v1.Date
+	60, // 26: familytime.safeguarding.v1.Hold.review_by:type_name -> familytime.common.v1.Date
+	60, // 27: familytime.safeguarding.v1.Hold.lifted_on:type_name -> familytime.common.v1.Date
+	60, // 28: familytime.safeguarding.v1.Hold.reviewed_on:type_name -> familytime.common.v1.Date
 	25, // 29: familytime.safeguarding.v1.ListHoldsResponse.holds:type_name -> familytime.safeguarding.v1.Hold
-	63, // 30: familytime.safeguarding.v1.ReportSectionInput.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
+	65, // 30: familytime.safeguarding.v1.ReportSectionInput.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
 	28, // 31: familytime.safeguarding.v1.DraftReportRequest.sections:type_name -> familytime.safeguarding.v1.ReportSectionInput
-	41, // 32: familytime.safeguarding.v1.DraftReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	41, // 33: familytime.safeguarding.v1.SubmitReportForCheckResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	41, // 34: familytime.safeguarding.v1.CheckReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	64, // 35: familytime.safeguarding.v1.RecipientInput.kind:type_name -> familytime.safeguarding.v1.RecipientKind
-	35, // 36: familytime.safeguarding.v1.ReleaseReportRequest.recipients:type_name -> familytime.safeguarding.v1.RecipientInput
-	41, // 37: familytime.safeguarding.v1.ReleaseReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	65, // 38: familytime.safeguarding.v1.ReleaseReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
-	41, // 39: familytime.safeguarding.v1.GetReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	40, // 40: familytime.safeguarding.v1.GetReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSectionView
-	65, // 41: familytime.safeguarding.v1.GetReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
-	10, // 42: familytime.safeguarding.v1.GetReportResponse.corrections:type_name -> familytime.safeguarding.v1.RecordEntry
-	63, // 43: familytime.safeguarding.v1.ReportSectionView.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
-	58, // 44: familytime.safeguarding.v1.ReportSummary.session_on:type_name -> familytime.common.v1.Date
-	0,  // 45: familytime.safeguarding.v1.ReportSummary.state:type_name -> familytime.safeguarding.v1.ReportState
-	8,  // 46: familytime.safeguarding.v1.ListOpenConcernsResponse.concerns:type_name -> familytime.safeguarding.v1.ConcernSummary
-	41, // 47: familytime.safeguarding.v1.ListOverdueReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
-	41, // 48: familytime.safeguarding.v1.ListOpenReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
-	3,  // 49: familytime.safeguarding.v1.GetSafeguardingRecordResponse.risk:type_name -> familytime.safeguarding.v1.Risk
-	10, // 50: familytime.safeguarding.v1.GetSafeguardingRecordResponse.records:type_name -> familytime.safeguarding.v1.RecordEntry
-	59, // 51: familytime.safeguarding.v1.Alert.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	58, // 52: familytime.safeguarding.v1.Alert.alerted_on:type_name -> familytime.common.v1.Date
-	51, // 53: familytime.safeguarding.v1.ListAlertsResponse.alerts:type_name -> familytime.safeguarding.v1.Alert
-	60, // 54: familytime.safeguarding.v1.AccessRecord.accessed_at:type_name -> google.protobuf.Timestamp
-	66, // 55: familytime.safeguarding.v1.AccessRecord.kind:type_name -> familytime.safeguarding.v1.RecordKind
-	54, // 56: familytime.safeguarding.v1.ListAccessRecordsResponse.records:type_name -> familytime.safeguarding.v1.AccessRecord
-	1,  // 57: familytime.safeguarding.v1.SafeguardingService.AssessRisk:input_type -> familytime.safeguarding.v1.AssessRiskRequest
-	4,  // 58: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:input_type -> familytime.safeguarding.v1.RaiseConcernRequest
-	6,  // 59: familytime.safeguarding.v1.SafeguardingService.GetConcern:input_type -> familytime.safeguarding.v1.GetConcernRequest
-	11, // 60: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:input_type -> familytime.safeguarding.v1.AddConcernActionRequest
-	13, // 61: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:input_type -> familytime.safeguarding.v1.EscalateConcernRequest
-	15, // 62: familytime.safeguarding.v1.SafeguardingService.CloseConcern:input_type -> familytime.safeguarding.v1.CloseConcernRequest
-	17, // 63: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:input_type -> familytime.safeguarding.v1.CorrectRecordRequest
-	19, // 64: familytime.safeguarding.v1.SafeguardingService.PlaceHold:input_type -> familytime.safeguarding.v1.PlaceHoldRequest
-	21, // 65: familytime.safeguarding.v1.SafeguardingService.LiftHold:input_type -> familytime.safeguarding.v1.LiftHoldRequest
-	23, // 66: familytime.safeguarding.v1.SafeguardingService.ReviewHold:input_type -> familytime.safeguarding.v1.ReviewHoldRequest
-	26, // 67: familytime.safeguarding.v1.SafeguardingService.ListHolds:input_type -> familytime.safeguarding.v1.ListHoldsRequest
-	29, // 68: familytime.safeguarding.v1.SafeguardingService.DraftReport:input_type -> familytime.safeguarding.v1.DraftReportRequest
-	31, // 69: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:input_type -> familytime.safeguarding.v1.SubmitReportForCheckRequest
-	33, // 70: familytime.safeguarding.v1.SafeguardingService.CheckReport:input_type -> familytime.safeguarding.v1.CheckReportRequest
-	36, // 71: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:input_type -> familytime.safeguarding.v1.ReleaseReportRequest
-	38, // 72: familytime.safeguarding.v1.SafeguardingService.GetReport:input_type -> familytime.safeguarding.v1.GetReportRequest
-	42, // 73: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:input_type -> familytime.safeguarding.v1.ListOpenConcernsRequest
-	44, // 74: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:input_type -> familytime.safeguarding.v1.ListOverdueReportsRequest
-	46, // 75: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:input_type -> familytime.safeguarding.v1.ListOpenReportsRequest
-	48, // 76: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:input_type -> familytime.safeguarding.v1.GetSafeguardingRecordRequest
-	50, // 77: familytime.safeguarding.v1.SafeguardingService.ListAlerts:input_type -> familytime.safeguarding.v1.ListAlertsRequest
-	53, // 78: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:input_type -> familytime.safeguarding.v1.ListAccessRecordsRequest
-	2,  // 79: familytime.safeguarding.v1.SafeguardingService.AssessRisk:output_type -> familytime.safeguarding.v1.AssessRiskResponse
-	5,  // 80: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:output_type -> familytime.safeguarding.v1.RaiseConcernResponse
-	7,  // 81: familytime.safeguarding.v1.SafeguardingService.GetConcern:output_type -> familytime.safeguarding.v1.GetConcernResponse
-	12, // 82: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:output_type -> familytime.safeguarding.v1.AddConcernActionResponse
-	14, // 83: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:output_type -> familytime.safeguarding.v1.EscalateConcernResponse
-	16, // 84: familytime.safeguarding.v1.SafeguardingService.CloseConcern:output_type -> familytime.safeguarding.v1.CloseConcernResponse
-	18, // 85: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:output_type -> familytime.safeguarding.v1.CorrectRecordResponse
-	20, // 86: familytime.safeguarding.v1.SafeguardingService.PlaceHold:output_type -> familytime.safeguarding.v1.PlaceHoldResponse
-	22, // 87: familytime.safeguarding.v1.SafeguardingService.LiftHold:output_type -> familytime.safeguarding.v1.LiftHoldResponse
-	24, // 88: familytime.safeguarding.v1.SafeguardingService.ReviewHold:output_type -> familytime.safeguarding.v1.ReviewHoldResponse
-	27, // 89: familytime.safeguarding.v1.SafeguardingService.ListHolds:output_type -> familytime.safeguarding.v1.ListHoldsResponse
-	30, // 90: familytime.safeguarding.v1.SafeguardingService.DraftReport:output_type -> familytime.safeguarding.v1.DraftReportResponse
-	32, // 91: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:output_type -> familytime.safeguarding.v1.SubmitReportForCheckResponse
-	34, // 92: familytime.safeguarding.v1.SafeguardingService.CheckReport:output_type -> familytime.safeguarding.v1.CheckReportResponse
-	37, // 93: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:output_type -> familytime.safeguarding.v1.ReleaseReportResponse
-	39, // 94: familytime.safeguarding.v1.SafeguardingService.GetReport:output_type -> familytime.safeguarding.v1.GetReportResponse
-	43, // 95: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:output_type -> familytime.safeguarding.v1.ListOpenConcernsResponse
-	45, // 96: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:output_type -> familytime.safeguarding.v1.ListOverdueReportsResponse
-	47, // 97: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:output_type -> familytime.safeguarding.v1.ListOpenReportsResponse
-	49, // 98: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:output_type -> familytime.safeguarding.v1.GetSafeguardingRecordResponse
-	52, // 99: familytime.safeguarding.v1.SafeguardingService.ListAlerts:output_type -> familytime.safeguarding.v1.ListAlertsResponse
-	55, // 100: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:output_type -> familytime.safeguarding.v1.ListAccessRecordsResponse
-	79, // [79:101] is the sub-list for method output_type
-	57, // [57:79] is the sub-list for method input_type
-	57, // [57:57] is the sub-list for extension type_name
-	57, // [57:57] is the sub-list for extension extendee
-	0,  // [0:57] is the sub-list for field type_name
+	43, // 32: familytime.safeguarding.v1.DraftReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	43, // 33: familytime.safeguarding.v1.SubmitReportForCheckResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	43, // 34: familytime.safeguarding.v1.CheckReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	43, // 35: familytime.safeguarding.v1.ReassignReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	66, // 36: familytime.safeguarding.v1.RecipientInput.kind:type_name -> familytime.safeguarding.v1.RecipientKind
+	37, // 37: familytime.safeguarding.v1.ReleaseReportRequest.recipients:type_name -> familytime.safeguarding.v1.RecipientInput
+	43, // 38: familytime.safeguarding.v1.ReleaseReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	67, // 39: familytime.safeguarding.v1.ReleaseReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	43, // 40: familytime.safeguarding.v1.GetReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	42, // 41: familytime.safeguarding.v1.GetReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSectionView
+	67, // 42: familytime.safeguarding.v1.GetReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	10, // 43: familytime.safeguarding.v1.GetReportResponse.corrections:type_name -> familytime.safeguarding.v1.RecordEntry
+	65, // 44: familytime.safeguarding.v1.ReportSectionView.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
+	60, // 45: familytime.safeguarding.v1.ReportSummary.session_on:type_name -> familytime.common.v1.Date
+	0,  // 46: familytime.safeguarding.v1.ReportSummary.state:type_name -> familytime.safeguarding.v1.ReportState
+	8,  // 47: familytime.safeguarding.v1.ListOpenConcernsResponse.concerns:type_name -> familytime.safeguarding.v1.ConcernSummary
+	43, // 48: familytime.safeguarding.v1.ListOverdueReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
+	43, // 49: familytime.safeguarding.v1.ListOpenReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
+	3,  // 50: familytime.safeguarding.v1.GetSafeguardingRecordResponse.risk:type_name -> familytime.safeguarding.v1.Risk
+	10, // 51: familytime.safeguarding.v1.GetSafeguardingRecordResponse.records:type_name -> familytime.safeguarding.v1.RecordEntry
+	61, // 52: familytime.safeguarding.v1.Alert.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	60, // 53: familytime.safeguarding.v1.Alert.alerted_on:type_name -> familytime.common.v1.Date
+	53, // 54: familytime.safeguarding.v1.ListAlertsResponse.alerts:type_name -> familytime.safeguarding.v1.Alert
+	62, // 55: familytime.safeguarding.v1.AccessRecord.accessed_at:type_name -> google.protobuf.Timestamp
+	68, // 56: familytime.safeguarding.v1.AccessRecord.kind:type_name -> familytime.safeguarding.v1.RecordKind
+	56, // 57: familytime.safeguarding.v1.ListAccessRecordsResponse.records:type_name -> familytime.safeguarding.v1.AccessRecord
+	1,  // 58: familytime.safeguarding.v1.SafeguardingService.AssessRisk:input_type -> familytime.safeguarding.v1.AssessRiskRequest
+	4,  // 59: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:input_type -> familytime.safeguarding.v1.RaiseConcernRequest
+	6,  // 60: familytime.safeguarding.v1.SafeguardingService.GetConcern:input_type -> familytime.safeguarding.v1.GetConcernRequest
+	11, // 61: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:input_type -> familytime.safeguarding.v1.AddConcernActionRequest
+	13, // 62: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:input_type -> familytime.safeguarding.v1.EscalateConcernRequest
+	15, // 63: familytime.safeguarding.v1.SafeguardingService.CloseConcern:input_type -> familytime.safeguarding.v1.CloseConcernRequest
+	17, // 64: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:input_type -> familytime.safeguarding.v1.CorrectRecordRequest
+	19, // 65: familytime.safeguarding.v1.SafeguardingService.PlaceHold:input_type -> familytime.safeguarding.v1.PlaceHoldRequest
+	21, // 66: familytime.safeguarding.v1.SafeguardingService.LiftHold:input_type -> familytime.safeguarding.v1.LiftHoldRequest
+	23, // 67: familytime.safeguarding.v1.SafeguardingService.ReviewHold:input_type -> familytime.safeguarding.v1.ReviewHoldRequest
+	26, // 68: familytime.safeguarding.v1.SafeguardingService.ListHolds:input_type -> familytime.safeguarding.v1.ListHoldsRequest
+	29, // 69: familytime.safeguarding.v1.SafeguardingService.DraftReport:input_type -> familytime.safeguarding.v1.DraftReportRequest
+	31, // 70: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:input_type -> familytime.safeguarding.v1.SubmitReportForCheckRequest
+	33, // 71: familytime.safeguarding.v1.SafeguardingService.CheckReport:input_type -> familytime.safeguarding.v1.CheckReportRequest
+	38, // 72: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:input_type -> familytime.safeguarding.v1.ReleaseReportRequest
+	35, // 73: familytime.safeguarding.v1.SafeguardingService.ReassignReport:input_type -> familytime.safeguarding.v1.ReassignReportRequest
+	40, // 74: familytime.safeguarding.v1.SafeguardingService.GetReport:input_type -> familytime.safeguarding.v1.GetReportRequest
+	44, // 75: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:input_type -> familytime.safeguarding.v1.ListOpenConcernsRequest
+	46, // 76: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:input_type -> familytime.safeguarding.v1.ListOverdueReportsRequest
+	48, // 77: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:input_type -> familytime.safeguarding.v1.ListOpenReportsRequest
+	50, // 78: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:input_type -> familytime.safeguarding.v1.GetSafeguardingRecordRequest
+	52, // 79: familytime.safeguarding.v1.SafeguardingService.ListAlerts:input_type -> familytime.safeguarding.v1.ListAlertsRequest
+	55, // 80: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:input_type -> familytime.safeguarding.v1.ListAccessRecordsRequest
+	2,  // 81: familytime.safeguarding.v1.SafeguardingService.AssessRisk:output_type -> familytime.safeguarding.v1.AssessRiskResponse
+	5,  // 82: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:output_type -> familytime.safeguarding.v1.RaiseConcernResponse
+	7,  // 83: familytime.safeguarding.v1.SafeguardingService.GetConcern:output_type -> familytime.safeguarding.v1.GetConcernResponse
+	12, // 84: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:output_type -> familytime.safeguarding.v1.AddConcernActionResponse
+	14, // 85: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:output_type -> familytime.safeguarding.v1.EscalateConcernResponse
+	16, // 86: familytime.safeguarding.v1.SafeguardingService.CloseConcern:output_type -> familytime.safeguarding.v1.CloseConcernResponse
+	18, // 87: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:output_type -> familytime.safeguarding.v1.CorrectRecordResponse
+	20, // 88: familytime.safeguarding.v1.SafeguardingService.PlaceHold:output_type -> familytime.safeguarding.v1.PlaceHoldResponse
+	22, // 89: familytime.safeguarding.v1.SafeguardingService.LiftHold:output_type -> familytime.safeguarding.v1.LiftHoldResponse
+	24, // 90: familytime.safeguarding.v1.SafeguardingService.ReviewHold:output_type -> familytime.safeguarding.v1.ReviewHoldResponse
+	27, // 91: familytime.safeguarding.v1.SafeguardingService.ListHolds:output_type -> familytime.safeguarding.v1.ListHoldsResponse
+	30, // 92: familytime.safeguarding.v1.SafeguardingService.DraftReport:output_type -> familytime.safeguarding.v1.DraftReportResponse
+	32, // 93: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:output_type -> familytime.safeguarding.v1.SubmitReportForCheckResponse
+	34, // 94: familytime.safeguarding.v1.SafeguardingService.CheckReport:output_type -> familytime.safeguarding.v1.CheckReportResponse
+	39, // 95: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:output_type -> familytime.safeguarding.v1.ReleaseReportResponse
+	36, // 96: familytime.safeguarding.v1.SafeguardingService.ReassignReport:output_type -> familytime.safeguarding.v1.ReassignReportResponse
+	41, // 97: familytime.safeguarding.v1.SafeguardingService.GetReport:output_type -> familytime.safeguarding.v1.GetReportResponse
+	45, // 98: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:output_type -> familytime.safeguarding.v1.ListOpenConcernsResponse
+	47, // 99: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:output_type -> familytime.safeguarding.v1.ListOverdueReportsResponse
+	49, // 100: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:output_type -> familytime.safeguarding.v1.ListOpenReportsResponse
+	51, // 101: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:output_type -> familytime.safeguarding.v1.GetSafeguardingRecordResponse
+	54, // 102: familytime.safeguarding.v1.SafeguardingService.ListAlerts:output_type -> familytime.safeguarding.v1.ListAlertsResponse
+	57, // 103: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:output_type -> familytime.safeguarding.v1.ListAccessRecordsResponse
+	81, // [81:104] is the sub-list for method output_type
+	58, // [58:81] is the sub-list for method input_type
+	58, // [58:58] is the sub-list for extension type_name
+	58, // [58:58] is the sub-list for extension extendee
+	0,  // [0:58] is the sub-list for field type_name
 }
 
 func init() { file_familytime_safeguarding_v1_safeguarding_proto_init() }
@@ -4496,14 +4654,14 @@ func file_familytime_safeguarding_v1_safeguarding_proto_init() {
 		return
 	}
 	file_familytime_safeguarding_v1_events_proto_init()
-	file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[37].OneofWrappers = []any{}
+	file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[39].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_safeguarding_v1_safeguarding_proto_rawDesc), len(file_familytime_safeguarding_v1_safeguarding_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   55,
+			NumMessages:   57,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -34,6 +34,7 @@ const (
 	SafeguardingService_SubmitReportForCheck_FullMethodName  = "/familytime.safeguarding.v1.SafeguardingService/SubmitReportForCheck"
 	SafeguardingService_CheckReport_FullMethodName           = "/familytime.safeguarding.v1.SafeguardingService/CheckReport"
 	SafeguardingService_ReleaseReport_FullMethodName         = "/familytime.safeguarding.v1.SafeguardingService/ReleaseReport"
+	SafeguardingService_ReassignReport_FullMethodName        = "/familytime.safeguarding.v1.SafeguardingService/ReassignReport"
 	SafeguardingService_GetReport_FullMethodName             = "/familytime.safeguarding.v1.SafeguardingService/GetReport"
 	SafeguardingService_ListOpenConcerns_FullMethodName      = "/familytime.safeguarding.v1.SafeguardingService/ListOpenConcerns"
 	SafeguardingService_ListOverdueReports_FullMethodName    = "/familytime.safeguarding.v1.SafeguardingService/ListOverdueReports"
@@ -91,6 +92,11 @@ type SafeguardingServiceClient interface {
 	CheckReport(ctx context.Context, in *CheckReportRequest, opts ...grpc.CallOption) (*CheckReportResponse, error)
 	// ReleaseReport releases an approved report to its distribution list. Safeguarding lead.
 	ReleaseReport(ctx context.Context, in *ReleaseReportRequest, opts ...grpc.CallOption) (*ReleaseReportResponse, error)
+	// ReassignReport gives a report not yet submitted for its check to another writer, when the
+	// session's supervisor cannot write it (they left, their checks lapsed, they are away), saying
+	// why. The centre's safeguarding lead; the writer must be cleared to supervise contact at the
+	// centre today.
+	ReassignReport(ctx context.Context, in *ReassignReportRequest, opts ...grpc.CallOption) (*ReassignReportResponse, error)
 	// GetReport returns a report, whole or as one recipient's copy. Its author, its checker and the
 	// centre's safeguarding lead; the read is recorded.
 	GetReport(ctx context.Context, in *GetReportRequest, opts ...grpc.CallOption) (*GetReportResponse, error)
@@ -273,6 +279,16 @@ func (c *safeguardingServiceClient) ReleaseReport(ctx context.Context, in *Relea
 	return out, nil
 }
 
+func (c *safeguardingServiceClient) ReassignReport(ctx context.Context, in *ReassignReportRequest, opts ...grpc.CallOption) (*ReassignReportResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ReassignReportResponse)
+	err := c.cc.Invoke(ctx, SafeguardingService_ReassignReport_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *safeguardingServiceClient) GetReport(ctx context.Context, in *GetReportRequest, opts ...grpc.CallOption) (*GetReportResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(GetReportResponse)
@@ -391,6 +407,11 @@ type SafeguardingServiceServer interface {
 	CheckReport(context.Context, *CheckReportRequest) (*CheckReportResponse, error)
 	// ReleaseReport releases an approved report to its distribution list. Safeguarding lead.
 	ReleaseReport(context.Context, *ReleaseReportRequest) (*ReleaseReportResponse, error)
+	// ReassignReport gives a report not yet submitted for its check to another writer, when the
+	// session's supervisor cannot write it (they left, their checks lapsed, they are away), saying
+	// why. The centre's safeguarding lead; the writer must be cleared to supervise contact at the
+	// centre today.
+	ReassignReport(context.Context, *ReassignReportRequest) (*ReassignReportResponse, error)
 	// GetReport returns a report, whole or as one recipient's copy. Its author, its checker and the
 	// centre's safeguarding lead; the read is recorded.
 	GetReport(context.Context, *GetReportRequest) (*GetReportResponse, error)
@@ -467,6 +488,9 @@ func (UnimplementedSafeguardingServiceServer) CheckReport(context.Context, *Chec
 }
 func (UnimplementedSafeguardingServiceServer) ReleaseReport(context.Context, *ReleaseReportRequest) (*ReleaseReportResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ReleaseReport not implemented")
+}
+func (UnimplementedSafeguardingServiceServer) ReassignReport(context.Context, *ReassignReportRequest) (*ReassignReportResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ReassignReport not implemented")
 }
 func (UnimplementedSafeguardingServiceServer) GetReport(context.Context, *GetReportRequest) (*GetReportResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetReport not implemented")
@@ -780,6 +804,24 @@ func _SafeguardingService_ReleaseReport_Handler(srv interface{}, ctx context.Con
 	return interceptor(ctx, in, info, handler)
 }
 
+func _SafeguardingService_ReassignReport_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReassignReportRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SafeguardingServiceServer).ReassignReport(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SafeguardingService_ReassignReport_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SafeguardingServiceServer).ReassignReport(ctx, req.(*ReassignReportRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _SafeguardingService_GetReport_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(GetReportRequest)
 	if err := dec(in); err != nil {
@@ -972,6 +1014,10 @@ var SafeguardingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ReleaseReport",
 			Handler:    _SafeguardingService_ReleaseReport_Handler,
+		},
+		{
+			MethodName: "ReassignReport",
+			Handler:    _SafeguardingService_ReassignReport_Handler,
 		},
 		{
 			MethodName: "GetReport",

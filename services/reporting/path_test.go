@@ -430,7 +430,8 @@ func TestFiguresByHand(t *testing.T) {
 	require.Equal(t, "<5", f.GetShown())
 	require.Zero(t, f.GetValue(), "a suppressed figure's value is not sent")
 	staff := published["staff_at_end"+national+"|"]
-	require.Equal(t, "<5", staff.GetShown(), "staff are people: 4 on 31 March is suppressed like any count of people")
+	require.True(t, staff.GetSuppressed(), "staff are people: 4 on 31 March is suppressed like any count of people")
+	require.Equal(t, "*", staff.GetShown(), "and shown \"*\", not \"<5\": London's centre, knowing its own 3, would have B's 1 from a total of at most 4 (decision 100)")
 	require.Zero(t, staff.GetValue())
 
 	// Every period of the year is published from one reading of the year (decisions.md 81): each

@@ -99,6 +99,8 @@ type Figure struct {
 	Shown string
 	// Suppressed is primary ("<5") or secondary ("*"); empty when published.
 	Suppressed string
+	// small is a secondary that was primary: a "*" hiding a figure of 1 to 4 (Suppress).
+	small bool
 	// Protected figures are counts of people (families, children, referrals, staff): suppressed
 	// when published. Others (places, capacity) are about rooms.
 	Protected bool

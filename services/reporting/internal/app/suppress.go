@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"maps"
+	"math"
 	"slices"
 
 	"github.com/google/uuid"
@@ -18,19 +19,19 @@ const (
 )
 
 // Suppress withholds small numbers in figures meant for publication (docs/return.md,
-// decisions.md 62 and 81). Protected counts (people: children, families, referrals, sessions, cases,
-// concerns, holds, staff) of 1 to 4 are shown "<5" (primary). Durations computed over fewer than 5
-// referrals are shown "*". Then, table by table, a total and the cells that add up to it (a
+// decisions.md 62, 81 and 100). Protected counts (people: children, families, referrals, sessions,
+// cases, concerns, holds, staff) of 1 to 4 are shown "<5" (primary). Durations computed over fewer
+// than 5 referrals are shown "*". Then, table by table (a total and the cells that add up to it: a
 // scope's breakdown by one dimension; the regions of the nation; the centres of a region, each
 // for a measure and category; a year's quarters and a quarter's months, when figs hold a year's
-// periods, where a count on the last day has one cell, the last part), while the total is published and the withheld cells' sum (total
-// minus the published cells) would pin one of them down, one more cell is withheld ("*"): the
-// smallest published non-zero cell, or the total if there is none. A sum pins a cell down when
-// only one cell is withheld, or when the sum is the least the withheld cells can add to (every
-// "<5" a 1, every "*" a 5), or, with only "<5" cells, the most (every one a 4). A withheld total
-// whose cells are all published gives itself away as well (their sum, or its one non-zero cell):
-// one of them is withheld (protectTotal). This repeats until no table changes, since withholding
-// a cell in one table may expose another.
+// periods, where a count on the last day has one cell, the last part), while the table pins down
+// one of its withheld figures one more figure is withheld ("*", protect). A table pins a figure
+// down when the least and the most it can be, from the published figures and the bounds of the
+// withheld ones ("<5" from 1 to 4), meet: one withheld cell beside a published total; two "<5"
+// cells that can only be 1 and 1; a withheld total whose cells are published; four "<5" cells
+// under a "<5" total. A table of centres or regions is read as each of its centres would, knowing
+// its own figure. This repeats until no table changes, since withholding a figure in one table
+// may expose another.
 func Suppress(figs []Figure) {
 	for i := range figs {
 		f := &figs[i]
@@ -238,40 +239,27 @@ func tablesOf(figs []Figure) []table {
 	return out
 }
 
-// protect withholds one more cell of t when its published figures pin down a withheld one, and
-// returns it (-1 if none). In a table of centres or regions (insiders), each withheld cell is also
-// looked at as its own centre sees it, knowing its own figure exactly: a region of two centres,
-// both "<5", gives each the other's.
+// protect withholds one more figure of t when the table, read as its reader can, pins down a
+// withheld one, and returns it (-1 if none). In a table of centres or regions (insiders), each
+// withheld cell is also looked at as its own centre sees it, knowing its own figure exactly: a
+// region of two centres, both "<5", gives each the other's.
+//
+// What is withheld next, in order: the smallest published non-zero cell; a published total; a
+// "<5" total, shown "*" from then on (a total of at most 4 split into cells of at least 1 can
+// pin them all: 4 cells under a "<5" total are 1 each); a "<5" cell, likewise. A "*" may therefore
+// be a small number, which is what keeps a "<5" total from bounding its parts.
 func protect(figs []Figure, t table) int {
-	if figs[t.total].Suppressed != "" {
-		return protectTotal(figs, t)
-	}
-	sum := figs[t.total].Value
-	var primary, secondary int
-	for _, c := range t.cells {
-		switch figs[c].Suppressed {
-		case Primary:
-			primary++
-		case Secondary:
-			secondary++
-		default:
-			sum -= figs[c].Value
+	if !exposed(figs, t, -1) {
+		exposedToInsider := false
+		for _, c := range t.cells {
+			if t.insiders && figs[c].Suppressed != "" && exposed(figs, t, c) {
+				exposedToInsider = true
+				break
+			}
 		}
-	}
-	exposed := pinned(sum, primary, secondary)
-	for _, c := range t.cells {
-		if exposed || !t.insiders {
-			break
+		if !exposedToInsider {
+			return -1
 		}
-		switch figs[c].Suppressed {
-		case Primary:
-			exposed = primary+secondary > 1 && pinned(sum-figs[c].Value, primary-1, secondary)
-		case Secondary:
-			exposed = primary+secondary > 1 && pinned(sum-figs[c].Value, primary, secondary-1)
-		}
-	}
-	if !exposed {
-		return -1
 	}
 	next := -1
 	for _, c := range t.cells {
@@ -280,44 +268,90 @@ func protect(figs []Figure, t table) int {
 		}
 	}
 	if next < 0 {
-		next = t.total
+		switch total := figs[t.total]; {
+		case total.Suppressed == "" || total.Suppressed == Primary:
+			next = t.total
+		default:
+			next = slices.IndexFunc(t.cells, func(c int) bool { return figs[c].Suppressed == Primary })
+			if next < 0 {
+				return -1 // every figure "*": nothing pins any of them
+			}
+			next = t.cells[next]
+		}
 	}
+	figs[next].small = figs[next].Suppressed == Primary
 	figs[next].Suppressed, figs[next].Shown = Secondary, Secondary
 	return next
 }
 
-// pinned says whether withheld cells (primary "<5" ones and secondary "*" ones) that add up to
-// sum can be told apart: one cell is its sum; several are when the sum is the least they can add
-// to (every "<5" a 1, every "*" a 5) or, all "<5", the most (every one a 4).
-func pinned(sum float64, primary, secondary int) bool {
-	switch withheld := primary + secondary; {
-	case withheld == 0:
-		return false
-	case withheld == 1:
-		return true
+// bounds is what a reader of the published figures knows of f: a published figure exactly; a
+// "<5" from 1 to 4; a "*" at least 5 when it hides a figure that would have been published, at
+// least 1 when it hides a "<5" (small), with no upper bound. known is f's own centre's view of
+// it: exact.
+func bounds(f Figure, known bool) (lo, hi float64) {
+	switch {
+	case known || f.Suppressed == "":
+		return f.Value, f.Value
+	case f.Suppressed == Primary:
+		return 1, 4
+	case f.small:
+		return 1, math.Inf(1)
 	}
-	return sum == float64(primary+5*secondary) || (secondary == 0 && sum == float64(4*primary))
+	return 5, math.Inf(1)
 }
 
-// protectTotal withholds one more cell of t, whose total is withheld, when its cells are all
-// published: their sum is the total of a measure that adds up (sessions, referrals), and a lone
-// non-zero cell is the total of a distinct count too (a region's only centre with families served
-// is the region's figure). Distinct counts do not add up (a child seen at two centres is one child
-// in their region), so withholding whenever every cell is published withholds a little more than
-// they need; the tables do not say which measures add up.
-func protectTotal(figs []Figure, t table) int {
-	next := -1
+// exposed says whether t, whose cells add up to its total, pins down one of its withheld figures
+// for a reader who knows the published figures and, when known >= 0, that cell's figure exactly
+// (its centre): whether the least and the most a withheld figure can be, given the others'
+// bounds, meet. The bounds of a figure from the others' are the total less the cells'
+// (for a cell) and the cells' sum (for the total); a sum with a "*" in it has no upper bound.
+func exposed(figs []Figure, t table, known int) bool {
+	var sumLo, sumHi float64 // of the cells; sumHi over those with an upper bound
+	unbounded, others := 0, 0 // others: withheld cells the reader does not know
 	for _, c := range t.cells {
-		if figs[c].Suppressed != "" {
-			return -1
+		lo, hi := bounds(figs[c], c == known)
+		if figs[c].Suppressed != "" && c != known {
+			others++
 		}
-		if figs[c].Value > 0 && (next < 0 || figs[c].Value < figs[next].Value) {
-			next = c
+		sumLo += lo
+		if math.IsInf(hi, 1) {
+			unbounded++
+		} else {
+			sumHi += hi
 		}
 	}
-	if next < 0 {
-		return -1 // every cell 0: a withheld total is never 0
+	totalLo, totalHi := bounds(figs[t.total], false)
+	// A centre that works out its region's total when every other centre's figure is published
+	// learns nothing of another centre.
+	if figs[t.total].Suppressed != "" && (known < 0 || others > 0) {
+		lo, hi := max(totalLo, sumLo), totalHi
+		if unbounded == 0 {
+			hi = min(hi, sumHi)
+		}
+		if lo == hi {
+			return true
+		}
 	}
-	figs[next].Suppressed, figs[next].Shown = Secondary, Secondary
-	return next
+	for _, c := range t.cells {
+		if figs[c].Suppressed == "" || c == known {
+			continue
+		}
+		lo, hi := bounds(figs[c], false)
+		othersLo, othersHi, othersUnbounded := sumLo-lo, sumHi, unbounded
+		if math.IsInf(hi, 1) {
+			othersUnbounded--
+		} else {
+			othersHi -= hi
+		}
+		if othersUnbounded == 0 {
+			lo = max(lo, totalLo-othersHi)
+		}
+		if !math.IsInf(totalHi, 1) {
+			hi = min(hi, totalHi-othersLo)
+		}
+		if lo == hi {
+			return true
+		}
+	}
+	return false
 }

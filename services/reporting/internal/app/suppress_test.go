@@ -164,7 +164,8 @@ func TestSuppressAgainstACentreThatKnowsItsOwn(t *testing.T) {
 	ne, yh := uuid.New(), uuid.New()
 	figs := []Figure{fig("region", 7, uuid.Nil, "", "", 5), fig("centre", 7, ne, "", "", 4), fig("centre", 7, yh, "", "", 1)}
 	Suppress(figs)
-	require.Equal(t, []string{"*", "<5", "<5"}, shownOf(figs))
+	require.Equal(t, []string{"*", "*", "<5"}, shownOf(figs),
+		"a withheld region that would have been published is at least 5: the centre of the 1 had the other's 4 until it was shown \"*\" too")
 
 	// Three withheld centres: the one that knows its own still has two it cannot tell apart.
 	a, b, c, d := uuid.New(), uuid.New(), uuid.New(), uuid.New()
@@ -230,4 +231,34 @@ func TestSuppressStaffAtEnd(t *testing.T) {
 	require.Equal(t, got[0:4], got[4:8], "September's are the quarter's, shown alike")
 	require.Equal(t, []string{"<5", "<5"}, got[8:10], "July's 2")
 	require.Equal(t, []string{"12", "*", "<5", "*"}, got[10:], "August's supervisor, and the roles that would give it away")
+}
+
+// A "<5" total bounds its parts: at most 4 split into cells of at least 1 each (review 5 found a
+// centre's four concern categories, each "<5" under a "<5" total: each was 1). And a centre that
+// knows its own figure subtracts it from a "<5" total too (review 5: the nation's withdrawals
+// "<5", one region 0, a centre's own 3, so the other region's "<5" was 1).
+func TestSuppressedTotalsBoundTheirParts(t *testing.T) {
+	c := uuid.New()
+	concerns := func(category string, v float64) Figure { return fig("centre", 7, c, "category", category, v) }
+	figs := []Figure{fig("centre", 7, c, "", "", 4), concerns("A", 1), concerns("B", 1), concerns("C", 1), concerns("D", 1)}
+	Suppress(figs)
+	require.Equal(t, []string{"*", "<5", "<5", "<5", "<5"}, shownOf(figs), "the total of 4 is shown \"*\": a \"*\" may be small")
+	require.False(t, exposed(figs, tablesOf(figs)[0], -1))
+
+	figs = []Figure{fig("centre", 7, c, "", "", 3), concerns("A", 1), concerns("B", 2), concerns("C", 0)}
+	Suppress(figs)
+	require.Equal(t, []string{"<5", "<5", "<5", "0"}, shownOf(figs), "1 and 2 under 3 could be 2 and 1, or 1 and 1 under 2")
+
+	nw, yh, ne := uuid.New(), uuid.New(), uuid.New()
+	figs = []Figure{fig("national", 0, uuid.Nil, "", "", 4), fig("region", 1, uuid.Nil, "", "", 0), fig("region", 2, uuid.Nil, "", "", 1),
+		fig("region", 3, uuid.Nil, "", "", 3), fig("centre", 1, nw, "", "", 0), fig("centre", 2, yh, "", "", 1), fig("centre", 3, ne, "", "", 3)}
+	Suppress(figs)
+	got := shownOf(figs)
+	require.Equal(t, []string{"<5", "<5"}, []string{got[2], got[3]})
+	require.Equal(t, "*", got[0], "the nation's 4 is shown \"*\": the region of the 3 would have the other's 1")
+	for _, tb := range tablesOf(figs) {
+		for _, known := range append([]int{-1}, tb.cells...) {
+			require.False(t, exposed(figs, tb, known), "no table pins a withheld figure, to anyone")
+		}
+	}
 }

@@ -131,6 +131,9 @@ func TestDashboardInABrowser(t *testing.T) {
 	}
 	resp, _ := get(t, base+"/dashboard/nothing.js")
 	require.Equal(t, http.StatusNotFound, resp.StatusCode)
+	resp, nilCentre := get(t, base+"/figures?period=quarter&year=2026&number=1&centre="+uuid.Nil.String())
+	require.Equal(t, http.StatusBadRequest, resp.StatusCode, "the nil UUID names no centre, not the nation (review 5)")
+	require.Contains(t, nilCentre, "not a centre id")
 	resp, refusal := get(t, base+"/figures?period=quarter&year=1999&number=1")
 	require.Equal(t, http.StatusBadRequest, resp.StatusCode)
 	refusal = strings.TrimSpace(refusal)

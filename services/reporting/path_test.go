@@ -252,6 +252,11 @@ func TestFamilyHistory(t *testing.T) {
 		_, err = coordinator.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String(), AsOf: at})
 		require.Equal(t, codes.InvalidArgument, status.Code(err), "as_of %v", at)
 	}
+	// Nor a moment still to come: the history "as it stood" then would read as a record of it.
+	_, err = coordinator.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String(),
+		AsOf: timestamppb.New(time.Now().Add(48 * time.Hour))})
+	require.Equal(t, codes.InvalidArgument, status.Code(err))
+	require.Contains(t, status.Convert(err).Message(), "is in the future")
 }
 
 // Events projected before descriptions were kept (migration 0003) have none: the history

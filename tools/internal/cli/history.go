@@ -27,7 +27,11 @@ func newHistoryCommand() *cobra.Command {
 		Short: "A family's contact history from every service, in plain words, as it stands or as it stood on a date",
 		Long: `history shows every step of a family's contact (referral, sessions, safeguarding) in the order
 recorded, without personal data, and checks it is complete and untampered. Readable by the
-coordinator of the family's centre only (not national roles).`,
+coordinator of the family's centre only (not national roles).
+
+It is the centre's record, for the centre and a court: each step's time is exact, arrivals,
+departures and check-ins included, so it shows when each party came and left. Never hand it to
+one of the parents as it is: the times could tell them where the other parent is (DOMAIN.md).`,
 		Example: `  familytime history 0b5c... --centre 3f2a... --as-of 2026-03-01
   familytime history 0b5c... --centre 3f2a... --as-of 2026-03-01T14:30:00Z --json`,
 		Args: cobra.ExactArgs(1),
@@ -112,7 +116,15 @@ func parseAsOf(s string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, fmt.Errorf("--as-of %q: give a date (2026-03-01) or an instant (2026-03-01T14:30:00Z)", s)
 	}
-	return time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, london).Add(-time.Microsecond), nil
+	end := time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, london).Add(-time.Microsecond)
+	if now := time.Now(); end.After(now) {
+		// Today's date is the history as it stands; a later one has not happened yet.
+		if d.After(time.Date(now.In(london).Year(), now.In(london).Month(), now.In(london).Day(), 0, 0, 0, 0, time.UTC)) {
+			return time.Time{}, fmt.Errorf("--as-of %s is in the future: a history stands as of today at the latest (leave --as-of out for the history as it stands)", s)
+		}
+		return now, nil
+	}
+	return end, nil
 }
 
 // printHistoryJSON prints the history and, when checked, its verification as one JSON object, so

@@ -72,6 +72,11 @@ func (s *Server) GetFamilyHistory(ctx context.Context, req *reportingv1.GetFamil
 			return nil, problem.Invalid("as_of", "is not a valid moment")
 		}
 		asOf = req.GetAsOf().AsTime()
+		// A history "as it stood" at a moment still to come would be read as a record of it
+		// (review 5); a minute's leeway for the caller's clock.
+		if asOf.After(time.Now().Add(time.Minute)) {
+			return nil, problem.Invalid("as_of", "is in the future: a history stands as of now at the latest (leave as_of out for the history as it stands)")
+		}
 	}
 	centre := uuid.MustParse(req.GetCentreId())
 	if c, _ := auth.FromContext(ctx); c == nil || !slices.Contains(c.Centres, centre) {

@@ -34,8 +34,8 @@ func Dashboard(a *app.App) http.Handler {
 		}
 		centre := uuid.Nil
 		if c := q.Get("centre"); c != "" {
-			if centre, err = uuid.Parse(c); err != nil {
-				http.Error(w, "centre: not a UUID", http.StatusBadRequest)
+			if centre, err = uuid.Parse(c); err != nil || centre == uuid.Nil {
+				http.Error(w, "centre: not a centre id (a UUID, not the nil UUID; leave centre out for the nation)", http.StatusBadRequest)
 				return
 			}
 		}

@@ -306,7 +306,7 @@ func bounds(f Figure, known bool) (lo, hi float64) {
 // bounds, meet. The bounds of a figure from the others' are the total less the cells'
 // (for a cell) and the cells' sum (for the total); a sum with a "*" in it has no upper bound.
 func exposed(figs []Figure, t table, known int) bool {
-	var sumLo, sumHi float64 // of the cells; sumHi over those with an upper bound
+	var sumLo, sumHi float64  // of the cells; sumHi over those with an upper bound
 	unbounded, others := 0, 0 // others: withheld cells the reader does not know
 	for _, c := range t.cells {
 		lo, hi := bounds(figs[c], c == known)

@@ -13,8 +13,8 @@ import (
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
 
-	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/problem"
 )
 
@@ -91,12 +91,12 @@ func (m Member) OnStaff(date time.Time) bool {
 // reason that holds is given, the most basic first.
 func (m Member) Cleared(date time.Time) (bool, string) {
 	var why []string
-	day := dateString(date)
+	day := dates.String(date)
 	switch {
 	case date.Before(m.Joined):
-		why = append(why, fmt.Sprintf("not on the centre's staff on %s (joined on %s)", day, dateString(m.Joined)))
+		why = append(why, fmt.Sprintf("not on the centre's staff on %s (joined on %s)", day, dates.String(m.Joined)))
 	case !m.Left.IsZero() && date.After(m.Left):
-		why = append(why, fmt.Sprintf("not on the centre's staff on %s (their last day was %s)", day, dateString(m.Left)))
+		why = append(why, fmt.Sprintf("not on the centre's staff on %s (their last day was %s)", day, dates.String(m.Left)))
 	}
 	if latest(m.dbs, date).IsZero() {
 		why = append(why, "no enhanced DBS check on or before "+day)
@@ -106,7 +106,7 @@ func (m Member) Cleared(date time.Time) (bool, string) {
 		why = append(why, "no safeguarding training on or before "+day)
 	case !date.Before(lapses(trained)):
 		why = append(why, fmt.Sprintf("safeguarding training lapsed on %s (done on %s; it is needed every year)",
-			dateString(lapses(trained)), dateString(trained)))
+			dates.String(lapses(trained)), dates.String(trained)))
 	}
 	return len(why) == 0, strings.Join(why, "; ")
 }
@@ -235,20 +235,20 @@ func (r *Register) Add(j Joining, today time.Time) (Member, proto.Message, error
 		return Member{}, nil, problem.Invalid("dbs_checked_on", "is required: staff and volunteers need an enhanced DBS check before starting")
 	}
 	if j.DBSChecked.After(today) {
-		return Member{}, nil, problem.Invalid("dbs_checked_on", "must not be in the future (today is "+dateString(today)+")")
+		return Member{}, nil, problem.Invalid("dbs_checked_on", "must not be in the future (today is "+dates.String(today)+")")
 	}
 	if j.Trained.After(today) {
-		return Member{}, nil, problem.Invalid("trained_on", "must not be in the future (today is "+dateString(today)+"): record training once it is done")
+		return Member{}, nil, problem.Invalid("trained_on", "must not be in the future (today is "+dates.String(today)+"): record training once it is done")
 	}
 	if j.Joined.IsZero() {
 		j.Joined = today
 	}
 	if j.Joined.After(today) {
-		return Member{}, nil, problem.Invalid("joined_on", "must not be in the future (today is "+dateString(today)+"): add them on their first day")
+		return Member{}, nil, problem.Invalid("joined_on", "must not be in the future (today is "+dates.String(today)+"): add them on their first day")
 	}
 	if j.Joined.Before(j.DBSChecked) {
 		return Member{}, nil, problem.Invalid("joined_on", fmt.Sprintf("must not be before their enhanced DBS check on %s: it is needed before starting",
-			dateString(j.DBSChecked)))
+			dates.String(j.DBSChecked)))
 	}
 	for _, other := range r.order {
 		// An identity provider may treat "Sup-1" and "sup-1" as one person (decisions.md 93): two
@@ -262,15 +262,15 @@ func (r *Register) Add(j Joining, today time.Time) (Member, proto.Message, error
 		last := ps[len(ps)-1]
 		if last.Left.IsZero() {
 			return Member{}, nil, problem.Rule(ErrAlreadyOnStaff.Reason, fmt.Sprintf("%s is already on the centre's staff (since %s, as %s): "+
-				"record that they left before adding them again", j.Account, dateString(last.Joined), RoleWords(last.Role)))
+				"record that they left before adding them again", j.Account, dates.String(last.Joined), RoleWords(last.Role)))
 		}
 		if !j.Joined.After(last.Left) {
 			return Member{}, nil, problem.Invalid("joined_on", fmt.Sprintf("must be after %s, their last day in their previous period on the staff",
-				dateString(last.Left)))
+				dates.String(last.Left)))
 		}
 	}
 	ev := &schedulingv1.StaffMemberAdded{CentreId: r.centre.String(), AccountId: j.Account, Role: j.Role,
-		JoinedOn: toDate(j.Joined), DbsCheckedOn: toDate(j.DBSChecked), TrainedOn: toDate(j.Trained)}
+		JoinedOn: dates.Proto(j.Joined), DbsCheckedOn: dates.Proto(j.DBSChecked), TrainedOn: dates.Proto(j.Trained)}
 	if err := r.apply(ev); err != nil {
 		return Member{}, nil, err
 	}
@@ -303,13 +303,13 @@ func (r *Register) RecordCheck(account string, check schedulingv1.StaffCheck, da
 		return Member{}, nil, problem.Invalid("check", "must be an enhanced DBS check or safeguarding training")
 	}
 	if date.After(today) {
-		return Member{}, nil, problem.Invalid("checked_on", "must not be in the future (today is "+dateString(today)+"): record a check once it is done")
+		return Member{}, nil, problem.Invalid("checked_on", "must not be in the future (today is "+dates.String(today)+"): record a check once it is done")
 	}
 	if len(done) > 0 && date.Before(done[len(done)-1]) {
 		return Member{}, nil, problem.Invalid("checked_on", fmt.Sprintf("must not be before their last %s recorded, on %s: a record is not "+
-			"edited, and a new check is one done on or after the last", checkWords(check), dateString(done[len(done)-1])))
+			"edited, and a new check is one done on or after the last", checkWords(check), dates.String(done[len(done)-1])))
 	}
-	ev := &schedulingv1.StaffCheckRecorded{CentreId: r.centre.String(), AccountId: account, Check: check, CheckedOn: toDate(date)}
+	ev := &schedulingv1.StaffCheckRecorded{CentreId: r.centre.String(), AccountId: account, Check: check, CheckedOn: dates.Proto(date)}
 	if err := r.apply(ev); err != nil {
 		return Member{}, nil, err
 	}
@@ -334,12 +334,12 @@ func (r *Register) Leave(account string, left, today time.Time) (Member, proto.M
 		left = today
 	}
 	if left.After(today) {
-		return Member{}, nil, problem.Invalid("left_on", "must not be in the future (today is "+dateString(today)+"): record a leaving on or after their last day")
+		return Member{}, nil, problem.Invalid("left_on", "must not be in the future (today is "+dates.String(today)+"): record a leaving on or after their last day")
 	}
 	if left.Before(m.Joined) {
-		return Member{}, nil, problem.Invalid("left_on", "must not be before they joined, on "+dateString(m.Joined))
+		return Member{}, nil, problem.Invalid("left_on", "must not be before they joined, on "+dates.String(m.Joined))
 	}
-	ev := &schedulingv1.StaffMemberLeft{CentreId: r.centre.String(), AccountId: account, LeftOn: toDate(left)}
+	ev := &schedulingv1.StaffMemberLeft{CentreId: r.centre.String(), AccountId: account, LeftOn: dates.Proto(left)}
 	if err := r.apply(ev); err != nil {
 		return Member{}, nil, err
 	}
@@ -351,7 +351,7 @@ func (r *Register) Leave(account string, left, today time.Time) (Member, proto.M
 func (r *Register) Supervises(account string, date time.Time) error {
 	if ok, why := r.CanSupervise(account, date); !ok {
 		return problem.Rule(ErrSupervisorNotCleared.Reason, fmt.Sprintf("supervised_by %s is not cleared to supervise contact at the centre on %s: %s",
-			account, dateString(date), why))
+			account, dates.String(date), why))
 	}
 	return nil
 }
@@ -362,7 +362,7 @@ func (r *Register) Supervises(account string, date time.Time) error {
 func (r *Register) CanSupervise(account string, date time.Time) (bool, string) {
 	ps := r.periods[account]
 	if len(ps) == 0 {
-		return false, "not on the centre's staff on " + dateString(date) + " (add them to the staff register with their enhanced DBS check and safeguarding training)"
+		return false, "not on the centre's staff on " + dates.String(date) + " (add them to the staff register with their enhanced DBS check and safeguarding training)"
 	}
 	// The period covering date, or else the latest that began by then, or else the first: its
 	// checks say best why they were not cleared.
@@ -386,7 +386,7 @@ func (r *Register) Works(account string, date time.Time) error {
 	refuse := func(why string) error {
 		return problem.Rule(ErrNotCleared.Reason, fmt.Sprintf("you are not cleared to work at the centre's sessions on %s: %s. "+
 			"Staff and volunteers need an enhanced DBS check before starting and safeguarding training every year; "+
-			"a coordinator of the centre keeps its staff register (familytime staff)", dateString(date), why))
+			"a coordinator of the centre keeps its staff register (familytime staff)", dates.String(date), why))
 	}
 	if ok, why := r.Cleared(account, date); !ok {
 		return refuse(why)
@@ -418,7 +418,7 @@ func (r *Register) Cleared(account string, date time.Time) (bool, string) {
 func (r *Register) Keeps(account string, today time.Time) error {
 	refuse := func(why string) error {
 		return problem.Rule(ErrNotRegisterKeeper.Reason, fmt.Sprintf("you keep the centre's staff register only as one of its coordinators, on it and cleared today (%s): %s. "+
-			"An administrator adds the centre's first coordinator", dateString(today), why))
+			"An administrator adds the centre's first coordinator", dates.String(today), why))
 	}
 	ps := r.periods[account]
 	var m *Member
@@ -508,7 +508,7 @@ var EarliestDate = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 // sinceEarliest refuses, as field, a date before EarliestDate; zero (unset) passes.
 func sinceEarliest(field string, date time.Time) error {
 	if !date.IsZero() && date.Before(EarliestDate) {
-		return problem.Invalid(field, "must not be before "+dateString(EarliestDate)+": "+dateString(date)+" is not a date the register takes")
+		return problem.Invalid(field, "must not be before "+dates.String(EarliestDate)+": "+dates.String(date)+" is not a date the register takes")
 	}
 	return nil
 }
@@ -516,10 +516,10 @@ func sinceEarliest(field string, date time.Time) error {
 func (r *Register) apply(ev proto.Message) error {
 	switch e := ev.(type) {
 	case *schedulingv1.StaffMemberAdded:
-		m := &Member{Account: e.GetAccountId(), Role: e.GetRole(), Joined: fromDate(e.GetJoinedOn()),
-			dbs: []time.Time{fromDate(e.GetDbsCheckedOn())}}
+		m := &Member{Account: e.GetAccountId(), Role: e.GetRole(), Joined: dates.Time(e.GetJoinedOn()),
+			dbs: []time.Time{dates.Time(e.GetDbsCheckedOn())}}
 		if e.GetTrainedOn() != nil {
-			m.training = []time.Time{fromDate(e.GetTrainedOn())}
+			m.training = []time.Time{dates.Time(e.GetTrainedOn())}
 		}
 		if _, ok := r.periods[m.Account]; !ok {
 			r.order = append(r.order, m.Account)
@@ -531,36 +531,19 @@ func (r *Register) apply(ev proto.Message) error {
 			return fmt.Errorf("staff register %s: check of %s: %w", r.centre, e.GetAccountId(), err)
 		}
 		if e.GetCheck() == schedulingv1.StaffCheck_STAFF_CHECK_ENHANCED_DBS {
-			m.dbs = append(m.dbs, fromDate(e.GetCheckedOn()))
+			m.dbs = append(m.dbs, dates.Time(e.GetCheckedOn()))
 		} else {
-			m.training = append(m.training, fromDate(e.GetCheckedOn()))
+			m.training = append(m.training, dates.Time(e.GetCheckedOn()))
 		}
 	case *schedulingv1.StaffMemberLeft:
 		m, err := r.current(e.GetAccountId())
 		if err != nil {
 			return fmt.Errorf("staff register %s: leaving of %s: %w", r.centre, e.GetAccountId(), err)
 		}
-		m.Left = fromDate(e.GetLeftOn())
+		m.Left = dates.Time(e.GetLeftOn())
 	default:
 		return fmt.Errorf("staff register %s: unexpected event %s", r.centre, ev.ProtoReflect().Descriptor().FullName())
 	}
 	r.version++
 	return nil
-}
-
-func dateString(t time.Time) string { return t.Format(time.DateOnly) }
-
-func toDate(t time.Time) *commonv1.Date {
-	if t.IsZero() {
-		return nil
-	}
-	return &commonv1.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}
-}
-
-// fromDate is a recorded date; the register's events hold only dates it checked.
-func fromDate(d *commonv1.Date) time.Time {
-	if d == nil {
-		return time.Time{}
-	}
-	return time.Date(int(d.GetYear()), time.Month(d.GetMonth()), int(d.GetDay()), 0, 0, 0, 0, time.UTC)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/familytime/familytime/proto/ageband"
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/paging"
 	"github.com/familytime/familytime/services/referral/internal/domain"
@@ -26,7 +27,7 @@ func Summary(r *domain.Referral) *referralv1.Referral {
 	out := &referralv1.Referral{
 		ReferralId: r.ID().String(), FamilyId: r.FamilyID().String(), CentreId: r.CentreID().String(),
 		State: r.State(), Source: r.Source(), RequestedServiceType: r.RequestedServiceType(),
-		ServiceType: r.ServiceType(), ReceivedOn: domain.ToDate(r.ReceivedOn()), Version: r.Version(),
+		ServiceType: r.ServiceType(), ReceivedOn: dates.Proto(r.ReceivedOn()), Version: r.Version(),
 	}
 	for _, a := range r.Adults() {
 		out.Adults = append(out.Adults, &referralv1.PersonSummary{PersonId: a.ID.String(), Role: a.Role,
@@ -43,20 +44,20 @@ func Summary(r *domain.Referral) *referralv1.Referral {
 	found, assessedOn := r.DomesticAbuseFinding()
 	out.DomesticAbuseFinding = found
 	if !assessedOn.IsZero() {
-		out.LeadAssessedOn = domain.ToDate(assessedOn)
+		out.LeadAssessedOn = dates.Proto(assessedOn)
 	}
 	if a, ok := r.Arrangement(); ok {
 		out.Arrangement = ArrangementOf(a)
 	}
 	if due, ok := r.ReviewDue(); ok {
-		out.ReviewDueOn = domain.ToDate(due)
+		out.ReviewDueOn = dates.Proto(due)
 	}
-	out.FirstSessionOn = domain.ToDate(r.FirstSession())
+	out.FirstSessionOn = dates.Proto(r.FirstSession())
 	for _, d := range r.PossibleDuplicates() {
 		out.PossibleDuplicateOf = append(out.PossibleDuplicateOf, d.String())
 	}
 	if on, ok := r.ErasedOn(); ok {
-		out.ErasedOn = domain.ToDate(on)
+		out.ErasedOn = dates.Proto(on)
 	}
 	return out
 }
@@ -75,7 +76,7 @@ func AsOf(s *referralv1.Referral, today time.Time) *referralv1.Referral {
 		if a := s.GetArrangement(); a != nil {
 			kind = a.GetServiceType()
 		}
-		s.SupportedContactTerm = domain.SupportedContactTermOn(kind, domain.FromDate(s.GetFirstSessionOn()), today)
+		s.SupportedContactTerm = domain.SupportedContactTermOn(kind, dates.Time(s.GetFirstSessionOn()), today)
 	}
 	return s
 }
@@ -100,7 +101,7 @@ func (r *Referrals) WithFirstSessions(ctx context.Context, page []*referralv1.Re
 	}
 	for _, s := range page {
 		if on, ok := first[uuid.MustParse(s.GetReferralId())]; ok && s.GetFirstSessionOn() == nil {
-			s.FirstSessionOn = domain.ToDate(on)
+			s.FirstSessionOn = dates.Proto(on)
 		}
 	}
 	return nil
@@ -129,7 +130,7 @@ func (r *Referrals) FirstSessions(ctx context.Context, referrals []uuid.UUID) (m
 		if err != nil {
 			return fmt.Errorf("first session of referral %q: %w", ev.GetReferralId(), err)
 		}
-		out[id] = domain.FromDate(ev.GetSessionOn())
+		out[id] = dates.Time(ev.GetSessionOn())
 		return nil
 	})
 	if err != nil {
@@ -220,7 +221,7 @@ func (r *Referrals) ReviewsDue(ctx context.Context, centre uuid.UUID, dueBy, tod
 		if err := row.Scan(&ref, &family, &due); err != nil {
 			return nil, err
 		}
-		return &referralv1.ReviewDue{ReferralId: ref.String(), FamilyId: family.String(), DueOn: domain.ToDate(due)}, nil
+		return &referralv1.ReviewDue{ReferralId: ref.String(), FamilyId: family.String(), DueOn: dates.Proto(due)}, nil
 	})
 	if err != nil {
 		return nil, "", fmt.Errorf("list reviews due: %w", err)
@@ -241,7 +242,7 @@ func (r *Referrals) ReviewsDue(ctx context.Context, centre uuid.UUID, dueBy, tod
 	}
 	for i, d := range page {
 		on := first[ids[i]]
-		d.FirstSessionOn = domain.ToDate(on)
+		d.FirstSessionOn = dates.Proto(on)
 		// A review clock runs for supported contact only (domain.Referral.ReviewDue).
 		d.SupportedContactTerm = domain.SupportedContactTermOn(commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, on, today)
 	}

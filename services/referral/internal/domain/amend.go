@@ -10,6 +10,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 )
 
 // Amend replaces the referral's details with corrected or updated ones. People keep their ids:
@@ -65,7 +66,7 @@ func (r *Referral) Amend(d Details, today time.Time, newID NewID) ([]proto.Messa
 	}
 	void := riskChanged && r.screened && slices.Contains([]State{Screened, Waitlisted, Accepted}, r.state)
 	events, err := r.record(&referralv1.ReferralAmended{ReferralId: r.id.String(), FamilyId: r.family.String(),
-		CentreId: r.centre.String(), AmendedOn: toDate(today), Facts: facts, ScreeningVoid: void})
+		CentreId: r.centre.String(), AmendedOn: dates.Proto(today), Facts: facts, ScreeningVoid: void})
 	if err != nil {
 		return nil, err
 	}

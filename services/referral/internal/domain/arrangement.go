@@ -7,6 +7,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 )
 
 // check adds a violation for each value of the arrangement out of bounds: the frequency, the
@@ -62,6 +63,6 @@ func (r *Referral) ChangeArrangement(a Arrangement, today time.Time) ([]proto.Me
 		return nil, nil
 	}
 	return r.record(&referralv1.ArrangementChanged{ReferralId: r.id.String(), FamilyId: r.family.String(),
-		CentreId: r.centre.String(), ChangedOn: toDate(today), Arrangement: arrangementOf(a),
+		CentreId: r.centre.String(), ChangedOn: dates.Proto(today), Arrangement: arrangementOf(a),
 		PreviousArrangement: arrangementOf(previous)})
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/referral/internal/domain"
 )
@@ -29,7 +30,7 @@ func TestChangeArrangement(t *testing.T) {
 			require.Equal(t, int32(90), ev.GetArrangement().GetSessionMinutes())
 			require.Equal(t, int32(20), ev.GetArrangement().GetStagger().GetArrivalMinutes())
 			require.Equal(t, int32(120), ev.GetPreviousArrangement().GetSessionMinutes())
-			require.Equal(t, domain.ToDate(today), ev.GetChangedOn())
+			require.Equal(t, dates.Proto(today), ev.GetChangedOn())
 			now, _ := r.Arrangement()
 			require.Equal(t, changed, now)
 			require.Equal(t, s, r.State(), "the case stays where it stood")

@@ -9,6 +9,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 )
 
 // ReviewEveryMonths is how often supported contact is reviewed: within six months of the first
@@ -37,7 +38,7 @@ func (r *Referral) RecordSessionAttended(on time.Time) ([]proto.Message, error) 
 		return nil, &Invalid{Violations: []Violation{{Field: "session_on", Reason: "is required"}}}
 	}
 	return r.record(&referralv1.FirstSessionAttended{ReferralId: r.id.String(), FamilyId: r.family.String(),
-		CentreId: r.centre.String(), SessionOn: toDate(on), ReviewDueOn: toDate(r.nextReview(on))})
+		CentreId: r.centre.String(), SessionOn: dates.Proto(on), ReviewDueOn: dates.Proto(r.nextReview(on))})
 }
 
 // RecordReview records a review of a case in contact (also while suspended: the hold is often
@@ -63,10 +64,10 @@ func (r *Referral) RecordReview(on time.Time, note string, today time.Time) ([]p
 	case on.After(today):
 		v.add("held_on", "must not be in the future")
 	case on.Before(r.lastReview):
-		v.add("held_on", "must be on or after "+dateString(r.lastReview)+
+		v.add("held_on", "must be on or after "+dates.String(r.lastReview)+
 			", the day of the case's last review: a review dated before it would pull the next review's due date backwards")
 	case on.Before(r.firstSession):
-		v.add("held_on", "must be on or after "+dateString(r.firstSession)+", the day of the first session, when contact began")
+		v.add("held_on", "must be on or after "+dates.String(r.firstSession)+", the day of the first session, when contact began")
 	}
 	v.inWords("note", note, MaxTextLength, "must say what was discussed and decided")
 	if err := v.err(); err != nil {
@@ -77,7 +78,7 @@ func (r *Referral) RecordReview(on time.Time, note string, today time.Time) ([]p
 		return nil, fmt.Errorf("record review: %w", err)
 	}
 	return r.record(&referralv1.ReviewHeld{ReferralId: r.id.String(), FamilyId: r.family.String(),
-		CentreId: r.centre.String(), HeldOn: toDate(on), NextReviewDueOn: toDate(r.nextReview(on)), SealedNote: sealed})
+		CentreId: r.centre.String(), HeldOn: dates.Proto(on), NextReviewDueOn: dates.Proto(r.nextReview(on)), SealedNote: sealed})
 }
 
 // nextReview is the date a review is due after a session or review on the date from: six months
@@ -194,5 +195,5 @@ func (r *Referral) end(outcome referralv1.CaseOutcome, note string, today time.T
 		return nil, fmt.Errorf("end case: %w", err)
 	}
 	return r.record(&referralv1.CaseEnded{ReferralId: r.id.String(), FamilyId: r.family.String(),
-		CentreId: r.centre.String(), EndedOn: toDate(today), Outcome: outcome, SealedNote: sealed})
+		CentreId: r.centre.String(), EndedOn: dates.Proto(today), Outcome: outcome, SealedNote: sealed})
 }

@@ -11,6 +11,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 )
 
 // Accept accepts a screened (or waitlisted) referral for a kind of contact. offered are the
@@ -29,7 +30,7 @@ func (r *Referral) Accept(st commonv1.ServiceType, offered []commonv1.ServiceTyp
 		return nil, err
 	}
 	return r.record(&referralv1.ReferralAccepted{ReferralId: r.id.String(), FamilyId: r.family.String(),
-		CentreId: r.centre.String(), AcceptedOn: toDate(today), ServiceType: st})
+		CentreId: r.centre.String(), AcceptedOn: dates.Proto(today), ServiceType: st})
 }
 
 // mayHave is the rule on the kind of contact a family is accepted or waitlisted for: the
@@ -71,7 +72,7 @@ func (r *Referral) Waitlist(st commonv1.ServiceType, offered []commonv1.ServiceT
 		return nil, err
 	}
 	return r.record(&referralv1.ReferralWaitlisted{ReferralId: r.id.String(), FamilyId: r.family.String(),
-		CentreId: r.centre.String(), WaitlistedOn: toDate(today), ServiceType: st})
+		CentreId: r.centre.String(), WaitlistedOn: dates.Proto(today), ServiceType: st})
 }
 
 // WaitsFor is the kind of contact the family would wait for on the centre's waiting list when
@@ -163,7 +164,7 @@ func (r *Referral) Decline(d Decline, dir Directory, today time.Time) ([]proto.M
 		return nil, fmt.Errorf("decline referral: %w", err)
 	}
 	ev := &referralv1.ReferralDeclined{ReferralId: r.id.String(), FamilyId: r.family.String(),
-		CentreId: r.centre.String(), DeclinedOn: toDate(today), Reason: d.Reason, SealedNote: sealed}
+		CentreId: r.centre.String(), DeclinedOn: dates.Proto(today), Reason: d.Reason, SealedNote: sealed}
 	if d.RedirectedTo != uuid.Nil {
 		ev.RedirectedToCentreId = d.RedirectedTo.String()
 	}
@@ -191,5 +192,5 @@ func (r *Referral) Withdraw(by referralv1.WithdrawnBy, note string, today time.T
 		return nil, fmt.Errorf("withdraw referral: %w", err)
 	}
 	return r.record(&referralv1.ReferralWithdrawn{ReferralId: r.id.String(), FamilyId: r.family.String(),
-		CentreId: r.centre.String(), WithdrawnOn: toDate(today), WithdrawnBy: by, SealedNote: sealed})
+		CentreId: r.centre.String(), WithdrawnOn: dates.Proto(today), WithdrawnBy: by, SealedNote: sealed})
 }

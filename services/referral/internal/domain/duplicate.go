@@ -11,6 +11,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 )
 
 // duplicateKeyContext names what the key is for and its version, so a change to the normalisation
@@ -86,5 +87,5 @@ func (r *Referral) FlagPossibleDuplicate(child, other uuid.UUID, today time.Time
 	}
 	return r.record(&referralv1.PossibleDuplicateFlagged{ReferralId: r.id.String(), FamilyId: r.family.String(),
 		CentreId: r.centre.String(), ChildPersonId: child.String(), OtherReferralId: other.String(),
-		FlaggedOn: toDate(today)})
+		FlaggedOn: dates.Proto(today)})
 }

@@ -7,6 +7,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/problem"
 )
 
@@ -34,7 +35,7 @@ func (r *Referral) Erase(reason referralv1.ErasureReason, today time.Time) ([]pr
 		return nil, problem.Invalid("reason", "must be RETENTION_ENDED or ERASURE_REQUESTED")
 	}
 	return r.record(&referralv1.FamilyErased{ReferralId: r.id.String(), FamilyId: r.family.String(),
-		CentreId: r.centre.String(), Reason: reason, ErasedOn: toDate(today)})
+		CentreId: r.centre.String(), Reason: reason, ErasedOn: dates.Proto(today)})
 }
 
 // caseOpen refuses the erasure of a family whose case is still open (ErrCaseOpen), saying what

@@ -7,6 +7,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/referral/internal/domain"
 )
@@ -32,7 +33,7 @@ func TestErasureNeedsAClosedCaseAndHappensOnce(t *testing.T) {
 			h.ok(events, err)
 			require.Len(t, events, 1)
 			require.True(t, proto.Equal(&referralv1.FamilyErased{ReferralId: r.ID().String(), FamilyId: r.FamilyID().String(),
-				CentreId: r.CentreID().String(), Reason: retention, ErasedOn: domain.ToDate(today)}, events[0]))
+				CentreId: r.CentreID().String(), Reason: retention, ErasedOn: dates.Proto(today)}, events[0]))
 			on, erased := r.ErasedOn()
 			require.True(t, erased)
 			require.Equal(t, today, on)

@@ -6,8 +6,8 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
-	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 )
 
 // inClear serialises details messages for sealed_ fields, keeping the first error so that a
@@ -36,10 +36,10 @@ func factsOf(adults []AdultRecord, children []ChildRecord, d Details) (*referral
 	for _, c := range children {
 		f.Children = append(f.Children, &referralv1.ChildParty{PersonId: c.ID.String(), BirthYear: int32(c.BirthYear),
 			BirthMonth: int32(c.BirthMonth), SealedDetails: w.bytes(&referralv1.ChildDetails{FullName: c.Name,
-				DateOfBirth: toDate(c.DateOfBirth), Needs: c.Needs, Language: c.Language})})
+				DateOfBirth: dates.Proto(c.DateOfBirth), Needs: c.Needs, Language: c.Language})})
 	}
 	for _, o := range d.CourtOrders {
-		f.CourtOrders = append(f.CourtOrders, &referralv1.CourtOrderRecord{Kind: o.Kind, MadeOn: toDate(o.MadeOn),
+		f.CourtOrders = append(f.CourtOrders, &referralv1.CourtOrderRecord{Kind: o.Kind, MadeOn: dates.Proto(o.MadeOn),
 			SealedDetails: w.bytes(&referralv1.CourtOrderDetails{Description: o.Description})})
 	}
 	f.SealedCaseDetails = w.bytes(&referralv1.CaseDetails{ReferrerName: d.Referrer.Name,
@@ -72,7 +72,7 @@ func (r *Referral) applyFacts(f *referralv1.ReferralFacts) error {
 			return err
 		}
 		r.children = append(r.children, ChildRecord{Child: Child{ID: parseID(p.GetPersonId()), Name: cd.GetFullName(),
-			DateOfBirth: fromDate(cd.GetDateOfBirth()), Needs: cd.GetNeeds(), Language: cd.GetLanguage()},
+			DateOfBirth: dates.Time(cd.GetDateOfBirth()), Needs: cd.GetNeeds(), Language: cd.GetLanguage()},
 			BirthYear: int(p.GetBirthYear()), BirthMonth: int(p.GetBirthMonth())})
 	}
 	var cd referralv1.CaseDetails
@@ -90,7 +90,7 @@ func (r *Referral) applyFacts(f *referralv1.ReferralFacts) error {
 		if err := proto.Unmarshal(o.GetSealedDetails(), &od); err != nil {
 			return err
 		}
-		d.CourtOrders = append(d.CourtOrders, CourtOrder{Kind: o.GetKind(), MadeOn: fromDate(o.GetMadeOn()),
+		d.CourtOrders = append(d.CourtOrders, CourtOrder{Kind: o.GetKind(), MadeOn: dates.Time(o.GetMadeOn()),
 			Description: od.GetDescription()})
 	}
 	r.facts = d
@@ -135,43 +135,10 @@ func noteFrom(b []byte) (string, error) {
 	return n.GetText(), err
 }
 
-// DateFromParts makes a date from year, month and day, refusing dates that do not exist (31 April).
-func DateFromParts(year, month, day int) (time.Time, bool) {
-	t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
-	return t, t.Year() == year && int(t.Month()) == month && t.Day() == day
-}
-
 // Day is the calendar date of t in its own location, as a domain date (midnight UTC).
 func Day(t time.Time) time.Time {
 	y, m, d := t.Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
-
-// ToDate converts a domain date to the wire type (nil for none).
-func ToDate(t time.Time) *commonv1.Date { return toDate(t) }
-
-// FromDate converts a wire date to a domain date (zero for none or for a date that does not exist).
-func FromDate(d *commonv1.Date) time.Time { return fromDate(d) }
-
-// dateString is a domain date as YYYY-MM-DD, for messages: a date names no one.
-func dateString(t time.Time) string { return t.Format(time.DateOnly) }
-
-func toDate(t time.Time) *commonv1.Date {
-	if t.IsZero() {
-		return nil
-	}
-	return &commonv1.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}
-}
-
-func fromDate(d *commonv1.Date) time.Time {
-	if d == nil {
-		return time.Time{}
-	}
-	t, ok := DateFromParts(int(d.GetYear()), int(d.GetMonth()), int(d.GetDay()))
-	if !ok {
-		return time.Time{}
-	}
-	return t
 }
 
 // addMonths adds months to a date, keeping to the last day of a shorter month (31 August plus six

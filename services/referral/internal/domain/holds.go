@@ -8,6 +8,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 )
 
 // Suspend notes a safeguarding hold on the family (safeguarding's HoldPlaced): the case is
@@ -24,7 +25,7 @@ func (r *Referral) Suspend(hold uuid.UUID, today time.Time) ([]proto.Message, er
 		return nil, nil
 	}
 	return r.record(&referralv1.CaseSuspended{ReferralId: r.id.String(), FamilyId: r.family.String(),
-		CentreId: r.centre.String(), HoldId: hold.String(), SuspendedOn: toDate(today),
+		CentreId: r.centre.String(), HoldId: hold.String(), SuspendedOn: dates.Proto(today),
 		HoldsInForce: int32(len(r.holds) + 1)})
 }
 
@@ -39,6 +40,6 @@ func (r *Referral) Resume(hold uuid.UUID, today time.Time) ([]proto.Message, err
 		return nil, ErrHoldNotInForce
 	}
 	return r.record(&referralv1.CaseResumed{ReferralId: r.id.String(), FamilyId: r.family.String(),
-		CentreId: r.centre.String(), HoldId: hold.String(), ResumedOn: toDate(today),
+		CentreId: r.centre.String(), HoldId: hold.String(), ResumedOn: dates.Proto(today),
 		HoldsInForce: int32(len(r.holds) - 1)})
 }

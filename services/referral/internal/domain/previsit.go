@@ -11,6 +11,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 )
 
 // Bounds of an arrangement. A stagger over an hour is not a stagger but a separate visit; a
@@ -63,7 +64,7 @@ func (r *Referral) RecordPreVisit(p PreVisit, today time.Time) ([]proto.Message,
 		return nil, fmt.Errorf("record pre-visit: %w", err)
 	}
 	events, err := r.record(&referralv1.PreVisitCompleted{ReferralId: r.id.String(), FamilyId: r.family.String(),
-		CentreId: r.centre.String(), PersonId: p.PersonID.String(), Role: r.adults[i].Role, VisitedOn: toDate(p.On),
+		CentreId: r.centre.String(), PersonId: p.PersonID.String(), Role: r.adults[i].Role, VisitedOn: dates.Proto(p.On),
 		GroundRulesSigned: p.GroundRulesSigned, SealedNote: sealed})
 	if err != nil {
 		return nil, err
@@ -102,7 +103,7 @@ func (r *Referral) AgreeArrangement(a Arrangement, today time.Time) ([]proto.Mes
 		return nil, err
 	}
 	events, err := r.record(&referralv1.ArrangementAgreed{ReferralId: r.id.String(), FamilyId: r.family.String(),
-		CentreId: r.centre.String(), AgreedOn: toDate(today), Arrangement: arrangementOf(a)})
+		CentreId: r.centre.String(), AgreedOn: dates.Proto(today), Arrangement: arrangementOf(a)})
 	if err != nil {
 		return nil, err
 	}
@@ -144,11 +145,11 @@ func (r *Referral) readiness(events []proto.Message) ([]proto.Message, error) {
 			BirthYear: int32(c.BirthYear), BirthMonth: int32(c.BirthMonth)})
 	}
 	for _, d := range r.preVisitDates {
-		ev.PreVisitDates = append(ev.PreVisitDates, toDate(d))
+		ev.PreVisitDates = append(ev.PreVisitDates, dates.Proto(d))
 	}
 	// A pre-visit is never on the day of the first session: the earliest day is the one after
 	// the last pre-visit.
-	ev.EarliestBookableOn = toDate(r.preVisitDates[len(r.preVisitDates)-1].AddDate(0, 0, 1))
+	ev.EarliestBookableOn = dates.Proto(r.preVisitDates[len(r.preVisitDates)-1].AddDate(0, 0, 1))
 	more, err := r.record(ev)
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/referral/internal/domain"
 )
 
@@ -104,10 +105,10 @@ func TestReadyForContact(t *testing.T) {
 	require.True(t, ok)
 	require.Equal(t, domain.ReadyForContact, r.State())
 
-	require.Equal(t, date(2026, 11, 21), domain.FromDate(ready.GetEarliestBookableOn()), "the day after the last pre-visit")
+	require.Equal(t, date(2026, 11, 21), dates.Time(ready.GetEarliestBookableOn()), "the day after the last pre-visit")
 	var days []string
 	for _, d := range ready.GetPreVisitDates() {
-		days = append(days, domain.FromDate(d).Format("2006-01-02"))
+		days = append(days, dates.Time(d).Format("2006-01-02"))
 	}
 	require.Equal(t, []string{"2026-11-10", "2026-11-11", "2026-11-12", "2026-11-20"}, days)
 	require.Len(t, ready.GetAdults(), 3)
@@ -138,7 +139,7 @@ func TestReadyWhenTheArrangementComesLast(t *testing.T) {
 	require.Equal(t, domain.Accepted, r.State(), "no arrangement yet")
 	events := h.ok(r.AgreeArrangement(arrangement(supported), today))
 	require.Len(t, events, 2)
-	require.Equal(t, date(2026, 11, 3), domain.FromDate(events[1].(*referralv1.FamilyReadyForContact).GetEarliestBookableOn()))
+	require.Equal(t, date(2026, 11, 3), dates.Time(events[1].(*referralv1.FamilyReadyForContact).GetEarliestBookableOn()))
 }
 
 func TestAdultsWithoutAPartNeedNoPreVisit(t *testing.T) {

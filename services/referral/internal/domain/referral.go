@@ -19,6 +19,7 @@ import (
 	"github.com/familytime/familytime/proto/ageband"
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 )
 
 // Referral is one family's referral to one centre and, once accepted, their case.
@@ -168,7 +169,7 @@ func (r *Referral) NoteRiskAssessment(found bool, assessedOn time.Time) ([]proto
 		return nil, nil
 	}
 	return r.record(&referralv1.RiskAssessmentNoted{ReferralId: r.id.String(), FamilyId: r.family.String(),
-		CentreId: r.centre.String(), AssessedOn: toDate(assessedOn), DomesticAbuseFinding: found})
+		CentreId: r.centre.String(), AssessedOn: dates.Proto(assessedOn), DomesticAbuseFinding: found})
 }
 
 // PreVisitDone reports whether the adult has had a pre-visit and signed the ground rules.
@@ -232,7 +233,7 @@ func (r *Referral) apply(ev proto.Message) error {
 	switch e := ev.(type) {
 	case *referralv1.ReferralReceived:
 		r.family, r.centre = parseID(e.GetFamilyId()), parseID(e.GetCentreId())
-		r.source, r.requested, r.receivedOn = e.GetSource(), e.GetRequestedServiceType(), fromDate(e.GetReceivedOn())
+		r.source, r.requested, r.receivedOn = e.GetSource(), e.GetRequestedServiceType(), dates.Time(e.GetReceivedOn())
 		r.state = Received
 		if e.GetAwaitingSecondParty() {
 			r.state = AwaitingSecondParty
@@ -257,7 +258,7 @@ func (r *Referral) apply(ev proto.Message) error {
 		r.screened, r.rating, r.daFinding = true, e.GetRating(), e.GetDomesticAbuseFinding()
 		r.state = Screened
 	case *referralv1.RiskAssessmentNoted:
-		r.leadAssessedOn, r.leadDAFinding = fromDate(e.GetAssessedOn()), e.GetDomesticAbuseFinding()
+		r.leadAssessedOn, r.leadDAFinding = dates.Time(e.GetAssessedOn()), e.GetDomesticAbuseFinding()
 	case *referralv1.ReferralAccepted:
 		r.service, r.state = e.GetServiceType(), Accepted
 	case *referralv1.ReferralWaitlisted:
@@ -270,7 +271,7 @@ func (r *Referral) apply(ev proto.Message) error {
 		if e.GetGroundRulesSigned() {
 			r.preVisits[parseID(e.GetPersonId())] = true
 		}
-		r.preVisitDates = addDate(r.preVisitDates, fromDate(e.GetVisitedOn()))
+		r.preVisitDates = addDate(r.preVisitDates, dates.Time(e.GetVisitedOn()))
 	case *referralv1.ArrangementAgreed:
 		a := arrangementFrom(e.GetArrangement())
 		r.arrangement = &a
@@ -280,11 +281,11 @@ func (r *Referral) apply(ev proto.Message) error {
 	case *referralv1.FamilyReadyForContact:
 		r.state = ReadyForContact
 	case *referralv1.FirstSessionAttended:
-		r.firstSession, r.reviewDue = fromDate(e.GetSessionOn()), fromDate(e.GetReviewDueOn())
+		r.firstSession, r.reviewDue = dates.Time(e.GetSessionOn()), dates.Time(e.GetReviewDueOn())
 		r.state = InContact
 	case *referralv1.ReviewHeld:
-		r.reviewDue = fromDate(e.GetNextReviewDueOn())
-		if on := fromDate(e.GetHeldOn()); on.After(r.lastReview) {
+		r.reviewDue = dates.Time(e.GetNextReviewDueOn())
+		if on := dates.Time(e.GetHeldOn()); on.After(r.lastReview) {
 			// A review recorded before back-dating was refused (decisions.md 90) may be dated
 			// before an earlier one: the latest date is the last review.
 			r.lastReview = on
@@ -306,7 +307,7 @@ func (r *Referral) apply(ev proto.Message) error {
 	case *referralv1.PossibleDuplicateFlagged:
 		r.duplicates = append(r.duplicates, parseID(e.GetOtherReferralId()))
 	case *referralv1.FamilyErased:
-		r.erasedOn = fromDate(e.GetErasedOn())
+		r.erasedOn = dates.Time(e.GetErasedOn())
 	default:
 		return fmt.Errorf("referral %s: unexpected event %s", r.id, ev.ProtoReflect().Descriptor().FullName())
 	}

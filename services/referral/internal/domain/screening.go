@@ -8,6 +8,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 )
 
 // Screening is a person's screen of a referral's risk.
@@ -60,7 +61,7 @@ func (r *Referral) Screen(s Screening, today time.Time) ([]proto.Message, error)
 		return nil, fmt.Errorf("record screening: %w", err)
 	}
 	return r.record(&referralv1.ScreeningRecorded{ReferralId: r.id.String(), FamilyId: r.family.String(),
-		CentreId: r.centre.String(), ScreenedOn: toDate(today), Rating: s.Rating,
+		CentreId: r.centre.String(), ScreenedOn: dates.Proto(today), Rating: s.Rating,
 		DomesticAbuseFinding: s.DomesticAbuseFinding, SealedNote: sealed})
 }
 

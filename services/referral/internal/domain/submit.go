@@ -11,6 +11,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 )
 
 // NewID mints an id for a person the referral names for the first time. The application passes
@@ -73,7 +74,7 @@ func Submit(s Submission, today time.Time, newID NewID) (*Referral, []proto.Mess
 	}
 	ev := &referralv1.ReferralReceived{ReferralId: s.ReferralID.String(), FamilyId: s.FamilyID.String(),
 		CentreId: s.CentreID.String(), Source: s.Source, RequestedServiceType: s.RequestedServiceType,
-		ReceivedOn: toDate(today), AwaitingSecondParty: self, Facts: facts}
+		ReceivedOn: dates.Proto(today), AwaitingSecondParty: self, Facts: facts}
 	r := &Referral{id: s.ReferralID}
 	events, err := r.record(ev)
 	if err != nil {
@@ -158,7 +159,7 @@ func (r *Referral) SubmitSecondParty(a SecondPartyApplication, today time.Time, 
 		return nil, fmt.Errorf("second-party application: %w", err)
 	}
 	return r.record(&referralv1.SecondPartyApplicationReceived{ReferralId: r.id.String(), FamilyId: r.family.String(),
-		CentreId: r.centre.String(), ReceivedOn: toDate(today), Parent: parent, Risk: riskOf(a.Risk),
+		CentreId: r.centre.String(), ReceivedOn: dates.Proto(today), Parent: parent, Risk: riskOf(a.Risk),
 		ConsentGiven: true, SealedRiskNotes: sealedNotes})
 }
 

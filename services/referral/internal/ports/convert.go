@@ -7,6 +7,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/referral/internal/domain"
 )
@@ -26,7 +27,7 @@ func date(d *commonv1.Date, field string) (time.Time, error) {
 	if d == nil {
 		return time.Time{}, nil
 	}
-	t, ok := domain.DateFromParts(int(d.GetYear()), int(d.GetMonth()), int(d.GetDay()))
+	t, ok := dates.FromParts(int(d.GetYear()), int(d.GetMonth()), int(d.GetDay()))
 	if !ok {
 		return time.Time{}, problem.Invalid(field, "is not a real date")
 	}
@@ -52,7 +53,7 @@ func adultOf(a domain.Adult) *referralv1.Adult {
 }
 
 func childOf(c domain.Child) *referralv1.Child {
-	return &referralv1.Child{PersonId: c.ID.String(), FullName: c.Name, DateOfBirth: domain.ToDate(c.DateOfBirth),
+	return &referralv1.Child{PersonId: c.ID.String(), FullName: c.Name, DateOfBirth: dates.Proto(c.DateOfBirth),
 		Needs: c.Needs, Language: c.Language}
 }
 
@@ -109,7 +110,7 @@ func detailsOf(d domain.Details) *referralv1.ReferralDetails {
 	for _, o := range d.CourtOrders {
 		co := &referralv1.CourtOrder{Kind: o.Kind, Description: o.Description}
 		if !o.MadeOn.IsZero() {
-			co.MadeOn = domain.ToDate(o.MadeOn)
+			co.MadeOn = dates.Proto(o.MadeOn)
 		}
 		out.CourtOrders = append(out.CourtOrders, co)
 	}

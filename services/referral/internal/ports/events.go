@@ -11,6 +11,7 @@ import (
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/bus"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/referral/internal/app"
 	"github.com/familytime/familytime/services/referral/internal/domain"
@@ -77,7 +78,7 @@ func SchedulingEvents(a *app.App) bus.Handler {
 			if err := d.Payload(ev); err != nil {
 				return err
 			}
-			return a.SessionAttended(ctx, uow, id(ev.GetFamilyId()), domain.FromDate(ev.GetSessionDate()), d.Caused(Actor))
+			return a.SessionAttended(ctx, uow, id(ev.GetFamilyId()), dates.Time(ev.GetSessionDate()), d.Caused(Actor))
 		case "familytime.scheduling.v1.PlaceReleased":
 			ev := &schedulingv1.PlaceReleased{}
 			if err := d.Payload(ev); err != nil {
@@ -100,7 +101,7 @@ type centreEvent interface {
 // centreOf is a centre as its directory event describes it.
 func centreOf(ev centreEvent) domain.Centre {
 	return domain.Centre{ID: id(ev.GetCentreId()), Services: ev.GetServiceTypes(), Accreditation: ev.GetAccreditationStatus(),
-		AccreditedOn: domain.FromDate(ev.GetAccreditationDate())}
+		AccreditedOn: dates.Time(ev.GetAccreditationDate())}
 }
 
 // SafeguardingEvents handles safeguarding's hold, risk and concern events.
@@ -125,7 +126,7 @@ func SafeguardingEvents(a *app.App) bus.Handler {
 				return err
 			}
 			return a.RiskAssessed(ctx, uow, id(ev.GetFamilyId()), id(ev.GetCentreId()), ev.GetDomesticAbuseFinding(),
-				domain.FromDate(ev.GetAssessedOn()), d.Caused(Actor))
+				dates.Time(ev.GetAssessedOn()), d.Caused(Actor))
 		case "familytime.safeguarding.v1.ConcernRaised":
 			ev := &safeguardingv1.ConcernRaised{}
 			if err := d.Payload(ev); err != nil {

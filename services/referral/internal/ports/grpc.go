@@ -14,6 +14,7 @@ import (
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/command"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/referral/internal/adapters"
@@ -103,7 +104,7 @@ func (s *Server) SubmitReferral(ctx context.Context, req *referralv1.SubmitRefer
 		return &referralv1.SubmitReferralResponse{Referral: r, CentreAccreditationRanOutOn: ranOut}
 	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
 		dec, err := s.app.Submit(ctx, sub, md)
-		ranOut = domain.ToDate(dec.AccreditationRanOut)
+		ranOut = dates.Proto(dec.AccreditationRanOut)
 		return dec, err
 	})
 }
@@ -162,7 +163,7 @@ func (s *Server) AcceptReferral(ctx context.Context, req *referralv1.AcceptRefer
 		return &referralv1.AcceptReferralResponse{Referral: r, CentreAccreditationRanOutOn: ranOut}
 	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
 		dec, err := s.app.Accept(ctx, id(req.GetReferralId()), id(req.GetCentreId()), req.GetServiceType(), md)
-		ranOut = domain.ToDate(dec.AccreditationRanOut)
+		ranOut = dates.Proto(dec.AccreditationRanOut)
 		return dec, err
 	})
 }
@@ -175,7 +176,7 @@ func (s *Server) WaitlistReferral(ctx context.Context, req *referralv1.WaitlistR
 		return &referralv1.WaitlistReferralResponse{Referral: r, CentreAccreditationRanOutOn: ranOut}
 	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
 		dec, err := s.app.Waitlist(ctx, id(req.GetReferralId()), id(req.GetCentreId()), req.GetServiceType(), md)
-		ranOut = domain.ToDate(dec.AccreditationRanOut)
+		ranOut = dates.Proto(dec.AccreditationRanOut)
 		return dec, err
 	})
 }

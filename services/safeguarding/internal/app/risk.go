@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/safeguarding/internal/adapters"
 	"github.com/familytime/familytime/services/safeguarding/internal/domain"
@@ -61,7 +62,7 @@ func (a *App) ScreenReferral(ctx context.Context, ev *referralv1.ReferralReceive
 		return err
 	}
 	expected := r.Version()
-	today := domain.FromDate(ev.GetReceivedOn())
+	today := dates.Time(ev.GetReceivedOn())
 	if today.IsZero() {
 		today = a.today()
 	}

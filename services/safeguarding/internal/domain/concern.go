@@ -10,6 +10,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 )
 
 // ConcernStreamID is the event stream of a concern.
@@ -63,10 +64,10 @@ func RaiseConcern(id uuid.UUID, n NewConcern, c Caller, today time.Time) (*Conce
 	k := &Concern{id: id}
 	events, err := k.record(
 		&safeguardingv1.ConcernRaised{ConcernId: id.String(), FamilyId: n.Family.String(), CentreId: n.Centre.String(),
-			BookingId: optionalID(n.Booking), Category: n.Category, RaisedOn: toDate(today), RaisedBy: c.Subject,
+			BookingId: optionalID(n.Booking), Category: n.Category, RaisedOn: dates.Proto(today), RaisedBy: c.Subject,
 			PersonIds: people, SealedDescription: note(description)},
 		&safeguardingv1.LeadAlerted{ConcernId: id.String(), FamilyId: n.Family.String(), CentreId: n.Centre.String(),
-			Category: n.Category, AlertedOn: toDate(today)})
+			Category: n.Category, AlertedOn: dates.Proto(today)})
 	return k, events, err
 }
 
@@ -98,7 +99,7 @@ func (k *Concern) apply(id uuid.UUID, ev proto.Message) error {
 	switch e := ev.(type) {
 	case *safeguardingv1.ConcernRaised:
 		k.family, k.centre, k.booking = parseID(e.GetFamilyId()), parseID(e.GetCentreId()), parseID(e.GetBookingId())
-		k.category, k.raisedOn, k.raisedBy = e.GetCategory(), FromDate(e.GetRaisedOn()), e.GetRaisedBy()
+		k.category, k.raisedOn, k.raisedBy = e.GetCategory(), dates.Time(e.GetRaisedOn()), e.GetRaisedBy()
 		k.people = nil
 		for _, p := range e.GetPersonIds() {
 			k.people = append(k.people, parseID(p))
@@ -177,7 +178,7 @@ func (k *Concern) AddAction(c Caller, text string, today time.Time) ([]proto.Mes
 		return nil, err
 	}
 	return k.record(&safeguardingv1.ConcernActionAdded{ConcernId: k.id.String(), FamilyId: k.family.String(),
-		CentreId: k.centre.String(), ActionOn: toDate(today), RecordedBy: c.Subject, SealedAction: note(text)})
+		CentreId: k.centre.String(), ActionOn: dates.Proto(today), RecordedBy: c.Subject, SealedAction: note(text)})
 }
 
 // Escalate records that an open concern went to children's services or the police, with their
@@ -196,7 +197,7 @@ func (k *Concern) Escalate(c Caller, agency safeguardingv1.Agency, reference str
 		return nil, err
 	}
 	return k.record(&safeguardingv1.ConcernEscalated{ConcernId: k.id.String(), FamilyId: k.family.String(),
-		CentreId: k.centre.String(), Agency: agency, EscalatedOn: toDate(today), EscalatedBy: c.Subject,
+		CentreId: k.centre.String(), Agency: agency, EscalatedOn: dates.Proto(today), EscalatedBy: c.Subject,
 		SealedReference: note(reference)})
 }
 
@@ -212,7 +213,7 @@ func (k *Concern) Close(c Caller, why string, today time.Time) ([]proto.Message,
 		return nil, err
 	}
 	return k.record(&safeguardingv1.ConcernClosed{ConcernId: k.id.String(), FamilyId: k.family.String(),
-		CentreId: k.centre.String(), ClosedOn: toDate(today), ClosedBy: c.Subject, SealedNote: note(why)})
+		CentreId: k.centre.String(), ClosedOn: dates.Proto(today), ClosedBy: c.Subject, SealedNote: note(why)})
 }
 
 // Correct records a correction of one of the concern's records (open or closed).

@@ -9,6 +9,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/problem"
 )
 
@@ -81,6 +82,6 @@ func (l *ledger) correct(family, centre, target uuid.UUID, c Caller, text, reaso
 	}
 	sealed, _ := proto.Marshal(&safeguardingv1.Correction{Text: text, Reason: reason})
 	return &safeguardingv1.RecordCorrected{FamilyId: family.String(), CentreId: centre.String(),
-		CorrectsEventId: target.String(), CorrectsEventType: r.typ, CorrectedOn: toDate(today),
+		CorrectsEventId: target.String(), CorrectsEventType: r.typ, CorrectedOn: dates.Proto(today),
 		CorrectedBy: c.Subject, SealedCorrection: sealed}, nil
 }

@@ -13,14 +13,12 @@ package domain
 import (
 	"fmt"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
-	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/platform/text"
@@ -152,24 +150,6 @@ func known(names map[int32]string, n int32) bool {
 	_, ok := names[n]
 	return ok && n != 0
 }
-
-func toDate(t time.Time) *commonv1.Date {
-	if t.IsZero() {
-		return nil
-	}
-	return &commonv1.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}
-}
-
-// FromDate is a protobuf date as midnight UTC; the zero time for none.
-func FromDate(d *commonv1.Date) time.Time {
-	if d == nil {
-		return time.Time{}
-	}
-	return time.Date(int(d.GetYear()), time.Month(d.GetMonth()), int(d.GetDay()), 0, 0, 0, 0, time.UTC)
-}
-
-// ToDate is a date as a protobuf date; nil for the zero time.
-func ToDate(t time.Time) *commonv1.Date { return toDate(t) }
 
 func parseID(s string) uuid.UUID {
 	id, _ := uuid.Parse(s)

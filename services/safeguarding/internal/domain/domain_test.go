@@ -11,6 +11,7 @@ import (
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/problem"
 )
 
@@ -212,7 +213,7 @@ func TestACorrectionNeverReplacesTheOriginal(t *testing.T) {
 
 	// An automatic record is superseded, not corrected.
 	due := recorded(&safeguardingv1.ReportDue{ReportId: uuid.NewString(), FamilyId: uuid.NewString(),
-		CentreId: uuid.NewString(), BookingId: uuid.NewString(), SessionOn: toDate(monday)})
+		CentreId: uuid.NewString(), BookingId: uuid.NewString(), SessionOn: dates.Proto(monday)})
 	r, err := RebuildReport(uuid.New(), due)
 	require.NoError(t, err)
 	_, err = r.Correct(lead, due[0].ID, "x", "y", monday)

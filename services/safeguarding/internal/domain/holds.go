@@ -10,6 +10,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/inwords"
 )
 
@@ -57,19 +58,19 @@ func (h *Holds) apply(ev proto.Message) error {
 	case *safeguardingv1.HoldPlaced:
 		h.holds = append(h.holds, Hold{ID: parseID(e.GetHoldId()), Family: parseID(e.GetFamilyId()),
 			Centre: parseID(e.GetCentreId()), Concern: parseID(e.GetConcernId()), Reason: e.GetReason(),
-			PlacedOn: FromDate(e.GetPlacedOn()), ReviewBy: FromDate(e.GetReviewBy())})
+			PlacedOn: dates.Time(e.GetPlacedOn()), ReviewBy: dates.Time(e.GetReviewBy())})
 	case *safeguardingv1.HoldLifted:
 		i := h.index(parseID(e.GetHoldId()))
 		if i < 0 {
 			return fmt.Errorf("holds: %s lifts an unknown hold", e.GetHoldId())
 		}
-		h.holds[i].LiftedOn = FromDate(e.GetLiftedOn())
+		h.holds[i].LiftedOn = dates.Time(e.GetLiftedOn())
 	case *safeguardingv1.HoldReviewed:
 		i := h.index(parseID(e.GetHoldId()))
 		if i < 0 {
 			return fmt.Errorf("holds: %s reviews an unknown hold", e.GetHoldId())
 		}
-		h.holds[i].ReviewedOn, h.holds[i].ReviewBy = FromDate(e.GetReviewedOn()), FromDate(e.GetNextReviewBy())
+		h.holds[i].ReviewedOn, h.holds[i].ReviewBy = dates.Time(e.GetReviewedOn()), dates.Time(e.GetNextReviewBy())
 	default:
 		return fmt.Errorf("holds: unexpected event %T", ev)
 	}
@@ -158,7 +159,7 @@ func (h *Holds) Place(id uuid.UUID, n NewHold, today time.Time) ([]proto.Message
 		return nil, ErrConcernAlreadyHeld
 	}
 	ev := &safeguardingv1.HoldPlaced{HoldId: id.String(), FamilyId: h.family.String(), CentreId: n.Centre.String(),
-		Reason: n.Reason, PlacedOn: toDate(today), ReviewBy: toDate(n.ReviewBy), SealedNote: note(text),
+		Reason: n.Reason, PlacedOn: dates.Proto(today), ReviewBy: dates.Proto(n.ReviewBy), SealedNote: note(text),
 		ConcernId: optionalID(n.Concern)}
 	return []proto.Message{ev}, h.apply(ev)
 }
@@ -183,7 +184,7 @@ func (h *Holds) Lift(id uuid.UUID, text string, today time.Time) ([]proto.Messag
 		on = x.PlacedOn // a clock set back never lifts a hold before it was placed
 	}
 	ev := &safeguardingv1.HoldLifted{HoldId: id.String(), FamilyId: h.family.String(), CentreId: x.Centre.String(),
-		LiftedOn: toDate(on), SealedNote: note(text)}
+		LiftedOn: dates.Proto(on), SealedNote: note(text)}
 	return []proto.Message{ev}, h.apply(ev)
 }
 
@@ -214,6 +215,6 @@ func (h *Holds) Review(id uuid.UUID, next time.Time, text string, today time.Tim
 		on = x.PlacedOn // a clock set back never reviews a hold before it was placed
 	}
 	ev := &safeguardingv1.HoldReviewed{HoldId: id.String(), FamilyId: h.family.String(), CentreId: x.Centre.String(),
-		ReviewedOn: toDate(on), NextReviewBy: toDate(next), SealedNote: note(text)}
+		ReviewedOn: dates.Proto(on), NextReviewBy: dates.Proto(next), SealedNote: note(text)}
 	return []proto.Message{ev}, h.apply(ev)
 }

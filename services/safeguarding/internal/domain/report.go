@@ -11,6 +11,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/inwords"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/platform/staff"
@@ -144,7 +145,7 @@ func ReportDueFor(s CompletedSession) (*Report, []proto.Message, error) {
 	id := ReportIDFor(s.Booking)
 	r := &Report{id: id}
 	ev := &safeguardingv1.ReportDue{ReportId: id.String(), FamilyId: s.Family.String(), CentreId: s.Centre.String(),
-		BookingId: s.Booking.String(), SessionOn: toDate(s.SessionOn), Supervisor: s.Supervisor}
+		BookingId: s.Booking.String(), SessionOn: dates.Proto(s.SessionOn), Supervisor: s.Supervisor}
 	return r, []proto.Message{ev}, r.apply(uuid.Nil, ev)
 }
 
@@ -167,7 +168,7 @@ func (r *Report) apply(id uuid.UUID, ev proto.Message) error {
 	switch e := ev.(type) {
 	case *safeguardingv1.ReportDue:
 		r.family, r.centre, r.booking = parseID(e.GetFamilyId()), parseID(e.GetCentreId()), parseID(e.GetBookingId())
-		r.sessionOn, r.writer, r.state = FromDate(e.GetSessionOn()), e.GetSupervisor(), ReportDueState
+		r.sessionOn, r.writer, r.state = dates.Time(e.GetSessionOn()), e.GetSupervisor(), ReportDueState
 		r.note(id, ev, "", false)
 	case *safeguardingv1.ReportReassigned:
 		// Due again, from its new writer: the earlier draft's author no longer drafts, submits or
@@ -316,7 +317,7 @@ func (r *Report) Draft(c Caller, sections []Section, today time.Time) ([]proto.M
 	}
 	sealed, _ := proto.Marshal(&safeguardingv1.ReportText{Sections: texts})
 	ev := &safeguardingv1.ReportDrafted{ReportId: r.id.String(), FamilyId: r.family.String(), CentreId: r.centre.String(),
-		DraftedOn: toDate(today), Author: c.Subject, Sections: headings, SealedText: sealed}
+		DraftedOn: dates.Proto(today), Author: c.Subject, Sections: headings, SealedText: sealed}
 	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
 }
 
@@ -347,7 +348,7 @@ func (r *Report) Reassign(c Caller, writer, reason string, today time.Time) ([]p
 		return nil, err
 	}
 	ev := &safeguardingv1.ReportReassigned{ReportId: r.id.String(), FamilyId: r.family.String(), CentreId: r.centre.String(),
-		ReassignedOn: toDate(today), Writer: writer, ReassignedBy: c.Subject, SealedReason: note(reason)}
+		ReassignedOn: dates.Proto(today), Writer: writer, ReassignedBy: c.Subject, SealedReason: note(reason)}
 	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
 }
 
@@ -360,7 +361,7 @@ func (r *Report) Submit(c Caller, today time.Time) ([]proto.Message, error) {
 		return nil, ErrNotAuthor
 	}
 	ev := &safeguardingv1.ReportSubmittedForCheck{ReportId: r.id.String(), FamilyId: r.family.String(),
-		CentreId: r.centre.String(), SubmittedOn: toDate(today)}
+		CentreId: r.centre.String(), SubmittedOn: dates.Proto(today)}
 	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
 }
 
@@ -382,7 +383,7 @@ func (r *Report) Check(c Caller, approved bool, text string, today time.Time) ([
 		return nil, err
 	}
 	ev := &safeguardingv1.ReportChecked{ReportId: r.id.String(), FamilyId: r.family.String(), CentreId: r.centre.String(),
-		CheckedOn: toDate(today), Checker: c.Subject, Approved: approved, SealedNote: note(text)}
+		CheckedOn: dates.Proto(today), Checker: c.Subject, Approved: approved, SealedNote: note(text)}
 	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
 }
 
@@ -436,7 +437,7 @@ func (r *Report) Release(c Caller, recipients []Recipient, today time.Time) ([]p
 		return nil, err
 	}
 	ev := &safeguardingv1.ReportReleased{ReportId: r.id.String(), FamilyId: r.family.String(), CentreId: r.centre.String(),
-		ReleasedOn: toDate(today), ReleasedBy: c.Subject, Recipients: out}
+		ReleasedOn: dates.Proto(today), ReleasedBy: c.Subject, Recipients: out}
 	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
 }
 

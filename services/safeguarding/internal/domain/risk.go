@@ -11,6 +11,7 @@ import (
 
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/inwords"
 )
 
@@ -56,7 +57,7 @@ func (r *Risk) apply(id uuid.UUID, ev proto.Message) error {
 	case *safeguardingv1.RiskAssessed:
 		r.centre = parseID(e.GetCentreId())
 		r.rating, r.factors, r.daFinding = e.GetRating(), e.GetFactors(), e.GetDomesticAbuseFinding()
-		r.nextReview, r.provisional, r.assessed = FromDate(e.GetNextReviewOn()), false, true
+		r.nextReview, r.provisional, r.assessed = dates.Time(e.GetNextReviewOn()), false, true
 		r.note(id, ev, e.GetAssessedBy(), true)
 	case *safeguardingv1.RecordCorrected:
 		r.note(id, ev, e.GetCorrectedBy(), true)
@@ -123,7 +124,7 @@ func (r *Risk) ScreenReferral(referral, centre uuid.UUID, answers *referralv1.Ri
 	}
 	rating, factors := ProvisionalScreen(answers)
 	ev := &safeguardingv1.RiskScreenedProvisionally{FamilyId: r.family.String(), CentreId: centre.String(),
-		ReferralId: referral.String(), ScreenedOn: toDate(today), Rating: rating, Factors: factors}
+		ReferralId: referral.String(), ScreenedOn: dates.Proto(today), Rating: rating, Factors: factors}
 	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
 }
 
@@ -185,9 +186,9 @@ func (r *Risk) Assess(c Caller, a Assessment, today time.Time) ([]proto.Message,
 			return nil, ErrNoteRequired
 		}
 	}
-	ev := &safeguardingv1.RiskAssessed{FamilyId: r.family.String(), CentreId: a.Centre.String(), AssessedOn: toDate(today),
+	ev := &safeguardingv1.RiskAssessed{FamilyId: r.family.String(), CentreId: a.Centre.String(), AssessedOn: dates.Proto(today),
 		Rating: a.Rating, Factors: a.Factors, DomesticAbuseFinding: a.DomesticAbuseFinding,
-		NextReviewOn: toDate(a.NextReview), AssessedBy: c.Subject, SealedNote: note(text)}
+		NextReviewOn: dates.Proto(a.NextReview), AssessedBy: c.Subject, SealedNote: note(text)}
 	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
 }
 

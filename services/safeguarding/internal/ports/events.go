@@ -10,6 +10,7 @@ import (
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/bus"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/staff"
 	"github.com/familytime/familytime/services/safeguarding/internal/app"
@@ -138,7 +139,7 @@ func SchedulingEvents(a *app.App) bus.Handler {
 		if err := d.Payload(ev); err != nil {
 			return err
 		}
-		s := domain.CompletedSession{ServiceType: ev.GetServiceType(), SessionOn: domain.FromDate(ev.GetSessionDate()),
+		s := domain.CompletedSession{ServiceType: ev.GetServiceType(), SessionOn: dates.Time(ev.GetSessionDate()),
 			Supervisor: ev.GetSupervisedBy()}
 		var err error
 		for _, f := range []struct {

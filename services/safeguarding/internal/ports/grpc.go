@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"google.golang.org/grpc/codes"
@@ -11,9 +12,11 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/command"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/safeguarding/internal/app"
 	"github.com/familytime/familytime/services/safeguarding/internal/domain"
@@ -32,6 +35,18 @@ func NewServer(a *app.App) *Server { return &Server{app: a} }
 func id(s string) uuid.UUID {
 	v, _ := uuid.Parse(s)
 	return v
+}
+
+// requestDate reads a date from a request as safeguarding always has: the request's constraints
+// keep the month to 1-12 and the day to 1-31, but not to the month, so a date that does not exist
+// rolls over into the next month (30 February 2026 reads as 2 March, 31 April as 1 May) and is then
+// checked as that date. dates.Time would read it as no date ("must be after today"); refusing it
+// as "is not a real date", as scheduling does, is a change of behaviour left to a decision.
+func requestDate(d *commonv1.Date) time.Time {
+	if d == nil {
+		return time.Time{}
+	}
+	return time.Date(int(d.GetYear()), time.Month(d.GetMonth()), int(d.GetDay()), 0, 0, 0, 0, time.UTC)
 }
 
 // caller is who calls, for the domain: the lead of the request's centre acts as the lead; any
@@ -74,7 +89,7 @@ func once[R proto.Message](ctx context.Context, s *Server, req command.Request, 
 func (s *Server) AssessRisk(ctx context.Context, req *safeguardingv1.AssessRiskRequest) (*safeguardingv1.AssessRiskResponse, error) {
 	centre, family := id(req.GetCentreId()), id(req.GetFamilyId())
 	as := domain.Assessment{Centre: centre, Rating: req.GetRating(), Factors: req.GetFactors(),
-		DomesticAbuseFinding: req.GetDomesticAbuseFinding(), NextReview: domain.FromDate(req.GetNextReviewOn()), Note: req.GetNote()}
+		DomesticAbuseFinding: req.GetDomesticAbuseFinding(), NextReview: requestDate(req.GetNextReviewOn()), Note: req.GetNote()}
 	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (*safeguardingv1.AssessRiskResponse, *eventstore.UnitOfWork, error) {
 		r, uow, err := s.app.AssessRisk(ctx, caller(ctx, centre), family, as, md)
 		if err != nil {
@@ -180,7 +195,7 @@ func (s *Server) CorrectRecord(ctx context.Context, req *safeguardingv1.CorrectR
 // PlaceHold suspends a family's contact.
 func (s *Server) PlaceHold(ctx context.Context, req *safeguardingv1.PlaceHoldRequest) (*safeguardingv1.PlaceHoldResponse, error) {
 	n := domain.NewHold{Centre: id(req.GetCentreId()), Concern: id(req.GetConcernId()), Reason: req.GetReason(),
-		ReviewBy: domain.FromDate(req.GetReviewBy()), Note: req.GetNote()}
+		ReviewBy: requestDate(req.GetReviewBy()), Note: req.GetNote()}
 	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (*safeguardingv1.PlaceHoldResponse, *eventstore.UnitOfWork, error) {
 		h, uow, err := s.app.PlaceHold(ctx, id(req.GetFamilyId()), n, md)
 		if err != nil {
@@ -205,7 +220,7 @@ func (s *Server) LiftHold(ctx context.Context, req *safeguardingv1.LiftHoldReque
 func (s *Server) ReviewHold(ctx context.Context, req *safeguardingv1.ReviewHoldRequest) (*safeguardingv1.ReviewHoldResponse, error) {
 	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (*safeguardingv1.ReviewHoldResponse, *eventstore.UnitOfWork, error) {
 		h, uow, err := s.app.ReviewHold(ctx, id(req.GetCentreId()), id(req.GetFamilyId()), id(req.GetHoldId()),
-			domain.FromDate(req.GetNextReviewBy()), req.GetNote(), md)
+			requestDate(req.GetNextReviewBy()), req.GetNote(), md)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -380,7 +395,7 @@ func (s *Server) ListOpenConcerns(ctx context.Context, req *safeguardingv1.ListO
 	out := &safeguardingv1.ListOpenConcernsResponse{NextPageToken: next}
 	for _, r := range rows {
 		out.Concerns = append(out.Concerns, &safeguardingv1.ConcernSummary{ConcernId: r.ID.String(), FamilyId: r.Family.String(),
-			Category: r.Category, RaisedOn: domain.ToDate(r.RaisedOn), RaisedBy: r.RaisedBy, Escalated: r.Escalated,
+			Category: r.Category, RaisedOn: dates.Proto(r.RaisedOn), RaisedBy: r.RaisedBy, Escalated: r.Escalated,
 			Closed: r.Closed, Version: r.Version})
 	}
 	return out, nil
@@ -408,7 +423,7 @@ func reportSummaries(rows []app.OverdueReport) []*safeguardingv1.ReportSummary {
 	out := make([]*safeguardingv1.ReportSummary, 0, len(rows))
 	for _, r := range rows {
 		out = append(out, &safeguardingv1.ReportSummary{ReportId: r.ID.String(), FamilyId: r.Family.String(),
-			BookingId: r.Booking.String(), SessionOn: domain.ToDate(r.SessionOn), State: r.State, Author: r.Author,
+			BookingId: r.Booking.String(), SessionOn: dates.Proto(r.SessionOn), State: r.State, Author: r.Author,
 			Checker: r.Checker, Version: r.Version, WorkingDaysSinceSession: int32(r.WorkingDays), Writer: r.Writer})
 	}
 	return out
@@ -437,7 +452,7 @@ func (s *Server) ListAlerts(ctx context.Context, req *safeguardingv1.ListAlertsR
 	out := &safeguardingv1.ListAlertsResponse{NextPageToken: next}
 	for _, r := range rows {
 		out.Alerts = append(out.Alerts, &safeguardingv1.Alert{ConcernId: r.Concern.String(), FamilyId: r.Family.String(),
-			Category: r.Category, AlertedOn: domain.ToDate(r.AlertedOn), Closed: r.Closed})
+			Category: r.Category, AlertedOn: dates.Proto(r.AlertedOn), Closed: r.Closed})
 	}
 	return out, nil
 }

@@ -7,6 +7,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/safeguarding/internal/app"
 	"github.com/familytime/familytime/services/safeguarding/internal/domain"
 )
@@ -22,23 +23,23 @@ func optional(id uuid.UUID) string {
 
 func riskOf(family uuid.UUID, r *domain.Risk) *safeguardingv1.Risk {
 	return &safeguardingv1.Risk{FamilyId: family.String(), Rating: r.Rating(), Factors: r.Factors(), Provisional: r.Provisional(),
-		DomesticAbuseFinding: r.DomesticAbuseFinding(), NextReviewOn: domain.ToDate(r.NextReview())}
+		DomesticAbuseFinding: r.DomesticAbuseFinding(), NextReviewOn: dates.Proto(r.NextReview())}
 }
 
 func concernSummary(k *domain.Concern) *safeguardingv1.ConcernSummary {
 	return &safeguardingv1.ConcernSummary{ConcernId: k.ID().String(), FamilyId: k.FamilyID().String(), Category: k.Category(),
-		RaisedOn: domain.ToDate(k.RaisedOn()), RaisedBy: k.RaisedBy(), Escalated: k.Escalated(), Closed: k.Closed(), Version: k.Version()}
+		RaisedOn: dates.Proto(k.RaisedOn()), RaisedBy: k.RaisedBy(), Escalated: k.Escalated(), Closed: k.Closed(), Version: k.Version()}
 }
 
 func hold(h domain.Hold) *safeguardingv1.Hold {
 	return &safeguardingv1.Hold{HoldId: h.ID.String(), FamilyId: h.Family.String(), Reason: h.Reason,
-		PlacedOn: domain.ToDate(h.PlacedOn), ReviewBy: domain.ToDate(h.ReviewBy), LiftedOn: domain.ToDate(h.LiftedOn),
-		ConcernId: optional(h.Concern), ReviewedOn: domain.ToDate(h.ReviewedOn)}
+		PlacedOn: dates.Proto(h.PlacedOn), ReviewBy: dates.Proto(h.ReviewBy), LiftedOn: dates.Proto(h.LiftedOn),
+		ConcernId: optional(h.Concern), ReviewedOn: dates.Proto(h.ReviewedOn)}
 }
 
 func reportSummary(r *domain.Report, workingDays int) *safeguardingv1.ReportSummary {
 	return &safeguardingv1.ReportSummary{ReportId: r.ID().String(), FamilyId: r.FamilyID().String(), BookingId: r.BookingID().String(),
-		SessionOn: domain.ToDate(r.SessionOn()), State: r.State().StateName(), Author: r.Author(), Checker: r.Checker(),
+		SessionOn: dates.Proto(r.SessionOn()), State: r.State().StateName(), Author: r.Author(), Checker: r.Checker(),
 		Version: r.Version(), WorkingDaysSinceSession: int32(workingDays), Writer: r.Writer()}
 }
 

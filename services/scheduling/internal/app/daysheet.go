@@ -11,6 +11,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/scheduling/internal/adapters"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
 )
@@ -34,7 +35,7 @@ func sheetEntry(r adapters.BookingRow) *schedulingv1.DaySheetEntry {
 	times := domain.Times{VisitingArrives: domain.ClockAt(r.VisitingArrives, loc), ChildrenArrive: domain.ClockAt(r.ChildrenArrive, loc),
 		ChildrenLeave: domain.ClockAt(r.ChildrenLeave, loc), VisitingLeaves: domain.ClockAt(r.VisitingLeaves, loc)}
 	b := &schedulingv1.Booking{BookingId: r.ID.String(), CentreId: r.Centre.String(), FamilyId: r.Family.String(),
-		RoomId: r.Room.String(), PatternId: r.Pattern.String(), Date: domain.ToDate(r.Date),
+		RoomId: r.Room.String(), PatternId: r.Pattern.String(), Date: dates.Proto(r.Date),
 		ServiceType: commonv1.ServiceType(r.ServiceType), Status: schedulingv1.BookingStatus(r.Status),
 		CancellationReason: schedulingv1.CancellationReason(r.Reason), CancelledLate: r.Late, TimeZone: r.Zone, SupervisedBy: r.SupervisedBy,
 		CancelledBy: schedulingv1.CancelledBy(r.CancelledBy), NoticeMinutes: r.NoticeMinutes,

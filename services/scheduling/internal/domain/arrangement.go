@@ -7,6 +7,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 )
 
 // ArrangementChange is what referral said when it changed the agreed arrangement of a family
@@ -45,7 +46,7 @@ func (f *Family) NoteArrangementChanged(c ArrangementChange) proto.Message {
 	}
 	ev := &schedulingv1.ArrangementChangeNoted{FamilyId: f.id.String(), CentreId: c.Centre.String(), ReferralId: c.Referral.String(),
 		SessionMinutes: int32(c.SessionMinutes), ArrivalStaggerMinutes: int32(c.Stagger.Arrival),
-		DepartureStaggerMinutes: int32(c.Stagger.Departure), ChangedOn: toDate(c.ChangedOn)}
+		DepartureStaggerMinutes: int32(c.Stagger.Departure), ChangedOn: dates.Proto(c.ChangedOn)}
 	f.mustApply(ev)
 	return ev
 }

@@ -14,6 +14,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/text"
 )
 
@@ -113,7 +114,7 @@ func RegisterCentre(id uuid.UUID, d Details, today time.Time) (*Centre, proto.Me
 		return nil, nil, err
 	}
 	ev := &schedulingv1.CentreRegistered{CentreId: id.String(), Name: d.Name, Region: d.Region,
-		ServiceTypes: d.ServiceTypes, AccreditationStatus: d.Accreditation, AccreditationDate: toDate(d.AccreditedOn)}
+		ServiceTypes: d.ServiceTypes, AccreditationStatus: d.Accreditation, AccreditationDate: dates.Proto(d.AccreditedOn)}
 	c := &Centre{id: id}
 	c.apply(ev)
 	return c, ev, nil
@@ -129,7 +130,7 @@ func (c *Centre) Update(d Details, today time.Time) (proto.Message, error) {
 		return nil, nil
 	}
 	ev := &schedulingv1.CentreUpdated{CentreId: c.id.String(), Name: d.Name, Region: d.Region,
-		ServiceTypes: d.ServiceTypes, AccreditationStatus: d.Accreditation, AccreditationDate: toDate(d.AccreditedOn)}
+		ServiceTypes: d.ServiceTypes, AccreditationStatus: d.Accreditation, AccreditationDate: dates.Proto(d.AccreditedOn)}
 	c.apply(ev)
 	return ev, nil
 }
@@ -153,10 +154,10 @@ func (c *Centre) apply(ev proto.Message) error {
 	switch e := ev.(type) {
 	case *schedulingv1.CentreRegistered:
 		c.details = Details{Name: e.GetName(), Region: e.GetRegion(), ServiceTypes: e.GetServiceTypes(),
-			Accreditation: e.GetAccreditationStatus(), AccreditedOn: fromDate(e.GetAccreditationDate())}
+			Accreditation: e.GetAccreditationStatus(), AccreditedOn: dates.Time(e.GetAccreditationDate())}
 	case *schedulingv1.CentreUpdated:
 		c.details = Details{Name: e.GetName(), Region: e.GetRegion(), ServiceTypes: e.GetServiceTypes(),
-			Accreditation: e.GetAccreditationStatus(), AccreditedOn: fromDate(e.GetAccreditationDate())}
+			Accreditation: e.GetAccreditationStatus(), AccreditedOn: dates.Time(e.GetAccreditationDate())}
 	default:
 		return fmt.Errorf("centre %s: unexpected event %s", c.id, ev.ProtoReflect().Descriptor().FullName())
 	}
@@ -168,27 +169,3 @@ func (d Details) equal(o Details) bool {
 	return d.Name == o.Name && d.Region == o.Region && slices.Equal(d.ServiceTypes, o.ServiceTypes) &&
 		d.Accreditation == o.Accreditation && d.AccreditedOn.Equal(o.AccreditedOn)
 }
-
-// DateFromParts makes a date from year, month and day, refusing dates that do not exist (31 April).
-func DateFromParts(year, month, day int) (time.Time, bool) {
-	t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
-	return t, t.Year() == year && int(t.Month()) == month && t.Day() == day
-}
-
-func toDate(t time.Time) *commonv1.Date {
-	if t.IsZero() {
-		return nil
-	}
-	return &commonv1.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}
-}
-
-func fromDate(d *commonv1.Date) time.Time {
-	if d == nil {
-		return time.Time{}
-	}
-	t, _ := DateFromParts(int(d.GetYear()), int(d.GetMonth()), int(d.GetDay()))
-	return t
-}
-
-// ToDate converts a domain date to the wire type (nil for none).
-func ToDate(t time.Time) *commonv1.Date { return toDate(t) }

@@ -106,14 +106,6 @@ func TestUpdateCentre(t *testing.T) {
 	require.Equal(t, commonv1.AccreditationStatus_ACCREDITATION_STATUS_SUSPENDED, c.Details().Accreditation, "a refused update changes nothing")
 }
 
-func TestDateFromParts(t *testing.T) {
-	_, ok := domain.DateFromParts(2025, 4, 31)
-	require.False(t, ok, "31 April does not exist")
-	d, ok := domain.DateFromParts(2024, 2, 29)
-	require.True(t, ok)
-	require.Equal(t, 29, d.Day())
-}
-
 func TestRebuildUnknownCentre(t *testing.T) {
 	_, err := domain.RebuildCentre(uuid.New(), nil)
 	require.ErrorIs(t, err, domain.ErrCentreNotFound)

@@ -11,6 +11,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/problem"
 )
 
@@ -100,7 +101,7 @@ func DateFromProto(field string, d *commonv1.Date) (time.Time, error) {
 	if d == nil {
 		return time.Time{}, problem.Invalid(field, "is required")
 	}
-	t, ok := DateFromParts(int(d.GetYear()), int(d.GetMonth()), int(d.GetDay()))
+	t, ok := dates.FromParts(int(d.GetYear()), int(d.GetMonth()), int(d.GetDay()))
 	if !ok {
 		return time.Time{}, problem.Invalid(field, "is not a real date")
 	}
@@ -110,12 +111,10 @@ func DateFromProto(field string, d *commonv1.Date) (time.Time, error) {
 // days is the number of whole days from a to b (dates at midnight UTC).
 func days(a, b time.Time) int { return int(b.Sub(a).Hours() / 24) }
 
-func dateString(t time.Time) string { return t.Format(time.DateOnly) }
-
 func datesFromProto(ds []*commonv1.Date) map[time.Time]bool {
 	out := make(map[time.Time]bool, len(ds))
 	for _, d := range ds {
-		out[fromDate(d)] = true
+		out[dates.Time(d)] = true
 	}
 	return out
 }

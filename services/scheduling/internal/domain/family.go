@@ -12,6 +12,7 @@ import (
 	"github.com/familytime/familytime/proto/ageband"
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/problem"
 )
 
@@ -288,7 +289,7 @@ func (f *Family) NoteReferral(r Referred, decidedOn time.Time) proto.Message {
 		return nil
 	}
 	ev := &schedulingv1.ReferralNoted{FamilyId: f.id.String(), CentreId: r.Centre.String(), ReferralId: r.Referral.String(),
-		Decision: r.Decision, ServiceType: r.ServiceType, DecidedOn: toDate(decidedOn)}
+		Decision: r.Decision, ServiceType: r.ServiceType, DecidedOn: dates.Proto(decidedOn)}
 	f.mustApply(ev)
 	return ev
 }
@@ -316,7 +317,7 @@ func (f *Family) NoteReady(r Readiness) proto.Message {
 	}
 	ev := &schedulingv1.FamilyReadyNoted{FamilyId: f.id.String(), CentreId: r.Centre.String(), ReferralId: r.Referral.String(),
 		ServiceType: r.ServiceType, SessionMinutes: int32(r.SessionMinutes), ArrivalStaggerMinutes: int32(r.Stagger.Arrival),
-		DepartureStaggerMinutes: int32(r.Stagger.Departure), EarliestBookableOn: toDate(r.Earliest)}
+		DepartureStaggerMinutes: int32(r.Stagger.Departure), EarliestBookableOn: dates.Proto(r.Earliest)}
 	for _, a := range r.Adults {
 		// The role stays what referral said (the door must know the other parent when they bring
 		// the children); whether the adult may take part in contact is said apart.
@@ -327,7 +328,7 @@ func (f *Family) NoteReady(r Readiness) proto.Message {
 		ev.Children = append(ev.Children, &schedulingv1.ChildAttendee{PersonId: c.ID.String(), BirthYear: int32(c.BirthYear), BirthMonth: int32(c.BirthMonth)})
 	}
 	for _, d := range sortedDates(keys(r.PreVisits)) {
-		ev.PreVisitDates = append(ev.PreVisitDates, toDate(d))
+		ev.PreVisitDates = append(ev.PreVisitDates, dates.Proto(d))
 	}
 	f.mustApply(ev)
 	return ev
@@ -339,7 +340,7 @@ func (f *Family) NoteHold(centre, hold uuid.UUID, placedOn, now time.Time) []pro
 	if f.holds[hold] {
 		return nil
 	}
-	ev := &schedulingv1.HoldNoted{FamilyId: f.id.String(), CentreId: centre.String(), HoldId: hold.String(), PlacedOn: toDate(placedOn)}
+	ev := &schedulingv1.HoldNoted{FamilyId: f.id.String(), CentreId: centre.String(), HoldId: hold.String(), PlacedOn: dates.Proto(placedOn)}
 	f.mustApply(ev)
 	return append([]proto.Message{ev}, f.cancelWhere(func(*Booking) bool { return true },
 		schedulingv1.CancellationReason_CANCELLATION_REASON_HOLD, now)...)
@@ -390,11 +391,11 @@ func (f *Family) NoteRiskAssessed(centre uuid.UUID, finding bool, assessedOn, no
 		return nil
 	}
 	if !finding {
-		ev := &schedulingv1.SupportedContactAllowed{FamilyId: f.id.String(), CentreId: centre.String(), AssessedOn: toDate(assessedOn)}
+		ev := &schedulingv1.SupportedContactAllowed{FamilyId: f.id.String(), CentreId: centre.String(), AssessedOn: dates.Proto(assessedOn)}
 		f.mustApply(ev)
 		return []proto.Message{ev}
 	}
-	ev := &schedulingv1.SupportedContactRuledOut{FamilyId: f.id.String(), CentreId: centre.String(), AssessedOn: toDate(assessedOn)}
+	ev := &schedulingv1.SupportedContactRuledOut{FamilyId: f.id.String(), CentreId: centre.String(), AssessedOn: dates.Proto(assessedOn)}
 	f.mustApply(ev)
 	return append([]proto.Message{ev}, f.cancelWhere(func(b *Booking) bool {
 		return b.ServiceType == commonv1.ServiceType_SERVICE_TYPE_SUPPORTED && !b.Started(now)
@@ -421,7 +422,7 @@ func (f *Family) EndContact(centre, referral uuid.UUID, endedOn time.Time, withd
 		return nil
 	}
 	ev := &schedulingv1.ContactEnded{FamilyId: f.id.String(), CentreId: centre.String(), ReferralId: referral.String(),
-		EndedOn: toDate(endedOn), Withdrawn: withdrawn}
+		EndedOn: dates.Proto(endedOn), Withdrawn: withdrawn}
 	f.mustApply(ev)
 	return append([]proto.Message{ev}, f.cancelWhere(func(b *Booking) bool { return !b.Started(now) },
 		schedulingv1.CancellationReason_CANCELLATION_REASON_CASE_ENDED, now)...)
@@ -450,7 +451,7 @@ func (f *Family) cancellation(b *Booking, by schedulingv1.CancelledBy, reason sc
 		notice = 0
 	}
 	return &schedulingv1.BookingCancelled{BookingId: b.ID.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(),
-		RoomId: b.Room.String(), SessionDate: toDate(b.Date), CancelledBy: by, Reason: reason,
+		RoomId: b.Room.String(), SessionDate: dates.Proto(b.Date), CancelledBy: by, Reason: reason,
 		NoticeMinutes: int64(notice / time.Minute), Late: notice < LateNotice, ServiceType: b.ServiceType}
 }
 
@@ -463,7 +464,7 @@ func (f *Family) Book(id, centre uuid.UUID, s Session, roomID uuid.UUID, start *
 		return nil, nil, problem.Invalid("room_id", "is not a room open in that session")
 	}
 	if s.Opens.Before(now) || s.Opens.Equal(now) {
-		return nil, nil, problem.Invalid("date", "the session on "+dateString(s.Date)+" has begun or is in the past")
+		return nil, nil, problem.Invalid("date", "the session on "+dates.String(s.Date)+" has begun or is in the past")
 	}
 	switch {
 	case f.ended:
@@ -485,7 +486,7 @@ func (f *Family) Book(id, centre uuid.UUID, s Session, roomID uuid.UUID, start *
 		// Say which date, and why: a coordinator booking the day of the pre-visits otherwise
 		// guesses.
 		return nil, nil, problem.Rule(ErrBeforeEarliest.Reason, fmt.Sprintf("the family may be booked from %s, the day after its last pre-visit: "+
-			"a pre-visit is never on the same day as a session, and contact begins once every adult has had one", dateString(r.Earliest)))
+			"a pre-visit is never on the same day as a session, and contact begins once every adult has had one", dates.String(r.Earliest)))
 	case r.PreVisits[s.Date]:
 		return nil, nil, ErrPreVisitDay
 	case r.ServiceType == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED && !room.Supervised:
@@ -505,7 +506,7 @@ func (f *Family) Book(id, centre uuid.UUID, s Session, roomID uuid.UUID, start *
 		}
 	}
 	ev := &schedulingv1.SessionBooked{BookingId: id.String(), FamilyId: f.id.String(), CentreId: centre.String(),
-		RoomId: room.ID.String(), PatternId: s.Pattern.ID.String(), SessionDate: toDate(s.Date), ServiceType: r.ServiceType,
+		RoomId: room.ID.String(), PatternId: s.Pattern.ID.String(), SessionDate: dates.Proto(s.Date), ServiceType: r.ServiceType,
 		SessionOpensAt: timestamppb.New(s.Opens), VisitingArrivesAt: timestamppb.New(b.VisitingArrives),
 		ChildrenArriveAt: timestamppb.New(b.ChildrenArrive), ChildrenLeaveAt: timestamppb.New(b.ChildrenLeave),
 		VisitingLeavesAt: timestamppb.New(b.VisitingLeaves), TimeZone: s.Pattern.Zone}
@@ -694,7 +695,7 @@ func notVisitingParty(p uuid.UUID, why string) error {
 // before the opening session starts.
 func checkTime(b *Booking, at, now time.Time) error {
 	if !LocalDate(at, b.loc).Equal(b.Date) {
-		return problem.Invalid("time", "must be on the session's date "+dateString(b.Date))
+		return problem.Invalid("time", "must be on the session's date "+dates.String(b.Date))
 	}
 	if at.After(now.Add(time.Minute)) {
 		return problem.Invalid("time", "must not be in the future")
@@ -842,7 +843,7 @@ func (f *Family) Complete(id uuid.UUID, supervisedBy, caller string, bySuperviso
 		}
 	}
 	ev := &schedulingv1.SessionCompleted{BookingId: id.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(),
-		ServiceType: b.ServiceType, SessionDate: toDate(b.Date), RoomId: b.Room.String(), Children: f.attending(b),
+		ServiceType: b.ServiceType, SessionDate: dates.Proto(b.Date), RoomId: b.Room.String(), Children: f.attending(b),
 		SupervisedBy: supervisedBy, StartedAt: timestamppb.New(start), EndedAt: timestamppb.New(end),
 		MinutesHeld: int32(end.Sub(start) / time.Minute), MinutesLost: int32(start.Sub(b.ChildrenArrive) / time.Minute)}
 	f.mustApply(ev)
@@ -896,7 +897,7 @@ func (f *Family) NoShow(id uuid.UUID, party schedulingv1.Party, explained bool, 
 		count++
 	}
 	ev := &schedulingv1.NoShowRecorded{BookingId: id.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(),
-		ServiceType: b.ServiceType, SessionDate: toDate(b.Date), Party: party, Explained: explained,
+		ServiceType: b.ServiceType, SessionDate: dates.Proto(b.Date), Party: party, Explained: explained,
 		Children: f.children(b.Date), UnexplainedCount: int32(count)}
 	f.mustApply(ev)
 	out := []proto.Message{ev}
@@ -904,7 +905,7 @@ func (f *Family) NoShow(id uuid.UUID, party schedulingv1.Party, explained bool, 
 		return b, out, nil, nil
 	}
 	rel := &schedulingv1.PlaceReleased{FamilyId: f.id.String(), CentreId: b.Centre.String(), PatternId: b.Pattern.String(),
-		RoomId: b.Room.String(), ReleasedOn: toDate(b.Date), NoShowBookingIds: ids(f.unexplained)}
+		RoomId: b.Room.String(), ReleasedOn: dates.Proto(b.Date), NoShowBookingIds: ids(f.unexplained)}
 	f.mustApply(rel)
 	out = append(out, rel)
 	out = append(out, f.cancelWhere(func(o *Booking) bool { return o.Pattern == b.Pattern && o.Room == b.Room },
@@ -1027,7 +1028,7 @@ func MayAttend(p *schedulingv1.ExpectedPerson) bool {
 
 func readinessOf(e *schedulingv1.FamilyReadyNoted) *Readiness {
 	r := &Readiness{Centre: uuid.MustParse(e.GetCentreId()), ServiceType: e.GetServiceType(),
-		SessionMinutes: int(e.GetSessionMinutes()), Earliest: fromDate(e.GetEarliestBookableOn()),
+		SessionMinutes: int(e.GetSessionMinutes()), Earliest: dates.Time(e.GetEarliestBookableOn()),
 		Stagger:   Stagger{Arrival: int(e.GetArrivalStaggerMinutes()), Departure: int(e.GetDepartureStaggerMinutes())},
 		PreVisits: datesFromProto(e.GetPreVisitDates())}
 	r.Referral, _ = uuid.Parse(e.GetReferralId())
@@ -1044,7 +1045,7 @@ func readinessOf(e *schedulingv1.FamilyReadyNoted) *Readiness {
 func bookingOf(e *schedulingv1.SessionBooked) *Booking {
 	loc := mustZone(e.GetTimeZone())
 	b := &Booking{ID: uuid.MustParse(e.GetBookingId()), Family: uuid.MustParse(e.GetFamilyId()), Centre: uuid.MustParse(e.GetCentreId()), Room: uuid.MustParse(e.GetRoomId()),
-		Pattern: uuid.MustParse(e.GetPatternId()), Date: fromDate(e.GetSessionDate()), Zone: e.GetTimeZone(), loc: loc,
+		Pattern: uuid.MustParse(e.GetPatternId()), Date: dates.Time(e.GetSessionDate()), Zone: e.GetTimeZone(), loc: loc,
 		ServiceType: e.GetServiceType(), SessionStart: ClockAt(e.GetSessionOpensAt().AsTime(), loc),
 		VisitingArrives: e.GetVisitingArrivesAt().AsTime(), ChildrenArrive: e.GetChildrenArriveAt().AsTime(),
 		ChildrenLeave: e.GetChildrenLeaveAt().AsTime(), VisitingLeaves: e.GetVisitingLeavesAt().AsTime(),

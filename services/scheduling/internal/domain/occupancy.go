@@ -8,6 +8,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/problem"
 )
 
@@ -32,7 +33,7 @@ type Occupancy struct {
 // OccupancyStream names the stream of a room in the opening session that starts at start
 // (local) on date.
 func OccupancyStream(room uuid.UUID, date time.Time, start Clock) string {
-	return fmt.Sprintf("occupancy-%s-%s-%02d%02d", room, dateString(date), start.Hour, start.Minute)
+	return fmt.Sprintf("occupancy-%s-%s-%02d%02d", room, dates.String(date), start.Hour, start.Minute)
 }
 
 // RebuildOccupancy replays an occupancy stream.
@@ -69,7 +70,7 @@ func (o *Occupancy) Take(centre uuid.UUID, room Room, date time.Time, booking, f
 	if len(o.places) >= room.Capacity {
 		return nil, ErrRoomFull
 	}
-	ev := &schedulingv1.PlaceTaken{CentreId: centre.String(), RoomId: room.ID.String(), SessionDate: toDate(date),
+	ev := &schedulingv1.PlaceTaken{CentreId: centre.String(), RoomId: room.ID.String(), SessionDate: dates.Proto(date),
 		BookingId: booking.String(), FamilyId: family.String(), Supervised: supervised}
 	return ev, o.apply(ev)
 }
@@ -79,7 +80,7 @@ func (o *Occupancy) Free(centre, room uuid.UUID, date time.Time, booking, family
 	if _, ok := o.places[booking]; !ok {
 		return nil, nil
 	}
-	ev := &schedulingv1.PlaceFreed{CentreId: centre.String(), RoomId: room.String(), SessionDate: toDate(date),
+	ev := &schedulingv1.PlaceFreed{CentreId: centre.String(), RoomId: room.String(), SessionDate: dates.Proto(date),
 		BookingId: booking.String(), FamilyId: family.String()}
 	return ev, o.apply(ev)
 }

@@ -10,6 +10,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
 )
 
@@ -196,7 +197,7 @@ func TestOverlappingPatternsRecordedBeforeTheRuleCanBeEnded(t *testing.T) {
 		// As recorded before overlaps were refused.
 		events = append(events, &schedulingv1.OpeningPatternDefined{CentreId: centre.String(), Pattern: &schedulingv1.OpeningPattern{
 			PatternId: s.ID.String(), CentreId: centre.String(), Recurrence: s.Recurrence, Weekday: schedulingv1.Weekday_WEEKDAY_SUNDAY,
-			StartTime: domain.ClockToProto(s.Start), EndTime: domain.ClockToProto(s.End), FirstDate: domain.ToDate(s.First),
+			StartTime: domain.ClockToProto(s.Start), EndTime: domain.ClockToProto(s.End), FirstDate: dates.Proto(s.First),
 			RoomIds: []string{s.Rooms[0].String()}, TimeZone: domain.DefaultZone}})
 		if s.ID == a.ID {
 			events[len(events)-1].(*schedulingv1.OpeningPatternDefined).Pattern.RoomIds = []string{a.Rooms[0].String(), a.Rooms[1].String()}

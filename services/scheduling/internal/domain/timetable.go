@@ -12,6 +12,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/platform/text"
 )
@@ -222,7 +223,7 @@ func KeepsBookings(p *Pattern, booked []BookedPlace) error {
 	return problem.Rule(ErrPatternHasBookings.Reason, fmt.Sprintf("the pattern has %s still to come in sessions this change would move "+
 		"or remove (the first %s on %s, in room %s): reschedule or cancel them first; a change of the end date, closures or "+
 		"rooms that keeps every booked session is allowed, and new times are a new pattern from the day after this one's last",
-		n, unkept[0].Booking, dateString(unkept[0].Date), unkept[0].Room))
+		n, unkept[0].Booking, dates.String(unkept[0].Date), unkept[0].Room))
 }
 
 // within reports whether p only takes sessions away from old: the same weekday, recurrence,
@@ -276,7 +277,7 @@ func (t *Timetable) overlapping(p *Pattern, from time.Time) error {
 				room := t.rooms[shared[0]]
 				return problem.Rule(ErrPatternOverlaps.Reason, fmt.Sprintf("%s (room %s) is open in pattern %s %s-%s on %s, "+
 					"overlapping %s-%s: a room opens for one session at a time; end that pattern (its last date), close it "+
-					"that day, or choose other times or rooms", room.Name, room.ID, q.ID, q.Start, q.End, dateString(d), p.Start, p.End))
+					"that day, or choose other times or rooms", room.Name, room.ID, q.ID, q.Start, q.End, dates.String(d), p.Start, p.End))
 			}
 		}
 	}
@@ -364,15 +365,15 @@ func (t *Timetable) DefinePattern(s PatternSpec, today time.Time, booked []Booke
 	}
 	p := &schedulingv1.OpeningPattern{PatternId: s.ID.String(), CentreId: t.centre.String(), Recurrence: s.Recurrence,
 		Weekday: weekdayToProto(s.Weekday), StartTime: ClockToProto(s.Start), EndTime: ClockToProto(s.End),
-		FirstDate: toDate(s.First), LastDate: toDate(s.Last), TimeZone: zone}
+		FirstDate: dates.Proto(s.First), LastDate: dates.Proto(s.Last), TimeZone: zone}
 	for _, id := range s.Rooms {
 		p.RoomIds = append(p.RoomIds, id.String())
 	}
 	for _, d := range sortedDates(s.Closed) {
-		p.ClosedDates = append(p.ClosedDates, toDate(d))
+		p.ClosedDates = append(p.ClosedDates, dates.Proto(d))
 	}
 	for _, d := range sortedDates(s.Extra) {
-		p.ExtraDates = append(p.ExtraDates, toDate(d))
+		p.ExtraDates = append(p.ExtraDates, dates.Proto(d))
 	}
 	defined := PatternFromProto(p)
 	if old, redefining := t.patterns[s.ID]; !redefining || !defined.within(old) {
@@ -398,9 +399,9 @@ func (t *Timetable) Session(patternID uuid.UUID, date time.Time) (Session, error
 	}
 	if !p.OpensOn(date) {
 		if p.Closed[date] {
-			return Session{}, problem.Invalid("date", "the centre is closed on "+dateString(date))
+			return Session{}, problem.Invalid("date", "the centre is closed on "+dates.String(date))
 		}
-		return Session{}, problem.Invalid("date", "the pattern has no session on "+dateString(date))
+		return Session{}, problem.Invalid("date", "the pattern has no session on "+dates.String(date))
 	}
 	return t.session(p, date), nil
 }
@@ -471,7 +472,7 @@ func (t *Timetable) apply(ev proto.Message) error {
 // PatternFromProto converts a recorded pattern.
 func PatternFromProto(e *schedulingv1.OpeningPattern) *Pattern {
 	p := &Pattern{ID: uuid.MustParse(e.GetPatternId()), Recurrence: e.GetRecurrence(), Weekday: weekdayFromProto(e.GetWeekday()),
-		First: fromDate(e.GetFirstDate()), Last: fromDate(e.GetLastDate()), Closed: datesFromProto(e.GetClosedDates()),
+		First: dates.Time(e.GetFirstDate()), Last: dates.Time(e.GetLastDate()), Closed: datesFromProto(e.GetClosedDates()),
 		Extra: datesFromProto(e.GetExtraDates()), Zone: e.GetTimeZone(), loc: mustZone(e.GetTimeZone())}
 	p.Start, _ = ClockFromProto(e.GetStartTime())
 	p.End, _ = ClockFromProto(e.GetEndTime())
@@ -485,15 +486,15 @@ func PatternFromProto(e *schedulingv1.OpeningPattern) *Pattern {
 func PatternToProto(centre uuid.UUID, p *Pattern) *schedulingv1.OpeningPattern {
 	out := &schedulingv1.OpeningPattern{PatternId: p.ID.String(), CentreId: centre.String(), Recurrence: p.Recurrence,
 		Weekday: weekdayToProto(p.Weekday), StartTime: ClockToProto(p.Start), EndTime: ClockToProto(p.End),
-		FirstDate: toDate(p.First), LastDate: toDate(p.Last), TimeZone: p.Zone}
+		FirstDate: dates.Proto(p.First), LastDate: dates.Proto(p.Last), TimeZone: p.Zone}
 	for _, r := range p.Rooms {
 		out.RoomIds = append(out.RoomIds, r.String())
 	}
 	for _, d := range sortedDates(keys(p.Closed)) {
-		out.ClosedDates = append(out.ClosedDates, toDate(d))
+		out.ClosedDates = append(out.ClosedDates, dates.Proto(d))
 	}
 	for _, d := range sortedDates(keys(p.Extra)) {
-		out.ExtraDates = append(out.ExtraDates, toDate(d))
+		out.ExtraDates = append(out.ExtraDates, dates.Proto(d))
 	}
 	return out
 }
@@ -528,7 +529,7 @@ func sortedDates(ds []time.Time) []time.Time {
 func DatesToProto(ds ...time.Time) []*commonv1.Date {
 	out := make([]*commonv1.Date, len(ds))
 	for i, d := range ds {
-		out[i] = toDate(d)
+		out[i] = dates.Proto(d)
 	}
 	return out
 }

@@ -13,6 +13,7 @@ import (
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/bus"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/scheduling/internal/app"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
@@ -249,7 +250,7 @@ func dateOf(d *commonv1.Date) time.Time {
 	if d == nil {
 		return time.Time{}
 	}
-	t, ok := domain.DateFromParts(int(d.GetYear()), int(d.GetMonth()), int(d.GetDay()))
+	t, ok := dates.FromParts(int(d.GetYear()), int(d.GetMonth()), int(d.GetDay()))
 	if !ok {
 		return time.Time{}
 	}

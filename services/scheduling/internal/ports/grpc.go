@@ -10,6 +10,7 @@ import (
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/command"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/scheduling/internal/adapters"
@@ -164,7 +165,7 @@ func details(d *schedulingv1.CentreDetails) (domain.Details, error) {
 	out := domain.Details{Name: d.GetName(), Region: d.GetRegion(), ServiceTypes: d.GetServiceTypes(),
 		Accreditation: d.GetAccreditationStatus()}
 	if ad := d.GetAccreditationDate(); ad != nil {
-		t, ok := domain.DateFromParts(int(ad.GetYear()), int(ad.GetMonth()), int(ad.GetDay()))
+		t, ok := dates.FromParts(int(ad.GetYear()), int(ad.GetMonth()), int(ad.GetDay()))
 		if !ok {
 			return out, problem.Invalid("details.accreditation_date", "is not a real date")
 		}
@@ -189,5 +190,5 @@ func translate(err error) error {
 func centre(v adapters.CentreView) *schedulingv1.Centre {
 	return &schedulingv1.Centre{CentreId: v.ID.String(), Name: v.Details.Name, Region: v.Details.Region,
 		ServiceTypes: v.Details.ServiceTypes, AccreditationStatus: v.Details.Accreditation,
-		AccreditationDate: domain.ToDate(v.Details.AccreditedOn), Version: v.Version}
+		AccreditationDate: dates.Proto(v.Details.AccreditedOn), Version: v.Version}
 }

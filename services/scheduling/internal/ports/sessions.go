@@ -11,6 +11,7 @@ import (
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/command"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/platform/staff"
@@ -116,7 +117,7 @@ func (s *Server) ListOpeningSessions(ctx context.Context, req *schedulingv1.List
 	}
 	resp := &schedulingv1.ListOpeningSessionsResponse{}
 	for _, v := range sessions {
-		os := &schedulingv1.OpeningSession{PatternId: v.Pattern.ID.String(), Date: domain.ToDate(v.Date),
+		os := &schedulingv1.OpeningSession{PatternId: v.Pattern.ID.String(), Date: dates.Proto(v.Date),
 			StartTime: domain.ClockToProto(v.Pattern.Start), EndTime: domain.ClockToProto(v.Pattern.End),
 			StartsAt: timestamppb.New(v.Opens), EndsAt: timestamppb.New(v.Closes), TimeZone: v.Pattern.Zone}
 		for _, r := range v.Rooms {
@@ -442,7 +443,7 @@ func movement(centre, booking string, party schedulingv1.Party, at *schedulingv1
 func bookingProto(b *domain.Booking) *schedulingv1.Booking {
 	loc := b.Location()
 	out := &schedulingv1.Booking{BookingId: b.ID.String(), CentreId: b.Centre.String(), FamilyId: b.Family.String(),
-		RoomId: b.Room.String(), PatternId: b.Pattern.String(), Date: domain.ToDate(b.Date), ServiceType: b.ServiceType,
+		RoomId: b.Room.String(), PatternId: b.Pattern.String(), Date: dates.Proto(b.Date), ServiceType: b.ServiceType,
 		Status: b.Status, CancellationReason: b.Reason, CancelledLate: b.Late, TimeZone: b.Zone, SupervisedBy: b.SupervisedBy,
 		CancelledBy: b.CancelledBy, NoticeMinutes: b.NoticeMinutes,
 		Visiting: party(b.VisitingArrives, b.VisitingLeaves, loc), Children: party(b.ChildrenArrive, b.ChildrenLeave, loc)}

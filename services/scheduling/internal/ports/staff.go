@@ -6,6 +6,7 @@ import (
 
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/command"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/staff"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
@@ -106,7 +107,7 @@ func (s *Server) ListStaff(ctx context.Context, req *schedulingv1.ListStaffReque
 // staffMember is a member for the API, cleared or not on date.
 func staffMember(m staff.Member, date time.Time) *schedulingv1.StaffMember {
 	cleared, because := m.Cleared(date)
-	return &schedulingv1.StaffMember{AccountId: m.Account, Role: m.Role, JoinedOn: domain.ToDate(m.Joined),
-		DbsCheckedOn: domain.ToDate(m.DBSChecked()), TrainedOn: domain.ToDate(m.Trained()), TrainingDueOn: domain.ToDate(m.TrainingDue()),
-		LeftOn: domain.ToDate(m.Left), Cleared: cleared, NotClearedBecause: because}
+	return &schedulingv1.StaffMember{AccountId: m.Account, Role: m.Role, JoinedOn: dates.Proto(m.Joined),
+		DbsCheckedOn: dates.Proto(m.DBSChecked()), TrainedOn: dates.Proto(m.Trained()), TrainingDueOn: dates.Proto(m.TrainingDue()),
+		LeftOn: dates.Proto(m.Left), Cleared: cleared, NotClearedBecause: because}
 }

@@ -375,6 +375,16 @@ func TestBadInputIsRefusedNamingTheFieldAndAppendsNothing(t *testing.T) {
 				FamilyId: family, Reason: 1, ReviewBy: review(-1)})
 			return err
 		}, "review_by"},
+		"a review date that does not exist": {func() error {
+			_, err := lead.PlaceHold(ctx, &safeguardingv1.PlaceHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+				FamilyId: family, Reason: 1, ReviewBy: &commonv1.Date{Year: int32(time.Now().Year() + 1), Month: 2, Day: 30}})
+			return err
+		}, "review_by"},
+		"an assessment's review date that does not exist": {func() error {
+			_, err := lead.AssessRisk(ctx, &safeguardingv1.AssessRiskRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+				FamilyId: family, Rating: 1, NextReviewOn: &commonv1.Date{Year: int32(time.Now().Year() + 1), Month: 4, Day: 31}})
+			return err
+		}, "next_review_on"},
 		"no purpose": {func() error {
 			_, err := lead.GetSafeguardingRecord(ctx, &safeguardingv1.GetSafeguardingRecordRequest{CentreId: g.centre.String(), FamilyId: family})
 			return err

@@ -18,6 +18,7 @@ import (
 	"github.com/familytime/familytime/services/platform/command"
 	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/safeguarding/internal/app"
 	"github.com/familytime/familytime/services/safeguarding/internal/domain"
 )
@@ -37,16 +38,18 @@ func id(s string) uuid.UUID {
 	return v
 }
 
-// requestDate reads a date from a request as safeguarding always has: the request's constraints
-// keep the month to 1-12 and the day to 1-31, but not to the month, so a date that does not exist
-// rolls over into the next month (30 February 2026 reads as 2 March, 31 April as 1 May) and is then
-// checked as that date. dates.Time would read it as no date ("must be after today"); refusing it
-// as "is not a real date", as scheduling does, is a change of behaviour left to a decision.
-func requestDate(d *commonv1.Date) time.Time {
+// requestDate reads an optional date from a request: none for nil, and a date that does not
+// exist refused (the request's rules keep the month to 1-12 and the day to 1-31, so 30 February
+// reached the service, and was read as 2 March: decision 101).
+func requestDate(field string, d *commonv1.Date) (time.Time, error) {
 	if d == nil {
-		return time.Time{}
+		return time.Time{}, nil
 	}
-	return time.Date(int(d.GetYear()), time.Month(d.GetMonth()), int(d.GetDay()), 0, 0, 0, 0, time.UTC)
+	t, ok := dates.FromParts(int(d.GetYear()), int(d.GetMonth()), int(d.GetDay()))
+	if !ok {
+		return time.Time{}, problem.Invalid(field, "is not a real date")
+	}
+	return t, nil
 }
 
 // caller is who calls, for the domain: the lead of the request's centre acts as the lead; any
@@ -88,8 +91,12 @@ func once[R proto.Message](ctx context.Context, s *Server, req command.Request, 
 // AssessRisk records a person's risk assessment.
 func (s *Server) AssessRisk(ctx context.Context, req *safeguardingv1.AssessRiskRequest) (*safeguardingv1.AssessRiskResponse, error) {
 	centre, family := id(req.GetCentreId()), id(req.GetFamilyId())
+	next, err := requestDate("next_review_on", req.GetNextReviewOn())
+	if err != nil {
+		return nil, err
+	}
 	as := domain.Assessment{Centre: centre, Rating: req.GetRating(), Factors: req.GetFactors(),
-		DomesticAbuseFinding: req.GetDomesticAbuseFinding(), NextReview: requestDate(req.GetNextReviewOn()), Note: req.GetNote()}
+		DomesticAbuseFinding: req.GetDomesticAbuseFinding(), NextReview: next, Note: req.GetNote()}
 	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (*safeguardingv1.AssessRiskResponse, *eventstore.UnitOfWork, error) {
 		r, uow, err := s.app.AssessRisk(ctx, caller(ctx, centre), family, as, md)
 		if err != nil {
@@ -194,8 +201,12 @@ func (s *Server) CorrectRecord(ctx context.Context, req *safeguardingv1.CorrectR
 
 // PlaceHold suspends a family's contact.
 func (s *Server) PlaceHold(ctx context.Context, req *safeguardingv1.PlaceHoldRequest) (*safeguardingv1.PlaceHoldResponse, error) {
+	reviewBy, err := requestDate("review_by", req.GetReviewBy())
+	if err != nil {
+		return nil, err
+	}
 	n := domain.NewHold{Centre: id(req.GetCentreId()), Concern: id(req.GetConcernId()), Reason: req.GetReason(),
-		ReviewBy: requestDate(req.GetReviewBy()), Note: req.GetNote()}
+		ReviewBy: reviewBy, Note: req.GetNote()}
 	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (*safeguardingv1.PlaceHoldResponse, *eventstore.UnitOfWork, error) {
 		h, uow, err := s.app.PlaceHold(ctx, id(req.GetFamilyId()), n, md)
 		if err != nil {
@@ -218,9 +229,13 @@ func (s *Server) LiftHold(ctx context.Context, req *safeguardingv1.LiftHoldReque
 
 // ReviewHold records that a hold in force was reviewed and continues.
 func (s *Server) ReviewHold(ctx context.Context, req *safeguardingv1.ReviewHoldRequest) (*safeguardingv1.ReviewHoldResponse, error) {
+	next, err := requestDate("next_review_by", req.GetNextReviewBy())
+	if err != nil {
+		return nil, err
+	}
 	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (*safeguardingv1.ReviewHoldResponse, *eventstore.UnitOfWork, error) {
 		h, uow, err := s.app.ReviewHold(ctx, id(req.GetCentreId()), id(req.GetFamilyId()), id(req.GetHoldId()),
-			requestDate(req.GetNextReviewBy()), req.GetNote(), md)
+			next, req.GetNote(), md)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -8,9 +8,11 @@ import (
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/seal"
 )
@@ -167,4 +169,53 @@ func TestErasureWaitsForSafeguardingsOpenConcernsAndHolds(t *testing.T) {
 	wait("hold", 0, "the lifted hold is no longer in force")
 	require.NoError(t, erase(), "nothing open: the family is erased")
 	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM safeguarding_open WHERE kind = 'concern'"), "the other family's concern is still open")
+}
+
+// A family is not erased while one of its sessions is under way (review 5: a family withdrawn with
+// its children in the building was erased the same minute, and the staff lost the names of who may
+// collect them). Someone checked in for today's session holds the erasure back, saying why and
+// appending nothing, until the session is recorded as over; a session of an earlier day never
+// recorded as over does not (decision 102).
+func TestAFamilyIsNotErasedWhileASessionIsUnderWay(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	centre := g.centre(t, supported)
+	w := g.casework(t, centre)
+	ref := w.ready(supported)
+	got, err := w.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: ref, CentreId: centre.String()})
+	require.NoError(t, err)
+	family := got.GetReferral().GetFamilyId()
+	f := uuid.MustParse(family)
+	checkIn := func(booking string, at time.Time) {
+		publish(t, g.scheduling, "family-"+family, &schedulingv1.PersonCheckedIn{BookingId: booking, FamilyId: family, CentreId: centre.String(),
+			PersonId: uuid.NewString(), Role: schedulingv1.PersonRole_PERSON_ROLE_CHILD, At: timestamppb.New(at)}, f, centre)
+	}
+	underWay := func(n int) {
+		require.Eventually(t, func() bool {
+			return g.count(t, "SELECT count(*) FROM sessions_under_way WHERE family_id = $1", f) == n
+		}, 30*time.Second, 10*time.Millisecond)
+	}
+	lastWeek, today := uuid.NewString(), uuid.NewString()
+	checkIn(lastWeek, time.Now().AddDate(0, 0, -7))
+	checkIn(today, time.Now())
+	underWay(2)
+	_, err = w.c.WithdrawReferral(ctx, &referralv1.WithdrawReferralRequest{RequestId: uuid.NewString(), ReferralId: ref, CentreId: centre.String(),
+		WithdrawnBy: referralv1.WithdrawnBy_WITHDRAWN_BY_RESIDENT_PARENT})
+	require.NoError(t, err)
+
+	admin := g.client(t, "admin-1", []auth.Role{auth.RoleAdmin})
+	erase := &referralv1.EraseFamilyRequest{RequestId: uuid.NewString(), FamilyId: family, CentreId: centre.String(),
+		Reason: referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED}
+	before := g.events(t)
+	_, err = admin.EraseFamily(ctx, erase)
+	refused(t, err, codes.FailedPrecondition, "SESSION_UNDER_WAY")
+	require.Contains(t, status.Convert(err).Message(), "who may collect the children")
+	require.Equal(t, before, g.events(t), "a refused erasure appends nothing")
+
+	publish(t, g.scheduling, "family-"+family, &schedulingv1.SessionCompleted{BookingId: today, FamilyId: family, CentreId: centre.String(),
+		SessionDate: date(time.Now()), ServiceType: supported}, f, centre)
+	underWay(1)
+	erase.RequestId = uuid.NewString()
+	_, err = admin.EraseFamily(ctx, erase)
+	require.NoError(t, err, "the session is over; last week's, never recorded as over, does not hold it back")
 }

@@ -40,7 +40,11 @@ figures, and the record of the erasure itself (who erased the family, when, and 
 --reason says why, from a list and in no words of your own (they would outlive the erasure):
 retention-ended (the centre's retention period for the family's records ended) or requested (a
 person asked for their data to be erased and the request was upheld). The family's case must be
-closed first (declined, withdrawn or ended); a family is erased once. Erasing is for the national
+closed first (declined, withdrawn or ended), safeguarding must have no concern open and no hold in
+force about it (SAFEGUARDING_OPEN), and none of its sessions may be under way (someone checked
+in today and the session not yet completed, a no-show or cancelled: SESSION_UNDER_WAY, since the
+staff need the names of who may collect the children until it is over). A family is erased once.
+Erasing is for the national
 body's administrators: with familytime dev, the default token is one.`,
 		Example: `  familytime referral erase $FAMILY --centre $CENTRE --reason retention-ended
   familytime referral erase $FAMILY --centre $CENTRE --reason requested --request-id $REQUEST`,

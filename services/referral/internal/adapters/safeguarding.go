@@ -3,8 +3,10 @@ package adapters
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/familytime/familytime/services/platform/eventstore"
 )
@@ -39,4 +41,30 @@ func (r *Referrals) OpenSafeguarding(ctx context.Context, family uuid.UUID) (con
 		return 0, 0, fmt.Errorf("read the family's open safeguarding records: %w", err)
 	}
 	return concerns, holds, nil
+}
+
+// A family's sessions under way (sessions_under_way, migration 0005): bookings someone was
+// checked in for, and not yet completed, recorded as a no-show or cancelled. A family is not erased
+// while one of today's is (docs/decisions.md 102). Both writes are idempotent.
+
+// NoteSessionStarted adds a booking someone was checked in for to a unit of work.
+func NoteSessionStarted(uow *eventstore.UnitOfWork, booking, family uuid.UUID, on time.Time) {
+	uow.Exec(`INSERT INTO sessions_under_way (booking_id, family_id, session_on) VALUES ($1, $2, $3)
+		ON CONFLICT (booking_id) DO NOTHING`, booking, family, pgtype.Date{Time: on, Valid: true})
+}
+
+// NoteSessionOver removes a booking completed, recorded as a no-show or cancelled.
+func NoteSessionOver(uow *eventstore.UnitOfWork, booking uuid.UUID) {
+	uow.Exec(`DELETE FROM sessions_under_way WHERE booking_id = $1`, booking)
+}
+
+// SessionUnderWay reports whether one of the family's sessions of day is under way.
+func (r *Referrals) SessionUnderWay(ctx context.Context, family uuid.UUID, day time.Time) (bool, error) {
+	var under bool
+	err := r.store.Pool().QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM sessions_under_way WHERE family_id = $1 AND session_on = $2)`,
+		family, pgtype.Date{Time: day, Valid: true}).Scan(&under)
+	if err != nil {
+		return false, fmt.Errorf("read the family's sessions under way: %w", err)
+	}
+	return under, nil
 }

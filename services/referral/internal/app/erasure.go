@@ -44,6 +44,14 @@ func (a *App) EraseFamily(ctx context.Context, family, centre uuid.UUID, reason 
 		if err := domain.SafeguardingOpen(concerns, holds); err != nil {
 			return nil, err
 		}
+		// The children may be in the building: their names and who may collect them are needed
+		// until the session is over (docs/decisions.md 102).
+		switch under, err := a.referrals.SessionUnderWay(ctx, family, today); {
+		case err != nil:
+			return nil, err
+		case under:
+			return nil, domain.ErrSessionUnderWay
+		}
 		return events, nil
 	})
 	if errors.Is(err, domain.ErrReferralNotFound) {

@@ -57,6 +57,20 @@ func (a *App) ConcernRaised(uow *eventstore.UnitOfWork, family, concern uuid.UUI
 	adapters.NoteOpened(uow, adapters.OpenConcern, concern, family)
 }
 
+// SessionStarted notes that someone was checked in for one of the family's bookings at the
+// instant at: its session is under way, and the family is not erased until it is over
+// (docs/decisions.md 102). The session's day is the check-in's at the centre: the door admits
+// people on the session's day only.
+func (a *App) SessionStarted(uow *eventstore.UnitOfWork, booking, family uuid.UUID, at time.Time) {
+	local := at.In(a.zone)
+	adapters.NoteSessionStarted(uow, booking, family, time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC))
+}
+
+// SessionOver notes that a booking's session was completed, recorded as a no-show or cancelled.
+func (a *App) SessionOver(uow *eventstore.UnitOfWork, booking uuid.UUID) {
+	adapters.NoteSessionOver(uow, booking)
+}
+
 // ConcernClosed notes that a concern about the family was closed (see ConcernRaised).
 func (a *App) ConcernClosed(uow *eventstore.UnitOfWork, concern uuid.UUID) {
 	adapters.NoteClosed(uow, adapters.OpenConcern, concern)

@@ -78,6 +78,10 @@ var (
 	// in force about it; SafeguardingOpen says how many.
 	ErrSafeguardingOpen = problem.Rule("SAFEGUARDING_OPEN", "safeguarding has records about the family still in use: "+
 		"close the family's open concerns and lift its holds first; safeguarding records are never deleted while in use")
+	// ErrSessionUnderWay: a family is not erased while one of its sessions is under way.
+	ErrSessionUnderWay = problem.Rule("SESSION_UNDER_WAY", "one of the family's sessions is under way at the centre today "+
+		"(someone was checked in, and it is not recorded as completed, a no-show or cancelled): staff need the family's names "+
+		"and who may collect the children until it is over; record the session's end first, then erase")
 )
 
 // Rules broken by a command that the state allows.

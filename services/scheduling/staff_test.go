@@ -374,3 +374,35 @@ func TestOnlyClearedStaffRecordASession(t *testing.T) {
 	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM events WHERE event_type = 'familytime.scheduling.v1.SessionCompleted'
 		AND actor = 'account-volunteer'`))
 }
+
+// The day sheet says when each party is due at the door: a volunteer or contact supervisor reads
+// it only while the register clears them today (review 5: any volunteer token read any day's door
+// times); the coordinator and the lead always do (decision 103).
+func TestTheDaySheetIsReadByStaffTheRegisterClears(t *testing.T) {
+	g := newRig(t, monday)
+	ctx := t.Context()
+	pattern, rooms := g.timetable(t, saturday(0), false, 2)
+	f := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)[0]
+	_, err := book(ctx, g.client(t, auth.RoleCoordinator), &schedulingv1.BookSessionRequest{CentreId: g.centre.String(),
+		FamilyId: f.id.String(), PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[0]})
+	require.NoError(t, err)
+	g.addStaff(t, "vol-lapsed", schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER,
+		time.Date(2024, 12, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 12, 1, 0, 0, 0, 0, time.UTC))
+	sheet := &schedulingv1.GetDaySheetRequest{CentreId: g.centre.String(), Date: date(saturday(0))}
+	for account, why := range map[string]string{"vol-nobody": "you are not on its staff register", "vol-lapsed": "safeguarding training lapsed"} {
+		for _, role := range []auth.Role{auth.RoleVolunteer, auth.RoleSupervisor} {
+			_, err := g.as(t, account, role).GetDaySheet(ctx, sheet)
+			code, reason := field(err)
+			require.Equal(t, codes.FailedPrecondition, code, err)
+			require.Equal(t, "NOT_CLEARED", reason)
+			require.Contains(t, status.Convert(err).Message(), why)
+		}
+	}
+	got, err := g.door(t).GetDaySheet(ctx, sheet)
+	require.NoError(t, err, "a volunteer the register clears")
+	require.Len(t, got.GetEntries(), 1)
+	for _, role := range []auth.Role{auth.RoleCoordinator, auth.RoleSafeguardingLead} {
+		_, err = g.as(t, "not-on-the-register", role).GetDaySheet(ctx, sheet)
+		require.NoError(t, err, role)
+	}
+}

@@ -125,3 +125,15 @@ func partyTimes(due, leaves time.Time, arrived, departed *time.Time, loc *time.L
 	}
 	return p
 }
+
+// WorksToday refuses account, with the register's NOT_CLEARED and why in words, unless the
+// centre's staff register clears them to work at its sessions today (decision 103): the day sheet
+// shows when each party is due at the door, which a volunteer who left, or whose checks lapsed,
+// no longer reads.
+func (a *App) WorksToday(ctx context.Context, centre uuid.UUID, account string) error {
+	register, err := a.sessions.Staff(ctx, centre)
+	if err != nil {
+		return err
+	}
+	return register.Works(account, a.today())
+}

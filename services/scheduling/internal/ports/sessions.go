@@ -352,6 +352,14 @@ func (s *Server) GetDaySheet(ctx context.Context, req *schedulingv1.GetDaySheetR
 	if err != nil {
 		return nil, err
 	}
+	// The sheet says when each party is due and came: those who work at the door (volunteers,
+	// contact supervisors) read it while the register clears them; the coordinator, who keeps the
+	// register, and the lead always do (decision 103).
+	if c, ok := auth.FromContext(ctx); ok && !c.Has(auth.RoleCoordinator) && !c.Has(auth.RoleSafeguardingLead) {
+		if err := s.app.WorksToday(ctx, centre, c.Subject); err != nil {
+			return nil, err
+		}
+	}
 	entries, err := s.app.GetDaySheet(ctx, centre, day)
 	if err != nil {
 		return nil, err

@@ -38,6 +38,9 @@ func TestReferralsFamilyErasedShredsTheFamilysKey(t *testing.T) {
 		return got.GetConcern().GetRecords()[0].GetText()
 	}
 	require.Equal(t, "child hungry at handover", text(erased))
+	_, err := lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		ConcernId: concerns[erased], Note: "Dealt with: the family was fed at the centre"})
+	require.NoError(t, err, "closed before the erasure, which otherwise waits (TestAnErasureWaitsWhileRecordsAreInUse)")
 
 	erasure := &referralv1.FamilyErased{ReferralId: uuid.NewString(), FamilyId: erased.String(), CentreId: g.centre.String(),
 		Reason: referralv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED, ErasedOn: &commonv1.Date{Year: 2026, Month: 11, Day: 24}}
@@ -61,4 +64,59 @@ func TestReferralsFamilyErasedShredsTheFamilysKey(t *testing.T) {
 	require.True(t, shredded)
 	require.Equal(t, before, g.events(t), "an erasure records nothing in safeguarding's log")
 	require.Equal(t, "child hungry at handover", text(kept))
+}
+
+// A family's erasure waits while a concern about it is open or a hold in force (one raised in the
+// moment before referral heard of it; referral refuses the erasure otherwise): its records in use
+// keep their text, and the key is destroyed once the last is closed or lifted (decision 104; a
+// review raised a concern in the same moment as an erasure, and its description no longer opened
+// while it was being dealt with).
+func TestAnErasureWaitsWhileRecordsAreInUse(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	vol := g.as(t, "volunteer-1", auth.RoleVolunteer)
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
+	family := g.families(t, 1)[0]
+	raised, err := vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: family.String(), Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_PHYSICAL_HARM, Description: "A bruise on the child's arm"})
+	require.NoError(t, err)
+	placed, err := lead.PlaceHold(ctx, &safeguardingv1.PlaceHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: family.String(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONCERN_UNDER_INVESTIGATION, ReviewBy: review(14),
+		ConcernId: raised.GetConcernId()})
+	require.NoError(t, err)
+	text := func() string {
+		got, err := lead.GetConcern(ctx, &safeguardingv1.GetConcernRequest{CentreId: g.centre.String(), ConcernId: raised.GetConcernId(),
+			Purpose: "checking the erasure"})
+		require.NoError(t, err)
+		return got.GetConcern().GetRecords()[0].GetText()
+	}
+	waiting := func() bool {
+		var n int
+		require.NoError(t, g.db.OwnerPool(t).QueryRow(ctx, "SELECT count(*) FROM erasures_waiting WHERE family_id = $1", family).Scan(&n))
+		return n == 1
+	}
+	shredded := func() bool {
+		s, err := g.sealer.Shredded(ctx, family)
+		require.NoError(t, err)
+		return s
+	}
+
+	g.other(t, "referral", family, g.centre, &referralv1.FamilyErased{ReferralId: uuid.NewString(), FamilyId: family.String(),
+		CentreId: g.centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED, ErasedOn: review(0)})
+	require.Eventually(t, waiting, 30*time.Second, 20*time.Millisecond, "the erasure waits")
+	require.False(t, shredded())
+	require.Equal(t, "A bruise on the child's arm", text(), "the open concern still reads whole")
+
+	_, err = lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		ConcernId: raised.GetConcernId(), Note: "Explained by a fall at school, confirmed by the school"})
+	require.NoError(t, err, "closed with its note kept")
+	require.Never(t, shredded, time.Second, 50*time.Millisecond, "the hold is still in force")
+	require.True(t, waiting())
+
+	_, err = lead.LiftHold(ctx, &safeguardingv1.LiftHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: family.String(), HoldId: placed.GetHold().GetHoldId()})
+	require.NoError(t, err)
+	require.Eventually(t, shredded, 30*time.Second, 20*time.Millisecond, "the last record ended: the key is destroyed")
+	require.Eventually(t, func() bool { return !waiting() }, 30*time.Second, 20*time.Millisecond)
+	require.Empty(t, text(), "and the concern reads without its text")
 }

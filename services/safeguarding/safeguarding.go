@@ -45,6 +45,7 @@ type Service struct {
 	referral *bus.Consumer
 	sessions *bus.Consumer
 	staff    *bus.Consumer
+	own      *bus.Consumer // its own stream: waiting erasures (decision 104)
 }
 
 // New builds the service on its dependencies. It seals every free text, so it needs a key store.
@@ -73,7 +74,12 @@ func New(d host.Deps) (host.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{api: ports.NewServer(a), relay: r, referral: c, sessions: sc, staff: stc}, nil
+	own, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Name: ports.OwnConsumer, Stream: bus.StreamName(Name),
+		FilterSubjects: ports.OwnSubjects, Logger: d.Logger, DeadLetterStream: d.Streams}, ports.OwnEvents(a))
+	if err != nil {
+		return nil, err
+	}
+	return &Service{api: ports.NewServer(a), relay: r, referral: c, sessions: sc, staff: stc, own: own}, nil
 }
 
 // Register adds SafeguardingService to the server.
@@ -92,5 +98,6 @@ func (s *Service) Run(ctx context.Context) {
 	wg.Go(func() { s.referral.Run(ctx) })
 	wg.Go(func() { s.sessions.Run(ctx) })
 	wg.Go(func() { s.staff.Run(ctx) })
+	wg.Go(func() { s.own.Run(ctx) })
 	wg.Wait()
 }

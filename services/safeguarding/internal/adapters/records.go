@@ -206,3 +206,36 @@ func (r *Records) FamilyCentre(ctx context.Context, family uuid.UUID) (centre uu
 	}
 	return centre, true, nil
 }
+
+// InUse counts the family's safeguarding records in use: concerns not closed and holds not
+// lifted, as the read models hold them.
+func (r *Records) InUse(ctx context.Context, family uuid.UUID) (int, error) {
+	var n int
+	err := r.store.Pool().QueryRow(ctx, `SELECT (SELECT count(*) FROM concerns WHERE family_id = $1 AND NOT closed)
+		+ (SELECT count(*) FROM holds WHERE family_id = $1 AND lifted_on IS NULL)`, family).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count the family's records in use: %w", err)
+	}
+	return n, nil
+}
+
+// WaitErasure notes on uow that the family's erasure waits for its records in use to be brought to
+// an end (erasures_waiting, migration 0007).
+func WaitErasure(uow *eventstore.UnitOfWork, family uuid.UUID) {
+	uow.Exec(`INSERT INTO erasures_waiting (family_id) VALUES ($1) ON CONFLICT (family_id) DO NOTHING`, family)
+}
+
+// ErasureDone notes on uow that the family's waiting erasure was carried out.
+func ErasureDone(uow *eventstore.UnitOfWork, family uuid.UUID) {
+	uow.Exec(`DELETE FROM erasures_waiting WHERE family_id = $1`, family)
+}
+
+// ErasureWaiting reports whether the family's erasure waits.
+func (r *Records) ErasureWaiting(ctx context.Context, family uuid.UUID) (bool, error) {
+	var waiting bool
+	err := r.store.Pool().QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM erasures_waiting WHERE family_id = $1)`, family).Scan(&waiting)
+	if err != nil {
+		return false, fmt.Errorf("read the family's waiting erasure: %w", err)
+	}
+	return waiting, nil
+}

@@ -4,6 +4,9 @@ import (
 	"context"
 
 	"github.com/google/uuid"
+
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/safeguarding/internal/adapters"
 )
 
 // FamilyErased carries out a family's erasure, ordered in referral (referral's FamilyErased,
@@ -12,6 +15,38 @@ import (
 // but no longer open, and any text recorded for the family later is kept empty. Nothing is
 // recorded here: referral's event is the record, and safeguarding's read models hold ids only.
 // A family this service never heard of is shredded too, so nothing is ever sealed for it.
-func (a *App) FamilyErased(ctx context.Context, family uuid.UUID) error {
+//
+// While a concern about the family is open or a hold in force (one raised in the moment before
+// referral heard of it: referral refuses the erasure otherwise), the erasure waits, noted on uow,
+// and the key is destroyed when the last of them is brought to an end (RecordEnded): safeguarding
+// records are never deleted while in use (decision 104).
+func (a *App) FamilyErased(ctx context.Context, uow *eventstore.UnitOfWork, family uuid.UUID) error {
+	inUse, err := a.records.InUse(ctx, family)
+	if err != nil {
+		return err
+	}
+	if inUse > 0 {
+		adapters.WaitErasure(uow, family)
+		return nil
+	}
 	return a.records.Shred(ctx, family)
+}
+
+// RecordEnded carries out the family's waiting erasure, if any, once a concern was closed or a
+// hold lifted and nothing about the family is in use any more. The key's destruction is
+// idempotent: a redelivered event destroys nothing twice.
+func (a *App) RecordEnded(ctx context.Context, uow *eventstore.UnitOfWork, family uuid.UUID) error {
+	waiting, err := a.records.ErasureWaiting(ctx, family)
+	if err != nil || !waiting {
+		return err
+	}
+	inUse, err := a.records.InUse(ctx, family)
+	if err != nil || inUse > 0 {
+		return err
+	}
+	if err := a.records.Shred(ctx, family); err != nil {
+		return err
+	}
+	adapters.ErasureDone(uow, family)
+	return nil
 }

@@ -8,6 +8,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/bus"
 	"github.com/familytime/familytime/services/platform/dates"
@@ -73,7 +74,7 @@ func ReferralEvents(a *app.App) bus.Handler {
 			if err != nil || family == uuid.Nil {
 				return bus.Poison(fmt.Errorf("family erased %s: the family id is not a UUID", d.EventID))
 			}
-			return a.FamilyErased(ctx, family)
+			return a.FamilyErased(ctx, uow, family)
 		}
 		return nil // not handled; the inbox still records it
 	}
@@ -154,6 +155,42 @@ func SchedulingEvents(a *app.App) bus.Handler {
 			return bus.Poison(fmt.Errorf("session completed %s: no session date", d.EventID))
 		}
 		return a.ReportDue(ctx, s, d.Caused(Actor), uow)
+	}
+}
+
+// OwnConsumer is the durable consumer of safeguarding's own stream: a family's erasure that waited
+// for its records in use is carried out once the last is brought to an end (decision 104).
+const OwnConsumer = "safeguarding-safeguarding"
+
+// OwnSubjects are safeguarding's events that bring a record in use to an end.
+var OwnSubjects = []string{"ft.safeguarding.*.ConcernClosed", "ft.safeguarding.*.HoldLifted"}
+
+// OwnEvents returns the handler of safeguarding's own events: a concern closed or a hold lifted
+// may let a waiting erasure go ahead.
+func OwnEvents(a *app.App) bus.Handler {
+	return func(ctx context.Context, d bus.Delivery, uow *eventstore.UnitOfWork) error {
+		var family string
+		switch d.Envelope.GetEventType() {
+		case "familytime.safeguarding.v1.ConcernClosed":
+			ev := &safeguardingv1.ConcernClosed{}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			family = ev.GetFamilyId()
+		case "familytime.safeguarding.v1.HoldLifted":
+			ev := &safeguardingv1.HoldLifted{}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			family = ev.GetFamilyId()
+		default:
+			return nil // not handled; the inbox still records it
+		}
+		id, err := uuid.Parse(family)
+		if err != nil || id == uuid.Nil {
+			return bus.Poison(fmt.Errorf("%s %s: the family id is not a UUID", bus.EventName(d.Envelope.GetEventType()), d.EventID))
+		}
+		return a.RecordEnded(ctx, uow, id)
 	}
 }
 

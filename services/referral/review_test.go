@@ -166,6 +166,13 @@ func TestASecondParentsApplicationNamesTheFamilysChildren(t *testing.T) {
 	refused(t, err, codes.FailedPrecondition, "APPLICATION_DOES_NOT_MATCH")
 	require.Equal(t, before, g.events(t), "refusals append nothing")
 
+	// The first applicant does not make the other parent's application too (decision 105).
+	_, err = parent.SubmitSecondPartyApplication(ctx, &referralv1.SubmitSecondPartyApplicationRequest{RequestId: uuid.NewString(),
+		ReferralId: ref, CentreId: centre.String(), Parent: nonResident(), Risk: &referralv1.RiskAnswers{}, ConsentGiven: true,
+		Children: []*referralv1.Child{zoe, second}})
+	refused(t, err, codes.FailedPrecondition, "SAME_APPLICANT")
+	require.Equal(t, before, g.events(t), "refusals append nothing")
+
 	got, err := apply(zoe, second)
 	require.NoError(t, err, "names match as duplicates do: case, accents and punctuation aside, in any order")
 	require.True(t, proto.Equal(&referralv1.Referral{ReferralId: ref, State: referralv1.ReferralState_REFERRAL_STATE_RECEIVED}, got.GetReferral()),

@@ -138,3 +138,14 @@ func (r *Referrals) Record(ctx context.Context, ref *domain.Referral, expected i
 func Open(s domain.State) bool {
 	return s != domain.Declined && s != domain.Withdrawn && s != domain.Ended
 }
+
+// Submitter is the account that made the referral: the actor of its stream's first event.
+func (r *Referrals) Submitter(ctx context.Context, id uuid.UUID) (string, error) {
+	var actor string
+	err := r.store.Pool().QueryRow(ctx, `SELECT coalesce(actor, '') FROM events WHERE stream_id = $1 AND version = 1`,
+		domain.StreamID(id)).Scan(&actor)
+	if err != nil {
+		return "", fmt.Errorf("read who made referral %s: %w", id, err)
+	}
+	return actor, nil
+}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -62,10 +63,23 @@ func (a *App) Submit(ctx context.Context, s domain.Submission, md eventstore.Met
 	return a.warn(Decision{Referral: r, Work: uow}, c), nil
 }
 
-// SubmitSecondParty records the other parent's application to a self-referral.
+// SubmitSecondParty records the other parent's application to a self-referral. An applicant acting
+// as a referrer is not the account that made the first application: one parent does not complete
+// both (decision 105).
 func (a *App) SubmitSecondParty(ctx context.Context, id, centre uuid.UUID, app domain.SecondPartyApplication, md eventstore.Metadata) (Decision, error) {
 	return a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
-		return r.SubmitSecondParty(app, today, uuid.New)
+		events, err := r.SubmitSecondParty(app, today, uuid.New)
+		if err != nil || !app.MustMatch {
+			return events, err
+		}
+		first, err := a.referrals.Submitter(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if strings.EqualFold(first, md.Actor) {
+			return nil, domain.ErrSameApplicant
+		}
+		return events, nil
 	})
 }
 

@@ -78,6 +78,10 @@ var (
 	// in force about it; SafeguardingOpen says how many.
 	ErrSafeguardingOpen = problem.Rule("SAFEGUARDING_OPEN", "safeguarding has records about the family still in use: "+
 		"close the family's open concerns and lift its holds first; safeguarding records are never deleted while in use")
+	// ErrSameApplicant: the other parent's application is not made by the account that made the
+	// first.
+	ErrSameApplicant = problem.Rule("SAME_APPLICANT", "the other parent's application is made by the other parent, "+
+		"not by the account that made the first application: ask them to apply themselves, or ask the centre to enter their paper application")
 	// ErrSessionUnderWay: a family is not erased while one of its sessions is under way.
 	ErrSessionUnderWay = problem.Rule("SESSION_UNDER_WAY", "one of the family's sessions is under way at the centre today "+
 		"(someone was checked in, and it is not recorded as completed, a no-show or cancelled): staff need the family's names "+

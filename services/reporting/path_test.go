@@ -21,6 +21,7 @@ import (
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/grpcx"
 )
 
 // scenario is a realistic few months at two centres, as the three services publish it:
@@ -242,6 +243,16 @@ func TestFamilyHistory(t *testing.T) {
 	require.Equal(t, codes.PermissionDenied, status.Code(err), "nor does an administrator: the history is the centre's coordinator's")
 	_, err = g.client(t, "both-1", []auth.Role{auth.RoleCoordinator, auth.RoleAdmin}, s.b).GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
 	require.Equal(t, codes.PermissionDenied, status.Code(err), "a national role beside another centre's coordinator's opens no family")
+	// A coordinator at B who volunteers at A is a volunteer at A (decision 106; review 5 read A's
+	// histories with one token naming both centres and both roles).
+	tok, err := auth.Mint(g.key, auth.MintOptions{Issuer: issuer, Audience: "familytime", Subject: "coordinator-and-volunteer",
+		CentreRoles: map[uuid.UUID][]auth.Role{s.b: {auth.RoleCoordinator}, s.a: {auth.RoleVolunteer}}, TTL: time.Hour})
+	require.NoError(t, err)
+	conn, err := grpcx.Dial(g.addr, tok)
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = reportingv1.NewReportingServiceClient(conn).GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
+	require.Equal(t, codes.PermissionDenied, status.Code(err), "a role held at another centre opens no family here")
 	_, err = g.client(t, "admin-1", []auth.Role{auth.RoleAdmin}).VerifyFamilyHistory(ctx, &reportingv1.VerifyFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
 	require.NoError(t, err, "an administrator may check the streams are whole")
 	_, err = g.client(t, "admin-1", []auth.Role{auth.RoleAdmin}).VerifyFamilyHistory(ctx, &reportingv1.VerifyFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.b.String()})

@@ -215,3 +215,61 @@ func TestActingRole(t *testing.T) {
 	require.Equal(t, auth.Role(""), policy.ActingRole("/svc/Other", both))
 	require.Equal(t, auth.RoleAdmin, auth.ActingRoleFrom(auth.WithActingRole(t.Context(), auth.RoleAdmin)))
 }
+
+// A token's centre_roles gives a role at one centre only: a coordinator at one centre who
+// volunteers at another is a coordinator at the first alone, for the policy and, once scoped, for
+// the handler (review 5: flat claims made them a coordinator at both; decision 106). A flat token
+// is read as before.
+func TestRolesAreHeldAtTheirOwnCentre(t *testing.T) {
+	key, v := devVerifier(t)
+	a, b := uuid.MustParse("11111111-1111-1111-1111-111111111111"), uuid.MustParse("22222222-2222-2222-2222-222222222222")
+	tok := mint(t, key, func(o *auth.MintOptions) {
+		o.Roles, o.Centres = nil, nil
+		o.CentreRoles = map[uuid.UUID][]auth.Role{a: {auth.RoleCoordinator}, b: {auth.RoleVolunteer}}
+	})
+	c, err := v.Verify(t.Context(), tok)
+	require.NoError(t, err)
+	require.ElementsMatch(t, []uuid.UUID{a, b}, c.Centres)
+	require.ElementsMatch(t, []auth.Role{auth.RoleCoordinator, auth.RoleVolunteer}, c.Roles)
+	require.Equal(t, []auth.Role{auth.RoleCoordinator}, c.RolesAt(a))
+	require.Equal(t, []auth.Role{auth.RoleVolunteer}, c.RolesAt(b))
+	require.Empty(t, c.RolesAt(uuid.New()))
+
+	policy := auth.Policy{"/s/History": {Roles: []auth.Role{auth.RoleCoordinator}, CentreScoped: true},
+		"/s/DaySheet": {Roles: []auth.Role{auth.RoleCoordinator, auth.RoleVolunteer}, CentreScoped: true}}
+	ctx := auth.WithClaims(t.Context(), c)
+	at := func(centre uuid.UUID) *schedulingv1.UpdateCentreRequest {
+		return &schedulingv1.UpdateCentreRequest{CentreId: centre.String()}
+	}
+	require.NoError(t, policy.Authorize(ctx, "/s/History", at(a)))
+	err = policy.Authorize(ctx, "/s/History", at(b))
+	require.Equal(t, codes.PermissionDenied, status.Code(err), "a coordinator elsewhere is not one here")
+	require.Contains(t, err.Error(), "at centre "+b.String())
+	require.NoError(t, policy.Authorize(ctx, "/s/DaySheet", at(b)))
+	scoped, _ := auth.FromContext(policy.Scope(ctx, "/s/DaySheet", at(b)))
+	require.Equal(t, &auth.Claims{Subject: "user-1", Roles: []auth.Role{auth.RoleVolunteer}, Centres: []uuid.UUID{b}}, scoped,
+		"the handler sees the volunteer at this centre, and this centre alone")
+	require.Equal(t, auth.RoleVolunteer, policy.ActingRole("/s/DaySheet", scoped))
+
+	// Flat roles hold at every centre named, beside the centre's own.
+	both, err := v.Verify(t.Context(), mint(t, key, func(o *auth.MintOptions) {
+		o.Roles, o.Centres = []auth.Role{auth.RoleVolunteer}, []uuid.UUID{a, b}
+		o.CentreRoles = map[uuid.UUID][]auth.Role{a: {auth.RoleCoordinator}}
+	}))
+	require.NoError(t, err)
+	require.ElementsMatch(t, []auth.Role{auth.RoleVolunteer, auth.RoleCoordinator}, both.RolesAt(a))
+	require.Equal(t, []auth.Role{auth.RoleVolunteer}, both.RolesAt(b))
+	flat, err := v.Verify(t.Context(), mint(t, key, func(o *auth.MintOptions) { o.Centres = []uuid.UUID{a, b} }))
+	require.NoError(t, err)
+	require.Nil(t, flat.CentreRoles)
+	require.Equal(t, []auth.Role{auth.RoleCoordinator}, flat.RolesAt(b), "a flat token's roles hold at each of its centres")
+	fctx := auth.WithClaims(t.Context(), flat)
+	require.Equal(t, fctx, policy.Scope(fctx, "/s/History", at(b)), "a flat token is not narrowed")
+
+	// A national role is held everywhere: not given for one centre.
+	_, err = v.Verify(t.Context(), mint(t, key, func(o *auth.MintOptions) {
+		o.CentreRoles = map[uuid.UUID][]auth.Role{a: {auth.RoleAdmin}}
+	}))
+	require.ErrorIs(t, err, auth.ErrUnauthenticated)
+	require.ErrorContains(t, err, "national role")
+}

@@ -46,14 +46,53 @@ func ParseRole(s string) (Role, error) {
 type Claims struct {
 	// Subject is the account id: never a name.
 	Subject string
-	Roles   []Role
+	// Roles are every role the caller holds, at one centre or at all of theirs.
+	Roles []Role
 	// Centres are the centres the caller works for.
 	Centres []uuid.UUID
+	// CentreRoles, when not nil, are the roles the caller holds at each of their centres: a
+	// coordinator at one centre may be a volunteer at another (decision 106). Nil: every role in
+	// Roles at every centre in Centres, as a token with only the flat claims says.
+	CentreRoles map[uuid.UUID][]Role
 }
 
 // clone is a copy that shares nothing with c.
 func (c *Claims) clone() *Claims {
-	return &Claims{Subject: c.Subject, Roles: slices.Clone(c.Roles), Centres: slices.Clone(c.Centres)}
+	out := &Claims{Subject: c.Subject, Roles: slices.Clone(c.Roles), Centres: slices.Clone(c.Centres)}
+	if c.CentreRoles != nil {
+		out.CentreRoles = make(map[uuid.UUID][]Role, len(c.CentreRoles))
+		for id, roles := range c.CentreRoles {
+			out.CentreRoles[id] = slices.Clone(roles)
+		}
+	}
+	return out
+}
+
+// RolesAt are the roles the caller holds at a centre: their national roles, and the roles they
+// hold there (all of Roles at each of Centres when the token has no centre_roles).
+func (c *Claims) RolesAt(centre uuid.UUID) []Role {
+	var out []Role
+	for _, r := range c.Roles {
+		held := slices.Contains(national, r)
+		if !held && slices.Contains(c.Centres, centre) {
+			held = c.CentreRoles == nil || slices.Contains(c.CentreRoles[centre], r)
+		}
+		if held {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// At is the caller as they act at a centre: the roles they hold there (RolesAt), and that centre
+// alone among theirs. A centre-scoped call sees the caller so (Policy.Scope), so that a role held
+// at another centre counts for nothing here.
+func (c *Claims) At(centre uuid.UUID) *Claims {
+	out := &Claims{Subject: c.Subject, Roles: c.RolesAt(centre)}
+	if slices.Contains(c.Centres, centre) {
+		out.Centres = []uuid.UUID{centre}
+	}
+	return out
 }
 
 // Has reports whether the caller holds the role.

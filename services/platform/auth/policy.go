@@ -88,7 +88,26 @@ func (p Policy) Authorize(ctx context.Context, method string, req proto.Message)
 	if !claims.InCentre(centre) {
 		return status.Errorf(codes.PermissionDenied, "%s: centre %s is outside the caller's centres", method, centre)
 	}
+	if !slices.ContainsFunc(claims.RolesAt(centre), func(r Role) bool { return slices.Contains(rule.Roles, r) }) {
+		return status.Errorf(codes.PermissionDenied, "%s needs one of the roles %s at centre %s", method, roleList(rule.Roles), centre)
+	}
 	return nil
+}
+
+// Scope is ctx with the caller as they act at the centre a centre-scoped method's request names
+// (Claims.At): a role the caller holds at another centre of theirs counts for nothing in the
+// handler either (decision 106). Other methods, and national callers, keep ctx as it is. It is
+// called once Authorize has allowed the call.
+func (p Policy) Scope(ctx context.Context, method string, req proto.Message) context.Context {
+	claims, ok := FromContext(ctx)
+	if !ok || !p[method].CentreScoped || claims.National() || claims.CentreRoles == nil {
+		return ctx
+	}
+	centre, err := centreOf(req)
+	if err != nil {
+		return ctx
+	}
+	return WithClaims(ctx, claims.At(centre))
 }
 
 func centreOf(req proto.Message) (uuid.UUID, error) {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -16,11 +17,13 @@ import (
 	"github.com/google/uuid"
 )
 
-// tokenClaims is the JWT body: registered claims plus roles and centres.
+// tokenClaims is the JWT body: registered claims plus roles and centres. roles apply at every
+// centre in centres; centre_roles, optional, adds roles held at one centre only (decision 106).
 type tokenClaims struct {
 	jwt.RegisteredClaims
-	Roles   []string `json:"roles"`
-	Centres []string `json:"centres,omitempty"`
+	Roles       []string            `json:"roles"`
+	Centres     []string            `json:"centres,omitempty"`
+	CentreRoles map[string][]string `json:"centre_roles,omitempty"`
 }
 
 // MintOptions describe a token to mint.
@@ -28,14 +31,17 @@ type MintOptions struct {
 	Issuer   string
 	Audience string
 	Subject  string
-	Roles    []Role
-	Centres  []uuid.UUID
-	TTL      time.Duration
+	// Roles are held at every centre of Centres (and everywhere, for a national role).
+	Roles   []Role
+	Centres []uuid.UUID
+	// CentreRoles are roles held at one centre only.
+	CentreRoles map[uuid.UUID][]Role
+	TTL         time.Duration
 }
 
 // Mint signs a token with an Ed25519 key (the dev key, or a service's own key).
 func Mint(key ed25519.PrivateKey, o MintOptions) (string, error) {
-	if o.Subject == "" || len(o.Roles) == 0 {
+	if o.Subject == "" || (len(o.Roles) == 0 && len(o.CentreRoles) == 0) {
 		return "", errors.New("mint: a token needs a subject and at least one role")
 	}
 	now := time.Now()
@@ -47,6 +53,14 @@ func Mint(key ed25519.PrivateKey, o MintOptions) (string, error) {
 	}
 	for _, id := range o.Centres {
 		c.Centres = append(c.Centres, id.String())
+	}
+	for id, roles := range o.CentreRoles {
+		if c.CentreRoles == nil {
+			c.CentreRoles = map[string][]string{}
+		}
+		for _, r := range roles {
+			c.CentreRoles[id.String()] = append(c.CentreRoles[id.String()], string(r))
+		}
 	}
 	t := jwt.NewWithClaims(jwt.SigningMethodEdDSA, c)
 	t.Header["kid"] = KeyID(key.Public().(ed25519.PublicKey))
@@ -324,7 +338,50 @@ func (v *Verifier) check(ctx context.Context, token string) (*Claims, time.Time,
 		}
 		claims.Centres = append(claims.Centres, id)
 	}
+	if err := claims.addCentreRoles(c.CentreRoles); err != nil {
+		return nil, time.Time{}, fmt.Errorf("%w: %v", ErrUnauthenticated, err)
+	}
 	return claims, c.ExpiresAt.Time, nil
+}
+
+// addCentreRoles adds a token's centre_roles to claims read from its flat roles and centres:
+// each centre's roles are its own and the flat ones (which hold at every centre in centres), its
+// centre joins Centres and its roles Roles. A national role is held everywhere, so it is refused
+// for one centre. Without centre_roles, claims stay flat (CentreRoles nil).
+func (claims *Claims) addCentreRoles(in map[string][]string) error {
+	if len(in) == 0 {
+		return nil
+	}
+	flat := slices.Clone(claims.Roles)
+	claims.CentreRoles = map[uuid.UUID][]Role{}
+	for _, id := range claims.Centres {
+		claims.CentreRoles[id] = slices.Clone(flat)
+	}
+	for s, names := range in {
+		id, err := uuid.Parse(s)
+		if err != nil || id == uuid.Nil {
+			return errors.New("centre_roles names a centre that is not a UUID")
+		}
+		if !slices.Contains(claims.Centres, id) {
+			claims.Centres = append(claims.Centres, id)
+		}
+		for _, name := range names {
+			role, err := ParseRole(name)
+			if err != nil {
+				return err
+			}
+			if slices.Contains(national, role) {
+				return fmt.Errorf("centre_roles: %s is a national role, held at every centre: give it in roles", role)
+			}
+			if !slices.Contains(claims.CentreRoles[id], role) {
+				claims.CentreRoles[id] = append(claims.CentreRoles[id], role)
+			}
+			if !slices.Contains(claims.Roles, role) {
+				claims.Roles = append(claims.Roles, role)
+			}
+		}
+	}
+	return nil
 }
 
 // reason names what was wrong with a token without echoing it.

@@ -122,7 +122,7 @@ func (s *Server) unary(ctx context.Context, req any, info *grpc.UnaryServerInfo,
 	if err := s.cfg.Policy.Authorize(ctx, info.FullMethod, msg); err != nil {
 		return nil, err
 	}
-	ctx = s.acting(ctx, info.FullMethod)
+	ctx = s.acting(s.cfg.Policy.Scope(ctx, info.FullMethod, msg), info.FullMethod)
 	resp, err = handler(ctx, req)
 	return resp, Status(ctx, s.cfg.Logger, err)
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -16,6 +17,7 @@ func newTokenCommand() *cobra.Command {
 		dataDir string
 		roles   []string
 		centres []string
+		at      []string
 		subject string
 		ttl     time.Duration
 	)
@@ -24,8 +26,13 @@ func newTokenCommand() *cobra.Command {
 		Short: "Mint a token signed by the dev platform's key, for trying roles",
 		Long: `token mints a bearer token that a familytime dev platform trusts, with the roles and centres
 you give. It signs with the dev key in the data folder: it cannot make tokens for a real
-deployment, whose tokens come from its identity provider.`,
+deployment, whose tokens come from its identity provider.
+
+--role and --centre give roles held at every centre named. --at CENTRE=ROLE gives a role held at
+one centre only: someone who coordinates at one centre and volunteers at another holds each role
+at its own centre, never both at both (decision 106).`,
 		Example: `  familytime token --role coordinator --centre 6f1c0a52-3f0e-4c55-9a3e-0f8d2c1b7a10
+  familytime token --at $CENTRE_A=coordinator --at $CENTRE_B=volunteer --subject vol-042
   familytime centre list --token "$(familytime token --role national_analyst)"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -43,6 +50,27 @@ deployment, whose tokens come from its identity provider.`,
 					return fmt.Errorf("--centre %q is not a centre id (a UUID)", c)
 				}
 				o.Centres = append(o.Centres, id)
+			}
+			for _, a := range at {
+				c, r, ok := strings.Cut(a, "=")
+				id, err := uuid.Parse(c)
+				if !ok || err != nil {
+					return fmt.Errorf("--at %q is not CENTRE=ROLE (a centre id, a UUID, and a role)", a)
+				}
+				role, err := auth.ParseRole(r)
+				if err != nil {
+					return fmt.Errorf("--at %q: %w", a, err)
+				}
+				if (&auth.Claims{Roles: []auth.Role{role}}).National() {
+					return fmt.Errorf("--at %q: %s is a national role, held at every centre: give it with --role", a, role)
+				}
+				if o.CentreRoles == nil {
+					o.CentreRoles = map[uuid.UUID][]auth.Role{}
+				}
+				o.CentreRoles[id] = append(o.CentreRoles[id], role)
+			}
+			if len(o.Roles) == 0 && len(o.CentreRoles) == 0 {
+				return fmt.Errorf("give a role: --role ROLE (with --centre), or --at CENTRE=ROLE")
 			}
 			if ttl <= 0 {
 				return fmt.Errorf("--ttl must be positive")
@@ -65,9 +93,9 @@ deployment, whose tokens come from its identity provider.`,
 	cmd.Flags().StringVar(&dataDir, "data", ".familytime", "data folder of the running familytime dev")
 	cmd.Flags().StringSliceVar(&roles, "role", nil, "role(s): referrer, coordinator, volunteer, supervisor, safeguarding_lead, national_analyst, admin")
 	cmd.Flags().StringSliceVar(&centres, "centre", nil, "centre id(s) the token's holder works for")
+	cmd.Flags().StringArrayVar(&at, "at", nil, "CENTRE=ROLE: a role held at that centre only (repeat)")
 	cmd.Flags().StringVar(&subject, "subject", "dev-user", "account id the token names (never a person's name)")
 	cmd.Flags().DurationVar(&ttl, "ttl", 12*time.Hour, "how long the token is valid")
-	_ = cmd.MarkFlagRequired("role")
 	_ = cmd.RegisterFlagCompletionFunc("role", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		names := make([]string, 0, len(auth.Roles))
 		for _, r := range auth.Roles {

@@ -42,8 +42,9 @@ retention-ended (the centre's retention period for the family's records ended) o
 person asked for their data to be erased and the request was upheld). The family's case must be
 closed first (declined, withdrawn or ended), safeguarding must have no concern open and no hold in
 force about it (SAFEGUARDING_OPEN), and none of its sessions may be under way (someone checked
-in today and the session not yet completed, a no-show or cancelled: SESSION_UNDER_WAY, since the
-staff need the names of who may collect the children until it is over). A family is erased once.
+in today and the session not completed, even if its booking was cancelled: SESSION_UNDER_WAY,
+since the staff need the names of who may collect the children until they have gone; erase from
+the next day). A family is erased once.
 Erasing is for the national
 body's administrators: with familytime dev, the default token is one.`,
 		Example: `  familytime referral erase $FAMILY --centre $CENTRE --reason retention-ended

@@ -44,8 +44,8 @@ func (r *Referrals) OpenSafeguarding(ctx context.Context, family uuid.UUID) (con
 }
 
 // A family's sessions under way (sessions_under_way, migration 0005): bookings someone was
-// checked in for, and not yet completed, recorded as a no-show or cancelled. A family is not erased
-// while one of today's is (docs/decisions.md 102). Both writes are idempotent.
+// checked in for, and not yet completed. A family is not erased while one of today's is
+// (docs/decisions.md 102). Both writes are idempotent.
 
 // NoteSessionStarted adds a booking someone was checked in for to a unit of work.
 func NoteSessionStarted(uow *eventstore.UnitOfWork, booking, family uuid.UUID, on time.Time) {
@@ -53,7 +53,7 @@ func NoteSessionStarted(uow *eventstore.UnitOfWork, booking, family uuid.UUID, o
 		ON CONFLICT (booking_id) DO NOTHING`, booking, family, pgtype.Date{Time: on, Valid: true})
 }
 
-// NoteSessionOver removes a booking completed, recorded as a no-show or cancelled.
+// NoteSessionOver removes a booking completed.
 func NoteSessionOver(uow *eventstore.UnitOfWork, booking uuid.UUID) {
 	uow.Exec(`DELETE FROM sessions_under_way WHERE booking_id = $1`, booking)
 }

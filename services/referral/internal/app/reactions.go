@@ -66,7 +66,9 @@ func (a *App) SessionStarted(uow *eventstore.UnitOfWork, booking, family uuid.UU
 	adapters.NoteSessionStarted(uow, booking, family, time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC))
 }
 
-// SessionOver notes that a booking's session was completed, recorded as a no-show or cancelled.
+// SessionOver notes that a booking's session was completed. A booking cancelled with someone
+// checked in (a case withdrawn, a hold) or one party's no-show leaves people in the building: it
+// stays under way for the rest of its day (review 6, decision 102).
 func (a *App) SessionOver(uow *eventstore.UnitOfWork, booking uuid.UUID) {
 	adapters.NoteSessionOver(uow, booking)
 }

@@ -83,9 +83,10 @@ var (
 	ErrSameApplicant = problem.Rule("SAME_APPLICANT", "the other parent's application is made by the other parent, "+
 		"not by the account that made the first application: ask them to apply themselves, or ask the centre to enter their paper application")
 	// ErrSessionUnderWay: a family is not erased while one of its sessions is under way.
-	ErrSessionUnderWay = problem.Rule("SESSION_UNDER_WAY", "one of the family's sessions is under way at the centre today "+
-		"(someone was checked in, and it is not recorded as completed, a no-show or cancelled): staff need the family's names "+
-		"and who may collect the children until it is over; record the session's end first, then erase")
+	ErrSessionUnderWay = problem.Rule("SESSION_UNDER_WAY", "someone of the family was checked in at the centre today and "+
+		"the session is not recorded as completed (a booking cancelled or a party's no-show leaves the others in the building): "+
+		"staff need the family's names and who may collect the children until they have gone; erase from tomorrow, "+
+		"or once the session is recorded as completed")
 )
 
 // Rules broken by a command that the state allows.

@@ -32,16 +32,14 @@ const (
 
 // SchedulingSubjects are the scheduling events referral acts on: the centre directory (which kinds
 // of contact a centre offers, and its accreditation), the sessions a family attends (the first starts contact and the
-// review clock), a released place (the case ends), and the sessions under way (checked in, and not
-// yet over: the family is not erased meanwhile).
+// review clock), a released place (the case ends), and the sessions under way (someone checked in,
+// and the session not completed: the family is not erased that day).
 var SchedulingSubjects = []string{
 	"ft.scheduling.*.CentreRegistered",
 	"ft.scheduling.*.CentreUpdated",
 	"ft.scheduling.*.SessionCompleted",
 	"ft.scheduling.*.PlaceReleased",
 	"ft.scheduling.*.PersonCheckedIn",
-	"ft.scheduling.*.NoShowRecorded",
-	"ft.scheduling.*.BookingCancelled",
 }
 
 // SafeguardingSubjects are the safeguarding events referral acts on: holds suspend the case and
@@ -90,18 +88,7 @@ func SchedulingEvents(a *app.App) bus.Handler {
 				return err
 			}
 			a.SessionStarted(uow, id(ev.GetBookingId()), id(ev.GetFamilyId()), ev.GetAt().AsTime())
-		case "familytime.scheduling.v1.NoShowRecorded":
-			ev := &schedulingv1.NoShowRecorded{}
-			if err := d.Payload(ev); err != nil {
-				return err
-			}
-			a.SessionOver(uow, id(ev.GetBookingId()))
-		case "familytime.scheduling.v1.BookingCancelled":
-			ev := &schedulingv1.BookingCancelled{}
-			if err := d.Payload(ev); err != nil {
-				return err
-			}
-			a.SessionOver(uow, id(ev.GetBookingId()))
+
 		case "familytime.scheduling.v1.PlaceReleased":
 			ev := &schedulingv1.PlaceReleased{}
 			if err := d.Payload(ev); err != nil {

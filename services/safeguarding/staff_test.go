@@ -92,8 +92,9 @@ func TestReportsAreWorkedOnlyByStaffTheRegisterClears(t *testing.T) {
 	checker := g.as(t, "supervisor-2", auth.RoleSupervisor)
 	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
 	var report string
+	coordinator := g.as(t, "coordinator-1", auth.RoleCoordinator) // supervisors list reports once cleared
 	require.Eventually(t, func() bool {
-		open, err := sup.ListOpenReports(ctx, &safeguardingv1.ListOpenReportsRequest{CentreId: g.centre.String()})
+		open, err := coordinator.ListOpenReports(ctx, &safeguardingv1.ListOpenReportsRequest{CentreId: g.centre.String()})
 		if err == nil && len(open.GetReports()) == 1 {
 			report = open.GetReports()[0].GetReportId()
 		}
@@ -245,4 +246,52 @@ func TestALeadGivesAStuckReportToAnotherWriter(t *testing.T) {
 		said = said || e.GetText() == "Supervisor-1 left the centre before writing it"
 	}
 	require.True(t, said, "the family's record keeps why")
+}
+
+// The lists of a centre's open and overdue reports (family ids, the staff's accounts) are read by a
+// contact supervisor or the lead only while the register clears them, as a report is (review 6:
+// a supervisor who had left still listed them); the coordinator plans from them. A lead who gives
+// a report to themselves drafts and submits it with the lead's token.
+func TestReportListsAreReadByStaffTheRegisterClears(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	family := g.families(t, 1)[0]
+	g.other(t, "scheduling", family, g.centre, &schedulingv1.SessionCompleted{BookingId: uuid.NewString(), FamilyId: family.String(),
+		CentreId: g.centre.String(), ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, SupervisedBy: "supervisor-1",
+		SessionDate: protoDate(today().AddDate(0, 0, -10))})
+	register := g.staffRegister(t)
+	cleared := today().AddDate(0, -3, 0)
+	register.add(t, "lead-1", schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD, cleared, cleared)
+	register.add(t, "supervisor-2", schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR, cleared, cleared)
+	_, ev, err := register.register.Leave("supervisor-2", today().AddDate(0, 0, -1), today())
+	register.record(t, ev, err)
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
+	var report string
+	require.Eventually(t, func() bool {
+		open, err := lead.ListOpenReports(ctx, &safeguardingv1.ListOpenReportsRequest{CentreId: g.centre.String()})
+		if err == nil && len(open.GetReports()) == 1 {
+			report = open.GetReports()[0].GetReportId()
+		}
+		return report != ""
+	}, 30*time.Second, 20*time.Millisecond)
+
+	for _, c := range []safeguardingv1.SafeguardingServiceClient{g.as(t, "supervisor-2", auth.RoleSupervisor),
+		g.as(t, "supervisor-9", auth.RoleSupervisor), g.as(t, "lead-9", auth.RoleSafeguardingLead)} {
+		_, err := c.ListOpenReports(ctx, &safeguardingv1.ListOpenReportsRequest{CentreId: g.centre.String()})
+		require.Equal(t, "NOT_CLEARED", reason(t, err))
+		_, err = c.ListOverdueReports(ctx, &safeguardingv1.ListOverdueReportsRequest{CentreId: g.centre.String()})
+		require.Equal(t, "NOT_CLEARED", reason(t, err))
+	}
+	_, err = g.as(t, "coordinator-1", auth.RoleCoordinator).ListOverdueReports(ctx, &safeguardingv1.ListOverdueReportsRequest{CentreId: g.centre.String()})
+	require.NoError(t, err, "the coordinator plans from the list")
+
+	// The lead gives the report to themselves, and writes it with the lead's token.
+	_, err = lead.ReassignReport(ctx, &safeguardingv1.ReassignReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		ReportId: report, Writer: "lead-1", Reason: "Supervisor-1 is on long-term leave"})
+	require.NoError(t, err)
+	_, err = lead.DraftReport(ctx, &safeguardingv1.DraftReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(), ReportId: report,
+		Sections: []*safeguardingv1.ReportSectionInput{{Kind: safeguardingv1.ReportSectionKind_REPORT_SECTION_KIND_OBSERVATION, Text: "From the session notes."}}})
+	require.NoError(t, err)
+	_, err = lead.SubmitReportForCheck(ctx, &safeguardingv1.SubmitReportForCheckRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(), ReportId: report})
+	require.NoError(t, err)
 }

@@ -375,9 +375,9 @@ func TestOnlyClearedStaffRecordASession(t *testing.T) {
 		AND actor = 'account-volunteer'`))
 }
 
-// The day sheet says when each party is due at the door: a volunteer or contact supervisor reads
-// it only while the register clears them today (review 5: any volunteer token read any day's door
-// times); the coordinator and the lead always do (decision 103).
+// The day sheet says when each party is due at the door: the centre's staff read it only while the
+// register clears them today, whatever their role (review 5: any volunteer token read any day's
+// door times; review 6: a coordinator who had left; decision 103).
 func TestTheDaySheetIsReadByStaffTheRegisterClears(t *testing.T) {
 	g := newRig(t, monday)
 	ctx := t.Context()
@@ -401,8 +401,15 @@ func TestTheDaySheetIsReadByStaffTheRegisterClears(t *testing.T) {
 	got, err := g.door(t).GetDaySheet(ctx, sheet)
 	require.NoError(t, err, "a volunteer the register clears")
 	require.Len(t, got.GetEntries(), 1)
-	for _, role := range []auth.Role{auth.RoleCoordinator, auth.RoleSafeguardingLead} {
-		_, err = g.as(t, "not-on-the-register", role).GetDaySheet(ctx, sheet)
-		require.NoError(t, err, role)
+	// A coordinator or a lead too: one who left, or whose training lapsed, keeps a token (review 6).
+	g.addStaff(t, "coordinator-lapsed", schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR,
+		time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC))
+	for account, role := range map[string]auth.Role{"coordinator-lapsed": auth.RoleCoordinator, "lead-nobody": auth.RoleSafeguardingLead} {
+		_, err = g.as(t, account, role).GetDaySheet(ctx, sheet)
+		_, reason := field(err)
+		require.Equal(t, "NOT_CLEARED", reason, role)
 	}
+	g.addStaff(t, "lead-1", schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD, g.clock.Now().AddDate(0, -1, 0), g.clock.Now().AddDate(0, -1, 0))
+	_, err = g.as(t, "lead-1", auth.RoleSafeguardingLead).GetDaySheet(ctx, sheet)
+	require.NoError(t, err, "a lead the register clears")
 }

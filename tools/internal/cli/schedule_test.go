@@ -79,6 +79,12 @@ func TestScheduleRescheduleOnTheDevPlatform(t *testing.T) {
 	require.NoError(t, err)
 	as := append([]string{"--centre", centre, "--token", strings.TrimSpace(token)}, data...)
 	cmd := func(args ...string) (string, error) { return run(t, append(args, as...)...) }
+	// The coordinator (dev-user) is on the centre's staff register, added by the administrator:
+	// the day sheet is read by staff the register clears (decision 103).
+	month := time.Now().AddDate(0, -1, 0).Format(time.DateOnly)
+	_, err = run(t, append([]string{"staff", "add", "--centre", centre, "--account", "dev-user", "--role", "coordinator",
+		"--dbs-checked", month, "--trained", month}, data...)...)
+	require.NoError(t, err)
 
 	// The example family, made ready for contact with pre-visits today.
 	submitted := uuid.NewString()

@@ -93,6 +93,13 @@ func TestHoldCancelsBookingsAndSuspendsTheCaseUntilLifted(t *testing.T) {
 	coordinator := s.tokenFor(t, "coordinator-1", auth.RoleCoordinator, centre)
 	ref := s.referral(t, coordinator)
 	sched := s.scheduling(t, coordinator)
+	// The coordinator is on the centre's staff register: only cleared staff read the day sheet
+	// (decision 103). The administrator adds them (decisions.md 93).
+	trained := dateOf(londonToday().AddDate(0, -3, 0))
+	_, err = s.scheduling(t, s.platform.Info.AdminToken).AddStaffMember(ctx, &schedulingv1.AddStaffMemberRequest{RequestId: uuid.NewString(),
+		CentreId: centre, AccountId: "coordinator-1", Role: schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR, DbsCheckedOn: trained,
+		TrainedOn: trained, JoinedOn: trained})
+	require.NoError(t, err)
 
 	// A family's path to ready for contact; referral learns of the centre from scheduling's stream.
 	supported := commonv1.ServiceType_SERVICE_TYPE_SUPPORTED

@@ -78,9 +78,11 @@ func TestAFamilysWholePathThroughTheFourServices(t *testing.T) {
 	// The supervisor, the volunteer and the lead are on the centre's staff register, DBS-checked
 	// and trained: only cleared staff record a session, only a cleared contact supervisor
 	// completes a supervised one, and only cleared staff write, check and release its report
-	// (decisions.md 82, 88 and 96). The administrator adds them: a coordinator keeps the register
-	// only once on it (decisions.md 93).
-	for account, role := range map[string]schedulingv1.StaffRole{"supervisor-1": schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR,
+	// (decisions.md 82, 88 and 96), and only cleared staff, the coordinator too, read the day
+	// sheet (decision 103). The administrator adds them: a coordinator keeps the register only
+	// once on it (decisions.md 93).
+	for account, role := range map[string]schedulingv1.StaffRole{"coordinator-1": schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR,
+		"supervisor-1": schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR,
 		"volunteer-1": schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER, "lead-1": schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD} {
 		_, err = s.scheduling(t, p.Info.AdminToken).AddStaffMember(ctx, &schedulingv1.AddStaffMemberRequest{RequestId: uuid.NewString(), CentreId: centre,
 			AccountId: account, Role: role, DbsCheckedOn: dateOf(received.AddDate(0, -6, 0)),
@@ -510,10 +512,10 @@ func TestAFamilysWholePathThroughTheFourServices(t *testing.T) {
 		"holds_placed||": 1, "holds_placed|reason|HOLD_REASON_CONCERN_UNDER_INVESTIGATION": 1,
 		"holds_lifted||": 1, "reports_released||": 1,
 		"room_sessions_available||": 5, "places_available||": 5, "capacity_used_percent||": 40,
-		// The supervisor, the volunteer and the lead, on the centre's staff from before the
+		// The coordinator, the supervisor, the volunteer and the lead, on the centre's staff from before the
 		// referral: on it at the quarter's end and the year's.
-		"staff_at_end||": 3, "staff_at_end|role|STAFF_ROLE_CONTACT_SUPERVISOR": 1, "staff_at_end|role|STAFF_ROLE_VOLUNTEER": 1,
-		"staff_at_end|role|STAFF_ROLE_SAFEGUARDING_LEAD": 1,
+		"staff_at_end||": 4, "staff_at_end|role|STAFF_ROLE_CONTACT_SUPERVISOR": 1, "staff_at_end|role|STAFF_ROLE_VOLUNTEER": 1,
+		"staff_at_end|role|STAFF_ROLE_SAFEGUARDING_LEAD": 1, "staff_at_end|role|STAFF_ROLE_COORDINATOR": 1,
 	}
 	want := map[string]float64{}
 	northWest := commonv1.Region_REGION_NORTH_WEST.String()

@@ -208,6 +208,17 @@ func (a *App) ReadSinceSubmitted(ctx context.Context, r *domain.Report, subject 
 	return a.records.ReadSince(ctx, r.FamilyID(), r.ID(), subject, r.Submission())
 }
 
+// ReaderCleared refuses a list of the centre's reports (open, overdue: family ids and the staff's
+// accounts) to someone who works on reports, a contact supervisor or the lead, unless the register
+// clears them today, as reading a report is (review 6). The coordinator and the service plan from
+// the lists and are not gated.
+func (a *App) ReaderCleared(ctx context.Context, centre uuid.UUID, c domain.Caller) error {
+	if !c.Lead && c.Role != "supervisor" {
+		return nil
+	}
+	return a.clearedToday(ctx, centre, c.Subject, a.today())
+}
+
 // clearedToday refuses account unless the centre's staff register, as far as safeguarding has
 // heard of it, clears them today (decision 96).
 func (a *App) clearedToday(ctx context.Context, centre uuid.UUID, account string, today time.Time) error {

@@ -418,6 +418,9 @@ func (s *Server) ListOpenConcerns(ctx context.Context, req *safeguardingv1.ListO
 
 // ListOverdueReports reads a page of a centre's overdue reports.
 func (s *Server) ListOverdueReports(ctx context.Context, req *safeguardingv1.ListOverdueReportsRequest) (*safeguardingv1.ListOverdueReportsResponse, error) {
+	if err := s.app.ReaderCleared(ctx, id(req.GetCentreId()), caller(ctx, id(req.GetCentreId()))); err != nil {
+		return nil, err
+	}
 	rows, next, err := s.app.OverdueReports(ctx, id(req.GetCentreId()), int(req.GetPageSize()), req.GetPageToken())
 	if err != nil {
 		return nil, err
@@ -427,6 +430,9 @@ func (s *Server) ListOverdueReports(ctx context.Context, req *safeguardingv1.Lis
 
 // ListOpenReports lists a page of a centre's reports not yet released.
 func (s *Server) ListOpenReports(ctx context.Context, req *safeguardingv1.ListOpenReportsRequest) (*safeguardingv1.ListOpenReportsResponse, error) {
+	if err := s.app.ReaderCleared(ctx, id(req.GetCentreId()), caller(ctx, id(req.GetCentreId()))); err != nil {
+		return nil, err
+	}
 	rows, next, err := s.app.OpenReports(ctx, id(req.GetCentreId()), int(req.GetPageSize()), req.GetPageToken())
 	if err != nil {
 		return nil, err

@@ -352,10 +352,10 @@ func (s *Server) GetDaySheet(ctx context.Context, req *schedulingv1.GetDaySheetR
 	if err != nil {
 		return nil, err
 	}
-	// The sheet says when each party is due and came: those who work at the door (volunteers,
-	// contact supervisors) read it while the register clears them; the coordinator, who keeps the
-	// register, and the lead always do (decision 103).
-	if c, ok := auth.FromContext(ctx); ok && !c.Has(auth.RoleCoordinator) && !c.Has(auth.RoleSafeguardingLead) {
+	// The sheet says when each party is due and came: it is read by the centre's staff while the
+	// register clears them today, whatever their role; the coordinators who keep the register are
+	// on it too (decision 103; review 6 found a coordinator who had left still reading it).
+	if c, ok := auth.FromContext(ctx); ok {
 		if err := s.app.WorksToday(ctx, centre, c.Subject); err != nil {
 			return nil, err
 		}

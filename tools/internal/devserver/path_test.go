@@ -83,7 +83,7 @@ func TestAFamilysWholePathThroughTheFourServices(t *testing.T) {
 	// once on it (decisions.md 93).
 	for account, role := range map[string]schedulingv1.StaffRole{"coordinator-1": schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR,
 		"supervisor-1": schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR,
-		"volunteer-1": schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER, "lead-1": schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD} {
+		"volunteer-1":  schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER, "lead-1": schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD} {
 		_, err = s.scheduling(t, p.Info.AdminToken).AddStaffMember(ctx, &schedulingv1.AddStaffMemberRequest{RequestId: uuid.NewString(), CentreId: centre,
 			AccountId: account, Role: role, DbsCheckedOn: dateOf(received.AddDate(0, -6, 0)),
 			TrainedOn: dateOf(received.AddDate(0, -5, 0)), JoinedOn: dateOf(received.AddDate(0, -5, 0))})

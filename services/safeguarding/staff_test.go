@@ -295,3 +295,45 @@ func TestReportListsAreReadByStaffTheRegisterClears(t *testing.T) {
 	_, err = lead.SubmitReportForCheck(ctx, &safeguardingv1.SubmitReportForCheckRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(), ReportId: report})
 	require.NoError(t, err)
 }
+
+// Acting as the lead on reports is the register's lead's (review 6: a contact supervisor with a
+// lead's token gave reports to other writers): someone the register has in another role is
+// refused NOT_THE_LEAD, saying so; one whose token also names the supervisor's role works as a
+// supervisor, and neither reassigns nor releases (decision 107).
+func TestOnlyTheRegistersLeadActsAsTheLeadOnReports(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	family := g.families(t, 1)[0]
+	g.other(t, "scheduling", family, g.centre, &schedulingv1.SessionCompleted{BookingId: uuid.NewString(), FamilyId: family.String(),
+		CentreId: g.centre.String(), ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, SupervisedBy: "supervisor-1",
+		SessionDate: protoDate(today().AddDate(0, 0, -3))})
+	register := g.staffRegister(t)
+	cleared := today().AddDate(0, -3, 0)
+	register.add(t, "supervisor-1", schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR, cleared, cleared)
+	register.add(t, "supervisor-2", schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR, cleared, cleared)
+	var report string
+	coordinator := g.as(t, "coordinator-1", auth.RoleCoordinator)
+	require.Eventually(t, func() bool {
+		open, err := coordinator.ListOpenReports(ctx, &safeguardingv1.ListOpenReportsRequest{CentreId: g.centre.String()})
+		if err == nil && len(open.GetReports()) == 1 {
+			report = open.GetReports()[0].GetReportId()
+		}
+		return report != ""
+	}, 30*time.Second, 20*time.Millisecond)
+	reassign := &safeguardingv1.ReassignReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(), ReportId: report,
+		Writer: "supervisor-1", Reason: "Supervisor-1 is away this week"}
+	reassign.Writer = "supervisor-2"
+	before := g.events(t)
+	_, err := g.as(t, "supervisor-2", auth.RoleSafeguardingLead).ReassignReport(ctx, reassign)
+	require.Equal(t, "NOT_THE_LEAD", reason(t, err))
+	require.Contains(t, status.Convert(err).Message(), "its staff register has you as a contact supervisor")
+	reassign.RequestId = uuid.NewString()
+	_, err = g.as(t, "supervisor-2", auth.RoleSafeguardingLead, auth.RoleSupervisor).ReassignReport(ctx, reassign)
+	require.Equal(t, codes.PermissionDenied, code(t, err), "acting as the supervisor the register says they are")
+	require.Equal(t, before, g.events(t), "refusals record nothing")
+
+	register.add(t, "lead-1", schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD, cleared, cleared)
+	reassign.RequestId = uuid.NewString()
+	_, err = g.as(t, "lead-1", auth.RoleSafeguardingLead).ReassignReport(ctx, reassign)
+	require.NoError(t, err, "the register's lead")
+}

@@ -49,20 +49,22 @@ func (a *App) loadReport(ctx context.Context, centre, id uuid.UUID) (*domain.Rep
 	return r, raw, nil
 }
 
-// ChangeReport runs one command on a report of the centre (draft, submit, check, release), by
-// someone its staff register clears today (decision 96).
-func (a *App) ChangeReport(ctx context.Context, centre, id uuid.UUID, md eventstore.Metadata,
-	decide func(r *domain.Report, today domainDate) ([]proto.Message, error)) (*domain.Report, *eventstore.UnitOfWork, error) {
+// ChangeReport runs one command on a report of the centre (draft, submit, check, release,
+// reassign), by someone its staff register clears today (decision 96), in the role it gives them
+// (actingOnReports).
+func (a *App) ChangeReport(ctx context.Context, centre, id uuid.UUID, c domain.Caller, md eventstore.Metadata,
+	decide func(r *domain.Report, c domain.Caller, today domainDate) ([]proto.Message, error)) (*domain.Report, *eventstore.UnitOfWork, error) {
 	r, _, err := a.loadReport(ctx, centre, id)
 	if err != nil {
 		return nil, nil, err
 	}
 	today := a.today()
-	if err := a.clearedToday(ctx, centre, md.Actor, today); err != nil {
+	c.Subject = md.Actor
+	if c, err = a.actingOnReports(ctx, centre, c, today); err != nil {
 		return nil, nil, err
 	}
 	expected := r.Version()
-	msgs, err := decide(r, today)
+	msgs, err := decide(r, c, today)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -100,8 +102,11 @@ func (a *App) GetReport(ctx context.Context, c domain.Caller, centre, id uuid.UU
 	}
 	// Reading a report's text is working on it, as writing and checking it are: by someone the
 	// centre's staff register clears today (decision 96); a supervisor who left keeps a token.
-	if err := a.clearedToday(ctx, centre, c.Subject, a.today()); err != nil {
+	if c, err = a.actingOnReports(ctx, centre, c, a.today()); err != nil {
 		return ReportView{}, err
+	}
+	if err := r.CanRead(c); err != nil {
+		return ReportView{}, err // acting as a supervisor, not the lead the token said
 	}
 	indexes := make([]int, len(r.Sections()))
 	for i := range indexes {
@@ -216,17 +221,32 @@ func (a *App) ReaderCleared(ctx context.Context, centre uuid.UUID, c domain.Call
 	if !c.Lead && c.Role != "supervisor" {
 		return nil
 	}
-	return a.clearedToday(ctx, centre, c.Subject, a.today())
+	_, err := a.actingOnReports(ctx, centre, c, a.today())
+	return err
 }
 
-// clearedToday refuses account unless the centre's staff register, as far as safeguarding has
-// heard of it, clears them today (decision 96).
-func (a *App) clearedToday(ctx context.Context, centre uuid.UUID, account string, today time.Time) error {
+// actingOnReports is the caller as they work on the centre's reports today: refused unless the
+// centre's staff register, as far as safeguarding has heard of it, clears them today (decision
+// 96), and, acting as the lead, unless the register has them as its lead (decision 107); a token
+// holding the supervisor's role too acts as a supervisor then.
+func (a *App) actingOnReports(ctx context.Context, centre uuid.UUID, c domain.Caller, today time.Time) (domain.Caller, error) {
 	register, err := a.records.StaffRegister(ctx, centre)
 	if err != nil {
-		return err
+		return domain.Caller{}, err
 	}
-	return domain.ClearedToWork(register, account, today)
+	if err := domain.ClearedToWork(register, c.Subject, today); err != nil {
+		return domain.Caller{}, err
+	}
+	if !c.Lead {
+		return c, nil
+	}
+	err = domain.OnTheRegisterAsLead(register, c.Subject, today)
+	if err != nil && c.Supervises {
+		// A token with both roles, for someone the register has as a contact supervisor: they
+		// work on reports as one.
+		return domain.Caller{Subject: c.Subject, Role: "supervisor", Supervises: true}, nil
+	}
+	return c, err
 }
 
 // WriterSupervises refuses a report's new writer unless the centre's staff register clears them

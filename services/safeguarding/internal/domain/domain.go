@@ -37,6 +37,9 @@ type Caller struct {
 	Subject string
 	Role    string
 	Lead    bool
+	// Supervises: the token holds the contact supervisor's role too, which the caller acts in on
+	// reports when the register does not have them as the lead (decision 107).
+	Supervises bool
 }
 
 // SealedPrefix begins the name of every field that holds free text: a bytes field with a

@@ -37,6 +37,8 @@ var (
 	// writer.
 	ErrReportNotReassignable = problem.Rule("REPORT_NOT_REASSIGNABLE", "the report is waiting for its check, approved or released: "+
 		"it keeps its writer (a report returned by its checker may be given to another writer)")
+	// ErrNotTheLead: someone acting as the lead on reports is the lead on the centre's register.
+	ErrNotTheLead = problem.Rule("NOT_THE_LEAD", "you act as the centre's safeguarding lead, but its staff register does not have you as its lead")
 	// ErrWriterNotCleared: a report's new writer must be cleared to supervise contact at the
 	// centre that day.
 	ErrWriterNotCleared = problem.Rule("WRITER_NOT_CLEARED", "the writer is not cleared to supervise contact at the centre today")
@@ -96,6 +98,8 @@ var (
 	// ErrNotReportWriter: a report is drafted by its writer.
 	ErrNotReportWriter = &Forbidden{"a report is drafted by its writer: the supervisor of its session, or whom the centre's " +
 		"safeguarding lead gave it to (where scheduling named no supervisor, the author of its first draft)"}
+	// ErrReleasedByLead: only the centre's safeguarding lead releases a report.
+	ErrReleasedByLead = &Forbidden{"only the centre's safeguarding lead, on its staff register as the lead, releases a report"}
 	// ErrReassignedByLead: only the centre's safeguarding lead gives a report to another writer.
 	ErrReassignedByLead = &Forbidden{"only the centre's safeguarding lead gives a report to another writer"}
 	// ErrNotAuthor: only the author submits a report for its check.

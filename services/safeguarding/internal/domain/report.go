@@ -11,6 +11,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/inwords"
 	"github.com/familytime/familytime/services/platform/problem"
@@ -268,6 +269,25 @@ func ClearedToWork(register *staff.Register, account string, today time.Time) er
 	return nil
 }
 
+// OnTheRegisterAsLead refuses, with ErrNotTheLead saying why, someone acting as the centre's
+// safeguarding lead on its reports (releasing, reassigning, correcting a checked one, reading any)
+// whom the centre's staff register, on the staff today, does not have as its safeguarding lead:
+// a token's role says what someone claims to do, the register, kept by the centre, who its lead is
+// (review 6: a contact supervisor with a lead's token gave reports to other writers). The message
+// speaks to the caller and names no account.
+func OnTheRegisterAsLead(register *staff.Register, account string, today time.Time) error {
+	m, ok := register.Member(account)
+	if ok && m.OnStaff(today) && m.Role == schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD {
+		return nil
+	}
+	why := "you are not on its staff register today"
+	if ok && m.OnStaff(today) {
+		why = "its staff register has you as " + staff.RoleWords(m.Role)
+	}
+	return problem.Rule(ErrNotTheLead.Reason, fmt.Sprintf("you act as the centre's safeguarding lead, but %s: "+
+		"work on its reports in the role the register gives you, or ask a coordinator to record you as the lead (familytime staff)", why))
+}
+
 // CanRead says whether the caller may read the report's text: its writer, its author, its checker
 // and the centre's safeguarding lead; and while it waits for its check, a contact supervisor of
 // the centre other than its author, who may check it and reads it first (decision 98).
@@ -390,6 +410,9 @@ func (r *Report) Check(c Caller, approved bool, text string, today time.Time) ([
 // Release sends the approved report to its distribution list, recording each recipient and the
 // sections their copy withholds (WithheldFrom).
 func (r *Report) Release(c Caller, recipients []Recipient, today time.Time) ([]proto.Message, error) {
+	if !c.Lead {
+		return nil, ErrReleasedByLead
+	}
 	switch r.state {
 	case ReportApproved:
 	case ReportReleased:

@@ -59,7 +59,7 @@ func caller(ctx context.Context, centre uuid.UUID) domain.Caller {
 	if !ok {
 		return domain.Caller{}
 	}
-	out := domain.Caller{Subject: c.Subject}
+	out := domain.Caller{Subject: c.Subject, Supervises: c.Has(auth.RoleSupervisor)}
 	if c.Has(auth.RoleSafeguardingLead) && c.InCentre(centre) {
 		out.Lead, out.Role = true, string(auth.RoleSafeguardingLead)
 		return out
@@ -261,9 +261,7 @@ func (s *Server) changeReport(ctx context.Context, req command.Request, centre, 
 	decide func(r *domain.Report, c domain.Caller, today domainDate) ([]proto.Message, error)) (*safeguardingv1.ReleaseReportResponse, error) {
 	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (*safeguardingv1.ReleaseReportResponse, *eventstore.UnitOfWork, error) {
 		c := caller(ctx, centre)
-		r, uow, err := s.app.ChangeReport(ctx, centre, report, md, func(r *domain.Report, today domainDate) ([]proto.Message, error) {
-			return decide(r, c, today)
-		})
+		r, uow, err := s.app.ChangeReport(ctx, centre, report, c, md, decide)
 		if err != nil {
 			return nil, nil, err
 		}

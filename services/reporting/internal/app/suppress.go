@@ -71,6 +71,7 @@ func Suppress(figs []Figure) {
 			}
 		}
 	}
+	audit(figs, tables, in)
 	withholdCapacity(figs)
 	for i := range figs {
 		if figs[i].Suppressed != "" {
@@ -108,7 +109,15 @@ type table struct {
 	cells []int
 	// insiders: each cell is a centre's or a region's, which knows its own figure.
 	insiders bool
+	// distinct: the total is a count of distinct people, at most its cells' sum and at least each
+	// cell (a child seen at two centres is one child in their region, and one in the year);
+	// otherwise it is their sum.
+	distinct bool
 }
+
+// distinctCounts are the measures that count people once however often they appear
+// (docs/return.md): their totals do not add up.
+var distinctCounts = map[string]bool{"children_served": true, "families_served": true}
 
 // cellKey names a figure of one period: each text and centre by its rank among those of the
 // figures (names), packed so that keys hash fast and their order is the order of what they name
@@ -177,7 +186,7 @@ func tablesOf(figs []Figure) []table {
 	group := func(name tableKey, total int, cell int) {
 		t := groups[name]
 		if t == nil {
-			t = &table{total: total, insiders: name.hi>>56 == 's'}
+			t = &table{total: total, insiders: name.hi>>56 == 's', distinct: distinctCounts[figs[total].Measure]}
 			groups[name] = t
 		}
 		t.cells = append(t.cells, cell)
@@ -261,6 +270,12 @@ func protect(figs []Figure, t table) int {
 			return -1
 		}
 	}
+	return withholdOneMore(figs, t)
+}
+
+// withholdOneMore withholds the next figure of t, in protect's order, and returns it; -1 when
+// every figure of t is a "*" already.
+func withholdOneMore(figs []Figure, t table) int {
 	next := -1
 	for _, c := range t.cells {
 		if figs[c].Suppressed == "" && figs[c].Value > 0 && (next < 0 || figs[c].Value < figs[next].Value) {
@@ -282,6 +297,242 @@ func protect(figs []Figure, t table) int {
 	figs[next].small = figs[next].Suppressed == Primary
 	figs[next].Suppressed, figs[next].Shown = Secondary, Secondary
 	return next
+}
+
+// audit reads the tables together, as a reader who combines them does: a bound one table gives a
+// withheld figure tightens its bounds in every other table it is in (a month's "<5" bounded below
+// by a region's monthly table, summed over the quarter, may meet the quarter's "<5" from above).
+// It does so once as anyone reading the published figures, and once as each centre, which knows
+// every figure of its own (every period, every breakdown): review 6 pinned other centres' figures
+// that way, through months, quarters and regions. While a withheld figure is pinned, one more
+// figure of a table it is in is withheld (withholdOneMore), and the reading starts again: a
+// figure withheld only widens what a reader cannot know, so it never pins another.
+func audit(figs []Figure, tables []table, in [][]int) {
+	r := newReading(figs, tables, in)
+	all := make([]int, len(tables))
+	for ti := range all {
+		all[ti] = ti
+	}
+	for r.fix(r.pinned(nil, all)) {
+	}
+	own := map[uuid.UUID][]int{}
+	for i, f := range figs {
+		if f.Protected && f.Scope == "centre" && f.Centre != uuid.Nil {
+			own[f.Centre] = append(own[f.Centre], i)
+		}
+	}
+	for _, centre := range slices.SortedFunc(maps.Keys(own), func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }) {
+		var start []int
+		for _, i := range own[centre] {
+			start = append(start, in[i]...)
+		}
+		slices.Sort(start)
+		start = slices.Compact(start)
+		for r.fix(r.pinned(own[centre], start)) {
+		}
+	}
+}
+
+// reading is what a reader can work out of the published figures: each figure's bounds.
+type reading struct {
+	figs    []Figure
+	tables  []table
+	in      [][]int
+	lo, hi  []float64
+	known   []bool // the reader's own figures, read exactly
+	touched []int  // figures whose bounds were set, to reset
+	queued  []bool
+}
+
+func newReading(figs []Figure, tables []table, in [][]int) *reading {
+	r := &reading{figs: figs, tables: tables, in: in, lo: make([]float64, len(figs)), hi: make([]float64, len(figs)),
+		known: make([]bool, len(figs)), queued: make([]bool, len(tables))}
+	for i := range figs {
+		r.lo[i], r.hi[i] = bounds(figs[i], false)
+	}
+	return r
+}
+
+// fix withholds one more figure of a table the pinned figure is in, and reports whether it did (so
+// read again); false for no pinned figure (-1), or none left to withhold around it.
+func (r *reading) fix(pinned int) bool {
+	if pinned < 0 {
+		return false
+	}
+	// A published part beside it first, the smallest of any of its tables: a total (the nation's
+	// children served) is the figure readers want most.
+	next := -1
+	for _, ti := range r.in[pinned] {
+		for _, c := range r.tables[ti].cells {
+			if f := r.figs[c]; f.Suppressed == "" && f.Value > 0 && (next < 0 || f.Value < r.figs[next].Value) {
+				next = c
+			}
+		}
+	}
+	if next >= 0 {
+		r.figs[next].Suppressed, r.figs[next].Shown = Secondary, Secondary
+		return true
+	}
+	for _, ti := range r.in[pinned] {
+		if withholdOneMore(r.figs, r.tables[ti]) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// pinned reads the tables from start on, knowing the figures own exactly, until no bound
+// tightens, and returns a small withheld figure (a "<5", or a "*" hiding one) that pins down (its
+// least and most meet) and the reader does not own, or -1. A "*" hiding a figure of 5 or more may
+// be worked out on the way (a total from its published parts): it says no small number, and the
+// bounds it gives others are read on. The bounds are reset after.
+func (r *reading) pinned(own []int, start []int) int {
+	defer r.reset()
+	var queue []int
+	enqueue := func(ti int) {
+		if !r.queued[ti] {
+			r.queued[ti] = true
+			queue = append(queue, ti)
+		}
+	}
+	for _, ti := range start {
+		enqueue(ti)
+	}
+	for _, i := range r.ownClosure(own) {
+		r.set(i, r.figs[i].Value, r.figs[i].Value)
+		for _, ti := range r.in[i] {
+			enqueue(ti) // what the reader knows bounds its tables' other figures
+		}
+	}
+	for len(queue) > 0 {
+		ti := queue[0]
+		queue = queue[1:]
+		r.queued[ti] = false
+		for _, i := range r.tighten(r.tables[ti]) {
+			if (r.figs[i].Suppressed == Primary || r.figs[i].small) && !r.known[i] && r.lo[i] == r.hi[i] {
+				return i
+			}
+			for _, other := range r.in[i] {
+				enqueue(other)
+			}
+		}
+	}
+	return -1
+}
+
+// ownClosure marks known the reader's own figures and the totals that follow from them and the
+// published figures alone (a region of one centre; a region whose other centres are published):
+// working such a total out tells them nothing of anyone else's. A cell worked out from a total
+// is someone's figure, and stays to be checked.
+func (r *reading) ownClosure(own []int) []int {
+	out := slices.Clone(own)
+	queue := slices.Clone(own)
+	for _, i := range own {
+		r.known[i] = true
+	}
+	for len(queue) > 0 {
+		i := queue[0]
+		queue = queue[1:]
+		for _, ti := range r.in[i] {
+			t := r.tables[ti]
+			if r.known[t.total] || !slices.ContainsFunc(t.cells, func(c int) bool { return r.known[c] }) {
+				continue
+			}
+			if !slices.ContainsFunc(t.cells, func(c int) bool { return !r.known[c] && r.figs[c].Suppressed != "" }) {
+				r.known[t.total] = true
+				out = append(out, t.total)
+				queue = append(queue, t.total)
+			}
+		}
+	}
+	return out
+}
+
+func (r *reading) set(i int, lo, hi float64) {
+	r.touched = append(r.touched, i)
+	r.lo[i], r.hi[i] = lo, hi
+}
+
+func (r *reading) reset() {
+	for _, i := range r.touched {
+		r.lo[i], r.hi[i] = bounds(r.figs[i], false)
+		r.known[i] = false
+	}
+	r.touched = r.touched[:0]
+	clear(r.queued)
+}
+
+// tighten narrows the bounds of t's withheld figures from the others', its cells adding up to its
+// total (a distinct count: the total at most their sum, each cell at most the total), and returns
+// the figures it narrowed. A table whose bounds contradict each other tells nothing and is left
+// alone.
+func (r *reading) tighten(t table) []int {
+	var sumLo, sumHi float64
+	unbounded := 0
+	for _, c := range t.cells {
+		sumLo += r.lo[c]
+		if math.IsInf(r.hi[c], 1) {
+			unbounded++
+		} else {
+			sumHi += r.hi[c]
+		}
+	}
+	type narrowed struct {
+		i      int
+		lo, hi float64
+	}
+	var out []narrowed
+	totalLo, totalHi := r.lo[t.total], r.hi[t.total]
+	lo, hi := max(totalLo, sumLo), totalHi
+	if t.distinct {
+		lo = totalLo // at least each cell, not their sum
+		for _, c := range t.cells {
+			lo = max(lo, r.lo[c])
+		}
+	}
+	if unbounded == 0 {
+		hi = min(hi, sumHi)
+	}
+	if lo > hi {
+		return nil
+	}
+	if lo != totalLo || hi != totalHi {
+		out = append(out, narrowed{t.total, lo, hi})
+	}
+	for _, c := range t.cells {
+		cLo, cHi := r.lo[c], r.hi[c]
+		othersLo, othersHi, othersUnbounded := sumLo-cLo, sumHi, unbounded
+		if math.IsInf(cHi, 1) {
+			othersUnbounded--
+		} else {
+			othersHi -= cHi
+		}
+		lo, hi := cLo, cHi
+		if othersUnbounded == 0 {
+			lo = max(lo, totalLo-othersHi)
+		}
+		switch {
+		case t.distinct:
+			hi = min(hi, totalHi) // at most the total
+		case !math.IsInf(totalHi, 1):
+			hi = min(hi, totalHi-othersLo)
+		}
+		if lo > hi {
+			return nil
+		}
+		if lo != cLo || hi != cHi {
+			out = append(out, narrowed{c, lo, hi})
+		}
+	}
+	ids := make([]int, 0, len(out))
+	for _, n := range out {
+		if r.figs[n.i].Suppressed == "" || r.known[n.i] {
+			continue // exact already
+		}
+		r.set(n.i, n.lo, n.hi)
+		ids = append(ids, n.i)
+	}
+	return ids
 }
 
 // bounds is what a reader of the published figures knows of f: a published figure exactly; a

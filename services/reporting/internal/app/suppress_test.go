@@ -262,3 +262,75 @@ func TestSuppressedTotalsBoundTheirParts(t *testing.T) {
 		}
 	}
 }
+
+// A reader combines the tables: review 6's centre (Yorkshire, knowing its own 2 in October and 3
+// in November) had the North West's months from the nation's months (10 = 7 + NW + 2 gives NW at
+// most 1... and 10 = NE + NW + 3 with both "<5" gives NW at least 3), summed over the quarter,
+// against the quarter's "<5": 4 exactly. Read together, no table pins a withheld figure, to anyone
+// or to any centre knowing every figure of its own.
+func TestSuppressReadsTheTablesTogether(t *testing.T) {
+	ne, nw, yh := uuid.New(), uuid.New(), uuid.New()
+	const q4, oct, nov, dec = 4, 4 + 10, 4 + 11, 4 + 12
+	var figs []Figure
+	add := func(scope string, region commonv1.Region, centre uuid.UUID, period int, v float64) {
+		f := fig(scope, region, centre, "", "", v)
+		f.Measure, f.period = "referrals_court_involved", period
+		figs = append(figs, f)
+	}
+	for _, p := range []struct {
+		period         int
+		ne, nw, yh, at float64
+	}{{oct, 7, 1, 2, 0}, {nov, 4, 3, 3, 0}, {dec, 0, 0, 0, 0}, {q4, 11, 4, 5, 0}} {
+		add("national", 0, uuid.Nil, p.period, p.ne+p.nw+p.yh)
+		for _, r := range []struct {
+			region commonv1.Region
+			centre uuid.UUID
+			v      float64
+		}{{1, ne, p.ne}, {2, nw, p.nw}, {3, yh, p.yh}} {
+			add("region", r.region, uuid.Nil, p.period, r.v)
+			add("centre", r.region, r.centre, p.period, r.v)
+		}
+	}
+	values := make([]float64, len(figs))
+	for i, f := range figs {
+		values[i] = f.Value
+	}
+	Suppress(figs)
+	for i := range figs {
+		figs[i].Value = values[i] // what each centre knows of its own; Suppress sends none withheld
+	}
+	tables := tablesOf(figs)
+	in := make([][]int, len(figs))
+	for ti, tb := range tables {
+		in[tb.total] = append(in[tb.total], ti)
+		for _, c := range tb.cells {
+			in[c] = append(in[c], ti)
+		}
+	}
+	r := newReading(figs, tables, in)
+	all := make([]int, len(tables))
+	for ti := range all {
+		all[ti] = ti
+	}
+	if p := r.pinned(nil, all); p >= 0 {
+		t.Fatalf("%s %s %v period %d (%v) pinned from the published figures: %v", figs[p].Scope, figs[p].Centre, figs[p].Region, figs[p].period, figs[p].Value, shownOf(figs))
+	}
+	for _, centre := range []uuid.UUID{ne, nw, yh} {
+		var own []int
+		for i, f := range figs {
+			if f.Centre == centre {
+				own = append(own, i)
+			}
+		}
+		if p := r.pinned(own, all); p >= 0 {
+			t.Fatalf("%s %s %v period %d (%v) pinned by a centre knowing its own: %v", figs[p].Scope, figs[p].Centre, figs[p].Region, figs[p].period, figs[p].Value, shownOf(figs))
+		}
+	}
+	var nwShown []string
+	for _, f := range figs {
+		if f.Scope == "centre" && f.Centre == nw {
+			nwShown = append(nwShown, f.Shown)
+		}
+	}
+	t.Logf("published: %v; the North West's centre: %v", shownOf(figs), nwShown)
+}

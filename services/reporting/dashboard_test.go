@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"net/http/httptest"
 	"os/exec"
 	"strings"
@@ -134,6 +135,13 @@ func TestDashboardInABrowser(t *testing.T) {
 	resp, nilCentre := get(t, base+"/figures?period=quarter&year=2026&number=1&centre="+uuid.Nil.String())
 	require.Equal(t, http.StatusBadRequest, resp.StatusCode, "the nil UUID names no centre, not the nation (review 5)")
 	require.Contains(t, nilCentre, "not a centre id")
+	for _, odd := range []string{strings.ToUpper(uuid.NewString()), "{" + uuid.NewString() + "}", "urn:uuid:" + uuid.NewString(),
+		strings.ReplaceAll(uuid.NewString(), "-", "")} {
+		resp, _ = get(t, base+"/figures?period=quarter&year=2026&number=1&centre="+url.QueryEscape(odd))
+		require.Equal(t, http.StatusBadRequest, resp.StatusCode, odd)
+	}
+	resp, _ = get(t, base+"/figures?period=quarter&year=2026&number=1&centre="+uuid.NewString()+"&centre="+uuid.NewString())
+	require.Equal(t, http.StatusBadRequest, resp.StatusCode, "one centre")
 	resp, refusal := get(t, base+"/figures?period=quarter&year=1999&number=1")
 	require.Equal(t, http.StatusBadRequest, resp.StatusCode)
 	refusal = strings.TrimSpace(refusal)

@@ -33,8 +33,13 @@ func Dashboard(a *app.App) http.Handler {
 			return
 		}
 		centre := uuid.Nil
+		if len(q["centre"]) > 1 {
+			http.Error(w, "centre: give one centre, or none for the nation", http.StatusBadRequest)
+			return
+		}
 		if c := q.Get("centre"); c != "" {
-			if centre, err = uuid.Parse(c); err != nil || centre == uuid.Nil {
+			// The id as the figures name it (lower case, hyphenated): one spelling per centre.
+			if centre, err = uuid.Parse(c); err != nil || centre == uuid.Nil || centre.String() != c {
 				http.Error(w, "centre: not a centre id (a UUID, not the nil UUID; leave centre out for the nation)", http.StatusBadRequest)
 				return
 			}

@@ -109,6 +109,10 @@ func TestOnlyTheLeadClearsAScreeningsDomesticAbuseFindingSayingWhy(t *testing.T)
 
 	// The referral's own answers disclose domestic abuse: a green screen without it is the lead's.
 	disclosed := w.submit(supported, func(d *referralv1.ReferralDetails) { d.Risk.DomesticAbuse = true }).GetReferralId()
+	shown, err = w.c.GetReferral(t.Context(), &referralv1.GetReferralRequest{ReferralId: disclosed, CentreId: w.centre.String()})
+	require.NoError(t, err)
+	require.True(t, shown.GetReferral().GetRiskAnswersDiscloseDomesticAbuse(), "staff see what the answers say before any screening (review 6)")
+	require.False(t, shown.GetReferral().GetDomesticAbuseFinding())
 	before = g.events(t)
 	err = screen(w.c, disclosed, false, "looks fine")
 	refused(t, err, codes.FailedPrecondition, "FINDING_CLEARED_BY_LEAD")

@@ -299,6 +299,10 @@ func yesNo(b bool) string {
 // coordinator's or the lead's), not the screening, decides it when it does.
 func findingText(r *referralv1.Referral) string {
 	if r.GetLeadAssessedOn() == nil {
+		if !r.GetDomesticAbuseFinding() && r.GetRiskAnswersDiscloseDomesticAbuse() {
+			// Not screened yet, or screened without it by the lead: the answers still say it.
+			return "no finding recorded, but the risk answers disclose domestic abuse (only the safeguarding lead screens it without a finding)"
+		}
 		return yesNo(r.GetDomesticAbuseFinding())
 	}
 	return yesNo(r.GetDomesticAbuseFinding()) + " (safeguarding's risk assessment of " + dateString(r.GetLeadAssessedOn()) + ")"

@@ -43,6 +43,7 @@ func Summary(r *domain.Referral) *referralv1.Referral {
 	}
 	found, assessedOn := r.DomesticAbuseFinding()
 	out.DomesticAbuseFinding = found
+	out.RiskAnswersDiscloseDomesticAbuse = r.Details().Risk.DomesticAbuse
 	if !assessedOn.IsZero() {
 		out.LeadAssessedOn = dates.Proto(assessedOn)
 	}

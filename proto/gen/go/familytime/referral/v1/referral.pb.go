@@ -847,8 +847,11 @@ type Referral struct {
 	// run, today: supported contact is short-term, beyond 6 months is flagged and beyond 12
 	// exceptional. Unspecified otherwise.
 	SupportedContactTerm SupportedContactTerm `protobuf:"varint,20,opt,name=supported_contact_term,json=supportedContactTerm,proto3,enum=familytime.referral.v1.SupportedContactTerm" json:"supported_contact_term,omitempty"`
-	unknownFields        protoimpl.UnknownFields
-	sizeCache            protoimpl.SizeCache
+	// The risk answers (either parent's) disclose domestic abuse: until a screening records the
+	// finding, only the safeguarding lead screens the referral without it (decision 97).
+	RiskAnswersDiscloseDomesticAbuse bool `protobuf:"varint,21,opt,name=risk_answers_disclose_domestic_abuse,json=riskAnswersDiscloseDomesticAbuse,proto3" json:"risk_answers_disclose_domestic_abuse,omitempty"`
+	unknownFields                    protoimpl.UnknownFields
+	sizeCache                        protoimpl.SizeCache
 }
 
 func (x *Referral) Reset() {
@@ -1019,6 +1022,13 @@ func (x *Referral) GetSupportedContactTerm() SupportedContactTerm {
 		return x.SupportedContactTerm
 	}
 	return SupportedContactTerm_SUPPORTED_CONTACT_TERM_UNSPECIFIED
+}
+
+func (x *Referral) GetRiskAnswersDiscloseDomesticAbuse() bool {
+	if x != nil {
+		return x.RiskAnswersDiscloseDomesticAbuse
+	}
+	return false
 }
 
 // Family is a referral's people with their personal details opened, or, for one party, only what
@@ -3615,7 +3625,7 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"birth_year\x18\x02 \x01(\x05R\tbirthYear\x12\x1f\n" +
 	"\vbirth_month\x18\x03 \x01(\x05R\n" +
 	"birthMonth\x128\n" +
-	"\bage_band\x18\x04 \x01(\x0e2\x1d.familytime.common.v1.AgeBandR\aageBand\"\xad\t\n" +
+	"\bage_band\x18\x04 \x01(\x0e2\x1d.familytime.common.v1.AgeBandR\aageBand\"\xfd\t\n" +
 	"\bReferral\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -3639,7 +3649,8 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\x10lead_assessed_on\x18\x11 \x01(\v2\x1a.familytime.common.v1.DateR\x0eleadAssessedOn\x127\n" +
 	"\terased_on\x18\x12 \x01(\v2\x1a.familytime.common.v1.DateR\berasedOn\x12D\n" +
 	"\x10first_session_on\x18\x13 \x01(\v2\x1a.familytime.common.v1.DateR\x0efirstSessionOn\x12b\n" +
-	"\x16supported_contact_term\x18\x14 \x01(\x0e2,.familytime.referral.v1.SupportedContactTermR\x14supportedContactTerm\"\xfb\x01\n" +
+	"\x16supported_contact_term\x18\x14 \x01(\x0e2,.familytime.referral.v1.SupportedContactTermR\x14supportedContactTerm\x12N\n" +
+	"$risk_answers_disclose_domestic_abuse\x18\x15 \x01(\bR riskAnswersDiscloseDomesticAbuse\"\xfb\x01\n" +
 	"\x06Family\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1f\n" +
 	"\vreferral_id\x18\x02 \x01(\tR\n" +

@@ -253,6 +253,12 @@ func TestFamilyHistory(t *testing.T) {
 	defer conn.Close()
 	_, err = reportingv1.NewReportingServiceClient(conn).GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
 	require.Equal(t, codes.PermissionDenied, status.Code(err), "a role held at another centre opens no family here")
+	_, err = reportingv1.NewReportingServiceClient(conn).GetFigures(ctx, &reportingv1.GetFiguresRequest{CentreId: s.a.String(),
+		Period: &reportingv1.Period{Kind: reportingv1.PeriodKind_PERIOD_KIND_QUARTER, Year: 2026, Number: 1}})
+	require.Equal(t, codes.PermissionDenied, status.Code(err), "nor this centre's exact figures")
+	_, err = reportingv1.NewReportingServiceClient(conn).GetFigures(ctx, &reportingv1.GetFiguresRequest{CentreId: s.b.String(),
+		Period: &reportingv1.Period{Kind: reportingv1.PeriodKind_PERIOD_KIND_QUARTER, Year: 2026, Number: 1}})
+	require.NoError(t, err, "the centre they coordinate")
 	_, err = g.client(t, "admin-1", []auth.Role{auth.RoleAdmin}).VerifyFamilyHistory(ctx, &reportingv1.VerifyFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
 	require.NoError(t, err, "an administrator may check the streams are whole")
 	_, err = g.client(t, "admin-1", []auth.Role{auth.RoleAdmin}).VerifyFamilyHistory(ctx, &reportingv1.VerifyFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.b.String()})

@@ -171,8 +171,10 @@ func (s *Server) GetFigures(ctx context.Context, req *reportingv1.GetFiguresRequ
 		switch {
 		case centre == uuid.Nil:
 			return nil, permissionDenied("a coordinator sees the figures of their own centre: name it (centre_id; --centre in the CLI)")
-		case !c.InCentre(centre):
-			return nil, permissionDenied(fmt.Sprintf("centre %s is not one of the caller's: a coordinator sees the figures of their own centre", centre))
+		case !slices.Contains(c.RolesAt(centre), auth.RoleCoordinator):
+			// The coordinator of that centre: a token's coordinator role at another centre does
+			// not open this one's exact figures (decision 106).
+			return nil, permissionDenied(fmt.Sprintf("centre %s is not one the caller coordinates: a coordinator sees the figures of their own centre", centre))
 		}
 	}
 	figs, err := s.app.Figures(ctx, period, centre, req.GetPublication())

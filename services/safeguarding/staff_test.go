@@ -76,6 +76,28 @@ func protoDate(t time.Time) *commonv1.Date {
 	return &commonv1.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}
 }
 
+// dueReport has scheduling complete a supervised session of a new family, supervised by
+// supervisor daysAgo days ago, and returns the report safeguarding makes due for it, as the
+// centre's coordinator lists it (no register needed).
+func (g *rig) dueReport(t *testing.T, supervisor string, daysAgo int) (report string, family uuid.UUID) {
+	t.Helper()
+	family = g.families(t, 1)[0]
+	g.other(t, "scheduling", family, g.centre, &schedulingv1.SessionCompleted{BookingId: uuid.NewString(), FamilyId: family.String(),
+		CentreId: g.centre.String(), ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, SupervisedBy: supervisor,
+		SessionDate: protoDate(today().AddDate(0, 0, -daysAgo))})
+	coordinator := g.as(t, "coordinator-1", auth.RoleCoordinator)
+	require.Eventually(t, func() bool {
+		open, err := coordinator.ListOpenReports(t.Context(), &safeguardingv1.ListOpenReportsRequest{CentreId: g.centre.String()})
+		for _, r := range open.GetReports() {
+			if err == nil && r.GetFamilyId() == family.String() {
+				report = r.GetReportId()
+			}
+		}
+		return report != ""
+	}, 30*time.Second, 20*time.Millisecond, "the session's report is due")
+	return report, family
+}
+
 // A supervised session's report is drafted, submitted, checked and released only by someone the
 // centre's staff register clears that day (decision 96): the token says what someone does, the
 // register whether they still may. Each refusal says why, names no account, and records nothing;
@@ -168,10 +190,7 @@ func TestReportsAreWorkedOnlyByStaffTheRegisterClears(t *testing.T) {
 func TestALeadGivesAStuckReportToAnotherWriter(t *testing.T) {
 	g := newRig(t)
 	ctx := t.Context()
-	family := g.families(t, 1)[0]
-	g.other(t, "scheduling", family, g.centre, &schedulingv1.SessionCompleted{BookingId: uuid.NewString(), FamilyId: family.String(),
-		CentreId: g.centre.String(), ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, SupervisedBy: "supervisor-1",
-		SessionDate: protoDate(today().AddDate(0, 0, -10))})
+	report, family := g.dueReport(t, "supervisor-1", 10)
 	sup := g.as(t, "supervisor-1", auth.RoleSupervisor)
 	sup2 := g.as(t, "supervisor-2", auth.RoleSupervisor)
 	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
@@ -181,16 +200,10 @@ func TestALeadGivesAStuckReportToAnotherWriter(t *testing.T) {
 	register.add(t, "supervisor-2", schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR, cleared, cleared)
 	register.add(t, "volunteer-1", schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER, cleared, cleared)
 	register.add(t, "lead-1", schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD, cleared, cleared)
-	var report string
-	require.Eventually(t, func() bool {
-		open, err := lead.ListOpenReports(ctx, &safeguardingv1.ListOpenReportsRequest{CentreId: g.centre.String()})
-		if err == nil && len(open.GetReports()) == 1 {
-			report = open.GetReports()[0].GetReportId()
-			require.Equal(t, "supervisor-1", open.GetReports()[0].GetWriter(), "the list says who it waits on")
-		}
-		return report != ""
-	}, 30*time.Second, 20*time.Millisecond)
-	_, err := sup.DraftReport(ctx, &safeguardingv1.DraftReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(), ReportId: report,
+	open, err := lead.ListOpenReports(ctx, &safeguardingv1.ListOpenReportsRequest{CentreId: g.centre.String()})
+	require.NoError(t, err)
+	require.Equal(t, "supervisor-1", open.GetReports()[0].GetWriter(), "the list says who it waits on")
+	_, err = sup.DraftReport(ctx, &safeguardingv1.DraftReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(), ReportId: report,
 		Sections: []*safeguardingv1.ReportSectionInput{{Kind: safeguardingv1.ReportSectionKind_REPORT_SECTION_KIND_OBSERVATION, Text: "They played with the train set."}}})
 	require.NoError(t, err)
 	_, ev, err := register.register.Leave("supervisor-1", today().AddDate(0, 0, -1), today())
@@ -255,10 +268,7 @@ func TestALeadGivesAStuckReportToAnotherWriter(t *testing.T) {
 func TestReportListsAreReadByStaffTheRegisterClears(t *testing.T) {
 	g := newRig(t)
 	ctx := t.Context()
-	family := g.families(t, 1)[0]
-	g.other(t, "scheduling", family, g.centre, &schedulingv1.SessionCompleted{BookingId: uuid.NewString(), FamilyId: family.String(),
-		CentreId: g.centre.String(), ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, SupervisedBy: "supervisor-1",
-		SessionDate: protoDate(today().AddDate(0, 0, -10))})
+	report, _ := g.dueReport(t, "supervisor-1", 10)
 	register := g.staffRegister(t)
 	cleared := today().AddDate(0, -3, 0)
 	register.add(t, "lead-1", schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD, cleared, cleared)
@@ -266,14 +276,8 @@ func TestReportListsAreReadByStaffTheRegisterClears(t *testing.T) {
 	_, ev, err := register.register.Leave("supervisor-2", today().AddDate(0, 0, -1), today())
 	register.record(t, ev, err)
 	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
-	var report string
-	require.Eventually(t, func() bool {
-		open, err := lead.ListOpenReports(ctx, &safeguardingv1.ListOpenReportsRequest{CentreId: g.centre.String()})
-		if err == nil && len(open.GetReports()) == 1 {
-			report = open.GetReports()[0].GetReportId()
-		}
-		return report != ""
-	}, 30*time.Second, 20*time.Millisecond)
+	_, err = lead.ListOpenReports(ctx, &safeguardingv1.ListOpenReportsRequest{CentreId: g.centre.String()})
+	require.NoError(t, err, "the lead the register clears")
 
 	for _, c := range []safeguardingv1.SafeguardingServiceClient{g.as(t, "supervisor-2", auth.RoleSupervisor),
 		g.as(t, "supervisor-9", auth.RoleSupervisor), g.as(t, "lead-9", auth.RoleSafeguardingLead)} {
@@ -303,23 +307,11 @@ func TestReportListsAreReadByStaffTheRegisterClears(t *testing.T) {
 func TestOnlyTheRegistersLeadActsAsTheLeadOnReports(t *testing.T) {
 	g := newRig(t)
 	ctx := t.Context()
-	family := g.families(t, 1)[0]
-	g.other(t, "scheduling", family, g.centre, &schedulingv1.SessionCompleted{BookingId: uuid.NewString(), FamilyId: family.String(),
-		CentreId: g.centre.String(), ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, SupervisedBy: "supervisor-1",
-		SessionDate: protoDate(today().AddDate(0, 0, -3))})
+	report, _ := g.dueReport(t, "supervisor-1", 3)
 	register := g.staffRegister(t)
 	cleared := today().AddDate(0, -3, 0)
 	register.add(t, "supervisor-1", schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR, cleared, cleared)
 	register.add(t, "supervisor-2", schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR, cleared, cleared)
-	var report string
-	coordinator := g.as(t, "coordinator-1", auth.RoleCoordinator)
-	require.Eventually(t, func() bool {
-		open, err := coordinator.ListOpenReports(ctx, &safeguardingv1.ListOpenReportsRequest{CentreId: g.centre.String()})
-		if err == nil && len(open.GetReports()) == 1 {
-			report = open.GetReports()[0].GetReportId()
-		}
-		return report != ""
-	}, 30*time.Second, 20*time.Millisecond)
 	reassign := &safeguardingv1.ReassignReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(), ReportId: report,
 		Writer: "supervisor-1", Reason: "Supervisor-1 is away this week"}
 	reassign.Writer = "supervisor-2"

@@ -48,6 +48,8 @@ type rig struct {
 	addr   string
 	sealer *seal.Sealer
 	centre uuid.UUID
+	// staff is the centre's staff register, once a test has one (staffRegister).
+	staff *staffRegister
 }
 
 // newRig runs the service over a fresh database and an embedded JetStream for one test. clk, if
@@ -190,6 +192,7 @@ func review(days int) *commonv1.Date {
 // description never appears in clear in the events table or in any JetStream message.
 func TestAConcernLeadsToAHoldPublishedOnJetStream(t *testing.T) {
 	g := newRig(t)
+	g.onTheRegister(t, "lead-1", "volunteer-1", "volunteer-2", "coordinator-1") // records are worked on by staff the register clears
 	ctx := t.Context()
 	vol := g.as(t, "volunteer-1", auth.RoleVolunteer)
 	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
@@ -264,6 +267,7 @@ func TestAConcernLeadsToAHoldPublishedOnJetStream(t *testing.T) {
 // record with its stated purpose, listed by ListAccessRecords.
 func TestAVolunteerCannotReadAnothersConcernAndEveryReadIsRecorded(t *testing.T) {
 	g := newRig(t)
+	g.onTheRegister(t, "lead-1", "volunteer-1", "volunteer-2", "coordinator-1") // records are worked on by staff the register clears
 	ctx := t.Context()
 	vol := g.as(t, "volunteer-1", auth.RoleVolunteer)
 	other := g.as(t, "volunteer-2", auth.RoleVolunteer)
@@ -341,6 +345,7 @@ func TestAVolunteerCannotReadAnothersConcernAndEveryReadIsRecorded(t *testing.T)
 // Bad input gets InvalidArgument naming the field, and nothing is appended.
 func TestBadInputIsRefusedNamingTheFieldAndAppendsNothing(t *testing.T) {
 	g := newRig(t)
+	g.onTheRegister(t, "lead-1", "volunteer-1", "volunteer-2", "coordinator-1") // records are worked on by staff the register clears
 	ctx := t.Context()
 	vol := g.as(t, "volunteer-1", auth.RoleVolunteer)
 	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
@@ -709,6 +714,7 @@ func TestReportsFromSessionToReleaseWithTheSecondPersonCheck(t *testing.T) {
 // a person assesses the family.
 func TestAReceivedReferralIsScreenedProvisionally(t *testing.T) {
 	g := newRig(t)
+	g.onTheRegister(t, "lead-1", "volunteer-1", "volunteer-2", "coordinator-1") // records are worked on by staff the register clears
 	ctx := t.Context()
 	family := uuid.New()
 	g.other(t, "referral", family, g.centre, &referralv1.ReferralReceived{ReferralId: uuid.NewString(), FamilyId: family.String(),
@@ -737,6 +743,7 @@ func TestAReceivedReferralIsScreenedProvisionally(t *testing.T) {
 // centre's lead reads the records of their own centre, and not the first centre's risk rating.
 func TestAnotherCentresFamilyIsNotFound(t *testing.T) {
 	g := newRig(t)
+	g.onTheRegister(t, "lead-1", "volunteer-1", "volunteer-2", "coordinator-1") // records are worked on by staff the register clears
 	ctx := t.Context()
 	family, elsewhere := uuid.New(), uuid.New()
 	g.other(t, "referral", family, elsewhere, &referralv1.ReferralReceived{ReferralId: uuid.NewString(), FamilyId: family.String(),
@@ -772,6 +779,7 @@ func TestAnotherCentresFamilyIsNotFound(t *testing.T) {
 // id and silently no description), and so is new text on the closed one's family.
 func TestAnErasedFamilysRecordsStillReadAndCloseWithoutText(t *testing.T) {
 	g := newRig(t)
+	g.onTheRegister(t, "lead-1", "volunteer-1", "volunteer-2", "coordinator-1") // records are worked on by staff the register clears
 	ctx := t.Context()
 	vol := g.as(t, "volunteer-1", auth.RoleVolunteer)
 	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
@@ -861,6 +869,7 @@ func TestAHoldsReviewIsBoundedAndAnOverdueReviewIsListed(t *testing.T) {
 	now := time.Now().UTC()
 	clk := clock.NewSimulated(now)
 	g := newRig(t, clk)
+	g.onTheRegister(t, "lead-1", "volunteer-1", "volunteer-2", "coordinator-1") // records are worked on by staff the register clears
 	ctx := t.Context()
 	family := uuid.New()
 	g.other(t, "referral", family, g.centre, &referralv1.ReferralReceived{ReferralId: uuid.NewString(), FamilyId: family.String(),
@@ -916,6 +925,7 @@ func TestALeadReviewsAHoldAndItContinues(t *testing.T) {
 	now := time.Now().UTC()
 	clk := clock.NewSimulated(now)
 	g := newRig(t, clk)
+	g.onTheRegister(t, "lead-1", "volunteer-1", "volunteer-2", "coordinator-1") // records are worked on by staff the register clears
 	ctx := t.Context()
 	family := g.families(t, 1)[0]
 	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -34,6 +35,9 @@ type staffRegister struct {
 
 func (g *rig) staffRegister(t *testing.T) *staffRegister {
 	t.Helper()
+	if g.staff != nil {
+		return g.staff
+	}
 	db := testkit.Postgres(t)
 	db.Migrate(t, eventstore.Migrations())
 	register, err := staff.Rebuild(g.centre, nil)
@@ -44,7 +48,24 @@ func (g *rig) staffRegister(t *testing.T) *staffRegister {
 	done := make(chan struct{})
 	go func() { r.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
-	return &staffRegister{g: g, register: register, store: eventstore.New(db.Pool(t))}
+	g.staff = &staffRegister{g: g, register: register, store: eventstore.New(db.Pool(t))}
+	return g.staff
+}
+
+// onTheRegister puts accounts on the centre's staff register, cleared for months, each in the
+// role its name begins with (lead, coordinator, supervisor, volunteer): safeguarding's records are
+// worked on by staff the register clears (decision 109).
+func (g *rig) onTheRegister(t *testing.T, accounts ...string) {
+	t.Helper()
+	roles := map[string]schedulingv1.StaffRole{"lead": schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD,
+		"coordinator": schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR, "supervisor": schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR,
+		"volunteer": schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER}
+	cleared := today().AddDate(0, -3, 0)
+	for _, account := range accounts {
+		role, ok := roles[strings.SplitN(account, "-", 2)[0]]
+		require.True(t, ok, account)
+		g.staffRegister(t).add(t, account, role, cleared, cleared)
+	}
 }
 
 // record appends what one of the register's commands decided, and waits until safeguarding has
@@ -85,6 +106,9 @@ func (g *rig) dueReport(t *testing.T, supervisor string, daysAgo int) (report st
 	g.other(t, "scheduling", family, g.centre, &schedulingv1.SessionCompleted{BookingId: uuid.NewString(), FamilyId: family.String(),
 		CentreId: g.centre.String(), ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, SupervisedBy: supervisor,
 		SessionDate: protoDate(today().AddDate(0, 0, -daysAgo))})
+	if _, ok := g.staffRegister(t).register.Member("coordinator-1"); !ok {
+		g.onTheRegister(t, "coordinator-1")
+	}
 	coordinator := g.as(t, "coordinator-1", auth.RoleCoordinator)
 	require.Eventually(t, func() bool {
 		open, err := coordinator.ListOpenReports(t.Context(), &safeguardingv1.ListOpenReportsRequest{CentreId: g.centre.String()})
@@ -104,6 +128,7 @@ func (g *rig) dueReport(t *testing.T, supervisor string, daysAgo int) (report st
 // once the register clears them, the same request goes through.
 func TestReportsAreWorkedOnlyByStaffTheRegisterClears(t *testing.T) {
 	g := newRig(t)
+	g.onTheRegister(t, "coordinator-1") // who lists the reports, cleared by the register
 	ctx := t.Context()
 	family := g.families(t, 1)[0]
 	booking := uuid.New()
@@ -328,4 +353,58 @@ func TestOnlyTheRegistersLeadActsAsTheLeadOnReports(t *testing.T) {
 	reassign.RequestId = uuid.NewString()
 	_, err = g.as(t, "lead-1", auth.RoleSafeguardingLead).ReassignReport(ctx, reassign)
 	require.NoError(t, err, "the register's lead")
+}
+
+// Safeguarding's records are worked on by staff the register clears, the lead as its lead; a
+// protective action never waits for it (review 7: a lead's token for an account on no register
+// lifted a hold, closed a concern and read its text; decision 109).
+func TestRecordsAreWorkedOnByStaffTheRegisterClearsButProtectionNeverWaits(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	family := g.families(t, 1)[0]
+	g.onTheRegister(t, "lead-1")
+	stranger := g.as(t, "lead-9", auth.RoleSafeguardingLead) // on no register
+	raised, err := g.as(t, "volunteer-9", auth.RoleVolunteer).RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(),
+		CentreId: g.centre.String(), FamilyId: family.String(), Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_PHYSICAL_HARM,
+		Description: "A mark on the child's neck"})
+	require.NoError(t, err, "anyone raises a concern")
+	placed, err := stranger.PlaceHold(ctx, &safeguardingv1.PlaceHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: family.String(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONCERN_UNDER_INVESTIGATION, ReviewBy: review(14),
+		ConcernId: raised.GetConcernId()})
+	require.NoError(t, err, "a hold is placed whoever holds the lead's token")
+
+	before := g.events(t)
+	for name, call := range map[string]func() error{
+		"lift": func() error {
+			_, err := stranger.LiftHold(ctx, &safeguardingv1.LiftHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+				FamilyId: family.String(), HoldId: placed.GetHold().GetHoldId()})
+			return err
+		},
+		"close": func() error {
+			_, err := stranger.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+				ConcernId: raised.GetConcernId(), Note: "Nothing to see here"})
+			return err
+		},
+		"read": func() error {
+			_, err := stranger.GetConcern(ctx, &safeguardingv1.GetConcernRequest{CentreId: g.centre.String(), ConcernId: raised.GetConcernId(),
+				Purpose: "review the concern"})
+			return err
+		},
+		"list": func() error {
+			_, err := stranger.ListOpenConcerns(ctx, &safeguardingv1.ListOpenConcernsRequest{CentreId: g.centre.String()})
+			return err
+		},
+	} {
+		require.Equal(t, "NOT_CLEARED", reason(t, call()), name)
+	}
+	require.Equal(t, before, g.events(t), "refusals record nothing")
+
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
+	got, err := lead.GetConcern(ctx, &safeguardingv1.GetConcernRequest{CentreId: g.centre.String(), ConcernId: raised.GetConcernId(),
+		Purpose: "review the concern"})
+	require.NoError(t, err, "the register's lead")
+	require.Equal(t, "A mark on the child's neck", got.GetConcern().GetRecords()[0].GetText())
+	_, err = lead.LiftHold(ctx, &safeguardingv1.LiftHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: family.String(), HoldId: placed.GetHold().GetHoldId()})
+	require.NoError(t, err)
 }

@@ -37,6 +37,15 @@ func TestSafeguardingCommandsOnTheDevPlatform(t *testing.T) {
 	}
 	coordinator, volunteer, other, lead := as("coordinator", "coordinator-1"), as("volunteer", "volunteer-1"),
 		as("volunteer", "volunteer-2"), as("safeguarding_lead", "lead-1")
+	// The centre's staff are on its register (the dev admin token adds them): safeguarding's records
+	// are worked on by staff the register clears (decision 109).
+	month := time.Now().AddDate(0, -1, 0).Format(time.DateOnly)
+	for account, role := range map[string]string{"coordinator-1": "coordinator", "volunteer-1": "volunteer", "volunteer-2": "volunteer",
+		"lead-1": "safeguarding-lead"} {
+		_, err := run(t, append([]string{"staff", "add", "--centre", centre, "--account", account, "--role", role,
+			"--dbs-checked", month, "--trained", month}, data...)...)
+		require.NoError(t, err, account)
+	}
 
 	// A family referred to the centre: safeguarding learns of it from referral's events.
 	submitted := uuid.NewString()

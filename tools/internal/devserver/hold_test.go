@@ -187,6 +187,11 @@ func TestHoldCancelsBookingsAndSuspendsTheCaseUntilLifted(t *testing.T) {
 	// A volunteer raises a concern; the lead places a hold for it.
 	volunteer := s.safeguarding(t, s.tokenFor(t, "volunteer-1", auth.RoleVolunteer, centre))
 	lead := s.safeguarding(t, s.tokenFor(t, "lead-1", auth.RoleSafeguardingLead, centre))
+	// The lead lifts the hold while the register clears them (decision 109).
+	_, err = s.scheduling(t, s.platform.Info.AdminToken).AddStaffMember(ctx, &schedulingv1.AddStaffMemberRequest{RequestId: uuid.NewString(),
+		CentreId: centre, AccountId: "lead-1", Role: schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD, DbsCheckedOn: trained,
+		TrainedOn: trained, JoinedOn: trained})
+	require.NoError(t, err)
 	concern, err := volunteer.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: centre,
 		FamilyId: family, Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_HANDOVER_CONDUCT,
 		Description: "Raised voices at the door at handover", PersonIds: []string{adultOf(accepted.GetReferral(), referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT)}})

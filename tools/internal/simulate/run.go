@@ -237,9 +237,12 @@ type registration struct {
 }
 
 // registered are the accounts registerStaff puts on the centre's staff register.
+// Every centre's safeguarding lead is on it: the lead works on concerns and holds only while the
+// register clears them (decision 109).
 func registered(c *centre) []registration {
 	if !c.supervised {
-		return []registration{{staffAccount(c), schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER}}
+		return []registration{{staffAccount(c), schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER},
+			{leadAccount(c), schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD}}
 	}
 	return []registration{{staffAccount(c), schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR},
 		{leadAccount(c), schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD}}

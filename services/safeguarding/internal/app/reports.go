@@ -51,7 +51,7 @@ func (a *App) loadReport(ctx context.Context, centre, id uuid.UUID) (*domain.Rep
 
 // ChangeReport runs one command on a report of the centre (draft, submit, check, release,
 // reassign), by someone its staff register clears today (decision 96), in the role it gives them
-// (actingOnReports).
+// (ActingAsStaff).
 func (a *App) ChangeReport(ctx context.Context, centre, id uuid.UUID, c domain.Caller, md eventstore.Metadata,
 	decide func(r *domain.Report, c domain.Caller, today domainDate) ([]proto.Message, error)) (*domain.Report, *eventstore.UnitOfWork, error) {
 	r, _, err := a.loadReport(ctx, centre, id)
@@ -60,7 +60,7 @@ func (a *App) ChangeReport(ctx context.Context, centre, id uuid.UUID, c domain.C
 	}
 	today := a.today()
 	c.Subject = md.Actor
-	if c, err = a.actingOnReports(ctx, centre, c, today); err != nil {
+	if c, err = a.ActingAsStaff(ctx, centre, c); err != nil {
 		return nil, nil, err
 	}
 	expected := r.Version()
@@ -102,7 +102,7 @@ func (a *App) GetReport(ctx context.Context, c domain.Caller, centre, id uuid.UU
 	}
 	// Reading a report's text is working on it, as writing and checking it are: by someone the
 	// centre's staff register clears today (decision 96); a supervisor who left keeps a token.
-	if c, err = a.actingOnReports(ctx, centre, c, a.today()); err != nil {
+	if c, err = a.ActingAsStaff(ctx, centre, c); err != nil {
 		return ReportView{}, err
 	}
 	if err := r.CanRead(c); err != nil {
@@ -213,23 +213,12 @@ func (a *App) ReadSinceSubmitted(ctx context.Context, r *domain.Report, subject 
 	return a.records.ReadSince(ctx, r.FamilyID(), r.ID(), subject, r.Submission())
 }
 
-// ReaderCleared refuses a list of the centre's reports (open, overdue: family ids and the staff's
-// accounts) to someone who works on reports, a contact supervisor or the lead, unless the register
-// clears them today, as reading a report is (review 6). The coordinator and the service plan from
-// the lists and are not gated.
-func (a *App) ReaderCleared(ctx context.Context, centre uuid.UUID, c domain.Caller) error {
-	if !c.Lead && c.Role != "supervisor" {
-		return nil
-	}
-	_, err := a.actingOnReports(ctx, centre, c, a.today())
-	return err
-}
-
-// actingOnReports is the caller as they work on the centre's reports today: refused unless the
-// centre's staff register, as far as safeguarding has heard of it, clears them today (decision
-// 96), and, acting as the lead, unless the register has them as its lead (decision 107); a token
-// holding the supervisor's role too acts as a supervisor then.
-func (a *App) actingOnReports(ctx context.Context, centre uuid.UUID, c domain.Caller, today time.Time) (domain.Caller, error) {
+// ActingAsStaff is the caller as they work on the centre's reports and records today: refused
+// unless the centre's staff register, as far as safeguarding has heard of it, clears them today
+// (decision 96), and, acting as the lead, unless the register has them as its lead (decision 107);
+// a token holding the supervisor's role too acts as a supervisor then.
+func (a *App) ActingAsStaff(ctx context.Context, centre uuid.UUID, c domain.Caller) (domain.Caller, error) {
+	today := a.today()
 	register, err := a.records.StaffRegister(ctx, centre)
 	if err != nil {
 		return domain.Caller{}, err

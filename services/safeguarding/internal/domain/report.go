@@ -262,7 +262,7 @@ func (r *Report) Version() int64 { return r.version }
 // until it expires). The message speaks to the caller and names no account.
 func ClearedToWork(register *staff.Register, account string, today time.Time) error {
 	if ok, why := register.Cleared(account, today); !ok {
-		return problem.Rule(ErrNotCleared.Reason, fmt.Sprintf("you are not cleared to read, write, check or release the centre's reports on %s: %s. "+
+		return problem.Rule(ErrNotCleared.Reason, fmt.Sprintf("you are not cleared to work on the centre's reports and safeguarding records on %s: %s. "+
 			"Staff and volunteers need an enhanced DBS check before starting and safeguarding training every year; "+
 			"a coordinator of the centre keeps its staff register (familytime staff)", today.Format(time.DateOnly), why))
 	}

@@ -73,6 +73,21 @@ func caller(ctx context.Context, centre uuid.UUID) domain.Caller {
 	return out
 }
 
+// onRegister refuses a caller whom the centre's staff register does not clear today, in the role
+// they act in (decision 109): reading and working on the centre's safeguarding records (a concern's
+// text, closing it, lifting or reviewing a hold, the family's record, the alerts, the lists of
+// reports) is the staff's while the register clears them, the lead's as its lead. Raising a
+// concern, placing a hold and escalating are never refused for it: refusing a protective action
+// leaves a child less safe. The platform's own services are not on any register.
+func (s *Server) onRegister(ctx context.Context, centre string) error {
+	c := caller(ctx, id(centre))
+	if c.Role == string(auth.RoleService) {
+		return nil
+	}
+	_, err := s.app.ActingAsStaff(ctx, id(centre), c)
+	return err
+}
+
 // refuse maps what the domain forbids to PermissionDenied; grpcx maps the rest.
 func refuse(err error) error {
 	var f *domain.Forbidden
@@ -125,6 +140,9 @@ func (s *Server) RaiseConcern(ctx context.Context, req *safeguardingv1.RaiseConc
 
 // GetConcern returns a concern with its text, recording the read.
 func (s *Server) GetConcern(ctx context.Context, req *safeguardingv1.GetConcernRequest) (*safeguardingv1.GetConcernResponse, error) {
+	if err := s.onRegister(ctx, req.GetCentreId()); err != nil {
+		return nil, err
+	}
 	centre := id(req.GetCentreId())
 	v, err := s.app.GetConcern(ctx, caller(ctx, centre), centre, id(req.GetConcernId()), req.GetPurpose())
 	if err != nil {
@@ -155,6 +173,9 @@ func (s *Server) changeConcern(ctx context.Context, req command.Request, centre,
 
 // AddConcernAction records the lead's action on a concern.
 func (s *Server) AddConcernAction(ctx context.Context, req *safeguardingv1.AddConcernActionRequest) (*safeguardingv1.AddConcernActionResponse, error) {
+	if err := s.onRegister(ctx, req.GetCentreId()); err != nil {
+		return nil, err
+	}
 	k, err := s.changeConcern(ctx, req, id(req.GetCentreId()), id(req.GetConcernId()), func(k *domain.Concern, c domain.Caller, today domainDate) ([]proto.Message, error) {
 		return k.AddAction(c, req.GetAction(), today)
 	})
@@ -177,6 +198,9 @@ func (s *Server) EscalateConcern(ctx context.Context, req *safeguardingv1.Escala
 
 // CloseConcern closes a concern.
 func (s *Server) CloseConcern(ctx context.Context, req *safeguardingv1.CloseConcernRequest) (*safeguardingv1.CloseConcernResponse, error) {
+	if err := s.onRegister(ctx, req.GetCentreId()); err != nil {
+		return nil, err
+	}
 	k, err := s.changeConcern(ctx, req, id(req.GetCentreId()), id(req.GetConcernId()), func(k *domain.Concern, c domain.Caller, today domainDate) ([]proto.Message, error) {
 		return k.Close(c, req.GetNote(), today)
 	})
@@ -188,6 +212,9 @@ func (s *Server) CloseConcern(ctx context.Context, req *safeguardingv1.CloseConc
 
 // CorrectRecord records a correction.
 func (s *Server) CorrectRecord(ctx context.Context, req *safeguardingv1.CorrectRecordRequest) (*safeguardingv1.CorrectRecordResponse, error) {
+	if err := s.onRegister(ctx, req.GetCentreId()); err != nil {
+		return nil, err
+	}
 	centre := id(req.GetCentreId())
 	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (*safeguardingv1.CorrectRecordResponse, *eventstore.UnitOfWork, error) {
 		rec, uow, err := s.app.CorrectRecord(ctx, caller(ctx, centre), centre, id(req.GetFamilyId()), id(req.GetRecordId()),
@@ -218,6 +245,9 @@ func (s *Server) PlaceHold(ctx context.Context, req *safeguardingv1.PlaceHoldReq
 
 // LiftHold lifts a hold.
 func (s *Server) LiftHold(ctx context.Context, req *safeguardingv1.LiftHoldRequest) (*safeguardingv1.LiftHoldResponse, error) {
+	if err := s.onRegister(ctx, req.GetCentreId()); err != nil {
+		return nil, err
+	}
 	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (*safeguardingv1.LiftHoldResponse, *eventstore.UnitOfWork, error) {
 		h, uow, err := s.app.LiftHold(ctx, id(req.GetCentreId()), id(req.GetFamilyId()), id(req.GetHoldId()), req.GetNote(), md)
 		if err != nil {
@@ -229,6 +259,9 @@ func (s *Server) LiftHold(ctx context.Context, req *safeguardingv1.LiftHoldReque
 
 // ReviewHold records that a hold in force was reviewed and continues.
 func (s *Server) ReviewHold(ctx context.Context, req *safeguardingv1.ReviewHoldRequest) (*safeguardingv1.ReviewHoldResponse, error) {
+	if err := s.onRegister(ctx, req.GetCentreId()); err != nil {
+		return nil, err
+	}
 	next, err := requestDate("next_review_by", req.GetNextReviewBy())
 	if err != nil {
 		return nil, err
@@ -401,6 +434,9 @@ func (s *Server) GetReport(ctx context.Context, req *safeguardingv1.GetReportReq
 
 // ListOpenConcerns reads a page of a centre's open concerns.
 func (s *Server) ListOpenConcerns(ctx context.Context, req *safeguardingv1.ListOpenConcernsRequest) (*safeguardingv1.ListOpenConcernsResponse, error) {
+	if err := s.onRegister(ctx, req.GetCentreId()); err != nil {
+		return nil, err
+	}
 	rows, next, err := s.app.OpenConcerns(ctx, id(req.GetCentreId()), int(req.GetPageSize()), req.GetPageToken())
 	if err != nil {
 		return nil, err
@@ -416,7 +452,7 @@ func (s *Server) ListOpenConcerns(ctx context.Context, req *safeguardingv1.ListO
 
 // ListOverdueReports reads a page of a centre's overdue reports.
 func (s *Server) ListOverdueReports(ctx context.Context, req *safeguardingv1.ListOverdueReportsRequest) (*safeguardingv1.ListOverdueReportsResponse, error) {
-	if err := s.app.ReaderCleared(ctx, id(req.GetCentreId()), caller(ctx, id(req.GetCentreId()))); err != nil {
+	if err := s.onRegister(ctx, req.GetCentreId()); err != nil {
 		return nil, err
 	}
 	rows, next, err := s.app.OverdueReports(ctx, id(req.GetCentreId()), int(req.GetPageSize()), req.GetPageToken())
@@ -428,7 +464,7 @@ func (s *Server) ListOverdueReports(ctx context.Context, req *safeguardingv1.Lis
 
 // ListOpenReports lists a page of a centre's reports not yet released.
 func (s *Server) ListOpenReports(ctx context.Context, req *safeguardingv1.ListOpenReportsRequest) (*safeguardingv1.ListOpenReportsResponse, error) {
-	if err := s.app.ReaderCleared(ctx, id(req.GetCentreId()), caller(ctx, id(req.GetCentreId()))); err != nil {
+	if err := s.onRegister(ctx, req.GetCentreId()); err != nil {
 		return nil, err
 	}
 	rows, next, err := s.app.OpenReports(ctx, id(req.GetCentreId()), int(req.GetPageSize()), req.GetPageToken())
@@ -450,6 +486,9 @@ func reportSummaries(rows []app.OverdueReport) []*safeguardingv1.ReportSummary {
 
 // GetSafeguardingRecord returns a family's whole record, recording the read.
 func (s *Server) GetSafeguardingRecord(ctx context.Context, req *safeguardingv1.GetSafeguardingRecordRequest) (*safeguardingv1.GetSafeguardingRecordResponse, error) {
+	if err := s.onRegister(ctx, req.GetCentreId()); err != nil {
+		return nil, err
+	}
 	centre, family := id(req.GetCentreId()), id(req.GetFamilyId())
 	v, err := s.app.SafeguardingRecord(ctx, caller(ctx, centre), centre, family, req.GetPurpose())
 	if err != nil {
@@ -464,6 +503,9 @@ func (s *Server) GetSafeguardingRecord(ctx context.Context, req *safeguardingv1.
 
 // ListAlerts reads a page of a centre's alerts to its lead.
 func (s *Server) ListAlerts(ctx context.Context, req *safeguardingv1.ListAlertsRequest) (*safeguardingv1.ListAlertsResponse, error) {
+	if err := s.onRegister(ctx, req.GetCentreId()); err != nil {
+		return nil, err
+	}
 	rows, next, err := s.app.Alerts(ctx, id(req.GetCentreId()), req.GetOpenOnly(), int(req.GetPageSize()), req.GetPageToken())
 	if err != nil {
 		return nil, err

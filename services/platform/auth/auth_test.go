@@ -273,3 +273,16 @@ func TestRolesAreHeldAtTheirOwnCentre(t *testing.T) {
 	require.ErrorIs(t, err, auth.ErrUnauthenticated)
 	require.ErrorContains(t, err, "national role")
 }
+
+// A subject is an account id, compared as written: one with surrounding spaces or a control
+// character is not minted, and not trusted (review 7: " parent-1" sent the second parent's
+// application of parent-1's own referral).
+func TestASubjectIsAnAccountAsWritten(t *testing.T) {
+	key, v := devVerifier(t)
+	for _, subject := range []string{" parent-1", "parent-1 ", "parent\n1"} {
+		_, err := auth.Mint(key, auth.MintOptions{Issuer: issuer, Audience: audience, Subject: subject, Roles: []auth.Role{auth.RoleReferrer}, TTL: time.Hour})
+		require.ErrorContains(t, err, "account id", subject)
+	}
+	_, err := v.Verify(t.Context(), mint(t, key, nil))
+	require.NoError(t, err)
+}

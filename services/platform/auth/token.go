@@ -10,8 +10,10 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
@@ -43,6 +45,9 @@ type MintOptions struct {
 func Mint(key ed25519.PrivateKey, o MintOptions) (string, error) {
 	if o.Subject == "" || (len(o.Roles) == 0 && len(o.CentreRoles) == 0) {
 		return "", errors.New("mint: a token needs a subject and at least one role")
+	}
+	if strings.TrimSpace(o.Subject) != o.Subject || strings.ContainsFunc(o.Subject, unicode.IsControl) {
+		return "", errors.New("mint: the subject is an account id: no surrounding spaces or control characters")
 	}
 	now := time.Now()
 	c := tokenClaims{RegisteredClaims: jwt.RegisteredClaims{Issuer: o.Issuer, Subject: o.Subject,
@@ -322,6 +327,11 @@ func (v *Verifier) check(ctx context.Context, token string) (*Claims, time.Time,
 	}
 	if c.Subject == "" {
 		return nil, time.Time{}, fmt.Errorf("%w: token has no subject", ErrUnauthenticated)
+	}
+	if strings.TrimSpace(c.Subject) != c.Subject || strings.ContainsFunc(c.Subject, unicode.IsControl) {
+		// An account id is compared as it is written (the register, a report's author, who made
+		// a referral): " parent-1" is not another person (review 7).
+		return nil, time.Time{}, fmt.Errorf("%w: token subject has surrounding spaces or control characters", ErrUnauthenticated)
 	}
 	claims := &Claims{Subject: c.Subject}
 	for _, r := range c.Roles {

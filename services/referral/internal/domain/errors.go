@@ -85,8 +85,8 @@ var (
 	// ErrSessionUnderWay: a family is not erased while one of its sessions is under way.
 	ErrSessionUnderWay = problem.Rule("SESSION_UNDER_WAY", "someone of the family was checked in at the centre today and "+
 		"the session is not recorded as completed (a booking cancelled or a party's no-show leaves the others in the building): "+
-		"staff need the family's names and who may collect the children until they have gone; erase from tomorrow, "+
-		"or once the session is recorded as completed")
+		"staff need the family's names and who may collect the children until they have gone; erase from tomorrow "+
+		"(or sooner, once a session still open is recorded as completed)")
 )
 
 // Rules broken by a command that the state allows.

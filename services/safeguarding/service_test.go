@@ -856,8 +856,13 @@ func TestADomesticAbuseFindingIsClearedOnlyByTheLeadSayingWhy(t *testing.T) {
 	}
 	err = assess(lead, false, da, "the court found it unproven")
 	require.Equal(t, "domestic_abuse_finding", badField(t, err), "the factor without the finding")
+	// Clearing it lets supported contact go ahead: the register's lead's, cleared today (decision
+	// 109); review 7 held a lead's token for an account on no register.
+	err = assess(lead, false, nil, "the court found it unproven")
+	require.Equal(t, "NOT_CLEARED", reason(t, err))
 	require.Equal(t, before, g.events(t), "refused requests append nothing")
 
+	g.onTheRegister(t, "lead-1")
 	require.NoError(t, assess(lead, false, nil, "the court found it unproven"))
 	require.Equal(t, before+1, g.events(t))
 }

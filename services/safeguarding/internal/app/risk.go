@@ -27,12 +27,20 @@ func (a *App) AssessRisk(ctx context.Context, c domain.Caller, family uuid.UUID,
 		return nil, nil, err
 	}
 	expected := r.Version()
+	clears := r.DomesticAbuseFinding() && !as.DomesticAbuseFinding
 	msgs, err := r.Assess(c, as, a.today())
 	if err != nil {
 		return nil, nil, err
 	}
 	if err := a.familyAt(ctx, family, as.Centre); err != nil {
 		return nil, nil, err
+	}
+	// Clearing a domestic-abuse finding lets supported contact go ahead: it is not protective, so
+	// it is the register's lead's, cleared today (decision 109). Finding it never waits.
+	if clears {
+		if _, err := a.ActingAsStaff(ctx, as.Centre, c); err != nil {
+			return nil, nil, err
+		}
 	}
 	uow := new(eventstore.UnitOfWork)
 	if _, err := a.append(ctx, uow, domain.RiskStreamID(family), expected, family, as.Centre, md, msgs); err != nil {

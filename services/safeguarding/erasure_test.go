@@ -19,7 +19,7 @@ import (
 // referral's event is the record.
 func TestReferralsFamilyErasedShredsTheFamilysKey(t *testing.T) {
 	g := newRig(t)
-	g.onTheRegister(t, "lead-1", "volunteer-1", "volunteer-2", "coordinator-1") // records are worked on by staff the register clears
+	g.theUsualStaff(t)
 	ctx := t.Context()
 	vol := g.as(t, "volunteer-1", auth.RoleVolunteer)
 	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
@@ -74,7 +74,7 @@ func TestReferralsFamilyErasedShredsTheFamilysKey(t *testing.T) {
 // while it was being dealt with).
 func TestAnErasureWaitsWhileRecordsAreInUse(t *testing.T) {
 	g := newRig(t)
-	g.onTheRegister(t, "lead-1", "volunteer-1", "volunteer-2", "coordinator-1") // records are worked on by staff the register clears
+	g.theUsualStaff(t)
 	ctx := t.Context()
 	vol := g.as(t, "volunteer-1", auth.RoleVolunteer)
 	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)

@@ -192,7 +192,7 @@ func review(days int) *commonv1.Date {
 // description never appears in clear in the events table or in any JetStream message.
 func TestAConcernLeadsToAHoldPublishedOnJetStream(t *testing.T) {
 	g := newRig(t)
-	g.onTheRegister(t, "lead-1", "volunteer-1", "volunteer-2", "coordinator-1") // records are worked on by staff the register clears
+	g.theUsualStaff(t)
 	ctx := t.Context()
 	vol := g.as(t, "volunteer-1", auth.RoleVolunteer)
 	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
@@ -267,7 +267,7 @@ func TestAConcernLeadsToAHoldPublishedOnJetStream(t *testing.T) {
 // record with its stated purpose, listed by ListAccessRecords.
 func TestAVolunteerCannotReadAnothersConcernAndEveryReadIsRecorded(t *testing.T) {
 	g := newRig(t)
-	g.onTheRegister(t, "lead-1", "volunteer-1", "volunteer-2", "coordinator-1") // records are worked on by staff the register clears
+	g.theUsualStaff(t)
 	ctx := t.Context()
 	vol := g.as(t, "volunteer-1", auth.RoleVolunteer)
 	other := g.as(t, "volunteer-2", auth.RoleVolunteer)
@@ -345,7 +345,7 @@ func TestAVolunteerCannotReadAnothersConcernAndEveryReadIsRecorded(t *testing.T)
 // Bad input gets InvalidArgument naming the field, and nothing is appended.
 func TestBadInputIsRefusedNamingTheFieldAndAppendsNothing(t *testing.T) {
 	g := newRig(t)
-	g.onTheRegister(t, "lead-1", "volunteer-1", "volunteer-2", "coordinator-1") // records are worked on by staff the register clears
+	g.theUsualStaff(t)
 	ctx := t.Context()
 	vol := g.as(t, "volunteer-1", auth.RoleVolunteer)
 	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
@@ -714,7 +714,7 @@ func TestReportsFromSessionToReleaseWithTheSecondPersonCheck(t *testing.T) {
 // a person assesses the family.
 func TestAReceivedReferralIsScreenedProvisionally(t *testing.T) {
 	g := newRig(t)
-	g.onTheRegister(t, "lead-1", "volunteer-1", "volunteer-2", "coordinator-1") // records are worked on by staff the register clears
+	g.theUsualStaff(t)
 	ctx := t.Context()
 	family := uuid.New()
 	g.other(t, "referral", family, g.centre, &referralv1.ReferralReceived{ReferralId: uuid.NewString(), FamilyId: family.String(),
@@ -743,7 +743,7 @@ func TestAReceivedReferralIsScreenedProvisionally(t *testing.T) {
 // centre's lead reads the records of their own centre, and not the first centre's risk rating.
 func TestAnotherCentresFamilyIsNotFound(t *testing.T) {
 	g := newRig(t)
-	g.onTheRegister(t, "lead-1", "volunteer-1", "volunteer-2", "coordinator-1") // records are worked on by staff the register clears
+	g.theUsualStaff(t)
 	ctx := t.Context()
 	family, elsewhere := uuid.New(), uuid.New()
 	g.other(t, "referral", family, elsewhere, &referralv1.ReferralReceived{ReferralId: uuid.NewString(), FamilyId: family.String(),
@@ -779,7 +779,7 @@ func TestAnotherCentresFamilyIsNotFound(t *testing.T) {
 // id and silently no description), and so is new text on the closed one's family.
 func TestAnErasedFamilysRecordsStillReadAndCloseWithoutText(t *testing.T) {
 	g := newRig(t)
-	g.onTheRegister(t, "lead-1", "volunteer-1", "volunteer-2", "coordinator-1") // records are worked on by staff the register clears
+	g.theUsualStaff(t)
 	ctx := t.Context()
 	vol := g.as(t, "volunteer-1", auth.RoleVolunteer)
 	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
@@ -874,7 +874,7 @@ func TestAHoldsReviewIsBoundedAndAnOverdueReviewIsListed(t *testing.T) {
 	now := time.Now().UTC()
 	clk := clock.NewSimulated(now)
 	g := newRig(t, clk)
-	g.onTheRegister(t, "lead-1", "volunteer-1", "volunteer-2", "coordinator-1") // records are worked on by staff the register clears
+	g.theUsualStaff(t)
 	ctx := t.Context()
 	family := uuid.New()
 	g.other(t, "referral", family, g.centre, &referralv1.ReferralReceived{ReferralId: uuid.NewString(), FamilyId: family.String(),
@@ -930,7 +930,7 @@ func TestALeadReviewsAHoldAndItContinues(t *testing.T) {
 	now := time.Now().UTC()
 	clk := clock.NewSimulated(now)
 	g := newRig(t, clk)
-	g.onTheRegister(t, "lead-1", "volunteer-1", "volunteer-2", "coordinator-1") // records are worked on by staff the register clears
+	g.theUsualStaff(t)
 	ctx := t.Context()
 	family := g.families(t, 1)[0]
 	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)

@@ -52,6 +52,14 @@ func (g *rig) staffRegister(t *testing.T) *staffRegister {
 	return g.staff
 }
 
+// theUsualStaff puts the accounts most tests act as on the centre's staff register: lead-1,
+// volunteer-1, volunteer-2 and coordinator-1. Safeguarding's records are worked on by staff the
+// register clears (decision 109).
+func (g *rig) theUsualStaff(t *testing.T) {
+	t.Helper()
+	g.onTheRegister(t, "lead-1", "volunteer-1", "volunteer-2", "coordinator-1")
+}
+
 // onTheRegister puts accounts on the centre's staff register, cleared for months, each in the
 // role its name begins with (lead, coordinator, supervisor, volunteer): safeguarding's records are
 // worked on by staff the register clears (decision 109).

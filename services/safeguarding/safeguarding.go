@@ -20,6 +20,7 @@ import (
 	"github.com/familytime/familytime/services/platform/host"
 	"github.com/familytime/familytime/services/platform/migrate"
 	"github.com/familytime/familytime/services/platform/relay"
+	"github.com/familytime/familytime/services/platform/staff"
 	"github.com/familytime/familytime/services/safeguarding/internal/adapters"
 	"github.com/familytime/familytime/services/safeguarding/internal/app"
 	"github.com/familytime/familytime/services/safeguarding/internal/ports"
@@ -35,7 +36,8 @@ var migrations embed.FS
 // keys live in the key store apart (KEYSTORE_URL, seal.Migrations()), never with the events.
 func Migrations() []migrate.Set {
 	own, _ := fs.Sub(migrations, "migrations")
-	return []migrate.Set{eventstore.Migrations(), {Component: Name, FS: own}}
+	// The kept staff registers' set comes last: the service's own 0005 made its table first.
+	return []migrate.Set{eventstore.Migrations(), {Component: Name, FS: own}, staff.Migrations()}
 }
 
 // Service is the safeguarding service.
@@ -70,7 +72,7 @@ func New(d host.Deps) (host.Service, error) {
 		return nil, err
 	}
 	stc, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Name: ports.StaffConsumer, Stream: bus.StreamName("scheduling"),
-		FilterSubjects: ports.StaffSubjects, Logger: d.Logger, DeadLetterStream: d.Streams}, ports.StaffEvents(a))
+		FilterSubjects: staff.Subjects, Logger: d.Logger, DeadLetterStream: d.Streams}, staff.KeepEvents(false))
 	if err != nil {
 		return nil, err
 	}

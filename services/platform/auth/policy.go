@@ -110,6 +110,16 @@ func (p Policy) Scope(ctx context.Context, method string, req proto.Message) con
 	return WithClaims(ctx, claims.At(centre))
 }
 
+// Centre is the centre a centre-scoped method's request names; scoped is false for other methods
+// and for a request without a centre (Authorize has refused those already).
+func (p Policy) Centre(method string, req proto.Message) (centre uuid.UUID, scoped bool) {
+	if !p[method].CentreScoped {
+		return uuid.Nil, false
+	}
+	centre, err := centreOf(req)
+	return centre, err == nil
+}
+
 func centreOf(req proto.Message) (uuid.UUID, error) {
 	if req == nil {
 		return uuid.Nil, errors.New("no request to read the centre from")

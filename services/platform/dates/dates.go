@@ -7,6 +7,7 @@ package dates
 
 import (
 	"time"
+	_ "time/tzdata" // the centres' dates must not depend on the host's zone files
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 )
@@ -42,3 +43,19 @@ func FromParts(year, month, day int) (time.Time, bool) {
 
 // String is a domain date as YYYY-MM-DD, for messages: a date names no one.
 func String(t time.Time) string { return t.Format(time.DateOnly) }
+
+// uk is the centres' time zone.
+var uk = func() *time.Location {
+	zone, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		return time.UTC // unreachable: the zone database is embedded
+	}
+	return zone
+}()
+
+// InUK is the date in the United Kingdom at the instant now, as a domain date: a day's work at a
+// centre (who is on its staff register that day) is dated where the centre is.
+func InUK(now time.Time) time.Time {
+	t := now.In(uk)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}

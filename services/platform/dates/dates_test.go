@@ -101,3 +101,18 @@ func TestRoundTrip(t *testing.T) {
 		require.True(t, proto.Equal(d, dates.Proto(dates.Time(d))), "%v", d)
 	}
 }
+
+func TestInUK(t *testing.T) {
+	for _, c := range []struct {
+		now  time.Time
+		want time.Time
+	}{
+		{time.Date(2026, 7, 1, 23, 30, 0, 0, time.UTC), day(2026, 7, 2)},   // British Summer Time: already the 2nd
+		{time.Date(2026, 12, 1, 23, 30, 0, 0, time.UTC), day(2026, 12, 1)}, // Greenwich Mean Time
+		{time.Date(2026, 7, 1, 22, 59, 0, 0, time.UTC), day(2026, 7, 1)},
+	} {
+		if got := dates.InUK(c.now); !got.Equal(c.want) {
+			t.Errorf("InUK(%s) = %s, want %s", c.now, dates.String(got), dates.String(c.want))
+		}
+	}
+}

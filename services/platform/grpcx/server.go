@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"buf.build/go/protovalidate"
+	"github.com/google/uuid"
 	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -40,7 +41,16 @@ type ServerConfig struct {
 	Authenticator Authenticator
 	// Policy holds a rule for every RPC the server serves; anything else is refused.
 	Policy auth.Policy
+	// Staff, optional, is asked once a centre-scoped call is authorized, with the centre its
+	// request names: it refuses a caller the centre's staff register does not clear, or gives the
+	// context the caller acts in (staff.Gate).
+	Staff StaffGate
 }
+
+// StaffGate decides a centre-scoped call by who the centre's staff are: it returns the context
+// the call goes on in (the caller may act in another role than the token's first), or an error
+// the server maps like a handler's.
+type StaffGate func(ctx context.Context, method string, centre uuid.UUID) (context.Context, error)
 
 // Server is a gRPC server with its health service.
 type Server struct {
@@ -123,6 +133,11 @@ func (s *Server) unary(ctx context.Context, req any, info *grpc.UnaryServerInfo,
 		return nil, err
 	}
 	ctx = s.acting(s.cfg.Policy.Scope(ctx, info.FullMethod, msg), info.FullMethod)
+	if centre, scoped := s.cfg.Policy.Centre(info.FullMethod, msg); scoped && s.cfg.Staff != nil {
+		if ctx, err = s.cfg.Staff(ctx, info.FullMethod, centre); err != nil {
+			return nil, Status(ctx, s.cfg.Logger, err)
+		}
+	}
 	resp, err = handler(ctx, req)
 	return resp, Status(ctx, s.cfg.Logger, err)
 }

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go"
 	"google.golang.org/grpc"
@@ -61,6 +62,12 @@ type Service interface {
 	Run(ctx context.Context)
 }
 
+// StaffGated is a Service whose centre-scoped calls by a centre's staff are made only while the
+// centre's staff register clears them (grpcx.ServerConfig.Staff, staff.Gate).
+type StaffGated interface {
+	Staff(ctx context.Context, method string, centre uuid.UUID) (context.Context, error)
+}
+
 // AdminHandlers is a Service that also serves HTTP on the admin port (beside /metrics and
 // /healthz), by http.ServeMux pattern; Main adds them.
 type AdminHandlers interface {
@@ -78,7 +85,11 @@ type Running struct {
 
 // Start listens on addr, serves the service's gRPC API and starts its background work.
 func Start(ctx context.Context, svc Service, authn grpcx.Authenticator, log *slog.Logger, addr string) (*Running, error) {
-	srv, err := grpcx.NewServer(grpcx.ServerConfig{Logger: log, Authenticator: authn, Policy: svc.Policy()})
+	cfg := grpcx.ServerConfig{Logger: log, Authenticator: authn, Policy: svc.Policy()}
+	if g, ok := svc.(StaffGated); ok {
+		cfg.Staff = g.Staff
+	}
+	srv, err := grpcx.NewServer(cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -36,6 +36,9 @@ var (
 	// ErrNotRegisterKeeper matches every refusal of a change to the register by someone who is
 	// not one of the centre's coordinators on it, cleared, that day (decisions.md 93).
 	ErrNotRegisterKeeper = problem.Rule("NOT_REGISTER_KEEPER", "you keep the centre's staff register only as one of its coordinators, on it and cleared today")
+	// ErrNotTheLead matches every refusal of someone acting as the centre's safeguarding lead whom
+	// its register does not have as its lead that day (Register.IsLead).
+	ErrNotTheLead = problem.Rule("NOT_THE_LEAD", "you act as the centre's safeguarding lead, but its staff register does not have you as its lead")
 )
 
 // TrainingLasts is how long safeguarding training counts: it is needed again every year.
@@ -383,15 +386,36 @@ func (r *Register) CanSupervise(account string, date time.Time) (bool, string) {
 // (Member.Cleared). The message speaks to the caller, who is the account, and names no
 // account: a token's subject may be an e-mail address.
 func (r *Register) Works(account string, date time.Time) error {
-	refuse := func(why string) error {
-		return problem.Rule(ErrNotCleared.Reason, fmt.Sprintf("you are not cleared to work at the centre's sessions on %s: %s. "+
-			"Staff and volunteers need an enhanced DBS check before starting and safeguarding training every year; "+
-			"a coordinator of the centre keeps its staff register (familytime staff)", dates.String(date), why))
-	}
+	return r.WorksOn(account, date, "at the centre's sessions")
+}
+
+// WorksOn refuses, with ErrNotCleared's reason and why in words, an account that may not do the
+// work on date (Cleared): work says what, as "at the centre's sessions" or "on the centre's
+// referrals and families". The message speaks to the caller and names no account.
+func (r *Register) WorksOn(account string, date time.Time, work string) error {
 	if ok, why := r.Cleared(account, date); !ok {
-		return refuse(why)
+		return problem.Rule(ErrNotCleared.Reason, fmt.Sprintf("you are not cleared to work %s on %s: %s. "+
+			"Staff and volunteers need an enhanced DBS check before starting and safeguarding training every year; "+
+			"a coordinator of the centre keeps its staff register (familytime staff)", work, dates.String(date), why))
 	}
 	return nil
+}
+
+// IsLead refuses, with ErrNotTheLead saying why, an account acting as the centre's safeguarding
+// lead whom the register, on the staff on date, does not have as its safeguarding lead: a token's
+// role says what someone claims to do, the register, kept by the centre, who its lead is
+// (decisions 107 and 110). The message speaks to the caller and names no account.
+func (r *Register) IsLead(account string, date time.Time) error {
+	m, ok := r.Member(account)
+	if ok && m.OnStaff(date) && m.Role == schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD {
+		return nil
+	}
+	why := "you are not on its staff register today"
+	if ok && m.OnStaff(date) {
+		why = "its staff register has you as " + RoleWords(m.Role)
+	}
+	return problem.Rule(ErrNotTheLead.Reason, fmt.Sprintf("you act as the centre's safeguarding lead, but %s: "+
+		"act in the role the register gives you, or ask a coordinator to record you as the lead (familytime staff)", why))
 }
 
 // Cleared reports whether account may work at the centre on date, in any role, and if not why,

@@ -93,9 +93,3 @@ func invalid(vs []problem.Violation) error {
 	}
 	return &problem.InvalidError{Violations: vs}
 }
-
-// NoteStaffEvent keeps, in a consumer's unit, an event of the centre's staff register at its
-// version in the register's stream (decision 96).
-func (a *App) NoteStaffEvent(uow *eventstore.UnitOfWork, centre uuid.UUID, version int64, eventType string, payload []byte) {
-	adapters.ProjectStaffEvent(uow, centre, version, eventType, payload)
-}

@@ -1,6 +1,9 @@
 package domain
 
-import "github.com/familytime/familytime/services/platform/problem"
+import (
+	"github.com/familytime/familytime/services/platform/problem"
+	"github.com/familytime/familytime/services/platform/staff"
+)
 
 // Not found.
 var (
@@ -38,7 +41,7 @@ var (
 	ErrReportNotReassignable = problem.Rule("REPORT_NOT_REASSIGNABLE", "the report is waiting for its check, approved or released: "+
 		"it keeps its writer (a report returned by its checker may be given to another writer)")
 	// ErrNotTheLead: someone acting as the lead on reports is the lead on the centre's register.
-	ErrNotTheLead = problem.Rule("NOT_THE_LEAD", "you act as the centre's safeguarding lead, but its staff register does not have you as its lead")
+	ErrNotTheLead = staff.ErrNotTheLead
 	// ErrWriterNotCleared: a report's new writer must be cleared to supervise contact at the
 	// centre that day.
 	ErrWriterNotCleared = problem.Rule("WRITER_NOT_CLEARED", "the writer is not cleared to supervise contact at the centre today")

@@ -11,10 +11,8 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
-	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/inwords"
-	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/platform/staff"
 )
 
@@ -261,31 +259,15 @@ func (r *Report) Version() int64 { return r.version }
 // whether they may still do it (a supervisor whose training lapsed, or who left, keeps a token
 // until it expires). The message speaks to the caller and names no account.
 func ClearedToWork(register *staff.Register, account string, today time.Time) error {
-	if ok, why := register.Cleared(account, today); !ok {
-		return problem.Rule(ErrNotCleared.Reason, fmt.Sprintf("you are not cleared to work on the centre's reports and safeguarding records on %s: %s. "+
-			"Staff and volunteers need an enhanced DBS check before starting and safeguarding training every year; "+
-			"a coordinator of the centre keeps its staff register (familytime staff)", today.Format(time.DateOnly), why))
-	}
-	return nil
+	return register.WorksOn(account, today, "on the centre's reports and safeguarding records")
 }
 
 // OnTheRegisterAsLead refuses, with ErrNotTheLead saying why, someone acting as the centre's
 // safeguarding lead on its reports (releasing, reassigning, correcting a checked one, reading any)
-// whom the centre's staff register, on the staff today, does not have as its safeguarding lead:
-// a token's role says what someone claims to do, the register, kept by the centre, who its lead is
-// (review 6: a contact supervisor with a lead's token gave reports to other writers). The message
-// speaks to the caller and names no account.
+// whom the centre's staff register, on the staff today, does not have as its safeguarding lead
+// (review 6: a contact supervisor with a lead's token gave reports to other writers).
 func OnTheRegisterAsLead(register *staff.Register, account string, today time.Time) error {
-	m, ok := register.Member(account)
-	if ok && m.OnStaff(today) && m.Role == schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD {
-		return nil
-	}
-	why := "you are not on its staff register today"
-	if ok && m.OnStaff(today) {
-		why = "its staff register has you as " + staff.RoleWords(m.Role)
-	}
-	return problem.Rule(ErrNotTheLead.Reason, fmt.Sprintf("you act as the centre's safeguarding lead, but %s: "+
-		"work on its reports in the role the register gives you, or ask a coordinator to record you as the lead (familytime staff)", why))
+	return register.IsLead(account, today)
 }
 
 // CanRead says whether the caller may read the report's text: its writer, its author, its checker

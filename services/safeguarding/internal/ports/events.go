@@ -13,7 +13,6 @@ import (
 	"github.com/familytime/familytime/services/platform/bus"
 	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
-	"github.com/familytime/familytime/services/platform/staff"
 	"github.com/familytime/familytime/services/safeguarding/internal/app"
 	"github.com/familytime/familytime/services/safeguarding/internal/domain"
 )
@@ -197,30 +196,3 @@ func OwnEvents(a *app.App) bus.Handler {
 // StaffConsumer is the durable consumer of the centres' staff registers on the scheduling stream:
 // a consumer of its own, so that it reads every register from the stream's start (decision 96).
 const StaffConsumer = "safeguarding-staff"
-
-// StaffSubjects are the events of a centre's staff register.
-var StaffSubjects = []string{"ft.scheduling.*.StaffMemberAdded", "ft.scheduling.*.StaffCheckRecorded", "ft.scheduling.*.StaffMemberLeft"}
-
-// StaffEvents returns the handler of the centres' staff registers: each event is kept as scheduling
-// recorded it, at its version in the register's stream, for the report commands to fold.
-func StaffEvents(a *app.App) bus.Handler {
-	return func(ctx context.Context, d bus.Delivery, uow *eventstore.UnitOfWork) error {
-		ev, ok := staff.Event(d.Envelope.GetEventType())
-		if !ok {
-			return nil // not handled; the inbox still records it
-		}
-		if err := d.Payload(ev); err != nil {
-			return err
-		}
-		type ofCentre interface{ GetCentreId() string }
-		centre, err := uuid.Parse(ev.(ofCentre).GetCentreId())
-		if err != nil || centre == uuid.Nil {
-			return bus.Poison(fmt.Errorf("%s %s: the centre id is not a UUID", bus.EventName(d.Envelope.GetEventType()), d.EventID))
-		}
-		if d.Envelope.GetStreamId() != staff.Stream(centre) || d.Envelope.GetStreamVersion() < 1 {
-			return bus.Poison(fmt.Errorf("%s %s: not an event of the centre's staff register stream", bus.EventName(d.Envelope.GetEventType()), d.EventID))
-		}
-		a.NoteStaffEvent(uow, centre, d.Envelope.GetStreamVersion(), d.Envelope.GetEventType(), d.Envelope.GetPayload())
-		return nil
-	}
-}

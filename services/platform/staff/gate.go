@@ -1,0 +1,73 @@
+package staff
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/familytime/familytime/services/platform/auth"
+)
+
+// staffRoles are the roles someone holds as one of a centre's staff or volunteers, which its
+// register records; a referrer, an analyst, an administrator or a service is on no register.
+var staffRoles = []auth.Role{auth.RoleCoordinator, auth.RoleSafeguardingLead, auth.RoleSupervisor, auth.RoleVolunteer}
+
+// Gate decides a service's centre-scoped calls by the centre's staff register (decision 110): a
+// caller acting at the centre as one of its staff makes the call only while the register, as the
+// service keeps it, clears them that day (Register.WorksOn); acting as the safeguarding lead, only
+// as the register's lead (Register.IsLead), or else as a coordinator when their token holds that
+// role too and the call allows it. A token says what someone does; the register, kept by the
+// centre, says whether they still may: a coordinator who left keeps a token until it expires.
+// Its Staff method is a grpcx.StaffGate.
+type Gate struct {
+	// Policy is the service's, for the roles each call allows.
+	Policy auth.Policy
+	// Register is the centre's register as the service keeps it (Kept).
+	Register func(ctx context.Context, centre uuid.UUID) (*Register, error)
+	// Pseudonymous: the register names accounts by their Pseudonym (KeepEvents(true)).
+	Pseudonymous bool
+	// Today is the date now.
+	Today func() time.Time
+	// Work says what a refused caller is not cleared to work on: "on the centre's referrals and
+	// families".
+	Work string
+}
+
+// Staff is the call's context, the caller acting as the register allows, or the refusal.
+func (g Gate) Staff(ctx context.Context, method string, centre uuid.UUID) (context.Context, error) {
+	acting := auth.ActingRoleFrom(ctx)
+	c, ok := auth.FromContext(ctx)
+	if !ok || !slices.Contains(staffRoles, acting) {
+		return ctx, nil
+	}
+	if !slices.Contains(c.Centres, centre) {
+		// A national role passed the policy; the staff role is not held at this centre.
+		return ctx, status.Errorf(codes.PermissionDenied, "you act as %s, and centre %s is not one of yours", acting, centre)
+	}
+	register, err := g.Register(ctx, centre)
+	if err != nil {
+		return ctx, err
+	}
+	account := c.Subject
+	if g.Pseudonymous {
+		account = Pseudonym(centre, account)
+	}
+	today := g.Today()
+	if err := register.WorksOn(account, today, g.Work); err != nil {
+		return ctx, err
+	}
+	if acting != auth.RoleSafeguardingLead {
+		return ctx, nil
+	}
+	err = register.IsLead(account, today)
+	if err != nil && c.Has(auth.RoleCoordinator) && slices.Contains(g.Policy[method].Roles, auth.RoleCoordinator) {
+		// A token with both roles, for someone the register has in another role: they act as
+		// the coordinator their token also makes them.
+		return auth.WithActingRole(ctx, auth.RoleCoordinator), nil
+	}
+	return ctx, err
+}

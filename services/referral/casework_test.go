@@ -108,6 +108,7 @@ func (g *rig) centreAccredited(t *testing.T, status commonv1.AccreditationStatus
 	require.Eventually(t, func() bool {
 		return g.count(t, "SELECT count(*) FROM centres WHERE centre_id = $1", id) == 1
 	}, 30*time.Second, 10*time.Millisecond, "referral learns of the centre from scheduling's stream")
+	g.onStaff(t, id, "coordinator-"+id.String()[:8], schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR)
 	return id
 }
 

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"sync"
 
+	"github.com/google/uuid"
 	"google.golang.org/grpc"
 
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
@@ -19,6 +20,7 @@ import (
 	"github.com/familytime/familytime/services/platform/host"
 	"github.com/familytime/familytime/services/platform/migrate"
 	"github.com/familytime/familytime/services/platform/relay"
+	"github.com/familytime/familytime/services/platform/staff"
 	"github.com/familytime/familytime/services/referral/internal/adapters"
 	"github.com/familytime/familytime/services/referral/internal/app"
 	"github.com/familytime/familytime/services/referral/internal/ports"
@@ -34,12 +36,13 @@ var migrations embed.FS
 // family keys live in a key store of their own (seal.Migrations, KEYSTORE_URL).
 func Migrations() []migrate.Set {
 	own, _ := fs.Sub(migrations, "migrations")
-	return []migrate.Set{eventstore.Migrations(), {Component: Name, FS: own}}
+	return []migrate.Set{eventstore.Migrations(), {Component: Name, FS: own}, staff.Migrations()}
 }
 
 // Service is the referral service.
 type Service struct {
 	api       *ports.Server
+	gate      staff.Gate
 	relay     *relay.Relay
 	consumers []*bus.Consumer
 }
@@ -55,7 +58,11 @@ func New(d host.Deps) (host.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{api: ports.NewServer(a), relay: r}
+	s := &Service{api: ports.NewServer(a), relay: r, gate: staff.Gate{Policy: ports.Policy,
+		Register: func(ctx context.Context, centre uuid.UUID) (*staff.Register, error) {
+			return staff.Kept(ctx, d.Pool, centre)
+		},
+		Today: a.Today, Work: "on the centre's referrals and families"}}
 	for _, c := range []struct {
 		name, stream string
 		subjects     []string
@@ -64,6 +71,7 @@ func New(d host.Deps) (host.Service, error) {
 		{ports.SchedulingConsumer, "scheduling", ports.SchedulingSubjects, ports.SchedulingEvents(a)},
 		{ports.SafeguardingConsumer, "safeguarding", ports.SafeguardingSubjects, ports.SafeguardingEvents(a)},
 		{ports.ReferralConsumer, Name, ports.ReferralSubjects, ports.ReferralEvents(a)},
+		{ports.StaffConsumer, "scheduling", staff.Subjects, staff.KeepEvents(false)},
 	} {
 		consumer, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Name: c.name, Stream: bus.StreamName(c.stream),
 			FilterSubjects: c.subjects, DeadLetterStream: d.Streams, Logger: d.Logger}, c.handle)
@@ -78,6 +86,12 @@ func New(d host.Deps) (host.Service, error) {
 // Register adds ReferralService to the server.
 func (s *Service) Register(r grpc.ServiceRegistrar) {
 	referralv1.RegisterReferralServiceServer(r, s.api)
+}
+
+// Staff refuses a centre's staff the register does not clear today, in any call (decision 110):
+// a coordinator who left opens no family's details with the token they kept.
+func (s *Service) Staff(ctx context.Context, method string, centre uuid.UUID) (context.Context, error) {
+	return s.gate.Staff(ctx, method, centre)
 }
 
 // Policy is the rule for every RPC of ReferralService.

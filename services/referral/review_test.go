@@ -11,6 +11,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
 )
 
@@ -72,6 +73,14 @@ func TestOnlyTheLeadClearsAScreeningsDomesticAbuseFindingSayingWhy(t *testing.T)
 	w := g.casework(t, g.centre(t, supported, supervised))
 	lead := g.client(t, "lead-1", []auth.Role{auth.RoleSafeguardingLead}, w.centre)
 	both := g.client(t, "lead-and-coordinator", []auth.Role{auth.RoleCoordinator, auth.RoleSafeguardingLead}, w.centre)
+	g.onStaff(t, w.centre, "lead-1", schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD)
+	g.onStaff(t, w.centre, "lead-and-coordinator", schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD)
+	// A lead's token is the lead's only for the register's lead (decision 110): one for an
+	// account on no register is refused, and one for an account the register has as a
+	// coordinator acts as the coordinator its token also makes them.
+	stranger := g.client(t, "lead-2", []auth.Role{auth.RoleSafeguardingLead}, w.centre)
+	g.onStaff(t, w.centre, "coordinator-and-lead", schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR)
+	coordinatorWithLeadToken := g.client(t, "coordinator-and-lead", []auth.Role{auth.RoleCoordinator, auth.RoleSafeguardingLead}, w.centre)
 	screen := func(c referralv1.ReferralServiceClient, ref string, da bool, note string) error {
 		_, err := c.RecordScreening(t.Context(), &referralv1.RecordScreeningRequest{RequestId: uuid.NewString(), ReferralId: ref,
 			CentreId: w.centre.String(), Rating: referralv1.RiskRating_RISK_RATING_GREEN, DomesticAbuseFinding: da, Note: note})
@@ -84,6 +93,8 @@ func TestOnlyTheLeadClearsAScreeningsDomesticAbuseFindingSayingWhy(t *testing.T)
 	refused(t, screen(w.c, ref, false, ""), codes.FailedPrecondition, "FINDING_CLEARED_BY_LEAD")
 	refused(t, screen(w.c, ref, false, "the court found the allegations unproven"), codes.FailedPrecondition, "FINDING_CLEARED_BY_LEAD")
 	refused(t, screen(lead, ref, false, ""), codes.FailedPrecondition, "NOTE_REQUIRED")
+	refused(t, screen(stranger, ref, false, "the court found the allegations unproven"), codes.FailedPrecondition, "NOT_CLEARED")
+	refused(t, screen(coordinatorWithLeadToken, ref, false, "the court found the allegations unproven"), codes.FailedPrecondition, "FINDING_CLEARED_BY_LEAD")
 	refused(t, screen(lead, ref, false, "..."), codes.InvalidArgument, "note")
 	require.Equal(t, before, g.events(t), "refusals append nothing")
 	_, err := w.accept(ref, supported)
@@ -164,6 +175,7 @@ func TestASecondParentsApplicationNamesTheFamilysChildren(t *testing.T) {
 	// A coordinator entering a paper application need not name the children; children they do
 	// name must be the family's (review 4: a wrong applicant's children were dropped unseen).
 	coordinator := g.client(t, "coordinator-1", []auth.Role{auth.RoleCoordinator}, centre)
+	g.onStaff(t, centre, "coordinator-1", schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR)
 	_, err = coordinator.SubmitSecondPartyApplication(ctx, &referralv1.SubmitSecondPartyApplicationRequest{RequestId: uuid.NewString(),
 		ReferralId: ref, CentreId: centre.String(), Parent: nonResident(), Risk: &referralv1.RiskAnswers{}, ConsentGiven: true,
 		Children: []*referralv1.Child{second, wrongDay}})

@@ -27,6 +27,7 @@ import (
 	"github.com/familytime/familytime/services/platform/host"
 	"github.com/familytime/familytime/services/platform/relay"
 	"github.com/familytime/familytime/services/platform/seal"
+	"github.com/familytime/familytime/services/platform/staff"
 	"github.com/familytime/familytime/services/platform/testkit"
 	"github.com/familytime/familytime/services/referral"
 )
@@ -151,7 +152,31 @@ func (g *rig) centre(t *testing.T, types ...commonv1.ServiceType) uuid.UUID {
 	require.Eventually(t, func() bool {
 		return g.count(t, "SELECT count(*) FROM centres WHERE centre_id = $1", id) == 1
 	}, 30*time.Second, 10*time.Millisecond, "referral learns of the centre from scheduling's stream")
+	g.onStaff(t, id, "coordinator-"+id.String()[:8], schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR)
 	return id
+}
+
+// onStaff adds account to the centre's staff register in the role, cleared (an enhanced DBS
+// check and training last month), as scheduling records it, and waits until referral has it.
+func (g *rig) onStaff(t *testing.T, centre uuid.UUID, account string, role schedulingv1.StaffRole) {
+	t.Helper()
+	month := time.Now().UTC().AddDate(0, -1, 0)
+	checked := &commonv1.Date{Year: int32(month.Year()), Month: int32(month.Month()), Day: int32(month.Day())}
+	g.staffEvent(t, centre, &schedulingv1.StaffMemberAdded{CentreId: centre.String(), AccountId: account, Role: role,
+		JoinedOn: checked, DbsCheckedOn: checked, TrainedOn: checked})
+}
+
+// staffEvent records an event of the centre's staff register in scheduling's log, and waits until
+// referral keeps it.
+func (g *rig) staffEvent(t *testing.T, centre uuid.UUID, ev proto.Message) {
+	t.Helper()
+	stream := staff.Stream(centre)
+	publish(t, g.scheduling, stream, ev, uuid.Nil, centre)
+	loaded, err := g.scheduling.Load(t.Context(), stream)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		return g.count(t, "SELECT count(*) FROM staff_register_events WHERE centre_id = $1", centre) == len(loaded)
+	}, 30*time.Second, 10*time.Millisecond, "referral keeps the centre's staff register from scheduling's stream")
 }
 
 // publish records another service's event, as that service would.

@@ -21,6 +21,7 @@ import (
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/grpcx"
 )
 
@@ -237,6 +238,24 @@ func TestFamilyHistory(t *testing.T) {
 	require.Equal(t, codes.PermissionDenied, status.Code(err), "a centre not the caller's")
 	_, err = g.client(t, "volunteer-1", []auth.Role{auth.RoleVolunteer}, s.a).GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
 	require.Equal(t, codes.PermissionDenied, status.Code(err), "a volunteer may not read it")
+	// A coordinator reads it only while the centre's staff register clears them (decision 110):
+	// one never on it, or who left, keeps a token until it expires, not the history.
+	weekAgo, yesterday := dates.InUK(time.Now()).AddDate(0, 0, -7), dates.InUK(time.Now()).AddDate(0, 0, -1)
+	g.staffEvent(t, s.a, &schedulingv1.StaffMemberAdded{CentreId: s.a.String(), AccountId: "coordinator-left", Role: schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR,
+		JoinedOn: dates.Proto(weekAgo), DbsCheckedOn: dates.Proto(weekAgo), TrainedOn: dates.Proto(weekAgo)})
+	leaver := g.client(t, "coordinator-left", []auth.Role{auth.RoleCoordinator}, s.a)
+	_, err = leaver.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
+	require.NoError(t, err, "while on the staff")
+	g.staffEvent(t, s.a, &schedulingv1.StaffMemberLeft{CentreId: s.a.String(), AccountId: "coordinator-left", LeftOn: dates.Proto(yesterday)})
+	for name, c := range map[string]reportingv1.ReportingServiceClient{"left": leaver, "never on it": g.client(t, "coordinator-never", []auth.Role{auth.RoleCoordinator}, s.a)} {
+		_, err = c.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
+		require.Equal(t, codes.FailedPrecondition, status.Code(err), name)
+		require.Contains(t, status.Convert(err).Message(), "not cleared to work on the centre's families' histories", name)
+		_, err = c.VerifyFamilyHistory(ctx, &reportingv1.VerifyFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
+		require.Equal(t, codes.FailedPrecondition, status.Code(err), name)
+	}
+	// The register reporting keeps names no account: each is a pseudonym.
+	require.Zero(t, g.count(t, `SELECT count(*) FROM staff_register_events WHERE position('coordinator-' in encode(payload, 'escape')) > 0`))
 	_, err = g.analyst(t).GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
 	require.Equal(t, codes.PermissionDenied, status.Code(err), "an analyst sees figures, not families")
 	_, err = g.client(t, "admin-1", []auth.Role{auth.RoleAdmin}).GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})

@@ -9,16 +9,20 @@ import (
 	"io/fs"
 	"net/http"
 	"sync"
+	"time"
 
+	"github.com/google/uuid"
 	"github.com/nats-io/nats.go/jetstream"
 	"google.golang.org/grpc"
 
 	reportingv1 "github.com/familytime/familytime/proto/gen/go/familytime/reporting/v1"
 	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/bus"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/host"
 	"github.com/familytime/familytime/services/platform/migrate"
+	"github.com/familytime/familytime/services/platform/staff"
 	"github.com/familytime/familytime/services/reporting/internal/adapters"
 	"github.com/familytime/familytime/services/reporting/internal/app"
 	"github.com/familytime/familytime/services/reporting/internal/ports"
@@ -33,12 +37,13 @@ var migrations embed.FS
 // Migrations are reporting's database: the event log tables (for its inbox) and its projections.
 func Migrations() []migrate.Set {
 	own, _ := fs.Sub(migrations, "migrations")
-	return []migrate.Set{eventstore.Migrations(), {Component: Name, FS: own}}
+	return []migrate.Set{eventstore.Migrations(), {Component: Name, FS: own}, staff.Migrations()}
 }
 
 // Service is the reporting service.
 type Service struct {
 	app       *app.App
+	gate      staff.Gate
 	api       *ports.Server
 	consumers []*bus.Consumer
 }
@@ -53,7 +58,13 @@ func New(d host.Deps) (host.Service, error) {
 	}
 	a := app.New(app.Deps{Centres: adapters.NewCentres(store), History: adapters.NewHistory(d.Pool),
 		Figures: adapters.NewFigures(d.Pool), Rebuilds: adapters.NewRebuilds(d.Pool), JS: js})
-	s := &Service{app: a, api: ports.NewServer(a)}
+	// The registers are kept with their accounts as pseudonyms: reporting holds no personal data,
+	// and an account id may be an e-mail address.
+	s := &Service{app: a, api: ports.NewServer(a), gate: staff.Gate{Policy: ports.Policy, Pseudonymous: true,
+		Register: func(ctx context.Context, centre uuid.UUID) (*staff.Register, error) {
+			return staff.Kept(ctx, d.Pool, centre)
+		},
+		Today: func() time.Time { return dates.InUK(d.Now()) }, Work: "on the centre's families' histories"}}
 	for _, svc := range app.Services {
 		c, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Name: ports.Consumer(svc), Stream: bus.StreamName(svc),
 			FilterSubjects: ports.Subjects(svc), Logger: d.Logger, DeadLetterStream: d.Streams}, ports.Events(a, svc))
@@ -62,12 +73,24 @@ func New(d host.Deps) (host.Service, error) {
 		}
 		s.consumers = append(s.consumers, c)
 	}
+	c, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Name: ports.StaffConsumer, Stream: bus.StreamName("scheduling"),
+		FilterSubjects: staff.Subjects, Logger: d.Logger, DeadLetterStream: d.Streams}, staff.KeepEvents(true))
+	if err != nil {
+		return nil, err
+	}
+	s.consumers = append(s.consumers, c)
 	return s, nil
 }
 
 // Register adds ReportingService to the server.
 func (s *Service) Register(r grpc.ServiceRegistrar) {
 	reportingv1.RegisterReportingServiceServer(r, s.api)
+}
+
+// Staff refuses a centre's coordinator the register does not clear today a family's history
+// (decision 110): one who left keeps a token until it expires.
+func (s *Service) Staff(ctx context.Context, method string, centre uuid.UUID) (context.Context, error) {
+	return s.gate.Staff(ctx, method, centre)
 }
 
 // Policy is the rule for every RPC of ReportingService.

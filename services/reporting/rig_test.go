@@ -19,12 +19,15 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	reportingv1 "github.com/familytime/familytime/proto/gen/go/familytime/reporting/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/bus"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/grpcx"
 	"github.com/familytime/familytime/services/platform/host"
 	"github.com/familytime/familytime/services/platform/relay"
+	"github.com/familytime/familytime/services/platform/staff"
 	"github.com/familytime/familytime/services/platform/testkit"
 	"github.com/familytime/familytime/services/reporting"
 )
@@ -44,6 +47,8 @@ type rig struct {
 	js      jetstream.JetStream
 	stores  map[string]*eventstore.Store
 	emitted int
+	// onStaff are the centres whose coordinator (coordinator) is on the staff register.
+	onStaff map[uuid.UUID]bool
 }
 
 func newRig(t testing.TB) *rig {
@@ -51,7 +56,7 @@ func newRig(t testing.TB) *rig {
 	ctx := context.Background()
 	db := testkit.Postgres(t)
 	db.Migrate(t, reporting.Migrations()...)
-	g := &rig{owner: db.OwnerPool(t), stores: map[string]*eventstore.Store{}}
+	g := &rig{owner: db.OwnerPool(t), stores: map[string]*eventstore.Store{}, onStaff: map[uuid.UUID]bool{}}
 	srv := testkit.NATS(t)
 	nc, js := srv.Connect(t)
 	g.js = js
@@ -110,8 +115,31 @@ func (g *rig) client(t testing.TB, subject string, roles []auth.Role, centres ..
 	return reportingv1.NewReportingServiceClient(conn)
 }
 
+// coordinator connects as the centre's coordinator, whom the centre's staff register has from
+// today, cleared (decision 110): added once, as scheduling records it, and kept by reporting.
 func (g *rig) coordinator(t testing.TB, centre uuid.UUID) reportingv1.ReportingServiceClient {
-	return g.client(t, "coordinator-"+centre.String()[:8], []auth.Role{auth.RoleCoordinator}, centre)
+	t.Helper()
+	account := "coordinator-" + centre.String()[:8]
+	if !g.onStaff[centre] {
+		today := dates.Proto(dates.InUK(time.Now()))
+		g.staffEvent(t, centre, &schedulingv1.StaffMemberAdded{CentreId: centre.String(), AccountId: account,
+			Role: schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR, JoinedOn: today, DbsCheckedOn: today, TrainedOn: today})
+		g.onStaff[centre] = true
+	}
+	return g.client(t, account, []auth.Role{auth.RoleCoordinator}, centre)
+}
+
+// staffEvent records an event of the centre's staff register in scheduling's log, and waits until
+// reporting keeps it.
+func (g *rig) staffEvent(t testing.TB, centre uuid.UUID, ev proto.Message) {
+	t.Helper()
+	stream := staff.Stream(centre)
+	g.emit(t, "scheduling", stream, ev, uuid.Nil, centre, "admin-1")
+	loaded, err := g.stores["scheduling"].Load(context.Background(), stream)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		return g.count(t, "SELECT count(*) FROM staff_register_events WHERE centre_id = $1", centre) == len(loaded)
+	}, 30*time.Second, 5*time.Millisecond, "reporting keeps the centre's staff register")
 }
 
 func (g *rig) analyst(t testing.TB) reportingv1.ReportingServiceClient {

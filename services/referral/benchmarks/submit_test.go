@@ -18,10 +18,13 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/grpcx"
 	"github.com/familytime/familytime/services/platform/host"
 	"github.com/familytime/familytime/services/platform/seal"
@@ -63,6 +66,14 @@ func BenchmarkSubmitReferral(b *testing.B) {
 	centre := uuid.New()
 	_, err = db.OwnerPool(b).Exec(ctx, "INSERT INTO centres (centre_id, service_types, version) VALUES ($1, $2, 1)",
 		centre, []int32{int32(commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)})
+	check(b, err)
+	// The coordinator, on the centre's staff register as referral keeps it (decision 110).
+	today := dates.Proto(dates.InUK(time.Now()))
+	added, err := proto.Marshal(&schedulingv1.StaffMemberAdded{CentreId: centre.String(), AccountId: "coordinator-1",
+		Role: schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR, JoinedOn: today, DbsCheckedOn: today, TrainedOn: today})
+	check(b, err)
+	_, err = db.OwnerPool(b).Exec(ctx, "INSERT INTO staff_register_events (centre_id, stream_version, event_type, payload) VALUES ($1, 1, $2, $3)",
+		centre, "familytime.scheduling.v1.StaffMemberAdded", added)
 	check(b, err)
 	tok, err := auth.Mint(key, auth.MintOptions{Issuer: "https://id.bench", Audience: "familytime", Subject: "coordinator-1",
 		Roles: []auth.Role{auth.RoleCoordinator}, Centres: []uuid.UUID{centre}, TTL: time.Hour})

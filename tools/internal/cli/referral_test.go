@@ -216,13 +216,22 @@ func TestReferralPathOnTheDevPlatform(t *testing.T) {
 	require.ErrorContains(t, err, "not allowed")
 	require.ErrorContains(t, err, "familytime token --role coordinator --centre "+centre)
 
-	// Submit the example: the referral service learns of the new centre from scheduling's events,
-	// so the first tries may find it not yet in its directory; the same request id makes retrying
-	// safe.
+	// A coordinator with a token and no place on the centre's staff register does no casework
+	// (decision 110); the administrator adds them (dev-user, the token's subject).
+	_, err = referral("list")
+	require.ErrorContains(t, err, "not cleared to work on the centre's referrals and families")
+	month := time.Now().AddDate(0, -1, 0).Format(time.DateOnly)
+	_, err = run(t, append([]string{"staff", "add", "--centre", centre, "--account", "dev-user", "--role", "coordinator",
+		"--dbs-checked", month, "--trained", month}, data...)...)
+	require.NoError(t, err)
+
+	// Submit the example: the referral service learns of the new centre, and of its register, from
+	// scheduling's events, so the first tries may find them not yet there; the same request id
+	// makes retrying safe.
 	submitted := uuid.NewString()
 	require.Eventually(t, func() bool {
 		out, err = referral("submit", "--file", exampleFile, "--request-id", submitted, "--json")
-		if err != nil {
+		if err != nil && !strings.Contains(err.Error(), "not cleared to work") {
 			require.ErrorContains(t, err, "is not a centre in the directory")
 		}
 		return err == nil

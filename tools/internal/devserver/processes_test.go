@@ -73,6 +73,12 @@ func TestProcessesRunEachServiceApartOnOneSimulatedClock(t *testing.T) {
 	require.NoError(t, err)
 	centre := registered.GetCentre().GetCentreId()
 
+	// The coordinator is on the centre's staff register: referral's casework is done by staff it
+	// clears (decision 110).
+	_, err = sched.AddStaffMember(ctx, &schedulingv1.AddStaffMemberRequest{RequestId: uuid.NewString(), CentreId: centre,
+		AccountId: "coordinator-1", Role: schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR, DbsCheckedOn: dateOf(received.AddDate(0, -6, 0)),
+		TrainedOn: dateOf(received.AddDate(0, -5, 0)), JoinedOn: dateOf(received.AddDate(0, -5, 0))})
+	require.NoError(t, err)
 	ref := s.referral(t, s.tokenFor(t, "coordinator-1", auth.RoleCoordinator, centre))
 	submit := &referralv1.SubmitReferralRequest{RequestId: uuid.NewString(), CentreId: centre,
 		Source: commonv1.ReferralSource_REFERRAL_SOURCE_SOLICITOR, RequestedServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED,
@@ -91,7 +97,7 @@ func TestProcessesRunEachServiceApartOnOneSimulatedClock(t *testing.T) {
 	require.EventuallyWithT(t, func(c *assert.CollectT) {
 		var refused error
 		submitted, refused = ref.SubmitReferral(ctx, submit) // a refusal records nothing: the same request id again
-		assert.NoError(c, refused, "referral's process learns of the centre from scheduling's stream")
+		assert.NoError(c, refused, "referral's process learns of the centre and its register from scheduling's stream")
 	}, within, every)
 	t.Logf("referral submitted at %s", time.Since(began))
 	require.Equal(t, &commonv1.Date{Year: 2026, Month: 4, Day: 7}, submitted.GetReferral().GetReceivedOn(),

@@ -54,7 +54,8 @@ func TestRunServesAndStopsGracefully(t *testing.T) {
 	}()
 	centre := uuid.New()
 	token, err := auth.Mint(key, auth.MintOptions{Issuer: "https://id.test", Audience: "familytime",
-		Subject: "coordinator-1", Roles: []auth.Role{auth.RoleCoordinator}, Centres: []uuid.UUID{centre}, TTL: time.Hour})
+		// An administrator: a coordinator would need the centre's staff register (decision 110).
+		Subject: "admin-1", Roles: []auth.Role{auth.RoleAdmin}, TTL: time.Hour})
 	require.NoError(t, err)
 	conn, err := grpcx.Dial(addr, token)
 	require.NoError(t, err)

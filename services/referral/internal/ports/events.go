@@ -28,6 +28,10 @@ const (
 	// ReferralConsumer reads the service's own stream: an erasure it records is carried out when
 	// the event arrives, as in every other service that holds the family's key.
 	ReferralConsumer = "referral-referral"
+	// StaffConsumer is the durable consumer of the centres' staff registers on the scheduling
+	// stream, a consumer of its own so that it reads every register from the stream's start
+	// (staff.KeepEvents, decision 110).
+	StaffConsumer = "referral-staff"
 )
 
 // SchedulingSubjects are the scheduling events referral acts on: the centre directory (which kinds

@@ -16,6 +16,11 @@ import (
 // reporting-scheduling, reporting-safeguarding.
 func Consumer(service string) string { return "reporting-" + service }
 
+// StaffConsumer keeps the centres' staff registers, their accounts as pseudonyms, from the
+// scheduling stream: a consumer of its own, so that it reads every register from the stream's
+// start, and whose table a rebuild of the projections leaves alone (staff.KeepEvents, decision 110).
+const StaffConsumer = "reporting-staff"
+
 // Subjects are every event of a service: reporting keeps each one in the families' histories and
 // feeds its figures from some of them (app.Project).
 func Subjects(service string) []string { return []string{"ft." + service + ".>"} }

@@ -250,9 +250,12 @@ func TestFamilyHistory(t *testing.T) {
 	for name, c := range map[string]reportingv1.ReportingServiceClient{"left": leaver, "never on it": g.client(t, "coordinator-never", []auth.Role{auth.RoleCoordinator}, s.a)} {
 		_, err = c.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
 		require.Equal(t, codes.FailedPrecondition, status.Code(err), name)
-		require.Contains(t, status.Convert(err).Message(), "not cleared to work on the centre's families' histories", name)
+		require.Contains(t, status.Convert(err).Message(), "not cleared to work on the centre's families' histories and figures", name)
 		_, err = c.VerifyFamilyHistory(ctx, &reportingv1.VerifyFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
 		require.Equal(t, codes.FailedPrecondition, status.Code(err), name)
+		_, err = c.GetFigures(ctx, &reportingv1.GetFiguresRequest{CentreId: s.a.String(),
+			Period: &reportingv1.Period{Kind: reportingv1.PeriodKind_PERIOD_KIND_QUARTER, Year: 2026, Number: 1}})
+		require.Equal(t, codes.FailedPrecondition, status.Code(err), "%s: nor the centre's exact figures", name)
 	}
 	// The register reporting keeps names no account: each is a pseudonym.
 	require.Zero(t, g.count(t, `SELECT count(*) FROM staff_register_events WHERE position('coordinator-' in encode(payload, 'escape')) > 0`))
@@ -264,6 +267,8 @@ func TestFamilyHistory(t *testing.T) {
 	require.Equal(t, codes.PermissionDenied, status.Code(err), "a national role beside another centre's coordinator's opens no family")
 	// A coordinator at B who volunteers at A is a volunteer at A (decision 106; review 5 read A's
 	// histories with one token naming both centres and both roles).
+	g.staffEvent(t, s.b, &schedulingv1.StaffMemberAdded{CentreId: s.b.String(), AccountId: "coordinator-and-volunteer", Role: schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR,
+		JoinedOn: dates.Proto(weekAgo), DbsCheckedOn: dates.Proto(weekAgo), TrainedOn: dates.Proto(weekAgo)})
 	tok, err := auth.Mint(g.key, auth.MintOptions{Issuer: issuer, Audience: "familytime", Subject: "coordinator-and-volunteer",
 		CentreRoles: map[uuid.UUID][]auth.Role{s.b: {auth.RoleCoordinator}, s.a: {auth.RoleVolunteer}}, TTL: time.Hour})
 	require.NoError(t, err)

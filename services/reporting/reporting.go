@@ -60,11 +60,12 @@ func New(d host.Deps) (host.Service, error) {
 		Figures: adapters.NewFigures(d.Pool), Rebuilds: adapters.NewRebuilds(d.Pool), JS: js})
 	// The registers are kept with their accounts as pseudonyms: reporting holds no personal data,
 	// and an account id may be an e-mail address.
-	s := &Service{app: a, api: ports.NewServer(a), gate: staff.Gate{Policy: ports.Policy, Pseudonymous: true,
+	gate := staff.Gate{Policy: ports.Policy, Pseudonymous: true,
 		Register: func(ctx context.Context, centre uuid.UUID) (*staff.Register, error) {
 			return staff.Kept(ctx, d.Pool, centre)
 		},
-		Today: func() time.Time { return dates.InUK(d.Now()) }, Work: "on the centre's families' histories"}}
+		Today: func() time.Time { return dates.InUK(d.Now()) }, Work: "on the centre's families' histories and figures"}
+	s := &Service{app: a, api: ports.NewServer(a, gate.Staff), gate: gate}
 	for _, svc := range app.Services {
 		c, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Name: ports.Consumer(svc), Stream: bus.StreamName(svc),
 			FilterSubjects: ports.Subjects(svc), Logger: d.Logger, DeadLetterStream: d.Streams}, ports.Events(a, svc))

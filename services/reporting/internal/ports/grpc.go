@@ -40,11 +40,16 @@ var Policy = auth.Policy{
 // Server is the ReportingService gRPC API.
 type Server struct {
 	reportingv1.UnimplementedReportingServiceServer
-	app *app.App
+	app   *app.App
+	staff StaffGate
 }
 
-// NewServer returns the API over the use cases.
-func NewServer(a *app.App) *Server { return &Server{app: a} }
+// StaffGate refuses a centre's staff its staff register does not clear today (staff.Gate.Staff).
+type StaffGate func(ctx context.Context, method string, centre uuid.UUID) (context.Context, error)
+
+// NewServer returns the API over the use cases; staff is asked of a coordinator's figures, which
+// are not centre-scoped in the policy (the centre's staff gate asks it of the rest).
+func NewServer(a *app.App, staff StaffGate) *Server { return &Server{app: a, staff: staff} }
 
 // ListCentres reads a page of centres from reporting's projection.
 func (s *Server) ListCentres(ctx context.Context, req *reportingv1.ListCentresRequest) (*reportingv1.ListCentresResponse, error) {
@@ -175,6 +180,11 @@ func (s *Server) GetFigures(ctx context.Context, req *reportingv1.GetFiguresRequ
 			// The coordinator of that centre: a token's coordinator role at another centre does
 			// not open this one's exact figures (decision 106).
 			return nil, permissionDenied(fmt.Sprintf("centre %s is not one the caller coordinates: a coordinator sees the figures of their own centre", centre))
+		}
+		// Their centre's exact figures, small counts of its children, are for a coordinator its
+		// staff register clears today, not one who left with their token (decision 110).
+		if _, err := s.staff(auth.WithActingRole(ctx, auth.RoleCoordinator), service+"GetFigures", centre); err != nil {
+			return nil, err
 		}
 	}
 	figs, err := s.app.Figures(ctx, period, centre, req.GetPublication())

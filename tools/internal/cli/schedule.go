@@ -643,7 +643,7 @@ func (s *schedule) movement(verb string) *cobra.Command {
 	)
 	short := "Record a party's arrival (a late arrival shortens the session, never extends it)"
 	if verb == "depart" {
-		short = "Record a party's departure (for the children, who collected them)"
+		short = "Record a party's departure (for the children, who collected them; also when a hold called the session off with them inside)"
 	}
 	cmd := &cobra.Command{
 		Use:   verb + " BOOKING_ID",

@@ -151,3 +151,47 @@ func TestCaseEndingLeavesASessionUnderWayToBeCompleted(t *testing.T) {
 	require.Len(t, events, 1)
 	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED, due.Status)
 }
+
+// A hold placed while the family is in the building calls the session off; the children still
+// leave with someone the family named, and the door records who (decision 111), even if their
+// arrival was not recorded before the hold. Nothing else is recorded on the cancelled booking.
+func TestASessionCalledOffByAHoldStillRecordsWhoCollectedTheChildren(t *testing.T) {
+	g := newRig(t, withRelatives)
+	b := g.book(t, day(2026, 1, 10), g.shared, jan)
+	later := g.book(t, day(2026, 1, 24), g.shared, jan)
+	_, _, err := g.family.Cancel(later.ID, schedulingv1.CancelledBy_CANCELLED_BY_CENTRE, jan)
+	require.NoError(t, err)
+	for _, p := range []uuid.UUID{visiting, escort, child1, child2} {
+		_, _, _, _, err := g.family.CheckIn(b.ID, p, at(2026, 1, 10, 10, 0))
+		require.NoError(t, err)
+	}
+	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 0), []uuid.UUID{visiting}, at(2026, 1, 10, 10, 1))
+	require.NoError(t, err)
+	events := g.family.NoteHold(centre, uuid.New(), day(2026, 1, 10), at(2026, 1, 10, 10, 30))
+	require.Len(t, events, 2, "the hold noted, the session under way called off")
+	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED, b.Status)
+
+	now := at(2026, 1, 10, 10, 45)
+	before := g.family.Version()
+	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), []uuid.UUID{escort, child1, child2}, now)
+	rule(t, err, "BOOKING_NOT_ACTIVE")
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 40), []uuid.UUID{visiting, child1, child2}, now)
+	invalid(t, err, "person_ids") // the visiting parent does not take the children
+	_, _, err = g.family.Complete(b.ID, "", "account-volunteer", false, at(2026, 1, 10, 12, 0))
+	rule(t, err, "BOOKING_NOT_ACTIVE")
+	require.Equal(t, before, g.family.Version(), "refusals record nothing")
+
+	_, ev, err := g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 40), []uuid.UUID{uncle, child1, child2}, now)
+	require.NoError(t, err, "the uncle, named to collect them, took the children")
+	require.Equal(t, uncle.String(), ev.GetPersonIds()[0])
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 9, 59), []uuid.UUID{visiting}, now)
+	invalid(t, err, "time") // before they arrived
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 42), []uuid.UUID{visiting}, now)
+	require.NoError(t, err)
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 43), []uuid.UUID{visiting}, now)
+	rule(t, err, "ALREADY_DEPARTED")
+
+	// A booking cancelled before anyone came takes no departure.
+	_, _, err = g.family.Depart(later.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 24, 10, 40), []uuid.UUID{uncle, child1}, at(2026, 1, 24, 10, 45))
+	rule(t, err, "BOOKING_NOT_ACTIVE")
+}

@@ -730,23 +730,31 @@ func (f *Family) Arrive(id uuid.UUID, party schedulingv1.Party, at time.Time, pe
 	return b, ev, nil
 }
 
-// Depart records a party's departure at at.
+// Depart records a party's departure at at, with who took the children (or who of the visiting
+// party left). A booking cancelled while people were in the building (a hold placed during the
+// session) takes departures too (decision 111): the session is called off, but the children
+// still leave with someone the family named, and the door records who, whether or not their
+// arrival was recorded before the cancellation.
 func (f *Family) Depart(id uuid.UUID, party schedulingv1.Party, at time.Time, people []uuid.UUID, now time.Time) (*Booking, *schedulingv1.PartyDeparted, error) {
-	b, err := f.active(id)
+	b, err := f.Booking(id)
 	if err != nil {
 		return nil, nil, err
+	}
+	calledOff := b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED && (len(b.CheckedIn) > 0 || len(b.Arrived) > 0)
+	if b.Status != schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED && !calledOff {
+		return nil, nil, ErrBookingNotActive
 	}
 	if err := checkTime(b, at, now); err != nil {
 		return nil, nil, err
 	}
 	arrived, ok := b.Arrived[party]
-	if !ok {
+	if !ok && !calledOff {
 		return nil, nil, ErrNotArrived
 	}
 	if _, ok := b.Departed[party]; ok {
 		return nil, nil, ErrAlreadyDeparted
 	}
-	if at.Before(arrived) {
+	if ok && at.Before(arrived) {
 		return nil, nil, problem.Invalid("time", "must not be before the party arrived")
 	}
 	if err := f.checkPeople(party, people, false); err != nil {

@@ -85,7 +85,8 @@ type SchedulingServiceClient interface {
 	CheckIn(ctx context.Context, in *CheckInRequest, opts ...grpc.CallOption) (*CheckInResponse, error)
 	// RecordArrival records when a party arrived and who came. Volunteers.
 	RecordArrival(ctx context.Context, in *RecordArrivalRequest, opts ...grpc.CallOption) (*RecordArrivalResponse, error)
-	// RecordDeparture records when a party left and who collected the children. Volunteers.
+	// RecordDeparture records when a party left and who collected the children, also from a booking
+	// a hold cancelled while they were in the building (decision 111). Volunteers.
 	RecordDeparture(ctx context.Context, in *RecordDepartureRequest, opts ...grpc.CallOption) (*RecordDepartureResponse, error)
 	// CompleteSession records that a session took place; a supervised session is completed by a
 	// supervisor.
@@ -405,7 +406,8 @@ type SchedulingServiceServer interface {
 	CheckIn(context.Context, *CheckInRequest) (*CheckInResponse, error)
 	// RecordArrival records when a party arrived and who came. Volunteers.
 	RecordArrival(context.Context, *RecordArrivalRequest) (*RecordArrivalResponse, error)
-	// RecordDeparture records when a party left and who collected the children. Volunteers.
+	// RecordDeparture records when a party left and who collected the children, also from a booking
+	// a hold cancelled while they were in the building (decision 111). Volunteers.
 	RecordDeparture(context.Context, *RecordDepartureRequest) (*RecordDepartureResponse, error)
 	// CompleteSession records that a session took place; a supervised session is completed by a
 	// supervisor.

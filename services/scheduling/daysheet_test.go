@@ -5,8 +5,10 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
@@ -65,4 +67,49 @@ func TestACancelledBookingsPeopleAreNotExpected(t *testing.T) {
 	require.Empty(t, expected[bookings[cancelled.id]], "a cancelled booking: nobody expected")
 	require.Equal(t, []string{held.visiting.String()}, expected[bookings[held.id]],
 		"cancelled under way: only who is already in the building")
+
+	// The door records who left the session the hold called off (decision 111); nothing else.
+	g.clock.Set(london(2026, 1, 10, 10, 5))
+	left, err := door.RecordDeparture(ctx, &schedulingv1.RecordDepartureRequest{CentreId: g.centre.String(), BookingId: bookings[held.id],
+		Party: schedulingv1.Party_PARTY_VISITING, PersonIds: []string{held.visiting.String()}, RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED, left.GetBooking().GetStatus())
+	_, err = door.RecordArrival(ctx, &schedulingv1.RecordArrivalRequest{CentreId: g.centre.String(), BookingId: bookings[held.id],
+		Party: schedulingv1.Party_PARTY_CHILDREN, PersonIds: []string{held.resident.String(), held.child.String()}, RequestId: uuid.NewString()})
+	code, reason := field(err)
+	require.Equal(t, codes.FailedPrecondition, code, "%v", err)
+	require.Equal(t, "BOOKING_NOT_ACTIVE", reason)
+	_, err = door.RecordDeparture(ctx, &schedulingv1.RecordDepartureRequest{CentreId: g.centre.String(), BookingId: bookings[cancelled.id],
+		Party: schedulingv1.Party_PARTY_CHILDREN, PersonIds: []string{cancelled.resident.String(), cancelled.child.String()}, RequestId: uuid.NewString()})
+	code, reason = field(err)
+	require.Equal(t, codes.FailedPrecondition, code, "%v", err)
+	require.Equal(t, "BOOKING_NOT_ACTIVE", reason, "a booking cancelled before anyone came takes no departure")
+}
+
+// Children stay in the centre unless their referral says they may leave it; the day sheet tells
+// the door of the exception (decision 112).
+func TestTheDaySheetSaysWhenChildrenMayLeaveTheCentre(t *testing.T) {
+	g := newRig(t, monday)
+	ctx := t.Context()
+	pattern, rooms := g.timetable(t, saturday(0), false, 4)
+	stay := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)[0]
+	out := g.readyAs(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, func(e *referralv1.FamilyReadyForContact) { e.ChildrenMayLeaveCentre = true })[0]
+	c := g.client(t, auth.RoleCoordinator)
+	bookings := map[string]uuid.UUID{}
+	for _, f := range []family{stay, out} {
+		b, err := c.BookSession(ctx, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: f.id.String(),
+			PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[0], RequestId: uuid.NewString()})
+		require.NoError(t, err)
+		bookings[b.GetBooking().GetBookingId()] = f.id
+	}
+	sheet, err := g.door(t).GetDaySheet(ctx, &schedulingv1.GetDaySheetRequest{CentreId: g.centre.String(), Date: date(saturday(0))})
+	require.NoError(t, err)
+	require.Len(t, sheet.GetEntries(), 2)
+	for _, e := range sheet.GetEntries() {
+		if bookings[e.GetBooking().GetBookingId()] == out.id {
+			require.Contains(t, e.GetAlerts(), schedulingv1.Alert_ALERT_CHILDREN_MAY_LEAVE_CENTRE)
+		} else {
+			require.NotContains(t, e.GetAlerts(), schedulingv1.Alert_ALERT_CHILDREN_MAY_LEAVE_CENTRE)
+		}
+	}
 }

@@ -193,11 +193,17 @@ type family struct {
 // has noted them all.
 func (g *rig) ready(t *testing.T, n int, st commonv1.ServiceType) []family {
 	t.Helper()
+	return g.readyAs(t, n, st, func(*referralv1.FamilyReadyForContact) {})
+}
+
+// readyAs is ready, with edit making each event as the test needs it.
+func (g *rig) readyAs(t *testing.T, n int, st commonv1.ServiceType, edit func(*referralv1.FamilyReadyForContact)) []family {
+	t.Helper()
 	out := make([]family, n)
 	for i := range out {
 		f := family{id: uuid.New(), referral: uuid.New(), resident: uuid.New(), visiting: uuid.New(), child: uuid.New()}
 		out[i] = f
-		g.referral.publish(t, "referral-"+f.id.String(), f.id, g.centre, &referralv1.FamilyReadyForContact{
+		ev := &referralv1.FamilyReadyForContact{
 			ReferralId: f.referral.String(), FamilyId: f.id.String(), CentreId: g.centre.String(),
 			Adults: []*referralv1.Attendee{
 				{PersonId: f.resident.String(), Role: referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT, MayAttend: true, MayBring: true, MayCollect: true},
@@ -206,7 +212,9 @@ func (g *rig) ready(t *testing.T, n int, st commonv1.ServiceType) []family {
 			Children:           []*referralv1.ChildParty{{PersonId: f.child.String(), BirthYear: 2019, BirthMonth: 4}},
 			Arrangement:        &referralv1.Arrangement{ServiceType: st, Frequency: referralv1.ContactFrequency_CONTACT_FREQUENCY_WEEKLY, SessionMinutes: 60, Stagger: &referralv1.Stagger{}},
 			EarliestBookableOn: date(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)),
-		})
+		}
+		edit(ev)
+		g.referral.publish(t, "referral-"+f.id.String(), f.id, g.centre, ev)
 	}
 	for _, f := range out {
 		g.waitFor(t, "SELECT count(*) FROM session_families WHERE family_id = $1 AND ready IS NOT NULL", f.id)

@@ -34,14 +34,17 @@ func (r *Referral) Accept(st commonv1.ServiceType, offered []commonv1.ServiceTyp
 }
 
 // mayHave is the rule on the kind of contact a family is accepted or waitlisted for: the
-// screening must allow it (a domestic-abuse finding rules out supported contact) and the centre
-// must offer it.
+// screening must allow it (a domestic-abuse finding rules out supported contact), the centre
+// must offer it, and escorted contact in the community needs children who may leave the centre.
 func (r *Referral) mayHave(st commonv1.ServiceType, offered []commonv1.ServiceType) error {
 	if r.domesticAbuse() && st == commonv1.ServiceType_SERVICE_TYPE_SUPPORTED {
 		return ErrDomesticAbuseRulesOutSupported
 	}
 	if !slices.Contains(offered, st) {
 		return ErrServiceNotOffered
+	}
+	if st == commonv1.ServiceType_SERVICE_TYPE_ESCORTED && !r.facts.ChildrenMayLeaveCentre {
+		return ErrChildrenStayInCentre
 	}
 	return nil
 }

@@ -85,6 +85,25 @@ func TestAcceptRules(t *testing.T) {
 		require.ErrorAs(t, err, &invalid)
 		require.Equal(t, "service_type", invalid.Violations[0].Field)
 	})
+	// Escorted contact takes the children into the community: only where the referral says they
+	// may leave the centre (decision 112), for acceptance and the waiting list alike.
+	t.Run("escorted contact needs children who may leave the centre", func(t *testing.T) {
+		escorted := []commonv1.ServiceType{supported, commonv1.ServiceType_SERVICE_TYPE_ESCORTED}
+		r, _ := inState(t, domain.Screened)
+		events, err := r.Accept(commonv1.ServiceType_SERVICE_TYPE_ESCORTED, escorted, today)
+		require.ErrorIs(t, err, domain.ErrChildrenStayInCentre)
+		require.Nil(t, events)
+		_, err = r.Waitlist(commonv1.ServiceType_SERVICE_TYPE_ESCORTED, escorted, today)
+		require.ErrorIs(t, err, domain.ErrChildrenStayInCentre)
+		require.Equal(t, domain.Screened, r.State())
+
+		d := details()
+		d.ChildrenMayLeaveCentre = true
+		r, h := submit(t, submission(d))
+		h.ok(r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_GREEN}, today))
+		h.ok(r.Accept(commonv1.ServiceType_SERVICE_TYPE_ESCORTED, escorted, today))
+		require.Equal(t, domain.Accepted, r.State())
+	})
 	t.Run("a waitlisted family is accepted when a place comes", func(t *testing.T) {
 		r, _ := inState(t, domain.Waitlisted)
 		_, err := r.Accept(supported, both, today)

@@ -112,6 +112,10 @@ var (
 	// the family (decision 97).
 	ErrApplicationDoesNotMatch = problem.Rule("APPLICATION_DOES_NOT_MATCH",
 		"the application does not match the referral: name every child on it, each with their full name and date of birth as the first parent gave them")
+	// ErrChildrenStayInCentre: escorted contact takes the children out of the centre, and the
+	// referral says they may not leave it (decision 112).
+	ErrChildrenStayInCentre = problem.Rule("CHILDREN_STAY_IN_CENTRE", "escorted contact takes the children out of the centre, and the referral says they may not leave it: "+
+		"accept the family for contact at the centre, or amend the referral if that has changed")
 	// ErrServiceNotOffered: the centre does not offer the service type.
 	ErrServiceNotOffered = problem.Rule("SERVICE_NOT_OFFERED", "the centre does not offer this kind of contact")
 	// ErrDomesticAbuseRulesOutSupported: a domestic-abuse finding forbids supported contact, for

@@ -12,6 +12,7 @@ import (
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/grpcx"
 )
 
 // A centre's staff work on its referrals and families only while its staff register clears them
@@ -71,4 +72,28 @@ func TestStaffWorkOnReferralsOnlyWhileTheRegisterClearsThem(t *testing.T) {
 	require.NoError(t, err)
 	// The coordinator on the register works on.
 	require.NoError(t, open(w.c))
+
+	// An administrator who also coordinated the centre, and left it, reads as the administrator
+	// what administrators read, and opens no family (review 8).
+	before = g.events(t)
+	adminToo := g.client(t, "coordinator-2", []auth.Role{auth.RoleAdmin, auth.RoleCoordinator}, centre)
+	_, err = adminToo.ListReferrals(t.Context(), &referralv1.ListReferralsRequest{CentreId: centre.String()})
+	require.NoError(t, err)
+	refused(t, open(adminToo), codes.FailedPrecondition, "NOT_CLEARED")
+	// An administrator who coordinates another centre and volunteers at this one is no coordinator
+	// here (review 8 accepted a referral and opened a family with such a token).
+	other := g.centre(t, supported)
+	g.onStaff(t, centre, "coordinator-"+other.String()[:8], schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER) // cleared here, as a volunteer
+	tok, err := auth.Mint(g.key, auth.MintOptions{Issuer: issuer, Audience: "familytime", Subject: "coordinator-" + other.String()[:8],
+		Roles: []auth.Role{auth.RoleAdmin}, CentreRoles: map[uuid.UUID][]auth.Role{other: {auth.RoleCoordinator}, centre: {auth.RoleVolunteer}}, TTL: time.Hour})
+	require.NoError(t, err)
+	conn, err := grpcx.Dial(g.addr, tok)
+	require.NoError(t, err)
+	defer conn.Close()
+	elsewhere := referralv1.NewReferralServiceClient(conn)
+	refused(t, open(elsewhere), codes.PermissionDenied, "")
+	_, err = elsewhere.AcceptReferral(t.Context(), &referralv1.AcceptReferralRequest{RequestId: uuid.NewString(), ReferralId: ref,
+		CentreId: centre.String(), ServiceType: supported})
+	refused(t, err, codes.PermissionDenied, "")
+	require.Equal(t, before, g.events(t), "refusals record nothing")
 }

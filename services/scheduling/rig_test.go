@@ -83,6 +83,8 @@ type rig struct {
 	centre       uuid.UUID
 	// doorCleared: account-volunteer is on the centre's staff register, cleared (door).
 	doorCleared bool
+	// coordinatorCleared: account-coordinator is on it, cleared (client).
+	coordinatorCleared bool
 }
 
 // door is a client of the rig's volunteer, account-volunteer, who runs the centre's sessions: the
@@ -152,9 +154,15 @@ func newRig(t *testing.T, now time.Time) *rig {
 	return g
 }
 
-// client calls as someone with roles at the rig's centre.
+// client calls as someone with roles at the rig's centre. A coordinator (account-coordinator) is
+// on the centre's staff register, cleared: the centre's staff work at it only so (decision 110).
 func (g *rig) client(t *testing.T, roles ...auth.Role) schedulingv1.SchedulingServiceClient {
 	t.Helper()
+	if roles[0] == auth.RoleCoordinator && !g.coordinatorCleared {
+		g.coordinatorCleared = true
+		month := g.clock.Now().AddDate(0, -1, 0)
+		g.addStaff(t, "account-coordinator", schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR, month, month)
+	}
 	tok, err := auth.Mint(g.key, auth.MintOptions{Issuer: issuer, Audience: audience, Subject: "account-" + string(roles[0]),
 		Roles: roles, Centres: []uuid.UUID{g.centre}, TTL: time.Hour})
 	require.NoError(t, err)

@@ -1,6 +1,7 @@
 package scheduling
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -30,8 +31,17 @@ func TestRoomsAreListedByName(t *testing.T) {
 			SupervisedSuitable: r.supervised, RequestId: uuid.NewString()})
 		require.NoError(t, err)
 	}
-	for _, role := range []auth.Role{auth.RoleCoordinator, auth.RoleVolunteer, auth.RoleSupervisor, auth.RoleSafeguardingLead, auth.RoleAdmin} {
-		resp, err := g.client(t, role).ListRooms(ctx, &schedulingv1.ListRoomsRequest{CentreId: g.centre.String()})
+	// Each of the centre's staff on its register (decision 110), and an administrator.
+	month := g.clock.Now().AddDate(0, -1, 0)
+	readers := map[auth.Role]schedulingv1.SchedulingServiceClient{auth.RoleCoordinator: coordinator, auth.RoleAdmin: g.client(t, auth.RoleAdmin)}
+	for role, onRegister := range map[auth.Role]schedulingv1.StaffRole{auth.RoleVolunteer: schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER,
+		auth.RoleSupervisor: schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR, auth.RoleSafeguardingLead: schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD} {
+		account := "reader-" + strings.ReplaceAll(string(role), "_", "-")
+		g.addStaff(t, account, onRegister, month, month)
+		readers[role] = g.as(t, account, role)
+	}
+	for role, c := range readers {
+		resp, err := c.ListRooms(ctx, &schedulingv1.ListRoomsRequest{CentreId: g.centre.String()})
 		require.NoError(t, err, role)
 		var names []string
 		for _, r := range resp.GetRooms() {

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
 	"google.golang.org/grpc"
 
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
@@ -18,6 +19,7 @@ import (
 	"github.com/familytime/familytime/services/platform/host"
 	"github.com/familytime/familytime/services/platform/migrate"
 	"github.com/familytime/familytime/services/platform/relay"
+	"github.com/familytime/familytime/services/platform/staff"
 	"github.com/familytime/familytime/services/scheduling/internal/adapters"
 	"github.com/familytime/familytime/services/scheduling/internal/app"
 	"github.com/familytime/familytime/services/scheduling/internal/ports"
@@ -39,6 +41,7 @@ func Migrations() []migrate.Set {
 // Service is the scheduling service.
 type Service struct {
 	api       *ports.Server
+	gate      staff.Gate
 	relay     *relay.Relay
 	consumers []*bus.Consumer
 }
@@ -56,7 +59,8 @@ func build(d host.Deps, now func() time.Time) (*Service, error) {
 		return nil, err
 	}
 	a := app.New(adapters.NewCentres(store), adapters.NewSessions(store)).WithClock(now)
-	s := &Service{api: ports.NewServer(a), relay: r}
+	s := &Service{api: ports.NewServer(a), relay: r, gate: staff.Gate{Policy: ports.Policy, Register: a.StaffRegister,
+		Today: a.Today, Work: "at the centre's sessions"}}
 	for _, c := range []struct {
 		name, stream string
 		subjects     []string
@@ -78,6 +82,13 @@ func build(d host.Deps, now func() time.Time) (*Service, error) {
 // Register adds SchedulingService to the server.
 func (s *Service) Register(r grpc.ServiceRegistrar) {
 	schedulingv1.RegisterSchedulingServiceServer(r, s.api)
+}
+
+// Staff refuses a centre's staff the register does not clear today, in any of the centre's calls
+// (decision 110): a coordinator who left books, moves and cancels no family's sessions, and
+// keeps none of its rooms, patterns or register, with the token they kept.
+func (s *Service) Staff(ctx context.Context, method string, centre uuid.UUID) (context.Context, error) {
+	return s.gate.Staff(ctx, method, centre)
 }
 
 // Policy is the rule for every RPC of SchedulingService.

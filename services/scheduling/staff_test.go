@@ -91,13 +91,14 @@ func TestASupervisedSessionIsCompletedOnlyByAClearedSupervisor(t *testing.T) {
 	cases := []struct {
 		name, caller, by, reason, why string
 	}{
-		{"not on the staff", "sup-nobody", "", "SUPERVISOR_NOT_CLEARED", "supervised_by sup-nobody is not cleared to supervise contact at the centre on 2026-01-10: " +
-			"not on the centre's staff on 2026-01-10"},
-		{"training lapsed", "sup-lapsed", "sup-lapsed", "SUPERVISOR_NOT_CLEARED", "safeguarding training lapsed on 2025-12-01"},
+		// Someone the register does not clear today works at none of the centre's calls
+		// (decision 110): the refusal speaks to them.
+		{"not on the staff", "sup-nobody", "", "NOT_CLEARED", "you are not cleared to work at the centre's sessions on 2026-01-12: " +
+			"you are not on its staff register"},
+		{"training lapsed", "sup-lapsed", "sup-lapsed", "NOT_CLEARED", "safeguarding training lapsed on 2025-12-01"},
 		{"DBS-checked after the session", "sup-late", "", "SUPERVISOR_NOT_CLEARED", "no enhanced DBS check on or before 2026-01-10"},
-		{"not on the staff, naming a cleared colleague", "sup-nobody", "sup-cleared", "SUPERVISOR_NOT_CALLER",
-			"supervised_by sup-cleared is not you (sup-nobody): the supervisor completes their own session"},
-		{"training lapsed, naming a cleared colleague", "sup-lapsed", "sup-cleared", "SUPERVISOR_NOT_CALLER", "the supervisor completes their own session"},
+		{"not on the staff, naming a cleared colleague", "sup-nobody", "sup-cleared", "NOT_CLEARED", "you are not on its staff register"},
+		{"training lapsed, naming a cleared colleague", "sup-lapsed", "sup-cleared", "NOT_CLEARED", "safeguarding training lapsed on 2025-12-01"},
 		{"a look-alike of their own account", "sup-cleared", "sup\u2010cleared", "supervised_by", "printable ASCII without spaces"},
 	}
 	for _, tc := range cases {
@@ -128,6 +129,9 @@ func TestASupervisedSessionIsCompletedOnlyByAClearedSupervisor(t *testing.T) {
 	require.NoError(t, err)
 	var accounts []string
 	for _, m := range list.GetMembers() {
+		if m.GetAccountId() == "account-coordinator" {
+			continue // the rig's coordinator, who set the centre up
+		}
 		accounts = append(accounts, m.GetAccountId())
 		require.Equal(t, m.GetAccountId() == "sup-cleared", m.GetCleared(), m.GetNotClearedBecause())
 	}
@@ -226,7 +230,7 @@ func TestNobodyKeepsTheirOwnRegisterEntry(t *testing.T) {
 	_, err := self.AddStaffMember(t.Context(), add)
 	code, reason := field(err)
 	require.Equal(t, codes.FailedPrecondition, code)
-	require.Equal(t, "OWN_REGISTER_ENTRY", reason)
+	require.Equal(t, "NOT_CLEARED", reason, "a coordinator on no register keeps none, their own entry included (decision 110)")
 	require.Equal(t, 0, g.count(t, `SELECT count(*) FROM events WHERE stream_id = $1`, "staff-"+g.centre.String()))
 
 	g.addStaff(t, "coord-self", schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR,
@@ -264,15 +268,18 @@ func TestOnlyTheCentresCoordinatorsKeepItsRegister(t *testing.T) {
 			RequestId: uuid.NewString()})
 		return err
 	}
-	refused := func(err error, why string) {
+	refusedAs := func(err error, want, why string) {
 		t.Helper()
 		code, reason := field(err)
 		require.Equal(t, codes.FailedPrecondition, code, err)
-		require.Equal(t, "NOT_REGISTER_KEEPER", reason)
+		require.Equal(t, want, reason)
 		require.Contains(t, status.Convert(err).Message(), why)
 	}
+	refused := func(err error, why string) { t.Helper(); refusedAs(err, "NOT_REGISTER_KEEPER", why) }
+	// Off the register, or gone from it, a coordinator is not cleared to work at the centre at
+	// all (decision 110); on it in another role, they do not keep it.
 	outsider := g.as(t, "coord-a", auth.RoleCoordinator)
-	refused(add(outsider, "coord-b"), "you are not on its staff register today")
+	refusedAs(add(outsider, "coord-b"), "NOT_CLEARED", "you are not on its staff register")
 	require.Equal(t, 0, g.count(t, `SELECT count(*) FROM events WHERE stream_id = $1`, "staff-"+g.centre.String()))
 
 	trained := time.Date(2025, 12, 2, 0, 0, 0, 0, time.UTC)
@@ -286,7 +293,7 @@ func TestOnlyTheCentresCoordinatorsKeepItsRegister(t *testing.T) {
 	require.NoError(t, err, "their own leaving, today")
 	g.clock.Set(monday.AddDate(0, 0, 1))
 	before := g.count(t, "SELECT count(*) FROM events")
-	refused(add(outsider, "vol-c"), "their last day was 2026-01-05")
+	refusedAs(add(outsider, "vol-c"), "NOT_CLEARED", "last day was 2026-01-05")
 	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
 }
 
@@ -412,4 +419,64 @@ func TestTheDaySheetIsReadByStaffTheRegisterClears(t *testing.T) {
 	g.addStaff(t, "lead-1", schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD, g.clock.Now().AddDate(0, -1, 0), g.clock.Now().AddDate(0, -1, 0))
 	_, err = g.as(t, "lead-1", auth.RoleSafeguardingLead).GetDaySheet(ctx, sheet)
 	require.NoError(t, err, "a lead the register clears")
+}
+
+// A centre's staff make any of its calls only while its register clears them today (decision
+// 110; review 8 cancelled a family's booking with a token for an account on no register, and added
+// a room with a leaver's): booking, cancelling, rooms, the register itself. Nothing is appended.
+// An administrator who also coordinated the centre reads its staff as the administrator.
+func TestCentreCallsAreMadeByStaffTheRegisterClears(t *testing.T) {
+	g := newRig(t, monday)
+	ctx := t.Context()
+	pattern, rooms := g.timetable(t, saturday(0), false, 2)
+	fams := g.ready(t, 2, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
+	booked, err := book(ctx, g.client(t, auth.RoleCoordinator), &schedulingv1.BookSessionRequest{CentreId: g.centre.String(),
+		FamilyId: fams[0].id.String(), PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[0]})
+	require.NoError(t, err)
+	g.addStaff(t, "coord-gone", schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR, monday.AddDate(0, -2, 0), monday.AddDate(0, -2, 0))
+	_, err = g.client(t, auth.RoleAdmin).RemoveStaffMember(ctx, &schedulingv1.RemoveStaffMemberRequest{CentreId: g.centre.String(),
+		AccountId: "coord-gone", RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	g.clock.Set(monday.AddDate(0, 0, 1)) // their last day was yesterday
+
+	before := g.count(t, "SELECT count(*) FROM events")
+	for name, c := range map[string]schedulingv1.SchedulingServiceClient{"left": g.as(t, "coord-gone", auth.RoleCoordinator),
+		"never on it": g.as(t, "coord-stranger", auth.RoleCoordinator), "a volunteer never on it": g.as(t, "vol-stranger", auth.RoleVolunteer)} {
+		calls := map[string]func() error{
+			"cancel": func() error {
+				_, err := c.CancelBooking(ctx, &schedulingv1.CancelBookingRequest{CentreId: g.centre.String(), BookingId: booked.GetBooking().GetBookingId(),
+					CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT, RequestId: uuid.NewString()})
+				return err
+			},
+			"book": func() error {
+				_, err := book(ctx, c, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: fams[1].id.String(),
+					PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[0]})
+				return err
+			},
+			"add a room": func() error {
+				_, err := c.AddRoom(ctx, &schedulingv1.AddRoomRequest{CentreId: g.centre.String(), Name: "Loft", Capacity: 2, RequestId: uuid.NewString()})
+				return err
+			},
+			"list the staff": func() error {
+				_, err := c.ListStaff(ctx, &schedulingv1.ListStaffRequest{CentreId: g.centre.String()})
+				return err
+			},
+			"list the rooms": func() error {
+				_, err := c.ListRooms(ctx, &schedulingv1.ListRoomsRequest{CentreId: g.centre.String()})
+				return err
+			},
+		}
+		for call, do := range calls {
+			code, reason := field(do())
+			if code == codes.PermissionDenied {
+				continue // the volunteer's role is not allowed the call at all
+			}
+			require.Equal(t, codes.FailedPrecondition, code, "%s: %s", name, call)
+			require.Equal(t, "NOT_CLEARED", reason, "%s: %s", name, call)
+		}
+	}
+	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+
+	_, err = g.as(t, "coord-gone", auth.RoleAdmin, auth.RoleCoordinator).ListStaff(ctx, &schedulingv1.ListStaffRequest{CentreId: g.centre.String()})
+	require.NoError(t, err, "as the administrator they also are")
 }

@@ -266,6 +266,26 @@ func TestRolesAreHeldAtTheirOwnCentre(t *testing.T) {
 	fctx := auth.WithClaims(t.Context(), flat)
 	require.Equal(t, fctx, policy.Scope(fctx, "/s/History", at(b)), "a flat token is not narrowed")
 
+	// A national role beside them is held everywhere, and the centre roles only at their centres:
+	// an administrator who volunteers at B is an administrator there, never a coordinator, for
+	// the policy and the handler (review 8 did a coordinator's casework with such a token).
+	national, err := v.Verify(t.Context(), mint(t, key, func(o *auth.MintOptions) {
+		o.Roles, o.Centres = []auth.Role{auth.RoleAdmin}, nil
+		o.CentreRoles = map[uuid.UUID][]auth.Role{a: {auth.RoleCoordinator}, b: {auth.RoleVolunteer}}
+	}))
+	require.NoError(t, err)
+	nctx := auth.WithClaims(t.Context(), national)
+	require.NoError(t, policy.Authorize(nctx, "/s/History", at(a)))
+	err = policy.Authorize(nctx, "/s/History", at(b))
+	require.Equal(t, codes.PermissionDenied, status.Code(err), "coordinating A makes no one a coordinator at B, a national role beside")
+	reads := auth.Policy{"/s/Read": {Roles: []auth.Role{auth.RoleCoordinator, auth.RoleAdmin}, CentreScoped: true}}
+	require.NoError(t, reads.Authorize(nctx, "/s/Read", at(b)))
+	scoped, _ = auth.FromContext(reads.Scope(nctx, "/s/Read", at(b)))
+	require.Equal(t, auth.RoleAdmin, reads.ActingRole("/s/Read", scoped), "at B they read as the administrator")
+	scoped, _ = auth.FromContext(reads.Scope(nctx, "/s/Read", at(a)))
+	require.Equal(t, auth.RoleCoordinator, reads.ActingRole("/s/Read", scoped), "at A as its coordinator")
+	require.NoError(t, reads.Authorize(nctx, "/s/Read", at(uuid.New())), "and an administrator anywhere")
+
 	// A national role is held everywhere: not given for one centre.
 	_, err = v.Verify(t.Context(), mint(t, key, func(o *auth.MintOptions) {
 		o.CentreRoles = map[uuid.UUID][]auth.Role{a: {auth.RoleAdmin}}

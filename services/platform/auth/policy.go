@@ -78,9 +78,12 @@ func (p Policy) Authorize(ctx context.Context, method string, req proto.Message)
 	if !slices.ContainsFunc(claims.Roles, func(r Role) bool { return slices.Contains(rule.Roles, r) }) {
 		return status.Errorf(codes.PermissionDenied, "%s needs one of the roles %s", method, roleList(rule.Roles))
 	}
-	if !rule.CentreScoped || claims.National() {
+	if !rule.CentreScoped {
 		return nil
 	}
+	// A national caller passes for any centre, but only in the roles they hold there: a national
+	// role, or one their token gives them at that centre (review 8: an administrator who
+	// volunteers at A and coordinates at B did a coordinator's casework at A).
 	centre, err := centreOf(req)
 	if err != nil {
 		return status.Errorf(codes.PermissionDenied, "%s: %v", method, err)
@@ -96,11 +99,12 @@ func (p Policy) Authorize(ctx context.Context, method string, req proto.Message)
 
 // Scope is ctx with the caller as they act at the centre a centre-scoped method's request names
 // (Claims.At): a role the caller holds at another centre of theirs counts for nothing in the
-// handler either (decision 106). Other methods, and national callers, keep ctx as it is. It is
-// called once Authorize has allowed the call.
+// handler either (decision 106), national callers' included (decision 110). Other methods, and
+// a flat token without a national role, keep ctx as it is. It is called once Authorize has
+// allowed the call.
 func (p Policy) Scope(ctx context.Context, method string, req proto.Message) context.Context {
 	claims, ok := FromContext(ctx)
-	if !ok || !p[method].CentreScoped || claims.National() || claims.CentreRoles == nil {
+	if !ok || !p[method].CentreScoped || (!claims.National() && claims.CentreRoles == nil) {
 		return ctx
 	}
 	centre, err := centreOf(req)

@@ -396,7 +396,7 @@ func (r *Register) WorksOn(account string, date time.Time, work string) error {
 	if ok, why := r.Cleared(account, date); !ok {
 		return problem.Rule(ErrNotCleared.Reason, fmt.Sprintf("you are not cleared to work %s on %s: %s. "+
 			"Staff and volunteers need an enhanced DBS check before starting and safeguarding training every year; "+
-			"a coordinator of the centre keeps its staff register (familytime staff)", work, dates.String(date), why))
+			"a coordinator of the centre keeps its staff register (familytime staff), and an administrator adds its first coordinator", work, dates.String(date), why))
 	}
 	return nil
 }

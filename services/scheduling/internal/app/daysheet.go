@@ -12,6 +12,7 @@ import (
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/dates"
+	"github.com/familytime/familytime/services/platform/staff"
 	"github.com/familytime/familytime/services/scheduling/internal/adapters"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
 )
@@ -135,6 +136,14 @@ func partyTimes(due, leaves time.Time, arrived, departed *time.Time, loc *time.L
 // centre's staff register clears them to work at its sessions today (decision 103): the day sheet
 // shows when each party is due at the door, which a volunteer who left, or whose checks lapsed,
 // no longer reads.
+// StaffRegister is the centre's staff register as scheduling keeps it.
+func (a *App) StaffRegister(ctx context.Context, centre uuid.UUID) (*staff.Register, error) {
+	return a.sessions.Staff(ctx, centre)
+}
+
+// Today is the current date.
+func (a *App) Today() time.Time { return a.today() }
+
 func (a *App) WorksToday(ctx context.Context, centre uuid.UUID, account string) error {
 	register, err := a.sessions.Staff(ctx, centre)
 	if err != nil {

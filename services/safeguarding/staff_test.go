@@ -207,7 +207,7 @@ func TestReportsAreWorkedOnlyByStaffTheRegisterClears(t *testing.T) {
 		Recipients: []*safeguardingv1.RecipientInput{{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_COURT}}}
 	before = g.events(t)
 	_, err = lead.ReleaseReport(ctx, release)
-	refused(err, "their last day was "+today().AddDate(0, 0, -1).Format(time.DateOnly))
+	refused(err, "the last day on it was "+today().AddDate(0, 0, -1).Format(time.DateOnly))
 	require.Equal(t, before, g.events(t))
 	register.add(t, "lead-2", schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD, cleared, cleared)
 	release.RequestId = uuid.NewString()

@@ -293,7 +293,7 @@ func TestOnlyTheCentresCoordinatorsKeepItsRegister(t *testing.T) {
 	require.NoError(t, err, "their own leaving, today")
 	g.clock.Set(monday.AddDate(0, 0, 1))
 	before := g.count(t, "SELECT count(*) FROM events")
-	refusedAs(add(outsider, "vol-c"), "NOT_CLEARED", "last day was 2026-01-05")
+	refusedAs(add(outsider, "vol-c"), "NOT_CLEARED", "the last day on it was 2026-01-05")
 	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
 }
 
@@ -352,7 +352,7 @@ func TestOnlyClearedStaffRecordASession(t *testing.T) {
 	callers := []struct{ account, why string }{
 		{"vol-nobody", "you are not on its staff register"},
 		{"vol-lapsing", "safeguarding training lapsed on 2026-01-09"},
-		{"vol-leaving", "their last day was 2026-01-09"},
+		{"vol-leaving", "the last day on it was 2026-01-09"},
 	}
 	for _, who := range callers {
 		for name, record := range records {

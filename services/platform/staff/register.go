@@ -99,7 +99,7 @@ func (m Member) Cleared(date time.Time) (bool, string) {
 	case date.Before(m.Joined):
 		why = append(why, fmt.Sprintf("not on the centre's staff on %s (joined on %s)", day, dates.String(m.Joined)))
 	case !m.Left.IsZero() && date.After(m.Left):
-		why = append(why, fmt.Sprintf("not on the centre's staff on %s (their last day was %s)", day, dates.String(m.Left)))
+		why = append(why, fmt.Sprintf("not on the centre's staff on %s (the last day on it was %s)", day, dates.String(m.Left)))
 	}
 	if latest(m.dbs, date).IsZero() {
 		why = append(why, "no enhanced DBS check on or before "+day)

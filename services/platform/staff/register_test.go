@@ -135,7 +135,7 @@ func TestSomeoneWhoLeftMayBeAddedAgain(t *testing.T) {
 	require.NoError(t, r.Supervises("sup-1", day(2025, 7, 5)), "the first period counts for its days")
 	err = r.Supervises("sup-1", day(2025, 11, 1))
 	rule(t, err, "SUPERVISOR_NOT_CLEARED")
-	require.Contains(t, err.Error(), "not on the centre's staff on 2025-11-01 (their last day was 2025-09-30)")
+	require.Contains(t, err.Error(), "not on the centre's staff on 2025-11-01 (the last day on it was 2025-09-30)")
 	err = r.Supervises("sup-1", day(2026, 1, 10))
 	require.ErrorContains(t, err, "no safeguarding training on or before 2026-01-10", "the second period needs training of its own")
 
@@ -309,7 +309,7 @@ func TestClearedOnADate(t *testing.T) {
 		{"the day they joined", day(2025, 6, 1), ""},
 		{"the day before they joined", day(2025, 5, 31), "not on the centre's staff on 2025-05-31 (joined on 2025-06-01)"},
 		{"their last day", day(2026, 2, 1), ""},
-		{"the day after their last", day(2026, 2, 2), "not on the centre's staff on 2026-02-02 (their last day was 2026-02-01)"},
+		{"the day after their last", day(2026, 2, 2), "not on the centre's staff on 2026-02-02 (the last day on it was 2026-02-01)"},
 		{"before the DBS check and training", day(2025, 4, 1), "not on the centre's staff on 2025-04-01 (joined on 2025-06-01); " +
 			"no enhanced DBS check on or before 2025-04-01; no safeguarding training on or before 2025-04-01"},
 	}

@@ -8,7 +8,6 @@ import (
 	"google.golang.org/grpc/codes"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
-	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
@@ -84,32 +83,4 @@ func TestACancelledBookingsPeopleAreNotExpected(t *testing.T) {
 	code, reason = field(err)
 	require.Equal(t, codes.FailedPrecondition, code, "%v", err)
 	require.Equal(t, "BOOKING_NOT_ACTIVE", reason, "a booking cancelled before anyone came takes no departure")
-}
-
-// Children stay in the centre unless their referral says they may leave it; the day sheet tells
-// the door of the exception (decision 112).
-func TestTheDaySheetSaysWhenChildrenMayLeaveTheCentre(t *testing.T) {
-	g := newRig(t, monday)
-	ctx := t.Context()
-	pattern, rooms := g.timetable(t, saturday(0), false, 4)
-	stay := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)[0]
-	out := g.readyAs(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, func(e *referralv1.FamilyReadyForContact) { e.ChildrenMayLeaveCentre = true })[0]
-	c := g.client(t, auth.RoleCoordinator)
-	bookings := map[string]uuid.UUID{}
-	for _, f := range []family{stay, out} {
-		b, err := c.BookSession(ctx, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: f.id.String(),
-			PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[0], RequestId: uuid.NewString()})
-		require.NoError(t, err)
-		bookings[b.GetBooking().GetBookingId()] = f.id
-	}
-	sheet, err := g.door(t).GetDaySheet(ctx, &schedulingv1.GetDaySheetRequest{CentreId: g.centre.String(), Date: date(saturday(0))})
-	require.NoError(t, err)
-	require.Len(t, sheet.GetEntries(), 2)
-	for _, e := range sheet.GetEntries() {
-		if bookings[e.GetBooking().GetBookingId()] == out.id {
-			require.Contains(t, e.GetAlerts(), schedulingv1.Alert_ALERT_CHILDREN_MAY_LEAVE_CENTRE)
-		} else {
-			require.NotContains(t, e.GetAlerts(), schedulingv1.Alert_ALERT_CHILDREN_MAY_LEAVE_CENTRE)
-		}
-	}
 }

@@ -204,7 +204,7 @@ func readiness(d bus.Delivery, ev *referralv1.FamilyReadyForContact) (domain.Rea
 	arr := ev.GetArrangement()
 	r := domain.Readiness{Centre: u[1], Referral: u[2], ServiceType: arr.GetServiceType(), SessionMinutes: int(arr.GetSessionMinutes()),
 		Stagger:  domain.Stagger{Arrival: int(arr.GetStagger().GetArrivalMinutes()), Departure: int(arr.GetStagger().GetDepartureMinutes())},
-		Earliest: dateOf(ev.GetEarliestBookableOn()), PreVisits: map[time.Time]bool{}, ChildrenMayLeaveCentre: ev.GetChildrenMayLeaveCentre()}
+		Earliest: dateOf(ev.GetEarliestBookableOn()), PreVisits: map[time.Time]bool{}}
 	for _, a := range ev.GetAdults() {
 		if !a.GetMayAttend() && !a.GetMayBring() && !a.GetMayCollect() {
 			continue // named, but not to come to the centre

@@ -609,12 +609,8 @@ type FamilyReadyNoted struct {
 	EarliestBookableOn *v1.Date `protobuf:"bytes,10,opt,name=earliest_bookable_on,json=earliestBookableOn,proto3" json:"earliest_bookable_on,omitempty"`
 	// Pre-visit dates: no session on any of them.
 	PreVisitDates []*v1.Date `protobuf:"bytes,11,rep,name=pre_visit_dates,json=preVisitDates,proto3" json:"pre_visit_dates,omitempty"`
-	// Whether the referral says the children may leave the centre during contact (escorted contact
-	// in the community, an outing agreed at the pre-visit); false, as in events recorded before it
-	// was carried, keeps them in the centre (decision 112).
-	ChildrenMayLeaveCentre bool `protobuf:"varint,12,opt,name=children_may_leave_centre,json=childrenMayLeaveCentre,proto3" json:"children_may_leave_centre,omitempty"`
-	unknownFields          protoimpl.UnknownFields
-	sizeCache              protoimpl.SizeCache
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *FamilyReadyNoted) Reset() {
@@ -722,13 +718,6 @@ func (x *FamilyReadyNoted) GetPreVisitDates() []*v1.Date {
 		return x.PreVisitDates
 	}
 	return nil
-}
-
-func (x *FamilyReadyNoted) GetChildrenMayLeaveCentre() bool {
-	if x != nil {
-		return x.ChildrenMayLeaveCentre
-	}
-	return false
 }
 
 // ArrangementChangeNoted: scheduling noted referral's ArrangementChanged: sessions booked from now
@@ -3005,7 +2994,7 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"birthMonth\"g\n" +
 	"\x0eAttendingChild\x12\x1b\n" +
 	"\tperson_id\x18\x01 \x01(\tR\bpersonId\x128\n" +
-	"\bage_band\x18\x02 \x01(\x0e2\x1d.familytime.common.v1.AgeBandR\aageBand\"\xa4\x05\n" +
+	"\bage_band\x18\x02 \x01(\x0e2\x1d.familytime.common.v1.AgeBandR\aageBand\"\xe9\x04\n" +
 	"\x10FamilyReadyNoted\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x1f\n" +
@@ -3019,8 +3008,7 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\x19departure_stagger_minutes\x18\t \x01(\x05R\x17departureStaggerMinutes\x12L\n" +
 	"\x14earliest_bookable_on\x18\n" +
 	" \x01(\v2\x1a.familytime.common.v1.DateR\x12earliestBookableOn\x12B\n" +
-	"\x0fpre_visit_dates\x18\v \x03(\v2\x1a.familytime.common.v1.DateR\rpreVisitDates\x129\n" +
-	"\x19children_may_leave_centre\x18\f \x01(\bR\x16childrenMayLeaveCentre\"\xcb\x02\n" +
+	"\x0fpre_visit_dates\x18\v \x03(\v2\x1a.familytime.common.v1.DateR\rpreVisitDates\"\xcb\x02\n" +
 	"\x16ArrangementChangeNoted\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x1f\n" +

@@ -223,13 +223,13 @@ func (a *App) ActingAsStaff(ctx context.Context, centre uuid.UUID, c domain.Call
 	if err != nil {
 		return domain.Caller{}, err
 	}
-	if err := domain.ClearedToWork(register, c.Subject, today); err != nil {
+	if err := register.WorksOn(c.Subject, today, "on the centre's reports and safeguarding records"); err != nil {
 		return domain.Caller{}, err
 	}
 	if !c.Lead {
 		return c, nil
 	}
-	err = domain.OnTheRegisterAsLead(register, c.Subject, today)
+	err = register.IsLead(c.Subject, today)
 	if err != nil && c.Supervises {
 		// A token with both roles, for someone the register has as a contact supervisor: they
 		// work on reports as one.

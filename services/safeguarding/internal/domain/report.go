@@ -13,7 +13,6 @@ import (
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/inwords"
-	"github.com/familytime/familytime/services/platform/staff"
 )
 
 // ReportStreamID is the event stream of an observation report.
@@ -251,24 +250,6 @@ func (r *Report) Submission() uuid.UUID { return r.submission }
 
 // Version is the number of events recorded for the report.
 func (r *Report) Version() int64 { return r.version }
-
-// ClearedToWork refuses, with ErrNotCleared's reason and why in words, a report's read, draft,
-// submission, check or release by account on today unless the centre's staff register clears
-// them that day: on it, in any role, with an enhanced DBS check and safeguarding training that
-// count (decision 96). The token says what someone does; the register, kept by the centre, says
-// whether they may still do it (a supervisor whose training lapsed, or who left, keeps a token
-// until it expires). The message speaks to the caller and names no account.
-func ClearedToWork(register *staff.Register, account string, today time.Time) error {
-	return register.WorksOn(account, today, "on the centre's reports and safeguarding records")
-}
-
-// OnTheRegisterAsLead refuses, with ErrNotTheLead saying why, someone acting as the centre's
-// safeguarding lead on its reports (releasing, reassigning, correcting a checked one, reading any)
-// whom the centre's staff register, on the staff today, does not have as its safeguarding lead
-// (review 6: a contact supervisor with a lead's token gave reports to other writers).
-func OnTheRegisterAsLead(register *staff.Register, account string, today time.Time) error {
-	return register.IsLead(account, today)
-}
 
 // CanRead says whether the caller may read the report's text: its writer, its author, its checker
 // and the centre's safeguarding lead; and while it waits for its check, a contact supervisor of

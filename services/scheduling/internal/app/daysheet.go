@@ -127,10 +127,6 @@ func partyTimes(due, leaves time.Time, arrived, departed *time.Time, loc *time.L
 	return p
 }
 
-// WorksToday refuses account, with the register's NOT_CLEARED and why in words, unless the
-// centre's staff register clears them to work at its sessions today (decision 103): the day sheet
-// shows when each party is due at the door, which a volunteer who left, or whose checks lapsed,
-// no longer reads.
 // StaffRegister is the centre's staff register as scheduling keeps it.
 func (a *App) StaffRegister(ctx context.Context, centre uuid.UUID) (*staff.Register, error) {
 	return a.sessions.Staff(ctx, centre)
@@ -138,11 +134,3 @@ func (a *App) StaffRegister(ctx context.Context, centre uuid.UUID) (*staff.Regis
 
 // Today is the current date.
 func (a *App) Today() time.Time { return a.today() }
-
-func (a *App) WorksToday(ctx context.Context, centre uuid.UUID, account string) error {
-	register, err := a.sessions.Staff(ctx, centre)
-	if err != nil {
-		return err
-	}
-	return register.Works(account, a.today())
-}

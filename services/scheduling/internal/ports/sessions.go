@@ -352,14 +352,9 @@ func (s *Server) GetDaySheet(ctx context.Context, req *schedulingv1.GetDaySheetR
 	if err != nil {
 		return nil, err
 	}
-	// The sheet says when each party is due and came: it is read by the centre's staff while the
-	// register clears them today, whatever their role; the coordinators who keep the register are
-	// on it too (decision 103; review 6 found a coordinator who had left still reading it).
-	if c, ok := auth.FromContext(ctx); ok {
-		if err := s.app.WorksToday(ctx, centre, c.Subject); err != nil {
-			return nil, err
-		}
-	}
+	// The sheet says when each party is due and came: only the centre's staff read it (the
+	// policy), and the staff gate has already refused anyone the register does not clear today
+	// (decisions 103 and 110; review 6 found a coordinator who had left still reading it).
 	entries, err := s.app.GetDaySheet(ctx, centre, day)
 	if err != nil {
 		return nil, err

@@ -94,6 +94,11 @@ type Database struct {
 	OwnerURL string
 	// RuntimeURL connects as RuntimeRole.
 	RuntimeURL string
+
+	test      testing.TB // the test the database belongs to
+	ownerOnce sync.Once
+	owner     *pgxpool.Pool
+	ownerErr  error
 }
 
 // Postgres creates a fresh database on the test server and drops it when the test ends.
@@ -132,7 +137,7 @@ func Postgres(t testing.TB) *Database {
 			t.Errorf("testkit: drop database %s: %v", name, err)
 		}
 	})
-	return &Database{Name: name, OwnerURL: withDatabase(base, name, ""), RuntimeURL: withDatabase(base, name, RuntimeRole)}
+	return &Database{Name: name, OwnerURL: withDatabase(base, name, ""), RuntimeURL: withDatabase(base, name, RuntimeRole), test: t}
 }
 
 // Migrate applies migration sets as the owner, granting the runtime role its privileges.
@@ -153,9 +158,23 @@ func (d *Database) Migrate(t testing.TB, sets ...migrate.Set) {
 // Pool connects as the runtime role; closed when the test ends.
 func (d *Database) Pool(t testing.TB) *pgxpool.Pool { return pool(t, d.RuntimeURL) }
 
-// OwnerPool connects as the owner; closed when the test ends. Tests use it to play an attacker
-// with full rights, or to inspect what is stored.
-func (d *Database) OwnerPool(t testing.TB) *pgxpool.Pool { return pool(t, d.OwnerURL) }
+// OwnerPool is the database's one pool connected as the owner, opened on first use and closed
+// when the database's test ends. Tests use it to play an attacker with full rights, or to inspect
+// what is stored, often inside require.Eventually: a pool per call there held a connection per
+// poll until the test ended, and a slow consumer ran the server out of connections.
+func (d *Database) OwnerPool(t testing.TB) *pgxpool.Pool {
+	t.Helper()
+	d.ownerOnce.Do(func() {
+		d.owner, d.ownerErr = pgpool.Open(context.Background(), d.OwnerURL, 20)
+		if d.ownerErr == nil {
+			d.test.Cleanup(d.owner.Close)
+		}
+	})
+	if d.ownerErr != nil {
+		t.Fatalf("testkit: %v", d.ownerErr)
+	}
+	return d.owner
+}
 
 func pool(t testing.TB, dsn string) *pgxpool.Pool {
 	t.Helper()

@@ -402,6 +402,19 @@ func TestRecordsAreWorkedOnByStaffTheRegisterClearsButProtectionNeverWaits(t *te
 			_, err := stranger.ListOpenConcerns(ctx, &safeguardingv1.ListOpenConcernsRequest{CentreId: g.centre.String()})
 			return err
 		},
+		// Review 9: every family on hold, with its reason, and who read a family's text and why.
+		"holds": func() error {
+			_, err := stranger.ListHolds(ctx, &safeguardingv1.ListHoldsRequest{CentreId: g.centre.String(), IncludeLifted: true})
+			return err
+		},
+		"holds, as a coordinator": func() error {
+			_, err := g.as(t, "coordinator-9", auth.RoleCoordinator).ListHolds(ctx, &safeguardingv1.ListHoldsRequest{CentreId: g.centre.String()})
+			return err
+		},
+		"reads": func() error {
+			_, err := stranger.ListAccessRecords(ctx, &safeguardingv1.ListAccessRecordsRequest{CentreId: g.centre.String(), FamilyId: family.String()})
+			return err
+		},
 	} {
 		require.Equal(t, "NOT_CLEARED", reason(t, call()), name)
 	}
@@ -412,6 +425,15 @@ func TestRecordsAreWorkedOnByStaffTheRegisterClearsButProtectionNeverWaits(t *te
 		Purpose: "review the concern"})
 	require.NoError(t, err, "the register's lead")
 	require.Equal(t, "A mark on the child's neck", got.GetConcern().GetRecords()[0].GetText())
+	holds, err := lead.ListHolds(ctx, &safeguardingv1.ListHoldsRequest{CentreId: g.centre.String()})
+	require.NoError(t, err, "the register's lead lists the holds")
+	require.Len(t, holds.GetHolds(), 1)
+	reads, err := lead.ListAccessRecords(ctx, &safeguardingv1.ListAccessRecordsRequest{CentreId: g.centre.String(), FamilyId: family.String()})
+	require.NoError(t, err, "the register's lead audits the reads")
+	require.Len(t, reads.GetRecords(), 1, "the lead's own read; the stranger's were refused before reading")
+	_, err = g.as(t, "lead-9", auth.RoleSafeguardingLead, auth.RoleAdmin).ListAccessRecords(ctx,
+		&safeguardingv1.ListAccessRecordsRequest{CentreId: g.centre.String(), FamilyId: family.String()})
+	require.NoError(t, err, "an administrator audits whatever else their token says; no register lists administrators")
 	_, err = lead.LiftHold(ctx, &safeguardingv1.LiftHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
 		FamilyId: family.String(), HoldId: placed.GetHold().GetHoldId()})
 	require.NoError(t, err)

@@ -13,14 +13,15 @@ import (
 )
 
 // staffRoles are the roles someone holds as one of a centre's staff or volunteers, which its
-// register records; a referrer, an analyst, an administrator or a service is on no register.
-var staffRoles = []auth.Role{auth.RoleCoordinator, auth.RoleSafeguardingLead, auth.RoleSupervisor, auth.RoleVolunteer}
+// register records, the ones that do the most first; a referrer, an analyst, an administrator or
+// a service is on no register.
+var staffRoles = []auth.Role{auth.RoleSafeguardingLead, auth.RoleCoordinator, auth.RoleSupervisor, auth.RoleVolunteer}
 
 // Gate decides a service's centre-scoped calls by the centre's staff register (decision 110): a
 // caller acting at the centre as one of its staff makes the call only while the register, as the
-// service keeps it, clears them that day (Register.WorksOn); acting as the safeguarding lead, only
-// as the register's lead (Register.IsLead), or else as a coordinator when their token holds that
-// role too and the call allows it. A token says what someone does; the register, kept by the
+// service keeps it, clears them that day (Register.WorksOn), and only in a role the register gives
+// them (Register.ActsAs: acting as the safeguarding lead, only as the register's lead), or else in
+// another staff role their token holds that the call allows and the register gives them. A token says what someone does; the register, kept by the
 // centre, says whether they still may: a coordinator who left keeps a token until it expires.
 // Its Staff method is a grpcx.StaffGate.
 type Gate struct {
@@ -61,19 +62,19 @@ func (g Gate) Staff(ctx context.Context, method string, centre uuid.UUID) (conte
 	if err := register.WorksOn(account, today, g.Work); err != nil {
 		return g.otherwise(ctx, c, allows, err)
 	}
-	if acting != auth.RoleSafeguardingLead {
+	err = register.ActsAs(account, today, acting)
+	if err == nil {
 		return ctx, nil
 	}
-	err = register.IsLead(account, today)
-	if err != nil && c.Has(auth.RoleCoordinator) && slices.Contains(allows, auth.RoleCoordinator) {
-		// A token with both roles, for someone the register has in another role: they act as
-		// the coordinator their token also makes them.
-		return auth.WithActingRole(ctx, auth.RoleCoordinator), nil
+	// A token with several roles, for someone the register has in another: they act in the
+	// first of their token's other roles that the call allows and the register gives them (a
+	// lead's token for the register's coordinator acts as the coordinator it also makes them).
+	for _, r := range staffRoles {
+		if r != acting && c.Has(r) && slices.Contains(allows, r) && register.ActsAs(account, today, r) == nil {
+			return auth.WithActingRole(ctx, r), nil
+		}
 	}
-	if err != nil {
-		return g.otherwise(ctx, c, allows, err)
-	}
-	return ctx, nil
+	return g.otherwise(ctx, c, allows, err)
 }
 
 // otherwise is the call's context with the caller acting in a role the call allows that is on no

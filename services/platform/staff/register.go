@@ -14,6 +14,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/problem"
 )
@@ -37,9 +38,25 @@ var (
 	// not one of the centre's coordinators on it, cleared, that day (decisions.md 93).
 	ErrNotRegisterKeeper = problem.Rule("NOT_REGISTER_KEEPER", "you keep the centre's staff register only as one of its coordinators, on it and cleared today")
 	// ErrNotTheLead matches every refusal of someone acting as the centre's safeguarding lead whom
-	// its register does not have as its lead that day (Register.IsLead).
+	// its register does not have as its lead that day (Register.ActsAs).
 	ErrNotTheLead = problem.Rule("NOT_THE_LEAD", "you act as the centre's safeguarding lead, but its staff register does not have you as its lead")
+	// ErrNotInRole matches every refusal of someone acting at the centre as a coordinator, a
+	// contact supervisor or a volunteer whom its register has in a role that does not include it
+	// that day (Register.ActsAs, decision 113).
+	ErrNotInRole = problem.Rule("NOT_IN_ROLE", "you act in a role the centre's staff register does not give you")
 )
+
+// acts are the roles someone may act in at the centre, by their role on its register: the lead
+// does every staff role's work (they supervise contact too, CanSupervise); a coordinator and a
+// contact supervisor do a volunteer's too; a volunteer only a volunteer's. A token says what its
+// holder claims to do; the register, kept by the centre, what they do there (decision 113).
+var acts = map[schedulingv1.StaffRole][]auth.Role{
+	schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER:          {auth.RoleVolunteer},
+	schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR: {auth.RoleSupervisor, auth.RoleVolunteer},
+	schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR:        {auth.RoleCoordinator, auth.RoleVolunteer},
+	schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD: {auth.RoleSafeguardingLead, auth.RoleCoordinator, auth.RoleSupervisor,
+		auth.RoleVolunteer},
+}
 
 // TrainingLasts is how long safeguarding training counts: it is needed again every year.
 const TrainingLasts = 1 // year
@@ -401,21 +418,40 @@ func (r *Register) WorksOn(account string, date time.Time, work string) error {
 	return nil
 }
 
-// IsLead refuses, with ErrNotTheLead saying why, an account acting as the centre's safeguarding
-// lead whom the register, on the staff on date, does not have as its safeguarding lead: a token's
-// role says what someone claims to do, the register, kept by the centre, who its lead is
-// (decisions 107 and 110). The message speaks to the caller and names no account.
-func (r *Register) IsLead(account string, date time.Time) error {
+// ActsAs refuses an account, on the staff on date, acting at the centre in a role its register
+// does not give them (acts): as the safeguarding lead unless the register has them as its lead
+// (ErrNotTheLead, decisions 107 and 110), in another staff role unless theirs includes it
+// (ErrNotInRole, decision 113). The message says why, speaks to the caller and names no account.
+// Whether they are cleared that day is WorksOn's.
+func (r *Register) ActsAs(account string, date time.Time, role auth.Role) error {
 	m, ok := r.Member(account)
-	if ok && m.OnStaff(date) && m.Role == schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD {
+	onStaff := ok && m.OnStaff(date)
+	if onStaff && slices.Contains(acts[m.Role], role) {
 		return nil
 	}
 	why := "you are not on its staff register today"
-	if ok && m.OnStaff(date) {
+	if onStaff {
 		why = "its staff register has you as " + RoleWords(m.Role)
 	}
-	return problem.Rule(ErrNotTheLead.Reason, fmt.Sprintf("you act as the centre's safeguarding lead, but %s: "+
-		"act in the role the register gives you, or ask a coordinator to record you as the lead (familytime staff)", why))
+	if role == auth.RoleSafeguardingLead {
+		return problem.Rule(ErrNotTheLead.Reason, fmt.Sprintf("you act as the centre's safeguarding lead, but %s: "+
+			"act in the role the register gives you, or ask a coordinator to record you as the lead (familytime staff)", why))
+	}
+	return problem.Rule(ErrNotInRole.Reason, fmt.Sprintf("you act as %s, but %s: act in the role the register gives you, "+
+		"or ask a coordinator to record the role you do (familytime staff)", roleWords(role), why))
+}
+
+// roleWords names a token's staff role as the refusals speak of it.
+func roleWords(role auth.Role) string {
+	switch role {
+	case auth.RoleCoordinator:
+		return "a coordinator"
+	case auth.RoleSupervisor:
+		return "a contact supervisor"
+	case auth.RoleVolunteer:
+		return "a volunteer"
+	}
+	return string(role)
 }
 
 // Cleared reports whether account may work at the centre on date, in any role, and if not why,

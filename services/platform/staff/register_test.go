@@ -1,6 +1,7 @@
 package staff_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/platform/staff"
 )
@@ -402,4 +404,47 @@ func invalid(t *testing.T, err error, field string) {
 	var v *problem.InvalidError
 	require.ErrorAs(t, err, &v)
 	require.Equal(t, field, v.Violations[0].Field)
+}
+
+// Someone acts at the centre in a role the register gives them (decision 113): the lead in every
+// staff role, a coordinator and a contact supervisor in their own and a volunteer's, a volunteer
+// in a volunteer's alone; a token's role is what its holder claims, the register what they do.
+func TestActingInARoleTheRegisterGives(t *testing.T) {
+	r := newRegister(t)
+	for account, role := range map[string]schedulingv1.StaffRole{"vol-1": volunteer, "sup-1": supervisor,
+		"coord-1": schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR, "lead-1": lead} {
+		j := cleared()
+		j.Account, j.Role = account, role
+		r.add(t, j)
+	}
+	r.leave(t, "coord-1", day(2026, 2, 1))
+	all := []auth.Role{auth.RoleSafeguardingLead, auth.RoleCoordinator, auth.RoleSupervisor, auth.RoleVolunteer}
+	gives := map[string][]auth.Role{
+		"vol-1":  {auth.RoleVolunteer},
+		"sup-1":  {auth.RoleSupervisor, auth.RoleVolunteer},
+		"lead-1": all,
+	}
+	on := day(2026, 1, 10)
+	for account, roles := range gives {
+		for _, role := range all {
+			err := r.ActsAs(account, on, role)
+			if slices.Contains(roles, role) {
+				require.NoError(t, err, "%s as %s", account, role)
+				continue
+			}
+			if role == auth.RoleSafeguardingLead {
+				rule(t, err, "NOT_THE_LEAD")
+			} else {
+				rule(t, err, "NOT_IN_ROLE")
+			}
+		}
+	}
+	require.NoError(t, r.ActsAs("coord-1", on, auth.RoleCoordinator), "on the staff that day")
+	err := r.ActsAs("vol-1", on, auth.RoleCoordinator)
+	require.ErrorContains(t, err, "you act as a coordinator, but its staff register has you as a volunteer")
+	require.NotContains(t, err.Error(), "vol-1", "the message names no account")
+	err = r.ActsAs("coord-1", day(2026, 2, 2), auth.RoleCoordinator)
+	rule(t, err, "NOT_IN_ROLE")
+	require.ErrorContains(t, err, "you are not on its staff register today")
+	rule(t, r.ActsAs("nobody", on, auth.RoleVolunteer), "NOT_IN_ROLE")
 }

@@ -353,8 +353,16 @@ func TestOnlyTheRegistersLeadActsAsTheLeadOnReports(t *testing.T) {
 	require.Equal(t, "NOT_THE_LEAD", reason(t, err))
 	require.Contains(t, status.Convert(err).Message(), "its staff register has you as a contact supervisor")
 	reassign.RequestId = uuid.NewString()
-	_, err = g.as(t, "supervisor-2", auth.RoleSafeguardingLead, auth.RoleSupervisor).ReassignReport(ctx, reassign)
-	require.Equal(t, codes.PermissionDenied, code(t, err), "acting as the supervisor the register says they are")
+	both := g.as(t, "supervisor-2", auth.RoleSafeguardingLead, auth.RoleSupervisor)
+	_, err = both.ReassignReport(ctx, reassign)
+	require.Equal(t, "NOT_THE_LEAD", reason(t, err), "reassigning is the lead's alone: the supervisor's role is no way in")
+	// Decision 113: the lead's lists are not read as the supervisor the register says they are.
+	_, err = both.ListAlerts(ctx, &safeguardingv1.ListAlertsRequest{CentreId: g.centre.String()})
+	require.Equal(t, "NOT_THE_LEAD", reason(t, err))
+	_, err = both.ListOpenConcerns(ctx, &safeguardingv1.ListOpenConcernsRequest{CentreId: g.centre.String()})
+	require.Equal(t, "NOT_THE_LEAD", reason(t, err))
+	_, err = both.ListOpenReports(ctx, &safeguardingv1.ListOpenReportsRequest{CentreId: g.centre.String()})
+	require.NoError(t, err, "the supervisor's list, as the supervisor the register says they are")
 	require.Equal(t, before, g.events(t), "refusals record nothing")
 
 	register.add(t, "lead-1", schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD, cleared, cleared)
@@ -418,6 +426,11 @@ func TestRecordsAreWorkedOnByStaffTheRegisterClearsButProtectionNeverWaits(t *te
 	} {
 		require.Equal(t, "NOT_CLEARED", reason(t, call()), name)
 	}
+	// Decision 113: a volunteer on the register, with a coordinator's token, does not plan as one.
+	g.onTheRegister(t, "volunteer-1")
+	_, err = g.as(t, "volunteer-1", auth.RoleCoordinator).ListHolds(ctx, &safeguardingv1.ListHoldsRequest{CentreId: g.centre.String()})
+	require.Equal(t, "NOT_IN_ROLE", reason(t, err))
+	require.Contains(t, status.Convert(err).Message(), "you act as a coordinator, but its staff register has you as a volunteer")
 	require.Equal(t, before, g.events(t), "refusals record nothing")
 
 	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)

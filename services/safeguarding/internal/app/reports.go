@@ -9,6 +9,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/safeguarding/internal/adapters"
@@ -215,8 +216,11 @@ func (a *App) ReadSinceSubmitted(ctx context.Context, r *domain.Report, subject 
 
 // ActingAsStaff is the caller as they work on the centre's reports and records today: refused
 // unless the centre's staff register, as far as safeguarding has heard of it, clears them today
-// (decision 96), and, acting as the lead, unless the register has them as its lead (decision 107);
-// a token holding the supervisor's role too acts as a supervisor then.
+// (decision 96), and acting in a role it gives them (staff.Register.ActsAs): as the lead, only as
+// its lead (decision 107); else in the first other role of their token the call allows that it
+// gives them (a lead's token with the supervisor's role too, for the register's contact
+// supervisor, works on reports as one), or refused (decision 113). The platform's services and
+// the administrators are on no register; their calls do not come here.
 func (a *App) ActingAsStaff(ctx context.Context, centre uuid.UUID, c domain.Caller) (domain.Caller, error) {
 	today := a.today()
 	register, err := a.records.StaffRegister(ctx, centre)
@@ -226,16 +230,17 @@ func (a *App) ActingAsStaff(ctx context.Context, centre uuid.UUID, c domain.Call
 	if err := register.WorksOn(c.Subject, today, "on the centre's reports and safeguarding records"); err != nil {
 		return domain.Caller{}, err
 	}
-	if !c.Lead {
+	err = register.ActsAs(c.Subject, today, auth.Role(c.Role))
+	if err == nil {
 		return c, nil
 	}
-	err = register.IsLead(c.Subject, today)
-	if err != nil && c.Supervises {
-		// A token with both roles, for someone the register has as a contact supervisor: they
-		// work on reports as one.
-		return domain.Caller{Subject: c.Subject, Role: "supervisor", Supervises: true}, nil
+	for _, r := range c.Roles {
+		if r != c.Role && register.ActsAs(c.Subject, today, auth.Role(r)) == nil {
+			return domain.Caller{Subject: c.Subject, Role: r, Lead: r == string(auth.RoleSafeguardingLead),
+				Supervises: c.Supervises, Roles: c.Roles}, nil
+		}
 	}
-	return c, err
+	return domain.Caller{}, err
 }
 
 // WriterSupervises refuses a report's new writer unless the centre's staff register clears them

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
@@ -52,23 +54,29 @@ func requestDate(field string, d *commonv1.Date) (time.Time, error) {
 	return t, nil
 }
 
-// caller is who calls, for the domain: the lead of the request's centre acts as the lead; any
-// other caller acts in the first of their roles that works with families.
+// caller is who calls, for the domain, in the roles their token holds that the call allows (all
+// of them outside a call): the lead of the request's centre acts as the lead; any other caller
+// acts in the first of their roles that works with families. Roles keeps the others, in the same
+// order, for ActingAsStaff: a token with several roles acts in one the register gives its holder.
 func caller(ctx context.Context, centre uuid.UUID) domain.Caller {
 	c, ok := auth.FromContext(ctx)
 	if !ok {
 		return domain.Caller{}
 	}
-	out := domain.Caller{Subject: c.Subject, Supervises: c.Has(auth.RoleSupervisor)}
-	if c.Has(auth.RoleSafeguardingLead) && c.InCentre(centre) {
-		out.Lead, out.Role = true, string(auth.RoleSafeguardingLead)
-		return out
+	allows := func(auth.Role) bool { return true }
+	if method, ok := grpc.Method(ctx); ok {
+		allows = func(r auth.Role) bool { return slices.Contains(Policy[method].Roles, r) }
 	}
-	for _, r := range []auth.Role{auth.RoleSupervisor, auth.RoleCoordinator, auth.RoleVolunteer, auth.RoleAdmin, auth.RoleService} {
-		if c.Has(r) {
-			out.Role = string(r)
-			return out
+	out := domain.Caller{Subject: c.Subject, Supervises: c.Has(auth.RoleSupervisor)}
+	for _, r := range []auth.Role{auth.RoleSafeguardingLead, auth.RoleSupervisor, auth.RoleCoordinator, auth.RoleVolunteer,
+		auth.RoleAdmin, auth.RoleService} {
+		if c.Has(r) && allows(r) && (r != auth.RoleSafeguardingLead || c.InCentre(centre)) {
+			out.Roles = append(out.Roles, string(r))
 		}
+	}
+	if len(out.Roles) > 0 {
+		out.Role = out.Roles[0]
+		out.Lead = out.Role == string(auth.RoleSafeguardingLead)
 	}
 	return out
 }

@@ -96,4 +96,14 @@ func TestStaffWorkOnReferralsOnlyWhileTheRegisterClearsThem(t *testing.T) {
 		CentreId: centre.String(), ServiceType: supported})
 	refused(t, err, codes.PermissionDenied, "")
 	require.Equal(t, before, g.events(t), "refusals record nothing")
+
+	// Decision 113: someone the register has as a volunteer, with a coordinator's token, does not
+	// open a family's personal details or decide its referral.
+	g.onStaff(t, centre, "volunteer-5", schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER)
+	claims := g.client(t, "volunteer-5", []auth.Role{auth.RoleCoordinator}, centre)
+	refused(t, open(claims), codes.FailedPrecondition, "NOT_IN_ROLE")
+	_, err = claims.AcceptReferral(t.Context(), &referralv1.AcceptReferralRequest{RequestId: uuid.NewString(), ReferralId: ref,
+		CentreId: centre.String(), ServiceType: supported})
+	refused(t, err, codes.FailedPrecondition, "NOT_IN_ROLE")
+	require.Equal(t, before, g.events(t), "refusals record nothing")
 }

@@ -256,8 +256,8 @@ func TestNobodyKeepsTheirOwnRegisterEntry(t *testing.T) {
 }
 
 // Only one of the centre's coordinators on its register, cleared today, keeps it (decisions.md
-// 93): a coordinator not on it, one on it as a volunteer, and one who has left are refused
-// NOT_REGISTER_KEEPER, appending nothing, so two people off the register cannot vouch for each
+// 93): a coordinator not on it and one who has left are refused NOT_CLEARED, one on it as a
+// volunteer NOT_IN_ROLE (decision 113), appending nothing, so two people off the register cannot vouch for each
 // other; an administrator adds the first coordinator, who then keeps it; anyone records their own
 // leaving.
 func TestOnlyTheCentresCoordinatorsKeepItsRegister(t *testing.T) {
@@ -275,7 +275,6 @@ func TestOnlyTheCentresCoordinatorsKeepItsRegister(t *testing.T) {
 		require.Equal(t, want, reason)
 		require.Contains(t, status.Convert(err).Message(), why)
 	}
-	refused := func(err error, why string) { t.Helper(); refusedAs(err, "NOT_REGISTER_KEEPER", why) }
 	// Off the register, or gone from it, a coordinator is not cleared to work at the centre at
 	// all (decision 110); on it in another role, they do not keep it.
 	outsider := g.as(t, "coord-a", auth.RoleCoordinator)
@@ -285,7 +284,7 @@ func TestOnlyTheCentresCoordinatorsKeepItsRegister(t *testing.T) {
 	trained := time.Date(2025, 12, 2, 0, 0, 0, 0, time.UTC)
 	g.addStaff(t, "coord-a", schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR, time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC), trained)
 	g.addStaff(t, "vol-a", schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER, time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC), trained)
-	refused(add(g.as(t, "vol-a", auth.RoleCoordinator), "vol-x"), "you are on it as a volunteer")
+	refusedAs(add(g.as(t, "vol-a", auth.RoleCoordinator), "vol-x"), "NOT_IN_ROLE", "its staff register has you as a volunteer") // decision 113
 	require.NoError(t, add(outsider, "vol-b"), "the first coordinator, added by an administrator, keeps it")
 
 	_, err := outsider.RemoveStaffMember(t.Context(), &schedulingv1.RemoveStaffMemberRequest{CentreId: g.centre.String(), AccountId: "coord-a",
@@ -479,4 +478,23 @@ func TestCentreCallsAreMadeByStaffTheRegisterClears(t *testing.T) {
 
 	_, err = g.as(t, "coord-gone", auth.RoleAdmin, auth.RoleCoordinator).ListStaff(ctx, &schedulingv1.ListStaffRequest{CentreId: g.centre.String()})
 	require.NoError(t, err, "as the administrator they also are")
+
+	// Decision 113: a volunteer on the register acts as one, whatever their token says. With a
+	// coordinator's token they do no casework and set nothing up; with a volunteer's role in it
+	// too they read the room list as the volunteer they are.
+	g.addStaff(t, "vol-a", schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER, monday.AddDate(0, -2, 0), monday.AddDate(0, -2, 0))
+	before = g.count(t, "SELECT count(*) FROM events")
+	claims := g.as(t, "vol-a", auth.RoleCoordinator)
+	_, err = book(ctx, claims, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: fams[1].id.String(),
+		PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[0]})
+	code, reason := field(err)
+	require.Equal(t, codes.FailedPrecondition, code)
+	require.Equal(t, "NOT_IN_ROLE", reason)
+	require.Contains(t, status.Convert(err).Message(), "you act as a coordinator, but its staff register has you as a volunteer")
+	_, err = claims.AddRoom(ctx, &schedulingv1.AddRoomRequest{CentreId: g.centre.String(), Name: "Loft", Capacity: 2, RequestId: uuid.NewString()})
+	_, reason = field(err)
+	require.Equal(t, "NOT_IN_ROLE", reason)
+	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+	_, err = g.as(t, "vol-a", auth.RoleCoordinator, auth.RoleVolunteer).ListRooms(ctx, &schedulingv1.ListRoomsRequest{CentreId: g.centre.String()})
+	require.NoError(t, err, "as the volunteer the register says they are")
 }

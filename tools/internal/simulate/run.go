@@ -171,7 +171,7 @@ func (s *sim) register(ctx context.Context, c *centre, eve time.Time) error {
 	if err := s.registerStaff(ctx, c, eve); err != nil {
 		return err
 	}
-	ctx, err = s.staff(ctx, c)
+	ctx, err = s.coordinator(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -193,16 +193,26 @@ func (s *sim) register(ctx context.Context, c *centre, eve time.Time) error {
 	return nil
 }
 
-// staff is ctx with a token of the centre's staff: coordinator, volunteer, supervisor and
-// safeguarding lead for that centre.
+// staff is ctx with a token of the centre's staff who runs its sessions: a volunteer, and a
+// contact supervisor where the centre offers supervised contact. Each acts only in the role the
+// register gives them (decision 113).
 func (s *sim) staff(ctx context.Context, c *centre) (context.Context, error) {
-	return s.c.as(ctx, staffAccount(c), c.id,
-		auth.RoleCoordinator, auth.RoleVolunteer, auth.RoleSupervisor, auth.RoleSafeguardingLead)
+	return s.c.as(ctx, staffAccount(c), c.id, auth.RoleVolunteer, auth.RoleSupervisor)
 }
 
-// staffAccount is the account id of the centre's staff token (staff), its subject: the one
-// member of its staff register, who completes its supervised sessions as their supervisor.
+// staffAccount is the account id of the centre's staff token (staff), its subject: the member
+// of its staff register who runs its sessions and completes the supervised ones as their
+// supervisor.
 func staffAccount(c *centre) string { return fmt.Sprintf("sim-staff-%03d", c.index+1) }
+
+// coordinator is ctx with a token of the centre's coordinator, who sets it up and does its
+// casework: referrals, pre-visits, bookings, cases ending.
+func (s *sim) coordinator(ctx context.Context, c *centre) (context.Context, error) {
+	return s.c.as(ctx, coordinatorAccount(c), c.id, auth.RoleCoordinator)
+}
+
+// coordinatorAccount is the account id of the centre's coordinator (coordinator).
+func coordinatorAccount(c *centre) string { return fmt.Sprintf("sim-coordinator-%03d", c.index+1) }
 
 // registerStaff puts the centre's staff account on its staff register (decisions.md 82): a
 // contact supervisor where the centre offers supervised contact (supervised sessions are
@@ -236,21 +246,22 @@ type registration struct {
 	role    schedulingv1.StaffRole
 }
 
-// registered are the accounts registerStaff puts on the centre's staff register.
-// Every centre's safeguarding lead is on it: the lead works on concerns and holds only while the
-// register clears them (decision 109).
+// registered are the accounts registerStaff puts on the centre's staff register, each in the one
+// role they act in (decision 113): its coordinator, the staff who run its sessions, and its
+// safeguarding lead, who works on concerns and holds only while the register clears them
+// (decision 109).
 func registered(c *centre) []registration {
-	if !c.supervised {
-		return []registration{{staffAccount(c), schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER},
-			{leadAccount(c), schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD}}
+	door := schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER
+	if c.supervised {
+		door = schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR
 	}
-	return []registration{{staffAccount(c), schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR},
+	return []registration{{coordinatorAccount(c), schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR}, {staffAccount(c), door},
 		{leadAccount(c), schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD}}
 }
 
 // registrar is base with the national administrator's token, which keeps the centres' staff
 // registers here: nobody records their own checks (decisions.md 87), and a coordinator keeps a
-// register only once on it (decisions.md 93), as the simulated centres' one staff account is not.
+// register only once on it (decisions.md 93).
 func (s *sim) registrar(base context.Context, _ *centre) (context.Context, error) {
 	return s.c.as(base, "simulator", uuid.Nil, auth.RoleAdmin)
 }
@@ -416,7 +427,7 @@ func (s *sim) morning(base context.Context, c *centre, d time.Time) error {
 	if err := s.renewTraining(base, c, d); err != nil {
 		return err
 	}
-	ctx, err := s.staff(base, c)
+	ctx, err := s.coordinator(base, c)
 	if err != nil {
 		return err
 	}

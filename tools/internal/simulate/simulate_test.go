@@ -72,8 +72,10 @@ func TestSmallSimulationAgreesExactlyWithReporting(t *testing.T) {
 			require.Positive(t, c.Truth[simulate.Key{Measure: m, Scope: "national"}], "%s: %s", c.Period, m)
 		}
 		leads := c.Truth[simulate.Key{Measure: "staff_at_end", Scope: "national", Breakdown: "role", Category: schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD.String()}]
-		require.Positive(t, leads, "%s: a supervised centre's lead is on its register, to check and release reports", c.Period)
-		require.Equal(t, 4.0+leads, c.Truth[simulate.Key{Measure: "staff_at_end", Scope: "national"}], "%s: each centre's staff account, and the leads", c.Period)
+		require.Equal(t, 4.0, leads, "%s: every centre's lead is on its register (decision 109)", c.Period)
+		coordinators := c.Truth[simulate.Key{Measure: "staff_at_end", Scope: "national", Breakdown: "role", Category: schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR.String()}]
+		require.Equal(t, 4.0, coordinators, "%s: every centre's coordinator is on its register, as a coordinator (decision 113)", c.Period)
+		require.Equal(t, 12.0, c.Truth[simulate.Key{Measure: "staff_at_end", Scope: "national"}], "%s: each centre's coordinator, door staff and lead", c.Period)
 	}
 }
 

@@ -886,7 +886,12 @@ func printBooking(w io.Writer, out *output, b *schedulingv1.Booking, extra [][2]
 	if b.GetStatus() == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED {
 		fields = append(fields, [2]string{"cancelled", friendly("CANCELLATION_REASON_", b.GetCancellationReason().String()) + lateWord(b.GetCancelledLate())})
 		if by := b.GetCancelledBy(); by != schedulingv1.CancelledBy_CANCELLED_BY_UNSPECIFIED {
-			fields = append(fields, [2]string{"cancelled by", friendly("CANCELLED_BY_", by.String())}, [2]string{"notice", noticeWords(b.GetNoticeMinutes())})
+			fields = append(fields, [2]string{"cancelled by", friendly("CANCELLED_BY_", by.String())})
+			// Notice is what a family or the centre gave; the system (a hold, a released place)
+			// gives none, and a hold placed with the family inside is no late cancellation.
+			if by != schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM {
+				fields = append(fields, [2]string{"notice", noticeWords(b.GetNoticeMinutes())})
+			}
 		}
 	}
 	if by := b.GetSupervisedBy(); by != "" {

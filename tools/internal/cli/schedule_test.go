@@ -248,3 +248,21 @@ func TestScheduleRescheduleOnTheDevPlatform(t *testing.T) {
 	require.Equal(t, schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT, cancelled[0].GetBooking().GetCancelledBy())
 	require.Positive(t, cancelled[0].GetBooking().GetNoticeMinutes())
 }
+
+// A booking a hold called off says so, and no notice: notice is what a family or the centre gave
+// (review 9 read "notice: none (cancelled once the children were due, or after)" for a hold
+// placed with the family inside). A family's cancellation says its notice.
+func TestACancelledBookingSaysWhoCalledItOff(t *testing.T) {
+	show := func(b *schedulingv1.Booking) string {
+		var buf bytes.Buffer
+		require.NoError(t, printBooking(&buf, &output{}, b, nil))
+		return buf.String()
+	}
+	held := show(&schedulingv1.Booking{BookingId: uuid.NewString(), Status: schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED,
+		CancellationReason: schedulingv1.CancellationReason_CANCELLATION_REASON_HOLD, CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM})
+	require.Regexp(t, `cancelled by:\s+system`, held)
+	require.NotContains(t, held, "notice")
+	family := show(&schedulingv1.Booking{BookingId: uuid.NewString(), Status: schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED,
+		CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT, NoticeMinutes: 90})
+	require.Regexp(t, `notice:\s+1 hour 30 minutes before the children were due`, family)
+}

@@ -153,8 +153,14 @@ func (r *referralCommand) amendCommand() *cobra.Command {
 		Long: `amend replaces the referral's details whole. The file is the API's AmendReferralRequest in JSON
 or YAML: its details are laid out as in docs/referral-example.yaml (under "details:"), with each
 adult and child already on the referral keeping its person_id (from familytime referral family
---json). --expected-version (from show) refuses the amendment if someone changed the referral
-since you read it; 0 amends whatever is current.`,
+--json); an adult or child without one is added as someone new. --expected-version (from show)
+refuses the amendment if someone changed the referral since you read it; 0 amends whatever is
+current.
+
+Once the family is ready for contact, who may attend and the risk answers no longer change
+(ATTENDEES_FIXED). A case accepted or waitlisted for escorted contact keeps "the children may leave
+the centre" (CHILDREN_STAY_IN_CENTRE): end it or withdraw the referral, and refer the family
+again for contact at the centre with the new answer.`,
 		Example: `  familytime referral amend $REFERRAL --centre $CENTRE --file amended.yaml --expected-version 3`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

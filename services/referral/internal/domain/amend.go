@@ -21,7 +21,8 @@ import (
 // referral goes back to received, because the centre decided on answers that no longer stand.
 // Once the family is ready for contact, who may attend and the risk answers no longer change by
 // amendment (ErrAttendeesFixed): scheduling admits the people FamilyReadyForContact named, and a
-// new risk is safeguarding's to weigh.
+// new risk is safeguarding's to weigh. A case accepted or waitlisted for escorted contact keeps
+// the answer that the children may leave the centre until it ends (ErrEscortedChildrenLeave).
 func (r *Referral) Amend(d Details, today time.Time, newID NewID) ([]proto.Message, error) {
 	if err := CheckTransition(r.state, CmdAmend); err != nil {
 		return nil, err
@@ -58,6 +59,9 @@ func (r *Referral) Amend(d Details, today time.Time, newID NewID) ([]proto.Messa
 	riskChanged := !proto.Equal(facts.GetRisk(), current.GetRisk())
 	fixed := r.attendeesFixed()
 	switch {
+	case current.GetChildrenMayLeaveCentre() && !facts.GetChildrenMayLeaveCentre() && r.escorted():
+		// Recorded, the case would go on taking the children out (decision 114).
+		return nil, ErrEscortedChildrenLeave
 	case fixed && (riskChanged || attendees(adults, children) != attendees(r.adults, r.children)):
 		return nil, ErrAttendeesFixed
 	case r.state == Suspended && riskChanged:
@@ -72,6 +76,19 @@ func (r *Referral) Amend(d Details, today time.Time, newID NewID) ([]proto.Messa
 	}
 	// Dropping the last adult without a pre-visit can complete the family's intake.
 	return r.readiness(events)
+}
+
+// escorted reports whether the case is accepted, or waiting, for escorted contact in the
+// community, and not yet ended.
+func (r *Referral) escorted() bool {
+	escorted := commonv1.ServiceType_SERVICE_TYPE_ESCORTED
+	switch r.state {
+	case Waitlisted:
+		return r.waitingFor == escorted
+	case Accepted, ReadyForContact, InContact, Suspended:
+		return r.service == escorted
+	}
+	return false
 }
 
 // keepParentsReachable refuses an amendment that leaves a parent without contact details once the

@@ -6,7 +6,9 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/referral/internal/domain"
 )
 
@@ -122,4 +124,48 @@ func TestAmendCompletesTheIntake(t *testing.T) {
 	require.Len(t, events, 2)
 	require.IsType(t, &referralv1.FamilyReadyForContact{}, events[1])
 	require.Equal(t, domain.ReadyForContact, r.State())
+}
+
+// A case accepted or waitlisted for escorted contact, which takes the children out of the centre,
+// does not record that they may no longer leave it until it ends: recorded, the case would go on
+// taking them out (decision 114). A case for contact at the centre records it.
+func TestAnEscortedCaseKeepsTheChildrenLeavingUntilItEnds(t *testing.T) {
+	escorted := commonv1.ServiceType_SERVICE_TYPE_ESCORTED
+	offered := []commonv1.ServiceType{supported, escorted}
+	mayLeave := func(r *domain.Referral, may bool) error {
+		d := r.Details()
+		d.ChildrenMayLeaveCentre = may
+		_, err := r.Amend(d, today, ids())
+		return err
+	}
+	d := details()
+	d.ChildrenMayLeaveCentre = true
+	r, h := submit(t, submission(d))
+	h.ok(r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_GREEN}, today))
+	h.ok(r.Waitlist(escorted, offered, today))
+	for _, step := range []func(){
+		func() {},
+		func() { h.ok(r.Accept(escorted, offered, today)) },
+		func() {
+			for _, a := range r.Adults() {
+				h.ok(r.RecordPreVisit(domain.PreVisit{PersonID: a.ID, On: today.AddDate(0, 0, -3), GroundRulesSigned: true}, today))
+			}
+			h.ok(r.AgreeArrangement(arrangement(escorted), today))
+		},
+		func() { h.ok(r.RecordSessionAttended(today.AddDate(0, 0, -1))) },
+	} {
+		step()
+		err := mayLeave(r, false)
+		require.ErrorIs(t, err, domain.ErrEscortedChildrenLeave, r.State().String())
+		var rule *problem.RuleError
+		require.ErrorAs(t, err, &rule)
+		require.Equal(t, "CHILDREN_STAY_IN_CENTRE", rule.Reason)
+		require.True(t, r.Details().ChildrenMayLeaveCentre, "nothing recorded")
+	}
+	require.Equal(t, domain.InContact, r.State())
+
+	inCentre, _ := inState(t, domain.InContact)
+	require.NoError(t, mayLeave(inCentre, true), "supported contact: the children may go to the park")
+	require.NoError(t, mayLeave(inCentre, false), "and no longer")
+	require.False(t, inCentre.Details().ChildrenMayLeaveCentre)
 }

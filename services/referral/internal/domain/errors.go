@@ -116,6 +116,12 @@ var (
 	// referral says they may not leave it (decision 112).
 	ErrChildrenStayInCentre = problem.Rule("CHILDREN_STAY_IN_CENTRE", "escorted contact takes the children out of the centre, and the referral says they may not leave it: "+
 		"accept the family for contact at the centre, or amend the referral if that has changed")
+	// ErrEscortedChildrenLeave: an amendment saying the children may no longer leave the centre,
+	// on a case accepted or waitlisted for escorted contact, which takes them out of it (decision
+	// 114). The case changes its kind of contact only by ending (decision 90).
+	ErrEscortedChildrenLeave = problem.Rule("CHILDREN_STAY_IN_CENTRE", "the family's case is for escorted contact in the community, which takes the children out of the centre: "+
+		"end the case or withdraw the referral, and refer the family again for contact at the centre, saying the children may not leave it "+
+		"(where they are at risk now, the safeguarding lead places a hold at once)")
 	// ErrServiceNotOffered: the centre does not offer the service type.
 	ErrServiceNotOffered = problem.Rule("SERVICE_NOT_OFFERED", "the centre does not offer this kind of contact")
 	// ErrDomesticAbuseRulesOutSupported: a domestic-abuse finding forbids supported contact, for

@@ -47,6 +47,7 @@ type Referral struct {
 	leadAssessedOn time.Time
 	leadDAFinding  bool
 	service        commonv1.ServiceType // accepted for; unspecified until accepted
+	waitingFor     commonv1.ServiceType // the kind of contact it was waitlisted for
 
 	preVisits     map[uuid.UUID]bool // adults with a pre-visit at which they signed the ground rules
 	preVisitDates []time.Time        // every pre-visit day, sorted, without repeats
@@ -262,7 +263,7 @@ func (r *Referral) apply(ev proto.Message) error {
 	case *referralv1.ReferralAccepted:
 		r.service, r.state = e.GetServiceType(), Accepted
 	case *referralv1.ReferralWaitlisted:
-		r.state = Waitlisted
+		r.state, r.waitingFor = Waitlisted, e.GetServiceType()
 	case *referralv1.ReferralDeclined:
 		r.state = Declined
 	case *referralv1.ReferralWithdrawn:

@@ -3,6 +3,7 @@ package domain
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -35,6 +36,7 @@ func (r *Referral) Amend(d Details, today time.Time, newID NewID) ([]proto.Messa
 	}
 	d.validate(&v, "details.", need, today)
 	r.checkIDs(&v, d)
+	r.keepPeople(&v, d)
 	if r.state != AwaitingSecondParty && r.state != Received {
 		r.keepParentsReachable(&v, d)
 	}
@@ -128,6 +130,47 @@ func (r *Referral) checkIDs(v *Invalid, d Details) {
 			v.add(fmt.Sprintf("details.children[%d].person_id", i), "is not a child on this referral")
 		}
 		seen[c.ID] = true
+	}
+}
+
+// keepPeople refuses an adult or child given without a person_id who is already on the referral,
+// by the same name and role (a child: name and date of birth), under an id the amendment does not
+// give (decision 115). The whole file sent again without its ids gave everyone new ids: their
+// pre-visits, and what other records say of them by id, stayed with people no longer on it. The
+// reason names the id to give, never the person.
+func (r *Referral) keepPeople(v *Invalid, d Details) {
+	given := map[uuid.UUID]bool{}
+	for _, a := range d.Adults {
+		given[a.ID] = true
+	}
+	for _, c := range d.Children {
+		given[c.ID] = true
+	}
+	missing := func(field string, id uuid.UUID) {
+		v.add(field, fmt.Sprintf("is missing: the referral already has this person as %s; give that person_id to keep their record "+
+			"(without it they are added as someone new, and their pre-visit and other records stay with the old id)", id))
+	}
+	for i, a := range d.Adults {
+		if a.ID != uuid.Nil {
+			continue
+		}
+		if k := slices.IndexFunc(r.adults, func(o AdultRecord) bool {
+			return !given[o.ID] && o.Role == a.Role && strings.EqualFold(o.Name, a.Name)
+		}); k >= 0 {
+			missing(fmt.Sprintf("details.adults[%d].person_id", i), r.adults[k].ID)
+			given[r.adults[k].ID] = true
+		}
+	}
+	for i, c := range d.Children {
+		if c.ID != uuid.Nil {
+			continue
+		}
+		if k := slices.IndexFunc(r.children, func(o ChildRecord) bool {
+			return !given[o.ID] && o.DateOfBirth.Equal(c.DateOfBirth) && strings.EqualFold(o.Name, c.Name)
+		}); k >= 0 {
+			missing(fmt.Sprintf("details.children[%d].person_id", i), r.children[k].ID)
+			given[r.children[k].ID] = true
+		}
 	}
 }
 

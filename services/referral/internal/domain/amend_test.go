@@ -1,6 +1,8 @@
 package domain_test
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -168,4 +170,43 @@ func TestAnEscortedCaseKeepsTheChildrenLeavingUntilItEnds(t *testing.T) {
 	require.NoError(t, mayLeave(inCentre, true), "supported contact: the children may go to the park")
 	require.NoError(t, mayLeave(inCentre, false), "and no longer")
 	require.False(t, inCentre.Details().ChildrenMayLeaveCentre)
+}
+
+// The whole file sent again without its person ids would give everyone new ids, and leave their
+// pre-visits and other records with the old ones: an adult or child already on the referral, by
+// name and role (a child: name and date of birth), is refused without its id, the field naming
+// the id to give (decision 115). Someone new, and someone dropped and added again in a later
+// amendment, take a new id.
+func TestAnAmendmentKeepsThePeopleOnTheReferral(t *testing.T) {
+	r, _ := inState(t, domain.Accepted)
+	d := r.Details()
+	for i := range d.Adults {
+		d.Adults[i].ID = uuid.Nil
+	}
+	d.Children[0].ID = uuid.Nil
+	d.Adults[0].Name = strings.ToUpper(d.Adults[0].Name)
+	_, err := r.Amend(d, today, ids())
+	var invalid *domain.Invalid
+	require.ErrorAs(t, err, &invalid)
+	require.Len(t, invalid.Violations, len(d.Adults)+1, "each adult, and the child")
+	require.Equal(t, "details.adults[0].person_id", invalid.Violations[0].Field)
+	require.Contains(t, invalid.Violations[0].Reason, "already has this person as "+r.Adults()[0].ID.String())
+	require.NotContains(t, invalid.Violations[0].Reason, r.Adults()[0].Name, "the reason names no one")
+
+	d = r.Details()
+	d.Children = append(d.Children, domain.Child{Name: "Second Child", DateOfBirth: date(2022, 1, 15)})
+	_, err = r.Amend(d, today, ids())
+	require.NoError(t, err, "someone new")
+
+	escort := r.Adults()[2]
+	d = r.Details()
+	d.Adults = slices.DeleteFunc(d.Adults, func(a domain.Adult) bool { return a.ID == escort.ID })
+	_, err = r.Amend(d, today, ids())
+	require.NoError(t, err, "dropped")
+	back := escort.Adult
+	back.ID = uuid.Nil
+	d.Adults = append(d.Adults, back)
+	_, err = r.Amend(d, today, ids())
+	require.NoError(t, err, "and added again as someone new")
+	require.NotContains(t, []uuid.UUID{r.Adults()[0].ID, r.Adults()[1].ID, r.Adults()[2].ID}, escort.ID)
 }

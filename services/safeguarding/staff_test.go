@@ -451,3 +451,49 @@ func TestRecordsAreWorkedOnByStaffTheRegisterClearsButProtectionNeverWaits(t *te
 		FamilyId: family.String(), HoldId: placed.GetHold().GetHoldId()})
 	require.NoError(t, err)
 }
+
+// The handlers decide on the caller as the register lets them act, never on the token: with a
+// token holding the lead's role beside their own, a volunteer read a concern someone else raised
+// (the audit saying "safeguarding_lead") and corrected its record, and a coordinator cleared a
+// domestic-abuse finding (review 10; decision 113).
+func TestATokensLeadRoleDoesNotMakeTheRegistersStaffItsLead(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	family := g.families(t, 1)[0]
+	g.onTheRegister(t, "lead-1", "volunteer-1", "coordinator-1")
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
+	coordinator := g.as(t, "coordinator-1", auth.RoleCoordinator)
+	raised, err := coordinator.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: family.String(), Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_NEGLECT, Description: "Child arrived hungry"})
+	require.NoError(t, err)
+	read, err := lead.GetConcern(ctx, &safeguardingv1.GetConcernRequest{CentreId: g.centre.String(), ConcernId: raised.GetConcernId(),
+		Purpose: "review the concern"})
+	require.NoError(t, err)
+	record := read.GetConcern().GetRecords()[0].GetRecordId()
+	da := []safeguardingv1.RiskFactor{safeguardingv1.RiskFactor_RISK_FACTOR_DOMESTIC_ABUSE}
+	assess := func(c safeguardingv1.SafeguardingServiceClient, found bool, factors []safeguardingv1.RiskFactor) error {
+		rating := safeguardingv1.RiskRating_RISK_RATING_GREEN
+		if found {
+			rating = safeguardingv1.RiskRating_RISK_RATING_AMBER
+		}
+		_, err := c.AssessRisk(ctx, &safeguardingv1.AssessRiskRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+			FamilyId: family.String(), Rating: rating, Factors: factors, DomesticAbuseFinding: found, NextReviewOn: review(90),
+			Note: "the court found it unproven"})
+		return err
+	}
+	require.NoError(t, assess(coordinator, true, da), "finding it never waits")
+
+	before := g.events(t)
+	volunteer := g.as(t, "volunteer-1", auth.RoleSafeguardingLead, auth.RoleVolunteer)
+	_, err = volunteer.GetConcern(ctx, &safeguardingv1.GetConcernRequest{CentreId: g.centre.String(), ConcernId: raised.GetConcernId(),
+		Purpose: "read the concern"})
+	require.Equal(t, codes.PermissionDenied, code(t, err), "a volunteer reads only what they raised")
+	_, err = volunteer.CorrectRecord(ctx, &safeguardingv1.CorrectRecordRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: family.String(), RecordId: record, Text: "nothing happened", Reason: "typo fix"})
+	require.Equal(t, codes.PermissionDenied, code(t, err), "a record is corrected by its author or the lead")
+	err = assess(g.as(t, "coordinator-1", auth.RoleSafeguardingLead, auth.RoleCoordinator), false, nil)
+	require.Equal(t, "FINDING_CLEARED_BY_LEAD", reason(t, err))
+	require.Equal(t, before, g.events(t), "refusals record nothing, not even a read")
+
+	require.NoError(t, assess(lead, false, nil), "the register's lead clears it")
+}

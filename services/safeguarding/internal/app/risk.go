@@ -36,10 +36,16 @@ func (a *App) AssessRisk(ctx context.Context, c domain.Caller, family uuid.UUID,
 		return nil, nil, err
 	}
 	// Clearing a domestic-abuse finding lets supported contact go ahead: it is not protective, so
-	// it is the register's lead's, cleared today (decision 109). Finding it never waits.
+	// it is the register's lead's, cleared today (decision 109), acting as the lead there: a lead's
+	// token with the coordinator's role too, for the register's coordinator, acts as the
+	// coordinator, who does not clear it (review 10). Finding it never waits.
 	if clears {
-		if _, err := a.ActingAsStaff(ctx, as.Centre, c); err != nil {
+		acting, err := a.ActingAsStaff(ctx, as.Centre, c)
+		if err != nil {
 			return nil, nil, err
+		}
+		if !acting.Lead {
+			return nil, nil, domain.ErrFindingClearedByLead
 		}
 	}
 	uow := new(eventstore.UnitOfWork)

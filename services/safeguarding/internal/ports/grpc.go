@@ -81,19 +81,21 @@ func caller(ctx context.Context, centre uuid.UUID) domain.Caller {
 	return out
 }
 
-// onRegister refuses a caller whom the centre's staff register does not clear today, in the role
-// they act in (decision 109): reading and working on the centre's safeguarding records (a concern's
-// text, closing it, lifting or reviewing a hold, the family's record, the alerts, the lists of
-// holds, reports and reads) is the staff's while the register clears them, the lead's as its lead. Raising a
-// concern, placing a hold and escalating are never refused for it: refusing a protective action
-// leaves a child less safe. The platform's own services are not on any register.
-func (s *Server) onRegister(ctx context.Context, centre string) error {
+// acting is the caller as the centre's staff register lets them act today, or the refusal
+// (decision 109): reading and working on the centre's safeguarding records (a concern's text,
+// closing it, lifting or reviewing a hold, the family's record, the alerts, the lists of holds,
+// reports and reads) is the staff's while the register clears them, the lead's as its lead, each
+// in the role it gives them (decision 113). Handlers decide on the caller it returns, never on
+// the token's: a volunteer's token with the lead's role too read concerns and corrected records
+// as the lead (review 10). Raising a concern, placing a hold and escalating are never refused for
+// it: refusing a protective action leaves a child less safe. The platform's own services are not
+// on any register.
+func (s *Server) acting(ctx context.Context, centre string) (domain.Caller, error) {
 	c := caller(ctx, id(centre))
 	if c.Role == string(auth.RoleService) {
-		return nil
+		return c, nil
 	}
-	_, err := s.app.ActingAsStaff(ctx, id(centre), c)
-	return err
+	return s.app.ActingAsStaff(ctx, id(centre), c)
 }
 
 // administers reports whether the caller holds the administrator's role, which no register lists.
@@ -154,11 +156,12 @@ func (s *Server) RaiseConcern(ctx context.Context, req *safeguardingv1.RaiseConc
 
 // GetConcern returns a concern with its text, recording the read.
 func (s *Server) GetConcern(ctx context.Context, req *safeguardingv1.GetConcernRequest) (*safeguardingv1.GetConcernResponse, error) {
-	if err := s.onRegister(ctx, req.GetCentreId()); err != nil {
+	c, err := s.acting(ctx, req.GetCentreId())
+	if err != nil {
 		return nil, err
 	}
 	centre := id(req.GetCentreId())
-	v, err := s.app.GetConcern(ctx, caller(ctx, centre), centre, id(req.GetConcernId()), req.GetPurpose())
+	v, err := s.app.GetConcern(ctx, c, centre, id(req.GetConcernId()), req.GetPurpose())
 	if err != nil {
 		return nil, refuse(err)
 	}
@@ -170,11 +173,11 @@ func (s *Server) GetConcern(ctx context.Context, req *safeguardingv1.GetConcernR
 	return &safeguardingv1.GetConcernResponse{Concern: out}, nil
 }
 
-func (s *Server) changeConcern(ctx context.Context, req command.Request, centre, concern uuid.UUID,
+// changeConcern runs one command on a concern of the centre, decided on the caller c.
+func (s *Server) changeConcern(ctx context.Context, req command.Request, c domain.Caller, centre, concern uuid.UUID,
 	decide func(k *domain.Concern, c domain.Caller, today domainDate) ([]proto.Message, error)) (*safeguardingv1.ConcernSummary, error) {
 	type resp = safeguardingv1.ConcernSummary
 	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (*resp, *eventstore.UnitOfWork, error) {
-		c := caller(ctx, centre)
 		k, uow, err := s.app.ChangeConcern(ctx, centre, concern, md, func(k *domain.Concern, today domainDate) ([]proto.Message, error) {
 			return decide(k, c, today)
 		})
@@ -187,10 +190,11 @@ func (s *Server) changeConcern(ctx context.Context, req command.Request, centre,
 
 // AddConcernAction records the lead's action on a concern.
 func (s *Server) AddConcernAction(ctx context.Context, req *safeguardingv1.AddConcernActionRequest) (*safeguardingv1.AddConcernActionResponse, error) {
-	if err := s.onRegister(ctx, req.GetCentreId()); err != nil {
+	c, err := s.acting(ctx, req.GetCentreId())
+	if err != nil {
 		return nil, err
 	}
-	k, err := s.changeConcern(ctx, req, id(req.GetCentreId()), id(req.GetConcernId()), func(k *domain.Concern, c domain.Caller, today domainDate) ([]proto.Message, error) {
+	k, err := s.changeConcern(ctx, req, c, id(req.GetCentreId()), id(req.GetConcernId()), func(k *domain.Concern, c domain.Caller, today domainDate) ([]proto.Message, error) {
 		return k.AddAction(c, req.GetAction(), today)
 	})
 	if err != nil {
@@ -201,7 +205,8 @@ func (s *Server) AddConcernAction(ctx context.Context, req *safeguardingv1.AddCo
 
 // EscalateConcern records an escalation.
 func (s *Server) EscalateConcern(ctx context.Context, req *safeguardingv1.EscalateConcernRequest) (*safeguardingv1.EscalateConcernResponse, error) {
-	k, err := s.changeConcern(ctx, req, id(req.GetCentreId()), id(req.GetConcernId()), func(k *domain.Concern, c domain.Caller, today domainDate) ([]proto.Message, error) {
+	// Protective: decided on the token's caller, the register not asked.
+	k, err := s.changeConcern(ctx, req, caller(ctx, id(req.GetCentreId())), id(req.GetCentreId()), id(req.GetConcernId()), func(k *domain.Concern, c domain.Caller, today domainDate) ([]proto.Message, error) {
 		return k.Escalate(c, req.GetAgency(), req.GetReference(), today)
 	})
 	if err != nil {
@@ -212,10 +217,11 @@ func (s *Server) EscalateConcern(ctx context.Context, req *safeguardingv1.Escala
 
 // CloseConcern closes a concern.
 func (s *Server) CloseConcern(ctx context.Context, req *safeguardingv1.CloseConcernRequest) (*safeguardingv1.CloseConcernResponse, error) {
-	if err := s.onRegister(ctx, req.GetCentreId()); err != nil {
+	c, err := s.acting(ctx, req.GetCentreId())
+	if err != nil {
 		return nil, err
 	}
-	k, err := s.changeConcern(ctx, req, id(req.GetCentreId()), id(req.GetConcernId()), func(k *domain.Concern, c domain.Caller, today domainDate) ([]proto.Message, error) {
+	k, err := s.changeConcern(ctx, req, c, id(req.GetCentreId()), id(req.GetConcernId()), func(k *domain.Concern, c domain.Caller, today domainDate) ([]proto.Message, error) {
 		return k.Close(c, req.GetNote(), today)
 	})
 	if err != nil {
@@ -226,12 +232,13 @@ func (s *Server) CloseConcern(ctx context.Context, req *safeguardingv1.CloseConc
 
 // CorrectRecord records a correction.
 func (s *Server) CorrectRecord(ctx context.Context, req *safeguardingv1.CorrectRecordRequest) (*safeguardingv1.CorrectRecordResponse, error) {
-	if err := s.onRegister(ctx, req.GetCentreId()); err != nil {
+	c, err := s.acting(ctx, req.GetCentreId())
+	if err != nil {
 		return nil, err
 	}
 	centre := id(req.GetCentreId())
 	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (*safeguardingv1.CorrectRecordResponse, *eventstore.UnitOfWork, error) {
-		rec, uow, err := s.app.CorrectRecord(ctx, caller(ctx, centre), centre, id(req.GetFamilyId()), id(req.GetRecordId()),
+		rec, uow, err := s.app.CorrectRecord(ctx, c, centre, id(req.GetFamilyId()), id(req.GetRecordId()),
 			req.GetText(), req.GetReason(), md)
 		if err != nil {
 			return nil, nil, err
@@ -259,7 +266,7 @@ func (s *Server) PlaceHold(ctx context.Context, req *safeguardingv1.PlaceHoldReq
 
 // LiftHold lifts a hold.
 func (s *Server) LiftHold(ctx context.Context, req *safeguardingv1.LiftHoldRequest) (*safeguardingv1.LiftHoldResponse, error) {
-	if err := s.onRegister(ctx, req.GetCentreId()); err != nil {
+	if _, err := s.acting(ctx, req.GetCentreId()); err != nil {
 		return nil, err
 	}
 	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (*safeguardingv1.LiftHoldResponse, *eventstore.UnitOfWork, error) {
@@ -273,7 +280,7 @@ func (s *Server) LiftHold(ctx context.Context, req *safeguardingv1.LiftHoldReque
 
 // ReviewHold records that a hold in force was reviewed and continues.
 func (s *Server) ReviewHold(ctx context.Context, req *safeguardingv1.ReviewHoldRequest) (*safeguardingv1.ReviewHoldResponse, error) {
-	if err := s.onRegister(ctx, req.GetCentreId()); err != nil {
+	if _, err := s.acting(ctx, req.GetCentreId()); err != nil {
 		return nil, err
 	}
 	next, err := requestDate("next_review_by", req.GetNextReviewBy())
@@ -292,7 +299,7 @@ func (s *Server) ReviewHold(ctx context.Context, req *safeguardingv1.ReviewHoldR
 
 // ListHolds reads a page of a centre's holds.
 func (s *Server) ListHolds(ctx context.Context, req *safeguardingv1.ListHoldsRequest) (*safeguardingv1.ListHoldsResponse, error) {
-	if err := s.onRegister(ctx, req.GetCentreId()); err != nil {
+	if _, err := s.acting(ctx, req.GetCentreId()); err != nil {
 		return nil, err
 	}
 	hs, next, err := s.app.Holds(ctx, id(req.GetCentreId()), id(req.GetFamilyId()), req.GetIncludeLifted(), req.GetReviewOverdue(),
@@ -451,7 +458,7 @@ func (s *Server) GetReport(ctx context.Context, req *safeguardingv1.GetReportReq
 
 // ListOpenConcerns reads a page of a centre's open concerns.
 func (s *Server) ListOpenConcerns(ctx context.Context, req *safeguardingv1.ListOpenConcernsRequest) (*safeguardingv1.ListOpenConcernsResponse, error) {
-	if err := s.onRegister(ctx, req.GetCentreId()); err != nil {
+	if _, err := s.acting(ctx, req.GetCentreId()); err != nil {
 		return nil, err
 	}
 	rows, next, err := s.app.OpenConcerns(ctx, id(req.GetCentreId()), int(req.GetPageSize()), req.GetPageToken())
@@ -469,7 +476,7 @@ func (s *Server) ListOpenConcerns(ctx context.Context, req *safeguardingv1.ListO
 
 // ListOverdueReports reads a page of a centre's overdue reports.
 func (s *Server) ListOverdueReports(ctx context.Context, req *safeguardingv1.ListOverdueReportsRequest) (*safeguardingv1.ListOverdueReportsResponse, error) {
-	if err := s.onRegister(ctx, req.GetCentreId()); err != nil {
+	if _, err := s.acting(ctx, req.GetCentreId()); err != nil {
 		return nil, err
 	}
 	rows, next, err := s.app.OverdueReports(ctx, id(req.GetCentreId()), int(req.GetPageSize()), req.GetPageToken())
@@ -481,7 +488,7 @@ func (s *Server) ListOverdueReports(ctx context.Context, req *safeguardingv1.Lis
 
 // ListOpenReports lists a page of a centre's reports not yet released.
 func (s *Server) ListOpenReports(ctx context.Context, req *safeguardingv1.ListOpenReportsRequest) (*safeguardingv1.ListOpenReportsResponse, error) {
-	if err := s.onRegister(ctx, req.GetCentreId()); err != nil {
+	if _, err := s.acting(ctx, req.GetCentreId()); err != nil {
 		return nil, err
 	}
 	rows, next, err := s.app.OpenReports(ctx, id(req.GetCentreId()), int(req.GetPageSize()), req.GetPageToken())
@@ -503,11 +510,12 @@ func reportSummaries(rows []app.OverdueReport) []*safeguardingv1.ReportSummary {
 
 // GetSafeguardingRecord returns a family's whole record, recording the read.
 func (s *Server) GetSafeguardingRecord(ctx context.Context, req *safeguardingv1.GetSafeguardingRecordRequest) (*safeguardingv1.GetSafeguardingRecordResponse, error) {
-	if err := s.onRegister(ctx, req.GetCentreId()); err != nil {
+	c, err := s.acting(ctx, req.GetCentreId())
+	if err != nil {
 		return nil, err
 	}
 	centre, family := id(req.GetCentreId()), id(req.GetFamilyId())
-	v, err := s.app.SafeguardingRecord(ctx, caller(ctx, centre), centre, family, req.GetPurpose())
+	v, err := s.app.SafeguardingRecord(ctx, c, centre, family, req.GetPurpose())
 	if err != nil {
 		return nil, refuse(err)
 	}
@@ -520,7 +528,7 @@ func (s *Server) GetSafeguardingRecord(ctx context.Context, req *safeguardingv1.
 
 // ListAlerts reads a page of a centre's alerts to its lead.
 func (s *Server) ListAlerts(ctx context.Context, req *safeguardingv1.ListAlertsRequest) (*safeguardingv1.ListAlertsResponse, error) {
-	if err := s.onRegister(ctx, req.GetCentreId()); err != nil {
+	if _, err := s.acting(ctx, req.GetCentreId()); err != nil {
 		return nil, err
 	}
 	rows, next, err := s.app.Alerts(ctx, id(req.GetCentreId()), req.GetOpenOnly(), int(req.GetPageSize()), req.GetPageToken())
@@ -538,7 +546,7 @@ func (s *Server) ListAlerts(ctx context.Context, req *safeguardingv1.ListAlertsR
 // ListAccessRecords reads a page of the reads of a family's safeguarding text at the centre: the
 // register's lead, or an administrator, who is on no register and audits any centre.
 func (s *Server) ListAccessRecords(ctx context.Context, req *safeguardingv1.ListAccessRecordsRequest) (*safeguardingv1.ListAccessRecordsResponse, error) {
-	if err := s.onRegister(ctx, req.GetCentreId()); err != nil && !administers(ctx) {
+	if _, err := s.acting(ctx, req.GetCentreId()); err != nil && !administers(ctx) {
 		return nil, err
 	}
 	rows, next, err := s.app.AccessRecordsPage(ctx, id(req.GetCentreId()), id(req.GetFamilyId()), int(req.GetPageSize()), req.GetPageToken())

@@ -524,7 +524,7 @@ func RoleWords(role schedulingv1.StaffRole) string {
 	case schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR:
 		return "a contact supervisor"
 	case schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR:
-		return "the coordinator"
+		return "a coordinator"
 	case schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD:
 		return "the safeguarding lead"
 	}

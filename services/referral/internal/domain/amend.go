@@ -3,7 +3,6 @@ package domain
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -134,10 +133,11 @@ func (r *Referral) checkIDs(v *Invalid, d Details) {
 }
 
 // keepPeople refuses an adult or child given without a person_id who is already on the referral,
-// by the same name and role (a child: name and date of birth), under an id the amendment does not
-// give (decision 115). The whole file sent again without its ids gave everyone new ids: their
+// by name (NormaliseName: case, spacing and accents aside), under an id the amendment does not give
+// (decision 115). The whole file sent again without its ids gave everyone new ids: their
 // pre-visits, and what other records say of them by id, stayed with people no longer on it. The
-// reason names the id to give, never the person.
+// name alone matches: a corrected role or date of birth sent without the id is the same mistake
+// (review 11). The reason names the id to give, never the person.
 func (r *Referral) keepPeople(v *Invalid, d Details) {
 	given := map[uuid.UUID]bool{}
 	for _, a := range d.Adults {
@@ -146,30 +146,42 @@ func (r *Referral) keepPeople(v *Invalid, d Details) {
 	for _, c := range d.Children {
 		given[c.ID] = true
 	}
+	// on is the id of someone on the referral, not given, with the name; it is then taken.
+	on := func(name string, ids []uuid.UUID, names []string) (uuid.UUID, bool) {
+		for k, id := range ids {
+			if !given[id] && NormaliseName(names[k]) == NormaliseName(name) {
+				given[id] = true
+				return id, true
+			}
+		}
+		return uuid.Nil, false
+	}
 	missing := func(field string, id uuid.UUID) {
 		v.add(field, fmt.Sprintf("is missing: the referral already has this person as %s; give that person_id to keep their record "+
 			"(without it they are added as someone new, and their pre-visit and other records stay with the old id)", id))
+	}
+	var adultIDs, childIDs []uuid.UUID
+	var adultNames, childNames []string
+	for _, a := range r.adults {
+		adultIDs, adultNames = append(adultIDs, a.ID), append(adultNames, a.Name)
+	}
+	for _, c := range r.children {
+		childIDs, childNames = append(childIDs, c.ID), append(childNames, c.Name)
 	}
 	for i, a := range d.Adults {
 		if a.ID != uuid.Nil {
 			continue
 		}
-		if k := slices.IndexFunc(r.adults, func(o AdultRecord) bool {
-			return !given[o.ID] && o.Role == a.Role && strings.EqualFold(o.Name, a.Name)
-		}); k >= 0 {
-			missing(fmt.Sprintf("details.adults[%d].person_id", i), r.adults[k].ID)
-			given[r.adults[k].ID] = true
+		if id, ok := on(a.Name, adultIDs, adultNames); ok {
+			missing(fmt.Sprintf("details.adults[%d].person_id", i), id)
 		}
 	}
 	for i, c := range d.Children {
 		if c.ID != uuid.Nil {
 			continue
 		}
-		if k := slices.IndexFunc(r.children, func(o ChildRecord) bool {
-			return !given[o.ID] && o.DateOfBirth.Equal(c.DateOfBirth) && strings.EqualFold(o.Name, c.Name)
-		}); k >= 0 {
-			missing(fmt.Sprintf("details.children[%d].person_id", i), r.children[k].ID)
-			given[r.children[k].ID] = true
+		if id, ok := on(c.Name, childIDs, childNames); ok {
+			missing(fmt.Sprintf("details.children[%d].person_id", i), id)
 		}
 	}
 }

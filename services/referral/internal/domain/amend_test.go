@@ -174,8 +174,8 @@ func TestAnEscortedCaseKeepsTheChildrenLeavingUntilItEnds(t *testing.T) {
 
 // The whole file sent again without its person ids would give everyone new ids, and leave their
 // pre-visits and other records with the old ones: an adult or child already on the referral, by
-// name and role (a child: name and date of birth), is refused without its id, the field naming
-// the id to give (decision 115). Someone new, and someone dropped and added again in a later
+// name (case, spacing and accents aside; whatever their role or date of birth), is refused without
+// its id, the field naming the id to give (decision 115). Someone new, and someone dropped and added again in a later
 // amendment, take a new id.
 func TestAnAmendmentKeepsThePeopleOnTheReferral(t *testing.T) {
 	r, _ := inState(t, domain.Accepted)
@@ -185,6 +185,9 @@ func TestAnAmendmentKeepsThePeopleOnTheReferral(t *testing.T) {
 	}
 	d.Children[0].ID = uuid.Nil
 	d.Adults[0].Name = strings.ToUpper(d.Adults[0].Name)
+	d.Adults[1].Name = strings.Replace(d.Adults[1].Name, " ", "  ", 1)     // review 11: spacing inside a name
+	d.Adults[2].Role = referralv1.AdultRole_ADULT_ROLE_NAMED_ESCORT        // and a corrected role
+	d.Children[0].DateOfBirth = d.Children[0].DateOfBirth.AddDate(0, 0, 1) // and date of birth
 	_, err := r.Amend(d, today, ids())
 	var invalid *domain.Invalid
 	require.ErrorAs(t, err, &invalid)

@@ -278,7 +278,9 @@ func complete(cmd *cobra.Command, flag, prefix string, names map[int32]string) {
 	})
 }
 
-// describe turns a gRPC error into a message for a person: the code in words, the fields at fault.
+// describe turns a gRPC error into a message for a person: the code in words, the fields at fault,
+// and the rule's reason code, which the README and the help name (review 11: they named codes the
+// command never printed).
 func describe(err error) error {
 	st := status.Convert(err)
 	var b strings.Builder
@@ -298,6 +300,11 @@ func describe(err error) error {
 			for _, v := range br.GetFieldViolations()[1:] {
 				fmt.Fprintf(&b, "; %s: %s", v.GetField(), v.GetDescription())
 			}
+		}
+	}
+	for _, d := range st.Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok && info.GetReason() != "" {
+			fmt.Fprintf(&b, " [%s]", info.GetReason())
 		}
 	}
 	return fmt.Errorf("%s", b.String())

@@ -187,6 +187,12 @@ func TestPolicy(t *testing.T) {
 			require.Equal(t, tc.code, status.Code(policy.Authorize(tc.ctx, tc.method, tc.req)))
 		})
 	}
+	// A refusal names the call, not its gRPC path, and the roles a person may hold, not the
+	// platform's services' (review 11).
+	policy["/familytime.x.v1.S/ListHolds"] = auth.Rule{Roles: []auth.Role{auth.RoleService, auth.RoleSupervisor, auth.RoleCoordinator}}
+	volunteer := auth.WithClaims(context.Background(), &auth.Claims{Subject: "v", Roles: []auth.Role{auth.RoleVolunteer}, Centres: []uuid.UUID{centre}})
+	require.Equal(t, "ListHolds needs one of the roles supervisor, coordinator",
+		status.Convert(policy.Authorize(volunteer, "/familytime.x.v1.S/ListHolds", in)).Message())
 }
 
 func TestCheckComplete(t *testing.T) {

@@ -76,7 +76,7 @@ func (p Policy) Authorize(ctx context.Context, method string, req proto.Message)
 		return status.Errorf(codes.PermissionDenied, "%s is not open to any role", method)
 	}
 	if !slices.ContainsFunc(claims.Roles, func(r Role) bool { return slices.Contains(rule.Roles, r) }) {
-		return status.Errorf(codes.PermissionDenied, "%s needs one of the roles %s", method, roleList(rule.Roles))
+		return status.Errorf(codes.PermissionDenied, "%s needs one of the roles %s", call(method), roleList(rule.Roles))
 	}
 	if !rule.CentreScoped {
 		return nil
@@ -86,13 +86,13 @@ func (p Policy) Authorize(ctx context.Context, method string, req proto.Message)
 	// volunteers at A and coordinates at B did a coordinator's casework at A).
 	centre, err := centreOf(req)
 	if err != nil {
-		return status.Errorf(codes.PermissionDenied, "%s: %v", method, err)
+		return status.Errorf(codes.PermissionDenied, "%s: %v", call(method), err)
 	}
 	if !claims.InCentre(centre) {
-		return status.Errorf(codes.PermissionDenied, "%s: centre %s is outside the caller's centres", method, centre)
+		return status.Errorf(codes.PermissionDenied, "%s: centre %s is outside the caller's centres", call(method), centre)
 	}
 	if !slices.ContainsFunc(claims.RolesAt(centre), func(r Role) bool { return slices.Contains(rule.Roles, r) }) {
-		return status.Errorf(codes.PermissionDenied, "%s needs one of the roles %s at centre %s", method, roleList(rule.Roles), centre)
+		return status.Errorf(codes.PermissionDenied, "%s needs one of the roles %s at centre %s", call(method), roleList(rule.Roles), centre)
 	}
 	return nil
 }
@@ -139,12 +139,21 @@ func centreOf(req proto.Message) (uuid.UUID, error) {
 	return id, nil
 }
 
+// roleList names the roles a person may hold, for a refusal they read: the platform's own
+// services' role is no one's (review 11 read "needs one of the roles service, supervisor, ...").
 func roleList(roles []Role) string {
-	s := make([]string, len(roles))
-	for i, r := range roles {
-		s[i] = string(r)
+	var s []string
+	for _, r := range roles {
+		if r != RoleService || len(roles) == 1 {
+			s = append(s, string(r))
+		}
 	}
 	return strings.Join(s, ", ")
+}
+
+// call is a method's name for a person: "ListHolds", not its full gRPC path.
+func call(method string) string {
+	return method[strings.LastIndexByte(method, '/')+1:]
 }
 
 // CheckComplete reports every RPC of the services without a rule, every rule for a method that

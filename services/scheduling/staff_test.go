@@ -287,7 +287,15 @@ func TestOnlyTheCentresCoordinatorsKeepItsRegister(t *testing.T) {
 	refusedAs(add(g.as(t, "vol-a", auth.RoleCoordinator), "vol-x"), "NOT_IN_ROLE", "its staff register has you as a volunteer") // decision 113
 	require.NoError(t, add(outsider, "vol-b"), "the first coordinator, added by an administrator, keeps it")
 
-	_, err := outsider.RemoveStaffMember(t.Context(), &schedulingv1.RemoveStaffMemberRequest{CentreId: g.centre.String(), AccountId: "coord-a",
+	// Decision 116: a volunteer records their own leaving, never another's.
+	volunteer := g.as(t, "vol-a", auth.RoleVolunteer)
+	_, err := volunteer.RemoveStaffMember(t.Context(), &schedulingv1.RemoveStaffMemberRequest{CentreId: g.centre.String(), AccountId: "vol-b",
+		RequestId: uuid.NewString()})
+	refusedAs(err, "NOT_REGISTER_KEEPER", "you are on it as a volunteer")
+	_, err = volunteer.RemoveStaffMember(t.Context(), &schedulingv1.RemoveStaffMemberRequest{CentreId: g.centre.String(), AccountId: "vol-a",
+		RequestId: uuid.NewString()})
+	require.NoError(t, err, "a volunteer's own leaving, today")
+	_, err = outsider.RemoveStaffMember(t.Context(), &schedulingv1.RemoveStaffMemberRequest{CentreId: g.centre.String(), AccountId: "coord-a",
 		RequestId: uuid.NewString()})
 	require.NoError(t, err, "their own leaving, today")
 	g.clock.Set(monday.AddDate(0, 0, 1))

@@ -29,7 +29,7 @@ Nobody adds themselves or records their own checks (OWN_REGISTER_ENTRY): another
 the centre, or an administrator, does it.
 
 Coordinators of the centre and administrators add, check and record leavers; everyone who works
-at the centre may list. Dates are YYYY-MM-DD, the centre's dates; none may be in the future or
+at the centre may list, and record their own leaving. Dates are YYYY-MM-DD, the centre's dates; none may be in the future or
 before 2000-01-01.`,
 	}
 	s.conn.register(cmd)
@@ -169,7 +169,8 @@ func (s *schedule) staffLeave() *cobra.Command {
 		Short: "Record that someone left the centre's staff, on their last day or after it",
 		Long: `leave records that a member of staff left, --on being their last day (default today; not in the
 future, not before they joined). They are on the staff, and may be cleared, up to and including
-their last day.`,
+their last day. Anyone on the staff records their own leaving, with their own token; anyone
+else's is recorded by a coordinator of the centre or an administrator.`,
 		Example: `  familytime staff leave --centre $CENTRE --account vol-042 --on 2026-03-31`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

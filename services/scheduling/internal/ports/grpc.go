@@ -54,7 +54,7 @@ var Policy = auth.Policy{
 	"/familytime.scheduling.v1.SchedulingService/GetCapacity":          {Roles: []auth.Role{auth.RoleCoordinator, auth.RoleNationalAnalyst, auth.RoleAdmin, auth.RoleService}, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/AddStaffMember":       {Roles: setUp, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/RecordStaffCheck":     {Roles: setUp, CentreScoped: true},
-	"/familytime.scheduling.v1.SchedulingService/RemoveStaffMember":    {Roles: setUp, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/RemoveStaffMember":    {Roles: leavers, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/ListStaff":            {Roles: centreStaff, CentreScoped: true},
 }
 
@@ -67,6 +67,9 @@ var (
 	// coordinators, and the national administrators who register centres and add a centre's
 	// first (or only) coordinator to its register (decisions.md 87).
 	setUp = []auth.Role{auth.RoleCoordinator, auth.RoleAdmin}
+	// leavers record a leaving: the register's keepers anyone's, and everyone on the staff their
+	// own (the domain says which; decision 116).
+	leavers = []auth.Role{auth.RoleCoordinator, auth.RoleAdmin, auth.RoleSafeguardingLead, auth.RoleSupervisor, auth.RoleVolunteer}
 	// door are the people who run the session on the morning; the safeguarding lead among them
 	// (a lead on the register may supervise contact, decisions.md 82).
 	door = []auth.Role{auth.RoleVolunteer, auth.RoleCoordinator, auth.RoleSupervisor, auth.RoleSafeguardingLead}

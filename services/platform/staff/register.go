@@ -48,8 +48,9 @@ var (
 
 // acts are the roles someone may act in at the centre, by their role on its register: the lead
 // does every staff role's work (they supervise contact too, CanSupervise); a coordinator and a
-// contact supervisor do a volunteer's too; a volunteer only a volunteer's. A token says what its
-// holder claims to do; the register, kept by the centre, what they do there (decision 113).
+// contact supervisor do a volunteer's too; a volunteer only a volunteer's. Each lists the token's
+// role that is the register's own first (roleWords reads it so). A token says what its holder
+// claims to do; the register, kept by the centre, what they do there (decision 113).
 var acts = map[schedulingv1.StaffRole][]auth.Role{
 	schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER:          {auth.RoleVolunteer},
 	schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR: {auth.RoleSupervisor, auth.RoleVolunteer},
@@ -441,15 +442,13 @@ func (r *Register) ActsAs(account string, date time.Time, role auth.Role) error 
 		"or ask a coordinator to record the role you do (familytime staff)", roleWords(role), why))
 }
 
-// roleWords names a token's staff role as the refusals speak of it.
+// roleWords names a token's staff role as the refusals speak of it: as RoleWords names the
+// register's role that is the same.
 func roleWords(role auth.Role) string {
-	switch role {
-	case auth.RoleCoordinator:
-		return "a coordinator"
-	case auth.RoleSupervisor:
-		return "a contact supervisor"
-	case auth.RoleVolunteer:
-		return "a volunteer"
+	for r, roles := range acts {
+		if roles[0] == role {
+			return RoleWords(r)
+		}
 	}
 	return string(role)
 }

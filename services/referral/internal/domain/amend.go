@@ -146,12 +146,24 @@ func (r *Referral) keepPeople(v *Invalid, d Details) {
 	for _, c := range d.Children {
 		given[c.ID] = true
 	}
-	// on is the id of someone on the referral, not given, with the name; it is then taken.
-	on := func(name string, ids []uuid.UUID, names []string) (uuid.UUID, bool) {
-		for k, id := range ids {
-			if !given[id] && NormaliseName(names[k]) == NormaliseName(name) {
-				given[id] = true
-				return id, true
+	type person struct {
+		id   uuid.UUID
+		name string
+	}
+	var adults, children []person
+	for _, a := range r.adults {
+		adults = append(adults, person{a.ID, a.Name})
+	}
+	for _, c := range r.children {
+		children = append(children, person{c.ID, c.Name})
+	}
+	// already is the id of someone among people whose id is not given and who has the name; the
+	// id is then taken, so two of the same name are matched once each.
+	already := func(name string, people []person) (uuid.UUID, bool) {
+		for _, p := range people {
+			if !given[p.id] && NormaliseName(p.name) == NormaliseName(name) {
+				given[p.id] = true
+				return p.id, true
 			}
 		}
 		return uuid.Nil, false
@@ -160,19 +172,11 @@ func (r *Referral) keepPeople(v *Invalid, d Details) {
 		v.add(field, fmt.Sprintf("is missing: the referral already has this person as %s; give that person_id to keep their record "+
 			"(without it they are added as someone new, and their pre-visit and other records stay with the old id)", id))
 	}
-	var adultIDs, childIDs []uuid.UUID
-	var adultNames, childNames []string
-	for _, a := range r.adults {
-		adultIDs, adultNames = append(adultIDs, a.ID), append(adultNames, a.Name)
-	}
-	for _, c := range r.children {
-		childIDs, childNames = append(childIDs, c.ID), append(childNames, c.Name)
-	}
 	for i, a := range d.Adults {
 		if a.ID != uuid.Nil {
 			continue
 		}
-		if id, ok := on(a.Name, adultIDs, adultNames); ok {
+		if id, ok := already(a.Name, adults); ok {
 			missing(fmt.Sprintf("details.adults[%d].person_id", i), id)
 		}
 	}
@@ -180,7 +184,7 @@ func (r *Referral) keepPeople(v *Invalid, d Details) {
 		if c.ID != uuid.Nil {
 			continue
 		}
-		if id, ok := on(c.Name, childIDs, childNames); ok {
+		if id, ok := already(c.Name, children); ok {
 			missing(fmt.Sprintf("details.children[%d].person_id", i), id)
 		}
 	}

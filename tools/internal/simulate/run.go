@@ -214,11 +214,11 @@ func (s *sim) coordinator(ctx context.Context, c *centre) (context.Context, erro
 // coordinatorAccount is the account id of the centre's coordinator (coordinator).
 func coordinatorAccount(c *centre) string { return fmt.Sprintf("sim-coordinator-%03d", c.index+1) }
 
-// registerStaff puts the centre's staff account on its staff register (decisions.md 82): a
-// contact supervisor where the centre offers supervised contact (supervised sessions are
-// completed only by a contact supervisor cleared on the day), a volunteer elsewhere; and where
-// the centre offers supervised contact, its safeguarding lead, who checks and releases the
-// observation reports (safeguarding clears them by the register, decision 96). Their DBS checks
+// registerStaff puts the centre's staff on its staff register (decisions.md 82, registered):
+// its coordinator; its door staff, a contact supervisor where the centre offers supervised
+// contact (supervised sessions are completed only by a contact supervisor cleared on the day), a
+// volunteer elsewhere; and its safeguarding lead, who checks and releases the observation reports
+// (safeguarding clears them by the register, decision 96). Their DBS checks
 // and training are well before --from, spread over a few weeks by centre; the dates come from the
 // centre's index, not its random source, so a seed makes the same families as before.
 func (s *sim) registerStaff(base context.Context, c *centre, eve time.Time) error {

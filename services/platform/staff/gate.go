@@ -21,8 +21,9 @@ var staffRoles = []auth.Role{auth.RoleSafeguardingLead, auth.RoleCoordinator, au
 // caller acting at the centre as one of its staff makes the call only while the register, as the
 // service keeps it, clears them that day (Register.WorksOn), and only in a role the register gives
 // them (Register.ActsAs: acting as the safeguarding lead, only as the register's lead), or else in
-// another staff role their token holds that the call allows and the register gives them. A token says what someone does; the register, kept by the
-// centre, says whether they still may: a coordinator who left keeps a token until it expires.
+// another staff role their token holds that the call allows and the register gives them. A token
+// says what someone does; the register, kept by the centre, says whether and as what they still
+// may: a coordinator who left keeps a token until it expires.
 // Its Staff method is a grpcx.StaffGate.
 type Gate struct {
 	// Policy is the service's, for the roles each call allows.

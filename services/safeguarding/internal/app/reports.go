@@ -236,8 +236,7 @@ func (a *App) ActingAsStaff(ctx context.Context, centre uuid.UUID, c domain.Call
 	}
 	for _, r := range c.Roles {
 		if r != c.Role && register.ActsAs(c.Subject, today, auth.Role(r)) == nil {
-			return domain.Caller{Subject: c.Subject, Role: r, Lead: r == string(auth.RoleSafeguardingLead),
-				Supervises: c.Supervises, Roles: c.Roles}, nil
+			return domain.Caller{Subject: c.Subject, Role: r, Lead: r == string(auth.RoleSafeguardingLead), Roles: c.Roles}, nil
 		}
 	}
 	return domain.Caller{}, err

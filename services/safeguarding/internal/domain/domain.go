@@ -37,9 +37,6 @@ type Caller struct {
 	Subject string
 	Role    string
 	Lead    bool
-	// Supervises: the token holds the contact supervisor's role too, which the caller acts in on
-	// reports when the register does not have them as the lead (decision 107).
-	Supervises bool
 	// Roles are the roles the caller's token holds that the call allows, Role first: they act in
 	// another of them when the centre's staff register does not give them Role (decision 113).
 	Roles []string

@@ -67,7 +67,7 @@ func caller(ctx context.Context, centre uuid.UUID) domain.Caller {
 	if method, ok := grpc.Method(ctx); ok {
 		allows = func(r auth.Role) bool { return slices.Contains(Policy[method].Roles, r) }
 	}
-	out := domain.Caller{Subject: c.Subject, Supervises: c.Has(auth.RoleSupervisor)}
+	out := domain.Caller{Subject: c.Subject}
 	for _, r := range []auth.Role{auth.RoleSafeguardingLead, auth.RoleSupervisor, auth.RoleCoordinator, auth.RoleVolunteer,
 		auth.RoleAdmin, auth.RoleService} {
 		if c.Has(r) && allows(r) && (r != auth.RoleSafeguardingLead || c.InCentre(centre)) {

@@ -1199,6 +1199,91 @@ func (x *FamilyReadyForContact) GetChildrenMayLeaveCentre() bool {
 	return false
 }
 
+// ChildrenLeavingChanged: an amendment changed whether the children may leave the centre during
+// contact after FamilyReadyForContact said it (docs/decisions.md 117). Scheduling tells the door
+// from now on, on the day sheet. A case for escorted contact never changes it to false (decision
+// 114): it ends first. It carries the answer, never the amended details.
+type ChildrenLeavingChanged struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The referral (UUID).
+	ReferralId string `protobuf:"bytes,1,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The centre's local date of the amendment.
+	ChangedOn *v1.Date `protobuf:"bytes,4,opt,name=changed_on,json=changedOn,proto3" json:"changed_on,omitempty"`
+	// The children may leave the centre during a session from now on.
+	ChildrenMayLeaveCentre bool `protobuf:"varint,5,opt,name=children_may_leave_centre,json=childrenMayLeaveCentre,proto3" json:"children_may_leave_centre,omitempty"`
+	unknownFields          protoimpl.UnknownFields
+	sizeCache              protoimpl.SizeCache
+}
+
+func (x *ChildrenLeavingChanged) Reset() {
+	*x = ChildrenLeavingChanged{}
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ChildrenLeavingChanged) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ChildrenLeavingChanged) ProtoMessage() {}
+
+func (x *ChildrenLeavingChanged) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ChildrenLeavingChanged.ProtoReflect.Descriptor instead.
+func (*ChildrenLeavingChanged) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *ChildrenLeavingChanged) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *ChildrenLeavingChanged) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *ChildrenLeavingChanged) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ChildrenLeavingChanged) GetChangedOn() *v1.Date {
+	if x != nil {
+		return x.ChangedOn
+	}
+	return nil
+}
+
+func (x *ChildrenLeavingChanged) GetChildrenMayLeaveCentre() bool {
+	if x != nil {
+		return x.ChildrenMayLeaveCentre
+	}
+	return false
+}
+
 // FirstSessionAttended: the family attended its first session (reported by scheduling); contact
 // has begun and, for supported contact, the review clock starts.
 type FirstSessionAttended struct {
@@ -1219,7 +1304,7 @@ type FirstSessionAttended struct {
 
 func (x *FirstSessionAttended) Reset() {
 	*x = FirstSessionAttended{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[12]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1231,7 +1316,7 @@ func (x *FirstSessionAttended) String() string {
 func (*FirstSessionAttended) ProtoMessage() {}
 
 func (x *FirstSessionAttended) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[12]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1244,7 +1329,7 @@ func (x *FirstSessionAttended) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FirstSessionAttended.ProtoReflect.Descriptor instead.
 func (*FirstSessionAttended) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{12}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *FirstSessionAttended) GetReferralId() string {
@@ -1304,7 +1389,7 @@ type ReviewHeld struct {
 
 func (x *ReviewHeld) Reset() {
 	*x = ReviewHeld{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[13]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1316,7 +1401,7 @@ func (x *ReviewHeld) String() string {
 func (*ReviewHeld) ProtoMessage() {}
 
 func (x *ReviewHeld) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[13]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1329,7 +1414,7 @@ func (x *ReviewHeld) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewHeld.ProtoReflect.Descriptor instead.
 func (*ReviewHeld) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{13}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ReviewHeld) GetReferralId() string {
@@ -1395,7 +1480,7 @@ type CaseEnded struct {
 
 func (x *CaseEnded) Reset() {
 	*x = CaseEnded{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[14]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1407,7 +1492,7 @@ func (x *CaseEnded) String() string {
 func (*CaseEnded) ProtoMessage() {}
 
 func (x *CaseEnded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[14]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1420,7 +1505,7 @@ func (x *CaseEnded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseEnded.ProtoReflect.Descriptor instead.
 func (*CaseEnded) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{14}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *CaseEnded) GetReferralId() string {
@@ -1487,7 +1572,7 @@ type CaseSuspended struct {
 
 func (x *CaseSuspended) Reset() {
 	*x = CaseSuspended{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[15]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1499,7 +1584,7 @@ func (x *CaseSuspended) String() string {
 func (*CaseSuspended) ProtoMessage() {}
 
 func (x *CaseSuspended) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[15]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1512,7 +1597,7 @@ func (x *CaseSuspended) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseSuspended.ProtoReflect.Descriptor instead.
 func (*CaseSuspended) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{15}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *CaseSuspended) GetReferralId() string {
@@ -1579,7 +1664,7 @@ type CaseResumed struct {
 
 func (x *CaseResumed) Reset() {
 	*x = CaseResumed{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1591,7 +1676,7 @@ func (x *CaseResumed) String() string {
 func (*CaseResumed) ProtoMessage() {}
 
 func (x *CaseResumed) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1604,7 +1689,7 @@ func (x *CaseResumed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseResumed.ProtoReflect.Descriptor instead.
 func (*CaseResumed) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{16}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *CaseResumed) GetReferralId() string {
@@ -1672,7 +1757,7 @@ type RiskAssessmentNoted struct {
 
 func (x *RiskAssessmentNoted) Reset() {
 	*x = RiskAssessmentNoted{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1684,7 +1769,7 @@ func (x *RiskAssessmentNoted) String() string {
 func (*RiskAssessmentNoted) ProtoMessage() {}
 
 func (x *RiskAssessmentNoted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1697,7 +1782,7 @@ func (x *RiskAssessmentNoted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RiskAssessmentNoted.ProtoReflect.Descriptor instead.
 func (*RiskAssessmentNoted) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{17}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *RiskAssessmentNoted) GetReferralId() string {
@@ -1758,7 +1843,7 @@ type PossibleDuplicateFlagged struct {
 
 func (x *PossibleDuplicateFlagged) Reset() {
 	*x = PossibleDuplicateFlagged{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1770,7 +1855,7 @@ func (x *PossibleDuplicateFlagged) String() string {
 func (*PossibleDuplicateFlagged) ProtoMessage() {}
 
 func (x *PossibleDuplicateFlagged) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1783,7 +1868,7 @@ func (x *PossibleDuplicateFlagged) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PossibleDuplicateFlagged.ProtoReflect.Descriptor instead.
 func (*PossibleDuplicateFlagged) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{18}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *PossibleDuplicateFlagged) GetReferralId() string {
@@ -1855,7 +1940,7 @@ type FamilyDetailsOpened struct {
 
 func (x *FamilyDetailsOpened) Reset() {
 	*x = FamilyDetailsOpened{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1867,7 +1952,7 @@ func (x *FamilyDetailsOpened) String() string {
 func (*FamilyDetailsOpened) ProtoMessage() {}
 
 func (x *FamilyDetailsOpened) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1880,7 +1965,7 @@ func (x *FamilyDetailsOpened) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FamilyDetailsOpened.ProtoReflect.Descriptor instead.
 func (*FamilyDetailsOpened) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{19}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *FamilyDetailsOpened) GetAccessId() string {
@@ -1955,7 +2040,7 @@ type FamilyErased struct {
 
 func (x *FamilyErased) Reset() {
 	*x = FamilyErased{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1967,7 +2052,7 @@ func (x *FamilyErased) String() string {
 func (*FamilyErased) ProtoMessage() {}
 
 func (x *FamilyErased) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1980,7 +2065,7 @@ func (x *FamilyErased) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FamilyErased.ProtoReflect.Descriptor instead.
 func (*FamilyErased) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{20}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *FamilyErased) GetReferralId() string {
@@ -2050,7 +2135,7 @@ type ReferralFacts struct {
 
 func (x *ReferralFacts) Reset() {
 	*x = ReferralFacts{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2062,7 +2147,7 @@ func (x *ReferralFacts) String() string {
 func (*ReferralFacts) ProtoMessage() {}
 
 func (x *ReferralFacts) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2075,7 +2160,7 @@ func (x *ReferralFacts) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReferralFacts.ProtoReflect.Descriptor instead.
 func (*ReferralFacts) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{21}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ReferralFacts) GetAdults() []*AdultParty {
@@ -2177,7 +2262,7 @@ type AdultParty struct {
 
 func (x *AdultParty) Reset() {
 	*x = AdultParty{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2189,7 +2274,7 @@ func (x *AdultParty) String() string {
 func (*AdultParty) ProtoMessage() {}
 
 func (x *AdultParty) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2202,7 +2287,7 @@ func (x *AdultParty) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdultParty.ProtoReflect.Descriptor instead.
 func (*AdultParty) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{22}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *AdultParty) GetPersonId() string {
@@ -2281,7 +2366,7 @@ type ChildParty struct {
 
 func (x *ChildParty) Reset() {
 	*x = ChildParty{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2293,7 +2378,7 @@ func (x *ChildParty) String() string {
 func (*ChildParty) ProtoMessage() {}
 
 func (x *ChildParty) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2306,7 +2391,7 @@ func (x *ChildParty) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChildParty.ProtoReflect.Descriptor instead.
 func (*ChildParty) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{23}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ChildParty) GetPersonId() string {
@@ -2353,7 +2438,7 @@ type CourtOrderRecord struct {
 
 func (x *CourtOrderRecord) Reset() {
 	*x = CourtOrderRecord{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2365,7 +2450,7 @@ func (x *CourtOrderRecord) String() string {
 func (*CourtOrderRecord) ProtoMessage() {}
 
 func (x *CourtOrderRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2378,7 +2463,7 @@ func (x *CourtOrderRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CourtOrderRecord.ProtoReflect.Descriptor instead.
 func (*CourtOrderRecord) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{24}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *CourtOrderRecord) GetKind() CourtOrderKind {
@@ -2421,7 +2506,7 @@ type Attendee struct {
 
 func (x *Attendee) Reset() {
 	*x = Attendee{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2433,7 +2518,7 @@ func (x *Attendee) String() string {
 func (*Attendee) ProtoMessage() {}
 
 func (x *Attendee) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2446,7 +2531,7 @@ func (x *Attendee) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Attendee.ProtoReflect.Descriptor instead.
 func (*Attendee) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{25}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *Attendee) GetPersonId() string {
@@ -2508,7 +2593,7 @@ type PersonDetails struct {
 
 func (x *PersonDetails) Reset() {
 	*x = PersonDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2520,7 +2605,7 @@ func (x *PersonDetails) String() string {
 func (*PersonDetails) ProtoMessage() {}
 
 func (x *PersonDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2533,7 +2618,7 @@ func (x *PersonDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PersonDetails.ProtoReflect.Descriptor instead.
 func (*PersonDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{26}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *PersonDetails) GetFullName() string {
@@ -2603,7 +2688,7 @@ type ChildDetails struct {
 
 func (x *ChildDetails) Reset() {
 	*x = ChildDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2615,7 +2700,7 @@ func (x *ChildDetails) String() string {
 func (*ChildDetails) ProtoMessage() {}
 
 func (x *ChildDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2628,7 +2713,7 @@ func (x *ChildDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChildDetails.ProtoReflect.Descriptor instead.
 func (*ChildDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{27}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *ChildDetails) GetFullName() string {
@@ -2670,7 +2755,7 @@ type CourtOrderDetails struct {
 
 func (x *CourtOrderDetails) Reset() {
 	*x = CourtOrderDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2682,7 +2767,7 @@ func (x *CourtOrderDetails) String() string {
 func (*CourtOrderDetails) ProtoMessage() {}
 
 func (x *CourtOrderDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2695,7 +2780,7 @@ func (x *CourtOrderDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CourtOrderDetails.ProtoReflect.Descriptor instead.
 func (*CourtOrderDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{28}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *CourtOrderDetails) GetDescription() string {
@@ -2730,7 +2815,7 @@ type CaseDetails struct {
 
 func (x *CaseDetails) Reset() {
 	*x = CaseDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2742,7 +2827,7 @@ func (x *CaseDetails) String() string {
 func (*CaseDetails) ProtoMessage() {}
 
 func (x *CaseDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2755,7 +2840,7 @@ func (x *CaseDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseDetails.ProtoReflect.Descriptor instead.
 func (*CaseDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{29}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *CaseDetails) GetReferrerName() string {
@@ -2825,7 +2910,7 @@ type Note struct {
 
 func (x *Note) Reset() {
 	*x = Note{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2837,7 +2922,7 @@ func (x *Note) String() string {
 func (*Note) ProtoMessage() {}
 
 func (x *Note) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2850,7 +2935,7 @@ func (x *Note) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Note.ProtoReflect.Descriptor instead.
 func (*Note) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{30}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *Note) GetText() string {
@@ -2980,7 +3065,15 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\varrangement\x18\x06 \x01(\v2#.familytime.referral.v1.ArrangementR\varrangement\x12L\n" +
 	"\x14earliest_bookable_on\x18\a \x01(\v2\x1a.familytime.common.v1.DateR\x12earliestBookableOn\x12B\n" +
 	"\x0fpre_visit_dates\x18\b \x03(\v2\x1a.familytime.common.v1.DateR\rpreVisitDates\x129\n" +
-	"\x19children_may_leave_centre\x18\t \x01(\bR\x16childrenMayLeaveCentre\"\xec\x01\n" +
+	"\x19children_may_leave_centre\x18\t \x01(\bR\x16childrenMayLeaveCentre\"\xe9\x01\n" +
+	"\x16ChildrenLeavingChanged\x12\x1f\n" +
+	"\vreferral_id\x18\x01 \x01(\tR\n" +
+	"referralId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x129\n" +
+	"\n" +
+	"changed_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\tchangedOn\x129\n" +
+	"\x19children_may_leave_centre\x18\x05 \x01(\bR\x16childrenMayLeaveCentre\"\xec\x01\n" +
 	"\x14FirstSessionAttended\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -3143,7 +3236,7 @@ func file_familytime_referral_v1_events_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_events_proto_rawDescData
 }
 
-var file_familytime_referral_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 31)
+var file_familytime_referral_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 32)
 var file_familytime_referral_v1_events_proto_goTypes = []any{
 	(*ReferralReceived)(nil),               // 0: familytime.referral.v1.ReferralReceived
 	(*SecondPartyApplicationReceived)(nil), // 1: familytime.referral.v1.SecondPartyApplicationReceived
@@ -3157,98 +3250,100 @@ var file_familytime_referral_v1_events_proto_goTypes = []any{
 	(*ArrangementAgreed)(nil),              // 9: familytime.referral.v1.ArrangementAgreed
 	(*ArrangementChanged)(nil),             // 10: familytime.referral.v1.ArrangementChanged
 	(*FamilyReadyForContact)(nil),          // 11: familytime.referral.v1.FamilyReadyForContact
-	(*FirstSessionAttended)(nil),           // 12: familytime.referral.v1.FirstSessionAttended
-	(*ReviewHeld)(nil),                     // 13: familytime.referral.v1.ReviewHeld
-	(*CaseEnded)(nil),                      // 14: familytime.referral.v1.CaseEnded
-	(*CaseSuspended)(nil),                  // 15: familytime.referral.v1.CaseSuspended
-	(*CaseResumed)(nil),                    // 16: familytime.referral.v1.CaseResumed
-	(*RiskAssessmentNoted)(nil),            // 17: familytime.referral.v1.RiskAssessmentNoted
-	(*PossibleDuplicateFlagged)(nil),       // 18: familytime.referral.v1.PossibleDuplicateFlagged
-	(*FamilyDetailsOpened)(nil),            // 19: familytime.referral.v1.FamilyDetailsOpened
-	(*FamilyErased)(nil),                   // 20: familytime.referral.v1.FamilyErased
-	(*ReferralFacts)(nil),                  // 21: familytime.referral.v1.ReferralFacts
-	(*AdultParty)(nil),                     // 22: familytime.referral.v1.AdultParty
-	(*ChildParty)(nil),                     // 23: familytime.referral.v1.ChildParty
-	(*CourtOrderRecord)(nil),               // 24: familytime.referral.v1.CourtOrderRecord
-	(*Attendee)(nil),                       // 25: familytime.referral.v1.Attendee
-	(*PersonDetails)(nil),                  // 26: familytime.referral.v1.PersonDetails
-	(*ChildDetails)(nil),                   // 27: familytime.referral.v1.ChildDetails
-	(*CourtOrderDetails)(nil),              // 28: familytime.referral.v1.CourtOrderDetails
-	(*CaseDetails)(nil),                    // 29: familytime.referral.v1.CaseDetails
-	(*Note)(nil),                           // 30: familytime.referral.v1.Note
-	(v1.ReferralSource)(0),                 // 31: familytime.common.v1.ReferralSource
-	(v1.ServiceType)(0),                    // 32: familytime.common.v1.ServiceType
-	(*v1.Date)(nil),                        // 33: familytime.common.v1.Date
-	(*RiskAnswers)(nil),                    // 34: familytime.referral.v1.RiskAnswers
-	(RiskRating)(0),                        // 35: familytime.referral.v1.RiskRating
-	(DeclineReason)(0),                     // 36: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),                       // 37: familytime.referral.v1.WithdrawnBy
-	(AdultRole)(0),                         // 38: familytime.referral.v1.AdultRole
-	(*Arrangement)(nil),                    // 39: familytime.referral.v1.Arrangement
-	(CaseOutcome)(0),                       // 40: familytime.referral.v1.CaseOutcome
-	(ErasureReason)(0),                     // 41: familytime.referral.v1.ErasureReason
-	(Agency)(0),                            // 42: familytime.referral.v1.Agency
-	(CourtOrderKind)(0),                    // 43: familytime.referral.v1.CourtOrderKind
+	(*ChildrenLeavingChanged)(nil),         // 12: familytime.referral.v1.ChildrenLeavingChanged
+	(*FirstSessionAttended)(nil),           // 13: familytime.referral.v1.FirstSessionAttended
+	(*ReviewHeld)(nil),                     // 14: familytime.referral.v1.ReviewHeld
+	(*CaseEnded)(nil),                      // 15: familytime.referral.v1.CaseEnded
+	(*CaseSuspended)(nil),                  // 16: familytime.referral.v1.CaseSuspended
+	(*CaseResumed)(nil),                    // 17: familytime.referral.v1.CaseResumed
+	(*RiskAssessmentNoted)(nil),            // 18: familytime.referral.v1.RiskAssessmentNoted
+	(*PossibleDuplicateFlagged)(nil),       // 19: familytime.referral.v1.PossibleDuplicateFlagged
+	(*FamilyDetailsOpened)(nil),            // 20: familytime.referral.v1.FamilyDetailsOpened
+	(*FamilyErased)(nil),                   // 21: familytime.referral.v1.FamilyErased
+	(*ReferralFacts)(nil),                  // 22: familytime.referral.v1.ReferralFacts
+	(*AdultParty)(nil),                     // 23: familytime.referral.v1.AdultParty
+	(*ChildParty)(nil),                     // 24: familytime.referral.v1.ChildParty
+	(*CourtOrderRecord)(nil),               // 25: familytime.referral.v1.CourtOrderRecord
+	(*Attendee)(nil),                       // 26: familytime.referral.v1.Attendee
+	(*PersonDetails)(nil),                  // 27: familytime.referral.v1.PersonDetails
+	(*ChildDetails)(nil),                   // 28: familytime.referral.v1.ChildDetails
+	(*CourtOrderDetails)(nil),              // 29: familytime.referral.v1.CourtOrderDetails
+	(*CaseDetails)(nil),                    // 30: familytime.referral.v1.CaseDetails
+	(*Note)(nil),                           // 31: familytime.referral.v1.Note
+	(v1.ReferralSource)(0),                 // 32: familytime.common.v1.ReferralSource
+	(v1.ServiceType)(0),                    // 33: familytime.common.v1.ServiceType
+	(*v1.Date)(nil),                        // 34: familytime.common.v1.Date
+	(*RiskAnswers)(nil),                    // 35: familytime.referral.v1.RiskAnswers
+	(RiskRating)(0),                        // 36: familytime.referral.v1.RiskRating
+	(DeclineReason)(0),                     // 37: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),                       // 38: familytime.referral.v1.WithdrawnBy
+	(AdultRole)(0),                         // 39: familytime.referral.v1.AdultRole
+	(*Arrangement)(nil),                    // 40: familytime.referral.v1.Arrangement
+	(CaseOutcome)(0),                       // 41: familytime.referral.v1.CaseOutcome
+	(ErasureReason)(0),                     // 42: familytime.referral.v1.ErasureReason
+	(Agency)(0),                            // 43: familytime.referral.v1.Agency
+	(CourtOrderKind)(0),                    // 44: familytime.referral.v1.CourtOrderKind
 }
 var file_familytime_referral_v1_events_proto_depIdxs = []int32{
-	31, // 0: familytime.referral.v1.ReferralReceived.source:type_name -> familytime.common.v1.ReferralSource
-	32, // 1: familytime.referral.v1.ReferralReceived.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	33, // 2: familytime.referral.v1.ReferralReceived.received_on:type_name -> familytime.common.v1.Date
-	21, // 3: familytime.referral.v1.ReferralReceived.facts:type_name -> familytime.referral.v1.ReferralFacts
-	33, // 4: familytime.referral.v1.SecondPartyApplicationReceived.received_on:type_name -> familytime.common.v1.Date
-	22, // 5: familytime.referral.v1.SecondPartyApplicationReceived.parent:type_name -> familytime.referral.v1.AdultParty
-	34, // 6: familytime.referral.v1.SecondPartyApplicationReceived.risk:type_name -> familytime.referral.v1.RiskAnswers
-	33, // 7: familytime.referral.v1.ReferralAmended.amended_on:type_name -> familytime.common.v1.Date
-	21, // 8: familytime.referral.v1.ReferralAmended.facts:type_name -> familytime.referral.v1.ReferralFacts
-	33, // 9: familytime.referral.v1.ScreeningRecorded.screened_on:type_name -> familytime.common.v1.Date
-	35, // 10: familytime.referral.v1.ScreeningRecorded.rating:type_name -> familytime.referral.v1.RiskRating
-	33, // 11: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
-	32, // 12: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
-	33, // 13: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
-	32, // 14: familytime.referral.v1.ReferralWaitlisted.service_type:type_name -> familytime.common.v1.ServiceType
-	33, // 15: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
-	36, // 16: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
-	33, // 17: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
-	37, // 18: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	38, // 19: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
-	33, // 20: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
-	33, // 21: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
-	39, // 22: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
-	33, // 23: familytime.referral.v1.ArrangementChanged.changed_on:type_name -> familytime.common.v1.Date
-	39, // 24: familytime.referral.v1.ArrangementChanged.arrangement:type_name -> familytime.referral.v1.Arrangement
-	39, // 25: familytime.referral.v1.ArrangementChanged.previous_arrangement:type_name -> familytime.referral.v1.Arrangement
-	25, // 26: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
-	23, // 27: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
-	39, // 28: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
-	33, // 29: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
-	33, // 30: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
-	33, // 31: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
-	33, // 32: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
-	33, // 33: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
-	33, // 34: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
-	33, // 35: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
-	40, // 36: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	33, // 37: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
-	33, // 38: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
-	33, // 39: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
-	33, // 40: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
-	41, // 41: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
-	33, // 42: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
-	22, // 43: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
-	23, // 44: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
-	24, // 45: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
-	42, // 46: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
-	34, // 47: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
-	38, // 48: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
-	43, // 49: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	33, // 50: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
-	38, // 51: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
-	33, // 52: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
-	53, // [53:53] is the sub-list for method output_type
-	53, // [53:53] is the sub-list for method input_type
-	53, // [53:53] is the sub-list for extension type_name
-	53, // [53:53] is the sub-list for extension extendee
-	0,  // [0:53] is the sub-list for field type_name
+	32, // 0: familytime.referral.v1.ReferralReceived.source:type_name -> familytime.common.v1.ReferralSource
+	33, // 1: familytime.referral.v1.ReferralReceived.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	34, // 2: familytime.referral.v1.ReferralReceived.received_on:type_name -> familytime.common.v1.Date
+	22, // 3: familytime.referral.v1.ReferralReceived.facts:type_name -> familytime.referral.v1.ReferralFacts
+	34, // 4: familytime.referral.v1.SecondPartyApplicationReceived.received_on:type_name -> familytime.common.v1.Date
+	23, // 5: familytime.referral.v1.SecondPartyApplicationReceived.parent:type_name -> familytime.referral.v1.AdultParty
+	35, // 6: familytime.referral.v1.SecondPartyApplicationReceived.risk:type_name -> familytime.referral.v1.RiskAnswers
+	34, // 7: familytime.referral.v1.ReferralAmended.amended_on:type_name -> familytime.common.v1.Date
+	22, // 8: familytime.referral.v1.ReferralAmended.facts:type_name -> familytime.referral.v1.ReferralFacts
+	34, // 9: familytime.referral.v1.ScreeningRecorded.screened_on:type_name -> familytime.common.v1.Date
+	36, // 10: familytime.referral.v1.ScreeningRecorded.rating:type_name -> familytime.referral.v1.RiskRating
+	34, // 11: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
+	33, // 12: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
+	34, // 13: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
+	33, // 14: familytime.referral.v1.ReferralWaitlisted.service_type:type_name -> familytime.common.v1.ServiceType
+	34, // 15: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
+	37, // 16: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
+	34, // 17: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
+	38, // 18: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	39, // 19: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
+	34, // 20: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
+	34, // 21: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
+	40, // 22: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
+	34, // 23: familytime.referral.v1.ArrangementChanged.changed_on:type_name -> familytime.common.v1.Date
+	40, // 24: familytime.referral.v1.ArrangementChanged.arrangement:type_name -> familytime.referral.v1.Arrangement
+	40, // 25: familytime.referral.v1.ArrangementChanged.previous_arrangement:type_name -> familytime.referral.v1.Arrangement
+	26, // 26: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
+	24, // 27: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
+	40, // 28: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
+	34, // 29: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	34, // 30: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
+	34, // 31: familytime.referral.v1.ChildrenLeavingChanged.changed_on:type_name -> familytime.common.v1.Date
+	34, // 32: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
+	34, // 33: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
+	34, // 34: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
+	34, // 35: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
+	34, // 36: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
+	41, // 37: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	34, // 38: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
+	34, // 39: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
+	34, // 40: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
+	34, // 41: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
+	42, // 42: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
+	34, // 43: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
+	23, // 44: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
+	24, // 45: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
+	25, // 46: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
+	43, // 47: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
+	35, // 48: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
+	39, // 49: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
+	44, // 50: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	34, // 51: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
+	39, // 52: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
+	34, // 53: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
+	54, // [54:54] is the sub-list for method output_type
+	54, // [54:54] is the sub-list for method input_type
+	54, // [54:54] is the sub-list for extension type_name
+	54, // [54:54] is the sub-list for extension extendee
+	0,  // [0:54] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_events_proto_init() }
@@ -3263,7 +3358,7 @@ func file_familytime_referral_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_events_proto_rawDesc), len(file_familytime_referral_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   31,
+			NumMessages:   32,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

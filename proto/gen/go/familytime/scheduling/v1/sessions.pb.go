@@ -489,6 +489,9 @@ const (
 	Alert_ALERT_CANCELLED_LATE Alert = 6
 	// A party did not come.
 	Alert_ALERT_NO_SHOW Alert = 7
+	// The referral says the children may leave the centre during contact; without this alert they
+	// stay in it (docs/decisions.md 117).
+	Alert_ALERT_CHILDREN_MAY_LEAVE_CENTRE Alert = 8
 )
 
 // Enum value maps for Alert.
@@ -502,16 +505,18 @@ var (
 		5: "ALERT_SUPERVISED",
 		6: "ALERT_CANCELLED_LATE",
 		7: "ALERT_NO_SHOW",
+		8: "ALERT_CHILDREN_MAY_LEAVE_CENTRE",
 	}
 	Alert_value = map[string]int32{
-		"ALERT_UNSPECIFIED":              0,
-		"ALERT_ON_HOLD":                  1,
-		"ALERT_CHECK_IN_REFUSED":         2,
-		"ALERT_PARENTS_AT_DOOR_TOGETHER": 3,
-		"ALERT_LATE_START":               4,
-		"ALERT_SUPERVISED":               5,
-		"ALERT_CANCELLED_LATE":           6,
-		"ALERT_NO_SHOW":                  7,
+		"ALERT_UNSPECIFIED":               0,
+		"ALERT_ON_HOLD":                   1,
+		"ALERT_CHECK_IN_REFUSED":          2,
+		"ALERT_PARENTS_AT_DOOR_TOGETHER":  3,
+		"ALERT_LATE_START":                4,
+		"ALERT_SUPERVISED":                5,
+		"ALERT_CANCELLED_LATE":            6,
+		"ALERT_NO_SHOW":                   7,
+		"ALERT_CHILDREN_MAY_LEAVE_CENTRE": 8,
 	}
 )
 
@@ -1722,7 +1727,7 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\x1eCANCELLATION_REASON_CASE_ENDED\x10\x03\x12&\n" +
 	"\"CANCELLATION_REASON_PLACE_RELEASED\x10\x04\x12#\n" +
 	"\x1fCANCELLATION_REASON_RESCHEDULED\x10\x05\x12.\n" +
-	"*CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING\x10\x06*\xca\x01\n" +
+	"*CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING\x10\x06*\xef\x01\n" +
 	"\x05Alert\x12\x15\n" +
 	"\x11ALERT_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rALERT_ON_HOLD\x10\x01\x12\x1a\n" +
@@ -1731,7 +1736,8 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\x10ALERT_LATE_START\x10\x04\x12\x14\n" +
 	"\x10ALERT_SUPERVISED\x10\x05\x12\x18\n" +
 	"\x14ALERT_CANCELLED_LATE\x10\x06\x12\x11\n" +
-	"\rALERT_NO_SHOW\x10\aB\x84\x02\n" +
+	"\rALERT_NO_SHOW\x10\a\x12#\n" +
+	"\x1fALERT_CHILDREN_MAY_LEAVE_CENTRE\x10\bB\x84\x02\n" +
 	"\x1ccom.familytime.scheduling.v1B\rSessionsProtoP\x01ZSgithub.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1;schedulingv1\xa2\x02\x03FSX\xaa\x02\x18Familytime.Scheduling.V1\xca\x02\x18Familytime\\Scheduling\\V1\xe2\x02$Familytime\\Scheduling\\V1\\GPBMetadata\xea\x02\x1aFamilytime::Scheduling::V1b\x06proto3"
 
 var (

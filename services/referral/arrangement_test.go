@@ -135,3 +135,47 @@ func TestTheArrangementChangesOnceTheFamilyIsReady(t *testing.T) {
 		refused(t, err, codes.FailedPrecondition, "REFERRAL_CLOSED")
 	})
 }
+
+// Whether the children may leave the centre, amended once the family is ready, is announced
+// (ChildrenLeavingChanged, after the ReferralAmended that records it) and published where
+// scheduling listens, for the door's day sheet; an amendment keeping it announces nothing
+// (decision 117).
+func TestAChangedAnswerOnLeavingTheCentreReachesScheduling(t *testing.T) {
+	g := newRig(t)
+	w := g.casework(t, g.centre(t, supported, supervised))
+	ctx := t.Context()
+	id := w.ready(supported)
+	amend := func(edit func(*referralv1.ReferralDetails)) {
+		t.Helper()
+		opened, err := w.c.GetFamily(ctx, &referralv1.GetFamilyRequest{ReferralId: id, CentreId: w.centre.String(), Purpose: "amend the details"})
+		require.NoError(t, err)
+		d := opened.GetFamily().GetDetails()
+		edit(d)
+		_, err = w.c.AmendReferral(ctx, &referralv1.AmendReferralRequest{RequestId: uuid.NewString(), ReferralId: id, CentreId: w.centre.String(), Details: d})
+		require.NoError(t, err)
+	}
+	may := func(d *referralv1.ReferralDetails) bool { return d.GetChildrenMayLeaveCentre() }
+	amend(func(d *referralv1.ReferralDetails) { d.ChildrenMayLeaveCentre = !may(d) })
+	types := g.eventTypes(t, id)
+	require.Equal(t, []string{"FamilyReadyForContact", "ReferralAmended", "ChildrenLeavingChanged"}, types[len(types)-3:])
+
+	stream, err := g.js.Stream(ctx, bus.StreamName(referral.Name))
+	require.NoError(t, err)
+	var published referralv1.ChildrenLeavingChanged
+	require.Eventually(t, func() bool {
+		m, err := stream.GetLastMsgForSubject(ctx, bus.Subject(referral.Name, w.centre, "familytime.referral.v1.ChildrenLeavingChanged"))
+		if err != nil {
+			return false
+		}
+		var env commonv1.EventEnvelope
+		require.NoError(t, proto.Unmarshal(m.Data, &env))
+		require.NoError(t, proto.Unmarshal(env.GetPayload(), &published))
+		return true
+	}, 30*time.Second, 20*time.Millisecond)
+	require.Equal(t, id, published.GetReferralId())
+	require.True(t, published.GetChildrenMayLeaveCentre())
+
+	amend(func(d *referralv1.ReferralDetails) { d.Referrer.Phone = "01632 960001" })
+	types = g.eventTypes(t, id)
+	require.Equal(t, []string{"ReferralAmended", "ChildrenLeavingChanged", "ReferralAmended"}, types[len(types)-3:], "the answer kept: nothing announced")
+}

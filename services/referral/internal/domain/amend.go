@@ -22,7 +22,8 @@ import (
 // Once the family is ready for contact, who may attend and the risk answers no longer change by
 // amendment (ErrAttendeesFixed): scheduling admits the people FamilyReadyForContact named, and a
 // new risk is safeguarding's to weigh. A case accepted or waitlisted for escorted contact keeps
-// the answer that the children may leave the centre until it ends (ErrEscortedChildrenLeave).
+// the answer that the children may leave the centre until it ends (ErrEscortedChildrenLeave);
+// once the family is ready, a changed answer is announced (ChildrenLeavingChanged) for the door.
 func (r *Referral) Amend(d Details, today time.Time, newID NewID) ([]proto.Message, error) {
 	if err := CheckTransition(r.state, CmdAmend); err != nil {
 		return nil, err
@@ -70,8 +71,16 @@ func (r *Referral) Amend(d Details, today time.Time, newID NewID) ([]proto.Messa
 		return nil, ErrCaseSuspended
 	}
 	void := riskChanged && r.screened && slices.Contains([]State{Screened, Waitlisted, Accepted}, r.state)
-	events, err := r.record(&referralv1.ReferralAmended{ReferralId: r.id.String(), FamilyId: r.family.String(),
-		CentreId: r.centre.String(), AmendedOn: dates.Proto(today), Facts: facts, ScreeningVoid: void})
+	amended := []proto.Message{&referralv1.ReferralAmended{ReferralId: r.id.String(), FamilyId: r.family.String(),
+		CentreId: r.centre.String(), AmendedOn: dates.Proto(today), Facts: facts, ScreeningVoid: void}}
+	if may := facts.GetChildrenMayLeaveCentre(); fixed && may != current.GetChildrenMayLeaveCentre() {
+		// FamilyReadyForContact told scheduling the answer, and the door reads it on the day
+		// sheet: an answer changed after it is announced, or the door goes on with the old one
+		// (decision 117). Before the family is ready, FamilyReadyForContact carries the latest.
+		amended = append(amended, &referralv1.ChildrenLeavingChanged{ReferralId: r.id.String(), FamilyId: r.family.String(),
+			CentreId: r.centre.String(), ChangedOn: dates.Proto(today), ChildrenMayLeaveCentre: may})
+	}
+	events, err := r.record(amended...)
 	if err != nil {
 		return nil, err
 	}

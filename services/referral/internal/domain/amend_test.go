@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/proto"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
@@ -170,6 +171,47 @@ func TestAnEscortedCaseKeepsTheChildrenLeavingUntilItEnds(t *testing.T) {
 	require.NoError(t, mayLeave(inCentre, true), "supported contact: the children may go to the park")
 	require.NoError(t, mayLeave(inCentre, false), "and no longer")
 	require.False(t, inCentre.Details().ChildrenMayLeaveCentre)
+}
+
+// Once FamilyReadyForContact has told scheduling whether the children may leave the centre, an
+// amendment that changes the answer announces it (ChildrenLeavingChanged), for the door's day
+// sheet; one that keeps it, or comes before the family is ready, does not (decision 117).
+func TestAChangedAnswerOnLeavingTheCentreIsAnnouncedOnceTheFamilyIsReady(t *testing.T) {
+	answer := func(r *domain.Referral, may bool) []proto.Message {
+		t.Helper()
+		d := r.Details()
+		d.ChildrenMayLeaveCentre = may
+		events, err := r.Amend(d, today, ids())
+		require.NoError(t, err)
+		return events
+	}
+	for _, s := range []domain.State{domain.ReadyForContact, domain.InContact, domain.Suspended} {
+		t.Run(s.String(), func(t *testing.T) {
+			r, _ := inState(t, s)
+			require.False(t, r.Details().ChildrenMayLeaveCentre)
+			events := answer(r, true)
+			require.Len(t, events, 2)
+			require.IsType(t, &referralv1.ReferralAmended{}, events[0])
+			changed, ok := events[1].(*referralv1.ChildrenLeavingChanged)
+			require.True(t, ok, "%T", events[1])
+			require.True(t, changed.GetChildrenMayLeaveCentre())
+			require.Equal(t, r.FamilyID().String(), changed.GetFamilyId())
+			require.Equal(t, r.ID().String(), changed.GetReferralId())
+
+			d := r.Details()
+			d.Adults[1].Contact.Email = "bob.new@example.org"
+			events, err := r.Amend(d, today, ids())
+			require.NoError(t, err)
+			require.Len(t, events, 1, "the answer kept: nothing to announce")
+
+			events = answer(r, false)
+			require.Len(t, events, 2)
+			require.False(t, events[1].(*referralv1.ChildrenLeavingChanged).GetChildrenMayLeaveCentre())
+			require.Equal(t, s, r.State())
+		})
+	}
+	r, _ := inState(t, domain.Accepted)
+	require.Len(t, answer(r, true), 1, "FamilyReadyForContact will carry it")
 }
 
 // The whole file sent again without its person ids would give everyone new ids, and leave their

@@ -11,28 +11,16 @@ import (
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
-	"github.com/familytime/familytime/services/platform/eventstore"
-	"github.com/familytime/familytime/services/scheduling/internal/ports"
 )
 
 // changeArrangement publishes referral's ArrangementChanged for the family (of referral, at
-// centre), as referral records it in the referral's stream, and waits until scheduling's consumer
-// has handled it (its inbox row), whether or not it changed anything.
+// centre), and waits until scheduling's consumer has handled it, whether or not it changed anything.
 func (g *rig) changeArrangement(t *testing.T, f family, referral, centre uuid.UUID, minutes, arrive, leave int32) {
 	t.Helper()
-	ev := &referralv1.ArrangementChanged{ReferralId: referral.String(), FamilyId: f.id.String(), CentreId: centre.String(),
+	g.publishReferral(t, f, centre, &referralv1.ArrangementChanged{ReferralId: referral.String(), FamilyId: f.id.String(), CentreId: centre.String(),
 		ChangedOn: date(g.clock.Now()), Arrangement: &referralv1.Arrangement{ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED,
 			Frequency: referralv1.ContactFrequency_CONTACT_FREQUENCY_WEEKLY, SessionMinutes: minutes,
-			Stagger: &referralv1.Stagger{ArrivalMinutes: arrive, DepartureMinutes: leave}}}
-	stream := "referral-" + f.id.String()
-	loaded, err := g.referral.store.Load(t.Context(), stream)
-	require.NoError(t, err)
-	e, err := eventstore.NewEvent(ev, f.id, centre, eventstore.Metadata{Actor: "coordinator"})
-	require.NoError(t, err)
-	e.ID = uuid.New()
-	_, err = g.referral.store.Append(t.Context(), stream, int64(len(loaded)), e)
-	require.NoError(t, err)
-	g.waitFor(t, "SELECT count(*) FROM inbox WHERE consumer = $1 AND event_id = $2", ports.ReferralConsumer, e.ID)
+			Stagger: &referralv1.Stagger{ArrivalMinutes: arrive, DepartureMinutes: leave}}})
 }
 
 // A family made ready with a whole day's session cannot be booked into a two-hour opening

@@ -1,6 +1,7 @@
 package scheduling
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/google/uuid"
@@ -8,6 +9,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
@@ -83,4 +85,69 @@ func TestACancelledBookingsPeopleAreNotExpected(t *testing.T) {
 	code, reason = field(err)
 	require.Equal(t, codes.FailedPrecondition, code, "%v", err)
 	require.Equal(t, "BOOKING_NOT_ACTIVE", reason, "a booking cancelled before anyone came takes no departure")
+}
+
+// changeChildrenLeaving publishes referral's ChildrenLeavingChanged for the family, as referral
+// records it in the referral's stream, and waits until scheduling's consumer has handled it.
+func (g *rig) changeChildrenLeaving(t *testing.T, f family, referral, centre uuid.UUID, may bool) {
+	t.Helper()
+	g.publishReferral(t, f, centre, &referralv1.ChildrenLeavingChanged{ReferralId: referral.String(), FamilyId: f.id.String(),
+		CentreId: centre.String(), ChangedOn: date(g.clock.Now()), ChildrenMayLeaveCentre: may})
+}
+
+// Children stay in the centre unless their referral says they may leave it; the day sheet tells
+// the door of the exception, on bookings made before an amended answer too, and not on a session
+// called off. A change for another centre or referral, or the answer scheduling has, appends
+// nothing (decision 117).
+func TestTheDaySheetSaysWhenChildrenMayLeaveTheCentre(t *testing.T) {
+	g := newRig(t, monday)
+	ctx := t.Context()
+	pattern, rooms := g.timetable(t, saturday(0), false, 4)
+	stay := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)[0]
+	out := g.readyAs(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, func(e *referralv1.FamilyReadyForContact) { e.ChildrenMayLeaveCentre = true })[0]
+	c := g.client(t, auth.RoleCoordinator)
+	bookings := map[uuid.UUID]string{}
+	for _, f := range []family{stay, out} {
+		b, err := c.BookSession(ctx, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: f.id.String(),
+			PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[0], RequestId: uuid.NewString()})
+		require.NoError(t, err)
+		bookings[f.id] = b.GetBooking().GetBookingId()
+	}
+	mayLeave := func() map[uuid.UUID]bool {
+		t.Helper()
+		sheet, err := g.door(t).GetDaySheet(ctx, &schedulingv1.GetDaySheetRequest{CentreId: g.centre.String(), Date: date(saturday(0))})
+		require.NoError(t, err)
+		got := map[uuid.UUID]bool{}
+		for _, e := range sheet.GetEntries() {
+			for f, b := range bookings {
+				if e.GetBooking().GetBookingId() == b {
+					got[f] = slices.Contains(e.GetAlerts(), schedulingv1.Alert_ALERT_CHILDREN_MAY_LEAVE_CENTRE)
+				}
+			}
+		}
+		require.Len(t, got, len(bookings))
+		return got
+	}
+	require.Equal(t, map[uuid.UUID]bool{stay.id: false, out.id: true}, mayLeave(), "as FamilyReadyForContact said")
+
+	// An amendment after the family was ready: the door hears of it on the bookings made before.
+	g.changeChildrenLeaving(t, out, out.referral, g.centre, false)
+	g.changeChildrenLeaving(t, stay, stay.referral, g.centre, true)
+	require.Equal(t, map[uuid.UUID]bool{stay.id: true, out.id: false}, mayLeave(), "as the amendments said")
+
+	noted := func() int {
+		return g.count(t, `SELECT count(*) FROM events WHERE event_type = 'familytime.scheduling.v1.ChildrenLeavingNoted'`)
+	}
+	require.Equal(t, 2, noted())
+	g.changeChildrenLeaving(t, stay, stay.referral, g.centre, true)                // the answer scheduling has
+	g.changeChildrenLeaving(t, out, out.referral, uuid.New(), true)                // another centre's
+	g.changeChildrenLeaving(t, out, uuid.New(), g.centre, true)                    // another referral's
+	g.changeChildrenLeaving(t, family{id: uuid.New()}, uuid.New(), g.centre, true) // a family scheduling does not know
+	require.Equal(t, 2, noted(), "nothing appended")
+	require.Equal(t, map[uuid.UUID]bool{stay.id: true, out.id: false}, mayLeave())
+
+	_, err := c.CancelBooking(ctx, &schedulingv1.CancelBookingRequest{CentreId: g.centre.String(), BookingId: bookings[stay.id],
+		CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT, RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	require.Equal(t, map[uuid.UUID]bool{stay.id: false, out.id: false}, mayLeave(), "a session called off has no contact to leave for")
 }

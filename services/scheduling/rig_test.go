@@ -28,6 +28,7 @@ import (
 	"github.com/familytime/familytime/services/platform/host"
 	"github.com/familytime/familytime/services/platform/relay"
 	"github.com/familytime/familytime/services/platform/testkit"
+	"github.com/familytime/familytime/services/scheduling/internal/ports"
 )
 
 func TestMain(m *testing.M) { testkit.Main(m) }
@@ -228,6 +229,22 @@ func (g *rig) readyAs(t *testing.T, n int, st commonv1.ServiceType, edit func(*r
 		g.waitFor(t, "SELECT count(*) FROM session_families WHERE family_id = $1 AND ready IS NOT NULL", f.id)
 	}
 	return out
+}
+
+// publishReferral records ev in the family's referral stream, as referral records an event about
+// a family ready for contact, and waits until scheduling's consumer has handled it (its inbox
+// row), whether or not it changed anything.
+func (g *rig) publishReferral(t *testing.T, f family, centre uuid.UUID, ev proto.Message) {
+	t.Helper()
+	stream := "referral-" + f.id.String()
+	loaded, err := g.referral.store.Load(t.Context(), stream)
+	require.NoError(t, err)
+	e, err := eventstore.NewEvent(ev, f.id, centre, eventstore.Metadata{Actor: "coordinator"})
+	require.NoError(t, err)
+	e.ID = uuid.New()
+	_, err = g.referral.store.Append(t.Context(), stream, int64(len(loaded)), e)
+	require.NoError(t, err)
+	g.waitFor(t, "SELECT count(*) FROM inbox WHERE consumer = $1 AND event_id = $2", ports.ReferralConsumer, e.ID)
 }
 
 // waitFor polls until a count query returns at least one.

@@ -160,7 +160,8 @@ current.
 Once the family is ready for contact, who may attend and the risk answers no longer change
 (ATTENDEES_FIXED). A case accepted or waitlisted for escorted contact keeps "the children may leave
 the centre" (CHILDREN_STAY_IN_CENTRE): end it or withdraw the referral, and refer the family
-again for contact at the centre with the new answer.`,
+again for contact at the centre with the new answer. Otherwise a changed answer reaches the day
+sheet's children-may-leave-centre alert, on the sessions already booked too.`,
 		Example: `  familytime referral amend $REFERRAL --centre $CENTRE --file amended.yaml --expected-version 3`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -496,7 +496,21 @@ func (s *schedule) daysheet() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "daysheet",
 		Short: "The day sheet: every booking with its room, each party's door times, who is expected and alerts",
-		Args:  cobra.NoArgs,
+		Long: `The day sheet: every booking of the centre on a date (default today), in the order people come
+through the door, with its room, each party's door times, who is expected and its alerts:
+
+  on-hold                    a safeguarding hold stopped the booking: admit nobody from the family
+  check-in-refused           someone not named for the family tried to check in and was refused
+  parents-at-door-together   the two parents were at the door within 10 minutes of each other
+  late-start                 the children arrived late: the session is shortened, never extended
+  supervised                 supervised contact: trained staff observe and a report is due
+  cancelled-late             cancelled with under 48 hours' notice
+  no-show                    a party did not come
+  children-may-leave-centre  the referral says the children may leave the centre during contact
+                             (an outing, escorted contact); without it they stay in the centre
+
+Read by staff on the centre's register that day.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			d, err := scheduleDate("date", orToday(day))
 			if err != nil {

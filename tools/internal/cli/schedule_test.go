@@ -266,3 +266,15 @@ func TestACancelledBookingSaysWhoCalledItOff(t *testing.T) {
 		CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT, NoticeMinutes: 90})
 	require.Regexp(t, `notice:\s+1 hour 30 minutes before the children were due`, family)
 }
+
+// The day sheet's help says what each alert means, in the words the table prints it in: a
+// volunteer meeting one for the first time looks it up there.
+func TestTheDaySheetsHelpSaysEveryAlert(t *testing.T) {
+	help := (&schedule{}).daysheet().Long
+	for n, name := range schedulingv1.Alert_name {
+		if n == 0 {
+			continue
+		}
+		require.Contains(t, help, "\n  "+friendly("ALERT_", name)+" ", name)
+	}
+}

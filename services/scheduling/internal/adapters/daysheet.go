@@ -30,6 +30,7 @@ type BookingRow struct {
 	Refused                            int32
 	RoomName                           string
 	Ready                              *schedulingv1.FamilyReadyNoted
+	ChildrenMayLeaveCentre             bool
 	HoldsInForce                       int32
 	SupervisedBy                       string
 }
@@ -41,7 +42,8 @@ func (r *Sessions) DaySheet(ctx context.Context, centre uuid.UUID, day time.Time
 			b.service_type, b.time_zone, b.visiting_arrives_at, b.children_arrive_at, b.children_leave_at, b.visiting_leaves_at,
 			b.status, b.cancellation_reason, b.cancelled_late, b.visiting_arrived_at, b.children_arrived_at,
 			b.visiting_departed_at, b.children_departed_at, b.checked_in, b.refused_check_ins,
-			coalesce(r.name, ''), f.ready, coalesce(f.holds_in_force, 0), coalesce(b.supervised_by, ''), b.cancelled_by, b.notice_minutes
+			coalesce(r.name, ''), f.ready, coalesce(f.holds_in_force, 0), coalesce(b.supervised_by, ''), b.cancelled_by, b.notice_minutes,
+			coalesce(f.children_may_leave_centre, false)
 		FROM bookings b
 		LEFT JOIN rooms r ON r.room_id = b.room_id
 		LEFT JOIN session_families f ON f.family_id = b.family_id
@@ -56,7 +58,7 @@ func (r *Sessions) DaySheet(ctx context.Context, centre uuid.UUID, day time.Time
 		if err := row.Scan(&b.ID, &b.Centre, &b.Family, &b.Room, &b.Pattern, &b.Date, &b.SessionOpens, &b.ServiceType, &b.Zone,
 			&b.VisitingArrives, &b.ChildrenArrive, &b.ChildrenLeave, &b.VisitingLeaves, &b.Status, &b.Reason, &b.Late,
 			&b.VisitingArrived, &b.ChildrenArrived, &b.VisitingDeparted, &b.ChildrenDeparted, &b.CheckedIn, &b.Refused,
-			&b.RoomName, &ready, &b.HoldsInForce, &b.SupervisedBy, &b.CancelledBy, &b.NoticeMinutes); err != nil {
+			&b.RoomName, &ready, &b.HoldsInForce, &b.SupervisedBy, &b.CancelledBy, &b.NoticeMinutes, &b.ChildrenMayLeaveCentre); err != nil {
 			return b, err
 		}
 		if ready != nil {

@@ -146,9 +146,13 @@ func project(uow *eventstore.UnitOfWork, ev proto.Message) error {
 		if err != nil {
 			return err
 		}
-		uow.Exec(`INSERT INTO session_families (family_id, centre_id, ready) VALUES ($1, $2, $3)
-			ON CONFLICT (family_id) DO UPDATE SET centre_id = EXCLUDED.centre_id, ready = EXCLUDED.ready`,
-			e.GetFamilyId(), e.GetCentreId(), b)
+		uow.Exec(`INSERT INTO session_families (family_id, centre_id, ready, children_may_leave_centre) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (family_id) DO UPDATE SET centre_id = EXCLUDED.centre_id, ready = EXCLUDED.ready,
+				children_may_leave_centre = EXCLUDED.children_may_leave_centre`,
+			e.GetFamilyId(), e.GetCentreId(), b, e.GetChildrenMayLeaveCentre())
+	case *schedulingv1.ChildrenLeavingNoted:
+		uow.Exec(`UPDATE session_families SET children_may_leave_centre = $2 WHERE family_id = $1`,
+			e.GetFamilyId(), e.GetChildrenMayLeaveCentre())
 	case *schedulingv1.HoldNoted:
 		uow.Exec(`INSERT INTO session_families (family_id, holds_in_force) VALUES ($1, 1)
 			ON CONFLICT (family_id) DO UPDATE SET holds_in_force = session_families.holds_in_force + 1`, e.GetFamilyId())

@@ -92,6 +92,12 @@ func alerts(r adapters.BookingRow) []schedulingv1.Alert {
 	if schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW {
 		out = append(out, schedulingv1.Alert_ALERT_NO_SHOW)
 	}
+	if r.ChildrenMayLeaveCentre && schedulingv1.BookingStatus(r.Status) != schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED {
+		// Children stay in the centre unless the referral says otherwise (DOMAIN.md: "whether
+		// the child may leave the centre"): the door is told only of the exception, and not on a
+		// session called off, where there is no contact to leave for (decision 117).
+		out = append(out, schedulingv1.Alert_ALERT_CHILDREN_MAY_LEAVE_CENTRE)
+	}
 	return out
 }
 

@@ -44,6 +44,22 @@ func (a *App) NoteArrangementChanged(ctx context.Context, uow *eventstore.UnitOf
 	return adapters.Append(uow, domain.FamilyStream(family), expected, family, c.Centre, md, ev)
 }
 
+// NoteChildrenLeaving records referral's ChildrenLeavingChanged: the day sheet says from now on
+// whether the children may leave the centre. A change that does not concern the family as
+// scheduling knows it, or the answer it has, appends nothing.
+func (a *App) NoteChildrenLeaving(ctx context.Context, uow *eventstore.UnitOfWork, family uuid.UUID, c domain.ChildrenLeaving, md eventstore.Metadata) error {
+	f, err := a.sessions.Family(ctx, family)
+	if err != nil {
+		return err
+	}
+	expected := f.Version()
+	ev := f.NoteChildrenLeaving(c)
+	if ev == nil {
+		return nil
+	}
+	return adapters.Append(uow, domain.FamilyStream(family), expected, family, c.Centre, md, ev)
+}
+
 // NoteHold records safeguarding's HoldPlaced: the family's bookings whose session has not ended
 // are cancelled (reason: hold) and their places freed, and bookings are refused until the hold is
 // lifted. A booking that committed just before is among those cancelled; one that had not

@@ -62,3 +62,41 @@ func (f *Family) applyArrangementChange(e *schedulingv1.ArrangementChangeNoted) 
 	changed.Stagger = Stagger{Arrival: int(e.GetArrivalStaggerMinutes()), Departure: int(e.GetDepartureStaggerMinutes())}
 	f.ready = &changed
 }
+
+// ChildrenLeaving is what referral said when an amendment changed whether the children may leave
+// the centre during contact, after it made the family ready (its ChildrenLeavingChanged).
+type ChildrenLeaving struct {
+	Centre, Referral uuid.UUID
+	MayLeave         bool
+	ChangedOn        time.Time
+}
+
+// NoteChildrenLeaving records referral's ChildrenLeavingChanged (decisions.md 117): the day sheet
+// says the new answer on every booking of the family, those made before too, since it is about
+// the children, not about a session's times. Like NoteArrangementChanged, a change that does not
+// concern the family as scheduling knows it, or the answer it already has, records nothing (nil).
+func (f *Family) NoteChildrenLeaving(c ChildrenLeaving) proto.Message {
+	r := f.ready
+	switch {
+	case r == nil || r.Centre != c.Centre || f.ended:
+		return nil
+	case r.Referral != uuid.Nil && r.Referral != c.Referral:
+		return nil
+	case r.ChildrenMayLeaveCentre == c.MayLeave:
+		return nil
+	}
+	ev := &schedulingv1.ChildrenLeavingNoted{FamilyId: f.id.String(), CentreId: c.Centre.String(), ReferralId: c.Referral.String(),
+		ChildrenMayLeaveCentre: c.MayLeave, ChangedOn: dates.Proto(c.ChangedOn)}
+	f.mustApply(ev)
+	return ev
+}
+
+// applyChildrenLeaving is apply's for ChildrenLeavingNoted.
+func (f *Family) applyChildrenLeaving(e *schedulingv1.ChildrenLeavingNoted) {
+	if f.ready == nil {
+		return // unreachable: noted only for a family made ready
+	}
+	changed := *f.ready
+	changed.ChildrenMayLeaveCentre = e.GetChildrenMayLeaveCentre()
+	f.ready = &changed
+}

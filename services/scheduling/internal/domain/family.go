@@ -111,6 +111,9 @@ type Readiness struct {
 	Stagger          Stagger
 	Earliest         time.Time
 	PreVisits        map[time.Time]bool
+	// ChildrenMayLeaveCentre: the referral says the children may leave the centre during contact
+	// (the day sheet tells the door, decision 117); otherwise they stay in it.
+	ChildrenMayLeaveCentre bool
 }
 
 // Times are a booking's four door times: the visiting parent arrives, the children arrive (the
@@ -317,7 +320,8 @@ func (f *Family) NoteReady(r Readiness) proto.Message {
 	}
 	ev := &schedulingv1.FamilyReadyNoted{FamilyId: f.id.String(), CentreId: r.Centre.String(), ReferralId: r.Referral.String(),
 		ServiceType: r.ServiceType, SessionMinutes: int32(r.SessionMinutes), ArrivalStaggerMinutes: int32(r.Stagger.Arrival),
-		DepartureStaggerMinutes: int32(r.Stagger.Departure), EarliestBookableOn: dates.Proto(r.Earliest)}
+		DepartureStaggerMinutes: int32(r.Stagger.Departure), EarliestBookableOn: dates.Proto(r.Earliest),
+		ChildrenMayLeaveCentre: r.ChildrenMayLeaveCentre}
 	for _, a := range r.Adults {
 		// The role stays what referral said (the door must know the other parent when they bring
 		// the children); whether the adult may take part in contact is said apart.
@@ -970,6 +974,8 @@ func (f *Family) apply(ev proto.Message) error {
 		f.ready, f.ended = readinessOf(e), false
 	case *schedulingv1.ArrangementChangeNoted:
 		f.applyArrangementChange(e)
+	case *schedulingv1.ChildrenLeavingNoted:
+		f.applyChildrenLeaving(e)
 	case *schedulingv1.HoldNoted:
 		f.holds[uuid.MustParse(e.GetHoldId())] = true
 	case *schedulingv1.HoldLiftNoted:
@@ -1038,7 +1044,7 @@ func readinessOf(e *schedulingv1.FamilyReadyNoted) *Readiness {
 	r := &Readiness{Centre: uuid.MustParse(e.GetCentreId()), ServiceType: e.GetServiceType(),
 		SessionMinutes: int(e.GetSessionMinutes()), Earliest: dates.Time(e.GetEarliestBookableOn()),
 		Stagger:   Stagger{Arrival: int(e.GetArrivalStaggerMinutes()), Departure: int(e.GetDepartureStaggerMinutes())},
-		PreVisits: datesFromProto(e.GetPreVisitDates())}
+		PreVisits: datesFromProto(e.GetPreVisitDates()), ChildrenMayLeaveCentre: e.GetChildrenMayLeaveCentre()}
 	r.Referral, _ = uuid.Parse(e.GetReferralId())
 	for _, a := range e.GetAdults() {
 		r.Adults = append(r.Adults, Adult{ID: uuid.MustParse(a.GetPersonId()), Role: a.GetRole(),

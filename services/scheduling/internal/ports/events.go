@@ -35,6 +35,7 @@ var ReferralSubjects = []string{
 	"ft.referral.*.ReferralDeclined",
 	"ft.referral.*.FamilyReadyForContact",
 	"ft.referral.*.ArrangementChanged",
+	"ft.referral.*.ChildrenLeavingChanged",
 	"ft.referral.*.CaseEnded",
 	"ft.referral.*.ReferralWithdrawn",
 }
@@ -113,6 +114,17 @@ func ReferralEvents(a *app.App) bus.Handler {
 				Stagger:   domain.Stagger{Arrival: int(arr.GetStagger().GetArrivalMinutes()), Departure: int(arr.GetStagger().GetDepartureMinutes())},
 				ChangedOn: dateOf(ev.GetChangedOn())}
 			return a.NoteArrangementChanged(ctx, uow, u[0], c, metadata(d))
+		case "familytime.referral.v1.ChildrenLeavingChanged":
+			ev, err := decode(d, &referralv1.ChildrenLeavingChanged{})
+			if err != nil {
+				return err
+			}
+			u, err := ids(d, "family_id", ev.GetFamilyId(), "centre_id", ev.GetCentreId(), "referral_id", ev.GetReferralId())
+			if err != nil {
+				return err
+			}
+			c := domain.ChildrenLeaving{Centre: u[1], Referral: u[2], MayLeave: ev.GetChildrenMayLeaveCentre(), ChangedOn: dateOf(ev.GetChangedOn())}
+			return a.NoteChildrenLeaving(ctx, uow, u[0], c, metadata(d))
 		case "familytime.referral.v1.CaseEnded":
 			ev, err := decode(d, &referralv1.CaseEnded{})
 			if err != nil {
@@ -204,7 +216,7 @@ func readiness(d bus.Delivery, ev *referralv1.FamilyReadyForContact) (domain.Rea
 	arr := ev.GetArrangement()
 	r := domain.Readiness{Centre: u[1], Referral: u[2], ServiceType: arr.GetServiceType(), SessionMinutes: int(arr.GetSessionMinutes()),
 		Stagger:  domain.Stagger{Arrival: int(arr.GetStagger().GetArrivalMinutes()), Departure: int(arr.GetStagger().GetDepartureMinutes())},
-		Earliest: dateOf(ev.GetEarliestBookableOn()), PreVisits: map[time.Time]bool{}}
+		Earliest: dateOf(ev.GetEarliestBookableOn()), PreVisits: map[time.Time]bool{}, ChildrenMayLeaveCentre: ev.GetChildrenMayLeaveCentre()}
 	for _, a := range ev.GetAdults() {
 		if !a.GetMayAttend() && !a.GetMayBring() && !a.GetMayCollect() {
 			continue // named, but not to come to the centre

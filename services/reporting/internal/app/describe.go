@@ -101,7 +101,13 @@ func describe(msg proto.Message) string {
 		return "Contact arrangement changed for sessions booked from now on: " + arrangement(ev.GetArrangement()) +
 			" (was " + arrangement(ev.GetPreviousArrangement()) + ")"
 	case *referralv1.FamilyReadyForContact:
-		return fmt.Sprintf("Family ready for contact: %s, %s", adults(ev.GetAdults()), children(len(ev.GetChildren())))
+		s := fmt.Sprintf("Family ready for contact: %s, %s", adults(ev.GetAdults()), children(len(ev.GetChildren())))
+		if ev.GetChildrenMayLeaveCentre() {
+			s += "; " + leaving(true)
+		}
+		return s
+	case *referralv1.ChildrenLeavingChanged:
+		return "Referral amended: " + leaving(ev.GetChildrenMayLeaveCentre())
 	case *referralv1.FirstSessionAttended:
 		return "First session attended: contact has begun"
 	case *referralv1.ReviewHeld:
@@ -144,6 +150,8 @@ func describe(msg proto.Message) string {
 		return fmt.Sprintf("Scheduling noted the changed arrangement: sessions booked from now on last %d minutes, the visiting parent "+
 			"arriving %d minutes before the children and leaving %d after; bookings already made keep their times",
 			ev.GetSessionMinutes(), ev.GetArrivalStaggerMinutes(), ev.GetDepartureStaggerMinutes())
+	case *schedulingv1.ChildrenLeavingNoted:
+		return "Scheduling noted the amendment: the day sheet says from now on that " + leaving(ev.GetChildrenMayLeaveCentre())
 	case *schedulingv1.HoldNoted:
 		return "Scheduling noted a safeguarding hold: future bookings cancelled, none taken"
 	case *schedulingv1.HoldLiftNoted:
@@ -262,6 +270,14 @@ func roleWords(role string, article bool) string {
 		return "an " + w
 	}
 	return "a " + w
+}
+
+// leaving says whether the children may leave the centre during contact (decision 117).
+func leaving(may bool) string {
+	if may {
+		return "the children may leave the centre during contact"
+	}
+	return "the children stay in the centre during contact"
 }
 
 // arrangement says how often, how long and with what stagger contact runs, as the family agreed

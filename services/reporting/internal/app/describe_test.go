@@ -118,3 +118,14 @@ func TestDescriptionOfAHoldsReview(t *testing.T) {
 	require.Equal(t, "Hold reviewed: it continues; next review by 2026-05-29", Describe(envelopeOf(t, ev)))
 	require.False(t, projected[string(ev.ProtoReflect().Descriptor().FullName())], "the figures do not change when a hold is reviewed")
 }
+
+// Whether the children may leave the centre is said where the family is made ready, and where an
+// amendment changes it afterwards (decision 117).
+func TestDescriptionsOfLeavingTheCentre(t *testing.T) {
+	require.Equal(t, "Family ready for contact: 0 adults may attend, 0 children; the children may leave the centre during contact",
+		Describe(envelopeOf(t, &referralv1.FamilyReadyForContact{ChildrenMayLeaveCentre: true})))
+	require.Equal(t, "Referral amended: the children stay in the centre during contact",
+		Describe(envelopeOf(t, &referralv1.ChildrenLeavingChanged{})))
+	require.Equal(t, "Scheduling noted the amendment: the day sheet says from now on that the children may leave the centre during contact",
+		Describe(envelopeOf(t, &schedulingv1.ChildrenLeavingNoted{ChildrenMayLeaveCentre: true})))
+}

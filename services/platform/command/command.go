@@ -32,12 +32,24 @@ type Request interface {
 // work that records the decision, without committing it. md is the metadata its events carry.
 type Decide[R proto.Message] func(ctx context.Context, md eventstore.Metadata) (R, *eventstore.UnitOfWork, error)
 
+// decideAttempts is how many times Once decides a command whose commit found that someone else
+// appended first. A handful is plenty: each loss means another command committed on the same
+// streams meanwhile, and a stream busier than that is better told Aborted than held up.
+const decideAttempts = 3
+
 // Once answers req. If a command with req's request id has already committed, its recorded answer
 // is returned and decide is not run. Otherwise decide runs and its unit of work is committed with
 // the request id and the answer; if a concurrent copy of the same request commits first, its
 // answer is returned instead (and this one's unit of work is discarded). Refusals (invalid input,
 // a broken rule, a version conflict) are not recorded: they append nothing, and a retry is
 // decided afresh.
+//
+// When another command appends to a stream this one read between its decision and its commit,
+// decide runs again on the new state, as the client would with a new request id (decisions.md
+// 118): a coordinator accepting a referral while a colleague amends it is accepted, or refused
+// for what the amendment changed, not told to try again. A client that named the version it saw
+// is still refused when it moved, because decide checks that version against the state it loads.
+// After decideAttempts the conflict is returned (gRPC Aborted).
 func Once[R proto.Message](ctx context.Context, store *eventstore.Store, req Request, decide Decide[R]) (R, error) {
 	var zero R
 	id, err := uuid.Parse(req.GetRequestId())
@@ -51,29 +63,33 @@ func Once[R proto.Message](ctx context.Context, store *eventstore.Store, req Req
 	if resp, found, err := answered[R](ctx, store, id, fingerprint); err != nil || found {
 		return resp, err
 	}
-	resp, uow, err := decide(ctx, Metadata(ctx, id))
-	if err != nil {
-		return zero, err
-	}
-	outcome, err := proto.MarshalOptions{Deterministic: true}.Marshal(resp)
-	if err != nil {
-		return zero, fmt.Errorf("record the answer: %w", err)
-	}
-	if uow == nil {
-		uow = new(eventstore.UnitOfWork)
-	}
-	_, err = store.Commit(ctx, uow.Answer(id, fingerprint, outcome))
-	if err == nil {
-		return resp, nil
-	}
-	if errors.Is(err, eventstore.ErrRequestAnswered) || errors.Is(err, eventstore.ErrVersionConflict) {
-		// A copy of this request may have got there first (it then appended what this one would
-		// have, so this one conflicts): its answer is this request's answer.
-		if first, found, aerr := answered[R](ctx, store, id, fingerprint); aerr != nil || found {
-			return first, aerr
+	for attempt := 1; ; attempt++ {
+		resp, uow, err := decide(ctx, Metadata(ctx, id))
+		if err != nil {
+			return zero, err // a refusal, or a client's stale version: never decided again
+		}
+		outcome, err := proto.MarshalOptions{Deterministic: true}.Marshal(resp)
+		if err != nil {
+			return zero, fmt.Errorf("record the answer: %w", err)
+		}
+		if uow == nil {
+			uow = new(eventstore.UnitOfWork)
+		}
+		_, err = store.Commit(ctx, uow.Answer(id, fingerprint, outcome))
+		if err == nil {
+			return resp, nil
+		}
+		if errors.Is(err, eventstore.ErrRequestAnswered) || errors.Is(err, eventstore.ErrVersionConflict) {
+			// A copy of this request may have got there first (it then appended what this one would
+			// have, so this one conflicts): its answer is this request's answer.
+			if first, found, aerr := answered[R](ctx, store, id, fingerprint); aerr != nil || found {
+				return first, aerr
+			}
+		}
+		if !errors.Is(err, eventstore.ErrVersionConflict) || attempt == decideAttempts || ctx.Err() != nil {
+			return zero, err
 		}
 	}
-	return zero, err
 }
 
 func answered[R proto.Message](ctx context.Context, store *eventstore.Store, id uuid.UUID, fingerprint []byte) (R, bool, error) {

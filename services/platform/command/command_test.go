@@ -118,3 +118,64 @@ func TestRetriedCommandAppendsOnce(t *testing.T) {
 		require.Len(t, loaded, 1)
 	})
 }
+
+// When someone else appends to the stream between a command's decision and its commit, the
+// command decides again on the new state, as its client would with a new request id: it is
+// answered, not told to try again, and appends once (decisions.md 118). It gives up, Aborted, when
+// it loses every time; and a command whose client named the version it saw, which moved, is
+// refused at once, never decided again.
+func TestACommandThatLostTheRaceDecidesAgain(t *testing.T) {
+	db := testkit.Postgres(t)
+	db.Migrate(t, eventstore.Migrations())
+	store := eventstore.New(db.Pool(t))
+	ctx := caller("coordinator-1")
+	var mu sync.Mutex
+	runs := 0
+	// racing is counterCommand, with a colleague's append landing after each of the first
+	// `losses` decisions loaded the stream.
+	racing := func(req *testingv1.IncrementCounterRequest, losses int) command.Decide[*testingv1.IncrementCounterResponse] {
+		decide := counterCommand(store, req, &runs, &mu)
+		return func(ctx context.Context, md eventstore.Metadata) (*testingv1.IncrementCounterResponse, *eventstore.UnitOfWork, error) {
+			resp, uow, err := decide(ctx, md)
+			if err == nil && losses > 0 {
+				losses--
+				e, err := eventstore.NewEvent(&testingv1.CounterIncremented{Value: 100}, uuid.Nil, uuid.Nil, eventstore.Metadata{Actor: "colleague"})
+				require.NoError(t, err)
+				_, err = store.Append(ctx, req.GetCounter(), resp.GetVersion()-1, e)
+				require.NoError(t, err)
+			}
+			return resp, uow, err
+		}
+	}
+
+	req := &testingv1.IncrementCounterRequest{RequestId: uuid.NewString(), Counter: "counter-race", By: 1}
+	resp, err := command.Once(ctx, store, req, racing(req, 2))
+	require.NoError(t, err, "decided a third time, on the colleague's two appends")
+	require.Equal(t, int64(3), resp.GetVersion())
+	require.Equal(t, 3, runs)
+	loaded, err := store.Load(t.Context(), "counter-race")
+	require.NoError(t, err)
+	require.Len(t, loaded, 3, "the colleague's two, and this command's once")
+	require.Equal(t, req.GetRequestId(), loaded[2].Metadata.RequestID)
+	again, err := command.Once(ctx, store, req, racing(req, 0))
+	require.NoError(t, err)
+	require.Equal(t, resp.GetNonce(), again.GetNonce(), "a retry gets the answer it was given")
+
+	runs = 0
+	lost := &testingv1.IncrementCounterRequest{RequestId: uuid.NewString(), Counter: "counter-busy", By: 1}
+	_, err = command.Once(ctx, store, lost, racing(lost, 10))
+	require.ErrorIs(t, err, eventstore.ErrVersionConflict, "a stream too busy: Aborted")
+	require.Equal(t, 3, runs)
+	loaded, err = store.Load(t.Context(), "counter-busy")
+	require.NoError(t, err)
+	require.Len(t, loaded, 3, "the colleague's only")
+
+	runs = 0
+	stale := &testingv1.IncrementCounterRequest{RequestId: uuid.NewString(), Counter: "counter-race", By: 1}
+	_, err = command.Once(ctx, store, stale, func(ctx context.Context, md eventstore.Metadata) (*testingv1.IncrementCounterResponse, *eventstore.UnitOfWork, error) {
+		runs++
+		return nil, nil, &eventstore.ConflictError{Stream: "counter-race", Expected: 1, Actual: 3} // the version the client saw moved
+	})
+	require.ErrorIs(t, err, eventstore.ErrVersionConflict)
+	require.Equal(t, 1, runs, "a client's stale version is never decided again")
+}

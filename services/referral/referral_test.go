@@ -234,6 +234,36 @@ func TestResubmissionWithTheSameRequestIDIsOneReferral(t *testing.T) {
 	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM referrals"))
 }
 
+// A coordinator accepts a referral while a colleague corrects its details, neither naming a
+// version: both are recorded, every time, whichever commits first. The one that loses the race
+// decides again on the new state rather than being told to try again (decisions.md 118).
+func TestAcceptingWhileAColleagueAmendsRecordsBoth(t *testing.T) {
+	const rounds = 8
+	g := newRig(t)
+	w := g.casework(t, g.centre(t, supported))
+	ctx := t.Context()
+	for round := range rounds {
+		ref := w.submit(supported).GetReferralId()
+		w.screen(ref, referralv1.RiskRating_RISK_RATING_GREEN, false)
+		opened, err := w.c.GetFamily(ctx, &referralv1.GetFamilyRequest{ReferralId: ref, CentreId: w.centre.String(), Purpose: "correct a phone number"})
+		require.NoError(t, err)
+		d := opened.GetFamily().GetDetails()
+		d.Referrer.Phone = "01632 960002"
+		var wg sync.WaitGroup
+		var acceptErr, amendErr error
+		wg.Go(func() { _, acceptErr = w.accept(ref, supported) })
+		wg.Go(func() {
+			_, amendErr = w.c.AmendReferral(ctx, &referralv1.AmendReferralRequest{RequestId: uuid.NewString(), ReferralId: ref,
+				CentreId: w.centre.String(), Details: d})
+		})
+		wg.Wait()
+		require.NoError(t, acceptErr, "round %d", round)
+		require.NoError(t, amendErr, "round %d", round)
+		types := g.eventTypes(t, ref)
+		require.ElementsMatch(t, []string{"ReferralAccepted", "ReferralAmended"}, types[len(types)-2:], "round %d", round)
+	}
+}
+
 // Two coordinators amend the same referral at once from the version they both saw: one wins, the
 // other is told someone else changed it first (Aborted), and nothing is lost: it reloads and
 // amends on top.

@@ -25,8 +25,8 @@ type Slot struct {
 
 // BookSession books a family into a slot. The unit appends to the family's stream and to the
 // room's occupancy stream, each at the version the decision saw: a hold noted meanwhile, or
-// another booking taking the last place, makes it fail as a whole (Aborted), and the retry sees
-// the hold or the full room.
+// another booking taking the last place, makes it fail as a whole, and command.Once decides it
+// again, seeing the hold or the full room (Aborted only when it loses every time).
 func (a *App) BookSession(ctx context.Context, centre, family uuid.UUID, slot Slot, md eventstore.Metadata) (*domain.Booking, *eventstore.UnitOfWork, error) {
 	t, err := a.sessions.Timetable(ctx, centre)
 	if err != nil {

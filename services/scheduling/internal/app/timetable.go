@@ -86,7 +86,7 @@ func (a *App) DefineOpeningPattern(ctx context.Context, centre uuid.UUID, spec d
 // guardTimetable makes a booking's unit commit only if the centre's timetable is still at the
 // version the booking was decided on, under the timetable's lock shared with every booking and
 // taken alone by a redefinition (eventstore.Lock above); a booking that finds it moved is a
-// version conflict (Aborted), decided again on the timetable as it is now (decisions.md 79).
+// version conflict, decided again on the timetable as it is now (decisions.md 79, 118).
 func guardTimetable(uow *eventstore.UnitOfWork, centre uuid.UUID, version int64) {
 	stream := domain.TimetableStream(centre)
 	uow.GuardShared(stream, stream, version)

@@ -26,5 +26,5 @@ func main() {
 func run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return cli.NewRoot().ExecuteContext(ctx)
+	return cli.Execute(ctx, cli.NewRoot())
 }

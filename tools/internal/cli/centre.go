@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -282,6 +283,9 @@ func complete(cmd *cobra.Command, flag, prefix string, names map[int32]string) {
 // and the rule's reason code, which the README and the help name (review 11: they named codes the
 // command never printed).
 func describe(err error) error {
+	if described := (*refusal)(nil); errors.As(err, &described) {
+		return err // already in words (a command's own describe wraps this one)
+	}
 	st := status.Convert(err)
 	var b strings.Builder
 	switch st.Code() {
@@ -290,9 +294,9 @@ func describe(err error) error {
 	case codes.PermissionDenied:
 		b.WriteString("not allowed: ")
 	case codes.Unavailable:
-		return fmt.Errorf("the platform does not answer (%s): is familytime dev running?", st.Message())
+		return &refusal{text: fmt.Sprintf("the platform does not answer (%s): is familytime dev running?", st.Message()), status: st}
 	case codes.ResourceExhausted:
-		return fmt.Errorf("the request is too large for the platform (%s)", st.Message())
+		return &refusal{text: fmt.Sprintf("the request is too large for the platform (%s)", st.Message()), status: st}
 	}
 	b.WriteString(st.Message())
 	for _, d := range st.Details() {
@@ -307,5 +311,17 @@ func describe(err error) error {
 			fmt.Fprintf(&b, " [%s]", info.GetReason())
 		}
 	}
-	return fmt.Errorf("%s", b.String())
+	return &refusal{text: b.String(), status: st}
 }
+
+// refusal is a service's answer to a failed call in words for a person, keeping the answer itself
+// for --json (printFailure).
+type refusal struct {
+	text   string
+	status *status.Status
+}
+
+func (r *refusal) Error() string { return r.text }
+
+// GRPCStatus is the service's answer, so status.Code and status.FromError see through the words.
+func (r *refusal) GRPCStatus() *status.Status { return r.status }

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bytes"
+	"io"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -17,4 +19,49 @@ func TestARefusalSaysItsReasonCode(t *testing.T) {
 	require.NoError(t, err)
 	require.EqualError(t, describe(st.Err()), "the family's case is for escorted contact [CHILDREN_STAY_IN_CENTRE]")
 	require.EqualError(t, describe(status.Error(codes.PermissionDenied, "outside your centres")), "not allowed: outside your centres")
+}
+
+// A command run with --json that fails prints the failure as JSON on standard output, for a
+// script: the service's code, reason, message and fields at fault, without the hints for a person;
+// a command refused before it called a service, its message (review 11: nothing was printed).
+func TestAFailureIsPrintedAsJSONForScripts(t *testing.T) {
+	st, err := status.New(codes.InvalidArgument, "details.adults[0].person_id: is missing").
+		WithDetails(&errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{
+			{Field: "details.adults[0].person_id", Description: "is missing"}, {Field: "details.children[0].person_id", Description: "is missing"}}})
+	require.NoError(t, err)
+	var out bytes.Buffer
+	require.NoError(t, printFailure(&out, describe(st.Err())))
+	require.JSONEq(t, `{"error": {"code": "InvalidArgument", "message": "details.adults[0].person_id: is missing", "field_violations": [
+		{"field": "details.adults[0].person_id", "description": "is missing"},
+		{"field": "details.children[0].person_id", "description": "is missing"}]}}`, out.String())
+
+	denied, err := status.New(codes.FailedPrecondition, "you act as a coordinator\x1b[2J").
+		WithDetails(&errdetails.ErrorInfo{Reason: "NOT_IN_ROLE", Domain: "familytime"})
+	require.NoError(t, err)
+	out.Reset()
+	wrapped := (&schedule{centre: "c"}).describe(denied.Err())
+	require.Equal(t, codes.FailedPrecondition, status.Code(wrapped), "the words keep the service's answer")
+	require.Equal(t, wrapped, (&schedule{centre: "c"}).describe(wrapped), "described once")
+	require.NoError(t, printFailure(&out, wrapped))
+	require.JSONEq(t, `{"error": {"code": "FailedPrecondition", "reason": "NOT_IN_ROLE", "message": "you act as a coordinator\\u001b[2J"}}`, out.String(),
+		"nothing typed reaches the terminal raw")
+
+	root := NewRoot()
+	out.Reset()
+	root.SetOut(&out)
+	root.SetErr(io.Discard)
+	root.SetArgs([]string{"referral", "amend", "7d1e2c3a-0000-4000-8000-000000000001", "--centre", "7d1e2c3a-0000-4000-8000-000000000002",
+		"--file", "amended.yaml", "--expected-version", "-1", "--json"})
+	err = Execute(t.Context(), root)
+	require.EqualError(t, err, "--expected-version must be 0 or more, not -1")
+	require.JSONEq(t, `{"error": {"message": "--expected-version must be 0 or more, not -1"}}`, out.String())
+
+	root = NewRoot()
+	out.Reset()
+	root.SetOut(&out)
+	root.SetErr(io.Discard)
+	root.SetArgs([]string{"referral", "amend", "7d1e2c3a-0000-4000-8000-000000000001", "--centre", "7d1e2c3a-0000-4000-8000-000000000002",
+		"--file", "amended.yaml", "--expected-version", "-1"})
+	require.Error(t, Execute(t.Context(), root))
+	require.Empty(t, out.String(), "without --json, the sentence on standard error is all")
 }

@@ -117,6 +117,9 @@ func (r *referralCommand) describe(err error) error {
 	if _, ok := status.FromError(err); !ok {
 		return err
 	}
+	if described := (*refusal)(nil); errors.As(err, &described) {
+		return err
+	}
 	e := describe(err)
 	if status.Code(err) == codes.PermissionDenied {
 		return fmt.Errorf(`%w

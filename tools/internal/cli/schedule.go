@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -460,6 +461,9 @@ the session's time): it did not take place, and is cancelled on the day, with no
 
 // describe explains a refusal; a refused token gets a hint on the one that works.
 func (s *schedule) describe(err error) error {
+	if described := (*refusal)(nil); errors.As(err, &described) {
+		return err
+	}
 	e := describe(err)
 	if status.Code(err) == codes.PermissionDenied {
 		return fmt.Errorf(`%w

@@ -22,6 +22,25 @@ func arrangementOf(st commonv1.ServiceType, minutes, arrive, leave int32) *refer
 		SessionMinutes: minutes, Stagger: &referralv1.Stagger{ArrivalMinutes: arrive, DepartureMinutes: leave}}
 }
 
+// published waits until the last event of ev's type that referral published for the centre (on
+// ft.referral.<centre>.<type>, where other services listen) is read into ev and satisfies done.
+func (g *rig) published(t *testing.T, centre uuid.UUID, ev proto.Message, done func() bool) {
+	t.Helper()
+	stream, err := g.js.Stream(t.Context(), bus.StreamName(referral.Name))
+	require.NoError(t, err)
+	subject := bus.Subject(referral.Name, centre, string(ev.ProtoReflect().Descriptor().FullName()))
+	require.Eventually(t, func() bool {
+		m, err := stream.GetLastMsgForSubject(t.Context(), subject)
+		if err != nil {
+			return false
+		}
+		var env commonv1.EventEnvelope
+		require.NoError(t, proto.Unmarshal(m.Data, &env))
+		require.NoError(t, proto.Unmarshal(env.GetPayload(), ev))
+		return done()
+	}, 30*time.Second, 20*time.Millisecond)
+}
+
 func (w *casework) change(ref string, version int64, a *referralv1.Arrangement) (*referralv1.ChangeArrangementResponse, error) {
 	return w.c.ChangeArrangement(w.t.Context(), &referralv1.ChangeArrangementRequest{RequestId: uuid.NewString(), ReferralId: ref,
 		CentreId: w.centre.String(), ExpectedVersion: version, Arrangement: a})
@@ -72,19 +91,8 @@ func TestTheArrangementChangesOnceTheFamilyIsReady(t *testing.T) {
 	require.Equal(t, int32(90), shown.GetReferral().GetArrangement().GetSessionMinutes(), "the read model has it")
 
 	// Published on ft.referral.<centre>.ArrangementChanged, where scheduling listens.
-	stream, err := g.js.Stream(ctx, bus.StreamName(referral.Name))
-	require.NoError(t, err)
 	var published referralv1.ArrangementChanged
-	require.Eventually(t, func() bool {
-		m, err := stream.GetLastMsgForSubject(ctx, bus.Subject(referral.Name, w.centre, "familytime.referral.v1.ArrangementChanged"))
-		if err != nil {
-			return false
-		}
-		var env commonv1.EventEnvelope
-		require.NoError(t, proto.Unmarshal(m.Data, &env))
-		require.NoError(t, proto.Unmarshal(env.GetPayload(), &published))
-		return published.GetArrangement().GetSessionMinutes() == 90
-	}, 30*time.Second, 20*time.Millisecond)
+	g.published(t, w.centre, &published, func() bool { return published.GetArrangement().GetSessionMinutes() == 90 })
 	require.Equal(t, id, published.GetReferralId())
 	require.Equal(t, int32(480), published.GetPreviousArrangement().GetSessionMinutes())
 
@@ -159,19 +167,8 @@ func TestAChangedAnswerOnLeavingTheCentreReachesScheduling(t *testing.T) {
 	types := g.eventTypes(t, id)
 	require.Equal(t, []string{"FamilyReadyForContact", "ReferralAmended", "ChildrenLeavingChanged"}, types[len(types)-3:])
 
-	stream, err := g.js.Stream(ctx, bus.StreamName(referral.Name))
-	require.NoError(t, err)
 	var published referralv1.ChildrenLeavingChanged
-	require.Eventually(t, func() bool {
-		m, err := stream.GetLastMsgForSubject(ctx, bus.Subject(referral.Name, w.centre, "familytime.referral.v1.ChildrenLeavingChanged"))
-		if err != nil {
-			return false
-		}
-		var env commonv1.EventEnvelope
-		require.NoError(t, proto.Unmarshal(m.Data, &env))
-		require.NoError(t, proto.Unmarshal(env.GetPayload(), &published))
-		return true
-	}, 30*time.Second, 20*time.Millisecond)
+	g.published(t, w.centre, &published, func() bool { return true })
 	require.Equal(t, id, published.GetReferralId())
 	require.True(t, published.GetChildrenMayLeaveCentre())
 

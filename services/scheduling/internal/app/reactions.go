@@ -19,45 +19,21 @@ import (
 
 // NoteFamilyReady records referral's FamilyReadyForContact.
 func (a *App) NoteFamilyReady(ctx context.Context, uow *eventstore.UnitOfWork, family uuid.UUID, r domain.Readiness, md eventstore.Metadata) error {
-	f, err := a.sessions.Family(ctx, family)
-	if err != nil {
-		return err
-	}
-	expected := f.Version()
-	ev := f.NoteReady(r)
-	return adapters.Append(uow, domain.FamilyStream(family), expected, family, r.Centre, md, ev)
+	return a.noteOnFamily(ctx, uow, family, r.Centre, md, func(f *domain.Family) proto.Message { return f.NoteReady(r) })
 }
 
 // NoteArrangementChanged records referral's ArrangementChanged: new bookings take the new session
 // length and stagger; bookings already made keep their times. A change that does not concern the
 // family as scheduling knows it appends nothing.
 func (a *App) NoteArrangementChanged(ctx context.Context, uow *eventstore.UnitOfWork, family uuid.UUID, c domain.ArrangementChange, md eventstore.Metadata) error {
-	f, err := a.sessions.Family(ctx, family)
-	if err != nil {
-		return err
-	}
-	expected := f.Version()
-	ev := f.NoteArrangementChanged(c)
-	if ev == nil {
-		return nil
-	}
-	return adapters.Append(uow, domain.FamilyStream(family), expected, family, c.Centre, md, ev)
+	return a.noteOnFamily(ctx, uow, family, c.Centre, md, func(f *domain.Family) proto.Message { return f.NoteArrangementChanged(c) })
 }
 
 // NoteChildrenLeaving records referral's ChildrenLeavingChanged: the day sheet says from now on
 // whether the children may leave the centre. A change that does not concern the family as
 // scheduling knows it, or the answer it has, appends nothing.
 func (a *App) NoteChildrenLeaving(ctx context.Context, uow *eventstore.UnitOfWork, family uuid.UUID, c domain.ChildrenLeaving, md eventstore.Metadata) error {
-	f, err := a.sessions.Family(ctx, family)
-	if err != nil {
-		return err
-	}
-	expected := f.Version()
-	ev := f.NoteChildrenLeaving(c)
-	if ev == nil {
-		return nil
-	}
-	return adapters.Append(uow, domain.FamilyStream(family), expected, family, c.Centre, md, ev)
+	return a.noteOnFamily(ctx, uow, family, c.Centre, md, func(f *domain.Family) proto.Message { return f.NoteChildrenLeaving(c) })
 }
 
 // NoteHold records safeguarding's HoldPlaced: the family's bookings whose session has not ended
@@ -76,12 +52,19 @@ func (a *App) NoteHold(ctx context.Context, uow *eventstore.UnitOfWork, family, 
 
 // NoteHoldLifted records safeguarding's HoldLifted.
 func (a *App) NoteHoldLifted(ctx context.Context, uow *eventstore.UnitOfWork, family, centre, hold uuid.UUID, md eventstore.Metadata) error {
+	return a.noteOnFamily(ctx, uow, family, centre, md, func(f *domain.Family) proto.Message { return f.NoteHoldLifted(centre, hold) })
+}
+
+// noteOnFamily records in the family's stream the one event note decides, if any: a reaction to
+// another service's event that changes nothing appends nothing.
+func (a *App) noteOnFamily(ctx context.Context, uow *eventstore.UnitOfWork, family, centre uuid.UUID, md eventstore.Metadata,
+	note func(*domain.Family) proto.Message) error {
 	f, err := a.sessions.Family(ctx, family)
 	if err != nil {
 		return err
 	}
 	expected := f.Version()
-	ev := f.NoteHoldLifted(centre, hold)
+	ev := note(f)
 	if ev == nil {
 		return nil
 	}

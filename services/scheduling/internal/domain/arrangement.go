@@ -35,13 +35,7 @@ func (f *Family) NoteArrangementChanged(c ArrangementChange) proto.Message {
 		// As for NoteReady: none agreed is 15 minutes each way (referral always gives one now).
 		c.Stagger = Stagger{Arrival: DefaultStaggerMinutes, Departure: DefaultStaggerMinutes}
 	}
-	r := f.ready
-	switch {
-	case r == nil || r.Centre != c.Centre || f.ended:
-		return nil
-	case r.Referral != uuid.Nil && r.Referral != c.Referral:
-		return nil
-	case r.SessionMinutes == c.SessionMinutes && r.Stagger == c.Stagger:
+	if !f.readyFrom(c.Centre, c.Referral) || (f.ready.SessionMinutes == c.SessionMinutes && f.ready.Stagger == c.Stagger) {
 		return nil
 	}
 	ev := &schedulingv1.ArrangementChangeNoted{FamilyId: f.id.String(), CentreId: c.Centre.String(), ReferralId: c.Referral.String(),
@@ -49,6 +43,15 @@ func (f *Family) NoteArrangementChanged(c ArrangementChange) proto.Message {
 		DepartureStaggerMinutes: int32(c.Stagger.Departure), ChangedOn: dates.Proto(c.ChangedOn)}
 	f.mustApply(ev)
 	return ev
+}
+
+// readyFrom reports whether the family is ready for contact, and not ended, at the centre on the
+// referral that a change from referral names: a change for another centre or referral, or a
+// family scheduling does not know, does not concern it. A readiness noted before it carried its
+// referral takes any.
+func (f *Family) readyFrom(centre, referral uuid.UUID) bool {
+	r := f.ready
+	return r != nil && r.Centre == centre && !f.ended && (r.Referral == uuid.Nil || r.Referral == referral)
 }
 
 // applyArrangementChange is apply's for ArrangementChangeNoted: the readiness keeps everything
@@ -76,13 +79,7 @@ type ChildrenLeaving struct {
 // the children, not about a session's times. Like NoteArrangementChanged, a change that does not
 // concern the family as scheduling knows it, or the answer it already has, records nothing (nil).
 func (f *Family) NoteChildrenLeaving(c ChildrenLeaving) proto.Message {
-	r := f.ready
-	switch {
-	case r == nil || r.Centre != c.Centre || f.ended:
-		return nil
-	case r.Referral != uuid.Nil && r.Referral != c.Referral:
-		return nil
-	case r.ChildrenMayLeaveCentre == c.MayLeave:
+	if !f.readyFrom(c.Centre, c.Referral) || f.ready.ChildrenMayLeaveCentre == c.MayLeave {
 		return nil
 	}
 	ev := &schedulingv1.ChildrenLeavingNoted{FamilyId: f.id.String(), CentreId: c.Centre.String(), ReferralId: c.Referral.String(),

@@ -166,6 +166,7 @@ func (g *rig) play(t testing.TB) scenario {
 		Check: schedulingv1.StaffCheck_STAFF_CHECK_SAFEGUARDING_TRAINING, CheckedOn: date(2026, 1, 20)}, uuid.Nil, s.a, "coordinator-a")
 	left(s.a, "supervisor-1", date(2026, 2, 10))
 	added(s.a, "supervisor-1", supervisor, date(2026, 3, 2))
+	left(s.a, "volunteer-2", date(2026, 7, 15)) // recorded ahead, then brought forward (decision 120)
 	left(s.a, "volunteer-2", date(2026, 3, 31))
 	added(s.b, "coordinator-b", coordinator, date(2025, 6, 1))
 	g.settle(t)
@@ -461,7 +462,7 @@ func TestFiguresByHand(t *testing.T) {
 		{"volunteers on 31 March", q1, "staff_at_end" + national + "role|STAFF_ROLE_VOLUNTEER", 2},
 		{"contact supervisors on 31 March", q1, "staff_at_end" + national + "role|STAFF_ROLE_CONTACT_SUPERVISOR", 1},
 		{"coordinators on 31 March", q1, "staff_at_end" + national + "role|STAFF_ROLE_COORDINATOR", 1},
-		{"staff on 30 June: the volunteer whose last day was 31 March has left", q2, "staff_at_end" + national + "|", 3},
+		{"staff on 30 June: the volunteer whose last day was brought forward to 31 March has left", q2, "staff_at_end" + national + "|", 3},
 		{"volunteers on 30 June", q2, "staff_at_end" + national + "role|STAFF_ROLE_VOLUNTEER", 1},
 		{"staff on 31 December", y, "staff_at_end" + national + "|", 3},
 		{"staff on 28 February: the supervisor was between periods", feb, "staff_at_end|centre|" + london + "|" + s.a.String() + "||", 2},

@@ -186,6 +186,7 @@ func TestAddStaffMemberIsIdempotent(t *testing.T) {
 	_, err = c.RemoveStaffMember(t.Context(), &schedulingv1.RemoveStaffMemberRequest{CentreId: g.centre.String(), AccountId: "vol-1",
 		RequestId: uuid.NewString()})
 	require.NoError(t, err)
+	g.clock.Set(monday.AddDate(0, 0, 1)) // after their last day
 	_, err = c.RecordStaffCheck(t.Context(), &schedulingv1.RecordStaffCheckRequest{CentreId: g.centre.String(), AccountId: "vol-1",
 		Check: schedulingv1.StaffCheck_STAFF_CHECK_SAFEGUARDING_TRAINING, CheckedOn: date(time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)),
 		RequestId: uuid.NewString()})
@@ -505,4 +506,51 @@ func TestCentreCallsAreMadeByStaffTheRegisterClears(t *testing.T) {
 	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
 	_, err = g.as(t, "vol-a", auth.RoleCoordinator, auth.RoleVolunteer).ListRooms(ctx, &schedulingv1.ListRoomsRequest{CentreId: g.centre.String()})
 	require.NoError(t, err, "as the volunteer the register says they are")
+}
+
+// A last day may be recorded ahead (decision 120): its holder stays cleared until it, and may
+// bring it forward themselves, but putting it off is the register's keepers': a coordinator
+// ending someone's time at the centre is not undone by them.
+func TestALastDayRecordedAheadIsPutOffOnlyByTheRegistersKeepers(t *testing.T) {
+	g := newRig(t, monday)
+	trained := time.Date(2025, 12, 2, 0, 0, 0, 0, time.UTC)
+	g.addStaff(t, "coord-a", schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR, time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC), trained)
+	g.addStaff(t, "vol-a", schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER, time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC), trained)
+	coordinator, volunteer := g.as(t, "coord-a", auth.RoleCoordinator), g.as(t, "vol-a", auth.RoleVolunteer)
+	leave := func(c schedulingv1.SchedulingServiceClient, on time.Time) (*schedulingv1.RemoveStaffMemberResponse, error) {
+		return c.RemoveStaffMember(t.Context(), &schedulingv1.RemoveStaffMemberRequest{CentreId: g.centre.String(), AccountId: "vol-a",
+			LeftOn: date(on), RequestId: uuid.NewString()})
+	}
+	events := func() int {
+		return g.count(t, `SELECT count(*) FROM events WHERE stream_id = $1`, "staff-"+g.centre.String())
+	}
+
+	left, err := leave(coordinator, time.Date(2026, 1, 31, 0, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	require.True(t, left.GetMember().GetCleared(), "cleared until their last day")
+	require.Equal(t, int32(31), left.GetMember().GetLeftOn().GetDay())
+	before := events()
+	_, err = leave(coordinator, time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)) // months too far
+	code, _ := field(err)
+	require.Equal(t, codes.InvalidArgument, code, err)
+	_, err = leave(volunteer, time.Date(2026, 2, 28, 0, 0, 0, 0, time.UTC))
+	code, reason := field(err)
+	require.Equal(t, codes.FailedPrecondition, code, err)
+	require.Equal(t, "NOT_REGISTER_KEEPER", reason, "put off by its holder")
+	require.Contains(t, status.Convert(err).Message(), "a later one is for a coordinator")
+	require.Equal(t, before, events(), "nothing appended")
+
+	_, err = leave(volunteer, time.Date(2026, 1, 20, 0, 0, 0, 0, time.UTC))
+	require.NoError(t, err, "brought forward by its holder")
+	_, err = leave(volunteer, time.Date(2026, 1, 20, 0, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	require.Equal(t, before+1, events(), "the same day again appends nothing")
+	_, err = leave(coordinator, time.Date(2026, 2, 28, 0, 0, 0, 0, time.UTC))
+	require.NoError(t, err, "put off by a coordinator")
+
+	g.clock.Set(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	_, err = leave(coordinator, time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC))
+	code, reason = field(err)
+	require.Equal(t, codes.FailedPrecondition, code, err)
+	require.Equal(t, "NOT_ON_STAFF", reason, "once the last day has passed it stands")
 }

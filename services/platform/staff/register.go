@@ -211,13 +211,23 @@ func (r *Register) Members(on time.Time, includeLeft bool) []Member {
 	return out
 }
 
-// current is the account's open period of membership: on the staff and not left.
-func (r *Register) current(account string) (*Member, error) {
-	ps := r.periods[account]
-	if len(ps) == 0 || !ps[len(ps)-1].Left.IsZero() {
+// current is the account's period of membership that has not ended by today: open, or with its
+// last day recorded ahead, today or later (decision 120).
+func (r *Register) current(account string, today time.Time) (*Member, error) {
+	m := r.latest(account)
+	if m == nil || (!m.Left.IsZero() && m.Left.Before(today)) {
 		return nil, ErrNotOnStaff
 	}
-	return ps[len(ps)-1], nil
+	return m, nil
+}
+
+// latest is the account's latest period of membership; nil if it was never on the staff.
+func (r *Register) latest(account string) *Member {
+	ps := r.periods[account]
+	if len(ps) == 0 {
+		return nil
+	}
+	return ps[len(ps)-1]
 }
 
 // Joining is what a coordinator says about someone joining the centre's staff.
@@ -285,6 +295,10 @@ func (r *Register) Add(j Joining, today time.Time) (Member, proto.Message, error
 			return Member{}, nil, problem.Rule(ErrAlreadyOnStaff.Reason, fmt.Sprintf("%s is already on the centre's staff (since %s, as %s): "+
 				"record that they left before adding them again", j.Account, dates.String(last.Joined), RoleWords(last.Role)))
 		}
+		if !last.Left.Before(today) {
+			return Member{}, nil, problem.Rule(ErrAlreadyOnStaff.Reason, fmt.Sprintf("%s is on the centre's staff until %s (since %s, as %s): "+
+				"add them again from a day after it", j.Account, dates.String(last.Left), dates.String(last.Joined), RoleWords(last.Role)))
+		}
 		if !j.Joined.After(last.Left) {
 			return Member{}, nil, problem.Invalid("joined_on", fmt.Sprintf("must be after %s, their last day in their previous period on the staff",
 				dates.String(last.Left)))
@@ -310,7 +324,7 @@ func (r *Register) RecordCheck(account string, check schedulingv1.StaffCheck, da
 	if err := sinceEarliest("checked_on", date); err != nil {
 		return Member{}, nil, err
 	}
-	m, err := r.current(account)
+	m, err := r.current(account, today)
 	if err != nil {
 		return Member{}, nil, err
 	}
@@ -337,9 +351,14 @@ func (r *Register) RecordCheck(account string, check schedulingv1.StaffCheck, da
 	return *m, ev, nil
 }
 
-// Leave records that a member of staff left, their last day left (zero: today); today is the
-// centre's date now. A leaving is recorded on or after the last day, never ahead of it, and the
-// last day is not before they joined.
+// LeaveAhead is how far ahead a last day may be recorded: a notice period, not a plan for years.
+const LeaveAhead = 3 // months
+
+// Leave records that a member of staff leaves, their last day left (zero: today); today is the
+// centre's date now. The last day may be past, today, or up to LeaveAhead months ahead: they stay
+// cleared until it (decision 120). While it has not passed it may be recorded again, earlier or
+// later (whether someone may move it later is the caller's to decide, MovesLastDayLater); the
+// same day again records nothing (a nil event). The last day is not before they joined.
 func (r *Register) Leave(account string, left, today time.Time) (Member, proto.Message, error) {
 	if err := ValidAccount("account_id", account); err != nil {
 		return Member{}, nil, err
@@ -347,24 +366,40 @@ func (r *Register) Leave(account string, left, today time.Time) (Member, proto.M
 	if err := sinceEarliest("left_on", left); err != nil {
 		return Member{}, nil, err
 	}
-	m, err := r.current(account)
+	m, err := r.current(account, today)
 	if err != nil {
 		return Member{}, nil, err
 	}
 	if left.IsZero() {
 		left = today
 	}
-	if left.After(today) {
-		return Member{}, nil, problem.Invalid("left_on", "must not be in the future (today is "+dates.String(today)+"): record a leaving on or after their last day")
+	if ahead := today.AddDate(0, LeaveAhead, 0); left.After(ahead) {
+		return Member{}, nil, problem.Invalid("left_on", fmt.Sprintf("must be at most %d months ahead (by %s at the latest; today is %s): "+
+			"record a later last day once it is nearer", LeaveAhead, dates.String(ahead), dates.String(today)))
 	}
 	if left.Before(m.Joined) {
 		return Member{}, nil, problem.Invalid("left_on", "must not be before they joined, on "+dates.String(m.Joined))
+	}
+	if left.Equal(m.Left) {
+		return *m, nil, nil
 	}
 	ev := &schedulingv1.StaffMemberLeft{CentreId: r.centre.String(), AccountId: account, LeftOn: dates.Proto(left)}
 	if err := r.apply(ev); err != nil {
 		return Member{}, nil, err
 	}
 	return *m, ev, nil
+}
+
+// MovesLastDayLater reports whether recording left (zero: today) as the account's last day would
+// keep them on the staff longer than the register has it: a first leaving never does, a last day
+// recorded ahead moved later does. Someone may shorten their own membership, but only the
+// register's keepers lengthen it (decision 120).
+func (r *Register) MovesLastDayLater(account string, left, today time.Time) bool {
+	m := r.latest(account)
+	if left.IsZero() {
+		left = today
+	}
+	return m != nil && !m.Left.IsZero() && left.After(m.Left)
 }
 
 // Supervises refuses, with ErrSupervisorNotCleared's reason and why in words, an account that may
@@ -585,9 +620,10 @@ func (r *Register) apply(ev proto.Message) error {
 		}
 		r.periods[m.Account] = append(r.periods[m.Account], m)
 	case *schedulingv1.StaffCheckRecorded:
-		m, err := r.current(e.GetAccountId())
-		if err != nil {
-			return fmt.Errorf("staff register %s: check of %s: %w", r.centre, e.GetAccountId(), err)
+		// Recorded in the latest period, open or with its last day ahead (Register.current).
+		m := r.latest(e.GetAccountId())
+		if m == nil {
+			return fmt.Errorf("staff register %s: check of %s: %w", r.centre, e.GetAccountId(), ErrNotOnStaff)
 		}
 		if e.GetCheck() == schedulingv1.StaffCheck_STAFF_CHECK_ENHANCED_DBS {
 			m.dbs = append(m.dbs, dates.Time(e.GetCheckedOn()))
@@ -595,9 +631,10 @@ func (r *Register) apply(ev proto.Message) error {
 			m.training = append(m.training, dates.Time(e.GetCheckedOn()))
 		}
 	case *schedulingv1.StaffMemberLeft:
-		m, err := r.current(e.GetAccountId())
-		if err != nil {
-			return fmt.Errorf("staff register %s: leaving of %s: %w", r.centre, e.GetAccountId(), err)
+		// The latest period's last day, recorded for the first time or again (Register.Leave).
+		m := r.latest(e.GetAccountId())
+		if m == nil {
+			return fmt.Errorf("staff register %s: leaving of %s: %w", r.centre, e.GetAccountId(), ErrNotOnStaff)
 		}
 		m.Left = dates.Time(e.GetLeftOn())
 	default:

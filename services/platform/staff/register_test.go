@@ -171,7 +171,7 @@ func TestRecordingAStaffCheck(t *testing.T) {
 	require.Equal(t, day(2027, 2, 19), m.TrainingDue(), "the day before the anniversary")
 	require.Equal(t, day(2026, 2, 21), m.DBSChecked())
 
-	r.leave(t, "sup-1", staffToday)
+	r.leave(t, "sup-1", day(2026, 3, 1))
 	_, _, err = r.RecordCheck("sup-1", training, staffToday, staffToday)
 	rule(t, err, "NOT_ON_STAFF")
 }
@@ -181,8 +181,9 @@ func TestLeavingTheStaff(t *testing.T) {
 	r.add(t, cleared())
 	_, _, err := r.Leave("nobody", time.Time{}, staffToday)
 	rule(t, err, "NOT_ON_STAFF")
-	_, _, err = r.Leave("sup-1", staffToday.AddDate(0, 0, 1), staffToday)
+	_, _, err = r.Leave("sup-1", staffToday.AddDate(0, 3, 1), staffToday)
 	invalid(t, err, "left_on")
+	require.ErrorContains(t, err, "at most 3 months ahead (by 2026-06-02 at the latest")
 	_, _, err = r.Leave("sup-1", day(2025, 5, 31), staffToday)
 	invalid(t, err, "left_on")
 	require.ErrorContains(t, err, "before they joined, on 2025-06-01")
@@ -191,10 +192,13 @@ func TestLeavingTheStaff(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, staffToday, m.Left, "today by default")
 	require.True(t, proto.Equal(&commonv1.Date{Year: 2026, Month: 3, Day: 2}, ev.(*schedulingv1.StaffMemberLeft).GetLeftOn()))
-	_, _, err = r.Leave("sup-1", time.Time{}, staffToday)
-	rule(t, err, "NOT_ON_STAFF")
+	_, ev, err = r.Leave("sup-1", time.Time{}, staffToday)
+	require.NoError(t, err)
+	require.Nil(t, ev, "recorded again on the day: nothing more")
 	require.Len(t, r.Members(staffToday, false), 1, "on the staff on their last day")
 	tomorrow := staffToday.AddDate(0, 0, 1)
+	_, _, err = r.Leave("sup-1", time.Time{}, tomorrow)
+	rule(t, err, "NOT_ON_STAFF")
 	require.Empty(t, r.Members(tomorrow, false))
 	require.Len(t, r.Members(tomorrow, true), 1)
 }
@@ -447,4 +451,50 @@ func TestActingInARoleTheRegisterGives(t *testing.T) {
 	rule(t, err, "NOT_IN_ROLE")
 	require.ErrorContains(t, err, "you are not on its staff register today")
 	rule(t, r.ActsAs("nobody", on, auth.RoleVolunteer), "NOT_IN_ROLE")
+}
+
+// A last day may be recorded up to three months ahead: they stay on the staff, cleared, until it
+// and not after; checks are recorded meanwhile; they are not added again until it has passed;
+// before then it may be recorded again, earlier or later, and the same day again records
+// nothing. Once it has passed, it is not (decision 120).
+func TestALastDayRecordedAhead(t *testing.T) {
+	r := newRegister(t)
+	r.add(t, cleared())
+	last := day(2026, 4, 30)
+	require.False(t, r.MovesLastDayLater("sup-1", last, staffToday), "a first leaving never lengthens a membership")
+	r.leave(t, "sup-1", last)
+	m, _ := r.Member("sup-1")
+	require.Equal(t, last, m.Left)
+	for d, want := range map[time.Time]bool{staffToday: true, last: true, last.AddDate(0, 0, 1): false} {
+		ok, why := m.Cleared(d)
+		require.Equal(t, want, ok, "%s: %s", d, why)
+	}
+	require.Len(t, r.Members(staffToday, false), 1)
+	r.check(t, "sup-1", schedulingv1.StaffCheck_STAFF_CHECK_SAFEGUARDING_TRAINING, staffToday)
+
+	_, _, err := r.Add(staff.Joining{Account: "sup-1", Role: volunteer, DBSChecked: staffToday}, staffToday)
+	rule(t, err, "ALREADY_ON_STAFF")
+	require.ErrorContains(t, err, "until 2026-04-30")
+
+	_, ev, err := r.Leave("sup-1", last, staffToday)
+	require.NoError(t, err)
+	require.Nil(t, ev, "the same last day again records nothing")
+	require.True(t, r.MovesLastDayLater("sup-1", day(2026, 5, 31), staffToday))
+	require.False(t, r.MovesLastDayLater("sup-1", day(2026, 3, 31), staffToday))
+	r.leave(t, "sup-1", day(2026, 5, 31)) // staying a month longer
+	r.leave(t, "sup-1", day(2026, 3, 31)) // and, after all, a month less
+
+	rebuilt, err := staff.Rebuild(uuid.New(), r.events)
+	require.NoError(t, err)
+	m, _ = rebuilt.Member("sup-1")
+	require.Equal(t, day(2026, 3, 31), m.Left, "the last recorded")
+	require.Equal(t, staffToday, m.Trained())
+
+	after := day(2026, 4, 1)
+	_, _, err = rebuilt.Leave("sup-1", day(2026, 4, 15), after)
+	rule(t, err, "NOT_ON_STAFF")
+	_, _, err = rebuilt.RecordCheck("sup-1", schedulingv1.StaffCheck_STAFF_CHECK_ENHANCED_DBS, after, after)
+	rule(t, err, "NOT_ON_STAFF")
+	_, _, err = rebuilt.Add(staff.Joining{Account: "sup-1", Role: volunteer, DBSChecked: after}, after)
+	require.NoError(t, err, "a new period after the last day")
 }

@@ -166,13 +166,16 @@ func (s *schedule) staffLeave() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "leave",
-		Short: "Record that someone left the centre's staff, on their last day or after it",
-		Long: `leave records that a member of staff left, --on being their last day (default today; not in the
-future, not before they joined). They are on the staff, and may be cleared, up to and including
-their last day. Anyone on the staff records their own leaving, with their own token; anyone
-else's is recorded by a coordinator of the centre or an administrator.`,
-		Example: `  familytime staff leave --centre $CENTRE --account vol-042 --on 2026-03-31`,
-		Args:    cobra.NoArgs,
+		Short: "Record someone's last day on the centre's staff: past, today, or up to 3 months ahead",
+		Long: `leave records a member of staff's last day, --on (default today; at most 3 months ahead, not
+before they joined). They are on the staff, and may be cleared, up to and including their last
+day. A last day still to come may be recorded again, earlier or later, until it has passed; the
+same day again changes nothing. Anyone on the staff records their own leaving, with their own
+token, and may bring their last day forward; anyone else's, and putting a last day off, is for a
+coordinator of the centre or an administrator (NOT_REGISTER_KEEPER otherwise).`,
+		Example: `  familytime staff leave --centre $CENTRE --account vol-042 --on 2026-03-31
+  familytime staff leave --centre $CENTRE --account vol-042   # today is their last day`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			req := &schedulingv1.RemoveStaffMemberRequest{CentreId: s.centre}
 			var err error

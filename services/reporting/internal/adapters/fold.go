@@ -350,10 +350,14 @@ var effects = map[string]func(f *Fold, a []any){
 		if !left.Valid {
 			return // joined_on <= NULL holds for no row
 		}
+		var latest *staffRow // the latest period that began by the last day, as the statement picks it
 		for _, p := range f.staff[[2]uuid.UUID{argUUID(a[0]), argUUID(a[1])}] {
-			if !p.leftOn.Valid && p.joinedOn.Valid && !p.joinedOn.Time.After(left.Time) {
-				p.leftOn = left
+			if p.joinedOn.Valid && !p.joinedOn.Time.After(left.Time) && (latest == nil || p.joinedOn.Time.After(latest.joinedOn.Time)) {
+				latest = p
 			}
+		}
+		if latest != nil {
+			latest.leftOn = left
 		}
 	},
 }

@@ -109,9 +109,11 @@ var statements = map[string]string{
 	// A period of membership of a centre's staff is keyed by the day it began: a member who left
 	// may join again only from a day after their last (decisions.md 82), as a new row.
 	"staff_added": `INSERT INTO {s}.staff (centre_id, member_id, role, joined_on) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-	// Closes the open period that began by the last day, never a later one: a leaving replayed
-	// after the member joined again leaves the new period open.
-	"staff_left": `UPDATE {s}.staff SET left_on = $3 WHERE centre_id = $1 AND member_id = $2 AND left_on IS NULL AND joined_on <= $3`,
+	// Sets the last day of the latest period that began by it, never a later one: a leaving
+	// replayed after the member joined again leaves the new period open. A last day recorded
+	// ahead may be recorded again, earlier or later, before it passes (decision 120).
+	"staff_left": `UPDATE {s}.staff SET left_on = $3 WHERE centre_id = $1 AND member_id = $2
+		AND joined_on = (SELECT max(joined_on) FROM {s}.staff WHERE centre_id = $1 AND member_id = $2 AND joined_on <= $3)`,
 }
 
 // shape is what a statement writes: one table, and there only the rows of its key, its first

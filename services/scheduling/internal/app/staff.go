@@ -94,7 +94,8 @@ func keeper(r *staff.Register, today time.Time, md eventstore.Metadata) error {
 	return r.Keeps(md.Actor, today)
 }
 
-// RemoveStaffMember records that a member of staff left, their last day left (zero: today). Of
+// RemoveStaffMember records that a member of staff leaves, their last day left (zero: today),
+// past or up to three months ahead, or records a last day not yet passed again (decision 120). Of
 // the register's changes only a leaving takes clearance away, and it may be recorded after the
 // last day: it takes the register's lock alone, so a supervised session's completion decided on
 // the register before it (guardStaff) commits first or is decided again (decisions.md 82).
@@ -104,15 +105,21 @@ func (a *App) RemoveStaffMember(ctx context.Context, centre uuid.UUID, account s
 		return staff.Member{}, time.Time{}, nil, err
 	}
 	expected, today := r.Version(), a.centreToday()
-	if md.Actor != account {
+	switch {
+	case md.Actor != account:
 		// Someone may record their own leaving; anyone else's is the register's keepers'.
 		if err := keeper(r, today, md); err != nil {
 			return staff.Member{}, time.Time{}, nil, err
 		}
+	case r.MovesLastDayLater(account, left, today) && keeper(r, today, md) != nil:
+		// A last day recorded ahead, perhaps by a coordinator ending someone's time at the
+		// centre, is not put off by its holder.
+		return staff.Member{}, time.Time{}, nil, problem.Rule(staff.ErrNotRegisterKeeper.Reason,
+			"your last day at the centre is already recorded: you may record an earlier one, but a later one is for a coordinator of the centre (familytime staff)")
 	}
 	m, ev, err := r.Leave(account, left, today)
-	if err != nil {
-		return staff.Member{}, time.Time{}, nil, err
+	if err != nil || ev == nil {
+		return m, today, nil, err // the same last day again records nothing
 	}
 	uow := new(eventstore.UnitOfWork)
 	uow.Project(func(ctx context.Context, tx pgx.Tx) error {

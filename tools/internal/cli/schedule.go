@@ -776,7 +776,15 @@ func (s *schedule) noshow() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "noshow BOOKING_ID",
 		Short: "Record that a party did not come, from 15 minutes after they were due (two unexplained no-shows release the family's place)",
-		Args:  cobra.ExactArgs(1),
+		Long: `noshow records that a party did not come: --party visiting (the visiting parent) or children (the
+children and whoever brings them), from 15 minutes after they were due, or from when they were due
+with --explained (the family gave a reason the centre accepts). Two unexplained no-shows release
+the family's place.
+
+A party that came is not a no-show (PARTY_ARRIVED): one whose arrival is recorded, or one of whom
+someone was admitted at the door (the visiting parent for the visiting party; the resident parent
+or a child for the children's). Record its arrival instead (familytime schedule arrive).`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := parseEnum[schedulingv1.Party]("party", party, "PARTY_", schedulingv1.Party_value)
 			if err != nil {

@@ -195,3 +195,38 @@ func TestASessionCalledOffByAHoldStillRecordsWhoCollectedTheChildren(t *testing.
 	_, _, err = g.family.Depart(later.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 24, 10, 40), []uuid.UUID{uncle, child1}, at(2026, 1, 24, 10, 45))
 	rule(t, err, "BOOKING_NOT_ACTIVE")
 }
+
+// Someone admitted at the door came: their party is not recorded as a no-show, though nobody
+// recorded its arrival (review 12 struck a visiting parent who checked in). The visiting parent
+// is of the visiting party, the resident parent and the children of the children's; an escort
+// may come with either, so their check-in alone decides nothing.
+func TestAPartyAdmittedAtTheDoorIsNotANoShow(t *testing.T) {
+	g := newRig(t)
+	b := g.book(t, day(2026, 1, 10), g.shared, jan)
+	checkIn := func(person uuid.UUID) {
+		t.Helper()
+		admitted, _, refusal, _, err := g.family.CheckIn(b.ID, person, at(2026, 1, 10, 9, 58))
+		require.NoError(t, err)
+		require.True(t, admitted, refusal)
+	}
+	late := at(2026, 1, 10, 10, 40)
+	checkIn(escort)
+	before := g.family.Version()
+	checkIn(visiting)
+	_, _, _, err := g.family.NoShow(b.ID, schedulingv1.Party_PARTY_VISITING, false, late)
+	rule(t, err, "PARTY_ARRIVED")
+	require.ErrorContains(t, err, visiting.String()+" was admitted at the door as the visiting parent")
+	_, _, _, err = g.family.NoShow(b.ID, schedulingv1.Party_PARTY_VISITING, true, late)
+	rule(t, err, "PARTY_ARRIVED")
+	require.Equal(t, before+1, g.family.Version(), "the refusals record nothing")
+	require.Zero(t, g.family.UnexplainedNoShows())
+
+	_, _, _, err = g.family.NoShow(b.ID, schedulingv1.Party_PARTY_CHILDREN, false, late)
+	require.NoError(t, err, "an escort's check-in says nothing of who brought the children")
+
+	other := g.book(t, day(2026, 1, 24), g.shared, jan)
+	_, _, _, _, err = g.family.CheckIn(other.ID, child1, at(2026, 1, 24, 10, 10))
+	require.NoError(t, err)
+	_, _, _, err = g.family.NoShow(other.ID, schedulingv1.Party_PARTY_CHILDREN, false, at(2026, 1, 24, 10, 40))
+	rule(t, err, "PARTY_ARRIVED")
+}

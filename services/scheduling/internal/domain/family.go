@@ -14,6 +14,7 @@ import (
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/problem"
+	"github.com/familytime/familytime/services/platform/words"
 )
 
 const (
@@ -900,6 +901,12 @@ func (f *Family) NoShow(id uuid.UUID, party schedulingv1.Party, explained bool, 
 	if _, ok := b.Arrived[party]; ok {
 		return nil, nil, nil, ErrPartyArrived
 	}
+	if person, role, ok := f.admittedFor(b, party); ok {
+		// Admitted at the door, they came, though nobody recorded the party's arrival: struck
+		// as a no-show, the family would lose its place for coming (review 12).
+		return nil, nil, nil, problem.Rule(ErrPartyArrived.Reason, fmt.Sprintf("the party came: %s was admitted at the door as the %s; "+
+			"record the party's arrival (familytime schedule arrive) rather than a no-show", person, words.Enum(role)))
+	}
 	if late := b.due(party).Add(NoShowGrace); !explained && now.Before(late) {
 		return nil, nil, nil, problem.Rule("NO_SHOW_TOO_EARLY", fmt.Sprintf("a party is recorded as not coming from %d minutes after they were due, at %s: they may still arrive (one who said they are not coming is an explained no-show)",
 			NoShowGrace/time.Minute, ClockAt(late, b.loc)))
@@ -923,6 +930,21 @@ func (f *Family) NoShow(id uuid.UUID, party schedulingv1.Party, explained bool, 
 	out = append(out, f.cancelWhere(func(o *Booking) bool { return o.Pattern == b.Pattern && o.Room == b.Room },
 		schedulingv1.CancellationReason_CANCELLATION_REASON_PLACE_RELEASED, now)...)
 	return b, out, rel, nil
+}
+
+// admittedFor is someone admitted at the door for the booking who can only have come with the
+// party: the visiting parent with the visiting party; the resident parent or a child with the
+// children's. Others named for the family (a relative, an escort) may come with either.
+func (f *Family) admittedFor(b *Booking, party schedulingv1.Party) (uuid.UUID, schedulingv1.PersonRole, bool) {
+	for _, p := range b.CheckedIn {
+		role, _ := f.role(p)
+		visiting := role == schedulingv1.PersonRole_PERSON_ROLE_VISITING_PARENT
+		children := role == schedulingv1.PersonRole_PERSON_ROLE_RESIDENT_PARENT || role == schedulingv1.PersonRole_PERSON_ROLE_CHILD
+		if (party == schedulingv1.Party_PARTY_VISITING && visiting) || (party == schedulingv1.Party_PARTY_CHILDREN && children) {
+			return p, role, true
+		}
+	}
+	return uuid.Nil, 0, false
 }
 
 // active is a booking still booked.

@@ -164,7 +164,12 @@ naming that pattern; end it with --until, close it that day, or choose other tim
 pattern's bookings still to come where they were booked: their dates still open, the same start
 time, an end no earlier than their last door time, and their rooms. Otherwise it is refused,
 saying how many bookings stand in the way (PATTERN_HAS_BOOKINGS): reschedule or cancel them first,
-or end this pattern (--until) and define the new times as a new pattern from the day after.`,
+or end this pattern (--until) and define the new times as a new pattern from the day after.
+
+The sessions before today are history: no --extra or --closed date before today is added or
+dropped, and once the pattern has opened its weekday, times, rooms and --from stay as they were
+(PAST_SESSIONS_FIXED) and --until moves only to yesterday or later. New times or rooms from a day
+on are a new pattern from the day after this one's --until.`,
 		Example: `  familytime schedule pattern --centre $CENTRE --every weekly --weekday saturday --start 10:00 --end 12:00 \
     --from 2026-01-10 --room $GARDEN --room $BLUE --closed 2026-12-26`,
 		Args: cobra.NoArgs,

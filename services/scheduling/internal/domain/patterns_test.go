@@ -122,7 +122,8 @@ func TestARoomOpensForOneSessionAtATime(t *testing.T) {
 // A redefinition keeps the pattern's bookings still to come where they were booked: new start
 // times, a zone, an end before a booking's last door time, a last date or a closure before a
 // booked session, or its room taken out are refused saying how many bookings stand in the way;
-// the end date moved on, a later end, a closure or a room without bookings are not.
+// the end date moved on, a later end, a closure or a room without bookings are not. Today is
+// before the pattern's first session, so that the past holds none (TestARedefinitionKeepsThePast).
 func TestARedefinitionKeepsThePatternsBookings(t *testing.T) {
 	g := newRig(t)
 	b := g.book(t, day(2026, 1, 10), g.shared, jan)
@@ -153,7 +154,7 @@ func TestARedefinitionKeepsThePatternsBookings(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			before := g.t.Version()
-			_, _, err := g.t.DefinePattern(spec(c.edit), day(2026, 1, 5), booked)
+			_, _, err := g.t.DefinePattern(spec(c.edit), day(2026, 1, 2), booked)
 			rule(t, err, "PATTERN_HAS_BOOKINGS")
 			require.ErrorIs(t, err, domain.ErrPatternHasBookings)
 			require.Contains(t, err.Error(), c.unkept+" still to come")
@@ -171,11 +172,99 @@ func TestARedefinitionKeepsThePatternsBookings(t *testing.T) {
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, _, err := g.t.DefinePattern(spec(edit), day(2026, 1, 5), booked)
+			_, _, err := g.t.DefinePattern(spec(edit), day(2026, 1, 2), booked)
 			require.NoError(t, err)
 		})
 	}
 	require.NoError(t, domain.KeepsBookings(g.pattern, nil), "no bookings, nothing to keep")
+}
+
+// A pattern's sessions before today are history (review 12): a new pattern adds no extra date
+// before today; a redefinition adds or drops no extra or closed date before today, and once the
+// pattern has opened keeps its weekday, times, rooms and first date, and moves its last date only
+// to yesterday or later. Closures, extra dates from today and a last date from yesterday on
+// still change.
+func TestARedefinitionKeepsThePast(t *testing.T) {
+	g := newRig(t) // a Saturday pattern from 2026-01-01, opened on 3 January
+	today := day(2026, 1, 12)
+	spec := func(edit func(*domain.PatternSpec)) domain.PatternSpec {
+		s := domain.PatternSpec{ID: g.pattern.ID, Recurrence: g.pattern.Recurrence, Weekday: g.pattern.Weekday, Start: g.pattern.Start,
+			End: g.pattern.End, First: g.pattern.First, Rooms: slices.Clone(g.pattern.Rooms)}
+		for d := range g.pattern.Closed {
+			s.Closed = append(s.Closed, d)
+		}
+		for d := range g.pattern.Extra {
+			s.Extra = append(s.Extra, d)
+		}
+		edit(&s)
+		return s
+	}
+	loft := uuid.New()
+	_, _, err := g.t.AddRoom(loft, "Loft", 2, false)
+	require.NoError(t, err)
+	before := g.t.Version()
+	for name, c := range map[string]struct {
+		edit   func(*domain.PatternSpec)
+		reason string
+	}{
+		"an extra date last week":       {func(s *domain.PatternSpec) { s.Extra = append(s.Extra, day(2026, 1, 7)) }, "extra_dates"},
+		"a closure of a past session":   {func(s *domain.PatternSpec) { s.Closed = append(s.Closed, day(2026, 1, 10)) }, "closed_dates"},
+		"a later end":                   {func(s *domain.PatternSpec) { s.End = hm(13, 0) }, "PAST_SESSIONS_FIXED"},
+		"a room added":                  {func(s *domain.PatternSpec) { s.Rooms = append(s.Rooms, loft) }, "PAST_SESSIONS_FIXED"},
+		"a room taken out":              {func(s *domain.PatternSpec) { s.Rooms = s.Rooms[:1] }, "PAST_SESSIONS_FIXED"},
+		"a later first date":            {func(s *domain.PatternSpec) { s.First = day(2026, 1, 8) }, "PAST_SESSIONS_FIXED"},
+		"fortnightly":                   {func(s *domain.PatternSpec) { s.Recurrence = schedulingv1.Recurrence_RECURRENCE_FORTNIGHTLY }, "PAST_SESSIONS_FIXED"},
+		"ended before its past session": {func(s *domain.PatternSpec) { s.Last = day(2026, 1, 9) }, "last_date"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, _, err := g.t.DefinePattern(spec(c.edit), today, nil)
+			if c.reason == "PAST_SESSIONS_FIXED" {
+				rule(t, err, c.reason)
+				require.ErrorContains(t, err, "has opened since 2026-01-03, and its sessions before today (2026-01-12) are history")
+			} else {
+				invalid(t, err, c.reason)
+			}
+			require.Equal(t, before, g.t.Version(), "nothing recorded")
+		})
+	}
+	for name, edit := range map[string]func(*domain.PatternSpec){
+		"ended yesterday":        func(s *domain.PatternSpec) { s.Last = day(2026, 1, 11) },
+		"ended later, then not":  func(s *domain.PatternSpec) { s.Last = time.Time{} },
+		"closed from today":      func(s *domain.PatternSpec) { s.Closed = append(s.Closed, day(2026, 1, 17)) },
+		"an extra date today on": func(s *domain.PatternSpec) { s.Extra = append(s.Extra, day(2026, 1, 14)) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, _, err := g.t.DefinePattern(spec(edit), today, nil)
+			require.NoError(t, err)
+		})
+	}
+	_, _, err = g.t.DefinePattern(domain.PatternSpec{ID: uuid.New(), Recurrence: schedulingv1.Recurrence_RECURRENCE_WEEKLY, Weekday: time.Monday,
+		Start: hm(18, 0), End: hm(19, 0), First: today, Rooms: []uuid.UUID{g.shared.ID}, Extra: []time.Time{day(2026, 1, 6)}}, today, nil)
+	invalid(t, err, "extra_dates")
+	require.ErrorContains(t, err, "must not add or drop a date before today (2026-01-12)")
+}
+
+// A room is in one place: a pattern opening it in another time zone than a pattern that opens it
+// already is refused, whatever the dates. Review 12 opened a room on Monday 10:00 in London and
+// again on Tuesday 00:00 in Kiritimati, the same instant on another local date, and the room
+// took twice its capacity.
+func TestARoomsPatternsShareItsTimeZone(t *testing.T) {
+	g := newRig(t) // Saturdays 10:00-12:00 in Europe/London, both rooms
+	today := day(2026, 1, 5)
+	kiritimati := domain.PatternSpec{ID: uuid.New(), Recurrence: schedulingv1.Recurrence_RECURRENCE_WEEKLY, Weekday: time.Sunday,
+		Start: hm(0, 0), End: hm(1, 30), First: today, Rooms: []uuid.UUID{g.shared.ID}, Zone: "Pacific/Kiritimati"}
+	before := g.t.Version()
+	_, _, err := g.t.DefinePattern(kiritimati, today, nil)
+	invalid(t, err, "time_zone")
+	require.ErrorContains(t, err, "must be Europe/London, the time zone of pattern "+g.pattern.ID.String())
+	require.Equal(t, before, g.t.Version(), "nothing recorded")
+
+	loft := uuid.New()
+	_, _, err = g.t.AddRoom(loft, "Loft", 2, false)
+	require.NoError(t, err)
+	kiritimati.Rooms = []uuid.UUID{loft}
+	_, _, err = g.t.DefinePattern(kiritimati, today, nil)
+	require.NoError(t, err, "a room no other pattern opens takes the zone it is in")
 }
 
 // Patterns recorded overlapping before the rule can still be ended: a change that only takes

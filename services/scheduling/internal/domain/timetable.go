@@ -179,6 +179,9 @@ var (
 	// ErrPatternOverlaps matches every refusal of a pattern that would open a room another pattern
 	// opens at the same time (overlapping says which).
 	ErrPatternOverlaps = problem.Rule("PATTERN_OVERLAPS", "the pattern would open a room at times another pattern opens it")
+	// ErrPastSessionsFixed matches every refusal of a redefinition that would change when or
+	// where a pattern opened before today (keepsThePast).
+	ErrPastSessionsFixed = problem.Rule("PAST_SESSIONS_FIXED", "the pattern's sessions before today are history: they are not changed")
 	// ErrPatternHasBookings matches every refusal of a redefinition that would leave bookings
 	// outside the pattern (unkept says how many).
 	ErrPatternHasBookings = problem.Rule("PATTERN_HAS_BOOKINGS", "the change would move or remove sessions the pattern has bookings in")
@@ -253,6 +256,75 @@ func (p *Pattern) within(old *Pattern) bool {
 	return true
 }
 
+// keepsThePast refuses a definition of p that would change the sessions its pattern (old; nil
+// for a new one) opened before today: they happened, families were booked into them, and the
+// published figures count their places (review 12 added a quarter's sessions after it closed).
+// Extra and closed dates before today stay as they were; once the pattern has opened, its
+// weekday, recurrence, first date, times, zone and rooms stay too, and a last date is moved only
+// to yesterday or later. New times or rooms from a day on are a new pattern, from the day after
+// this one's last.
+func keepsThePast(old, p *Pattern, today time.Time) error {
+	past := func(pt *Pattern, m func(*Pattern) map[time.Time]bool) []time.Time {
+		var out []time.Time
+		if pt != nil {
+			for d := range m(pt) {
+				if d.Before(today) {
+					out = append(out, d)
+				}
+			}
+		}
+		return sortedDates(out)
+	}
+	for _, f := range []struct {
+		field string
+		dates func(*Pattern) map[time.Time]bool
+	}{{"extra_dates", func(pt *Pattern) map[time.Time]bool { return pt.Extra }}, {"closed_dates", func(pt *Pattern) map[time.Time]bool { return pt.Closed }}} {
+		if !slices.EqualFunc(past(p, f.dates), past(old, f.dates), time.Time.Equal) {
+			return problem.Invalid(f.field, "must not add or drop a date before today ("+dates.String(today)+"): the sessions before today are history")
+		}
+	}
+	if old == nil || !old.openedBefore(today) {
+		return nil
+	}
+	sameRooms := len(p.Rooms) == len(old.Rooms) && !slices.ContainsFunc(p.Rooms, func(r uuid.UUID) bool { return !slices.Contains(old.Rooms, r) })
+	if p.Weekday != old.Weekday || p.Recurrence != old.Recurrence || !p.First.Equal(old.First) || p.Start != old.Start ||
+		p.End != old.End || p.Zone != old.Zone || !sameRooms {
+		return problem.Rule(ErrPastSessionsFixed.Reason, fmt.Sprintf("pattern %s has opened since %s, and its sessions before today (%s) are "+
+			"history: its weekday, times, rooms and first date stay as they were. For new times or rooms, end it (its last date) and "+
+			"define a new pattern from the day after; closures, extra dates from today and its last date may still change",
+			old.ID, dates.String(old.firstSession()), dates.String(today)))
+	}
+	yesterday := today.AddDate(0, 0, -1)
+	if !p.Last.Equal(old.Last) && ((!old.Last.IsZero() && old.Last.Before(yesterday)) || (!p.Last.IsZero() && p.Last.Before(yesterday))) {
+		return problem.Invalid("last_date", "must not move to or from a day before yesterday ("+dates.String(yesterday)+
+			"): the sessions before today are history")
+	}
+	return nil
+}
+
+// openedBefore reports whether the pattern had a session before today: its first regular date
+// or an extra date.
+func (p *Pattern) openedBefore(today time.Time) bool {
+	for d := range p.Extra {
+		if d.Before(today) && p.OpensOn(d) {
+			return true
+		}
+	}
+	// Closures are finite: among as many regular weeks as there are closures, doubled for a
+	// fortnight, and one more, one opens if any does.
+	d := p.firstSession()
+	for range 2 * (len(p.Closed) + 1) {
+		if !d.Before(today) || (!p.Last.IsZero() && d.After(p.Last)) {
+			return false
+		}
+		if p.OpensOn(d) {
+			return true
+		}
+		d = d.AddDate(0, 0, 7)
+	}
+	return false
+}
+
 // overlapping refuses p if it would open one of its rooms, on or after from, at a time another
 // of the centre's patterns opens it: two patterns' sessions in one room are two occupancies, and
 // neither would count the other's families (ErrPatternOverlaps, naming the pattern, the room and
@@ -271,6 +343,13 @@ func (t *Timetable) overlapping(p *Pattern, from time.Time) error {
 		}
 		if len(shared) == 0 {
 			continue
+		}
+		if q.loc.String() != p.loc.String() {
+			// A room is in one place: its sessions keep one time zone. Two zones would put one
+			// instant on two local dates, which the dates compared below would miss (review 12).
+			room := t.rooms[shared[0]]
+			return problem.Invalid("time_zone", fmt.Sprintf("must be %s, the time zone of pattern %s, which opens %s (room %s): a room is in "+
+				"one place, and its sessions are in its time zone", q.loc, q.ID, room.Name, room.ID))
 		}
 		for _, d := range sharedDates(p, q, from) {
 			if On(d, p.Start, p.loc).Before(On(d, q.End, q.loc)) && On(d, q.Start, q.loc).Before(On(d, p.End, p.loc)) {
@@ -376,6 +455,9 @@ func (t *Timetable) DefinePattern(s PatternSpec, today time.Time, booked []Booke
 		p.ExtraDates = append(p.ExtraDates, dates.Proto(d))
 	}
 	defined := PatternFromProto(p)
+	if err := keepsThePast(t.patterns[s.ID], defined, today); err != nil {
+		return nil, nil, err
+	}
 	if old, redefining := t.patterns[s.ID]; !redefining || !defined.within(old) {
 		if err := t.overlapping(defined, today); err != nil {
 			return nil, nil, err

@@ -495,10 +495,13 @@ func (r *referralCommand) endCommand() *cobra.Command {
 	cmd := r.caseCommand(&cobra.Command{
 		Use:   "end REFERRAL_ID --outcome OUTCOME",
 		Short: "End a case with its outcome",
-		Long: `end ends a case that was ready for contact or in contact, with the outcome the national statistics
-count: the family moved on to contact they arrange themselves, moved to handover, stepped down to
-supported contact, was referred back to court, withdrew, or the case ended for safety. Only a case
-of supervised contact steps down to supported, and a handover-only case does not move to handover.`,
+		Long: `end ends a case that was ready for contact, in contact or suspended, with the outcome the national
+statistics count: the family moved on to contact they arrange themselves, moved to handover,
+stepped down to supported contact, was referred back to court, withdrew, or the case ended for
+safety. Only a case of supervised contact steps down to supported, and a handover-only case does
+not move to handover. A case a safeguarding hold suspends ends referred back to court, withdrawn
+or for safety (OUTCOME_UNDER_HOLD otherwise): the lead lifts the hold first if the family did
+move on.`,
 		Example: `  familytime referral end $REFERRAL --centre $CENTRE --outcome self-arranged \
     --note "Parents now arrange contact themselves"`,
 	}, func() (err error) {

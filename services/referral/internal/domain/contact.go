@@ -165,8 +165,16 @@ func (r *Referral) EndCase(outcome referralv1.CaseOutcome, note string, today ti
 // outcomeFits checks an outcome that says where the family moved from against the case's kind
 // of contact (decisions.md 77): a case steps down from supervised to supported contact only if it
 // is supervised (ErrNotSupervisedContact), and moves to handover only if it is not handover-only
-// already (ErrAlreadyHandover). The other outcomes fit any kind of contact.
+// already (ErrAlreadyHandover). The other outcomes fit any kind of contact. A case a hold
+// suspends moves on to none of them (ErrOutcomeUnderHold): the national body's figures count
+// them as contact that went well (decision 122; review 12 ended a case under a hold as
+// self-arranged).
 func (r *Referral) outcomeFits(outcome referralv1.CaseOutcome) error {
+	progress := outcome == referralv1.CaseOutcome_CASE_OUTCOME_SELF_ARRANGED || outcome == referralv1.CaseOutcome_CASE_OUTCOME_MOVED_TO_HANDOVER ||
+		outcome == referralv1.CaseOutcome_CASE_OUTCOME_STEPPED_DOWN_TO_SUPPORTED
+	if r.state == Suspended && progress {
+		return ErrOutcomeUnderHold
+	}
 	switch st := r.contactType(); outcome {
 	case referralv1.CaseOutcome_CASE_OUTCOME_STEPPED_DOWN_TO_SUPPORTED:
 		if st != commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {

@@ -280,6 +280,25 @@ func TestSupportedContactTerm(t *testing.T) {
 	require.Equal(t, beyond6, r.SupportedContactTerm(date(2027, 9, 1)))
 	h.ok(r.Suspend(holdID, today))
 	require.Equal(t, beyond12, r.SupportedContactTerm(date(2028, 3, 1)), "a suspended case's contact began all the same")
-	h.ok(r.EndCase(referralv1.CaseOutcome_CASE_OUTCOME_SELF_ARRANGED, "", today))
+	h.ok(r.EndCase(referralv1.CaseOutcome_CASE_OUTCOME_ENDED_FOR_SAFETY, "", today))
 	require.Equal(t, none, r.SupportedContactTerm(date(2028, 3, 1)), "an ended case is not flagged")
+}
+
+// A case a safeguarding hold suspends ends referred back to the court, withdrawn or for safety,
+// never as contact that went well while the hold stands (decision 122, review 12).
+func TestACaseUnderAHoldDoesNotEndAsMovingOn(t *testing.T) {
+	for _, outcome := range []referralv1.CaseOutcome{referralv1.CaseOutcome_CASE_OUTCOME_SELF_ARRANGED,
+		referralv1.CaseOutcome_CASE_OUTCOME_MOVED_TO_HANDOVER, referralv1.CaseOutcome_CASE_OUTCOME_STEPPED_DOWN_TO_SUPPORTED} {
+		r, _ := inState(t, domain.Suspended)
+		_, err := r.EndCase(outcome, "", today)
+		require.ErrorIs(t, err, domain.ErrOutcomeUnderHold, outcome.String())
+		require.Equal(t, domain.Suspended, r.State(), "nothing recorded")
+	}
+	for _, outcome := range []referralv1.CaseOutcome{referralv1.CaseOutcome_CASE_OUTCOME_REFERRED_BACK_TO_COURT,
+		referralv1.CaseOutcome_CASE_OUTCOME_WITHDRAWN, referralv1.CaseOutcome_CASE_OUTCOME_ENDED_FOR_SAFETY} {
+		r, _ := inState(t, domain.Suspended)
+		_, err := r.EndCase(outcome, "", today)
+		require.NoError(t, err, outcome.String())
+		require.Equal(t, domain.Ended, r.State())
+	}
 }

@@ -150,6 +150,12 @@ var (
 	// ErrAlreadyHandover: a case of handover-only contact does not move to handover.
 	ErrAlreadyHandover = problem.Rule("ALREADY_HANDOVER",
 		"the case is handover-only contact already, so it does not move to handover; choose the outcome that happened")
+	// ErrOutcomeUnderHold: a case a safeguarding hold suspends does not end with an outcome that
+	// says contact went well (decision 122).
+	ErrOutcomeUnderHold = problem.Rule("OUTCOME_UNDER_HOLD",
+		"a safeguarding hold suspends the case: it ends referred back to the court, withdrawn, or ended for safety, "+
+			"not with an outcome that says contact went on well (self-arranged, handover, stepped down) while the hold stands; "+
+			"the safeguarding lead lifts the hold first if the family did move on")
 	// ErrCentreSuspended: the national association suspended the centre's accreditation; it takes
 	// no new referrals and accepts or waitlists no family until the suspension is lifted.
 	ErrCentreSuspended = problem.Rule("CENTRE_SUSPENDED",

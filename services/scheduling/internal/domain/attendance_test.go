@@ -230,3 +230,33 @@ func TestAPartyAdmittedAtTheDoorIsNotANoShow(t *testing.T) {
 	_, _, _, err = g.family.NoShow(other.ID, schedulingv1.Party_PARTY_CHILDREN, false, at(2026, 1, 24, 10, 40))
 	rule(t, err, "PARTY_ARRIVED")
 }
+
+// The children at a session are those checked in or named in the children's arrival: review 12
+// checked in one child of two, recorded both arriving and leaving, and the session counted one.
+// When neither names a child, every child of the family is counted.
+func TestTheChildrenCountedAreThoseCheckedInOrSeenArriving(t *testing.T) {
+	counted := func(checkIn, named []uuid.UUID) []string {
+		t.Helper()
+		g := newRig(t)
+		b := g.book(t, day(2026, 1, 10), g.shared, jan)
+		for _, p := range checkIn {
+			_, _, _, _, err := g.family.CheckIn(b.ID, p, at(2026, 1, 10, 9, 58))
+			require.NoError(t, err)
+		}
+		_, _, err := g.family.Arrive(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 0), []uuid.UUID{visiting}, at(2026, 1, 10, 10, 1))
+		require.NoError(t, err)
+		_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), append([]uuid.UUID{resident}, named...), at(2026, 1, 10, 10, 16))
+		require.NoError(t, err)
+		_, done, err := g.family.Complete(b.ID, "", "account-volunteer", false, at(2026, 1, 10, 11, 30))
+		require.NoError(t, err)
+		var ids []string
+		for _, c := range done.GetChildren() {
+			ids = append(ids, c.GetPersonId())
+		}
+		return ids
+	}
+	both := []string{child1.String(), child2.String()}
+	require.ElementsMatch(t, both, counted([]uuid.UUID{child1}, []uuid.UUID{child1, child2}), "one checked in, both seen arriving")
+	require.ElementsMatch(t, []string{child2.String()}, counted(nil, []uuid.UUID{child2}), "one seen arriving")
+	require.ElementsMatch(t, both, counted([]uuid.UUID{resident}, nil), "no child named: every child")
+}

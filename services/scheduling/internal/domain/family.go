@@ -180,6 +180,9 @@ type Booking struct {
 	CheckedIn         []uuid.UUID
 	Refusals          int
 	Arrived, Departed map[schedulingv1.Party]time.Time
+	// BroughtIn are the people the children's party's arrival named: who brought them, and the
+	// children who came (attending).
+	BroughtIn []uuid.UUID
 	// SupervisedBy is who supervised the session, once it is completed (Complete).
 	SupervisedBy string
 }
@@ -863,12 +866,14 @@ func (f *Family) Complete(id uuid.UUID, supervisedBy, caller string, bySuperviso
 	return b, ev, nil
 }
 
-// attending are the children at a session with their age band on its date: those checked in,
-// or every child of the family when nobody checked a child in.
+// attending are the children at a session with their age band on its date: those checked in or
+// named in the children's arrival (review 12: a child whose arrival and departure were recorded,
+// but who was not checked in, went uncounted), or every child of the family when neither names a
+// child.
 func (f *Family) attending(b *Booking) []*schedulingv1.AttendingChild {
 	var out []*schedulingv1.AttendingChild
 	for _, c := range f.ready.Children {
-		if slices.Contains(b.CheckedIn, c.ID) {
+		if slices.Contains(b.CheckedIn, c.ID) || slices.Contains(b.BroughtIn, c.ID) {
 			out = append(out, &schedulingv1.AttendingChild{PersonId: c.ID.String(), AgeBand: ageband.At(c.BirthYear, c.BirthMonth, b.Date)})
 		}
 	}
@@ -970,7 +975,7 @@ func (f *Family) copy() (*Family, error) {
 	}
 	for k, v := range f.bookings {
 		b := *v
-		b.CheckedIn = slices.Clone(v.CheckedIn)
+		b.CheckedIn, b.BroughtIn = slices.Clone(v.CheckedIn), slices.Clone(v.BroughtIn)
 		b.Arrived, b.Departed = map[schedulingv1.Party]time.Time{}, map[schedulingv1.Party]time.Time{}
 		for p, t := range v.Arrived {
 			b.Arrived[p] = t
@@ -1031,7 +1036,13 @@ func (f *Family) apply(ev proto.Message) error {
 	case *schedulingv1.CheckInRefused:
 		f.bookings[uuid.MustParse(e.GetBookingId())].Refusals++
 	case *schedulingv1.PartyArrived:
-		f.bookings[uuid.MustParse(e.GetBookingId())].Arrived[e.GetParty()] = e.GetAt().AsTime()
+		b := f.bookings[uuid.MustParse(e.GetBookingId())]
+		b.Arrived[e.GetParty()] = e.GetAt().AsTime()
+		if e.GetParty() == schedulingv1.Party_PARTY_CHILDREN {
+			for _, p := range e.GetPersonIds() {
+				b.BroughtIn = append(b.BroughtIn, uuid.MustParse(p))
+			}
+		}
 	case *schedulingv1.PartyDeparted:
 		f.bookings[uuid.MustParse(e.GetBookingId())].Departed[e.GetParty()] = e.GetAt().AsTime()
 	case *schedulingv1.SessionCompleted:

@@ -288,7 +288,7 @@ func keepsThePast(old, p *Pattern, today time.Time) error {
 	}
 	sameRooms := len(p.Rooms) == len(old.Rooms) && !slices.ContainsFunc(p.Rooms, func(r uuid.UUID) bool { return !slices.Contains(old.Rooms, r) })
 	if p.Weekday != old.Weekday || p.Recurrence != old.Recurrence || !p.First.Equal(old.First) || p.Start != old.Start ||
-		p.End != old.End || p.Zone != old.Zone || !sameRooms {
+		p.End != old.End || p.loc.String() != old.loc.String() || !sameRooms {
 		return problem.Rule(ErrPastSessionsFixed.Reason, fmt.Sprintf("pattern %s has opened since %s, and its sessions before today (%s) are "+
 			"history: its weekday, times, rooms and first date stay as they were. For new times or rooms, end it (its last date) and "+
 			"define a new pattern from the day after; closures, extra dates from today and its last date may still change",

@@ -321,8 +321,11 @@ func (s *schedule) book() *cobra.Command {
 		family, pattern, day, room, start string
 	)
 	cmd := &cobra.Command{
-		Use:     "book",
-		Short:   "Book a family into a room of an opening session; the door times follow the family's stagger",
+		Use:   "book",
+		Short: "Book a family into a room of an opening session; the door times follow the family's stagger",
+		Long: `book books a family ready for contact into a room of an opening session not yet begun, up to a
+year ahead, within the room's places. The door times follow the family's agreed
+session length and stagger; --start moves the children's contact later in the session.`,
 		Example: `  familytime schedule book --centre $CENTRE --family $FAMILY --pattern $PATTERN --date 2026-01-10 --room $GARDEN`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -463,6 +463,9 @@ func (f *Family) cancellation(b *Booking, by schedulingv1.CancelledBy, reason sc
 		NoticeMinutes: int64(notice / time.Minute), Late: notice < LateNotice, ServiceType: b.ServiceType}
 }
 
+// BookAhead is how far ahead a session may be booked, in months.
+const BookAhead = 12
+
 // Book books the family into room of session s, the children's contact from start (nil: as
 // early as possible), for the family's session length and with its stagger. now is the instant
 // it is now. The occupancy (capacity, supervised alone) is checked by Occupancy.Take.
@@ -473,6 +476,12 @@ func (f *Family) Book(id, centre uuid.UUID, s Session, roomID uuid.UUID, start *
 	}
 	if s.Opens.Before(now) || s.Opens.Equal(now) {
 		return nil, nil, problem.Invalid("date", "the session on "+dates.String(s.Date)+" has begun or is in the past")
+	}
+	if latest := now.AddDate(0, BookAhead, 0); s.Opens.After(latest) {
+		// A family's contact is reviewed and may end within months; a date years ahead is a
+		// slip of the keyboard (review 12 booked one in 2199).
+		return nil, nil, problem.Invalid("date", fmt.Sprintf("the session on %s is more than %d months ahead: book sessions up to %s",
+			dates.String(s.Date), BookAhead, dates.String(LocalDate(latest, s.Opens.Location()))))
 	}
 	switch {
 	case f.ended:

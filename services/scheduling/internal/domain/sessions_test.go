@@ -614,3 +614,14 @@ func TestRescheduleMovesTheBooking(t *testing.T) {
 	rule(t, err, "SAME_SESSION")
 	require.Equal(t, before, g.family.Version())
 }
+
+// A session is booked up to a year ahead: a date years away is a slip (review 12 booked 2199).
+func TestASessionIsBookedUpToAYearAhead(t *testing.T) {
+	g := newRig(t)
+	g.book(t, day(2027, 1, 2), g.shared, jan) // the last Saturday within a year of 5 January 2026
+	before := g.family.Version()
+	_, _, err := g.family.Book(uuid.New(), centre, g.session(t, day(2027, 1, 9)), g.shared.ID, nil, jan)
+	invalid(t, err, "date")
+	require.ErrorContains(t, err, "the session on 2027-01-09 is more than 12 months ahead: book sessions up to 2027-01-05")
+	require.Equal(t, before, g.family.Version(), "nothing recorded")
+}

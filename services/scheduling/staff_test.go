@@ -509,8 +509,8 @@ func TestCentreCallsAreMadeByStaffTheRegisterClears(t *testing.T) {
 }
 
 // A last day may be recorded ahead (decision 120): its holder stays cleared until it, and may
-// bring it forward themselves, but putting it off is the register's keepers': a coordinator
-// ending someone's time at the centre is not undone by them.
+// bring it forward themselves, to today at the earliest, but putting it off is the register's
+// keepers': a coordinator ending someone's time at the centre is not undone by them.
 func TestALastDayRecordedAheadIsPutOffOnlyByTheRegistersKeepers(t *testing.T) {
 	g := newRig(t, monday)
 	trained := time.Date(2025, 12, 2, 0, 0, 0, 0, time.UTC)
@@ -540,6 +540,10 @@ func TestALastDayRecordedAheadIsPutOffOnlyByTheRegistersKeepers(t *testing.T) {
 	require.Contains(t, status.Convert(err).Message(), "a later one is for a coordinator")
 	require.Equal(t, before, events(), "nothing appended")
 
+	_, err = leave(volunteer, time.Date(2026, 1, 4, 0, 0, 0, 0, time.UTC))
+	code, _ = field(err)
+	require.Equal(t, codes.InvalidArgument, code, "not into the past by its holder (review 13): %v", err)
+	require.Equal(t, before, events(), "nothing appended")
 	_, err = leave(volunteer, time.Date(2026, 1, 20, 0, 0, 0, 0, time.UTC))
 	require.NoError(t, err, "brought forward by its holder")
 	_, err = leave(volunteer, time.Date(2026, 1, 20, 0, 0, 0, 0, time.UTC))

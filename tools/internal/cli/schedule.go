@@ -790,8 +790,8 @@ with --explained (the family gave a reason the centre accepts). Two unexplained 
 the family's place.
 
 A party that came is not a no-show (PARTY_ARRIVED): one whose arrival is recorded, or one of whom
-someone was admitted at the door (the visiting parent for the visiting party; the resident parent
-or a child for the children's). Record its arrival instead (familytime schedule arrive).`,
+someone was admitted at the door (the visiting parent for the visiting party; a child for the
+children's). Record its arrival instead (familytime schedule arrive).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := parseEnum[schedulingv1.Party]("party", party, "PARTY_", schedulingv1.Party_value)

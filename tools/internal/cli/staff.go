@@ -171,8 +171,9 @@ func (s *schedule) staffLeave() *cobra.Command {
 before they joined). They are on the staff, and may be cleared, up to and including their last
 day. A last day still to come may be recorded again, earlier or later, until it has passed; the
 same day again changes nothing. Anyone on the staff records their own leaving, with their own
-token, and may bring their last day forward; anyone else's, and putting a last day off, is for a
-coordinator of the centre or an administrator (NOT_REGISTER_KEEPER otherwise).`,
+token, today or ahead, and may bring their last day forward, to today at the earliest; anyone
+else's, a last day in the past, and putting a last day off are for a coordinator of the centre or
+an administrator (NOT_REGISTER_KEEPER otherwise).`,
 		Example: `  familytime staff leave --centre $CENTRE --account vol-042 --on 2026-03-31
   familytime staff leave --centre $CENTRE --account vol-042   # today is their last day`,
 		Args: cobra.NoArgs,

@@ -111,11 +111,18 @@ func (a *App) RemoveStaffMember(ctx context.Context, centre uuid.UUID, account s
 		if err := keeper(r, today, md); err != nil {
 			return staff.Member{}, time.Time{}, nil, err
 		}
-	case r.MovesLastDayLater(account, left, today) && keeper(r, today, md) != nil:
+	case keeper(r, today, md) == nil:
+		// A coordinator records their own leaving as anyone's.
+	case r.MovesLastDayLater(account, left, today):
 		// A last day recorded ahead, perhaps by a coordinator ending someone's time at the
 		// centre, is not put off by its holder.
 		return staff.Member{}, time.Time{}, nil, problem.Rule(staff.ErrNotRegisterKeeper.Reason,
 			"your last day at the centre is already recorded: you may record an earlier one, but a later one is for a coordinator of the centre (familytime staff)")
+	case !left.IsZero() && left.Before(today):
+		// A last day in the past would take back what they did since, and once passed it stands
+		// (review 13): a past day is the register's keepers' to record.
+		return staff.Member{}, time.Time{}, nil, problem.Invalid("left_on", "must not be before today ("+today.Format(time.DateOnly)+
+			") when you record your own leaving: a coordinator of the centre records a last day that has passed")
 	}
 	m, ev, err := r.Leave(account, left, today)
 	if err != nil || ev == nil {

@@ -198,8 +198,8 @@ func TestASessionCalledOffByAHoldStillRecordsWhoCollectedTheChildren(t *testing.
 
 // Someone admitted at the door came: their party is not recorded as a no-show, though nobody
 // recorded its arrival (review 12 struck a visiting parent who checked in). The visiting parent
-// is of the visiting party, the resident parent and the children of the children's; an escort
-// may come with either, so their check-in alone decides nothing.
+// shows the visiting party came, a child the children's; the resident parent may come without
+// the children, and an escort with either party, so their check-in alone shows nothing (review 13).
 func TestAPartyAdmittedAtTheDoorIsNotANoShow(t *testing.T) {
 	g := newRig(t)
 	b := g.book(t, day(2026, 1, 10), g.shared, jan)
@@ -211,6 +211,7 @@ func TestAPartyAdmittedAtTheDoorIsNotANoShow(t *testing.T) {
 	}
 	late := at(2026, 1, 10, 10, 40)
 	checkIn(escort)
+	checkIn(resident)
 	before := g.family.Version()
 	checkIn(visiting)
 	_, _, _, err := g.family.NoShow(b.ID, schedulingv1.Party_PARTY_VISITING, false, late)
@@ -222,7 +223,7 @@ func TestAPartyAdmittedAtTheDoorIsNotANoShow(t *testing.T) {
 	require.Zero(t, g.family.UnexplainedNoShows())
 
 	_, _, _, err = g.family.NoShow(b.ID, schedulingv1.Party_PARTY_CHILDREN, false, late)
-	require.NoError(t, err, "an escort's check-in says nothing of who brought the children")
+	require.NoError(t, err, "the resident parent's and an escort's check-ins say nothing of the children")
 
 	other := g.book(t, day(2026, 1, 24), g.shared, jan)
 	_, _, _, _, err = g.family.CheckIn(other.ID, child1, at(2026, 1, 24, 10, 10))

@@ -946,14 +946,15 @@ func (f *Family) NoShow(id uuid.UUID, party schedulingv1.Party, explained bool, 
 	return b, out, rel, nil
 }
 
-// admittedFor is someone admitted at the door for the booking who can only have come with the
-// party: the visiting parent with the visiting party; the resident parent or a child with the
-// children's. Others named for the family (a relative, an escort) may come with either.
+// admittedFor is someone admitted at the door for the booking who shows the party came: the
+// visiting parent for the visiting party; a child for the children's (a resident parent may come
+// without the children, review 13). Others named for the family (a relative, an escort) may come
+// with either party, so their check-in shows nothing.
 func (f *Family) admittedFor(b *Booking, party schedulingv1.Party) (uuid.UUID, schedulingv1.PersonRole, bool) {
 	for _, p := range b.CheckedIn {
 		role, _ := f.role(p)
 		visiting := role == schedulingv1.PersonRole_PERSON_ROLE_VISITING_PARENT
-		children := role == schedulingv1.PersonRole_PERSON_ROLE_RESIDENT_PARENT || role == schedulingv1.PersonRole_PERSON_ROLE_CHILD
+		children := role == schedulingv1.PersonRole_PERSON_ROLE_CHILD
 		if (party == schedulingv1.Party_PARTY_VISITING && visiting) || (party == schedulingv1.Party_PARTY_CHILDREN && children) {
 			return p, role, true
 		}

@@ -93,8 +93,9 @@ func TestARoomOpensForOneSessionAtATime(t *testing.T) {
 			require.NoError(t, err)
 		})
 	}
-	// Dates both opened that are past do not count: a redefinition may reach back to a first date
-	// before today, over sessions of a pattern that has ended.
+	// A redefinition does not reach back to a first date before today, over sessions of a pattern
+	// that has ended (review 13 opened a room twice in the past so): the past is not compared for
+	// overlaps because it is not changed (TestARedefinitionKeepsThePast).
 	t.Run("only in the past", func(t *testing.T) {
 		probe := domain.NewTimetable(centre)
 		_, _, err := probe.AddRoom(garden.ID, garden.Name, garden.Capacity, garden.Supervised)
@@ -110,7 +111,7 @@ func TestARoomOpensForOneSessionAtATime(t *testing.T) {
 		_, _, err = probe.DefinePattern(later, today, nil)
 		rule(t, err, "PATTERN_OVERLAPS")
 		_, _, err = probe.DefinePattern(later, day(2026, 1, 18), nil)
-		require.NoError(t, err)
+		invalid(t, err, "first_date")
 	})
 	// Redefining a pattern does not make it meet itself.
 	sat.ID = satPattern.ID
@@ -154,7 +155,7 @@ func TestARedefinitionKeepsThePatternsBookings(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			before := g.t.Version()
-			_, _, err := g.t.DefinePattern(spec(c.edit), day(2026, 1, 2), booked)
+			_, _, err := g.t.DefinePattern(spec(c.edit), day(2025, 12, 31), booked)
 			rule(t, err, "PATTERN_HAS_BOOKINGS")
 			require.ErrorIs(t, err, domain.ErrPatternHasBookings)
 			require.Contains(t, err.Error(), c.unkept+" still to come")
@@ -172,7 +173,7 @@ func TestARedefinitionKeepsThePatternsBookings(t *testing.T) {
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, _, err := g.t.DefinePattern(spec(edit), day(2026, 1, 2), booked)
+			_, _, err := g.t.DefinePattern(spec(edit), day(2025, 12, 31), booked)
 			require.NoError(t, err)
 		})
 	}
@@ -207,14 +208,15 @@ func TestARedefinitionKeepsThePast(t *testing.T) {
 		edit   func(*domain.PatternSpec)
 		reason string
 	}{
-		"an extra date last week":       {func(s *domain.PatternSpec) { s.Extra = append(s.Extra, day(2026, 1, 7)) }, "extra_dates"},
-		"a closure of a past session":   {func(s *domain.PatternSpec) { s.Closed = append(s.Closed, day(2026, 1, 10)) }, "closed_dates"},
-		"a later end":                   {func(s *domain.PatternSpec) { s.End = hm(13, 0) }, "PAST_SESSIONS_FIXED"},
-		"a room added":                  {func(s *domain.PatternSpec) { s.Rooms = append(s.Rooms, loft) }, "PAST_SESSIONS_FIXED"},
-		"a room taken out":              {func(s *domain.PatternSpec) { s.Rooms = s.Rooms[:1] }, "PAST_SESSIONS_FIXED"},
-		"a later first date":            {func(s *domain.PatternSpec) { s.First = day(2026, 1, 8) }, "PAST_SESSIONS_FIXED"},
-		"fortnightly":                   {func(s *domain.PatternSpec) { s.Recurrence = schedulingv1.Recurrence_RECURRENCE_FORTNIGHTLY }, "PAST_SESSIONS_FIXED"},
-		"ended before its past session": {func(s *domain.PatternSpec) { s.Last = day(2026, 1, 9) }, "last_date"},
+		"an extra date last week":        {func(s *domain.PatternSpec) { s.Extra = append(s.Extra, day(2026, 1, 7)) }, "extra_dates"},
+		"a closure of a past session":    {func(s *domain.PatternSpec) { s.Closed = append(s.Closed, day(2026, 1, 10)) }, "closed_dates"},
+		"a later end":                    {func(s *domain.PatternSpec) { s.End = hm(13, 0) }, "PAST_SESSIONS_FIXED"},
+		"a room added":                   {func(s *domain.PatternSpec) { s.Rooms = append(s.Rooms, loft) }, "PAST_SESSIONS_FIXED"},
+		"a room taken out":               {func(s *domain.PatternSpec) { s.Rooms = s.Rooms[:1] }, "PAST_SESSIONS_FIXED"},
+		"a later first date":             {func(s *domain.PatternSpec) { s.First = day(2026, 1, 19) }, "PAST_SESSIONS_FIXED"},
+		"a first date moved to the past": {func(s *domain.PatternSpec) { s.First = day(2025, 12, 1) }, "first_date"},
+		"fortnightly":                    {func(s *domain.PatternSpec) { s.Recurrence = schedulingv1.Recurrence_RECURRENCE_FORTNIGHTLY }, "PAST_SESSIONS_FIXED"},
+		"ended before its past session":  {func(s *domain.PatternSpec) { s.Last = day(2026, 1, 9) }, "last_date"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, _, err := g.t.DefinePattern(spec(c.edit), today, nil)

@@ -283,6 +283,11 @@ func keepsThePast(old, p *Pattern, today time.Time) error {
 			return problem.Invalid(f.field, "must not add or drop a date before today ("+dates.String(today)+"): the sessions before today are history")
 		}
 	}
+	if old != nil && !p.First.Equal(old.First) && p.First.Before(today) {
+		// As for a new pattern: a first date before today would open sessions in the past
+		// (review 13 moved a pattern not yet opened to July, into a closed quarter).
+		return problem.Invalid("first_date", "must not move to a day before today ("+dates.String(today)+"): the sessions before today are history")
+	}
 	if old == nil || !old.openedBefore(today) {
 		return nil
 	}

@@ -261,3 +261,29 @@ func TestTheChildrenCountedAreThoseCheckedInOrSeenArriving(t *testing.T) {
 	require.ElementsMatch(t, []string{child2.String()}, counted(nil, []uuid.UUID{child2}), "one seen arriving")
 	require.ElementsMatch(t, both, counted([]uuid.UUID{resident}, nil), "no child named: every child")
 }
+
+// One party's no-show ends the booking, and the other party may be inside: who took the children
+// home is still recorded, as for a session a hold calls off (review 13). A no-show with nobody
+// inside takes no departure.
+func TestAfterANoShowWhoCollectedTheChildrenIsStillRecorded(t *testing.T) {
+	g := newRig(t)
+	b := g.book(t, day(2026, 1, 10), g.shared, jan)
+	for _, p := range []uuid.UUID{resident, child1, child2} {
+		_, _, _, _, err := g.family.CheckIn(b.ID, p, at(2026, 1, 10, 10, 10))
+		require.NoError(t, err)
+	}
+	_, _, err := g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 12), []uuid.UUID{resident, child1, child2}, at(2026, 1, 10, 10, 13))
+	require.NoError(t, err)
+	_, _, _, err = g.family.NoShow(b.ID, schedulingv1.Party_PARTY_VISITING, false, at(2026, 1, 10, 10, 20))
+	require.NoError(t, err)
+	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW, b.Status)
+	_, ev, err := g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 25), []uuid.UUID{resident, child1, child2}, at(2026, 1, 10, 10, 26))
+	require.NoError(t, err, "the resident parent took the children home")
+	require.Equal(t, resident.String(), ev.GetPersonIds()[0])
+
+	empty := g.book(t, day(2026, 1, 24), g.shared, jan)
+	_, _, _, err = g.family.NoShow(empty.ID, schedulingv1.Party_PARTY_VISITING, true, at(2026, 1, 24, 10, 5))
+	require.NoError(t, err)
+	_, _, err = g.family.Depart(empty.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 24, 10, 25), []uuid.UUID{resident, child1}, at(2026, 1, 24, 10, 26))
+	rule(t, err, "BOOKING_NOT_ACTIVE")
+}

@@ -757,7 +757,10 @@ func (f *Family) Depart(id uuid.UUID, party schedulingv1.Party, at time.Time, pe
 	if err != nil {
 		return nil, nil, err
 	}
-	calledOff := b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED && (len(b.CheckedIn) > 0 || len(b.Arrived) > 0)
+	// A session called off (a hold) or ended by one party's no-show may have people inside: who
+	// takes the children home is still recorded (decision 111; review 13, a no-show).
+	ended := b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED || b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW
+	calledOff := ended && (len(b.CheckedIn) > 0 || len(b.Arrived) > 0)
 	if b.Status != schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED && !calledOff {
 		return nil, nil, ErrBookingNotActive
 	}

@@ -283,7 +283,7 @@ func complete(cmd *cobra.Command, flag, prefix string, names map[int32]string) {
 // and the rule's reason code, which the README and the help name (review 11: they named codes the
 // command never printed).
 func describe(err error) error {
-	if described := (*refusal)(nil); errors.As(err, &described) {
+	if described(err) {
 		return err // already in words (a command's own describe wraps this one)
 	}
 	st := status.Convert(err)
@@ -322,6 +322,12 @@ type refusal struct {
 }
 
 func (r *refusal) Error() string { return r.text }
+
+// described reports whether err is already a refusal in words (describe).
+func described(err error) bool {
+	var r *refusal
+	return errors.As(err, &r)
+}
 
 // GRPCStatus is the service's answer, so status.Code and status.FromError see through the words.
 func (r *refusal) GRPCStatus() *status.Status { return r.status }

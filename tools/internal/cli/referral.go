@@ -117,7 +117,7 @@ func (r *referralCommand) describe(err error) error {
 	if _, ok := status.FromError(err); !ok {
 		return err
 	}
-	if described := (*refusal)(nil); errors.As(err, &described) {
+	if described(err) {
 		return err
 	}
 	e := describe(err)

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -469,7 +468,7 @@ the session's time): it did not take place, and is cancelled on the day, with no
 
 // describe explains a refusal; a refused token gets a hint on the one that works.
 func (s *schedule) describe(err error) error {
-	if described := (*refusal)(nil); errors.As(err, &described) {
+	if described(err) {
 		return err
 	}
 	e := describe(err)

@@ -264,23 +264,26 @@ func (p *Pattern) within(old *Pattern) bool {
 // to yesterday or later. New times or rooms from a day on are a new pattern, from the day after
 // this one's last.
 func keepsThePast(old, p *Pattern, today time.Time) error {
-	past := func(pt *Pattern, m func(*Pattern) map[time.Time]bool) []time.Time {
+	// before are the dates of a set before today, in order.
+	before := func(set map[time.Time]bool) []time.Time {
 		var out []time.Time
-		if pt != nil {
-			for d := range m(pt) {
-				if d.Before(today) {
-					out = append(out, d)
-				}
+		for d := range set {
+			if d.Before(today) {
+				out = append(out, d)
 			}
 		}
 		return sortedDates(out)
 	}
-	for _, f := range []struct {
-		field string
-		dates func(*Pattern) map[time.Time]bool
-	}{{"extra_dates", func(pt *Pattern) map[time.Time]bool { return pt.Extra }}, {"closed_dates", func(pt *Pattern) map[time.Time]bool { return pt.Closed }}} {
-		if !slices.EqualFunc(past(p, f.dates), past(old, f.dates), time.Time.Equal) {
-			return problem.Invalid(f.field, "must not add or drop a date before today ("+dates.String(today)+"): the sessions before today are history")
+	var oldExtra, oldClosed []time.Time
+	if old != nil {
+		oldExtra, oldClosed = before(old.Extra), before(old.Closed)
+	}
+	for _, c := range []struct {
+		field      string
+		now, prior []time.Time
+	}{{"extra_dates", before(p.Extra), oldExtra}, {"closed_dates", before(p.Closed), oldClosed}} {
+		if !slices.EqualFunc(c.now, c.prior, time.Time.Equal) {
+			return problem.Invalid(c.field, "must not add or drop a date before today ("+dates.String(today)+"): the sessions before today are history")
 		}
 	}
 	if old != nil && !p.First.Equal(old.First) && p.First.Before(today) {

@@ -257,11 +257,11 @@ func readRequestFile(stdin io.Reader, path string, m proto.Message) error {
 		}
 	}
 	if err := protojson.Unmarshal(b, m); err != nil {
-		msg := strings.TrimPrefix(err.Error(), "proto:")
+		msg := strings.TrimSpace(strings.TrimPrefix(err.Error(), "proto:"))
 		if !isJSON { // positions are in the JSON made from the YAML, not in the file
-			msg = jsonPosition.ReplaceAllString(msg, "")
+			msg = strings.TrimPrefix(jsonPosition.ReplaceAllString(msg, ": "), ": ")
 		}
-		msg = strings.TrimSpace(strings.ReplaceAll(msg, "\u00a0", " "))
+		msg = withoutValues(strings.TrimSpace(strings.ReplaceAll(msg, "\u00a0", " ")))
 		if strings.Contains(msg, "invalid value for enum") {
 			msg += " (enum values are written in full, as in the .proto: REFERRAL_SOURCE_SOLICITOR, ADULT_ROLE_RESIDENT_PARENT)"
 		}
@@ -270,11 +270,36 @@ func readRequestFile(stdin io.Reader, path string, m proto.Message) error {
 	return nil
 }
 
+// withoutValues takes out of protojson's words the value it quotes: a request file holds people's
+// names, phones and addresses, and a value written in the wrong kind (a phone left unquoted in
+// YAML is a number) would otherwise be repeated on the screen and in whatever collects the
+// command's output. The field's name says where to look; punctuation out of place is kept, as
+// it is no one's data.
+func withoutValues(msg string) string {
+	if m := protojsonValue.FindStringSubmatchIndex(msg); m != nil {
+		return msg[:m[3]] + ": the value is not of that kind (in YAML a phone number or other digits meant as text go in quotes)"
+	}
+	if m := protojsonToken.FindStringSubmatch(msg); m != nil && !strings.ContainsAny(m[1][:1], "[]{},:") {
+		return strings.TrimSuffix(msg, m[0]) + "unexpected value (is a comma, quote or bracket missing before it?)"
+	}
+	for _, prefix := range []string{"duplicate map key ", "invalid value "} {
+		if i := strings.Index(msg, prefix); i >= 0 {
+			return msg[:i] + strings.TrimSpace(prefix)
+		}
+	}
+	return msg
+}
+
+var (
+	protojsonValue = regexp.MustCompile(`(invalid value for [^:]+?): .*$`)
+	protojsonToken = regexp.MustCompile(`unexpected token (.+)$`)
+)
+
 // maxRequestFile is the largest request file read: the platform's gRPC servers take messages of
 // up to 4 MiB.
 const maxRequestFile = 4 << 20
 
-var jsonPosition = regexp.MustCompile(`\(line \d+:\d+\):?\s*`)
+var jsonPosition = regexp.MustCompile(`\s*\(line \d+:\d+\):?\s*`)
 
 // yamlToJSON turns a YAML document into the JSON document it stands for.
 func yamlToJSON(b []byte) ([]byte, error) {

@@ -143,6 +143,33 @@ func TestReferralBadInputRefusedBeforeAnyCall(t *testing.T) {
 	}
 }
 
+// A request file is people's details: a value written in the wrong kind (a phone left unquoted in
+// YAML reads as a number, a name where a list belongs, a stray word in JSON) is refused naming
+// the field, never repeating the value, which would reach the screen and whatever collects the
+// command's output.
+func TestAMalformedRequestFileIsRefusedWithoutRepeatingItsValues(t *testing.T) {
+	noDev := t.TempDir()
+	centre := uuid.NewString()
+	dir := t.TempDir()
+	for _, c := range []struct{ name, text, want string }{
+		{"phone.yaml", "source: REFERRAL_SOURCE_SELF\ndetails:\n  adults:\n    - full_name: Jo Bloggs\n      contact: {phone: 07700900123}\n", `invalid value for string field phone: the value is not of that kind (in YAML a phone number`},
+		{"names.yaml", "source: REFERRAL_SOURCE_SELF\ndetails:\n  adults: Jo Bloggs 07700900123\n", `syntax error: unexpected value (is a comma, quote or bracket missing before it?)`},
+		{"token.json", `{"source": "REFERRAL_SOURCE_SELF", "details": {"adults": [{"full_name": "Jo" "Bloggs 07700900123"}]}}`, `unexpected value (is a comma, quote or bracket missing before it?)`},
+		{"enum.yaml", "source: Jo Bloggs 07700900123\n", `invalid value for enum field source: the value is not of that kind`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := filepath.Join(dir, c.name)
+			require.NoError(t, os.WriteFile(p, []byte(c.text), 0o600))
+			out, err := run(t, "referral", "submit", "--centre", centre, "--file", p, "--data", noDev)
+			require.ErrorContains(t, err, c.want)
+			for _, said := range []string{err.Error(), out} {
+				require.NotContains(t, said, "7700900123")
+				require.NotContains(t, said, "Bloggs")
+			}
+		})
+	}
+}
+
 // Whatever a family's details hold, the referral commands never print a control character raw:
 // escape codes, C1 controls, text-reordering marks and invalid UTF-8 come out escaped, in tables
 // and in JSON (which reads back the same), and in errors.

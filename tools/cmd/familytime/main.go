@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -19,6 +20,11 @@ func main() {
 	devserver.ServiceProcess()
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "familytime:", cli.PrintableError(err))
+		// A command whose answer is no (a person refused at the door) says so by its status.
+		var status interface{ ExitCode() int }
+		if errors.As(err, &status) {
+			os.Exit(status.ExitCode())
+		}
 		os.Exit(1)
 	}
 }
@@ -26,5 +32,5 @@ func main() {
 func run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return cli.Execute(ctx, cli.NewRoot())
+	return cli.Execute(ctx, cli.NewRoot(), os.Args[1:])
 }

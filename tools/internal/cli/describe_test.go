@@ -2,9 +2,11 @@ package cli
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"testing"
 
+	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
@@ -50,9 +52,8 @@ func TestAFailureIsPrintedAsJSONForScripts(t *testing.T) {
 	out.Reset()
 	root.SetOut(&out)
 	root.SetErr(io.Discard)
-	root.SetArgs([]string{"referral", "amend", "7d1e2c3a-0000-4000-8000-000000000001", "--centre", "7d1e2c3a-0000-4000-8000-000000000002",
+	err = Execute(t.Context(), root, []string{"referral", "amend", "7d1e2c3a-0000-4000-8000-000000000001", "--centre", "7d1e2c3a-0000-4000-8000-000000000002",
 		"--file", "amended.yaml", "--expected-version", "-1", "--json"})
-	err = Execute(t.Context(), root)
 	require.EqualError(t, err, "--expected-version must be 0 or more, not -1")
 	require.JSONEq(t, `{"error": {"message": "--expected-version must be 0 or more, not -1"}}`, out.String())
 
@@ -60,8 +61,36 @@ func TestAFailureIsPrintedAsJSONForScripts(t *testing.T) {
 	out.Reset()
 	root.SetOut(&out)
 	root.SetErr(io.Discard)
-	root.SetArgs([]string{"referral", "amend", "7d1e2c3a-0000-4000-8000-000000000001", "--centre", "7d1e2c3a-0000-4000-8000-000000000002",
-		"--file", "amended.yaml", "--expected-version", "-1"})
-	require.Error(t, Execute(t.Context(), root))
+	require.Error(t, Execute(t.Context(), root, []string{"referral", "amend", "7d1e2c3a-0000-4000-8000-000000000001", "--centre", "7d1e2c3a-0000-4000-8000-000000000002",
+		"--file", "amended.yaml", "--expected-version", "-1"}))
 	require.Empty(t, out.String(), "without --json, the sentence on standard error is all")
+
+	// A flag that fails to parse stops the parsing before --json is seen: the failure is still
+	// printed as JSON (review 13).
+	root = NewRoot()
+	out.Reset()
+	root.SetOut(&out)
+	root.SetErr(io.Discard)
+	err = Execute(t.Context(), root, []string{"referral", "amend", "7d1e2c3a-0000-4000-8000-000000000001", "--centre", "7d1e2c3a-0000-4000-8000-000000000002",
+		"--file", "amended.yaml", "--expected-version", "three", "--json"})
+	require.EqualError(t, err, `--expected-version "three" is not a whole number`)
+	require.JSONEq(t, `{"error": {"message": "--expected-version \"three\" is not a whole number"}}`, out.String())
+
+	// A command whose answer is no (a person refused at the door) has printed its answer: under
+	// --json nothing more is printed, and it exits 3, not 1.
+	root = &cobra.Command{Use: "familytime", SilenceErrors: true, SilenceUsage: true}
+	answers := &cobra.Command{Use: "checkin", RunE: func(cmd *cobra.Command, _ []string) error {
+		fmt.Fprintln(cmd.OutOrStdout(), `{"admitted": false, "refusal": "NOT_NAMED"}`)
+		return &answeredNo{why: "not admitted: NOT_NAMED"}
+	}}
+	answers.Flags().Bool("json", false, "")
+	root.AddCommand(answers)
+	out.Reset()
+	root.SetOut(&out)
+	err = Execute(t.Context(), root, []string{"checkin", "--json"})
+	require.EqualError(t, err, "not admitted: NOT_NAMED")
+	var status interface{ ExitCode() int }
+	require.ErrorAs(t, err, &status)
+	require.Equal(t, 3, status.ExitCode())
+	require.JSONEq(t, `{"admitted": false, "refusal": "NOT_NAMED"}`, out.String(), "the answer alone, one JSON document")
 }

@@ -14,9 +14,15 @@ import (
 // Execute runs the command line. A command run with --json that fails also prints the failure as
 // JSON on standard output, so that a script reading it is told why (review 11: it printed nothing
 // there); the sentence for a person still goes to standard error, and the exit status is 1.
-func Execute(ctx context.Context, root *cobra.Command) error {
+//
+// args are the command line's arguments after the program's name. They are read for --json as
+// well as the parsed flags, because a flag that fails to parse stops the parsing before a --json
+// after it is seen (review 13: `--on tomorrow --json` printed nothing on standard output).
+func Execute(ctx context.Context, root *cobra.Command, args []string) error {
+	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
-	if err != nil && cmd != nil && wantsJSON(cmd) {
+	var no *answeredNo
+	if err != nil && cmd != nil && (wantsJSON(cmd) || asksJSON(args)) && !errors.As(err, &no) {
 		if perr := printFailure(cmd.OutOrStdout(), err); perr != nil {
 			return errors.Join(err, perr)
 		}
@@ -28,6 +34,30 @@ func Execute(ctx context.Context, root *cobra.Command) error {
 func wantsJSON(cmd *cobra.Command) bool {
 	f := cmd.Flags().Lookup("json")
 	return f != nil && f.Value.String() == "true"
+}
+
+// answeredNo is a command that did its work and printed its answer, but the answer is no: a
+// person refused at the door (the refusal is recorded). It exits with status 3, so that a script
+// tells "not admitted" from "admitted" (0) and from a command that failed (1); under --json its
+// answer is already on standard output, and nothing more is printed there.
+type answeredNo struct{ why string }
+
+func (e *answeredNo) Error() string { return e.why }
+
+// ExitCode is the status the familytime command exits with.
+func (e *answeredNo) ExitCode() int { return 3 }
+
+// asksJSON reports whether args ask for --json (before a "--", after which nothing is a flag).
+func asksJSON(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "--json", "--json=true", "--json=1", "--json=t", "--json=TRUE", "--json=True":
+			return true
+		}
+	}
+	return false
 }
 
 // failure is a failed command as --json prints it: the service's code, reason and message, and

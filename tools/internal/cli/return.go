@@ -20,6 +20,7 @@ func newReturnCommand() *cobra.Command {
 		conn            connection
 		quarter, centre string
 		format          string
+		asJSON          bool
 	)
 	cmd := &cobra.Command{
 		Use:   "return",
@@ -41,6 +42,12 @@ to 4 shown as "<5" and no suppressed figure derivable from a total. docs/return.
 			}
 			if format != "csv" && format != "json" {
 				return fmt.Errorf("--format must be csv or json, not %q", format)
+			}
+			if asJSON { // --json, as every other command takes it
+				if cmd.Flags().Changed("format") && format != "json" {
+					return fmt.Errorf("--json and --format %s ask for two formats: give one", format)
+				}
+				format = "json"
 			}
 			if note := unfinishedQuarter(year, q, time.Now()); note != "" {
 				fmt.Fprintln(cmd.ErrOrStderr(), note)
@@ -81,6 +88,7 @@ to 4 shown as "<5" and no suppressed figure derivable from a total. docs/return.
 	cmd.Flags().StringVar(&quarter, "quarter", "", "the quarter, such as 2026Q3; required")
 	cmd.Flags().StringVar(&centre, "centre", "", "one centre's return (UUID); default every centre, region and the nation")
 	cmd.Flags().StringVar(&format, "format", "csv", "csv or json")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "the same as --format json")
 	_ = cmd.MarkFlagRequired("quarter")
 	return cmd
 }

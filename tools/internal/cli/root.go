@@ -3,6 +3,10 @@
 package cli
 
 import (
+	"fmt"
+	"regexp"
+	"strings"
+
 	"github.com/spf13/cobra"
 )
 
@@ -26,6 +30,7 @@ running platform. Start with:
 			}
 		},
 	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagInWords(err) })
 	root.AddCommand(newDevCommand(), newTokenCommand(), newCentreCommand(), newKeysCommand(), newReferralCommand(),
 		newSafeguardingCommand(), newAuditCommand())
 	root.AddCommand(newScheduleCommand(), newStaffCommand())
@@ -47,3 +52,35 @@ func isCompletion(cmd *cobra.Command) bool {
 // PrintableError is err as the familytime command prints it: nothing in it reaches the terminal
 // raw (printable).
 func PrintableError(err error) error { return printableError(err) }
+
+// flagInWords says a flag's value of the wrong kind in words: pflag's own error names Go's parser
+// (`invalid argument "three" for "--expected-version" flag: strconv.ParseInt: parsing "three":
+// invalid syntax`). Errors of other kinds (an unknown flag, a value missing) are pflag's, which
+// read well.
+func flagInWords(err error) error {
+	m := pflagInvalid.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err
+	}
+	value, flag, why := m[1], m[2], m[3]
+	if i := strings.LastIndex(flag, " "); i >= 0 { // "-s, --service": the long name says it
+		flag = flag[i+1:]
+	}
+	switch {
+	case strings.Contains(why, "value out of range"):
+		why = "is out of range"
+	case strings.Contains(why, "ParseInt"), strings.Contains(why, "ParseUint"):
+		why = "is not a whole number"
+	case strings.Contains(why, "ParseFloat"):
+		why = "is not a number"
+	case strings.Contains(why, "ParseBool"):
+		why = "is not true or false"
+	case strings.Contains(why, "ParseDuration"):
+		why = "is not a duration such as 90s or 15m"
+	default:
+		return err
+	}
+	return fmt.Errorf("%s %q %s", flag, value, why)
+}
+
+var pflagInvalid = regexp.MustCompile(`^invalid argument "(.*)" for "(.*)" flag: (.*)$`)

@@ -631,7 +631,11 @@ func (s *schedule) checkin() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "checkin BOOKING_ID PERSON_ID",
 		Short: "Check a person in at the door: admitted only if named for the family (a refusal is recorded)",
-		Args:  cobra.ExactArgs(2),
+		Long: `checkin admits a person at the door only if they are named for the family's booking, and records
+every attempt, admitted or not. It exits with status 0 when the person is admitted, 3 when they
+are refused (the refusal is recorded and printed, with --json as the answer's "refusal"), and 1
+when the check-in could not be made at all (the error says why).`,
+		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := request.value()
 			if err != nil {
@@ -650,7 +654,13 @@ func (s *schedule) checkin() *cobra.Command {
 			if !resp.GetAdmitted() {
 				verdict = "REFUSED (" + resp.GetRefusal() + "): do not admit; tell the coordinator"
 			}
-			return out.one(cmd.OutOrStdout(), resp, [][2]string{{"person", args[1]}, {"check-in", verdict}})
+			if err := out.one(cmd.OutOrStdout(), resp, [][2]string{{"person", args[1]}, {"check-in", verdict}}); err != nil {
+				return err
+			}
+			if !resp.GetAdmitted() {
+				return &answeredNo{why: "not admitted: " + resp.GetRefusal()}
+			}
+			return nil
 		},
 	}
 	request.register(cmd.Flags())

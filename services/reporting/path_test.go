@@ -36,7 +36,8 @@ import (
 //   - family 3 at centre A, a self-referral: its only session is a no-show (24 February);
 //   - centre A's staff: a volunteer since November 2025; a volunteer from 5 January whose last
 //     day is 31 March; a contact supervisor from 10 January to 10 February, added again on 2
-//     March. Centre B's: its coordinator, since June 2025.
+//     March (a last day of 30 September recorded for them ahead, then withdrawn: they stay).
+//     Centre B's: its coordinator, since June 2025.
 type scenario struct {
 	a, b                     uuid.UUID
 	f1, f2, f3               uuid.UUID
@@ -168,6 +169,9 @@ func (g *rig) play(t testing.TB) scenario {
 	added(s.a, "supervisor-1", supervisor, date(2026, 3, 2))
 	left(s.a, "volunteer-2", date(2026, 7, 15)) // recorded ahead, then brought forward (decision 120)
 	left(s.a, "volunteer-2", date(2026, 3, 31))
+	left(s.a, "supervisor-1", date(2026, 9, 30)) // recorded ahead, then withdrawn (decision 123)
+	g.emit(t, "scheduling", "staff-"+a, &schedulingv1.StaffMemberLeft{CentreId: a, AccountId: "supervisor-1", WithdrawnLeftOn: date(2026, 9, 30)},
+		uuid.Nil, s.a, "coordinator-a")
 	added(s.b, "coordinator-b", coordinator, date(2025, 6, 1))
 	g.settle(t)
 	return s
@@ -464,7 +468,7 @@ func TestFiguresByHand(t *testing.T) {
 		{"coordinators on 31 March", q1, "staff_at_end" + national + "role|STAFF_ROLE_COORDINATOR", 1},
 		{"staff on 30 June: the volunteer whose last day was brought forward to 31 March has left", q2, "staff_at_end" + national + "|", 3},
 		{"volunteers on 30 June", q2, "staff_at_end" + national + "role|STAFF_ROLE_VOLUNTEER", 1},
-		{"staff on 31 December", y, "staff_at_end" + national + "|", 3},
+		{"staff on 31 December: the supervisor's last day ahead was withdrawn", y, "staff_at_end" + national + "|", 3},
 		{"staff on 28 February: the supervisor was between periods", feb, "staff_at_end|centre|" + london + "|" + s.a.String() + "||", 2},
 		{"no supervisor on 28 February", feb, "staff_at_end" + national + "role|STAFF_ROLE_CONTACT_SUPERVISOR", 0},
 	} {

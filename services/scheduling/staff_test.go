@@ -558,3 +558,67 @@ func TestALastDayRecordedAheadIsPutOffOnlyByTheRegistersKeepers(t *testing.T) {
 	require.Equal(t, codes.FailedPrecondition, code, err)
 	require.Equal(t, "NOT_ON_STAFF", reason, "once the last day has passed it stands")
 }
+
+// A last day recorded ahead is withdrawn by a coordinator before it passes: the person stays on
+// the staff, cleared after it. Nobody withdraws or puts off their own (decision 123, review 13);
+// a volunteer's token is not allowed the call; with no last day ahead nothing is withdrawn.
+func TestALastDayRecordedAheadIsWithdrawnByAnotherCoordinator(t *testing.T) {
+	g := newRig(t, monday)
+	trained := time.Date(2025, 12, 2, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		account string
+		role    schedulingv1.StaffRole
+	}{{"coord-a", schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR}, {"coord-b", schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR},
+		{"vol-a", schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER}} {
+		g.addStaff(t, c.account, c.role, time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC), trained)
+	}
+	coordA, coordB, volunteer := g.as(t, "coord-a", auth.RoleCoordinator), g.as(t, "coord-b", auth.RoleCoordinator), g.as(t, "vol-a", auth.RoleVolunteer)
+	leave := func(c schedulingv1.SchedulingServiceClient, account string, on time.Time) error {
+		_, err := c.RemoveStaffMember(t.Context(), &schedulingv1.RemoveStaffMemberRequest{CentreId: g.centre.String(), AccountId: account,
+			LeftOn: date(on), RequestId: uuid.NewString()})
+		return err
+	}
+	stay := func(c schedulingv1.SchedulingServiceClient, account string) (*schedulingv1.WithdrawStaffLeavingResponse, error) {
+		return c.WithdrawStaffLeaving(t.Context(), &schedulingv1.WithdrawStaffLeavingRequest{CentreId: g.centre.String(), AccountId: account,
+			RequestId: uuid.NewString()})
+	}
+	events := func() int {
+		return g.count(t, `SELECT count(*) FROM events WHERE stream_id = $1`, "staff-"+g.centre.String())
+	}
+	refused := func(err error, want codes.Code, reason string) {
+		t.Helper()
+		code, why := field(err)
+		require.Equal(t, want, code, err)
+		require.Equal(t, reason, why, err)
+	}
+	last := time.Date(2026, 1, 31, 0, 0, 0, 0, time.UTC)
+
+	before := events()
+	_, err := stay(coordA, "vol-a")
+	refused(err, codes.FailedPrecondition, "NO_LEAVING_AHEAD")
+	require.NoError(t, leave(coordA, "vol-a", last))
+	_, err = stay(volunteer, "vol-a")
+	require.Equal(t, codes.PermissionDenied, status.Code(err), "a volunteer does not keep the register: %v", err)
+	require.NoError(t, leave(coordA, "coord-a", last), "a coordinator records their own leaving")
+	_, err = stay(coordA, "coord-a")
+	refused(err, codes.FailedPrecondition, "OWN_REGISTER_ENTRY")
+	err = leave(coordA, "coord-a", last.AddDate(0, 0, 14))
+	refused(err, codes.FailedPrecondition, "OWN_REGISTER_ENTRY")
+	require.Contains(t, status.Convert(err).Message(), "nobody puts off their own last day")
+	require.Equal(t, before+2, events(), "the refusals appended nothing")
+
+	stays, err := stay(coordB, "vol-a")
+	require.NoError(t, err)
+	require.Nil(t, stays.GetMember().GetLeftOn(), "on the staff with no last day")
+	require.True(t, stays.GetMember().GetCleared())
+	_, err = stay(coordB, "coord-a")
+	require.NoError(t, err, "another coordinator withdraws a coordinator's")
+
+	g.clock.Set(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	list, err := coordB.ListStaff(t.Context(), &schedulingv1.ListStaffRequest{CentreId: g.centre.String()})
+	require.NoError(t, err)
+	require.Len(t, list.GetMembers(), 3, "all three still on the staff after the withdrawn day")
+	for _, m := range list.GetMembers() {
+		require.True(t, m.GetCleared(), m.GetAccountId())
+	}
+}

@@ -37,6 +37,9 @@ var (
 	// ErrNotRegisterKeeper matches every refusal of a change to the register by someone who is
 	// not one of the centre's coordinators on it, cleared, that day (decisions.md 93).
 	ErrNotRegisterKeeper = problem.Rule("NOT_REGISTER_KEEPER", "you keep the centre's staff register only as one of its coordinators, on it and cleared today")
+	// ErrNoLeavingAhead means there is no last day recorded ahead to withdraw: the person has none
+	// recorded, or it has passed (Register.Stay).
+	ErrNoLeavingAhead = problem.Rule("NO_LEAVING_AHEAD", "the person has no last day recorded ahead to withdraw")
 	// ErrNotTheLead matches every refusal of someone acting as the centre's safeguarding lead whom
 	// its register does not have as its lead that day (Register.ActsAs).
 	ErrNotTheLead = problem.Rule("NOT_THE_LEAD", "you act as the centre's safeguarding lead, but its staff register does not have you as its lead")
@@ -390,6 +393,28 @@ func (r *Register) Leave(account string, left, today time.Time) (Member, proto.M
 	return *m, ev, nil
 }
 
+// Stay withdraws the account's last day recorded ahead, before it has passed (today, their last
+// day, it still may be): they stay on the staff in the same period, as if it had never been
+// recorded, and keep the checks recorded meanwhile. Withdrawing keeps someone on the staff longer,
+// so it is the register's keepers' (decision 123); today is the centre's date now.
+func (r *Register) Stay(account string, today time.Time) (Member, proto.Message, error) {
+	if err := ValidAccount("account_id", account); err != nil {
+		return Member{}, nil, err
+	}
+	m, err := r.current(account, today)
+	if err != nil {
+		return Member{}, nil, err
+	}
+	if m.Left.IsZero() {
+		return Member{}, nil, problem.Rule(ErrNoLeavingAhead.Reason, "no last day is recorded for "+account+": they are on the staff with no leaving to withdraw")
+	}
+	ev := &schedulingv1.StaffMemberLeft{CentreId: r.centre.String(), AccountId: account, WithdrawnLeftOn: dates.Proto(m.Left)}
+	if err := r.apply(ev); err != nil {
+		return Member{}, nil, err
+	}
+	return *m, ev, nil
+}
+
 // MovesLastDayLater reports whether recording left (zero: today) as the account's last day would
 // keep them on the staff longer than the register has it: a first leaving never does, a last day
 // recorded ahead moved later does. Someone may shorten their own membership, but only the
@@ -631,7 +656,8 @@ func (r *Register) apply(ev proto.Message) error {
 			m.training = append(m.training, dates.Time(e.GetCheckedOn()))
 		}
 	case *schedulingv1.StaffMemberLeft:
-		// The latest period's last day, recorded for the first time or again (Register.Leave).
+		// The latest period's last day, recorded for the first time or again (Register.Leave), or
+		// withdrawn (Register.Stay).
 		m := r.latest(e.GetAccountId())
 		if m == nil {
 			return fmt.Errorf("staff register %s: leaving of %s: %w", r.centre, e.GetAccountId(), ErrNotOnStaff)

@@ -498,3 +498,43 @@ func TestALastDayRecordedAhead(t *testing.T) {
 	_, _, err = rebuilt.Add(staff.Joining{Account: "sup-1", Role: volunteer, DBSChecked: after}, after)
 	require.NoError(t, err, "a new period after the last day")
 }
+
+// A last day recorded ahead may be withdrawn until it has passed (on the day itself too): the
+// person stays in the same period, keeps the checks recorded meanwhile, and folds so everywhere
+// a register is kept. With no last day ahead there is nothing to withdraw (decision 123).
+func TestALastDayRecordedAheadIsWithdrawn(t *testing.T) {
+	r := newRegister(t)
+	r.add(t, cleared())
+	_, _, err := r.Stay("sup-1", staffToday)
+	rule(t, err, "NO_LEAVING_AHEAD")
+	_, _, err = r.Stay("nobody", staffToday)
+	rule(t, err, "NOT_ON_STAFF")
+
+	last := day(2026, 4, 30)
+	r.leave(t, "sup-1", last)
+	r.check(t, "sup-1", schedulingv1.StaffCheck_STAFF_CHECK_SAFEGUARDING_TRAINING, staffToday)
+	m, ev, err := r.Stay("sup-1", last) // on the last day itself
+	require.NoError(t, err)
+	r.events = append(r.events, ev)
+	withdrawn, ok := ev.(*schedulingv1.StaffMemberLeft)
+	require.True(t, ok, "the leaving's own event, folded right by every register")
+	require.Nil(t, withdrawn.GetLeftOn())
+	require.Equal(t, int32(30), withdrawn.GetWithdrawnLeftOn().GetDay())
+	require.True(t, m.Left.IsZero(), "the member as they stay")
+	_, _, err = r.Stay("sup-1", staffToday)
+	rule(t, err, "NO_LEAVING_AHEAD")
+
+	rebuilt, err := staff.Rebuild(uuid.New(), r.events)
+	require.NoError(t, err)
+	m, _ = rebuilt.Member("sup-1")
+	require.True(t, m.Left.IsZero(), "on the staff with no last day")
+	require.Equal(t, staffToday, m.Trained(), "the checks recorded meanwhile kept")
+	ok, why := m.Cleared(last.AddDate(1, 0, 0).AddDate(0, -6, 0))
+	require.True(t, ok, why)
+	require.Len(t, rebuilt.Members(last.AddDate(0, 1, 0), false), 1, "still on the staff after the withdrawn day")
+
+	// Once the last day has passed it stands: a return is a new period (Add).
+	r.leave(t, "sup-1", last)
+	_, _, err = r.Stay("sup-1", last.AddDate(0, 0, 1))
+	rule(t, err, "NOT_ON_STAFF")
+}

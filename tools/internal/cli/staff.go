@@ -28,13 +28,14 @@ are on it, cleared that day (NOT_REGISTER_KEEPER otherwise), and an administrato
 Nobody adds themselves or records their own checks (OWN_REGISTER_ENTRY): another coordinator of
 the centre, or an administrator, does it.
 
-Coordinators of the centre and administrators add, check and record leavers; everyone who works
-at the centre may list, and record their own leaving. Dates are YYYY-MM-DD, the centre's dates; none may be in the future or
-before 2000-01-01.`,
+Coordinators of the centre and administrators add, check, record leavers and withdraw a last day
+recorded ahead (stay); everyone who works at the centre may list, and record their own leaving.
+Dates are YYYY-MM-DD, the centre's dates, none before 2000-01-01 and none in the future but a last
+day, up to 3 months ahead.`,
 	}
 	s.conn.register(cmd)
 	cmd.PersistentFlags().StringVar(&s.centre, "centre", "", "the centre's id (UUID)")
-	cmd.AddCommand(s.staffAdd(), s.staffCheck(), s.staffLeave(), s.staffList())
+	cmd.AddCommand(s.staffAdd(), s.staffCheck(), s.staffLeave(), s.staffStay(), s.staffList())
 	return cmd
 }
 
@@ -173,7 +174,8 @@ day. A last day still to come may be recorded again, earlier or later, until it 
 same day again changes nothing. Anyone on the staff records their own leaving, with their own
 token, today or ahead, and may bring their last day forward, to today at the earliest; anyone
 else's, a last day in the past, and putting a last day off are for a coordinator of the centre or
-an administrator (NOT_REGISTER_KEEPER otherwise).`,
+an administrator (NOT_REGISTER_KEEPER otherwise), and nobody puts off their own (OWN_REGISTER_ENTRY).
+A last day ahead that will not happen is withdrawn with familytime staff stay.`,
 		Example: `  familytime staff leave --centre $CENTRE --account vol-042 --on 2026-03-31
   familytime staff leave --centre $CENTRE --account vol-042   # today is their last day`,
 		Args: cobra.NoArgs,
@@ -204,6 +206,52 @@ an administrator (NOT_REGISTER_KEEPER otherwise).`,
 	f := cmd.Flags()
 	f.StringVar(&account, "account", "", "their account id")
 	f.StringVar(&day, "on", "", "their last day (YYYY-MM-DD); default today")
+	_ = cmd.MarkFlagRequired("account")
+	request.register(f)
+	out.register(f)
+	return cmd
+}
+
+func (s *schedule) staffStay() *cobra.Command {
+	var (
+		out     output
+		request requestID
+		account string
+	)
+	cmd := &cobra.Command{
+		Use:   "stay",
+		Short: "Withdraw someone's last day recorded ahead: they stay on the centre's staff",
+		Long: `stay withdraws a member of staff's last day recorded ahead (familytime staff leave --on), before it
+has passed (on the day itself too): they stay on the staff as before it was recorded, cleared as
+their checks allow, and the checks recorded meanwhile are kept. A last day that has passed stands:
+someone who comes back is added again (familytime staff add). With no last day ahead there is
+nothing to withdraw (NO_LEAVING_AHEAD). A coordinator of the centre or an administrator does it,
+never for themselves (OWN_REGISTER_ENTRY).`,
+		Example: `  familytime staff stay --centre $CENTRE --account vol-042`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			req := &schedulingv1.WithdrawStaffLeavingRequest{CentreId: s.centre}
+			var err error
+			if req.AccountId, err = staffAccount(account); err != nil {
+				return err
+			}
+			if req.RequestId, err = request.value(); err != nil {
+				return err
+			}
+			c, done, err := s.client(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			resp, err := c.WithdrawStaffLeaving(cmd.Context(), req)
+			if err != nil {
+				return describe(err)
+			}
+			return printStaffMember(cmd.OutOrStdout(), &out, resp.GetMember())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&account, "account", "", "their account id")
 	_ = cmd.MarkFlagRequired("account")
 	request.register(f)
 	out.register(f)

@@ -33,6 +33,8 @@ func TestStaffCommandsRefuseBadInputBeforeAnyCall(t *testing.T) {
 		{"a look-alike dash", []string{"add", "--account", "sup\u2010ok", "--role", "volunteer", "--dbs-checked", "2026-01-05"}, "printable ASCII without spaces"},
 		{"a Cyrillic letter", []string{"check", "--account", "\u0455up-ok", "--check", "dbs", "--on", "2026-01-05"}, "letters, digits and ._@:+- only"},
 		{"an invisible character", []string{"leave", "--account", "sup-ok\u200b"}, "not an account id"},
+		{"a stay without whose", []string{"stay"}, `"account" not set`},
+		{"a name for whose stay", []string{"stay", "--account", "Jane Smith"}, "never a name"},
 		{"a long account id", []string{"add", "--account", strings.Repeat("a", 201), "--role", "volunteer", "--dbs-checked", "2026-01-05"}, "at most 200"},
 	}
 	for _, tc := range cases {

@@ -360,6 +360,17 @@ var effects = map[string]func(f *Fold, a []any){
 			latest.leftOn = left
 		}
 	},
+	"staff_stays": func(f *Fold, a []any) {
+		var latest *staffRow // the latest period, as the statement picks it
+		for _, p := range f.staff[[2]uuid.UUID{argUUID(a[0]), argUUID(a[1])}] {
+			if p.joinedOn.Valid && (latest == nil || p.joinedOn.Time.After(latest.joinedOn.Time)) {
+				latest = p
+			}
+		}
+		if latest != nil {
+			latest.leftOn = pgtype.Date{}
+		}
+	},
 }
 
 func init() {

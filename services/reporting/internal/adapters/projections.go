@@ -114,6 +114,10 @@ var statements = map[string]string{
 	// ahead may be recorded again, earlier or later, before it passes (decision 120).
 	"staff_left": `UPDATE {s}.staff SET left_on = $3 WHERE centre_id = $1 AND member_id = $2
 		AND joined_on = (SELECT max(joined_on) FROM {s}.staff WHERE centre_id = $1 AND member_id = $2 AND joined_on <= $3)`,
+	// A last day recorded ahead, withdrawn before it passed (decision 123): the latest period is
+	// open again.
+	"staff_stays": `UPDATE {s}.staff SET left_on = NULL WHERE centre_id = $1 AND member_id = $2
+		AND joined_on = (SELECT max(joined_on) FROM {s}.staff WHERE centre_id = $1 AND member_id = $2)`,
 }
 
 // shape is what a statement writes: one table, and there only the rows of its key, its first
@@ -139,7 +143,7 @@ var shapes = map[string]shape{
 	"hold_placed": {"holds", 1}, "hold_lifted": {"holds", 1},
 	"report_due": {"reports", 1}, "report_released": {"reports", 1},
 	// staff_left closes the open row of a (centre, member), whatever its joined_on.
-	"staff_added": {"staff", 2}, "staff_left": {"staff", 2},
+	"staff_added": {"staff", 2}, "staff_left": {"staff", 2}, "staff_stays": {"staff", 2},
 }
 
 // keyOf is the statement's key as a map key.

@@ -201,6 +201,10 @@ func (f *facts) apply(msg proto.Message) {
 		f.stmt("staff_added", centre, member(centre, ev.GetAccountId()), int32(ev.GetRole()), day(ev.GetJoinedOn()))
 	case *schedulingv1.StaffMemberLeft:
 		centre := f.id(ev.GetCentreId())
+		if ev.GetWithdrawnLeftOn() != nil { // a last day recorded ahead, withdrawn (decision 123)
+			f.stmt("staff_stays", centre, member(centre, ev.GetAccountId()))
+			break
+		}
 		f.stmt("staff_left", centre, member(centre, ev.GetAccountId()), day(ev.GetLeftOn()))
 	case *safeguardingv1.ConcernRaised:
 		f.stmt("concern", f.id(ev.GetConcernId()), f.id(ev.GetFamilyId()), f.id(ev.GetCentreId()), int32(ev.GetCategory()), day(ev.GetRaisedOn()))

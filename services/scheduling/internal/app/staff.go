@@ -76,11 +76,20 @@ func (a *App) RecordStaffCheck(ctx context.Context, centre uuid.UUID, account st
 // coordinator who could add themselves as a contact supervisor, or record their own check, could
 // clear themselves to supervise. A leaving may be one's own.
 func notOwnEntry(account string, md eventstore.Metadata) error {
-	// Case is ignored: an identity provider may treat "Coord-A" and "coord-a" as one account.
-	if md.Actor != "" && strings.EqualFold(account, md.Actor) {
-		return problem.Rule("OWN_REGISTER_ENTRY", "nobody adds themselves to a centre's staff register or records their own DBS check or training: another coordinator of the centre, or an administrator, does it")
+	if ownEntry(account, md) {
+		return problem.Rule(ownEntryReason, "nobody adds themselves to a centre's staff register or records their own DBS check or training: another coordinator of the centre, or an administrator, does it")
 	}
 	return nil
+}
+
+// ownEntryReason is the reason of every refusal of a change someone makes to their own entry that
+// only another may make.
+const ownEntryReason = "OWN_REGISTER_ENTRY"
+
+// ownEntry reports whether account is the caller's own. Case is ignored: an identity provider may
+// treat "Coord-A" and "coord-a" as one account.
+func ownEntry(account string, md eventstore.Metadata) bool {
+	return md.Actor != "" && strings.EqualFold(account, md.Actor)
 }
 
 // keeper refuses a change to the register by a caller who is not one of the centre's coordinators
@@ -106,13 +115,18 @@ func (a *App) RemoveStaffMember(ctx context.Context, centre uuid.UUID, account s
 	}
 	expected, today := r.Version(), a.centreToday()
 	switch {
-	case md.Actor != account:
+	case !ownEntry(account, md):
 		// Someone may record their own leaving; anyone else's is the register's keepers'.
 		if err := keeper(r, today, md); err != nil {
 			return staff.Member{}, time.Time{}, nil, err
 		}
 	case keeper(r, today, md) == nil:
-		// A coordinator records their own leaving as anyone's.
+		// A coordinator records their own leaving as anyone's, but does not put it off: that
+		// would keep them on the staff, as adding themselves would (review 13).
+		if r.MovesLastDayLater(account, left, today) {
+			return staff.Member{}, time.Time{}, nil, problem.Rule(ownEntryReason,
+				"nobody puts off their own last day at the centre: another coordinator of the centre, or an administrator, does it (familytime staff)")
+		}
 	case r.MovesLastDayLater(account, left, today):
 		// A last day recorded ahead, perhaps by a coordinator ending someone's time at the
 		// centre, is not put off by its holder.
@@ -145,6 +159,31 @@ func (a *App) RemoveStaffMember(ctx context.Context, centre uuid.UUID, account s
 		}
 		return nil
 	})
+	return m, today, uow, adapters.Append(uow, staff.Stream(centre), expected, uuid.Nil, centre, md, ev)
+}
+
+// WithdrawStaffLeaving withdraws a last day recorded ahead that has not passed (decision 123): the
+// person stays on the staff. It keeps them on longer, so it is for the register's keepers alone,
+// and never for one's own (as putting one's own last day off is not, decision 120). It takes nothing away, so no
+// session's completion waits on it.
+func (a *App) WithdrawStaffLeaving(ctx context.Context, centre uuid.UUID, account string, md eventstore.Metadata) (staff.Member, time.Time, *eventstore.UnitOfWork, error) {
+	r, err := a.sessions.Staff(ctx, centre)
+	if err != nil {
+		return staff.Member{}, time.Time{}, nil, err
+	}
+	expected, today := r.Version(), a.centreToday()
+	if err := keeper(r, today, md); err != nil {
+		return staff.Member{}, time.Time{}, nil, err
+	}
+	if ownEntry(account, md) {
+		return staff.Member{}, time.Time{}, nil, problem.Rule(ownEntryReason,
+			"nobody withdraws their own leaving: another coordinator of the centre, or an administrator, does it (familytime staff stay)")
+	}
+	m, ev, err := r.Stay(account, today)
+	if err != nil {
+		return staff.Member{}, time.Time{}, nil, err
+	}
+	uow := new(eventstore.UnitOfWork)
 	return m, today, uow, adapters.Append(uow, staff.Stream(centre), expected, uuid.Nil, centre, md, ev)
 }
 

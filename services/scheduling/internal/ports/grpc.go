@@ -55,6 +55,7 @@ var Policy = auth.Policy{
 	"/familytime.scheduling.v1.SchedulingService/AddStaffMember":       {Roles: setUp, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/RecordStaffCheck":     {Roles: setUp, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/RemoveStaffMember":    {Roles: leavers, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/WithdrawStaffLeaving": {Roles: setUp, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/ListStaff":            {Roles: centreStaff, CentreScoped: true},
 }
 

@@ -81,6 +81,21 @@ func (s *Server) RemoveStaffMember(ctx context.Context, req *schedulingv1.Remove
 	})
 }
 
+// WithdrawStaffLeaving withdraws someone's last day recorded ahead: they stay on the staff.
+func (s *Server) WithdrawStaffLeaving(ctx context.Context, req *schedulingv1.WithdrawStaffLeavingRequest) (*schedulingv1.WithdrawStaffLeavingResponse, error) {
+	centre, err := id("centre_id", req.GetCentreId())
+	if err != nil {
+		return nil, err
+	}
+	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.WithdrawStaffLeavingResponse, *eventstore.UnitOfWork, error) {
+		m, today, uow, err := s.app.WithdrawStaffLeaving(ctx, centre, req.GetAccountId(), md)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &schedulingv1.WithdrawStaffLeavingResponse{Member: staffMember(m, today)}, uow, nil
+	})
+}
+
 // ListStaff lists a centre's staff with whether each is cleared on a date.
 func (s *Server) ListStaff(ctx context.Context, req *schedulingv1.ListStaffRequest) (*schedulingv1.ListStaffResponse, error) {
 	centre, err := id("centre_id", req.GetCentreId())

@@ -2989,17 +2989,23 @@ func (x *StaffCheckRecorded) GetCheckedOn() *v1.Date {
 	return nil
 }
 
-// StaffMemberLeft: someone left a centre's staff or volunteers.
+// StaffMemberLeft: someone left a centre's staff or volunteers, or (withdrawn_left_on set) a last
+// day recorded ahead was withdrawn before it passed.
 type StaffMemberLeft struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The centre (UUID).
 	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
 	// The person's account id.
 	AccountId string `protobuf:"bytes,2,opt,name=account_id,json=accountId,proto3" json:"account_id,omitempty"`
-	// Their last day.
-	LeftOn        *v1.Date `protobuf:"bytes,3,opt,name=left_on,json=leftOn,proto3" json:"left_on,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// Their last day; unset when the event withdraws one.
+	LeftOn *v1.Date `protobuf:"bytes,3,opt,name=left_on,json=leftOn,proto3" json:"left_on,omitempty"`
+	// The last day recorded ahead that this withdraws: the person stays on the staff in the same
+	// period, as before it was recorded. The same event, not one of its own, so that every
+	// service keeping a register, at any version, folds it right (decision 123): a last day unset
+	// is a period still open.
+	WithdrawnLeftOn *v1.Date `protobuf:"bytes,4,opt,name=withdrawn_left_on,json=withdrawnLeftOn,proto3" json:"withdrawn_left_on,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *StaffMemberLeft) Reset() {
@@ -3049,6 +3055,13 @@ func (x *StaffMemberLeft) GetAccountId() string {
 func (x *StaffMemberLeft) GetLeftOn() *v1.Date {
 	if x != nil {
 		return x.LeftOn
+	}
+	return nil
+}
+
+func (x *StaffMemberLeft) GetWithdrawnLeftOn() *v1.Date {
+	if x != nil {
+		return x.WithdrawnLeftOn
 	}
 	return nil
 }
@@ -3317,12 +3330,13 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"account_id\x18\x02 \x01(\tR\taccountId\x12:\n" +
 	"\x05check\x18\x03 \x01(\x0e2$.familytime.scheduling.v1.StaffCheckR\x05check\x129\n" +
 	"\n" +
-	"checked_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\tcheckedOn\"\x82\x01\n" +
+	"checked_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\tcheckedOn\"\xca\x01\n" +
 	"\x0fStaffMemberLeft\x12\x1b\n" +
 	"\tcentre_id\x18\x01 \x01(\tR\bcentreId\x12\x1d\n" +
 	"\n" +
 	"account_id\x18\x02 \x01(\tR\taccountId\x123\n" +
-	"\aleft_on\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\x06leftOn*\x97\x01\n" +
+	"\aleft_on\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\x06leftOn\x12F\n" +
+	"\x11withdrawn_left_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\x0fwithdrawnLeftOn*\x97\x01\n" +
 	"\x10ReferralDecision\x12!\n" +
 	"\x1dREFERRAL_DECISION_UNSPECIFIED\x10\x00\x12 \n" +
 	"\x1cREFERRAL_DECISION_WAITLISTED\x10\x01\x12\x1e\n" +
@@ -3468,11 +3482,12 @@ var file_familytime_scheduling_v1_events_proto_depIdxs = []int32{
 	47, // 64: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
 	37, // 65: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
 	37, // 66: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
-	67, // [67:67] is the sub-list for method output_type
-	67, // [67:67] is the sub-list for method input_type
-	67, // [67:67] is the sub-list for extension type_name
-	67, // [67:67] is the sub-list for extension extendee
-	0,  // [0:67] is the sub-list for field type_name
+	37, // 67: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
+	68, // [68:68] is the sub-list for method output_type
+	68, // [68:68] is the sub-list for method input_type
+	68, // [68:68] is the sub-list for extension type_name
+	68, // [68:68] is the sub-list for extension extendee
+	0,  // [0:68] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_events_proto_init() }

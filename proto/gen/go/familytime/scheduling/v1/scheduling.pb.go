@@ -2979,6 +2979,116 @@ func (x *RemoveStaffMemberResponse) GetMember() *StaffMember {
 	return nil
 }
 
+// WithdrawStaffLeavingRequest withdraws someone's last day recorded ahead.
+type WithdrawStaffLeavingRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The person's account id.
+	AccountId string `protobuf:"bytes,2,opt,name=account_id,json=accountId,proto3" json:"account_id,omitempty"`
+	// The client's id for this request (UUID): a retry with the same id records nothing twice.
+	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WithdrawStaffLeavingRequest) Reset() {
+	*x = WithdrawStaffLeavingRequest{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[46]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WithdrawStaffLeavingRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WithdrawStaffLeavingRequest) ProtoMessage() {}
+
+func (x *WithdrawStaffLeavingRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[46]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WithdrawStaffLeavingRequest.ProtoReflect.Descriptor instead.
+func (*WithdrawStaffLeavingRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{46}
+}
+
+func (x *WithdrawStaffLeavingRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *WithdrawStaffLeavingRequest) GetAccountId() string {
+	if x != nil {
+		return x.AccountId
+	}
+	return ""
+}
+
+func (x *WithdrawStaffLeavingRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// WithdrawStaffLeavingResponse is the member as they stay.
+type WithdrawStaffLeavingResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The member.
+	Member        *StaffMember `protobuf:"bytes,1,opt,name=member,proto3" json:"member,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WithdrawStaffLeavingResponse) Reset() {
+	*x = WithdrawStaffLeavingResponse{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[47]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WithdrawStaffLeavingResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WithdrawStaffLeavingResponse) ProtoMessage() {}
+
+func (x *WithdrawStaffLeavingResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[47]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WithdrawStaffLeavingResponse.ProtoReflect.Descriptor instead.
+func (*WithdrawStaffLeavingResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{47}
+}
+
+func (x *WithdrawStaffLeavingResponse) GetMember() *StaffMember {
+	if x != nil {
+		return x.Member
+	}
+	return nil
+}
+
 // ListStaffRequest asks for a centre's staff.
 type ListStaffRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2994,7 +3104,7 @@ type ListStaffRequest struct {
 
 func (x *ListStaffRequest) Reset() {
 	*x = ListStaffRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[46]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3006,7 +3116,7 @@ func (x *ListStaffRequest) String() string {
 func (*ListStaffRequest) ProtoMessage() {}
 
 func (x *ListStaffRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[46]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3019,7 +3129,7 @@ func (x *ListStaffRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListStaffRequest.ProtoReflect.Descriptor instead.
 func (*ListStaffRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{46}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *ListStaffRequest) GetCentreId() string {
@@ -3054,7 +3164,7 @@ type ListStaffResponse struct {
 
 func (x *ListStaffResponse) Reset() {
 	*x = ListStaffResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[47]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3066,7 +3176,7 @@ func (x *ListStaffResponse) String() string {
 func (*ListStaffResponse) ProtoMessage() {}
 
 func (x *ListStaffResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[47]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3079,7 +3189,7 @@ func (x *ListStaffResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListStaffResponse.ProtoReflect.Descriptor instead.
 func (*ListStaffResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{47}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *ListStaffResponse) GetMembers() []*StaffMember {
@@ -3332,13 +3442,22 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"Z\n" +
 	"\x19RemoveStaffMemberResponse\x12=\n" +
+	"\x06member\x18\x01 \x01(\v2%.familytime.scheduling.v1.StaffMemberR\x06member\"\x98\x01\n" +
+	"\x1bWithdrawStaffLeavingRequest\x12%\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12)\n" +
+	"\n" +
+	"account_id\x18\x02 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x01\x18\xc8\x01R\taccountId\x12'\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"]\n" +
+	"\x1cWithdrawStaffLeavingResponse\x12=\n" +
 	"\x06member\x18\x01 \x01(\v2%.familytime.scheduling.v1.StaffMemberR\x06member\"\x88\x01\n" +
 	"\x10ListStaffRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12*\n" +
 	"\x02on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x02on\x12!\n" +
 	"\finclude_left\x18\x03 \x01(\bR\vincludeLeft\"T\n" +
 	"\x11ListStaffResponse\x12?\n" +
-	"\amembers\x18\x01 \x03(\v2%.familytime.scheduling.v1.StaffMemberR\amembers2\xb6\x15\n" +
+	"\amembers\x18\x01 \x03(\v2%.familytime.scheduling.v1.StaffMemberR\amembers2\xbe\x16\n" +
 	"\x11SchedulingService\x12s\n" +
 	"\x0eRegisterCentre\x12/.familytime.scheduling.v1.RegisterCentreRequest\x1a0.familytime.scheduling.v1.RegisterCentreResponse\x12m\n" +
 	"\fUpdateCentre\x12-.familytime.scheduling.v1.UpdateCentreRequest\x1a..familytime.scheduling.v1.UpdateCentreResponse\x12d\n" +
@@ -3363,7 +3482,8 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\vGetCapacity\x12,.familytime.scheduling.v1.GetCapacityRequest\x1a-.familytime.scheduling.v1.GetCapacityResponse\x12s\n" +
 	"\x0eAddStaffMember\x12/.familytime.scheduling.v1.AddStaffMemberRequest\x1a0.familytime.scheduling.v1.AddStaffMemberResponse\x12y\n" +
 	"\x10RecordStaffCheck\x121.familytime.scheduling.v1.RecordStaffCheckRequest\x1a2.familytime.scheduling.v1.RecordStaffCheckResponse\x12|\n" +
-	"\x11RemoveStaffMember\x122.familytime.scheduling.v1.RemoveStaffMemberRequest\x1a3.familytime.scheduling.v1.RemoveStaffMemberResponse\x12d\n" +
+	"\x11RemoveStaffMember\x122.familytime.scheduling.v1.RemoveStaffMemberRequest\x1a3.familytime.scheduling.v1.RemoveStaffMemberResponse\x12\x85\x01\n" +
+	"\x14WithdrawStaffLeaving\x125.familytime.scheduling.v1.WithdrawStaffLeavingRequest\x1a6.familytime.scheduling.v1.WithdrawStaffLeavingResponse\x12d\n" +
 	"\tListStaff\x12*.familytime.scheduling.v1.ListStaffRequest\x1a+.familytime.scheduling.v1.ListStaffResponseB\x86\x02\n" +
 	"\x1ccom.familytime.scheduling.v1B\x0fSchedulingProtoP\x01ZSgithub.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1;schedulingv1\xa2\x02\x03FSX\xaa\x02\x18Familytime.Scheduling.V1\xca\x02\x18Familytime\\Scheduling\\V1\xe2\x02$Familytime\\Scheduling\\V1\\GPBMetadata\xea\x02\x1aFamilytime::Scheduling::V1b\x06proto3"
 
@@ -3379,7 +3499,7 @@ func file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP() []byte {
 	return file_familytime_scheduling_v1_scheduling_proto_rawDescData
 }
 
-var file_familytime_scheduling_v1_scheduling_proto_msgTypes = make([]protoimpl.MessageInfo, 48)
+var file_familytime_scheduling_v1_scheduling_proto_msgTypes = make([]protoimpl.MessageInfo, 50)
 var file_familytime_scheduling_v1_scheduling_proto_goTypes = []any{
 	(*RegisterCentreRequest)(nil),        // 0: familytime.scheduling.v1.RegisterCentreRequest
 	(*RegisterCentreResponse)(nil),       // 1: familytime.scheduling.v1.RegisterCentreResponse
@@ -3427,141 +3547,146 @@ var file_familytime_scheduling_v1_scheduling_proto_goTypes = []any{
 	(*RecordStaffCheckResponse)(nil),     // 43: familytime.scheduling.v1.RecordStaffCheckResponse
 	(*RemoveStaffMemberRequest)(nil),     // 44: familytime.scheduling.v1.RemoveStaffMemberRequest
 	(*RemoveStaffMemberResponse)(nil),    // 45: familytime.scheduling.v1.RemoveStaffMemberResponse
-	(*ListStaffRequest)(nil),             // 46: familytime.scheduling.v1.ListStaffRequest
-	(*ListStaffResponse)(nil),            // 47: familytime.scheduling.v1.ListStaffResponse
-	(*CentreDetails)(nil),                // 48: familytime.scheduling.v1.CentreDetails
-	(*Centre)(nil),                       // 49: familytime.scheduling.v1.Centre
-	(v1.Region)(0),                       // 50: familytime.common.v1.Region
-	(*Room)(nil),                         // 51: familytime.scheduling.v1.Room
-	(Recurrence)(0),                      // 52: familytime.scheduling.v1.Recurrence
-	(Weekday)(0),                         // 53: familytime.scheduling.v1.Weekday
-	(*LocalTime)(nil),                    // 54: familytime.scheduling.v1.LocalTime
-	(*v1.Date)(nil),                      // 55: familytime.common.v1.Date
-	(*OpeningPattern)(nil),               // 56: familytime.scheduling.v1.OpeningPattern
-	(*OpeningSession)(nil),               // 57: familytime.scheduling.v1.OpeningSession
-	(*Booking)(nil),                      // 58: familytime.scheduling.v1.Booking
-	(CancelledBy)(0),                     // 59: familytime.scheduling.v1.CancelledBy
-	(PersonRole)(0),                      // 60: familytime.scheduling.v1.PersonRole
-	(Party)(0),                           // 61: familytime.scheduling.v1.Party
-	(v1.ServiceType)(0),                  // 62: familytime.common.v1.ServiceType
-	(*DaySheetEntry)(nil),                // 63: familytime.scheduling.v1.DaySheetEntry
-	(*CentreCapacity)(nil),               // 64: familytime.scheduling.v1.CentreCapacity
-	(StaffRole)(0),                       // 65: familytime.scheduling.v1.StaffRole
-	(*StaffMember)(nil),                  // 66: familytime.scheduling.v1.StaffMember
-	(StaffCheck)(0),                      // 67: familytime.scheduling.v1.StaffCheck
+	(*WithdrawStaffLeavingRequest)(nil),  // 46: familytime.scheduling.v1.WithdrawStaffLeavingRequest
+	(*WithdrawStaffLeavingResponse)(nil), // 47: familytime.scheduling.v1.WithdrawStaffLeavingResponse
+	(*ListStaffRequest)(nil),             // 48: familytime.scheduling.v1.ListStaffRequest
+	(*ListStaffResponse)(nil),            // 49: familytime.scheduling.v1.ListStaffResponse
+	(*CentreDetails)(nil),                // 50: familytime.scheduling.v1.CentreDetails
+	(*Centre)(nil),                       // 51: familytime.scheduling.v1.Centre
+	(v1.Region)(0),                       // 52: familytime.common.v1.Region
+	(*Room)(nil),                         // 53: familytime.scheduling.v1.Room
+	(Recurrence)(0),                      // 54: familytime.scheduling.v1.Recurrence
+	(Weekday)(0),                         // 55: familytime.scheduling.v1.Weekday
+	(*LocalTime)(nil),                    // 56: familytime.scheduling.v1.LocalTime
+	(*v1.Date)(nil),                      // 57: familytime.common.v1.Date
+	(*OpeningPattern)(nil),               // 58: familytime.scheduling.v1.OpeningPattern
+	(*OpeningSession)(nil),               // 59: familytime.scheduling.v1.OpeningSession
+	(*Booking)(nil),                      // 60: familytime.scheduling.v1.Booking
+	(CancelledBy)(0),                     // 61: familytime.scheduling.v1.CancelledBy
+	(PersonRole)(0),                      // 62: familytime.scheduling.v1.PersonRole
+	(Party)(0),                           // 63: familytime.scheduling.v1.Party
+	(v1.ServiceType)(0),                  // 64: familytime.common.v1.ServiceType
+	(*DaySheetEntry)(nil),                // 65: familytime.scheduling.v1.DaySheetEntry
+	(*CentreCapacity)(nil),               // 66: familytime.scheduling.v1.CentreCapacity
+	(StaffRole)(0),                       // 67: familytime.scheduling.v1.StaffRole
+	(*StaffMember)(nil),                  // 68: familytime.scheduling.v1.StaffMember
+	(StaffCheck)(0),                      // 69: familytime.scheduling.v1.StaffCheck
 }
 var file_familytime_scheduling_v1_scheduling_proto_depIdxs = []int32{
-	48, // 0: familytime.scheduling.v1.RegisterCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
-	49, // 1: familytime.scheduling.v1.RegisterCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	48, // 2: familytime.scheduling.v1.UpdateCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
-	49, // 3: familytime.scheduling.v1.UpdateCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	49, // 4: familytime.scheduling.v1.GetCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	50, // 5: familytime.scheduling.v1.ListCentresRequest.region:type_name -> familytime.common.v1.Region
-	49, // 6: familytime.scheduling.v1.ListCentresResponse.centres:type_name -> familytime.scheduling.v1.Centre
-	51, // 7: familytime.scheduling.v1.AddRoomResponse.room:type_name -> familytime.scheduling.v1.Room
-	51, // 8: familytime.scheduling.v1.ListRoomsResponse.rooms:type_name -> familytime.scheduling.v1.Room
-	52, // 9: familytime.scheduling.v1.DefineOpeningPatternRequest.recurrence:type_name -> familytime.scheduling.v1.Recurrence
-	53, // 10: familytime.scheduling.v1.DefineOpeningPatternRequest.weekday:type_name -> familytime.scheduling.v1.Weekday
-	54, // 11: familytime.scheduling.v1.DefineOpeningPatternRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	54, // 12: familytime.scheduling.v1.DefineOpeningPatternRequest.end_time:type_name -> familytime.scheduling.v1.LocalTime
-	55, // 13: familytime.scheduling.v1.DefineOpeningPatternRequest.first_date:type_name -> familytime.common.v1.Date
-	55, // 14: familytime.scheduling.v1.DefineOpeningPatternRequest.last_date:type_name -> familytime.common.v1.Date
-	55, // 15: familytime.scheduling.v1.DefineOpeningPatternRequest.closed_dates:type_name -> familytime.common.v1.Date
-	55, // 16: familytime.scheduling.v1.DefineOpeningPatternRequest.extra_dates:type_name -> familytime.common.v1.Date
-	56, // 17: familytime.scheduling.v1.DefineOpeningPatternResponse.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
-	55, // 18: familytime.scheduling.v1.ListOpeningSessionsRequest.from:type_name -> familytime.common.v1.Date
-	55, // 19: familytime.scheduling.v1.ListOpeningSessionsRequest.to:type_name -> familytime.common.v1.Date
-	57, // 20: familytime.scheduling.v1.ListOpeningSessionsResponse.sessions:type_name -> familytime.scheduling.v1.OpeningSession
-	55, // 21: familytime.scheduling.v1.BookSessionRequest.date:type_name -> familytime.common.v1.Date
-	54, // 22: familytime.scheduling.v1.BookSessionRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	58, // 23: familytime.scheduling.v1.BookSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	55, // 24: familytime.scheduling.v1.RescheduleBookingRequest.date:type_name -> familytime.common.v1.Date
-	54, // 25: familytime.scheduling.v1.RescheduleBookingRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	59, // 26: familytime.scheduling.v1.RescheduleBookingRequest.requested_by:type_name -> familytime.scheduling.v1.CancelledBy
-	58, // 27: familytime.scheduling.v1.RescheduleBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	59, // 28: familytime.scheduling.v1.CancelBookingRequest.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
-	58, // 29: familytime.scheduling.v1.CancelBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	60, // 30: familytime.scheduling.v1.CheckInResponse.role:type_name -> familytime.scheduling.v1.PersonRole
-	61, // 31: familytime.scheduling.v1.RecordArrivalRequest.party:type_name -> familytime.scheduling.v1.Party
-	54, // 32: familytime.scheduling.v1.RecordArrivalRequest.time:type_name -> familytime.scheduling.v1.LocalTime
-	58, // 33: familytime.scheduling.v1.RecordArrivalResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	61, // 34: familytime.scheduling.v1.RecordDepartureRequest.party:type_name -> familytime.scheduling.v1.Party
-	54, // 35: familytime.scheduling.v1.RecordDepartureRequest.time:type_name -> familytime.scheduling.v1.LocalTime
-	58, // 36: familytime.scheduling.v1.RecordDepartureResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	58, // 37: familytime.scheduling.v1.CompleteSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	61, // 38: familytime.scheduling.v1.RecordNoShowRequest.party:type_name -> familytime.scheduling.v1.Party
-	58, // 39: familytime.scheduling.v1.RecordNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	62, // 40: familytime.scheduling.v1.JoinWaitingListRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	55, // 41: familytime.scheduling.v1.GetDaySheetRequest.date:type_name -> familytime.common.v1.Date
-	63, // 42: familytime.scheduling.v1.GetDaySheetResponse.entries:type_name -> familytime.scheduling.v1.DaySheetEntry
-	55, // 43: familytime.scheduling.v1.GetCapacityRequest.from:type_name -> familytime.common.v1.Date
-	55, // 44: familytime.scheduling.v1.GetCapacityRequest.to:type_name -> familytime.common.v1.Date
-	64, // 45: familytime.scheduling.v1.GetCapacityResponse.capacity:type_name -> familytime.scheduling.v1.CentreCapacity
-	65, // 46: familytime.scheduling.v1.AddStaffMemberRequest.role:type_name -> familytime.scheduling.v1.StaffRole
-	55, // 47: familytime.scheduling.v1.AddStaffMemberRequest.joined_on:type_name -> familytime.common.v1.Date
-	55, // 48: familytime.scheduling.v1.AddStaffMemberRequest.dbs_checked_on:type_name -> familytime.common.v1.Date
-	55, // 49: familytime.scheduling.v1.AddStaffMemberRequest.trained_on:type_name -> familytime.common.v1.Date
-	66, // 50: familytime.scheduling.v1.AddStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	67, // 51: familytime.scheduling.v1.RecordStaffCheckRequest.check:type_name -> familytime.scheduling.v1.StaffCheck
-	55, // 52: familytime.scheduling.v1.RecordStaffCheckRequest.checked_on:type_name -> familytime.common.v1.Date
-	66, // 53: familytime.scheduling.v1.RecordStaffCheckResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	55, // 54: familytime.scheduling.v1.RemoveStaffMemberRequest.left_on:type_name -> familytime.common.v1.Date
-	66, // 55: familytime.scheduling.v1.RemoveStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	55, // 56: familytime.scheduling.v1.ListStaffRequest.on:type_name -> familytime.common.v1.Date
-	66, // 57: familytime.scheduling.v1.ListStaffResponse.members:type_name -> familytime.scheduling.v1.StaffMember
-	0,  // 58: familytime.scheduling.v1.SchedulingService.RegisterCentre:input_type -> familytime.scheduling.v1.RegisterCentreRequest
-	2,  // 59: familytime.scheduling.v1.SchedulingService.UpdateCentre:input_type -> familytime.scheduling.v1.UpdateCentreRequest
-	4,  // 60: familytime.scheduling.v1.SchedulingService.GetCentre:input_type -> familytime.scheduling.v1.GetCentreRequest
-	6,  // 61: familytime.scheduling.v1.SchedulingService.ListCentres:input_type -> familytime.scheduling.v1.ListCentresRequest
-	8,  // 62: familytime.scheduling.v1.SchedulingService.AddRoom:input_type -> familytime.scheduling.v1.AddRoomRequest
-	10, // 63: familytime.scheduling.v1.SchedulingService.ListRooms:input_type -> familytime.scheduling.v1.ListRoomsRequest
-	12, // 64: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:input_type -> familytime.scheduling.v1.DefineOpeningPatternRequest
-	14, // 65: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:input_type -> familytime.scheduling.v1.ListOpeningSessionsRequest
-	16, // 66: familytime.scheduling.v1.SchedulingService.BookSession:input_type -> familytime.scheduling.v1.BookSessionRequest
-	18, // 67: familytime.scheduling.v1.SchedulingService.RescheduleBooking:input_type -> familytime.scheduling.v1.RescheduleBookingRequest
-	20, // 68: familytime.scheduling.v1.SchedulingService.CancelBooking:input_type -> familytime.scheduling.v1.CancelBookingRequest
-	22, // 69: familytime.scheduling.v1.SchedulingService.CheckIn:input_type -> familytime.scheduling.v1.CheckInRequest
-	24, // 70: familytime.scheduling.v1.SchedulingService.RecordArrival:input_type -> familytime.scheduling.v1.RecordArrivalRequest
-	26, // 71: familytime.scheduling.v1.SchedulingService.RecordDeparture:input_type -> familytime.scheduling.v1.RecordDepartureRequest
-	28, // 72: familytime.scheduling.v1.SchedulingService.CompleteSession:input_type -> familytime.scheduling.v1.CompleteSessionRequest
-	30, // 73: familytime.scheduling.v1.SchedulingService.RecordNoShow:input_type -> familytime.scheduling.v1.RecordNoShowRequest
-	32, // 74: familytime.scheduling.v1.SchedulingService.JoinWaitingList:input_type -> familytime.scheduling.v1.JoinWaitingListRequest
-	34, // 75: familytime.scheduling.v1.SchedulingService.OfferPlace:input_type -> familytime.scheduling.v1.OfferPlaceRequest
-	36, // 76: familytime.scheduling.v1.SchedulingService.GetDaySheet:input_type -> familytime.scheduling.v1.GetDaySheetRequest
-	38, // 77: familytime.scheduling.v1.SchedulingService.GetCapacity:input_type -> familytime.scheduling.v1.GetCapacityRequest
-	40, // 78: familytime.scheduling.v1.SchedulingService.AddStaffMember:input_type -> familytime.scheduling.v1.AddStaffMemberRequest
-	42, // 79: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:input_type -> familytime.scheduling.v1.RecordStaffCheckRequest
-	44, // 80: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:input_type -> familytime.scheduling.v1.RemoveStaffMemberRequest
-	46, // 81: familytime.scheduling.v1.SchedulingService.ListStaff:input_type -> familytime.scheduling.v1.ListStaffRequest
-	1,  // 82: familytime.scheduling.v1.SchedulingService.RegisterCentre:output_type -> familytime.scheduling.v1.RegisterCentreResponse
-	3,  // 83: familytime.scheduling.v1.SchedulingService.UpdateCentre:output_type -> familytime.scheduling.v1.UpdateCentreResponse
-	5,  // 84: familytime.scheduling.v1.SchedulingService.GetCentre:output_type -> familytime.scheduling.v1.GetCentreResponse
-	7,  // 85: familytime.scheduling.v1.SchedulingService.ListCentres:output_type -> familytime.scheduling.v1.ListCentresResponse
-	9,  // 86: familytime.scheduling.v1.SchedulingService.AddRoom:output_type -> familytime.scheduling.v1.AddRoomResponse
-	11, // 87: familytime.scheduling.v1.SchedulingService.ListRooms:output_type -> familytime.scheduling.v1.ListRoomsResponse
-	13, // 88: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:output_type -> familytime.scheduling.v1.DefineOpeningPatternResponse
-	15, // 89: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:output_type -> familytime.scheduling.v1.ListOpeningSessionsResponse
-	17, // 90: familytime.scheduling.v1.SchedulingService.BookSession:output_type -> familytime.scheduling.v1.BookSessionResponse
-	19, // 91: familytime.scheduling.v1.SchedulingService.RescheduleBooking:output_type -> familytime.scheduling.v1.RescheduleBookingResponse
-	21, // 92: familytime.scheduling.v1.SchedulingService.CancelBooking:output_type -> familytime.scheduling.v1.CancelBookingResponse
-	23, // 93: familytime.scheduling.v1.SchedulingService.CheckIn:output_type -> familytime.scheduling.v1.CheckInResponse
-	25, // 94: familytime.scheduling.v1.SchedulingService.RecordArrival:output_type -> familytime.scheduling.v1.RecordArrivalResponse
-	27, // 95: familytime.scheduling.v1.SchedulingService.RecordDeparture:output_type -> familytime.scheduling.v1.RecordDepartureResponse
-	29, // 96: familytime.scheduling.v1.SchedulingService.CompleteSession:output_type -> familytime.scheduling.v1.CompleteSessionResponse
-	31, // 97: familytime.scheduling.v1.SchedulingService.RecordNoShow:output_type -> familytime.scheduling.v1.RecordNoShowResponse
-	33, // 98: familytime.scheduling.v1.SchedulingService.JoinWaitingList:output_type -> familytime.scheduling.v1.JoinWaitingListResponse
-	35, // 99: familytime.scheduling.v1.SchedulingService.OfferPlace:output_type -> familytime.scheduling.v1.OfferPlaceResponse
-	37, // 100: familytime.scheduling.v1.SchedulingService.GetDaySheet:output_type -> familytime.scheduling.v1.GetDaySheetResponse
-	39, // 101: familytime.scheduling.v1.SchedulingService.GetCapacity:output_type -> familytime.scheduling.v1.GetCapacityResponse
-	41, // 102: familytime.scheduling.v1.SchedulingService.AddStaffMember:output_type -> familytime.scheduling.v1.AddStaffMemberResponse
-	43, // 103: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:output_type -> familytime.scheduling.v1.RecordStaffCheckResponse
-	45, // 104: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:output_type -> familytime.scheduling.v1.RemoveStaffMemberResponse
-	47, // 105: familytime.scheduling.v1.SchedulingService.ListStaff:output_type -> familytime.scheduling.v1.ListStaffResponse
-	82, // [82:106] is the sub-list for method output_type
-	58, // [58:82] is the sub-list for method input_type
-	58, // [58:58] is the sub-list for extension type_name
-	58, // [58:58] is the sub-list for extension extendee
-	0,  // [0:58] is the sub-list for field type_name
+	50, // 0: familytime.scheduling.v1.RegisterCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
+	51, // 1: familytime.scheduling.v1.RegisterCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	50, // 2: familytime.scheduling.v1.UpdateCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
+	51, // 3: familytime.scheduling.v1.UpdateCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	51, // 4: familytime.scheduling.v1.GetCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	52, // 5: familytime.scheduling.v1.ListCentresRequest.region:type_name -> familytime.common.v1.Region
+	51, // 6: familytime.scheduling.v1.ListCentresResponse.centres:type_name -> familytime.scheduling.v1.Centre
+	53, // 7: familytime.scheduling.v1.AddRoomResponse.room:type_name -> familytime.scheduling.v1.Room
+	53, // 8: familytime.scheduling.v1.ListRoomsResponse.rooms:type_name -> familytime.scheduling.v1.Room
+	54, // 9: familytime.scheduling.v1.DefineOpeningPatternRequest.recurrence:type_name -> familytime.scheduling.v1.Recurrence
+	55, // 10: familytime.scheduling.v1.DefineOpeningPatternRequest.weekday:type_name -> familytime.scheduling.v1.Weekday
+	56, // 11: familytime.scheduling.v1.DefineOpeningPatternRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	56, // 12: familytime.scheduling.v1.DefineOpeningPatternRequest.end_time:type_name -> familytime.scheduling.v1.LocalTime
+	57, // 13: familytime.scheduling.v1.DefineOpeningPatternRequest.first_date:type_name -> familytime.common.v1.Date
+	57, // 14: familytime.scheduling.v1.DefineOpeningPatternRequest.last_date:type_name -> familytime.common.v1.Date
+	57, // 15: familytime.scheduling.v1.DefineOpeningPatternRequest.closed_dates:type_name -> familytime.common.v1.Date
+	57, // 16: familytime.scheduling.v1.DefineOpeningPatternRequest.extra_dates:type_name -> familytime.common.v1.Date
+	58, // 17: familytime.scheduling.v1.DefineOpeningPatternResponse.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
+	57, // 18: familytime.scheduling.v1.ListOpeningSessionsRequest.from:type_name -> familytime.common.v1.Date
+	57, // 19: familytime.scheduling.v1.ListOpeningSessionsRequest.to:type_name -> familytime.common.v1.Date
+	59, // 20: familytime.scheduling.v1.ListOpeningSessionsResponse.sessions:type_name -> familytime.scheduling.v1.OpeningSession
+	57, // 21: familytime.scheduling.v1.BookSessionRequest.date:type_name -> familytime.common.v1.Date
+	56, // 22: familytime.scheduling.v1.BookSessionRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	60, // 23: familytime.scheduling.v1.BookSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	57, // 24: familytime.scheduling.v1.RescheduleBookingRequest.date:type_name -> familytime.common.v1.Date
+	56, // 25: familytime.scheduling.v1.RescheduleBookingRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	61, // 26: familytime.scheduling.v1.RescheduleBookingRequest.requested_by:type_name -> familytime.scheduling.v1.CancelledBy
+	60, // 27: familytime.scheduling.v1.RescheduleBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	61, // 28: familytime.scheduling.v1.CancelBookingRequest.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
+	60, // 29: familytime.scheduling.v1.CancelBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	62, // 30: familytime.scheduling.v1.CheckInResponse.role:type_name -> familytime.scheduling.v1.PersonRole
+	63, // 31: familytime.scheduling.v1.RecordArrivalRequest.party:type_name -> familytime.scheduling.v1.Party
+	56, // 32: familytime.scheduling.v1.RecordArrivalRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	60, // 33: familytime.scheduling.v1.RecordArrivalResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	63, // 34: familytime.scheduling.v1.RecordDepartureRequest.party:type_name -> familytime.scheduling.v1.Party
+	56, // 35: familytime.scheduling.v1.RecordDepartureRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	60, // 36: familytime.scheduling.v1.RecordDepartureResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	60, // 37: familytime.scheduling.v1.CompleteSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	63, // 38: familytime.scheduling.v1.RecordNoShowRequest.party:type_name -> familytime.scheduling.v1.Party
+	60, // 39: familytime.scheduling.v1.RecordNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	64, // 40: familytime.scheduling.v1.JoinWaitingListRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	57, // 41: familytime.scheduling.v1.GetDaySheetRequest.date:type_name -> familytime.common.v1.Date
+	65, // 42: familytime.scheduling.v1.GetDaySheetResponse.entries:type_name -> familytime.scheduling.v1.DaySheetEntry
+	57, // 43: familytime.scheduling.v1.GetCapacityRequest.from:type_name -> familytime.common.v1.Date
+	57, // 44: familytime.scheduling.v1.GetCapacityRequest.to:type_name -> familytime.common.v1.Date
+	66, // 45: familytime.scheduling.v1.GetCapacityResponse.capacity:type_name -> familytime.scheduling.v1.CentreCapacity
+	67, // 46: familytime.scheduling.v1.AddStaffMemberRequest.role:type_name -> familytime.scheduling.v1.StaffRole
+	57, // 47: familytime.scheduling.v1.AddStaffMemberRequest.joined_on:type_name -> familytime.common.v1.Date
+	57, // 48: familytime.scheduling.v1.AddStaffMemberRequest.dbs_checked_on:type_name -> familytime.common.v1.Date
+	57, // 49: familytime.scheduling.v1.AddStaffMemberRequest.trained_on:type_name -> familytime.common.v1.Date
+	68, // 50: familytime.scheduling.v1.AddStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	69, // 51: familytime.scheduling.v1.RecordStaffCheckRequest.check:type_name -> familytime.scheduling.v1.StaffCheck
+	57, // 52: familytime.scheduling.v1.RecordStaffCheckRequest.checked_on:type_name -> familytime.common.v1.Date
+	68, // 53: familytime.scheduling.v1.RecordStaffCheckResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	57, // 54: familytime.scheduling.v1.RemoveStaffMemberRequest.left_on:type_name -> familytime.common.v1.Date
+	68, // 55: familytime.scheduling.v1.RemoveStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	68, // 56: familytime.scheduling.v1.WithdrawStaffLeavingResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	57, // 57: familytime.scheduling.v1.ListStaffRequest.on:type_name -> familytime.common.v1.Date
+	68, // 58: familytime.scheduling.v1.ListStaffResponse.members:type_name -> familytime.scheduling.v1.StaffMember
+	0,  // 59: familytime.scheduling.v1.SchedulingService.RegisterCentre:input_type -> familytime.scheduling.v1.RegisterCentreRequest
+	2,  // 60: familytime.scheduling.v1.SchedulingService.UpdateCentre:input_type -> familytime.scheduling.v1.UpdateCentreRequest
+	4,  // 61: familytime.scheduling.v1.SchedulingService.GetCentre:input_type -> familytime.scheduling.v1.GetCentreRequest
+	6,  // 62: familytime.scheduling.v1.SchedulingService.ListCentres:input_type -> familytime.scheduling.v1.ListCentresRequest
+	8,  // 63: familytime.scheduling.v1.SchedulingService.AddRoom:input_type -> familytime.scheduling.v1.AddRoomRequest
+	10, // 64: familytime.scheduling.v1.SchedulingService.ListRooms:input_type -> familytime.scheduling.v1.ListRoomsRequest
+	12, // 65: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:input_type -> familytime.scheduling.v1.DefineOpeningPatternRequest
+	14, // 66: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:input_type -> familytime.scheduling.v1.ListOpeningSessionsRequest
+	16, // 67: familytime.scheduling.v1.SchedulingService.BookSession:input_type -> familytime.scheduling.v1.BookSessionRequest
+	18, // 68: familytime.scheduling.v1.SchedulingService.RescheduleBooking:input_type -> familytime.scheduling.v1.RescheduleBookingRequest
+	20, // 69: familytime.scheduling.v1.SchedulingService.CancelBooking:input_type -> familytime.scheduling.v1.CancelBookingRequest
+	22, // 70: familytime.scheduling.v1.SchedulingService.CheckIn:input_type -> familytime.scheduling.v1.CheckInRequest
+	24, // 71: familytime.scheduling.v1.SchedulingService.RecordArrival:input_type -> familytime.scheduling.v1.RecordArrivalRequest
+	26, // 72: familytime.scheduling.v1.SchedulingService.RecordDeparture:input_type -> familytime.scheduling.v1.RecordDepartureRequest
+	28, // 73: familytime.scheduling.v1.SchedulingService.CompleteSession:input_type -> familytime.scheduling.v1.CompleteSessionRequest
+	30, // 74: familytime.scheduling.v1.SchedulingService.RecordNoShow:input_type -> familytime.scheduling.v1.RecordNoShowRequest
+	32, // 75: familytime.scheduling.v1.SchedulingService.JoinWaitingList:input_type -> familytime.scheduling.v1.JoinWaitingListRequest
+	34, // 76: familytime.scheduling.v1.SchedulingService.OfferPlace:input_type -> familytime.scheduling.v1.OfferPlaceRequest
+	36, // 77: familytime.scheduling.v1.SchedulingService.GetDaySheet:input_type -> familytime.scheduling.v1.GetDaySheetRequest
+	38, // 78: familytime.scheduling.v1.SchedulingService.GetCapacity:input_type -> familytime.scheduling.v1.GetCapacityRequest
+	40, // 79: familytime.scheduling.v1.SchedulingService.AddStaffMember:input_type -> familytime.scheduling.v1.AddStaffMemberRequest
+	42, // 80: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:input_type -> familytime.scheduling.v1.RecordStaffCheckRequest
+	44, // 81: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:input_type -> familytime.scheduling.v1.RemoveStaffMemberRequest
+	46, // 82: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:input_type -> familytime.scheduling.v1.WithdrawStaffLeavingRequest
+	48, // 83: familytime.scheduling.v1.SchedulingService.ListStaff:input_type -> familytime.scheduling.v1.ListStaffRequest
+	1,  // 84: familytime.scheduling.v1.SchedulingService.RegisterCentre:output_type -> familytime.scheduling.v1.RegisterCentreResponse
+	3,  // 85: familytime.scheduling.v1.SchedulingService.UpdateCentre:output_type -> familytime.scheduling.v1.UpdateCentreResponse
+	5,  // 86: familytime.scheduling.v1.SchedulingService.GetCentre:output_type -> familytime.scheduling.v1.GetCentreResponse
+	7,  // 87: familytime.scheduling.v1.SchedulingService.ListCentres:output_type -> familytime.scheduling.v1.ListCentresResponse
+	9,  // 88: familytime.scheduling.v1.SchedulingService.AddRoom:output_type -> familytime.scheduling.v1.AddRoomResponse
+	11, // 89: familytime.scheduling.v1.SchedulingService.ListRooms:output_type -> familytime.scheduling.v1.ListRoomsResponse
+	13, // 90: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:output_type -> familytime.scheduling.v1.DefineOpeningPatternResponse
+	15, // 91: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:output_type -> familytime.scheduling.v1.ListOpeningSessionsResponse
+	17, // 92: familytime.scheduling.v1.SchedulingService.BookSession:output_type -> familytime.scheduling.v1.BookSessionResponse
+	19, // 93: familytime.scheduling.v1.SchedulingService.RescheduleBooking:output_type -> familytime.scheduling.v1.RescheduleBookingResponse
+	21, // 94: familytime.scheduling.v1.SchedulingService.CancelBooking:output_type -> familytime.scheduling.v1.CancelBookingResponse
+	23, // 95: familytime.scheduling.v1.SchedulingService.CheckIn:output_type -> familytime.scheduling.v1.CheckInResponse
+	25, // 96: familytime.scheduling.v1.SchedulingService.RecordArrival:output_type -> familytime.scheduling.v1.RecordArrivalResponse
+	27, // 97: familytime.scheduling.v1.SchedulingService.RecordDeparture:output_type -> familytime.scheduling.v1.RecordDepartureResponse
+	29, // 98: familytime.scheduling.v1.SchedulingService.CompleteSession:output_type -> familytime.scheduling.v1.CompleteSessionResponse
+	31, // 99: familytime.scheduling.v1.SchedulingService.RecordNoShow:output_type -> familytime.scheduling.v1.RecordNoShowResponse
+	33, // 100: familytime.scheduling.v1.SchedulingService.JoinWaitingList:output_type -> familytime.scheduling.v1.JoinWaitingListResponse
+	35, // 101: familytime.scheduling.v1.SchedulingService.OfferPlace:output_type -> familytime.scheduling.v1.OfferPlaceResponse
+	37, // 102: familytime.scheduling.v1.SchedulingService.GetDaySheet:output_type -> familytime.scheduling.v1.GetDaySheetResponse
+	39, // 103: familytime.scheduling.v1.SchedulingService.GetCapacity:output_type -> familytime.scheduling.v1.GetCapacityResponse
+	41, // 104: familytime.scheduling.v1.SchedulingService.AddStaffMember:output_type -> familytime.scheduling.v1.AddStaffMemberResponse
+	43, // 105: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:output_type -> familytime.scheduling.v1.RecordStaffCheckResponse
+	45, // 106: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:output_type -> familytime.scheduling.v1.RemoveStaffMemberResponse
+	47, // 107: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:output_type -> familytime.scheduling.v1.WithdrawStaffLeavingResponse
+	49, // 108: familytime.scheduling.v1.SchedulingService.ListStaff:output_type -> familytime.scheduling.v1.ListStaffResponse
+	84, // [84:109] is the sub-list for method output_type
+	59, // [59:84] is the sub-list for method input_type
+	59, // [59:59] is the sub-list for extension type_name
+	59, // [59:59] is the sub-list for extension extendee
+	0,  // [0:59] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_scheduling_proto_init() }
@@ -3578,7 +3703,7 @@ func file_familytime_scheduling_v1_scheduling_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_scheduling_v1_scheduling_proto_rawDesc), len(file_familytime_scheduling_v1_scheduling_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   48,
+			NumMessages:   50,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -42,6 +42,7 @@ const (
 	SchedulingService_AddStaffMember_FullMethodName       = "/familytime.scheduling.v1.SchedulingService/AddStaffMember"
 	SchedulingService_RecordStaffCheck_FullMethodName     = "/familytime.scheduling.v1.SchedulingService/RecordStaffCheck"
 	SchedulingService_RemoveStaffMember_FullMethodName    = "/familytime.scheduling.v1.SchedulingService/RemoveStaffMember"
+	SchedulingService_WithdrawStaffLeaving_FullMethodName = "/familytime.scheduling.v1.SchedulingService/WithdrawStaffLeaving"
 	SchedulingService_ListStaff_FullMethodName            = "/familytime.scheduling.v1.SchedulingService/ListStaff"
 )
 
@@ -113,6 +114,9 @@ type SchedulingServiceClient interface {
 	RecordStaffCheck(ctx context.Context, in *RecordStaffCheckRequest, opts ...grpc.CallOption) (*RecordStaffCheckResponse, error)
 	// RemoveStaffMember records that someone left a centre's staff. Coordinators and administrators.
 	RemoveStaffMember(ctx context.Context, in *RemoveStaffMemberRequest, opts ...grpc.CallOption) (*RemoveStaffMemberResponse, error)
+	// WithdrawStaffLeaving withdraws a last day recorded ahead that has not passed: the person
+	// stays on the staff, as before it was recorded. Coordinators and administrators.
+	WithdrawStaffLeaving(ctx context.Context, in *WithdrawStaffLeavingRequest, opts ...grpc.CallOption) (*WithdrawStaffLeavingResponse, error)
 	// ListStaff lists a centre's staff and volunteers, with whether each is cleared to work on a
 	// date.
 	ListStaff(ctx context.Context, in *ListStaffRequest, opts ...grpc.CallOption) (*ListStaffResponse, error)
@@ -356,6 +360,16 @@ func (c *schedulingServiceClient) RemoveStaffMember(ctx context.Context, in *Rem
 	return out, nil
 }
 
+func (c *schedulingServiceClient) WithdrawStaffLeaving(ctx context.Context, in *WithdrawStaffLeavingRequest, opts ...grpc.CallOption) (*WithdrawStaffLeavingResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(WithdrawStaffLeavingResponse)
+	err := c.cc.Invoke(ctx, SchedulingService_WithdrawStaffLeaving_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *schedulingServiceClient) ListStaff(ctx context.Context, in *ListStaffRequest, opts ...grpc.CallOption) (*ListStaffResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ListStaffResponse)
@@ -434,6 +448,9 @@ type SchedulingServiceServer interface {
 	RecordStaffCheck(context.Context, *RecordStaffCheckRequest) (*RecordStaffCheckResponse, error)
 	// RemoveStaffMember records that someone left a centre's staff. Coordinators and administrators.
 	RemoveStaffMember(context.Context, *RemoveStaffMemberRequest) (*RemoveStaffMemberResponse, error)
+	// WithdrawStaffLeaving withdraws a last day recorded ahead that has not passed: the person
+	// stays on the staff, as before it was recorded. Coordinators and administrators.
+	WithdrawStaffLeaving(context.Context, *WithdrawStaffLeavingRequest) (*WithdrawStaffLeavingResponse, error)
 	// ListStaff lists a centre's staff and volunteers, with whether each is cleared to work on a
 	// date.
 	ListStaff(context.Context, *ListStaffRequest) (*ListStaffResponse, error)
@@ -515,6 +532,9 @@ func (UnimplementedSchedulingServiceServer) RecordStaffCheck(context.Context, *R
 }
 func (UnimplementedSchedulingServiceServer) RemoveStaffMember(context.Context, *RemoveStaffMemberRequest) (*RemoveStaffMemberResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RemoveStaffMember not implemented")
+}
+func (UnimplementedSchedulingServiceServer) WithdrawStaffLeaving(context.Context, *WithdrawStaffLeavingRequest) (*WithdrawStaffLeavingResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method WithdrawStaffLeaving not implemented")
 }
 func (UnimplementedSchedulingServiceServer) ListStaff(context.Context, *ListStaffRequest) (*ListStaffResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListStaff not implemented")
@@ -954,6 +974,24 @@ func _SchedulingService_RemoveStaffMember_Handler(srv interface{}, ctx context.C
 	return interceptor(ctx, in, info, handler)
 }
 
+func _SchedulingService_WithdrawStaffLeaving_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(WithdrawStaffLeavingRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulingServiceServer).WithdrawStaffLeaving(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SchedulingService_WithdrawStaffLeaving_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulingServiceServer).WithdrawStaffLeaving(ctx, req.(*WithdrawStaffLeavingRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _SchedulingService_ListStaff_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(ListStaffRequest)
 	if err := dec(in); err != nil {
@@ -1070,6 +1108,10 @@ var SchedulingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RemoveStaffMember",
 			Handler:    _SchedulingService_RemoveStaffMember_Handler,
+		},
+		{
+			MethodName: "WithdrawStaffLeaving",
+			Handler:    _SchedulingService_WithdrawStaffLeaving_Handler,
 		},
 		{
 			MethodName: "ListStaff",

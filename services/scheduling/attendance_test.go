@@ -276,3 +276,76 @@ func TestASessionWithoutContactIsCancelledNotCompleted(t *testing.T) {
 	require.Zero(t, fourth.GetNoticeMinutes())
 	require.True(t, fourth.GetBooking().GetCancelledLate())
 }
+
+// A volunteer taps the children's departure while they are still in the room: it is withdrawn at
+// the door, and the day sheet no longer says they left; a retry records nothing twice. The
+// correction stays in the family's stream beside the record it corrects. A bad correction is
+// refused and appends nothing.
+func TestATappedDepartureIsWithdrawnAtTheDoor(t *testing.T) {
+	g := newRig(t, monday)
+	pattern, rooms := g.timetable(t, saturday(0), false, 2)
+	f := g.readyBringing(t)
+	c, door := g.client(t, auth.RoleCoordinator), g.door(t)
+	ctx := t.Context()
+	booked, err := book(ctx, c, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: f.id.String(),
+		PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[0]})
+	require.NoError(t, err)
+	b := booked.GetBooking().GetBookingId()
+	g.clock.Set(london(2026, 1, 10, 10, 20))
+	_, err = door.RecordArrival(ctx, &schedulingv1.RecordArrivalRequest{CentreId: g.centre.String(), BookingId: b,
+		Party: schedulingv1.Party_PARTY_VISITING, PersonIds: []string{f.visiting.String()}, RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	_, err = door.RecordArrival(ctx, &schedulingv1.RecordArrivalRequest{CentreId: g.centre.String(), BookingId: b,
+		Party: schedulingv1.Party_PARTY_CHILDREN, PersonIds: []string{f.resident.String(), f.child.String()}, RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	g.clock.Set(london(2026, 1, 10, 10, 30))
+	_, err = door.RecordDeparture(ctx, &schedulingv1.RecordDepartureRequest{CentreId: g.centre.String(), BookingId: b,
+		Party: schedulingv1.Party_PARTY_CHILDREN, PersonIds: []string{f.resident.String(), f.child.String()}, RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	children := func() *schedulingv1.PartyTimes {
+		t.Helper()
+		sheet, err := door.GetDaySheet(ctx, &schedulingv1.GetDaySheetRequest{CentreId: g.centre.String(), Date: date(saturday(0))})
+		require.NoError(t, err)
+		require.Len(t, sheet.GetEntries(), 1)
+		return sheet.GetEntries()[0].GetBooking().GetChildren()
+	}
+	require.NotNil(t, children().GetDepartedAt())
+
+	events := func() int { return g.count(t, "SELECT count(*) FROM events WHERE stream_id = $1", "family-"+f.id.String()) }
+	before := events()
+	withdraw := &schedulingv1.CorrectMovementRequest{CentreId: g.centre.String(), BookingId: b, Party: schedulingv1.Party_PARTY_CHILDREN,
+		Movement: schedulingv1.Movement_MOVEMENT_DEPARTURE, NotHappened: true, RequestId: uuid.NewString()}
+	for _, bad := range []struct {
+		name  string
+		req   *schedulingv1.CorrectMovementRequest
+		code  codes.Code
+		field string
+	}{
+		{"a time with not_happened", &schedulingv1.CorrectMovementRequest{CentreId: g.centre.String(), BookingId: b, Party: schedulingv1.Party_PARTY_CHILDREN,
+			Movement: schedulingv1.Movement_MOVEMENT_DEPARTURE, NotHappened: true, Time: &schedulingv1.LocalTime{Hour: 10, Minute: 30}, RequestId: uuid.NewString()},
+			codes.InvalidArgument, "time"},
+		{"no movement", &schedulingv1.CorrectMovementRequest{CentreId: g.centre.String(), BookingId: b, Party: schedulingv1.Party_PARTY_CHILDREN,
+			NotHappened: true, RequestId: uuid.NewString()}, codes.InvalidArgument, "movement"},
+		{"the arrival while the departure stands", &schedulingv1.CorrectMovementRequest{CentreId: g.centre.String(), BookingId: b, Party: schedulingv1.Party_PARTY_CHILDREN,
+			Movement: schedulingv1.Movement_MOVEMENT_ARRIVAL, NotHappened: true, RequestId: uuid.NewString()}, codes.FailedPrecondition, "DEPARTURE_RECORDED"},
+		{"the visiting parent's departure, not recorded", &schedulingv1.CorrectMovementRequest{CentreId: g.centre.String(), BookingId: b, Party: schedulingv1.Party_PARTY_VISITING,
+			Movement: schedulingv1.Movement_MOVEMENT_DEPARTURE, NotHappened: true, RequestId: uuid.NewString()}, codes.FailedPrecondition, "NOT_DEPARTED"},
+	} {
+		_, err := door.CorrectMovement(ctx, bad.req)
+		code, got := field(err)
+		require.Equal(t, bad.code, code, "%s: %v", bad.name, err)
+		require.Equal(t, bad.field, got, bad.name)
+	}
+	require.Equal(t, before, events(), "refusals append nothing")
+
+	for range 2 { // a retry of the same request records nothing twice
+		corrected, err := door.CorrectMovement(ctx, withdraw)
+		require.NoError(t, err)
+		require.Nil(t, corrected.GetBooking().GetChildren().GetDepartedAt())
+	}
+	require.Equal(t, before+1, events())
+	require.Nil(t, children().GetDepartedAt(), "the day sheet no longer says they left")
+	require.NotNil(t, children().GetArrivedAt())
+	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM events WHERE stream_id = $1 AND event_type = $2", "family-"+f.id.String(),
+		"familytime.scheduling.v1.PartyDeparted"), "the record corrected stays")
+}

@@ -47,7 +47,7 @@ staff register cleared on the session's date (familytime staff), or it is refuse
 	s.conn.register(cmd)
 	cmd.PersistentFlags().StringVar(&s.centre, "centre", "", "the centre's id (UUID)")
 	cmd.AddCommand(s.rooms(), s.pattern(), s.sessions(), s.book(), s.reschedule(), s.cancel(), s.daysheet(), s.checkin(),
-		s.movement("arrive"), s.movement("depart"), s.complete(), s.noshow(), s.waitlist())
+		s.movement("arrive"), s.movement("depart"), s.correct(), s.complete(), s.noshow(), s.waitlist())
 	return cmd
 }
 
@@ -727,6 +727,82 @@ func (s *schedule) movement(verb string) *cobra.Command {
 		"who may attend; for children, who brought or collected them (an adult who may), and the children")
 	_ = cmd.MarkFlagRequired("party")
 	_ = cmd.MarkFlagRequired("person")
+	request.register(f)
+	out.register(f)
+	return cmd
+}
+
+func (s *schedule) correct() *cobra.Command {
+	var (
+		out                output
+		request            requestID
+		party, at          string
+		people             []string
+		arrival, departure bool
+		notHappened        bool
+	)
+	cmd := &cobra.Command{
+		Use:   "correct BOOKING_ID",
+		Short: "Correct a party's arrival or departure recorded by mistake (the time, who, or not happened at all)",
+		Long: `correct puts right a party's arrival or departure recorded by mistake, until the session is completed:
+the time, who came or left (--person, the whole list again), or, with --not-happened, that it has
+not happened at all (a departure recorded while the children were still in the room). Nothing is
+edited: the correction is a record of its own, pointing at the one it corrects, and the family's
+history shows both. What it is corrected to follows arrive's and depart's rules; an arrival is
+withdrawn only once the party's departure is not recorded (DEPARTURE_RECORDED: correct that first).
+After the session is completed its record stands (SESSION_COMPLETED).`,
+		Example: `  familytime schedule correct $BOOKING --centre $CENTRE --departure --party children --not-happened
+  familytime schedule correct $BOOKING --centre $CENTRE --arrival --party children --at 10:15 --person $ESCORT --person $CHILD`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, err := parseEnum[schedulingv1.Party]("party", party, "PARTY_", schedulingv1.Party_value)
+			if err != nil {
+				return err
+			}
+			req := &schedulingv1.CorrectMovementRequest{CentreId: s.centre, BookingId: args[0], Party: p, PersonIds: people, NotHappened: notHappened}
+			switch {
+			case arrival:
+				req.Movement = schedulingv1.Movement_MOVEMENT_ARRIVAL
+			case departure:
+				req.Movement = schedulingv1.Movement_MOVEMENT_DEPARTURE
+			default:
+				return fmt.Errorf("give which movement is corrected: --arrival or --departure")
+			}
+			switch {
+			case notHappened && (at != "" || len(people) > 0):
+				return fmt.Errorf("--not-happened is given alone: a movement that has not happened has no --at or --person")
+			case !notHappened && len(people) == 0:
+				return fmt.Errorf("give who came or left (--person, the whole list again), or --not-happened")
+			}
+			if at != "" {
+				if req.Time, err = parseClock("at", at); err != nil {
+					return err
+				}
+			}
+			if req.RequestId, err = request.value(); err != nil {
+				return err
+			}
+			c, done, err := s.client(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			resp, err := c.CorrectMovement(cmd.Context(), req)
+			if err != nil {
+				return s.describe(err)
+			}
+			return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), nil)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&party, "party", "", "visiting (the visiting parent) or children (with who brought or collected them)")
+	f.BoolVar(&arrival, "arrival", false, "correct the party's arrival")
+	f.BoolVar(&departure, "departure", false, "correct the party's departure")
+	f.StringVar(&at, "at", "", "when it happened, local time HH:MM on the session's day (default now)")
+	f.StringSliceVar(&people, "person", nil, "who came or left (person id; repeat), the whole list again, as for arrive and depart")
+	f.BoolVar(&notHappened, "not-happened", false, "it has not happened: it was recorded by mistake")
+	cmd.MarkFlagsMutuallyExclusive("arrival", "departure")
+	_ = cmd.MarkFlagRequired("party")
 	request.register(f)
 	out.register(f)
 	return cmd

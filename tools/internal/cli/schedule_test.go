@@ -278,3 +278,25 @@ func TestTheDaySheetsHelpSaysEveryAlert(t *testing.T) {
 		require.Contains(t, help, "\n  "+friendly("ALERT_", name)+" ", name)
 	}
 }
+
+// schedule correct says which movement, and either what happened instead or that it did not,
+// before any call.
+func TestCorrectRefusesBadInputBeforeAnyCall(t *testing.T) {
+	centre, booking, person := uuid.NewString(), uuid.NewString(), uuid.NewString()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--party", "children", "--not-happened"}, "give which movement is corrected: --arrival or --departure"},
+		{[]string{"--party", "children", "--arrival", "--departure", "--not-happened"}, "if any flags in the group [arrival departure] are set none of the others can be"},
+		{[]string{"--party", "children", "--departure", "--not-happened", "--at", "10:30"}, "--not-happened is given alone"},
+		{[]string{"--party", "children", "--departure", "--not-happened", "--person", person}, "--not-happened is given alone"},
+		{[]string{"--party", "children", "--departure", "--at", "10:30"}, "give who came or left (--person, the whole list again), or --not-happened"},
+		{[]string{"--party", "grandparents", "--departure", "--not-happened"}, `--party "grandparents" is not one of`},
+		{[]string{"--party", "children", "--arrival", "--at", "quarter past", "--person", person}, `--at "quarter past" is not a time like 10:15`},
+		{[]string{"--departure", "--not-happened"}, `required flag(s) "party" not set`},
+	} {
+		_, err := run(t, append([]string{"schedule", "correct", booking, "--centre", centre, "--data", t.TempDir()}, c.args...)...)
+		require.ErrorContains(t, err, c.want, c.args)
+	}
+}

@@ -185,6 +185,15 @@ func describe(msg proto.Message) string {
 		return "Arrived: " + partyWords(ev.GetParty())
 	case *schedulingv1.PartyDeparted:
 		return "Left: " + partyWords(ev.GetParty())
+	case *schedulingv1.MovementCorrected:
+		what := "Departure"
+		if ev.GetMovement() == schedulingv1.Movement_MOVEMENT_ARRIVAL {
+			what = "Arrival"
+		}
+		if ev.GetAt() == nil {
+			return what + " withdrawn, recorded by mistake: " + partyWords(ev.GetParty())
+		}
+		return what + " corrected (the time or who): " + partyWords(ev.GetParty())
 	case *schedulingv1.SessionCompleted:
 		return "Session completed (" + words.Enum(ev.GetServiceType()) + "), " + children(len(ev.GetChildren()))
 	case *schedulingv1.NoShowRecorded:

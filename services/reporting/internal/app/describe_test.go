@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
@@ -49,6 +50,12 @@ func TestDescriptionsOfSessions(t *testing.T) {
 	require.Equal(t, "Session booked (unspecified) for 12026-02-103", Describe(envelopeOf(t,
 		&schedulingv1.SessionBooked{ServiceType: 77, SessionDate: &commonv1.Date{Year: 12026, Month: 2, Day: 103}})))
 	require.Equal(t, "Session booked (unspecified) for an unknown date", Describe(envelopeOf(t, &schedulingv1.SessionBooked{})))
+	// A correction says which movement of which party, never the time (whereabouts).
+	require.Equal(t, "Departure withdrawn, recorded by mistake: the children (with whoever brings them)", Describe(envelopeOf(t,
+		&schedulingv1.MovementCorrected{Party: schedulingv1.Party_PARTY_CHILDREN, Movement: schedulingv1.Movement_MOVEMENT_DEPARTURE})))
+	require.Equal(t, "Arrival corrected (the time or who): the children (with whoever brings them)", Describe(envelopeOf(t,
+		&schedulingv1.MovementCorrected{Party: schedulingv1.Party_PARTY_CHILDREN, Movement: schedulingv1.Movement_MOVEMENT_ARRIVAL,
+			At: timestamppb.Now()})))
 }
 
 // A domestic-abuse finding's effect on scheduling is described in words, and so is the

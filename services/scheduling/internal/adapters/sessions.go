@@ -186,6 +186,20 @@ func project(uow *eventstore.UnitOfWork, ev proto.Message) error {
 			col = "visiting_departed_at"
 		}
 		uow.Exec(`UPDATE bookings SET `+col+` = $2 WHERE booking_id = $1`, e.GetBookingId(), ts(e.GetAt()))
+	case *schedulingv1.MovementCorrected:
+		side, movement := "children", "departed_at"
+		if e.GetParty() == schedulingv1.Party_PARTY_VISITING {
+			side = "visiting"
+		}
+		if e.GetMovement() == schedulingv1.Movement_MOVEMENT_ARRIVAL {
+			movement = "arrived_at"
+		}
+		col := side + "_" + movement
+		var at any // NULL: it has not happened
+		if e.GetAt() != nil {
+			at = ts(e.GetAt())
+		}
+		uow.Exec(`UPDATE bookings SET `+col+` = $2 WHERE booking_id = $1`, e.GetBookingId(), at)
 	case *schedulingv1.SessionCompleted:
 		uow.Exec(`UPDATE bookings SET status = $2, supervised_by = nullif($3, '') WHERE booking_id = $1`, e.GetBookingId(),
 			int32(schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED), e.GetSupervisedBy())

@@ -114,6 +114,34 @@ func (a *App) RecordDeparture(ctx context.Context, centre uuid.UUID, m Movement,
 	return b, uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
 }
 
+// CorrectMovement corrects a party's arrival or departure recorded by mistake (domain.Family's
+// Correct), by the people at the door, as they record it.
+func (a *App) CorrectMovement(ctx context.Context, centre uuid.UUID, m Movement, movement schedulingv1.Movement, notHappened bool, md eventstore.Metadata) (*domain.Booking, *eventstore.UnitOfWork, error) {
+	f, err := a.familyOfBooking(ctx, centre, m.Booking)
+	if err != nil {
+		return nil, nil, err
+	}
+	expected := f.Version()
+	now := a.now()
+	b, err := f.Booking(m.Booking)
+	if err != nil {
+		return nil, nil, err
+	}
+	c := domain.Correction{Party: m.Party, Movement: movement, At: now, People: m.People, NotHappened: notHappened}
+	if m.At != nil {
+		c.At = domain.On(b.Date, *m.At, b.Location())
+	}
+	uow := new(eventstore.UnitOfWork)
+	if err := a.atTheDoor(ctx, uow, centre, f, m.Booking, md); err != nil {
+		return nil, nil, err
+	}
+	b, ev, err := f.Correct(m.Booking, c, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	return b, uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
+}
+
 // CompleteSession records that a session took place; caller is the account completing it. A
 // supervised session is completed by its supervisor (supervisedBy empty is the caller, another
 // account is refused), who must be a contact supervisor or the safeguarding lead on the centre's

@@ -287,3 +287,74 @@ func TestAfterANoShowWhoCollectedTheChildrenIsStillRecorded(t *testing.T) {
 	_, _, err = g.family.Depart(empty.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 24, 10, 25), []uuid.UUID{resident, child1}, at(2026, 1, 24, 10, 26))
 	rule(t, err, "BOOKING_NOT_ACTIVE")
 }
+
+// A movement recorded by mistake is corrected by a record of its own, until the session is
+// completed: a departure tapped while the children were still in the room is withdrawn, an
+// arrival's time and who brought them put right, and the completion counts the corrected
+// record. What it is corrected to keeps Arrive's and Depart's rules, and an arrival is withdrawn
+// only once its party's departure is not recorded.
+func TestAMovementRecordedByMistakeIsCorrectedUntilTheSessionIsCompleted(t *testing.T) {
+	g := newRig(t)
+	b := g.book(t, day(2026, 1, 10), g.shared, jan)
+	_, _, err := g.family.Correct(b.ID, domain.Correction{Party: schedulingv1.Party_PARTY_CHILDREN, Movement: schedulingv1.Movement_MOVEMENT_ARRIVAL,
+		At: at(2026, 1, 10, 10, 15), People: []uuid.UUID{resident, child1}}, at(2026, 1, 10, 10, 16))
+	rule(t, err, "NOT_ARRIVED")
+	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 0), []uuid.UUID{visiting}, at(2026, 1, 10, 10, 1))
+	require.NoError(t, err)
+	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 40), []uuid.UUID{resident, child1, child2}, at(2026, 1, 10, 10, 41))
+	require.NoError(t, err)
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 45), []uuid.UUID{resident, child1, child2}, at(2026, 1, 10, 10, 45))
+	require.NoError(t, err, "tapped by mistake: the children are still in the room")
+
+	children := func(m schedulingv1.Movement, atTime time.Time, people ...uuid.UUID) domain.Correction {
+		return domain.Correction{Party: schedulingv1.Party_PARTY_CHILDREN, Movement: m, At: atTime, People: people}
+	}
+	now := at(2026, 1, 10, 10, 50)
+	before := g.family.Version()
+	for _, bad := range []struct {
+		c    domain.Correction
+		want string
+	}{
+		{domain.Correction{Party: schedulingv1.Party_PARTY_CHILDREN, Movement: schedulingv1.Movement_MOVEMENT_ARRIVAL, NotHappened: true}, "DEPARTURE_RECORDED"},
+		{domain.Correction{Party: schedulingv1.Party_PARTY_CHILDREN, Movement: schedulingv1.Movement_MOVEMENT_DEPARTURE, NotHappened: true, People: []uuid.UUID{resident}}, "person_ids"},
+		{children(schedulingv1.Movement_MOVEMENT_ARRIVAL, at(2026, 1, 10, 10, 20)), "person_ids"},
+		{children(schedulingv1.Movement_MOVEMENT_ARRIVAL, at(2026, 1, 10, 10, 50), resident, child1), "time"}, // after the departure recorded
+		{children(schedulingv1.Movement_MOVEMENT_DEPARTURE, at(2026, 1, 10, 10, 30), resident, child1, child2), "time"}, // before the arrival
+		{children(schedulingv1.Movement_MOVEMENT_DEPARTURE, at(2026, 1, 10, 11, 30), resident, child1, child2), "time"}, // ahead of now
+		{children(schedulingv1.Movement_MOVEMENT_ARRIVAL, at(2026, 1, 11, 10, 15), resident, child1), "time"},           // another day
+		{children(schedulingv1.Movement_MOVEMENT_ARRIVAL, at(2026, 1, 10, 10, 15), visiting, child1), "person_ids"},     // not of the party
+	} {
+		_, _, err := g.family.Correct(b.ID, bad.c, now)
+		if bad.want == "time" || bad.want == "person_ids" {
+			invalid(t, err, bad.want)
+		} else {
+			rule(t, err, bad.want)
+		}
+	}
+	require.Equal(t, before, g.family.Version(), "a refused correction records nothing")
+
+	_, ev, err := g.family.Correct(b.ID, domain.Correction{Party: schedulingv1.Party_PARTY_CHILDREN, Movement: schedulingv1.Movement_MOVEMENT_DEPARTURE,
+		NotHappened: true}, now)
+	require.NoError(t, err)
+	require.Nil(t, ev.GetAt(), "it had not happened")
+	require.True(t, at(2026, 1, 10, 10, 45).Equal(ev.GetWasAt().AsTime()), "the correction points at the record it corrects")
+	require.NotContains(t, b.Departed, schedulingv1.Party_PARTY_CHILDREN)
+	_, _, err = g.family.Correct(b.ID, domain.Correction{Party: schedulingv1.Party_PARTY_CHILDREN, Movement: schedulingv1.Movement_MOVEMENT_DEPARTURE,
+		NotHappened: true}, now)
+	rule(t, err, "NOT_DEPARTED")
+
+	// The children came at 10:15 with their escort, not at 10:40 with their mother.
+	_, ev, err = g.family.Correct(b.ID, children(schedulingv1.Movement_MOVEMENT_ARRIVAL, at(2026, 1, 10, 10, 15), escort, child1, child2), now)
+	require.NoError(t, err)
+	require.Zero(t, ev.GetLateMinutes())
+	require.True(t, at(2026, 1, 10, 10, 15).Equal(b.Arrived[schedulingv1.Party_PARTY_CHILDREN]))
+	require.Equal(t, []uuid.UUID{escort, child1, child2}, b.BroughtIn)
+
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 11, 15), []uuid.UUID{resident, child1, child2}, at(2026, 1, 10, 11, 16))
+	require.NoError(t, err, "the real departure, recorded after the withdrawn one")
+	_, done, err := g.family.Complete(b.ID, "", "account-volunteer", false, at(2026, 1, 10, 11, 30))
+	require.NoError(t, err)
+	require.Equal(t, int32(60), done.GetMinutesHeld(), "the contact as corrected, not ended at 10:45")
+	_, _, err = g.family.Correct(b.ID, children(schedulingv1.Movement_MOVEMENT_DEPARTURE, at(2026, 1, 10, 11, 10), resident, child1, child2), at(2026, 1, 10, 11, 40))
+	rule(t, err, "SESSION_COMPLETED")
+}

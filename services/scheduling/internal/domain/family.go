@@ -58,6 +58,12 @@ var (
 	ErrNotArrived       = problem.Rule("NOT_ARRIVED", "the party's arrival is not recorded")
 	ErrAlreadyDeparted  = problem.Rule("ALREADY_DEPARTED", "the party's departure is already recorded")
 	ErrPartyArrived     = problem.Rule("PARTY_ARRIVED", "the party arrived: it is not a no-show")
+	ErrNotDeparted      = problem.Rule("NOT_DEPARTED", "the party's departure is not recorded")
+	// ErrSessionCompleted means a correction of a session's attendance after its completion,
+	// which carried the attendance to referral, safeguarding and reporting.
+	ErrSessionCompleted = problem.Rule("SESSION_COMPLETED", "the session is completed and its attendance counted: its record stands")
+	// ErrDepartureRecorded means an arrival withdrawn while the party's departure is recorded.
+	ErrDepartureRecorded = problem.Rule("DEPARTURE_RECORDED", "the party's departure is recorded: correct it first")
 	ErrPartiesMissing   = problem.Rule("PARTIES_NOT_ARRIVED", "both parties' arrivals must be recorded to complete a session")
 	// ErrNoContactHeld means the children and the visiting parent were never at the session
 	// together within its time: it did not take place, and is cancelled, not completed
@@ -786,6 +792,82 @@ func (f *Family) Depart(id uuid.UUID, party schedulingv1.Party, at time.Time, pe
 	return b, ev, nil
 }
 
+// Correction is what a party's arrival or departure recorded by mistake is corrected to.
+type Correction struct {
+	Party    schedulingv1.Party
+	Movement schedulingv1.Movement
+	// At is when it happened; ignored when NotHappened.
+	At time.Time
+	// People are who came or left, the whole list, as Arrive and Depart take them.
+	People []uuid.UUID
+	// NotHappened withdraws the movement: it was recorded before it happened, or by mistake.
+	NotHappened bool
+}
+
+// Correct corrects a party's arrival or departure recorded by mistake: a volunteer tapped the
+// children's departure at 10:30 while they were still in the room, or named the wrong escort.
+// Nothing is edited: the correction is a record of its own pointing at the movement it corrects
+// (the booking, party and movement, and the time it said), and the booking is as if the
+// movement had been recorded right. It is taken until the session is completed: the completion
+// carries the attendance on to referral, safeguarding and reporting, and stands
+// (ErrSessionCompleted). The rules of Arrive and Depart hold for what it is corrected to: a time
+// on the session's date, not ahead of now, a departure not before the arrival; and an arrival is
+// withdrawn only while the party's departure is not recorded.
+func (f *Family) Correct(id uuid.UUID, c Correction, now time.Time) (*Booking, *schedulingv1.MovementCorrected, error) {
+	b, err := f.Booking(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	switch b.Status {
+	case schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED:
+	case schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED:
+		return nil, nil, ErrSessionCompleted
+	default: // called off (a hold, a no-show) with people inside: their movements were recorded (Depart)
+		if len(b.Arrived) == 0 && len(b.Departed) == 0 {
+			return nil, nil, ErrBookingNotActive
+		}
+	}
+	arriving := c.Movement == schedulingv1.Movement_MOVEMENT_ARRIVAL
+	recorded, was := b.Departed, ErrNotDeparted
+	if arriving {
+		recorded, was = b.Arrived, ErrNotArrived
+	}
+	wasAt, ok := recorded[c.Party]
+	if !ok {
+		return nil, nil, was
+	}
+	ev := &schedulingv1.MovementCorrected{BookingId: id.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(), Party: c.Party,
+		Movement: c.Movement, WasAt: timestamppb.New(wasAt)}
+	if c.NotHappened {
+		if len(c.People) > 0 {
+			return nil, nil, problem.Invalid("person_ids", "is not given when the movement did not happen")
+		}
+		if _, departed := b.Departed[c.Party]; arriving && departed {
+			return nil, nil, ErrDepartureRecorded
+		}
+		f.mustApply(ev)
+		return b, ev, nil
+	}
+	if err := checkTime(b, c.At, now); err != nil {
+		return nil, nil, err
+	}
+	if left, ok := b.Departed[c.Party]; arriving && ok && c.At.After(left) {
+		return nil, nil, problem.Invalid("time", "must not be after the party left, at "+ClockAt(left, b.loc).String()+" (correct the departure first)")
+	}
+	if came, ok := b.Arrived[c.Party]; !arriving && ok && c.At.Before(came) {
+		return nil, nil, problem.Invalid("time", "must not be before the party arrived, at "+ClockAt(came, b.loc).String())
+	}
+	if err := f.checkPeople(c.Party, c.People, arriving); err != nil {
+		return nil, nil, err
+	}
+	ev.At, ev.PersonIds = timestamppb.New(c.At), ids(c.People)
+	if arriving {
+		ev.LateMinutes = int32(max(0, int(c.At.Sub(b.due(c.Party))/time.Minute)))
+	}
+	f.mustApply(ev)
+	return b, ev, nil
+}
+
 // Held is the contact a booking held: from the later of its due start and both parties'
 // arrivals, to its due end or the earlier departure of either party.
 func (b *Booking) Held() (start, end time.Time) {
@@ -1058,6 +1140,23 @@ func (f *Family) apply(ev proto.Message) error {
 		}
 	case *schedulingv1.PartyDeparted:
 		f.bookings[uuid.MustParse(e.GetBookingId())].Departed[e.GetParty()] = e.GetAt().AsTime()
+	case *schedulingv1.MovementCorrected:
+		b := f.bookings[uuid.MustParse(e.GetBookingId())]
+		recorded := b.Departed
+		if e.GetMovement() == schedulingv1.Movement_MOVEMENT_ARRIVAL {
+			recorded = b.Arrived
+			if e.GetParty() == schedulingv1.Party_PARTY_CHILDREN {
+				b.BroughtIn = nil
+				for _, p := range e.GetPersonIds() {
+					b.BroughtIn = append(b.BroughtIn, uuid.MustParse(p))
+				}
+			}
+		}
+		if e.GetAt() == nil {
+			delete(recorded, e.GetParty())
+		} else {
+			recorded[e.GetParty()] = e.GetAt().AsTime()
+		}
 	case *schedulingv1.SessionCompleted:
 		b := f.bookings[uuid.MustParse(e.GetBookingId())]
 		b.Status, b.SupervisedBy = schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED, e.GetSupervisedBy()

@@ -46,6 +46,7 @@ var Policy = auth.Policy{
 	"/familytime.scheduling.v1.SchedulingService/CheckIn":              {Roles: door, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/RecordArrival":        {Roles: door, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/RecordDeparture":      {Roles: door, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/CorrectMovement":      {Roles: door, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/CompleteSession":      {Roles: completers, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/RecordNoShow":         {Roles: door, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/JoinWaitingList":      {Roles: casework, CentreScoped: true},

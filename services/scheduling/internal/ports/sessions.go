@@ -253,6 +253,24 @@ func (s *Server) RecordDeparture(ctx context.Context, req *schedulingv1.RecordDe
 	})
 }
 
+// CorrectMovement corrects a party's arrival or departure recorded by mistake.
+func (s *Server) CorrectMovement(ctx context.Context, req *schedulingv1.CorrectMovementRequest) (*schedulingv1.CorrectMovementResponse, error) {
+	centre, m, err := movement(req.GetCentreId(), req.GetBookingId(), req.GetParty(), req.GetTime(), req.GetPersonIds())
+	if err != nil {
+		return nil, err
+	}
+	if req.GetNotHappened() && req.GetTime() != nil {
+		return nil, problem.Invalid("time", "is not given when the movement did not happen (not_happened)")
+	}
+	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.CorrectMovementResponse, *eventstore.UnitOfWork, error) {
+		b, uow, err := s.app.CorrectMovement(ctx, centre, m, req.GetMovement(), req.GetNotHappened(), md)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &schedulingv1.CorrectMovementResponse{Booking: bookingProto(b)}, uow, nil
+	})
+}
+
 // CompleteSession records that a session took place.
 func (s *Server) CompleteSession(ctx context.Context, req *schedulingv1.CompleteSessionRequest) (*schedulingv1.CompleteSessionResponse, error) {
 	centre, booking, err := centreBooking(req.GetCentreId(), req.GetBookingId())

@@ -2231,6 +2231,127 @@ func (x *PartyDeparted) GetPersonIds() []string {
 	return nil
 }
 
+// MovementCorrected: a party's arrival or departure recorded by mistake, corrected. The record it
+// corrects (the party's PartyArrived or PartyDeparted at this booking, or the last correction of
+// it) stays in the log; this says what happened instead.
+type MovementCorrected struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The booking (UUID).
+	BookingId string `protobuf:"bytes,1,opt,name=booking_id,json=bookingId,proto3" json:"booking_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// Which party.
+	Party Party `protobuf:"varint,4,opt,name=party,proto3,enum=familytime.scheduling.v1.Party" json:"party,omitempty"`
+	// Which movement.
+	Movement Movement `protobuf:"varint,5,opt,name=movement,proto3,enum=familytime.scheduling.v1.Movement" json:"movement,omitempty"`
+	// When the record corrected said it happened.
+	WasAt *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=was_at,json=wasAt,proto3" json:"was_at,omitempty"`
+	// When it happened; unset when it has not (it was recorded by mistake).
+	At *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=at,proto3" json:"at,omitempty"`
+	// Who came or left (person ids); for the children, who brought or collected them. Empty when
+	// it has not happened.
+	PersonIds []string `protobuf:"bytes,8,rep,name=person_ids,json=personIds,proto3" json:"person_ids,omitempty"`
+	// An arrival's minutes after the party was due (0 when on time or early, or not happened).
+	LateMinutes   int32 `protobuf:"varint,9,opt,name=late_minutes,json=lateMinutes,proto3" json:"late_minutes,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MovementCorrected) Reset() {
+	*x = MovementCorrected{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MovementCorrected) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MovementCorrected) ProtoMessage() {}
+
+func (x *MovementCorrected) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MovementCorrected.ProtoReflect.Descriptor instead.
+func (*MovementCorrected) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *MovementCorrected) GetBookingId() string {
+	if x != nil {
+		return x.BookingId
+	}
+	return ""
+}
+
+func (x *MovementCorrected) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *MovementCorrected) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *MovementCorrected) GetParty() Party {
+	if x != nil {
+		return x.Party
+	}
+	return Party_PARTY_UNSPECIFIED
+}
+
+func (x *MovementCorrected) GetMovement() Movement {
+	if x != nil {
+		return x.Movement
+	}
+	return Movement_MOVEMENT_UNSPECIFIED
+}
+
+func (x *MovementCorrected) GetWasAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.WasAt
+	}
+	return nil
+}
+
+func (x *MovementCorrected) GetAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.At
+	}
+	return nil
+}
+
+func (x *MovementCorrected) GetPersonIds() []string {
+	if x != nil {
+		return x.PersonIds
+	}
+	return nil
+}
+
+func (x *MovementCorrected) GetLateMinutes() int32 {
+	if x != nil {
+		return x.LateMinutes
+	}
+	return 0
+}
+
 // SessionCompleted: a session took place. Carries what reporting counts; a supervised session
 // makes safeguarding open its observation report.
 type SessionCompleted struct {
@@ -2265,7 +2386,7 @@ type SessionCompleted struct {
 
 func (x *SessionCompleted) Reset() {
 	*x = SessionCompleted{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2277,7 +2398,7 @@ func (x *SessionCompleted) String() string {
 func (*SessionCompleted) ProtoMessage() {}
 
 func (x *SessionCompleted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2290,7 +2411,7 @@ func (x *SessionCompleted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SessionCompleted.ProtoReflect.Descriptor instead.
 func (*SessionCompleted) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{23}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *SessionCompleted) GetBookingId() string {
@@ -2404,7 +2525,7 @@ type NoShowRecorded struct {
 
 func (x *NoShowRecorded) Reset() {
 	*x = NoShowRecorded{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2416,7 +2537,7 @@ func (x *NoShowRecorded) String() string {
 func (*NoShowRecorded) ProtoMessage() {}
 
 func (x *NoShowRecorded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2429,7 +2550,7 @@ func (x *NoShowRecorded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NoShowRecorded.ProtoReflect.Descriptor instead.
 func (*NoShowRecorded) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{24}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *NoShowRecorded) GetBookingId() string {
@@ -2517,7 +2638,7 @@ type PlaceReleased struct {
 
 func (x *PlaceReleased) Reset() {
 	*x = PlaceReleased{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2529,7 +2650,7 @@ func (x *PlaceReleased) String() string {
 func (*PlaceReleased) ProtoMessage() {}
 
 func (x *PlaceReleased) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2542,7 +2663,7 @@ func (x *PlaceReleased) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceReleased.ProtoReflect.Descriptor instead.
 func (*PlaceReleased) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{25}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *PlaceReleased) GetFamilyId() string {
@@ -2604,7 +2725,7 @@ type WaitingListJoined struct {
 
 func (x *WaitingListJoined) Reset() {
 	*x = WaitingListJoined{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2616,7 +2737,7 @@ func (x *WaitingListJoined) String() string {
 func (*WaitingListJoined) ProtoMessage() {}
 
 func (x *WaitingListJoined) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2629,7 +2750,7 @@ func (x *WaitingListJoined) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WaitingListJoined.ProtoReflect.Descriptor instead.
 func (*WaitingListJoined) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{26}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *WaitingListJoined) GetCentreId() string {
@@ -2681,7 +2802,7 @@ type PlaceOffered struct {
 
 func (x *PlaceOffered) Reset() {
 	*x = PlaceOffered{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2693,7 +2814,7 @@ func (x *PlaceOffered) String() string {
 func (*PlaceOffered) ProtoMessage() {}
 
 func (x *PlaceOffered) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2706,7 +2827,7 @@ func (x *PlaceOffered) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceOffered.ProtoReflect.Descriptor instead.
 func (*PlaceOffered) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{27}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *PlaceOffered) GetCentreId() string {
@@ -2769,7 +2890,7 @@ type WaitingListLeft struct {
 
 func (x *WaitingListLeft) Reset() {
 	*x = WaitingListLeft{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2781,7 +2902,7 @@ func (x *WaitingListLeft) String() string {
 func (*WaitingListLeft) ProtoMessage() {}
 
 func (x *WaitingListLeft) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2794,7 +2915,7 @@ func (x *WaitingListLeft) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WaitingListLeft.ProtoReflect.Descriptor instead.
 func (*WaitingListLeft) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{28}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *WaitingListLeft) GetCentreId() string {
@@ -2846,7 +2967,7 @@ type StaffMemberAdded struct {
 
 func (x *StaffMemberAdded) Reset() {
 	*x = StaffMemberAdded{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2858,7 +2979,7 @@ func (x *StaffMemberAdded) String() string {
 func (*StaffMemberAdded) ProtoMessage() {}
 
 func (x *StaffMemberAdded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2871,7 +2992,7 @@ func (x *StaffMemberAdded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffMemberAdded.ProtoReflect.Descriptor instead.
 func (*StaffMemberAdded) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{29}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *StaffMemberAdded) GetCentreId() string {
@@ -2933,7 +3054,7 @@ type StaffCheckRecorded struct {
 
 func (x *StaffCheckRecorded) Reset() {
 	*x = StaffCheckRecorded{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[30]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2945,7 +3066,7 @@ func (x *StaffCheckRecorded) String() string {
 func (*StaffCheckRecorded) ProtoMessage() {}
 
 func (x *StaffCheckRecorded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[30]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2958,7 +3079,7 @@ func (x *StaffCheckRecorded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffCheckRecorded.ProtoReflect.Descriptor instead.
 func (*StaffCheckRecorded) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{30}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *StaffCheckRecorded) GetCentreId() string {
@@ -3010,7 +3131,7 @@ type StaffMemberLeft struct {
 
 func (x *StaffMemberLeft) Reset() {
 	*x = StaffMemberLeft{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[31]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3022,7 +3143,7 @@ func (x *StaffMemberLeft) String() string {
 func (*StaffMemberLeft) ProtoMessage() {}
 
 func (x *StaffMemberLeft) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[31]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3035,7 +3156,7 @@ func (x *StaffMemberLeft) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffMemberLeft.ProtoReflect.Descriptor instead.
 func (*StaffMemberLeft) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{31}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *StaffMemberLeft) GetCentreId() string {
@@ -3259,7 +3380,19 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\x05party\x18\x04 \x01(\x0e2\x1f.familytime.scheduling.v1.PartyR\x05party\x12*\n" +
 	"\x02at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\x12\x1d\n" +
 	"\n" +
-	"person_ids\x18\x06 \x03(\tR\tpersonIds\"\xac\x04\n" +
+	"person_ids\x18\x06 \x03(\tR\tpersonIds\"\x84\x03\n" +
+	"\x11MovementCorrected\x12\x1d\n" +
+	"\n" +
+	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x125\n" +
+	"\x05party\x18\x04 \x01(\x0e2\x1f.familytime.scheduling.v1.PartyR\x05party\x12>\n" +
+	"\bmovement\x18\x05 \x01(\x0e2\".familytime.scheduling.v1.MovementR\bmovement\x121\n" +
+	"\x06was_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x05wasAt\x12*\n" +
+	"\x02at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\x02at\x12\x1d\n" +
+	"\n" +
+	"person_ids\x18\b \x03(\tR\tpersonIds\x12!\n" +
+	"\flate_minutes\x18\t \x01(\x05R\vlateMinutes\"\xac\x04\n" +
 	"\x10SessionCompleted\x12\x1d\n" +
 	"\n" +
 	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
@@ -3363,7 +3496,7 @@ func file_familytime_scheduling_v1_events_proto_rawDescGZIP() []byte {
 }
 
 var file_familytime_scheduling_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_familytime_scheduling_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 32)
+var file_familytime_scheduling_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 33)
 var file_familytime_scheduling_v1_events_proto_goTypes = []any{
 	(ReferralDecision)(0),            // 0: familytime.scheduling.v1.ReferralDecision
 	(WaitingListLeaveReason)(0),      // 1: familytime.scheduling.v1.WaitingListLeaveReason
@@ -3390,104 +3523,110 @@ var file_familytime_scheduling_v1_events_proto_goTypes = []any{
 	(*CheckInRefused)(nil),           // 22: familytime.scheduling.v1.CheckInRefused
 	(*PartyArrived)(nil),             // 23: familytime.scheduling.v1.PartyArrived
 	(*PartyDeparted)(nil),            // 24: familytime.scheduling.v1.PartyDeparted
-	(*SessionCompleted)(nil),         // 25: familytime.scheduling.v1.SessionCompleted
-	(*NoShowRecorded)(nil),           // 26: familytime.scheduling.v1.NoShowRecorded
-	(*PlaceReleased)(nil),            // 27: familytime.scheduling.v1.PlaceReleased
-	(*WaitingListJoined)(nil),        // 28: familytime.scheduling.v1.WaitingListJoined
-	(*PlaceOffered)(nil),             // 29: familytime.scheduling.v1.PlaceOffered
-	(*WaitingListLeft)(nil),          // 30: familytime.scheduling.v1.WaitingListLeft
-	(*StaffMemberAdded)(nil),         // 31: familytime.scheduling.v1.StaffMemberAdded
-	(*StaffCheckRecorded)(nil),       // 32: familytime.scheduling.v1.StaffCheckRecorded
-	(*StaffMemberLeft)(nil),          // 33: familytime.scheduling.v1.StaffMemberLeft
-	(v1.Region)(0),                   // 34: familytime.common.v1.Region
-	(v1.ServiceType)(0),              // 35: familytime.common.v1.ServiceType
-	(v1.AccreditationStatus)(0),      // 36: familytime.common.v1.AccreditationStatus
-	(*v1.Date)(nil),                  // 37: familytime.common.v1.Date
-	(*OpeningPattern)(nil),           // 38: familytime.scheduling.v1.OpeningPattern
-	(v1.AgeBand)(0),                  // 39: familytime.common.v1.AgeBand
-	(*ExpectedPerson)(nil),           // 40: familytime.scheduling.v1.ExpectedPerson
-	(*timestamppb.Timestamp)(nil),    // 41: google.protobuf.Timestamp
-	(CancelledBy)(0),                 // 42: familytime.scheduling.v1.CancelledBy
-	(CancellationReason)(0),          // 43: familytime.scheduling.v1.CancellationReason
-	(PersonRole)(0),                  // 44: familytime.scheduling.v1.PersonRole
-	(Party)(0),                       // 45: familytime.scheduling.v1.Party
-	(StaffRole)(0),                   // 46: familytime.scheduling.v1.StaffRole
-	(StaffCheck)(0),                  // 47: familytime.scheduling.v1.StaffCheck
+	(*MovementCorrected)(nil),        // 25: familytime.scheduling.v1.MovementCorrected
+	(*SessionCompleted)(nil),         // 26: familytime.scheduling.v1.SessionCompleted
+	(*NoShowRecorded)(nil),           // 27: familytime.scheduling.v1.NoShowRecorded
+	(*PlaceReleased)(nil),            // 28: familytime.scheduling.v1.PlaceReleased
+	(*WaitingListJoined)(nil),        // 29: familytime.scheduling.v1.WaitingListJoined
+	(*PlaceOffered)(nil),             // 30: familytime.scheduling.v1.PlaceOffered
+	(*WaitingListLeft)(nil),          // 31: familytime.scheduling.v1.WaitingListLeft
+	(*StaffMemberAdded)(nil),         // 32: familytime.scheduling.v1.StaffMemberAdded
+	(*StaffCheckRecorded)(nil),       // 33: familytime.scheduling.v1.StaffCheckRecorded
+	(*StaffMemberLeft)(nil),          // 34: familytime.scheduling.v1.StaffMemberLeft
+	(v1.Region)(0),                   // 35: familytime.common.v1.Region
+	(v1.ServiceType)(0),              // 36: familytime.common.v1.ServiceType
+	(v1.AccreditationStatus)(0),      // 37: familytime.common.v1.AccreditationStatus
+	(*v1.Date)(nil),                  // 38: familytime.common.v1.Date
+	(*OpeningPattern)(nil),           // 39: familytime.scheduling.v1.OpeningPattern
+	(v1.AgeBand)(0),                  // 40: familytime.common.v1.AgeBand
+	(*ExpectedPerson)(nil),           // 41: familytime.scheduling.v1.ExpectedPerson
+	(*timestamppb.Timestamp)(nil),    // 42: google.protobuf.Timestamp
+	(CancelledBy)(0),                 // 43: familytime.scheduling.v1.CancelledBy
+	(CancellationReason)(0),          // 44: familytime.scheduling.v1.CancellationReason
+	(PersonRole)(0),                  // 45: familytime.scheduling.v1.PersonRole
+	(Party)(0),                       // 46: familytime.scheduling.v1.Party
+	(Movement)(0),                    // 47: familytime.scheduling.v1.Movement
+	(StaffRole)(0),                   // 48: familytime.scheduling.v1.StaffRole
+	(StaffCheck)(0),                  // 49: familytime.scheduling.v1.StaffCheck
 }
 var file_familytime_scheduling_v1_events_proto_depIdxs = []int32{
-	34, // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
-	35, // 1: familytime.scheduling.v1.CentreRegistered.service_types:type_name -> familytime.common.v1.ServiceType
-	36, // 2: familytime.scheduling.v1.CentreRegistered.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	37, // 3: familytime.scheduling.v1.CentreRegistered.accreditation_date:type_name -> familytime.common.v1.Date
-	34, // 4: familytime.scheduling.v1.CentreUpdated.region:type_name -> familytime.common.v1.Region
-	35, // 5: familytime.scheduling.v1.CentreUpdated.service_types:type_name -> familytime.common.v1.ServiceType
-	36, // 6: familytime.scheduling.v1.CentreUpdated.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	37, // 7: familytime.scheduling.v1.CentreUpdated.accreditation_date:type_name -> familytime.common.v1.Date
-	38, // 8: familytime.scheduling.v1.OpeningPatternDefined.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
-	39, // 9: familytime.scheduling.v1.AttendingChild.age_band:type_name -> familytime.common.v1.AgeBand
-	40, // 10: familytime.scheduling.v1.FamilyReadyNoted.adults:type_name -> familytime.scheduling.v1.ExpectedPerson
+	35, // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
+	36, // 1: familytime.scheduling.v1.CentreRegistered.service_types:type_name -> familytime.common.v1.ServiceType
+	37, // 2: familytime.scheduling.v1.CentreRegistered.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	38, // 3: familytime.scheduling.v1.CentreRegistered.accreditation_date:type_name -> familytime.common.v1.Date
+	35, // 4: familytime.scheduling.v1.CentreUpdated.region:type_name -> familytime.common.v1.Region
+	36, // 5: familytime.scheduling.v1.CentreUpdated.service_types:type_name -> familytime.common.v1.ServiceType
+	37, // 6: familytime.scheduling.v1.CentreUpdated.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	38, // 7: familytime.scheduling.v1.CentreUpdated.accreditation_date:type_name -> familytime.common.v1.Date
+	39, // 8: familytime.scheduling.v1.OpeningPatternDefined.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
+	40, // 9: familytime.scheduling.v1.AttendingChild.age_band:type_name -> familytime.common.v1.AgeBand
+	41, // 10: familytime.scheduling.v1.FamilyReadyNoted.adults:type_name -> familytime.scheduling.v1.ExpectedPerson
 	6,  // 11: familytime.scheduling.v1.FamilyReadyNoted.children:type_name -> familytime.scheduling.v1.ChildAttendee
-	35, // 12: familytime.scheduling.v1.FamilyReadyNoted.service_type:type_name -> familytime.common.v1.ServiceType
-	37, // 13: familytime.scheduling.v1.FamilyReadyNoted.earliest_bookable_on:type_name -> familytime.common.v1.Date
-	37, // 14: familytime.scheduling.v1.FamilyReadyNoted.pre_visit_dates:type_name -> familytime.common.v1.Date
-	37, // 15: familytime.scheduling.v1.ArrangementChangeNoted.changed_on:type_name -> familytime.common.v1.Date
-	37, // 16: familytime.scheduling.v1.ChildrenLeavingNoted.changed_on:type_name -> familytime.common.v1.Date
-	37, // 17: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
-	37, // 18: familytime.scheduling.v1.SupportedContactRuledOut.assessed_on:type_name -> familytime.common.v1.Date
-	37, // 19: familytime.scheduling.v1.SupportedContactAllowed.assessed_on:type_name -> familytime.common.v1.Date
-	37, // 20: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
+	36, // 12: familytime.scheduling.v1.FamilyReadyNoted.service_type:type_name -> familytime.common.v1.ServiceType
+	38, // 13: familytime.scheduling.v1.FamilyReadyNoted.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	38, // 14: familytime.scheduling.v1.FamilyReadyNoted.pre_visit_dates:type_name -> familytime.common.v1.Date
+	38, // 15: familytime.scheduling.v1.ArrangementChangeNoted.changed_on:type_name -> familytime.common.v1.Date
+	38, // 16: familytime.scheduling.v1.ChildrenLeavingNoted.changed_on:type_name -> familytime.common.v1.Date
+	38, // 17: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
+	38, // 18: familytime.scheduling.v1.SupportedContactRuledOut.assessed_on:type_name -> familytime.common.v1.Date
+	38, // 19: familytime.scheduling.v1.SupportedContactAllowed.assessed_on:type_name -> familytime.common.v1.Date
+	38, // 20: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
 	0,  // 21: familytime.scheduling.v1.ReferralNoted.decision:type_name -> familytime.scheduling.v1.ReferralDecision
-	35, // 22: familytime.scheduling.v1.ReferralNoted.service_type:type_name -> familytime.common.v1.ServiceType
-	37, // 23: familytime.scheduling.v1.ReferralNoted.decided_on:type_name -> familytime.common.v1.Date
-	37, // 24: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
-	35, // 25: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
-	41, // 26: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
-	41, // 27: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
-	41, // 28: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
-	41, // 29: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
-	41, // 30: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
-	37, // 31: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
-	42, // 32: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
-	43, // 33: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
-	35, // 34: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
-	37, // 35: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
-	37, // 36: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
-	44, // 37: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
-	41, // 38: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
-	41, // 39: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
-	45, // 40: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
-	41, // 41: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
-	41, // 42: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
-	45, // 43: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
-	41, // 44: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
-	35, // 45: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
-	37, // 46: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
-	7,  // 47: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
-	41, // 48: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
-	41, // 49: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
-	35, // 50: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
-	37, // 51: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
-	45, // 52: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
-	7,  // 53: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
-	37, // 54: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
-	35, // 55: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
-	41, // 56: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
-	41, // 57: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
-	1,  // 58: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
-	41, // 59: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
-	46, // 60: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
-	37, // 61: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
-	37, // 62: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
-	37, // 63: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
-	47, // 64: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
-	37, // 65: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
-	37, // 66: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
-	37, // 67: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
-	68, // [68:68] is the sub-list for method output_type
-	68, // [68:68] is the sub-list for method input_type
-	68, // [68:68] is the sub-list for extension type_name
-	68, // [68:68] is the sub-list for extension extendee
-	0,  // [0:68] is the sub-list for field type_name
+	36, // 22: familytime.scheduling.v1.ReferralNoted.service_type:type_name -> familytime.common.v1.ServiceType
+	38, // 23: familytime.scheduling.v1.ReferralNoted.decided_on:type_name -> familytime.common.v1.Date
+	38, // 24: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
+	36, // 25: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
+	42, // 26: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
+	42, // 27: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
+	42, // 28: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
+	42, // 29: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
+	42, // 30: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
+	38, // 31: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
+	43, // 32: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
+	44, // 33: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
+	36, // 34: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
+	38, // 35: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
+	38, // 36: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
+	45, // 37: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
+	42, // 38: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
+	42, // 39: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
+	46, // 40: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
+	42, // 41: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
+	42, // 42: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
+	46, // 43: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
+	42, // 44: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
+	46, // 45: familytime.scheduling.v1.MovementCorrected.party:type_name -> familytime.scheduling.v1.Party
+	47, // 46: familytime.scheduling.v1.MovementCorrected.movement:type_name -> familytime.scheduling.v1.Movement
+	42, // 47: familytime.scheduling.v1.MovementCorrected.was_at:type_name -> google.protobuf.Timestamp
+	42, // 48: familytime.scheduling.v1.MovementCorrected.at:type_name -> google.protobuf.Timestamp
+	36, // 49: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
+	38, // 50: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
+	7,  // 51: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
+	42, // 52: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
+	42, // 53: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
+	36, // 54: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
+	38, // 55: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
+	46, // 56: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
+	7,  // 57: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
+	38, // 58: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
+	36, // 59: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
+	42, // 60: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
+	42, // 61: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
+	1,  // 62: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
+	42, // 63: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
+	48, // 64: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
+	38, // 65: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
+	38, // 66: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
+	38, // 67: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
+	49, // 68: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
+	38, // 69: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
+	38, // 70: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
+	38, // 71: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
+	72, // [72:72] is the sub-list for method output_type
+	72, // [72:72] is the sub-list for method input_type
+	72, // [72:72] is the sub-list for extension type_name
+	72, // [72:72] is the sub-list for extension extendee
+	0,  // [0:72] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_events_proto_init() }
@@ -3503,7 +3642,7 @@ func file_familytime_scheduling_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_scheduling_v1_events_proto_rawDesc), len(file_familytime_scheduling_v1_events_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   32,
+			NumMessages:   33,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

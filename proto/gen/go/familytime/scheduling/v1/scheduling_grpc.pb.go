@@ -33,6 +33,7 @@ const (
 	SchedulingService_CheckIn_FullMethodName              = "/familytime.scheduling.v1.SchedulingService/CheckIn"
 	SchedulingService_RecordArrival_FullMethodName        = "/familytime.scheduling.v1.SchedulingService/RecordArrival"
 	SchedulingService_RecordDeparture_FullMethodName      = "/familytime.scheduling.v1.SchedulingService/RecordDeparture"
+	SchedulingService_CorrectMovement_FullMethodName      = "/familytime.scheduling.v1.SchedulingService/CorrectMovement"
 	SchedulingService_CompleteSession_FullMethodName      = "/familytime.scheduling.v1.SchedulingService/CompleteSession"
 	SchedulingService_RecordNoShow_FullMethodName         = "/familytime.scheduling.v1.SchedulingService/RecordNoShow"
 	SchedulingService_JoinWaitingList_FullMethodName      = "/familytime.scheduling.v1.SchedulingService/JoinWaitingList"
@@ -89,6 +90,11 @@ type SchedulingServiceClient interface {
 	// RecordDeparture records when a party left and who collected the children, also from a booking
 	// a hold cancelled while they were in the building (decision 111). Volunteers.
 	RecordDeparture(ctx context.Context, in *RecordDepartureRequest, opts ...grpc.CallOption) (*RecordDepartureResponse, error)
+	// CorrectMovement corrects a party's arrival or departure recorded by mistake (the wrong time,
+	// the wrong people, or recorded before it happened), until the session is completed. The record
+	// it corrects stays in the family's history; the correction says what happened instead.
+	// Volunteers.
+	CorrectMovement(ctx context.Context, in *CorrectMovementRequest, opts ...grpc.CallOption) (*CorrectMovementResponse, error)
 	// CompleteSession records that a session took place; a supervised session is completed by a
 	// supervisor.
 	CompleteSession(ctx context.Context, in *CompleteSessionRequest, opts ...grpc.CallOption) (*CompleteSessionResponse, error)
@@ -270,6 +276,16 @@ func (c *schedulingServiceClient) RecordDeparture(ctx context.Context, in *Recor
 	return out, nil
 }
 
+func (c *schedulingServiceClient) CorrectMovement(ctx context.Context, in *CorrectMovementRequest, opts ...grpc.CallOption) (*CorrectMovementResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CorrectMovementResponse)
+	err := c.cc.Invoke(ctx, SchedulingService_CorrectMovement_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *schedulingServiceClient) CompleteSession(ctx context.Context, in *CompleteSessionRequest, opts ...grpc.CallOption) (*CompleteSessionResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(CompleteSessionResponse)
@@ -423,6 +439,11 @@ type SchedulingServiceServer interface {
 	// RecordDeparture records when a party left and who collected the children, also from a booking
 	// a hold cancelled while they were in the building (decision 111). Volunteers.
 	RecordDeparture(context.Context, *RecordDepartureRequest) (*RecordDepartureResponse, error)
+	// CorrectMovement corrects a party's arrival or departure recorded by mistake (the wrong time,
+	// the wrong people, or recorded before it happened), until the session is completed. The record
+	// it corrects stays in the family's history; the correction says what happened instead.
+	// Volunteers.
+	CorrectMovement(context.Context, *CorrectMovementRequest) (*CorrectMovementResponse, error)
 	// CompleteSession records that a session took place; a supervised session is completed by a
 	// supervisor.
 	CompleteSession(context.Context, *CompleteSessionRequest) (*CompleteSessionResponse, error)
@@ -505,6 +526,9 @@ func (UnimplementedSchedulingServiceServer) RecordArrival(context.Context, *Reco
 }
 func (UnimplementedSchedulingServiceServer) RecordDeparture(context.Context, *RecordDepartureRequest) (*RecordDepartureResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RecordDeparture not implemented")
+}
+func (UnimplementedSchedulingServiceServer) CorrectMovement(context.Context, *CorrectMovementRequest) (*CorrectMovementResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CorrectMovement not implemented")
 }
 func (UnimplementedSchedulingServiceServer) CompleteSession(context.Context, *CompleteSessionRequest) (*CompleteSessionResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method CompleteSession not implemented")
@@ -812,6 +836,24 @@ func _SchedulingService_RecordDeparture_Handler(srv interface{}, ctx context.Con
 	return interceptor(ctx, in, info, handler)
 }
 
+func _SchedulingService_CorrectMovement_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CorrectMovementRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulingServiceServer).CorrectMovement(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SchedulingService_CorrectMovement_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulingServiceServer).CorrectMovement(ctx, req.(*CorrectMovementRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _SchedulingService_CompleteSession_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(CompleteSessionRequest)
 	if err := dec(in); err != nil {
@@ -1072,6 +1114,10 @@ var SchedulingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RecordDeparture",
 			Handler:    _SchedulingService_RecordDeparture_Handler,
+		},
+		{
+			MethodName: "CorrectMovement",
+			Handler:    _SchedulingService_CorrectMovement_Handler,
 		},
 		{
 			MethodName: "CompleteSession",

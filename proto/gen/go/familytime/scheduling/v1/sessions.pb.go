@@ -204,6 +204,59 @@ func (Party) EnumDescriptor() ([]byte, []int) {
 	return file_familytime_scheduling_v1_sessions_proto_rawDescGZIP(), []int{2}
 }
 
+// Movement is a party's arrival or departure at a session.
+type Movement int32
+
+const (
+	// Not given; always rejected.
+	Movement_MOVEMENT_UNSPECIFIED Movement = 0
+	// The party's arrival.
+	Movement_MOVEMENT_ARRIVAL Movement = 1
+	// The party's departure.
+	Movement_MOVEMENT_DEPARTURE Movement = 2
+)
+
+// Enum value maps for Movement.
+var (
+	Movement_name = map[int32]string{
+		0: "MOVEMENT_UNSPECIFIED",
+		1: "MOVEMENT_ARRIVAL",
+		2: "MOVEMENT_DEPARTURE",
+	}
+	Movement_value = map[string]int32{
+		"MOVEMENT_UNSPECIFIED": 0,
+		"MOVEMENT_ARRIVAL":     1,
+		"MOVEMENT_DEPARTURE":   2,
+	}
+)
+
+func (x Movement) Enum() *Movement {
+	p := new(Movement)
+	*p = x
+	return p
+}
+
+func (x Movement) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Movement) Descriptor() protoreflect.EnumDescriptor {
+	return file_familytime_scheduling_v1_sessions_proto_enumTypes[3].Descriptor()
+}
+
+func (Movement) Type() protoreflect.EnumType {
+	return &file_familytime_scheduling_v1_sessions_proto_enumTypes[3]
+}
+
+func (x Movement) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Movement.Descriptor instead.
+func (Movement) EnumDescriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_sessions_proto_rawDescGZIP(), []int{3}
+}
+
 // PersonRole is how a person named for a family stands to it.
 type PersonRole int32
 
@@ -257,11 +310,11 @@ func (x PersonRole) String() string {
 }
 
 func (PersonRole) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_scheduling_v1_sessions_proto_enumTypes[3].Descriptor()
+	return file_familytime_scheduling_v1_sessions_proto_enumTypes[4].Descriptor()
 }
 
 func (PersonRole) Type() protoreflect.EnumType {
-	return &file_familytime_scheduling_v1_sessions_proto_enumTypes[3]
+	return &file_familytime_scheduling_v1_sessions_proto_enumTypes[4]
 }
 
 func (x PersonRole) Number() protoreflect.EnumNumber {
@@ -270,7 +323,7 @@ func (x PersonRole) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use PersonRole.Descriptor instead.
 func (PersonRole) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_sessions_proto_rawDescGZIP(), []int{3}
+	return file_familytime_scheduling_v1_sessions_proto_rawDescGZIP(), []int{4}
 }
 
 // BookingStatus is where a booking stands.
@@ -318,11 +371,11 @@ func (x BookingStatus) String() string {
 }
 
 func (BookingStatus) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_scheduling_v1_sessions_proto_enumTypes[4].Descriptor()
+	return file_familytime_scheduling_v1_sessions_proto_enumTypes[5].Descriptor()
 }
 
 func (BookingStatus) Type() protoreflect.EnumType {
-	return &file_familytime_scheduling_v1_sessions_proto_enumTypes[4]
+	return &file_familytime_scheduling_v1_sessions_proto_enumTypes[5]
 }
 
 func (x BookingStatus) Number() protoreflect.EnumNumber {
@@ -331,7 +384,7 @@ func (x BookingStatus) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use BookingStatus.Descriptor instead.
 func (BookingStatus) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_sessions_proto_rawDescGZIP(), []int{4}
+	return file_familytime_scheduling_v1_sessions_proto_rawDescGZIP(), []int{5}
 }
 
 // CancelledBy is who cancelled a booking.
@@ -383,11 +436,11 @@ func (x CancelledBy) String() string {
 }
 
 func (CancelledBy) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_scheduling_v1_sessions_proto_enumTypes[5].Descriptor()
+	return file_familytime_scheduling_v1_sessions_proto_enumTypes[6].Descriptor()
 }
 
 func (CancelledBy) Type() protoreflect.EnumType {
-	return &file_familytime_scheduling_v1_sessions_proto_enumTypes[5]
+	return &file_familytime_scheduling_v1_sessions_proto_enumTypes[6]
 }
 
 func (x CancelledBy) Number() protoreflect.EnumNumber {
@@ -396,7 +449,7 @@ func (x CancelledBy) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use CancelledBy.Descriptor instead.
 func (CancelledBy) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_sessions_proto_rawDescGZIP(), []int{5}
+	return file_familytime_scheduling_v1_sessions_proto_rawDescGZIP(), []int{6}
 }
 
 // CancellationReason is why a booking was cancelled.
@@ -453,11 +506,11 @@ func (x CancellationReason) String() string {
 }
 
 func (CancellationReason) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_scheduling_v1_sessions_proto_enumTypes[6].Descriptor()
+	return file_familytime_scheduling_v1_sessions_proto_enumTypes[7].Descriptor()
 }
 
 func (CancellationReason) Type() protoreflect.EnumType {
-	return &file_familytime_scheduling_v1_sessions_proto_enumTypes[6]
+	return &file_familytime_scheduling_v1_sessions_proto_enumTypes[7]
 }
 
 func (x CancellationReason) Number() protoreflect.EnumNumber {
@@ -466,7 +519,7 @@ func (x CancellationReason) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use CancellationReason.Descriptor instead.
 func (CancellationReason) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_sessions_proto_rawDescGZIP(), []int{6}
+	return file_familytime_scheduling_v1_sessions_proto_rawDescGZIP(), []int{7}
 }
 
 // Alert is something a volunteer must know about a booking on the morning.
@@ -531,11 +584,11 @@ func (x Alert) String() string {
 }
 
 func (Alert) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_scheduling_v1_sessions_proto_enumTypes[7].Descriptor()
+	return file_familytime_scheduling_v1_sessions_proto_enumTypes[8].Descriptor()
 }
 
 func (Alert) Type() protoreflect.EnumType {
-	return &file_familytime_scheduling_v1_sessions_proto_enumTypes[7]
+	return &file_familytime_scheduling_v1_sessions_proto_enumTypes[8]
 }
 
 func (x Alert) Number() protoreflect.EnumNumber {
@@ -544,7 +597,7 @@ func (x Alert) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Alert.Descriptor instead.
 func (Alert) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_sessions_proto_rawDescGZIP(), []int{7}
+	return file_familytime_scheduling_v1_sessions_proto_rawDescGZIP(), []int{8}
 }
 
 // LocalTime is a time of day on the centre's wall clock, without a date or a zone.
@@ -1697,7 +1750,11 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\x05Party\x12\x15\n" +
 	"\x11PARTY_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0ePARTY_VISITING\x10\x01\x12\x12\n" +
-	"\x0ePARTY_CHILDREN\x10\x02*\xef\x01\n" +
+	"\x0ePARTY_CHILDREN\x10\x02*R\n" +
+	"\bMovement\x12\x18\n" +
+	"\x14MOVEMENT_UNSPECIFIED\x10\x00\x12\x14\n" +
+	"\x10MOVEMENT_ARRIVAL\x10\x01\x12\x16\n" +
+	"\x12MOVEMENT_DEPARTURE\x10\x02*\xef\x01\n" +
 	"\n" +
 	"PersonRole\x12\x1b\n" +
 	"\x17PERSON_ROLE_UNSPECIFIED\x10\x00\x12\x1f\n" +
@@ -1752,63 +1809,64 @@ func file_familytime_scheduling_v1_sessions_proto_rawDescGZIP() []byte {
 	return file_familytime_scheduling_v1_sessions_proto_rawDescData
 }
 
-var file_familytime_scheduling_v1_sessions_proto_enumTypes = make([]protoimpl.EnumInfo, 8)
+var file_familytime_scheduling_v1_sessions_proto_enumTypes = make([]protoimpl.EnumInfo, 9)
 var file_familytime_scheduling_v1_sessions_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_familytime_scheduling_v1_sessions_proto_goTypes = []any{
 	(Recurrence)(0),               // 0: familytime.scheduling.v1.Recurrence
 	(Weekday)(0),                  // 1: familytime.scheduling.v1.Weekday
 	(Party)(0),                    // 2: familytime.scheduling.v1.Party
-	(PersonRole)(0),               // 3: familytime.scheduling.v1.PersonRole
-	(BookingStatus)(0),            // 4: familytime.scheduling.v1.BookingStatus
-	(CancelledBy)(0),              // 5: familytime.scheduling.v1.CancelledBy
-	(CancellationReason)(0),       // 6: familytime.scheduling.v1.CancellationReason
-	(Alert)(0),                    // 7: familytime.scheduling.v1.Alert
-	(*LocalTime)(nil),             // 8: familytime.scheduling.v1.LocalTime
-	(*Room)(nil),                  // 9: familytime.scheduling.v1.Room
-	(*OpeningPattern)(nil),        // 10: familytime.scheduling.v1.OpeningPattern
-	(*RoomPlaces)(nil),            // 11: familytime.scheduling.v1.RoomPlaces
-	(*OpeningSession)(nil),        // 12: familytime.scheduling.v1.OpeningSession
-	(*ExpectedPerson)(nil),        // 13: familytime.scheduling.v1.ExpectedPerson
-	(*PartyTimes)(nil),            // 14: familytime.scheduling.v1.PartyTimes
-	(*Booking)(nil),               // 15: familytime.scheduling.v1.Booking
-	(*DaySheetEntry)(nil),         // 16: familytime.scheduling.v1.DaySheetEntry
-	(*CentreCapacity)(nil),        // 17: familytime.scheduling.v1.CentreCapacity
-	(*v1.Date)(nil),               // 18: familytime.common.v1.Date
-	(*timestamppb.Timestamp)(nil), // 19: google.protobuf.Timestamp
-	(v1.ServiceType)(0),           // 20: familytime.common.v1.ServiceType
+	(Movement)(0),                 // 3: familytime.scheduling.v1.Movement
+	(PersonRole)(0),               // 4: familytime.scheduling.v1.PersonRole
+	(BookingStatus)(0),            // 5: familytime.scheduling.v1.BookingStatus
+	(CancelledBy)(0),              // 6: familytime.scheduling.v1.CancelledBy
+	(CancellationReason)(0),       // 7: familytime.scheduling.v1.CancellationReason
+	(Alert)(0),                    // 8: familytime.scheduling.v1.Alert
+	(*LocalTime)(nil),             // 9: familytime.scheduling.v1.LocalTime
+	(*Room)(nil),                  // 10: familytime.scheduling.v1.Room
+	(*OpeningPattern)(nil),        // 11: familytime.scheduling.v1.OpeningPattern
+	(*RoomPlaces)(nil),            // 12: familytime.scheduling.v1.RoomPlaces
+	(*OpeningSession)(nil),        // 13: familytime.scheduling.v1.OpeningSession
+	(*ExpectedPerson)(nil),        // 14: familytime.scheduling.v1.ExpectedPerson
+	(*PartyTimes)(nil),            // 15: familytime.scheduling.v1.PartyTimes
+	(*Booking)(nil),               // 16: familytime.scheduling.v1.Booking
+	(*DaySheetEntry)(nil),         // 17: familytime.scheduling.v1.DaySheetEntry
+	(*CentreCapacity)(nil),        // 18: familytime.scheduling.v1.CentreCapacity
+	(*v1.Date)(nil),               // 19: familytime.common.v1.Date
+	(*timestamppb.Timestamp)(nil), // 20: google.protobuf.Timestamp
+	(v1.ServiceType)(0),           // 21: familytime.common.v1.ServiceType
 }
 var file_familytime_scheduling_v1_sessions_proto_depIdxs = []int32{
 	0,  // 0: familytime.scheduling.v1.OpeningPattern.recurrence:type_name -> familytime.scheduling.v1.Recurrence
 	1,  // 1: familytime.scheduling.v1.OpeningPattern.weekday:type_name -> familytime.scheduling.v1.Weekday
-	8,  // 2: familytime.scheduling.v1.OpeningPattern.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	8,  // 3: familytime.scheduling.v1.OpeningPattern.end_time:type_name -> familytime.scheduling.v1.LocalTime
-	18, // 4: familytime.scheduling.v1.OpeningPattern.first_date:type_name -> familytime.common.v1.Date
-	18, // 5: familytime.scheduling.v1.OpeningPattern.last_date:type_name -> familytime.common.v1.Date
-	18, // 6: familytime.scheduling.v1.OpeningPattern.closed_dates:type_name -> familytime.common.v1.Date
-	18, // 7: familytime.scheduling.v1.OpeningPattern.extra_dates:type_name -> familytime.common.v1.Date
-	18, // 8: familytime.scheduling.v1.OpeningSession.date:type_name -> familytime.common.v1.Date
-	8,  // 9: familytime.scheduling.v1.OpeningSession.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	8,  // 10: familytime.scheduling.v1.OpeningSession.end_time:type_name -> familytime.scheduling.v1.LocalTime
-	19, // 11: familytime.scheduling.v1.OpeningSession.starts_at:type_name -> google.protobuf.Timestamp
-	19, // 12: familytime.scheduling.v1.OpeningSession.ends_at:type_name -> google.protobuf.Timestamp
-	11, // 13: familytime.scheduling.v1.OpeningSession.rooms:type_name -> familytime.scheduling.v1.RoomPlaces
-	3,  // 14: familytime.scheduling.v1.ExpectedPerson.role:type_name -> familytime.scheduling.v1.PersonRole
-	19, // 15: familytime.scheduling.v1.PartyTimes.due_at:type_name -> google.protobuf.Timestamp
-	19, // 16: familytime.scheduling.v1.PartyTimes.leaves_at:type_name -> google.protobuf.Timestamp
-	8,  // 17: familytime.scheduling.v1.PartyTimes.due_time:type_name -> familytime.scheduling.v1.LocalTime
-	8,  // 18: familytime.scheduling.v1.PartyTimes.leave_time:type_name -> familytime.scheduling.v1.LocalTime
-	19, // 19: familytime.scheduling.v1.PartyTimes.arrived_at:type_name -> google.protobuf.Timestamp
-	19, // 20: familytime.scheduling.v1.PartyTimes.departed_at:type_name -> google.protobuf.Timestamp
-	18, // 21: familytime.scheduling.v1.Booking.date:type_name -> familytime.common.v1.Date
-	20, // 22: familytime.scheduling.v1.Booking.service_type:type_name -> familytime.common.v1.ServiceType
-	14, // 23: familytime.scheduling.v1.Booking.visiting:type_name -> familytime.scheduling.v1.PartyTimes
-	14, // 24: familytime.scheduling.v1.Booking.children:type_name -> familytime.scheduling.v1.PartyTimes
-	4,  // 25: familytime.scheduling.v1.Booking.status:type_name -> familytime.scheduling.v1.BookingStatus
-	6,  // 26: familytime.scheduling.v1.Booking.cancellation_reason:type_name -> familytime.scheduling.v1.CancellationReason
-	5,  // 27: familytime.scheduling.v1.Booking.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
-	15, // 28: familytime.scheduling.v1.DaySheetEntry.booking:type_name -> familytime.scheduling.v1.Booking
-	13, // 29: familytime.scheduling.v1.DaySheetEntry.expected:type_name -> familytime.scheduling.v1.ExpectedPerson
-	7,  // 30: familytime.scheduling.v1.DaySheetEntry.alerts:type_name -> familytime.scheduling.v1.Alert
+	9,  // 2: familytime.scheduling.v1.OpeningPattern.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	9,  // 3: familytime.scheduling.v1.OpeningPattern.end_time:type_name -> familytime.scheduling.v1.LocalTime
+	19, // 4: familytime.scheduling.v1.OpeningPattern.first_date:type_name -> familytime.common.v1.Date
+	19, // 5: familytime.scheduling.v1.OpeningPattern.last_date:type_name -> familytime.common.v1.Date
+	19, // 6: familytime.scheduling.v1.OpeningPattern.closed_dates:type_name -> familytime.common.v1.Date
+	19, // 7: familytime.scheduling.v1.OpeningPattern.extra_dates:type_name -> familytime.common.v1.Date
+	19, // 8: familytime.scheduling.v1.OpeningSession.date:type_name -> familytime.common.v1.Date
+	9,  // 9: familytime.scheduling.v1.OpeningSession.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	9,  // 10: familytime.scheduling.v1.OpeningSession.end_time:type_name -> familytime.scheduling.v1.LocalTime
+	20, // 11: familytime.scheduling.v1.OpeningSession.starts_at:type_name -> google.protobuf.Timestamp
+	20, // 12: familytime.scheduling.v1.OpeningSession.ends_at:type_name -> google.protobuf.Timestamp
+	12, // 13: familytime.scheduling.v1.OpeningSession.rooms:type_name -> familytime.scheduling.v1.RoomPlaces
+	4,  // 14: familytime.scheduling.v1.ExpectedPerson.role:type_name -> familytime.scheduling.v1.PersonRole
+	20, // 15: familytime.scheduling.v1.PartyTimes.due_at:type_name -> google.protobuf.Timestamp
+	20, // 16: familytime.scheduling.v1.PartyTimes.leaves_at:type_name -> google.protobuf.Timestamp
+	9,  // 17: familytime.scheduling.v1.PartyTimes.due_time:type_name -> familytime.scheduling.v1.LocalTime
+	9,  // 18: familytime.scheduling.v1.PartyTimes.leave_time:type_name -> familytime.scheduling.v1.LocalTime
+	20, // 19: familytime.scheduling.v1.PartyTimes.arrived_at:type_name -> google.protobuf.Timestamp
+	20, // 20: familytime.scheduling.v1.PartyTimes.departed_at:type_name -> google.protobuf.Timestamp
+	19, // 21: familytime.scheduling.v1.Booking.date:type_name -> familytime.common.v1.Date
+	21, // 22: familytime.scheduling.v1.Booking.service_type:type_name -> familytime.common.v1.ServiceType
+	15, // 23: familytime.scheduling.v1.Booking.visiting:type_name -> familytime.scheduling.v1.PartyTimes
+	15, // 24: familytime.scheduling.v1.Booking.children:type_name -> familytime.scheduling.v1.PartyTimes
+	5,  // 25: familytime.scheduling.v1.Booking.status:type_name -> familytime.scheduling.v1.BookingStatus
+	7,  // 26: familytime.scheduling.v1.Booking.cancellation_reason:type_name -> familytime.scheduling.v1.CancellationReason
+	6,  // 27: familytime.scheduling.v1.Booking.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
+	16, // 28: familytime.scheduling.v1.DaySheetEntry.booking:type_name -> familytime.scheduling.v1.Booking
+	14, // 29: familytime.scheduling.v1.DaySheetEntry.expected:type_name -> familytime.scheduling.v1.ExpectedPerson
+	8,  // 30: familytime.scheduling.v1.DaySheetEntry.alerts:type_name -> familytime.scheduling.v1.Alert
 	31, // [31:31] is the sub-list for method output_type
 	31, // [31:31] is the sub-list for method input_type
 	31, // [31:31] is the sub-list for extension type_name
@@ -1827,7 +1885,7 @@ func file_familytime_scheduling_v1_sessions_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_scheduling_v1_sessions_proto_rawDesc), len(file_familytime_scheduling_v1_sessions_proto_rawDesc)),
-			NumEnums:      8,
+			NumEnums:      9,
 			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   0,

@@ -311,7 +311,9 @@ func TestATappedDepartureIsWithdrawnAtTheDoor(t *testing.T) {
 	}
 	require.NotNil(t, children().GetDepartedAt())
 
-	events := func() int { return g.count(t, "SELECT count(*) FROM events WHERE stream_id = $1", "family-"+f.id.String()) }
+	events := func() int {
+		return g.count(t, "SELECT count(*) FROM events WHERE stream_id = $1", "family-"+f.id.String())
+	}
 	before := events()
 	withdraw := &schedulingv1.CorrectMovementRequest{CentreId: g.centre.String(), BookingId: b, Party: schedulingv1.Party_PARTY_CHILDREN,
 		Movement: schedulingv1.Movement_MOVEMENT_DEPARTURE, NotHappened: true, RequestId: uuid.NewString()}

@@ -318,7 +318,7 @@ func TestAMovementRecordedByMistakeIsCorrectedUntilTheSessionIsCompleted(t *test
 		{domain.Correction{Party: schedulingv1.Party_PARTY_CHILDREN, Movement: schedulingv1.Movement_MOVEMENT_ARRIVAL, NotHappened: true}, "DEPARTURE_RECORDED"},
 		{domain.Correction{Party: schedulingv1.Party_PARTY_CHILDREN, Movement: schedulingv1.Movement_MOVEMENT_DEPARTURE, NotHappened: true, People: []uuid.UUID{resident}}, "person_ids"},
 		{children(schedulingv1.Movement_MOVEMENT_ARRIVAL, at(2026, 1, 10, 10, 20)), "person_ids"},
-		{children(schedulingv1.Movement_MOVEMENT_ARRIVAL, at(2026, 1, 10, 10, 50), resident, child1), "time"}, // after the departure recorded
+		{children(schedulingv1.Movement_MOVEMENT_ARRIVAL, at(2026, 1, 10, 10, 50), resident, child1), "time"},           // after the departure recorded
 		{children(schedulingv1.Movement_MOVEMENT_DEPARTURE, at(2026, 1, 10, 10, 30), resident, child1, child2), "time"}, // before the arrival
 		{children(schedulingv1.Movement_MOVEMENT_DEPARTURE, at(2026, 1, 10, 11, 30), resident, child1, child2), "time"}, // ahead of now
 		{children(schedulingv1.Movement_MOVEMENT_ARRIVAL, at(2026, 1, 11, 10, 15), resident, child1), "time"},           // another day

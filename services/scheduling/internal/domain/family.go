@@ -64,7 +64,7 @@ var (
 	ErrSessionCompleted = problem.Rule("SESSION_COMPLETED", "the session is completed and its attendance counted: its record stands")
 	// ErrDepartureRecorded means an arrival withdrawn while the party's departure is recorded.
 	ErrDepartureRecorded = problem.Rule("DEPARTURE_RECORDED", "the party's departure is recorded: correct it first")
-	ErrPartiesMissing   = problem.Rule("PARTIES_NOT_ARRIVED", "both parties' arrivals must be recorded to complete a session")
+	ErrPartiesMissing    = problem.Rule("PARTIES_NOT_ARRIVED", "both parties' arrivals must be recorded to complete a session")
 	// ErrNoContactHeld means the children and the visiting parent were never at the session
 	// together within its time: it did not take place, and is cancelled, not completed
 	// (decisions.md 89).

@@ -1038,3 +1038,61 @@ func TestALeadReviewsAHoldAndItContinues(t *testing.T) {
 	require.Equal(t, "FAMILY_ERASED", reason(t, err), "no new text about an erased family")
 	require.Equal(t, before, g.events(t))
 }
+
+// The lead's and the coordinator's list of risk to look at (decision 126): a screen no person has
+// confirmed, and assessments due for review by a date, the earliest due first; an assessment not
+// yet due is left out until its date comes, and listed overdue after it; a case ended at
+// referral is left out. A volunteer is not allowed the list; a bad date or page token is refused.
+func TestRiskDueForReviewIsListed(t *testing.T) {
+	now := time.Now().UTC()
+	clk := clock.NewSimulated(now)
+	g := newRig(t, clk)
+	g.theUsualStaff(t)
+	ctx := t.Context()
+	f := g.families(t, 4)
+	lead, coordinator := g.as(t, "lead-1", auth.RoleSafeguardingLead), g.as(t, "coordinator-1", auth.RoleCoordinator)
+	for i, days := range []int{30, 90, 10} {
+		_, err := lead.AssessRisk(ctx, &safeguardingv1.AssessRiskRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+			FamilyId: f[i].String(), Rating: safeguardingv1.RiskRating_RISK_RATING_GREEN, NextReviewOn: review(days)})
+		require.NoError(t, err)
+	}
+	g.other(t, "referral", f[2], g.centre, &referralv1.CaseEnded{ReferralId: uuid.NewString(), FamilyId: f[2].String(),
+		CentreId: g.centre.String(), EndedOn: review(0), Outcome: referralv1.CaseOutcome_CASE_OUTCOME_SELF_ARRANGED})
+	require.Eventually(t, func() bool {
+		var closed int
+		err := g.db.OwnerPool(t).QueryRow(ctx, "SELECT count(*) FROM closed_cases WHERE family_id = $1", f[2]).Scan(&closed)
+		return err == nil && closed == 1
+	}, 30*time.Second, 20*time.Millisecond, "safeguarding hears the case ended")
+
+	type listed struct {
+		family  uuid.UUID
+		overdue bool
+	}
+	list := func(c safeguardingv1.SafeguardingServiceClient, dueBy *commonv1.Date) []listed {
+		t.Helper()
+		var out []listed
+		token := ""
+		for {
+			resp, err := c.ListRiskReviews(ctx, &safeguardingv1.ListRiskReviewsRequest{CentreId: g.centre.String(), DueBy: dueBy,
+				PageSize: 1, PageToken: token})
+			require.NoError(t, err)
+			for _, r := range resp.GetReviews() {
+				out = append(out, listed{uuid.MustParse(r.GetRisk().GetFamilyId()), r.GetOverdue()})
+			}
+			if token = resp.GetNextPageToken(); token == "" {
+				return out
+			}
+		}
+	}
+	require.Equal(t, []listed{{f[3], true}}, list(lead, nil), "today: the screen no person has confirmed")
+	require.Equal(t, []listed{{f[3], true}, {f[0], false}}, list(coordinator, review(40)), "within 40 days: and the review due in 30, page by page")
+	require.NoError(t, clk.Set(now.AddDate(0, 0, 31)))
+	require.Equal(t, []listed{{f[3], true}, {f[0], true}}, list(lead, nil), "a month on: the review has passed; the ended case is never listed")
+
+	_, err := g.as(t, "volunteer-1", auth.RoleVolunteer).ListRiskReviews(ctx, &safeguardingv1.ListRiskReviewsRequest{CentreId: g.centre.String()})
+	require.Equal(t, codes.PermissionDenied, code(t, err))
+	_, err = lead.ListRiskReviews(ctx, &safeguardingv1.ListRiskReviewsRequest{CentreId: g.centre.String(), DueBy: &commonv1.Date{Year: 2026, Month: 2, Day: 30}})
+	require.Equal(t, "due_by", badField(t, err))
+	_, err = lead.ListRiskReviews(ctx, &safeguardingv1.ListRiskReviewsRequest{CentreId: g.centre.String(), PageToken: "not-a-token"})
+	require.Equal(t, codes.InvalidArgument, code(t, err))
+}

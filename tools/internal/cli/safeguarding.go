@@ -36,7 +36,7 @@ Commands that show safeguarding text ask for --purpose: it is recorded with the 
 	s.conn.register(cmd)
 	cmd.PersistentFlags().StringVar(&s.centre, "centre", "", "the centre you act for (UUID)")
 	_ = cmd.MarkPersistentFlagRequired("centre")
-	cmd.AddCommand(s.risk(), s.concern(), s.action(), s.escalate(), s.correct(), s.close(), s.hold(), s.lift(),
+	cmd.AddCommand(s.risk(), s.riskReviews(), s.concern(), s.action(), s.escalate(), s.correct(), s.close(), s.hold(), s.lift(),
 		s.report(), s.record(), s.alerts())
 	return cmd
 }
@@ -127,6 +127,60 @@ func sgDay(d *commonv1.Date) string {
 		return "-"
 	}
 	return fmt.Sprintf("%04d-%02d-%02d", d.GetYear(), d.GetMonth(), d.GetDay())
+}
+
+// riskReviews lists the families whose risk a person must look at (decision 126).
+func (s *safeguardingCommand) riskReviews() *cobra.Command {
+	var (
+		out   output
+		page  pageFlag
+		dueBy string
+	)
+	cmd := &cobra.Command{
+		Use:   "reviews",
+		Short: "The families whose risk is due for a person's look: screens not yet confirmed, assessments due for review",
+		Long: `reviews lists the families at the centre whose risk a person must look at, the earliest due first:
+a referral's provisional screen no person has confirmed or changed yet (due the day it was made),
+and assessments whose review date is --due-by or earlier (default today). OVERDUE says the review
+date has passed, or the screen is still provisional. Cases declined, withdrawn or ended at
+referral, and families erased, are left out. Review one with familytime safeguarding risk.
+Safeguarding leads and coordinators.`,
+		Example: `  familytime safeguarding reviews --centre $C
+  familytime safeguarding reviews --centre $C --due-by 2026-12-31 --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var due *commonv1.Date
+			if dueBy != "" {
+				var err error
+				if due, err = sgDate("due-by", dueBy); err != nil {
+					return err
+				}
+			}
+			return s.riskReviewTable(cmd, &out, page, "no risk due for review", due)
+		},
+	}
+	cmd.Flags().StringVar(&dueBy, "due-by", "", "list assessments due for review by this date (YYYY-MM-DD); default today")
+	page.register(cmd.Flags(), "families")
+	out.register(cmd.Flags())
+	return cmd
+}
+
+// riskReviewTable prints the families whose risk is due for a look by due (nil: today).
+func (s *safeguardingCommand) riskReviewTable(cmd *cobra.Command, out *output, page pageFlag, none string, due *commonv1.Date) error {
+	return pagedTable(s, cmd, out, page, none, []string{"DUE", "FAMILY", "RATING", "PROVISIONAL", "OVERDUE"},
+		func(c safeguardingv1.SafeguardingServiceClient, size int32, token string) ([]*safeguardingv1.RiskReview, string, error) {
+			resp, err := c.ListRiskReviews(cmd.Context(), &safeguardingv1.ListRiskReviewsRequest{CentreId: s.centre, DueBy: due,
+				PageSize: size, PageToken: token})
+			return resp.GetReviews(), resp.GetNextPageToken(), err
+		},
+		func(r *safeguardingv1.RiskReview) []string {
+			when := sgDay(r.GetRisk().GetNextReviewOn())
+			if r.GetRisk().GetProvisional() {
+				when = "screened, unconfirmed"
+			}
+			return []string{when, r.GetRisk().GetFamilyId(), friendly("RISK_RATING_", r.GetRisk().GetRating().String()),
+				yes(r.GetRisk().GetProvisional()), yes(r.GetOverdue())}
+		})
 }
 
 func (s *safeguardingCommand) risk() *cobra.Command {
@@ -618,10 +672,11 @@ func (s *safeguardingCommand) alerts() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "alerts",
-		Short: "The alerts to the centre's safeguarding lead, newest first, then the holds overdue for review",
+		Short: "The alerts to the centre's safeguarding lead, newest first, then the holds and risk overdue for review",
 		Long: `alerts lists the concerns raised at the centre, newest first, and then (in the table, not with
 --json) the holds in force whose review date has passed: a hold suspends a child's contact and is
-reviewed by its date (hold list --overdue --json gives them to scripts).`,
+reviewed by its date (hold list --overdue --json gives them to scripts); and the families whose
+risk is due for a look today (reviews --json gives them to scripts).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := s.concernAlerts(cmd, &out, page, open); err != nil || out.json {
@@ -630,7 +685,13 @@ reviewed by its date (hold list --overdue --json gives them to scripts).`,
 			if _, err := fmt.Fprintln(cmd.OutOrStdout(), "\nHolds overdue for review:"); err != nil {
 				return err
 			}
-			return s.holdTable(cmd, &out, page, "none", &safeguardingv1.ListHoldsRequest{CentreId: s.centre, ReviewOverdue: true})
+			if err := s.holdTable(cmd, &out, page, "none", &safeguardingv1.ListHoldsRequest{CentreId: s.centre, ReviewOverdue: true}); err != nil {
+				return err
+			}
+			if _, err := fmt.Fprintln(cmd.OutOrStdout(), "\nRisk due for a look today (familytime safeguarding reviews):"); err != nil {
+				return err
+			}
+			return s.riskReviewTable(cmd, &out, page, "none", nil)
 		},
 	}
 	cmd.Flags().BoolVar(&open, "open", false, "only alerts of concerns still open")

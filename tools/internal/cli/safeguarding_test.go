@@ -98,6 +98,10 @@ func TestSafeguardingCommandsOnTheDevPlatform(t *testing.T) {
 	out, err = run(t, append([]string{"safeguarding", "alerts"}, lead...)...)
 	require.NoError(t, err)
 	require.Contains(t, out, "Holds overdue for review:\nnone", "the lead's alerts list the holds overdue for review")
+	require.Contains(t, out, "Risk due for a look today (familytime safeguarding reviews):", "and the risk to look at")
+	out, err = run(t, append([]string{"safeguarding", "reviews", "--due-by", time.Now().AddDate(0, 6, 0).Format(time.DateOnly), "--json"}, lead...)...)
+	require.NoError(t, err)
+	require.Contains(t, out, family, "the family's risk is due for a look within 6 months: screened, or assessed with a review date")
 	out, err = run(t, append([]string{"safeguarding", "hold", "list", "--overdue"}, lead...)...)
 	require.NoError(t, err)
 	require.Equal(t, "no holds overdue for review\n", out)
@@ -175,7 +179,7 @@ func TestSafeguardingCommandsOnTheDevPlatform(t *testing.T) {
 	require.Equal(t, ids("safeguarding", "concern", "list", "--page-size", "100"), ids("safeguarding", "concern", "list", "--page-size", "2"))
 	require.Len(t, ids("safeguarding", "concern", "list", "--page-size", "2"), 3)
 	for _, list := range [][]string{{"audit", "--family", family, "--centre", centre}, {"safeguarding", "alerts"},
-		{"safeguarding", "concern", "list"}, {"safeguarding", "hold", "list"}, {"safeguarding", "report", "overdue"}} {
+		{"safeguarding", "concern", "list"}, {"safeguarding", "hold", "list"}, {"safeguarding", "report", "overdue"}, {"safeguarding", "reviews"}} {
 		for _, size := range []string{"0", "501"} {
 			args := append(append(slices.Clone(list), "--page-size", size), lead...)
 			if list[0] == "audit" {
@@ -192,4 +196,10 @@ func TestSafeguardingCommandsOnTheDevPlatform(t *testing.T) {
 	_, err = run(t, append([]string{"safeguarding", "report", "reassign", uuid.NewString(), "--to", "sup-2",
 		"--reason", "The supervisor left before writing it"}, lead...)...)
 	require.ErrorContains(t, err, "report not found", "the request reaches the service")
+}
+
+// safeguarding reviews takes a date, refused before any call when it is not one.
+func TestRiskReviewsRefuseABadDateBeforeAnyCall(t *testing.T) {
+	_, err := run(t, "safeguarding", "reviews", "--centre", uuid.NewString(), "--due-by", "end of March", "--data", t.TempDir())
+	require.EqualError(t, err, `--due-by "end of March" is not a date like 2026-03-01`)
 }

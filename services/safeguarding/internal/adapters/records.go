@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -141,6 +142,26 @@ func (r *Records) Head(ctx context.Context, stream string) (int64, error) {
 // ProjectFamily records the centre a family was referred to; the first referral stands.
 func ProjectFamily(uow *eventstore.UnitOfWork, family, centre uuid.UUID) {
 	uow.Exec(`INSERT INTO families (family_id, centre_id) VALUES ($1, $2) ON CONFLICT (family_id) DO NOTHING`, family, centre)
+}
+
+// CloseCase records that the family's case closed at referral on the centre's date on (declined,
+// withdrawn, ended) or its data was erased; the first closing stands.
+func CloseCase(uow *eventstore.UnitOfWork, family uuid.UUID, on time.Time) {
+	uow.Exec(`INSERT INTO closed_cases (family_id, closed_on) VALUES ($1, $2) ON CONFLICT (family_id) DO NOTHING`, family, on)
+}
+
+// OpenFamilies are the families referred to the centre whose case has not closed, in id order.
+func (r *Records) OpenFamilies(ctx context.Context, centre uuid.UUID) ([]uuid.UUID, error) {
+	rows, err := r.store.Pool().Query(ctx, `SELECT family_id FROM families f WHERE centre_id = $1
+		AND NOT EXISTS (SELECT 1 FROM closed_cases c WHERE c.family_id = f.family_id) ORDER BY family_id`, centre)
+	if err != nil {
+		return nil, fmt.Errorf("open families: %w", err)
+	}
+	families, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	if err != nil {
+		return nil, fmt.Errorf("open families: %w", err)
+	}
+	return families, nil
 }
 
 // ProjectPeople records people a referral names for a family (ids only), with whether each is a

@@ -1,13 +1,19 @@
 package app
 
 import (
+	"bytes"
+	"cmp"
 	"context"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/paging"
 	"github.com/familytime/familytime/services/safeguarding/internal/adapters"
 	"github.com/familytime/familytime/services/safeguarding/internal/domain"
 )
@@ -87,4 +93,64 @@ func (a *App) ScreenReferral(ctx context.Context, ev *referralv1.ReferralReceive
 	adapters.ProjectFamily(uow, family, centre)
 	_, err = a.append(ctx, uow, domain.RiskStreamID(family), expected, family, centre, md, msgs)
 	return err
+}
+
+// RiskReview is a family whose risk a person must look at (RiskReviews).
+type RiskReview struct {
+	Risk *domain.Risk
+	// Overdue: the review date has passed, or the screen is still provisional.
+	Overdue bool
+}
+
+// RiskReviews reads a page of the families at the centre whose risk a person must look at by
+// dueBy (zero: the centre's date today): a provisional screen no person has confirmed or changed,
+// or an assessment whose review date is dueBy or earlier; by the day each fell due (Risk.Due), the
+// earliest first, and the next page's token. Families whose case closed at referral, or whose data
+// was erased, are left out. Each open family's risk stream is read and folded: a centre has tens
+// of open families, not thousands, and the fold is the one place risk is decided (decision 126).
+func (a *App) RiskReviews(ctx context.Context, centre uuid.UUID, dueBy time.Time, size int, token string) ([]RiskReview, string, error) {
+	after, err := paging.Decode(token)
+	if err != nil {
+		return nil, "", err
+	}
+	today := a.today()
+	if dueBy.IsZero() {
+		dueBy = today
+	}
+	families, err := a.records.OpenFamilies(ctx, centre)
+	if err != nil {
+		return nil, "", err
+	}
+	var due []RiskReview
+	for _, family := range families {
+		r, err := a.loadRisk(ctx, family)
+		if err != nil {
+			return nil, "", err
+		}
+		if !r.Known() || r.CentreID() != centre || (!r.Provisional() && r.Due().After(dueBy)) {
+			continue
+		}
+		due = append(due, RiskReview{Risk: r, Overdue: r.Provisional() || r.Due().Before(today)})
+	}
+	key := func(x RiskReview) (string, uuid.UUID) { return x.Risk.Due().Format(time.DateOnly), x.Risk.Family() }
+	slices.SortFunc(due, func(x, y RiskReview) int {
+		kx, ix := key(x)
+		ky, iy := key(y)
+		return cmp.Or(strings.Compare(kx, ky), bytes.Compare(ix[:], iy[:]))
+	})
+	if after != (paging.After{}) {
+		due = slices.DeleteFunc(due, func(x RiskReview) bool {
+			k, id := key(x)
+			return cmp.Or(strings.Compare(k, after.Key), bytes.Compare(id[:], after.ID[:])) <= 0
+		})
+	}
+	size = pageSize(size)
+	page, next := paging.Trim(due[:min(len(due), size+1)], size, key)
+	return page, next, nil
+}
+
+// CaseClosed notes on uow (a consumer's) that the family's case closed at referral on the centre's
+// date on, or its data was erased: its risk is no longer due for review (RiskReviews).
+func (a *App) CaseClosed(uow *eventstore.UnitOfWork, family uuid.UUID, on time.Time) {
+	adapters.CloseCase(uow, family, on)
 }

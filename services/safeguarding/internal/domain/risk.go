@@ -33,6 +33,7 @@ type Risk struct {
 	assessed       bool
 	daFinding      bool
 	nextReview     time.Time
+	screenedOn     time.Time
 	version        int64
 	ledger
 }
@@ -53,6 +54,7 @@ func (r *Risk) apply(id uuid.UUID, ev proto.Message) error {
 	case *safeguardingv1.RiskScreenedProvisionally:
 		r.centre, r.referral = parseID(e.GetCentreId()), parseID(e.GetReferralId())
 		r.rating, r.factors, r.provisional = e.GetRating(), e.GetFactors(), true
+		r.screenedOn = dates.Time(e.GetScreenedOn())
 		r.note(id, ev, "", false)
 	case *safeguardingv1.RiskAssessed:
 		r.centre = parseID(e.GetCentreId())
@@ -67,6 +69,9 @@ func (r *Risk) apply(id uuid.UUID, ev proto.Message) error {
 	r.version++
 	return nil
 }
+
+// Family is the family whose risk it is.
+func (r *Risk) Family() uuid.UUID { return r.family }
 
 // Known reports whether the family has been screened or assessed.
 func (r *Risk) Known() bool { return r.version > 0 }
@@ -85,6 +90,16 @@ func (r *Risk) DomesticAbuseFinding() bool { return r.daFinding }
 
 // NextReview is when the assessment must be reviewed; zero while provisional.
 func (r *Risk) NextReview() time.Time { return r.nextReview }
+
+// Due is the day a person should look at the family's risk: a provisional screen's the day it was
+// made (a person confirms or changes it at once), an assessment's its review date; zero for a
+// family never screened.
+func (r *Risk) Due() time.Time {
+	if r.provisional {
+		return r.screenedOn
+	}
+	return r.nextReview
+}
 
 // CentreID is the centre of the latest screen or assessment.
 func (r *Risk) CentreID() uuid.UUID { return r.centre }

@@ -26,6 +26,9 @@ var ReferralSubjects = []string{
 	"ft.referral.*.SecondPartyApplicationReceived",
 	"ft.referral.*.ReferralAmended",
 	"ft.referral.*.FamilyErased",
+	"ft.referral.*.ReferralDeclined",
+	"ft.referral.*.ReferralWithdrawn",
+	"ft.referral.*.CaseEnded",
 }
 
 // Actor is who safeguarding's reactions to other services' events are recorded as.
@@ -73,10 +76,44 @@ func ReferralEvents(a *app.App) bus.Handler {
 			if err != nil || family == uuid.Nil {
 				return bus.Poison(fmt.Errorf("family erased %s: the family id is not a UUID", d.EventID))
 			}
+			a.CaseClosed(uow, family, d.Envelope.GetRecordedAt().AsTime())
 			return a.FamilyErased(ctx, uow, family)
+		case "familytime.referral.v1.ReferralDeclined":
+			ev := &referralv1.ReferralDeclined{}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			return closeCase(a, uow, d, ev.GetFamilyId(), ev.GetDeclinedOn())
+		case "familytime.referral.v1.ReferralWithdrawn":
+			ev := &referralv1.ReferralWithdrawn{}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			return closeCase(a, uow, d, ev.GetFamilyId(), ev.GetWithdrawnOn())
+		case "familytime.referral.v1.CaseEnded":
+			ev := &referralv1.CaseEnded{}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			return closeCase(a, uow, d, ev.GetFamilyId(), ev.GetEndedOn())
 		}
 		return nil // not handled; the inbox still records it
 	}
+}
+
+// closeCase notes that the family's case closed at referral on the centre's date on: its risk is
+// no longer anyone's to review (decision 126).
+func closeCase(a *app.App, uow *eventstore.UnitOfWork, d bus.Delivery, familyID string, on *commonv1.Date) error {
+	family, err := uuid.Parse(familyID)
+	if err != nil || family == uuid.Nil {
+		return bus.Poison(fmt.Errorf("%s %s: the family id is not a UUID", bus.EventName(d.Envelope.GetEventType()), d.EventID))
+	}
+	day := dates.Time(on)
+	if day.IsZero() {
+		day = d.Envelope.GetRecordedAt().AsTime()
+	}
+	a.CaseClosed(uow, family, day)
+	return nil
 }
 
 // notePeople notes the adults and children of facts as the family's people.

@@ -526,6 +526,26 @@ func (s *Server) GetSafeguardingRecord(ctx context.Context, req *safeguardingv1.
 	return out, nil
 }
 
+// ListRiskReviews reads a page of the families at a centre whose risk a person must look at.
+func (s *Server) ListRiskReviews(ctx context.Context, req *safeguardingv1.ListRiskReviewsRequest) (*safeguardingv1.ListRiskReviewsResponse, error) {
+	if _, err := s.acting(ctx, req.GetCentreId()); err != nil {
+		return nil, err
+	}
+	dueBy, err := requestDate("due_by", req.GetDueBy())
+	if err != nil {
+		return nil, err
+	}
+	rows, next, err := s.app.RiskReviews(ctx, id(req.GetCentreId()), dueBy, int(req.GetPageSize()), req.GetPageToken())
+	if err != nil {
+		return nil, err
+	}
+	out := &safeguardingv1.ListRiskReviewsResponse{NextPageToken: next}
+	for _, r := range rows {
+		out.Reviews = append(out.Reviews, &safeguardingv1.RiskReview{Risk: riskOf(r.Risk.Family(), r.Risk), Overdue: r.Overdue})
+	}
+	return out, nil
+}
+
 // ListAlerts reads a page of a centre's alerts to its lead.
 func (s *Server) ListAlerts(ctx context.Context, req *safeguardingv1.ListAlertsRequest) (*safeguardingv1.ListAlertsResponse, error) {
 	if _, err := s.acting(ctx, req.GetCentreId()); err != nil {

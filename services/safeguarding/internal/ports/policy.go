@@ -39,6 +39,7 @@ var Policy = auth.Policy{
 	svc + "ListOpenConcerns":      {Roles: lead, CentreScoped: true},
 	svc + "ListOverdueReports":    {Roles: planners, CentreScoped: true},
 	svc + "ListOpenReports":       {Roles: planners, CentreScoped: true},
+	svc + "ListRiskReviews":       {Roles: []auth.Role{auth.RoleSafeguardingLead, auth.RoleCoordinator}, CentreScoped: true},
 	svc + "GetSafeguardingRecord": {Roles: lead, CentreScoped: true},
 	svc + "ListAlerts":            {Roles: lead, CentreScoped: true},
 	svc + "ListAccessRecords":     {Roles: []auth.Role{auth.RoleSafeguardingLead, auth.RoleAdmin}, CentreScoped: true},

@@ -39,6 +39,7 @@ const (
 	SafeguardingService_ListOpenConcerns_FullMethodName      = "/familytime.safeguarding.v1.SafeguardingService/ListOpenConcerns"
 	SafeguardingService_ListOverdueReports_FullMethodName    = "/familytime.safeguarding.v1.SafeguardingService/ListOverdueReports"
 	SafeguardingService_ListOpenReports_FullMethodName       = "/familytime.safeguarding.v1.SafeguardingService/ListOpenReports"
+	SafeguardingService_ListRiskReviews_FullMethodName       = "/familytime.safeguarding.v1.SafeguardingService/ListRiskReviews"
 	SafeguardingService_GetSafeguardingRecord_FullMethodName = "/familytime.safeguarding.v1.SafeguardingService/GetSafeguardingRecord"
 	SafeguardingService_ListAlerts_FullMethodName            = "/familytime.safeguarding.v1.SafeguardingService/ListAlerts"
 	SafeguardingService_ListAccessRecords_FullMethodName     = "/familytime.safeguarding.v1.SafeguardingService/ListAccessRecords"
@@ -111,6 +112,12 @@ type SafeguardingServiceClient interface {
 	// has to draft and what the lead has to check and release, with their ids. Safeguarding leads,
 	// coordinators and supervisors.
 	ListOpenReports(ctx context.Context, in *ListOpenReportsRequest, opts ...grpc.CallOption) (*ListOpenReportsResponse, error)
+	// ListRiskReviews lists the families at a centre whose risk a person must look at: those whose
+	// assessment is due for review by a date (today if unset), the overdue first, and those with
+	// only the referral's provisional screen, which a person has yet to confirm or change. Cases
+	// declined, withdrawn or ended, and families erased, are left out. Safeguarding leads and
+	// coordinators.
+	ListRiskReviews(ctx context.Context, in *ListRiskReviewsRequest, opts ...grpc.CallOption) (*ListRiskReviewsResponse, error)
 	// GetSafeguardingRecord returns a family's whole record with its corrections, in order.
 	// Safeguarding lead; the read is recorded.
 	GetSafeguardingRecord(ctx context.Context, in *GetSafeguardingRecordRequest, opts ...grpc.CallOption) (*GetSafeguardingRecordResponse, error)
@@ -329,6 +336,16 @@ func (c *safeguardingServiceClient) ListOpenReports(ctx context.Context, in *Lis
 	return out, nil
 }
 
+func (c *safeguardingServiceClient) ListRiskReviews(ctx context.Context, in *ListRiskReviewsRequest, opts ...grpc.CallOption) (*ListRiskReviewsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListRiskReviewsResponse)
+	err := c.cc.Invoke(ctx, SafeguardingService_ListRiskReviews_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *safeguardingServiceClient) GetSafeguardingRecord(ctx context.Context, in *GetSafeguardingRecordRequest, opts ...grpc.CallOption) (*GetSafeguardingRecordResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(GetSafeguardingRecordResponse)
@@ -426,6 +443,12 @@ type SafeguardingServiceServer interface {
 	// has to draft and what the lead has to check and release, with their ids. Safeguarding leads,
 	// coordinators and supervisors.
 	ListOpenReports(context.Context, *ListOpenReportsRequest) (*ListOpenReportsResponse, error)
+	// ListRiskReviews lists the families at a centre whose risk a person must look at: those whose
+	// assessment is due for review by a date (today if unset), the overdue first, and those with
+	// only the referral's provisional screen, which a person has yet to confirm or change. Cases
+	// declined, withdrawn or ended, and families erased, are left out. Safeguarding leads and
+	// coordinators.
+	ListRiskReviews(context.Context, *ListRiskReviewsRequest) (*ListRiskReviewsResponse, error)
 	// GetSafeguardingRecord returns a family's whole record with its corrections, in order.
 	// Safeguarding lead; the read is recorded.
 	GetSafeguardingRecord(context.Context, *GetSafeguardingRecordRequest) (*GetSafeguardingRecordResponse, error)
@@ -503,6 +526,9 @@ func (UnimplementedSafeguardingServiceServer) ListOverdueReports(context.Context
 }
 func (UnimplementedSafeguardingServiceServer) ListOpenReports(context.Context, *ListOpenReportsRequest) (*ListOpenReportsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListOpenReports not implemented")
+}
+func (UnimplementedSafeguardingServiceServer) ListRiskReviews(context.Context, *ListRiskReviewsRequest) (*ListRiskReviewsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListRiskReviews not implemented")
 }
 func (UnimplementedSafeguardingServiceServer) GetSafeguardingRecord(context.Context, *GetSafeguardingRecordRequest) (*GetSafeguardingRecordResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetSafeguardingRecord not implemented")
@@ -894,6 +920,24 @@ func _SafeguardingService_ListOpenReports_Handler(srv interface{}, ctx context.C
 	return interceptor(ctx, in, info, handler)
 }
 
+func _SafeguardingService_ListRiskReviews_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListRiskReviewsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SafeguardingServiceServer).ListRiskReviews(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SafeguardingService_ListRiskReviews_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SafeguardingServiceServer).ListRiskReviews(ctx, req.(*ListRiskReviewsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _SafeguardingService_GetSafeguardingRecord_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(GetSafeguardingRecordRequest)
 	if err := dec(in); err != nil {
@@ -1034,6 +1078,10 @@ var SafeguardingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListOpenReports",
 			Handler:    _SafeguardingService_ListOpenReports_Handler,
+		},
+		{
+			MethodName: "ListRiskReviews",
+			Handler:    _SafeguardingService_ListRiskReviews_Handler,
 		},
 		{
 			MethodName: "GetSafeguardingRecord",

@@ -148,6 +148,14 @@ func (g *rig) play(t testing.TB) scenario {
 	g.emit(t, "scheduling", "family-"+f3, &schedulingv1.SessionBooked{BookingId: b5, FamilyId: f3, CentreId: a, SessionDate: date(2026, 2, 24), ServiceType: supported}, s.f3, s.a, "coordinator-a")
 	g.emit(t, "scheduling", "family-"+f3, &schedulingv1.NoShowRecorded{BookingId: b5, FamilyId: f3, CentreId: a, SessionDate: date(2026, 2, 24), ServiceType: supported,
 		Party: schedulingv1.Party_PARTY_CHILDREN, Children: []*schedulingv1.AttendingChild{{PersonId: s.c3.String(), AgeBand: commonv1.AgeBand_AGE_BAND_11_TO_15}}}, s.f3, s.a, "coordinator-a")
+	// Its next session, on 10 March, is recorded a no-show by mistake, withdrawn at once (decision
+	// 127), and never completed: booked, not a no-show.
+	b6 := uuid.NewString()
+	g.emit(t, "scheduling", "family-"+f3, &schedulingv1.SessionBooked{BookingId: b6, FamilyId: f3, CentreId: a, SessionDate: date(2026, 3, 10), ServiceType: supported}, s.f3, s.a, "coordinator-a")
+	g.emit(t, "scheduling", "family-"+f3, &schedulingv1.NoShowRecorded{BookingId: b6, FamilyId: f3, CentreId: a, SessionDate: date(2026, 3, 10), ServiceType: supported,
+		Party: schedulingv1.Party_PARTY_VISITING}, s.f3, s.a, "volunteer-a")
+	g.emit(t, "scheduling", "family-"+f3, &schedulingv1.NoShowWithdrawn{BookingId: b6, FamilyId: f3, CentreId: a, SessionDate: date(2026, 3, 10), ServiceType: supported,
+		Party: schedulingv1.Party_PARTY_VISITING}, s.f3, s.a, "volunteer-a")
 
 	// The centres' staff registers.
 	volunteer, supervisor, coordinator := schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER, schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR, schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR
@@ -442,7 +450,7 @@ func TestFiguresByHand(t *testing.T) {
 		{"once in the year", y, "children_served" + national + "|", 2},
 		{"families served", q1, "families_served" + national + "|", 2},
 		{"families served, supervised", q1, "families_served" + national + "service_type|SERVICE_TYPE_SUPERVISED", 1},
-		{"sessions booked", q1, "sessions_booked" + national + "|", 4},
+		{"sessions booked: family 3's of 10 March too, its no-show withdrawn", q1, "sessions_booked" + national + "|", 5},
 		{"sessions attended", q1, "sessions_attended" + national + "|", 2},
 		{"no-shows", q1, "sessions_no_show" + national + "|", 2},
 		{"referrals received", q1, "referrals_received" + national + "|", 3},
@@ -458,7 +466,7 @@ func TestFiguresByHand(t *testing.T) {
 		{"holds lifted", q1, "holds_lifted" + national + "|", 1},
 		{"reports released", q1, "reports_released" + national + "|", 1},
 		{"places: 13 Tuesdays in Q1, one closed, 3 places each", q1, "places_available|centre|" + london + "|" + s.a.String() + "||", 36},
-		{"capacity used at A: 3 of 36", q1, "capacity_used_percent|centre|" + london + "|" + s.a.String() + "||", 8.3},
+		{"capacity used at A: 4 of 36 (family 3's of 10 March booked, its no-show withdrawn)", q1, "capacity_used_percent|centre|" + london + "|" + s.a.String() + "||", 11.1},
 		{"staff on 31 March: A's two volunteers (the last day counts) and its supervisor, and B's coordinator", q1, "staff_at_end" + national + "|", 4},
 		{"at A, its supervisor once, added again after leaving", q1, "staff_at_end|centre|" + london + "|" + s.a.String() + "||", 3},
 		{"in London", q1, "staff_at_end|region|" + london + "|||", 3},

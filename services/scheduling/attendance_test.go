@@ -351,3 +351,43 @@ func TestATappedDepartureIsWithdrawnAtTheDoor(t *testing.T) {
 	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM events WHERE stream_id = $1 AND event_type = $2", "family-"+f.id.String(),
 		"familytime.scheduling.v1.PartyDeparted"), "the record corrected stays")
 }
+
+// The door records the visiting parent as a no-show at 10:20 and they walk in at 10:25: the
+// no-show is withdrawn, the booking is booked again on the day sheet, their arrival is recorded,
+// and a retry records nothing twice (decision 127).
+func TestANoShowIsWithdrawnWhenThePartyComesAfterAll(t *testing.T) {
+	g := newRig(t, monday)
+	pattern, rooms := g.timetable(t, saturday(0), false, 2)
+	f := g.readyBringing(t)
+	c, door := g.client(t, auth.RoleCoordinator), g.door(t)
+	ctx := t.Context()
+	booked, err := book(ctx, c, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: f.id.String(),
+		PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[0]})
+	require.NoError(t, err)
+	b := booked.GetBooking().GetBookingId()
+	g.clock.Set(london(2026, 1, 10, 10, 20))
+	noShow, err := door.RecordNoShow(ctx, &schedulingv1.RecordNoShowRequest{CentreId: g.centre.String(), BookingId: b,
+		Party: schedulingv1.Party_PARTY_VISITING, RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	require.Equal(t, int32(1), noShow.GetUnexplainedNoShows())
+
+	g.clock.Set(london(2026, 1, 10, 10, 25))
+	withdraw := &schedulingv1.WithdrawNoShowRequest{CentreId: g.centre.String(), BookingId: b, RequestId: uuid.NewString()}
+	for range 2 {
+		resp, err := door.WithdrawNoShow(ctx, withdraw)
+		require.NoError(t, err)
+		require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED, resp.GetBooking().GetStatus())
+		require.Zero(t, resp.GetUnexplainedNoShows())
+	}
+	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM events WHERE event_type = $1", "familytime.scheduling.v1.NoShowWithdrawn"))
+	sheet, err := door.GetDaySheet(ctx, &schedulingv1.GetDaySheetRequest{CentreId: g.centre.String(), Date: date(saturday(0))})
+	require.NoError(t, err)
+	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED, sheet.GetEntries()[0].GetBooking().GetStatus())
+	_, err = door.RecordArrival(ctx, &schedulingv1.RecordArrivalRequest{CentreId: g.centre.String(), BookingId: b,
+		Party: schedulingv1.Party_PARTY_VISITING, PersonIds: []string{f.visiting.String()}, RequestId: uuid.NewString()})
+	require.NoError(t, err, "their arrival is recorded")
+	_, err = door.WithdrawNoShow(ctx, &schedulingv1.WithdrawNoShowRequest{CentreId: g.centre.String(), BookingId: b, RequestId: uuid.NewString()})
+	code, why := field(err)
+	require.Equal(t, codes.FailedPrecondition, code)
+	require.Equal(t, "NOT_A_NO_SHOW", why)
+}

@@ -865,6 +865,7 @@ func (s *schedule) noshow() *cobra.Command {
 		request   requestID
 		party     string
 		explained bool
+		withdraw  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "noshow BOOKING_ID",
@@ -876,12 +877,29 @@ the family's place.
 
 A party that came is not a no-show (PARTY_ARRIVED): one whose arrival is recorded, or one of whom
 someone was admitted at the door (the visiting parent for the visiting party; a child for the
-children's). Record its arrival instead (familytime schedule arrive).`,
+children's). Record its arrival instead (familytime schedule arrive).
+
+A no-show recorded by mistake (the party came after all, late) is withdrawn with --withdraw, on
+the session's day before its contact was due to end: the booking is booked again, for their
+arrival to be recorded, and it no longer counts towards releasing the place. One that released the
+place stands (PLACE_RELEASED: a coordinator books the family again), as does one of another day
+(NO_SHOW_STANDS).`,
+		Example: `  familytime schedule noshow $BOOKING --centre $CENTRE --party visiting
+  familytime schedule noshow $BOOKING --centre $CENTRE --withdraw   # they came after all`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := parseEnum[schedulingv1.Party]("party", party, "PARTY_", schedulingv1.Party_value)
-			if err != nil {
-				return err
+			if withdraw && (party != "" || explained) {
+				return fmt.Errorf("--withdraw is given alone: the no-show withdrawn is the booking's own, with its party")
+			}
+			var p schedulingv1.Party
+			if !withdraw {
+				if party == "" {
+					return fmt.Errorf("give the --party that did not come: visiting or children (or --withdraw a no-show recorded by mistake)")
+				}
+				var err error
+				if p, err = parseEnum[schedulingv1.Party]("party", party, "PARTY_", schedulingv1.Party_value); err != nil {
+					return err
+				}
 			}
 			id, err := request.value()
 			if err != nil {
@@ -892,6 +910,13 @@ children's). Record its arrival instead (familytime schedule arrive).`,
 				return err
 			}
 			defer done()
+			if withdraw {
+				resp, err := c.WithdrawNoShow(cmd.Context(), &schedulingv1.WithdrawNoShowRequest{CentreId: s.centre, BookingId: args[0], RequestId: id})
+				if err != nil {
+					return s.describe(err)
+				}
+				return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), [][2]string{{"unexplained no-shows", fmt.Sprint(resp.GetUnexplainedNoShows())}})
+			}
 			resp, err := c.RecordNoShow(cmd.Context(), &schedulingv1.RecordNoShowRequest{CentreId: s.centre, BookingId: args[0],
 				Party: p, Explained: explained, RequestId: id})
 			if err != nil {
@@ -906,7 +931,7 @@ children's). Record its arrival instead (familytime schedule arrive).`,
 	}
 	cmd.Flags().StringVar(&party, "party", "", "visiting or children")
 	cmd.Flags().BoolVar(&explained, "explained", false, "the family gave a reason the centre accepts")
-	_ = cmd.MarkFlagRequired("party")
+	cmd.Flags().BoolVar(&withdraw, "withdraw", false, "withdraw the booking's no-show recorded by mistake (on the session's day)")
 	request.register(cmd.Flags())
 	out.register(cmd.Flags())
 	return cmd

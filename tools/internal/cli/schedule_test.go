@@ -279,8 +279,8 @@ func TestTheDaySheetsHelpSaysEveryAlert(t *testing.T) {
 	}
 }
 
-// schedule correct says which movement, and either what happened instead or that it did not,
-// before any call.
+// schedule correct says which movement, and either what happened instead or that it did not, and
+// schedule noshow a party or --withdraw, before any call.
 func TestCorrectRefusesBadInputBeforeAnyCall(t *testing.T) {
 	centre, booking, person := uuid.NewString(), uuid.NewString(), uuid.NewString()
 	for _, c := range []struct {
@@ -297,6 +297,19 @@ func TestCorrectRefusesBadInputBeforeAnyCall(t *testing.T) {
 		{[]string{"--departure", "--not-happened"}, `required flag(s) "party" not set`},
 	} {
 		_, err := run(t, append([]string{"schedule", "correct", booking, "--centre", centre, "--data", t.TempDir()}, c.args...)...)
+		require.ErrorContains(t, err, c.want, c.args)
+	}
+	// A no-show is recorded for a party, or withdrawn whole.
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "give the --party that did not come: visiting or children (or --withdraw a no-show recorded by mistake)"},
+		{[]string{"--withdraw", "--party", "visiting"}, "--withdraw is given alone"},
+		{[]string{"--withdraw", "--explained"}, "--withdraw is given alone"},
+		{[]string{"--party", "dog"}, `--party "dog" is not one of`},
+	} {
+		_, err := run(t, append([]string{"schedule", "noshow", booking, "--centre", centre, "--data", t.TempDir()}, c.args...)...)
 		require.ErrorContains(t, err, c.want, c.args)
 	}
 }

@@ -196,6 +196,8 @@ func describe(msg proto.Message) string {
 		return what + " corrected (the time or who): " + partyWords(ev.GetParty())
 	case *schedulingv1.SessionCompleted:
 		return "Session completed (" + words.Enum(ev.GetServiceType()) + "), " + children(len(ev.GetChildren()))
+	case *schedulingv1.NoShowWithdrawn:
+		return "No-show withdrawn, recorded by mistake: " + partyWords(ev.GetParty()) + " came after all"
 	case *schedulingv1.NoShowRecorded:
 		s := "No-show: " + partyWords(ev.GetParty()) + " did not come"
 		if ev.GetExplained() {

@@ -50,6 +50,8 @@ func TestDescriptionsOfSessions(t *testing.T) {
 	require.Equal(t, "Session booked (unspecified) for 12026-02-103", Describe(envelopeOf(t,
 		&schedulingv1.SessionBooked{ServiceType: 77, SessionDate: &commonv1.Date{Year: 12026, Month: 2, Day: 103}})))
 	require.Equal(t, "Session booked (unspecified) for an unknown date", Describe(envelopeOf(t, &schedulingv1.SessionBooked{})))
+	require.Equal(t, "No-show withdrawn, recorded by mistake: the visiting parent came after all", Describe(envelopeOf(t,
+		&schedulingv1.NoShowWithdrawn{Party: schedulingv1.Party_PARTY_VISITING})))
 	// A correction says which movement of which party, never the time (whereabouts).
 	require.Equal(t, "Departure withdrawn, recorded by mistake: the children (with whoever brings them)", Describe(envelopeOf(t,
 		&schedulingv1.MovementCorrected{Party: schedulingv1.Party_PARTY_CHILDREN, Movement: schedulingv1.Movement_MOVEMENT_DEPARTURE})))

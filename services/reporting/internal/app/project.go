@@ -89,6 +89,7 @@ var projected = map[string]bool{
 	"familytime.scheduling.v1.BookingCancelled":      true,
 	"familytime.scheduling.v1.SessionCompleted":      true,
 	"familytime.scheduling.v1.NoShowRecorded":        true,
+	"familytime.scheduling.v1.NoShowWithdrawn":       true,
 	"familytime.scheduling.v1.WaitingListJoined":     true,
 	"familytime.scheduling.v1.PlaceOffered":          true,
 	"familytime.scheduling.v1.WaitingListLeft":       true,
@@ -190,6 +191,9 @@ func (f *facts) apply(msg proto.Message) {
 	case *schedulingv1.NoShowRecorded:
 		f.stmt("session_state", f.id(ev.GetBookingId()), f.id(ev.GetFamilyId()), f.id(ev.GetCentreId()), nil,
 			day(ev.GetSessionDate()), int32(ev.GetServiceType()), "no_show")
+	case *schedulingv1.NoShowWithdrawn: // the party came after all: booked again (decision 127)
+		f.stmt("session_state", f.id(ev.GetBookingId()), f.id(ev.GetFamilyId()), f.id(ev.GetCentreId()), nil,
+			day(ev.GetSessionDate()), int32(ev.GetServiceType()), "booked")
 	case *schedulingv1.WaitingListJoined:
 		f.stmt("waiting_joined", f.id(ev.GetCentreId()), f.id(ev.GetFamilyId()), ev.GetJoinedAt().AsTime())
 	case *schedulingv1.PlaceOffered:

@@ -205,6 +205,8 @@ func project(uow *eventstore.UnitOfWork, ev proto.Message) error {
 			int32(schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED), e.GetSupervisedBy())
 	case *schedulingv1.NoShowRecorded:
 		uow.Exec(`UPDATE bookings SET status = $2 WHERE booking_id = $1`, e.GetBookingId(), int32(schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW))
+	case *schedulingv1.NoShowWithdrawn:
+		uow.Exec(`UPDATE bookings SET status = $2 WHERE booking_id = $1`, e.GetBookingId(), int32(schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED))
 	}
 	return nil
 }

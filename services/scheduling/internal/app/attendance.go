@@ -142,6 +142,26 @@ func (a *App) CorrectMovement(ctx context.Context, centre uuid.UUID, m Movement,
 	return b, uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
 }
 
+// WithdrawNoShow withdraws a booking's no-show recorded by mistake (domain.Family's
+// WithdrawNoShow), by the people at the door, as they record it. It returns the booking and the
+// family's unexplained no-shows after it.
+func (a *App) WithdrawNoShow(ctx context.Context, centre, booking uuid.UUID, md eventstore.Metadata) (*domain.Booking, int, *eventstore.UnitOfWork, error) {
+	f, err := a.familyOfBooking(ctx, centre, booking)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	expected := f.Version()
+	uow := new(eventstore.UnitOfWork)
+	if err := a.atTheDoor(ctx, uow, centre, f, booking, md); err != nil {
+		return nil, 0, nil, err
+	}
+	b, ev, err := f.WithdrawNoShow(booking, a.now())
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	return b, f.UnexplainedNoShows(), uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
+}
+
 // CompleteSession records that a session took place; caller is the account completing it. A
 // supervised session is completed by its supervisor (supervisedBy empty is the caller, another
 // account is refused), who must be a contact supervisor or the safeguarding lead on the centre's

@@ -59,6 +59,9 @@ var (
 	ErrAlreadyDeparted  = problem.Rule("ALREADY_DEPARTED", "the party's departure is already recorded")
 	ErrPartyArrived     = problem.Rule("PARTY_ARRIVED", "the party arrived: it is not a no-show")
 	ErrNotDeparted      = problem.Rule("NOT_DEPARTED", "the party's departure is not recorded")
+	ErrNotANoShow       = problem.Rule("NOT_A_NO_SHOW", "the booking is not recorded as a no-show")
+	ErrNoShowStands     = problem.Rule("NO_SHOW_STANDS", "a no-show is withdrawn on the session's day, before it ends")
+	ErrPlaceReleased    = problem.Rule("PLACE_RELEASED", "the no-show released the family's place: it stands")
 	// ErrSessionCompleted means a correction of a session's attendance after its completion,
 	// which carried the attendance to referral, safeguarding and reporting.
 	ErrSessionCompleted = problem.Rule("SESSION_COMPLETED", "the session is completed and its attendance counted: its record stands")
@@ -191,6 +194,11 @@ type Booking struct {
 	BroughtIn []uuid.UUID
 	// SupervisedBy is who supervised the session, once it is completed (Complete).
 	SupervisedBy string
+	// NoShow is the party recorded as not coming, and whether explained, while the booking is a
+	// no-show; ReleasedPlace says its no-show was one that released the family's place.
+	NoShow          schedulingv1.Party
+	NoShowExplained bool
+	ReleasedPlace   bool
 }
 
 // Location is the booking's time zone.
@@ -1031,6 +1039,42 @@ func (f *Family) NoShow(id uuid.UUID, party schedulingv1.Party, explained bool, 
 	return b, out, rel, nil
 }
 
+// WithdrawNoShow withdraws a no-show recorded by mistake: the visiting parent arrived twenty
+// minutes late, after the door had recorded them as not coming. On the session's day, before its
+// contact was due to end, the booking is booked again for their arrival to be recorded, and an
+// unexplained no-show no longer counts towards releasing the place. A no-show that released the
+// place stands (its later sessions there were called off and the place offered on), as does one
+// of a family on hold or whose case has ended since (decision 127).
+func (f *Family) WithdrawNoShow(id uuid.UUID, now time.Time) (*Booking, *schedulingv1.NoShowWithdrawn, error) {
+	b, err := f.Booking(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	switch {
+	case b.Status != schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW:
+		return nil, nil, ErrNotANoShow
+	case !LocalDate(now, b.loc).Equal(b.Date) || !now.Before(b.ChildrenLeave):
+		return nil, nil, problem.Rule(ErrNoShowStands.Reason, fmt.Sprintf("a no-show is withdrawn on the session's day, before its contact was due to end at %s: this one stands",
+			ClockAt(b.ChildrenLeave, b.loc)))
+	case b.ReleasedPlace:
+		return nil, nil, problem.Rule(ErrPlaceReleased.Reason, "this no-show released the family's regular place and called off its later sessions there: "+
+			"withdrawing it would not give them back; a coordinator books the family again (familytime schedule book)")
+	case f.ended:
+		return nil, nil, ErrContactEnded
+	case f.OnHold():
+		return nil, nil, ErrOnHold
+	}
+	count := len(f.unexplained)
+	if !b.NoShowExplained {
+		count--
+	}
+	ev := &schedulingv1.NoShowWithdrawn{BookingId: id.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(),
+		ServiceType: b.ServiceType, SessionDate: dates.Proto(b.Date), Party: b.NoShow, Explained: b.NoShowExplained,
+		UnexplainedCount: int32(count)}
+	f.mustApply(ev)
+	return b, ev, nil
+}
+
 // admittedFor is someone admitted at the door for the booking who shows the party came: the
 // visiting parent for the visiting party; a child for the children's (a resident parent may come
 // without the children, review 13). Others named for the family (a relative, an escort) may come
@@ -1162,11 +1206,22 @@ func (f *Family) apply(ev proto.Message) error {
 		b.Status, b.SupervisedBy = schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED, e.GetSupervisedBy()
 	case *schedulingv1.NoShowRecorded:
 		id := uuid.MustParse(e.GetBookingId())
-		f.bookings[id].Status = schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW
+		b := f.bookings[id]
+		b.Status, b.NoShow, b.NoShowExplained = schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW, e.GetParty(), e.GetExplained()
 		if !e.GetExplained() {
 			f.unexplained = append(f.unexplained, id)
 		}
+	case *schedulingv1.NoShowWithdrawn:
+		id := uuid.MustParse(e.GetBookingId())
+		b := f.bookings[id]
+		b.Status, b.NoShow, b.NoShowExplained = schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED, 0, false
+		f.unexplained = slices.DeleteFunc(f.unexplained, func(u uuid.UUID) bool { return u == id })
 	case *schedulingv1.PlaceReleased:
+		for _, s := range e.GetNoShowBookingIds() {
+			if b, ok := f.bookings[uuid.MustParse(s)]; ok {
+				b.ReleasedPlace = true
+			}
+		}
 		f.unexplained = nil
 	default:
 		return fmt.Errorf("family %s: unexpected event %s", f.id, ev.ProtoReflect().Descriptor().FullName())

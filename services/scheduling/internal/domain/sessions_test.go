@@ -625,3 +625,49 @@ func TestASessionIsBookedUpToAYearAhead(t *testing.T) {
 	require.ErrorContains(t, err, "the session on 2027-01-09 is more than 12 months ahead: book sessions up to 2027-01-05")
 	require.Equal(t, before, g.family.Version(), "nothing recorded")
 }
+
+// A no-show recorded by mistake (the visiting parent came twenty minutes late) is withdrawn on the
+// session's day before its contact was due to end: booked again, their arrival is recorded, and
+// it no longer counts towards releasing the place. Not another day, not one that released the
+// place, not twice (decision 127).
+func TestANoShowRecordedByMistakeIsWithdrawnOnTheDay(t *testing.T) {
+	g := newRig(t)
+	first := g.book(t, day(2026, 1, 10), g.shared, jan)
+	second := g.book(t, day(2026, 1, 24), g.shared, jan)
+	third := g.book(t, day(2026, 2, 7), g.supervised, jan)
+
+	_, _, err := g.family.WithdrawNoShow(first.ID, at(2026, 1, 10, 10, 20))
+	rule(t, err, "NOT_A_NO_SHOW")
+	_, _, _, err = g.family.NoShow(first.ID, schedulingv1.Party_PARTY_VISITING, false, at(2026, 1, 10, 10, 20))
+	require.NoError(t, err)
+	require.Equal(t, 1, g.family.UnexplainedNoShows())
+	_, _, err = g.family.Arrive(first.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 22), []uuid.UUID{visiting}, at(2026, 1, 10, 10, 22))
+	rule(t, err, "BOOKING_NOT_ACTIVE")
+
+	b, ev, err := g.family.WithdrawNoShow(first.ID, at(2026, 1, 10, 10, 23))
+	require.NoError(t, err)
+	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED, b.Status)
+	require.Equal(t, schedulingv1.Party_PARTY_VISITING, ev.GetParty())
+	require.Zero(t, ev.GetUnexplainedCount())
+	require.Zero(t, g.family.UnexplainedNoShows(), "it no longer counts towards releasing the place")
+	_, _, err = g.family.Arrive(first.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 22), []uuid.UUID{visiting}, at(2026, 1, 10, 10, 24))
+	require.NoError(t, err, "their arrival is recorded")
+	_, _, err = g.family.WithdrawNoShow(first.ID, at(2026, 1, 10, 10, 25))
+	rule(t, err, "NOT_A_NO_SHOW")
+
+	// Not the next day: it stands.
+	_, _, _, err = g.family.NoShow(third.ID, schedulingv1.Party_PARTY_CHILDREN, true, at(2026, 2, 7, 10, 30))
+	require.NoError(t, err)
+	_, _, err = g.family.WithdrawNoShow(third.ID, at(2026, 2, 8, 9, 0))
+	rule(t, err, "NO_SHOW_STANDS")
+
+	// A second unexplained no-show after all releases the place: that one stands.
+	_, _, _, err = g.family.NoShow(second.ID, schedulingv1.Party_PARTY_VISITING, false, at(2026, 1, 24, 10, 20))
+	require.NoError(t, err)
+	reserve := g.book(t, day(2026, 3, 7), g.shared, jan)
+	_, _, _, err = g.family.NoShow(reserve.ID, schedulingv1.Party_PARTY_VISITING, false, at(2026, 3, 7, 10, 20))
+	require.NoError(t, err, "the second unexplained no-show")
+	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW, reserve.Status)
+	_, _, err = g.family.WithdrawNoShow(reserve.ID, at(2026, 3, 7, 10, 30))
+	rule(t, err, "PLACE_RELEASED")
+}

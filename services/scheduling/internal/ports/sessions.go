@@ -318,6 +318,21 @@ func (s *Server) RecordNoShow(ctx context.Context, req *schedulingv1.RecordNoSho
 	})
 }
 
+// WithdrawNoShow withdraws a booking's no-show recorded by mistake.
+func (s *Server) WithdrawNoShow(ctx context.Context, req *schedulingv1.WithdrawNoShowRequest) (*schedulingv1.WithdrawNoShowResponse, error) {
+	centre, booking, err := centreBooking(req.GetCentreId(), req.GetBookingId())
+	if err != nil {
+		return nil, err
+	}
+	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.WithdrawNoShowResponse, *eventstore.UnitOfWork, error) {
+		b, unexplained, uow, err := s.app.WithdrawNoShow(ctx, centre, booking, md)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &schedulingv1.WithdrawNoShowResponse{Booking: bookingProto(b), UnexplainedNoShows: int32(unexplained)}, uow, nil
+	})
+}
+
 // JoinWaitingList puts a family on a centre's waiting list.
 func (s *Server) JoinWaitingList(ctx context.Context, req *schedulingv1.JoinWaitingListRequest) (*schedulingv1.JoinWaitingListResponse, error) {
 	centre, err := id("centre_id", req.GetCentreId())

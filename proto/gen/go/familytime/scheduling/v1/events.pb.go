@@ -2616,6 +2616,116 @@ func (x *NoShowRecorded) GetUnexplainedCount() int32 {
 	return 0
 }
 
+// NoShowWithdrawn: a no-show recorded by mistake was withdrawn on the session's day (the party came
+// after all); the booking is booked again. The no-show it withdraws stays in the log.
+type NoShowWithdrawn struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The booking (UUID).
+	BookingId string `protobuf:"bytes,1,opt,name=booking_id,json=bookingId,proto3" json:"booking_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The kind of contact.
+	ServiceType v1.ServiceType `protobuf:"varint,4,opt,name=service_type,json=serviceType,proto3,enum=familytime.common.v1.ServiceType" json:"service_type,omitempty"`
+	// The session's local date.
+	SessionDate *v1.Date `protobuf:"bytes,5,opt,name=session_date,json=sessionDate,proto3" json:"session_date,omitempty"`
+	// The party the withdrawn no-show said did not come.
+	Party Party `protobuf:"varint,6,opt,name=party,proto3,enum=familytime.scheduling.v1.Party" json:"party,omitempty"`
+	// The withdrawn no-show was explained.
+	Explained bool `protobuf:"varint,7,opt,name=explained,proto3" json:"explained,omitempty"`
+	// The family's unexplained no-shows since its place was last released, after the withdrawal.
+	UnexplainedCount int32 `protobuf:"varint,8,opt,name=unexplained_count,json=unexplainedCount,proto3" json:"unexplained_count,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *NoShowWithdrawn) Reset() {
+	*x = NoShowWithdrawn{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[26]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NoShowWithdrawn) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NoShowWithdrawn) ProtoMessage() {}
+
+func (x *NoShowWithdrawn) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[26]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NoShowWithdrawn.ProtoReflect.Descriptor instead.
+func (*NoShowWithdrawn) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{26}
+}
+
+func (x *NoShowWithdrawn) GetBookingId() string {
+	if x != nil {
+		return x.BookingId
+	}
+	return ""
+}
+
+func (x *NoShowWithdrawn) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *NoShowWithdrawn) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *NoShowWithdrawn) GetServiceType() v1.ServiceType {
+	if x != nil {
+		return x.ServiceType
+	}
+	return v1.ServiceType(0)
+}
+
+func (x *NoShowWithdrawn) GetSessionDate() *v1.Date {
+	if x != nil {
+		return x.SessionDate
+	}
+	return nil
+}
+
+func (x *NoShowWithdrawn) GetParty() Party {
+	if x != nil {
+		return x.Party
+	}
+	return Party_PARTY_UNSPECIFIED
+}
+
+func (x *NoShowWithdrawn) GetExplained() bool {
+	if x != nil {
+		return x.Explained
+	}
+	return false
+}
+
+func (x *NoShowWithdrawn) GetUnexplainedCount() int32 {
+	if x != nil {
+		return x.UnexplainedCount
+	}
+	return 0
+}
+
 // PlaceReleased: the family's second unexplained no-show released its regular place (a pattern's
 // room); its future bookings there are cancelled.
 type PlaceReleased struct {
@@ -2638,7 +2748,7 @@ type PlaceReleased struct {
 
 func (x *PlaceReleased) Reset() {
 	*x = PlaceReleased{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2650,7 +2760,7 @@ func (x *PlaceReleased) String() string {
 func (*PlaceReleased) ProtoMessage() {}
 
 func (x *PlaceReleased) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2663,7 +2773,7 @@ func (x *PlaceReleased) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceReleased.ProtoReflect.Descriptor instead.
 func (*PlaceReleased) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{26}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *PlaceReleased) GetFamilyId() string {
@@ -2725,7 +2835,7 @@ type WaitingListJoined struct {
 
 func (x *WaitingListJoined) Reset() {
 	*x = WaitingListJoined{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2737,7 +2847,7 @@ func (x *WaitingListJoined) String() string {
 func (*WaitingListJoined) ProtoMessage() {}
 
 func (x *WaitingListJoined) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2750,7 +2860,7 @@ func (x *WaitingListJoined) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WaitingListJoined.ProtoReflect.Descriptor instead.
 func (*WaitingListJoined) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{27}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *WaitingListJoined) GetCentreId() string {
@@ -2802,7 +2912,7 @@ type PlaceOffered struct {
 
 func (x *PlaceOffered) Reset() {
 	*x = PlaceOffered{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2814,7 +2924,7 @@ func (x *PlaceOffered) String() string {
 func (*PlaceOffered) ProtoMessage() {}
 
 func (x *PlaceOffered) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2827,7 +2937,7 @@ func (x *PlaceOffered) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceOffered.ProtoReflect.Descriptor instead.
 func (*PlaceOffered) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{28}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *PlaceOffered) GetCentreId() string {
@@ -2890,7 +3000,7 @@ type WaitingListLeft struct {
 
 func (x *WaitingListLeft) Reset() {
 	*x = WaitingListLeft{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2902,7 +3012,7 @@ func (x *WaitingListLeft) String() string {
 func (*WaitingListLeft) ProtoMessage() {}
 
 func (x *WaitingListLeft) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2915,7 +3025,7 @@ func (x *WaitingListLeft) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WaitingListLeft.ProtoReflect.Descriptor instead.
 func (*WaitingListLeft) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{29}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *WaitingListLeft) GetCentreId() string {
@@ -2967,7 +3077,7 @@ type StaffMemberAdded struct {
 
 func (x *StaffMemberAdded) Reset() {
 	*x = StaffMemberAdded{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[30]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2979,7 +3089,7 @@ func (x *StaffMemberAdded) String() string {
 func (*StaffMemberAdded) ProtoMessage() {}
 
 func (x *StaffMemberAdded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[30]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2992,7 +3102,7 @@ func (x *StaffMemberAdded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffMemberAdded.ProtoReflect.Descriptor instead.
 func (*StaffMemberAdded) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{30}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *StaffMemberAdded) GetCentreId() string {
@@ -3054,7 +3164,7 @@ type StaffCheckRecorded struct {
 
 func (x *StaffCheckRecorded) Reset() {
 	*x = StaffCheckRecorded{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[31]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3066,7 +3176,7 @@ func (x *StaffCheckRecorded) String() string {
 func (*StaffCheckRecorded) ProtoMessage() {}
 
 func (x *StaffCheckRecorded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[31]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3079,7 +3189,7 @@ func (x *StaffCheckRecorded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffCheckRecorded.ProtoReflect.Descriptor instead.
 func (*StaffCheckRecorded) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{31}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *StaffCheckRecorded) GetCentreId() string {
@@ -3131,7 +3241,7 @@ type StaffMemberLeft struct {
 
 func (x *StaffMemberLeft) Reset() {
 	*x = StaffMemberLeft{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[32]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3143,7 +3253,7 @@ func (x *StaffMemberLeft) String() string {
 func (*StaffMemberLeft) ProtoMessage() {}
 
 func (x *StaffMemberLeft) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[32]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3156,7 +3266,7 @@ func (x *StaffMemberLeft) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffMemberLeft.ProtoReflect.Descriptor instead.
 func (*StaffMemberLeft) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{32}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *StaffMemberLeft) GetCentreId() string {
@@ -3419,7 +3529,17 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\x05party\x18\x06 \x01(\x0e2\x1f.familytime.scheduling.v1.PartyR\x05party\x12\x1c\n" +
 	"\texplained\x18\a \x01(\bR\texplained\x12D\n" +
 	"\bchildren\x18\b \x03(\v2(.familytime.scheduling.v1.AttendingChildR\bchildren\x12+\n" +
-	"\x11unexplained_count\x18\t \x01(\x05R\x10unexplainedCount\"\xed\x01\n" +
+	"\x11unexplained_count\x18\t \x01(\x05R\x10unexplainedCount\"\xf1\x02\n" +
+	"\x0fNoShowWithdrawn\x12\x1d\n" +
+	"\n" +
+	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12D\n" +
+	"\fservice_type\x18\x04 \x01(\x0e2!.familytime.common.v1.ServiceTypeR\vserviceType\x12=\n" +
+	"\fsession_date\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\vsessionDate\x125\n" +
+	"\x05party\x18\x06 \x01(\x0e2\x1f.familytime.scheduling.v1.PartyR\x05party\x12\x1c\n" +
+	"\texplained\x18\a \x01(\bR\texplained\x12+\n" +
+	"\x11unexplained_count\x18\b \x01(\x05R\x10unexplainedCount\"\xed\x01\n" +
 	"\rPlaceReleased\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x1d\n" +
@@ -3496,7 +3616,7 @@ func file_familytime_scheduling_v1_events_proto_rawDescGZIP() []byte {
 }
 
 var file_familytime_scheduling_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_familytime_scheduling_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 33)
+var file_familytime_scheduling_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 34)
 var file_familytime_scheduling_v1_events_proto_goTypes = []any{
 	(ReferralDecision)(0),            // 0: familytime.scheduling.v1.ReferralDecision
 	(WaitingListLeaveReason)(0),      // 1: familytime.scheduling.v1.WaitingListLeaveReason
@@ -3526,107 +3646,111 @@ var file_familytime_scheduling_v1_events_proto_goTypes = []any{
 	(*MovementCorrected)(nil),        // 25: familytime.scheduling.v1.MovementCorrected
 	(*SessionCompleted)(nil),         // 26: familytime.scheduling.v1.SessionCompleted
 	(*NoShowRecorded)(nil),           // 27: familytime.scheduling.v1.NoShowRecorded
-	(*PlaceReleased)(nil),            // 28: familytime.scheduling.v1.PlaceReleased
-	(*WaitingListJoined)(nil),        // 29: familytime.scheduling.v1.WaitingListJoined
-	(*PlaceOffered)(nil),             // 30: familytime.scheduling.v1.PlaceOffered
-	(*WaitingListLeft)(nil),          // 31: familytime.scheduling.v1.WaitingListLeft
-	(*StaffMemberAdded)(nil),         // 32: familytime.scheduling.v1.StaffMemberAdded
-	(*StaffCheckRecorded)(nil),       // 33: familytime.scheduling.v1.StaffCheckRecorded
-	(*StaffMemberLeft)(nil),          // 34: familytime.scheduling.v1.StaffMemberLeft
-	(v1.Region)(0),                   // 35: familytime.common.v1.Region
-	(v1.ServiceType)(0),              // 36: familytime.common.v1.ServiceType
-	(v1.AccreditationStatus)(0),      // 37: familytime.common.v1.AccreditationStatus
-	(*v1.Date)(nil),                  // 38: familytime.common.v1.Date
-	(*OpeningPattern)(nil),           // 39: familytime.scheduling.v1.OpeningPattern
-	(v1.AgeBand)(0),                  // 40: familytime.common.v1.AgeBand
-	(*ExpectedPerson)(nil),           // 41: familytime.scheduling.v1.ExpectedPerson
-	(*timestamppb.Timestamp)(nil),    // 42: google.protobuf.Timestamp
-	(CancelledBy)(0),                 // 43: familytime.scheduling.v1.CancelledBy
-	(CancellationReason)(0),          // 44: familytime.scheduling.v1.CancellationReason
-	(PersonRole)(0),                  // 45: familytime.scheduling.v1.PersonRole
-	(Party)(0),                       // 46: familytime.scheduling.v1.Party
-	(Movement)(0),                    // 47: familytime.scheduling.v1.Movement
-	(StaffRole)(0),                   // 48: familytime.scheduling.v1.StaffRole
-	(StaffCheck)(0),                  // 49: familytime.scheduling.v1.StaffCheck
+	(*NoShowWithdrawn)(nil),          // 28: familytime.scheduling.v1.NoShowWithdrawn
+	(*PlaceReleased)(nil),            // 29: familytime.scheduling.v1.PlaceReleased
+	(*WaitingListJoined)(nil),        // 30: familytime.scheduling.v1.WaitingListJoined
+	(*PlaceOffered)(nil),             // 31: familytime.scheduling.v1.PlaceOffered
+	(*WaitingListLeft)(nil),          // 32: familytime.scheduling.v1.WaitingListLeft
+	(*StaffMemberAdded)(nil),         // 33: familytime.scheduling.v1.StaffMemberAdded
+	(*StaffCheckRecorded)(nil),       // 34: familytime.scheduling.v1.StaffCheckRecorded
+	(*StaffMemberLeft)(nil),          // 35: familytime.scheduling.v1.StaffMemberLeft
+	(v1.Region)(0),                   // 36: familytime.common.v1.Region
+	(v1.ServiceType)(0),              // 37: familytime.common.v1.ServiceType
+	(v1.AccreditationStatus)(0),      // 38: familytime.common.v1.AccreditationStatus
+	(*v1.Date)(nil),                  // 39: familytime.common.v1.Date
+	(*OpeningPattern)(nil),           // 40: familytime.scheduling.v1.OpeningPattern
+	(v1.AgeBand)(0),                  // 41: familytime.common.v1.AgeBand
+	(*ExpectedPerson)(nil),           // 42: familytime.scheduling.v1.ExpectedPerson
+	(*timestamppb.Timestamp)(nil),    // 43: google.protobuf.Timestamp
+	(CancelledBy)(0),                 // 44: familytime.scheduling.v1.CancelledBy
+	(CancellationReason)(0),          // 45: familytime.scheduling.v1.CancellationReason
+	(PersonRole)(0),                  // 46: familytime.scheduling.v1.PersonRole
+	(Party)(0),                       // 47: familytime.scheduling.v1.Party
+	(Movement)(0),                    // 48: familytime.scheduling.v1.Movement
+	(StaffRole)(0),                   // 49: familytime.scheduling.v1.StaffRole
+	(StaffCheck)(0),                  // 50: familytime.scheduling.v1.StaffCheck
 }
 var file_familytime_scheduling_v1_events_proto_depIdxs = []int32{
-	35, // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
-	36, // 1: familytime.scheduling.v1.CentreRegistered.service_types:type_name -> familytime.common.v1.ServiceType
-	37, // 2: familytime.scheduling.v1.CentreRegistered.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	38, // 3: familytime.scheduling.v1.CentreRegistered.accreditation_date:type_name -> familytime.common.v1.Date
-	35, // 4: familytime.scheduling.v1.CentreUpdated.region:type_name -> familytime.common.v1.Region
-	36, // 5: familytime.scheduling.v1.CentreUpdated.service_types:type_name -> familytime.common.v1.ServiceType
-	37, // 6: familytime.scheduling.v1.CentreUpdated.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	38, // 7: familytime.scheduling.v1.CentreUpdated.accreditation_date:type_name -> familytime.common.v1.Date
-	39, // 8: familytime.scheduling.v1.OpeningPatternDefined.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
-	40, // 9: familytime.scheduling.v1.AttendingChild.age_band:type_name -> familytime.common.v1.AgeBand
-	41, // 10: familytime.scheduling.v1.FamilyReadyNoted.adults:type_name -> familytime.scheduling.v1.ExpectedPerson
+	36, // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
+	37, // 1: familytime.scheduling.v1.CentreRegistered.service_types:type_name -> familytime.common.v1.ServiceType
+	38, // 2: familytime.scheduling.v1.CentreRegistered.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	39, // 3: familytime.scheduling.v1.CentreRegistered.accreditation_date:type_name -> familytime.common.v1.Date
+	36, // 4: familytime.scheduling.v1.CentreUpdated.region:type_name -> familytime.common.v1.Region
+	37, // 5: familytime.scheduling.v1.CentreUpdated.service_types:type_name -> familytime.common.v1.ServiceType
+	38, // 6: familytime.scheduling.v1.CentreUpdated.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	39, // 7: familytime.scheduling.v1.CentreUpdated.accreditation_date:type_name -> familytime.common.v1.Date
+	40, // 8: familytime.scheduling.v1.OpeningPatternDefined.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
+	41, // 9: familytime.scheduling.v1.AttendingChild.age_band:type_name -> familytime.common.v1.AgeBand
+	42, // 10: familytime.scheduling.v1.FamilyReadyNoted.adults:type_name -> familytime.scheduling.v1.ExpectedPerson
 	6,  // 11: familytime.scheduling.v1.FamilyReadyNoted.children:type_name -> familytime.scheduling.v1.ChildAttendee
-	36, // 12: familytime.scheduling.v1.FamilyReadyNoted.service_type:type_name -> familytime.common.v1.ServiceType
-	38, // 13: familytime.scheduling.v1.FamilyReadyNoted.earliest_bookable_on:type_name -> familytime.common.v1.Date
-	38, // 14: familytime.scheduling.v1.FamilyReadyNoted.pre_visit_dates:type_name -> familytime.common.v1.Date
-	38, // 15: familytime.scheduling.v1.ArrangementChangeNoted.changed_on:type_name -> familytime.common.v1.Date
-	38, // 16: familytime.scheduling.v1.ChildrenLeavingNoted.changed_on:type_name -> familytime.common.v1.Date
-	38, // 17: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
-	38, // 18: familytime.scheduling.v1.SupportedContactRuledOut.assessed_on:type_name -> familytime.common.v1.Date
-	38, // 19: familytime.scheduling.v1.SupportedContactAllowed.assessed_on:type_name -> familytime.common.v1.Date
-	38, // 20: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
+	37, // 12: familytime.scheduling.v1.FamilyReadyNoted.service_type:type_name -> familytime.common.v1.ServiceType
+	39, // 13: familytime.scheduling.v1.FamilyReadyNoted.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	39, // 14: familytime.scheduling.v1.FamilyReadyNoted.pre_visit_dates:type_name -> familytime.common.v1.Date
+	39, // 15: familytime.scheduling.v1.ArrangementChangeNoted.changed_on:type_name -> familytime.common.v1.Date
+	39, // 16: familytime.scheduling.v1.ChildrenLeavingNoted.changed_on:type_name -> familytime.common.v1.Date
+	39, // 17: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
+	39, // 18: familytime.scheduling.v1.SupportedContactRuledOut.assessed_on:type_name -> familytime.common.v1.Date
+	39, // 19: familytime.scheduling.v1.SupportedContactAllowed.assessed_on:type_name -> familytime.common.v1.Date
+	39, // 20: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
 	0,  // 21: familytime.scheduling.v1.ReferralNoted.decision:type_name -> familytime.scheduling.v1.ReferralDecision
-	36, // 22: familytime.scheduling.v1.ReferralNoted.service_type:type_name -> familytime.common.v1.ServiceType
-	38, // 23: familytime.scheduling.v1.ReferralNoted.decided_on:type_name -> familytime.common.v1.Date
-	38, // 24: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
-	36, // 25: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
-	42, // 26: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
-	42, // 27: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
-	42, // 28: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
-	42, // 29: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
-	42, // 30: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
-	38, // 31: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
-	43, // 32: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
-	44, // 33: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
-	36, // 34: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
-	38, // 35: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
-	38, // 36: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
-	45, // 37: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
-	42, // 38: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
-	42, // 39: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
-	46, // 40: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
-	42, // 41: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
-	42, // 42: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
-	46, // 43: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
-	42, // 44: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
-	46, // 45: familytime.scheduling.v1.MovementCorrected.party:type_name -> familytime.scheduling.v1.Party
-	47, // 46: familytime.scheduling.v1.MovementCorrected.movement:type_name -> familytime.scheduling.v1.Movement
-	42, // 47: familytime.scheduling.v1.MovementCorrected.was_at:type_name -> google.protobuf.Timestamp
-	42, // 48: familytime.scheduling.v1.MovementCorrected.at:type_name -> google.protobuf.Timestamp
-	36, // 49: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
-	38, // 50: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
+	37, // 22: familytime.scheduling.v1.ReferralNoted.service_type:type_name -> familytime.common.v1.ServiceType
+	39, // 23: familytime.scheduling.v1.ReferralNoted.decided_on:type_name -> familytime.common.v1.Date
+	39, // 24: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
+	37, // 25: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
+	43, // 26: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
+	43, // 27: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
+	43, // 28: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
+	43, // 29: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
+	43, // 30: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
+	39, // 31: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
+	44, // 32: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
+	45, // 33: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
+	37, // 34: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
+	39, // 35: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
+	39, // 36: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
+	46, // 37: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
+	43, // 38: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
+	43, // 39: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
+	47, // 40: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
+	43, // 41: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
+	43, // 42: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
+	47, // 43: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
+	43, // 44: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
+	47, // 45: familytime.scheduling.v1.MovementCorrected.party:type_name -> familytime.scheduling.v1.Party
+	48, // 46: familytime.scheduling.v1.MovementCorrected.movement:type_name -> familytime.scheduling.v1.Movement
+	43, // 47: familytime.scheduling.v1.MovementCorrected.was_at:type_name -> google.protobuf.Timestamp
+	43, // 48: familytime.scheduling.v1.MovementCorrected.at:type_name -> google.protobuf.Timestamp
+	37, // 49: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
+	39, // 50: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
 	7,  // 51: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
-	42, // 52: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
-	42, // 53: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
-	36, // 54: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
-	38, // 55: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
-	46, // 56: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
+	43, // 52: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
+	43, // 53: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
+	37, // 54: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
+	39, // 55: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
+	47, // 56: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
 	7,  // 57: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
-	38, // 58: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
-	36, // 59: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
-	42, // 60: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
-	42, // 61: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
-	1,  // 62: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
-	42, // 63: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
-	48, // 64: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
-	38, // 65: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
-	38, // 66: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
-	38, // 67: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
-	49, // 68: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
-	38, // 69: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
-	38, // 70: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
-	38, // 71: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
-	72, // [72:72] is the sub-list for method output_type
-	72, // [72:72] is the sub-list for method input_type
-	72, // [72:72] is the sub-list for extension type_name
-	72, // [72:72] is the sub-list for extension extendee
-	0,  // [0:72] is the sub-list for field type_name
+	37, // 58: familytime.scheduling.v1.NoShowWithdrawn.service_type:type_name -> familytime.common.v1.ServiceType
+	39, // 59: familytime.scheduling.v1.NoShowWithdrawn.session_date:type_name -> familytime.common.v1.Date
+	47, // 60: familytime.scheduling.v1.NoShowWithdrawn.party:type_name -> familytime.scheduling.v1.Party
+	39, // 61: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
+	37, // 62: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
+	43, // 63: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
+	43, // 64: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
+	1,  // 65: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
+	43, // 66: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
+	49, // 67: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
+	39, // 68: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
+	39, // 69: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
+	39, // 70: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
+	50, // 71: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
+	39, // 72: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
+	39, // 73: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
+	39, // 74: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
+	75, // [75:75] is the sub-list for method output_type
+	75, // [75:75] is the sub-list for method input_type
+	75, // [75:75] is the sub-list for extension type_name
+	75, // [75:75] is the sub-list for extension extendee
+	0,  // [0:75] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_events_proto_init() }
@@ -3642,7 +3766,7 @@ func file_familytime_scheduling_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_scheduling_v1_events_proto_rawDesc), len(file_familytime_scheduling_v1_events_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   33,
+			NumMessages:   34,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -36,6 +36,7 @@ const (
 	SchedulingService_CorrectMovement_FullMethodName      = "/familytime.scheduling.v1.SchedulingService/CorrectMovement"
 	SchedulingService_CompleteSession_FullMethodName      = "/familytime.scheduling.v1.SchedulingService/CompleteSession"
 	SchedulingService_RecordNoShow_FullMethodName         = "/familytime.scheduling.v1.SchedulingService/RecordNoShow"
+	SchedulingService_WithdrawNoShow_FullMethodName       = "/familytime.scheduling.v1.SchedulingService/WithdrawNoShow"
 	SchedulingService_JoinWaitingList_FullMethodName      = "/familytime.scheduling.v1.SchedulingService/JoinWaitingList"
 	SchedulingService_OfferPlace_FullMethodName           = "/familytime.scheduling.v1.SchedulingService/OfferPlace"
 	SchedulingService_GetDaySheet_FullMethodName          = "/familytime.scheduling.v1.SchedulingService/GetDaySheet"
@@ -101,6 +102,10 @@ type SchedulingServiceClient interface {
 	// RecordNoShow records that a party did not come. The family's second unexplained no-show
 	// releases its regular place, which is offered to the first family on the waiting list.
 	RecordNoShow(ctx context.Context, in *RecordNoShowRequest, opts ...grpc.CallOption) (*RecordNoShowResponse, error)
+	// WithdrawNoShow withdraws a no-show recorded by mistake, on the session's day before it ends
+	// (the party came after all): the booking is booked again, for their arrival to be recorded. A
+	// no-show that released the family's place is not withdrawn. Volunteers.
+	WithdrawNoShow(ctx context.Context, in *WithdrawNoShowRequest, opts ...grpc.CallOption) (*WithdrawNoShowResponse, error)
 	// JoinWaitingList puts a family on a centre's waiting list. Coordinators.
 	JoinWaitingList(ctx context.Context, in *JoinWaitingListRequest, opts ...grpc.CallOption) (*JoinWaitingListResponse, error)
 	// OfferPlace offers a place (a pattern's room) to a family on the waiting list, the first
@@ -306,6 +311,16 @@ func (c *schedulingServiceClient) RecordNoShow(ctx context.Context, in *RecordNo
 	return out, nil
 }
 
+func (c *schedulingServiceClient) WithdrawNoShow(ctx context.Context, in *WithdrawNoShowRequest, opts ...grpc.CallOption) (*WithdrawNoShowResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(WithdrawNoShowResponse)
+	err := c.cc.Invoke(ctx, SchedulingService_WithdrawNoShow_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *schedulingServiceClient) JoinWaitingList(ctx context.Context, in *JoinWaitingListRequest, opts ...grpc.CallOption) (*JoinWaitingListResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(JoinWaitingListResponse)
@@ -450,6 +465,10 @@ type SchedulingServiceServer interface {
 	// RecordNoShow records that a party did not come. The family's second unexplained no-show
 	// releases its regular place, which is offered to the first family on the waiting list.
 	RecordNoShow(context.Context, *RecordNoShowRequest) (*RecordNoShowResponse, error)
+	// WithdrawNoShow withdraws a no-show recorded by mistake, on the session's day before it ends
+	// (the party came after all): the booking is booked again, for their arrival to be recorded. A
+	// no-show that released the family's place is not withdrawn. Volunteers.
+	WithdrawNoShow(context.Context, *WithdrawNoShowRequest) (*WithdrawNoShowResponse, error)
 	// JoinWaitingList puts a family on a centre's waiting list. Coordinators.
 	JoinWaitingList(context.Context, *JoinWaitingListRequest) (*JoinWaitingListResponse, error)
 	// OfferPlace offers a place (a pattern's room) to a family on the waiting list, the first
@@ -535,6 +554,9 @@ func (UnimplementedSchedulingServiceServer) CompleteSession(context.Context, *Co
 }
 func (UnimplementedSchedulingServiceServer) RecordNoShow(context.Context, *RecordNoShowRequest) (*RecordNoShowResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RecordNoShow not implemented")
+}
+func (UnimplementedSchedulingServiceServer) WithdrawNoShow(context.Context, *WithdrawNoShowRequest) (*WithdrawNoShowResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method WithdrawNoShow not implemented")
 }
 func (UnimplementedSchedulingServiceServer) JoinWaitingList(context.Context, *JoinWaitingListRequest) (*JoinWaitingListResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method JoinWaitingList not implemented")
@@ -890,6 +912,24 @@ func _SchedulingService_RecordNoShow_Handler(srv interface{}, ctx context.Contex
 	return interceptor(ctx, in, info, handler)
 }
 
+func _SchedulingService_WithdrawNoShow_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(WithdrawNoShowRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulingServiceServer).WithdrawNoShow(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SchedulingService_WithdrawNoShow_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulingServiceServer).WithdrawNoShow(ctx, req.(*WithdrawNoShowRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _SchedulingService_JoinWaitingList_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(JoinWaitingListRequest)
 	if err := dec(in); err != nil {
@@ -1126,6 +1166,10 @@ var SchedulingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RecordNoShow",
 			Handler:    _SchedulingService_RecordNoShow_Handler,
+		},
+		{
+			MethodName: "WithdrawNoShow",
+			Handler:    _SchedulingService_WithdrawNoShow_Handler,
 		},
 		{
 			MethodName: "JoinWaitingList",

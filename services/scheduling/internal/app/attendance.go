@@ -55,6 +55,15 @@ type Movement struct {
 	People []uuid.UUID
 }
 
+// when is the movement's time: its local time on the booking's date, or now.
+func (m Movement) when(f *domain.Family, now time.Time) (time.Time, error) {
+	b, err := f.Booking(m.Booking)
+	if err != nil || m.At == nil {
+		return now, err
+	}
+	return domain.On(b.Date, *m.At, b.Location()), nil
+}
+
 // RecordArrival records a party's arrival; it returns the minutes of contact lost to lateness.
 func (a *App) RecordArrival(ctx context.Context, centre uuid.UUID, m Movement, md eventstore.Metadata) (*domain.Booking, int, *eventstore.UnitOfWork, error) {
 	f, err := a.familyOfBooking(ctx, centre, m.Booking)
@@ -63,13 +72,9 @@ func (a *App) RecordArrival(ctx context.Context, centre uuid.UUID, m Movement, m
 	}
 	expected := f.Version()
 	now := a.now()
-	b, err := f.Booking(m.Booking)
+	at, err := m.when(f, now)
 	if err != nil {
 		return nil, 0, nil, err
-	}
-	at := now
-	if m.At != nil {
-		at = domain.On(b.Date, *m.At, b.Location())
 	}
 	uow := new(eventstore.UnitOfWork)
 	if err := a.atTheDoor(ctx, uow, centre, f, m.Booking, md); err != nil {
@@ -95,13 +100,9 @@ func (a *App) RecordDeparture(ctx context.Context, centre uuid.UUID, m Movement,
 	}
 	expected := f.Version()
 	now := a.now()
-	b, err := f.Booking(m.Booking)
+	at, err := m.when(f, now)
 	if err != nil {
 		return nil, nil, err
-	}
-	at := now
-	if m.At != nil {
-		at = domain.On(b.Date, *m.At, b.Location())
 	}
 	uow := new(eventstore.UnitOfWork)
 	if err := a.atTheDoor(ctx, uow, centre, f, m.Booking, md); err != nil {
@@ -123,14 +124,11 @@ func (a *App) CorrectMovement(ctx context.Context, centre uuid.UUID, m Movement,
 	}
 	expected := f.Version()
 	now := a.now()
-	b, err := f.Booking(m.Booking)
+	at, err := m.when(f, now)
 	if err != nil {
 		return nil, nil, err
 	}
-	c := domain.Correction{Party: m.Party, Movement: movement, At: now, People: m.People, NotHappened: notHappened}
-	if m.At != nil {
-		c.At = domain.On(b.Date, *m.At, b.Location())
-	}
+	c := domain.Correction{Party: m.Party, Movement: movement, At: at, People: m.People, NotHappened: notHappened}
 	uow := new(eventstore.UnitOfWork)
 	if err := a.atTheDoor(ctx, uow, centre, f, m.Booking, md); err != nil {
 		return nil, nil, err

@@ -692,6 +692,7 @@ func TestReportsFromSessionToReleaseWithTheSecondPersonCheck(t *testing.T) {
 	require.Empty(t, copyOf.GetRecipients()[0].GetWithheldSections(), "nor that anything was withheld")
 	require.Empty(t, copyOf.GetReport().GetAuthor(), "nor the staff's accounts")
 	require.Empty(t, copyOf.GetReport().GetChecker())
+	require.Empty(t, copyOf.GetReport().GetWriter(), "nor who writes it (review 14)")
 
 	whole, err := sup2.GetReport(ctx, &safeguardingv1.GetReportRequest{CentreId: g.centre.String(), ReportId: report.GetReportId(),
 		Purpose: "checker's file"})

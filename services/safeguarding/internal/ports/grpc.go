@@ -447,7 +447,7 @@ func (s *Server) GetReport(ctx context.Context, req *safeguardingv1.GetReportReq
 		// about the other exist), and not the staff's accounts, which may be e-mail addresses.
 		out.Recipients = out.Recipients[*recipient : *recipient+1]
 		out.Recipients[0].WithheldSections = nil
-		out.Report.Author, out.Report.Checker = "", ""
+		out.Report.Author, out.Report.Checker, out.Report.Writer = "", "", "" // the writer too (review 14)
 	}
 	for _, x := range v.Sections {
 		out.Sections = append(out.Sections, &safeguardingv1.ReportSectionView{Index: int32(x.Index), Kind: x.Kind,

@@ -651,6 +651,9 @@ when the check-in could not be made at all (the error says why).`,
 				return s.describe(err)
 			}
 			verdict := "ADMITTED as " + friendly("PERSON_ROLE_", resp.GetRole().String())
+			if resp.GetAlreadyCheckedIn() {
+				verdict += " (already checked in: nothing new recorded)"
+			}
 			if !resp.GetAdmitted() {
 				verdict = "REFUSED (" + resp.GetRefusal() + "): do not admit; tell the coordinator"
 			}

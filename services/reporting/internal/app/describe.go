@@ -180,6 +180,14 @@ func describe(msg proto.Message) string {
 	case *schedulingv1.PersonCheckedIn:
 		return "A named person checked in"
 	case *schedulingv1.CheckInRefused:
+		switch ev.GetReason() {
+		case "ON_HOLD":
+			return "Check-in refused: a safeguarding hold suspends the family's contact"
+		case "BOOKING_CANCELLED":
+			return "Check-in refused: the booking was cancelled"
+		case "ALREADY_LEFT":
+			return "Check-in refused: the person's party had already left"
+		}
 		return "Check-in refused to a person not named for the family"
 	case *schedulingv1.PartyArrived:
 		return "Arrived: " + partyWords(ev.GetParty())

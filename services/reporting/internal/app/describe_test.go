@@ -52,6 +52,8 @@ func TestDescriptionsOfSessions(t *testing.T) {
 	require.Equal(t, "Session booked (unspecified) for an unknown date", Describe(envelopeOf(t, &schedulingv1.SessionBooked{})))
 	require.Equal(t, "No-show withdrawn, recorded by mistake: the visiting parent came after all", Describe(envelopeOf(t,
 		&schedulingv1.NoShowWithdrawn{Party: schedulingv1.Party_PARTY_VISITING})))
+	require.Equal(t, "Check-in refused: the person's party had already left", Describe(envelopeOf(t, &schedulingv1.CheckInRefused{Reason: "ALREADY_LEFT"})))
+	require.Equal(t, "Check-in refused to a person not named for the family", Describe(envelopeOf(t, &schedulingv1.CheckInRefused{Reason: "NOT_NAMED"})))
 	// A correction says which movement of which party, never the time (whereabouts).
 	require.Equal(t, "Departure withdrawn, recorded by mistake: the children (with whoever brings them)", Describe(envelopeOf(t,
 		&schedulingv1.MovementCorrected{Party: schedulingv1.Party_PARTY_CHILDREN, Movement: schedulingv1.Movement_MOVEMENT_DEPARTURE})))

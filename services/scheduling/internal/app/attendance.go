@@ -23,6 +23,8 @@ type CheckInResult struct {
 	Admitted bool
 	Role     schedulingv1.PersonRole
 	Refusal  string
+	// Again: admitted before, nothing new recorded.
+	Again bool
 }
 
 // CheckIn admits a person named for the booking's family, or refuses and records it.
@@ -43,7 +45,7 @@ func (a *App) CheckIn(ctx context.Context, centre, booking, person uuid.UUID, md
 	if ev != nil {
 		err = adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
 	}
-	return CheckInResult{Admitted: admitted, Role: role, Refusal: refusal}, uow, err
+	return CheckInResult{Admitted: admitted, Role: role, Refusal: refusal, Again: admitted && ev == nil}, uow, err
 }
 
 // Movement is a party arriving or leaving.

@@ -358,3 +358,42 @@ func TestAMovementRecordedByMistakeIsCorrectedUntilTheSessionIsCompleted(t *test
 	_, _, err = g.family.Correct(b.ID, children(schedulingv1.Movement_MOVEMENT_DEPARTURE, at(2026, 1, 10, 11, 10), resident, child1, child2), at(2026, 1, 10, 11, 40))
 	rule(t, err, "SESSION_COMPLETED")
 }
+
+// Once a party's departure is recorded, its people are not let back in at the door: the visiting
+// parent who left is refused while the children are still being collected, and a child who left
+// is refused; the refusal is recorded. Someone of the other party still in is admitted again,
+// with nothing new recorded (review 14).
+func TestAPartyThatLeftIsNotLetBackIn(t *testing.T) {
+	g := newRig(t)
+	b := g.book(t, day(2026, 1, 10), g.shared, jan)
+	for _, p := range []uuid.UUID{visiting, resident, child1} {
+		admitted, _, _, _, err := g.family.CheckIn(b.ID, p, at(2026, 1, 10, 10, 0))
+		require.NoError(t, err)
+		require.True(t, admitted)
+	}
+	_, _, err := g.family.Arrive(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 0), []uuid.UUID{visiting}, at(2026, 1, 10, 10, 1))
+	require.NoError(t, err)
+	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), []uuid.UUID{resident, child1}, at(2026, 1, 10, 10, 16))
+	require.NoError(t, err)
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 11, 0), []uuid.UUID{visiting}, at(2026, 1, 10, 11, 1))
+	require.NoError(t, err)
+
+	admitted, _, refusal, ev, err := g.family.CheckIn(b.ID, visiting, at(2026, 1, 10, 11, 5))
+	require.NoError(t, err)
+	require.False(t, admitted, "the visiting parent left: not let back in while the children are collected")
+	require.Equal(t, "ALREADY_LEFT", refusal)
+	require.IsType(t, &schedulingv1.CheckInRefused{}, ev, "the refusal is recorded")
+	admitted, _, _, ev, err = g.family.CheckIn(b.ID, resident, at(2026, 1, 10, 11, 5))
+	require.NoError(t, err)
+	require.True(t, admitted, "the resident parent, come to collect the children, is admitted again")
+	require.Nil(t, ev, "nothing new recorded")
+
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 11, 15), []uuid.UUID{resident, child1}, at(2026, 1, 10, 11, 16))
+	require.NoError(t, err)
+	for _, p := range []uuid.UUID{child1, resident} {
+		admitted, _, refusal, _, err = g.family.CheckIn(b.ID, p, at(2026, 1, 10, 11, 20))
+		require.NoError(t, err)
+		require.False(t, admitted)
+		require.Equal(t, "ALREADY_LEFT", refusal)
+	}
+}

@@ -615,6 +615,10 @@ func (f *Family) CheckIn(id, person uuid.UUID, now time.Time) (admitted bool, ro
 		return false, 0, "", nil, ErrBookingNotActive
 	case !named:
 		refusal = "NOT_NAMED"
+	case f.left(b, person, role):
+		// Their party's departure is recorded: a visiting parent let back in while the children
+		// are being collected would meet the other parent at the door (review 14).
+		refusal = "ALREADY_LEFT"
 	}
 	if refusal != "" {
 		ev := &schedulingv1.CheckInRefused{BookingId: id.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(),
@@ -629,6 +633,19 @@ func (f *Family) CheckIn(id, person uuid.UUID, now time.Time) (admitted bool, ro
 		PersonId: person.String(), Role: role, At: timestamppb.New(now)}
 	f.mustApply(in)
 	return true, role, "", in, nil
+}
+
+// left reports whether the party person comes with has left the booking: the visiting party for
+// the visiting parent and an adult who may take part in contact, the children's for a child and
+// for an adult who only brings or collects them (the resident parent, an escort).
+func (f *Family) left(b *Booking, person uuid.UUID, role schedulingv1.PersonRole) bool {
+	party := schedulingv1.Party_PARTY_CHILDREN
+	if a, ok := f.adult(person); ok && role != schedulingv1.PersonRole_PERSON_ROLE_RESIDENT_PARENT &&
+		(role == schedulingv1.PersonRole_PERSON_ROLE_VISITING_PARENT || a.MayAttend) {
+		party = schedulingv1.Party_PARTY_VISITING
+	}
+	_, gone := b.Departed[party]
+	return gone
 }
 
 // role is how person stands to the family, if named for it.

@@ -1497,12 +1497,15 @@ type CheckInResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The person is named for the family and was admitted.
 	Admitted bool `protobuf:"varint,1,opt,name=admitted,proto3" json:"admitted,omitempty"`
-	// Why the person was refused, when they were: NOT_NAMED, BOOKING_CANCELLED, ON_HOLD.
+	// Why the person was refused, when they were: NOT_NAMED, BOOKING_CANCELLED, ON_HOLD, or
+	// ALREADY_LEFT (their party's departure is recorded: they are not let back in).
 	Refusal string `protobuf:"bytes,2,opt,name=refusal,proto3" json:"refusal,omitempty"`
 	// The person's role in the family, when admitted.
-	Role          PersonRole `protobuf:"varint,3,opt,name=role,proto3,enum=familytime.scheduling.v1.PersonRole" json:"role,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Role PersonRole `protobuf:"varint,3,opt,name=role,proto3,enum=familytime.scheduling.v1.PersonRole" json:"role,omitempty"`
+	// The person was checked in before: they are admitted again and nothing new is recorded.
+	AlreadyCheckedIn bool `protobuf:"varint,4,opt,name=already_checked_in,json=alreadyCheckedIn,proto3" json:"already_checked_in,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *CheckInResponse) Reset() {
@@ -1554,6 +1557,13 @@ func (x *CheckInResponse) GetRole() PersonRole {
 		return x.Role
 	}
 	return PersonRole_PERSON_ROLE_UNSPECIFIED
+}
+
+func (x *CheckInResponse) GetAlreadyCheckedIn() bool {
+	if x != nil {
+		return x.AlreadyCheckedIn
+	}
+	return false
 }
 
 // RecordArrivalRequest records a party's arrival.
@@ -3598,11 +3608,12 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"booking_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tbookingId\x12%\n" +
 	"\tperson_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bpersonId\x12'\n" +
 	"\n" +
-	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\x81\x01\n" +
+	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xaf\x01\n" +
 	"\x0fCheckInResponse\x12\x1a\n" +
 	"\badmitted\x18\x01 \x01(\bR\badmitted\x12\x18\n" +
 	"\arefusal\x18\x02 \x01(\tR\arefusal\x128\n" +
-	"\x04role\x18\x03 \x01(\x0e2$.familytime.scheduling.v1.PersonRoleR\x04role\"\xbd\x02\n" +
+	"\x04role\x18\x03 \x01(\x0e2$.familytime.scheduling.v1.PersonRoleR\x04role\x12,\n" +
+	"\x12already_checked_in\x18\x04 \x01(\bR\x10alreadyCheckedIn\"\xbd\x02\n" +
 	"\x14RecordArrivalRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +

@@ -2,6 +2,7 @@ package referral_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -11,6 +12,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
 )
@@ -250,4 +252,46 @@ func TestNotesSayWhyInWords(t *testing.T) {
 	w.screen(ref, referralv1.RiskRating_RISK_RATING_GREEN, false)
 	_, err := w.decline(ref, referralv1.DeclineReason_DECLINE_REASON_OTHER, "The family moved out of the area", "")
 	require.NoError(t, err)
+}
+
+// A family referred again does not get round a safeguarding hold (review 14): while a referral a
+// child of which may be the new referral's child is suspended by a hold, the new one is neither
+// accepted nor waitlisted (DUPLICATE_UNDER_HOLD), appending nothing; once a person has checked it
+// is not the same family, it is accepted, and the record says so (decision 128).
+func TestAFamilyReferredAgainDoesNotGetRoundAHold(t *testing.T) {
+	g := newRig(t)
+	w := g.casework(t, g.centre(t, supported))
+	ctx := t.Context()
+	first := w.ready(supported)
+	got, err := w.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: first, CentreId: w.centre.String()})
+	require.NoError(t, err)
+	family := uuid.MustParse(got.GetReferral().GetFamilyId())
+	publish(t, g.safeguarding, "hold-"+family.String(), &safeguardingv1.HoldPlaced{HoldId: uuid.NewString(), FamilyId: family.String(),
+		CentreId: w.centre.String(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONCERN_UNDER_INVESTIGATION}, family, w.centre)
+	require.Eventually(t, func() bool {
+		got, err := w.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: first, CentreId: w.centre.String()})
+		return err == nil && got.GetReferral().GetState() == referralv1.ReferralState_REFERRAL_STATE_SUSPENDED
+	}, 30*time.Second, 10*time.Millisecond, "the hold suspends the first referral")
+
+	again := w.submit(supported) // the same child: a possible duplicate
+	require.Equal(t, []string{first}, again.GetPossibleDuplicateOf())
+	w.screen(again.GetReferralId(), referralv1.RiskRating_RISK_RATING_GREEN, false)
+	before := g.eventTypes(t, again.GetReferralId())
+	_, err = w.accept(again.GetReferralId(), supported)
+	refused(t, err, codes.FailedPrecondition, "DUPLICATE_UNDER_HOLD")
+	require.Contains(t, status.Convert(err).Message(), first, "the message names the referral under the hold")
+	_, err = w.waitlist(again.GetReferralId(), supported)
+	refused(t, err, codes.FailedPrecondition, "DUPLICATE_UNDER_HOLD")
+	require.Equal(t, before, g.eventTypes(t, again.GetReferralId()), "nothing appended")
+
+	accepted, err := w.c.AcceptReferral(ctx, &referralv1.AcceptReferralRequest{RequestId: uuid.NewString(), ReferralId: again.GetReferralId(),
+		CentreId: w.centre.String(), ServiceType: supported, NotTheFamilyUnderHold: true})
+	require.NoError(t, err, "a person checked it is not the same family")
+	require.Equal(t, referralv1.ReferralState_REFERRAL_STATE_ACCEPTED, accepted.GetReferral().GetState())
+	var payload []byte
+	require.NoError(t, g.owner.QueryRow(ctx, "SELECT payload FROM events WHERE stream_id = $1 AND event_type = $2",
+		"referral-"+again.GetReferralId(), "familytime.referral.v1.ReferralAccepted").Scan(&payload))
+	var ev referralv1.ReferralAccepted
+	require.NoError(t, proto.Unmarshal(payload, &ev))
+	require.True(t, ev.GetCheckedNotTheFamilyUnderHold(), "the record says a person checked")
 }

@@ -90,6 +90,7 @@ func (r *referralCommand) acceptCommand() *cobra.Command {
 	var (
 		serviceFlag string
 		service     commonv1.ServiceType
+		notHeld     bool
 	)
 	cmd := r.caseCommand(&cobra.Command{
 		Use:   "accept REFERRAL_ID --service KIND",
@@ -97,18 +98,25 @@ func (r *referralCommand) acceptCommand() *cobra.Command {
 		Long: `accept accepts a screened (or waitlisted) referral for a kind of contact the centre offers. A
 domestic-abuse finding at screening rules out supported contact. Pre-visits and the arrangement
 come next. A centre whose accreditation is suspended or lapsed accepts no family; one whose three
-years ran out with no renewal in the directory is warned of (on standard error).`,
+years ran out with no renewal in the directory is warned of (on standard error).
+
+A referral a child of which may be a child of a family whose contact a safeguarding hold suspends
+(a possible duplicate, referral show) is refused (DUPLICATE_UNDER_HOLD): a family referred again
+must not get round a hold. If it is the same family, tell the safeguarding lead, and decline or
+withdraw it; if a person has checked that it is not, accept it with --not-the-family-under-hold,
+which the record keeps.`,
 		Example: `  familytime referral accept $REFERRAL --centre $CENTRE --service supported`,
 	}, func() (err error) {
 		service, err = parseEnum[commonv1.ServiceType]("service", serviceFlag, "SERVICE_TYPE_", commonv1.ServiceType_value)
 		return err
 	}, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
 		resp, err := c.AcceptReferral(cmd.Context(), &referralv1.AcceptReferralRequest{RequestId: request, ReferralId: referral,
-			CentreId: centre, ServiceType: service})
+			CentreId: centre, ServiceType: service, NotTheFamilyUnderHold: notHeld})
 		warnAccreditation(cmd, resp.GetCentreAccreditationRanOutOn())
 		return resp.GetReferral(), err
 	})
 	cmd.Flags().StringVar(&serviceFlag, "service", "", "the kind of contact: "+enumNames("SERVICE_TYPE_", commonv1.ServiceType_name))
+	cmd.Flags().BoolVar(&notHeld, "not-the-family-under-hold", false, "a person checked that the family is not the one a possible duplicate's safeguarding hold suspends")
 	_ = cmd.MarkFlagRequired("service")
 	complete(cmd, "service", "SERVICE_TYPE_", commonv1.ServiceType_name)
 	return cmd
@@ -118,6 +126,7 @@ func (r *referralCommand) waitlistCommand() *cobra.Command {
 	var (
 		serviceFlag string
 		service     commonv1.ServiceType
+		notHeld     bool
 	)
 	cmd := r.caseCommand(&cobra.Command{
 		Use:   "waitlist REFERRAL_ID",
@@ -129,7 +138,8 @@ rules out supported), or the kind --service names, and a place is offered from t
 schedule waitlist offer). The kind passes the same check as accept's: the centre must offer it and
 the screening allow it, so a supported-only centre cannot waitlist a family whose screening found
 domestic abuse (decline or redirect them). accept takes them off the list when a place is free;
-decline or withdraw takes them off it too.`,
+decline or withdraw takes them off it too. A possible duplicate of a family under a safeguarding
+hold is refused as for accept (DUPLICATE_UNDER_HOLD, --not-the-family-under-hold).`,
 		Example: `  familytime referral waitlist $REFERRAL --centre $CENTRE
   familytime referral waitlist $REFERRAL --centre $CENTRE --service supported`,
 	}, func() (err error) {
@@ -141,10 +151,11 @@ decline or withdraw takes them off it too.`,
 		return err
 	}, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
 		resp, err := c.WaitlistReferral(cmd.Context(), &referralv1.WaitlistReferralRequest{RequestId: request, ReferralId: referral,
-			CentreId: centre, ServiceType: service})
+			CentreId: centre, ServiceType: service, NotTheFamilyUnderHold: notHeld})
 		warnAccreditation(cmd, resp.GetCentreAccreditationRanOutOn())
 		return resp.GetReferral(), err
 	})
+	cmd.Flags().BoolVar(&notHeld, "not-the-family-under-hold", false, "a person checked that the family is not the one a possible duplicate's safeguarding hold suspends")
 	cmd.Flags().StringVar(&serviceFlag, "service", "", "the kind of contact the family waits for (default: the kind asked for, supervised after a domestic-abuse finding): "+
 		enumNames("SERVICE_TYPE_", commonv1.ServiceType_name))
 	complete(cmd, "service", "SERVICE_TYPE_", commonv1.ServiceType_name)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -24,34 +25,93 @@ func (a *App) Screen(ctx context.Context, id, centre uuid.UUID, s domain.Screeni
 // Accept accepts the referral for a kind of contact the centre offers, as the service's copy of
 // the directory knows it. A centre whose accreditation is suspended or lapsed accepts no family;
 // one whose accreditation ran out by date is warned of (Decision.AccreditationRanOut).
-func (a *App) Accept(ctx context.Context, id, centre uuid.UUID, st commonv1.ServiceType, md eventstore.Metadata) (Decision, error) {
+func (a *App) Accept(ctx context.Context, id, centre uuid.UUID, st commonv1.ServiceType, checked bool, md eventstore.Metadata) (Decision, error) {
 	c, err := a.takingFamilies(ctx, centre)
 	if err != nil {
 		return Decision{}, err
 	}
+	var held []*domain.Referral
 	dec, err := a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
-		return r.Accept(st, c.Services, today)
+		var events []proto.Message
+		var err error
+		if held, err = a.duplicatesUnderHold(ctx, r, checked); err != nil {
+			return nil, err
+		}
+		events, err = r.Accept(st, c.Services, today)
+		if len(held) > 0 {
+			domain.CheckedNotTheFamilyUnderHold(events)
+		}
+		return events, err
 	})
 	if err != nil {
 		return dec, err
 	}
+	guardUnheld(dec, held)
 	return a.warn(dec, c), nil
+}
+
+// duplicatesUnderHold refuses a decision on r while a possible duplicate of it (a referral at the
+// centre a child of which may be r's child) is suspended by a safeguarding hold, unless a person
+// checked that r's family is not that one (checked), when it returns the referrals under a hold
+// for the decision to be guarded against (decision 128). Re-referring a family must not get round
+// a hold (review 14).
+func (a *App) duplicatesUnderHold(ctx context.Context, r *domain.Referral, checked bool) ([]*domain.Referral, error) {
+	var held []*domain.Referral
+	for _, other := range r.PossibleDuplicates() {
+		o, err := a.referrals.Load(ctx, other)
+		if err != nil {
+			return nil, err
+		}
+		if len(o.HoldsInForce()) > 0 {
+			held = append(held, o)
+		}
+	}
+	if len(held) > 0 && !checked {
+		return nil, problem.Rule(domain.ErrDuplicateUnderHold.Reason, fmt.Sprintf("a child on this referral may be a child of referral %s, "+
+			"whose contact a safeguarding hold suspends: if it is the same family, the hold stands for this referral too (tell the centre's "+
+			"safeguarding lead, and decline or withdraw it); if a person has checked it is not, decide again saying so "+
+			"(--not-the-family-under-hold)", held[0].ID()))
+	}
+	return held, nil
+}
+
+// guardUnheld makes the decision commit only if the referrals under a hold it was checked against
+// are as they were read: a hold placed or lifted meanwhile makes it be decided again.
+func guardUnheld(dec Decision, held []*domain.Referral) {
+	if dec.Work == nil {
+		return
+	}
+	for _, o := range held {
+		stream := domain.StreamID(o.ID())
+		dec.Work.Guard(stream, stream, o.Version())
+	}
 }
 
 // Waitlist puts the family on the centre's waiting list, for a kind of contact (unspecified: the
 // kind the referral asks for, or supervised after a domestic-abuse finding) that the centre
 // offers and the screening allows, as Accept checks it.
-func (a *App) Waitlist(ctx context.Context, id, centre uuid.UUID, st commonv1.ServiceType, md eventstore.Metadata) (Decision, error) {
+func (a *App) Waitlist(ctx context.Context, id, centre uuid.UUID, st commonv1.ServiceType, checked bool, md eventstore.Metadata) (Decision, error) {
 	c, err := a.takingFamilies(ctx, centre)
 	if err != nil {
 		return Decision{}, err
 	}
+	var held []*domain.Referral
 	dec, err := a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
-		return r.Waitlist(st, c.Services, today)
+		var events []proto.Message
+		var err error
+		if held, err = a.duplicatesUnderHold(ctx, r, checked); err != nil {
+			return nil, err
+		}
+		events, err = r.Waitlist(st, c.Services, today)
+		if len(held) > 0 {
+			domain.CheckedNotTheFamilyUnderHold(events)
+		}
+		return events, err
 	})
 	if err != nil {
 		return dec, err
 	}
+	guardUnheld(dec, held)
 	return a.warn(dec, c), nil
 }
 

@@ -89,3 +89,17 @@ func (r *Referral) FlagPossibleDuplicate(child, other uuid.UUID, today time.Time
 		CentreId: r.centre.String(), ChildPersonId: child.String(), OtherReferralId: other.String(),
 		FlaggedOn: dates.Proto(today)})
 }
+
+// CheckedNotTheFamilyUnderHold marks an acceptance or a waitlisting among events as decided after a
+// person checked that the family is not the one a possible duplicate's safeguarding hold suspends
+// (decision 128), so the record says so.
+func CheckedNotTheFamilyUnderHold(events []proto.Message) {
+	for _, ev := range events {
+		switch e := ev.(type) {
+		case *referralv1.ReferralAccepted:
+			e.CheckedNotTheFamilyUnderHold = true
+		case *referralv1.ReferralWaitlisted:
+			e.CheckedNotTheFamilyUnderHold = true
+		}
+	}
+}

@@ -142,6 +142,10 @@ var (
 	ErrServiceTypeFixed = problem.Rule("SERVICE_TYPE_FIXED",
 		"the kind of contact does not change with the arrangement: stepping down from supervised to supported contact is a case outcome "+
 			"(end the case as stepped down to supported, and refer the family for supported contact); any other kind needs a new referral")
+	// ErrDuplicateUnderHold matches every refusal to accept or waitlist a referral a child of which
+	// may be a child of a referral whose case a safeguarding hold suspends (decision 128): a
+	// second referral of the same family would get round the hold.
+	ErrDuplicateUnderHold = problem.Rule("DUPLICATE_UNDER_HOLD", "a child on this referral may be a child of a family whose contact a safeguarding hold suspends")
 	// ErrHoldNotInForce: the hold being lifted is not one that suspends the case.
 	ErrHoldNotInForce = problem.Rule("HOLD_NOT_IN_FORCE", "the hold is not in force on this case")
 	// ErrNotSupervisedContact: only supervised contact steps down to supported contact.

@@ -162,7 +162,7 @@ func (s *Server) AcceptReferral(ctx context.Context, req *referralv1.AcceptRefer
 	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.AcceptReferralResponse {
 		return &referralv1.AcceptReferralResponse{Referral: r, CentreAccreditationRanOutOn: ranOut}
 	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
-		dec, err := s.app.Accept(ctx, id(req.GetReferralId()), id(req.GetCentreId()), req.GetServiceType(), md)
+		dec, err := s.app.Accept(ctx, id(req.GetReferralId()), id(req.GetCentreId()), req.GetServiceType(), req.GetNotTheFamilyUnderHold(), md)
 		ranOut = dates.Proto(dec.AccreditationRanOut)
 		return dec, err
 	})
@@ -175,7 +175,7 @@ func (s *Server) WaitlistReferral(ctx context.Context, req *referralv1.WaitlistR
 	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.WaitlistReferralResponse {
 		return &referralv1.WaitlistReferralResponse{Referral: r, CentreAccreditationRanOutOn: ranOut}
 	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
-		dec, err := s.app.Waitlist(ctx, id(req.GetReferralId()), id(req.GetCentreId()), req.GetServiceType(), md)
+		dec, err := s.app.Waitlist(ctx, id(req.GetReferralId()), id(req.GetCentreId()), req.GetServiceType(), req.GetNotTheFamilyUnderHold(), md)
 		ranOut = dates.Proto(dec.AccreditationRanOut)
 		return dec, err
 	})

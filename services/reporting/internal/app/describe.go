@@ -82,9 +82,9 @@ func describe(msg proto.Message) string {
 		}
 		return s
 	case *referralv1.ReferralAccepted:
-		return "Referral accepted for " + words.Enum(ev.GetServiceType()) + " contact"
+		return "Referral accepted for " + words.Enum(ev.GetServiceType()) + " contact" + notTheFamilyUnderHold(ev.GetCheckedNotTheFamilyUnderHold())
 	case *referralv1.ReferralWaitlisted:
-		return "Referral placed on the centre's waiting list"
+		return "Referral placed on the centre's waiting list" + notTheFamilyUnderHold(ev.GetCheckedNotTheFamilyUnderHold())
 	case *referralv1.ReferralDeclined:
 		return "Referral declined: " + words.Enum(ev.GetReason())
 	case *referralv1.ReferralWithdrawn:
@@ -371,6 +371,15 @@ func adults(as []*referralv1.Attendee) string {
 		s += fmt.Sprintf(", %d may only bring or collect the children", handOver)
 	}
 	return s
+}
+
+// notTheFamilyUnderHold says a decision was taken after a person checked the family is not the
+// one a possible duplicate's safeguarding hold suspends (decision 128).
+func notTheFamilyUnderHold(checked bool) string {
+	if !checked {
+		return ""
+	}
+	return ", after a person checked the family is not the one a safeguarding hold suspends"
 }
 
 func plural(n int, one, many string) string {

@@ -54,6 +54,8 @@ func TestDescriptionsOfSessions(t *testing.T) {
 		&schedulingv1.NoShowWithdrawn{Party: schedulingv1.Party_PARTY_VISITING})))
 	require.Equal(t, "Check-in refused: the person's party had already left", Describe(envelopeOf(t, &schedulingv1.CheckInRefused{Reason: "ALREADY_LEFT"})))
 	require.Equal(t, "Check-in refused to a person not named for the family", Describe(envelopeOf(t, &schedulingv1.CheckInRefused{Reason: "NOT_NAMED"})))
+	require.Equal(t, "Referral accepted for supported contact, after a person checked the family is not the one a safeguarding hold suspends",
+		Describe(envelopeOf(t, &referralv1.ReferralAccepted{ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, CheckedNotTheFamilyUnderHold: true})))
 	// A correction says which movement of which party, never the time (whereabouts).
 	require.Equal(t, "Departure withdrawn, recorded by mistake: the children (with whoever brings them)", Describe(envelopeOf(t,
 		&schedulingv1.MovementCorrected{Party: schedulingv1.Party_PARTY_CHILDREN, Movement: schedulingv1.Movement_MOVEMENT_DEPARTURE})))

@@ -447,9 +447,12 @@ type ReferralAccepted struct {
 	// The centre's local date of the decision.
 	AcceptedOn *v1.Date `protobuf:"bytes,4,opt,name=accepted_on,json=acceptedOn,proto3" json:"accepted_on,omitempty"`
 	// The kind of contact the family is accepted for.
-	ServiceType   v1.ServiceType `protobuf:"varint,5,opt,name=service_type,json=serviceType,proto3,enum=familytime.common.v1.ServiceType" json:"service_type,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	ServiceType v1.ServiceType `protobuf:"varint,5,opt,name=service_type,json=serviceType,proto3,enum=familytime.common.v1.ServiceType" json:"service_type,omitempty"`
+	// A person checked that the family is not the one a safeguarding hold suspends: a child on the
+	// referral may be a child of a referral under a hold (decision 128).
+	CheckedNotTheFamilyUnderHold bool `protobuf:"varint,6,opt,name=checked_not_the_family_under_hold,json=checkedNotTheFamilyUnderHold,proto3" json:"checked_not_the_family_under_hold,omitempty"`
+	unknownFields                protoimpl.UnknownFields
+	sizeCache                    protoimpl.SizeCache
 }
 
 func (x *ReferralAccepted) Reset() {
@@ -517,6 +520,13 @@ func (x *ReferralAccepted) GetServiceType() v1.ServiceType {
 	return v1.ServiceType(0)
 }
 
+func (x *ReferralAccepted) GetCheckedNotTheFamilyUnderHold() bool {
+	if x != nil {
+		return x.CheckedNotTheFamilyUnderHold
+	}
+	return false
+}
+
 // ReferralWaitlisted: the centre would take the family but is full; the family waits for a place.
 type ReferralWaitlisted struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -532,9 +542,11 @@ type ReferralWaitlisted struct {
 	// the referral asks for, supervised when a domestic-abuse finding rules out the supported
 	// contact asked for. Always one the centre offers and the screening allows (since decision
 	// 77). Unspecified on events recorded before the field existed.
-	ServiceType   v1.ServiceType `protobuf:"varint,5,opt,name=service_type,json=serviceType,proto3,enum=familytime.common.v1.ServiceType" json:"service_type,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	ServiceType v1.ServiceType `protobuf:"varint,5,opt,name=service_type,json=serviceType,proto3,enum=familytime.common.v1.ServiceType" json:"service_type,omitempty"`
+	// As ReferralAccepted.checked_not_the_family_under_hold.
+	CheckedNotTheFamilyUnderHold bool `protobuf:"varint,6,opt,name=checked_not_the_family_under_hold,json=checkedNotTheFamilyUnderHold,proto3" json:"checked_not_the_family_under_hold,omitempty"`
+	unknownFields                protoimpl.UnknownFields
+	sizeCache                    protoimpl.SizeCache
 }
 
 func (x *ReferralWaitlisted) Reset() {
@@ -600,6 +612,13 @@ func (x *ReferralWaitlisted) GetServiceType() v1.ServiceType {
 		return x.ServiceType
 	}
 	return v1.ServiceType(0)
+}
+
+func (x *ReferralWaitlisted) GetCheckedNotTheFamilyUnderHold() bool {
+	if x != nil {
+		return x.CheckedNotTheFamilyUnderHold
+	}
+	return false
 }
 
 // ReferralDeclined: the centre declined the referral. Final.
@@ -2991,7 +3010,7 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\x06rating\x18\x05 \x01(\x0e2\".familytime.referral.v1.RiskRatingR\x06rating\x124\n" +
 	"\x16domestic_abuse_finding\x18\x06 \x01(\bR\x14domesticAbuseFinding\x12\x1f\n" +
 	"\vsealed_note\x18\a \x01(\fR\n" +
-	"sealedNote\"\xf0\x01\n" +
+	"sealedNote\"\xb9\x02\n" +
 	"\x10ReferralAccepted\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -2999,14 +3018,16 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12;\n" +
 	"\vaccepted_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\n" +
 	"acceptedOn\x12D\n" +
-	"\fservice_type\x18\x05 \x01(\x0e2!.familytime.common.v1.ServiceTypeR\vserviceType\"\xf6\x01\n" +
+	"\fservice_type\x18\x05 \x01(\x0e2!.familytime.common.v1.ServiceTypeR\vserviceType\x12G\n" +
+	"!checked_not_the_family_under_hold\x18\x06 \x01(\bR\x1ccheckedNotTheFamilyUnderHold\"\xbf\x02\n" +
 	"\x12ReferralWaitlisted\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
 	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12?\n" +
 	"\rwaitlisted_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\fwaitlistedOn\x12D\n" +
-	"\fservice_type\x18\x05 \x01(\x0e2!.familytime.common.v1.ServiceTypeR\vserviceType\"\xc1\x02\n" +
+	"\fservice_type\x18\x05 \x01(\x0e2!.familytime.common.v1.ServiceTypeR\vserviceType\x12G\n" +
+	"!checked_not_the_family_under_hold\x18\x06 \x01(\bR\x1ccheckedNotTheFamilyUnderHold\"\xc1\x02\n" +
 	"\x10ReferralDeclined\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +

@@ -1689,9 +1689,13 @@ type AcceptReferralRequest struct {
 	// The referral's centre (UUID), for the centre-scope check.
 	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
 	// The kind of contact the family is accepted for; the centre must offer it.
-	ServiceType   v1.ServiceType `protobuf:"varint,4,opt,name=service_type,json=serviceType,proto3,enum=familytime.common.v1.ServiceType" json:"service_type,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	ServiceType v1.ServiceType `protobuf:"varint,4,opt,name=service_type,json=serviceType,proto3,enum=familytime.common.v1.ServiceType" json:"service_type,omitempty"`
+	// A person checked that the family is not the one a safeguarding hold suspends, though a child
+	// on the referral may be a child of a referral under a hold (DUPLICATE_UNDER_HOLD otherwise).
+	// Recorded with the decision.
+	NotTheFamilyUnderHold bool `protobuf:"varint,5,opt,name=not_the_family_under_hold,json=notTheFamilyUnderHold,proto3" json:"not_the_family_under_hold,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
 }
 
 func (x *AcceptReferralRequest) Reset() {
@@ -1750,6 +1754,13 @@ func (x *AcceptReferralRequest) GetServiceType() v1.ServiceType {
 		return x.ServiceType
 	}
 	return v1.ServiceType(0)
+}
+
+func (x *AcceptReferralRequest) GetNotTheFamilyUnderHold() bool {
+	if x != nil {
+		return x.NotTheFamilyUnderHold
+	}
+	return false
 }
 
 // AcceptReferralResponse is the referral after acceptance.
@@ -1819,9 +1830,11 @@ type WaitlistReferralRequest struct {
 	// The kind of contact the family waits for; unspecified for the kind the referral asks for, or
 	// supervised when a domestic-abuse finding rules out the supported contact asked for. The
 	// centre must offer it and the screening allow it, as for AcceptReferral.
-	ServiceType   v1.ServiceType `protobuf:"varint,4,opt,name=service_type,json=serviceType,proto3,enum=familytime.common.v1.ServiceType" json:"service_type,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	ServiceType v1.ServiceType `protobuf:"varint,4,opt,name=service_type,json=serviceType,proto3,enum=familytime.common.v1.ServiceType" json:"service_type,omitempty"`
+	// As AcceptReferralRequest.not_the_family_under_hold.
+	NotTheFamilyUnderHold bool `protobuf:"varint,5,opt,name=not_the_family_under_hold,json=notTheFamilyUnderHold,proto3" json:"not_the_family_under_hold,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
 }
 
 func (x *WaitlistReferralRequest) Reset() {
@@ -1880,6 +1893,13 @@ func (x *WaitlistReferralRequest) GetServiceType() v1.ServiceType {
 		return x.ServiceType
 	}
 	return v1.ServiceType(0)
+}
+
+func (x *WaitlistReferralRequest) GetNotTheFamilyUnderHold() bool {
+	if x != nil {
+		return x.NotTheFamilyUnderHold
+	}
+	return false
 }
 
 // WaitlistReferralResponse is the referral after waitlisting.
@@ -3706,7 +3726,7 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\x16domestic_abuse_finding\x18\x05 \x01(\bR\x14domesticAbuseFinding\x12\x1c\n" +
 	"\x04note\x18\x06 \x01(\tB\b\xbaH\x05r\x03\x18\xa0\x1fR\x04note\"W\n" +
 	"\x17RecordScreeningResponse\x12<\n" +
-	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\xe4\x01\n" +
+	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\x9e\x02\n" +
 	"\x15AcceptReferralRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12)\n" +
@@ -3714,17 +3734,19 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"referralId\x12%\n" +
 	"\tcentre_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12P\n" +
 	"\fservice_type\x18\x04 \x01(\x0e2!.familytime.common.v1.ServiceTypeB\n" +
-	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\vserviceType\"\xb8\x01\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\vserviceType\x128\n" +
+	"\x19not_the_family_under_hold\x18\x05 \x01(\bR\x15notTheFamilyUnderHold\"\xb8\x01\n" +
 	"\x16AcceptReferralResponse\x12<\n" +
 	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\x12`\n" +
-	"\x1fcentre_accreditation_ran_out_on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x1bcentreAccreditationRanOutOn\"\xe4\x01\n" +
+	"\x1fcentre_accreditation_ran_out_on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x1bcentreAccreditationRanOutOn\"\x9e\x02\n" +
 	"\x17WaitlistReferralRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12)\n" +
 	"\vreferral_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\n" +
 	"referralId\x12%\n" +
 	"\tcentre_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12N\n" +
-	"\fservice_type\x18\x04 \x01(\x0e2!.familytime.common.v1.ServiceTypeB\b\xbaH\x05\x82\x01\x02\x10\x01R\vserviceType\"\xba\x01\n" +
+	"\fservice_type\x18\x04 \x01(\x0e2!.familytime.common.v1.ServiceTypeB\b\xbaH\x05\x82\x01\x02\x10\x01R\vserviceType\x128\n" +
+	"\x19not_the_family_under_hold\x18\x05 \x01(\bR\x15notTheFamilyUnderHold\"\xba\x01\n" +
 	"\x18WaitlistReferralResponse\x12<\n" +
 	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\x12`\n" +
 	"\x1fcentre_accreditation_ran_out_on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x1bcentreAccreditationRanOutOn\"\xc0\x02\n" +

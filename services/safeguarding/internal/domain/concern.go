@@ -11,6 +11,7 @@ import (
 
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	"github.com/familytime/familytime/services/platform/dates"
+	"github.com/familytime/familytime/services/platform/inwords"
 )
 
 // ConcernStreamID is the event stream of a concern.
@@ -174,6 +175,9 @@ func (k *Concern) AddAction(c Caller, text string, today time.Time) ([]proto.Mes
 	text = strings.TrimSpace(text)
 	var v violations
 	v.text("action", text, MaxText, true)
+	if len(v.Violations) == 0 && !inwords.Says(text) {
+		v.add("action", fmt.Sprintf("must say what was done, in words (at least %d letters or digits, one a letter)", inwords.MinLength))
+	}
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -209,6 +213,9 @@ func (k *Concern) Close(c Caller, why string, today time.Time) ([]proto.Message,
 	why = strings.TrimSpace(why)
 	var v violations
 	v.text("note", why, MaxText, true)
+	if len(v.Violations) == 0 && !inwords.Says(why) {
+		v.add("note", fmt.Sprintf("must say why the concern is closed, in words (at least %d letters or digits, one a letter)", inwords.MinLength))
+	}
 	if err := v.err(); err != nil {
 		return nil, err
 	}

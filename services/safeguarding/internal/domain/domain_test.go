@@ -287,6 +287,7 @@ func TestPlaceHoldValidates(t *testing.T) {
 		"review ten years out": {NewHold{Reason: 1, ReviewBy: monday.AddDate(10, 0, 0)}, "review_by"},
 		"review a day too far": {NewHold{Reason: 1, ReviewBy: monday.AddDate(0, 3, 1)}, "review_by"},
 		"other without a note": {NewHold{Reason: safeguardingv1.HoldReason_HOLD_REASON_OTHER, ReviewBy: monday.AddDate(0, 0, 1)}, "note"},
+		"other with a dot":     {NewHold{Reason: safeguardingv1.HoldReason_HOLD_REASON_OTHER, ReviewBy: monday.AddDate(0, 0, 1), Note: "."}, "note"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			evs, err := h.Place(uuid.New(), tc.n, monday)
@@ -792,5 +793,20 @@ func TestOneCorrectionStandsAndACheckedReportIsTheLeads(t *testing.T) {
 	_, err = checked.Correct(sup, draft, "what the mother said instead", "misheard", monday)
 	require.ErrorIs(t, err, ErrReportCheckedCorrectedByLead)
 	_, err = checked.Correct(lead, draft, "what the mother said instead", "misheard", monday)
+	require.NoError(t, err)
+}
+
+// An action, a concern's closing and an "other" hold's reason say something in words, as a hold's
+// review does: "x" and "." record nothing of why (review 14).
+func TestSafeguardingRecordsSayWhyInWords(t *testing.T) {
+	k, _ := raised(t, volunteer)
+	for _, bad := range []string{"x", ".", " - "} {
+		_, err := k.AddAction(lead, bad, monday)
+		invalidField(t, err, "action")
+		_, err = k.Close(lead, bad, monday)
+		invalidField(t, err, "note")
+	}
+	require.False(t, k.Closed(), "nothing recorded")
+	_, err := k.Close(lead, "no further concern", monday)
 	require.NoError(t, err)
 }

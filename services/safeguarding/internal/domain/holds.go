@@ -147,8 +147,8 @@ func (h *Holds) Place(id uuid.UUID, n NewHold, today time.Time) ([]proto.Message
 	if !known(safeguardingv1.HoldReason_name, int32(n.Reason)) {
 		v.add("reason", "must be one of the hold reasons")
 	}
-	if n.Reason == safeguardingv1.HoldReason_HOLD_REASON_OTHER && text == "" {
-		v.add("note", "must say what the reason is when the reason is other")
+	if n.Reason == safeguardingv1.HoldReason_HOLD_REASON_OTHER && !inwords.Says(text) {
+		v.add("note", fmt.Sprintf("must say what the reason is when the reason is other, in words (at least %d letters or digits, one a letter)", inwords.MinLength))
 	}
 	v.holdReview("review_by", n.ReviewBy, today)
 	v.text("note", text, MaxText, false)

@@ -513,9 +513,9 @@ through the door, with its room, each party's door times, who is expected and it
   on-hold                    a safeguarding hold stopped the booking: admit nobody from the family
   check-in-refused           someone not named for the family tried to check in and was refused
   parents-at-door-together   the two parents were at the door within 10 minutes of each other
-  late-start                 the children arrived late: the session is shortened, never extended
+  late-start                 the children arrived a minute or more late: the session is shortened, never extended
   supervised                 supervised contact: trained staff observe and a report is due
-  cancelled-late             cancelled with under 48 hours' notice
+  cancelled-late             cancelled by the family, the centre or the referrer with under 48 hours' notice
   no-show                    a party did not come
   children-may-leave-centre  the referral says the children may leave the centre during contact
                              (an outing, escorted contact); without it they stay in the centre

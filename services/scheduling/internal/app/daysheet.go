@@ -83,10 +83,16 @@ func alerts(r adapters.BookingRow) []schedulingv1.Alert {
 	if atDoorTogether(r) {
 		out = append(out, schedulingv1.Alert_ALERT_PARENTS_AT_DOOR_TOGETHER)
 	}
-	if r.ChildrenArrived != nil && r.ChildrenArrived.After(r.ChildrenArrive) {
+	// Late by a minute or more, as an arrival's late minutes count it: seconds are no late start
+	// (review 14).
+	if r.ChildrenArrived != nil && r.ChildrenArrived.Sub(r.ChildrenArrive) >= time.Minute {
 		out = append(out, schedulingv1.Alert_ALERT_LATE_START)
 	}
-	if r.Late && schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED {
+	// A late cancellation is a family's or the centre's short notice; a booking the platform
+	// called off (a hold, a case's end, a released place) says why in its other alerts and its
+	// reason, not as late notice (review 14).
+	if r.Late && schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED &&
+		schedulingv1.CancelledBy(r.CancelledBy) != schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM {
 		out = append(out, schedulingv1.Alert_ALERT_CANCELLED_LATE)
 	}
 	if schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW {

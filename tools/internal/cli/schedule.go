@@ -511,7 +511,7 @@ func (s *schedule) daysheet() *cobra.Command {
 through the door, with its room, each party's door times, who is expected and its alerts:
 
   on-hold                    a safeguarding hold stopped the booking: admit nobody from the family
-  check-in-refused           someone not named for the family tried to check in and was refused
+  check-in-refused           someone was refused at the door: not named for the family, or back after their party left
   parents-at-door-together   the two parents were at the door within 10 minutes of each other
   late-start                 the children arrived a minute or more late: the session is shortened, never extended
   supervised                 supervised contact: trained staff observe and a report is due

@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
@@ -52,8 +53,26 @@ func TestAFamilyOnHoldWaitsButIsOfferedNoPlace(t *testing.T) {
 		require.Equal(t, codes.FailedPrecondition, code, err)
 		require.Equal(t, reason, got)
 	}
+	// The coordinator sees the list in order, and who an offer passes over and why (review 14).
+	list, err := c.ListWaitingList(ctx, &schedulingv1.ListWaitingListRequest{CentreId: g.centre.String()})
+	require.NoError(t, err)
+	require.Len(t, list.GetFamilies(), 2)
+	for i, want := range []struct {
+		family     uuid.UUID
+		passedOver string
+	}{{held, "ON_HOLD"}, {next, ""}} {
+		w := list.GetFamilies()[i]
+		require.Equal(t, want.family.String(), w.GetFamilyId())
+		require.Equal(t, int32(i+1), w.GetPosition())
+		require.Equal(t, supported, w.GetServiceType())
+		require.NotNil(t, w.GetJoinedOn())
+		require.Equal(t, want.passedOver, w.GetPassedOver())
+	}
+	_, err = g.door(t).ListWaitingList(ctx, &schedulingv1.ListWaitingListRequest{CentreId: g.centre.String()})
+	require.Equal(t, codes.PermissionDenied, status.Code(err), "casework: the coordinator's")
+
 	before := g.count(t, "SELECT count(*) FROM events")
-	_, err := offer(held)
+	_, err = offer(held)
 	refused(t, err, "ON_HOLD")
 	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
 

@@ -941,11 +941,11 @@ place stands (PLACE_RELEASED: a coordinator books the family again), as does one
 }
 
 func (s *schedule) waitlist() *cobra.Command {
-	cmd := &cobra.Command{Use: "waitlist", Short: "The centre's waiting list: offer a place, put a known family back on it",
+	cmd := &cobra.Command{Use: "waitlist", Short: "The centre's waiting list: list it, offer a place, put a known family back on it",
 		Long: `waitlist keeps the centre's waiting list. A family joins it when referral waitlists it
-(familytime referral waitlist): scheduling puts it on the list itself. offer offers a place from
-the list; join puts back a family scheduling knows at the centre (e.g. after its place was
-released).`}
+(familytime referral waitlist): scheduling puts it on the list itself. list shows it in order;
+offer offers a place from the list; join puts back a family scheduling knows at the centre (e.g.
+after its place was released).`}
 	var (
 		out, outOffer         output
 		request, requestOffer requestID
@@ -1019,7 +1019,46 @@ keeps its place, but is offered no place until the hold is lifted.`,
 	_ = offer.MarkFlagRequired("room")
 	requestOffer.register(offer.Flags())
 	outOffer.register(offer.Flags())
-	cmd.AddCommand(join, offer)
+	var outList output
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "The centre's waiting list, first first, with who an offer passes over now and why",
+		Long: `list shows the centre's waiting list in order: each family, the kind of contact it waits for, the
+day it joined, and, when an offer would pass it over now, why (on-hold: a safeguarding hold
+suspends its contact; supported-contact-ruled-out: a domestic-abuse finding). offer offers a place
+to the first family not passed over.`,
+		Example: `  familytime schedule waitlist list --centre $CENTRE`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, done, err := s.client(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			resp, err := c.ListWaitingList(cmd.Context(), &schedulingv1.ListWaitingListRequest{CentreId: s.centre})
+			if err != nil {
+				return s.describe(err)
+			}
+			if len(resp.GetFamilies()) == 0 && !outList.json {
+				_, err := fmt.Fprintln(cmd.OutOrStdout(), "nobody is waiting")
+				return err
+			}
+			msgs := make([]proto.Message, 0, len(resp.GetFamilies()))
+			rows := make([][]string, 0, len(resp.GetFamilies()))
+			for _, f := range resp.GetFamilies() {
+				passed := "-"
+				if f.GetPassedOver() != "" {
+					passed = strings.ToLower(strings.ReplaceAll(f.GetPassedOver(), "_", "-"))
+				}
+				msgs = append(msgs, f)
+				rows = append(rows, []string{fmt.Sprint(f.GetPosition()), f.GetFamilyId(), friendly("SERVICE_TYPE_", f.GetServiceType().String()),
+					ymd(f.GetJoinedOn()), passed})
+			}
+			return outList.table(cmd.OutOrStdout(), msgs, []string{"#", "FAMILY", "WAITS FOR", "JOINED", "PASSED OVER"}, rows)
+		},
+	}
+	outList.register(list.Flags())
+	cmd.AddCommand(list, join, offer)
 	return cmd
 }
 

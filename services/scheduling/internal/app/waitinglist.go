@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/google/uuid"
@@ -10,6 +11,7 @@ import (
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/scheduling/internal/adapters"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
 )
@@ -189,4 +191,46 @@ func containsRoom(rooms []uuid.UUID, room uuid.UUID) bool {
 		}
 	}
 	return false
+}
+
+// WaitingFamily is a family on a centre's waiting list, as ListWaitingList shows it.
+type WaitingFamily struct {
+	domain.Waiting
+	Position int
+	// JoinedOn is the centre's date it joined the list.
+	JoinedOn time.Time
+	// PassedOver is the reason an offer passes the family over now (domain.Family's
+	// MayBeOffered), empty when it may be offered a place.
+	PassedOver string
+}
+
+// WaitingList is a registered centre's waiting list, first first, each family with why an offer
+// would pass it over now: what a coordinator sees before offering a place (review 14: the list
+// could not be seen).
+func (a *App) WaitingList(ctx context.Context, centre uuid.UUID) ([]WaitingFamily, error) {
+	if _, err := a.centres.Get(ctx, centre); err != nil {
+		return nil, err
+	}
+	w, err := a.sessions.WaitingList(ctx, centre)
+	if err != nil {
+		return nil, err
+	}
+	queue := w.Queue()
+	loc, _ := domain.Zone(domain.DefaultZone) // the centre's dates, as its staff register's (centreToday)
+	out := make([]WaitingFamily, 0, len(queue))
+	for i, x := range queue {
+		f, err := a.sessions.Family(ctx, x.Family)
+		if err != nil {
+			return nil, err
+		}
+		wf := WaitingFamily{Waiting: x, Position: i + 1, JoinedOn: domain.LocalDate(x.Joined, loc)}
+		var rule *problem.RuleError
+		if err := f.MayBeOffered(x.ServiceType); errors.As(err, &rule) {
+			wf.PassedOver = rule.Reason
+		} else if err != nil {
+			return nil, err
+		}
+		out = append(out, wf)
+	}
+	return out, nil
 }

@@ -52,6 +52,7 @@ var Policy = auth.Policy{
 	"/familytime.scheduling.v1.SchedulingService/RecordNoShow":         {Roles: door, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/JoinWaitingList":      {Roles: casework, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/OfferPlace":           {Roles: casework, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/ListWaitingList":      {Roles: casework, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/GetDaySheet":          {Roles: sessionStaff, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/GetCapacity":          {Roles: []auth.Role{auth.RoleCoordinator, auth.RoleNationalAnalyst, auth.RoleAdmin, auth.RoleService}, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/AddStaffMember":       {Roles: setUp, CentreScoped: true},

@@ -375,6 +375,24 @@ func (s *Server) OfferPlace(ctx context.Context, req *schedulingv1.OfferPlaceReq
 	})
 }
 
+// ListWaitingList is a centre's waiting list, first first.
+func (s *Server) ListWaitingList(ctx context.Context, req *schedulingv1.ListWaitingListRequest) (*schedulingv1.ListWaitingListResponse, error) {
+	centre, err := id("centre_id", req.GetCentreId())
+	if err != nil {
+		return nil, err
+	}
+	families, err := s.app.WaitingList(ctx, centre)
+	if err != nil {
+		return nil, err
+	}
+	out := &schedulingv1.ListWaitingListResponse{}
+	for _, f := range families {
+		out.Families = append(out.Families, &schedulingv1.WaitingFamily{FamilyId: f.Family.String(), Position: int32(f.Position),
+			ServiceType: f.ServiceType, JoinedOn: dates.Proto(f.JoinedOn), PassedOver: f.PassedOver})
+	}
+	return out, nil
+}
+
 // GetDaySheet is a centre's day.
 func (s *Server) GetDaySheet(ctx context.Context, req *schedulingv1.GetDaySheetRequest) (*schedulingv1.GetDaySheetResponse, error) {
 	centre, err := id("centre_id", req.GetCentreId())

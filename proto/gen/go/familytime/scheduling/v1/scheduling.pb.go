@@ -2659,6 +2659,181 @@ func (x *OfferPlaceResponse) GetFamilyId() string {
 	return ""
 }
 
+// ListWaitingListRequest asks for a centre's waiting list.
+type ListWaitingListRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId      string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListWaitingListRequest) Reset() {
+	*x = ListWaitingListRequest{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListWaitingListRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListWaitingListRequest) ProtoMessage() {}
+
+func (x *ListWaitingListRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListWaitingListRequest.ProtoReflect.Descriptor instead.
+func (*ListWaitingListRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *ListWaitingListRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+// WaitingFamily is a family on a centre's waiting list.
+type WaitingFamily struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,1,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// Its place in the queue, from 1.
+	Position int32 `protobuf:"varint,2,opt,name=position,proto3" json:"position,omitempty"`
+	// The kind of contact it waits for.
+	ServiceType v1.ServiceType `protobuf:"varint,3,opt,name=service_type,json=serviceType,proto3,enum=familytime.common.v1.ServiceType" json:"service_type,omitempty"`
+	// The centre's local date it joined the list.
+	JoinedOn *v1.Date `protobuf:"bytes,4,opt,name=joined_on,json=joinedOn,proto3" json:"joined_on,omitempty"`
+	// Why an offer passes it over now, as the refusal's reason (ON_HOLD,
+	// SUPPORTED_CONTACT_RULED_OUT, ...); empty when it may be offered a place.
+	PassedOver    string `protobuf:"bytes,5,opt,name=passed_over,json=passedOver,proto3" json:"passed_over,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WaitingFamily) Reset() {
+	*x = WaitingFamily{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WaitingFamily) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WaitingFamily) ProtoMessage() {}
+
+func (x *WaitingFamily) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WaitingFamily.ProtoReflect.Descriptor instead.
+func (*WaitingFamily) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *WaitingFamily) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *WaitingFamily) GetPosition() int32 {
+	if x != nil {
+		return x.Position
+	}
+	return 0
+}
+
+func (x *WaitingFamily) GetServiceType() v1.ServiceType {
+	if x != nil {
+		return x.ServiceType
+	}
+	return v1.ServiceType(0)
+}
+
+func (x *WaitingFamily) GetJoinedOn() *v1.Date {
+	if x != nil {
+		return x.JoinedOn
+	}
+	return nil
+}
+
+func (x *WaitingFamily) GetPassedOver() string {
+	if x != nil {
+		return x.PassedOver
+	}
+	return ""
+}
+
+// ListWaitingListResponse is the waiting list, first first.
+type ListWaitingListResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The families waiting.
+	Families      []*WaitingFamily `protobuf:"bytes,1,rep,name=families,proto3" json:"families,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListWaitingListResponse) Reset() {
+	*x = ListWaitingListResponse{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[42]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListWaitingListResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListWaitingListResponse) ProtoMessage() {}
+
+func (x *ListWaitingListResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[42]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListWaitingListResponse.ProtoReflect.Descriptor instead.
+func (*ListWaitingListResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{42}
+}
+
+func (x *ListWaitingListResponse) GetFamilies() []*WaitingFamily {
+	if x != nil {
+		return x.Families
+	}
+	return nil
+}
+
 // GetDaySheetRequest asks for a centre's day.
 type GetDaySheetRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2672,7 +2847,7 @@ type GetDaySheetRequest struct {
 
 func (x *GetDaySheetRequest) Reset() {
 	*x = GetDaySheetRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[40]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2684,7 +2859,7 @@ func (x *GetDaySheetRequest) String() string {
 func (*GetDaySheetRequest) ProtoMessage() {}
 
 func (x *GetDaySheetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[40]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2697,7 +2872,7 @@ func (x *GetDaySheetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDaySheetRequest.ProtoReflect.Descriptor instead.
 func (*GetDaySheetRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{40}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *GetDaySheetRequest) GetCentreId() string {
@@ -2725,7 +2900,7 @@ type GetDaySheetResponse struct {
 
 func (x *GetDaySheetResponse) Reset() {
 	*x = GetDaySheetResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[41]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2737,7 +2912,7 @@ func (x *GetDaySheetResponse) String() string {
 func (*GetDaySheetResponse) ProtoMessage() {}
 
 func (x *GetDaySheetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[41]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2750,7 +2925,7 @@ func (x *GetDaySheetResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDaySheetResponse.ProtoReflect.Descriptor instead.
 func (*GetDaySheetResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{41}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *GetDaySheetResponse) GetEntries() []*DaySheetEntry {
@@ -2775,7 +2950,7 @@ type GetCapacityRequest struct {
 
 func (x *GetCapacityRequest) Reset() {
 	*x = GetCapacityRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[42]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2787,7 +2962,7 @@ func (x *GetCapacityRequest) String() string {
 func (*GetCapacityRequest) ProtoMessage() {}
 
 func (x *GetCapacityRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[42]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2800,7 +2975,7 @@ func (x *GetCapacityRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCapacityRequest.ProtoReflect.Descriptor instead.
 func (*GetCapacityRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{42}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *GetCapacityRequest) GetCentreId() string {
@@ -2835,7 +3010,7 @@ type GetCapacityResponse struct {
 
 func (x *GetCapacityResponse) Reset() {
 	*x = GetCapacityResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[43]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2847,7 +3022,7 @@ func (x *GetCapacityResponse) String() string {
 func (*GetCapacityResponse) ProtoMessage() {}
 
 func (x *GetCapacityResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[43]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2860,7 +3035,7 @@ func (x *GetCapacityResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCapacityResponse.ProtoReflect.Descriptor instead.
 func (*GetCapacityResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{43}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *GetCapacityResponse) GetCapacity() *CentreCapacity {
@@ -2897,7 +3072,7 @@ type AddStaffMemberRequest struct {
 
 func (x *AddStaffMemberRequest) Reset() {
 	*x = AddStaffMemberRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[44]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2909,7 +3084,7 @@ func (x *AddStaffMemberRequest) String() string {
 func (*AddStaffMemberRequest) ProtoMessage() {}
 
 func (x *AddStaffMemberRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[44]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2922,7 +3097,7 @@ func (x *AddStaffMemberRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddStaffMemberRequest.ProtoReflect.Descriptor instead.
 func (*AddStaffMemberRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{44}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *AddStaffMemberRequest) GetCentreId() string {
@@ -2985,7 +3160,7 @@ type AddStaffMemberResponse struct {
 
 func (x *AddStaffMemberResponse) Reset() {
 	*x = AddStaffMemberResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[45]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2997,7 +3172,7 @@ func (x *AddStaffMemberResponse) String() string {
 func (*AddStaffMemberResponse) ProtoMessage() {}
 
 func (x *AddStaffMemberResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[45]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3010,7 +3185,7 @@ func (x *AddStaffMemberResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddStaffMemberResponse.ProtoReflect.Descriptor instead.
 func (*AddStaffMemberResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{45}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *AddStaffMemberResponse) GetMember() *StaffMember {
@@ -3039,7 +3214,7 @@ type RecordStaffCheckRequest struct {
 
 func (x *RecordStaffCheckRequest) Reset() {
 	*x = RecordStaffCheckRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[46]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3051,7 +3226,7 @@ func (x *RecordStaffCheckRequest) String() string {
 func (*RecordStaffCheckRequest) ProtoMessage() {}
 
 func (x *RecordStaffCheckRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[46]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3064,7 +3239,7 @@ func (x *RecordStaffCheckRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordStaffCheckRequest.ProtoReflect.Descriptor instead.
 func (*RecordStaffCheckRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{46}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *RecordStaffCheckRequest) GetCentreId() string {
@@ -3113,7 +3288,7 @@ type RecordStaffCheckResponse struct {
 
 func (x *RecordStaffCheckResponse) Reset() {
 	*x = RecordStaffCheckResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[47]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3125,7 +3300,7 @@ func (x *RecordStaffCheckResponse) String() string {
 func (*RecordStaffCheckResponse) ProtoMessage() {}
 
 func (x *RecordStaffCheckResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[47]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3138,7 +3313,7 @@ func (x *RecordStaffCheckResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordStaffCheckResponse.ProtoReflect.Descriptor instead.
 func (*RecordStaffCheckResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{47}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *RecordStaffCheckResponse) GetMember() *StaffMember {
@@ -3165,7 +3340,7 @@ type RemoveStaffMemberRequest struct {
 
 func (x *RemoveStaffMemberRequest) Reset() {
 	*x = RemoveStaffMemberRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[48]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3177,7 +3352,7 @@ func (x *RemoveStaffMemberRequest) String() string {
 func (*RemoveStaffMemberRequest) ProtoMessage() {}
 
 func (x *RemoveStaffMemberRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[48]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3190,7 +3365,7 @@ func (x *RemoveStaffMemberRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemoveStaffMemberRequest.ProtoReflect.Descriptor instead.
 func (*RemoveStaffMemberRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{48}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *RemoveStaffMemberRequest) GetCentreId() string {
@@ -3232,7 +3407,7 @@ type RemoveStaffMemberResponse struct {
 
 func (x *RemoveStaffMemberResponse) Reset() {
 	*x = RemoveStaffMemberResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[49]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3244,7 +3419,7 @@ func (x *RemoveStaffMemberResponse) String() string {
 func (*RemoveStaffMemberResponse) ProtoMessage() {}
 
 func (x *RemoveStaffMemberResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[49]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3257,7 +3432,7 @@ func (x *RemoveStaffMemberResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemoveStaffMemberResponse.ProtoReflect.Descriptor instead.
 func (*RemoveStaffMemberResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{49}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *RemoveStaffMemberResponse) GetMember() *StaffMember {
@@ -3282,7 +3457,7 @@ type WithdrawStaffLeavingRequest struct {
 
 func (x *WithdrawStaffLeavingRequest) Reset() {
 	*x = WithdrawStaffLeavingRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[50]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3294,7 +3469,7 @@ func (x *WithdrawStaffLeavingRequest) String() string {
 func (*WithdrawStaffLeavingRequest) ProtoMessage() {}
 
 func (x *WithdrawStaffLeavingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[50]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3307,7 +3482,7 @@ func (x *WithdrawStaffLeavingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawStaffLeavingRequest.ProtoReflect.Descriptor instead.
 func (*WithdrawStaffLeavingRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{50}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *WithdrawStaffLeavingRequest) GetCentreId() string {
@@ -3342,7 +3517,7 @@ type WithdrawStaffLeavingResponse struct {
 
 func (x *WithdrawStaffLeavingResponse) Reset() {
 	*x = WithdrawStaffLeavingResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[51]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3354,7 +3529,7 @@ func (x *WithdrawStaffLeavingResponse) String() string {
 func (*WithdrawStaffLeavingResponse) ProtoMessage() {}
 
 func (x *WithdrawStaffLeavingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[51]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3367,7 +3542,7 @@ func (x *WithdrawStaffLeavingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawStaffLeavingResponse.ProtoReflect.Descriptor instead.
 func (*WithdrawStaffLeavingResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{51}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *WithdrawStaffLeavingResponse) GetMember() *StaffMember {
@@ -3392,7 +3567,7 @@ type ListStaffRequest struct {
 
 func (x *ListStaffRequest) Reset() {
 	*x = ListStaffRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[52]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3404,7 +3579,7 @@ func (x *ListStaffRequest) String() string {
 func (*ListStaffRequest) ProtoMessage() {}
 
 func (x *ListStaffRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[52]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3417,7 +3592,7 @@ func (x *ListStaffRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListStaffRequest.ProtoReflect.Descriptor instead.
 func (*ListStaffRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{52}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *ListStaffRequest) GetCentreId() string {
@@ -3452,7 +3627,7 @@ type ListStaffResponse struct {
 
 func (x *ListStaffResponse) Reset() {
 	*x = ListStaffResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[53]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3464,7 +3639,7 @@ func (x *ListStaffResponse) String() string {
 func (*ListStaffResponse) ProtoMessage() {}
 
 func (x *ListStaffResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[53]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3477,7 +3652,7 @@ func (x *ListStaffResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListStaffResponse.ProtoReflect.Descriptor instead.
 func (*ListStaffResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{53}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *ListStaffResponse) GetMembers() []*StaffMember {
@@ -3708,7 +3883,18 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x05 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"1\n" +
 	"\x12OfferPlaceResponse\x12\x1b\n" +
-	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\"s\n" +
+	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\"?\n" +
+	"\x16ListWaitingListRequest\x12%\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\"\xe8\x01\n" +
+	"\rWaitingFamily\x12\x1b\n" +
+	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1a\n" +
+	"\bposition\x18\x02 \x01(\x05R\bposition\x12D\n" +
+	"\fservice_type\x18\x03 \x01(\x0e2!.familytime.common.v1.ServiceTypeR\vserviceType\x127\n" +
+	"\tjoined_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\bjoinedOn\x12\x1f\n" +
+	"\vpassed_over\x18\x05 \x01(\tR\n" +
+	"passedOver\"^\n" +
+	"\x17ListWaitingListResponse\x12C\n" +
+	"\bfamilies\x18\x01 \x03(\v2'.familytime.scheduling.v1.WaitingFamilyR\bfamilies\"s\n" +
 	"\x12GetDaySheetRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x126\n" +
 	"\x04date\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\x04date\"X\n" +
@@ -3771,7 +3957,7 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\x02on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x02on\x12!\n" +
 	"\finclude_left\x18\x03 \x01(\bR\vincludeLeft\"T\n" +
 	"\x11ListStaffResponse\x12?\n" +
-	"\amembers\x18\x01 \x03(\v2%.familytime.scheduling.v1.StaffMemberR\amembers2\xab\x18\n" +
+	"\amembers\x18\x01 \x03(\v2%.familytime.scheduling.v1.StaffMemberR\amembers2\xa3\x19\n" +
 	"\x11SchedulingService\x12s\n" +
 	"\x0eRegisterCentre\x12/.familytime.scheduling.v1.RegisterCentreRequest\x1a0.familytime.scheduling.v1.RegisterCentreResponse\x12m\n" +
 	"\fUpdateCentre\x12-.familytime.scheduling.v1.UpdateCentreRequest\x1a..familytime.scheduling.v1.UpdateCentreResponse\x12d\n" +
@@ -3793,7 +3979,8 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\x0eWithdrawNoShow\x12/.familytime.scheduling.v1.WithdrawNoShowRequest\x1a0.familytime.scheduling.v1.WithdrawNoShowResponse\x12v\n" +
 	"\x0fJoinWaitingList\x120.familytime.scheduling.v1.JoinWaitingListRequest\x1a1.familytime.scheduling.v1.JoinWaitingListResponse\x12g\n" +
 	"\n" +
-	"OfferPlace\x12+.familytime.scheduling.v1.OfferPlaceRequest\x1a,.familytime.scheduling.v1.OfferPlaceResponse\x12j\n" +
+	"OfferPlace\x12+.familytime.scheduling.v1.OfferPlaceRequest\x1a,.familytime.scheduling.v1.OfferPlaceResponse\x12v\n" +
+	"\x0fListWaitingList\x120.familytime.scheduling.v1.ListWaitingListRequest\x1a1.familytime.scheduling.v1.ListWaitingListResponse\x12j\n" +
 	"\vGetDaySheet\x12,.familytime.scheduling.v1.GetDaySheetRequest\x1a-.familytime.scheduling.v1.GetDaySheetResponse\x12j\n" +
 	"\vGetCapacity\x12,.familytime.scheduling.v1.GetCapacityRequest\x1a-.familytime.scheduling.v1.GetCapacityResponse\x12s\n" +
 	"\x0eAddStaffMember\x12/.familytime.scheduling.v1.AddStaffMemberRequest\x1a0.familytime.scheduling.v1.AddStaffMemberResponse\x12y\n" +
@@ -3815,7 +4002,7 @@ func file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP() []byte {
 	return file_familytime_scheduling_v1_scheduling_proto_rawDescData
 }
 
-var file_familytime_scheduling_v1_scheduling_proto_msgTypes = make([]protoimpl.MessageInfo, 54)
+var file_familytime_scheduling_v1_scheduling_proto_msgTypes = make([]protoimpl.MessageInfo, 57)
 var file_familytime_scheduling_v1_scheduling_proto_goTypes = []any{
 	(*RegisterCentreRequest)(nil),        // 0: familytime.scheduling.v1.RegisterCentreRequest
 	(*RegisterCentreResponse)(nil),       // 1: familytime.scheduling.v1.RegisterCentreResponse
@@ -3857,166 +4044,174 @@ var file_familytime_scheduling_v1_scheduling_proto_goTypes = []any{
 	(*JoinWaitingListResponse)(nil),      // 37: familytime.scheduling.v1.JoinWaitingListResponse
 	(*OfferPlaceRequest)(nil),            // 38: familytime.scheduling.v1.OfferPlaceRequest
 	(*OfferPlaceResponse)(nil),           // 39: familytime.scheduling.v1.OfferPlaceResponse
-	(*GetDaySheetRequest)(nil),           // 40: familytime.scheduling.v1.GetDaySheetRequest
-	(*GetDaySheetResponse)(nil),          // 41: familytime.scheduling.v1.GetDaySheetResponse
-	(*GetCapacityRequest)(nil),           // 42: familytime.scheduling.v1.GetCapacityRequest
-	(*GetCapacityResponse)(nil),          // 43: familytime.scheduling.v1.GetCapacityResponse
-	(*AddStaffMemberRequest)(nil),        // 44: familytime.scheduling.v1.AddStaffMemberRequest
-	(*AddStaffMemberResponse)(nil),       // 45: familytime.scheduling.v1.AddStaffMemberResponse
-	(*RecordStaffCheckRequest)(nil),      // 46: familytime.scheduling.v1.RecordStaffCheckRequest
-	(*RecordStaffCheckResponse)(nil),     // 47: familytime.scheduling.v1.RecordStaffCheckResponse
-	(*RemoveStaffMemberRequest)(nil),     // 48: familytime.scheduling.v1.RemoveStaffMemberRequest
-	(*RemoveStaffMemberResponse)(nil),    // 49: familytime.scheduling.v1.RemoveStaffMemberResponse
-	(*WithdrawStaffLeavingRequest)(nil),  // 50: familytime.scheduling.v1.WithdrawStaffLeavingRequest
-	(*WithdrawStaffLeavingResponse)(nil), // 51: familytime.scheduling.v1.WithdrawStaffLeavingResponse
-	(*ListStaffRequest)(nil),             // 52: familytime.scheduling.v1.ListStaffRequest
-	(*ListStaffResponse)(nil),            // 53: familytime.scheduling.v1.ListStaffResponse
-	(*CentreDetails)(nil),                // 54: familytime.scheduling.v1.CentreDetails
-	(*Centre)(nil),                       // 55: familytime.scheduling.v1.Centre
-	(v1.Region)(0),                       // 56: familytime.common.v1.Region
-	(*Room)(nil),                         // 57: familytime.scheduling.v1.Room
-	(Recurrence)(0),                      // 58: familytime.scheduling.v1.Recurrence
-	(Weekday)(0),                         // 59: familytime.scheduling.v1.Weekday
-	(*LocalTime)(nil),                    // 60: familytime.scheduling.v1.LocalTime
-	(*v1.Date)(nil),                      // 61: familytime.common.v1.Date
-	(*OpeningPattern)(nil),               // 62: familytime.scheduling.v1.OpeningPattern
-	(*OpeningSession)(nil),               // 63: familytime.scheduling.v1.OpeningSession
-	(*Booking)(nil),                      // 64: familytime.scheduling.v1.Booking
-	(CancelledBy)(0),                     // 65: familytime.scheduling.v1.CancelledBy
-	(PersonRole)(0),                      // 66: familytime.scheduling.v1.PersonRole
-	(Party)(0),                           // 67: familytime.scheduling.v1.Party
-	(Movement)(0),                        // 68: familytime.scheduling.v1.Movement
-	(v1.ServiceType)(0),                  // 69: familytime.common.v1.ServiceType
-	(*DaySheetEntry)(nil),                // 70: familytime.scheduling.v1.DaySheetEntry
-	(*CentreCapacity)(nil),               // 71: familytime.scheduling.v1.CentreCapacity
-	(StaffRole)(0),                       // 72: familytime.scheduling.v1.StaffRole
-	(*StaffMember)(nil),                  // 73: familytime.scheduling.v1.StaffMember
-	(StaffCheck)(0),                      // 74: familytime.scheduling.v1.StaffCheck
+	(*ListWaitingListRequest)(nil),       // 40: familytime.scheduling.v1.ListWaitingListRequest
+	(*WaitingFamily)(nil),                // 41: familytime.scheduling.v1.WaitingFamily
+	(*ListWaitingListResponse)(nil),      // 42: familytime.scheduling.v1.ListWaitingListResponse
+	(*GetDaySheetRequest)(nil),           // 43: familytime.scheduling.v1.GetDaySheetRequest
+	(*GetDaySheetResponse)(nil),          // 44: familytime.scheduling.v1.GetDaySheetResponse
+	(*GetCapacityRequest)(nil),           // 45: familytime.scheduling.v1.GetCapacityRequest
+	(*GetCapacityResponse)(nil),          // 46: familytime.scheduling.v1.GetCapacityResponse
+	(*AddStaffMemberRequest)(nil),        // 47: familytime.scheduling.v1.AddStaffMemberRequest
+	(*AddStaffMemberResponse)(nil),       // 48: familytime.scheduling.v1.AddStaffMemberResponse
+	(*RecordStaffCheckRequest)(nil),      // 49: familytime.scheduling.v1.RecordStaffCheckRequest
+	(*RecordStaffCheckResponse)(nil),     // 50: familytime.scheduling.v1.RecordStaffCheckResponse
+	(*RemoveStaffMemberRequest)(nil),     // 51: familytime.scheduling.v1.RemoveStaffMemberRequest
+	(*RemoveStaffMemberResponse)(nil),    // 52: familytime.scheduling.v1.RemoveStaffMemberResponse
+	(*WithdrawStaffLeavingRequest)(nil),  // 53: familytime.scheduling.v1.WithdrawStaffLeavingRequest
+	(*WithdrawStaffLeavingResponse)(nil), // 54: familytime.scheduling.v1.WithdrawStaffLeavingResponse
+	(*ListStaffRequest)(nil),             // 55: familytime.scheduling.v1.ListStaffRequest
+	(*ListStaffResponse)(nil),            // 56: familytime.scheduling.v1.ListStaffResponse
+	(*CentreDetails)(nil),                // 57: familytime.scheduling.v1.CentreDetails
+	(*Centre)(nil),                       // 58: familytime.scheduling.v1.Centre
+	(v1.Region)(0),                       // 59: familytime.common.v1.Region
+	(*Room)(nil),                         // 60: familytime.scheduling.v1.Room
+	(Recurrence)(0),                      // 61: familytime.scheduling.v1.Recurrence
+	(Weekday)(0),                         // 62: familytime.scheduling.v1.Weekday
+	(*LocalTime)(nil),                    // 63: familytime.scheduling.v1.LocalTime
+	(*v1.Date)(nil),                      // 64: familytime.common.v1.Date
+	(*OpeningPattern)(nil),               // 65: familytime.scheduling.v1.OpeningPattern
+	(*OpeningSession)(nil),               // 66: familytime.scheduling.v1.OpeningSession
+	(*Booking)(nil),                      // 67: familytime.scheduling.v1.Booking
+	(CancelledBy)(0),                     // 68: familytime.scheduling.v1.CancelledBy
+	(PersonRole)(0),                      // 69: familytime.scheduling.v1.PersonRole
+	(Party)(0),                           // 70: familytime.scheduling.v1.Party
+	(Movement)(0),                        // 71: familytime.scheduling.v1.Movement
+	(v1.ServiceType)(0),                  // 72: familytime.common.v1.ServiceType
+	(*DaySheetEntry)(nil),                // 73: familytime.scheduling.v1.DaySheetEntry
+	(*CentreCapacity)(nil),               // 74: familytime.scheduling.v1.CentreCapacity
+	(StaffRole)(0),                       // 75: familytime.scheduling.v1.StaffRole
+	(*StaffMember)(nil),                  // 76: familytime.scheduling.v1.StaffMember
+	(StaffCheck)(0),                      // 77: familytime.scheduling.v1.StaffCheck
 }
 var file_familytime_scheduling_v1_scheduling_proto_depIdxs = []int32{
-	54, // 0: familytime.scheduling.v1.RegisterCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
-	55, // 1: familytime.scheduling.v1.RegisterCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	54, // 2: familytime.scheduling.v1.UpdateCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
-	55, // 3: familytime.scheduling.v1.UpdateCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	55, // 4: familytime.scheduling.v1.GetCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	56, // 5: familytime.scheduling.v1.ListCentresRequest.region:type_name -> familytime.common.v1.Region
-	55, // 6: familytime.scheduling.v1.ListCentresResponse.centres:type_name -> familytime.scheduling.v1.Centre
-	57, // 7: familytime.scheduling.v1.AddRoomResponse.room:type_name -> familytime.scheduling.v1.Room
-	57, // 8: familytime.scheduling.v1.ListRoomsResponse.rooms:type_name -> familytime.scheduling.v1.Room
-	58, // 9: familytime.scheduling.v1.DefineOpeningPatternRequest.recurrence:type_name -> familytime.scheduling.v1.Recurrence
-	59, // 10: familytime.scheduling.v1.DefineOpeningPatternRequest.weekday:type_name -> familytime.scheduling.v1.Weekday
-	60, // 11: familytime.scheduling.v1.DefineOpeningPatternRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	60, // 12: familytime.scheduling.v1.DefineOpeningPatternRequest.end_time:type_name -> familytime.scheduling.v1.LocalTime
-	61, // 13: familytime.scheduling.v1.DefineOpeningPatternRequest.first_date:type_name -> familytime.common.v1.Date
-	61, // 14: familytime.scheduling.v1.DefineOpeningPatternRequest.last_date:type_name -> familytime.common.v1.Date
-	61, // 15: familytime.scheduling.v1.DefineOpeningPatternRequest.closed_dates:type_name -> familytime.common.v1.Date
-	61, // 16: familytime.scheduling.v1.DefineOpeningPatternRequest.extra_dates:type_name -> familytime.common.v1.Date
-	62, // 17: familytime.scheduling.v1.DefineOpeningPatternResponse.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
-	61, // 18: familytime.scheduling.v1.ListOpeningSessionsRequest.from:type_name -> familytime.common.v1.Date
-	61, // 19: familytime.scheduling.v1.ListOpeningSessionsRequest.to:type_name -> familytime.common.v1.Date
-	63, // 20: familytime.scheduling.v1.ListOpeningSessionsResponse.sessions:type_name -> familytime.scheduling.v1.OpeningSession
-	61, // 21: familytime.scheduling.v1.BookSessionRequest.date:type_name -> familytime.common.v1.Date
-	60, // 22: familytime.scheduling.v1.BookSessionRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	64, // 23: familytime.scheduling.v1.BookSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	61, // 24: familytime.scheduling.v1.RescheduleBookingRequest.date:type_name -> familytime.common.v1.Date
-	60, // 25: familytime.scheduling.v1.RescheduleBookingRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	65, // 26: familytime.scheduling.v1.RescheduleBookingRequest.requested_by:type_name -> familytime.scheduling.v1.CancelledBy
-	64, // 27: familytime.scheduling.v1.RescheduleBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	65, // 28: familytime.scheduling.v1.CancelBookingRequest.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
-	64, // 29: familytime.scheduling.v1.CancelBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	66, // 30: familytime.scheduling.v1.CheckInResponse.role:type_name -> familytime.scheduling.v1.PersonRole
-	67, // 31: familytime.scheduling.v1.RecordArrivalRequest.party:type_name -> familytime.scheduling.v1.Party
-	60, // 32: familytime.scheduling.v1.RecordArrivalRequest.time:type_name -> familytime.scheduling.v1.LocalTime
-	64, // 33: familytime.scheduling.v1.RecordArrivalResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	67, // 34: familytime.scheduling.v1.RecordDepartureRequest.party:type_name -> familytime.scheduling.v1.Party
-	60, // 35: familytime.scheduling.v1.RecordDepartureRequest.time:type_name -> familytime.scheduling.v1.LocalTime
-	64, // 36: familytime.scheduling.v1.RecordDepartureResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	67, // 37: familytime.scheduling.v1.CorrectMovementRequest.party:type_name -> familytime.scheduling.v1.Party
-	68, // 38: familytime.scheduling.v1.CorrectMovementRequest.movement:type_name -> familytime.scheduling.v1.Movement
-	60, // 39: familytime.scheduling.v1.CorrectMovementRequest.time:type_name -> familytime.scheduling.v1.LocalTime
-	64, // 40: familytime.scheduling.v1.CorrectMovementResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	64, // 41: familytime.scheduling.v1.CompleteSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	67, // 42: familytime.scheduling.v1.RecordNoShowRequest.party:type_name -> familytime.scheduling.v1.Party
-	64, // 43: familytime.scheduling.v1.RecordNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	64, // 44: familytime.scheduling.v1.WithdrawNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	69, // 45: familytime.scheduling.v1.JoinWaitingListRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	61, // 46: familytime.scheduling.v1.GetDaySheetRequest.date:type_name -> familytime.common.v1.Date
-	70, // 47: familytime.scheduling.v1.GetDaySheetResponse.entries:type_name -> familytime.scheduling.v1.DaySheetEntry
-	61, // 48: familytime.scheduling.v1.GetCapacityRequest.from:type_name -> familytime.common.v1.Date
-	61, // 49: familytime.scheduling.v1.GetCapacityRequest.to:type_name -> familytime.common.v1.Date
-	71, // 50: familytime.scheduling.v1.GetCapacityResponse.capacity:type_name -> familytime.scheduling.v1.CentreCapacity
-	72, // 51: familytime.scheduling.v1.AddStaffMemberRequest.role:type_name -> familytime.scheduling.v1.StaffRole
-	61, // 52: familytime.scheduling.v1.AddStaffMemberRequest.joined_on:type_name -> familytime.common.v1.Date
-	61, // 53: familytime.scheduling.v1.AddStaffMemberRequest.dbs_checked_on:type_name -> familytime.common.v1.Date
-	61, // 54: familytime.scheduling.v1.AddStaffMemberRequest.trained_on:type_name -> familytime.common.v1.Date
-	73, // 55: familytime.scheduling.v1.AddStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	74, // 56: familytime.scheduling.v1.RecordStaffCheckRequest.check:type_name -> familytime.scheduling.v1.StaffCheck
-	61, // 57: familytime.scheduling.v1.RecordStaffCheckRequest.checked_on:type_name -> familytime.common.v1.Date
-	73, // 58: familytime.scheduling.v1.RecordStaffCheckResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	61, // 59: familytime.scheduling.v1.RemoveStaffMemberRequest.left_on:type_name -> familytime.common.v1.Date
-	73, // 60: familytime.scheduling.v1.RemoveStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	73, // 61: familytime.scheduling.v1.WithdrawStaffLeavingResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	61, // 62: familytime.scheduling.v1.ListStaffRequest.on:type_name -> familytime.common.v1.Date
-	73, // 63: familytime.scheduling.v1.ListStaffResponse.members:type_name -> familytime.scheduling.v1.StaffMember
-	0,  // 64: familytime.scheduling.v1.SchedulingService.RegisterCentre:input_type -> familytime.scheduling.v1.RegisterCentreRequest
-	2,  // 65: familytime.scheduling.v1.SchedulingService.UpdateCentre:input_type -> familytime.scheduling.v1.UpdateCentreRequest
-	4,  // 66: familytime.scheduling.v1.SchedulingService.GetCentre:input_type -> familytime.scheduling.v1.GetCentreRequest
-	6,  // 67: familytime.scheduling.v1.SchedulingService.ListCentres:input_type -> familytime.scheduling.v1.ListCentresRequest
-	8,  // 68: familytime.scheduling.v1.SchedulingService.AddRoom:input_type -> familytime.scheduling.v1.AddRoomRequest
-	10, // 69: familytime.scheduling.v1.SchedulingService.ListRooms:input_type -> familytime.scheduling.v1.ListRoomsRequest
-	12, // 70: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:input_type -> familytime.scheduling.v1.DefineOpeningPatternRequest
-	14, // 71: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:input_type -> familytime.scheduling.v1.ListOpeningSessionsRequest
-	16, // 72: familytime.scheduling.v1.SchedulingService.BookSession:input_type -> familytime.scheduling.v1.BookSessionRequest
-	18, // 73: familytime.scheduling.v1.SchedulingService.RescheduleBooking:input_type -> familytime.scheduling.v1.RescheduleBookingRequest
-	20, // 74: familytime.scheduling.v1.SchedulingService.CancelBooking:input_type -> familytime.scheduling.v1.CancelBookingRequest
-	22, // 75: familytime.scheduling.v1.SchedulingService.CheckIn:input_type -> familytime.scheduling.v1.CheckInRequest
-	24, // 76: familytime.scheduling.v1.SchedulingService.RecordArrival:input_type -> familytime.scheduling.v1.RecordArrivalRequest
-	26, // 77: familytime.scheduling.v1.SchedulingService.RecordDeparture:input_type -> familytime.scheduling.v1.RecordDepartureRequest
-	28, // 78: familytime.scheduling.v1.SchedulingService.CorrectMovement:input_type -> familytime.scheduling.v1.CorrectMovementRequest
-	30, // 79: familytime.scheduling.v1.SchedulingService.CompleteSession:input_type -> familytime.scheduling.v1.CompleteSessionRequest
-	32, // 80: familytime.scheduling.v1.SchedulingService.RecordNoShow:input_type -> familytime.scheduling.v1.RecordNoShowRequest
-	34, // 81: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:input_type -> familytime.scheduling.v1.WithdrawNoShowRequest
-	36, // 82: familytime.scheduling.v1.SchedulingService.JoinWaitingList:input_type -> familytime.scheduling.v1.JoinWaitingListRequest
-	38, // 83: familytime.scheduling.v1.SchedulingService.OfferPlace:input_type -> familytime.scheduling.v1.OfferPlaceRequest
-	40, // 84: familytime.scheduling.v1.SchedulingService.GetDaySheet:input_type -> familytime.scheduling.v1.GetDaySheetRequest
-	42, // 85: familytime.scheduling.v1.SchedulingService.GetCapacity:input_type -> familytime.scheduling.v1.GetCapacityRequest
-	44, // 86: familytime.scheduling.v1.SchedulingService.AddStaffMember:input_type -> familytime.scheduling.v1.AddStaffMemberRequest
-	46, // 87: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:input_type -> familytime.scheduling.v1.RecordStaffCheckRequest
-	48, // 88: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:input_type -> familytime.scheduling.v1.RemoveStaffMemberRequest
-	50, // 89: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:input_type -> familytime.scheduling.v1.WithdrawStaffLeavingRequest
-	52, // 90: familytime.scheduling.v1.SchedulingService.ListStaff:input_type -> familytime.scheduling.v1.ListStaffRequest
-	1,  // 91: familytime.scheduling.v1.SchedulingService.RegisterCentre:output_type -> familytime.scheduling.v1.RegisterCentreResponse
-	3,  // 92: familytime.scheduling.v1.SchedulingService.UpdateCentre:output_type -> familytime.scheduling.v1.UpdateCentreResponse
-	5,  // 93: familytime.scheduling.v1.SchedulingService.GetCentre:output_type -> familytime.scheduling.v1.GetCentreResponse
-	7,  // 94: familytime.scheduling.v1.SchedulingService.ListCentres:output_type -> familytime.scheduling.v1.ListCentresResponse
-	9,  // 95: familytime.scheduling.v1.SchedulingService.AddRoom:output_type -> familytime.scheduling.v1.AddRoomResponse
-	11, // 96: familytime.scheduling.v1.SchedulingService.ListRooms:output_type -> familytime.scheduling.v1.ListRoomsResponse
-	13, // 97: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:output_type -> familytime.scheduling.v1.DefineOpeningPatternResponse
-	15, // 98: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:output_type -> familytime.scheduling.v1.ListOpeningSessionsResponse
-	17, // 99: familytime.scheduling.v1.SchedulingService.BookSession:output_type -> familytime.scheduling.v1.BookSessionResponse
-	19, // 100: familytime.scheduling.v1.SchedulingService.RescheduleBooking:output_type -> familytime.scheduling.v1.RescheduleBookingResponse
-	21, // 101: familytime.scheduling.v1.SchedulingService.CancelBooking:output_type -> familytime.scheduling.v1.CancelBookingResponse
-	23, // 102: familytime.scheduling.v1.SchedulingService.CheckIn:output_type -> familytime.scheduling.v1.CheckInResponse
-	25, // 103: familytime.scheduling.v1.SchedulingService.RecordArrival:output_type -> familytime.scheduling.v1.RecordArrivalResponse
-	27, // 104: familytime.scheduling.v1.SchedulingService.RecordDeparture:output_type -> familytime.scheduling.v1.RecordDepartureResponse
-	29, // 105: familytime.scheduling.v1.SchedulingService.CorrectMovement:output_type -> familytime.scheduling.v1.CorrectMovementResponse
-	31, // 106: familytime.scheduling.v1.SchedulingService.CompleteSession:output_type -> familytime.scheduling.v1.CompleteSessionResponse
-	33, // 107: familytime.scheduling.v1.SchedulingService.RecordNoShow:output_type -> familytime.scheduling.v1.RecordNoShowResponse
-	35, // 108: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:output_type -> familytime.scheduling.v1.WithdrawNoShowResponse
-	37, // 109: familytime.scheduling.v1.SchedulingService.JoinWaitingList:output_type -> familytime.scheduling.v1.JoinWaitingListResponse
-	39, // 110: familytime.scheduling.v1.SchedulingService.OfferPlace:output_type -> familytime.scheduling.v1.OfferPlaceResponse
-	41, // 111: familytime.scheduling.v1.SchedulingService.GetDaySheet:output_type -> familytime.scheduling.v1.GetDaySheetResponse
-	43, // 112: familytime.scheduling.v1.SchedulingService.GetCapacity:output_type -> familytime.scheduling.v1.GetCapacityResponse
-	45, // 113: familytime.scheduling.v1.SchedulingService.AddStaffMember:output_type -> familytime.scheduling.v1.AddStaffMemberResponse
-	47, // 114: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:output_type -> familytime.scheduling.v1.RecordStaffCheckResponse
-	49, // 115: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:output_type -> familytime.scheduling.v1.RemoveStaffMemberResponse
-	51, // 116: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:output_type -> familytime.scheduling.v1.WithdrawStaffLeavingResponse
-	53, // 117: familytime.scheduling.v1.SchedulingService.ListStaff:output_type -> familytime.scheduling.v1.ListStaffResponse
-	91, // [91:118] is the sub-list for method output_type
-	64, // [64:91] is the sub-list for method input_type
-	64, // [64:64] is the sub-list for extension type_name
-	64, // [64:64] is the sub-list for extension extendee
-	0,  // [0:64] is the sub-list for field type_name
+	57, // 0: familytime.scheduling.v1.RegisterCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
+	58, // 1: familytime.scheduling.v1.RegisterCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	57, // 2: familytime.scheduling.v1.UpdateCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
+	58, // 3: familytime.scheduling.v1.UpdateCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	58, // 4: familytime.scheduling.v1.GetCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	59, // 5: familytime.scheduling.v1.ListCentresRequest.region:type_name -> familytime.common.v1.Region
+	58, // 6: familytime.scheduling.v1.ListCentresResponse.centres:type_name -> familytime.scheduling.v1.Centre
+	60, // 7: familytime.scheduling.v1.AddRoomResponse.room:type_name -> familytime.scheduling.v1.Room
+	60, // 8: familytime.scheduling.v1.ListRoomsResponse.rooms:type_name -> familytime.scheduling.v1.Room
+	61, // 9: familytime.scheduling.v1.DefineOpeningPatternRequest.recurrence:type_name -> familytime.scheduling.v1.Recurrence
+	62, // 10: familytime.scheduling.v1.DefineOpeningPatternRequest.weekday:type_name -> familytime.scheduling.v1.Weekday
+	63, // 11: familytime.scheduling.v1.DefineOpeningPatternRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	63, // 12: familytime.scheduling.v1.DefineOpeningPatternRequest.end_time:type_name -> familytime.scheduling.v1.LocalTime
+	64, // 13: familytime.scheduling.v1.DefineOpeningPatternRequest.first_date:type_name -> familytime.common.v1.Date
+	64, // 14: familytime.scheduling.v1.DefineOpeningPatternRequest.last_date:type_name -> familytime.common.v1.Date
+	64, // 15: familytime.scheduling.v1.DefineOpeningPatternRequest.closed_dates:type_name -> familytime.common.v1.Date
+	64, // 16: familytime.scheduling.v1.DefineOpeningPatternRequest.extra_dates:type_name -> familytime.common.v1.Date
+	65, // 17: familytime.scheduling.v1.DefineOpeningPatternResponse.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
+	64, // 18: familytime.scheduling.v1.ListOpeningSessionsRequest.from:type_name -> familytime.common.v1.Date
+	64, // 19: familytime.scheduling.v1.ListOpeningSessionsRequest.to:type_name -> familytime.common.v1.Date
+	66, // 20: familytime.scheduling.v1.ListOpeningSessionsResponse.sessions:type_name -> familytime.scheduling.v1.OpeningSession
+	64, // 21: familytime.scheduling.v1.BookSessionRequest.date:type_name -> familytime.common.v1.Date
+	63, // 22: familytime.scheduling.v1.BookSessionRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	67, // 23: familytime.scheduling.v1.BookSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	64, // 24: familytime.scheduling.v1.RescheduleBookingRequest.date:type_name -> familytime.common.v1.Date
+	63, // 25: familytime.scheduling.v1.RescheduleBookingRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	68, // 26: familytime.scheduling.v1.RescheduleBookingRequest.requested_by:type_name -> familytime.scheduling.v1.CancelledBy
+	67, // 27: familytime.scheduling.v1.RescheduleBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	68, // 28: familytime.scheduling.v1.CancelBookingRequest.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
+	67, // 29: familytime.scheduling.v1.CancelBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	69, // 30: familytime.scheduling.v1.CheckInResponse.role:type_name -> familytime.scheduling.v1.PersonRole
+	70, // 31: familytime.scheduling.v1.RecordArrivalRequest.party:type_name -> familytime.scheduling.v1.Party
+	63, // 32: familytime.scheduling.v1.RecordArrivalRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	67, // 33: familytime.scheduling.v1.RecordArrivalResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	70, // 34: familytime.scheduling.v1.RecordDepartureRequest.party:type_name -> familytime.scheduling.v1.Party
+	63, // 35: familytime.scheduling.v1.RecordDepartureRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	67, // 36: familytime.scheduling.v1.RecordDepartureResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	70, // 37: familytime.scheduling.v1.CorrectMovementRequest.party:type_name -> familytime.scheduling.v1.Party
+	71, // 38: familytime.scheduling.v1.CorrectMovementRequest.movement:type_name -> familytime.scheduling.v1.Movement
+	63, // 39: familytime.scheduling.v1.CorrectMovementRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	67, // 40: familytime.scheduling.v1.CorrectMovementResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	67, // 41: familytime.scheduling.v1.CompleteSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	70, // 42: familytime.scheduling.v1.RecordNoShowRequest.party:type_name -> familytime.scheduling.v1.Party
+	67, // 43: familytime.scheduling.v1.RecordNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	67, // 44: familytime.scheduling.v1.WithdrawNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	72, // 45: familytime.scheduling.v1.JoinWaitingListRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	72, // 46: familytime.scheduling.v1.WaitingFamily.service_type:type_name -> familytime.common.v1.ServiceType
+	64, // 47: familytime.scheduling.v1.WaitingFamily.joined_on:type_name -> familytime.common.v1.Date
+	41, // 48: familytime.scheduling.v1.ListWaitingListResponse.families:type_name -> familytime.scheduling.v1.WaitingFamily
+	64, // 49: familytime.scheduling.v1.GetDaySheetRequest.date:type_name -> familytime.common.v1.Date
+	73, // 50: familytime.scheduling.v1.GetDaySheetResponse.entries:type_name -> familytime.scheduling.v1.DaySheetEntry
+	64, // 51: familytime.scheduling.v1.GetCapacityRequest.from:type_name -> familytime.common.v1.Date
+	64, // 52: familytime.scheduling.v1.GetCapacityRequest.to:type_name -> familytime.common.v1.Date
+	74, // 53: familytime.scheduling.v1.GetCapacityResponse.capacity:type_name -> familytime.scheduling.v1.CentreCapacity
+	75, // 54: familytime.scheduling.v1.AddStaffMemberRequest.role:type_name -> familytime.scheduling.v1.StaffRole
+	64, // 55: familytime.scheduling.v1.AddStaffMemberRequest.joined_on:type_name -> familytime.common.v1.Date
+	64, // 56: familytime.scheduling.v1.AddStaffMemberRequest.dbs_checked_on:type_name -> familytime.common.v1.Date
+	64, // 57: familytime.scheduling.v1.AddStaffMemberRequest.trained_on:type_name -> familytime.common.v1.Date
+	76, // 58: familytime.scheduling.v1.AddStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	77, // 59: familytime.scheduling.v1.RecordStaffCheckRequest.check:type_name -> familytime.scheduling.v1.StaffCheck
+	64, // 60: familytime.scheduling.v1.RecordStaffCheckRequest.checked_on:type_name -> familytime.common.v1.Date
+	76, // 61: familytime.scheduling.v1.RecordStaffCheckResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	64, // 62: familytime.scheduling.v1.RemoveStaffMemberRequest.left_on:type_name -> familytime.common.v1.Date
+	76, // 63: familytime.scheduling.v1.RemoveStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	76, // 64: familytime.scheduling.v1.WithdrawStaffLeavingResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	64, // 65: familytime.scheduling.v1.ListStaffRequest.on:type_name -> familytime.common.v1.Date
+	76, // 66: familytime.scheduling.v1.ListStaffResponse.members:type_name -> familytime.scheduling.v1.StaffMember
+	0,  // 67: familytime.scheduling.v1.SchedulingService.RegisterCentre:input_type -> familytime.scheduling.v1.RegisterCentreRequest
+	2,  // 68: familytime.scheduling.v1.SchedulingService.UpdateCentre:input_type -> familytime.scheduling.v1.UpdateCentreRequest
+	4,  // 69: familytime.scheduling.v1.SchedulingService.GetCentre:input_type -> familytime.scheduling.v1.GetCentreRequest
+	6,  // 70: familytime.scheduling.v1.SchedulingService.ListCentres:input_type -> familytime.scheduling.v1.ListCentresRequest
+	8,  // 71: familytime.scheduling.v1.SchedulingService.AddRoom:input_type -> familytime.scheduling.v1.AddRoomRequest
+	10, // 72: familytime.scheduling.v1.SchedulingService.ListRooms:input_type -> familytime.scheduling.v1.ListRoomsRequest
+	12, // 73: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:input_type -> familytime.scheduling.v1.DefineOpeningPatternRequest
+	14, // 74: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:input_type -> familytime.scheduling.v1.ListOpeningSessionsRequest
+	16, // 75: familytime.scheduling.v1.SchedulingService.BookSession:input_type -> familytime.scheduling.v1.BookSessionRequest
+	18, // 76: familytime.scheduling.v1.SchedulingService.RescheduleBooking:input_type -> familytime.scheduling.v1.RescheduleBookingRequest
+	20, // 77: familytime.scheduling.v1.SchedulingService.CancelBooking:input_type -> familytime.scheduling.v1.CancelBookingRequest
+	22, // 78: familytime.scheduling.v1.SchedulingService.CheckIn:input_type -> familytime.scheduling.v1.CheckInRequest
+	24, // 79: familytime.scheduling.v1.SchedulingService.RecordArrival:input_type -> familytime.scheduling.v1.RecordArrivalRequest
+	26, // 80: familytime.scheduling.v1.SchedulingService.RecordDeparture:input_type -> familytime.scheduling.v1.RecordDepartureRequest
+	28, // 81: familytime.scheduling.v1.SchedulingService.CorrectMovement:input_type -> familytime.scheduling.v1.CorrectMovementRequest
+	30, // 82: familytime.scheduling.v1.SchedulingService.CompleteSession:input_type -> familytime.scheduling.v1.CompleteSessionRequest
+	32, // 83: familytime.scheduling.v1.SchedulingService.RecordNoShow:input_type -> familytime.scheduling.v1.RecordNoShowRequest
+	34, // 84: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:input_type -> familytime.scheduling.v1.WithdrawNoShowRequest
+	36, // 85: familytime.scheduling.v1.SchedulingService.JoinWaitingList:input_type -> familytime.scheduling.v1.JoinWaitingListRequest
+	38, // 86: familytime.scheduling.v1.SchedulingService.OfferPlace:input_type -> familytime.scheduling.v1.OfferPlaceRequest
+	40, // 87: familytime.scheduling.v1.SchedulingService.ListWaitingList:input_type -> familytime.scheduling.v1.ListWaitingListRequest
+	43, // 88: familytime.scheduling.v1.SchedulingService.GetDaySheet:input_type -> familytime.scheduling.v1.GetDaySheetRequest
+	45, // 89: familytime.scheduling.v1.SchedulingService.GetCapacity:input_type -> familytime.scheduling.v1.GetCapacityRequest
+	47, // 90: familytime.scheduling.v1.SchedulingService.AddStaffMember:input_type -> familytime.scheduling.v1.AddStaffMemberRequest
+	49, // 91: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:input_type -> familytime.scheduling.v1.RecordStaffCheckRequest
+	51, // 92: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:input_type -> familytime.scheduling.v1.RemoveStaffMemberRequest
+	53, // 93: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:input_type -> familytime.scheduling.v1.WithdrawStaffLeavingRequest
+	55, // 94: familytime.scheduling.v1.SchedulingService.ListStaff:input_type -> familytime.scheduling.v1.ListStaffRequest
+	1,  // 95: familytime.scheduling.v1.SchedulingService.RegisterCentre:output_type -> familytime.scheduling.v1.RegisterCentreResponse
+	3,  // 96: familytime.scheduling.v1.SchedulingService.UpdateCentre:output_type -> familytime.scheduling.v1.UpdateCentreResponse
+	5,  // 97: familytime.scheduling.v1.SchedulingService.GetCentre:output_type -> familytime.scheduling.v1.GetCentreResponse
+	7,  // 98: familytime.scheduling.v1.SchedulingService.ListCentres:output_type -> familytime.scheduling.v1.ListCentresResponse
+	9,  // 99: familytime.scheduling.v1.SchedulingService.AddRoom:output_type -> familytime.scheduling.v1.AddRoomResponse
+	11, // 100: familytime.scheduling.v1.SchedulingService.ListRooms:output_type -> familytime.scheduling.v1.ListRoomsResponse
+	13, // 101: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:output_type -> familytime.scheduling.v1.DefineOpeningPatternResponse
+	15, // 102: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:output_type -> familytime.scheduling.v1.ListOpeningSessionsResponse
+	17, // 103: familytime.scheduling.v1.SchedulingService.BookSession:output_type -> familytime.scheduling.v1.BookSessionResponse
+	19, // 104: familytime.scheduling.v1.SchedulingService.RescheduleBooking:output_type -> familytime.scheduling.v1.RescheduleBookingResponse
+	21, // 105: familytime.scheduling.v1.SchedulingService.CancelBooking:output_type -> familytime.scheduling.v1.CancelBookingResponse
+	23, // 106: familytime.scheduling.v1.SchedulingService.CheckIn:output_type -> familytime.scheduling.v1.CheckInResponse
+	25, // 107: familytime.scheduling.v1.SchedulingService.RecordArrival:output_type -> familytime.scheduling.v1.RecordArrivalResponse
+	27, // 108: familytime.scheduling.v1.SchedulingService.RecordDeparture:output_type -> familytime.scheduling.v1.RecordDepartureResponse
+	29, // 109: familytime.scheduling.v1.SchedulingService.CorrectMovement:output_type -> familytime.scheduling.v1.CorrectMovementResponse
+	31, // 110: familytime.scheduling.v1.SchedulingService.CompleteSession:output_type -> familytime.scheduling.v1.CompleteSessionResponse
+	33, // 111: familytime.scheduling.v1.SchedulingService.RecordNoShow:output_type -> familytime.scheduling.v1.RecordNoShowResponse
+	35, // 112: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:output_type -> familytime.scheduling.v1.WithdrawNoShowResponse
+	37, // 113: familytime.scheduling.v1.SchedulingService.JoinWaitingList:output_type -> familytime.scheduling.v1.JoinWaitingListResponse
+	39, // 114: familytime.scheduling.v1.SchedulingService.OfferPlace:output_type -> familytime.scheduling.v1.OfferPlaceResponse
+	42, // 115: familytime.scheduling.v1.SchedulingService.ListWaitingList:output_type -> familytime.scheduling.v1.ListWaitingListResponse
+	44, // 116: familytime.scheduling.v1.SchedulingService.GetDaySheet:output_type -> familytime.scheduling.v1.GetDaySheetResponse
+	46, // 117: familytime.scheduling.v1.SchedulingService.GetCapacity:output_type -> familytime.scheduling.v1.GetCapacityResponse
+	48, // 118: familytime.scheduling.v1.SchedulingService.AddStaffMember:output_type -> familytime.scheduling.v1.AddStaffMemberResponse
+	50, // 119: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:output_type -> familytime.scheduling.v1.RecordStaffCheckResponse
+	52, // 120: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:output_type -> familytime.scheduling.v1.RemoveStaffMemberResponse
+	54, // 121: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:output_type -> familytime.scheduling.v1.WithdrawStaffLeavingResponse
+	56, // 122: familytime.scheduling.v1.SchedulingService.ListStaff:output_type -> familytime.scheduling.v1.ListStaffResponse
+	95, // [95:123] is the sub-list for method output_type
+	67, // [67:95] is the sub-list for method input_type
+	67, // [67:67] is the sub-list for extension type_name
+	67, // [67:67] is the sub-list for extension extendee
+	0,  // [0:67] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_scheduling_proto_init() }
@@ -4033,7 +4228,7 @@ func file_familytime_scheduling_v1_scheduling_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_scheduling_v1_scheduling_proto_rawDesc), len(file_familytime_scheduling_v1_scheduling_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   54,
+			NumMessages:   57,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

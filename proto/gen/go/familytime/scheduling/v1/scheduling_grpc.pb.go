@@ -39,6 +39,7 @@ const (
 	SchedulingService_WithdrawNoShow_FullMethodName       = "/familytime.scheduling.v1.SchedulingService/WithdrawNoShow"
 	SchedulingService_JoinWaitingList_FullMethodName      = "/familytime.scheduling.v1.SchedulingService/JoinWaitingList"
 	SchedulingService_OfferPlace_FullMethodName           = "/familytime.scheduling.v1.SchedulingService/OfferPlace"
+	SchedulingService_ListWaitingList_FullMethodName      = "/familytime.scheduling.v1.SchedulingService/ListWaitingList"
 	SchedulingService_GetDaySheet_FullMethodName          = "/familytime.scheduling.v1.SchedulingService/GetDaySheet"
 	SchedulingService_GetCapacity_FullMethodName          = "/familytime.scheduling.v1.SchedulingService/GetCapacity"
 	SchedulingService_AddStaffMember_FullMethodName       = "/familytime.scheduling.v1.SchedulingService/AddStaffMember"
@@ -111,6 +112,10 @@ type SchedulingServiceClient interface {
 	// OfferPlace offers a place (a pattern's room) to a family on the waiting list, the first
 	// unless one is named. Coordinators.
 	OfferPlace(ctx context.Context, in *OfferPlaceRequest, opts ...grpc.CallOption) (*OfferPlaceResponse, error)
+	// ListWaitingList is a centre's waiting list, first first: each family, the kind of contact it
+	// waits for, since when, and why it is passed over for an offer now (a hold, a domestic-abuse
+	// finding), if it is. A waiting list is tens of families: it comes whole. Coordinators.
+	ListWaitingList(ctx context.Context, in *ListWaitingListRequest, opts ...grpc.CallOption) (*ListWaitingListResponse, error)
 	// GetDaySheet is a centre's day: every booking with its room, each party's times, the people
 	// expected by id, and alerts. Those who run the centre's sessions: its coordinators,
 	// volunteers, supervisors and safeguarding lead, never a national role.
@@ -341,6 +346,16 @@ func (c *schedulingServiceClient) OfferPlace(ctx context.Context, in *OfferPlace
 	return out, nil
 }
 
+func (c *schedulingServiceClient) ListWaitingList(ctx context.Context, in *ListWaitingListRequest, opts ...grpc.CallOption) (*ListWaitingListResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListWaitingListResponse)
+	err := c.cc.Invoke(ctx, SchedulingService_ListWaitingList_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *schedulingServiceClient) GetDaySheet(ctx context.Context, in *GetDaySheetRequest, opts ...grpc.CallOption) (*GetDaySheetResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(GetDaySheetResponse)
@@ -474,6 +489,10 @@ type SchedulingServiceServer interface {
 	// OfferPlace offers a place (a pattern's room) to a family on the waiting list, the first
 	// unless one is named. Coordinators.
 	OfferPlace(context.Context, *OfferPlaceRequest) (*OfferPlaceResponse, error)
+	// ListWaitingList is a centre's waiting list, first first: each family, the kind of contact it
+	// waits for, since when, and why it is passed over for an offer now (a hold, a domestic-abuse
+	// finding), if it is. A waiting list is tens of families: it comes whole. Coordinators.
+	ListWaitingList(context.Context, *ListWaitingListRequest) (*ListWaitingListResponse, error)
 	// GetDaySheet is a centre's day: every booking with its room, each party's times, the people
 	// expected by id, and alerts. Those who run the centre's sessions: its coordinators,
 	// volunteers, supervisors and safeguarding lead, never a national role.
@@ -563,6 +582,9 @@ func (UnimplementedSchedulingServiceServer) JoinWaitingList(context.Context, *Jo
 }
 func (UnimplementedSchedulingServiceServer) OfferPlace(context.Context, *OfferPlaceRequest) (*OfferPlaceResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method OfferPlace not implemented")
+}
+func (UnimplementedSchedulingServiceServer) ListWaitingList(context.Context, *ListWaitingListRequest) (*ListWaitingListResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListWaitingList not implemented")
 }
 func (UnimplementedSchedulingServiceServer) GetDaySheet(context.Context, *GetDaySheetRequest) (*GetDaySheetResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetDaySheet not implemented")
@@ -966,6 +988,24 @@ func _SchedulingService_OfferPlace_Handler(srv interface{}, ctx context.Context,
 	return interceptor(ctx, in, info, handler)
 }
 
+func _SchedulingService_ListWaitingList_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListWaitingListRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulingServiceServer).ListWaitingList(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SchedulingService_ListWaitingList_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulingServiceServer).ListWaitingList(ctx, req.(*ListWaitingListRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _SchedulingService_GetDaySheet_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(GetDaySheetRequest)
 	if err := dec(in); err != nil {
@@ -1178,6 +1218,10 @@ var SchedulingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "OfferPlace",
 			Handler:    _SchedulingService_OfferPlace_Handler,
+		},
+		{
+			MethodName: "ListWaitingList",
+			Handler:    _SchedulingService_ListWaitingList_Handler,
 		},
 		{
 			MethodName: "GetDaySheet",

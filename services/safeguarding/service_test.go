@@ -1097,3 +1097,31 @@ func TestRiskDueForReviewIsListed(t *testing.T) {
 	_, err = lead.ListRiskReviews(ctx, &safeguardingv1.ListRiskReviewsRequest{CentreId: g.centre.String(), PageToken: "not-a-token"})
 	require.Equal(t, codes.InvalidArgument, code(t, err))
 }
+
+// A hold or an escalation is taken on the token's lead role, the register not asked (decision
+// 109), but recorded in the role the register gives the caller: not "safeguarding lead" for its
+// contact supervisor, no role for someone not on it; the register's lead is recorded as the lead
+// (review 14, decision 128).
+func TestAProtectiveActionIsRecordedInTheRoleTheRegisterGives(t *testing.T) {
+	g := newRig(t)
+	g.onTheRegister(t, "lead-1", "supervisor-1", "volunteer-1")
+	ctx := t.Context()
+	families := g.families(t, 3)
+	role := func(family uuid.UUID) string {
+		var r *string
+		require.NoError(t, g.db.OwnerPool(t).QueryRow(ctx, "SELECT actor_role FROM events WHERE event_type = $1 AND family_id = $2",
+			"familytime.safeguarding.v1.HoldPlaced", family).Scan(&r))
+		if r == nil {
+			return ""
+		}
+		return *r
+	}
+	for i, who := range []string{"lead-1", "supervisor-1", "nobody-on-the-register"} {
+		_, err := g.as(t, who, auth.RoleSafeguardingLead).PlaceHold(ctx, &safeguardingv1.PlaceHoldRequest{RequestId: uuid.NewString(),
+			CentreId: g.centre.String(), FamilyId: families[i].String(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONDUCT, ReviewBy: review(14)})
+		require.NoError(t, err, "protection never waits on the register: %s", who)
+	}
+	require.Equal(t, "safeguarding_lead", role(families[0]))
+	require.Equal(t, "supervisor", role(families[1]), "the register's contact supervisor, not the lead the token claimed")
+	require.Equal(t, "", role(families[2]), "someone not on the register: no role")
+}

@@ -187,6 +187,17 @@ func (r *Register) Member(account string) (Member, bool) {
 	return *ps[len(ps)-1], true
 }
 
+// RoleOn is the token's role that is the register's own for account on date (a contact supervisor
+// acts as a supervisor), and whether they were on the staff that day.
+func (r *Register) RoleOn(account string, date time.Time) (auth.Role, bool) {
+	for _, m := range r.periods[account] {
+		if !date.Before(m.Joined) && (m.Left.IsZero() || !date.After(m.Left)) {
+			return acts[m.Role][0], true
+		}
+	}
+	return "", false
+}
+
 // Members are each account's period of membership covering on, or their latest when none covers
 // it, by role and account id. Someone not on the staff now is listed when their period covers on
 // (they were on the staff that day), and otherwise only with includeLeft.

@@ -83,6 +83,9 @@ func (a *App) ChangeConcern(ctx context.Context, centre, id uuid.UUID, md events
 	if err != nil {
 		return nil, nil, err
 	}
+	if md, err = a.inRegisteredRole(ctx, centre, md); err != nil {
+		return nil, nil, err
+	}
 	expected := k.Version()
 	msgs, err := decide(k, a.today())
 	if err != nil {

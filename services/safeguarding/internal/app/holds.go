@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/safeguarding/internal/adapters"
 	"github.com/familytime/familytime/services/safeguarding/internal/domain"
@@ -41,6 +42,9 @@ func (a *App) PlaceHold(ctx context.Context, family uuid.UUID, n domain.NewHold,
 	}
 	h, err := a.loadHolds(ctx, family)
 	if err != nil {
+		return domain.Hold{}, nil, err
+	}
+	if md, err = a.inRegisteredRole(ctx, n.Centre, md); err != nil {
 		return domain.Hold{}, nil, err
 	}
 	expected, id := h.Version(), uuid.New()
@@ -121,4 +125,26 @@ func (a *App) Holds(ctx context.Context, centre, family uuid.UUID, withLifted, o
 		before = a.today()
 	}
 	return a.records.Holds(ctx, centre, family, withLifted, before, pageSize(size), token)
+}
+
+// inRegisteredRole is md with the role a protective action is recorded in: one the centre's staff
+// register gives the caller that day. A hold or an escalation is decided on the token's role, the
+// register not asked (decision 109: protection never waits on paperwork), but the record does not
+// say "safeguarding lead" of someone the register has as a contact supervisor (review 14): it
+// records the role the register gives them, or none when they are not on it that day.
+func (a *App) inRegisteredRole(ctx context.Context, centre uuid.UUID, md eventstore.Metadata) (eventstore.Metadata, error) {
+	if md.ActorRole != string(auth.RoleSafeguardingLead) {
+		return md, nil
+	}
+	register, err := a.records.StaffRegister(ctx, centre)
+	if err != nil {
+		return md, err
+	}
+	today := a.today()
+	if register.ActsAs(md.Actor, today, auth.RoleSafeguardingLead) == nil {
+		return md, nil
+	}
+	role, _ := register.RoleOn(md.Actor, today)
+	md.ActorRole = string(role)
+	return md, nil
 }

@@ -679,7 +679,7 @@ func (s *schedule) movement(verb string) *cobra.Command {
 		at      string
 		people  []string
 	)
-	short := "Record a party's arrival (a late arrival shortens the session, never extends it; whom it names is checked in)"
+	short := "Record a party's arrival (a late arrival shortens the session, never extends it)"
 	if verb == "depart" {
 		short = "Record a party's departure (for the children, who collected them; also when a hold called the session off with them inside)"
 	}

@@ -86,13 +86,12 @@ func (a *App) RecordArrival(ctx context.Context, centre uuid.UUID, m Movement, m
 	if err != nil {
 		return nil, 0, nil, err
 	}
-	events := append([]proto.Message{ev}, f.AdmitArrived(m.Booking, m.People, at)...)
 	lost := 0
 	if m.Party == schedulingv1.Party_PARTY_CHILDREN || m.Party == schedulingv1.Party_PARTY_VISITING {
 		start, _ := b.Held()
 		lost = int(start.Sub(b.ChildrenArrive).Minutes())
 	}
-	return b, lost, uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, events...)
+	return b, lost, uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
 }
 
 // RecordDeparture records a party's departure.

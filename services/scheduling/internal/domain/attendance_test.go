@@ -397,21 +397,3 @@ func TestAPartyThatLeftIsNotLetBackIn(t *testing.T) {
 		require.Equal(t, "ALREADY_LEFT", refusal)
 	}
 }
-
-// The people a party's arrival names who were not checked in at the door are checked in with it:
-// the day sheet does not say both parties arrived and nobody in (review 14). Someone already in is
-// not checked in twice.
-func TestAnArrivalChecksInWhomItNames(t *testing.T) {
-	g := newRig(t)
-	b := g.book(t, day(2026, 1, 10), g.shared, jan)
-	_, _, _, _, err := g.family.CheckIn(b.ID, resident, at(2026, 1, 10, 10, 10))
-	require.NoError(t, err)
-	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), []uuid.UUID{resident, child1, child2}, at(2026, 1, 10, 10, 16))
-	require.NoError(t, err)
-	ins := g.family.AdmitArrived(b.ID, []uuid.UUID{resident, child1, child2}, at(2026, 1, 10, 10, 15))
-	require.Len(t, ins, 2, "the children, not the resident parent already in")
-	require.Equal(t, child1.String(), ins[0].(*schedulingv1.PersonCheckedIn).GetPersonId())
-	require.Equal(t, schedulingv1.PersonRole_PERSON_ROLE_CHILD, ins[0].(*schedulingv1.PersonCheckedIn).GetRole())
-	require.ElementsMatch(t, []uuid.UUID{resident, child1, child2}, b.CheckedIn)
-	require.Empty(t, g.family.AdmitArrived(b.ID, []uuid.UUID{child1}, at(2026, 1, 10, 10, 15)), "nobody twice")
-}

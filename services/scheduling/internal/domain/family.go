@@ -778,30 +778,6 @@ func (f *Family) Arrive(id uuid.UUID, party schedulingv1.Party, at time.Time, pe
 	return b, ev, nil
 }
 
-// AdmitArrived checks in, at at, the people a party's arrival named who were not checked in at the
-// door (review 14: the day sheet said both parties arrived and nobody in). They are named for the
-// family, as the arrival checked; the check-in is the record that they were admitted, which the
-// day sheet counts and referral's erasure guard reads. Call it once Arrive has recorded the
-// arrival; it returns the check-ins, none when all were checked in.
-func (f *Family) AdmitArrived(id uuid.UUID, people []uuid.UUID, at time.Time) []proto.Message {
-	b, err := f.Booking(id)
-	if err != nil {
-		return nil
-	}
-	var out []proto.Message
-	for _, p := range people {
-		role, named := f.role(p)
-		if !named || slices.Contains(b.CheckedIn, p) {
-			continue
-		}
-		in := &schedulingv1.PersonCheckedIn{BookingId: id.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(),
-			PersonId: p.String(), Role: role, At: timestamppb.New(at)}
-		f.mustApply(in)
-		out = append(out, in)
-	}
-	return out
-}
-
 // Depart records a party's departure at at, with who took the children (or who of the visiting
 // party left). A booking cancelled while people were in the building (a hold placed during the
 // session) takes departures too (decision 111): the session is called off, but the children

@@ -35,20 +35,27 @@ func (g *rig) readyBringing(t *testing.T) family {
 	return f
 }
 
+// bookedFirstSaturday is a family whose resident parent brings and collects the children, booked
+// into the first Saturday's session (saturday(0)), and a client of a volunteer at the door.
+func bookedFirstSaturday(t *testing.T) (g *rig, f family, booking string, door schedulingv1.SchedulingServiceClient) {
+	t.Helper()
+	g = newRig(t, monday)
+	pattern, rooms := g.timetable(t, saturday(0), false, 2)
+	f = g.readyBringing(t)
+	door = g.door(t)
+	booked, err := book(t.Context(), g.client(t, auth.RoleCoordinator), &schedulingv1.BookSessionRequest{CentreId: g.centre.String(),
+		FamilyId: f.id.String(), PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[0]})
+	require.NoError(t, err)
+	return g, f, booked.GetBooking().GetBookingId(), door
+}
+
 // What the reviewer did at the door of a running centre: the resident parent recorded as the
 // visiting party, the children brought and collected by nobody, an arrival at 00:01 for a
 // session opening at 10:00. Each is refused, saying why, and appends nothing; the day sheet
 // calls the resident parent who only brings and collects the resident parent.
 func TestAttendanceRecordsTheRightPeopleAtPossibleTimes(t *testing.T) {
-	g := newRig(t, monday)
-	pattern, rooms := g.timetable(t, saturday(0), false, 2)
-	f := g.readyBringing(t)
-	c, door := g.client(t, auth.RoleCoordinator), g.door(t)
+	g, f, b, door := bookedFirstSaturday(t)
 	ctx := t.Context()
-	booked, err := book(ctx, c, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: f.id.String(),
-		PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[0]})
-	require.NoError(t, err)
-	b := booked.GetBooking().GetBookingId()
 
 	g.clock.Set(london(2026, 1, 10, 10, 20))
 	arrive := func(party schedulingv1.Party, at *schedulingv1.LocalTime, people ...uuid.UUID) error {
@@ -90,7 +97,7 @@ func TestAttendanceRecordsTheRightPeopleAtPossibleTimes(t *testing.T) {
 
 	require.NoError(t, arrive(schedulingv1.Party_PARTY_VISITING, &schedulingv1.LocalTime{Hour: 10}, f.visiting))
 	require.NoError(t, arrive(schedulingv1.Party_PARTY_CHILDREN, nil, f.resident, f.child))
-	_, err = door.RecordDeparture(ctx, &schedulingv1.RecordDepartureRequest{CentreId: g.centre.String(), BookingId: b,
+	_, err := door.RecordDeparture(ctx, &schedulingv1.RecordDepartureRequest{CentreId: g.centre.String(), BookingId: b,
 		Party: schedulingv1.Party_PARTY_CHILDREN, RequestId: uuid.NewString()})
 	code, got := field(err)
 	require.Equal(t, codes.InvalidArgument, code)
@@ -282,17 +289,10 @@ func TestASessionWithoutContactIsCancelledNotCompleted(t *testing.T) {
 // correction stays in the family's stream beside the record it corrects. A bad correction is
 // refused and appends nothing.
 func TestATappedDepartureIsWithdrawnAtTheDoor(t *testing.T) {
-	g := newRig(t, monday)
-	pattern, rooms := g.timetable(t, saturday(0), false, 2)
-	f := g.readyBringing(t)
-	c, door := g.client(t, auth.RoleCoordinator), g.door(t)
+	g, f, b, door := bookedFirstSaturday(t)
 	ctx := t.Context()
-	booked, err := book(ctx, c, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: f.id.String(),
-		PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[0]})
-	require.NoError(t, err)
-	b := booked.GetBooking().GetBookingId()
 	g.clock.Set(london(2026, 1, 10, 10, 20))
-	_, err = door.RecordArrival(ctx, &schedulingv1.RecordArrivalRequest{CentreId: g.centre.String(), BookingId: b,
+	_, err := door.RecordArrival(ctx, &schedulingv1.RecordArrivalRequest{CentreId: g.centre.String(), BookingId: b,
 		Party: schedulingv1.Party_PARTY_VISITING, PersonIds: []string{f.visiting.String()}, RequestId: uuid.NewString()})
 	require.NoError(t, err)
 	_, err = door.RecordArrival(ctx, &schedulingv1.RecordArrivalRequest{CentreId: g.centre.String(), BookingId: b,
@@ -356,15 +356,8 @@ func TestATappedDepartureIsWithdrawnAtTheDoor(t *testing.T) {
 // no-show is withdrawn, the booking is booked again on the day sheet, their arrival is recorded,
 // and a retry records nothing twice (decision 127).
 func TestANoShowIsWithdrawnWhenThePartyComesAfterAll(t *testing.T) {
-	g := newRig(t, monday)
-	pattern, rooms := g.timetable(t, saturday(0), false, 2)
-	f := g.readyBringing(t)
-	c, door := g.client(t, auth.RoleCoordinator), g.door(t)
+	g, f, b, door := bookedFirstSaturday(t)
 	ctx := t.Context()
-	booked, err := book(ctx, c, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: f.id.String(),
-		PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[0]})
-	require.NoError(t, err)
-	b := booked.GetBooking().GetBookingId()
 	g.clock.Set(london(2026, 1, 10, 10, 20))
 	noShow, err := door.RecordNoShow(ctx, &schedulingv1.RecordNoShowRequest{CentreId: g.centre.String(), BookingId: b,
 		Party: schedulingv1.Party_PARTY_VISITING, RequestId: uuid.NewString()})

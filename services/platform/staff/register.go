@@ -192,7 +192,10 @@ func (r *Register) Member(account string) (Member, bool) {
 func (r *Register) RoleOn(account string, date time.Time) (auth.Role, bool) {
 	for _, m := range r.periods[account] {
 		if !date.Before(m.Joined) && (m.Left.IsZero() || !date.After(m.Left)) {
-			return acts[m.Role][0], true
+			if roles := acts[m.Role]; len(roles) > 0 {
+				return roles[0], true
+			}
+			return "", true
 		}
 	}
 	return "", false

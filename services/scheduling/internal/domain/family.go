@@ -1020,7 +1020,10 @@ func (f *Family) NoShow(id uuid.UUID, party schedulingv1.Party, explained bool, 
 		return nil, nil, nil, err
 	}
 	if now.Before(b.due(party)) {
-		return nil, nil, nil, ErrSessionNotBegun
+		// Said of the party, not the session: the visiting parent's part may have begun while the
+		// children are not yet due (review 14).
+		return nil, nil, nil, problem.Rule(ErrSessionNotBegun.Reason, fmt.Sprintf("%s not due until %s: a no-show is recorded once they were due",
+			partyDue(party), ClockAt(b.due(party), b.loc)))
 	}
 	if _, ok := b.Arrived[party]; ok {
 		return nil, nil, nil, ErrPartyArrived
@@ -1090,6 +1093,14 @@ func (f *Family) WithdrawNoShow(id uuid.UUID, now time.Time) (*Booking, *schedul
 		UnexplainedCount: int32(count)}
 	f.mustApply(ev)
 	return b, ev, nil
+}
+
+// partyDue names a party as a no-show's refusal says it is not yet due.
+func partyDue(p schedulingv1.Party) string {
+	if p == schedulingv1.Party_PARTY_VISITING {
+		return "the visiting parent is"
+	}
+	return "the children are"
 }
 
 // admittedFor is someone admitted at the door for the booking who shows the party came: the

@@ -535,6 +535,9 @@ func TestTwoUnexplainedNoShowsReleaseThePlace(t *testing.T) {
 
 	_, _, _, err := g.family.NoShow(first.ID, schedulingv1.Party_PARTY_VISITING, false, at(2026, 1, 10, 9, 50))
 	rule(t, err, "SESSION_NOT_STARTED")
+	require.ErrorContains(t, err, "the visiting parent is not due until 10:00")
+	_, _, _, err = g.family.NoShow(first.ID, schedulingv1.Party_PARTY_CHILDREN, true, at(2026, 1, 10, 10, 5))
+	require.ErrorContains(t, err, "the children are not due until 10:15", "the visiting parent's part has begun; the children's has not (review 14)")
 	_, events, released, err := g.family.NoShow(first.ID, schedulingv1.Party_PARTY_VISITING, false, at(2026, 1, 10, 10, 20))
 	require.NoError(t, err)
 	require.Nil(t, released)

@@ -30,24 +30,41 @@ func (a *App) Accept(ctx context.Context, id, centre uuid.UUID, st commonv1.Serv
 	if err != nil {
 		return Decision{}, err
 	}
+	dec, err := a.changeUnlessHeld(ctx, id, centre, checked, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+		return r.Accept(st, c.Services, today)
+	})
+	if err != nil {
+		return dec, err
+	}
+	return a.warn(dec, c), nil
+}
+
+// changeUnlessHeld is change for a decision that lets a family come (accepting, waitlisting):
+// refused while a possible duplicate of the referral is under a safeguarding hold, unless a person
+// checked it is not the same family (duplicatesUnderHold), when the decision's event says so and
+// its commit is guarded against the held referrals: a hold placed or lifted meanwhile makes it be
+// decided again (decision 128).
+func (a *App) changeUnlessHeld(ctx context.Context, id, centre uuid.UUID, checked bool, md eventstore.Metadata,
+	decide func(r *domain.Referral, today time.Time) ([]proto.Message, error)) (Decision, error) {
 	var held []*domain.Referral
 	dec, err := a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
-		var events []proto.Message
 		var err error
 		if held, err = a.duplicatesUnderHold(ctx, r, checked); err != nil {
 			return nil, err
 		}
-		events, err = r.Accept(st, c.Services, today)
+		events, err := decide(r, today)
 		if len(held) > 0 {
 			domain.CheckedNotTheFamilyUnderHold(events)
 		}
 		return events, err
 	})
-	if err != nil {
-		return dec, err
+	if err == nil && dec.Work != nil {
+		for _, o := range held {
+			stream := domain.StreamID(o.ID())
+			dec.Work.Guard(stream, stream, o.Version())
+		}
 	}
-	guardUnheld(dec, held)
-	return a.warn(dec, c), nil
+	return dec, err
 }
 
 // duplicatesUnderHold refuses a decision on r while a possible duplicate of it (a referral at the
@@ -75,18 +92,6 @@ func (a *App) duplicatesUnderHold(ctx context.Context, r *domain.Referral, check
 	return held, nil
 }
 
-// guardUnheld makes the decision commit only if the referrals under a hold it was checked against
-// are as they were read: a hold placed or lifted meanwhile makes it be decided again.
-func guardUnheld(dec Decision, held []*domain.Referral) {
-	if dec.Work == nil {
-		return
-	}
-	for _, o := range held {
-		stream := domain.StreamID(o.ID())
-		dec.Work.Guard(stream, stream, o.Version())
-	}
-}
-
 // Waitlist puts the family on the centre's waiting list, for a kind of contact (unspecified: the
 // kind the referral asks for, or supervised after a domestic-abuse finding) that the centre
 // offers and the screening allows, as Accept checks it.
@@ -95,23 +100,12 @@ func (a *App) Waitlist(ctx context.Context, id, centre uuid.UUID, st commonv1.Se
 	if err != nil {
 		return Decision{}, err
 	}
-	var held []*domain.Referral
-	dec, err := a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
-		var events []proto.Message
-		var err error
-		if held, err = a.duplicatesUnderHold(ctx, r, checked); err != nil {
-			return nil, err
-		}
-		events, err = r.Waitlist(st, c.Services, today)
-		if len(held) > 0 {
-			domain.CheckedNotTheFamilyUnderHold(events)
-		}
-		return events, err
+	dec, err := a.changeUnlessHeld(ctx, id, centre, checked, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+		return r.Waitlist(st, c.Services, today)
 	})
 	if err != nil {
 		return dec, err
 	}
-	guardUnheld(dec, held)
 	return a.warn(dec, c), nil
 }
 

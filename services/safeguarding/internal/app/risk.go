@@ -133,17 +133,16 @@ func (a *App) RiskReviews(ctx context.Context, centre uuid.UUID, dueBy time.Time
 		due = append(due, RiskReview{Risk: r, Overdue: r.Provisional() || r.Due().Before(today)})
 	}
 	key := func(x RiskReview) (string, uuid.UUID) { return x.Risk.Due().Format(time.DateOnly), x.Risk.Family() }
-	slices.SortFunc(due, func(x, y RiskReview) int {
-		kx, ix := key(x)
-		ky, iy := key(y)
-		return cmp.Or(strings.Compare(kx, ky), bytes.Compare(ix[:], iy[:]))
-	})
-	if after != (paging.After{}) {
-		due = slices.DeleteFunc(due, func(x RiskReview) bool {
-			k, id := key(x)
-			return cmp.Or(strings.Compare(k, after.Key), bytes.Compare(id[:], after.ID[:])) <= 0
-		})
+	// order compares by the page key, as paging.Trim's tokens name a place in the list.
+	order := func(x RiskReview, k string, id uuid.UUID) int {
+		xk, xid := key(x)
+		return cmp.Or(strings.Compare(xk, k), bytes.Compare(xid[:], id[:]))
 	}
+	slices.SortFunc(due, func(x, y RiskReview) int {
+		k, id := key(y)
+		return order(x, k, id)
+	})
+	due = slices.DeleteFunc(due, func(x RiskReview) bool { return after != (paging.After{}) && order(x, after.Key, after.ID) <= 0 })
 	size = pageSize(size)
 	page, next := paging.Trim(due[:min(len(due), size+1)], size, key)
 	return page, next, nil

@@ -1206,9 +1206,7 @@ func (f *Family) apply(ev proto.Message) error {
 		b := f.bookings[uuid.MustParse(e.GetBookingId())]
 		b.Arrived[e.GetParty()] = e.GetAt().AsTime()
 		if e.GetParty() == schedulingv1.Party_PARTY_CHILDREN {
-			for _, p := range e.GetPersonIds() {
-				b.BroughtIn = append(b.BroughtIn, uuid.MustParse(p))
-			}
+			b.BroughtIn = append(b.BroughtIn, parsed(e.GetPersonIds())...)
 		}
 	case *schedulingv1.PartyDeparted:
 		f.bookings[uuid.MustParse(e.GetBookingId())].Departed[e.GetParty()] = e.GetAt().AsTime()
@@ -1218,10 +1216,7 @@ func (f *Family) apply(ev proto.Message) error {
 		if e.GetMovement() == schedulingv1.Movement_MOVEMENT_ARRIVAL {
 			recorded = b.Arrived
 			if e.GetParty() == schedulingv1.Party_PARTY_CHILDREN {
-				b.BroughtIn = nil
-				for _, p := range e.GetPersonIds() {
-					b.BroughtIn = append(b.BroughtIn, uuid.MustParse(p))
-				}
+				b.BroughtIn = parsed(e.GetPersonIds()) // the corrected arrival's people, in place of the recorded
 			}
 		}
 		if e.GetAt() == nil {
@@ -1294,6 +1289,15 @@ func bookingOf(e *schedulingv1.SessionBooked) *Booking {
 		Status:  schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED,
 		Arrived: map[schedulingv1.Party]time.Time{}, Departed: map[schedulingv1.Party]time.Time{}}
 	return b
+}
+
+// parsed is ids read back from an event (ids always wrote them, so they parse).
+func parsed(ss []string) []uuid.UUID {
+	var out []uuid.UUID
+	for _, s := range ss {
+		out = append(out, uuid.MustParse(s))
+	}
+	return out
 }
 
 func ids(us []uuid.UUID) []string {

@@ -350,27 +350,28 @@ var effects = map[string]func(f *Fold, a []any){
 		if !left.Valid {
 			return // joined_on <= NULL holds for no row
 		}
-		var latest *staffRow // the latest period that began by the last day, as the statement picks it
-		for _, p := range f.staff[[2]uuid.UUID{argUUID(a[0]), argUUID(a[1])}] {
-			if p.joinedOn.Valid && !p.joinedOn.Time.After(left.Time) && (latest == nil || p.joinedOn.Time.After(latest.joinedOn.Time)) {
-				latest = p
-			}
-		}
-		if latest != nil {
+		if latest := f.latestPeriod(a, left); latest != nil {
 			latest.leftOn = left
 		}
 	},
 	"staff_stays": func(f *Fold, a []any) {
-		var latest *staffRow // the latest period, as the statement picks it
-		for _, p := range f.staff[[2]uuid.UUID{argUUID(a[0]), argUUID(a[1])}] {
-			if p.joinedOn.Valid && (latest == nil || p.joinedOn.Time.After(latest.joinedOn.Time)) {
-				latest = p
-			}
-		}
-		if latest != nil {
+		if latest := f.latestPeriod(a, pgtype.Date{}); latest != nil {
 			latest.leftOn = pgtype.Date{}
 		}
 	},
+}
+
+// latestPeriod is the latest period of a (centre, member), a's first two arguments, that began by
+// until (any, when until is not valid), as the staff statements pick it.
+func (f *Fold) latestPeriod(a []any, until pgtype.Date) *staffRow {
+	var latest *staffRow
+	for _, p := range f.staff[[2]uuid.UUID{argUUID(a[0]), argUUID(a[1])}] {
+		if p.joinedOn.Valid && (!until.Valid || !p.joinedOn.Time.After(until.Time)) &&
+			(latest == nil || p.joinedOn.Time.After(latest.joinedOn.Time)) {
+			latest = p
+		}
+	}
+	return latest
 }
 
 func init() {

@@ -1040,8 +1040,8 @@ func TestALeadReviewsAHoldAndItContinues(t *testing.T) {
 	require.Equal(t, before, g.events(t))
 }
 
-// The lead's and the coordinator's list of risk to look at (decision 126): a screen no person has
-// confirmed, and assessments due for review by a date, the earliest due first; an assessment not
+// The lead's and the coordinator's list of risk to look at (decision 126): an amber or red screen no
+// person has assessed, and assessments due for review by a date, the earliest due first; an assessment not
 // yet due is left out until its date comes, and listed overdue after it; a case ended at
 // referral is left out. A volunteer is not allowed the list; a bad date or page token is refused.
 func TestRiskDueForReviewIsListed(t *testing.T) {
@@ -1050,7 +1050,15 @@ func TestRiskDueForReviewIsListed(t *testing.T) {
 	g := newRig(t, clk)
 	g.theUsualStaff(t)
 	ctx := t.Context()
-	f := g.families(t, 4)
+	f := g.families(t, 4) // each screened green from its referral's answers
+	red := uuid.New()     // an injunction disclosed: screened red, for the lead to assess
+	g.other(t, "referral", red, g.centre, &referralv1.ReferralReceived{ReferralId: uuid.NewString(), FamilyId: red.String(),
+		CentreId: g.centre.String(), ReceivedOn: review(0), Facts: &referralv1.ReferralFacts{Risk: &referralv1.RiskAnswers{Injunction: true}}})
+	require.Eventually(t, func() bool {
+		var n int
+		err := g.db.OwnerPool(t).QueryRow(ctx, "SELECT count(*) FROM families WHERE family_id = $1", red).Scan(&n)
+		return err == nil && n == 1
+	}, 30*time.Second, 20*time.Millisecond)
 	lead, coordinator := g.as(t, "lead-1", auth.RoleSafeguardingLead), g.as(t, "coordinator-1", auth.RoleCoordinator)
 	for i, days := range []int{30, 90, 10} {
 		_, err := lead.AssessRisk(ctx, &safeguardingv1.AssessRiskRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
@@ -1085,10 +1093,10 @@ func TestRiskDueForReviewIsListed(t *testing.T) {
 			}
 		}
 	}
-	require.Equal(t, []listed{{f[3], true}}, list(lead, nil), "today: the screen no person has confirmed")
-	require.Equal(t, []listed{{f[3], true}, {f[0], false}}, list(coordinator, review(40)), "within 40 days: and the review due in 30, page by page")
+	require.Equal(t, []listed{{red, true}}, list(lead, nil), "today: the red screen no person has assessed; not f[3]'s green one")
+	require.Equal(t, []listed{{red, true}, {f[0], false}}, list(coordinator, review(40)), "within 40 days: and the review due in 30, page by page")
 	require.NoError(t, clk.Set(now.AddDate(0, 0, 31)))
-	require.Equal(t, []listed{{f[3], true}, {f[0], true}}, list(lead, nil), "a month on: the review has passed; the ended case is never listed")
+	require.Equal(t, []listed{{red, true}, {f[0], true}}, list(lead, nil), "a month on: the review has passed; the ended case is never listed")
 
 	_, err := g.as(t, "volunteer-1", auth.RoleVolunteer).ListRiskReviews(ctx, &safeguardingv1.ListRiskReviewsRequest{CentreId: g.centre.String()})
 	require.Equal(t, codes.PermissionDenied, code(t, err))

@@ -140,7 +140,7 @@ func (s *safeguardingCommand) riskReviews() *cobra.Command {
 		Use:   "reviews",
 		Short: "The families whose risk is due for a person's look: screens not yet confirmed, assessments due for review",
 		Long: `reviews lists the families at the centre whose risk a person must look at, the earliest due first:
-a referral's provisional screen no person has confirmed or changed yet (due the day it was made),
+a referral's provisional screen, amber or red, no person has assessed yet (due the day it was made),
 and assessments whose review date is --due-by or earlier (default today). OVERDUE says the review
 date has passed, or the screen is still provisional. Cases declined, withdrawn or ended at
 referral, and families erased, are left out. Review one with familytime safeguarding risk.

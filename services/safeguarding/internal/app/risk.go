@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/paging"
@@ -103,7 +104,7 @@ type RiskReview struct {
 }
 
 // RiskReviews reads a page of the families at the centre whose risk a person must look at by
-// dueBy (zero: the centre's date today): a provisional screen no person has confirmed or changed,
+// dueBy (zero: the centre's date today): an amber or red provisional screen no person has assessed,
 // or an assessment whose review date is dueBy or earlier; by the day each fell due (Risk.Due), the
 // earliest first, and the next page's token. Families whose case closed at referral, or whose data
 // was erased, are left out. Each open family's risk stream is read and folded: a centre has tens
@@ -127,7 +128,15 @@ func (a *App) RiskReviews(ctx context.Context, centre uuid.UUID, dueBy time.Time
 		if err != nil {
 			return nil, "", err
 		}
-		if !r.Known() || r.CentreID() != centre || (!r.Provisional() && r.Due().After(dueBy)) {
+		switch {
+		case !r.Known() || r.CentreID() != centre:
+			continue
+		case r.Provisional() && r.Rating() == safeguardingv1.RiskRating_RISK_RATING_GREEN:
+			// A green screen of the referral's answers names no risk, and the coordinator's
+			// screening in referral looks at it: every family of a demo centre was listed as
+			// unconfirmed. The lead is asked to assess the amber and red ones.
+			continue
+		case !r.Provisional() && r.Due().After(dueBy):
 			continue
 		}
 		due = append(due, RiskReview{Risk: r, Overdue: r.Provisional() || r.Due().Before(today)})

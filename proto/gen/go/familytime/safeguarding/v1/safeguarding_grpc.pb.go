@@ -114,7 +114,7 @@ type SafeguardingServiceClient interface {
 	ListOpenReports(ctx context.Context, in *ListOpenReportsRequest, opts ...grpc.CallOption) (*ListOpenReportsResponse, error)
 	// ListRiskReviews lists the families at a centre whose risk a person must look at: those whose
 	// assessment is due for review by a date (today if unset), the overdue first, and those with
-	// only the referral's provisional screen, which a person has yet to confirm or change. Cases
+	// only the referral's provisional screen, amber or red, which a person has yet to assess. Cases
 	// declined, withdrawn or ended, and families erased, are left out. Safeguarding leads and
 	// coordinators.
 	ListRiskReviews(ctx context.Context, in *ListRiskReviewsRequest, opts ...grpc.CallOption) (*ListRiskReviewsResponse, error)
@@ -445,7 +445,7 @@ type SafeguardingServiceServer interface {
 	ListOpenReports(context.Context, *ListOpenReportsRequest) (*ListOpenReportsResponse, error)
 	// ListRiskReviews lists the families at a centre whose risk a person must look at: those whose
 	// assessment is due for review by a date (today if unset), the overdue first, and those with
-	// only the referral's provisional screen, which a person has yet to confirm or change. Cases
+	// only the referral's provisional screen, amber or red, which a person has yet to assess. Cases
 	// declined, withdrawn or ended, and families erased, are left out. Safeguarding leads and
 	// coordinators.
 	ListRiskReviews(context.Context, *ListRiskReviewsRequest) (*ListRiskReviewsResponse, error)

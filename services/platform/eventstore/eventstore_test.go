@@ -459,3 +459,25 @@ func TestLoadReadsWhatWasAppendedSince(t *testing.T) {
 		require.Equal(t, int64(i+1), e.Version)
 	}
 }
+
+// Two writers in one process read a stream at version 1 and each decide an append on it. The
+// second commits while the first is between reading the head and numbering its event, and its
+// head is cached. The first must still be numbered 2, and so refused, never numbered 3 after an
+// event its decision never saw (the race a hold's reaction once lost to a booking).
+func TestAnAppendLandsAtTheVersionItWasDecidedOnOrNotAtAll(t *testing.T) {
+	store, _ := newStore(t)
+	ctx := t.Context()
+	_, err := store.Append(ctx, "contended", eventstore.NoStream, counter(t, 0))
+	require.NoError(t, err)
+	var second error
+	eventstore.AfterHeadsRead(t, func() { _, second = store.Append(ctx, "contended", 1, counter(t, 2)) })
+	_, first := store.Append(ctx, "contended", 1, counter(t, 1))
+	require.NoError(t, second, "the second writer commits first")
+	require.ErrorIs(t, first, eventstore.ErrVersionConflict, "the first was decided on version 1, which is gone")
+	loaded, err := store.Load(ctx, "contended")
+	require.NoError(t, err)
+	require.Len(t, loaded, 2)
+	m, err := loaded[1].Decode()
+	require.NoError(t, err)
+	require.Equal(t, int64(2), m.(*testingv1.CounterIncremented).GetValue())
+}

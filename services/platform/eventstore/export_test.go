@@ -2,6 +2,7 @@ package eventstore
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 )
 
@@ -41,3 +42,16 @@ func ChainHash(previous []byte, r *RecordedEvent) []byte {
 
 // SetResolveTimeout bounds how long the store asks about a commit whose answer was lost.
 func (s *Store) SetResolveTimeout(d time.Duration) { s.resolveWithin = d }
+
+// AfterHeadsRead runs f once, in the next prepare, between reading the heads of the streams a
+// unit appends to and numbering its events; f may itself append. The hook is removed when the
+// test ends.
+func AfterHeadsRead(t interface{ Cleanup(func()) }, f func()) {
+	var fired atomic.Bool
+	testHookHeadsRead = func() {
+		if fired.CompareAndSwap(false, true) {
+			f()
+		}
+	}
+	t.Cleanup(func() { testHookHeadsRead = nil })
+}

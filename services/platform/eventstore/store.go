@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -223,6 +224,10 @@ func (g *eventIDs) next() uuid.UUID {
 	return id
 }
 
+// testHookHeadsRead, set only by tests, runs in prepare once the heads are known: where another
+// writer's commit can land between reading a head and numbering events after it.
+var testHookHeadsRead func()
+
 // querier reads stream heads: the pool, or a transaction's connection.
 type querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
@@ -230,14 +235,22 @@ type querier interface {
 
 // prepare numbers and chains the events. It reads the heads of streams it has not seen append
 // before; the head of version N of a stream never changes, so a cached head is always right, and
-// a stale expectation is caught by the (stream_id, version) unique key.
+// a stale expectation is caught by the (stream_id, version) unique key. The cache is read once
+// per stream: another writer's commit may cache a newer head at any moment, and numbering the
+// events after that head would append a decision taken on version N after version N+1, which
+// the unique key could no longer catch.
 func (s *Store) prepare(ctx context.Context, q querier, uow *UnitOfWork) ([]RecordedEvent, error) {
 	want := map[string]int64{}
+	cached := map[string]head{}
 	for _, a := range uow.appends {
 		if _, seen := want[a.stream]; seen || a.expected == NoStream {
 			continue
 		}
+		if _, seen := cached[a.stream]; seen {
+			continue
+		}
 		if h, ok := s.heads.get(a.stream); ok && h.version == a.expected {
+			cached[a.stream] = h
 			continue
 		}
 		want[a.stream] = a.expected
@@ -246,6 +259,10 @@ func (s *Store) prepare(ctx context.Context, q querier, uow *UnitOfWork) ([]Reco
 	if err != nil {
 		return nil, err
 	}
+	if testHookHeadsRead != nil {
+		testHookHeadsRead()
+	}
+	maps.Copy(heads, cached)
 	now := s.now().UTC().Truncate(time.Microsecond)
 	uow.StampTrace(ctx)
 	next := map[string]head{} // streams appended to twice in one unit of work
@@ -263,9 +280,7 @@ func (s *Store) prepare(ctx context.Context, q querier, uow *UnitOfWork) ([]Reco
 		case a.expected == NoStream:
 			h = head{version: 0, hash: genesis[:]}
 		default:
-			if h, ok = heads[a.stream]; !ok {
-				h, _ = s.heads.get(a.stream)
-			}
+			h = heads[a.stream]
 		}
 		for _, e := range a.events {
 			if e.ID == uuid.Nil {

@@ -259,7 +259,9 @@ func TestJoinWaitingListRacingTheCaseEndingLeavesNoEndedFamilyOnTheList(t *testi
 	require.NoError(t, err)
 	waiting := func(n int) func() bool {
 		return func() bool {
-			return g.count(t, `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`) == n
+			// This database's waits only: other tests' databases share the server.
+			return g.count(t, `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+				AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`) == n
 		}
 	}
 	g.referral.publish(t, "referral-"+referral.String(), family, g.centre, &referralv1.CaseEnded{ReferralId: referral.String(),

@@ -56,7 +56,8 @@ func TestGuardedUnitsOfOneKeyCannotBothCommit(t *testing.T) {
 		})
 		require.Eventually(t, func() bool {
 			var waiting int
-			require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`).Scan(&waiting))
+			require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+			AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`).Scan(&waiting))
 			return waiting == 2
 		}, 10*time.Second, 5*time.Millisecond, "both units appended and wait for the guard's lock")
 		_, err = holder.Exec(ctx, `SELECT pg_advisory_unlock($1, hashtext($2))`, int32(0x4654), key)
@@ -105,6 +106,8 @@ func TestSharedGuardsWaitOnlyForTheLock(t *testing.T) {
 	// A change holding the key alone moves the stream; a unit that read it before waits, then
 	// finds it moved.
 	locked, proceed, changed := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	letProceed := sync.OnceFunc(func() { close(proceed) })
+	t.Cleanup(letProceed) // a failed check must not leave the transaction open, and the test hanging
 	go func() {
 		_, err := eventstore.New(pool).Commit(ctx, new(eventstore.UnitOfWork).Append("timetable", 1, counter(t, 3)).
 			Project(func(ctx context.Context, tx pgx.Tx) error {
@@ -127,10 +130,11 @@ func TestSharedGuardsWaitOnlyForTheLock(t *testing.T) {
 	}()
 	require.Eventually(t, func() bool {
 		var waiting int
-		require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`).Scan(&waiting))
+		require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+			AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`).Scan(&waiting))
 		return waiting == 1
 	}, 10*time.Second, 5*time.Millisecond, "the shared guard waits for the lock's holder")
-	close(proceed)
+	letProceed()
 	require.NoError(t, <-changed)
 	<-done
 	require.ErrorIs(t, late, eventstore.ErrVersionConflict, "it read the stream before the change")

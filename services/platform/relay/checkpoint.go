@@ -135,15 +135,15 @@ func (r *Relay) RepublishFrom(ctx context.Context, position int64) error {
 	return err
 }
 
-// Lag is the number of committed events not yet published, counted up to 1,000,000.
+// Lag is the number of committed events not yet published, counted up to 1,000,000. Before the
+// relay's first checkpoint every committed event is unpublished: a relay that has not yet
+// started, or cannot start, is behind by the whole log, not level with it.
 func (r *Relay) Lag(ctx context.Context) (int64, error) {
 	var lag int64
-	err := r.pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM events e, relay_checkpoints c
-		WHERE c.relay = $1 AND (e.tx_id, e.position) > (c.tx_id, c.position) LIMIT 1000000) pending`,
+	err := r.pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM events e
+		LEFT JOIN relay_checkpoints c ON c.relay = $1
+		WHERE c.relay IS NULL OR (e.tx_id, e.position) > (c.tx_id, c.position) LIMIT 1000000) pending`,
 		r.cfg.Service).Scan(&lag)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, nil
-	}
 	if err != nil {
 		return 0, fmt.Errorf("relay lag: %w", err)
 	}

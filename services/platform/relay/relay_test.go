@@ -196,6 +196,10 @@ func TestRelayKeepsStreamOrderUnderInterleaving(t *testing.T) {
 		g := newRig(t)
 		g.start(t)
 		inserted, release := make(chan struct{}), make(chan struct{})
+		closeRelease := sync.OnceFunc(func() { close(release) })
+		// A failed check below ends the test with the transaction open: its connection would keep
+		// the pool from closing, and the test would hang instead of failing.
+		t.Cleanup(closeRelease)
 		longDone := make(chan error, 1)
 		go func() {
 			uow := new(eventstore.UnitOfWork).Append("long", 0, event(t, 1)).
@@ -217,7 +221,7 @@ func TestRelayKeepsStreamOrderUnderInterleaving(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, int64(5), lag, "the short events are committed and pending")
 		require.Zero(t, streamCount(t, g.js), "nothing is published past an open transaction")
-		close(release)
+		closeRelease()
 		require.NoError(t, <-longDone)
 		requireExactlyOnceInOrder(t, g)
 		envs := published(t, g.js)
@@ -230,6 +234,8 @@ func TestRelayKeepsStreamOrderUnderInterleaving(t *testing.T) {
 		_, err := g.store.Append(t.Context(), "s", 0, event(t, 1))
 		require.NoError(t, err)
 		inserted, release := make(chan struct{}), make(chan struct{})
+		closeRelease := sync.OnceFunc(func() { close(release) })
+		t.Cleanup(closeRelease) // as above: a failure must not leave the transaction open
 		first := make(chan error, 1)
 		go func() {
 			uow := new(eventstore.UnitOfWork).Append("s", 1, event(t, 2)).
@@ -249,7 +255,7 @@ func TestRelayKeepsStreamOrderUnderInterleaving(t *testing.T) {
 			_, err := g.store.Append(context.Background(), "s", 1, event(t, 2))
 			second <- err
 		}()
-		close(release)
+		closeRelease()
 		require.NoError(t, <-first)
 		require.ErrorIs(t, <-second, eventstore.ErrVersionConflict)
 		_, err = g.store.Append(t.Context(), "s", 2, event(t, 3))
@@ -340,6 +346,24 @@ func TestRelayRestartAfterPublishBeforeCheckpoint(t *testing.T) {
 		require.Error(t, g.relay.RepublishFrom(t.Context(), 0), "positions start at 1")
 		require.Error(t, g.relay.RepublishFrom(t.Context(), 10_000), "no event there")
 	})
+}
+
+// A relay that has not yet checkpointed (not started, or unable to start) is behind by every
+// committed event: its lag, which the dashboards and alerts read, is not zero.
+func TestLagBeforeTheFirstCheckpointCountsEveryEvent(t *testing.T) {
+	g := newRig(t)
+	for i := range int64(3) {
+		_, err := g.store.Append(t.Context(), "s", i, event(t, i))
+		require.NoError(t, err)
+	}
+	lag, err := g.relay.Lag(t.Context())
+	require.NoError(t, err)
+	require.Equal(t, int64(3), lag)
+	g.start(t)
+	require.Eventually(t, func() bool {
+		lag, err := g.relay.Lag(t.Context())
+		return err == nil && lag == 0
+	}, 30*time.Second, 5*time.Millisecond, "published, the lag is zero")
 }
 
 // Test 5 of the foundation issue: NATS is down while appends go on; appends succeed, and every

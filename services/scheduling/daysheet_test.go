@@ -3,6 +3,7 @@ package scheduling
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -150,4 +151,83 @@ func TestTheDaySheetSaysWhenChildrenMayLeaveTheCentre(t *testing.T) {
 		CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT, RequestId: uuid.NewString()})
 	require.NoError(t, err)
 	require.Equal(t, map[uuid.UUID]bool{stay.id: false, out.id: false}, mayLeave(), "a session called off has no contact to leave for")
+}
+
+// Children brought early are at the door when the visiting parent is due: the day sheet warns the
+// door as they come in, before the visiting parent walks in on them (review 14), and a visiting
+// parent leaving early near the children's collection likewise. Children on time, or a party
+// not yet come, raise nothing: the booked stagger keeps the parents apart.
+func TestTheDoorIsWarnedWhenTheParentsMayMeet(t *testing.T) {
+	g := newRig(t, monday)
+	ctx := t.Context()
+	pattern, rooms := g.timetable(t, saturday(0), false, 3)
+	c, door := g.client(t, auth.RoleCoordinator), g.door(t)
+	type booked struct {
+		f  family
+		id string
+		b  *schedulingv1.Booking
+	}
+	var onTime, early, leavingEarly booked
+	for _, bk := range []*booked{&onTime, &early, &leavingEarly} {
+		bk.f = g.readyBringing(t)
+		resp, err := c.BookSession(ctx, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: bk.f.id.String(),
+			PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[0], RequestId: uuid.NewString()})
+		require.NoError(t, err)
+		bk.id, bk.b = resp.GetBooking().GetBookingId(), resp.GetBooking()
+	}
+	local := func(ts time.Time) *schedulingv1.LocalTime {
+		l := ts.In(london(2026, 1, 10, 0, 0).Location())
+		return &schedulingv1.LocalTime{Hour: int32(l.Hour()), Minute: int32(l.Minute())}
+	}
+	arrive := func(bk booked, party schedulingv1.Party, at time.Time, people ...uuid.UUID) {
+		t.Helper()
+		req := &schedulingv1.RecordArrivalRequest{CentreId: g.centre.String(), BookingId: bk.id, Party: party, Time: local(at), RequestId: uuid.NewString()}
+		for _, p := range people {
+			req.PersonIds = append(req.PersonIds, p.String())
+		}
+		_, err := door.RecordArrival(ctx, req)
+		require.NoError(t, err)
+	}
+	alerted := func() map[string]bool {
+		t.Helper()
+		sheet, err := door.GetDaySheet(ctx, &schedulingv1.GetDaySheetRequest{CentreId: g.centre.String(), Date: date(saturday(0))})
+		require.NoError(t, err)
+		out := map[string]bool{}
+		for _, e := range sheet.GetEntries() {
+			out[e.GetBooking().GetBookingId()] = slices.Contains(e.GetAlerts(), schedulingv1.Alert_ALERT_PARENTS_AT_DOOR_TOGETHER)
+		}
+		return out
+	}
+	visitingDue := early.b.GetVisiting().GetDueAt().AsTime()
+	childrenDue := early.b.GetChildren().GetDueAt().AsTime()
+	require.GreaterOrEqual(t, childrenDue.Sub(visitingDue), 10*time.Minute, "the booked stagger keeps the parents apart")
+
+	// Three minutes after the visiting parents are due, none has come yet. One family's
+	// children are brought already: the resident parent is at the door as its visiting parent
+	// may walk in.
+	g.clock.Set(visitingDue.Add(3 * time.Minute))
+	require.Equal(t, map[string]bool{onTime.id: false, early.id: false, leavingEarly.id: false}, alerted(), "nobody has come: no alert")
+	arrive(early, schedulingv1.Party_PARTY_CHILDREN, g.clock.Now(), early.f.resident, early.f.child)
+	require.True(t, alerted()[early.id], "the children came early, before their visiting parent: the door is warned now")
+
+	// The others come as booked: no alert, before and after the children.
+	arrive(onTime, schedulingv1.Party_PARTY_VISITING, g.clock.Now(), onTime.f.visiting)
+	arrive(leavingEarly, schedulingv1.Party_PARTY_VISITING, g.clock.Now(), leavingEarly.f.visiting)
+	g.clock.Set(childrenDue)
+	arrive(onTime, schedulingv1.Party_PARTY_CHILDREN, childrenDue, onTime.f.resident, onTime.f.child)
+	arrive(leavingEarly, schedulingv1.Party_PARTY_CHILDREN, childrenDue, leavingEarly.f.resident, leavingEarly.f.child)
+	got := alerted()
+	require.False(t, got[onTime.id], "on time, the stagger keeps them apart")
+	require.False(t, got[leavingEarly.id])
+
+	// A visiting parent leaving just before the children are collected, while the resident
+	// parent is due at the door: warned as they leave.
+	collected := leavingEarly.b.GetChildren().GetLeavesAt().AsTime()
+	g.clock.Set(collected.Add(-4 * time.Minute))
+	_, err := door.RecordDeparture(ctx, &schedulingv1.RecordDepartureRequest{CentreId: g.centre.String(), BookingId: leavingEarly.id,
+		Party: schedulingv1.Party_PARTY_VISITING, PersonIds: []string{leavingEarly.f.visiting.String()}, RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	got = alerted()
+	require.True(t, got[leavingEarly.id], "the visiting parent left as the children are due to be collected")
+	require.False(t, got[onTime.id])
 }

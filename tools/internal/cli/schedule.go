@@ -512,7 +512,8 @@ through the door, with its room, each party's door times, who is expected and it
 
   on-hold                    a safeguarding hold stopped the booking: admit nobody from the family
   check-in-refused           someone was refused at the door: not named for the family, or back after their party left
-  parents-at-door-together   the two parents were at the door within 10 minutes of each other
+  parents-at-door-together   the two parents were at the door within 10 minutes of each other, or may
+                             be: a party came or left off the plan as the other is due (keep them apart)
   late-start                 the children arrived a minute or more late: the session is shortened, never extended
   supervised                 supervised contact: trained staff observe and a report is due
   cancelled-late             cancelled by the family, the centre or the referrer with under 48 hours' notice

@@ -107,19 +107,48 @@ func alerts(r adapters.BookingRow) []schedulingv1.Alert {
 	return out
 }
 
-// atDoorTogether reports whether the recorded arrivals and departures put the two parents at the
-// door within the window, whatever the plan said.
+// atDoorTogether reports whether the two parents may be at the door within the window of each
+// other. Recorded arrivals and departures count whatever the plan said. While the booking still
+// stands (booked, not completed or called off), a recorded movement also counts against the other
+// party's movement still to come as planned: children brought early are at the door when the
+// visiting parent is due, and the door must be told as they come in, not once the visiting parent
+// walks in on them (review 14). Two planned times alone never alert: booking keeps them apart.
 func atDoorTogether(r adapters.BookingRow) bool {
-	visiting := slices.DeleteFunc([]*time.Time{r.VisitingArrived, r.VisitingDeparted}, func(t *time.Time) bool { return t == nil })
-	children := slices.DeleteFunc([]*time.Time{r.ChildrenArrived, r.ChildrenDeparted}, func(t *time.Time) bool { return t == nil })
+	stands := schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED
+	visiting := doorMovements(stands, r.VisitingArrives, r.VisitingArrived, r.VisitingLeaves, r.VisitingDeparted)
+	children := doorMovements(stands, r.ChildrenArrive, r.ChildrenArrived, r.ChildrenLeave, r.ChildrenDeparted)
 	for _, v := range visiting {
 		for _, c := range children {
-			if d := v.Sub(*c).Abs(); d < domain.DoorWindowMinutes*time.Minute {
+			if (v.recorded || c.recorded) && v.at.Sub(c.at).Abs() < domain.DoorWindowMinutes*time.Minute {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// doorMovement is a party at the door: as recorded, or as planned and still to come.
+type doorMovement struct {
+	at       time.Time
+	recorded bool
+}
+
+// doorMovements are a party's arrival and departure: each as recorded, else, while the booking
+// stands, as planned.
+func doorMovements(stands bool, arrives time.Time, arrived *time.Time, leaves time.Time, departed *time.Time) []doorMovement {
+	var out []doorMovement
+	for _, m := range []struct {
+		planned  time.Time
+		recorded *time.Time
+	}{{arrives, arrived}, {leaves, departed}} {
+		switch {
+		case m.recorded != nil:
+			out = append(out, doorMovement{at: *m.recorded, recorded: true})
+		case stands:
+			out = append(out, doorMovement{at: m.planned})
+		}
+	}
+	return out
 }
 
 func checkedIn(in []uuid.UUID, person string) bool {

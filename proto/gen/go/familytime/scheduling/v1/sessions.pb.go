@@ -532,7 +532,9 @@ const (
 	Alert_ALERT_ON_HOLD Alert = 1
 	// Someone not named for the family tried to check in and was refused.
 	Alert_ALERT_CHECK_IN_REFUSED Alert = 2
-	// The two parents were at the door within 10 minutes of each other.
+	// The two parents were at the door within 10 minutes of each other, or one party's arrival or
+	// departure, recorded off the plan, puts it within 10 minutes of the other's still to come
+	// (children brought early, as the visiting parent is due).
 	Alert_ALERT_PARENTS_AT_DOOR_TOGETHER Alert = 3
 	// The children arrived late: the session is shortened, never extended.
 	Alert_ALERT_LATE_START Alert = 4

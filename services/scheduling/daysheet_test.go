@@ -151,6 +151,33 @@ func TestTheDaySheetSaysWhenChildrenMayLeaveTheCentre(t *testing.T) {
 		CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT, RequestId: uuid.NewString()})
 	require.NoError(t, err)
 	require.Equal(t, map[uuid.UUID]bool{stay.id: false, out.id: false}, mayLeave(), "a session called off has no contact to leave for")
+
+	// A change reaches the sessions from the day it was recorded. The day sheet of a past date
+	// says what the door was told that day, not what the referral says now (review 13); a
+	// booking made afterwards takes the new answer.
+	alerted := func(day time.Time, booking string) bool {
+		t.Helper()
+		sheet, err := c.GetDaySheet(ctx, &schedulingv1.GetDaySheetRequest{CentreId: g.centre.String(), Date: date(day)})
+		require.NoError(t, err)
+		for _, e := range sheet.GetEntries() {
+			if e.GetBooking().GetBookingId() == booking {
+				return slices.Contains(e.GetAlerts(), schedulingv1.Alert_ALERT_CHILDREN_MAY_LEAVE_CENTRE)
+			}
+		}
+		t.Fatalf("booking %s is not on the day sheet of %s", booking, day.Format(time.DateOnly))
+		return false
+	}
+	next, err := c.BookSession(ctx, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: out.id.String(),
+		PatternId: pattern, Date: date(saturday(1)), RoomId: rooms[0], RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	g.clock.Set(london(2026, 1, 12, 9, 0)) // the Monday after the first Saturday
+	g.changeChildrenLeaving(t, out, out.referral, g.centre, true)
+	require.False(t, alerted(saturday(0), bookings[out.id]), "that Saturday, the children stayed in the centre")
+	require.True(t, alerted(saturday(1), next.GetBooking().GetBookingId()), "from the change on, they may leave")
+	later, err := c.BookSession(ctx, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: out.id.String(),
+		PatternId: pattern, Date: date(saturday(2)), RoomId: rooms[0], RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	require.True(t, alerted(saturday(2), later.GetBooking().GetBookingId()), "a booking takes the answer as it stands")
 }
 
 // Children brought early are at the door when the visiting parent is due: the day sheet warns the

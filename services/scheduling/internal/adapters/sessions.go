@@ -153,6 +153,9 @@ func project(uow *eventstore.UnitOfWork, ev proto.Message) error {
 	case *schedulingv1.ChildrenLeavingNoted:
 		uow.Exec(`UPDATE session_families SET children_may_leave_centre = $2 WHERE family_id = $1`,
 			e.GetFamilyId(), e.GetChildrenMayLeaveCentre())
+		// From the day it was recorded: a past session's day sheet keeps what the door was told.
+		uow.Exec(`UPDATE bookings SET children_may_leave_centre = $2 WHERE family_id = $1 AND session_date >= $3`,
+			e.GetFamilyId(), e.GetChildrenMayLeaveCentre(), date(e.GetChangedOn()))
 	case *schedulingv1.HoldNoted:
 		uow.Exec(`INSERT INTO session_families (family_id, holds_in_force) VALUES ($1, 1)
 			ON CONFLICT (family_id) DO UPDATE SET holds_in_force = session_families.holds_in_force + 1`, e.GetFamilyId())
@@ -160,8 +163,10 @@ func project(uow *eventstore.UnitOfWork, ev proto.Message) error {
 		uow.Exec(`UPDATE session_families SET holds_in_force = $2 WHERE family_id = $1`, e.GetFamilyId(), e.GetHoldsInForce())
 	case *schedulingv1.SessionBooked:
 		uow.Exec(`INSERT INTO bookings (booking_id, centre_id, family_id, room_id, pattern_id, session_date, session_opens_at,
-				service_type, time_zone, visiting_arrives_at, children_arrive_at, children_leave_at, visiting_leaves_at, status)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+				service_type, time_zone, visiting_arrives_at, children_arrive_at, children_leave_at, visiting_leaves_at, status,
+				children_may_leave_centre)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
+				coalesce((SELECT children_may_leave_centre FROM session_families WHERE family_id = $3), false))`,
 			e.GetBookingId(), e.GetCentreId(), e.GetFamilyId(), e.GetRoomId(), e.GetPatternId(), date(e.GetSessionDate()),
 			ts(e.GetSessionOpensAt()), int32(e.GetServiceType()), e.GetTimeZone(), ts(e.GetVisitingArrivesAt()),
 			ts(e.GetChildrenArriveAt()), ts(e.GetChildrenLeaveAt()), ts(e.GetVisitingLeavesAt()),

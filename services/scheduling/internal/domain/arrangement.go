@@ -75,8 +75,9 @@ type ChildrenLeaving struct {
 }
 
 // NoteChildrenLeaving records referral's ChildrenLeavingChanged (decisions.md 117): the day sheet
-// says the new answer on every booking of the family, those made before too, since it is about
-// the children, not about a session's times. Like NoteArrangementChanged, a change that does not
+// says the new answer on every booking of the family from the day of the change, those made
+// before too, since it is about the children, not about a session's times; a past day's sheet
+// keeps the answer of its day (decision 132). Like NoteArrangementChanged, a change that does not
 // concern the family as scheduling knows it, or the answer it already has, records nothing (nil).
 func (f *Family) NoteChildrenLeaving(c ChildrenLeaving) proto.Message {
 	if !f.readyFrom(c.Centre, c.Referral) || f.ready.ChildrenMayLeaveCentre == c.MayLeave {

@@ -67,9 +67,15 @@ func (w *casework) decline(ref string, reason referralv1.DeclineReason, note, to
 // ready takes a referral through screening, acceptance, both pre-visits and the arrangement.
 func (w *casework) ready(st commonv1.ServiceType) string {
 	w.t.Helper()
+	return w.readyScreened(st, referralv1.RiskRating_RISK_RATING_GREEN, false)
+}
+
+// readyScreened is ready, with the screening's rating and domestic-abuse finding.
+func (w *casework) readyScreened(st commonv1.ServiceType, rating referralv1.RiskRating, da bool) string {
+	w.t.Helper()
 	ref := w.submit(st)
 	id := ref.GetReferralId()
-	w.screen(id, referralv1.RiskRating_RISK_RATING_GREEN, false)
+	w.screen(id, rating, da)
 	accepted, err := w.accept(id, st)
 	require.NoError(w.t, err)
 	for _, role := range []referralv1.AdultRole{referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT, referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT} {

@@ -35,7 +35,11 @@ func TestWaitlistingChecksTheKindOfContactAsAcceptanceDoes(t *testing.T) {
 
 	// A family asking for supervised contact at a supported-only centre waits for a kind the
 	// centre offers, or not at all.
-	asksSupervised := supportedOnly.submit(supervised).GetReferralId()
+	// Another family: the same child as the first would be a possible duplicate of a family
+	// where domestic abuse was found, refused supported contact for that (decision 133).
+	asksSupervised := supportedOnly.submit(supervised, func(d *referralv1.ReferralDetails) {
+		d.Children[0].FullName = "Rowan Thistle"
+	}).GetReferralId()
 	supportedOnly.screen(asksSupervised, referralv1.RiskRating_RISK_RATING_GREEN, false)
 	_, err = supportedOnly.waitlist(asksSupervised, 0)
 	refused(t, err, codes.FailedPrecondition, "SERVICE_NOT_OFFERED")

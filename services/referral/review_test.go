@@ -295,3 +295,75 @@ func TestAFamilyReferredAgainDoesNotGetRoundAHold(t *testing.T) {
 	require.NoError(t, proto.Unmarshal(payload, &ev))
 	require.True(t, ev.GetCheckedNotTheFamilyUnderHold(), "the record says a person checked")
 }
+
+// Ending a case and referring the family again gets round neither a hold nor a domestic-abuse
+// finding (review 15, decision 133): the ended case is still a possible duplicate while either
+// stands, the new referral is refused supported contact (or any, under a hold) until a person
+// checks it is another family, and a lifted hold no longer bars it. A case whose screening found
+// domestic abuse never ends as a step down to supported contact.
+func TestEndingACaseAndReferringAgainGetsRoundNeitherHoldNorFinding(t *testing.T) {
+	g := newRig(t)
+	w := g.casework(t, g.centre(t, supported, supervised))
+	ctx := t.Context()
+	end := func(ref string, outcome referralv1.CaseOutcome) error {
+		_, err := w.c.EndCase(ctx, &referralv1.EndCaseRequest{RequestId: uuid.NewString(), ReferralId: ref, CentreId: w.centre.String(),
+			Outcome: outcome})
+		return err
+	}
+	familyOf := func(ref string) uuid.UUID {
+		got, err := w.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: ref, CentreId: w.centre.String()})
+		require.NoError(t, err)
+		return uuid.MustParse(got.GetReferral().GetFamilyId())
+	}
+
+	// A hold, then the case ended for safety: the family referred again is refused.
+	first := w.ready(supported)
+	family := familyOf(first)
+	hold := uuid.NewString()
+	publish(t, g.safeguarding, "hold-"+family.String(), &safeguardingv1.HoldPlaced{HoldId: hold, FamilyId: family.String(),
+		CentreId: w.centre.String(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONCERN_UNDER_INVESTIGATION}, family, w.centre)
+	require.Eventually(t, func() bool {
+		got, err := w.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: first, CentreId: w.centre.String()})
+		return err == nil && got.GetReferral().GetState() == referralv1.ReferralState_REFERRAL_STATE_SUSPENDED
+	}, 30*time.Second, 10*time.Millisecond, "the hold suspends the case")
+	require.NoError(t, end(first, referralv1.CaseOutcome_CASE_OUTCOME_ENDED_FOR_SAFETY))
+	again := w.submit(supported)
+	require.Equal(t, []string{first}, again.GetPossibleDuplicateOf(), "the ended case under a hold is a possible duplicate")
+	w.screen(again.GetReferralId(), referralv1.RiskRating_RISK_RATING_GREEN, false)
+	before := g.eventTypes(t, again.GetReferralId())
+	_, err := w.accept(again.GetReferralId(), supported)
+	refused(t, err, codes.FailedPrecondition, "DUPLICATE_UNDER_HOLD")
+	_, err = w.accept(again.GetReferralId(), supervised)
+	refused(t, err, codes.FailedPrecondition, "DUPLICATE_UNDER_HOLD")
+	require.Equal(t, before, g.eventTypes(t, again.GetReferralId()), "nothing appended")
+	// Once the hold is lifted, the ended case no longer bars the family.
+	publish(t, g.safeguarding, "hold-"+family.String(), &safeguardingv1.HoldLifted{HoldId: hold, FamilyId: family.String(),
+		CentreId: w.centre.String()}, family, w.centre)
+	require.Eventually(t, func() bool {
+		_, err := w.accept(again.GetReferralId(), supported)
+		return err == nil
+	}, 30*time.Second, 20*time.Millisecond, "the hold lifted, the family may be accepted")
+
+	// A domestic-abuse finding: no step down to supported contact, and no way round it by
+	// ending the case and referring again for supported contact.
+	abuse := w.readyScreened(supervised, referralv1.RiskRating_RISK_RATING_RED, true)
+	before = g.eventTypes(t, abuse)
+	refused(t, end(abuse, referralv1.CaseOutcome_CASE_OUTCOME_STEPPED_DOWN_TO_SUPPORTED), codes.FailedPrecondition,
+		"DOMESTIC_ABUSE_RULES_OUT_SUPPORTED")
+	require.Equal(t, before, g.eventTypes(t, abuse), "nothing appended")
+	require.NoError(t, end(abuse, referralv1.CaseOutcome_CASE_OUTCOME_REFERRED_BACK_TO_COURT))
+	// The child is the submit helper's; the hold's family above was referred with it too and
+	// its cases are ended and free, so the new referral names the one with the finding.
+	third := w.submit(supported)
+	require.Contains(t, third.GetPossibleDuplicateOf(), abuse, "the ended case with a finding is a possible duplicate")
+	require.NotContains(t, third.GetPossibleDuplicateOf(), first, "an ended case with nothing standing is not")
+	w.screen(third.GetReferralId(), referralv1.RiskRating_RISK_RATING_GREEN, false)
+	_, err = w.accept(third.GetReferralId(), supported)
+	refused(t, err, codes.FailedPrecondition, "DUPLICATE_DOMESTIC_ABUSE_FINDING")
+	require.Contains(t, status.Convert(err).Message(), abuse, "the message names the referral with the finding")
+	_, err = w.waitlist(third.GetReferralId(), commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED)
+	refused(t, err, codes.FailedPrecondition, "DUPLICATE_DOMESTIC_ABUSE_FINDING")
+	accepted, err := w.accept(third.GetReferralId(), supervised)
+	require.NoError(t, err, "supervised contact is not ruled out")
+	require.Equal(t, referralv1.ReferralState_REFERRAL_STATE_ACCEPTED, accepted.GetReferral().GetState())
+}

@@ -105,6 +105,14 @@ var supervisedOutcomes = []weighted[referralv1.CaseOutcome]{
 	{referralv1.CaseOutcome_CASE_OUTCOME_ENDED_FOR_SAFETY, 10},
 }
 
+// abuseOutcomes are supervisedOutcomes for a family whose screening found domestic abuse: it
+// never steps down to supported contact, which the finding rules out (referral refuses it).
+var abuseOutcomes = []weighted[referralv1.CaseOutcome]{
+	{referralv1.CaseOutcome_CASE_OUTCOME_REFERRED_BACK_TO_COURT, 35},
+	{referralv1.CaseOutcome_CASE_OUTCOME_WITHDRAWN, 15},
+	{referralv1.CaseOutcome_CASE_OUTCOME_ENDED_FOR_SAFETY, 10},
+}
+
 type weighted[T any] struct {
 	v T
 	w float64

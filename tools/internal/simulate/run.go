@@ -887,7 +887,10 @@ func (s *sim) book(ctx context.Context, f *family, d time.Time) error {
 	if f.attended >= f.planned {
 		f.step = stepEnd
 		outcomes := supportedOutcomes
-		if f.service == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {
+		switch {
+		case f.service == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED && f.abuse:
+			outcomes = abuseOutcomes
+		case f.service == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED:
 			outcomes = supervisedOutcomes
 		}
 		f.outcome = pick(c.rng, outcomes)

@@ -26,15 +26,26 @@ func (r *Referrals) ChildMatch(ctx context.Context, c domain.ChildRecord) ([]byt
 	return match, nil
 }
 
-// OpenReferralsOfChild are the open referrals at the centre, other than except, with a child of
-// the same match.
-func (r *Referrals) OpenReferralsOfChild(ctx context.Context, centre uuid.UUID, match []byte, except uuid.UUID) ([]uuid.UUID, error) {
-	rows, err := r.store.Pool().Query(ctx, `SELECT DISTINCT referral_id FROM child_matches
-		WHERE centre_id = $1 AND match = $2 AND open AND referral_id <> $3 ORDER BY referral_id`, centre, match, except)
+// ChildReferral is a referral at the centre with a child of the same match.
+type ChildReferral struct {
+	ID   uuid.UUID
+	Open bool
+}
+
+// ReferralsOfChild are the referrals at the centre, open or closed, other than except, with a
+// child of the same match: a closed one matters while what it found still stands (a hold, a
+// domestic-abuse finding), which the caller decides on the loaded referral.
+func (r *Referrals) ReferralsOfChild(ctx context.Context, centre uuid.UUID, match []byte, except uuid.UUID) ([]ChildReferral, error) {
+	rows, err := r.store.Pool().Query(ctx, `SELECT referral_id, bool_or(open) FROM child_matches
+		WHERE centre_id = $1 AND match = $2 AND referral_id <> $3 GROUP BY referral_id ORDER BY referral_id`, centre, match, except)
 	if err != nil {
 		return nil, fmt.Errorf("find matching children: %w", err)
 	}
-	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (ChildReferral, error) {
+		var c ChildReferral
+		err := row.Scan(&c.ID, &c.Open)
+		return c, err
+	})
 }
 
 // RecordMatches adds the referral's children's keyed hashes to a unit of work; matches are

@@ -30,7 +30,7 @@ func (a *App) Accept(ctx context.Context, id, centre uuid.UUID, st commonv1.Serv
 	if err != nil {
 		return Decision{}, err
 	}
-	dec, err := a.changeUnlessHeld(ctx, id, centre, checked, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+	dec, err := a.changeUnlessHeld(ctx, id, centre, st, checked, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
 		return r.Accept(st, c.Services, today)
 	})
 	if err != nil {
@@ -39,27 +39,31 @@ func (a *App) Accept(ctx context.Context, id, centre uuid.UUID, st commonv1.Serv
 	return a.warn(dec, c), nil
 }
 
-// changeUnlessHeld is change for a decision that lets a family come (accepting, waitlisting):
-// refused while a possible duplicate of the referral is under a safeguarding hold, unless a person
-// checked it is not the same family (duplicatesUnderHold), when the decision's event says so and
-// its commit is guarded against the held referrals: a hold placed or lifted meanwhile makes it be
-// decided again (decision 128).
-func (a *App) changeUnlessHeld(ctx context.Context, id, centre uuid.UUID, checked bool, md eventstore.Metadata,
+// changeUnlessHeld is change for a decision that lets a family come (accepting, waitlisting) for
+// a kind of contact (st; unspecified: the kind the referral waits for). It is refused while a
+// possible duplicate of the referral is under a safeguarding hold, or, for supported contact, has
+// a domestic-abuse finding, unless a person checked it is not the same family (duplicatesBarring).
+// Then the decision's event says so and its commit is guarded against those referrals: a hold or
+// finding recorded meanwhile makes it be decided again (decisions 128 and 133).
+func (a *App) changeUnlessHeld(ctx context.Context, id, centre uuid.UUID, st commonv1.ServiceType, checked bool, md eventstore.Metadata,
 	decide func(r *domain.Referral, today time.Time) ([]proto.Message, error)) (Decision, error) {
-	var held []*domain.Referral
+	var barring []*domain.Referral
 	dec, err := a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+		if st == commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED {
+			st = r.WaitsFor()
+		}
 		var err error
-		if held, err = a.duplicatesUnderHold(ctx, r, checked); err != nil {
+		if barring, err = a.duplicatesBarring(ctx, r, st, checked); err != nil {
 			return nil, err
 		}
 		events, err := decide(r, today)
-		if len(held) > 0 {
+		if len(barring) > 0 {
 			domain.CheckedNotTheFamilyUnderHold(events)
 		}
 		return events, err
 	})
 	if err == nil && dec.Work != nil {
-		for _, o := range held {
+		for _, o := range barring {
 			stream := domain.StreamID(o.ID())
 			dec.Work.Guard(stream, stream, o.Version())
 		}
@@ -67,29 +71,56 @@ func (a *App) changeUnlessHeld(ctx context.Context, id, centre uuid.UUID, checke
 	return dec, err
 }
 
-// duplicatesUnderHold refuses a decision on r while a possible duplicate of it (a referral at the
-// centre a child of which may be r's child) is suspended by a safeguarding hold, unless a person
-// checked that r's family is not that one (checked), when it returns the referrals under a hold
-// for the decision to be guarded against (decision 128). Re-referring a family must not get round
-// a hold (review 14).
-func (a *App) duplicatesUnderHold(ctx context.Context, r *domain.Referral, checked bool) ([]*domain.Referral, error) {
-	var held []*domain.Referral
+// duplicatesBarring refuses a decision on r for contact of kind st while a possible duplicate of
+// it (a referral at the centre a child of which may be r's child, decision 37) is suspended by a
+// safeguarding hold, or, for supported contact, had domestic abuse found, unless a person checked
+// that r's family is not that one (checked). It then returns those referrals, for the decision to
+// be guarded against (decisions 128 and 133). Referring a family again, with its case open or
+// ended, must get round neither (reviews 14 and 15).
+func (a *App) duplicatesBarring(ctx context.Context, r *domain.Referral, st commonv1.ServiceType, checked bool) ([]*domain.Referral, error) {
+	var held, found []*domain.Referral
 	for _, other := range r.PossibleDuplicates() {
 		o, err := a.referrals.Load(ctx, other)
 		if err != nil {
 			return nil, err
 		}
-		if len(o.HoldsInForce()) > 0 {
+		hold, finding, err := a.bars(ctx, o)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case hold:
 			held = append(held, o)
+		case finding && st == commonv1.ServiceType_SERVICE_TYPE_SUPPORTED:
+			found = append(found, o)
 		}
 	}
-	if len(held) > 0 && !checked {
+	switch {
+	case checked:
+		return append(held, found...), nil
+	case len(held) > 0:
 		return nil, problem.Rule(domain.ErrDuplicateUnderHold.Reason, fmt.Sprintf("a child on this referral may be a child of referral %s, "+
 			"whose contact a safeguarding hold suspends: if it is the same family, the hold stands for this referral too (tell the centre's "+
 			"safeguarding lead, and decline or withdraw it); if a person has checked it is not, decide again saying so "+
 			"(--not-the-family-under-hold)", held[0].ID()))
+	case len(found) > 0:
+		return nil, problem.Rule(domain.ErrDuplicateWithFinding.Reason, fmt.Sprintf("a child on this referral may be a child of referral %s, "+
+			"where domestic abuse was found, which rules out supported contact: if it is the same family, decide on supervised contact "+
+			"or decline; if a person has checked it is not, decide again saying so (--not-the-family-under-hold)", found[0].ID()))
 	}
-	return held, nil
+	return nil, nil
+}
+
+// bars says what on referral o stands in the way of contact for its family, whatever o's state: a
+// safeguarding hold in force, and a domestic-abuse finding. An open case knows its holds; a case
+// that ended stopped following them, so the holds in force on its family are read (decision 133).
+func (a *App) bars(ctx context.Context, o *domain.Referral) (hold, finding bool, err error) {
+	finding, _ = o.DomesticAbuseFinding()
+	if !domain.Final(o.State()) {
+		return len(o.HoldsInForce()) > 0, finding, nil
+	}
+	_, holds, err := a.referrals.OpenSafeguarding(ctx, o.FamilyID())
+	return holds > 0, finding, err
 }
 
 // Waitlist puts the family on the centre's waiting list, for a kind of contact (unspecified: the
@@ -100,7 +131,7 @@ func (a *App) Waitlist(ctx context.Context, id, centre uuid.UUID, st commonv1.Se
 	if err != nil {
 		return Decision{}, err
 	}
-	dec, err := a.changeUnlessHeld(ctx, id, centre, checked, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+	dec, err := a.changeUnlessHeld(ctx, id, centre, st, checked, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
 		return r.Waitlist(st, c.Services, today)
 	})
 	if err != nil {

@@ -17,8 +17,9 @@ import (
 // Submit records a new referral for a centre of the directory, under new referral and family ids.
 // A centre whose accreditation is suspended or lapsed takes none (domain.Centre.TakesNewFamilies);
 // one whose accreditation ran out by date is warned of (Decision.AccreditationRanOut).
-// A child who already has an open case at the centre (matched on a keyed hash, never in clear) is
-// flagged as a possible duplicate in the same unit of work; a person checks.
+// A child who already has an open case at the centre, or a closed one whose hold or
+// domestic-abuse finding still stands (matched on a keyed hash, never in clear), is flagged as a
+// possible duplicate in the same unit of work; a person checks.
 func (a *App) Submit(ctx context.Context, s domain.Submission, md eventstore.Metadata) (Decision, error) {
 	c, found, err := a.referrals.Centre(ctx, s.CentreID)
 	if err != nil {
@@ -43,12 +44,28 @@ func (a *App) Submit(ctx context.Context, s domain.Submission, md eventstore.Met
 			return Decision{}, err
 		}
 		matches[c.ID] = match
-		others, err := a.referrals.OpenReferralsOfChild(ctx, s.CentreID, match, r.ID())
+		others, err := a.referrals.ReferralsOfChild(ctx, s.CentreID, match, r.ID())
 		if err != nil {
 			return Decision{}, err
 		}
 		for _, other := range others {
-			flagged, err := r.FlagPossibleDuplicate(c.ID, other, today)
+			if !other.Open {
+				// A case that ended still matters while its hold is in force or its
+				// domestic-abuse finding stands: ending a case and referring the family again
+				// must not get round either (review 15, decision 133).
+				o, err := a.referrals.Load(ctx, other.ID)
+				if err != nil {
+					return Decision{}, err
+				}
+				held, finding, err := a.bars(ctx, o)
+				if err != nil {
+					return Decision{}, err
+				}
+				if !held && !finding {
+					continue
+				}
+			}
+			flagged, err := r.FlagPossibleDuplicate(c.ID, other.ID, today)
 			if err != nil {
 				return Decision{}, err
 			}

@@ -164,7 +164,8 @@ func (r *Referral) EndCase(outcome referralv1.CaseOutcome, note string, today ti
 
 // outcomeFits checks an outcome that says where the family moved from against the case's kind
 // of contact (decisions.md 77): a case steps down from supervised to supported contact only if it
-// is supervised (ErrNotSupervisedContact), and moves to handover only if it is not handover-only
+// is supervised (ErrNotSupervisedContact) and no domestic-abuse finding rules supported contact
+// out (ErrDomesticAbuseRulesOutSupported), and moves to handover only if it is not handover-only
 // already (ErrAlreadyHandover). The other outcomes fit any kind of contact. A case a hold
 // suspends moves on to none of them (ErrOutcomeUnderHold): the national body's figures count
 // them as contact that went well (decision 122; review 12 ended a case under a hold as
@@ -179,6 +180,11 @@ func (r *Referral) outcomeFits(outcome referralv1.CaseOutcome) error {
 	case referralv1.CaseOutcome_CASE_OUTCOME_STEPPED_DOWN_TO_SUPPORTED:
 		if st != commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {
 			return ErrNotSupervisedContact
+		}
+		if r.domesticAbuse() {
+			// Proven domestic abuse rules out supported contact: a step down to it is an outcome
+			// that cannot have happened, and would be counted as one (review 15).
+			return ErrDomesticAbuseRulesOutSupported
 		}
 	case referralv1.CaseOutcome_CASE_OUTCOME_MOVED_TO_HANDOVER:
 		if st == commonv1.ServiceType_SERVICE_TYPE_HANDOVER {

@@ -146,6 +146,11 @@ var (
 	// may be a child of a referral whose case a safeguarding hold suspends (decision 128): a
 	// second referral of the same family would get round the hold.
 	ErrDuplicateUnderHold = problem.Rule("DUPLICATE_UNDER_HOLD", "a child on this referral may be a child of a family whose contact a safeguarding hold suspends")
+	// ErrDuplicateWithFinding matches every refusal of supported contact for a referral a child of
+	// which may be a child of a referral where domestic abuse was found (decision 133): ending a
+	// case and referring the family again would get round the finding.
+	ErrDuplicateWithFinding = problem.Rule("DUPLICATE_DOMESTIC_ABUSE_FINDING",
+		"a child on this referral may be a child of a family where domestic abuse was found, which rules out supported contact")
 	// ErrHoldNotInForce: the hold being lifted is not one that suspends the case.
 	ErrHoldNotInForce = problem.Rule("HOLD_NOT_IN_FORCE", "the hold is not in force on this case")
 	// ErrNotSupervisedContact: only supervised contact steps down to supported contact.

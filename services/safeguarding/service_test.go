@@ -367,12 +367,12 @@ func TestBadInputIsRefusedNamingTheFieldAndAppendsNothing(t *testing.T) {
 		}, "description"},
 		"no category": {func() error {
 			_, err := vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
-				FamilyId: family, Description: "x"})
+				FamilyId: family, Description: "seen at the door"})
 			return err
 		}, "category"},
 		"no request id": {func() error {
 			_, err := vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{CentreId: g.centre.String(), FamilyId: family,
-				Category: 1, Description: "x"})
+				Category: 1, Description: "seen at the door"})
 			return err
 		}, "request_id"},
 		"review in the past": {func() error {
@@ -491,7 +491,7 @@ func TestRaiseConcernIsIdempotentOnItsRequestID(t *testing.T) {
 	g := newRig(t)
 	vol := g.as(t, "volunteer-1", auth.RoleVolunteer)
 	req := &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(), FamilyId: g.families(t, 1)[0].String(),
-		Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_OTHER, Description: "x"}
+		Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_OTHER, Description: "seen at the door"}
 	first, err := vol.RaiseConcern(t.Context(), req)
 	require.NoError(t, err)
 	again, err := vol.RaiseConcern(t.Context(), req)

@@ -51,7 +51,13 @@ func RaiseConcern(id uuid.UUID, n NewConcern, c Caller, today time.Time) (*Conce
 	if !known(safeguardingv1.ConcernCategory_name, int32(n.Category)) {
 		v.add("category", "must be one of the concern categories")
 	}
+	checked := len(v.Violations)
 	v.text("description", description, MaxText, true)
+	if len(v.Violations) == checked && !inwords.Says(description) {
+		// "x" alerts the lead to nothing they can act on (review 15), as an action or a closing
+		// that says nothing records nothing (decision 128).
+		v.add("description", fmt.Sprintf("must say what happened, in words (at least %d letters or digits, one a letter)", inwords.MinLength))
+	}
 	people := make([]string, 0, len(n.People))
 	for i, p := range n.People {
 		if p == uuid.Nil || slices.Contains(n.People[:i], p) {

@@ -70,11 +70,11 @@ func TestRaiseConcernAlertsTheLeadAndValidates(t *testing.T) {
 		n     NewConcern
 		field string
 	}{
-		"no category":      {NewConcern{Family: uuid.New(), Description: "x"}, "category"},
+		"no category":      {NewConcern{Family: uuid.New(), Description: "seen at the door"}, "category"},
 		"no description":   {NewConcern{Family: uuid.New(), Category: 1, Description: "  "}, "description"},
-		"no family":        {NewConcern{Category: 1, Description: "x"}, "family_id"},
-		"repeated person":  {NewConcern{Family: uuid.New(), Category: 1, Description: "x", People: []uuid.UUID{p, p}}, "person_ids[1]"},
-		"unknown category": {NewConcern{Family: uuid.New(), Category: 99, Description: "x"}, "category"},
+		"no family":        {NewConcern{Category: 1, Description: "seen at the door"}, "family_id"},
+		"repeated person":  {NewConcern{Family: uuid.New(), Category: 1, Description: "seen at the door", People: []uuid.UUID{p, p}}, "person_ids[1]"},
+		"unknown category": {NewConcern{Family: uuid.New(), Category: 99, Description: "seen at the door"}, "category"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, evs, err := RaiseConcern(uuid.New(), tc.n, volunteer, monday)
@@ -796,12 +796,15 @@ func TestOneCorrectionStandsAndACheckedReportIsTheLeads(t *testing.T) {
 	require.NoError(t, err)
 }
 
-// An action, a concern's closing and an "other" hold's reason say something in words, as a hold's
-// review does: "x" and "." record nothing of why (review 14).
+// A concern, an action, a concern's closing and an "other" hold's reason say something in words,
+// as a hold's review does: "x" and "." record nothing of why (reviews 14 and 15).
 func TestSafeguardingRecordsSayWhyInWords(t *testing.T) {
 	k, _ := raised(t, volunteer)
 	for _, bad := range []string{"x", ".", " - "} {
-		_, err := k.AddAction(lead, bad, monday)
+		_, _, err := RaiseConcern(uuid.New(), NewConcern{Family: uuid.New(), Centre: uuid.New(),
+			Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_NEGLECT, Description: bad}, volunteer, monday)
+		invalidField(t, err, "description")
+		_, err = k.AddAction(lead, bad, monday)
 		invalidField(t, err, "action")
 		_, err = k.Close(lead, bad, monday)
 		invalidField(t, err, "note")

@@ -193,7 +193,6 @@ func (r *Referral) FirstSession() time.Time { return r.firstSession }
 // HoldsInForce are the safeguarding holds that suspend the case.
 func (r *Referral) HoldsInForce() []uuid.UUID { return slices.Clone(r.holds) }
 
-
 // PossibleDuplicates are other open referrals at the centre whose children may be the same.
 func (r *Referral) PossibleDuplicates() []uuid.UUID { return slices.Clone(r.duplicates) }
 

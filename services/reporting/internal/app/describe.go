@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
+	_ "time/tzdata" // the centres' clock must not depend on the host's zone files
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
@@ -17,7 +20,7 @@ import (
 )
 
 // Describe says what an event means in plain words, from its readable fields only: categories,
-// counts, dates and service types, never a sealed field and never a name.
+// counts, dates, times and service types, never a sealed field and never a name.
 func Describe(env *commonv1.EventEnvelope) string {
 	msg, err := payload(env)
 	return described(env, msg, err)
@@ -43,14 +46,16 @@ func described(env *commonv1.EventEnvelope, msg proto.Message, err error) string
 		return words.Event(env.GetEventType()) + " (unreadable)"
 	}
 	if msg != nil {
-		if s := describe(msg); s != "" {
+		if s := describe(msg, env.GetRecordedAt()); s != "" {
 			return s
 		}
 	}
 	return words.Event(env.GetEventType())
 }
 
-func describe(msg proto.Message) string {
+// describe is the words of one decoded event; recorded is when it was recorded (the step's own
+// time), which a movement's words compare with when it happened.
+func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 	switch ev := msg.(type) {
 	case *referralv1.ReferralReceived:
 		s := "Referral received from " + source(ev.GetSource())
@@ -169,7 +174,10 @@ func describe(msg proto.Message) string {
 		return "Session booked (" + words.Enum(ev.GetServiceType()) + ") for " + date(ev.GetSessionDate())
 	case *schedulingv1.BookingCancelled:
 		s := "Booking for " + date(ev.GetSessionDate()) + " cancelled by the " + words.Enum(ev.GetCancelledBy()) + ": " + words.Enum(ev.GetReason())
-		if ev.GetLate() {
+		// Late notice is a family's, the centre's or the referrer's short notice. A booking the
+		// platform called off (a hold, a case's end, a released place) was nobody's notice: its
+		// reason says why, as the day sheet says it (decision 128).
+		if ev.GetLate() && ev.GetCancelledBy() != schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM {
 			s += " (under 48 hours' notice)"
 		}
 		return s
@@ -190,18 +198,19 @@ func describe(msg proto.Message) string {
 		}
 		return "Check-in refused to a person not named for the family"
 	case *schedulingv1.PartyArrived:
-		return "Arrived: " + partyWords(ev.GetParty())
-	case *schedulingv1.PartyDeparted:
-		return "Left: " + partyWords(ev.GetParty())
-	case *schedulingv1.MovementCorrected:
-		what := "Departure"
-		if ev.GetMovement() == schedulingv1.Movement_MOVEMENT_ARRIVAL {
-			what = "Arrival"
-		}
+		// The time the party came, not when it was typed in (the step's own time): a volunteer
+		// may record the door's paper register later, with --at.
 		if ev.GetAt() == nil {
-			return what + " withdrawn, recorded by mistake: " + partyWords(ev.GetParty())
+			return "Arrived: " + partyWords(ev.GetParty())
 		}
-		return what + " corrected (the time or who): " + partyWords(ev.GetParty())
+		return "Arrived at " + clock(ev.GetAt(), recorded) + " (UK time): " + partyWords(ev.GetParty())
+	case *schedulingv1.PartyDeparted:
+		if ev.GetAt() == nil {
+			return "Left: " + leavingPartyWords(ev.GetParty())
+		}
+		return "Left at " + clock(ev.GetAt(), recorded) + " (UK time): " + leavingPartyWords(ev.GetParty())
+	case *schedulingv1.MovementCorrected:
+		return correction(ev, recorded)
 	case *schedulingv1.SessionCompleted:
 		return "Session completed (" + words.Enum(ev.GetServiceType()) + "), " + children(len(ev.GetChildren()))
 	case *schedulingv1.NoShowWithdrawn:
@@ -352,6 +361,69 @@ func partyWords(p schedulingv1.Party) string {
 		return "the children (with whoever brings them)"
 	}
 	return "a party"
+}
+
+// leavingPartyWords names a party as it leaves: the children leave with whoever collects them,
+// who may not be who brought them.
+func leavingPartyWords(p schedulingv1.Party) string {
+	if p == schedulingv1.Party_PARTY_CHILDREN {
+		return "the children (with whoever collects them)"
+	}
+	return partyWords(p)
+}
+
+// correction says which movement of which party a correction is of, what its record said, and
+// what happened instead: the time it is corrected to, the same time with someone else named, or
+// that it did not happen. Who came or left is said by no name (person ids only, never read here).
+func correction(ev *schedulingv1.MovementCorrected, recorded *timestamppb.Timestamp) string {
+	what, who, party := "Departure", "who left", leavingPartyWords(ev.GetParty())
+	if ev.GetMovement() == schedulingv1.Movement_MOVEMENT_ARRIVAL {
+		what, who, party = "Arrival", "who came", partyWords(ev.GetParty())
+	}
+	at, was := ev.GetAt(), ev.GetWasAt()
+	switch {
+	case at == nil && was == nil:
+		return what + " withdrawn, it did not happen (recorded by mistake): " + party
+	case at == nil:
+		return what + " withdrawn, it did not happen (recorded by mistake at " + clock(was, recorded) + ", UK time): " + party
+	case was == nil:
+		return what + " corrected to " + clock(at, recorded) + " (UK time): " + party
+	case at.AsTime().Equal(was.AsTime()):
+		// Only who came or left can have changed: the event carries who now, not who before.
+		return what + " corrected for " + who + ", at " + clock(at, recorded) + " as recorded (UK time): " + party
+	}
+	// Both times are on the session's date (scheduling refuses others): the date, when said, is
+	// said once.
+	return what + " corrected to " + clock(at, recorded) + " (UK time; recorded as " + uk(was).Format("15:04") + "): " + party
+}
+
+// london is the zone a movement's clock time is said in. Arrivals, departures and their
+// corrections carry the instant only, not their booking's zone (SessionBooked does, an earlier
+// event, and Describe reads one event alone, so that a rebuild and a verification say the same),
+// so the words take the centres' time as referral's dates and the figures take it, and say "UK
+// time": the clock of a centre whose rooms open in another zone (scheduling allows one) is then
+// still read for what it is.
+var london = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		return time.UTC // unreachable: the zone database is embedded
+	}
+	return loc
+}()
+
+func uk(t *timestamppb.Timestamp) time.Time { return t.AsTime().In(london) }
+
+// clock is the UK clock time of at, "10:30", and its date after it ("10:30 on 2026-11-29") when
+// it was recorded on another day: the history dates each step by when it was recorded, and a
+// court must not read an arrival typed in the next morning as that morning's. An envelope that
+// says nowhere when it was recorded is taken as recorded that day.
+func clock(at, recorded *timestamppb.Timestamp) string {
+	t := uk(at)
+	s := t.Format("15:04")
+	if recorded != nil && uk(recorded).Format(time.DateOnly) != t.Format(time.DateOnly) {
+		s += " on " + t.Format(time.DateOnly)
+	}
+	return s
 }
 
 // adults says who of the named adults may take part in contact, and who only brings or collects:

@@ -2,6 +2,7 @@ package app
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"google.golang.org/protobuf/proto"
@@ -56,12 +57,57 @@ func TestDescriptionsOfSessions(t *testing.T) {
 	require.Equal(t, "Check-in refused to a person not named for the family", Describe(envelopeOf(t, &schedulingv1.CheckInRefused{Reason: "NOT_NAMED"})))
 	require.Equal(t, "Referral accepted for supported contact, after a person checked the family is not the one a safeguarding hold suspends",
 		Describe(envelopeOf(t, &referralv1.ReferralAccepted{ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, CheckedNotTheFamilyUnderHold: true})))
-	// A correction says which movement of which party, never the time (whereabouts).
-	require.Equal(t, "Departure withdrawn, recorded by mistake: the children (with whoever brings them)", Describe(envelopeOf(t,
-		&schedulingv1.MovementCorrected{Party: schedulingv1.Party_PARTY_CHILDREN, Movement: schedulingv1.Movement_MOVEMENT_DEPARTURE})))
-	require.Equal(t, "Arrival corrected (the time or who): the children (with whoever brings them)", Describe(envelopeOf(t,
-		&schedulingv1.MovementCorrected{Party: schedulingv1.Party_PARTY_CHILDREN, Movement: schedulingv1.Movement_MOVEMENT_ARRIVAL,
-			At: timestamppb.Now()})))
+
+	// A movement says when the party came or left, not when it was typed in, in the centre's
+	// (UK) clock; a correction says what it corrects, to which time, or that it did not happen.
+	// The history is read by coordinators and courts, never by the other parent: exact times are
+	// said, names never (person ids are not read).
+	utc := func(month time.Month, day, hour, minute int) *timestamppb.Timestamp {
+		return timestamppb.New(time.Date(2026, month, day, hour, minute, 0, 0, time.UTC))
+	}
+	children, visiting := schedulingv1.Party_PARTY_CHILDREN, schedulingv1.Party_PARTY_VISITING
+	arrival, departure := schedulingv1.Movement_MOVEMENT_ARRIVAL, schedulingv1.Movement_MOVEMENT_DEPARTURE
+	for _, c := range []struct {
+		name     string
+		ev       proto.Message
+		recorded *timestamppb.Timestamp
+		want     string
+	}{
+		{"an arrival typed in later says when the party came", &schedulingv1.PartyArrived{Party: children, At: utc(11, 30, 4, 30),
+			PersonIds: []string{"p1"}}, utc(11, 30, 4, 38), "Arrived at 04:30 (UK time): the children (with whoever brings them)"},
+		{"in summer the clock is an hour ahead of UTC", &schedulingv1.PartyArrived{Party: visiting, At: utc(7, 1, 9, 30)},
+			utc(7, 1, 9, 31), "Arrived at 10:30 (UK time): the visiting parent"},
+		{"seconds are not said", &schedulingv1.PartyDeparted{Party: visiting, At: timestamppb.New(time.Date(2026, 7, 1, 11, 59, 59, 0, time.UTC))},
+			nil, "Left at 12:59 (UK time): the visiting parent"},
+		{"the children leave with whoever collects them", &schedulingv1.PartyDeparted{Party: children, At: utc(11, 30, 12, 0)},
+			utc(11, 30, 12, 0), "Left at 12:00 (UK time): the children (with whoever collects them)"},
+		{"recorded the next day, the date is said", &schedulingv1.PartyArrived{Party: visiting, At: utc(7, 1, 22, 50)},
+			utc(7, 2, 8, 0), "Arrived at 23:50 on 2026-07-01 (UK time): the visiting parent"},
+		{"a time corrected", &schedulingv1.MovementCorrected{Party: children, Movement: arrival, WasAt: utc(11, 30, 10, 40),
+			At: utc(11, 30, 10, 25), PersonIds: []string{"p1"}}, utc(11, 30, 11, 0),
+			"Arrival corrected to 10:25 (UK time; recorded as 10:40): the children (with whoever brings them)"},
+		{"who left corrected, the time as it was", &schedulingv1.MovementCorrected{Party: children, Movement: departure,
+			WasAt: utc(7, 1, 11, 0), At: utc(7, 1, 11, 0), PersonIds: []string{"p2"}}, utc(7, 1, 11, 5),
+			"Departure corrected for who left, at 12:00 as recorded (UK time): the children (with whoever collects them)"},
+		{"a departure that did not happen", &schedulingv1.MovementCorrected{Party: children, Movement: departure,
+			WasAt: utc(11, 30, 10, 30)}, utc(11, 30, 10, 45),
+			"Departure withdrawn, it did not happen (recorded by mistake at 10:30, UK time): the children (with whoever collects them)"},
+		{"a correction that does not say what it corrects", &schedulingv1.MovementCorrected{Party: visiting, Movement: arrival},
+			nil, "Arrival withdrawn, it did not happen (recorded by mistake): the visiting parent"},
+		// Late notice is someone's short notice, never a booking the platform called off (decision 128).
+		{"a system cancellation is not late notice", &schedulingv1.BookingCancelled{SessionDate: day, Late: true, NoticeMinutes: 60,
+			CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM, Reason: schedulingv1.CancellationReason_CANCELLATION_REASON_HOLD},
+			nil, "Booking for 2026-02-03 cancelled by the system: hold"},
+		{"a family's late cancellation is", &schedulingv1.BookingCancelled{SessionDate: day, Late: true, NoticeMinutes: 60,
+			CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT, Reason: schedulingv1.CancellationReason_CANCELLATION_REASON_REQUESTED},
+			nil, "Booking for 2026-02-03 cancelled by the resident parent: requested (under 48 hours' notice)"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			env := envelopeOf(t, c.ev)
+			env.RecordedAt = c.recorded
+			require.Equal(t, c.want, Describe(env))
+		})
+	}
 }
 
 // A domestic-abuse finding's effect on scheduling is described in words, and so is the

@@ -118,8 +118,13 @@ func BenchmarkSubmitReferral(b *testing.B) {
 
 func request(centre uuid.UUID) *referralv1.SubmitReferralRequest {
 	adult := func(role referralv1.AdultRole, name string) *referralv1.Adult {
+		// Each parent's own number: referral refuses one parent's as the other's.
+		phone := "07700 900001"
+		if role == referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT {
+			phone = "07700 900000"
+		}
 		return &referralv1.Adult{Role: role, FullName: name, ParentalResponsibility: true, MayAttend: true,
-			Contact: &referralv1.ContactDetails{AddressLines: []string{"1 High Street"}, Postcode: "M1 1AA", Phone: "07700 900000"}}
+			Contact: &referralv1.ContactDetails{AddressLines: []string{"1 High Street"}, Postcode: "M1 1AA", Phone: phone}}
 	}
 	return &referralv1.SubmitReferralRequest{RequestId: uuid.NewString(), CentreId: centre.String(),
 		Source: commonv1.ReferralSource_REFERRAL_SOURCE_SOLICITOR, RequestedServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED,

@@ -591,10 +591,16 @@ func (s *sim) submit(ctx context.Context, f *family, d time.Time) error {
 }
 
 func adult(role referralv1.AdultRole, seq int) *referralv1.Adult {
-	// ZZ is no postcode area: the postcode has the UK form referral checks, and is no one's.
+	// ZZ is no postcode area: the postcode has the UK form referral checks, and is no one's. The
+	// phone is in Ofcom's range for drama (07700 900000-900999), each parent's own: referral
+	// refuses one parent's number as the other's.
+	line := 2 * seq % 1000
+	if role != referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT {
+		line++
+	}
 	a := &referralv1.Adult{Role: role, ParentalResponsibility: true, Language: "English",
 		Contact: &referralv1.ContactDetails{AddressLines: []string{fmt.Sprintf("%d Simulated Street", seq)}, Postcode: "ZZ1 1AA",
-			Phone: "07700 900000"}}
+			Phone: fmt.Sprintf("07700 900%03d", line)}}
 	if role == referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT {
 		a.FullName, a.Relationship, a.MayBring, a.MayCollect = fmt.Sprintf("Resident parent %d", seq), "Mother", true, true
 	} else {
@@ -1035,7 +1041,7 @@ func (s *sim) complete(ctx context.Context, f *family, b *booking, childrenOut, 
 		at     time.Time
 		people []string
 	}{
-		{schedulingv1.Party_PARTY_CHILDREN, childrenOut, []string{f.resident.String()}},
+		{schedulingv1.Party_PARTY_CHILDREN, childrenOut, append([]string{f.resident.String()}, idStrings(childIDs(f))...)},
 		{schedulingv1.Party_PARTY_VISITING, visitingOut, []string{f.visiting.String()}},
 	} {
 		if _, err := call(ctx, s.c, s.c.scheduling.RecordDeparture, &schedulingv1.RecordDepartureRequest{CentreId: c.id.String(),

@@ -161,6 +161,42 @@ func (a Adult) normalise() Adult {
 	return a
 }
 
+// sameAsOtherParent names what of a parent's details is the other parent's: the full name, the
+// phone or the email, which one person has. Each parent's own details are needed to speak to each
+// (DOMAIN.md), and one parent's copied as the other's would put the first parent's whereabouts on
+// the second's record, shown to them as their own (review 15). An address is not compared:
+// separated parents may still share one, and neither parent is ever shown the other's.
+func sameAsOtherParent(a, other Adult) string {
+	switch name := NormaliseName(a.Name); {
+	case name != "" && name == NormaliseName(other.Name):
+		return "full_name"
+	case a.Contact.Phone != "" && phoneDigits(a.Contact.Phone) == phoneDigits(other.Contact.Phone):
+		return "contact.phone"
+	case a.Contact.Email != "" && strings.EqualFold(strings.TrimSpace(a.Contact.Email), strings.TrimSpace(other.Contact.Email)):
+		return "contact.email"
+	}
+	return ""
+}
+
+// phoneDigits is a UK phone number's digits as dialled at home: "+44 (0)7700 900123" and
+// "07700 900123" are the same number.
+func phoneDigits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	d := b.String()
+	switch {
+	case strings.HasPrefix(d, "440"):
+		return d[2:]
+	case strings.HasPrefix(d, "44") && strings.HasPrefix(strings.TrimSpace(s), "+"):
+		return "0" + d[2:]
+	}
+	return d
+}
+
 // parents says which parents a set of details must name: both, or (for a self-referral waiting for
 // the other parent) exactly one.
 type parents int
@@ -199,6 +235,17 @@ func (d Details) validate(v *Invalid, prefix string, need parents, today time.Ti
 	}
 	if named > MaxNamedPersons {
 		v.add(prefix+"adults", fmt.Sprintf("must name at most %d people besides the parents", MaxNamedPersons))
+	}
+	if resident == 1 && nonResident == 1 {
+		var parents []int
+		for i, a := range d.Adults {
+			if a.Parent() {
+				parents = append(parents, i)
+			}
+		}
+		if field := sameAsOtherParent(d.Adults[parents[1]], d.Adults[parents[0]]); field != "" {
+			v.add(fmt.Sprintf("%sadults[%d].%s", prefix, parents[1], field), "must be this parent's own, not the other parent's")
+		}
 	}
 	switch n := len(d.Children); {
 	case n == 0:

@@ -306,6 +306,11 @@ func (v *Invalid) phone(field, s string) {
 	}
 	if !ok || digits < 10 || digits > 13 {
 		v.add(field, "must be a phone number of 10 to 13 digits, written with digits, spaces, brackets, hyphens and a leading +, such as 07700 900123")
+		return
+	}
+	if d := phoneDigits(s); strings.Count(d, d[:1]) == len(d) {
+		// 0000000000 passes for "contact details given" and reaches nobody (review 15).
+		v.add(field, "must be a number the person can be reached on, not one digit repeated")
 	}
 }
 

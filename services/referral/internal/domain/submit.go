@@ -144,6 +144,14 @@ func (r *Referral) SubmitSecondParty(a SecondPartyApplication, today time.Time, 
 	if want := r.missingParent(); p.Role != want {
 		v.add("parent.role", "must be "+want.String()+": the parent the first application did not name")
 	}
+	for _, first := range r.adults {
+		if !first.Parent() {
+			continue
+		}
+		if field := sameAsOtherParent(p, first.Adult); field != "" {
+			v.add("parent."+field, "must be this parent's own, not the first applicant's")
+		}
+	}
 	v.text("risk_notes", notes, MaxTextLength, false)
 	if !a.ConsentGiven {
 		v.add("consent_given", "must be given")

@@ -153,6 +153,12 @@ func TestSubmitRules(t *testing.T) {
 		{"a referrer's phone with letters", func(s *domain.Submission) { s.Details.Referrer.Phone = "0161 496 07XX" }, "details.referrer.phone"},
 		{"a postcode of punctuation", func(s *domain.Submission) { s.Details.Adults[1].Contact.Postcode = "!!!!" }, "details.adults[1].contact.postcode"},
 		{"a postcode without its inward code", func(s *domain.Submission) { s.Details.Adults[1].Contact.Postcode = "M1" }, "details.adults[1].contact.postcode"},
+		// Each parent's own details (review 15): one parent's copied as the other's reach the
+		// wrong person and show the first parent's whereabouts to the second as their own.
+		{"a phone of one digit repeated", func(s *domain.Submission) { s.Details.Adults[0].Contact.Phone = "0000 000000" }, "details.adults[0].contact.phone"},
+		{"the other parent's phone, written otherwise", func(s *domain.Submission) { s.Details.Adults[1].Contact.Phone = "+44 (0)7700 900001" }, "details.adults[1].contact.phone"},
+		{"the other parent's email", func(s *domain.Submission) { s.Details.Adults[1].Contact.Email = "ALICE@example.org" }, "details.adults[1].contact.email"},
+		{"the other parent's name", func(s *domain.Submission) { s.Details.Adults[1].Name = "alice  resident" }, "details.adults[1].full_name"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -254,6 +260,15 @@ func TestSelfReferral(t *testing.T) {
 		var invalid *domain.Invalid
 		require.ErrorAs(t, err, &invalid)
 		require.Equal(t, "parent.role", invalid.Violations[0].Field)
+	})
+	t.Run("the second application is not the first applicant's details again", func(t *testing.T) {
+		a := secondParty()
+		a.Parent.Contact = resident().Contact
+		_, err := r.SubmitSecondParty(a, today, ids())
+		var invalid *domain.Invalid
+		require.ErrorAs(t, err, &invalid)
+		require.Equal(t, "parent.contact.phone", invalid.Violations[0].Field)
+		require.NotContains(t, invalid.Error(), "07700", "reasons never quote personal data")
 	})
 	t.Run("the second parent consents", func(t *testing.T) {
 		a := secondParty()

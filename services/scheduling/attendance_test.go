@@ -352,9 +352,10 @@ func TestATappedDepartureIsWithdrawnAtTheDoor(t *testing.T) {
 		"familytime.scheduling.v1.PartyDeparted"), "the record corrected stays")
 }
 
-// The door records the visiting parent as a no-show at 10:20 and they walk in at 10:25: the
-// no-show is withdrawn, the booking is booked again on the day sheet, their arrival is recorded,
-// and a retry records nothing twice (decision 127).
+// The door records the visiting parent as a no-show at 10:20 and they walk in at 10:25: checking
+// them in is refused, saying the no-show is withdrawn first and how; the no-show is withdrawn,
+// the booking is booked again on the day sheet, their arrival is recorded, and a retry records
+// nothing twice (decision 127).
 func TestANoShowIsWithdrawnWhenThePartyComesAfterAll(t *testing.T) {
 	g, f, b, door := bookedFirstSaturday(t)
 	ctx := t.Context()
@@ -365,6 +366,17 @@ func TestANoShowIsWithdrawnWhenThePartyComesAfterAll(t *testing.T) {
 	require.Equal(t, int32(1), noShow.GetUnexplainedNoShows())
 
 	g.clock.Set(london(2026, 1, 10, 10, 25))
+	before := g.count(t, "SELECT count(*) FROM events")
+	_, err = door.CheckIn(ctx, &schedulingv1.CheckInRequest{CentreId: g.centre.String(), BookingId: b, PersonId: f.visiting.String(),
+		RequestId: uuid.NewString()})
+	code, why := field(err)
+	require.Equal(t, codes.FailedPrecondition, code, "%v", err)
+	require.Equal(t, "BOOKING_NOT_ACTIVE", why)
+	require.Contains(t, status.Convert(err).Message(), "recorded as a no-show (the visiting parent was recorded as not coming)")
+	require.Contains(t, status.Convert(err).Message(), "withdraw the no-show first, on the session's day before its contact was due to end at 11:15 "+
+		"(familytime schedule noshow "+b+" --withdraw)")
+	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+
 	withdraw := &schedulingv1.WithdrawNoShowRequest{CentreId: g.centre.String(), BookingId: b, RequestId: uuid.NewString()}
 	for range 2 {
 		resp, err := door.WithdrawNoShow(ctx, withdraw)
@@ -387,7 +399,7 @@ func TestANoShowIsWithdrawnWhenThePartyComesAfterAll(t *testing.T) {
 		require.Equal(t, again, in.GetAlreadyCheckedIn(), i)
 	}
 	_, err = door.WithdrawNoShow(ctx, &schedulingv1.WithdrawNoShowRequest{CentreId: g.centre.String(), BookingId: b, RequestId: uuid.NewString()})
-	code, why := field(err)
+	code, why = field(err)
 	require.Equal(t, codes.FailedPrecondition, code)
 	require.Equal(t, "NOT_A_NO_SHOW", why)
 }

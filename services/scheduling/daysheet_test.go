@@ -88,6 +88,69 @@ func TestACancelledBookingsPeopleAreNotExpected(t *testing.T) {
 	require.Equal(t, "BOOKING_NOT_ACTIVE", reason, "a booking cancelled before anyone came takes no departure")
 }
 
+// A hold placed while the children are in the room, their arrival recorded and nobody checked in
+// (a review): on the session it called off, the day sheet still lists them, with who brought them
+// and the visiting parent; their mother, come to collect them, is not turned away but answered
+// CHILDREN_STILL_INSIDE (hand them over at the door, record the departure); a departure that
+// names no child is refused. Once the children have left they are off the list, and she is
+// refused ON_HOLD.
+func TestAHoldWithTheChildrenInsideKeepsThemOnTheDaySheet(t *testing.T) {
+	g, f, b, door := bookedFirstSaturday(t)
+	ctx := t.Context()
+	g.clock.Set(london(2026, 1, 10, 10, 20))
+	for _, m := range []struct {
+		party  schedulingv1.Party
+		people []string
+	}{{schedulingv1.Party_PARTY_VISITING, []string{f.visiting.String()}}, {schedulingv1.Party_PARTY_CHILDREN, []string{f.resident.String(), f.child.String()}}} {
+		_, err := door.RecordArrival(ctx, &schedulingv1.RecordArrivalRequest{CentreId: g.centre.String(), BookingId: b, Party: m.party,
+			PersonIds: m.people, RequestId: uuid.NewString()})
+		require.NoError(t, err)
+	}
+	g.safeguarding.publish(t, "hold-"+f.id.String(), f.id, g.centre, &safeguardingv1.HoldPlaced{HoldId: uuid.NewString(),
+		FamilyId: f.id.String(), CentreId: g.centre.String(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONCERN_UNDER_INVESTIGATION,
+		PlacedOn: date(saturday(0))})
+	g.waitFor(t, "SELECT count(*) FROM bookings WHERE booking_id = $1 AND status = $2", uuid.MustParse(b),
+		int32(schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED))
+
+	inside := func() []string {
+		t.Helper()
+		sheet, err := door.GetDaySheet(ctx, &schedulingv1.GetDaySheetRequest{CentreId: g.centre.String(), Date: date(saturday(0))})
+		require.NoError(t, err)
+		require.Len(t, sheet.GetEntries(), 1)
+		var people []string
+		for _, p := range sheet.GetEntries()[0].GetExpected() {
+			people = append(people, p.GetPersonId())
+		}
+		return people
+	}
+	checkIn := func(person uuid.UUID) *schedulingv1.CheckInResponse {
+		t.Helper()
+		in, err := door.CheckIn(ctx, &schedulingv1.CheckInRequest{CentreId: g.centre.String(), BookingId: b, PersonId: person.String(),
+			RequestId: uuid.NewString()})
+		require.NoError(t, err)
+		require.False(t, in.GetAdmitted(), "a hold suspends contact: nobody is admitted")
+		return in
+	}
+	require.ElementsMatch(t, []string{f.resident.String(), f.visiting.String(), f.child.String()}, inside(),
+		"arrived, not checked in, and still in the building")
+	require.Equal(t, "CHILDREN_STILL_INSIDE", checkIn(f.resident).GetRefusal(), "come to collect the children: not turned away")
+	require.Equal(t, "ON_HOLD", checkIn(f.visiting).GetRefusal())
+
+	before := g.count(t, "SELECT count(*) FROM events")
+	_, err := door.RecordDeparture(ctx, &schedulingv1.RecordDepartureRequest{CentreId: g.centre.String(), BookingId: b,
+		Party: schedulingv1.Party_PARTY_CHILDREN, PersonIds: []string{f.resident.String()}, RequestId: uuid.NewString()})
+	code, reason := field(err)
+	require.Equal(t, codes.FailedPrecondition, code, "%v", err)
+	require.Equal(t, "CHILD_NOT_ACCOUNTED_FOR", reason)
+	require.Contains(t, err.Error(), f.child.String())
+	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+	_, err = door.RecordDeparture(ctx, &schedulingv1.RecordDepartureRequest{CentreId: g.centre.String(), BookingId: b,
+		Party: schedulingv1.Party_PARTY_CHILDREN, PersonIds: []string{f.resident.String(), f.child.String()}, RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	require.Equal(t, []string{f.visiting.String()}, inside(), "the children left with their mother")
+	require.Equal(t, "ON_HOLD", checkIn(f.resident).GetRefusal(), "nothing left to collect")
+}
+
 // changeChildrenLeaving publishes referral's ChildrenLeavingChanged for the family, as referral
 // records it in the referral's stream, and waits until scheduling's consumer has handled it.
 func (g *rig) changeChildrenLeaving(t *testing.T, f family, referral, centre uuid.UUID, may bool) {

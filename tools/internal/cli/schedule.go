@@ -635,7 +635,15 @@ func (s *schedule) checkin() *cobra.Command {
 		Long: `checkin admits a person at the door only if they are named for the family's booking, and records
 every attempt, admitted or not. It exits with status 0 when the person is admitted, 3 when they
 are refused (the refusal is recorded and printed, with --json as the answer's "refusal"), and 1
-when the check-in could not be made at all (the error says why).`,
+when the check-in could not be made at all (the error says why).
+
+A session called off (a safeguarding hold, a cancellation) while the children are still inside
+refuses an adult who may collect them CHILDREN_STILL_INSIDE: they are not let in to the session,
+but not turned away either. Bring the children to the door, hand them over, and record who
+collected them (familytime schedule depart BOOKING_ID --party children --person ADULT --person
+CHILD, each child who came). A booking recorded as a no-show admits nobody: if the party came
+after all, withdraw the no-show first, on the day (familytime schedule noshow BOOKING_ID
+--withdraw).`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := request.value()
@@ -655,7 +663,14 @@ when the check-in could not be made at all (the error says why).`,
 			if resp.GetAlreadyCheckedIn() {
 				verdict += " (already checked in: nothing new recorded)"
 			}
-			if !resp.GetAdmitted() {
+			switch {
+			case resp.GetRefusal() == "CHILDREN_STILL_INSIDE":
+				// Told "do not admit", the door turned away the parent come to take home the
+				// children still inside a session a hold called off.
+				verdict = "REFUSED (" + resp.GetRefusal() + "): the session is called off, so do not let them in to it; the children are " +
+					"still inside: bring them to the door, hand them over to this person, and record who collected them " +
+					"(familytime schedule depart " + args[0] + " --party children --person " + args[1] + " --person CHILD, each child)"
+			case !resp.GetAdmitted():
 				verdict = "REFUSED (" + resp.GetRefusal() + "): do not admit; tell the coordinator"
 			}
 			if err := out.one(cmd.OutOrStdout(), resp, [][2]string{{"person", args[1]}, {"check-in", verdict}}); err != nil {
@@ -728,7 +743,8 @@ func (s *schedule) movement(verb string) *cobra.Command {
 	f.StringVar(&party, "party", "", "visiting (the visiting parent) or children (with who brought or collected them)")
 	f.StringVar(&at, "at", "", "local time HH:MM on the session's day, at most an hour before it opens (default now)")
 	f.StringSliceVar(&people, "person", nil, "who came or left (person id; repeat): for visiting, the visiting parent or a relative "+
-		"who may attend; for children, who brought or collected them (an adult who may), and the children")
+		"who may attend; for children, who brought or collected them (an adult who may), and the children (a departure names every "+
+		"child who came, else CHILD_NOT_ACCOUNTED_FOR)")
 	_ = cmd.MarkFlagRequired("party")
 	_ = cmd.MarkFlagRequired("person")
 	request.register(f)

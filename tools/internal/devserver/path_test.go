@@ -265,7 +265,7 @@ func TestAFamilysWholePathThroughTheFourServices(t *testing.T) {
 	advance(at(firstOn, 12, 0))
 	_, err = door.RecordDeparture(ctx, &schedulingv1.RecordDepartureRequest{RequestId: uuid.NewString(), CentreId: centre,
 		BookingId: attended.GetBookingId(), Party: schedulingv1.Party_PARTY_CHILDREN, Time: &schedulingv1.LocalTime{Hour: 11, Minute: 45},
-		PersonIds: []string{mother}})
+		PersonIds: []string{mother, child}})
 	require.NoError(t, err)
 	_, err = door.RecordDeparture(ctx, &schedulingv1.RecordDepartureRequest{RequestId: uuid.NewString(), CentreId: centre,
 		BookingId: attended.GetBookingId(), Party: schedulingv1.Party_PARTY_VISITING, Time: &schedulingv1.LocalTime{Hour: 12},

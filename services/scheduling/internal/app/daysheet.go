@@ -26,12 +26,39 @@ func (a *App) GetDaySheet(ctx context.Context, centre uuid.UUID, day time.Time) 
 	}
 	out := make([]*schedulingv1.DaySheetEntry, len(rows))
 	for i, r := range rows {
-		out[i] = sheetEntry(r)
+		var inside []uuid.UUID
+		if schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED {
+			if inside, err = a.inside(ctx, r); err != nil {
+				return nil, err
+			}
+		}
+		out[i] = sheetEntry(r, inside)
 	}
 	return out, nil
 }
 
-func sheetEntry(r adapters.BookingRow) *schedulingv1.DaySheetEntry {
+// inside are the people of a cancelled booking still in the building (domain.Booking's
+// InBuilding). The read model keeps who checked in, not whom a party's arrival named, which only
+// the family's stream holds: a booking called off with a party inside is rare, so its family is
+// loaded for it alone, and one with no party inside is who checked in, as InBuilding says.
+func (a *App) inside(ctx context.Context, r adapters.BookingRow) ([]uuid.UUID, error) {
+	if (r.VisitingArrived == nil || r.VisitingDeparted != nil) && (r.ChildrenArrived == nil || r.ChildrenDeparted != nil) {
+		return r.CheckedIn, nil
+	}
+	f, err := a.sessions.Family(ctx, r.Family)
+	if err != nil {
+		return nil, err
+	}
+	b, err := f.Booking(r.ID)
+	if err != nil {
+		return nil, err
+	}
+	return b.InBuilding(), nil
+}
+
+// sheetEntry is a booking's line on the day sheet; inside are who is still in the building, for a
+// cancelled booking.
+func sheetEntry(r adapters.BookingRow, inside []uuid.UUID) *schedulingv1.DaySheetEntry {
 	loc, _ := domain.Zone(r.Zone)
 	times := domain.Times{VisitingArrives: domain.ClockAt(r.VisitingArrives, loc), ChildrenArrive: domain.ClockAt(r.ChildrenArrive, loc),
 		ChildrenLeave: domain.ClockAt(r.ChildrenLeave, loc), VisitingLeaves: domain.ClockAt(r.VisitingLeaves, loc)}
@@ -55,17 +82,18 @@ func sheetEntry(r adapters.BookingRow) *schedulingv1.DaySheetEntry {
 		}
 	}
 	if b.GetStatus() == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED {
-		e.Expected = inBuilding(e.Expected)
+		e.Expected = inBuilding(e.Expected, inside)
 	}
 	e.Alerts = alerts(r)
 	return e
 }
 
 // inBuilding are the people of a cancelled booking still to be seen to: nobody is expected for
-// it, but someone who checked in before a hold cancelled the session under way is at the centre
-// (decisions.md 91).
-func inBuilding(people []*schedulingv1.ExpectedPerson) []*schedulingv1.ExpectedPerson {
-	return slices.DeleteFunc(people, func(p *schedulingv1.ExpectedPerson) bool { return !p.GetCheckedIn() })
+// it, but someone who checked in, or came with a party whose arrival was recorded and who has not
+// left, before a hold cancelled the session under way is at the centre (decisions.md 91): the
+// children above all, whom the door hands over and whose departure it records.
+func inBuilding(people []*schedulingv1.ExpectedPerson, inside []uuid.UUID) []*schedulingv1.ExpectedPerson {
+	return slices.DeleteFunc(people, func(p *schedulingv1.ExpectedPerson) bool { return !checkedIn(inside, p.GetPersonId()) })
 }
 
 // alerts are what the volunteers must know about a booking.

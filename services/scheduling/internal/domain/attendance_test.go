@@ -397,3 +397,164 @@ func TestAPartyThatLeftIsNotLetBackIn(t *testing.T) {
 		require.Equal(t, "ALREADY_LEFT", refusal)
 	}
 }
+
+// A children's departure accounts for every child who came with the party, named in its arrival
+// or checked in at the door: the review recorded both children arriving and one leaving with the
+// resident parent, and who took the other was never recorded. The refusal names the child by id
+// and records nothing; a correction that sets a departure's people, or an arrival's against the
+// departure recorded, keeps the rule.
+func TestAChildrensDepartureAccountsForEveryChildWhoCame(t *testing.T) {
+	g := newRig(t, withRelatives)
+	// Three Saturdays, children due 10:15 to 11:15; the door records at 11:16.
+	named, checked, later := g.book(t, day(2026, 1, 10), g.shared, jan), g.book(t, day(2026, 1, 24), g.shared, jan), g.book(t, day(2026, 1, 31), g.shared, jan)
+	now := func(b *domain.Booking) time.Time { return b.ChildrenLeave.Add(time.Minute) }
+	move := func(b *domain.Booking, m schedulingv1.Movement, people ...uuid.UUID) error {
+		t.Helper()
+		var err error
+		if m == schedulingv1.Movement_MOVEMENT_ARRIVAL {
+			_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, b.ChildrenArrive, people, now(b))
+		} else {
+			_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, b.ChildrenLeave, people, now(b))
+		}
+		return err
+	}
+	correct := func(b *domain.Booking, m schedulingv1.Movement, people ...uuid.UUID) error {
+		t.Helper()
+		when := b.ChildrenLeave
+		if m == schedulingv1.Movement_MOVEMENT_ARRIVAL {
+			when = b.ChildrenArrive
+		}
+		_, _, err := g.family.Correct(b.ID, domain.Correction{Party: schedulingv1.Party_PARTY_CHILDREN, Movement: m, At: when, People: people}, now(b))
+		return err
+	}
+	arrival, departure := schedulingv1.Movement_MOVEMENT_ARRIVAL, schedulingv1.Movement_MOVEMENT_DEPARTURE
+	unaccounted := func(err error, children ...uuid.UUID) {
+		t.Helper()
+		rule(t, err, "CHILD_NOT_ACCOUNTED_FOR")
+		require.ErrorIs(t, err, domain.ErrChildNotAccountedFor)
+		for _, c := range children {
+			require.ErrorContains(t, err, c.String())
+		}
+	}
+
+	require.NoError(t, move(named, arrival, resident, child1, child2))
+	_, _, _, _, err := g.family.CheckIn(checked.ID, child2, checked.ChildrenArrive)
+	require.NoError(t, err)
+	require.NoError(t, move(checked, arrival, resident, child1))
+	before := g.family.Version()
+	for _, tc := range []struct {
+		name    string
+		b       *domain.Booking
+		people  []uuid.UUID
+		missing []uuid.UUID
+	}{
+		{"named in the arrival", named, []uuid.UUID{resident, child1}, []uuid.UUID{child2}},
+		{"checked in at the door", checked, []uuid.UUID{resident, child1}, []uuid.UUID{child2}},
+		{"no child named", named, []uuid.UUID{resident}, []uuid.UUID{child1, child2}},
+		{"collected by two, one child named", named, []uuid.UUID{resident, uncle, child2}, []uuid.UUID{child1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := move(tc.b, departure, tc.people...)
+			unaccounted(err, tc.missing...)
+			if len(tc.missing) == 1 {
+				require.NotContains(t, err.Error(), tc.people[len(tc.people)-1].String(), "only the child not accounted for is named")
+			}
+		})
+	}
+	require.Equal(t, before, g.family.Version(), "a refusal records nothing")
+	require.NoError(t, move(named, departure, resident, uncle, child1, child2), "both children, with the two adults who collected them")
+	require.NoError(t, move(checked, departure, resident, child1, child2))
+
+	// Corrections keep the rule: a departure's people, and an arrival naming a child the
+	// departure recorded does not (correct the departure first).
+	before = g.family.Version()
+	unaccounted(correct(named, departure, resident, child1), child2)
+	require.Equal(t, before, g.family.Version(), "a refused correction records nothing")
+	require.NoError(t, move(later, arrival, resident, child1))
+	require.NoError(t, move(later, departure, resident, child1), "one child came, and left")
+	before = g.family.Version()
+	err = correct(later, arrival, resident, child1, child2)
+	unaccounted(err, child2)
+	require.ErrorContains(t, err, "correct the departure first")
+	require.Equal(t, before, g.family.Version(), "a refused correction records nothing")
+	require.NoError(t, correct(later, departure, resident, child1, child2), "the departure first")
+	require.NoError(t, correct(later, arrival, resident, child1, child2), "then the arrival")
+	unaccounted(correct(later, departure, resident, child2), child1)
+	require.NoError(t, correct(named, departure, uncle, child1, child2))
+}
+
+// A hold placed while the children are in the room, their arrival recorded and nobody checked
+// in: they are in the building, with the visiting parent and whoever brought them. The resident
+// parent or a relative who may collect them is answered CHILDREN_STILL_INSIDE (the children are
+// handed over at the door and the departure recorded), the refusal recorded as the hold's; anyone
+// else is refused ON_HOLD as before, and so is everyone once the children have left.
+func TestAHoldWithTheChildrenInsideHasThemHandedOverAtTheDoor(t *testing.T) {
+	g := newRig(t, withRelatives)
+	b := g.book(t, day(2026, 1, 10), g.shared, jan)
+	_, _, err := g.family.Arrive(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 0), []uuid.UUID{visiting}, at(2026, 1, 10, 10, 1))
+	require.NoError(t, err)
+	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), []uuid.UUID{escort, child1, child2}, at(2026, 1, 10, 10, 16))
+	require.NoError(t, err)
+	hold := uuid.New()
+	g.family.NoteHold(centre, hold, day(2026, 1, 10), at(2026, 1, 10, 10, 30))
+	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED, b.Status)
+	require.ElementsMatch(t, []uuid.UUID{visiting, escort, child1, child2}, b.InBuilding(), "arrived, not checked in, still inside")
+
+	door := func(person uuid.UUID) (string, string) {
+		t.Helper()
+		admitted, _, refusal, ev, err := g.family.CheckIn(b.ID, person, at(2026, 1, 10, 10, 40))
+		require.NoError(t, err)
+		require.False(t, admitted, "a hold suspends contact: nobody is admitted")
+		require.IsType(t, &schedulingv1.CheckInRefused{}, ev, "the refusal is recorded")
+		return refusal, ev.(*schedulingv1.CheckInRefused).GetReason()
+	}
+	for _, p := range []uuid.UUID{resident, uncle} {
+		answer, recorded := door(p)
+		require.Equal(t, domain.RefusalChildrenInside, answer, "come to collect the children: not turned away")
+		require.Equal(t, "ON_HOLD", recorded, "recorded as the hold's refusal")
+	}
+	for _, p := range []uuid.UUID{visiting, escort, grandmother, stranger} { // none may collect
+		answer, _ := door(p)
+		require.Equal(t, "ON_HOLD", answer)
+	}
+
+	// The hold lifted the same day leaves the session called off: still handed over.
+	g.family.NoteHoldLifted(centre, hold)
+	answer, recorded := door(resident)
+	require.Equal(t, domain.RefusalChildrenInside, answer)
+	require.Equal(t, "BOOKING_CANCELLED", recorded)
+
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 45), []uuid.UUID{resident, child1, child2}, at(2026, 1, 10, 10, 46))
+	require.NoError(t, err)
+	require.Equal(t, []uuid.UUID{visiting}, b.InBuilding(), "the children left")
+	answer, _ = door(resident)
+	require.Equal(t, "BOOKING_CANCELLED", answer, "the children have left: nothing to collect")
+}
+
+// A check-in for a booking recorded as a no-show says so, and the way on: the no-show is
+// withdrawn first, on the day, if the party came after all; one come for the children still inside
+// is told to hand them over and record the departure instead. Nothing is recorded.
+func TestACheckInOnANoShowSaysHowToWithdrawIt(t *testing.T) {
+	g := newRig(t)
+	b := g.book(t, day(2026, 1, 10), g.shared, jan)
+	_, _, _, err := g.family.NoShow(b.ID, schedulingv1.Party_PARTY_VISITING, false, at(2026, 1, 10, 10, 20))
+	require.NoError(t, err)
+	before := g.family.Version()
+	_, _, _, _, err = g.family.CheckIn(b.ID, visiting, at(2026, 1, 10, 10, 25))
+	rule(t, err, "BOOKING_NOT_ACTIVE")
+	require.ErrorContains(t, err, "recorded as a no-show (the visiting parent was recorded as not coming)")
+	require.ErrorContains(t, err, "if they came after all, withdraw the no-show first, on the session's day before its contact was due to end at 11:15 "+
+		"(familytime schedule noshow "+b.ID.String()+" --withdraw)")
+	require.Equal(t, before, g.family.Version(), "nothing recorded")
+
+	inside := g.book(t, day(2026, 1, 24), g.shared, jan)
+	_, _, err = g.family.Arrive(inside.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 24, 10, 15), []uuid.UUID{resident, child1}, at(2026, 1, 24, 10, 16))
+	require.NoError(t, err)
+	_, _, _, err = g.family.NoShow(inside.ID, schedulingv1.Party_PARTY_VISITING, false, at(2026, 1, 24, 10, 20))
+	require.NoError(t, err)
+	_, _, _, _, err = g.family.CheckIn(inside.ID, resident, at(2026, 1, 24, 10, 30))
+	rule(t, err, "BOOKING_NOT_ACTIVE")
+	require.ErrorContains(t, err, "the children are still inside")
+	require.ErrorContains(t, err, "familytime schedule depart "+inside.ID.String()+" --party children --person "+resident.String())
+	require.NotContains(t, err.Error(), "--withdraw", "the visiting parent's no-show is not the resident parent's to withdraw")
+}

@@ -68,6 +68,9 @@ var (
 	// ErrDepartureRecorded means an arrival withdrawn while the party's departure is recorded.
 	ErrDepartureRecorded = problem.Rule("DEPARTURE_RECORDED", "the party's departure is recorded: correct it first")
 	ErrPartiesMissing    = problem.Rule("PARTIES_NOT_ARRIVED", "both parties' arrivals must be recorded to complete a session")
+	// ErrChildNotAccountedFor means a children's departure that does not name every child who
+	// came with the party (accountedFor says who, and how to put it right).
+	ErrChildNotAccountedFor = problem.Rule("CHILD_NOT_ACCOUNTED_FOR", "a children's departure names every child who came with the party")
 	// ErrNoContactHeld means the children and the visiting parent were never at the session
 	// together within its time: it did not take place, and is cancelled, not completed
 	// (decisions.md 89).
@@ -192,6 +195,10 @@ type Booking struct {
 	// BroughtIn are the people the children's party's arrival named: who brought them, and the
 	// children who came (attending).
 	BroughtIn []uuid.UUID
+	// CameIn are the people the visiting party's arrival named, and TakenOut those the children's
+	// party's departure named (who collected them, and the children who left): with BroughtIn,
+	// who is still in the building (InBuilding) and whether each child is accounted for.
+	CameIn, TakenOut []uuid.UUID
 	// SupervisedBy is who supervised the session, once it is completed (Complete).
 	SupervisedBy string
 	// NoShow is the party recorded as not coming, and whether explained, while the booking is a
@@ -596,7 +603,11 @@ func (f *Family) Cancel(id uuid.UUID, by schedulingv1.CancelledBy, now time.Time
 }
 
 // CheckIn admits person for a booking on its day if named for the family; anyone else is refused
-// and the refusal recorded. A person already checked in is admitted again without an event.
+// and the refusal recorded. A person already checked in is admitted again without an event. An
+// adult who may collect the children, refused because the session was called off (a hold, a
+// cancellation) while the children are still inside, is answered RefusalChildrenInside, the
+// refusal recorded with its own reason. A booking recorded as a no-show admits nobody: the error
+// says the way on (noShowAtTheDoor).
 func (f *Family) CheckIn(id, person uuid.UUID, now time.Time) (admitted bool, role schedulingv1.PersonRole, refusal string, ev proto.Message, err error) {
 	b, err := f.Booking(id)
 	if err != nil {
@@ -611,6 +622,8 @@ func (f *Family) CheckIn(id, person uuid.UUID, now time.Time) (admitted bool, ro
 		refusal = "ON_HOLD"
 	case b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED:
 		refusal = "BOOKING_CANCELLED"
+	case b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW:
+		return false, 0, "", nil, f.noShowAtTheDoor(b, person)
 	case b.Status != schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED:
 		return false, 0, "", nil, ErrBookingNotActive
 	case !named:
@@ -624,6 +637,11 @@ func (f *Family) CheckIn(id, person uuid.UUID, now time.Time) (admitted bool, ro
 		ev := &schedulingv1.CheckInRefused{BookingId: id.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(),
 			PersonId: person.String(), Reason: refusal, At: timestamppb.New(now)}
 		f.mustApply(ev)
+		if f.comesToCollect(b, person, refusal) {
+			// The refusal recorded is the hold's (or the cancellation's), as it was; the door
+			// is told more, so as not to turn away who is to take the children home.
+			refusal = RefusalChildrenInside
+		}
 		return false, 0, refusal, ev, nil
 	}
 	if slices.Contains(b.CheckedIn, person) {
@@ -811,6 +829,9 @@ func (f *Family) Depart(id uuid.UUID, party schedulingv1.Party, at time.Time, pe
 	if err := f.checkPeople(party, people, false); err != nil {
 		return nil, nil, err
 	}
+	if err := f.accountedFor(b, party, b.BroughtIn, people); err != nil {
+		return nil, nil, err
+	}
 	ev := &schedulingv1.PartyDeparted{BookingId: id.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(), Party: party,
 		At: timestamppb.New(at), PersonIds: ids(people)}
 	f.mustApply(ev)
@@ -883,6 +904,9 @@ func (f *Family) Correct(id uuid.UUID, c Correction, now time.Time) (*Booking, *
 		return nil, nil, problem.Invalid("time", "must not be before the party arrived, at "+ClockAt(came, b.loc).String())
 	}
 	if err := f.checkPeople(c.Party, c.People, arriving); err != nil {
+		return nil, nil, err
+	}
+	if err := f.correctedAccountedFor(b, c); err != nil {
 		return nil, nil, err
 	}
 	ev.At, ev.PersonIds = timestamppb.New(c.At), ids(c.People)
@@ -1143,6 +1167,7 @@ func (f *Family) copy() (*Family, error) {
 	for k, v := range f.bookings {
 		b := *v
 		b.CheckedIn, b.BroughtIn = slices.Clone(v.CheckedIn), slices.Clone(v.BroughtIn)
+		b.CameIn, b.TakenOut = slices.Clone(v.CameIn), slices.Clone(v.TakenOut)
 		b.Arrived, b.Departed = map[schedulingv1.Party]time.Time{}, map[schedulingv1.Party]time.Time{}
 		for p, t := range v.Arrived {
 			b.Arrived[p] = t
@@ -1205,19 +1230,32 @@ func (f *Family) apply(ev proto.Message) error {
 	case *schedulingv1.PartyArrived:
 		b := f.bookings[uuid.MustParse(e.GetBookingId())]
 		b.Arrived[e.GetParty()] = e.GetAt().AsTime()
-		if e.GetParty() == schedulingv1.Party_PARTY_CHILDREN {
+		switch e.GetParty() {
+		case schedulingv1.Party_PARTY_CHILDREN:
 			b.BroughtIn = append(b.BroughtIn, parsed(e.GetPersonIds())...)
+		case schedulingv1.Party_PARTY_VISITING:
+			b.CameIn = append(b.CameIn, parsed(e.GetPersonIds())...)
 		}
 	case *schedulingv1.PartyDeparted:
-		f.bookings[uuid.MustParse(e.GetBookingId())].Departed[e.GetParty()] = e.GetAt().AsTime()
+		b := f.bookings[uuid.MustParse(e.GetBookingId())]
+		b.Departed[e.GetParty()] = e.GetAt().AsTime()
+		if e.GetParty() == schedulingv1.Party_PARTY_CHILDREN {
+			b.TakenOut = parsed(e.GetPersonIds())
+		}
 	case *schedulingv1.MovementCorrected:
 		b := f.bookings[uuid.MustParse(e.GetBookingId())]
-		recorded := b.Departed
-		if e.GetMovement() == schedulingv1.Movement_MOVEMENT_ARRIVAL {
+		recorded, arrival, people := b.Departed, e.GetMovement() == schedulingv1.Movement_MOVEMENT_ARRIVAL, parsed(e.GetPersonIds())
+		if arrival {
 			recorded = b.Arrived
-			if e.GetParty() == schedulingv1.Party_PARTY_CHILDREN {
-				b.BroughtIn = parsed(e.GetPersonIds()) // the corrected arrival's people, in place of the recorded
-			}
+		}
+		// The corrected movement's people, in place of the recorded (none: it did not happen).
+		switch party := e.GetParty(); {
+		case arrival && party == schedulingv1.Party_PARTY_CHILDREN:
+			b.BroughtIn = people
+		case arrival && party == schedulingv1.Party_PARTY_VISITING:
+			b.CameIn = people
+		case party == schedulingv1.Party_PARTY_CHILDREN:
+			b.TakenOut = people
 		}
 		if e.GetAt() == nil {
 			delete(recorded, e.GetParty())

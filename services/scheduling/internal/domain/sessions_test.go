@@ -519,7 +519,7 @@ func TestNoShowsWaitForLatecomersAndSessionsEndBeforeTheyAreCompleted(t *testing
 	_, _, err = g.family.Complete(b.ID, "", "account-volunteer", false, at(2026, 1, 10, 10, 16))
 	rule(t, err, "SESSION_NOT_OVER")
 	require.Contains(t, err.Error(), "until 11:15")
-	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 45), []uuid.UUID{resident}, at(2026, 1, 10, 10, 46))
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 45), []uuid.UUID{resident, child1}, at(2026, 1, 10, 10, 46))
 	require.NoError(t, err)
 	_, done, err := g.family.Complete(b.ID, "", "account-volunteer", false, at(2026, 1, 10, 10, 46))
 	require.NoError(t, err, "ended early: the children's departure says when")

@@ -1497,8 +1497,10 @@ type CheckInResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The person is named for the family and was admitted.
 	Admitted bool `protobuf:"varint,1,opt,name=admitted,proto3" json:"admitted,omitempty"`
-	// Why the person was refused, when they were: NOT_NAMED, BOOKING_CANCELLED, ON_HOLD, or
-	// ALREADY_LEFT (their party's departure is recorded: they are not let back in).
+	// Why the person was refused, when they were: NOT_NAMED, BOOKING_CANCELLED, ON_HOLD,
+	// ALREADY_LEFT (their party's departure is recorded: they are not let back in), or
+	// CHILDREN_STILL_INSIDE (the session was called off with the children inside, and this adult
+	// may collect them: bring the children to the door, hand them over, and record the departure).
 	Refusal string `protobuf:"bytes,2,opt,name=refusal,proto3" json:"refusal,omitempty"`
 	// The person's role in the family, when admitted.
 	Role PersonRole `protobuf:"varint,3,opt,name=role,proto3,enum=familytime.scheduling.v1.PersonRole" json:"role,omitempty"`

@@ -622,3 +622,51 @@ func TestALastDayRecordedAheadIsWithdrawnByAnotherCoordinator(t *testing.T) {
 		require.True(t, m.GetCleared(), m.GetAccountId())
 	}
 }
+
+// One contact supervisor watches one family at a time: two supervised families in two rooms at
+// the same hour are not both completed as supervised by the same person (review 15). The second
+// is refused, saying whose session they were recorded supervising, and nothing is appended; the
+// colleague who supervised it completes it.
+func TestOneSupervisorWatchesOneFamilyAtATime(t *testing.T) {
+	g := newRig(t, monday)
+	ctx := t.Context()
+	pattern, rooms := g.timetable(t, saturday(0), true, 1, 1)
+	fams := g.ready(t, 2, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED)
+	var bookings []string
+	for i, f := range fams {
+		booked, err := book(ctx, g.client(t, auth.RoleCoordinator), &schedulingv1.BookSessionRequest{CentreId: g.centre.String(),
+			FamilyId: f.id.String(), PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[i]})
+		require.NoError(t, err)
+		bookings = append(bookings, booked.GetBooking().GetBookingId())
+	}
+	for _, account := range []string{"sup-one", "sup-two"} {
+		added := g.addStaff(t, account, schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR,
+			time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 6, 15, 0, 0, 0, 0, time.UTC))
+		require.True(t, added.GetCleared(), added.GetNotClearedBecause())
+	}
+	door := g.as(t, "sup-one", auth.RoleVolunteer)
+	g.clock.Set(london(2026, 1, 10, 10, 5))
+	for i, f := range fams {
+		for party, people := range map[schedulingv1.Party][]string{schedulingv1.Party_PARTY_VISITING: {f.visiting.String()},
+			schedulingv1.Party_PARTY_CHILDREN: {f.resident.String(), f.child.String()}} {
+			_, err := door.RecordArrival(ctx, &schedulingv1.RecordArrivalRequest{CentreId: g.centre.String(), BookingId: bookings[i],
+				Party: party, PersonIds: people, RequestId: uuid.NewString()})
+			require.NoError(t, err)
+		}
+	}
+	g.clock.Set(london(2026, 1, 10, 12, 30))
+	complete := func(caller, booking string) error {
+		_, err := g.as(t, caller, auth.RoleSupervisor).CompleteSession(ctx, &schedulingv1.CompleteSessionRequest{CentreId: g.centre.String(),
+			BookingId: booking, RequestId: uuid.NewString()})
+		return err
+	}
+	require.NoError(t, complete("sup-one", bookings[0]))
+	before := g.count(t, "SELECT count(*) FROM events")
+	err := complete("sup-one", bookings[1])
+	code, reason := field(err)
+	require.Equal(t, codes.FailedPrecondition, code, err)
+	require.Equal(t, "SUPERVISOR_ELSEWHERE", reason)
+	require.Contains(t, status.Convert(err).Message(), bookings[0], "it names the session they were recorded supervising")
+	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+	require.NoError(t, complete("sup-two", bookings[1]), "the colleague who supervised it completes it")
+}

@@ -186,7 +186,7 @@ func (s *sim) register(ctx context.Context, c *centre, eve time.Time) error {
 	if c.supervised {
 		// Supervised contact by appointment on weekdays: a room to itself, one family at a time.
 		wd := schedulingv1.Weekday(1 + c.rng.IntN(5))
-		if err := s.timetable(ctx, c, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, true, wd, 1+c.rng.IntN(2), supervisedWindow); err != nil {
+		if err := s.timetable(ctx, c, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, true, wd, 1+c.rng.IntN(maxSupervisedRooms), supervisedWindow); err != nil {
 			return err
 		}
 	}
@@ -204,6 +204,44 @@ func (s *sim) staff(ctx context.Context, c *centre) (context.Context, error) {
 // of its staff register who runs its sessions and completes the supervised ones as their
 // supervisor.
 func staffAccount(c *centre) string { return fmt.Sprintf("sim-staff-%03d", c.index+1) }
+
+// maxSupervisedRooms is how many supervised rooms a centre offering supervised contact runs at
+// once: one or two, each watched by a contact supervisor of its own (supervisorAccount).
+const maxSupervisedRooms = 2
+
+// supervisorAccount is the contact supervisor of a supervised centre's room i, in the order its
+// supervised rooms were added: the centre's staff account for the first, an account of their own
+// for the second. One person watches one family at a time: scheduling refuses a completion by a
+// supervisor recorded supervising another family at the same hour.
+func supervisorAccount(c *centre, i int) string {
+	if i == 0 {
+		return staffAccount(c)
+	}
+	return fmt.Sprintf("sim-supervisor-%03d-%d", c.index+1, i+1)
+}
+
+// supervisedRoom is room's index among the centre's supervised rooms (0 if it is none of them).
+func supervisedRoom(c *centre, room uuid.UUID) int {
+	i := 0
+	for _, sl := range c.slots {
+		if sl.service != commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {
+			continue
+		}
+		if sl.room == room {
+			return i
+		}
+		i++
+	}
+	return 0
+}
+
+// supervisor is base with a token of the contact supervisor of room at the centre, and their
+// account: who completes the room's supervised sessions and drafts their reports.
+func (s *sim) supervisor(base context.Context, c *centre, room uuid.UUID) (context.Context, string, error) {
+	account := supervisorAccount(c, supervisedRoom(c, room))
+	ctx, err := s.c.as(base, account, c.id, auth.RoleVolunteer, auth.RoleSupervisor)
+	return ctx, account, err
+}
 
 // coordinator is ctx with a token of the centre's coordinator, who sets it up and does its
 // casework: referrals, pre-visits, bookings, cases ending.
@@ -255,8 +293,14 @@ func registered(c *centre) []registration {
 	if c.supervised {
 		door = schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR
 	}
-	return []registration{{coordinatorAccount(c), schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR}, {staffAccount(c), door},
+	out := []registration{{coordinatorAccount(c), schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR}, {staffAccount(c), door},
 		{leadAccount(c), schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD}}
+	if c.supervised {
+		for i := 1; i < maxSupervisedRooms; i++ {
+			out = append(out, registration{supervisorAccount(c, i), schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR})
+		}
+	}
+	return out
 }
 
 // registrar is base with the national administrator's token, which keeps the centres' staff
@@ -979,7 +1023,7 @@ func (s *sim) sessions(base context.Context, c *centre, d, t time.Time) error {
 					return err
 				}
 			case t.Equal(visitingOut) && b.plan == planAttend:
-				if err := s.complete(ctx, f, b, childrenOut, visitingOut); err != nil {
+				if err := s.complete(ctx, base, f, b, childrenOut, visitingOut); err != nil {
 					return err
 				}
 				if err := s.afterSession(base, f, b, d); err != nil {
@@ -1034,7 +1078,9 @@ func (s *sim) arrive(ctx context.Context, f *family, b *booking, start, children
 	return nil
 }
 
-func (s *sim) complete(ctx context.Context, f *family, b *booking, childrenOut, visitingOut time.Time) error {
+// complete records the departures (ctx: the centre's staff) and completes the session: a
+// supervised one by its room's supervisor (a token made from base).
+func (s *sim) complete(ctx, base context.Context, f *family, b *booking, childrenOut, visitingOut time.Time) error {
 	c := f.centre
 	for _, x := range []struct {
 		party  schedulingv1.Party
@@ -1051,10 +1097,13 @@ func (s *sim) complete(ctx context.Context, f *family, b *booking, childrenOut, 
 	}
 	req := &schedulingv1.CompleteSessionRequest{CentreId: c.id.String(), BookingId: b.id.String(), RequestId: uuid.NewString()}
 	if b.slot.service == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {
-		// A supervised session is completed by its supervisor (decisions.md 82): ctx carries the
-		// centre's staff token (staff), whose subject is this account, the register's contact
-		// supervisor. Naming anyone else would be refused (SUPERVISOR_NOT_CALLER).
-		req.SupervisedBy = staffAccount(c)
+		// A supervised session is completed by its supervisor (decisions.md 82), the register's
+		// contact supervisor of its room, with their own token: naming anyone else would be
+		// refused (SUPERVISOR_NOT_CALLER).
+		var err error
+		if ctx, req.SupervisedBy, err = s.supervisor(base, c, b.slot.room); err != nil {
+			return err
+		}
 	}
 	if _, err := call(ctx, s.c, s.c.scheduling.CompleteSession, req); err != nil {
 		return fmt.Errorf("complete: %w", err)

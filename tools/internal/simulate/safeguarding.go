@@ -268,7 +268,12 @@ func (s *sim) reportsMorning(ctx context.Context, lead context.Context, c *centr
 					return fmt.Errorf("the report of booking %s is not among the centre's open reports", r.booking.id)
 				}
 			}
-			if err := s.draft(supervisor, r); err != nil {
+			// Drafted by the session's supervisor: the report is theirs (its writer).
+			writer, _, err := s.supervisor(ctx, c, r.booking.slot.room)
+			if err != nil {
+				return err
+			}
+			if err := s.draft(writer, r); err != nil {
 				return err
 			}
 			r.state, r.checkOn = "submitted", nextWorkday(d.AddDate(0, 0, r.checkDelay))

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 	"google.golang.org/protobuf/proto"
 
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
@@ -74,6 +75,26 @@ func (r *Sessions) WaitingList(ctx context.Context, centre uuid.UUID) (*domain.W
 		return nil, err
 	}
 	return domain.RebuildWaitingList(centre, evs)
+}
+
+// SupervisedMeanwhile finds another supervised session at centre on day that account was recorded
+// supervising, whose children's contact overlaps from..to: one such booking and its contact times,
+// or found false.
+func (r *Sessions) SupervisedMeanwhile(ctx context.Context, centre uuid.UUID, day time.Time, account string, except uuid.UUID,
+	from, to time.Time) (booking uuid.UUID, start, end time.Time, found bool, err error) {
+	err = r.store.Pool().QueryRow(ctx, `SELECT booking_id, children_arrive_at, children_leave_at FROM bookings
+		WHERE centre_id = $1 AND session_date = $2 AND supervised_by = $3 AND booking_id <> $4 AND status = $5 AND service_type = $6
+			AND children_arrive_at < $8 AND $7 < children_leave_at
+		ORDER BY children_arrive_at, booking_id LIMIT 1`,
+		centre, pgtype.Date{Time: day, Valid: true}, account, except, int32(schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED),
+		int32(commonv1.ServiceType_SERVICE_TYPE_SUPERVISED), from, to).Scan(&booking, &start, &end)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return uuid.Nil, time.Time{}, time.Time{}, false, nil
+	}
+	if err != nil {
+		return uuid.Nil, time.Time{}, time.Time{}, false, fmt.Errorf("supervised meanwhile: %w", err)
+	}
+	return booking, start, end, true, nil
 }
 
 // BookingFamily finds which family a booking at centre belongs to; a booking of another centre

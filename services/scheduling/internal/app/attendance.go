@@ -198,6 +198,9 @@ func (a *App) CompleteSession(ctx context.Context, centre, booking uuid.UUID, su
 		if err := register.Supervises(ev.GetSupervisedBy(), b.Date); err != nil {
 			return nil, nil, nil, err
 		}
+		if err := a.notSupervisingElsewhere(ctx, centre, b, ev.GetSupervisedBy()); err != nil {
+			return nil, nil, nil, err
+		}
 	case ev.GetSupervisedBy() != caller:
 		// A colleague who kept the room may be named, if they were cleared to work that day: an
 		// account the register does not know is no record of who supervised.
@@ -211,6 +214,22 @@ func (a *App) CompleteSession(ctx context.Context, centre, booking uuid.UUID, su
 	uow := new(eventstore.UnitOfWork)
 	guardStaff(uow, centre, register.Version())
 	return b, ev, uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
+}
+
+// notSupervisingElsewhere refuses a supervised session's completion by a supervisor already
+// recorded supervising another family whose contact overlaps it: supervised contact is observed
+// and reported to the court, and one person cannot watch two rooms (review 15 completed two
+// families' sessions at the same hour with one supervisor, and both reports went to them). Two
+// completions by one person at the same instant are not guarded against: a person completes one
+// session, then the other, and the second is refused.
+func (a *App) notSupervisingElsewhere(ctx context.Context, centre uuid.UUID, b *domain.Booking, supervisor string) error {
+	other, start, end, found, err := a.sessions.SupervisedMeanwhile(ctx, centre, b.Date, supervisor, b.ID, b.ChildrenArrive, b.ChildrenLeave)
+	if err != nil || !found {
+		return err
+	}
+	return problem.Rule(domain.ErrSupervisorElsewhere.Reason, fmt.Sprintf("%s is recorded supervising booking %s from %s to %s, at the same time "+
+		"as this session: a contact supervisor watches one family at a time; the person who supervised this session completes it, "+
+		"with their own token", supervisor, other, domain.ClockAt(start, b.Location()), domain.ClockAt(end, b.Location())))
 }
 
 // atTheDoor refuses a record of a session of the family's (booking) by a caller who is not on the

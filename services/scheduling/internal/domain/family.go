@@ -58,10 +58,13 @@ var (
 	ErrNotArrived       = problem.Rule("NOT_ARRIVED", "the party's arrival is not recorded")
 	ErrAlreadyDeparted  = problem.Rule("ALREADY_DEPARTED", "the party's departure is already recorded")
 	ErrPartyArrived     = problem.Rule("PARTY_ARRIVED", "the party arrived: it is not a no-show")
-	ErrNotDeparted      = problem.Rule("NOT_DEPARTED", "the party's departure is not recorded")
-	ErrNotANoShow       = problem.Rule("NOT_A_NO_SHOW", "the booking is not recorded as a no-show")
-	ErrNoShowStands     = problem.Rule("NO_SHOW_STANDS", "a no-show is withdrawn on the session's day, before it ends")
-	ErrPlaceReleased    = problem.Rule("PLACE_RELEASED", "the no-show released the family's place: it stands")
+	// ErrSupervisorElsewhere: a supervised session's supervisor is recorded supervising another
+	// family at the same time (the application checks it across families).
+	ErrSupervisorElsewhere = problem.Rule("SUPERVISOR_ELSEWHERE", "the supervisor is recorded supervising another family at the same time")
+	ErrNotDeparted         = problem.Rule("NOT_DEPARTED", "the party's departure is not recorded")
+	ErrNotANoShow          = problem.Rule("NOT_A_NO_SHOW", "the booking is not recorded as a no-show")
+	ErrNoShowStands        = problem.Rule("NO_SHOW_STANDS", "a no-show is withdrawn on the session's day, before it ends")
+	ErrPlaceReleased       = problem.Rule("PLACE_RELEASED", "the no-show released the family's place: it stands")
 	// ErrSessionCompleted means a correction of a session's attendance after its completion,
 	// which carried the attendance to referral, safeguarding and reporting.
 	ErrSessionCompleted = problem.Rule("SESSION_COMPLETED", "the session is completed and its attendance counted: its record stands")

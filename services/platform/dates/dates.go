@@ -53,6 +53,9 @@ var uk = func() *time.Location {
 	return zone
 }()
 
+// UK is the centres' time zone, Europe/London: the one place it is loaded.
+func UK() *time.Location { return uk }
+
 // InUK is the date in the United Kingdom at the instant now, as a domain date: a day's work at a
 // centre (who is on its staff register that day) is dated where the centre is.
 func InUK(now time.Time) time.Time {

@@ -30,7 +30,7 @@ func (a *App) Accept(ctx context.Context, id, centre uuid.UUID, st commonv1.Serv
 	if err != nil {
 		return Decision{}, err
 	}
-	dec, err := a.changeUnlessHeld(ctx, id, centre, st, checked, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+	dec, err := a.changeUnlessBarred(ctx, id, centre, st, checked, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
 		return r.Accept(st, c.Services, today)
 	})
 	if err != nil {
@@ -39,13 +39,13 @@ func (a *App) Accept(ctx context.Context, id, centre uuid.UUID, st commonv1.Serv
 	return a.warn(dec, c), nil
 }
 
-// changeUnlessHeld is change for a decision that lets a family come (accepting, waitlisting) for
+// changeUnlessBarred is change for a decision that lets a family come (accepting, waitlisting) for
 // a kind of contact (st; unspecified: the kind the referral waits for). It is refused while a
 // possible duplicate of the referral is under a safeguarding hold, or, for supported contact, has
 // a domestic-abuse finding, unless a person checked it is not the same family (duplicatesBarring).
 // Then the decision's event says so and its commit is guarded against those referrals: a hold or
 // finding recorded meanwhile makes it be decided again (decisions 128 and 133).
-func (a *App) changeUnlessHeld(ctx context.Context, id, centre uuid.UUID, st commonv1.ServiceType, checked bool, md eventstore.Metadata,
+func (a *App) changeUnlessBarred(ctx context.Context, id, centre uuid.UUID, st commonv1.ServiceType, checked bool, md eventstore.Metadata,
 	decide func(r *domain.Referral, today time.Time) ([]proto.Message, error)) (Decision, error) {
 	var barring []*domain.Referral
 	dec, err := a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
@@ -131,7 +131,7 @@ func (a *App) Waitlist(ctx context.Context, id, centre uuid.UUID, st commonv1.Se
 	if err != nil {
 		return Decision{}, err
 	}
-	dec, err := a.changeUnlessHeld(ctx, id, centre, st, checked, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+	dec, err := a.changeUnlessBarred(ctx, id, centre, st, checked, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
 		return r.Waitlist(st, c.Services, today)
 	})
 	if err != nil {

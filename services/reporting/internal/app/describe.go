@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	_ "time/tzdata" // the centres' clock must not depend on the host's zone files
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -16,6 +15,7 @@ import (
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/words"
 )
 
@@ -397,21 +397,13 @@ func correction(ev *schedulingv1.MovementCorrected, recorded *timestamppb.Timest
 	return what + " corrected to " + clock(at, recorded) + " (UK time; recorded as " + uk(was).Format("15:04") + "): " + party
 }
 
-// london is the zone a movement's clock time is said in. Arrivals, departures and their
-// corrections carry the instant only, not their booking's zone (SessionBooked does, an earlier
-// event, and Describe reads one event alone, so that a rebuild and a verification say the same),
-// so the words take the centres' time as referral's dates and the figures take it, and say "UK
-// time": the clock of a centre whose rooms open in another zone (scheduling allows one) is then
-// still read for what it is.
-var london = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		return time.UTC // unreachable: the zone database is embedded
-	}
-	return loc
-}()
-
-func uk(t *timestamppb.Timestamp) time.Time { return t.AsTime().In(london) }
+// uk is at in the zone a movement's clock time is said in, the centres' (dates.UK). Arrivals,
+// departures and their corrections carry the instant only, not their booking's zone
+// (SessionBooked does, an earlier event, and Describe reads one event alone, so that a rebuild and
+// a verification say the same), so the words take the centres' time as referral's dates and the
+// figures take it, and say "UK time": the clock of a centre whose rooms open in another zone
+// (scheduling allows one) is then still read for what it is.
+func uk(at *timestamppb.Timestamp) time.Time { return at.AsTime().In(dates.UK()) }
 
 // clock is the UK clock time of at, "10:30", and its date after it ("10:30 on 2026-11-29") when
 // it was recorded on another day: the history dates each step by when it was recorded, and a

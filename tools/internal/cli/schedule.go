@@ -323,8 +323,10 @@ func (s *schedule) book() *cobra.Command {
 		Use:   "book",
 		Short: "Book a family into a room of an opening session; the door times follow the family's stagger",
 		Long: `book books a family ready for contact into a room of an opening session not yet begun, up to a
-year ahead, within the room's places. The door times follow the family's agreed
-session length and stagger; --start moves the children's contact later in the session.`,
+year ahead, within the room's places. A family has one contact session a day: a second booking
+the same day is refused (ALREADY_BOOKED_THAT_DAY; reschedule the first to change its time). The
+door times follow the family's agreed session length and stagger; --start moves the children's
+contact later in the session.`,
 		Example: `  familytime schedule book --centre $CENTRE --family $FAMILY --pattern $PATTERN --date 2026-01-10 --room $GARDEN`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -49,6 +49,7 @@ var (
 	ErrRoomUnsuitable   = problem.Rule("ROOM_NOT_SUITABLE_FOR_SUPERVISED", "supervised contact needs a room suitable for it")
 	ErrDoorTimesClose   = problem.Rule("DOOR_TIMES_TOO_CLOSE", "the two parents would be due at the door within 10 minutes of each other: the stagger must be at least 10 minutes")
 	ErrDoubleBooked     = problem.Rule("ALREADY_BOOKED_AT_THAT_TIME", "the family already has a booking at that time")
+	ErrBookedThatDay    = problem.Rule("ALREADY_BOOKED_THAT_DAY", "the family already has a session that day")
 	ErrSessionTooShort  = problem.Rule("SESSION_TOO_SHORT", "the opening session is too short for the family's session and stagger")
 	ErrBookingNotActive = problem.Rule("BOOKING_NOT_ACTIVE", "the booking is cancelled, completed or a no-show")
 	ErrSessionStarted   = problem.Rule("SESSION_STARTED", "the session has started: record a no-show or complete it instead")
@@ -546,6 +547,15 @@ func (f *Family) Book(id, centre uuid.UUID, s Session, roomID uuid.UUID, start *
 			return nil, nil, ErrDoubleBooked
 		}
 	}
+	if o := f.bookedOn(b.Date); o != nil {
+		// One contact session a day: a second booking the same day is a slip (review 14 booked a
+		// fortnightly family at 10:00 and 14:00), and a day the family does not come would count
+		// as two no-shows and release its place at once. A cancelled one does not count, so a
+		// reschedule within the day still works.
+		return nil, nil, problem.Rule(ErrBookedThatDay.Reason, fmt.Sprintf("the family is already booked on %s at %s (booking %s, %s): "+
+			"a family has one contact session a day; reschedule that booking to change its time",
+			dates.String(b.Date), o.SessionStart, o.ID, words.Enum(o.Status)))
+	}
 	ev := &schedulingv1.SessionBooked{BookingId: id.String(), FamilyId: f.id.String(), CentreId: centre.String(),
 		RoomId: room.ID.String(), PatternId: s.Pattern.ID.String(), SessionDate: dates.Proto(s.Date), ServiceType: r.ServiceType,
 		SessionOpensAt: timestamppb.New(s.Opens), VisitingArrivesAt: timestamppb.New(b.VisitingArrives),
@@ -553,6 +563,17 @@ func (f *Family) Book(id, centre uuid.UUID, s Session, roomID uuid.UUID, start *
 		VisitingLeavesAt: timestamppb.New(b.VisitingLeaves), TimeZone: s.Pattern.Zone}
 	f.mustApply(ev)
 	return f.bookings[id], ev, nil
+}
+
+// bookedOn is the family's booking on day d that is not cancelled (booked, completed or a
+// no-show), or nil.
+func (f *Family) bookedOn(d time.Time) *Booking {
+	for _, o := range f.bookings {
+		if o.Date.Equal(d) && o.Status != schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED {
+			return o
+		}
+	}
+	return nil
 }
 
 // Reschedule moves a booking: the old one is cancelled (reason: rescheduled) and a new one

@@ -38,6 +38,7 @@ type rig struct {
 	shared, supervised domain.Room
 	family             *domain.Family
 	readiness          domain.Readiness
+	afternoonPattern   uuid.UUID // a second Saturday pattern, defined by afternoon
 }
 
 func newRig(t *testing.T, mutate ...func(*domain.Readiness)) *rig {
@@ -324,6 +325,9 @@ func TestBookingRules(t *testing.T) {
 			_, _, err := g.family.Book(uuid.New(), centre, g.session(t, day(2026, 1, 10)), g.supervised.ID, nil, jan)
 			require.NoError(t, err)
 		}, day(2026, 1, 10), jan, "ALREADY_BOOKED_AT_THAT_TIME", ""},
+		{"booked twice on one day", func(t *testing.T, g *rig) {
+			g.bookAfternoon(t, day(2026, 1, 10))
+		}, day(2026, 1, 10), jan, "ALREADY_BOOKED_THAT_DAY", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -347,6 +351,52 @@ func TestBookingRules(t *testing.T) {
 	g = newRig(t)
 	_, _, err = g.family.Book(uuid.New(), centre, g.session(t, day(2026, 1, 10)), uuid.New(), nil, jan)
 	invalid(t, err, "room_id")
+}
+
+// afternoon opens the rig's shared room on Saturday afternoons too, and is the afternoon
+// session of day d.
+func (g *rig) afternoon(t *testing.T, d time.Time) domain.Session {
+	t.Helper()
+	if g.afternoonPattern == uuid.Nil {
+		p, _, err := g.t.DefinePattern(domain.PatternSpec{ID: uuid.New(), Recurrence: schedulingv1.Recurrence_RECURRENCE_WEEKLY,
+			Weekday: time.Saturday, Start: domain.Clock{Hour: 14}, End: domain.Clock{Hour: 16}, First: day(2026, 1, 1),
+			Rooms: []uuid.UUID{g.shared.ID}}, day(2026, 1, 1), nil)
+		require.NoError(t, err)
+		g.afternoonPattern = p.ID
+	}
+	s, err := g.t.Session(g.afternoonPattern, d)
+	require.NoError(t, err)
+	return s
+}
+
+func (g *rig) bookAfternoon(t *testing.T, d time.Time) *domain.Booking {
+	t.Helper()
+	b, _, err := g.family.Book(uuid.New(), centre, g.afternoon(t, d), g.shared.ID, nil, jan)
+	require.NoError(t, err)
+	return b
+}
+
+// A family has one contact session a day: a day it does not come is one no-show, not two that
+// release its place (review 14). A cancelled session leaves the day free.
+func TestAFamilyHasOneSessionADay(t *testing.T) {
+	g := newRig(t)
+	afternoon := g.bookAfternoon(t, day(2026, 1, 10))
+	before := g.family.Version()
+	_, _, err := g.family.Book(uuid.New(), centre, g.session(t, day(2026, 1, 10)), g.shared.ID, nil, jan)
+	rule(t, err, "ALREADY_BOOKED_THAT_DAY")
+	require.ErrorContains(t, err, "14:00", "the refusal says when the family is booked")
+	require.Equal(t, before, g.family.Version(), "a refusal records nothing")
+
+	_, _, err = g.family.Cancel(afternoon.ID, schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT, jan)
+	require.NoError(t, err)
+	morning := g.book(t, day(2026, 1, 10), g.shared, jan)
+
+	// A no-show keeps the day: the afternoon is not a second chance to miss contact.
+	_, _, _, err = g.family.NoShow(morning.ID, schedulingv1.Party_PARTY_VISITING, false, at(2026, 1, 10, 11, 0))
+	require.NoError(t, err)
+	_, _, err = g.family.Book(uuid.New(), centre, g.afternoon(t, day(2026, 1, 10)), g.shared.ID, nil, at(2026, 1, 10, 11, 0))
+	rule(t, err, "ALREADY_BOOKED_THAT_DAY")
+	require.Equal(t, 1, g.family.UnexplainedNoShows())
 }
 
 func TestHoldCancelsFutureBookingsAndRefusesNewOnesUntilLifted(t *testing.T) {

@@ -979,7 +979,8 @@ after its place was released).`}
 waitlisted or accepted there, or made ready for contact there, e.g. after its regular place was
 released. A new family joins the list when referral waitlists it (familytime referral waitlist),
 not here. An unknown family, or one of another centre, is not found; one whose case ended or whose
-referral was withdrawn or declined is refused. A family under a safeguarding hold may join and
+referral was withdrawn or declined is refused, and so is one with a session still to come
+(IN_CONTACT: it has a place; cancel its sessions first if it is to wait for another). A family under a safeguarding hold may join and
 keeps its place, but is offered no place until the hold is lifted.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

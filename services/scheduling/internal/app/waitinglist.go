@@ -20,8 +20,9 @@ import (
 // the centre, e.g. after its regular place was released: referral's ReferralWaitlisted puts a
 // family on the list by itself (NoteReferral). A family scheduling does not know there, unknown
 // or of another centre, is not found alike (decisions.md 38); one whose case ended, whose
-// referral was withdrawn or declined is refused. st unspecified is the kind of contact the family
-// was made ready for, else the kind it was waitlisted or accepted for.
+// referral was withdrawn or declined, or who has a session still to come is refused. st
+// unspecified is the kind of contact the family was made ready for, else the kind it was
+// waitlisted or accepted for.
 func (a *App) JoinWaitingList(ctx context.Context, centre, family uuid.UUID, st commonv1.ServiceType, md eventstore.Metadata) (int, *eventstore.UnitOfWork, error) {
 	if _, err := a.centres.Get(ctx, centre); err != nil {
 		return 0, nil, err
@@ -30,7 +31,7 @@ func (a *App) JoinWaitingList(ctx context.Context, centre, family uuid.UUID, st 
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := f.MayWait(centre); err != nil {
+	if err := f.MayWait(centre, a.now()); err != nil {
 		return 0, nil, err
 	}
 	w, err := a.sessions.WaitingList(ctx, centre)

@@ -296,17 +296,27 @@ func (f *Family) KnownAt(centre uuid.UUID) bool {
 	return (f.ready != nil && f.ready.Centre == centre) || (f.referred != nil && f.referred.Centre == centre)
 }
 
-// MayWait says whether the family may join centre's waiting list by hand: only a family
+// ErrInContact means the family has a session still to come: it has a place, and the waiting
+// list is for families waiting for one.
+var ErrInContact = problem.Rule("IN_CONTACT", "the family has sessions booked: it has a place")
+
+// MayWait says whether the family may join centre's waiting list by hand at now: only a family
 // scheduling knows at the centre (ErrFamilyNotFound otherwise, whether unknown or of another
-// centre), whose case goes on (ErrContactEnded) and whose referral there was not declined
-// (ErrReferralDeclined).
-func (f *Family) MayWait(centre uuid.UUID) error {
+// centre), whose case goes on (ErrContactEnded), whose referral there was not declined
+// (ErrReferralDeclined), and who has no session booked still to come (ErrInContact: counted as
+// waiting, it would be in the national waiting-list figure while in contact, review 15).
+func (f *Family) MayWait(centre uuid.UUID, now time.Time) error {
 	switch {
 	case !f.KnownAt(centre):
 		return ErrFamilyNotFound
 	case f.ended:
 		return ErrContactEnded
 	case f.ready != nil && f.ready.Centre == centre:
+		if b := f.nextBooked(now); b != nil {
+			return problem.Rule(ErrInContact.Reason, fmt.Sprintf("the family has a session booked on %s at %s (booking %s): "+
+				"the waiting list is for a family waiting for a place; one whose place was released, or whose sessions are cancelled, may join it",
+				dates.String(b.Date), b.SessionStart, b.ID))
+		}
 		return nil
 	case f.referred.Decision == schedulingv1.ReferralDecision_REFERRAL_DECISION_DECLINED:
 		return ErrReferralDeclined
@@ -563,6 +573,19 @@ func (f *Family) Book(id, centre uuid.UUID, s Session, roomID uuid.UUID, start *
 		VisitingLeavesAt: timestamppb.New(b.VisitingLeaves), TimeZone: s.Pattern.Zone}
 	f.mustApply(ev)
 	return f.bookings[id], ev, nil
+}
+
+// nextBooked is the family's earliest booking still booked whose contact has not ended by now,
+// or nil.
+func (f *Family) nextBooked(now time.Time) *Booking {
+	var next *Booking
+	for _, o := range f.bookings {
+		if o.Status == schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED && o.VisitingLeaves.After(now) &&
+			(next == nil || o.VisitingArrives.Before(next.VisitingArrives)) {
+			next = o
+		}
+	}
+	return next
 }
 
 // bookedOn is the family's booking on day d that is not cancelled (booked, completed or a

@@ -724,3 +724,19 @@ func TestANoShowRecordedByMistakeIsWithdrawnOnTheDay(t *testing.T) {
 	_, _, err = g.family.WithdrawNoShow(reserve.ID, at(2026, 3, 7, 10, 30))
 	rule(t, err, "PLACE_RELEASED")
 }
+
+// A family with a session still to come has a place: on the waiting list too, it would be counted
+// as waiting while in contact (review 15). Once its sessions are cancelled, or past, it may wait.
+func TestAFamilyInContactDoesNotJoinTheWaitingList(t *testing.T) {
+	g := newRig(t)
+	require.NoError(t, g.family.MayWait(centre, jan), "ready, nothing booked: it may wait for a place")
+	b := g.book(t, day(2026, 1, 10), g.shared, jan)
+	err := g.family.MayWait(centre, jan)
+	rule(t, err, "IN_CONTACT")
+	require.ErrorContains(t, err, "2026-01-10 at 10:00", "the refusal says when the family's next session is")
+	rule(t, g.family.MayWait(centre, at(2026, 1, 10, 10, 30)), "IN_CONTACT") // a session under way is still to end
+	require.NoError(t, g.family.MayWait(centre, at(2026, 1, 10, 12, 0)), "the session is over")
+	_, _, err = g.family.Cancel(b.ID, schedulingv1.CancelledBy_CANCELLED_BY_CENTRE, jan)
+	require.NoError(t, err)
+	require.NoError(t, g.family.MayWait(centre, jan), "its only session cancelled, it waits for a place")
+}

@@ -1132,4 +1132,34 @@ func TestAProtectiveActionIsRecordedInTheRoleTheRegisterGives(t *testing.T) {
 	require.Equal(t, "safeguarding_lead", role(families[0]))
 	require.Equal(t, "supervisor", role(families[1]), "the register's contact supervisor, not the lead the token claimed")
 	require.Equal(t, "", role(families[2]), "someone not on the register: no role")
+
+	// The register's lead is alerted of the two holds they did not place, not of their own.
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
+	alerts := func(openOnly bool) map[string]*safeguardingv1.Alert {
+		resp, err := lead.ListAlerts(ctx, &safeguardingv1.ListAlertsRequest{CentreId: g.centre.String(), OpenOnly: openOnly})
+		require.NoError(t, err)
+		out := map[string]*safeguardingv1.Alert{}
+		for _, a := range resp.GetAlerts() {
+			out[a.GetFamilyId()] = a
+		}
+		return out
+	}
+	got := alerts(false)
+	require.Len(t, got, 2, "no alert of the lead's own hold")
+	require.NotContains(t, got, families[0].String())
+	require.Equal(t, "supervisor", got[families[1].String()].GetPlacedInRole())
+	require.NotEmpty(t, got[families[1].String()].GetHoldId())
+	require.Empty(t, got[families[1].String()].GetConcernId(), "the hold names no concern")
+	require.Equal(t, "", got[families[2].String()].GetPlacedInRole(), "not on the register")
+	require.Equal(t, 2, g.eventsOfType(t, "familytime.safeguarding.v1.LeadAlertedOfHold"),
+		"the alert is in the hold's log, for reporting's history")
+
+	// Once the lead lifts the supervisor's hold, its alert is no longer open.
+	_, err := lead.LiftHold(ctx, &safeguardingv1.LiftHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: families[1].String(), HoldId: got[families[1].String()].GetHoldId(), Note: "Looked into it: no risk found"})
+	require.NoError(t, err)
+	require.True(t, alerts(false)[families[1].String()].GetClosed())
+	open := alerts(true)
+	require.Len(t, open, 1)
+	require.Contains(t, open, families[2].String())
 }

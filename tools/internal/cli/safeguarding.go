@@ -673,7 +673,10 @@ func (s *safeguardingCommand) alerts() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "alerts",
 		Short: "The alerts to the centre's safeguarding lead, newest first, then the holds and risk overdue for review",
-		Long: `alerts lists the concerns raised at the centre, newest first, and then (in the table, not with
+		Long: `alerts lists the concerns raised at the centre, newest first, with the holds placed by someone
+the staff register does not have as the centre's lead that day (a deputy signed in with the lead's
+role, a lead whose registration lapsed: such a hold is never refused, and the lead is told of it;
+CLOSED is then the hold lifted), and then (in the table, not with
 --json) the holds in force whose review date has passed: a hold suspends a child's contact and is
 reviewed by its date (hold list --overdue --json gives them to scripts); and the families whose
 risk is due for a look today (reviews --json gives them to scripts).`,
@@ -694,23 +697,32 @@ risk is due for a look today (reviews --json gives them to scripts).`,
 			return s.riskReviewTable(cmd, &out, page, "none", nil)
 		},
 	}
-	cmd.Flags().BoolVar(&open, "open", false, "only alerts of concerns still open")
+	cmd.Flags().BoolVar(&open, "open", false, "only alerts of concerns still open and of holds in force")
 	page.register(cmd.Flags(), "alerts")
 	out.register(cmd.Flags())
 	return cmd
 }
 
-// concernAlerts lists the alerts of concerns raised at the centre, newest first.
+// concernAlerts lists the alerts to the lead, newest first: of concerns raised at the centre, and
+// of holds placed by someone the register does not have as the lead.
 func (s *safeguardingCommand) concernAlerts(cmd *cobra.Command, out *output, page pageFlag, open bool) error {
-	return pagedTable(s, cmd, out, page, "no alerts", []string{"ALERTED", "CONCERN", "FAMILY", "CATEGORY", "CLOSED"},
+	return pagedTable(s, cmd, out, page, "no alerts", []string{"ALERTED", "CONCERN", "FAMILY", "CATEGORY", "CLOSED", "HOLD PLACED BY OTHERS"},
 		func(c safeguardingv1.SafeguardingServiceClient, size int32, token string) ([]*safeguardingv1.Alert, string, error) {
 			resp, err := c.ListAlerts(cmd.Context(), &safeguardingv1.ListAlertsRequest{CentreId: s.centre, OpenOnly: open,
 				PageSize: size, PageToken: token})
 			return resp.GetAlerts(), resp.GetNextPageToken(), err
 		},
 		func(a *safeguardingv1.Alert) []string {
-			return []string{sgDay(a.GetAlertedOn()), a.GetConcernId(), a.GetFamilyId(),
-				friendly("CONCERN_CATEGORY_", a.GetCategory().String()), fmt.Sprint(a.GetClosed())}
+			held := ""
+			if a.GetHoldId() != "" {
+				role := a.GetPlacedInRole()
+				if role == "" {
+					role = "not on the register"
+				}
+				held = a.GetHoldId() + " (" + role + ")"
+			}
+			return []string{sgDay(a.GetAlertedOn()), orNone(a.GetConcernId()), a.GetFamilyId(),
+				friendly("CONCERN_CATEGORY_", a.GetCategory().String()), fmt.Sprint(a.GetClosed()), held}
 		})
 }
 

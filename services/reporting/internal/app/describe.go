@@ -247,6 +247,12 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		return "A safeguarding record corrected (" + words.Event(ev.GetCorrectsEventType()) + ")"
 	case *safeguardingv1.HoldPlaced:
 		return "Hold placed: contact suspended (" + words.Enum(ev.GetReason()) + ")"
+	case *safeguardingv1.LeadAlertedOfHold:
+		if ev.GetPlacedInRole() == "" {
+			return "Safeguarding lead alerted of the hold: placed by someone not on the centre's staff register that day"
+		}
+		return "Safeguarding lead alerted of the hold: placed by someone the staff register had as " +
+			registerRole(ev.GetPlacedInRole()) + " that day"
 	case *safeguardingv1.HoldReviewed:
 		// Why it continues is the sealed note, never read here (decision 94).
 		return "Hold reviewed: it continues; next review by " + date(ev.GetNextReviewBy())
@@ -451,4 +457,13 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// registerRole is a role the staff register gives, in words: "supervisor" is a contact
+// supervisor.
+func registerRole(role string) string {
+	if role == "supervisor" {
+		return "contact supervisor"
+	}
+	return strings.ReplaceAll(role, "_", " ")
 }

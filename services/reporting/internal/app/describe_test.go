@@ -35,6 +35,10 @@ func TestDescriptionsSayWhoMayAttendAndNameThePartiesInWords(t *testing.T) {
 		Describe(envelopeOf(t, &schedulingv1.NoShowRecorded{Party: schedulingv1.Party_PARTY_VISITING, Explained: true})))
 	require.Equal(t, "Arrived: the children (with whoever brings them)",
 		Describe(envelopeOf(t, &schedulingv1.PartyArrived{Party: schedulingv1.Party_PARTY_CHILDREN})))
+	require.Equal(t, "Safeguarding lead alerted of the hold: placed by someone the staff register had as contact supervisor that day",
+		Describe(envelopeOf(t, &safeguardingv1.LeadAlertedOfHold{PlacedInRole: "supervisor"})))
+	require.Equal(t, "Safeguarding lead alerted of the hold: placed by someone not on the centre's staff register that day",
+		Describe(envelopeOf(t, &safeguardingv1.LeadAlertedOfHold{})))
 }
 
 // The words a rebuild writes for every event, made without fmt: the same as before.

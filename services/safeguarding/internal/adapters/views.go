@@ -59,6 +59,14 @@ func ProjectAlert(uow *eventstore.UnitOfWork, k *domain.Concern) {
 		ON CONFLICT (concern_id) DO NOTHING`, k.ID(), k.FamilyID(), k.CentreID(), int32(k.Category()), k.RaisedOn())
 }
 
+// ProjectHoldAlert records the lead's alert of a hold placed by someone the register does not
+// have as the lead, in placedInRole (empty: not on the register).
+func ProjectHoldAlert(uow *eventstore.UnitOfWork, h domain.Hold, placedInRole string) {
+	uow.Exec(`INSERT INTO hold_alerts (hold_id, family_id, centre_id, concern_id, placed_in_role, alerted_on)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (hold_id) DO NOTHING`,
+		h.ID, h.Family, h.Centre, nullable(h.Concern), placedInRole, h.PlacedOn)
+}
+
 // ProjectHold writes a hold's row: its current review date, its latest review and its lifting.
 func ProjectHold(uow *eventstore.UnitOfWork, h domain.Hold) {
 	uow.Exec(`INSERT INTO holds (hold_id, family_id, centre_id, concern_id, reason, placed_on, review_by, lifted_on, reviewed_on)
@@ -152,41 +160,66 @@ func (r *Records) OpenConcerns(ctx context.Context, centre uuid.UUID, size int, 
 	return page, next, nil
 }
 
-// AlertRow is an alert to a lead.
+// AlertRow is an alert to a lead: of a concern, or of a hold (Hold set).
 type AlertRow struct {
+	// Concern is the concern alerted of, or the one a hold names (uuid.Nil: none).
 	Concern, Family uuid.UUID
 	Category        safeguardingv1.ConcernCategory
 	AlertedOn       time.Time
-	Closed          bool
+	// Closed says the concern is closed, or the hold lifted.
+	Closed bool
+	// Hold is the hold alerted of, placed in PlacedInRole; uuid.Nil for a concern's alert.
+	Hold         uuid.UUID
+	PlacedInRole string
 	// RecordedAt is when the alert was recorded: the list's order and page key.
 	RecordedAt time.Time
 }
 
-// Alerts returns a page of a centre's alerts, newest first, and the next page's token.
+// key is the alert's id in the list's page key: the concern's, or the hold's.
+func (a AlertRow) key() uuid.UUID {
+	if a.Hold != uuid.Nil {
+		return a.Hold
+	}
+	return a.Concern
+}
+
+// Alerts returns a page of a centre's alerts, of concerns and of holds, newest first, and the
+// next page's token. openOnly keeps concerns still open and holds still in force.
 func (r *Records) Alerts(ctx context.Context, centre uuid.UUID, openOnly bool, size int, token string) ([]AlertRow, string, error) {
 	at, before, err := pageStart(token, time.RFC3339Nano, firstDown, uuid.Max)
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := r.store.Pool().Query(ctx, `SELECT a.concern_id, a.family_id, a.category, a.alerted_on, coalesce(c.closed, false), a.recorded_at
-		FROM lead_alerts a LEFT JOIN concerns c USING (concern_id)
-		WHERE a.centre_id = $1 AND (NOT $2 OR NOT coalesce(c.closed, false))
-			AND (a.recorded_at, a.concern_id) < ($3::timestamptz, $4::uuid)
-		ORDER BY a.recorded_at DESC, a.concern_id DESC LIMIT $5`, centre, openOnly, at, before, size+1)
+	rows, err := r.store.Pool().Query(ctx, `SELECT concern_id, family_id, category, alerted_on, closed, hold_id, placed_in_role, recorded_at
+		FROM (
+			SELECT a.concern_id, a.family_id, a.category, a.alerted_on, coalesce(c.closed, false) AS closed,
+				NULL::uuid AS hold_id, '' AS placed_in_role, a.recorded_at, a.concern_id AS key
+			FROM lead_alerts a LEFT JOIN concerns c USING (concern_id)
+			WHERE a.centre_id = $1
+			UNION ALL
+			SELECT h.concern_id, h.family_id, coalesce(c.category, 0), h.alerted_on, held.lifted_on IS NOT NULL,
+				h.hold_id, h.placed_in_role, h.recorded_at, h.hold_id
+			FROM hold_alerts h JOIN holds held USING (hold_id) LEFT JOIN concerns c ON c.concern_id = h.concern_id
+			WHERE h.centre_id = $1
+		) alerts
+		WHERE (NOT $2 OR NOT closed) AND (recorded_at, key) < ($3::timestamptz, $4::uuid)
+		ORDER BY recorded_at DESC, key DESC LIMIT $5`, centre, openOnly, at, before, size+1)
 	if err != nil {
 		return nil, "", fmt.Errorf("alerts: %w", err)
 	}
 	page, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (AlertRow, error) {
 		var a AlertRow
 		var cat int32
-		err := row.Scan(&a.Concern, &a.Family, &cat, &a.AlertedOn, &a.Closed, &a.RecordedAt)
+		var concern, hold pgtype.UUID
+		err := row.Scan(&concern, &a.Family, &cat, &a.AlertedOn, &a.Closed, &hold, &a.PlacedInRole, &a.RecordedAt)
 		a.Category = safeguardingv1.ConcernCategory(cat)
+		a.Concern, a.Hold = concern.Bytes, hold.Bytes
 		return a, err
 	})
 	if err != nil {
 		return nil, "", fmt.Errorf("alerts: %w", err)
 	}
-	page, next := paging.Trim(page, size, func(a AlertRow) (string, uuid.UUID) { return instantKey(a.RecordedAt), a.Concern })
+	page, next := paging.Trim(page, size, func(a AlertRow) (string, uuid.UUID) { return instantKey(a.RecordedAt), a.key() })
 	return page, next, nil
 }
 

@@ -47,6 +47,9 @@ func (a *App) PlaceHold(ctx context.Context, family uuid.UUID, n domain.NewHold,
 	if md, err = a.inRegisteredRole(ctx, n.Centre, md); err != nil {
 		return domain.Hold{}, nil, err
 	}
+	if md.ActorRole != string(auth.RoleSafeguardingLead) {
+		n.AlertLead, n.PlacedInRole = true, md.ActorRole
+	}
 	expected, id := h.Version(), uuid.New()
 	msgs, err := h.Place(id, n, a.today())
 	if err != nil {
@@ -61,6 +64,9 @@ func (a *App) PlaceHold(ctx context.Context, family uuid.UUID, n domain.NewHold,
 	}
 	placed, _ := h.Get(id)
 	adapters.ProjectHold(uow, placed)
+	if n.AlertLead {
+		adapters.ProjectHoldAlert(uow, placed, n.PlacedInRole)
+	}
 	return placed, uow, nil
 }
 

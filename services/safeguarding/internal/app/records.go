@@ -116,6 +116,12 @@ func summary(msg proto.Message) string {
 		return "correction of " + strings.ToLower(words.Event(e.GetCorrectsEventType())) + " " + e.GetCorrectsEventId()
 	case *safeguardingv1.HoldPlaced:
 		return fmt.Sprintf("hold %s placed: %s, review by %s", e.GetHoldId(), words.Enum(e.GetReason()), day(e.GetReviewBy()))
+	case *safeguardingv1.LeadAlertedOfHold:
+		role := e.GetPlacedInRole()
+		if role == "" {
+			role = "not on the register"
+		}
+		return fmt.Sprintf("safeguarding lead alerted of hold %s (placed by someone the register had as: %s)", e.GetHoldId(), role)
 	case *safeguardingv1.HoldReviewed:
 		return fmt.Sprintf("hold %s reviewed: it continues, next review by %s", e.GetHoldId(), day(e.GetNextReviewBy()))
 	case *safeguardingv1.HoldLifted:

@@ -59,6 +59,8 @@ func (h *Holds) apply(ev proto.Message) error {
 		h.holds = append(h.holds, Hold{ID: parseID(e.GetHoldId()), Family: parseID(e.GetFamilyId()),
 			Centre: parseID(e.GetCentreId()), Concern: parseID(e.GetConcernId()), Reason: e.GetReason(),
 			PlacedOn: dates.Time(e.GetPlacedOn()), ReviewBy: dates.Time(e.GetReviewBy())})
+	case *safeguardingv1.LeadAlertedOfHold:
+		// The lead's alert changes nothing about the hold.
 	case *safeguardingv1.HoldLifted:
 		i := h.index(parseID(e.GetHoldId()))
 		if i < 0 {
@@ -136,11 +138,17 @@ type NewHold struct {
 	Reason          safeguardingv1.HoldReason
 	ReviewBy        time.Time
 	Note            string
+	// AlertLead says the person placing it is not the centre's safeguarding lead on the staff
+	// register that day; PlacedInRole is the role the register gives them, empty when none.
+	AlertLead    bool
+	PlacedInRole string
 }
 
 // Place suspends the family's contact. A reason is required, and a review date after today and at
 // most MaxHoldReviewAhead months ahead; a
 // concern has at most one hold in force; a hold for another reason needs a note saying what it is.
+// A hold placed by someone the register does not have as the lead (n.AlertLead) is never refused
+// for it (decisions.md 109): LeadAlertedOfHold follows, so that the lead knows.
 func (h *Holds) Place(id uuid.UUID, n NewHold, today time.Time) ([]proto.Message, error) {
 	text := strings.TrimSpace(n.Note)
 	var v violations
@@ -161,7 +169,15 @@ func (h *Holds) Place(id uuid.UUID, n NewHold, today time.Time) ([]proto.Message
 	ev := &safeguardingv1.HoldPlaced{HoldId: id.String(), FamilyId: h.family.String(), CentreId: n.Centre.String(),
 		Reason: n.Reason, PlacedOn: dates.Proto(today), ReviewBy: dates.Proto(n.ReviewBy), SealedNote: note(text),
 		ConcernId: optionalID(n.Concern)}
-	return []proto.Message{ev}, h.apply(ev)
+	if err := h.apply(ev); err != nil {
+		return nil, err
+	}
+	if !n.AlertLead {
+		return []proto.Message{ev}, nil
+	}
+	alert := &safeguardingv1.LeadAlertedOfHold{HoldId: ev.HoldId, FamilyId: ev.FamilyId, CentreId: ev.CentreId,
+		PlacedInRole: n.PlacedInRole, AlertedOn: dates.Proto(today)}
+	return []proto.Message{ev, alert}, h.apply(alert)
 }
 
 // Lift lifts a hold in force. Contact resumes once no other hold is in force.

@@ -557,8 +557,9 @@ func (s *Server) ListAlerts(ctx context.Context, req *safeguardingv1.ListAlertsR
 	}
 	out := &safeguardingv1.ListAlertsResponse{NextPageToken: next}
 	for _, r := range rows {
-		out.Alerts = append(out.Alerts, &safeguardingv1.Alert{ConcernId: r.Concern.String(), FamilyId: r.Family.String(),
-			Category: r.Category, AlertedOn: dates.Proto(r.AlertedOn), Closed: r.Closed})
+		out.Alerts = append(out.Alerts, &safeguardingv1.Alert{ConcernId: optional(r.Concern), FamilyId: r.Family.String(),
+			Category: r.Category, AlertedOn: dates.Proto(r.AlertedOn), Closed: r.Closed, HoldId: optional(r.Hold),
+			PlacedInRole: r.PlacedInRole})
 	}
 	return out, nil
 }

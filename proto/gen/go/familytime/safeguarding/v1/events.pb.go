@@ -643,6 +643,93 @@ func (x *HoldPlaced) GetConcernId() string {
 	return ""
 }
 
+// LeadAlertedOfHold: a hold was placed by someone the centre's staff register does not have as
+// its safeguarding lead that day (a deputy whose sign-in gives the lead's role, or a lead whose
+// registration lapsed). Protective actions are never refused for the register (decisions.md 109),
+// so the register's lead is alerted instead: a family's contact is never suspended behind the
+// lead's back. Recorded in the hold's stream, after its HoldPlaced.
+type LeadAlertedOfHold struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The hold placed (UUID).
+	HoldId string `protobuf:"bytes,1,opt,name=hold_id,json=holdId,proto3" json:"hold_id,omitempty"`
+	// The family whose contact the hold suspends (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre whose lead is alerted (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The role the register gives the person who placed it that day (coordinator, volunteer,
+	// contact supervisor...); empty when they are not on the register.
+	PlacedInRole string `protobuf:"bytes,4,opt,name=placed_in_role,json=placedInRole,proto3" json:"placed_in_role,omitempty"`
+	// The centre's local date of the alert.
+	AlertedOn     *v1.Date `protobuf:"bytes,5,opt,name=alerted_on,json=alertedOn,proto3" json:"alerted_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LeadAlertedOfHold) Reset() {
+	*x = LeadAlertedOfHold{}
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LeadAlertedOfHold) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LeadAlertedOfHold) ProtoMessage() {}
+
+func (x *LeadAlertedOfHold) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LeadAlertedOfHold.ProtoReflect.Descriptor instead.
+func (*LeadAlertedOfHold) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *LeadAlertedOfHold) GetHoldId() string {
+	if x != nil {
+		return x.HoldId
+	}
+	return ""
+}
+
+func (x *LeadAlertedOfHold) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *LeadAlertedOfHold) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *LeadAlertedOfHold) GetPlacedInRole() string {
+	if x != nil {
+		return x.PlacedInRole
+	}
+	return ""
+}
+
+func (x *LeadAlertedOfHold) GetAlertedOn() *v1.Date {
+	if x != nil {
+		return x.AlertedOn
+	}
+	return nil
+}
+
 // HoldLifted: the safeguarding lead lifted a hold; the family may be booked again once no other
 // hold is in force.
 type HoldLifted struct {
@@ -663,7 +750,7 @@ type HoldLifted struct {
 
 func (x *HoldLifted) Reset() {
 	*x = HoldLifted{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[1]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -675,7 +762,7 @@ func (x *HoldLifted) String() string {
 func (*HoldLifted) ProtoMessage() {}
 
 func (x *HoldLifted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[1]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -688,7 +775,7 @@ func (x *HoldLifted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HoldLifted.ProtoReflect.Descriptor instead.
 func (*HoldLifted) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{1}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *HoldLifted) GetHoldId() string {
@@ -750,7 +837,7 @@ type HoldReviewed struct {
 
 func (x *HoldReviewed) Reset() {
 	*x = HoldReviewed{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[2]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -762,7 +849,7 @@ func (x *HoldReviewed) String() string {
 func (*HoldReviewed) ProtoMessage() {}
 
 func (x *HoldReviewed) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[2]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -775,7 +862,7 @@ func (x *HoldReviewed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HoldReviewed.ProtoReflect.Descriptor instead.
 func (*HoldReviewed) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{2}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *HoldReviewed) GetHoldId() string {
@@ -842,7 +929,7 @@ type RiskScreenedProvisionally struct {
 
 func (x *RiskScreenedProvisionally) Reset() {
 	*x = RiskScreenedProvisionally{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[3]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -854,7 +941,7 @@ func (x *RiskScreenedProvisionally) String() string {
 func (*RiskScreenedProvisionally) ProtoMessage() {}
 
 func (x *RiskScreenedProvisionally) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[3]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -867,7 +954,7 @@ func (x *RiskScreenedProvisionally) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RiskScreenedProvisionally.ProtoReflect.Descriptor instead.
 func (*RiskScreenedProvisionally) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{3}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *RiskScreenedProvisionally) GetFamilyId() string {
@@ -939,7 +1026,7 @@ type RiskAssessed struct {
 
 func (x *RiskAssessed) Reset() {
 	*x = RiskAssessed{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[4]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -951,7 +1038,7 @@ func (x *RiskAssessed) String() string {
 func (*RiskAssessed) ProtoMessage() {}
 
 func (x *RiskAssessed) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[4]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -964,7 +1051,7 @@ func (x *RiskAssessed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RiskAssessed.ProtoReflect.Descriptor instead.
 func (*RiskAssessed) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{4}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *RiskAssessed) GetFamilyId() string {
@@ -1057,7 +1144,7 @@ type ConcernRaised struct {
 
 func (x *ConcernRaised) Reset() {
 	*x = ConcernRaised{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[5]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1069,7 +1156,7 @@ func (x *ConcernRaised) String() string {
 func (*ConcernRaised) ProtoMessage() {}
 
 func (x *ConcernRaised) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[5]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1082,7 +1169,7 @@ func (x *ConcernRaised) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConcernRaised.ProtoReflect.Descriptor instead.
 func (*ConcernRaised) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{5}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ConcernRaised) GetConcernId() string {
@@ -1168,7 +1255,7 @@ type LeadAlerted struct {
 
 func (x *LeadAlerted) Reset() {
 	*x = LeadAlerted{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[6]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1180,7 +1267,7 @@ func (x *LeadAlerted) String() string {
 func (*LeadAlerted) ProtoMessage() {}
 
 func (x *LeadAlerted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[6]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1193,7 +1280,7 @@ func (x *LeadAlerted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LeadAlerted.ProtoReflect.Descriptor instead.
 func (*LeadAlerted) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{6}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *LeadAlerted) GetConcernId() string {
@@ -1252,7 +1339,7 @@ type ConcernActionAdded struct {
 
 func (x *ConcernActionAdded) Reset() {
 	*x = ConcernActionAdded{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[7]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1264,7 +1351,7 @@ func (x *ConcernActionAdded) String() string {
 func (*ConcernActionAdded) ProtoMessage() {}
 
 func (x *ConcernActionAdded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[7]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1277,7 +1364,7 @@ func (x *ConcernActionAdded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConcernActionAdded.ProtoReflect.Descriptor instead.
 func (*ConcernActionAdded) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{7}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ConcernActionAdded) GetConcernId() string {
@@ -1345,7 +1432,7 @@ type ConcernEscalated struct {
 
 func (x *ConcernEscalated) Reset() {
 	*x = ConcernEscalated{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[8]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1357,7 +1444,7 @@ func (x *ConcernEscalated) String() string {
 func (*ConcernEscalated) ProtoMessage() {}
 
 func (x *ConcernEscalated) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[8]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1370,7 +1457,7 @@ func (x *ConcernEscalated) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConcernEscalated.ProtoReflect.Descriptor instead.
 func (*ConcernEscalated) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{8}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ConcernEscalated) GetConcernId() string {
@@ -1443,7 +1530,7 @@ type ConcernClosed struct {
 
 func (x *ConcernClosed) Reset() {
 	*x = ConcernClosed{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[9]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1455,7 +1542,7 @@ func (x *ConcernClosed) String() string {
 func (*ConcernClosed) ProtoMessage() {}
 
 func (x *ConcernClosed) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[9]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1468,7 +1555,7 @@ func (x *ConcernClosed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConcernClosed.ProtoReflect.Descriptor instead.
 func (*ConcernClosed) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{9}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ConcernClosed) GetConcernId() string {
@@ -1537,7 +1624,7 @@ type RecordCorrected struct {
 
 func (x *RecordCorrected) Reset() {
 	*x = RecordCorrected{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[10]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1549,7 +1636,7 @@ func (x *RecordCorrected) String() string {
 func (*RecordCorrected) ProtoMessage() {}
 
 func (x *RecordCorrected) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[10]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1562,7 +1649,7 @@ func (x *RecordCorrected) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordCorrected.ProtoReflect.Descriptor instead.
 func (*RecordCorrected) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{10}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *RecordCorrected) GetFamilyId() string {
@@ -1636,7 +1723,7 @@ type ReportDue struct {
 
 func (x *ReportDue) Reset() {
 	*x = ReportDue{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[11]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1648,7 +1735,7 @@ func (x *ReportDue) String() string {
 func (*ReportDue) ProtoMessage() {}
 
 func (x *ReportDue) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[11]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1661,7 +1748,7 @@ func (x *ReportDue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportDue.ProtoReflect.Descriptor instead.
 func (*ReportDue) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{11}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ReportDue) GetReportId() string {
@@ -1721,7 +1808,7 @@ type ReportSection struct {
 
 func (x *ReportSection) Reset() {
 	*x = ReportSection{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[12]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1733,7 +1820,7 @@ func (x *ReportSection) String() string {
 func (*ReportSection) ProtoMessage() {}
 
 func (x *ReportSection) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[12]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1746,7 +1833,7 @@ func (x *ReportSection) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportSection.ProtoReflect.Descriptor instead.
 func (*ReportSection) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{12}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ReportSection) GetKind() ReportSectionKind {
@@ -1787,7 +1874,7 @@ type ReportDrafted struct {
 
 func (x *ReportDrafted) Reset() {
 	*x = ReportDrafted{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[13]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1799,7 +1886,7 @@ func (x *ReportDrafted) String() string {
 func (*ReportDrafted) ProtoMessage() {}
 
 func (x *ReportDrafted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[13]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1812,7 +1899,7 @@ func (x *ReportDrafted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportDrafted.ProtoReflect.Descriptor instead.
 func (*ReportDrafted) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{13}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ReportDrafted) GetReportId() string {
@@ -1881,7 +1968,7 @@ type ReportSubmittedForCheck struct {
 
 func (x *ReportSubmittedForCheck) Reset() {
 	*x = ReportSubmittedForCheck{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[14]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1893,7 +1980,7 @@ func (x *ReportSubmittedForCheck) String() string {
 func (*ReportSubmittedForCheck) ProtoMessage() {}
 
 func (x *ReportSubmittedForCheck) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[14]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1906,7 +1993,7 @@ func (x *ReportSubmittedForCheck) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportSubmittedForCheck.ProtoReflect.Descriptor instead.
 func (*ReportSubmittedForCheck) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{14}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ReportSubmittedForCheck) GetReportId() string {
@@ -1960,7 +2047,7 @@ type ReportChecked struct {
 
 func (x *ReportChecked) Reset() {
 	*x = ReportChecked{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[15]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1972,7 +2059,7 @@ func (x *ReportChecked) String() string {
 func (*ReportChecked) ProtoMessage() {}
 
 func (x *ReportChecked) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[15]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1985,7 +2072,7 @@ func (x *ReportChecked) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportChecked.ProtoReflect.Descriptor instead.
 func (*ReportChecked) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{15}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ReportChecked) GetReportId() string {
@@ -2062,7 +2149,7 @@ type ReportReassigned struct {
 
 func (x *ReportReassigned) Reset() {
 	*x = ReportReassigned{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2074,7 +2161,7 @@ func (x *ReportReassigned) String() string {
 func (*ReportReassigned) ProtoMessage() {}
 
 func (x *ReportReassigned) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2087,7 +2174,7 @@ func (x *ReportReassigned) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportReassigned.ProtoReflect.Descriptor instead.
 func (*ReportReassigned) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{16}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ReportReassigned) GetReportId() string {
@@ -2156,7 +2243,7 @@ type Recipient struct {
 
 func (x *Recipient) Reset() {
 	*x = Recipient{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2168,7 +2255,7 @@ func (x *Recipient) String() string {
 func (*Recipient) ProtoMessage() {}
 
 func (x *Recipient) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2181,7 +2268,7 @@ func (x *Recipient) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Recipient.ProtoReflect.Descriptor instead.
 func (*Recipient) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{17}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *Recipient) GetKind() RecipientKind {
@@ -2233,7 +2320,7 @@ type ReportReleased struct {
 
 func (x *ReportReleased) Reset() {
 	*x = ReportReleased{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2245,7 +2332,7 @@ func (x *ReportReleased) String() string {
 func (*ReportReleased) ProtoMessage() {}
 
 func (x *ReportReleased) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2258,7 +2345,7 @@ func (x *ReportReleased) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportReleased.ProtoReflect.Descriptor instead.
 func (*ReportReleased) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{18}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ReportReleased) GetReportId() string {
@@ -2327,7 +2414,7 @@ type AccessRecorded struct {
 
 func (x *AccessRecorded) Reset() {
 	*x = AccessRecorded{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2339,7 +2426,7 @@ func (x *AccessRecorded) String() string {
 func (*AccessRecorded) ProtoMessage() {}
 
 func (x *AccessRecorded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2352,7 +2439,7 @@ func (x *AccessRecorded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AccessRecorded.ProtoReflect.Descriptor instead.
 func (*AccessRecorded) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{19}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *AccessRecorded) GetFamilyId() string {
@@ -2415,7 +2502,7 @@ type Note struct {
 
 func (x *Note) Reset() {
 	*x = Note{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2427,7 +2514,7 @@ func (x *Note) String() string {
 func (*Note) ProtoMessage() {}
 
 func (x *Note) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2440,7 +2527,7 @@ func (x *Note) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Note.ProtoReflect.Descriptor instead.
 func (*Note) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{20}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *Note) GetText() string {
@@ -2463,7 +2550,7 @@ type Correction struct {
 
 func (x *Correction) Reset() {
 	*x = Correction{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2475,7 +2562,7 @@ func (x *Correction) String() string {
 func (*Correction) ProtoMessage() {}
 
 func (x *Correction) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2488,7 +2575,7 @@ func (x *Correction) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Correction.ProtoReflect.Descriptor instead.
 func (*Correction) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{21}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *Correction) GetText() string {
@@ -2516,7 +2603,7 @@ type ReportText struct {
 
 func (x *ReportText) Reset() {
 	*x = ReportText{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2528,7 +2615,7 @@ func (x *ReportText) String() string {
 func (*ReportText) ProtoMessage() {}
 
 func (x *ReportText) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2541,7 +2628,7 @@ func (x *ReportText) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportText.ProtoReflect.Descriptor instead.
 func (*ReportText) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{22}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ReportText) GetSections() []string {
@@ -2567,7 +2654,14 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"\vsealed_note\x18\a \x01(\fR\n" +
 	"sealedNote\x12\x1d\n" +
 	"\n" +
-	"concern_id\x18\b \x01(\tR\tconcernId\"\xb9\x01\n" +
+	"concern_id\x18\b \x01(\tR\tconcernId\"\xc7\x01\n" +
+	"\x11LeadAlertedOfHold\x12\x17\n" +
+	"\ahold_id\x18\x01 \x01(\tR\x06holdId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12$\n" +
+	"\x0eplaced_in_role\x18\x04 \x01(\tR\fplacedInRole\x129\n" +
+	"\n" +
+	"alerted_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\talertedOn\"\xb9\x01\n" +
 	"\n" +
 	"HoldLifted\x12\x17\n" +
 	"\ahold_id\x18\x01 \x01(\tR\x06holdId\x12\x1b\n" +
@@ -2815,7 +2909,7 @@ func file_familytime_safeguarding_v1_events_proto_rawDescGZIP() []byte {
 }
 
 var file_familytime_safeguarding_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 8)
-var file_familytime_safeguarding_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
+var file_familytime_safeguarding_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 24)
 var file_familytime_safeguarding_v1_events_proto_goTypes = []any{
 	(HoldReason)(0),                   // 0: familytime.safeguarding.v1.HoldReason
 	(RiskRating)(0),                   // 1: familytime.safeguarding.v1.RiskRating
@@ -2826,69 +2920,71 @@ var file_familytime_safeguarding_v1_events_proto_goTypes = []any{
 	(ReportSectionKind)(0),            // 6: familytime.safeguarding.v1.ReportSectionKind
 	(RecipientKind)(0),                // 7: familytime.safeguarding.v1.RecipientKind
 	(*HoldPlaced)(nil),                // 8: familytime.safeguarding.v1.HoldPlaced
-	(*HoldLifted)(nil),                // 9: familytime.safeguarding.v1.HoldLifted
-	(*HoldReviewed)(nil),              // 10: familytime.safeguarding.v1.HoldReviewed
-	(*RiskScreenedProvisionally)(nil), // 11: familytime.safeguarding.v1.RiskScreenedProvisionally
-	(*RiskAssessed)(nil),              // 12: familytime.safeguarding.v1.RiskAssessed
-	(*ConcernRaised)(nil),             // 13: familytime.safeguarding.v1.ConcernRaised
-	(*LeadAlerted)(nil),               // 14: familytime.safeguarding.v1.LeadAlerted
-	(*ConcernActionAdded)(nil),        // 15: familytime.safeguarding.v1.ConcernActionAdded
-	(*ConcernEscalated)(nil),          // 16: familytime.safeguarding.v1.ConcernEscalated
-	(*ConcernClosed)(nil),             // 17: familytime.safeguarding.v1.ConcernClosed
-	(*RecordCorrected)(nil),           // 18: familytime.safeguarding.v1.RecordCorrected
-	(*ReportDue)(nil),                 // 19: familytime.safeguarding.v1.ReportDue
-	(*ReportSection)(nil),             // 20: familytime.safeguarding.v1.ReportSection
-	(*ReportDrafted)(nil),             // 21: familytime.safeguarding.v1.ReportDrafted
-	(*ReportSubmittedForCheck)(nil),   // 22: familytime.safeguarding.v1.ReportSubmittedForCheck
-	(*ReportChecked)(nil),             // 23: familytime.safeguarding.v1.ReportChecked
-	(*ReportReassigned)(nil),          // 24: familytime.safeguarding.v1.ReportReassigned
-	(*Recipient)(nil),                 // 25: familytime.safeguarding.v1.Recipient
-	(*ReportReleased)(nil),            // 26: familytime.safeguarding.v1.ReportReleased
-	(*AccessRecorded)(nil),            // 27: familytime.safeguarding.v1.AccessRecorded
-	(*Note)(nil),                      // 28: familytime.safeguarding.v1.Note
-	(*Correction)(nil),                // 29: familytime.safeguarding.v1.Correction
-	(*ReportText)(nil),                // 30: familytime.safeguarding.v1.ReportText
-	(*v1.Date)(nil),                   // 31: familytime.common.v1.Date
+	(*LeadAlertedOfHold)(nil),         // 9: familytime.safeguarding.v1.LeadAlertedOfHold
+	(*HoldLifted)(nil),                // 10: familytime.safeguarding.v1.HoldLifted
+	(*HoldReviewed)(nil),              // 11: familytime.safeguarding.v1.HoldReviewed
+	(*RiskScreenedProvisionally)(nil), // 12: familytime.safeguarding.v1.RiskScreenedProvisionally
+	(*RiskAssessed)(nil),              // 13: familytime.safeguarding.v1.RiskAssessed
+	(*ConcernRaised)(nil),             // 14: familytime.safeguarding.v1.ConcernRaised
+	(*LeadAlerted)(nil),               // 15: familytime.safeguarding.v1.LeadAlerted
+	(*ConcernActionAdded)(nil),        // 16: familytime.safeguarding.v1.ConcernActionAdded
+	(*ConcernEscalated)(nil),          // 17: familytime.safeguarding.v1.ConcernEscalated
+	(*ConcernClosed)(nil),             // 18: familytime.safeguarding.v1.ConcernClosed
+	(*RecordCorrected)(nil),           // 19: familytime.safeguarding.v1.RecordCorrected
+	(*ReportDue)(nil),                 // 20: familytime.safeguarding.v1.ReportDue
+	(*ReportSection)(nil),             // 21: familytime.safeguarding.v1.ReportSection
+	(*ReportDrafted)(nil),             // 22: familytime.safeguarding.v1.ReportDrafted
+	(*ReportSubmittedForCheck)(nil),   // 23: familytime.safeguarding.v1.ReportSubmittedForCheck
+	(*ReportChecked)(nil),             // 24: familytime.safeguarding.v1.ReportChecked
+	(*ReportReassigned)(nil),          // 25: familytime.safeguarding.v1.ReportReassigned
+	(*Recipient)(nil),                 // 26: familytime.safeguarding.v1.Recipient
+	(*ReportReleased)(nil),            // 27: familytime.safeguarding.v1.ReportReleased
+	(*AccessRecorded)(nil),            // 28: familytime.safeguarding.v1.AccessRecorded
+	(*Note)(nil),                      // 29: familytime.safeguarding.v1.Note
+	(*Correction)(nil),                // 30: familytime.safeguarding.v1.Correction
+	(*ReportText)(nil),                // 31: familytime.safeguarding.v1.ReportText
+	(*v1.Date)(nil),                   // 32: familytime.common.v1.Date
 }
 var file_familytime_safeguarding_v1_events_proto_depIdxs = []int32{
 	0,  // 0: familytime.safeguarding.v1.HoldPlaced.reason:type_name -> familytime.safeguarding.v1.HoldReason
-	31, // 1: familytime.safeguarding.v1.HoldPlaced.placed_on:type_name -> familytime.common.v1.Date
-	31, // 2: familytime.safeguarding.v1.HoldPlaced.review_by:type_name -> familytime.common.v1.Date
-	31, // 3: familytime.safeguarding.v1.HoldLifted.lifted_on:type_name -> familytime.common.v1.Date
-	31, // 4: familytime.safeguarding.v1.HoldReviewed.reviewed_on:type_name -> familytime.common.v1.Date
-	31, // 5: familytime.safeguarding.v1.HoldReviewed.next_review_by:type_name -> familytime.common.v1.Date
-	31, // 6: familytime.safeguarding.v1.RiskScreenedProvisionally.screened_on:type_name -> familytime.common.v1.Date
-	1,  // 7: familytime.safeguarding.v1.RiskScreenedProvisionally.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	2,  // 8: familytime.safeguarding.v1.RiskScreenedProvisionally.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	31, // 9: familytime.safeguarding.v1.RiskAssessed.assessed_on:type_name -> familytime.common.v1.Date
-	1,  // 10: familytime.safeguarding.v1.RiskAssessed.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	2,  // 11: familytime.safeguarding.v1.RiskAssessed.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	31, // 12: familytime.safeguarding.v1.RiskAssessed.next_review_on:type_name -> familytime.common.v1.Date
-	3,  // 13: familytime.safeguarding.v1.ConcernRaised.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	31, // 14: familytime.safeguarding.v1.ConcernRaised.raised_on:type_name -> familytime.common.v1.Date
-	3,  // 15: familytime.safeguarding.v1.LeadAlerted.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	31, // 16: familytime.safeguarding.v1.LeadAlerted.alerted_on:type_name -> familytime.common.v1.Date
-	31, // 17: familytime.safeguarding.v1.ConcernActionAdded.action_on:type_name -> familytime.common.v1.Date
-	4,  // 18: familytime.safeguarding.v1.ConcernEscalated.agency:type_name -> familytime.safeguarding.v1.Agency
-	31, // 19: familytime.safeguarding.v1.ConcernEscalated.escalated_on:type_name -> familytime.common.v1.Date
-	31, // 20: familytime.safeguarding.v1.ConcernClosed.closed_on:type_name -> familytime.common.v1.Date
-	31, // 21: familytime.safeguarding.v1.RecordCorrected.corrected_on:type_name -> familytime.common.v1.Date
-	31, // 22: familytime.safeguarding.v1.ReportDue.session_on:type_name -> familytime.common.v1.Date
-	6,  // 23: familytime.safeguarding.v1.ReportSection.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
-	31, // 24: familytime.safeguarding.v1.ReportDrafted.drafted_on:type_name -> familytime.common.v1.Date
-	20, // 25: familytime.safeguarding.v1.ReportDrafted.sections:type_name -> familytime.safeguarding.v1.ReportSection
-	31, // 26: familytime.safeguarding.v1.ReportSubmittedForCheck.submitted_on:type_name -> familytime.common.v1.Date
-	31, // 27: familytime.safeguarding.v1.ReportChecked.checked_on:type_name -> familytime.common.v1.Date
-	31, // 28: familytime.safeguarding.v1.ReportReassigned.reassigned_on:type_name -> familytime.common.v1.Date
-	7,  // 29: familytime.safeguarding.v1.Recipient.kind:type_name -> familytime.safeguarding.v1.RecipientKind
-	31, // 30: familytime.safeguarding.v1.ReportReleased.released_on:type_name -> familytime.common.v1.Date
-	25, // 31: familytime.safeguarding.v1.ReportReleased.recipients:type_name -> familytime.safeguarding.v1.Recipient
-	5,  // 32: familytime.safeguarding.v1.AccessRecorded.kind:type_name -> familytime.safeguarding.v1.RecordKind
-	33, // [33:33] is the sub-list for method output_type
-	33, // [33:33] is the sub-list for method input_type
-	33, // [33:33] is the sub-list for extension type_name
-	33, // [33:33] is the sub-list for extension extendee
-	0,  // [0:33] is the sub-list for field type_name
+	32, // 1: familytime.safeguarding.v1.HoldPlaced.placed_on:type_name -> familytime.common.v1.Date
+	32, // 2: familytime.safeguarding.v1.HoldPlaced.review_by:type_name -> familytime.common.v1.Date
+	32, // 3: familytime.safeguarding.v1.LeadAlertedOfHold.alerted_on:type_name -> familytime.common.v1.Date
+	32, // 4: familytime.safeguarding.v1.HoldLifted.lifted_on:type_name -> familytime.common.v1.Date
+	32, // 5: familytime.safeguarding.v1.HoldReviewed.reviewed_on:type_name -> familytime.common.v1.Date
+	32, // 6: familytime.safeguarding.v1.HoldReviewed.next_review_by:type_name -> familytime.common.v1.Date
+	32, // 7: familytime.safeguarding.v1.RiskScreenedProvisionally.screened_on:type_name -> familytime.common.v1.Date
+	1,  // 8: familytime.safeguarding.v1.RiskScreenedProvisionally.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	2,  // 9: familytime.safeguarding.v1.RiskScreenedProvisionally.factors:type_name -> familytime.safeguarding.v1.RiskFactor
+	32, // 10: familytime.safeguarding.v1.RiskAssessed.assessed_on:type_name -> familytime.common.v1.Date
+	1,  // 11: familytime.safeguarding.v1.RiskAssessed.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	2,  // 12: familytime.safeguarding.v1.RiskAssessed.factors:type_name -> familytime.safeguarding.v1.RiskFactor
+	32, // 13: familytime.safeguarding.v1.RiskAssessed.next_review_on:type_name -> familytime.common.v1.Date
+	3,  // 14: familytime.safeguarding.v1.ConcernRaised.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	32, // 15: familytime.safeguarding.v1.ConcernRaised.raised_on:type_name -> familytime.common.v1.Date
+	3,  // 16: familytime.safeguarding.v1.LeadAlerted.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	32, // 17: familytime.safeguarding.v1.LeadAlerted.alerted_on:type_name -> familytime.common.v1.Date
+	32, // 18: familytime.safeguarding.v1.ConcernActionAdded.action_on:type_name -> familytime.common.v1.Date
+	4,  // 19: familytime.safeguarding.v1.ConcernEscalated.agency:type_name -> familytime.safeguarding.v1.Agency
+	32, // 20: familytime.safeguarding.v1.ConcernEscalated.escalated_on:type_name -> familytime.common.v1.Date
+	32, // 21: familytime.safeguarding.v1.ConcernClosed.closed_on:type_name -> familytime.common.v1.Date
+	32, // 22: familytime.safeguarding.v1.RecordCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	32, // 23: familytime.safeguarding.v1.ReportDue.session_on:type_name -> familytime.common.v1.Date
+	6,  // 24: familytime.safeguarding.v1.ReportSection.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
+	32, // 25: familytime.safeguarding.v1.ReportDrafted.drafted_on:type_name -> familytime.common.v1.Date
+	21, // 26: familytime.safeguarding.v1.ReportDrafted.sections:type_name -> familytime.safeguarding.v1.ReportSection
+	32, // 27: familytime.safeguarding.v1.ReportSubmittedForCheck.submitted_on:type_name -> familytime.common.v1.Date
+	32, // 28: familytime.safeguarding.v1.ReportChecked.checked_on:type_name -> familytime.common.v1.Date
+	32, // 29: familytime.safeguarding.v1.ReportReassigned.reassigned_on:type_name -> familytime.common.v1.Date
+	7,  // 30: familytime.safeguarding.v1.Recipient.kind:type_name -> familytime.safeguarding.v1.RecipientKind
+	32, // 31: familytime.safeguarding.v1.ReportReleased.released_on:type_name -> familytime.common.v1.Date
+	26, // 32: familytime.safeguarding.v1.ReportReleased.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	5,  // 33: familytime.safeguarding.v1.AccessRecorded.kind:type_name -> familytime.safeguarding.v1.RecordKind
+	34, // [34:34] is the sub-list for method output_type
+	34, // [34:34] is the sub-list for method input_type
+	34, // [34:34] is the sub-list for extension type_name
+	34, // [34:34] is the sub-list for extension extendee
+	0,  // [0:34] is the sub-list for field type_name
 }
 
 func init() { file_familytime_safeguarding_v1_events_proto_init() }
@@ -2902,7 +2998,7 @@ func file_familytime_safeguarding_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_safeguarding_v1_events_proto_rawDesc), len(file_familytime_safeguarding_v1_events_proto_rawDesc)),
 			NumEnums:      8,
-			NumMessages:   23,
+			NumMessages:   24,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

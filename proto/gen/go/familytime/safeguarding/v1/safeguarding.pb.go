@@ -3824,7 +3824,7 @@ type ListAlertsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The centre (UUID).
 	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
-	// Only alerts of concerns still open.
+	// Only alerts of concerns still open and of holds still in force.
 	OpenOnly bool `protobuf:"varint,2,opt,name=open_only,json=openOnly,proto3" json:"open_only,omitempty"`
 	// How many alerts per page: 1 to 500; 0 means 100.
 	PageSize int32 `protobuf:"varint,3,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
@@ -3892,19 +3892,25 @@ func (x *ListAlertsRequest) GetPageToken() string {
 	return ""
 }
 
-// Alert is one alert to a safeguarding lead.
+// Alert is one alert to a safeguarding lead: of a concern raised, or of a hold placed by someone
+// the staff register does not have as the centre's lead (hold_id set).
 type Alert struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The concern (UUID).
+	// The concern (UUID); for a hold's alert, the concern the hold names, empty when none.
 	ConcernId string `protobuf:"bytes,1,opt,name=concern_id,json=concernId,proto3" json:"concern_id,omitempty"`
 	// The family (UUID).
 	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
-	// The concern's category.
+	// The concern's category; unspecified for a hold that names no concern.
 	Category ConcernCategory `protobuf:"varint,3,opt,name=category,proto3,enum=familytime.safeguarding.v1.ConcernCategory" json:"category,omitempty"`
 	// The local date of the alert.
 	AlertedOn *v1.Date `protobuf:"bytes,4,opt,name=alerted_on,json=alertedOn,proto3" json:"alerted_on,omitempty"`
-	// The concern is closed.
-	Closed        bool `protobuf:"varint,5,opt,name=closed,proto3" json:"closed,omitempty"`
+	// The concern is closed; for a hold's alert, the hold is lifted.
+	Closed bool `protobuf:"varint,5,opt,name=closed,proto3" json:"closed,omitempty"`
+	// The hold placed (UUID); empty for a concern's alert.
+	HoldId string `protobuf:"bytes,6,opt,name=hold_id,json=holdId,proto3" json:"hold_id,omitempty"`
+	// For a hold's alert: the role the register gives the person who placed it that day; empty
+	// when they are not on the register.
+	PlacedInRole  string `protobuf:"bytes,7,opt,name=placed_in_role,json=placedInRole,proto3" json:"placed_in_role,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3972,6 +3978,20 @@ func (x *Alert) GetClosed() bool {
 		return x.Closed
 	}
 	return false
+}
+
+func (x *Alert) GetHoldId() string {
+	if x != nil {
+		return x.HoldId
+	}
+	return ""
+}
+
+func (x *Alert) GetPlacedInRole() string {
+	if x != nil {
+		return x.PlacedInRole
+	}
+	return ""
 }
 
 // ListAlertsResponse is a page of alerts, newest first.
@@ -4583,7 +4603,7 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\tpage_size\x18\x03 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12'\n" +
 	"\n" +
-	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\xdf\x01\n" +
+	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\x9e\x02\n" +
 	"\x05Alert\x12\x1d\n" +
 	"\n" +
 	"concern_id\x18\x01 \x01(\tR\tconcernId\x12\x1b\n" +
@@ -4591,7 +4611,9 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\bcategory\x18\x03 \x01(\x0e2+.familytime.safeguarding.v1.ConcernCategoryR\bcategory\x129\n" +
 	"\n" +
 	"alerted_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\talertedOn\x12\x16\n" +
-	"\x06closed\x18\x05 \x01(\bR\x06closed\"w\n" +
+	"\x06closed\x18\x05 \x01(\bR\x06closed\x12\x17\n" +
+	"\ahold_id\x18\x06 \x01(\tR\x06holdId\x12$\n" +
+	"\x0eplaced_in_role\x18\a \x01(\tR\fplacedInRole\"w\n" +
 	"\x12ListAlertsResponse\x129\n" +
 	"\x06alerts\x18\x01 \x03(\v2!.familytime.safeguarding.v1.AlertR\x06alerts\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xba\x01\n" +

@@ -121,7 +121,8 @@ type SafeguardingServiceClient interface {
 	// GetSafeguardingRecord returns a family's whole record with its corrections, in order.
 	// Safeguarding lead; the read is recorded.
 	GetSafeguardingRecord(ctx context.Context, in *GetSafeguardingRecordRequest, opts ...grpc.CallOption) (*GetSafeguardingRecordResponse, error)
-	// ListAlerts lists the alerts to a centre's safeguarding lead, newest first, a page at a time.
+	// ListAlerts lists the alerts to a centre's safeguarding lead, newest first, a page at a time:
+	// each concern raised, and each hold placed by someone the register does not have as the lead.
 	ListAlerts(ctx context.Context, in *ListAlertsRequest, opts ...grpc.CallOption) (*ListAlertsResponse, error)
 	// ListAccessRecords lists who read a family's safeguarding text at the centre, when, and why,
 	// oldest first, a page at a time. Safeguarding leads and administrators.
@@ -452,7 +453,8 @@ type SafeguardingServiceServer interface {
 	// GetSafeguardingRecord returns a family's whole record with its corrections, in order.
 	// Safeguarding lead; the read is recorded.
 	GetSafeguardingRecord(context.Context, *GetSafeguardingRecordRequest) (*GetSafeguardingRecordResponse, error)
-	// ListAlerts lists the alerts to a centre's safeguarding lead, newest first, a page at a time.
+	// ListAlerts lists the alerts to a centre's safeguarding lead, newest first, a page at a time:
+	// each concern raised, and each hold placed by someone the register does not have as the lead.
 	ListAlerts(context.Context, *ListAlertsRequest) (*ListAlertsResponse, error)
 	// ListAccessRecords lists who read a family's safeguarding text at the centre, when, and why,
 	// oldest first, a page at a time. Safeguarding leads and administrators.

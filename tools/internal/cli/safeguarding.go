@@ -422,8 +422,9 @@ func (s *safeguardingCommand) correct() *cobra.Command {
 		Long: `correct records a correction of a record (its author or the centre's safeguarding lead): a new
 record that points at the original, which stays readable. A record is corrected once: to change
 it again, correct its correction (ALREADY_CORRECTED names it), so one text stands at the end of
-the chain. A report checked by a second person (approved or released) is corrected by the lead
-only (REPORT_CHECKED), who decides whether its recipients are told.`,
+the chain. A report's draft is corrected only once the report is released, and then by the lead
+only (REPORT_CHECKED), who decides whether its recipients are told; before release it is drafted
+again (REPORT_NOT_RELEASED: see familytime safeguarding report --help).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := request.value()

@@ -26,9 +26,15 @@ centre's staff register cleared that day (familytime staff list --centre C): oth
 refused NOT_CLEARED, saying why (decision 96). The second person reads it (report show, which
 records the read) before checking it: a check without a read since its submission is refused
 REPORT_NOT_READ (decision 98). A report whose writer cannot write it (they left, their checks
-lapsed, they are away) is given by the lead to another writer (report reassign, decision 99).`}
+lapsed, they are away) is given by the lead to another writer (report reassign, decision 99).
+
+A report is changed before release by drafting it again, never by a correction: a correction
+changes neither what the checker read nor the copies, which are made from the draft
+(REPORT_NOT_RELEASED). While it waits for its check, the checker returns it (report check
+--return --note); once approved, the centre's safeguarding lead returns it the same way; its
+writer drafts it again and a second person checks it again.`}
 	cmd.AddCommand(s.reportDraft(), s.reportStep("submit", "Submit your draft for the second-person check"),
-		s.reportStep("check", "Check a report you did not write, once you have read it (report show): --approve, or --return with a --note"),
+		s.reportStep("check", "Check a report you did not write, once you have read it (report show): --approve, or --return with a --note (the lead may return an approved one)"),
 		s.reportRelease(), s.reportReassign(), s.reportShow(), s.reportOverdue(), s.reportOpen())
 	return cmd
 }

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -790,9 +791,73 @@ func TestOneCorrectionStandsAndACheckedReportIsTheLeads(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, ReportApproved, checked.State())
 	draft := all[len(due)].ID
-	_, err = checked.Correct(sup, draft, "what the mother said instead", "misheard", monday)
-	require.ErrorIs(t, err, ErrReportCheckedCorrectedByLead)
 	_, err = checked.Correct(lead, draft, "what the mother said instead", "misheard", monday)
+	require.ErrorIs(t, err, ErrReportNotReleased, "approved, not released: it is returned and drafted again")
+	log = nil
+	step(checked.Release(lead, []Recipient{{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_COURT}}, monday))
+	all = append(all, recorded(log...)...)
+	released, err := RebuildReport(r.ID(), all)
+	require.NoError(t, err)
+	_, err = released.Correct(sup, draft, "what the mother said instead", "misheard", monday)
+	require.ErrorIs(t, err, ErrReportCheckedCorrectedByLead)
+	_, err = released.Correct(lead, draft, "what the mother said instead", "misheard", monday)
+	require.NoError(t, err)
+}
+
+// A report not yet released is changed by drafting it again, and checked again: a correction
+// changed neither what the checker read nor the copies, which are made from the draft (review 16:
+// an address "taken out" by a correction went to the other parent). An approved report is
+// returned by the lead.
+func TestAReportIsChangedBeforeReleaseByDraftingItAgain(t *testing.T) {
+	r, due := dueReport(t, "")
+	recs := slices.Clone(due) // the report's records, each with its id
+	step := func(evs []proto.Message, err error) {
+		t.Helper()
+		require.NoError(t, err)
+		recs = append(recs, recorded(evs...)...)
+	}
+	rebuild := func() *Report {
+		t.Helper()
+		got, err := RebuildReport(r.ID(), recs)
+		require.NoError(t, err)
+		return got
+	}
+	step(r.Draft(sup, twoSections, monday))
+	draft := recs[len(recs)-1].ID
+	drafted := rebuild()
+	_, err := drafted.Correct(sup, draft, "Good session.", "took out the mother's address", monday)
+	require.ErrorIs(t, err, ErrReportNotReleased)
+	require.ErrorContains(t, err, "drafts it again")
+
+	step(r.Submit(sup, monday))
+	_, err = rebuild().Correct(sup, draft, "Good session.", "took out the mother's address", monday)
+	require.ErrorIs(t, err, ErrReportNotReleased)
+	require.ErrorContains(t, err, "check --return", "the checker returns it")
+
+	step(r.Check(sup2, true, "", monday))
+	approved := rebuild()
+	_, err = approved.Correct(lead, draft, "Good session.", "took out the mother's address", monday)
+	require.ErrorIs(t, err, ErrReportNotReleased)
+	_, err = approved.Check(sup2, false, "the address must come out", monday)
+	require.ErrorIs(t, err, ErrReportNotAwaitingCheck, "only the lead returns an approved report")
+	_, err = approved.Check(lead, false, "", monday)
+	require.Error(t, err, "returning it says why")
+	step(r.Check(lead, false, "the mother's address must come out", monday))
+	require.Equal(t, ReportDrafted, r.State(), "returned to its writer")
+	step(r.Draft(sup, twoSections, monday))
+	step(r.Submit(sup, monday))
+	step(r.Check(sup2, true, "", monday))
+	require.Equal(t, ReportApproved, r.State(), "checked again by a second person")
+
+	// A check's note is not what goes out: its checker may still correct it before release.
+	var note uuid.UUID
+	for _, rec := range recs {
+		if _, ok := rec.Event.(*safeguardingv1.ReportChecked); ok {
+			note = rec.ID
+			break
+		}
+	}
+	_, err = rebuild().Correct(lead, note, "approved once the address came out", "said why", monday)
 	require.NoError(t, err)
 }
 

@@ -79,6 +79,9 @@ var (
 	// ErrAlreadyCorrected means the record has a correction already: the correction is corrected
 	// instead (decisions.md 95).
 	ErrAlreadyCorrected = problem.Rule("ALREADY_CORRECTED", "the record was corrected already: correct that correction instead")
+	// ErrReportNotReleased: a report's draft is corrected once it is released; before, it is
+	// drafted again (Report.Correct).
+	ErrReportNotReleased = problem.Rule("REPORT_NOT_RELEASED", "the report is not released: it is changed by drafting it again, not corrected")
 	// ErrReportCheckedCorrectedByLead means a correction of a report that a second person has
 	// checked (approved or released) by anyone but the safeguarding lead (decisions.md 95).
 	ErrReportCheckedCorrectedByLead = problem.Rule("REPORT_CHECKED", "the report was checked by a second person: only the centre's safeguarding lead corrects it now, and decides whether its recipients are told")

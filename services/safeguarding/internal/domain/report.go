@@ -13,6 +13,7 @@ import (
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/inwords"
+	"github.com/familytime/familytime/services/platform/problem"
 )
 
 // ReportStreamID is the event stream of an observation report.
@@ -350,7 +351,14 @@ func (r *Report) Submit(c Caller, today time.Time) ([]proto.Message, error) {
 
 // Check records the second-person check: approved for release, or returned to the author with a
 // note. The checker is never the author.
+//
+// An approved report not yet released may be returned by the centre's safeguarding lead (not
+// approved, with a note), to be drafted and checked again: what must not go out (an address
+// the other parent must not learn) is taken out before release, not corrected after it.
 func (r *Report) Check(c Caller, approved bool, text string, today time.Time) ([]proto.Message, error) {
+	if r.state == ReportApproved && c.Lead && !approved {
+		return r.checked(c, approved, text, today)
+	}
 	if r.state != ReportAwaitingCheck {
 		return nil, ErrReportNotAwaitingCheck
 	}
@@ -359,6 +367,11 @@ func (r *Report) Check(c Caller, approved bool, text string, today time.Time) ([
 	if c.Subject == "" || strings.EqualFold(c.Subject, r.author) {
 		return nil, ErrSecondPersonRequired
 	}
+	return r.checked(c, approved, text, today)
+}
+
+// checked records a check's decision, the note required when it returns the report.
+func (r *Report) checked(c Caller, approved bool, text string, today time.Time) ([]proto.Message, error) {
 	text = strings.TrimSpace(text)
 	var v violations
 	v.text("note", text, MaxText, !approved)
@@ -445,7 +458,15 @@ func (r *Report) CopyFor(i int) ([]int, error) {
 }
 
 // Correct records a correction of a draft or a check's note; the original stays readable.
+//
+// A draft is corrected only once the report is released. Before, a correction changed nothing
+// that goes out (a copy is made of the draft's sections) and nothing the checker read, so it
+// gave a false sense that an address was taken out (review 16): a report not yet released is
+// changed by drafting it again, and checked again (ErrReportNotReleased says how, by state).
 func (r *Report) Correct(c Caller, target uuid.UUID, text, reason string, today time.Time) ([]proto.Message, error) {
+	if r.state != ReportReleased && r.isDraft(target) {
+		return nil, r.notReleased()
+	}
 	if (r.state == ReportApproved || r.state == ReportReleased) && !c.Lead && r.Has(target) {
 		// The author changing a checked report alone would undo the second person's check.
 		return nil, ErrReportCheckedCorrectedByLead
@@ -455,6 +476,31 @@ func (r *Report) Correct(c Caller, target uuid.UUID, text, reason string, today 
 		return nil, err
 	}
 	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
+}
+
+// isDraft reports whether record target is one of the report's drafts, or a correction of one.
+func (r *Report) isDraft(target uuid.UUID) bool {
+	t, ok := r.records[target]
+	return ok && (t.typ == draftType || t.typ == correctionType)
+}
+
+var (
+	draftType      = string((&safeguardingv1.ReportDrafted{}).ProtoReflect().Descriptor().FullName())
+	correctionType = string((&safeguardingv1.RecordCorrected{}).ProtoReflect().Descriptor().FullName())
+)
+
+// notReleased is ErrReportNotReleased saying how the report is changed in its state.
+func (r *Report) notReleased() error {
+	how := "its writer drafts it again (familytime safeguarding report draft)"
+	switch r.state {
+	case ReportAwaitingCheck:
+		how = "the checker returns it with a note (report check --return), and its writer drafts it again"
+	case ReportApproved:
+		how = "the centre's safeguarding lead returns it with a note (report check --return), its writer drafts it again, " +
+			"and a second person checks it again"
+	}
+	return problem.Rule(ErrReportNotReleased.Reason, "the report is not released: a correction would change neither what the checker read "+
+		"nor what its recipients get; to change it, "+how)
 }
 
 // StateName is the state as the API names it.

@@ -146,6 +146,7 @@ func (r *referralCommand) amendCommand() *cobra.Command {
 		request  requestID
 		file     string
 		expected int64
+		current  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "amend REFERRAL_ID --file AMENDMENT.yaml",
@@ -153,9 +154,11 @@ func (r *referralCommand) amendCommand() *cobra.Command {
 		Long: `amend replaces the referral's details whole. The file is the API's AmendReferralRequest in JSON
 or YAML: its details are laid out as in docs/referral-example.yaml (under "details:"), with each
 adult and child already on the referral keeping its person_id (from familytime referral family
---json); an adult or child without one is added as someone new. --expected-version (from show)
-refuses the amendment if someone changed the referral since you read it; 0 amends whatever is
-current.
+--json); an adult or child without one is added as someone new. Say which version of the referral
+the file was made from, --expected-version (familytime referral show prints it) or the file's
+expected_version: the amendment is refused if someone changed the referral since, so their change
+is not undone by details read before it. --whatever-is-current amends the referral as it now
+stands.
 
 Once the family is ready for contact, who may attend and the risk answers no longer change
 (ATTENDEES_FIXED). A case accepted or waitlisted for escorted contact keeps "the children may leave
@@ -183,6 +186,13 @@ sheet's children-may-leave-centre alert, on the sessions already booked too.`,
 			if cmd.Flags().Changed("expected-version") {
 				req.ExpectedVersion = expected
 			}
+			if req.ExpectedVersion == 0 && !current {
+				// An amendment replaces the details whole: made on a copy read before a colleague's
+				// change, it silently undoes that change (review 16). The version read says so.
+				return fmt.Errorf("say which version of the referral the file was made from: --expected-version N " +
+					"(familytime referral show prints it), so that a change made since is refused, not undone; " +
+					"--whatever-is-current amends the referral as it now stands")
+			}
 			if req.RequestId, err = fileRequestID(&request, req.RequestId, file); err != nil {
 				return err
 			}
@@ -194,7 +204,8 @@ sheet's children-may-leave-centre alert, on the sessions already booked too.`,
 	}
 	f := cmd.Flags()
 	f.StringVarP(&file, "file", "f", "", "the amendment: a JSON or YAML AmendReferralRequest (- reads standard input)")
-	f.Int64Var(&expected, "expected-version", 0, "the referral's version you amend (from show); default: the file's, else whatever is current")
+	f.Int64Var(&expected, "expected-version", 0, "the referral's version the file was made from (from show); default: the file's expected_version")
+	f.BoolVar(&current, "whatever-is-current", false, "amend the referral as it now stands, whatever changed since the file was made")
 	request.register(f)
 	out.register(f)
 	_ = cmd.MarkFlagRequired("file")

@@ -171,6 +171,88 @@ func TestErasureWaitsForSafeguardingsOpenConcernsAndHolds(t *testing.T) {
 	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM safeguarding_open WHERE kind = 'concern'"), "the other family's concern is still open")
 }
 
+// A family is not erased while one of its observation reports is not released (hostile review 16:
+// an erasure destroyed a court-ordered report before it reached the court): referral's safeguarding
+// consumer keeps the reports from safeguarding's ReportDue and ReportReleased, and EraseFamily
+// refuses REPORT_NOT_RELEASED, naming the report by id and nothing of the family's, appending
+// nothing, until it is released. A report already released, and another family's, do not count.
+func TestErasureWaitsForTheFamilysObservationReportsToBeReleased(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	centre := g.centre(t, supervised)
+	w := g.casework(t, centre)
+	ref := w.ready(supervised)
+	got, err := w.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: ref, CentreId: centre.String()})
+	require.NoError(t, err)
+	family := uuid.MustParse(got.GetReferral().GetFamilyId())
+	_, err = w.c.EndCase(ctx, &referralv1.EndCaseRequest{RequestId: uuid.NewString(), ReferralId: ref, CentreId: centre.String(),
+		Outcome: referralv1.CaseOutcome_CASE_OUTCOME_REFERRED_BACK_TO_COURT})
+	require.NoError(t, err)
+	admin := g.client(t, "admin-1", []auth.Role{auth.RoleAdmin})
+	erase := func() error {
+		_, err := admin.EraseFamily(ctx, &referralv1.EraseFamilyRequest{RequestId: uuid.NewString(), FamilyId: family.String(),
+			CentreId: centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED})
+		return err
+	}
+	reports := func(family uuid.UUID) int {
+		return g.count(t, "SELECT count(*) FROM safeguarding_open WHERE family_id = $1 AND kind = 'report'", family)
+	}
+	wait := func(family uuid.UUID, n int, msg string) {
+		t.Helper()
+		require.Eventually(t, func() bool { return reports(family) == n }, 30*time.Second, 10*time.Millisecond, msg)
+	}
+	due := func(report, family uuid.UUID) {
+		publish(t, g.safeguarding, "report-"+report.String(), &safeguardingv1.ReportDue{ReportId: report.String(), FamilyId: family.String(),
+			CentreId: centre.String(), BookingId: uuid.NewString(), SessionOn: date(today()), Supervisor: "supervisor-1"}, family, centre)
+	}
+	release := func(report, family uuid.UUID) {
+		publish(t, g.safeguarding, "report-"+report.String(), &safeguardingv1.ReportReleased{ReportId: report.String(), FamilyId: family.String(),
+			CentreId: centre.String(), ReleasedOn: date(today()), ReleasedBy: "lead-1",
+			Recipients: []*safeguardingv1.Recipient{{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_COURT}}}, family, centre)
+	}
+
+	// An earlier report, released; the last session's, due; and another family's, due.
+	earlier, last, others := uuid.New(), uuid.New(), uuid.New()
+	otherFamily := uuid.New()
+	due(earlier, family)
+	release(earlier, family)
+	due(last, family)
+	due(others, otherFamily)
+	wait(family, 1, "referral learns of the report due, and of the earlier one's release")
+	wait(otherFamily, 1, "and of the other family's")
+	before := g.events(t)
+	err = erase()
+	refused(t, err, codes.FailedPrecondition, "REPORT_NOT_RELEASED")
+	msg := status.Convert(err).Message()
+	require.Contains(t, msg, "1 observation report(s)")
+	require.Contains(t, msg, last.String(), "the report is named")
+	require.NotContains(t, msg, earlier.String(), "the released one is not")
+	require.Contains(t, msg, "released to its distribution list (the court among them) first")
+	require.NotContains(t, msg, family.String(), "ids of the reports only")
+	require.Equal(t, before, g.events(t), "a refused erasure appends nothing")
+	shown, err := w.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: ref, CentreId: centre.String()})
+	require.NoError(t, err)
+	require.Nil(t, shown.GetReferral().GetErasedOn(), "the family is not erased")
+	shredded, err := g.sealer.Shredded(ctx, family)
+	require.NoError(t, err)
+	require.False(t, shredded, "nor its key destroyed")
+
+	// Checked and approved, it is still not released: only its release lets the erasure go.
+	publish(t, g.safeguarding, "report-"+last.String(), &safeguardingv1.ReportChecked{ReportId: last.String(), FamilyId: family.String(),
+		CentreId: centre.String(), CheckedOn: date(today()), Checker: "supervisor-2", Approved: true}, family, centre)
+	another := uuid.New()
+	due(another, otherFamily) // read after the check: the stream is read in order
+	wait(otherFamily, 2, "referral has read past the check")
+	err = erase()
+	refused(t, err, codes.FailedPrecondition, "REPORT_NOT_RELEASED")
+	require.Equal(t, before, g.events(t), "a refused erasure appends nothing")
+
+	release(last, family)
+	wait(family, 0, "the released report no longer holds the erasure back")
+	require.NoError(t, erase(), "every report released: the family is erased")
+	require.Equal(t, 2, reports(otherFamily), "the other family's reports are still due")
+}
+
 // A family is not erased while one of its sessions is under way (review 5: a family withdrawn with
 // its children in the building was erased the same minute, and the staff lost the names of who may
 // collect them). Someone checked in for today's session holds the erasure back, saying why and

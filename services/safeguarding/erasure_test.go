@@ -10,6 +10,7 @@ import (
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
 )
 
@@ -121,4 +122,69 @@ func TestAnErasureWaitsWhileRecordsAreInUse(t *testing.T) {
 	require.Eventually(t, shredded, 30*time.Second, 20*time.Millisecond, "the last record ended: the key is destroyed")
 	require.Eventually(t, func() bool { return !waiting() }, 30*time.Second, 20*time.Millisecond)
 	require.Empty(t, text(), "and the concern reads without its text")
+}
+
+// A family's erasure waits while one of its observation reports is not released (hostile review
+// 16: an erasure destroyed a court-ordered report before it reached the court). Ordered while the
+// report is due, it waits: the report is drafted, checked and approved with its text whole, and
+// the key is destroyed only once it is released to its distribution list.
+func TestAnErasureWaitsForTheFamilysReportToBeReleased(t *testing.T) {
+	g := newRig(t)
+	g.onTheRegister(t, "lead-1", "supervisor-1", "supervisor-2")
+	ctx := t.Context()
+	sup := g.as(t, "supervisor-1", auth.RoleSupervisor)
+	sup2 := g.as(t, "supervisor-2", auth.RoleSupervisor)
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
+	family := g.families(t, 1)[0]
+	g.other(t, "scheduling", family, g.centre, &schedulingv1.SessionCompleted{BookingId: uuid.NewString(), FamilyId: family.String(),
+		CentreId: g.centre.String(), ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, SupervisedBy: "supervisor-1", SessionDate: review(0)})
+	var report string
+	require.Eventually(t, func() bool {
+		open, err := sup.ListOpenReports(ctx, &safeguardingv1.ListOpenReportsRequest{CentreId: g.centre.String()})
+		if err != nil || len(open.GetReports()) != 1 {
+			return false
+		}
+		report = open.GetReports()[0].GetReportId()
+		return true
+	}, 30*time.Second, 20*time.Millisecond, "the report is due")
+	waiting := func() bool {
+		var n int
+		require.NoError(t, g.db.OwnerPool(t).QueryRow(ctx, "SELECT count(*) FROM erasures_waiting WHERE family_id = $1", family).Scan(&n))
+		return n == 1
+	}
+	shredded := func() bool {
+		s, err := g.sealer.Shredded(ctx, family)
+		require.NoError(t, err)
+		return s
+	}
+	text := func(c safeguardingv1.SafeguardingServiceClient) string {
+		got, err := c.GetReport(ctx, &safeguardingv1.GetReportRequest{CentreId: g.centre.String(), ReportId: report, Purpose: "checking the erasure"})
+		require.NoError(t, err)
+		return got.GetSections()[0].GetText()
+	}
+
+	g.other(t, "referral", family, g.centre, &referralv1.FamilyErased{ReferralId: uuid.NewString(), FamilyId: family.String(),
+		CentreId: g.centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED, ErasedOn: review(0)})
+	require.Eventually(t, waiting, 30*time.Second, 20*time.Millisecond, "the erasure waits for the report due")
+	require.False(t, shredded())
+
+	_, err := sup.DraftReport(ctx, &safeguardingv1.DraftReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(), ReportId: report,
+		Sections: []*safeguardingv1.ReportSectionInput{{Kind: safeguardingv1.ReportSectionKind_REPORT_SECTION_KIND_OBSERVATION, Text: "warm greeting"}}})
+	require.NoError(t, err, "the report is still written")
+	_, err = sup.SubmitReportForCheck(ctx, &safeguardingv1.SubmitReportForCheckRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		ReportId: report})
+	require.NoError(t, err)
+	require.Equal(t, "warm greeting", text(sup2), "and read whole by its checker")
+	_, err = sup2.CheckReport(ctx, &safeguardingv1.CheckReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		ReportId: report, Approved: true})
+	require.NoError(t, err)
+	require.Never(t, shredded, time.Second, 50*time.Millisecond, "approved, the report is not released yet")
+	require.True(t, waiting())
+
+	_, err = lead.ReleaseReport(ctx, &safeguardingv1.ReleaseReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		ReportId: report, Recipients: []*safeguardingv1.RecipientInput{{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_COURT}}})
+	require.NoError(t, err, "released whole to its distribution list")
+	require.Eventually(t, shredded, 30*time.Second, 20*time.Millisecond, "released: the key is destroyed")
+	require.Eventually(t, func() bool { return !waiting() }, 30*time.Second, 20*time.Millisecond)
+	require.Empty(t, text(lead), "and the report reads without its text")
 }

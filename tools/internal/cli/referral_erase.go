@@ -41,7 +41,9 @@ figures, and the record of the erasure itself (who erased the family, when, and 
 retention-ended (the centre's retention period for the family's records ended) or requested (a
 person asked for their data to be erased and the request was upheld). The family's case must be
 closed first (declined, withdrawn or ended), safeguarding must have no concern open and no hold in
-force about it (SAFEGUARDING_OPEN), and none of its sessions may be under way (someone checked
+force about it (SAFEGUARDING_OPEN), every observation report of its supervised sessions must be
+released to its distribution list (REPORT_NOT_RELEASED, naming the reports: familytime safeguarding
+report open lists them), and none of its sessions may be under way (someone checked
 in today and the session not completed, even if its booking was cancelled: SESSION_UNDER_WAY,
 since the staff need the names of who may collect the children until they have gone; erase from
 the next day). A family is erased once.

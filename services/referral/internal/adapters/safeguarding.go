@@ -6,29 +6,31 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/familytime/familytime/services/platform/eventstore"
 )
 
-// What safeguarding has open about a family, ids only (safeguarding_open, migration 0004): its
-// concerns raised and not closed, its holds placed and not lifted. A family is not erased while
-// any is open (docs/decisions.md 86). Both writes are idempotent, so a redelivered event changes
-// nothing more.
+// What safeguarding has open about a family, ids only (safeguarding_open, migrations 0004 and
+// 0006): its concerns raised and not closed, its holds placed and not lifted, and its observation
+// reports due and not released. A family is not erased while any is open (docs/decisions.md 86).
+// Both writes are idempotent, so a redelivered event changes nothing more.
 
 // Safeguarding record kinds in safeguarding_open.
 const (
 	OpenConcern = "concern"
 	OpenHold    = "hold"
+	OpenReport  = "report"
 )
 
-// NoteOpened adds a concern raised or a hold placed to a unit of work.
+// NoteOpened adds a concern raised, a hold placed or a report due to a unit of work.
 func NoteOpened(uow *eventstore.UnitOfWork, kind string, record, family uuid.UUID) {
 	uow.Exec(`INSERT INTO safeguarding_open (kind, record_id, family_id) VALUES ($1, $2, $3)
 		ON CONFLICT (kind, record_id) DO NOTHING`, kind, record, family)
 }
 
-// NoteClosed removes a concern closed or a hold lifted in a unit of work.
+// NoteClosed removes a concern closed, a hold lifted or a report released in a unit of work.
 func NoteClosed(uow *eventstore.UnitOfWork, kind string, record uuid.UUID) {
 	uow.Exec(`DELETE FROM safeguarding_open WHERE kind = $1 AND record_id = $2`, kind, record)
 }
@@ -41,6 +43,21 @@ func (r *Referrals) OpenSafeguarding(ctx context.Context, family uuid.UUID) (con
 		return 0, 0, fmt.Errorf("read the family's open safeguarding records: %w", err)
 	}
 	return concerns, holds, nil
+}
+
+// ReportsNotReleased are the ids of the family's observation reports due and not yet released,
+// in order of id.
+func (r *Referrals) ReportsNotReleased(ctx context.Context, family uuid.UUID) ([]uuid.UUID, error) {
+	rows, err := r.store.Pool().Query(ctx, `SELECT record_id FROM safeguarding_open WHERE family_id = $1 AND kind = $2
+		ORDER BY record_id`, family, OpenReport)
+	if err != nil {
+		return nil, fmt.Errorf("read the family's reports not released: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	if err != nil {
+		return nil, fmt.Errorf("read the family's reports not released: %w", err)
+	}
+	return ids, nil
 }
 
 // A family's sessions under way (sessions_under_way, migration 0005): bookings someone was

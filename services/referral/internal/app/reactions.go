@@ -78,6 +78,20 @@ func (a *App) ConcernClosed(uow *eventstore.UnitOfWork, concern uuid.UUID) {
 	adapters.NoteClosed(uow, adapters.OpenConcern, concern)
 }
 
+// ReportDue notes an observation report due for one of the family's supervised sessions
+// (safeguarding's ReportDue), and ReportReleased that it went to its distribution list: the family
+// is not erased while one is due, drafted, waiting for its check or approved, since erasing it
+// would destroy the report before it reaches the court (hostile review 16). Nothing is recorded
+// in the referral's stream.
+func (a *App) ReportDue(uow *eventstore.UnitOfWork, family, report uuid.UUID) {
+	adapters.NoteOpened(uow, adapters.OpenReport, report, family)
+}
+
+// ReportReleased notes that a report about the family was released (see ReportDue).
+func (a *App) ReportReleased(uow *eventstore.UnitOfWork, report uuid.UUID) {
+	adapters.NoteClosed(uow, adapters.OpenReport, report)
+}
+
 // RiskAssessed notes a safeguarding lead's risk assessment of the family at the centre
 // (safeguarding's RiskAssessed): the lead's latest finding of domestic abuse, or of none, stands
 // over the screening's (docs/decisions.md 80).

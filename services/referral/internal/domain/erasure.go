@@ -2,7 +2,10 @@ package domain
 
 import (
 	"fmt"
+	"strings"
 	"time"
+
+	"github.com/google/uuid"
 
 	"google.golang.org/protobuf/proto"
 
@@ -69,4 +72,29 @@ func SafeguardingOpen(concerns, holds int) error {
 	return problem.Rule(ErrSafeguardingOpen.Reason, fmt.Sprintf("safeguarding has %d open concern(s) and %d hold(s) in force about the family: "+
 		"close the family's open concerns and lift its holds first; safeguarding records are never deleted while in use, "+
 		"and erasing the family would leave them unreadable", concerns, holds))
+}
+
+// shownReports is how many reports not released ReportsNotReleased names; it counts the rest.
+const shownReports = 5
+
+// ReportsNotReleased refuses the erasure of a family with observation reports due and not yet
+// released (ErrReportNotReleased), naming them by id (ids only, never anything of the family's): a
+// supervised session's report goes to the court and the family's distribution list once checked
+// and released, and erasing the family before then would destroy it on the way (hostile review
+// 16). nil when there are none.
+func ReportsNotReleased(reports []uuid.UUID) error {
+	if len(reports) == 0 {
+		return nil
+	}
+	var named []string
+	for _, id := range reports[:min(len(reports), shownReports)] {
+		named = append(named, id.String())
+	}
+	which := strings.Join(named, ", ")
+	if more := len(reports) - len(named); more > 0 {
+		which += fmt.Sprintf(" and %d more", more)
+	}
+	return problem.Rule(ErrReportNotReleased.Reason, fmt.Sprintf("%d observation report(s) of the family's supervised contact are not released yet (%s): "+
+		"each is drafted, checked by a second person and released to its distribution list (the court among them) first "+
+		"(familytime safeguarding report open lists them); erasing the family now would destroy them before they reach it", len(reports), which))
 }

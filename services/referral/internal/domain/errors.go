@@ -78,6 +78,10 @@ var (
 	// in force about it; SafeguardingOpen says how many.
 	ErrSafeguardingOpen = problem.Rule("SAFEGUARDING_OPEN", "safeguarding has records about the family still in use: "+
 		"close the family's open concerns and lift its holds first; safeguarding records are never deleted while in use")
+	// ErrReportNotReleased: a family is not erased while one of its observation reports is not
+	// released; ReportsNotReleased names them.
+	ErrReportNotReleased = problem.Rule("REPORT_NOT_RELEASED", "an observation report of the family's supervised contact is not released yet: "+
+		"release it to its distribution list first; erasing the family would destroy it before it reaches them")
 	// ErrSameApplicant: the other parent's application is not made by the account that made the
 	// first.
 	ErrSameApplicant = problem.Rule("SAME_APPLICANT", "the other parent's application is made by the other parent, "+

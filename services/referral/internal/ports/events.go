@@ -48,13 +48,16 @@ var SchedulingSubjects = []string{
 
 // SafeguardingSubjects are the safeguarding events referral acts on: holds suspend the case and
 // their lifting resumes it; a lead's risk assessment decides whether domestic abuse is found; and
-// a family is not erased while a concern is open or a hold in force (docs/decisions.md 86).
+// a family is not erased while a concern is open, a hold in force (docs/decisions.md 86) or an
+// observation report not released (hostile review 16).
 var SafeguardingSubjects = []string{
 	"ft.safeguarding.*.HoldPlaced",
 	"ft.safeguarding.*.HoldLifted",
 	"ft.safeguarding.*.RiskAssessed",
 	"ft.safeguarding.*.ConcernRaised",
 	"ft.safeguarding.*.ConcernClosed",
+	"ft.safeguarding.*.ReportDue",
+	"ft.safeguarding.*.ReportReleased",
 }
 
 // ReferralSubjects are referral's own events it acts on: a family's erasure destroys its key and
@@ -118,7 +121,7 @@ func centreOf(ev centreEvent) domain.Centre {
 		AccreditedOn: dates.Time(ev.GetAccreditationDate())}
 }
 
-// SafeguardingEvents handles safeguarding's hold, risk and concern events.
+// SafeguardingEvents handles safeguarding's hold, risk, concern and report events.
 func SafeguardingEvents(a *app.App) bus.Handler {
 	return func(ctx context.Context, d bus.Delivery, uow *eventstore.UnitOfWork) error {
 		switch d.Envelope.GetEventType() {
@@ -161,6 +164,26 @@ func SafeguardingEvents(a *app.App) bus.Handler {
 				return err
 			}
 			a.ConcernClosed(uow, concern)
+		case "familytime.safeguarding.v1.ReportDue":
+			ev := &safeguardingv1.ReportDue{}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			family, report, err := familyAndRecord(d, ev.GetFamilyId(), ev.GetReportId())
+			if err != nil {
+				return err
+			}
+			a.ReportDue(uow, family, report)
+		case "familytime.safeguarding.v1.ReportReleased":
+			ev := &safeguardingv1.ReportReleased{}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			_, report, err := familyAndRecord(d, ev.GetFamilyId(), ev.GetReportId())
+			if err != nil {
+				return err
+			}
+			a.ReportReleased(uow, report)
 		}
 		return nil
 	}

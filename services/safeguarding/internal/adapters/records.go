@@ -12,6 +12,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"google.golang.org/protobuf/proto"
 
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/seal"
 	"github.com/familytime/familytime/services/safeguarding/internal/domain"
@@ -228,12 +230,16 @@ func (r *Records) FamilyCentre(ctx context.Context, family uuid.UUID) (centre uu
 	return centre, true, nil
 }
 
-// InUse counts the family's safeguarding records in use: concerns not closed and holds not
-// lifted, as the read models hold them.
+// InUse counts the family's safeguarding records in use: concerns not closed, holds not lifted
+// and observation reports not released (due, drafted, waiting for their check or approved: a
+// report reaches the court and the family's distribution list only once released), as the read
+// models hold them.
 func (r *Records) InUse(ctx context.Context, family uuid.UUID) (int, error) {
 	var n int
 	err := r.store.Pool().QueryRow(ctx, `SELECT (SELECT count(*) FROM concerns WHERE family_id = $1 AND NOT closed)
-		+ (SELECT count(*) FROM holds WHERE family_id = $1 AND lifted_on IS NULL)`, family).Scan(&n)
+		+ (SELECT count(*) FROM holds WHERE family_id = $1 AND lifted_on IS NULL)
+		+ (SELECT count(*) FROM reports WHERE family_id = $1 AND state <> $2)`,
+		family, int32(safeguardingv1.ReportState_REPORT_STATE_RELEASED)).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count the family's records in use: %w", err)
 	}

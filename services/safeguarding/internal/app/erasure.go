@@ -16,10 +16,11 @@ import (
 // recorded here: referral's event is the record, and safeguarding's read models hold ids only.
 // A family this service never heard of is shredded too, so nothing is ever sealed for it.
 //
-// While a concern about the family is open or a hold in force (one raised in the moment before
-// referral heard of it: referral refuses the erasure otherwise), the erasure waits, noted on uow,
-// and the key is destroyed when the last of them is brought to an end (RecordEnded): safeguarding
-// records are never deleted while in use (decision 104).
+// While a concern about the family is open, a hold in force or an observation report not released
+// (one recorded in the moment before referral heard of it: referral refuses the erasure
+// otherwise), the erasure waits, noted on uow, and the key is destroyed when the last of them is
+// brought to an end (RecordEnded): safeguarding records are never deleted while in use (decision
+// 104), and a report must reach its distribution list, the court among them (hostile review 16).
 func (a *App) FamilyErased(ctx context.Context, uow *eventstore.UnitOfWork, family uuid.UUID) error {
 	inUse, err := a.records.InUse(ctx, family)
 	if err != nil {
@@ -32,8 +33,8 @@ func (a *App) FamilyErased(ctx context.Context, uow *eventstore.UnitOfWork, fami
 	return a.records.Shred(ctx, family)
 }
 
-// RecordEnded carries out the family's waiting erasure, if any, once a concern was closed or a
-// hold lifted and nothing about the family is in use any more. The key's destruction is
+// RecordEnded carries out the family's waiting erasure, if any, once a concern was closed, a hold
+// lifted or a report released and nothing about the family is in use any more. The key's destruction is
 // idempotent: a redelivered event destroys nothing twice.
 func (a *App) RecordEnded(ctx context.Context, uow *eventstore.UnitOfWork, family uuid.UUID) error {
 	waiting, err := a.records.ErasureWaiting(ctx, family)

@@ -198,11 +198,12 @@ func SchedulingEvents(a *app.App) bus.Handler {
 // for its records in use is carried out once the last is brought to an end (decision 104).
 const OwnConsumer = "safeguarding-safeguarding"
 
-// OwnSubjects are safeguarding's events that bring a record in use to an end.
-var OwnSubjects = []string{"ft.safeguarding.*.ConcernClosed", "ft.safeguarding.*.HoldLifted"}
+// OwnSubjects are safeguarding's events that bring a record in use to an end: a concern closed, a
+// hold lifted, an observation report released.
+var OwnSubjects = []string{"ft.safeguarding.*.ConcernClosed", "ft.safeguarding.*.HoldLifted", "ft.safeguarding.*.ReportReleased"}
 
-// OwnEvents returns the handler of safeguarding's own events: a concern closed or a hold lifted
-// may let a waiting erasure go ahead.
+// OwnEvents returns the handler of safeguarding's own events: a concern closed, a hold lifted or a
+// report released may let a waiting erasure go ahead.
 func OwnEvents(a *app.App) bus.Handler {
 	return func(ctx context.Context, d bus.Delivery, uow *eventstore.UnitOfWork) error {
 		var family string
@@ -215,6 +216,12 @@ func OwnEvents(a *app.App) bus.Handler {
 			family = ev.GetFamilyId()
 		case "familytime.safeguarding.v1.HoldLifted":
 			ev := &safeguardingv1.HoldLifted{}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			family = ev.GetFamilyId()
+		case "familytime.safeguarding.v1.ReportReleased":
+			ev := &safeguardingv1.ReportReleased{}
 			if err := d.Payload(ev); err != nil {
 				return err
 			}

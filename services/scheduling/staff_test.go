@@ -670,3 +670,59 @@ func TestOneSupervisorWatchesOneFamilyAtATime(t *testing.T) {
 	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
 	require.NoError(t, complete("sup-two", bookings[1]), "the colleague who supervised it completes it")
 }
+
+// A contact supervisor watched a family for the contact held, not the hours booked: once the
+// children of one supervised session left early, they may watch the next family, whose contact
+// began after (review 16 held a supervisor to a session's planned end).
+func TestASupervisorIsFreeOnceTheContactTheyWatchedEnded(t *testing.T) {
+	g := newRig(t, monday)
+	ctx := t.Context()
+	pattern, rooms := g.timetable(t, saturday(0), true, 1, 1)
+	fams := g.ready(t, 2, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED)
+	var bookings []string
+	for i, f := range fams {
+		booked, err := book(ctx, g.client(t, auth.RoleCoordinator), &schedulingv1.BookSessionRequest{CentreId: g.centre.String(),
+			FamilyId: f.id.String(), PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[i]})
+		require.NoError(t, err)
+		bookings = append(bookings, booked.GetBooking().GetBookingId())
+	}
+	added := g.addStaff(t, "sup-one", schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR,
+		time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 6, 15, 0, 0, 0, 0, time.UTC))
+	require.True(t, added.GetCleared(), added.GetNotClearedBecause())
+	door := g.as(t, "sup-one", auth.RoleVolunteer)
+	move := func(i int, arriving bool) {
+		t.Helper()
+		f := fams[i]
+		parties := []schedulingv1.Party{schedulingv1.Party_PARTY_VISITING, schedulingv1.Party_PARTY_CHILDREN}
+		if !arriving {
+			parties = []schedulingv1.Party{schedulingv1.Party_PARTY_CHILDREN, schedulingv1.Party_PARTY_VISITING}
+		}
+		for _, party := range parties {
+			people := []string{f.visiting.String()}
+			if party == schedulingv1.Party_PARTY_CHILDREN {
+				people = []string{f.resident.String(), f.child.String()}
+			}
+			var err error
+			if arriving {
+				_, err = door.RecordArrival(ctx, &schedulingv1.RecordArrivalRequest{CentreId: g.centre.String(), BookingId: bookings[i],
+					Party: party, PersonIds: people, RequestId: uuid.NewString()})
+			} else {
+				_, err = door.RecordDeparture(ctx, &schedulingv1.RecordDepartureRequest{CentreId: g.centre.String(), BookingId: bookings[i],
+					Party: party, PersonIds: people, RequestId: uuid.NewString()})
+			}
+			require.NoError(t, err)
+		}
+	}
+	g.clock.Set(london(2026, 1, 10, 10, 5))
+	move(0, true)
+	g.clock.Set(london(2026, 1, 10, 10, 20))
+	move(0, false) // the first family's contact ended early
+	g.clock.Set(london(2026, 1, 10, 10, 40))
+	move(1, true) // the second family's began after, late
+	g.clock.Set(london(2026, 1, 10, 12, 30))
+	for _, b := range bookings {
+		_, err := g.as(t, "sup-one", auth.RoleSupervisor).CompleteSession(ctx, &schedulingv1.CompleteSessionRequest{CentreId: g.centre.String(),
+			BookingId: b, RequestId: uuid.NewString()})
+		require.NoError(t, err, "one family, then the other")
+	}
+}

@@ -217,13 +217,15 @@ func (a *App) CompleteSession(ctx context.Context, centre, booking uuid.UUID, su
 }
 
 // notSupervisingElsewhere refuses a supervised session's completion by a supervisor already
-// recorded supervising another family whose contact overlaps it: supervised contact is observed
+// recorded supervising another family whose contact overlaps it, as held (recorded arrival and
+// departure of the children, else as planned): supervised contact is observed
 // and reported to the court, and one person cannot watch two rooms (review 15 completed two
 // families' sessions at the same hour with one supervisor, and both reports went to them). Two
 // completions by one person at the same instant are not guarded against: a person completes one
 // session, then the other, and the second is refused.
 func (a *App) notSupervisingElsewhere(ctx context.Context, centre uuid.UUID, b *domain.Booking, supervisor string) error {
-	other, start, end, found, err := a.sessions.SupervisedMeanwhile(ctx, centre, b.Date, supervisor, b.ID, b.ChildrenArrive, b.ChildrenLeave)
+	from, to := b.ContactHeld()
+	other, start, end, found, err := a.sessions.SupervisedMeanwhile(ctx, centre, b.Date, supervisor, b.ID, from, to)
 	if err != nil || !found {
 		return err
 	}

@@ -212,6 +212,21 @@ type Booking struct {
 	ReleasedPlace   bool
 }
 
+// ContactHeld is when the children's contact began and ended: their party's recorded arrival and
+// departure, or the planned times where none is recorded. A contact supervisor watched the family
+// for that time, not for the hours booked (review 16: one who saw a session end early was held
+// to its planned end).
+func (b *Booking) ContactHeld() (from, to time.Time) {
+	from, to = b.ChildrenArrive, b.ChildrenLeave
+	if at, ok := b.Arrived[schedulingv1.Party_PARTY_CHILDREN]; ok {
+		from = at
+	}
+	if at, ok := b.Departed[schedulingv1.Party_PARTY_CHILDREN]; ok {
+		to = at
+	}
+	return from, to
+}
+
 // Location is the booking's time zone.
 func (b *Booking) Location() *time.Location { return b.loc }
 

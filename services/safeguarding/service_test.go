@@ -511,6 +511,7 @@ func (g *rig) families(t *testing.T, n int) []uuid.UUID {
 		out = append(out, family)
 		msgs = append(msgs, &referralv1.ReferralReceived{ReferralId: uuid.NewString(), FamilyId: family.String(),
 			CentreId: g.centre.String(), ReceivedOn: review(0), Facts: &referralv1.ReferralFacts{Risk: &referralv1.RiskAnswers{},
+				CourtInvolved: true, // a report's copy may go to the court
 				Adults: []*referralv1.AdultParty{{PersonId: personOf(family, 0), Role: referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT},
 					{PersonId: personOf(family, 1), Role: referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT}},
 				Children: []*referralv1.ChildParty{{PersonId: personOf(family, 2), BirthYear: 2018, BirthMonth: 4}}}})
@@ -666,13 +667,37 @@ func TestReportsFromSessionToReleaseWithTheSecondPersonCheck(t *testing.T) {
 			{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, PersonId: personOf(family, 2)},
 		}})
 	require.Equal(t, "recipients[0].person_id", badField(t, err), "the child is no parent: a parent's copy would show them the other party's times")
+	// A copy goes only to the bodies involved with the family (review 16): its referral has the
+	// court involved, not Cafcass, until an amendment says Cafcass is.
+	toCafcass := &safeguardingv1.ReleaseReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		ReportId: report.GetReportId(), Recipients: []*safeguardingv1.RecipientInput{
+			{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, PersonId: mother.String()},
+			{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_CAFCASS},
+		}}
+	beforeRelease := g.events(t)
+	_, err = lead.ReleaseReport(ctx, toCafcass)
+	require.Equal(t, "recipients[1].kind", badField(t, err), "Cafcass has no part in the family's case")
+	require.Contains(t, status.Convert(err).Details()[0].(*errdetails.BadRequest).GetFieldViolations()[0].GetDescription(), "no Cafcass involvement")
+	require.Equal(t, beforeRelease, g.events(t), "nothing released")
+	g.other(t, "referral", family, g.centre, &referralv1.ReferralAmended{ReferralId: uuid.NewString(), FamilyId: family.String(),
+		CentreId: g.centre.String(), Facts: &referralv1.ReferralFacts{Risk: &referralv1.RiskAnswers{}, CourtInvolved: true,
+			OtherAgencies: []referralv1.Agency{referralv1.Agency_AGENCY_CAFCASS},
+			Adults: []*referralv1.AdultParty{{PersonId: mother.String(), Role: referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT},
+				{PersonId: father.String(), Role: referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT}},
+			Children: []*referralv1.ChildParty{{PersonId: personOf(family, 2), BirthYear: 2018, BirthMonth: 4}}}})
+	require.Eventually(t, func() bool {
+		var cafcass bool
+		err := g.db.OwnerPool(t).QueryRow(ctx, "SELECT cafcass FROM family_bodies WHERE family_id = $1", family).Scan(&cafcass)
+		return err == nil && cafcass
+	}, 30*time.Second, 20*time.Millisecond, "safeguarding hears of the amendment")
 	released, err := lead.ReleaseReport(ctx, &safeguardingv1.ReleaseReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
 		ReportId: report.GetReportId(), Recipients: []*safeguardingv1.RecipientInput{
 			{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, PersonId: mother.String()},
 			{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, PersonId: father.String()},
 			{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_COURT},
+			{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_CAFCASS},
 		}})
-	require.NoError(t, err)
+	require.NoError(t, err, "Cafcass is involved once the referral says so")
 	require.Equal(t, []int32{2}, released.GetRecipients()[0].GetWithheldSections())
 	require.Equal(t, []int32{1, 3}, released.GetRecipients()[1].GetWithheldSections())
 	require.Empty(t, released.GetRecipients()[2].GetWithheldSections())

@@ -198,7 +198,10 @@ solicitor=PERSON_ID (the party the solicitor acts for). Kinds: parent, other-par
 cafcass, local-authority, solicitor, court. Each person or body is on the list once, under one
 kind (a parent is not listed again as having parental responsibility; one solicitor per party).
 Each recipient's copy withholds the other parties'
-arrival and departure times and address or contact details; the release records which.`,
+arrival and departure times and address or contact details; the release records which.
+A body gets a copy only when the family's referral involves it: the court (court involved, a
+court order, or a court referral), Cafcass (involved, or a Cafcass referral), the local authority
+(children's services involved, or a local-authority referral); amend the referral first if it is.`,
 		Example: `  familytime safeguarding report release $R --centre $C --to parent=$MOTHER --to parent=$FATHER --to court`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"google.golang.org/protobuf/proto"
 
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 
 	"github.com/familytime/familytime/services/platform/eventstore"
@@ -174,6 +175,36 @@ func ProjectPeople(uow *eventstore.UnitOfWork, family uuid.UUID, people []uuid.U
 	}
 	uow.Exec(`INSERT INTO family_people (family_id, person_id, party) SELECT $1, * FROM unnest($2::uuid[], $3::boolean[])
 		ON CONFLICT (family_id, person_id) DO UPDATE SET party = EXCLUDED.party`, family, people, party)
+}
+
+// ProjectBodies records the bodies a family's referral involves, as received from source.
+func ProjectBodies(uow *eventstore.UnitOfWork, family uuid.UUID, source commonv1.ReferralSource, b domain.Bodies) {
+	uow.Exec(`INSERT INTO family_bodies (family_id, source, court, cafcass, local_authority) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (family_id) DO UPDATE SET source = EXCLUDED.source, court = EXCLUDED.court, cafcass = EXCLUDED.cafcass,
+			local_authority = EXCLUDED.local_authority`, family, int32(source), b.Court, b.Cafcass, b.LocalAuthority)
+}
+
+// ProjectAmendedBodies records the bodies an amended referral involves: its facts as amended
+// (b, made without a source), and the body that referred the family, which an amendment does not
+// change. A family with no row (referred before the table was made) is left without one.
+func ProjectAmendedBodies(uow *eventstore.UnitOfWork, family uuid.UUID, b domain.Bodies) {
+	uow.Exec(`UPDATE family_bodies SET court = $2 OR source = $5, cafcass = $3 OR source = $6, local_authority = $4 OR source = $7
+		WHERE family_id = $1`, family, b.Court, b.Cafcass, b.LocalAuthority, int32(commonv1.ReferralSource_REFERRAL_SOURCE_COURT),
+		int32(commonv1.ReferralSource_REFERRAL_SOURCE_CAFCASS), int32(commonv1.ReferralSource_REFERRAL_SOURCE_LOCAL_AUTHORITY))
+}
+
+// Bodies are the bodies the family's referral involves; found false for a family referred before
+// they were recorded.
+func (r *Records) Bodies(ctx context.Context, family uuid.UUID) (b domain.Bodies, found bool, err error) {
+	err = r.store.Pool().QueryRow(ctx, `SELECT court, cafcass, local_authority FROM family_bodies WHERE family_id = $1`, family).
+		Scan(&b.Court, &b.Cafcass, &b.LocalAuthority)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return domain.Bodies{}, false, nil
+	}
+	if err != nil {
+		return domain.Bodies{}, false, fmt.Errorf("family's bodies: %w", err)
+	}
+	return b, true, nil
 }
 
 // Parties are those of people that are parties of the family (ProjectPeople).

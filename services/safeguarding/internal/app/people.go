@@ -2,13 +2,17 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/google/uuid"
 
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/safeguarding/internal/adapters"
+	"github.com/familytime/familytime/services/safeguarding/internal/domain"
 )
 
 // NotePeople records, in a consumer's unit, people a referral names for the family (ids only, and
@@ -73,6 +77,35 @@ func (a *App) RecipientsAreParties(ctx context.Context, family uuid.UUID, named 
 	}
 	return invalid(refuse(named, func(p uuid.UUID) bool { return !slices.Contains(parties, p) },
 		"is not a parent or an adult with parental responsibility on this family's referral"))
+}
+
+// NoteBodies records, in a consumer's unit, the bodies a family's referral involves as received
+// from source; NoteAmendedBodies as amended (the source unchanged).
+func (a *App) NoteBodies(uow *eventstore.UnitOfWork, family uuid.UUID, source commonv1.ReferralSource, b domain.Bodies) {
+	adapters.ProjectBodies(uow, family, source, b)
+}
+
+// NoteAmendedBodies: see NoteBodies.
+func (a *App) NoteAmendedBodies(uow *eventstore.UnitOfWork, family uuid.UUID, b domain.Bodies) {
+	adapters.ProjectAmendedBodies(uow, family, b)
+}
+
+// BodiesInvolved refuses, naming each field, a report's copy for a body (the court, Cafcass, the
+// local authority) the family's referral does not involve (Bodies.NotInvolved). A family referred
+// before the bodies were recorded is not checked.
+func (a *App) BodiesInvolved(ctx context.Context, family uuid.UUID, recipients []domain.Recipient) error {
+	b, found, err := a.records.Bodies(ctx, family)
+	if err != nil || !found {
+		return err
+	}
+	var vs []problem.Violation
+	for i, r := range recipients {
+		if why := b.NotInvolved(r.Kind); why != "" {
+			vs = append(vs, problem.Violation{Field: fmt.Sprintf("recipients[%d].kind", i),
+				Reason: why + ": a copy goes only to the bodies involved with the family; amend the referral first if it is involved"})
+		}
+	}
+	return invalid(vs)
 }
 
 // refuse is a violation, with reason, of each named field whose person is bad.

@@ -105,6 +105,29 @@ func WithheldFrom(sections []Section, r Recipient) []int {
 	return out
 }
 
+// Bodies are the bodies involved with a family, as its referral says: a court (involved, a court
+// order recorded, or the court referred the family), Cafcass (involved, or it referred the family)
+// and the local authority's children's services (involved, or it referred the family).
+type Bodies struct {
+	Court, Cafcass, LocalAuthority bool
+}
+
+// NotInvolved says, for a recipient that is a body, why the family's referral does not involve it:
+// a copy of a report goes to the bodies involved with the family, never to one that is not (review
+// 16 released a report, with the resident parent's refuge, to a court and to Cafcass that had no
+// part in the family's case). Empty when the body is involved, or the recipient is no body.
+func (b Bodies) NotInvolved(kind safeguardingv1.RecipientKind) string {
+	switch {
+	case kind == safeguardingv1.RecipientKind_RECIPIENT_KIND_COURT && !b.Court:
+		return "the family's referral records no court involvement (no court involved, no court order, not referred by a court)"
+	case kind == safeguardingv1.RecipientKind_RECIPIENT_KIND_CAFCASS && !b.Cafcass:
+		return "the family's referral records no Cafcass involvement (not involved, not referred by Cafcass)"
+	case kind == safeguardingv1.RecipientKind_RECIPIENT_KIND_LOCAL_AUTHORITY && !b.LocalAuthority:
+		return "the family's referral records no local-authority involvement (children's services not among the agencies involved, not referred by the local authority)"
+	}
+	return ""
+}
+
 // CompletedSession is a session scheduling completed, as the report rule needs it.
 type CompletedSession struct {
 	Booking, Family, Centre uuid.UUID

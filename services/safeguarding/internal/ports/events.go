@@ -54,6 +54,7 @@ func ReferralEvents(a *app.App) bus.Handler {
 			if err := notePeople(a, uow, d, ev.GetFamilyId(), ev.GetFacts()); err != nil {
 				return err
 			}
+			a.NoteBodies(uow, uuid.MustParse(ev.GetFamilyId()), ev.GetSource(), bodiesOf(ev.GetSource(), ev.GetFacts()))
 			return a.ScreenReferral(ctx, ev, d.Caused(Actor), uow)
 		case "familytime.referral.v1.SecondPartyApplicationReceived":
 			ev := &referralv1.SecondPartyApplicationReceived{}
@@ -66,7 +67,11 @@ func ReferralEvents(a *app.App) bus.Handler {
 			if err := d.Payload(ev); err != nil {
 				return err
 			}
-			return notePeople(a, uow, d, ev.GetFamilyId(), ev.GetFacts())
+			if err := notePeople(a, uow, d, ev.GetFamilyId(), ev.GetFacts()); err != nil {
+				return err
+			}
+			a.NoteAmendedBodies(uow, uuid.MustParse(ev.GetFamilyId()), bodiesOf(commonv1.ReferralSource_REFERRAL_SOURCE_UNSPECIFIED, ev.GetFacts()))
+			return nil
 		case "familytime.referral.v1.FamilyErased":
 			ev := &referralv1.FamilyErased{}
 			if err := d.Payload(ev); err != nil {
@@ -114,6 +119,24 @@ func closeCase(a *app.App, uow *eventstore.UnitOfWork, d bus.Delivery, familyID 
 	}
 	a.CaseClosed(uow, family, day)
 	return nil
+}
+
+// bodiesOf are the bodies a referral from source, with facts, involves with the family.
+func bodiesOf(source commonv1.ReferralSource, facts *referralv1.ReferralFacts) domain.Bodies {
+	b := domain.Bodies{
+		Court:          facts.GetCourtInvolved() || len(facts.GetCourtOrders()) > 0 || source == commonv1.ReferralSource_REFERRAL_SOURCE_COURT,
+		Cafcass:        facts.GetCafcassInvolved() || source == commonv1.ReferralSource_REFERRAL_SOURCE_CAFCASS,
+		LocalAuthority: source == commonv1.ReferralSource_REFERRAL_SOURCE_LOCAL_AUTHORITY,
+	}
+	for _, ag := range facts.GetOtherAgencies() {
+		switch ag {
+		case referralv1.Agency_AGENCY_CAFCASS:
+			b.Cafcass = true
+		case referralv1.Agency_AGENCY_CHILDRENS_SERVICES:
+			b.LocalAuthority = true
+		}
+	}
+	return b
 }
 
 // notePeople notes the adults and children of facts as the family's people.

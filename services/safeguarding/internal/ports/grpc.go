@@ -423,6 +423,9 @@ func (s *Server) ReleaseReport(ctx context.Context, req *safeguardingv1.ReleaseR
 		if err := s.app.PeopleOfTheFamily(ctx, r.FamilyID(), named); err != nil {
 			return nil, err
 		}
+		if err := s.app.BodiesInvolved(ctx, r.FamilyID(), list); err != nil {
+			return nil, err
+		}
 		return msgs, s.app.RecipientsAreParties(ctx, r.FamilyID(), named)
 	})
 }

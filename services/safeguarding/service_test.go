@@ -295,11 +295,20 @@ func TestAVolunteerCannotReadAnothersConcernAndEveryReadIsRecorded(t *testing.T)
 	_, err = lead.AddConcernAction(ctx, &safeguardingv1.AddConcernActionRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
 		ConcernId: raised.GetConcernId(), Action: "called the resident parent"})
 	require.NoError(t, err)
+	corrected := func() bool {
+		t.Helper()
+		alerts, err := lead.ListAlerts(ctx, &safeguardingv1.ListAlertsRequest{CentreId: g.centre.String()})
+		require.NoError(t, err)
+		require.Len(t, alerts.GetAlerts(), 1)
+		return alerts.GetAlerts()[0].GetCorrected()
+	}
+	require.False(t, corrected())
 	// A correction points at the record; the original stays readable.
 	corr, err := vol.CorrectRecord(ctx, &safeguardingv1.CorrectRecordRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
 		FamilyId: family.String(), RecordId: mine.GetConcern().GetRecords()[0].GetRecordId(), Text: "child said they were hungry",
 		Reason: "quoted the child"})
 	require.NoError(t, err)
+	require.True(t, corrected(), "the lead's alert says the concern was corrected, so they read it again (review 16)")
 	_, err = other.CorrectRecord(ctx, &safeguardingv1.CorrectRecordRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
 		FamilyId: family.String(), RecordId: mine.GetConcern().GetRecords()[0].GetRecordId(), Text: "x", Reason: "y"})
 	require.Equal(t, codes.PermissionDenied, code(t, err))
@@ -711,6 +720,7 @@ func TestReportsFromSessionToReleaseWithTheSecondPersonCheck(t *testing.T) {
 		texts = append(texts, s.GetText())
 	}
 	require.Equal(t, []string{"warm greeting", "father 10:15 to 11:05"}, texts)
+
 	require.NotContains(t, strings.Join(texts, " "), "High St")
 	require.Len(t, copyOf.GetRecipients(), 1, "a copy names its recipient alone, not the rest of the list nor what others were not given")
 	require.Equal(t, father.String(), copyOf.GetRecipients()[0].GetPersonId())
@@ -734,6 +744,20 @@ func TestReportsFromSessionToReleaseWithTheSecondPersonCheck(t *testing.T) {
 	var rows string
 	require.NoError(t, g.db.OwnerPool(t).QueryRow(ctx, "SELECT string_agg(e::text, '') FROM events e").Scan(&rows))
 	require.NotContains(t, rows, "High St")
+
+	// The lead's whole record keeps each section's heading: which party a section is about decides
+	// whose copy leaves it out (review 16).
+	record, err := lead.GetSafeguardingRecord(ctx, &safeguardingv1.GetSafeguardingRecordRequest{CentreId: g.centre.String(),
+		FamilyId: family.String(), Purpose: "see what the report said"})
+	require.NoError(t, err)
+	var drafted string
+	for _, e := range record.GetRecords() {
+		if e.GetType() == "familytime.safeguarding.v1.ReportDrafted" {
+			drafted = e.GetText()
+		}
+	}
+	require.Contains(t, drafted, "[location contact, about "+mother.String()+"] mother moved to 1 High St")
+	require.Contains(t, drafted, "[observation] warm greeting")
 }
 
 // A received referral gets a provisional screen from its risk answers, shown as provisional until

@@ -677,7 +677,8 @@ func (s *safeguardingCommand) alerts() *cobra.Command {
 		Long: `alerts lists the concerns raised at the centre, newest first, with the holds placed by someone
 the staff register does not have as the centre's lead that day (a deputy signed in with the lead's
 role, a lead whose registration lapsed: such a hold is never refused, and the lead is told of it;
-CLOSED is then the hold lifted), and then (in the table, not with
+CLOSED is then the hold lifted; CORRECTED says a concern's record was corrected after it was
+raised, to be read again), and then (in the table, not with
 --json) the holds in force whose review date has passed: a hold suspends a child's contact and is
 reviewed by its date (hold list --overdue --json gives them to scripts); and the families whose
 risk is due for a look today (reviews --json gives them to scripts).`,
@@ -707,7 +708,7 @@ risk is due for a look today (reviews --json gives them to scripts).`,
 // concernAlerts lists the alerts to the lead, newest first: of concerns raised at the centre, and
 // of holds placed by someone the register does not have as the lead.
 func (s *safeguardingCommand) concernAlerts(cmd *cobra.Command, out *output, page pageFlag, open bool) error {
-	return pagedTable(s, cmd, out, page, "no alerts", []string{"ALERTED", "CONCERN", "FAMILY", "CATEGORY", "CLOSED", "HOLD PLACED BY OTHERS"},
+	return pagedTable(s, cmd, out, page, "no alerts", []string{"ALERTED", "CONCERN", "FAMILY", "CATEGORY", "CLOSED", "CORRECTED", "HOLD PLACED BY OTHERS"},
 		func(c safeguardingv1.SafeguardingServiceClient, size int32, token string) ([]*safeguardingv1.Alert, string, error) {
 			resp, err := c.ListAlerts(cmd.Context(), &safeguardingv1.ListAlertsRequest{CentreId: s.centre, OpenOnly: open,
 				PageSize: size, PageToken: token})
@@ -723,7 +724,7 @@ func (s *safeguardingCommand) concernAlerts(cmd *cobra.Command, out *output, pag
 				held = a.GetHoldId() + " (" + role + ")"
 			}
 			return []string{sgDay(a.GetAlertedOn()), orNone(a.GetConcernId()), a.GetFamilyId(),
-				friendly("CONCERN_CATEGORY_", a.GetCategory().String()), fmt.Sprint(a.GetClosed()), held}
+				friendly("CONCERN_CATEGORY_", a.GetCategory().String()), fmt.Sprint(a.GetClosed()), fmt.Sprint(a.GetCorrected()), held}
 		})
 }
 

@@ -47,10 +47,12 @@ func instantKey(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 // ProjectConcern writes a concern's row as its unit of work leaves it.
 func ProjectConcern(uow *eventstore.UnitOfWork, k *domain.Concern) {
-	uow.Exec(`INSERT INTO concerns (concern_id, family_id, centre_id, category, raised_on, raised_by, escalated, closed, version)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-		ON CONFLICT (concern_id) DO UPDATE SET escalated = EXCLUDED.escalated, closed = EXCLUDED.closed, version = EXCLUDED.version`,
-		k.ID(), k.FamilyID(), k.CentreID(), int32(k.Category()), k.RaisedOn(), k.RaisedBy(), k.Escalated(), k.Closed(), k.Version())
+	uow.Exec(`INSERT INTO concerns (concern_id, family_id, centre_id, category, raised_on, raised_by, escalated, closed, version, corrected)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+		ON CONFLICT (concern_id) DO UPDATE SET escalated = EXCLUDED.escalated, closed = EXCLUDED.closed, version = EXCLUDED.version,
+			corrected = EXCLUDED.corrected`,
+		k.ID(), k.FamilyID(), k.CentreID(), int32(k.Category()), k.RaisedOn(), k.RaisedBy(), k.Escalated(), k.Closed(), k.Version(),
+		k.Corrected())
 }
 
 // ProjectAlert records the lead's alert of a new concern.
@@ -168,6 +170,8 @@ type AlertRow struct {
 	AlertedOn       time.Time
 	// Closed says the concern is closed, or the hold lifted.
 	Closed bool
+	// Corrected says a record of the concern was corrected after it was raised.
+	Corrected bool
 	// Hold is the hold alerted of, placed in PlacedInRole; uuid.Nil for a concern's alert.
 	Hold         uuid.UUID
 	PlacedInRole string
@@ -190,14 +194,15 @@ func (r *Records) Alerts(ctx context.Context, centre uuid.UUID, openOnly bool, s
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := r.store.Pool().Query(ctx, `SELECT concern_id, family_id, category, alerted_on, closed, hold_id, placed_in_role, recorded_at
+	rows, err := r.store.Pool().Query(ctx, `SELECT concern_id, family_id, category, alerted_on, closed, corrected, hold_id, placed_in_role,
+			recorded_at
 		FROM (
 			SELECT a.concern_id, a.family_id, a.category, a.alerted_on, coalesce(c.closed, false) AS closed,
-				NULL::uuid AS hold_id, '' AS placed_in_role, a.recorded_at, a.concern_id AS key
+				coalesce(c.corrected, false) AS corrected, NULL::uuid AS hold_id, '' AS placed_in_role, a.recorded_at, a.concern_id AS key
 			FROM lead_alerts a LEFT JOIN concerns c USING (concern_id)
 			WHERE a.centre_id = $1
 			UNION ALL
-			SELECT h.concern_id, h.family_id, coalesce(c.category, 0), h.alerted_on, held.lifted_on IS NOT NULL,
+			SELECT h.concern_id, h.family_id, coalesce(c.category, 0), h.alerted_on, held.lifted_on IS NOT NULL, false,
 				h.hold_id, h.placed_in_role, h.recorded_at, h.hold_id
 			FROM hold_alerts h JOIN holds held USING (hold_id) LEFT JOIN concerns c ON c.concern_id = h.concern_id
 			WHERE h.centre_id = $1
@@ -211,7 +216,7 @@ func (r *Records) Alerts(ctx context.Context, centre uuid.UUID, openOnly bool, s
 		var a AlertRow
 		var cat int32
 		var concern, hold pgtype.UUID
-		err := row.Scan(&concern, &a.Family, &cat, &a.AlertedOn, &a.Closed, &hold, &a.PlacedInRole, &a.RecordedAt)
+		err := row.Scan(&concern, &a.Family, &cat, &a.AlertedOn, &a.Closed, &a.Corrected, &hold, &a.PlacedInRole, &a.RecordedAt)
 		a.Category = safeguardingv1.ConcernCategory(cat)
 		a.Concern, a.Hold = concern.Bytes, hold.Bytes
 		return a, err

@@ -12,6 +12,7 @@ import (
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/words"
+	"github.com/familytime/familytime/services/safeguarding/internal/adapters"
 	"github.com/familytime/familytime/services/safeguarding/internal/domain"
 )
 
@@ -84,7 +85,7 @@ func fill(en *Entry, msg proto.Message, opened map[string][]byte) error {
 			if err := proto.Unmarshal(b, t); err != nil {
 				return fmt.Errorf("read report text: %w", err)
 			}
-			en.Text = strings.Join(t.GetSections(), "\n\n")
+			en.Text = reportText(msg, t.GetSections())
 		default:
 			text, err := domain.NoteText(b)
 			if err != nil {
@@ -97,6 +98,26 @@ func fill(en *Entry, msg proto.Message, opened map[string][]byte) error {
 		en.Corrects, _ = uuid.Parse(c.GetCorrectsEventId())
 	}
 	return nil
+}
+
+// reportText is a draft's sections, each under its heading: its kind, and the party it is about
+// ("[arrival and departure, about <person id>]"), since which party a section is about decides
+// whose copy leaves it out (review 16 read the lead's record with the headings lost).
+func reportText(msg proto.Message, texts []string) string {
+	d, _ := msg.(*safeguardingv1.ReportDrafted)
+	parts := make([]string, len(texts))
+	for i, text := range texts {
+		heading := "section"
+		if i < len(d.GetSections()) {
+			h := d.GetSections()[i]
+			heading = words.Enum(h.GetKind())
+			if h.GetAboutPersonId() != "" {
+				heading += ", about " + h.GetAboutPersonId()
+			}
+		}
+		parts[i] = "[" + heading + "] " + text
+	}
+	return strings.Join(parts, "\n\n")
 }
 
 // summary is a readable line about a record from its readable fields.
@@ -240,6 +261,7 @@ func (a *App) CorrectRecord(ctx context.Context, c domain.Caller, centre, family
 	today := a.today()
 	var msgs []proto.Message
 	var expected int64
+	var concern *domain.Concern // a concern corrected, whose row is written again
 	switch {
 	case strings.HasPrefix(stream, "concern-"):
 		k, err := domain.RebuildConcern(uuid.MustParse(strings.TrimPrefix(stream, "concern-")), recs)
@@ -251,6 +273,7 @@ func (a *App) CorrectRecord(ctx context.Context, c domain.Caller, centre, family
 		if err != nil {
 			return uuid.Nil, nil, err
 		}
+		concern = k
 	case strings.HasPrefix(stream, "report-"):
 		r, err := domain.RebuildReport(uuid.MustParse(strings.TrimPrefix(stream, "report-")), recs)
 		if err != nil {
@@ -278,6 +301,10 @@ func (a *App) CorrectRecord(ctx context.Context, c domain.Caller, centre, family
 	events, err := a.append(ctx, uow, stream, expected, family, centre, md, msgs)
 	if err != nil {
 		return uuid.Nil, nil, err
+	}
+	if concern != nil {
+		// The lead's alert says the concern was corrected, so that they read it again.
+		adapters.ProjectConcern(uow, concern)
 	}
 	return events[0].ID, uow, nil
 }

@@ -562,7 +562,7 @@ func (s *Server) ListAlerts(ctx context.Context, req *safeguardingv1.ListAlertsR
 	for _, r := range rows {
 		out.Alerts = append(out.Alerts, &safeguardingv1.Alert{ConcernId: optional(r.Concern), FamilyId: r.Family.String(),
 			Category: r.Category, AlertedOn: dates.Proto(r.AlertedOn), Closed: r.Closed, HoldId: optional(r.Hold),
-			PlacedInRole: r.PlacedInRole})
+			PlacedInRole: r.PlacedInRole, Corrected: r.Corrected})
 	}
 	return out, nil
 }

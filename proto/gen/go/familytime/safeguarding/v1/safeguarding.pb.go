@@ -3910,7 +3910,10 @@ type Alert struct {
 	HoldId string `protobuf:"bytes,6,opt,name=hold_id,json=holdId,proto3" json:"hold_id,omitempty"`
 	// For a hold's alert: the role the register gives the person who placed it that day; empty
 	// when they are not on the register.
-	PlacedInRole  string `protobuf:"bytes,7,opt,name=placed_in_role,json=placedInRole,proto3" json:"placed_in_role,omitempty"`
+	PlacedInRole string `protobuf:"bytes,7,opt,name=placed_in_role,json=placedInRole,proto3" json:"placed_in_role,omitempty"`
+	// A record of the concern was corrected after it was raised (by its raiser, or the lead): read
+	// it again (GetConcern), the text alerted of may no longer stand.
+	Corrected     bool `protobuf:"varint,8,opt,name=corrected,proto3" json:"corrected,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3992,6 +3995,13 @@ func (x *Alert) GetPlacedInRole() string {
 		return x.PlacedInRole
 	}
 	return ""
+}
+
+func (x *Alert) GetCorrected() bool {
+	if x != nil {
+		return x.Corrected
+	}
+	return false
 }
 
 // ListAlertsResponse is a page of alerts, newest first.
@@ -4603,7 +4613,7 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\tpage_size\x18\x03 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12'\n" +
 	"\n" +
-	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\x9e\x02\n" +
+	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\xbc\x02\n" +
 	"\x05Alert\x12\x1d\n" +
 	"\n" +
 	"concern_id\x18\x01 \x01(\tR\tconcernId\x12\x1b\n" +
@@ -4613,7 +4623,8 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"alerted_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\talertedOn\x12\x16\n" +
 	"\x06closed\x18\x05 \x01(\bR\x06closed\x12\x17\n" +
 	"\ahold_id\x18\x06 \x01(\tR\x06holdId\x12$\n" +
-	"\x0eplaced_in_role\x18\a \x01(\tR\fplacedInRole\"w\n" +
+	"\x0eplaced_in_role\x18\a \x01(\tR\fplacedInRole\x12\x1c\n" +
+	"\tcorrected\x18\b \x01(\bR\tcorrected\"w\n" +
 	"\x12ListAlertsResponse\x129\n" +
 	"\x06alerts\x18\x01 \x03(\v2!.familytime.safeguarding.v1.AlertR\x06alerts\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xba\x01\n" +

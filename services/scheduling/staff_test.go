@@ -726,3 +726,36 @@ func TestASupervisorIsFreeOnceTheContactTheyWatchedEnded(t *testing.T) {
 		require.NoError(t, err, "one family, then the other")
 	}
 }
+
+// Who is the centre's safeguarding lead is changed by an administrator: a coordinator alone
+// neither adds a lead nor records the lead's leaving (review 16 had one coordinator do both), and
+// nothing is appended; the lead records their own leaving.
+func TestTheLeadIsChangedByAnAdministrator(t *testing.T) {
+	g := newRig(t, monday)
+	checked, trained := time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 12, 2, 0, 0, 0, 0, time.UTC)
+	g.addStaff(t, "coord-a", schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR, checked, trained)
+	g.addStaff(t, "lead-a", schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD, checked, trained)
+	coordinator := g.as(t, "coord-a", auth.RoleCoordinator)
+	events := func() int {
+		return g.count(t, `SELECT count(*) FROM events WHERE stream_id = $1`, "staff-"+g.centre.String())
+	}
+	before := events()
+	_, err := coordinator.RemoveStaffMember(t.Context(), &schedulingv1.RemoveStaffMemberRequest{CentreId: g.centre.String(), AccountId: "lead-a",
+		RequestId: uuid.NewString()})
+	code, reason := field(err)
+	require.Equal(t, codes.FailedPrecondition, code, err)
+	require.Equal(t, "LEAD_CHANGED_BY_ADMIN", reason)
+	_, err = coordinator.AddStaffMember(t.Context(), &schedulingv1.AddStaffMemberRequest{CentreId: g.centre.String(), AccountId: "lead-b",
+		Role: schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD, DbsCheckedOn: date(checked), TrainedOn: date(trained), RequestId: uuid.NewString()})
+	_, reason = field(err)
+	require.Equal(t, "LEAD_CHANGED_BY_ADMIN", reason)
+	require.Equal(t, before, events(), "nothing appended")
+
+	_, err = coordinator.AddStaffMember(t.Context(), &schedulingv1.AddStaffMemberRequest{CentreId: g.centre.String(), AccountId: "vol-b",
+		Role: schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER, DbsCheckedOn: date(checked), RequestId: uuid.NewString()})
+	require.NoError(t, err, "the coordinator keeps the rest of the register")
+	g.addStaff(t, "lead-b", schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD, checked, trained) // an administrator adds a lead
+	_, err = g.as(t, "lead-a", auth.RoleSafeguardingLead).RemoveStaffMember(t.Context(), &schedulingv1.RemoveStaffMemberRequest{
+		CentreId: g.centre.String(), AccountId: "lead-a", RequestId: uuid.NewString()})
+	require.NoError(t, err, "the lead records their own leaving")
+}

@@ -30,6 +30,8 @@ the centre, or an administrator, does it.
 
 Coordinators of the centre and administrators add, check, record leavers and withdraw a last day
 recorded ahead (stay); everyone who works at the centre may list, and record their own leaving.
+Who is the centre's safeguarding lead is changed by an administrator alone: a coordinator neither
+adds a lead nor records the lead's leaving (LEAD_CHANGED_BY_ADMIN); the lead records their own.
 Dates are YYYY-MM-DD, the centre's dates, none before 2000-01-01 and none in the future but a last
 day, up to 3 months ahead.`,
 	}
@@ -175,6 +177,7 @@ same day again changes nothing. Anyone on the staff records their own leaving, w
 token, today or ahead, and may bring their last day forward, to today at the earliest; anyone
 else's, a last day in the past, and putting a last day off are for a coordinator of the centre or
 an administrator (NOT_REGISTER_KEEPER otherwise), and nobody puts off their own (OWN_REGISTER_ENTRY).
+The safeguarding lead's leaving is recorded by the lead or an administrator (LEAD_CHANGED_BY_ADMIN).
 A last day ahead that will not happen is withdrawn with familytime staff stay.`,
 		Example: `  familytime staff leave --centre $CENTRE --account vol-042 --on 2026-03-31
   familytime staff leave --centre $CENTRE --account vol-042   # today is their last day`,

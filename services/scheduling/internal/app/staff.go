@@ -42,6 +42,11 @@ func (a *App) AddStaffMember(ctx context.Context, centre uuid.UUID, j staff.Join
 	if err := keeper(r, today, md); err != nil {
 		return staff.Member{}, time.Time{}, nil, err
 	}
+	if j.Role == schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD {
+		if err := leadKeeper(md); err != nil {
+			return staff.Member{}, time.Time{}, nil, err
+		}
+	}
 	m, ev, err := r.Add(j, today)
 	if err != nil {
 		return staff.Member{}, time.Time{}, nil, err
@@ -92,6 +97,19 @@ func ownEntry(account string, md eventstore.Metadata) bool {
 	return md.Actor != "" && strings.EqualFold(account, md.Actor)
 }
 
+// leadKeeper refuses a change to who is the centre's safeguarding lead (a lead added, the lead's
+// leaving recorded by another) by anyone but an administrator. The lead reads every concern,
+// lifts holds and releases reports to the court: review 16 had one coordinator record the lead's
+// last day and add another account as lead, with nobody else involved and the lead not told. A
+// lead records their own leaving.
+func leadKeeper(md eventstore.Metadata) error {
+	if md.ActorRole == string(auth.RoleAdmin) {
+		return nil
+	}
+	return problem.Rule("LEAD_CHANGED_BY_ADMIN", "who is the centre's safeguarding lead is changed by an administrator of the "+
+		"national body, not by a coordinator alone: ask them to add the lead or record the lead's leaving (the lead may record their own)")
+}
+
 // keeper refuses a change to the register by a caller who is not one of the centre's coordinators
 // on it, cleared today (staff.Register.Keeps), unless they act as an administrator, who adds a
 // centre's first coordinator (decisions.md 93). The register is read and appended at its version,
@@ -116,9 +134,15 @@ func (a *App) RemoveStaffMember(ctx context.Context, centre uuid.UUID, account s
 	expected, today := r.Version(), a.centreToday()
 	switch {
 	case !ownEntry(account, md):
-		// Someone may record their own leaving; anyone else's is the register's keepers'.
+		// Someone may record their own leaving; anyone else's is the register's keepers', and
+		// the lead's an administrator's.
 		if err := keeper(r, today, md); err != nil {
 			return staff.Member{}, time.Time{}, nil, err
+		}
+		if m, ok := r.Member(account); ok && m.Role == schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD {
+			if err := leadKeeper(md); err != nil {
+				return staff.Member{}, time.Time{}, nil, err
+			}
 		}
 	case keeper(r, today, md) == nil:
 		// A coordinator records their own leaving as anyone's, but does not put it off: that

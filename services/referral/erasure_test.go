@@ -309,6 +309,19 @@ func TestAFamilyIsNotErasedWhileASessionIsUnderWay(t *testing.T) {
 	publish(t, g.scheduling, "family-"+family, &schedulingv1.SessionCompleted{BookingId: today, FamilyId: family, CentreId: centre.String(),
 		SessionDate: date(time.Now()), ServiceType: supported}, f, centre)
 	underWay(2)
+
+	// A party's arrival recorded with nobody checked in starts a session too (review 17): until it
+	// is completed, a supervised session's report is not even due.
+	arrived := uuid.NewString()
+	publish(t, g.scheduling, "family-"+family, &schedulingv1.PartyArrived{BookingId: arrived, FamilyId: family, CentreId: centre.String(),
+		Party: schedulingv1.Party_PARTY_CHILDREN, At: timestamppb.Now()}, f, centre)
+	underWay(3)
+	erase.RequestId = uuid.NewString()
+	_, err = admin.EraseFamily(ctx, erase)
+	refused(t, err, codes.FailedPrecondition, "SESSION_UNDER_WAY")
+	publish(t, g.scheduling, "family-"+family, &schedulingv1.SessionCompleted{BookingId: arrived, FamilyId: family, CentreId: centre.String(),
+		SessionDate: date(time.Now()), ServiceType: supported}, f, centre)
+	underWay(2)
 	erase.RequestId = uuid.NewString()
 	_, err = admin.EraseFamily(ctx, erase)
 	require.NoError(t, err, "the session is over; earlier days', never recorded as over, do not hold it back")

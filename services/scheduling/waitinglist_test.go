@@ -287,3 +287,31 @@ func TestJoinWaitingListRacingTheCaseEndingLeavesNoEndedFamilyOnTheList(t *testi
 	ids, _ = g.queue(t, g.centre)
 	require.Empty(t, ids, "an ended family is not on the list")
 }
+
+// A family with a session still to come has a place: it is not offered another, by name or as the
+// first waiting (review 17 joined a family to the list, booked it, and offered it a second place).
+func TestAFamilyInContactIsNotOfferedAPlace(t *testing.T) {
+	g := newRig(t, monday)
+	ctx := t.Context()
+	pattern, rooms := g.timetable(t, saturday(0), false, 2, 2)
+	fams := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
+	c := g.client(t, auth.RoleCoordinator)
+	_, err := c.JoinWaitingList(ctx, &schedulingv1.JoinWaitingListRequest{CentreId: g.centre.String(), FamilyId: fams[0].id.String(),
+		ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, RequestId: uuid.NewString()})
+	require.NoError(t, err, "ready, nothing booked: it may wait")
+	_, err = book(ctx, c, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: fams[0].id.String(),
+		PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[0]})
+	require.NoError(t, err)
+	before := g.count(t, "SELECT count(*) FROM events")
+	_, err = c.OfferPlace(ctx, &schedulingv1.OfferPlaceRequest{CentreId: g.centre.String(), PatternId: pattern, RoomId: rooms[1],
+		FamilyId: fams[0].id.String(), RequestId: uuid.NewString()})
+	code, reason := field(err)
+	require.Equal(t, codes.FailedPrecondition, code, err)
+	require.Equal(t, "IN_CONTACT", reason)
+	_, err = c.OfferPlace(ctx, &schedulingv1.OfferPlaceRequest{CentreId: g.centre.String(), PatternId: pattern, RoomId: rooms[1],
+		RequestId: uuid.NewString()})
+	_, reason = field(err)
+	require.Equal(t, "WAITING_LIST_EMPTY", reason, "the first waiting is passed over")
+	require.Contains(t, status.Convert(err).Message(), "none can be offered one")
+	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+}

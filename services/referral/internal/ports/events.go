@@ -44,6 +44,7 @@ var SchedulingSubjects = []string{
 	"ft.scheduling.*.SessionCompleted",
 	"ft.scheduling.*.PlaceReleased",
 	"ft.scheduling.*.PersonCheckedIn",
+	"ft.scheduling.*.PartyArrived",
 }
 
 // SafeguardingSubjects are the safeguarding events referral acts on: holds suspend the case and
@@ -91,6 +92,15 @@ func SchedulingEvents(a *app.App) bus.Handler {
 			return a.SessionAttended(ctx, uow, id(ev.GetFamilyId()), dates.Time(ev.GetSessionDate()), d.Caused(Actor))
 		case "familytime.scheduling.v1.PersonCheckedIn":
 			ev := &schedulingv1.PersonCheckedIn{}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			a.SessionStarted(uow, id(ev.GetBookingId()), id(ev.GetFamilyId()), ev.GetAt().AsTime())
+		case "familytime.scheduling.v1.PartyArrived":
+			// A party's arrival recorded without a check-in starts the session as much as one
+			// (review 17 erased a family between its supervised contact and its completion, and
+			// the court's report could never be written).
+			ev := &schedulingv1.PartyArrived{}
 			if err := d.Payload(ev); err != nil {
 				return err
 			}

@@ -149,7 +149,8 @@ func (a *App) OfferPlace(ctx context.Context, centre, pattern, room, family uuid
 
 // offerTo is who is offered a place from w: family when named, refused while a hold suspends its
 // contact (ErrOnHold) or a domestic-abuse finding rules out the supported contact it waits for
-// (ErrSupportedContactRuledOut); otherwise the first family waiting (for st, when given) that
+// (ErrSupportedContactRuledOut) or while it has a session still to come (ErrInContact); otherwise
+// the first family waiting (for st, when given) that
 // may be offered one (Family.MayBeOffered), ErrNoneFreeToOffer when none may. It returns the
 // family's stream version as read: the offer guards it, so a hold or a finding noted meanwhile
 // sends the offer back to be decided again (decisions.md 75). One noted after the offer leaves
@@ -169,6 +170,9 @@ func (a *App) offerTo(ctx context.Context, w *domain.WaitingList, family uuid.UU
 			return uuid.Nil, 0, err
 		}
 		err = f.MayBeOffered(x.ServiceType)
+		if err == nil {
+			err = f.InContact(a.now())
+		}
 		switch {
 		case err == nil:
 			return x.Family, f.Version(), nil
@@ -226,7 +230,11 @@ func (a *App) WaitingList(ctx context.Context, centre uuid.UUID) ([]WaitingFamil
 		}
 		wf := WaitingFamily{Waiting: x, Position: i + 1, JoinedOn: domain.LocalDate(x.Joined, loc)}
 		var rule *problem.RuleError
-		if err := f.MayBeOffered(x.ServiceType); errors.As(err, &rule) {
+		err = f.MayBeOffered(x.ServiceType)
+		if err == nil {
+			err = f.InContact(a.now())
+		}
+		if errors.As(err, &rule) {
 			wf.PassedOver = rule.Reason
 		} else if err != nil {
 			return nil, err

@@ -327,12 +327,7 @@ func (f *Family) MayWait(centre uuid.UUID, now time.Time) error {
 	case f.ended:
 		return ErrContactEnded
 	case f.ready != nil && f.ready.Centre == centre:
-		if b := f.nextBooked(now); b != nil {
-			return problem.Rule(ErrInContact.Reason, fmt.Sprintf("the family has a session booked on %s at %s (booking %s): "+
-				"the waiting list is for a family waiting for a place; one whose place was released, or whose sessions are cancelled, may join it",
-				dates.String(b.Date), b.SessionStart, b.ID))
-		}
-		return nil
+		return f.InContact(now)
 	case f.referred.Decision == schedulingv1.ReferralDecision_REFERRAL_DECISION_DECLINED:
 		return ErrReferralDeclined
 	}
@@ -588,6 +583,18 @@ func (f *Family) Book(id, centre uuid.UUID, s Session, roomID uuid.UUID, start *
 		VisitingLeavesAt: timestamppb.New(b.VisitingLeaves), TimeZone: s.Pattern.Zone}
 	f.mustApply(ev)
 	return f.bookings[id], ev, nil
+}
+
+// InContact refuses (ErrInContact, naming its next session) a family with a session booked whose
+// contact has not ended by now: it has a place, and neither waits for one nor is offered another
+// (review 17 offered a place to a family booked that day).
+func (f *Family) InContact(now time.Time) error {
+	if b := f.nextBooked(now); b != nil {
+		return problem.Rule(ErrInContact.Reason, fmt.Sprintf("the family has a session booked on %s at %s (booking %s): "+
+			"the waiting list is for a family waiting for a place; one whose place was released, or whose sessions are cancelled, may join it",
+			dates.String(b.Date), b.SessionStart, b.ID))
+	}
+	return nil
 }
 
 // nextBooked is the family's earliest booking still booked whose contact has not ended by now,

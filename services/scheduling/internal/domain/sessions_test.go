@@ -733,6 +733,7 @@ func TestAFamilyInContactDoesNotJoinTheWaitingList(t *testing.T) {
 	b := g.book(t, day(2026, 1, 10), g.shared, jan)
 	err := g.family.MayWait(centre, jan)
 	rule(t, err, "IN_CONTACT")
+	rule(t, g.family.InContact(jan), "IN_CONTACT") // nor is it offered a place (review 17)
 	require.ErrorContains(t, err, "2026-01-10 at 10:00", "the refusal says when the family's next session is")
 	rule(t, g.family.MayWait(centre, at(2026, 1, 10, 10, 30)), "IN_CONTACT") // a session under way is still to end
 	require.NoError(t, g.family.MayWait(centre, at(2026, 1, 10, 12, 0)), "the session is over")

@@ -623,6 +623,28 @@ func TestALastDayRecordedAheadIsWithdrawnByAnotherCoordinator(t *testing.T) {
 	}
 }
 
+// twoSupervisedFamilies books two supervised families into the two supervised rooms of the
+// first Saturday's session, and puts supervisors on the register, cleared: the bookings, in the
+// families' order.
+func (g *rig) twoSupervisedFamilies(t *testing.T, supervisors ...string) ([]family, []string) {
+	t.Helper()
+	pattern, rooms := g.timetable(t, saturday(0), true, 1, 1)
+	fams := g.ready(t, 2, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED)
+	var bookings []string
+	for i, f := range fams {
+		booked, err := book(t.Context(), g.client(t, auth.RoleCoordinator), &schedulingv1.BookSessionRequest{CentreId: g.centre.String(),
+			FamilyId: f.id.String(), PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[i]})
+		require.NoError(t, err)
+		bookings = append(bookings, booked.GetBooking().GetBookingId())
+	}
+	for _, account := range supervisors {
+		added := g.addStaff(t, account, schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR,
+			time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 6, 15, 0, 0, 0, 0, time.UTC))
+		require.True(t, added.GetCleared(), added.GetNotClearedBecause())
+	}
+	return fams, bookings
+}
+
 // One contact supervisor watches one family at a time: two supervised families in two rooms at
 // the same hour are not both completed as supervised by the same person (review 15). The second
 // is refused, saying whose session they were recorded supervising, and nothing is appended; the
@@ -630,20 +652,7 @@ func TestALastDayRecordedAheadIsWithdrawnByAnotherCoordinator(t *testing.T) {
 func TestOneSupervisorWatchesOneFamilyAtATime(t *testing.T) {
 	g := newRig(t, monday)
 	ctx := t.Context()
-	pattern, rooms := g.timetable(t, saturday(0), true, 1, 1)
-	fams := g.ready(t, 2, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED)
-	var bookings []string
-	for i, f := range fams {
-		booked, err := book(ctx, g.client(t, auth.RoleCoordinator), &schedulingv1.BookSessionRequest{CentreId: g.centre.String(),
-			FamilyId: f.id.String(), PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[i]})
-		require.NoError(t, err)
-		bookings = append(bookings, booked.GetBooking().GetBookingId())
-	}
-	for _, account := range []string{"sup-one", "sup-two"} {
-		added := g.addStaff(t, account, schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR,
-			time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 6, 15, 0, 0, 0, 0, time.UTC))
-		require.True(t, added.GetCleared(), added.GetNotClearedBecause())
-	}
+	fams, bookings := g.twoSupervisedFamilies(t, "sup-one", "sup-two")
 	door := g.as(t, "sup-one", auth.RoleVolunteer)
 	g.clock.Set(london(2026, 1, 10, 10, 5))
 	for i, f := range fams {
@@ -677,18 +686,7 @@ func TestOneSupervisorWatchesOneFamilyAtATime(t *testing.T) {
 func TestASupervisorIsFreeOnceTheContactTheyWatchedEnded(t *testing.T) {
 	g := newRig(t, monday)
 	ctx := t.Context()
-	pattern, rooms := g.timetable(t, saturday(0), true, 1, 1)
-	fams := g.ready(t, 2, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED)
-	var bookings []string
-	for i, f := range fams {
-		booked, err := book(ctx, g.client(t, auth.RoleCoordinator), &schedulingv1.BookSessionRequest{CentreId: g.centre.String(),
-			FamilyId: f.id.String(), PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[i]})
-		require.NoError(t, err)
-		bookings = append(bookings, booked.GetBooking().GetBookingId())
-	}
-	added := g.addStaff(t, "sup-one", schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR,
-		time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 6, 15, 0, 0, 0, 0, time.UTC))
-	require.True(t, added.GetCleared(), added.GetNotClearedBecause())
+	fams, bookings := g.twoSupervisedFamilies(t, "sup-one")
 	door := g.as(t, "sup-one", auth.RoleVolunteer)
 	move := func(i int, arriving bool) {
 		t.Helper()

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
@@ -90,22 +92,18 @@ func SchedulingEvents(a *app.App) bus.Handler {
 			}
 			a.SessionOver(uow, id(ev.GetBookingId()))
 			return a.SessionAttended(ctx, uow, id(ev.GetFamilyId()), dates.Time(ev.GetSessionDate()), d.Caused(Actor))
-		case "familytime.scheduling.v1.PersonCheckedIn":
-			ev := &schedulingv1.PersonCheckedIn{}
+		case "familytime.scheduling.v1.PersonCheckedIn", "familytime.scheduling.v1.PartyArrived":
+			// Someone checked in starts the session, and so does a party's arrival recorded with
+			// nobody checked in (review 17 erased a family between its supervised contact and its
+			// completion, and the court's report could never be written).
+			var ev sessionStart = &schedulingv1.PersonCheckedIn{}
+			if d.Envelope.GetEventType() == "familytime.scheduling.v1.PartyArrived" {
+				ev = &schedulingv1.PartyArrived{}
+			}
 			if err := d.Payload(ev); err != nil {
 				return err
 			}
 			a.SessionStarted(uow, id(ev.GetBookingId()), id(ev.GetFamilyId()), ev.GetAt().AsTime())
-		case "familytime.scheduling.v1.PartyArrived":
-			// A party's arrival recorded without a check-in starts the session as much as one
-			// (review 17 erased a family between its supervised contact and its completion, and
-			// the court's report could never be written).
-			ev := &schedulingv1.PartyArrived{}
-			if err := d.Payload(ev); err != nil {
-				return err
-			}
-			a.SessionStarted(uow, id(ev.GetBookingId()), id(ev.GetFamilyId()), ev.GetAt().AsTime())
-
 		case "familytime.scheduling.v1.PlaceReleased":
 			ev := &schedulingv1.PlaceReleased{}
 			if err := d.Payload(ev); err != nil {
@@ -115,6 +113,15 @@ func SchedulingEvents(a *app.App) bus.Handler {
 		}
 		return nil
 	}
+}
+
+// sessionStart is what PersonCheckedIn and PartyArrived both carry: a session of the family's
+// began.
+type sessionStart interface {
+	proto.Message
+	GetBookingId() string
+	GetFamilyId() string
+	GetAt() *timestamppb.Timestamp
 }
 
 // centreEvent is what CentreRegistered and CentreUpdated both carry.

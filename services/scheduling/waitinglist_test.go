@@ -288,9 +288,10 @@ func TestJoinWaitingListRacingTheCaseEndingLeavesNoEndedFamilyOnTheList(t *testi
 	require.Empty(t, ids, "an ended family is not on the list")
 }
 
-// A family with a session still to come has a place: it is not offered another, by name or as the
-// first waiting (review 17 joined a family to the list, booked it, and offered it a second place).
-func TestAFamilyInContactIsNotOfferedAPlace(t *testing.T) {
+// A family booked a session is in contact: it leaves the waiting list with the booking, so it is
+// neither counted as waiting nor offered a second place (review 17 joined a family to the list,
+// booked it, and offered it a second place; the national figure counted it as waiting).
+func TestABookedFamilyLeavesTheWaitingList(t *testing.T) {
 	g := newRig(t, monday)
 	ctx := t.Context()
 	pattern, rooms := g.timetable(t, saturday(0), false, 2, 2)
@@ -302,16 +303,56 @@ func TestAFamilyInContactIsNotOfferedAPlace(t *testing.T) {
 	_, err = book(ctx, c, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: fams[0].id.String(),
 		PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[0]})
 	require.NoError(t, err)
+	ids, _ := g.queue(t, g.centre)
+	require.Empty(t, ids, "booked, it waits no more")
+	recorded, err := eventstore.New(g.owner).Load(ctx, "waitinglist-"+g.centre.String())
+	require.NoError(t, err)
+	left, err := recorded[len(recorded)-1].Decode()
+	require.NoError(t, err)
+	require.Equal(t, schedulingv1.WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_BOOKED, left.(*schedulingv1.WaitingListLeft).GetReason(),
+		"it left the list as booked")
+
 	before := g.count(t, "SELECT count(*) FROM events")
 	_, err = c.OfferPlace(ctx, &schedulingv1.OfferPlaceRequest{CentreId: g.centre.String(), PatternId: pattern, RoomId: rooms[1],
 		FamilyId: fams[0].id.String(), RequestId: uuid.NewString()})
-	code, reason := field(err)
-	require.Equal(t, codes.FailedPrecondition, code, err)
-	require.Equal(t, "IN_CONTACT", reason)
+	_, reason := field(err)
+	require.Equal(t, "NOT_ON_WAITING_LIST", reason)
 	_, err = c.OfferPlace(ctx, &schedulingv1.OfferPlaceRequest{CentreId: g.centre.String(), PatternId: pattern, RoomId: rooms[1],
 		RequestId: uuid.NewString()})
 	_, reason = field(err)
-	require.Equal(t, "WAITING_LIST_EMPTY", reason, "the first waiting is passed over")
-	require.Contains(t, status.Convert(err).Message(), "none can be offered one")
+	require.Equal(t, "WAITING_LIST_EMPTY", reason)
 	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+}
+
+// A place is offered to a family that can be booked in it: one waiting for supervised contact is
+// passed over for a room not suitable for it, and refused by name (review 17 offered a supervised
+// family a shared room, where it could not be booked).
+func TestAPlaceIsOfferedToAFamilyTheRoomSuits(t *testing.T) {
+	g := newRig(t, monday)
+	ctx := t.Context()
+	pattern, rooms := g.timetable(t, saturday(0), false, 2)
+	supervised := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED)[0]
+	supported := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)[0]
+	c := g.client(t, auth.RoleCoordinator)
+	for _, w := range []struct {
+		f  family
+		st commonv1.ServiceType
+	}{{supervised, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED}, {supported, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED}} {
+		_, err := c.JoinWaitingList(ctx, &schedulingv1.JoinWaitingListRequest{CentreId: g.centre.String(), FamilyId: w.f.id.String(),
+			ServiceType: w.st, RequestId: uuid.NewString()})
+		require.NoError(t, err)
+	}
+	before := g.count(t, "SELECT count(*) FROM events")
+	_, err := c.OfferPlace(ctx, &schedulingv1.OfferPlaceRequest{CentreId: g.centre.String(), PatternId: pattern, RoomId: rooms[0],
+		FamilyId: supervised.id.String(), RequestId: uuid.NewString()})
+	_, reason := field(err)
+	require.Equal(t, "ROOM_NOT_SUITABLE_FOR_SUPERVISED", reason)
+	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+
+	offered, err := c.OfferPlace(ctx, &schedulingv1.OfferPlaceRequest{CentreId: g.centre.String(), PatternId: pattern, RoomId: rooms[0],
+		RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	require.Equal(t, supported.id.String(), offered.GetFamilyId(), "the first family the room suits")
+	ids, _ := g.queue(t, g.centre)
+	require.Equal(t, []uuid.UUID{supervised.id}, ids, "the supervised family keeps its place in the queue")
 }

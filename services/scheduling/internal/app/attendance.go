@@ -293,7 +293,7 @@ func (a *App) RecordNoShow(ctx context.Context, centre, booking uuid.UUID, party
 		}
 		wexpected := w.Version()
 		// The first family waiting for the same kind of contact that no hold suspends.
-		to, version, err := a.offerTo(ctx, w, uuid.Nil, b.ServiceType)
+		to, version, err := a.offerTo(ctx, w, uuid.Nil, b.ServiceType, nil)
 		var offered uuid.UUID
 		var ev proto.Message
 		if err == nil {

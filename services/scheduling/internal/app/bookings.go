@@ -52,10 +52,34 @@ func (a *App) BookSession(ctx context.Context, centre, family uuid.UUID, slot Sl
 	if err := adapters.Append(uow, domain.FamilyStream(family), expected, family, centre, md, ev); err != nil {
 		return nil, nil, err
 	}
+	if err := a.leaveWaitingListBooked(ctx, uow, centre, family, md); err != nil {
+		return nil, nil, err
+	}
 	// Decided on the timetable as read: a redefinition of the pattern committed meanwhile sends
 	// the booking back to be decided again (decisions.md 79).
 	guardTimetable(uow, centre, t.Version())
 	return b, uow, nil
+}
+
+// leaveWaitingListBooked takes a family just booked off the centre's waiting list
+// (WaitingListLeft, reason booked), in the booking's unit: a family in contact does not wait
+// for a place (JoinWaitingList refuses it, IN_CONTACT), and one left on the list stayed in the
+// national waiting-list figure until offered a place it could not take (review 17). A family
+// not on the list as read guards the list with the family's key, as EndContact does, so a
+// JoinWaitingList deciding meanwhile (which guards the family's stream with the same key) and
+// this booking are decided one after the other (decisions.md 75).
+func (a *App) leaveWaitingListBooked(ctx context.Context, uow *eventstore.UnitOfWork, centre, family uuid.UUID, md eventstore.Metadata) error {
+	w, err := a.sessions.WaitingList(ctx, centre)
+	if err != nil {
+		return err
+	}
+	expected := w.Version()
+	ev := w.Leave(family, schedulingv1.WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_BOOKED, a.now())
+	if ev == nil {
+		uow.Guard(domain.FamilyStream(family), domain.WaitingListStream(centre), expected)
+		return nil
+	}
+	return adapters.Append(uow, domain.WaitingListStream(centre), expected, family, centre, md, ev)
 }
 
 // takePlace adds the booking's place in its room's occupancy stream to the unit.

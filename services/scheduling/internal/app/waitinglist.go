@@ -116,8 +116,10 @@ func (a *App) waitedForByDefault(ctx context.Context, centre uuid.UUID) commonv1
 // OfferPlace offers a pattern's room to a family on the waiting list (uuid.Nil: the first that
 // may be offered one). A family may wait during a hold, keeping its place in the queue, but is
 // not offered a place until the hold is lifted; nor is a family waiting for supported contact
-// while a domestic-abuse finding rules it out (decisions.md 80): named, it is refused (ON_HOLD,
-// SUPPORTED_CONTACT_RULED_OUT); otherwise the next family is offered it.
+// while a domestic-abuse finding rules it out (decisions.md 80), nor one waiting for supervised
+// contact a room not suitable for it (it could not be booked there): named, it is refused
+// (ON_HOLD, SUPPORTED_CONTACT_RULED_OUT, ROOM_NOT_SUITABLE_FOR_SUPERVISED); otherwise the next
+// family is offered it.
 func (a *App) OfferPlace(ctx context.Context, centre, pattern, room, family uuid.UUID, md eventstore.Metadata) (uuid.UUID, *eventstore.UnitOfWork, error) {
 	t, err := a.sessions.Timetable(ctx, centre)
 	if err != nil {
@@ -130,12 +132,13 @@ func (a *App) OfferPlace(ctx context.Context, centre, pattern, room, family uuid
 	if !containsRoom(p.Rooms, room) {
 		return uuid.Nil, nil, domain.InvalidRoom()
 	}
+	r, _ := t.Room(room)
 	w, err := a.sessions.WaitingList(ctx, centre)
 	if err != nil {
 		return uuid.Nil, nil, err
 	}
 	expected := w.Version()
-	to, version, err := a.offerTo(ctx, w, family, commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED)
+	to, version, err := a.offerTo(ctx, w, family, commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED, &r)
 	if err != nil {
 		return uuid.Nil, nil, err
 	}
@@ -149,13 +152,14 @@ func (a *App) OfferPlace(ctx context.Context, centre, pattern, room, family uuid
 
 // offerTo is who is offered a place from w: family when named, refused while a hold suspends its
 // contact (ErrOnHold) or a domestic-abuse finding rules out the supported contact it waits for
-// (ErrSupportedContactRuledOut) or while it has a session still to come (ErrInContact); otherwise
-// the first family waiting (for st, when given) that
-// may be offered one (Family.MayBeOffered), ErrNoneFreeToOffer when none may. It returns the
+// (ErrSupportedContactRuledOut) or while it has a session still to come (ErrInContact), or when
+// it waits for supervised contact and the place's room, when given, is not suitable for it
+// (ErrRoomUnsuitable); otherwise the first family waiting (for st, when given) that may be
+// offered one, ErrNoneFreeToOffer when none may. It returns the
 // family's stream version as read: the offer guards it, so a hold or a finding noted meanwhile
 // sends the offer back to be decided again (decisions.md 75). One noted after the offer leaves
 // it standing, as it leaves a booking made before it: the family cannot be booked meanwhile.
-func (a *App) offerTo(ctx context.Context, w *domain.WaitingList, family uuid.UUID, st commonv1.ServiceType) (uuid.UUID, int64, error) {
+func (a *App) offerTo(ctx context.Context, w *domain.WaitingList, family uuid.UUID, st commonv1.ServiceType, room *domain.Room) (uuid.UUID, int64, error) {
 	waiting := false
 	for _, x := range w.Queue() {
 		switch {
@@ -172,6 +176,11 @@ func (a *App) offerTo(ctx context.Context, w *domain.WaitingList, family uuid.UU
 		err = f.MayBeOffered(x.ServiceType)
 		if err == nil {
 			err = f.InContact(a.now())
+		}
+		if err == nil && room != nil && !room.Supervised && f.WaitsFor(x.ServiceType) == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {
+			// Unnamed, the place goes to the first family that can be booked in it (review 17
+			// offered a supervised family a shared room).
+			err = domain.ErrRoomUnsuitable
 		}
 		switch {
 		case err == nil:

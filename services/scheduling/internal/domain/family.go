@@ -572,9 +572,15 @@ func (f *Family) Book(id, centre uuid.UUID, s Session, roomID uuid.UUID, start *
 		// fortnightly family at 10:00 and 14:00), and a day the family does not come would count
 		// as two no-shows and release its place at once. A cancelled one does not count, so a
 		// reschedule within the day still works.
+		advice := "reschedule that booking to change its time"
+		if o.Status != schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED {
+			// A session held, or recorded as a no-show, is not moved: the day has had its session
+			// (review 17: the advice to reschedule could not be followed).
+			advice = "that session has been recorded, so book the family on another day"
+		}
 		return nil, nil, problem.Rule(ErrBookedThatDay.Reason, fmt.Sprintf("the family is already booked on %s at %s (booking %s, %s): "+
-			"a family has one contact session a day; reschedule that booking to change its time",
-			dates.String(b.Date), o.SessionStart, o.ID, words.Enum(o.Status)))
+			"a family has one contact session a day; %s",
+			dates.String(b.Date), o.SessionStart, o.ID, words.Enum(o.Status), advice))
 	}
 	ev := &schedulingv1.SessionBooked{BookingId: id.String(), FamilyId: f.id.String(), CentreId: centre.String(),
 		RoomId: room.ID.String(), PatternId: s.Pattern.ID.String(), SessionDate: dates.Proto(s.Date), ServiceType: r.ServiceType,

@@ -26,7 +26,8 @@ var (
 	// hold, or waits for supported contact a domestic-abuse finding rules out: a place is offered
 	// to none of them. The reason is the empty list's, as clients handle it alike.
 	ErrNoneFreeToOffer = problem.Rule(ErrWaitingListEmpty.Reason, "every family waiting for a place is on a safeguarding hold, "+
-		"waits for supported contact that a domestic-abuse finding rules out, or has a session booked still to come: none can be offered one")
+		"waits for supported contact that a domestic-abuse finding rules out, has a session booked still to come, "+
+		"or waits for supervised contact the room is not suitable for: none can be offered one")
 )
 
 // Waiting is one family on a waiting list.

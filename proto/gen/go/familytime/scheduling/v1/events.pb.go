@@ -94,6 +94,9 @@ const (
 	WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_WITHDRAWN WaitingListLeaveReason = 3
 	// The family's case ended.
 	WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_CASE_ENDED WaitingListLeaveReason = 4
+	// The family was booked a session without an offer from the list: a family in contact does not
+	// wait for a place (review 17).
+	WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_BOOKED WaitingListLeaveReason = 5
 )
 
 // Enum value maps for WaitingListLeaveReason.
@@ -104,6 +107,7 @@ var (
 		2: "WAITING_LIST_LEAVE_REASON_DECLINED",
 		3: "WAITING_LIST_LEAVE_REASON_WITHDRAWN",
 		4: "WAITING_LIST_LEAVE_REASON_CASE_ENDED",
+		5: "WAITING_LIST_LEAVE_REASON_BOOKED",
 	}
 	WaitingListLeaveReason_value = map[string]int32{
 		"WAITING_LIST_LEAVE_REASON_UNSPECIFIED": 0,
@@ -111,6 +115,7 @@ var (
 		"WAITING_LIST_LEAVE_REASON_DECLINED":    2,
 		"WAITING_LIST_LEAVE_REASON_WITHDRAWN":   3,
 		"WAITING_LIST_LEAVE_REASON_CASE_ENDED":  4,
+		"WAITING_LIST_LEAVE_REASON_BOOKED":      5,
 	}
 )
 
@@ -2983,7 +2988,7 @@ func (x *PlaceOffered) GetOfferedAt() *timestamppb.Timestamp {
 }
 
 // WaitingListLeft: a family left a centre's waiting list without a place offered: referral
-// accepted, declined or withdrew its referral, or its case ended.
+// accepted, declined or withdrew its referral, its case ended, or it was booked a session.
 type WaitingListLeft struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The centre (UUID).
@@ -3594,13 +3599,14 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\x1dREFERRAL_DECISION_UNSPECIFIED\x10\x00\x12 \n" +
 	"\x1cREFERRAL_DECISION_WAITLISTED\x10\x01\x12\x1e\n" +
 	"\x1aREFERRAL_DECISION_ACCEPTED\x10\x02\x12\x1e\n" +
-	"\x1aREFERRAL_DECISION_DECLINED\x10\x03*\xe6\x01\n" +
+	"\x1aREFERRAL_DECISION_DECLINED\x10\x03*\x8c\x02\n" +
 	"\x16WaitingListLeaveReason\x12)\n" +
 	"%WAITING_LIST_LEAVE_REASON_UNSPECIFIED\x10\x00\x12&\n" +
 	"\"WAITING_LIST_LEAVE_REASON_ACCEPTED\x10\x01\x12&\n" +
 	"\"WAITING_LIST_LEAVE_REASON_DECLINED\x10\x02\x12'\n" +
 	"#WAITING_LIST_LEAVE_REASON_WITHDRAWN\x10\x03\x12(\n" +
-	"$WAITING_LIST_LEAVE_REASON_CASE_ENDED\x10\x04B\x82\x02\n" +
+	"$WAITING_LIST_LEAVE_REASON_CASE_ENDED\x10\x04\x12$\n" +
+	" WAITING_LIST_LEAVE_REASON_BOOKED\x10\x05B\x82\x02\n" +
 	"\x1ccom.familytime.scheduling.v1B\vEventsProtoP\x01ZSgithub.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1;schedulingv1\xa2\x02\x03FSX\xaa\x02\x18Familytime.Scheduling.V1\xca\x02\x18Familytime\\Scheduling\\V1\xe2\x02$Familytime\\Scheduling\\V1\\GPBMetadata\xea\x02\x1aFamilytime::Scheduling::V1b\x06proto3"
 
 var (

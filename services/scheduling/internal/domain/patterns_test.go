@@ -246,11 +246,12 @@ func TestARedefinitionKeepsThePast(t *testing.T) {
 	require.ErrorContains(t, err, "must not add or drop a date before today (2026-01-12)")
 }
 
-// A room is in one place: a pattern opening it in another time zone than a pattern that opens it
-// already is refused, whatever the dates. Review 12 opened a room on Monday 10:00 in London and
+// A centre is in one place: a pattern in another time zone than one of the centre's patterns is
+// refused, whatever its rooms and dates. Review 12 opened a room on Monday 10:00 in London and
 // again on Tuesday 00:00 in Kiritimati, the same instant on another local date, and the room
-// took twice its capacity.
-func TestARoomsPatternsShareItsTimeZone(t *testing.T) {
+// took twice its capacity; review 17 put a second room in Kiritimati, and a family was booked
+// twice on one day and a supervisor in two sessions at once, each rule comparing local dates.
+func TestACentresPatternsShareItsTimeZone(t *testing.T) {
 	g := newRig(t) // Saturdays 10:00-12:00 in Europe/London, both rooms
 	today := day(2026, 1, 5)
 	kiritimati := domain.PatternSpec{ID: uuid.New(), Recurrence: schedulingv1.Recurrence_RECURRENCE_WEEKLY, Weekday: time.Sunday,
@@ -258,15 +259,21 @@ func TestARoomsPatternsShareItsTimeZone(t *testing.T) {
 	before := g.t.Version()
 	_, _, err := g.t.DefinePattern(kiritimati, today, nil)
 	invalid(t, err, "time_zone")
-	require.ErrorContains(t, err, "must be Europe/London, the time zone of pattern "+g.pattern.ID.String())
+	require.ErrorContains(t, err, "must be Europe/London, the time zone of the centre's pattern "+g.pattern.ID.String())
 	require.Equal(t, before, g.t.Version(), "nothing recorded")
 
 	loft := uuid.New()
 	_, _, err = g.t.AddRoom(loft, "Loft", 2, false)
 	require.NoError(t, err)
+	before = g.t.Version()
 	kiritimati.Rooms = []uuid.UUID{loft}
 	_, _, err = g.t.DefinePattern(kiritimati, today, nil)
-	require.NoError(t, err, "a room no other pattern opens takes the zone it is in")
+	invalid(t, err, "time_zone")
+	require.Equal(t, before, g.t.Version(), "a room no other pattern opens is still in the centre's zone: nothing recorded")
+
+	kiritimati.Zone = ""
+	_, _, err = g.t.DefinePattern(kiritimati, today, nil)
+	require.NoError(t, err, "the centre's zone (the default) is taken")
 }
 
 // Patterns recorded overlapping before the rule can still be ended: a change that only takes

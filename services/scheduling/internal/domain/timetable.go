@@ -343,6 +343,14 @@ func (t *Timetable) overlapping(p *Pattern, from time.Time) error {
 		if q.ID == p.ID {
 			continue
 		}
+		if q.loc.String() != p.loc.String() {
+			// A centre is in one place: its sessions keep one time zone. Two zones would put one
+			// instant on two local dates, which the dates compared below would miss (review 12),
+			// and so would a family's one session a day and a supervisor's one session at a time,
+			// both compared by local date across the centre's rooms (review 17).
+			return problem.Invalid("time_zone", fmt.Sprintf("must be %s, the time zone of the centre's pattern %s: a centre is in "+
+				"one place, and all its sessions are in its time zone", q.loc, q.ID))
+		}
 		var shared []uuid.UUID
 		for _, r := range p.Rooms {
 			if slices.Contains(q.Rooms, r) {
@@ -351,13 +359,6 @@ func (t *Timetable) overlapping(p *Pattern, from time.Time) error {
 		}
 		if len(shared) == 0 {
 			continue
-		}
-		if q.loc.String() != p.loc.String() {
-			// A room is in one place: its sessions keep one time zone. Two zones would put one
-			// instant on two local dates, which the dates compared below would miss (review 12).
-			room := t.rooms[shared[0]]
-			return problem.Invalid("time_zone", fmt.Sprintf("must be %s, the time zone of pattern %s, which opens %s (room %s): a room is in "+
-				"one place, and its sessions are in its time zone", q.loc, q.ID, room.Name, room.ID))
 		}
 		for _, d := range sharedDates(p, q, from) {
 			if On(d, p.Start, p.loc).Before(On(d, q.End, q.loc)) && On(d, q.Start, q.loc).Before(On(d, p.End, p.loc)) {

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -195,7 +196,7 @@ Coordinators and the centre's safeguarding lead may open families; administrator
 // printFamily shows a family's opened details as tables and lines a coordinator reads.
 func printFamily(w io.Writer, out *output, f *referralv1.Family, forPerson string) error {
 	w = escaped(w)
-	fields := [][2]string{{"family", f.GetFamilyId()}, {"referral", f.GetReferralId()}}
+	fields := [][2]string{{"family", f.GetFamilyId()}, {"referral", f.GetReferralId()}, {"version", strconv.FormatInt(f.GetVersion(), 10)}}
 	if forPerson != "" {
 		fields = append(fields, [2]string{"view for", forPerson + " (their own details only)"})
 	}

@@ -155,9 +155,10 @@ func (r *referralCommand) amendCommand() *cobra.Command {
 or YAML: its details are laid out as in docs/referral-example.yaml (under "details:"), with each
 adult and child already on the referral keeping its person_id (from familytime referral family
 --json); an adult or child without one is added as someone new. Say which version of the referral
-the file was made from, --expected-version (familytime referral show prints it) or the file's
-expected_version: the amendment is refused if someone changed the referral since, so their change
-is not undone by details read before it. --whatever-is-current amends the referral as it now
+the file was made from, --expected-version (the version familytime referral family printed with
+the details the file was made from; referral show prints it too) or the file's expected_version:
+the amendment is refused if someone changed the referral since, so their change is not undone by
+details read before it. --whatever-is-current amends the referral as it now
 stands.
 
 Once the family is ready for contact, who may attend and the risk answers no longer change
@@ -190,7 +191,7 @@ sheet's children-may-leave-centre alert, on the sessions already booked too.`,
 				// An amendment replaces the details whole: made on a copy read before a colleague's
 				// change, it silently undoes that change (review 16). The version read says so.
 				return fmt.Errorf("say which version of the referral the file was made from: --expected-version N " +
-					"(familytime referral show prints it), so that a change made since is refused, not undone; " +
+					"(familytime referral family prints it with the details), so that a change made since is refused, not undone; " +
 					"--whatever-is-current amends the referral as it now stands")
 			}
 			if req.RequestId, err = fileRequestID(&request, req.RequestId, file); err != nil {

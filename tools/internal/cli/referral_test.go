@@ -301,6 +301,7 @@ func TestReferralPathOnTheDevPlatform(t *testing.T) {
 
 	out, err = referral("family", id, "--purpose", "phone the parents to book their pre-visits")
 	require.NoError(t, err)
+	require.Regexp(t, `version:\s+\d+`, out, "the version the details were read at, for an amendment")
 	for _, want := range []string{"Emma Clarke", "Daniel Clarke", "07700 900481", "07700 900752", "Lily Clarke", "2019-05-14",
 		"child arrangements", "Helen Ward", "other concerns", "M19 3PQ"} {
 		require.Contains(t, out, want)
@@ -452,6 +453,7 @@ func TestReferralPathOnTheDevPlatform(t *testing.T) {
 	out, err = referral("show", selfRef.GetReferralId(), "--json")
 	require.NoError(t, err)
 	version := asReferral(out).GetVersion()
+	require.Equal(t, version, opened.GetVersion(), "the details opened carry the version they were read at, for the amendment")
 	amendFile := writeMessage(t, files, "amend.yaml", &referralv1.AmendReferralRequest{Details: details})
 	_, err = referral("amend", selfRef.GetReferralId(), "--file", amendFile)
 	require.ErrorContains(t, err, "--expected-version N", "an amendment says which version it was made from (review 16)")

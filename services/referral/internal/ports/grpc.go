@@ -322,7 +322,7 @@ func (s *Server) GetFamily(ctx context.Context, req *referralv1.GetFamilyRequest
 		return nil, fmt.Errorf("record the opening of a family's details: %w", err)
 	}
 	r := opened.Referral
-	family := &referralv1.Family{FamilyId: r.FamilyID().String(), ReferralId: r.ID().String()}
+	family := &referralv1.Family{FamilyId: r.FamilyID().String(), ReferralId: r.ID().String(), Version: r.Version()}
 	if v := opened.View; v != nil {
 		family.Adults = append(family.Adults, adultOf(v.Viewer))
 		for _, o := range v.Others {

@@ -1044,7 +1044,10 @@ type Family struct {
 	// The children.
 	Children []*Child `protobuf:"bytes,4,rep,name=children,proto3" json:"children,omitempty"`
 	// The referral's details (reason, risk notes, referrer); empty in one party's view.
-	Details       *ReferralDetails `protobuf:"bytes,5,opt,name=details,proto3" json:"details,omitempty"`
+	Details *ReferralDetails `protobuf:"bytes,5,opt,name=details,proto3" json:"details,omitempty"`
+	// The referral's version these details were read at: an amendment made from them names it
+	// (AmendReferralRequest.expected_version), so a change made since is refused, not undone.
+	Version       int64 `protobuf:"varint,6,opt,name=version,proto3" json:"version,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1112,6 +1115,13 @@ func (x *Family) GetDetails() *ReferralDetails {
 		return x.Details
 	}
 	return nil
+}
+
+func (x *Family) GetVersion() int64 {
+	if x != nil {
+		return x.Version
+	}
+	return 0
 }
 
 // SubmitReferralRequest submits a referral for one centre.
@@ -3670,14 +3680,15 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\terased_on\x18\x12 \x01(\v2\x1a.familytime.common.v1.DateR\berasedOn\x12D\n" +
 	"\x10first_session_on\x18\x13 \x01(\v2\x1a.familytime.common.v1.DateR\x0efirstSessionOn\x12b\n" +
 	"\x16supported_contact_term\x18\x14 \x01(\x0e2,.familytime.referral.v1.SupportedContactTermR\x14supportedContactTerm\x12N\n" +
-	"$risk_answers_disclose_domestic_abuse\x18\x15 \x01(\bR riskAnswersDiscloseDomesticAbuse\"\xfb\x01\n" +
+	"$risk_answers_disclose_domestic_abuse\x18\x15 \x01(\bR riskAnswersDiscloseDomesticAbuse\"\x95\x02\n" +
 	"\x06Family\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1f\n" +
 	"\vreferral_id\x18\x02 \x01(\tR\n" +
 	"referralId\x125\n" +
 	"\x06adults\x18\x03 \x03(\v2\x1d.familytime.referral.v1.AdultR\x06adults\x129\n" +
 	"\bchildren\x18\x04 \x03(\v2\x1d.familytime.referral.v1.ChildR\bchildren\x12A\n" +
-	"\adetails\x18\x05 \x01(\v2'.familytime.referral.v1.ReferralDetailsR\adetails\"\xe1\x02\n" +
+	"\adetails\x18\x05 \x01(\v2'.familytime.referral.v1.ReferralDetailsR\adetails\x12\x18\n" +
+	"\aversion\x18\x06 \x01(\x03R\aversion\"\xe1\x02\n" +
 	"\x15SubmitReferralRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +

@@ -309,6 +309,7 @@ func TestAVolunteerCannotReadAnothersConcernAndEveryReadIsRecorded(t *testing.T)
 		Reason: "quoted the child"})
 	require.NoError(t, err)
 	require.True(t, corrected(), "the lead's alert says the concern was corrected, so they read it again (review 16)")
+	require.Equal(t, corrected(), correctedInTheLog(t, g, raised.GetConcernId()))
 	_, err = other.CorrectRecord(ctx, &safeguardingv1.CorrectRecordRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
 		FamilyId: family.String(), RecordId: mine.GetConcern().GetRecords()[0].GetRecordId(), Text: "x", Reason: "y"})
 	require.Equal(t, codes.PermissionDenied, code(t, err))
@@ -316,6 +317,8 @@ func TestAVolunteerCannotReadAnothersConcernAndEveryReadIsRecorded(t *testing.T)
 	all, err := lead.GetConcern(ctx, &safeguardingv1.GetConcernRequest{CentreId: g.centre.String(), ConcernId: raised.GetConcernId(),
 		Purpose: "strategy meeting"})
 	require.NoError(t, err)
+	require.False(t, corrected(), "the lead read the correction: their alert no longer says it")
+	require.Equal(t, corrected(), correctedInTheLog(t, g, raised.GetConcernId()))
 	records := all.GetConcern().GetRecords()
 	require.Len(t, records, 4) // raised, alerted, action, correction
 	require.Equal(t, "child hungry", records[0].GetText(), "the original stays as it was")
@@ -347,8 +350,38 @@ func TestAVolunteerCannotReadAnothersConcernAndEveryReadIsRecorded(t *testing.T)
 	require.Equal(t, 3, g.eventsOfType(t, "familytime.safeguarding.v1.AccessRecorded"))
 	require.NoError(t, eventstore.New(g.db.Pool(t)).Verify(ctx, "access-"+family.String()), "the audit stream is a verified chain")
 
+	// A later correction (of the correction, which is how a corrected record changes again) says
+	// CORRECTED again; the raiser's own read does not clear it, the lead's does.
+	_, err = vol.CorrectRecord(ctx, &safeguardingv1.CorrectRecordRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: family.String(), RecordId: corr.GetRecordId(), Text: "nothing of note happened", Reason: "misremembered"})
+	require.NoError(t, err)
+	require.True(t, corrected(), "corrected again since the lead read it")
+	_, err = vol.GetConcern(ctx, get)
+	require.NoError(t, err)
+	require.True(t, corrected(), "only the lead's read clears it")
+	require.Equal(t, corrected(), correctedInTheLog(t, g, raised.GetConcernId()))
+	again, err := lead.GetConcern(ctx, &safeguardingv1.GetConcernRequest{CentreId: g.centre.String(), ConcernId: raised.GetConcernId(),
+		Purpose: "read the new correction"})
+	require.NoError(t, err)
+	require.Equal(t, "nothing of note happened", again.GetConcern().GetRecords()[4].GetText(), "the lead was given it")
+	require.False(t, corrected())
+	require.Equal(t, corrected(), correctedInTheLog(t, g, raised.GetConcernId()))
+
 	_, err = lead.GetConcern(ctx, &safeguardingv1.GetConcernRequest{CentreId: uuid.NewString(), ConcernId: raised.GetConcernId(), Purpose: "nosy"})
 	require.Equal(t, codes.PermissionDenied, code(t, err), "a lead of another centre")
+}
+
+// correctedInTheLog is whether the concern's alert says CORRECTED as the log alone has it, as
+// migration 0012 fills it in: a RecordCorrected of the concern after the latest read of it in the
+// lead's role, in the log's order. The read model, kept by each unit of work, agrees with it.
+func correctedInTheLog(t *testing.T, g *rig, concern string) bool {
+	t.Helper()
+	var corrected bool
+	require.NoError(t, g.db.OwnerPool(t).QueryRow(t.Context(), `SELECT coalesce((SELECT max(e.position) FROM events e
+			WHERE e.stream_id = 'concern-' || $1 AND e.event_type = 'familytime.safeguarding.v1.RecordCorrected'), 0)
+		> coalesce((SELECT max(e.position) FROM access_records a JOIN events e ON e.event_id = a.event_id
+			WHERE a.record_id = $1::uuid AND a.kind = 1 AND a.role = 'safeguarding_lead'), 0)`, concern).Scan(&corrected))
+	return corrected
 }
 
 // Bad input gets InvalidArgument naming the field, and nothing is appended.
@@ -758,6 +791,87 @@ func TestReportsFromSessionToReleaseWithTheSecondPersonCheck(t *testing.T) {
 	}
 	require.Contains(t, drafted, "[location contact, about "+mother.String()+"] mother moved to 1 High St")
 	require.Contains(t, drafted, "[observation] warm greeting")
+}
+
+// A report returned by its check, by its checker or by the lead once approved, is drafted again
+// before it is submitted again: the author's submission of the text returned is refused
+// REPORT_RETURNED and the report's stream stays where it was; after a new draft it goes through.
+func TestAReturnedReportIsSubmittedAgainOnlyOnceDraftedAgain(t *testing.T) {
+	g := newRig(t)
+	g.onTheRegister(t, "lead-1", "supervisor-1", "supervisor-2")
+	ctx := t.Context()
+	report, _ := g.dueReport(t, "supervisor-1", 3)
+	sup := g.as(t, "supervisor-1", auth.RoleSupervisor)
+	sup2 := g.as(t, "supervisor-2", auth.RoleSupervisor)
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
+	draft := func() {
+		t.Helper()
+		_, err := sup.DraftReport(ctx, &safeguardingv1.DraftReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+			ReportId: report, Sections: []*safeguardingv1.ReportSectionInput{
+				{Kind: safeguardingv1.ReportSectionKind_REPORT_SECTION_KIND_OBSERVATION, Text: "warm greeting"}}})
+		require.NoError(t, err)
+	}
+	submit := func() error {
+		_, err := sup.SubmitReportForCheck(ctx, &safeguardingv1.SubmitReportForCheckRequest{RequestId: uuid.NewString(),
+			CentreId: g.centre.String(), ReportId: report})
+		return err
+	}
+	check := func(by safeguardingv1.SafeguardingServiceClient, approved bool, note string) {
+		t.Helper()
+		_, err := by.GetReport(ctx, &safeguardingv1.GetReportRequest{CentreId: g.centre.String(), ReportId: report, Purpose: "check the report"})
+		require.NoError(t, err)
+		_, err = by.CheckReport(ctx, &safeguardingv1.CheckReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+			ReportId: report, Approved: approved, Note: note})
+		require.NoError(t, err)
+	}
+	version := func() int64 {
+		t.Helper()
+		var v int64
+		require.NoError(t, g.db.OwnerPool(t).QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $1",
+			"report-"+report).Scan(&v))
+		return v
+	}
+	refused := func(by string) {
+		t.Helper()
+		before, events := version(), g.events(t)
+		err := submit()
+		require.Equal(t, codes.FailedPrecondition, code(t, err))
+		require.Equal(t, "REPORT_RETURNED", reason(t, err))
+		require.Contains(t, status.Convert(err).Message(), by)
+		require.Contains(t, status.Convert(err).Message(), "familytime safeguarding report draft")
+		require.Equal(t, before, version(), "the report's stream is where it was")
+		require.Equal(t, events, g.events(t), "nothing recorded")
+	}
+
+	// The writer reads what to change: the report says it was returned, with the check's note
+	// (they were told of a note they could not read).
+	notes := func(want ...string) {
+		t.Helper()
+		got, err := sup.GetReport(ctx, &safeguardingv1.GetReportRequest{CentreId: g.centre.String(), ReportId: report, Purpose: "redraft the report"})
+		require.NoError(t, err)
+		require.True(t, got.GetReport().GetReturned())
+		var texts []string
+		for _, c := range got.GetChecks() {
+			texts = append(texts, c.GetText())
+		}
+		require.Equal(t, want, texts)
+		require.Contains(t, got.GetChecks()[len(want)-1].GetSummary(), "returned with a note")
+	}
+
+	draft()
+	require.NoError(t, submit())
+	check(sup2, false, "say who brought the child")
+	refused("its checker returned it")
+	notes("say who brought the child")
+	draft()
+	require.NoError(t, submit(), "drafted again, it goes to its check again")
+
+	check(sup2, true, "")
+	check(lead, false, "the mother's address must come out")
+	refused("the centre's safeguarding lead returned it")
+	notes("say who brought the child", "", "the mother's address must come out")
+	draft()
+	require.NoError(t, submit())
 }
 
 // A received referral gets a provisional screen from its risk answers, shown as provisional until

@@ -677,8 +677,8 @@ func (s *safeguardingCommand) alerts() *cobra.Command {
 		Long: `alerts lists the concerns raised at the centre, newest first, with the holds placed by someone
 the staff register does not have as the centre's lead that day (a deputy signed in with the lead's
 role, a lead whose registration lapsed: such a hold is never refused, and the lead is told of it;
-CLOSED is then the hold lifted; CORRECTED says a concern's record was corrected after it was
-raised, to be read again), and then (in the table, not with
+CLOSED is then the hold lifted; CORRECTED says a concern's record was corrected since the lead
+last read it: concern show by the lead clears it), and then (in the table, not with
 --json) the holds in force whose review date has passed: a hold suspends a child's contact and is
 reviewed by its date (hold list --overdue --json gives them to scripts); and the families whose
 risk is due for a look today (reviews --json gives them to scripts).`,

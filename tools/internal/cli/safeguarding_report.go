@@ -13,8 +13,12 @@ import (
 )
 
 func reportFields(r *safeguardingv1.ReportSummary) [][2]string {
+	state := friendly("REPORT_STATE_", r.GetState().String())
+	if r.GetReturned() {
+		state += " (returned with a note: report show gives it; draft it again before submitting)"
+	}
 	return [][2]string{{"report", r.GetReportId()}, {"family", r.GetFamilyId()}, {"session", sgDay(r.GetSessionOn())},
-		{"state", friendly("REPORT_STATE_", r.GetState().String())}, {"writer", orNone(r.GetWriter())}, {"author", orNone(r.GetAuthor())},
+		{"state", state}, {"writer", orNone(r.GetWriter())}, {"author", orNone(r.GetAuthor())},
 		{"checker", orNone(r.GetChecker())}, {"version", fmt.Sprint(r.GetVersion())}}
 }
 
@@ -32,8 +36,9 @@ A report is changed before release by drafting it again, never by a correction: 
 changes neither what the checker read nor the copies, which are made from the draft
 (REPORT_NOT_RELEASED). While it waits for its check, the checker returns it (report check
 --return --note); once approved, the centre's safeguarding lead returns it the same way; its
-writer drafts it again and a second person checks it again.`}
-	cmd.AddCommand(s.reportDraft(), s.reportStep("submit", "Submit your draft for the second-person check"),
+writer reads the note (report show lists the checks) and drafts it again, and a second person
+checks it again: a returned report is not submitted again as it was (REPORT_RETURNED).`}
+	cmd.AddCommand(s.reportDraft(), s.reportStep("submit", "Submit your draft for the second-person check (a returned report is drafted again first)"),
 		s.reportStep("check", "Check a report you did not write, once you have read it (report show): --approve, or --return with a --note (the lead may return an approved one)"),
 		s.reportRelease(), s.reportReassign(), s.reportShow(), s.reportOverdue(), s.reportOpen())
 	return cmd
@@ -276,7 +281,8 @@ func (s *safeguardingCommand) reportShow() *cobra.Command {
 		Use:   "show REPORT_ID",
 		Short: "Show a report, whole or as one recipient's copy (author, checker, lead; the read is recorded)",
 		Long: `show prints the report, its distribution list once released (each recipient's kind and person
-id, never a name or an address) and its sections; with --recipient N, the copy recipient N was
+id, never a name or an address), its sections, and its checks with their notes (what a returned
+report is drafted again from) and corrections; with --recipient N, the copy recipient N was
 given, headed with whose copy it is: that recipient alone, without the staff's accounts or the
 rest of the distribution list, its sections numbered as the copy has them.`,
 		Args: cobra.ExactArgs(1),
@@ -325,6 +331,12 @@ rest of the distribution list, its sections numbered as the copy has them.`,
 						number = n + 1
 					}
 					fmt.Fprintf(w, "\n[%d] %s%s\n%s\n", number, friendly("REPORT_SECTION_KIND_", sec.GetKind().String()), about, sec.GetText())
+				}
+				if len(resp.GetChecks()) > 0 {
+					fmt.Fprintln(w, "\nchecks:")
+					if err := printEntries(w, &out, resp, resp.GetChecks()); err != nil {
+						return err
+					}
 				}
 				if len(resp.GetCorrections()) > 0 {
 					fmt.Fprintln(w, "\ncorrections:")

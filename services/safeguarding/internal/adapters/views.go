@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/paging"
 	"github.com/familytime/familytime/services/safeguarding/internal/domain"
@@ -45,14 +46,22 @@ func pageStart(token, layout string, first time.Time, firstID uuid.UUID) (time.T
 func dateKey(t time.Time) string    { return t.Format(time.DateOnly) }
 func instantKey(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
-// ProjectConcern writes a concern's row as its unit of work leaves it.
+// ProjectConcern writes a concern's row as its unit of work leaves it. Whether it is corrected
+// since the lead read it is written by the correction's and the read's own units
+// (ProjectConcernCorrected, ProjectAccess).
 func ProjectConcern(uow *eventstore.UnitOfWork, k *domain.Concern) {
-	uow.Exec(`INSERT INTO concerns (concern_id, family_id, centre_id, category, raised_on, raised_by, escalated, closed, version, corrected)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-		ON CONFLICT (concern_id) DO UPDATE SET escalated = EXCLUDED.escalated, closed = EXCLUDED.closed, version = EXCLUDED.version,
-			corrected = EXCLUDED.corrected`,
-		k.ID(), k.FamilyID(), k.CentreID(), int32(k.Category()), k.RaisedOn(), k.RaisedBy(), k.Escalated(), k.Closed(), k.Version(),
-		k.Corrected())
+	uow.Exec(`INSERT INTO concerns (concern_id, family_id, centre_id, category, raised_on, raised_by, escalated, closed, version)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		ON CONFLICT (concern_id) DO UPDATE SET escalated = EXCLUDED.escalated, closed = EXCLUDED.closed, version = EXCLUDED.version`,
+		k.ID(), k.FamilyID(), k.CentreID(), int32(k.Category()), k.RaisedOn(), k.RaisedBy(), k.Escalated(), k.Closed(), k.Version())
+}
+
+// ProjectConcernCorrected marks the concern corrected at the log position of its correction,
+// event: its alert says CORRECTED until the lead reads it after that (migration 0012). The event
+// is appended before the unit's statements run, so its position is known to them.
+func ProjectConcernCorrected(uow *eventstore.UnitOfWork, concern, event uuid.UUID) {
+	uow.Exec(`UPDATE concerns SET corrected_at = GREATEST(corrected_at, (SELECT position FROM events WHERE event_id = $2))
+		WHERE concern_id = $1`, concern, event)
 }
 
 // ProjectAlert records the lead's alert of a new concern.
@@ -88,15 +97,22 @@ func ProjectReport(uow *eventstore.UnitOfWork, r *domain.Report) {
 		r.Writer())
 }
 
-// ProjectAccess writes an access record's row, its purpose still sealed.
+// ProjectAccess writes an access record's row, its purpose still sealed. A concern read in the
+// centre's safeguarding lead's role is read by the lead at the read's log position: what was
+// corrected before it no longer makes its alert say CORRECTED (migration 0012).
 func ProjectAccess(uow *eventstore.UnitOfWork, e eventstore.Event, a *safeguardingv1.AccessRecorded) {
 	purpose := a.GetSealedPurpose()
 	if purpose == nil {
 		purpose = []byte{} // an erased family's read keeps no purpose (Records.Seal)
 	}
+	record := uuid.MustParse(a.GetRecordId())
 	uow.Exec(`INSERT INTO access_records (event_id, family_id, centre_id, subject, role, kind, record_id, sealed_purpose)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, e.ID, e.FamilyID, e.CentreID, a.GetSubject(), a.GetRole(),
-		int32(a.GetKind()), uuid.MustParse(a.GetRecordId()), purpose)
+		int32(a.GetKind()), record, purpose)
+	if a.GetKind() == safeguardingv1.RecordKind_RECORD_KIND_CONCERN && a.GetRole() == string(auth.RoleSafeguardingLead) {
+		uow.Exec(`UPDATE concerns SET lead_read_at = GREATEST(lead_read_at, (SELECT position FROM events WHERE event_id = $2))
+			WHERE concern_id = $1`, record, e.ID)
+	}
 }
 
 func nullable(id uuid.UUID) pgtype.UUID { return pgtype.UUID{Bytes: id, Valid: id != uuid.Nil} }
@@ -170,7 +186,8 @@ type AlertRow struct {
 	AlertedOn       time.Time
 	// Closed says the concern is closed, or the hold lifted.
 	Closed bool
-	// Corrected says a record of the concern was corrected after it was raised.
+	// Corrected says a record of the concern was corrected since the centre's safeguarding lead
+	// last read it (GetConcern in the lead's role), or ever if they never did.
 	Corrected bool
 	// Hold is the hold alerted of, placed in PlacedInRole; uuid.Nil for a concern's alert.
 	Hold         uuid.UUID

@@ -107,23 +107,28 @@ type ConcernView struct {
 
 // GetConcern returns a concern with its text, to its raiser or the centre's lead, after recording
 // the read.
+//
+// The text given is the concern as it stands once the read is recorded, not as it stood when it
+// was first loaded to decide who may read it: the lead's read clears the alert's CORRECTED for
+// every correction before it in the log (adapters.ProjectAccess), so a correction committed while
+// the read was being recorded is one the lead is given.
 func (a *App) GetConcern(ctx context.Context, c domain.Caller, centre, id uuid.UUID, purpose string) (ConcernView, error) {
-	recs, raw, err := a.records.Load(ctx, domain.ConcernStreamID(id))
+	k, _, err := a.loadConcern(ctx, centre, id)
 	if err != nil {
 		return ConcernView{}, err
-	}
-	k, err := domain.RebuildConcern(id, recs)
-	if err != nil {
-		return ConcernView{}, err
-	}
-	if k.CentreID() != centre {
-		return ConcernView{}, domain.ErrConcernNotFound
 	}
 	if err := k.CanRead(c); err != nil {
 		return ConcernView{}, err
 	}
 	if err := a.recordAccess(ctx, c, domain.Access{Family: k.FamilyID(), Centre: centre,
 		Kind: safeguardingv1.RecordKind_RECORD_KIND_CONCERN, Record: id, Purpose: purpose}); err != nil {
+		return ConcernView{}, err
+	}
+	recs, raw, err := a.records.Load(ctx, domain.ConcernStreamID(id))
+	if err != nil {
+		return ConcernView{}, err
+	}
+	if k, err = domain.RebuildConcern(id, recs); err != nil {
 		return ConcernView{}, err
 	}
 	entries, err := a.entries(ctx, k.FamilyID(), raw)

@@ -161,7 +161,10 @@ func summary(msg proto.Message) string {
 	case *safeguardingv1.ReportSubmittedForCheck:
 		return fmt.Sprintf("report %s submitted for check", e.GetReportId())
 	case *safeguardingv1.ReportChecked:
-		return fmt.Sprintf("report %s checked: approved %t", e.GetReportId(), e.GetApproved())
+		if e.GetApproved() {
+			return fmt.Sprintf("report %s checked: approved for release", e.GetReportId())
+		}
+		return fmt.Sprintf("report %s checked: returned with a note, to be drafted again", e.GetReportId())
 	case *safeguardingv1.ReportReleased:
 		return fmt.Sprintf("report %s released to %d recipients", e.GetReportId(), len(e.GetRecipients()))
 	}
@@ -303,8 +306,9 @@ func (a *App) CorrectRecord(ctx context.Context, c domain.Caller, centre, family
 		return uuid.Nil, nil, err
 	}
 	if concern != nil {
-		// The lead's alert says the concern was corrected, so that they read it again.
+		// The lead's alert says the concern was corrected, until they read it again.
 		adapters.ProjectConcern(uow, concern)
+		adapters.ProjectConcernCorrected(uow, concern.ID(), events[0].ID)
 	}
 	return events[0].ID, uow, nil
 }

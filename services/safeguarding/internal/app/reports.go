@@ -83,6 +83,9 @@ type ReportView struct {
 	// Sections are the sections given, with their index in the whole report.
 	Sections    []SectionView
 	Corrections []Entry
+	// Checks are the report's checks with their notes (ReportChecked), in order; none in a
+	// recipient's copy.
+	Checks []Entry
 }
 
 // SectionView is one section with its text.
@@ -151,16 +154,25 @@ func (a *App) GetReport(ctx context.Context, c domain.Caller, centre, id uuid.UU
 		}
 		view.Sections = append(view.Sections, SectionView{Index: i, Section: s})
 	}
-	var corrections []eventstore.RecordedEvent
+	if recipient != nil {
+		return view, nil // a recipient's copy is the text given them, without the staff's records of it
+	}
+	var corrections, checks []eventstore.RecordedEvent
 	for _, e := range raw {
-		if e.Type == "familytime.safeguarding.v1.RecordCorrected" {
+		switch e.Type {
+		case "familytime.safeguarding.v1.RecordCorrected":
 			corrections = append(corrections, e)
+		case "familytime.safeguarding.v1.ReportChecked":
+			// The writer of a returned report drafts it again from the check's note: without it
+			// they were told of a note they could not read.
+			checks = append(checks, e)
 		}
 	}
-	if recipient == nil && len(corrections) > 0 {
-		if view.Corrections, err = a.entries(ctx, r.FamilyID(), corrections); err != nil {
-			return ReportView{}, err
-		}
+	if view.Corrections, err = a.entries(ctx, r.FamilyID(), corrections); err != nil {
+		return ReportView{}, err
+	}
+	if view.Checks, err = a.entries(ctx, r.FamilyID(), checks); err != nil {
+		return ReportView{}, err
 	}
 	return view, nil
 }

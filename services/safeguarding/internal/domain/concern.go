@@ -27,10 +27,8 @@ type Concern struct {
 	people                      []uuid.UUID
 	escalations                 []safeguardingv1.Agency
 	actions                     int
-	// corrected says a record of the concern was corrected after it was raised.
-	corrected bool
-	closed    bool
-	version   int64
+	closed                      bool
+	version                     int64
 	ledger
 }
 
@@ -125,7 +123,6 @@ func (k *Concern) apply(id uuid.UUID, ev proto.Message) error {
 		k.closed = true
 		k.note(id, ev, e.GetClosedBy(), true)
 	case *safeguardingv1.RecordCorrected:
-		k.corrected = true
 		k.note(id, ev, e.GetCorrectedBy(), true)
 	default:
 		return fmt.Errorf("concern: unexpected event %T", ev)
@@ -133,9 +130,6 @@ func (k *Concern) apply(id uuid.UUID, ev proto.Message) error {
 	k.version++
 	return nil
 }
-
-// Corrected reports whether a record of the concern was corrected after it was raised.
-func (k *Concern) Corrected() bool { return k.corrected }
 
 // ID is the concern's id.
 func (k *Concern) ID() uuid.UUID { return k.id }

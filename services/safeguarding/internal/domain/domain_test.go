@@ -861,6 +861,71 @@ func TestAReportIsChangedBeforeReleaseByDraftingItAgain(t *testing.T) {
 	require.NoError(t, err)
 }
 
+// A report its check returned is drafted again before it is submitted again: its author's
+// submission of the text returned is refused REPORT_RETURNED, nothing recorded, whether its
+// checker returned it or the lead returned it approved. That it was returned is derived from the
+// events as they are replayed (no event says it), so a report returned before this rule, rebuilt
+// from its stream, is held to it too.
+func TestAReturnedReportIsDraftedAgainBeforeItIsSubmittedAgain(t *testing.T) {
+	r, due := dueReport(t, "supervisor-1")
+	recs := slices.Clone(due)
+	step := func(evs []proto.Message, err error) {
+		t.Helper()
+		require.NoError(t, err)
+		recs = append(recs, recorded(evs...)...)
+	}
+	rebuild := func() *Report {
+		t.Helper()
+		got, err := RebuildReport(r.ID(), recs)
+		require.NoError(t, err)
+		return got
+	}
+	refused := func(by string) {
+		t.Helper()
+		got := rebuild()
+		require.Equal(t, ReportDrafted, got.State(), "a returned report is in ReportDrafted, as before")
+		require.True(t, got.Returned())
+		version := got.Version()
+		evs, err := got.Submit(sup, monday)
+		require.ErrorIs(t, err, ErrReportReturned)
+		require.ErrorContains(t, err, by)
+		require.ErrorContains(t, err, "report draft")
+		require.Empty(t, evs)
+		require.Equal(t, version, got.Version(), "nothing recorded")
+		require.Equal(t, ReportDrafted, got.State())
+		_, err = got.Submit(sup2, monday)
+		require.ErrorIs(t, err, ErrNotAuthor, "anyone else is refused as before")
+	}
+
+	step(r.Draft(sup, twoSections, monday))
+	require.False(t, rebuild().Returned())
+	step(r.Submit(sup, monday))
+	step(r.Check(sup2, false, "say who brought the child", monday))
+	refused("its checker returned it")
+	_, err := r.Submit(sup, monday)
+	require.ErrorIs(t, err, ErrReportReturned, "the aggregate that recorded the return refuses it too")
+	step(r.Draft(sup, twoSections, monday))
+	require.False(t, rebuild().Returned(), "drafted again")
+	step(rebuild().Submit(sup, monday))
+	r = rebuild()
+	require.Equal(t, ReportAwaitingCheck, r.State(), "the new draft goes to its check")
+
+	step(r.Check(sup2, true, "", monday))
+	step(r.Check(lead, false, "the mother's address must come out", monday))
+	refused("the centre's safeguarding lead returned it")
+	step(r.Draft(sup, twoSections, monday))
+	step(r.Submit(sup, monday))
+	require.Equal(t, ReportAwaitingCheck, rebuild().State())
+
+	// Given to another writer after its return, it is due from them and drafted whole anyway.
+	r = rebuild()
+	step(r.Check(sup2, false, "say who brought the child", monday))
+	step(r.Reassign(lead, "supervisor-2", "Supervisor-1 is away this week", monday))
+	require.False(t, rebuild().Returned())
+	_, err = rebuild().Submit(sup2, monday)
+	require.ErrorIs(t, err, ErrReportNotDrafted)
+}
+
 // A concern, an action, a concern's closing and an "other" hold's reason say something in words,
 // as a hold's review does: "x" and "." record nothing of why (reviews 14 and 15).
 func TestSafeguardingRecordsSayWhyInWords(t *testing.T) {

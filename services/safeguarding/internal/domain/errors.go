@@ -47,6 +47,11 @@ var (
 	ErrWriterNotCleared = problem.Rule("WRITER_NOT_CLEARED", "the writer is not cleared to supervise contact at the centre today")
 	// ErrReportNotDrafted: only a drafted report is submitted for its check.
 	ErrReportNotDrafted = problem.Rule("REPORT_NOT_DRAFTED", "the report has no draft waiting to be submitted")
+	// ErrReportReturned matches the refusal to submit a report its check returned (its checker, or
+	// the lead an approved one) before it is drafted again; the message (Report.Submit) says who
+	// returned it.
+	ErrReportReturned = problem.Rule("REPORT_RETURNED", "the report was returned with a note by its checker (or the centre's safeguarding lead): "+
+		"its writer drafts it again (familytime safeguarding report draft) before it is submitted again")
 	// ErrReportNotAwaitingCheck: only a submitted report is checked.
 	ErrReportNotAwaitingCheck = problem.Rule("REPORT_NOT_AWAITING_CHECK", "the report is not waiting for its check")
 	// ErrSecondPersonRequired: the author never checks their own report.

@@ -152,6 +152,10 @@ type Report struct {
 	sections   []Section
 	recipients []Recipient
 	version    int64
+	// returned says its latest check returned it (its checker, or the lead an approved one) and
+	// it was not drafted again since: it stays in ReportDrafted, as it always did, but the text
+	// returned is not submitted again (Submit). Derived from the events, none added for it.
+	returned, returnedByLead bool
 	ledger
 }
 
@@ -196,9 +200,11 @@ func (r *Report) apply(id uuid.UUID, ev proto.Message) error {
 		// Due again, from its new writer: the earlier draft's author no longer drafts, submits or
 		// reads it; its text stays readable to the writer, who may build on it.
 		r.writer, r.author, r.state = e.GetWriter(), "", ReportDueState
+		r.returned, r.returnedByLead = false, false
 		r.note(id, ev, e.GetReassignedBy(), true)
 	case *safeguardingv1.ReportDrafted:
 		r.author, r.state, r.sections = e.GetAuthor(), ReportDrafted, nil
+		r.returned, r.returnedByLead = false, false
 		if r.writer == "" {
 			r.writer = e.GetAuthor()
 		}
@@ -211,6 +217,9 @@ func (r *Report) apply(id uuid.UUID, ev proto.Message) error {
 		r.note(id, ev, r.author, false)
 	case *safeguardingv1.ReportChecked:
 		r.checker = e.GetChecker()
+		// Returned, it is drafted again (Draft) before it is submitted again: only an approved
+		// report is returned by the lead, one awaiting its check by its checker (Check).
+		r.returned, r.returnedByLead = !e.GetApproved(), !e.GetApproved() && r.state == ReportApproved
 		if r.state = ReportDrafted; e.GetApproved() {
 			r.state = ReportApproved
 		}
@@ -268,6 +277,10 @@ func (r *Report) Sections() []Section { return slices.Clone(r.sections) }
 
 // Recipients are the distribution list, once released.
 func (r *Report) Recipients() []Recipient { return slices.Clone(r.recipients) }
+
+// Returned reports whether the report's latest check returned it with a note, and it has not been
+// drafted again since (its state is ReportDrafted all the same).
+func (r *Report) Returned() bool { return r.returned }
 
 // Submission is the event id of the report's latest submission for its check; nil before one.
 func (r *Report) Submission() uuid.UUID { return r.submission }
@@ -360,12 +373,24 @@ func (r *Report) Reassign(c Caller, writer, reason string, today time.Time) ([]p
 }
 
 // Submit asks for the second-person check. Only the author submits, and only a draft.
+//
+// A report its check returned is drafted again before it is submitted again: submitted as it was,
+// the second person would be asked to check again the very text they (or the lead) returned, and
+// what they asked to change would go out unchanged once anyone approved it (a hostile review).
 func (r *Report) Submit(c Caller, today time.Time) ([]proto.Message, error) {
 	if r.state != ReportDrafted {
 		return nil, ErrReportNotDrafted
 	}
 	if c.Subject != r.author {
 		return nil, ErrNotAuthor
+	}
+	if r.returned {
+		who := "its checker returned it with a note"
+		if r.returnedByLead {
+			who = "the centre's safeguarding lead returned it, approved, with a note"
+		}
+		return nil, problem.Rule(ErrReportReturned.Reason, "the report cannot be submitted as it was: "+who+
+			"; its writer drafts it again (familytime safeguarding report draft) before it is submitted again, and a second person checks the new draft")
 	}
 	ev := &safeguardingv1.ReportSubmittedForCheck{ReportId: r.id.String(), FamilyId: r.family.String(),
 		CentreId: r.centre.String(), SubmittedOn: dates.Proto(today)}

@@ -40,7 +40,7 @@ func hold(h domain.Hold) *safeguardingv1.Hold {
 func reportSummary(r *domain.Report, workingDays int) *safeguardingv1.ReportSummary {
 	return &safeguardingv1.ReportSummary{ReportId: r.ID().String(), FamilyId: r.FamilyID().String(), BookingId: r.BookingID().String(),
 		SessionOn: dates.Proto(r.SessionOn()), State: r.State().StateName(), Author: r.Author(), Checker: r.Checker(),
-		Version: r.Version(), WorkingDaysSinceSession: int32(workingDays), Writer: r.Writer()}
+		Version: r.Version(), WorkingDaysSinceSession: int32(workingDays), Writer: r.Writer(), Returned: r.Returned()}
 }
 
 func recipients(rs []domain.Recipient) []*safeguardingv1.Recipient {

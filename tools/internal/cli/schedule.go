@@ -238,7 +238,7 @@ on are a new pattern from the day after this one's --until.`,
 	f.StringSliceVar(&rooms, "room", nil, "a room open in each session (repeat)")
 	f.StringSliceVar(&closed, "closed", nil, "a date the centre is closed (repeat)")
 	f.StringSliceVar(&extra, "extra", nil, "a one-off extra opening date (repeat)")
-	f.StringVar(&zone, "zone", "", "IANA time zone (default Europe/London)")
+	f.StringVar(&zone, "zone", "", "IANA time zone (default Europe/London); a centre's patterns share one")
 	for _, r := range []string{"weekday", "start", "end", "from", "room"} {
 		_ = cmd.MarkFlagRequired(r)
 	}
@@ -980,7 +980,8 @@ waitlisted or accepted there, or made ready for contact there, e.g. after its re
 released. A new family joins the list when referral waitlists it (familytime referral waitlist),
 not here. An unknown family, or one of another centre, is not found; one whose case ended or whose
 referral was withdrawn or declined is refused, and so is one with a session still to come
-(IN_CONTACT: it has a place; cancel its sessions first if it is to wait for another). A family under a safeguarding hold may join and
+(IN_CONTACT: it has a place; cancel its sessions first if it is to wait for another). A family
+booked a session leaves the list by itself. A family under a safeguarding hold may join and
 keeps its place, but is offered no place until the hold is lifted.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -1012,8 +1013,16 @@ keeps its place, but is offered no place until the hold is lifted.`,
 	out.register(join.Flags())
 	offer := &cobra.Command{
 		Use:   "offer",
-		Short: "Offer a place (a pattern's room) to the first family waiting that no hold suspends, or to --family (refused while on hold)",
-		Args:  cobra.NoArgs,
+		Short: "Offer a place (a pattern's room) to the first family waiting that may take it, or to --family",
+		Long: `offer offers a place, a pattern's room, to the first family on the centre's waiting list that may
+take it, or to the family named with --family. A family is passed over (and refused by name) while
+a safeguarding hold suspends its contact (ON_HOLD), while a domestic-abuse finding rules out the
+supported contact it waits for (SUPPORTED_CONTACT_RULED_OUT), while it has a session still to
+come (IN_CONTACT), and when it waits for supervised contact and the room is not suitable for it
+(ROOM_NOT_SUITABLE_FOR_SUPERVISED). The family offered the place leaves the list; book it then.`,
+		Example: `  familytime schedule waitlist offer --centre $CENTRE --pattern $PATTERN --room $ROOM
+  familytime schedule waitlist offer --centre $CENTRE --pattern $PATTERN --room $ROOM --family $FAMILY`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			id, err := requestOffer.value()
 			if err != nil {
@@ -1045,8 +1054,9 @@ keeps its place, but is offered no place until the hold is lifted.`,
 		Short: "The centre's waiting list, first first, with who an offer passes over now and why",
 		Long: `list shows the centre's waiting list in order: each family, the kind of contact it waits for, the
 day it joined, and, when an offer would pass it over now, why (on-hold: a safeguarding hold
-suspends its contact; supported-contact-ruled-out: a domestic-abuse finding). offer offers a place
-to the first family not passed over.`,
+suspends its contact; supported-contact-ruled-out: a domestic-abuse finding; in-contact: a session
+still to come). offer offers a place to the first family not passed over (and, for a room not
+suitable for supervised contact, not waiting for supervised contact).`,
 		Example: `  familytime schedule waitlist list --centre $CENTRE`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -54,7 +54,7 @@ func New(d host.Deps) (host.Service, error) {
 	}
 	store := eventstore.New(d.Pool)
 	a := app.New(adapters.NewReferrals(store, d.Sealer)).WithClock(d.Now)
-	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Wake: store.Committed(), Stream: d.Streams, Logger: d.Logger})
+	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Key: d.BusKey, Wake: store.Committed(), Stream: d.Streams, Logger: d.Logger})
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +73,7 @@ func New(d host.Deps) (host.Service, error) {
 		{ports.ReferralConsumer, Name, ports.ReferralSubjects, ports.ReferralEvents(a)},
 		{ports.StaffConsumer, "scheduling", staff.Subjects, staff.KeepEvents(false)},
 	} {
-		consumer, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Name: c.name, Stream: bus.StreamName(c.stream),
+		consumer, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Key: d.BusKey, Name: c.name, Stream: bus.StreamName(c.stream),
 			FilterSubjects: c.subjects, DeadLetterStream: d.Streams, Logger: d.Logger}, c.handle)
 		if err != nil {
 			return nil, err

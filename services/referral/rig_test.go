@@ -76,13 +76,13 @@ func newRig(t *testing.T) *rig {
 		*source.store = eventstore.New(db.Pool(t))
 		_, err := bus.EnsureStream(ctx, js, source.name, bus.StreamOptions{})
 		require.NoError(t, err)
-		r, err := relay.New(db.Pool(t), nc, relay.Config{Service: source.name, PollInterval: 5 * time.Millisecond, Logger: log})
+		r, err := relay.New(db.Pool(t), nc, relay.Config{Key: testkit.BusKey, Service: source.name, PollInterval: 5 * time.Millisecond, Logger: log})
 		require.NoError(t, err)
 		background(t, r.Run)
 	}
 
 	g.sealer = seal.New(g.keys.Pool(t), ring)
-	svc, err := referral.New(host.Deps{Pool: g.db.Pool(t), NATS: nc, Logger: log, Sealer: g.sealer})
+	svc, err := referral.New(host.Deps{BusKey: testkit.BusKey, Pool: g.db.Pool(t), NATS: nc, Logger: log, Sealer: g.sealer})
 	require.NoError(t, err)
 	g.key, err = auth.LoadOrCreateDevKey(filepath.Join(t.TempDir(), "signing.pem"))
 	require.NoError(t, err)

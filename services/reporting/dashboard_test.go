@@ -22,6 +22,7 @@ import (
 	reportingv1 "github.com/familytime/familytime/proto/gen/go/familytime/reporting/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/host"
+	"github.com/familytime/familytime/services/platform/testkit"
 	"github.com/familytime/familytime/services/reporting"
 )
 
@@ -83,7 +84,7 @@ func (g *rig) playFirstQuarter(t *testing.T) firstQuarter {
 // rig's database (host.Start, which the rig uses, serves gRPC only).
 func (g *rig) adminServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	svc, err := reporting.New(host.Deps{Pool: g.owner, NATS: g.js.Conn(), Logger: slog.New(slog.DiscardHandler)})
+	svc, err := reporting.New(host.Deps{BusKey: testkit.BusKey, Pool: g.owner, NATS: g.js.Conn(), Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
 	mux := http.NewServeMux()
 	for pattern, h := range svc.(host.AdminHandlers).AdminHandlers() {

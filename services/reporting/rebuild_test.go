@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/nats-io/nats.go"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -198,14 +199,25 @@ func TestRebuildSkipsWhatTheLiveConsumersDeadLetter(t *testing.T) {
 	require.NoError(t, err)
 	_, err = g.js.Publish(ctx, bus.Subject("referral", s.a, "familytime.referral.v1.ReferralReceived"), []byte("not an envelope"))
 	require.NoError(t, err)
+	// A genuine event published again by someone without the bus key: well formed, but not the
+	// platform's (review 18).
+	referrals, err := g.js.Stream(ctx, bus.StreamName("referral"))
+	require.NoError(t, err)
+	genuine, err := referrals.GetMsg(ctx, 1)
+	require.NoError(t, err)
+	forged := nats.NewMsg(genuine.Subject)
+	forged.Data = genuine.Data
+	bus.NewKey().Sign(forged)
+	_, err = g.js.PublishMsg(ctx, forged)
+	require.NoError(t, err)
 	g.centre(t, 2) // an event after them, on the streams' other side
 	g.settle(t)
 	dead, err := g.js.Stream(ctx, bus.DeadLetterStream)
 	require.NoError(t, err)
 	require.Eventually(t, func() bool {
 		info, err := dead.Info(ctx)
-		return err == nil && info.State.Msgs == 2
-	}, 30*time.Second, 5*time.Millisecond, "the live consumers dead-letter both")
+		return err == nil && info.State.Msgs == 3
+	}, 30*time.Second, 5*time.Millisecond, "the live consumers dead-letter all three")
 	live := g.snapshot(t)
 
 	stream, err := g.client(t, "admin-1", []auth.Role{auth.RoleAdmin}).RebuildProjections(ctx, &reportingv1.RebuildProjectionsRequest{})
@@ -220,8 +232,8 @@ func TestRebuildSkipsWhatTheLiveConsumersDeadLetter(t *testing.T) {
 		last = p
 	}
 	require.True(t, last.GetSwapped())
-	require.Equal(t, int64(2), last.GetSkipped())
-	require.Equal(t, int64(g.emitted+2), last.GetEvents(), "every message is replayed")
+	require.Equal(t, int64(3), last.GetSkipped(), "the rebuild skips what the live consumers dead-letter, the forgery too")
+	require.Equal(t, int64(g.emitted+3), last.GetEvents(), "every message is replayed")
 	require.Equal(t, live, g.snapshot(t), "the rebuilt projections equal the live ones")
 	require.Zero(t, g.count(t, `SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'reporting\_%'`), "no schema left behind")
 }

@@ -57,7 +57,7 @@ func New(d host.Deps) (host.Service, error) {
 		return nil, err
 	}
 	a := app.New(app.Deps{Centres: adapters.NewCentres(store), History: adapters.NewHistory(d.Pool),
-		Figures: adapters.NewFigures(d.Pool), Rebuilds: adapters.NewRebuilds(d.Pool), JS: js})
+		Figures: adapters.NewFigures(d.Pool), Rebuilds: adapters.NewRebuilds(d.Pool), JS: js, BusKey: d.BusKey})
 	// The registers are kept with their accounts as pseudonyms: reporting holds no personal data,
 	// and an account id may be an e-mail address.
 	gate := staff.Gate{Policy: ports.Policy, Pseudonymous: true,
@@ -67,14 +67,14 @@ func New(d host.Deps) (host.Service, error) {
 		Today: func() time.Time { return dates.InUK(d.Now()) }, Work: "on the centre's families' histories and figures"}
 	s := &Service{app: a, api: ports.NewServer(a, gate.Staff), gate: gate}
 	for _, svc := range app.Services {
-		c, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Name: ports.Consumer(svc), Stream: bus.StreamName(svc),
+		c, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Key: d.BusKey, Name: ports.Consumer(svc), Stream: bus.StreamName(svc),
 			FilterSubjects: ports.Subjects(svc), Logger: d.Logger, DeadLetterStream: d.Streams}, ports.Events(a, svc))
 		if err != nil {
 			return nil, err
 		}
 		s.consumers = append(s.consumers, c)
 	}
-	c, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Name: ports.StaffConsumer, Stream: bus.StreamName("scheduling"),
+	c, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Key: d.BusKey, Name: ports.StaffConsumer, Stream: bus.StreamName("scheduling"),
 		FilterSubjects: staff.Subjects, Logger: d.Logger, DeadLetterStream: d.Streams}, staff.KeepEvents(true))
 	if err != nil {
 		return nil, err

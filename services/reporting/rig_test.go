@@ -71,11 +71,11 @@ func newRig(t testing.TB) *rig {
 		g.stores[name] = eventstore.New(src.Pool(t))
 		_, err := bus.EnsureStream(ctx, js, name, bus.StreamOptions{})
 		require.NoError(t, err)
-		r, err := relay.New(src.Pool(t), nc, relay.Config{Service: name, PollInterval: 2 * time.Millisecond, Logger: log})
+		r, err := relay.New(src.Pool(t), nc, relay.Config{Key: testkit.BusKey, Service: name, PollInterval: 2 * time.Millisecond, Logger: log})
 		require.NoError(t, err)
 		background(t, r.Run)
 	}
-	svc, err := reporting.New(host.Deps{Pool: db.Pool(t), NATS: nc, Logger: log})
+	svc, err := reporting.New(host.Deps{BusKey: testkit.BusKey, Pool: db.Pool(t), NATS: nc, Logger: log})
 	require.NoError(t, err)
 	g.key, err = auth.LoadOrCreateDevKey(filepath.Join(t.TempDir(), "signing.pem"))
 	require.NoError(t, err)

@@ -57,26 +57,26 @@ func New(d host.Deps) (host.Service, error) {
 	}
 	store := eventstore.New(d.Pool)
 	a := app.New(adapters.NewRecords(store, d.Sealer)).WithToday(func() time.Time { return d.Now().UTC().Truncate(24 * time.Hour) })
-	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Wake: store.Committed(), Logger: d.Logger, Stream: d.Streams})
+	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Key: d.BusKey, Wake: store.Committed(), Logger: d.Logger, Stream: d.Streams})
 	if err != nil {
 		return nil, err
 	}
-	c, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Name: ports.ReferralConsumer, Stream: bus.StreamName("referral"),
+	c, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Key: d.BusKey, Name: ports.ReferralConsumer, Stream: bus.StreamName("referral"),
 		FilterSubjects: ports.ReferralSubjects, Logger: d.Logger, DeadLetterStream: d.Streams}, ports.ReferralEvents(a))
 	if err != nil {
 		return nil, err
 	}
-	sc, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Name: ports.SchedulingConsumer, Stream: bus.StreamName("scheduling"),
+	sc, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Key: d.BusKey, Name: ports.SchedulingConsumer, Stream: bus.StreamName("scheduling"),
 		FilterSubjects: ports.SchedulingSubjects, Logger: d.Logger, DeadLetterStream: d.Streams}, ports.SchedulingEvents(a))
 	if err != nil {
 		return nil, err
 	}
-	stc, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Name: ports.StaffConsumer, Stream: bus.StreamName("scheduling"),
+	stc, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Key: d.BusKey, Name: ports.StaffConsumer, Stream: bus.StreamName("scheduling"),
 		FilterSubjects: staff.Subjects, Logger: d.Logger, DeadLetterStream: d.Streams}, staff.KeepEvents(false))
 	if err != nil {
 		return nil, err
 	}
-	own, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Name: ports.OwnConsumer, Stream: bus.StreamName(Name),
+	own, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Key: d.BusKey, Name: ports.OwnConsumer, Stream: bus.StreamName(Name),
 		FilterSubjects: ports.OwnSubjects, Logger: d.Logger, DeadLetterStream: d.Streams}, ports.OwnEvents(a))
 	if err != nil {
 		return nil, err

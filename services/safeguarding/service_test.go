@@ -77,7 +77,7 @@ func newRig(t *testing.T, clk ...clock.Clock) *rig {
 	require.NoError(t, err)
 
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	deps := host.Deps{Pool: g.db.Pool(t), NATS: g.nc, Logger: log, Sealer: g.sealer}
+	deps := host.Deps{BusKey: testkit.BusKey, Pool: g.db.Pool(t), NATS: g.nc, Logger: log, Sealer: g.sealer}
 	if len(clk) > 0 {
 		deps.Clock = clk[0]
 	}
@@ -597,7 +597,7 @@ func (g *rig) otherFamilies(t *testing.T, service string, families []uuid.UUID, 
 		_, err = store.Append(t.Context(), service+"-"+uuid.NewString(), eventstore.NoStream, e)
 		require.NoError(t, err)
 	}
-	r, err := relay.New(db.Pool(t), g.nc, relay.Config{Service: service, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	r, err := relay.New(db.Pool(t), g.nc, relay.Config{Key: testkit.BusKey, Service: service, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.WithoutCancel(t.Context()))
 	done := make(chan struct{})

@@ -42,7 +42,7 @@ func (g *rig) staffRegister(t *testing.T) *staffRegister {
 	db.Migrate(t, eventstore.Migrations())
 	register, err := staff.Rebuild(g.centre, nil)
 	require.NoError(t, err)
-	r, err := relay.New(db.Pool(t), g.nc, relay.Config{Service: "scheduling", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	r, err := relay.New(db.Pool(t), g.nc, relay.Config{Key: testkit.BusKey, Service: "scheduling", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.WithoutCancel(t.Context()))
 	done := make(chan struct{})

@@ -113,7 +113,7 @@ func newRig(t *testing.T, now time.Time) *rig {
 		src := testkit.Postgres(t)
 		src.Migrate(t, eventstore.Migrations())
 		pool := src.Pool(t)
-		r, err := relay.New(pool, nc, relay.Config{Service: name, PollInterval: 5 * time.Millisecond})
+		r, err := relay.New(pool, nc, relay.Config{Key: testkit.BusKey, Service: name, PollInterval: 5 * time.Millisecond})
 		require.NoError(t, err)
 		runCtx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
@@ -126,7 +126,7 @@ func newRig(t *testing.T, now time.Time) *rig {
 			g.safeguarding = s
 		}
 	}
-	svc, err := build(host.Deps{Pool: db.Pool(t), NATS: nc, Logger: slog.New(slog.DiscardHandler)}, g.clock.Now)
+	svc, err := build(host.Deps{BusKey: testkit.BusKey, Pool: db.Pool(t), NATS: nc, Logger: slog.New(slog.DiscardHandler)}, g.clock.Now)
 	require.NoError(t, err)
 
 	key, err := auth.LoadOrCreateDevKey(filepath.Join(t.TempDir(), "signing.pem"))

@@ -54,7 +54,7 @@ func New(d host.Deps) (host.Service, error) {
 // build builds the service with a clock: tests choose the date.
 func build(d host.Deps, now func() time.Time) (*Service, error) {
 	store := eventstore.New(d.Pool)
-	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Wake: store.Committed(), Logger: d.Logger, Stream: d.Streams})
+	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Key: d.BusKey, Wake: store.Committed(), Logger: d.Logger, Stream: d.Streams})
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +69,7 @@ func build(d host.Deps, now func() time.Time) (*Service, error) {
 		{ports.ReferralConsumer, "referral", ports.ReferralSubjects, ports.ReferralEvents(a)},
 		{ports.SafeguardingConsumer, "safeguarding", ports.SafeguardingSubjects, ports.SafeguardingEvents(a)},
 	} {
-		consumer, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Name: c.name, Stream: bus.StreamName(c.stream),
+		consumer, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Key: d.BusKey, Name: c.name, Stream: bus.StreamName(c.stream),
 			FilterSubjects: c.subjects, DeadLetterStream: d.Streams, Logger: d.Logger}, c.handle)
 		if err != nil {
 			return nil, err

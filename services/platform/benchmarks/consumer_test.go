@@ -78,7 +78,7 @@ func BenchmarkConsumer(b *testing.B) {
 	for i := range b.N {
 		b.StopTimer()
 		owner, store := sink(b)
-		c, err := bus.NewConsumer(nc, store, bus.ConsumerConfig{Name: fmt.Sprintf("projection%04d", i),
+		c, err := bus.NewConsumer(nc, store, bus.ConsumerConfig{Key: testkit.BusKey, Name: fmt.Sprintf("projection%04d", i),
 			Stream: bus.StreamName(service)}, project)
 		require.NoError(b, err)
 		ctx, cancel := context.WithCancel(b.Context())

@@ -102,7 +102,7 @@ func BenchmarkRelayPublish(b *testing.B) {
 		b.StopTimer()
 		service, stream := freshStream(b, js, i)
 		// A new relay name starts from an empty checkpoint: it publishes the whole log.
-		r, err := relay.New(pool, nc, relay.Config{Service: service, MaxInFlight: maxInFlight})
+		r, err := relay.New(pool, nc, relay.Config{Key: testkit.BusKey, Service: service, MaxInFlight: maxInFlight})
 		require.NoError(b, err)
 		ctx, cancel := context.WithCancel(b.Context())
 		done := make(chan struct{})

@@ -71,6 +71,9 @@ type ConsumerConfig struct {
 	Name string
 	// Stream is the stream consumed, e.g. "SCHEDULING".
 	Stream string
+	// Key is the platform's bus key (required): an event whose MAC does not verify under it is
+	// not handled but dead-lettered, and logged as an error (Key).
+	Key Key
 	// FilterSubjects narrows the subjects consumed; empty means all of the stream.
 	FilterSubjects []string
 	// BatchSize is how many events are committed together at most (default 256).
@@ -117,6 +120,9 @@ type Consumer struct {
 func NewConsumer(nc *nats.Conn, store *eventstore.Store, cfg ConsumerConfig, handle Handler) (*Consumer, error) {
 	if cfg.Name == "" || cfg.Stream == "" || handle == nil {
 		return nil, errors.New("consumer: name, stream and handler are required")
+	}
+	if err := cfg.Key.Valid(); err != nil {
+		return nil, fmt.Errorf("consumer %s: %w", cfg.Name, err)
 	}
 	if cfg.BatchSize <= 0 {
 		cfg.BatchSize = 256

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"google.golang.org/protobuf/proto"
 
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	testingv1 "github.com/familytime/familytime/proto/gen/go/familytime/testing/v1"
 	"github.com/familytime/familytime/services/platform/bus"
 	"github.com/familytime/familytime/services/platform/eventstore"
@@ -55,11 +56,11 @@ func newRig(t *testing.T, cfg bus.ConsumerConfig, handle bus.Handler) *rig {
 	nc, js := srv.Connect(t)
 	_, err = bus.EnsureStream(ctx, js, service, bus.StreamOptions{})
 	require.NoError(t, err)
-	r, err := relay.New(srcDB.Pool(t), nc, relay.Config{Service: service, PollInterval: 5 * time.Millisecond})
+	r, err := relay.New(srcDB.Pool(t), nc, relay.Config{Key: testkit.BusKey, Service: service, PollInterval: 5 * time.Millisecond})
 	require.NoError(t, err)
 	g := &rig{source: eventstore.New(srcDB.Pool(t)), sink: eventstore.New(sinkDB.Pool(t)), sinkDB: sinkDB,
 		sinkOwner: sinkDB.OwnerPool(t), nc: nc, js: js}
-	cfg.Stream = bus.StreamName(service)
+	cfg.Stream, cfg.Key = bus.StreamName(service), testkit.BusKey
 	if cfg.Name == "" {
 		cfg.Name = "sink"
 	}
@@ -224,6 +225,7 @@ func TestConsumerFailedTransactionRecordsNothing(t *testing.T) {
 	require.NoError(t, err)
 	again := nats.NewMsg(original.Subject)
 	again.Data = original.Data
+	again.Header.Set(bus.HeaderEventMAC, original.Header.Get(bus.HeaderEventMAC)) // the relay's, as a re-publish carries it
 	_, err = g.js.PublishMsg(t.Context(), again)
 	require.NoError(t, err)
 	g.waitCaughtUp(t, 2)
@@ -235,4 +237,57 @@ func TestConsumerFailedTransactionRecordsNothing(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, info.State.Msgs, "the copy is acknowledged, not dead-lettered")
 	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM events"))
+}
+
+// Anyone who can reach NATS can publish on a service's subjects. An event whose MAC does not
+// verify under the platform's bus key (none, another key's, or the relay's over other bytes) is
+// never handled, whatever stream version it claims: it is dead-lettered, and the stream's real
+// event of that version is handled when it comes. Review 18 lifted a safeguarding hold this way.
+func TestAnEventNotPublishedByThePlatformIsNotHandled(t *testing.T) {
+	g := newRig(t, bus.ConsumerConfig{Backoff: []time.Duration{time.Millisecond}}, record(t))
+	family := uuid.New()
+	g.append(t, family, 1)
+	g.waitCaughtUp(t, 1)
+
+	stream, err := g.js.Stream(t.Context(), bus.StreamName(service))
+	require.NoError(t, err)
+	original, err := stream.GetMsg(t.Context(), 1)
+	require.NoError(t, err)
+	env := &commonv1.EventEnvelope{}
+	require.NoError(t, proto.Unmarshal(original.Data, env))
+	// The family's next event, as a forger would make it: the next version, a value of their own.
+	env.EventId, env.StreamVersion = uuid.NewString(), env.GetStreamVersion()+1
+	env.Payload, err = proto.Marshal(&testingv1.CounterIncremented{Value: 99})
+	require.NoError(t, err)
+	forged, err := proto.Marshal(env)
+	require.NoError(t, err)
+	unsigned := nats.NewMsg(original.Subject)
+	unsigned.Data = forged
+	otherKey := nats.NewMsg(original.Subject)
+	otherKey.Data = forged
+	bus.NewKey().Sign(otherKey)
+	borrowed := nats.NewMsg(original.Subject) // a genuine event's MAC over other bytes
+	borrowed.Data = forged
+	borrowed.Header.Set(bus.HeaderEventMAC, original.Header.Get(bus.HeaderEventMAC))
+	for _, m := range []*nats.Msg{unsigned, otherKey, borrowed} {
+		_, err = g.js.PublishMsg(t.Context(), m)
+		require.NoError(t, err)
+	}
+	dl, err := g.js.Stream(t.Context(), bus.DeadLetterStream) // the leading consumer ensured it
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		info, err := dl.Info(t.Context())
+		return err == nil && info.State.Msgs == 3
+	}, 30*time.Second, 10*time.Millisecond, "each forgery is dead-lettered")
+	for seq := uint64(1); seq <= 3; seq++ {
+		m, err := dl.GetMsg(t.Context(), seq)
+		require.NoError(t, err)
+		require.Contains(t, m.Header.Get(bus.HeaderDeadLetterReason), "not published by the platform")
+	}
+	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM seen"), "no forgery is handled")
+
+	g.append(t, family, 2) // the real second event
+	g.waitCaughtUp(t, 5)
+	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM seen WHERE value = 2"), "the stream's real event of that version is handled")
+	require.Zero(t, g.count(t, "SELECT count(*) FROM seen WHERE value = 99"))
 }

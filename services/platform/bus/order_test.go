@@ -15,6 +15,7 @@ import (
 
 	"github.com/familytime/familytime/services/platform/bus"
 	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/testkit"
 )
 
 // valuesInOrder returns the values the sink recorded for a family, in the order it committed them.
@@ -62,7 +63,7 @@ func TestConsumerKeepsStreamOrderAcrossRestart(t *testing.T) {
 	g.append(t, family, span(1, 40)...)
 
 	// A second replica stands by: the first holds the leadership lock.
-	cfg.Stream, cfg.Name = bus.StreamName(service), "sink"
+	cfg.Stream, cfg.Name, cfg.Key = bus.StreamName(service), "sink", testkit.BusKey
 	second, err := bus.NewConsumer(g.nc, g.sink, cfg, handler)
 	require.NoError(t, err)
 	run(t, second.Run)
@@ -181,7 +182,7 @@ func TestPoisonParksItsStream(t *testing.T) {
 
 	// A restart keeps the stream parked, and its next event waits too.
 	g.stop()
-	cfg.Stream, cfg.Name = bus.StreamName(service), "sink"
+	cfg.Stream, cfg.Name, cfg.Key = bus.StreamName(service), "sink", testkit.BusKey
 	restarted, err := bus.NewConsumer(g.nc, g.sink, cfg, handler)
 	require.NoError(t, err)
 	run(t, restarted.Run)

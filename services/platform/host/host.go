@@ -31,8 +31,10 @@ import (
 // Deps are what a service is built from.
 type Deps struct {
 	// Pool connects to the service's own database as its runtime role.
-	Pool   *pgxpool.Pool
-	NATS   *nats.Conn
+	Pool *pgxpool.Pool
+	NATS *nats.Conn
+	// BusKey authenticates the events the service publishes and those it consumes (bus.Key).
+	BusKey bus.Key
 	Logger *slog.Logger
 	// ServiceCredentials put the service's own token on its calls to other services
 	// (grpcx.DialAs); nil when none is configured.

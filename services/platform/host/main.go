@@ -67,6 +67,11 @@ type Config struct {
 	// NATSDuplicates is the streams' dedupe window (NATS_DUPLICATES, default 10m); an operator's
 	// longer window is kept.
 	NATSDuplicates time.Duration
+	// BusKeyFile holds the platform's bus key, base64 (BUS_KEY_FILE); BusKey is the key itself
+	// (BUS_KEY). One of the two is required: every service of the platform has the same key. A
+	// key being rotated lists its secrets oldest first, by commas or lines: the newest signs.
+	BusKeyFile string
+	BusKey     string
 	// envErr is why an environment variable could not be read as its flag's type.
 	envErr error
 }
@@ -95,6 +100,8 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.KEKDir, "kek-dir", env("KEK_DIR", ""), "folder of key-encryption keys, one base64 key per *.kek file, the last by name the newest (env KEK_DIR)")
 	fs.StringVar(&c.KEKs, "keks", env("KEKS", ""), "key-encryption keys instead of -kek-dir: comma-separated base64, oldest first (env KEKS)")
 	fs.StringVar(&c.KEKPrimary, "kek-primary", env("KEK_PRIMARY", ""), "id of the KEK that wraps new keys; default the newest (env KEK_PRIMARY)")
+	fs.StringVar(&c.BusKeyFile, "bus-key-file", env("BUS_KEY_FILE", ""), "file with the platform's bus key (32 bytes, base64; secrets being rotated one a line, oldest first), which authenticates events on NATS (env BUS_KEY_FILE)")
+	fs.StringVar(&c.BusKey, "bus-key", env("BUS_KEY", ""), "the platform's bus key itself, instead of -bus-key-file (env BUS_KEY)")
 	fs.IntVar(&c.NATSReplicas, "nats-replicas", 3, "replicas of the streams the service creates, 1 to 5; an existing stream's are never lowered (env NATS_REPLICAS)")
 	fs.DurationVar(&c.NATSDuplicates, "nats-duplicates", bus.DefaultDuplicates, "the streams' dedupe window; an operator's longer one is kept (env NATS_DUPLICATES)")
 	for _, f := range [][2]string{{"nats-replicas", "NATS_REPLICAS"}, {"nats-duplicates", "NATS_DUPLICATES"}} {
@@ -118,6 +125,7 @@ func (c Config) Print(w io.Writer) {
 		{"service-token-file", c.ServiceTokenFile},
 		{"keystore-url", Redact(c.KeystoreURL)}, {"keystore-migrate-url", Redact(c.KeystoreMigrateURL)},
 		{"kek-dir", c.KEKDir}, {"keks", maskKEKs(c.KEKs)}, {"kek-primary", c.KEKPrimary},
+		{"bus-key-file", c.BusKeyFile}, {"bus-key", maskSecret(c.BusKey)},
 	} {
 		fmt.Fprintf(tw, "  %s\t%s\n", kv[0], kv[1])
 	}
@@ -137,6 +145,31 @@ func (c Config) Streams() (bus.StreamOptions, error) {
 		return bus.StreamOptions{}, fmt.Errorf("nats-duplicates (NATS_DUPLICATES) must be a positive duration such as 10m, not %s", c.NATSDuplicates)
 	}
 	return bus.StreamOptions{Replicas: c.NATSReplicas, Duplicates: c.NATSDuplicates}, nil
+}
+
+// BusKeyOf is the configured bus key, or why there is none to use.
+func (c Config) BusKeyOf() (bus.Key, error) {
+	switch {
+	case c.BusKeyFile != "" && c.BusKey != "":
+		return bus.Key{}, errors.New("set one of bus-key-file and bus-key, not both")
+	case c.BusKeyFile != "":
+		return bus.ReadKeyFile(c.BusKeyFile)
+	case c.BusKey != "":
+		k, err := bus.ParseKey(c.BusKey)
+		if err != nil {
+			return bus.Key{}, fmt.Errorf("bus-key (BUS_KEY): %w", err)
+		}
+		return k, nil
+	}
+	return bus.Key{}, errors.New("missing configuration: bus-key-file or bus-key (BUS_KEY_FILE or BUS_KEY), the platform's key that authenticates events on NATS (see -help)")
+}
+
+// maskSecret says whether a secret is set, never the secret.
+func maskSecret(s string) string {
+	if s == "" {
+		return "(not set)"
+	}
+	return "(set, not shown)"
 }
 
 // maskKEKs says how many keys a KEKS list holds, never the keys.
@@ -240,6 +273,10 @@ func Main(ctx context.Context, args []string, service string, sets []migrate.Set
 	if err != nil {
 		return err
 	}
+	busKey, err := cfg.BusKeyOf()
+	if err != nil {
+		return err
+	}
 	cfg.Print(os.Stderr)
 
 	tel, err := telemetry.Setup(ctx, telemetry.Config{ServiceName: service, AdminAddr: cfg.AdminAddr})
@@ -276,7 +313,7 @@ func Main(ctx context.Context, args []string, service string, sets []migrate.Set
 	if err != nil {
 		return err
 	}
-	deps := Deps{Pool: pool, NATS: nc, Logger: log, Streams: streams}
+	deps := Deps{Pool: pool, NATS: nc, BusKey: busKey, Logger: log, Streams: streams}
 	sealer, keyPool, err := openKeyStore(ctx, cfg)
 	if err != nil {
 		return err

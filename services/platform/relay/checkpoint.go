@@ -71,10 +71,13 @@ func (r *Relay) resync(ctx context.Context, cp checkpoint) (checkpoint, error) {
 		err = r.pool.QueryRow(ctx, "SELECT tx_id, position FROM events WHERE event_id = $1", id).Scan(&tx, &next.position)
 		switch {
 		case parseErr != nil || errors.Is(err, pgx.ErrNoRows):
-			// Someone else published into this service's stream (production forbids it by
-			// account permissions). Keep the checkpoint and publish the next event without an
-			// expectation, so the chain starts again after the stranger.
-			r.log.WarnContext(ctx, "stream's last message was not published by this relay", "sequence", info.State.LastSeq)
+			// Someone else published into this service's stream. No consumer acts on what they
+			// published (its MAC does not verify under the bus key: consumers dead-letter it), but
+			// someone who can reach NATS is publishing, which an operator must know: an error.
+			// Keep the checkpoint and publish the next event without an expectation, so the chain
+			// starts again after the stranger.
+			r.log.ErrorContext(ctx, "stream's last message was not published by this relay: someone else is publishing on the service's subjects",
+				"sequence", info.State.LastSeq)
 			cp.lastEvent = uuid.Nil
 			return r.setCheckpoint(ctx, cp)
 		case err != nil:

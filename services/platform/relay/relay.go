@@ -45,6 +45,9 @@ const instrumentation = "github.com/familytime/familytime/services/platform/rela
 type Config struct {
 	// Service names the stream and the subjects' second token, e.g. "scheduling".
 	Service string
+	// Key is the platform's bus key (required): each message carries its MAC, without which no
+	// consumer handles it (bus.Key).
+	Key bus.Key
 	// BatchSize is how many events one read takes (default 1000).
 	BatchSize int
 	// MaxInFlight bounds publishes awaiting JetStream's acknowledgement (default 1000).
@@ -80,6 +83,9 @@ type Relay struct {
 func New(pool *pgxpool.Pool, nc *nats.Conn, cfg Config) (*Relay, error) {
 	if cfg.Service == "" {
 		return nil, errors.New("relay: service is required")
+	}
+	if err := cfg.Key.Valid(); err != nil {
+		return nil, fmt.Errorf("relay %s: %w", cfg.Service, err)
 	}
 	setDefaults(&cfg)
 	js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(cfg.MaxInFlight),
@@ -400,6 +406,7 @@ func (r *Relay) message(ctx context.Context, e *eventstore.RecordedEvent, id str
 	}
 	propagation.TraceContext{}.Inject(spanCtx, bus.HeaderCarrier(msg.Header))
 	span.End()
+	r.cfg.Key.Sign(msg)
 	return msg
 }
 

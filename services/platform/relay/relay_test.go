@@ -43,7 +43,7 @@ func newRig(t *testing.T) *rig {
 	nc, js := srv.Connect(t)
 	_, err := bus.EnsureStream(t.Context(), js, service, bus.StreamOptions{})
 	require.NoError(t, err)
-	r, err := relay.New(db.Pool(t), nc, relay.Config{Service: service, PollInterval: 5 * time.Millisecond,
+	r, err := relay.New(db.Pool(t), nc, relay.Config{Key: testkit.BusKey, Service: service, PollInterval: 5 * time.Millisecond,
 		MaxBackoff: 200 * time.Millisecond, AckTimeout: time.Second, BatchSize: 100})
 	require.NoError(t, err)
 	return &rig{store: eventstore.New(db.Pool(t)), db: db, nats: srv, js: js, relay: r}
@@ -405,7 +405,7 @@ func TestOwnCommitsWakeTheRelay(t *testing.T) {
 	srv := testkit.NATS(t)
 	nc, js := srv.Connect(t)
 	store := eventstore.New(db.Pool(t))
-	r, err := relay.New(db.Pool(t), nc, relay.Config{Service: service, PollInterval: time.Hour, Wake: store.Committed()})
+	r, err := relay.New(db.Pool(t), nc, relay.Config{Key: testkit.BusKey, Service: service, PollInterval: time.Hour, Wake: store.Committed()})
 	require.NoError(t, err)
 	g := &rig{store: store, db: db, nats: srv, js: js, relay: r}
 	g.start(t)

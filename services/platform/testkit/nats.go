@@ -8,6 +8,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/familytime/familytime/services/platform/bus"
 	"github.com/familytime/familytime/services/platform/natsembed"
 )
 
@@ -17,6 +18,10 @@ type NATSServer struct {
 	dir  string
 	port int
 }
+
+// BusKey is the bus key of a test binary: the relays and consumers its tests start share it, as
+// a platform's services do (bus.Key).
+var BusKey = bus.NewKey()
 
 // NATS starts an embedded JetStream server on a free port, stopped when the test ends.
 func NATS(t testing.TB) *NATSServer {

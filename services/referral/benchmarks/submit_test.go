@@ -48,7 +48,7 @@ func BenchmarkSubmitReferral(b *testing.B) {
 	check(b, err)
 	nc, _ := testkit.NATS(b).Connect(b)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc, err := referral.New(host.Deps{Pool: db.Pool(b), NATS: nc, Logger: log, Sealer: seal.New(keys.Pool(b), ring)})
+	svc, err := referral.New(host.Deps{BusKey: testkit.BusKey, Pool: db.Pool(b), NATS: nc, Logger: log, Sealer: seal.New(keys.Pool(b), ring)})
 	check(b, err)
 	key, err := auth.LoadOrCreateDevKey(filepath.Join(b.TempDir(), "signing.pem"))
 	check(b, err)

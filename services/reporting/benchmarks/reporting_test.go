@@ -69,11 +69,11 @@ func newRig(b *testing.B) *rig {
 		// The relays run as the services run them: woken by their store's commits, otherwise
 		// relay.Config's 20 ms idle poll (a shorter poll would flatter CommandToReporting and
 		// load the 2 cores the others share).
-		r, err := relay.New(src.Pool(b), nc, relay.Config{Service: name, Logger: log, Wake: g.stores[name].Committed()})
+		r, err := relay.New(src.Pool(b), nc, relay.Config{Key: testkit.BusKey, Service: name, Logger: log, Wake: g.stores[name].Committed()})
 		must(b, err)
 		background(b, r.Run)
 	}
-	svc, err := reporting.New(host.Deps{Pool: db.Pool(b), NATS: nc, Logger: log})
+	svc, err := reporting.New(host.Deps{BusKey: testkit.BusKey, Pool: db.Pool(b), NATS: nc, Logger: log})
 	must(b, err)
 	g.key, err = auth.LoadOrCreateDevKey(filepath.Join(b.TempDir(), "signing.pem"))
 	must(b, err)

@@ -109,7 +109,7 @@ func start(b *testing.B, centres, rooms, capacity, families int) *platform {
 		ids = append(ids, c.id)
 	}
 
-	svc, err := scheduling.New(host.Deps{Pool: pool, NATS: nc, Logger: slog.New(slog.DiscardHandler)})
+	svc, err := scheduling.New(host.Deps{BusKey: testkit.BusKey, Pool: pool, NATS: nc, Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(b, err)
 	key, err := auth.LoadOrCreateDevKey(filepath.Join(b.TempDir(), "signing.pem"))
 	require.NoError(b, err)

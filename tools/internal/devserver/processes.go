@@ -22,6 +22,7 @@ import (
 
 	devv1 "github.com/familytime/familytime/proto/gen/go/familytime/dev/v1"
 	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/bus"
 	"github.com/familytime/familytime/services/platform/clock"
 	"github.com/familytime/familytime/services/platform/host"
 	"github.com/familytime/familytime/services/platform/pgpool"
@@ -50,6 +51,7 @@ type processConfig struct {
 	KeystoreURL string `json:"keystore_url,omitempty"`
 	KEKDir      string `json:"kek_dir,omitempty"`
 	NATSURL     string `json:"nats_url"`
+	BusKeyFile  string `json:"bus_key_file"`
 	// SigningKeyFile signs the service's own tokens; PublicKeyFile verifies its callers'.
 	SigningKeyFile string `json:"signing_key_file"`
 	PublicKeyFile  string `json:"public_key_file"`
@@ -105,7 +107,7 @@ func (p *Platform) startProcesses(ctx context.Context, pubFile string) error {
 		p.pools = append(p.pools, pool)
 		p.poolOf[svc] = pool
 	}
-	cfg := processConfig{NATSURL: p.Info.NATSURL, SigningKeyFile: DevKeyFile(p.Info.DataDir), PublicKeyFile: pubFile,
+	cfg := processConfig{NATSURL: p.Info.NATSURL, BusKeyFile: p.Info.BusKeyFile, SigningKeyFile: DevKeyFile(p.Info.DataDir), PublicKeyFile: pubFile,
 		LogFile: p.Info.LogFile}
 	if p.clock != nil {
 		cfg.Clock, cfg.Now = ClockSimulated, p.clock.Now()
@@ -425,6 +427,10 @@ func runServiceProcess(raw string) error {
 	if err != nil {
 		return err
 	}
+	busKey, err := bus.ReadKeyFile(cfg.BusKeyFile)
+	if err != nil {
+		return err
+	}
 	verifier, err := auth.NewVerifier(auth.VerifierConfig{Issuer: Issuer, Audience: Audience, KeyFile: cfg.PublicKeyFile})
 	if err != nil {
 		return err
@@ -435,7 +441,7 @@ func runServiceProcess(raw string) error {
 		simulated = clock.NewSimulated(cfg.Now)
 		now = simulated
 	}
-	svc, err := build.build(serviceDeps(cfg.Service, pool, nc, log, sealer, now, key))
+	svc, err := build.build(serviceDeps(cfg.Service, pool, nc, busKey, log, sealer, now, key))
 	if err != nil {
 		return fmt.Errorf("build %s: %w", cfg.Service, err)
 	}

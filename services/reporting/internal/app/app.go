@@ -5,6 +5,7 @@ package app
 import (
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/familytime/familytime/services/platform/bus"
 	"github.com/familytime/familytime/services/reporting/internal/adapters"
 )
 
@@ -16,6 +17,7 @@ type App struct {
 	rebuilds *adapters.Rebuilds
 	live     *adapters.Projections
 	js       jetstream.JetStream
+	busKey   bus.Key
 }
 
 // Deps are what the use cases work on.
@@ -26,12 +28,14 @@ type Deps struct {
 	Rebuilds *adapters.Rebuilds
 	// JS reads the services' streams for a rebuild.
 	JS jetstream.JetStream
+	// BusKey authenticates the events a rebuild reads, as the live consumers do.
+	BusKey bus.Key
 }
 
 // New returns the use cases over reporting's projections.
 func New(d Deps) *App {
 	return &App{centres: d.Centres, history: d.History, figures: d.Figures, rebuilds: d.Rebuilds,
-		live: adapters.NewProjections(adapters.Live), js: d.JS}
+		live: adapters.NewProjections(adapters.Live), js: d.JS, busKey: d.BusKey}
 }
 
 // Live writes the projections the service answers from.

@@ -318,12 +318,14 @@ func (r *replay) lane(ctx context.Context, svc string, start, end uint64, runs c
 		}
 		next = meta.Sequence.Stream + 1
 		run.next = next
-		// What the live consumer dead-letters (not an envelope, or a MalformedError) is recorded
-		// nowhere here either.
+		// What the live consumer dead-letters (not published by the platform, not an envelope,
+		// or a MalformedError) is recorded nowhere here either.
 		mark := run.stmts.Len()
 		env := &commonv1.EventEnvelope{}
 		var malformed *MalformedError
-		if err := proto.Unmarshal(msg.Data(), env); err != nil {
+		if err := r.app.busKey.Verify(msg.Subject(), msg.Data(), msg.Headers()); err != nil {
+			run.skipped++
+		} else if err := proto.Unmarshal(msg.Data(), env); err != nil {
 			run.skipped++
 		} else if err := Project(r.p, sink, svc, env, msg.Data()); errors.As(err, &malformed) {
 			run.stmts.Forget(mark)

@@ -1,0 +1,167 @@
+package bus
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/nats-io/nats.go"
+)
+
+// HeaderEventMAC authenticates a message as published by the platform's relay: the HMAC-SHA256
+// of its subject and body under the platform's bus key, in base64. It is a keyed hash of what is
+// already on the bus, so it says nothing personal.
+const HeaderEventMAC = "Ft-Event-Mac"
+
+// KeySize is the length of a bus key in bytes.
+const KeySize = 32
+
+// Key is the platform's bus key: the secret the services share to authenticate the events they
+// publish on NATS. A consumer acts only on an event whose MAC verifies: anyone who can reach NATS
+// could otherwise publish a made-up event (a hold lifted, a case ended) and the services would act
+// on it, and the hash chain does not stop that, since anyone can compute a hash (review 18).
+//
+// It is one secret for the platform, not one per service: every consumer must verify the events
+// of every service it reads, so a per-service MAC key would be held by its consumers anyway. What
+// it keeps out is anyone who holds no service's configuration (decisions.md 149).
+//
+// A key may hold several secrets, oldest first: the newest signs, any of them verifies. The
+// streams keep every event since the start, signed with the secret of its day, and a rebuild
+// reads them all again; so a new secret is added to every service before it signs, and an old
+// one is kept while the streams hold events it signed.
+type Key struct {
+	secrets [][]byte
+}
+
+// NewKey makes a random bus key of one secret.
+func NewKey() Key {
+	b := make([]byte, KeySize)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on the platforms the services run on
+	}
+	return Key{secrets: [][]byte{b}}
+}
+
+// ParseKey reads a bus key from its text: one or more secrets, each 32 bytes in base64 (standard
+// or URL alphabet, padded or not), separated by commas or line breaks, oldest first.
+func ParseKey(text string) (Key, error) {
+	var k Key
+	for i, part := range strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' }) {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		b, err := decodeSecret(part)
+		if err != nil {
+			return Key{}, fmt.Errorf("secret %d: %w", i+1, err)
+		}
+		k.secrets = append(k.secrets, b)
+	}
+	if len(k.secrets) == 0 {
+		return Key{}, errors.New("a bus key is one or more secrets of 32 bytes in base64; none is given")
+	}
+	return k, nil
+}
+
+func decodeSecret(text string) ([]byte, error) {
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(text); err == nil {
+			if len(b) != KeySize {
+				return nil, fmt.Errorf("a bus key's secret is %d bytes, base64; this one is %d", KeySize, len(b))
+			}
+			return b, nil
+		}
+	}
+	return nil, errors.New("a bus key's secret is 32 bytes in base64; this is not base64")
+}
+
+// ReadKeyFile reads a bus key from a file holding its text (ParseKey).
+func ReadKeyFile(path string) (Key, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Key{}, fmt.Errorf("bus key: %w", err)
+	}
+	k, err := ParseKey(string(b))
+	if err != nil {
+		return Key{}, fmt.Errorf("bus key %s: %w", path, err)
+	}
+	return k, nil
+}
+
+// String is the key's text, as ParseKey reads it.
+func (k Key) String() string {
+	parts := make([]string, len(k.secrets))
+	for i, b := range k.secrets {
+		parts[i] = base64.StdEncoding.EncodeToString(b)
+	}
+	return strings.Join(parts, ",")
+}
+
+// Valid says why the key cannot authenticate events, or nil.
+func (k Key) Valid() error {
+	if len(k.secrets) == 0 {
+		return errors.New("a bus key is required (BUS_KEY or BUS_KEY_FILE; familytime dev makes one)")
+	}
+	return nil
+}
+
+// mac is the HMAC-SHA256 of subject and body under secret: the subject is covered too, so a
+// message is not moved to another service's or centre's subject.
+func mac(secret []byte, subject string, body []byte) []byte {
+	h := hmac.New(sha256.New, secret)
+	h.Write([]byte(subject))
+	h.Write([]byte{0})
+	h.Write(body)
+	return h.Sum(nil)
+}
+
+// Sign puts the message's MAC, made with the newest secret, in its headers.
+func (k Key) Sign(msg *nats.Msg) {
+	if msg.Header == nil {
+		msg.Header = nats.Header{}
+	}
+	msg.Header[HeaderEventMAC] = []string{base64.StdEncoding.EncodeToString(mac(k.secrets[len(k.secrets)-1], msg.Subject, msg.Data))}
+}
+
+// ErrNotAuthenticated means a message on the bus does not carry the MAC of the platform's bus
+// key: it was not published by a relay of this platform, or was changed since.
+var ErrNotAuthenticated = errors.New("not published by the platform: the event's MAC does not verify under the bus key")
+
+// Verify says whether a message's subject and body carry a MAC made with one of the key's
+// secrets, the newest tried first (ErrNotAuthenticated if none).
+func (k Key) Verify(subject string, body []byte, header nats.Header) error {
+	got, err := base64.StdEncoding.DecodeString(header.Get(HeaderEventMAC))
+	if err != nil || len(got) != sha256.Size {
+		return ErrNotAuthenticated
+	}
+	for i := len(k.secrets) - 1; i >= 0; i-- {
+		if hmac.Equal(got, mac(k.secrets[i], subject, body)) {
+			return nil
+		}
+	}
+	return ErrNotAuthenticated
+}
+
+// LoadOrCreateKeyFile reads the bus key in path, first writing a new one there (0600) if the
+// file does not exist: the dev platform's key, kept with its data so a restart keeps it.
+func LoadOrCreateKeyFile(path string) (Key, error) {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if err != nil {
+			return Key{}, fmt.Errorf("bus key: %w", err)
+		}
+		_, err = f.WriteString(NewKey().String() + "\n")
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return Key{}, fmt.Errorf("bus key: %w", err)
+		}
+	}
+	return ReadKeyFile(path)
+}

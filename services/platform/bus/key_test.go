@@ -1,0 +1,38 @@
+package bus_test
+
+import (
+	"testing"
+
+	"github.com/nats-io/nats.go"
+	"github.com/stretchr/testify/require"
+
+	"github.com/familytime/familytime/services/platform/bus"
+)
+
+// A message verifies under the key that signed it, and under a key that keeps that secret while
+// a newer one signs (rotation: the streams keep events signed before it); not when its body or
+// subject changed, nor under a key without the secret.
+func TestABusKeyVerifiesWhatItsSecretsSigned(t *testing.T) {
+	old := bus.NewKey()
+	msg := nats.NewMsg("ft.safeguarding.national.HoldLifted")
+	msg.Data = []byte("envelope")
+	old.Sign(msg)
+	require.NoError(t, old.Verify(msg.Subject, msg.Data, msg.Header))
+
+	rotated, err := bus.ParseKey(old.String() + "\n" + bus.NewKey().String())
+	require.NoError(t, err)
+	require.NoError(t, rotated.Verify(msg.Subject, msg.Data, msg.Header), "an event signed before the rotation still verifies")
+	fresh := nats.NewMsg(msg.Subject)
+	fresh.Data = msg.Data
+	rotated.Sign(fresh)
+	require.NotEqual(t, msg.Header.Get(bus.HeaderEventMAC), fresh.Header.Get(bus.HeaderEventMAC), "the newest secret signs")
+	require.ErrorIs(t, old.Verify(fresh.Subject, fresh.Data, fresh.Header), bus.ErrNotAuthenticated)
+
+	require.ErrorIs(t, old.Verify(msg.Subject, []byte("envelopf"), msg.Header), bus.ErrNotAuthenticated, "another body")
+	require.ErrorIs(t, old.Verify("ft.referral.national.CaseEnded", msg.Data, msg.Header), bus.ErrNotAuthenticated, "another subject")
+	require.ErrorIs(t, old.Verify(msg.Subject, msg.Data, nats.Header{}), bus.ErrNotAuthenticated, "no MAC")
+	require.ErrorIs(t, bus.NewKey().Verify(msg.Subject, msg.Data, msg.Header), bus.ErrNotAuthenticated, "another key")
+
+	_, err = bus.ParseKey(old.String() + ",c2hvcnQ=")
+	require.ErrorContains(t, err, "secret 2")
+}

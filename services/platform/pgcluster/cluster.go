@@ -1,6 +1,11 @@
 // Package pgcluster starts a private PostgreSQL cluster from the server binaries installed on the
 // machine. The dev server uses it when DATABASE_URL is not set, and the test kit uses it when no
 // server answers, so that a fresh machine with PostgreSQL installed but not running still works.
+//
+// The server is a child of the process that starts it and lives no longer than that process
+// (Linux): a dev server killed with kill -9 does not leave it running. A server that was left
+// running on the same data all the same (by an older build, which started it through pg_ctl, or
+// one still shutting down) is stopped by the next Start, which then starts as usual.
 package pgcluster
 
 import (
@@ -14,6 +19,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -60,6 +66,9 @@ type Cluster struct {
 	port     int
 	bindir   string
 	cred     *syscall.Credential
+	leftover int
+	exited   chan struct{} // closed when the server process has exited
+	exitErr  error         // how it exited, once exited is closed
 }
 
 // URL is the superuser connection string for the named database.
@@ -74,6 +83,10 @@ func (c *Cluster) Port() int { return c.port }
 // that this one started empty), or "".
 func (c *Cluster) Orphaned() string { return c.orphaned }
 
+// Leftover is the PID of a server that an earlier start left running on this cluster's data (its
+// process was killed and could not stop it), which Start stopped before starting this one, or 0.
+func (c *Cluster) Leftover() int { return c.leftover }
+
 // Dir is the folder that holds the cluster: Options.Dir, or RelocatedDir(Options.Dir) when the
 // cluster was relocated.
 func (c *Cluster) Dir() string { return c.dir }
@@ -81,6 +94,11 @@ func (c *Cluster) Dir() string { return c.dir }
 // Start initialises the cluster in opts.Dir if it has no data yet, and starts the server.
 // initdb refuses to run as root, so as root the cluster runs as the unprivileged user "nobody"
 // (and, with opts.Relocate, in RelocatedDir when that user cannot reach opts.Dir).
+//
+// The folder belongs to the caller (the dev server holds a lock on its data folder): a server
+// already running on its data was left behind by an earlier start, and is stopped first
+// (Cluster.Leftover, and a line in server.log). The server is stopped by Stop, or when the process
+// that started it exits.
 func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	bindir, err := FindBinaries()
 	if err != nil {
@@ -132,17 +150,165 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 			return nil, err
 		}
 	}
-	serverOpts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c max_connections=200", c.port, c.dir)
-	if !opts.Durable {
-		serverOpts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+	if c.leftover, err = c.stopLeftover(ctx, data); err != nil {
+		return nil, err
 	}
-	logFile := filepath.Join(c.dir, "server.log")
-	out, err := c.command(ctx, "pg_ctl", "start", "-D", data, "-w", "-t", "60", "-l", logFile, "-o", serverOpts).CombinedOutput()
-	if err != nil {
-		log, _ := os.ReadFile(logFile)
-		return nil, fmt.Errorf("start PostgreSQL on port %d: %w: %s %s", c.port, err, lastLines(out), lastLines(log))
+	if err := c.startServer(ctx, data, opts.Durable); err != nil {
+		return nil, err
 	}
 	return c, nil
+}
+
+// startTimeout is how long a start waits for the server to accept connections, as pg_ctl -t 60
+// did: crash recovery after an immediate stop can take a while.
+const startTimeout = 60 * time.Second
+
+// startServer runs postgres itself, not through pg_ctl start: pg_ctl daemonises the server, which
+// then outlived a dev server killed with kill -9 and blocked the next start on the same data. The
+// server is this process's child, in a session of its own (Ctrl-C in a terminal reaches only the
+// caller, which stops it in order, as with pg_ctl), and gets SIGINT, PostgreSQL's fast shutdown,
+// when this process dies (Pdeathsig). It is ready when postmaster.pid says so, as pg_ctl -w waits.
+func (c *Cluster) startServer(ctx context.Context, data string, durable bool) error {
+	args := []string{"-D", data, "-p", strconv.Itoa(c.port), "-k", c.dir,
+		"-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"}
+	if !durable {
+		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+	}
+	logPath := filepath.Join(c.dir, "server.log")
+	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("server log %s: %w", logPath, err)
+	}
+	defer logFile.Close() // the server has its own descriptor
+	if c.cred != nil {
+		if err := logFile.Chown(int(c.cred.Uid), int(c.cred.Gid)); err != nil {
+			return fmt.Errorf("server log %s: %w", logPath, err)
+		}
+	}
+	failed := func(err error) error {
+		log, _ := os.ReadFile(logPath)
+		return fmt.Errorf("start PostgreSQL on port %d: %w: %s", c.port, err, lastLines(log))
+	}
+
+	cmd := exec.Command(filepath.Join(c.bindir, "postgres"), args...)
+	cmd.Dir, cmd.Env = c.dir, c.env()
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	// Pdeathsig is set after the switch to c.cred, so the change of user does not clear it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: c.cred, Setsid: true, Pdeathsig: syscall.SIGINT}
+	c.exited = make(chan struct{})
+	started := make(chan error, 1)
+	go func() {
+		// Pdeathsig follows the thread that started the child, not the process: this goroutine
+		// keeps its thread until the server has exited (Wait holds it anyway).
+		runtime.LockOSThread()
+		if err := cmd.Start(); err != nil {
+			started <- err
+			return
+		}
+		started <- nil
+		c.exitErr = cmd.Wait()
+		close(c.exited)
+	}()
+	if err := <-started; err != nil {
+		return failed(err)
+	}
+
+	deadline := time.NewTimer(startTimeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for !serverReady(filepath.Join(data, "postmaster.pid"), cmd.Process.Pid) {
+		var why error
+		select {
+		case <-tick.C:
+			continue
+		case <-c.exited:
+			return failed(fmt.Errorf("the server exited (%v)", c.exitErr))
+		case <-ctx.Done():
+			why = ctx.Err()
+		case <-deadline.C:
+			why = fmt.Errorf("not ready within %s", startTimeout)
+		}
+		// Immediate shutdown, then kill: a server that did not come up is not left behind.
+		_ = cmd.Process.Signal(syscall.SIGQUIT)
+		select {
+		case <-c.exited:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-c.exited
+		}
+		return failed(why)
+	}
+	return nil
+}
+
+// serverReady reports whether postmaster.pid is the server pid's and says it accepts connections.
+func serverReady(pidFile string, pid int) bool {
+	b, err := os.ReadFile(pidFile)
+	if err != nil {
+		return false
+	}
+	lines := strings.Split(string(b), "\n")
+	return len(lines) >= 8 && strings.TrimSpace(lines[0]) == strconv.Itoa(pid) && strings.TrimSpace(lines[7]) == "ready"
+}
+
+// stopLeftover stops a server left running on data by an earlier start whose process was killed
+// (kill -9 of the dev server's process group did not reach a server that pg_ctl had daemonised):
+// postmaster.pid names it, and the process with that PID runs the postgres binary in data (the
+// server's working folder is its data directory). A process that merely reuses the PID is never
+// touched, and a postmaster.pid whose process is gone is left to PostgreSQL, which replaces it.
+// It stops the server as pg_ctl stop does, fast and else immediate, and returns its PID, or 0.
+func (c *Cluster) stopLeftover(ctx context.Context, data string) (int, error) {
+	pid := runningServer(data)
+	if pid == 0 {
+		return 0, nil
+	}
+	var tried []string
+	for _, mode := range []string{"fast", "immediate"} {
+		out, err := c.command(ctx, "pg_ctl", "stop", "-D", data, "-m", mode, "-w", "-t", "30").CombinedOutput()
+		// pg_ctl also fails when the server finished a shutdown of its own (the dev server's
+		// death stops it too) between the check above and the stop: gone is gone.
+		if err == nil || runningServer(data) != pid {
+			note := fmt.Sprintf("%s pgcluster: stopped PostgreSQL (PID %d, pg_ctl stop -m %s), left running on %s by an earlier start, before starting it again\n",
+				time.Now().UTC().Format(time.RFC3339), pid, mode, data)
+			if f, err := os.OpenFile(filepath.Join(c.dir, "server.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600); err == nil {
+				_, _ = f.WriteString(note)
+				_ = f.Close()
+			}
+			return pid, nil
+		}
+		tried = append(tried, fmt.Sprintf("-m %s: %v: %s", mode, err, lastLines(out)))
+	}
+	return 0, fmt.Errorf("PostgreSQL (PID %d) left running on %s by an earlier start would not stop (%s): stop it (kill %d) and start again",
+		pid, data, strings.Join(tried, "; "), pid)
+}
+
+// runningServer is the PID in data's postmaster.pid if that process is a postgres running in
+// data, or 0 (no postmaster.pid, its process is gone, or the PID now belongs to another process).
+func runningServer(data string) int {
+	b, err := os.ReadFile(filepath.Join(data, "postmaster.pid"))
+	if err != nil {
+		return 0
+	}
+	first, _, _ := strings.Cut(string(b), "\n")
+	pid, err := strconv.Atoi(strings.TrimSpace(first))
+	if err != nil || pid <= 0 || pid == os.Getpid() {
+		return 0
+	}
+	proc := filepath.Join("/proc", strconv.Itoa(pid))
+	exe, err := os.Readlink(filepath.Join(proc, "exe"))
+	if err != nil || filepath.Base(strings.TrimSuffix(exe, " (deleted)")) != "postgres" {
+		return 0
+	}
+	cwd, err := os.Stat(filepath.Join(proc, "cwd"))
+	if err != nil {
+		return 0
+	}
+	dataInfo, err := os.Stat(data)
+	if err != nil || !os.SameFile(cwd, dataInfo) {
+		return 0
+	}
+	return pid
 }
 
 // Stop shuts the server down, waiting for it to finish.
@@ -150,6 +316,13 @@ func (c *Cluster) Stop(ctx context.Context) error {
 	out, err := c.command(ctx, "pg_ctl", "stop", "-D", filepath.Join(c.dir, "data"), "-m", "fast", "-w").CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("stop PostgreSQL: %w: %s", err, lastLines(out))
+	}
+	if c.exited != nil {
+		select {
+		case <-c.exited:
+		case <-ctx.Done():
+			return fmt.Errorf("stop PostgreSQL: %w", ctx.Err())
+		}
 	}
 	return nil
 }
@@ -185,14 +358,16 @@ func FindBinaries() (string, error) {
 
 func (c *Cluster) command(ctx context.Context, name string, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, filepath.Join(c.bindir, name), args...)
-	cmd.Dir = c.dir
-	// The server must outlive a cancelled start context only through pg_ctl's own detach; keep
-	// the environment small so a caller's PG* variables do not redirect the tools.
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "LANG=C", "LC_ALL=C", "HOME=" + c.dir}
+	cmd.Dir, cmd.Env = c.dir, c.env()
 	if c.cred != nil {
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: c.cred}
 	}
 	return cmd
+}
+
+// env is kept small so that a caller's PG* variables do not redirect the tools or the server.
+func (c *Cluster) env() []string {
+	return []string{"PATH=" + os.Getenv("PATH"), "LANG=C", "LC_ALL=C", "HOME=" + c.dir}
 }
 
 func unprivileged() (*syscall.Credential, error) {

@@ -63,6 +63,9 @@ A second start with the same --data reuses the data. The addresses are printed a
 				fmt.Fprintf(cmd.ErrOrStderr(), "PostgreSQL runs as the user \"nobody\", who cannot reach %s: its data is kept in %s\n",
 					p.Info.DataDir, p.Info.PostgresDir)
 			}
+			if pid := p.LeftoverPostgres(); pid != 0 {
+				fmt.Fprintf(cmd.ErrOrStderr(), "A private PostgreSQL (PID %d) left running on this data folder by a dev server that was killed was stopped first.\n", pid)
+			}
 			if aside := p.OrphanedPostgres(); aside != "" {
 				fmt.Fprintf(cmd.ErrOrStderr(), "The cluster there belonged to a deleted data folder of the same path: it was moved to %s (remove it when it is not needed) and this one starts empty.\n", aside)
 			}

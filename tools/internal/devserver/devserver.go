@@ -116,6 +116,8 @@ type Info struct {
 	KeyStores map[string]string `json:"key_stores"`
 	// KEKDir holds the dev key-encryption keys, one 0600 *.kek file each, the last the newest.
 	KEKDir string `json:"kek_dir"`
+	// BusKeyFile holds the platform's bus key (0600), which authenticates the events on NATS.
+	BusKeyFile string `json:"bus_key_file"`
 	// AdminToken is a ready-to-use token with the admin role, valid for 30 days.
 	AdminToken string `json:"admin_token"`
 	// MetricsURL serves Prometheus metrics of every service; with --processes, of the dev
@@ -151,6 +153,7 @@ type Platform struct {
 	clock     *clock.Simulated
 	running   []*host.Running
 	keks      *seal.KeyRing
+	busKey    bus.Key
 	rewraps   []func()
 	procs     []*serviceProcess
 	failed    chan error
@@ -206,6 +209,10 @@ func Start(ctx context.Context, cfg Config) (p *Platform, err error) {
 	}
 	p.Info.KEKDir = KEKDir(dir)
 	if p.keks, err = seal.LoadOrCreateKEKDir(p.Info.KEKDir); err != nil {
+		return p, err
+	}
+	p.Info.BusKeyFile = BusKeyFile(dir)
+	if p.busKey, err = bus.LoadOrCreateKeyFile(p.Info.BusKeyFile); err != nil {
 		return p, err
 	}
 	if err := p.provisionStreams(ctx); err != nil {
@@ -296,7 +303,7 @@ func (p *Platform) startInProcess(ctx context.Context, key ed25519.PrivateKey, v
 		if err != nil {
 			return err
 		}
-		svc, err := c.build(serviceDeps(c.name, pool, p.nc, log, sealer, now, key))
+		svc, err := c.build(serviceDeps(c.name, pool, p.nc, p.busKey, log, sealer, now, key))
 		if err != nil {
 			return fmt.Errorf("build %s: %w", c.name, err)
 		}
@@ -319,12 +326,16 @@ func (p *Platform) startInProcess(ctx context.Context, key ed25519.PrivateKey, v
 }
 
 // serviceDeps is how the dev platform builds a service, in its own process or in this one: the
-// dev streams, the dev signing key for its calls to other services, and the platform's clock.
-func serviceDeps(name string, pool *pgxpool.Pool, nc *nats.Conn, log *slog.Logger, sealer *seal.Sealer, now clock.Clock,
+// dev streams and bus key, the dev signing key for its calls to other services, and the
+// platform's clock.
+func serviceDeps(name string, pool *pgxpool.Pool, nc *nats.Conn, busKey bus.Key, log *slog.Logger, sealer *seal.Sealer, now clock.Clock,
 	key ed25519.PrivateKey) host.Deps {
-	return host.Deps{Pool: pool, NATS: nc, Logger: log, Streams: devStreams, Sealer: sealer, Clock: now,
+	return host.Deps{Pool: pool, NATS: nc, BusKey: busKey, Logger: log, Streams: devStreams, Sealer: sealer, Clock: now,
 		ServiceCredentials: &auth.SigningCredentials{Key: key, Options: auth.ServiceMintOptions(Issuer, Audience, name)}}
 }
+
+// BusKeyFile is where the dev platform keeps its bus key.
+func BusKeyFile(dataDir string) string { return filepath.Join(dataDir, "bus.key") }
 
 // DevKeyFile is where the dev platform keeps the key that signs dev tokens.
 func DevKeyFile(dataDir string) string { return filepath.Join(dataDir, "dev-signing-key.pem") }
@@ -532,6 +543,15 @@ func masked(dsn string) (string, error) {
 		return "", errors.New("DATABASE_URL is not a valid URL (expected postgres://user@host:port/database)")
 	}
 	return host.Redact(dsn), nil
+}
+
+// LeftoverPostgres is the PID of a private PostgreSQL an earlier dev server left running on this
+// data folder (it was killed), which the start stopped first (pgcluster.Cluster.Leftover), or 0.
+func (p *Platform) LeftoverPostgres() int {
+	if p.cluster == nil {
+		return 0
+	}
+	return p.cluster.Leftover()
 }
 
 // OrphanedPostgres is where the start moved the relocated PostgreSQL cluster of a deleted data

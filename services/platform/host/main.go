@@ -21,6 +21,7 @@ import (
 
 	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/bus"
+	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/migrate"
 	"github.com/familytime/familytime/services/platform/pgpool"
 	"github.com/familytime/familytime/services/platform/seal"
@@ -72,6 +73,9 @@ type Config struct {
 	// key being rotated lists its secrets oldest first, by commas or lines: the newest signs.
 	BusKeyFile string
 	BusKey     string
+	// VerifyEvery is how often the service checks its whole event log against its hash chains
+	// (VERIFY_EVERY, default 24h; 0 never), the first time 10 minutes after it starts (VerifyLog).
+	VerifyEvery time.Duration
 	// envErr is why an environment variable could not be read as its flag's type.
 	envErr error
 }
@@ -102,9 +106,10 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.KEKPrimary, "kek-primary", env("KEK_PRIMARY", ""), "id of the KEK that wraps new keys; default the newest (env KEK_PRIMARY)")
 	fs.StringVar(&c.BusKeyFile, "bus-key-file", env("BUS_KEY_FILE", ""), "file with the platform's bus key (32 bytes, base64; secrets being rotated one a line, oldest first), which authenticates events on NATS (env BUS_KEY_FILE)")
 	fs.StringVar(&c.BusKey, "bus-key", env("BUS_KEY", ""), "the platform's bus key itself, instead of -bus-key-file (env BUS_KEY)")
+	fs.DurationVar(&c.VerifyEvery, "verify-every", 24*time.Hour, "how often to check the whole event log against its hash chains, the first time 10m after start; 0 never (env VERIFY_EVERY)")
 	fs.IntVar(&c.NATSReplicas, "nats-replicas", 3, "replicas of the streams the service creates, 1 to 5; an existing stream's are never lowered (env NATS_REPLICAS)")
 	fs.DurationVar(&c.NATSDuplicates, "nats-duplicates", bus.DefaultDuplicates, "the streams' dedupe window; an operator's longer one is kept (env NATS_DUPLICATES)")
-	for _, f := range [][2]string{{"nats-replicas", "NATS_REPLICAS"}, {"nats-duplicates", "NATS_DUPLICATES"}} {
+	for _, f := range [][2]string{{"nats-replicas", "NATS_REPLICAS"}, {"nats-duplicates", "NATS_DUPLICATES"}, {"verify-every", "VERIFY_EVERY"}} {
 		if v := os.Getenv(f[1]); v != "" {
 			if err := fs.Set(f[0], v); err != nil {
 				c.envErr = errors.Join(c.envErr, fmt.Errorf("%s=%q is not a valid -%s: %w", f[1], v, f[0], err))
@@ -125,7 +130,7 @@ func (c Config) Print(w io.Writer) {
 		{"service-token-file", c.ServiceTokenFile},
 		{"keystore-url", Redact(c.KeystoreURL)}, {"keystore-migrate-url", Redact(c.KeystoreMigrateURL)},
 		{"kek-dir", c.KEKDir}, {"keks", maskKEKs(c.KEKs)}, {"kek-primary", c.KEKPrimary},
-		{"bus-key-file", c.BusKeyFile}, {"bus-key", maskSecret(c.BusKey)},
+		{"bus-key-file", c.BusKeyFile}, {"bus-key", maskSecret(c.BusKey)}, {"verify-every", c.VerifyEvery.String()},
 	} {
 		fmt.Fprintf(tw, "  %s\t%s\n", kv[0], kv[1])
 	}
@@ -277,6 +282,9 @@ func Main(ctx context.Context, args []string, service string, sets []migrate.Set
 	if err != nil {
 		return err
 	}
+	if cfg.VerifyEvery < 0 {
+		return fmt.Errorf("verify-every (VERIFY_EVERY) must be a duration such as 24h, or 0 never to check the log, not %s", cfg.VerifyEvery)
+	}
 	cfg.Print(os.Stderr)
 
 	tel, err := telemetry.Setup(ctx, telemetry.Config{ServiceName: service, AdminAddr: cfg.AdminAddr})
@@ -314,6 +322,11 @@ func Main(ctx context.Context, args []string, service string, sets []migrate.Set
 		return err
 	}
 	deps := Deps{Pool: pool, NATS: nc, BusKey: busKey, Logger: log, Streams: streams}
+	if cfg.VerifyEvery > 0 {
+		if err := VerifyLog(ctx, eventstore.New(pool), 10*time.Minute, cfg.VerifyEvery, log); err != nil {
+			return err
+		}
+	}
 	sealer, keyPool, err := openKeyStore(ctx, cfg)
 	if err != nil {
 		return err

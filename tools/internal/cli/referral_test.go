@@ -479,6 +479,14 @@ func TestReferralPathOnTheDevPlatform(t *testing.T) {
 // startDevPlatform runs a dev platform on a fresh database and returns its data folder.
 func startDevPlatform(t *testing.T) string {
 	t.Helper()
+	dir, _ := startDevPlatformOn(t)
+	return dir
+}
+
+// startDevPlatformOn is startDevPlatform, with the test database whose owner (a superuser)
+// created the platform's databases, named by its name and "_<service>".
+func startDevPlatformOn(t *testing.T) (string, *testkit.Database) {
+	t.Helper()
 	dir := t.TempDir()
 	db := testkit.Postgres(t)
 	prefix := db.Name + "_"
@@ -496,7 +504,7 @@ func startDevPlatform(t *testing.T) string {
 			}
 		}
 	})
-	return dir
+	return dir, db
 }
 
 func personIn(t *testing.T, r *referralv1.Referral, role referralv1.AdultRole) string {

@@ -35,7 +35,7 @@ running platform. Start with:
 		newSafeguardingCommand(), newAuditCommand())
 	root.AddCommand(newScheduleCommand(), newStaffCommand())
 	root.AddCommand(newSimulateCommand())
-	root.AddCommand(newHistoryCommand(), newReturnCommand(), newReportingCommand())
+	root.AddCommand(newHistoryCommand(), newReturnCommand(), newReportingCommand(), newVerifyCommand())
 	return root
 }
 

@@ -1,0 +1,61 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+)
+
+// familytime verify checks each service's own event log against its hash chains (review 18: a
+// superuser changed a screening's rating and deleted a hold's event, and nothing ever said so).
+func TestVerifyFindsTheLogChangedBehindTheServicesBacks(t *testing.T) {
+	_, err := run(t, "verify", "--data", t.TempDir())
+	require.ErrorContains(t, err, "no running familytime dev found")
+	dir, db := startDevPlatformOn(t)
+	data := []string{"--data", dir}
+	_, err = run(t, append([]string{"verify", "--service", "billing"}, data...)...)
+	require.ErrorContains(t, err, `--service "billing" is not one of referral, reporting, safeguarding, scheduling`)
+	for _, name := range []string{"Riverside Family Time Centre", "Hillside Family Time Centre"} {
+		_, err = run(t, append([]string{"centre", "register", "--name", name, "--region", "north-west", "--service", "supported", "--status", "accredited", "--accredited-on", "2025-03-01"}, data...)...)
+		require.NoError(t, err)
+	}
+
+	out, err := run(t, append([]string{"verify"}, data...)...)
+	require.NoError(t, err)
+	require.Regexp(t, `scheduling: \d+ events in \d+ streams: every chain intact`, out)
+	require.Contains(t, out, "referral: ")
+
+	// A superuser gets past the append-only trigger; the chain still tells.
+	owner, err := url.Parse(db.OwnerURL)
+	require.NoError(t, err)
+	owner.Path = "/" + db.Name + "_scheduling"
+	conn, err := pgx.Connect(context.Background(), owner.String())
+	require.NoError(t, err)
+	defer conn.Close(context.Background())
+	_, err = conn.Exec(t.Context(), `SET session_replication_role = replica`)
+	require.NoError(t, err)
+	var stream string
+	require.NoError(t, conn.QueryRow(t.Context(), `UPDATE events SET payload = payload || '\x00'::bytea
+		WHERE position = (SELECT min(position) FROM events) RETURNING stream_id`).Scan(&stream))
+
+	out, err = run(t, append([]string{"verify", "--json"}, data...)...)
+	require.ErrorContains(t, err, "1 stream(s) broken")
+	var logs []verifiedLog
+	require.NoError(t, json.Unmarshal([]byte(out), &logs), out)
+	for _, v := range logs {
+		if v.Service != "scheduling" {
+			require.Empty(t, v.Broken, v.Service)
+			continue
+		}
+		require.Equal(t, []brokenStream{{Stream: stream, Version: 1, Reason: "stored event does not match its hash"}}, v.Broken)
+	}
+	out, err = run(t, append([]string{"verify", "--service", "scheduling"}, data...)...)
+	require.Error(t, err)
+	require.Contains(t, out, "scheduling: ")
+	require.Contains(t, out, "1 stream(s) BROKEN")
+	require.NotContains(t, out, "referral: ", "only the service asked for")
+}

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -10,8 +12,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/spf13/cobra"
+	"google.golang.org/protobuf/proto"
 
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	"github.com/familytime/familytime/services/platform/bus"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/pgpool"
 )
@@ -22,6 +30,10 @@ type verifiedLog struct {
 	Events  int64          `json:"events"`
 	Streams int64          `json:"streams"`
 	Broken  []brokenStream `json:"broken"`
+	// Published counts the events of the service's JetStream stream compared with the log (the
+	// dev platform's publishing services); Foreign those in it the platform did not publish.
+	Published int64 `json:"published,omitempty"`
+	Foreign   int64 `json:"foreign,omitempty"`
 }
 
 // brokenStream is a stream's first broken version, and why.
@@ -46,11 +58,15 @@ from the one before and from the event's stored bytes, and no version may be mis
 the first broken version of each stream it finds, and why ("stored event does not match its hash",
 "previous hash does not match", "version is missing"), and exits with status 1 when it finds any.
 
+On the dev platform it also compares each log with the service's stream on NATS: every event the
+platform published (its bus MAC verifies) must be in the log as it was published. That finds what
+the chains cannot, a stream's last events or a whole stream deleted ("published to the bus but
+not in the log"). Messages on the subjects that the platform did not publish are counted.
+
 A finding means the database was changed behind the service's back (the append-only trigger stops
 the services' own role, not a superuser): treat it as a security incident, keep the evidence, and
-restore the stream's events from backup (docs/runbook.md, "Verifying the log"). Deleting a
-stream's last events, or a whole stream, leaves a chain that is still whole: verify cannot see
-that. familytime history --verify checks reporting's copy of one family's events instead.
+restore the stream's events from backup (docs/runbook.md, "Verifying the log"). familytime
+history --verify checks reporting's copy of one family's events instead.
 
 On the dev platform it reads the databases named in <data>/dev.json; --database-url checks one
 database (as a role that may read its events), named by the first --service.`,
@@ -59,13 +75,16 @@ database (as a role that may read its events), named by the first --service.`,
   familytime verify --service referral --database-url "$REFERRAL_DATABASE_URL"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			targets, err := verifyTargets(dataDir, databaseURL, services)
+			targets, copies, err := verifyTargets(dataDir, databaseURL, services)
 			if err != nil {
 				return err
 			}
+			if copies != nil {
+				defer copies.close()
+			}
 			var logs []verifiedLog
 			for _, svc := range slices.Sorted(maps.Keys(targets)) {
-				v, err := verifyLog(cmd.Context(), svc, targets[svc], cmd.ErrOrStderr())
+				v, err := verifyLog(cmd.Context(), svc, targets[svc], copies, cmd.ErrOrStderr())
 				if err != nil {
 					return err
 				}
@@ -96,23 +115,33 @@ database (as a role that may read its events), named by the first --service.`,
 	return cmd
 }
 
-// verifyTargets are the databases to check, by service.
-func verifyTargets(dataDir, databaseURL string, services []string) (map[string]string, error) {
+// busCopies are the services' JetStream streams, which the logs are compared with: every event a
+// relay published must be in its log, as it was published.
+type busCopies struct {
+	nc  *nats.Conn
+	js  jetstream.JetStream
+	key bus.Key
+}
+
+func (b *busCopies) close() { b.nc.Close() }
+
+// verifyTargets are the databases to check, by service, and on the dev platform its bus.
+func verifyTargets(dataDir, databaseURL string, services []string) (map[string]string, *busCopies, error) {
 	known := []string{"referral", "reporting", "safeguarding", "scheduling"}
 	for _, s := range services {
 		if !slices.Contains(known, s) {
-			return nil, fmt.Errorf("--service %q is not one of %s", s, strings.Join(known, ", "))
+			return nil, nil, fmt.Errorf("--service %q is not one of %s", s, strings.Join(known, ", "))
 		}
 	}
 	if databaseURL != "" {
 		if len(services) != 1 {
-			return nil, errors.New("--database-url checks one database: name its service with one --service")
+			return nil, nil, errors.New("--database-url checks one database: name its service with one --service")
 		}
-		return map[string]string{services[0]: databaseURL}, nil
+		return map[string]string{services[0]: databaseURL}, nil, nil
 	}
 	info, err := readDevInfo(dataDir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(services) == 0 {
 		services = known
@@ -124,13 +153,30 @@ func verifyTargets(dataDir, databaseURL string, services []string) (map[string]s
 		}
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("the running familytime dev in %s names no database for %s", dataDir, strings.Join(services, ", "))
+		return nil, nil, fmt.Errorf("the running familytime dev in %s names no database for %s", dataDir, strings.Join(services, ", "))
 	}
-	return out, nil
+	if info.BusKeyFile == "" {
+		return out, nil, nil // a dev platform from before the bus key
+	}
+	key, err := bus.ReadKeyFile(info.BusKeyFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	nc, err := nats.Connect(info.NATSURL, nats.Name("familytime-verify"))
+	if err != nil {
+		return nil, nil, fmt.Errorf("the dev platform's NATS: %w", err)
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		nc.Close()
+		return nil, nil, err
+	}
+	return out, &busCopies{nc: nc, js: js, key: key}, nil
 }
 
-// verifyLog checks one service's log, printing its progress on progress every 10,000 events.
-func verifyLog(ctx context.Context, service, url string, progress io.Writer) (verifiedLog, error) {
+// verifyLog checks one service's log, printing its progress on progress every 10,000 events, and
+// compares it with the service's stream on the bus when there is one.
+func verifyLog(ctx context.Context, service, url string, copies *busCopies, progress io.Writer) (verifiedLog, error) {
 	pool, err := pgpool.Open(ctx, url, 2)
 	if err != nil {
 		return verifiedLog{}, fmt.Errorf("%s database: %w", service, err)
@@ -154,7 +200,128 @@ func verifyLog(ctx context.Context, service, url string, progress io.Writer) (ve
 	for _, b := range broken {
 		v.Broken = append(v.Broken, brokenStream{Stream: b.Stream, Version: b.Version, Reason: b.Reason})
 	}
+	if copies != nil {
+		if err := copies.compare(ctx, service, pool, &v, progress); err != nil {
+			return verifiedLog{}, fmt.Errorf("%s: compare with the bus: %w", service, err)
+		}
+	}
 	return v, nil
+}
+
+// compareBatch is how many published events are looked up in the log at once.
+const compareBatch = 1000
+
+// compare reads the service's JetStream stream and looks each event the platform published (its
+// MAC verifies) up in the log: one that is not there, or not as published, names its stream in
+// v.Broken. This sees what the chains cannot: a stream's last events deleted, or a whole stream
+// (review 18 deleted a hold's only event). A service without a stream (reporting) has nothing to
+// compare; a message the platform did not publish is counted in v.Foreign (consumers
+// dead-letter it).
+func (b *busCopies) compare(ctx context.Context, service string, pool *pgxpool.Pool, v *verifiedLog, progress io.Writer) error {
+	stream, err := b.js.Stream(ctx, bus.StreamName(service))
+	if errors.Is(err, jetstream.ErrStreamNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	info, err := stream.Info(ctx)
+	if err != nil {
+		return err
+	}
+	if info.State.Msgs == 0 {
+		return nil
+	}
+	cons, err := b.js.OrderedConsumer(ctx, bus.StreamName(service), jetstream.OrderedConsumerConfig{})
+	if err != nil {
+		return err
+	}
+	it, err := cons.Messages()
+	if err != nil {
+		return err
+	}
+	defer it.Stop()
+	stop := context.AfterFunc(ctx, it.Stop) // Next waits for no context
+	defer stop()
+	reported := map[string]bool{}
+	for _, x := range v.Broken {
+		reported[x.Stream] = true
+	}
+	var pending []*commonv1.EventEnvelope
+	flush := func() error {
+		if len(pending) == 0 {
+			return nil
+		}
+		ids := make([]string, len(pending))
+		for i, env := range pending {
+			ids[i] = env.GetEventId()
+		}
+		rows, err := pool.Query(ctx, `SELECT event_id::text, hash FROM events WHERE event_id = ANY($1::uuid[])`, ids)
+		if err != nil {
+			return err
+		}
+		logged := map[string][]byte{}
+		for rows.Next() {
+			var id string
+			var hash []byte
+			if err := rows.Scan(&id, &hash); err != nil {
+				rows.Close()
+				return err
+			}
+			logged[id] = hash
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, env := range pending {
+			hash, ok := logged[env.GetEventId()]
+			why := ""
+			switch {
+			case !ok:
+				why = "published to the bus but not in the log: deleted behind the service's back"
+			case !bytes.Equal(hash, env.GetHash()):
+				why = "not as published to the bus: changed behind the service's back"
+			}
+			if why != "" && !reported[env.GetStreamId()] {
+				reported[env.GetStreamId()] = true
+				v.Broken = append(v.Broken, brokenStream{Stream: env.GetStreamId(), Version: env.GetStreamVersion(), Reason: why})
+			}
+		}
+		pending = pending[:0]
+		return nil
+	}
+	began := time.Now()
+	for seq := uint64(0); seq < info.State.LastSeq; {
+		msg, err := it.Next()
+		if err != nil {
+			return cmp.Or(context.Cause(ctx), err)
+		}
+		meta, err := msg.Metadata()
+		if err != nil {
+			return err
+		}
+		seq = meta.Sequence.Stream
+		env := &commonv1.EventEnvelope{}
+		if b.key.Verify(msg.Subject(), msg.Data(), msg.Headers()) != nil || proto.Unmarshal(msg.Data(), env) != nil {
+			v.Foreign++
+			continue
+		}
+		v.Published++
+		if pending = append(pending, env); len(pending) == compareBatch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		if v.Published%10_000 == 0 {
+			rate := float64(v.Published) / max(time.Since(began).Seconds(), 0.001)
+			fmt.Fprintf(progress, "\r%s: %s of %d published events compared (%.0f/s)", service, bar(v.Published, int64(info.State.Msgs)), info.State.Msgs, rate)
+		}
+	}
+	if v.Published >= 10_000 {
+		fmt.Fprintln(progress)
+	}
+	return flush()
 }
 
 // bar is a progress bar of done out of total, with the count.
@@ -169,11 +336,18 @@ func bar(done, total int64) string {
 
 func printVerified(w io.Writer, logs []verifiedLog) {
 	for _, v := range logs {
+		compared := ""
+		if v.Published > 0 {
+			compared = fmt.Sprintf("; %d events published to the bus compared", v.Published)
+		}
+		if v.Foreign > 0 {
+			compared += fmt.Sprintf(" (and %d messages on its subjects not published by the platform: see docs/runbook.md, \"The bus key\")", v.Foreign)
+		}
 		if len(v.Broken) == 0 {
-			fmt.Fprintf(w, "%s: %d events in %d streams: every chain intact\n", v.Service, v.Events, v.Streams)
+			fmt.Fprintf(w, "%s: %d events in %d streams: every chain intact%s\n", v.Service, v.Events, v.Streams, compared)
 			continue
 		}
-		fmt.Fprintf(w, "%s: %d events in %d streams: %d stream(s) BROKEN\n", v.Service, v.Events, v.Streams, len(v.Broken))
+		fmt.Fprintf(w, "%s: %d events in %d streams%s: %d stream(s) BROKEN\n", v.Service, v.Events, v.Streams, compared, len(v.Broken))
 		for _, b := range v.Broken {
 			fmt.Fprintf(w, "  stream %s version %d: %s\n", b.Stream, b.Version, b.Reason)
 		}

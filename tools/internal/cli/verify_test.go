@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
@@ -24,9 +25,16 @@ func TestVerifyFindsTheLogChangedBehindTheServicesBacks(t *testing.T) {
 		require.NoError(t, err)
 	}
 
+	var logs []verifiedLog
+	require.Eventually(t, func() bool { // the relay has published the centres
+		out, err := run(t, append([]string{"verify", "--service", "scheduling", "--json"}, data...)...)
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal([]byte(out), &logs), out)
+		return logs[0].Published == logs[0].Events
+	}, 30*time.Second, 50*time.Millisecond)
 	out, err := run(t, append([]string{"verify"}, data...)...)
 	require.NoError(t, err)
-	require.Regexp(t, `scheduling: \d+ events in \d+ streams: every chain intact`, out)
+	require.Regexp(t, `scheduling: \d+ events in \d+ streams: every chain intact; \d+ events published to the bus compared`, out)
 	require.Contains(t, out, "referral: ")
 
 	// A superuser gets past the append-only trigger; the chain still tells.
@@ -38,24 +46,28 @@ func TestVerifyFindsTheLogChangedBehindTheServicesBacks(t *testing.T) {
 	defer conn.Close(context.Background())
 	_, err = conn.Exec(t.Context(), `SET session_replication_role = replica`)
 	require.NoError(t, err)
-	var stream string
+	var changed, deleted string
 	require.NoError(t, conn.QueryRow(t.Context(), `UPDATE events SET payload = payload || '\x00'::bytea
-		WHERE position = (SELECT min(position) FROM events) RETURNING stream_id`).Scan(&stream))
+		WHERE position = (SELECT min(position) FROM events) RETURNING stream_id`).Scan(&changed))
+	// A whole stream deleted leaves no chain to break: the bus's copy tells.
+	require.NoError(t, conn.QueryRow(t.Context(), `DELETE FROM events
+		WHERE stream_id = (SELECT stream_id FROM events WHERE stream_id LIKE 'centre-%' AND stream_id <> $1 ORDER BY position LIMIT 1)
+		RETURNING stream_id`, changed).Scan(&deleted))
 
 	out, err = run(t, append([]string{"verify", "--json"}, data...)...)
-	require.ErrorContains(t, err, "1 stream(s) broken")
-	var logs []verifiedLog
+	require.ErrorContains(t, err, "2 stream(s) broken")
 	require.NoError(t, json.Unmarshal([]byte(out), &logs), out)
 	for _, v := range logs {
 		if v.Service != "scheduling" {
 			require.Empty(t, v.Broken, v.Service)
 			continue
 		}
-		require.Equal(t, []brokenStream{{Stream: stream, Version: 1, Reason: "stored event does not match its hash"}}, v.Broken)
+		require.Equal(t, []brokenStream{{Stream: changed, Version: 1, Reason: "stored event does not match its hash"},
+			{Stream: deleted, Version: 1, Reason: "published to the bus but not in the log: deleted behind the service's back"}}, v.Broken)
 	}
 	out, err = run(t, append([]string{"verify", "--service", "scheduling"}, data...)...)
 	require.Error(t, err)
 	require.Contains(t, out, "scheduling: ")
-	require.Contains(t, out, "1 stream(s) BROKEN")
+	require.Contains(t, out, "2 stream(s) BROKEN")
 	require.NotContains(t, out, "referral: ", "only the service asked for")
 }

@@ -50,7 +50,7 @@ func TestRunServesAndStopsGracefully(t *testing.T) {
 		done <- run(ctx, []string{"-database-url", db.RuntimeURL, "-migrate-database-url", db.OwnerURL,
 			"-keystore-url", keys.RuntimeURL, "-keystore-migrate-url", keys.OwnerURL, "-kek-dir", kekDir,
 			"-nats-url", nats.URL(), "-nats-replicas", "1", "-grpc-addr", addr, "-admin-addr", "127.0.0.1:0",
-			"-auth-issuer", "https://id.test", "-auth-key-file", keyFile})
+			"-auth-issuer", "https://id.test", "-auth-key-file", keyFile, "-bus-key", testkit.BusKey.String()})
 	}()
 	centre := uuid.New()
 	token, err := auth.Mint(key, auth.MintOptions{Issuer: "https://id.test", Audience: "familytime",
@@ -91,6 +91,6 @@ func TestRunRefusesToStartWithoutAKeyStore(t *testing.T) {
 	require.NoError(t, os.WriteFile(keyFile, pub, 0o600))
 	err = run(t.Context(), []string{"-database-url", db.RuntimeURL, "-migrate-database-url", db.OwnerURL,
 		"-nats-url", nats.URL(), "-nats-replicas", "1", "-grpc-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0",
-		"-auth-issuer", "https://id.test", "-auth-key-file", keyFile})
+		"-auth-issuer", "https://id.test", "-auth-key-file", keyFile, "-bus-key", testkit.BusKey.String()})
 	require.ErrorContains(t, err, "needs a key store")
 }

@@ -48,7 +48,7 @@ func TestRunServesAndStopsGracefully(t *testing.T) {
 	go func() {
 		done <- run(ctx, []string{"-database-url", db.RuntimeURL, "-migrate-database-url", db.OwnerURL,
 			"-nats-url", nats.URL(), "-grpc-addr", addr, "-admin-addr", "127.0.0.1:0",
-			"-auth-issuer", "https://id.test", "-auth-key-file", keyFile})
+			"-auth-issuer", "https://id.test", "-auth-key-file", keyFile, "-bus-key", testkit.BusKey.String()})
 	}()
 
 	token, err := auth.Mint(key, auth.MintOptions{Issuer: "https://id.test", Audience: "familytime",

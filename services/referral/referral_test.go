@@ -191,6 +191,7 @@ func TestDomesticAbuseDeclinedAtASupportedOnlyCentre(t *testing.T) {
 	ctx := t.Context()
 	d := details(resident(), nonResident())
 	d.Risk.DomesticAbuse = true
+	d.CafcassInvolved = true // Cafcass refers the family (decision 148)
 	sub, err := c.SubmitReferral(ctx, submitRequest(centre, commonv1.ReferralSource_REFERRAL_SOURCE_CAFCASS, supported, d))
 	require.NoError(t, err)
 	refID := sub.GetReferral().GetReferralId()

@@ -14,8 +14,9 @@ import (
 )
 
 // Amend replaces the referral's details with corrected or updated ones. People keep their ids:
-// an adult or child given with an id must already be on the referral, one without is new. It
-// returns no event when nothing changes.
+// an adult or child given with an id must already be on the referral, one without is new. The
+// details follow a submission's rules, contradictions included (decision 148), against the
+// referral's source. It returns no event when nothing changes.
 //
 // A change to the risk answers after screening voids the screening (and any acceptance): the
 // referral goes back to received, because the centre decided on answers that no longer stand.
@@ -35,6 +36,8 @@ func (r *Referral) Amend(d Details, today time.Time, newID NewID) ([]proto.Messa
 		need = oneParent
 	}
 	d.validate(&v, "details.", need, today)
+	d.checkInvolvement(&v, "details.", r.source)
+	d.checkNamedOnce(&v, "details.", r.namedTwice)
 	r.checkIDs(&v, d)
 	r.keepPeople(&v, d)
 	if r.state != AwaitingSecondParty && r.state != Received {

@@ -267,6 +267,7 @@ func (d Details) validate(v *Invalid, prefix string, need parents, today time.Ti
 		if o.MadeOn.After(today) {
 			v.add(f+"made_on", "must not be in the future")
 		}
+		checkOrderDate(v, f+"made_on", o, today)
 		v.text(f+"description", o.Description, MaxTextLength, false)
 	}
 	for _, a := range d.Agencies {

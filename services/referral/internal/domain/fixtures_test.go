@@ -54,16 +54,17 @@ func details() domain.Details {
 	return domain.Details{
 		Adults: []domain.Adult{resident(), nonResident(), {Role: referralv1.AdultRole_ADULT_ROLE_NAMED_RELATIVE,
 			Name: "Gran Visiting", MayAttend: true, Relationship: "paternal grandmother"}},
-		Children:      []domain.Child{{Name: "Zoë Child", DateOfBirth: date(2019, 4, 2), Needs: "asthma inhaler"}},
-		CourtOrders:   []domain.CourtOrder{{Kind: referralv1.CourtOrderKind_COURT_ORDER_KIND_CHILD_ARRANGEMENTS, MadeOn: date(2026, 9, 1), Description: "Family Court case ZX12"}},
-		CourtInvolved: true,
-		Agencies:      []referralv1.Agency{referralv1.Agency_AGENCY_CAFCASS},
-		Reason:        "the parents separated and need a neutral place",
-		Availability:  "Saturday mornings",
-		Risk:          domain.Risk{OtherConcerns: true},
-		RiskNotes:     "worry about arguments at handover",
-		ConsentGiven:  true,
-		Referrer:      domain.Referrer{Name: "Sam Solicitor", Organisation: "Law & Co", Email: "sam@law.example"},
+		Children:        []domain.Child{{Name: "Zoë Child", DateOfBirth: date(2019, 4, 2), Needs: "asthma inhaler"}},
+		CourtOrders:     []domain.CourtOrder{{Kind: referralv1.CourtOrderKind_COURT_ORDER_KIND_CHILD_ARRANGEMENTS, MadeOn: date(2026, 9, 1), Description: "Family Court case ZX12"}},
+		CourtInvolved:   true,
+		CafcassInvolved: true, // Cafcass is among the agencies
+		Agencies:        []referralv1.Agency{referralv1.Agency_AGENCY_CAFCASS},
+		Reason:          "the parents separated and need a neutral place",
+		Availability:    "Saturday mornings",
+		Risk:            domain.Risk{OtherConcerns: true},
+		RiskNotes:       "worry about arguments at handover",
+		ConsentGiven:    true,
+		Referrer:        domain.Referrer{Name: "Sam Solicitor", Organisation: "Law & Co", Email: "sam@law.example"},
 	}
 }
 

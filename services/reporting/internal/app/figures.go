@@ -160,8 +160,14 @@ var measures = []measure{
 	dated(count("sessions_no_show", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim, session_date AS d FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state = 'no_show'`, "count(*)")),
 	dated(count("sessions_cancelled", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim, session_date AS d FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state = 'cancelled'`, "count(*)")),
 	dated(count("referrals_received", "source", sources, `SELECT centre_id, source AS dim, received_on AS d FROM reporting.referrals WHERE received_on BETWEEN $1 AND $2`, "count(*)")),
-	dated(count("referrals_court_involved", "", nil, `SELECT centre_id, received_on AS d FROM reporting.referrals WHERE received_on BETWEEN $1 AND $2 AND court_involved`, "count(*)")),
-	dated(count("referrals_cafcass_involved", "", nil, `SELECT centre_id, received_on AS d FROM reporting.referrals WHERE received_on BETWEEN $1 AND $2 AND cafcass_involved`, "count(*)")),
+	// Involvement as safeguarding reads it (decisions 140 and 148): the referral says so, or comes
+	// from a court (Cafcass). Referral refuses one that says otherwise since decision 148; one
+	// received before it is counted by its source too. A court order, or Cafcass among the other
+	// agencies, is not in reporting's rows: referral has required the flag with either since.
+	dated(count("referrals_court_involved", "", nil, `SELECT centre_id, received_on AS d FROM reporting.referrals WHERE received_on BETWEEN $1 AND $2
+		AND (court_involved OR source = `+strconv.Itoa(int(commonv1.ReferralSource_REFERRAL_SOURCE_COURT))+`)`, "count(*)")),
+	dated(count("referrals_cafcass_involved", "", nil, `SELECT centre_id, received_on AS d FROM reporting.referrals WHERE received_on BETWEEN $1 AND $2
+		AND (cafcass_involved OR source = `+strconv.Itoa(int(commonv1.ReferralSource_REFERRAL_SOURCE_CAFCASS))+`)`, "count(*)")),
 	dated(count("referrals_accepted", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim, accepted_on AS d FROM reporting.referrals WHERE accepted_on BETWEEN $1 AND $2`, "count(*)")),
 	dated(count("referrals_declined", "reason", declines, `SELECT centre_id, decline_reason AS dim, declined_on AS d FROM reporting.referrals WHERE declined_on BETWEEN $1 AND $2`, "count(*)")),
 	dated(count("referrals_withdrawn", "", nil, `SELECT centre_id, withdrawn_on AS d FROM reporting.referrals WHERE withdrawn_on BETWEEN $1 AND $2`, "count(*)")),

@@ -93,8 +93,10 @@ one of the parents as it is: the times could tell them where the other parent is
 			if asOf != "" {
 				now = " (the history as it stands now, of which the steps above are those recorded by --as-of)"
 			}
-			_, err = fmt.Fprintf(cmd.OutOrStdout(), "\nverified%s: the family's %d events%s in %d streams, complete, untampered, and described as they happened\n",
-				now, v.GetFamilyEventsChecked(), others, v.GetStreamsChecked())
+			// "Complete" is said only of what was checked: the service says what that is, and what
+			// it cannot know (review 18 deleted a concern's stream and was told "complete").
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "\nverified%s: the family's %d events%s in %d streams, untampered and described as they happened.\n%s\n",
+				now, v.GetFamilyEventsChecked(), others, v.GetStreamsChecked(), v.GetReason())
 			return err
 		},
 	}

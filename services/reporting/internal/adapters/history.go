@@ -1,9 +1,11 @@
 package adapters
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"sync"
 	"time"
 
@@ -35,10 +37,16 @@ func (h *History) CentreOf(ctx context.Context, family uuid.UUID) (uuid.UUID, er
 	return centre, nil
 }
 
-// Step is one step of a family's history as the history shows it.
+// Step is one step of a family's history as the history shows it: every field but Service and
+// Description is its event's own, read from the envelope kept (never from the columns beside it,
+// which only find the family's rows and order them).
 type Step struct {
-	RecordedAt  time.Time
-	Service     string
+	RecordedAt time.Time
+	// Service is the service whose event it is: the one its type's package names
+	// (ServiceOfType), or, for a type named otherwise, the service it was consumed from.
+	Service string
+	// Description is the event in plain words, written when it was projected (app.Describe);
+	// VerifyFamilyHistory checks it against the event.
 	Description string
 	Centre      uuid.UUID
 	Actor       string
@@ -50,18 +58,38 @@ type Step struct {
 	Version   int64
 	EventID   uuid.UUID
 	// Undescribed is an event projected before descriptions were kept (migration 0003): its
-	// Description is empty (Envelopes has its envelope).
+	// Description is empty and Envelope holds its envelope, to describe it from.
 	Undescribed bool
+	Envelope    []byte
 }
 
 // historyOrder is the order of a family's history: as recorded, ties by service, stream and
-// version. The index on (family_id, recorded_at, service, stream_id, version) gives it, and
-// carries every column Family reads, so a history is one index range scan.
+// version. The index on (family_id, recorded_at, service, stream_id, version) gives it.
 const historyOrder = `ORDER BY recorded_at, service, stream_id, version`
+
+// before is the history's order of two steps.
+func before(a, b *Step) bool {
+	if !a.RecordedAt.Equal(b.RecordedAt) {
+		return a.RecordedAt.Before(b.RecordedAt)
+	}
+	if a.Service != b.Service {
+		return a.Service < b.Service
+	}
+	if a.Stream != b.Stream {
+		return a.Stream < b.Stream
+	}
+	return a.Version < b.Version
+}
 
 // Family is the centre the family was referred to (ErrNoFamily if none) and its events
 // recorded at or before asOf, in the order they were recorded (ties by service, stream and
 // version), as the history shows them. Both are asked in one round trip.
+//
+// What a step shows is its envelope's, not the columns beside it (review 18): the rows are found
+// by their family_id column, and a row whose envelope is not of the family is left out; the
+// moment as of which the history stands, and its order, are the envelopes' recorded_at, so a
+// changed recorded_at column neither hides a step nor moves it. The envelopes' fields are read
+// where they lie in the row's bytes (ReadShown), without decoding the payload.
 func (h *History) Family(ctx context.Context, family uuid.UUID, asOf time.Time) (uuid.UUID, []Step, error) {
 	var b pgx.Batch
 	var centre pgtype.UUID
@@ -72,8 +100,9 @@ func (h *History) Family(ctx context.Context, family uuid.UUID, asOf time.Time) 
 		return nil
 	})
 	steps := h.steps()
-	b.Queue(`SELECT recorded_at, service, stream_id, version, event_id, centre_id, event_type, actor, description, actor_role
-		FROM reporting.history_events WHERE family_id = $1 AND recorded_at <= $2 `+historyOrder, family, asOf).Query(func(rows pgx.Rows) error {
+	sorted := true
+	// No recorded_at in the WHERE: it is the column's, and the envelope's is the one that counts.
+	b.Queue(`SELECT service, envelope, description FROM reporting.history_events WHERE family_id = $1 `+historyOrder, family).Query(func(rows pgx.Rows) error {
 		// A family's events repeat a few services, streams, types, actors and descriptions: each
 		// text is made once per read, not once per event.
 		texts := make(map[string]string, 64)
@@ -86,24 +115,58 @@ func (h *History) Family(ctx context.Context, family uuid.UUID, asOf time.Time) 
 			return s
 		}
 		// Every row is scanned into the same values, so nothing is allocated per row but its new
-		// texts. pgtype.UUID, not uuid.UUID: pgx scans a uuid.UUID through database/sql's
-		// Scanner, a string made and parsed again for every row.
+		// texts.
 		var (
-			recordedAt                                     time.Time
-			service, stream, typ, actor, description, role pgtype.DriverBytes
-			version                                        int64
-			event, at                                      pgtype.UUID
+			service, envelope, description pgtype.DriverBytes
+			shown                          Shown
+			// The family's id as an envelope gives it, and the last centre read: compared as
+			// bytes, an id is parsed only when it is not the one before.
+			familyText = []byte(family.String())
+			centreText []byte
+			centreID   uuid.UUID
 		)
-		dest := []any{&recordedAt, &service, &stream, &version, &event, &at, &typ, &actor, &description, &role}
+		dest := []any{&service, &envelope, &description}
 		for rows.Next() {
 			if err := rows.Scan(dest...); err != nil {
 				return err
 			}
-			steps = append(steps, Step{RecordedAt: recordedAt, Service: text(service), Stream: text(stream), Version: version,
-				EventID: event.Bytes, Type: text(typ), Actor: text(actor), ActorRole: text(role), Description: text(description), Undescribed: description == nil})
-			if at.Valid {
-				steps[len(steps)-1].Centre = at.Bytes
+			// A row whose envelope cannot be read, or is not the family's, is not shown: nothing
+			// of it is what an event says of the family (VerifyFamilyHistory names it).
+			if ReadShown(envelope, &shown) != nil {
+				continue
 			}
+			if !(bytes.Equal(shown.FamilyID, familyText) || sameID(shown.FamilyID, family)) || shown.RecordedAt.After(asOf) {
+				continue
+			}
+			id, err := uuid.ParseBytes(shown.EventID)
+			if err != nil {
+				continue
+			}
+			st := Step{RecordedAt: shown.RecordedAt, Stream: text(shown.StreamID), Version: shown.Version,
+				EventID: id, Type: text(shown.EventType), Actor: text(shown.Actor), ActorRole: text(shown.ActorRole),
+				Description: text(description), Undescribed: description == nil}
+			if of := serviceOfType(shown.EventType); of != nil {
+				st.Service = text(of)
+			} else {
+				st.Service = text(service)
+			}
+			if len(shown.CentreID) > 0 {
+				if !bytes.Equal(shown.CentreID, centreText) {
+					if centreID, err = uuid.ParseBytes(shown.CentreID); err != nil {
+						centreText = centreText[:0]
+						continue
+					}
+					centreText = append(centreText[:0], shown.CentreID...)
+				}
+				st.Centre = centreID
+			}
+			if st.Undescribed {
+				st.Envelope = append([]byte(nil), envelope...)
+			}
+			if sorted && len(steps) > 0 && before(&st, &steps[len(steps)-1]) {
+				sorted = false
+			}
+			steps = append(steps, st)
 		}
 		return rows.Err()
 	})
@@ -114,6 +177,9 @@ func (h *History) Family(ctx context.Context, family uuid.UUID, asOf time.Time) 
 	if !centre.Valid {
 		h.Release(steps)
 		return uuid.Nil, nil, ErrNoFamily
+	}
+	if !sorted { // only when the columns that order the rows disagree with the envelopes
+		sort.SliceStable(steps, func(i, j int) bool { return before(&steps[i], &steps[j]) })
 	}
 	return centre.Bytes, steps, nil
 }
@@ -144,69 +210,184 @@ func (h *History) Release(steps []Step) {
 	stepBuffers.Put(&steps)
 }
 
-// Envelopes are the envelopes of the family's events named, by event id.
-func (h *History) Envelopes(ctx context.Context, family uuid.UUID, events []uuid.UUID) (map[uuid.UUID][]byte, error) {
-	rows, err := h.pool.Query(ctx, `SELECT event_id, envelope FROM reporting.history_events
-		WHERE family_id = $1 AND event_id = ANY($2)`, family, events)
-	if err != nil {
-		return nil, fmt.Errorf("family history: %w", err)
-	}
-	defer rows.Close()
-	out := make(map[uuid.UUID][]byte, len(events))
-	for rows.Next() {
-		var id uuid.UUID
-		var env []byte
-		if err := rows.Scan(&id, &env); err != nil {
-			return nil, fmt.Errorf("family history: %w", err)
-		}
-		out[id] = env
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("family history: %w", err)
-	}
-	return out, nil
-}
-
 // StreamRef names one stream of one service.
 type StreamRef struct {
 	Service, Stream string
 }
 
-// StreamEvent is one event of a stream holding some of a family's events, as recorded.
+// StreamEvent is one event of a stream holding some of a family's events: its envelope and every
+// column of its row that the history reads, to be compared with the envelope.
 type StreamEvent struct {
 	Envelope []byte
-	// Family is the family the event is about (nil for none).
-	Family uuid.UUID
+	// The row's columns.
+	Service, Stream string
+	Version         int64
+	EventID         uuid.UUID
+	// Family is the family the row names (uuid.Nil for none); Centre likewise.
+	Family, Centre   uuid.UUID
+	Type             string
+	RecordedAt       time.Time
+	Actor, ActorRole string
 	// Description is what the history shows of it; nil when not described (migration 0003).
 	Description *string
 }
 
+// Stream is every event reporting holds of one stream, in version order, and the last version
+// of it that reporting's consumer of the service has handled (Handled; 0 when it keeps no cursor
+// of the stream: one last handled before consumers kept them).
+type Stream struct {
+	StreamRef
+	Events  []StreamEvent
+	Handled int64
+}
+
+// ConsumerPrefix names reporting's consumer of a service's stream ("reporting-" + service,
+// ports.Consumer), whose cursors (the platform's consumer_streams) say to which version it has
+// handled each stream.
+const ConsumerPrefix = "reporting-"
+
+// streamColumns are the columns of a StreamEvent, of history_events e.
+const streamColumns = `e.service, e.stream_id, e.version, e.event_id, e.family_id, e.centre_id, e.event_type, e.recorded_at,
+	e.actor, coalesce(e.actor_role, ''), e.description, e.envelope`
+
 // Streams are every event of each stream that holds any of the family's events, whole (a room's
 // occupancy holds other families' events too: its chain verifies only whole), each in version
-// order.
-func (h *History) Streams(ctx context.Context, family uuid.UUID) (map[StreamRef][]StreamEvent, error) {
-	rows, err := h.pool.Query(ctx, `SELECT e.service, e.stream_id, e.envelope, e.family_id, e.description FROM reporting.history_events e
-		WHERE (e.service, e.stream_id) IN (SELECT DISTINCT service, stream_id FROM reporting.history_events WHERE family_id = $1)
-		ORDER BY e.service, e.stream_id, e.version`, family)
+// order, with the consumer's cursor of it, in one statement: the history and the cursors, which
+// a consumed event's transaction writes together, are read as of one moment.
+func (h *History) Streams(ctx context.Context, family uuid.UUID) ([]Stream, error) {
+	rows, err := h.pool.Query(ctx, `SELECT `+streamColumns+`, c.version
+		FROM (SELECT DISTINCT service, stream_id FROM reporting.history_events WHERE family_id = $1) held
+		JOIN reporting.history_events e ON e.service = held.service AND e.stream_id = held.stream_id
+		LEFT JOIN consumer_streams c ON c.consumer = $2 || held.service AND c.stream_id = held.stream_id
+		ORDER BY e.service, e.stream_id, e.version`, family, ConsumerPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("family streams: %w", err)
 	}
+	return scanStreams(rows)
+}
+
+// Stream is every event reporting holds of one stream, as Streams gives it.
+func (h *History) Stream(ctx context.Context, ref StreamRef) (Stream, error) {
+	rows, err := h.pool.Query(ctx, `SELECT `+streamColumns+`,
+		(SELECT c.version FROM consumer_streams c WHERE c.consumer = $3 || $1::text AND c.stream_id = $2)
+		FROM reporting.history_events e WHERE e.service = $1 AND e.stream_id = $2 ORDER BY e.version`, ref.Service, ref.Stream, ConsumerPrefix)
+	if err != nil {
+		return Stream{}, fmt.Errorf("stream %s: %w", ref.Stream, err)
+	}
+	streams, err := scanStreams(rows)
+	if err != nil || len(streams) == 0 {
+		return Stream{StreamRef: ref}, err
+	}
+	return streams[0], nil
+}
+
+func scanStreams(rows pgx.Rows) ([]Stream, error) {
 	defer rows.Close()
-	out := map[StreamRef][]StreamEvent{}
+	var out []Stream
 	for rows.Next() {
-		var ref StreamRef
 		var ev StreamEvent
-		var of pgtype.UUID
-		if err := rows.Scan(&ref.Service, &ref.Stream, &ev.Envelope, &of, &ev.Description); err != nil {
+		var family, centre pgtype.UUID
+		var handled pgtype.Int8
+		if err := rows.Scan(&ev.Service, &ev.Stream, &ev.Version, &ev.EventID, &family, &centre, &ev.Type, &ev.RecordedAt,
+			&ev.Actor, &ev.ActorRole, &ev.Description, &ev.Envelope, &handled); err != nil {
 			return nil, fmt.Errorf("family streams: %w", err)
 		}
-		if of.Valid {
-			ev.Family = of.Bytes
+		if family.Valid {
+			ev.Family = family.Bytes
 		}
-		out[ref] = append(out[ref], ev)
+		if centre.Valid {
+			ev.Centre = centre.Bytes
+		}
+		ref := StreamRef{Service: ev.Service, Stream: ev.Stream}
+		if len(out) == 0 || out[len(out)-1].StreamRef != ref {
+			out = append(out, Stream{StreamRef: ref, Handled: handled.Int64})
+		}
+		out[len(out)-1].Events = append(out[len(out)-1].Events, ev)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("family streams: %w", err)
 	}
 	return out, nil
+}
+
+// Record is one of a family's records in reporting's projections that an event wrote: its
+// table, its key, the service whose events write it, and the day it dates from (zero if none).
+type Record struct {
+	Table, Service string
+	ID             uuid.UUID
+	On             time.Time
+}
+
+// RecordTables are the projections Records reads, each with the service whose events write it:
+// those with a family's rows found cheaply (referrals by its index on family_id; concerns, holds
+// and reports, a few rows a family, by a scan of tables that hold safeguarding's records only).
+// Bookings and attendance are not read: they have no index by family, and a scan of every
+// booking in the country for each verification is not cheap.
+var RecordTables = map[string]string{"referrals": "referral", "concerns": "safeguarding", "holds": "safeguarding", "reports": "safeguarding"}
+
+// Records are the family's referrals, concerns, holds and reports in reporting's projections.
+func (h *History) Records(ctx context.Context, family uuid.UUID) ([]Record, error) {
+	rows, err := h.pool.Query(ctx, `SELECT 'referrals', referral_id, received_on FROM reporting.referrals WHERE family_id = $1
+		UNION ALL SELECT 'concerns', concern_id, raised_on FROM reporting.concerns WHERE family_id = $1
+		UNION ALL SELECT 'holds', hold_id, placed_on FROM reporting.holds WHERE family_id = $1
+		UNION ALL SELECT 'reports', report_id, session_on FROM reporting.reports WHERE family_id = $1`, family)
+	if err != nil {
+		return nil, fmt.Errorf("family's records: %w", err)
+	}
+	defer rows.Close()
+	var out []Record
+	for rows.Next() {
+		var r Record
+		var on pgtype.Date
+		if err := rows.Scan(&r.Table, &r.ID, &on); err != nil {
+			return nil, fmt.Errorf("family's records: %w", err)
+		}
+		r.Service, r.On = RecordTables[r.Table], on.Time
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("family's records: %w", err)
+	}
+	return out, nil
+}
+
+// Candidates are the streams of service whose ids hold id (a referral's stream is
+// referral-<id>, a concern's concern-<id>, a report's report-<id>, a family's hold-<family>...), for
+// a record the history lacks: those the history holds events of (Held; their rows may no longer
+// name the family), and those reporting's consumer has handled of which the history holds none
+// (Gone, with the last version handled; their rows were removed). It reads every stream id, and
+// is asked only once a record has been found missing.
+func (h *History) Candidates(ctx context.Context, service string, id uuid.UUID) (held []StreamRef, gone []StreamRef, handled []int64, err error) {
+	rows, err := h.pool.Query(ctx, `SELECT DISTINCT stream_id FROM reporting.history_events WHERE service = $1 AND strpos(stream_id, $2) > 0
+		ORDER BY stream_id`, service, id.String())
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("streams of %s: %w", id, err)
+	}
+	streams, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("streams of %s: %w", id, err)
+	}
+	for _, s := range streams {
+		held = append(held, StreamRef{Service: service, Stream: s})
+	}
+	rows, err = h.pool.Query(ctx, `SELECT c.stream_id, c.version FROM consumer_streams c WHERE c.consumer = $1 AND strpos(c.stream_id, $2) > 0
+		AND NOT EXISTS (SELECT FROM reporting.history_events e WHERE e.service = $3 AND e.stream_id = c.stream_id)
+		ORDER BY c.stream_id`, ConsumerPrefix+service, id.String(), service)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("streams of %s: %w", id, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ref StreamRef
+		var version int64
+		if err := rows.Scan(&ref.Stream, &version); err != nil {
+			return nil, nil, nil, fmt.Errorf("streams of %s: %w", id, err)
+		}
+		ref.Service = service
+		gone, handled = append(gone, ref), append(handled, version)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, nil, fmt.Errorf("streams of %s: %w", id, err)
+	}
+	return held, gone, handled, nil
 }

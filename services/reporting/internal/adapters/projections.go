@@ -228,6 +228,17 @@ func (p *Projections) Stmt(sink Sink, name string, args ...any) {
 	sink(text, args...)
 }
 
+// Written is the table and the key of the row a statement of p writes, by the text and the
+// arguments p.Stmt gave a sink, for a table keyed by one id; ok is false for any other statement.
+func (p *Projections) Written(sql string, args []any) (table string, id uuid.UUID, ok bool) {
+	sh, known := shapes[p.names[sql]]
+	if !known || sh.key != 1 || len(args) == 0 {
+		return "", uuid.Nil, false
+	}
+	id, ok = args[0].(uuid.UUID)
+	return sh.table, id, ok
+}
+
 // SwapShared is the first statement of a live projection's transaction (see swapLock).
 func SwapShared(sink Sink) { sink(`SELECT pg_advisory_xact_lock_shared($1)`, int64(swapLock)) }
 

@@ -56,29 +56,16 @@ func (a *App) ReleaseHistory(steps []Step) { a.history.Release(steps) }
 
 // describeOld describes, from their envelopes, the steps projected before descriptions were
 // kept (migration 0003); a rebuild writes their descriptions.
-func (a *App) describeOld(ctx context.Context, family uuid.UUID, steps []Step) error {
-	var ids []uuid.UUID
-	for _, st := range steps {
-		if st.Undescribed {
-			ids = append(ids, st.EventID)
-		}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	envs, err := a.history.Envelopes(ctx, family, ids)
-	if err != nil {
-		return err
-	}
+func (a *App) describeOld(_ context.Context, family uuid.UUID, steps []Step) error {
 	for i := range steps {
 		if !steps[i].Undescribed {
 			continue
 		}
 		env := &commonv1.EventEnvelope{}
-		if err := proto.Unmarshal(envs[steps[i].EventID], env); err != nil {
+		if err := proto.Unmarshal(steps[i].Envelope, env); err != nil {
 			return fmt.Errorf("history of %s: event %s: %w", family, steps[i].EventID, err)
 		}
-		steps[i].Description, steps[i].Undescribed = Describe(env), false
+		steps[i].Description, steps[i].Undescribed, steps[i].Envelope = Describe(env), false, nil
 	}
 	return nil
 }
@@ -90,75 +77,288 @@ type Verification struct {
 	// FamilyEvents are the events checked that are the family's own (the history lists them);
 	// the rest are other families' in streams this family shares.
 	FamilyEvents int64
-	// Broken is the first gap, bad link or changed description, nil when the history is complete
-	// and untampered.
+	// Cursors are the streams checked whose last version reporting's consumer handled is known
+	// (the consumer's cursor), and held to it.
+	Cursors int
+	// Records are the family's referrals, concerns, holds and reports in reporting's projections,
+	// each found named by an event of its history.
+	Records int
+	// Broken is the first thing wrong found: a gap, a bad link, a row's column that is not its
+	// event's, a changed description, a stream's last events missing, or a record of the family
+	// whose events the history lacks; nil when none was found.
 	Broken  *eventstore.TamperError
 	Service string
 	// Shared: the event Broken names is another family's, in a stream this family shares.
 	Shared bool
 }
 
+// Checked says, of a verification that found nothing wrong, what it checked and what it cannot
+// know: "complete" is claimed only of what was checked.
+func (v Verification) Checked() string {
+	return fmt.Sprintf("Checked: the %d streams holding the family's events (%d events, %d of them the family's) are each continuous from "+
+		"version 1 and every event follows from the one before; %d of them reach the last version reporting's consumer recorded "+
+		"handling (of the others it keeps no such record); every column the history finds, orders or shows an event by "+
+		"(family, stream, version, event id, type, service, centre, actor, role, time) agrees with the event, and what it says of "+
+		"each of the family's events follows from it; each of the family's %d referrals, concerns, holds and reports in reporting's "+
+		"records is named by an event of the history. Not checked: a whole stream of which the history holds no event as the "+
+		"family's and that no such record names (scheduling's bookings and sessions, safeguarding's risk screening, access "+
+		"records), the last events of a stream whose last version handled is not recorded, and events reporting never received.",
+		v.Streams, v.Events, v.FamilyEvents, v.Cursors, v.Records)
+}
+
 // VerifyFamilyHistory checks every stream that holds the family's events, whole and from version
-// 1, for continuity and its hash chain (eventstore.VerifyEnvelopes), and that the description the
-// history shows of each of the family's events is the one its event gives (Describe): the words
-// a court reads are not covered by the hashes, so they are checked against what is. It names the
-// first stream, in (service, stream) order, with a gap, a bad link or a changed description.
+// 1, and names the first thing wrong, streams in (service, stream) order (review 18, decisions.md
+// 152). First, in every stream, that every column of each row that the history finds, orders or
+// shows the event by is the envelope's own (a row whose family, time, actor... was changed beside
+// its event); then, stream by stream:
+//   - continuity and the hash chain (eventstore.VerifyEnvelopes);
+//   - that the description the history shows of each of the family's events is the one its
+//     event gives (Describe): the words a court reads are not covered by the hashes;
+//   - that the stream reaches the last version reporting's consumer handled of it (the
+//     consumer's cursor, written in the same transaction as the history's row): a missing last
+//     event is not seen by the chain;
+//
+// and then that each of the family's referrals, concerns, holds and reports in reporting's
+// projections is named by an event of the history: a whole stream whose rows no longer name the
+// family, or were removed, is found by the records its events wrote.
 func (a *App) VerifyFamilyHistory(ctx context.Context, family, centre uuid.UUID) (Verification, error) {
 	if err := a.belongs(ctx, family, centre); err != nil {
+		return Verification{}, err
+	}
+	// The records before the history: a consumed event writes both in one transaction, so a
+	// record read is never newer than the history read after it.
+	records, err := a.history.Records(ctx, family)
+	if err != nil {
 		return Verification{}, err
 	}
 	streams, err := a.history.Streams(ctx, family)
 	if err != nil {
 		return Verification{}, err
 	}
-	refs := make([]adapters.StreamRef, 0, len(streams))
-	for ref := range streams {
-		refs = append(refs, ref)
-	}
-	sort.Slice(refs, func(i, j int) bool {
-		if refs[i].Service != refs[j].Service {
-			return refs[i].Service < refs[j].Service
+	sort.Slice(streams, func(i, j int) bool {
+		if streams[i].Service != streams[j].Service {
+			return streams[i].Service < streams[j].Service
 		}
-		return refs[i].Stream < refs[j].Stream
+		return streams[i].Stream < streams[j].Stream
 	})
+	named := map[namedRecord]bool{}
+	collect := func(sql string, args ...any) {
+		if table, id, ok := a.live.Written(sql, args); ok {
+			named[namedRecord{table, id}] = true
+		}
+	}
 	var v Verification
-	for _, ref := range refs {
-		events := streams[ref]
-		envs := make([]*commonv1.EventEnvelope, len(events))
-		for i, ev := range events {
-			envs[i] = &commonv1.EventEnvelope{}
-			if err := proto.Unmarshal(ev.Envelope, envs[i]); err != nil {
-				return Verification{}, fmt.Errorf("verify %s: %w", ref.Stream, err)
-			}
-			if ev.Family == family {
+	envs := make([][]*commonv1.EventEnvelope, len(streams))
+	for i, st := range streams {
+		envs[i] = envelopes(st)
+		for _, env := range envs[i] {
+			if ofFamily(env, family) {
 				v.FamilyEvents++
 			}
 		}
 		v.Streams++
-		v.Events += int64(len(envs))
-		if v.Broken != nil {
-			continue
-		}
-		var terr *eventstore.TamperError
-		if err := eventstore.VerifyEnvelopes(envs); errors.As(err, &terr) {
-			v.Broken, v.Service = terr, ref.Service
-			for i, env := range envs {
-				if env.GetStreamVersion() == terr.Version {
-					v.Shared = events[i].Family != family
-				}
-			}
-			continue
-		} else if err != nil {
-			return Verification{}, err
-		}
-		for i, ev := range events {
-			if ev.Family == family && ev.Description != nil && *ev.Description != Describe(envs[i]) {
-				v.Broken = &eventstore.TamperError{Stream: ref.Stream, Version: envs[i].GetStreamVersion(),
-					Reason: "what the history says of this event does not follow from it: the projection was changed, or the descriptions changed since it was written (`familytime reporting rebuild` writes them again from the events)"}
-				v.Service = ref.Service
-				break
-			}
+		v.Events += int64(len(envs[i]))
+		if st.Handled > 0 {
+			v.Cursors++
 		}
 	}
+	// Every stream's rows first: a row moved to another stream, version or service is named by
+	// the column changed, not by the gap it leaves.
+	for i, st := range streams {
+		if v.Broken, v.Shared = rowsCheck(st, envs[i], family); v.Broken != nil {
+			v.Service = st.Service
+			return v, nil
+		}
+	}
+	for i, st := range streams {
+		if v.Broken, v.Shared = a.checkStream(st, envs[i], family, collect); v.Broken != nil {
+			v.Service = st.Service
+			return v, nil
+		}
+	}
+	sort.Slice(records, func(i, j int) bool {
+		if records[i].Table != records[j].Table {
+			return records[i].Table < records[j].Table
+		}
+		return records[i].ID.String() < records[j].ID.String()
+	})
+	for _, r := range records {
+		if named[namedRecord{r.Table, r.ID}] {
+			v.Records++
+			continue
+		}
+		v.Broken, v.Shared, err = a.missing(ctx, r, family)
+		v.Service = r.Service
+		return v, err
+	}
 	return v, nil
+}
+
+// namedRecord is a row of a projection keyed by one id.
+type namedRecord struct {
+	table string
+	id    uuid.UUID
+}
+
+// envelopes are the stream's events decoded; nil for one whose envelope cannot be read
+// (rowsCheck names it).
+func envelopes(st adapters.Stream) []*commonv1.EventEnvelope {
+	envs := make([]*commonv1.EventEnvelope, len(st.Events))
+	for i, ev := range st.Events {
+		envs[i] = &commonv1.EventEnvelope{}
+		if proto.Unmarshal(ev.Envelope, envs[i]) != nil {
+			envs[i] = nil
+		}
+	}
+	return envs
+}
+
+// ofFamily says whether the event is about the family, as its envelope says.
+func ofFamily(env *commonv1.EventEnvelope, family uuid.UUID) bool {
+	id, err := uuid.Parse(env.GetFamilyId())
+	return err == nil && id == family
+}
+
+// rowsCheck names the first row of a stream one of whose columns is not what its event says.
+// shared: the event is another family's, in a stream that holds the family's events too.
+func rowsCheck(st adapters.Stream, envs []*commonv1.EventEnvelope, family uuid.UUID) (*eventstore.TamperError, bool) {
+	for i, ev := range st.Events {
+		if envs[i] == nil {
+			return &eventstore.TamperError{Stream: ev.Stream, Version: ev.Version,
+				Reason: "the event's envelope kept in the history cannot be read: the row was changed (the history does not show it)"}, false
+		}
+		if col := disagreement(ev, envs[i]); col != "" {
+			shared := false
+			for _, env := range envs {
+				shared = shared || ofFamily(env, family)
+			}
+			shows := "the history shows what the event says"
+			if col == "family_id" {
+				shows = "the history lists an event only as the family's its event names"
+			}
+			return &eventstore.TamperError{Stream: ev.Stream, Version: ev.Version,
+				Reason: "the history's " + col + " of this event is not the event's own: the row kept beside the event was changed (" +
+					shows + ")"}, shared && !ofFamily(envs[i], family)
+		}
+	}
+	return nil, false
+}
+
+// checkStream checks one stream whose rows are their events' (rowsCheck), as
+// VerifyFamilyHistory says, and gives the records each of the family's events writes to record.
+// shared: the event at fault is another family's, in a stream that holds the family's events
+// too.
+func (a *App) checkStream(st adapters.Stream, envs []*commonv1.EventEnvelope, family uuid.UUID, record adapters.Sink) (*eventstore.TamperError, bool) {
+	if len(envs) == 0 {
+		return nil, false
+	}
+	var terr *eventstore.TamperError
+	if err := eventstore.VerifyEnvelopes(envs); errors.As(err, &terr) {
+		shared := false
+		for i, env := range envs {
+			if env.GetStreamVersion() == terr.Version {
+				shared = st.Events[i].Family != family
+			}
+		}
+		return terr, shared
+	} else if err != nil {
+		return &eventstore.TamperError{Stream: st.Stream, Reason: err.Error()}, false
+	}
+	for i, ev := range st.Events {
+		if !ofFamily(envs[i], family) {
+			continue
+		}
+		msg, err := payload(envs[i])
+		if ev.Description != nil && *ev.Description != described(envs[i], msg, err) {
+			return &eventstore.TamperError{Stream: st.Stream, Version: envs[i].GetStreamVersion(),
+				Reason: "what the history says of this event does not follow from it: the projection was changed, or the descriptions changed since it was written (`familytime reporting rebuild` writes them again from the events)"}, false
+		}
+		if err == nil && msg != nil && projected[envs[i].GetEventType()] {
+			f := facts{p: a.live, sink: record, env: envs[i], at: envs[i].GetRecordedAt().AsTime()}
+			f.apply(msg)
+		}
+	}
+	if last := envs[len(envs)-1].GetStreamVersion(); st.Handled > last {
+		return &eventstore.TamperError{Stream: st.Stream, Version: last + 1,
+			Reason: fmt.Sprintf("version is missing: reporting's consumer handled this stream to version %d, and the history holds it only to version %d (its last events were removed, or an operator had the consumer pass them over)", st.Handled, last)}, false
+	}
+	return nil, false
+}
+
+// disagreement is the first column of a row that is not what its event says, or "".
+func disagreement(ev adapters.StreamEvent, env *commonv1.EventEnvelope) string {
+	idIs := func(text string, id uuid.UUID) bool {
+		if text == "" {
+			return id == uuid.Nil
+		}
+		got, err := uuid.Parse(text)
+		return err == nil && got == id
+	}
+	md := env.GetMetadata()
+	switch {
+	case ev.Stream != env.GetStreamId():
+		return "stream_id"
+	case ev.Version != env.GetStreamVersion():
+		return "version"
+	case !idIs(env.GetEventId(), ev.EventID):
+		return "event_id"
+	case !idIs(env.GetFamilyId(), ev.Family):
+		return "family_id"
+	case ev.Type != env.GetEventType():
+		return "event_type"
+	case adapters.ServiceOfType(ev.Type) != "" && ev.Service != adapters.ServiceOfType(ev.Type):
+		return "service"
+	case !idIs(env.GetCentreId(), ev.Centre):
+		return "centre_id"
+	case !ev.RecordedAt.Equal(env.GetRecordedAt().AsTime().Truncate(time.Microsecond)): // a column keeps microseconds
+		return "recorded_at"
+	case ev.Actor != md.GetActor():
+		return "actor"
+	case ev.ActorRole != md.GetActorRole():
+		return "actor_role"
+	}
+	return ""
+}
+
+// recordWords name a record of each table, and the day it dates from.
+var recordWords = map[string][2]string{"referrals": {"referral", "received on"}, "concerns": {"concern", "raised on"},
+	"holds": {"hold", "placed on"}, "reports": {"report", "due for the session of"}}
+
+// missing is what is wrong when a record of the family is named by no event of its history: the
+// first row that is not its event's, or other fault, in a stream held whose id holds the record's
+// id, then the family's; or the versions reporting's consumer handled of such a stream and the
+// history lacks; or, when neither is found, the record itself.
+func (a *App) missing(ctx context.Context, r adapters.Record, family uuid.UUID) (*eventstore.TamperError, bool, error) {
+	words := recordWords[r.Table]
+	what := words[0] + " " + r.ID.String()
+	if !r.On.IsZero() {
+		what += " (" + words[1] + " " + r.On.Format(time.DateOnly) + ")"
+	}
+	said := "reporting's records of the family hold its " + what + ", and no event of the family's history names it"
+	for _, id := range []uuid.UUID{r.ID, family} {
+		held, gone, handled, err := a.history.Candidates(ctx, r.Service, id)
+		if err != nil {
+			return nil, false, err
+		}
+		for _, ref := range held {
+			st, err := a.history.Stream(ctx, ref)
+			if err != nil {
+				return nil, false, err
+			}
+			envs := envelopes(st)
+			broken, _ := rowsCheck(st, envs, family)
+			if broken == nil {
+				broken, _ = a.checkStream(st, envs, family, func(string, ...any) {})
+			}
+			if broken != nil {
+				broken.Reason += " (" + said + ")"
+				return broken, false, nil
+			}
+		}
+		if len(gone) > 0 {
+			return &eventstore.TamperError{Stream: gone[0].Stream, Version: 1, Reason: fmt.Sprintf("versions 1 to %d are missing: reporting's "+
+				"consumer handled them, and the history holds none of this stream: its rows were removed (%s)", handled[0], said)}, false, nil
+		}
+	}
+	return &eventstore.TamperError{Reason: said + ": its events were removed from the history, or its rows no longer name the family"}, false, nil
 }

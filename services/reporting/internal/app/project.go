@@ -16,7 +16,7 @@ import (
 )
 
 // Services are the services whose streams reporting consumes, each wholly.
-var Services = []string{"referral", "scheduling", "safeguarding"}
+var Services = adapters.Services
 
 // MalformedError is an event whose payload or ids cannot be read: it never will be.
 type MalformedError struct{ Err error }

@@ -14,7 +14,7 @@ import (
 
 // Consumer is the name of reporting's durable consumer of a service's stream: reporting-referral,
 // reporting-scheduling, reporting-safeguarding.
-func Consumer(service string) string { return "reporting-" + service }
+func Consumer(service string) string { return adapters.ConsumerPrefix + service }
 
 // StaffConsumer keeps the centres' staff registers, their accounts as pseudonyms, from the
 // scheduling stream: a consumer of its own, so that it reads every register from the stream's

@@ -150,6 +150,9 @@ func (s *Server) VerifyFamilyHistory(ctx context.Context, req *reportingv1.Verif
 	if v.Broken != nil {
 		resp.StreamId, resp.StreamVersion, resp.Reason, resp.Service = v.Broken.Stream, v.Broken.Version, v.Broken.Reason, v.Service
 		resp.InSharedStream = v.Shared
+	} else {
+		// What was checked, and what could not be: "verified" is true of that much only.
+		resp.Reason = v.Checked()
 	}
 	return resp, nil
 }

@@ -608,7 +608,9 @@ func (x *VerifyFamilyHistoryRequest) GetCentreId() string {
 // VerifyFamilyHistoryResponse says whether the history is complete and untampered.
 type VerifyFamilyHistoryResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Every stream is continuous from version 1 and every hash follows from the one before.
+	// Every stream is continuous from version 1 and every hash follows from the one before, every
+	// column the history reads agrees with its event, and every record of the family in reporting's
+	// tables is named by an event of the history (reason says what that covers).
 	Verified bool `protobuf:"varint,1,opt,name=verified,proto3" json:"verified,omitempty"`
 	// How many streams and events were checked.
 	StreamsChecked int32 `protobuf:"varint,2,opt,name=streams_checked,json=streamsChecked,proto3" json:"streams_checked,omitempty"`
@@ -618,7 +620,8 @@ type VerifyFamilyHistoryResponse struct {
 	StreamId string `protobuf:"bytes,4,opt,name=stream_id,json=streamId,proto3" json:"stream_id,omitempty"`
 	// When not verified: the version missing or not following from the one before.
 	StreamVersion int64 `protobuf:"varint,5,opt,name=stream_version,json=streamVersion,proto3" json:"stream_version,omitempty"`
-	// When not verified: what is wrong there.
+	// When not verified: what is wrong there. When verified: what was checked, and what could not
+	// be (a whole stream no record of reporting's names, say): verified is true of that much only.
 	Reason string `protobuf:"bytes,6,opt,name=reason,proto3" json:"reason,omitempty"`
 	// When not verified: the service whose stream it is.
 	Service string `protobuf:"bytes,7,opt,name=service,proto3" json:"service,omitempty"`

@@ -10,6 +10,8 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/familytime/familytime/services/platform/bus"
 )
 
 func (r *Relay) loadCheckpoint(ctx context.Context) (checkpoint, error) {
@@ -83,11 +85,60 @@ func (r *Relay) resync(ctx context.Context, cp checkpoint) (checkpoint, error) {
 		case err != nil:
 			return cp, fmt.Errorf("resync: %w", err)
 		}
+		if next.position < cp.position {
+			copied, err := r.copiedAtTail(ctx, stream, info.State.LastSeq, cp)
+			if err != nil {
+				return cp, fmt.Errorf("resync: %w", err)
+			}
+			if copied {
+				// An older event of the platform's, published again by someone else (its MAC
+				// verifies, and consumers skip it: they handled it already). Moving the
+				// checkpoint back to it would re-publish everything since, and every event
+				// still in the dedup window would be dropped, leaving the copy last again: new
+				// events, a hold among them, would not go out for as long as the window
+				// lasts (review 19). Publish on, as after a stranger's message.
+				r.log.ErrorContext(ctx, "stream's last message is a copy of an older event published again by someone else: someone else is publishing on the service's subjects",
+					"sequence", info.State.LastSeq, "event_position", next.position, "checkpoint_position", cp.position)
+				cp.lastEvent = uuid.Nil
+				return r.setCheckpoint(ctx, cp)
+			}
+		}
 		next.txID, next.lastEvent = tx.Uint64, id
 	}
 	r.log.WarnContext(ctx, "relay checkpoint resynchronised with the stream",
 		"from_position", cp.position, "to_position", next.position)
 	return r.setCheckpoint(ctx, next)
+}
+
+// copiedAtTail says whether the stream's last message (at lastSeq), an event older than the
+// checkpoint's, is a copy published by someone else rather than what is left after JetStream
+// lost its tail: the stream still holds what the relay published after it. That is known when
+// JetStream acknowledged to this relay a sequence below lastSeq, or, after a restart, when the
+// checkpoint's last event is still the last message of its subject below lastSeq.
+func (r *Relay) copiedAtTail(ctx context.Context, stream jetstream.Stream, lastSeq uint64, cp checkpoint) (bool, error) {
+	if r.ackedSeq > 0 {
+		return lastSeq > r.ackedSeq, nil
+	}
+	if cp.lastEvent == uuid.Nil {
+		return false, nil
+	}
+	var eventType string
+	var centre pgtype.UUID
+	err := r.pool.QueryRow(ctx, "SELECT event_type, centre_id FROM events WHERE event_id = $1", cp.lastEvent).Scan(&eventType, &centre)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	msg, err := stream.GetLastMsgForSubject(ctx, bus.Subject(r.cfg.Service, uuid.UUID(centre.Bytes), eventType))
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return msg.Sequence < lastSeq && msg.Header.Get(jetstream.MsgIDHeader) == cp.lastEvent.String(), nil
 }
 
 // setCheckpoint moves the checkpoint unconditionally.

@@ -77,6 +77,10 @@ type Relay struct {
 	// published counts events acknowledged by JetStream.
 	published metric.Int64Counter
 	log       *slog.Logger
+	// ackedSeq is the stream sequence of the last event JetStream acknowledged to this relay
+	// since it started leading (0 before one): a stream whose last message comes after it, but is
+	// an older event, holds a copy someone else published (resync).
+	ackedSeq uint64
 }
 
 // New builds a relay on the service's pool (runtime role) and a NATS connection.
@@ -166,6 +170,7 @@ func (r *Relay) publish(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	r.ackedSeq = 0 // what this replica knows of the stream starts with this lead
 	backoff := r.cfg.PollInterval
 	var idling idleWait
 	var inflight *batch // sent, not yet settled
@@ -185,6 +190,7 @@ func (r *Relay) publish(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return nil // stopping; what was acknowledged is published again harmlessly on restart
 			}
+			r.ackedSeq = max(r.ackedSeq, inflight.ackedSeq)
 			if acked > 0 {
 				r.published.Add(ctx, int64(acked), metric.WithAttributes(attribute.String("service", r.cfg.Service)))
 				saved, saveErr := r.saveCheckpoint(ctx, cp, upTo)
@@ -294,6 +300,8 @@ type batch struct {
 	// futures are the sent events' acknowledgements; fewer than events if sendErr stopped it.
 	futures []jetstream.PubAckFuture
 	sendErr error
+	// ackedSeq is the highest stream sequence acknowledged to the batch (settle).
+	ackedSeq uint64
 }
 
 // end is the checkpoint after the batch's last event.
@@ -348,9 +356,10 @@ func (b *batch) settle(ctx context.Context) (int, checkpoint, error) {
 	var first error
 	for _, f := range b.futures {
 		select {
-		case <-f.Ok():
+		case ack := <-f.Ok():
 			if first == nil {
 				acked++
+				b.ackedSeq = max(b.ackedSeq, ack.Sequence)
 			}
 		case err := <-f.Err():
 			if first == nil {

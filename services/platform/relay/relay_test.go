@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/protobuf/proto"
@@ -460,4 +461,70 @@ func TestProgressSaysWhatTheRelayHasNotPublished(t *testing.T) {
 	still, _, err := relay.Progress(ctx, pool, service)
 	require.NoError(t, err)
 	require.Equal(t, again, still, "nothing new: the checkpoint stays")
+}
+
+// Someone who can reach NATS publishes again an older event of the platform's, exactly as the
+// relay published it (its MAC verifies), after the dedup window. The relay must not take that
+// copy for its stream's tail and move its checkpoint back to it: it would publish again every
+// event since, and, in a dedup window of minutes, the copy would stay last and new events (a
+// hold among them) would not go out until the window passed (review 19).
+func TestACopyOfAnOlderEventAtTheStreamsTailDoesNotMoveTheRelayBack(t *testing.T) {
+	db := testkit.Postgres(t)
+	db.Migrate(t, eventstore.Migrations())
+	srv := testkit.NATS(t)
+	nc, js := srv.Connect(t)
+	window := bus.StreamOptions{Duplicates: 200 * time.Millisecond}
+	_, err := bus.EnsureStream(t.Context(), js, service, window)
+	require.NoError(t, err)
+	r, err := relay.New(db.Pool(t), nc, relay.Config{Key: testkit.BusKey, Service: service, PollInterval: 5 * time.Millisecond,
+		MaxBackoff: 200 * time.Millisecond, AckTimeout: time.Second, Stream: window})
+	require.NoError(t, err)
+	g := &rig{store: eventstore.New(db.Pool(t)), db: db, nats: srv, js: js, relay: r}
+	stop := g.start(t)
+	for v := range int64(3) {
+		_, err := g.store.Append(t.Context(), "counter-"+uuid.NewString(), 0, event(t, v))
+		require.NoError(t, err)
+	}
+	require.Eventually(t, func() bool { return streamCount(t, js) == 3 }, 30*time.Second, 5*time.Millisecond)
+
+	time.Sleep(300 * time.Millisecond) // past the dedup window
+	stream, err := js.Stream(t.Context(), bus.StreamName(service))
+	require.NoError(t, err)
+	first, err := stream.GetMsg(t.Context(), 1)
+	require.NoError(t, err)
+	copied := nats.NewMsg(first.Subject)
+	copied.Data, copied.Header = first.Data, first.Header
+	_, err = js.PublishMsg(t.Context(), copied)
+	require.NoError(t, err)
+
+	for v := range int64(2) {
+		_, err := g.store.Append(t.Context(), "counter-"+uuid.NewString(), 0, event(t, 10+v))
+		require.NoError(t, err)
+	}
+	require.Eventually(t, func() bool { return streamCount(t, js) >= 6 }, 30*time.Second, 5*time.Millisecond, "the new events go out")
+	time.Sleep(200 * time.Millisecond)
+	envs := published(t, js)
+	require.Len(t, envs, 6, "the copy, and no event published again")
+	seen := map[string]int{}
+	for _, env := range envs {
+		seen[env.GetEventId()]++
+	}
+	require.Equal(t, 2, seen[envs[0].GetEventId()], "only the copied event is there twice")
+
+	// The same after a restart, when the relay has published nothing yet in its new lead.
+	stop()
+	time.Sleep(300 * time.Millisecond)
+	second, err := stream.GetMsg(t.Context(), 2)
+	require.NoError(t, err)
+	copied = nats.NewMsg(second.Subject)
+	copied.Data, copied.Header = second.Data, second.Header
+	copied.Header.Del("Nats-Expected-Last-Msg-Id") // the relay's expectation when it published it
+	_, err = js.PublishMsg(t.Context(), copied)
+	require.NoError(t, err)
+	g.start(t)
+	_, err = g.store.Append(t.Context(), "counter-"+uuid.NewString(), 0, event(t, 20))
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return streamCount(t, js) >= 8 }, 30*time.Second, 5*time.Millisecond, "the new event goes out")
+	time.Sleep(200 * time.Millisecond)
+	require.Len(t, published(t, js), 8, "the copy and the new event, and no event published again")
 }

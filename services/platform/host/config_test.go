@@ -80,3 +80,22 @@ func TestTheBusKeyIsRequired(t *testing.T) {
 	_, err = parse("-bus-key", want.String(), "-bus-key-file", file).BusKeyOf()
 	require.ErrorContains(t, err, "not both")
 }
+
+// -help prints each flag's default, never a secret the environment gives (review 19 read the
+// bus key in a service's -help).
+func TestHelpShowsNoSecret(t *testing.T) {
+	key := bus.NewKey().String()
+	t.Setenv("BUS_KEY", key)
+	t.Setenv("KEKS", "a2VrLW9mLXRoZS1lbnZpcm9ubWVudC0zMi1ieXRlcyE=")
+	cfg := Config{Service: "referral"}
+	fs := flag.NewFlagSet("referral", flag.ContinueOnError)
+	var help strings.Builder
+	fs.SetOutput(&help)
+	cfg.Flags(fs)
+	require.ErrorIs(t, fs.Parse([]string{"-help"}), flag.ErrHelp)
+	require.NotContains(t, help.String(), key)
+	require.NotContains(t, help.String(), "a2VrLW9m")
+	got, err := cfg.BusKeyOf()
+	require.NoError(t, err, "the environment's key is used all the same")
+	require.Equal(t, key, got.String())
+}

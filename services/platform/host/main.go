@@ -102,10 +102,13 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.KeystoreURL, "keystore-url", env("KEYSTORE_URL", ""), "the service's key store database (family keys), as its runtime role; empty for a service without personal data (env KEYSTORE_URL)")
 	fs.StringVar(&c.KeystoreMigrateURL, "keystore-migrate-url", env("KEYSTORE_MIGRATE_URL", ""), "owner URL of the key store to apply its migrations at start; empty skips them (env KEYSTORE_MIGRATE_URL)")
 	fs.StringVar(&c.KEKDir, "kek-dir", env("KEK_DIR", ""), "folder of key-encryption keys, one base64 key per *.kek file, the last by name the newest (env KEK_DIR)")
-	fs.StringVar(&c.KEKs, "keks", env("KEKS", ""), "key-encryption keys instead of -kek-dir: comma-separated base64, oldest first (env KEKS)")
+	fs.StringVar(&c.KEKs, "keks", "", "key-encryption keys instead of -kek-dir: comma-separated base64, oldest first (env KEKS)")
 	fs.StringVar(&c.KEKPrimary, "kek-primary", env("KEK_PRIMARY", ""), "id of the KEK that wraps new keys; default the newest (env KEK_PRIMARY)")
 	fs.StringVar(&c.BusKeyFile, "bus-key-file", env("BUS_KEY_FILE", ""), "file with the platform's bus key (32 bytes, base64; secrets being rotated one a line, oldest first), which authenticates events on NATS (env BUS_KEY_FILE)")
-	fs.StringVar(&c.BusKey, "bus-key", env("BUS_KEY", ""), "the platform's bus key itself, instead of -bus-key-file (env BUS_KEY)")
+	fs.StringVar(&c.BusKey, "bus-key", "", "the platform's bus key itself, instead of -bus-key-file (env BUS_KEY)")
+	// The secrets' flags default to nothing, their variables are read here: -help prints each
+	// flag's default, and printed the keys themselves (review 19).
+	c.KEKs, c.BusKey = os.Getenv("KEKS"), os.Getenv("BUS_KEY")
 	fs.DurationVar(&c.VerifyEvery, "verify-every", 24*time.Hour, "how often to check the whole event log against its hash chains, the first time 10m after start; 0 never (env VERIFY_EVERY)")
 	fs.IntVar(&c.NATSReplicas, "nats-replicas", 3, "replicas of the streams the service creates, 1 to 5; an existing stream's are never lowered (env NATS_REPLICAS)")
 	fs.DurationVar(&c.NATSDuplicates, "nats-duplicates", bus.DefaultDuplicates, "the streams' dedupe window; an operator's longer one is kept (env NATS_DUPLICATES)")

@@ -185,7 +185,13 @@ sheet's children-may-leave-centre alert, on the sessions already booked too.`,
 			}
 			req.ReferralId, req.CentreId = referral, centre
 			if cmd.Flags().Changed("expected-version") {
+				if current {
+					return fmt.Errorf("--expected-version and --whatever-is-current say opposite things: give one")
+				}
 				req.ExpectedVersion = expected
+			}
+			if current {
+				req.ExpectedVersion = 0 // the file's version too: amend as it now stands, knowingly (review 19)
 			}
 			if req.ExpectedVersion == 0 && !current {
 				// An amendment replaces the details whole: made on a copy read before a colleague's

@@ -465,6 +465,14 @@ func TestReferralPathOnTheDevPlatform(t *testing.T) {
 	out, err = referral("amend", selfRef.GetReferralId(), "--file", amendFile, "--expected-version", strconv.FormatInt(version, 10), "--json")
 	require.NoError(t, err)
 	require.Greater(t, asReferral(out).GetVersion(), version)
+	// A file naming a stale version, amended knowingly as the referral now stands (review 19).
+	details.Availability = "Saturday mornings"
+	staleFile := writeMessage(t, files, "stale.yaml", &referralv1.AmendReferralRequest{Details: details, ExpectedVersion: version})
+	_, err = referral("amend", selfRef.GetReferralId(), "--file", staleFile, "--whatever-is-current", "--expected-version", "1")
+	require.ErrorContains(t, err, "give one")
+	out, err = referral("amend", selfRef.GetReferralId(), "--file", staleFile, "--whatever-is-current", "--json")
+	require.NoError(t, err, "the file's stale version is set aside")
+	require.Greater(t, asReferral(out).GetVersion(), version+1)
 
 	_, err = referral("screen", selfRef.GetReferralId(), "--rating", "green")
 	require.NoError(t, err)

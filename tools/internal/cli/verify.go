@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"maps"
 	"slices"
 	"strings"
@@ -22,6 +24,7 @@ import (
 	"github.com/familytime/familytime/services/platform/bus"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/pgpool"
+	"github.com/familytime/familytime/tools/internal/devserver"
 )
 
 // verifiedLog is one service's event log as verify found it.
@@ -138,6 +141,9 @@ func verifyTargets(dataDir, databaseURL string, services []string) (map[string]s
 			return nil, nil, errors.New("--database-url checks one database: name its service with one --service")
 		}
 		return map[string]string{services[0]: databaseURL}, nil, nil
+	}
+	if _, err := os.Stat(devserver.InfoFile(dataDir)); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, fmt.Errorf("no running familytime dev found in %s: start one with `familytime dev`, or check one database with --service and --database-url", dataDir)
 	}
 	info, err := readDevInfo(dataDir)
 	if err != nil {
@@ -342,6 +348,10 @@ func printVerified(w io.Writer, logs []verifiedLog) {
 		}
 		if v.Foreign > 0 {
 			compared += fmt.Sprintf(" (and %d messages on its subjects not published by the platform: see docs/runbook.md, \"The bus key\")", v.Foreign)
+		}
+		if v.Events == 0 {
+			// An emptied table reads as intact too (review 19): say so rather than reassure.
+			compared += " (NO EVENTS: is this the service's database, and was it emptied?)"
 		}
 		if len(v.Broken) == 0 {
 			fmt.Fprintf(w, "%s: %d events in %d streams: every chain intact%s\n", v.Service, v.Events, v.Streams, compared)

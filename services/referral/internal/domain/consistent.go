@@ -122,7 +122,8 @@ func (d Details) checkNamedOnce(v *Invalid, prefix string, kept func(a, b uuid.U
 			}
 			if what := sameAdult(a, b); what != "" && !grandfathered(a.ID, b.ID) {
 				v.add(fmt.Sprintf("%sadults[%d]", prefix, i), fmt.Sprintf("is the same person as %sadults[%d] (the same name and %s): "+
-					"name each person once, in one role, with everything they may do (attend, bring, collect)", prefix, j, what))
+					"name each person once, in one role, with everything they may do (attend, bring, collect); two people of one name "+
+					"sharing a %s (a father and his son) are told apart in their names (Senior, Junior)", prefix, j, what, what))
 				break
 			}
 		}

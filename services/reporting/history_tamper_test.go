@@ -222,3 +222,72 @@ func TestVerifyFamilyHistoryFindsAStreamGone(t *testing.T) {
 	exec(`UPDATE reporting.history_events SET family_id = $2 WHERE stream_id = $1`, "hold-"+s.f1.String(), s.f1)
 	require.True(t, verify().GetVerified())
 }
+
+// A family's own stream moved to another family (review 19): its hold's rows and record, which
+// hid the hold from the family's history while the referral's "Case suspended by a safeguarding
+// hold" stayed in it, and the history verified. The service's runtime role may no longer change
+// the history (its UPDATE, DELETE and TRUNCATE are refused; it still updates the hold's record,
+// as the projections do); with the owner's rights the rows are moved, then removed, and the
+// family's verification names its hold stream each time, by its name: reporting's consumer
+// handled it, and the family's history holds none of it.
+func TestVerifyFamilyHistoryFindsTheFamilysOwnStreamMoved(t *testing.T) {
+	g := newRig(t)
+	s := g.play(t)
+	ctx := t.Context()
+	coordinator := g.coordinator(t, s.a)
+	verify := func() *reportingv1.VerifyFamilyHistoryResponse {
+		t.Helper()
+		v, err := coordinator.VerifyFamilyHistory(ctx, &reportingv1.VerifyFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
+		require.NoError(t, err)
+		return v
+	}
+	v := verify()
+	require.True(t, v.GetVerified(), v.GetReason())
+	hold := "hold-" + s.f1.String()
+	require.Equal(t, 2, g.count(t, `SELECT count(*) FROM reporting.history_events WHERE stream_id = $1 AND family_id = $2`, hold, s.f1))
+
+	// As the runtime role: the history is append-only.
+	for _, sql := range []string{
+		`UPDATE reporting.history_events SET family_id = $2 WHERE stream_id = $1`,
+		`DELETE FROM reporting.history_events WHERE stream_id = $1 OR family_id = $2`,
+	} {
+		_, err := g.runtime.Exec(ctx, sql, hold, s.f3)
+		require.ErrorContains(t, err, "permission denied", sql)
+	}
+	_, err := g.runtime.Exec(ctx, `TRUNCATE reporting.history_events`)
+	require.ErrorContains(t, err, "permission denied")
+	_, err = g.runtime.Exec(ctx, `UPDATE reporting.holds SET family_id = $2 WHERE family_id = $1`, s.f1, s.f3)
+	require.NoError(t, err, "the hold's record is the runtime role's to update")
+	require.Equal(t, 2, g.count(t, `SELECT count(*) FROM reporting.history_events WHERE stream_id = $1 AND family_id = $2`, hold, s.f1))
+
+	exec := func(sql string, args ...any) {
+		t.Helper()
+		_, err := g.owner.Exec(ctx, sql, args...)
+		require.NoError(t, err)
+	}
+	exec(`CREATE TABLE saved_hold AS SELECT * FROM reporting.history_events WHERE stream_id = $1`, hold)
+	handled := "reporting handled versions 1 to 2 of stream " + hold + ", the family's own, but the family's history holds none of them"
+
+	// Its rows moved to another family, with the owner's rights: the first is named, with the column.
+	exec(`UPDATE reporting.history_events SET family_id = $2 WHERE stream_id = $1`, hold, s.f3)
+	v = verify()
+	require.False(t, v.GetVerified())
+	require.Equal(t, "safeguarding", v.GetService())
+	require.Equal(t, hold, v.GetStreamId())
+	require.Equal(t, int64(1), v.GetStreamVersion())
+	require.Contains(t, v.GetReason(), "history's family_id of this event is not the event's own")
+	require.Contains(t, v.GetReason(), handled)
+
+	// Removed.
+	exec(`DELETE FROM reporting.history_events WHERE stream_id = $1`, hold)
+	v = verify()
+	require.False(t, v.GetVerified())
+	require.Equal(t, hold, v.GetStreamId())
+	require.Equal(t, int64(1), v.GetStreamVersion())
+	require.Contains(t, v.GetReason(), "versions 1 to 2 are missing: "+handled)
+
+	exec(`INSERT INTO reporting.history_events SELECT * FROM saved_hold`)
+	exec(`UPDATE reporting.holds SET family_id = $2 WHERE family_id = $1`, s.f3, s.f1)
+	v = verify()
+	require.True(t, v.GetVerified(), v.GetReason())
+}

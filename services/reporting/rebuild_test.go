@@ -24,6 +24,10 @@ import (
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/bus"
+	"github.com/familytime/familytime/services/platform/problem"
+	"github.com/familytime/familytime/services/platform/testkit"
+	"github.com/familytime/familytime/services/reporting/internal/adapters"
+	"github.com/familytime/familytime/services/reporting/internal/app"
 )
 
 // snapshot is every projection table's rows, in a fixed order, as text.
@@ -236,6 +240,67 @@ func TestRebuildSkipsWhatTheLiveConsumersDeadLetter(t *testing.T) {
 	require.Equal(t, int64(g.emitted+3), last.GetEvents(), "every message is replayed")
 	require.Equal(t, live, g.snapshot(t), "the rebuilt projections equal the live ones")
 	require.Zero(t, g.count(t, `SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'reporting\_%'`), "no schema left behind")
+}
+
+// rebuildWith rebuilds reporting's projections as a reporting service given key as its bus key
+// would, on the rig's database (its runtime role) and streams, and returns its last progress.
+func (g *rig) rebuildWith(t testing.TB, key bus.Key) (app.Progress, error) {
+	t.Helper()
+	a := app.New(app.Deps{History: adapters.NewHistory(g.runtime), Figures: adapters.NewFigures(g.runtime),
+		Rebuilds: adapters.NewRebuilds(g.runtime), JS: g.js, BusKey: key})
+	var last app.Progress
+	err := a.Rebuild(t.Context(), func(p app.Progress) { last = p })
+	return last, err
+}
+
+// A rebuild given a bus key without the secret the streams' events were signed with (an operator
+// who replaced the key after a leak and forgot the old secret, review 19) does not verify events
+// the live consumers handled: it is refused before its swap, and the live tables stay as they
+// were, rather than swapping in tables without them (every figure 0). Given the old secret too,
+// the same rebuild swaps in tables equal to the live ones. A made-up event, never handled, is
+// still only skipped.
+func TestRebuildRefusesAKeyThatDoesNotVerifyWhatTheLiveConsumersHandled(t *testing.T) {
+	g := newRig(t)
+	s := g.play(t)
+	g.everyEffect(t, s)
+	// A made-up event, signed with a key of nobody's: the live consumers dead-letter it.
+	made, err := proto.Marshal(&commonv1.EventEnvelope{EventId: uuid.NewString(), EventType: "familytime.referral.v1.ReferralReceived",
+		StreamId: "referral-" + uuid.NewString(), StreamVersion: 1, CentreId: s.a.String(), RecordedAt: timestamppb.Now()})
+	require.NoError(t, err)
+	forged := nats.NewMsg(bus.Subject("referral", s.a, "familytime.referral.v1.ReferralReceived"))
+	forged.Data = made
+	bus.NewKey().Sign(forged)
+	_, err = g.js.PublishMsg(t.Context(), forged)
+	require.NoError(t, err)
+	g.settle(t)
+	live := g.snapshot(t)
+
+	replaced := bus.NewKey()
+	_, err = g.rebuildWith(t, replaced)
+	var rule *problem.RuleError
+	require.ErrorAs(t, err, &rule)
+	require.Equal(t, "BUS_KEY_MISMATCH", rule.Reason)
+	require.Contains(t, rule.Message, fmt.Sprintf("the bus key does not verify %d events the live projections handled (first: stream ", g.emitted))
+	require.Contains(t, rule.Message, "add the old secret back (docs/runbook.md, The bus key); the old tables stay in use")
+	require.Equal(t, live, g.snapshot(t), "nothing swapped: the live tables are as they were")
+	require.Zero(t, g.count(t, `SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'reporting\_%'`), "no schema left behind")
+
+	both, err := bus.ParseKey(replaced.String() + "," + testkit.BusKey.String())
+	require.NoError(t, err)
+	last, err := g.rebuildWith(t, both)
+	require.NoError(t, err)
+	require.True(t, last.Swapped)
+	require.Equal(t, int64(1), last.Skipped, "the made-up event only")
+	require.Equal(t, live, g.snapshot(t), "the rebuilt projections equal the live ones")
+	require.Zero(t, g.count(t, `SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'reporting\_%'`), "no schema left behind")
+	// The rebuilt history is append-only for the runtime role, as the one it replaced (migration
+	// 0009); the other tables are the projections' to update.
+	_, err = g.runtime.Exec(t.Context(), `UPDATE reporting.history_events SET actor = actor`)
+	require.ErrorContains(t, err, "permission denied")
+	_, err = g.runtime.Exec(t.Context(), `DELETE FROM reporting.history_events`)
+	require.ErrorContains(t, err, "permission denied")
+	_, err = g.runtime.Exec(t.Context(), `UPDATE reporting.holds SET family_id = family_id`)
+	require.NoError(t, err)
 }
 
 // One rebuild at a time: a second, asked for while the first runs, is refused and changes nothing

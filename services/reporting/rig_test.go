@@ -41,9 +41,11 @@ const issuer = "https://id.test"
 // safeguarding, event logs of their own whose relays publish to their streams: reporting receives
 // exactly what those services publish.
 type rig struct {
-	addr    string
-	key     ed25519.PrivateKey
-	owner   *pgxpool.Pool
+	addr  string
+	key   ed25519.PrivateKey
+	owner *pgxpool.Pool
+	// runtime is the pool the service runs on, as its runtime role (no superuser).
+	runtime *pgxpool.Pool
 	js      jetstream.JetStream
 	stores  map[string]*eventstore.Store
 	emitted int
@@ -56,7 +58,7 @@ func newRig(t testing.TB) *rig {
 	ctx := context.Background()
 	db := testkit.Postgres(t)
 	db.Migrate(t, reporting.Migrations()...)
-	g := &rig{owner: db.OwnerPool(t), stores: map[string]*eventstore.Store{}, onStaff: map[uuid.UUID]bool{}}
+	g := &rig{owner: db.OwnerPool(t), runtime: db.Pool(t), stores: map[string]*eventstore.Store{}, onStaff: map[uuid.UUID]bool{}}
 	srv := testkit.NATS(t)
 	nc, js := srv.Connect(t)
 	g.js = js
@@ -75,7 +77,7 @@ func newRig(t testing.TB) *rig {
 		require.NoError(t, err)
 		background(t, r.Run)
 	}
-	svc, err := reporting.New(host.Deps{BusKey: testkit.BusKey, Pool: db.Pool(t), NATS: nc, Logger: log})
+	svc, err := reporting.New(host.Deps{BusKey: testkit.BusKey, Pool: g.runtime, NATS: nc, Logger: log})
 	require.NoError(t, err)
 	g.key, err = auth.LoadOrCreateDevKey(filepath.Join(t.TempDir(), "signing.pem"))
 	require.NoError(t, err)

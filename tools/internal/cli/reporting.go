@@ -69,7 +69,7 @@ runs at a time; stopped (Ctrl-C) before its swap, it leaves reporting's tables a
 						return err
 					}
 					if p.GetSkipped() > 0 {
-						if _, err = fmt.Fprintf(w, "%d events could not be read and are recorded nowhere, as the live consumers dead-lettered them\n", p.GetSkipped()); err != nil {
+						if _, err = fmt.Fprintf(w, "%d events were skipped and are recorded nowhere: not published by the platform, unreadable, or malformed, as the live consumers dead-letter them\n", p.GetSkipped()); err != nil {
 							return err
 						}
 					}

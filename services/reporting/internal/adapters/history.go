@@ -391,3 +391,36 @@ func (h *History) Candidates(ctx context.Context, service string, id uuid.UUID) 
 	}
 	return held, gone, handled, nil
 }
+
+// FamilyStreams are the streams whose ids name a family, by service: safeguarding's hold-, risk-
+// and access-<family>, scheduling's family-<family>. Every event of each is about the family.
+var FamilyStreams = []StreamRef{{"safeguarding", "access-"}, {"safeguarding", "hold-"}, {"safeguarding", "risk-"}, {"scheduling", "family-"}}
+
+// Unheld are the family's own streams (FamilyStreams, by their exact ids) that reporting's
+// consumer of their service has handled and of which the history holds no row of the family, in
+// (service, stream) order, each with the last version handled (Handled) and no events. The
+// cursor and the absence are read in one statement: a consumed event writes its row and moves the
+// cursor in one transaction.
+func (h *History) Unheld(ctx context.Context, family uuid.UUID) ([]Stream, error) {
+	services, streams := make([]string, len(FamilyStreams)), make([]string, len(FamilyStreams))
+	for i, s := range FamilyStreams {
+		services[i], streams[i] = s.Service, s.Stream+family.String()
+	}
+	rows, err := h.pool.Query(ctx, `SELECT n.service, n.stream_id, c.version
+		FROM unnest($1::text[], $2::text[]) AS n(service, stream_id)
+		JOIN consumer_streams c ON c.consumer = $3 || n.service AND c.stream_id = n.stream_id
+		WHERE NOT EXISTS (SELECT FROM reporting.history_events e WHERE e.service = n.service AND e.stream_id = n.stream_id AND e.family_id = $4)
+		ORDER BY n.service, n.stream_id`, services, streams, ConsumerPrefix, family)
+	if err != nil {
+		return nil, fmt.Errorf("family's streams: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Stream, error) {
+		var s Stream
+		err := row.Scan(&s.Service, &s.Stream, &s.Handled)
+		return s, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("family's streams: %w", err)
+	}
+	return out, nil
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -243,7 +244,11 @@ func (b *Batch) queueSegment(q *pgx.Batch, segment []int) {
 // are renamed, and it all commits at once. A reader sees the old tables or the new, never
 // neither. The old tables are kept, retired, until DropRetired: dropping them under the lock kept
 // the live consumers waiting.
-func (r *Rebuilds) Swap(ctx context.Context, p *Projections, catchUp func(ctx context.Context, b *Batch) error) error {
+//
+// check runs last in the transaction, after the catch-up's statements and before the schemas are
+// renamed; an error from it abandons the swap.
+func (r *Rebuilds) Swap(ctx context.Context, p *Projections, catchUp func(ctx context.Context, b *Batch) error,
+	check func(ctx context.Context, q Querier) error) error {
 	return pgx.BeginFunc(ctx, r.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(swapLock)); err != nil {
 			return fmt.Errorf("swap lock: %w", err)
@@ -259,9 +264,61 @@ func (r *Rebuilds) Swap(ctx context.Context, p *Projections, catchUp func(ctx co
 				return fmt.Errorf("catch up: %w", err)
 			}
 		}
+		if err := check(ctx, tx); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `SELECT reporting_swap($1)`, p.Schema()); err != nil {
 			return fmt.Errorf("swap: %w", err)
 		}
 		return nil
 	})
+}
+
+// Querier reads reporting's database: its pool, or a transaction.
+type Querier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// Unverified is an envelope a rebuild read whose MAC did not verify under the bus key, as its
+// envelope names it.
+type Unverified struct {
+	Service, Stream string
+	Version         int64
+	EventID         uuid.UUID
+}
+
+// HandledLive counts the events of evs that reporting's live consumers handled (their inbox,
+// consumer reporting-<service>) and the rebuilt schema does not hold (no history row of the same
+// service, stream, version and event id), and gives the first of them in evs' order. An event
+// handled live was verified by the live consumer under the key it had then: the rebuild's key
+// lacks its secret. A forgery of a genuine event (its copy published again without the key) has
+// the genuine one's id, but the genuine copy verified and is in the rebuilt history; a made-up
+// event was never handled. q is the pool when nil; the schema's history must be readable through
+// it (its COPY committed, or q the swap's transaction).
+func (r *Rebuilds) HandledLive(ctx context.Context, q Querier, schema string, evs []Unverified) (n int, first Unverified, err error) {
+	if len(evs) == 0 {
+		return 0, Unverified{}, nil
+	}
+	if q == nil {
+		q = r.pool
+	}
+	services, streams := make([]string, len(evs)), make([]string, len(evs))
+	versions, ids := make([]int64, len(evs)), make([]uuid.UUID, len(evs))
+	for i, ev := range evs {
+		services[i], streams[i], versions[i], ids[i] = ev.Service, ev.Stream, ev.Version, ev.EventID
+	}
+	var at int64
+	err = q.QueryRow(ctx, `SELECT count(*), coalesce(min(f.n), 0)
+		FROM unnest($1::text[], $2::text[], $3::bigint[], $4::uuid[]) WITH ORDINALITY AS f(service, stream_id, version, event_id, n)
+		WHERE EXISTS (SELECT FROM inbox i WHERE i.consumer = $5 || f.service AND i.event_id = f.event_id)
+		AND NOT EXISTS (SELECT FROM `+pgIdent(schema)+`.history_events h
+			WHERE h.service = f.service AND h.stream_id = f.stream_id AND h.version = f.version AND h.event_id = f.event_id)`,
+		services, streams, versions, ids, ConsumerPrefix).Scan(&n, &at)
+	if err != nil {
+		return 0, Unverified{}, fmt.Errorf("rebuild: events the live consumers handled: %w", err)
+	}
+	if n > 0 {
+		first = evs[at-1]
+	}
+	return n, first, nil
 }

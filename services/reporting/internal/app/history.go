@@ -100,9 +100,10 @@ func (v Verification) Checked() string {
 		"handling (of the others it keeps no such record); every column the history finds, orders or shows an event by "+
 		"(family, stream, version, event id, type, service, centre, actor, role, time) agrees with the event, and what it says of "+
 		"each of the family's events follows from it; each of the family's %d referrals, concerns, holds and reports in reporting's "+
-		"records is named by an event of the history. Not checked: a whole stream of which the history holds no event as the "+
-		"family's and that no such record names (scheduling's bookings and sessions, safeguarding's risk screening, access "+
-		"records), the last events of a stream whose last version handled is not recorded, and events reporting never received.",
+		"records is named by an event of the history; each of the family's own streams (scheduling's family-, safeguarding's hold-, "+
+		"risk- and access- of its id) that reporting's consumer handled holds some of the family's events. Not checked: a whole "+
+		"stream of which the history holds no event as the family's, whose id is not the family's and that no such record names "+
+		"(a room's occupancy), the last events of a stream whose last version handled is not recorded, and events reporting never received.",
 		v.Streams, v.Events, v.FamilyEvents, v.Cursors, v.Records)
 }
 
@@ -118,9 +119,11 @@ func (v Verification) Checked() string {
 //     consumer's cursor, written in the same transaction as the history's row): a missing last
 //     event is not seen by the chain;
 //
-// and then that each of the family's referrals, concerns, holds and reports in reporting's
-// projections is named by an event of the history: a whole stream whose rows no longer name the
-// family, or were removed, is found by the records its events wrote.
+// then that each of the family's referrals, concerns, holds and reports in reporting's projections
+// is named by an event of the history, and that each of the family's own streams, by name
+// (adapters.FamilyStreams), that reporting's consumer handled holds some of the family's rows
+// (review 19, decisions.md 153): a whole stream whose rows no longer name the family, or were
+// removed, is found by the records its events wrote, or by its name.
 func (a *App) VerifyFamilyHistory(ctx context.Context, family, centre uuid.UUID) (Verification, error) {
 	if err := a.belongs(ctx, family, centre); err != nil {
 		return Verification{}, err
@@ -191,7 +194,44 @@ func (a *App) VerifyFamilyHistory(ctx context.Context, family, centre uuid.UUID)
 		v.Service = r.Service
 		return v, err
 	}
+	// The family's own streams by name (review 19): one reporting's consumer handled of which the
+	// history holds no row of the family had its rows moved to another family, or removed, with
+	// the records its events wrote (a hold's record moved with it), which the records cannot show.
+	unheld, err := a.history.Unheld(ctx, family)
+	if err != nil {
+		return Verification{}, err
+	}
+	for _, u := range unheld {
+		v.Broken, err = a.unheld(ctx, u, family)
+		v.Service = u.Service
+		return v, err
+	}
 	return v, nil
+}
+
+// unheld is what is wrong with one of the family's own streams (adapters.FamilyStreams) that
+// reporting's consumer handled and of which the history holds no row of the family: the first row
+// of it that is not its event's (one moved to another family names the column), or else the
+// versions missing.
+func (a *App) unheld(ctx context.Context, u adapters.Stream, family uuid.UUID) (*eventstore.TamperError, error) {
+	said := fmt.Sprintf("reporting handled versions 1 to %d of stream %s, the family's own, but the family's history holds none of them", u.Handled, u.Stream)
+	st, err := a.history.Stream(ctx, u.StreamRef)
+	if err != nil {
+		return nil, err
+	}
+	if len(st.Events) > 0 {
+		envs := envelopes(st)
+		broken, _ := rowsCheck(st, envs, family)
+		if broken == nil {
+			broken, _ = a.checkStream(st, envs, family, func(string, ...any) {})
+		}
+		if broken != nil {
+			broken.Reason += " (" + said + ")"
+			return broken, nil
+		}
+	}
+	return &eventstore.TamperError{Stream: u.Stream, Version: 1, Reason: fmt.Sprintf("versions 1 to %d are missing: %s: its rows were "+
+		"removed, or no longer name the family", u.Handled, said)}, nil
 }
 
 // namedRecord is a row of a projection keyed by one id.

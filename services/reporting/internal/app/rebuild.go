@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/nats-io/nats.go/jetstream"
 	"google.golang.org/protobuf/proto"
 
@@ -24,8 +25,10 @@ type Progress struct {
 	Events int64
 	// Total is the events in the streams when the rebuild began.
 	Total int64
-	// Skipped are events replayed and recorded nowhere, as the live consumers dead-letter them
-	// (MalformedError).
+	// Skipped are events replayed and recorded nowhere: not published by the platform (their MAC
+	// does not verify under the bus key), unreadable, or malformed (MalformedError), as the live
+	// consumers dead-letter them. A rebuild whose key does not verify events the live consumers
+	// handled is refused before its swap (BUS_KEY_MISMATCH, replay.keyCheck).
 	Skipped int64
 	PerSec  float64
 	Swapped bool
@@ -118,11 +121,17 @@ func (a *App) Rebuild(ctx context.Context, progress func(Progress)) (err error) 
 	if err := a.rebuilds.Index(ctx, schema, adapters.Constraints); err != nil {
 		return err
 	}
+	// The events whose MAC did not verify, checked against what the live consumers handled, now
+	// that the rebuilt history holds every event that did; those of the catch-up in the swap's
+	// transaction. None on a healthy rebuild: then nothing is asked.
+	if err := r.keyCheck(ctx, nil); err != nil {
+		return err
+	}
 	r.report()
 	err = a.rebuilds.Swap(ctx, r.p, func(ctx context.Context, b *adapters.Batch) error {
 		r.sink = b.Sink()
 		return r.readToEnd(ctx)
-	})
+	}, r.keyCheck)
 	if err != nil {
 		return err
 	}
@@ -178,6 +187,33 @@ type replay struct {
 	next     map[string]uint64 // the next stream sequence to read, per service
 	progress func(Progress)
 	state    Progress
+	// unverified are the events read whose MAC did not verify, as their envelopes name them;
+	// checked how many of them keyCheck has checked.
+	unverified []adapters.Unverified
+	checked    int
+}
+
+// keyCheck refuses the rebuild when its bus key does not verify events the live consumers
+// handled (decisions.md 153): the services were given a key without the secret those events were
+// signed with (a new secret without the old one, after a leak). Skipped, they would be missing
+// from the rebuilt tables: a national year's events, every figure 0. Only the events not checked
+// yet, and only when there are any: q is the swap's transaction, or nil for the pool.
+func (r *replay) keyCheck(ctx context.Context, q adapters.Querier) error {
+	evs := r.unverified[r.checked:]
+	if len(evs) == 0 {
+		return nil
+	}
+	n, first, err := r.app.rebuilds.HandledLive(ctx, q, r.p.Schema(), evs)
+	if err != nil {
+		return err
+	}
+	r.checked = len(r.unverified)
+	if n > 0 {
+		return problem.Rule("BUS_KEY_MISMATCH", fmt.Sprintf("the bus key does not verify %d events the live projections handled "+
+			"(first: stream %s version %d): the services were given a key without the secret those events were signed with; "+
+			"add the old secret back (docs/runbook.md, The bus key); the old tables stay in use", n, first.Stream, first.Version))
+	}
+	return nil
 }
 
 func (r *replay) report() {
@@ -226,7 +262,9 @@ type laneRun struct {
 	stmts   *adapters.Batch
 	events  int64
 	skipped int64
-	next    uint64 // the stream sequence after the run's last event
+	// unverified are the run's events whose MAC did not verify and whose envelope names them.
+	unverified []adapters.Unverified
+	next       uint64 // the stream sequence after the run's last event
 }
 
 // read replays each service's stream from r.next to its end in ends (inclusive) into r.sink.
@@ -269,6 +307,7 @@ func (r *replay) read(ctx context.Context, ends map[string]uint64) error {
 		before := r.state.Events
 		r.state.Events += run.events
 		r.state.Skipped += run.skipped
+		r.unverified = append(r.unverified, run.unverified...)
 		if r.state.Events/rebuildBatch != before/rebuildBatch {
 			r.report()
 		}
@@ -319,12 +358,20 @@ func (r *replay) lane(ctx context.Context, svc string, start, end uint64, runs c
 		next = meta.Sequence.Stream + 1
 		run.next = next
 		// What the live consumer dead-letters (not published by the platform, not an envelope,
-		// or a MalformedError) is recorded nowhere here either.
+		// or a MalformedError) is recorded nowhere here either. An event whose MAC does not
+		// verify is kept by its envelope's names, for keyCheck: one the live consumers handled
+		// says the key is wrong, not the event.
 		mark := run.stmts.Len()
 		env := &commonv1.EventEnvelope{}
 		var malformed *MalformedError
 		if err := r.app.busKey.Verify(msg.Subject(), msg.Data(), msg.Headers()); err != nil {
 			run.skipped++
+			if proto.Unmarshal(msg.Data(), env) == nil {
+				if id, err := uuid.Parse(env.GetEventId()); err == nil {
+					run.unverified = append(run.unverified, adapters.Unverified{Service: svc, Stream: env.GetStreamId(),
+						Version: env.GetStreamVersion(), EventID: id})
+				}
+			}
 		} else if err := proto.Unmarshal(msg.Data(), env); err != nil {
 			run.skipped++
 		} else if err := Project(r.p, sink, svc, env, msg.Data()); errors.As(err, &malformed) {

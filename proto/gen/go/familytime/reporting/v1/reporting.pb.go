@@ -1091,8 +1091,9 @@ type RebuildProjectionsResponse struct {
 	Swapped bool `protobuf:"varint,4,opt,name=swapped,proto3" json:"swapped,omitempty"`
 	// The schema being built.
 	Schema string `protobuf:"bytes,5,opt,name=schema,proto3" json:"schema,omitempty"`
-	// Events replayed and recorded nowhere because they cannot be read (a malformed payload or
-	// id): the live consumers dead-letter the same events, so the rebuilt tables equal the live.
+	// Events replayed and recorded nowhere: not published by the platform (their bus MAC does not
+	// verify), unreadable, or malformed (a payload or id): the live consumers dead-letter the same
+	// events, so the rebuilt tables equal the live.
 	Skipped       int64 `protobuf:"varint,6,opt,name=skipped,proto3" json:"skipped,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

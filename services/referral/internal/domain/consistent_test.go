@@ -97,10 +97,10 @@ func TestAReferralThatContradictsItselfIsRefused(t *testing.T) {
 	}
 	for _, state := range []domain.State{domain.Received, domain.InContact} {
 		for _, tc := range cases {
+			if tc.source != 0 {
+				continue // an amendment keeps the source: see TestAReferralReceivedBeforeTheRule
+			}
 			t.Run("amended when "+state.String()+": "+tc.name, func(t *testing.T) {
-				if tc.source != 0 {
-					t.Skip("an amendment keeps the source: see TestAReferralReceivedBeforeTheRule")
-				}
 				r, _ := inState(t, state)
 				version := r.Version()
 				d := r.Details()

@@ -843,6 +843,14 @@ func TestAReturnedReportIsSubmittedAgainOnlyOnceDraftedAgain(t *testing.T) {
 		require.Equal(t, events, g.events(t), "nothing recorded")
 	}
 
+	// The list of open reports says which wait for a new draft (review 17 saw "drafted" for both).
+	listed := func(returned bool) {
+		t.Helper()
+		open, err := sup.ListOpenReports(ctx, &safeguardingv1.ListOpenReportsRequest{CentreId: g.centre.String()})
+		require.NoError(t, err)
+		require.Len(t, open.GetReports(), 1)
+		require.Equal(t, returned, open.GetReports()[0].GetReturned())
+	}
 	// The writer reads what to change: the report says it was returned, with the check's note
 	// (they were told of a note they could not read).
 	notes := func(want ...string) {
@@ -856,6 +864,7 @@ func TestAReturnedReportIsSubmittedAgainOnlyOnceDraftedAgain(t *testing.T) {
 		}
 		require.Equal(t, want, texts)
 		require.Contains(t, got.GetChecks()[len(want)-1].GetSummary(), "returned with a note")
+		listed(true)
 	}
 
 	draft()
@@ -864,6 +873,7 @@ func TestAReturnedReportIsSubmittedAgainOnlyOnceDraftedAgain(t *testing.T) {
 	refused("its checker returned it")
 	notes("say who brought the child")
 	draft()
+	listed(false)
 	require.NoError(t, submit(), "drafted again, it goes to its check again")
 
 	check(sup2, true, "")

@@ -12,6 +12,14 @@ import (
 	"github.com/familytime/familytime/services/platform/inwords"
 )
 
+// listedState is a report's state in a list: a returned one waits for a new draft.
+func listedState(r *safeguardingv1.ReportSummary) string {
+	if r.GetReturned() {
+		return "returned: draft again"
+	}
+	return friendly("REPORT_STATE_", r.GetState().String())
+}
+
 func reportFields(r *safeguardingv1.ReportSummary) [][2]string {
 	state := friendly("REPORT_STATE_", r.GetState().String())
 	if r.GetReturned() {
@@ -390,7 +398,7 @@ func (s *safeguardingCommand) reportList(use, short, none string,
 				},
 				func(r *safeguardingv1.ReportSummary) []string {
 					return []string{r.GetReportId(), r.GetFamilyId(), sgDay(r.GetSessionOn()),
-						fmt.Sprint(r.GetWorkingDaysSinceSession()), friendly("REPORT_STATE_", r.GetState().String()), orNone(r.GetWriter())}
+						fmt.Sprint(r.GetWorkingDaysSinceSession()), listedState(r), orNone(r.GetWriter())}
 				})
 		},
 	}

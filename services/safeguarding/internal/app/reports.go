@@ -181,6 +181,8 @@ func (a *App) GetReport(ctx context.Context, c domain.Caller, centre, id uuid.UU
 type OverdueReport struct {
 	adapters.ReportRow
 	WorkingDays int
+	// Returned says its check returned it and it waits for a new draft (domain.Report.Returned).
+	Returned bool
 }
 
 // OverdueReports reads a page of a centre's reports not released more than 5 working days after
@@ -192,7 +194,8 @@ func (a *App) OverdueReports(ctx context.Context, centre uuid.UUID, size int, to
 	if err != nil {
 		return nil, "", err
 	}
-	return withWorkingDays(rows, today), next, nil
+	out, err := a.listed(ctx, centre, rows, today)
+	return out, next, err
 }
 
 // OpenReports are a page of a centre's reports not yet released, due or not, oldest session
@@ -203,18 +206,31 @@ func (a *App) OpenReports(ctx context.Context, centre uuid.UUID, size int, token
 	if err != nil {
 		return nil, "", err
 	}
-	return withWorkingDays(rows, a.today()), next, nil
+	out, err := a.listed(ctx, centre, rows, a.today())
+	return out, next, err
 }
 
 // lastDay is after every session: an open report's session may be any day.
 var lastDay = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 
-func withWorkingDays(rows []adapters.ReportRow, today time.Time) []OverdueReport {
+// listed are the rows as a list shows them: with the working days since each session, and a
+// drafted report's stream read to say whether its check returned it (the row keeps only its
+// state, "drafted" either way; review 17 could not tell one waiting for a new draft from one
+// waiting to be submitted). A centre has tens of open reports, a few of them drafted.
+func (a *App) listed(ctx context.Context, centre uuid.UUID, rows []adapters.ReportRow, today time.Time) ([]OverdueReport, error) {
 	out := make([]OverdueReport, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, OverdueReport{ReportRow: r, WorkingDays: domain.WorkingDaysSince(r.SessionOn, today)})
+		o := OverdueReport{ReportRow: r, WorkingDays: domain.WorkingDaysSince(r.SessionOn, today)}
+		if r.State == safeguardingv1.ReportState_REPORT_STATE_DRAFTED {
+			rep, _, err := a.loadReport(ctx, centre, r.ID)
+			if err != nil {
+				return nil, err
+			}
+			o.Returned = rep.Returned()
+		}
+		out = append(out, o)
 	}
-	return out
+	return out, nil
 }
 
 // ReadSinceSubmitted reports whether subject read the report after its latest submission for

@@ -506,7 +506,7 @@ func reportSummaries(rows []app.OverdueReport) []*safeguardingv1.ReportSummary {
 	for _, r := range rows {
 		out = append(out, &safeguardingv1.ReportSummary{ReportId: r.ID.String(), FamilyId: r.Family.String(),
 			BookingId: r.Booking.String(), SessionOn: dates.Proto(r.SessionOn), State: r.State, Author: r.Author,
-			Checker: r.Checker, Version: r.Version, WorkingDaysSinceSession: int32(r.WorkingDays), Writer: r.Writer})
+			Checker: r.Checker, Version: r.Version, WorkingDaysSinceSession: int32(r.WorkingDays), Writer: r.Writer, Returned: r.Returned})
 	}
 	return out
 }

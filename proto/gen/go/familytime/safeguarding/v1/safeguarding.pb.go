@@ -3065,8 +3065,7 @@ type ReportSummary struct {
 	// empty when scheduling named no supervisor and no one has drafted it.
 	Writer string `protobuf:"bytes,10,opt,name=writer,proto3" json:"writer,omitempty"`
 	// Its latest check returned it with a note and it has not been drafted again since: its state
-	// is drafted, and it is drafted again before it is submitted again (REPORT_RETURNED). Set in a
-	// report read whole (GetReport and the answers to a report's commands), not in lists.
+	// is drafted, and it is drafted again before it is submitted again (REPORT_RETURNED).
 	Returned      bool `protobuf:"varint,11,opt,name=returned,proto3" json:"returned,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

@@ -155,12 +155,7 @@ func TestVerifyFamilyHistoryFindsAStreamGone(t *testing.T) {
 	s := g.play(t)
 	ctx := t.Context()
 	coordinator := g.coordinator(t, s.a)
-	verify := func() *reportingv1.VerifyFamilyHistoryResponse {
-		t.Helper()
-		v, err := coordinator.VerifyFamilyHistory(ctx, &reportingv1.VerifyFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
-		require.NoError(t, err)
-		return v
-	}
+	verify := g.verifier(t, coordinator, s.f1, s.a)
 	v := verify()
 	require.True(t, v.GetVerified(), v.GetReason())
 	require.Contains(t, v.GetReason(), "Not checked", "a verified answer says what it did not check")
@@ -235,12 +230,7 @@ func TestVerifyFamilyHistoryFindsTheFamilysOwnStreamMoved(t *testing.T) {
 	s := g.play(t)
 	ctx := t.Context()
 	coordinator := g.coordinator(t, s.a)
-	verify := func() *reportingv1.VerifyFamilyHistoryResponse {
-		t.Helper()
-		v, err := coordinator.VerifyFamilyHistory(ctx, &reportingv1.VerifyFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
-		require.NoError(t, err)
-		return v
-	}
+	verify := g.verifier(t, coordinator, s.f1, s.a)
 	v := verify()
 	require.True(t, v.GetVerified(), v.GetReason())
 	hold := "hold-" + s.f1.String()
@@ -290,4 +280,14 @@ func TestVerifyFamilyHistoryFindsTheFamilysOwnStreamMoved(t *testing.T) {
 	exec(`UPDATE reporting.holds SET family_id = $2 WHERE family_id = $1`, s.f3, s.f1)
 	v = verify()
 	require.True(t, v.GetVerified(), v.GetReason())
+}
+
+// verifier asks reporting, as client, whether the family's history verifies.
+func (g *rig) verifier(t *testing.T, client reportingv1.ReportingServiceClient, family, centre uuid.UUID) func() *reportingv1.VerifyFamilyHistoryResponse {
+	return func() *reportingv1.VerifyFamilyHistoryResponse {
+		t.Helper()
+		v, err := client.VerifyFamilyHistory(t.Context(), &reportingv1.VerifyFamilyHistoryRequest{FamilyId: family.String(), CentreId: centre.String()})
+		require.NoError(t, err)
+		return v
+	}
 }

@@ -339,11 +339,7 @@ func TestVerifyFamilyHistoryNamesTampering(t *testing.T) {
 	s := g.play(t)
 	ctx := t.Context()
 	coordinator := g.coordinator(t, s.a)
-	verify := func() *reportingv1.VerifyFamilyHistoryResponse {
-		v, err := coordinator.VerifyFamilyHistory(ctx, &reportingv1.VerifyFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
-		require.NoError(t, err)
-		return v
-	}
+	verify := g.verifier(t, coordinator, s.f1, s.a)
 	stream := "referral-" + s.r1.String()
 	var raw []byte
 	require.NoError(t, g.owner.QueryRow(ctx, `SELECT envelope FROM reporting.history_events WHERE stream_id = $1 AND version = 3`, stream).Scan(&raw))

@@ -168,7 +168,7 @@ func TestServerStopsWhenTheProcessThatStartedItIsKilled(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 
-	child := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestHelperStartClusterAndWait$")
+	child := exec.CommandContext(ctx, os.Args[0]) // TestMain's helper
 	child.Env = append(os.Environ(), "PGCLUSTER_HELPER_DIR="+dir)
 	child.Stderr = os.Stderr
 	stdout, err := child.StdoutPipe()
@@ -197,15 +197,17 @@ func TestServerStopsWhenTheProcessThatStartedItIsKilled(t *testing.T) {
 	require.NoError(t, again.Stop(ctx))
 }
 
-// TestHelperStartClusterAndWait is the process TestServerStopsWhenTheProcessThatStartedItIsKilled
-// kills: it starts a cluster and waits to be killed.
-func TestHelperStartClusterAndWait(t *testing.T) {
-	dir := os.Getenv("PGCLUSTER_HELPER_DIR")
-	if dir == "" {
-		t.Skip("run by TestServerStopsWhenTheProcessThatStartedItIsKilled")
+// TestMain runs the tests, or, in the process TestServerStopsWhenTheProcessThatStartedItIsKilled
+// starts (PGCLUSTER_HELPER_DIR set), starts a cluster there and blocks until that test kills it.
+func TestMain(m *testing.M) {
+	if dir := os.Getenv("PGCLUSTER_HELPER_DIR"); dir != "" {
+		c, err := Start(context.Background(), Options{Dir: dir})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "pgcluster helper:", err)
+			os.Exit(1)
+		}
+		fmt.Printf("pgcluster helper: ready on port %d\n", c.Port())
+		select {} // until killed
 	}
-	c, err := Start(t.Context(), Options{Dir: dir})
-	require.NoError(t, err)
-	fmt.Printf("pgcluster helper: ready on port %d\n", c.Port())
-	time.Sleep(time.Minute)
+	os.Exit(m.Run())
 }

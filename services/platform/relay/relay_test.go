@@ -487,22 +487,19 @@ func TestACopyOfAnOlderEventAtTheStreamsTailDoesNotMoveTheRelayBack(t *testing.T
 	}
 	require.Eventually(t, func() bool { return streamCount(t, js) == 3 }, 30*time.Second, 5*time.Millisecond)
 
-	time.Sleep(300 * time.Millisecond) // past the dedup window
 	stream, err := js.Stream(t.Context(), bus.StreamName(service))
 	require.NoError(t, err)
 	first, err := stream.GetMsg(t.Context(), 1)
 	require.NoError(t, err)
 	copied := nats.NewMsg(first.Subject)
 	copied.Data, copied.Header = first.Data, first.Header
-	_, err = js.PublishMsg(t.Context(), copied)
-	require.NoError(t, err)
+	republish(t, js, copied, 4)
 
 	for v := range int64(2) {
 		_, err := g.store.Append(t.Context(), "counter-"+uuid.NewString(), 0, event(t, 10+v))
 		require.NoError(t, err)
 	}
-	require.Eventually(t, func() bool { return streamCount(t, js) >= 6 }, 30*time.Second, 5*time.Millisecond, "the new events go out")
-	time.Sleep(200 * time.Millisecond)
+	caughtUp(t, r, js, 6)
 	envs := published(t, js)
 	require.Len(t, envs, 6, "the copy, and no event published again")
 	seen := map[string]int{}
@@ -513,18 +510,36 @@ func TestACopyOfAnOlderEventAtTheStreamsTailDoesNotMoveTheRelayBack(t *testing.T
 
 	// The same after a restart, when the relay has published nothing yet in its new lead.
 	stop()
-	time.Sleep(300 * time.Millisecond)
 	second, err := stream.GetMsg(t.Context(), 2)
 	require.NoError(t, err)
 	copied = nats.NewMsg(second.Subject)
 	copied.Data, copied.Header = second.Data, second.Header
 	copied.Header.Del("Nats-Expected-Last-Msg-Id") // the relay's expectation when it published it
-	_, err = js.PublishMsg(t.Context(), copied)
-	require.NoError(t, err)
+	republish(t, js, copied, 7)
 	g.start(t)
 	_, err = g.store.Append(t.Context(), "counter-"+uuid.NewString(), 0, event(t, 20))
 	require.NoError(t, err)
-	require.Eventually(t, func() bool { return streamCount(t, js) >= 8 }, 30*time.Second, 5*time.Millisecond, "the new event goes out")
-	time.Sleep(200 * time.Millisecond)
+	caughtUp(t, r, js, 8)
 	require.Len(t, published(t, js), 8, "the copy and the new event, and no event published again")
+}
+
+// republish publishes msg until the stream stores it as its message number want: JetStream drops
+// it as a duplicate until the dedup window since the original has passed.
+func republish(t *testing.T, js jetstream.JetStream, msg *nats.Msg, want uint64) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		_, err := js.PublishMsg(t.Context(), msg)
+		require.NoError(t, err)
+		return streamCount(t, js) == want
+	}, 30*time.Second, 20*time.Millisecond, "the copy is stored once the dedup window has passed")
+}
+
+// caughtUp waits until the relay has published every committed event and the stream holds at
+// least want messages: anything it published again would be there by then.
+func caughtUp(t *testing.T, r *relay.Relay, js jetstream.JetStream, want uint64) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		lag, err := r.Lag(t.Context())
+		return err == nil && lag == 0 && streamCount(t, js) >= want
+	}, 30*time.Second, 5*time.Millisecond, "the new events go out")
 }

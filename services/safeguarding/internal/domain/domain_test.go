@@ -804,26 +804,34 @@ func TestOneCorrectionStandsAndACheckedReportIsTheLeads(t *testing.T) {
 	require.NoError(t, err)
 }
 
+// reportLog keeps a report's records as a test records them, each with its id: recs reads them,
+// step adds what a command returned (failing the test on its error), rebuild replays them.
+func reportLog(t *testing.T, r *Report, due []Recorded) (recs func() []Recorded, step func([]proto.Message, error), rebuild func() *Report) {
+	log := slices.Clone(due)
+	recs = func() []Recorded { return log }
+	step = func(evs []proto.Message, err error) {
+		t.Helper()
+		require.NoError(t, err)
+		log = append(log, recorded(evs...)...)
+	}
+	rebuild = func() *Report {
+		t.Helper()
+		got, err := RebuildReport(r.ID(), log)
+		require.NoError(t, err)
+		return got
+	}
+	return recs, step, rebuild
+}
+
 // A report not yet released is changed by drafting it again, and checked again: a correction
 // changed neither what the checker read nor the copies, which are made from the draft (review 16:
 // an address "taken out" by a correction went to the other parent). An approved report is
 // returned by the lead.
 func TestAReportIsChangedBeforeReleaseByDraftingItAgain(t *testing.T) {
 	r, due := dueReport(t, "")
-	recs := slices.Clone(due) // the report's records, each with its id
-	step := func(evs []proto.Message, err error) {
-		t.Helper()
-		require.NoError(t, err)
-		recs = append(recs, recorded(evs...)...)
-	}
-	rebuild := func() *Report {
-		t.Helper()
-		got, err := RebuildReport(r.ID(), recs)
-		require.NoError(t, err)
-		return got
-	}
+	recs, step, rebuild := reportLog(t, r, due)
 	step(r.Draft(sup, twoSections, monday))
-	draft := recs[len(recs)-1].ID
+	draft := recs()[len(recs())-1].ID
 	drafted := rebuild()
 	_, err := drafted.Correct(sup, draft, "Good session.", "took out the mother's address", monday)
 	require.ErrorIs(t, err, ErrReportNotReleased)
@@ -851,7 +859,7 @@ func TestAReportIsChangedBeforeReleaseByDraftingItAgain(t *testing.T) {
 
 	// A check's note is not what goes out: its checker may still correct it before release.
 	var note uuid.UUID
-	for _, rec := range recs {
+	for _, rec := range recs() {
 		if _, ok := rec.Event.(*safeguardingv1.ReportChecked); ok {
 			note = rec.ID
 			break
@@ -868,18 +876,7 @@ func TestAReportIsChangedBeforeReleaseByDraftingItAgain(t *testing.T) {
 // from its stream, is held to it too.
 func TestAReturnedReportIsDraftedAgainBeforeItIsSubmittedAgain(t *testing.T) {
 	r, due := dueReport(t, "supervisor-1")
-	recs := slices.Clone(due)
-	step := func(evs []proto.Message, err error) {
-		t.Helper()
-		require.NoError(t, err)
-		recs = append(recs, recorded(evs...)...)
-	}
-	rebuild := func() *Report {
-		t.Helper()
-		got, err := RebuildReport(r.ID(), recs)
-		require.NoError(t, err)
-		return got
-	}
+	_, step, rebuild := reportLog(t, r, due)
 	refused := func(by string) {
 		t.Helper()
 		got := rebuild()

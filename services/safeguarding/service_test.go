@@ -1336,3 +1336,42 @@ func TestAProtectiveActionIsRecordedInTheRoleTheRegisterGives(t *testing.T) {
 	require.Len(t, open, 1)
 	require.Contains(t, open, families[2].String())
 }
+
+// Review 20: the risk the other parent discloses in their own application on a self-referral, and
+// an injunction an amendment lists (under the answer "no injunction"), reach the lead's list as
+// the first application's answers would; a family whose answers stay green is not listed.
+func TestRiskDisclosedAfterTheReferralIsListedForTheLead(t *testing.T) {
+	g := newRig(t, clock.NewSimulated(time.Now().UTC()))
+	g.theUsualStaff(t)
+	ctx := t.Context()
+	f := g.families(t, 3) // each screened green from its first application's answers
+	adults := func(family uuid.UUID) []*referralv1.AdultParty {
+		return []*referralv1.AdultParty{{PersonId: personOf(family, 0), Role: referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT},
+			{PersonId: personOf(family, 1), Role: referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT}}
+	}
+	g.otherFamilies(t, "referral", f[:2], g.centre,
+		&referralv1.SecondPartyApplicationReceived{ReferralId: uuid.NewString(), FamilyId: f[0].String(), CentreId: g.centre.String(),
+			ReceivedOn: review(0), Parent: adults(f[0])[0], Risk: &referralv1.RiskAnswers{AbductionRisk: true}, ConsentGiven: true},
+		&referralv1.ReferralAmended{ReferralId: uuid.NewString(), FamilyId: f[1].String(), CentreId: g.centre.String(), AmendedOn: review(0),
+			Facts: &referralv1.ReferralFacts{Risk: &referralv1.RiskAnswers{}, CourtInvolved: true, Adults: adults(f[1]),
+				CourtOrders: []*referralv1.CourtOrderRecord{{Kind: referralv1.CourtOrderKind_COURT_ORDER_KIND_NON_MOLESTATION}},
+				Children:    []*referralv1.ChildParty{{PersonId: personOf(f[1], 2), BirthYear: 2018, BirthMonth: 4}}}})
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
+	var reviews []*safeguardingv1.RiskReview
+	require.Eventually(t, func() bool {
+		resp, err := lead.ListRiskReviews(ctx, &safeguardingv1.ListRiskReviewsRequest{CentreId: g.centre.String()})
+		require.NoError(t, err)
+		reviews = resp.GetReviews()
+		return len(reviews) == 2
+	}, 30*time.Second, 20*time.Millisecond, "both families listed for the lead")
+	want := map[string]safeguardingv1.RiskFactor{f[0].String(): safeguardingv1.RiskFactor_RISK_FACTOR_ABDUCTION,
+		f[1].String(): safeguardingv1.RiskFactor_RISK_FACTOR_INJUNCTION}
+	for _, r := range reviews {
+		factor, ok := want[r.GetRisk().GetFamilyId()]
+		require.True(t, ok, "not the family whose answers stayed green")
+		require.Equal(t, safeguardingv1.RiskRating_RISK_RATING_RED, r.GetRisk().GetRating())
+		require.Equal(t, []safeguardingv1.RiskFactor{factor}, r.GetRisk().GetFactors())
+		require.True(t, r.GetRisk().GetProvisional())
+		require.True(t, r.GetOverdue())
+	}
+}

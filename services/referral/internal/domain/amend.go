@@ -37,6 +37,7 @@ func (r *Referral) Amend(d Details, today time.Time, newID NewID) ([]proto.Messa
 	}
 	d.validate(&v, "details.", need, today)
 	d.checkInvolvement(&v, "details.", r.source)
+	d.checkInjunction(&v, "details.", r.facts.contradictsInjunction())
 	d.checkNamedOnce(&v, "details.", r.namedTwice)
 	r.checkIDs(&v, d)
 	r.keepPeople(&v, d)

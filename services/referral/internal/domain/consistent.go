@@ -39,6 +39,38 @@ func (d Details) checkInvolvement(v *Invalid, prefix string, source commonv1.Ref
 	}
 }
 
+// injunction reports whether an order of the kind is an injunction: a non-molestation or an
+// occupation order, which the risk question "an injunction is in force" asks about.
+func injunction(k referralv1.CourtOrderKind) bool {
+	return k == referralv1.CourtOrderKind_COURT_ORDER_KIND_NON_MOLESTATION || k == referralv1.CourtOrderKind_COURT_ORDER_KIND_OCCUPATION
+}
+
+// checkInjunction refuses details that answer "no injunction is in force" while listing a
+// non-molestation or occupation order in force (review 20): the provisional screen reads the
+// answer, so a family under a non-molestation order was screened green, its coordinator alone
+// confirmed it, and it was accepted into a shared supported room. The reason names the order's
+// path, never a detail of it. kept reports the same contradiction already on the referral: an
+// amendment is not refused for what it keeps, since once the family is ready for contact its
+// risk answers no longer change (ErrAttendeesFixed) and every amendment would be refused;
+// safeguarding's screen counts the order as an injunction whatever the answer says.
+func (d Details) checkInjunction(v *Invalid, prefix string, kept bool) {
+	if d.Risk.Injunction || kept {
+		return
+	}
+	for i, o := range d.CourtOrders {
+		if injunction(o.Kind) {
+			v.add(prefix+"risk.injunction", fmt.Sprintf("must be true: the referral records an injunction in force (%scourt_orders[%d], "+
+				"a non-molestation or occupation order), which the risk screen must weigh", prefix, i))
+			return
+		}
+	}
+}
+
+// contradictsInjunction reports whether details list an injunction in force and answer that none is.
+func (d Details) contradictsInjunction() bool {
+	return !d.Risk.Injunction && slices.ContainsFunc(d.CourtOrders, func(o CourtOrder) bool { return injunction(o.Kind) })
+}
+
 // OrderYears is how long an order about a child can be in force: a child arrangements, prohibited
 // steps or specific issue order (section 8 of the Children Act 1989, and the orders like them in
 // Scotland and Northern Ireland) is made about a child already born and ends by their 18th

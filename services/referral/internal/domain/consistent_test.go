@@ -60,6 +60,19 @@ func TestAReferralThatContradictsItselfIsRefused(t *testing.T) {
 			func(d *domain.Details) {
 				d.CourtOrders = []domain.CourtOrder{{Kind: referralv1.CourtOrderKind_COURT_ORDER_KIND_NON_MOLESTATION}}
 			}},
+		{"a non-molestation order under the answer that no injunction is in force", "details.risk.injunction",
+			"must be true: the referral records an injunction in force (details.court_orders[0]", 0,
+			func(d *domain.Details) {
+				d.CourtInvolved, d.Risk.Injunction = true, false
+				d.CourtOrders = []domain.CourtOrder{{Kind: referralv1.CourtOrderKind_COURT_ORDER_KIND_NON_MOLESTATION}}
+			}},
+		{"an occupation order under the answer that no injunction is in force", "details.risk.injunction",
+			"must be true: the referral records an injunction in force (details.court_orders[1]", 0,
+			func(d *domain.Details) {
+				d.CourtInvolved, d.Risk.Injunction = true, false
+				d.CourtOrders = []domain.CourtOrder{{Kind: referralv1.CourtOrderKind_COURT_ORDER_KIND_CHILD_ARRANGEMENTS},
+					{Kind: referralv1.CourtOrderKind_COURT_ORDER_KIND_OCCUPATION}}
+			}},
 		{"Cafcass among the agencies with no Cafcass involved", "details.cafcass_involved", "Cafcass is among the other agencies", 0,
 			func(d *domain.Details) { d.Agencies = []referralv1.Agency{referralv1.Agency_AGENCY_CAFCASS} }},
 		{"the same child twice", "details.children[1]", "is the same child as details.children[0] (the same name and date of birth)", 0,
@@ -141,6 +154,7 @@ func TestWhatOnlyLooksLikeAContradictionIsAccepted(t *testing.T) {
 		{"a non-molestation order made before the child was born", func(s *domain.Submission) {
 			s.Details.CourtOrders = append(s.Details.CourtOrders, domain.CourtOrder{Kind: referralv1.CourtOrderKind_COURT_ORDER_KIND_NON_MOLESTATION,
 				MadeOn: date(2005, 2, 1)})
+			s.Details.Risk.Injunction = true
 		}},
 		{"a child arrangements order made before the child was born (an older sibling's)", func(s *domain.Submission) {
 			s.Details.CourtOrders[0].MadeOn = date(2015, 2, 1)
@@ -223,4 +237,25 @@ func TestAReferralReceivedBeforeTheRule(t *testing.T) {
 	d.Adults[0].Name, d.Adults[0].Contact.Phone = d.Adults[2].Name, d.Adults[2].Contact.Phone
 	_, err = r.Amend(d, today, ids())
 	refused(t, err, "details.adults[2]", "is the same person as details.adults[0]")
+}
+
+// A referral recorded before review 20 listing an injunction under the answer "no injunction" is
+// amended without being refused for what it keeps: once the family is ready for contact its risk
+// answers no longer change, and refusing the pair would refuse every amendment (safeguarding's
+// screen counts the order as an injunction).
+func TestAnInjunctionUnderTheAnswerNoRecordedBeforeTheRule(t *testing.T) {
+	r, h := inState(t, domain.InContact)
+	ev := proto.Clone(h.events[0]).(*referralv1.ReferralReceived)
+	ev.Facts.CourtInvolved, ev.Facts.Risk = true, &referralv1.RiskAnswers{}
+	ev.Facts.CourtOrders = append(ev.Facts.CourtOrders, &referralv1.CourtOrderRecord{Kind: referralv1.CourtOrderKind_COURT_ORDER_KIND_NON_MOLESTATION})
+	h.events[0] = ev
+	r, err := domain.Rebuild(r.ID(), h.events)
+	require.NoError(t, err)
+	require.Equal(t, domain.InContact, r.State())
+	d := r.Details()
+	require.False(t, d.Risk.Injunction)
+	d.Availability = "Sunday afternoons"
+	events, err := r.Amend(d, today, ids())
+	require.NoError(t, err)
+	require.NotEmpty(t, events)
 }

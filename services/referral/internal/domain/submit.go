@@ -52,6 +52,7 @@ func Submit(s Submission, today time.Time, newID NewID) (*Referral, []proto.Mess
 	}
 	d.validate(&v, "details.", need, today)
 	d.checkInvolvement(&v, "details.", s.Source)
+	d.checkInjunction(&v, "details.", false)
 	d.checkNamedOnce(&v, "details.", nil)
 	for i, a := range d.Adults {
 		if a.ID != uuid.Nil {

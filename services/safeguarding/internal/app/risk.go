@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	"github.com/familytime/familytime/services/platform/dates"
@@ -62,19 +63,32 @@ func (a *App) AssessRisk(ctx context.Context, c domain.Caller, family uuid.UUID,
 	return r, uow, nil
 }
 
-// ScreenReferral records the provisional screen of a received referral's risk answers on uow (a
-// consumer's unit of work). A referral waiting for its second parent is screened on the first
-// parent's answers; a person confirms or changes the screen.
-func (a *App) ScreenReferral(ctx context.Context, ev *referralv1.ReferralReceived, md eventstore.Metadata, uow *eventstore.UnitOfWork) error {
-	family, err := uuid.Parse(ev.GetFamilyId())
+// ReferralAnswers are a referral's risk answers as an event of referral's gives them: at its
+// receipt, in the other parent's application, or in an amendment.
+type ReferralAnswers struct {
+	Family, Referral, Centre string
+	Answers                  *referralv1.RiskAnswers
+	Orders                   []*referralv1.CourtOrderRecord
+	// On is the centre's date the answers arrived; zero means today.
+	On *commonv1.Date
+	// Later: the answers came after the referral's receipt (Risk.Rescreen).
+	Later bool
+}
+
+// ScreenReferral screens the family's risk from a referral's answers on uow (a consumer's unit of
+// work): Risk.ScreenReferral at its receipt (a referral waiting for its second parent is screened
+// on the first parent's answers), Risk.Rescreen for answers given later; a person confirms or
+// changes the screen.
+func (a *App) ScreenReferral(ctx context.Context, in ReferralAnswers, md eventstore.Metadata, uow *eventstore.UnitOfWork) error {
+	family, err := uuid.Parse(in.Family)
 	if err != nil {
 		return err
 	}
-	referral, err := uuid.Parse(ev.GetReferralId())
+	referral, err := uuid.Parse(in.Referral)
 	if err != nil {
 		return err
 	}
-	centre, err := uuid.Parse(ev.GetCentreId())
+	centre, err := uuid.Parse(in.Centre)
 	if err != nil {
 		return err
 	}
@@ -83,15 +97,22 @@ func (a *App) ScreenReferral(ctx context.Context, ev *referralv1.ReferralReceive
 		return err
 	}
 	expected := r.Version()
-	today := dates.Time(ev.GetReceivedOn())
+	today := dates.Time(in.On)
 	if today.IsZero() {
 		today = a.today()
 	}
-	msgs, err := r.ScreenReferral(referral, centre, ev.GetFacts().GetRisk(), today)
+	screen := r.ScreenReferral
+	if in.Later {
+		screen = r.Rescreen
+	}
+	msgs, err := screen(referral, centre, in.Answers, today, in.Orders...)
 	if err != nil {
 		return err
 	}
 	adapters.ProjectFamily(uow, family, centre)
+	if len(msgs) == 0 {
+		return nil
+	}
 	_, err = a.append(ctx, uow, domain.RiskStreamID(family), expected, family, centre, md, msgs)
 	return err
 }

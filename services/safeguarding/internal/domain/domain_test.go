@@ -343,9 +343,91 @@ func TestProvisionalScreenThenAPersonDecides(t *testing.T) {
 	require.False(t, r.Provisional())
 	require.Equal(t, safeguardingv1.RiskRating_RISK_RATING_AMBER, r.Rating())
 
-	evs, err = r.ScreenReferral(uuid.New(), centre, &referralv1.RiskAnswers{AbductionRisk: true}, monday)
+	evs, err = r.ScreenReferral(uuid.New(), centre, &referralv1.RiskAnswers{DomesticAbuse: true}, monday)
 	require.NoError(t, err)
-	require.Empty(t, evs, "a person's assessment stands over any later screen")
+	require.Empty(t, evs, "a person's assessment stands over a later referral that discloses nothing new")
+	require.False(t, r.Provisional())
+}
+
+// Review 20: risk disclosed after the referral's receipt (the other parent's own answers on a
+// self-referral, an amendment, an injunction listed under the answer "no injunction") reaches the
+// screen, and so the lead's list; a later answer never takes a disclosure back; after a person's
+// assessment, a new disclosure puts the risk before a person again, the finding standing.
+func TestRiskDisclosedLaterIsScreened(t *testing.T) {
+	red, amber := safeguardingv1.RiskRating_RISK_RATING_RED, safeguardingv1.RiskRating_RISK_RATING_AMBER
+	da, abduction, injunction := safeguardingv1.RiskFactor_RISK_FACTOR_DOMESTIC_ABUSE, safeguardingv1.RiskFactor_RISK_FACTOR_ABDUCTION,
+		safeguardingv1.RiskFactor_RISK_FACTOR_INJUNCTION
+	substance := safeguardingv1.RiskFactor_RISK_FACTOR_SUBSTANCE_MISUSE
+
+	t.Run("an injunction listed under the answer no", func(t *testing.T) {
+		for _, kind := range []referralv1.CourtOrderKind{referralv1.CourtOrderKind_COURT_ORDER_KIND_NON_MOLESTATION,
+			referralv1.CourtOrderKind_COURT_ORDER_KIND_OCCUPATION} {
+			rating, factors := ProvisionalScreen(&referralv1.RiskAnswers{}, &referralv1.CourtOrderRecord{Kind: kind})
+			require.Equal(t, red, rating, kind.String())
+			require.Equal(t, []safeguardingv1.RiskFactor{injunction}, factors)
+		}
+		rating, _ := ProvisionalScreen(&referralv1.RiskAnswers{},
+			&referralv1.CourtOrderRecord{Kind: referralv1.CourtOrderKind_COURT_ORDER_KIND_CHILD_ARRANGEMENTS})
+		require.Equal(t, safeguardingv1.RiskRating_RISK_RATING_GREEN, rating, "a child arrangements order is no injunction")
+	})
+
+	t.Run("the other parent's answers, then an amendment", func(t *testing.T) {
+		family, referral, centre := uuid.New(), uuid.New(), uuid.New()
+		r, _ := RebuildRisk(family, nil)
+		evs, err := r.ScreenReferral(referral, centre, &referralv1.RiskAnswers{}, monday)
+		require.NoError(t, err)
+		require.Len(t, evs, 1, "the first parent's answers: green")
+
+		evs, err = r.Rescreen(referral, centre, &referralv1.RiskAnswers{AbductionRisk: true}, monday.AddDate(0, 0, 3))
+		require.NoError(t, err)
+		require.Len(t, evs, 1, "the other parent discloses a risk of abduction")
+		require.True(t, r.Provisional())
+		require.Equal(t, red, r.Rating())
+		require.Equal(t, []safeguardingv1.RiskFactor{abduction}, r.Factors())
+		require.Equal(t, monday.AddDate(0, 0, 3), r.Due(), "due the day it was disclosed")
+
+		evs, err = r.Rescreen(referral, centre, &referralv1.RiskAnswers{}, monday.AddDate(0, 0, 4))
+		require.NoError(t, err)
+		require.Empty(t, evs, "an amendment answering no takes nothing back")
+		require.Equal(t, red, r.Rating())
+
+		evs, err = r.Rescreen(referral, centre, &referralv1.RiskAnswers{SubstanceMisuse: true, AbductionRisk: true}, monday.AddDate(0, 0, 5))
+		require.NoError(t, err)
+		require.Len(t, evs, 1)
+		require.Equal(t, []safeguardingv1.RiskFactor{abduction, substance}, r.Factors())
+		require.Equal(t, red, r.Rating())
+	})
+
+	t.Run("after a person's assessment", func(t *testing.T) {
+		family, referral, centre := uuid.New(), uuid.New(), uuid.New()
+		r, _ := RebuildRisk(family, nil)
+		_, err := r.ScreenReferral(referral, centre, &referralv1.RiskAnswers{DomesticAbuse: true}, monday)
+		require.NoError(t, err)
+		_, err = r.Assess(lead, Assessment{Centre: centre, Rating: red, Factors: []safeguardingv1.RiskFactor{da},
+			DomesticAbuseFinding: true, NextReview: monday.AddDate(0, 3, 0)}, monday)
+		require.NoError(t, err)
+		evs, err := r.Rescreen(referral, centre, &referralv1.RiskAnswers{DomesticAbuse: true}, monday.AddDate(0, 0, 1))
+		require.NoError(t, err)
+		require.Empty(t, evs, "what the assessment weighed")
+
+		evs, err = r.Rescreen(referral, centre, &referralv1.RiskAnswers{DomesticAbuse: true, SubstanceMisuse: true}, monday.AddDate(0, 0, 2))
+		require.NoError(t, err)
+		require.Len(t, evs, 1, "a new disclosure")
+		require.True(t, r.Provisional(), "before a person again")
+		require.Equal(t, red, r.Rating(), "never below the assessment's rating (substance misuse alone is amber)")
+		require.Equal(t, []safeguardingv1.RiskFactor{da, substance}, r.Factors())
+		require.True(t, r.DomesticAbuseFinding(), "the finding stands")
+		require.Equal(t, monday.AddDate(0, 0, 2), r.Due())
+
+		_, err = r.Assess(lead, Assessment{Centre: centre, Rating: amber, Factors: []safeguardingv1.RiskFactor{da, substance},
+			DomesticAbuseFinding: true, NextReview: monday.AddDate(0, 3, 0)}, monday.AddDate(0, 0, 2))
+		require.NoError(t, err)
+		require.False(t, r.Provisional())
+		evs, err = r.ScreenReferral(uuid.New(), centre, &referralv1.RiskAnswers{AbductionRisk: true}, monday.AddDate(0, 0, 9))
+		require.NoError(t, err)
+		require.Len(t, evs, 1, "a later referral disclosing a risk of abduction")
+		require.Equal(t, red, r.Rating())
+	})
 }
 
 func dueReport(t *testing.T, supervisor string) (*Report, []Recorded) {

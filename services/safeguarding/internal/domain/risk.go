@@ -32,9 +32,12 @@ type Risk struct {
 	provisional    bool
 	assessed       bool
 	daFinding      bool
-	nextReview     time.Time
-	screenedOn     time.Time
-	version        int64
+	// answered are the factors the family's referrals have disclosed so far (their risk answers
+	// and injunctions, every parent's): a later answer is weighed against them (Rescreen).
+	answered   []safeguardingv1.RiskFactor
+	nextReview time.Time
+	screenedOn time.Time
+	version    int64
 	ledger
 }
 
@@ -55,6 +58,7 @@ func (r *Risk) apply(id uuid.UUID, ev proto.Message) error {
 		r.centre, r.referral = parseID(e.GetCentreId()), parseID(e.GetReferralId())
 		r.rating, r.factors, r.provisional = e.GetRating(), e.GetFactors(), true
 		r.screenedOn = dates.Time(e.GetScreenedOn())
+		r.answered = union(r.answered, e.GetFactors())
 		r.note(id, ev, "", false)
 	case *safeguardingv1.RiskAssessed:
 		r.centre = parseID(e.GetCentreId())
@@ -107,10 +111,16 @@ func (r *Risk) CentreID() uuid.UUID { return r.centre }
 // Version is the number of events in the family's risk stream.
 func (r *Risk) Version() int64 { return r.version }
 
-// ProvisionalScreen works out a rating from a referral's risk answers: an injunction, domestic
-// abuse or a risk of abduction is red; substance misuse or other concerns amber; none green. It is
-// a starting point for a person, who confirms or changes it (Assess): it never decides anything.
-func ProvisionalScreen(a *referralv1.RiskAnswers) (safeguardingv1.RiskRating, []safeguardingv1.RiskFactor) {
+// ProvisionalScreen works out a rating from a referral's risk answers and the court orders it
+// lists: an injunction (answered, or a non-molestation or occupation order listed: review 20
+// found one listed under the answer "no injunction" and screened green), domestic abuse or a risk
+// of abduction is red; substance misuse or other concerns amber; none green. It is a starting
+// point for a person, who confirms or changes it (Assess): it never decides anything.
+func ProvisionalScreen(a *referralv1.RiskAnswers, orders ...*referralv1.CourtOrderRecord) (safeguardingv1.RiskRating, []safeguardingv1.RiskFactor) {
+	injunction := a.GetInjunction() || slices.ContainsFunc(orders, func(o *referralv1.CourtOrderRecord) bool {
+		return o.GetKind() == referralv1.CourtOrderKind_COURT_ORDER_KIND_NON_MOLESTATION ||
+			o.GetKind() == referralv1.CourtOrderKind_COURT_ORDER_KIND_OCCUPATION
+	})
 	var factors []safeguardingv1.RiskFactor
 	add := func(yes bool, f safeguardingv1.RiskFactor) {
 		if yes {
@@ -118,26 +128,98 @@ func ProvisionalScreen(a *referralv1.RiskAnswers) (safeguardingv1.RiskRating, []
 		}
 	}
 	add(a.GetDomesticAbuse(), safeguardingv1.RiskFactor_RISK_FACTOR_DOMESTIC_ABUSE)
-	add(a.GetInjunction(), safeguardingv1.RiskFactor_RISK_FACTOR_INJUNCTION)
+	add(injunction, safeguardingv1.RiskFactor_RISK_FACTOR_INJUNCTION)
 	add(a.GetSubstanceMisuse(), safeguardingv1.RiskFactor_RISK_FACTOR_SUBSTANCE_MISUSE)
 	add(a.GetAbductionRisk(), safeguardingv1.RiskFactor_RISK_FACTOR_ABDUCTION)
 	add(a.GetOtherConcerns(), safeguardingv1.RiskFactor_RISK_FACTOR_OTHER)
-	switch {
-	case a.GetDomesticAbuse() || a.GetInjunction() || a.GetAbductionRisk():
-		return safeguardingv1.RiskRating_RISK_RATING_RED, factors
-	case a.GetSubstanceMisuse() || a.GetOtherConcerns():
-		return safeguardingv1.RiskRating_RISK_RATING_AMBER, factors
-	}
-	return safeguardingv1.RiskRating_RISK_RATING_GREEN, factors
+	return ratingOf(factors), factors
 }
 
-// ScreenReferral records the provisional screen of a received referral. A person's assessment
-// always stands: once the family is assessed, a referral's answers change nothing (no events).
-func (r *Risk) ScreenReferral(referral, centre uuid.UUID, answers *referralv1.RiskAnswers, today time.Time) ([]proto.Message, error) {
-	if r.assessed || r.referral == referral {
-		return nil, nil
+// ratingOf is the provisional rating of factors: red for an injunction, domestic abuse or a risk
+// of abduction, amber for any other, green for none.
+func ratingOf(factors []safeguardingv1.RiskFactor) safeguardingv1.RiskRating {
+	rating := safeguardingv1.RiskRating_RISK_RATING_GREEN
+	for _, f := range factors {
+		switch f {
+		case safeguardingv1.RiskFactor_RISK_FACTOR_DOMESTIC_ABUSE, safeguardingv1.RiskFactor_RISK_FACTOR_INJUNCTION,
+			safeguardingv1.RiskFactor_RISK_FACTOR_ABDUCTION:
+			return safeguardingv1.RiskRating_RISK_RATING_RED
+		default:
+			rating = safeguardingv1.RiskRating_RISK_RATING_AMBER
+		}
 	}
-	rating, factors := ProvisionalScreen(answers)
+	return rating
+}
+
+// severity orders ratings: green, amber, red.
+func severity(r safeguardingv1.RiskRating) int {
+	switch r {
+	case safeguardingv1.RiskRating_RISK_RATING_RED:
+		return 3
+	case safeguardingv1.RiskRating_RISK_RATING_AMBER:
+		return 2
+	case safeguardingv1.RiskRating_RISK_RATING_GREEN:
+		return 1
+	}
+	return 0
+}
+
+// union is a's factors and those of b not among them, in that order.
+func union(a, b []safeguardingv1.RiskFactor) []safeguardingv1.RiskFactor {
+	out := slices.Clone(a)
+	for _, f := range b {
+		if !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// ScreenReferral records the provisional screen of a received referral, and Rescreen weighs the
+// answers a referral gives later (the other parent's application, an amendment): both through
+// screen.
+func (r *Risk) ScreenReferral(referral, centre uuid.UUID, answers *referralv1.RiskAnswers, today time.Time,
+	orders ...*referralv1.CourtOrderRecord) ([]proto.Message, error) {
+	if r.referral == referral && r.Known() {
+		return nil, nil // a redelivery of the referral's receipt: its answers are screened
+	}
+	return r.screen(referral, centre, answers, orders, today)
+}
+
+// Rescreen weighs a referral's answers given after its receipt: the other parent's own answers
+// on a self-referral, or an amendment's. Review 20: the screen was made once, from the first
+// application, so abduction risk and an injunction the other parent disclosed (often the parent
+// at risk, who applies second) never reached the lead, and neither did an amendment's.
+func (r *Risk) Rescreen(referral, centre uuid.UUID, answers *referralv1.RiskAnswers, today time.Time,
+	orders ...*referralv1.CourtOrderRecord) ([]proto.Message, error) {
+	return r.screen(referral, centre, answers, orders, today)
+}
+
+// screen records a provisional screen when the answers disclose a factor the family's risk has not
+// weighed; a disclosure is never taken back by a later answer (a retraction is for a person to
+// weigh, not the screen). Before any assessment, the screen is of every factor disclosed so far.
+// After one, a person's assessment stands, and a new disclosure puts it before a person again:
+// the screen carries the assessment's factors and the new ones, rated at least as the assessment
+// was, and is listed for the lead at once (ListRiskReviews) until someone assesses it; a
+// domestic-abuse finding stands until a person clears it.
+func (r *Risk) screen(referral, centre uuid.UUID, answers *referralv1.RiskAnswers, orders []*referralv1.CourtOrderRecord,
+	today time.Time) ([]proto.Message, error) {
+	_, disclosed := ProvisionalScreen(answers, orders...)
+	known := r.answered
+	if r.assessed {
+		known = union(r.factors, r.answered)
+	}
+	if r.Known() && len(union(known, disclosed)) == len(known) {
+		return nil, nil // nothing new: the risk as it stands has weighed it
+	}
+	factors := union(r.answered, disclosed)
+	rating := ratingOf(factors)
+	if r.assessed {
+		factors = union(r.factors, factors)
+		if rating = ratingOf(factors); severity(r.rating) > severity(rating) {
+			rating = r.rating
+		}
+	}
 	ev := &safeguardingv1.RiskScreenedProvisionally{FamilyId: r.family.String(), CentreId: centre.String(),
 		ReferralId: referral.String(), ScreenedOn: dates.Proto(today), Rating: rating, Factors: factors}
 	return []proto.Message{ev}, r.apply(uuid.Nil, ev)

@@ -55,13 +55,19 @@ func ReferralEvents(a *app.App) bus.Handler {
 				return err
 			}
 			a.NoteBodies(uow, uuid.MustParse(ev.GetFamilyId()), ev.GetSource(), bodiesOf(ev.GetSource(), ev.GetFacts()))
-			return a.ScreenReferral(ctx, ev, d.Caused(Actor), uow)
+			return a.ScreenReferral(ctx, app.ReferralAnswers{Family: ev.GetFamilyId(), Referral: ev.GetReferralId(), Centre: ev.GetCentreId(),
+				Answers: ev.GetFacts().GetRisk(), Orders: ev.GetFacts().GetCourtOrders(), On: ev.GetReceivedOn()}, d.Caused(Actor), uow)
 		case "familytime.referral.v1.SecondPartyApplicationReceived":
 			ev := &referralv1.SecondPartyApplicationReceived{}
 			if err := d.Payload(ev); err != nil {
 				return err
 			}
-			return notePeople(a, uow, d, ev.GetFamilyId(), &referralv1.ReferralFacts{Adults: []*referralv1.AdultParty{ev.GetParent()}})
+			if err := notePeople(a, uow, d, ev.GetFamilyId(), &referralv1.ReferralFacts{Adults: []*referralv1.AdultParty{ev.GetParent()}}); err != nil {
+				return err
+			}
+			// The other parent's own answers: a yes from either parent counts (review 20).
+			return a.ScreenReferral(ctx, app.ReferralAnswers{Family: ev.GetFamilyId(), Referral: ev.GetReferralId(), Centre: ev.GetCentreId(),
+				Answers: ev.GetRisk(), On: ev.GetReceivedOn(), Later: true}, d.Caused(Actor), uow)
 		case "familytime.referral.v1.ReferralAmended":
 			ev := &referralv1.ReferralAmended{}
 			if err := d.Payload(ev); err != nil {
@@ -71,7 +77,9 @@ func ReferralEvents(a *app.App) bus.Handler {
 				return err
 			}
 			a.NoteAmendedBodies(uow, uuid.MustParse(ev.GetFamilyId()), bodiesOf(commonv1.ReferralSource_REFERRAL_SOURCE_UNSPECIFIED, ev.GetFacts()))
-			return nil
+			// The amended answers and orders, every parent's (review 20).
+			return a.ScreenReferral(ctx, app.ReferralAnswers{Family: ev.GetFamilyId(), Referral: ev.GetReferralId(), Centre: ev.GetCentreId(),
+				Answers: ev.GetFacts().GetRisk(), Orders: ev.GetFacts().GetCourtOrders(), On: ev.GetAmendedOn(), Later: true}, d.Caused(Actor), uow)
 		case "familytime.referral.v1.FamilyErased":
 			ev := &referralv1.FamilyErased{}
 			if err := d.Payload(ev); err != nil {

@@ -36,6 +36,8 @@ func TestVerifyFindsTheLogChangedBehindTheServicesBacks(t *testing.T) {
 	require.NoError(t, err)
 	require.Regexp(t, `scheduling: \d+ events in \d+ streams: every chain intact; \d+ events published to the bus compared`, out)
 	require.Contains(t, out, "referral: ")
+	require.Contains(t, out, "reporting: 0 events in 0 streams: every chain intact (reporting records no events of its own", "no warning every run")
+	require.NotRegexp(t, `reporting: [^\n]*NO EVENTS`, out)
 
 	// A superuser gets past the append-only trigger; the chain still tells.
 	owner, err := url.Parse(db.OwnerURL)

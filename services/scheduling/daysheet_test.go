@@ -321,3 +321,75 @@ func TestTheDoorIsWarnedWhenTheParentsMayMeet(t *testing.T) {
 	require.True(t, got[leavingEarly.id], "the visiting parent left as the children are due to be collected")
 	require.False(t, got[onTime.id])
 }
+
+// Review 20: the visiting and the resident parent admitted at the door in the same minute raised
+// nothing, since only recorded arrivals counted. Now the second of them admitted is answered with a
+// caution, and the day sheet alerts, from the check-ins alone; parents checked in as booked, the
+// stagger apart, raise neither.
+func TestTheDoorIsCautionedWhenTheParentsCheckInTogether(t *testing.T) {
+	g := newRig(t, monday)
+	ctx := t.Context()
+	pattern, rooms := g.timetable(t, saturday(0), false, 3)
+	c, door := g.client(t, auth.RoleCoordinator), g.door(t)
+	type booked struct {
+		f  family
+		id string
+		b  *schedulingv1.Booking
+	}
+	var together, reversed, apart booked
+	for _, bk := range []*booked{&together, &reversed, &apart} {
+		bk.f = g.readyBringing(t)
+		resp, err := c.BookSession(ctx, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: bk.f.id.String(),
+			PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[0], RequestId: uuid.NewString()})
+		require.NoError(t, err)
+		bk.id, bk.b = resp.GetBooking().GetBookingId(), resp.GetBooking()
+	}
+	checkIn := func(bk booked, person uuid.UUID) *schedulingv1.CheckInResponse {
+		t.Helper()
+		resp, err := door.CheckIn(ctx, &schedulingv1.CheckInRequest{CentreId: g.centre.String(), BookingId: bk.id, PersonId: person.String(),
+			RequestId: uuid.NewString()})
+		require.NoError(t, err)
+		require.True(t, resp.GetAdmitted())
+		return resp
+	}
+	alerted := func() map[string]bool {
+		t.Helper()
+		sheet, err := door.GetDaySheet(ctx, &schedulingv1.GetDaySheetRequest{CentreId: g.centre.String(), Date: date(saturday(0))})
+		require.NoError(t, err)
+		out := map[string]bool{}
+		for _, e := range sheet.GetEntries() {
+			out[e.GetBooking().GetBookingId()] = slices.Contains(e.GetAlerts(), schedulingv1.Alert_ALERT_PARENTS_AT_DOOR_TOGETHER)
+		}
+		return out
+	}
+	visitingDue := together.b.GetVisiting().GetDueAt().AsTime()
+	childrenDue := together.b.GetChildren().GetDueAt().AsTime()
+
+	g.clock.Set(visitingDue.Add(-25 * time.Minute)) // early, well before anyone is due
+	require.Empty(t, checkIn(together, together.f.visiting).GetCaution(), "the first to come")
+	require.Empty(t, checkIn(apart, apart.f.visiting).GetCaution())
+	require.Empty(t, checkIn(reversed, reversed.f.resident).GetCaution())
+	require.Equal(t, map[string]bool{together.id: false, reversed.id: false, apart.id: false}, alerted(),
+		"one party each, far from the other's time: nothing yet")
+
+	g.clock.Set(visitingDue.Add(-24 * time.Minute))
+	resp := checkIn(together, together.f.resident)
+	require.Equal(t, "PARENTS_MAY_MEET", resp.GetCaution())
+	require.Contains(t, resp.GetCautionText(), "the visiting party (the visiting parent) came to the door at ")
+	require.Contains(t, resp.GetCautionText(), "1 minutes ago: the parents may meet; keep them apart")
+	require.Equal(t, "PARENTS_MAY_MEET", checkIn(together, together.f.child).GetCaution(), "each of the party admitted")
+	again := checkIn(together, together.f.resident)
+	require.True(t, again.GetAlreadyCheckedIn())
+	require.Empty(t, again.GetCaution(), "again: nothing new recorded, nothing new to say")
+	resp = checkIn(reversed, reversed.f.visiting)
+	require.Equal(t, "PARENTS_MAY_MEET", resp.GetCaution())
+	require.Contains(t, resp.GetCautionText(), "the children's party (the children and who brings them) came to the door at ")
+	got := alerted()
+	require.True(t, got[together.id], "both parents at the door within minutes")
+	require.True(t, got[reversed.id])
+	require.False(t, got[apart.id])
+
+	g.clock.Set(childrenDue)
+	require.Empty(t, checkIn(apart, apart.f.resident).GetCaution(), "the children brought as booked")
+	require.False(t, alerted()[apart.id], "checked in the stagger apart")
+}

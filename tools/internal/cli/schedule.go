@@ -675,7 +675,11 @@ after all, withdraw the no-show first, on the day (familytime schedule noshow BO
 			case !resp.GetAdmitted():
 				verdict = "REFUSED (" + resp.GetRefusal() + "): do not admit; tell the coordinator"
 			}
-			if err := out.one(cmd.OutOrStdout(), resp, [][2]string{{"person", args[1]}, {"check-in", verdict}}); err != nil {
+			fields := [][2]string{{"person", args[1]}, {"check-in", verdict}}
+			if resp.GetCaution() != "" {
+				fields = append(fields, [2]string{"CAUTION", resp.GetCaution() + ": " + resp.GetCautionText()})
+			}
+			if err := out.one(cmd.OutOrStdout(), resp, fields); err != nil {
 				return err
 			}
 			if !resp.GetAdmitted() {

@@ -26,7 +26,9 @@ type BookingRow struct {
 	NoticeMinutes                      int64
 	VisitingArrived, ChildrenArrived   *time.Time
 	VisitingDeparted, ChildrenDeparted *time.Time
-	CheckedIn                          []uuid.UUID
+	// VisitingCheckedIn and ChildrenCheckedIn are each party's first check-in, if recorded.
+	VisitingCheckedIn, ChildrenCheckedIn *time.Time
+	CheckedIn                            []uuid.UUID
 	Refused                            int32
 	RoomName                           string
 	Ready                              *schedulingv1.FamilyReadyNoted
@@ -43,7 +45,7 @@ func (r *Sessions) DaySheet(ctx context.Context, centre uuid.UUID, day time.Time
 			b.status, b.cancellation_reason, b.cancelled_late, b.visiting_arrived_at, b.children_arrived_at,
 			b.visiting_departed_at, b.children_departed_at, b.checked_in, b.refused_check_ins,
 			coalesce(r.name, ''), f.ready, coalesce(f.holds_in_force, 0), coalesce(b.supervised_by, ''), b.cancelled_by, b.notice_minutes,
-			b.children_may_leave_centre
+			b.children_may_leave_centre, b.visiting_checked_in_at, b.children_checked_in_at
 		FROM bookings b
 		LEFT JOIN rooms r ON r.room_id = b.room_id
 		LEFT JOIN session_families f ON f.family_id = b.family_id
@@ -58,7 +60,8 @@ func (r *Sessions) DaySheet(ctx context.Context, centre uuid.UUID, day time.Time
 		if err := row.Scan(&b.ID, &b.Centre, &b.Family, &b.Room, &b.Pattern, &b.Date, &b.SessionOpens, &b.ServiceType, &b.Zone,
 			&b.VisitingArrives, &b.ChildrenArrive, &b.ChildrenLeave, &b.VisitingLeaves, &b.Status, &b.Reason, &b.Late,
 			&b.VisitingArrived, &b.ChildrenArrived, &b.VisitingDeparted, &b.ChildrenDeparted, &b.CheckedIn, &b.Refused,
-			&b.RoomName, &ready, &b.HoldsInForce, &b.SupervisedBy, &b.CancelledBy, &b.NoticeMinutes, &b.ChildrenMayLeaveCentre); err != nil {
+			&b.RoomName, &ready, &b.HoldsInForce, &b.SupervisedBy, &b.CancelledBy, &b.NoticeMinutes, &b.ChildrenMayLeaveCentre,
+			&b.VisitingCheckedIn, &b.ChildrenCheckedIn); err != nil {
 			return b, err
 		}
 		if ready != nil {

@@ -201,7 +201,16 @@ func project(uow *eventstore.UnitOfWork, ev proto.Message) error {
 			WHERE booking_id = $1`, e.GetBookingId(), int32(schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED), int32(e.GetReason()), e.GetLate(),
 			int32(e.GetCancelledBy()), e.GetNoticeMinutes())
 	case *schedulingv1.PersonCheckedIn:
-		uow.Exec(`UPDATE bookings SET checked_in = array_append(checked_in, $2::uuid) WHERE booking_id = $1`, e.GetBookingId(), e.GetPersonId())
+		switch e.GetParty() {
+		case schedulingv1.Party_PARTY_VISITING:
+			uow.Exec(`UPDATE bookings SET checked_in = array_append(checked_in, $2::uuid),
+				visiting_checked_in_at = coalesce(visiting_checked_in_at, $3) WHERE booking_id = $1`, e.GetBookingId(), e.GetPersonId(), ts(e.GetAt()))
+		case schedulingv1.Party_PARTY_CHILDREN:
+			uow.Exec(`UPDATE bookings SET checked_in = array_append(checked_in, $2::uuid),
+				children_checked_in_at = coalesce(children_checked_in_at, $3) WHERE booking_id = $1`, e.GetBookingId(), e.GetPersonId(), ts(e.GetAt()))
+		default: // recorded before the party was
+			uow.Exec(`UPDATE bookings SET checked_in = array_append(checked_in, $2::uuid) WHERE booking_id = $1`, e.GetBookingId(), e.GetPersonId())
+		}
 	case *schedulingv1.CheckInRefused:
 		uow.Exec(`UPDATE bookings SET refused_check_ins = refused_check_ins + 1 WHERE booking_id = $1`, e.GetBookingId())
 	case *schedulingv1.PartyArrived:

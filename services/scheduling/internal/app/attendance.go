@@ -25,6 +25,8 @@ type CheckInResult struct {
 	Refusal  string
 	// Again: admitted before, nothing new recorded.
 	Again bool
+	// Caution and CautionText: what the door must do about a new admission (Family.DoorCaution).
+	Caution, CautionText string
 }
 
 // CheckIn admits a person named for the booking's family, or refuses and records it.
@@ -38,14 +40,19 @@ func (a *App) CheckIn(ctx context.Context, centre, booking, person uuid.UUID, md
 	if err := a.atTheDoor(ctx, uow, centre, f, booking, md); err != nil {
 		return CheckInResult{}, nil, err
 	}
-	admitted, role, refusal, ev, err := f.CheckIn(booking, person, a.now())
+	now := a.now()
+	admitted, role, refusal, ev, err := f.CheckIn(booking, person, now)
 	if err != nil {
 		return CheckInResult{}, nil, err
 	}
+	r := CheckInResult{Admitted: admitted, Role: role, Refusal: refusal, Again: admitted && ev == nil}
 	if ev != nil {
 		err = adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
 	}
-	return CheckInResult{Admitted: admitted, Role: role, Refusal: refusal, Again: admitted && ev == nil}, uow, err
+	if admitted && !r.Again {
+		r.Caution, r.CautionText = f.DoorCaution(booking, person, now)
+	}
+	return r, uow, err
 }
 
 // Movement is a party arriving or leaving.

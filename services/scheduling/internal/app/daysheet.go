@@ -140,11 +140,19 @@ func alerts(r adapters.BookingRow) []schedulingv1.Alert {
 // stands (booked, not completed or called off), a recorded movement also counts against the other
 // party's movement still to come as planned: children brought early are at the door when the
 // visiting parent is due, and the door must be told as they come in, not once the visiting parent
-// walks in on them (review 14). Two planned times alone never alert: booking keeps them apart.
+// walks in on them (review 14). A party's first check-in is the door's first sight of it, and
+// counts as recorded too (review 20: both parents admitted in the same minute raised nothing).
+// Two planned times alone never alert: booking keeps them apart.
 func atDoorTogether(r adapters.BookingRow) bool {
 	stands := schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED
 	visiting := doorMovements(stands, r.VisitingArrives, r.VisitingArrived, r.VisitingLeaves, r.VisitingDeparted)
 	children := doorMovements(stands, r.ChildrenArrive, r.ChildrenArrived, r.ChildrenLeave, r.ChildrenDeparted)
+	if r.VisitingCheckedIn != nil {
+		visiting = append(visiting, doorMovement{at: *r.VisitingCheckedIn, recorded: true})
+	}
+	if r.ChildrenCheckedIn != nil {
+		children = append(children, doorMovement{at: *r.ChildrenCheckedIn, recorded: true})
+	}
 	for _, v := range visiting {
 		for _, c := range children {
 			if (v.recorded || c.recorded) && v.at.Sub(c.at).Abs() < domain.DoorWindowMinutes*time.Minute {

@@ -194,7 +194,10 @@ type Booking struct {
 	CancelledBy       schedulingv1.CancelledBy
 	NoticeMinutes     int64
 	CheckedIn         []uuid.UUID
-	Refusals          int
+	// CheckedInAt is each party's first check-in: the door's first sight of it, which may come
+	// well before its arrival is recorded (review 20).
+	CheckedInAt map[schedulingv1.Party]time.Time
+	Refusals    int
 	Arrived, Departed map[schedulingv1.Party]time.Time
 	// BroughtIn are the people the children's party's arrival named: who brought them, and the
 	// children who came (attending).
@@ -723,7 +726,7 @@ func (f *Family) CheckIn(id, person uuid.UUID, now time.Time) (admitted bool, ro
 		return true, role, "", nil, nil
 	}
 	in := &schedulingv1.PersonCheckedIn{BookingId: id.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(),
-		PersonId: person.String(), Role: role, At: timestamppb.New(now)}
+		PersonId: person.String(), Role: role, At: timestamppb.New(now), Party: f.partyOf(person, role)}
 	f.mustApply(in)
 	return true, role, "", in, nil
 }
@@ -732,13 +735,54 @@ func (f *Family) CheckIn(id, person uuid.UUID, now time.Time) (admitted bool, ro
 // the visiting parent and an adult who may take part in contact, the children's for a child and
 // for an adult who only brings or collects them (the resident parent, an escort).
 func (f *Family) left(b *Booking, person uuid.UUID, role schedulingv1.PersonRole) bool {
-	party := schedulingv1.Party_PARTY_CHILDREN
+	_, gone := b.Departed[f.partyOf(person, role)]
+	return gone
+}
+
+// partyOf is the party person, of role, comes with: the visiting party for the visiting parent
+// and an adult who may take part in contact, the children's for a child and for an adult who only
+// brings or collects them (the resident parent, an escort).
+func (f *Family) partyOf(person uuid.UUID, role schedulingv1.PersonRole) schedulingv1.Party {
+	if f.ready == nil {
+		return schedulingv1.Party_PARTY_CHILDREN
+	}
 	if a, ok := f.adult(person); ok && role != schedulingv1.PersonRole_PERSON_ROLE_RESIDENT_PARENT &&
 		(role == schedulingv1.PersonRole_PERSON_ROLE_VISITING_PARENT || a.MayAttend) {
-		party = schedulingv1.Party_PARTY_VISITING
+		return schedulingv1.Party_PARTY_VISITING
 	}
-	_, gone := b.Departed[party]
-	return gone
+	return schedulingv1.Party_PARTY_CHILDREN
+}
+
+// CautionParentsMayMeet is CheckIn's caution when someone of the other party came to the door
+// less than DoorWindowMinutes before.
+const CautionParentsMayMeet = "PARENTS_MAY_MEET"
+
+// DoorCaution says whether person, just admitted for booking id at now, may meet the other party
+// at the door: someone of it came (checked in, or its arrival was recorded) less than
+// DoorWindowMinutes before, and it has not left. Review 20: the visiting and the resident parent
+// were admitted in the same minute with no word to the door, because only recorded arrivals
+// counted. It returns the caution and the words for the door (the party and the time, never a
+// name), or empty strings.
+func (f *Family) DoorCaution(id, person uuid.UUID, now time.Time) (caution, text string) {
+	b, ok := f.bookings[id]
+	if !ok {
+		return "", ""
+	}
+	role, _ := f.role(person)
+	other, which := schedulingv1.Party_PARTY_VISITING, "the visiting party (the visiting parent)"
+	if f.partyOf(person, role) == schedulingv1.Party_PARTY_VISITING {
+		other, which = schedulingv1.Party_PARTY_CHILDREN, "the children's party (the children and who brings them)"
+	}
+	if _, gone := b.Departed[other]; gone {
+		return "", ""
+	}
+	for _, at := range []time.Time{b.CheckedInAt[other], b.Arrived[other]} {
+		if ago := now.Sub(at); !at.IsZero() && ago >= 0 && ago < DoorWindowMinutes*time.Minute {
+			return CautionParentsMayMeet, fmt.Sprintf("%s came to the door at %s, %d minutes ago: the parents may meet; keep them apart",
+				which, ClockAt(at, b.loc), int(ago/time.Minute))
+		}
+	}
+	return "", ""
 }
 
 // role is how person stands to the family, if named for it.
@@ -1299,7 +1343,18 @@ func (f *Family) apply(ev proto.Message) error {
 		b.CancelledBy, b.NoticeMinutes = e.GetCancelledBy(), e.GetNoticeMinutes()
 	case *schedulingv1.PersonCheckedIn:
 		b := f.bookings[uuid.MustParse(e.GetBookingId())]
-		b.CheckedIn = append(b.CheckedIn, uuid.MustParse(e.GetPersonId()))
+		person := uuid.MustParse(e.GetPersonId())
+		b.CheckedIn = append(b.CheckedIn, person)
+		party := e.GetParty()
+		if party == schedulingv1.Party_PARTY_UNSPECIFIED { // recorded before the party was
+			party = f.partyOf(person, e.GetRole())
+		}
+		if b.CheckedInAt == nil {
+			b.CheckedInAt = map[schedulingv1.Party]time.Time{}
+		}
+		if _, ok := b.CheckedInAt[party]; !ok {
+			b.CheckedInAt[party] = e.GetAt().AsTime()
+		}
 	case *schedulingv1.CheckInRefused:
 		f.bookings[uuid.MustParse(e.GetBookingId())].Refusals++
 	case *schedulingv1.PartyArrived:

@@ -1867,7 +1867,11 @@ type PersonCheckedIn struct {
 	// Their role in the family.
 	Role PersonRole `protobuf:"varint,5,opt,name=role,proto3,enum=familytime.scheduling.v1.PersonRole" json:"role,omitempty"`
 	// When.
-	At            *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=at,proto3" json:"at,omitempty"`
+	At *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=at,proto3" json:"at,omitempty"`
+	// The party they come with: the visiting party (the visiting parent, and adults who may take
+	// part in contact with them) or the children's (the children, and adults who only bring or
+	// collect them). Unset in events recorded before it was added; their role tells it then.
+	Party         Party `protobuf:"varint,7,opt,name=party,proto3,enum=familytime.scheduling.v1.Party" json:"party,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1942,6 +1946,13 @@ func (x *PersonCheckedIn) GetAt() *timestamppb.Timestamp {
 		return x.At
 	}
 	return nil
+}
+
+func (x *PersonCheckedIn) GetParty() Party {
+	if x != nil {
+		return x.Party
+	}
+	return Party_PARTY_UNSPECIFIED
 }
 
 // CheckInRefused: someone was refused at the door for a booking. Recorded so the day sheet and
@@ -3459,7 +3470,7 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\fsession_date\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\vsessionDate\x12\x1d\n" +
 	"\n" +
 	"booking_id\x18\x04 \x01(\tR\tbookingId\x12\x1b\n" +
-	"\tfamily_id\x18\x05 \x01(\tR\bfamilyId\"\xed\x01\n" +
+	"\tfamily_id\x18\x05 \x01(\tR\bfamilyId\"\xa4\x02\n" +
 	"\x0fPersonCheckedIn\x12\x1d\n" +
 	"\n" +
 	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
@@ -3467,7 +3478,8 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12\x1b\n" +
 	"\tperson_id\x18\x04 \x01(\tR\bpersonId\x128\n" +
 	"\x04role\x18\x05 \x01(\x0e2$.familytime.scheduling.v1.PersonRoleR\x04role\x12*\n" +
-	"\x02at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\"\xca\x01\n" +
+	"\x02at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\x125\n" +
+	"\x05party\x18\a \x01(\x0e2\x1f.familytime.scheduling.v1.PartyR\x05party\"\xca\x01\n" +
 	"\x0eCheckInRefused\x12\x1d\n" +
 	"\n" +
 	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
@@ -3716,47 +3728,48 @@ var file_familytime_scheduling_v1_events_proto_depIdxs = []int32{
 	39, // 36: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
 	46, // 37: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
 	43, // 38: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
-	43, // 39: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
-	47, // 40: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
-	43, // 41: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
-	43, // 42: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
-	47, // 43: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
-	43, // 44: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
-	47, // 45: familytime.scheduling.v1.MovementCorrected.party:type_name -> familytime.scheduling.v1.Party
-	48, // 46: familytime.scheduling.v1.MovementCorrected.movement:type_name -> familytime.scheduling.v1.Movement
-	43, // 47: familytime.scheduling.v1.MovementCorrected.was_at:type_name -> google.protobuf.Timestamp
-	43, // 48: familytime.scheduling.v1.MovementCorrected.at:type_name -> google.protobuf.Timestamp
-	37, // 49: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
-	39, // 50: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
-	7,  // 51: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
-	43, // 52: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
-	43, // 53: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
-	37, // 54: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
-	39, // 55: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
-	47, // 56: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
-	7,  // 57: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
-	37, // 58: familytime.scheduling.v1.NoShowWithdrawn.service_type:type_name -> familytime.common.v1.ServiceType
-	39, // 59: familytime.scheduling.v1.NoShowWithdrawn.session_date:type_name -> familytime.common.v1.Date
-	47, // 60: familytime.scheduling.v1.NoShowWithdrawn.party:type_name -> familytime.scheduling.v1.Party
-	39, // 61: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
-	37, // 62: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
-	43, // 63: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
-	43, // 64: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
-	1,  // 65: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
-	43, // 66: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
-	49, // 67: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
-	39, // 68: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
-	39, // 69: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
-	39, // 70: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
-	50, // 71: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
-	39, // 72: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
-	39, // 73: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
-	39, // 74: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
-	75, // [75:75] is the sub-list for method output_type
-	75, // [75:75] is the sub-list for method input_type
-	75, // [75:75] is the sub-list for extension type_name
-	75, // [75:75] is the sub-list for extension extendee
-	0,  // [0:75] is the sub-list for field type_name
+	47, // 39: familytime.scheduling.v1.PersonCheckedIn.party:type_name -> familytime.scheduling.v1.Party
+	43, // 40: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
+	47, // 41: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
+	43, // 42: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
+	43, // 43: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
+	47, // 44: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
+	43, // 45: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
+	47, // 46: familytime.scheduling.v1.MovementCorrected.party:type_name -> familytime.scheduling.v1.Party
+	48, // 47: familytime.scheduling.v1.MovementCorrected.movement:type_name -> familytime.scheduling.v1.Movement
+	43, // 48: familytime.scheduling.v1.MovementCorrected.was_at:type_name -> google.protobuf.Timestamp
+	43, // 49: familytime.scheduling.v1.MovementCorrected.at:type_name -> google.protobuf.Timestamp
+	37, // 50: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
+	39, // 51: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
+	7,  // 52: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
+	43, // 53: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
+	43, // 54: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
+	37, // 55: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
+	39, // 56: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
+	47, // 57: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
+	7,  // 58: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
+	37, // 59: familytime.scheduling.v1.NoShowWithdrawn.service_type:type_name -> familytime.common.v1.ServiceType
+	39, // 60: familytime.scheduling.v1.NoShowWithdrawn.session_date:type_name -> familytime.common.v1.Date
+	47, // 61: familytime.scheduling.v1.NoShowWithdrawn.party:type_name -> familytime.scheduling.v1.Party
+	39, // 62: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
+	37, // 63: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
+	43, // 64: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
+	43, // 65: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
+	1,  // 66: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
+	43, // 67: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
+	49, // 68: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
+	39, // 69: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
+	39, // 70: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
+	39, // 71: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
+	50, // 72: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
+	39, // 73: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
+	39, // 74: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
+	39, // 75: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
+	76, // [76:76] is the sub-list for method output_type
+	76, // [76:76] is the sub-list for method input_type
+	76, // [76:76] is the sub-list for extension type_name
+	76, // [76:76] is the sub-list for extension extendee
+	0,  // [0:76] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_events_proto_init() }

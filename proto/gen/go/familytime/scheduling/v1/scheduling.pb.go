@@ -1506,8 +1506,15 @@ type CheckInResponse struct {
 	Role PersonRole `protobuf:"varint,3,opt,name=role,proto3,enum=familytime.scheduling.v1.PersonRole" json:"role,omitempty"`
 	// The person was checked in before: they are admitted again and nothing new is recorded.
 	AlreadyCheckedIn bool `protobuf:"varint,4,opt,name=already_checked_in,json=alreadyCheckedIn,proto3" json:"already_checked_in,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// When admitted: what the door must do about it, or empty. PARENTS_MAY_MEET: someone of the
+	// other party came to the door (checked in, or their arrival recorded) less than 10 minutes
+	// ago, so the parents may meet there; the day sheet alerts PARENTS_AT_DOOR_TOGETHER too.
+	Caution string `protobuf:"bytes,5,opt,name=caution,proto3" json:"caution,omitempty"`
+	// The caution in words for the door, naming the other party and when they came, never a
+	// person's name.
+	CautionText   string `protobuf:"bytes,6,opt,name=caution_text,json=cautionText,proto3" json:"caution_text,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *CheckInResponse) Reset() {
@@ -1566,6 +1573,20 @@ func (x *CheckInResponse) GetAlreadyCheckedIn() bool {
 		return x.AlreadyCheckedIn
 	}
 	return false
+}
+
+func (x *CheckInResponse) GetCaution() string {
+	if x != nil {
+		return x.Caution
+	}
+	return ""
+}
+
+func (x *CheckInResponse) GetCautionText() string {
+	if x != nil {
+		return x.CautionText
+	}
+	return ""
 }
 
 // RecordArrivalRequest records a party's arrival.
@@ -3785,12 +3806,14 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"booking_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tbookingId\x12%\n" +
 	"\tperson_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bpersonId\x12'\n" +
 	"\n" +
-	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xaf\x01\n" +
+	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xec\x01\n" +
 	"\x0fCheckInResponse\x12\x1a\n" +
 	"\badmitted\x18\x01 \x01(\bR\badmitted\x12\x18\n" +
 	"\arefusal\x18\x02 \x01(\tR\arefusal\x128\n" +
 	"\x04role\x18\x03 \x01(\x0e2$.familytime.scheduling.v1.PersonRoleR\x04role\x12,\n" +
-	"\x12already_checked_in\x18\x04 \x01(\bR\x10alreadyCheckedIn\"\xbd\x02\n" +
+	"\x12already_checked_in\x18\x04 \x01(\bR\x10alreadyCheckedIn\x12\x18\n" +
+	"\acaution\x18\x05 \x01(\tR\acaution\x12!\n" +
+	"\fcaution_text\x18\x06 \x01(\tR\vcautionText\"\xbd\x02\n" +
 	"\x14RecordArrivalRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +

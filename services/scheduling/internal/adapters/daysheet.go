@@ -29,12 +29,12 @@ type BookingRow struct {
 	// VisitingCheckedIn and ChildrenCheckedIn are each party's first check-in, if recorded.
 	VisitingCheckedIn, ChildrenCheckedIn *time.Time
 	CheckedIn                            []uuid.UUID
-	Refused                            int32
-	RoomName                           string
-	Ready                              *schedulingv1.FamilyReadyNoted
-	ChildrenMayLeaveCentre             bool
-	HoldsInForce                       int32
-	SupervisedBy                       string
+	Refused                              int32
+	RoomName                             string
+	Ready                                *schedulingv1.FamilyReadyNoted
+	ChildrenMayLeaveCentre               bool
+	HoldsInForce                         int32
+	SupervisedBy                         string
 }
 
 // DaySheet reads a centre's bookings on a local date, in order of the first party due.

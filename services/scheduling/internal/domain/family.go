@@ -191,13 +191,13 @@ type Booking struct {
 	Reason                                                         schedulingv1.CancellationReason
 	Late                                                           bool
 	// CancelledBy and NoticeMinutes are who cancelled it and the notice given, once cancelled.
-	CancelledBy       schedulingv1.CancelledBy
-	NoticeMinutes     int64
-	CheckedIn         []uuid.UUID
+	CancelledBy   schedulingv1.CancelledBy
+	NoticeMinutes int64
+	CheckedIn     []uuid.UUID
 	// CheckedInAt is each party's first check-in: the door's first sight of it, which may come
 	// well before its arrival is recorded (review 20).
-	CheckedInAt map[schedulingv1.Party]time.Time
-	Refusals    int
+	CheckedInAt       map[schedulingv1.Party]time.Time
+	Refusals          int
 	Arrived, Departed map[schedulingv1.Party]time.Time
 	// BroughtIn are the people the children's party's arrival named: who brought them, and the
 	// children who came (attending).

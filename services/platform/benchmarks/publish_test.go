@@ -94,7 +94,7 @@ func holds(stream jetstream.Stream, n int) func(ctx context.Context) bool {
 // BenchmarkRelayPublish is (c): the relay, from Run until the stream holds every event.
 func BenchmarkRelayPublish(b *testing.B) {
 	_, pool := database(b)
-	prefill(b, eventstore.New(pool), relayEvents)
+	prefill(b, eventstore.New(pool).SignWith(testkit.BusKey), relayEvents)
 	nc, js := testkit.NATS(b).Connect(b)
 	var elapsed time.Duration
 	b.ResetTimer()
@@ -128,7 +128,7 @@ func BenchmarkRelayPublish(b *testing.B) {
 // published with PublishMsgAsync and the relay's bound on publishes in flight.
 func BenchmarkRawPublishAsync(b *testing.B) {
 	_, pool := database(b)
-	events := prefill(b, eventstore.New(pool), relayEvents)
+	events := prefill(b, eventstore.New(pool).SignWith(testkit.BusKey), relayEvents)
 	nc, js := testkit.NATS(b).Connect(b)
 	pub, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(maxInFlight))
 	require.NoError(b, err)

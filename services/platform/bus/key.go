@@ -153,6 +153,35 @@ func (k Key) Sign(msg *nats.Msg) {
 	msg.Header[HeaderEventMAC] = []string{base64.StdEncoding.EncodeToString(sum[:])}
 }
 
+// eventLogDomain stands for the subject in an event's MAC in its service's log
+// (eventstore.EventKey): it has a space, which no NATS subject has, so a MAC of the log is never a
+// message's MAC on the bus, nor the reverse.
+const eventLogDomain = "event log"
+
+// AppendEventMAC appends the MAC, made with the newest secret, of an event's chain hash as its
+// service appends it (eventstore.EventKey).
+func (k Key) AppendEventMAC(dst, hash []byte) []byte {
+	var sum [sha256.Size]byte
+	k.mac(len(k.secrets)-1, eventLogDomain, hash, &sum)
+	return append(dst, sum[:]...)
+}
+
+// VerifyEventMAC reports whether mac is an event's MAC of hash under one of the key's secrets,
+// the newest tried first (eventstore.EventKey).
+func (k Key) VerifyEventMAC(hash, mac []byte) bool {
+	if len(mac) != sha256.Size {
+		return false
+	}
+	var want [sha256.Size]byte
+	for i := len(k.secrets) - 1; i >= 0; i-- {
+		k.mac(i, eventLogDomain, hash, &want)
+		if hmac.Equal(mac, want[:]) {
+			return true
+		}
+	}
+	return false
+}
+
 // ErrNotAuthenticated means a message on the bus does not carry the MAC of the platform's bus
 // key: it was not published by a relay of this platform, or was changed since.
 var ErrNotAuthenticated = errors.New("not published by the platform: the event's MAC does not verify under the bus key")

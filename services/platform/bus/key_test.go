@@ -1,6 +1,7 @@
 package bus_test
 
 import (
+	"encoding/base64"
 	"testing"
 
 	"github.com/nats-io/nats.go"
@@ -35,4 +36,18 @@ func TestABusKeyVerifiesWhatItsSecretsSigned(t *testing.T) {
 
 	_, err = bus.ParseKey(old.String() + ",c2hvcnQ=")
 	require.ErrorContains(t, err, "secret 2")
+
+	// An event's MAC in its service's log (decision 157): the newest secret makes it, any verifies.
+	hash := []byte("0123456789abcdef0123456789abcdef")
+	mac := old.AppendEventMAC(nil, hash)
+	require.Len(t, mac, 32)
+	require.True(t, rotated.VerifyEventMAC(hash, mac), "made before the rotation")
+	require.False(t, old.VerifyEventMAC(hash, rotated.AppendEventMAC(nil, hash)), "the newest secret makes it")
+	require.False(t, old.VerifyEventMAC([]byte("0123456789abcdef0123456789abcdeg"), mac), "another hash")
+	require.False(t, old.VerifyEventMAC(hash, mac[:31]), "a short MAC")
+	require.False(t, bus.NewKey().VerifyEventMAC(hash, mac), "another key")
+	onTheBus := nats.NewMsg("ft.x")
+	onTheBus.Data = hash
+	old.Sign(onTheBus)
+	require.NotEqual(t, base64.StdEncoding.EncodeToString(mac), onTheBus.Header.Get(bus.HeaderEventMAC), "a log's MAC is never a message's")
 }

@@ -16,10 +16,10 @@ import (
 // rows, so positions and the transaction id are read back in the same transaction (readBack).
 const copyEvents = `COPY events (stream_id, version, event_id, event_type, schema_version, family_id,
 	centre_id, payload, actor, correlation_id, causation_id, request_id, traceparent, tracestate,
-	actor_role, recorded_at, previous_hash, hash) FROM STDIN (FORMAT binary)`
+	actor_role, recorded_at, previous_hash, hash, mac) FROM STDIN (FORMAT binary)`
 
 // copyColumns is the number of columns copyEvents names.
-const copyColumns = 18
+const copyColumns = 19
 
 // readBack returns the positions and transaction id of the events the current transaction has
 // written: exactly the rows of its COPY, found through the commit-order index, in the order they
@@ -62,6 +62,11 @@ func appendCopy(buf []byte, rs []*RecordedEvent) []byte {
 		buf = binary.BigEndian.AppendUint64(buf, uint64(r.RecordedAt.UnixMicro()-postgresEpoch))
 		buf = appendField(buf, r.PreviousHash)
 		buf = appendField(buf, r.Hash)
+		if r.MAC == nil {
+			buf = binary.BigEndian.AppendUint32(buf, 0xffffffff) // NULL: a store without a key
+		} else {
+			buf = appendField(buf, r.MAC)
+		}
 	}
 	return binary.BigEndian.AppendUint16(buf, 0xffff) // the trailer: a field count of -1
 }

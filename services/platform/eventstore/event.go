@@ -82,6 +82,9 @@ type RecordedEvent struct {
 	RecordedAt   time.Time
 	PreviousHash []byte
 	Hash         []byte
+	// MAC is the service's keyed hash of Hash (EventKey), made as it appended the event; nil for
+	// an event appended before event MACs, or by a store without a key.
+	MAC []byte
 }
 
 // Envelope is the event as it travels on JetStream.

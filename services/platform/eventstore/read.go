@@ -13,7 +13,7 @@ import (
 const selectEvents = `SELECT position, tx_id, stream_id, version, event_id, event_type, schema_version,
 	family_id, centre_id, payload, coalesce(actor, ''), coalesce(correlation_id, ''),
 	coalesce(causation_id, ''), coalesce(request_id, ''), coalesce(traceparent, ''),
-	coalesce(tracestate, ''), coalesce(actor_role, ''), recorded_at, previous_hash, hash FROM events `
+	coalesce(tracestate, ''), coalesce(actor_role, ''), recorded_at, previous_hash, hash, mac FROM events `
 
 // Load returns every event of a stream in version order; none for a stream that does not exist.
 // Of a stream it loaded before, it reads only the events appended since (loaded).
@@ -119,7 +119,7 @@ func Scan(row pgx.CollectableRow) (RecordedEvent, error) {
 	md := &r.Metadata
 	err := row.Scan(&r.Position, &tx, &r.StreamID, &r.Version, &r.ID, &r.Type, &schema,
 		&family, &centre, &r.Payload, &md.Actor, &md.CorrelationID, &md.CausationID, &md.RequestID,
-		&md.Traceparent, &md.Tracestate, &md.ActorRole, &r.RecordedAt, &r.PreviousHash, &r.Hash)
+		&md.Traceparent, &md.Tracestate, &md.ActorRole, &r.RecordedAt, &r.PreviousHash, &r.Hash, &r.MAC)
 	if err != nil {
 		return r, err
 	}

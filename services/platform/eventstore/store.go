@@ -61,6 +61,8 @@ type Store struct {
 	metrics       *metrics // ft.eventstore.*, metrics.go
 	// committed is signalled, without blocking, after each unit that appended events (Committed).
 	committed chan struct{}
+	// key makes each appended event's MAC (SignWith); nil appends events without one.
+	key EventKey
 }
 
 // New returns a store on a pool connected as the service's runtime role.
@@ -69,6 +71,14 @@ func New(pool *pgxpool.Pool) *Store {
 		families: cache[familyStream, struct{}]{max: 100_000}, loaded: loaded{max: loadedBytes}, now: time.Now, resolveWithin: resolveTimeout,
 		metrics:   newMetrics(otel.GetMeterProvider(), pool.Config().ConnConfig.Database),
 		committed: make(chan struct{}, 1)}
+}
+
+// SignWith makes the store give every event it appends a MAC under k (the platform's key): the
+// services' stores all do, since their relays publish only events whose MAC verifies
+// (decisions.md 157). It returns the store, and is called before the store is used.
+func (s *Store) SignWith(k EventKey) *Store {
+	s.key = k
+	return s
 }
 
 // Committed receives after this store commits a unit that appended events. Signals coalesce (one
@@ -269,6 +279,10 @@ func (s *Store) prepare(ctx context.Context, q querier, uow *UnitOfWork) ([]Reco
 	n := uow.events()
 	out := make([]RecordedEvent, 0, n)
 	hashes := make([]byte, 0, n*sha256.Size) // one allocation for all the unit's hashes
+	var macs []byte
+	if s.key != nil {
+		macs = make([]byte, 0, n*sha256.Size)
+	}
 	var hasher chainHasher
 	ids := newEventIDs(now, n)
 	for _, a := range uow.appends {
@@ -296,6 +310,10 @@ func (s *Store) prepare(ctx context.Context, q querier, uow *UnitOfWork) ([]Reco
 			sum := hasher.sum(h.hash, &r)
 			hashes = append(hashes, sum[:]...)
 			r.Hash = hashes[len(hashes)-sha256.Size : len(hashes) : len(hashes)]
+			if s.key != nil {
+				macs = s.key.AppendEventMAC(macs, r.Hash)
+				r.MAC = macs[len(macs)-sha256.Size : len(macs) : len(macs)]
+			}
 			out = append(out, r)
 			h = head{version: r.Version, hash: r.Hash}
 		}

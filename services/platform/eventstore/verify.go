@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"fmt"
 )
 
@@ -48,6 +49,47 @@ func field(buf []byte, s string) []byte {
 	return append(buf, s...)
 }
 
+// EventKey makes and checks events' MACs: a keyed hash of each event's chain hash under the
+// platform's key (bus.Key), a secret kept outside the database. The chain alone is a plain
+// SHA-256 that anyone with write access to the database can extend (review 19): an event
+// inserted with its hash recomputed verified, and its relay published it for every other service
+// to act on. Without the key no one can make a MAC (decisions.md 157).
+type EventKey interface {
+	// AppendEventMAC appends the MAC of an event's chain hash, made with the newest secret.
+	AppendEventMAC(dst, hash []byte) []byte
+	// VerifyEventMAC reports whether mac is the MAC of hash under one of the key's secrets.
+	VerifyEventMAC(hash, mac []byte) bool
+}
+
+// ErrNotAppendedByTheService: an event's hash does not follow from it, or it has no MAC, or its
+// MAC does not verify under the platform's key.
+var ErrNotAppendedByTheService = errors.New("not appended by the service")
+
+// Authenticator checks events as their service appended them, for a relay: each event's hash must
+// follow from its previous hash and its fields, and its MAC verify. Not safe for concurrent use.
+type Authenticator struct {
+	key    EventKey
+	hasher chainHasher
+}
+
+// NewAuthenticator checks events under k.
+func NewAuthenticator(k EventKey) *Authenticator { return &Authenticator{key: k} }
+
+// Check returns nil when r is as its service appended it, or an error wrapping
+// ErrNotAppendedByTheService saying why.
+func (a *Authenticator) Check(r *RecordedEvent) error {
+	if sum := a.hasher.sum(r.PreviousHash, r); !bytes.Equal(sum[:], r.Hash) {
+		return fmt.Errorf("%w: the stored event does not match its hash", ErrNotAppendedByTheService)
+	}
+	if r.MAC == nil {
+		return fmt.Errorf("%w: it has no MAC (appended before event MACs, or inserted behind the service's back)", ErrNotAppendedByTheService)
+	}
+	if !a.key.VerifyEventMAC(r.Hash, r.MAC) {
+		return fmt.Errorf("%w: its MAC does not verify under the platform's key", ErrNotAppendedByTheService)
+	}
+	return nil
+}
+
 // TamperError is a stream whose stored events no longer match their hash chain: an edit, a
 // deletion or an insertion made behind the service's back.
 type TamperError struct {
@@ -60,12 +102,20 @@ func (e *TamperError) Error() string {
 	return fmt.Sprintf("stream %s version %d: %s", e.Stream, e.Version, e.Reason)
 }
 
-// chain checks events of one stream in version order, continuing from prev.
+// chain checks events of one stream in version order, continuing from prev. With a key, it
+// checks each event's MAC too: an event without one is taken as appended before event MACs only
+// while no event of its stream before it, and none of the log before it (signedFrom, the first
+// signed position), has one.
 type chain struct {
 	stream  string
 	version int64
 	hash    []byte
 	hasher  chainHasher
+	key     EventKey
+	// signedFrom is the log's first position with a MAC (0: none); signed, whether an event of
+	// this stream checked so far had one.
+	signedFrom int64
+	signed     bool
 }
 
 func (c *chain) check(r *RecordedEvent) *TamperError {
@@ -78,6 +128,19 @@ func (c *chain) check(r *RecordedEvent) *TamperError {
 	if sum := c.hasher.sum(c.hash, r); !bytes.Equal(sum[:], r.Hash) {
 		return &TamperError{Stream: r.StreamID, Version: r.Version, Reason: "stored event does not match its hash"}
 	}
+	if c.key != nil {
+		switch {
+		case r.MAC == nil && c.signed:
+			return &TamperError{Stream: r.StreamID, Version: r.Version, Reason: "it has no MAC, where the stream's events before it have one: not appended by the service"}
+		case r.MAC == nil && c.signedFrom > 0 && r.Position > c.signedFrom:
+			return &TamperError{Stream: r.StreamID, Version: r.Version, Reason: fmt.Sprintf("it has no MAC, recorded after the log's events were first signed (position %d): not appended by the service", c.signedFrom)}
+		case r.MAC == nil: // appended before event MACs
+		case !c.key.VerifyEventMAC(r.Hash, r.MAC):
+			return &TamperError{Stream: r.StreamID, Version: r.Version, Reason: "its MAC does not verify under the platform's key: not appended by the service"}
+		default:
+			c.signed = true
+		}
+	}
 	c.version, c.hash = r.Version, r.Hash
 	return nil
 }
@@ -89,7 +152,12 @@ func (s *Store) Verify(ctx context.Context, stream string) error {
 	if err != nil {
 		return err
 	}
-	c := chain{stream: stream, hash: genesis[:]}
+	c := chain{stream: stream, hash: genesis[:], key: s.key}
+	if s.key != nil {
+		if c.signedFrom, err = s.firstSigned(ctx); err != nil {
+			return err
+		}
+	}
 	for i := range events {
 		if terr := c.check(&events[i]); terr != nil {
 			return terr
@@ -102,6 +170,13 @@ func (s *Store) Verify(ctx context.Context, stream string) error {
 // flat however large it is, and returns every stream's first broken version. progress, if not nil,
 // is called with the number of events checked so far every 10,000 events.
 func (s *Store) VerifyAll(ctx context.Context, progress func(checked int64)) ([]TamperError, error) {
+	var signedFrom int64
+	if s.key != nil {
+		var err error
+		if signedFrom, err = s.firstSigned(ctx); err != nil {
+			return nil, err
+		}
+	}
 	rows, err := s.pool.Query(ctx, selectEvents+"ORDER BY stream_id, version")
 	if err != nil {
 		return nil, fmt.Errorf("verify all: %w", err)
@@ -117,7 +192,7 @@ func (s *Store) VerifyAll(ctx context.Context, progress func(checked int64)) ([]
 			return nil, fmt.Errorf("verify all: %w", err)
 		}
 		if r.StreamID != c.stream || c.hash == nil {
-			c, broken = chain{stream: r.StreamID, hash: genesis[:]}, false
+			c, broken = chain{stream: r.StreamID, hash: genesis[:], key: s.key, signedFrom: signedFrom}, false
 		}
 		if !broken {
 			if terr := c.check(&r); terr != nil {
@@ -132,4 +207,24 @@ func (s *Store) VerifyAll(ctx context.Context, progress func(checked int64)) ([]
 		return nil, fmt.Errorf("verify all: %w", err)
 	}
 	return found, nil
+}
+
+// firstSigned is the log's first position with a MAC, 0 when none has one.
+func (s *Store) firstSigned(ctx context.Context) (int64, error) {
+	var first int64
+	if err := s.pool.QueryRow(ctx, `SELECT coalesce(min(position), 0) FROM events WHERE mac IS NOT NULL`).Scan(&first); err != nil {
+		return 0, fmt.Errorf("first signed event: %w", err)
+	}
+	return first, nil
+}
+
+// Unsigned counts the log's events without a MAC: appended before event MACs, or by a store
+// without a key; on a log begun with MACs, inserted behind the service's back (VerifyAll, with a
+// key, names those recorded after the first signed one).
+func (s *Store) Unsigned(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM events WHERE mac IS NULL`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count unsigned events: %w", err)
+	}
+	return n, nil
 }

@@ -77,6 +77,8 @@ type Relay struct {
 	// published counts events acknowledged by JetStream.
 	published metric.Int64Counter
 	log       *slog.Logger
+	// auth checks each event's hash and MAC before it is signed for the bus (decisions.md 157).
+	auth *eventstore.Authenticator
 	// ackedSeq is the stream sequence of the last event JetStream acknowledged to this relay
 	// since it started leading (0 before one): a stream whose last message comes after it, but is
 	// an older event, holds a copy someone else published (resync).
@@ -98,7 +100,7 @@ func New(pool *pgxpool.Pool, nc *nats.Conn, cfg Config) (*Relay, error) {
 		return nil, fmt.Errorf("relay: %w", err)
 	}
 	r := &Relay{cfg: cfg, pool: pool, js: js, stream: bus.StreamName(cfg.Service),
-		tracer: otel.Tracer(instrumentation), log: cfg.Logger.With("relay", cfg.Service)}
+		tracer: otel.Tracer(instrumentation), log: cfg.Logger.With("relay", cfg.Service), auth: eventstore.NewAuthenticator(cfg.Key)}
 	meter := otel.Meter(instrumentation)
 	if r.published, err = meter.Int64Counter("ft.relay.published", metric.WithUnit("{event}"),
 		metric.WithDescription("Events the relay published and JetStream acknowledged")); err != nil {
@@ -415,6 +417,15 @@ func (r *Relay) message(ctx context.Context, e *eventstore.RecordedEvent, id str
 	}
 	propagation.TraceContext{}.Inject(spanCtx, bus.HeaderCarrier(msg.Header))
 	span.End()
+	if err := r.auth.Check(e); err != nil {
+		// Someone with write access to the database put it there (or it predates event MACs):
+		// it goes out without the bus MAC, so every consumer dead-letters it unhandled, and the
+		// stream's later events wait behind it, which an operator sees as lag (decisions.md 157).
+		r.log.Error("an event in the log was not appended by the service: published without the bus MAC, no consumer acts on it; "+
+			"run familytime verify and treat it as a security incident (docs/runbook.md)", "stream", e.StreamID, "version", e.Version,
+			"position", e.Position, "why", err.Error())
+		return msg
+	}
 	r.cfg.Key.Sign(msg)
 	return msg
 }

@@ -47,7 +47,7 @@ func newRig(t *testing.T) *rig {
 	r, err := relay.New(db.Pool(t), nc, relay.Config{Key: testkit.BusKey, Service: service, PollInterval: 5 * time.Millisecond,
 		MaxBackoff: 200 * time.Millisecond, AckTimeout: time.Second, BatchSize: 100})
 	require.NoError(t, err)
-	return &rig{store: eventstore.New(db.Pool(t)), db: db, nats: srv, js: js, relay: r}
+	return &rig{store: eventstore.New(db.Pool(t)).SignWith(testkit.BusKey), db: db, nats: srv, js: js, relay: r}
 }
 
 // start runs the relay until the returned stop is called (or the test ends).
@@ -405,7 +405,7 @@ func TestOwnCommitsWakeTheRelay(t *testing.T) {
 	db.Migrate(t, eventstore.Migrations())
 	srv := testkit.NATS(t)
 	nc, js := srv.Connect(t)
-	store := eventstore.New(db.Pool(t))
+	store := eventstore.New(db.Pool(t)).SignWith(testkit.BusKey)
 	r, err := relay.New(db.Pool(t), nc, relay.Config{Key: testkit.BusKey, Service: service, PollInterval: time.Hour, Wake: store.Committed()})
 	require.NoError(t, err)
 	g := &rig{store: store, db: db, nats: srv, js: js, relay: r}
@@ -479,7 +479,7 @@ func TestACopyOfAnOlderEventAtTheStreamsTailDoesNotMoveTheRelayBack(t *testing.T
 	r, err := relay.New(db.Pool(t), nc, relay.Config{Key: testkit.BusKey, Service: service, PollInterval: 5 * time.Millisecond,
 		MaxBackoff: 200 * time.Millisecond, AckTimeout: time.Second, Stream: window})
 	require.NoError(t, err)
-	g := &rig{store: eventstore.New(db.Pool(t)), db: db, nats: srv, js: js, relay: r}
+	g := &rig{store: eventstore.New(db.Pool(t)).SignWith(testkit.BusKey), db: db, nats: srv, js: js, relay: r}
 	stop := g.start(t)
 	for v := range int64(3) {
 		_, err := g.store.Append(t.Context(), "counter-"+uuid.NewString(), 0, event(t, v))
@@ -542,4 +542,36 @@ func caughtUp(t *testing.T, r *relay.Relay, js jetstream.JetStream, want uint64)
 		lag, err := r.Lag(t.Context())
 		return err == nil && lag == 0 && streamCount(t, js) >= want
 	}, 30*time.Second, 5*time.Millisecond, "the new events go out")
+}
+
+// Review 19: an event inserted into the log with its hash recomputed, by someone with write access
+// to the database but not the platform's key, was published with the bus MAC for every consumer to
+// act on. The relay now checks each event's hash and MAC first (decision 157): such an event goes
+// out without the bus MAC, so consumers dead-letter it, and the service's own events keep theirs.
+func TestAnEventNotAppendedByTheServiceIsPublishedWithoutTheBusMAC(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	_, err := g.store.Append(ctx, "counter-a", eventstore.NoStream, event(t, 1))
+	require.NoError(t, err)
+	_, err = eventstore.New(g.db.Pool(t)).Append(ctx, "counter-a", 1, event(t, 2)) // the chain extended without the key
+	require.NoError(t, err)
+	_, err = eventstore.New(g.db.Pool(t)).SignWith(bus.NewKey()).Append(ctx, "counter-b", eventstore.NoStream, event(t, 1))
+	require.NoError(t, err)
+	_, err = g.store.Append(ctx, "counter-c", eventstore.NoStream, event(t, 1))
+	require.NoError(t, err)
+	g.start(t)
+	require.Eventually(t, func() bool { return streamCount(t, g.js) == 4 }, 10*time.Second, 10*time.Millisecond)
+
+	stream, err := g.js.Stream(ctx, bus.StreamName(service))
+	require.NoError(t, err)
+	signed := map[string]bool{}
+	for seq := uint64(1); seq <= 4; seq++ {
+		msg, err := stream.GetMsg(ctx, seq)
+		require.NoError(t, err)
+		env := &commonv1.EventEnvelope{}
+		require.NoError(t, proto.Unmarshal(msg.Data, env))
+		key := fmt.Sprintf("%s/%d", env.GetStreamId(), env.GetStreamVersion())
+		signed[key] = testkit.BusKey.Verify(msg.Subject, msg.Data, msg.Header) == nil
+	}
+	require.Equal(t, map[string]bool{"counter-a/1": true, "counter-a/2": false, "counter-b/1": false, "counter-c/1": true}, signed)
 }

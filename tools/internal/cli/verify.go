@@ -37,6 +37,10 @@ type verifiedLog struct {
 	// dev platform's publishing services); Foreign those in it the platform did not publish.
 	Published int64 `json:"published,omitempty"`
 	Foreign   int64 `json:"foreign,omitempty"`
+	// MACsChecked: each event's MAC was checked under the platform's key; Unsigned counts the
+	// events without one (appended before event MACs, decisions.md 157).
+	MACsChecked bool  `json:"macs_checked"`
+	Unsigned    int64 `json:"unsigned,omitempty"`
 }
 
 // brokenStream is a stream's first broken version, and why.
@@ -49,6 +53,7 @@ type brokenStream struct {
 func newVerifyCommand() *cobra.Command {
 	var (
 		dataDir, databaseURL string
+		keyFile              string
 		services             []string
 		asJSON               bool
 	)
@@ -66,6 +71,12 @@ platform published (its bus MAC verifies) must be in the log as it was published
 the chains cannot, a stream's last events or a whole stream deleted ("published to the bus but
 not in the log"). Messages on the subjects that the platform did not publish are counted.
 
+With the platform's bus key (the dev platform's, or --bus-key-file) it checks each event's MAC
+too: a keyed hash of its chain hash that the service made as it appended it. An event inserted
+with its hash recomputed follows the chain, but no one without the key can make its MAC ("its
+MAC does not verify", "it has no MAC"). Events appended before event MACs have none, and are
+counted apart (decisions.md 157).
+
 A finding means the database was changed behind the service's back (the append-only trigger stops
 the services' own role, not a superuser): treat it as a security incident, keep the evidence, and
 restore the stream's events from backup (docs/runbook.md, "Verifying the log"). familytime
@@ -82,12 +93,23 @@ database (as a role that may read its events), named by the first --service.`,
 			if err != nil {
 				return err
 			}
+			var key eventstore.EventKey
+			switch {
+			case keyFile != "":
+				k, err := bus.ReadKeyFile(keyFile)
+				if err != nil {
+					return err
+				}
+				key = k
+			case copies != nil:
+				key = copies.key
+			}
 			if copies != nil {
 				defer copies.close()
 			}
 			var logs []verifiedLog
 			for _, svc := range slices.Sorted(maps.Keys(targets)) {
-				v, err := verifyLog(cmd.Context(), svc, targets[svc], copies, cmd.ErrOrStderr())
+				v, err := verifyLog(cmd.Context(), svc, targets[svc], key, copies, cmd.ErrOrStderr())
 				if err != nil {
 					return err
 				}
@@ -113,6 +135,7 @@ database (as a role that may read its events), named by the first --service.`,
 	f := cmd.Flags()
 	f.StringVar(&dataDir, "data", ".familytime", "data folder of the running familytime dev")
 	f.StringVar(&databaseURL, "database-url", "", "check this one database instead of the dev platform's (named by --service)")
+	f.StringVar(&keyFile, "bus-key-file", "", "the platform's bus key, to check each event's MAC with --database-url (the dev platform's is read from its data folder)")
 	f.StringSliceVar(&services, "service", nil, "check only this service's log (repeat; default all four)")
 	f.BoolVar(&asJSON, "json", false, "print JSON for scripts")
 	return cmd
@@ -182,7 +205,7 @@ func verifyTargets(dataDir, databaseURL string, services []string) (map[string]s
 
 // verifyLog checks one service's log, printing its progress on progress every 10,000 events, and
 // compares it with the service's stream on the bus when there is one.
-func verifyLog(ctx context.Context, service, url string, copies *busCopies, progress io.Writer) (verifiedLog, error) {
+func verifyLog(ctx context.Context, service, url string, key eventstore.EventKey, copies *busCopies, progress io.Writer) (verifiedLog, error) {
 	pool, err := pgpool.Open(ctx, url, 2)
 	if err != nil {
 		return verifiedLog{}, fmt.Errorf("%s database: %w", service, err)
@@ -192,8 +215,16 @@ func verifyLog(ctx context.Context, service, url string, copies *busCopies, prog
 	if err := pool.QueryRow(ctx, `SELECT count(*), count(DISTINCT stream_id) FROM events`).Scan(&v.Events, &v.Streams); err != nil {
 		return verifiedLog{}, fmt.Errorf("%s: count the events: %w", service, err)
 	}
+	store := eventstore.New(pool)
+	if key != nil {
+		store.SignWith(key)
+		v.MACsChecked = true
+		if v.Unsigned, err = store.Unsigned(ctx); err != nil {
+			return verifiedLog{}, fmt.Errorf("%s: %w", service, err)
+		}
+	}
 	began := time.Now()
-	broken, err := eventstore.New(pool).VerifyAll(ctx, func(checked int64) {
+	broken, err := store.VerifyAll(ctx, func(checked int64) {
 		rate := float64(checked) / max(time.Since(began).Seconds(), 0.001)
 		fmt.Fprintf(progress, "\r%s: %s of %d events checked (%.0f/s)", service, bar(checked, v.Events), v.Events, rate)
 	})
@@ -350,6 +381,12 @@ func printVerified(w io.Writer, logs []verifiedLog) {
 			compared += fmt.Sprintf(" (and %d messages on its subjects not published by the platform: see docs/runbook.md, \"The bus key\")", v.Foreign)
 		}
 		switch {
+		case !v.MACsChecked:
+			compared += " (MACs not checked: give --bus-key-file)"
+		case v.Unsigned > 0:
+			compared += fmt.Sprintf(" (%d events without a MAC: appended before event MACs; any appended since is named below)", v.Unsigned)
+		}
+		switch {
 		case v.Events == 0 && v.Service == "reporting":
 			// Reporting records no events of its own: its tables are projections of the other
 			// services' streams. Warning of it every run taught operators to skip the warning
@@ -360,7 +397,11 @@ func printVerified(w io.Writer, logs []verifiedLog) {
 			compared += " (NO EVENTS: is this the service's database, and was it emptied?)"
 		}
 		if len(v.Broken) == 0 {
-			fmt.Fprintf(w, "%s: %d events in %d streams: every chain intact%s\n", v.Service, v.Events, v.Streams, compared)
+			intact := "every chain intact"
+			if v.MACsChecked {
+				intact += ", every MAC verified"
+			}
+			fmt.Fprintf(w, "%s: %d events in %d streams: %s%s\n", v.Service, v.Events, v.Streams, intact, compared)
 			continue
 		}
 		fmt.Fprintf(w, "%s: %d events in %d streams%s: %d stream(s) BROKEN\n", v.Service, v.Events, v.Streams, compared, len(v.Broken))

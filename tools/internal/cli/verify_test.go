@@ -7,8 +7,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
+
+	testingv1 "github.com/familytime/familytime/proto/gen/go/familytime/testing/v1"
+	"github.com/familytime/familytime/services/platform/eventstore"
 )
 
 // familytime verify checks each service's own event log against its hash chains (review 18: a
@@ -34,9 +39,9 @@ func TestVerifyFindsTheLogChangedBehindTheServicesBacks(t *testing.T) {
 	}, 30*time.Second, 50*time.Millisecond)
 	out, err := run(t, append([]string{"verify"}, data...)...)
 	require.NoError(t, err)
-	require.Regexp(t, `scheduling: \d+ events in \d+ streams: every chain intact; \d+ events published to the bus compared`, out)
+	require.Regexp(t, `scheduling: \d+ events in \d+ streams: every chain intact, every MAC verified; \d+ events published to the bus compared`, out)
 	require.Contains(t, out, "referral: ")
-	require.Contains(t, out, "reporting: 0 events in 0 streams: every chain intact (reporting records no events of its own", "no warning every run")
+	require.Contains(t, out, "reporting: 0 events in 0 streams: every chain intact, every MAC verified (reporting records no events of its own", "no warning every run")
 	require.NotRegexp(t, `reporting: [^\n]*NO EVENTS`, out)
 
 	// A superuser gets past the append-only trigger; the chain still tells.
@@ -56,20 +61,35 @@ func TestVerifyFindsTheLogChangedBehindTheServicesBacks(t *testing.T) {
 		WHERE stream_id = (SELECT stream_id FROM events WHERE stream_id LIKE 'centre-%' AND stream_id <> $1 ORDER BY position LIMIT 1)
 		RETURNING stream_id`, changed).Scan(&deleted))
 
+	// An event inserted with its hash recomputed (the code, write access, not the key) follows
+	// its chain: its missing MAC tells (decision 157).
+	ownerPool, err := pgxpool.New(t.Context(), owner.String())
+	require.NoError(t, err)
+	defer ownerPool.Close()
+	forged, err := eventstore.NewEvent(&testingv1.CounterIncremented{Value: 1}, uuid.Nil, uuid.New(), eventstore.Metadata{Actor: "coordinator"})
+	require.NoError(t, err)
+	_, err = eventstore.New(ownerPool).Append(t.Context(), "made-up-"+uuid.NewString(), eventstore.NoStream, forged)
+	require.NoError(t, err)
+
 	out, err = run(t, append([]string{"verify", "--json"}, data...)...)
-	require.ErrorContains(t, err, "2 stream(s) broken")
+	require.ErrorContains(t, err, "3 stream(s) broken")
 	require.NoError(t, json.Unmarshal([]byte(out), &logs), out)
 	for _, v := range logs {
+		require.True(t, v.MACsChecked, v.Service)
 		if v.Service != "scheduling" {
 			require.Empty(t, v.Broken, v.Service)
 			continue
 		}
-		require.Equal(t, []brokenStream{{Stream: changed, Version: 1, Reason: "stored event does not match its hash"},
-			{Stream: deleted, Version: 1, Reason: "published to the bus but not in the log: deleted behind the service's back"}}, v.Broken)
+		require.Len(t, v.Broken, 3)
+		require.Equal(t, brokenStream{Stream: changed, Version: 1, Reason: "stored event does not match its hash"}, v.Broken[0])
+		require.Contains(t, v.Broken[1].Stream, "made-up-")
+		require.Contains(t, v.Broken[1].Reason, "it has no MAC, recorded after the log's events were first signed")
+		require.Equal(t, brokenStream{Stream: deleted, Version: 1, Reason: "published to the bus but not in the log: deleted behind the service's back"}, v.Broken[2])
+		require.Equal(t, int64(1), v.Unsigned)
 	}
 	out, err = run(t, append([]string{"verify", "--service", "scheduling"}, data...)...)
 	require.Error(t, err)
 	require.Contains(t, out, "scheduling: ")
-	require.Contains(t, out, "2 stream(s) BROKEN")
+	require.Contains(t, out, "3 stream(s) BROKEN")
 	require.NotContains(t, out, "referral: ", "only the service asked for")
 }

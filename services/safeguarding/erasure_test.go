@@ -117,7 +117,7 @@ func TestAnErasureWaitsWhileRecordsAreInUse(t *testing.T) {
 	require.True(t, waiting())
 
 	_, err = lead.LiftHold(ctx, &safeguardingv1.LiftHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
-		FamilyId: family.String(), HoldId: placed.GetHold().GetHoldId()})
+		FamilyId: family.String(), HoldId: placed.GetHold().GetHoldId(), Note: "Looked into: contact may resume"})
 	require.NoError(t, err)
 	require.Eventually(t, shredded, 30*time.Second, 20*time.Millisecond, "the last record ended: the key is destroyed")
 	require.Eventually(t, func() bool { return !waiting() }, 30*time.Second, 20*time.Millisecond)

@@ -143,7 +143,7 @@ func TestEveryListPagesThroughEveryRowOnceInOrder(t *testing.T) {
 		holds = append(holds, [2]string{day(placed.GetHold().GetPlacedOn()), placed.GetHold().GetHoldId()})
 	}
 	_, err := lead.LiftHold(ctx, &safeguardingv1.LiftHoldRequest{RequestId: uuid.NewString(), CentreId: centre, FamilyId: family,
-		HoldId: holds[0][1]})
+		HoldId: holds[0][1], Note: "Looked into: contact may resume"})
 	require.NoError(t, err)
 	// Five reads of the family's record (five access records), and one of the other family's.
 	var purposes []string

@@ -225,7 +225,7 @@ func TestAConcernLeadsToAHoldPublishedOnJetStream(t *testing.T) {
 	require.Len(t, holds.GetHolds(), 1)
 
 	_, err = lead.LiftHold(ctx, &safeguardingv1.LiftHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
-		FamilyId: family.String(), HoldId: placed.GetHold().GetHoldId()})
+		FamilyId: family.String(), HoldId: placed.GetHold().GetHoldId(), Note: "Looked into: contact may resume"})
 	require.NoError(t, err)
 
 	msgs := g.published(t, 5) // RiskScreenedProvisionally, ConcernRaised, LeadAlerted, HoldPlaced, HoldLifted
@@ -749,10 +749,15 @@ func TestReportsFromSessionToReleaseWithTheSecondPersonCheck(t *testing.T) {
 		Purpose: "send the father's copy", RecipientIndex: &fathers})
 	require.NoError(t, err)
 	var texts []string
+	var indexes []int32
 	for _, s := range copyOf.GetSections() {
 		texts = append(texts, s.GetText())
+		indexes = append(indexes, s.GetIndex())
 	}
 	require.Equal(t, []string{"warm greeting", "father 10:15 to 11:05"}, texts)
+	// Numbered as the copy has them (review 20, decision 158): the whole report's 0 and 2 would
+	// show the father that a section was kept from him.
+	require.Equal(t, []int32{0, 1}, indexes, "a copy's sections are numbered without a gap where one was withheld")
 
 	require.NotContains(t, strings.Join(texts, " "), "High St")
 	require.Len(t, copyOf.GetRecipients(), 1, "a copy names its recipient alone, not the rest of the list nor what others were not given")
@@ -766,6 +771,9 @@ func TestReportsFromSessionToReleaseWithTheSecondPersonCheck(t *testing.T) {
 		Purpose: "checker's file"})
 	require.NoError(t, err)
 	require.Len(t, whole.GetSections(), 4)
+	for i, s := range whole.GetSections() {
+		require.Equal(t, int32(i), s.GetIndex(), "the whole report keeps its own numbering")
+	}
 	_, err = sup3.GetReport(ctx, &safeguardingv1.GetReportRequest{CentreId: g.centre.String(), ReportId: report.GetReportId(), Purpose: "curious"})
 	require.Equal(t, codes.PermissionDenied, code(t, err))
 	require.Equal(t, 3, g.eventsOfType(t, "familytime.safeguarding.v1.AccessRecorded"), "the checker's read before the check, the father's copy, the checker's file")
@@ -1090,7 +1098,7 @@ func TestAHoldsReviewIsBoundedAndAnOverdueReviewIsListed(t *testing.T) {
 	require.Equal(t, []string{soon.GetHold().GetHoldId()}, overdue())
 	require.NotEqual(t, later.GetHold().GetHoldId(), soon.GetHold().GetHoldId())
 	_, err = lead.LiftHold(ctx, &safeguardingv1.LiftHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
-		FamilyId: family.String(), HoldId: soon.GetHold().GetHoldId()})
+		FamilyId: family.String(), HoldId: soon.GetHold().GetHoldId(), Note: "Looked into: contact may resume"})
 	require.NoError(t, err)
 	require.Empty(t, overdue(), "a lifted hold is not overdue")
 }
@@ -1120,7 +1128,7 @@ func TestALeadReviewsAHoldAndItContinues(t *testing.T) {
 	}
 	held, lifted := place(14), place(30)
 	_, err := lead.LiftHold(ctx, &safeguardingv1.LiftHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
-		FamilyId: family.String(), HoldId: lifted})
+		FamilyId: family.String(), HoldId: lifted, Note: "Looked into: contact may resume"})
 	require.NoError(t, err)
 	overdue := func() []string {
 		resp, err := lead.ListHolds(ctx, &safeguardingv1.ListHoldsRequest{CentreId: g.centre.String(), ReviewOverdue: true})
@@ -1374,4 +1382,51 @@ func TestRiskDisclosedAfterTheReferralIsListedForTheLead(t *testing.T) {
 		require.True(t, r.GetRisk().GetProvisional())
 		require.True(t, r.GetOverdue())
 	}
+}
+
+// Review 20: a coordinator's red screen at referral reaches the lead's list; an assessment that
+// rates a family's risk lower than it stands says why, is made by staff the register clears today,
+// and from red by the register's lead; rating it higher is protective and never waits.
+func TestRiskIsRatedLowerByTheRegistersStaffSayingWhy(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	f := g.families(t, 1) // screened green from its answers
+	referral := uuid.NewString()
+	g.other(t, "referral", f[0], g.centre, &referralv1.ScreeningRecorded{ReferralId: referral, FamilyId: f[0].String(), CentreId: g.centre.String(),
+		ScreenedOn: review(0), Rating: referralv1.RiskRating_RISK_RATING_RED})
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
+	coordinator := g.as(t, "coordinator-1", auth.RoleCoordinator)
+	require.Eventually(t, func() bool {
+		var n int
+		err := g.db.OwnerPool(t).QueryRow(ctx, "SELECT count(*) FROM events WHERE stream_id = $1", "risk-"+f[0].String()).Scan(&n)
+		return err == nil && n == 2
+	}, 30*time.Second, 20*time.Millisecond, "the coordinator's red screen is the family's screen")
+
+	assess := func(c safeguardingv1.SafeguardingServiceClient, rating safeguardingv1.RiskRating, note string) error {
+		_, err := c.AssessRisk(ctx, &safeguardingv1.AssessRiskRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+			FamilyId: f[0].String(), Rating: rating, NextReviewOn: review(90), Note: note})
+		return err
+	}
+	green, amber, red := safeguardingv1.RiskRating_RISK_RATING_GREEN, safeguardingv1.RiskRating_RISK_RATING_AMBER, safeguardingv1.RiskRating_RISK_RATING_RED
+	before := g.events(t)
+	err := assess(coordinator, green, "Spoke to both parents")
+	require.Equal(t, codes.FailedPrecondition, code(t, err))
+	require.Equal(t, "RED_LOWERED_BY_LEAD", reason(t, err))
+	require.Equal(t, "NOTE_REQUIRED", reason(t, assess(lead, amber, "")))
+	require.Equal(t, "NOTE_REQUIRED", reason(t, assess(lead, amber, "...")))
+	require.Equal(t, "NOT_CLEARED", reason(t, assess(lead, amber, "Spoke to both parents and the police")), "a lead's token on no register")
+	require.Equal(t, before, g.events(t), "refused requests append nothing")
+
+	g.onTheRegister(t, "lead-1")
+	listed, err := lead.ListRiskReviews(ctx, &safeguardingv1.ListRiskReviewsRequest{CentreId: g.centre.String()})
+	require.NoError(t, err)
+	require.Len(t, listed.GetReviews(), 1, "listed for the lead")
+	require.Equal(t, red, listed.GetReviews()[0].GetRisk().GetRating())
+	require.NoError(t, assess(lead, amber, "Spoke to both parents and the police"))
+	require.Equal(t, "NOT_CLEARED", reason(t, assess(coordinator, green, "Six calm sessions")), "amber to green: the register's staff")
+	require.NoError(t, assess(coordinator, red, ""), "rated higher: protective, by anyone the policy lets assess")
+	g.onTheRegister(t, "coordinator-1")
+	require.Equal(t, "RED_LOWERED_BY_LEAD", reason(t, assess(coordinator, amber, "Six calm sessions")))
+	require.NoError(t, assess(lead, amber, "Six calm sessions"))
+	require.NoError(t, assess(coordinator, green, "Six calm sessions, no incident"))
 }

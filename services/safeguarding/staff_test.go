@@ -393,7 +393,7 @@ func TestRecordsAreWorkedOnByStaffTheRegisterClearsButProtectionNeverWaits(t *te
 	for name, call := range map[string]func() error{
 		"lift": func() error {
 			_, err := stranger.LiftHold(ctx, &safeguardingv1.LiftHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
-				FamilyId: family.String(), HoldId: placed.GetHold().GetHoldId()})
+				FamilyId: family.String(), HoldId: placed.GetHold().GetHoldId(), Note: "Looked into: contact may resume"})
 			return err
 		},
 		"close": func() error {
@@ -448,7 +448,7 @@ func TestRecordsAreWorkedOnByStaffTheRegisterClearsButProtectionNeverWaits(t *te
 		&safeguardingv1.ListAccessRecordsRequest{CentreId: g.centre.String(), FamilyId: family.String()})
 	require.NoError(t, err, "an administrator audits whatever else their token says; no register lists administrators")
 	_, err = lead.LiftHold(ctx, &safeguardingv1.LiftHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
-		FamilyId: family.String(), HoldId: placed.GetHold().GetHoldId()})
+		FamilyId: family.String(), HoldId: placed.GetHold().GetHoldId(), Note: "Looked into: contact may resume"})
 	require.NoError(t, err)
 }
 

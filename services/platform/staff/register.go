@@ -495,7 +495,8 @@ func (r *Register) WorksOn(account string, date time.Time, work string) error {
 
 // ActsAs refuses an account, on the staff on date, acting at the centre in a role its register
 // does not give them (acts): as the safeguarding lead unless the register has them as its lead
-// (ErrNotTheLead, decisions 107 and 110), in another staff role unless theirs includes it
+// (ErrNotTheLead, decisions 107 and 110; it sends them to an administrator, who alone records
+// who the lead is, decisions 142 and 158), in another staff role unless theirs includes it
 // (ErrNotInRole, decision 113). The message says why, speaks to the caller and names no account.
 // Whether they are cleared that day is WorksOn's.
 func (r *Register) ActsAs(account string, date time.Time, role auth.Role) error {
@@ -510,7 +511,9 @@ func (r *Register) ActsAs(account string, date time.Time, role auth.Role) error 
 	}
 	if role == auth.RoleSafeguardingLead {
 		return problem.Rule(ErrNotTheLead.Reason, fmt.Sprintf("you act as the centre's safeguarding lead, but %s: "+
-			"act in the role the register gives you, or ask a coordinator to record you as the lead (familytime staff)", why))
+			"act in the role the register gives you, or ask an administrator of the national body to record you as the lead: "+
+			"who is the centre's safeguarding lead is changed by an administrator, not a coordinator "+
+			"(familytime staff add --role safeguarding-lead, with an administrator's token)", why))
 	}
 	return problem.Rule(ErrNotInRole.Reason, fmt.Sprintf("you act as %s, but %s: act in the role the register gives you, "+
 		"or ask a coordinator to record the role you do (familytime staff)", roleWords(role), why))

@@ -451,6 +451,14 @@ func TestActingInARoleTheRegisterGives(t *testing.T) {
 	rule(t, err, "NOT_IN_ROLE")
 	require.ErrorContains(t, err, "you are not on its staff register today")
 	rule(t, r.ActsAs("nobody", on, auth.RoleVolunteer), "NOT_IN_ROLE")
+	// Who is the lead is an administrator's to record (decision 142): the refusal sends the caller
+	// to one, not to a coordinator, who would be refused LEAD_CHANGED_BY_ADMIN (review 20).
+	err = r.ActsAs("sup-1", on, auth.RoleSafeguardingLead)
+	rule(t, err, "NOT_THE_LEAD")
+	require.ErrorContains(t, err, "its staff register has you as a contact supervisor")
+	require.ErrorContains(t, err, "ask an administrator of the national body to record you as the lead")
+	require.ErrorContains(t, err, "familytime staff add --role safeguarding-lead")
+	require.NotContains(t, err.Error(), "coordinator to record you", "a coordinator cannot")
 }
 
 // A last day may be recorded up to three months ahead: they stay on the staff, cleared, until it

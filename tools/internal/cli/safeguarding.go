@@ -626,8 +626,9 @@ func (s *safeguardingCommand) lift() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&family, "family", "", "the family (UUID)")
-	cmd.Flags().StringVar(&note, "note", "", "a note (sealed)")
+	cmd.Flags().StringVar(&note, "note", "", "why contact may resume, in words (required; sealed)")
 	_ = cmd.MarkFlagRequired("family")
+	_ = cmd.MarkFlagRequired("note")
 	request.register(cmd.Flags())
 	out.register(cmd.Flags())
 	return cmd

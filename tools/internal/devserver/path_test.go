@@ -144,6 +144,13 @@ func TestAFamilysWholePathThroughTheFourServices(t *testing.T) {
 	_, err = ref.RecordScreening(ctx, &referralv1.RecordScreeningRequest{RequestId: uuid.NewString(), ReferralId: referralID,
 		CentreId: centre, Rating: referralv1.RiskRating_RISK_RATING_AMBER})
 	require.NoError(t, err)
+	// Safeguarding takes the coordinator's amber screen, above the answers' green, as the family's
+	// screen for the lead (decision 159): settled at the same instant, before the acceptance.
+	advance(at(received, 11, 0))
+	reviews, err := lead.ListRiskReviews(ctx, &safeguardingv1.ListRiskReviewsRequest{CentreId: centre})
+	require.NoError(t, err)
+	require.Len(t, reviews.GetReviews(), 1, "the lead's list has the coordinator's screen")
+	require.Equal(t, safeguardingv1.RiskRating_RISK_RATING_AMBER, reviews.GetReviews()[0].GetRisk().GetRating())
 	_, err = ref.AcceptReferral(ctx, &referralv1.AcceptReferralRequest{RequestId: uuid.NewString(), ReferralId: referralID,
 		CentreId: centre, ServiceType: supervised})
 	require.NoError(t, err)
@@ -365,6 +372,7 @@ func TestAFamilysWholePathThroughTheFourServices(t *testing.T) {
 		{referral + "ReferralReceived"},
 		{safeguarding + "RiskScreenedProvisionally"}, // safeguarding's reaction
 		{referral + "ScreeningRecorded"},
+		{safeguarding + "RiskScreenedProvisionally"}, // the coordinator's screen, above the answers' (decision 159)
 		{referral + "ReferralAccepted"},
 		{scheduling + "ReferralNoted"}, // scheduling's reaction
 		{referral + "PreVisitCompleted"},
@@ -477,13 +485,13 @@ func TestAFamilysWholePathThroughTheFourServices(t *testing.T) {
 	// As it stood before the hold: the concern, not the hold nor what it set off.
 	asOf, err := history.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: family, CentreId: centre, AsOf: beforeHoldAt})
 	require.NoError(t, err)
-	require.Len(t, asOf.GetEntries(), 14, "the referral to the concern and its alert")
+	require.Len(t, asOf.GetEntries(), 15, "the referral to the concern and its alert")
 	for i, e := range asOf.GetEntries() {
 		require.Equal(t, h.GetEntries()[i].GetEventId(), e.GetEventId(), "the same steps as now, up to the concern")
 		require.False(t, e.GetRecordedAt().AsTime().After(beforeHoldAt.AsTime()))
 	}
-	require.Equal(t, safeguarding+"ConcernRaised", asOf.GetEntries()[12].GetEventType())
-	require.Equal(t, safeguarding+"HoldPlaced", h.GetEntries()[14].GetEventType(), "the hold comes next")
+	require.Equal(t, safeguarding+"ConcernRaised", asOf.GetEntries()[13].GetEventType())
+	require.Equal(t, safeguarding+"HoldPlaced", h.GetEntries()[15].GetEventType(), "the hold comes next")
 
 	// The national figures for the quarter and the year, counted by hand. One child (6 on the
 	// session day: 5 to 10) and one family served, in supervised contact; sessions dated in the

@@ -80,7 +80,8 @@ func (a *App) ChangeReport(ctx context.Context, centre, id uuid.UUID, c domain.C
 // ReportView is a report as its reader sees it.
 type ReportView struct {
 	Report *domain.Report
-	// Sections are the sections given, with their index in the whole report.
+	// Sections are the sections given, with their index in the whole report, or, in a
+	// recipient's copy, in the copy (decision 158).
 	Sections    []SectionView
 	Corrections []Entry
 	// Checks are the report's checks with their notes (ReportChecked), in order; none in a
@@ -147,12 +148,18 @@ func (a *App) GetReport(ctx context.Context, c domain.Caller, centre, id uuid.UU
 	}
 	view := ReportView{Report: r}
 	sections := r.Sections()
-	for _, i := range indexes {
+	for n, i := range indexes {
 		s := sections[i]
 		if i < len(texts) {
 			s.Text = texts[i]
 		}
-		view.Sections = append(view.Sections, SectionView{Index: i, Section: s})
+		// A copy's sections are numbered as the copy has them (0, 1, 2, ...): the whole report's
+		// numbers would show that sections were kept from its recipient (decisions 98, 158).
+		at := i
+		if recipient != nil {
+			at = n
+		}
+		view.Sections = append(view.Sections, SectionView{Index: at, Section: s})
 	}
 	if recipient != nil {
 		return view, nil // a recipient's copy is the text given them, without the staff's records of it

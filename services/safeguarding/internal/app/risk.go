@@ -34,26 +34,34 @@ func (a *App) AssessRisk(ctx context.Context, c domain.Caller, family uuid.UUID,
 	if err != nil {
 		return nil, nil, err
 	}
-	expected := r.Version()
-	clears := r.DomesticAbuseFinding() && !as.DomesticAbuseFinding
-	msgs, err := r.Assess(c, as, a.today())
-	if err != nil {
+	// Another centre's family is not found before anything is said of its risk (review 20: a
+	// refusal to lower it would tell that it stands red).
+	if err := a.familyAt(ctx, family, as.Centre); err != nil {
 		return nil, nil, err
 	}
-	if err := a.familyAt(ctx, family, as.Centre); err != nil {
+	expected := r.Version()
+	clears := r.DomesticAbuseFinding() && !as.DomesticAbuseFinding
+	lowers, fromRed := r.Lowers(as.Rating), r.Rating() == safeguardingv1.RiskRating_RISK_RATING_RED
+	msgs, err := r.Assess(c, as, a.today())
+	if err != nil {
 		return nil, nil, err
 	}
 	// Clearing a domestic-abuse finding lets supported contact go ahead: it is not protective, so
 	// it is the register's lead's, cleared today (decision 109), acting as the lead there: a lead's
 	// token with the coordinator's role too, for the register's coordinator, acts as the
 	// coordinator, who does not clear it (review 10). Finding it never waits.
-	if clears {
+	// Rating it lower is not protective either (review 20, decision 159): by staff the register
+	// clears today, and from red by the register's lead.
+	if clears || lowers {
 		acting, err := a.ActingAsStaff(ctx, as.Centre, c)
 		if err != nil {
 			return nil, nil, err
 		}
-		if !acting.Lead {
+		switch {
+		case clears && !acting.Lead:
 			return nil, nil, domain.ErrFindingClearedByLead
+		case lowers && fromRed && !acting.Lead:
+			return nil, nil, domain.ErrRedLoweredByLead
 		}
 	}
 	uow := new(eventstore.UnitOfWork)
@@ -182,4 +190,39 @@ func (a *App) RiskReviews(ctx context.Context, centre uuid.UUID, dueBy time.Time
 // date on, or its data was erased: its risk is no longer due for review (RiskReviews).
 func (a *App) CaseClosed(uow *eventstore.UnitOfWork, family uuid.UUID, on time.Time) {
 	adapters.CloseCase(uow, family, on)
+}
+
+// ScreenedAtReferral weighs a person's screen of a referral at referral (Risk.ScreenedAtReferral) on
+// uow, a consumer's unit of work.
+func (a *App) ScreenedAtReferral(ctx context.Context, ev *referralv1.ScreeningRecorded, md eventstore.Metadata, uow *eventstore.UnitOfWork) error {
+	family, err := uuid.Parse(ev.GetFamilyId())
+	if err != nil {
+		return err
+	}
+	referral, err := uuid.Parse(ev.GetReferralId())
+	if err != nil {
+		return err
+	}
+	centre, err := uuid.Parse(ev.GetCentreId())
+	if err != nil {
+		return err
+	}
+	r, err := a.loadRisk(ctx, family)
+	if err != nil {
+		return err
+	}
+	expected := r.Version()
+	today := dates.Time(ev.GetScreenedOn())
+	if today.IsZero() {
+		today = a.today()
+	}
+	// The two services name the same three ratings.
+	rating := safeguardingv1.RiskRating(safeguardingv1.RiskRating_value[ev.GetRating().String()])
+	msgs, err := r.ScreenedAtReferral(referral, centre, rating, ev.GetDomesticAbuseFinding(), today)
+	if err != nil || len(msgs) == 0 {
+		return err
+	}
+	adapters.ProjectFamily(uow, family, centre)
+	_, err = a.append(ctx, uow, domain.RiskStreamID(family), expected, family, centre, md, msgs)
+	return err
 }

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	"github.com/familytime/familytime/services/platform/dates"
+	"github.com/familytime/familytime/services/platform/inwords"
 	"github.com/familytime/familytime/services/platform/problem"
 )
 
@@ -77,6 +79,13 @@ func (l *ledger) correct(family, centre, target uuid.UUID, c Caller, text, reaso
 	var v violations
 	v.text("text", text, MaxText, true)
 	v.text("reason", reason, 2000, true)
+	// A correction stands in the record's place: it says something, as the record had to, and
+	// says why (review 20 blanked a concern with "x" for ".").
+	for _, f := range []struct{ field, value, what string }{{"text", text, "what the record should say"}, {"reason", reason, "why it is corrected"}} {
+		if !slices.ContainsFunc(v.Violations, func(p problem.Violation) bool { return p.Field == f.field }) && !inwords.Says(f.value) {
+			v.add(f.field, fmt.Sprintf("must say %s, in words (at least %d letters or digits, one a letter)", f.what, inwords.MinLength))
+		}
+	}
 	if err := v.err(); err != nil {
 		return nil, err
 	}

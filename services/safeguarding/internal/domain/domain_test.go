@@ -17,12 +17,13 @@ import (
 )
 
 var (
-	monday    = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
-	volunteer = Caller{Subject: "volunteer-1", Role: "volunteer"}
-	other     = Caller{Subject: "volunteer-2", Role: "volunteer"}
-	lead      = Caller{Subject: "lead-1", Role: "safeguarding_lead", Lead: true}
-	sup       = Caller{Subject: "supervisor-1", Role: "supervisor"}
-	sup2      = Caller{Subject: "supervisor-2", Role: "supervisor"}
+	monday      = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	volunteer   = Caller{Subject: "volunteer-1", Role: "volunteer"}
+	other       = Caller{Subject: "volunteer-2", Role: "volunteer"}
+	lead        = Caller{Subject: "lead-1", Role: "safeguarding_lead", Lead: true}
+	sup         = Caller{Subject: "supervisor-1", Role: "supervisor"}
+	sup2        = Caller{Subject: "supervisor-2", Role: "supervisor"}
+	coordinator = Caller{Subject: "coordinator-1", Role: "coordinator"}
 )
 
 // recorded gives events ids, as the store does, so a rebuilt aggregate knows its records.
@@ -187,6 +188,11 @@ func TestACorrectionNeverReplacesTheOriginal(t *testing.T) {
 	require.ErrorIs(t, err, ErrRecordNotFound)
 	_, err = k.Correct(volunteer, original.ID, "new text", " ", monday)
 	invalidField(t, err, "reason")
+	// Review 20 blanked a concern: a correction says something, and why, in words.
+	_, err = k.Correct(volunteer, original.ID, "x", ".", monday)
+	invalidField(t, err, "text")
+	invalidField(t, err, "reason")
+	require.Equal(t, 1, len(k.records), "nothing recorded")
 
 	evs, err := k.Correct(volunteer, original.ID, "the corrected description", "wrong day", monday)
 	require.NoError(t, err)
@@ -247,13 +253,13 @@ func TestHoldLifeCycle(t *testing.T) {
 	log = append(log, evs...)
 	require.Len(t, h.InForce(), 2)
 
-	evs, err = h.Lift(first, "", monday.AddDate(0, 0, 3))
+	evs, err = h.Lift(first, "Concern looked into: none found", monday.AddDate(0, 0, 3))
 	require.NoError(t, err)
 	log = append(log, evs...)
 	require.Len(t, h.InForce(), 1, "the court order's hold is still in force")
-	_, err = h.Lift(first, "", monday)
+	_, err = h.Lift(first, "Lifted again by mistake", monday)
 	require.ErrorIs(t, err, ErrHoldNotInForce)
-	_, err = h.Lift(uuid.New(), "", monday)
+	_, err = h.Lift(uuid.New(), "No such hold here", monday)
 	require.ErrorIs(t, err, ErrHoldNotFound)
 
 	evs, err = h.Lift(second, "order discharged", monday.AddDate(0, 0, 4))
@@ -339,6 +345,27 @@ func TestProvisionalScreenThenAPersonDecides(t *testing.T) {
 	_, err = r.Assess(lead, Assessment{Centre: centre, Rating: safeguardingv1.RiskRating_RISK_RATING_AMBER,
 		Factors: []safeguardingv1.RiskFactor{safeguardingv1.RiskFactor_RISK_FACTOR_DOMESTIC_ABUSE}, DomesticAbuseFinding: true,
 		NextReview: monday.AddDate(0, 3, 0)}, monday)
+	require.ErrorIs(t, err, ErrLoweringNoteRequired, "rated lower than the red screen: saying why")
+	_, err = r.Assess(coordinator, Assessment{Centre: centre, Rating: safeguardingv1.RiskRating_RISK_RATING_AMBER,
+		Factors: []safeguardingv1.RiskFactor{safeguardingv1.RiskFactor_RISK_FACTOR_DOMESTIC_ABUSE}, DomesticAbuseFinding: true,
+		NextReview: monday.AddDate(0, 3, 0), Note: "Spoke to both parents; the allegation is historic"}, monday)
+	require.ErrorIs(t, err, ErrRedLoweredByLead, "from red: the lead's")
+	require.True(t, r.Provisional(), "a refused assessment changes nothing")
+	_, err = r.Assess(lead, Assessment{Centre: centre, Rating: safeguardingv1.RiskRating_RISK_RATING_AMBER,
+		Factors: []safeguardingv1.RiskFactor{safeguardingv1.RiskFactor_RISK_FACTOR_DOMESTIC_ABUSE}, DomesticAbuseFinding: true,
+		NextReview: monday.AddDate(0, 3, 0), Note: "Spoke to both parents; the allegation is historic"}, monday)
+	require.NoError(t, err)
+	_, err = r.Assess(coordinator, Assessment{Centre: centre, Rating: safeguardingv1.RiskRating_RISK_RATING_RED,
+		Factors: []safeguardingv1.RiskFactor{safeguardingv1.RiskFactor_RISK_FACTOR_DOMESTIC_ABUSE}, DomesticAbuseFinding: true,
+		NextReview: monday.AddDate(0, 1, 0)}, monday)
+	require.NoError(t, err, "rated higher: protective, anyone's, no note needed")
+	_, err = r.Assess(lead, Assessment{Centre: centre, Rating: safeguardingv1.RiskRating_RISK_RATING_AMBER,
+		Factors: []safeguardingv1.RiskFactor{safeguardingv1.RiskFactor_RISK_FACTOR_DOMESTIC_ABUSE}, DomesticAbuseFinding: true,
+		NextReview: monday.AddDate(0, 3, 0), Note: "x."}, monday)
+	require.ErrorIs(t, err, ErrLoweringNoteRequired, "a note in words")
+	_, err = r.Assess(lead, Assessment{Centre: centre, Rating: safeguardingv1.RiskRating_RISK_RATING_AMBER,
+		Factors: []safeguardingv1.RiskFactor{safeguardingv1.RiskFactor_RISK_FACTOR_DOMESTIC_ABUSE}, DomesticAbuseFinding: true,
+		NextReview: monday.AddDate(0, 3, 0), Note: "Reviewed with the police: no new incident"}, monday)
 	require.NoError(t, err)
 	require.False(t, r.Provisional())
 	require.Equal(t, safeguardingv1.RiskRating_RISK_RATING_AMBER, r.Rating())
@@ -420,7 +447,7 @@ func TestRiskDisclosedLaterIsScreened(t *testing.T) {
 		require.Equal(t, monday.AddDate(0, 0, 2), r.Due())
 
 		_, err = r.Assess(lead, Assessment{Centre: centre, Rating: amber, Factors: []safeguardingv1.RiskFactor{da, substance},
-			DomesticAbuseFinding: true, NextReview: monday.AddDate(0, 3, 0)}, monday.AddDate(0, 0, 2))
+			DomesticAbuseFinding: true, NextReview: monday.AddDate(0, 3, 0), Note: "Substance misuse is past and treated"}, monday.AddDate(0, 0, 2))
 		require.NoError(t, err)
 		require.False(t, r.Provisional())
 		evs, err = r.ScreenReferral(uuid.New(), centre, &referralv1.RiskAnswers{AbductionRisk: true}, monday.AddDate(0, 0, 9))
@@ -837,6 +864,10 @@ func TestAHoldIsReviewedWithinThreeMonths(t *testing.T) {
 	require.False(t, x.ReviewOverdue(x.ReviewBy), "due on its review date")
 	require.True(t, x.ReviewOverdue(x.ReviewBy.AddDate(0, 0, 1)), "overdue the day after")
 	_, err = h.Lift(id, "", monday.AddDate(0, 4, 0))
+	invalidField(t, err, "note")
+	_, err = h.Lift(id, ".", monday.AddDate(0, 4, 0))
+	invalidField(t, err, "note")
+	_, err = h.Lift(id, "Police closed the investigation", monday.AddDate(0, 4, 0))
 	require.NoError(t, err)
 	x, _ = h.Get(id)
 	require.False(t, x.ReviewOverdue(monday.AddDate(0, 5, 0)), "a lifted hold needs no review")

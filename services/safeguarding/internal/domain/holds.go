@@ -191,7 +191,12 @@ func (h *Holds) Lift(id uuid.UUID, text string, today time.Time) ([]proto.Messag
 	}
 	text = strings.TrimSpace(text)
 	var v violations
-	v.text("note", text, MaxText, false)
+	v.text("note", text, MaxText, true)
+	if len(v.Violations) == 0 && !inwords.Says(text) {
+		// Lifting resumes a child's contact: the record says why, as a review that continues
+		// the hold does (review 20).
+		v.add("note", fmt.Sprintf("must say why contact may resume, in words (at least %d letters or digits, one a letter)", inwords.MinLength))
+	}
 	if err := v.err(); err != nil {
 		return nil, err
 	}

@@ -283,9 +283,51 @@ func (r *Risk) Assess(c Caller, a Assessment, today time.Time) ([]proto.Message,
 			return nil, ErrNoteRequired
 		}
 	}
+	if r.Lowers(a.Rating) {
+		// Rated lower, the family leaves the lead's list and its contact may go ahead with less
+		// care: said why, and from red by the lead alone (review 20, decision 159).
+		if r.rating == safeguardingv1.RiskRating_RISK_RATING_RED && !c.Lead {
+			return nil, ErrRedLoweredByLead
+		}
+		if !inwords.Says(text) {
+			return nil, ErrLoweringNoteRequired
+		}
+	}
 	ev := &safeguardingv1.RiskAssessed{FamilyId: r.family.String(), CentreId: a.Centre.String(), AssessedOn: dates.Proto(today),
 		Rating: a.Rating, Factors: a.Factors, DomesticAbuseFinding: a.DomesticAbuseFinding,
 		NextReviewOn: dates.Proto(a.NextReview), AssessedBy: c.Subject, SealedNote: note(text)}
+	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
+}
+
+// Lowers reports whether an assessment rated rating would rate the family's risk lower than it
+// stands (its latest screen or assessment).
+func (r *Risk) Lowers(rating safeguardingv1.RiskRating) bool {
+	return r.Known() && severity(rating) < severity(r.rating)
+}
+
+// ScreenedAtReferral weighs a person's screen of a referral at referral (ScreeningRecorded):
+// rated above the family's risk as it stands, or finding domestic abuse the risk does not name,
+// it is recorded as the family's screen for the lead to assess (listed at once), at the higher
+// rating and with the factors of both. Review 20: a coordinator's red screen ("father has
+// threatened to take the children abroad") stayed a green screen in safeguarding, and the lead's
+// list said nothing was due. A screen at or below the risk as it stands changes nothing: lowering
+// is an assessment's, in safeguarding (Assess).
+func (r *Risk) ScreenedAtReferral(referral, centre uuid.UUID, rating safeguardingv1.RiskRating, daFinding bool, today time.Time) ([]proto.Message, error) {
+	if !known(safeguardingv1.RiskRating_name, int32(rating)) {
+		return nil, nil
+	}
+	factors := r.factors
+	if daFinding {
+		factors = union(factors, []safeguardingv1.RiskFactor{safeguardingv1.RiskFactor_RISK_FACTOR_DOMESTIC_ABUSE})
+	}
+	if r.Known() && severity(rating) <= severity(r.rating) && len(factors) == len(r.factors) {
+		return nil, nil
+	}
+	if severity(r.rating) > severity(rating) {
+		rating = r.rating
+	}
+	ev := &safeguardingv1.RiskScreenedProvisionally{FamilyId: r.family.String(), CentreId: centre.String(),
+		ReferralId: referral.String(), ScreenedOn: dates.Proto(today), Rating: rating, Factors: factors}
 	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
 }
 

@@ -25,6 +25,7 @@ var ReferralSubjects = []string{
 	"ft.referral.*.ReferralReceived",
 	"ft.referral.*.SecondPartyApplicationReceived",
 	"ft.referral.*.ReferralAmended",
+	"ft.referral.*.ScreeningRecorded",
 	"ft.referral.*.FamilyErased",
 	"ft.referral.*.ReferralDeclined",
 	"ft.referral.*.ReferralWithdrawn",
@@ -80,6 +81,13 @@ func ReferralEvents(a *app.App) bus.Handler {
 			// The amended answers and orders, every parent's (review 20).
 			return a.ScreenReferral(ctx, app.ReferralAnswers{Family: ev.GetFamilyId(), Referral: ev.GetReferralId(), Centre: ev.GetCentreId(),
 				Answers: ev.GetFacts().GetRisk(), Orders: ev.GetFacts().GetCourtOrders(), On: ev.GetAmendedOn(), Later: true}, d.Caused(Actor), uow)
+		case "familytime.referral.v1.ScreeningRecorded":
+			// A person's screen at referral, red or amber, reaches the lead (review 20).
+			ev := &referralv1.ScreeningRecorded{}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			return a.ScreenedAtReferral(ctx, ev, d.Caused(Actor), uow)
 		case "familytime.referral.v1.FamilyErased":
 			ev := &referralv1.FamilyErased{}
 			if err := d.Payload(ev); err != nil {

@@ -2970,7 +2970,8 @@ func (x *GetReportResponse) GetChecks() []*RecordEntry {
 // ReportSectionView is one section with its text.
 type ReportSectionView struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Its index in the whole report.
+	// Its index in the whole report; in a recipient's copy, its index in the copy (0, 1, 2, ...
+	// as the copy has them), so that nothing shows which sections were withheld.
 	Index int32 `protobuf:"varint,1,opt,name=index,proto3" json:"index,omitempty"`
 	// What it is about.
 	Kind ReportSectionKind `protobuf:"varint,2,opt,name=kind,proto3,enum=familytime.safeguarding.v1.ReportSectionKind" json:"kind,omitempty"`

@@ -1430,3 +1430,28 @@ func TestRiskIsRatedLowerByTheRegistersStaffSayingWhy(t *testing.T) {
 	require.NoError(t, assess(lead, amber, "Six calm sessions"))
 	require.NoError(t, assess(coordinator, green, "Six calm sessions, no incident"))
 }
+
+// Review 20: at a centre whose register has no safeguarding lead cleared today, a volunteer's
+// concern was accepted ("the lead is alerted") and nobody could read it. It is still recorded,
+// and the raiser is told to tell someone now; with a lead, nothing is said.
+func TestAConcernAtACentreWithoutALeadSaysSo(t *testing.T) {
+	g := newRig(t)
+	g.onTheRegister(t, "volunteer-1")
+	ctx := t.Context()
+	vol := g.as(t, "volunteer-1", auth.RoleVolunteer)
+	family := g.families(t, 1)[0]
+	raise := func() *safeguardingv1.RaiseConcernResponse {
+		t.Helper()
+		resp, err := vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+			FamilyId: family.String(), Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_HANDOVER_CONDUCT,
+			Description: "Father shouted at the mother in the car park"})
+		require.NoError(t, err)
+		require.NotEmpty(t, resp.GetConcernId(), "recorded whatever")
+		return resp
+	}
+	warning := raise().GetLeadWarning()
+	require.Contains(t, warning, "NO_LEAD: the centre has no safeguarding lead cleared to work on ")
+	require.Contains(t, warning, "tell the centre's coordinator and the national body's safeguarding contact now")
+	g.onTheRegister(t, "lead-1")
+	require.Empty(t, raise().GetLeadWarning())
+}

@@ -366,30 +366,84 @@ func TestTheDoorIsCautionedWhenTheParentsCheckInTogether(t *testing.T) {
 	childrenDue := together.b.GetChildren().GetDueAt().AsTime()
 
 	g.clock.Set(visitingDue.Add(-25 * time.Minute)) // early, well before anyone is due
-	require.Empty(t, checkIn(together, together.f.visiting).GetCaution(), "the first to come")
-	require.Empty(t, checkIn(apart, apart.f.visiting).GetCaution())
-	require.Empty(t, checkIn(reversed, reversed.f.resident).GetCaution())
+	require.Empty(t, cautions(checkIn(together, together.f.visiting)), "the first to come")
+	require.Empty(t, cautions(checkIn(apart, apart.f.visiting)))
+	require.Empty(t, cautions(checkIn(reversed, reversed.f.resident)))
 	require.Equal(t, map[string]bool{together.id: false, reversed.id: false, apart.id: false}, alerted(),
 		"one party each, far from the other's time: nothing yet")
 
 	g.clock.Set(visitingDue.Add(-24 * time.Minute))
 	resp := checkIn(together, together.f.resident)
-	require.Equal(t, "PARENTS_MAY_MEET", resp.GetCaution())
-	require.Contains(t, resp.GetCautionText(), "the visiting party (the visiting parent) came to the door at ")
-	require.Contains(t, resp.GetCautionText(), "1 minutes ago: the parents may meet; keep them apart")
-	require.Equal(t, "PARENTS_MAY_MEET", checkIn(together, together.f.child).GetCaution(), "each of the party admitted")
+	require.Equal(t, []string{"PARENTS_MAY_MEET"}, cautions(resp))
+	require.Contains(t, resp.GetCautions()[0].GetText(), "the visiting party (the visiting parent) came to the door at ")
+	require.Contains(t, resp.GetCautions()[0].GetText(), "1 minutes ago: the parents may meet; keep them apart")
+	require.Equal(t, []string{"PARENTS_MAY_MEET"}, cautions(checkIn(together, together.f.child)), "each of the party admitted")
 	again := checkIn(together, together.f.resident)
 	require.True(t, again.GetAlreadyCheckedIn())
-	require.Empty(t, again.GetCaution(), "again: nothing new recorded, nothing new to say")
+	require.Empty(t, again.GetCautions(), "again: nothing new recorded, nothing new to say")
 	resp = checkIn(reversed, reversed.f.visiting)
-	require.Equal(t, "PARENTS_MAY_MEET", resp.GetCaution())
-	require.Contains(t, resp.GetCautionText(), "the children's party (the children and who brings them) came to the door at ")
+	require.Equal(t, []string{"PARENTS_MAY_MEET"}, cautions(resp))
+	require.Contains(t, resp.GetCautions()[0].GetText(), "the children's party (the children and who brings them) came to the door at ")
 	got := alerted()
 	require.True(t, got[together.id], "both parents at the door within minutes")
 	require.True(t, got[reversed.id])
 	require.False(t, got[apart.id])
 
 	g.clock.Set(childrenDue)
-	require.Empty(t, checkIn(apart, apart.f.resident).GetCaution(), "the children brought as booked")
+	require.Empty(t, cautions(checkIn(apart, apart.f.resident)), "the children brought as booked")
 	require.False(t, alerted()[apart.id], "checked in the stagger apart")
+}
+
+// cautions are the codes of a check-in's cautions.
+func cautions(resp *schedulingv1.CheckInResponse) []string {
+	var out []string
+	for _, c := range resp.GetCautions() {
+		out = append(out, c.GetCode())
+	}
+	return out
+}
+
+// Review 20: an adult named to bring the children, not to collect them, checked in at collection
+// time read "ADMITTED", and the door handed the children over; the departure was refused only
+// once they had gone. Admitted after the children were brought in, they are answered with a
+// caution; at drop-off, and an adult who may collect, are not.
+func TestTheDoorIsCautionedNotToHandTheChildrenToWhoMayNotCollect(t *testing.T) {
+	g := newRig(t, monday)
+	ctx := t.Context()
+	pattern, rooms := g.timetable(t, saturday(0), false, 3)
+	c, door := g.client(t, auth.RoleCoordinator), g.door(t)
+	escort, gran := uuid.New(), uuid.New()
+	f := g.readyAs(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, func(ev *referralv1.FamilyReadyForContact) {
+		ev.Adults = append(ev.Adults,
+			&referralv1.Attendee{PersonId: escort.String(), Role: referralv1.AdultRole_ADULT_ROLE_NAMED_ESCORT, MayBring: true},
+			&referralv1.Attendee{PersonId: gran.String(), Role: referralv1.AdultRole_ADULT_ROLE_NAMED_RELATIVE, MayCollect: true})
+	})[0]
+	booked, err := c.BookSession(ctx, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: f.id.String(),
+		PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[0], RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	id := booked.GetBooking().GetBookingId()
+	checkIn := func(person uuid.UUID) *schedulingv1.CheckInResponse {
+		t.Helper()
+		resp, err := door.CheckIn(ctx, &schedulingv1.CheckInRequest{CentreId: g.centre.String(), BookingId: id, PersonId: person.String(),
+			RequestId: uuid.NewString()})
+		require.NoError(t, err)
+		require.True(t, resp.GetAdmitted())
+		return resp
+	}
+	g.clock.Set(booked.GetBooking().GetVisiting().GetDueAt().AsTime())
+	checkIn(f.visiting)
+	_, err = door.RecordArrival(ctx, &schedulingv1.RecordArrivalRequest{CentreId: g.centre.String(), BookingId: id,
+		Party: schedulingv1.Party_PARTY_VISITING, PersonIds: []string{f.visiting.String()}, RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	g.clock.Set(booked.GetBooking().GetChildren().GetDueAt().AsTime())
+	require.Empty(t, cautions(checkIn(f.child)), "the children brought as booked")
+	_, err = door.RecordArrival(ctx, &schedulingv1.RecordArrivalRequest{CentreId: g.centre.String(), BookingId: id,
+		Party: schedulingv1.Party_PARTY_CHILDREN, PersonIds: []string{f.resident.String(), f.child.String()}, RequestId: uuid.NewString()})
+	require.NoError(t, err)
+
+	g.clock.Set(booked.GetBooking().GetChildren().GetLeavesAt().AsTime())
+	resp := checkIn(escort)
+	require.Equal(t, []string{"MAY_NOT_COLLECT"}, cautions(resp), "come at collection time")
+	require.Contains(t, resp.GetCautions()[0].GetText(), "do not hand the children over to them")
+	require.Empty(t, cautions(checkIn(gran)), "who may collect them")
 }

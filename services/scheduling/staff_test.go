@@ -757,3 +757,26 @@ func TestTheLeadIsChangedByAnAdministrator(t *testing.T) {
 		CentreId: g.centre.String(), AccountId: "lead-a", RequestId: uuid.NewString()})
 	require.NoError(t, err, "the lead records their own leaving")
 }
+
+// Review 20: the lead's leaving was recorded without a word, and the centre's concerns then alerted
+// no one. A leaving that leaves the register with no safeguarding lead cleared the day after says
+// so; another's, or the lead's while a second lead stays, does not.
+func TestTheLeadsLeavingSaysWhenTheCentreHasNoLead(t *testing.T) {
+	g := newRig(t, monday)
+	ctx := t.Context()
+	cleared := time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)
+	g.addStaff(t, "lead-1", schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD, cleared, cleared)
+	g.addStaff(t, "vol-1", schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER, cleared, cleared)
+	admin := g.client(t, auth.RoleAdmin)
+	leave := func(account string) string {
+		t.Helper()
+		resp, err := admin.RemoveStaffMember(ctx, &schedulingv1.RemoveStaffMemberRequest{CentreId: g.centre.String(), AccountId: account,
+			RequestId: uuid.NewString()})
+		require.NoError(t, err)
+		return resp.GetLeadWarning()
+	}
+	require.Empty(t, leave("vol-1"), "a volunteer's leaving")
+	warning := leave("lead-1")
+	require.Contains(t, warning, "NO_LEAD: the centre has no safeguarding lead cleared to work on ")
+	require.Contains(t, warning, "an administrator records a lead")
+}

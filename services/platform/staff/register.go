@@ -548,6 +548,31 @@ func (r *Register) Cleared(account string, date time.Time) (bool, string) {
 	return m.Cleared(date)
 }
 
+// HasClearedLead reports whether the register has a safeguarding lead cleared to work on date:
+// without one, a concern raised that day alerts no lead (review 20).
+func (r *Register) HasClearedLead(date time.Time) bool {
+	for _, m := range r.Members(date, false) {
+		if role, ok := r.RoleOn(m.Account, date); ok && role == auth.RoleSafeguardingLead {
+			if cleared, _ := r.Cleared(m.Account, date); cleared {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// NoLeadWarning is what the register's keeper and anyone raising a concern is told when the
+// centre has no safeguarding lead cleared to work on date, or "" when it has one: a concern still
+// stands, but no lead reads its alert until one is recorded.
+func (r *Register) NoLeadWarning(date time.Time) string {
+	if r.HasClearedLead(date) {
+		return ""
+	}
+	return fmt.Sprintf("NO_LEAD: the centre has no safeguarding lead cleared to work on %s, so no lead reads this centre's alerts: "+
+		"tell the centre's coordinator and the national body's safeguarding contact now (a child at immediate risk: call the police, "+
+		"999, or the local authority); an administrator records a lead (familytime staff add --role safeguarding-lead)", date.Format(time.DateOnly))
+}
+
 // Keeps refuses, with ErrNotRegisterKeeper's reason and why in words, an account that may not
 // keep the register on today: a coordinator on the staff that day, cleared (decisions.md 93). The
 // message speaks to the caller and names no account.

@@ -546,3 +546,21 @@ func TestALastDayRecordedAheadIsWithdrawn(t *testing.T) {
 	_, _, err = r.Stay("sup-1", last.AddDate(0, 0, 1))
 	rule(t, err, "NOT_ON_STAFF")
 }
+
+// Review 20: a centre whose only lead left took concerns that alerted no one. The register says
+// whether it has a safeguarding lead cleared on a date, and what to do when it has none.
+func TestWhetherTheCentreHasAClearedLead(t *testing.T) {
+	r := newRegister(t)
+	r.add(t, cleared())
+	require.False(t, r.HasClearedLead(staffToday), "a supervisor is no lead")
+	require.Contains(t, r.NoLeadWarning(staffToday), "NO_LEAD: the centre has no safeguarding lead cleared to work on 2026-03-02")
+	r.add(t, staff.Joining{Account: "lead-1", Role: lead, Joined: day(2025, 6, 1), DBSChecked: day(2025, 5, 1)})
+	require.False(t, r.HasClearedLead(staffToday), "a lead without training is not cleared")
+	r.check(t, "lead-1", training, day(2025, 5, 15))
+	require.True(t, r.HasClearedLead(staffToday))
+	require.Empty(t, r.NoLeadWarning(staffToday))
+	r.leave(t, "lead-1", staffToday.AddDate(0, 0, 7))
+	require.True(t, r.HasClearedLead(staffToday.AddDate(0, 0, 7)), "on their last day")
+	require.False(t, r.HasClearedLead(staffToday.AddDate(0, 0, 8)), "the day after")
+	require.False(t, r.HasClearedLead(day(2026, 5, 20)), "their training lapsed too")
+}

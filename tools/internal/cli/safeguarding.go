@@ -274,6 +274,7 @@ func (s *safeguardingCommand) concern() *cobra.Command {
 				if err != nil {
 					return err
 				}
+				warnLead(cmd, resp.GetLeadWarning())
 				return out.one(cmd.OutOrStdout(), resp, [][2]string{{"concern", resp.GetConcernId()}})
 			})
 		},
@@ -495,6 +496,7 @@ func (s *safeguardingCommand) hold() *cobra.Command {
 				if err != nil {
 					return err
 				}
+				warnLead(cmd, resp.GetLeadWarning())
 				return out.one(cmd.OutOrStdout(), resp.GetHold(), holdFields(resp.GetHold()))
 			})
 		},
@@ -751,4 +753,12 @@ func printEntries(w io.Writer, out *output, whole proto.Message, entries []*safe
 		}
 	}
 	return nil
+}
+
+// warnLead prints a NO_LEAD warning (the centre has no safeguarding lead cleared) on standard
+// error, so that it reaches the person whatever --json does with standard output.
+func warnLead(cmd *cobra.Command, warning string) {
+	if warning != "" {
+		fmt.Fprintln(cmd.ErrOrStderr(), "WARNING "+warning)
+	}
 }

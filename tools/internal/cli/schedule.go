@@ -676,8 +676,8 @@ after all, withdraw the no-show first, on the day (familytime schedule noshow BO
 				verdict = "REFUSED (" + resp.GetRefusal() + "): do not admit; tell the coordinator"
 			}
 			fields := [][2]string{{"person", args[1]}, {"check-in", verdict}}
-			if resp.GetCaution() != "" {
-				fields = append(fields, [2]string{"CAUTION", resp.GetCaution() + ": " + resp.GetCautionText()})
+			for _, c := range resp.GetCautions() {
+				fields = append(fields, [2]string{"CAUTION", c.GetCode() + ": " + c.GetText()})
 			}
 			if err := out.one(cmd.OutOrStdout(), resp, fields); err != nil {
 				return err

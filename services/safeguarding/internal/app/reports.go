@@ -277,6 +277,18 @@ func (a *App) ActingAsStaff(ctx context.Context, centre uuid.UUID, c domain.Call
 	return domain.Caller{}, err
 }
 
+// LeadWarning is NO_LEAD in words when the centre's staff register has no safeguarding lead
+// cleared today, or "": a concern or hold still stands, but no lead reads its alert (review 20: a
+// volunteer's concern at a centre whose lead had left was accepted, "the lead is alerted", and
+// nobody could read it).
+func (a *App) LeadWarning(ctx context.Context, centre uuid.UUID) (string, error) {
+	register, err := a.records.StaffRegister(ctx, centre)
+	if err != nil {
+		return "", err
+	}
+	return register.NoLeadWarning(a.today()), nil
+}
+
 // WriterSupervises refuses a report's new writer unless the centre's staff register clears them
 // to supervise contact there today: a contact supervisor or the lead, with checks that count
 // (decision 99). The lead names the writer, so the message names them.

@@ -150,7 +150,11 @@ func (s *Server) RaiseConcern(ctx context.Context, req *safeguardingv1.RaiseConc
 		if err != nil {
 			return nil, nil, err
 		}
-		return &safeguardingv1.RaiseConcernResponse{ConcernId: k.ID().String()}, uow, nil
+		warning, err := s.app.LeadWarning(ctx, centre)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &safeguardingv1.RaiseConcernResponse{ConcernId: k.ID().String(), LeadWarning: warning}, uow, nil
 	})
 }
 
@@ -260,7 +264,11 @@ func (s *Server) PlaceHold(ctx context.Context, req *safeguardingv1.PlaceHoldReq
 		if err != nil {
 			return nil, nil, err
 		}
-		return &safeguardingv1.PlaceHoldResponse{Hold: hold(h)}, uow, nil
+		warning, err := s.app.LeadWarning(ctx, n.Centre)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &safeguardingv1.PlaceHoldResponse{Hold: hold(h), LeadWarning: warning}, uow, nil
 	})
 }
 

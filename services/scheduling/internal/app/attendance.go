@@ -25,8 +25,8 @@ type CheckInResult struct {
 	Refusal  string
 	// Again: admitted before, nothing new recorded.
 	Again bool
-	// Caution and CautionText: what the door must do about a new admission (Family.DoorCaution).
-	Caution, CautionText string
+	// Cautions: what the door must mind about a new admission (Family.DoorCautions).
+	Cautions []domain.Caution
 }
 
 // CheckIn admits a person named for the booking's family, or refuses and records it.
@@ -50,7 +50,7 @@ func (a *App) CheckIn(ctx context.Context, centre, booking, person uuid.UUID, md
 		err = adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
 	}
 	if admitted && !r.Again {
-		r.Caution, r.CautionText = f.DoorCaution(booking, person, now)
+		r.Cautions = f.DoorCautions(booking, person, now)
 	}
 	return r, uow, err
 }

@@ -753,36 +753,56 @@ func (f *Family) partyOf(person uuid.UUID, role schedulingv1.PersonRole) schedul
 	return schedulingv1.Party_PARTY_CHILDREN
 }
 
-// CautionParentsMayMeet is CheckIn's caution when someone of the other party came to the door
-// less than DoorWindowMinutes before.
-const CautionParentsMayMeet = "PARENTS_MAY_MEET"
+// A check-in's cautions: what the door must mind about a person just admitted (DoorCautions).
+const (
+	// CautionParentsMayMeet: someone of the other party came to the door less than
+	// DoorWindowMinutes before.
+	CautionParentsMayMeet = "PARENTS_MAY_MEET"
+	// CautionMayNotCollect: an adult named to bring the children but not to collect them, admitted
+	// while the children are inside.
+	CautionMayNotCollect = "MAY_NOT_COLLECT"
+)
 
-// DoorCaution says whether person, just admitted for booking id at now, may meet the other party
-// at the door: someone of it came (checked in, or its arrival was recorded) less than
-// DoorWindowMinutes before, and it has not left. Review 20: the visiting and the resident parent
-// were admitted in the same minute with no word to the door, because only recorded arrivals
-// counted. It returns the caution and the words for the door (the party and the time, never a
-// name), or empty strings.
-func (f *Family) DoorCaution(id, person uuid.UUID, now time.Time) (caution, text string) {
+// Caution is something the door must mind about a person just admitted: a code and words for
+// the door (the party, the time, what the person may do; never a name).
+type Caution struct{ Code, Text string }
+
+// DoorCautions are what the door must mind about person, just admitted for booking id at now
+// (review 20):
+//   - the parents may meet: someone of the other party came to the door (checked in, or its
+//     arrival recorded) less than DoorWindowMinutes before and has not left; the visiting and
+//     the resident parent were admitted in the same minute with no word to the door, since only
+//     recorded arrivals counted;
+//   - an adult named to bring the children, not to collect them, admitted after the children were
+//     brought in (their arrival recorded) and before they left: the door read "ADMITTED" at collection time and handed the children over, and the
+//     departure was refused only once they had gone.
+func (f *Family) DoorCautions(id, person uuid.UUID, now time.Time) []Caution {
 	b, ok := f.bookings[id]
 	if !ok {
-		return "", ""
+		return nil
 	}
+	var out []Caution
 	role, _ := f.role(person)
 	other, which := schedulingv1.Party_PARTY_VISITING, "the visiting party (the visiting parent)"
 	if f.partyOf(person, role) == schedulingv1.Party_PARTY_VISITING {
 		other, which = schedulingv1.Party_PARTY_CHILDREN, "the children's party (the children and who brings them)"
 	}
-	if _, gone := b.Departed[other]; gone {
-		return "", ""
-	}
-	for _, at := range []time.Time{b.CheckedInAt[other], b.Arrived[other]} {
-		if ago := now.Sub(at); !at.IsZero() && ago >= 0 && ago < DoorWindowMinutes*time.Minute {
-			return CautionParentsMayMeet, fmt.Sprintf("%s came to the door at %s, %d minutes ago: the parents may meet; keep them apart",
-				which, ClockAt(at, b.loc), int(ago/time.Minute))
+	if _, gone := b.Departed[other]; !gone {
+		for _, at := range []time.Time{b.CheckedInAt[other], b.Arrived[other]} {
+			if ago := now.Sub(at); !at.IsZero() && ago >= 0 && ago < DoorWindowMinutes*time.Minute {
+				out = append(out, Caution{CautionParentsMayMeet, fmt.Sprintf("%s came to the door at %s, %d minutes ago: the parents "+
+					"may meet; keep them apart", which, ClockAt(at, b.loc), int(ago/time.Minute))})
+				break
+			}
 		}
 	}
-	return "", ""
+	_, brought := b.Arrived[schedulingv1.Party_PARTY_CHILDREN]
+	_, collected := b.Departed[schedulingv1.Party_PARTY_CHILDREN]
+	if a, ok := f.adult(person); ok && a.MayBring && !a.MayCollect && brought && !collected {
+		out = append(out, Caution{CautionMayNotCollect, "named to bring the children, not to collect them: do not hand the children " +
+			"over to them; they leave with an adult the family named to collect them (the day sheet names each person's role)"})
+	}
+	return out
 }
 
 // role is how person stands to the family, if named for it.

@@ -336,3 +336,29 @@ func TestOverlappingPatternsRecordedBeforeTheRuleCanBeEnded(t *testing.T) {
 		})
 	}
 }
+
+// Review 20: a session over the night the clocks change booked contact from 02:15 to 02:15 (the
+// last Sunday of March, when 01:00-02:00 never happens in Europe/London). Such a session is not
+// booked, saying why; the Sundays either side are, and so is a session clear of the change that
+// night.
+func TestASessionOverTheClockChangeIsNotBooked(t *testing.T) {
+	g := newRig(t) // Saturdays 10:00-12:00 in Europe/London
+	today := day(2026, 10, 1)
+	night := weekly(time.Sunday, hm(1, 0), hm(3, 30), day(2026, 10, 4), g.shared.ID)
+	_, _, err := g.t.DefinePattern(night, today, nil)
+	require.NoError(t, err)
+	morning := weekly(time.Sunday, hm(9, 0), hm(11, 0), day(2026, 10, 4), g.shared.ID)
+	_, _, err = g.t.DefinePattern(morning, today, nil)
+	require.NoError(t, err)
+	for _, d := range []time.Time{day(2027, 3, 28)} { // the clocks go forward at 01:00
+		_, err := g.t.Session(night.ID, d)
+		invalid(t, err, "date")
+		require.ErrorContains(t, err, "the clocks change during the opening session 01:00-03:30 on "+dates.String(d))
+		_, err = g.t.Session(morning.ID, d)
+		require.NoError(t, err, "clear of the change")
+	}
+	for _, d := range []time.Time{day(2027, 3, 21), day(2027, 4, 4)} {
+		_, err := g.t.Session(night.ID, d)
+		require.NoError(t, err, dates.String(d))
+	}
+}

@@ -494,6 +494,15 @@ func (t *Timetable) Session(patternID uuid.UUID, date time.Time) (Session, error
 		}
 		return Session{}, problem.Invalid("date", "the pattern has no session on "+dates.String(date))
 	}
+	// On the night the clocks change, a session over the change does not last what its times say
+	// (review 20 booked contact from 02:15 to 02:15 on the last Sunday of March: 01:00-02:00 never
+	// happens there): booking it is refused, saying why.
+	open, closes := On(date, p.Start, p.loc), On(date, p.End, p.loc)
+	if ClockAt(open, p.loc) != p.Start || ClockAt(closes, p.loc) != p.End ||
+		closes.Sub(open) != time.Duration(p.End.Minutes()-p.Start.Minutes())*time.Minute {
+		return Session{}, problem.Invalid("date", fmt.Sprintf("the clocks change during the opening session %s-%s on %s (%s): "+
+			"its times do not hold that day; book another date", p.Start, p.End, dates.String(date), p.loc))
+	}
 	return t.session(p, date), nil
 }
 

@@ -219,8 +219,11 @@ func (s *Server) CheckIn(ctx context.Context, req *schedulingv1.CheckInRequest) 
 	}
 	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.CheckInResponse, *eventstore.UnitOfWork, error) {
 		r, uow, err := s.app.CheckIn(ctx, centre, booking, person, md)
-		return &schedulingv1.CheckInResponse{Admitted: r.Admitted, Refusal: r.Refusal, Role: r.Role, AlreadyCheckedIn: r.Again,
-			Caution: r.Caution, CautionText: r.CautionText}, uow, err
+		resp := &schedulingv1.CheckInResponse{Admitted: r.Admitted, Refusal: r.Refusal, Role: r.Role, AlreadyCheckedIn: r.Again}
+		for _, c := range r.Cautions {
+			resp.Cautions = append(resp.Cautions, &schedulingv1.CheckInCaution{Code: c.Code, Text: c.Text})
+		}
+		return resp, uow, err
 	})
 }
 

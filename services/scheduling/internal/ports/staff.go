@@ -73,11 +73,11 @@ func (s *Server) RemoveStaffMember(ctx context.Context, req *schedulingv1.Remove
 		}
 	}
 	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.RemoveStaffMemberResponse, *eventstore.UnitOfWork, error) {
-		m, today, uow, err := s.app.RemoveStaffMember(ctx, centre, req.GetAccountId(), left, md)
+		m, today, warning, uow, err := s.app.RemoveStaffMember(ctx, centre, req.GetAccountId(), left, md)
 		if err != nil {
 			return nil, nil, err
 		}
-		return &schedulingv1.RemoveStaffMemberResponse{Member: staffMember(m, today)}, uow, nil
+		return &schedulingv1.RemoveStaffMemberResponse{Member: staffMember(m, today), LeadWarning: warning}, uow, nil
 	})
 }
 

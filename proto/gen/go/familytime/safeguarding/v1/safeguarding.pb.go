@@ -440,7 +440,11 @@ func (x *RaiseConcernRequest) GetPersonIds() []string {
 type RaiseConcernResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The concern's id (UUID).
-	ConcernId     string `protobuf:"bytes,1,opt,name=concern_id,json=concernId,proto3" json:"concern_id,omitempty"`
+	ConcernId string `protobuf:"bytes,1,opt,name=concern_id,json=concernId,proto3" json:"concern_id,omitempty"`
+	// NO_LEAD, in words, when the centre's staff register has no safeguarding lead cleared today:
+	// the concern is recorded, but no lead reads its alert, so the raiser tells someone now.
+	// Empty otherwise.
+	LeadWarning   string `protobuf:"bytes,2,opt,name=lead_warning,json=leadWarning,proto3" json:"lead_warning,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -478,6 +482,13 @@ func (*RaiseConcernResponse) Descriptor() ([]byte, []int) {
 func (x *RaiseConcernResponse) GetConcernId() string {
 	if x != nil {
 		return x.ConcernId
+	}
+	return ""
+}
+
+func (x *RaiseConcernResponse) GetLeadWarning() string {
+	if x != nil {
+		return x.LeadWarning
 	}
 	return ""
 }
@@ -1500,7 +1511,10 @@ func (x *PlaceHoldRequest) GetConcernId() string {
 type PlaceHoldResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The hold.
-	Hold          *Hold `protobuf:"bytes,1,opt,name=hold,proto3" json:"hold,omitempty"`
+	Hold *Hold `protobuf:"bytes,1,opt,name=hold,proto3" json:"hold,omitempty"`
+	// NO_LEAD, in words, when the centre's staff register has no safeguarding lead cleared today:
+	// the hold is in force, but no lead reviews or lifts it until one is recorded. Empty otherwise.
+	LeadWarning   string `protobuf:"bytes,2,opt,name=lead_warning,json=leadWarning,proto3" json:"lead_warning,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1540,6 +1554,13 @@ func (x *PlaceHoldResponse) GetHold() *Hold {
 		return x.Hold
 	}
 	return nil
+}
+
+func (x *PlaceHoldResponse) GetLeadWarning() string {
+	if x != nil {
+		return x.LeadWarning
+	}
+	return ""
 }
 
 // LiftHoldRequest lifts a hold.
@@ -4349,10 +4370,11 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\xbaH\ar\x05\x10\x01\x18\x90NR\vdescription\x12,\n" +
 	"\n" +
 	"person_ids\x18\a \x03(\tB\r\xbaH\n" +
-	"\x92\x01\a\"\x05r\x03\xb0\x01\x01R\tpersonIds\"5\n" +
+	"\x92\x01\a\"\x05r\x03\xb0\x01\x01R\tpersonIds\"X\n" +
 	"\x14RaiseConcernResponse\x12\x1d\n" +
 	"\n" +
-	"concern_id\x18\x01 \x01(\tR\tconcernId\"\x89\x01\n" +
+	"concern_id\x18\x01 \x01(\tR\tconcernId\x12!\n" +
+	"\flead_warning\x18\x02 \x01(\tR\vleadWarning\"\x89\x01\n" +
 	"\x11GetConcernRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +
@@ -4444,9 +4466,10 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\treview_by\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\breviewBy\x12\x1c\n" +
 	"\x04note\x18\x06 \x01(\tB\b\xbaH\x05r\x03\x18\x90NR\x04note\x12*\n" +
 	"\n" +
-	"concern_id\x18\a \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\tconcernId\"I\n" +
+	"concern_id\x18\a \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\tconcernId\"l\n" +
 	"\x11PlaceHoldResponse\x124\n" +
-	"\x04hold\x18\x01 \x01(\v2 .familytime.safeguarding.v1.HoldR\x04hold\"\xc9\x01\n" +
+	"\x04hold\x18\x01 \x01(\v2 .familytime.safeguarding.v1.HoldR\x04hold\x12!\n" +
+	"\flead_warning\x18\x02 \x01(\tR\vleadWarning\"\xc9\x01\n" +
 	"\x0fLiftHoldRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +

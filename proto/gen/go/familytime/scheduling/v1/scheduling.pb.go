@@ -1506,13 +1506,8 @@ type CheckInResponse struct {
 	Role PersonRole `protobuf:"varint,3,opt,name=role,proto3,enum=familytime.scheduling.v1.PersonRole" json:"role,omitempty"`
 	// The person was checked in before: they are admitted again and nothing new is recorded.
 	AlreadyCheckedIn bool `protobuf:"varint,4,opt,name=already_checked_in,json=alreadyCheckedIn,proto3" json:"already_checked_in,omitempty"`
-	// When admitted: what the door must do about it, or empty. PARENTS_MAY_MEET: someone of the
-	// other party came to the door (checked in, or their arrival recorded) less than 10 minutes
-	// ago, so the parents may meet there; the day sheet alerts PARENTS_AT_DOOR_TOGETHER too.
-	Caution string `protobuf:"bytes,5,opt,name=caution,proto3" json:"caution,omitempty"`
-	// The caution in words for the door, naming the other party and when they came, never a
-	// person's name.
-	CautionText   string `protobuf:"bytes,6,opt,name=caution_text,json=cautionText,proto3" json:"caution_text,omitempty"`
+	// When newly admitted: what the door must mind, if anything (CheckInCaution).
+	Cautions      []*CheckInCaution `protobuf:"bytes,5,rep,name=cautions,proto3" json:"cautions,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1575,16 +1570,69 @@ func (x *CheckInResponse) GetAlreadyCheckedIn() bool {
 	return false
 }
 
-func (x *CheckInResponse) GetCaution() string {
+func (x *CheckInResponse) GetCautions() []*CheckInCaution {
 	if x != nil {
-		return x.Caution
+		return x.Cautions
+	}
+	return nil
+}
+
+// CheckInCaution is something the door must mind about a person just admitted.
+type CheckInCaution struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// PARENTS_MAY_MEET: someone of the other party came to the door (checked in, or their arrival
+	// recorded) less than 10 minutes ago, so the parents may meet there; the day sheet alerts
+	// PARENTS_AT_DOOR_TOGETHER too. MAY_NOT_COLLECT: an adult named to bring the children but not
+	// to collect them, admitted while the children are inside: the children are not handed over
+	// to them.
+	Code string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	// The caution in words for the door: the party, the time, what the person may do; never a
+	// person's name.
+	Text          string `protobuf:"bytes,2,opt,name=text,proto3" json:"text,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CheckInCaution) Reset() {
+	*x = CheckInCaution{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CheckInCaution) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CheckInCaution) ProtoMessage() {}
+
+func (x *CheckInCaution) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CheckInCaution.ProtoReflect.Descriptor instead.
+func (*CheckInCaution) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *CheckInCaution) GetCode() string {
+	if x != nil {
+		return x.Code
 	}
 	return ""
 }
 
-func (x *CheckInResponse) GetCautionText() string {
+func (x *CheckInCaution) GetText() string {
 	if x != nil {
-		return x.CautionText
+		return x.Text
 	}
 	return ""
 }
@@ -1610,7 +1658,7 @@ type RecordArrivalRequest struct {
 
 func (x *RecordArrivalRequest) Reset() {
 	*x = RecordArrivalRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[24]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1622,7 +1670,7 @@ func (x *RecordArrivalRequest) String() string {
 func (*RecordArrivalRequest) ProtoMessage() {}
 
 func (x *RecordArrivalRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[24]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1635,7 +1683,7 @@ func (x *RecordArrivalRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordArrivalRequest.ProtoReflect.Descriptor instead.
 func (*RecordArrivalRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{24}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *RecordArrivalRequest) GetCentreId() string {
@@ -1693,7 +1741,7 @@ type RecordArrivalResponse struct {
 
 func (x *RecordArrivalResponse) Reset() {
 	*x = RecordArrivalResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[25]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1705,7 +1753,7 @@ func (x *RecordArrivalResponse) String() string {
 func (*RecordArrivalResponse) ProtoMessage() {}
 
 func (x *RecordArrivalResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[25]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1718,7 +1766,7 @@ func (x *RecordArrivalResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordArrivalResponse.ProtoReflect.Descriptor instead.
 func (*RecordArrivalResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{25}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *RecordArrivalResponse) GetBooking() *Booking {
@@ -1756,7 +1804,7 @@ type RecordDepartureRequest struct {
 
 func (x *RecordDepartureRequest) Reset() {
 	*x = RecordDepartureRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[26]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1768,7 +1816,7 @@ func (x *RecordDepartureRequest) String() string {
 func (*RecordDepartureRequest) ProtoMessage() {}
 
 func (x *RecordDepartureRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[26]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1781,7 +1829,7 @@ func (x *RecordDepartureRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordDepartureRequest.ProtoReflect.Descriptor instead.
 func (*RecordDepartureRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{26}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *RecordDepartureRequest) GetCentreId() string {
@@ -1837,7 +1885,7 @@ type RecordDepartureResponse struct {
 
 func (x *RecordDepartureResponse) Reset() {
 	*x = RecordDepartureResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[27]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1849,7 +1897,7 @@ func (x *RecordDepartureResponse) String() string {
 func (*RecordDepartureResponse) ProtoMessage() {}
 
 func (x *RecordDepartureResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[27]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1862,7 +1910,7 @@ func (x *RecordDepartureResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordDepartureResponse.ProtoReflect.Descriptor instead.
 func (*RecordDepartureResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{27}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *RecordDepartureResponse) GetBooking() *Booking {
@@ -1901,7 +1949,7 @@ type CorrectMovementRequest struct {
 
 func (x *CorrectMovementRequest) Reset() {
 	*x = CorrectMovementRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[28]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1913,7 +1961,7 @@ func (x *CorrectMovementRequest) String() string {
 func (*CorrectMovementRequest) ProtoMessage() {}
 
 func (x *CorrectMovementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[28]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1926,7 +1974,7 @@ func (x *CorrectMovementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CorrectMovementRequest.ProtoReflect.Descriptor instead.
 func (*CorrectMovementRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{28}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *CorrectMovementRequest) GetCentreId() string {
@@ -1996,7 +2044,7 @@ type CorrectMovementResponse struct {
 
 func (x *CorrectMovementResponse) Reset() {
 	*x = CorrectMovementResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[29]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2008,7 +2056,7 @@ func (x *CorrectMovementResponse) String() string {
 func (*CorrectMovementResponse) ProtoMessage() {}
 
 func (x *CorrectMovementResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[29]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2021,7 +2069,7 @@ func (x *CorrectMovementResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CorrectMovementResponse.ProtoReflect.Descriptor instead.
 func (*CorrectMovementResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{29}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *CorrectMovementResponse) GetBooking() *Booking {
@@ -2050,7 +2098,7 @@ type CompleteSessionRequest struct {
 
 func (x *CompleteSessionRequest) Reset() {
 	*x = CompleteSessionRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[30]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2062,7 +2110,7 @@ func (x *CompleteSessionRequest) String() string {
 func (*CompleteSessionRequest) ProtoMessage() {}
 
 func (x *CompleteSessionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[30]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2075,7 +2123,7 @@ func (x *CompleteSessionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteSessionRequest.ProtoReflect.Descriptor instead.
 func (*CompleteSessionRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{30}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *CompleteSessionRequest) GetCentreId() string {
@@ -2119,7 +2167,7 @@ type CompleteSessionResponse struct {
 
 func (x *CompleteSessionResponse) Reset() {
 	*x = CompleteSessionResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[31]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2131,7 +2179,7 @@ func (x *CompleteSessionResponse) String() string {
 func (*CompleteSessionResponse) ProtoMessage() {}
 
 func (x *CompleteSessionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[31]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2144,7 +2192,7 @@ func (x *CompleteSessionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteSessionResponse.ProtoReflect.Descriptor instead.
 func (*CompleteSessionResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{31}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *CompleteSessionResponse) GetBooking() *Booking {
@@ -2180,7 +2228,7 @@ type RecordNoShowRequest struct {
 
 func (x *RecordNoShowRequest) Reset() {
 	*x = RecordNoShowRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[32]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2192,7 +2240,7 @@ func (x *RecordNoShowRequest) String() string {
 func (*RecordNoShowRequest) ProtoMessage() {}
 
 func (x *RecordNoShowRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[32]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2205,7 +2253,7 @@ func (x *RecordNoShowRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordNoShowRequest.ProtoReflect.Descriptor instead.
 func (*RecordNoShowRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{32}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *RecordNoShowRequest) GetCentreId() string {
@@ -2260,7 +2308,7 @@ type RecordNoShowResponse struct {
 
 func (x *RecordNoShowResponse) Reset() {
 	*x = RecordNoShowResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[33]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2272,7 +2320,7 @@ func (x *RecordNoShowResponse) String() string {
 func (*RecordNoShowResponse) ProtoMessage() {}
 
 func (x *RecordNoShowResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[33]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2285,7 +2333,7 @@ func (x *RecordNoShowResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordNoShowResponse.ProtoReflect.Descriptor instead.
 func (*RecordNoShowResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{33}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *RecordNoShowResponse) GetBooking() *Booking {
@@ -2331,7 +2379,7 @@ type WithdrawNoShowRequest struct {
 
 func (x *WithdrawNoShowRequest) Reset() {
 	*x = WithdrawNoShowRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[34]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2343,7 +2391,7 @@ func (x *WithdrawNoShowRequest) String() string {
 func (*WithdrawNoShowRequest) ProtoMessage() {}
 
 func (x *WithdrawNoShowRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[34]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2356,7 +2404,7 @@ func (x *WithdrawNoShowRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawNoShowRequest.ProtoReflect.Descriptor instead.
 func (*WithdrawNoShowRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{34}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *WithdrawNoShowRequest) GetCentreId() string {
@@ -2393,7 +2441,7 @@ type WithdrawNoShowResponse struct {
 
 func (x *WithdrawNoShowResponse) Reset() {
 	*x = WithdrawNoShowResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[35]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2405,7 +2453,7 @@ func (x *WithdrawNoShowResponse) String() string {
 func (*WithdrawNoShowResponse) ProtoMessage() {}
 
 func (x *WithdrawNoShowResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[35]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2418,7 +2466,7 @@ func (x *WithdrawNoShowResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawNoShowResponse.ProtoReflect.Descriptor instead.
 func (*WithdrawNoShowResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{35}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *WithdrawNoShowResponse) GetBooking() *Booking {
@@ -2452,7 +2500,7 @@ type JoinWaitingListRequest struct {
 
 func (x *JoinWaitingListRequest) Reset() {
 	*x = JoinWaitingListRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[36]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2464,7 +2512,7 @@ func (x *JoinWaitingListRequest) String() string {
 func (*JoinWaitingListRequest) ProtoMessage() {}
 
 func (x *JoinWaitingListRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[36]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2477,7 +2525,7 @@ func (x *JoinWaitingListRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use JoinWaitingListRequest.ProtoReflect.Descriptor instead.
 func (*JoinWaitingListRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{36}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *JoinWaitingListRequest) GetCentreId() string {
@@ -2519,7 +2567,7 @@ type JoinWaitingListResponse struct {
 
 func (x *JoinWaitingListResponse) Reset() {
 	*x = JoinWaitingListResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[37]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2531,7 +2579,7 @@ func (x *JoinWaitingListResponse) String() string {
 func (*JoinWaitingListResponse) ProtoMessage() {}
 
 func (x *JoinWaitingListResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[37]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2544,7 +2592,7 @@ func (x *JoinWaitingListResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use JoinWaitingListResponse.ProtoReflect.Descriptor instead.
 func (*JoinWaitingListResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{37}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *JoinWaitingListResponse) GetPosition() int32 {
@@ -2573,7 +2621,7 @@ type OfferPlaceRequest struct {
 
 func (x *OfferPlaceRequest) Reset() {
 	*x = OfferPlaceRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[38]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2585,7 +2633,7 @@ func (x *OfferPlaceRequest) String() string {
 func (*OfferPlaceRequest) ProtoMessage() {}
 
 func (x *OfferPlaceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[38]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2598,7 +2646,7 @@ func (x *OfferPlaceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OfferPlaceRequest.ProtoReflect.Descriptor instead.
 func (*OfferPlaceRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{38}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *OfferPlaceRequest) GetCentreId() string {
@@ -2647,7 +2695,7 @@ type OfferPlaceResponse struct {
 
 func (x *OfferPlaceResponse) Reset() {
 	*x = OfferPlaceResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[39]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2659,7 +2707,7 @@ func (x *OfferPlaceResponse) String() string {
 func (*OfferPlaceResponse) ProtoMessage() {}
 
 func (x *OfferPlaceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[39]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2672,7 +2720,7 @@ func (x *OfferPlaceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OfferPlaceResponse.ProtoReflect.Descriptor instead.
 func (*OfferPlaceResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{39}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *OfferPlaceResponse) GetFamilyId() string {
@@ -2693,7 +2741,7 @@ type ListWaitingListRequest struct {
 
 func (x *ListWaitingListRequest) Reset() {
 	*x = ListWaitingListRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[40]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2705,7 +2753,7 @@ func (x *ListWaitingListRequest) String() string {
 func (*ListWaitingListRequest) ProtoMessage() {}
 
 func (x *ListWaitingListRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[40]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2718,7 +2766,7 @@ func (x *ListWaitingListRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListWaitingListRequest.ProtoReflect.Descriptor instead.
 func (*ListWaitingListRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{40}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *ListWaitingListRequest) GetCentreId() string {
@@ -2748,7 +2796,7 @@ type WaitingFamily struct {
 
 func (x *WaitingFamily) Reset() {
 	*x = WaitingFamily{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[41]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2760,7 +2808,7 @@ func (x *WaitingFamily) String() string {
 func (*WaitingFamily) ProtoMessage() {}
 
 func (x *WaitingFamily) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[41]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2773,7 +2821,7 @@ func (x *WaitingFamily) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WaitingFamily.ProtoReflect.Descriptor instead.
 func (*WaitingFamily) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{41}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *WaitingFamily) GetFamilyId() string {
@@ -2822,7 +2870,7 @@ type ListWaitingListResponse struct {
 
 func (x *ListWaitingListResponse) Reset() {
 	*x = ListWaitingListResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[42]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2834,7 +2882,7 @@ func (x *ListWaitingListResponse) String() string {
 func (*ListWaitingListResponse) ProtoMessage() {}
 
 func (x *ListWaitingListResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[42]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2847,7 +2895,7 @@ func (x *ListWaitingListResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListWaitingListResponse.ProtoReflect.Descriptor instead.
 func (*ListWaitingListResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{42}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *ListWaitingListResponse) GetFamilies() []*WaitingFamily {
@@ -2870,7 +2918,7 @@ type GetDaySheetRequest struct {
 
 func (x *GetDaySheetRequest) Reset() {
 	*x = GetDaySheetRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[43]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2882,7 +2930,7 @@ func (x *GetDaySheetRequest) String() string {
 func (*GetDaySheetRequest) ProtoMessage() {}
 
 func (x *GetDaySheetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[43]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2895,7 +2943,7 @@ func (x *GetDaySheetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDaySheetRequest.ProtoReflect.Descriptor instead.
 func (*GetDaySheetRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{43}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *GetDaySheetRequest) GetCentreId() string {
@@ -2923,7 +2971,7 @@ type GetDaySheetResponse struct {
 
 func (x *GetDaySheetResponse) Reset() {
 	*x = GetDaySheetResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[44]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2935,7 +2983,7 @@ func (x *GetDaySheetResponse) String() string {
 func (*GetDaySheetResponse) ProtoMessage() {}
 
 func (x *GetDaySheetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[44]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2948,7 +2996,7 @@ func (x *GetDaySheetResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDaySheetResponse.ProtoReflect.Descriptor instead.
 func (*GetDaySheetResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{44}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *GetDaySheetResponse) GetEntries() []*DaySheetEntry {
@@ -2973,7 +3021,7 @@ type GetCapacityRequest struct {
 
 func (x *GetCapacityRequest) Reset() {
 	*x = GetCapacityRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[45]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2985,7 +3033,7 @@ func (x *GetCapacityRequest) String() string {
 func (*GetCapacityRequest) ProtoMessage() {}
 
 func (x *GetCapacityRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[45]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2998,7 +3046,7 @@ func (x *GetCapacityRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCapacityRequest.ProtoReflect.Descriptor instead.
 func (*GetCapacityRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{45}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *GetCapacityRequest) GetCentreId() string {
@@ -3033,7 +3081,7 @@ type GetCapacityResponse struct {
 
 func (x *GetCapacityResponse) Reset() {
 	*x = GetCapacityResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[46]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3045,7 +3093,7 @@ func (x *GetCapacityResponse) String() string {
 func (*GetCapacityResponse) ProtoMessage() {}
 
 func (x *GetCapacityResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[46]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3058,7 +3106,7 @@ func (x *GetCapacityResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCapacityResponse.ProtoReflect.Descriptor instead.
 func (*GetCapacityResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{46}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *GetCapacityResponse) GetCapacity() *CentreCapacity {
@@ -3095,7 +3143,7 @@ type AddStaffMemberRequest struct {
 
 func (x *AddStaffMemberRequest) Reset() {
 	*x = AddStaffMemberRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[47]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3107,7 +3155,7 @@ func (x *AddStaffMemberRequest) String() string {
 func (*AddStaffMemberRequest) ProtoMessage() {}
 
 func (x *AddStaffMemberRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[47]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3120,7 +3168,7 @@ func (x *AddStaffMemberRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddStaffMemberRequest.ProtoReflect.Descriptor instead.
 func (*AddStaffMemberRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{47}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *AddStaffMemberRequest) GetCentreId() string {
@@ -3183,7 +3231,7 @@ type AddStaffMemberResponse struct {
 
 func (x *AddStaffMemberResponse) Reset() {
 	*x = AddStaffMemberResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[48]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3195,7 +3243,7 @@ func (x *AddStaffMemberResponse) String() string {
 func (*AddStaffMemberResponse) ProtoMessage() {}
 
 func (x *AddStaffMemberResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[48]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3208,7 +3256,7 @@ func (x *AddStaffMemberResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddStaffMemberResponse.ProtoReflect.Descriptor instead.
 func (*AddStaffMemberResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{48}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *AddStaffMemberResponse) GetMember() *StaffMember {
@@ -3237,7 +3285,7 @@ type RecordStaffCheckRequest struct {
 
 func (x *RecordStaffCheckRequest) Reset() {
 	*x = RecordStaffCheckRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[49]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3249,7 +3297,7 @@ func (x *RecordStaffCheckRequest) String() string {
 func (*RecordStaffCheckRequest) ProtoMessage() {}
 
 func (x *RecordStaffCheckRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[49]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3262,7 +3310,7 @@ func (x *RecordStaffCheckRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordStaffCheckRequest.ProtoReflect.Descriptor instead.
 func (*RecordStaffCheckRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{49}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *RecordStaffCheckRequest) GetCentreId() string {
@@ -3311,7 +3359,7 @@ type RecordStaffCheckResponse struct {
 
 func (x *RecordStaffCheckResponse) Reset() {
 	*x = RecordStaffCheckResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[50]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3323,7 +3371,7 @@ func (x *RecordStaffCheckResponse) String() string {
 func (*RecordStaffCheckResponse) ProtoMessage() {}
 
 func (x *RecordStaffCheckResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[50]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3336,7 +3384,7 @@ func (x *RecordStaffCheckResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordStaffCheckResponse.ProtoReflect.Descriptor instead.
 func (*RecordStaffCheckResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{50}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *RecordStaffCheckResponse) GetMember() *StaffMember {
@@ -3363,7 +3411,7 @@ type RemoveStaffMemberRequest struct {
 
 func (x *RemoveStaffMemberRequest) Reset() {
 	*x = RemoveStaffMemberRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[51]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3375,7 +3423,7 @@ func (x *RemoveStaffMemberRequest) String() string {
 func (*RemoveStaffMemberRequest) ProtoMessage() {}
 
 func (x *RemoveStaffMemberRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[51]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3388,7 +3436,7 @@ func (x *RemoveStaffMemberRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemoveStaffMemberRequest.ProtoReflect.Descriptor instead.
 func (*RemoveStaffMemberRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{51}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *RemoveStaffMemberRequest) GetCentreId() string {
@@ -3423,14 +3471,18 @@ func (x *RemoveStaffMemberRequest) GetRequestId() string {
 type RemoveStaffMemberResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The member.
-	Member        *StaffMember `protobuf:"bytes,1,opt,name=member,proto3" json:"member,omitempty"`
+	Member *StaffMember `protobuf:"bytes,1,opt,name=member,proto3" json:"member,omitempty"`
+	// NO_LEAD, in words, when the centre's register has no safeguarding lead cleared on the day
+	// after this last day: concerns raised from then alert no lead until an administrator records
+	// one. Empty otherwise.
+	LeadWarning   string `protobuf:"bytes,2,opt,name=lead_warning,json=leadWarning,proto3" json:"lead_warning,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *RemoveStaffMemberResponse) Reset() {
 	*x = RemoveStaffMemberResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[52]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3442,7 +3494,7 @@ func (x *RemoveStaffMemberResponse) String() string {
 func (*RemoveStaffMemberResponse) ProtoMessage() {}
 
 func (x *RemoveStaffMemberResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[52]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3455,7 +3507,7 @@ func (x *RemoveStaffMemberResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemoveStaffMemberResponse.ProtoReflect.Descriptor instead.
 func (*RemoveStaffMemberResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{52}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *RemoveStaffMemberResponse) GetMember() *StaffMember {
@@ -3463,6 +3515,13 @@ func (x *RemoveStaffMemberResponse) GetMember() *StaffMember {
 		return x.Member
 	}
 	return nil
+}
+
+func (x *RemoveStaffMemberResponse) GetLeadWarning() string {
+	if x != nil {
+		return x.LeadWarning
+	}
+	return ""
 }
 
 // WithdrawStaffLeavingRequest withdraws someone's last day recorded ahead.
@@ -3480,7 +3539,7 @@ type WithdrawStaffLeavingRequest struct {
 
 func (x *WithdrawStaffLeavingRequest) Reset() {
 	*x = WithdrawStaffLeavingRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[53]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3492,7 +3551,7 @@ func (x *WithdrawStaffLeavingRequest) String() string {
 func (*WithdrawStaffLeavingRequest) ProtoMessage() {}
 
 func (x *WithdrawStaffLeavingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[53]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3505,7 +3564,7 @@ func (x *WithdrawStaffLeavingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawStaffLeavingRequest.ProtoReflect.Descriptor instead.
 func (*WithdrawStaffLeavingRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{53}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *WithdrawStaffLeavingRequest) GetCentreId() string {
@@ -3540,7 +3599,7 @@ type WithdrawStaffLeavingResponse struct {
 
 func (x *WithdrawStaffLeavingResponse) Reset() {
 	*x = WithdrawStaffLeavingResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[54]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3552,7 +3611,7 @@ func (x *WithdrawStaffLeavingResponse) String() string {
 func (*WithdrawStaffLeavingResponse) ProtoMessage() {}
 
 func (x *WithdrawStaffLeavingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[54]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3565,7 +3624,7 @@ func (x *WithdrawStaffLeavingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawStaffLeavingResponse.ProtoReflect.Descriptor instead.
 func (*WithdrawStaffLeavingResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{54}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *WithdrawStaffLeavingResponse) GetMember() *StaffMember {
@@ -3590,7 +3649,7 @@ type ListStaffRequest struct {
 
 func (x *ListStaffRequest) Reset() {
 	*x = ListStaffRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[55]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3602,7 +3661,7 @@ func (x *ListStaffRequest) String() string {
 func (*ListStaffRequest) ProtoMessage() {}
 
 func (x *ListStaffRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[55]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3615,7 +3674,7 @@ func (x *ListStaffRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListStaffRequest.ProtoReflect.Descriptor instead.
 func (*ListStaffRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{55}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *ListStaffRequest) GetCentreId() string {
@@ -3650,7 +3709,7 @@ type ListStaffResponse struct {
 
 func (x *ListStaffResponse) Reset() {
 	*x = ListStaffResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[56]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3662,7 +3721,7 @@ func (x *ListStaffResponse) String() string {
 func (*ListStaffResponse) ProtoMessage() {}
 
 func (x *ListStaffResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[56]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3675,7 +3734,7 @@ func (x *ListStaffResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListStaffResponse.ProtoReflect.Descriptor instead.
 func (*ListStaffResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{56}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *ListStaffResponse) GetMembers() []*StaffMember {
@@ -3806,14 +3865,16 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"booking_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tbookingId\x12%\n" +
 	"\tperson_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bpersonId\x12'\n" +
 	"\n" +
-	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xec\x01\n" +
+	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xf5\x01\n" +
 	"\x0fCheckInResponse\x12\x1a\n" +
 	"\badmitted\x18\x01 \x01(\bR\badmitted\x12\x18\n" +
 	"\arefusal\x18\x02 \x01(\tR\arefusal\x128\n" +
 	"\x04role\x18\x03 \x01(\x0e2$.familytime.scheduling.v1.PersonRoleR\x04role\x12,\n" +
-	"\x12already_checked_in\x18\x04 \x01(\bR\x10alreadyCheckedIn\x12\x18\n" +
-	"\acaution\x18\x05 \x01(\tR\acaution\x12!\n" +
-	"\fcaution_text\x18\x06 \x01(\tR\vcautionText\"\xbd\x02\n" +
+	"\x12already_checked_in\x18\x04 \x01(\bR\x10alreadyCheckedIn\x12D\n" +
+	"\bcautions\x18\x05 \x03(\v2(.familytime.scheduling.v1.CheckInCautionR\bcautions\"8\n" +
+	"\x0eCheckInCaution\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code\x12\x12\n" +
+	"\x04text\x18\x02 \x01(\tR\x04text\"\xbd\x02\n" +
 	"\x14RecordArrivalRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +
@@ -3965,9 +4026,10 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\xbaH\ar\x05\x10\x01\x18\xc8\x01R\taccountId\x123\n" +
 	"\aleft_on\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\x06leftOn\x12'\n" +
 	"\n" +
-	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"Z\n" +
+	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"}\n" +
 	"\x19RemoveStaffMemberResponse\x12=\n" +
-	"\x06member\x18\x01 \x01(\v2%.familytime.scheduling.v1.StaffMemberR\x06member\"\x98\x01\n" +
+	"\x06member\x18\x01 \x01(\v2%.familytime.scheduling.v1.StaffMemberR\x06member\x12!\n" +
+	"\flead_warning\x18\x02 \x01(\tR\vleadWarning\"\x98\x01\n" +
 	"\x1bWithdrawStaffLeavingRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12)\n" +
 	"\n" +
@@ -4027,7 +4089,7 @@ func file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP() []byte {
 	return file_familytime_scheduling_v1_scheduling_proto_rawDescData
 }
 
-var file_familytime_scheduling_v1_scheduling_proto_msgTypes = make([]protoimpl.MessageInfo, 57)
+var file_familytime_scheduling_v1_scheduling_proto_msgTypes = make([]protoimpl.MessageInfo, 58)
 var file_familytime_scheduling_v1_scheduling_proto_goTypes = []any{
 	(*RegisterCentreRequest)(nil),        // 0: familytime.scheduling.v1.RegisterCentreRequest
 	(*RegisterCentreResponse)(nil),       // 1: familytime.scheduling.v1.RegisterCentreResponse
@@ -4053,190 +4115,192 @@ var file_familytime_scheduling_v1_scheduling_proto_goTypes = []any{
 	(*CancelBookingResponse)(nil),        // 21: familytime.scheduling.v1.CancelBookingResponse
 	(*CheckInRequest)(nil),               // 22: familytime.scheduling.v1.CheckInRequest
 	(*CheckInResponse)(nil),              // 23: familytime.scheduling.v1.CheckInResponse
-	(*RecordArrivalRequest)(nil),         // 24: familytime.scheduling.v1.RecordArrivalRequest
-	(*RecordArrivalResponse)(nil),        // 25: familytime.scheduling.v1.RecordArrivalResponse
-	(*RecordDepartureRequest)(nil),       // 26: familytime.scheduling.v1.RecordDepartureRequest
-	(*RecordDepartureResponse)(nil),      // 27: familytime.scheduling.v1.RecordDepartureResponse
-	(*CorrectMovementRequest)(nil),       // 28: familytime.scheduling.v1.CorrectMovementRequest
-	(*CorrectMovementResponse)(nil),      // 29: familytime.scheduling.v1.CorrectMovementResponse
-	(*CompleteSessionRequest)(nil),       // 30: familytime.scheduling.v1.CompleteSessionRequest
-	(*CompleteSessionResponse)(nil),      // 31: familytime.scheduling.v1.CompleteSessionResponse
-	(*RecordNoShowRequest)(nil),          // 32: familytime.scheduling.v1.RecordNoShowRequest
-	(*RecordNoShowResponse)(nil),         // 33: familytime.scheduling.v1.RecordNoShowResponse
-	(*WithdrawNoShowRequest)(nil),        // 34: familytime.scheduling.v1.WithdrawNoShowRequest
-	(*WithdrawNoShowResponse)(nil),       // 35: familytime.scheduling.v1.WithdrawNoShowResponse
-	(*JoinWaitingListRequest)(nil),       // 36: familytime.scheduling.v1.JoinWaitingListRequest
-	(*JoinWaitingListResponse)(nil),      // 37: familytime.scheduling.v1.JoinWaitingListResponse
-	(*OfferPlaceRequest)(nil),            // 38: familytime.scheduling.v1.OfferPlaceRequest
-	(*OfferPlaceResponse)(nil),           // 39: familytime.scheduling.v1.OfferPlaceResponse
-	(*ListWaitingListRequest)(nil),       // 40: familytime.scheduling.v1.ListWaitingListRequest
-	(*WaitingFamily)(nil),                // 41: familytime.scheduling.v1.WaitingFamily
-	(*ListWaitingListResponse)(nil),      // 42: familytime.scheduling.v1.ListWaitingListResponse
-	(*GetDaySheetRequest)(nil),           // 43: familytime.scheduling.v1.GetDaySheetRequest
-	(*GetDaySheetResponse)(nil),          // 44: familytime.scheduling.v1.GetDaySheetResponse
-	(*GetCapacityRequest)(nil),           // 45: familytime.scheduling.v1.GetCapacityRequest
-	(*GetCapacityResponse)(nil),          // 46: familytime.scheduling.v1.GetCapacityResponse
-	(*AddStaffMemberRequest)(nil),        // 47: familytime.scheduling.v1.AddStaffMemberRequest
-	(*AddStaffMemberResponse)(nil),       // 48: familytime.scheduling.v1.AddStaffMemberResponse
-	(*RecordStaffCheckRequest)(nil),      // 49: familytime.scheduling.v1.RecordStaffCheckRequest
-	(*RecordStaffCheckResponse)(nil),     // 50: familytime.scheduling.v1.RecordStaffCheckResponse
-	(*RemoveStaffMemberRequest)(nil),     // 51: familytime.scheduling.v1.RemoveStaffMemberRequest
-	(*RemoveStaffMemberResponse)(nil),    // 52: familytime.scheduling.v1.RemoveStaffMemberResponse
-	(*WithdrawStaffLeavingRequest)(nil),  // 53: familytime.scheduling.v1.WithdrawStaffLeavingRequest
-	(*WithdrawStaffLeavingResponse)(nil), // 54: familytime.scheduling.v1.WithdrawStaffLeavingResponse
-	(*ListStaffRequest)(nil),             // 55: familytime.scheduling.v1.ListStaffRequest
-	(*ListStaffResponse)(nil),            // 56: familytime.scheduling.v1.ListStaffResponse
-	(*CentreDetails)(nil),                // 57: familytime.scheduling.v1.CentreDetails
-	(*Centre)(nil),                       // 58: familytime.scheduling.v1.Centre
-	(v1.Region)(0),                       // 59: familytime.common.v1.Region
-	(*Room)(nil),                         // 60: familytime.scheduling.v1.Room
-	(Recurrence)(0),                      // 61: familytime.scheduling.v1.Recurrence
-	(Weekday)(0),                         // 62: familytime.scheduling.v1.Weekday
-	(*LocalTime)(nil),                    // 63: familytime.scheduling.v1.LocalTime
-	(*v1.Date)(nil),                      // 64: familytime.common.v1.Date
-	(*OpeningPattern)(nil),               // 65: familytime.scheduling.v1.OpeningPattern
-	(*OpeningSession)(nil),               // 66: familytime.scheduling.v1.OpeningSession
-	(*Booking)(nil),                      // 67: familytime.scheduling.v1.Booking
-	(CancelledBy)(0),                     // 68: familytime.scheduling.v1.CancelledBy
-	(PersonRole)(0),                      // 69: familytime.scheduling.v1.PersonRole
-	(Party)(0),                           // 70: familytime.scheduling.v1.Party
-	(Movement)(0),                        // 71: familytime.scheduling.v1.Movement
-	(v1.ServiceType)(0),                  // 72: familytime.common.v1.ServiceType
-	(*DaySheetEntry)(nil),                // 73: familytime.scheduling.v1.DaySheetEntry
-	(*CentreCapacity)(nil),               // 74: familytime.scheduling.v1.CentreCapacity
-	(StaffRole)(0),                       // 75: familytime.scheduling.v1.StaffRole
-	(*StaffMember)(nil),                  // 76: familytime.scheduling.v1.StaffMember
-	(StaffCheck)(0),                      // 77: familytime.scheduling.v1.StaffCheck
+	(*CheckInCaution)(nil),               // 24: familytime.scheduling.v1.CheckInCaution
+	(*RecordArrivalRequest)(nil),         // 25: familytime.scheduling.v1.RecordArrivalRequest
+	(*RecordArrivalResponse)(nil),        // 26: familytime.scheduling.v1.RecordArrivalResponse
+	(*RecordDepartureRequest)(nil),       // 27: familytime.scheduling.v1.RecordDepartureRequest
+	(*RecordDepartureResponse)(nil),      // 28: familytime.scheduling.v1.RecordDepartureResponse
+	(*CorrectMovementRequest)(nil),       // 29: familytime.scheduling.v1.CorrectMovementRequest
+	(*CorrectMovementResponse)(nil),      // 30: familytime.scheduling.v1.CorrectMovementResponse
+	(*CompleteSessionRequest)(nil),       // 31: familytime.scheduling.v1.CompleteSessionRequest
+	(*CompleteSessionResponse)(nil),      // 32: familytime.scheduling.v1.CompleteSessionResponse
+	(*RecordNoShowRequest)(nil),          // 33: familytime.scheduling.v1.RecordNoShowRequest
+	(*RecordNoShowResponse)(nil),         // 34: familytime.scheduling.v1.RecordNoShowResponse
+	(*WithdrawNoShowRequest)(nil),        // 35: familytime.scheduling.v1.WithdrawNoShowRequest
+	(*WithdrawNoShowResponse)(nil),       // 36: familytime.scheduling.v1.WithdrawNoShowResponse
+	(*JoinWaitingListRequest)(nil),       // 37: familytime.scheduling.v1.JoinWaitingListRequest
+	(*JoinWaitingListResponse)(nil),      // 38: familytime.scheduling.v1.JoinWaitingListResponse
+	(*OfferPlaceRequest)(nil),            // 39: familytime.scheduling.v1.OfferPlaceRequest
+	(*OfferPlaceResponse)(nil),           // 40: familytime.scheduling.v1.OfferPlaceResponse
+	(*ListWaitingListRequest)(nil),       // 41: familytime.scheduling.v1.ListWaitingListRequest
+	(*WaitingFamily)(nil),                // 42: familytime.scheduling.v1.WaitingFamily
+	(*ListWaitingListResponse)(nil),      // 43: familytime.scheduling.v1.ListWaitingListResponse
+	(*GetDaySheetRequest)(nil),           // 44: familytime.scheduling.v1.GetDaySheetRequest
+	(*GetDaySheetResponse)(nil),          // 45: familytime.scheduling.v1.GetDaySheetResponse
+	(*GetCapacityRequest)(nil),           // 46: familytime.scheduling.v1.GetCapacityRequest
+	(*GetCapacityResponse)(nil),          // 47: familytime.scheduling.v1.GetCapacityResponse
+	(*AddStaffMemberRequest)(nil),        // 48: familytime.scheduling.v1.AddStaffMemberRequest
+	(*AddStaffMemberResponse)(nil),       // 49: familytime.scheduling.v1.AddStaffMemberResponse
+	(*RecordStaffCheckRequest)(nil),      // 50: familytime.scheduling.v1.RecordStaffCheckRequest
+	(*RecordStaffCheckResponse)(nil),     // 51: familytime.scheduling.v1.RecordStaffCheckResponse
+	(*RemoveStaffMemberRequest)(nil),     // 52: familytime.scheduling.v1.RemoveStaffMemberRequest
+	(*RemoveStaffMemberResponse)(nil),    // 53: familytime.scheduling.v1.RemoveStaffMemberResponse
+	(*WithdrawStaffLeavingRequest)(nil),  // 54: familytime.scheduling.v1.WithdrawStaffLeavingRequest
+	(*WithdrawStaffLeavingResponse)(nil), // 55: familytime.scheduling.v1.WithdrawStaffLeavingResponse
+	(*ListStaffRequest)(nil),             // 56: familytime.scheduling.v1.ListStaffRequest
+	(*ListStaffResponse)(nil),            // 57: familytime.scheduling.v1.ListStaffResponse
+	(*CentreDetails)(nil),                // 58: familytime.scheduling.v1.CentreDetails
+	(*Centre)(nil),                       // 59: familytime.scheduling.v1.Centre
+	(v1.Region)(0),                       // 60: familytime.common.v1.Region
+	(*Room)(nil),                         // 61: familytime.scheduling.v1.Room
+	(Recurrence)(0),                      // 62: familytime.scheduling.v1.Recurrence
+	(Weekday)(0),                         // 63: familytime.scheduling.v1.Weekday
+	(*LocalTime)(nil),                    // 64: familytime.scheduling.v1.LocalTime
+	(*v1.Date)(nil),                      // 65: familytime.common.v1.Date
+	(*OpeningPattern)(nil),               // 66: familytime.scheduling.v1.OpeningPattern
+	(*OpeningSession)(nil),               // 67: familytime.scheduling.v1.OpeningSession
+	(*Booking)(nil),                      // 68: familytime.scheduling.v1.Booking
+	(CancelledBy)(0),                     // 69: familytime.scheduling.v1.CancelledBy
+	(PersonRole)(0),                      // 70: familytime.scheduling.v1.PersonRole
+	(Party)(0),                           // 71: familytime.scheduling.v1.Party
+	(Movement)(0),                        // 72: familytime.scheduling.v1.Movement
+	(v1.ServiceType)(0),                  // 73: familytime.common.v1.ServiceType
+	(*DaySheetEntry)(nil),                // 74: familytime.scheduling.v1.DaySheetEntry
+	(*CentreCapacity)(nil),               // 75: familytime.scheduling.v1.CentreCapacity
+	(StaffRole)(0),                       // 76: familytime.scheduling.v1.StaffRole
+	(*StaffMember)(nil),                  // 77: familytime.scheduling.v1.StaffMember
+	(StaffCheck)(0),                      // 78: familytime.scheduling.v1.StaffCheck
 }
 var file_familytime_scheduling_v1_scheduling_proto_depIdxs = []int32{
-	57, // 0: familytime.scheduling.v1.RegisterCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
-	58, // 1: familytime.scheduling.v1.RegisterCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	57, // 2: familytime.scheduling.v1.UpdateCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
-	58, // 3: familytime.scheduling.v1.UpdateCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	58, // 4: familytime.scheduling.v1.GetCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	59, // 5: familytime.scheduling.v1.ListCentresRequest.region:type_name -> familytime.common.v1.Region
-	58, // 6: familytime.scheduling.v1.ListCentresResponse.centres:type_name -> familytime.scheduling.v1.Centre
-	60, // 7: familytime.scheduling.v1.AddRoomResponse.room:type_name -> familytime.scheduling.v1.Room
-	60, // 8: familytime.scheduling.v1.ListRoomsResponse.rooms:type_name -> familytime.scheduling.v1.Room
-	61, // 9: familytime.scheduling.v1.DefineOpeningPatternRequest.recurrence:type_name -> familytime.scheduling.v1.Recurrence
-	62, // 10: familytime.scheduling.v1.DefineOpeningPatternRequest.weekday:type_name -> familytime.scheduling.v1.Weekday
-	63, // 11: familytime.scheduling.v1.DefineOpeningPatternRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	63, // 12: familytime.scheduling.v1.DefineOpeningPatternRequest.end_time:type_name -> familytime.scheduling.v1.LocalTime
-	64, // 13: familytime.scheduling.v1.DefineOpeningPatternRequest.first_date:type_name -> familytime.common.v1.Date
-	64, // 14: familytime.scheduling.v1.DefineOpeningPatternRequest.last_date:type_name -> familytime.common.v1.Date
-	64, // 15: familytime.scheduling.v1.DefineOpeningPatternRequest.closed_dates:type_name -> familytime.common.v1.Date
-	64, // 16: familytime.scheduling.v1.DefineOpeningPatternRequest.extra_dates:type_name -> familytime.common.v1.Date
-	65, // 17: familytime.scheduling.v1.DefineOpeningPatternResponse.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
-	64, // 18: familytime.scheduling.v1.ListOpeningSessionsRequest.from:type_name -> familytime.common.v1.Date
-	64, // 19: familytime.scheduling.v1.ListOpeningSessionsRequest.to:type_name -> familytime.common.v1.Date
-	66, // 20: familytime.scheduling.v1.ListOpeningSessionsResponse.sessions:type_name -> familytime.scheduling.v1.OpeningSession
-	64, // 21: familytime.scheduling.v1.BookSessionRequest.date:type_name -> familytime.common.v1.Date
-	63, // 22: familytime.scheduling.v1.BookSessionRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	67, // 23: familytime.scheduling.v1.BookSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	64, // 24: familytime.scheduling.v1.RescheduleBookingRequest.date:type_name -> familytime.common.v1.Date
-	63, // 25: familytime.scheduling.v1.RescheduleBookingRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	68, // 26: familytime.scheduling.v1.RescheduleBookingRequest.requested_by:type_name -> familytime.scheduling.v1.CancelledBy
-	67, // 27: familytime.scheduling.v1.RescheduleBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	68, // 28: familytime.scheduling.v1.CancelBookingRequest.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
-	67, // 29: familytime.scheduling.v1.CancelBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	69, // 30: familytime.scheduling.v1.CheckInResponse.role:type_name -> familytime.scheduling.v1.PersonRole
-	70, // 31: familytime.scheduling.v1.RecordArrivalRequest.party:type_name -> familytime.scheduling.v1.Party
-	63, // 32: familytime.scheduling.v1.RecordArrivalRequest.time:type_name -> familytime.scheduling.v1.LocalTime
-	67, // 33: familytime.scheduling.v1.RecordArrivalResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	70, // 34: familytime.scheduling.v1.RecordDepartureRequest.party:type_name -> familytime.scheduling.v1.Party
-	63, // 35: familytime.scheduling.v1.RecordDepartureRequest.time:type_name -> familytime.scheduling.v1.LocalTime
-	67, // 36: familytime.scheduling.v1.RecordDepartureResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	70, // 37: familytime.scheduling.v1.CorrectMovementRequest.party:type_name -> familytime.scheduling.v1.Party
-	71, // 38: familytime.scheduling.v1.CorrectMovementRequest.movement:type_name -> familytime.scheduling.v1.Movement
-	63, // 39: familytime.scheduling.v1.CorrectMovementRequest.time:type_name -> familytime.scheduling.v1.LocalTime
-	67, // 40: familytime.scheduling.v1.CorrectMovementResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	67, // 41: familytime.scheduling.v1.CompleteSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	70, // 42: familytime.scheduling.v1.RecordNoShowRequest.party:type_name -> familytime.scheduling.v1.Party
-	67, // 43: familytime.scheduling.v1.RecordNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	67, // 44: familytime.scheduling.v1.WithdrawNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	72, // 45: familytime.scheduling.v1.JoinWaitingListRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	72, // 46: familytime.scheduling.v1.WaitingFamily.service_type:type_name -> familytime.common.v1.ServiceType
-	64, // 47: familytime.scheduling.v1.WaitingFamily.joined_on:type_name -> familytime.common.v1.Date
-	41, // 48: familytime.scheduling.v1.ListWaitingListResponse.families:type_name -> familytime.scheduling.v1.WaitingFamily
-	64, // 49: familytime.scheduling.v1.GetDaySheetRequest.date:type_name -> familytime.common.v1.Date
-	73, // 50: familytime.scheduling.v1.GetDaySheetResponse.entries:type_name -> familytime.scheduling.v1.DaySheetEntry
-	64, // 51: familytime.scheduling.v1.GetCapacityRequest.from:type_name -> familytime.common.v1.Date
-	64, // 52: familytime.scheduling.v1.GetCapacityRequest.to:type_name -> familytime.common.v1.Date
-	74, // 53: familytime.scheduling.v1.GetCapacityResponse.capacity:type_name -> familytime.scheduling.v1.CentreCapacity
-	75, // 54: familytime.scheduling.v1.AddStaffMemberRequest.role:type_name -> familytime.scheduling.v1.StaffRole
-	64, // 55: familytime.scheduling.v1.AddStaffMemberRequest.joined_on:type_name -> familytime.common.v1.Date
-	64, // 56: familytime.scheduling.v1.AddStaffMemberRequest.dbs_checked_on:type_name -> familytime.common.v1.Date
-	64, // 57: familytime.scheduling.v1.AddStaffMemberRequest.trained_on:type_name -> familytime.common.v1.Date
-	76, // 58: familytime.scheduling.v1.AddStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	77, // 59: familytime.scheduling.v1.RecordStaffCheckRequest.check:type_name -> familytime.scheduling.v1.StaffCheck
-	64, // 60: familytime.scheduling.v1.RecordStaffCheckRequest.checked_on:type_name -> familytime.common.v1.Date
-	76, // 61: familytime.scheduling.v1.RecordStaffCheckResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	64, // 62: familytime.scheduling.v1.RemoveStaffMemberRequest.left_on:type_name -> familytime.common.v1.Date
-	76, // 63: familytime.scheduling.v1.RemoveStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	76, // 64: familytime.scheduling.v1.WithdrawStaffLeavingResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	64, // 65: familytime.scheduling.v1.ListStaffRequest.on:type_name -> familytime.common.v1.Date
-	76, // 66: familytime.scheduling.v1.ListStaffResponse.members:type_name -> familytime.scheduling.v1.StaffMember
-	0,  // 67: familytime.scheduling.v1.SchedulingService.RegisterCentre:input_type -> familytime.scheduling.v1.RegisterCentreRequest
-	2,  // 68: familytime.scheduling.v1.SchedulingService.UpdateCentre:input_type -> familytime.scheduling.v1.UpdateCentreRequest
-	4,  // 69: familytime.scheduling.v1.SchedulingService.GetCentre:input_type -> familytime.scheduling.v1.GetCentreRequest
-	6,  // 70: familytime.scheduling.v1.SchedulingService.ListCentres:input_type -> familytime.scheduling.v1.ListCentresRequest
-	8,  // 71: familytime.scheduling.v1.SchedulingService.AddRoom:input_type -> familytime.scheduling.v1.AddRoomRequest
-	10, // 72: familytime.scheduling.v1.SchedulingService.ListRooms:input_type -> familytime.scheduling.v1.ListRoomsRequest
-	12, // 73: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:input_type -> familytime.scheduling.v1.DefineOpeningPatternRequest
-	14, // 74: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:input_type -> familytime.scheduling.v1.ListOpeningSessionsRequest
-	16, // 75: familytime.scheduling.v1.SchedulingService.BookSession:input_type -> familytime.scheduling.v1.BookSessionRequest
-	18, // 76: familytime.scheduling.v1.SchedulingService.RescheduleBooking:input_type -> familytime.scheduling.v1.RescheduleBookingRequest
-	20, // 77: familytime.scheduling.v1.SchedulingService.CancelBooking:input_type -> familytime.scheduling.v1.CancelBookingRequest
-	22, // 78: familytime.scheduling.v1.SchedulingService.CheckIn:input_type -> familytime.scheduling.v1.CheckInRequest
-	24, // 79: familytime.scheduling.v1.SchedulingService.RecordArrival:input_type -> familytime.scheduling.v1.RecordArrivalRequest
-	26, // 80: familytime.scheduling.v1.SchedulingService.RecordDeparture:input_type -> familytime.scheduling.v1.RecordDepartureRequest
-	28, // 81: familytime.scheduling.v1.SchedulingService.CorrectMovement:input_type -> familytime.scheduling.v1.CorrectMovementRequest
-	30, // 82: familytime.scheduling.v1.SchedulingService.CompleteSession:input_type -> familytime.scheduling.v1.CompleteSessionRequest
-	32, // 83: familytime.scheduling.v1.SchedulingService.RecordNoShow:input_type -> familytime.scheduling.v1.RecordNoShowRequest
-	34, // 84: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:input_type -> familytime.scheduling.v1.WithdrawNoShowRequest
-	36, // 85: familytime.scheduling.v1.SchedulingService.JoinWaitingList:input_type -> familytime.scheduling.v1.JoinWaitingListRequest
-	38, // 86: familytime.scheduling.v1.SchedulingService.OfferPlace:input_type -> familytime.scheduling.v1.OfferPlaceRequest
-	40, // 87: familytime.scheduling.v1.SchedulingService.ListWaitingList:input_type -> familytime.scheduling.v1.ListWaitingListRequest
-	43, // 88: familytime.scheduling.v1.SchedulingService.GetDaySheet:input_type -> familytime.scheduling.v1.GetDaySheetRequest
-	45, // 89: familytime.scheduling.v1.SchedulingService.GetCapacity:input_type -> familytime.scheduling.v1.GetCapacityRequest
-	47, // 90: familytime.scheduling.v1.SchedulingService.AddStaffMember:input_type -> familytime.scheduling.v1.AddStaffMemberRequest
-	49, // 91: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:input_type -> familytime.scheduling.v1.RecordStaffCheckRequest
-	51, // 92: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:input_type -> familytime.scheduling.v1.RemoveStaffMemberRequest
-	53, // 93: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:input_type -> familytime.scheduling.v1.WithdrawStaffLeavingRequest
-	55, // 94: familytime.scheduling.v1.SchedulingService.ListStaff:input_type -> familytime.scheduling.v1.ListStaffRequest
-	1,  // 95: familytime.scheduling.v1.SchedulingService.RegisterCentre:output_type -> familytime.scheduling.v1.RegisterCentreResponse
-	3,  // 96: familytime.scheduling.v1.SchedulingService.UpdateCentre:output_type -> familytime.scheduling.v1.UpdateCentreResponse
-	5,  // 97: familytime.scheduling.v1.SchedulingService.GetCentre:output_type -> familytime.scheduling.v1.GetCentreResponse
-	7,  // 98: familytime.scheduling.v1.SchedulingService.ListCentres:output_type -> familytime.scheduling.v1.ListCentresResponse
-	9,  // 99: familytime.scheduling.v1.SchedulingService.AddRoom:output_type -> familytime.scheduling.v1.AddRoomResponse
-	11, // 100: familytime.scheduling.v1.SchedulingService.ListRooms:output_type -> familytime.scheduling.v1.ListRoomsResponse
-	13, // 101: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:output_type -> familytime.scheduling.v1.DefineOpeningPatternResponse
-	15, // 102: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:output_type -> familytime.scheduling.v1.ListOpeningSessionsResponse
-	17, // 103: familytime.scheduling.v1.SchedulingService.BookSession:output_type -> familytime.scheduling.v1.BookSessionResponse
-	19, // 104: familytime.scheduling.v1.SchedulingService.RescheduleBooking:output_type -> familytime.scheduling.v1.RescheduleBookingResponse
-	21, // 105: familytime.scheduling.v1.SchedulingService.CancelBooking:output_type -> familytime.scheduling.v1.CancelBookingResponse
-	23, // 106: familytime.scheduling.v1.SchedulingService.CheckIn:output_type -> familytime.scheduling.v1.CheckInResponse
-	25, // 107: familytime.scheduling.v1.SchedulingService.RecordArrival:output_type -> familytime.scheduling.v1.RecordArrivalResponse
-	27, // 108: familytime.scheduling.v1.SchedulingService.RecordDeparture:output_type -> familytime.scheduling.v1.RecordDepartureResponse
-	29, // 109: familytime.scheduling.v1.SchedulingService.CorrectMovement:output_type -> familytime.scheduling.v1.CorrectMovementResponse
-	31, // 110: familytime.scheduling.v1.SchedulingService.CompleteSession:output_type -> familytime.scheduling.v1.CompleteSessionResponse
-	33, // 111: familytime.scheduling.v1.SchedulingService.RecordNoShow:output_type -> familytime.scheduling.v1.RecordNoShowResponse
-	35, // 112: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:output_type -> familytime.scheduling.v1.WithdrawNoShowResponse
-	37, // 113: familytime.scheduling.v1.SchedulingService.JoinWaitingList:output_type -> familytime.scheduling.v1.JoinWaitingListResponse
-	39, // 114: familytime.scheduling.v1.SchedulingService.OfferPlace:output_type -> familytime.scheduling.v1.OfferPlaceResponse
-	42, // 115: familytime.scheduling.v1.SchedulingService.ListWaitingList:output_type -> familytime.scheduling.v1.ListWaitingListResponse
-	44, // 116: familytime.scheduling.v1.SchedulingService.GetDaySheet:output_type -> familytime.scheduling.v1.GetDaySheetResponse
-	46, // 117: familytime.scheduling.v1.SchedulingService.GetCapacity:output_type -> familytime.scheduling.v1.GetCapacityResponse
-	48, // 118: familytime.scheduling.v1.SchedulingService.AddStaffMember:output_type -> familytime.scheduling.v1.AddStaffMemberResponse
-	50, // 119: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:output_type -> familytime.scheduling.v1.RecordStaffCheckResponse
-	52, // 120: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:output_type -> familytime.scheduling.v1.RemoveStaffMemberResponse
-	54, // 121: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:output_type -> familytime.scheduling.v1.WithdrawStaffLeavingResponse
-	56, // 122: familytime.scheduling.v1.SchedulingService.ListStaff:output_type -> familytime.scheduling.v1.ListStaffResponse
-	95, // [95:123] is the sub-list for method output_type
-	67, // [67:95] is the sub-list for method input_type
-	67, // [67:67] is the sub-list for extension type_name
-	67, // [67:67] is the sub-list for extension extendee
-	0,  // [0:67] is the sub-list for field type_name
+	58, // 0: familytime.scheduling.v1.RegisterCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
+	59, // 1: familytime.scheduling.v1.RegisterCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	58, // 2: familytime.scheduling.v1.UpdateCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
+	59, // 3: familytime.scheduling.v1.UpdateCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	59, // 4: familytime.scheduling.v1.GetCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	60, // 5: familytime.scheduling.v1.ListCentresRequest.region:type_name -> familytime.common.v1.Region
+	59, // 6: familytime.scheduling.v1.ListCentresResponse.centres:type_name -> familytime.scheduling.v1.Centre
+	61, // 7: familytime.scheduling.v1.AddRoomResponse.room:type_name -> familytime.scheduling.v1.Room
+	61, // 8: familytime.scheduling.v1.ListRoomsResponse.rooms:type_name -> familytime.scheduling.v1.Room
+	62, // 9: familytime.scheduling.v1.DefineOpeningPatternRequest.recurrence:type_name -> familytime.scheduling.v1.Recurrence
+	63, // 10: familytime.scheduling.v1.DefineOpeningPatternRequest.weekday:type_name -> familytime.scheduling.v1.Weekday
+	64, // 11: familytime.scheduling.v1.DefineOpeningPatternRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	64, // 12: familytime.scheduling.v1.DefineOpeningPatternRequest.end_time:type_name -> familytime.scheduling.v1.LocalTime
+	65, // 13: familytime.scheduling.v1.DefineOpeningPatternRequest.first_date:type_name -> familytime.common.v1.Date
+	65, // 14: familytime.scheduling.v1.DefineOpeningPatternRequest.last_date:type_name -> familytime.common.v1.Date
+	65, // 15: familytime.scheduling.v1.DefineOpeningPatternRequest.closed_dates:type_name -> familytime.common.v1.Date
+	65, // 16: familytime.scheduling.v1.DefineOpeningPatternRequest.extra_dates:type_name -> familytime.common.v1.Date
+	66, // 17: familytime.scheduling.v1.DefineOpeningPatternResponse.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
+	65, // 18: familytime.scheduling.v1.ListOpeningSessionsRequest.from:type_name -> familytime.common.v1.Date
+	65, // 19: familytime.scheduling.v1.ListOpeningSessionsRequest.to:type_name -> familytime.common.v1.Date
+	67, // 20: familytime.scheduling.v1.ListOpeningSessionsResponse.sessions:type_name -> familytime.scheduling.v1.OpeningSession
+	65, // 21: familytime.scheduling.v1.BookSessionRequest.date:type_name -> familytime.common.v1.Date
+	64, // 22: familytime.scheduling.v1.BookSessionRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	68, // 23: familytime.scheduling.v1.BookSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	65, // 24: familytime.scheduling.v1.RescheduleBookingRequest.date:type_name -> familytime.common.v1.Date
+	64, // 25: familytime.scheduling.v1.RescheduleBookingRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	69, // 26: familytime.scheduling.v1.RescheduleBookingRequest.requested_by:type_name -> familytime.scheduling.v1.CancelledBy
+	68, // 27: familytime.scheduling.v1.RescheduleBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	69, // 28: familytime.scheduling.v1.CancelBookingRequest.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
+	68, // 29: familytime.scheduling.v1.CancelBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	70, // 30: familytime.scheduling.v1.CheckInResponse.role:type_name -> familytime.scheduling.v1.PersonRole
+	24, // 31: familytime.scheduling.v1.CheckInResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
+	71, // 32: familytime.scheduling.v1.RecordArrivalRequest.party:type_name -> familytime.scheduling.v1.Party
+	64, // 33: familytime.scheduling.v1.RecordArrivalRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	68, // 34: familytime.scheduling.v1.RecordArrivalResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	71, // 35: familytime.scheduling.v1.RecordDepartureRequest.party:type_name -> familytime.scheduling.v1.Party
+	64, // 36: familytime.scheduling.v1.RecordDepartureRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	68, // 37: familytime.scheduling.v1.RecordDepartureResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	71, // 38: familytime.scheduling.v1.CorrectMovementRequest.party:type_name -> familytime.scheduling.v1.Party
+	72, // 39: familytime.scheduling.v1.CorrectMovementRequest.movement:type_name -> familytime.scheduling.v1.Movement
+	64, // 40: familytime.scheduling.v1.CorrectMovementRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	68, // 41: familytime.scheduling.v1.CorrectMovementResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	68, // 42: familytime.scheduling.v1.CompleteSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	71, // 43: familytime.scheduling.v1.RecordNoShowRequest.party:type_name -> familytime.scheduling.v1.Party
+	68, // 44: familytime.scheduling.v1.RecordNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	68, // 45: familytime.scheduling.v1.WithdrawNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	73, // 46: familytime.scheduling.v1.JoinWaitingListRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	73, // 47: familytime.scheduling.v1.WaitingFamily.service_type:type_name -> familytime.common.v1.ServiceType
+	65, // 48: familytime.scheduling.v1.WaitingFamily.joined_on:type_name -> familytime.common.v1.Date
+	42, // 49: familytime.scheduling.v1.ListWaitingListResponse.families:type_name -> familytime.scheduling.v1.WaitingFamily
+	65, // 50: familytime.scheduling.v1.GetDaySheetRequest.date:type_name -> familytime.common.v1.Date
+	74, // 51: familytime.scheduling.v1.GetDaySheetResponse.entries:type_name -> familytime.scheduling.v1.DaySheetEntry
+	65, // 52: familytime.scheduling.v1.GetCapacityRequest.from:type_name -> familytime.common.v1.Date
+	65, // 53: familytime.scheduling.v1.GetCapacityRequest.to:type_name -> familytime.common.v1.Date
+	75, // 54: familytime.scheduling.v1.GetCapacityResponse.capacity:type_name -> familytime.scheduling.v1.CentreCapacity
+	76, // 55: familytime.scheduling.v1.AddStaffMemberRequest.role:type_name -> familytime.scheduling.v1.StaffRole
+	65, // 56: familytime.scheduling.v1.AddStaffMemberRequest.joined_on:type_name -> familytime.common.v1.Date
+	65, // 57: familytime.scheduling.v1.AddStaffMemberRequest.dbs_checked_on:type_name -> familytime.common.v1.Date
+	65, // 58: familytime.scheduling.v1.AddStaffMemberRequest.trained_on:type_name -> familytime.common.v1.Date
+	77, // 59: familytime.scheduling.v1.AddStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	78, // 60: familytime.scheduling.v1.RecordStaffCheckRequest.check:type_name -> familytime.scheduling.v1.StaffCheck
+	65, // 61: familytime.scheduling.v1.RecordStaffCheckRequest.checked_on:type_name -> familytime.common.v1.Date
+	77, // 62: familytime.scheduling.v1.RecordStaffCheckResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	65, // 63: familytime.scheduling.v1.RemoveStaffMemberRequest.left_on:type_name -> familytime.common.v1.Date
+	77, // 64: familytime.scheduling.v1.RemoveStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	77, // 65: familytime.scheduling.v1.WithdrawStaffLeavingResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	65, // 66: familytime.scheduling.v1.ListStaffRequest.on:type_name -> familytime.common.v1.Date
+	77, // 67: familytime.scheduling.v1.ListStaffResponse.members:type_name -> familytime.scheduling.v1.StaffMember
+	0,  // 68: familytime.scheduling.v1.SchedulingService.RegisterCentre:input_type -> familytime.scheduling.v1.RegisterCentreRequest
+	2,  // 69: familytime.scheduling.v1.SchedulingService.UpdateCentre:input_type -> familytime.scheduling.v1.UpdateCentreRequest
+	4,  // 70: familytime.scheduling.v1.SchedulingService.GetCentre:input_type -> familytime.scheduling.v1.GetCentreRequest
+	6,  // 71: familytime.scheduling.v1.SchedulingService.ListCentres:input_type -> familytime.scheduling.v1.ListCentresRequest
+	8,  // 72: familytime.scheduling.v1.SchedulingService.AddRoom:input_type -> familytime.scheduling.v1.AddRoomRequest
+	10, // 73: familytime.scheduling.v1.SchedulingService.ListRooms:input_type -> familytime.scheduling.v1.ListRoomsRequest
+	12, // 74: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:input_type -> familytime.scheduling.v1.DefineOpeningPatternRequest
+	14, // 75: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:input_type -> familytime.scheduling.v1.ListOpeningSessionsRequest
+	16, // 76: familytime.scheduling.v1.SchedulingService.BookSession:input_type -> familytime.scheduling.v1.BookSessionRequest
+	18, // 77: familytime.scheduling.v1.SchedulingService.RescheduleBooking:input_type -> familytime.scheduling.v1.RescheduleBookingRequest
+	20, // 78: familytime.scheduling.v1.SchedulingService.CancelBooking:input_type -> familytime.scheduling.v1.CancelBookingRequest
+	22, // 79: familytime.scheduling.v1.SchedulingService.CheckIn:input_type -> familytime.scheduling.v1.CheckInRequest
+	25, // 80: familytime.scheduling.v1.SchedulingService.RecordArrival:input_type -> familytime.scheduling.v1.RecordArrivalRequest
+	27, // 81: familytime.scheduling.v1.SchedulingService.RecordDeparture:input_type -> familytime.scheduling.v1.RecordDepartureRequest
+	29, // 82: familytime.scheduling.v1.SchedulingService.CorrectMovement:input_type -> familytime.scheduling.v1.CorrectMovementRequest
+	31, // 83: familytime.scheduling.v1.SchedulingService.CompleteSession:input_type -> familytime.scheduling.v1.CompleteSessionRequest
+	33, // 84: familytime.scheduling.v1.SchedulingService.RecordNoShow:input_type -> familytime.scheduling.v1.RecordNoShowRequest
+	35, // 85: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:input_type -> familytime.scheduling.v1.WithdrawNoShowRequest
+	37, // 86: familytime.scheduling.v1.SchedulingService.JoinWaitingList:input_type -> familytime.scheduling.v1.JoinWaitingListRequest
+	39, // 87: familytime.scheduling.v1.SchedulingService.OfferPlace:input_type -> familytime.scheduling.v1.OfferPlaceRequest
+	41, // 88: familytime.scheduling.v1.SchedulingService.ListWaitingList:input_type -> familytime.scheduling.v1.ListWaitingListRequest
+	44, // 89: familytime.scheduling.v1.SchedulingService.GetDaySheet:input_type -> familytime.scheduling.v1.GetDaySheetRequest
+	46, // 90: familytime.scheduling.v1.SchedulingService.GetCapacity:input_type -> familytime.scheduling.v1.GetCapacityRequest
+	48, // 91: familytime.scheduling.v1.SchedulingService.AddStaffMember:input_type -> familytime.scheduling.v1.AddStaffMemberRequest
+	50, // 92: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:input_type -> familytime.scheduling.v1.RecordStaffCheckRequest
+	52, // 93: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:input_type -> familytime.scheduling.v1.RemoveStaffMemberRequest
+	54, // 94: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:input_type -> familytime.scheduling.v1.WithdrawStaffLeavingRequest
+	56, // 95: familytime.scheduling.v1.SchedulingService.ListStaff:input_type -> familytime.scheduling.v1.ListStaffRequest
+	1,  // 96: familytime.scheduling.v1.SchedulingService.RegisterCentre:output_type -> familytime.scheduling.v1.RegisterCentreResponse
+	3,  // 97: familytime.scheduling.v1.SchedulingService.UpdateCentre:output_type -> familytime.scheduling.v1.UpdateCentreResponse
+	5,  // 98: familytime.scheduling.v1.SchedulingService.GetCentre:output_type -> familytime.scheduling.v1.GetCentreResponse
+	7,  // 99: familytime.scheduling.v1.SchedulingService.ListCentres:output_type -> familytime.scheduling.v1.ListCentresResponse
+	9,  // 100: familytime.scheduling.v1.SchedulingService.AddRoom:output_type -> familytime.scheduling.v1.AddRoomResponse
+	11, // 101: familytime.scheduling.v1.SchedulingService.ListRooms:output_type -> familytime.scheduling.v1.ListRoomsResponse
+	13, // 102: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:output_type -> familytime.scheduling.v1.DefineOpeningPatternResponse
+	15, // 103: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:output_type -> familytime.scheduling.v1.ListOpeningSessionsResponse
+	17, // 104: familytime.scheduling.v1.SchedulingService.BookSession:output_type -> familytime.scheduling.v1.BookSessionResponse
+	19, // 105: familytime.scheduling.v1.SchedulingService.RescheduleBooking:output_type -> familytime.scheduling.v1.RescheduleBookingResponse
+	21, // 106: familytime.scheduling.v1.SchedulingService.CancelBooking:output_type -> familytime.scheduling.v1.CancelBookingResponse
+	23, // 107: familytime.scheduling.v1.SchedulingService.CheckIn:output_type -> familytime.scheduling.v1.CheckInResponse
+	26, // 108: familytime.scheduling.v1.SchedulingService.RecordArrival:output_type -> familytime.scheduling.v1.RecordArrivalResponse
+	28, // 109: familytime.scheduling.v1.SchedulingService.RecordDeparture:output_type -> familytime.scheduling.v1.RecordDepartureResponse
+	30, // 110: familytime.scheduling.v1.SchedulingService.CorrectMovement:output_type -> familytime.scheduling.v1.CorrectMovementResponse
+	32, // 111: familytime.scheduling.v1.SchedulingService.CompleteSession:output_type -> familytime.scheduling.v1.CompleteSessionResponse
+	34, // 112: familytime.scheduling.v1.SchedulingService.RecordNoShow:output_type -> familytime.scheduling.v1.RecordNoShowResponse
+	36, // 113: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:output_type -> familytime.scheduling.v1.WithdrawNoShowResponse
+	38, // 114: familytime.scheduling.v1.SchedulingService.JoinWaitingList:output_type -> familytime.scheduling.v1.JoinWaitingListResponse
+	40, // 115: familytime.scheduling.v1.SchedulingService.OfferPlace:output_type -> familytime.scheduling.v1.OfferPlaceResponse
+	43, // 116: familytime.scheduling.v1.SchedulingService.ListWaitingList:output_type -> familytime.scheduling.v1.ListWaitingListResponse
+	45, // 117: familytime.scheduling.v1.SchedulingService.GetDaySheet:output_type -> familytime.scheduling.v1.GetDaySheetResponse
+	47, // 118: familytime.scheduling.v1.SchedulingService.GetCapacity:output_type -> familytime.scheduling.v1.GetCapacityResponse
+	49, // 119: familytime.scheduling.v1.SchedulingService.AddStaffMember:output_type -> familytime.scheduling.v1.AddStaffMemberResponse
+	51, // 120: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:output_type -> familytime.scheduling.v1.RecordStaffCheckResponse
+	53, // 121: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:output_type -> familytime.scheduling.v1.RemoveStaffMemberResponse
+	55, // 122: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:output_type -> familytime.scheduling.v1.WithdrawStaffLeavingResponse
+	57, // 123: familytime.scheduling.v1.SchedulingService.ListStaff:output_type -> familytime.scheduling.v1.ListStaffResponse
+	96, // [96:124] is the sub-list for method output_type
+	68, // [68:96] is the sub-list for method input_type
+	68, // [68:68] is the sub-list for extension type_name
+	68, // [68:68] is the sub-list for extension extendee
+	0,  // [0:68] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_scheduling_proto_init() }
@@ -4253,7 +4317,7 @@ func file_familytime_scheduling_v1_scheduling_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_scheduling_v1_scheduling_proto_rawDesc), len(file_familytime_scheduling_v1_scheduling_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   57,
+			NumMessages:   58,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

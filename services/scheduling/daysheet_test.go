@@ -447,3 +447,63 @@ func TestTheDoorIsCautionedNotToHandTheChildrenToWhoMayNotCollect(t *testing.T) 
 	require.Contains(t, resp.GetCautions()[0].GetText(), "do not hand the children over to them")
 	require.Empty(t, cautions(checkIn(gran)), "who may collect them")
 }
+
+// Review 20, over gRPC: a child leaves first with the resident parent while the other stays; the
+// resident parent is let back in for the second child (not ALREADY_LEFT), and the day sheet's
+// children leave when the last of them does.
+func TestOneChildLeavesFirstAndTheOtherIsCollectedLater(t *testing.T) {
+	g := newRig(t, monday)
+	ctx := t.Context()
+	pattern, rooms := g.timetable(t, saturday(0), false, 3)
+	c, door := g.client(t, auth.RoleCoordinator), g.door(t)
+	second := uuid.New()
+	f := g.readyAs(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, func(ev *referralv1.FamilyReadyForContact) {
+		ev.Children = append(ev.Children, &referralv1.ChildParty{PersonId: second.String(), BirthYear: 2011, BirthMonth: 2})
+	})[0]
+	booked, err := c.BookSession(ctx, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: f.id.String(),
+		PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[0], RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	id := booked.GetBooking().GetBookingId()
+	move := func(party schedulingv1.Party, arriving, othersStay bool, people ...uuid.UUID) error {
+		t.Helper()
+		var ids []string
+		for _, p := range people {
+			ids = append(ids, p.String())
+		}
+		var err error
+		if arriving {
+			_, err = door.RecordArrival(ctx, &schedulingv1.RecordArrivalRequest{CentreId: g.centre.String(), BookingId: id, Party: party,
+				PersonIds: ids, RequestId: uuid.NewString()})
+		} else {
+			_, err = door.RecordDeparture(ctx, &schedulingv1.RecordDepartureRequest{CentreId: g.centre.String(), BookingId: id, Party: party,
+				PersonIds: ids, RequestId: uuid.NewString(), OthersStay: othersStay})
+		}
+		return err
+	}
+	g.clock.Set(booked.GetBooking().GetVisiting().GetDueAt().AsTime())
+	require.NoError(t, move(schedulingv1.Party_PARTY_VISITING, true, false, f.visiting))
+	g.clock.Set(booked.GetBooking().GetChildren().GetDueAt().AsTime())
+	require.NoError(t, move(schedulingv1.Party_PARTY_CHILDREN, true, false, f.resident, f.child, second))
+
+	g.clock.Set(booked.GetBooking().GetChildren().GetDueAt().AsTime().Add(20 * time.Minute))
+	_, why := field(move(schedulingv1.Party_PARTY_CHILDREN, false, false, f.resident, second))
+	require.Equal(t, "CHILD_NOT_ACCOUNTED_FOR", why, "without --others-stay, no child is left behind by accident")
+	require.NoError(t, move(schedulingv1.Party_PARTY_CHILDREN, false, true, f.resident, second))
+	again, err := door.CheckIn(ctx, &schedulingv1.CheckInRequest{CentreId: g.centre.String(), BookingId: id, PersonId: f.resident.String(),
+		RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	require.True(t, again.GetAdmitted(), "back for the other child: %s", again.GetRefusal())
+	sheet := func() *schedulingv1.DaySheetEntry {
+		t.Helper()
+		s, err := door.GetDaySheet(ctx, &schedulingv1.GetDaySheetRequest{CentreId: g.centre.String(), Date: date(saturday(0))})
+		require.NoError(t, err)
+		require.Len(t, s.GetEntries(), 1)
+		return s.GetEntries()[0]
+	}
+	require.Nil(t, sheet().GetBooking().GetChildren().GetDepartedAt(), "one child is still inside")
+
+	last := booked.GetBooking().GetChildren().GetLeavesAt().AsTime()
+	g.clock.Set(last)
+	require.NoError(t, move(schedulingv1.Party_PARTY_CHILDREN, false, false, f.resident, f.child))
+	require.True(t, last.Equal(sheet().GetBooking().GetChildren().GetDepartedAt().AsTime()), "the children left with the last of them")
+}

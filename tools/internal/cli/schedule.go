@@ -697,9 +697,10 @@ func (s *schedule) movement(verb string) *cobra.Command {
 	var (
 		out     output
 		request requestID
-		party   string
-		at      string
-		people  []string
+		party      string
+		at         string
+		people     []string
+		othersStay bool
 	)
 	short := "Record a party's arrival (a late arrival shortens the session, never extends it)"
 	if verb == "depart" {
@@ -738,7 +739,7 @@ func (s *schedule) movement(verb string) *cobra.Command {
 				return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), [][2]string{{"minutes lost", fmt.Sprint(resp.GetMinutesLost())}})
 			}
 			resp, err := c.RecordDeparture(cmd.Context(), &schedulingv1.RecordDepartureRequest{CentreId: s.centre, BookingId: args[0],
-				Party: p, Time: t, PersonIds: people, RequestId: id})
+				Party: p, Time: t, PersonIds: people, RequestId: id, OthersStay: othersStay})
 			if err != nil {
 				return s.describe(err)
 			}
@@ -750,7 +751,12 @@ func (s *schedule) movement(verb string) *cobra.Command {
 	f.StringVar(&at, "at", "", "local time HH:MM on the session's day, at most an hour before it opens (default now)")
 	f.StringSliceVar(&people, "person", nil, "who came or left (person id; repeat): for visiting, the visiting parent or a relative "+
 		"who may attend; for children, who brought or collected them (an adult who may), and the children (a departure names every "+
-		"child who came, else CHILD_NOT_ACCOUNTED_FOR)")
+		"child who came, else CHILD_NOT_ACCOUNTED_FOR, unless --others-stay; a child brought later is recorded by an arrival of "+
+		"its own naming them and who brought them)")
+	if verb == "depart" {
+		f.BoolVar(&othersStay, "others-stay", false, "for the children: some of them stay inside and leave later, with a departure of "+
+			"their own (children leaving at different times or with different people)")
+	}
 	_ = cmd.MarkFlagRequired("party")
 	_ = cmd.MarkFlagRequired("person")
 	request.register(f)

@@ -200,15 +200,23 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 	case *schedulingv1.PartyArrived:
 		// The time the party came, not when it was typed in (the step's own time): a volunteer
 		// may record the door's paper register later, with --at.
-		if ev.GetAt() == nil {
-			return "Arrived: " + partyWords(ev.GetParty())
+		who := partyWords(ev.GetParty())
+		if ev.GetMoreChildren() {
+			who = "more of the children (with whoever brings them)"
 		}
-		return "Arrived at " + clock(ev.GetAt(), recorded) + " (UK time): " + partyWords(ev.GetParty())
+		if ev.GetAt() == nil {
+			return "Arrived: " + who
+		}
+		return "Arrived at " + clock(ev.GetAt(), recorded) + " (UK time): " + who
 	case *schedulingv1.PartyDeparted:
-		if ev.GetAt() == nil {
-			return "Left: " + leavingPartyWords(ev.GetParty())
+		who := leavingPartyWords(ev.GetParty())
+		if ev.GetChildrenRemain() {
+			who = "some of the children (with whoever collects them; the others stay)"
 		}
-		return "Left at " + clock(ev.GetAt(), recorded) + " (UK time): " + leavingPartyWords(ev.GetParty())
+		if ev.GetAt() == nil {
+			return "Left: " + who
+		}
+		return "Left at " + clock(ev.GetAt(), recorded) + " (UK time): " + who
 	case *schedulingv1.MovementCorrected:
 		return correction(ev, recorded)
 	case *schedulingv1.SessionCompleted:

@@ -214,12 +214,18 @@ func project(uow *eventstore.UnitOfWork, ev proto.Message) error {
 	case *schedulingv1.CheckInRefused:
 		uow.Exec(`UPDATE bookings SET refused_check_ins = refused_check_ins + 1 WHERE booking_id = $1`, e.GetBookingId())
 	case *schedulingv1.PartyArrived:
+		if e.GetMoreChildren() {
+			break // the party's arrival stays its first
+		}
 		col := "children_arrived_at"
 		if e.GetParty() == schedulingv1.Party_PARTY_VISITING {
 			col = "visiting_arrived_at"
 		}
 		uow.Exec(`UPDATE bookings SET `+col+` = $2 WHERE booking_id = $1`, e.GetBookingId(), ts(e.GetAt()))
 	case *schedulingv1.PartyDeparted:
+		if e.GetChildrenRemain() {
+			break // the children's party has left once the last of them has
+		}
 		col := "children_departed_at"
 		if e.GetParty() == schedulingv1.Party_PARTY_VISITING {
 			col = "visiting_departed_at"

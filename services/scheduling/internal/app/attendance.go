@@ -62,6 +62,8 @@ type Movement struct {
 	// At is the local time on the session's date; nil is now.
 	At     *domain.Clock
 	People []uuid.UUID
+	// OthersStay: some of the children who came stay inside, and leave later (a departure only).
+	OthersStay bool
 }
 
 // when is the movement's time: its local time on the booking's date, or now.
@@ -117,7 +119,7 @@ func (a *App) RecordDeparture(ctx context.Context, centre uuid.UUID, m Movement,
 	if err := a.atTheDoor(ctx, uow, centre, f, m.Booking, md); err != nil {
 		return nil, nil, err
 	}
-	b, ev, err := f.Depart(m.Booking, m.Party, at, m.People, now)
+	b, ev, err := f.Depart(m.Booking, m.Party, at, m.People, m.OthersStay, now)
 	if err != nil {
 		return nil, nil, err
 	}

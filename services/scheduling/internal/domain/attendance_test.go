@@ -45,9 +45,9 @@ func TestTheVisitingPartyIsWhoMayTakePartInContact(t *testing.T) {
 	require.Equal(t, []string{visiting.String(), grandmother.String()}, ev.GetPersonIds())
 
 	// A departure names who left, from the same party.
-	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 5), nil, now)
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 5), nil, false, now)
 	invalid(t, err, "person_ids")
-	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 5), []uuid.UUID{resident}, now)
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 5), []uuid.UUID{resident}, false, now)
 	rule(t, err, "NOT_OF_THE_VISITING_PARTY")
 }
 
@@ -69,10 +69,10 @@ func TestTheChildrenArriveAndLeaveWithWhoBroughtAndCollectedThem(t *testing.T) {
 	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), []uuid.UUID{escort, child1, child2}, now)
 	require.NoError(t, err)
 	for _, people := range [][]uuid.UUID{nil, {child1}, {escort}} {
-		_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 11, 15), people, now)
+		_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 11, 15), people, false, now)
 		invalid(t, err, "person_ids")
 	}
-	_, ev, err := g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 11, 15), []uuid.UUID{uncle, child1, child2}, now)
+	_, ev, err := g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 11, 15), []uuid.UUID{uncle, child1, child2}, false, now)
 	require.NoError(t, err)
 	require.Equal(t, uncle.String(), ev.GetPersonIds()[0])
 }
@@ -175,24 +175,24 @@ func TestASessionCalledOffByAHoldStillRecordsWhoCollectedTheChildren(t *testing.
 	before := g.family.Version()
 	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), []uuid.UUID{escort, child1, child2}, now)
 	rule(t, err, "BOOKING_NOT_ACTIVE")
-	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 40), []uuid.UUID{visiting, child1, child2}, now)
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 40), []uuid.UUID{visiting, child1, child2}, false, now)
 	invalid(t, err, "person_ids") // the visiting parent does not take the children
 	_, _, err = g.family.Complete(b.ID, "", "account-volunteer", false, at(2026, 1, 10, 12, 0))
 	rule(t, err, "BOOKING_NOT_ACTIVE")
 	require.Equal(t, before, g.family.Version(), "refusals record nothing")
 
-	_, ev, err := g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 40), []uuid.UUID{uncle, child1, child2}, now)
+	_, ev, err := g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 40), []uuid.UUID{uncle, child1, child2}, false, now)
 	require.NoError(t, err, "the uncle, named to collect them, took the children")
 	require.Equal(t, uncle.String(), ev.GetPersonIds()[0])
-	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 9, 59), []uuid.UUID{visiting}, now)
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 9, 59), []uuid.UUID{visiting}, false, now)
 	invalid(t, err, "time") // before they arrived
-	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 42), []uuid.UUID{visiting}, now)
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 42), []uuid.UUID{visiting}, false, now)
 	require.NoError(t, err)
-	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 43), []uuid.UUID{visiting}, now)
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 43), []uuid.UUID{visiting}, false, now)
 	rule(t, err, "ALREADY_DEPARTED")
 
 	// A booking cancelled before anyone came takes no departure.
-	_, _, err = g.family.Depart(later.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 24, 10, 40), []uuid.UUID{uncle, child1}, at(2026, 1, 24, 10, 45))
+	_, _, err = g.family.Depart(later.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 24, 10, 40), []uuid.UUID{uncle, child1}, false, at(2026, 1, 24, 10, 45))
 	rule(t, err, "BOOKING_NOT_ACTIVE")
 }
 
@@ -277,14 +277,14 @@ func TestAfterANoShowWhoCollectedTheChildrenIsStillRecorded(t *testing.T) {
 	_, _, _, err = g.family.NoShow(b.ID, schedulingv1.Party_PARTY_VISITING, false, at(2026, 1, 10, 10, 20))
 	require.NoError(t, err)
 	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW, b.Status)
-	_, ev, err := g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 25), []uuid.UUID{resident, child1, child2}, at(2026, 1, 10, 10, 26))
+	_, ev, err := g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 25), []uuid.UUID{resident, child1, child2}, false, at(2026, 1, 10, 10, 26))
 	require.NoError(t, err, "the resident parent took the children home")
 	require.Equal(t, resident.String(), ev.GetPersonIds()[0])
 
 	empty := g.book(t, day(2026, 1, 24), g.shared, jan)
 	_, _, _, err = g.family.NoShow(empty.ID, schedulingv1.Party_PARTY_VISITING, true, at(2026, 1, 24, 10, 5))
 	require.NoError(t, err)
-	_, _, err = g.family.Depart(empty.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 24, 10, 25), []uuid.UUID{resident, child1}, at(2026, 1, 24, 10, 26))
+	_, _, err = g.family.Depart(empty.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 24, 10, 25), []uuid.UUID{resident, child1}, false, at(2026, 1, 24, 10, 26))
 	rule(t, err, "BOOKING_NOT_ACTIVE")
 }
 
@@ -303,7 +303,7 @@ func TestAMovementRecordedByMistakeIsCorrectedUntilTheSessionIsCompleted(t *test
 	require.NoError(t, err)
 	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 40), []uuid.UUID{resident, child1, child2}, at(2026, 1, 10, 10, 41))
 	require.NoError(t, err)
-	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 45), []uuid.UUID{resident, child1, child2}, at(2026, 1, 10, 10, 45))
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 45), []uuid.UUID{resident, child1, child2}, false, at(2026, 1, 10, 10, 45))
 	require.NoError(t, err, "tapped by mistake: the children are still in the room")
 
 	children := func(m schedulingv1.Movement, atTime time.Time, people ...uuid.UUID) domain.Correction {
@@ -350,7 +350,7 @@ func TestAMovementRecordedByMistakeIsCorrectedUntilTheSessionIsCompleted(t *test
 	require.True(t, at(2026, 1, 10, 10, 15).Equal(b.Arrived[schedulingv1.Party_PARTY_CHILDREN]))
 	require.Equal(t, []uuid.UUID{escort, child1, child2}, b.BroughtIn)
 
-	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 11, 15), []uuid.UUID{resident, child1, child2}, at(2026, 1, 10, 11, 16))
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 11, 15), []uuid.UUID{resident, child1, child2}, false, at(2026, 1, 10, 11, 16))
 	require.NoError(t, err, "the real departure, recorded after the withdrawn one")
 	_, done, err := g.family.Complete(b.ID, "", "account-volunteer", false, at(2026, 1, 10, 11, 30))
 	require.NoError(t, err)
@@ -375,7 +375,7 @@ func TestAPartyThatLeftIsNotLetBackIn(t *testing.T) {
 	require.NoError(t, err)
 	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), []uuid.UUID{resident, child1}, at(2026, 1, 10, 10, 16))
 	require.NoError(t, err)
-	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 11, 0), []uuid.UUID{visiting}, at(2026, 1, 10, 11, 1))
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 11, 0), []uuid.UUID{visiting}, false, at(2026, 1, 10, 11, 1))
 	require.NoError(t, err)
 
 	admitted, _, refusal, ev, err := g.family.CheckIn(b.ID, visiting, at(2026, 1, 10, 11, 5))
@@ -388,7 +388,7 @@ func TestAPartyThatLeftIsNotLetBackIn(t *testing.T) {
 	require.True(t, admitted, "the resident parent, come to collect the children, is admitted again")
 	require.Nil(t, ev, "nothing new recorded")
 
-	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 11, 15), []uuid.UUID{resident, child1}, at(2026, 1, 10, 11, 16))
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 11, 15), []uuid.UUID{resident, child1}, false, at(2026, 1, 10, 11, 16))
 	require.NoError(t, err)
 	for _, p := range []uuid.UUID{child1, resident} {
 		admitted, _, refusal, _, err = g.family.CheckIn(b.ID, p, at(2026, 1, 10, 11, 20))
@@ -414,7 +414,7 @@ func TestAChildrensDepartureAccountsForEveryChildWhoCame(t *testing.T) {
 		if m == schedulingv1.Movement_MOVEMENT_ARRIVAL {
 			_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, b.ChildrenArrive, people, now(b))
 		} else {
-			_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, b.ChildrenLeave, people, now(b))
+			_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, b.ChildrenLeave, people, false, now(b))
 		}
 		return err
 	}
@@ -524,7 +524,7 @@ func TestAHoldWithTheChildrenInsideHasThemHandedOverAtTheDoor(t *testing.T) {
 	require.Equal(t, domain.RefusalChildrenInside, answer)
 	require.Equal(t, "BOOKING_CANCELLED", recorded)
 
-	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 45), []uuid.UUID{resident, child1, child2}, at(2026, 1, 10, 10, 46))
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 45), []uuid.UUID{resident, child1, child2}, false, at(2026, 1, 10, 10, 46))
 	require.NoError(t, err)
 	require.Equal(t, []uuid.UUID{visiting}, b.InBuilding(), "the children left")
 	answer, _ = door(resident)
@@ -557,4 +557,65 @@ func TestACheckInOnANoShowSaysHowToWithdrawIt(t *testing.T) {
 	require.ErrorContains(t, err, "the children are still inside")
 	require.ErrorContains(t, err, "familytime schedule depart "+inside.ID.String()+" --party children --person "+resident.String())
 	require.NotContains(t, err.Error(), "--withdraw", "the visiting parent's no-show is not the resident parent's to withdraw")
+}
+
+// Review 20: a teenager left early with one adult while a younger child stayed for another to
+// collect, and a second child was brought later by someone else; the door could record neither.
+// Now a child brought later is an arrival of its own (the party's time stays the first, nothing is
+// late), and with othersStay the children leave in parts, each with who collected them; the party
+// has left once the last child has. Without othersStay every child still inside is named, as
+// before, so none is forgotten.
+func TestTheChildrenComeAndLeaveAtDifferentTimesWithDifferentAdults(t *testing.T) {
+	g := newRig(t, withRelatives)
+	b := g.book(t, day(2026, 1, 10), g.shared, jan)
+	now := at(2026, 1, 10, 11, 30)
+	_, _, err := g.family.Arrive(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 0), []uuid.UUID{visiting}, now)
+	require.NoError(t, err)
+	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), []uuid.UUID{escort, child1}, now)
+	require.NoError(t, err)
+	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 20), []uuid.UUID{grandmother}, now)
+	rule(t, err, "ALREADY_ARRIVED") // the visiting party arrives once
+	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 20), []uuid.UUID{escort, child1}, now)
+	rule(t, err, "ALREADY_ARRIVED")
+	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 10), []uuid.UUID{resident, child2}, now)
+	invalid(t, err, "time")
+	_, ev, err := g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 40), []uuid.UUID{resident, child2}, now)
+	require.NoError(t, err)
+	require.True(t, ev.GetMoreChildren())
+	require.Zero(t, ev.GetLateMinutes(), "the contact had begun")
+	require.True(t, at(2026, 1, 10, 10, 15).Equal(b.Arrived[schedulingv1.Party_PARTY_CHILDREN]), "the party came at its first arrival")
+
+	before := g.family.Version()
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 11, 0), []uuid.UUID{resident, child1}, false, now)
+	rule(t, err, "CHILD_NOT_ACCOUNTED_FOR")
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 11, 0), []uuid.UUID{resident}, true, now)
+	invalid(t, err, "person_ids")
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 11, 0), []uuid.UUID{visiting}, true, now)
+	invalid(t, err, "others_stay")
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 11, 0), []uuid.UUID{resident, child1, child2}, true, now)
+	invalid(t, err, "others_stay")
+	require.Equal(t, before, g.family.Version(), "refusals record nothing")
+
+	_, ev2, err := g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 11, 0), []uuid.UUID{resident, child1}, true, now)
+	require.NoError(t, err)
+	require.True(t, ev2.GetChildrenRemain())
+	_, left := b.Departed[schedulingv1.Party_PARTY_CHILDREN]
+	require.False(t, left, "child2 is still inside")
+	require.NotContains(t, b.InBuilding(), child1)
+	require.Contains(t, b.InBuilding(), child2)
+
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 11, 15), []uuid.UUID{uncle, child1, child2}, false, now)
+	invalid(t, err, "person_ids") // child1 left already
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 55), []uuid.UUID{uncle, child2}, false, now)
+	invalid(t, err, "time")
+	_, last, err := g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 11, 15), []uuid.UUID{uncle, child2}, false, now)
+	require.NoError(t, err)
+	require.False(t, last.GetChildrenRemain())
+	require.True(t, at(2026, 1, 10, 11, 15).Equal(b.Departed[schedulingv1.Party_PARTY_CHILDREN]), "the party left with the last child")
+	require.ElementsMatch(t, []uuid.UUID{resident, child1, uncle, child2}, b.TakenOut, "who took each child")
+
+	// Corrected, the departure is stated whole.
+	_, _, err = g.family.Correct(b.ID, domain.Correction{Party: schedulingv1.Party_PARTY_CHILDREN, Movement: schedulingv1.Movement_MOVEMENT_DEPARTURE,
+		At: at(2026, 1, 10, 11, 20), People: []uuid.UUID{uncle, child2}}, now)
+	rule(t, err, "CHILD_NOT_ACCOUNTED_FOR")
 }

@@ -46,7 +46,8 @@ func (b *Booking) InBuilding() []uuid.UUID {
 			}
 		}
 	}
-	return out
+	// Children who left while others stay, and who collected them, are no longer inside.
+	return slices.DeleteFunc(out, func(id uuid.UUID) bool { return slices.Contains(b.TakenOut, id) })
 }
 
 // childrenInside reports whether the booking's children are in the building: their party's

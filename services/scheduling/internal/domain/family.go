@@ -206,6 +206,9 @@ type Booking struct {
 	// party's departure named (who collected them, and the children who left): with BroughtIn,
 	// who is still in the building (InBuilding) and whether each child is accounted for.
 	CameIn, TakenOut []uuid.UUID
+	// PartlyLeftAt is when some of the children last left while others stayed inside (Depart
+	// with othersStay); zero when none did, or once their whole departure is recorded or corrected.
+	PartlyLeftAt time.Time
 	// SupervisedBy is who supervised the session, once it is completed (Complete).
 	SupervisedBy string
 	// NoShow is the party recorded as not coming, and whether explained, while the booking is a
@@ -922,8 +925,8 @@ func (f *Family) Arrive(id uuid.UUID, party schedulingv1.Party, at time.Time, pe
 	if err := checkTime(b, at, now); err != nil {
 		return nil, nil, err
 	}
-	if _, ok := b.Arrived[party]; ok {
-		return nil, nil, ErrAlreadyArrived
+	if first, ok := b.Arrived[party]; ok {
+		return f.moreChildren(b, party, first, at, people)
 	}
 	if err := f.checkPeople(party, people, true); err != nil {
 		return nil, nil, err
@@ -935,12 +938,53 @@ func (f *Family) Arrive(id uuid.UUID, party schedulingv1.Party, at time.Time, pe
 	return b, ev, nil
 }
 
+// moreChildren records more of the children brought after their party's first arrival, at first:
+// a child brought later, by someone the family named to bring them (review 20: a second child's
+// arrival was refused ALREADY_ARRIVED, so who brought them could not be recorded). Every child it
+// names is one not yet brought in; the party's arrival time stays the first, and nothing is late.
+// Anything else arriving again is ErrAlreadyArrived.
+func (f *Family) moreChildren(b *Booking, party schedulingv1.Party, first, at time.Time, people []uuid.UUID) (*Booking, *schedulingv1.PartyArrived, error) {
+	_, left := b.Departed[party]
+	if party != schedulingv1.Party_PARTY_CHILDREN || left {
+		return nil, nil, ErrAlreadyArrived
+	}
+	children := 0
+	for _, p := range people {
+		if role, _ := f.role(p); role == schedulingv1.PersonRole_PERSON_ROLE_CHILD {
+			if slices.Contains(b.BroughtIn, p) {
+				return nil, nil, problem.Rule(ErrAlreadyArrived.Reason, p.String()+" came with the children already, at "+
+					ClockAt(first, b.loc).String()+": name only the children brought now, with who brought them")
+			}
+			children++
+		}
+	}
+	if children == 0 {
+		return nil, nil, ErrAlreadyArrived
+	}
+	if err := f.checkPeople(party, people, true); err != nil {
+		return nil, nil, err
+	}
+	if at.Before(first) {
+		return nil, nil, problem.Invalid("time", "must not be before the children's first arrival, at "+ClockAt(first, b.loc).String())
+	}
+	ev := &schedulingv1.PartyArrived{BookingId: b.ID.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(), Party: party,
+		At: timestamppb.New(at), PersonIds: ids(people), SessionEndsAt: timestamppb.New(b.ChildrenLeave), MoreChildren: true}
+	f.mustApply(ev)
+	return b, ev, nil
+}
+
 // Depart records a party's departure at at, with who took the children (or who of the visiting
 // party left). A booking cancelled while people were in the building (a hold placed during the
 // session) takes departures too (decision 111): the session is called off, but the children
 // still leave with someone the family named, and the door records who, whether or not their
 // arrival was recorded before the cancellation.
-func (f *Family) Depart(id uuid.UUID, party schedulingv1.Party, at time.Time, people []uuid.UUID, now time.Time) (*Booking, *schedulingv1.PartyDeparted, error) {
+//
+// The children may leave in parts (review 20: a teenager left early with one parent while a younger
+// child stayed for the other to collect): with othersStay, a departure names the children who
+// leave now and who collected them, and some of the children who came stay inside; the party has
+// left once a departure without it accounts for the rest. Without othersStay, every child who
+// came and has not left is named (ErrChildNotAccountedFor), so that no child is forgotten.
+func (f *Family) Depart(id uuid.UUID, party schedulingv1.Party, at time.Time, people []uuid.UUID, othersStay bool, now time.Time) (*Booking, *schedulingv1.PartyDeparted, error) {
 	b, err := f.Booking(id)
 	if err != nil {
 		return nil, nil, err
@@ -968,13 +1012,49 @@ func (f *Family) Depart(id uuid.UUID, party schedulingv1.Party, at time.Time, pe
 	if err := f.checkPeople(party, people, false); err != nil {
 		return nil, nil, err
 	}
-	if err := f.accountedFor(b, party, b.BroughtIn, people); err != nil {
-		return nil, nil, err
+	remain := false
+	if party == schedulingv1.Party_PARTY_CHILDREN {
+		var err error
+		if remain, err = f.childrenLeaving(b, at, people, othersStay); err != nil {
+			return nil, nil, err
+		}
+	} else if othersStay {
+		return nil, nil, problem.Invalid("others_stay", "is for the children's party, whose children may leave at different times")
 	}
 	ev := &schedulingv1.PartyDeparted{BookingId: id.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(), Party: party,
-		At: timestamppb.New(at), PersonIds: ids(people)}
+		At: timestamppb.New(at), PersonIds: ids(people), ChildrenRemain: remain}
 	f.mustApply(ev)
 	return b, ev, nil
+}
+
+// childrenLeaving checks a children's departure that names people at at, and reports whether
+// some of the children who came stay inside after it (othersStay): every child it names came
+// and has not left, and, without othersStay, every child who came is accounted for.
+func (f *Family) childrenLeaving(b *Booking, at time.Time, people []uuid.UUID, othersStay bool) (remain bool, err error) {
+	children := 0
+	for _, p := range people {
+		if role, _ := f.role(p); role != schedulingv1.PersonRole_PERSON_ROLE_CHILD {
+			continue
+		}
+		children++
+		if slices.Contains(b.TakenOut, p) {
+			return false, problem.Invalid("person_ids", p.String()+" left already, at "+ClockAt(b.PartlyLeftAt, b.loc).String())
+		}
+	}
+	if !b.PartlyLeftAt.IsZero() && at.Before(b.PartlyLeftAt) {
+		return false, problem.Invalid("time", "must not be before the children who left first, at "+ClockAt(b.PartlyLeftAt, b.loc).String())
+	}
+	left := append(slices.Clone(b.TakenOut), people...)
+	if !othersStay {
+		return false, f.accountedFor(b, schedulingv1.Party_PARTY_CHILDREN, b.BroughtIn, left)
+	}
+	if children == 0 {
+		return false, problem.Invalid("person_ids", "must name the children who leave now, with who collected them")
+	}
+	if len(f.unaccounted(b, b.BroughtIn, left)) == 0 {
+		return false, problem.Invalid("others_stay", "no other child who came is still inside: leave it out, so that the children's party has left")
+	}
+	return true, nil
 }
 
 // Correction is what a party's arrival or departure recorded by mistake is corrected to.
@@ -1018,6 +1098,11 @@ func (f *Family) Correct(id uuid.UUID, c Correction, now time.Time) (*Booking, *
 		recorded, was = b.Arrived, ErrNotArrived
 	}
 	wasAt, ok := recorded[c.Party]
+	if !ok && !arriving && c.Party == schedulingv1.Party_PARTY_CHILDREN && !b.PartlyLeftAt.IsZero() {
+		// Some children left while others stay: corrected, the children's departure is stated
+		// whole (who left, every child who came) or withdrawn whole.
+		wasAt, ok = b.PartlyLeftAt, true
+	}
 	if !ok {
 		return nil, nil, was
 	}
@@ -1379,7 +1464,9 @@ func (f *Family) apply(ev proto.Message) error {
 		f.bookings[uuid.MustParse(e.GetBookingId())].Refusals++
 	case *schedulingv1.PartyArrived:
 		b := f.bookings[uuid.MustParse(e.GetBookingId())]
-		b.Arrived[e.GetParty()] = e.GetAt().AsTime()
+		if !e.GetMoreChildren() {
+			b.Arrived[e.GetParty()] = e.GetAt().AsTime()
+		}
 		switch e.GetParty() {
 		case schedulingv1.Party_PARTY_CHILDREN:
 			b.BroughtIn = append(b.BroughtIn, parsed(e.GetPersonIds())...)
@@ -1388,9 +1475,13 @@ func (f *Family) apply(ev proto.Message) error {
 		}
 	case *schedulingv1.PartyDeparted:
 		b := f.bookings[uuid.MustParse(e.GetBookingId())]
-		b.Departed[e.GetParty()] = e.GetAt().AsTime()
+		if e.GetChildrenRemain() {
+			b.PartlyLeftAt = e.GetAt().AsTime()
+		} else {
+			b.Departed[e.GetParty()] = e.GetAt().AsTime()
+		}
 		if e.GetParty() == schedulingv1.Party_PARTY_CHILDREN {
-			b.TakenOut = parsed(e.GetPersonIds())
+			b.TakenOut = append(b.TakenOut, parsed(e.GetPersonIds())...)
 		}
 	case *schedulingv1.MovementCorrected:
 		b := f.bookings[uuid.MustParse(e.GetBookingId())]
@@ -1405,7 +1496,8 @@ func (f *Family) apply(ev proto.Message) error {
 		case arrival && party == schedulingv1.Party_PARTY_VISITING:
 			b.CameIn = people
 		case party == schedulingv1.Party_PARTY_CHILDREN:
-			b.TakenOut = people
+			// The whole departure, children who left first included (Correct).
+			b.TakenOut, b.PartlyLeftAt = people, time.Time{}
 		}
 		if e.GetAt() == nil {
 			delete(recorded, e.GetParty())

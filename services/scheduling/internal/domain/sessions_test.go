@@ -498,9 +498,9 @@ func TestArrivalPeopleAndTimes(t *testing.T) {
 	require.NoError(t, err)
 	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 16), nil, now)
 	rule(t, err, "ALREADY_ARRIVED")
-	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 18), []uuid.UUID{escort}, now)
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 18), []uuid.UUID{escort}, false, now)
 	invalid(t, err, "person_ids") // the escort may bring but not collect
-	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 18), nil, now)
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 18), nil, false, now)
 	rule(t, err, "NOT_ARRIVED")
 }
 
@@ -569,7 +569,7 @@ func TestNoShowsWaitForLatecomersAndSessionsEndBeforeTheyAreCompleted(t *testing
 	_, _, err = g.family.Complete(b.ID, "", "account-volunteer", false, at(2026, 1, 10, 10, 16))
 	rule(t, err, "SESSION_NOT_OVER")
 	require.Contains(t, err.Error(), "until 11:15")
-	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 45), []uuid.UUID{resident, child1}, at(2026, 1, 10, 10, 46))
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 45), []uuid.UUID{resident, child1}, false, at(2026, 1, 10, 10, 46))
 	require.NoError(t, err)
 	_, done, err := g.family.Complete(b.ID, "", "account-volunteer", false, at(2026, 1, 10, 10, 46))
 	require.NoError(t, err, "ended early: the children's departure says when")

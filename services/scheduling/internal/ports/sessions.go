@@ -248,6 +248,7 @@ func (s *Server) RecordDeparture(ctx context.Context, req *schedulingv1.RecordDe
 	if err != nil {
 		return nil, err
 	}
+	m.OthersStay = req.GetOthersStay()
 	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.RecordDepartureResponse, *eventstore.UnitOfWork, error) {
 		b, uow, err := s.app.RecordDeparture(ctx, centre, m, md)
 		if err != nil {

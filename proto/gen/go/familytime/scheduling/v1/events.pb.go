@@ -2066,6 +2066,10 @@ type PartyArrived struct {
 	LateMinutes int32 `protobuf:"varint,7,opt,name=late_minutes,json=lateMinutes,proto3" json:"late_minutes,omitempty"`
 	// When the contact ends: a late arrival never moves it.
 	SessionEndsAt *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=session_ends_at,json=sessionEndsAt,proto3" json:"session_ends_at,omitempty"`
+	// More of the children brought after the party's first arrival (a child brought later, by
+	// someone else): the people named join those who came; the party's arrival time stays the
+	// first, and nothing is late.
+	MoreChildren  bool `protobuf:"varint,9,opt,name=more_children,json=moreChildren,proto3" json:"more_children,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2156,6 +2160,13 @@ func (x *PartyArrived) GetSessionEndsAt() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *PartyArrived) GetMoreChildren() bool {
+	if x != nil {
+		return x.MoreChildren
+	}
+	return false
+}
+
 // PartyDeparted: a party left.
 type PartyDeparted struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2170,9 +2181,13 @@ type PartyDeparted struct {
 	// When.
 	At *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=at,proto3" json:"at,omitempty"`
 	// Who left (person ids); for the children, who collected them.
-	PersonIds     []string `protobuf:"bytes,6,rep,name=person_ids,json=personIds,proto3" json:"person_ids,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	PersonIds []string `protobuf:"bytes,6,rep,name=person_ids,json=personIds,proto3" json:"person_ids,omitempty"`
+	// Some of the children who came stay inside: this departure names the children who left now
+	// and who collected them; the children's party has left once a departure without it is
+	// recorded.
+	ChildrenRemain bool `protobuf:"varint,7,opt,name=children_remain,json=childrenRemain,proto3" json:"children_remain,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *PartyDeparted) Reset() {
@@ -2245,6 +2260,13 @@ func (x *PartyDeparted) GetPersonIds() []string {
 		return x.PersonIds
 	}
 	return nil
+}
+
+func (x *PartyDeparted) GetChildrenRemain() bool {
+	if x != nil {
+		return x.ChildrenRemain
+	}
+	return false
 }
 
 // MovementCorrected: a party's arrival or departure recorded by mistake, corrected. The record it
@@ -3487,7 +3509,7 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12\x1b\n" +
 	"\tperson_id\x18\x04 \x01(\tR\bpersonId\x12\x16\n" +
 	"\x06reason\x18\x05 \x01(\tR\x06reason\x12*\n" +
-	"\x02at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\"\xd0\x02\n" +
+	"\x02at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\"\xf5\x02\n" +
 	"\fPartyArrived\x12\x1d\n" +
 	"\n" +
 	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
@@ -3498,7 +3520,8 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\n" +
 	"person_ids\x18\x06 \x03(\tR\tpersonIds\x12!\n" +
 	"\flate_minutes\x18\a \x01(\x05R\vlateMinutes\x12B\n" +
-	"\x0fsession_ends_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\rsessionEndsAt\"\xea\x01\n" +
+	"\x0fsession_ends_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\rsessionEndsAt\x12#\n" +
+	"\rmore_children\x18\t \x01(\bR\fmoreChildren\"\x93\x02\n" +
 	"\rPartyDeparted\x12\x1d\n" +
 	"\n" +
 	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
@@ -3507,7 +3530,8 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\x05party\x18\x04 \x01(\x0e2\x1f.familytime.scheduling.v1.PartyR\x05party\x12*\n" +
 	"\x02at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\x12\x1d\n" +
 	"\n" +
-	"person_ids\x18\x06 \x03(\tR\tpersonIds\"\x84\x03\n" +
+	"person_ids\x18\x06 \x03(\tR\tpersonIds\x12'\n" +
+	"\x0fchildren_remain\x18\a \x01(\bR\x0echildrenRemain\"\x84\x03\n" +
 	"\x11MovementCorrected\x12\x1d\n" +
 	"\n" +
 	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +

@@ -1797,7 +1797,11 @@ type RecordDepartureRequest struct {
 	// Who left (person ids): for the children, who collected them.
 	PersonIds []string `protobuf:"bytes,5,rep,name=person_ids,json=personIds,proto3" json:"person_ids,omitempty"`
 	// The client's id for this request (UUID).
-	RequestId     string `protobuf:"bytes,6,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	RequestId string `protobuf:"bytes,6,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// For the children: some of the children who came stay inside, and leave later in a departure
+	// of their own (children leaving at different times, or with different people). Without it,
+	// the departure names every child who came.
+	OthersStay    bool `protobuf:"varint,7,opt,name=others_stay,json=othersStay,proto3" json:"others_stay,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1872,6 +1876,13 @@ func (x *RecordDepartureRequest) GetRequestId() string {
 		return x.RequestId
 	}
 	return ""
+}
+
+func (x *RecordDepartureRequest) GetOthersStay() bool {
+	if x != nil {
+		return x.OthersStay
+	}
+	return false
 }
 
 // RecordDepartureResponse is the booking with the departure.
@@ -3888,7 +3899,7 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"request_id\x18\x06 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"w\n" +
 	"\x15RecordArrivalResponse\x12;\n" +
 	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12!\n" +
-	"\fminutes_lost\x18\x02 \x01(\x05R\vminutesLost\"\xbf\x02\n" +
+	"\fminutes_lost\x18\x02 \x01(\x05R\vminutesLost\"\xe0\x02\n" +
 	"\x16RecordDepartureRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +
@@ -3899,7 +3910,9 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\n" +
 	"person_ids\x18\x05 \x03(\tB\x11\xbaH\x0e\x92\x01\v\x10\x14\x18\x01\"\x05r\x03\xb0\x01\x01R\tpersonIds\x12'\n" +
 	"\n" +
-	"request_id\x18\x06 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"V\n" +
+	"request_id\x18\x06 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12\x1f\n" +
+	"\vothers_stay\x18\a \x01(\bR\n" +
+	"othersStay\"V\n" +
 	"\x17RecordDepartureResponse\x12;\n" +
 	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\"\xae\x03\n" +
 	"\x16CorrectMovementRequest\x12%\n" +

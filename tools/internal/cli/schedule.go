@@ -695,8 +695,8 @@ after all, withdraw the no-show first, on the day (familytime schedule noshow BO
 
 func (s *schedule) movement(verb string) *cobra.Command {
 	var (
-		out     output
-		request requestID
+		out        output
+		request    requestID
 		party      string
 		at         string
 		people     []string

@@ -252,24 +252,13 @@ func TestTheDoorIsWarnedWhenTheParentsMayMeet(t *testing.T) {
 	ctx := t.Context()
 	pattern, rooms := g.timetable(t, saturday(0), false, 3)
 	c, door := g.client(t, auth.RoleCoordinator), g.door(t)
-	type booked struct {
-		f  family
-		id string
-		b  *schedulingv1.Booking
-	}
-	var onTime, early, leavingEarly booked
-	for _, bk := range []*booked{&onTime, &early, &leavingEarly} {
-		bk.f = g.readyBringing(t)
-		resp, err := c.BookSession(ctx, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: bk.f.id.String(),
-			PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[0], RequestId: uuid.NewString()})
-		require.NoError(t, err)
-		bk.id, bk.b = resp.GetBooking().GetBookingId(), resp.GetBooking()
-	}
+	three := g.bookFamiliesBringing(t, c, pattern, rooms[0], 3)
+	onTime, early, leavingEarly := three[0], three[1], three[2]
 	local := func(ts time.Time) *schedulingv1.LocalTime {
 		l := ts.In(london(2026, 1, 10, 0, 0).Location())
 		return &schedulingv1.LocalTime{Hour: int32(l.Hour()), Minute: int32(l.Minute())}
 	}
-	arrive := func(bk booked, party schedulingv1.Party, at time.Time, people ...uuid.UUID) {
+	arrive := func(bk bookedFamily, party schedulingv1.Party, at time.Time, people ...uuid.UUID) {
 		t.Helper()
 		req := &schedulingv1.RecordArrivalRequest{CentreId: g.centre.String(), BookingId: bk.id, Party: party, Time: local(at), RequestId: uuid.NewString()}
 		for _, p := range people {
@@ -278,16 +267,7 @@ func TestTheDoorIsWarnedWhenTheParentsMayMeet(t *testing.T) {
 		_, err := door.RecordArrival(ctx, req)
 		require.NoError(t, err)
 	}
-	alerted := func() map[string]bool {
-		t.Helper()
-		sheet, err := door.GetDaySheet(ctx, &schedulingv1.GetDaySheetRequest{CentreId: g.centre.String(), Date: date(saturday(0))})
-		require.NoError(t, err)
-		out := map[string]bool{}
-		for _, e := range sheet.GetEntries() {
-			out[e.GetBooking().GetBookingId()] = slices.Contains(e.GetAlerts(), schedulingv1.Alert_ALERT_PARENTS_AT_DOOR_TOGETHER)
-		}
-		return out
-	}
+	alerted := func() map[string]bool { return g.atDoorTogether(t, door, saturday(0)) }
 	visitingDue := early.b.GetVisiting().GetDueAt().AsTime()
 	childrenDue := early.b.GetChildren().GetDueAt().AsTime()
 	require.GreaterOrEqual(t, childrenDue.Sub(visitingDue), 10*time.Minute, "the booked stagger keeps the parents apart")
@@ -331,20 +311,9 @@ func TestTheDoorIsCautionedWhenTheParentsCheckInTogether(t *testing.T) {
 	ctx := t.Context()
 	pattern, rooms := g.timetable(t, saturday(0), false, 3)
 	c, door := g.client(t, auth.RoleCoordinator), g.door(t)
-	type booked struct {
-		f  family
-		id string
-		b  *schedulingv1.Booking
-	}
-	var together, reversed, apart booked
-	for _, bk := range []*booked{&together, &reversed, &apart} {
-		bk.f = g.readyBringing(t)
-		resp, err := c.BookSession(ctx, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: bk.f.id.String(),
-			PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[0], RequestId: uuid.NewString()})
-		require.NoError(t, err)
-		bk.id, bk.b = resp.GetBooking().GetBookingId(), resp.GetBooking()
-	}
-	checkIn := func(bk booked, person uuid.UUID) *schedulingv1.CheckInResponse {
+	three := g.bookFamiliesBringing(t, c, pattern, rooms[0], 3)
+	together, reversed, apart := three[0], three[1], three[2]
+	checkIn := func(bk bookedFamily, person uuid.UUID) *schedulingv1.CheckInResponse {
 		t.Helper()
 		resp, err := door.CheckIn(ctx, &schedulingv1.CheckInRequest{CentreId: g.centre.String(), BookingId: bk.id, PersonId: person.String(),
 			RequestId: uuid.NewString()})
@@ -352,16 +321,7 @@ func TestTheDoorIsCautionedWhenTheParentsCheckInTogether(t *testing.T) {
 		require.True(t, resp.GetAdmitted())
 		return resp
 	}
-	alerted := func() map[string]bool {
-		t.Helper()
-		sheet, err := door.GetDaySheet(ctx, &schedulingv1.GetDaySheetRequest{CentreId: g.centre.String(), Date: date(saturday(0))})
-		require.NoError(t, err)
-		out := map[string]bool{}
-		for _, e := range sheet.GetEntries() {
-			out[e.GetBooking().GetBookingId()] = slices.Contains(e.GetAlerts(), schedulingv1.Alert_ALERT_PARENTS_AT_DOOR_TOGETHER)
-		}
-		return out
-	}
+	alerted := func() map[string]bool { return g.atDoorTogether(t, door, saturday(0)) }
 	visitingDue := together.b.GetVisiting().GetDueAt().AsTime()
 	childrenDue := together.b.GetChildren().GetDueAt().AsTime()
 
@@ -506,4 +466,39 @@ func TestOneChildLeavesFirstAndTheOtherIsCollectedLater(t *testing.T) {
 	g.clock.Set(last)
 	require.NoError(t, move(schedulingv1.Party_PARTY_CHILDREN, false, false, f.resident, f.child))
 	require.True(t, last.Equal(sheet().GetBooking().GetChildren().GetDepartedAt().AsTime()), "the children left with the last of them")
+}
+
+// bookedFamily is a family ready for contact (readyBringing) and its booking.
+type bookedFamily struct {
+	f  family
+	id string
+	b  *schedulingv1.Booking
+}
+
+// bookFamiliesBringing books n families ready for contact into the room's session of the first
+// Saturday, each with its resident parent bringing the children.
+func (g *rig) bookFamiliesBringing(t *testing.T, c schedulingv1.SchedulingServiceClient, pattern, room string, n int) []bookedFamily {
+	t.Helper()
+	out := make([]bookedFamily, n)
+	for i := range out {
+		out[i].f = g.readyBringing(t)
+		resp, err := c.BookSession(t.Context(), &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: out[i].f.id.String(),
+			PatternId: pattern, Date: date(saturday(0)), RoomId: room, RequestId: uuid.NewString()})
+		require.NoError(t, err)
+		out[i].id, out[i].b = resp.GetBooking().GetBookingId(), resp.GetBooking()
+	}
+	return out
+}
+
+// atDoorTogether says, for each booking on the day's sheet, whether it alerts that the parents may
+// be at the door together.
+func (g *rig) atDoorTogether(t *testing.T, door schedulingv1.SchedulingServiceClient, day time.Time) map[string]bool {
+	t.Helper()
+	sheet, err := door.GetDaySheet(t.Context(), &schedulingv1.GetDaySheetRequest{CentreId: g.centre.String(), Date: date(day)})
+	require.NoError(t, err)
+	out := map[string]bool{}
+	for _, e := range sheet.GetEntries() {
+		out[e.GetBooking().GetBookingId()] = slices.Contains(e.GetAlerts(), schedulingv1.Alert_ALERT_PARENTS_AT_DOOR_TOGETHER)
+	}
+	return out
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
@@ -88,32 +89,37 @@ type ReferralAnswers struct {
 // on the first parent's answers), Risk.Rescreen for answers given later; a person confirms or
 // changes the screen.
 func (a *App) ScreenReferral(ctx context.Context, in ReferralAnswers, md eventstore.Metadata, uow *eventstore.UnitOfWork) error {
-	family, err := uuid.Parse(in.Family)
-	if err != nil {
-		return err
+	return a.screen(ctx, in.Family, in.Referral, in.Centre, in.On, md, uow, func(r *domain.Risk, referral, centre uuid.UUID, today time.Time) ([]proto.Message, error) {
+		if in.Later {
+			return r.Rescreen(referral, centre, in.Answers, today, in.Orders...)
+		}
+		return r.ScreenReferral(referral, centre, in.Answers, today, in.Orders...)
+	})
+}
+
+// screen loads the family's risk, decides on it on the centre's date on (today when unset), and
+// appends what it decided on uow, noting the family's centre either way.
+func (a *App) screen(ctx context.Context, familyID, referralID, centreID string, on *commonv1.Date, md eventstore.Metadata,
+	uow *eventstore.UnitOfWork, decide func(r *domain.Risk, referral, centre uuid.UUID, today time.Time) ([]proto.Message, error)) error {
+	var ids [3]uuid.UUID
+	for i, s := range []string{familyID, referralID, centreID} {
+		id, err := uuid.Parse(s)
+		if err != nil {
+			return err
+		}
+		ids[i] = id
 	}
-	referral, err := uuid.Parse(in.Referral)
-	if err != nil {
-		return err
-	}
-	centre, err := uuid.Parse(in.Centre)
-	if err != nil {
-		return err
-	}
+	family, referral, centre := ids[0], ids[1], ids[2]
 	r, err := a.loadRisk(ctx, family)
 	if err != nil {
 		return err
 	}
 	expected := r.Version()
-	today := dates.Time(in.On)
+	today := dates.Time(on)
 	if today.IsZero() {
 		today = a.today()
 	}
-	screen := r.ScreenReferral
-	if in.Later {
-		screen = r.Rescreen
-	}
-	msgs, err := screen(referral, centre, in.Answers, today, in.Orders...)
+	msgs, err := decide(r, referral, centre, today)
 	if err != nil {
 		return err
 	}
@@ -195,34 +201,10 @@ func (a *App) CaseClosed(uow *eventstore.UnitOfWork, family uuid.UUID, on time.T
 // ScreenedAtReferral weighs a person's screen of a referral at referral (Risk.ScreenedAtReferral) on
 // uow, a consumer's unit of work.
 func (a *App) ScreenedAtReferral(ctx context.Context, ev *referralv1.ScreeningRecorded, md eventstore.Metadata, uow *eventstore.UnitOfWork) error {
-	family, err := uuid.Parse(ev.GetFamilyId())
-	if err != nil {
-		return err
-	}
-	referral, err := uuid.Parse(ev.GetReferralId())
-	if err != nil {
-		return err
-	}
-	centre, err := uuid.Parse(ev.GetCentreId())
-	if err != nil {
-		return err
-	}
-	r, err := a.loadRisk(ctx, family)
-	if err != nil {
-		return err
-	}
-	expected := r.Version()
-	today := dates.Time(ev.GetScreenedOn())
-	if today.IsZero() {
-		today = a.today()
-	}
 	// The two services name the same three ratings.
 	rating := safeguardingv1.RiskRating(safeguardingv1.RiskRating_value[ev.GetRating().String()])
-	msgs, err := r.ScreenedAtReferral(referral, centre, rating, ev.GetDomesticAbuseFinding(), today)
-	if err != nil || len(msgs) == 0 {
-		return err
-	}
-	adapters.ProjectFamily(uow, family, centre)
-	_, err = a.append(ctx, uow, domain.RiskStreamID(family), expected, family, centre, md, msgs)
-	return err
+	return a.screen(ctx, ev.GetFamilyId(), ev.GetReferralId(), ev.GetCentreId(), ev.GetScreenedOn(), md, uow,
+		func(r *domain.Risk, referral, centre uuid.UUID, today time.Time) ([]proto.Message, error) {
+			return r.ScreenedAtReferral(referral, centre, rating, ev.GetDomesticAbuseFinding(), today)
+		})
 }

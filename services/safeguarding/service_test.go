@@ -1455,3 +1455,21 @@ func TestAConcernAtACentreWithoutALeadSaysSo(t *testing.T) {
 	g.onTheRegister(t, "lead-1")
 	require.Empty(t, raise().GetLeadWarning())
 }
+
+// Review 20: a supervised session a hold called off with the family inside made no observation
+// report due. Scheduling's SessionCalledOff now does, with no writer named: the first draft's
+// author writes it, or the lead gives it to one.
+func TestASessionCalledOffByAHoldHasItsReportDue(t *testing.T) {
+	g := newRig(t)
+	g.onTheRegister(t, "lead-1", "supervisor-1")
+	ctx := t.Context()
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
+	family := g.families(t, 1)[0]
+	booking := uuid.NewString()
+	g.other(t, "scheduling", family, g.centre, &schedulingv1.SessionCalledOff{BookingId: booking, FamilyId: family.String(),
+		CentreId: g.centre.String(), ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, SessionDate: review(0)})
+	require.Eventually(t, func() bool {
+		open, err := lead.ListOpenReports(ctx, &safeguardingv1.ListOpenReportsRequest{CentreId: g.centre.String()})
+		return err == nil && len(open.GetReports()) == 1 && open.GetReports()[0].GetBookingId() == booking
+	}, 30*time.Second, 20*time.Millisecond, "the called-off session's report is due")
+}

@@ -219,6 +219,9 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		return "Left at " + clock(ev.GetAt(), recorded) + " (UK time): " + who
 	case *schedulingv1.MovementCorrected:
 		return correction(ev, recorded)
+	case *schedulingv1.SessionCalledOff:
+		return "Session called off by a safeguarding hold with the family inside (" + words.Enum(ev.GetServiceType()) +
+			"): its observation report is due"
 	case *schedulingv1.SessionCompleted:
 		return "Session completed (" + words.Enum(ev.GetServiceType()) + "), " + children(len(ev.GetChildren()))
 	case *schedulingv1.NoShowWithdrawn:

@@ -85,6 +85,8 @@ func TestDescriptionsOfSessions(t *testing.T) {
 			nil, "Left at 12:59 (UK time): the visiting parent"},
 		{"the children leave with whoever collects them", &schedulingv1.PartyDeparted{Party: children, At: utc(11, 30, 12, 0)},
 			utc(11, 30, 12, 0), "Left at 12:00 (UK time): the children (with whoever collects them)"},
+		{"a supervised session a hold called off", &schedulingv1.SessionCalledOff{ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPERVISED},
+			nil, "Session called off by a safeguarding hold with the family inside (supervised): its observation report is due"},
 		{"some of the children leave first", &schedulingv1.PartyDeparted{Party: children, At: utc(11, 30, 11, 0), ChildrenRemain: true},
 			utc(11, 30, 11, 0), "Left at 11:00 (UK time): some of the children (with whoever collects them; the others stay)"},
 		{"a child brought later", &schedulingv1.PartyArrived{Party: children, At: utc(11, 30, 10, 40), MoreChildren: true},

@@ -187,7 +187,7 @@ func notePeople(a *app.App, uow *eventstore.UnitOfWork, d bus.Delivery, familyID
 const SchedulingConsumer = "safeguarding-scheduling"
 
 // SchedulingSubjects are the scheduling events safeguarding handles.
-var SchedulingSubjects = []string{"ft.scheduling.*.SessionBooked", "ft.scheduling.*.SessionCompleted"}
+var SchedulingSubjects = []string{"ft.scheduling.*.SessionBooked", "ft.scheduling.*.SessionCompleted", "ft.scheduling.*.SessionCalledOff"}
 
 // SchedulingEvents returns the handler of scheduling events: a booking is noted as the family's,
 // for the concerns about it; a completed supervised session makes its observation report due, for
@@ -208,6 +208,16 @@ func SchedulingEvents(a *app.App) bus.Handler {
 			a.NoteBooking(uow, booking, family)
 			return nil
 		case "familytime.scheduling.v1.SessionCompleted":
+		case "familytime.scheduling.v1.SessionCalledOff":
+			// A supervised session a hold called off with the family inside: what was watched
+			// until the hold is reported too (review 20). Scheduling does not know who watched it;
+			// the first draft's author writes it, or the lead gives it to a writer.
+			ev := &schedulingv1.SessionCalledOff{}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			return reportDue(ctx, a, d, uow, ev.GetBookingId(), ev.GetFamilyId(), ev.GetCentreId(),
+				domain.CompletedSession{ServiceType: ev.GetServiceType(), SessionOn: dates.Time(ev.GetSessionDate())})
 		default:
 			return nil
 		}
@@ -215,22 +225,27 @@ func SchedulingEvents(a *app.App) bus.Handler {
 		if err := d.Payload(ev); err != nil {
 			return err
 		}
-		s := domain.CompletedSession{ServiceType: ev.GetServiceType(), SessionOn: dates.Time(ev.GetSessionDate()),
-			Supervisor: ev.GetSupervisedBy()}
-		var err error
-		for _, f := range []struct {
-			to *uuid.UUID
-			s  string
-		}{{&s.Booking, ev.GetBookingId()}, {&s.Family, ev.GetFamilyId()}, {&s.Centre, ev.GetCentreId()}} {
-			if *f.to, err = uuid.Parse(f.s); err != nil {
-				return bus.Poison(fmt.Errorf("session completed %s: an id is not a UUID", d.EventID))
-			}
-		}
-		if s.ServiceType == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED && s.SessionOn.IsZero() {
-			return bus.Poison(fmt.Errorf("session completed %s: no session date", d.EventID))
-		}
-		return a.ReportDue(ctx, s, d.Caused(Actor), uow)
+		return reportDue(ctx, a, d, uow, ev.GetBookingId(), ev.GetFamilyId(), ev.GetCentreId(),
+			domain.CompletedSession{ServiceType: ev.GetServiceType(), SessionOn: dates.Time(ev.GetSessionDate()), Supervisor: ev.GetSupervisedBy()})
 	}
+}
+
+// reportDue makes a supervised session's observation report due, from a session s with the event's
+// ids.
+func reportDue(ctx context.Context, a *app.App, d bus.Delivery, uow *eventstore.UnitOfWork, booking, family, centre string, s domain.CompletedSession) error {
+	var err error
+	for _, f := range []struct {
+		to *uuid.UUID
+		s  string
+	}{{&s.Booking, booking}, {&s.Family, family}, {&s.Centre, centre}} {
+		if *f.to, err = uuid.Parse(f.s); err != nil {
+			return bus.Poison(fmt.Errorf("%s %s: an id is not a UUID", bus.EventName(d.Envelope.GetEventType()), d.EventID))
+		}
+	}
+	if s.ServiceType == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED && s.SessionOn.IsZero() {
+		return bus.Poison(fmt.Errorf("%s %s: no session date", bus.EventName(d.Envelope.GetEventType()), d.EventID))
+	}
+	return a.ReportDue(ctx, s, d.Caused(Actor), uow)
 }
 
 // OwnConsumer is the durable consumer of safeguarding's own stream: a family's erasure that waited

@@ -123,7 +123,11 @@ func (a *App) RecordDeparture(ctx context.Context, centre uuid.UUID, m Movement,
 	if err != nil {
 		return nil, nil, err
 	}
-	return b, uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
+	msgs := []proto.Message{ev}
+	if off := f.CallOff(m.Booking, ev); off != nil {
+		msgs = append(msgs, off)
+	}
+	return b, uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, msgs...)
 }
 
 // CorrectMovement corrects a party's arrival or departure recorded by mistake (domain.Family's

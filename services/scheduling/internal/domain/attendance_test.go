@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
 )
@@ -618,4 +619,62 @@ func TestTheChildrenComeAndLeaveAtDifferentTimesWithDifferentAdults(t *testing.T
 	_, _, err = g.family.Correct(b.ID, domain.Correction{Party: schedulingv1.Party_PARTY_CHILDREN, Movement: schedulingv1.Movement_MOVEMENT_DEPARTURE,
 		At: at(2026, 1, 10, 11, 20), People: []uuid.UUID{uncle, child2}}, now)
 	rule(t, err, "CHILD_NOT_ACCOUNTED_FOR")
+}
+
+// Review 20: a supervised session a hold called off while the family was inside went unreported;
+// the children's departure now records that the session ended (SessionCalledOff), for its
+// observation report. Not when the children had not come, not for supported contact, and not
+// while some of the children are still inside.
+func TestASupervisedSessionCalledOffByAHoldIsReported(t *testing.T) {
+	supervised := func(r *domain.Readiness) { r.ServiceType = commonv1.ServiceType_SERVICE_TYPE_SUPERVISED }
+	for _, tc := range []struct {
+		name              string
+		mutate            []func(*domain.Readiness)
+		childrenCame, off bool
+	}{
+		{"supervised, the children inside", []func(*domain.Readiness){withRelatives, supervised}, true, true},
+		{"supervised, the children not yet come", []func(*domain.Readiness){withRelatives, supervised}, false, false},
+		{"supported", []func(*domain.Readiness){withRelatives}, true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := newRig(t, tc.mutate...)
+			room := g.supervised
+			if tc.name == "supported" {
+				room = g.shared
+			}
+			b := g.book(t, day(2026, 1, 10), room, jan)
+			now := at(2026, 1, 10, 10, 20)
+			_, _, err := g.family.Arrive(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 0), []uuid.UUID{visiting}, now)
+			require.NoError(t, err)
+			if tc.childrenCame {
+				_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), []uuid.UUID{escort, child1, child2}, now)
+				require.NoError(t, err)
+			} else {
+				for _, c := range []uuid.UUID{child1, child2} {
+					_, _, _, _, err := g.family.CheckIn(b.ID, c, now)
+					require.NoError(t, err)
+				}
+			}
+			g.family.NoteHold(centre, uuid.New(), day(2026, 1, 10), at(2026, 1, 10, 10, 30))
+			require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED, b.Status)
+			if tc.childrenCame {
+				_, first, err := g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 35), []uuid.UUID{uncle, child1}, true, now.Add(time.Hour))
+				require.NoError(t, err)
+				require.Nil(t, g.family.CallOff(b.ID, first), "a child is still inside")
+			}
+			people := []uuid.UUID{uncle, child2}
+			if !tc.childrenCame {
+				people = []uuid.UUID{uncle, child1, child2}
+			}
+			_, last, err := g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 40), people, false, now.Add(time.Hour))
+			require.NoError(t, err)
+			off := g.family.CallOff(b.ID, last)
+			require.Equal(t, tc.off, off != nil)
+			if tc.off {
+				require.Equal(t, b.ID.String(), off.GetBookingId())
+				require.True(t, at(2026, 1, 10, 10, 15).Equal(off.GetChildrenArrivedAt().AsTime()))
+				require.True(t, at(2026, 1, 10, 10, 40).Equal(off.GetChildrenLeftAt().AsTime()))
+			}
+		})
+	}
 }

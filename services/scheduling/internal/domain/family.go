@@ -1027,6 +1027,27 @@ func (f *Family) Depart(id uuid.UUID, party schedulingv1.Party, at time.Time, pe
 	return b, ev, nil
 }
 
+// CallOff is what the children's departure ev of booking id also records when a safeguarding
+// hold called the session off while the family was inside and the session was supervised: the
+// session has ended (SessionCalledOff), and its contact supervisor reports what was seen before the
+// hold (review 20). Nil otherwise.
+func (f *Family) CallOff(id uuid.UUID, ev *schedulingv1.PartyDeparted) *schedulingv1.SessionCalledOff {
+	b, ok := f.bookings[id]
+	if !ok || ev.GetParty() != schedulingv1.Party_PARTY_CHILDREN || ev.GetChildrenRemain() ||
+		b.Status != schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED || b.Reason != schedulingv1.CancellationReason_CANCELLATION_REASON_HOLD ||
+		b.ServiceType != commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {
+		return nil
+	}
+	came, ok := b.Arrived[schedulingv1.Party_PARTY_CHILDREN]
+	if !ok {
+		return nil // the hold came before the children: no contact was watched
+	}
+	off := &schedulingv1.SessionCalledOff{BookingId: id.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(),
+		ServiceType: b.ServiceType, SessionDate: dates.Proto(b.Date), ChildrenArrivedAt: timestamppb.New(came), ChildrenLeftAt: ev.GetAt()}
+	f.mustApply(off)
+	return off
+}
+
 // childrenLeaving checks a children's departure that names people at at, and reports whether
 // some of the children who came stay inside after it (othersStay): every child it names came
 // and has not left, and, without othersStay, every child who came is accounted for.
@@ -1526,6 +1547,8 @@ func (f *Family) apply(ev proto.Message) error {
 			}
 		}
 		f.unexplained = nil
+	case *schedulingv1.SessionCalledOff:
+		// Recorded for the report it makes due; the booking stays as its hold left it.
 	default:
 		return fmt.Errorf("family %s: unexpected event %s", f.id, ev.ProtoReflect().Descriptor().FullName())
 	}

@@ -1473,3 +1473,37 @@ func TestASessionCalledOffByAHoldHasItsReportDue(t *testing.T) {
 		return err == nil && len(open.GetReports()) == 1 && open.GetReports()[0].GetBookingId() == booking
 	}, 30*time.Second, 20*time.Millisecond, "the called-off session's report is due")
 }
+
+// Review 20: a concern was closed while the hold placed for it stayed in force, and nothing said
+// so; the family's contact stayed suspended on a closed concern. Closing it now says which hold
+// stays, and how to lift or review it; a concern without a hold in force says nothing.
+func TestClosingAConcernWhoseHoldStaysSaysSo(t *testing.T) {
+	g := newRig(t)
+	g.theUsualStaff(t)
+	ctx := t.Context()
+	vol, lead := g.as(t, "volunteer-1", auth.RoleVolunteer), g.as(t, "lead-1", auth.RoleSafeguardingLead)
+	family := g.families(t, 1)[0]
+	raise := func() string {
+		t.Helper()
+		resp, err := vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+			FamilyId: family.String(), Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_HANDOVER_CONDUCT,
+			Description: "Father followed the mother to her car"})
+		require.NoError(t, err)
+		return resp.GetConcernId()
+	}
+	held, other := raise(), raise()
+	placed, err := lead.PlaceHold(ctx, &safeguardingv1.PlaceHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: family.String(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONCERN_UNDER_INVESTIGATION, ReviewBy: review(14), ConcernId: held})
+	require.NoError(t, err)
+	closeIt := func(concern string) string {
+		t.Helper()
+		resp, err := lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+			ConcernId: concern, Note: "Spoke to both parents and the police"})
+		require.NoError(t, err)
+		return resp.GetHoldWarning()
+	}
+	require.Empty(t, closeIt(other), "no hold was placed for it")
+	warning := closeIt(held)
+	require.Contains(t, warning, "HOLD_IN_FORCE: the hold placed for this concern ("+placed.GetHold().GetHoldId()+") stays in force")
+	require.Contains(t, warning, "familytime safeguarding lift")
+}

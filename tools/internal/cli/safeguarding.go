@@ -274,7 +274,7 @@ func (s *safeguardingCommand) concern() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				warnLead(cmd, resp.GetLeadWarning())
+				warnOnStderr(cmd, resp.GetLeadWarning())
 				return out.one(cmd.OutOrStdout(), resp, [][2]string{{"concern", resp.GetConcernId()}})
 			})
 		},
@@ -407,6 +407,9 @@ func (s *safeguardingCommand) close() *cobra.Command {
 		_ = cmd.MarkFlagRequired("note")
 	}, func(c safeguardingv1.SafeguardingServiceClient, cmd *cobra.Command, id, request string) (*safeguardingv1.ConcernSummary, error) {
 		resp, err := c.CloseConcern(cmd.Context(), &safeguardingv1.CloseConcernRequest{RequestId: request, CentreId: s.centre, ConcernId: id, Note: note})
+		if err == nil {
+			warnOnStderr(cmd, resp.GetHoldWarning())
+		}
 		return resp.GetConcern(), err
 	})
 }
@@ -496,7 +499,7 @@ func (s *safeguardingCommand) hold() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				warnLead(cmd, resp.GetLeadWarning())
+				warnOnStderr(cmd, resp.GetLeadWarning())
 				return out.one(cmd.OutOrStdout(), resp.GetHold(), holdFields(resp.GetHold()))
 			})
 		},
@@ -755,9 +758,10 @@ func printEntries(w io.Writer, out *output, whole proto.Message, entries []*safe
 	return nil
 }
 
-// warnLead prints a NO_LEAD warning (the centre has no safeguarding lead cleared) on standard
-// error, so that it reaches the person whatever --json does with standard output.
-func warnLead(cmd *cobra.Command, warning string) {
+// warnOnStderr prints a warning of an answer (NO_LEAD: the centre has no safeguarding lead
+// cleared; HOLD_IN_FORCE: a closed concern's hold stays) on standard error, so that it reaches the
+// person whatever --json does with standard output.
+func warnOnStderr(cmd *cobra.Command, warning string) {
 	if warning != "" {
 		fmt.Fprintln(cmd.ErrOrStderr(), "WARNING "+warning)
 	}

@@ -203,7 +203,7 @@ A last day ahead that will not happen is withdrawn with familytime staff stay.`,
 			if err != nil {
 				return describe(err)
 			}
-			warnLead(cmd, resp.GetLeadWarning())
+			warnOnStderr(cmd, resp.GetLeadWarning())
 			return printStaffMember(cmd.OutOrStdout(), &out, resp.GetMember())
 		},
 	}

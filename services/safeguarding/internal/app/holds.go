@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -153,4 +154,25 @@ func (a *App) inRegisteredRole(ctx context.Context, centre uuid.UUID, md eventst
 	role, _ := register.RoleOn(md.Actor, today)
 	md.ActorRole = string(role)
 	return md, nil
+}
+
+// HoldWarning is HOLD_IN_FORCE in words when a hold placed for the family's concern stays in
+// force, or "" (review 20: a concern was closed and its hold stayed in force, nothing said).
+func (a *App) HoldWarning(ctx context.Context, family, concern uuid.UUID) (string, error) {
+	h, err := a.loadHolds(ctx, family)
+	if err != nil {
+		return "", err
+	}
+	var ids []string
+	for _, x := range h.InForce() {
+		if x.Concern == concern {
+			ids = append(ids, x.ID.String())
+		}
+	}
+	if len(ids) == 0 {
+		return "", nil
+	}
+	return "HOLD_IN_FORCE: the hold placed for this concern (" + strings.Join(ids, ", ") + ") stays in force, and the family's " +
+		"contact stays suspended: lift it if the concern no longer calls for it (familytime safeguarding lift), or review it if it " +
+		"continues for another reason (familytime safeguarding hold review)", nil
 }

@@ -231,7 +231,11 @@ func (s *Server) CloseConcern(ctx context.Context, req *safeguardingv1.CloseConc
 	if err != nil {
 		return nil, err
 	}
-	return &safeguardingv1.CloseConcernResponse{Concern: k}, nil
+	warning, err := s.app.HoldWarning(ctx, id(k.GetFamilyId()), id(req.GetConcernId()))
+	if err != nil {
+		return nil, err
+	}
+	return &safeguardingv1.CloseConcernResponse{Concern: k, HoldWarning: warning}, nil
 }
 
 // CorrectRecord records a correction.

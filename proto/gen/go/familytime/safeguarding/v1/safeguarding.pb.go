@@ -1228,7 +1228,11 @@ func (x *CloseConcernRequest) GetNote() string {
 type CloseConcernResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The concern without its text.
-	Concern       *ConcernSummary `protobuf:"bytes,1,opt,name=concern,proto3" json:"concern,omitempty"`
+	Concern *ConcernSummary `protobuf:"bytes,1,opt,name=concern,proto3" json:"concern,omitempty"`
+	// HOLD_IN_FORCE, in words, when a hold placed for this concern stays in force: the family's
+	// contact stays suspended until the lead lifts the hold (or reviews it, if it continues for
+	// another reason). Empty otherwise.
+	HoldWarning   string `protobuf:"bytes,2,opt,name=hold_warning,json=holdWarning,proto3" json:"hold_warning,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1268,6 +1272,13 @@ func (x *CloseConcernResponse) GetConcern() *ConcernSummary {
 		return x.Concern
 	}
 	return nil
+}
+
+func (x *CloseConcernResponse) GetHoldWarning() string {
+	if x != nil {
+		return x.HoldWarning
+	}
+	return ""
 }
 
 // CorrectRecordRequest corrects a record.
@@ -4441,9 +4452,10 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\n" +
 	"concern_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tconcernId\x12\x1e\n" +
 	"\x04note\x18\x04 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x01\x18\x90NR\x04note\"\\\n" +
+	"\xbaH\ar\x05\x10\x01\x18\x90NR\x04note\"\x7f\n" +
 	"\x14CloseConcernResponse\x12D\n" +
-	"\aconcern\x18\x01 \x01(\v2*.familytime.safeguarding.v1.ConcernSummaryR\aconcern\"\xf8\x01\n" +
+	"\aconcern\x18\x01 \x01(\v2*.familytime.safeguarding.v1.ConcernSummaryR\aconcern\x12!\n" +
+	"\fhold_warning\x18\x02 \x01(\tR\vholdWarning\"\xf8\x01\n" +
 	"\x14CorrectRecordRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +

@@ -1415,6 +1415,7 @@ func TestRiskIsRatedLowerByTheRegistersStaffSayingWhy(t *testing.T) {
 	require.Equal(t, "NOTE_REQUIRED", reason(t, assess(lead, amber, "")))
 	require.Equal(t, "NOTE_REQUIRED", reason(t, assess(lead, amber, "...")))
 	require.Equal(t, "NOT_CLEARED", reason(t, assess(lead, amber, "Spoke to both parents and the police")), "a lead's token on no register")
+	require.Equal(t, "NOT_CLEARED", reason(t, assess(coordinator, red, "")), "a confirmation takes the family off the lead's list (review 21)")
 	require.Equal(t, before, g.events(t), "refused requests append nothing")
 
 	g.onTheRegister(t, "lead-1")

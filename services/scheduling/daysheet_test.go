@@ -405,6 +405,9 @@ func TestTheDoorIsCautionedNotToHandTheChildrenToWhoMayNotCollect(t *testing.T) 
 	resp := checkIn(escort)
 	require.Equal(t, []string{"MAY_NOT_COLLECT"}, cautions(resp), "come at collection time")
 	require.Contains(t, resp.GetCautions()[0].GetText(), "do not hand the children over to them")
+	again := checkIn(escort)
+	require.True(t, again.GetAlreadyCheckedIn())
+	require.Equal(t, []string{"MAY_NOT_COLLECT"}, cautions(again), "checked in before (at drop-off, say): cautioned again (review 21)")
 	require.Empty(t, cautions(checkIn(gran)), "who may collect them")
 }
 

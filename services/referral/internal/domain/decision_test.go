@@ -32,6 +32,24 @@ func TestScreenRules(t *testing.T) {
 	require.Equal(t, referralv1.RiskRating_RISK_RATING_RED, rating)
 }
 
+// Review 21: a referral screened red was screened green again without a word, and accepted for
+// supported contact. A screen below the latest one says why; one at or above it need not.
+func TestAScreenBelowTheLatestSaysWhy(t *testing.T) {
+	r, _ := inState(t, domain.Received)
+	_, err := r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_RED, Note: "Threats to take the children abroad"}, today)
+	require.NoError(t, err)
+	version := r.Version()
+	_, err = r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_GREEN}, today)
+	require.ErrorIs(t, err, domain.ErrLoweredScreenNoteRequired)
+	_, err = r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_GREEN, Note: "."}, today)
+	require.Error(t, err, "a note in words")
+	require.Equal(t, version, r.Version(), "nothing recorded")
+	_, err = r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_RED}, today)
+	require.NoError(t, err, "the same rating again")
+	_, err = r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_AMBER, Note: "Police say the threat was withdrawn"}, today)
+	require.NoError(t, err)
+}
+
 func TestAcceptRules(t *testing.T) {
 	supportedOnly := []commonv1.ServiceType{supported}
 	cases := []struct {

@@ -111,6 +111,10 @@ var (
 	// says why, in words.
 	ErrNoteRequired = problem.Rule("NOTE_REQUIRED", "a screening that finds no domestic abuse where the referral's latest screening "+
 		"found it, or its risk answers disclose it, must carry a note saying why, in words (at least 3 letters or digits, one a letter)")
+	// ErrLoweredScreenNoteRequired: a screening rated below the referral's latest one says why
+	// (review 21: red, then green without a word, then accepted for supported contact).
+	ErrLoweredScreenNoteRequired = problem.Rule("NOTE_REQUIRED", "a screening rated below the referral's latest screening must "+
+		"carry a note saying why, in words (at least 3 letters or digits, one a letter)")
 	// ErrApplicationDoesNotMatch: a second parent's application names the family's children as the
 	// first parent gave them. One message whatever differs, so that the refusal teaches nothing about
 	// the family (decision 97).

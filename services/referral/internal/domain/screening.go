@@ -9,6 +9,7 @@ import (
 
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	"github.com/familytime/familytime/services/platform/dates"
+	"github.com/familytime/familytime/services/platform/inwords"
 )
 
 // Screening is a person's screen of a referral's risk.
@@ -55,6 +56,10 @@ func (r *Referral) Screen(s Screening, today time.Time) ([]proto.Message, error)
 		case (r.daFinding || r.facts.Risk.DomesticAbuse) && note == "":
 			return nil, ErrNoteRequired
 		}
+	}
+	// Rated below the latest screen, the referral may go ahead with less care: say why.
+	if r.screened && s.Rating < r.rating && !inwords.Says(note) {
+		return nil, ErrLoweredScreenNoteRequired
 	}
 	sealed, err := noteOf(note)
 	if err != nil {

@@ -42,7 +42,8 @@ func (a *App) AssessRisk(ctx context.Context, c domain.Caller, family uuid.UUID,
 	}
 	expected := r.Version()
 	clears := r.DomesticAbuseFinding() && !as.DomesticAbuseFinding
-	lowers, fromRed := r.Lowers(as.Rating), r.Rating() == safeguardingv1.RiskRating_RISK_RATING_RED
+	lowers, raises := r.Lowers(as.Rating, as.Factors), r.Raises(as.Rating, as.Factors)
+	fromRed := r.Rating() == safeguardingv1.RiskRating_RISK_RATING_RED
 	msgs, err := r.Assess(c, as, a.today())
 	if err != nil {
 		return nil, nil, err
@@ -51,9 +52,11 @@ func (a *App) AssessRisk(ctx context.Context, c domain.Caller, family uuid.UUID,
 	// it is the register's lead's, cleared today (decision 109), acting as the lead there: a lead's
 	// token with the coordinator's role too, for the register's coordinator, acts as the
 	// coordinator, who does not clear it (review 10). Finding it never waits.
-	// Rating it lower is not protective either (review 20, decision 159): by staff the register
-	// clears today, and from red by the register's lead.
-	if clears || lowers {
+	// Rating it lower, or dropping a factor, is not protective either, nor is a confirmation,
+	// which takes the family off the lead's list (reviews 20 and 21, decision 159): by staff the
+	// register clears today, and lowering from red by the register's lead. Only adding to the
+	// risk never waits.
+	if clears || !raises {
 		acting, err := a.ActingAsStaff(ctx, as.Centre, c)
 		if err != nil {
 			return nil, nil, err

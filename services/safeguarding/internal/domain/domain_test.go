@@ -1053,3 +1053,28 @@ func TestSafeguardingRecordsSayWhyInWords(t *testing.T) {
 	_, err := k.Close(lead, "no further concern", monday)
 	require.NoError(t, err)
 }
+
+// Review 21: an assessment at the same rating that drops a factor the risk names (abduction,
+// an injunction) took the family off the lead's list; it lowers the risk too. A confirmation
+// neither raises nor lowers; adding a factor raises.
+func TestDroppingARiskFactorLowersTheRisk(t *testing.T) {
+	red := safeguardingv1.RiskRating_RISK_RATING_RED
+	abduction, injunction := safeguardingv1.RiskFactor_RISK_FACTOR_ABDUCTION, safeguardingv1.RiskFactor_RISK_FACTOR_INJUNCTION
+	r, _ := RebuildRisk(uuid.New(), nil)
+	centre := uuid.New()
+	_, err := r.ScreenReferral(uuid.New(), centre, &referralv1.RiskAnswers{AbductionRisk: true, Injunction: true}, monday)
+	require.NoError(t, err)
+	both := []safeguardingv1.RiskFactor{injunction, abduction}
+	require.True(t, r.Lowers(red, []safeguardingv1.RiskFactor{injunction}), "abduction dropped")
+	require.True(t, r.Lowers(red, nil))
+	require.False(t, r.Lowers(red, both))
+	require.False(t, r.Raises(red, both), "a confirmation")
+	require.True(t, r.Raises(red, append(both, safeguardingv1.RiskFactor_RISK_FACTOR_OTHER)))
+	_, err = r.Assess(coordinator, Assessment{Centre: centre, Rating: red, Factors: []safeguardingv1.RiskFactor{injunction},
+		NextReview: monday.AddDate(0, 1, 0), Note: "Abduction risk was a misunderstanding"}, monday)
+	require.ErrorIs(t, err, ErrRedLoweredByLead)
+	_, err = r.Assess(lead, Assessment{Centre: centre, Rating: red, NextReview: monday.AddDate(0, 1, 0)}, monday)
+	require.ErrorIs(t, err, ErrLoweringNoteRequired)
+	_, err = r.Assess(coordinator, Assessment{Centre: centre, Rating: red, Factors: both, NextReview: monday.AddDate(0, 1, 0)}, monday)
+	require.NoError(t, err, "confirmed as it stands")
+}

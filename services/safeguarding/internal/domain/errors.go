@@ -83,10 +83,11 @@ var (
 	// coordinator on no register confirmed a red screen as green, and another rated green the
 	// lead's red assessment of the day before, each taking the family off the lead's list).
 	ErrRedLoweredByLead = problem.Rule("RED_LOWERED_BY_LEAD", "the family's risk stands red: only the centre's safeguarding lead "+
-		"may record an assessment that rates it lower (record it red, or ask the lead)")
-	// ErrLoweringNoteRequired: an assessment rating a family's risk lower than it stands says why.
-	ErrLoweringNoteRequired = problem.Rule("NOTE_REQUIRED", "the assessment rates the family's risk lower than it stands: "+
-		"it must carry a note saying why, in words (at least 3 letters or digits, one a letter)")
+		"may record an assessment that rates it lower or drops a factor it names (record it red with its factors, or ask the lead)")
+	// ErrLoweringNoteRequired: an assessment rating a family's risk lower than it stands, or
+	// dropping a factor, says why.
+	ErrLoweringNoteRequired = problem.Rule("NOTE_REQUIRED", "the assessment rates the family's risk lower than it stands, or "+
+		"drops a factor it names: it must carry a note saying why, in words (at least 3 letters or digits, one a letter)")
 	// ErrNotCorrectable: automatic records (a provisional screen, a due report) are superseded by
 	// a person's record, not corrected.
 	ErrNotCorrectable = problem.Rule("NOT_CORRECTABLE", "this kind of record is not corrected: record a new assessment or decision instead")

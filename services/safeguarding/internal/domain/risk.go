@@ -283,9 +283,10 @@ func (r *Risk) Assess(c Caller, a Assessment, today time.Time) ([]proto.Message,
 			return nil, ErrNoteRequired
 		}
 	}
-	if r.Lowers(a.Rating) {
-		// Rated lower, the family leaves the lead's list and its contact may go ahead with less
-		// care: said why, and from red by the lead alone (review 20, decision 159).
+	if r.Lowers(a.Rating, a.Factors) {
+		// Rated lower, or a factor dropped, the family leaves the lead's list and its contact may
+		// go ahead with less care: said why, and from red by the lead alone (reviews 20 and 21,
+		// decision 159).
 		if r.rating == safeguardingv1.RiskRating_RISK_RATING_RED && !c.Lead {
 			return nil, ErrRedLoweredByLead
 		}
@@ -299,10 +300,20 @@ func (r *Risk) Assess(c Caller, a Assessment, today time.Time) ([]proto.Message,
 	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
 }
 
-// Lowers reports whether an assessment rated rating would rate the family's risk lower than it
-// stands (its latest screen or assessment).
-func (r *Risk) Lowers(rating safeguardingv1.RiskRating) bool {
-	return r.Known() && severity(rating) < severity(r.rating)
+// Lowers reports whether an assessment rated rating, naming factors, would rate the family's risk
+// lower than it stands (its latest screen or assessment), or drop a factor it names.
+func (r *Risk) Lowers(rating safeguardingv1.RiskRating, factors []safeguardingv1.RiskFactor) bool {
+	return r.Known() && (severity(rating) < severity(r.rating) || len(union(factors, r.factors)) > len(union(factors, nil)))
+}
+
+// Raises reports whether such an assessment only adds to the family's risk as it stands: a higher
+// rating, or a factor it does not name, and nothing lowered. It is protective, and waits on
+// nothing; any other assessment, a confirmation too, is the register's staff's (decision 159).
+func (r *Risk) Raises(rating safeguardingv1.RiskRating, factors []safeguardingv1.RiskFactor) bool {
+	if !r.Known() {
+		return true
+	}
+	return !r.Lowers(rating, factors) && (severity(rating) > severity(r.rating) || len(union(r.factors, factors)) > len(r.factors))
 }
 
 // ScreenedAtReferral weighs a person's screen of a referral at referral (ScreeningRecorded):

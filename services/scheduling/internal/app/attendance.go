@@ -49,8 +49,8 @@ func (a *App) CheckIn(ctx context.Context, centre, booking, person uuid.UUID, md
 	if ev != nil {
 		err = adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
 	}
-	if admitted && !r.Again {
-		r.Cautions = f.DoorCautions(booking, person, now)
+	if admitted {
+		r.Cautions = f.DoorCautions(booking, person, now, r.Again)
 	}
 	return r, uow, err
 }

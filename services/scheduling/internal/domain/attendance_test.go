@@ -615,10 +615,61 @@ func TestTheChildrenComeAndLeaveAtDifferentTimesWithDifferentAdults(t *testing.T
 	require.True(t, at(2026, 1, 10, 11, 15).Equal(b.Departed[schedulingv1.Party_PARTY_CHILDREN]), "the party left with the last child")
 	require.ElementsMatch(t, []uuid.UUID{resident, child1, uncle, child2}, b.TakenOut, "who took each child")
 
-	// Corrected, the departure is stated whole.
-	_, _, err = g.family.Correct(b.ID, domain.Correction{Party: schedulingv1.Party_PARTY_CHILDREN, Movement: schedulingv1.Movement_MOVEMENT_DEPARTURE,
-		At: at(2026, 1, 10, 11, 20), People: []uuid.UUID{uncle, child2}}, now)
-	rule(t, err, "CHILD_NOT_ACCOUNTED_FOR")
+	// A correction states one whole departure: one recorded in parts is not restated (review 21),
+	// and the children's arrival is not withdrawn once some of them left.
+	for _, c := range []domain.Correction{
+		{Party: schedulingv1.Party_PARTY_CHILDREN, Movement: schedulingv1.Movement_MOVEMENT_DEPARTURE, At: at(2026, 1, 10, 11, 20),
+			People: []uuid.UUID{uncle, child1, child2}},
+		{Party: schedulingv1.Party_PARTY_CHILDREN, Movement: schedulingv1.Movement_MOVEMENT_DEPARTURE, NotHappened: true},
+	} {
+		_, _, err = g.family.Correct(b.ID, c, now)
+		rule(t, err, "DEPARTURE_IN_PARTS")
+	}
+	_, _, err = g.family.Correct(b.ID, domain.Correction{Party: schedulingv1.Party_PARTY_CHILDREN, Movement: schedulingv1.Movement_MOVEMENT_ARRIVAL,
+		NotHappened: true}, now)
+	rule(t, err, "DEPARTURE_RECORDED")
+}
+
+// Review 21: a child who left early and came back was forgotten: the final departure did not
+// have to name them. A child who left while others stayed, come back (checked in again, or brought
+// back by an arrival naming them), is inside again, and the children's departure names them.
+func TestAChildWhoLeftAndCameBackIsAccountedFor(t *testing.T) {
+	for _, back := range []string{"check-in", "arrival"} {
+		t.Run(back, func(t *testing.T) {
+			g := newRig(t, withRelatives)
+			b := g.book(t, day(2026, 1, 10), g.shared, jan)
+			now := at(2026, 1, 10, 11, 30)
+			_, _, err := g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), []uuid.UUID{resident, child1, child2}, now)
+			require.NoError(t, err)
+			for _, p := range []uuid.UUID{resident, child1, child2} {
+				_, _, _, _, err := g.family.CheckIn(b.ID, p, at(2026, 1, 10, 10, 15))
+				require.NoError(t, err)
+			}
+			_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 40), []uuid.UUID{resident, child1}, true, now)
+			require.NoError(t, err)
+			if back == "check-in" {
+				admitted, _, _, ev, err := g.family.CheckIn(b.ID, child1, at(2026, 1, 10, 10, 50))
+				require.NoError(t, err)
+				require.True(t, admitted)
+				require.NotNil(t, ev, "recorded: they came back")
+			} else {
+				_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 30), []uuid.UUID{resident, child1}, now)
+				invalid(t, err, "time") // before they left
+				_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 50), []uuid.UUID{resident, child1}, now)
+				require.NoError(t, err)
+			}
+			require.Contains(t, b.InBuilding(), child1)
+			_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 11, 15), []uuid.UUID{uncle, child2}, false, now)
+			rule(t, err, "CHILD_NOT_ACCOUNTED_FOR")
+			require.Contains(t, err.Error(), child1.String())
+			if back == "arrival" {
+				_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 45), []uuid.UUID{uncle, child1, child2}, false, now)
+				invalid(t, err, "time") // before the child was brought back
+			}
+			_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 11, 15), []uuid.UUID{uncle, child1, child2}, false, now)
+			require.NoError(t, err)
+		})
+	}
 }
 
 // Review 20: a supervised session a hold called off while the family was inside went unreported;

@@ -71,7 +71,10 @@ var (
 	ErrSessionCompleted = problem.Rule("SESSION_COMPLETED", "the session is completed and its attendance counted: its record stands")
 	// ErrDepartureRecorded means an arrival withdrawn while the party's departure is recorded.
 	ErrDepartureRecorded = problem.Rule("DEPARTURE_RECORDED", "the party's departure is recorded: correct it first")
-	ErrPartiesMissing    = problem.Rule("PARTIES_NOT_ARRIVED", "both parties' arrivals must be recorded to complete a session")
+	// ErrDepartureInParts means a correction of a children's departure recorded in parts (decision
+	// 162): a child recorded leaving by mistake is recorded back inside instead.
+	ErrDepartureInParts = problem.Rule("DEPARTURE_IN_PARTS", "the children left in parts: record a child back inside instead")
+	ErrPartiesMissing   = problem.Rule("PARTIES_NOT_ARRIVED", "both parties' arrivals must be recorded to complete a session")
 	// ErrChildNotAccountedFor means a children's departure that does not name every child who
 	// came with the party (accountedFor says who, and how to put it right).
 	ErrChildNotAccountedFor = problem.Rule("CHILD_NOT_ACCOUNTED_FOR", "a children's departure names every child who came with the party")
@@ -207,8 +210,13 @@ type Booking struct {
 	// who is still in the building (InBuilding) and whether each child is accounted for.
 	CameIn, TakenOut []uuid.UUID
 	// PartlyLeftAt is when some of the children last left while others stayed inside (Depart
-	// with othersStay); zero when none did, or once their whole departure is recorded or corrected.
+	// with othersStay); zero when none did, or once their whole departure is corrected. InParts:
+	// the children's departure was recorded in parts, which no correction restates (Correct).
 	PartlyLeftAt time.Time
+	InParts      bool
+	// LastBroughtAt is when more of the children were last brought (a child brought later, or
+	// back); zero when none were.
+	LastBroughtAt time.Time
 	// SupervisedBy is who supervised the session, once it is completed (Complete).
 	SupervisedBy string
 	// NoShow is the party recorded as not coming, and whether explained, while the booking is a
@@ -725,7 +733,7 @@ func (f *Family) CheckIn(id, person uuid.UUID, now time.Time) (admitted bool, ro
 		}
 		return false, 0, refusal, ev, nil
 	}
-	if slices.Contains(b.CheckedIn, person) {
+	if slices.Contains(b.CheckedIn, person) && !slices.Contains(b.TakenOut, person) {
 		return true, role, "", nil, nil
 	}
 	in := &schedulingv1.PersonCheckedIn{BookingId: id.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(),
@@ -779,7 +787,10 @@ type Caution struct{ Code, Text string }
 //   - an adult named to bring the children, not to collect them, admitted after the children were
 //     brought in (their arrival recorded) and before they left: the door read "ADMITTED" at collection time and handed the children over, and the
 //     departure was refused only once they had gone.
-func (f *Family) DoorCautions(id, person uuid.UUID, now time.Time) []Caution {
+//
+// again: the person was checked in before (nothing new recorded); only the second holds then, since
+// an escort checked in at drop-off comes back at collection time (review 21).
+func (f *Family) DoorCautions(id, person uuid.UUID, now time.Time, again bool) []Caution {
 	b, ok := f.bookings[id]
 	if !ok {
 		return nil
@@ -790,7 +801,7 @@ func (f *Family) DoorCautions(id, person uuid.UUID, now time.Time) []Caution {
 	if f.partyOf(person, role) == schedulingv1.Party_PARTY_VISITING {
 		other, which = schedulingv1.Party_PARTY_CHILDREN, "the children's party (the children and who brings them)"
 	}
-	if _, gone := b.Departed[other]; !gone {
+	if _, gone := b.Departed[other]; !gone && !again {
 		for _, at := range []time.Time{b.CheckedInAt[other], b.Arrived[other]} {
 			if ago := now.Sub(at); !at.IsZero() && ago >= 0 && ago < DoorWindowMinutes*time.Minute {
 				out = append(out, Caution{CautionParentsMayMeet, fmt.Sprintf("%s came to the door at %s, %d minutes ago: the parents "+
@@ -951,9 +962,10 @@ func (f *Family) moreChildren(b *Booking, party schedulingv1.Party, first, at ti
 	children := 0
 	for _, p := range people {
 		if role, _ := f.role(p); role == schedulingv1.PersonRole_PERSON_ROLE_CHILD {
-			if slices.Contains(b.BroughtIn, p) {
-				return nil, nil, problem.Rule(ErrAlreadyArrived.Reason, p.String()+" came with the children already, at "+
-					ClockAt(first, b.loc).String()+": name only the children brought now, with who brought them")
+			// A child who left while others stayed may be brought back (review 21).
+			if slices.Contains(b.BroughtIn, p) && !slices.Contains(b.TakenOut, p) {
+				return nil, nil, problem.Rule(ErrAlreadyArrived.Reason, p.String()+" is inside already: name only the children "+
+					"brought now (or brought back), with who brought them")
 			}
 			children++
 		}
@@ -964,8 +976,9 @@ func (f *Family) moreChildren(b *Booking, party schedulingv1.Party, first, at ti
 	if err := f.checkPeople(party, people, true); err != nil {
 		return nil, nil, err
 	}
-	if at.Before(first) {
-		return nil, nil, problem.Invalid("time", "must not be before the children's first arrival, at "+ClockAt(first, b.loc).String())
+	if latest := later(first, b.PartlyLeftAt); at.Before(latest) {
+		return nil, nil, problem.Invalid("time", "must not be before "+ClockAt(latest, b.loc).String()+
+			", the children's last arrival or departure recorded")
 	}
 	ev := &schedulingv1.PartyArrived{BookingId: b.ID.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(), Party: party,
 		At: timestamppb.New(at), PersonIds: ids(people), SessionEndsAt: timestamppb.New(b.ChildrenLeave), MoreChildren: true}
@@ -1048,6 +1061,14 @@ func (f *Family) CallOff(id uuid.UUID, ev *schedulingv1.PartyDeparted) *scheduli
 	return off
 }
 
+// later is the later of two instants.
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
 // childrenLeaving checks a children's departure that names people at at, and reports whether
 // some of the children who came stay inside after it (othersStay): every child it names came
 // and has not left, and, without othersStay, every child who came is accounted for.
@@ -1062,8 +1083,9 @@ func (f *Family) childrenLeaving(b *Booking, at time.Time, people []uuid.UUID, o
 			return false, problem.Invalid("person_ids", p.String()+" left already, at "+ClockAt(b.PartlyLeftAt, b.loc).String())
 		}
 	}
-	if !b.PartlyLeftAt.IsZero() && at.Before(b.PartlyLeftAt) {
-		return false, problem.Invalid("time", "must not be before the children who left first, at "+ClockAt(b.PartlyLeftAt, b.loc).String())
+	if latest := later(b.PartlyLeftAt, b.LastBroughtAt); !latest.IsZero() && at.Before(latest) {
+		return false, problem.Invalid("time", "must not be before "+ClockAt(latest, b.loc).String()+
+			", the children's last arrival or departure recorded")
 	}
 	left := append(slices.Clone(b.TakenOut), people...)
 	if !othersStay {
@@ -1118,12 +1140,19 @@ func (f *Family) Correct(id uuid.UUID, c Correction, now time.Time) (*Booking, *
 	if arriving {
 		recorded, was = b.Arrived, ErrNotArrived
 	}
-	wasAt, ok := recorded[c.Party]
-	if !ok && !arriving && c.Party == schedulingv1.Party_PARTY_CHILDREN && !b.PartlyLeftAt.IsZero() {
-		// Some children left while others stay: corrected, the children's departure is stated
-		// whole (who left, every child who came) or withdrawn whole.
-		wasAt, ok = b.PartlyLeftAt, true
+	if c.Party == schedulingv1.Party_PARTY_CHILDREN && b.InParts {
+		// A correction states one whole movement; restating a departure recorded in parts would
+		// lose who took which child, and when (review 21).
+		if !arriving {
+			return nil, nil, problem.Rule(ErrDepartureInParts.Reason, "the children left in parts: a child recorded leaving by mistake "+
+				"is recorded back inside (their check-in, or an arrival naming them and who brought them back); a correction states "+
+				"one whole departure")
+		}
+		if c.NotHappened {
+			return nil, nil, ErrDepartureRecorded
+		}
 	}
+	wasAt, ok := recorded[c.Party]
 	if !ok {
 		return nil, nil, was
 	}
@@ -1470,7 +1499,12 @@ func (f *Family) apply(ev proto.Message) error {
 	case *schedulingv1.PersonCheckedIn:
 		b := f.bookings[uuid.MustParse(e.GetBookingId())]
 		person := uuid.MustParse(e.GetPersonId())
-		b.CheckedIn = append(b.CheckedIn, person)
+		if !slices.Contains(b.CheckedIn, person) {
+			b.CheckedIn = append(b.CheckedIn, person)
+		}
+		// Someone who left with some of the children, or a child who left, is back: they are
+		// inside again, and the children's departure must name them (review 21).
+		b.TakenOut = slices.DeleteFunc(b.TakenOut, func(p uuid.UUID) bool { return p == person })
 		party := e.GetParty()
 		if party == schedulingv1.Party_PARTY_UNSPECIFIED { // recorded before the party was
 			party = f.partyOf(person, e.GetRole())
@@ -1487,17 +1521,25 @@ func (f *Family) apply(ev proto.Message) error {
 		b := f.bookings[uuid.MustParse(e.GetBookingId())]
 		if !e.GetMoreChildren() {
 			b.Arrived[e.GetParty()] = e.GetAt().AsTime()
+		} else {
+			b.LastBroughtAt = e.GetAt().AsTime()
 		}
 		switch e.GetParty() {
 		case schedulingv1.Party_PARTY_CHILDREN:
-			b.BroughtIn = append(b.BroughtIn, parsed(e.GetPersonIds())...)
+			people := parsed(e.GetPersonIds())
+			b.TakenOut = slices.DeleteFunc(b.TakenOut, func(p uuid.UUID) bool { return slices.Contains(people, p) })
+			for _, p := range people {
+				if !slices.Contains(b.BroughtIn, p) {
+					b.BroughtIn = append(b.BroughtIn, p)
+				}
+			}
 		case schedulingv1.Party_PARTY_VISITING:
 			b.CameIn = append(b.CameIn, parsed(e.GetPersonIds())...)
 		}
 	case *schedulingv1.PartyDeparted:
 		b := f.bookings[uuid.MustParse(e.GetBookingId())]
 		if e.GetChildrenRemain() {
-			b.PartlyLeftAt = e.GetAt().AsTime()
+			b.PartlyLeftAt, b.InParts = e.GetAt().AsTime(), true
 		} else {
 			b.Departed[e.GetParty()] = e.GetAt().AsTime()
 		}
@@ -1517,8 +1559,7 @@ func (f *Family) apply(ev proto.Message) error {
 		case arrival && party == schedulingv1.Party_PARTY_VISITING:
 			b.CameIn = people
 		case party == schedulingv1.Party_PARTY_CHILDREN:
-			// The whole departure, children who left first included (Correct).
-			b.TakenOut, b.PartlyLeftAt = people, time.Time{}
+			b.TakenOut = people
 		}
 		if e.GetAt() == nil {
 			delete(recorded, e.GetParty())

@@ -446,16 +446,36 @@ func TestOneChildLeavesFirstAndTheOtherIsCollectedLater(t *testing.T) {
 	g.clock.Set(booked.GetBooking().GetVisiting().GetDueAt().AsTime())
 	require.NoError(t, move(schedulingv1.Party_PARTY_VISITING, true, false, f.visiting))
 	g.clock.Set(booked.GetBooking().GetChildren().GetDueAt().AsTime())
+	for _, p := range []uuid.UUID{f.resident, f.child, second} {
+		_, err := door.CheckIn(ctx, &schedulingv1.CheckInRequest{CentreId: g.centre.String(), BookingId: id, PersonId: p.String(),
+			RequestId: uuid.NewString()})
+		require.NoError(t, err)
+	}
 	require.NoError(t, move(schedulingv1.Party_PARTY_CHILDREN, true, false, f.resident, f.child, second))
 
 	g.clock.Set(booked.GetBooking().GetChildren().GetDueAt().AsTime().Add(20 * time.Minute))
 	_, why := field(move(schedulingv1.Party_PARTY_CHILDREN, false, false, f.resident, second))
 	require.Equal(t, "CHILD_NOT_ACCOUNTED_FOR", why, "without --others-stay, no child is left behind by accident")
 	require.NoError(t, move(schedulingv1.Party_PARTY_CHILDREN, false, true, f.resident, second))
+	in := func() map[string]bool {
+		t.Helper()
+		s, err := door.GetDaySheet(ctx, &schedulingv1.GetDaySheetRequest{CentreId: g.centre.String(), Date: date(saturday(0))})
+		require.NoError(t, err)
+		out := map[string]bool{}
+		for _, p := range s.GetEntries()[0].GetExpected() {
+			out[p.GetPersonId()] = p.GetCheckedIn()
+		}
+		return out
+	}
+	inside := in()
+	require.False(t, inside[second.String()], "the older child left: not in (review 21)")
+	require.False(t, inside[f.resident.String()], "nor who took them")
+	require.True(t, inside[f.child.String()], "the younger one is")
 	again, err := door.CheckIn(ctx, &schedulingv1.CheckInRequest{CentreId: g.centre.String(), BookingId: id, PersonId: f.resident.String(),
 		RequestId: uuid.NewString()})
 	require.NoError(t, err)
 	require.True(t, again.GetAdmitted(), "back for the other child: %s", again.GetRefusal())
+	require.True(t, in()[f.resident.String()], "checked in again: in")
 	sheet := func() *schedulingv1.DaySheetEntry {
 		t.Helper()
 		s, err := door.GetDaySheet(ctx, &schedulingv1.GetDaySheetRequest{CentreId: g.centre.String(), Date: date(saturday(0))})

@@ -224,7 +224,11 @@ func project(uow *eventstore.UnitOfWork, ev proto.Message) error {
 		uow.Exec(`UPDATE bookings SET `+col+` = $2 WHERE booking_id = $1`, e.GetBookingId(), ts(e.GetAt()))
 	case *schedulingv1.PartyDeparted:
 		if e.GetChildrenRemain() {
-			break // the children's party has left once the last of them has
+			// The children's party has left once the last of them has; those who left now are no
+			// longer in (the day sheet's head count, review 21), until they are checked in again.
+			uow.Exec(`UPDATE bookings SET checked_in = ARRAY(SELECT unnest(checked_in) EXCEPT SELECT unnest($2::uuid[]))
+				WHERE booking_id = $1`, e.GetBookingId(), e.GetPersonIds())
+			break
 		}
 		col := "children_departed_at"
 		if e.GetParty() == schedulingv1.Party_PARTY_VISITING {

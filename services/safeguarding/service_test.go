@@ -766,6 +766,7 @@ func TestReportsFromSessionToReleaseWithTheSecondPersonCheck(t *testing.T) {
 	require.Empty(t, copyOf.GetReport().GetAuthor(), "nor the staff's accounts")
 	require.Empty(t, copyOf.GetReport().GetChecker())
 	require.Empty(t, copyOf.GetReport().GetWriter(), "nor who writes it (review 14)")
+	require.Zero(t, copyOf.GetReport().GetVersion(), "nor how many drafts and checks it took (review 21)")
 
 	whole, err := sup2.GetReport(ctx, &safeguardingv1.GetReportRequest{CentreId: g.centre.String(), ReportId: report.GetReportId(),
 		Purpose: "checker's file"})

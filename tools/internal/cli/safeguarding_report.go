@@ -25,9 +25,13 @@ func reportFields(r *safeguardingv1.ReportSummary) [][2]string {
 	if r.GetReturned() {
 		state += " (returned with a note: report show gives it; draft it again before submitting)"
 	}
-	return [][2]string{{"report", r.GetReportId()}, {"family", r.GetFamilyId()}, {"session", sgDay(r.GetSessionOn())},
+	fields := [][2]string{{"report", r.GetReportId()}, {"family", r.GetFamilyId()}, {"session", sgDay(r.GetSessionOn())},
 		{"state", state}, {"writer", orNone(r.GetWriter())}, {"author", orNone(r.GetAuthor())},
-		{"checker", orNone(r.GetChecker())}, {"version", fmt.Sprint(r.GetVersion())}}
+		{"checker", orNone(r.GetChecker())}}
+	if r.GetVersion() > 0 { // a recipient's copy carries none (decision 165)
+		fields = append(fields, [2]string{"version", fmt.Sprint(r.GetVersion())})
+	}
+	return fields
 }
 
 func (s *safeguardingCommand) report() *cobra.Command {

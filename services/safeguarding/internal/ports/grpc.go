@@ -463,6 +463,9 @@ func (s *Server) GetReport(ctx context.Context, req *safeguardingv1.GetReportReq
 		out.Recipients = out.Recipients[*recipient : *recipient+1]
 		out.Recipients[0].WithheldSections = nil
 		out.Report.Author, out.Report.Checker, out.Report.Writer = "", "", "" // the writer too (review 14)
+		// Nor its version, which counts its drafts and checks (one returned and drafted again
+		// shows in it), nor whether it was returned (review 21).
+		out.Report.Version, out.Report.Returned = 0, false
 	}
 	for _, x := range v.Sections {
 		out.Sections = append(out.Sections, &safeguardingv1.ReportSectionView{Index: int32(x.Index), Kind: x.Kind,

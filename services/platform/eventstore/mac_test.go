@@ -1,8 +1,10 @@
 package eventstore_test
 
 import (
+	"context"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/familytime/familytime/services/platform/bus"
@@ -14,15 +16,13 @@ import (
 // SHA-256 of what is stored. Each event now carries a MAC of its hash under the platform's key
 // (decision 157): an event inserted with its hash recomputed, by a store without the key or with
 // another key, follows the chain but is named by verification, and an authenticator (the relay's)
-// refuses it. Events appended before MACs are counted apart, not as broken.
+// refuses it. An event without a MAC is named wherever it lies in the log: one inserted below the
+// first signed event passed as appended before MACs (review 21, decision 166).
 func TestAnEventInsertedWithItsHashRecomputedIsFound(t *testing.T) {
 	db := testkit.Postgres(t)
 	db.Migrate(t, eventstore.Migrations())
 	ctx := t.Context()
 	keyless := eventstore.New(db.Pool(t)) // an attacker with write access, and the code, but not the key
-	_, err := keyless.Append(ctx, "before-macs", eventstore.NoStream, counter(t, 1), counter(t, 2))
-	require.NoError(t, err)
-
 	service := eventstore.New(db.Pool(t)).SignWith(testkit.BusKey)
 	genuine, err := service.Append(ctx, "signed", eventstore.NoStream, counter(t, 1), counter(t, 2))
 	require.NoError(t, err)
@@ -38,19 +38,19 @@ func TestAnEventInsertedWithItsHashRecomputedIsFound(t *testing.T) {
 	}
 	unsigned, err := service.Unsigned(ctx)
 	require.NoError(t, err)
-	require.Equal(t, int64(2), unsigned)
+	require.Zero(t, unsigned)
 	broken, err := service.VerifyAll(ctx, nil)
 	require.NoError(t, err)
-	require.Empty(t, broken, "events appended before MACs are not broken")
+	require.Empty(t, broken)
 
-	// The attacker extends a signed stream, a stream from before MACs, and starts a new one, with
-	// the chain's hashes recomputed; and extends another with a MAC of another key.
+	// The attacker extends a signed stream and starts a new one, with the chain's hashes
+	// recomputed; inserts a stream at positions below the first signed event's, where events from
+	// before MACs would lie; and extends another with a MAC of another key.
 	_, err = keyless.Append(ctx, "signed", 2, counter(t, 3))
-	require.NoError(t, err)
-	_, err = keyless.Append(ctx, "before-macs", 2, counter(t, 3))
 	require.NoError(t, err)
 	_, err = keyless.Append(ctx, "made-up", eventstore.NoStream, counter(t, 1))
 	require.NoError(t, err)
+	below := insertBelow(t, db, genuine[0].Position)
 	_, err = service.Append(ctx, "other-key", eventstore.NoStream, counter(t, 1))
 	require.NoError(t, err)
 	_, err = eventstore.New(db.Pool(t)).SignWith(bus.NewKey()).Append(ctx, "other-key", 1, counter(t, 2))
@@ -63,9 +63,9 @@ func TestAnEventInsertedWithItsHashRecomputedIsFound(t *testing.T) {
 		reasons[b.Stream] = b.Reason
 	}
 	require.Len(t, reasons, 4, "%v", broken)
-	require.Contains(t, reasons["signed"], "it has no MAC, where the stream's events before it have one")
-	require.Contains(t, reasons["before-macs"], "recorded after the log's events were first signed")
-	require.Contains(t, reasons["made-up"], "recorded after the log's events were first signed")
+	for _, stream := range []string{"signed", "made-up", below} {
+		require.Contains(t, reasons[stream], "it has no MAC: not appended by the service", stream)
+	}
 	require.Contains(t, reasons["other-key"], "its MAC does not verify under the platform's key")
 	require.Equal(t, eventstore.ErrNotAppendedByTheService.Error(), "not appended by the service")
 	for _, stream := range []string{"signed", "made-up", "other-key"} {
@@ -78,4 +78,31 @@ func TestAnEventInsertedWithItsHashRecomputedIsFound(t *testing.T) {
 	require.ErrorAs(t, service.Verify(ctx, "signed"), &tamper)
 	require.Equal(t, int64(3), tamper.Version)
 	require.NoError(t, keyless.Verify(ctx, "signed"), "without the key, the chain alone cannot tell")
+}
+
+// insertBelow inserts a stream of one event, its chain recomputed, at a position below first, as a
+// superuser who gets past the append-only trigger would, and returns the stream.
+func insertBelow(t *testing.T, db *testkit.Database, first int64) string {
+	t.Helper()
+	stream := "below-" + uuid.NewString()
+	_, err := eventstore.New(db.OwnerPool(t)).Append(t.Context(), stream, eventstore.NoStream, counter(t, 1))
+	require.NoError(t, err)
+	conn, err := db.OwnerPool(t).Acquire(t.Context())
+	require.NoError(t, err)
+	defer conn.Release()
+	_, err = conn.Exec(t.Context(), `SET session_replication_role = replica`)
+	require.NoError(t, err)
+	defer conn.Exec(context.WithoutCancel(t.Context()), `RESET session_replication_role`) //nolint:errcheck // the test's pool
+	// The position is the log's own (GENERATED ALWAYS): the row is moved.
+	_, err = conn.Exec(t.Context(), `CREATE TEMP TABLE moved AS SELECT * FROM events WHERE stream_id = $1`, stream)
+	require.NoError(t, err)
+	_, err = conn.Exec(t.Context(), `DELETE FROM events WHERE stream_id = $1`, stream)
+	require.NoError(t, err)
+	_, err = conn.Exec(t.Context(), `UPDATE moved SET position = $1::bigint`, first-1_000_000)
+	require.NoError(t, err)
+	_, err = conn.Exec(t.Context(), `INSERT INTO events OVERRIDING SYSTEM VALUE SELECT * FROM moved`)
+	require.NoError(t, err)
+	_, err = conn.Exec(t.Context(), `DROP TABLE moved`)
+	require.NoError(t, err)
+	return stream
 }

@@ -102,20 +102,17 @@ func (e *TamperError) Error() string {
 	return fmt.Sprintf("stream %s version %d: %s", e.Stream, e.Version, e.Reason)
 }
 
-// chain checks events of one stream in version order, continuing from prev. With a key, it
-// checks each event's MAC too: an event without one is taken as appended before event MACs only
-// while no event of its stream before it, and none of the log before it (signedFrom, the first
-// signed position), has one.
+// chain checks events of one stream in version order, continuing from prev; with a key, each
+// event's MAC too. Every event must have one: an event without a MAC was inserted behind the
+// service's back, or appended before event MACs, and the log cannot tell which. Where signing
+// began was read from the log itself, which let an event inserted below that point pass as from
+// before MACs (review 21, decision 166).
 type chain struct {
 	stream  string
 	version int64
 	hash    []byte
 	hasher  chainHasher
 	key     EventKey
-	// signedFrom is the log's first position with a MAC (0: none); signed, whether an event of
-	// this stream checked so far had one.
-	signedFrom int64
-	signed     bool
 }
 
 func (c *chain) check(r *RecordedEvent) *TamperError {
@@ -130,15 +127,10 @@ func (c *chain) check(r *RecordedEvent) *TamperError {
 	}
 	if c.key != nil {
 		switch {
-		case r.MAC == nil && c.signed:
-			return &TamperError{Stream: r.StreamID, Version: r.Version, Reason: "it has no MAC, where the stream's events before it have one: not appended by the service"}
-		case r.MAC == nil && c.signedFrom > 0 && r.Position > c.signedFrom:
-			return &TamperError{Stream: r.StreamID, Version: r.Version, Reason: fmt.Sprintf("it has no MAC, recorded after the log's events were first signed (position %d): not appended by the service", c.signedFrom)}
-		case r.MAC == nil: // appended before event MACs
+		case r.MAC == nil:
+			return &TamperError{Stream: r.StreamID, Version: r.Version, Reason: "it has no MAC: not appended by the service (inserted behind its back, or appended before event MACs; docs/runbook.md)"}
 		case !c.key.VerifyEventMAC(r.Hash, r.MAC):
 			return &TamperError{Stream: r.StreamID, Version: r.Version, Reason: "its MAC does not verify under the platform's key: not appended by the service"}
-		default:
-			c.signed = true
 		}
 	}
 	c.version, c.hash = r.Version, r.Hash
@@ -153,11 +145,6 @@ func (s *Store) Verify(ctx context.Context, stream string) error {
 		return err
 	}
 	c := chain{stream: stream, hash: genesis[:], key: s.key}
-	if s.key != nil {
-		if c.signedFrom, err = s.firstSigned(ctx); err != nil {
-			return err
-		}
-	}
 	for i := range events {
 		if terr := c.check(&events[i]); terr != nil {
 			return terr
@@ -170,13 +157,6 @@ func (s *Store) Verify(ctx context.Context, stream string) error {
 // flat however large it is, and returns every stream's first broken version. progress, if not nil,
 // is called with the number of events checked so far every 10,000 events.
 func (s *Store) VerifyAll(ctx context.Context, progress func(checked int64)) ([]TamperError, error) {
-	var signedFrom int64
-	if s.key != nil {
-		var err error
-		if signedFrom, err = s.firstSigned(ctx); err != nil {
-			return nil, err
-		}
-	}
 	rows, err := s.pool.Query(ctx, selectEvents+"ORDER BY stream_id, version")
 	if err != nil {
 		return nil, fmt.Errorf("verify all: %w", err)
@@ -192,7 +172,7 @@ func (s *Store) VerifyAll(ctx context.Context, progress func(checked int64)) ([]
 			return nil, fmt.Errorf("verify all: %w", err)
 		}
 		if r.StreamID != c.stream || c.hash == nil {
-			c, broken = chain{stream: r.StreamID, hash: genesis[:], key: s.key, signedFrom: signedFrom}, false
+			c, broken = chain{stream: r.StreamID, hash: genesis[:], key: s.key}, false
 		}
 		if !broken {
 			if terr := c.check(&r); terr != nil {
@@ -209,18 +189,8 @@ func (s *Store) VerifyAll(ctx context.Context, progress func(checked int64)) ([]
 	return found, nil
 }
 
-// firstSigned is the log's first position with a MAC, 0 when none has one.
-func (s *Store) firstSigned(ctx context.Context) (int64, error) {
-	var first int64
-	if err := s.pool.QueryRow(ctx, `SELECT coalesce(min(position), 0) FROM events WHERE mac IS NOT NULL`).Scan(&first); err != nil {
-		return 0, fmt.Errorf("first signed event: %w", err)
-	}
-	return first, nil
-}
-
-// Unsigned counts the log's events without a MAC: appended before event MACs, or by a store
-// without a key; on a log begun with MACs, inserted behind the service's back (VerifyAll, with a
-// key, names those recorded after the first signed one).
+// Unsigned counts the log's events without a MAC: appended by a store without the key, before
+// event MACs or behind the service's back (VerifyAll, with a key, names each one's stream).
 func (s *Store) Unsigned(ctx context.Context) (int64, error) {
 	var n int64
 	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM events WHERE mac IS NULL`).Scan(&n); err != nil {

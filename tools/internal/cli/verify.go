@@ -38,7 +38,7 @@ type verifiedLog struct {
 	Published int64 `json:"published,omitempty"`
 	Foreign   int64 `json:"foreign,omitempty"`
 	// MACsChecked: each event's MAC was checked under the platform's key; Unsigned counts the
-	// events without one (appended before event MACs, decisions.md 157).
+	// events without one, whose streams are named in Broken (decisions.md 157, 166).
 	MACsChecked bool  `json:"macs_checked"`
 	Unsigned    int64 `json:"unsigned,omitempty"`
 }
@@ -74,8 +74,9 @@ not in the log"). Messages on the subjects that the platform did not publish are
 With the platform's bus key (the dev platform's, or --bus-key-file) it checks each event's MAC
 too: a keyed hash of its chain hash that the service made as it appended it. An event inserted
 with its hash recomputed follows the chain, but no one without the key can make its MAC ("its
-MAC does not verify", "it has no MAC"). Events appended before event MACs have none, and are
-counted apart (decisions.md 157).
+MAC does not verify", "it has no MAC"). An event without a MAC is named wherever it lies: the log
+cannot tell one appended before event MACs from one inserted behind the service's back
+(decisions.md 157, 166).
 
 A finding means the database was changed behind the service's back (the append-only trigger stops
 the services' own role, not a superuser): treat it as a security incident, keep the evidence, and
@@ -384,7 +385,7 @@ func printVerified(w io.Writer, logs []verifiedLog) {
 		case !v.MACsChecked:
 			compared += " (MACs not checked: give --bus-key-file)"
 		case v.Unsigned > 0:
-			compared += fmt.Sprintf(" (%d events without a MAC: appended before event MACs; any appended since is named below)", v.Unsigned)
+			compared += fmt.Sprintf(" (%d events without a MAC)", v.Unsigned)
 		}
 		switch {
 		case v.Events == 0 && v.Service == "reporting":

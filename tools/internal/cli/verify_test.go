@@ -83,7 +83,7 @@ func TestVerifyFindsTheLogChangedBehindTheServicesBacks(t *testing.T) {
 		require.Len(t, v.Broken, 3)
 		require.Equal(t, brokenStream{Stream: changed, Version: 1, Reason: "stored event does not match its hash"}, v.Broken[0])
 		require.Contains(t, v.Broken[1].Stream, "made-up-")
-		require.Contains(t, v.Broken[1].Reason, "it has no MAC, recorded after the log's events were first signed")
+		require.Contains(t, v.Broken[1].Reason, "it has no MAC: not appended by the service")
 		require.Equal(t, brokenStream{Stream: deleted, Version: 1, Reason: "published to the bus but not in the log: deleted behind the service's back"}, v.Broken[2])
 		require.Equal(t, int64(1), v.Unsigned)
 	}

@@ -18,6 +18,7 @@ import (
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
@@ -800,6 +801,31 @@ func TestReportsFromSessionToReleaseWithTheSecondPersonCheck(t *testing.T) {
 	}
 	require.Contains(t, drafted, "[location contact, about "+mother.String()+"] mother moved to 1 High St")
 	require.Contains(t, drafted, "[observation] warm greeting")
+
+	// The lead corrects the released report. The copies say so, and on which day, without the
+	// correction's text: one text, not sections, it could hold what a copy withholds (review 22,
+	// decision 171: the court kept the wrong text, with no sign it was corrected).
+	var draftID string
+	for _, e := range record.GetRecords() {
+		if e.GetType() == "familytime.safeguarding.v1.ReportDrafted" {
+			draftID = e.GetRecordId()
+		}
+	}
+	_, err = lead.CorrectRecord(ctx, &safeguardingv1.CorrectRecordRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: family.String(), RecordId: draftID, Text: "mother moved to 5 Elm Road", Reason: "the address was wrong"})
+	require.NoError(t, err)
+	copyOf, err = lead.GetReport(ctx, &safeguardingv1.GetReportRequest{CentreId: g.centre.String(), ReportId: report.GetReportId(),
+		Purpose: "send the father's copy again", RecipientIndex: &fathers})
+	require.NoError(t, err)
+	require.Len(t, copyOf.GetCorrectedAfterReleaseOn(), 1, "the copy says it was corrected")
+	require.Empty(t, copyOf.GetCorrections(), "not what the correction says")
+	require.NotContains(t, protojson.Format(copyOf), "Elm Road")
+	whole, err = lead.GetReport(ctx, &safeguardingv1.GetReportRequest{CentreId: g.centre.String(), ReportId: report.GetReportId(),
+		Purpose: "the lead's file"})
+	require.NoError(t, err)
+	require.Len(t, whole.GetCorrections(), 1)
+	require.Contains(t, whole.GetCorrections()[0].GetText(), "5 Elm Road")
+	require.Len(t, whole.GetCorrectedAfterReleaseOn(), 1)
 }
 
 // A report returned by its check, by its checker or by the lead once approved, is drafted again

@@ -427,8 +427,10 @@ func (s *safeguardingCommand) correct() *cobra.Command {
 record that points at the original, which stays readable. A record is corrected once: to change
 it again, correct its correction (ALREADY_CORRECTED names it), so one text stands at the end of
 the chain. A report's draft is corrected only once the report is released, and then by the lead
-only (REPORT_CHECKED), who decides whether its recipients are told; before release it is drafted
-again (REPORT_NOT_RELEASED: see familytime safeguarding report --help).`,
+only (REPORT_CHECKED); each recipient's copy then says it was corrected after release, and on
+which day, without the correction's text (which could hold what a copy withholds), and the lead
+tells each recipient what changed. Before release it is drafted again (REPORT_NOT_RELEASED: see
+familytime safeguarding report --help).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := request.value()

@@ -296,7 +296,10 @@ func (s *safeguardingCommand) reportShow() *cobra.Command {
 id, never a name or an address), its sections, and its checks with their notes (what a returned
 report is drafted again from) and corrections; with --recipient N, the copy recipient N was
 given, headed with whose copy it is: that recipient alone, without the staff's accounts or the
-rest of the distribution list, its sections numbered as the copy has them.`,
+rest of the distribution list, its sections numbered as the copy has them. A report corrected
+after its release says so on each copy ("CORRECTED after release on ..."), without the
+correction's text, which is not divided into sections and could hold what the copy withholds:
+the centre's safeguarding lead tells each recipient what changed.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			req := &safeguardingv1.GetReportRequest{CentreId: s.centre, ReportId: args[0], Purpose: purpose}
@@ -319,7 +322,14 @@ rest of the distribution list, its sections numbered as the copy has them.`,
 					if len(resp.GetRecipients()) == 1 {
 						whose = ": " + recipientWords(resp.GetRecipients()[0])
 					}
-					fmt.Fprintf(w, "Copy for recipient %d%s\n\n", recipient, whose)
+					fmt.Fprintf(w, "Copy for recipient %d%s\n", recipient, whose)
+					// A correction since release is not in the copy (its one text could hold what
+					// the copy withholds): the copy says where it is superseded (decision 171).
+					for _, on := range resp.GetCorrectedAfterReleaseOn() {
+						fmt.Fprintf(w, "CORRECTED after release on %s: this copy is not the whole record; the centre's safeguarding lead tells you what changed\n",
+							dateString(on))
+					}
+					fmt.Fprintln(w)
 				}
 				if err := out.one(w, resp.GetReport(), reportFields(resp.GetReport())); err != nil {
 					return err

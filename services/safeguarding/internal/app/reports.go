@@ -10,6 +10,7 @@ import (
 
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/safeguarding/internal/adapters"
@@ -87,6 +88,9 @@ type ReportView struct {
 	// Checks are the report's checks with their notes (ReportChecked), in order; none in a
 	// recipient's copy.
 	Checks []Entry
+	// CorrectedAfterRelease are the days of the corrections recorded after the report's release,
+	// in order: all a recipient's copy says of them (decision 171).
+	CorrectedAfterRelease []time.Time
 }
 
 // SectionView is one section with its text.
@@ -161,8 +165,27 @@ func (a *App) GetReport(ctx context.Context, c domain.Caller, centre, id uuid.UU
 		}
 		view.Sections = append(view.Sections, SectionView{Index: at, Section: s})
 	}
+	released := false
+	for _, e := range raw {
+		switch e.Type {
+		case "familytime.safeguarding.v1.ReportReleased":
+			released = true
+		case "familytime.safeguarding.v1.RecordCorrected":
+			if !released {
+				continue
+			}
+			msg, err := e.Decode()
+			if err != nil {
+				return ReportView{}, err
+			}
+			view.CorrectedAfterRelease = append(view.CorrectedAfterRelease, dates.Time(msg.(*safeguardingv1.RecordCorrected).GetCorrectedOn()))
+		}
+	}
 	if recipient != nil {
-		return view, nil // a recipient's copy is the text given them, without the staff's records of it
+		// A recipient's copy is the text given them, without the staff's records of it; a
+		// correction since its release is shown by its day alone, since its one text could hold
+		// what the copy withholds (review 22: the court kept the wrong text, and no sign of it).
+		return view, nil
 	}
 	var corrections, checks []eventstore.RecordedEvent
 	for _, e := range raw {

@@ -99,7 +99,7 @@ var (
 	ErrReportNotReleased = problem.Rule("REPORT_NOT_RELEASED", "the report is not released: it is changed by drafting it again, not corrected")
 	// ErrReportCheckedCorrectedByLead means a correction of a report that a second person has
 	// checked (approved or released) by anyone but the safeguarding lead (decisions.md 95).
-	ErrReportCheckedCorrectedByLead = problem.Rule("REPORT_CHECKED", "the report was checked by a second person: only the centre's safeguarding lead corrects it now, and decides whether its recipients are told")
+	ErrReportCheckedCorrectedByLead = problem.Rule("REPORT_CHECKED", "the report was checked by a second person: only the centre's safeguarding lead corrects it now; its recipients' copies then say it was corrected, and the lead tells them what changed")
 )
 
 // Forbidden is a caller who may reach the RPC but not this record: a volunteer reading another's

@@ -456,6 +456,9 @@ func (s *Server) GetReport(ctx context.Context, req *safeguardingv1.GetReportReq
 	}
 	out := &safeguardingv1.GetReportResponse{Report: reportSummary(v.Report, 0), Recipients: recipients(v.Report.Recipients()),
 		Corrections: entries(v.Corrections), Checks: entries(v.Checks)}
+	for _, on := range v.CorrectedAfterRelease {
+		out.CorrectedAfterReleaseOn = append(out.CorrectedAfterReleaseOn, dates.Proto(on))
+	}
 	if recipient != nil {
 		// A copy is what its recipient is given: it names them alone, not the rest of the
 		// distribution list nor what was withheld from others (a parent would learn that sections

@@ -9,9 +9,11 @@
 //
 // Unwrapped keys are never cached: a shredded key must not live on in another replica's memory.
 //
-// After Shred, the old row version stays on disk as a dead tuple until VACUUM; pg_dump never sees
-// it. Autovacuum removes it; operations run VACUUM family_keys after erasures, and key-store
-// backups keep a short retention so that an erasure reaches them too.
+// After Shred, the old row version stays on disk as a dead tuple until VACUUM (pg_dump never sees
+// it), and the wrapped key stays in the key store's write-ahead log, WAL archives and backups. Each
+// copy is wrapped by the KEK of its day: an erasure is final once that KEK is retired and destroyed,
+// which operations do on a schedule no longer than the key store's backup retention
+// (docs/runbook.md, "When an erasure is final").
 //
 // Sealed format (version 2): 1 version byte (0x02) | 12-byte nonce | ciphertext and 16-byte GCM
 // tag. The additional data binds the value to where it belongs: the version byte, the family id,

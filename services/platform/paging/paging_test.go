@@ -23,6 +23,22 @@ func TestTokenRoundTrip(t *testing.T) {
 	}
 }
 
+// A forged token's date key is refused as a token, before any query (review 22: the database
+// failed on "99999999999999999999" and the reader got Internal).
+func TestADateKeyedTokenHasADate(t *testing.T) {
+	a := paging.After{Key: "2026-11-30", ID: uuid.New()}
+	got, err := paging.DecodeDate(a.Encode())
+	require.NoError(t, err)
+	require.Equal(t, a, got)
+	first, err := paging.DecodeDate("")
+	require.NoError(t, err)
+	require.Equal(t, paging.After{}, first)
+	for _, key := range []string{"99999999999999999999", "x", "", "2026-02-30", "0000-01-01T00:00"} {
+		_, err := paging.DecodeDate(paging.After{Key: key, ID: uuid.New()}.Encode())
+		require.ErrorIs(t, err, paging.ErrBadToken, key)
+	}
+}
+
 func TestTrim(t *testing.T) {
 	ids := []uuid.UUID{uuid.New(), uuid.New(), uuid.New()}
 	key := func(id uuid.UUID) (string, uuid.UUID) { return "k", id }

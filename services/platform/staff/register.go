@@ -473,6 +473,33 @@ func (r *Register) CanSupervise(account string, date time.Time) (bool, string) {
 	return m.Cleared(date)
 }
 
+// HasClearedSupervisor reports whether the register has someone who may supervise contact at the
+// centre on date (CanSupervise: a contact supervisor or the safeguarding lead, on the staff and
+// cleared that day). Without one, a supervised session that day is completed by nobody, so its
+// observation report never falls due (review 22).
+func (r *Register) HasClearedSupervisor(date time.Time) bool {
+	for _, account := range r.order {
+		if ok, _ := r.CanSupervise(account, date); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// NoSupervisorWarning is what whoever books a supervised session on date is told when the
+// register has nobody cleared to supervise contact that day, or "" when it has someone: the
+// booking stands (the register may be put right before the day), but as it is, the session would
+// be held with nobody who may complete it or write its report.
+func (r *Register) NoSupervisorWarning(date time.Time) string {
+	if r.HasClearedSupervisor(date) {
+		return ""
+	}
+	return fmt.Sprintf("NO_SUPERVISOR: the centre's staff register has no contact supervisor or safeguarding lead cleared to supervise "+
+		"contact on %s (on the staff that day, DBS-checked, and trained within the year), so nobody could complete this supervised "+
+		"session or write its observation report: record the supervisor on the register before the day (familytime staff add, "+
+		"familytime staff check; familytime staff list --on %s says who is cleared), or book a day someone is", dates.String(date), dates.String(date))
+}
+
 // Works refuses, with ErrNotCleared's reason and why in words, an account that may not work at a
 // session of the centre on date: on the staff that day in any role, and cleared that day
 // (Member.Cleared). The message speaks to the caller, who is the account, and names no

@@ -564,3 +564,31 @@ func TestWhetherTheCentreHasAClearedLead(t *testing.T) {
 	require.False(t, r.HasClearedLead(staffToday.AddDate(0, 0, 8)), "the day after")
 	require.False(t, r.HasClearedLead(day(2026, 5, 20)), "their training lapsed too")
 }
+
+// Review 22 booked and held a supervised session at a centre whose register cleared nobody to
+// supervise contact that day: it could never be completed, so no report fell due. The register
+// says whether anyone may supervise on a date (as completion decides it), and what to do if not.
+func TestWhetherTheCentreHasAClearedSupervisor(t *testing.T) {
+	r := newRegister(t)
+	require.False(t, r.HasClearedSupervisor(staffToday), "nobody on the register")
+	r.add(t, staff.Joining{Account: "vol-1", Role: volunteer, Joined: day(2025, 6, 1), DBSChecked: day(2025, 5, 1), Trained: day(2025, 5, 15)})
+	r.add(t, staff.Joining{Account: "coord-1", Role: schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR, Joined: day(2025, 6, 1),
+		DBSChecked: day(2025, 5, 1), Trained: day(2025, 5, 15)})
+	require.False(t, r.HasClearedSupervisor(staffToday), "a volunteer or a coordinator does not supervise contact")
+	warning := r.NoSupervisorWarning(staffToday)
+	require.Contains(t, warning, "NO_SUPERVISOR: the centre's staff register has no contact supervisor or safeguarding lead cleared to supervise contact on 2026-03-02")
+	require.Contains(t, warning, "familytime staff list --on 2026-03-02")
+
+	r.add(t, staff.Joining{Account: "sup-1", Role: supervisor, Joined: day(2025, 6, 1), DBSChecked: day(2025, 5, 1)})
+	require.False(t, r.HasClearedSupervisor(staffToday), "a supervisor without training is not cleared")
+	r.check(t, "sup-1", training, day(2025, 5, 15))
+	require.True(t, r.HasClearedSupervisor(staffToday))
+	require.Empty(t, r.NoSupervisorWarning(staffToday))
+	require.False(t, r.HasClearedSupervisor(day(2026, 5, 15)), "their training lapsed on its anniversary")
+	r.leave(t, "sup-1", staffToday.AddDate(0, 0, 7))
+	require.True(t, r.HasClearedSupervisor(staffToday.AddDate(0, 0, 7)), "on their last day")
+	require.False(t, r.HasClearedSupervisor(staffToday.AddDate(0, 0, 8)), "the day after")
+
+	r.add(t, staff.Joining{Account: "lead-1", Role: lead, Joined: day(2025, 6, 1), DBSChecked: day(2025, 5, 1), Trained: day(2026, 1, 5)})
+	require.True(t, r.HasClearedSupervisor(staffToday.AddDate(0, 0, 8)), "the lead supervises contact too")
+}

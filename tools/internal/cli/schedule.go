@@ -326,7 +326,10 @@ func (s *schedule) book() *cobra.Command {
 year ahead, within the room's places. A family has one contact session a day: a second booking
 the same day is refused (ALREADY_BOOKED_THAT_DAY; reschedule the first to change its time). The
 door times follow the family's agreed session length and stagger; --start moves the children's
-contact later in the session.`,
+contact later in the session. Supervised contact booked on a date the centre's staff register
+clears no contact supervisor or safeguarding lead to supervise is booked, with a warning on
+standard error (NO_SUPERVISOR): nobody could complete the session or write its report unless the
+register is put right before the day (familytime staff list --on DATE).`,
 		Example: `  familytime schedule book --centre $CENTRE --family $FAMILY --pattern $PATTERN --date 2026-01-10 --room $GARDEN`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -347,6 +350,7 @@ contact later in the session.`,
 			if err != nil {
 				return s.describe(err)
 			}
+			warnOnStderr(cmd, resp.GetSupervisorWarning())
 			return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), nil)
 		},
 	}
@@ -407,6 +411,7 @@ for book. The new booking's id is printed.`,
 			if err != nil {
 				return s.describe(err)
 			}
+			warnOnStderr(cmd, resp.GetSupervisorWarning())
 			return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), [][2]string{{"replaces", args[0] + " (cancelled: rescheduled)"}})
 		},
 	}
@@ -522,6 +527,9 @@ through the door, with its room, each party's door times, who is expected and it
   no-show                    a party did not come
   children-may-leave-centre  the referral says the children may leave the centre during contact
                              (an outing, escorted contact); without it they stay in the centre
+  no-cleared-supervisor      supervised contact, and the staff register clears no contact supervisor or
+                             safeguarding lead that day: nobody can complete it or write its report
+                             (record the supervisor's DBS check and training: familytime staff add/check)
 
 Read by staff on the centre's register that day.`,
 		Args: cobra.NoArgs,
@@ -645,7 +653,8 @@ but not turned away either. Bring the children to the door, hand them over, and 
 collected them (familytime schedule depart BOOKING_ID --party children --person ADULT --person
 CHILD, each child who came). A booking recorded as a no-show admits nobody: if the party came
 after all, withdraw the no-show first, on the day (familytime schedule noshow BOOKING_ID
---withdraw).`,
+--withdraw). Check-in is on the session's day until an hour after the visiting parent is due to
+leave (SESSION_OVER after it).`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := request.value()
@@ -748,7 +757,8 @@ func (s *schedule) movement(verb string) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&party, "party", "", "visiting (the visiting parent) or children (with who brought or collected them)")
-	f.StringVar(&at, "at", "", "local time HH:MM on the session's day, at most an hour before it opens (default now)")
+	f.StringVar(&at, "at", "", "local time HH:MM on the session's day, from an hour before it opens to an hour after the visiting "+
+		"parent is due to leave (default now: give it when recording after the session)")
 	f.StringSliceVar(&people, "person", nil, "who came or left (person id; repeat): for visiting, the visiting parent or a relative "+
 		"who may attend; for children, who brought or collected them (an adult who may), and the children (a departure names every "+
 		"child who came, else CHILD_NOT_ACCOUNTED_FOR, unless --others-stay; a child brought later is recorded by an arrival of "+
@@ -830,7 +840,7 @@ After the session is completed its record stands (SESSION_COMPLETED).`,
 	f.StringVar(&party, "party", "", "visiting (the visiting parent) or children (with who brought or collected them)")
 	f.BoolVar(&arrival, "arrival", false, "correct the party's arrival")
 	f.BoolVar(&departure, "departure", false, "correct the party's departure")
-	f.StringVar(&at, "at", "", "when it happened, local time HH:MM on the session's day (default now)")
+	f.StringVar(&at, "at", "", "when it happened, local time HH:MM on the session's day, as for arrive and depart (default now)")
 	f.StringSliceVar(&people, "person", nil, "who came or left (person id; repeat), the whole list again, as for arrive and depart")
 	f.BoolVar(&notHappened, "not-happened", false, "it has not happened: it was recorded by mistake")
 	cmd.MarkFlagsMutuallyExclusive("arrival", "departure")
@@ -905,7 +915,9 @@ func (s *schedule) noshow() *cobra.Command {
 		Long: `noshow records that a party did not come: --party visiting (the visiting parent) or children (the
 children and whoever brings them), from 15 minutes after they were due, or from when they were due
 with --explained (the family gave a reason the centre accepts). Two unexplained no-shows release
-the family's place.
+the family's place: its later sessions there are cancelled and the place is offered to the first
+family waiting. The case stays open: the coordinator books the family again, puts it back on the
+waiting list, or ends the case (familytime referral end --help).
 
 A party that came is not a no-show (PARTY_ARRIVED): one whose arrival is recorded, or one of whom
 someone was admitted at the door (the visiting parent for the visiting party; a child for the
@@ -1183,9 +1195,11 @@ func optionalDate(flag, v string) (*commonv1.Date, error) {
 	return scheduleDate(flag, v)
 }
 
+// orToday is v, or when it is empty today at the centres (UK time), not the machine's zone: a
+// laptop on another zone's clock showed the wrong day's sheet (review 22).
 func orToday(v string) string {
 	if v == "" {
-		return time.Now().Format(time.DateOnly)
+		return time.Now().In(london).Format(time.DateOnly)
 	}
 	return v
 }

@@ -79,12 +79,13 @@ func (r *Sessions) WaitingList(ctx context.Context, centre uuid.UUID) (*domain.W
 
 // SupervisedMeanwhile finds another supervised session at centre on day that account was recorded
 // supervising, whose children's contact as held (their recorded arrival and departure, else as
-// planned) overlaps from..to: one such booking and its contact times, or found false.
+// planned; ending at the booked end at the latest, as domain.Booking's ContactHeld) overlaps
+// from..to: one such booking and its contact times, or found false.
 func (r *Sessions) SupervisedMeanwhile(ctx context.Context, centre uuid.UUID, day time.Time, account string, except uuid.UUID,
 	from, to time.Time) (booking uuid.UUID, start, end time.Time, found bool, err error) {
 	err = r.store.Pool().QueryRow(ctx, `SELECT booking_id, held_from, held_to FROM (
 			SELECT booking_id, coalesce(children_arrived_at, children_arrive_at) AS held_from,
-				coalesce(children_departed_at, children_leave_at) AS held_to
+				least(coalesce(children_departed_at, children_leave_at), children_leave_at) AS held_to
 			FROM bookings
 			WHERE centre_id = $1 AND session_date = $2 AND supervised_by = $3 AND booking_id <> $4 AND status = $5 AND service_type = $6
 		) held

@@ -25,6 +25,7 @@ func (a *App) GetDaySheet(ctx context.Context, centre uuid.UUID, day time.Time) 
 		return nil, err
 	}
 	out := make([]*schedulingv1.DaySheetEntry, len(rows))
+	var register *staff.Register
 	for i, r := range rows {
 		var inside []uuid.UUID
 		if schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED {
@@ -33,8 +34,37 @@ func (a *App) GetDaySheet(ctx context.Context, centre uuid.UUID, day time.Time) 
 			}
 		}
 		out[i] = sheetEntry(r, inside)
+		if !awaitsSupervisor(r) {
+			continue
+		}
+		if register == nil {
+			if register, err = a.sessions.Staff(ctx, centre); err != nil {
+				return nil, err
+			}
+		}
+		if !register.HasClearedSupervisor(r.Date) {
+			out[i].Alerts = append(out[i].Alerts, schedulingv1.Alert_ALERT_NO_CLEARED_SUPERVISOR)
+		}
 	}
 	return out, nil
+}
+
+// awaitsSupervisor reports whether a booking's supervised session is still to be completed by a
+// contact supervisor cleared that day: booked (to come, or held and not yet completed), or called
+// off by a hold with the children inside, whose observation report is due all the same (decision
+// 163). Without one on the register, nobody can complete it or write its report (review 22: a
+// session held so stood on the day sheet as any other, and was never reported).
+func awaitsSupervisor(r adapters.BookingRow) bool {
+	if commonv1.ServiceType(r.ServiceType) != commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {
+		return false
+	}
+	switch schedulingv1.BookingStatus(r.Status) {
+	case schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED:
+		return true
+	case schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED:
+		return schedulingv1.CancellationReason(r.Reason) == schedulingv1.CancellationReason_CANCELLATION_REASON_HOLD && r.ChildrenArrived != nil
+	}
+	return false
 }
 
 // inside are the people of a cancelled booking still in the building (domain.Booking's

@@ -37,6 +37,12 @@ const (
 	// visiting parent is due at the opening at the earliest, and an arrival an hour before the
 	// centre opens is a mistyped time or another session, not this one.
 	EarlyArrival = time.Hour
+	// LateDeparture is how long after a booking's last door time (the visiting parent's booked
+	// departure) a party may be recorded arriving or leaving, or someone checked in: a child
+	// collected late is still recorded, but a time hours after the session is a movement recorded
+	// after the fact at the time of recording (review 22: "Left at 23:20" for a session that ended
+	// at 12:30 held its supervisor there all afternoon, and the completed session stood).
+	LateDeparture = time.Hour
 )
 
 // Rules of a family's bookings.
@@ -55,6 +61,7 @@ var (
 	ErrSessionStarted   = problem.Rule("SESSION_STARTED", "the session has started: record a no-show or complete it instead")
 	ErrSessionNotBegun  = problem.Rule("SESSION_NOT_STARTED", "the session has not started yet")
 	ErrNotSessionDay    = problem.Rule("NOT_SESSION_DAY", "check-in is on the day of the session only")
+	ErrSessionOver      = problem.Rule("SESSION_OVER", "the session is over: the door checks people in until an hour after the visiting parent is due to leave")
 	ErrAlreadyArrived   = problem.Rule("ALREADY_ARRIVED", "the party's arrival is already recorded")
 	ErrNotArrived       = problem.Rule("NOT_ARRIVED", "the party's arrival is not recorded")
 	ErrAlreadyDeparted  = problem.Rule("ALREADY_DEPARTED", "the party's departure is already recorded")
@@ -229,13 +236,16 @@ type Booking struct {
 // ContactHeld is when the children's contact began and ended: their party's recorded arrival and
 // departure, or the planned times where none is recorded. A contact supervisor watched the family
 // for that time, not for the hours booked (review 16: one who saw a session end early was held
-// to its planned end).
+// to its planned end). It ends at the booked end at the latest, as Held does: contact is not
+// extended, and children collected late wait with whoever keeps the door, while their supervisor
+// may be watching the next family (review 22: a departure recorded at 23:20 held its supervisor
+// "from 10:16 to 23:20", and a departure recorded before LateDeparture bounded it still says so).
 func (b *Booking) ContactHeld() (from, to time.Time) {
 	from, to = b.ChildrenArrive, b.ChildrenLeave
 	if at, ok := b.Arrived[schedulingv1.Party_PARTY_CHILDREN]; ok {
 		from = at
 	}
-	if at, ok := b.Departed[schedulingv1.Party_PARTY_CHILDREN]; ok {
+	if at, ok := b.Departed[schedulingv1.Party_PARTY_CHILDREN]; ok && at.Before(to) {
 		to = at
 	}
 	return from, to
@@ -543,9 +553,11 @@ func (f *Family) Book(id, centre uuid.UUID, s Session, roomID uuid.UUID, start *
 			dates.String(s.Date), BookAhead, dates.String(LocalDate(latest, s.Opens.Location()))))
 	}
 	switch {
-	case f.ended:
+	case f.ended && f.KnownAt(centre):
 		return nil, nil, ErrContactEnded
 	case f.ready == nil || f.ready.Centre != centre:
+		// Another centre's family is not ready here, whatever its case: whether it ended there
+		// is that centre's to know (review 22 learnt it by booking).
 		return nil, nil, ErrNotReady
 	case f.OnHold():
 		return nil, nil, ErrOnHold
@@ -704,6 +716,13 @@ func (f *Family) CheckIn(id, person uuid.UUID, now time.Time) (admitted bool, ro
 	}
 	if !LocalDate(now, b.loc).Equal(b.Date) {
 		return false, 0, "", nil, ErrNotSessionDay
+	}
+	if latest := b.Latest(); now.After(latest) {
+		// Nobody checked in now comes for this session, and a child checked in back inside
+		// could not be recorded leaving (checkTime).
+		return false, 0, "", nil, problem.Rule(ErrSessionOver.Reason, fmt.Sprintf("the session is over: the visiting parent was due to leave at %s, "+
+			"and the door checks people in for it until %s, %d minutes after", ClockAt(b.VisitingLeaves, b.loc), ClockAt(latest, b.loc),
+			int(LateDeparture/time.Minute)))
 	}
 	role, named := f.role(person)
 	switch {
@@ -910,8 +929,14 @@ func notVisitingParty(p uuid.UUID, why string) error {
 		"or others with parental responsibility who may take part in contact with them")
 }
 
-// checkTime refuses a time off the session's date, in the future, or more than EarlyArrival
-// before the opening session starts.
+// Latest is the latest time a party of the booking may be recorded arriving or leaving, or someone
+// checked in for it: LateDeparture after its last door time, the visiting parent's booked
+// departure.
+func (b *Booking) Latest() time.Time { return b.VisitingLeaves.Add(LateDeparture) }
+
+// checkTime refuses a time off the session's date, in the future, more than EarlyArrival before
+// the opening session starts, or after the booking's Latest. A movement recorded after the fact
+// without a time is taken at now, and is refused past Latest: the message says to give the time.
 func checkTime(b *Booking, at, now time.Time) error {
 	if !LocalDate(at, b.loc).Equal(b.Date) {
 		return problem.Invalid("time", "must be on the session's date "+dates.String(b.Date))
@@ -922,6 +947,11 @@ func checkTime(b *Booking, at, now time.Time) error {
 	if earliest := On(b.Date, b.SessionStart, b.loc).Add(-EarlyArrival); at.Before(earliest) {
 		return problem.Invalid("time", fmt.Sprintf("must not be before %s, %d minutes before the session opens at %s",
 			ClockAt(earliest, b.loc), int(EarlyArrival/time.Minute), b.SessionStart))
+	}
+	if latest := b.Latest(); at.After(latest) {
+		return problem.Invalid("time", fmt.Sprintf("must not be after %s, %d minutes after the visiting parent is due to leave at %s: "+
+			"recorded after the session, give the time it happened (--at HH:MM)",
+			ClockAt(latest, b.loc), int(LateDeparture/time.Minute), ClockAt(b.VisitingLeaves, b.loc)))
 	}
 	return nil
 }

@@ -321,6 +321,12 @@ func TestBookingRules(t *testing.T) {
 			r.Centre = uuid.New()
 			g.family.NoteReady(r)
 		}, day(2026, 1, 10), jan, "NOT_READY_FOR_CONTACT", ""},
+		{"ended at another centre", func(_ *testing.T, g *rig) { // whether it ended is that centre's to know (review 22)
+			r := g.readiness
+			r.Centre = uuid.New()
+			g.family.NoteReady(r)
+			g.family.EndContact(r.Centre, uuid.New(), day(2026, 1, 5), false, jan)
+		}, day(2026, 1, 10), jan, "NOT_READY_FOR_CONTACT", ""},
 		{"booked twice at once", func(t *testing.T, g *rig) {
 			_, _, err := g.family.Book(uuid.New(), centre, g.session(t, day(2026, 1, 10)), g.supervised.ID, nil, jan)
 			require.NoError(t, err)

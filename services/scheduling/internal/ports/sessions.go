@@ -149,7 +149,11 @@ func (s *Server) BookSession(ctx context.Context, req *schedulingv1.BookSessionR
 		if err != nil {
 			return nil, nil, err
 		}
-		return &schedulingv1.BookSessionResponse{Booking: bookingProto(b)}, uow, nil
+		warning, err := s.app.SupervisorWarning(ctx, b)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &schedulingv1.BookSessionResponse{Booking: bookingProto(b), SupervisorWarning: warning}, uow, nil
 	})
 	return resp, err
 }
@@ -187,7 +191,11 @@ func (s *Server) RescheduleBooking(ctx context.Context, req *schedulingv1.Resche
 		if err != nil {
 			return nil, nil, err
 		}
-		return &schedulingv1.RescheduleBookingResponse{Booking: bookingProto(b)}, uow, nil
+		warning, err := s.app.SupervisorWarning(ctx, b)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &schedulingv1.RescheduleBookingResponse{Booking: bookingProto(b), SupervisorWarning: warning}, uow, nil
 	})
 	return resp, err
 }

@@ -1094,9 +1094,14 @@ func (x *BookSessionRequest) GetRequestId() string {
 type BookSessionResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The new booking with each party's times.
-	Booking       *Booking `protobuf:"bytes,1,opt,name=booking,proto3" json:"booking,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Booking *Booking `protobuf:"bytes,1,opt,name=booking,proto3" json:"booking,omitempty"`
+	// NO_SUPERVISOR, in words, when the booking is for supervised contact and the centre's staff
+	// register has no contact supervisor or safeguarding lead cleared to supervise on its date:
+	// nobody could complete the session or write its observation report unless the register is put
+	// right before the day. The booking stands. Empty otherwise.
+	SupervisorWarning string `protobuf:"bytes,2,opt,name=supervisor_warning,json=supervisorWarning,proto3" json:"supervisor_warning,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *BookSessionResponse) Reset() {
@@ -1134,6 +1139,13 @@ func (x *BookSessionResponse) GetBooking() *Booking {
 		return x.Booking
 	}
 	return nil
+}
+
+func (x *BookSessionResponse) GetSupervisorWarning() string {
+	if x != nil {
+		return x.SupervisorWarning
+	}
+	return ""
 }
 
 // RescheduleBookingRequest moves a booking to another session or room.
@@ -1249,9 +1261,12 @@ func (x *RescheduleBookingRequest) GetRequestId() string {
 type RescheduleBookingResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The booking that replaces the old one.
-	Booking       *Booking `protobuf:"bytes,1,opt,name=booking,proto3" json:"booking,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Booking *Booking `protobuf:"bytes,1,opt,name=booking,proto3" json:"booking,omitempty"`
+	// NO_SUPERVISOR, in words, as for BookSessionResponse: the new booking is for supervised contact
+	// on a date the centre's staff register clears nobody to supervise. Empty otherwise.
+	SupervisorWarning string `protobuf:"bytes,2,opt,name=supervisor_warning,json=supervisorWarning,proto3" json:"supervisor_warning,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *RescheduleBookingResponse) Reset() {
@@ -1289,6 +1304,13 @@ func (x *RescheduleBookingResponse) GetBooking() *Booking {
 		return x.Booking
 	}
 	return nil
+}
+
+func (x *RescheduleBookingResponse) GetSupervisorWarning() string {
+	if x != nil {
+		return x.SupervisorWarning
+	}
+	return ""
 }
 
 // CancelBookingRequest cancels a booking.
@@ -3842,9 +3864,10 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\n" +
 	"start_time\x18\x06 \x01(\v2#.familytime.scheduling.v1.LocalTimeR\tstartTime\x12'\n" +
 	"\n" +
-	"request_id\x18\a \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"R\n" +
+	"request_id\x18\a \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\x81\x01\n" +
 	"\x13BookSessionResponse\x12;\n" +
-	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\"\xd1\x04\n" +
+	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12-\n" +
+	"\x12supervisor_warning\x18\x02 \x01(\tR\x11supervisorWarning\"\xd1\x04\n" +
 	"\x18RescheduleBookingRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +
@@ -3857,9 +3880,10 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"start_time\x18\x06 \x01(\v2#.familytime.scheduling.v1.LocalTimeR\tstartTime\x12V\n" +
 	"\frequested_by\x18\a \x01(\x0e2%.familytime.scheduling.v1.CancelledByB\f\xbaH\t\x82\x01\x06\x10\x01 \x00 \x05R\vrequestedBy\x12'\n" +
 	"\n" +
-	"request_id\x18\b \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"X\n" +
+	"request_id\x18\b \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\x87\x01\n" +
 	"\x19RescheduleBookingResponse\x12;\n" +
-	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\"\xe7\x01\n" +
+	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12-\n" +
+	"\x12supervisor_warning\x18\x02 \x01(\tR\x11supervisorWarning\"\xe7\x01\n" +
 	"\x14CancelBookingRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +

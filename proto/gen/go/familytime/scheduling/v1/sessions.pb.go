@@ -547,6 +547,11 @@ const (
 	// The referral says the children may leave the centre during contact; without this alert they
 	// stay in it (docs/decisions.md 117).
 	Alert_ALERT_CHILDREN_MAY_LEAVE_CENTRE Alert = 8
+	// Supervised contact, and the centre's staff register has no contact supervisor or safeguarding
+	// lead cleared to supervise that day: nobody can complete the session or write its observation
+	// report. Record the supervisor on the register (their DBS check and training), or call the
+	// session off.
+	Alert_ALERT_NO_CLEARED_SUPERVISOR Alert = 9
 )
 
 // Enum value maps for Alert.
@@ -561,6 +566,7 @@ var (
 		6: "ALERT_CANCELLED_LATE",
 		7: "ALERT_NO_SHOW",
 		8: "ALERT_CHILDREN_MAY_LEAVE_CENTRE",
+		9: "ALERT_NO_CLEARED_SUPERVISOR",
 	}
 	Alert_value = map[string]int32{
 		"ALERT_UNSPECIFIED":               0,
@@ -572,6 +578,7 @@ var (
 		"ALERT_CANCELLED_LATE":            6,
 		"ALERT_NO_SHOW":                   7,
 		"ALERT_CHILDREN_MAY_LEAVE_CENTRE": 8,
+		"ALERT_NO_CLEARED_SUPERVISOR":     9,
 	}
 )
 
@@ -1786,7 +1793,7 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\x1eCANCELLATION_REASON_CASE_ENDED\x10\x03\x12&\n" +
 	"\"CANCELLATION_REASON_PLACE_RELEASED\x10\x04\x12#\n" +
 	"\x1fCANCELLATION_REASON_RESCHEDULED\x10\x05\x12.\n" +
-	"*CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING\x10\x06*\xef\x01\n" +
+	"*CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING\x10\x06*\x90\x02\n" +
 	"\x05Alert\x12\x15\n" +
 	"\x11ALERT_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rALERT_ON_HOLD\x10\x01\x12\x1a\n" +
@@ -1796,7 +1803,8 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\x10ALERT_SUPERVISED\x10\x05\x12\x18\n" +
 	"\x14ALERT_CANCELLED_LATE\x10\x06\x12\x11\n" +
 	"\rALERT_NO_SHOW\x10\a\x12#\n" +
-	"\x1fALERT_CHILDREN_MAY_LEAVE_CENTRE\x10\bB\x84\x02\n" +
+	"\x1fALERT_CHILDREN_MAY_LEAVE_CENTRE\x10\b\x12\x1f\n" +
+	"\x1bALERT_NO_CLEARED_SUPERVISOR\x10\tB\x84\x02\n" +
 	"\x1ccom.familytime.scheduling.v1B\rSessionsProtoP\x01ZSgithub.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1;schedulingv1\xa2\x02\x03FSX\xaa\x02\x18Familytime.Scheduling.V1\xca\x02\x18Familytime\\Scheduling\\V1\xe2\x02$Familytime\\Scheduling\\V1\\GPBMetadata\xea\x02\x1aFamilytime::Scheduling::V1b\x06proto3"
 
 var (

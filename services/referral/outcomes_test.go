@@ -11,11 +11,14 @@ import (
 )
 
 // An outcome that says where the family moved from fits the case's kind of contact: only a
-// supervised case steps down to supported contact.
+// supervised case steps down to supported contact. Both cases had a session: an outcome that says
+// contact moved on needs contact to have begun (decision 168).
 func TestOutcomeFitsTheKindOfContact(t *testing.T) {
 	g := newRig(t)
 	w := g.casework(t, g.centre(t, supported, supervised))
 	supportedCase, supervisedCase := w.ready(supported), w.ready(supervised)
+	g.attended(t, w, supportedCase, supported)
+	g.attended(t, w, supervisedCase, supervised)
 	end := func(ref string, outcome referralv1.CaseOutcome) (*referralv1.EndCaseResponse, error) {
 		return w.c.EndCase(t.Context(), &referralv1.EndCaseRequest{RequestId: uuid.NewString(), ReferralId: ref, CentreId: w.centre.String(),
 			Outcome: outcome})

@@ -347,6 +347,7 @@ func TestEndingACaseAndReferringAgainGetsRoundNeitherHoldNorFinding(t *testing.T
 	// A domestic-abuse finding: no step down to supported contact, and no way round it by
 	// ending the case and referring again for supported contact.
 	abuse := w.readyScreened(supervised, referralv1.RiskRating_RISK_RATING_RED, true)
+	g.attended(t, w, abuse, supervised) // an outcome that moves on needs contact to have begun (decision 168)
 	before = g.eventTypes(t, abuse)
 	refused(t, end(abuse, referralv1.CaseOutcome_CASE_OUTCOME_STEPPED_DOWN_TO_SUPPORTED), codes.FailedPrecondition,
 		"DOMESTIC_ABUSE_RULES_OUT_SUPPORTED")

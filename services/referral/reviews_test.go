@@ -1,6 +1,7 @@
 package referral_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/paging"
 )
 
 // inContact makes a new family ready for supported contact and has scheduling report its first
@@ -134,4 +136,52 @@ func TestReviewsDueSayWhenContactBeganAndFlagLongSupportedContact(t *testing.T) 
 	for _, r := range listed.GetReferrals() {
 		require.Equal(t, want[r.GetReferralId()], r.GetSupportedContactTerm())
 	}
+}
+
+// Two unexplained no-shows release a family's place (scheduling's PlaceReleased). One of them may
+// be the resident parent's, and a volunteer's record at the door is not a coordinator's decision
+// to end a court-ordered case: referral notes the release and the case stays open, to be booked
+// again, put back on the waiting list or ended by hand, the outcome place released fitting only
+// now (review 22, decision 170: the release ended the case there and then, for good).
+func TestAReleasedPlaceLeavesTheCaseOpenForTheCoordinator(t *testing.T) {
+	g := newRig(t)
+	w := g.casework(t, g.centre(t, supported))
+	ctx := t.Context()
+	id, family := g.inContact(t, w, today().AddDate(0, -1, 0))
+	end := func() (*referralv1.EndCaseResponse, error) {
+		return w.c.EndCase(ctx, &referralv1.EndCaseRequest{RequestId: uuid.NewString(), ReferralId: id, CentreId: w.centre.String(),
+			Outcome: referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED, Note: "The family stopped coming"})
+	}
+	_, err := end()
+	refused(t, err, codes.InvalidArgument, "outcome")
+	require.Contains(t, status.Convert(err).Message(), "fits only a case whose regular place was released")
+
+	publish(t, g.scheduling, "family-"+family, &schedulingv1.PlaceReleased{FamilyId: family, CentreId: w.centre.String(),
+		PatternId: uuid.NewString(), RoomId: uuid.NewString(), ReleasedOn: date(today()),
+		NoShowBookingIds: []string{uuid.NewString(), uuid.NewString()}}, uuid.MustParse(family), w.centre)
+	require.Eventually(t, func() bool {
+		return slices.Contains(g.eventTypes(t, id), "PlaceReleasedNoted")
+	}, 30*time.Second, 10*time.Millisecond, "referral notes the release")
+	got, err := w.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: id, CentreId: w.centre.String()})
+	require.NoError(t, err)
+	require.Equal(t, referralv1.ReferralState_REFERRAL_STATE_IN_CONTACT, got.GetReferral().GetState(), "the case stays open")
+
+	ended, err := end()
+	require.NoError(t, err)
+	require.Equal(t, referralv1.ReferralState_REFERRAL_STATE_ENDED, ended.GetReferral().GetState())
+	require.Equal(t, []string{"PlaceReleasedNoted", "CaseEnded"}, g.eventTypes(t, id)[len(g.eventTypes(t, id))-2:])
+}
+
+// A page token names where the next page starts; a forged one whose key is not a date is refused
+// as a token (review 22: the database failed on it, and any reader could raise Internal errors
+// and error-level log lines at will).
+func TestAForgedPageTokenIsRefusedAsAToken(t *testing.T) {
+	g := newRig(t)
+	w := g.casework(t, g.centre(t, supported))
+	forged := paging.After{Key: "99999999999999999999", ID: uuid.New()}.Encode()
+	_, err := w.c.ListReferrals(t.Context(), &referralv1.ListReferralsRequest{CentreId: w.centre.String(), PageToken: forged})
+	require.Equal(t, codes.InvalidArgument, status.Code(err), "%v", err)
+	require.Contains(t, status.Convert(err).Message(), "page token is not one this service issued")
+	_, err = w.c.ListReviewsDue(t.Context(), &referralv1.ListReviewsDueRequest{CentreId: w.centre.String(), PageToken: forged})
+	require.Equal(t, codes.InvalidArgument, status.Code(err), "%v", err)
 }

@@ -220,6 +220,10 @@ func referralFields(r *referralv1.Referral) [][2]string {
 		// Said only of a case of supported contact in contact: supported contact is short-term.
 		fields = append(fields, [2]string{"supported contact", term})
 	}
+	if r.GetState() == referralv1.ReferralState_REFERRAL_STATE_ENDED {
+		// Said only of an ended case, as history says it (decision 168): how it ended and when.
+		fields = append(fields, [2]string{"outcome", outcomeName(r.GetOutcome())}, [2]string{"ended on", dateString(r.GetEndedOn())})
+	}
 	if r.GetErasedOn() != nil {
 		// Said only of an erased family: every other referral's summary reads as it did.
 		fields = append(fields, [2]string{"personal data erased on", dateString(r.GetErasedOn())})
@@ -243,6 +247,15 @@ func peopleRows(adults []*referralv1.PersonSummary) [][]string {
 			yesNo(a.GetMayCollect()), yesNo(a.GetContactDetailsGiven()), visit}
 	}
 	return rows
+}
+
+// outcomeName is a case's outcome in the words of `referral end --outcome`; "-" when the
+// summary does not say.
+func outcomeName(o referralv1.CaseOutcome) string {
+	if o == referralv1.CaseOutcome_CASE_OUTCOME_UNSPECIFIED {
+		return "-"
+	}
+	return friendly("CASE_OUTCOME_", o.String())
 }
 
 func stateName(s referralv1.ReferralState) string {

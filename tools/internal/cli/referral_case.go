@@ -96,8 +96,10 @@ func (r *referralCommand) acceptCommand() *cobra.Command {
 		Use:   "accept REFERRAL_ID --service KIND",
 		Short: "Accept a screened referral for a kind of contact the centre offers",
 		Long: `accept accepts a screened (or waitlisted) referral for a kind of contact the centre offers. A
-domestic-abuse finding at screening rules out supported contact. Pre-visits and the arrangement
-come next. A centre whose accreditation is suspended or lapsed accepts no family; one whose three
+domestic-abuse finding (the screening's, or the safeguarding lead's latest assessment) leaves
+supervised contact only: supported (DOMESTIC_ABUSE_RULES_OUT_SUPPORTED), handover, escorted,
+indirect and virtual contact (DOMESTIC_ABUSE_NEEDS_SUPERVISED) are refused; a centre without
+supervised contact declines or redirects the family. Pre-visits and the arrangement come next. A centre whose accreditation is suspended or lapsed accepts no family; one whose three
 years ran out with no renewal in the directory is warned of (on standard error).
 
 A referral a child of which may be a child of a family whose contact a safeguarding hold suspends
@@ -134,10 +136,10 @@ func (r *referralCommand) waitlistCommand() *cobra.Command {
 		Long: `waitlist puts a screened family on the centre's waiting list: the centre would accept them but
 has no place. That is all there is to do: scheduling puts the family on the centre's waiting list
 by itself, for the kind of contact the referral asks for (supervised when a domestic-abuse finding
-rules out supported), or the kind --service names, and a place is offered from there (familytime
+rules it out: the finding leaves supervised contact only), or the kind --service names, and a place is offered from there (familytime
 schedule waitlist offer). The kind passes the same check as accept's: the centre must offer it and
-the screening allow it, so a supported-only centre cannot waitlist a family whose screening found
-domestic abuse (decline or redirect them). accept takes them off the list when a place is free;
+the screening allow it, so a centre without supervised contact cannot waitlist a family whose
+screening found domestic abuse (decline or redirect them). accept takes them off the list when a place is free;
 decline or withdraw takes them off it too. A possible duplicate of a family under a safeguarding
 hold is refused as for accept (DUPLICATE_UNDER_HOLD, --not-the-family-under-hold).`,
 		Example: `  familytime referral waitlist $REFERRAL --centre $CENTRE
@@ -225,7 +227,9 @@ func (r *referralCommand) withdrawCommand() *cobra.Command {
 		Use:   "withdraw REFERRAL_ID --by WHO",
 		Short: "Record that the referral was withdrawn before contact began",
 		Long: `withdraw records that the referrer, a parent or the court withdrew the referral before contact
-began. A case whose contact has begun is ended instead (familytime referral end --outcome withdrawn).`,
+began. A case whose contact has begun is ended instead (familytime referral end --outcome withdrawn),
+and so is one whose first session is under way (someone of the family was checked in today, and
+the session is neither completed nor called off): withdraw is refused then (CONTACT_STARTED).`,
 		Example: `  familytime referral withdraw $REFERRAL --centre $CENTRE --by resident-parent --note "Family reconciled"`,
 	}, func() (err error) {
 		by, err = parseEnum[referralv1.WithdrawnBy]("by", byFlag, "WITHDRAWN_BY_", referralv1.WithdrawnBy_value)
@@ -510,9 +514,14 @@ func (r *referralCommand) endCommand() *cobra.Command {
 statistics count: the family moved on to contact they arrange themselves, moved to handover,
 stepped down to supported contact, was referred back to court, withdrew, or the case ended for
 safety. Only a case of supervised contact steps down to supported, and a handover-only case does
-not move to handover. A case a safeguarding hold suspends ends referred back to court, withdrawn
-or for safety (OUTCOME_UNDER_HOLD otherwise): the lead lifts the hold first if the family did
-move on.`,
+not move to handover; a case with a domestic-abuse finding does neither, as the finding leaves
+supervised contact only. A case whose contact never began (no session attended) did not move on:
+it ends referred back to court, withdrawn or for safety (CONTACT_NOT_STARTED otherwise). A case
+a safeguarding hold suspends ends referred back to court, withdrawn or for safety
+(OUTCOME_UNDER_HOLD otherwise): the lead lifts the hold first if the family did move on.
+Two unexplained no-shows release the family's place but leave the case open: book the
+family again, put it back on the waiting list, or end the case, with the outcome place-released
+(which fits only a case whose place was released) or another.`,
 		Example: `  familytime referral end $REFERRAL --centre $CENTRE --outcome self-arranged \
     --note "Parents now arrange contact themselves"`,
 	}, func() (err error) {

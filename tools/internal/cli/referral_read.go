@@ -104,7 +104,8 @@ func (r *referralCommand) showCommand() *cobra.Command {
 		Short: "Show one referral: where it stands, its people and children (no personal details)",
 		Long: `show prints a referral as staff see it without opening personal details: its state, screen and
 arrangement, when contact began and, for supported contact, whether it has run beyond 6 months
-(supported contact is short-term) or 12 (exceptional); a table of its adults (role, person id, who
+(supported contact is short-term) or 12 (exceptional); for an ended case, its outcome and the date
+it ended; a table of its adults (role, person id, who
 may attend, bring or collect, whether contact details were given, the pre-visit) and one of its
 children (age band). Names and contact details are opened only by familytime referral family,
 which records why.`,

@@ -398,10 +398,25 @@ func TestReferralPathOnTheDevPlatform(t *testing.T) {
 	require.NoError(t, err)
 	require.Regexp(t, `state:\s+withdrawn`, out)
 
-	// The case ends: the parents now arrange contact themselves.
-	out, err = referral("end", id, "--outcome", "self-arranged", "--note", "Parents arrange contact themselves")
+	// The case ends. It never had a session, so it did not move on to contact the parents arrange
+	// themselves (decision 168); it is referred back to the court, and show says how and when it
+	// ended, in --json too.
+	_, err = referral("end", id, "--outcome", "self-arranged", "--note", "Parents arrange contact themselves")
+	require.ErrorContains(t, err, "contact has not begun")
+	out, err = referral("show", id)
+	require.NoError(t, err)
+	require.NotContains(t, out, "outcome:", "an open case has none")
+	out, err = referral("end", id, "--outcome", "referred-back-to-court", "--note", "The court is to decide again")
 	require.NoError(t, err)
 	require.Regexp(t, `state:\s+ended`, out)
+	out, err = referral("show", id)
+	require.NoError(t, err)
+	require.Regexp(t, `outcome:\s+referred-back-to-court`, out)
+	require.Regexp(t, `ended on:\s+\d{4}-\d{2}-\d{2}`, out)
+	out, err = referral("show", id, "--json")
+	require.NoError(t, err)
+	require.Equal(t, referralv1.CaseOutcome_CASE_OUTCOME_REFERRED_BACK_TO_COURT, asReferral(out).GetOutcome())
+	require.NotNil(t, asReferral(out).GetEndedOn())
 
 	// The ended case's family is erased, by an administrator (the dev admin token), once: a
 	// coordinator is refused and told who may, a second erasure is refused, and the summary says

@@ -1048,15 +1048,17 @@ func (s *sim) arrive(ctx context.Context, f *family, b *booking, start, children
 		if resp.GetPlaceReleased() {
 			// Two unexplained no-shows release the place: scheduling cancels the family's later
 			// bookings there and offers the place to the first family on its waiting list for
-			// that kind of contact, and referral ends the case (outcome place released) that day.
+			// that kind of contact. Referral notes it and the case stays open (decision 170): the
+			// coordinator ends it the next morning, with the outcome place released.
 			for _, o := range f.bookings {
 				if o.state == "booked" {
 					o.state = "cancelled"
 				}
 			}
-			f.truth.endedOn, f.truth.outcome = b.date, referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED
+			service := b.slot.service
 			s.leave(f)
-			return s.offeredReleased(c, b.slot.service, resp.GetOfferedToFamilyId(), b.date)
+			f.step, f.next, f.outcome = stepEnd, b.date.AddDate(0, 0, 1), referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED
+			return s.offeredReleased(c, service, resp.GetOfferedToFamilyId(), b.date)
 		}
 		return nil
 	}

@@ -60,6 +60,9 @@ func Summary(r *domain.Referral) *referralv1.Referral {
 	if on, ok := r.ErasedOn(); ok {
 		out.ErasedOn = dates.Proto(on)
 	}
+	if r.State() == domain.Ended {
+		out.Outcome, out.EndedOn = r.Outcome(), dates.Proto(r.EndedOn())
+	}
 	return out
 }
 
@@ -103,6 +106,59 @@ func (r *Referrals) WithFirstSessions(ctx context.Context, page []*referralv1.Re
 	for _, s := range page {
 		if on, ok := first[uuid.MustParse(s.GetReferralId())]; ok && s.GetFirstSessionOn() == nil {
 			s.FirstSessionOn = dates.Proto(on)
+		}
+	}
+	return nil
+}
+
+// SessionGoingAhead reports whether one of the family's sessions of day is under way and going
+// ahead: someone was checked in for it, and it is neither completed nor called off (cancelled, or a
+// party's no-show; sessions_under_way, migrations 0005 and 0007). Contact has begun then, though
+// its completion has not yet said so (decision 168).
+func (r *Referrals) SessionGoingAhead(ctx context.Context, family uuid.UUID, day time.Time) (bool, error) {
+	var ahead bool
+	err := r.store.Pool().QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM sessions_under_way WHERE family_id = $1 AND session_on = $2
+		AND NOT called_off)`, family, pgtype.Date{Time: day, Valid: true}).Scan(&ahead)
+	if err != nil {
+		return false, fmt.Errorf("read the family's sessions going ahead: %w", err)
+	}
+	return ahead, nil
+}
+
+// WithCaseEnds fills in the outcome and end date of summaries of ended cases that do not carry
+// them: summaries projected before outcome and ended_on existed (decision 168). They come from the
+// case's CaseEnded event, as WithFirstSessions reads the first session's.
+func (r *Referrals) WithCaseEnds(ctx context.Context, page []*referralv1.Referral) error {
+	var missing []string
+	for _, s := range page {
+		if s.GetState() == domain.Ended && s.GetEndedOn() == nil {
+			missing = append(missing, domain.StreamID(uuid.MustParse(s.GetReferralId())))
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	rows, err := r.store.Pool().Query(ctx, `SELECT payload FROM events WHERE stream_id = ANY($1) AND event_type = $2`,
+		missing, string((&referralv1.CaseEnded{}).ProtoReflect().Descriptor().FullName()))
+	if err != nil {
+		return fmt.Errorf("read case ends: %w", err)
+	}
+	ends := map[string]*referralv1.CaseEnded{}
+	var payload []byte
+	_, err = pgx.ForEachRow(rows, []any{&payload}, func() error {
+		ev := &referralv1.CaseEnded{}
+		if err := proto.Unmarshal(payload, ev); err != nil {
+			return err
+		}
+		ends[ev.GetReferralId()] = ev
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read case ends: %w", err)
+	}
+	for _, s := range page {
+		if ev, ok := ends[s.GetReferralId()]; ok && s.GetEndedOn() == nil {
+			s.Outcome, s.EndedOn = ev.GetOutcome(), ev.GetEndedOn()
 		}
 	}
 	return nil
@@ -171,7 +227,7 @@ func (r *Referrals) Get(ctx context.Context, id uuid.UUID) (*referralv1.Referral
 // List returns a page of a centre's referrals, newest first, optionally in one state, and the
 // next page's token.
 func (r *Referrals) List(ctx context.Context, centre uuid.UUID, state domain.State, size int, token string) ([]*referralv1.Referral, string, error) {
-	after, err := paging.Decode(token)
+	after, err := paging.DecodeDate(token)
 	if err != nil {
 		return nil, "", err
 	}
@@ -200,7 +256,7 @@ func (r *Referrals) List(ctx context.Context, centre uuid.UUID, state domain.Sta
 // first, each with the date contact began and, on today, how long supported contact has run (only
 // supported cases have a review clock).
 func (r *Referrals) ReviewsDue(ctx context.Context, centre uuid.UUID, dueBy, today time.Time, size int, token string) ([]*referralv1.ReviewDue, string, error) {
-	after, err := paging.Decode(token)
+	after, err := paging.DecodeDate(token)
 	if err != nil {
 		return nil, "", err
 	}

@@ -70,9 +70,31 @@ func NoteSessionStarted(uow *eventstore.UnitOfWork, booking, family uuid.UUID, o
 		ON CONFLICT (booking_id) DO NOTHING`, booking, family, pgtype.Date{Time: on, Valid: true})
 }
 
+// NoteSessionCalledOff marks a booking cancelled or missed by a party (off), or booked again by a
+// no-show's withdrawal (!off): on a later day, a session called off holds no erasure back
+// (migration 0007).
+func NoteSessionCalledOff(uow *eventstore.UnitOfWork, booking uuid.UUID, off bool) {
+	uow.Exec(`UPDATE sessions_under_way SET called_off = $2 WHERE booking_id = $1`, booking, off)
+}
+
 // NoteSessionOver removes a booking completed.
 func NoteSessionOver(uow *eventstore.UnitOfWork, booking uuid.UUID) {
 	uow.Exec(`DELETE FROM sessions_under_way WHERE booking_id = $1`, booking)
+}
+
+// SessionNotCompleted is the earliest day before today of the family's sessions someone was
+// checked in for that were neither completed nor called off; zero when there is none.
+func (r *Referrals) SessionNotCompleted(ctx context.Context, family uuid.UUID, today time.Time) (time.Time, error) {
+	var day pgtype.Date
+	err := r.store.Pool().QueryRow(ctx, `SELECT min(session_on) FROM sessions_under_way
+		WHERE family_id = $1 AND session_on < $2 AND NOT called_off`, family, pgtype.Date{Time: today, Valid: true}).Scan(&day)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("read the family's sessions not completed: %w", err)
+	}
+	if !day.Valid {
+		return time.Time{}, nil
+	}
+	return day.Time, nil
 }
 
 // SessionUnderWay reports whether one of the family's sessions of day is under way.

@@ -41,8 +41,8 @@ func (a *App) Accept(ctx context.Context, id, centre uuid.UUID, st commonv1.Serv
 
 // changeUnlessBarred is change for a decision that lets a family come (accepting, waitlisting) for
 // a kind of contact (st; unspecified: the kind the referral waits for). It is refused while a
-// possible duplicate of the referral is under a safeguarding hold, or, for supported contact, has
-// a domestic-abuse finding, unless a person checked it is not the same family (duplicatesBarring).
+// possible duplicate of the referral is under a safeguarding hold, or, for any kind but supervised
+// contact (domain.FindingAllows, decision 168), has a domestic-abuse finding, unless a person checked it is not the same family (duplicatesBarring).
 // Then the decision's event says so and its commit is guarded against those referrals: a hold or
 // finding recorded meanwhile makes it be decided again (decisions 128 and 133).
 func (a *App) changeUnlessBarred(ctx context.Context, id, centre uuid.UUID, st commonv1.ServiceType, checked bool, md eventstore.Metadata,
@@ -73,7 +73,8 @@ func (a *App) changeUnlessBarred(ctx context.Context, id, centre uuid.UUID, st c
 
 // duplicatesBarring refuses a decision on r for contact of kind st while a possible duplicate of
 // it (a referral at the centre a child of which may be r's child, decision 37) is suspended by a
-// safeguarding hold, or, for supported contact, had domestic abuse found, unless a person checked
+// safeguarding hold, or, for a kind the finding rules out (any but supervised), had domestic abuse
+// found, unless a person checked
 // that r's family is not that one (checked). It then returns those referrals, for the decision to
 // be guarded against (decisions 128 and 133). Referring a family again, with its case open or
 // ended, must get round neither (reviews 14 and 15).
@@ -91,7 +92,7 @@ func (a *App) duplicatesBarring(ctx context.Context, r *domain.Referral, st comm
 		switch {
 		case hold:
 			held = append(held, o)
-		case finding && st == commonv1.ServiceType_SERVICE_TYPE_SUPPORTED:
+		case finding && !domain.FindingAllows(st):
 			found = append(found, o)
 		}
 	}
@@ -105,7 +106,7 @@ func (a *App) duplicatesBarring(ctx context.Context, r *domain.Referral, st comm
 			"(--not-the-family-under-hold)", held[0].ID()))
 	case len(found) > 0:
 		return nil, problem.Rule(domain.ErrDuplicateWithFinding.Reason, fmt.Sprintf("a child on this referral may be a child of referral %s, "+
-			"where domestic abuse was found, which rules out supported contact: if it is the same family, decide on supervised contact "+
+			"where domestic abuse was found, which leaves supervised contact only: if it is the same family, decide on supervised contact "+
 			"or decline; if a person has checked it is not, decide again saying so (--not-the-family-under-hold)", found[0].ID()))
 	}
 	return nil, nil
@@ -185,7 +186,22 @@ func (a *App) Decline(ctx context.Context, id, centre uuid.UUID, d domain.Declin
 // Withdraw records that the referral was withdrawn, and by whom.
 func (a *App) Withdraw(ctx context.Context, id, centre uuid.UUID, by referralv1.WithdrawnBy, note string, md eventstore.Metadata) (Decision, error) {
 	return a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
-		return r.Withdraw(by, note, today)
+		events, err := r.Withdraw(by, note, today)
+		if err != nil {
+			return nil, err
+		}
+		// A family ready for contact whose first session is under way (someone checked in today,
+		// as scheduling's events told this service, and the session neither completed nor called
+		// off) has begun contact: its case ends, withdrawn, instead (decision 168).
+		if r.FirstSession().IsZero() {
+			switch under, err := a.referrals.SessionGoingAhead(ctx, r.FamilyID(), today); {
+			case err != nil:
+				return nil, err
+			case under:
+				return nil, domain.ErrFirstSessionUnderWay
+			}
+		}
+		return events, nil
 	})
 }
 

@@ -61,6 +61,15 @@ func (a *App) EraseFamily(ctx context.Context, family, centre uuid.UUID, reason 
 		case under:
 			return nil, domain.ErrSessionUnderWay
 		}
+		// A session of an earlier day that was held and never completed: completing it makes a
+		// supervised session's observation report fall due, which cannot be written once the
+		// family's key is gone (review 22, decision 170).
+		switch day, err := a.referrals.SessionNotCompleted(ctx, family, today); {
+		case err != nil:
+			return nil, err
+		case !day.IsZero():
+			return nil, domain.SessionNotCompleted(day)
+		}
 		return events, nil
 	})
 	if errors.Is(err, domain.ErrReferralNotFound) {

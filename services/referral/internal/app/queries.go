@@ -27,6 +27,9 @@ func (a *App) GetReferral(ctx context.Context, id, centre uuid.UUID) (*referralv
 	if err := a.referrals.WithFirstSessions(ctx, []*referralv1.Referral{s}); err != nil {
 		return nil, err
 	}
+	if err := a.referrals.WithCaseEnds(ctx, []*referralv1.Referral{s}); err != nil {
+		return nil, err
+	}
 	return adapters.AsOf(s, a.today()), nil
 }
 
@@ -40,6 +43,9 @@ func (a *App) ListReferrals(ctx context.Context, centre uuid.UUID, state domain.
 		return nil, "", err
 	}
 	if err := a.referrals.WithFirstSessions(ctx, page); err != nil {
+		return nil, "", err
+	}
+	if err := a.referrals.WithCaseEnds(ctx, page); err != nil {
 		return nil, "", err
 	}
 	for _, s := range page {

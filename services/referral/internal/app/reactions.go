@@ -73,6 +73,13 @@ func (a *App) SessionOver(uow *eventstore.UnitOfWork, booking uuid.UUID) {
 	adapters.NoteSessionOver(uow, booking)
 }
 
+// SessionCalledOff notes that a booking was cancelled or a party of it did not come (off), or that
+// a no-show was withdrawn (!off): a session called off does not hold an erasure back after its
+// day; one neither called off nor completed does (decision 170).
+func (a *App) SessionCalledOff(uow *eventstore.UnitOfWork, booking uuid.UUID, off bool) {
+	adapters.NoteSessionCalledOff(uow, booking, off)
+}
+
 // ConcernClosed notes that a concern about the family was closed (see ConcernRaised).
 func (a *App) ConcernClosed(uow *eventstore.UnitOfWork, concern uuid.UUID) {
 	adapters.NoteClosed(uow, adapters.OpenConcern, concern)
@@ -112,7 +119,8 @@ func (a *App) SessionAttended(ctx context.Context, uow *eventstore.UnitOfWork, f
 	})
 }
 
-// PlaceReleased ends the case whose regular place was released after unexplained no-shows.
+// PlaceReleased notes that the family's regular place was released after unexplained no-shows;
+// the case stays open for the coordinator to decide (decisions.md 170).
 func (a *App) PlaceReleased(ctx context.Context, uow *eventstore.UnitOfWork, family uuid.UUID, md eventstore.Metadata) error {
 	return a.react(ctx, uow, family, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
 		return r.ReleasePlace(today)

@@ -27,7 +27,17 @@ const (
 // RecordSessionAttended notes a session the family attended, as scheduling reports it (its
 // SessionCompleted). The first one starts contact and, for supported contact, the review clock;
 // later ones record nothing, so a consumer can pass every completed session through.
+//
+// A case ended during its first session (the session under way, decision 168: ended withdrawn
+// rather than withdrawn as a referral) records that session when it is completed, on or before
+// the day the case ended, without opening the case again or starting a review clock: the family
+// attended, and the figures must not count the case as never attended. Scheduling leaves a
+// session under way at a case's end to be completed (decision 44), and cancels the others.
 func (r *Referral) RecordSessionAttended(on time.Time) ([]proto.Message, error) {
+	if r.state == Ended && r.firstSession.IsZero() && !on.IsZero() && !on.After(r.endedOn) {
+		return r.record(&referralv1.FirstSessionAttended{ReferralId: r.id.String(), FamilyId: r.family.String(),
+			CentreId: r.centre.String(), SessionOn: dates.Proto(on)})
+	}
 	if err := CheckTransition(r.state, CmdRecordSessionAttended); err != nil {
 		return nil, err
 	}
@@ -139,7 +149,7 @@ func (r *Referral) ReviewDue() (due time.Time, ok bool) {
 }
 
 // EndCase ends a case whose contact is arranged, with an outcome. Final. The outcome PLACE_RELEASED
-// is scheduling's decision and arrives through ReleasePlace.
+// fits only a case whose place scheduling released (ReleasePlace noted it).
 func (r *Referral) EndCase(outcome referralv1.CaseOutcome, note string, today time.Time) ([]proto.Message, error) {
 	if err := CheckTransition(r.state, CmdEndCase); err != nil {
 		return nil, err
@@ -149,8 +159,8 @@ func (r *Referral) EndCase(outcome referralv1.CaseOutcome, note string, today ti
 	switch {
 	case !known(referralv1.CaseOutcome_name, int32(outcome)):
 		v.add("outcome", "must be one of the outcomes")
-	case outcome == referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED:
-		v.add("outcome", "is recorded when scheduling releases the place, not by hand")
+	case outcome == referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED && r.placeReleasedOn.IsZero():
+		v.add("outcome", "fits only a case whose regular place was released after two unexplained no-shows")
 	}
 	v.note("note", note, false, "must say something when given")
 	if err := v.err(); err != nil {
@@ -166,15 +176,21 @@ func (r *Referral) EndCase(outcome referralv1.CaseOutcome, note string, today ti
 // of contact (decisions.md 77): a case steps down from supervised to supported contact only if it
 // is supervised (ErrNotSupervisedContact) and no domestic-abuse finding rules supported contact
 // out (ErrDomesticAbuseRulesOutSupported), and moves to handover only if it is not handover-only
-// already (ErrAlreadyHandover). The other outcomes fit any kind of contact. A case a hold
-// suspends moves on to none of them (ErrOutcomeUnderHold): the national body's figures count
-// them as contact that went well (decision 122; review 12 ended a case under a hold as
-// self-arranged).
+// already (ErrAlreadyHandover) and no domestic-abuse finding rules handover out
+// (ErrDomesticAbuseRulesOutHandover, decision 168). The other outcomes fit any kind of contact.
+// A case a hold suspends moves on to none of them (ErrOutcomeUnderHold): the national body's
+// figures count them as contact that went well (decision 122; review 12 ended a case under a hold
+// as self-arranged). Nor does a case whose contact never began (ErrOutcomeBeforeContact,
+// decision 168): it did not move on from contact it never had, and the figures would count it
+// both moved on and never attended.
 func (r *Referral) outcomeFits(outcome referralv1.CaseOutcome) error {
 	progress := outcome == referralv1.CaseOutcome_CASE_OUTCOME_SELF_ARRANGED || outcome == referralv1.CaseOutcome_CASE_OUTCOME_MOVED_TO_HANDOVER ||
 		outcome == referralv1.CaseOutcome_CASE_OUTCOME_STEPPED_DOWN_TO_SUPPORTED
-	if r.state == Suspended && progress {
+	switch {
+	case r.state == Suspended && progress:
 		return ErrOutcomeUnderHold
+	case r.firstSession.IsZero() && progress:
+		return ErrOutcomeBeforeContact
 	}
 	switch st := r.contactType(); outcome {
 	case referralv1.CaseOutcome_CASE_OUTCOME_STEPPED_DOWN_TO_SUPPORTED:
@@ -190,17 +206,26 @@ func (r *Referral) outcomeFits(outcome referralv1.CaseOutcome) error {
 		if st == commonv1.ServiceType_SERVICE_TYPE_HANDOVER {
 			return ErrAlreadyHandover
 		}
+		if r.domesticAbuse() {
+			// Handover brings both parents to the door, which the finding rules out: a move to it
+			// cannot have been the centre's, and would be counted as moving on.
+			return ErrDomesticAbuseRulesOutHandover
+		}
 	}
 	return nil
 }
 
-// ReleasePlace ends the case because scheduling released the family's place after unexplained
-// no-shows (its PlaceReleased): the place goes to the next family on the waiting list.
+// ReleasePlace notes that scheduling released the family's regular place after two unexplained
+// no-shows (its PlaceReleased). The case stays open (decisions.md 170): one of the no-shows may be
+// the resident parent's, and a volunteer's record at the door is not a coordinator's decision to
+// end a court-ordered case. The coordinator books the family again, puts it back on the waiting
+// list, or ends the case (the outcome PLACE_RELEASED fits from now on).
 func (r *Referral) ReleasePlace(today time.Time) ([]proto.Message, error) {
 	if err := CheckTransition(r.state, CmdReleasePlace); err != nil {
 		return nil, err
 	}
-	return r.end(referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED, "", today)
+	return r.record(&referralv1.PlaceReleasedNoted{ReferralId: r.id.String(), FamilyId: r.family.String(),
+		CentreId: r.centre.String(), ReleasedOn: dates.Proto(today)})
 }
 
 func (r *Referral) end(outcome referralv1.CaseOutcome, note string, today time.Time) ([]proto.Message, error) {

@@ -97,6 +97,7 @@ func TestReviewOfACaseSuspendedBeforeContact(t *testing.T) {
 
 func TestEndCaseRules(t *testing.T) {
 	r, _ := inState(t, domain.InContact)
+	// PLACE_RELEASED fits only a case whose place was released (TestReleasePlaceLeavesTheCaseToTheCoordinator).
 	for _, outcome := range []referralv1.CaseOutcome{0, 99, referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED} {
 		_, err := r.EndCase(outcome, "", today)
 		var invalid *domain.Invalid
@@ -154,14 +155,22 @@ func TestOutcomesFitTheKindOfContact(t *testing.T) {
 	}
 }
 
-func TestReleasePlace(t *testing.T) {
-	r, _ := inState(t, domain.ReadyForContact)
-	events, err := r.ReleasePlace(today)
-	require.NoError(t, err)
-	ended := events[0].(*referralv1.CaseEnded)
-	require.Equal(t, referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED, ended.GetOutcome())
-	require.Empty(t, ended.GetSealedNote())
+// Two unexplained no-shows release the family's place; one may be the resident parent's, and a
+// record at the door is not a coordinator's decision: the case stays open, to be booked again,
+// put back on the waiting list or ended by hand, the outcome PLACE_RELEASED fitting only now
+// (review 22, decision 170: the release used to end the case there and then).
+func TestReleasePlaceLeavesTheCaseToTheCoordinator(t *testing.T) {
+	r, h := inState(t, domain.InContact)
+	events := h.ok(r.ReleasePlace(today))
+	noted := events[0].(*referralv1.PlaceReleasedNoted)
+	require.Equal(t, int32(today.Day()), noted.GetReleasedOn().GetDay())
+	require.Equal(t, domain.InContact, r.State(), "the case stays open")
+
+	events = h.ok(r.EndCase(referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED, "", today))
+	require.Equal(t, referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED, events[0].(*referralv1.CaseEnded).GetOutcome())
 	require.Equal(t, domain.Ended, r.State())
+	_, err := r.ReleasePlace(today)
+	require.ErrorIs(t, err, domain.ErrReferralClosed, "an ended case's place is not released again")
 }
 
 func TestHolds(t *testing.T) {

@@ -16,9 +16,9 @@ import (
 
 // Accept accepts a screened (or waitlisted) referral for a kind of contact. offered are the
 // service types the centre offers, from the service's copy of the centre directory. The centre
-// must offer the kind of contact (ErrServiceNotOffered), and a domestic-abuse finding rules out
-// supported contact (ErrDomesticAbuseRulesOutSupported): a supported-only centre then declines
-// the referral or redirects the family to a centre that offers supervised contact.
+// must offer the kind of contact (ErrServiceNotOffered), and a domestic-abuse finding leaves
+// supervised contact only (FindingAllows): a centre without it then declines the referral or
+// redirects the family to a centre that offers supervised contact.
 func (r *Referral) Accept(st commonv1.ServiceType, offered []commonv1.ServiceType, today time.Time) ([]proto.Message, error) {
 	if err := CheckTransition(r.state, CmdAccept); err != nil {
 		return nil, err
@@ -34,11 +34,11 @@ func (r *Referral) Accept(st commonv1.ServiceType, offered []commonv1.ServiceTyp
 }
 
 // mayHave is the rule on the kind of contact a family is accepted or waitlisted for: the
-// screening must allow it (a domestic-abuse finding rules out supported contact), the centre
+// screening must allow it (a domestic-abuse finding leaves supervised contact only), the centre
 // must offer it, and escorted contact in the community needs children who may leave the centre.
 func (r *Referral) mayHave(st commonv1.ServiceType, offered []commonv1.ServiceType) error {
-	if r.domesticAbuse() && st == commonv1.ServiceType_SERVICE_TYPE_SUPPORTED {
-		return ErrDomesticAbuseRulesOutSupported
+	if err := r.findingRulesOut(st); err != nil {
+		return err
 	}
 	if !slices.Contains(offered, st) {
 		return ErrServiceNotOffered
@@ -49,13 +49,41 @@ func (r *Referral) mayHave(st commonv1.ServiceType, offered []commonv1.ServiceTy
 	return nil
 }
 
+// FindingAllows reports whether a domestic-abuse finding leaves a kind of contact: supervised
+// contact only (decision 168). DOMAIN.md: proven domestic abuse rules out supported contact, and
+// routes the family to a supervised service or declines it; every other kind a centre offers
+// protects less than supported contact does. Handover brings both parents to the centre's door to
+// pass the child between them, with nobody watching; escorted contact takes the child into the
+// community with an escort, not trained staff; indirect contact (letters, cards, gifts) and
+// virtual contact (video calls) do not bring the parents together, but carry the parent's words
+// into the child's home with nobody trained reading or watching, and nothing written about them,
+// and a postmark or a call's background can show where the child lives. Only supervised contact
+// has trained staff watching and a report checked by a second person.
+func FindingAllows(st commonv1.ServiceType) bool {
+	return st == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED
+}
+
+// findingRulesOut is the domestic-abuse rule on the kind of contact st: nil without a finding or
+// for a kind it allows (FindingAllows), ErrDomesticAbuseRulesOutSupported for supported contact
+// (the reason clients have acted on since decision 77), ErrDomesticAbuseNeedsSupervised for the
+// other kinds.
+func (r *Referral) findingRulesOut(st commonv1.ServiceType) error {
+	switch {
+	case !r.domesticAbuse() || FindingAllows(st):
+		return nil
+	case st == commonv1.ServiceType_SERVICE_TYPE_SUPPORTED:
+		return ErrDomesticAbuseRulesOutSupported
+	}
+	return ErrDomesticAbuseNeedsSupervised
+}
+
 // Waitlist puts a screened family on the centre's waiting list: the centre would take them but
 // has no place now. Accept takes them off it. The event says which kind of contact the family
 // waits for, and scheduling puts it on its list for that kind (decisions.md 73): st, or when st is
 // unspecified the kind the referral asks for, supervised when a domestic-abuse finding rules out
-// the supported contact asked for. The kind passes the same check as Accept's (decisions.md 77):
-// the screening must allow it and the centre offer it, so a supported-only centre cannot waitlist
-// a family whose screening found domestic abuse.
+// the kind asked for (any but supervised, decision 168). The kind passes the same check as Accept's (decisions.md 77):
+// the screening must allow it and the centre offer it, so a centre without supervised contact
+// cannot waitlist a family whose screening found domestic abuse.
 func (r *Referral) Waitlist(st commonv1.ServiceType, offered []commonv1.ServiceType, today time.Time) ([]proto.Message, error) {
 	if err := CheckTransition(r.state, CmdWaitlist); err != nil {
 		return nil, err
@@ -64,9 +92,9 @@ func (r *Referral) Waitlist(st commonv1.ServiceType, offered []commonv1.ServiceT
 	case st == commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED:
 		st = r.WaitsFor()
 		if st != r.requested && !slices.Contains(offered, st) {
-			// Supervised, because domestic abuse ruled out the supported contact asked for, at a
-			// centre without supervised contact: the finding is what stands in the way.
-			return nil, ErrDomesticAbuseRulesOutSupported
+			// Supervised, because domestic abuse ruled out the kind asked for, at a centre
+			// without supervised contact: the finding is what stands in the way.
+			return nil, r.findingRulesOut(r.requested)
 		}
 	case !serviceTypeKnown(st):
 		return nil, &Invalid{Violations: []Violation{{Field: "service_type", Reason: "must be a kind of contact"}}}
@@ -80,9 +108,9 @@ func (r *Referral) Waitlist(st commonv1.ServiceType, offered []commonv1.ServiceT
 
 // WaitsFor is the kind of contact the family would wait for on the centre's waiting list when
 // the coordinator names none: the kind asked for, or supervised when a domestic-abuse finding
-// rules out supported contact.
+// rules it out (FindingAllows).
 func (r *Referral) WaitsFor() commonv1.ServiceType {
-	if r.domesticAbuse() && r.requested == commonv1.ServiceType_SERVICE_TYPE_SUPPORTED {
+	if r.domesticAbuse() && !FindingAllows(r.requested) {
 		return commonv1.ServiceType_SERVICE_TYPE_SUPERVISED
 	}
 	return r.requested
@@ -176,7 +204,10 @@ func (r *Referral) Decline(d Decline, dir Directory, today time.Time) ([]proto.M
 
 // Withdraw records that the referral was withdrawn before contact began. Final. Once contact has
 // begun the case is ended with the outcome withdrawn instead (ErrContactStarted), so the
-// statistics count it as a case that ended, not a referral that never started.
+// statistics count it as a case that ended, not a referral that never started. Contact has begun
+// too once the family's first session is under way, before its completion starts contact here:
+// the application refuses that withdrawal (ErrFirstSessionUnderWay, decision 168), since only it
+// reads the sessions under way.
 func (r *Referral) Withdraw(by referralv1.WithdrawnBy, note string, today time.Time) ([]proto.Message, error) {
 	if err := CheckTransition(r.state, CmdWithdraw); err != nil {
 		return nil, err

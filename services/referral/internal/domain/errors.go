@@ -5,6 +5,7 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/familytime/familytime/services/platform/inwords"
@@ -86,6 +87,10 @@ var (
 	// first.
 	ErrSameApplicant = problem.Rule("SAME_APPLICANT", "the other parent's application is made by the other parent, "+
 		"not by the account that made the first application: ask them to apply themselves, or ask the centre to enter their paper application")
+	// ErrSessionNotCompleted: a family is not erased while a session of an earlier day someone was
+	// checked in for was neither completed nor called off (SessionNotCompleted names the day).
+	ErrSessionNotCompleted = problem.Rule("SESSION_NOT_COMPLETED", "a session of the family's that someone was checked in for "+
+		"was never recorded as completed")
 	// ErrSessionUnderWay: a family is not erased while one of its sessions is under way.
 	ErrSessionUnderWay = problem.Rule("SESSION_UNDER_WAY", "someone of the family was checked in at the centre today and "+
 		"the session is not recorded as completed (a booking cancelled or a party's no-show leaves the others in the building): "+
@@ -137,6 +142,29 @@ var (
 	// family to supervised contact.
 	ErrDomesticAbuseRulesOutSupported = problem.Rule("DOMESTIC_ABUSE_RULES_OUT_SUPPORTED",
 		"domestic abuse is found (by the screening or the safeguarding lead's latest assessment), which rules out supported contact: accept or waitlist for supervised contact where the centre offers it, or decline or redirect the family")
+	// ErrDomesticAbuseNeedsSupervised: a domestic-abuse finding leaves supervised contact only
+	// (decision 168): handover brings the parents to the centre's door to pass the child between
+	// them, escorted contact takes the child out with an escort rather than trained staff, and
+	// indirect and virtual contact carry the parent's letters and calls into the child's home, with
+	// nobody trained watching and nothing written about them. Supported contact has its own reason
+	// (ErrDomesticAbuseRulesOutSupported), as before.
+	ErrDomesticAbuseNeedsSupervised = problem.Rule("DOMESTIC_ABUSE_NEEDS_SUPERVISED",
+		"domestic abuse is found (by the screening or the safeguarding lead's latest assessment), which leaves supervised contact only: "+
+			"handover, escorted, indirect and virtual contact are ruled out as supported contact is; accept or waitlist for supervised "+
+			"contact where the centre offers it, or decline or redirect the family")
+	// ErrDomesticAbuseRulesOutHandover: a case with a domestic-abuse finding does not end as moved to
+	// handover, which the finding rules out (decision 168): the figures would count as moved on a
+	// family the centre could not have moved there.
+	ErrDomesticAbuseRulesOutHandover = problem.Rule("DOMESTIC_ABUSE_NEEDS_SUPERVISED",
+		"domestic abuse is found (by the screening or the safeguarding lead's latest assessment), which leaves supervised contact only: "+
+			"the case does not end as moved to handover; choose the outcome that happened")
+	// ErrAcceptedKindRuledOut: a case accepted for a kind of contact a domestic-abuse finding rules
+	// out (the finding recorded after the acceptance, or the case accepted before decision 168) is
+	// not made ready for it. Its kind changes only by a new referral (decision 90).
+	ErrAcceptedKindRuledOut = problem.Rule("DOMESTIC_ABUSE_NEEDS_SUPERVISED",
+		"domestic abuse is found (by the screening or the safeguarding lead's latest assessment), which leaves supervised contact only, "+
+			"and the family was accepted for another kind: it is not made ready for it; withdraw the referral and refer the family again "+
+			"for supervised contact, here if the centre offers it or at a supervised service elsewhere")
 	// ErrDeclineForRiskUnscreened: a decline for risk (risk too high, domestic abuse at a
 	// supported-only centre) rests on a person's screening; other reasons need none.
 	ErrDeclineForRiskUnscreened = problem.Rule("SCREENING_REQUIRED",
@@ -154,11 +182,12 @@ var (
 	// may be a child of a referral whose case a safeguarding hold suspends (decision 128): a
 	// second referral of the same family would get round the hold.
 	ErrDuplicateUnderHold = problem.Rule("DUPLICATE_UNDER_HOLD", "a child on this referral may be a child of a family whose contact a safeguarding hold suspends")
-	// ErrDuplicateWithFinding matches every refusal of supported contact for a referral a child of
-	// which may be a child of a referral where domestic abuse was found (decision 133): ending a
-	// case and referring the family again would get round the finding.
+	// ErrDuplicateWithFinding matches every refusal of a kind of contact but supervised for a
+	// referral a child of which may be a child of a referral where domestic abuse was found
+	// (decisions 133 and 168): ending a case and referring the family again would get round the
+	// finding.
 	ErrDuplicateWithFinding = problem.Rule("DUPLICATE_DOMESTIC_ABUSE_FINDING",
-		"a child on this referral may be a child of a family where domestic abuse was found, which rules out supported contact")
+		"a child on this referral may be a child of a family where domestic abuse was found, which leaves supervised contact only")
 	// ErrHoldNotInForce: the hold being lifted is not one that suspends the case.
 	ErrHoldNotInForce = problem.Rule("HOLD_NOT_IN_FORCE", "the hold is not in force on this case")
 	// ErrNotSupervisedContact: only supervised contact steps down to supported contact.
@@ -167,6 +196,20 @@ var (
 	// ErrAlreadyHandover: a case of handover-only contact does not move to handover.
 	ErrAlreadyHandover = problem.Rule("ALREADY_HANDOVER",
 		"the case is handover-only contact already, so it does not move to handover; choose the outcome that happened")
+	// ErrOutcomeBeforeContact: a case whose contact never began (no session attended) does not end
+	// with an outcome that says contact moved on (decision 168: a case that never had a session ended
+	// as self-arranged, and the figures counted it both moved on and never attended).
+	ErrOutcomeBeforeContact = problem.Rule("CONTACT_NOT_STARTED",
+		"contact has not begun (no session of the family's is recorded as attended), so it did not move on: a case whose contact never "+
+			"began ends referred back to the court, withdrawn or ended for safety, not self-arranged, moved to handover or "+
+			"stepped down to supported")
+	// ErrFirstSessionUnderWay: a referral is not withdrawn while a session of the family's is under
+	// way before its first session is recorded (decision 168): contact has begun, and the session,
+	// completed after the withdrawal, would be counted attended for a referral counted as never
+	// started. The reason is CONTACT_STARTED's, whose remedy it shares.
+	ErrFirstSessionUnderWay = problem.Rule("CONTACT_STARTED",
+		"someone of the family was checked in at the centre today for a session neither recorded as completed nor called off: contact has begun, "+
+			"so the referral is not withdrawn; end the case with the outcome withdrawn instead")
 	// ErrOutcomeUnderHold: a case a safeguarding hold suspends does not end with an outcome that
 	// says contact went well (decision 122).
 	ErrOutcomeUnderHold = problem.Rule("OUTCOME_UNDER_HOLD",
@@ -336,4 +379,14 @@ func (v *Invalid) postcode(field, s string) {
 	if !ukPostcode.MatchString(s) {
 		v.add(field, "must be a UK postcode, such as M1 4BT (a postcode abroad goes in the address lines)")
 	}
+}
+
+// SessionNotCompleted is ErrSessionNotCompleted for the session of day: complete it first, since a
+// supervised session's observation report falls due on completion and could not be written once
+// the family's personal data is erased.
+func SessionNotCompleted(day time.Time) error {
+	return problem.Rule(ErrSessionNotCompleted.Reason, fmt.Sprintf("the family's session of %s, which someone was checked in for, "+
+		"was never recorded as completed: complete it first (familytime schedule complete); "+
+		"a supervised session's observation report falls due on completion, and could not be written once the family is erased",
+		day.Format(time.DateOnly)))
 }

@@ -88,11 +88,17 @@ type Arrangement struct {
 }
 
 // AgreeArrangement records the arrangement. Its service type is the one the referral was accepted
-// for: acceptance is where the centre's offer and the domestic-abuse rule were checked. When it
-// completes the family's intake, FamilyReadyForContact follows it.
+// for: acceptance is where the centre's offer and the domestic-abuse rule were checked. A
+// domestic-abuse finding recorded since, or a case accepted before decision 168 for a kind other
+// than supported that a finding rules out, agrees no arrangement for that kind
+// (ErrAcceptedKindRuledOut): the family is never made ready for it. When it completes the
+// family's intake, FamilyReadyForContact follows it.
 func (r *Referral) AgreeArrangement(a Arrangement, today time.Time) ([]proto.Message, error) {
 	if err := CheckTransition(r.state, CmdAgreeArrangement); err != nil {
 		return nil, err
+	}
+	if r.findingRulesOut(r.service) != nil {
+		return nil, ErrAcceptedKindRuledOut
 	}
 	var v Invalid
 	if a.ServiceType != r.service {
@@ -111,9 +117,14 @@ func (r *Referral) AgreeArrangement(a Arrangement, today time.Time) ([]proto.Mes
 }
 
 // IntakeComplete reports whether the family may be ready for contact: accepted, every adult who
-// needs one has had a pre-visit and signed the ground rules, and the arrangement is agreed.
+// needs one has had a pre-visit and signed the ground rules, and the arrangement is agreed, for a
+// kind of contact no domestic-abuse finding rules out (decision 168: an arrangement agreed before
+// the finding; the pre-visits are still recorded, they happened).
 func (r *Referral) IntakeComplete() bool {
 	if r.state != Accepted || r.arrangement == nil || len(r.preVisitDates) == 0 {
+		return false
+	}
+	if r.findingRulesOut(r.arrangement.ServiceType) != nil {
 		return false
 	}
 	for _, a := range r.adults {

@@ -60,7 +60,11 @@ type Referral struct {
 	beforeHold   State       // the state to return to when the last hold lifts
 	duplicates   []uuid.UUID // other open referrals whose children may be the same
 	outcome      referralv1.CaseOutcome
-	erasedOn     time.Time // the day the family's personal data was erased; zero unless it was
+	endedOn      time.Time // the day the case ended; zero unless it did
+	// placeReleasedOn is when scheduling last released the family's regular place after
+	// unexplained no-shows; zero while it never has (the outcome PLACE_RELEASED fits once it has).
+	placeReleasedOn time.Time
+	erasedOn        time.Time // the day the family's personal data was erased; zero unless it was
 
 	version int64
 }
@@ -199,6 +203,9 @@ func (r *Referral) PossibleDuplicates() []uuid.UUID { return slices.Clone(r.dupl
 // Outcome is how the case ended; unspecified unless ended.
 func (r *Referral) Outcome() referralv1.CaseOutcome { return r.outcome }
 
+// EndedOn is the centre's local date the case ended; zero unless it did.
+func (r *Referral) EndedOn() time.Time { return r.endedOn }
+
 // Version is the number of events recorded for the referral.
 func (r *Referral) Version() int64 { return r.version }
 
@@ -285,7 +292,10 @@ func (r *Referral) apply(ev proto.Message) error {
 		// The announcement of an answer ReferralAmended already recorded: nothing more changes.
 	case *referralv1.FirstSessionAttended:
 		r.firstSession, r.reviewDue = dates.Time(e.GetSessionOn()), dates.Time(e.GetReviewDueOn())
-		r.state = InContact
+		if r.state != Ended {
+			// A case ended during its first session records it on completion and stays ended.
+			r.state = InContact
+		}
 	case *referralv1.ReviewHeld:
 		r.reviewDue = dates.Time(e.GetNextReviewDueOn())
 		if on := dates.Time(e.GetHeldOn()); on.After(r.lastReview) {
@@ -294,7 +304,9 @@ func (r *Referral) apply(ev proto.Message) error {
 			r.lastReview = on
 		}
 	case *referralv1.CaseEnded:
-		r.outcome, r.state = e.GetOutcome(), Ended
+		r.outcome, r.state, r.endedOn = e.GetOutcome(), Ended, dates.Time(e.GetEndedOn())
+	case *referralv1.PlaceReleasedNoted:
+		r.placeReleasedOn = dates.Time(e.GetReleasedOn())
 	case *referralv1.CaseSuspended:
 		if len(r.holds) == 0 {
 			r.beforeHold = r.state

@@ -47,6 +47,9 @@ var SchedulingSubjects = []string{
 	"ft.scheduling.*.PlaceReleased",
 	"ft.scheduling.*.PersonCheckedIn",
 	"ft.scheduling.*.PartyArrived",
+	"ft.scheduling.*.BookingCancelled",
+	"ft.scheduling.*.NoShowRecorded",
+	"ft.scheduling.*.NoShowWithdrawn",
 }
 
 // SafeguardingSubjects are the safeguarding events referral acts on: holds suspend the case and
@@ -104,6 +107,25 @@ func SchedulingEvents(a *app.App) bus.Handler {
 				return err
 			}
 			a.SessionStarted(uow, id(ev.GetBookingId()), id(ev.GetFamilyId()), ev.GetAt().AsTime())
+		case "familytime.scheduling.v1.BookingCancelled", "familytime.scheduling.v1.NoShowRecorded", "familytime.scheduling.v1.NoShowWithdrawn":
+			// Whether a session someone was checked in for was called off: one neither called off
+			// nor completed holds the family's erasure back on later days too (decision 170).
+			var ev interface {
+				proto.Message
+				GetBookingId() string
+			}
+			switch d.Envelope.GetEventType() {
+			case "familytime.scheduling.v1.BookingCancelled":
+				ev = &schedulingv1.BookingCancelled{}
+			case "familytime.scheduling.v1.NoShowRecorded":
+				ev = &schedulingv1.NoShowRecorded{}
+			default:
+				ev = &schedulingv1.NoShowWithdrawn{}
+			}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			a.SessionCalledOff(uow, id(ev.GetBookingId()), d.Envelope.GetEventType() != "familytime.scheduling.v1.NoShowWithdrawn")
 		case "familytime.scheduling.v1.PlaceReleased":
 			ev := &schedulingv1.PlaceReleased{}
 			if err := d.Payload(ev); err != nil {

@@ -119,6 +119,8 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		return "Case reviewed"
 	case *referralv1.CaseEnded:
 		return "Case ended: " + words.Enum(ev.GetOutcome())
+	case *referralv1.PlaceReleasedNoted:
+		return "Referral noted the place released: the case stays open for the coordinator to book the family again, put it back on the waiting list, or end it"
 	case *referralv1.CaseSuspended:
 		return "Case suspended by a safeguarding hold"
 	case *referralv1.FamilyErased:

@@ -58,7 +58,9 @@ type ReferralServiceClient interface {
 	AmendReferral(ctx context.Context, in *AmendReferralRequest, opts ...grpc.CallOption) (*AmendReferralResponse, error)
 	// RecordScreening records a person's red / amber / green screen of the referral.
 	RecordScreening(ctx context.Context, in *RecordScreeningRequest, opts ...grpc.CallOption) (*RecordScreeningResponse, error)
-	// AcceptReferral accepts a screened referral for a kind of contact the centre offers.
+	// AcceptReferral accepts a screened referral for a kind of contact the centre offers. A
+	// domestic-abuse finding leaves supervised contact only (DOMESTIC_ABUSE_RULES_OUT_SUPPORTED,
+	// DOMESTIC_ABUSE_NEEDS_SUPERVISED).
 	AcceptReferral(ctx context.Context, in *AcceptReferralRequest, opts ...grpc.CallOption) (*AcceptReferralResponse, error)
 	// WaitlistReferral puts a screened family on the centre's waiting list, for a kind of contact
 	// the centre offers and the screening allows (the same check as AcceptReferral's).
@@ -67,12 +69,14 @@ type ReferralServiceClient interface {
 	// (an accepted referral is withdrawn or its case ended: REFERRAL_ACCEPTED). A decline for risk
 	// needs a screening; the others do not.
 	DeclineReferral(ctx context.Context, in *DeclineReferralRequest, opts ...grpc.CallOption) (*DeclineReferralResponse, error)
-	// WithdrawReferral records that the referral was withdrawn before contact began.
+	// WithdrawReferral records that the referral was withdrawn before contact began; while the
+	// family's first session is under way it is refused (CONTACT_STARTED): end the case withdrawn.
 	WithdrawReferral(ctx context.Context, in *WithdrawReferralRequest, opts ...grpc.CallOption) (*WithdrawReferralResponse, error)
 	// RecordPreVisit records one adult's pre-visit and whether they signed the ground rules.
 	RecordPreVisit(ctx context.Context, in *RecordPreVisitRequest, opts ...grpc.CallOption) (*RecordPreVisitResponse, error)
 	// AgreeArrangement records the contact arrangement agreed at the pre-visits, until the family is
-	// ready for contact (then ALREADY_READY: change it with ChangeArrangement).
+	// ready for contact (then ALREADY_READY: change it with ChangeArrangement). A case accepted for a
+	// kind of contact a domestic-abuse finding rules out agrees none (DOMESTIC_ABUSE_NEEDS_SUPERVISED).
 	AgreeArrangement(ctx context.Context, in *AgreeArrangementRequest, opts ...grpc.CallOption) (*AgreeArrangementResponse, error)
 	// ChangeArrangement changes the agreed arrangement of a case ready for contact or in contact
 	// (also while a hold suspends it): frequency, session length and stagger, checked as for
@@ -83,7 +87,8 @@ type ReferralServiceClient interface {
 	// RecordReview records a review of a case in contact, with a note in words; never dated before
 	// the case's last review or its first session.
 	RecordReview(ctx context.Context, in *RecordReviewRequest, opts ...grpc.CallOption) (*RecordReviewResponse, error)
-	// EndCase ends a case with an outcome.
+	// EndCase ends a case with an outcome. An outcome that says contact moved on (self-arranged,
+	// moved to handover, stepped down) needs contact to have begun (CONTACT_NOT_STARTED).
 	EndCase(ctx context.Context, in *EndCaseRequest, opts ...grpc.CallOption) (*EndCaseResponse, error)
 	// GetReferral returns one referral without personal details.
 	GetReferral(ctx context.Context, in *GetReferralRequest, opts ...grpc.CallOption) (*GetReferralResponse, error)
@@ -310,7 +315,9 @@ type ReferralServiceServer interface {
 	AmendReferral(context.Context, *AmendReferralRequest) (*AmendReferralResponse, error)
 	// RecordScreening records a person's red / amber / green screen of the referral.
 	RecordScreening(context.Context, *RecordScreeningRequest) (*RecordScreeningResponse, error)
-	// AcceptReferral accepts a screened referral for a kind of contact the centre offers.
+	// AcceptReferral accepts a screened referral for a kind of contact the centre offers. A
+	// domestic-abuse finding leaves supervised contact only (DOMESTIC_ABUSE_RULES_OUT_SUPPORTED,
+	// DOMESTIC_ABUSE_NEEDS_SUPERVISED).
 	AcceptReferral(context.Context, *AcceptReferralRequest) (*AcceptReferralResponse, error)
 	// WaitlistReferral puts a screened family on the centre's waiting list, for a kind of contact
 	// the centre offers and the screening allows (the same check as AcceptReferral's).
@@ -319,12 +326,14 @@ type ReferralServiceServer interface {
 	// (an accepted referral is withdrawn or its case ended: REFERRAL_ACCEPTED). A decline for risk
 	// needs a screening; the others do not.
 	DeclineReferral(context.Context, *DeclineReferralRequest) (*DeclineReferralResponse, error)
-	// WithdrawReferral records that the referral was withdrawn before contact began.
+	// WithdrawReferral records that the referral was withdrawn before contact began; while the
+	// family's first session is under way it is refused (CONTACT_STARTED): end the case withdrawn.
 	WithdrawReferral(context.Context, *WithdrawReferralRequest) (*WithdrawReferralResponse, error)
 	// RecordPreVisit records one adult's pre-visit and whether they signed the ground rules.
 	RecordPreVisit(context.Context, *RecordPreVisitRequest) (*RecordPreVisitResponse, error)
 	// AgreeArrangement records the contact arrangement agreed at the pre-visits, until the family is
-	// ready for contact (then ALREADY_READY: change it with ChangeArrangement).
+	// ready for contact (then ALREADY_READY: change it with ChangeArrangement). A case accepted for a
+	// kind of contact a domestic-abuse finding rules out agrees none (DOMESTIC_ABUSE_NEEDS_SUPERVISED).
 	AgreeArrangement(context.Context, *AgreeArrangementRequest) (*AgreeArrangementResponse, error)
 	// ChangeArrangement changes the agreed arrangement of a case ready for contact or in contact
 	// (also while a hold suspends it): frequency, session length and stagger, checked as for
@@ -335,7 +344,8 @@ type ReferralServiceServer interface {
 	// RecordReview records a review of a case in contact, with a note in words; never dated before
 	// the case's last review or its first session.
 	RecordReview(context.Context, *RecordReviewRequest) (*RecordReviewResponse, error)
-	// EndCase ends a case with an outcome.
+	// EndCase ends a case with an outcome. An outcome that says contact moved on (self-arranged,
+	// moved to handover, stepped down) needs contact to have begun (CONTACT_NOT_STARTED).
 	EndCase(context.Context, *EndCaseRequest) (*EndCaseResponse, error)
 	// GetReferral returns one referral without personal details.
 	GetReferral(context.Context, *GetReferralRequest) (*GetReferralResponse, error)

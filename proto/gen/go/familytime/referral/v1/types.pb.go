@@ -562,7 +562,8 @@ const (
 	CaseOutcome_CASE_OUTCOME_WITHDRAWN CaseOutcome = 5
 	// Ended to keep a child or adult safe.
 	CaseOutcome_CASE_OUTCOME_ENDED_FOR_SAFETY CaseOutcome = 6
-	// The place was released after unexplained no-shows and offered to another family.
+	// Ended by a coordinator after scheduling released the family's place for unexplained
+	// no-shows (and offered it to another family); fits only a case whose place was released.
 	CaseOutcome_CASE_OUTCOME_PLACE_RELEASED CaseOutcome = 7
 )
 

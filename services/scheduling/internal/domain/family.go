@@ -101,10 +101,11 @@ var (
 	// ErrBookingNotFound means the family has no such booking.
 	ErrBookingNotFound = problem.NotFound("booking")
 	// ErrSupportedContactRuledOut means the safeguarding lead's latest risk assessment found
-	// domestic abuse, which rules out supported contact (decisions.md 80). Referral keeps a family
-	// ready for contact to the kind it was accepted for, so the way on is a new referral.
+	// domestic abuse, which rules out supported contact (decisions.md 80) and every other kind but
+	// supervised: handover, escorted, indirect and virtual contact (decision 168). Referral keeps a
+	// family ready for contact to the kind it was accepted for, so the way on is a new referral.
 	ErrSupportedContactRuledOut = problem.Rule("SUPPORTED_CONTACT_RULED_OUT", "a safeguarding risk assessment found domestic abuse, "+
-		"which rules out supported contact: the family needs supervised contact. Once ready for contact a family keeps the kind of "+
+		"which leaves supervised contact only (not supported, handover, escorted, indirect or virtual): the family needs supervised contact. Once ready for contact a family keeps the kind of "+
 		"contact it was accepted for, so end the case and refer the family for supervised contact (at this centre if it offers it, "+
 		"or to a supervised service elsewhere); a later assessment without the finding allows supported contact again")
 )
@@ -424,8 +425,15 @@ func (f *Family) NoteHold(centre, hold uuid.UUID, placedOn, now time.Time) []pro
 }
 
 // SupportedContactRuledOut reports whether the latest risk assessment noted found domestic
-// abuse, which rules out supported contact.
+// abuse, which rules out supported contact and every other kind but supervised (RuledOut).
 func (f *Family) SupportedContactRuledOut() bool { return f.supportedRuledOut }
+
+// RuledOut reports whether the latest risk assessment's domestic-abuse finding rules out contact
+// of kind st: every kind but supervised (decision 168; referral refuses them at acceptance, and a
+// family made ready before, or found to need it since, is stopped here). An unknown kind is not.
+func (f *Family) RuledOut(st commonv1.ServiceType) bool {
+	return f.supportedRuledOut && st != commonv1.ServiceType_SERVICE_TYPE_SUPERVISED && st != commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED
+}
 
 // WaitsFor is the kind of contact the family waits for when its place on a waiting list names
 // none: the kind it was made ready for, else the kind referral decided on, else none.
@@ -443,21 +451,21 @@ func (f *Family) WaitsFor(listed commonv1.ServiceType) commonv1.ServiceType {
 
 // MayBeOffered says whether the family, waiting for the kind of contact listed (unspecified: see
 // WaitsFor), may be offered a place: not while a hold suspends its contact (ErrOnHold), nor a
-// supported place while a domestic-abuse finding rules supported contact out
+// place of a kind a domestic-abuse finding rules out, every kind but supervised
 // (ErrSupportedContactRuledOut).
 func (f *Family) MayBeOffered(listed commonv1.ServiceType) error {
 	switch {
 	case f.OnHold():
 		return ErrOnHold
-	case f.supportedRuledOut && f.WaitsFor(listed) == commonv1.ServiceType_SERVICE_TYPE_SUPPORTED:
+	case f.RuledOut(f.WaitsFor(listed)):
 		return ErrSupportedContactRuledOut
 	}
 	return nil
 }
 
 // NoteRiskAssessed records safeguarding's RiskAssessed at centre. The lead's latest assessment
-// is what stands: one that finds domestic abuse rules out supported contact
-// (SupportedContactRuledOut) and cancels, by the system, the family's supported bookings whose
+// is what stands: one that finds domestic abuse rules out supported contact and every kind but
+// supervised (SupportedContactRuledOut) and cancels, by the system, the family's such bookings whose
 // session is not under way (reason: domestic-abuse finding); a later one without the finding
 // allows it again (SupportedContactAllowed). Supervised bookings are not touched, and a session
 // under way is left to be completed or recorded as a no-show. An assessment that changes nothing
@@ -475,7 +483,7 @@ func (f *Family) NoteRiskAssessed(centre uuid.UUID, finding bool, assessedOn, no
 	ev := &schedulingv1.SupportedContactRuledOut{FamilyId: f.id.String(), CentreId: centre.String(), AssessedOn: dates.Proto(assessedOn)}
 	f.mustApply(ev)
 	return append([]proto.Message{ev}, f.cancelWhere(func(b *Booking) bool {
-		return b.ServiceType == commonv1.ServiceType_SERVICE_TYPE_SUPPORTED && !b.Started(now)
+		return f.RuledOut(b.ServiceType) && !b.Started(now)
 	}, schedulingv1.CancellationReason_CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING, now)...)
 }
 
@@ -561,7 +569,7 @@ func (f *Family) Book(id, centre uuid.UUID, s Session, roomID uuid.UUID, start *
 		return nil, nil, ErrNotReady
 	case f.OnHold():
 		return nil, nil, ErrOnHold
-	case f.supportedRuledOut && f.ready.ServiceType == commonv1.ServiceType_SERVICE_TYPE_SUPPORTED:
+	case f.RuledOut(f.ready.ServiceType):
 		return nil, nil, ErrSupportedContactRuledOut
 	}
 	r := f.ready

@@ -78,3 +78,20 @@ func TestADomesticAbuseFindingLeavesSupervisedContact(t *testing.T) {
 	g.book(t, day(2026, 1, 31), g.supervised, jan)
 	require.NoError(t, g.family.MayBeOffered(commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED))
 }
+
+// A domestic-abuse finding leaves supervised contact only (decision 168): a family made ready for
+// handover before the finding, or before referral refused such kinds, has its handover bookings
+// cancelled and new ones refused, as supported ones are (review 22 left scheduling booking them).
+func TestADomesticAbuseFindingRulesOutHandoverToo(t *testing.T) {
+	g := newRig(t, func(r *domain.Readiness) { r.ServiceType = commonv1.ServiceType_SERVICE_TYPE_HANDOVER })
+	future := g.book(t, day(2026, 1, 31), g.shared, jan)
+	events := g.family.NoteRiskAssessed(centre, true, day(2026, 1, 12), jan)
+	require.Len(t, events, 2)
+	require.Equal(t, future.ID.String(), events[1].(*schedulingv1.BookingCancelled).GetBookingId())
+	_, _, err := g.family.Book(uuid.New(), centre, g.session(t, day(2026, 2, 7)), g.shared.ID, nil, jan)
+	rule(t, err, "SUPPORTED_CONTACT_RULED_OUT")
+	require.Contains(t, err.Error(), "leaves supervised contact only")
+	rule(t, g.family.MayBeOffered(commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED), "SUPPORTED_CONTACT_RULED_OUT")
+	rule(t, g.family.MayBeOffered(commonv1.ServiceType_SERVICE_TYPE_VIRTUAL), "SUPPORTED_CONTACT_RULED_OUT")
+	require.NoError(t, g.family.MayBeOffered(commonv1.ServiceType_SERVICE_TYPE_SUPERVISED))
+}

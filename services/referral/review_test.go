@@ -368,3 +368,38 @@ func TestEndingACaseAndReferringAgainGetsRoundNeitherHoldNorFinding(t *testing.T
 	require.NoError(t, err, "supervised contact is not ruled out")
 	require.Equal(t, referralv1.ReferralState_REFERRAL_STATE_ACCEPTED, accepted.GetReferral().GetState())
 }
+
+// Referring a family to another centre gets round neither a hold nor a domestic-abuse finding
+// (review 22, decision 173): a child is matched at every centre, and a referral elsewhere whose
+// hold is in force is a possible duplicate, named as another centre's by its id alone, while one
+// elsewhere with nothing standing in the way is not (that a child is known at another centre is no
+// other centre's business).
+func TestReferringAFamilyToAnotherCentreDoesNotGetRoundAHold(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	a := g.casework(t, g.centre(t, supported))
+	first := a.ready(supported)
+	got, err := a.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: first, CentreId: a.centre.String()})
+	require.NoError(t, err)
+	family := uuid.MustParse(got.GetReferral().GetFamilyId())
+
+	elsewhere := g.casework(t, g.centre(t, supported)).submit(supported) // the same child, nothing standing in the way
+	require.Empty(t, elsewhere.GetPossibleDuplicateOf(), "an open case at another centre is not flagged")
+
+	publish(t, g.safeguarding, "hold-"+family.String(), &safeguardingv1.HoldPlaced{HoldId: uuid.NewString(), FamilyId: family.String(),
+		CentreId: a.centre.String(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONCERN_UNDER_INVESTIGATION}, family, a.centre)
+	require.Eventually(t, func() bool {
+		got, err := a.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: first, CentreId: a.centre.String()})
+		return err == nil && got.GetReferral().GetState() == referralv1.ReferralState_REFERRAL_STATE_SUSPENDED
+	}, 30*time.Second, 10*time.Millisecond, "the hold suspends the case at the first centre")
+
+	b := g.casework(t, g.centre(t, supported))
+	again := b.submit(supported)
+	require.Equal(t, []string{first}, again.GetPossibleDuplicateOf(), "the case under a hold at another centre is a possible duplicate")
+	b.screen(again.GetReferralId(), referralv1.RiskRating_RISK_RATING_GREEN, false)
+	_, err = b.accept(again.GetReferralId(), supported)
+	refused(t, err, codes.FailedPrecondition, "DUPLICATE_UNDER_HOLD")
+	require.Contains(t, status.Convert(err).Message(), "a family at another centre (its referral "+first)
+	_, err = b.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: first, CentreId: b.centre.String()})
+	require.Equal(t, codes.NotFound, status.Code(err), "the other centre's referral stays its own")
+}

@@ -26,24 +26,25 @@ func (r *Referrals) ChildMatch(ctx context.Context, c domain.ChildRecord) ([]byt
 	return match, nil
 }
 
-// ChildReferral is a referral at the centre with a child of the same match.
+// ChildReferral is a referral with a child of the same match, at Centre.
 type ChildReferral struct {
-	ID   uuid.UUID
-	Open bool
+	ID     uuid.UUID
+	Centre uuid.UUID
+	Open   bool
 }
 
-// ReferralsOfChild are the referrals at the centre, open or closed, other than except, with a
-// child of the same match: a closed one matters while what it found still stands (a hold, a
-// domestic-abuse finding), which the caller decides on the loaded referral.
-func (r *Referrals) ReferralsOfChild(ctx context.Context, centre uuid.UUID, match []byte, except uuid.UUID) ([]ChildReferral, error) {
-	rows, err := r.store.Pool().Query(ctx, `SELECT referral_id, bool_or(open) FROM child_matches
-		WHERE centre_id = $1 AND match = $2 AND referral_id <> $3 GROUP BY referral_id ORDER BY referral_id`, centre, match, except)
+// ReferralsOfChild are the referrals at every centre, open or closed, other than except, with a
+// child of the same match: a closed one, or one at another centre, matters while what it found
+// still stands (a hold, a domestic-abuse finding), which the caller decides on the loaded referral.
+func (r *Referrals) ReferralsOfChild(ctx context.Context, match []byte, except uuid.UUID) ([]ChildReferral, error) {
+	rows, err := r.store.Pool().Query(ctx, `SELECT referral_id, min(centre_id::text)::uuid, bool_or(open) FROM child_matches
+		WHERE match = $1 AND referral_id <> $2 GROUP BY referral_id ORDER BY referral_id`, match, except)
 	if err != nil {
 		return nil, fmt.Errorf("find matching children: %w", err)
 	}
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (ChildReferral, error) {
 		var c ChildReferral
-		err := row.Scan(&c.ID, &c.Open)
+		err := row.Scan(&c.ID, &c.Centre, &c.Open)
 		return c, err
 	})
 }

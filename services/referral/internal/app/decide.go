@@ -100,16 +100,26 @@ func (a *App) duplicatesBarring(ctx context.Context, r *domain.Referral, st comm
 	case checked:
 		return append(held, found...), nil
 	case len(held) > 0:
-		return nil, problem.Rule(domain.ErrDuplicateUnderHold.Reason, fmt.Sprintf("a child on this referral may be a child of referral %s, "+
+		return nil, problem.Rule(domain.ErrDuplicateUnderHold.Reason, fmt.Sprintf("a child on this referral may be a child of %s, "+
 			"whose contact a safeguarding hold suspends: if it is the same family, the hold stands for this referral too (tell the centre's "+
 			"safeguarding lead, and decline or withdraw it); if a person has checked it is not, decide again saying so "+
-			"(--not-the-family-under-hold)", held[0].ID()))
+			"(--not-the-family-under-hold)", whose(r, held[0])))
 	case len(found) > 0:
-		return nil, problem.Rule(domain.ErrDuplicateWithFinding.Reason, fmt.Sprintf("a child on this referral may be a child of referral %s, "+
+		return nil, problem.Rule(domain.ErrDuplicateWithFinding.Reason, fmt.Sprintf("a child on this referral may be a child of %s, "+
 			"where domestic abuse was found, which leaves supervised contact only: if it is the same family, decide on supervised contact "+
-			"or decline; if a person has checked it is not, decide again saying so (--not-the-family-under-hold)", found[0].ID()))
+			"or decline; if a person has checked it is not, decide again saying so (--not-the-family-under-hold)", whose(r, found[0])))
 	}
 	return nil, nil
+}
+
+// whose names the possible duplicate o of r for a refusal: another centre's by its id alone, which
+// says nothing of the family, for the lead to check through an administrator, who sees every
+// centre (decision 173).
+func whose(r, o *domain.Referral) string {
+	if o.CentreID() != r.CentreID() {
+		return fmt.Sprintf("a family at another centre (its referral %s: the centre's safeguarding lead checks it with an administrator)", o.ID())
+	}
+	return fmt.Sprintf("referral %s", o.ID())
 }
 
 // bars says what on referral o stands in the way of contact for its family, whatever o's state: a

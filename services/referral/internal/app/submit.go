@@ -17,9 +17,9 @@ import (
 // Submit records a new referral for a centre of the directory, under new referral and family ids.
 // A centre whose accreditation is suspended or lapsed takes none (domain.Centre.TakesNewFamilies);
 // one whose accreditation ran out by date is warned of (Decision.AccreditationRanOut).
-// A child who already has an open case at the centre, or a closed one whose hold or
-// domestic-abuse finding still stands (matched on a keyed hash, never in clear), is flagged as a
-// possible duplicate in the same unit of work; a person checks.
+// A child who already has an open case at the centre, or a closed one or one at another centre
+// whose hold or domestic-abuse finding still stands (matched on a keyed hash, never in clear), is
+// flagged as a possible duplicate in the same unit of work; a person checks.
 func (a *App) Submit(ctx context.Context, s domain.Submission, md eventstore.Metadata) (Decision, error) {
 	c, found, err := a.referrals.Centre(ctx, s.CentreID)
 	if err != nil {
@@ -44,15 +44,18 @@ func (a *App) Submit(ctx context.Context, s domain.Submission, md eventstore.Met
 			return Decision{}, err
 		}
 		matches[c.ID] = match
-		others, err := a.referrals.ReferralsOfChild(ctx, s.CentreID, match, r.ID())
+		others, err := a.referrals.ReferralsOfChild(ctx, match, r.ID())
 		if err != nil {
 			return Decision{}, err
 		}
 		for _, other := range others {
-			if !other.Open {
+			if !other.Open || other.Centre != s.CentreID {
 				// A case that ended still matters while its hold is in force or its
 				// domestic-abuse finding stands: ending a case and referring the family again
-				// must not get round either (review 15, decision 133).
+				// must not get round either (review 15, decision 133). So does a case at another
+				// centre, and only then: referring the family to another centre must not get
+				// round them (review 22, decision 173), while that a child is known elsewhere is
+				// no other centre's business.
 				o, err := a.referrals.Load(ctx, other.ID)
 				if err != nil {
 					return Decision{}, err

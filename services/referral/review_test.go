@@ -383,8 +383,10 @@ func TestReferringAFamilyToAnotherCentreDoesNotGetRoundAHold(t *testing.T) {
 	require.NoError(t, err)
 	family := uuid.MustParse(got.GetReferral().GetFamilyId())
 
-	elsewhere := g.casework(t, g.centre(t, supported)).submit(supported) // the same child, nothing standing in the way
+	c := g.casework(t, g.centre(t, supported))
+	elsewhere := c.submit(supported) // the same child, nothing standing in the way
 	require.Empty(t, elsewhere.GetPossibleDuplicateOf(), "an open case at another centre is not flagged")
+	c.screen(elsewhere.GetReferralId(), referralv1.RiskRating_RISK_RATING_GREEN, false)
 
 	publish(t, g.safeguarding, "hold-"+family.String(), &safeguardingv1.HoldPlaced{HoldId: uuid.NewString(), FamilyId: family.String(),
 		CentreId: a.centre.String(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONCERN_UNDER_INVESTIGATION}, family, a.centre)
@@ -402,4 +404,8 @@ func TestReferringAFamilyToAnotherCentreDoesNotGetRoundAHold(t *testing.T) {
 	require.Contains(t, status.Convert(err).Message(), "a family at another centre (its referral "+first)
 	_, err = b.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: first, CentreId: b.centre.String()})
 	require.Equal(t, codes.NotFound, status.Code(err), "the other centre's referral stays its own")
+
+	// The referral made elsewhere before the hold was not flagged; its decision finds the hold now.
+	_, err = c.accept(elsewhere.GetReferralId(), supported)
+	refused(t, err, codes.FailedPrecondition, "DUPLICATE_UNDER_HOLD")
 }

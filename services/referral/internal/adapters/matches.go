@@ -49,6 +49,19 @@ func (r *Referrals) ReferralsOfChild(ctx context.Context, match []byte, except u
 	})
 }
 
+// MatchesElsewhere are the referrals at other centres with a child of the same match as one of
+// referral's children, as they stand now: a hold or a finding there may have come after referral
+// was submitted (decision 173).
+func (r *Referrals) MatchesElsewhere(ctx context.Context, referral uuid.UUID) ([]uuid.UUID, error) {
+	rows, err := r.store.Pool().Query(ctx, `SELECT DISTINCT other.referral_id FROM child_matches mine
+		JOIN child_matches other ON other.match = mine.match AND other.centre_id <> mine.centre_id
+		WHERE mine.referral_id = $1 ORDER BY other.referral_id`, referral)
+	if err != nil {
+		return nil, fmt.Errorf("find matching children elsewhere: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+}
+
 // RecordMatches adds the referral's children's keyed hashes to a unit of work; matches are
 // computed while the details are open (ChildMatch).
 func RecordMatches(uow *eventstore.UnitOfWork, ref *domain.Referral, matches map[uuid.UUID][]byte) {

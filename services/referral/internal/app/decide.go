@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -80,7 +81,19 @@ func (a *App) changeUnlessBarred(ctx context.Context, id, centre uuid.UUID, st c
 // ended, must get round neither (reviews 14 and 15).
 func (a *App) duplicatesBarring(ctx context.Context, r *domain.Referral, st commonv1.ServiceType, checked bool) ([]*domain.Referral, error) {
 	var held, found []*domain.Referral
-	for _, other := range r.PossibleDuplicates() {
+	// Another centre's referral is flagged at submission only if its hold or finding stood then;
+	// one placed since is found now (decision 173).
+	elsewhere, err := a.referrals.MatchesElsewhere(ctx, r.ID())
+	if err != nil {
+		return nil, err
+	}
+	candidates := r.PossibleDuplicates()
+	for _, id := range elsewhere {
+		if !slices.Contains(candidates, id) {
+			candidates = append(candidates, id)
+		}
+	}
+	for _, other := range candidates {
 		o, err := a.referrals.Load(ctx, other)
 		if err != nil {
 			return nil, err

@@ -126,9 +126,11 @@ func TestAWithdrawalDuringTheFirstSessionEndsTheCaseInstead(t *testing.T) {
 	require.NoError(t, err)
 	family := got.GetReferral().GetFamilyId()
 	f := uuid.MustParse(family)
-	booking := uuid.NewString()
+	// The first session was held yesterday and is not yet recorded as completed: contact began all
+	// the same (review 23 withdrew the day after).
+	booking, held := uuid.NewString(), today().AddDate(0, 0, -1)
 	publish(t, g.scheduling, "family-"+family, &schedulingv1.PersonCheckedIn{BookingId: booking, FamilyId: family, CentreId: w.centre.String(),
-		PersonId: uuid.NewString(), Role: schedulingv1.PersonRole_PERSON_ROLE_CHILD, At: timestamppb.Now()}, f, w.centre)
+		PersonId: uuid.NewString(), Role: schedulingv1.PersonRole_PERSON_ROLE_CHILD, At: timestamppb.New(time.Now().AddDate(0, 0, -1))}, f, w.centre)
 	require.Eventually(t, func() bool {
 		return g.count(t, "SELECT count(*) FROM sessions_under_way WHERE family_id = $1", f) == 1
 	}, 30*time.Second, 10*time.Millisecond, "referral learns the session is under way")
@@ -144,7 +146,7 @@ func TestAWithdrawalDuringTheFirstSessionEndsTheCaseInstead(t *testing.T) {
 		Outcome: referralv1.CaseOutcome_CASE_OUTCOME_WITHDRAWN, Note: "The mother withdrew during the first session"})
 	require.NoError(t, err)
 	publish(t, g.scheduling, "family-"+family, &schedulingv1.SessionCompleted{BookingId: booking, FamilyId: family, CentreId: w.centre.String(),
-		SessionDate: date(today()), ServiceType: supervised}, f, w.centre)
+		SessionDate: date(held), ServiceType: supervised}, f, w.centre)
 	require.Eventually(t, func() bool {
 		got, err := w.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: ref, CentreId: w.centre.String()})
 		require.NoError(t, err)
@@ -154,7 +156,7 @@ func TestAWithdrawalDuringTheFirstSessionEndsTheCaseInstead(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, referralv1.ReferralState_REFERRAL_STATE_ENDED, got.GetReferral().GetState())
 	require.Equal(t, referralv1.CaseOutcome_CASE_OUTCOME_WITHDRAWN, got.GetReferral().GetOutcome())
-	require.True(t, proto.Equal(date(today()), got.GetReferral().GetFirstSessionOn()))
+	require.True(t, proto.Equal(date(held), got.GetReferral().GetFirstSessionOn()))
 	require.Equal(t, []string{"CaseEnded", "FirstSessionAttended"}, g.eventTypes(t, ref)[len(g.eventTypes(t, ref))-2:])
 
 	// A family ready for contact is withdrawn as before when no session is under way, or when

@@ -165,6 +165,7 @@ func TestAReleasedPlaceLeavesTheCaseOpenForTheCoordinator(t *testing.T) {
 	got, err := w.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: id, CentreId: w.centre.String()})
 	require.NoError(t, err)
 	require.Equal(t, referralv1.ReferralState_REFERRAL_STATE_IN_CONTACT, got.GetReferral().GetState(), "the case stays open")
+	require.NotNil(t, got.GetReferral().GetPlaceReleasedOn(), "the coordinator is told, not only the history (review 23)")
 
 	ended, err := end()
 	require.NoError(t, err)
@@ -178,10 +179,12 @@ func TestAReleasedPlaceLeavesTheCaseOpenForTheCoordinator(t *testing.T) {
 func TestAForgedPageTokenIsRefusedAsAToken(t *testing.T) {
 	g := newRig(t)
 	w := g.casework(t, g.centre(t, supported))
-	forged := paging.After{Key: "99999999999999999999", ID: uuid.New()}.Encode()
-	_, err := w.c.ListReferrals(t.Context(), &referralv1.ListReferralsRequest{CentreId: w.centre.String(), PageToken: forged})
-	require.Equal(t, codes.InvalidArgument, status.Code(err), "%v", err)
-	require.Contains(t, status.Convert(err).Message(), "page token is not one this service issued")
-	_, err = w.c.ListReviewsDue(t.Context(), &referralv1.ListReviewsDueRequest{CentreId: w.centre.String(), PageToken: forged})
-	require.Equal(t, codes.InvalidArgument, status.Code(err), "%v", err)
+	for _, key := range []string{"99999999999999999999", "0000-01-01"} { // year 0 parses in Go (review 23)
+		forged := paging.After{Key: key, ID: uuid.New()}.Encode()
+		_, err := w.c.ListReferrals(t.Context(), &referralv1.ListReferralsRequest{CentreId: w.centre.String(), PageToken: forged})
+		require.Equal(t, codes.InvalidArgument, status.Code(err), "%v", err)
+		require.Contains(t, status.Convert(err).Message(), "page token is not one this service issued")
+		_, err = w.c.ListReviewsDue(t.Context(), &referralv1.ListReviewsDueRequest{CentreId: w.centre.String(), PageToken: forged})
+		require.Equal(t, codes.InvalidArgument, status.Code(err), "%v", err)
+	}
 }

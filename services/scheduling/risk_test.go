@@ -104,6 +104,14 @@ func TestADomesticAbuseFindingRulesOutSupportedContact(t *testing.T) {
 	require.Contains(t, status.Convert(err).Message(), "domestic abuse")
 	require.Contains(t, status.Convert(err).Message(), "supervised contact")
 	require.Equal(t, before, events(), "nothing appended")
+	// Nor does the family join the waiting list by hand for a kind the finding rules out (review
+	// 23 put such a family on the list for handover, and it was offered a place; decision 168).
+	_, err = c.JoinWaitingList(ctx, &schedulingv1.JoinWaitingListRequest{CentreId: g.centre.String(), FamilyId: fam.id.String(),
+		ServiceType: supported, RequestId: uuid.NewString()})
+	code, reason = field(err)
+	require.Equal(t, codes.FailedPrecondition, code, err)
+	require.Equal(t, "SUPPORTED_CONTACT_RULED_OUT", reason)
+	require.Equal(t, before, events(), "nothing appended")
 
 	// Supervised contact is what the finding leaves: the supervised family's booking stands
 	// through its own finding, and it is booked again.

@@ -41,7 +41,8 @@ func DecodeDate(token string) (After, error) {
 	if err != nil || token == "" {
 		return a, err
 	}
-	if _, err := time.Parse(time.DateOnly, a.Key); err != nil {
+	// Year 0 parses in Go but is no date to PostgreSQL (review 23).
+	if t, err := time.Parse(time.DateOnly, a.Key); err != nil || t.Year() < 1 {
 		return After{}, ErrBadToken
 	}
 	return a, nil

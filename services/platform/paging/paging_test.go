@@ -33,7 +33,7 @@ func TestADateKeyedTokenHasADate(t *testing.T) {
 	first, err := paging.DecodeDate("")
 	require.NoError(t, err)
 	require.Equal(t, paging.After{}, first)
-	for _, key := range []string{"99999999999999999999", "x", "", "2026-02-30", "0000-01-01T00:00"} {
+	for _, key := range []string{"99999999999999999999", "x", "", "2026-02-30", "0000-01-01T00:00", "0000-01-01"} {
 		_, err := paging.DecodeDate(paging.After{Key: key, ID: uuid.New()}.Encode())
 		require.ErrorIs(t, err, paging.ErrBadToken, key)
 	}

@@ -224,6 +224,15 @@ func referralFields(r *referralv1.Referral) [][2]string {
 		// Said only of an ended case, as history says it (decision 168): how it ended and when.
 		fields = append(fields, [2]string{"outcome", outcomeName(r.GetOutcome())}, [2]string{"ended on", dateString(r.GetEndedOn())})
 	}
+	if r.GetPlaceReleasedOn() != nil {
+		// The case stays open after two no-shows: the coordinator decides what comes next
+		// (decision 170), and is told here, not only in the history (review 23).
+		released := dateString(r.GetPlaceReleasedOn())
+		if r.GetState() != referralv1.ReferralState_REFERRAL_STATE_ENDED {
+			released += ": book the family again, put it back on the waiting list, or end the case (--outcome place-released)"
+		}
+		fields = append(fields, [2]string{"place released on", released})
+	}
 	if r.GetErasedOn() != nil {
 		// Said only of an erased family: every other referral's summary reads as it did.
 		fields = append(fields, [2]string{"personal data erased on", dateString(r.GetErasedOn())})

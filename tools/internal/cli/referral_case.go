@@ -79,7 +79,7 @@ given, says something in words (at least 3 letters or digits, one a letter).`,
 	})
 	f := cmd.Flags()
 	f.StringVar(&ratingFlag, "rating", "", "the screen: "+enumNames("RISK_RATING_", referralv1.RiskRating_name))
-	f.BoolVar(&abuse, "domestic-abuse", false, "the screener found domestic abuse (rules out supported contact)")
+	f.BoolVar(&abuse, "domestic-abuse", false, "the screener found domestic abuse (leaves supervised contact only: rules out supported, handover, escorted, indirect and virtual)")
 	f.StringVar(&note, "note", "", "the screener's note, in words; needed (and the lead's) to screen without a domestic-abuse finding the latest screen or the risk answers had")
 	_ = cmd.MarkFlagRequired("rating")
 	complete(cmd, "rating", "RISK_RATING_", referralv1.RiskRating_name)

@@ -231,7 +231,7 @@ func (s *safeguardingCommand) risk() *cobra.Command {
 	f.StringVar(&family, "family", "", "the family (UUID)")
 	f.StringVar(&rating, "rating", "", "rating: "+enumNames("RISK_RATING_", safeguardingv1.RiskRating_name))
 	f.StringSliceVar(&factors, "factor", nil, "risk factor(s): "+enumNames("RISK_FACTOR_", safeguardingv1.RiskFactor_name))
-	f.BoolVar(&da, "domestic-abuse", false, "you found domestic abuse (rules out supported contact); goes with --factor domestic-abuse, "+
+	f.BoolVar(&da, "domestic-abuse", false, "you found domestic abuse (leaves supervised contact only); goes with --factor domestic-abuse, "+
 		"neither is given without the other")
 	f.StringVar(&reviewBy, "review-by", "", "review the assessment by (YYYY-MM-DD, within 6 months)")
 	f.StringVar(&note, "note", "", "a note (sealed); required, saying why in words, when clearing a standing domestic-abuse finding, "+

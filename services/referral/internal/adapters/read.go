@@ -63,6 +63,9 @@ func Summary(r *domain.Referral) *referralv1.Referral {
 	if r.State() == domain.Ended {
 		out.Outcome, out.EndedOn = r.Outcome(), dates.Proto(r.EndedOn())
 	}
+	if on := r.PlaceReleasedOn(); !on.IsZero() {
+		out.PlaceReleasedOn = dates.Proto(on)
+	}
 	return out
 }
 
@@ -111,14 +114,15 @@ func (r *Referrals) WithFirstSessions(ctx context.Context, page []*referralv1.Re
 	return nil
 }
 
-// SessionGoingAhead reports whether one of the family's sessions of day is under way and going
-// ahead: someone was checked in for it, and it is neither completed nor called off (cancelled, or a
-// party's no-show; sessions_under_way, migrations 0005 and 0007). Contact has begun then, though
-// its completion has not yet said so (decision 168).
-func (r *Referrals) SessionGoingAhead(ctx context.Context, family uuid.UUID, day time.Time) (bool, error) {
+// SessionGoingAhead reports whether one of the family's sessions of today or earlier went ahead
+// and is not completed: someone was checked in for it, and it is neither completed nor called off
+// (cancelled, or a party's no-show; sessions_under_way, migrations 0005 and 0007). Contact has
+// begun then, though its completion has not yet said so (decision 168); a session held one day and
+// completed the next began contact too (review 23).
+func (r *Referrals) SessionGoingAhead(ctx context.Context, family uuid.UUID, today time.Time) (bool, error) {
 	var ahead bool
-	err := r.store.Pool().QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM sessions_under_way WHERE family_id = $1 AND session_on = $2
-		AND NOT called_off)`, family, pgtype.Date{Time: day, Valid: true}).Scan(&ahead)
+	err := r.store.Pool().QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM sessions_under_way WHERE family_id = $1 AND session_on <= $2
+		AND NOT called_off)`, family, pgtype.Date{Time: today, Valid: true}).Scan(&ahead)
 	if err != nil {
 		return false, fmt.Errorf("read the family's sessions going ahead: %w", err)
 	}

@@ -213,9 +213,10 @@ func (a *App) Withdraw(ctx context.Context, id, centre uuid.UUID, by referralv1.
 		if err != nil {
 			return nil, err
 		}
-		// A family ready for contact whose first session is under way (someone checked in today,
-		// as scheduling's events told this service, and the session neither completed nor called
-		// off) has begun contact: its case ends, withdrawn, instead (decision 168).
+		// A family ready for contact whose first session went ahead (someone checked in, today or
+		// on an earlier day, as scheduling's events told this service, and the session neither
+		// completed nor called off) has begun contact: its case ends, withdrawn, instead (decision
+		// 168; review 23 withdrew the day after a first session not yet completed).
 		if r.FirstSession().IsZero() {
 			switch under, err := a.referrals.SessionGoingAhead(ctx, r.FamilyID(), today); {
 			case err != nil:

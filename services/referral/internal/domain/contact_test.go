@@ -171,6 +171,12 @@ func TestReleasePlaceLeavesTheCaseToTheCoordinator(t *testing.T) {
 	require.Equal(t, domain.Ended, r.State())
 	_, err := r.ReleasePlace(today)
 	require.ErrorIs(t, err, domain.ErrReferralClosed, "an ended case's place is not released again")
+
+	// A place released while a hold suspends the case is noted too (review 23 lost it).
+	held, h := inState(t, domain.Suspended)
+	h.ok(held.ReleasePlace(today))
+	require.Equal(t, domain.Suspended, held.State())
+	require.Equal(t, today, held.PlaceReleasedOn())
 }
 
 func TestHolds(t *testing.T) {

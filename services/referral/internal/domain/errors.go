@@ -208,7 +208,7 @@ var (
 	// completed after the withdrawal, would be counted attended for a referral counted as never
 	// started. The reason is CONTACT_STARTED's, whose remedy it shares.
 	ErrFirstSessionUnderWay = problem.Rule("CONTACT_STARTED",
-		"someone of the family was checked in at the centre today for a session neither recorded as completed nor called off: contact has begun, "+
+		"someone of the family was checked in at the centre for a session, today or earlier, neither recorded as completed nor called off: contact has begun, "+
 			"so the referral is not withdrawn; end the case with the outcome withdrawn instead")
 	// ErrOutcomeUnderHold: a case a safeguarding hold suspends does not end with an outcome that
 	// says contact went well (decision 122).

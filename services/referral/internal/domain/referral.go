@@ -206,6 +206,10 @@ func (r *Referral) Outcome() referralv1.CaseOutcome { return r.outcome }
 // EndedOn is the centre's local date the case ended; zero unless it did.
 func (r *Referral) EndedOn() time.Time { return r.endedOn }
 
+// PlaceReleasedOn is the day scheduling last released the family's regular place after
+// unexplained no-shows; zero if it never did.
+func (r *Referral) PlaceReleasedOn() time.Time { return r.placeReleasedOn }
+
 // Version is the number of events recorded for the referral.
 func (r *Referral) Version() int64 { return r.version }
 

@@ -94,9 +94,11 @@ var allowed = map[Command][]State{
 	CmdEndCase:      {ReadyForContact, InContact, Suspended},
 	// A hold suspends an accepted case; before acceptance, screening weighs safeguarding's record
 	// and scheduling refuses bookings on its own copy of the holds.
-	CmdSuspend:               {Accepted, ReadyForContact, InContact, Suspended},
-	CmdResume:                {Suspended},
-	CmdReleasePlace:          {ReadyForContact, InContact},
+	CmdSuspend: {Accepted, ReadyForContact, InContact, Suspended},
+	CmdResume:  {Suspended},
+	// A place released while a hold suspends the case is noted too: the case stays suspended, and
+	// the outcome place released fits once it ends (review 23 lost it).
+	CmdReleasePlace:          {ReadyForContact, InContact, Suspended},
 	CmdFlagPossibleDuplicate: open,
 	// The agreed arrangement changes once the family is ready for contact (decisions.md 90); before
 	// that it is agreed again. While a hold suspends the case it may change too (the review held

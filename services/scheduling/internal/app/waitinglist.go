@@ -22,7 +22,7 @@ import (
 // or of another centre, is not found alike (decisions.md 38); one whose case ended, whose
 // referral was withdrawn or declined, or who has a session still to come is refused. st
 // unspecified is the kind of contact the family was made ready for, else the kind it was
-// waitlisted or accepted for.
+// waitlisted or accepted for; a kind a domestic-abuse finding rules out is refused.
 func (a *App) JoinWaitingList(ctx context.Context, centre, family uuid.UUID, st commonv1.ServiceType, md eventstore.Metadata) (int, *eventstore.UnitOfWork, error) {
 	if _, err := a.centres.Get(ctx, centre); err != nil {
 		return 0, nil, err
@@ -33,6 +33,11 @@ func (a *App) JoinWaitingList(ctx context.Context, centre, family uuid.UUID, st 
 	}
 	if err := f.MayWait(centre, a.now()); err != nil {
 		return 0, nil, err
+	}
+	if f.RuledOut(f.WaitsFor(st)) {
+		// It would wait for a place it may not be offered (review 23 put a family with a
+		// domestic-abuse finding on the list for handover; decision 168).
+		return 0, nil, domain.ErrSupportedContactRuledOut
 	}
 	w, err := a.sessions.WaitingList(ctx, centre)
 	if err != nil {

@@ -148,16 +148,16 @@ func TestAMovementRecordedAfterTheSessionIsGivenItsTime(t *testing.T) {
 		return err
 	}
 	before := g.count(t, "SELECT count(*) FROM events")
-	for _, at := range []*schedulingv1.LocalTime{nil, {Hour: 12, Minute: 31}} {
-		err = depart(schedulingv1.Party_PARTY_CHILDREN, at, fams[0].resident.String(), fams[0].child.String())
-		code, f := field(err)
-		require.Equal(t, codes.InvalidArgument, code, err)
-		require.Equal(t, "time", f)
-		require.Contains(t, status.Convert(err).Message(), "must not be after 12:30, 60 minutes after the visiting parent is due to leave at 11:30")
-		require.Contains(t, status.Convert(err).Message(), "--at HH:MM")
-	}
+	err = depart(schedulingv1.Party_PARTY_CHILDREN, nil, fams[0].resident.String(), fams[0].child.String())
+	code, f := field(err)
+	require.Equal(t, codes.InvalidArgument, code, err)
+	require.Equal(t, "time", f)
+	require.Contains(t, status.Convert(err).Message(), "is needed: the session ended (the visiting parent was due to leave at 11:30) and it is now past 12:30")
+	require.Contains(t, status.Convert(err).Message(), "--at HH:MM")
+	// The visiting parent, who may not collect, is not checked in then (the children's collector
+	// is, late, while they are inside: review 23).
 	_, err = door.CheckIn(ctx, &schedulingv1.CheckInRequest{CentreId: g.centre.String(), BookingId: bookings[0],
-		PersonId: fams[0].resident.String(), RequestId: uuid.NewString()})
+		PersonId: fams[0].visiting.String(), RequestId: uuid.NewString()})
 	code, reason := field(err)
 	require.Equal(t, codes.FailedPrecondition, code, err)
 	require.Equal(t, "SESSION_OVER", reason)

@@ -654,7 +654,8 @@ collected them (familytime schedule depart BOOKING_ID --party children --person 
 CHILD, each child who came). A booking recorded as a no-show admits nobody: if the party came
 after all, withdraw the no-show first, on the day (familytime schedule noshow BOOKING_ID
 --withdraw). Check-in is on the session's day until an hour after the visiting parent is due to
-leave (SESSION_OVER after it).`,
+leave (SESSION_OVER after it), and later only for someone who may collect the children while they
+are still inside.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := request.value()
@@ -757,8 +758,8 @@ func (s *schedule) movement(verb string) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&party, "party", "", "visiting (the visiting parent) or children (with who brought or collected them)")
-	f.StringVar(&at, "at", "", "local time HH:MM on the session's day, from an hour before it opens to an hour after the visiting "+
-		"parent is due to leave (default now: give it when recording after the session)")
+	f.StringVar(&at, "at", "", "local time HH:MM on the session's day, from an hour before it opens; an arrival to an hour after the "+
+		"visiting parent is due to leave, a departure later (default now, refused over an hour after the session: give the time)")
 	f.StringSliceVar(&people, "person", nil, "who came or left (person id; repeat): for visiting, the visiting parent or a relative "+
 		"who may attend; for children, who brought or collected them (an adult who may), and the children (a departure names every "+
 		"child who came, else CHILD_NOT_ACCOUNTED_FOR, unless --others-stay; a child brought later is recorded by an arrival of "+

@@ -66,11 +66,18 @@ type Movement struct {
 	OthersStay bool
 }
 
-// when is the movement's time: its local time on the booking's date, or now.
+// when is the movement's time: its local time on the booking's date, or now. Now is refused past
+// the booking's Latest: recorded after the session, the movement needs the time it happened.
 func (m Movement) when(f *domain.Family, now time.Time) (time.Time, error) {
 	b, err := f.Booking(m.Booking)
-	if err != nil || m.At == nil {
+	if err != nil {
 		return now, err
+	}
+	if m.At == nil {
+		if now.After(b.Latest()) {
+			return now, b.TimeNeeded()
+		}
+		return now, nil
 	}
 	return domain.On(b.Date, *m.At, b.Location()), nil
 }

@@ -725,9 +725,9 @@ func (f *Family) CheckIn(id, person uuid.UUID, now time.Time) (admitted bool, ro
 	if !LocalDate(now, b.loc).Equal(b.Date) {
 		return false, 0, "", nil, ErrNotSessionDay
 	}
-	if latest := b.Latest(); now.After(latest) {
-		// Nobody checked in now comes for this session, and a child checked in back inside
-		// could not be recorded leaving (checkTime).
+	if latest := b.Latest(); now.After(latest) && !(f.mayCollect(person) && f.childrenInside(b)) {
+		// Nobody checked in now comes for this session, but who comes for children still inside,
+		// late: they are let in to take them home (review 23 turned a mother away at 13:45).
 		return false, 0, "", nil, problem.Rule(ErrSessionOver.Reason, fmt.Sprintf("the session is over: the visiting parent was due to leave at %s, "+
 			"and the door checks people in for it until %s, %d minutes after", ClockAt(b.VisitingLeaves, b.loc), ClockAt(latest, b.loc),
 			int(LateDeparture/time.Minute)))
@@ -942,10 +942,21 @@ func notVisitingParty(p uuid.UUID, why string) error {
 // departure.
 func (b *Booking) Latest() time.Time { return b.VisitingLeaves.Add(LateDeparture) }
 
+// TimeNeeded is the refusal of a movement recorded past the booking's Latest without its time,
+// which would be taken at now: an evening's "now" recorded the children leaving at 23:20 (review
+// 22).
+func (b *Booking) TimeNeeded() error {
+	return problem.Invalid("time", fmt.Sprintf("is needed: the session ended (the visiting parent was due to leave at %s) and it is "+
+		"now past %s: give the time it happened (--at HH:MM)", ClockAt(b.VisitingLeaves, b.loc), ClockAt(b.Latest(), b.loc)))
+}
+
 // checkTime refuses a time off the session's date, in the future, more than EarlyArrival before
-// the opening session starts, or after the booking's Latest. A movement recorded after the fact
-// without a time is taken at now, and is refused past Latest: the message says to give the time.
-func checkTime(b *Booking, at, now time.Time) error {
+// the opening session starts, or, for an arrival, after the booking's Latest. A departure (late)
+// may be later, up to the end of the day: children collected late are recorded as they were
+// (review 23), and a supervisor's watch still ends at the booked end (ContactHeld). A movement
+// recorded after the fact without a time would be taken at now: the application refuses that past
+// Latest, asking for the time it happened (TimeNeeded).
+func checkTime(b *Booking, at, now time.Time, late bool) error {
 	if !LocalDate(at, b.loc).Equal(b.Date) {
 		return problem.Invalid("time", "must be on the session's date "+dates.String(b.Date))
 	}
@@ -956,9 +967,9 @@ func checkTime(b *Booking, at, now time.Time) error {
 		return problem.Invalid("time", fmt.Sprintf("must not be before %s, %d minutes before the session opens at %s",
 			ClockAt(earliest, b.loc), int(EarlyArrival/time.Minute), b.SessionStart))
 	}
-	if latest := b.Latest(); at.After(latest) {
+	if latest := b.Latest(); at.After(latest) && !late {
 		return problem.Invalid("time", fmt.Sprintf("must not be after %s, %d minutes after the visiting parent is due to leave at %s: "+
-			"recorded after the session, give the time it happened (--at HH:MM)",
+			"an arrival then is no part of the session",
 			ClockAt(latest, b.loc), int(LateDeparture/time.Minute), ClockAt(b.VisitingLeaves, b.loc)))
 	}
 	return nil
@@ -971,7 +982,7 @@ func (f *Family) Arrive(id uuid.UUID, party schedulingv1.Party, at time.Time, pe
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := checkTime(b, at, now); err != nil {
+	if err := checkTime(b, at, now, false); err != nil {
 		return nil, nil, err
 	}
 	if first, ok := b.Arrived[party]; ok {
@@ -1047,7 +1058,7 @@ func (f *Family) Depart(id uuid.UUID, party schedulingv1.Party, at time.Time, pe
 	if b.Status != schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED && !calledOff {
 		return nil, nil, ErrBookingNotActive
 	}
-	if err := checkTime(b, at, now); err != nil {
+	if err := checkTime(b, at, now, true); err != nil {
 		return nil, nil, err
 	}
 	arrived, ok := b.Arrived[party]
@@ -1206,7 +1217,7 @@ func (f *Family) Correct(id uuid.UUID, c Correction, now time.Time) (*Booking, *
 		f.mustApply(ev)
 		return b, ev, nil
 	}
-	if err := checkTime(b, c.At, now); err != nil {
+	if err := checkTime(b, c.At, now, !arriving); err != nil {
 		return nil, nil, err
 	}
 	if left, ok := b.Departed[c.Party]; arriving && ok && c.At.After(left) {

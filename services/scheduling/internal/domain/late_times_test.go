@@ -13,11 +13,13 @@ import (
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
 )
 
-// A party is recorded arriving or leaving, and someone checked in, no later than an hour after
-// the visiting parent is due to leave (11:30 here: the children 10:15-11:15): review 22 recorded
-// the children leaving at 23:20, when the door recorded it that evening without a time, and the
-// session stood completed so. A child collected late is recorded (12:30 is taken), contact is not
-// extended by it (the minutes held end at 11:15), and a correction is held to the same bound.
+// A party is recorded arriving, and someone checked in, no later than an hour after the visiting
+// parent is due to leave (11:30 here: the children 10:15-11:15), review 22 having recorded an
+// evening's times. Who comes for the children still inside is let in later all the same, and the
+// children's collection is recorded as it happened, later than that too (review 23 could not
+// record a mother's collection at 13:45): contact is not extended by it (the minutes held end at
+// 11:15). A departure recorded without its time after the bound is refused by the application
+// (Booking.TimeNeeded), which alone knows the time was not given.
 func TestMovementsAreNoLaterThanAnHourAfterTheSession(t *testing.T) {
 	g := newRig(t)
 	b := g.book(t, day(2026, 1, 10), g.shared, jan)
@@ -26,29 +28,30 @@ func TestMovementsAreNoLaterThanAnHourAfterTheSession(t *testing.T) {
 	require.NoError(t, err)
 	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), []uuid.UUID{resident, child1, child2}, evening)
 	require.NoError(t, err)
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 11, 30), []uuid.UUID{visiting}, false, evening)
+	require.NoError(t, err)
 
 	before := g.family.Version()
 	for _, late := range []time.Time{evening, at(2026, 1, 10, 12, 31)} {
-		_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, late, []uuid.UUID{resident, child1, child2}, false, evening)
+		_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, late, []uuid.UUID{resident, child1}, evening)
 		invalid(t, err, "time")
 		require.Contains(t, err.Error(), "must not be after 12:30, 60 minutes after the visiting parent is due to leave at 11:30")
-		require.Contains(t, err.Error(), "give the time it happened (--at HH:MM)")
 		_, _, err = g.family.Correct(b.ID, domain.Correction{Party: schedulingv1.Party_PARTY_CHILDREN, Movement: schedulingv1.Movement_MOVEMENT_ARRIVAL,
 			At: late, People: []uuid.UUID{resident, child1, child2}}, evening)
 		invalid(t, err, "time")
 	}
-	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, evening, []uuid.UUID{resident, child1}, evening)
-	invalid(t, err, "time")
-	_, _, _, _, err = g.family.CheckIn(b.ID, resident, at(2026, 1, 10, 12, 31))
+	_, _, _, _, err = g.family.CheckIn(b.ID, visiting, at(2026, 1, 10, 12, 31))
 	rule(t, err, "SESSION_OVER")
 	require.Contains(t, err.Error(), "until 12:30")
 	require.Equal(t, before, g.family.Version(), "a refusal records nothing")
 
-	admitted, _, _, _, err := g.family.CheckIn(b.ID, resident, at(2026, 1, 10, 12, 30))
+	collected := at(2026, 1, 10, 13, 45)
+	admitted, _, _, _, err := g.family.CheckIn(b.ID, resident, collected)
 	require.NoError(t, err)
 	require.True(t, admitted, "come to collect the children, late")
-	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 12, 30), []uuid.UUID{resident, child1, child2}, false, evening)
-	require.NoError(t, err, "collected late")
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, collected, []uuid.UUID{resident, child1, child2}, false, evening)
+	require.NoError(t, err, "collected late, recorded as it happened")
+	require.True(t, collected.Equal(b.Departed[schedulingv1.Party_PARTY_CHILDREN]))
 	from, to := b.ContactHeld()
 	require.True(t, at(2026, 1, 10, 10, 15).Equal(from))
 	require.True(t, at(2026, 1, 10, 11, 15).Equal(to), "contact ends at the booked end: the wait for collection is not supervised contact")
@@ -56,6 +59,8 @@ func TestMovementsAreNoLaterThanAnHourAfterTheSession(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, int32(60), done.GetMinutesHeld())
 	require.True(t, at(2026, 1, 10, 11, 15).Equal(done.GetEndedAt().AsTime()))
+	invalid(t, b.TimeNeeded(), "time")
+	require.Contains(t, b.TimeNeeded().Error(), "give the time it happened (--at HH:MM)")
 }
 
 // A departure recorded before the bound, hours after the session (23:20), holds the contact to

@@ -477,21 +477,35 @@ func (r *Register) CanSupervise(account string, date time.Time) (bool, string) {
 // centre on date (CanSupervise: a contact supervisor or the safeguarding lead, on the staff and
 // cleared that day). Without one, a supervised session that day is completed by nobody, so its
 // observation report never falls due (review 22).
-func (r *Register) HasClearedSupervisor(date time.Time) bool {
+func (r *Register) HasClearedSupervisor(date time.Time) bool { return r.clearedSupervisors(date) > 0 }
+
+// clearedSupervisors counts the accounts the register clears to supervise contact on date.
+func (r *Register) clearedSupervisors(date time.Time) int {
+	n := 0
 	for _, account := range r.order {
 		if ok, _ := r.CanSupervise(account, date); ok {
-			return true
+			n++
 		}
 	}
-	return false
+	return n
 }
 
 // NoSupervisorWarning is what whoever books a supervised session on date is told when the
-// register has nobody cleared to supervise contact that day, or "" when it has someone: the
+// register has nobody cleared to supervise contact that day, or only one, whose report no second
+// person could check (NO_SECOND_SUPERVISOR), or "" when it has two: the
 // booking stands (the register may be put right before the day), but as it is, the session would
 // be held with nobody who may complete it or write its report.
 func (r *Register) NoSupervisorWarning(date time.Time) string {
-	if r.HasClearedSupervisor(date) {
+	switch r.clearedSupervisors(date) {
+	case 0:
+	case 1:
+		// The report is checked by a second person, another supervisor or the lead, before it is
+		// released: with one, it is written and never released (review 23).
+		return fmt.Sprintf("NO_SECOND_SUPERVISOR: the centre's staff register clears one person only to supervise contact on %s, so "+
+			"this session's observation report could be written but not checked by a second person (another contact supervisor or the "+
+			"safeguarding lead, cleared) before its release to the court: record a second on the register before then (familytime staff add, "+
+			"familytime staff check; familytime staff list --on %s says who is cleared)", dates.String(date), dates.String(date))
+	default:
 		return ""
 	}
 	return fmt.Sprintf("NO_SUPERVISOR: the centre's staff register has no contact supervisor or safeguarding lead cleared to supervise "+

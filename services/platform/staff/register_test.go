@@ -583,7 +583,8 @@ func TestWhetherTheCentreHasAClearedSupervisor(t *testing.T) {
 	require.False(t, r.HasClearedSupervisor(staffToday), "a supervisor without training is not cleared")
 	r.check(t, "sup-1", training, day(2025, 5, 15))
 	require.True(t, r.HasClearedSupervisor(staffToday))
-	require.Empty(t, r.NoSupervisorWarning(staffToday))
+	// One alone writes the report and nobody checks it: it is never released (review 23).
+	require.Contains(t, r.NoSupervisorWarning(staffToday), "NO_SECOND_SUPERVISOR: the centre's staff register clears one person only")
 	require.False(t, r.HasClearedSupervisor(day(2026, 5, 15)), "their training lapsed on its anniversary")
 	r.leave(t, "sup-1", staffToday.AddDate(0, 0, 7))
 	require.True(t, r.HasClearedSupervisor(staffToday.AddDate(0, 0, 7)), "on their last day")
@@ -591,4 +592,5 @@ func TestWhetherTheCentreHasAClearedSupervisor(t *testing.T) {
 
 	r.add(t, staff.Joining{Account: "lead-1", Role: lead, Joined: day(2025, 6, 1), DBSChecked: day(2025, 5, 1), Trained: day(2026, 1, 5)})
 	require.True(t, r.HasClearedSupervisor(staffToday.AddDate(0, 0, 8)), "the lead supervises contact too")
+	require.Empty(t, r.NoSupervisorWarning(staffToday), "the supervisor writes, the lead checks")
 }

@@ -329,7 +329,8 @@ door times follow the family's agreed session length and stagger; --start moves 
 contact later in the session. Supervised contact booked on a date the centre's staff register
 clears no contact supervisor or safeguarding lead to supervise is booked, with a warning on
 standard error (NO_SUPERVISOR): nobody could complete the session or write its report unless the
-register is put right before the day (familytime staff list --on DATE).`,
+register is put right before the day (familytime staff list --on DATE); with one only, the warning
+is NO_SECOND_SUPERVISOR: its report could be written but not checked by a second person.`,
 		Example: `  familytime schedule book --centre $CENTRE --family $FAMILY --pattern $PATTERN --date 2026-01-10 --room $GARDEN`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

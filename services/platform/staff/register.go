@@ -510,7 +510,7 @@ func (r *Register) NoSupervisorWarning(date time.Time) string {
 	}
 	return fmt.Sprintf("NO_SUPERVISOR: the centre's staff register has no contact supervisor or safeguarding lead cleared to supervise "+
 		"contact on %s (on the staff that day, DBS-checked, and trained within the year), so nobody could complete this supervised "+
-		"session or write its observation report: record the supervisor on the register before the day (familytime staff add, "+
+		"session or write its observation report: record the supervisor on the register by the day, as they start or are trained (familytime staff add, "+
 		"familytime staff check; familytime staff list --on %s says who is cleared), or book a day someone is", dates.String(date), dates.String(date))
 }
 

@@ -386,7 +386,8 @@ func (v *Invalid) postcode(field, s string) {
 // the family's personal data is erased.
 func SessionNotCompleted(day time.Time) error {
 	return problem.Rule(ErrSessionNotCompleted.Reason, fmt.Sprintf("the family's session of %s, which someone was checked in for, "+
-		"was never recorded as completed: complete it first (familytime schedule complete); "+
+		"was never recorded as completed: complete it first (familytime schedule complete; if nobody the staff register clears "+
+		"supervised it, tell the centre's safeguarding lead, since the court hears of it before the family's record is erased); "+
 		"a supervised session's observation report falls due on completion, and could not be written once the family is erased",
 		day.Format(time.DateOnly)))
 }

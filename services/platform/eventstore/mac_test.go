@@ -106,3 +106,31 @@ func insertBelow(t *testing.T, db *testkit.Database, first int64) string {
 	require.NoError(t, err)
 	return stream
 }
+
+// A row copied into its own stream, by a superuser who dropped the unique constraint, repeats a
+// version: it is named as a copy, not as a missing version (review 23 read "version 2 is missing
+// (next stored is 1)").
+func TestARowCopiedIntoItsStreamIsNamedAsACopy(t *testing.T) {
+	db := testkit.Postgres(t)
+	db.Migrate(t, eventstore.Migrations())
+	ctx := t.Context()
+	service := eventstore.New(db.Pool(t)).SignWith(testkit.BusKey)
+	_, err := service.Append(ctx, "copied", eventstore.NoStream, counter(t, 1), counter(t, 2))
+	require.NoError(t, err)
+	conn, err := db.OwnerPool(t).Acquire(ctx)
+	require.NoError(t, err)
+	defer conn.Release()
+	for _, sql := range []string{
+		`ALTER TABLE events DROP CONSTRAINT events_stream_id_version_key`,
+		`CREATE TEMP TABLE copy AS SELECT * FROM events WHERE stream_id = 'copied' AND version = 1`,
+		`UPDATE copy SET event_id = gen_random_uuid(), position = (SELECT max(position) + 1 FROM events)`,
+		`INSERT INTO events OVERRIDING SYSTEM VALUE SELECT * FROM copy`,
+	} {
+		_, err = conn.Exec(ctx, sql)
+		require.NoError(t, err, sql)
+	}
+	broken, err := service.VerifyAll(ctx, nil)
+	require.NoError(t, err)
+	require.Len(t, broken, 1)
+	require.Equal(t, "version 1 is stored twice: a copy inserted behind the service's back", broken[0].Reason)
+}

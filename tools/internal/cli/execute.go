@@ -40,12 +40,23 @@ func wantsJSON(cmd *cobra.Command) bool {
 // person refused at the door (the refusal is recorded). It exits with status 3, so that a script
 // tells "not admitted" from "admitted" (0) and from a command that failed (1); under --json its
 // answer is already on standard output, and nothing more is printed there.
-type answeredNo struct{ why string }
+//
+// status, when set, is the exit status instead: verify's answer that the log is broken exits 1,
+// as documented, its JSON already printed (review 23 read two JSON documents).
+type answeredNo struct {
+	why    string
+	status int
+}
 
 func (e *answeredNo) Error() string { return e.why }
 
 // ExitCode is the status the familytime command exits with.
-func (e *answeredNo) ExitCode() int { return 3 }
+func (e *answeredNo) ExitCode() int {
+	if e.status != 0 {
+		return e.status
+	}
+	return 3
+}
 
 // asksJSON reports whether args ask for --json (before a "--", after which nothing is a flag).
 func asksJSON(args []string) bool {

@@ -52,7 +52,7 @@ func New(d host.Deps) (host.Service, error) {
 	if d.Sealer == nil {
 		return nil, errors.New("referral holds personal data and needs a key store: set KEYSTORE_URL and the KEKs (see -help)")
 	}
-	store := eventstore.New(d.Pool).SignWith(d.BusKey)
+	store := eventstore.New(d.Pool).SignWith(d.BusKey.ForLog(Name))
 	a := app.New(adapters.NewReferrals(store, d.Sealer)).WithClock(d.Now)
 	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Key: d.BusKey, Wake: store.Committed(), Stream: d.Streams, Logger: d.Logger})
 	if err != nil {

@@ -73,7 +73,7 @@ func newRig(t *testing.T) *rig {
 	}{{"scheduling", &g.scheduling}, {"safeguarding", &g.safeguarding}} {
 		db := testkit.Postgres(t)
 		db.Migrate(t, eventstore.Migrations())
-		*source.store = eventstore.New(db.Pool(t)).SignWith(testkit.BusKey)
+		*source.store = eventstore.New(db.Pool(t)).SignWith(testkit.BusKey.ForLog(source.name))
 		_, err := bus.EnsureStream(ctx, js, source.name, bus.StreamOptions{})
 		require.NoError(t, err)
 		r, err := relay.New(db.Pool(t), nc, relay.Config{Key: testkit.BusKey, Service: source.name, PollInterval: 5 * time.Millisecond, Logger: log})

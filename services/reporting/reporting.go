@@ -51,7 +51,7 @@ type Service struct {
 // New builds the service on its dependencies: a consumer of every event of each service's
 // stream (reporting-referral, reporting-scheduling, reporting-safeguarding).
 func New(d host.Deps) (host.Service, error) {
-	store := eventstore.New(d.Pool).SignWith(d.BusKey)
+	store := eventstore.New(d.Pool).SignWith(d.BusKey.ForLog(Name))
 	js, err := jetstream.New(d.NATS)
 	if err != nil {
 		return nil, err

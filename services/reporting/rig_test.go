@@ -70,7 +70,7 @@ func newRig(t testing.TB) *rig {
 	for _, name := range []string{"referral", "scheduling", "safeguarding"} {
 		src := testkit.Postgres(t)
 		src.Migrate(t, eventstore.Migrations())
-		g.stores[name] = eventstore.New(src.Pool(t)).SignWith(testkit.BusKey)
+		g.stores[name] = eventstore.New(src.Pool(t)).SignWith(testkit.BusKey.ForLog(name))
 		_, err := bus.EnsureStream(ctx, js, name, bus.StreamOptions{})
 		require.NoError(t, err)
 		r, err := relay.New(src.Pool(t), nc, relay.Config{Key: testkit.BusKey, Service: name, PollInterval: 2 * time.Millisecond, Logger: log})

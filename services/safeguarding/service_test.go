@@ -591,7 +591,7 @@ func (g *rig) otherFamilies(t *testing.T, service string, families []uuid.UUID, 
 	t.Helper()
 	db := testkit.Postgres(t)
 	db.Migrate(t, eventstore.Migrations())
-	store := eventstore.New(db.Pool(t)).SignWith(testkit.BusKey)
+	store := eventstore.New(db.Pool(t)).SignWith(testkit.BusKey.ForLog(service))
 	for i, m := range msgs {
 		e, err := eventstore.NewEvent(m, families[i], centre, eventstore.Metadata{Actor: "service:" + service})
 		require.NoError(t, err)

@@ -48,7 +48,7 @@ func (g *rig) staffRegister(t *testing.T) *staffRegister {
 	done := make(chan struct{})
 	go func() { r.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
-	g.staff = &staffRegister{g: g, register: register, store: eventstore.New(db.Pool(t)).SignWith(testkit.BusKey)}
+	g.staff = &staffRegister{g: g, register: register, store: eventstore.New(db.Pool(t)).SignWith(testkit.BusKey.ForLog("scheduling"))}
 	return g.staff
 }
 

@@ -119,7 +119,7 @@ func newRig(t *testing.T, now time.Time) *rig {
 		done := make(chan struct{})
 		go func() { defer close(done); r.Run(runCtx) }()
 		t.Cleanup(func() { cancel(); <-done })
-		s := &source{store: eventstore.New(pool).SignWith(testkit.BusKey)}
+		s := &source{store: eventstore.New(pool).SignWith(testkit.BusKey.ForLog(name))}
 		if name == "referral" {
 			g.referral = s
 		} else {

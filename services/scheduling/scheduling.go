@@ -53,7 +53,7 @@ func New(d host.Deps) (host.Service, error) {
 
 // build builds the service with a clock: tests choose the date.
 func build(d host.Deps, now func() time.Time) (*Service, error) {
-	store := eventstore.New(d.Pool).SignWith(d.BusKey)
+	store := eventstore.New(d.Pool).SignWith(d.BusKey.ForLog(Name))
 	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Key: d.BusKey, Wake: store.Committed(), Logger: d.Logger, Stream: d.Streams})
 	if err != nil {
 		return nil, err

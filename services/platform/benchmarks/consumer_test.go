@@ -54,14 +54,14 @@ func sink(b *testing.B) (*pgxpool.Pool, *eventstore.Store) {
 		);
 		GRANT SELECT, INSERT, UPDATE ON family_activity TO `+testkit.RuntimeRole)
 	require.NoError(b, err)
-	return owner, eventstore.New(pool).SignWith(testkit.BusKey)
+	return owner, eventstore.New(pool).SignWith(testkit.BusKey.ForLog("bench"))
 }
 
 // BenchmarkConsumer is (d): a consumer with its inbox and a one-row-per-family projection, from
 // Run until it has acknowledged every event.
 func BenchmarkConsumer(b *testing.B) {
 	_, source := database(b)
-	events := prefill(b, eventstore.New(source).SignWith(testkit.BusKey), consumerEvents)
+	events := prefill(b, eventstore.New(source).SignWith(testkit.BusKey.ForLog("bench")), consumerEvents)
 	nc, js := testkit.NATS(b).Connect(b)
 	const service = "bench"
 	_, err := bus.EnsureStream(b.Context(), js, service, bus.StreamOptions{})

@@ -94,7 +94,7 @@ func holds(stream jetstream.Stream, n int) func(ctx context.Context) bool {
 // BenchmarkRelayPublish is (c): the relay, from Run until the stream holds every event.
 func BenchmarkRelayPublish(b *testing.B) {
 	_, pool := database(b)
-	prefill(b, eventstore.New(pool).SignWith(testkit.BusKey), relayEvents)
+	prefill(b, eventstore.New(pool).SignWith(testkit.BusKey.ForLog("bench")), relayEvents)
 	nc, js := testkit.NATS(b).Connect(b)
 	var elapsed time.Duration
 	b.ResetTimer()
@@ -102,7 +102,7 @@ func BenchmarkRelayPublish(b *testing.B) {
 		b.StopTimer()
 		service, stream := freshStream(b, js, i)
 		// A new relay name starts from an empty checkpoint: it publishes the whole log.
-		r, err := relay.New(pool, nc, relay.Config{Key: testkit.BusKey, Service: service, MaxInFlight: maxInFlight})
+		r, err := relay.New(pool, nc, relay.Config{Key: testkit.BusKey, Service: service, Log: "bench", MaxInFlight: maxInFlight})
 		require.NoError(b, err)
 		ctx, cancel := context.WithCancel(b.Context())
 		done := make(chan struct{})
@@ -128,7 +128,7 @@ func BenchmarkRelayPublish(b *testing.B) {
 // published with PublishMsgAsync and the relay's bound on publishes in flight.
 func BenchmarkRawPublishAsync(b *testing.B) {
 	_, pool := database(b)
-	events := prefill(b, eventstore.New(pool).SignWith(testkit.BusKey), relayEvents)
+	events := prefill(b, eventstore.New(pool).SignWith(testkit.BusKey.ForLog("bench")), relayEvents)
 	nc, js := testkit.NATS(b).Connect(b)
 	pub, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(maxInFlight))
 	require.NoError(b, err)

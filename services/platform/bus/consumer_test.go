@@ -58,7 +58,7 @@ func newRig(t *testing.T, cfg bus.ConsumerConfig, handle bus.Handler) *rig {
 	require.NoError(t, err)
 	r, err := relay.New(srcDB.Pool(t), nc, relay.Config{Key: testkit.BusKey, Service: service, PollInterval: 5 * time.Millisecond})
 	require.NoError(t, err)
-	g := &rig{source: eventstore.New(srcDB.Pool(t)).SignWith(testkit.BusKey), sink: eventstore.New(sinkDB.Pool(t)).SignWith(testkit.BusKey), sinkDB: sinkDB,
+	g := &rig{source: eventstore.New(srcDB.Pool(t)).SignWith(testkit.BusKey.ForLog(service)), sink: eventstore.New(sinkDB.Pool(t)).SignWith(testkit.BusKey.ForLog("sink")), sinkDB: sinkDB,
 		sinkOwner: sinkDB.OwnerPool(t), nc: nc, js: js}
 	cfg.Stream, cfg.Key = bus.StreamName(service), testkit.BusKey
 	if cfg.Name == "" {

@@ -154,27 +154,39 @@ func (k Key) Sign(msg *nats.Msg) {
 }
 
 // eventLogDomain stands for the subject in an event's MAC in its service's log
-// (eventstore.EventKey): it has a space, which no NATS subject has, so a MAC of the log is never a
-// message's MAC on the bus, nor the reverse.
-const eventLogDomain = "event log"
+// (eventstore.EventKey), followed by the service's name: it has a space, which no NATS subject
+// has, so a MAC of the log is never a message's MAC on the bus, nor the reverse.
+const eventLogDomain = "event log/"
+
+// LogKey is the platform's key as one service's event log signs with it (eventstore.EventKey):
+// the service's name is in every MAC, so an event copied from one service's log into another's
+// does not verify there (review 23 copied a referral stream into safeguarding's log, and its relay
+// published it; decision 176).
+type LogKey struct {
+	key    Key
+	domain string
+}
+
+// ForLog is the key for service's event log.
+func (k Key) ForLog(service string) LogKey { return LogKey{key: k, domain: eventLogDomain + service} }
 
 // AppendEventMAC appends the MAC, made with the newest secret, of an event's chain hash as its
-// service appends it (eventstore.EventKey).
-func (k Key) AppendEventMAC(dst, hash []byte) []byte {
+// service appends it.
+func (l LogKey) AppendEventMAC(dst, hash []byte) []byte {
 	var sum [sha256.Size]byte
-	k.mac(len(k.secrets)-1, eventLogDomain, hash, &sum)
+	l.key.mac(len(l.key.secrets)-1, l.domain, hash, &sum)
 	return append(dst, sum[:]...)
 }
 
-// VerifyEventMAC reports whether mac is an event's MAC of hash under one of the key's secrets,
-// the newest tried first (eventstore.EventKey).
-func (k Key) VerifyEventMAC(hash, mac []byte) bool {
+// VerifyEventMAC reports whether mac is an event's MAC of hash in this service's log under one of
+// the key's secrets, the newest tried first.
+func (l LogKey) VerifyEventMAC(hash, mac []byte) bool {
 	if len(mac) != sha256.Size {
 		return false
 	}
 	var want [sha256.Size]byte
-	for i := len(k.secrets) - 1; i >= 0; i-- {
-		k.mac(i, eventLogDomain, hash, &want)
+	for i := len(l.key.secrets) - 1; i >= 0; i-- {
+		l.key.mac(i, l.domain, hash, &want)
 		if hmac.Equal(mac, want[:]) {
 			return true
 		}

@@ -37,15 +37,18 @@ func TestABusKeyVerifiesWhatItsSecretsSigned(t *testing.T) {
 	_, err = bus.ParseKey(old.String() + ",c2hvcnQ=")
 	require.ErrorContains(t, err, "secret 2")
 
-	// An event's MAC in its service's log (decision 157): the newest secret makes it, any verifies.
+	// An event's MAC in its service's log (decision 157): the newest secret makes it, any verifies;
+	// another service's log does not take it (decision 176).
 	hash := []byte("0123456789abcdef0123456789abcdef")
-	mac := old.AppendEventMAC(nil, hash)
+	referral := old.ForLog("referral")
+	mac := referral.AppendEventMAC(nil, hash)
 	require.Len(t, mac, 32)
-	require.True(t, rotated.VerifyEventMAC(hash, mac), "made before the rotation")
-	require.False(t, old.VerifyEventMAC(hash, rotated.AppendEventMAC(nil, hash)), "the newest secret makes it")
-	require.False(t, old.VerifyEventMAC([]byte("0123456789abcdef0123456789abcdeg"), mac), "another hash")
-	require.False(t, old.VerifyEventMAC(hash, mac[:31]), "a short MAC")
-	require.False(t, bus.NewKey().VerifyEventMAC(hash, mac), "another key")
+	require.True(t, rotated.ForLog("referral").VerifyEventMAC(hash, mac), "made before the rotation")
+	require.False(t, referral.VerifyEventMAC(hash, rotated.ForLog("referral").AppendEventMAC(nil, hash)), "the newest secret makes it")
+	require.False(t, referral.VerifyEventMAC([]byte("0123456789abcdef0123456789abcdeg"), mac), "another hash")
+	require.False(t, referral.VerifyEventMAC(hash, mac[:31]), "a short MAC")
+	require.False(t, bus.NewKey().ForLog("referral").VerifyEventMAC(hash, mac), "another key")
+	require.False(t, old.ForLog("safeguarding").VerifyEventMAC(hash, mac), "another service's log")
 	onTheBus := nats.NewMsg("ft.x")
 	onTheBus.Data = hash
 	old.Sign(onTheBus)

@@ -23,7 +23,7 @@ func TestAnEventInsertedWithItsHashRecomputedIsFound(t *testing.T) {
 	db.Migrate(t, eventstore.Migrations())
 	ctx := t.Context()
 	keyless := eventstore.New(db.Pool(t)) // an attacker with write access, and the code, but not the key
-	service := eventstore.New(db.Pool(t)).SignWith(testkit.BusKey)
+	service := eventstore.New(db.Pool(t)).SignWith(testkit.BusKey.ForLog("test"))
 	genuine, err := service.Append(ctx, "signed", eventstore.NoStream, counter(t, 1), counter(t, 2))
 	require.NoError(t, err)
 	for _, r := range genuine {
@@ -31,7 +31,7 @@ func TestAnEventInsertedWithItsHashRecomputedIsFound(t *testing.T) {
 	}
 	loaded, err := service.Load(ctx, "signed")
 	require.NoError(t, err)
-	auth := eventstore.NewAuthenticator(testkit.BusKey)
+	auth := eventstore.NewAuthenticator(testkit.BusKey.ForLog("test"))
 	for i := range loaded {
 		require.Equal(t, genuine[i].MAC, loaded[i].MAC, "stored as made")
 		require.NoError(t, auth.Check(&loaded[i]))
@@ -53,7 +53,10 @@ func TestAnEventInsertedWithItsHashRecomputedIsFound(t *testing.T) {
 	below := insertBelow(t, db, genuine[0].Position)
 	_, err = service.Append(ctx, "other-key", eventstore.NoStream, counter(t, 1))
 	require.NoError(t, err)
-	_, err = eventstore.New(db.Pool(t)).SignWith(bus.NewKey()).Append(ctx, "other-key", 1, counter(t, 2))
+	_, err = eventstore.New(db.Pool(t)).SignWith(bus.NewKey().ForLog("test")).Append(ctx, "other-key", 1, counter(t, 2))
+	require.NoError(t, err)
+	// A stream signed in another service's log and copied here (review 23, decision 176).
+	_, err = eventstore.New(db.Pool(t)).SignWith(testkit.BusKey.ForLog("referral")).Append(ctx, "other-log", eventstore.NoStream, counter(t, 1))
 	require.NoError(t, err)
 
 	broken, err = service.VerifyAll(ctx, nil)
@@ -62,7 +65,8 @@ func TestAnEventInsertedWithItsHashRecomputedIsFound(t *testing.T) {
 	for _, b := range broken {
 		reasons[b.Stream] = b.Reason
 	}
-	require.Len(t, reasons, 4, "%v", broken)
+	require.Len(t, reasons, 5, "%v", broken)
+	require.Contains(t, reasons["other-log"], "its MAC does not verify under the platform's key")
 	for _, stream := range []string{"signed", "made-up", below} {
 		require.Contains(t, reasons[stream], "it has no MAC: not appended by the service", stream)
 	}
@@ -114,7 +118,7 @@ func TestARowCopiedIntoItsStreamIsNamedAsACopy(t *testing.T) {
 	db := testkit.Postgres(t)
 	db.Migrate(t, eventstore.Migrations())
 	ctx := t.Context()
-	service := eventstore.New(db.Pool(t)).SignWith(testkit.BusKey)
+	service := eventstore.New(db.Pool(t)).SignWith(testkit.BusKey.ForLog("test"))
 	_, err := service.Append(ctx, "copied", eventstore.NoStream, counter(t, 1), counter(t, 2))
 	require.NoError(t, err)
 	conn, err := db.OwnerPool(t).Acquire(ctx)

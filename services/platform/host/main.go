@@ -326,7 +326,7 @@ func Main(ctx context.Context, args []string, service string, sets []migrate.Set
 	}
 	deps := Deps{Pool: pool, NATS: nc, BusKey: busKey, Logger: log, Streams: streams}
 	if cfg.VerifyEvery > 0 {
-		if err := VerifyLog(ctx, eventstore.New(pool).SignWith(busKey), 10*time.Minute, cfg.VerifyEvery, log); err != nil {
+		if err := VerifyLog(ctx, eventstore.New(pool).SignWith(busKey.ForLog(service)), 10*time.Minute, cfg.VerifyEvery, log); err != nil {
 			return err
 		}
 	}

@@ -42,7 +42,7 @@ func (b *syncBuffer) String() string {
 func TestTheServiceChecksItsLogAndSaysWhatIsBroken(t *testing.T) {
 	db := testkit.Postgres(t)
 	db.Migrate(t, eventstore.Migrations())
-	store := eventstore.New(db.Pool(t)).SignWith(testkit.BusKey)
+	store := eventstore.New(db.Pool(t)).SignWith(testkit.BusKey.ForLog("test"))
 	stream := "family-" + uuid.NewString()
 	for v := range int64(3) {
 		e, err := eventstore.NewEvent(&testingv1.CounterIncremented{Value: v}, uuid.Nil, uuid.Nil, eventstore.Metadata{Actor: "test"})

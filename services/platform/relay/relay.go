@@ -48,6 +48,10 @@ type Config struct {
 	// Key is the platform's bus key (required): each message carries its MAC, without which no
 	// consumer handles it (bus.Key).
 	Key bus.Key
+	// Log names the service's event log in its events' MACs (bus.Key.ForLog), which the relay
+	// checks before it signs an event for the bus; default Service. Benchmarks that publish one
+	// log under many stream names set it.
+	Log string
 	// BatchSize is how many events one read takes (default 1000).
 	BatchSize int
 	// MaxInFlight bounds publishes awaiting JetStream's acknowledgement (default 1000).
@@ -100,7 +104,7 @@ func New(pool *pgxpool.Pool, nc *nats.Conn, cfg Config) (*Relay, error) {
 		return nil, fmt.Errorf("relay: %w", err)
 	}
 	r := &Relay{cfg: cfg, pool: pool, js: js, stream: bus.StreamName(cfg.Service),
-		tracer: otel.Tracer(instrumentation), log: cfg.Logger.With("relay", cfg.Service), auth: eventstore.NewAuthenticator(cfg.Key)}
+		tracer: otel.Tracer(instrumentation), log: cfg.Logger.With("relay", cfg.Service), auth: eventstore.NewAuthenticator(cfg.Key.ForLog(cmp.Or(cfg.Log, cfg.Service)))}
 	meter := otel.Meter(instrumentation)
 	if r.published, err = meter.Int64Counter("ft.relay.published", metric.WithUnit("{event}"),
 		metric.WithDescription("Events the relay published and JetStream acknowledged")); err != nil {

@@ -47,7 +47,7 @@ func newRig(t *testing.T) *rig {
 	r, err := relay.New(db.Pool(t), nc, relay.Config{Key: testkit.BusKey, Service: service, PollInterval: 5 * time.Millisecond,
 		MaxBackoff: 200 * time.Millisecond, AckTimeout: time.Second, BatchSize: 100})
 	require.NoError(t, err)
-	return &rig{store: eventstore.New(db.Pool(t)).SignWith(testkit.BusKey), db: db, nats: srv, js: js, relay: r}
+	return &rig{store: eventstore.New(db.Pool(t)).SignWith(testkit.BusKey.ForLog(service)), db: db, nats: srv, js: js, relay: r}
 }
 
 // start runs the relay until the returned stop is called (or the test ends).
@@ -405,7 +405,7 @@ func TestOwnCommitsWakeTheRelay(t *testing.T) {
 	db.Migrate(t, eventstore.Migrations())
 	srv := testkit.NATS(t)
 	nc, js := srv.Connect(t)
-	store := eventstore.New(db.Pool(t)).SignWith(testkit.BusKey)
+	store := eventstore.New(db.Pool(t)).SignWith(testkit.BusKey.ForLog(service))
 	r, err := relay.New(db.Pool(t), nc, relay.Config{Key: testkit.BusKey, Service: service, PollInterval: time.Hour, Wake: store.Committed()})
 	require.NoError(t, err)
 	g := &rig{store: store, db: db, nats: srv, js: js, relay: r}
@@ -479,7 +479,7 @@ func TestACopyOfAnOlderEventAtTheStreamsTailDoesNotMoveTheRelayBack(t *testing.T
 	r, err := relay.New(db.Pool(t), nc, relay.Config{Key: testkit.BusKey, Service: service, PollInterval: 5 * time.Millisecond,
 		MaxBackoff: 200 * time.Millisecond, AckTimeout: time.Second, Stream: window})
 	require.NoError(t, err)
-	g := &rig{store: eventstore.New(db.Pool(t)).SignWith(testkit.BusKey), db: db, nats: srv, js: js, relay: r}
+	g := &rig{store: eventstore.New(db.Pool(t)).SignWith(testkit.BusKey.ForLog(service)), db: db, nats: srv, js: js, relay: r}
 	stop := g.start(t)
 	for v := range int64(3) {
 		_, err := g.store.Append(t.Context(), "counter-"+uuid.NewString(), 0, event(t, v))
@@ -555,7 +555,7 @@ func TestAnEventNotAppendedByTheServiceIsPublishedWithoutTheBusMAC(t *testing.T)
 	require.NoError(t, err)
 	_, err = eventstore.New(g.db.Pool(t)).Append(ctx, "counter-a", 1, event(t, 2)) // the chain extended without the key
 	require.NoError(t, err)
-	_, err = eventstore.New(g.db.Pool(t)).SignWith(bus.NewKey()).Append(ctx, "counter-b", eventstore.NoStream, event(t, 1))
+	_, err = eventstore.New(g.db.Pool(t)).SignWith(bus.NewKey().ForLog(service)).Append(ctx, "counter-b", eventstore.NoStream, event(t, 1))
 	require.NoError(t, err)
 	_, err = g.store.Append(ctx, "counter-c", eventstore.NoStream, event(t, 1))
 	require.NoError(t, err)

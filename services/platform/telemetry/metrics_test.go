@@ -25,7 +25,7 @@ func TestAdminPortExportsRuntimePoolAndAppendMetrics(t *testing.T) {
 	t.Cleanup(func() { _ = tel.Shutdown(t.Context()) })
 	db := testkit.Postgres(t)
 	db.Migrate(t, eventstore.Migrations())
-	store := eventstore.New(db.Pool(t)).SignWith(testkit.BusKey) // the test kit opens pools with pgpool.Open
+	store := eventstore.New(db.Pool(t)).SignWith(testkit.BusKey.ForLog("metrics-test")) // the test kit opens pools with pgpool.Open
 	family := uuid.New()
 	stream := "family-" + family.String()
 	event := eventstore.Event{Type: "familytime.testing.v1.CounterIncremented", FamilyID: family, Payload: mustCounter(t)}

@@ -64,7 +64,7 @@ func newRig(b *testing.B) *rig {
 	for _, name := range []string{"referral", "scheduling", "safeguarding"} {
 		src := testkit.Postgres(b)
 		src.Migrate(b, eventstore.Migrations())
-		g.stores[name] = eventstore.New(src.Pool(b)).SignWith(testkit.BusKey)
+		g.stores[name] = eventstore.New(src.Pool(b)).SignWith(testkit.BusKey.ForLog(name))
 		must(b, ignore(bus.EnsureStream(ctx, js, name, bus.StreamOptions{})))
 		// The relays run as the services run them: woken by their store's commits, otherwise
 		// relay.Config's 20 ms idle poll (a shorter poll would flatter CommandToReporting and

@@ -65,7 +65,7 @@ func start(b *testing.B, centres, rooms, capacity, families int) *platform {
 	nc, _ := nats.Connect(b)
 	pool := db.Pool(b)
 
-	store := eventstore.New(pool).SignWith(testkit.BusKey)
+	store := eventstore.New(pool).SignWith(testkit.BusKey.ForLog("scheduling"))
 	a := app.New(adapters.NewCentres(store), adapters.NewSessions(store))
 	md := eventstore.Metadata{Actor: "bench"}
 	commit := func(uow *eventstore.UnitOfWork, err error) {

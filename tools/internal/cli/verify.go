@@ -94,23 +94,28 @@ database (as a role that may read its events), named by the first --service.`,
 			if err != nil {
 				return err
 			}
-			var key eventstore.EventKey
+			var key *bus.Key
 			switch {
 			case keyFile != "":
 				k, err := bus.ReadKeyFile(keyFile)
 				if err != nil {
 					return err
 				}
-				key = k
+				key = &k
 			case copies != nil:
-				key = copies.key
+				key = &copies.key
 			}
 			if copies != nil {
 				defer copies.close()
 			}
 			var logs []verifiedLog
 			for _, svc := range slices.Sorted(maps.Keys(targets)) {
-				v, err := verifyLog(cmd.Context(), svc, targets[svc], key, copies, cmd.ErrOrStderr())
+				// Each log's MACs name their service (decision 176).
+				var logKey eventstore.EventKey
+				if key != nil {
+					logKey = key.ForLog(svc)
+				}
+				v, err := verifyLog(cmd.Context(), svc, targets[svc], logKey, copies, cmd.ErrOrStderr())
 				if err != nil {
 					return err
 				}

@@ -103,7 +103,7 @@ func project(pool *pgxpool.Pool, consumer string) message.NoPublishHandlerFunc {
 // until every event is projected and acknowledged.
 func BenchmarkPeerConsumer(b *testing.B) {
 	_, source := database(b)
-	events := prefill(b, eventstore.New(source).SignWith(testkit.BusKey), consumerEvents)
+	events := prefill(b, eventstore.New(source).SignWith(testkit.BusKey.ForLog("bench")), consumerEvents)
 	nc, js := testkit.NATS(b).Connect(b)
 	const service = "bench"
 	stream, err := bus.EnsureStream(b.Context(), js, service, bus.StreamOptions{})

@@ -70,7 +70,7 @@ func fillOutbox(b *testing.B, pool *pgxpool.Pool, events []eventstore.RecordedEv
 // event.
 func BenchmarkPeerRelay(b *testing.B) {
 	_, pool := database(b)
-	events := prefill(b, eventstore.New(pool).SignWith(testkit.BusKey), relayEvents)
+	events := prefill(b, eventstore.New(pool).SignWith(testkit.BusKey.ForLog("bench")), relayEvents)
 	outboxTable(b, pool, outboxSchema, "forwarder_topic")
 	fillOutbox(b, pool, events)
 	nc, js := testkit.NATS(b).Connect(b)

@@ -30,7 +30,7 @@ func TestBookingRacingARedefinitionOfItsPatternNeverLeavesItOutside(t *testing.T
 	own, err := fs.Sub(os.DirFS("../.."), "migrations")
 	require.NoError(t, err)
 	db.Migrate(t, eventstore.Migrations(), migrate.Set{Component: "scheduling", FS: own})
-	store := eventstore.New(db.Pool(t)).SignWith(testkit.BusKey)
+	store := eventstore.New(db.Pool(t)).SignWith(testkit.BusKey.ForLog("scheduling"))
 	now := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	sessions := adapters.NewSessions(store)
 	a := app.New(adapters.NewCentres(store), sessions).WithClock(func() time.Time { return now })

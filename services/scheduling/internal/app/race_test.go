@@ -33,7 +33,7 @@ func TestBookingRacingAHoldEitherFailsOrIsCancelled(t *testing.T) {
 	own, err := fs.Sub(os.DirFS("../.."), "migrations")
 	require.NoError(t, err)
 	db.Migrate(t, eventstore.Migrations(), migrate.Set{Component: "scheduling", FS: own})
-	store := eventstore.New(db.Pool(t)).SignWith(testkit.BusKey)
+	store := eventstore.New(db.Pool(t)).SignWith(testkit.BusKey.ForLog("scheduling"))
 	now := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	a := app.New(adapters.NewCentres(store), adapters.NewSessions(store)).WithClock(func() time.Time { return now })
 	md := eventstore.Metadata{Actor: "test"}

@@ -66,8 +66,11 @@ func TestFamilytimeDevAsAProcess(t *testing.T) {
 		b, err := os.ReadFile(devserver.InfoFile(data))
 		return err == nil && json.Unmarshal(b, &info) == nil
 	}, 2*time.Minute, 100*time.Millisecond, "familytime dev comes up: %s", devOut.String())
-	require.Contains(t, devOut.String(), "Familytime dev platform is up.")
-	require.Contains(t, devOut.String(), info.AdminToken)
+	// dev.json is written before the addresses are printed: the token follows the "up" line.
+	require.Eventually(t, func() bool {
+		out := devOut.String()
+		return strings.Contains(out, "Familytime dev platform is up.") && strings.Contains(out, info.AdminToken)
+	}, 10*time.Second, 50*time.Millisecond, "the addresses and the admin token are printed: %s", devOut.String())
 
 	for _, svc := range []string{"scheduling", "reporting"} {
 		conn, err := grpc.NewClient(info.Services[svc], grpc.WithTransportCredentials(insecure.NewCredentials()))

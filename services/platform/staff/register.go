@@ -491,13 +491,16 @@ func (r *Register) clearedSupervisors(date time.Time) int {
 }
 
 // NoSupervisorWarning is what whoever books a supervised session on date is told when the
-// register has nobody cleared to supervise contact that day, or only one, whose report no second
-// person could check (NO_SECOND_SUPERVISOR), or "" when it has two: the
-// booking stands (the register may be put right before the day), but as it is, the session would
-// be held with nobody who may complete it or write its report.
+// register has nobody cleared to supervise contact that day (NO_SUPERVISOR), or only one, whose
+// report no second person could check (NO_SECOND_SUPERVISOR), or "" when it has two or more: the
+// booking stands (the register may be put right before the day).
 func (r *Register) NoSupervisorWarning(date time.Time) string {
 	switch r.clearedSupervisors(date) {
 	case 0:
+		return fmt.Sprintf("NO_SUPERVISOR: the centre's staff register has no contact supervisor or safeguarding lead cleared to supervise "+
+			"contact on %s (on the staff that day, DBS-checked, and trained within the year), so nobody could complete this supervised "+
+			"session or write its observation report: record the supervisor on the register by the day, as they start or are trained (familytime staff add, "+
+			"familytime staff check; familytime staff list --on %s says who is cleared), or book a day someone is", dates.String(date), dates.String(date))
 	case 1:
 		// The report is checked by a second person, another supervisor or the lead, before it is
 		// released: with one, it is written and never released (review 23).
@@ -505,13 +508,8 @@ func (r *Register) NoSupervisorWarning(date time.Time) string {
 			"this session's observation report could be written but not checked by a second person (another contact supervisor or the "+
 			"safeguarding lead, cleared) before its release to the court: record a second on the register before then (familytime staff add, "+
 			"familytime staff check; familytime staff list --on %s says who is cleared)", dates.String(date), dates.String(date))
-	default:
-		return ""
 	}
-	return fmt.Sprintf("NO_SUPERVISOR: the centre's staff register has no contact supervisor or safeguarding lead cleared to supervise "+
-		"contact on %s (on the staff that day, DBS-checked, and trained within the year), so nobody could complete this supervised "+
-		"session or write its observation report: record the supervisor on the register by the day, as they start or are trained (familytime staff add, "+
-		"familytime staff check; familytime staff list --on %s says who is cleared), or book a day someone is", dates.String(date), dates.String(date))
+	return ""
 }
 
 // Works refuses, with ErrNotCleared's reason and why in words, an account that may not work at a

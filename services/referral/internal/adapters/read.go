@@ -114,21 +114,6 @@ func (r *Referrals) WithFirstSessions(ctx context.Context, page []*referralv1.Re
 	return nil
 }
 
-// SessionGoingAhead reports whether one of the family's sessions of today or earlier went ahead
-// and is not completed: someone was checked in for it, and it is neither completed nor called off
-// (cancelled, or a party's no-show; sessions_under_way, migrations 0005 and 0007). Contact has
-// begun then, though its completion has not yet said so (decision 168); a session held one day and
-// completed the next began contact too (review 23).
-func (r *Referrals) SessionGoingAhead(ctx context.Context, family uuid.UUID, today time.Time) (bool, error) {
-	var ahead bool
-	err := r.store.Pool().QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM sessions_under_way WHERE family_id = $1 AND session_on <= $2
-		AND NOT called_off)`, family, pgtype.Date{Time: today, Valid: true}).Scan(&ahead)
-	if err != nil {
-		return false, fmt.Errorf("read the family's sessions going ahead: %w", err)
-	}
-	return ahead, nil
-}
-
 // WithCaseEnds fills in the outcome and end date of summaries of ended cases that do not carry
 // them: summaries projected before outcome and ended_on existed (decision 168). They come from the
 // case's CaseEnded event, as WithFirstSessions reads the first session's.

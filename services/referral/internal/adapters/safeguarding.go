@@ -82,12 +82,15 @@ func NoteSessionOver(uow *eventstore.UnitOfWork, booking uuid.UUID) {
 	uow.Exec(`DELETE FROM sessions_under_way WHERE booking_id = $1`, booking)
 }
 
-// SessionNotCompleted is the earliest day before today of the family's sessions someone was
-// checked in for that were neither completed nor called off; zero when there is none.
-func (r *Referrals) SessionNotCompleted(ctx context.Context, family uuid.UUID, today time.Time) (time.Time, error) {
+// SessionNotCompleted is the earliest day before the day given of the family's sessions someone
+// was checked in for that went ahead, neither completed nor called off (cancelled, or a party's
+// no-show; migrations 0005 and 0007); zero when there is none. Before today, such a session holds
+// an erasure back (decision 170); before tomorrow, it means contact has begun, though its
+// completion has not yet said so, and the referral is not withdrawn (decision 168).
+func (r *Referrals) SessionNotCompleted(ctx context.Context, family uuid.UUID, before time.Time) (time.Time, error) {
 	var day pgtype.Date
 	err := r.store.Pool().QueryRow(ctx, `SELECT min(session_on) FROM sessions_under_way
-		WHERE family_id = $1 AND session_on < $2 AND NOT called_off`, family, pgtype.Date{Time: today, Valid: true}).Scan(&day)
+		WHERE family_id = $1 AND session_on < $2 AND NOT called_off`, family, pgtype.Date{Time: before, Valid: true}).Scan(&day)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("read the family's sessions not completed: %w", err)
 	}

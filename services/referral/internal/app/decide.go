@@ -218,10 +218,10 @@ func (a *App) Withdraw(ctx context.Context, id, centre uuid.UUID, by referralv1.
 		// completed nor called off) has begun contact: its case ends, withdrawn, instead (decision
 		// 168; review 23 withdrew the day after a first session not yet completed).
 		if r.FirstSession().IsZero() {
-			switch under, err := a.referrals.SessionGoingAhead(ctx, r.FamilyID(), today); {
+			switch day, err := a.referrals.SessionNotCompleted(ctx, r.FamilyID(), today.AddDate(0, 0, 1)); {
 			case err != nil:
 				return nil, err
-			case under:
+			case !day.IsZero():
 				return nil, domain.ErrFirstSessionUnderWay
 			}
 		}

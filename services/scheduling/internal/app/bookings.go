@@ -61,9 +61,10 @@ func (a *App) BookSession(ctx context.Context, centre, family uuid.UUID, slot Sl
 	return b, uow, nil
 }
 
-// SupervisorWarning is what a booking b answers besides itself: NO_SUPERVISOR, in words, when it
-// is for supervised contact and the centre's staff register clears nobody to supervise contact on
-// its date (staff.Register's NoSupervisorWarning, by the rule completion applies); "" otherwise.
+// SupervisorWarning is what a booking b answers besides itself: for supervised contact, when the
+// centre's staff register clears nobody (NO_SUPERVISOR) or one only (NO_SECOND_SUPERVISOR) to
+// supervise contact on its date (staff.Register's NoSupervisorWarning, by the rule completion
+// applies), the warning in words; "" otherwise.
 // It warns and does not refuse: sessions are booked weeks ahead, a court may order the contact
 // before the centre's supervisor is trained, and the register may be put right before the day;
 // the day sheet alerts the session until it is (review 22: a session booked and held with nobody

@@ -31,7 +31,38 @@ func (r *Relay) loadCheckpoint(ctx context.Context) (checkpoint, error) {
 	if last.Valid {
 		cp.lastEvent = last.Bytes
 	}
-	return cp, nil
+	holds, err := r.checkpointHolds(ctx, cp)
+	if err != nil || holds {
+		return cp, err
+	}
+	// A checkpoint the relay did not leave: someone with write access to the database moved it,
+	// past events not yet published (review 23 moved it past a hold, which scheduling then never
+	// learnt of), or cleared its last event. The stream says where publishing really stands:
+	// resynchronise with it, as after JetStream lost its tail.
+	r.log.ErrorContext(ctx, "relay checkpoint was changed outside the relay: its last event is not the last event at its position; resynchronising with the stream",
+		"checkpoint_position", cp.position)
+	cp.lastEvent = uuid.Nil // not to be trusted to recognise a copy at the stream's tail
+	return r.resync(ctx, cp)
+}
+
+// checkpointHolds says whether cp is one the relay itself could have left: its last event is
+// the last event at or before it in commit order, and it has none only when no event is (before
+// the first publish). Every checkpoint the relay saves, and RepublishFrom's, is one by
+// construction. After a stranger's message on the stream the relay keeps its position with no
+// last event (resync); that does not hold either, so each load asks the stream again, which
+// finds the stranger still last and keeps it. Rows at or before a checkpoint never change: the
+// relay reads only transactions that had ended, and the log is append-only.
+func (r *Relay) checkpointHolds(ctx context.Context, cp checkpoint) (bool, error) {
+	var last pgtype.UUID
+	err := r.pool.QueryRow(ctx, `SELECT event_id FROM events WHERE (tx_id, position) <= ($1::xid8, $2)
+		ORDER BY tx_id DESC, position DESC LIMIT 1`, xid(cp.txID), cp.position).Scan(&last)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return cp.lastEvent == uuid.Nil, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("check checkpoint: %w", err)
+	}
+	return cp.lastEvent != uuid.Nil && uuid.UUID(last.Bytes) == cp.lastEvent, nil
 }
 
 // saveCheckpoint moves the checkpoint from old to next, unless someone (RepublishFrom) moved it

@@ -349,6 +349,52 @@ func TestRelayRestartAfterPublishBeforeCheckpoint(t *testing.T) {
 	})
 }
 
+// Review 23: a superuser moved the relay's checkpoint past an event not yet published (a hold),
+// and the relay, finding the stream's last message where the checkpoint's last event said, never
+// published it. A checkpoint the relay could not have left is now checked against the stream.
+func TestACheckpointMovedPastUnpublishedEventsIsNotTrusted(t *testing.T) {
+	for name, moved := range map[string]string{
+		"its last event kept":    "last_event_id = last_event_id",
+		"its last event cleared": "last_event_id = NULL",
+		// The relay already found this one (the stream's last message is not the one expected).
+		"its last event moved with it": `last_event_id = (SELECT event_id FROM events
+			WHERE (tx_id, position) <= ($1::xid8, $2) ORDER BY tx_id DESC, position DESC LIMIT 1)`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			g := newRig(t)
+			stop := g.start(t)
+			for i := range int64(5) {
+				_, err := g.store.Append(t.Context(), "before", i, event(t, i))
+				require.NoError(t, err)
+			}
+			requireExactlyOnceInOrder(t, g)
+			stop()
+
+			for i := range int64(3) {
+				_, err := g.store.Append(t.Context(), "skipped", i, event(t, 100+i))
+				require.NoError(t, err)
+			}
+			owner := g.db.OwnerPool(t)
+			var tx string
+			var position int64
+			require.NoError(t, owner.QueryRow(t.Context(), `SELECT tx_id::text, position FROM events
+				ORDER BY tx_id DESC, position DESC LIMIT 1`).Scan(&tx, &position))
+			tag, err := owner.Exec(t.Context(), `UPDATE relay_checkpoints SET tx_id = $1::xid8, position = $2, `+moved,
+				tx, position)
+			require.NoError(t, err)
+			require.EqualValues(t, 1, tag.RowsAffected())
+			lag, err := g.relay.Lag(t.Context())
+			require.NoError(t, err)
+			require.Zero(t, lag, "the moved checkpoint hides the events from the lag")
+
+			g.start(t)
+			_, err = g.store.Append(t.Context(), "after", eventstore.NoStream, event(t, 200))
+			require.NoError(t, err)
+			requireExactlyOnceInOrder(t, g) // the events the checkpoint was moved past among them
+		})
+	}
+}
+
 // A relay that has not yet checkpointed (not started, or unable to start) is behind by every
 // committed event: its lag, which the dashboards and alerts read, is not zero.
 func TestLagBeforeTheFirstCheckpointCountsEveryEvent(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -34,9 +35,13 @@ type verifiedLog struct {
 	Streams int64          `json:"streams"`
 	Broken  []brokenStream `json:"broken"`
 	// Published counts the events of the service's JetStream stream compared with the log (the
-	// dev platform's publishing services); Foreign those in it the platform did not publish.
+	// dev platform's publishing services); Foreign those in it the platform did not publish;
+	// Withheld the events of the log the relay published without the bus MAC, because it found
+	// them not appended by the service (decisions.md 157): they are the log's to answer for (their
+	// streams are named in Broken when the MACs are checked), not someone publishing on NATS.
 	Published int64 `json:"published,omitempty"`
 	Foreign   int64 `json:"foreign,omitempty"`
+	Withheld  int64 `json:"withheld,omitempty"`
 	// MACsChecked: each event's MAC was checked under the platform's key; Unsigned counts the
 	// events without one, whose streams are named in Broken (decisions.md 157, 166).
 	MACsChecked bool  `json:"macs_checked"`
@@ -325,14 +330,16 @@ func (b *busCopies) compare(ctx context.Context, service string, pool *pgxpool.P
 	for _, x := range v.Broken {
 		reported[x.Stream] = true
 	}
-	var pending []*commonv1.EventEnvelope
+	// pending are the platform's messages, unsigned the others that read as an event envelope:
+	// both are looked up in the log a batch at a time.
+	var pending, unsigned []*commonv1.EventEnvelope
 	flush := func() error {
-		if len(pending) == 0 {
+		if len(pending) == 0 && len(unsigned) == 0 {
 			return nil
 		}
-		ids := make([]string, len(pending))
-		for i, env := range pending {
-			ids[i] = env.GetEventId()
+		ids := make([]string, 0, len(pending)+len(unsigned))
+		for _, env := range append(pending, unsigned...) {
+			ids = append(ids, env.GetEventId())
 		}
 		rows, err := pool.Query(ctx, `SELECT event_id::text, hash FROM events WHERE event_id = ANY($1::uuid[])`, ids)
 		if err != nil {
@@ -366,7 +373,14 @@ func (b *busCopies) compare(ctx context.Context, service string, pool *pgxpool.P
 				v.Broken = append(v.Broken, brokenStream{Stream: env.GetStreamId(), Version: env.GetStreamVersion(), Reason: why})
 			}
 		}
-		pending = pending[:0]
+		for _, env := range unsigned {
+			if hash, ok := logged[env.GetEventId()]; ok && bytes.Equal(hash, env.GetHash()) {
+				v.Withheld++
+			} else {
+				v.Foreign++
+			}
+		}
+		pending, unsigned = pending[:0], unsigned[:0]
 		return nil
 	}
 	began := time.Now()
@@ -381,12 +395,17 @@ func (b *busCopies) compare(ctx context.Context, service string, pool *pgxpool.P
 		}
 		seq = meta.Sequence.Stream
 		env := &commonv1.EventEnvelope{}
-		if b.key.Verify(msg.Subject(), msg.Data(), msg.Headers()) != nil || proto.Unmarshal(msg.Data(), env) != nil {
+		if proto.Unmarshal(msg.Data(), env) != nil || len(env.GetEventId()) != 36 || uuid.Validate(env.GetEventId()) != nil {
 			v.Foreign++
 			continue
 		}
-		v.Published++
-		if pending = append(pending, env); len(pending) == compareBatch {
+		if b.key.Verify(msg.Subject(), msg.Data(), msg.Headers()) != nil {
+			unsigned = append(unsigned, env) // the relay's withholding, or a stranger's: the log says which
+		} else {
+			v.Published++
+			pending = append(pending, env)
+		}
+		if len(pending)+len(unsigned) >= compareBatch {
 			if err := flush(); err != nil {
 				return err
 			}
@@ -420,6 +439,9 @@ func printVerified(w io.Writer, logs []verifiedLog) {
 		}
 		if v.Foreign > 0 {
 			compared += fmt.Sprintf(" (and %d messages on its subjects not published by the platform: see docs/runbook.md, \"The bus key\")", v.Foreign)
+		}
+		if v.Withheld > 0 {
+			compared += fmt.Sprintf(" (and %d events of the log the relay published without the bus MAC, as not appended by the service: no consumer acted on them)", v.Withheld)
 		}
 		switch {
 		case !v.MACsChecked && v.Unsigned > 0:

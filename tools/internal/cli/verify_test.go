@@ -95,6 +95,17 @@ func TestVerifyFindsTheLogChangedBehindTheServicesBacks(t *testing.T) {
 	require.Contains(t, out, "3 stream(s) BROKEN")
 	require.NotContains(t, out, "referral: ", "only the service asked for")
 
+	// The relay published the inserted event without the bus MAC (decision 157): verify counts
+	// it as the log's, not as a stranger publishing on NATS (review 23).
+	require.Eventually(t, func() bool {
+		out, _ := run(t, append([]string{"verify", "--service", "scheduling", "--json"}, data...)...)
+		return json.Unmarshal([]byte(out), &logs) == nil && logs[0].Withheld == 1
+	}, 30*time.Second, 100*time.Millisecond)
+	require.Zero(t, logs[0].Foreign)
+	out, _ = run(t, append([]string{"verify", "--service", "scheduling"}, data...)...)
+	require.Contains(t, out, "1 events of the log the relay published without the bus MAC")
+	require.NotContains(t, out, "not published by the platform")
+
 	// Without the key, an event without a MAC is named all the same (review 23: verify given a
 	// database alone said every chain was intact).
 	out, err = run(t, "verify", "--service", "scheduling", "--database-url", owner.String())

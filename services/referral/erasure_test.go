@@ -1,6 +1,7 @@
 package referral_test
 
 import (
+	"bytes"
 	"testing"
 	"time"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
@@ -357,4 +359,66 @@ func TestAFamilyIsNotErasedWhileASessionIsUnderWay(t *testing.T) {
 	erase.RequestId = uuid.NewString()
 	_, err = admin.EraseFamily(ctx, erase)
 	require.NoError(t, err, "every session is over or called off")
+}
+
+// A withdrawn referral's personal details are corrected, as the right to rectification asks while
+// the record is kept (decision 178): a correction says why, is recorded with who made it, leaves
+// the referral withdrawn, and its reason is sealed where it is stored. What the centre decided on
+// stays (CORRECTION_ONLY), and once the family is erased nothing is corrected (FAMILY_ERASED). A
+// refusal appends nothing. Amend refused every closed referral (REFERRAL_CLOSED).
+func TestAClosedReferralIsCorrectedNotReopened(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	centre := g.centre(t, supported)
+	w := g.casework(t, centre)
+	ref := w.submit(supported).GetReferralId()
+	_, err := w.c.WithdrawReferral(ctx, &referralv1.WithdrawReferralRequest{RequestId: uuid.NewString(), ReferralId: ref,
+		CentreId: centre.String(), WithdrawnBy: referralv1.WithdrawnBy_WITHDRAWN_BY_REFERRER})
+	require.NoError(t, err)
+	opened, err := w.c.GetFamily(ctx, &referralv1.GetFamilyRequest{ReferralId: ref, CentreId: centre.String(), Purpose: "the mother asked for a correction"})
+	require.NoError(t, err)
+	amend := func(d *referralv1.ReferralDetails, why string) (*referralv1.AmendReferralResponse, error) {
+		return w.c.AmendReferral(ctx, &referralv1.AmendReferralRequest{RequestId: uuid.NewString(), ReferralId: ref, CentreId: centre.String(),
+			Details: d, CorrectionReason: why})
+	}
+	const why = "Mrs Primrose says her phone number was recorded wrongly"
+	d := opened.GetFamily().GetDetails()
+	d.Adults[0].Contact.Phone = "07700 900999"
+
+	before := g.events(t)
+	_, err = amend(d, "")
+	refused(t, err, codes.InvalidArgument, "correction_reason")
+	risky := proto.Clone(d).(*referralv1.ReferralDetails)
+	risky.Risk.AbductionRisk = true
+	_, err = amend(risky, why)
+	refused(t, err, codes.FailedPrecondition, "CORRECTION_ONLY")
+	require.Contains(t, status.Convert(err).Message(), "details.risk")
+	require.Equal(t, before, g.events(t), "refusals append nothing")
+
+	corrected, err := amend(d, why)
+	require.NoError(t, err)
+	require.Equal(t, referralv1.ReferralState_REFERRAL_STATE_WITHDRAWN, corrected.GetReferral().GetState(), "nothing reopens")
+	var payload []byte
+	var actor string
+	require.NoError(t, g.owner.QueryRow(ctx, `SELECT payload, coalesce(actor, '') FROM events WHERE stream_id = $1 ORDER BY version DESC LIMIT 1`,
+		"referral-"+ref).Scan(&payload, &actor))
+	var amended referralv1.ReferralAmended
+	require.NoError(t, proto.Unmarshal(payload, &amended))
+	require.True(t, amended.GetCorrectionAfterClose())
+	require.NotEmpty(t, amended.GetSealedCorrectionNote())
+	require.False(t, bytes.Contains(payload, []byte("Primrose")), "the reason is sealed where it is stored")
+	require.False(t, bytes.Contains(payload, []byte("07700 900999")))
+	require.NotEmpty(t, actor, "who corrected it")
+	reopened, err := w.c.GetFamily(ctx, &referralv1.GetFamilyRequest{ReferralId: ref, CentreId: centre.String(), Purpose: "check the correction"})
+	require.NoError(t, err)
+	require.Equal(t, "07700 900999", reopened.GetFamily().GetDetails().GetAdults()[0].GetContact().GetPhone())
+
+	admin := g.client(t, "admin-1", []auth.Role{auth.RoleAdmin})
+	_, err = admin.EraseFamily(ctx, &referralv1.EraseFamilyRequest{RequestId: uuid.NewString(), FamilyId: corrected.GetReferral().GetFamilyId(),
+		CentreId: centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED})
+	require.NoError(t, err)
+	before = g.events(t)
+	_, err = amend(d, why)
+	refused(t, err, codes.FailedPrecondition, "FAMILY_ERASED")
+	require.Equal(t, before, g.events(t))
 }

@@ -188,3 +188,53 @@ func TestAForgedPageTokenIsRefusedAsAToken(t *testing.T) {
 		require.Equal(t, codes.InvalidArgument, status.Code(err), "%v", err)
 	}
 }
+
+// A released place is past once the coordinator books the family again and it comes (decision
+// 178): referral records the first session attended after the release, `show` says the release is
+// past, and ending the case "place released" is refused, appending nothing, until scheduling
+// releases the place again. The release is noted on the service's today, so the session after it
+// is the next day's.
+func TestAPlaceReleasedIsPastOnceTheFamilyIsBookedAgainAndAttends(t *testing.T) {
+	g := newRig(t)
+	w := g.casework(t, g.centre(t, supported))
+	ctx := t.Context()
+	id, family := g.inContact(t, w, today().AddDate(0, -1, 0))
+	f := uuid.MustParse(family)
+	release := func(want int) {
+		t.Helper()
+		publish(t, g.scheduling, "family-"+family, &schedulingv1.PlaceReleased{FamilyId: family, CentreId: w.centre.String(),
+			PatternId: uuid.NewString(), RoomId: uuid.NewString(), ReleasedOn: date(today()),
+			NoShowBookingIds: []string{uuid.NewString(), uuid.NewString()}}, f, w.centre)
+		require.Eventually(t, func() bool {
+			return len(slices.DeleteFunc(g.eventTypes(t, id), func(s string) bool { return s != "PlaceReleasedNoted" })) == want
+		}, 30*time.Second, 10*time.Millisecond, "referral notes the release")
+	}
+	release(1)
+	publish(t, g.scheduling, "family-"+family, &schedulingv1.SessionCompleted{BookingId: uuid.NewString(), FamilyId: family,
+		CentreId: w.centre.String(), SessionDate: date(today().AddDate(0, 0, 1)), ServiceType: supported}, f, w.centre)
+	require.Eventually(t, func() bool {
+		return slices.Contains(g.eventTypes(t, id), "SessionAttendedAfterRelease")
+	}, 30*time.Second, 10*time.Millisecond, "referral notes the session after the release")
+	got, err := w.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: id, CentreId: w.centre.String()})
+	require.NoError(t, err)
+	require.NotNil(t, got.GetReferral().GetPlaceReleasedOn())
+	require.Equal(t, date(today().AddDate(0, 0, 1)), got.GetReferral().GetAttendedSinceReleaseOn(), "show says the release is past")
+
+	end := func(outcome referralv1.CaseOutcome) (*referralv1.EndCaseResponse, error) {
+		return w.c.EndCase(ctx, &referralv1.EndCaseRequest{RequestId: uuid.NewString(), ReferralId: id, CentreId: w.centre.String(),
+			Outcome: outcome, Note: "The family stopped coming"})
+	}
+	before := g.events(t)
+	_, err = end(referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED)
+	refused(t, err, codes.FailedPrecondition, "PLACE_RELEASE_PAST")
+	require.Contains(t, status.Convert(err).Message(), "End the case with the outcome that fits")
+	require.Equal(t, before, g.events(t), "a refusal appends nothing")
+
+	release(2) // two more no-shows
+	got, err = w.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: id, CentreId: w.centre.String()})
+	require.NoError(t, err)
+	require.Nil(t, got.GetReferral().GetAttendedSinceReleaseOn(), "released again")
+	ended, err := end(referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED)
+	require.NoError(t, err)
+	require.Equal(t, referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED, ended.GetReferral().GetOutcome())
+}

@@ -37,7 +37,8 @@ func newReferralCommand() *cobra.Command {
 
   submit        a referral from a file (JSON or YAML; see docs/referral-example.yaml)
   second-party  the other parent's application to a self-referral, from a file
-  amend         replace a referral's details with corrected ones, from a file
+  amend         replace a referral's details with corrected ones, from a file (a closed
+                referral's personal details only, with --reason)
   screen        record the red / amber / green screen
   accept        accept for a kind of contact the centre offers
   waitlist      put the family on the centre's waiting list
@@ -228,7 +229,12 @@ func referralFields(r *referralv1.Referral) [][2]string {
 		// The case stays open after two no-shows: the coordinator decides what comes next
 		// (decision 170), and is told here, not only in the history (review 23).
 		released := dateString(r.GetPlaceReleasedOn())
-		if r.GetState() != referralv1.ReferralState_REFERRAL_STATE_ENDED {
+		switch {
+		case r.GetAttendedSinceReleaseOn() != nil:
+			// Booked again and came: the release is past, and the coordinator is not told to act on
+			// it, nor to end the case with an outcome that no longer fits (decision 178).
+			released += " (past: the family attended a session on " + dateString(r.GetAttendedSinceReleaseOn()) + ")"
+		case r.GetState() != referralv1.ReferralState_REFERRAL_STATE_ENDED:
 			released += ": book the family again, put it back on the waiting list, or end the case (--outcome place-released)"
 		}
 		fields = append(fields, [2]string{"place released on", released})

@@ -147,6 +147,7 @@ func (r *referralCommand) amendCommand() *cobra.Command {
 		file     string
 		expected int64
 		current  bool
+		why      string
 	)
 	cmd := &cobra.Command{
 		Use:   "amend REFERRAL_ID --file AMENDMENT.yaml",
@@ -165,9 +166,21 @@ Once the family is ready for contact, who may attend and the risk answers no lon
 (ATTENDEES_FIXED). A case accepted or waitlisted for escorted contact keeps "the children may leave
 the centre" (CHILDREN_STAY_IN_CENTRE): end it or withdraw the referral, and refer the family
 again for contact at the centre with the new answer. Otherwise a changed answer reaches the day
-sheet's children-may-leave-centre alert, on the sessions already booked too.`,
-		Example: `  familytime referral amend $REFERRAL --centre $CENTRE --file amended.yaml --expected-version 3`,
-		Args:    cobra.ExactArgs(1),
+sheet's children-may-leave-centre alert, on the sessions already booked too.
+
+A closed referral (declined, withdrawn, or its case ended) is corrected, not amended: a person may
+have inaccurate personal data about them put right for as long as the record is kept. Only the
+personal details of the people already on it change (names, dates of birth, contact details,
+languages, relationships, a child's needs, the referrer's details), and --reason says why; the
+correction is recorded with who made it. Nothing the centre decided on changes, and the referral
+stays closed: who is on it, roles and permissions, the risk answers and notes, court orders,
+agencies, the reason for referral and availability as given, consent and whether the children may
+leave the centre are refused (CORRECTION_ONLY, naming the fields); if the family needs the centre
+again, refer it again. An erased family has nothing left to correct (FAMILY_ERASED).`,
+		Example: `  familytime referral amend $REFERRAL --centre $CENTRE --file amended.yaml --expected-version 3
+  familytime referral amend $REFERRAL --centre $CENTRE --file corrected.yaml --expected-version 7 \
+    --reason "The resident parent's surname was misspelt"`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			referral, centre, err := r.target(args)
 			if err != nil {
@@ -200,6 +213,9 @@ sheet's children-may-leave-centre alert, on the sessions already booked too.`,
 					"(familytime referral family prints it with the details), so that a change made since is refused, not undone; " +
 					"--whatever-is-current amends the referral as it now stands")
 			}
+			if cmd.Flags().Changed("reason") {
+				req.CorrectionReason = why
+			}
 			if req.RequestId, err = fileRequestID(&request, req.RequestId, file); err != nil {
 				return err
 			}
@@ -213,6 +229,7 @@ sheet's children-may-leave-centre alert, on the sessions already booked too.`,
 	f.StringVarP(&file, "file", "f", "", "the amendment: a JSON or YAML AmendReferralRequest (- reads standard input)")
 	f.Int64Var(&expected, "expected-version", 0, "the referral's version the file was made from (from show); default: the file's expected_version")
 	f.BoolVar(&current, "whatever-is-current", false, "amend the referral as it now stands, whatever changed since the file was made")
+	f.StringVar(&why, "reason", "", "why the details change; needed to correct a closed referral's personal details (default: the file's correction_reason)")
 	request.register(f)
 	out.register(f)
 	_ = cmd.MarkFlagRequired("file")

@@ -66,6 +66,9 @@ func Summary(r *domain.Referral) *referralv1.Referral {
 	if on := r.PlaceReleasedOn(); !on.IsZero() {
 		out.PlaceReleasedOn = dates.Proto(on)
 	}
+	if on, ok := r.AttendedSinceRelease(); ok {
+		out.AttendedSinceReleaseOn = dates.Proto(on)
+	}
 	return out
 }
 

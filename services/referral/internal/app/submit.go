@@ -104,10 +104,11 @@ func (a *App) SubmitSecondParty(ctx context.Context, id, centre uuid.UUID, app d
 }
 
 // Amend replaces a referral's details, if the referral is still at the version the caller saw
-// (expected; 0 takes it as it is). The children's matches follow the new details.
-func (a *App) Amend(ctx context.Context, id, centre uuid.UUID, expected int64, d domain.Details, md eventstore.Metadata) (Decision, error) {
+// (expected; 0 takes it as it is), or corrects a closed referral's personal details, saying why
+// (decision 178). The children's matches follow the new details.
+func (a *App) Amend(ctx context.Context, id, centre uuid.UUID, expected int64, d domain.Details, why string, md eventstore.Metadata) (Decision, error) {
 	dec, err := a.change(ctx, id, centre, expected, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
-		return r.Amend(d, today, uuid.New)
+		return r.Amend(d, why, today, uuid.New)
 	})
 	if err != nil || dec.Work == nil {
 		return dec, err

@@ -3,6 +3,7 @@ package domain
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -25,12 +26,20 @@ import (
 // new risk is safeguarding's to weigh. A case accepted or waitlisted for escorted contact keeps
 // the answer that the children may leave the centre until it ends (ErrEscortedChildrenLeave);
 // once the family is ready, a changed answer is announced (ChildrenLeavingChanged) for the door.
-func (r *Referral) Amend(d Details, today time.Time, newID NewID) ([]proto.Message, error) {
+//
+// why says why the details change; recorded, sealed, when given. A closed referral (declined,
+// withdrawn or ended) is corrected, not amended: see correct, which needs it.
+func (r *Referral) Amend(d Details, why string, today time.Time, newID NewID) ([]proto.Message, error) {
+	if Final(r.state) {
+		return r.correct(d, why, today, newID)
+	}
 	if err := CheckTransition(r.state, CmdAmend); err != nil {
 		return nil, err
 	}
 	d = d.normalise()
+	why = strings.TrimSpace(why)
 	var v Invalid
+	v.note("correction_reason", why, false, "must say why the details change")
 	need := bothParents
 	if r.state == AwaitingSecondParty {
 		need = oneParent
@@ -75,8 +84,12 @@ func (r *Referral) Amend(d Details, today time.Time, newID NewID) ([]proto.Messa
 		return nil, ErrCaseSuspended
 	}
 	void := riskChanged && r.screened && slices.Contains([]State{Screened, Waitlisted, Accepted}, r.state)
+	sealed, err := noteOf(why)
+	if err != nil {
+		return nil, fmt.Errorf("amend referral: %w", err)
+	}
 	amended := []proto.Message{&referralv1.ReferralAmended{ReferralId: r.id.String(), FamilyId: r.family.String(),
-		CentreId: r.centre.String(), AmendedOn: dates.Proto(today), Facts: facts, ScreeningVoid: void}}
+		CentreId: r.centre.String(), AmendedOn: dates.Proto(today), Facts: facts, ScreeningVoid: void, SealedCorrectionNote: sealed}}
 	if may := facts.GetChildrenMayLeaveCentre(); fixed && may != current.GetChildrenMayLeaveCentre() {
 		// FamilyReadyForContact told scheduling the answer, and the door reads it on the day
 		// sheet: an answer changed after it is announced, or the door goes on with the old one
@@ -90,6 +103,141 @@ func (r *Referral) Amend(d Details, today time.Time, newID NewID) ([]proto.Messa
 	}
 	// Dropping the last adult without a pre-visit can complete the family's intake.
 	return r.readiness(events)
+}
+
+// correct records a correction of the people's personal details on a closed referral: declined,
+// withdrawn or its case ended. UK GDPR gives a person the right to have inaccurate personal data
+// about them rectified for as long as it is kept, and a closed referral is kept until its
+// retention ends (decision 178; decision 34 erases it then). So the names, dates of birth,
+// contact details, languages and relationships of the people already on it, a child's needs, and
+// the referrer's details are corrected, with why (required) and by whom (the event's actor).
+//
+// Nothing the centre decided on, and nothing that would change the case's path, changes
+// (CorrectionOnly): who is on the referral (no one added or removed), each adult's role, parental
+// responsibility and permissions, the risk answers and their notes, the court orders, the
+// agencies, whether the court or Cafcass is involved, the reason for referral and availability as
+// the referrer gave them, consent, and whether the children may leave the centre. The centre,
+// service kind and outcome are not the referral's details at all. A record of what someone said
+// at the time (the reason, the risk notes) is accurate as that record; a person who disputes it
+// has their view recorded as the correction's reason instead. The state never changes: a
+// correction does not reopen a referral, void its screening or make its family ready again.
+// An erased family has nothing left to correct (ErrErasedNotCorrected).
+func (r *Referral) correct(d Details, why string, today time.Time, newID NewID) ([]proto.Message, error) {
+	if _, erased := r.ErasedOn(); erased {
+		return nil, ErrErasedNotCorrected
+	}
+	d = d.normalise()
+	why = strings.TrimSpace(why)
+	var v Invalid
+	need := bothParents
+	if parentsOn(r.adults) < 2 {
+		// A self-referral closed before the other parent applied names one parent.
+		need = oneParent
+	}
+	d.validateAt(&v, "details.", need, today, r.receivedOn)
+	d.checkNamedOnce(&v, "details.", r.namedTwice)
+	r.checkIDs(&v, d)
+	for i, a := range d.Adults {
+		if a.ID == uuid.Nil {
+			v.add(fmt.Sprintf("details.adults[%d].person_id", i), "is required: the referral is closed, so no one is added to it; "+
+				"give the person_id of the adult whose details are corrected")
+		}
+	}
+	for i, c := range d.Children {
+		if c.ID == uuid.Nil {
+			v.add(fmt.Sprintf("details.children[%d].person_id", i), "is required: the referral is closed, so no one is added to it; "+
+				"give the person_id of the child whose details are corrected")
+		}
+	}
+	if r.source != commonv1.ReferralSource_REFERRAL_SOURCE_SELF && d.Referrer.Name == "" {
+		v.add("details.referrer.name", "is required when a professional refers the family")
+	}
+	v.note("correction_reason", why, true, "must say why the details are corrected: the referral is closed, and a correction "+
+		"of its personal details records who made it and why")
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if changed := r.decidedOn(d); len(changed) > 0 {
+		return nil, CorrectionOnly(changed)
+	}
+	adults, children := people(d, newID)
+	facts, err := factsOf(adults, children, d)
+	if err != nil {
+		return nil, fmt.Errorf("correct referral: %w", err)
+	}
+	current, err := factsOf(r.adults, r.children, r.facts)
+	if err != nil {
+		return nil, fmt.Errorf("correct referral: %w", err)
+	}
+	if proto.Equal(facts, current) {
+		return nil, nil
+	}
+	sealed, err := noteOf(why)
+	if err != nil {
+		return nil, fmt.Errorf("correct referral: %w", err)
+	}
+	return r.record(&referralv1.ReferralAmended{ReferralId: r.id.String(), FamilyId: r.family.String(), CentreId: r.centre.String(),
+		AmendedOn: dates.Proto(today), Facts: facts, SealedCorrectionNote: sealed, CorrectionAfterClose: true})
+}
+
+// decidedOn names, as the request's fields, what the details would change that a correction of a
+// closed referral leaves as the case was decided (see correct); none when only personal details
+// change. The details' ids are known to be on the referral (checkIDs).
+func (r *Referral) decidedOn(d Details) []string {
+	var changed []string
+	given := map[uuid.UUID]bool{}
+	for i, a := range d.Adults {
+		given[a.ID] = true
+		was := r.adults[slices.IndexFunc(r.adults, func(o AdultRecord) bool { return o.ID == a.ID })]
+		if a.Role != was.Role || a.ParentalResponsibility != was.ParentalResponsibility || a.MayAttend != was.MayAttend ||
+			a.MayBring != was.MayBring || a.MayCollect != was.MayCollect {
+			changed = append(changed, fmt.Sprintf("details.adults[%d] (role, parental responsibility or who may attend, bring or collect)", i))
+		}
+	}
+	for _, c := range d.Children {
+		given[c.ID] = true
+	}
+	gone := slices.ContainsFunc(r.adults, func(a AdultRecord) bool { return !given[a.ID] }) ||
+		slices.ContainsFunc(r.children, func(c ChildRecord) bool { return !given[c.ID] })
+	if gone {
+		changed = append(changed, "details.adults or details.children (someone on the referral is left out: no one is removed)")
+	}
+	was := r.facts
+	sameOrder := func(a, b CourtOrder) bool {
+		return a.Kind == b.Kind && a.MadeOn.Equal(b.MadeOn) && a.Description == b.Description
+	}
+	for _, f := range []struct {
+		field string
+		same  bool
+	}{
+		{"details.court_orders", slices.EqualFunc(d.CourtOrders, was.CourtOrders, sameOrder)},
+		{"details.court_involved", d.CourtInvolved == was.CourtInvolved},
+		{"details.cafcass_involved", d.CafcassInvolved == was.CafcassInvolved},
+		{"details.other_agencies", slices.Equal(d.Agencies, was.Agencies)},
+		{"details.agency_notes", d.AgencyNotes == was.AgencyNotes},
+		{"details.reason", d.Reason == was.Reason},
+		{"details.availability", d.Availability == was.Availability},
+		{"details.children_may_leave_centre", d.ChildrenMayLeaveCentre == was.ChildrenMayLeaveCentre},
+		{"details.risk", d.Risk == was.Risk},
+		{"details.risk_notes", d.RiskNotes == was.RiskNotes},
+		{"details.consent_given", d.ConsentGiven == was.ConsentGiven},
+	} {
+		if !f.same {
+			changed = append(changed, f.field)
+		}
+	}
+	return changed
+}
+
+// parentsOn counts the parents among adults.
+func parentsOn(adults []AdultRecord) int {
+	n := 0
+	for _, a := range adults {
+		if a.Parent() {
+			n++
+		}
+	}
+	return n
 }
 
 // escorted reports whether the case is accepted, or waiting, for escorted contact in the

@@ -18,12 +18,12 @@ import (
 func TestAmend(t *testing.T) {
 	r, h := inState(t, domain.Received)
 	d := r.Details()
-	events := h.ok(r.Amend(d, today, ids()))
+	events := h.ok(r.Amend(d, "", today, ids()))
 	require.Nil(t, events, "no change, no event")
 
 	d.Adults[0].Contact.Phone = "07700 900099"
 	d.Children = append(d.Children, domain.Child{Name: "Second Child", DateOfBirth: date(2022, 1, 15)})
-	events = h.ok(r.Amend(d, today, ids()))
+	events = h.ok(r.Amend(d, "", today, ids()))
 	require.IsType(t, &referralv1.ReferralAmended{}, events[0])
 	require.Equal(t, "07700 900099", r.Details().Adults[0].Contact.Phone)
 	require.Len(t, r.Children(), 2)
@@ -38,7 +38,7 @@ func TestAmend(t *testing.T) {
 		d := r.Details()
 		d.Adults[2].ID = uuid.New()
 		d.Children[1].ID = d.Children[0].ID
-		_, err := r.Amend(d, today, ids())
+		_, err := r.Amend(d, "", today, ids())
 		var invalid *domain.Invalid
 		require.ErrorAs(t, err, &invalid)
 		require.Equal(t, "details.adults[2].person_id", invalid.Violations[0].Field)
@@ -47,7 +47,7 @@ func TestAmend(t *testing.T) {
 	t.Run("the same rules as a submission", func(t *testing.T) {
 		d := r.Details()
 		d.Adults = d.Adults[1:]
-		_, err := r.Amend(d, today, ids())
+		_, err := r.Amend(d, "", today, ids())
 		var invalid *domain.Invalid
 		require.ErrorAs(t, err, &invalid)
 		require.Equal(t, "details.adults", invalid.Violations[0].Field)
@@ -60,7 +60,7 @@ func TestAmendedRiskVoidsTheScreening(t *testing.T) {
 			r, h := inState(t, s)
 			d := r.Details()
 			d.Risk.AbductionRisk = true
-			events := h.ok(r.Amend(d, today, ids()))
+			events := h.ok(r.Amend(d, "", today, ids()))
 			require.True(t, events[0].(*referralv1.ReferralAmended).GetScreeningVoid())
 			require.Equal(t, domain.Received, r.State(), "the decision stood on answers that no longer hold")
 			_, _, screened := r.Screening()
@@ -75,7 +75,7 @@ func TestAmendedRiskVoidsTheScreening(t *testing.T) {
 		r, _ := inState(t, domain.Screened)
 		d := r.Details()
 		d.Availability = "weekday evenings"
-		events, err := r.Amend(d, today, ids())
+		events, err := r.Amend(d, "", today, ids())
 		require.NoError(t, err)
 		require.False(t, events[0].(*referralv1.ReferralAmended).GetScreeningVoid())
 		require.Equal(t, domain.Screened, r.State())
@@ -88,7 +88,7 @@ func TestAmendOnceReady(t *testing.T) {
 			r, _ := inState(t, s)
 			d := r.Details()
 			d.Adults[1].Contact.Email = "bob.new@example.org"
-			_, err := r.Amend(d, today, ids())
+			_, err := r.Amend(d, "", today, ids())
 			require.NoError(t, err, "contact details may change")
 
 			changes := map[string]func(*domain.Details){
@@ -102,7 +102,7 @@ func TestAmendOnceReady(t *testing.T) {
 			for name, change := range changes {
 				d := r.Details()
 				change(&d)
-				_, err := r.Amend(d, today, ids())
+				_, err := r.Amend(d, "", today, ids())
 				require.ErrorIs(t, err, domain.ErrAttendeesFixed, name)
 			}
 			require.Equal(t, s, r.State())
@@ -122,7 +122,7 @@ func TestAmendCompletesTheIntake(t *testing.T) {
 
 	d := r.Details()
 	d.Adults = d.Adults[:2]
-	events, err := r.Amend(d, today, ids())
+	events, err := r.Amend(d, "", today, ids())
 	require.NoError(t, err)
 	require.Len(t, events, 2)
 	require.IsType(t, &referralv1.FamilyReadyForContact{}, events[1])
@@ -138,7 +138,7 @@ func TestAnEscortedCaseKeepsTheChildrenLeavingUntilItEnds(t *testing.T) {
 	mayLeave := func(r *domain.Referral, may bool) error {
 		d := r.Details()
 		d.ChildrenMayLeaveCentre = may
-		_, err := r.Amend(d, today, ids())
+		_, err := r.Amend(d, "", today, ids())
 		return err
 	}
 	d := details()
@@ -181,7 +181,7 @@ func TestAChangedAnswerOnLeavingTheCentreIsAnnouncedOnceTheFamilyIsReady(t *test
 		t.Helper()
 		d := r.Details()
 		d.ChildrenMayLeaveCentre = may
-		events, err := r.Amend(d, today, ids())
+		events, err := r.Amend(d, "", today, ids())
 		require.NoError(t, err)
 		return events
 	}
@@ -200,7 +200,7 @@ func TestAChangedAnswerOnLeavingTheCentreIsAnnouncedOnceTheFamilyIsReady(t *test
 
 			d := r.Details()
 			d.Adults[1].Contact.Email = "bob.new@example.org"
-			events, err := r.Amend(d, today, ids())
+			events, err := r.Amend(d, "", today, ids())
 			require.NoError(t, err)
 			require.Len(t, events, 1, "the answer kept: nothing to announce")
 
@@ -230,7 +230,7 @@ func TestAnAmendmentKeepsThePeopleOnTheReferral(t *testing.T) {
 	d.Adults[1].Name = strings.Replace(d.Adults[1].Name, " ", "  ", 1)     // review 11: spacing inside a name
 	d.Adults[2].Role = referralv1.AdultRole_ADULT_ROLE_NAMED_ESCORT        // and a corrected role
 	d.Children[0].DateOfBirth = d.Children[0].DateOfBirth.AddDate(0, 0, 1) // and date of birth
-	_, err := r.Amend(d, today, ids())
+	_, err := r.Amend(d, "", today, ids())
 	var invalid *domain.Invalid
 	require.ErrorAs(t, err, &invalid)
 	require.Len(t, invalid.Violations, len(d.Adults)+1, "each adult, and the child")
@@ -240,18 +240,92 @@ func TestAnAmendmentKeepsThePeopleOnTheReferral(t *testing.T) {
 
 	d = r.Details()
 	d.Children = append(d.Children, domain.Child{Name: "Second Child", DateOfBirth: date(2022, 1, 15)})
-	_, err = r.Amend(d, today, ids())
+	_, err = r.Amend(d, "", today, ids())
 	require.NoError(t, err, "someone new")
 
 	escort := r.Adults()[2]
 	d = r.Details()
 	d.Adults = slices.DeleteFunc(d.Adults, func(a domain.Adult) bool { return a.ID == escort.ID })
-	_, err = r.Amend(d, today, ids())
+	_, err = r.Amend(d, "", today, ids())
 	require.NoError(t, err, "dropped")
 	back := escort.Adult
 	back.ID = uuid.Nil
 	d.Adults = append(d.Adults, back)
-	_, err = r.Amend(d, today, ids())
+	_, err = r.Amend(d, "", today, ids())
 	require.NoError(t, err, "and added again as someone new")
 	require.NotContains(t, []uuid.UUID{r.Adults()[0].ID, r.Adults()[1].ID, r.Adults()[2].ID}, escort.ID)
+}
+
+// A closed referral's personal details are corrected (decision 178): the right to rectification
+// holds for as long as the record is kept, declined, withdrawn or ended. The correction says why
+// and records nothing else: the state stays, nothing the centre decided on changes, and no one is
+// added or removed. An erased family has nothing to correct. Amend refused every closed referral
+// (REFERRAL_CLOSED).
+func TestAClosedReferralsPersonalDetailsAreCorrected(t *testing.T) {
+	const why = "The resident parent's surname was misspelt and her phone number has changed"
+	for _, s := range []domain.State{domain.Declined, domain.Withdrawn, domain.Ended} {
+		t.Run(s.String(), func(t *testing.T) {
+			r, h := inState(t, s)
+			d := r.Details()
+			d.Adults[0].Name = "Alice Residentt"
+			d.Adults[0].Contact.Phone = "07700 900009"
+			d.Children[0].DateOfBirth = date(2019, 5, 2)
+			d.Referrer.Email = "sam.solicitor@law.example"
+
+			_, err := r.Amend(d, "", today, ids())
+			var invalid *domain.Invalid
+			require.ErrorAs(t, err, &invalid, "a correction says why")
+			require.Equal(t, "correction_reason", invalid.Violations[0].Field)
+
+			// Corrected years later: the child is grown up since, and was a child when referred.
+			later := today.AddDate(12, 0, 0)
+			events := h.ok(r.Amend(d, why, later, ids()))
+			require.Len(t, events, 1)
+			amended := events[0].(*referralv1.ReferralAmended)
+			require.True(t, amended.GetCorrectionAfterClose())
+			require.NotEmpty(t, amended.GetSealedCorrectionNote(), "why, sealed like every note")
+			require.False(t, amended.GetScreeningVoid())
+			require.Equal(t, s, r.State(), "a correction reopens nothing")
+			require.Equal(t, "Alice Residentt", r.Details().Adults[0].Name)
+			require.Equal(t, 5, r.Children()[0].BirthMonth)
+			require.Nil(t, h.ok(r.Amend(d, why, later, ids())), "nothing more to correct")
+
+			rebuilt, err := domain.Rebuild(r.ID(), h.events)
+			require.NoError(t, err)
+			require.Equal(t, s, rebuilt.State())
+			require.Equal(t, "07700 900009", rebuilt.Details().Adults[0].Contact.Phone)
+
+			// What the centre decided on, and who is on the referral, stay as they were.
+			for name, change := range map[string]func(d *domain.Details){
+				"details.risk":        func(d *domain.Details) { d.Risk.DomesticAbuse = true },
+				"details.risk_notes":  func(d *domain.Details) { d.RiskNotes = "no worries now" },
+				"details.adults[1]":   func(d *domain.Details) { d.Adults[1].MayCollect = true },
+				"details.adults[2]":   func(d *domain.Details) { d.Adults[2].ParentalResponsibility = true },
+				"details.court_order": func(d *domain.Details) { d.CourtOrders = nil },
+				"details.children_may_leave_centre": func(d *domain.Details) {
+					d.ChildrenMayLeaveCentre = true
+				},
+				"details.adults or details.children": func(d *domain.Details) { d.Adults = d.Adults[:2] },
+			} {
+				changed := r.Details()
+				change(&changed)
+				version := r.Version()
+				events, err := r.Amend(changed, why, later, ids())
+				require.ErrorIs(t, err, domain.ErrCorrectionOnly, name)
+				require.ErrorContains(t, err, name)
+				require.NotContains(t, err.Error(), "Alice", "the refusal names fields, not people")
+				require.Nil(t, events)
+				require.Equal(t, version, r.Version())
+			}
+			added := r.Details()
+			added.Children = append(added.Children, domain.Child{Name: "New Baby", DateOfBirth: date(2026, 1, 1)})
+			_, err = r.Amend(added, why, later, ids())
+			require.ErrorAs(t, err, &invalid, "no one is added to a closed referral")
+			require.Equal(t, "details.children[1].person_id", invalid.Violations[0].Field)
+
+			h.ok(r.Erase(referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED, later))
+			_, err = r.Amend(d, why, later, ids())
+			require.ErrorIs(t, err, domain.ErrErasedNotCorrected)
+		})
+	}
 }

@@ -119,7 +119,7 @@ func TestAReferralThatContradictsItselfIsRefused(t *testing.T) {
 				d := r.Details()
 				d.CourtOrders, d.CourtInvolved, d.Agencies, d.CafcassInvolved = nil, false, nil, false
 				tc.edit(&d)
-				events, err := r.Amend(d, today, ids())
+				events, err := r.Amend(d, "", today, ids())
 				refused(t, err, tc.field, tc.because)
 				require.Empty(t, events, "nothing recorded")
 				require.Equal(t, version, r.Version())
@@ -210,32 +210,32 @@ func TestAReferralReceivedBeforeTheRule(t *testing.T) {
 
 	d := r.Details()
 	d.Availability = "Sunday afternoons"
-	events, err := r.Amend(d, today, ids())
+	events, err := r.Amend(d, "", today, ids())
 	refused(t, err, "details.court_involved", "the referral comes from a court")
 	require.Empty(t, events)
 	require.Equal(t, version, r.Version())
 
 	d.CourtInvolved = true
-	events, err = r.Amend(d, today, ids())
+	events, err = r.Amend(d, "", today, ids())
 	require.NoError(t, err, "the pair recorded before the rule is kept")
 	require.Len(t, events, 1)
 	require.True(t, events[0].(*referralv1.ReferralAmended).GetFacts().GetCourtInvolved())
 
 	d = r.Details()
 	d.Adults = d.Adults[:2]
-	_, err = r.Amend(d, today, ids())
+	_, err = r.Amend(d, "", today, ids())
 	require.ErrorIs(t, err, domain.ErrAttendeesFixed, "why the pair is kept")
 
 	d = r.Details()
 	again := d.Adults[1]
 	again.ID, again.Role = uuid.Nil, referralv1.AdultRole_ADULT_ROLE_NAMED_ESCORT
 	d.Adults = append(d.Adults, again)
-	_, err = r.Amend(d, today, ids())
+	_, err = r.Amend(d, "", today, ids())
 	refused(t, err, "details.adults[3]", "is the same person as details.adults[1]")
 
 	d = r.Details()
 	d.Adults[0].Name, d.Adults[0].Contact.Phone = d.Adults[2].Name, d.Adults[2].Contact.Phone
-	_, err = r.Amend(d, today, ids())
+	_, err = r.Amend(d, "", today, ids())
 	refused(t, err, "details.adults[2]", "is the same person as details.adults[0]")
 }
 
@@ -255,7 +255,7 @@ func TestAnInjunctionUnderTheAnswerNoRecordedBeforeTheRule(t *testing.T) {
 	d := r.Details()
 	require.False(t, d.Risk.Injunction)
 	d.Availability = "Sunday afternoons"
-	events, err := r.Amend(d, today, ids())
+	events, err := r.Amend(d, "", today, ids())
 	require.NoError(t, err)
 	require.NotEmpty(t, events)
 }

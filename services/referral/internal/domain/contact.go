@@ -33,15 +33,28 @@ const (
 // the day the case ended, without opening the case again or starting a review clock: the family
 // attended, and the figures must not count the case as never attended. Scheduling leaves a
 // session under way at a case's end to be completed (decision 44), and cancels the others.
+//
+// A later session records something only when it is the first on a day after the place was last
+// released (SessionAttendedAfterRelease, decision 178): the coordinator booked the family again
+// and it came, so the release is past and the outcome PLACE_RELEASED no longer fits. A session on
+// the release's own day does not count: it may be the one before the no-show that released the
+// place. A case suspended while in contact records it too: a session under way when the hold was
+// placed is completed, and the family did attend it.
 func (r *Referral) RecordSessionAttended(on time.Time) ([]proto.Message, error) {
 	if r.state == Ended && r.firstSession.IsZero() && !on.IsZero() && !on.After(r.endedOn) {
 		return r.record(&referralv1.FirstSessionAttended{ReferralId: r.id.String(), FamilyId: r.family.String(),
 			CentreId: r.centre.String(), SessionOn: dates.Proto(on)})
 	}
+	if r.state == Suspended && r.beforeHold == InContact && r.releasePassedBy(on) {
+		return r.recordAttendedSinceRelease(on)
+	}
 	if err := CheckTransition(r.state, CmdRecordSessionAttended); err != nil {
 		return nil, err
 	}
 	if r.state == InContact {
+		if r.releasePassedBy(on) {
+			return r.recordAttendedSinceRelease(on)
+		}
 		return nil, nil
 	}
 	if on.IsZero() {
@@ -49,6 +62,18 @@ func (r *Referral) RecordSessionAttended(on time.Time) ([]proto.Message, error) 
 	}
 	return r.record(&referralv1.FirstSessionAttended{ReferralId: r.id.String(), FamilyId: r.family.String(),
 		CentreId: r.centre.String(), SessionOn: dates.Proto(on), ReviewDueOn: dates.Proto(r.nextReview(on))})
+}
+
+// releasePassedBy reports whether a session attended on the day on is the first after the place's
+// latest release, which still stands.
+func (r *Referral) releasePassedBy(on time.Time) bool {
+	return !r.placeReleasedOn.IsZero() && r.attendedSinceRelease.IsZero() && on.After(r.placeReleasedOn)
+}
+
+// recordAttendedSinceRelease records the first session attended after the place was last released.
+func (r *Referral) recordAttendedSinceRelease(on time.Time) ([]proto.Message, error) {
+	return r.record(&referralv1.SessionAttendedAfterRelease{ReferralId: r.id.String(), FamilyId: r.family.String(),
+		CentreId: r.centre.String(), SessionOn: dates.Proto(on)})
 }
 
 // RecordReview records a review of a case in contact (also while suspended: the hold is often
@@ -149,7 +174,11 @@ func (r *Referral) ReviewDue() (due time.Time, ok bool) {
 }
 
 // EndCase ends a case whose contact is arranged, with an outcome. Final. The outcome PLACE_RELEASED
-// fits only a case whose place scheduling released (ReleasePlace noted it).
+// fits only a case whose place scheduling released (ReleasePlace noted it), and only while the
+// release stands: once the family attended a session after it, it was booked again and came, and
+// ending the case "place released" would count in the national figures a case that went on as
+// one that ended on two no-shows (PlaceReleasePast, decision 178). A new release makes it fit
+// again.
 func (r *Referral) EndCase(outcome referralv1.CaseOutcome, note string, today time.Time) ([]proto.Message, error) {
 	if err := CheckTransition(r.state, CmdEndCase); err != nil {
 		return nil, err
@@ -165,6 +194,9 @@ func (r *Referral) EndCase(outcome referralv1.CaseOutcome, note string, today ti
 	v.note("note", note, false, "must say something when given")
 	if err := v.err(); err != nil {
 		return nil, err
+	}
+	if attended, ok := r.AttendedSinceRelease(); ok && outcome == referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED {
+		return nil, PlaceReleasePast(r.placeReleasedOn, attended)
 	}
 	if err := r.outcomeFits(outcome); err != nil {
 		return nil, err

@@ -317,3 +317,71 @@ func TestACaseUnderAHoldDoesNotEndAsMovingOn(t *testing.T) {
 		require.Equal(t, domain.Ended, r.State())
 	}
 }
+
+// A place released after two no-shows is past once the coordinator books the family again and it
+// comes (decision 178): the outcome place released no longer fits, and ending the case so would
+// count in the national figures a case that went on as one that ended on two no-shows. A session
+// on the release's own day may be the one before the no-show, and does not count; a new release
+// makes the outcome fit again. Referral used to record nothing of a session after the first.
+func TestAPlaceReleasedIsPastOnceTheFamilyAttendsAgain(t *testing.T) {
+	placeReleased := referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED
+	r, h := inState(t, domain.InContact)
+	h.ok(r.ReleasePlace(today))
+	require.Nil(t, h.ok(r.RecordSessionAttended(today)), "a session of the release's day may be the one before it")
+	_, past := r.AttendedSinceRelease()
+	require.False(t, past)
+
+	events := h.ok(r.RecordSessionAttended(today.AddDate(0, 0, 14)))
+	require.Len(t, events, 1)
+	noted := events[0].(*referralv1.SessionAttendedAfterRelease)
+	require.Equal(t, int32(8), noted.GetSessionOn().GetDay())
+	require.Nil(t, h.ok(r.RecordSessionAttended(today.AddDate(0, 0, 28))), "recorded once a release")
+	on, past := r.AttendedSinceRelease()
+	require.True(t, past)
+	require.Equal(t, today.AddDate(0, 0, 14), on)
+
+	version := r.Version()
+	events, err := r.EndCase(placeReleased, "", today.AddDate(0, 0, 30))
+	require.ErrorIs(t, err, domain.ErrPlaceReleasePast)
+	require.ErrorContains(t, err, "released on 2026-11-24")
+	require.ErrorContains(t, err, "attended a session on 2026-12-08")
+	require.ErrorContains(t, err, "outcome that fits")
+	require.Nil(t, events)
+	require.Equal(t, version, r.Version(), "a refusal records nothing")
+	require.Equal(t, domain.InContact, r.State())
+
+	rebuilt, err := domain.Rebuild(r.ID(), h.events)
+	require.NoError(t, err)
+	on, past = rebuilt.AttendedSinceRelease()
+	require.True(t, past, "the record says so")
+	require.Equal(t, today.AddDate(0, 0, 14), on)
+
+	// Two more no-shows: released again, the outcome fits again.
+	h.ok(r.ReleasePlace(today.AddDate(0, 0, 42)))
+	_, past = r.AttendedSinceRelease()
+	require.False(t, past)
+	events = h.ok(r.EndCase(placeReleased, "", today.AddDate(0, 0, 43)))
+	require.Equal(t, placeReleased, events[0].(*referralv1.CaseEnded).GetOutcome())
+
+	t.Run("released before contact began, the first session is after it", func(t *testing.T) {
+		r, h := inState(t, domain.ReadyForContact)
+		h.ok(r.ReleasePlace(today))
+		h.ok(r.RecordSessionAttended(today.AddDate(0, 0, 7)))
+		require.Equal(t, domain.InContact, r.State())
+		_, err := r.EndCase(placeReleased, "", today.AddDate(0, 0, 8))
+		require.ErrorIs(t, err, domain.ErrPlaceReleasePast)
+		require.Equal(t, domain.InContact, r.State())
+	})
+	t.Run("a session under way when a hold was placed is completed while suspended", func(t *testing.T) {
+		r, h := inState(t, domain.InContact)
+		h.ok(r.ReleasePlace(today))
+		h.ok(r.Suspend(holdID, today.AddDate(0, 0, 7)))
+		events := h.ok(r.RecordSessionAttended(today.AddDate(0, 0, 7)))
+		require.IsType(t, &referralv1.SessionAttendedAfterRelease{}, events[0])
+		require.Equal(t, domain.Suspended, r.State(), "still suspended")
+		_, err := r.EndCase(placeReleased, "", today.AddDate(0, 0, 8))
+		require.ErrorIs(t, err, domain.ErrPlaceReleasePast)
+		_, err = r.RecordSessionAttended(today.AddDate(0, 0, 8))
+		require.ErrorIs(t, err, domain.ErrCaseSuspended, "otherwise a suspended case records no session, as before")
+	})
+}

@@ -209,6 +209,13 @@ const (
 // validate checks details against the referral's rules; prefix is their path in the request
 // ("details."), today the centre's local date.
 func (d Details) validate(v *Invalid, prefix string, need parents, today time.Time) {
+	d.validateAt(v, prefix, need, today, today)
+}
+
+// validateAt is validate with each child's age checked on the day referred (a child must be under
+// 18 when referred): a closed referral's details are corrected years later, its children grown up
+// since (decision 178).
+func (d Details) validateAt(v *Invalid, prefix string, need parents, today, referred time.Time) {
 	var resident, nonResident, named int
 	for i, a := range d.Adults {
 		a.validate(v, fmt.Sprintf("%sadults[%d].", prefix, i))
@@ -254,7 +261,7 @@ func (d Details) validate(v *Invalid, prefix string, need parents, today time.Ti
 		v.add(prefix+"children", fmt.Sprintf("must name at most %d children", MaxChildren))
 	}
 	for i, c := range d.Children {
-		c.validate(v, fmt.Sprintf("%schildren[%d].", prefix, i), today)
+		c.validate(v, fmt.Sprintf("%schildren[%d].", prefix, i), today, referred)
 	}
 	if len(d.CourtOrders) > MaxCourtOrders {
 		v.add(prefix+"court_orders", fmt.Sprintf("must list at most %d orders", MaxCourtOrders))
@@ -313,14 +320,14 @@ func (a Adult) validate(v *Invalid, f string) {
 	v.line(f+"relationship", a.Relationship, MaxNameLength, false)
 }
 
-func (c Child) validate(v *Invalid, f string, today time.Time) {
+func (c Child) validate(v *Invalid, f string, today, referred time.Time) {
 	v.line(f+"full_name", c.Name, MaxNameLength, true)
 	switch {
 	case c.DateOfBirth.IsZero():
 		v.add(f+"date_of_birth", "is required")
 	case c.DateOfBirth.After(today):
 		v.add(f+"date_of_birth", "must not be in the future")
-	case !today.Before(c.DateOfBirth.AddDate(OldestChildAge+1, 0, 0)):
+	case !referred.Before(c.DateOfBirth.AddDate(OldestChildAge+1, 0, 0)):
 		v.add(f+"date_of_birth", "the child must be under 18")
 	}
 	v.text(f+"needs", c.Needs, MaxTextLength, false)

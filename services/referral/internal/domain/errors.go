@@ -391,3 +391,38 @@ func SessionNotCompleted(day time.Time) error {
 		"a supervised session's observation report falls due on completion, and could not be written once the family is erased",
 		day.Format(time.DateOnly)))
 }
+
+// ErrPlaceReleasePast: the outcome PLACE_RELEASED does not fit a case whose family attended a
+// session after its place was last released (decision 178); PlaceReleasePast names the days.
+var ErrPlaceReleasePast = problem.Rule("PLACE_RELEASE_PAST",
+	"the family attended a session after its place was released, so the place is no longer released: end the case with the outcome that fits")
+
+// PlaceReleasePast is ErrPlaceReleasePast for a place released on released and a session attended
+// on attended: the coordinator booked the family again and it came, so ending the case "place
+// released" would count in the national figures a case that went on as one that ended on two
+// unexplained no-shows.
+func PlaceReleasePast(released, attended time.Time) error {
+	return problem.Rule(ErrPlaceReleasePast.Reason, fmt.Sprintf("the family's place was released on %s, but the family was booked "+
+		"again and attended a session on %s: the release is past, and the outcome place released no longer fits. End the case with "+
+		"the outcome that fits how it ends now (self-arranged, moved to handover, stepped down to supported, referred back to the "+
+		"court, withdrawn or ended for safety); place released fits again only if scheduling releases the place again",
+		released.Format(time.DateOnly), attended.Format(time.DateOnly)))
+}
+
+// ErrErasedNotCorrected: an erased family's referral keeps no personal details to correct.
+var ErrErasedNotCorrected = problem.Rule("FAMILY_ERASED",
+	"the family's personal data was erased: nothing is left to correct, and nothing erased is recorded again")
+
+// ErrCorrectionOnly: a closed referral (declined, withdrawn or ended) takes a correction of the
+// people's personal details only (decision 178); CorrectionOnly names what else would change.
+var ErrCorrectionOnly = problem.Rule("CORRECTION_ONLY",
+	"the referral is closed: only the personal details of the people on it are corrected")
+
+// CorrectionOnly is ErrCorrectionOnly naming the request's fields that would change what the
+// centre decided on or the case's path. Field paths only: the message names no one.
+func CorrectionOnly(fields []string) error {
+	return problem.Rule(ErrCorrectionOnly.Reason, "the referral is closed (declined, withdrawn or its case ended): only the personal "+
+		"details of the people on it are corrected (names, dates of birth, contact details, languages, relationships, a child's "+
+		"needs, the referrer's details), with the reason why; what the centre decided on stays as it was. Give these as they "+
+		"are on the referral: "+strings.Join(fields, "; ")+". If the family needs the centre again, refer it again")
+}

@@ -64,7 +64,11 @@ type Referral struct {
 	// placeReleasedOn is when scheduling last released the family's regular place after
 	// unexplained no-shows; zero while it never has (the outcome PLACE_RELEASED fits once it has).
 	placeReleasedOn time.Time
-	erasedOn        time.Time // the day the family's personal data was erased; zero unless it was
+	// attendedSinceRelease is the day of the first session the family attended after the place was
+	// last released (FirstSessionAttended or SessionAttendedAfterRelease); zero while none was.
+	// The release is past once it is set (decision 178).
+	attendedSinceRelease time.Time
+	erasedOn             time.Time // the day the family's personal data was erased; zero unless it was
 
 	version int64
 }
@@ -210,6 +214,12 @@ func (r *Referral) EndedOn() time.Time { return r.endedOn }
 // unexplained no-shows; zero if it never did.
 func (r *Referral) PlaceReleasedOn() time.Time { return r.placeReleasedOn }
 
+// AttendedSinceRelease is the day of the first session the family attended after its place was
+// last released; ok is false while none was (the release stands) or the place was never released.
+func (r *Referral) AttendedSinceRelease() (on time.Time, ok bool) {
+	return r.attendedSinceRelease, !r.attendedSinceRelease.IsZero()
+}
+
 // Version is the number of events recorded for the referral.
 func (r *Referral) Version() int64 { return r.version }
 
@@ -296,6 +306,10 @@ func (r *Referral) apply(ev proto.Message) error {
 		// The announcement of an answer ReferralAmended already recorded: nothing more changes.
 	case *referralv1.FirstSessionAttended:
 		r.firstSession, r.reviewDue = dates.Time(e.GetSessionOn()), dates.Time(e.GetReviewDueOn())
+		if !r.placeReleasedOn.IsZero() && r.firstSession.After(r.placeReleasedOn) {
+			// Released before contact began, booked again, and the family came (decision 178).
+			r.attendedSinceRelease = r.firstSession
+		}
 		if r.state != Ended {
 			// A case ended during its first session records it on completion and stays ended.
 			r.state = InContact
@@ -310,7 +324,10 @@ func (r *Referral) apply(ev proto.Message) error {
 	case *referralv1.CaseEnded:
 		r.outcome, r.state, r.endedOn = e.GetOutcome(), Ended, dates.Time(e.GetEndedOn())
 	case *referralv1.PlaceReleasedNoted:
-		r.placeReleasedOn = dates.Time(e.GetReleasedOn())
+		// A new release makes the place released again, whatever was attended since the last one.
+		r.placeReleasedOn, r.attendedSinceRelease = dates.Time(e.GetReleasedOn()), time.Time{}
+	case *referralv1.SessionAttendedAfterRelease:
+		r.attendedSinceRelease = dates.Time(e.GetSessionOn())
 	case *referralv1.CaseSuspended:
 		if len(r.holds) == 0 {
 			r.beforeHold = r.state

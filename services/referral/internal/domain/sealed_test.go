@@ -51,7 +51,7 @@ func everything(t *testing.T) *history {
 	d := r.Details()
 	d.Adults = append(d.Adults, domain.Adult{Role: referralv1.AdultRole_ADULT_ROLE_NAMED_ESCORT, Name: "Eve Escort",
 		MayBring: true, Contact: domain.ContactDetails{Phone: "07700 900777"}})
-	h.ok(r.Amend(d, today, ids()))
+	h.ok(r.Amend(d, "", today, ids()))
 	h.ok(r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_RED, DomesticAbuseFinding: true,
 		Note: "Screening narrative"}, today))
 	h.ok(r.Accept(supervisd, both, today))

@@ -43,7 +43,7 @@ func run(r *domain.Referral, c domain.Command) ([]proto.Message, error) {
 	case domain.CmdAmend:
 		d := r.Details()
 		d.Availability = "Sunday afternoons"
-		return r.Amend(d, today, ids())
+		return r.Amend(d, "The family asked for it", today, ids())
 	case domain.CmdScreen:
 		return r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_AMBER}, today)
 	case domain.CmdAccept:
@@ -104,6 +104,11 @@ func TestStateMachine(t *testing.T) {
 					require.Equal(t, r.State(), rebuilt.State())
 					require.Equal(t, r.Version(), rebuilt.Version())
 					return
+				}
+				if c == domain.CmdAmend && domain.Final(s) {
+					// A closed referral is corrected, not amended (decision 178): personal details
+					// only, and the availability the referrer gave is not one.
+					want = "CORRECTION_ONLY"
 				}
 				require.ErrorIs(t, err, problem.Rule(want, ""))
 				var rule *problem.RuleError

@@ -230,7 +230,7 @@ func TestSubmitParentWithoutContactDetails(t *testing.T) {
 	t.Run("an amendment completes it", func(t *testing.T) {
 		d := r.Details()
 		d.Adults[1].Contact.Phone = "07700 900003"
-		_, err := r.Amend(d, today, ids())
+		_, err := r.Amend(d, "", today, ids())
 		require.NoError(t, err)
 		require.True(t, r.Complete())
 		_, err = r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_GREEN}, today)

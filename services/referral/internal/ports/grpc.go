@@ -141,7 +141,7 @@ func (s *Server) AmendReferral(ctx context.Context, req *referralv1.AmendReferra
 	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.AmendReferralResponse {
 		return &referralv1.AmendReferralResponse{Referral: r}
 	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
-		return s.app.Amend(ctx, id(req.GetReferralId()), id(req.GetCentreId()), req.GetExpectedVersion(), d, md)
+		return s.app.Amend(ctx, id(req.GetReferralId()), id(req.GetCentreId()), req.GetExpectedVersion(), d, req.GetCorrectionReason(), md)
 	})
 }
 

@@ -259,8 +259,16 @@ type ReferralAmended struct {
 	// True when the amendment changed the risk answers of a screened referral: the screening (and
 	// any acceptance) no longer stands and the referral is back to received.
 	ScreeningVoid bool `protobuf:"varint,6,opt,name=screening_void,json=screeningVoid,proto3" json:"screening_void,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// Why the details were corrected, as the person who corrected them gave it: a serialised Note,
+	// sealed; never published in clear. Required of a correction of a closed referral
+	// (correction_after_close), optional otherwise; empty when none.
+	SealedCorrectionNote []byte `protobuf:"bytes,7,opt,name=sealed_correction_note,json=sealedCorrectionNote,proto3" json:"sealed_correction_note,omitempty"`
+	// The referral was closed (declined, withdrawn or its case ended) when it was amended: a
+	// correction of the people's personal details only, the right to rectification (decision 178).
+	// Nothing the centre decided on, nor the case's path, changed.
+	CorrectionAfterClose bool `protobuf:"varint,8,opt,name=correction_after_close,json=correctionAfterClose,proto3" json:"correction_after_close,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *ReferralAmended) Reset() {
@@ -331,6 +339,20 @@ func (x *ReferralAmended) GetFacts() *ReferralFacts {
 func (x *ReferralAmended) GetScreeningVoid() bool {
 	if x != nil {
 		return x.ScreeningVoid
+	}
+	return false
+}
+
+func (x *ReferralAmended) GetSealedCorrectionNote() []byte {
+	if x != nil {
+		return x.SealedCorrectionNote
+	}
+	return nil
+}
+
+func (x *ReferralAmended) GetCorrectionAfterClose() bool {
+	if x != nil {
+		return x.CorrectionAfterClose
 	}
 	return false
 }
@@ -1646,6 +1668,82 @@ func (x *PlaceReleasedNoted) GetReleasedOn() *v1.Date {
 	return nil
 }
 
+// SessionAttendedAfterRelease: the family attended a session on a day after its regular place
+// was last released (reported by scheduling, recorded once a release): the coordinator booked it
+// again, the release is past, and the outcome PLACE_RELEASED no longer fits the case until
+// scheduling releases its place again (decision 178).
+type SessionAttendedAfterRelease struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The referral (UUID).
+	ReferralId string `protobuf:"bytes,1,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The centre's local date of the session.
+	SessionOn     *v1.Date `protobuf:"bytes,4,opt,name=session_on,json=sessionOn,proto3" json:"session_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SessionAttendedAfterRelease) Reset() {
+	*x = SessionAttendedAfterRelease{}
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SessionAttendedAfterRelease) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SessionAttendedAfterRelease) ProtoMessage() {}
+
+func (x *SessionAttendedAfterRelease) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SessionAttendedAfterRelease.ProtoReflect.Descriptor instead.
+func (*SessionAttendedAfterRelease) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *SessionAttendedAfterRelease) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *SessionAttendedAfterRelease) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *SessionAttendedAfterRelease) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *SessionAttendedAfterRelease) GetSessionOn() *v1.Date {
+	if x != nil {
+		return x.SessionOn
+	}
+	return nil
+}
+
 // CaseSuspended: a safeguarding hold was placed on the family; contact pauses until every hold is
 // lifted.
 type CaseSuspended struct {
@@ -1668,7 +1766,7 @@ type CaseSuspended struct {
 
 func (x *CaseSuspended) Reset() {
 	*x = CaseSuspended{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1680,7 +1778,7 @@ func (x *CaseSuspended) String() string {
 func (*CaseSuspended) ProtoMessage() {}
 
 func (x *CaseSuspended) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1693,7 +1791,7 @@ func (x *CaseSuspended) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseSuspended.ProtoReflect.Descriptor instead.
 func (*CaseSuspended) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{17}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *CaseSuspended) GetReferralId() string {
@@ -1760,7 +1858,7 @@ type CaseResumed struct {
 
 func (x *CaseResumed) Reset() {
 	*x = CaseResumed{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1772,7 +1870,7 @@ func (x *CaseResumed) String() string {
 func (*CaseResumed) ProtoMessage() {}
 
 func (x *CaseResumed) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1785,7 +1883,7 @@ func (x *CaseResumed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseResumed.ProtoReflect.Descriptor instead.
 func (*CaseResumed) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{18}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *CaseResumed) GetReferralId() string {
@@ -1853,7 +1951,7 @@ type RiskAssessmentNoted struct {
 
 func (x *RiskAssessmentNoted) Reset() {
 	*x = RiskAssessmentNoted{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1865,7 +1963,7 @@ func (x *RiskAssessmentNoted) String() string {
 func (*RiskAssessmentNoted) ProtoMessage() {}
 
 func (x *RiskAssessmentNoted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1878,7 +1976,7 @@ func (x *RiskAssessmentNoted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RiskAssessmentNoted.ProtoReflect.Descriptor instead.
 func (*RiskAssessmentNoted) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{19}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *RiskAssessmentNoted) GetReferralId() string {
@@ -1939,7 +2037,7 @@ type PossibleDuplicateFlagged struct {
 
 func (x *PossibleDuplicateFlagged) Reset() {
 	*x = PossibleDuplicateFlagged{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1951,7 +2049,7 @@ func (x *PossibleDuplicateFlagged) String() string {
 func (*PossibleDuplicateFlagged) ProtoMessage() {}
 
 func (x *PossibleDuplicateFlagged) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1964,7 +2062,7 @@ func (x *PossibleDuplicateFlagged) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PossibleDuplicateFlagged.ProtoReflect.Descriptor instead.
 func (*PossibleDuplicateFlagged) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{20}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *PossibleDuplicateFlagged) GetReferralId() string {
@@ -2036,7 +2134,7 @@ type FamilyDetailsOpened struct {
 
 func (x *FamilyDetailsOpened) Reset() {
 	*x = FamilyDetailsOpened{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2048,7 +2146,7 @@ func (x *FamilyDetailsOpened) String() string {
 func (*FamilyDetailsOpened) ProtoMessage() {}
 
 func (x *FamilyDetailsOpened) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2061,7 +2159,7 @@ func (x *FamilyDetailsOpened) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FamilyDetailsOpened.ProtoReflect.Descriptor instead.
 func (*FamilyDetailsOpened) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{21}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *FamilyDetailsOpened) GetAccessId() string {
@@ -2136,7 +2234,7 @@ type FamilyErased struct {
 
 func (x *FamilyErased) Reset() {
 	*x = FamilyErased{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2148,7 +2246,7 @@ func (x *FamilyErased) String() string {
 func (*FamilyErased) ProtoMessage() {}
 
 func (x *FamilyErased) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2161,7 +2259,7 @@ func (x *FamilyErased) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FamilyErased.ProtoReflect.Descriptor instead.
 func (*FamilyErased) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{22}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *FamilyErased) GetReferralId() string {
@@ -2231,7 +2329,7 @@ type ReferralFacts struct {
 
 func (x *ReferralFacts) Reset() {
 	*x = ReferralFacts{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2243,7 +2341,7 @@ func (x *ReferralFacts) String() string {
 func (*ReferralFacts) ProtoMessage() {}
 
 func (x *ReferralFacts) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2256,7 +2354,7 @@ func (x *ReferralFacts) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReferralFacts.ProtoReflect.Descriptor instead.
 func (*ReferralFacts) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{23}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ReferralFacts) GetAdults() []*AdultParty {
@@ -2358,7 +2456,7 @@ type AdultParty struct {
 
 func (x *AdultParty) Reset() {
 	*x = AdultParty{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2370,7 +2468,7 @@ func (x *AdultParty) String() string {
 func (*AdultParty) ProtoMessage() {}
 
 func (x *AdultParty) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2383,7 +2481,7 @@ func (x *AdultParty) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdultParty.ProtoReflect.Descriptor instead.
 func (*AdultParty) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{24}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *AdultParty) GetPersonId() string {
@@ -2462,7 +2560,7 @@ type ChildParty struct {
 
 func (x *ChildParty) Reset() {
 	*x = ChildParty{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2474,7 +2572,7 @@ func (x *ChildParty) String() string {
 func (*ChildParty) ProtoMessage() {}
 
 func (x *ChildParty) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2487,7 +2585,7 @@ func (x *ChildParty) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChildParty.ProtoReflect.Descriptor instead.
 func (*ChildParty) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{25}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ChildParty) GetPersonId() string {
@@ -2534,7 +2632,7 @@ type CourtOrderRecord struct {
 
 func (x *CourtOrderRecord) Reset() {
 	*x = CourtOrderRecord{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2546,7 +2644,7 @@ func (x *CourtOrderRecord) String() string {
 func (*CourtOrderRecord) ProtoMessage() {}
 
 func (x *CourtOrderRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2559,7 +2657,7 @@ func (x *CourtOrderRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CourtOrderRecord.ProtoReflect.Descriptor instead.
 func (*CourtOrderRecord) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{26}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *CourtOrderRecord) GetKind() CourtOrderKind {
@@ -2602,7 +2700,7 @@ type Attendee struct {
 
 func (x *Attendee) Reset() {
 	*x = Attendee{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2614,7 +2712,7 @@ func (x *Attendee) String() string {
 func (*Attendee) ProtoMessage() {}
 
 func (x *Attendee) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2627,7 +2725,7 @@ func (x *Attendee) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Attendee.ProtoReflect.Descriptor instead.
 func (*Attendee) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{27}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *Attendee) GetPersonId() string {
@@ -2689,7 +2787,7 @@ type PersonDetails struct {
 
 func (x *PersonDetails) Reset() {
 	*x = PersonDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2701,7 +2799,7 @@ func (x *PersonDetails) String() string {
 func (*PersonDetails) ProtoMessage() {}
 
 func (x *PersonDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2714,7 +2812,7 @@ func (x *PersonDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PersonDetails.ProtoReflect.Descriptor instead.
 func (*PersonDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{28}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *PersonDetails) GetFullName() string {
@@ -2784,7 +2882,7 @@ type ChildDetails struct {
 
 func (x *ChildDetails) Reset() {
 	*x = ChildDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2796,7 +2894,7 @@ func (x *ChildDetails) String() string {
 func (*ChildDetails) ProtoMessage() {}
 
 func (x *ChildDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2809,7 +2907,7 @@ func (x *ChildDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChildDetails.ProtoReflect.Descriptor instead.
 func (*ChildDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{29}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *ChildDetails) GetFullName() string {
@@ -2851,7 +2949,7 @@ type CourtOrderDetails struct {
 
 func (x *CourtOrderDetails) Reset() {
 	*x = CourtOrderDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2863,7 +2961,7 @@ func (x *CourtOrderDetails) String() string {
 func (*CourtOrderDetails) ProtoMessage() {}
 
 func (x *CourtOrderDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2876,7 +2974,7 @@ func (x *CourtOrderDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CourtOrderDetails.ProtoReflect.Descriptor instead.
 func (*CourtOrderDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{30}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *CourtOrderDetails) GetDescription() string {
@@ -2911,7 +3009,7 @@ type CaseDetails struct {
 
 func (x *CaseDetails) Reset() {
 	*x = CaseDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2923,7 +3021,7 @@ func (x *CaseDetails) String() string {
 func (*CaseDetails) ProtoMessage() {}
 
 func (x *CaseDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2936,7 +3034,7 @@ func (x *CaseDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseDetails.ProtoReflect.Descriptor instead.
 func (*CaseDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{31}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *CaseDetails) GetReferrerName() string {
@@ -3006,7 +3104,7 @@ type Note struct {
 
 func (x *Note) Reset() {
 	*x = Note{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3018,7 +3116,7 @@ func (x *Note) String() string {
 func (*Note) ProtoMessage() {}
 
 func (x *Note) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3031,7 +3129,7 @@ func (x *Note) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Note.ProtoReflect.Descriptor instead.
 func (*Note) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{32}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *Note) GetText() string {
@@ -3067,7 +3165,7 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\x06parent\x18\x05 \x01(\v2\".familytime.referral.v1.AdultPartyR\x06parent\x127\n" +
 	"\x04risk\x18\x06 \x01(\v2#.familytime.referral.v1.RiskAnswersR\x04risk\x12#\n" +
 	"\rconsent_given\x18\a \x01(\bR\fconsentGiven\x12*\n" +
-	"\x11sealed_risk_notes\x18\b \x01(\fR\x0fsealedRiskNotes\"\x8b\x02\n" +
+	"\x11sealed_risk_notes\x18\b \x01(\fR\x0fsealedRiskNotes\"\xf7\x02\n" +
 	"\x0fReferralAmended\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -3076,7 +3174,9 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\n" +
 	"amended_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\tamendedOn\x12;\n" +
 	"\x05facts\x18\x05 \x01(\v2%.familytime.referral.v1.ReferralFactsR\x05facts\x12%\n" +
-	"\x0escreening_void\x18\x06 \x01(\bR\rscreeningVoid\"\xbe\x02\n" +
+	"\x0escreening_void\x18\x06 \x01(\bR\rscreeningVoid\x124\n" +
+	"\x16sealed_correction_note\x18\a \x01(\fR\x14sealedCorrectionNote\x124\n" +
+	"\x16correction_after_close\x18\b \x01(\bR\x14correctionAfterClose\"\xbe\x02\n" +
 	"\x11ScreeningRecorded\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -3205,7 +3305,14 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12;\n" +
 	"\vreleased_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\n" +
-	"releasedOn\"\xe8\x01\n" +
+	"releasedOn\"\xb3\x01\n" +
+	"\x1bSessionAttendedAfterRelease\x12\x1f\n" +
+	"\vreferral_id\x18\x01 \x01(\tR\n" +
+	"referralId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x129\n" +
+	"\n" +
+	"session_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\tsessionOn\"\xe8\x01\n" +
 	"\rCaseSuspended\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -3341,7 +3448,7 @@ func file_familytime_referral_v1_events_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_events_proto_rawDescData
 }
 
-var file_familytime_referral_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 33)
+var file_familytime_referral_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 34)
 var file_familytime_referral_v1_events_proto_goTypes = []any{
 	(*ReferralReceived)(nil),               // 0: familytime.referral.v1.ReferralReceived
 	(*SecondPartyApplicationReceived)(nil), // 1: familytime.referral.v1.SecondPartyApplicationReceived
@@ -3360,97 +3467,99 @@ var file_familytime_referral_v1_events_proto_goTypes = []any{
 	(*ReviewHeld)(nil),                     // 14: familytime.referral.v1.ReviewHeld
 	(*CaseEnded)(nil),                      // 15: familytime.referral.v1.CaseEnded
 	(*PlaceReleasedNoted)(nil),             // 16: familytime.referral.v1.PlaceReleasedNoted
-	(*CaseSuspended)(nil),                  // 17: familytime.referral.v1.CaseSuspended
-	(*CaseResumed)(nil),                    // 18: familytime.referral.v1.CaseResumed
-	(*RiskAssessmentNoted)(nil),            // 19: familytime.referral.v1.RiskAssessmentNoted
-	(*PossibleDuplicateFlagged)(nil),       // 20: familytime.referral.v1.PossibleDuplicateFlagged
-	(*FamilyDetailsOpened)(nil),            // 21: familytime.referral.v1.FamilyDetailsOpened
-	(*FamilyErased)(nil),                   // 22: familytime.referral.v1.FamilyErased
-	(*ReferralFacts)(nil),                  // 23: familytime.referral.v1.ReferralFacts
-	(*AdultParty)(nil),                     // 24: familytime.referral.v1.AdultParty
-	(*ChildParty)(nil),                     // 25: familytime.referral.v1.ChildParty
-	(*CourtOrderRecord)(nil),               // 26: familytime.referral.v1.CourtOrderRecord
-	(*Attendee)(nil),                       // 27: familytime.referral.v1.Attendee
-	(*PersonDetails)(nil),                  // 28: familytime.referral.v1.PersonDetails
-	(*ChildDetails)(nil),                   // 29: familytime.referral.v1.ChildDetails
-	(*CourtOrderDetails)(nil),              // 30: familytime.referral.v1.CourtOrderDetails
-	(*CaseDetails)(nil),                    // 31: familytime.referral.v1.CaseDetails
-	(*Note)(nil),                           // 32: familytime.referral.v1.Note
-	(v1.ReferralSource)(0),                 // 33: familytime.common.v1.ReferralSource
-	(v1.ServiceType)(0),                    // 34: familytime.common.v1.ServiceType
-	(*v1.Date)(nil),                        // 35: familytime.common.v1.Date
-	(*RiskAnswers)(nil),                    // 36: familytime.referral.v1.RiskAnswers
-	(RiskRating)(0),                        // 37: familytime.referral.v1.RiskRating
-	(DeclineReason)(0),                     // 38: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),                       // 39: familytime.referral.v1.WithdrawnBy
-	(AdultRole)(0),                         // 40: familytime.referral.v1.AdultRole
-	(*Arrangement)(nil),                    // 41: familytime.referral.v1.Arrangement
-	(CaseOutcome)(0),                       // 42: familytime.referral.v1.CaseOutcome
-	(ErasureReason)(0),                     // 43: familytime.referral.v1.ErasureReason
-	(Agency)(0),                            // 44: familytime.referral.v1.Agency
-	(CourtOrderKind)(0),                    // 45: familytime.referral.v1.CourtOrderKind
+	(*SessionAttendedAfterRelease)(nil),    // 17: familytime.referral.v1.SessionAttendedAfterRelease
+	(*CaseSuspended)(nil),                  // 18: familytime.referral.v1.CaseSuspended
+	(*CaseResumed)(nil),                    // 19: familytime.referral.v1.CaseResumed
+	(*RiskAssessmentNoted)(nil),            // 20: familytime.referral.v1.RiskAssessmentNoted
+	(*PossibleDuplicateFlagged)(nil),       // 21: familytime.referral.v1.PossibleDuplicateFlagged
+	(*FamilyDetailsOpened)(nil),            // 22: familytime.referral.v1.FamilyDetailsOpened
+	(*FamilyErased)(nil),                   // 23: familytime.referral.v1.FamilyErased
+	(*ReferralFacts)(nil),                  // 24: familytime.referral.v1.ReferralFacts
+	(*AdultParty)(nil),                     // 25: familytime.referral.v1.AdultParty
+	(*ChildParty)(nil),                     // 26: familytime.referral.v1.ChildParty
+	(*CourtOrderRecord)(nil),               // 27: familytime.referral.v1.CourtOrderRecord
+	(*Attendee)(nil),                       // 28: familytime.referral.v1.Attendee
+	(*PersonDetails)(nil),                  // 29: familytime.referral.v1.PersonDetails
+	(*ChildDetails)(nil),                   // 30: familytime.referral.v1.ChildDetails
+	(*CourtOrderDetails)(nil),              // 31: familytime.referral.v1.CourtOrderDetails
+	(*CaseDetails)(nil),                    // 32: familytime.referral.v1.CaseDetails
+	(*Note)(nil),                           // 33: familytime.referral.v1.Note
+	(v1.ReferralSource)(0),                 // 34: familytime.common.v1.ReferralSource
+	(v1.ServiceType)(0),                    // 35: familytime.common.v1.ServiceType
+	(*v1.Date)(nil),                        // 36: familytime.common.v1.Date
+	(*RiskAnswers)(nil),                    // 37: familytime.referral.v1.RiskAnswers
+	(RiskRating)(0),                        // 38: familytime.referral.v1.RiskRating
+	(DeclineReason)(0),                     // 39: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),                       // 40: familytime.referral.v1.WithdrawnBy
+	(AdultRole)(0),                         // 41: familytime.referral.v1.AdultRole
+	(*Arrangement)(nil),                    // 42: familytime.referral.v1.Arrangement
+	(CaseOutcome)(0),                       // 43: familytime.referral.v1.CaseOutcome
+	(ErasureReason)(0),                     // 44: familytime.referral.v1.ErasureReason
+	(Agency)(0),                            // 45: familytime.referral.v1.Agency
+	(CourtOrderKind)(0),                    // 46: familytime.referral.v1.CourtOrderKind
 }
 var file_familytime_referral_v1_events_proto_depIdxs = []int32{
-	33, // 0: familytime.referral.v1.ReferralReceived.source:type_name -> familytime.common.v1.ReferralSource
-	34, // 1: familytime.referral.v1.ReferralReceived.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	35, // 2: familytime.referral.v1.ReferralReceived.received_on:type_name -> familytime.common.v1.Date
-	23, // 3: familytime.referral.v1.ReferralReceived.facts:type_name -> familytime.referral.v1.ReferralFacts
-	35, // 4: familytime.referral.v1.SecondPartyApplicationReceived.received_on:type_name -> familytime.common.v1.Date
-	24, // 5: familytime.referral.v1.SecondPartyApplicationReceived.parent:type_name -> familytime.referral.v1.AdultParty
-	36, // 6: familytime.referral.v1.SecondPartyApplicationReceived.risk:type_name -> familytime.referral.v1.RiskAnswers
-	35, // 7: familytime.referral.v1.ReferralAmended.amended_on:type_name -> familytime.common.v1.Date
-	23, // 8: familytime.referral.v1.ReferralAmended.facts:type_name -> familytime.referral.v1.ReferralFacts
-	35, // 9: familytime.referral.v1.ScreeningRecorded.screened_on:type_name -> familytime.common.v1.Date
-	37, // 10: familytime.referral.v1.ScreeningRecorded.rating:type_name -> familytime.referral.v1.RiskRating
-	35, // 11: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
-	34, // 12: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
-	35, // 13: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
-	34, // 14: familytime.referral.v1.ReferralWaitlisted.service_type:type_name -> familytime.common.v1.ServiceType
-	35, // 15: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
-	38, // 16: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
-	35, // 17: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
-	39, // 18: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	40, // 19: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
-	35, // 20: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
-	35, // 21: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
-	41, // 22: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
-	35, // 23: familytime.referral.v1.ArrangementChanged.changed_on:type_name -> familytime.common.v1.Date
-	41, // 24: familytime.referral.v1.ArrangementChanged.arrangement:type_name -> familytime.referral.v1.Arrangement
-	41, // 25: familytime.referral.v1.ArrangementChanged.previous_arrangement:type_name -> familytime.referral.v1.Arrangement
-	27, // 26: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
-	25, // 27: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
-	41, // 28: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
-	35, // 29: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
-	35, // 30: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
-	35, // 31: familytime.referral.v1.ChildrenLeavingChanged.changed_on:type_name -> familytime.common.v1.Date
-	35, // 32: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
-	35, // 33: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
-	35, // 34: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
-	35, // 35: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
-	35, // 36: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
-	42, // 37: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	35, // 38: familytime.referral.v1.PlaceReleasedNoted.released_on:type_name -> familytime.common.v1.Date
-	35, // 39: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
-	35, // 40: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
-	35, // 41: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
-	35, // 42: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
-	43, // 43: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
-	35, // 44: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
-	24, // 45: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
-	25, // 46: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
-	26, // 47: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
-	44, // 48: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
-	36, // 49: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
-	40, // 50: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
-	45, // 51: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	35, // 52: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
-	40, // 53: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
-	35, // 54: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
-	55, // [55:55] is the sub-list for method output_type
-	55, // [55:55] is the sub-list for method input_type
-	55, // [55:55] is the sub-list for extension type_name
-	55, // [55:55] is the sub-list for extension extendee
-	0,  // [0:55] is the sub-list for field type_name
+	34, // 0: familytime.referral.v1.ReferralReceived.source:type_name -> familytime.common.v1.ReferralSource
+	35, // 1: familytime.referral.v1.ReferralReceived.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	36, // 2: familytime.referral.v1.ReferralReceived.received_on:type_name -> familytime.common.v1.Date
+	24, // 3: familytime.referral.v1.ReferralReceived.facts:type_name -> familytime.referral.v1.ReferralFacts
+	36, // 4: familytime.referral.v1.SecondPartyApplicationReceived.received_on:type_name -> familytime.common.v1.Date
+	25, // 5: familytime.referral.v1.SecondPartyApplicationReceived.parent:type_name -> familytime.referral.v1.AdultParty
+	37, // 6: familytime.referral.v1.SecondPartyApplicationReceived.risk:type_name -> familytime.referral.v1.RiskAnswers
+	36, // 7: familytime.referral.v1.ReferralAmended.amended_on:type_name -> familytime.common.v1.Date
+	24, // 8: familytime.referral.v1.ReferralAmended.facts:type_name -> familytime.referral.v1.ReferralFacts
+	36, // 9: familytime.referral.v1.ScreeningRecorded.screened_on:type_name -> familytime.common.v1.Date
+	38, // 10: familytime.referral.v1.ScreeningRecorded.rating:type_name -> familytime.referral.v1.RiskRating
+	36, // 11: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
+	35, // 12: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
+	36, // 13: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
+	35, // 14: familytime.referral.v1.ReferralWaitlisted.service_type:type_name -> familytime.common.v1.ServiceType
+	36, // 15: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
+	39, // 16: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
+	36, // 17: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
+	40, // 18: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	41, // 19: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
+	36, // 20: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
+	36, // 21: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
+	42, // 22: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
+	36, // 23: familytime.referral.v1.ArrangementChanged.changed_on:type_name -> familytime.common.v1.Date
+	42, // 24: familytime.referral.v1.ArrangementChanged.arrangement:type_name -> familytime.referral.v1.Arrangement
+	42, // 25: familytime.referral.v1.ArrangementChanged.previous_arrangement:type_name -> familytime.referral.v1.Arrangement
+	28, // 26: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
+	26, // 27: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
+	42, // 28: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
+	36, // 29: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	36, // 30: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
+	36, // 31: familytime.referral.v1.ChildrenLeavingChanged.changed_on:type_name -> familytime.common.v1.Date
+	36, // 32: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
+	36, // 33: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
+	36, // 34: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
+	36, // 35: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
+	36, // 36: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
+	43, // 37: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	36, // 38: familytime.referral.v1.PlaceReleasedNoted.released_on:type_name -> familytime.common.v1.Date
+	36, // 39: familytime.referral.v1.SessionAttendedAfterRelease.session_on:type_name -> familytime.common.v1.Date
+	36, // 40: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
+	36, // 41: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
+	36, // 42: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
+	36, // 43: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
+	44, // 44: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
+	36, // 45: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
+	25, // 46: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
+	26, // 47: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
+	27, // 48: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
+	45, // 49: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
+	37, // 50: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
+	41, // 51: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
+	46, // 52: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	36, // 53: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
+	41, // 54: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
+	36, // 55: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
+	56, // [56:56] is the sub-list for method output_type
+	56, // [56:56] is the sub-list for method input_type
+	56, // [56:56] is the sub-list for extension type_name
+	56, // [56:56] is the sub-list for extension extendee
+	0,  // [0:56] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_events_proto_init() }
@@ -3465,7 +3574,7 @@ func file_familytime_referral_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_events_proto_rawDesc), len(file_familytime_referral_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   33,
+			NumMessages:   34,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

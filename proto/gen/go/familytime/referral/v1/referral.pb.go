@@ -859,8 +859,12 @@ type Referral struct {
 	// unexplained no-shows; unset if it never did. The case stays open for the coordinator to book
 	// the family again, put it back on the waiting list, or end it (decision 170).
 	PlaceReleasedOn *v1.Date `protobuf:"bytes,24,opt,name=place_released_on,json=placeReleasedOn,proto3" json:"place_released_on,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// The centre's local date of the first session the family attended after the place was last
+	// released; unset if none was. The release is then past: the family was booked again and came,
+	// and the outcome PLACE_RELEASED no longer fits (decision 178).
+	AttendedSinceReleaseOn *v1.Date `protobuf:"bytes,25,opt,name=attended_since_release_on,json=attendedSinceReleaseOn,proto3" json:"attended_since_release_on,omitempty"`
+	unknownFields          protoimpl.UnknownFields
+	sizeCache              protoimpl.SizeCache
 }
 
 func (x *Referral) Reset() {
@@ -1057,6 +1061,13 @@ func (x *Referral) GetEndedOn() *v1.Date {
 func (x *Referral) GetPlaceReleasedOn() *v1.Date {
 	if x != nil {
 		return x.PlaceReleasedOn
+	}
+	return nil
+}
+
+func (x *Referral) GetAttendedSinceReleaseOn() *v1.Date {
+	if x != nil {
+		return x.AttendedSinceReleaseOn
 	}
 	return nil
 }
@@ -1466,9 +1477,14 @@ type AmendReferralRequest struct {
 	// whatever is current.
 	ExpectedVersion int64 `protobuf:"varint,4,opt,name=expected_version,json=expectedVersion,proto3" json:"expected_version,omitempty"`
 	// The referral's new details, whole.
-	Details       *ReferralDetails `protobuf:"bytes,5,opt,name=details,proto3" json:"details,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Details *ReferralDetails `protobuf:"bytes,5,opt,name=details,proto3" json:"details,omitempty"`
+	// Why the details change, in words. Required once the referral is closed (declined, withdrawn
+	// or its case ended): only the people's personal details are then corrected (the right to
+	// rectification), and the correction records who made it and why (decision 178). Recorded,
+	// sealed, when given for an open referral too.
+	CorrectionReason string `protobuf:"bytes,6,opt,name=correction_reason,json=correctionReason,proto3" json:"correction_reason,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *AmendReferralRequest) Reset() {
@@ -1534,6 +1550,13 @@ func (x *AmendReferralRequest) GetDetails() *ReferralDetails {
 		return x.Details
 	}
 	return nil
+}
+
+func (x *AmendReferralRequest) GetCorrectionReason() string {
+	if x != nil {
+		return x.CorrectionReason
+	}
+	return ""
 }
 
 // AmendReferralResponse is the referral after the amendment.
@@ -3685,7 +3708,7 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"birth_year\x18\x02 \x01(\x05R\tbirthYear\x12\x1f\n" +
 	"\vbirth_month\x18\x03 \x01(\x05R\n" +
 	"birthMonth\x128\n" +
-	"\bage_band\x18\x04 \x01(\x0e2\x1d.familytime.common.v1.AgeBandR\aageBand\"\xbb\v\n" +
+	"\bage_band\x18\x04 \x01(\x0e2\x1d.familytime.common.v1.AgeBandR\aageBand\"\x92\f\n" +
 	"\bReferral\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -3713,7 +3736,8 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"$risk_answers_disclose_domestic_abuse\x18\x15 \x01(\bR riskAnswersDiscloseDomesticAbuse\x12=\n" +
 	"\aoutcome\x18\x16 \x01(\x0e2#.familytime.referral.v1.CaseOutcomeR\aoutcome\x125\n" +
 	"\bended_on\x18\x17 \x01(\v2\x1a.familytime.common.v1.DateR\aendedOn\x12F\n" +
-	"\x11place_released_on\x18\x18 \x01(\v2\x1a.familytime.common.v1.DateR\x0fplaceReleasedOn\"\x95\x02\n" +
+	"\x11place_released_on\x18\x18 \x01(\v2\x1a.familytime.common.v1.DateR\x0fplaceReleasedOn\x12U\n" +
+	"\x19attended_since_release_on\x18\x19 \x01(\v2\x1a.familytime.common.v1.DateR\x16attendedSinceReleaseOn\"\x95\x02\n" +
 	"\x06Family\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1f\n" +
 	"\vreferral_id\x18\x02 \x01(\tR\n" +
@@ -3748,7 +3772,7 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\bchildren\x18\b \x03(\v2\x1d.familytime.referral.v1.ChildB\b\xbaH\x05\x92\x01\x02\x10\n" +
 	"R\bchildren\"d\n" +
 	"$SubmitSecondPartyApplicationResponse\x12<\n" +
-	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\x90\x02\n" +
+	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\xbd\x02\n" +
 	"\x14AmendReferralRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12)\n" +
@@ -3756,7 +3780,8 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"referralId\x12%\n" +
 	"\tcentre_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x122\n" +
 	"\x10expected_version\x18\x04 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\x0fexpectedVersion\x12I\n" +
-	"\adetails\x18\x05 \x01(\v2'.familytime.referral.v1.ReferralDetailsB\x06\xbaH\x03\xc8\x01\x01R\adetails\"U\n" +
+	"\adetails\x18\x05 \x01(\v2'.familytime.referral.v1.ReferralDetailsB\x06\xbaH\x03\xc8\x01\x01R\adetails\x12+\n" +
+	"\x11correction_reason\x18\x06 \x01(\tR\x10correctionReason\"U\n" +
 	"\x15AmendReferralResponse\x12<\n" +
 	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\xaf\x02\n" +
 	"\x16RecordScreeningRequest\x12'\n" +
@@ -4052,94 +4077,95 @@ var file_familytime_referral_v1_referral_proto_depIdxs = []int32{
 	59, // 27: familytime.referral.v1.Referral.outcome:type_name -> familytime.referral.v1.CaseOutcome
 	48, // 28: familytime.referral.v1.Referral.ended_on:type_name -> familytime.common.v1.Date
 	48, // 29: familytime.referral.v1.Referral.place_released_on:type_name -> familytime.common.v1.Date
-	1,  // 30: familytime.referral.v1.Family.adults:type_name -> familytime.referral.v1.Adult
-	2,  // 31: familytime.referral.v1.Family.children:type_name -> familytime.referral.v1.Child
-	5,  // 32: familytime.referral.v1.Family.details:type_name -> familytime.referral.v1.ReferralDetails
-	54, // 33: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
-	55, // 34: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	5,  // 35: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
-	8,  // 36: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	48, // 37: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	1,  // 38: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
-	51, // 39: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
-	2,  // 40: familytime.referral.v1.SubmitSecondPartyApplicationRequest.children:type_name -> familytime.referral.v1.Child
-	8,  // 41: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
-	5,  // 42: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
-	8,  // 43: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	56, // 44: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
-	8,  // 45: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
-	55, // 46: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	8,  // 47: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	48, // 48: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	55, // 49: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	8,  // 50: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	48, // 51: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	60, // 52: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
-	8,  // 53: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	61, // 54: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	8,  // 55: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	48, // 56: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
-	8,  // 57: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
-	57, // 58: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
-	8,  // 59: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	57, // 60: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
-	8,  // 61: familytime.referral.v1.ChangeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	48, // 62: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
-	8,  // 63: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
-	59, // 64: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	8,  // 65: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,  // 66: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	53, // 67: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
-	8,  // 68: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
-	9,  // 69: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
-	48, // 70: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
-	48, // 71: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
-	48, // 72: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
-	58, // 73: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
-	43, // 74: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
-	62, // 75: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
-	8,  // 76: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
-	10, // 77: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
-	12, // 78: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
-	14, // 79: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
-	16, // 80: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
-	18, // 81: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
-	20, // 82: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
-	22, // 83: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
-	24, // 84: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
-	26, // 85: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
-	28, // 86: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
-	30, // 87: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
-	32, // 88: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
-	34, // 89: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
-	36, // 90: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
-	38, // 91: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
-	40, // 92: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
-	42, // 93: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
-	45, // 94: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
-	11, // 95: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
-	13, // 96: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
-	15, // 97: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
-	17, // 98: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
-	19, // 99: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
-	21, // 100: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
-	23, // 101: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
-	25, // 102: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
-	27, // 103: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
-	29, // 104: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
-	31, // 105: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
-	33, // 106: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
-	35, // 107: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
-	37, // 108: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
-	39, // 109: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
-	41, // 110: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
-	44, // 111: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
-	46, // 112: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
-	95, // [95:113] is the sub-list for method output_type
-	77, // [77:95] is the sub-list for method input_type
-	77, // [77:77] is the sub-list for extension type_name
-	77, // [77:77] is the sub-list for extension extendee
-	0,  // [0:77] is the sub-list for field type_name
+	48, // 30: familytime.referral.v1.Referral.attended_since_release_on:type_name -> familytime.common.v1.Date
+	1,  // 31: familytime.referral.v1.Family.adults:type_name -> familytime.referral.v1.Adult
+	2,  // 32: familytime.referral.v1.Family.children:type_name -> familytime.referral.v1.Child
+	5,  // 33: familytime.referral.v1.Family.details:type_name -> familytime.referral.v1.ReferralDetails
+	54, // 34: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
+	55, // 35: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	5,  // 36: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
+	8,  // 37: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	48, // 38: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	1,  // 39: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
+	51, // 40: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
+	2,  // 41: familytime.referral.v1.SubmitSecondPartyApplicationRequest.children:type_name -> familytime.referral.v1.Child
+	8,  // 42: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
+	5,  // 43: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
+	8,  // 44: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	56, // 45: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
+	8,  // 46: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
+	55, // 47: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,  // 48: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	48, // 49: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	55, // 50: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,  // 51: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	48, // 52: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	60, // 53: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
+	8,  // 54: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	61, // 55: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	8,  // 56: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	48, // 57: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
+	8,  // 58: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
+	57, // 59: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	8,  // 60: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
+	57, // 61: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	8,  // 62: familytime.referral.v1.ChangeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
+	48, // 63: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
+	8,  // 64: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
+	59, // 65: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	8,  // 66: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,  // 67: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	53, // 68: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
+	8,  // 69: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
+	9,  // 70: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
+	48, // 71: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
+	48, // 72: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
+	48, // 73: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
+	58, // 74: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
+	43, // 75: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
+	62, // 76: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
+	8,  // 77: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
+	10, // 78: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
+	12, // 79: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
+	14, // 80: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
+	16, // 81: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
+	18, // 82: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
+	20, // 83: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
+	22, // 84: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
+	24, // 85: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
+	26, // 86: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
+	28, // 87: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
+	30, // 88: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
+	32, // 89: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
+	34, // 90: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
+	36, // 91: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
+	38, // 92: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
+	40, // 93: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
+	42, // 94: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
+	45, // 95: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
+	11, // 96: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
+	13, // 97: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
+	15, // 98: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
+	17, // 99: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
+	19, // 100: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
+	21, // 101: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
+	23, // 102: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
+	25, // 103: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
+	27, // 104: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
+	29, // 105: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
+	31, // 106: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
+	33, // 107: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
+	35, // 108: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
+	37, // 109: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
+	39, // 110: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
+	41, // 111: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
+	44, // 112: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
+	46, // 113: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
+	96, // [96:114] is the sub-list for method output_type
+	78, // [78:96] is the sub-list for method input_type
+	78, // [78:78] is the sub-list for extension type_name
+	78, // [78:78] is the sub-list for extension extendee
+	0,  // [0:78] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_referral_proto_init() }

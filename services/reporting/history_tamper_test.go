@@ -49,7 +49,7 @@ func TestHistoryShowsWhatItsEventsSayAndNamesAChangedColumn(t *testing.T) {
 	coordinator := g.coordinator(t, s.a)
 	history := func(family uuid.UUID, asOf *timestamppb.Timestamp) []*reportingv1.HistoryEntry {
 		t.Helper()
-		h, err := coordinator.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: family.String(), CentreId: s.a.String(), AsOf: asOf})
+		h, err := coordinator.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: family.String(), CentreId: s.a.String(), Purpose: reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_CASE_REVIEW, AsOf: asOf})
 		require.NoError(t, err)
 		return h.GetEntries()
 	}

@@ -193,7 +193,7 @@ func TestFamilyHistory(t *testing.T) {
 	s := g.play(t)
 	ctx := t.Context()
 	coordinator := g.coordinator(t, s.a)
-	h, err := coordinator.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
+	h, err := coordinator.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String(), Purpose: reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_CASE_REVIEW})
 	require.NoError(t, err)
 	var types []string
 	for i, e := range h.GetEntries() {
@@ -237,7 +237,7 @@ func TestFamilyHistory(t *testing.T) {
 	require.True(t, v.GetVerified(), v.GetReason())
 	require.Equal(t, int32(6), v.GetStreamsChecked(), "referral, risk, report, concern, hold and scheduling's family stream")
 
-	past, err := coordinator.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String(), AsOf: timestamppb.New(s.beforeHold)})
+	past, err := coordinator.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String(), Purpose: reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_CASE_REVIEW, AsOf: timestamppb.New(s.beforeHold)})
 	require.NoError(t, err)
 	require.Len(t, past.GetEntries(), 17, "as it stood before the concern: up to the report's release")
 	for _, e := range past.GetEntries() {
@@ -245,11 +245,11 @@ func TestFamilyHistory(t *testing.T) {
 		require.NotEqual(t, "familytime.safeguarding.v1.ConcernRaised", e.GetEventType())
 	}
 
-	_, err = g.coordinator(t, s.b).GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.b.String()})
+	_, err = g.coordinator(t, s.b).GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.b.String(), Purpose: reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_CASE_REVIEW})
 	require.Equal(t, codes.NotFound, status.Code(err), "another centre's family is not found")
-	_, err = coordinator.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.b.String()})
+	_, err = coordinator.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.b.String(), Purpose: reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_CASE_REVIEW})
 	require.Equal(t, codes.PermissionDenied, status.Code(err), "a centre not the caller's")
-	_, err = g.client(t, "volunteer-1", []auth.Role{auth.RoleVolunteer}, s.a).GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
+	_, err = g.client(t, "volunteer-1", []auth.Role{auth.RoleVolunteer}, s.a).GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String(), Purpose: reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_CASE_REVIEW})
 	require.Equal(t, codes.PermissionDenied, status.Code(err), "a volunteer may not read it")
 	// A coordinator reads it only while the centre's staff register clears them (decision 110):
 	// one never on it, or who left, keeps a token until it expires, not the history.
@@ -257,11 +257,11 @@ func TestFamilyHistory(t *testing.T) {
 	g.staffEvent(t, s.a, &schedulingv1.StaffMemberAdded{CentreId: s.a.String(), AccountId: "coordinator-left", Role: schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR,
 		JoinedOn: dates.Proto(weekAgo), DbsCheckedOn: dates.Proto(weekAgo), TrainedOn: dates.Proto(weekAgo)})
 	leaver := g.client(t, "coordinator-left", []auth.Role{auth.RoleCoordinator}, s.a)
-	_, err = leaver.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
+	_, err = leaver.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String(), Purpose: reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_CASE_REVIEW})
 	require.NoError(t, err, "while on the staff")
 	g.staffEvent(t, s.a, &schedulingv1.StaffMemberLeft{CentreId: s.a.String(), AccountId: "coordinator-left", LeftOn: dates.Proto(yesterday)})
 	for name, c := range map[string]reportingv1.ReportingServiceClient{"left": leaver, "never on it": g.client(t, "coordinator-never", []auth.Role{auth.RoleCoordinator}, s.a)} {
-		_, err = c.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
+		_, err = c.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String(), Purpose: reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_CASE_REVIEW})
 		require.Equal(t, codes.FailedPrecondition, status.Code(err), name)
 		require.Contains(t, status.Convert(err).Message(), "not cleared to work on the centre's families' histories and figures", name)
 		_, err = c.VerifyFamilyHistory(ctx, &reportingv1.VerifyFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
@@ -272,11 +272,11 @@ func TestFamilyHistory(t *testing.T) {
 	}
 	// The register reporting keeps names no account: each is a pseudonym.
 	require.Zero(t, g.count(t, `SELECT count(*) FROM staff_register_events WHERE position('coordinator-' in encode(payload, 'escape')) > 0`))
-	_, err = g.analyst(t).GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
+	_, err = g.analyst(t).GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String(), Purpose: reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_CASE_REVIEW})
 	require.Equal(t, codes.PermissionDenied, status.Code(err), "an analyst sees figures, not families")
-	_, err = g.client(t, "admin-1", []auth.Role{auth.RoleAdmin}).GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
+	_, err = g.client(t, "admin-1", []auth.Role{auth.RoleAdmin}).GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String(), Purpose: reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_CASE_REVIEW})
 	require.Equal(t, codes.PermissionDenied, status.Code(err), "nor does an administrator: the history is the centre's coordinator's")
-	_, err = g.client(t, "both-1", []auth.Role{auth.RoleCoordinator, auth.RoleAdmin}, s.b).GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
+	_, err = g.client(t, "both-1", []auth.Role{auth.RoleCoordinator, auth.RoleAdmin}, s.b).GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String(), Purpose: reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_CASE_REVIEW})
 	require.Equal(t, codes.PermissionDenied, status.Code(err), "a national role beside another centre's coordinator's opens no family")
 	// A coordinator at B who volunteers at A is a volunteer at A (decision 106; review 5 read A's
 	// histories with one token naming both centres and both roles).
@@ -288,7 +288,7 @@ func TestFamilyHistory(t *testing.T) {
 	conn, err := grpcx.Dial(g.addr, tok)
 	require.NoError(t, err)
 	defer conn.Close()
-	_, err = reportingv1.NewReportingServiceClient(conn).GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
+	_, err = reportingv1.NewReportingServiceClient(conn).GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String(), Purpose: reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_CASE_REVIEW})
 	require.Equal(t, codes.PermissionDenied, status.Code(err), "a role held at another centre opens no family here")
 	_, err = reportingv1.NewReportingServiceClient(conn).GetFigures(ctx, &reportingv1.GetFiguresRequest{CentreId: s.a.String(),
 		Period: &reportingv1.Period{Kind: reportingv1.PeriodKind_PERIOD_KIND_QUARTER, Year: 2026, Number: 1}})
@@ -303,11 +303,11 @@ func TestFamilyHistory(t *testing.T) {
 
 	// A moment that is not one is refused, not read as the far future or the distant past.
 	for _, at := range []*timestamppb.Timestamp{{Seconds: 1 << 62}, {Seconds: -(1 << 40)}, {Seconds: 1700000000, Nanos: 2e9}, {Seconds: 0}} {
-		_, err = coordinator.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String(), AsOf: at})
+		_, err = coordinator.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String(), Purpose: reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_CASE_REVIEW, AsOf: at})
 		require.Equal(t, codes.InvalidArgument, status.Code(err), "as_of %v", at)
 	}
 	// Nor a moment still to come: the history "as it stood" then would read as a record of it.
-	_, err = coordinator.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String(),
+	_, err = coordinator.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String(), Purpose: reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_CASE_REVIEW,
 		AsOf: timestamppb.New(time.Now().Add(48 * time.Hour))})
 	require.Equal(t, codes.InvalidArgument, status.Code(err))
 	require.Contains(t, status.Convert(err).Message(), "is in the future")
@@ -319,7 +319,7 @@ func TestFamilyHistoryDescribesOldRows(t *testing.T) {
 	g := newRig(t)
 	s := g.play(t)
 	coordinator := g.coordinator(t, s.a)
-	req := &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()}
+	req := &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String(), Purpose: reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_CASE_REVIEW}
 	described, err := coordinator.GetFamilyHistory(t.Context(), req)
 	require.NoError(t, err)
 	_, err = g.owner.Exec(t.Context(), `UPDATE reporting.history_events SET description = NULL WHERE family_id = $1 AND version % 2 = 1`, s.f1)
@@ -386,7 +386,7 @@ func TestVerifyFamilyHistoryChecksWhatItSays(t *testing.T) {
 	require.True(t, v.GetVerified())
 	require.Positive(t, v.GetFamilyEventsChecked())
 	require.LessOrEqual(t, v.GetFamilyEventsChecked(), v.GetEventsChecked())
-	history, err := coordinator.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
+	history, err := coordinator.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String(), Purpose: reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_CASE_REVIEW})
 	require.NoError(t, err)
 	require.Equal(t, int64(len(history.GetEntries())), v.GetFamilyEventsChecked(), "the family's own events are those its history lists")
 
@@ -527,4 +527,100 @@ func TestFiguresByHand(t *testing.T) {
 	require.Equal(t, 1.0, value(own, "children_served|centre|"+northWest+"|"+s.b.String()+"||"))
 	_, err = g.coordinator(t, s.b).GetFigures(t.Context(), &reportingv1.GetFiguresRequest{Period: &reportingv1.Period{Kind: quarter, Year: 2026, Number: 1}})
 	require.Equal(t, codes.PermissionDenied, status.Code(err))
+}
+
+// Every read of a family's history is recorded before it is answered, with who, in which role,
+// why and as of when (DESIGN.md; review 22 read the categories of a family's concerns and holds
+// and left no trace): the centre's coordinators and safeguarding leads list the reads, a read
+// whose record cannot be written shows nothing, and a read without a purpose is refused.
+func TestEveryReadOfAFamilysHistoryIsRecordedWithItsPurpose(t *testing.T) {
+	g := newRig(t)
+	s := g.play(t)
+	ctx := t.Context()
+	coordinator := g.coordinator(t, s.a)
+	account := "coordinator-" + s.a.String()[:8]
+	reads := func(c reportingv1.ReportingServiceClient) []*reportingv1.HistoryRead {
+		t.Helper()
+		var out []*reportingv1.HistoryRead
+		token := ""
+		for range 10 {
+			page, err := c.ListHistoryReads(ctx, &reportingv1.ListHistoryReadsRequest{CentreId: s.a.String(), FamilyId: s.f1.String(),
+				PageSize: 1, PageToken: token})
+			require.NoError(t, err)
+			out = append(out, page.GetReads()...)
+			if token = page.GetNextPageToken(); token == "" {
+				return out
+			}
+		}
+		t.Fatal("more pages than reads")
+		return nil
+	}
+	require.Empty(t, reads(coordinator), "nothing read yet")
+
+	_, err := coordinator.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
+	require.Equal(t, codes.InvalidArgument, status.Code(err), "a read without a purpose")
+	_, err = coordinator.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String(),
+		Purpose: reportingv1.HistoryReadPurpose(99)})
+	require.Equal(t, codes.InvalidArgument, status.Code(err), "a purpose that is none of the list")
+	require.Empty(t, reads(coordinator), "refused reads are not reads")
+
+	court, read := reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_COURT, reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_CASE_REVIEW
+	h, err := coordinator.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String(),
+		Purpose: court, AsOf: timestamppb.New(s.beforeHold)})
+	require.NoError(t, err)
+	require.NotEmpty(t, h.GetEntries())
+	_, err = coordinator.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String(), Purpose: read})
+	require.NoError(t, err)
+	// A coordinator elsewhere asking for the family at their own centre is told it is not found;
+	// the attempt is recorded as it was asked, and listed for the family's centre as refused.
+	_, err = g.coordinator(t, s.b).GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.b.String(), Purpose: court})
+	require.Equal(t, codes.NotFound, status.Code(err))
+
+	// The centre's safeguarding lead lists them too, as the staff register clears them.
+	today := dates.Proto(dates.InUK(time.Now()))
+	g.staffEvent(t, s.a, &schedulingv1.StaffMemberAdded{CentreId: s.a.String(), AccountId: "lead-a", Role: schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD,
+		JoinedOn: today, DbsCheckedOn: today, TrainedOn: today})
+	lead := g.client(t, "lead-a", []auth.Role{auth.RoleSafeguardingLead}, s.a)
+	for name, c := range map[string]reportingv1.ReportingServiceClient{"coordinator": coordinator, "lead": lead} {
+		got := reads(c)
+		require.Len(t, got, 3, name)
+		require.Equal(t, account, got[0].GetReader())
+		require.Equal(t, "coordinator", got[0].GetRole())
+		require.Equal(t, court, got[0].GetPurpose())
+		require.True(t, got[0].GetAsOf().AsTime().Equal(s.beforeHold), "as of the moment asked")
+		require.Equal(t, s.a.String(), got[0].GetCentreId())
+		require.Equal(t, read, got[1].GetPurpose())
+		require.Nil(t, got[1].GetAsOf(), "as it stood")
+		require.Equal(t, s.b.String(), got[2].GetCentreId(), "asked at another centre")
+		require.False(t, got[1].GetReadAt().AsTime().Before(got[0].GetReadAt().AsTime()), "oldest first")
+	}
+	for name, c := range map[string]reportingv1.ReportingServiceClient{
+		"a volunteer":              g.client(t, "volunteer-1", []auth.Role{auth.RoleVolunteer}, s.a),
+		"an analyst":               g.analyst(t),
+		"another centre's lead":    g.client(t, "lead-b", []auth.Role{auth.RoleSafeguardingLead}, s.b),
+		"a national administrator": g.client(t, "admin-1", []auth.Role{auth.RoleAdmin}),
+	} {
+		_, err := c.ListHistoryReads(ctx, &reportingv1.ListHistoryReadsRequest{CentreId: s.a.String(), FamilyId: s.f1.String()})
+		require.Equal(t, codes.PermissionDenied, status.Code(err), name)
+	}
+	_, err = g.coordinator(t, s.b).ListHistoryReads(ctx, &reportingv1.ListHistoryReadsRequest{CentreId: s.b.String(), FamilyId: s.f1.String()})
+	require.Equal(t, codes.NotFound, status.Code(err), "another centre's family")
+	_, err = coordinator.ListHistoryReads(ctx, &reportingv1.ListHistoryReadsRequest{CentreId: s.a.String(), FamilyId: s.f1.String(), PageToken: "bm90LWEtdG9rZW4"})
+	require.Equal(t, codes.InvalidArgument, status.Code(err), "a forged page token")
+
+	// The reads are events of reporting's own log, signed, holding no personal data.
+	require.Equal(t, 3, g.count(t, `SELECT count(*) FROM events WHERE family_id = $1 AND event_type = 'familytime.reporting.v1.FamilyHistoryRead' AND mac IS NOT NULL`, s.f1))
+
+	// A read whose record cannot be written shows nothing.
+	_, err = g.owner.Exec(ctx, `CREATE FUNCTION refuse_history_read() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN RAISE EXCEPTION 'the disk is full'; END $$;
+		CREATE TRIGGER refuse_history_read BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_history_read()`)
+	require.NoError(t, err)
+	h, err = coordinator.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String(), Purpose: read})
+	require.Error(t, err)
+	require.Empty(t, h.GetEntries())
+	require.NotContains(t, status.Convert(err).Message(), "disk", "the database's words stay in the log")
+	_, err = g.owner.Exec(ctx, `DROP TRIGGER refuse_history_read ON events`)
+	require.NoError(t, err)
+	require.Len(t, reads(coordinator), 3)
 }

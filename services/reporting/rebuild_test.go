@@ -170,7 +170,7 @@ func TestRebuildEqualsLive(t *testing.T) {
 		"no schema left behind: neither the rebuild's, nor the old tables, nor those retired before")
 
 	// The live consumers write into the new tables after the swap.
-	h, err := g.coordinator(t, s.a).GetFamilyHistory(t.Context(), &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String()})
+	h, err := g.coordinator(t, s.a).GetFamilyHistory(t.Context(), &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String(), Purpose: reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_CASE_REVIEW})
 	require.NoError(t, err)
 	require.Len(t, h.GetEntries(), len(s.f1Steps))
 	g.centre(t, 1)

@@ -21,7 +21,8 @@ func newAuditCommand() *cobra.Command {
 		Short: "Who read a family's safeguarding text, when, in which role, and why (safeguarding leads, administrators)",
 		Long: `audit lists every read of a family's safeguarding text at the centre, oldest first: when, who, in
 which role, what was read and the purpose they gave. Every page is fetched, so nothing is left out
-however many reads there were.`,
+however many reads there were. The reads of the family's history (reporting) are listed by
+familytime history FAMILY --centre C --reads.`,
 		Example: `  familytime audit --family $F --centre $C
   familytime audit --family $F --centre $C --token "$(familytime token --role safeguarding_lead --centre $C)"`,
 		Args: cobra.NoArgs,

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	reportingv1 "github.com/familytime/familytime/proto/gen/go/familytime/reporting/v1"
@@ -16,27 +17,43 @@ import (
 
 func newHistoryCommand() *cobra.Command {
 	var (
-		conn   connection
-		out    output
-		centre string
-		asOf   string
-		verify bool
+		conn    connection
+		out     output
+		centre  string
+		asOf    string
+		verify  bool
+		purpose string
+		reads   bool
+		page    pageFlag
 	)
 	cmd := &cobra.Command{
 		Use:   "history FAMILY",
 		Short: "A family's contact history from every service, in plain words, as it stands or as it stood on a date",
 		Long: `history shows every step of a family's contact (referral, sessions, safeguarding) in the order
 recorded, without personal data, and checks it is complete and untampered. Readable by the
-coordinator of the family's centre only (not national roles).
+coordinator of the family's centre only (not national roles). Each read is recorded with its
+--purpose, and --reads lists who read the history, when and why (the centre's coordinators and
+safeguarding leads).
 
 It is the centre's record, for the centre and a court: each step's time is exact, arrivals,
 departures and check-ins included, so it shows when each party came and left. Never hand it to
 one of the parents as it is: the times could tell them where the other parent is (DOMAIN.md).`,
-		Example: `  familytime history 0b5c... --centre 3f2a... --as-of 2026-03-01
-  familytime history 0b5c... --centre 3f2a... --as-of 2026-03-01T14:30:00Z --json`,
+		Example: `  familytime history 0b5c... --centre 3f2a... --purpose court --as-of 2026-03-01
+  familytime history 0b5c... --centre 3f2a... --purpose case-review --as-of 2026-03-01T14:30:00Z --json
+  familytime history 0b5c... --centre 3f2a... --reads`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			req := &reportingv1.GetFamilyHistoryRequest{FamilyId: args[0], CentreId: centre}
+			if reads {
+				return listHistoryReads(cmd, &conn, &out, &page, args[0], centre)
+			}
+			if purpose == "" {
+				return fmt.Errorf("give --purpose, one of: %s (the read is recorded with it)", enumNamesOf("HISTORY_READ_PURPOSE_", reportingv1.HistoryReadPurpose_value))
+			}
+			why, err := parseEnum[reportingv1.HistoryReadPurpose]("purpose", purpose, "HISTORY_READ_PURPOSE_", reportingv1.HistoryReadPurpose_value)
+			if err != nil {
+				return err
+			}
+			req := &reportingv1.GetFamilyHistoryRequest{FamilyId: args[0], CentreId: centre, Purpose: why}
 			if asOf != "" {
 				at, err := parseAsOf(asOf)
 				if err != nil {
@@ -105,8 +122,54 @@ one of the parents as it is: the times could tell them where the other parent is
 	cmd.Flags().StringVar(&centre, "centre", "", "the family's centre (UUID); required")
 	cmd.Flags().StringVar(&asOf, "as-of", "", "the history as it stood then: a date (the end of that day, UK time) or an RFC 3339 instant")
 	cmd.Flags().BoolVar(&verify, "verify", true, "check the history's hash chains and descriptions after printing it; a history that fails the check exits non-zero (with --json too)")
+	cmd.Flags().StringVar(&purpose, "purpose", "", "why you read it, recorded with the read: "+enumNamesOf("HISTORY_READ_PURPOSE_", reportingv1.HistoryReadPurpose_value)+"; required to read the history")
+	cmd.Flags().BoolVar(&reads, "reads", false, "list who read the family's history, when, in which role and why, instead of the history")
+	page.register(cmd.Flags(), "reads (--reads)")
 	_ = cmd.MarkFlagRequired("centre")
+	cmd.MarkFlagsMutuallyExclusive("reads", "purpose")
+	cmd.MarkFlagsMutuallyExclusive("reads", "as-of")
 	return cmd
+}
+
+// listHistoryReads prints every recorded read of a family's history, oldest first, fetching every
+// page.
+func listHistoryReads(cmd *cobra.Command, conn *connection, out *output, page *pageFlag, family, centre string) error {
+	size, err := page.value()
+	if err != nil {
+		return err
+	}
+	cc, err := dial(conn, "reporting")
+	if err != nil {
+		return err
+	}
+	defer cc.Close()
+	client := reportingv1.NewReportingServiceClient(cc)
+	var msgs []proto.Message
+	var rows [][]string
+	if err := everyPage(func(token string) (string, error) {
+		resp, err := client.ListHistoryReads(cmd.Context(), &reportingv1.ListHistoryReadsRequest{CentreId: centre, FamilyId: family,
+			PageSize: size, PageToken: token})
+		for _, r := range resp.GetReads() {
+			msgs = append(msgs, r)
+			asOf := "as it stood"
+			if r.GetAsOf() != nil {
+				asOf = r.GetAsOf().AsTime().Format(time.RFC3339)
+			}
+			why := friendly("HISTORY_READ_PURPOSE_", r.GetPurpose().String())
+			if r.GetCentreId() != centre {
+				why += " (asked at another centre: refused)"
+			}
+			rows = append(rows, []string{r.GetReadAt().AsTime().Format(time.RFC3339), r.GetReader(), r.GetRole(), why, asOf})
+		}
+		return resp.GetNextPageToken(), err
+	}); err != nil {
+		return describe(err)
+	}
+	if len(rows) == 0 && !out.json {
+		_, err := cmd.OutOrStdout().Write([]byte("no reads recorded\n"))
+		return err
+	}
+	return out.table(cmd.OutOrStdout(), msgs, []string{"WHEN", "WHO", "ROLE", "PURPOSE", "AS OF"}, rows)
 }
 
 // parseAsOf reads a date (the end of that day in the UK, where the centres are) or an instant.

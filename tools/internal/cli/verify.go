@@ -453,10 +453,10 @@ func printVerified(w io.Writer, logs []verifiedLog) {
 		}
 		switch {
 		case v.Events == 0 && v.Service == "reporting":
-			// Reporting records no events of its own: its tables are projections of the other
-			// services' streams. Warning of it every run taught operators to skip the warning
-			// below (review 20).
-			compared += " (reporting records no events of its own; familytime history --verify checks its copy of a family's)"
+			// Reporting's log holds only the reads of families' histories (decision 180): its tables
+			// are projections of the other services' streams. Warning of an empty log every run
+			// taught operators to skip the warning below (review 20).
+			compared += " (reporting records only the reads of families' histories, none yet; familytime history --verify checks its copy of a family's)"
 		case v.Events == 0:
 			// An emptied table reads as intact too (review 19): say so rather than reassure.
 			compared += " (NO EVENTS: is this the service's database, and was it emptied?)"

@@ -213,7 +213,7 @@ func TestAFamilysWholePathThroughTheFourServices(t *testing.T) {
 	require.NoError(t, err)
 	advance(at(received.AddDate(0, 0, 1), 9, 30))
 	history := s.reporting(t, coordinator)
-	historyReq := &reportingv1.GetFamilyHistoryRequest{FamilyId: family, CentreId: centre}
+	historyReq := &reportingv1.GetFamilyHistoryRequest{FamilyId: family, CentreId: centre, Purpose: reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_CASE_REVIEW}
 	var beforeHold *reportingv1.GetFamilyHistoryResponse
 	require.Eventually(t, func() bool {
 		h, err := history.GetFamilyHistory(ctx, historyReq)
@@ -483,7 +483,7 @@ func TestAFamilysWholePathThroughTheFourServices(t *testing.T) {
 	require.Equal(t, int64(len(h.GetEntries())), verified.GetEventsChecked())
 
 	// As it stood before the hold: the concern, not the hold nor what it set off.
-	asOf, err := history.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: family, CentreId: centre, AsOf: beforeHoldAt})
+	asOf, err := history.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: family, CentreId: centre, Purpose: reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_CASE_REVIEW, AsOf: beforeHoldAt})
 	require.NoError(t, err)
 	require.Len(t, asOf.GetEntries(), 15, "the referral to the concern and its alert")
 	for i, e := range asOf.GetEntries() {

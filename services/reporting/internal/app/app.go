@@ -6,6 +6,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/familytime/familytime/services/platform/bus"
+	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/reporting/internal/adapters"
 )
 
@@ -18,6 +19,7 @@ type App struct {
 	live     *adapters.Projections
 	js       jetstream.JetStream
 	busKey   bus.Key
+	log      *eventstore.Store
 }
 
 // Deps are what the use cases work on.
@@ -30,12 +32,14 @@ type Deps struct {
 	JS jetstream.JetStream
 	// BusKey authenticates the events a rebuild reads, as the live consumers do.
 	BusKey bus.Key
+	// Log is reporting's own event log, which records the reads of families' histories.
+	Log *eventstore.Store
 }
 
 // New returns the use cases over reporting's projections.
 func New(d Deps) *App {
 	return &App{centres: d.Centres, history: d.History, figures: d.Figures, rebuilds: d.Rebuilds,
-		live: adapters.NewProjections(adapters.Live), js: d.JS, busKey: d.BusKey}
+		live: adapters.NewProjections(adapters.Live), js: d.JS, busKey: d.BusKey, log: d.Log}
 }
 
 // Live writes the projections the service answers from.

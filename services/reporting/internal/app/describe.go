@@ -79,6 +79,9 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		if ev.GetScreeningVoid() {
 			return "Referral amended; risk answers changed, so it is screened again"
 		}
+		if ev.GetCorrectionAfterClose() {
+			return "Referral's personal details corrected after it closed (rectification; the case is unchanged)"
+		}
 		return "Referral amended"
 	case *referralv1.ScreeningRecorded:
 		s := "Referral screened: " + words.Enum(ev.GetRating())
@@ -121,6 +124,8 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		return "Case ended: " + words.Enum(ev.GetOutcome())
 	case *referralv1.PlaceReleasedNoted:
 		return "Referral noted the place released: the case stays open for the coordinator to book the family again, put it back on the waiting list, or end it"
+	case *referralv1.SessionAttendedAfterRelease:
+		return "Family attended a session on " + date(ev.GetSessionOn()) + " after its place was released: the release is past"
 	case *referralv1.CaseSuspended:
 		return "Case suspended by a safeguarding hold"
 	case *referralv1.FamilyErased:

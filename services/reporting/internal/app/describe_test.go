@@ -198,3 +198,13 @@ func TestDescriptionsOfLeavingTheCentre(t *testing.T) {
 	require.Equal(t, "Scheduling noted the amendment: the day sheet says from now on that the children may leave the centre during contact",
 		Describe(envelopeOf(t, &schedulingv1.ChildrenLeavingNoted{ChildrenMayLeaveCentre: true})))
 }
+
+// A correction of a closed referral and a family's return after its place was released read as
+// what they are (decision 178), not as an ordinary amendment or by their type's name.
+func TestDescriptionsOfACorrectionAndAReturnAfterARelease(t *testing.T) {
+	require.Equal(t, "Referral's personal details corrected after it closed (rectification; the case is unchanged)",
+		Describe(envelopeOf(t, &referralv1.ReferralAmended{CorrectionAfterClose: true})))
+	require.Equal(t, "Referral amended", Describe(envelopeOf(t, &referralv1.ReferralAmended{})))
+	require.Equal(t, "Family attended a session on 2026-03-14 after its place was released: the release is past",
+		Describe(envelopeOf(t, &referralv1.SessionAttendedAfterRelease{SessionOn: &commonv1.Date{Year: 2026, Month: 3, Day: 14}})))
+}

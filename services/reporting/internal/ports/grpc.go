@@ -33,6 +33,9 @@ var Policy = auth.Policy{
 	// says whether its streams are whole, which an administrator may check.
 	service + "GetFamilyHistory":    {Roles: []auth.Role{auth.RoleCoordinator}, CentreScoped: true},
 	service + "VerifyFamilyHistory": {Roles: []auth.Role{auth.RoleCoordinator, auth.RoleAdmin}, CentreScoped: true},
+	// Who read a family's history is for its centre's coordinators and safeguarding leads, as
+	// who read its safeguarding text is for the lead (safeguarding's ListAccessRecords).
+	service + "ListHistoryReads": {Roles: []auth.Role{auth.RoleCoordinator, auth.RoleSafeguardingLead}, CentreScoped: true},
 	service + "GetFigures":          {Roles: []auth.Role{auth.RoleNationalAnalyst, auth.RoleAdmin, auth.RoleCoordinator}},
 	service + "RebuildProjections":  {Roles: []auth.Role{auth.RoleAdmin}},
 }
@@ -83,11 +86,28 @@ func (s *Server) GetFamilyHistory(ctx context.Context, req *reportingv1.GetFamil
 			return nil, problem.Invalid("as_of", "is in the future: a history stands as of now at the latest (leave as_of out for the history as it stands)")
 		}
 	}
-	centre := uuid.MustParse(req.GetCentreId())
+	centre, family := uuid.MustParse(req.GetCentreId()), uuid.MustParse(req.GetFamilyId())
 	if c, _ := auth.FromContext(ctx); c == nil || !slices.Contains(c.Centres, centre) {
 		return nil, status.Errorf(codes.PermissionDenied, "a family's history is read by its centre's coordinator: centre %s is not one of the caller's", centre)
 	}
-	steps, err := s.app.FamilyHistory(ctx, uuid.MustParse(req.GetFamilyId()), centre, asOf)
+	// The read is recorded before the history is answered, and nothing is shown if it cannot be.
+	// Its commit runs beside the history's query rather than before it, so the reader does not
+	// wait for both; a read of a family that is not the centre's is recorded too, as asked.
+	recorded := make(chan error, 1)
+	go func() {
+		var at time.Time
+		if req.GetAsOf() != nil {
+			at = asOf
+		}
+		recorded <- s.app.RecordHistoryRead(ctx, family, centre, req.GetPurpose(), at)
+	}()
+	steps, err := s.app.FamilyHistory(ctx, family, centre, asOf)
+	if recordErr := <-recorded; recordErr != nil {
+		if err == nil {
+			s.app.ReleaseHistory(steps)
+		}
+		return nil, recordErr
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -117,6 +137,24 @@ func (s *Server) GetFamilyHistory(ctx context.Context, req *reportingv1.GetFamil
 			}
 		}
 		resp.Entries[i] = e
+	}
+	return resp, nil
+}
+
+// ListHistoryReads is a page of the recorded reads of a family's history, oldest first.
+func (s *Server) ListHistoryReads(ctx context.Context, req *reportingv1.ListHistoryReadsRequest) (*reportingv1.ListHistoryReadsResponse, error) {
+	reads, next, err := s.app.HistoryReads(ctx, uuid.MustParse(req.GetFamilyId()), uuid.MustParse(req.GetCentreId()),
+		int(req.GetPageSize()), req.GetPageToken())
+	if err != nil {
+		return nil, err
+	}
+	resp := &reportingv1.ListHistoryReadsResponse{NextPageToken: next, Reads: make([]*reportingv1.HistoryRead, len(reads))}
+	for i, r := range reads {
+		resp.Reads[i] = &reportingv1.HistoryRead{ReadAt: timestamppb.New(r.At), Reader: r.Reader, Role: r.Role,
+			Purpose: r.Purpose, CentreId: r.Centre.String()}
+		if !r.AsOf.IsZero() {
+			resp.Reads[i].AsOf = timestamppb.New(r.AsOf)
+		}
 	}
 	return resp, nil
 }

@@ -24,6 +24,72 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// HistoryReadPurpose is why a family's history is read. A choice, not the reader's own words:
+// reporting holds no personal data, and words could carry some.
+type HistoryReadPurpose int32
+
+const (
+	// Not given: refused.
+	HistoryReadPurpose_HISTORY_READ_PURPOSE_UNSPECIFIED HistoryReadPurpose = 0
+	// For a court, Cafcass or the family's solicitors, at their request.
+	HistoryReadPurpose_HISTORY_READ_PURPOSE_COURT HistoryReadPurpose = 1
+	// Reviewing the family's contact at the centre (a review, a move on, an ending).
+	HistoryReadPurpose_HISTORY_READ_PURPOSE_CASE_REVIEW HistoryReadPurpose = 2
+	// A parent's request for their own record (subject access).
+	HistoryReadPurpose_HISTORY_READ_PURPOSE_FAMILY_REQUEST HistoryReadPurpose = 3
+	// A safeguarding concern, referral or enquiry about the family's children.
+	HistoryReadPurpose_HISTORY_READ_PURPOSE_SAFEGUARDING HistoryReadPurpose = 4
+	// An accreditation visit, an inspection or a complaint about the centre.
+	HistoryReadPurpose_HISTORY_READ_PURPOSE_INSPECTION HistoryReadPurpose = 5
+)
+
+// Enum value maps for HistoryReadPurpose.
+var (
+	HistoryReadPurpose_name = map[int32]string{
+		0: "HISTORY_READ_PURPOSE_UNSPECIFIED",
+		1: "HISTORY_READ_PURPOSE_COURT",
+		2: "HISTORY_READ_PURPOSE_CASE_REVIEW",
+		3: "HISTORY_READ_PURPOSE_FAMILY_REQUEST",
+		4: "HISTORY_READ_PURPOSE_SAFEGUARDING",
+		5: "HISTORY_READ_PURPOSE_INSPECTION",
+	}
+	HistoryReadPurpose_value = map[string]int32{
+		"HISTORY_READ_PURPOSE_UNSPECIFIED":    0,
+		"HISTORY_READ_PURPOSE_COURT":          1,
+		"HISTORY_READ_PURPOSE_CASE_REVIEW":    2,
+		"HISTORY_READ_PURPOSE_FAMILY_REQUEST": 3,
+		"HISTORY_READ_PURPOSE_SAFEGUARDING":   4,
+		"HISTORY_READ_PURPOSE_INSPECTION":     5,
+	}
+)
+
+func (x HistoryReadPurpose) Enum() *HistoryReadPurpose {
+	p := new(HistoryReadPurpose)
+	*p = x
+	return p
+}
+
+func (x HistoryReadPurpose) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (HistoryReadPurpose) Descriptor() protoreflect.EnumDescriptor {
+	return file_familytime_reporting_v1_reporting_proto_enumTypes[0].Descriptor()
+}
+
+func (HistoryReadPurpose) Type() protoreflect.EnumType {
+	return &file_familytime_reporting_v1_reporting_proto_enumTypes[0]
+}
+
+func (x HistoryReadPurpose) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use HistoryReadPurpose.Descriptor instead.
+func (HistoryReadPurpose) EnumDescriptor() ([]byte, []int) {
+	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{0}
+}
+
 // PeriodKind is the length of a reporting period.
 type PeriodKind int32
 
@@ -65,11 +131,11 @@ func (x PeriodKind) String() string {
 }
 
 func (PeriodKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_reporting_v1_reporting_proto_enumTypes[0].Descriptor()
+	return file_familytime_reporting_v1_reporting_proto_enumTypes[1].Descriptor()
 }
 
 func (PeriodKind) Type() protoreflect.EnumType {
-	return &file_familytime_reporting_v1_reporting_proto_enumTypes[0]
+	return &file_familytime_reporting_v1_reporting_proto_enumTypes[1]
 }
 
 func (x PeriodKind) Number() protoreflect.EnumNumber {
@@ -78,7 +144,7 @@ func (x PeriodKind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use PeriodKind.Descriptor instead.
 func (PeriodKind) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{0}
+	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{1}
 }
 
 // CentreSummary is a centre as reporting knows it.
@@ -309,7 +375,10 @@ type GetFamilyHistoryRequest struct {
 	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
 	// The history as it stood at this moment: only events recorded at or before it, from 2000 to
 	// 2199. Unset: now.
-	AsOf          *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	AsOf *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	// Why the history is read; required, and recorded with the read (DESIGN.md: every read of a
+	// family's safeguarding data is recorded, with its purpose).
+	Purpose       HistoryReadPurpose `protobuf:"varint,4,opt,name=purpose,proto3,enum=familytime.reporting.v1.HistoryReadPurpose" json:"purpose,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -365,6 +434,233 @@ func (x *GetFamilyHistoryRequest) GetAsOf() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *GetFamilyHistoryRequest) GetPurpose() HistoryReadPurpose {
+	if x != nil {
+		return x.Purpose
+	}
+	return HistoryReadPurpose_HISTORY_READ_PURPOSE_UNSPECIFIED
+}
+
+// ListHistoryReadsRequest names a family and its centre.
+type ListHistoryReadsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The family's centre (UUID): the caller must work there.
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// At most this many reads (default 50, at most 500).
+	PageSize int32 `protobuf:"varint,3,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// The next_page_token of the previous page; empty for the first page.
+	PageToken     string `protobuf:"bytes,4,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListHistoryReadsRequest) Reset() {
+	*x = ListHistoryReadsRequest{}
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListHistoryReadsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListHistoryReadsRequest) ProtoMessage() {}
+
+func (x *ListHistoryReadsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListHistoryReadsRequest.ProtoReflect.Descriptor instead.
+func (*ListHistoryReadsRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *ListHistoryReadsRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ListHistoryReadsRequest) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *ListHistoryReadsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListHistoryReadsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+// HistoryRead is one read of a family's history.
+type HistoryRead struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// When it was read.
+	ReadAt *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=read_at,json=readAt,proto3" json:"read_at,omitempty"`
+	// Who read it: their account id, never a name.
+	Reader string `protobuf:"bytes,2,opt,name=reader,proto3" json:"reader,omitempty"`
+	// The role they read it in.
+	Role string `protobuf:"bytes,3,opt,name=role,proto3" json:"role,omitempty"`
+	// Why.
+	Purpose HistoryReadPurpose `protobuf:"varint,4,opt,name=purpose,proto3,enum=familytime.reporting.v1.HistoryReadPurpose" json:"purpose,omitempty"`
+	// The moment the history was read as of; unset when it was read as it stood.
+	AsOf *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	// The centre the reader asked at (UUID). Another centre's than the family's is a read that was
+	// refused: the read is recorded as it is asked, before the answer is known.
+	CentreId      string `protobuf:"bytes,6,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *HistoryRead) Reset() {
+	*x = HistoryRead{}
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *HistoryRead) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*HistoryRead) ProtoMessage() {}
+
+func (x *HistoryRead) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use HistoryRead.ProtoReflect.Descriptor instead.
+func (*HistoryRead) Descriptor() ([]byte, []int) {
+	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *HistoryRead) GetReadAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ReadAt
+	}
+	return nil
+}
+
+func (x *HistoryRead) GetReader() string {
+	if x != nil {
+		return x.Reader
+	}
+	return ""
+}
+
+func (x *HistoryRead) GetRole() string {
+	if x != nil {
+		return x.Role
+	}
+	return ""
+}
+
+func (x *HistoryRead) GetPurpose() HistoryReadPurpose {
+	if x != nil {
+		return x.Purpose
+	}
+	return HistoryReadPurpose_HISTORY_READ_PURPOSE_UNSPECIFIED
+}
+
+func (x *HistoryRead) GetAsOf() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AsOf
+	}
+	return nil
+}
+
+func (x *HistoryRead) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+// ListHistoryReadsResponse is a page of reads, oldest first.
+type ListHistoryReadsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The reads on this page.
+	Reads []*HistoryRead `protobuf:"bytes,1,rep,name=reads,proto3" json:"reads,omitempty"`
+	// The token for the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListHistoryReadsResponse) Reset() {
+	*x = ListHistoryReadsResponse{}
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListHistoryReadsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListHistoryReadsResponse) ProtoMessage() {}
+
+func (x *ListHistoryReadsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListHistoryReadsResponse.ProtoReflect.Descriptor instead.
+func (*ListHistoryReadsResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *ListHistoryReadsResponse) GetReads() []*HistoryRead {
+	if x != nil {
+		return x.Reads
+	}
+	return nil
+}
+
+func (x *ListHistoryReadsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
 // HistoryEntry is one step of a family's history.
 type HistoryEntry struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -397,7 +693,7 @@ type HistoryEntry struct {
 
 func (x *HistoryEntry) Reset() {
 	*x = HistoryEntry{}
-	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[4]
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -409,7 +705,7 @@ func (x *HistoryEntry) String() string {
 func (*HistoryEntry) ProtoMessage() {}
 
 func (x *HistoryEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[4]
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -422,7 +718,7 @@ func (x *HistoryEntry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HistoryEntry.ProtoReflect.Descriptor instead.
 func (*HistoryEntry) Descriptor() ([]byte, []int) {
-	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{4}
+	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *HistoryEntry) GetRecordedAt() *timestamppb.Timestamp {
@@ -508,7 +804,7 @@ type GetFamilyHistoryResponse struct {
 
 func (x *GetFamilyHistoryResponse) Reset() {
 	*x = GetFamilyHistoryResponse{}
-	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[5]
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -520,7 +816,7 @@ func (x *GetFamilyHistoryResponse) String() string {
 func (*GetFamilyHistoryResponse) ProtoMessage() {}
 
 func (x *GetFamilyHistoryResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[5]
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -533,7 +829,7 @@ func (x *GetFamilyHistoryResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFamilyHistoryResponse.ProtoReflect.Descriptor instead.
 func (*GetFamilyHistoryResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{5}
+	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *GetFamilyHistoryResponse) GetEntries() []*HistoryEntry {
@@ -563,7 +859,7 @@ type VerifyFamilyHistoryRequest struct {
 
 func (x *VerifyFamilyHistoryRequest) Reset() {
 	*x = VerifyFamilyHistoryRequest{}
-	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[6]
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -575,7 +871,7 @@ func (x *VerifyFamilyHistoryRequest) String() string {
 func (*VerifyFamilyHistoryRequest) ProtoMessage() {}
 
 func (x *VerifyFamilyHistoryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[6]
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -588,7 +884,7 @@ func (x *VerifyFamilyHistoryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyFamilyHistoryRequest.ProtoReflect.Descriptor instead.
 func (*VerifyFamilyHistoryRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{6}
+	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *VerifyFamilyHistoryRequest) GetFamilyId() string {
@@ -637,7 +933,7 @@ type VerifyFamilyHistoryResponse struct {
 
 func (x *VerifyFamilyHistoryResponse) Reset() {
 	*x = VerifyFamilyHistoryResponse{}
-	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[7]
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -649,7 +945,7 @@ func (x *VerifyFamilyHistoryResponse) String() string {
 func (*VerifyFamilyHistoryResponse) ProtoMessage() {}
 
 func (x *VerifyFamilyHistoryResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[7]
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -662,7 +958,7 @@ func (x *VerifyFamilyHistoryResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyFamilyHistoryResponse.ProtoReflect.Descriptor instead.
 func (*VerifyFamilyHistoryResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{7}
+	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *VerifyFamilyHistoryResponse) GetVerified() bool {
@@ -743,7 +1039,7 @@ type Period struct {
 
 func (x *Period) Reset() {
 	*x = Period{}
-	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[8]
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -755,7 +1051,7 @@ func (x *Period) String() string {
 func (*Period) ProtoMessage() {}
 
 func (x *Period) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[8]
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -768,7 +1064,7 @@ func (x *Period) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Period.ProtoReflect.Descriptor instead.
 func (*Period) Descriptor() ([]byte, []int) {
-	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{8}
+	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *Period) GetKind() PeriodKind {
@@ -808,7 +1104,7 @@ type GetFiguresRequest struct {
 
 func (x *GetFiguresRequest) Reset() {
 	*x = GetFiguresRequest{}
-	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[9]
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -820,7 +1116,7 @@ func (x *GetFiguresRequest) String() string {
 func (*GetFiguresRequest) ProtoMessage() {}
 
 func (x *GetFiguresRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[9]
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -833,7 +1129,7 @@ func (x *GetFiguresRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFiguresRequest.ProtoReflect.Descriptor instead.
 func (*GetFiguresRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{9}
+	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *GetFiguresRequest) GetPeriod() *Period {
@@ -886,7 +1182,7 @@ type Figure struct {
 
 func (x *Figure) Reset() {
 	*x = Figure{}
-	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[10]
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -898,7 +1194,7 @@ func (x *Figure) String() string {
 func (*Figure) ProtoMessage() {}
 
 func (x *Figure) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[10]
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -911,7 +1207,7 @@ func (x *Figure) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Figure.ProtoReflect.Descriptor instead.
 func (*Figure) Descriptor() ([]byte, []int) {
-	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{10}
+	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *Figure) GetMeasure() string {
@@ -992,7 +1288,7 @@ type GetFiguresResponse struct {
 
 func (x *GetFiguresResponse) Reset() {
 	*x = GetFiguresResponse{}
-	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[11]
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1004,7 +1300,7 @@ func (x *GetFiguresResponse) String() string {
 func (*GetFiguresResponse) ProtoMessage() {}
 
 func (x *GetFiguresResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[11]
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1017,7 +1313,7 @@ func (x *GetFiguresResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFiguresResponse.ProtoReflect.Descriptor instead.
 func (*GetFiguresResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{11}
+	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *GetFiguresResponse) GetFrom() *v1.Date {
@@ -1050,7 +1346,7 @@ type RebuildProjectionsRequest struct {
 
 func (x *RebuildProjectionsRequest) Reset() {
 	*x = RebuildProjectionsRequest{}
-	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[12]
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1062,7 +1358,7 @@ func (x *RebuildProjectionsRequest) String() string {
 func (*RebuildProjectionsRequest) ProtoMessage() {}
 
 func (x *RebuildProjectionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[12]
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1075,7 +1371,7 @@ func (x *RebuildProjectionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RebuildProjectionsRequest.ProtoReflect.Descriptor instead.
 func (*RebuildProjectionsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{12}
+	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{15}
 }
 
 // RebuildProjectionsResponse is how far a rebuild is.
@@ -1101,7 +1397,7 @@ type RebuildProjectionsResponse struct {
 
 func (x *RebuildProjectionsResponse) Reset() {
 	*x = RebuildProjectionsResponse{}
-	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[13]
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1113,7 +1409,7 @@ func (x *RebuildProjectionsResponse) String() string {
 func (*RebuildProjectionsResponse) ProtoMessage() {}
 
 func (x *RebuildProjectionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[13]
+	mi := &file_familytime_reporting_v1_reporting_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1126,7 +1422,7 @@ func (x *RebuildProjectionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RebuildProjectionsResponse.ProtoReflect.Descriptor instead.
 func (*RebuildProjectionsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{13}
+	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *RebuildProjectionsResponse) GetEvents() int64 {
@@ -1193,11 +1489,30 @@ const file_familytime_reporting_v1_reporting_proto_rawDesc = "" +
 	"page_token\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\x7f\n" +
 	"\x13ListCentresResponse\x12@\n" +
 	"\acentres\x18\x01 \x03(\v2&.familytime.reporting.v1.CentreSummaryR\acentres\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xb0\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x83\x02\n" +
 	"\x17GetFamilyHistoryRequest\x12%\n" +
 	"\tfamily_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bfamilyId\x12%\n" +
 	"\tcentre_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12G\n" +
-	"\x05as_of\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampB\x16\xbaH\x13\xb2\x01\x10\x1a\x06\b\x80\xb2\xf8\x84\x1b2\x06\b\x80\x87\xb5\xc3\x03R\x04asOf\"\xd7\x02\n" +
+	"\x05as_of\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampB\x16\xbaH\x13\xb2\x01\x10\x1a\x06\b\x80\xb2\xf8\x84\x1b2\x06\b\x80\x87\xb5\xc3\x03R\x04asOf\x12Q\n" +
+	"\apurpose\x18\x04 \x01(\x0e2+.familytime.reporting.v1.HistoryReadPurposeB\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\apurpose\"\xb9\x01\n" +
+	"\x17ListHistoryReadsRequest\x12%\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12%\n" +
+	"\tfamily_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bfamilyId\x12'\n" +
+	"\tpage_size\x18\x03 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\x83\x02\n" +
+	"\vHistoryRead\x123\n" +
+	"\aread_at\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x06readAt\x12\x16\n" +
+	"\x06reader\x18\x02 \x01(\tR\x06reader\x12\x12\n" +
+	"\x04role\x18\x03 \x01(\tR\x04role\x12E\n" +
+	"\apurpose\x18\x04 \x01(\x0e2+.familytime.reporting.v1.HistoryReadPurposeR\apurpose\x12/\n" +
+	"\x05as_of\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\x04asOf\x12\x1b\n" +
+	"\tcentre_id\x18\x06 \x01(\tR\bcentreId\"~\n" +
+	"\x18ListHistoryReadsResponse\x12:\n" +
+	"\x05reads\x18\x01 \x03(\v2$.familytime.reporting.v1.HistoryReadR\x05reads\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xd7\x02\n" +
 	"\fHistoryEntry\x12;\n" +
 	"\vrecorded_at\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"recordedAt\x12\x18\n" +
@@ -1261,16 +1576,24 @@ const file_familytime_reporting_v1_reporting_proto_rawDesc = "" +
 	"\x11events_per_second\x18\x03 \x01(\x01R\x0feventsPerSecond\x12\x18\n" +
 	"\aswapped\x18\x04 \x01(\bR\aswapped\x12\x16\n" +
 	"\x06schema\x18\x05 \x01(\tR\x06schema\x12\x18\n" +
-	"\askipped\x18\x06 \x01(\x03R\askipped*o\n" +
+	"\askipped\x18\x06 \x01(\x03R\askipped*\xf5\x01\n" +
+	"\x12HistoryReadPurpose\x12$\n" +
+	" HISTORY_READ_PURPOSE_UNSPECIFIED\x10\x00\x12\x1e\n" +
+	"\x1aHISTORY_READ_PURPOSE_COURT\x10\x01\x12$\n" +
+	" HISTORY_READ_PURPOSE_CASE_REVIEW\x10\x02\x12'\n" +
+	"#HISTORY_READ_PURPOSE_FAMILY_REQUEST\x10\x03\x12%\n" +
+	"!HISTORY_READ_PURPOSE_SAFEGUARDING\x10\x04\x12#\n" +
+	"\x1fHISTORY_READ_PURPOSE_INSPECTION\x10\x05*o\n" +
 	"\n" +
 	"PeriodKind\x12\x1b\n" +
 	"\x17PERIOD_KIND_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10PERIOD_KIND_YEAR\x10\x01\x12\x17\n" +
 	"\x13PERIOD_KIND_QUARTER\x10\x02\x12\x15\n" +
-	"\x11PERIOD_KIND_MONTH\x10\x032\xe0\x04\n" +
+	"\x11PERIOD_KIND_MONTH\x10\x032\xd9\x05\n" +
 	"\x10ReportingService\x12h\n" +
 	"\vListCentres\x12+.familytime.reporting.v1.ListCentresRequest\x1a,.familytime.reporting.v1.ListCentresResponse\x12w\n" +
-	"\x10GetFamilyHistory\x120.familytime.reporting.v1.GetFamilyHistoryRequest\x1a1.familytime.reporting.v1.GetFamilyHistoryResponse\x12\x80\x01\n" +
+	"\x10GetFamilyHistory\x120.familytime.reporting.v1.GetFamilyHistoryRequest\x1a1.familytime.reporting.v1.GetFamilyHistoryResponse\x12w\n" +
+	"\x10ListHistoryReads\x120.familytime.reporting.v1.ListHistoryReadsRequest\x1a1.familytime.reporting.v1.ListHistoryReadsResponse\x12\x80\x01\n" +
 	"\x13VerifyFamilyHistory\x123.familytime.reporting.v1.VerifyFamilyHistoryRequest\x1a4.familytime.reporting.v1.VerifyFamilyHistoryResponse\x12e\n" +
 	"\n" +
 	"GetFigures\x12*.familytime.reporting.v1.GetFiguresRequest\x1a+.familytime.reporting.v1.GetFiguresResponse\x12\x7f\n" +
@@ -1289,63 +1612,74 @@ func file_familytime_reporting_v1_reporting_proto_rawDescGZIP() []byte {
 	return file_familytime_reporting_v1_reporting_proto_rawDescData
 }
 
-var file_familytime_reporting_v1_reporting_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_familytime_reporting_v1_reporting_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
+var file_familytime_reporting_v1_reporting_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_familytime_reporting_v1_reporting_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
 var file_familytime_reporting_v1_reporting_proto_goTypes = []any{
-	(PeriodKind)(0),                     // 0: familytime.reporting.v1.PeriodKind
-	(*CentreSummary)(nil),               // 1: familytime.reporting.v1.CentreSummary
-	(*ListCentresRequest)(nil),          // 2: familytime.reporting.v1.ListCentresRequest
-	(*ListCentresResponse)(nil),         // 3: familytime.reporting.v1.ListCentresResponse
-	(*GetFamilyHistoryRequest)(nil),     // 4: familytime.reporting.v1.GetFamilyHistoryRequest
-	(*HistoryEntry)(nil),                // 5: familytime.reporting.v1.HistoryEntry
-	(*GetFamilyHistoryResponse)(nil),    // 6: familytime.reporting.v1.GetFamilyHistoryResponse
-	(*VerifyFamilyHistoryRequest)(nil),  // 7: familytime.reporting.v1.VerifyFamilyHistoryRequest
-	(*VerifyFamilyHistoryResponse)(nil), // 8: familytime.reporting.v1.VerifyFamilyHistoryResponse
-	(*Period)(nil),                      // 9: familytime.reporting.v1.Period
-	(*GetFiguresRequest)(nil),           // 10: familytime.reporting.v1.GetFiguresRequest
-	(*Figure)(nil),                      // 11: familytime.reporting.v1.Figure
-	(*GetFiguresResponse)(nil),          // 12: familytime.reporting.v1.GetFiguresResponse
-	(*RebuildProjectionsRequest)(nil),   // 13: familytime.reporting.v1.RebuildProjectionsRequest
-	(*RebuildProjectionsResponse)(nil),  // 14: familytime.reporting.v1.RebuildProjectionsResponse
-	(v1.Region)(0),                      // 15: familytime.common.v1.Region
-	(v1.ServiceType)(0),                 // 16: familytime.common.v1.ServiceType
-	(v1.AccreditationStatus)(0),         // 17: familytime.common.v1.AccreditationStatus
-	(*v1.Date)(nil),                     // 18: familytime.common.v1.Date
-	(*timestamppb.Timestamp)(nil),       // 19: google.protobuf.Timestamp
+	(HistoryReadPurpose)(0),             // 0: familytime.reporting.v1.HistoryReadPurpose
+	(PeriodKind)(0),                     // 1: familytime.reporting.v1.PeriodKind
+	(*CentreSummary)(nil),               // 2: familytime.reporting.v1.CentreSummary
+	(*ListCentresRequest)(nil),          // 3: familytime.reporting.v1.ListCentresRequest
+	(*ListCentresResponse)(nil),         // 4: familytime.reporting.v1.ListCentresResponse
+	(*GetFamilyHistoryRequest)(nil),     // 5: familytime.reporting.v1.GetFamilyHistoryRequest
+	(*ListHistoryReadsRequest)(nil),     // 6: familytime.reporting.v1.ListHistoryReadsRequest
+	(*HistoryRead)(nil),                 // 7: familytime.reporting.v1.HistoryRead
+	(*ListHistoryReadsResponse)(nil),    // 8: familytime.reporting.v1.ListHistoryReadsResponse
+	(*HistoryEntry)(nil),                // 9: familytime.reporting.v1.HistoryEntry
+	(*GetFamilyHistoryResponse)(nil),    // 10: familytime.reporting.v1.GetFamilyHistoryResponse
+	(*VerifyFamilyHistoryRequest)(nil),  // 11: familytime.reporting.v1.VerifyFamilyHistoryRequest
+	(*VerifyFamilyHistoryResponse)(nil), // 12: familytime.reporting.v1.VerifyFamilyHistoryResponse
+	(*Period)(nil),                      // 13: familytime.reporting.v1.Period
+	(*GetFiguresRequest)(nil),           // 14: familytime.reporting.v1.GetFiguresRequest
+	(*Figure)(nil),                      // 15: familytime.reporting.v1.Figure
+	(*GetFiguresResponse)(nil),          // 16: familytime.reporting.v1.GetFiguresResponse
+	(*RebuildProjectionsRequest)(nil),   // 17: familytime.reporting.v1.RebuildProjectionsRequest
+	(*RebuildProjectionsResponse)(nil),  // 18: familytime.reporting.v1.RebuildProjectionsResponse
+	(v1.Region)(0),                      // 19: familytime.common.v1.Region
+	(v1.ServiceType)(0),                 // 20: familytime.common.v1.ServiceType
+	(v1.AccreditationStatus)(0),         // 21: familytime.common.v1.AccreditationStatus
+	(*v1.Date)(nil),                     // 22: familytime.common.v1.Date
+	(*timestamppb.Timestamp)(nil),       // 23: google.protobuf.Timestamp
 }
 var file_familytime_reporting_v1_reporting_proto_depIdxs = []int32{
-	15, // 0: familytime.reporting.v1.CentreSummary.region:type_name -> familytime.common.v1.Region
-	16, // 1: familytime.reporting.v1.CentreSummary.service_types:type_name -> familytime.common.v1.ServiceType
-	17, // 2: familytime.reporting.v1.CentreSummary.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	18, // 3: familytime.reporting.v1.CentreSummary.accreditation_date:type_name -> familytime.common.v1.Date
-	19, // 4: familytime.reporting.v1.CentreSummary.updated_at:type_name -> google.protobuf.Timestamp
-	15, // 5: familytime.reporting.v1.ListCentresRequest.region:type_name -> familytime.common.v1.Region
-	1,  // 6: familytime.reporting.v1.ListCentresResponse.centres:type_name -> familytime.reporting.v1.CentreSummary
-	19, // 7: familytime.reporting.v1.GetFamilyHistoryRequest.as_of:type_name -> google.protobuf.Timestamp
-	19, // 8: familytime.reporting.v1.HistoryEntry.recorded_at:type_name -> google.protobuf.Timestamp
-	5,  // 9: familytime.reporting.v1.GetFamilyHistoryResponse.entries:type_name -> familytime.reporting.v1.HistoryEntry
-	19, // 10: familytime.reporting.v1.GetFamilyHistoryResponse.as_of:type_name -> google.protobuf.Timestamp
-	0,  // 11: familytime.reporting.v1.Period.kind:type_name -> familytime.reporting.v1.PeriodKind
-	9,  // 12: familytime.reporting.v1.GetFiguresRequest.period:type_name -> familytime.reporting.v1.Period
-	15, // 13: familytime.reporting.v1.Figure.region:type_name -> familytime.common.v1.Region
-	18, // 14: familytime.reporting.v1.GetFiguresResponse.from:type_name -> familytime.common.v1.Date
-	18, // 15: familytime.reporting.v1.GetFiguresResponse.to:type_name -> familytime.common.v1.Date
-	11, // 16: familytime.reporting.v1.GetFiguresResponse.figures:type_name -> familytime.reporting.v1.Figure
-	2,  // 17: familytime.reporting.v1.ReportingService.ListCentres:input_type -> familytime.reporting.v1.ListCentresRequest
-	4,  // 18: familytime.reporting.v1.ReportingService.GetFamilyHistory:input_type -> familytime.reporting.v1.GetFamilyHistoryRequest
-	7,  // 19: familytime.reporting.v1.ReportingService.VerifyFamilyHistory:input_type -> familytime.reporting.v1.VerifyFamilyHistoryRequest
-	10, // 20: familytime.reporting.v1.ReportingService.GetFigures:input_type -> familytime.reporting.v1.GetFiguresRequest
-	13, // 21: familytime.reporting.v1.ReportingService.RebuildProjections:input_type -> familytime.reporting.v1.RebuildProjectionsRequest
-	3,  // 22: familytime.reporting.v1.ReportingService.ListCentres:output_type -> familytime.reporting.v1.ListCentresResponse
-	6,  // 23: familytime.reporting.v1.ReportingService.GetFamilyHistory:output_type -> familytime.reporting.v1.GetFamilyHistoryResponse
-	8,  // 24: familytime.reporting.v1.ReportingService.VerifyFamilyHistory:output_type -> familytime.reporting.v1.VerifyFamilyHistoryResponse
-	12, // 25: familytime.reporting.v1.ReportingService.GetFigures:output_type -> familytime.reporting.v1.GetFiguresResponse
-	14, // 26: familytime.reporting.v1.ReportingService.RebuildProjections:output_type -> familytime.reporting.v1.RebuildProjectionsResponse
-	22, // [22:27] is the sub-list for method output_type
-	17, // [17:22] is the sub-list for method input_type
-	17, // [17:17] is the sub-list for extension type_name
-	17, // [17:17] is the sub-list for extension extendee
-	0,  // [0:17] is the sub-list for field type_name
+	19, // 0: familytime.reporting.v1.CentreSummary.region:type_name -> familytime.common.v1.Region
+	20, // 1: familytime.reporting.v1.CentreSummary.service_types:type_name -> familytime.common.v1.ServiceType
+	21, // 2: familytime.reporting.v1.CentreSummary.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	22, // 3: familytime.reporting.v1.CentreSummary.accreditation_date:type_name -> familytime.common.v1.Date
+	23, // 4: familytime.reporting.v1.CentreSummary.updated_at:type_name -> google.protobuf.Timestamp
+	19, // 5: familytime.reporting.v1.ListCentresRequest.region:type_name -> familytime.common.v1.Region
+	2,  // 6: familytime.reporting.v1.ListCentresResponse.centres:type_name -> familytime.reporting.v1.CentreSummary
+	23, // 7: familytime.reporting.v1.GetFamilyHistoryRequest.as_of:type_name -> google.protobuf.Timestamp
+	0,  // 8: familytime.reporting.v1.GetFamilyHistoryRequest.purpose:type_name -> familytime.reporting.v1.HistoryReadPurpose
+	23, // 9: familytime.reporting.v1.HistoryRead.read_at:type_name -> google.protobuf.Timestamp
+	0,  // 10: familytime.reporting.v1.HistoryRead.purpose:type_name -> familytime.reporting.v1.HistoryReadPurpose
+	23, // 11: familytime.reporting.v1.HistoryRead.as_of:type_name -> google.protobuf.Timestamp
+	7,  // 12: familytime.reporting.v1.ListHistoryReadsResponse.reads:type_name -> familytime.reporting.v1.HistoryRead
+	23, // 13: familytime.reporting.v1.HistoryEntry.recorded_at:type_name -> google.protobuf.Timestamp
+	9,  // 14: familytime.reporting.v1.GetFamilyHistoryResponse.entries:type_name -> familytime.reporting.v1.HistoryEntry
+	23, // 15: familytime.reporting.v1.GetFamilyHistoryResponse.as_of:type_name -> google.protobuf.Timestamp
+	1,  // 16: familytime.reporting.v1.Period.kind:type_name -> familytime.reporting.v1.PeriodKind
+	13, // 17: familytime.reporting.v1.GetFiguresRequest.period:type_name -> familytime.reporting.v1.Period
+	19, // 18: familytime.reporting.v1.Figure.region:type_name -> familytime.common.v1.Region
+	22, // 19: familytime.reporting.v1.GetFiguresResponse.from:type_name -> familytime.common.v1.Date
+	22, // 20: familytime.reporting.v1.GetFiguresResponse.to:type_name -> familytime.common.v1.Date
+	15, // 21: familytime.reporting.v1.GetFiguresResponse.figures:type_name -> familytime.reporting.v1.Figure
+	3,  // 22: familytime.reporting.v1.ReportingService.ListCentres:input_type -> familytime.reporting.v1.ListCentresRequest
+	5,  // 23: familytime.reporting.v1.ReportingService.GetFamilyHistory:input_type -> familytime.reporting.v1.GetFamilyHistoryRequest
+	6,  // 24: familytime.reporting.v1.ReportingService.ListHistoryReads:input_type -> familytime.reporting.v1.ListHistoryReadsRequest
+	11, // 25: familytime.reporting.v1.ReportingService.VerifyFamilyHistory:input_type -> familytime.reporting.v1.VerifyFamilyHistoryRequest
+	14, // 26: familytime.reporting.v1.ReportingService.GetFigures:input_type -> familytime.reporting.v1.GetFiguresRequest
+	17, // 27: familytime.reporting.v1.ReportingService.RebuildProjections:input_type -> familytime.reporting.v1.RebuildProjectionsRequest
+	4,  // 28: familytime.reporting.v1.ReportingService.ListCentres:output_type -> familytime.reporting.v1.ListCentresResponse
+	10, // 29: familytime.reporting.v1.ReportingService.GetFamilyHistory:output_type -> familytime.reporting.v1.GetFamilyHistoryResponse
+	8,  // 30: familytime.reporting.v1.ReportingService.ListHistoryReads:output_type -> familytime.reporting.v1.ListHistoryReadsResponse
+	12, // 31: familytime.reporting.v1.ReportingService.VerifyFamilyHistory:output_type -> familytime.reporting.v1.VerifyFamilyHistoryResponse
+	16, // 32: familytime.reporting.v1.ReportingService.GetFigures:output_type -> familytime.reporting.v1.GetFiguresResponse
+	18, // 33: familytime.reporting.v1.ReportingService.RebuildProjections:output_type -> familytime.reporting.v1.RebuildProjectionsResponse
+	28, // [28:34] is the sub-list for method output_type
+	22, // [22:28] is the sub-list for method input_type
+	22, // [22:22] is the sub-list for extension type_name
+	22, // [22:22] is the sub-list for extension extendee
+	0,  // [0:22] is the sub-list for field type_name
 }
 
 func init() { file_familytime_reporting_v1_reporting_proto_init() }
@@ -1358,8 +1692,8 @@ func file_familytime_reporting_v1_reporting_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_reporting_v1_reporting_proto_rawDesc), len(file_familytime_reporting_v1_reporting_proto_rawDesc)),
-			NumEnums:      1,
-			NumMessages:   14,
+			NumEnums:      2,
+			NumMessages:   17,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

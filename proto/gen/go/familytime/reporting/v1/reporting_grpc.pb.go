@@ -21,6 +21,7 @@ const _ = grpc.SupportPackageIsVersion9
 const (
 	ReportingService_ListCentres_FullMethodName         = "/familytime.reporting.v1.ReportingService/ListCentres"
 	ReportingService_GetFamilyHistory_FullMethodName    = "/familytime.reporting.v1.ReportingService/GetFamilyHistory"
+	ReportingService_ListHistoryReads_FullMethodName    = "/familytime.reporting.v1.ReportingService/ListHistoryReads"
 	ReportingService_VerifyFamilyHistory_FullMethodName = "/familytime.reporting.v1.ReportingService/VerifyFamilyHistory"
 	ReportingService_GetFigures_FullMethodName          = "/familytime.reporting.v1.ReportingService/GetFigures"
 	ReportingService_RebuildProjections_FullMethodName  = "/familytime.reporting.v1.ReportingService/RebuildProjections"
@@ -38,8 +39,13 @@ type ReportingServiceClient interface {
 	// GetFamilyHistory is a family's contact history from every service, in the order the events
 	// were recorded, in plain words and without personal data; as it stood at as_of when given.
 	// Readable by the coordinator of the family's centre only: national roles are refused (a
-	// family's concerns and holds are not national business).
+	// family's concerns and holds are not national business). Each read is recorded, with the
+	// purpose the reader gives, before the history is answered (ListHistoryReads).
 	GetFamilyHistory(ctx context.Context, in *GetFamilyHistoryRequest, opts ...grpc.CallOption) (*GetFamilyHistoryResponse, error)
+	// ListHistoryReads lists every read of a family's history, oldest first: when, who, in which
+	// role, for what purpose and as of when. The coordinators and safeguarding leads of the
+	// family's centre.
+	ListHistoryReads(ctx context.Context, in *ListHistoryReadsRequest, opts ...grpc.CallOption) (*ListHistoryReadsResponse, error)
 	// VerifyFamilyHistory checks every stream of the family's history for continuity and its hash
 	// chain, and that what the history says of each of the family's events follows from the event,
 	// and names the first gap, bad link or changed description. Coordinators of the family's centre
@@ -76,6 +82,16 @@ func (c *reportingServiceClient) GetFamilyHistory(ctx context.Context, in *GetFa
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(GetFamilyHistoryResponse)
 	err := c.cc.Invoke(ctx, ReportingService_GetFamilyHistory_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *reportingServiceClient) ListHistoryReads(ctx context.Context, in *ListHistoryReadsRequest, opts ...grpc.CallOption) (*ListHistoryReadsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListHistoryReadsResponse)
+	err := c.cc.Invoke(ctx, ReportingService_ListHistoryReads_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -133,8 +149,13 @@ type ReportingServiceServer interface {
 	// GetFamilyHistory is a family's contact history from every service, in the order the events
 	// were recorded, in plain words and without personal data; as it stood at as_of when given.
 	// Readable by the coordinator of the family's centre only: national roles are refused (a
-	// family's concerns and holds are not national business).
+	// family's concerns and holds are not national business). Each read is recorded, with the
+	// purpose the reader gives, before the history is answered (ListHistoryReads).
 	GetFamilyHistory(context.Context, *GetFamilyHistoryRequest) (*GetFamilyHistoryResponse, error)
+	// ListHistoryReads lists every read of a family's history, oldest first: when, who, in which
+	// role, for what purpose and as of when. The coordinators and safeguarding leads of the
+	// family's centre.
+	ListHistoryReads(context.Context, *ListHistoryReadsRequest) (*ListHistoryReadsResponse, error)
 	// VerifyFamilyHistory checks every stream of the family's history for continuity and its hash
 	// chain, and that what the history says of each of the family's events follows from the event,
 	// and names the first gap, bad link or changed description. Coordinators of the family's centre
@@ -162,6 +183,9 @@ func (UnimplementedReportingServiceServer) ListCentres(context.Context, *ListCen
 }
 func (UnimplementedReportingServiceServer) GetFamilyHistory(context.Context, *GetFamilyHistoryRequest) (*GetFamilyHistoryResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetFamilyHistory not implemented")
+}
+func (UnimplementedReportingServiceServer) ListHistoryReads(context.Context, *ListHistoryReadsRequest) (*ListHistoryReadsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListHistoryReads not implemented")
 }
 func (UnimplementedReportingServiceServer) VerifyFamilyHistory(context.Context, *VerifyFamilyHistoryRequest) (*VerifyFamilyHistoryResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method VerifyFamilyHistory not implemented")
@@ -229,6 +253,24 @@ func _ReportingService_GetFamilyHistory_Handler(srv interface{}, ctx context.Con
 	return interceptor(ctx, in, info, handler)
 }
 
+func _ReportingService_ListHistoryReads_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListHistoryReadsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ReportingServiceServer).ListHistoryReads(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ReportingService_ListHistoryReads_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ReportingServiceServer).ListHistoryReads(ctx, req.(*ListHistoryReadsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _ReportingService_VerifyFamilyHistory_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(VerifyFamilyHistoryRequest)
 	if err := dec(in); err != nil {
@@ -290,6 +332,10 @@ var ReportingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetFamilyHistory",
 			Handler:    _ReportingService_GetFamilyHistory_Handler,
+		},
+		{
+			MethodName: "ListHistoryReads",
+			Handler:    _ReportingService_ListHistoryReads_Handler,
 		},
 		{
 			MethodName: "VerifyFamilyHistory",

@@ -1,6 +1,8 @@
 package scheduling
 
 import (
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -723,6 +725,73 @@ func TestASupervisorIsFreeOnceTheContactTheyWatchedEnded(t *testing.T) {
 			BookingId: b, RequestId: uuid.NewString()})
 		require.NoError(t, err, "one family, then the other")
 	}
+}
+
+// A supported session records who kept its room, and a contact supervisor recorded keeping one
+// is not also recorded supervising a family at the same hour, either way round (decisions.md
+// 177: SUPERVISOR_ELSEWHERE compared supervised sessions only). Supported sessions may overlap:
+// one person keeps a shared room for several families. Each refusal names the other session and
+// appends nothing.
+func TestASupervisorKeepingASupportedRoomSupervisesNoFamilyMeanwhile(t *testing.T) {
+	g := newRig(t, monday)
+	ctx := t.Context()
+	pattern, rooms := g.timetable(t, saturday(0), true, 1, 3)
+	fams := append(g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED), g.ready(t, 3, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)...)
+	var bookings []string
+	for i, f := range fams {
+		room := rooms[min(i, 1)] // the supervised family in the first room, the supported ones sharing the second
+		booked, err := book(ctx, g.client(t, auth.RoleCoordinator), &schedulingv1.BookSessionRequest{CentreId: g.centre.String(),
+			FamilyId: f.id.String(), PatternId: pattern, Date: date(saturday(0)), RoomId: room})
+		require.NoError(t, err)
+		bookings = append(bookings, booked.GetBooking().GetBookingId())
+	}
+	for _, account := range []string{"sup-one", "sup-two"} {
+		added := g.addStaff(t, account, schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR,
+			time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 6, 15, 0, 0, 0, 0, time.UTC))
+		require.True(t, added.GetCleared(), added.GetNotClearedBecause())
+	}
+	door := g.as(t, "sup-one", auth.RoleVolunteer)
+	g.clock.Set(london(2026, 1, 10, 10, 5))
+	for i, f := range fams {
+		for party, people := range map[schedulingv1.Party][]string{schedulingv1.Party_PARTY_VISITING: {f.visiting.String()},
+			schedulingv1.Party_PARTY_CHILDREN: {f.resident.String(), f.child.String()}} {
+			_, err := door.RecordArrival(ctx, &schedulingv1.RecordArrivalRequest{CentreId: g.centre.String(), BookingId: bookings[i],
+				Party: party, PersonIds: people, RequestId: uuid.NewString()})
+			require.NoError(t, err)
+		}
+	}
+	g.clock.Set(london(2026, 1, 10, 12, 30))
+	complete := func(caller, booking, supervisedBy string) error {
+		_, err := g.as(t, caller, auth.RoleSupervisor).CompleteSession(ctx, &schedulingv1.CompleteSessionRequest{CentreId: g.centre.String(),
+			BookingId: booking, SupervisedBy: supervisedBy, RequestId: uuid.NewString()})
+		return err
+	}
+	refused := func(err error, others ...string) {
+		t.Helper()
+		code, reason := field(err)
+		require.Equal(t, codes.FailedPrecondition, code, err)
+		require.Equal(t, "SUPERVISOR_ELSEWHERE", reason)
+		msg := status.Convert(err).Message()
+		require.True(t, slices.ContainsFunc(others, func(b string) bool { return strings.Contains(msg, b) }),
+			"it names the other session: %s", msg)
+	}
+
+	// sup-one keeps the shared room for two supported families at once.
+	require.NoError(t, complete("sup-one", bookings[1], ""))
+	require.NoError(t, complete("sup-one", bookings[2], ""), "one person keeps a shared room for several families")
+	before := g.count(t, "SELECT count(*) FROM events")
+	err := complete("sup-one", bookings[0], "")
+	refused(err, bookings[1], bookings[2]) // either supported session it kept the room of
+	require.Contains(t, status.Convert(err).Message(), "supported contact")
+	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+	require.NoError(t, complete("sup-two", bookings[0], ""), "the colleague who supervised the family completes it")
+
+	// The other way round: the supported room is not recorded as kept by the supervisor watching
+	// the family meanwhile.
+	err = complete("sup-one", bookings[3], "sup-two")
+	refused(err, bookings[0])
+	require.Equal(t, before+1, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+	require.NoError(t, complete("sup-one", bookings[3], ""), "the person who kept the room is named")
 }
 
 // Who is the centre's safeguarding lead is changed by an administrator: a coordinator alone

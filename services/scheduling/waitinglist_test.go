@@ -18,6 +18,7 @@ import (
 	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/bus"
 	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/scheduling/internal/domain"
 	"github.com/familytime/familytime/services/scheduling/internal/ports"
 )
 
@@ -202,8 +203,8 @@ func TestJoinWaitingListRefusesFamiliesNotKnownAtTheCentre(t *testing.T) {
 }
 
 // A family the centre accepts while it waits leaves the list without an offer (WaitingListLeft,
-// reason accepted); a family accepted after it was offered a place left the list with the offer,
-// and its acceptance changes the list no further.
+// reason accepted); a family accepted after it was offered a place left the queue with the offer,
+// and its acceptance closes the offer (it took the place), so the offer does not lapse back.
 func TestReferralAcceptedTakesAWaitingFamilyOffTheList(t *testing.T) {
 	g := newRig(t, monday)
 	ctx := t.Context()
@@ -226,8 +227,15 @@ func TestReferralAcceptedTakesAWaitingFamilyOffTheList(t *testing.T) {
 	require.Equal(t, []uuid.UUID{stays}, ids, "the accepted families no longer wait; the third still does")
 	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM events WHERE family_id = $1
 		AND event_type = 'familytime.scheduling.v1.WaitingListLeft'`, waiting), "accepted while waiting: it leaves the list")
-	require.Equal(t, 0, g.count(t, `SELECT count(*) FROM events WHERE family_id = $1
-		AND event_type = 'familytime.scheduling.v1.WaitingListLeft'`, offered), "offered first: it left with the offer")
+	// Offered first, it left the queue with the offer; accepted, it took the place, which closes
+	// the offer (decisions.md 177): it does not come back when the offer would have lapsed.
+	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM events WHERE family_id = $1
+		AND event_type = 'familytime.scheduling.v1.WaitingListLeft'`, offered), "accepted, it took the place offered")
+	g.clock.Set(monday.Add(domain.OfferLapsesAfter + time.Hour))
+	list, err := g.client(t, auth.RoleCoordinator).ListWaitingList(ctx, &schedulingv1.ListWaitingListRequest{CentreId: g.centre.String()})
+	require.NoError(t, err)
+	require.Len(t, list.GetFamilies(), 1)
+	require.Equal(t, stays.String(), list.GetFamilies()[0].GetFamilyId(), "the accepted family's offer does not lapse back")
 }
 
 // A coordinator puts a family back on the list just as its case ends (decisions.md 75): referral's
@@ -248,8 +256,15 @@ func TestJoinWaitingListRacingTheCaseEndingLeavesNoEndedFamilyOnTheList(t *testi
 	_, err := c.OfferPlace(ctx, &schedulingv1.OfferPlaceRequest{CentreId: g.centre.String(), PatternId: pattern, RoomId: rooms[0],
 		FamilyId: family.String(), RequestId: uuid.NewString()})
 	require.NoError(t, err)
+	// Referral accepts it: it took the place, so it neither waits nor holds an offer (an offer
+	// standing would be closed by the case's end on the list itself; decisions.md 177).
+	g.referral.publish(t, "referral-"+referral.String(), family, g.centre, &referralv1.ReferralAccepted{
+		ReferralId: referral.String(), FamilyId: family.String(), CentreId: g.centre.String(),
+		AcceptedOn: date(monday), ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED})
+	g.waitFor(t, `SELECT count(*) FROM events WHERE family_id = $1 AND event_type = 'familytime.scheduling.v1.ReferralNoted'
+		AND version > 1`, family)
 	ids, _ := g.queue(t, g.centre)
-	require.Empty(t, ids, "offered a place, the family left the list")
+	require.Empty(t, ids, "offered a place and accepted, the family left the list")
 
 	holder, err := g.owner.Acquire(ctx)
 	require.NoError(t, err)
@@ -355,4 +370,119 @@ func TestAPlaceIsOfferedToAFamilyTheRoomSuits(t *testing.T) {
 	require.Equal(t, supported.id.String(), offered.GetFamilyId(), "the first family the room suits")
 	ids, _ := g.queue(t, g.centre)
 	require.Equal(t, []uuid.UUID{supervised.id}, ids, "the supervised family keeps its place in the queue")
+}
+
+// A family offered a place that does not suit it keeps its place in the queue: put back on the
+// list after declining, or left unanswered until the offer lapses, it is back where its joined
+// date puts it, not at the end; a family that took its place (was booked into it) does not come
+// back. While an offer stands, the family is offered no second place (decisions.md 177).
+func TestAFamilyThatDoesNotTakeAnOfferKeepsItsPlace(t *testing.T) {
+	g := newRig(t, monday)
+	ctx := t.Context()
+	pattern, rooms := g.timetable(t, saturday(0), false, 2)
+	fams := g.ready(t, 3, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
+	c := g.client(t, auth.RoleCoordinator)
+	for i, f := range fams { // joined a day apart, first first
+		g.clock.Set(monday.AddDate(0, 0, i))
+		_, err := c.JoinWaitingList(ctx, &schedulingv1.JoinWaitingListRequest{CentreId: g.centre.String(), FamilyId: f.id.String(),
+			ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, RequestId: uuid.NewString()})
+		require.NoError(t, err)
+	}
+	first, second, third := fams[0].id.String(), fams[1].id.String(), fams[2].id.String()
+	list := func() []string {
+		t.Helper()
+		resp, err := c.ListWaitingList(ctx, &schedulingv1.ListWaitingListRequest{CentreId: g.centre.String()})
+		require.NoError(t, err)
+		var ids []string
+		for i, w := range resp.GetFamilies() {
+			require.EqualValues(t, i+1, w.GetPosition())
+			if w.GetFamilyId() == first {
+				require.True(t, proto.Equal(date(monday), w.GetJoinedOn()), "the first family's joined date is kept: %v", w.GetJoinedOn())
+			}
+			ids = append(ids, w.GetFamilyId())
+		}
+		return ids
+	}
+	offer := func(family string) (string, error) {
+		resp, err := c.OfferPlace(ctx, &schedulingv1.OfferPlaceRequest{CentreId: g.centre.String(), PatternId: pattern, RoomId: rooms[0],
+			FamilyId: family, RequestId: uuid.NewString()})
+		return resp.GetFamilyId(), err
+	}
+	lastJoined := func() *schedulingv1.WaitingListJoined {
+		t.Helper()
+		recorded, err := eventstore.New(g.owner).Load(ctx, "waitinglist-"+g.centre.String())
+		require.NoError(t, err)
+		for i := len(recorded) - 1; i >= 0; i-- {
+			msg, err := recorded[i].Decode()
+			require.NoError(t, err)
+			if j, ok := msg.(*schedulingv1.WaitingListJoined); ok {
+				return j
+			}
+		}
+		t.Fatal("nobody joined")
+		return nil
+	}
+
+	// Offered the place, the first family declines it: put back, it is first again.
+	g.clock.Set(london(2026, 1, 8, 10, 0))
+	offered, err := offer("")
+	require.NoError(t, err)
+	require.Equal(t, first, offered)
+	require.Equal(t, []string{second, third}, list(), "off the list while the offer stands")
+	join := func(family string) (*schedulingv1.JoinWaitingListResponse, error) {
+		return c.JoinWaitingList(ctx, &schedulingv1.JoinWaitingListRequest{CentreId: g.centre.String(), FamilyId: family,
+			ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, RequestId: uuid.NewString()})
+	}
+	back, err := join(first)
+	require.NoError(t, err)
+	require.EqualValues(t, 1, back.GetPosition(), "back at its place, not at the end")
+	require.Equal(t, []string{first, second, third}, list())
+	declined := lastJoined()
+	require.Equal(t, schedulingv1.OfferNotTaken_OFFER_NOT_TAKEN_DECLINED, declined.GetOfferNotTaken())
+	require.Equal(t, monday, declined.GetQueuedFrom().AsTime().In(monday.Location()))
+
+	// Offered again, it does not answer. Meanwhile it is offered no second place, by name.
+	offered, err = offer("")
+	require.NoError(t, err)
+	require.Equal(t, first, offered)
+	before := g.count(t, "SELECT count(*) FROM events")
+	_, err = offer(first)
+	code, reason := field(err)
+	require.Equal(t, codes.FailedPrecondition, code, err)
+	require.Equal(t, "OFFER_STANDS", reason)
+	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+	g.clock.Set(london(2026, 1, 15, 9, 59))
+	require.Equal(t, []string{second, third}, list(), "the offer stands for a week")
+	g.clock.Set(london(2026, 1, 15, 10, 0))
+	require.Equal(t, []string{first, second, third}, list(), "lapsed, the family is back at its place")
+	// Put back by hand now, it is recorded as back after a lapse (the figures count it waiting).
+	back, err = join(first)
+	require.NoError(t, err)
+	require.EqualValues(t, 1, back.GetPosition())
+	require.Equal(t, schedulingv1.OfferNotTaken_OFFER_NOT_TAKEN_LAPSED, lastJoined().GetOfferNotTaken())
+	require.Equal(t, []string{first, second, third}, list())
+	offered, err = offer("")
+	require.NoError(t, err)
+	require.Equal(t, first, offered, "first for the next place")
+
+	// This time it takes the place: booked, it does not come back when the week is over.
+	_, err = book(ctx, c, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: first,
+		PatternId: pattern, Date: date(saturday(2)), RoomId: rooms[0]})
+	require.NoError(t, err)
+	g.clock.Set(london(2026, 1, 23, 10, 0))
+	require.Equal(t, []string{second, third}, list(), "it took the place")
+	_, err = offer(first)
+	_, reason = field(err)
+	require.Equal(t, "NOT_ON_WAITING_LIST", reason)
+
+	// A family whose offer lapsed unrecorded is offered the next place from its place.
+	offered, err = offer("")
+	require.NoError(t, err)
+	require.Equal(t, second, offered)
+	g.clock.Set(london(2026, 2, 1, 10, 0))
+	require.Equal(t, []string{second, third}, list())
+	offered, err = offer("")
+	require.NoError(t, err)
+	require.Equal(t, second, offered, "back at its place, it is first again")
+	require.Equal(t, []string{third}, list())
 }

@@ -1006,7 +1006,9 @@ not here. An unknown family, or one of another centre, is not found; one whose c
 referral was withdrawn or declined is refused, and so is one with a session still to come
 (IN_CONTACT: it has a place; cancel its sessions first if it is to wait for another). A family
 booked a session leaves the list by itself. A family under a safeguarding hold may join and
-keeps its place, but is offered no place until the hold is lifted.`,
+keeps its place, but is offered no place until the hold is lifted. A family that declines a place
+offered to it is put back here: it goes back to its place in the queue (its first joined date
+orders it), not to the end.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			st, err := parseEnum[commonv1.ServiceType]("service", service, "SERVICE_TYPE_", commonv1.ServiceType_value)
@@ -1043,7 +1045,10 @@ take it, or to the family named with --family. A family is passed over (and refu
 a safeguarding hold suspends its contact (ON_HOLD), while a domestic-abuse finding rules out the
 supported contact it waits for (SUPPORTED_CONTACT_RULED_OUT), while it has a session still to
 come (IN_CONTACT), and when it waits for supervised contact and the room is not suitable for it
-(ROOM_NOT_SUITABLE_FOR_SUPERVISED). The family offered the place leaves the list; book it then.`,
+(ROOM_NOT_SUITABLE_FOR_SUPERVISED). The family offered the place leaves the list while the offer
+stands, a week, and is offered no other meanwhile (OFFER_STANDS): book it into the place, or, if it
+declines, put it back with join, which returns it to its place in the queue. An offer nobody
+answers lapses after the week, and the family is back at its place by itself.`,
 		Example: `  familytime schedule waitlist offer --centre $CENTRE --pattern $PATTERN --room $ROOM
   familytime schedule waitlist offer --centre $CENTRE --pattern $PATTERN --room $ROOM --family $FAMILY`,
 		Args: cobra.NoArgs,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -221,12 +222,17 @@ func (a *App) CompleteSession(ctx context.Context, centre, booking uuid.UUID, su
 		if err := a.notSupervisingElsewhere(ctx, centre, b, ev.GetSupervisedBy()); err != nil {
 			return nil, nil, nil, err
 		}
-	case ev.GetSupervisedBy() != caller:
-		// A colleague who kept the room may be named, if they were cleared to work that day: an
-		// account the register does not know is no record of who supervised.
-		if err := register.Works(ev.GetSupervisedBy(), b.Date); err != nil {
-			return nil, nil, nil, problem.Rule(staff.ErrNotCleared.Reason, fmt.Sprintf("supervised_by %s is not cleared to work at the centre's sessions on %s, "+
-				"so is no record of who supervised: name someone on the staff register cleared that day, or leave it empty to name yourself", ev.GetSupervisedBy(), b.Date.Format(time.DateOnly)))
+	default:
+		if ev.GetSupervisedBy() != caller {
+			// A colleague who kept the room may be named, if they were cleared to work that day: an
+			// account the register does not know is no record of who supervised.
+			if err := register.Works(ev.GetSupervisedBy(), b.Date); err != nil {
+				return nil, nil, nil, problem.Rule(staff.ErrNotCleared.Reason, fmt.Sprintf("supervised_by %s is not cleared to work at the centre's sessions on %s, "+
+					"so is no record of who supervised: name someone on the staff register cleared that day, or leave it empty to name yourself", ev.GetSupervisedBy(), b.Date.Format(time.DateOnly)))
+			}
+		}
+		if err := a.notSupervisingElsewhere(ctx, centre, b, ev.GetSupervisedBy()); err != nil {
+			return nil, nil, nil, err
 		}
 	}
 	// The register is read once, beside the family, and guarded: a leaving recorded meanwhile
@@ -236,22 +242,42 @@ func (a *App) CompleteSession(ctx context.Context, centre, booking uuid.UUID, su
 	return b, ev, uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
 }
 
-// notSupervisingElsewhere refuses a supervised session's completion by a supervisor already
-// recorded supervising another family whose contact overlaps it, as held (recorded arrival and
-// departure of the children, else as planned): supervised contact is observed
-// and reported to the court, and one person cannot watch two rooms (review 15 completed two
-// families' sessions at the same hour with one supervisor, and both reports went to them). Two
+// notSupervisingElsewhere refuses a session's completion naming as its supervisor a person
+// already recorded on another session whose contact overlaps it, as held (recorded arrival and
+// departure of the children, else as planned), when one of the two is supervised contact:
+// supervised contact is observed and reported to the court, and one person cannot watch two rooms
+// (review 15 completed two families' sessions at the same hour with one supervisor, and both
+// reports went to them), nor watch a family and keep a supported room at once (decisions.md 177:
+// a supervisor recorded keeping a supported room was let supervise a family at the same hour).
+// Supported sessions alone may overlap: volunteers keep a shared room for several families. Two
 // completions by one person at the same instant are not guarded against: a person completes one
 // session, then the other, and the second is refused.
 func (a *App) notSupervisingElsewhere(ctx context.Context, centre uuid.UUID, b *domain.Booking, supervisor string) error {
 	from, to := b.ContactHeld()
-	other, start, end, found, err := a.sessions.SupervisedMeanwhile(ctx, centre, b.Date, supervisor, b.ID, from, to)
+	supervised := b.ServiceType == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED
+	other, kind, start, end, found, err := a.sessions.SupervisedMeanwhile(ctx, centre, b.Date, supervisor, b.ID, from, to, !supervised)
 	if err != nil || !found {
 		return err
 	}
-	return problem.Rule(domain.ErrSupervisorElsewhere.Reason, fmt.Sprintf("%s is recorded supervising booking %s from %s to %s, at the same time "+
+	when := fmt.Sprintf("from %s to %s", domain.ClockAt(start, b.Location()), domain.ClockAt(end, b.Location()))
+	switch {
+	case !supervised:
+		return problem.Rule(domain.ErrSupervisorElsewhere.Reason, fmt.Sprintf("%s is recorded supervising booking %s (supervised contact) %s, at the same time "+
+			"as this session: a contact supervisor watching a family does not keep another room meanwhile; name in supervised_by "+
+			"the person who kept this session's room", supervisor, other, when))
+	case kind != commonv1.ServiceType_SERVICE_TYPE_SUPERVISED:
+		return problem.Rule(domain.ErrSupervisorElsewhere.Reason, fmt.Sprintf("%s is recorded keeping the room of booking %s (%s contact) %s, at the same "+
+			"time as this session: a contact supervisor watches one family and keeps no other room meanwhile; the person who "+
+			"supervised this session completes it, with their own token", supervisor, other, kindName(kind), when))
+	}
+	return problem.Rule(domain.ErrSupervisorElsewhere.Reason, fmt.Sprintf("%s is recorded supervising booking %s %s, at the same time "+
 		"as this session: a contact supervisor watches one family at a time; the person who supervised this session completes it, "+
-		"with their own token", supervisor, other, domain.ClockAt(start, b.Location()), domain.ClockAt(end, b.Location())))
+		"with their own token", supervisor, other, when))
+}
+
+// kindName is a kind of contact as a message names it ("supported").
+func kindName(st commonv1.ServiceType) string {
+	return strings.ToLower(strings.TrimPrefix(st.String(), "SERVICE_TYPE_"))
 }
 
 // atTheDoor refuses a record of a session of the family's (booking) by a caller who is not on the

@@ -18,7 +18,9 @@ import (
 
 // JoinWaitingList puts back on a registered centre's waiting list a family scheduling knows at
 // the centre, e.g. after its regular place was released: referral's ReferralWaitlisted puts a
-// family on the list by itself (NoteReferral). A family scheduling does not know there, unknown
+// family on the list by itself (NoteReferral). A family that declined a place offered to it is
+// put back this way, and goes back to its place in the queue, not the end (domain.WaitingList's
+// Join); so does one whose offer lapsed, which is back in the queue by itself. A family scheduling does not know there, unknown
 // or of another centre, is not found alike (decisions.md 38); one whose case ended, whose
 // referral was withdrawn or declined, or who has a session still to come is refused. st
 // unspecified is the kind of contact the family was made ready for, else the kind it was
@@ -83,7 +85,7 @@ func (a *App) NoteReferral(ctx context.Context, uow *eventstore.UnitOfWork, fami
 	var wev proto.Message
 	switch r.Decision {
 	case schedulingv1.ReferralDecision_REFERRAL_DECISION_WAITLISTED:
-		if !w.Waits(family) {
+		if !w.Waits(family, a.now()) {
 			if _, wev, err = w.Join(family, r.ServiceType, a.now()); err != nil {
 				return err
 			}
@@ -155,7 +157,8 @@ func (a *App) OfferPlace(ctx context.Context, centre, pattern, room, family uuid
 	return offered, uow, adapters.Append(uow, domain.WaitingListStream(centre), expected, offered, centre, md, ev)
 }
 
-// offerTo is who is offered a place from w: family when named, refused while a hold suspends its
+// offerTo is who is offered a place from w: family when named, refused while a place offered to
+// it stands (ErrOfferStands), while a hold suspends its
 // contact (ErrOnHold) or a domestic-abuse finding rules out the supported contact it waits for
 // (ErrSupportedContactRuledOut) or while it has a session still to come (ErrInContact), or when
 // it waits for supervised contact and the place's room, when given, is not suitable for it
@@ -165,8 +168,12 @@ func (a *App) OfferPlace(ctx context.Context, centre, pattern, room, family uuid
 // sends the offer back to be decided again (decisions.md 75). One noted after the offer leaves
 // it standing, as it leaves a booking made before it: the family cannot be booked meanwhile.
 func (a *App) offerTo(ctx context.Context, w *domain.WaitingList, family uuid.UUID, st commonv1.ServiceType, room *domain.Room) (uuid.UUID, int64, error) {
+	if family != uuid.Nil && w.Offered(family, a.now()) {
+		// Otherwise it would be told it is not on the list, as if it had been taken off.
+		return uuid.Nil, 0, domain.ErrOfferStands
+	}
 	waiting := false
-	for _, x := range w.Queue() {
+	for _, x := range w.Queue(a.now()) {
 		switch {
 		case family != uuid.Nil && x.Family != family:
 			continue
@@ -234,7 +241,7 @@ func (a *App) WaitingList(ctx context.Context, centre uuid.UUID) ([]WaitingFamil
 	if err != nil {
 		return nil, err
 	}
-	queue := w.Queue()
+	queue := w.Queue(a.now())
 	loc, _ := domain.Zone(domain.DefaultZone) // the centre's dates, as its staff register's (centreToday)
 	out := make([]WaitingFamily, 0, len(queue))
 	for i, x := range queue {

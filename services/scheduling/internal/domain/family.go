@@ -66,8 +66,9 @@ var (
 	ErrNotArrived       = problem.Rule("NOT_ARRIVED", "the party's arrival is not recorded")
 	ErrAlreadyDeparted  = problem.Rule("ALREADY_DEPARTED", "the party's departure is already recorded")
 	ErrPartyArrived     = problem.Rule("PARTY_ARRIVED", "the party arrived: it is not a no-show")
-	// ErrSupervisorElsewhere: a supervised session's supervisor is recorded supervising another
-	// family at the same time (the application checks it across families).
+	// ErrSupervisorElsewhere: a session's supervisor is recorded on another session at the same
+	// time, one of the two supervised contact: watching one family, or keeping a supported room
+	// while watching one (the application checks it across families).
 	ErrSupervisorElsewhere = problem.Rule("SUPERVISOR_ELSEWHERE", "the supervisor is recorded supervising another family at the same time")
 	ErrNotDeparted         = problem.Rule("NOT_DEPARTED", "the party's departure is not recorded")
 	ErrNotANoShow          = problem.Rule("NOT_A_NO_SHOW", "the booking is not recorded as a no-show")

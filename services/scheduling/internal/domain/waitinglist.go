@@ -3,6 +3,7 @@ package domain
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -28,20 +29,45 @@ var (
 	ErrNoneFreeToOffer = problem.Rule(ErrWaitingListEmpty.Reason, "every family waiting for a place is on a safeguarding hold, "+
 		"waits for supported contact that a domestic-abuse finding rules out, has a session booked still to come, "+
 		"or waits for supervised contact the room is not suitable for: none can be offered one")
+	// ErrOfferStands means the family named was offered a place it has not taken, declined, or
+	// let lapse: it is not offered a second one meanwhile.
+	ErrOfferStands = problem.Rule("OFFER_STANDS", "a place offered to the family still stands: book the family into it, "+
+		"or, if the family declines it, put it back on the waiting list (it goes back to its place) before offering another")
 )
 
 // Waiting is one family on a waiting list.
 type Waiting struct {
 	Family      uuid.UUID
 	ServiceType commonv1.ServiceType
-	Joined      time.Time
+	// Joined is when the family first joined: a family back after an offer it did not take
+	// keeps it, and with it its place in the queue.
+	Joined time.Time
+}
+
+// OfferLapsesAfter is how long a family has to take a place offered from the waiting list (be
+// booked into it, or accepted by referral) before the offer lapses and the family is back at
+// its place in the queue: a week, long enough to reach both parents and agree the time, short
+// enough that a place nobody answers for is not held from the next family for long.
+const OfferLapsesAfter = 7 * 24 * time.Hour
+
+// offer is a place offered to a family and not yet taken, declined or lapsed: the family's place
+// in the queue, kept for it, and when the offer lapses.
+type offer struct {
+	Waiting
+	lapses time.Time
 }
 
 // WaitingList is a centre's queue of families waiting for a place: one stream,
 // waitinglist-<centre_id>.
 type WaitingList struct {
-	centre  uuid.UUID
-	queue   []Waiting
+	centre uuid.UUID
+	queue  []Waiting
+	// offers are the places offered and neither taken nor declined, by family. A family that
+	// takes its place leaves the list (Leave: booked, or accepted by referral); one that declines
+	// it is put back (Join); one whose offer lapsed is back in the queue from then (Queue).
+	// Offers recorded before offers lapsed (no lapses_at) are not kept: those families may have
+	// taken their places without the list hearing of it.
+	offers  map[uuid.UUID]offer
 	version int64
 }
 
@@ -50,7 +76,7 @@ func WaitingListStream(centre uuid.UUID) string { return "waitinglist-" + centre
 
 // RebuildWaitingList replays a waiting list.
 func RebuildWaitingList(centre uuid.UUID, events []proto.Message) (*WaitingList, error) {
-	w := &WaitingList{centre: centre}
+	w := &WaitingList{centre: centre, offers: map[uuid.UUID]offer{}}
 	for _, ev := range events {
 		if err := w.apply(ev); err != nil {
 			return nil, err
@@ -62,18 +88,55 @@ func RebuildWaitingList(centre uuid.UUID, events []proto.Message) (*WaitingList,
 // Version is the number of events in the stream.
 func (w *WaitingList) Version() int64 { return w.version }
 
-// Queue is the families waiting, first first.
-func (w *WaitingList) Queue() []Waiting { return slices.Clone(w.queue) }
+// Queue is the families waiting at now, first first: those on the list and those whose offer
+// lapsed by now, back at their place, ordered by when each first joined.
+func (w *WaitingList) Queue(now time.Time) []Waiting {
+	q := slices.Clone(w.queue)
+	var lapsed []Waiting
+	for _, o := range w.offers {
+		if !now.Before(o.lapses) {
+			lapsed = append(lapsed, o.Waiting)
+		}
+	}
+	// In a fixed order, so two families that joined at the same instant come back alike.
+	slices.SortFunc(lapsed, func(a, b Waiting) int {
+		if c := a.Joined.Compare(b.Joined); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Family.String(), b.Family.String())
+	})
+	for _, x := range lapsed {
+		q = queued(q, x)
+	}
+	return q
+}
 
-// Waits reports whether family is on the list.
-func (w *WaitingList) Waits(family uuid.UUID) bool {
-	return slices.ContainsFunc(w.queue, func(x Waiting) bool { return x.Family == family })
+// queued puts x into q at its place: after every family that joined no later than it.
+func queued(q []Waiting, x Waiting) []Waiting {
+	i := slices.IndexFunc(q, func(y Waiting) bool { return y.Joined.After(x.Joined) })
+	if i < 0 {
+		return append(q, x)
+	}
+	return slices.Insert(q, i, x)
+}
+
+// Waits reports whether family is in the queue at now (an offer to it lapsed counts).
+func (w *WaitingList) Waits(family uuid.UUID, now time.Time) bool {
+	return slices.ContainsFunc(w.Queue(now), func(x Waiting) bool { return x.Family == family })
+}
+
+// Offered reports whether a place offered to family is neither taken, declined nor lapsed at now.
+func (w *WaitingList) Offered(family uuid.UUID, now time.Time) bool {
+	o, ok := w.offers[family]
+	return ok && now.Before(o.lapses)
 }
 
 // Leave takes a family off the list without an offer (referral accepted, declined or withdrew
-// it, or its case ended); a family not on the list changes nothing: nil.
+// it, its case ended, or it was booked), or closes the place offered to it (accepted or booked,
+// it took the place; otherwise it waits no more): a family neither waiting nor offered a place
+// changes nothing: nil.
 func (w *WaitingList) Leave(family uuid.UUID, reason schedulingv1.WaitingListLeaveReason, now time.Time) proto.Message {
-	if !w.Waits(family) {
+	if _, offered := w.offers[family]; !offered && !w.Waits(family, now) {
 		return nil
 	}
 	ev := &schedulingv1.WaitingListLeft{CentreId: w.centre.String(), FamilyId: family.String(), Reason: reason, LeftAt: timestamppb.New(now)}
@@ -83,21 +146,38 @@ func (w *WaitingList) Leave(family uuid.UUID, reason schedulingv1.WaitingListLea
 	return ev
 }
 
-// Join puts a family at the end of the queue; it returns the family's position (from 1).
+// Join puts a family at the end of the queue; it returns the family's position (from 1). A
+// family offered a place it did not take (declined, or lapsed unanswered) is put back at its
+// place instead, ordered by when it first joined: it waited as long, and an offer that did not
+// suit it is no reason to send it to the back (decisions.md 177). st unspecified keeps the kind it
+// waited for.
 func (w *WaitingList) Join(family uuid.UUID, st commonv1.ServiceType, now time.Time) (int, proto.Message, error) {
-	if w.Waits(family) {
-		return 0, nil, ErrAlreadyWaiting
-	}
 	ev := &schedulingv1.WaitingListJoined{CentreId: w.centre.String(), FamilyId: family.String(), ServiceType: st,
 		JoinedAt: timestamppb.New(now)}
-	return len(w.queue) + 1, ev, w.apply(ev)
+	if o, ok := w.offers[family]; ok {
+		ev.QueuedFrom = timestamppb.New(o.Joined)
+		ev.OfferNotTaken = schedulingv1.OfferNotTaken_OFFER_NOT_TAKEN_DECLINED
+		if !now.Before(o.lapses) {
+			ev.OfferNotTaken = schedulingv1.OfferNotTaken_OFFER_NOT_TAKEN_LAPSED
+		}
+		if st == commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED {
+			ev.ServiceType = o.ServiceType
+		}
+	} else if w.Waits(family, now) {
+		return 0, nil, ErrAlreadyWaiting
+	}
+	if err := w.apply(ev); err != nil {
+		return 0, nil, err
+	}
+	return slices.IndexFunc(w.Queue(now), func(x Waiting) bool { return x.Family == family }) + 1, ev, nil
 }
 
 // Offer offers a place to family, or (uuid.Nil) to the first family waiting, or to the first
-// waiting for serviceType when it is given; the family leaves the queue. releasedBy names the
-// family whose released place it is, if any.
+// waiting for serviceType when it is given; the family leaves the queue while the offer stands
+// (until OfferLapsesAfter). releasedBy names the family whose released place it is, if any.
 func (w *WaitingList) Offer(family uuid.UUID, st commonv1.ServiceType, pattern, room, releasedBy uuid.UUID, now time.Time) (uuid.UUID, proto.Message, error) {
-	i := slices.IndexFunc(w.queue, func(x Waiting) bool {
+	queue := w.Queue(now)
+	i := slices.IndexFunc(queue, func(x Waiting) bool {
 		switch {
 		case family != uuid.Nil:
 			return x.Family == family
@@ -113,22 +193,46 @@ func (w *WaitingList) Offer(family uuid.UUID, st commonv1.ServiceType, pattern, 
 		}
 		return uuid.Nil, nil, ErrWaitingListEmpty
 	}
-	ev := &schedulingv1.PlaceOffered{CentreId: w.centre.String(), FamilyId: w.queue[i].Family.String(),
-		PatternId: pattern.String(), RoomId: room.String(), OfferedAt: timestamppb.New(now)}
+	ev := &schedulingv1.PlaceOffered{CentreId: w.centre.String(), FamilyId: queue[i].Family.String(),
+		PatternId: pattern.String(), RoomId: room.String(), OfferedAt: timestamppb.New(now),
+		LapsesAt: timestamppb.New(now.Add(OfferLapsesAfter))}
 	if releasedBy != uuid.Nil {
 		ev.ReleasedByFamilyId = releasedBy.String()
 	}
-	offered := w.queue[i].Family
+	offered := queue[i].Family
 	return offered, ev, w.apply(ev)
 }
 
 func (w *WaitingList) apply(ev proto.Message) error {
 	switch e := ev.(type) {
 	case *schedulingv1.WaitingListJoined:
-		w.queue = append(w.queue, Waiting{Family: uuid.MustParse(e.GetFamilyId()), ServiceType: e.GetServiceType(), Joined: e.GetJoinedAt().AsTime()})
-	case *schedulingv1.PlaceOffered, *schedulingv1.WaitingListLeft: // offered a place, or left without one
-		f := uuid.MustParse(e.(interface{ GetFamilyId() string }).GetFamilyId())
+		x := Waiting{Family: uuid.MustParse(e.GetFamilyId()), ServiceType: e.GetServiceType(), Joined: e.GetJoinedAt().AsTime()}
+		delete(w.offers, x.Family)
+		if e.GetQueuedFrom() == nil {
+			w.queue = append(w.queue, x)
+			break
+		}
+		x.Joined = e.GetQueuedFrom().AsTime()
+		w.queue = queued(w.queue, x)
+	case *schedulingv1.PlaceOffered:
+		f := uuid.MustParse(e.GetFamilyId())
+		// The family's place: on the list, or kept for it by an earlier offer that lapsed.
+		i := slices.IndexFunc(w.queue, func(x Waiting) bool { return x.Family == f })
+		var place Waiting
+		if i >= 0 {
+			place = w.queue[i]
+			w.queue = slices.Delete(w.queue, i, i+1)
+		} else if o, ok := w.offers[f]; ok {
+			place = o.Waiting
+		}
+		delete(w.offers, f)
+		if e.GetLapsesAt() != nil && place.Family == f {
+			w.offers[f] = offer{Waiting: place, lapses: e.GetLapsesAt().AsTime()}
+		}
+	case *schedulingv1.WaitingListLeft: // left without an offer, or took (or gave up) the place offered
+		f := uuid.MustParse(e.GetFamilyId())
 		w.queue = slices.DeleteFunc(w.queue, func(x Waiting) bool { return x.Family == f })
+		delete(w.offers, f)
 	default:
 		return fmt.Errorf("waiting list %s: unexpected event %s", w.centre, ev.ProtoReflect().Descriptor().FullName())
 	}

@@ -80,6 +80,59 @@ func (ReferralDecision) EnumDescriptor() ([]byte, []int) {
 	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{0}
 }
 
+// OfferNotTaken is why a place offered from the waiting list was not taken.
+type OfferNotTaken int32
+
+const (
+	// Not set: the family joined afresh.
+	OfferNotTaken_OFFER_NOT_TAKEN_UNSPECIFIED OfferNotTaken = 0
+	// The family declined it (the place did not suit).
+	OfferNotTaken_OFFER_NOT_TAKEN_DECLINED OfferNotTaken = 1
+	// The family did not answer before it lapsed.
+	OfferNotTaken_OFFER_NOT_TAKEN_LAPSED OfferNotTaken = 2
+)
+
+// Enum value maps for OfferNotTaken.
+var (
+	OfferNotTaken_name = map[int32]string{
+		0: "OFFER_NOT_TAKEN_UNSPECIFIED",
+		1: "OFFER_NOT_TAKEN_DECLINED",
+		2: "OFFER_NOT_TAKEN_LAPSED",
+	}
+	OfferNotTaken_value = map[string]int32{
+		"OFFER_NOT_TAKEN_UNSPECIFIED": 0,
+		"OFFER_NOT_TAKEN_DECLINED":    1,
+		"OFFER_NOT_TAKEN_LAPSED":      2,
+	}
+)
+
+func (x OfferNotTaken) Enum() *OfferNotTaken {
+	p := new(OfferNotTaken)
+	*p = x
+	return p
+}
+
+func (x OfferNotTaken) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (OfferNotTaken) Descriptor() protoreflect.EnumDescriptor {
+	return file_familytime_scheduling_v1_events_proto_enumTypes[1].Descriptor()
+}
+
+func (OfferNotTaken) Type() protoreflect.EnumType {
+	return &file_familytime_scheduling_v1_events_proto_enumTypes[1]
+}
+
+func (x OfferNotTaken) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use OfferNotTaken.Descriptor instead.
+func (OfferNotTaken) EnumDescriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{1}
+}
+
 // WaitingListLeaveReason is why a family left a waiting list without an offer.
 type WaitingListLeaveReason int32
 
@@ -130,11 +183,11 @@ func (x WaitingListLeaveReason) String() string {
 }
 
 func (WaitingListLeaveReason) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_scheduling_v1_events_proto_enumTypes[1].Descriptor()
+	return file_familytime_scheduling_v1_events_proto_enumTypes[2].Descriptor()
 }
 
 func (WaitingListLeaveReason) Type() protoreflect.EnumType {
-	return &file_familytime_scheduling_v1_events_proto_enumTypes[1]
+	return &file_familytime_scheduling_v1_events_proto_enumTypes[2]
 }
 
 func (x WaitingListLeaveReason) Number() protoreflect.EnumNumber {
@@ -143,7 +196,7 @@ func (x WaitingListLeaveReason) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use WaitingListLeaveReason.Descriptor instead.
 func (WaitingListLeaveReason) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{1}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{2}
 }
 
 // CentreRegistered: a centre joined the national directory. Published on
@@ -2970,7 +3023,13 @@ type WaitingListJoined struct {
 	// The kind of contact it waits for.
 	ServiceType v1.ServiceType `protobuf:"varint,3,opt,name=service_type,json=serviceType,proto3,enum=familytime.common.v1.ServiceType" json:"service_type,omitempty"`
 	// When it joined.
-	JoinedAt      *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=joined_at,json=joinedAt,proto3" json:"joined_at,omitempty"`
+	JoinedAt *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=joined_at,json=joinedAt,proto3" json:"joined_at,omitempty"`
+	// Set when the family comes back after a place offered to it was not taken (declined, or
+	// lapsed unanswered): when it first joined, which keeps its place in the queue. Unset for a
+	// family joining afresh, which joins at the end.
+	QueuedFrom *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=queued_from,json=queuedFrom,proto3" json:"queued_from,omitempty"`
+	// Why the family came back, with queued_from: the offer was declined, or lapsed.
+	OfferNotTaken OfferNotTaken `protobuf:"varint,6,opt,name=offer_not_taken,json=offerNotTaken,proto3,enum=familytime.scheduling.v1.OfferNotTaken" json:"offer_not_taken,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3033,7 +3092,23 @@ func (x *WaitingListJoined) GetJoinedAt() *timestamppb.Timestamp {
 	return nil
 }
 
-// PlaceOffered: a place was offered to a family on the waiting list, which it leaves.
+func (x *WaitingListJoined) GetQueuedFrom() *timestamppb.Timestamp {
+	if x != nil {
+		return x.QueuedFrom
+	}
+	return nil
+}
+
+func (x *WaitingListJoined) GetOfferNotTaken() OfferNotTaken {
+	if x != nil {
+		return x.OfferNotTaken
+	}
+	return OfferNotTaken_OFFER_NOT_TAKEN_UNSPECIFIED
+}
+
+// PlaceOffered: a place was offered to a family on the waiting list, which it leaves while the
+// offer stands: declined or lapsed, the family is back at its place (WaitingListJoined,
+// queued_from).
 type PlaceOffered struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The centre (UUID).
@@ -3047,7 +3122,11 @@ type PlaceOffered struct {
 	// The family whose released place this is (UUID), when a release set it off.
 	ReleasedByFamilyId string `protobuf:"bytes,5,opt,name=released_by_family_id,json=releasedByFamilyId,proto3" json:"released_by_family_id,omitempty"`
 	// When.
-	OfferedAt     *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=offered_at,json=offeredAt,proto3" json:"offered_at,omitempty"`
+	OfferedAt *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=offered_at,json=offeredAt,proto3" json:"offered_at,omitempty"`
+	// When the offer lapses if the family has not taken the place (been booked, or accepted by
+	// referral): it is then back at its place in the queue. Unset on offers made before offers
+	// lapsed, which never do.
+	LapsesAt      *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=lapses_at,json=lapsesAt,proto3" json:"lapses_at,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3120,6 +3199,13 @@ func (x *PlaceOffered) GetReleasedByFamilyId() string {
 func (x *PlaceOffered) GetOfferedAt() *timestamppb.Timestamp {
 	if x != nil {
 		return x.OfferedAt
+	}
+	return nil
+}
+
+func (x *PlaceOffered) GetLapsesAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LapsesAt
 	}
 	return nil
 }
@@ -3702,12 +3788,15 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\aroom_id\x18\x04 \x01(\tR\x06roomId\x12;\n" +
 	"\vreleased_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\n" +
 	"releasedOn\x12-\n" +
-	"\x13no_show_booking_ids\x18\x06 \x03(\tR\x10noShowBookingIds\"\xcc\x01\n" +
+	"\x13no_show_booking_ids\x18\x06 \x03(\tR\x10noShowBookingIds\"\xda\x02\n" +
 	"\x11WaitingListJoined\x12\x1b\n" +
 	"\tcentre_id\x18\x01 \x01(\tR\bcentreId\x12\x1b\n" +
 	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12D\n" +
 	"\fservice_type\x18\x03 \x01(\x0e2!.familytime.common.v1.ServiceTypeR\vserviceType\x127\n" +
-	"\tjoined_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\bjoinedAt\"\xee\x01\n" +
+	"\tjoined_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\bjoinedAt\x12;\n" +
+	"\vqueued_from\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"queuedFrom\x12O\n" +
+	"\x0foffer_not_taken\x18\x06 \x01(\x0e2'.familytime.scheduling.v1.OfferNotTakenR\rofferNotTaken\"\xa7\x02\n" +
 	"\fPlaceOffered\x12\x1b\n" +
 	"\tcentre_id\x18\x01 \x01(\tR\bcentreId\x12\x1b\n" +
 	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1d\n" +
@@ -3716,7 +3805,8 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\aroom_id\x18\x04 \x01(\tR\x06roomId\x121\n" +
 	"\x15released_by_family_id\x18\x05 \x01(\tR\x12releasedByFamilyId\x129\n" +
 	"\n" +
-	"offered_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tofferedAt\"\xca\x01\n" +
+	"offered_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tofferedAt\x127\n" +
+	"\tlapses_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\blapsesAt\"\xca\x01\n" +
 	"\x0fWaitingListLeft\x12\x1b\n" +
 	"\tcentre_id\x18\x01 \x01(\tR\bcentreId\x12\x1b\n" +
 	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12H\n" +
@@ -3748,7 +3838,11 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\x1dREFERRAL_DECISION_UNSPECIFIED\x10\x00\x12 \n" +
 	"\x1cREFERRAL_DECISION_WAITLISTED\x10\x01\x12\x1e\n" +
 	"\x1aREFERRAL_DECISION_ACCEPTED\x10\x02\x12\x1e\n" +
-	"\x1aREFERRAL_DECISION_DECLINED\x10\x03*\x8c\x02\n" +
+	"\x1aREFERRAL_DECISION_DECLINED\x10\x03*j\n" +
+	"\rOfferNotTaken\x12\x1f\n" +
+	"\x1bOFFER_NOT_TAKEN_UNSPECIFIED\x10\x00\x12\x1c\n" +
+	"\x18OFFER_NOT_TAKEN_DECLINED\x10\x01\x12\x1a\n" +
+	"\x16OFFER_NOT_TAKEN_LAPSED\x10\x02*\x8c\x02\n" +
 	"\x16WaitingListLeaveReason\x12)\n" +
 	"%WAITING_LIST_LEAVE_REASON_UNSPECIFIED\x10\x00\x12&\n" +
 	"\"WAITING_LIST_LEAVE_REASON_ACCEPTED\x10\x01\x12&\n" +
@@ -3770,148 +3864,152 @@ func file_familytime_scheduling_v1_events_proto_rawDescGZIP() []byte {
 	return file_familytime_scheduling_v1_events_proto_rawDescData
 }
 
-var file_familytime_scheduling_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_familytime_scheduling_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
 var file_familytime_scheduling_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 35)
 var file_familytime_scheduling_v1_events_proto_goTypes = []any{
 	(ReferralDecision)(0),            // 0: familytime.scheduling.v1.ReferralDecision
-	(WaitingListLeaveReason)(0),      // 1: familytime.scheduling.v1.WaitingListLeaveReason
-	(*CentreRegistered)(nil),         // 2: familytime.scheduling.v1.CentreRegistered
-	(*CentreUpdated)(nil),            // 3: familytime.scheduling.v1.CentreUpdated
-	(*RoomAdded)(nil),                // 4: familytime.scheduling.v1.RoomAdded
-	(*OpeningPatternDefined)(nil),    // 5: familytime.scheduling.v1.OpeningPatternDefined
-	(*ChildAttendee)(nil),            // 6: familytime.scheduling.v1.ChildAttendee
-	(*AttendingChild)(nil),           // 7: familytime.scheduling.v1.AttendingChild
-	(*FamilyReadyNoted)(nil),         // 8: familytime.scheduling.v1.FamilyReadyNoted
-	(*ArrangementChangeNoted)(nil),   // 9: familytime.scheduling.v1.ArrangementChangeNoted
-	(*ChildrenLeavingNoted)(nil),     // 10: familytime.scheduling.v1.ChildrenLeavingNoted
-	(*HoldNoted)(nil),                // 11: familytime.scheduling.v1.HoldNoted
-	(*HoldLiftNoted)(nil),            // 12: familytime.scheduling.v1.HoldLiftNoted
-	(*SupportedContactRuledOut)(nil), // 13: familytime.scheduling.v1.SupportedContactRuledOut
-	(*SupportedContactAllowed)(nil),  // 14: familytime.scheduling.v1.SupportedContactAllowed
-	(*ContactEnded)(nil),             // 15: familytime.scheduling.v1.ContactEnded
-	(*ReferralNoted)(nil),            // 16: familytime.scheduling.v1.ReferralNoted
-	(*SessionBooked)(nil),            // 17: familytime.scheduling.v1.SessionBooked
-	(*BookingCancelled)(nil),         // 18: familytime.scheduling.v1.BookingCancelled
-	(*PlaceTaken)(nil),               // 19: familytime.scheduling.v1.PlaceTaken
-	(*PlaceFreed)(nil),               // 20: familytime.scheduling.v1.PlaceFreed
-	(*PersonCheckedIn)(nil),          // 21: familytime.scheduling.v1.PersonCheckedIn
-	(*CheckInRefused)(nil),           // 22: familytime.scheduling.v1.CheckInRefused
-	(*PartyArrived)(nil),             // 23: familytime.scheduling.v1.PartyArrived
-	(*PartyDeparted)(nil),            // 24: familytime.scheduling.v1.PartyDeparted
-	(*MovementCorrected)(nil),        // 25: familytime.scheduling.v1.MovementCorrected
-	(*SessionCompleted)(nil),         // 26: familytime.scheduling.v1.SessionCompleted
-	(*SessionCalledOff)(nil),         // 27: familytime.scheduling.v1.SessionCalledOff
-	(*NoShowRecorded)(nil),           // 28: familytime.scheduling.v1.NoShowRecorded
-	(*NoShowWithdrawn)(nil),          // 29: familytime.scheduling.v1.NoShowWithdrawn
-	(*PlaceReleased)(nil),            // 30: familytime.scheduling.v1.PlaceReleased
-	(*WaitingListJoined)(nil),        // 31: familytime.scheduling.v1.WaitingListJoined
-	(*PlaceOffered)(nil),             // 32: familytime.scheduling.v1.PlaceOffered
-	(*WaitingListLeft)(nil),          // 33: familytime.scheduling.v1.WaitingListLeft
-	(*StaffMemberAdded)(nil),         // 34: familytime.scheduling.v1.StaffMemberAdded
-	(*StaffCheckRecorded)(nil),       // 35: familytime.scheduling.v1.StaffCheckRecorded
-	(*StaffMemberLeft)(nil),          // 36: familytime.scheduling.v1.StaffMemberLeft
-	(v1.Region)(0),                   // 37: familytime.common.v1.Region
-	(v1.ServiceType)(0),              // 38: familytime.common.v1.ServiceType
-	(v1.AccreditationStatus)(0),      // 39: familytime.common.v1.AccreditationStatus
-	(*v1.Date)(nil),                  // 40: familytime.common.v1.Date
-	(*OpeningPattern)(nil),           // 41: familytime.scheduling.v1.OpeningPattern
-	(v1.AgeBand)(0),                  // 42: familytime.common.v1.AgeBand
-	(*ExpectedPerson)(nil),           // 43: familytime.scheduling.v1.ExpectedPerson
-	(*timestamppb.Timestamp)(nil),    // 44: google.protobuf.Timestamp
-	(CancelledBy)(0),                 // 45: familytime.scheduling.v1.CancelledBy
-	(CancellationReason)(0),          // 46: familytime.scheduling.v1.CancellationReason
-	(PersonRole)(0),                  // 47: familytime.scheduling.v1.PersonRole
-	(Party)(0),                       // 48: familytime.scheduling.v1.Party
-	(Movement)(0),                    // 49: familytime.scheduling.v1.Movement
-	(StaffRole)(0),                   // 50: familytime.scheduling.v1.StaffRole
-	(StaffCheck)(0),                  // 51: familytime.scheduling.v1.StaffCheck
+	(OfferNotTaken)(0),               // 1: familytime.scheduling.v1.OfferNotTaken
+	(WaitingListLeaveReason)(0),      // 2: familytime.scheduling.v1.WaitingListLeaveReason
+	(*CentreRegistered)(nil),         // 3: familytime.scheduling.v1.CentreRegistered
+	(*CentreUpdated)(nil),            // 4: familytime.scheduling.v1.CentreUpdated
+	(*RoomAdded)(nil),                // 5: familytime.scheduling.v1.RoomAdded
+	(*OpeningPatternDefined)(nil),    // 6: familytime.scheduling.v1.OpeningPatternDefined
+	(*ChildAttendee)(nil),            // 7: familytime.scheduling.v1.ChildAttendee
+	(*AttendingChild)(nil),           // 8: familytime.scheduling.v1.AttendingChild
+	(*FamilyReadyNoted)(nil),         // 9: familytime.scheduling.v1.FamilyReadyNoted
+	(*ArrangementChangeNoted)(nil),   // 10: familytime.scheduling.v1.ArrangementChangeNoted
+	(*ChildrenLeavingNoted)(nil),     // 11: familytime.scheduling.v1.ChildrenLeavingNoted
+	(*HoldNoted)(nil),                // 12: familytime.scheduling.v1.HoldNoted
+	(*HoldLiftNoted)(nil),            // 13: familytime.scheduling.v1.HoldLiftNoted
+	(*SupportedContactRuledOut)(nil), // 14: familytime.scheduling.v1.SupportedContactRuledOut
+	(*SupportedContactAllowed)(nil),  // 15: familytime.scheduling.v1.SupportedContactAllowed
+	(*ContactEnded)(nil),             // 16: familytime.scheduling.v1.ContactEnded
+	(*ReferralNoted)(nil),            // 17: familytime.scheduling.v1.ReferralNoted
+	(*SessionBooked)(nil),            // 18: familytime.scheduling.v1.SessionBooked
+	(*BookingCancelled)(nil),         // 19: familytime.scheduling.v1.BookingCancelled
+	(*PlaceTaken)(nil),               // 20: familytime.scheduling.v1.PlaceTaken
+	(*PlaceFreed)(nil),               // 21: familytime.scheduling.v1.PlaceFreed
+	(*PersonCheckedIn)(nil),          // 22: familytime.scheduling.v1.PersonCheckedIn
+	(*CheckInRefused)(nil),           // 23: familytime.scheduling.v1.CheckInRefused
+	(*PartyArrived)(nil),             // 24: familytime.scheduling.v1.PartyArrived
+	(*PartyDeparted)(nil),            // 25: familytime.scheduling.v1.PartyDeparted
+	(*MovementCorrected)(nil),        // 26: familytime.scheduling.v1.MovementCorrected
+	(*SessionCompleted)(nil),         // 27: familytime.scheduling.v1.SessionCompleted
+	(*SessionCalledOff)(nil),         // 28: familytime.scheduling.v1.SessionCalledOff
+	(*NoShowRecorded)(nil),           // 29: familytime.scheduling.v1.NoShowRecorded
+	(*NoShowWithdrawn)(nil),          // 30: familytime.scheduling.v1.NoShowWithdrawn
+	(*PlaceReleased)(nil),            // 31: familytime.scheduling.v1.PlaceReleased
+	(*WaitingListJoined)(nil),        // 32: familytime.scheduling.v1.WaitingListJoined
+	(*PlaceOffered)(nil),             // 33: familytime.scheduling.v1.PlaceOffered
+	(*WaitingListLeft)(nil),          // 34: familytime.scheduling.v1.WaitingListLeft
+	(*StaffMemberAdded)(nil),         // 35: familytime.scheduling.v1.StaffMemberAdded
+	(*StaffCheckRecorded)(nil),       // 36: familytime.scheduling.v1.StaffCheckRecorded
+	(*StaffMemberLeft)(nil),          // 37: familytime.scheduling.v1.StaffMemberLeft
+	(v1.Region)(0),                   // 38: familytime.common.v1.Region
+	(v1.ServiceType)(0),              // 39: familytime.common.v1.ServiceType
+	(v1.AccreditationStatus)(0),      // 40: familytime.common.v1.AccreditationStatus
+	(*v1.Date)(nil),                  // 41: familytime.common.v1.Date
+	(*OpeningPattern)(nil),           // 42: familytime.scheduling.v1.OpeningPattern
+	(v1.AgeBand)(0),                  // 43: familytime.common.v1.AgeBand
+	(*ExpectedPerson)(nil),           // 44: familytime.scheduling.v1.ExpectedPerson
+	(*timestamppb.Timestamp)(nil),    // 45: google.protobuf.Timestamp
+	(CancelledBy)(0),                 // 46: familytime.scheduling.v1.CancelledBy
+	(CancellationReason)(0),          // 47: familytime.scheduling.v1.CancellationReason
+	(PersonRole)(0),                  // 48: familytime.scheduling.v1.PersonRole
+	(Party)(0),                       // 49: familytime.scheduling.v1.Party
+	(Movement)(0),                    // 50: familytime.scheduling.v1.Movement
+	(StaffRole)(0),                   // 51: familytime.scheduling.v1.StaffRole
+	(StaffCheck)(0),                  // 52: familytime.scheduling.v1.StaffCheck
 }
 var file_familytime_scheduling_v1_events_proto_depIdxs = []int32{
-	37, // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
-	38, // 1: familytime.scheduling.v1.CentreRegistered.service_types:type_name -> familytime.common.v1.ServiceType
-	39, // 2: familytime.scheduling.v1.CentreRegistered.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	40, // 3: familytime.scheduling.v1.CentreRegistered.accreditation_date:type_name -> familytime.common.v1.Date
-	37, // 4: familytime.scheduling.v1.CentreUpdated.region:type_name -> familytime.common.v1.Region
-	38, // 5: familytime.scheduling.v1.CentreUpdated.service_types:type_name -> familytime.common.v1.ServiceType
-	39, // 6: familytime.scheduling.v1.CentreUpdated.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	40, // 7: familytime.scheduling.v1.CentreUpdated.accreditation_date:type_name -> familytime.common.v1.Date
-	41, // 8: familytime.scheduling.v1.OpeningPatternDefined.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
-	42, // 9: familytime.scheduling.v1.AttendingChild.age_band:type_name -> familytime.common.v1.AgeBand
-	43, // 10: familytime.scheduling.v1.FamilyReadyNoted.adults:type_name -> familytime.scheduling.v1.ExpectedPerson
-	6,  // 11: familytime.scheduling.v1.FamilyReadyNoted.children:type_name -> familytime.scheduling.v1.ChildAttendee
-	38, // 12: familytime.scheduling.v1.FamilyReadyNoted.service_type:type_name -> familytime.common.v1.ServiceType
-	40, // 13: familytime.scheduling.v1.FamilyReadyNoted.earliest_bookable_on:type_name -> familytime.common.v1.Date
-	40, // 14: familytime.scheduling.v1.FamilyReadyNoted.pre_visit_dates:type_name -> familytime.common.v1.Date
-	40, // 15: familytime.scheduling.v1.ArrangementChangeNoted.changed_on:type_name -> familytime.common.v1.Date
-	40, // 16: familytime.scheduling.v1.ChildrenLeavingNoted.changed_on:type_name -> familytime.common.v1.Date
-	40, // 17: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
-	40, // 18: familytime.scheduling.v1.SupportedContactRuledOut.assessed_on:type_name -> familytime.common.v1.Date
-	40, // 19: familytime.scheduling.v1.SupportedContactAllowed.assessed_on:type_name -> familytime.common.v1.Date
-	40, // 20: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
+	38, // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
+	39, // 1: familytime.scheduling.v1.CentreRegistered.service_types:type_name -> familytime.common.v1.ServiceType
+	40, // 2: familytime.scheduling.v1.CentreRegistered.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	41, // 3: familytime.scheduling.v1.CentreRegistered.accreditation_date:type_name -> familytime.common.v1.Date
+	38, // 4: familytime.scheduling.v1.CentreUpdated.region:type_name -> familytime.common.v1.Region
+	39, // 5: familytime.scheduling.v1.CentreUpdated.service_types:type_name -> familytime.common.v1.ServiceType
+	40, // 6: familytime.scheduling.v1.CentreUpdated.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	41, // 7: familytime.scheduling.v1.CentreUpdated.accreditation_date:type_name -> familytime.common.v1.Date
+	42, // 8: familytime.scheduling.v1.OpeningPatternDefined.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
+	43, // 9: familytime.scheduling.v1.AttendingChild.age_band:type_name -> familytime.common.v1.AgeBand
+	44, // 10: familytime.scheduling.v1.FamilyReadyNoted.adults:type_name -> familytime.scheduling.v1.ExpectedPerson
+	7,  // 11: familytime.scheduling.v1.FamilyReadyNoted.children:type_name -> familytime.scheduling.v1.ChildAttendee
+	39, // 12: familytime.scheduling.v1.FamilyReadyNoted.service_type:type_name -> familytime.common.v1.ServiceType
+	41, // 13: familytime.scheduling.v1.FamilyReadyNoted.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	41, // 14: familytime.scheduling.v1.FamilyReadyNoted.pre_visit_dates:type_name -> familytime.common.v1.Date
+	41, // 15: familytime.scheduling.v1.ArrangementChangeNoted.changed_on:type_name -> familytime.common.v1.Date
+	41, // 16: familytime.scheduling.v1.ChildrenLeavingNoted.changed_on:type_name -> familytime.common.v1.Date
+	41, // 17: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
+	41, // 18: familytime.scheduling.v1.SupportedContactRuledOut.assessed_on:type_name -> familytime.common.v1.Date
+	41, // 19: familytime.scheduling.v1.SupportedContactAllowed.assessed_on:type_name -> familytime.common.v1.Date
+	41, // 20: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
 	0,  // 21: familytime.scheduling.v1.ReferralNoted.decision:type_name -> familytime.scheduling.v1.ReferralDecision
-	38, // 22: familytime.scheduling.v1.ReferralNoted.service_type:type_name -> familytime.common.v1.ServiceType
-	40, // 23: familytime.scheduling.v1.ReferralNoted.decided_on:type_name -> familytime.common.v1.Date
-	40, // 24: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
-	38, // 25: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
-	44, // 26: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
-	44, // 27: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
-	44, // 28: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
-	44, // 29: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
-	44, // 30: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
-	40, // 31: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
-	45, // 32: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
-	46, // 33: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
-	38, // 34: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
-	40, // 35: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
-	40, // 36: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
-	47, // 37: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
-	44, // 38: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
-	48, // 39: familytime.scheduling.v1.PersonCheckedIn.party:type_name -> familytime.scheduling.v1.Party
-	44, // 40: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
-	48, // 41: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
-	44, // 42: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
-	44, // 43: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
-	48, // 44: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
-	44, // 45: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
-	48, // 46: familytime.scheduling.v1.MovementCorrected.party:type_name -> familytime.scheduling.v1.Party
-	49, // 47: familytime.scheduling.v1.MovementCorrected.movement:type_name -> familytime.scheduling.v1.Movement
-	44, // 48: familytime.scheduling.v1.MovementCorrected.was_at:type_name -> google.protobuf.Timestamp
-	44, // 49: familytime.scheduling.v1.MovementCorrected.at:type_name -> google.protobuf.Timestamp
-	38, // 50: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
-	40, // 51: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
-	7,  // 52: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
-	44, // 53: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
-	44, // 54: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
-	38, // 55: familytime.scheduling.v1.SessionCalledOff.service_type:type_name -> familytime.common.v1.ServiceType
-	40, // 56: familytime.scheduling.v1.SessionCalledOff.session_date:type_name -> familytime.common.v1.Date
-	44, // 57: familytime.scheduling.v1.SessionCalledOff.children_arrived_at:type_name -> google.protobuf.Timestamp
-	44, // 58: familytime.scheduling.v1.SessionCalledOff.children_left_at:type_name -> google.protobuf.Timestamp
-	38, // 59: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
-	40, // 60: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
-	48, // 61: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
-	7,  // 62: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
-	38, // 63: familytime.scheduling.v1.NoShowWithdrawn.service_type:type_name -> familytime.common.v1.ServiceType
-	40, // 64: familytime.scheduling.v1.NoShowWithdrawn.session_date:type_name -> familytime.common.v1.Date
-	48, // 65: familytime.scheduling.v1.NoShowWithdrawn.party:type_name -> familytime.scheduling.v1.Party
-	40, // 66: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
-	38, // 67: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
-	44, // 68: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
-	44, // 69: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
-	1,  // 70: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
-	44, // 71: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
-	50, // 72: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
-	40, // 73: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
-	40, // 74: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
-	40, // 75: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
-	51, // 76: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
-	40, // 77: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
-	40, // 78: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
-	40, // 79: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
-	80, // [80:80] is the sub-list for method output_type
-	80, // [80:80] is the sub-list for method input_type
-	80, // [80:80] is the sub-list for extension type_name
-	80, // [80:80] is the sub-list for extension extendee
-	0,  // [0:80] is the sub-list for field type_name
+	39, // 22: familytime.scheduling.v1.ReferralNoted.service_type:type_name -> familytime.common.v1.ServiceType
+	41, // 23: familytime.scheduling.v1.ReferralNoted.decided_on:type_name -> familytime.common.v1.Date
+	41, // 24: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
+	39, // 25: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
+	45, // 26: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
+	45, // 27: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
+	45, // 28: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
+	45, // 29: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
+	45, // 30: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
+	41, // 31: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
+	46, // 32: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
+	47, // 33: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
+	39, // 34: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
+	41, // 35: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
+	41, // 36: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
+	48, // 37: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
+	45, // 38: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
+	49, // 39: familytime.scheduling.v1.PersonCheckedIn.party:type_name -> familytime.scheduling.v1.Party
+	45, // 40: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
+	49, // 41: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
+	45, // 42: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
+	45, // 43: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
+	49, // 44: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
+	45, // 45: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
+	49, // 46: familytime.scheduling.v1.MovementCorrected.party:type_name -> familytime.scheduling.v1.Party
+	50, // 47: familytime.scheduling.v1.MovementCorrected.movement:type_name -> familytime.scheduling.v1.Movement
+	45, // 48: familytime.scheduling.v1.MovementCorrected.was_at:type_name -> google.protobuf.Timestamp
+	45, // 49: familytime.scheduling.v1.MovementCorrected.at:type_name -> google.protobuf.Timestamp
+	39, // 50: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
+	41, // 51: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
+	8,  // 52: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
+	45, // 53: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
+	45, // 54: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
+	39, // 55: familytime.scheduling.v1.SessionCalledOff.service_type:type_name -> familytime.common.v1.ServiceType
+	41, // 56: familytime.scheduling.v1.SessionCalledOff.session_date:type_name -> familytime.common.v1.Date
+	45, // 57: familytime.scheduling.v1.SessionCalledOff.children_arrived_at:type_name -> google.protobuf.Timestamp
+	45, // 58: familytime.scheduling.v1.SessionCalledOff.children_left_at:type_name -> google.protobuf.Timestamp
+	39, // 59: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
+	41, // 60: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
+	49, // 61: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
+	8,  // 62: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
+	39, // 63: familytime.scheduling.v1.NoShowWithdrawn.service_type:type_name -> familytime.common.v1.ServiceType
+	41, // 64: familytime.scheduling.v1.NoShowWithdrawn.session_date:type_name -> familytime.common.v1.Date
+	49, // 65: familytime.scheduling.v1.NoShowWithdrawn.party:type_name -> familytime.scheduling.v1.Party
+	41, // 66: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
+	39, // 67: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
+	45, // 68: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
+	45, // 69: familytime.scheduling.v1.WaitingListJoined.queued_from:type_name -> google.protobuf.Timestamp
+	1,  // 70: familytime.scheduling.v1.WaitingListJoined.offer_not_taken:type_name -> familytime.scheduling.v1.OfferNotTaken
+	45, // 71: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
+	45, // 72: familytime.scheduling.v1.PlaceOffered.lapses_at:type_name -> google.protobuf.Timestamp
+	2,  // 73: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
+	45, // 74: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
+	51, // 75: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
+	41, // 76: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
+	41, // 77: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
+	41, // 78: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
+	52, // 79: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
+	41, // 80: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
+	41, // 81: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
+	41, // 82: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
+	83, // [83:83] is the sub-list for method output_type
+	83, // [83:83] is the sub-list for method input_type
+	83, // [83:83] is the sub-list for extension type_name
+	83, // [83:83] is the sub-list for extension extendee
+	0,  // [0:83] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_events_proto_init() }
@@ -3926,7 +4024,7 @@ func file_familytime_scheduling_v1_events_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_scheduling_v1_events_proto_rawDesc), len(file_familytime_scheduling_v1_events_proto_rawDesc)),
-			NumEnums:      2,
+			NumEnums:      3,
 			NumMessages:   35,
 			NumExtensions: 0,
 			NumServices:   0,

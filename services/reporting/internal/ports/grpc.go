@@ -35,9 +35,9 @@ var Policy = auth.Policy{
 	service + "VerifyFamilyHistory": {Roles: []auth.Role{auth.RoleCoordinator, auth.RoleAdmin}, CentreScoped: true},
 	// Who read a family's history is for its centre's coordinators and safeguarding leads, as
 	// who read its safeguarding text is for the lead (safeguarding's ListAccessRecords).
-	service + "ListHistoryReads": {Roles: []auth.Role{auth.RoleCoordinator, auth.RoleSafeguardingLead}, CentreScoped: true},
-	service + "GetFigures":          {Roles: []auth.Role{auth.RoleNationalAnalyst, auth.RoleAdmin, auth.RoleCoordinator}},
-	service + "RebuildProjections":  {Roles: []auth.Role{auth.RoleAdmin}},
+	service + "ListHistoryReads":   {Roles: []auth.Role{auth.RoleCoordinator, auth.RoleSafeguardingLead}, CentreScoped: true},
+	service + "GetFigures":         {Roles: []auth.Role{auth.RoleNationalAnalyst, auth.RoleAdmin, auth.RoleCoordinator}},
+	service + "RebuildProjections": {Roles: []auth.Role{auth.RoleAdmin}},
 }
 
 // Server is the ReportingService gRPC API.

@@ -38,10 +38,14 @@ func (r *Relay) loadCheckpoint(ctx context.Context) (checkpoint, error) {
 	// A checkpoint the relay did not leave: someone with write access to the database moved it,
 	// past events not yet published (review 23 moved it past a hold, which scheduling then never
 	// learnt of), or cleared its last event. The stream says where publishing really stands:
-	// resynchronise with it, as after JetStream lost its tail.
-	r.log.ErrorContext(ctx, "relay checkpoint was changed outside the relay: its last event is not the last event at its position; resynchronising with the stream",
-		"checkpoint_position", cp.position)
-	cp.lastEvent = uuid.Nil // not to be trusted to recognise a copy at the stream's tail
+	// resynchronise with it, as after JetStream lost its tail. A checkpoint without a last event
+	// is also what the relay leaves after a stranger's message (resync), until its next publish:
+	// resync tells the two apart and says which, so only a last event that is wrong is an error.
+	if cp.lastEvent != uuid.Nil {
+		r.log.ErrorContext(ctx, "relay checkpoint was changed outside the relay: its last event is not the last event at its position; resynchronising with the stream",
+			"checkpoint_position", cp.position)
+		cp.lastEvent = uuid.Nil // not to be trusted to recognise a copy at the stream's tail
+	}
 	return r.resync(ctx, cp)
 }
 
@@ -49,8 +53,8 @@ func (r *Relay) loadCheckpoint(ctx context.Context) (checkpoint, error) {
 // the last event at or before it in commit order, and it has none only when no event is (before
 // the first publish). Every checkpoint the relay saves, and RepublishFrom's, is one by
 // construction. After a stranger's message on the stream the relay keeps its position with no
-// last event (resync); that does not hold either, so each load asks the stream again, which
-// finds the stranger still last and keeps it. Rows at or before a checkpoint never change: the
+// last event (resync) until it next publishes; that does not hold either, so a load then asks the
+// stream again, which finds the stranger still last and keeps it. Rows at or before a checkpoint never change: the
 // relay reads only transactions that had ended, and the log is append-only.
 func (r *Relay) checkpointHolds(ctx context.Context, cp checkpoint) (bool, error) {
 	var last pgtype.UUID

@@ -172,11 +172,14 @@ func (r *Relay) publish(ctx context.Context) error {
 	if _, err := bus.EnsureStream(ctx, r.js, r.cfg.Service, r.cfg.Stream); err != nil {
 		return err
 	}
+	// What this replica knows of the stream starts with this lead, before the checkpoint is
+	// loaded: a resync there must not take the last lead's acknowledgements, which may stop short
+	// of what the stream holds, for this one's and call the stream's tail a copy.
+	r.ackedSeq = 0
 	cp, err := r.loadCheckpoint(ctx)
 	if err != nil {
 		return err
 	}
-	r.ackedSeq = 0 // what this replica knows of the stream starts with this lead
 	backoff := r.cfg.PollInterval
 	var idling idleWait
 	var inflight *batch // sent, not yet settled

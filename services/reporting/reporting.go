@@ -22,6 +22,7 @@ import (
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/host"
 	"github.com/familytime/familytime/services/platform/migrate"
+	"github.com/familytime/familytime/services/platform/relay"
 	"github.com/familytime/familytime/services/platform/staff"
 	"github.com/familytime/familytime/services/reporting/internal/adapters"
 	"github.com/familytime/familytime/services/reporting/internal/app"
@@ -46,13 +47,22 @@ type Service struct {
 	gate      staff.Gate
 	api       *ports.Server
 	consumers []*bus.Consumer
+	relay     *relay.Relay
 }
 
 // New builds the service on its dependencies: a consumer of every event of each service's
-// stream (reporting-referral, reporting-scheduling, reporting-safeguarding).
+// stream (reporting-referral, reporting-scheduling, reporting-safeguarding), and a relay of its own
+// log, which records the reads of families' histories (decision 180).
 func New(d host.Deps) (host.Service, error) {
 	store := eventstore.New(d.Pool).SignWith(d.BusKey.ForLog(Name))
 	js, err := jetstream.New(d.NATS)
+	if err != nil {
+		return nil, err
+	}
+	// No service consumes reporting's stream: it is the copy of its log that `familytime verify`
+	// compares the log with, as for every service's, so that a read deleted from the log behind
+	// the service's back is found (each read is a stream of one event: no chain would miss it).
+	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Key: d.BusKey, Wake: store.Committed(), Logger: d.Logger, Stream: d.Streams})
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +75,7 @@ func New(d host.Deps) (host.Service, error) {
 			return staff.Kept(ctx, d.Pool, centre)
 		},
 		Today: func() time.Time { return dates.InUK(d.Now()) }, Work: "on the centre's families' histories and figures"}
-	s := &Service{app: a, api: ports.NewServer(a, gate.Staff), gate: gate}
+	s := &Service{app: a, api: ports.NewServer(a, gate.Staff), gate: gate, relay: r}
 	for _, svc := range app.Services {
 		c, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Key: d.BusKey, Name: ports.Consumer(svc), Stream: bus.StreamName(svc),
 			FilterSubjects: ports.Subjects(svc), Logger: d.Logger, DeadLetterStream: d.Streams}, ports.Events(a, svc))
@@ -108,11 +118,12 @@ func (s *Service) AdminHandlers() map[string]http.Handler {
 		"GET /dashboard": page, "GET /dashboard/": page}
 }
 
-// Run consumes the other services' events until ctx ends.
+// Run consumes the other services' events and publishes its own log until ctx ends.
 func (s *Service) Run(ctx context.Context) {
 	var wg sync.WaitGroup
 	for _, c := range s.consumers {
 		wg.Go(func() { c.Run(ctx) })
 	}
+	s.relay.Run(ctx)
 	wg.Wait()
 }

@@ -297,9 +297,9 @@ const compareBatch = 1000
 // compare reads the service's JetStream stream and looks each event the platform published (its
 // MAC verifies) up in the log: one that is not there, or not as published, names its stream in
 // v.Broken. This sees what the chains cannot: a stream's last events deleted, or a whole stream
-// (review 18 deleted a hold's only event). A service without a stream (reporting) has nothing to
-// compare; a message the platform did not publish is counted in v.Foreign (consumers
-// dead-letter it).
+// (review 18 deleted a hold's only event). A service whose stream is missing (a dev platform
+// from before reporting published its reads) has nothing to compare; a message the platform did
+// not publish is counted in v.Foreign (consumers dead-letter it).
 func (b *busCopies) compare(ctx context.Context, service string, pool *pgxpool.Pool, v *verifiedLog, progress io.Writer) error {
 	stream, err := b.js.Stream(ctx, bus.StreamName(service))
 	if errors.Is(err, jetstream.ErrStreamNotFound) {

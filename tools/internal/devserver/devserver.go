@@ -67,8 +67,9 @@ const (
 	Audience = "familytime"
 )
 
-// publishing are the services that own a JetStream stream (reporting only reads).
-var publishing = []string{"referral", "scheduling", "safeguarding"}
+// publishing are the services that own a JetStream stream: every one, reporting's holding only
+// the reads of families' histories, which no service consumes (decision 180).
+var publishing = []string{"referral", "scheduling", "safeguarding", "reporting"}
 
 // RuntimeRole is the role the services connect as in development.
 const RuntimeRole = "familytime_app"

@@ -64,6 +64,9 @@ func (a *App) HistoryReads(ctx context.Context, family, centre uuid.UUID, size i
 	if err == nil && token != "" {
 		from, err = strconv.ParseInt(after.Key, 10, 64)
 	}
+	if err != nil || from < 0 { // positions start at 1: a negative one is no token this service made
+		err = paging.ErrBadToken
+	}
 	if err != nil {
 		return nil, "", problem.Invalid("page_token", paging.ErrBadToken.Error())
 	}

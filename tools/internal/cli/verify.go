@@ -42,6 +42,9 @@ type verifiedLog struct {
 	Published int64 `json:"published,omitempty"`
 	Foreign   int64 `json:"foreign,omitempty"`
 	Withheld  int64 `json:"withheld,omitempty"`
+	// Unpublished counts the log's events not on the bus yet, after the relay's checkpoint (its
+	// lag); one on or before the checkpoint and not on the bus names its stream in Broken.
+	Unpublished int64 `json:"unpublished,omitempty"`
 	// MACsChecked: each event's MAC was checked under the platform's key; Unsigned counts the
 	// events without one, whose streams are named in Broken (decisions.md 157, 166).
 	MACsChecked bool  `json:"macs_checked"`
@@ -74,7 +77,9 @@ the first broken version of each stream it finds, and why ("stored event does no
 On the dev platform it also compares each log with the service's stream on NATS: every event the
 platform published (its bus MAC verifies) must be in the log as it was published. That finds what
 the chains cannot, a stream's last events or a whole stream deleted ("published to the bus but
-not in the log"). Messages on the subjects that the platform did not publish are counted.
+not in the log"). The other way round, every event the relay's checkpoint has passed must be on
+the bus ("in the log but never published"); those after it are the relay's lag, counted.
+Messages on the subjects that the platform did not publish are counted.
 
 With the platform's bus key (the dev platform's, or --bus-key-file) it checks each event's MAC
 too: a keyed hash of its chain hash that the service made as it appended it. An event inserted
@@ -313,7 +318,7 @@ func (b *busCopies) compare(ctx context.Context, service string, pool *pgxpool.P
 		return err
 	}
 	if info.State.Msgs == 0 {
-		return nil
+		return onTheBus(ctx, service, pool, nil, v)
 	}
 	cons, err := b.js.OrderedConsumer(ctx, bus.StreamName(service), jetstream.OrderedConsumerConfig{})
 	if err != nil {
@@ -331,8 +336,9 @@ func (b *busCopies) compare(ctx context.Context, service string, pool *pgxpool.P
 		reported[x.Stream] = true
 	}
 	// pending are the platform's messages, unsigned the others that read as an event envelope:
-	// both are looked up in the log a batch at a time.
+	// both are looked up in the log a batch at a time. seen are the log's events found on the bus.
 	var pending, unsigned []*commonv1.EventEnvelope
+	seen := make([]uuid.UUID, 0, info.State.Msgs)
 	flush := func() error {
 		if len(pending) == 0 && len(unsigned) == 0 {
 			return nil
@@ -368,6 +374,9 @@ func (b *busCopies) compare(ctx context.Context, service string, pool *pgxpool.P
 			case !bytes.Equal(hash, env.GetHash()):
 				why = "not as published to the bus: changed behind the service's back"
 			}
+			if why == "" {
+				seen = append(seen, uuid.MustParse(env.GetEventId()))
+			}
 			if why != "" && !reported[env.GetStreamId()] {
 				reported[env.GetStreamId()] = true
 				v.Broken = append(v.Broken, brokenStream{Stream: env.GetStreamId(), Version: env.GetStreamVersion(), Reason: why})
@@ -376,6 +385,7 @@ func (b *busCopies) compare(ctx context.Context, service string, pool *pgxpool.P
 		for _, env := range unsigned {
 			if hash, ok := logged[env.GetEventId()]; ok && bytes.Equal(hash, env.GetHash()) {
 				v.Withheld++
+				seen = append(seen, uuid.MustParse(env.GetEventId()))
 			} else {
 				v.Foreign++
 			}
@@ -418,7 +428,52 @@ func (b *busCopies) compare(ctx context.Context, service string, pool *pgxpool.P
 	if v.Published >= 10_000 {
 		fmt.Fprintln(progress)
 	}
-	return flush()
+	if err := flush(); err != nil {
+		return err
+	}
+	return onTheBus(ctx, service, pool, seen, v)
+}
+
+// onTheBus looks from the log to the bus: every event on or before the relay's checkpoint must be
+// among those seen on the bus. One that is not was never published: the checkpoint was moved past
+// it behind the relay's back (review 23 hid a hold so; the relay now puts such a checkpoint back,
+// decision 179, but an operator must see what it missed meanwhile). The events after the
+// checkpoint are the relay's lag, counted in v.Unpublished.
+func onTheBus(ctx context.Context, service string, pool *pgxpool.Pool, seen []uuid.UUID, v *verifiedLog) error {
+	slices.SortFunc(seen, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+	rows, err := pool.Query(ctx, `SELECT e.event_id, e.stream_id, e.version,
+			c.relay IS NOT NULL AND (e.tx_id, e.position) <= (c.tx_id, c.position)
+		FROM events e LEFT JOIN relay_checkpoints c ON c.relay = $1 ORDER BY e.stream_id, e.version`, service)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	reported := map[string]bool{}
+	for _, x := range v.Broken {
+		reported[x.Stream] = true
+	}
+	for rows.Next() {
+		var id uuid.UUID
+		var stream string
+		var version int64
+		var passed bool
+		if err := rows.Scan(&id, &stream, &version, &passed); err != nil {
+			return err
+		}
+		if _, found := slices.BinarySearchFunc(seen, id, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }); found {
+			continue
+		}
+		if !passed {
+			v.Unpublished++
+			continue
+		}
+		if !reported[stream] {
+			reported[stream] = true
+			v.Broken = append(v.Broken, brokenStream{Stream: stream, Version: version,
+				Reason: "in the log but never published: the relay's checkpoint was moved past it behind the relay's back"})
+		}
+	}
+	return rows.Err()
 }
 
 // bar is a progress bar of done out of total, with the count.
@@ -439,6 +494,9 @@ func printVerified(w io.Writer, logs []verifiedLog) {
 		}
 		if v.Foreign > 0 {
 			compared += fmt.Sprintf(" (and %d messages on its subjects not published by the platform: see docs/runbook.md, \"The bus key\")", v.Foreign)
+		}
+		if v.Unpublished > 0 {
+			compared += fmt.Sprintf(" (and %d events not published yet: the relay's lag)", v.Unpublished)
 		}
 		if v.Withheld > 0 {
 			compared += fmt.Sprintf(" (and %d events of the log the relay published without the bus MAC, as not appended by the service: no consumer acted on them)", v.Withheld)

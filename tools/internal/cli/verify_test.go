@@ -16,6 +16,7 @@ import (
 
 	testingv1 "github.com/familytime/familytime/proto/gen/go/familytime/testing/v1"
 	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/testkit"
 )
 
 // familytime verify checks each service's own event log against its hash chains (review 18: a
@@ -125,4 +126,34 @@ func TestVerifyFindsTheLogChangedBehindTheServicesBacks(t *testing.T) {
 	require.Equal(t, 1, status.ExitCode())
 	require.NoError(t, json.Unmarshal(answer.Bytes(), &logs), "one JSON document: %s", answer.String())
 	require.Len(t, logs[0].Broken, 3)
+}
+
+// Review 23 moved the relay's checkpoint past an event not yet published, and verify, comparing
+// from the bus to the log only, said nothing. It now looks from the log to the bus too: an event on
+// or before the checkpoint that is not on the bus names its stream; one after it is the relay's
+// lag, counted.
+func TestVerifyNamesAnEventTheRelayWasMovedPast(t *testing.T) {
+	db := testkit.Postgres(t)
+	db.Migrate(t, eventstore.Migrations())
+	store := eventstore.New(db.Pool(t))
+	var published []uuid.UUID
+	record := func(stream string) eventstore.RecordedEvent {
+		e, err := eventstore.NewEvent(&testingv1.CounterIncremented{Value: 1}, uuid.Nil, uuid.New(), eventstore.Metadata{})
+		require.NoError(t, err)
+		recorded, err := store.Append(t.Context(), stream, eventstore.NoStream, e)
+		require.NoError(t, err)
+		return recorded[0]
+	}
+	first, skipped, last := record("counter-first"), record("counter-skipped"), record("counter-last")
+	after := record("counter-after")
+	published = append(published, first.ID, last.ID) // what the bus holds: "skipped" never went out
+	_, err := db.OwnerPool(t).Exec(t.Context(), `INSERT INTO relay_checkpoints (relay, tx_id, position, last_event_id)
+		SELECT 'test', tx_id, position, event_id FROM events WHERE event_id = $1`, last.ID)
+	require.NoError(t, err)
+
+	var v verifiedLog
+	require.NoError(t, onTheBus(t.Context(), "test", db.OwnerPool(t), published, &v))
+	require.Equal(t, []brokenStream{{Stream: skipped.StreamID, Version: 1,
+		Reason: "in the log but never published: the relay's checkpoint was moved past it behind the relay's back"}}, v.Broken)
+	require.Equal(t, int64(1), v.Unpublished, "%s is the relay's lag", after.StreamID)
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -306,6 +307,17 @@ const compareBatch = 1000
 // from before reporting published its reads) has nothing to compare; a message the platform did
 // not publish is counted in v.Foreign (consumers dead-letter it).
 func (b *busCopies) compare(ctx context.Context, service string, pool *pgxpool.Pool, v *verifiedLog, progress io.Writer) error {
+	// Where the relay stood before the stream is read: everything up to there is in the stream
+	// by then (the relay moves its checkpoint once JetStream has acknowledged), while what it
+	// publishes meanwhile may not be in the part of the stream read.
+	relayed := checkpointText{tx: "0"}
+	err := pool.QueryRow(ctx, `SELECT tx_id::text, position FROM relay_checkpoints WHERE relay = $1`, service).Scan(&relayed.tx, &relayed.position)
+	switch {
+	case err == nil:
+		relayed.found = true
+	case !errors.Is(err, pgx.ErrNoRows):
+		return err
+	}
 	stream, err := b.js.Stream(ctx, bus.StreamName(service))
 	if errors.Is(err, jetstream.ErrStreamNotFound) {
 		return nil
@@ -318,7 +330,7 @@ func (b *busCopies) compare(ctx context.Context, service string, pool *pgxpool.P
 		return err
 	}
 	if info.State.Msgs == 0 {
-		return onTheBus(ctx, service, pool, nil, v)
+		return onTheBus(ctx, pool, relayed, nil, v)
 	}
 	cons, err := b.js.OrderedConsumer(ctx, bus.StreamName(service), jetstream.OrderedConsumerConfig{})
 	if err != nil {
@@ -431,7 +443,14 @@ func (b *busCopies) compare(ctx context.Context, service string, pool *pgxpool.P
 	if err := flush(); err != nil {
 		return err
 	}
-	return onTheBus(ctx, service, pool, seen, v)
+	return onTheBus(ctx, pool, relayed, seen, v)
+}
+
+// checkpointText is a relay's checkpoint as verify reads it; not found before its first.
+type checkpointText struct {
+	tx       string
+	position int64
+	found    bool
 }
 
 // onTheBus looks from the log to the bus: every event on or before the relay's checkpoint must be
@@ -439,11 +458,10 @@ func (b *busCopies) compare(ctx context.Context, service string, pool *pgxpool.P
 // it behind the relay's back (review 23 hid a hold so; the relay now puts such a checkpoint back,
 // decision 179, but an operator must see what it missed meanwhile). The events after the
 // checkpoint are the relay's lag, counted in v.Unpublished.
-func onTheBus(ctx context.Context, service string, pool *pgxpool.Pool, seen []uuid.UUID, v *verifiedLog) error {
+func onTheBus(ctx context.Context, pool *pgxpool.Pool, relayed checkpointText, seen []uuid.UUID, v *verifiedLog) error {
 	slices.SortFunc(seen, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
-	rows, err := pool.Query(ctx, `SELECT e.event_id, e.stream_id, e.version,
-			c.relay IS NOT NULL AND (e.tx_id, e.position) <= (c.tx_id, c.position)
-		FROM events e LEFT JOIN relay_checkpoints c ON c.relay = $1 ORDER BY e.stream_id, e.version`, service)
+	rows, err := pool.Query(ctx, `SELECT event_id, stream_id, version, $3 AND (tx_id, position) <= ($1::xid8, $2)
+		FROM events ORDER BY stream_id, version`, relayed.tx, relayed.position, relayed.found)
 	if err != nil {
 		return err
 	}

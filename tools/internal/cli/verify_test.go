@@ -147,13 +147,18 @@ func TestVerifyNamesAnEventTheRelayWasMovedPast(t *testing.T) {
 	first, skipped, last := record("counter-first"), record("counter-skipped"), record("counter-last")
 	after := record("counter-after")
 	published = append(published, first.ID, last.ID) // what the bus holds: "skipped" never went out
-	_, err := db.OwnerPool(t).Exec(t.Context(), `INSERT INTO relay_checkpoints (relay, tx_id, position, last_event_id)
-		SELECT 'test', tx_id, position, event_id FROM events WHERE event_id = $1`, last.ID)
-	require.NoError(t, err)
+	relayed := checkpointText{found: true}
+	require.NoError(t, db.OwnerPool(t).QueryRow(t.Context(), `SELECT tx_id::text, position FROM events WHERE event_id = $1`,
+		last.ID).Scan(&relayed.tx, &relayed.position))
 
 	var v verifiedLog
-	require.NoError(t, onTheBus(t.Context(), "test", db.OwnerPool(t), published, &v))
+	require.NoError(t, onTheBus(t.Context(), db.OwnerPool(t), relayed, published, &v))
 	require.Equal(t, []brokenStream{{Stream: skipped.StreamID, Version: 1,
 		Reason: "in the log but never published: the relay's checkpoint was moved past it behind the relay's back"}}, v.Broken)
 	require.Equal(t, int64(1), v.Unpublished, "%s is the relay's lag", after.StreamID)
+
+	v = verifiedLog{}
+	require.NoError(t, onTheBus(t.Context(), db.OwnerPool(t), checkpointText{tx: "0"}, nil, &v))
+	require.Empty(t, v.Broken, "before the relay's first checkpoint nothing is missing")
+	require.Equal(t, int64(4), v.Unpublished)
 }

@@ -422,3 +422,50 @@ func TestAClosedReferralIsCorrectedNotReopened(t *testing.T) {
 	refused(t, err, codes.FailedPrecondition, "FAMILY_ERASED")
 	require.Equal(t, before, g.events(t))
 }
+
+// A correction of a closed referral puts a parent's contact details right and does not remove them
+// (review 24): left with no way to reach either parent it is refused, naming the fields and no
+// one, and appends nothing; a child's date of birth after the day referred is refused the same way.
+func TestACorrectionKeepsTheParentsReachable(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	centre := g.centre(t, supported)
+	w := g.casework(t, centre)
+	ref := w.submit(supported).GetReferralId()
+	_, err := w.c.WithdrawReferral(ctx, &referralv1.WithdrawReferralRequest{RequestId: uuid.NewString(), ReferralId: ref,
+		CentreId: centre.String(), WithdrawnBy: referralv1.WithdrawnBy_WITHDRAWN_BY_REFERRER})
+	require.NoError(t, err)
+	opened, err := w.c.GetFamily(ctx, &referralv1.GetFamilyRequest{ReferralId: ref, CentreId: centre.String(), Purpose: "the parents asked for a correction"})
+	require.NoError(t, err)
+	amend := func(d *referralv1.ReferralDetails) (*referralv1.AmendReferralResponse, error) {
+		return w.c.AmendReferral(ctx, &referralv1.AmendReferralRequest{RequestId: uuid.NewString(), ReferralId: ref, CentreId: centre.String(),
+			Details: d, CorrectionReason: "the parents say their details were recorded wrongly"})
+	}
+
+	before := g.events(t)
+	unreachable := proto.Clone(opened.GetFamily().GetDetails()).(*referralv1.ReferralDetails)
+	for _, a := range unreachable.GetAdults() {
+		a.Contact = nil
+	}
+	_, err = amend(unreachable)
+	refused(t, err, codes.InvalidArgument, "details.adults[0].contact")
+	require.Contains(t, fields(t, err), "details.adults[1].contact")
+	for _, s := range secrets {
+		require.NotContains(t, status.Convert(err).Message(), s, "the refusal names fields, not people")
+	}
+	unborn := proto.Clone(opened.GetFamily().GetDetails()).(*referralv1.ReferralDetails)
+	unborn.Children[0].DateOfBirth = date(today().AddDate(0, 0, 1))
+	_, err = amend(unborn)
+	refused(t, err, codes.InvalidArgument, "details.children[0].date_of_birth")
+	require.Equal(t, before, g.events(t), "refusals append nothing")
+
+	// Put right: the old address goes, and a new phone reaches the parent.
+	d := opened.GetFamily().GetDetails()
+	d.Adults[1].Contact = &referralv1.ContactDetails{Phone: "07700 900999"}
+	_, err = amend(d)
+	require.NoError(t, err)
+	reopened, err := w.c.GetFamily(ctx, &referralv1.GetFamilyRequest{ReferralId: ref, CentreId: centre.String(), Purpose: "check the correction"})
+	require.NoError(t, err)
+	require.Equal(t, "07700 900999", reopened.GetFamily().GetDetails().GetAdults()[1].GetContact().GetPhone())
+	require.Empty(t, reopened.GetFamily().GetDetails().GetAdults()[1].GetContact().GetAddressLines())
+}

@@ -44,7 +44,7 @@ func (r *Referral) Amend(d Details, why string, today time.Time, newID NewID) ([
 	if r.state == AwaitingSecondParty {
 		need = oneParent
 	}
-	d.validate(&v, "details.", need, today)
+	d.validateAt(&v, "details.", need, today, r.referredOn(today))
 	d.checkInvolvement(&v, "details.", r.source)
 	d.checkInjunction(&v, "details.", r.facts.contradictsInjunction())
 	d.checkNamedOnce(&v, "details.", r.namedTwice)
@@ -110,7 +110,9 @@ func (r *Referral) Amend(d Details, why string, today time.Time, newID NewID) ([
 // about them rectified for as long as it is kept, and a closed referral is kept until its
 // retention ends (decision 178; decision 34 erases it then). So the names, dates of birth,
 // contact details, languages and relationships of the people already on it, a child's needs, and
-// the referrer's details are corrected, with why (required) and by whom (the event's actor).
+// the referrer's details are corrected, with why (required) and by whom (the event's actor). A
+// parent's contact details are put right, not removed (keepCorrectedParentsReachable), and a
+// child's date of birth stays on or before the day the child was referred (review 24).
 //
 // Nothing the centre decided on, and nothing that would change the case's path, changes
 // (CorrectionOnly): who is on the referral (no one added or removed), each adult's role, parental
@@ -134,7 +136,7 @@ func (r *Referral) correct(d Details, why string, today time.Time, newID NewID) 
 		// A self-referral closed before the other parent applied names one parent.
 		need = oneParent
 	}
-	d.validateAt(&v, "details.", need, today, r.receivedOn)
+	d.validateAt(&v, "details.", need, today, r.referredOn(today))
 	d.checkNamedOnce(&v, "details.", r.namedTwice)
 	r.checkIDs(&v, d)
 	for i, a := range d.Adults {
@@ -149,6 +151,7 @@ func (r *Referral) correct(d Details, why string, today time.Time, newID NewID) 
 				"give the person_id of the child whose details are corrected")
 		}
 	}
+	r.keepCorrectedParentsReachable(&v, d)
 	if r.source != commonv1.ReferralSource_REFERRAL_SOURCE_SELF && d.Referrer.Name == "" {
 		v.add("details.referrer.name", "is required when a professional refers the family")
 	}
@@ -265,6 +268,24 @@ func (r *Referral) keepParentsReachable(v *Invalid, d Details) {
 			v.add(fmt.Sprintf("details.adults[%d].contact", i), "must give a way to reach this parent (an address with its postcode, "+
 				"a phone or an email): the referral is past screening, and a referral without both parents' contact details cannot proceed")
 		}
+	}
+}
+
+// keepCorrectedParentsReachable refuses a correction of a closed referral that leaves a parent who
+// could be reached without a way to be reached (review 24), as keepParentsReachable does on an open
+// referral past screening. A correction puts personal data right; it does not remove it: the
+// family's personal data is removed by an erasure, with its own command and checks (decision 34).
+// A parent the referral never had a way to reach (one withdrawn before screening, which needs it)
+// has nothing to keep. The field named is the parent's; the reason names no one.
+func (r *Referral) keepCorrectedParentsReachable(v *Invalid, d Details) {
+	for i, a := range d.Adults {
+		was := slices.IndexFunc(r.adults, func(o AdultRecord) bool { return o.ID == a.ID })
+		if was < 0 || !r.adults[was].Parent() || !r.adults[was].ContactDetailsGiven || a.Contact.Given() {
+			continue
+		}
+		v.add(fmt.Sprintf("details.adults[%d].contact", i), "must give a way to reach this parent (an address with its postcode, "+
+			"a phone or an email): a correction puts a parent's contact details right and does not remove them; "+
+			"a family's personal data is removed by erasing it (EraseFamily)")
 	}
 }
 

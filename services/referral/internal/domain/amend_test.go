@@ -329,3 +329,121 @@ func TestAClosedReferralsPersonalDetailsAreCorrected(t *testing.T) {
 		})
 	}
 }
+
+// A child is born by the day they are referred: the day the referral was received, or the day an
+// amendment added them (review 24). A date of birth after it is refused on submission (it is in
+// the future), amendment and correction alike, naming the field and never the date of birth.
+func TestAChildIsBornByTheDayTheyAreReferred(t *testing.T) {
+	const why = "the child's date of birth was typed wrongly"
+	bornAfter := func(t *testing.T, err error, field string) {
+		t.Helper()
+		var invalid *domain.Invalid
+		require.ErrorAs(t, err, &invalid)
+		require.Equal(t, field, invalid.Violations[0].Field, "%v", err)
+		require.Contains(t, invalid.Violations[0].Reason, "referred")
+		require.NotContains(t, err.Error(), "2026-10-02", "the refusal names the field, not the date of birth")
+	}
+	t.Run("submitted", func(t *testing.T) {
+		s := submission(details())
+		s.Details.Children[0].DateOfBirth = submitted.AddDate(0, 0, 1)
+		_, _, err := domain.Submit(s, submitted, ids())
+		var invalid *domain.Invalid
+		require.ErrorAs(t, err, &invalid)
+		require.Equal(t, "details.children[0].date_of_birth", invalid.Violations[0].Field)
+		require.Contains(t, invalid.Violations[0].Reason, "future")
+	})
+	for _, s := range []domain.State{domain.Received, domain.Accepted, domain.Declined, domain.Withdrawn, domain.Ended} {
+		t.Run(s.String(), func(t *testing.T) {
+			r, h := inState(t, s)
+			version := r.Version()
+			d := r.Details()
+			d.Children[0].DateOfBirth = submitted.AddDate(0, 0, 1) // after the day received, before today
+			events, err := r.Amend(d, why, today, ids())
+			bornAfter(t, err, "details.children[0].date_of_birth")
+			require.Nil(t, events)
+			require.Equal(t, version, r.Version(), "a refusal changes nothing")
+
+			d.Children[0].DateOfBirth = submitted // born the day the family was referred
+			h.ok(r.Amend(d, why, today, ids()))
+			require.Equal(t, submitted, r.Details().Children[0].DateOfBirth)
+		})
+	}
+	t.Run("added by an amendment", func(t *testing.T) {
+		// A sibling born while the case is open is referred the day an amendment adds them.
+		r, h := inState(t, domain.Received)
+		added := submitted.AddDate(0, 0, 20)
+		d := r.Details()
+		d.Children = append(d.Children, domain.Child{Name: "New Sibling", DateOfBirth: added.AddDate(0, 0, -5)})
+		h.ok(r.Amend(d, "", added, ids()))
+		d = r.Details()
+		d.Adults[0].Contact.Phone = "07700 900077"
+		h.ok(r.Amend(d, "", today, ids()))
+		h.ok(r.Withdraw(referralv1.WithdrawnBy_WITHDRAWN_BY_REFERRER, "", today))
+
+		rebuilt, err := domain.Rebuild(r.ID(), h.events)
+		require.NoError(t, err)
+		d = rebuilt.Details()
+		d.Children[1].DateOfBirth = added
+		h.ok(rebuilt.Amend(d, why, today, ids()))
+		d.Children[1].DateOfBirth = added.AddDate(0, 0, 1)
+		_, err = rebuilt.Amend(d, why, today, ids())
+		var invalid *domain.Invalid
+		require.ErrorAs(t, err, &invalid)
+		require.Equal(t, "details.children[1].date_of_birth", invalid.Violations[0].Field)
+	})
+	t.Run("grown up since", func(t *testing.T) {
+		// Seventeen when referred, eighteen now: the case's details are still amended.
+		s := submission(details())
+		s.Details.Children[0].DateOfBirth = date(2008, 11, 1)
+		r, h := submit(t, s)
+		d := r.Details()
+		d.Adults[0].Contact.Phone = "07700 900077"
+		h.ok(r.Amend(d, "", today, ids()))
+		require.Equal(t, "07700 900077", r.Details().Adults[0].Contact.Phone)
+	})
+}
+
+// A correction of a closed referral puts a parent's contact details right and does not remove
+// them (review 24): a parent who could be reached keeps a way to be reached, as on an open
+// referral past screening. Erasure removes a family's personal data, by its own command and checks.
+func TestACorrectionKeepsEachParentReachable(t *testing.T) {
+	const why = "both parents say their details were recorded wrongly"
+	for _, s := range []domain.State{domain.Declined, domain.Withdrawn, domain.Ended} {
+		t.Run(s.String(), func(t *testing.T) {
+			r, h := inState(t, s)
+			version := r.Version()
+			d := r.Details()
+			d.Adults[0].Contact, d.Adults[1].Contact = domain.ContactDetails{}, domain.ContactDetails{}
+			events, err := r.Amend(d, why, today, ids())
+			var invalid *domain.Invalid
+			require.ErrorAs(t, err, &invalid)
+			require.Len(t, invalid.Violations, 2)
+			require.Equal(t, "details.adults[0].contact", invalid.Violations[0].Field)
+			require.Equal(t, "details.adults[1].contact", invalid.Violations[1].Field)
+			require.NotContains(t, err.Error(), "Alice", "the refusal names fields, not people")
+			require.Nil(t, events)
+			require.Equal(t, version, r.Version(), "a refusal changes nothing")
+
+			// Put right: the old address goes, a new phone stays.
+			d = r.Details()
+			d.Adults[1].Contact = domain.ContactDetails{Phone: "07700 900088"}
+			h.ok(r.Amend(d, why, today, ids()))
+			require.Equal(t, domain.ContactDetails{Phone: "07700 900088"}, r.Details().Adults[1].Contact)
+		})
+	}
+	t.Run("a parent never reachable", func(t *testing.T) {
+		// Withdrawn before screening, which would have needed it: there is nothing to keep.
+		d := details()
+		d.Adults[1].Contact = domain.ContactDetails{}
+		r, h := submit(t, submission(d))
+		h.ok(r.Withdraw(referralv1.WithdrawnBy_WITHDRAWN_BY_REFERRER, "", today))
+		d = r.Details()
+		d.Adults[0].Name = "Alice Resident-Smith"
+		h.ok(r.Amend(d, why, today, ids()))
+		d.Adults[0].Contact = domain.ContactDetails{}
+		_, err := r.Amend(d, why, today, ids())
+		var invalid *domain.Invalid
+		require.ErrorAs(t, err, &invalid)
+		require.Equal(t, "details.adults[0].contact", invalid.Violations[0].Field)
+	})
+}

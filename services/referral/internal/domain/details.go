@@ -207,15 +207,16 @@ const (
 )
 
 // validate checks details against the referral's rules; prefix is their path in the request
-// ("details."), today the centre's local date.
+// ("details."), today the centre's local date, the day every child in them is referred.
 func (d Details) validate(v *Invalid, prefix string, need parents, today time.Time) {
-	d.validateAt(v, prefix, need, today, today)
+	d.validateAt(v, prefix, need, today, func(Child) time.Time { return today })
 }
 
-// validateAt is validate with each child's age checked on the day referred (a child must be under
-// 18 when referred): a closed referral's details are corrected years later, its children grown up
-// since (decision 178).
-func (d Details) validateAt(v *Invalid, prefix string, need parents, today, referred time.Time) {
+// validateAt is validate with each child checked against the day they were referred: born by then
+// (review 24: a child born after it could not have been referred, nor have attended since) and
+// under 18 on it. An amendment's details are checked months after the referral was received, and
+// a closed referral's corrected years after, its children grown up since (decision 178).
+func (d Details) validateAt(v *Invalid, prefix string, need parents, today time.Time, referred func(Child) time.Time) {
 	var resident, nonResident, named int
 	for i, a := range d.Adults {
 		a.validate(v, fmt.Sprintf("%sadults[%d].", prefix, i))
@@ -261,7 +262,7 @@ func (d Details) validateAt(v *Invalid, prefix string, need parents, today, refe
 		v.add(prefix+"children", fmt.Sprintf("must name at most %d children", MaxChildren))
 	}
 	for i, c := range d.Children {
-		c.validate(v, fmt.Sprintf("%schildren[%d].", prefix, i), today, referred)
+		c.validate(v, fmt.Sprintf("%schildren[%d].", prefix, i), today, referred(c))
 	}
 	if len(d.CourtOrders) > MaxCourtOrders {
 		v.add(prefix+"court_orders", fmt.Sprintf("must list at most %d orders", MaxCourtOrders))
@@ -327,6 +328,9 @@ func (c Child) validate(v *Invalid, f string, today, referred time.Time) {
 		v.add(f+"date_of_birth", "is required")
 	case c.DateOfBirth.After(today):
 		v.add(f+"date_of_birth", "must not be in the future")
+	case c.DateOfBirth.After(referred):
+		v.add(f+"date_of_birth", fmt.Sprintf("must be on or before %s, the day the child was referred (the referral was received, "+
+			"or an amendment added the child): a child is born before they are referred", referred.Format(time.DateOnly)))
 	case !referred.Before(c.DateOfBirth.AddDate(OldestChildAge+1, 0, 0)):
 		v.add(f+"date_of_birth", "the child must be under 18")
 	}

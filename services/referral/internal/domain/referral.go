@@ -32,7 +32,10 @@ type Referral struct {
 
 	adults   []AdultRecord
 	children []ChildRecord
-	facts    Details // the rest of the referral's facts; Adults and Children live above
+	// childReferredOn is the day each child came on the referral: the day it was received, or the
+	// day an amendment added them. A child is born by then (referredOn).
+	childReferredOn map[uuid.UUID]time.Time
+	facts           Details // the rest of the referral's facts; Adults and Children live above
 	// secondPartyRiskNotes are the applying parent's own notes on a self-referral.
 	secondPartyRiskNotes string
 
@@ -121,6 +124,29 @@ func (r *Referral) ServiceType() commonv1.ServiceType { return r.service }
 
 // ReceivedOn is the centre's local date the referral arrived.
 func (r *Referral) ReceivedOn() time.Time { return r.receivedOn }
+
+// noteReferred records on as the day each child not yet noted came on the referral.
+func (r *Referral) noteReferred(on time.Time) {
+	if r.childReferredOn == nil {
+		r.childReferredOn = map[uuid.UUID]time.Time{}
+	}
+	for _, c := range r.children {
+		if _, ok := r.childReferredOn[c.ID]; !ok {
+			r.childReferredOn[c.ID] = on
+		}
+	}
+}
+
+// referredOn is the day a child in an amendment was referred: the day they came on the referral,
+// or today for a child the amendment adds.
+func (r *Referral) referredOn(today time.Time) func(Child) time.Time {
+	return func(c Child) time.Time {
+		if on, ok := r.childReferredOn[c.ID]; ok && c.ID != uuid.Nil {
+			return on
+		}
+		return today
+	}
+}
 
 // Adults are the adults on the referral.
 func (r *Referral) Adults() []AdultRecord {
@@ -262,6 +288,7 @@ func (r *Referral) apply(ev proto.Message) error {
 		}
 		r.preVisits = map[uuid.UUID]bool{}
 		err = r.applyFacts(e.GetFacts())
+		r.noteReferred(r.receivedOn)
 	case *referralv1.SecondPartyApplicationReceived:
 		var a AdultRecord
 		if a, err = adultFrom(e.GetParent()); err == nil {
@@ -272,6 +299,7 @@ func (r *Referral) apply(ev proto.Message) error {
 		}
 	case *referralv1.ReferralAmended:
 		err = r.applyFacts(e.GetFacts())
+		r.noteReferred(dates.Time(e.GetAmendedOn()))
 		if e.GetScreeningVoid() {
 			r.screened, r.rating, r.service = false, 0, 0
 			r.state = Received

@@ -326,3 +326,69 @@ func TestSecondUnexplainedNoShowOffersThePlace(t *testing.T) {
 		int32(schedulingv1.CancellationReason_CANCELLATION_REASON_PLACE_RELEASED)))
 	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM events WHERE event_type = 'familytime.scheduling.v1.PlaceOffered'"))
 }
+
+// A no-show recorded late, after the family came to a later session, does not release its place
+// (review 24: the second no-show, recorded a week late, released the place of a family that had
+// attended since, and called off its next session). It is counted, and the next unexplained
+// no-show releases the place.
+func TestANoShowRecordedAfterTheFamilyCameBackDoesNotReleaseItsPlace(t *testing.T) {
+	g := newRig(t, monday)
+	pattern, rooms := g.timetable(t, saturday(0), false, 4)
+	f := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)[0]
+	c, v := g.client(t, auth.RoleCoordinator), g.door(t)
+	ctx := t.Context()
+	g.waitlist(t, g.centre, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
+	var bookings []string
+	for week := range 5 {
+		r, err := book(ctx, c, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: f.id.String(),
+			PatternId: pattern, Date: date(saturday(week)), RoomId: rooms[0]})
+		require.NoError(t, err)
+		bookings = append(bookings, r.GetBooking().GetBookingId())
+	}
+	noShow := func(week int) *schedulingv1.RecordNoShowResponse {
+		t.Helper()
+		r, err := v.RecordNoShow(ctx, &schedulingv1.RecordNoShowRequest{CentreId: g.centre.String(), BookingId: bookings[week],
+			Party: schedulingv1.Party_PARTY_VISITING, RequestId: uuid.NewString()})
+		require.NoError(t, err)
+		return r
+	}
+	released := func() int {
+		return g.count(t, "SELECT count(*) FROM events WHERE event_type = 'familytime.scheduling.v1.PlaceReleased'")
+	}
+	// The first week a no-show, recorded on the day; the second nothing recorded; the third the
+	// family comes and the session is completed.
+	g.clock.Set(london(2026, 1, 10, 10, 40))
+	require.EqualValues(t, 1, noShow(0).GetUnexplainedNoShows())
+	g.clock.Set(london(2026, 1, 24, 10, 0))
+	for party, people := range map[schedulingv1.Party][]string{schedulingv1.Party_PARTY_VISITING: {f.visiting.String()},
+		schedulingv1.Party_PARTY_CHILDREN: {f.resident.String(), f.child.String()}} {
+		_, err := v.RecordArrival(ctx, &schedulingv1.RecordArrivalRequest{CentreId: g.centre.String(), BookingId: bookings[2],
+			Party: party, PersonIds: people, RequestId: uuid.NewString()})
+		require.NoError(t, err)
+	}
+	g.clock.Set(london(2026, 1, 24, 12, 30))
+	_, err := v.CompleteSession(ctx, &schedulingv1.CompleteSessionRequest{CentreId: g.centre.String(), BookingId: bookings[2],
+		RequestId: uuid.NewString()})
+	require.NoError(t, err)
+
+	// Two days later the second week's no-show is recorded: counted, the place kept.
+	g.clock.Set(london(2026, 1, 26, 9, 0))
+	r := noShow(1)
+	require.EqualValues(t, 2, r.GetUnexplainedNoShows())
+	require.False(t, r.GetPlaceReleased())
+	require.Empty(t, r.GetOfferedToFamilyId())
+	require.True(t, proto.Equal(date(saturday(2)), r.GetPlaceKeptAttendedOn()), "kept by the session attended: %v", r.GetPlaceKeptAttendedOn())
+	require.Zero(t, released())
+	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM bookings WHERE booking_id = $1 AND status = $2", bookings[3],
+		int32(schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED)), "the next session stands")
+
+	// The next unexplained no-show releases it.
+	g.clock.Set(london(2026, 1, 31, 10, 40))
+	r = noShow(3)
+	require.EqualValues(t, 3, r.GetUnexplainedNoShows())
+	require.True(t, r.GetPlaceReleased())
+	require.Nil(t, r.GetPlaceKeptAttendedOn())
+	require.Equal(t, 1, released())
+	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM bookings WHERE booking_id = $1 AND cancellation_reason = $2", bookings[4],
+		int32(schedulingv1.CancellationReason_CANCELLATION_REASON_PLACE_RELEASED)))
+}

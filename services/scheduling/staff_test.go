@@ -849,3 +849,67 @@ func TestTheLeadsLeavingSaysWhenTheCentreHasNoLead(t *testing.T) {
 	require.Contains(t, warning, "NO_LEAD: the centre has no safeguarding lead cleared to work on ")
 	require.Contains(t, warning, "an administrator records a lead")
 }
+
+// One person is in one room at a time at whichever centre: a supervised session at one centre is
+// not completed by someone recorded keeping a supported room at another at the same hour (review
+// 24). The refusal says "at another centre", naming neither that centre's booking nor its family.
+func TestASupervisorIsInOneRoomAcrossCentres(t *testing.T) {
+	g := newRig(t, monday)
+	ctx := t.Context()
+	checked, trained := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 6, 15, 0, 0, 0, 0, time.UTC)
+	// arriveAndComplete books f into the rig's centre's pattern and room on saturday(0), records
+	// both parties arriving at 10:05 and returns the booking.
+	arrive := func(f family, pattern, room string) string {
+		t.Helper()
+		booked, err := book(ctx, g.client(t, auth.RoleCoordinator), &schedulingv1.BookSessionRequest{CentreId: g.centre.String(),
+			FamilyId: f.id.String(), PatternId: pattern, Date: date(saturday(0)), RoomId: room})
+		require.NoError(t, err)
+		g.clock.Set(london(2026, 1, 10, 10, 5))
+		for party, people := range map[schedulingv1.Party][]string{schedulingv1.Party_PARTY_VISITING: {f.visiting.String()},
+			schedulingv1.Party_PARTY_CHILDREN: {f.resident.String(), f.child.String()}} {
+			_, err := g.as(t, "sup-one", auth.RoleVolunteer).RecordArrival(ctx, &schedulingv1.RecordArrivalRequest{CentreId: g.centre.String(),
+				BookingId: booked.GetBooking().GetBookingId(), Party: party, PersonIds: people, RequestId: uuid.NewString()})
+			require.NoError(t, err)
+		}
+		g.clock.Set(london(2026, 1, 10, 12, 30))
+		return booked.GetBooking().GetBookingId()
+	}
+	complete := func(caller, booking string) error {
+		_, err := g.as(t, caller, auth.RoleSupervisor).CompleteSession(ctx, &schedulingv1.CompleteSessionRequest{CentreId: g.centre.String(),
+			BookingId: booking, RequestId: uuid.NewString()})
+		return err
+	}
+
+	// At the first centre sup-one keeps a supported room 10:05 to 11:05.
+	pattern, rooms := g.timetable(t, saturday(0), false, 3)
+	there := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)[0]
+	g.addStaff(t, "sup-one", schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR, checked, trained)
+	supported := arrive(there, pattern, rooms[0])
+	require.NoError(t, complete("sup-one", supported))
+
+	// At a second centre, the same person supervises a family at the same hour.
+	other, err := g.client(t, auth.RoleAdmin).RegisterCentre(ctx, &schedulingv1.RegisterCentreRequest{RequestId: uuid.NewString(),
+		Details: &schedulingv1.CentreDetails{Name: "Quay Contact Centre", Region: commonv1.Region_REGION_SOUTH_WEST,
+			ServiceTypes:        []commonv1.ServiceType{commonv1.ServiceType_SERVICE_TYPE_SUPERVISED},
+			AccreditationStatus: commonv1.AccreditationStatus_ACCREDITATION_STATUS_WORKING_TOWARDS}})
+	require.NoError(t, err)
+	g.clock.Set(monday)
+	g.centre, g.coordinatorCleared, g.doorCleared = uuid.MustParse(other.GetCentre().GetCentreId()), false, false
+	pattern, rooms = g.timetable(t, saturday(0), true, 1)
+	here := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED)[0]
+	for _, account := range []string{"sup-one", "sup-two"} {
+		g.addStaff(t, account, schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR, checked, trained)
+	}
+	supervised := arrive(here, pattern, rooms[0])
+	before := g.count(t, "SELECT count(*) FROM events")
+	err = complete("sup-one", supervised)
+	code, reason := field(err)
+	require.Equal(t, codes.FailedPrecondition, code, err)
+	require.Equal(t, "SUPERVISOR_ELSEWHERE", reason)
+	msg := status.Convert(err).Message()
+	require.Contains(t, msg, "a session at another centre (supported contact)")
+	require.NotContains(t, msg, supported, "another centre's booking is not named")
+	require.NotContains(t, msg, there.id.String(), "nor its family")
+	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+	require.NoError(t, complete("sup-two", supervised), "the colleague who supervised the family completes it")
+}

@@ -395,6 +395,9 @@ func TestAFamilyThatDoesNotTakeAnOfferKeepsItsPlace(t *testing.T) {
 		require.NoError(t, err)
 		var ids []string
 		for i, w := range resp.GetFamilies() {
+			if w.GetOffered() { // holding an offer, after those waiting (decisions.md 181)
+				continue
+			}
 			require.EqualValues(t, i+1, w.GetPosition())
 			if w.GetFamilyId() == first {
 				require.True(t, proto.Equal(date(monday), w.GetJoinedOn()), "the first family's joined date is kept: %v", w.GetJoinedOn())
@@ -485,4 +488,145 @@ func TestAFamilyThatDoesNotTakeAnOfferKeepsItsPlace(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, second, offered, "back at its place, it is first again")
 	require.Equal(t, []string{third}, list())
+}
+
+// offerPlace offers the pattern's room to family ("" the first that may take it).
+func (g *rig) offerPlace(t *testing.T, pattern, room, family string) (string, error) {
+	t.Helper()
+	resp, err := g.client(t, auth.RoleCoordinator).OfferPlace(t.Context(), &schedulingv1.OfferPlaceRequest{CentreId: g.centre.String(),
+		PatternId: pattern, RoomId: room, FamilyId: family, RequestId: uuid.NewString()})
+	return resp.GetFamilyId(), err
+}
+
+// joinAs puts families on the rig's centre's list for st, a day apart from monday, first first.
+func (g *rig) joinAs(t *testing.T, st commonv1.ServiceType, fams ...family) {
+	t.Helper()
+	for _, f := range fams {
+		g.clock.Set(g.clock.Now().AddDate(0, 0, 1))
+		_, err := g.client(t, auth.RoleCoordinator).JoinWaitingList(t.Context(), &schedulingv1.JoinWaitingListRequest{CentreId: g.centre.String(),
+			FamilyId: f.id.String(), ServiceType: st, RequestId: uuid.NewString()})
+		require.NoError(t, err)
+	}
+}
+
+// A place is offered to no more families at once than it takes (review 24 offered one supervised
+// room's slot to two families, unnamed and named): a room for one family to one, a shared room to
+// as many as its capacity; the refusal says when the first standing offer lapses, and appends
+// nothing. Once an offer is declined, the place is offered again.
+func TestAPlaceIsOfferedToNoMoreFamiliesThanItTakes(t *testing.T) {
+	g := newRig(t, monday)
+	pattern, rooms := g.timetable(t, saturday(0), true, 1, 2)
+	fams := g.ready(t, 4, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
+	g.joinAs(t, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, fams...)
+	g.clock.Set(london(2026, 1, 12, 10, 0))
+	onOffer := func(err error) {
+		t.Helper()
+		code, reason := field(err)
+		require.Equal(t, codes.FailedPrecondition, code, err)
+		require.Equal(t, "PLACE_ON_OFFER", reason)
+		require.Contains(t, status.Convert(err).Message(), "the first lapses on 2026-01-19 at 10:00")
+	}
+
+	offered, err := g.offerPlace(t, pattern, rooms[0], "")
+	require.NoError(t, err)
+	require.Equal(t, fams[0].id.String(), offered)
+	before := g.count(t, "SELECT count(*) FROM events")
+	_, err = g.offerPlace(t, pattern, rooms[0], "")
+	onOffer(err)
+	_, err = g.offerPlace(t, pattern, rooms[0], fams[1].id.String())
+	onOffer(err)
+	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+
+	// The shared room takes two families: two offers, not three.
+	for _, f := range fams[1:3] {
+		offered, err := g.offerPlace(t, pattern, rooms[1], "")
+		require.NoError(t, err)
+		require.Equal(t, f.id.String(), offered)
+	}
+	_, err = g.offerPlace(t, pattern, rooms[1], fams[3].id.String())
+	onOffer(err)
+
+	// The first family declines: the room for one is offered again, to the first waiting.
+	_, err = g.client(t, auth.RoleCoordinator).JoinWaitingList(t.Context(), &schedulingv1.JoinWaitingListRequest{CentreId: g.centre.String(),
+		FamilyId: fams[0].id.String(), ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	offered, err = g.offerPlace(t, pattern, rooms[0], fams[3].id.String())
+	require.NoError(t, err)
+	require.Equal(t, fams[3].id.String(), offered)
+}
+
+// A family put back on the list for another kind of contact than it waited for joins at the end
+// as a new join (review 24: a family waiting for supervised contact, offered a place, was put back
+// for supported contact first among the supported families, with its old joined date); and the
+// list shows who holds an offer, when it was made and when it lapses, marked as offered.
+func TestAFamilyPutBackForAnotherKindJoinsAtTheEndAndTheListShowsOffers(t *testing.T) {
+	g := newRig(t, monday)
+	pattern, rooms := g.timetable(t, saturday(0), true, 1)
+	supervised := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED)[0]
+	supported := g.ready(t, 2, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
+	g.joinAs(t, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, supervised)
+	g.joinAs(t, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, supported...)
+	c := g.client(t, auth.RoleCoordinator)
+	g.clock.Set(london(2026, 1, 12, 10, 0))
+	_, err := g.offerPlace(t, pattern, rooms[0], supervised.id.String())
+	require.NoError(t, err)
+
+	list, err := c.ListWaitingList(t.Context(), &schedulingv1.ListWaitingListRequest{CentreId: g.centre.String()})
+	require.NoError(t, err)
+	require.Len(t, list.GetFamilies(), 3, "the family holding the offer is shown")
+	for i, f := range supported {
+		w := list.GetFamilies()[i]
+		require.Equal(t, f.id.String(), w.GetFamilyId())
+		require.EqualValues(t, i+1, w.GetPosition())
+		require.False(t, w.GetOffered())
+	}
+	held := list.GetFamilies()[2]
+	require.Equal(t, supervised.id.String(), held.GetFamilyId())
+	require.True(t, held.GetOffered())
+	require.Zero(t, held.GetPosition(), "not waiting")
+	require.Equal(t, london(2026, 1, 12, 10, 0).UTC(), held.GetOfferedAt().AsTime())
+	require.Equal(t, london(2026, 1, 19, 10, 0).UTC(), held.GetLapsesAt().AsTime())
+	require.Equal(t, pattern, held.GetOfferedPatternId())
+	require.Equal(t, rooms[0], held.GetOfferedRoomId())
+
+	// Put back for supported contact: at the end, as a new join.
+	back, err := c.JoinWaitingList(t.Context(), &schedulingv1.JoinWaitingListRequest{CentreId: g.centre.String(), FamilyId: supervised.id.String(),
+		ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	require.EqualValues(t, 3, back.GetPosition(), "behind the families waiting longer for supported contact")
+	list, err = c.ListWaitingList(t.Context(), &schedulingv1.ListWaitingListRequest{CentreId: g.centre.String()})
+	require.NoError(t, err)
+	last := list.GetFamilies()[2]
+	require.Equal(t, supervised.id.String(), last.GetFamilyId())
+	require.False(t, last.GetOffered(), "the offer is closed")
+	require.True(t, proto.Equal(date(g.clock.Now()), last.GetJoinedOn()), "joined today: %v", last.GetJoinedOn())
+}
+
+// A place is offered only to a family that could be booked into it: one whose session with its
+// stagger does not fit the opening session is refused by name, SESSION_TOO_SHORT as booking
+// refuses it, and passed over when the first is offered it (review 24).
+func TestAPlaceIsOfferedToAFamilyWhoseSessionFitsIt(t *testing.T) {
+	g := newRig(t, monday)
+	pattern, rooms := g.timetable(t, saturday(0), false, 3)
+	long := g.readyAs(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, func(e *referralv1.FamilyReadyForContact) {
+		e.Arrangement.SessionMinutes, e.Arrangement.Stagger = 110, &referralv1.Stagger{ArrivalMinutes: 15, DepartureMinutes: 15}
+	})[0]
+	short := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)[0]
+	g.joinAs(t, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, long, short)
+	_, err := book(t.Context(), g.client(t, auth.RoleCoordinator), &schedulingv1.BookSessionRequest{CentreId: g.centre.String(),
+		FamilyId: long.id.String(), PatternId: pattern, Date: date(saturday(1)), RoomId: rooms[0]})
+	_, reason := field(err)
+	require.Equal(t, "SESSION_TOO_SHORT", reason, "booking refuses it")
+	before := g.count(t, "SELECT count(*) FROM events")
+	_, err = g.offerPlace(t, pattern, rooms[0], long.id.String())
+	code, reason := field(err)
+	require.Equal(t, codes.FailedPrecondition, code, err)
+	require.Equal(t, "SESSION_TOO_SHORT", reason)
+	require.Contains(t, status.Convert(err).Message(), "110 minutes")
+	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+	offered, err := g.offerPlace(t, pattern, rooms[0], "")
+	require.NoError(t, err)
+	require.Equal(t, short.id.String(), offered, "the first family that fits")
+	ids, _ := g.queue(t, g.centre)
+	require.Equal(t, []uuid.UUID{long.id}, ids, "it keeps its place")
 }

@@ -918,7 +918,9 @@ func (s *schedule) noshow() *cobra.Command {
 children and whoever brings them), from 15 minutes after they were due, or from when they were due
 with --explained (the family gave a reason the centre accepts). Two unexplained no-shows release
 the family's place: its later sessions there are cancelled and the place is offered to the first
-family waiting. The case stays open: the coordinator books the family again, puts it back on the
+family waiting. A no-show recorded late, after the family attended a later session, is counted
+but does not release the place (the family came back; "place kept" says when): the next
+unexplained no-show does. The case stays open: the coordinator books the family again, puts it back on the
 waiting list, or ends the case (familytime referral end --help).
 
 A party that came is not a no-show (PARTY_ARRIVED): one whose arrival is recorded, or one of whom
@@ -972,6 +974,10 @@ place stands (PLACE_RELEASED: a coordinator books the family again), as does one
 			if resp.GetOfferedToFamilyId() != "" {
 				extra = append(extra, [2]string{"offered to family", resp.GetOfferedToFamilyId()})
 			}
+			if kept := resp.GetPlaceKeptAttendedOn(); kept != nil {
+				extra = append(extra, [2]string{"place kept", "the family attended on " + ymd(kept) +
+					", after this session: the no-show counts, and the next unexplained one releases the place"})
+			}
 			return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), extra)
 		},
 	}
@@ -1008,7 +1014,10 @@ referral was withdrawn or declined is refused, and so is one with a session stil
 booked a session leaves the list by itself. A family under a safeguarding hold may join and
 keeps its place, but is offered no place until the hold is lifted. A family that declines a place
 offered to it is put back here: it goes back to its place in the queue (its first joined date
-orders it), not to the end.`,
+orders it), not to the end, when it waits for the same kind of contact; put back for another kind
+(--service, supported unless given), it joins at the end, as a new join, since its place was kept
+for the kind it waited for: give --service supervised to put back a family waiting for supervised
+contact.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			st, err := parseEnum[commonv1.ServiceType]("service", service, "SERVICE_TYPE_", commonv1.ServiceType_value)
@@ -1048,7 +1057,14 @@ come (IN_CONTACT), and when it waits for supervised contact and the room is not 
 (ROOM_NOT_SUITABLE_FOR_SUPERVISED). The family offered the place leaves the list while the offer
 stands, a week, and is offered no other meanwhile (OFFER_STANDS): book it into the place, or, if it
 declines, put it back with join, which returns it to its place in the queue. An offer nobody
-answers lapses after the week, and the family is back at its place by itself.`,
+answers lapses after the week, and the family is back at its place by itself. list shows who holds
+an offer and until when.
+
+A place is offered to no more families at once than it takes (PLACE_ON_OFFER, saying when the
+first standing offer lapses): one for a room for one family or for supervised contact, which has
+the room to itself; the room's capacity otherwise. A family whose arrangement (its session with
+the parents' stagger) does not fit the pattern's opening session is passed over, and refused by
+name (SESSION_TOO_SHORT): it could not be booked into the place.`,
 		Example: `  familytime schedule waitlist offer --centre $CENTRE --pattern $PATTERN --room $ROOM
   familytime schedule waitlist offer --centre $CENTRE --pattern $PATTERN --room $ROOM --family $FAMILY`,
 		Args: cobra.NoArgs,
@@ -1085,7 +1101,9 @@ answers lapses after the week, and the family is back at its place by itself.`,
 day it joined, and, when an offer would pass it over now, why (on-hold: a safeguarding hold
 suspends its contact; supported-contact-ruled-out: a domestic-abuse finding; in-contact: a session
 still to come). offer offers a place to the first family not passed over (and, for a room not
-suitable for supervised contact, not waiting for supervised contact).`,
+suitable for supervised contact, not waiting for supervised contact). After the families waiting
+come those holding a place offered (STATUS offered, no position): when it was offered, when it
+lapses and the place; a family whose offer lapses is back at its place among those waiting.`,
 		Example: `  familytime schedule waitlist list --centre $CENTRE`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -1102,18 +1120,29 @@ suitable for supervised contact, not waiting for supervised contact).`,
 				_, err := fmt.Fprintln(cmd.OutOrStdout(), "nobody is waiting")
 				return err
 			}
+			// The centre's wall clock, as the list's dates are the centre's (scheduling's default zone).
+			loc, err := time.LoadLocation("Europe/London")
+			if err != nil {
+				loc = time.UTC
+			}
 			msgs := make([]proto.Message, 0, len(resp.GetFamilies()))
 			rows := make([][]string, 0, len(resp.GetFamilies()))
 			for _, f := range resp.GetFamilies() {
-				passed := "-"
+				pos, passed, offer := fmt.Sprint(f.GetPosition()), "-", "waiting"
 				if f.GetPassedOver() != "" {
 					passed = strings.ToLower(strings.ReplaceAll(f.GetPassedOver(), "_", "-"))
 				}
+				if f.GetOffered() {
+					pos = "-"
+					offer = "offered " + f.GetOfferedAt().AsTime().In(loc).Format("2006-01-02 15:04") +
+						", lapses " + f.GetLapsesAt().AsTime().In(loc).Format("2006-01-02 15:04") +
+						" (pattern " + f.GetOfferedPatternId() + ", room " + f.GetOfferedRoomId() + ")"
+				}
 				msgs = append(msgs, f)
-				rows = append(rows, []string{fmt.Sprint(f.GetPosition()), f.GetFamilyId(), friendly("SERVICE_TYPE_", f.GetServiceType().String()),
-					ymd(f.GetJoinedOn()), passed})
+				rows = append(rows, []string{pos, f.GetFamilyId(), friendly("SERVICE_TYPE_", f.GetServiceType().String()),
+					ymd(f.GetJoinedOn()), passed, offer})
 			}
-			return outList.table(cmd.OutOrStdout(), msgs, []string{"#", "FAMILY", "WAITS FOR", "JOINED", "PASSED OVER"}, rows)
+			return outList.table(cmd.OutOrStdout(), msgs, []string{"#", "FAMILY", "WAITS FOR", "JOINED", "PASSED OVER", "STATUS"}, rows)
 		},
 	}
 	outList.register(list.Flags())

@@ -77,34 +77,38 @@ func (r *Sessions) WaitingList(ctx context.Context, centre uuid.UUID) (*domain.W
 	return domain.RebuildWaitingList(centre, evs)
 }
 
-// SupervisedMeanwhile finds another completed session at centre on day that account was recorded
+// SupervisedMeanwhile finds another completed session, at any centre of scheduling's database,
+// on day (or the day either side, for a centre in another time zone) that account was recorded
 // supervising, whose children's contact as held (their recorded arrival and departure, else as
 // planned; ending at the booked end at the latest, as domain.Booking's ContactHeld) overlaps
-// from..to: one such booking, its kind of contact and its contact times, or found false. A
-// supervised session is compared with sessions of every kind (a supported session records who
-// kept its room too); supervisedOnly leaves supported ones out, for a supported session, whose
-// room one person may keep for several families at once.
+// from..to: one such booking, its centre, its kind of contact and its contact times, or found
+// false. One at centre is found first, so a refusal there names what the centre's staff can see.
+// A person cannot be in two centres' rooms at once any more than in two rooms of one (review 24
+// completed a supported session at one centre and a supervised one at another at the same hour,
+// one person named for both). A supervised session is compared with sessions of every kind (a
+// supported session records who kept its room too); supervisedOnly leaves supported ones out, for
+// a supported session, whose room one person may keep for several families at once.
 func (r *Sessions) SupervisedMeanwhile(ctx context.Context, centre uuid.UUID, day time.Time, account string, except uuid.UUID,
-	from, to time.Time, supervisedOnly bool) (booking uuid.UUID, st commonv1.ServiceType, start, end time.Time, found bool, err error) {
+	from, to time.Time, supervisedOnly bool) (booking, at uuid.UUID, st commonv1.ServiceType, start, end time.Time, found bool, err error) {
 	var kind int32
-	err = r.store.Pool().QueryRow(ctx, `SELECT booking_id, service_type, held_from, held_to FROM (
-			SELECT booking_id, service_type, coalesce(children_arrived_at, children_arrive_at) AS held_from,
+	err = r.store.Pool().QueryRow(ctx, `SELECT booking_id, centre_id, service_type, held_from, held_to FROM (
+			SELECT booking_id, centre_id, service_type, coalesce(children_arrived_at, children_arrive_at) AS held_from,
 				least(coalesce(children_departed_at, children_leave_at), children_leave_at) AS held_to
 			FROM bookings
-			WHERE centre_id = $1 AND session_date = $2 AND supervised_by = $3 AND booking_id <> $4 AND status = $5
+			WHERE session_date BETWEEN $2::date - 1 AND $2::date + 1 AND supervised_by = $3 AND booking_id <> $4 AND status = $5
 				AND (service_type = $6 OR NOT $9)
 		) held
 		WHERE held_from < $8 AND $7 < held_to
-		ORDER BY held_from, booking_id LIMIT 1`,
+		ORDER BY centre_id <> $1, held_from, booking_id LIMIT 1`,
 		centre, pgtype.Date{Time: day, Valid: true}, account, except, int32(schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED),
-		int32(commonv1.ServiceType_SERVICE_TYPE_SUPERVISED), from, to, supervisedOnly).Scan(&booking, &kind, &start, &end)
+		int32(commonv1.ServiceType_SERVICE_TYPE_SUPERVISED), from, to, supervisedOnly).Scan(&booking, &at, &kind, &start, &end)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return uuid.Nil, 0, time.Time{}, time.Time{}, false, nil
+		return uuid.Nil, uuid.Nil, 0, time.Time{}, time.Time{}, false, nil
 	}
 	if err != nil {
-		return uuid.Nil, 0, time.Time{}, time.Time{}, false, fmt.Errorf("supervised meanwhile: %w", err)
+		return uuid.Nil, uuid.Nil, 0, time.Time{}, time.Time{}, false, fmt.Errorf("supervised meanwhile: %w", err)
 	}
-	return booking, commonv1.ServiceType(kind), start, end, true, nil
+	return booking, at, commonv1.ServiceType(kind), start, end, true, nil
 }
 
 // BookingFamily finds which family a booking at centre belongs to; a booking of another centre

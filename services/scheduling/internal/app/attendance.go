@@ -255,24 +255,30 @@ func (a *App) CompleteSession(ctx context.Context, centre, booking uuid.UUID, su
 func (a *App) notSupervisingElsewhere(ctx context.Context, centre uuid.UUID, b *domain.Booking, supervisor string) error {
 	from, to := b.ContactHeld()
 	supervised := b.ServiceType == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED
-	other, kind, start, end, found, err := a.sessions.SupervisedMeanwhile(ctx, centre, b.Date, supervisor, b.ID, from, to, !supervised)
+	other, at, kind, start, end, found, err := a.sessions.SupervisedMeanwhile(ctx, centre, b.Date, supervisor, b.ID, from, to, !supervised)
 	if err != nil || !found {
 		return err
 	}
 	when := fmt.Sprintf("from %s to %s", domain.ClockAt(start, b.Location()), domain.ClockAt(end, b.Location()))
+	// Another centre's session is named as such, never by its booking: its bookings and families
+	// are not this centre's to see (decisions.md 38), and the clash is the person's, not the family's.
+	session := "booking " + other.String()
+	if at != centre {
+		session = "a session at another centre"
+	}
 	switch {
 	case !supervised:
-		return problem.Rule(domain.ErrSupervisorElsewhere.Reason, fmt.Sprintf("%s is recorded supervising booking %s (supervised contact) %s, at the same time "+
+		return problem.Rule(domain.ErrSupervisorElsewhere.Reason, fmt.Sprintf("%s is recorded supervising %s (supervised contact) %s, at the same time "+
 			"as this session: a contact supervisor watching a family does not keep another room meanwhile; name in supervised_by "+
-			"the person who kept this session's room", supervisor, other, when))
+			"the person who kept this session's room", supervisor, session, when))
 	case kind != commonv1.ServiceType_SERVICE_TYPE_SUPERVISED:
-		return problem.Rule(domain.ErrSupervisorElsewhere.Reason, fmt.Sprintf("%s is recorded keeping the room of booking %s (%s contact) %s, at the same "+
+		return problem.Rule(domain.ErrSupervisorElsewhere.Reason, fmt.Sprintf("%s is recorded keeping the room of %s (%s contact) %s, at the same "+
 			"time as this session: a contact supervisor watches one family and keeps no other room meanwhile; the person who "+
-			"supervised this session completes it, with their own token", supervisor, other, kindName(kind), when))
+			"supervised this session completes it, with their own token", supervisor, session, kindName(kind), when))
 	}
-	return problem.Rule(domain.ErrSupervisorElsewhere.Reason, fmt.Sprintf("%s is recorded supervising booking %s %s, at the same time "+
+	return problem.Rule(domain.ErrSupervisorElsewhere.Reason, fmt.Sprintf("%s is recorded supervising %s %s, at the same time "+
 		"as this session: a contact supervisor watches one family at a time; the person who supervised this session completes it, "+
-		"with their own token", supervisor, other, when))
+		"with their own token", supervisor, session, when))
 }
 
 // kindName is a kind of contact as a message names it ("supported").
@@ -307,6 +313,9 @@ type NoShowResult struct {
 	Unexplained int
 	Released    bool
 	OfferedTo   uuid.UUID
+	// KeptOn is the day of the later session the family attended that kept its place, when this
+	// unexplained no-show was enough to release it (domain.Family's KeptBy); zero otherwise.
+	KeptOn time.Time
 }
 
 // RecordNoShow records a no-show. When it releases the family's place, the unit also cancels
@@ -327,9 +336,13 @@ func (a *App) RecordNoShow(ctx context.Context, centre, booking uuid.UUID, party
 	if err != nil {
 		return NoShowResult{}, nil, err
 	}
-	out := NoShowResult{Booking: b, Unexplained: f.UnexplainedNoShows(), Released: released != nil}
+	// The count as the no-show recorded it: a release resets the family's, and a no-show after
+	// one that did not release the place (Family.KeptBy) is the third.
+	out := NoShowResult{Booking: b, Unexplained: int(events[0].(*schedulingv1.NoShowRecorded).GetUnexplainedCount()), Released: released != nil}
+	if kept := f.KeptBy(b); released == nil && !explained && out.Unexplained >= domain.ReleaseAfter && kept != nil {
+		out.KeptOn = kept.Date
+	}
 	if released != nil {
-		out.Unexplained = domain.ReleaseAfter
 		if err := a.freePlaces(ctx, uow, f, events, md); err != nil {
 			return NoShowResult{}, nil, err
 		}
@@ -338,10 +351,30 @@ func (a *App) RecordNoShow(ctx context.Context, centre, booking uuid.UUID, party
 			return NoShowResult{}, nil, err
 		}
 		wexpected := w.Version()
-		// The first family waiting for the same kind of contact that no hold suspends.
-		to, version, err := a.offerTo(ctx, w, uuid.Nil, b.ServiceType, nil)
+		t, err := a.sessions.Timetable(ctx, centre)
+		if err != nil {
+			return NoShowResult{}, nil, err
+		}
+		var room *domain.Room
+		if r, ok := t.Room(b.Room); ok {
+			room = &r
+		}
+		pattern, _ := t.Pattern(b.Pattern)
+		// The first family waiting for the same kind of contact that no hold suspends, and that
+		// could be booked into the place.
+		to, version, err := a.offerTo(ctx, w, uuid.Nil, b.ServiceType, room, pattern)
 		var offered uuid.UUID
 		var ev proto.Message
+		if err == nil && room != nil && pattern != nil {
+			// A place on offer already to as many as it takes is not offered again; the release
+			// stands, with nobody offered it, as with nobody waiting.
+			standing := w.OnOffer(b.Pattern, b.Room, now)
+			places, perr := a.placesFor(ctx, w, *room, to, standing)
+			if perr != nil {
+				return NoShowResult{}, nil, perr
+			}
+			err = domain.PlaceOnOffer(standing, places, pattern.Location())
+		}
 		if err == nil {
 			offered, ev, err = w.Offer(to, b.ServiceType, b.Pattern, b.Room, f.ID(), now)
 		}
@@ -354,7 +387,7 @@ func (a *App) RecordNoShow(ctx context.Context, centre, booking uuid.UUID, party
 			if err := adapters.Append(uow, domain.WaitingListStream(centre), wexpected, offered, centre, md, ev); err != nil {
 				return NoShowResult{}, nil, err
 			}
-		case !errors.Is(err, domain.ErrWaitingListEmpty):
+		case !errors.Is(err, domain.ErrWaitingListEmpty) && !errors.Is(err, domain.ErrPlaceOnOffer):
 			return NoShowResult{}, nil, err
 		}
 	}

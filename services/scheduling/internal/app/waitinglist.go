@@ -124,9 +124,11 @@ func (a *App) waitedForByDefault(ctx context.Context, centre uuid.UUID) commonv1
 // may be offered one). A family may wait during a hold, keeping its place in the queue, but is
 // not offered a place until the hold is lifted; nor is a family waiting for supported contact
 // while a domestic-abuse finding rules it out (decisions.md 80), nor one waiting for supervised
-// contact a room not suitable for it (it could not be booked there): named, it is refused
-// (ON_HOLD, SUPPORTED_CONTACT_RULED_OUT, ROOM_NOT_SUITABLE_FOR_SUPERVISED); otherwise the next
-// family is offered it.
+// contact a room not suitable for it (it could not be booked there), nor one whose session with
+// its stagger does not fit the pattern's opening session: named, it is refused (ON_HOLD,
+// SUPPORTED_CONTACT_RULED_OUT, ROOM_NOT_SUITABLE_FOR_SUPERVISED, SESSION_TOO_SHORT); otherwise
+// the next family is offered it. A place offered already to as many families as it takes, and
+// not yet taken, declined or lapsed, is not offered again (PLACE_ON_OFFER, placesFor).
 func (a *App) OfferPlace(ctx context.Context, centre, pattern, room, family uuid.UUID, md eventstore.Metadata) (uuid.UUID, *eventstore.UnitOfWork, error) {
 	t, err := a.sessions.Timetable(ctx, centre)
 	if err != nil {
@@ -145,8 +147,16 @@ func (a *App) OfferPlace(ctx context.Context, centre, pattern, room, family uuid
 		return uuid.Nil, nil, err
 	}
 	expected := w.Version()
-	to, version, err := a.offerTo(ctx, w, family, commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED, &r)
+	to, version, err := a.offerTo(ctx, w, family, commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED, &r, p)
 	if err != nil {
+		return uuid.Nil, nil, err
+	}
+	standing := w.OnOffer(pattern, room, a.now())
+	places, err := a.placesFor(ctx, w, r, to, standing)
+	if err != nil {
+		return uuid.Nil, nil, err
+	}
+	if err := domain.PlaceOnOffer(standing, places, p.Location()); err != nil {
 		return uuid.Nil, nil, err
 	}
 	offered, ev, err := w.Offer(to, commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED, pattern, room, uuid.Nil, a.now())
@@ -157,17 +167,48 @@ func (a *App) OfferPlace(ctx context.Context, centre, pattern, room, family uuid
 	return offered, uow, adapters.Append(uow, domain.WaitingListStream(centre), expected, offered, centre, md, ev)
 }
 
+// placesFor is how many families a place in room may be offered to at once, the offer to family
+// made: one when the room takes one family, or when family or a family holding an offer of the
+// place (standing) waits for supervised contact, which has the room to itself; the room's
+// capacity otherwise. Bookings already in the room are not counted: a place is offered for a
+// pattern, not a date, and the coordinator offers one freed.
+func (a *App) placesFor(ctx context.Context, w *domain.WaitingList, room domain.Room, family uuid.UUID, standing []domain.Offer) (int, error) {
+	if room.Capacity <= 1 {
+		return 1, nil
+	}
+	kinds := []domain.Waiting{{Family: family}}
+	for _, x := range w.Queue(a.now()) {
+		if x.Family == family {
+			kinds[0] = x
+		}
+	}
+	for _, o := range standing {
+		kinds = append(kinds, o.Waiting)
+	}
+	for _, x := range kinds {
+		f, err := a.sessions.Family(ctx, x.Family)
+		if err != nil {
+			return 0, err
+		}
+		if f.WaitsFor(x.ServiceType) == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {
+			return 1, nil
+		}
+	}
+	return room.Capacity, nil
+}
+
 // offerTo is who is offered a place from w: family when named, refused while a place offered to
 // it stands (ErrOfferStands), while a hold suspends its
 // contact (ErrOnHold) or a domestic-abuse finding rules out the supported contact it waits for
 // (ErrSupportedContactRuledOut) or while it has a session still to come (ErrInContact), or when
 // it waits for supervised contact and the place's room, when given, is not suitable for it
-// (ErrRoomUnsuitable); otherwise the first family waiting (for st, when given) that may be
-// offered one, ErrNoneFreeToOffer when none may. It returns the
+// (ErrRoomUnsuitable), or, when the place's pattern is given, its arrangement's session with its
+// stagger does not fit the opening session (ErrSessionTooShort, Family.Fits); otherwise the first
+// family waiting (for st, when given) that may be offered one, ErrNoneFreeToOffer when none may. It returns the
 // family's stream version as read: the offer guards it, so a hold or a finding noted meanwhile
 // sends the offer back to be decided again (decisions.md 75). One noted after the offer leaves
 // it standing, as it leaves a booking made before it: the family cannot be booked meanwhile.
-func (a *App) offerTo(ctx context.Context, w *domain.WaitingList, family uuid.UUID, st commonv1.ServiceType, room *domain.Room) (uuid.UUID, int64, error) {
+func (a *App) offerTo(ctx context.Context, w *domain.WaitingList, family uuid.UUID, st commonv1.ServiceType, room *domain.Room, pattern *domain.Pattern) (uuid.UUID, int64, error) {
 	if family != uuid.Nil && w.Offered(family, a.now()) {
 		// Otherwise it would be told it is not on the list, as if it had been taken off.
 		return uuid.Nil, 0, domain.ErrOfferStands
@@ -193,6 +234,10 @@ func (a *App) offerTo(ctx context.Context, w *domain.WaitingList, family uuid.UU
 			// Unnamed, the place goes to the first family that can be booked in it (review 17
 			// offered a supervised family a shared room).
 			err = domain.ErrRoomUnsuitable
+		}
+		if err == nil && pattern != nil {
+			// Offered a place it cannot be booked into, it would hold it a week for nothing.
+			err = f.Fits(pattern)
 		}
 		switch {
 		case err == nil:
@@ -228,11 +273,16 @@ type WaitingFamily struct {
 	// PassedOver is the reason an offer passes the family over now (domain.Family's
 	// MayBeOffered), empty when it may be offered a place.
 	PassedOver string
+	// Offer is the place offered to the family and standing, nil while it waits; such a family
+	// has no position (0).
+	Offer *domain.Offer
 }
 
 // WaitingList is a registered centre's waiting list, first first, each family with why an offer
 // would pass it over now: what a coordinator sees before offering a place (review 14: the list
-// could not be seen).
+// could not be seen). The families holding a place offered follow, the earliest offered first,
+// with the place, when it was offered and when it lapses (review 24: a family offered a place
+// vanished from the list, and the coordinator could not see who held an offer or until when).
 func (a *App) WaitingList(ctx context.Context, centre uuid.UUID) ([]WaitingFamily, error) {
 	if _, err := a.centres.Get(ctx, centre); err != nil {
 		return nil, err
@@ -261,6 +311,9 @@ func (a *App) WaitingList(ctx context.Context, centre uuid.UUID) ([]WaitingFamil
 			return nil, err
 		}
 		out = append(out, wf)
+	}
+	for _, o := range w.Offers(a.now()) {
+		out = append(out, WaitingFamily{Waiting: o.Waiting, JoinedOn: domain.LocalDate(o.Joined, loc), Offer: &o})
 	}
 	return out, nil
 }

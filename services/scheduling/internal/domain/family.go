@@ -1358,10 +1358,27 @@ func (f *Family) children(on time.Time) []*schedulingv1.AttendingChild {
 	return out
 }
 
+// Fits refuses a place in pattern p the family could not be booked into: its arrangement's
+// session with its stagger does not fit the opening session (ErrSessionTooShort, as booking
+// refuses it; review 24 offered a 10:00-12:00 place to a family that could not be booked there).
+// A family not yet ready for contact has no arrangement to check: nil.
+func (f *Family) Fits(p *Pattern) error {
+	if f.ready == nil {
+		return nil
+	}
+	if _, err := PlanTimes(Session{Pattern: p}, f.ready.Stagger, f.ready.SessionMinutes, nil); err != nil {
+		return problem.Rule(ErrSessionTooShort.Reason, fmt.Sprintf("the family's contact of %d minutes, with the visiting parent %d minutes before "+
+			"and %d after, does not fit the opening session %s-%s: offer it a longer session", f.ready.SessionMinutes,
+			f.ready.Stagger.Arrival, f.ready.Stagger.Departure, p.Start, p.End))
+	}
+	return nil
+}
+
 // NoShow records that a party did not come, once it was due. The family's second unexplained
 // no-show since its place was last released releases its regular place (the booking's pattern
 // and room): the events then include PlaceReleased and the cancellation of its later bookings in
-// that place.
+// that place. A no-show recorded after the family attended a later session does not release it
+// (KeptBy says which session kept it): it is counted, and the next unexplained one releases it.
 func (f *Family) NoShow(id uuid.UUID, party schedulingv1.Party, explained bool, now time.Time) (*Booking, []proto.Message, *schedulingv1.PlaceReleased, error) {
 	b, err := f.active(id)
 	if err != nil {
@@ -1395,7 +1412,7 @@ func (f *Family) NoShow(id uuid.UUID, party schedulingv1.Party, explained bool, 
 		Children: f.children(b.Date), UnexplainedCount: int32(count)}
 	f.mustApply(ev)
 	out := []proto.Message{ev}
-	if explained || count < ReleaseAfter {
+	if explained || count < ReleaseAfter || f.KeptBy(b) != nil {
 		return b, out, nil, nil
 	}
 	rel := &schedulingv1.PlaceReleased{FamilyId: f.id.String(), CentreId: b.Centre.String(), PatternId: b.Pattern.String(),
@@ -1405,6 +1422,29 @@ func (f *Family) NoShow(id uuid.UUID, party schedulingv1.Party, explained bool, 
 	out = append(out, f.cancelWhere(func(o *Booking) bool { return o.Pattern == b.Pattern && o.Room == b.Room },
 		schedulingv1.CancellationReason_CANCELLATION_REASON_PLACE_RELEASED, now)...)
 	return b, out, rel, nil
+}
+
+// KeptBy is the family's earliest session after b's day that it attended (completed, or with the
+// children's arrival recorded and not yet completed), or nil. A no-show of b recorded late, after
+// such a session, does not release the place (review 24: a no-show recorded a week late, after the
+// family had come to the next session, released its place and called off the session after). Two
+// unexplained no-shows release the place because a family that does not come is holding a place
+// another family waits for; one that came back after the no-show is using it. The no-show is still
+// counted (it happened, and the figures and the history say so), so the family's next unexplained
+// no-show releases the place: keeping it is for coming back, not a fresh start. Cancelled sessions
+// and no-shows are no attendance.
+func (f *Family) KeptBy(b *Booking) *Booking {
+	var kept *Booking
+	for _, o := range f.bookings {
+		attended := o.Status == schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED
+		if o.Status == schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED {
+			_, attended = o.Arrived[schedulingv1.Party_PARTY_CHILDREN]
+		}
+		if attended && o.Date.After(b.Date) && (kept == nil || o.Date.Before(kept.Date)) {
+			kept = o
+		}
+	}
+	return kept
 }
 
 // WithdrawNoShow withdraws a no-show recorded by mistake: the visiting parent arrived twenty

@@ -24,15 +24,19 @@ var (
 	// ErrNotWaiting means the family named is not on the waiting list.
 	ErrNotWaiting = problem.Rule("NOT_ON_WAITING_LIST", "the family is not on the centre's waiting list")
 	// ErrNoneFreeToOffer means every family waiting (for the kind of contact) is on a safeguarding
-	// hold, or waits for supported contact a domestic-abuse finding rules out: a place is offered
+	// hold, waits for supported contact a domestic-abuse finding rules out, or cannot be booked
+	// into the place (a room or session that does not suit it): a place is offered
 	// to none of them. The reason is the empty list's, as clients handle it alike.
 	ErrNoneFreeToOffer = problem.Rule(ErrWaitingListEmpty.Reason, "every family waiting for a place is on a safeguarding hold, "+
 		"waits for supported contact that a domestic-abuse finding rules out, has a session booked still to come, "+
-		"or waits for supervised contact the room is not suitable for: none can be offered one")
+		"waits for supervised contact the room is not suitable for, or needs a longer session than the place's: none can be offered one")
 	// ErrOfferStands means the family named was offered a place it has not taken, declined, or
 	// let lapse: it is not offered a second one meanwhile.
 	ErrOfferStands = problem.Rule("OFFER_STANDS", "a place offered to the family still stands: book the family into it, "+
 		"or, if the family declines it, put it back on the waiting list (it goes back to its place) before offering another")
+	// ErrPlaceOnOffer means the place (a pattern's room) is offered already to as many families as
+	// it takes, and none of the offers is taken, declined or lapsed (PlaceOnOffer words it).
+	ErrPlaceOnOffer = problem.Rule("PLACE_ON_OFFER", "the place is on offer to as many families as it takes")
 )
 
 // Waiting is one family on a waiting list.
@@ -55,6 +59,68 @@ const OfferLapsesAfter = 7 * 24 * time.Hour
 type offer struct {
 	Waiting
 	lapses time.Time
+	// The place offered and when, for the list and for not offering it twice (PlaceOnOffer).
+	pattern, room uuid.UUID
+	offered       time.Time
+}
+
+// Offer is a place offered to a family and standing: not taken, declined or lapsed.
+type Offer struct {
+	// Waiting is the family's place in the queue, kept for it.
+	Waiting
+	Pattern, Room     uuid.UUID
+	OfferedAt, Lapses time.Time
+}
+
+// Offers are the offers standing at now, the earliest made first.
+func (w *WaitingList) Offers(now time.Time) []Offer {
+	var out []Offer
+	for _, o := range w.offers {
+		if now.Before(o.lapses) {
+			out = append(out, Offer{Waiting: o.Waiting, Pattern: o.pattern, Room: o.room, OfferedAt: o.offered, Lapses: o.lapses})
+		}
+	}
+	slices.SortFunc(out, func(a, b Offer) int {
+		if c := a.OfferedAt.Compare(b.OfferedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Family.String(), b.Family.String())
+	})
+	return out
+}
+
+// OnOffer are the offers of one place (a pattern's room) standing at now, the earliest made first.
+func (w *WaitingList) OnOffer(pattern, room uuid.UUID, now time.Time) []Offer {
+	return slices.DeleteFunc(w.Offers(now), func(o Offer) bool { return o.Pattern != pattern || o.Room != room })
+}
+
+// PlaceOnOffer refuses to offer a place (a pattern's room) offered already to places families
+// whose offers stand at now (review 24 offered one supervised room's slot to two families, one
+// after another): one family is booked into it, and the other, told it had a place, waits a week
+// for nothing while its place in the queue is kept from the next. places is what the room takes
+// for the offer made: one family for supervised contact or a room for one, its capacity
+// otherwise. The refusal says when the first standing offer lapses, in loc.
+func PlaceOnOffer(standing []Offer, places int, loc *time.Location) error {
+	if len(standing) < max(places, 1) {
+		return nil
+	}
+	first := standing[0]
+	for _, o := range standing {
+		if o.Lapses.Before(first.Lapses) {
+			first = o
+		}
+	}
+	return problem.Rule(ErrPlaceOnOffer.Reason, fmt.Sprintf("this place is offered already to %d %s, as many as it takes, and no offer is taken, "+
+		"declined or lapsed: the first lapses on %s at %s; offer another place, or this one once a family declines it (put it back "+
+		"with waitlist join) or its offer lapses", len(standing), plural(len(standing), "family", "families"),
+		LocalDate(first.Lapses, loc).Format(time.DateOnly), ClockAt(first.Lapses, loc)))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // WaitingList is a centre's queue of families waiting for a place: one stream,
@@ -150,20 +216,29 @@ func (w *WaitingList) Leave(family uuid.UUID, reason schedulingv1.WaitingListLea
 // family offered a place it did not take (declined, or lapsed unanswered) is put back at its
 // place instead, ordered by when it first joined: it waited as long, and an offer that did not
 // suit it is no reason to send it to the back (decisions.md 177). st unspecified keeps the kind it
-// waited for.
+// waited for. A family put back for another kind of contact than it waited for joins at the end,
+// as a new join (review 24: a family waiting for supervised contact came back first among
+// families waiting for supported contact, ahead of those who had waited longer for it): its place
+// was kept for the kind it waited for, and it waits for this one from now. A family that waited
+// for no kind in particular (an event from before kinds were recorded) keeps its place.
 func (w *WaitingList) Join(family uuid.UUID, st commonv1.ServiceType, now time.Time) (int, proto.Message, error) {
 	ev := &schedulingv1.WaitingListJoined{CentreId: w.centre.String(), FamilyId: family.String(), ServiceType: st,
 		JoinedAt: timestamppb.New(now)}
-	if o, ok := w.offers[family]; ok {
+	o, offered := w.offers[family]
+	unspecified := commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED
+	switch {
+	case offered && (o.ServiceType == unspecified || st == unspecified || st == o.ServiceType):
 		ev.QueuedFrom = timestamppb.New(o.Joined)
 		ev.OfferNotTaken = schedulingv1.OfferNotTaken_OFFER_NOT_TAKEN_DECLINED
 		if !now.Before(o.lapses) {
 			ev.OfferNotTaken = schedulingv1.OfferNotTaken_OFFER_NOT_TAKEN_LAPSED
 		}
-		if st == commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED {
+		if st == unspecified {
 			ev.ServiceType = o.ServiceType
 		}
-	} else if w.Waits(family, now) {
+	case offered:
+		// Another kind of contact: a new join at the end, which closes the offer.
+	case w.Waits(family, now):
 		return 0, nil, ErrAlreadyWaiting
 	}
 	if err := w.apply(ev); err != nil {
@@ -227,7 +302,8 @@ func (w *WaitingList) apply(ev proto.Message) error {
 		}
 		delete(w.offers, f)
 		if e.GetLapsesAt() != nil && place.Family == f {
-			w.offers[f] = offer{Waiting: place, lapses: e.GetLapsesAt().AsTime()}
+			w.offers[f] = offer{Waiting: place, lapses: e.GetLapsesAt().AsTime(), pattern: uuid.MustParse(e.GetPatternId()),
+				room: uuid.MustParse(e.GetRoomId()), offered: e.GetOfferedAt().AsTime()}
 		}
 	case *schedulingv1.WaitingListLeft: // left without an offer, or took (or gave up) the place offered
 		f := uuid.MustParse(e.GetFamilyId())

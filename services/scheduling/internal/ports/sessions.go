@@ -327,6 +327,9 @@ func (s *Server) RecordNoShow(ctx context.Context, req *schedulingv1.RecordNoSho
 		if r.OfferedTo != uuid.Nil {
 			resp.OfferedToFamilyId = r.OfferedTo.String()
 		}
+		if !r.KeptOn.IsZero() {
+			resp.PlaceKeptAttendedOn = dates.Proto(r.KeptOn)
+		}
 		return resp, uow, nil
 	})
 }
@@ -400,8 +403,13 @@ func (s *Server) ListWaitingList(ctx context.Context, req *schedulingv1.ListWait
 	}
 	out := &schedulingv1.ListWaitingListResponse{}
 	for _, f := range families {
-		out.Families = append(out.Families, &schedulingv1.WaitingFamily{FamilyId: f.Family.String(), Position: int32(f.Position),
-			ServiceType: f.ServiceType, JoinedOn: dates.Proto(f.JoinedOn), PassedOver: f.PassedOver})
+		wf := &schedulingv1.WaitingFamily{FamilyId: f.Family.String(), Position: int32(f.Position),
+			ServiceType: f.ServiceType, JoinedOn: dates.Proto(f.JoinedOn), PassedOver: f.PassedOver}
+		if o := f.Offer; o != nil {
+			wf.Offered, wf.OfferedAt, wf.LapsesAt = true, timestamppb.New(o.OfferedAt), timestamppb.New(o.Lapses)
+			wf.OfferedPatternId, wf.OfferedRoomId = o.Pattern.String(), o.Room.String()
+		}
+		out.Families = append(out.Families, wf)
 	}
 	return out, nil
 }

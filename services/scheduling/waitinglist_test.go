@@ -602,6 +602,38 @@ func TestAFamilyPutBackForAnotherKindJoinsAtTheEndAndTheListShowsOffers(t *testi
 	require.True(t, proto.Equal(date(g.clock.Now()), last.GetJoinedOn()), "joined today: %v", last.GetJoinedOn())
 }
 
+// A family put back without the kind of contact named waits for the kind it waited for (review 24:
+// the command's default put a family waiting for supervised contact at the end, as waiting for
+// supported), and one holding no offer for the kind its referral was for.
+func TestAFamilyPutBackWithoutAKindWaitsForTheKindItWaitedFor(t *testing.T) {
+	g := newRig(t, monday)
+	pattern, rooms := g.timetable(t, saturday(0), true, 1)
+	supervised := g.ready(t, 2, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED)
+	g.joinAs(t, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, supervised...)
+	supported := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)[0]
+	c := g.client(t, auth.RoleCoordinator)
+	g.clock.Set(london(2026, 1, 12, 10, 0))
+	_, err := g.offerPlace(t, pattern, rooms[0], supervised[0].id.String())
+	require.NoError(t, err)
+
+	back, err := c.JoinWaitingList(t.Context(), &schedulingv1.JoinWaitingListRequest{CentreId: g.centre.String(), FamilyId: supervised[0].id.String(),
+		RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	require.EqualValues(t, 1, back.GetPosition(), "back at its place")
+	joined, err := c.JoinWaitingList(t.Context(), &schedulingv1.JoinWaitingListRequest{CentreId: g.centre.String(), FamilyId: supported.id.String(),
+		RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	require.EqualValues(t, 3, joined.GetPosition())
+	list, err := c.ListWaitingList(t.Context(), &schedulingv1.ListWaitingListRequest{CentreId: g.centre.String()})
+	require.NoError(t, err)
+	kinds := map[string]commonv1.ServiceType{}
+	for _, f := range list.GetFamilies() {
+		kinds[f.GetFamilyId()] = f.GetServiceType()
+	}
+	require.Equal(t, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, kinds[supervised[0].id.String()], "the kind it waited for")
+	require.Equal(t, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, kinds[supported.id.String()], "the kind it was made ready for")
+}
+
 // A place is offered only to a family that could be booked into it: one whose session with its
 // stagger does not fit the opening session is refused by name, SESSION_TOO_SHORT as booking
 // refuses it, and passed over when the first is offered it (review 24).

@@ -1014,15 +1014,18 @@ referral was withdrawn or declined is refused, and so is one with a session stil
 booked a session leaves the list by itself. A family under a safeguarding hold may join and
 keeps its place, but is offered no place until the hold is lifted. A family that declines a place
 offered to it is put back here: it goes back to its place in the queue (its first joined date
-orders it), not to the end, when it waits for the same kind of contact; put back for another kind
-(--service, supported unless given), it joins at the end, as a new join, since its place was kept
-for the kind it waited for: give --service supervised to put back a family waiting for supervised
-contact.`,
+orders it), not to the end, when it waits for the same kind of contact, which it does unless
+--service names another; put back for another kind, it joins at the end, as a new join, since its
+place was kept for the kind it waited for. Without --service a family holding no offer waits for
+the kind its referral was accepted or waitlisted for.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := parseEnum[commonv1.ServiceType]("service", service, "SERVICE_TYPE_", commonv1.ServiceType_value)
-			if err != nil {
-				return err
+			var st commonv1.ServiceType // unset: the kind it waited for (the service decides)
+			if service != "" {
+				var err error
+				if st, err = parseEnum[commonv1.ServiceType]("service", service, "SERVICE_TYPE_", commonv1.ServiceType_value); err != nil {
+					return err
+				}
 			}
 			id, err := request.value()
 			if err != nil {
@@ -1042,7 +1045,7 @@ contact.`,
 		},
 	}
 	join.Flags().StringVar(&family, "family", "", "the family (UUID)")
-	join.Flags().StringVar(&service, "service", "supported", "the kind of contact it waits for")
+	join.Flags().StringVar(&service, "service", "", "the kind of contact it waits for; default: the kind it waited for when offered a place, else the kind its referral was for")
 	_ = join.MarkFlagRequired("family")
 	request.register(join.Flags())
 	out.register(join.Flags())

@@ -36,14 +36,25 @@ func (a *App) JoinWaitingList(ctx context.Context, centre, family uuid.UUID, st 
 	if err := f.MayWait(centre, a.now()); err != nil {
 		return 0, nil, err
 	}
+	w, err := a.sessions.WaitingList(ctx, centre)
+	if err != nil {
+		return 0, nil, err
+	}
+	if st == commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED {
+		// Not given: the kind it waited for when offered the place it did not take, else the kind
+		// its referral was accepted or waitlisted for (review 24: a coordinator putting back a
+		// family waiting for supervised contact, the kind left out, sent it to the end of the
+		// queue as waiting for supported contact).
+		if kind, ok := w.OfferedKind(family); ok && kind != commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED {
+			st = kind
+		} else if st = f.WaitsFor(st); st == commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED {
+			return 0, nil, problem.Invalid("service_type", "give the kind of contact the family waits for: it holds no offer, and scheduling does not know the kind its referral was for")
+		}
+	}
 	if f.RuledOut(f.WaitsFor(st)) {
 		// It would wait for a place it may not be offered (review 23 put a family with a
 		// domestic-abuse finding on the list for handover; decision 168).
 		return 0, nil, domain.ErrSupportedContactRuledOut
-	}
-	w, err := a.sessions.WaitingList(ctx, centre)
-	if err != nil {
-		return 0, nil, err
 	}
 	expected := w.Version()
 	pos, ev, err := w.Join(family, st, a.now())

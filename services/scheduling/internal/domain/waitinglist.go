@@ -72,6 +72,13 @@ type Offer struct {
 	OfferedAt, Lapses time.Time
 }
 
+// OfferedKind is the kind of contact family waited for when it was offered the place it has not
+// taken (standing or lapsed); false when it holds no offer.
+func (w *WaitingList) OfferedKind(family uuid.UUID) (commonv1.ServiceType, bool) {
+	o, ok := w.offers[family]
+	return o.ServiceType, ok
+}
+
 // Offers are the offers standing at now, the earliest made first.
 func (w *WaitingList) Offers(now time.Time) []Offer {
 	var out []Offer

@@ -2535,7 +2535,9 @@ type JoinWaitingListRequest struct {
 	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
 	// The family (UUID).
 	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
-	// The kind of contact the family waits for.
+	// The kind of contact the family waits for. Unset: the kind it waited for when it was offered a
+	// place (a family put back after declining one), or else the kind its referral was accepted or
+	// waitlisted for; refused when there is neither.
 	ServiceType v1.ServiceType `protobuf:"varint,3,opt,name=service_type,json=serviceType,proto3,enum=familytime.common.v1.ServiceType" json:"service_type,omitempty"`
 	// The client's id for this request (UUID).
 	RequestId     string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
@@ -4044,12 +4046,11 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"request_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\x87\x01\n" +
 	"\x16WithdrawNoShowResponse\x12;\n" +
 	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x120\n" +
-	"\x14unexplained_no_shows\x18\x02 \x01(\x05R\x12unexplainedNoShows\"\xe1\x01\n" +
+	"\x14unexplained_no_shows\x18\x02 \x01(\x05R\x12unexplainedNoShows\"\xdf\x01\n" +
 	"\x16JoinWaitingListRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12%\n" +
-	"\tfamily_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bfamilyId\x12P\n" +
-	"\fservice_type\x18\x03 \x01(\x0e2!.familytime.common.v1.ServiceTypeB\n" +
-	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\vserviceType\x12'\n" +
+	"\tfamily_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bfamilyId\x12N\n" +
+	"\fservice_type\x18\x03 \x01(\x0e2!.familytime.common.v1.ServiceTypeB\b\xbaH\x05\x82\x01\x02\x10\x01R\vserviceType\x12'\n" +
 	"\n" +
 	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"5\n" +
 	"\x17JoinWaitingListResponse\x12\x1a\n" +

@@ -637,4 +637,19 @@ func TestEveryReadOfAFamilysHistoryIsRecordedWithItsPurpose(t *testing.T) {
 	_, err = g.owner.Exec(ctx, `DROP TRIGGER refuse_history_read ON events`)
 	require.NoError(t, err)
 	require.Len(t, reads(coordinator), 3)
+
+	// A read whose row was changed behind the service's back is not listed as fact (review 25 put
+	// another reader's name on one).
+	conn, err := g.owner.Acquire(ctx)
+	require.NoError(t, err)
+	defer conn.Release()
+	_, err = conn.Exec(ctx, `SET session_replication_role = replica`)
+	require.NoError(t, err)
+	_, err = conn.Exec(ctx, `UPDATE events SET actor = 'someone-else' WHERE family_id = $1 AND position = (SELECT min(position) FROM events WHERE family_id = $1)`, s.f1)
+	require.NoError(t, err)
+	_, err = conn.Exec(ctx, `RESET session_replication_role`)
+	require.NoError(t, err)
+	_, err = lead.ListHistoryReads(ctx, &reportingv1.ListHistoryReadsRequest{CentreId: s.a.String(), FamilyId: s.f1.String()})
+	require.Equal(t, codes.FailedPrecondition, status.Code(err))
+	require.Contains(t, status.Convert(err).Message(), "changed behind the service's back")
 }

@@ -15,14 +15,15 @@ import (
 )
 
 func (r *Relay) loadCheckpoint(ctx context.Context) (checkpoint, error) {
-	if _, err := r.pool.Exec(ctx, `INSERT INTO relay_checkpoints (relay, tx_id, position) VALUES ($1, '0'::xid8, 0)
-		ON CONFLICT (relay) DO NOTHING`, r.cfg.Service); err != nil {
+	created, err := r.pool.Exec(ctx, `INSERT INTO relay_checkpoints (relay, tx_id, position) VALUES ($1, '0'::xid8, 0)
+		ON CONFLICT (relay) DO NOTHING`, r.cfg.Service)
+	if err != nil {
 		return checkpoint{}, fmt.Errorf("create checkpoint: %w", err)
 	}
 	var cp checkpoint
 	var tx pgtype.Uint64
 	var last pgtype.UUID
-	err := r.pool.QueryRow(ctx, "SELECT tx_id, position, last_event_id FROM relay_checkpoints WHERE relay = $1",
+	err = r.pool.QueryRow(ctx, "SELECT tx_id, position, last_event_id FROM relay_checkpoints WHERE relay = $1",
 		r.cfg.Service).Scan(&tx, &cp.position, &last)
 	if err != nil {
 		return checkpoint{}, fmt.Errorf("read checkpoint: %w", err)
@@ -32,8 +33,22 @@ func (r *Relay) loadCheckpoint(ctx context.Context) (checkpoint, error) {
 		cp.lastEvent = last.Bytes
 	}
 	holds, err := r.checkpointHolds(ctx, cp)
-	if err != nil || holds {
+	if err != nil {
 		return cp, err
+	}
+	if holds && created.RowsAffected() == 1 {
+		// No checkpoint at all: the relay's first start, or its row deleted behind its back
+		// (review 25), when starting again from the log's first event would store every event
+		// past the dedup window on the stream twice. The stream says where publishing stands.
+		published, err := r.streamHolds(ctx)
+		if err != nil || !published {
+			return cp, err
+		}
+		r.log.WarnContext(ctx, "relay checkpoint missing while the stream holds events; resynchronising with the stream")
+		return r.resync(ctx, cp)
+	}
+	if holds {
+		return cp, nil
 	}
 	// A checkpoint the relay did not leave: someone with write access to the database moved it,
 	// past events not yet published (review 23 moved it past a hold, which scheduling then never
@@ -47,6 +62,19 @@ func (r *Relay) loadCheckpoint(ctx context.Context) (checkpoint, error) {
 		cp.lastEvent = uuid.Nil // not to be trusted to recognise a copy at the stream's tail
 	}
 	return r.resync(ctx, cp)
+}
+
+// streamHolds says whether the service's stream holds any message.
+func (r *Relay) streamHolds(ctx context.Context) (bool, error) {
+	stream, err := r.js.Stream(ctx, r.stream)
+	if err != nil {
+		return false, fmt.Errorf("read the stream: %w", err)
+	}
+	info, err := stream.Info(ctx)
+	if err != nil {
+		return false, fmt.Errorf("read the stream: %w", err)
+	}
+	return info.State.Msgs > 0, nil
 }
 
 // checkpointHolds says whether cp is one the relay itself could have left: its last event is

@@ -593,6 +593,39 @@ func TestACopyOfAnOlderEventAtTheStreamsTailDoesNotMoveTheRelayBack(t *testing.T
 	require.Len(t, published(t, js), 8, "the copy and the new event, and no event published again")
 }
 
+// Review 25 deleted the relay's checkpoint row: the relay made a new one at the log's start and
+// published every event again, which past the dedup window the stream stores twice. A missing
+// checkpoint is resynchronised with the stream when it holds messages.
+func TestADeletedCheckpointIsResynchronisedWithTheStream(t *testing.T) {
+	db := testkit.Postgres(t)
+	db.Migrate(t, eventstore.Migrations())
+	srv := testkit.NATS(t)
+	nc, js := srv.Connect(t)
+	window := bus.StreamOptions{Duplicates: 100 * time.Millisecond}
+	_, err := bus.EnsureStream(t.Context(), js, service, window)
+	require.NoError(t, err)
+	r, err := relay.New(db.Pool(t), nc, relay.Config{Key: testkit.BusKey, Service: service, PollInterval: 5 * time.Millisecond,
+		MaxBackoff: 200 * time.Millisecond, AckTimeout: time.Second, Stream: window})
+	require.NoError(t, err)
+	g := &rig{store: eventstore.New(db.Pool(t)).SignWith(testkit.BusKey.ForLog(service)), db: db, nats: srv, js: js, relay: r}
+	stop := g.start(t)
+	for v := range int64(5) {
+		_, err := g.store.Append(t.Context(), "counter-"+uuid.NewString(), eventstore.NoStream, event(t, v))
+		require.NoError(t, err)
+	}
+	caughtUp(t, r, js, 5)
+	stop()
+	time.Sleep(300 * time.Millisecond) // past the dedup window: a message published again is stored again
+	_, err = db.OwnerPool(t).Exec(t.Context(), `DELETE FROM relay_checkpoints`)
+	require.NoError(t, err)
+
+	g.start(t)
+	_, err = g.store.Append(t.Context(), "counter-"+uuid.NewString(), eventstore.NoStream, event(t, 10))
+	require.NoError(t, err)
+	caughtUp(t, r, js, 6)
+	requireExactlyOnceInOrder(t, g)
+}
+
 // republish publishes msg until the stream stores it as its message number want: JetStream drops
 // it as a duplicate until the dedup window since the original has passed.
 func republish(t *testing.T, js jetstream.JetStream, msg *nats.Msg, want uint64) {

@@ -77,6 +77,14 @@ func (a *App) HistoryReads(ctx context.Context, family, centre uuid.UUID, size i
 	if err != nil {
 		return nil, "", err
 	}
+	// A record of who read a family's history is shown only as the service wrote it: a read
+	// whose row was changed (review 25 put another reader's name on one) is not listed as fact.
+	// A read deleted outright leaves nothing here to check: familytime verify finds it from the
+	// copy on reporting's stream.
+	if err := a.log.VerifyLoaded(events); err != nil {
+		return nil, "", problem.Rule("RECORD_CHANGED", "the record of reads of this family's history was changed behind the service's back ("+
+			err.Error()+"): run familytime verify and treat it as a security incident (docs/runbook.md)")
+	}
 	type row struct {
 		HistoryRead
 		position int64

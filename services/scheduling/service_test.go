@@ -378,6 +378,7 @@ func TestANoShowRecordedAfterTheFamilyCameBackDoesNotReleaseItsPlace(t *testing.
 	require.False(t, r.GetPlaceReleased())
 	require.Empty(t, r.GetOfferedToFamilyId())
 	require.True(t, proto.Equal(date(saturday(2)), r.GetPlaceKeptAttendedOn()), "kept by the session attended: %v", r.GetPlaceKeptAttendedOn())
+	require.True(t, proto.Equal(date(saturday(2)), g.keptBy(t, f.id, bookings[1])), "the history says what kept the place")
 	require.Zero(t, released())
 	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM bookings WHERE booking_id = $1 AND status = $2", bookings[3],
 		int32(schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED)), "the next session stands")
@@ -388,6 +389,8 @@ func TestANoShowRecordedAfterTheFamilyCameBackDoesNotReleaseItsPlace(t *testing.
 	require.EqualValues(t, 3, r.GetUnexplainedNoShows())
 	require.True(t, r.GetPlaceReleased())
 	require.Nil(t, r.GetPlaceKeptAttendedOn())
+	require.Nil(t, g.keptBy(t, f.id, bookings[3]))
+	require.Nil(t, g.keptBy(t, f.id, bookings[0]), "a no-show that was not enough to release the place says nothing of it")
 	require.Equal(t, 1, released())
 	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM bookings WHERE booking_id = $1 AND cancellation_reason = $2", bookings[4],
 		int32(schedulingv1.CancellationReason_CANCELLATION_REASON_PLACE_RELEASED)))

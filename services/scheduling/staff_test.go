@@ -908,6 +908,10 @@ func TestASupervisorIsInOneRoomAcrossCentres(t *testing.T) {
 	require.Equal(t, "SUPERVISOR_ELSEWHERE", reason)
 	msg := status.Convert(err).Message()
 	require.Contains(t, msg, "a session at another centre (supported contact)")
+	// The record at the other centre may be the wrong one: the advice says who puts it right
+	// there, not only who completes this session (review 25).
+	require.Contains(t, msg, "if someone else supervised this session, that person completes it with their own token")
+	require.Contains(t, msg, "if the record at the other centre is wrong, tell that centre's coordinator and your safeguarding lead (a completed session's supervisor cannot be changed in the system)")
 	require.NotContains(t, msg, supported, "another centre's booking is not named")
 	require.NotContains(t, msg, there.id.String(), "nor its family")
 	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")

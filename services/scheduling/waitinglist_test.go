@@ -662,3 +662,111 @@ func TestAPlaceIsOfferedToAFamilyWhoseSessionFitsIt(t *testing.T) {
 	ids, _ := g.queue(t, g.centre)
 	require.Equal(t, []uuid.UUID{long.id}, ids, "it keeps its place")
 }
+
+// A family waits only for a kind of contact the centre offers (review 25: put on a supported-only
+// centre's list for supervised contact, it was stuck there, ALREADY_WAITING and offered nothing
+// it could take): a join for another kind is refused SERVICE_NOT_OFFERED, as referral refuses
+// it, and appends nothing. A family waiting for a kind the centre does not offer (recorded before
+// this) is passed over by an unnamed offer and refused by name, and is put right by a join naming
+// a kind the centre offers: it leaves the list and joins again at the end for that kind.
+func TestAFamilyWaitsOnlyForAKindTheCentreOffers(t *testing.T) {
+	g := newRig(t, monday)
+	ctx := t.Context()
+	other, err := g.client(t, auth.RoleAdmin).RegisterCentre(ctx, &schedulingv1.RegisterCentreRequest{RequestId: uuid.NewString(),
+		Details: &schedulingv1.CentreDetails{Name: "Quayside Contact Centre", Region: commonv1.Region_REGION_SOUTH_WEST,
+			ServiceTypes:        []commonv1.ServiceType{commonv1.ServiceType_SERVICE_TYPE_SUPPORTED},
+			AccreditationStatus: commonv1.AccreditationStatus_ACCREDITATION_STATUS_WORKING_TOWARDS}})
+	require.NoError(t, err)
+	g.centre, g.coordinatorCleared, g.doorCleared = uuid.MustParse(other.GetCentre().GetCentreId()), false, false
+	pattern, rooms := g.timetable(t, saturday(0), true, 2)
+	c := g.client(t, auth.RoleCoordinator)
+	join := func(f uuid.UUID, st commonv1.ServiceType) (*schedulingv1.JoinWaitingListResponse, error) {
+		return c.JoinWaitingList(ctx, &schedulingv1.JoinWaitingListRequest{CentreId: g.centre.String(), FamilyId: f.String(),
+			ServiceType: st, RequestId: uuid.NewString()})
+	}
+	notOffered := func(err error) {
+		t.Helper()
+		code, reason := field(err)
+		require.Equal(t, codes.FailedPrecondition, code, err)
+		require.Equal(t, "SERVICE_NOT_OFFERED", reason)
+		require.Contains(t, status.Convert(err).Message(), "the centre does not offer this kind of contact")
+	}
+
+	// A family the centre knows, not waiting, is not put on the list for supervised contact.
+	ready := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)[0]
+	before := g.count(t, "SELECT count(*) FROM events")
+	_, err = join(ready.id, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED)
+	notOffered(err)
+	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+
+	// One put on the list for supervised contact before this (referral's event, as old data has
+	// it) waits first; two families wait for supported contact behind it.
+	stuck, _ := g.waitlist(t, g.centre, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED)
+	first, _ := g.waitlist(t, g.centre, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
+	second, _ := g.waitlist(t, g.centre, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
+	list, err := c.ListWaitingList(ctx, &schedulingv1.ListWaitingListRequest{CentreId: g.centre.String()})
+	require.NoError(t, err)
+	require.Equal(t, stuck.String(), list.GetFamilies()[0].GetFamilyId())
+	require.Equal(t, "SERVICE_NOT_OFFERED", list.GetFamilies()[0].GetPassedOver(), "the list says why it is passed over")
+	before = g.count(t, "SELECT count(*) FROM events")
+	_, err = g.offerPlace(t, pattern, rooms[0], stuck.String())
+	notOffered(err)
+	_, err = join(first, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED)
+	notOffered(err)
+	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+	offered, err := g.offerPlace(t, pattern, rooms[0], "")
+	require.NoError(t, err)
+	require.Equal(t, first.String(), offered, "passed over, the first family waiting for a kind the centre offers")
+
+	// Put right: it waits for supported contact, at the end, and no longer twice.
+	resp, err := join(stuck, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
+	require.NoError(t, err)
+	require.EqualValues(t, 2, resp.GetPosition(), "behind the family waiting for supported contact")
+	ids, kinds := g.queue(t, g.centre)
+	require.Equal(t, []uuid.UUID{second, stuck}, ids)
+	require.Equal(t, []commonv1.ServiceType{commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED}, kinds)
+	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM events WHERE family_id = $1 AND event_type = 'familytime.scheduling.v1.WaitingListLeft'`, stuck),
+		"it left the list for the kind it waited for")
+	for _, st := range []commonv1.ServiceType{commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED} {
+		_, err = join(stuck, st)
+		_, reason := field(err)
+		require.Equal(t, "ALREADY_WAITING", reason)
+	}
+}
+
+// A family waiting at a centre that offers both kinds is put right by a join naming the other
+// kind: it waits for that kind from now, at the end (review 25: a family on the list for the wrong
+// kind could not be put right); left out, the kind it waits for is kept.
+func TestAFamilyWaitingForTheWrongKindIsPutRightAtTheEnd(t *testing.T) {
+	g := newRig(t, monday)
+	fams := g.ready(t, 3, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
+	g.joinAs(t, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, fams...)
+	c := g.client(t, auth.RoleCoordinator)
+	resp, err := c.JoinWaitingList(t.Context(), &schedulingv1.JoinWaitingListRequest{CentreId: g.centre.String(), FamilyId: fams[0].id.String(),
+		ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	require.EqualValues(t, 3, resp.GetPosition())
+	ids, kinds := g.queue(t, g.centre)
+	require.Equal(t, []uuid.UUID{fams[1].id, fams[2].id, fams[0].id}, ids)
+	require.Equal(t, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, kinds[2])
+	_, err = c.JoinWaitingList(t.Context(), &schedulingv1.JoinWaitingListRequest{CentreId: g.centre.String(), FamilyId: fams[0].id.String(),
+		RequestId: uuid.NewString()})
+	_, reason := field(err)
+	require.Equal(t, "ALREADY_WAITING", reason, "left out, the kind it waits for: not changed back to its referral's")
+}
+
+// keptBy is place_kept_by_session_on of the no-show recorded of booking in family's stream.
+func (g *rig) keptBy(t *testing.T, family uuid.UUID, booking string) *commonv1.Date {
+	t.Helper()
+	recorded, err := eventstore.New(g.owner).Load(t.Context(), domain.FamilyStream(family))
+	require.NoError(t, err)
+	for _, r := range recorded {
+		msg, err := r.Decode()
+		require.NoError(t, err)
+		if e, ok := msg.(*schedulingv1.NoShowRecorded); ok && e.GetBookingId() == booking {
+			return e.GetPlaceKeptBySessionOn()
+		}
+	}
+	t.Fatalf("no no-show recorded of booking %s", booking)
+	return nil
+}

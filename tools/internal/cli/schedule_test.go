@@ -313,3 +313,24 @@ func TestCorrectRefusesBadInputBeforeAnyCall(t *testing.T) {
 		require.ErrorContains(t, err, c.want, c.args)
 	}
 }
+
+// schedule noshow --json prints the whole response, so a script sees the unexplained count,
+// whether the place was released, to whom it was offered and what kept it (review 25: only the
+// booking was printed); the table keeps its rows.
+func TestNoShowJSONPrintsTheWholeResponse(t *testing.T) {
+	want := &schedulingv1.RecordNoShowResponse{
+		Booking:             &schedulingv1.Booking{BookingId: uuid.NewString(), CentreId: uuid.NewString(), Status: schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW},
+		UnexplainedNoShows:  2,
+		PlaceKeptAttendedOn: &commonv1.Date{Year: 2026, Month: 12, Day: 12},
+	}
+	var out bytes.Buffer
+	require.NoError(t, printNoShow(&out, &output{json: true}, want))
+	var got schedulingv1.RecordNoShowResponse
+	require.NoError(t, protojson.Unmarshal(out.Bytes(), &got), out.String())
+	require.True(t, proto.Equal(want, &got), "the whole response: %s", out.String())
+
+	out.Reset()
+	require.NoError(t, printNoShow(&out, &output{}, want))
+	require.Contains(t, lineWith(out.String(), "unexplained no-shows"), "2")
+	require.Contains(t, lineWith(out.String(), "place kept"), "the family attended on 2026-12-12")
+}

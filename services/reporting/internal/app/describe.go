@@ -238,6 +238,14 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		if ev.GetExplained() {
 			return s + " (explained)"
 		}
+		if kept := ev.GetPlaceKeptBySessionOn(); kept != nil {
+			// Only then the session's day and why the place stands (decision 183): a no-show
+			// recorded before says exactly what it said, as its stored description is compared
+			// with this one (VerifyFamilyHistory).
+			return "No-show on " + date(ev.GetSessionDate()) + ": " + partyWords(ev.GetParty()) + " did not come" +
+				fmt.Sprintf(" (unexplained, %d since the place was last released; recorded after the family came on %s, so the place is kept)",
+					ev.GetUnexplainedCount(), date(kept))
+		}
 		return s + fmt.Sprintf(" (unexplained, %d since the place was last released)", ev.GetUnexplainedCount())
 	case *schedulingv1.PlaceReleased:
 		return fmt.Sprintf("Place released after %d unexplained no-shows", len(ev.GetNoShowBookingIds()))

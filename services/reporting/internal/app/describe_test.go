@@ -208,3 +208,16 @@ func TestDescriptionsOfACorrectionAndAReturnAfterARelease(t *testing.T) {
 	require.Equal(t, "Family attended a session on 2026-03-14 after its place was released: the release is past",
 		Describe(envelopeOf(t, &referralv1.SessionAttendedAfterRelease{SessionOn: &commonv1.Date{Year: 2026, Month: 3, Day: 14}})))
 }
+
+// A no-show that did not release the place because the family came to a later session says so,
+// with the session's day and the day that kept the place (decisions 181 and 183); one recorded
+// before the event said so is described exactly as before, as VerifyFamilyHistory compares the
+// stored description with Describe.
+func TestANoShowThatKeptThePlaceSaysSo(t *testing.T) {
+	late := &schedulingv1.NoShowRecorded{Party: schedulingv1.Party_PARTY_VISITING, UnexplainedCount: 2,
+		SessionDate: &commonv1.Date{Year: 2026, Month: 12, Day: 5}, PlaceKeptBySessionOn: &commonv1.Date{Year: 2026, Month: 12, Day: 12}}
+	require.Equal(t, "No-show on 2026-12-05: the visiting parent did not come (unexplained, 2 since the place was last released; "+
+		"recorded after the family came on 2026-12-12, so the place is kept)", Describe(envelopeOf(t, late)))
+	late.PlaceKeptBySessionOn = nil
+	require.Equal(t, "No-show: the visiting parent did not come (unexplained, 2 since the place was last released)", Describe(envelopeOf(t, late)))
+}

@@ -12,6 +12,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/platform/staff"
@@ -263,22 +264,30 @@ func (a *App) notSupervisingElsewhere(ctx context.Context, centre uuid.UUID, b *
 	// Another centre's session is named as such, never by its booking: its bookings and families
 	// are not this centre's to see (decisions.md 38), and the clash is the person's, not the family's.
 	session := "booking " + other.String()
+	// Who completes it: within the centre, the record this session's completion contradicts is
+	// the centre's own. At another centre it may be that record that is wrong (review 25: the
+	// same person recorded on both, told "the person who supervised this session completes it",
+	// could put nothing right there), and only that centre's coordinator can look into it.
+	supervisedAdvice := "the person who supervised this session completes it, with their own token"
+	roomAdvice := "name in supervised_by the person who kept this session's room"
 	if at != centre {
 		session = "a session at another centre"
+		supervisedAdvice = "if someone else supervised this session, that person completes it with their own token; if the record at " +
+			"the other centre is wrong, tell that centre's coordinator and your safeguarding lead (a completed session's supervisor cannot be changed in the system)"
+		roomAdvice = "if someone else kept this session's room, name them in supervised_by; if the record at the other centre is " +
+			"wrong, tell that centre's coordinator and your safeguarding lead (a completed session's supervisor cannot be changed in the system)"
 	}
 	switch {
 	case !supervised:
 		return problem.Rule(domain.ErrSupervisorElsewhere.Reason, fmt.Sprintf("%s is recorded supervising %s (supervised contact) %s, at the same time "+
-			"as this session: a contact supervisor watching a family does not keep another room meanwhile; name in supervised_by "+
-			"the person who kept this session's room", supervisor, session, when))
+			"as this session: a contact supervisor watching a family does not keep another room meanwhile; %s", supervisor, session, when, roomAdvice))
 	case kind != commonv1.ServiceType_SERVICE_TYPE_SUPERVISED:
 		return problem.Rule(domain.ErrSupervisorElsewhere.Reason, fmt.Sprintf("%s is recorded keeping the room of %s (%s contact) %s, at the same "+
-			"time as this session: a contact supervisor watches one family and keeps no other room meanwhile; the person who "+
-			"supervised this session completes it, with their own token", supervisor, session, kindName(kind), when))
+			"time as this session: a contact supervisor watches one family and keeps no other room meanwhile; %s",
+			supervisor, session, kindName(kind), when, supervisedAdvice))
 	}
 	return problem.Rule(domain.ErrSupervisorElsewhere.Reason, fmt.Sprintf("%s is recorded supervising %s %s, at the same time "+
-		"as this session: a contact supervisor watches one family at a time; the person who supervised this session completes it, "+
-		"with their own token", supervisor, session, when))
+		"as this session: a contact supervisor watches one family at a time; %s", supervisor, session, when, supervisedAdvice))
 }
 
 // kindName is a kind of contact as a message names it ("supported").
@@ -314,7 +323,8 @@ type NoShowResult struct {
 	Released    bool
 	OfferedTo   uuid.UUID
 	// KeptOn is the day of the later session the family attended that kept its place, when this
-	// unexplained no-show was enough to release it (domain.Family's KeptBy); zero otherwise.
+	// unexplained no-show was enough to release it (NoShowRecorded's place_kept_by_session_on,
+	// from domain.Family's KeptBy); zero otherwise.
 	KeptOn time.Time
 }
 
@@ -338,9 +348,11 @@ func (a *App) RecordNoShow(ctx context.Context, centre, booking uuid.UUID, party
 	}
 	// The count as the no-show recorded it: a release resets the family's, and a no-show after
 	// one that did not release the place (Family.KeptBy) is the third.
-	out := NoShowResult{Booking: b, Unexplained: int(events[0].(*schedulingv1.NoShowRecorded).GetUnexplainedCount()), Released: released != nil}
-	if kept := f.KeptBy(b); released == nil && !explained && out.Unexplained >= domain.ReleaseAfter && kept != nil {
-		out.KeptOn = kept.Date
+	recorded := events[0].(*schedulingv1.NoShowRecorded)
+	out := NoShowResult{Booking: b, Unexplained: int(recorded.GetUnexplainedCount()), Released: released != nil}
+	if kept := recorded.GetPlaceKeptBySessionOn(); kept != nil {
+		// As the event records it, so the answer and the family's history say the same.
+		out.KeptOn = dates.Time(kept)
 	}
 	if released != nil {
 		if err := a.freePlaces(ctx, uow, f, events, md); err != nil {

@@ -3,6 +3,9 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -24,9 +27,13 @@ import (
 // or of another centre, is not found alike (decisions.md 38); one whose case ended, whose
 // referral was withdrawn or declined, or who has a session still to come is refused. st
 // unspecified is the kind of contact the family was made ready for, else the kind it was
-// waitlisted or accepted for; a kind a domestic-abuse finding rules out is refused.
+// waitlisted or accepted for; a kind a domestic-abuse finding rules out is refused, and so is a
+// kind the centre does not offer (SERVICE_NOT_OFFERED). A family waiting already, named for
+// another kind the centre offers, waits for that kind from now, at the end (domain.WaitingList's
+// Join; decisions.md 183).
 func (a *App) JoinWaitingList(ctx context.Context, centre, family uuid.UUID, st commonv1.ServiceType, md eventstore.Metadata) (int, *eventstore.UnitOfWork, error) {
-	if _, err := a.centres.Get(ctx, centre); err != nil {
+	c, err := a.centres.Get(ctx, centre)
+	if err != nil {
 		return 0, nil, err
 	}
 	f, err := a.sessions.Family(ctx, family)
@@ -45,11 +52,20 @@ func (a *App) JoinWaitingList(ctx context.Context, centre, family uuid.UUID, st 
 		// its referral was accepted or waitlisted for (review 24: a coordinator putting back a
 		// family waiting for supervised contact, the kind left out, sent it to the end of the
 		// queue as waiting for supported contact).
+		// A family in the queue keeps the kind it waits for, which may not be its referral's (put
+		// right by a join naming it, decisions.md 183).
 		if kind, ok := w.OfferedKind(family); ok && kind != commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED {
+			st = kind
+		} else if kind, ok := w.WaitingFor(family, a.now()); ok && kind != commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED {
 			st = kind
 		} else if st = f.WaitsFor(st); st == commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED {
 			return 0, nil, problem.Invalid("service_type", "give the kind of contact the family waits for: it holds no offer, and scheduling does not know the kind its referral was for")
 		}
+	}
+	if err := notOffered(c.Details.ServiceTypes, st); err != nil {
+		// Put on the list for a kind the centre does not offer, the family would wait for a place
+		// it can never be offered, ALREADY_WAITING to every join meant to put it right (review 25).
+		return 0, nil, err
 	}
 	if f.RuledOut(f.WaitsFor(st)) {
 		// It would wait for a place it may not be offered (review 23 put a family with a
@@ -57,7 +73,7 @@ func (a *App) JoinWaitingList(ctx context.Context, centre, family uuid.UUID, st 
 		return 0, nil, domain.ErrSupportedContactRuledOut
 	}
 	expected := w.Version()
-	pos, ev, err := w.Join(family, st, a.now())
+	pos, events, err := w.Join(family, st, a.now())
 	if err != nil {
 		return 0, nil, err
 	}
@@ -65,7 +81,22 @@ func (a *App) JoinWaitingList(ctx context.Context, centre, family uuid.UUID, st 
 	// the family on it, would not take it off again. Both guard what they only read with the
 	// family's key, so the later of the two decides again (decisions.md 75).
 	uow := new(eventstore.UnitOfWork).Guard(domain.FamilyStream(family), domain.FamilyStream(family), f.Version())
-	return pos, uow, adapters.Append(uow, domain.WaitingListStream(centre), expected, family, centre, md, ev)
+	return pos, uow, adapters.Append(uow, domain.WaitingListStream(centre), expected, family, centre, md, events...)
+}
+
+// notOffered refuses a kind of contact that is not among the centre's kinds (offers), saying
+// which kinds it offers: ErrServiceNotOffered. Unspecified (a family from before kinds were
+// recorded, its kind unknown) is not refused: nobody can tell that it is not offered.
+func notOffered(offers []commonv1.ServiceType, st commonv1.ServiceType) error {
+	if st == commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED || slices.Contains(offers, st) {
+		return nil
+	}
+	kinds := make([]string, len(offers))
+	for i, k := range offers {
+		kinds[i] = kindName(k)
+	}
+	return problem.Rule(domain.ErrServiceNotOffered.Reason, fmt.Sprintf("%s (%s): it offers %s contact; "+
+		"name a kind it offers", domain.ErrServiceNotOffered.Message, kindName(st), strings.Join(kinds, " and ")))
 }
 
 // NoteReferral records referral's decision on a family's referral (ReferralWaitlisted,
@@ -93,7 +124,7 @@ func (a *App) NoteReferral(ctx context.Context, uow *eventstore.UnitOfWork, fami
 		return err
 	}
 	wexpected := w.Version()
-	var wev proto.Message
+	var wev []proto.Message
 	switch r.Decision {
 	case schedulingv1.ReferralDecision_REFERRAL_DECISION_WAITLISTED:
 		if !w.Waits(family, a.now()) {
@@ -102,17 +133,18 @@ func (a *App) NoteReferral(ctx context.Context, uow *eventstore.UnitOfWork, fami
 			}
 		}
 	case schedulingv1.ReferralDecision_REFERRAL_DECISION_ACCEPTED:
-		wev = w.Leave(family, schedulingv1.WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_ACCEPTED, a.now())
+		if ev := w.Leave(family, schedulingv1.WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_ACCEPTED, a.now()); ev != nil {
+			wev = append(wev, ev)
+		}
 	case schedulingv1.ReferralDecision_REFERRAL_DECISION_DECLINED:
-		wev = w.Leave(family, schedulingv1.WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_DECLINED, a.now())
+		if ev := w.Leave(family, schedulingv1.WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_DECLINED, a.now()); ev != nil {
+			wev = append(wev, ev)
+		}
 	}
 	if err := adapters.Append(uow, domain.FamilyStream(family), expected, family, r.Centre, md, noted); err != nil {
 		return err
 	}
-	if wev == nil {
-		return nil
-	}
-	return adapters.Append(uow, domain.WaitingListStream(r.Centre), wexpected, family, r.Centre, md, wev)
+	return adapters.Append(uow, domain.WaitingListStream(r.Centre), wexpected, family, r.Centre, md, wev...)
 }
 
 // waitedForByDefault is the kind of contact a family waits for when referral's ReferralWaitlisted
@@ -138,7 +170,8 @@ func (a *App) waitedForByDefault(ctx context.Context, centre uuid.UUID) commonv1
 // contact a room not suitable for it (it could not be booked there), nor one whose session with
 // its stagger does not fit the pattern's opening session: named, it is refused (ON_HOLD,
 // SUPPORTED_CONTACT_RULED_OUT, ROOM_NOT_SUITABLE_FOR_SUPERVISED, SESSION_TOO_SHORT); otherwise
-// the next family is offered it. A place offered already to as many families as it takes, and
+// the next family is offered it. A family waiting for a kind of contact the centre does not offer
+// is passed over alike, or refused by name (SERVICE_NOT_OFFERED, decisions.md 183). A place offered already to as many families as it takes, and
 // not yet taken, declined or lapsed, is not offered again (PLACE_ON_OFFER, placesFor).
 func (a *App) OfferPlace(ctx context.Context, centre, pattern, room, family uuid.UUID, md eventstore.Metadata) (uuid.UUID, *eventstore.UnitOfWork, error) {
 	t, err := a.sessions.Timetable(ctx, centre)
@@ -224,6 +257,10 @@ func (a *App) offerTo(ctx context.Context, w *domain.WaitingList, family uuid.UU
 		// Otherwise it would be told it is not on the list, as if it had been taken off.
 		return uuid.Nil, 0, domain.ErrOfferStands
 	}
+	c, err := a.centres.Get(ctx, w.Centre())
+	if err != nil {
+		return uuid.Nil, 0, err
+	}
 	waiting := false
 	for _, x := range w.Queue(a.now()) {
 		switch {
@@ -237,7 +274,13 @@ func (a *App) offerTo(ctx context.Context, w *domain.WaitingList, family uuid.UU
 		if err != nil {
 			return uuid.Nil, 0, err
 		}
-		err = f.MayBeOffered(x.ServiceType)
+		// A family waiting for a kind the centre does not offer (put on the list before joins were
+		// checked, or the centre offers it no more) cannot be booked into any place there: passed
+		// over, refused by name, until a join puts its kind right (decisions.md 183).
+		err = notOffered(c.Details.ServiceTypes, f.WaitsFor(x.ServiceType))
+		if err == nil {
+			err = f.MayBeOffered(x.ServiceType)
+		}
 		if err == nil {
 			err = f.InContact(a.now())
 		}
@@ -295,7 +338,8 @@ type WaitingFamily struct {
 // with the place, when it was offered and when it lapses (review 24: a family offered a place
 // vanished from the list, and the coordinator could not see who held an offer or until when).
 func (a *App) WaitingList(ctx context.Context, centre uuid.UUID) ([]WaitingFamily, error) {
-	if _, err := a.centres.Get(ctx, centre); err != nil {
+	c, err := a.centres.Get(ctx, centre)
+	if err != nil {
 		return nil, err
 	}
 	w, err := a.sessions.WaitingList(ctx, centre)
@@ -312,7 +356,10 @@ func (a *App) WaitingList(ctx context.Context, centre uuid.UUID) ([]WaitingFamil
 		}
 		wf := WaitingFamily{Waiting: x, Position: i + 1, JoinedOn: domain.LocalDate(x.Joined, loc)}
 		var rule *problem.RuleError
-		err = f.MayBeOffered(x.ServiceType)
+		err = notOffered(c.Details.ServiceTypes, f.WaitsFor(x.ServiceType))
+		if err == nil {
+			err = f.MayBeOffered(x.ServiceType)
+		}
 		if err == nil {
 			err = f.InContact(a.now())
 		}

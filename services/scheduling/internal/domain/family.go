@@ -1410,9 +1410,15 @@ func (f *Family) NoShow(id uuid.UUID, party schedulingv1.Party, explained bool, 
 	ev := &schedulingv1.NoShowRecorded{BookingId: id.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(),
 		ServiceType: b.ServiceType, SessionDate: dates.Proto(b.Date), Party: party, Explained: explained,
 		Children: f.children(b.Date), UnexplainedCount: int32(count)}
+	kept := f.KeptBy(b)
+	if !explained && count >= ReleaseAfter && kept != nil {
+		// Recorded so that the history says why this no-show did not release the place, and
+		// says it from the event, not from bookings that may change later (review 25).
+		ev.PlaceKeptBySessionOn = dates.Proto(kept.Date)
+	}
 	f.mustApply(ev)
 	out := []proto.Message{ev}
-	if explained || count < ReleaseAfter || f.KeptBy(b) != nil {
+	if explained || count < ReleaseAfter || kept != nil {
 		return b, out, nil, nil
 	}
 	rel := &schedulingv1.PlaceReleased{FamilyId: f.id.String(), CentreId: b.Centre.String(), PatternId: b.Pattern.String(),

@@ -631,7 +631,11 @@ func TestWaitingList(t *testing.T) {
 	pos, _, err = w.Join(b, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, jan)
 	require.NoError(t, err)
 	require.Equal(t, 2, pos)
-	_, _, err = w.Join(a, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, jan)
+	// Named for the kind it waits for, or for none, a family waiting is waiting already; for
+	// another kind it is put right at the end (decisions.md 183), as TestAFamilyWaitsForAnotherKindFromNow.
+	_, _, err = w.Join(a, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, jan)
+	rule(t, err, "ALREADY_WAITING")
+	_, _, err = w.Join(a, commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED, jan)
 	rule(t, err, "ALREADY_WAITING")
 	offered, _, err := w.Offer(uuid.Nil, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, uuid.New(), uuid.New(), uuid.New(), jan)
 	require.NoError(t, err)
@@ -641,6 +645,30 @@ func TestWaitingList(t *testing.T) {
 	require.Equal(t, a, offered)
 	_, _, err = w.Offer(uuid.Nil, 0, uuid.New(), uuid.New(), uuid.Nil, jan)
 	rule(t, err, "WAITING_LIST_EMPTY")
+}
+
+// A family waiting, named for another kind, leaves the list and joins again at the end for that
+// kind, in one go: reporting closes its wait for the old kind (review 25).
+func TestAFamilyWaitsForAnotherKindFromNow(t *testing.T) {
+	w, err := domain.RebuildWaitingList(centre, nil)
+	require.NoError(t, err)
+	a, b := uuid.New(), uuid.New()
+	for _, f := range []uuid.UUID{a, b} {
+		_, _, err := w.Join(f, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, jan)
+		require.NoError(t, err)
+	}
+	later := jan.Add(time.Hour)
+	pos, events, err := w.Join(a, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, later)
+	require.NoError(t, err)
+	require.Equal(t, 2, pos, "at the end")
+	require.Len(t, events, 2)
+	require.Equal(t, schedulingv1.WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_KIND_CHANGED, events[0].(*schedulingv1.WaitingListLeft).GetReason())
+	require.Equal(t, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, events[1].(*schedulingv1.WaitingListJoined).GetServiceType())
+	require.Nil(t, events[1].(*schedulingv1.WaitingListJoined).GetQueuedFrom(), "a new join")
+	kind, ok := w.WaitingFor(a, later)
+	require.True(t, ok)
+	require.Equal(t, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, kind)
+	require.Len(t, w.Queue(later), 2, "waiting once")
 }
 
 func TestRescheduleMovesTheBooking(t *testing.T) {

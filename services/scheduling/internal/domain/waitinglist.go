@@ -29,7 +29,8 @@ var (
 	// to none of them. The reason is the empty list's, as clients handle it alike.
 	ErrNoneFreeToOffer = problem.Rule(ErrWaitingListEmpty.Reason, "every family waiting for a place is on a safeguarding hold, "+
 		"waits for supported contact that a domestic-abuse finding rules out, has a session booked still to come, "+
-		"waits for supervised contact the room is not suitable for, or needs a longer session than the place's: none can be offered one")
+		"waits for supervised contact the room is not suitable for, needs a longer session than the place's, "+
+		"or waits for a kind of contact the centre does not offer: none can be offered one")
 	// ErrOfferStands means the family named was offered a place it has not taken, declined, or
 	// let lapse: it is not offered a second one meanwhile.
 	ErrOfferStands = problem.Rule("OFFER_STANDS", "a place offered to the family still stands: book the family into it, "+
@@ -37,6 +38,9 @@ var (
 	// ErrPlaceOnOffer means the place (a pattern's room) is offered already to as many families as
 	// it takes, and none of the offers is taken, declined or lapsed (PlaceOnOffer words it).
 	ErrPlaceOnOffer = problem.Rule("PLACE_ON_OFFER", "the place is on offer to as many families as it takes")
+	// ErrServiceNotOffered means the family would wait for, or be offered a place of, a kind of
+	// contact the centre does not offer: referral's code and words for the same refusal.
+	ErrServiceNotOffered = problem.Rule("SERVICE_NOT_OFFERED", "the centre does not offer this kind of contact")
 )
 
 // Waiting is one family on a waiting list.
@@ -198,6 +202,20 @@ func (w *WaitingList) Waits(family uuid.UUID, now time.Time) bool {
 	return slices.ContainsFunc(w.Queue(now), func(x Waiting) bool { return x.Family == family })
 }
 
+// WaitingFor is the kind of contact family waits for in the queue at now; false when it is not in
+// the queue.
+func (w *WaitingList) WaitingFor(family uuid.UUID, now time.Time) (commonv1.ServiceType, bool) {
+	for _, x := range w.Queue(now) {
+		if x.Family == family {
+			return x.ServiceType, true
+		}
+	}
+	return commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED, false
+}
+
+// Centre is the centre whose list it is.
+func (w *WaitingList) Centre() uuid.UUID { return w.centre }
+
 // Offered reports whether a place offered to family is neither taken, declined nor lapsed at now.
 func (w *WaitingList) Offered(family uuid.UUID, now time.Time) bool {
 	o, ok := w.offers[family]
@@ -228,7 +246,14 @@ func (w *WaitingList) Leave(family uuid.UUID, reason schedulingv1.WaitingListLea
 // families waiting for supported contact, ahead of those who had waited longer for it): its place
 // was kept for the kind it waited for, and it waits for this one from now. A family that waited
 // for no kind in particular (an event from before kinds were recorded) keeps its place.
-func (w *WaitingList) Join(family uuid.UUID, st commonv1.ServiceType, now time.Time) (int, proto.Message, error) {
+//
+// A family in the queue named for another kind than it waits for is put right the same way
+// (review 25: one put on the list for the wrong kind could not be): it leaves the list
+// (WaitingListLeft, KIND_CHANGED) and joins again at the end for the new kind, so reporting closes
+// its wait for the old kind rather than counting it waiting twice (decisions.md 183). Named for
+// the kind it waits for, or with either kind unspecified, it is ALREADY_WAITING. The events are
+// returned in the order they are appended.
+func (w *WaitingList) Join(family uuid.UUID, st commonv1.ServiceType, now time.Time) (int, []proto.Message, error) {
 	ev := &schedulingv1.WaitingListJoined{CentreId: w.centre.String(), FamilyId: family.String(), ServiceType: st,
 		JoinedAt: timestamppb.New(now)}
 	o, offered := w.offers[family]
@@ -245,13 +270,24 @@ func (w *WaitingList) Join(family uuid.UUID, st commonv1.ServiceType, now time.T
 		}
 	case offered:
 		// Another kind of contact: a new join at the end, which closes the offer.
-	case w.Waits(family, now):
-		return 0, nil, ErrAlreadyWaiting
+	}
+	var out []proto.Message
+	if waits, ok := w.WaitingFor(family, now); ok && !offered {
+		if waits == unspecified || st == unspecified || st == waits {
+			return 0, nil, problem.Rule(ErrAlreadyWaiting.Reason, "the family is already on the centre's waiting list for this kind of contact; "+
+				"to have it wait for another kind the centre offers, name that kind (it joins again at the end)")
+		}
+		left := &schedulingv1.WaitingListLeft{CentreId: w.centre.String(), FamilyId: family.String(),
+			Reason: schedulingv1.WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_KIND_CHANGED, LeftAt: timestamppb.New(now)}
+		if err := w.apply(left); err != nil {
+			return 0, nil, err
+		}
+		out = append(out, left)
 	}
 	if err := w.apply(ev); err != nil {
 		return 0, nil, err
 	}
-	return slices.IndexFunc(w.Queue(now), func(x Waiting) bool { return x.Family == family }) + 1, ev, nil
+	return slices.IndexFunc(w.Queue(now), func(x Waiting) bool { return x.Family == family }) + 1, append(out, ev), nil
 }
 
 // Offer offers a place to family, or (uuid.Nil) to the first family waiting, or to the first

@@ -150,6 +150,9 @@ const (
 	// The family was booked a session without an offer from the list: a family in contact does not
 	// wait for a place (review 17).
 	WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_BOOKED WaitingListLeaveReason = 5
+	// The family waits for another kind of contact: it joins again at the end, for that kind, in
+	// the same unit (decision 183).
+	WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_KIND_CHANGED WaitingListLeaveReason = 6
 )
 
 // Enum value maps for WaitingListLeaveReason.
@@ -161,14 +164,16 @@ var (
 		3: "WAITING_LIST_LEAVE_REASON_WITHDRAWN",
 		4: "WAITING_LIST_LEAVE_REASON_CASE_ENDED",
 		5: "WAITING_LIST_LEAVE_REASON_BOOKED",
+		6: "WAITING_LIST_LEAVE_REASON_KIND_CHANGED",
 	}
 	WaitingListLeaveReason_value = map[string]int32{
-		"WAITING_LIST_LEAVE_REASON_UNSPECIFIED": 0,
-		"WAITING_LIST_LEAVE_REASON_ACCEPTED":    1,
-		"WAITING_LIST_LEAVE_REASON_DECLINED":    2,
-		"WAITING_LIST_LEAVE_REASON_WITHDRAWN":   3,
-		"WAITING_LIST_LEAVE_REASON_CASE_ENDED":  4,
-		"WAITING_LIST_LEAVE_REASON_BOOKED":      5,
+		"WAITING_LIST_LEAVE_REASON_UNSPECIFIED":  0,
+		"WAITING_LIST_LEAVE_REASON_ACCEPTED":     1,
+		"WAITING_LIST_LEAVE_REASON_DECLINED":     2,
+		"WAITING_LIST_LEAVE_REASON_WITHDRAWN":    3,
+		"WAITING_LIST_LEAVE_REASON_CASE_ENDED":   4,
+		"WAITING_LIST_LEAVE_REASON_BOOKED":       5,
+		"WAITING_LIST_LEAVE_REASON_KIND_CHANGED": 6,
 	}
 )
 
@@ -2714,8 +2719,12 @@ type NoShowRecorded struct {
 	Children []*AttendingChild `protobuf:"bytes,8,rep,name=children,proto3" json:"children,omitempty"`
 	// The family's unexplained no-shows since its place was last released, this one included.
 	UnexplainedCount int32 `protobuf:"varint,9,opt,name=unexplained_count,json=unexplainedCount,proto3" json:"unexplained_count,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// Set when this unexplained no-show was enough to release the place but did not, because the
+	// family attended a session after it (recorded late, decision 181): that session's local date.
+	// Unset otherwise, and on every no-show recorded before decision 183.
+	PlaceKeptBySessionOn *v1.Date `protobuf:"bytes,10,opt,name=place_kept_by_session_on,json=placeKeptBySessionOn,proto3" json:"place_kept_by_session_on,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *NoShowRecorded) Reset() {
@@ -2809,6 +2818,13 @@ func (x *NoShowRecorded) GetUnexplainedCount() int32 {
 		return x.UnexplainedCount
 	}
 	return 0
+}
+
+func (x *NoShowRecorded) GetPlaceKeptBySessionOn() *v1.Date {
+	if x != nil {
+		return x.PlaceKeptBySessionOn
+	}
+	return nil
 }
 
 // NoShowWithdrawn: a no-show recorded by mistake was withdrawn on the session's day (the party came
@@ -3758,7 +3774,7 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\fservice_type\x18\x04 \x01(\x0e2!.familytime.common.v1.ServiceTypeR\vserviceType\x12=\n" +
 	"\fsession_date\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\vsessionDate\x12J\n" +
 	"\x13children_arrived_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x11childrenArrivedAt\x12D\n" +
-	"\x10children_left_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\x0echildrenLeftAt\"\xb6\x03\n" +
+	"\x10children_left_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\x0echildrenLeftAt\"\x8a\x04\n" +
 	"\x0eNoShowRecorded\x12\x1d\n" +
 	"\n" +
 	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
@@ -3769,7 +3785,9 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\x05party\x18\x06 \x01(\x0e2\x1f.familytime.scheduling.v1.PartyR\x05party\x12\x1c\n" +
 	"\texplained\x18\a \x01(\bR\texplained\x12D\n" +
 	"\bchildren\x18\b \x03(\v2(.familytime.scheduling.v1.AttendingChildR\bchildren\x12+\n" +
-	"\x11unexplained_count\x18\t \x01(\x05R\x10unexplainedCount\"\xf1\x02\n" +
+	"\x11unexplained_count\x18\t \x01(\x05R\x10unexplainedCount\x12R\n" +
+	"\x18place_kept_by_session_on\x18\n" +
+	" \x01(\v2\x1a.familytime.common.v1.DateR\x14placeKeptBySessionOn\"\xf1\x02\n" +
 	"\x0fNoShowWithdrawn\x12\x1d\n" +
 	"\n" +
 	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
@@ -3842,14 +3860,15 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\rOfferNotTaken\x12\x1f\n" +
 	"\x1bOFFER_NOT_TAKEN_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18OFFER_NOT_TAKEN_DECLINED\x10\x01\x12\x1a\n" +
-	"\x16OFFER_NOT_TAKEN_LAPSED\x10\x02*\x8c\x02\n" +
+	"\x16OFFER_NOT_TAKEN_LAPSED\x10\x02*\xb8\x02\n" +
 	"\x16WaitingListLeaveReason\x12)\n" +
 	"%WAITING_LIST_LEAVE_REASON_UNSPECIFIED\x10\x00\x12&\n" +
 	"\"WAITING_LIST_LEAVE_REASON_ACCEPTED\x10\x01\x12&\n" +
 	"\"WAITING_LIST_LEAVE_REASON_DECLINED\x10\x02\x12'\n" +
 	"#WAITING_LIST_LEAVE_REASON_WITHDRAWN\x10\x03\x12(\n" +
 	"$WAITING_LIST_LEAVE_REASON_CASE_ENDED\x10\x04\x12$\n" +
-	" WAITING_LIST_LEAVE_REASON_BOOKED\x10\x05B\x82\x02\n" +
+	" WAITING_LIST_LEAVE_REASON_BOOKED\x10\x05\x12*\n" +
+	"&WAITING_LIST_LEAVE_REASON_KIND_CHANGED\x10\x06B\x82\x02\n" +
 	"\x1ccom.familytime.scheduling.v1B\vEventsProtoP\x01ZSgithub.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1;schedulingv1\xa2\x02\x03FSX\xaa\x02\x18Familytime.Scheduling.V1\xca\x02\x18Familytime\\Scheduling\\V1\xe2\x02$Familytime\\Scheduling\\V1\\GPBMetadata\xea\x02\x1aFamilytime::Scheduling::V1b\x06proto3"
 
 var (
@@ -3985,31 +4004,32 @@ var file_familytime_scheduling_v1_events_proto_depIdxs = []int32{
 	41, // 60: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
 	49, // 61: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
 	8,  // 62: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
-	39, // 63: familytime.scheduling.v1.NoShowWithdrawn.service_type:type_name -> familytime.common.v1.ServiceType
-	41, // 64: familytime.scheduling.v1.NoShowWithdrawn.session_date:type_name -> familytime.common.v1.Date
-	49, // 65: familytime.scheduling.v1.NoShowWithdrawn.party:type_name -> familytime.scheduling.v1.Party
-	41, // 66: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
-	39, // 67: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
-	45, // 68: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
-	45, // 69: familytime.scheduling.v1.WaitingListJoined.queued_from:type_name -> google.protobuf.Timestamp
-	1,  // 70: familytime.scheduling.v1.WaitingListJoined.offer_not_taken:type_name -> familytime.scheduling.v1.OfferNotTaken
-	45, // 71: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
-	45, // 72: familytime.scheduling.v1.PlaceOffered.lapses_at:type_name -> google.protobuf.Timestamp
-	2,  // 73: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
-	45, // 74: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
-	51, // 75: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
-	41, // 76: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
-	41, // 77: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
-	41, // 78: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
-	52, // 79: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
-	41, // 80: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
-	41, // 81: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
-	41, // 82: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
-	83, // [83:83] is the sub-list for method output_type
-	83, // [83:83] is the sub-list for method input_type
-	83, // [83:83] is the sub-list for extension type_name
-	83, // [83:83] is the sub-list for extension extendee
-	0,  // [0:83] is the sub-list for field type_name
+	41, // 63: familytime.scheduling.v1.NoShowRecorded.place_kept_by_session_on:type_name -> familytime.common.v1.Date
+	39, // 64: familytime.scheduling.v1.NoShowWithdrawn.service_type:type_name -> familytime.common.v1.ServiceType
+	41, // 65: familytime.scheduling.v1.NoShowWithdrawn.session_date:type_name -> familytime.common.v1.Date
+	49, // 66: familytime.scheduling.v1.NoShowWithdrawn.party:type_name -> familytime.scheduling.v1.Party
+	41, // 67: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
+	39, // 68: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
+	45, // 69: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
+	45, // 70: familytime.scheduling.v1.WaitingListJoined.queued_from:type_name -> google.protobuf.Timestamp
+	1,  // 71: familytime.scheduling.v1.WaitingListJoined.offer_not_taken:type_name -> familytime.scheduling.v1.OfferNotTaken
+	45, // 72: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
+	45, // 73: familytime.scheduling.v1.PlaceOffered.lapses_at:type_name -> google.protobuf.Timestamp
+	2,  // 74: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
+	45, // 75: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
+	51, // 76: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
+	41, // 77: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
+	41, // 78: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
+	41, // 79: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
+	52, // 80: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
+	41, // 81: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
+	41, // 82: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
+	41, // 83: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
+	84, // [84:84] is the sub-list for method output_type
+	84, // [84:84] is the sub-list for method input_type
+	84, // [84:84] is the sub-list for extension type_name
+	84, // [84:84] is the sub-list for extension extendee
+	0,  // [0:84] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_events_proto_init() }

@@ -2840,14 +2840,16 @@ type WaitingFamily struct {
 	// The family holds a place offered to it, not yet taken, declined or lapsed: it is not waiting
 	// (position 0, after the families waiting), and is back at its place if the offer lapses.
 	Offered bool `protobuf:"varint,6,opt,name=offered,proto3" json:"offered,omitempty"`
-	// With offered: when the place was offered, and when the offer lapses.
+	// With offered: when the place was offered.
 	OfferedAt *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=offered_at,json=offeredAt,proto3" json:"offered_at,omitempty"`
-	LapsesAt  *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=lapses_at,json=lapsesAt,proto3" json:"lapses_at,omitempty"`
-	// With offered: the place offered, its pattern and room (UUIDs).
+	// With offered: when the offer lapses, putting the family back at its place.
+	LapsesAt *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=lapses_at,json=lapsesAt,proto3" json:"lapses_at,omitempty"`
+	// With offered: the pattern of the place offered (UUID).
 	OfferedPatternId string `protobuf:"bytes,9,opt,name=offered_pattern_id,json=offeredPatternId,proto3" json:"offered_pattern_id,omitempty"`
-	OfferedRoomId    string `protobuf:"bytes,10,opt,name=offered_room_id,json=offeredRoomId,proto3" json:"offered_room_id,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// With offered: the room of the place offered (UUID).
+	OfferedRoomId string `protobuf:"bytes,10,opt,name=offered_room_id,json=offeredRoomId,proto3" json:"offered_room_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *WaitingFamily) Reset() {

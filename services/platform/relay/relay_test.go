@@ -37,16 +37,20 @@ type rig struct {
 	relay *relay.Relay
 }
 
-func newRig(t *testing.T) *rig {
+func newRig(t *testing.T) *rig { return newRigWith(t, bus.StreamOptions{}) }
+
+// newRigWith is newRig with the stream's options: a short dedup window, for a message published
+// again to be stored again.
+func newRigWith(t *testing.T, opts bus.StreamOptions) *rig {
 	t.Helper()
 	db := testkit.Postgres(t)
 	db.Migrate(t, eventstore.Migrations())
 	srv := testkit.NATS(t)
 	nc, js := srv.Connect(t)
-	_, err := bus.EnsureStream(t.Context(), js, service, bus.StreamOptions{})
+	_, err := bus.EnsureStream(t.Context(), js, service, opts)
 	require.NoError(t, err)
 	r, err := relay.New(db.Pool(t), nc, relay.Config{Key: testkit.BusKey, Service: service, PollInterval: 5 * time.Millisecond,
-		MaxBackoff: 200 * time.Millisecond, AckTimeout: time.Second, BatchSize: 100})
+		MaxBackoff: 200 * time.Millisecond, AckTimeout: time.Second, BatchSize: 100, Stream: opts})
 	require.NoError(t, err)
 	return &rig{store: eventstore.New(db.Pool(t)).SignWith(testkit.BusKey.ForLog(service)), db: db, nats: srv, js: js, relay: r}
 }
@@ -539,17 +543,8 @@ func TestProgressSaysWhatTheRelayHasNotPublished(t *testing.T) {
 // event since, and, in a dedup window of minutes, the copy would stay last and new events (a
 // hold among them) would not go out until the window passed (review 19).
 func TestACopyOfAnOlderEventAtTheStreamsTailDoesNotMoveTheRelayBack(t *testing.T) {
-	db := testkit.Postgres(t)
-	db.Migrate(t, eventstore.Migrations())
-	srv := testkit.NATS(t)
-	nc, js := srv.Connect(t)
-	window := bus.StreamOptions{Duplicates: 200 * time.Millisecond}
-	_, err := bus.EnsureStream(t.Context(), js, service, window)
-	require.NoError(t, err)
-	r, err := relay.New(db.Pool(t), nc, relay.Config{Key: testkit.BusKey, Service: service, PollInterval: 5 * time.Millisecond,
-		MaxBackoff: 200 * time.Millisecond, AckTimeout: time.Second, Stream: window})
-	require.NoError(t, err)
-	g := &rig{store: eventstore.New(db.Pool(t)).SignWith(testkit.BusKey.ForLog(service)), db: db, nats: srv, js: js, relay: r}
+	g := newRigWith(t, bus.StreamOptions{Duplicates: 200 * time.Millisecond})
+	r, js := g.relay, g.js
 	stop := g.start(t)
 	for v := range int64(3) {
 		_, err := g.store.Append(t.Context(), "counter-"+uuid.NewString(), 0, event(t, v))
@@ -597,17 +592,8 @@ func TestACopyOfAnOlderEventAtTheStreamsTailDoesNotMoveTheRelayBack(t *testing.T
 // published every event again, which past the dedup window the stream stores twice. A missing
 // checkpoint is resynchronised with the stream when it holds messages.
 func TestADeletedCheckpointIsResynchronisedWithTheStream(t *testing.T) {
-	db := testkit.Postgres(t)
-	db.Migrate(t, eventstore.Migrations())
-	srv := testkit.NATS(t)
-	nc, js := srv.Connect(t)
-	window := bus.StreamOptions{Duplicates: 100 * time.Millisecond}
-	_, err := bus.EnsureStream(t.Context(), js, service, window)
-	require.NoError(t, err)
-	r, err := relay.New(db.Pool(t), nc, relay.Config{Key: testkit.BusKey, Service: service, PollInterval: 5 * time.Millisecond,
-		MaxBackoff: 200 * time.Millisecond, AckTimeout: time.Second, Stream: window})
-	require.NoError(t, err)
-	g := &rig{store: eventstore.New(db.Pool(t)).SignWith(testkit.BusKey.ForLog(service)), db: db, nats: srv, js: js, relay: r}
+	g := newRigWith(t, bus.StreamOptions{Duplicates: 100 * time.Millisecond})
+	r, js := g.relay, g.js
 	stop := g.start(t)
 	for v := range int64(5) {
 		_, err := g.store.Append(t.Context(), "counter-"+uuid.NewString(), eventstore.NoStream, event(t, v))
@@ -616,7 +602,7 @@ func TestADeletedCheckpointIsResynchronisedWithTheStream(t *testing.T) {
 	caughtUp(t, r, js, 5)
 	stop()
 	time.Sleep(300 * time.Millisecond) // past the dedup window: a message published again is stored again
-	_, err = db.OwnerPool(t).Exec(t.Context(), `DELETE FROM relay_checkpoints`)
+	_, err := g.db.OwnerPool(t).Exec(t.Context(), `DELETE FROM relay_checkpoints`)
 	require.NoError(t, err)
 
 	g.start(t)

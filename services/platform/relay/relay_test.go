@@ -601,8 +601,14 @@ func TestADeletedCheckpointIsResynchronisedWithTheStream(t *testing.T) {
 	}
 	caughtUp(t, r, js, 5)
 	stop()
-	time.Sleep(300 * time.Millisecond) // past the dedup window: a message published again is stored again
-	_, err := g.db.OwnerPool(t).Exec(t.Context(), `DELETE FROM relay_checkpoints`)
+	// Past the dedup window since the stream stored its last message, a message published again
+	// is stored again.
+	stream, err := js.Stream(t.Context(), bus.StreamName(service))
+	require.NoError(t, err)
+	last, err := stream.GetMsg(t.Context(), 5)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return time.Since(last.Time) > 200*time.Millisecond }, 5*time.Second, 10*time.Millisecond)
+	_, err = g.db.OwnerPool(t).Exec(t.Context(), `DELETE FROM relay_checkpoints`)
 	require.NoError(t, err)
 
 	g.start(t)

@@ -23,8 +23,9 @@ import (
 // the centre, e.g. after its regular place was released: referral's ReferralWaitlisted puts a
 // family on the list by itself (NoteReferral). A family that declined a place offered to it is
 // put back this way, and goes back to its place in the queue, not the end (domain.WaitingList's
-// Join); so does one whose offer lapsed, which is back in the queue by itself. A family scheduling does not know there, unknown
-// or of another centre, is not found alike (decisions.md 38); one whose case ended, whose
+// Join); so does one whose offer lapsed, which is back in the queue by itself. A family
+// scheduling does not know there, unknown or of another centre, is not found alike (decisions.md
+// 38); one whose case ended, whose
 // referral was withdrawn or declined, or who has a session still to come is refused. st
 // unspecified is the kind of contact the family was made ready for, else the kind it was
 // waitlisted or accepted for; a kind a domestic-abuse finding rules out is refused, and so is a
@@ -171,8 +172,9 @@ func (a *App) waitedForByDefault(ctx context.Context, centre uuid.UUID) commonv1
 // its stagger does not fit the pattern's opening session: named, it is refused (ON_HOLD,
 // SUPPORTED_CONTACT_RULED_OUT, ROOM_NOT_SUITABLE_FOR_SUPERVISED, SESSION_TOO_SHORT); otherwise
 // the next family is offered it. A family waiting for a kind of contact the centre does not offer
-// is passed over alike, or refused by name (SERVICE_NOT_OFFERED, decisions.md 183). A place offered already to as many families as it takes, and
-// not yet taken, declined or lapsed, is not offered again (PLACE_ON_OFFER, placesFor).
+// is passed over alike, or refused by name (SERVICE_NOT_OFFERED, decisions.md 183). A place
+// offered already to as many families as it takes, and not yet taken, declined or lapsed, is not
+// offered again (PLACE_ON_OFFER, placesFor).
 func (a *App) OfferPlace(ctx context.Context, centre, pattern, room, family uuid.UUID, md eventstore.Metadata) (uuid.UUID, *eventstore.UnitOfWork, error) {
 	t, err := a.sessions.Timetable(ctx, centre)
 	if err != nil {

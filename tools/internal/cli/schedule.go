@@ -747,7 +747,7 @@ func (s *schedule) movement(verb string) *cobra.Command {
 				if err != nil {
 					return s.describe(err)
 				}
-				return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), [][2]string{{"minutes lost", fmt.Sprint(resp.GetMinutesLost())}})
+				return printBookingResponse(cmd.OutOrStdout(), &out, resp, resp.GetBooking(), [][2]string{{"minutes lost", fmt.Sprint(resp.GetMinutesLost())}})
 			}
 			resp, err := c.RecordDeparture(cmd.Context(), &schedulingv1.RecordDepartureRequest{CentreId: s.centre, BookingId: args[0],
 				Party: p, Time: t, PersonIds: people, RequestId: id, OthersStay: othersStay})
@@ -893,7 +893,7 @@ together in its time held no contact and is not completed (NO_CONTACT_HELD): can
 			if err != nil {
 				return s.describe(err)
 			}
-			return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), [][2]string{{"minutes held", fmt.Sprint(resp.GetMinutesHeld())}})
+			return printBookingResponse(cmd.OutOrStdout(), &out, resp, resp.GetBooking(), [][2]string{{"minutes held", fmt.Sprint(resp.GetMinutesHeld())}})
 		},
 	}
 	cmd.Flags().StringVar(&supervisedBy, "supervised-by", "", "who supervised: the account of the token in use, its default (the "+
@@ -963,10 +963,7 @@ place stands (PLACE_RELEASED: a coordinator books the family again), as does one
 				if err != nil {
 					return s.describe(err)
 				}
-				if out.json { // the whole response, count included, as the table shows it
-					return out.one(cmd.OutOrStdout(), resp, nil)
-				}
-				return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), [][2]string{{"unexplained no-shows", fmt.Sprint(resp.GetUnexplainedNoShows())}})
+				return printBookingResponse(cmd.OutOrStdout(), &out, resp, resp.GetBooking(), [][2]string{{"unexplained no-shows", fmt.Sprint(resp.GetUnexplainedNoShows())}})
 			}
 			resp, err := c.RecordNoShow(cmd.Context(), &schedulingv1.RecordNoShowRequest{CentreId: s.centre, BookingId: args[0],
 				Party: p, Explained: explained, RequestId: id})
@@ -988,9 +985,6 @@ place stands (PLACE_RELEASED: a coordinator books the family again), as does one
 // the count, the release, the family offered the place and what kept it as much as the booking
 // (review 25: only the booking was printed); as a table, the booking with them.
 func printNoShow(w io.Writer, out *output, resp *schedulingv1.RecordNoShowResponse) error {
-	if out.json {
-		return out.one(w, resp, nil)
-	}
 	extra := [][2]string{{"unexplained no-shows", fmt.Sprint(resp.GetUnexplainedNoShows())}, {"place released", yes(resp.GetPlaceReleased())}}
 	if resp.GetOfferedToFamilyId() != "" {
 		extra = append(extra, [2]string{"offered to family", resp.GetOfferedToFamilyId()})
@@ -999,7 +993,7 @@ func printNoShow(w io.Writer, out *output, resp *schedulingv1.RecordNoShowRespon
 		extra = append(extra, [2]string{"place kept", "the family attended on " + ymd(kept) +
 			", after this session: the no-show counts, and the next unexplained one releases the place"})
 	}
-	return printBooking(w, out, resp.GetBooking(), extra)
+	return printBookingResponse(w, out, resp, resp.GetBooking(), extra)
 }
 
 func (s *schedule) waitlist() *cobra.Command {
@@ -1164,6 +1158,17 @@ lapses and the place; a family whose offer lapses is back at its place among tho
 	outList.register(list.Flags())
 	cmd.AddCommand(list, join, offer)
 	return cmd
+}
+
+// printBookingResponse prints the response of a command that carries a booking and something
+// beside it (minutes lost or held, a count): under --json the whole response, so a script reads
+// what the table shows beside the booking (review 25: only the booking was printed); as a table,
+// the booking with extra.
+func printBookingResponse(w io.Writer, out *output, resp proto.Message, b *schedulingv1.Booking, extra [][2]string) error {
+	if out.json {
+		return out.one(w, resp, nil)
+	}
+	return printBooking(w, out, b, extra)
 }
 
 func printBooking(w io.Writer, out *output, b *schedulingv1.Booking, extra [][2]string) error {

@@ -329,6 +329,14 @@ func TestNoShowJSONPrintsTheWholeResponse(t *testing.T) {
 	require.NoError(t, protojson.Unmarshal(out.Bytes(), &got), out.String())
 	require.True(t, proto.Equal(want, &got), "the whole response: %s", out.String())
 
+	// So do a completion's minutes held and an arrival's minutes lost.
+	out.Reset()
+	completed := &schedulingv1.CompleteSessionResponse{Booking: want.GetBooking(), MinutesHeld: 95}
+	require.NoError(t, printBookingResponse(&out, &output{json: true}, completed, completed.GetBooking(), nil))
+	var back schedulingv1.CompleteSessionResponse
+	require.NoError(t, protojson.Unmarshal(out.Bytes(), &back), out.String())
+	require.EqualValues(t, 95, back.GetMinutesHeld())
+
 	out.Reset()
 	require.NoError(t, printNoShow(&out, &output{}, want))
 	require.Contains(t, lineWith(out.String(), "unexplained no-shows"), "2")

@@ -4,17 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
-	"google.golang.org/protobuf/encoding/protojson"
-
-	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
-	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 )
 
 // A family's history is read for a purpose, and the read is recorded (decision 180): the
@@ -24,34 +18,11 @@ import (
 func TestHistoryReadsOnTheDevPlatform(t *testing.T) {
 	dir, db := startDevPlatformOn(t)
 	data := []string{"--data", dir}
-	out, err := run(t, append([]string{"centre", "register", "--name", "Quayside Family Time Centre", "--region", "north-east",
-		"--service", "supported", "--status", "accredited", "--accredited-on", "2025-03-01", "--json"}, data...)...)
-	require.NoError(t, err)
-	var c schedulingv1.Centre
-	require.NoError(t, protojson.Unmarshal([]byte(out), &c))
-	centre := c.GetCentreId()
-	as := func(role, subject string) []string {
-		tok, err := run(t, append([]string{"token", "--role", role, "--centre", centre, "--subject", subject}, data...)...)
-		require.NoError(t, err)
-		return append([]string{"--centre", centre, "--token", strings.TrimSpace(tok)}, data...)
-	}
+	_, as, family := staffedCentreWithAFamily(t, data, "Quayside Family Time Centre",
+		map[string]string{"coordinator-1": "coordinator", "lead-1": "safeguarding-lead"})
 	coordinator, lead := as("coordinator", "coordinator-1"), as("safeguarding_lead", "lead-1")
-	month := time.Now().AddDate(0, -1, 0).Format(time.DateOnly)
-	for account, role := range map[string]string{"coordinator-1": "coordinator", "lead-1": "safeguarding-lead"} {
-		_, err := run(t, append([]string{"staff", "add", "--centre", centre, "--account", account, "--role", role,
-			"--dbs-checked", month, "--trained", month}, data...)...)
-		require.NoError(t, err, account)
-	}
-	submitted := uuid.NewString()
-	require.Eventually(t, func() bool {
-		out, err = run(t, append([]string{"referral", "submit", "--file", exampleFile, "--request-id", submitted, "--json"}, coordinator...)...)
-		return err == nil
-	}, 30*time.Second, 50*time.Millisecond, "referral learns of the centre")
-	var ref referralv1.Referral
-	require.NoError(t, protojson.Unmarshal([]byte(out), &ref))
-	family := ref.GetFamilyId()
 
-	_, err = run(t, append([]string{"history", family}, coordinator...)...)
+	out, err := run(t, append([]string{"history", family}, coordinator...)...)
 	require.ErrorContains(t, err, "give --purpose, one of: court, case-review, family-request, safeguarding, inspection")
 	_, err = run(t, append([]string{"history", family, "--purpose", "curious"}, coordinator...)...)
 	require.ErrorContains(t, err, `--purpose "curious" is not one of: court, case-review`)

@@ -24,39 +24,14 @@ import (
 func TestSafeguardingCommandsOnTheDevPlatform(t *testing.T) {
 	dir := startDevPlatform(t)
 	data := []string{"--data", dir}
-	out, err := run(t, append([]string{"centre", "register", "--name", "Harbour Family Time Centre", "--region", "south-west",
-		"--service", "supported", "--status", "working-towards", "--json"}, data...)...)
-	require.NoError(t, err)
-	var c schedulingv1.Centre
-	require.NoError(t, protojson.Unmarshal([]byte(out), &c))
-	centre := c.GetCentreId()
-	as := func(role, subject string) []string {
-		tok, err := run(t, append([]string{"token", "--role", role, "--centre", centre, "--subject", subject}, data...)...)
-		require.NoError(t, err)
-		return append([]string{"--centre", centre, "--token", strings.TrimSpace(tok)}, data...)
-	}
-	coordinator, volunteer, other, lead := as("coordinator", "coordinator-1"), as("volunteer", "volunteer-1"),
-		as("volunteer", "volunteer-2"), as("safeguarding_lead", "lead-1")
 	// The centre's staff are on its register (the dev admin token adds them): safeguarding's records
 	// are worked on by staff the register clears (decision 109).
-	month := time.Now().AddDate(0, -1, 0).Format(time.DateOnly)
-	for account, role := range map[string]string{"coordinator-1": "coordinator", "volunteer-1": "volunteer", "volunteer-2": "volunteer",
-		"lead-1": "safeguarding-lead"} {
-		_, err := run(t, append([]string{"staff", "add", "--centre", centre, "--account", account, "--role", role,
-			"--dbs-checked", month, "--trained", month}, data...)...)
-		require.NoError(t, err, account)
-	}
+	centre, as, family := staffedCentreWithAFamily(t, data, "Harbour Family Time Centre", map[string]string{"coordinator-1": "coordinator",
+		"volunteer-1": "volunteer", "volunteer-2": "volunteer", "lead-1": "safeguarding-lead"})
+	volunteer, other, lead := as("volunteer", "volunteer-1"), as("volunteer", "volunteer-2"), as("safeguarding_lead", "lead-1")
 
-	// A family referred to the centre: safeguarding learns of it from referral's events.
-	submitted := uuid.NewString()
-	require.Eventually(t, func() bool {
-		out, err = run(t, append([]string{"referral", "submit", "--file", exampleFile, "--request-id", submitted, "--json"}, coordinator...)...)
-		return err == nil
-	}, 30*time.Second, 50*time.Millisecond, "referral learns of the centre")
-	var ref referralv1.Referral
-	require.NoError(t, protojson.Unmarshal([]byte(out), &ref))
-	family := ref.GetFamilyId()
-
+	var out string
+	var err error
 	raise := uuid.NewString()
 	var concern safeguardingv1.RaiseConcernResponse
 	require.Eventually(t, func() bool {
@@ -202,4 +177,37 @@ func TestSafeguardingCommandsOnTheDevPlatform(t *testing.T) {
 func TestRiskReviewsRefuseABadDateBeforeAnyCall(t *testing.T) {
 	_, err := run(t, "safeguarding", "reviews", "--centre", uuid.NewString(), "--due-by", "end of March", "--data", t.TempDir())
 	require.EqualError(t, err, `--due-by "end of March" is not a date like 2026-03-01`)
+}
+
+// staffedCentreWithAFamily registers a centre on the dev platform, puts staff (account: role) on its
+// register, and has its coordinator (coordinator-1, among staff) refer a family from exampleFile,
+// once referral knows the centre. as gives a command's flags for someone at the centre.
+func staffedCentreWithAFamily(t *testing.T, data []string, name string, staff map[string]string) (centre string, as func(role, subject string) []string, family string) {
+	t.Helper()
+	out, err := run(t, append([]string{"centre", "register", "--name", name, "--region", "south-west",
+		"--service", "supported", "--status", "working-towards", "--json"}, data...)...)
+	require.NoError(t, err)
+	var c schedulingv1.Centre
+	require.NoError(t, protojson.Unmarshal([]byte(out), &c))
+	centre = c.GetCentreId()
+	as = func(role, subject string) []string {
+		tok, err := run(t, append([]string{"token", "--role", role, "--centre", centre, "--subject", subject}, data...)...)
+		require.NoError(t, err)
+		return append([]string{"--centre", centre, "--token", strings.TrimSpace(tok)}, data...)
+	}
+	month := time.Now().AddDate(0, -1, 0).Format(time.DateOnly)
+	for account, role := range staff {
+		_, err := run(t, append([]string{"staff", "add", "--centre", centre, "--account", account, "--role", role,
+			"--dbs-checked", month, "--trained", month}, data...)...)
+		require.NoError(t, err, account)
+	}
+	submitted := uuid.NewString()
+	require.Eventually(t, func() bool {
+		out, err = run(t, append([]string{"referral", "submit", "--file", exampleFile, "--request-id", submitted, "--json"},
+			as("coordinator", "coordinator-1")...)...)
+		return err == nil
+	}, 30*time.Second, 50*time.Millisecond, "referral learns of the centre")
+	var ref referralv1.Referral
+	require.NoError(t, protojson.Unmarshal([]byte(out), &ref))
+	return centre, as, ref.GetFamilyId()
 }

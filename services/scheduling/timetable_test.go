@@ -38,7 +38,7 @@ func TestPatternsCannotOverfillARoom(t *testing.T) {
 		require.Contains(t, err.Error(), says)
 	}
 
-	allDay, err := define("", &schedulingv1.LocalTime{Minute: 30}, &schedulingv1.LocalTime{Hour: 23, Minute: 30},
+	allDay, err := define("", &schedulingv1.LocalTime{Hour: 7}, &schedulingv1.LocalTime{Hour: 22},
 		schedulingv1.Weekday_WEEKDAY_SUNDAY, attic.GetRoom().GetRoomId(), nil)
 	require.NoError(t, err)
 	before := g.count(t, "SELECT count(*) FROM events")

@@ -32,7 +32,7 @@ func TestARoomOpensForOneSessionAtATime(t *testing.T) {
 	require.NoError(t, err)
 	garden, _, err := tt.AddRoom(uuid.New(), "Garden", 2, false)
 	require.NoError(t, err)
-	allDay, _, err := tt.DefinePattern(weekly(time.Sunday, hm(0, 30), hm(23, 30), today, hall.ID), today, nil)
+	allDay, _, err := tt.DefinePattern(weekly(time.Sunday, hm(7, 0), hm(22, 0), today, hall.ID), today, nil)
 	require.NoError(t, err)
 
 	refused := func(t *testing.T, s domain.PatternSpec, other uuid.UUID) {
@@ -45,7 +45,8 @@ func TestARoomOpensForOneSessionAtATime(t *testing.T) {
 		require.Contains(t, err.Error(), "Hall")
 		require.Equal(t, before, tt.Version(), "nothing recorded")
 	}
-	// The reviewer's pair: Sunday 00:30-23:30 and Sunday 09:00-14:00 in one room.
+	// The reviewer's pair: Sunday all day (00:30-23:30 then, 07:00-22:00 now that sessions are in
+	// the day) and Sunday 09:00-14:00 in one room.
 	refused(t, weekly(time.Sunday, hm(9, 0), hm(14, 0), today, garden.ID, hall.ID), allDay.ID)
 	// Starting later, or only fortnightly, still meets it.
 	late := weekly(time.Sunday, hm(9, 0), hm(14, 0), day(2026, 6, 1), hall.ID)
@@ -255,7 +256,7 @@ func TestACentresPatternsShareItsTimeZone(t *testing.T) {
 	g := newRig(t) // Saturdays 10:00-12:00 in Europe/London, both rooms
 	today := day(2026, 1, 5)
 	kiritimati := domain.PatternSpec{ID: uuid.New(), Recurrence: schedulingv1.Recurrence_RECURRENCE_WEEKLY, Weekday: time.Sunday,
-		Start: hm(0, 0), End: hm(1, 30), First: today, Rooms: []uuid.UUID{g.shared.ID}, Zone: "Pacific/Kiritimati"}
+		Start: hm(10, 0), End: hm(11, 30), First: today, Rooms: []uuid.UUID{g.shared.ID}, Zone: "Pacific/Kiritimati"}
 	before := g.t.Version()
 	_, _, err := g.t.DefinePattern(kiritimati, today, nil)
 	invalid(t, err, "time_zone")
@@ -281,7 +282,7 @@ func TestACentresPatternsShareItsTimeZone(t *testing.T) {
 // that keeps or adds anything else is.
 func TestOverlappingPatternsRecordedBeforeTheRuleCanBeEnded(t *testing.T) {
 	today := day(2026, 1, 5)
-	a := weekly(time.Sunday, hm(0, 30), hm(23, 30), today, uuid.New(), uuid.New())
+	a := weekly(time.Sunday, hm(7, 30), hm(21, 30), today, uuid.New(), uuid.New())
 	b := weekly(time.Sunday, hm(9, 0), hm(14, 0), today, a.Rooms[0])
 	var events []proto.Message
 	rooms := domain.NewTimetable(centre)
@@ -291,16 +292,8 @@ func TestOverlappingPatternsRecordedBeforeTheRuleCanBeEnded(t *testing.T) {
 		require.NoError(t, err)
 		events = append(events, ev)
 	}
-	for _, s := range []domain.PatternSpec{a, b} {
-		// As recorded before overlaps were refused.
-		events = append(events, &schedulingv1.OpeningPatternDefined{CentreId: centre.String(), Pattern: &schedulingv1.OpeningPattern{
-			PatternId: s.ID.String(), CentreId: centre.String(), Recurrence: s.Recurrence, Weekday: schedulingv1.Weekday_WEEKDAY_SUNDAY,
-			StartTime: domain.ClockToProto(s.Start), EndTime: domain.ClockToProto(s.End), FirstDate: dates.Proto(s.First),
-			RoomIds: []string{s.Rooms[0].String()}, TimeZone: domain.DefaultZone}})
-		if s.ID == a.ID {
-			events[len(events)-1].(*schedulingv1.OpeningPatternDefined).Pattern.RoomIds = []string{a.Rooms[0].String(), a.Rooms[1].String()}
-		}
-	}
+	// As recorded before overlaps were refused.
+	events = append(events, definedBefore(a), definedBefore(b))
 	recorded := func(t *testing.T) *domain.Timetable {
 		tt, err := domain.RebuildTimetable(centre, events)
 		require.NoError(t, err)
@@ -308,11 +301,11 @@ func TestOverlappingPatternsRecordedBeforeTheRuleCanBeEnded(t *testing.T) {
 	}
 
 	for name, edit := range map[string]func(*domain.PatternSpec){
-		"a later end":          func(s *domain.PatternSpec) { s.End = hm(23, 45) },
+		"a later end":          func(s *domain.PatternSpec) { s.End = hm(21, 45) },
 		"another room added":   func(s *domain.PatternSpec) { s.Rooms = append(s.Rooms, loft) },
 		"an extra date":        func(s *domain.PatternSpec) { s.Extra = []time.Time{day(2026, 1, 7)} },
-		"ended, and later on":  func(s *domain.PatternSpec) { s.Last, s.End = day(2026, 1, 25), hm(23, 45) },
-		"ended with the times": func(s *domain.PatternSpec) { s.Last, s.Start = day(2026, 1, 25), hm(0, 0) },
+		"ended, and later on":  func(s *domain.PatternSpec) { s.Last, s.End = day(2026, 1, 25), hm(21, 45) },
+		"ended with the times": func(s *domain.PatternSpec) { s.Last, s.Start = day(2026, 1, 25), hm(7, 0) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := a
@@ -337,28 +330,87 @@ func TestOverlappingPatternsRecordedBeforeTheRuleCanBeEnded(t *testing.T) {
 	}
 }
 
+// definedBefore is s as a centre's timetable recorded it before the rules a new definition meets
+// (no overlaps, decisions.md 144; opening in the day, decisions.md 185), in Europe/London.
+func definedBefore(s domain.PatternSpec) *schedulingv1.OpeningPatternDefined {
+	rooms := make([]string, len(s.Rooms))
+	for i, r := range s.Rooms {
+		rooms[i] = r.String()
+	}
+	wd := schedulingv1.Weekday(s.Weekday)
+	if s.Weekday == time.Sunday {
+		wd = schedulingv1.Weekday_WEEKDAY_SUNDAY
+	}
+	return &schedulingv1.OpeningPatternDefined{CentreId: centre.String(), Pattern: &schedulingv1.OpeningPattern{
+		PatternId: s.ID.String(), CentreId: centre.String(), Recurrence: s.Recurrence, Weekday: wd,
+		StartTime: domain.ClockToProto(s.Start), EndTime: domain.ClockToProto(s.End), FirstDate: dates.Proto(s.First),
+		RoomIds: rooms, TimeZone: domain.DefaultZone}}
+}
+
 // Review 20: a session over the night the clocks change booked contact from 02:15 to 02:15 (the
-// last Sunday of March, when 01:00-02:00 never happens in Europe/London). Such a session is not
-// booked, saying why; the Sundays either side are, and so is a session clear of the change that
-// night.
+// last Sunday of March, when 01:00-02:00 never happens in Europe/London). A pattern is now
+// refused such times (TestAnOpeningSessionIsInTheDay); one recorded before that rule still has
+// such a session not booked, saying why; the Sundays either side are, and so is a session clear
+// of the change that night.
 func TestASessionOverTheClockChangeIsNotBooked(t *testing.T) {
-	g := newRig(t) // Saturdays 10:00-12:00 in Europe/London
 	today := day(2026, 10, 1)
-	night := weekly(time.Sunday, hm(1, 0), hm(3, 30), day(2026, 10, 4), g.shared.ID)
-	_, _, err := g.t.DefinePattern(night, today, nil)
+	room := uuid.New()
+	_, addRoom, err := domain.NewTimetable(centre).AddRoom(room, "Garden room", 2, false)
 	require.NoError(t, err)
-	morning := weekly(time.Sunday, hm(9, 0), hm(11, 0), day(2026, 10, 4), g.shared.ID)
-	_, _, err = g.t.DefinePattern(morning, today, nil)
+	night := weekly(time.Sunday, hm(1, 0), hm(3, 30), day(2026, 10, 4), room)
+	tt, err := domain.RebuildTimetable(centre, []proto.Message{addRoom, definedBefore(night)})
+	require.NoError(t, err)
+	morning := weekly(time.Sunday, hm(9, 0), hm(11, 0), day(2026, 10, 4), room)
+	_, _, err = tt.DefinePattern(morning, today, nil)
 	require.NoError(t, err)
 	for _, d := range []time.Time{day(2027, 3, 28)} { // the clocks go forward at 01:00
-		_, err := g.t.Session(night.ID, d)
+		_, err := tt.Session(night.ID, d)
 		invalid(t, err, "date")
 		require.ErrorContains(t, err, "the clocks change during the opening session 01:00-03:30 on "+dates.String(d))
-		_, err = g.t.Session(morning.ID, d)
+		_, err = tt.Session(morning.ID, d)
 		require.NoError(t, err, "clear of the change")
 	}
 	for _, d := range []time.Time{day(2027, 3, 21), day(2027, 4, 4)} {
-		_, err := g.t.Session(night.ID, d)
+		_, err := tt.Session(night.ID, d)
 		require.NoError(t, err, dates.String(d))
 	}
+}
+
+// Review 24 defined a session of 02:00-23:30. An opening session is in the day, from 07:00 to
+// 22:00: a time outside is refused, naming the field and the likely slip, and nothing is
+// recorded; the bounds themselves are accepted.
+func TestAnOpeningSessionIsInTheDay(t *testing.T) {
+	g := newRig(t) // Saturdays 10:00-12:00
+	today := day(2026, 1, 5)
+	for _, c := range []struct {
+		start, end domain.Clock
+		field, says string
+	}{
+		{hm(2, 0), hm(23, 30), "start_time", "must be 07:00 or later: children's contact is in the day (did you mean 14:00?)"},
+		{hm(6, 45), hm(9, 0), "start_time", "must be 07:00 or later"},
+		{hm(19, 0), hm(22, 15), "end_time", "must be 22:00 or earlier"},
+	} {
+		before := g.t.Version()
+		_, _, err := g.t.DefinePattern(weekly(time.Sunday, c.start, c.end, today, g.shared.ID), today, nil)
+		invalid(t, err, c.field)
+		require.ErrorContains(t, err, c.says)
+		require.Equal(t, before, g.t.Version(), "nothing recorded")
+	}
+	_, _, err := g.t.DefinePattern(weekly(time.Sunday, hm(7, 0), hm(22, 0), today, g.shared.ID), today, nil)
+	require.NoError(t, err)
+
+	// A pattern recorded before the rule is ended keeping its times; moved, it meets the rule.
+	room := uuid.New()
+	_, addRoom, err := domain.NewTimetable(centre).AddRoom(room, "Hall", 1, true)
+	require.NoError(t, err)
+	night := weekly(time.Sunday, hm(2, 0), hm(23, 30), today, room)
+	tt, err := domain.RebuildTimetable(centre, []proto.Message{addRoom, definedBefore(night)})
+	require.NoError(t, err)
+	ended := night
+	ended.Last = day(2026, 1, 25)
+	_, _, err = tt.DefinePattern(ended, today, nil)
+	require.NoError(t, err, "ended with the times it was recorded with")
+	ended.Start = hm(1, 0)
+	_, _, err = tt.DefinePattern(ended, today, nil)
+	invalid(t, err, "start_time")
 }

@@ -409,6 +409,28 @@ func sharedDates(p, q *Pattern, from time.Time) []time.Time {
 	return slices.Compact(out)
 }
 
+// OpensFrom and ClosesBy bound an opening session's times: a child contact centre opens in the
+// day and the evening (supervised sessions after school and work run into the evening), never
+// at night.
+var (
+	OpensFrom = Clock{Hour: 7}
+	ClosesBy  = Clock{Hour: 22}
+)
+
+// inTheDay refuses an opening session outside OpensFrom-ClosesBy. Children's contact happens in
+// the day: 02:00 is a slip for 14:00 (review 24 defined a session of 02:00-23:30), and a family
+// booked into it would be told to come at night.
+func inTheDay(start, end Clock) error {
+	if start.Minutes() < OpensFrom.Minutes() {
+		return problem.Invalid("start_time", fmt.Sprintf("must be %s or later: children's contact is in the day (did you mean %s?)",
+			OpensFrom, Clock{Hour: (start.Hour + 12) % 24, Minute: start.Minute}))
+	}
+	if end.Minutes() > ClosesBy.Minutes() {
+		return problem.Invalid("end_time", "must be "+ClosesBy.String()+" or earlier: children's contact is in the day")
+	}
+	return nil
+}
+
 // DefinePattern defines a new pattern, or redefines one of the same id; today is the centre's
 // date now and booked the pattern's bookings still to come (none for a new one). A room opens
 // for one session at a time: a pattern that would open one of its rooms on or after today at a
@@ -429,6 +451,13 @@ func (t *Timetable) DefinePattern(s PatternSpec, today time.Time, booked []Booke
 	}
 	if s.End.Minutes()-s.Start.Minutes() < 30 {
 		return nil, nil, problem.Invalid("end_time", "an opening session lasts at least 30 minutes")
+	}
+	if old, redefining := t.patterns[s.ID]; !redefining || old.Start != s.Start || old.End != s.End {
+		// A pattern recorded before this rule keeps its times when it is ended or closed on a
+		// date: the coordinator putting it right is not made to move its bookings first.
+		if err := inTheDay(s.Start, s.End); err != nil {
+			return nil, nil, err
+		}
 	}
 	if _, err := Zone(s.Zone); err != nil {
 		return nil, nil, err

@@ -690,9 +690,10 @@ type DefineOpeningPatternRequest struct {
 	Recurrence Recurrence `protobuf:"varint,3,opt,name=recurrence,proto3,enum=familytime.scheduling.v1.Recurrence" json:"recurrence,omitempty"`
 	// The weekday the centre opens on.
 	Weekday Weekday `protobuf:"varint,4,opt,name=weekday,proto3,enum=familytime.scheduling.v1.Weekday" json:"weekday,omitempty"`
-	// When the opening session starts, local time.
+	// When the opening session starts, local time: 07:00 or later (children's contact is in the
+	// day).
 	StartTime *LocalTime `protobuf:"bytes,5,opt,name=start_time,json=startTime,proto3" json:"start_time,omitempty"`
-	// When it ends, local time; after the start.
+	// When it ends, local time: at least 30 minutes after the start, and 22:00 or earlier.
 	EndTime *LocalTime `protobuf:"bytes,6,opt,name=end_time,json=endTime,proto3" json:"end_time,omitempty"`
 	// The first date the pattern may open.
 	FirstDate *v1.Date `protobuf:"bytes,7,opt,name=first_date,json=firstDate,proto3" json:"first_date,omitempty"`

@@ -383,7 +383,7 @@ func TestAnOpeningSessionIsInTheDay(t *testing.T) {
 	g := newRig(t) // Saturdays 10:00-12:00
 	today := day(2026, 1, 5)
 	for _, c := range []struct {
-		start, end domain.Clock
+		start, end  domain.Clock
 		field, says string
 	}{
 		{hm(2, 0), hm(23, 30), "start_time", "must be 07:00 or later: children's contact is in the day (did you mean 14:00?)"},

@@ -92,6 +92,7 @@ func (g *rig) everyEffect(t testing.TB, s scenario) {
 	g.emit(t, "scheduling", waiting, &schedulingv1.PlaceOffered{CentreId: s.a.String(), FamilyId: f4.String(), OfferedAt: at(6)}, f4, s.a, "coordinator-1")
 	g.emit(t, "scheduling", waiting, &schedulingv1.WaitingListJoined{CentreId: s.a.String(), FamilyId: f4.String(), JoinedAt: at(8)}, f4, s.a, "coordinator-1")
 	g.emit(t, "scheduling", waiting, &schedulingv1.PlaceOffered{CentreId: s.a.String(), FamilyId: f4.String(), OfferedAt: at(7)}, f4, s.a, "coordinator-1")
+	g.lapses(t, s.a, at)
 	g.emit(t, "safeguarding", "concern-"+concern.String(), &safeguardingv1.ConcernRaised{ConcernId: concern.String(), FamilyId: f4.String(),
 		CentreId: s.a.String(), RaisedOn: date(2026, 3, 11)}, f4, s.a, "volunteer-1")
 	g.emit(t, "safeguarding", "concern-"+concern.String(), &safeguardingv1.ConcernEscalated{ConcernId: concern.String(), FamilyId: f4.String(),
@@ -111,6 +112,76 @@ func (g *rig) everyEffect(t testing.TB, s scenario) {
 	g.emit(t, "scheduling", staff, &schedulingv1.StaffMemberAdded{CentreId: s.a.String(), AccountId: "volunteer-3",
 		Role: schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR, JoinedOn: date(2026, 3, 10), DbsCheckedOn: date(2026, 3, 1)}, uuid.Nil, s.a, "coordinator-1")
 	g.emit(t, "scheduling", staff, leaving, uuid.Nil, s.a, "coordinator-1")
+}
+
+// lapses emits offers that lapse (decisions.md 186) at centre: one declined before its lapse,
+// then one that lapses unanswered; one whose family is booked before it lapses; one after whose
+// lapse the family is put back. It returns the families, in that order.
+func (g *rig) lapses(t testing.TB, centre uuid.UUID, at func(day int) *timestamppb.Timestamp) []uuid.UUID {
+	waiting := "waiting-" + centre.String()
+	families := []uuid.UUID{uuid.New(), uuid.New(), uuid.New()}
+	emit := func(f uuid.UUID, msg proto.Message) {
+		g.emit(t, "scheduling", waiting, msg, f, centre, "coordinator-1")
+	}
+	joined := func(f uuid.UUID, day int) proto.Message {
+		return &schedulingv1.WaitingListJoined{CentreId: centre.String(), FamilyId: f.String(), JoinedAt: at(day)}
+	}
+	offered := func(f uuid.UUID, day, lapses int) proto.Message {
+		return &schedulingv1.PlaceOffered{CentreId: centre.String(), FamilyId: f.String(), OfferedAt: at(day), LapsesAt: at(lapses)}
+	}
+	declined, booked, back := families[0], families[1], families[2]
+	emit(declined, joined(declined, 15))
+	emit(declined, offered(declined, 16, 23))
+	emit(declined, joined(declined, 18)) // declined: put back before the lapse
+	emit(declined, offered(declined, 19, 26))
+	emit(booked, joined(booked, 15))
+	emit(booked, offered(booked, 16, 23))
+	emit(booked, &schedulingv1.WaitingListLeft{CentreId: centre.String(), FamilyId: booked.String(),
+		Reason: schedulingv1.WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_BOOKED, LeftAt: at(17)})
+	emit(back, joined(back, 15))
+	emit(back, offered(back, 16, 18))
+	emit(back, joined(back, 20)) // put back after the lapse
+	return families
+}
+
+// A family offered a place that it does not answer is on the waiting list again from the moment
+// the offer lapses (decisions.md 186): reporting counts it waiting at the end of a period after
+// the lapse, not before, and not as a family joining the list. An offer declined or taken before
+// its lapse brings nobody back; a family put back after a lapse is counted once.
+func TestAFamilyWhoseOfferLapsedIsWaitingAgain(t *testing.T) {
+	g := newRig(t)
+	centre := g.centre(t, commonv1.Region_REGION_LONDON)
+	day := func(month, d int) *timestamppb.Timestamp {
+		return timestamppb.New(time.Date(2026, time.Month(month), d, 9, 30, 0, 0, time.UTC))
+	}
+	families := g.lapses(t, centre, func(d int) *timestamppb.Timestamp { return day(3, d) })
+	// A fourth family's offer, made at the end of March, lapses in April.
+	april := uuid.New()
+	g.emit(t, "scheduling", "waiting-"+centre.String(), &schedulingv1.WaitingListJoined{CentreId: centre.String(), FamilyId: april.String(),
+		JoinedAt: day(3, 2)}, april, centre, "coordinator-1")
+	g.emit(t, "scheduling", "waiting-"+centre.String(), &schedulingv1.PlaceOffered{CentreId: centre.String(), FamilyId: april.String(),
+		OfferedAt: day(3, 30), LapsesAt: day(4, 6)}, april, centre, "coordinator-1")
+	g.settle(t)
+
+	month := reportingv1.PeriodKind_PERIOD_KIND_MONTH
+	key := func(measure string) string {
+		return measure + "|centre|" + commonv1.Region_REGION_LONDON.String() + "|" + centre.String() + "||"
+	}
+	march := figures(t, g.analyst(t), month, 2026, 3, centre.String(), false)
+	// At the end of March: the declined family (its second offer lapsed on the 26th) and the one
+	// put back; the booked family is not, nor the fourth, on offer.
+	require.Equal(t, float64(2), march[key("waiting_list_at_end")].GetValue())
+	// Joined in March: the four first joins, the declined family put back, the family put back
+	// after its lapse; no lapse is a join.
+	require.Equal(t, float64(6), march[key("waiting_list_joined")].GetValue())
+	apr := figures(t, g.analyst(t), month, 2026, 4, centre.String(), false)
+	require.Equal(t, float64(3), apr[key("waiting_list_at_end")].GetValue(), "the fourth family's offer lapsed in April")
+	require.Zero(t, apr[key("waiting_list_joined")].GetValue())
+	// Before the declined family's second lapse, it was on offer.
+	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM reporting.waiting WHERE family_id = $1 AND left_at IS NULL AND returned
+		AND joined_at = $2`, families[0], day(3, 26).AsTime()))
+	require.Equal(t, 2, g.count(t, `SELECT count(*) FROM reporting.waiting WHERE family_id = ANY($1) AND returned AND left_at = joined_at`,
+		families[:2]), "the returns forestalled by a join and a booking are void")
 }
 
 // indexes are the definitions of the live schema's indexes, without their names.

@@ -133,6 +133,23 @@ type patternRow struct {
 type waitingRow struct {
 	joinedAt time.Time
 	leftAt   pgtype.Timestamptz
+	// returned: the family is back on the list when an offer it did not answer lapses
+	// (waiting_offered); voided (left when it joined) if anything happened before.
+	returned bool
+}
+
+// leave closes the family's rows at at, as waiting_left and waiting_offered do: an open row
+// joined by then is left at at; a return after a lapse still to come is voided.
+func leave(ws []*waitingRow, at time.Time) {
+	for _, w := range ws {
+		switch {
+		case w.leftAt.Valid:
+		case !w.joinedAt.After(at):
+			w.leftAt = pgtype.Timestamptz{Time: at, Valid: true}
+		case w.returned:
+			w.leftAt = pgtype.Timestamptz{Time: w.joinedAt, Valid: true}
+		}
+	}
 }
 
 type concernRow struct {
@@ -298,6 +315,13 @@ var effects = map[string]func(f *Fold, a []any){
 	},
 	"waiting_joined": func(f *Fold, a []any) {
 		key, at := [2]uuid.UUID{argUUID(a[0]), argUUID(a[1])}, argTime(a[2])
+		var returns []*waitingRow
+		for _, w := range f.waiting[key] {
+			if w.returned {
+				returns = append(returns, w)
+			}
+		}
+		leave(returns, at)
 		for _, w := range f.waiting[key] {
 			if w.joinedAt.Equal(at) {
 				return
@@ -306,12 +330,21 @@ var effects = map[string]func(f *Fold, a []any){
 		f.waiting[key] = append(f.waiting[key], &waitingRow{joinedAt: at})
 	},
 	"waiting_left": func(f *Fold, a []any) {
-		at := argTime(a[2])
-		for _, w := range f.waiting[[2]uuid.UUID{argUUID(a[0]), argUUID(a[1])}] {
-			if !w.leftAt.Valid && !w.joinedAt.After(at) {
-				w.leftAt = pgtype.Timestamptz{Time: at, Valid: true}
+		leave(f.waiting[[2]uuid.UUID{argUUID(a[0]), argUUID(a[1])}], argTime(a[2]))
+	},
+	"waiting_offered": func(f *Fold, a []any) {
+		key := [2]uuid.UUID{argUUID(a[0]), argUUID(a[1])}
+		leave(f.waiting[key], argTime(a[2]))
+		if a[3] == nil {
+			return
+		}
+		lapses := argTime(a[3])
+		for _, w := range f.waiting[key] {
+			if w.joinedAt.Equal(lapses) {
+				return
 			}
 		}
+		f.waiting[key] = append(f.waiting[key], &waitingRow{joinedAt: lapses, returned: true})
 	},
 	"concern": func(f *Fold, a []any) {
 		id := argUUID(a[0])
@@ -439,10 +472,10 @@ func (f *Fold) tables() []table {
 			yield(id, p.centre, p.pattern, p.version)
 		}
 	})
-	add("waiting", []string{"centre_id", "family_id", "joined_at", "left_at"}, len(f.waiting), func(yield func(...any)) {
+	add("waiting", []string{"centre_id", "family_id", "joined_at", "left_at", "returned"}, len(f.waiting), func(yield func(...any)) {
 		for k, ws := range f.waiting {
 			for _, w := range ws {
-				yield(k[0], k[1], w.joinedAt, w.leftAt)
+				yield(k[0], k[1], w.joinedAt, w.leftAt, w.returned)
 			}
 		}
 	})

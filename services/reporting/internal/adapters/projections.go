@@ -92,8 +92,19 @@ var statements = map[string]string{
 	"pattern": `INSERT INTO {s}.patterns (pattern_id, centre_id, pattern, version) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (pattern_id) DO UPDATE SET pattern = EXCLUDED.pattern, version = EXCLUDED.version
 		WHERE patterns.version < EXCLUDED.version`,
-	"waiting_joined": `INSERT INTO {s}.waiting (centre_id, family_id, joined_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-	"waiting_left":   `UPDATE {s}.waiting SET left_at = $3 WHERE centre_id = $1 AND family_id = $2 AND left_at IS NULL AND joined_at <= $3`,
+	// A family's waits at a centre. A row returned is the family back on the list when an offer
+	// it did not answer lapses (waiting_offered, decisions.md 186): it waits again from the lapse,
+	// unless it joined, left or was offered again before, which voids the return (left when it
+	// joined: a wait of no time). A join closes a return that has come.
+	"waiting_joined": `WITH returns AS (UPDATE {s}.waiting SET left_at = greatest(joined_at, $3)
+			WHERE centre_id = $1 AND family_id = $2 AND returned AND left_at IS NULL)
+		INSERT INTO {s}.waiting (centre_id, family_id, joined_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+	"waiting_left": `UPDATE {s}.waiting SET left_at = greatest(joined_at, $3)
+		WHERE centre_id = $1 AND family_id = $2 AND left_at IS NULL AND (joined_at <= $3 OR returned)`,
+	"waiting_offered": `WITH offered AS (UPDATE {s}.waiting SET left_at = greatest(joined_at, $3)
+			WHERE centre_id = $1 AND family_id = $2 AND left_at IS NULL AND (joined_at <= $3 OR returned))
+		INSERT INTO {s}.waiting (centre_id, family_id, joined_at, returned)
+		SELECT $1::uuid, $2::uuid, $4::timestamptz, true WHERE $4::timestamptz IS NOT NULL ON CONFLICT DO NOTHING`,
 	"concern": `INSERT INTO {s}.concerns (concern_id, family_id, centre_id, category, raised_on) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (concern_id) DO NOTHING`,
 	"concern_escalated": `UPDATE {s}.concerns SET escalated_on = $2 WHERE concern_id = $1`,
@@ -138,7 +149,7 @@ var shapes = map[string]shape{
 	"room":     {"rooms", 1},
 	"pattern":  {"patterns", 1},
 	// waiting_left closes the open row of a (centre, family), whatever its joined_at.
-	"waiting_joined": {"waiting", 2}, "waiting_left": {"waiting", 2},
+	"waiting_joined": {"waiting", 2}, "waiting_left": {"waiting", 2}, "waiting_offered": {"waiting", 2},
 	"concern": {"concerns", 1}, "concern_escalated": {"concerns", 1}, "concern_closed": {"concerns", 1},
 	"hold_placed": {"holds", 1}, "hold_lifted": {"holds", 1},
 	"report_due": {"reports", 1}, "report_released": {"reports", 1},

@@ -197,7 +197,13 @@ func (f *facts) apply(msg proto.Message) {
 	case *schedulingv1.WaitingListJoined:
 		f.stmt("waiting_joined", f.id(ev.GetCentreId()), f.id(ev.GetFamilyId()), ev.GetJoinedAt().AsTime())
 	case *schedulingv1.PlaceOffered:
-		f.stmt("waiting_left", f.id(ev.GetCentreId()), f.id(ev.GetFamilyId()), ev.GetOfferedAt().AsTime())
+		// The family leaves the list for the place; if it does not answer, it is back on it when
+		// the offer lapses (lapses_at; an offer from before offers lapsed has none).
+		var lapses any
+		if ev.GetLapsesAt() != nil {
+			lapses = ev.GetLapsesAt().AsTime()
+		}
+		f.stmt("waiting_offered", f.id(ev.GetCentreId()), f.id(ev.GetFamilyId()), ev.GetOfferedAt().AsTime(), lapses)
 	case *schedulingv1.WaitingListLeft:
 		f.stmt("waiting_left", f.id(ev.GetCentreId()), f.id(ev.GetFamilyId()), ev.GetLeftAt().AsTime())
 	case *schedulingv1.StaffMemberAdded:

@@ -10,6 +10,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 )
 
 // Figures reads the national figures from the projections.
@@ -185,6 +187,22 @@ func (f *Figures) Timetables(ctx context.Context) (map[uuid.UUID]Room, [][]byte,
 		return nil, nil, fmt.Errorf("patterns: %w", err)
 	}
 	return rooms, patterns, nil
+}
+
+// SupervisedRoomSessions are the rooms of the room-sessions between from and to (dates) that a
+// supervised family was booked into (not cancelled or moved), one per room-session.
+func (f *Figures) SupervisedRoomSessions(ctx context.Context, from, to time.Time) ([]uuid.UUID, error) {
+	rows, err := f.pool.Query(ctx, `SELECT room_id FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2
+		AND service_type = $3 AND state NOT IN ('cancelled', 'rescheduled') AND room_id IS NOT NULL GROUP BY room_id, session_date`,
+		from, to, int32(commonv1.ServiceType_SERVICE_TYPE_SUPERVISED))
+	if err != nil {
+		return nil, fmt.Errorf("supervised room sessions: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	if err != nil {
+		return nil, fmt.Errorf("supervised room sessions: %w", err)
+	}
+	return ids, nil
 }
 
 // Regions are the region of every centre in the directory.

@@ -155,7 +155,7 @@ var measures = []measure{
 	dated(count("children_served", "service_type", serviceTypes, `SELECT centre_id, child_id, service_type AS dim, session_date AS d FROM reporting.attendance WHERE session_date BETWEEN $1 AND $2`, "count(DISTINCT x.child_id)")),
 	dated(count("children_served", "age_band", ageBands, `SELECT centre_id, child_id, age_band AS dim, session_date AS d FROM reporting.attendance WHERE session_date BETWEEN $1 AND $2`, "count(DISTINCT x.child_id)")),
 	dated(count("families_served", "service_type", serviceTypes, `SELECT centre_id, family_id, service_type AS dim, session_date AS d FROM reporting.attendance WHERE session_date BETWEEN $1 AND $2`, "count(DISTINCT x.family_id)")),
-	dated(count("sessions_booked", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim, session_date AS d FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state <> 'cancelled'`, "count(*)")),
+	dated(count("sessions_booked", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim, session_date AS d FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state NOT IN ('cancelled', 'rescheduled')`, "count(*)")),
 	dated(count("sessions_attended", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim, session_date AS d FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state = 'attended'`, "count(*)")),
 	dated(count("sessions_no_show", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim, session_date AS d FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state = 'no_show'`, "count(*)")),
 	dated(count("sessions_cancelled", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim, session_date AS d FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state = 'cancelled'`, "count(*)")),
@@ -431,7 +431,10 @@ func less(a, b Figure) bool {
 
 // places are the room sessions and places the centres had open in the period, from their
 // opening patterns (each opening date, minus closures, plus extra dates) and rooms' capacity, and
-// the capacity used: places booked (not cancelled) over places available.
+// the capacity used: places booked (not cancelled or moved) over places available. A room-session
+// a supervised family was booked into offers that one place, whatever the room's capacity: the
+// family has the room to itself (scheduling's PlaceTaken, supervised), and no other is booked
+// beside it (review 26: a supervised family in a hall of three showed a third of it used).
 func (a *App) places(ctx context.Context, p Period, regions map[uuid.UUID]int32) ([]Figure, error) {
 	rooms, patterns, err := a.figures.Timetables(ctx)
 	if err != nil {
@@ -459,9 +462,18 @@ func (a *App) places(ctx context.Context, p Period, regions map[uuid.UUID]int32)
 			t.places += float64(n) * float64(room.Capacity)
 		}
 	}
+	exclusive, err := a.figures.SupervisedRoomSessions(ctx, p.From, p.To)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range exclusive {
+		if room, ok := rooms[id]; ok && room.Capacity > 1 && byCentre[room.Centre] != nil {
+			byCentre[room.Centre].places -= float64(room.Capacity - 1)
+		}
+	}
 	booked := map[uuid.UUID]float64{}
 	cells, err := a.figures.Run(ctx, adapters.Measure{Name: "places_booked",
-		Source: `SELECT centre_id FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state <> 'cancelled'`, Aggregate: "count(*)"}, p.From, p.To)
+		Source: `SELECT centre_id FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state NOT IN ('cancelled', 'rescheduled')`, Aggregate: "count(*)"}, p.From, p.To)
 	if err != nil {
 		return nil, err
 	}

@@ -36,8 +36,10 @@ coordinator of the family's centre only (not national roles). Each read is recor
 safeguarding leads).
 
 It is the centre's record, for the centre and a court: each step's time is exact, arrivals,
-departures and check-ins included, so it shows when each party came and left. Never hand it to
-one of the parents as it is: the times could tell them where the other parent is (DOMAIN.md).`,
+departures and check-ins included, so it shows when each party came and left. For one of the
+parents, read it with --purpose family-request: each step then has its date only, and the
+arrivals and departures no clock time, as exact times could tell one parent where the other is
+(DOMAIN.md). Never hand a parent a history read for another purpose.`,
 		Example: `  familytime history 0b5c... --centre 3f2a... --purpose court --as-of 2026-03-01
   familytime history 0b5c... --centre 3f2a... --purpose case-review --as-of 2026-03-01T14:30:00Z --json
   familytime history 0b5c... --centre 3f2a... --reads`,
@@ -82,12 +84,21 @@ one of the parents as it is: the times could tell them where the other parent is
 					return err
 				}
 			} else {
+				when := func(e *reportingv1.HistoryEntry) string { return e.GetRecordedAt().AsTime().Format(time.RFC3339) }
+				if resp.GetTimesWithheld() {
+					when = func(e *reportingv1.HistoryEntry) string { return e.GetRecordedAt().AsTime().In(london).Format(time.DateOnly) }
+				}
 				rows := make([][]string, len(resp.GetEntries()))
 				for i, e := range resp.GetEntries() {
-					rows[i] = []string{e.GetRecordedAt().AsTime().Format(time.RFC3339), e.GetService(), e.GetDescription(), by(e)}
+					rows[i] = []string{when(e), e.GetService(), e.GetDescription(), by(e)}
 				}
 				if err := out.table(cmd.OutOrStdout(), nil, []string{"WHEN", "SERVICE", "WHAT HAPPENED", "BY (ROLE)"}, rows); err != nil {
 					return err
+				}
+				if resp.GetTimesWithheld() {
+					if _, err := fmt.Fprintln(cmd.OutOrStdout(), "\nRead for a parent's request: dates only, and no clock times of arrivals and departures (they could tell one parent where the other is)."); err != nil {
+						return err
+					}
 				}
 			}
 			switch {

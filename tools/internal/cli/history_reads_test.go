@@ -65,4 +65,11 @@ func TestHistoryReadsOnTheDevPlatform(t *testing.T) {
 	out, err = run(t, append([]string{"verify", "--service", "reporting"}, data...)...)
 	require.ErrorContains(t, err, "1 stream(s) broken")
 	require.Contains(t, out, "stream "+deleted+" version 1: published to the bus but not in the log: deleted behind the service's back")
+
+	// Read for one of the parents: each step's date only, and the history says so (review 26).
+	out, err = run(t, append([]string{"history", family, "--purpose", "family-request"}, coordinator...)...)
+	require.NoError(t, err)
+	require.Contains(t, out, "Referral received")
+	require.Contains(t, out, "Read for a parent's request: dates only")
+	require.NotRegexp(t, `\dT\d{2}:\d{2}`, out, "no step is timed")
 }

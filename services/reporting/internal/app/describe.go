@@ -450,6 +450,39 @@ func clock(at, recorded *timestamppb.Timestamp) string {
 	return s
 }
 
+// WithholdTimes makes steps fit for one of the parents (a parent's request for their record): each
+// step's time is the start of its day, UK time, and the words of a party's arrival, departure or
+// a correction of either give no clock time. The centre's own reads keep the exact times: a court
+// asks when each party came and left.
+func WithholdTimes(steps []Step) {
+	for i := range steps {
+		t := steps[i].RecordedAt.In(dates.UK())
+		steps[i].RecordedAt = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, dates.UK())
+		steps[i].Description = withoutTimes(steps[i].Type, steps[i].Description)
+	}
+}
+
+// withoutTimes is the words describe gave an event of type eventType with its clock times left
+// out; other events' words name no time of day.
+func withoutTimes(eventType, words string) string {
+	switch eventType {
+	case "familytime.scheduling.v1.PartyArrived", "familytime.scheduling.v1.PartyDeparted":
+		// "Arrived at 10:15 (UK time): the visiting parent" is "Arrived: the visiting parent", as
+		// describe says a movement recorded without a time; the date it names when it was
+		// recorded on another day stays ("Arrived on 2026-07-01: ...").
+		if moved, who, ok := strings.Cut(words, " (UK time): "); ok {
+			verb, when, _ := strings.Cut(moved, " at ")
+			if _, day, ok := strings.Cut(when, " on "); ok {
+				verb += " on " + day
+			}
+			return verb + ": " + who
+		}
+	case "familytime.scheduling.v1.MovementCorrected":
+		return "A recorded arrival or departure corrected (its times are the centre's record)"
+	}
+	return words
+}
+
 // adults says who of the named adults may take part in contact, and who only brings or collects:
 // a history read in court must not say someone may attend who may only hand the children over.
 func adults(as []*referralv1.Attendee) string {

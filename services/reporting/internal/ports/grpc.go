@@ -112,6 +112,13 @@ func (s *Server) GetFamilyHistory(ctx context.Context, req *reportingv1.GetFamil
 		return nil, err
 	}
 	defer s.app.ReleaseHistory(steps) // the response keeps only the steps' texts
+	withheld := req.GetPurpose() == reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_FAMILY_REQUEST
+	if withheld {
+		// For one of the parents: a step's exact time (a check-in, an arrival) and a movement's
+		// clock time could tell them when the other parent comes and goes (review 26 read both
+		// parties' door times "for a family request").
+		app.WithholdTimes(steps)
+	}
 	// Entries, their timestamps and their event ids are allocated together: a history may have
 	// thousands. The ids are written into one string and each entry's is a part of it.
 	entries := make([]reportingv1.HistoryEntry, len(steps))
@@ -122,7 +129,8 @@ func (s *Server) GetFamilyHistory(ctx context.Context, req *reportingv1.GetFamil
 		writeUUID(&ids, steps[i].EventID)
 	}
 	eventIDs := ids.String()
-	resp := &reportingv1.GetFamilyHistoryResponse{AsOf: timestamppb.New(asOf), Entries: make([]*reportingv1.HistoryEntry, len(steps))}
+	resp := &reportingv1.GetFamilyHistoryResponse{AsOf: timestamppb.New(asOf), Entries: make([]*reportingv1.HistoryEntry, len(steps)),
+		TimesWithheld: withheld}
 	for i := range steps {
 		st := &steps[i]
 		times[i].Seconds, times[i].Nanos = st.RecordedAt.Unix(), int32(st.RecordedAt.Nanosecond())

@@ -797,7 +797,12 @@ type GetFamilyHistoryResponse struct {
 	// The steps, in the order they were recorded.
 	Entries []*HistoryEntry `protobuf:"bytes,1,rep,name=entries,proto3" json:"entries,omitempty"`
 	// The moment the history stands at (the request's as_of, or when it was read).
-	AsOf          *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	AsOf *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	// The history was read for a parent's request (HISTORY_READ_PURPOSE_FAMILY_REQUEST): each
+	// entry's recorded_at is the start of its day (UK time), and the clock times of the parties'
+	// arrivals and departures are left out of the descriptions, because exact times could tell one
+	// parent where the other is (DOMAIN.md).
+	TimesWithheld bool `protobuf:"varint,3,opt,name=times_withheld,json=timesWithheld,proto3" json:"times_withheld,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -844,6 +849,13 @@ func (x *GetFamilyHistoryResponse) GetAsOf() *timestamppb.Timestamp {
 		return x.AsOf
 	}
 	return nil
+}
+
+func (x *GetFamilyHistoryResponse) GetTimesWithheld() bool {
+	if x != nil {
+		return x.TimesWithheld
+	}
+	return false
 }
 
 // VerifyFamilyHistoryRequest names a family.
@@ -1527,10 +1539,11 @@ const file_familytime_reporting_v1_reporting_proto_rawDesc = "" +
 	"\bevent_id\x18\t \x01(\tR\aeventId\x12\x1d\n" +
 	"\n" +
 	"actor_role\x18\n" +
-	" \x01(\tR\tactorRole\"\x8c\x01\n" +
+	" \x01(\tR\tactorRole\"\xb3\x01\n" +
 	"\x18GetFamilyHistoryResponse\x12?\n" +
 	"\aentries\x18\x01 \x03(\v2%.familytime.reporting.v1.HistoryEntryR\aentries\x12/\n" +
-	"\x05as_of\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x04asOf\"j\n" +
+	"\x05as_of\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x04asOf\x12%\n" +
+	"\x0etimes_withheld\x18\x03 \x01(\bR\rtimesWithheld\"j\n" +
 	"\x1aVerifyFamilyHistoryRequest\x12%\n" +
 	"\tfamily_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bfamilyId\x12%\n" +
 	"\tcentre_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\"\xdd\x02\n" +

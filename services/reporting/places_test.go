@@ -50,8 +50,12 @@ func TestASupervisedFamilyHasItsRoomAndAMovedSessionIsNotCancelled(t *testing.T)
 	book(supportedFamily, third, 31, supported)
 	g.settle(t)
 
-	key := func(measure string) string { return measure + "|centre|" + commonv1.Region_REGION_LONDON.String() + "|" + c + "||" }
-	value := func(figs map[string]*reportingv1.Figure, measure string) float64 { return figs[key(measure)].GetValue() }
+	key := func(measure string) string {
+		return measure + "|centre|" + commonv1.Region_REGION_LONDON.String() + "|" + c + "||"
+	}
+	value := func(figs map[string]*reportingv1.Figure, measure string) float64 {
+		return figs[key(measure)].GetValue()
+	}
 	march := figures(t, g.analyst(t), reportingv1.PeriodKind_PERIOD_KIND_MONTH, 2026, 3, c, false)
 	require.Equal(t, float64(5), value(march, "room_sessions_available"))
 	require.Equal(t, float64(4*3+1), value(march, "places_available"), "the 10th is the supervised family's alone")

@@ -86,7 +86,9 @@ arrivals and departures no clock time, as exact times could tell one parent wher
 			} else {
 				when := func(e *reportingv1.HistoryEntry) string { return e.GetRecordedAt().AsTime().Format(time.RFC3339) }
 				if resp.GetTimesWithheld() {
-					when = func(e *reportingv1.HistoryEntry) string { return e.GetRecordedAt().AsTime().In(london).Format(time.DateOnly) }
+					when = func(e *reportingv1.HistoryEntry) string {
+						return e.GetRecordedAt().AsTime().In(london).Format(time.DateOnly)
+					}
 				}
 				rows := make([][]string, len(resp.GetEntries()))
 				for i, e := range resp.GetEntries() {

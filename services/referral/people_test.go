@@ -3,9 +3,11 @@ package referral_test
 import (
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
@@ -86,4 +88,55 @@ func TestPeoplesDetailsHoldNoControlCharactersOrJunk(t *testing.T) {
 		names = append(names, ch.GetFullName())
 	}
 	require.Subset(t, names, []string{"Siân Llŵyd", "Michał Łukasiewicz", "ليلى 王"})
+}
+
+// A child's date of birth typed wrongly is corrected while the family is ready for contact, with
+// why (decision 187): the amendment is recorded, and the corrected birth year and month are
+// announced (ChildBirthMonthCorrected, after the ReferralAmended) where scheduling listens, with
+// the child's id and nothing else of the child. The same correction changing who may attend is
+// still ATTENDEES_FIXED; one without a reason, or to a day after the child was referred, is
+// refused naming the field; a refusal appends nothing.
+func TestAChildsDateOfBirthIsCorrectedWhileTheFamilyIsReady(t *testing.T) {
+	g := newRig(t)
+	w := g.casework(t, g.centre(t, supported))
+	ctx := t.Context()
+	id := w.ready(supported)
+	opened, err := w.c.GetFamily(ctx, &referralv1.GetFamilyRequest{ReferralId: id, CentreId: w.centre.String(), Purpose: "correct the child's date of birth"})
+	require.NoError(t, err)
+	amend := func(why string, edit func(*referralv1.ReferralDetails)) error {
+		t.Helper()
+		d := proto.Clone(opened.GetFamily().GetDetails()).(*referralv1.ReferralDetails)
+		edit(d)
+		_, err := w.c.AmendReferral(ctx, &referralv1.AmendReferralRequest{RequestId: uuid.NewString(), ReferralId: id, CentreId: w.centre.String(),
+			Details: d, CorrectionReason: why})
+		return err
+	}
+	child := opened.GetFamily().GetDetails().GetChildren()[0].GetPersonId()
+	born := today().AddDate(-6, -5, 0) // three months earlier than typed
+	corrected := func(d *referralv1.ReferralDetails) { d.Children[0].DateOfBirth = date(born) }
+	const why = "The child's date of birth was typed wrongly"
+
+	before := g.events(t)
+	err = amend(why, func(d *referralv1.ReferralDetails) {
+		corrected(d)
+		d.Adults[1].MayCollect = !d.Adults[1].GetMayCollect()
+	})
+	refused(t, err, codes.FailedPrecondition, "ATTENDEES_FIXED")
+	err = amend("", corrected)
+	refused(t, err, codes.InvalidArgument, "correction_reason")
+	err = amend(why, func(d *referralv1.ReferralDetails) { d.Children[0].DateOfBirth = date(today().AddDate(0, 0, 1)) })
+	refused(t, err, codes.InvalidArgument, "details.children[0].date_of_birth")
+	require.Equal(t, before, g.events(t), "refusals append nothing")
+
+	require.NoError(t, amend(why, corrected))
+	types := g.eventTypes(t, id)
+	require.Equal(t, []string{"FamilyReadyForContact", "ReferralAmended", "ChildBirthMonthCorrected"}, types[len(types)-3:])
+	var published referralv1.ChildBirthMonthCorrected
+	g.published(t, w.centre, &published, func() bool { return published.GetReferralId() == id })
+	require.Equal(t, child, published.GetPersonId())
+	require.Equal(t, []int32{int32(born.Year()), int32(born.Month())}, []int32{published.GetBirthYear(), published.GetBirthMonth()})
+
+	again, err := w.c.GetFamily(ctx, &referralv1.GetFamilyRequest{ReferralId: id, CentreId: w.centre.String(), Purpose: "check the correction"})
+	require.NoError(t, err)
+	require.True(t, proto.Equal(date(born), again.GetFamily().GetDetails().GetChildren()[0].GetDateOfBirth()))
 }

@@ -159,6 +159,7 @@ func TestASessionUnderWayIsNeitherCancelledNorEndedWithTheCase(t *testing.T) {
 		int32(schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED)), "the session under way is not cancelled")
 
 	g.clock.Set(london(2026, 1, 10, 11, 20))
+	g.leave(t, door, bookings[0], f)
 	done, err := door.CompleteSession(ctx, &schedulingv1.CompleteSessionRequest{CentreId: g.centre.String(), BookingId: bookings[0],
 		RequestId: uuid.NewString()})
 	require.NoError(t, err)
@@ -233,6 +234,7 @@ func TestASessionWithoutContactIsCancelledNotCompleted(t *testing.T) {
 	move(bookings[1], true, schedulingv1.Party_PARTY_VISITING, 10, 0, f.visiting)
 	move(bookings[1], true, schedulingv1.Party_PARTY_CHILDREN, 10, 15, f.resident, f.child)
 	g.clock.Set(london(2026, 1, 17, 11, 30))
+	g.leave(t, door, bookings[1], f)
 	before = g.count(t, "SELECT count(*) FROM events")
 	_, err = complete(bookings[1], "vol-nobody")
 	code, reason = field(err)

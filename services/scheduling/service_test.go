@@ -184,6 +184,7 @@ func TestFamilyReadyBookedCheckedInCompleted(t *testing.T) {
 	require.Len(t, e.GetExpected(), 3)
 
 	g.clock.Set(london(2026, 1, 10, 11, 20))
+	g.leave(t, volunteer, b.GetBookingId(), f)
 	done, err := volunteer.CompleteSession(ctx, &schedulingv1.CompleteSessionRequest{CentreId: g.centre.String(),
 		BookingId: b.GetBookingId(), RequestId: uuid.NewString()})
 	require.NoError(t, err)
@@ -318,6 +319,15 @@ func TestSecondUnexplainedNoShowOffersThePlace(t *testing.T) {
 		g.clock.Set(london(2026, 1, 10+7*week, 10, 40))
 		last, err = v.RecordNoShow(ctx, &schedulingv1.RecordNoShowRequest{CentreId: g.centre.String(), BookingId: bookings[week],
 			Party: schedulingv1.Party_PARTY_VISITING, RequestId: uuid.NewString()})
+		if week == 1 {
+			// The second releases the place: it waits until the visiting parent can no longer
+			// come, when the contact was due to end (decisions.md 188).
+			_, reason := field(err)
+			require.Equal(t, "MAY_STILL_COME", reason, err)
+			g.clock.Set(london(2026, 1, 17, 11, 15))
+			last, err = v.RecordNoShow(ctx, &schedulingv1.RecordNoShowRequest{CentreId: g.centre.String(), BookingId: bookings[week],
+				Party: schedulingv1.Party_PARTY_VISITING, RequestId: uuid.NewString()})
+		}
 		require.NoError(t, err)
 	}
 	require.True(t, last.GetPlaceReleased())
@@ -367,6 +377,7 @@ func TestANoShowRecordedAfterTheFamilyCameBackDoesNotReleaseItsPlace(t *testing.
 		require.NoError(t, err)
 	}
 	g.clock.Set(london(2026, 1, 24, 12, 30))
+	g.leave(t, v, bookings[2], f)
 	_, err := v.CompleteSession(ctx, &schedulingv1.CompleteSessionRequest{CentreId: g.centre.String(), BookingId: bookings[2],
 		RequestId: uuid.NewString()})
 	require.NoError(t, err)
@@ -383,8 +394,9 @@ func TestANoShowRecordedAfterTheFamilyCameBackDoesNotReleaseItsPlace(t *testing.
 	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM bookings WHERE booking_id = $1 AND status = $2", bookings[3],
 		int32(schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED)), "the next session stands")
 
-	// The next unexplained no-show releases it.
-	g.clock.Set(london(2026, 1, 31, 10, 40))
+	// The next unexplained no-show releases it, recorded once the contact was due to end
+	// (decisions.md 188).
+	g.clock.Set(london(2026, 1, 31, 11, 15))
 	r = noShow(3)
 	require.EqualValues(t, 3, r.GetUnexplainedNoShows())
 	require.True(t, r.GetPlaceReleased())

@@ -387,6 +387,7 @@ func TestOnlyClearedStaffRecordASession(t *testing.T) {
 		Party: schedulingv1.Party_PARTY_CHILDREN, PersonIds: []string{f.resident.String(), f.child.String()}, RequestId: uuid.NewString()})
 	require.NoError(t, err)
 	g.clock.Set(london(2026, 1, 10, 11, 30))
+	g.leave(t, door, b, f)
 	require.NoError(t, records["completion"](door))
 	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM events WHERE event_type = 'familytime.scheduling.v1.SessionCompleted'
 		AND actor = 'account-volunteer'`))
@@ -666,6 +667,9 @@ func TestOneSupervisorWatchesOneFamilyAtATime(t *testing.T) {
 		}
 	}
 	g.clock.Set(london(2026, 1, 10, 12, 30))
+	for i, f := range fams {
+		g.leave(t, door, bookings[i], f)
+	}
 	complete := func(caller, booking string) error {
 		_, err := g.as(t, caller, auth.RoleSupervisor).CompleteSession(ctx, &schedulingv1.CompleteSessionRequest{CentreId: g.centre.String(),
 			BookingId: booking, RequestId: uuid.NewString()})
@@ -720,6 +724,7 @@ func TestASupervisorIsFreeOnceTheContactTheyWatchedEnded(t *testing.T) {
 	g.clock.Set(london(2026, 1, 10, 10, 40))
 	move(1, true) // the second family's began after, late
 	g.clock.Set(london(2026, 1, 10, 12, 30))
+	g.leave(t, door, bookings[1], fams[1])
 	for _, b := range bookings {
 		_, err := g.as(t, "sup-one", auth.RoleSupervisor).CompleteSession(ctx, &schedulingv1.CompleteSessionRequest{CentreId: g.centre.String(),
 			BookingId: b, RequestId: uuid.NewString()})
@@ -761,6 +766,9 @@ func TestASupervisorKeepingASupportedRoomSupervisesNoFamilyMeanwhile(t *testing.
 		}
 	}
 	g.clock.Set(london(2026, 1, 10, 12, 30))
+	for i, f := range fams {
+		g.leave(t, door, bookings[i], f)
+	}
 	complete := func(caller, booking, supervisedBy string) error {
 		_, err := g.as(t, caller, auth.RoleSupervisor).CompleteSession(ctx, &schedulingv1.CompleteSessionRequest{CentreId: g.centre.String(),
 			BookingId: booking, SupervisedBy: supervisedBy, RequestId: uuid.NewString()})
@@ -872,6 +880,7 @@ func TestASupervisorIsInOneRoomAcrossCentres(t *testing.T) {
 			require.NoError(t, err)
 		}
 		g.clock.Set(london(2026, 1, 10, 12, 30))
+		g.leave(t, g.as(t, "sup-one", auth.RoleVolunteer), booked.GetBooking().GetBookingId(), f)
 		return booked.GetBooking().GetBookingId()
 	}
 	complete := func(caller, booking string) error {

@@ -76,6 +76,7 @@ func TestASupervisedSessionWithNobodyClearedToSuperviseSaysSo(t *testing.T) {
 		require.NoError(t, err)
 	}
 	g.clock.Set(london(2026, 1, 17, 12, 30))
+	g.leave(t, door, b, supervised)
 	complete := func() (*schedulingv1.CompleteSessionResponse, error) {
 		return g.as(t, "sup-lapsed", auth.RoleSupervisor).CompleteSession(ctx, &schedulingv1.CompleteSessionRequest{CentreId: g.centre.String(),
 			BookingId: b, RequestId: uuid.NewString()})

@@ -116,7 +116,8 @@ func TestAFamilyOnHoldWaitsButIsOfferedNoPlace(t *testing.T) {
 	var last *schedulingv1.RecordNoShowResponse
 	door := g.door(t)
 	for week := range 2 {
-		g.clock.Set(london(2026, 1, 10+7*week, 10, 40))
+		// The second releases the place: recorded once the contact was due to end (decisions.md 188).
+		g.clock.Set(london(2026, 1, 10+7*week, 10+week, 40-25*week))
 		last, err = door.RecordNoShow(ctx, &schedulingv1.RecordNoShowRequest{CentreId: g.centre.String(),
 			BookingId: bookings[week], Party: schedulingv1.Party_PARTY_VISITING, RequestId: uuid.NewString()})
 		require.NoError(t, err)

@@ -163,10 +163,13 @@ details read before it. --whatever-is-current amends the referral as it now
 stands.
 
 Once the family is ready for contact, who may attend and the risk answers no longer change
-(ATTENDEES_FIXED). A case accepted or waitlisted for escorted contact keeps "the children may leave
-the centre" (CHILDREN_STAY_IN_CENTRE): end it or withdraw the referral, and refer the family
-again for contact at the centre with the new answer. Otherwise a changed answer reaches the day
-sheet's children-may-leave-centre alert, on the sessions already booked too.
+(ATTENDEES_FIXED). A child's date of birth typed wrongly is still corrected, the child keeping
+its person_id, with --reason (required then): sessions completed from then on record the
+child's age band by the corrected date; those completed before keep theirs. A case accepted or
+waitlisted for escorted contact keeps "the children may leave the centre"
+(CHILDREN_STAY_IN_CENTRE): end it or withdraw the referral, and refer the family again for
+contact at the centre with the new answer. Otherwise a changed answer reaches the day sheet's
+children-may-leave-centre alert, on the sessions already booked too.
 
 A closed referral (declined, withdrawn, or its case ended) is corrected, not amended: a person may
 have inaccurate personal data about them put right for as long as the record is kept. Only the

@@ -531,6 +531,9 @@ through the door, with its room, each party's door times, who is expected and it
   no-cleared-supervisor      supervised contact, and the staff register clears no contact supervisor or
                              safeguarding lead that day: nobody can complete it or write its report
                              (record the supervisor's DBS check and training: familytime staff add/check)
+  never-recorded-leaving     completed with someone recorded coming and never recorded leaving (shown IN):
+                             who collected the children is not on the record; find out from who kept the
+                             door and tell the coordinator
 
 Read by staff on the centre's register that day.`,
 		Args: cobra.NoArgs,
@@ -654,7 +657,7 @@ but not turned away either. Bring the children to the door, hand them over, and 
 collected them (familytime schedule depart BOOKING_ID --party children --person ADULT --person
 CHILD, each child who came). A booking recorded as a no-show admits nobody: if the party came
 after all, withdraw the no-show first, on the day (familytime schedule noshow BOOKING_ID
---withdraw). Check-in is on the session's day until an hour after the visiting parent is due to
+--withdraw); the refusal says so only when it may be withdrawn, and otherwise why it stands. Check-in is on the session's day until an hour after the visiting parent is due to
 leave (SESSION_OVER after it), and later only for someone who may collect the children while they
 are still inside.`,
 		Args: cobra.ExactArgs(2),
@@ -871,7 +874,14 @@ account; naming anyone else (a colleague who supervised) is refused (SUPERVISOR_
 complete the session with their own token. A supported session records who supervised too: the
 token's account, or --supervised-by a colleague on the staff register cleared that day (anyone
 else is refused, NOT_CLEARED). A session in which the children and the visiting parent were never
-together in its time held no contact and is not completed (NO_CONTACT_HELD): cancel it.`,
+together in its time held no contact and is not completed (NO_CONTACT_HELD): cancel it.
+
+Everyone recorded coming is recorded leaving first (PEOPLE_INSIDE names who, by role and id):
+the children, with who collected them, and the visiting party (familytime schedule depart
+BOOKING_ID --party children|visiting --person ..., --at HH:MM for the time it happened). Once a
+completed session takes no departure, so its record would be lost. From an hour after the visiting
+parent was due to leave, a session whose people nobody saw leave is completed all the same, and
+"never recorded leaving" names them: the day sheet alerts it (never-recorded-leaving).`,
 		Example: `  familytime schedule complete $BOOKING --centre $CENTRE
   familytime schedule complete $BOOKING --centre $CENTRE --supervised-by sup-017   # the token is sup-017's`,
 		Args: cobra.ExactArgs(1),
@@ -893,7 +903,12 @@ together in its time held no contact and is not completed (NO_CONTACT_HELD): can
 			if err != nil {
 				return s.describe(err)
 			}
-			return printBookingResponse(cmd.OutOrStdout(), &out, resp, resp.GetBooking(), [][2]string{{"minutes held", fmt.Sprint(resp.GetMinutesHeld())}})
+			extra := [][2]string{{"minutes held", fmt.Sprint(resp.GetMinutesHeld())}}
+			if never := resp.GetNeverRecordedLeaving(); len(never) > 0 {
+				extra = append(extra, [2]string{"never recorded leaving", strings.Join(never, ", ") +
+					": who collected the children is not on the record; find out from who kept the door and tell the coordinator"})
+			}
+			return printBookingResponse(cmd.OutOrStdout(), &out, resp, resp.GetBooking(), extra)
 		},
 	}
 	cmd.Flags().StringVar(&supervisedBy, "supervised-by", "", "who supervised: the account of the token in use, its default (the "+
@@ -918,7 +933,12 @@ func (s *schedule) noshow() *cobra.Command {
 children and whoever brings them), from 15 minutes after they were due, or from when they were due
 with --explained (the family gave a reason the centre accepts). Two unexplained no-shows release
 the family's place: its later sessions there are cancelled and the place is offered to the first
-family waiting. A no-show recorded late, after the family attended a later session, is counted
+family waiting. The no-show that would release the place is recorded only once the party can no
+longer come, from when the children's contact was due to end (or once the other party has left):
+before then it is refused (MAY_STILL_COME), since a late start runs for the time left and a
+no-show that released the place is never withdrawn. One that does not release the place is
+recorded from 15 minutes late, and withdrawn if the party comes. A no-show recorded late, after
+the family attended a later session, is counted
 but does not release the place (the family came back; "place kept" says when): the next
 unexplained no-show does. The case stays open: the coordinator books the family again, puts it back on the
 waiting list, or ends the case (familytime referral end --help).

@@ -1001,7 +1001,8 @@ func (sl *slot) next(after time.Time, parity int) (time.Time, bool) {
 }
 
 // sessions records what happens in the centre's sessions at t: arrivals and no-shows once the
-// children were due, departures and completion once the visiting parent has left.
+// children were due (a no-show that releases the place once the visiting parent has left, the
+// contact being over), departures and completion once the visiting parent has left.
 func (s *sim) sessions(base context.Context, c *centre, d, t time.Time) error {
 	ctx, err := s.staff(base, c)
 	if err != nil {
@@ -1017,8 +1018,16 @@ func (s *sim) sessions(base context.Context, c *centre, d, t time.Time) error {
 			childrenIn := start.Add(time.Duration(w.stagger) * time.Minute)
 			childrenOut := childrenIn.Add(time.Duration(w.minutes) * time.Minute)
 			visitingOut := childrenOut.Add(time.Duration(w.stagger) * time.Minute)
+			// The family's second unexplained no-show releases its place, so scheduling records it
+			// only once the visiting parent can no longer come, when the children's contact was due
+			// to end (decisions.md 188): the door records it at the session's last tick instead.
+			releasing := b.plan == planNoShow && f.noShows+1 >= 2
 			switch {
-			case t.Equal(start.Add(20 * time.Minute)):
+			case t.Equal(start.Add(20*time.Minute)) && !releasing:
+				if err := s.arrive(ctx, f, b, start, childrenIn); err != nil {
+					return err
+				}
+			case t.Equal(visitingOut) && releasing:
 				if err := s.arrive(ctx, f, b, start, childrenIn); err != nil {
 					return err
 				}

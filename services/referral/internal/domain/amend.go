@@ -23,9 +23,12 @@ import (
 // referral goes back to received, because the centre decided on answers that no longer stand.
 // Once the family is ready for contact, who may attend and the risk answers no longer change by
 // amendment (ErrAttendeesFixed): scheduling admits the people FamilyReadyForContact named, and a
-// new risk is safeguarding's to weigh. A case accepted or waitlisted for escorted contact keeps
-// the answer that the children may leave the centre until it ends (ErrEscortedChildrenLeave);
-// once the family is ready, a changed answer is announced (ChildrenLeavingChanged) for the door.
+// new risk is safeguarding's to weigh. A child's date of birth is not who may attend: once the
+// family is ready it is corrected by amendment, with why (required), and a corrected birth year or
+// month is announced (ChildBirthMonthCorrected) for the age bands scheduling records (decision
+// 187). A case accepted or waitlisted for escorted contact keeps the answer that the children may
+// leave the centre until it ends (ErrEscortedChildrenLeave); once the family is ready, a changed
+// answer is announced (ChildrenLeavingChanged) for the door.
 //
 // why says why the details change; recorded, sealed, when given. A closed referral (declined,
 // withdrawn or ended) is corrected, not amended: see correct, which needs it.
@@ -38,8 +41,14 @@ func (r *Referral) Amend(d Details, why string, today time.Time, newID NewID) ([
 	}
 	d = d.normalise()
 	why = strings.TrimSpace(why)
+	fixed := r.attendeesFixed()
 	var v Invalid
-	v.note("correction_reason", why, false, "must say why the details change")
+	if fixed && r.birthDatesChange(d) {
+		v.note("correction_reason", why, true, "must say why the details change: a child's date of birth is corrected on a case "+
+			"ready for contact, and the age bands recorded from now on follow it")
+	} else {
+		v.note("correction_reason", why, false, "must say why the details change")
+	}
 	need := bothParents
 	if r.state == AwaitingSecondParty {
 		need = oneParent
@@ -72,7 +81,6 @@ func (r *Referral) Amend(d Details, why string, today time.Time, newID NewID) ([
 		return nil, nil
 	}
 	riskChanged := !proto.Equal(facts.GetRisk(), current.GetRisk())
-	fixed := r.attendeesFixed()
 	switch {
 	case current.GetChildrenMayLeaveCentre() && !facts.GetChildrenMayLeaveCentre() && r.escorted():
 		// Recorded, the case would go on taking the children out (decision 114).
@@ -96,6 +104,21 @@ func (r *Referral) Amend(d Details, why string, today time.Time, newID NewID) ([
 		// (decision 117). Before the family is ready, FamilyReadyForContact carries the latest.
 		amended = append(amended, &referralv1.ChildrenLeavingChanged{ReferralId: r.id.String(), FamilyId: r.family.String(),
 			CentreId: r.centre.String(), ChangedOn: dates.Proto(today), ChildrenMayLeaveCentre: may})
+	}
+	if fixed {
+		// FamilyReadyForContact told scheduling each child's birth month, and scheduling bands the
+		// child by it on every session it completes: a corrected month is announced, or the age
+		// bands, and the national figures by age band, stay wrong until the case ends (decision
+		// 187). The year and month only, as FamilyReadyForContact carries them.
+		for _, c := range children {
+			was := slices.IndexFunc(r.children, func(o ChildRecord) bool { return o.ID == c.ID })
+			if was < 0 || (r.children[was].BirthYear == c.BirthYear && r.children[was].BirthMonth == c.BirthMonth) {
+				continue // unreachable for a new child: who may attend is fixed (checked above)
+			}
+			amended = append(amended, &referralv1.ChildBirthMonthCorrected{ReferralId: r.id.String(), FamilyId: r.family.String(),
+				CentreId: r.centre.String(), PersonId: c.ID.String(), BirthYear: int32(c.BirthYear), BirthMonth: int32(c.BirthMonth),
+				CorrectedOn: dates.Proto(today)})
+		}
 	}
 	events, err := r.record(amended...)
 	if err != nil {
@@ -381,16 +404,30 @@ func (r *Referral) attendeesFixed() bool {
 	return s == ReadyForContact || s == InContact
 }
 
-// attendees is what FamilyReadyForContact says about the people, as a comparable value: ids,
-// roles and permissions of the adults, ids and birth months of the children, in id order.
+// attendees is who FamilyReadyForContact says may come, as a comparable value: ids, roles and
+// permissions of the adults, ids of the children, in id order. A child's birth month, which it
+// also carries, is not who the child is: a corrected one is announced (ChildBirthMonthCorrected,
+// decision 187); decision 184 found it refused here as if the child had changed.
 func attendees(adults []AdultRecord, children []ChildRecord) string {
 	var keys []string
 	for _, a := range adults {
 		keys = append(keys, fmt.Sprintf("%s/%d/%t/%t/%t", a.ID, a.Role, a.MayAttend, a.MayBring, a.MayCollect))
 	}
 	for _, c := range children {
-		keys = append(keys, fmt.Sprintf("%s/%d-%d", c.ID, c.BirthYear, c.BirthMonth))
+		keys = append(keys, c.ID.String())
 	}
 	slices.Sort(keys)
 	return fmt.Sprint(keys)
+}
+
+// birthDatesChange reports whether the details give a child already on the referral (by id)
+// another date of birth.
+func (r *Referral) birthDatesChange(d Details) bool {
+	for _, c := range d.Children {
+		was := slices.IndexFunc(r.children, func(o ChildRecord) bool { return o.ID == c.ID })
+		if c.ID != uuid.Nil && was >= 0 && !r.children[was].DateOfBirth.Equal(c.DateOfBirth) {
+			return true
+		}
+	}
+	return false
 }

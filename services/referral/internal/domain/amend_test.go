@@ -11,6 +11,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/referral/internal/domain"
 )
@@ -97,17 +98,82 @@ func TestAmendOnceReady(t *testing.T) {
 				},
 				"a permission":  func(d *domain.Details) { d.Adults[2].MayCollect = true },
 				"a risk answer": func(d *domain.Details) { d.Risk.Injunction = true },
-				"a birth month": func(d *domain.Details) { d.Children[0].DateOfBirth = date(2019, 5, 2) },
+				"a new child": func(d *domain.Details) {
+					d.Children = append(d.Children, domain.Child{Name: "New Sibling", DateOfBirth: date(2024, 1, 2)})
+				},
+				// A child's date of birth is corrected (decision 187), but not with who may attend.
+				"a permission with a birth month": func(d *domain.Details) {
+					d.Adults[2].MayCollect = true
+					d.Children[0].DateOfBirth = date(2019, 5, 2)
+				},
 			}
 			for name, change := range changes {
 				d := r.Details()
 				change(&d)
-				_, err := r.Amend(d, "", today, ids())
+				_, err := r.Amend(d, "the details were wrong", today, ids())
 				require.ErrorIs(t, err, domain.ErrAttendeesFixed, name)
 			}
 			require.Equal(t, s, r.State())
 		})
 	}
+}
+
+// A child's date of birth typed wrongly is corrected while the case is open, once the family is
+// ready too: the child, and who may attend, are the same (decision 184 found it refused
+// ATTENDEES_FIXED). The correction says why, and a corrected birth year or month is announced
+// (ChildBirthMonthCorrected: the year and month only, as FamilyReadyForContact gave them) so that
+// scheduling's age bands follow it (decision 187). Before the family is ready,
+// FamilyReadyForContact will carry the month as corrected.
+func TestAChildsDateOfBirthIsCorrectedOnceTheFamilyIsReady(t *testing.T) {
+	const why = "the child's date of birth was typed wrongly"
+	for _, s := range []domain.State{domain.ReadyForContact, domain.InContact, domain.Suspended} {
+		t.Run(s.String(), func(t *testing.T) {
+			r, h := inState(t, s)
+			version := r.Version()
+			child := r.Children()[0].ID
+			d := r.Details()
+			d.Children[0].DateOfBirth = date(2019, 5, 2)
+
+			_, err := r.Amend(d, "", today, ids())
+			refused(t, err, "correction_reason", "a child's date of birth is corrected")
+			require.Equal(t, version, r.Version(), "a refusal changes nothing")
+
+			events := h.ok(r.Amend(d, why, today, ids()))
+			require.Len(t, events, 2)
+			require.IsType(t, &referralv1.ReferralAmended{}, events[0])
+			corrected, ok := events[1].(*referralv1.ChildBirthMonthCorrected)
+			require.True(t, ok, "%T", events[1])
+			require.Equal(t, child.String(), corrected.GetPersonId())
+			require.Equal(t, []int32{2019, 5}, []int32{corrected.GetBirthYear(), corrected.GetBirthMonth()})
+			require.Equal(t, r.ID().String(), corrected.GetReferralId())
+			require.Equal(t, r.FamilyID().String(), corrected.GetFamilyId())
+			require.Equal(t, centreID.String(), corrected.GetCentreId())
+			require.True(t, proto.Equal(dates.Proto(today), corrected.GetCorrectedOn()), "%v", corrected.GetCorrectedOn())
+			require.Equal(t, s, r.State())
+			require.Equal(t, date(2019, 5, 2), r.Details().Children[0].DateOfBirth)
+			require.Equal(t, child, r.Children()[0].ID, "the same child")
+
+			d = r.Details()
+			d.Children[0].DateOfBirth = date(2019, 5, 20)
+			_, err = r.Amend(d, "", today, ids())
+			refused(t, err, "correction_reason", "must say why")
+			events = h.ok(r.Amend(d, why, today, ids()))
+			require.Len(t, events, 1, "the same birth month: nothing to announce")
+
+			rebuilt, err := domain.Rebuild(r.ID(), h.events)
+			require.NoError(t, err)
+			require.Equal(t, s, rebuilt.State())
+			require.Equal(t, date(2019, 5, 20), rebuilt.Details().Children[0].DateOfBirth)
+			require.Equal(t, 5, rebuilt.Children()[0].BirthMonth)
+		})
+	}
+	t.Run("not ready yet", func(t *testing.T) {
+		r, h := inState(t, domain.Accepted)
+		d := r.Details()
+		d.Children[0].DateOfBirth = date(2019, 5, 2)
+		events := h.ok(r.Amend(d, "", today, ids()))
+		require.Len(t, events, 1, "FamilyReadyForContact will carry it; the reason is optional as before")
+	})
 }
 
 func TestAmendCompletesTheIntake(t *testing.T) {
@@ -352,7 +418,8 @@ func TestAChildIsBornByTheDayTheyAreReferred(t *testing.T) {
 		require.Equal(t, "details.children[0].date_of_birth", invalid.Violations[0].Field)
 		require.Contains(t, invalid.Violations[0].Reason, "future")
 	})
-	for _, s := range []domain.State{domain.Received, domain.Accepted, domain.Declined, domain.Withdrawn, domain.Ended} {
+	for _, s := range []domain.State{domain.Received, domain.Accepted, domain.ReadyForContact, domain.InContact, domain.Declined,
+		domain.Withdrawn, domain.Ended} {
 		t.Run(s.String(), func(t *testing.T) {
 			r, h := inState(t, s)
 			version := r.Version()

@@ -330,8 +330,8 @@ func (r *Referral) apply(ev proto.Message) error {
 		r.arrangement = &a
 	case *referralv1.FamilyReadyForContact:
 		r.state = ReadyForContact
-	case *referralv1.ChildrenLeavingChanged:
-		// The announcement of an answer ReferralAmended already recorded: nothing more changes.
+	case *referralv1.ChildrenLeavingChanged, *referralv1.ChildBirthMonthCorrected:
+		// The announcement of what ReferralAmended already recorded: nothing more changes.
 	case *referralv1.FirstSessionAttended:
 		r.firstSession, r.reviewDue = dates.Time(e.GetSessionOn()), dates.Time(e.GetReviewDueOn())
 		if !r.placeReleasedOn.IsZero() && r.firstSession.After(r.placeReleasedOn) {

@@ -116,6 +116,10 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		return s
 	case *referralv1.ChildrenLeavingChanged:
 		return "Referral amended: " + leaving(ev.GetChildrenMayLeaveCentre())
+	case *referralv1.ChildBirthMonthCorrected:
+		// The birth month is in the event, as in FamilyReadyForContact, but the history says
+		// neither it nor the age band it gives: it names no child and no age (decision 187).
+		return "Referral amended: a child's date of birth corrected; sessions completed from now on record the child's age band by it"
 	case *referralv1.FirstSessionAttended:
 		return "First session attended: contact has begun"
 	case *referralv1.ReviewHeld:
@@ -164,6 +168,9 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 			ev.GetSessionMinutes(), ev.GetArrivalStaggerMinutes(), ev.GetDepartureStaggerMinutes())
 	case *schedulingv1.ChildrenLeavingNoted:
 		return "Scheduling noted the amendment: the day sheet says from now on that " + leaving(ev.GetChildrenMayLeaveCentre())
+	case *schedulingv1.ChildBirthMonthNoted:
+		return "Scheduling noted a child's corrected date of birth: sessions completed from now on record the child's age band by it; " +
+			"those completed before keep the age band they were recorded with"
 	case *schedulingv1.HoldNoted:
 		return "Scheduling noted a safeguarding hold: future bookings cancelled, none taken"
 	case *schedulingv1.HoldLiftNoted:

@@ -199,6 +199,28 @@ func TestDescriptionsOfLeavingTheCentre(t *testing.T) {
 		Describe(envelopeOf(t, &schedulingv1.ChildrenLeavingNoted{ChildrenMayLeaveCentre: true})))
 }
 
+// A child's date of birth corrected while the family is ready is said in plain words where
+// referral announces it and where scheduling notes it, without the birth month or the age band it
+// gives (reporting holds no personal data), and it feeds no projection: the age bands counted are
+// those each completed session recorded (decision 187).
+func TestDescriptionsOfACorrectedDateOfBirth(t *testing.T) {
+	corrected := &referralv1.ChildBirthMonthCorrected{ReferralId: "r", FamilyId: "f", CentreId: "c", PersonId: "p",
+		BirthYear: 2021, BirthMonth: 3, CorrectedOn: &commonv1.Date{Year: 2026, Month: 1, Day: 12}}
+	noted := &schedulingv1.ChildBirthMonthNoted{FamilyId: "f", CentreId: "c", ReferralId: "r", PersonId: "p",
+		BirthYear: 2021, BirthMonth: 3, CorrectedOn: &commonv1.Date{Year: 2026, Month: 1, Day: 12}}
+	require.Equal(t, "Referral amended: a child's date of birth corrected; sessions completed from now on record the child's age band by it",
+		Describe(envelopeOf(t, corrected)))
+	require.Equal(t, "Scheduling noted a child's corrected date of birth: sessions completed from now on record the child's age band by it; "+
+		"those completed before keep the age band they were recorded with", Describe(envelopeOf(t, noted)))
+	for _, ev := range []proto.Message{corrected, noted} {
+		s := Describe(envelopeOf(t, ev))
+		for _, private := range []string{"2021", "March", "-03", "2 to 4", "2-4"} {
+			require.NotContains(t, s, private)
+		}
+		require.False(t, projected[string(ev.ProtoReflect().Descriptor().FullName())])
+	}
+}
+
 // A correction of a closed referral and a family's return after its place was released read as
 // what they are (decision 178), not as an ordinary amendment or by their type's name.
 func TestDescriptionsOfACorrectionAndAReturnAfterARelease(t *testing.T) {

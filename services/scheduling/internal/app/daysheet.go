@@ -34,6 +34,9 @@ func (a *App) GetDaySheet(ctx context.Context, centre uuid.UUID, day time.Time) 
 			}
 		}
 		out[i] = sheetEntry(r, inside)
+		if err := a.neverRecordedLeaving(ctx, r, out[i]); err != nil {
+			return nil, err
+		}
 		if !awaitsSupervisor(r) {
 			continue
 		}
@@ -84,6 +87,38 @@ func (a *App) inside(ctx context.Context, r adapters.BookingRow) ([]uuid.UUID, e
 		return nil, err
 	}
 	return b.InBuilding(), nil
+}
+
+// neverRecordedLeaving alerts, on a completed booking's line e, anyone the door recorded coming
+// and never recorded leaving (domain.Family's Inside), and shows them in (decisions.md 188): a
+// session completed after the hour the door records movements for, or before this rule, with the
+// children never recorded leaving. Review 26's day sheet showed such a row completed, with no time
+// for the children leaving, nobody in and no alert, so nobody found out who collected them. Only
+// the family's stream names whom an arrival brought, so it is loaded for such a row alone.
+func (a *App) neverRecordedLeaving(ctx context.Context, r adapters.BookingRow, e *schedulingv1.DaySheetEntry) error {
+	if schedulingv1.BookingStatus(r.Status) != schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED ||
+		((r.VisitingArrived == nil || r.VisitingDeparted != nil) && (r.ChildrenArrived == nil || r.ChildrenDeparted != nil)) {
+		return nil
+	}
+	f, err := a.sessions.Family(ctx, r.Family)
+	if err != nil {
+		return err
+	}
+	b, err := f.Booking(r.ID)
+	if err != nil {
+		return err
+	}
+	in := f.Inside(b).People()
+	if len(in) == 0 {
+		return nil
+	}
+	for _, p := range e.GetExpected() {
+		if checkedIn(in, p.GetPersonId()) {
+			p.CheckedIn = true
+		}
+	}
+	e.Alerts = append(e.Alerts, schedulingv1.Alert_ALERT_NEVER_RECORDED_LEAVING)
+	return nil
 }
 
 // sheetEntry is a booking's line on the day sheet; inside are who is still in the building, for a

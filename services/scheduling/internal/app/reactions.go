@@ -36,6 +36,14 @@ func (a *App) NoteChildrenLeaving(ctx context.Context, uow *eventstore.UnitOfWor
 	return a.noteOnFamily(ctx, uow, family, c.Centre, md, func(f *domain.Family) proto.Message { return f.NoteChildrenLeaving(c) })
 }
 
+// NoteChildBirthMonth records referral's ChildBirthMonthCorrected: sessions completed from now on
+// record the child's age band by the corrected birth month; those completed before keep theirs. A
+// correction that does not concern the family as scheduling knows it, or the month it has,
+// appends nothing.
+func (a *App) NoteChildBirthMonth(ctx context.Context, uow *eventstore.UnitOfWork, family uuid.UUID, c domain.BirthMonthCorrection, md eventstore.Metadata) error {
+	return a.noteOnFamily(ctx, uow, family, c.Centre, md, func(f *domain.Family) proto.Message { return f.NoteChildBirthMonth(c) })
+}
+
 // NoteHold records safeguarding's HoldPlaced: the family's bookings whose session has not ended
 // are cancelled (reason: hold) and their places freed, and bookings are refused until the hold is
 // lifted. A booking that committed just before is among those cancelled; one that had not

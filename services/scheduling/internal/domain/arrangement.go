@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -96,5 +97,50 @@ func (f *Family) applyChildrenLeaving(e *schedulingv1.ChildrenLeavingNoted) {
 	}
 	changed := *f.ready
 	changed.ChildrenMayLeaveCentre = e.GetChildrenMayLeaveCentre()
+	f.ready = &changed
+}
+
+// BirthMonthCorrection is what referral said when an amendment corrected a child's birth year or
+// month after it made the family ready (its ChildBirthMonthCorrected).
+type BirthMonthCorrection struct {
+	Centre, Referral, Child uuid.UUID
+	BirthYear, BirthMonth   int
+	CorrectedOn             time.Time
+}
+
+// NoteChildBirthMonth records referral's ChildBirthMonthCorrected (decisions.md 187): the child is
+// banded by the corrected birth month on every session completed, and every no-show recorded,
+// from now on, whatever the session's date. A session completed before keeps the age band it was
+// recorded with: a record is not changed behind anyone's back, and reporting's figures come from
+// those records. Like NoteChildrenLeaving, a correction that does not concern the family as
+// scheduling knows it, of a child it was not told of, or to the month it has, records nothing
+// (nil).
+func (f *Family) NoteChildBirthMonth(c BirthMonthCorrection) proto.Message {
+	if !f.readyFrom(c.Centre, c.Referral) {
+		return nil
+	}
+	i := slices.IndexFunc(f.ready.Children, func(o Child) bool { return o.ID == c.Child })
+	if i < 0 || (f.ready.Children[i].BirthYear == c.BirthYear && f.ready.Children[i].BirthMonth == c.BirthMonth) {
+		return nil
+	}
+	ev := &schedulingv1.ChildBirthMonthNoted{FamilyId: f.id.String(), CentreId: c.Centre.String(), ReferralId: c.Referral.String(),
+		PersonId: c.Child.String(), BirthYear: int32(c.BirthYear), BirthMonth: int32(c.BirthMonth), CorrectedOn: dates.Proto(c.CorrectedOn)}
+	f.mustApply(ev)
+	return ev
+}
+
+// applyChildBirthMonth is apply's for ChildBirthMonthNoted: the readiness keeps everything else,
+// the other children included.
+func (f *Family) applyChildBirthMonth(e *schedulingv1.ChildBirthMonthNoted) {
+	if f.ready == nil {
+		return // unreachable: noted only for a family made ready
+	}
+	changed := *f.ready
+	changed.Children = slices.Clone(f.ready.Children)
+	for i, c := range changed.Children {
+		if c.ID.String() == e.GetPersonId() {
+			changed.Children[i].BirthYear, changed.Children[i].BirthMonth = int(e.GetBirthYear()), int(e.GetBirthMonth())
+		}
+	}
 	f.ready = &changed
 }

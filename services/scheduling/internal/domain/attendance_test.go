@@ -142,6 +142,7 @@ func TestCaseEndingLeavesASessionUnderWayToBeCompleted(t *testing.T) {
 	require.Len(t, events, 2, "the case ended, and the booking not yet started cancelled")
 	require.Equal(t, next.ID.String(), events[1].(*schedulingv1.BookingCancelled).GetBookingId())
 	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED, live.Status)
+	leaveAll(t, g, live, at(2026, 1, 10, 11, 30))
 	_, done, err := g.family.Complete(live.ID, "", "account-volunteer", false, at(2026, 1, 10, 11, 30))
 	require.NoError(t, err)
 	require.Equal(t, int32(60), done.GetMinutesHeld())
@@ -249,6 +250,7 @@ func TestTheChildrenCountedAreThoseCheckedInOrSeenArriving(t *testing.T) {
 		require.NoError(t, err)
 		_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), append([]uuid.UUID{resident}, named...), at(2026, 1, 10, 10, 16))
 		require.NoError(t, err)
+		leaveAll(t, g, b, at(2026, 1, 10, 11, 30))
 		_, done, err := g.family.Complete(b.ID, "", "account-volunteer", false, at(2026, 1, 10, 11, 30))
 		require.NoError(t, err)
 		var ids []string
@@ -353,6 +355,7 @@ func TestAMovementRecordedByMistakeIsCorrectedUntilTheSessionIsCompleted(t *test
 
 	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 11, 15), []uuid.UUID{resident, child1, child2}, false, at(2026, 1, 10, 11, 16))
 	require.NoError(t, err, "the real departure, recorded after the withdrawn one")
+	leaveAll(t, g, b, at(2026, 1, 10, 11, 30))
 	_, done, err := g.family.Complete(b.ID, "", "account-volunteer", false, at(2026, 1, 10, 11, 30))
 	require.NoError(t, err)
 	require.Equal(t, int32(60), done.GetMinutesHeld(), "the contact as corrected, not ended at 10:45")
@@ -551,7 +554,9 @@ func TestACheckInOnANoShowSaysHowToWithdrawIt(t *testing.T) {
 	inside := g.book(t, day(2026, 1, 24), g.shared, jan)
 	_, _, err = g.family.Arrive(inside.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 24, 10, 15), []uuid.UUID{resident, child1}, at(2026, 1, 24, 10, 16))
 	require.NoError(t, err)
-	_, _, _, err = g.family.NoShow(inside.ID, schedulingv1.Party_PARTY_VISITING, false, at(2026, 1, 24, 10, 20))
+	// Explained: a second unexplained one, which would release the place, waits until the
+	// contact was due to end (decisions.md 188).
+	_, _, _, err = g.family.NoShow(inside.ID, schedulingv1.Party_PARTY_VISITING, true, at(2026, 1, 24, 10, 20))
 	require.NoError(t, err)
 	_, _, _, _, err = g.family.CheckIn(inside.ID, resident, at(2026, 1, 24, 10, 30))
 	rule(t, err, "BOOKING_NOT_ACTIVE")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -77,20 +78,26 @@ func (f *Family) comesToCollect(b *Booking, person uuid.UUID, refusal string) bo
 	return (refusal == "ON_HOLD" || refusal == "BOOKING_CANCELLED") && f.mayCollect(person) && f.childrenInside(b)
 }
 
-// noShowAtTheDoor is why nobody is checked in for a booking recorded as a no-show, with the way
-// on: an error, not a recorded refusal, as for any booking that is no longer booked. The door
-// read a bare BOOKING_NOT_ACTIVE for a parent who had come after all, late. One come for the
-// children still inside is told to hand them over instead: withdrawing the other party's no-show
-// would be the wrong way on.
-func (f *Family) noShowAtTheDoor(b *Booking, person uuid.UUID) error {
+// noShowAtTheDoor is why nobody is checked in (or recorded arriving) for a booking recorded as a
+// no-show at now, with the way on: an error, not a recorded refusal, as for any booking that is
+// no longer booked. The door read a bare BOOKING_NOT_ACTIVE for a parent who had come after all,
+// late. One come for the children still inside is told to hand them over instead: withdrawing the
+// other party's no-show would be the wrong way on. The door is sent to withdraw the no-show only
+// when WithdrawNoShow would (review 26 was sent to withdraw one that had released the place, and
+// was refused): otherwise it is told why the no-show stands.
+func (f *Family) noShowAtTheDoor(b *Booking, person uuid.UUID, now time.Time) error {
 	who := "the visiting parent was"
 	if b.NoShow == schedulingv1.Party_PARTY_CHILDREN {
 		who = "the children were"
 	}
-	if f.mayCollect(person) && f.childrenInside(b) {
+	if person != uuid.Nil && f.mayCollect(person) && f.childrenInside(b) {
 		return problem.Rule(ErrBookingNotActive.Reason, fmt.Sprintf("the booking was recorded as a no-show (%s recorded as not coming), "+
 			"so nobody is checked in for it; the children are still inside: bring them to the door, hand them over to %s, who may collect them, "+
 			"and record who collected them (familytime schedule depart %s --party children --person %s, and each child)", who, person, b.ID, person))
+	}
+	if stands := f.noShowStands(b, now); stands != nil {
+		return problem.Rule(ErrBookingNotActive.Reason, fmt.Sprintf("the booking was recorded as a no-show (%s recorded as not coming), "+
+			"so nobody is checked in for it, and the no-show is not withdrawn (%s): %s", who, stands.Reason, stands.Message))
 	}
 	return problem.Rule(ErrBookingNotActive.Reason, fmt.Sprintf("the booking was recorded as a no-show (%s recorded as not coming), "+
 		"so nobody is checked in for it: if they came after all, withdraw the no-show first, on the session's day before its contact "+

@@ -740,7 +740,7 @@ func (f *Family) CheckIn(id, person uuid.UUID, now time.Time) (admitted bool, ro
 	case b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED:
 		refusal = "BOOKING_CANCELLED"
 	case b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW:
-		return false, 0, "", nil, f.noShowAtTheDoor(b, person)
+		return false, 0, "", nil, f.noShowAtTheDoor(b, person, now)
 	case b.Status != schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED:
 		return false, 0, "", nil, ErrBookingNotActive
 	case !named:
@@ -979,6 +979,10 @@ func checkTime(b *Booking, at, now time.Time, late bool) error {
 // Arrive records a party's arrival at at. A late arrival shortens the contact, never extends
 // it: the event carries the unchanged end.
 func (f *Family) Arrive(id uuid.UUID, party schedulingv1.Party, at time.Time, people []uuid.UUID, now time.Time) (*Booking, *schedulingv1.PartyArrived, error) {
+	if b, ok := f.bookings[id]; ok && b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW {
+		// The door is told the way on, as at check-in, rather than a bare BOOKING_NOT_ACTIVE.
+		return nil, nil, f.noShowAtTheDoor(b, uuid.Nil, now)
+	}
 	b, err := f.active(id)
 	if err != nil {
 		return nil, nil, err
@@ -1283,7 +1287,9 @@ func (b *Booking) NoContactHeld(now time.Time) bool {
 // (ErrSupervisorNotCaller); a supported session records who supervised too, the caller when
 // supervisedBy is empty. Whether that account was cleared is the staff register's
 // (staff.Register.Supervises, staff.Register.Works). A session that held no contact (Held empty)
-// is refused ErrNoContactHeld: it is cancelled instead (Cancel).
+// is refused ErrNoContactHeld: it is cancelled instead (Cancel). Anyone recorded coming and not
+// leaving (Inside) is refused ErrPeopleInside until the booking's Latest; after it the session is
+// completed, naming them in never_recorded_leaving (decisions.md 188).
 func (f *Family) Complete(id uuid.UUID, supervisedBy, caller string, bySupervisor bool, now time.Time) (*Booking, *schedulingv1.SessionCompleted, error) {
 	b, err := f.active(id)
 	if err != nil {
@@ -1325,10 +1331,20 @@ func (f *Family) Complete(id uuid.UUID, supervisedBy, caller string, bySuperviso
 				"so %s completes it, or leave supervised_by empty to name yourself", supervisedBy, caller, supervisedBy))
 		}
 	}
+	// Nobody recorded coming is left without their leaving recorded: once completed, the booking
+	// takes no departure, and who collected the children would be lost (review 26). Past the
+	// booking's Latest the door records no movement without its time, which nobody may know: the
+	// session is completed, and the event names who was never recorded leaving, for the day sheet
+	// to alert (decisions.md 188).
+	in := f.Inside(b)
+	if !in.Empty() && !now.After(b.Latest()) {
+		return nil, nil, insideRefusal(b, in)
+	}
 	ev := &schedulingv1.SessionCompleted{BookingId: id.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(),
 		ServiceType: b.ServiceType, SessionDate: dates.Proto(b.Date), RoomId: b.Room.String(), Children: f.attending(b),
 		SupervisedBy: supervisedBy, StartedAt: timestamppb.New(start), EndedAt: timestamppb.New(end),
-		MinutesHeld: int32(end.Sub(start) / time.Minute), MinutesLost: int32(start.Sub(b.ChildrenArrive) / time.Minute)}
+		MinutesHeld: int32(end.Sub(start) / time.Minute), MinutesLost: int32(start.Sub(b.ChildrenArrive) / time.Minute),
+		NeverRecordedLeaving: ids(in.People())}
 	f.mustApply(ev)
 	return b, ev, nil
 }
@@ -1379,6 +1395,9 @@ func (f *Family) Fits(p *Pattern) error {
 // and room): the events then include PlaceReleased and the cancellation of its later bookings in
 // that place. A no-show recorded after the family attended a later session does not release it
 // (KeptBy says which session kept it): it is counted, and the next unexplained one releases it.
+// One that would release the place is refused ErrMayStillCome while the party may still come,
+// before the children's contact was due to end (releasingTooSoon, decisions.md 188): a no-show
+// that released the place is never withdrawn.
 func (f *Family) NoShow(id uuid.UUID, party schedulingv1.Party, explained bool, now time.Time) (*Booking, []proto.Message, *schedulingv1.PlaceReleased, error) {
 	b, err := f.active(id)
 	if err != nil {
@@ -1407,10 +1426,17 @@ func (f *Family) NoShow(id uuid.UUID, party schedulingv1.Party, explained bool, 
 	if !explained {
 		count++
 	}
+	kept := f.KeptBy(b)
+	if !explained && count >= ReleaseAfter && kept == nil {
+		// The no-show that releases the place is not withdrawn (WithdrawNoShow): it waits until
+		// the party can no longer come (review 26).
+		if err := releasingTooSoon(b, party, count, now); err != nil {
+			return nil, nil, nil, err
+		}
+	}
 	ev := &schedulingv1.NoShowRecorded{BookingId: id.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(),
 		ServiceType: b.ServiceType, SessionDate: dates.Proto(b.Date), Party: party, Explained: explained,
 		Children: f.children(b.Date), UnexplainedCount: int32(count)}
-	kept := f.KeptBy(b)
 	if !explained && count >= ReleaseAfter && kept != nil {
 		// Recorded so that the history says why this no-show did not release the place, and
 		// says it from the event, not from bookings that may change later (review 25).
@@ -1464,19 +1490,11 @@ func (f *Family) WithdrawNoShow(id uuid.UUID, now time.Time) (*Booking, *schedul
 	if err != nil {
 		return nil, nil, err
 	}
-	switch {
-	case b.Status != schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW:
+	if b.Status != schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW {
 		return nil, nil, ErrNotANoShow
-	case !LocalDate(now, b.loc).Equal(b.Date) || !now.Before(b.ChildrenLeave):
-		return nil, nil, problem.Rule(ErrNoShowStands.Reason, fmt.Sprintf("a no-show is withdrawn on the session's day, before its contact was due to end at %s: this one stands",
-			ClockAt(b.ChildrenLeave, b.loc)))
-	case b.ReleasedPlace:
-		return nil, nil, problem.Rule(ErrPlaceReleased.Reason, "this no-show released the family's regular place and called off its later sessions there: "+
-			"withdrawing it would not give them back; a coordinator books the family again (familytime schedule book)")
-	case f.ended:
-		return nil, nil, ErrContactEnded
-	case f.OnHold():
-		return nil, nil, ErrOnHold
+	}
+	if err := f.noShowStands(b, now); err != nil {
+		return nil, nil, err
 	}
 	count := len(f.unexplained)
 	if !b.NoShowExplained {
@@ -1565,6 +1583,8 @@ func (f *Family) apply(ev proto.Message) error {
 		f.applyArrangementChange(e)
 	case *schedulingv1.ChildrenLeavingNoted:
 		f.applyChildrenLeaving(e)
+	case *schedulingv1.ChildBirthMonthNoted:
+		f.applyChildBirthMonth(e)
 	case *schedulingv1.HoldNoted:
 		f.holds[uuid.MustParse(e.GetHoldId())] = true
 	case *schedulingv1.HoldLiftNoted:

@@ -483,6 +483,7 @@ func TestLateArrivalShortensTheSessionAndNeverExtendsIt(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, int32(25), ev.GetLateMinutes())
 	require.True(t, ev.GetSessionEndsAt().AsTime().Equal(at(2026, 1, 10, 11, 15)), "the end stays where it was")
+	leaveAll(t, g, b, now)
 	_, done, err := g.family.Complete(b.ID, "", "account-volunteer", false, now)
 	require.NoError(t, err)
 	require.Equal(t, int32(35), done.GetMinutesHeld())
@@ -523,6 +524,7 @@ func TestCompleteSessionCarriesWhatReportingNeeds(t *testing.T) {
 		require.NoError(t, err)
 	}
 	end := at(2026, 1, 10, 11, 30)
+	leaveAll(t, g, b, end)
 	_, _, err = g.family.Complete(b.ID, "", "", true, end)
 	invalid(t, err, "supervised_by")
 	_, _, err = g.family.Complete(b.ID, "staff-7", "staff-7", false, end)
@@ -577,6 +579,10 @@ func TestNoShowsWaitForLatecomersAndSessionsEndBeforeTheyAreCompleted(t *testing
 	require.Contains(t, err.Error(), "until 11:15")
 	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 45), []uuid.UUID{resident, child1}, false, at(2026, 1, 10, 10, 46))
 	require.NoError(t, err)
+	_, _, err = g.family.Complete(b.ID, "", "account-volunteer", false, at(2026, 1, 10, 10, 46))
+	rule(t, err, "PEOPLE_INSIDE")
+	require.ErrorContains(t, err, "the visiting party "+visiting.String()+" is recorded inside", "the visiting parent is still inside (decisions.md 188)")
+	leaveAll(t, g, b, at(2026, 1, 10, 10, 46))
 	_, done, err := g.family.Complete(b.ID, "", "account-volunteer", false, at(2026, 1, 10, 10, 46))
 	require.NoError(t, err, "ended early: the children's departure says when")
 	require.Equal(t, int32(30), done.GetMinutesHeld())
@@ -609,7 +615,11 @@ func TestTwoUnexplainedNoShowsReleaseThePlace(t *testing.T) {
 	require.Nil(t, released)
 	require.Equal(t, 1, g.family.UnexplainedNoShows())
 
-	_, events, released, err = g.family.NoShow(second.ID, schedulingv1.Party_PARTY_CHILDREN, false, at(2026, 1, 24, 10, 30))
+	// The second unexplained one releases the place, so it waits until the children can no longer
+	// come, when their contact was due to end (decisions.md 188).
+	_, _, _, err = g.family.NoShow(second.ID, schedulingv1.Party_PARTY_CHILDREN, false, at(2026, 1, 24, 10, 30))
+	rule(t, err, "MAY_STILL_COME")
+	_, events, released, err = g.family.NoShow(second.ID, schedulingv1.Party_PARTY_CHILDREN, false, at(2026, 1, 24, 11, 15))
 	require.NoError(t, err)
 	require.NotNil(t, released)
 	require.Equal(t, g.pattern.ID.String(), released.GetPatternId())
@@ -752,11 +762,24 @@ func TestANoShowRecordedByMistakeIsWithdrawnOnTheDay(t *testing.T) {
 	_, _, _, err = g.family.NoShow(second.ID, schedulingv1.Party_PARTY_VISITING, false, at(2026, 1, 24, 10, 20))
 	require.NoError(t, err)
 	reserve := g.book(t, day(2026, 3, 7), g.shared, jan)
+	// The second unexplained one is recorded once the visiting parent can no longer come: here the
+	// children were taken home at 10:40 (decisions.md 188).
+	_, _, err = g.family.Arrive(reserve.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 3, 7, 10, 15), []uuid.UUID{resident, child1}, at(2026, 3, 7, 10, 16))
+	require.NoError(t, err)
 	_, _, _, err = g.family.NoShow(reserve.ID, schedulingv1.Party_PARTY_VISITING, false, at(2026, 3, 7, 10, 20))
+	rule(t, err, "MAY_STILL_COME")
+	_, _, err = g.family.Depart(reserve.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 3, 7, 10, 40), []uuid.UUID{resident, child1}, false, at(2026, 3, 7, 10, 40))
+	require.NoError(t, err)
+	_, _, _, err = g.family.NoShow(reserve.ID, schedulingv1.Party_PARTY_VISITING, false, at(2026, 3, 7, 10, 41))
 	require.NoError(t, err, "the second unexplained no-show")
 	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW, reserve.Status)
-	_, _, err = g.family.WithdrawNoShow(reserve.ID, at(2026, 3, 7, 10, 30))
+	_, _, err = g.family.WithdrawNoShow(reserve.ID, at(2026, 3, 7, 10, 45))
 	rule(t, err, "PLACE_RELEASED")
+	// The door is not sent to withdraw it (review 26): it is told why it stands.
+	_, _, _, _, err = g.family.CheckIn(reserve.ID, visiting, at(2026, 3, 7, 10, 46))
+	rule(t, err, "BOOKING_NOT_ACTIVE")
+	require.ErrorContains(t, err, "the no-show is not withdrawn (PLACE_RELEASED)")
+	require.NotContains(t, err.Error(), "--withdraw")
 }
 
 // A family with a session still to come has a place: on the waiting list too, it would be counted

@@ -36,6 +36,7 @@ var ReferralSubjects = []string{
 	"ft.referral.*.FamilyReadyForContact",
 	"ft.referral.*.ArrangementChanged",
 	"ft.referral.*.ChildrenLeavingChanged",
+	"ft.referral.*.ChildBirthMonthCorrected",
 	"ft.referral.*.CaseEnded",
 	"ft.referral.*.ReferralWithdrawn",
 }
@@ -125,6 +126,19 @@ func ReferralEvents(a *app.App) bus.Handler {
 			}
 			c := domain.ChildrenLeaving{Centre: u[1], Referral: u[2], MayLeave: ev.GetChildrenMayLeaveCentre(), ChangedOn: dateOf(ev.GetChangedOn())}
 			return a.NoteChildrenLeaving(ctx, uow, u[0], c, metadata(d))
+		case "familytime.referral.v1.ChildBirthMonthCorrected":
+			ev, err := decode(d, &referralv1.ChildBirthMonthCorrected{})
+			if err != nil {
+				return err
+			}
+			u, err := ids(d, "family_id", ev.GetFamilyId(), "centre_id", ev.GetCentreId(), "referral_id", ev.GetReferralId(),
+				"person_id", ev.GetPersonId())
+			if err != nil {
+				return err
+			}
+			c := domain.BirthMonthCorrection{Centre: u[1], Referral: u[2], Child: u[3], BirthYear: int(ev.GetBirthYear()),
+				BirthMonth: int(ev.GetBirthMonth()), CorrectedOn: dateOf(ev.GetCorrectedOn())}
+			return a.NoteChildBirthMonth(ctx, uow, u[0], c, metadata(d))
 		case "familytime.referral.v1.CaseEnded":
 			ev, err := decode(d, &referralv1.CaseEnded{})
 			if err != nil {

@@ -307,7 +307,8 @@ func (s *Server) CompleteSession(ctx context.Context, req *schedulingv1.Complete
 		if err != nil {
 			return nil, nil, err
 		}
-		return &schedulingv1.CompleteSessionResponse{Booking: bookingProto(b), MinutesHeld: ev.GetMinutesHeld()}, uow, nil
+		return &schedulingv1.CompleteSessionResponse{Booking: bookingProto(b), MinutesHeld: ev.GetMinutesHeld(),
+			NeverRecordedLeaving: ev.GetNeverRecordedLeaving()}, uow, nil
 	})
 }
 

@@ -261,7 +261,8 @@ type ReferralAmended struct {
 	ScreeningVoid bool `protobuf:"varint,6,opt,name=screening_void,json=screeningVoid,proto3" json:"screening_void,omitempty"`
 	// Why the details were corrected, as the person who corrected them gave it: a serialised Note,
 	// sealed; never published in clear. Required of a correction of a closed referral
-	// (correction_after_close), optional otherwise; empty when none.
+	// (correction_after_close) and of a child's date of birth corrected once the family is ready for
+	// contact (decision 187), optional otherwise; empty when none.
 	SealedCorrectionNote []byte `protobuf:"bytes,7,opt,name=sealed_correction_note,json=sealedCorrectionNote,proto3" json:"sealed_correction_note,omitempty"`
 	// The referral was closed (declined, withdrawn or its case ended) when it was amended: a
 	// correction of the people's personal details only, the right to rectification (decision 178).
@@ -1325,6 +1326,112 @@ func (x *ChildrenLeavingChanged) GetChildrenMayLeaveCentre() bool {
 	return false
 }
 
+// ChildBirthMonthCorrected: an amendment corrected a child's date of birth to another birth year
+// or month after FamilyReadyForContact gave scheduling the child's birth month (docs/decisions.md
+// 187). Scheduling bands the child by it from now on: sessions completed from now on record the
+// corrected age band, those completed before keep theirs. The child, and who may attend, are the
+// same. It carries the birth year and month only, as FamilyReadyForContact does: never the exact
+// date of birth, the child's name or the amended details.
+type ChildBirthMonthCorrected struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The referral (UUID).
+	ReferralId string `protobuf:"bytes,1,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The child whose date of birth was corrected (person id, UUID), as FamilyReadyForContact named
+	// the child.
+	PersonId string `protobuf:"bytes,4,opt,name=person_id,json=personId,proto3" json:"person_id,omitempty"`
+	// The year the child was born, as corrected.
+	BirthYear int32 `protobuf:"varint,5,opt,name=birth_year,json=birthYear,proto3" json:"birth_year,omitempty"`
+	// The month the child was born, 1 to 12, as corrected.
+	BirthMonth int32 `protobuf:"varint,6,opt,name=birth_month,json=birthMonth,proto3" json:"birth_month,omitempty"`
+	// The centre's local date of the amendment.
+	CorrectedOn   *v1.Date `protobuf:"bytes,7,opt,name=corrected_on,json=correctedOn,proto3" json:"corrected_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ChildBirthMonthCorrected) Reset() {
+	*x = ChildBirthMonthCorrected{}
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ChildBirthMonthCorrected) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ChildBirthMonthCorrected) ProtoMessage() {}
+
+func (x *ChildBirthMonthCorrected) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ChildBirthMonthCorrected.ProtoReflect.Descriptor instead.
+func (*ChildBirthMonthCorrected) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *ChildBirthMonthCorrected) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *ChildBirthMonthCorrected) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *ChildBirthMonthCorrected) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ChildBirthMonthCorrected) GetPersonId() string {
+	if x != nil {
+		return x.PersonId
+	}
+	return ""
+}
+
+func (x *ChildBirthMonthCorrected) GetBirthYear() int32 {
+	if x != nil {
+		return x.BirthYear
+	}
+	return 0
+}
+
+func (x *ChildBirthMonthCorrected) GetBirthMonth() int32 {
+	if x != nil {
+		return x.BirthMonth
+	}
+	return 0
+}
+
+func (x *ChildBirthMonthCorrected) GetCorrectedOn() *v1.Date {
+	if x != nil {
+		return x.CorrectedOn
+	}
+	return nil
+}
+
 // FirstSessionAttended: the family attended its first session (reported by scheduling); contact
 // has begun and, for supported contact, the review clock starts.
 type FirstSessionAttended struct {
@@ -1345,7 +1452,7 @@ type FirstSessionAttended struct {
 
 func (x *FirstSessionAttended) Reset() {
 	*x = FirstSessionAttended{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[13]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1357,7 +1464,7 @@ func (x *FirstSessionAttended) String() string {
 func (*FirstSessionAttended) ProtoMessage() {}
 
 func (x *FirstSessionAttended) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[13]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1370,7 +1477,7 @@ func (x *FirstSessionAttended) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FirstSessionAttended.ProtoReflect.Descriptor instead.
 func (*FirstSessionAttended) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{13}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *FirstSessionAttended) GetReferralId() string {
@@ -1430,7 +1537,7 @@ type ReviewHeld struct {
 
 func (x *ReviewHeld) Reset() {
 	*x = ReviewHeld{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[14]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1442,7 +1549,7 @@ func (x *ReviewHeld) String() string {
 func (*ReviewHeld) ProtoMessage() {}
 
 func (x *ReviewHeld) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[14]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1455,7 +1562,7 @@ func (x *ReviewHeld) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewHeld.ProtoReflect.Descriptor instead.
 func (*ReviewHeld) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{14}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ReviewHeld) GetReferralId() string {
@@ -1521,7 +1628,7 @@ type CaseEnded struct {
 
 func (x *CaseEnded) Reset() {
 	*x = CaseEnded{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[15]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1533,7 +1640,7 @@ func (x *CaseEnded) String() string {
 func (*CaseEnded) ProtoMessage() {}
 
 func (x *CaseEnded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[15]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1546,7 +1653,7 @@ func (x *CaseEnded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseEnded.ProtoReflect.Descriptor instead.
 func (*CaseEnded) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{15}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *CaseEnded) GetReferralId() string {
@@ -1612,7 +1719,7 @@ type PlaceReleasedNoted struct {
 
 func (x *PlaceReleasedNoted) Reset() {
 	*x = PlaceReleasedNoted{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1624,7 +1731,7 @@ func (x *PlaceReleasedNoted) String() string {
 func (*PlaceReleasedNoted) ProtoMessage() {}
 
 func (x *PlaceReleasedNoted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1637,7 +1744,7 @@ func (x *PlaceReleasedNoted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceReleasedNoted.ProtoReflect.Descriptor instead.
 func (*PlaceReleasedNoted) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{16}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *PlaceReleasedNoted) GetReferralId() string {
@@ -1688,7 +1795,7 @@ type SessionAttendedAfterRelease struct {
 
 func (x *SessionAttendedAfterRelease) Reset() {
 	*x = SessionAttendedAfterRelease{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1700,7 +1807,7 @@ func (x *SessionAttendedAfterRelease) String() string {
 func (*SessionAttendedAfterRelease) ProtoMessage() {}
 
 func (x *SessionAttendedAfterRelease) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1713,7 +1820,7 @@ func (x *SessionAttendedAfterRelease) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SessionAttendedAfterRelease.ProtoReflect.Descriptor instead.
 func (*SessionAttendedAfterRelease) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{17}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *SessionAttendedAfterRelease) GetReferralId() string {
@@ -1766,7 +1873,7 @@ type CaseSuspended struct {
 
 func (x *CaseSuspended) Reset() {
 	*x = CaseSuspended{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1778,7 +1885,7 @@ func (x *CaseSuspended) String() string {
 func (*CaseSuspended) ProtoMessage() {}
 
 func (x *CaseSuspended) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1791,7 +1898,7 @@ func (x *CaseSuspended) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseSuspended.ProtoReflect.Descriptor instead.
 func (*CaseSuspended) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{18}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *CaseSuspended) GetReferralId() string {
@@ -1858,7 +1965,7 @@ type CaseResumed struct {
 
 func (x *CaseResumed) Reset() {
 	*x = CaseResumed{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1870,7 +1977,7 @@ func (x *CaseResumed) String() string {
 func (*CaseResumed) ProtoMessage() {}
 
 func (x *CaseResumed) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1883,7 +1990,7 @@ func (x *CaseResumed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseResumed.ProtoReflect.Descriptor instead.
 func (*CaseResumed) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{19}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *CaseResumed) GetReferralId() string {
@@ -1951,7 +2058,7 @@ type RiskAssessmentNoted struct {
 
 func (x *RiskAssessmentNoted) Reset() {
 	*x = RiskAssessmentNoted{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1963,7 +2070,7 @@ func (x *RiskAssessmentNoted) String() string {
 func (*RiskAssessmentNoted) ProtoMessage() {}
 
 func (x *RiskAssessmentNoted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1976,7 +2083,7 @@ func (x *RiskAssessmentNoted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RiskAssessmentNoted.ProtoReflect.Descriptor instead.
 func (*RiskAssessmentNoted) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{20}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *RiskAssessmentNoted) GetReferralId() string {
@@ -2037,7 +2144,7 @@ type PossibleDuplicateFlagged struct {
 
 func (x *PossibleDuplicateFlagged) Reset() {
 	*x = PossibleDuplicateFlagged{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2049,7 +2156,7 @@ func (x *PossibleDuplicateFlagged) String() string {
 func (*PossibleDuplicateFlagged) ProtoMessage() {}
 
 func (x *PossibleDuplicateFlagged) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2062,7 +2169,7 @@ func (x *PossibleDuplicateFlagged) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PossibleDuplicateFlagged.ProtoReflect.Descriptor instead.
 func (*PossibleDuplicateFlagged) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{21}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *PossibleDuplicateFlagged) GetReferralId() string {
@@ -2134,7 +2241,7 @@ type FamilyDetailsOpened struct {
 
 func (x *FamilyDetailsOpened) Reset() {
 	*x = FamilyDetailsOpened{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2146,7 +2253,7 @@ func (x *FamilyDetailsOpened) String() string {
 func (*FamilyDetailsOpened) ProtoMessage() {}
 
 func (x *FamilyDetailsOpened) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2159,7 +2266,7 @@ func (x *FamilyDetailsOpened) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FamilyDetailsOpened.ProtoReflect.Descriptor instead.
 func (*FamilyDetailsOpened) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{22}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *FamilyDetailsOpened) GetAccessId() string {
@@ -2234,7 +2341,7 @@ type FamilyErased struct {
 
 func (x *FamilyErased) Reset() {
 	*x = FamilyErased{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2246,7 +2353,7 @@ func (x *FamilyErased) String() string {
 func (*FamilyErased) ProtoMessage() {}
 
 func (x *FamilyErased) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2259,7 +2366,7 @@ func (x *FamilyErased) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FamilyErased.ProtoReflect.Descriptor instead.
 func (*FamilyErased) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{23}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *FamilyErased) GetReferralId() string {
@@ -2329,7 +2436,7 @@ type ReferralFacts struct {
 
 func (x *ReferralFacts) Reset() {
 	*x = ReferralFacts{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2341,7 +2448,7 @@ func (x *ReferralFacts) String() string {
 func (*ReferralFacts) ProtoMessage() {}
 
 func (x *ReferralFacts) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2354,7 +2461,7 @@ func (x *ReferralFacts) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReferralFacts.ProtoReflect.Descriptor instead.
 func (*ReferralFacts) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{24}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ReferralFacts) GetAdults() []*AdultParty {
@@ -2456,7 +2563,7 @@ type AdultParty struct {
 
 func (x *AdultParty) Reset() {
 	*x = AdultParty{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2468,7 +2575,7 @@ func (x *AdultParty) String() string {
 func (*AdultParty) ProtoMessage() {}
 
 func (x *AdultParty) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2481,7 +2588,7 @@ func (x *AdultParty) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdultParty.ProtoReflect.Descriptor instead.
 func (*AdultParty) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{25}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *AdultParty) GetPersonId() string {
@@ -2560,7 +2667,7 @@ type ChildParty struct {
 
 func (x *ChildParty) Reset() {
 	*x = ChildParty{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2572,7 +2679,7 @@ func (x *ChildParty) String() string {
 func (*ChildParty) ProtoMessage() {}
 
 func (x *ChildParty) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2585,7 +2692,7 @@ func (x *ChildParty) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChildParty.ProtoReflect.Descriptor instead.
 func (*ChildParty) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{26}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ChildParty) GetPersonId() string {
@@ -2632,7 +2739,7 @@ type CourtOrderRecord struct {
 
 func (x *CourtOrderRecord) Reset() {
 	*x = CourtOrderRecord{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2644,7 +2751,7 @@ func (x *CourtOrderRecord) String() string {
 func (*CourtOrderRecord) ProtoMessage() {}
 
 func (x *CourtOrderRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2657,7 +2764,7 @@ func (x *CourtOrderRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CourtOrderRecord.ProtoReflect.Descriptor instead.
 func (*CourtOrderRecord) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{27}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *CourtOrderRecord) GetKind() CourtOrderKind {
@@ -2700,7 +2807,7 @@ type Attendee struct {
 
 func (x *Attendee) Reset() {
 	*x = Attendee{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2712,7 +2819,7 @@ func (x *Attendee) String() string {
 func (*Attendee) ProtoMessage() {}
 
 func (x *Attendee) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2725,7 +2832,7 @@ func (x *Attendee) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Attendee.ProtoReflect.Descriptor instead.
 func (*Attendee) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{28}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *Attendee) GetPersonId() string {
@@ -2787,7 +2894,7 @@ type PersonDetails struct {
 
 func (x *PersonDetails) Reset() {
 	*x = PersonDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2799,7 +2906,7 @@ func (x *PersonDetails) String() string {
 func (*PersonDetails) ProtoMessage() {}
 
 func (x *PersonDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2812,7 +2919,7 @@ func (x *PersonDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PersonDetails.ProtoReflect.Descriptor instead.
 func (*PersonDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{29}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *PersonDetails) GetFullName() string {
@@ -2882,7 +2989,7 @@ type ChildDetails struct {
 
 func (x *ChildDetails) Reset() {
 	*x = ChildDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2894,7 +3001,7 @@ func (x *ChildDetails) String() string {
 func (*ChildDetails) ProtoMessage() {}
 
 func (x *ChildDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2907,7 +3014,7 @@ func (x *ChildDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChildDetails.ProtoReflect.Descriptor instead.
 func (*ChildDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{30}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *ChildDetails) GetFullName() string {
@@ -2949,7 +3056,7 @@ type CourtOrderDetails struct {
 
 func (x *CourtOrderDetails) Reset() {
 	*x = CourtOrderDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2961,7 +3068,7 @@ func (x *CourtOrderDetails) String() string {
 func (*CourtOrderDetails) ProtoMessage() {}
 
 func (x *CourtOrderDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2974,7 +3081,7 @@ func (x *CourtOrderDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CourtOrderDetails.ProtoReflect.Descriptor instead.
 func (*CourtOrderDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{31}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *CourtOrderDetails) GetDescription() string {
@@ -3009,7 +3116,7 @@ type CaseDetails struct {
 
 func (x *CaseDetails) Reset() {
 	*x = CaseDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3021,7 +3128,7 @@ func (x *CaseDetails) String() string {
 func (*CaseDetails) ProtoMessage() {}
 
 func (x *CaseDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3034,7 +3141,7 @@ func (x *CaseDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseDetails.ProtoReflect.Descriptor instead.
 func (*CaseDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{32}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *CaseDetails) GetReferrerName() string {
@@ -3104,7 +3211,7 @@ type Note struct {
 
 func (x *Note) Reset() {
 	*x = Note{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[33]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3116,7 +3223,7 @@ func (x *Note) String() string {
 func (*Note) ProtoMessage() {}
 
 func (x *Note) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[33]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3129,7 +3236,7 @@ func (x *Note) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Note.ProtoReflect.Descriptor instead.
 func (*Note) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{33}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *Note) GetText() string {
@@ -3271,7 +3378,18 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x129\n" +
 	"\n" +
 	"changed_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\tchangedOn\x129\n" +
-	"\x19children_may_leave_centre\x18\x05 \x01(\bR\x16childrenMayLeaveCentre\"\xec\x01\n" +
+	"\x19children_may_leave_centre\x18\x05 \x01(\bR\x16childrenMayLeaveCentre\"\x91\x02\n" +
+	"\x18ChildBirthMonthCorrected\x12\x1f\n" +
+	"\vreferral_id\x18\x01 \x01(\tR\n" +
+	"referralId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12\x1b\n" +
+	"\tperson_id\x18\x04 \x01(\tR\bpersonId\x12\x1d\n" +
+	"\n" +
+	"birth_year\x18\x05 \x01(\x05R\tbirthYear\x12\x1f\n" +
+	"\vbirth_month\x18\x06 \x01(\x05R\n" +
+	"birthMonth\x12=\n" +
+	"\fcorrected_on\x18\a \x01(\v2\x1a.familytime.common.v1.DateR\vcorrectedOn\"\xec\x01\n" +
 	"\x14FirstSessionAttended\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -3448,7 +3566,7 @@ func file_familytime_referral_v1_events_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_events_proto_rawDescData
 }
 
-var file_familytime_referral_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 34)
+var file_familytime_referral_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 35)
 var file_familytime_referral_v1_events_proto_goTypes = []any{
 	(*ReferralReceived)(nil),               // 0: familytime.referral.v1.ReferralReceived
 	(*SecondPartyApplicationReceived)(nil), // 1: familytime.referral.v1.SecondPartyApplicationReceived
@@ -3463,103 +3581,105 @@ var file_familytime_referral_v1_events_proto_goTypes = []any{
 	(*ArrangementChanged)(nil),             // 10: familytime.referral.v1.ArrangementChanged
 	(*FamilyReadyForContact)(nil),          // 11: familytime.referral.v1.FamilyReadyForContact
 	(*ChildrenLeavingChanged)(nil),         // 12: familytime.referral.v1.ChildrenLeavingChanged
-	(*FirstSessionAttended)(nil),           // 13: familytime.referral.v1.FirstSessionAttended
-	(*ReviewHeld)(nil),                     // 14: familytime.referral.v1.ReviewHeld
-	(*CaseEnded)(nil),                      // 15: familytime.referral.v1.CaseEnded
-	(*PlaceReleasedNoted)(nil),             // 16: familytime.referral.v1.PlaceReleasedNoted
-	(*SessionAttendedAfterRelease)(nil),    // 17: familytime.referral.v1.SessionAttendedAfterRelease
-	(*CaseSuspended)(nil),                  // 18: familytime.referral.v1.CaseSuspended
-	(*CaseResumed)(nil),                    // 19: familytime.referral.v1.CaseResumed
-	(*RiskAssessmentNoted)(nil),            // 20: familytime.referral.v1.RiskAssessmentNoted
-	(*PossibleDuplicateFlagged)(nil),       // 21: familytime.referral.v1.PossibleDuplicateFlagged
-	(*FamilyDetailsOpened)(nil),            // 22: familytime.referral.v1.FamilyDetailsOpened
-	(*FamilyErased)(nil),                   // 23: familytime.referral.v1.FamilyErased
-	(*ReferralFacts)(nil),                  // 24: familytime.referral.v1.ReferralFacts
-	(*AdultParty)(nil),                     // 25: familytime.referral.v1.AdultParty
-	(*ChildParty)(nil),                     // 26: familytime.referral.v1.ChildParty
-	(*CourtOrderRecord)(nil),               // 27: familytime.referral.v1.CourtOrderRecord
-	(*Attendee)(nil),                       // 28: familytime.referral.v1.Attendee
-	(*PersonDetails)(nil),                  // 29: familytime.referral.v1.PersonDetails
-	(*ChildDetails)(nil),                   // 30: familytime.referral.v1.ChildDetails
-	(*CourtOrderDetails)(nil),              // 31: familytime.referral.v1.CourtOrderDetails
-	(*CaseDetails)(nil),                    // 32: familytime.referral.v1.CaseDetails
-	(*Note)(nil),                           // 33: familytime.referral.v1.Note
-	(v1.ReferralSource)(0),                 // 34: familytime.common.v1.ReferralSource
-	(v1.ServiceType)(0),                    // 35: familytime.common.v1.ServiceType
-	(*v1.Date)(nil),                        // 36: familytime.common.v1.Date
-	(*RiskAnswers)(nil),                    // 37: familytime.referral.v1.RiskAnswers
-	(RiskRating)(0),                        // 38: familytime.referral.v1.RiskRating
-	(DeclineReason)(0),                     // 39: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),                       // 40: familytime.referral.v1.WithdrawnBy
-	(AdultRole)(0),                         // 41: familytime.referral.v1.AdultRole
-	(*Arrangement)(nil),                    // 42: familytime.referral.v1.Arrangement
-	(CaseOutcome)(0),                       // 43: familytime.referral.v1.CaseOutcome
-	(ErasureReason)(0),                     // 44: familytime.referral.v1.ErasureReason
-	(Agency)(0),                            // 45: familytime.referral.v1.Agency
-	(CourtOrderKind)(0),                    // 46: familytime.referral.v1.CourtOrderKind
+	(*ChildBirthMonthCorrected)(nil),       // 13: familytime.referral.v1.ChildBirthMonthCorrected
+	(*FirstSessionAttended)(nil),           // 14: familytime.referral.v1.FirstSessionAttended
+	(*ReviewHeld)(nil),                     // 15: familytime.referral.v1.ReviewHeld
+	(*CaseEnded)(nil),                      // 16: familytime.referral.v1.CaseEnded
+	(*PlaceReleasedNoted)(nil),             // 17: familytime.referral.v1.PlaceReleasedNoted
+	(*SessionAttendedAfterRelease)(nil),    // 18: familytime.referral.v1.SessionAttendedAfterRelease
+	(*CaseSuspended)(nil),                  // 19: familytime.referral.v1.CaseSuspended
+	(*CaseResumed)(nil),                    // 20: familytime.referral.v1.CaseResumed
+	(*RiskAssessmentNoted)(nil),            // 21: familytime.referral.v1.RiskAssessmentNoted
+	(*PossibleDuplicateFlagged)(nil),       // 22: familytime.referral.v1.PossibleDuplicateFlagged
+	(*FamilyDetailsOpened)(nil),            // 23: familytime.referral.v1.FamilyDetailsOpened
+	(*FamilyErased)(nil),                   // 24: familytime.referral.v1.FamilyErased
+	(*ReferralFacts)(nil),                  // 25: familytime.referral.v1.ReferralFacts
+	(*AdultParty)(nil),                     // 26: familytime.referral.v1.AdultParty
+	(*ChildParty)(nil),                     // 27: familytime.referral.v1.ChildParty
+	(*CourtOrderRecord)(nil),               // 28: familytime.referral.v1.CourtOrderRecord
+	(*Attendee)(nil),                       // 29: familytime.referral.v1.Attendee
+	(*PersonDetails)(nil),                  // 30: familytime.referral.v1.PersonDetails
+	(*ChildDetails)(nil),                   // 31: familytime.referral.v1.ChildDetails
+	(*CourtOrderDetails)(nil),              // 32: familytime.referral.v1.CourtOrderDetails
+	(*CaseDetails)(nil),                    // 33: familytime.referral.v1.CaseDetails
+	(*Note)(nil),                           // 34: familytime.referral.v1.Note
+	(v1.ReferralSource)(0),                 // 35: familytime.common.v1.ReferralSource
+	(v1.ServiceType)(0),                    // 36: familytime.common.v1.ServiceType
+	(*v1.Date)(nil),                        // 37: familytime.common.v1.Date
+	(*RiskAnswers)(nil),                    // 38: familytime.referral.v1.RiskAnswers
+	(RiskRating)(0),                        // 39: familytime.referral.v1.RiskRating
+	(DeclineReason)(0),                     // 40: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),                       // 41: familytime.referral.v1.WithdrawnBy
+	(AdultRole)(0),                         // 42: familytime.referral.v1.AdultRole
+	(*Arrangement)(nil),                    // 43: familytime.referral.v1.Arrangement
+	(CaseOutcome)(0),                       // 44: familytime.referral.v1.CaseOutcome
+	(ErasureReason)(0),                     // 45: familytime.referral.v1.ErasureReason
+	(Agency)(0),                            // 46: familytime.referral.v1.Agency
+	(CourtOrderKind)(0),                    // 47: familytime.referral.v1.CourtOrderKind
 }
 var file_familytime_referral_v1_events_proto_depIdxs = []int32{
-	34, // 0: familytime.referral.v1.ReferralReceived.source:type_name -> familytime.common.v1.ReferralSource
-	35, // 1: familytime.referral.v1.ReferralReceived.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	36, // 2: familytime.referral.v1.ReferralReceived.received_on:type_name -> familytime.common.v1.Date
-	24, // 3: familytime.referral.v1.ReferralReceived.facts:type_name -> familytime.referral.v1.ReferralFacts
-	36, // 4: familytime.referral.v1.SecondPartyApplicationReceived.received_on:type_name -> familytime.common.v1.Date
-	25, // 5: familytime.referral.v1.SecondPartyApplicationReceived.parent:type_name -> familytime.referral.v1.AdultParty
-	37, // 6: familytime.referral.v1.SecondPartyApplicationReceived.risk:type_name -> familytime.referral.v1.RiskAnswers
-	36, // 7: familytime.referral.v1.ReferralAmended.amended_on:type_name -> familytime.common.v1.Date
-	24, // 8: familytime.referral.v1.ReferralAmended.facts:type_name -> familytime.referral.v1.ReferralFacts
-	36, // 9: familytime.referral.v1.ScreeningRecorded.screened_on:type_name -> familytime.common.v1.Date
-	38, // 10: familytime.referral.v1.ScreeningRecorded.rating:type_name -> familytime.referral.v1.RiskRating
-	36, // 11: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
-	35, // 12: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
-	36, // 13: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
-	35, // 14: familytime.referral.v1.ReferralWaitlisted.service_type:type_name -> familytime.common.v1.ServiceType
-	36, // 15: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
-	39, // 16: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
-	36, // 17: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
-	40, // 18: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	41, // 19: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
-	36, // 20: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
-	36, // 21: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
-	42, // 22: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
-	36, // 23: familytime.referral.v1.ArrangementChanged.changed_on:type_name -> familytime.common.v1.Date
-	42, // 24: familytime.referral.v1.ArrangementChanged.arrangement:type_name -> familytime.referral.v1.Arrangement
-	42, // 25: familytime.referral.v1.ArrangementChanged.previous_arrangement:type_name -> familytime.referral.v1.Arrangement
-	28, // 26: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
-	26, // 27: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
-	42, // 28: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
-	36, // 29: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
-	36, // 30: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
-	36, // 31: familytime.referral.v1.ChildrenLeavingChanged.changed_on:type_name -> familytime.common.v1.Date
-	36, // 32: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
-	36, // 33: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
-	36, // 34: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
-	36, // 35: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
-	36, // 36: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
-	43, // 37: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	36, // 38: familytime.referral.v1.PlaceReleasedNoted.released_on:type_name -> familytime.common.v1.Date
-	36, // 39: familytime.referral.v1.SessionAttendedAfterRelease.session_on:type_name -> familytime.common.v1.Date
-	36, // 40: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
-	36, // 41: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
-	36, // 42: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
-	36, // 43: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
-	44, // 44: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
-	36, // 45: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
-	25, // 46: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
-	26, // 47: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
-	27, // 48: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
-	45, // 49: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
-	37, // 50: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
-	41, // 51: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
-	46, // 52: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	36, // 53: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
-	41, // 54: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
-	36, // 55: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
-	56, // [56:56] is the sub-list for method output_type
-	56, // [56:56] is the sub-list for method input_type
-	56, // [56:56] is the sub-list for extension type_name
-	56, // [56:56] is the sub-list for extension extendee
-	0,  // [0:56] is the sub-list for field type_name
+	35, // 0: familytime.referral.v1.ReferralReceived.source:type_name -> familytime.common.v1.ReferralSource
+	36, // 1: familytime.referral.v1.ReferralReceived.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	37, // 2: familytime.referral.v1.ReferralReceived.received_on:type_name -> familytime.common.v1.Date
+	25, // 3: familytime.referral.v1.ReferralReceived.facts:type_name -> familytime.referral.v1.ReferralFacts
+	37, // 4: familytime.referral.v1.SecondPartyApplicationReceived.received_on:type_name -> familytime.common.v1.Date
+	26, // 5: familytime.referral.v1.SecondPartyApplicationReceived.parent:type_name -> familytime.referral.v1.AdultParty
+	38, // 6: familytime.referral.v1.SecondPartyApplicationReceived.risk:type_name -> familytime.referral.v1.RiskAnswers
+	37, // 7: familytime.referral.v1.ReferralAmended.amended_on:type_name -> familytime.common.v1.Date
+	25, // 8: familytime.referral.v1.ReferralAmended.facts:type_name -> familytime.referral.v1.ReferralFacts
+	37, // 9: familytime.referral.v1.ScreeningRecorded.screened_on:type_name -> familytime.common.v1.Date
+	39, // 10: familytime.referral.v1.ScreeningRecorded.rating:type_name -> familytime.referral.v1.RiskRating
+	37, // 11: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
+	36, // 12: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
+	37, // 13: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
+	36, // 14: familytime.referral.v1.ReferralWaitlisted.service_type:type_name -> familytime.common.v1.ServiceType
+	37, // 15: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
+	40, // 16: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
+	37, // 17: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
+	41, // 18: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	42, // 19: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
+	37, // 20: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
+	37, // 21: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
+	43, // 22: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
+	37, // 23: familytime.referral.v1.ArrangementChanged.changed_on:type_name -> familytime.common.v1.Date
+	43, // 24: familytime.referral.v1.ArrangementChanged.arrangement:type_name -> familytime.referral.v1.Arrangement
+	43, // 25: familytime.referral.v1.ArrangementChanged.previous_arrangement:type_name -> familytime.referral.v1.Arrangement
+	29, // 26: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
+	27, // 27: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
+	43, // 28: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
+	37, // 29: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	37, // 30: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
+	37, // 31: familytime.referral.v1.ChildrenLeavingChanged.changed_on:type_name -> familytime.common.v1.Date
+	37, // 32: familytime.referral.v1.ChildBirthMonthCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	37, // 33: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
+	37, // 34: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
+	37, // 35: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
+	37, // 36: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
+	37, // 37: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
+	44, // 38: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	37, // 39: familytime.referral.v1.PlaceReleasedNoted.released_on:type_name -> familytime.common.v1.Date
+	37, // 40: familytime.referral.v1.SessionAttendedAfterRelease.session_on:type_name -> familytime.common.v1.Date
+	37, // 41: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
+	37, // 42: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
+	37, // 43: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
+	37, // 44: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
+	45, // 45: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
+	37, // 46: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
+	26, // 47: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
+	27, // 48: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
+	28, // 49: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
+	46, // 50: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
+	38, // 51: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
+	42, // 52: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
+	47, // 53: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	37, // 54: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
+	42, // 55: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
+	37, // 56: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
+	57, // [57:57] is the sub-list for method output_type
+	57, // [57:57] is the sub-list for method input_type
+	57, // [57:57] is the sub-list for extension type_name
+	57, // [57:57] is the sub-list for extension extendee
+	0,  // [0:57] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_events_proto_init() }
@@ -3574,7 +3694,7 @@ func file_familytime_referral_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_events_proto_rawDesc), len(file_familytime_referral_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   34,
+			NumMessages:   35,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -1480,8 +1480,9 @@ type AmendReferralRequest struct {
 	Details *ReferralDetails `protobuf:"bytes,5,opt,name=details,proto3" json:"details,omitempty"`
 	// Why the details change, in words. Required once the referral is closed (declined, withdrawn
 	// or its case ended): only the people's personal details are then corrected (the right to
-	// rectification), and the correction records who made it and why (decision 178). Recorded,
-	// sealed, when given for an open referral too.
+	// rectification), and the correction records who made it and why (decision 178). Required too
+	// when a child's date of birth is corrected once the family is ready for contact (decision
+	// 187). Recorded, sealed, when given for an open referral too.
 	CorrectionReason string `protobuf:"bytes,6,opt,name=correction_reason,json=correctionReason,proto3" json:"correction_reason,omitempty"`
 	unknownFields    protoimpl.UnknownFields
 	sizeCache        protoimpl.SizeCache

@@ -980,6 +980,109 @@ func (x *ChildrenLeavingNoted) GetChangedOn() *v1.Date {
 	return nil
 }
 
+// ChildBirthMonthNoted: scheduling noted referral's ChildBirthMonthCorrected: the child's age band
+// on a session's date follows the corrected birth month for sessions completed (or no-shows
+// recorded) from now on; sessions completed before keep the age band they were recorded with
+// (docs/decisions.md 187).
+type ChildBirthMonthNoted struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,1,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The referral (UUID).
+	ReferralId string `protobuf:"bytes,3,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// The child (person id, UUID).
+	PersonId string `protobuf:"bytes,4,opt,name=person_id,json=personId,proto3" json:"person_id,omitempty"`
+	// The year the child was born, as corrected.
+	BirthYear int32 `protobuf:"varint,5,opt,name=birth_year,json=birthYear,proto3" json:"birth_year,omitempty"`
+	// The month the child was born, 1 to 12, as corrected.
+	BirthMonth int32 `protobuf:"varint,6,opt,name=birth_month,json=birthMonth,proto3" json:"birth_month,omitempty"`
+	// The centre's local date referral recorded the correction.
+	CorrectedOn   *v1.Date `protobuf:"bytes,7,opt,name=corrected_on,json=correctedOn,proto3" json:"corrected_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ChildBirthMonthNoted) Reset() {
+	*x = ChildBirthMonthNoted{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ChildBirthMonthNoted) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ChildBirthMonthNoted) ProtoMessage() {}
+
+func (x *ChildBirthMonthNoted) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ChildBirthMonthNoted.ProtoReflect.Descriptor instead.
+func (*ChildBirthMonthNoted) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *ChildBirthMonthNoted) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *ChildBirthMonthNoted) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ChildBirthMonthNoted) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *ChildBirthMonthNoted) GetPersonId() string {
+	if x != nil {
+		return x.PersonId
+	}
+	return ""
+}
+
+func (x *ChildBirthMonthNoted) GetBirthYear() int32 {
+	if x != nil {
+		return x.BirthYear
+	}
+	return 0
+}
+
+func (x *ChildBirthMonthNoted) GetBirthMonth() int32 {
+	if x != nil {
+		return x.BirthMonth
+	}
+	return 0
+}
+
+func (x *ChildBirthMonthNoted) GetCorrectedOn() *v1.Date {
+	if x != nil {
+		return x.CorrectedOn
+	}
+	return nil
+}
+
 // HoldNoted: scheduling noted safeguarding's HoldPlaced; the family's future bookings are
 // cancelled (each its own BookingCancelled) and no booking is made until every hold is lifted.
 type HoldNoted struct {
@@ -998,7 +1101,7 @@ type HoldNoted struct {
 
 func (x *HoldNoted) Reset() {
 	*x = HoldNoted{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[9]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1010,7 +1113,7 @@ func (x *HoldNoted) String() string {
 func (*HoldNoted) ProtoMessage() {}
 
 func (x *HoldNoted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[9]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1023,7 +1126,7 @@ func (x *HoldNoted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HoldNoted.ProtoReflect.Descriptor instead.
 func (*HoldNoted) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{9}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *HoldNoted) GetFamilyId() string {
@@ -1071,7 +1174,7 @@ type HoldLiftNoted struct {
 
 func (x *HoldLiftNoted) Reset() {
 	*x = HoldLiftNoted{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[10]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1083,7 +1186,7 @@ func (x *HoldLiftNoted) String() string {
 func (*HoldLiftNoted) ProtoMessage() {}
 
 func (x *HoldLiftNoted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[10]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1096,7 +1199,7 @@ func (x *HoldLiftNoted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HoldLiftNoted.ProtoReflect.Descriptor instead.
 func (*HoldLiftNoted) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{10}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *HoldLiftNoted) GetFamilyId() string {
@@ -1147,7 +1250,7 @@ type SupportedContactRuledOut struct {
 
 func (x *SupportedContactRuledOut) Reset() {
 	*x = SupportedContactRuledOut{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[11]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1159,7 +1262,7 @@ func (x *SupportedContactRuledOut) String() string {
 func (*SupportedContactRuledOut) ProtoMessage() {}
 
 func (x *SupportedContactRuledOut) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[11]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1172,7 +1275,7 @@ func (x *SupportedContactRuledOut) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SupportedContactRuledOut.ProtoReflect.Descriptor instead.
 func (*SupportedContactRuledOut) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{11}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *SupportedContactRuledOut) GetFamilyId() string {
@@ -1213,7 +1316,7 @@ type SupportedContactAllowed struct {
 
 func (x *SupportedContactAllowed) Reset() {
 	*x = SupportedContactAllowed{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[12]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1225,7 +1328,7 @@ func (x *SupportedContactAllowed) String() string {
 func (*SupportedContactAllowed) ProtoMessage() {}
 
 func (x *SupportedContactAllowed) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[12]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1238,7 +1341,7 @@ func (x *SupportedContactAllowed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SupportedContactAllowed.ProtoReflect.Descriptor instead.
 func (*SupportedContactAllowed) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{12}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *SupportedContactAllowed) GetFamilyId() string {
@@ -1282,7 +1385,7 @@ type ContactEnded struct {
 
 func (x *ContactEnded) Reset() {
 	*x = ContactEnded{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[13]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1294,7 +1397,7 @@ func (x *ContactEnded) String() string {
 func (*ContactEnded) ProtoMessage() {}
 
 func (x *ContactEnded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[13]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1307,7 +1410,7 @@ func (x *ContactEnded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContactEnded.ProtoReflect.Descriptor instead.
 func (*ContactEnded) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{13}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ContactEnded) GetFamilyId() string {
@@ -1369,7 +1472,7 @@ type ReferralNoted struct {
 
 func (x *ReferralNoted) Reset() {
 	*x = ReferralNoted{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[14]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1381,7 +1484,7 @@ func (x *ReferralNoted) String() string {
 func (*ReferralNoted) ProtoMessage() {}
 
 func (x *ReferralNoted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[14]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1394,7 +1497,7 @@ func (x *ReferralNoted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReferralNoted.ProtoReflect.Descriptor instead.
 func (*ReferralNoted) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{14}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ReferralNoted) GetFamilyId() string {
@@ -1476,7 +1579,7 @@ type SessionBooked struct {
 
 func (x *SessionBooked) Reset() {
 	*x = SessionBooked{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[15]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1488,7 +1591,7 @@ func (x *SessionBooked) String() string {
 func (*SessionBooked) ProtoMessage() {}
 
 func (x *SessionBooked) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[15]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1501,7 +1604,7 @@ func (x *SessionBooked) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SessionBooked.ProtoReflect.Descriptor instead.
 func (*SessionBooked) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{15}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *SessionBooked) GetBookingId() string {
@@ -1633,7 +1736,7 @@ type BookingCancelled struct {
 
 func (x *BookingCancelled) Reset() {
 	*x = BookingCancelled{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1645,7 +1748,7 @@ func (x *BookingCancelled) String() string {
 func (*BookingCancelled) ProtoMessage() {}
 
 func (x *BookingCancelled) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1658,7 +1761,7 @@ func (x *BookingCancelled) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BookingCancelled.ProtoReflect.Descriptor instead.
 func (*BookingCancelled) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{16}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *BookingCancelled) GetBookingId() string {
@@ -1759,7 +1862,7 @@ type PlaceTaken struct {
 
 func (x *PlaceTaken) Reset() {
 	*x = PlaceTaken{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1771,7 +1874,7 @@ func (x *PlaceTaken) String() string {
 func (*PlaceTaken) ProtoMessage() {}
 
 func (x *PlaceTaken) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1784,7 +1887,7 @@ func (x *PlaceTaken) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceTaken.ProtoReflect.Descriptor instead.
 func (*PlaceTaken) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{17}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *PlaceTaken) GetCentreId() string {
@@ -1848,7 +1951,7 @@ type PlaceFreed struct {
 
 func (x *PlaceFreed) Reset() {
 	*x = PlaceFreed{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1860,7 +1963,7 @@ func (x *PlaceFreed) String() string {
 func (*PlaceFreed) ProtoMessage() {}
 
 func (x *PlaceFreed) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1873,7 +1976,7 @@ func (x *PlaceFreed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceFreed.ProtoReflect.Descriptor instead.
 func (*PlaceFreed) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{18}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *PlaceFreed) GetCentreId() string {
@@ -1936,7 +2039,7 @@ type PersonCheckedIn struct {
 
 func (x *PersonCheckedIn) Reset() {
 	*x = PersonCheckedIn{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1948,7 +2051,7 @@ func (x *PersonCheckedIn) String() string {
 func (*PersonCheckedIn) ProtoMessage() {}
 
 func (x *PersonCheckedIn) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1961,7 +2064,7 @@ func (x *PersonCheckedIn) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PersonCheckedIn.ProtoReflect.Descriptor instead.
 func (*PersonCheckedIn) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{19}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *PersonCheckedIn) GetBookingId() string {
@@ -2035,7 +2138,7 @@ type CheckInRefused struct {
 
 func (x *CheckInRefused) Reset() {
 	*x = CheckInRefused{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2047,7 +2150,7 @@ func (x *CheckInRefused) String() string {
 func (*CheckInRefused) ProtoMessage() {}
 
 func (x *CheckInRefused) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2060,7 +2163,7 @@ func (x *CheckInRefused) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckInRefused.ProtoReflect.Descriptor instead.
 func (*CheckInRefused) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{20}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *CheckInRefused) GetBookingId() string {
@@ -2134,7 +2237,7 @@ type PartyArrived struct {
 
 func (x *PartyArrived) Reset() {
 	*x = PartyArrived{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2146,7 +2249,7 @@ func (x *PartyArrived) String() string {
 func (*PartyArrived) ProtoMessage() {}
 
 func (x *PartyArrived) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2159,7 +2262,7 @@ func (x *PartyArrived) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PartyArrived.ProtoReflect.Descriptor instead.
 func (*PartyArrived) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{21}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *PartyArrived) GetBookingId() string {
@@ -2250,7 +2353,7 @@ type PartyDeparted struct {
 
 func (x *PartyDeparted) Reset() {
 	*x = PartyDeparted{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2262,7 +2365,7 @@ func (x *PartyDeparted) String() string {
 func (*PartyDeparted) ProtoMessage() {}
 
 func (x *PartyDeparted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2275,7 +2378,7 @@ func (x *PartyDeparted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PartyDeparted.ProtoReflect.Descriptor instead.
 func (*PartyDeparted) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{22}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *PartyDeparted) GetBookingId() string {
@@ -2357,7 +2460,7 @@ type MovementCorrected struct {
 
 func (x *MovementCorrected) Reset() {
 	*x = MovementCorrected{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2369,7 +2472,7 @@ func (x *MovementCorrected) String() string {
 func (*MovementCorrected) ProtoMessage() {}
 
 func (x *MovementCorrected) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2382,7 +2485,7 @@ func (x *MovementCorrected) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MovementCorrected.ProtoReflect.Descriptor instead.
 func (*MovementCorrected) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{23}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *MovementCorrected) GetBookingId() string {
@@ -2475,14 +2578,18 @@ type SessionCompleted struct {
 	// Minutes of contact held.
 	MinutesHeld int32 `protobuf:"varint,11,opt,name=minutes_held,json=minutesHeld,proto3" json:"minutes_held,omitempty"`
 	// Minutes lost to a late arrival.
-	MinutesLost   int32 `protobuf:"varint,12,opt,name=minutes_lost,json=minutesLost,proto3" json:"minutes_lost,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	MinutesLost int32 `protobuf:"varint,12,opt,name=minutes_lost,json=minutesLost,proto3" json:"minutes_lost,omitempty"`
+	// The people the door recorded coming and never recorded leaving (person ids: children still
+	// inside, the visiting party's people), when the session was completed after the hour the door
+	// records movements for (docs/decisions.md 188); empty when everyone's leaving was recorded.
+	NeverRecordedLeaving []string `protobuf:"bytes,13,rep,name=never_recorded_leaving,json=neverRecordedLeaving,proto3" json:"never_recorded_leaving,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *SessionCompleted) Reset() {
 	*x = SessionCompleted{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2494,7 +2601,7 @@ func (x *SessionCompleted) String() string {
 func (*SessionCompleted) ProtoMessage() {}
 
 func (x *SessionCompleted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2507,7 +2614,7 @@ func (x *SessionCompleted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SessionCompleted.ProtoReflect.Descriptor instead.
 func (*SessionCompleted) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{24}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *SessionCompleted) GetBookingId() string {
@@ -2594,6 +2701,13 @@ func (x *SessionCompleted) GetMinutesLost() int32 {
 	return 0
 }
 
+func (x *SessionCompleted) GetNeverRecordedLeaving() []string {
+	if x != nil {
+		return x.NeverRecordedLeaving
+	}
+	return nil
+}
+
 // SessionCalledOff: a supervised session a safeguarding hold called off while the family was
 // inside has ended: the children's departure is recorded. Contact was watched until the hold, so
 // an observation report of it is due (review 20: none was, and the session the court most needs
@@ -2621,7 +2735,7 @@ type SessionCalledOff struct {
 
 func (x *SessionCalledOff) Reset() {
 	*x = SessionCalledOff{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2633,7 +2747,7 @@ func (x *SessionCalledOff) String() string {
 func (*SessionCalledOff) ProtoMessage() {}
 
 func (x *SessionCalledOff) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2646,7 +2760,7 @@ func (x *SessionCalledOff) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SessionCalledOff.ProtoReflect.Descriptor instead.
 func (*SessionCalledOff) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{25}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *SessionCalledOff) GetBookingId() string {
@@ -2729,7 +2843,7 @@ type NoShowRecorded struct {
 
 func (x *NoShowRecorded) Reset() {
 	*x = NoShowRecorded{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2741,7 +2855,7 @@ func (x *NoShowRecorded) String() string {
 func (*NoShowRecorded) ProtoMessage() {}
 
 func (x *NoShowRecorded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2754,7 +2868,7 @@ func (x *NoShowRecorded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NoShowRecorded.ProtoReflect.Descriptor instead.
 func (*NoShowRecorded) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{26}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *NoShowRecorded) GetBookingId() string {
@@ -2853,7 +2967,7 @@ type NoShowWithdrawn struct {
 
 func (x *NoShowWithdrawn) Reset() {
 	*x = NoShowWithdrawn{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2865,7 +2979,7 @@ func (x *NoShowWithdrawn) String() string {
 func (*NoShowWithdrawn) ProtoMessage() {}
 
 func (x *NoShowWithdrawn) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2878,7 +2992,7 @@ func (x *NoShowWithdrawn) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NoShowWithdrawn.ProtoReflect.Descriptor instead.
 func (*NoShowWithdrawn) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{27}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *NoShowWithdrawn) GetBookingId() string {
@@ -2959,7 +3073,7 @@ type PlaceReleased struct {
 
 func (x *PlaceReleased) Reset() {
 	*x = PlaceReleased{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2971,7 +3085,7 @@ func (x *PlaceReleased) String() string {
 func (*PlaceReleased) ProtoMessage() {}
 
 func (x *PlaceReleased) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2984,7 +3098,7 @@ func (x *PlaceReleased) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceReleased.ProtoReflect.Descriptor instead.
 func (*PlaceReleased) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{28}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *PlaceReleased) GetFamilyId() string {
@@ -3052,7 +3166,7 @@ type WaitingListJoined struct {
 
 func (x *WaitingListJoined) Reset() {
 	*x = WaitingListJoined{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3064,7 +3178,7 @@ func (x *WaitingListJoined) String() string {
 func (*WaitingListJoined) ProtoMessage() {}
 
 func (x *WaitingListJoined) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3077,7 +3191,7 @@ func (x *WaitingListJoined) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WaitingListJoined.ProtoReflect.Descriptor instead.
 func (*WaitingListJoined) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{29}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *WaitingListJoined) GetCentreId() string {
@@ -3149,7 +3263,7 @@ type PlaceOffered struct {
 
 func (x *PlaceOffered) Reset() {
 	*x = PlaceOffered{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[30]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3161,7 +3275,7 @@ func (x *PlaceOffered) String() string {
 func (*PlaceOffered) ProtoMessage() {}
 
 func (x *PlaceOffered) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[30]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3174,7 +3288,7 @@ func (x *PlaceOffered) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceOffered.ProtoReflect.Descriptor instead.
 func (*PlaceOffered) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{30}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *PlaceOffered) GetCentreId() string {
@@ -3244,7 +3358,7 @@ type WaitingListLeft struct {
 
 func (x *WaitingListLeft) Reset() {
 	*x = WaitingListLeft{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[31]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3256,7 +3370,7 @@ func (x *WaitingListLeft) String() string {
 func (*WaitingListLeft) ProtoMessage() {}
 
 func (x *WaitingListLeft) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[31]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3269,7 +3383,7 @@ func (x *WaitingListLeft) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WaitingListLeft.ProtoReflect.Descriptor instead.
 func (*WaitingListLeft) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{31}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *WaitingListLeft) GetCentreId() string {
@@ -3321,7 +3435,7 @@ type StaffMemberAdded struct {
 
 func (x *StaffMemberAdded) Reset() {
 	*x = StaffMemberAdded{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[32]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3333,7 +3447,7 @@ func (x *StaffMemberAdded) String() string {
 func (*StaffMemberAdded) ProtoMessage() {}
 
 func (x *StaffMemberAdded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[32]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3346,7 +3460,7 @@ func (x *StaffMemberAdded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffMemberAdded.ProtoReflect.Descriptor instead.
 func (*StaffMemberAdded) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{32}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *StaffMemberAdded) GetCentreId() string {
@@ -3408,7 +3522,7 @@ type StaffCheckRecorded struct {
 
 func (x *StaffCheckRecorded) Reset() {
 	*x = StaffCheckRecorded{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[33]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3420,7 +3534,7 @@ func (x *StaffCheckRecorded) String() string {
 func (*StaffCheckRecorded) ProtoMessage() {}
 
 func (x *StaffCheckRecorded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[33]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3433,7 +3547,7 @@ func (x *StaffCheckRecorded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffCheckRecorded.ProtoReflect.Descriptor instead.
 func (*StaffCheckRecorded) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{33}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *StaffCheckRecorded) GetCentreId() string {
@@ -3485,7 +3599,7 @@ type StaffMemberLeft struct {
 
 func (x *StaffMemberLeft) Reset() {
 	*x = StaffMemberLeft{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[34]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3497,7 +3611,7 @@ func (x *StaffMemberLeft) String() string {
 func (*StaffMemberLeft) ProtoMessage() {}
 
 func (x *StaffMemberLeft) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[34]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3510,7 +3624,7 @@ func (x *StaffMemberLeft) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffMemberLeft.ProtoReflect.Descriptor instead.
 func (*StaffMemberLeft) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{34}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *StaffMemberLeft) GetCentreId() string {
@@ -3610,7 +3724,18 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"referralId\x129\n" +
 	"\x19children_may_leave_centre\x18\x04 \x01(\bR\x16childrenMayLeaveCentre\x129\n" +
 	"\n" +
-	"changed_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\tchangedOn\"\x97\x01\n" +
+	"changed_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\tchangedOn\"\x8d\x02\n" +
+	"\x14ChildBirthMonthNoted\x12\x1b\n" +
+	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x1f\n" +
+	"\vreferral_id\x18\x03 \x01(\tR\n" +
+	"referralId\x12\x1b\n" +
+	"\tperson_id\x18\x04 \x01(\tR\bpersonId\x12\x1d\n" +
+	"\n" +
+	"birth_year\x18\x05 \x01(\x05R\tbirthYear\x12\x1f\n" +
+	"\vbirth_month\x18\x06 \x01(\x05R\n" +
+	"birthMonth\x12=\n" +
+	"\fcorrected_on\x18\a \x01(\v2\x1a.familytime.common.v1.DateR\vcorrectedOn\"\x97\x01\n" +
 	"\tHoldNoted\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x17\n" +
@@ -3749,7 +3874,7 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\x02at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\x02at\x12\x1d\n" +
 	"\n" +
 	"person_ids\x18\b \x03(\tR\tpersonIds\x12!\n" +
-	"\flate_minutes\x18\t \x01(\x05R\vlateMinutes\"\xac\x04\n" +
+	"\flate_minutes\x18\t \x01(\x05R\vlateMinutes\"\xe2\x04\n" +
 	"\x10SessionCompleted\x12\x1d\n" +
 	"\n" +
 	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
@@ -3765,7 +3890,8 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\bended_at\x18\n" +
 	" \x01(\v2\x1a.google.protobuf.TimestampR\aendedAt\x12!\n" +
 	"\fminutes_held\x18\v \x01(\x05R\vminutesHeld\x12!\n" +
-	"\fminutes_lost\x18\f \x01(\x05R\vminutesLost\"\x82\x03\n" +
+	"\fminutes_lost\x18\f \x01(\x05R\vminutesLost\x124\n" +
+	"\x16never_recorded_leaving\x18\r \x03(\tR\x14neverRecordedLeaving\"\x82\x03\n" +
 	"\x10SessionCalledOff\x12\x1d\n" +
 	"\n" +
 	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
@@ -3884,7 +4010,7 @@ func file_familytime_scheduling_v1_events_proto_rawDescGZIP() []byte {
 }
 
 var file_familytime_scheduling_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_familytime_scheduling_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 35)
+var file_familytime_scheduling_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 36)
 var file_familytime_scheduling_v1_events_proto_goTypes = []any{
 	(ReferralDecision)(0),            // 0: familytime.scheduling.v1.ReferralDecision
 	(OfferNotTaken)(0),               // 1: familytime.scheduling.v1.OfferNotTaken
@@ -3898,138 +4024,140 @@ var file_familytime_scheduling_v1_events_proto_goTypes = []any{
 	(*FamilyReadyNoted)(nil),         // 9: familytime.scheduling.v1.FamilyReadyNoted
 	(*ArrangementChangeNoted)(nil),   // 10: familytime.scheduling.v1.ArrangementChangeNoted
 	(*ChildrenLeavingNoted)(nil),     // 11: familytime.scheduling.v1.ChildrenLeavingNoted
-	(*HoldNoted)(nil),                // 12: familytime.scheduling.v1.HoldNoted
-	(*HoldLiftNoted)(nil),            // 13: familytime.scheduling.v1.HoldLiftNoted
-	(*SupportedContactRuledOut)(nil), // 14: familytime.scheduling.v1.SupportedContactRuledOut
-	(*SupportedContactAllowed)(nil),  // 15: familytime.scheduling.v1.SupportedContactAllowed
-	(*ContactEnded)(nil),             // 16: familytime.scheduling.v1.ContactEnded
-	(*ReferralNoted)(nil),            // 17: familytime.scheduling.v1.ReferralNoted
-	(*SessionBooked)(nil),            // 18: familytime.scheduling.v1.SessionBooked
-	(*BookingCancelled)(nil),         // 19: familytime.scheduling.v1.BookingCancelled
-	(*PlaceTaken)(nil),               // 20: familytime.scheduling.v1.PlaceTaken
-	(*PlaceFreed)(nil),               // 21: familytime.scheduling.v1.PlaceFreed
-	(*PersonCheckedIn)(nil),          // 22: familytime.scheduling.v1.PersonCheckedIn
-	(*CheckInRefused)(nil),           // 23: familytime.scheduling.v1.CheckInRefused
-	(*PartyArrived)(nil),             // 24: familytime.scheduling.v1.PartyArrived
-	(*PartyDeparted)(nil),            // 25: familytime.scheduling.v1.PartyDeparted
-	(*MovementCorrected)(nil),        // 26: familytime.scheduling.v1.MovementCorrected
-	(*SessionCompleted)(nil),         // 27: familytime.scheduling.v1.SessionCompleted
-	(*SessionCalledOff)(nil),         // 28: familytime.scheduling.v1.SessionCalledOff
-	(*NoShowRecorded)(nil),           // 29: familytime.scheduling.v1.NoShowRecorded
-	(*NoShowWithdrawn)(nil),          // 30: familytime.scheduling.v1.NoShowWithdrawn
-	(*PlaceReleased)(nil),            // 31: familytime.scheduling.v1.PlaceReleased
-	(*WaitingListJoined)(nil),        // 32: familytime.scheduling.v1.WaitingListJoined
-	(*PlaceOffered)(nil),             // 33: familytime.scheduling.v1.PlaceOffered
-	(*WaitingListLeft)(nil),          // 34: familytime.scheduling.v1.WaitingListLeft
-	(*StaffMemberAdded)(nil),         // 35: familytime.scheduling.v1.StaffMemberAdded
-	(*StaffCheckRecorded)(nil),       // 36: familytime.scheduling.v1.StaffCheckRecorded
-	(*StaffMemberLeft)(nil),          // 37: familytime.scheduling.v1.StaffMemberLeft
-	(v1.Region)(0),                   // 38: familytime.common.v1.Region
-	(v1.ServiceType)(0),              // 39: familytime.common.v1.ServiceType
-	(v1.AccreditationStatus)(0),      // 40: familytime.common.v1.AccreditationStatus
-	(*v1.Date)(nil),                  // 41: familytime.common.v1.Date
-	(*OpeningPattern)(nil),           // 42: familytime.scheduling.v1.OpeningPattern
-	(v1.AgeBand)(0),                  // 43: familytime.common.v1.AgeBand
-	(*ExpectedPerson)(nil),           // 44: familytime.scheduling.v1.ExpectedPerson
-	(*timestamppb.Timestamp)(nil),    // 45: google.protobuf.Timestamp
-	(CancelledBy)(0),                 // 46: familytime.scheduling.v1.CancelledBy
-	(CancellationReason)(0),          // 47: familytime.scheduling.v1.CancellationReason
-	(PersonRole)(0),                  // 48: familytime.scheduling.v1.PersonRole
-	(Party)(0),                       // 49: familytime.scheduling.v1.Party
-	(Movement)(0),                    // 50: familytime.scheduling.v1.Movement
-	(StaffRole)(0),                   // 51: familytime.scheduling.v1.StaffRole
-	(StaffCheck)(0),                  // 52: familytime.scheduling.v1.StaffCheck
+	(*ChildBirthMonthNoted)(nil),     // 12: familytime.scheduling.v1.ChildBirthMonthNoted
+	(*HoldNoted)(nil),                // 13: familytime.scheduling.v1.HoldNoted
+	(*HoldLiftNoted)(nil),            // 14: familytime.scheduling.v1.HoldLiftNoted
+	(*SupportedContactRuledOut)(nil), // 15: familytime.scheduling.v1.SupportedContactRuledOut
+	(*SupportedContactAllowed)(nil),  // 16: familytime.scheduling.v1.SupportedContactAllowed
+	(*ContactEnded)(nil),             // 17: familytime.scheduling.v1.ContactEnded
+	(*ReferralNoted)(nil),            // 18: familytime.scheduling.v1.ReferralNoted
+	(*SessionBooked)(nil),            // 19: familytime.scheduling.v1.SessionBooked
+	(*BookingCancelled)(nil),         // 20: familytime.scheduling.v1.BookingCancelled
+	(*PlaceTaken)(nil),               // 21: familytime.scheduling.v1.PlaceTaken
+	(*PlaceFreed)(nil),               // 22: familytime.scheduling.v1.PlaceFreed
+	(*PersonCheckedIn)(nil),          // 23: familytime.scheduling.v1.PersonCheckedIn
+	(*CheckInRefused)(nil),           // 24: familytime.scheduling.v1.CheckInRefused
+	(*PartyArrived)(nil),             // 25: familytime.scheduling.v1.PartyArrived
+	(*PartyDeparted)(nil),            // 26: familytime.scheduling.v1.PartyDeparted
+	(*MovementCorrected)(nil),        // 27: familytime.scheduling.v1.MovementCorrected
+	(*SessionCompleted)(nil),         // 28: familytime.scheduling.v1.SessionCompleted
+	(*SessionCalledOff)(nil),         // 29: familytime.scheduling.v1.SessionCalledOff
+	(*NoShowRecorded)(nil),           // 30: familytime.scheduling.v1.NoShowRecorded
+	(*NoShowWithdrawn)(nil),          // 31: familytime.scheduling.v1.NoShowWithdrawn
+	(*PlaceReleased)(nil),            // 32: familytime.scheduling.v1.PlaceReleased
+	(*WaitingListJoined)(nil),        // 33: familytime.scheduling.v1.WaitingListJoined
+	(*PlaceOffered)(nil),             // 34: familytime.scheduling.v1.PlaceOffered
+	(*WaitingListLeft)(nil),          // 35: familytime.scheduling.v1.WaitingListLeft
+	(*StaffMemberAdded)(nil),         // 36: familytime.scheduling.v1.StaffMemberAdded
+	(*StaffCheckRecorded)(nil),       // 37: familytime.scheduling.v1.StaffCheckRecorded
+	(*StaffMemberLeft)(nil),          // 38: familytime.scheduling.v1.StaffMemberLeft
+	(v1.Region)(0),                   // 39: familytime.common.v1.Region
+	(v1.ServiceType)(0),              // 40: familytime.common.v1.ServiceType
+	(v1.AccreditationStatus)(0),      // 41: familytime.common.v1.AccreditationStatus
+	(*v1.Date)(nil),                  // 42: familytime.common.v1.Date
+	(*OpeningPattern)(nil),           // 43: familytime.scheduling.v1.OpeningPattern
+	(v1.AgeBand)(0),                  // 44: familytime.common.v1.AgeBand
+	(*ExpectedPerson)(nil),           // 45: familytime.scheduling.v1.ExpectedPerson
+	(*timestamppb.Timestamp)(nil),    // 46: google.protobuf.Timestamp
+	(CancelledBy)(0),                 // 47: familytime.scheduling.v1.CancelledBy
+	(CancellationReason)(0),          // 48: familytime.scheduling.v1.CancellationReason
+	(PersonRole)(0),                  // 49: familytime.scheduling.v1.PersonRole
+	(Party)(0),                       // 50: familytime.scheduling.v1.Party
+	(Movement)(0),                    // 51: familytime.scheduling.v1.Movement
+	(StaffRole)(0),                   // 52: familytime.scheduling.v1.StaffRole
+	(StaffCheck)(0),                  // 53: familytime.scheduling.v1.StaffCheck
 }
 var file_familytime_scheduling_v1_events_proto_depIdxs = []int32{
-	38, // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
-	39, // 1: familytime.scheduling.v1.CentreRegistered.service_types:type_name -> familytime.common.v1.ServiceType
-	40, // 2: familytime.scheduling.v1.CentreRegistered.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	41, // 3: familytime.scheduling.v1.CentreRegistered.accreditation_date:type_name -> familytime.common.v1.Date
-	38, // 4: familytime.scheduling.v1.CentreUpdated.region:type_name -> familytime.common.v1.Region
-	39, // 5: familytime.scheduling.v1.CentreUpdated.service_types:type_name -> familytime.common.v1.ServiceType
-	40, // 6: familytime.scheduling.v1.CentreUpdated.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	41, // 7: familytime.scheduling.v1.CentreUpdated.accreditation_date:type_name -> familytime.common.v1.Date
-	42, // 8: familytime.scheduling.v1.OpeningPatternDefined.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
-	43, // 9: familytime.scheduling.v1.AttendingChild.age_band:type_name -> familytime.common.v1.AgeBand
-	44, // 10: familytime.scheduling.v1.FamilyReadyNoted.adults:type_name -> familytime.scheduling.v1.ExpectedPerson
+	39, // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
+	40, // 1: familytime.scheduling.v1.CentreRegistered.service_types:type_name -> familytime.common.v1.ServiceType
+	41, // 2: familytime.scheduling.v1.CentreRegistered.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	42, // 3: familytime.scheduling.v1.CentreRegistered.accreditation_date:type_name -> familytime.common.v1.Date
+	39, // 4: familytime.scheduling.v1.CentreUpdated.region:type_name -> familytime.common.v1.Region
+	40, // 5: familytime.scheduling.v1.CentreUpdated.service_types:type_name -> familytime.common.v1.ServiceType
+	41, // 6: familytime.scheduling.v1.CentreUpdated.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	42, // 7: familytime.scheduling.v1.CentreUpdated.accreditation_date:type_name -> familytime.common.v1.Date
+	43, // 8: familytime.scheduling.v1.OpeningPatternDefined.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
+	44, // 9: familytime.scheduling.v1.AttendingChild.age_band:type_name -> familytime.common.v1.AgeBand
+	45, // 10: familytime.scheduling.v1.FamilyReadyNoted.adults:type_name -> familytime.scheduling.v1.ExpectedPerson
 	7,  // 11: familytime.scheduling.v1.FamilyReadyNoted.children:type_name -> familytime.scheduling.v1.ChildAttendee
-	39, // 12: familytime.scheduling.v1.FamilyReadyNoted.service_type:type_name -> familytime.common.v1.ServiceType
-	41, // 13: familytime.scheduling.v1.FamilyReadyNoted.earliest_bookable_on:type_name -> familytime.common.v1.Date
-	41, // 14: familytime.scheduling.v1.FamilyReadyNoted.pre_visit_dates:type_name -> familytime.common.v1.Date
-	41, // 15: familytime.scheduling.v1.ArrangementChangeNoted.changed_on:type_name -> familytime.common.v1.Date
-	41, // 16: familytime.scheduling.v1.ChildrenLeavingNoted.changed_on:type_name -> familytime.common.v1.Date
-	41, // 17: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
-	41, // 18: familytime.scheduling.v1.SupportedContactRuledOut.assessed_on:type_name -> familytime.common.v1.Date
-	41, // 19: familytime.scheduling.v1.SupportedContactAllowed.assessed_on:type_name -> familytime.common.v1.Date
-	41, // 20: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
-	0,  // 21: familytime.scheduling.v1.ReferralNoted.decision:type_name -> familytime.scheduling.v1.ReferralDecision
-	39, // 22: familytime.scheduling.v1.ReferralNoted.service_type:type_name -> familytime.common.v1.ServiceType
-	41, // 23: familytime.scheduling.v1.ReferralNoted.decided_on:type_name -> familytime.common.v1.Date
-	41, // 24: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
-	39, // 25: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
-	45, // 26: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
-	45, // 27: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
-	45, // 28: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
-	45, // 29: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
-	45, // 30: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
-	41, // 31: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
-	46, // 32: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
-	47, // 33: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
-	39, // 34: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
-	41, // 35: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
-	41, // 36: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
-	48, // 37: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
-	45, // 38: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
-	49, // 39: familytime.scheduling.v1.PersonCheckedIn.party:type_name -> familytime.scheduling.v1.Party
-	45, // 40: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
-	49, // 41: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
-	45, // 42: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
-	45, // 43: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
-	49, // 44: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
-	45, // 45: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
-	49, // 46: familytime.scheduling.v1.MovementCorrected.party:type_name -> familytime.scheduling.v1.Party
-	50, // 47: familytime.scheduling.v1.MovementCorrected.movement:type_name -> familytime.scheduling.v1.Movement
-	45, // 48: familytime.scheduling.v1.MovementCorrected.was_at:type_name -> google.protobuf.Timestamp
-	45, // 49: familytime.scheduling.v1.MovementCorrected.at:type_name -> google.protobuf.Timestamp
-	39, // 50: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
-	41, // 51: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
-	8,  // 52: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
-	45, // 53: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
-	45, // 54: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
-	39, // 55: familytime.scheduling.v1.SessionCalledOff.service_type:type_name -> familytime.common.v1.ServiceType
-	41, // 56: familytime.scheduling.v1.SessionCalledOff.session_date:type_name -> familytime.common.v1.Date
-	45, // 57: familytime.scheduling.v1.SessionCalledOff.children_arrived_at:type_name -> google.protobuf.Timestamp
-	45, // 58: familytime.scheduling.v1.SessionCalledOff.children_left_at:type_name -> google.protobuf.Timestamp
-	39, // 59: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
-	41, // 60: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
-	49, // 61: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
-	8,  // 62: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
-	41, // 63: familytime.scheduling.v1.NoShowRecorded.place_kept_by_session_on:type_name -> familytime.common.v1.Date
-	39, // 64: familytime.scheduling.v1.NoShowWithdrawn.service_type:type_name -> familytime.common.v1.ServiceType
-	41, // 65: familytime.scheduling.v1.NoShowWithdrawn.session_date:type_name -> familytime.common.v1.Date
-	49, // 66: familytime.scheduling.v1.NoShowWithdrawn.party:type_name -> familytime.scheduling.v1.Party
-	41, // 67: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
-	39, // 68: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
-	45, // 69: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
-	45, // 70: familytime.scheduling.v1.WaitingListJoined.queued_from:type_name -> google.protobuf.Timestamp
-	1,  // 71: familytime.scheduling.v1.WaitingListJoined.offer_not_taken:type_name -> familytime.scheduling.v1.OfferNotTaken
-	45, // 72: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
-	45, // 73: familytime.scheduling.v1.PlaceOffered.lapses_at:type_name -> google.protobuf.Timestamp
-	2,  // 74: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
-	45, // 75: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
-	51, // 76: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
-	41, // 77: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
-	41, // 78: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
-	41, // 79: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
-	52, // 80: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
-	41, // 81: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
-	41, // 82: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
-	41, // 83: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
-	84, // [84:84] is the sub-list for method output_type
-	84, // [84:84] is the sub-list for method input_type
-	84, // [84:84] is the sub-list for extension type_name
-	84, // [84:84] is the sub-list for extension extendee
-	0,  // [0:84] is the sub-list for field type_name
+	40, // 12: familytime.scheduling.v1.FamilyReadyNoted.service_type:type_name -> familytime.common.v1.ServiceType
+	42, // 13: familytime.scheduling.v1.FamilyReadyNoted.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	42, // 14: familytime.scheduling.v1.FamilyReadyNoted.pre_visit_dates:type_name -> familytime.common.v1.Date
+	42, // 15: familytime.scheduling.v1.ArrangementChangeNoted.changed_on:type_name -> familytime.common.v1.Date
+	42, // 16: familytime.scheduling.v1.ChildrenLeavingNoted.changed_on:type_name -> familytime.common.v1.Date
+	42, // 17: familytime.scheduling.v1.ChildBirthMonthNoted.corrected_on:type_name -> familytime.common.v1.Date
+	42, // 18: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
+	42, // 19: familytime.scheduling.v1.SupportedContactRuledOut.assessed_on:type_name -> familytime.common.v1.Date
+	42, // 20: familytime.scheduling.v1.SupportedContactAllowed.assessed_on:type_name -> familytime.common.v1.Date
+	42, // 21: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
+	0,  // 22: familytime.scheduling.v1.ReferralNoted.decision:type_name -> familytime.scheduling.v1.ReferralDecision
+	40, // 23: familytime.scheduling.v1.ReferralNoted.service_type:type_name -> familytime.common.v1.ServiceType
+	42, // 24: familytime.scheduling.v1.ReferralNoted.decided_on:type_name -> familytime.common.v1.Date
+	42, // 25: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
+	40, // 26: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
+	46, // 27: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
+	46, // 28: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
+	46, // 29: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
+	46, // 30: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
+	46, // 31: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
+	42, // 32: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
+	47, // 33: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
+	48, // 34: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
+	40, // 35: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
+	42, // 36: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
+	42, // 37: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
+	49, // 38: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
+	46, // 39: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
+	50, // 40: familytime.scheduling.v1.PersonCheckedIn.party:type_name -> familytime.scheduling.v1.Party
+	46, // 41: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
+	50, // 42: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
+	46, // 43: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
+	46, // 44: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
+	50, // 45: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
+	46, // 46: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
+	50, // 47: familytime.scheduling.v1.MovementCorrected.party:type_name -> familytime.scheduling.v1.Party
+	51, // 48: familytime.scheduling.v1.MovementCorrected.movement:type_name -> familytime.scheduling.v1.Movement
+	46, // 49: familytime.scheduling.v1.MovementCorrected.was_at:type_name -> google.protobuf.Timestamp
+	46, // 50: familytime.scheduling.v1.MovementCorrected.at:type_name -> google.protobuf.Timestamp
+	40, // 51: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
+	42, // 52: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
+	8,  // 53: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
+	46, // 54: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
+	46, // 55: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
+	40, // 56: familytime.scheduling.v1.SessionCalledOff.service_type:type_name -> familytime.common.v1.ServiceType
+	42, // 57: familytime.scheduling.v1.SessionCalledOff.session_date:type_name -> familytime.common.v1.Date
+	46, // 58: familytime.scheduling.v1.SessionCalledOff.children_arrived_at:type_name -> google.protobuf.Timestamp
+	46, // 59: familytime.scheduling.v1.SessionCalledOff.children_left_at:type_name -> google.protobuf.Timestamp
+	40, // 60: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
+	42, // 61: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
+	50, // 62: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
+	8,  // 63: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
+	42, // 64: familytime.scheduling.v1.NoShowRecorded.place_kept_by_session_on:type_name -> familytime.common.v1.Date
+	40, // 65: familytime.scheduling.v1.NoShowWithdrawn.service_type:type_name -> familytime.common.v1.ServiceType
+	42, // 66: familytime.scheduling.v1.NoShowWithdrawn.session_date:type_name -> familytime.common.v1.Date
+	50, // 67: familytime.scheduling.v1.NoShowWithdrawn.party:type_name -> familytime.scheduling.v1.Party
+	42, // 68: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
+	40, // 69: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
+	46, // 70: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
+	46, // 71: familytime.scheduling.v1.WaitingListJoined.queued_from:type_name -> google.protobuf.Timestamp
+	1,  // 72: familytime.scheduling.v1.WaitingListJoined.offer_not_taken:type_name -> familytime.scheduling.v1.OfferNotTaken
+	46, // 73: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
+	46, // 74: familytime.scheduling.v1.PlaceOffered.lapses_at:type_name -> google.protobuf.Timestamp
+	2,  // 75: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
+	46, // 76: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
+	52, // 77: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
+	42, // 78: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
+	42, // 79: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
+	42, // 80: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
+	53, // 81: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
+	42, // 82: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
+	42, // 83: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
+	42, // 84: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
+	85, // [85:85] is the sub-list for method output_type
+	85, // [85:85] is the sub-list for method input_type
+	85, // [85:85] is the sub-list for extension type_name
+	85, // [85:85] is the sub-list for extension extendee
+	0,  // [0:85] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_events_proto_init() }
@@ -4045,7 +4173,7 @@ func file_familytime_scheduling_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_scheduling_v1_events_proto_rawDesc), len(file_familytime_scheduling_v1_events_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   35,
+			NumMessages:   36,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -2195,9 +2195,13 @@ type CompleteSessionResponse struct {
 	// The booking.
 	Booking *Booking `protobuf:"bytes,1,opt,name=booking,proto3" json:"booking,omitempty"`
 	// Minutes of contact held: from the later of the due start and the arrivals to the due end.
-	MinutesHeld   int32 `protobuf:"varint,2,opt,name=minutes_held,json=minutesHeld,proto3" json:"minutes_held,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	MinutesHeld int32 `protobuf:"varint,2,opt,name=minutes_held,json=minutesHeld,proto3" json:"minutes_held,omitempty"`
+	// The people the door recorded coming and never recorded leaving (person ids), when the session
+	// was completed after the hour the door records movements for: who collected the children, or
+	// when they left, is not on the record; the day sheet alerts it (docs/decisions.md 188).
+	NeverRecordedLeaving []string `protobuf:"bytes,3,rep,name=never_recorded_leaving,json=neverRecordedLeaving,proto3" json:"never_recorded_leaving,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *CompleteSessionResponse) Reset() {
@@ -2242,6 +2246,13 @@ func (x *CompleteSessionResponse) GetMinutesHeld() int32 {
 		return x.MinutesHeld
 	}
 	return 0
+}
+
+func (x *CompleteSessionResponse) GetNeverRecordedLeaving() []string {
+	if x != nil {
+		return x.NeverRecordedLeaving
+	}
+	return nil
 }
 
 // RecordNoShowRequest records that a party did not come.
@@ -4022,10 +4033,11 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"booking_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tbookingId\x12-\n" +
 	"\rsupervised_by\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\fsupervisedBy\x12'\n" +
 	"\n" +
-	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"y\n" +
+	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xaf\x01\n" +
 	"\x17CompleteSessionResponse\x12;\n" +
 	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12!\n" +
-	"\fminutes_held\x18\x02 \x01(\x05R\vminutesHeld\"\xef\x01\n" +
+	"\fminutes_held\x18\x02 \x01(\x05R\vminutesHeld\x124\n" +
+	"\x16never_recorded_leaving\x18\x03 \x03(\tR\x14neverRecordedLeaving\"\xef\x01\n" +
 	"\x13RecordNoShowRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +

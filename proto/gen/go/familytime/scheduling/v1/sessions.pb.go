@@ -552,21 +552,26 @@ const (
 	// report. Record the supervisor on the register (their DBS check and training), or call the
 	// session off.
 	Alert_ALERT_NO_CLEARED_SUPERVISOR Alert = 9
+	// The session was completed with someone the door recorded coming never recorded leaving (the
+	// children, or the visiting party): who collected the children is not on the record. Find out
+	// from who kept the door, and tell the coordinator (docs/decisions.md 188).
+	Alert_ALERT_NEVER_RECORDED_LEAVING Alert = 10
 )
 
 // Enum value maps for Alert.
 var (
 	Alert_name = map[int32]string{
-		0: "ALERT_UNSPECIFIED",
-		1: "ALERT_ON_HOLD",
-		2: "ALERT_CHECK_IN_REFUSED",
-		3: "ALERT_PARENTS_AT_DOOR_TOGETHER",
-		4: "ALERT_LATE_START",
-		5: "ALERT_SUPERVISED",
-		6: "ALERT_CANCELLED_LATE",
-		7: "ALERT_NO_SHOW",
-		8: "ALERT_CHILDREN_MAY_LEAVE_CENTRE",
-		9: "ALERT_NO_CLEARED_SUPERVISOR",
+		0:  "ALERT_UNSPECIFIED",
+		1:  "ALERT_ON_HOLD",
+		2:  "ALERT_CHECK_IN_REFUSED",
+		3:  "ALERT_PARENTS_AT_DOOR_TOGETHER",
+		4:  "ALERT_LATE_START",
+		5:  "ALERT_SUPERVISED",
+		6:  "ALERT_CANCELLED_LATE",
+		7:  "ALERT_NO_SHOW",
+		8:  "ALERT_CHILDREN_MAY_LEAVE_CENTRE",
+		9:  "ALERT_NO_CLEARED_SUPERVISOR",
+		10: "ALERT_NEVER_RECORDED_LEAVING",
 	}
 	Alert_value = map[string]int32{
 		"ALERT_UNSPECIFIED":               0,
@@ -579,6 +584,7 @@ var (
 		"ALERT_NO_SHOW":                   7,
 		"ALERT_CHILDREN_MAY_LEAVE_CENTRE": 8,
 		"ALERT_NO_CLEARED_SUPERVISOR":     9,
+		"ALERT_NEVER_RECORDED_LEAVING":    10,
 	}
 )
 
@@ -1793,7 +1799,7 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\x1eCANCELLATION_REASON_CASE_ENDED\x10\x03\x12&\n" +
 	"\"CANCELLATION_REASON_PLACE_RELEASED\x10\x04\x12#\n" +
 	"\x1fCANCELLATION_REASON_RESCHEDULED\x10\x05\x12.\n" +
-	"*CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING\x10\x06*\x90\x02\n" +
+	"*CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING\x10\x06*\xb2\x02\n" +
 	"\x05Alert\x12\x15\n" +
 	"\x11ALERT_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rALERT_ON_HOLD\x10\x01\x12\x1a\n" +
@@ -1804,7 +1810,9 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\x14ALERT_CANCELLED_LATE\x10\x06\x12\x11\n" +
 	"\rALERT_NO_SHOW\x10\a\x12#\n" +
 	"\x1fALERT_CHILDREN_MAY_LEAVE_CENTRE\x10\b\x12\x1f\n" +
-	"\x1bALERT_NO_CLEARED_SUPERVISOR\x10\tB\x84\x02\n" +
+	"\x1bALERT_NO_CLEARED_SUPERVISOR\x10\t\x12 \n" +
+	"\x1cALERT_NEVER_RECORDED_LEAVING\x10\n" +
+	"B\x84\x02\n" +
 	"\x1ccom.familytime.scheduling.v1B\rSessionsProtoP\x01ZSgithub.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1;schedulingv1\xa2\x02\x03FSX\xaa\x02\x18Familytime.Scheduling.V1\xca\x02\x18Familytime\\Scheduling\\V1\xe2\x02$Familytime\\Scheduling\\V1\\GPBMetadata\xea\x02\x1aFamilytime::Scheduling::V1b\x06proto3"
 
 var (

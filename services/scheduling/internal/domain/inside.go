@@ -1,0 +1,140 @@
+package domain
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/problem"
+)
+
+// Rules of who is inside when a session ends, and of the no-show that releases a place
+// (decisions.md 188).
+var (
+	// ErrPeopleInside means a completion while someone the door recorded coming is not recorded
+	// leaving, before the booking's Latest (insideRefusal says who, by role and id, and how).
+	ErrPeopleInside = problem.Rule("PEOPLE_INSIDE", "someone the door recorded coming is not recorded leaving: record their departure, then complete the session")
+	// ErrMayStillCome means an unexplained no-show that would release the family's place,
+	// recorded while the party may still come for the time left (releasingTooSoon says from when).
+	ErrMayStillCome = problem.Rule("MAY_STILL_COME", "the party may still come for the time left: a no-show that releases the place is recorded once the contact was due to end")
+)
+
+// Inside is who a booking recorded coming and no departure records leaving (Family.Inside).
+type Inside struct {
+	// Children are the children still inside, by id: those who came (named in the children's
+	// arrival or checked in) and were not taken out, while the children's party has not left; every
+	// child of the family not taken out when the arrival named none (as attending counts them).
+	Children []uuid.UUID
+	// Visiting are the visiting party's people (named in its arrival), while it has not left.
+	Visiting []uuid.UUID
+}
+
+// Empty reports whether everyone recorded coming is recorded leaving.
+func (in Inside) Empty() bool { return len(in.Children) == 0 && len(in.Visiting) == 0 }
+
+// People are everyone inside, the children first.
+func (in Inside) People() []uuid.UUID { return append(slices.Clone(in.Children), in.Visiting...) }
+
+// Inside is who booking b recorded coming and no departure records leaving. Review 26 completed a
+// session at 12:16 with the children's arrival recorded and their leaving not, and after one child
+// of three was collected and the others stayed: the children's departure could then never be
+// recorded (the booking was no longer booked), so who collected them was lost, and the day sheet
+// showed nobody inside.
+func (f *Family) Inside(b *Booking) Inside {
+	var in Inside
+	_, came := b.Arrived[schedulingv1.Party_PARTY_CHILDREN]
+	_, left := b.Departed[schedulingv1.Party_PARTY_CHILDREN]
+	if came && !left && f.ready != nil {
+		in.Children = f.unaccounted(b, b.BroughtIn, b.TakenOut)
+		if len(in.Children) == 0 {
+			for _, c := range f.ready.Children {
+				if !slices.Contains(b.TakenOut, c.ID) {
+					in.Children = append(in.Children, c.ID)
+				}
+			}
+		}
+	}
+	_, came = b.Arrived[schedulingv1.Party_PARTY_VISITING]
+	_, left = b.Departed[schedulingv1.Party_PARTY_VISITING]
+	if came && !left {
+		for _, p := range b.CameIn {
+			if !slices.Contains(in.Visiting, p) {
+				in.Visiting = append(in.Visiting, p)
+			}
+		}
+	}
+	return in
+}
+
+// insideRefusal refuses the completion of b at now while someone is inside (in), until the
+// booking's Latest: the door records a departure until then, at the time it happened. People are
+// named by role and id, as a children's departure that leaves one out names them (accountedFor):
+// never by name.
+func insideRefusal(b *Booking, in Inside) error {
+	var who, how []string
+	if len(in.Children) > 0 {
+		who = append(who, "the children "+strings.Join(ids(in.Children), ", ")+" are recorded inside (their arrival is recorded, their leaving is not)")
+		how = append(how, fmt.Sprintf("record who collected them (familytime schedule depart %s --party children --person ADULT --person CHILD for each "+
+			"child, --at HH:MM for the time it happened)", b.ID))
+	}
+	if len(in.Visiting) > 0 {
+		who = append(who, "the visiting party "+strings.Join(ids(in.Visiting), ", ")+" is recorded inside (its arrival is recorded, its leaving is not)")
+		how = append(how, fmt.Sprintf("record it leaving (familytime schedule depart %s --party visiting --person %s, --at HH:MM)",
+			b.ID, strings.Join(ids(in.Visiting), " --person ")))
+	}
+	return problem.Rule(ErrPeopleInside.Reason, fmt.Sprintf("%s: %s, then complete the session. If nobody saw them leave, it is completed from "+
+		"%s, %d minutes after the visiting parent was due to leave, naming them as never recorded leaving, for the coordinator to find out",
+		strings.Join(who, "; "), strings.Join(how, " and "), ClockAt(b.Latest(), b.loc), int(LateDeparture/time.Minute)))
+}
+
+// partyWords names a party in a sentence.
+func partyWords(p schedulingv1.Party) string {
+	if p == schedulingv1.Party_PARTY_VISITING {
+		return "the visiting parent"
+	}
+	return "the children"
+}
+
+// releasingTooSoon refuses, at now, an unexplained no-show of party that would release the
+// family's place (count unexplained since the last release), while the party may still come: a
+// late start runs for the time left (DOMAIN.md), until the children's contact was due to end. Review
+// 26 recorded a second unexplained no-show of the visiting parent 15 minutes in; they came at 10:25
+// with 1 hour 50 minutes to run and were turned away for good, since a no-show that released the
+// place is not withdrawn. Once the other party has left, nothing is left to come for. Nil when the
+// no-show may be recorded.
+func releasingTooSoon(b *Booking, party schedulingv1.Party, count int, now time.Time) error {
+	other := schedulingv1.Party_PARTY_CHILDREN
+	if party == schedulingv1.Party_PARTY_CHILDREN {
+		other = schedulingv1.Party_PARTY_VISITING
+	}
+	if _, gone := b.Departed[other]; gone || !now.Before(b.ChildrenLeave) {
+		return nil
+	}
+	end := ClockAt(b.ChildrenLeave, b.loc)
+	return problem.Rule(ErrMayStillCome.Reason, fmt.Sprintf("%s may still come: a late start runs for the time left, until %s. This "+
+		"would be the family's unexplained no-show %d since its place was last released, which releases the place for good, so it is "+
+		"recorded from %s, when the contact was due to end (or once the other party has left). One who said they are not coming is an "+
+		"explained no-show, recorded now (--explained)", partyWords(party), end, count, end))
+}
+
+// noShowStands is why booking b's no-show is not withdrawn at now (WithdrawNoShow), or nil when
+// it may be.
+func (f *Family) noShowStands(b *Booking, now time.Time) *problem.RuleError {
+	switch {
+	case !LocalDate(now, b.loc).Equal(b.Date) || !now.Before(b.ChildrenLeave):
+		return problem.Rule(ErrNoShowStands.Reason, fmt.Sprintf("a no-show is withdrawn on the session's day, before its contact was due to end at %s: this one stands",
+			ClockAt(b.ChildrenLeave, b.loc)))
+	case b.ReleasedPlace:
+		return problem.Rule(ErrPlaceReleased.Reason, "this no-show released the family's regular place and called off its later sessions there: "+
+			"withdrawing it would not give them back; a coordinator books the family again (familytime schedule book)")
+	case f.ended:
+		return ErrContactEnded
+	case f.OnHold():
+		return ErrOnHold
+	}
+	return nil
+}

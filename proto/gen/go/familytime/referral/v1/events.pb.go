@@ -152,8 +152,14 @@ type SecondPartyApplicationReceived struct {
 	// The applying parent's notes on the risk questions: a serialised Note, sealed; never
 	// published in clear. Empty when none.
 	SealedRiskNotes []byte `protobuf:"bytes,8,opt,name=sealed_risk_notes,json=sealedRiskNotes,proto3" json:"sealed_risk_notes,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// Which of the applying parent's details are the same as the first applicant's, when the
+	// applicant acted as a referrer (a role given the same is recorded in the other parent's, the
+	// one the referral waited for). The details themselves are not repeated. The applicant is not
+	// told; the coordinator checks that the two applicants are two people before the referral is
+	// screened (decision 192). Empty when nothing matched, or a coordinator entered it.
+	MatchesFirstApplicant []ApplicantDetail `protobuf:"varint,9,rep,packed,name=matches_first_applicant,json=matchesFirstApplicant,proto3,enum=familytime.referral.v1.ApplicantDetail" json:"matches_first_applicant,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
 }
 
 func (x *SecondPartyApplicationReceived) Reset() {
@@ -242,6 +248,13 @@ func (x *SecondPartyApplicationReceived) GetSealedRiskNotes() []byte {
 	return nil
 }
 
+func (x *SecondPartyApplicationReceived) GetMatchesFirstApplicant() []ApplicantDetail {
+	if x != nil {
+		return x.MatchesFirstApplicant
+	}
+	return nil
+}
+
 // ReferralAmended: the referral's facts were corrected or brought up to date. It carries the
 // whole new set of facts, so a reader needs no earlier event to know the referral as it now is.
 type ReferralAmended struct {
@@ -268,8 +281,12 @@ type ReferralAmended struct {
 	// correction of the people's personal details only, the right to rectification (decision 178).
 	// Nothing the centre decided on, nor the case's path, changed.
 	CorrectionAfterClose bool `protobuf:"varint,8,opt,name=correction_after_close,json=correctionAfterClose,proto3" json:"correction_after_close,omitempty"`
-	unknownFields        protoimpl.UnknownFields
-	sizeCache            protoimpl.SizeCache
+	// The risk answers said domestic abuse before this amendment and say none after it: a
+	// retraction, recorded, that takes nothing back. The disclosure stands on the referral, and
+	// only the safeguarding lead screens it without a finding, saying why (decision 191).
+	DomesticAbuseRetracted bool `protobuf:"varint,9,opt,name=domestic_abuse_retracted,json=domesticAbuseRetracted,proto3" json:"domestic_abuse_retracted,omitempty"`
+	unknownFields          protoimpl.UnknownFields
+	sizeCache              protoimpl.SizeCache
 }
 
 func (x *ReferralAmended) Reset() {
@@ -358,6 +375,13 @@ func (x *ReferralAmended) GetCorrectionAfterClose() bool {
 	return false
 }
 
+func (x *ReferralAmended) GetDomesticAbuseRetracted() bool {
+	if x != nil {
+		return x.DomesticAbuseRetracted
+	}
+	return false
+}
+
 // ScreeningRecorded: a person screened the referral for risk.
 type ScreeningRecorded struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -374,9 +398,12 @@ type ScreeningRecorded struct {
 	// The screener found domestic abuse: supported contact is ruled out.
 	DomesticAbuseFinding bool `protobuf:"varint,6,opt,name=domestic_abuse_finding,json=domesticAbuseFinding,proto3" json:"domestic_abuse_finding,omitempty"`
 	// The screener's note: a serialised Note, sealed; never published in clear. Empty when none.
-	SealedNote    []byte `protobuf:"bytes,7,opt,name=sealed_note,json=sealedNote,proto3" json:"sealed_note,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	SealedNote []byte `protobuf:"bytes,7,opt,name=sealed_note,json=sealedNote,proto3" json:"sealed_note,omitempty"`
+	// The screener checked that the second applicant and the first are two people, where the
+	// second application's details matched the first's (decision 192).
+	ApplicantsChecked bool `protobuf:"varint,8,opt,name=applicants_checked,json=applicantsChecked,proto3" json:"applicants_checked,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *ScreeningRecorded) Reset() {
@@ -456,6 +483,13 @@ func (x *ScreeningRecorded) GetSealedNote() []byte {
 		return x.SealedNote
 	}
 	return nil
+}
+
+func (x *ScreeningRecorded) GetApplicantsChecked() bool {
+	if x != nil {
+		return x.ApplicantsChecked
+	}
+	return false
 }
 
 // ReferralAccepted: the centre accepted the family for a kind of contact.
@@ -3261,7 +3295,7 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\vreceived_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\n" +
 	"receivedOn\x122\n" +
 	"\x15awaiting_second_party\x18\a \x01(\bR\x13awaitingSecondParty\x12;\n" +
-	"\x05facts\x18\b \x01(\v2%.familytime.referral.v1.ReferralFactsR\x05facts\"\xfe\x02\n" +
+	"\x05facts\x18\b \x01(\v2%.familytime.referral.v1.ReferralFactsR\x05facts\"\xdf\x03\n" +
 	"\x1eSecondPartyApplicationReceived\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -3272,7 +3306,8 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\x06parent\x18\x05 \x01(\v2\".familytime.referral.v1.AdultPartyR\x06parent\x127\n" +
 	"\x04risk\x18\x06 \x01(\v2#.familytime.referral.v1.RiskAnswersR\x04risk\x12#\n" +
 	"\rconsent_given\x18\a \x01(\bR\fconsentGiven\x12*\n" +
-	"\x11sealed_risk_notes\x18\b \x01(\fR\x0fsealedRiskNotes\"\xf7\x02\n" +
+	"\x11sealed_risk_notes\x18\b \x01(\fR\x0fsealedRiskNotes\x12_\n" +
+	"\x17matches_first_applicant\x18\t \x03(\x0e2'.familytime.referral.v1.ApplicantDetailR\x15matchesFirstApplicant\"\xb1\x03\n" +
 	"\x0fReferralAmended\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -3283,7 +3318,8 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\x05facts\x18\x05 \x01(\v2%.familytime.referral.v1.ReferralFactsR\x05facts\x12%\n" +
 	"\x0escreening_void\x18\x06 \x01(\bR\rscreeningVoid\x124\n" +
 	"\x16sealed_correction_note\x18\a \x01(\fR\x14sealedCorrectionNote\x124\n" +
-	"\x16correction_after_close\x18\b \x01(\bR\x14correctionAfterClose\"\xbe\x02\n" +
+	"\x16correction_after_close\x18\b \x01(\bR\x14correctionAfterClose\x128\n" +
+	"\x18domestic_abuse_retracted\x18\t \x01(\bR\x16domesticAbuseRetracted\"\xed\x02\n" +
 	"\x11ScreeningRecorded\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -3294,7 +3330,8 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\x06rating\x18\x05 \x01(\x0e2\".familytime.referral.v1.RiskRatingR\x06rating\x124\n" +
 	"\x16domestic_abuse_finding\x18\x06 \x01(\bR\x14domesticAbuseFinding\x12\x1f\n" +
 	"\vsealed_note\x18\a \x01(\fR\n" +
-	"sealedNote\"\xb9\x02\n" +
+	"sealedNote\x12-\n" +
+	"\x12applicants_checked\x18\b \x01(\bR\x11applicantsChecked\"\xb9\x02\n" +
 	"\x10ReferralAccepted\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -3607,15 +3644,16 @@ var file_familytime_referral_v1_events_proto_goTypes = []any{
 	(v1.ServiceType)(0),                    // 36: familytime.common.v1.ServiceType
 	(*v1.Date)(nil),                        // 37: familytime.common.v1.Date
 	(*RiskAnswers)(nil),                    // 38: familytime.referral.v1.RiskAnswers
-	(RiskRating)(0),                        // 39: familytime.referral.v1.RiskRating
-	(DeclineReason)(0),                     // 40: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),                       // 41: familytime.referral.v1.WithdrawnBy
-	(AdultRole)(0),                         // 42: familytime.referral.v1.AdultRole
-	(*Arrangement)(nil),                    // 43: familytime.referral.v1.Arrangement
-	(CaseOutcome)(0),                       // 44: familytime.referral.v1.CaseOutcome
-	(ErasureReason)(0),                     // 45: familytime.referral.v1.ErasureReason
-	(Agency)(0),                            // 46: familytime.referral.v1.Agency
-	(CourtOrderKind)(0),                    // 47: familytime.referral.v1.CourtOrderKind
+	(ApplicantDetail)(0),                   // 39: familytime.referral.v1.ApplicantDetail
+	(RiskRating)(0),                        // 40: familytime.referral.v1.RiskRating
+	(DeclineReason)(0),                     // 41: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),                       // 42: familytime.referral.v1.WithdrawnBy
+	(AdultRole)(0),                         // 43: familytime.referral.v1.AdultRole
+	(*Arrangement)(nil),                    // 44: familytime.referral.v1.Arrangement
+	(CaseOutcome)(0),                       // 45: familytime.referral.v1.CaseOutcome
+	(ErasureReason)(0),                     // 46: familytime.referral.v1.ErasureReason
+	(Agency)(0),                            // 47: familytime.referral.v1.Agency
+	(CourtOrderKind)(0),                    // 48: familytime.referral.v1.CourtOrderKind
 }
 var file_familytime_referral_v1_events_proto_depIdxs = []int32{
 	35, // 0: familytime.referral.v1.ReferralReceived.source:type_name -> familytime.common.v1.ReferralSource
@@ -3625,61 +3663,62 @@ var file_familytime_referral_v1_events_proto_depIdxs = []int32{
 	37, // 4: familytime.referral.v1.SecondPartyApplicationReceived.received_on:type_name -> familytime.common.v1.Date
 	26, // 5: familytime.referral.v1.SecondPartyApplicationReceived.parent:type_name -> familytime.referral.v1.AdultParty
 	38, // 6: familytime.referral.v1.SecondPartyApplicationReceived.risk:type_name -> familytime.referral.v1.RiskAnswers
-	37, // 7: familytime.referral.v1.ReferralAmended.amended_on:type_name -> familytime.common.v1.Date
-	25, // 8: familytime.referral.v1.ReferralAmended.facts:type_name -> familytime.referral.v1.ReferralFacts
-	37, // 9: familytime.referral.v1.ScreeningRecorded.screened_on:type_name -> familytime.common.v1.Date
-	39, // 10: familytime.referral.v1.ScreeningRecorded.rating:type_name -> familytime.referral.v1.RiskRating
-	37, // 11: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
-	36, // 12: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
-	37, // 13: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
-	36, // 14: familytime.referral.v1.ReferralWaitlisted.service_type:type_name -> familytime.common.v1.ServiceType
-	37, // 15: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
-	40, // 16: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
-	37, // 17: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
-	41, // 18: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	42, // 19: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
-	37, // 20: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
-	37, // 21: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
-	43, // 22: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
-	37, // 23: familytime.referral.v1.ArrangementChanged.changed_on:type_name -> familytime.common.v1.Date
-	43, // 24: familytime.referral.v1.ArrangementChanged.arrangement:type_name -> familytime.referral.v1.Arrangement
-	43, // 25: familytime.referral.v1.ArrangementChanged.previous_arrangement:type_name -> familytime.referral.v1.Arrangement
-	29, // 26: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
-	27, // 27: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
-	43, // 28: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
-	37, // 29: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
-	37, // 30: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
-	37, // 31: familytime.referral.v1.ChildrenLeavingChanged.changed_on:type_name -> familytime.common.v1.Date
-	37, // 32: familytime.referral.v1.ChildBirthMonthCorrected.corrected_on:type_name -> familytime.common.v1.Date
-	37, // 33: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
-	37, // 34: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
-	37, // 35: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
-	37, // 36: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
-	37, // 37: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
-	44, // 38: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	37, // 39: familytime.referral.v1.PlaceReleasedNoted.released_on:type_name -> familytime.common.v1.Date
-	37, // 40: familytime.referral.v1.SessionAttendedAfterRelease.session_on:type_name -> familytime.common.v1.Date
-	37, // 41: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
-	37, // 42: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
-	37, // 43: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
-	37, // 44: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
-	45, // 45: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
-	37, // 46: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
-	26, // 47: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
-	27, // 48: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
-	28, // 49: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
-	46, // 50: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
-	38, // 51: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
-	42, // 52: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
-	47, // 53: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	37, // 54: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
-	42, // 55: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
-	37, // 56: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
-	57, // [57:57] is the sub-list for method output_type
-	57, // [57:57] is the sub-list for method input_type
-	57, // [57:57] is the sub-list for extension type_name
-	57, // [57:57] is the sub-list for extension extendee
-	0,  // [0:57] is the sub-list for field type_name
+	39, // 7: familytime.referral.v1.SecondPartyApplicationReceived.matches_first_applicant:type_name -> familytime.referral.v1.ApplicantDetail
+	37, // 8: familytime.referral.v1.ReferralAmended.amended_on:type_name -> familytime.common.v1.Date
+	25, // 9: familytime.referral.v1.ReferralAmended.facts:type_name -> familytime.referral.v1.ReferralFacts
+	37, // 10: familytime.referral.v1.ScreeningRecorded.screened_on:type_name -> familytime.common.v1.Date
+	40, // 11: familytime.referral.v1.ScreeningRecorded.rating:type_name -> familytime.referral.v1.RiskRating
+	37, // 12: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
+	36, // 13: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
+	37, // 14: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
+	36, // 15: familytime.referral.v1.ReferralWaitlisted.service_type:type_name -> familytime.common.v1.ServiceType
+	37, // 16: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
+	41, // 17: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
+	37, // 18: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
+	42, // 19: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	43, // 20: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
+	37, // 21: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
+	37, // 22: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
+	44, // 23: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
+	37, // 24: familytime.referral.v1.ArrangementChanged.changed_on:type_name -> familytime.common.v1.Date
+	44, // 25: familytime.referral.v1.ArrangementChanged.arrangement:type_name -> familytime.referral.v1.Arrangement
+	44, // 26: familytime.referral.v1.ArrangementChanged.previous_arrangement:type_name -> familytime.referral.v1.Arrangement
+	29, // 27: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
+	27, // 28: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
+	44, // 29: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
+	37, // 30: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	37, // 31: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
+	37, // 32: familytime.referral.v1.ChildrenLeavingChanged.changed_on:type_name -> familytime.common.v1.Date
+	37, // 33: familytime.referral.v1.ChildBirthMonthCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	37, // 34: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
+	37, // 35: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
+	37, // 36: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
+	37, // 37: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
+	37, // 38: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
+	45, // 39: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	37, // 40: familytime.referral.v1.PlaceReleasedNoted.released_on:type_name -> familytime.common.v1.Date
+	37, // 41: familytime.referral.v1.SessionAttendedAfterRelease.session_on:type_name -> familytime.common.v1.Date
+	37, // 42: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
+	37, // 43: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
+	37, // 44: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
+	37, // 45: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
+	46, // 46: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
+	37, // 47: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
+	26, // 48: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
+	27, // 49: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
+	28, // 50: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
+	47, // 51: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
+	38, // 52: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
+	43, // 53: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
+	48, // 54: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	37, // 55: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
+	43, // 56: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
+	37, // 57: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
+	58, // [58:58] is the sub-list for method output_type
+	58, // [58:58] is the sub-list for method input_type
+	58, // [58:58] is the sub-list for extension type_name
+	58, // [58:58] is the sub-list for extension extendee
+	0,  // [0:58] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_events_proto_init() }

@@ -849,7 +849,9 @@ type Referral struct {
 	// exceptional. Unspecified otherwise.
 	SupportedContactTerm SupportedContactTerm `protobuf:"varint,20,opt,name=supported_contact_term,json=supportedContactTerm,proto3,enum=familytime.referral.v1.SupportedContactTerm" json:"supported_contact_term,omitempty"`
 	// The risk answers (either parent's) disclose domestic abuse: until a screening records the
-	// finding, only the safeguarding lead screens the referral without it (decision 97).
+	// finding, only the safeguarding lead screens the referral without it (decision 97). It says
+	// the answers as they stand; domestic_abuse_disclosed_on says whether they ever did, which the
+	// same rule follows (decision 191).
 	RiskAnswersDiscloseDomesticAbuse bool `protobuf:"varint,21,opt,name=risk_answers_disclose_domestic_abuse,json=riskAnswersDiscloseDomesticAbuse,proto3" json:"risk_answers_disclose_domestic_abuse,omitempty"`
 	// How the case ended; unspecified unless it ended (state ENDED).
 	Outcome CaseOutcome `protobuf:"varint,22,opt,name=outcome,proto3,enum=familytime.referral.v1.CaseOutcome" json:"outcome,omitempty"`
@@ -863,6 +865,20 @@ type Referral struct {
 	// released; unset if none was. The release is then past: the family was booked again and came,
 	// and the outcome PLACE_RELEASED no longer fits (decision 178).
 	AttendedSinceReleaseOn *v1.Date `protobuf:"bytes,25,opt,name=attended_since_release_on,json=attendedSinceReleaseOn,proto3" json:"attended_since_release_on,omitempty"`
+	// The centre's local date domestic abuse was first disclosed on the referral (at submission,
+	// in the second parent's application or by an amendment); unset if never. A later answer "no"
+	// does not take it back: with risk_answers_disclose_domestic_abuse false it was retracted, for
+	// the safeguarding lead to weigh, and only the lead screens the referral without a finding
+	// (decision 191).
+	DomesticAbuseDisclosedOn *v1.Date `protobuf:"bytes,26,opt,name=domestic_abuse_disclosed_on,json=domesticAbuseDisclosedOn,proto3" json:"domestic_abuse_disclosed_on,omitempty"`
+	// Which of the second applicant's details are the same as the first applicant's, from an
+	// application made as a referrer; empty if none. The coordinator checks that the two applicants
+	// are two people: the referral is screened only with RecordScreeningRequest.applicants_checked
+	// (decision 192).
+	SecondApplicantMatches []ApplicantDetail `protobuf:"varint,27,rep,packed,name=second_applicant_matches,json=secondApplicantMatches,proto3,enum=familytime.referral.v1.ApplicantDetail" json:"second_applicant_matches,omitempty"`
+	// A screening recorded that the two applicants were checked to be two people
+	// (second_applicant_matches).
+	SecondApplicantChecked bool `protobuf:"varint,28,opt,name=second_applicant_checked,json=secondApplicantChecked,proto3" json:"second_applicant_checked,omitempty"`
 	unknownFields          protoimpl.UnknownFields
 	sizeCache              protoimpl.SizeCache
 }
@@ -1070,6 +1086,27 @@ func (x *Referral) GetAttendedSinceReleaseOn() *v1.Date {
 		return x.AttendedSinceReleaseOn
 	}
 	return nil
+}
+
+func (x *Referral) GetDomesticAbuseDisclosedOn() *v1.Date {
+	if x != nil {
+		return x.DomesticAbuseDisclosedOn
+	}
+	return nil
+}
+
+func (x *Referral) GetSecondApplicantMatches() []ApplicantDetail {
+	if x != nil {
+		return x.SecondApplicantMatches
+	}
+	return nil
+}
+
+func (x *Referral) GetSecondApplicantChecked() bool {
+	if x != nil {
+		return x.SecondApplicantChecked
+	}
+	return false
 }
 
 // Family is a referral's people with their personal details opened, or, for one party, only what
@@ -1620,9 +1657,14 @@ type RecordScreeningRequest struct {
 	// The screener found domestic abuse: supported contact is ruled out.
 	DomesticAbuseFinding bool `protobuf:"varint,5,opt,name=domestic_abuse_finding,json=domesticAbuseFinding,proto3" json:"domestic_abuse_finding,omitempty"`
 	// The screener's note: at most 4000 characters.
-	Note          string `protobuf:"bytes,6,opt,name=note,proto3" json:"note,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Note string `protobuf:"bytes,6,opt,name=note,proto3" json:"note,omitempty"`
+	// The screener checked that the self-referral's two applicants are two people. Required when
+	// the second application's details matched the first applicant's
+	// (Referral.second_applicant_matches): otherwise the screening is refused,
+	// APPLICANTS_NOT_CHECKED (decision 192).
+	ApplicantsChecked bool `protobuf:"varint,7,opt,name=applicants_checked,json=applicantsChecked,proto3" json:"applicants_checked,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *RecordScreeningRequest) Reset() {
@@ -1695,6 +1737,13 @@ func (x *RecordScreeningRequest) GetNote() string {
 		return x.Note
 	}
 	return ""
+}
+
+func (x *RecordScreeningRequest) GetApplicantsChecked() bool {
+	if x != nil {
+		return x.ApplicantsChecked
+	}
+	return false
 }
 
 // RecordScreeningResponse is the referral after screening.
@@ -3709,7 +3758,7 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"birth_year\x18\x02 \x01(\x05R\tbirthYear\x12\x1f\n" +
 	"\vbirth_month\x18\x03 \x01(\x05R\n" +
 	"birthMonth\x128\n" +
-	"\bage_band\x18\x04 \x01(\x0e2\x1d.familytime.common.v1.AgeBandR\aageBand\"\x92\f\n" +
+	"\bage_band\x18\x04 \x01(\x0e2\x1d.familytime.common.v1.AgeBandR\aageBand\"\x8a\x0e\n" +
 	"\bReferral\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -3738,7 +3787,10 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\aoutcome\x18\x16 \x01(\x0e2#.familytime.referral.v1.CaseOutcomeR\aoutcome\x125\n" +
 	"\bended_on\x18\x17 \x01(\v2\x1a.familytime.common.v1.DateR\aendedOn\x12F\n" +
 	"\x11place_released_on\x18\x18 \x01(\v2\x1a.familytime.common.v1.DateR\x0fplaceReleasedOn\x12U\n" +
-	"\x19attended_since_release_on\x18\x19 \x01(\v2\x1a.familytime.common.v1.DateR\x16attendedSinceReleaseOn\"\x95\x02\n" +
+	"\x19attended_since_release_on\x18\x19 \x01(\v2\x1a.familytime.common.v1.DateR\x16attendedSinceReleaseOn\x12Y\n" +
+	"\x1bdomestic_abuse_disclosed_on\x18\x1a \x01(\v2\x1a.familytime.common.v1.DateR\x18domesticAbuseDisclosedOn\x12a\n" +
+	"\x18second_applicant_matches\x18\x1b \x03(\x0e2'.familytime.referral.v1.ApplicantDetailR\x16secondApplicantMatches\x128\n" +
+	"\x18second_applicant_checked\x18\x1c \x01(\bR\x16secondApplicantChecked\"\x95\x02\n" +
 	"\x06Family\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1f\n" +
 	"\vreferral_id\x18\x02 \x01(\tR\n" +
@@ -3784,7 +3836,7 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\adetails\x18\x05 \x01(\v2'.familytime.referral.v1.ReferralDetailsB\x06\xbaH\x03\xc8\x01\x01R\adetails\x12+\n" +
 	"\x11correction_reason\x18\x06 \x01(\tR\x10correctionReason\"U\n" +
 	"\x15AmendReferralResponse\x12<\n" +
-	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\xaf\x02\n" +
+	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\xde\x02\n" +
 	"\x16RecordScreeningRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12)\n" +
@@ -3794,7 +3846,8 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\x06rating\x18\x04 \x01(\x0e2\".familytime.referral.v1.RiskRatingB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06rating\x124\n" +
 	"\x16domestic_abuse_finding\x18\x05 \x01(\bR\x14domesticAbuseFinding\x12\x1c\n" +
-	"\x04note\x18\x06 \x01(\tB\b\xbaH\x05r\x03\x18\xa0\x1fR\x04note\"W\n" +
+	"\x04note\x18\x06 \x01(\tB\b\xbaH\x05r\x03\x18\xa0\x1fR\x04note\x12-\n" +
+	"\x12applicants_checked\x18\a \x01(\bR\x11applicantsChecked\"W\n" +
 	"\x17RecordScreeningResponse\x12<\n" +
 	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\x9e\x02\n" +
 	"\x15AcceptReferralRequest\x12'\n" +
@@ -4043,9 +4096,10 @@ var file_familytime_referral_v1_referral_proto_goTypes = []any{
 	(*Arrangement)(nil),                          // 57: familytime.referral.v1.Arrangement
 	(SupportedContactTerm)(0),                    // 58: familytime.referral.v1.SupportedContactTerm
 	(CaseOutcome)(0),                             // 59: familytime.referral.v1.CaseOutcome
-	(DeclineReason)(0),                           // 60: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),                             // 61: familytime.referral.v1.WithdrawnBy
-	(ErasureReason)(0),                           // 62: familytime.referral.v1.ErasureReason
+	(ApplicantDetail)(0),                         // 60: familytime.referral.v1.ApplicantDetail
+	(DeclineReason)(0),                           // 61: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),                             // 62: familytime.referral.v1.WithdrawnBy
+	(ErasureReason)(0),                           // 63: familytime.referral.v1.ErasureReason
 }
 var file_familytime_referral_v1_referral_proto_depIdxs = []int32{
 	47, // 0: familytime.referral.v1.Adult.role:type_name -> familytime.referral.v1.AdultRole
@@ -4079,94 +4133,96 @@ var file_familytime_referral_v1_referral_proto_depIdxs = []int32{
 	48, // 28: familytime.referral.v1.Referral.ended_on:type_name -> familytime.common.v1.Date
 	48, // 29: familytime.referral.v1.Referral.place_released_on:type_name -> familytime.common.v1.Date
 	48, // 30: familytime.referral.v1.Referral.attended_since_release_on:type_name -> familytime.common.v1.Date
-	1,  // 31: familytime.referral.v1.Family.adults:type_name -> familytime.referral.v1.Adult
-	2,  // 32: familytime.referral.v1.Family.children:type_name -> familytime.referral.v1.Child
-	5,  // 33: familytime.referral.v1.Family.details:type_name -> familytime.referral.v1.ReferralDetails
-	54, // 34: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
-	55, // 35: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	5,  // 36: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
-	8,  // 37: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	48, // 38: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	1,  // 39: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
-	51, // 40: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
-	2,  // 41: familytime.referral.v1.SubmitSecondPartyApplicationRequest.children:type_name -> familytime.referral.v1.Child
-	8,  // 42: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
-	5,  // 43: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
-	8,  // 44: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	56, // 45: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
-	8,  // 46: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
-	55, // 47: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	8,  // 48: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	48, // 49: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	55, // 50: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	8,  // 51: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	48, // 52: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	60, // 53: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
-	8,  // 54: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	61, // 55: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	8,  // 56: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	48, // 57: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
-	8,  // 58: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
-	57, // 59: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
-	8,  // 60: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	57, // 61: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
-	8,  // 62: familytime.referral.v1.ChangeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	48, // 63: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
-	8,  // 64: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
-	59, // 65: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	8,  // 66: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,  // 67: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	53, // 68: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
-	8,  // 69: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
-	9,  // 70: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
-	48, // 71: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
-	48, // 72: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
-	48, // 73: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
-	58, // 74: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
-	43, // 75: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
-	62, // 76: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
-	8,  // 77: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
-	10, // 78: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
-	12, // 79: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
-	14, // 80: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
-	16, // 81: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
-	18, // 82: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
-	20, // 83: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
-	22, // 84: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
-	24, // 85: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
-	26, // 86: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
-	28, // 87: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
-	30, // 88: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
-	32, // 89: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
-	34, // 90: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
-	36, // 91: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
-	38, // 92: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
-	40, // 93: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
-	42, // 94: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
-	45, // 95: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
-	11, // 96: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
-	13, // 97: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
-	15, // 98: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
-	17, // 99: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
-	19, // 100: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
-	21, // 101: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
-	23, // 102: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
-	25, // 103: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
-	27, // 104: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
-	29, // 105: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
-	31, // 106: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
-	33, // 107: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
-	35, // 108: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
-	37, // 109: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
-	39, // 110: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
-	41, // 111: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
-	44, // 112: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
-	46, // 113: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
-	96, // [96:114] is the sub-list for method output_type
-	78, // [78:96] is the sub-list for method input_type
-	78, // [78:78] is the sub-list for extension type_name
-	78, // [78:78] is the sub-list for extension extendee
-	0,  // [0:78] is the sub-list for field type_name
+	48, // 31: familytime.referral.v1.Referral.domestic_abuse_disclosed_on:type_name -> familytime.common.v1.Date
+	60, // 32: familytime.referral.v1.Referral.second_applicant_matches:type_name -> familytime.referral.v1.ApplicantDetail
+	1,  // 33: familytime.referral.v1.Family.adults:type_name -> familytime.referral.v1.Adult
+	2,  // 34: familytime.referral.v1.Family.children:type_name -> familytime.referral.v1.Child
+	5,  // 35: familytime.referral.v1.Family.details:type_name -> familytime.referral.v1.ReferralDetails
+	54, // 36: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
+	55, // 37: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	5,  // 38: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
+	8,  // 39: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	48, // 40: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	1,  // 41: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
+	51, // 42: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
+	2,  // 43: familytime.referral.v1.SubmitSecondPartyApplicationRequest.children:type_name -> familytime.referral.v1.Child
+	8,  // 44: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
+	5,  // 45: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
+	8,  // 46: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	56, // 47: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
+	8,  // 48: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
+	55, // 49: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,  // 50: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	48, // 51: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	55, // 52: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,  // 53: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	48, // 54: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	61, // 55: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
+	8,  // 56: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	62, // 57: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	8,  // 58: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	48, // 59: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
+	8,  // 60: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
+	57, // 61: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	8,  // 62: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
+	57, // 63: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	8,  // 64: familytime.referral.v1.ChangeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
+	48, // 65: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
+	8,  // 66: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
+	59, // 67: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	8,  // 68: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,  // 69: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	53, // 70: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
+	8,  // 71: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
+	9,  // 72: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
+	48, // 73: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
+	48, // 74: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
+	48, // 75: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
+	58, // 76: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
+	43, // 77: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
+	63, // 78: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
+	8,  // 79: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
+	10, // 80: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
+	12, // 81: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
+	14, // 82: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
+	16, // 83: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
+	18, // 84: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
+	20, // 85: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
+	22, // 86: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
+	24, // 87: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
+	26, // 88: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
+	28, // 89: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
+	30, // 90: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
+	32, // 91: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
+	34, // 92: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
+	36, // 93: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
+	38, // 94: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
+	40, // 95: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
+	42, // 96: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
+	45, // 97: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
+	11, // 98: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
+	13, // 99: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
+	15, // 100: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
+	17, // 101: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
+	19, // 102: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
+	21, // 103: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
+	23, // 104: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
+	25, // 105: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
+	27, // 106: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
+	29, // 107: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
+	31, // 108: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
+	33, // 109: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
+	35, // 110: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
+	37, // 111: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
+	39, // 112: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
+	41, // 113: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
+	44, // 114: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
+	46, // 115: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
+	98, // [98:116] is the sub-list for method output_type
+	80, // [80:98] is the sub-list for method input_type
+	80, // [80:80] is the sub-list for extension type_name
+	80, // [80:80] is the sub-list for extension extendee
+	0,  // [0:80] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_referral_proto_init() }

@@ -178,6 +178,69 @@ func (AdultRole) EnumDescriptor() ([]byte, []int) {
 	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{1}
 }
 
+// ApplicantDetail is one of a parent's details that a self-referral's second applicant gave the
+// same as the first applicant (decision 192). It names the detail, never its value.
+type ApplicantDetail int32
+
+const (
+	// Not given; never recorded.
+	ApplicantDetail_APPLICANT_DETAIL_UNSPECIFIED ApplicantDetail = 0
+	// The full name, compared normalised (case, accents and punctuation aside).
+	ApplicantDetail_APPLICANT_DETAIL_FULL_NAME ApplicantDetail = 1
+	// The phone number, compared as dialled in the UK ("+44 7700 900123" is "07700 900123").
+	ApplicantDetail_APPLICANT_DETAIL_PHONE ApplicantDetail = 2
+	// The email address, case aside.
+	ApplicantDetail_APPLICANT_DETAIL_EMAIL ApplicantDetail = 3
+	// The role: the applicant gave the role the first applicant gave, and was recorded in the other
+	// parent's, the one the referral waited for.
+	ApplicantDetail_APPLICANT_DETAIL_ROLE ApplicantDetail = 4
+)
+
+// Enum value maps for ApplicantDetail.
+var (
+	ApplicantDetail_name = map[int32]string{
+		0: "APPLICANT_DETAIL_UNSPECIFIED",
+		1: "APPLICANT_DETAIL_FULL_NAME",
+		2: "APPLICANT_DETAIL_PHONE",
+		3: "APPLICANT_DETAIL_EMAIL",
+		4: "APPLICANT_DETAIL_ROLE",
+	}
+	ApplicantDetail_value = map[string]int32{
+		"APPLICANT_DETAIL_UNSPECIFIED": 0,
+		"APPLICANT_DETAIL_FULL_NAME":   1,
+		"APPLICANT_DETAIL_PHONE":       2,
+		"APPLICANT_DETAIL_EMAIL":       3,
+		"APPLICANT_DETAIL_ROLE":        4,
+	}
+)
+
+func (x ApplicantDetail) Enum() *ApplicantDetail {
+	p := new(ApplicantDetail)
+	*p = x
+	return p
+}
+
+func (x ApplicantDetail) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ApplicantDetail) Descriptor() protoreflect.EnumDescriptor {
+	return file_familytime_referral_v1_types_proto_enumTypes[2].Descriptor()
+}
+
+func (ApplicantDetail) Type() protoreflect.EnumType {
+	return &file_familytime_referral_v1_types_proto_enumTypes[2]
+}
+
+func (x ApplicantDetail) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ApplicantDetail.Descriptor instead.
+func (ApplicantDetail) EnumDescriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{2}
+}
+
 // RiskRating is the red / amber / green result of screening a referral.
 type RiskRating int32
 
@@ -219,11 +282,11 @@ func (x RiskRating) String() string {
 }
 
 func (RiskRating) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[2].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[3].Descriptor()
 }
 
 func (RiskRating) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[2]
+	return &file_familytime_referral_v1_types_proto_enumTypes[3]
 }
 
 func (x RiskRating) Number() protoreflect.EnumNumber {
@@ -232,7 +295,7 @@ func (x RiskRating) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use RiskRating.Descriptor instead.
 func (RiskRating) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{2}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{3}
 }
 
 // DeclineReason is why a centre declined a referral, as the national statistics count it.
@@ -292,11 +355,11 @@ func (x DeclineReason) String() string {
 }
 
 func (DeclineReason) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[3].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[4].Descriptor()
 }
 
 func (DeclineReason) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[3]
+	return &file_familytime_referral_v1_types_proto_enumTypes[4]
 }
 
 func (x DeclineReason) Number() protoreflect.EnumNumber {
@@ -305,7 +368,7 @@ func (x DeclineReason) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use DeclineReason.Descriptor instead.
 func (DeclineReason) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{3}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{4}
 }
 
 // WithdrawnBy is who withdrew a referral before contact began.
@@ -353,11 +416,11 @@ func (x WithdrawnBy) String() string {
 }
 
 func (WithdrawnBy) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[4].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[5].Descriptor()
 }
 
 func (WithdrawnBy) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[4]
+	return &file_familytime_referral_v1_types_proto_enumTypes[5]
 }
 
 func (x WithdrawnBy) Number() protoreflect.EnumNumber {
@@ -366,7 +429,7 @@ func (x WithdrawnBy) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use WithdrawnBy.Descriptor instead.
 func (WithdrawnBy) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{4}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{5}
 }
 
 // ErasureReason is why a family's personal data was erased. There is no free text beside it: it
@@ -407,11 +470,11 @@ func (x ErasureReason) String() string {
 }
 
 func (ErasureReason) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[5].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[6].Descriptor()
 }
 
 func (ErasureReason) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[5]
+	return &file_familytime_referral_v1_types_proto_enumTypes[6]
 }
 
 func (x ErasureReason) Number() protoreflect.EnumNumber {
@@ -420,7 +483,7 @@ func (x ErasureReason) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ErasureReason.Descriptor instead.
 func (ErasureReason) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{5}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{6}
 }
 
 // ContactFrequency is how often the family's sessions take place.
@@ -468,11 +531,11 @@ func (x ContactFrequency) String() string {
 }
 
 func (ContactFrequency) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[6].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[7].Descriptor()
 }
 
 func (ContactFrequency) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[6]
+	return &file_familytime_referral_v1_types_proto_enumTypes[7]
 }
 
 func (x ContactFrequency) Number() protoreflect.EnumNumber {
@@ -481,7 +544,7 @@ func (x ContactFrequency) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ContactFrequency.Descriptor instead.
 func (ContactFrequency) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{6}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{7}
 }
 
 // SupportedContactTerm is how long a case of supported contact has been in contact, from its first
@@ -528,11 +591,11 @@ func (x SupportedContactTerm) String() string {
 }
 
 func (SupportedContactTerm) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[7].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[8].Descriptor()
 }
 
 func (SupportedContactTerm) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[7]
+	return &file_familytime_referral_v1_types_proto_enumTypes[8]
 }
 
 func (x SupportedContactTerm) Number() protoreflect.EnumNumber {
@@ -541,7 +604,7 @@ func (x SupportedContactTerm) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use SupportedContactTerm.Descriptor instead.
 func (SupportedContactTerm) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{7}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{8}
 }
 
 // CaseOutcome is how a case ended, as the national statistics count it.
@@ -602,11 +665,11 @@ func (x CaseOutcome) String() string {
 }
 
 func (CaseOutcome) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[8].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[9].Descriptor()
 }
 
 func (CaseOutcome) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[8]
+	return &file_familytime_referral_v1_types_proto_enumTypes[9]
 }
 
 func (x CaseOutcome) Number() protoreflect.EnumNumber {
@@ -615,7 +678,7 @@ func (x CaseOutcome) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use CaseOutcome.Descriptor instead.
 func (CaseOutcome) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{8}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{9}
 }
 
 // CourtOrderKind is the kind of a court order or injunction the referral mentions.
@@ -671,11 +734,11 @@ func (x CourtOrderKind) String() string {
 }
 
 func (CourtOrderKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[9].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[10].Descriptor()
 }
 
 func (CourtOrderKind) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[9]
+	return &file_familytime_referral_v1_types_proto_enumTypes[10]
 }
 
 func (x CourtOrderKind) Number() protoreflect.EnumNumber {
@@ -684,7 +747,7 @@ func (x CourtOrderKind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use CourtOrderKind.Descriptor instead.
 func (CourtOrderKind) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{9}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{10}
 }
 
 // Agency is another organisation involved with the family.
@@ -744,11 +807,11 @@ func (x Agency) String() string {
 }
 
 func (Agency) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[10].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[11].Descriptor()
 }
 
 func (Agency) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[10]
+	return &file_familytime_referral_v1_types_proto_enumTypes[11]
 }
 
 func (x Agency) Number() protoreflect.EnumNumber {
@@ -757,7 +820,7 @@ func (x Agency) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Agency.Descriptor instead.
 func (Agency) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{10}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{11}
 }
 
 // RiskAnswers are the referral's answers to the risk questions, as yes or no. They are readable
@@ -1019,7 +1082,13 @@ const file_familytime_referral_v1_types_proto_rawDesc = "" +
 	"\x1eADULT_ROLE_NON_RESIDENT_PARENT\x10\x02\x12,\n" +
 	"(ADULT_ROLE_OTHER_PARENTAL_RESPONSIBILITY\x10\x03\x12\x1d\n" +
 	"\x19ADULT_ROLE_NAMED_RELATIVE\x10\x04\x12\x1b\n" +
-	"\x17ADULT_ROLE_NAMED_ESCORT\x10\x05*l\n" +
+	"\x17ADULT_ROLE_NAMED_ESCORT\x10\x05*\xa6\x01\n" +
+	"\x0fApplicantDetail\x12 \n" +
+	"\x1cAPPLICANT_DETAIL_UNSPECIFIED\x10\x00\x12\x1e\n" +
+	"\x1aAPPLICANT_DETAIL_FULL_NAME\x10\x01\x12\x1a\n" +
+	"\x16APPLICANT_DETAIL_PHONE\x10\x02\x12\x1a\n" +
+	"\x16APPLICANT_DETAIL_EMAIL\x10\x03\x12\x19\n" +
+	"\x15APPLICANT_DETAIL_ROLE\x10\x04*l\n" +
 	"\n" +
 	"RiskRating\x12\x1b\n" +
 	"\x17RISK_RATING_UNSPECIFIED\x10\x00\x12\x15\n" +
@@ -1097,29 +1166,30 @@ func file_familytime_referral_v1_types_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_types_proto_rawDescData
 }
 
-var file_familytime_referral_v1_types_proto_enumTypes = make([]protoimpl.EnumInfo, 11)
+var file_familytime_referral_v1_types_proto_enumTypes = make([]protoimpl.EnumInfo, 12)
 var file_familytime_referral_v1_types_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
 var file_familytime_referral_v1_types_proto_goTypes = []any{
 	(ReferralState)(0),        // 0: familytime.referral.v1.ReferralState
 	(AdultRole)(0),            // 1: familytime.referral.v1.AdultRole
-	(RiskRating)(0),           // 2: familytime.referral.v1.RiskRating
-	(DeclineReason)(0),        // 3: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),          // 4: familytime.referral.v1.WithdrawnBy
-	(ErasureReason)(0),        // 5: familytime.referral.v1.ErasureReason
-	(ContactFrequency)(0),     // 6: familytime.referral.v1.ContactFrequency
-	(SupportedContactTerm)(0), // 7: familytime.referral.v1.SupportedContactTerm
-	(CaseOutcome)(0),          // 8: familytime.referral.v1.CaseOutcome
-	(CourtOrderKind)(0),       // 9: familytime.referral.v1.CourtOrderKind
-	(Agency)(0),               // 10: familytime.referral.v1.Agency
-	(*RiskAnswers)(nil),       // 11: familytime.referral.v1.RiskAnswers
-	(*Stagger)(nil),           // 12: familytime.referral.v1.Stagger
-	(*Arrangement)(nil),       // 13: familytime.referral.v1.Arrangement
-	(v1.ServiceType)(0),       // 14: familytime.common.v1.ServiceType
+	(ApplicantDetail)(0),      // 2: familytime.referral.v1.ApplicantDetail
+	(RiskRating)(0),           // 3: familytime.referral.v1.RiskRating
+	(DeclineReason)(0),        // 4: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),          // 5: familytime.referral.v1.WithdrawnBy
+	(ErasureReason)(0),        // 6: familytime.referral.v1.ErasureReason
+	(ContactFrequency)(0),     // 7: familytime.referral.v1.ContactFrequency
+	(SupportedContactTerm)(0), // 8: familytime.referral.v1.SupportedContactTerm
+	(CaseOutcome)(0),          // 9: familytime.referral.v1.CaseOutcome
+	(CourtOrderKind)(0),       // 10: familytime.referral.v1.CourtOrderKind
+	(Agency)(0),               // 11: familytime.referral.v1.Agency
+	(*RiskAnswers)(nil),       // 12: familytime.referral.v1.RiskAnswers
+	(*Stagger)(nil),           // 13: familytime.referral.v1.Stagger
+	(*Arrangement)(nil),       // 14: familytime.referral.v1.Arrangement
+	(v1.ServiceType)(0),       // 15: familytime.common.v1.ServiceType
 }
 var file_familytime_referral_v1_types_proto_depIdxs = []int32{
-	14, // 0: familytime.referral.v1.Arrangement.service_type:type_name -> familytime.common.v1.ServiceType
-	6,  // 1: familytime.referral.v1.Arrangement.frequency:type_name -> familytime.referral.v1.ContactFrequency
-	12, // 2: familytime.referral.v1.Arrangement.stagger:type_name -> familytime.referral.v1.Stagger
+	15, // 0: familytime.referral.v1.Arrangement.service_type:type_name -> familytime.common.v1.ServiceType
+	7,  // 1: familytime.referral.v1.Arrangement.frequency:type_name -> familytime.referral.v1.ContactFrequency
+	13, // 2: familytime.referral.v1.Arrangement.stagger:type_name -> familytime.referral.v1.Stagger
 	3,  // [3:3] is the sub-list for method output_type
 	3,  // [3:3] is the sub-list for method input_type
 	3,  // [3:3] is the sub-list for extension type_name
@@ -1137,7 +1207,7 @@ func file_familytime_referral_v1_types_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_types_proto_rawDesc), len(file_familytime_referral_v1_types_proto_rawDesc)),
-			NumEnums:      11,
+			NumEnums:      12,
 			NumMessages:   3,
 			NumExtensions: 0,
 			NumServices:   0,

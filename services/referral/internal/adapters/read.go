@@ -44,6 +44,10 @@ func Summary(r *domain.Referral) *referralv1.Referral {
 	found, assessedOn := r.DomesticAbuseFinding()
 	out.DomesticAbuseFinding = found
 	out.RiskAnswersDiscloseDomesticAbuse = r.Details().Risk.DomesticAbuse
+	if on, _, ok := r.DomesticAbuseDisclosed(); ok {
+		out.DomesticAbuseDisclosedOn = dates.Proto(on)
+	}
+	out.SecondApplicantMatches, out.SecondApplicantChecked = r.SecondApplicantMatches()
 	if !assessedOn.IsZero() {
 		out.LeadAssessedOn = dates.Proto(assessedOn)
 	}

@@ -97,7 +97,9 @@ func (r *Referral) Amend(d Details, why string, today time.Time, newID NewID) ([
 		return nil, fmt.Errorf("amend referral: %w", err)
 	}
 	amended := []proto.Message{&referralv1.ReferralAmended{ReferralId: r.id.String(), FamilyId: r.family.String(),
-		CentreId: r.centre.String(), AmendedOn: dates.Proto(today), Facts: facts, ScreeningVoid: void, SealedCorrectionNote: sealed}}
+		CentreId: r.centre.String(), AmendedOn: dates.Proto(today), Facts: facts, ScreeningVoid: void, SealedCorrectionNote: sealed,
+		// Recorded as said, and taken back by nothing: the disclosure stands (decision 191).
+		DomesticAbuseRetracted: current.GetRisk().GetDomesticAbuse() && !facts.GetRisk().GetDomesticAbuse()}}
 	if may := facts.GetChildrenMayLeaveCentre(); fixed && may != current.GetChildrenMayLeaveCentre() {
 		// FamilyReadyForContact told scheduling the answer, and the door reads it on the day
 		// sheet: an answer changed after it is announced, or the door goes on with the old one

@@ -167,15 +167,25 @@ func (a Adult) normalise() Adult {
 // the second's record, shown to them as their own (review 15). An address is not compared:
 // separated parents may still share one, and neither parent is ever shown the other's.
 func sameAsOtherParent(a, other Adult) string {
-	switch name := NormaliseName(a.Name); {
-	case name != "" && name == NormaliseName(other.Name):
-		return "full_name"
-	case a.Contact.Phone != "" && phoneDigits(a.Contact.Phone) == phoneDigits(other.Contact.Phone):
-		return "contact.phone"
-	case a.Contact.Email != "" && strings.EqualFold(strings.TrimSpace(a.Contact.Email), strings.TrimSpace(other.Contact.Email)):
-		return "contact.email"
+	if shared := sharedWith(a, other); len(shared) > 0 {
+		return shared[0]
 	}
 	return ""
+}
+
+// sharedWith are all the details of a that are other's, as sameAsOtherParent compares them.
+func sharedWith(a, other Adult) []string {
+	var out []string
+	if name := NormaliseName(a.Name); name != "" && name == NormaliseName(other.Name) {
+		out = append(out, "full_name")
+	}
+	if a.Contact.Phone != "" && phoneDigits(a.Contact.Phone) == phoneDigits(other.Contact.Phone) {
+		out = append(out, "contact.phone")
+	}
+	if a.Contact.Email != "" && strings.EqualFold(strings.TrimSpace(a.Contact.Email), strings.TrimSpace(other.Contact.Email)) {
+		out = append(out, "contact.email")
+	}
+	return out
 }
 
 // phoneDigits is a UK phone number's digits as dialled at home: "+44 (0)7700 900123" and

@@ -109,9 +109,16 @@ var (
 	ErrFindingClearedByLead = problem.Rule("FINDING_CLEARED_BY_LEAD", "the referral's latest screening found domestic abuse: "+
 		"only the centre's safeguarding lead may record a screening that finds none")
 	// ErrDisclosureClearedByLead: as ErrFindingClearedByLead, where the referral's own risk answers
-	// say there is domestic abuse.
-	ErrDisclosureClearedByLead = problem.Rule("FINDING_CLEARED_BY_LEAD", "the referral's risk answers disclose domestic abuse: "+
-		"only the centre's safeguarding lead may record a screening that finds none")
+	// say, or said, there is domestic abuse: an answer "no" after a "yes" is a retraction for the
+	// lead to weigh (decision 191).
+	ErrDisclosureClearedByLead = problem.Rule("FINDING_CLEARED_BY_LEAD", "the referral's risk answers disclose domestic abuse "+
+		"(a later answer \"no\" does not take a disclosure back): only the centre's safeguarding lead may record a screening that finds none")
+	// ErrApplicantsNotChecked: a self-referral whose second application matched the first
+	// applicant's details is screened once the screener has checked the two applicants are two
+	// people (decision 192).
+	ErrApplicantsNotChecked = problem.Rule("APPLICANTS_NOT_CHECKED", "the second parent's application gave some of the first "+
+		"applicant's details (see the referral): check with each parent that the two applicants are two people, amend the details "+
+		"if need be, and screen saying the applicants were checked")
 	// ErrNoteRequired: a screening that finds no domestic abuse against a finding or a disclosure
 	// says why, in words.
 	ErrNoteRequired = problem.Rule("NOTE_REQUIRED", "a screening that finds no domestic abuse where the referral's latest screening "+

@@ -38,6 +38,16 @@ type Referral struct {
 	facts           Details // the rest of the referral's facts; Adults and Children live above
 	// secondPartyRiskNotes are the applying parent's own notes on a self-referral.
 	secondPartyRiskNotes string
+	// daDisclosedOn is the day domestic abuse was first disclosed on the referral: in its risk
+	// answers at receipt, in the second parent's application or by an amendment; zero if never.
+	// A later answer "no" does not take it back (decision 191): the disclosure stands for Screen
+	// as the answer "yes" does, and only the lead's screen, with a note, records no finding.
+	daDisclosedOn time.Time
+	// applicantMatches are the second applicant's details that were the first applicant's
+	// (SecondPartyApplicationReceived.matches_first_applicant), applicantsChecked whether a
+	// screening recorded that the two applicants are two people (decision 192).
+	applicantMatches  []referralv1.ApplicantDetail
+	applicantsChecked bool
 
 	screened bool
 	rating   referralv1.RiskRating
@@ -190,6 +200,27 @@ func (r *Referral) DomesticAbuseFinding() (found bool, assessedOn time.Time) {
 	return r.daFinding, time.Time{}
 }
 
+// DomesticAbuseDisclosed is whether domestic abuse was ever disclosed on the referral (on the day
+// it first was), and whether its risk answers still say so: a disclosure later answered "no" is a
+// retraction, for the safeguarding lead to weigh, not a clearance (decision 191).
+func (r *Referral) DomesticAbuseDisclosed() (disclosedOn time.Time, stillAnswered bool, ok bool) {
+	return r.daDisclosedOn, r.facts.Risk.DomesticAbuse, !r.daDisclosedOn.IsZero()
+}
+
+// noteDisclosure records on as the day domestic abuse was first disclosed, if risk discloses it
+// and nothing did before.
+func (r *Referral) noteDisclosure(risk Risk, on time.Time) {
+	if risk.DomesticAbuse && r.daDisclosedOn.IsZero() {
+		r.daDisclosedOn = on
+	}
+}
+
+// SecondApplicantMatches are the second applicant's details that were the first applicant's, and
+// whether a screening recorded that the two applicants were checked to be two people (decision 192).
+func (r *Referral) SecondApplicantMatches() (details []referralv1.ApplicantDetail, checked bool) {
+	return slices.Clone(r.applicantMatches), r.applicantsChecked
+}
+
 // domesticAbuse is DomesticAbuseFinding's answer.
 func (r *Referral) domesticAbuse() bool {
 	found, _ := r.DomesticAbuseFinding()
@@ -289,23 +320,28 @@ func (r *Referral) apply(ev proto.Message) error {
 		r.preVisits = map[uuid.UUID]bool{}
 		err = r.applyFacts(e.GetFacts())
 		r.noteReferred(r.receivedOn)
+		r.noteDisclosure(r.facts.Risk, r.receivedOn)
 	case *referralv1.SecondPartyApplicationReceived:
 		var a AdultRecord
 		if a, err = adultFrom(e.GetParent()); err == nil {
 			r.adults = append(r.adults, a)
 			r.facts.Risk = r.facts.Risk.or(riskFrom(e.GetRisk()))
+			r.noteDisclosure(r.facts.Risk, dates.Time(e.GetReceivedOn()))
+			r.applicantMatches = slices.Clone(e.GetMatchesFirstApplicant())
 			r.secondPartyRiskNotes, err = noteFrom(e.GetSealedRiskNotes())
 			r.state = Received
 		}
 	case *referralv1.ReferralAmended:
 		err = r.applyFacts(e.GetFacts())
 		r.noteReferred(dates.Time(e.GetAmendedOn()))
+		r.noteDisclosure(r.facts.Risk, dates.Time(e.GetAmendedOn()))
 		if e.GetScreeningVoid() {
 			r.screened, r.rating, r.service = false, 0, 0
 			r.state = Received
 		}
 	case *referralv1.ScreeningRecorded:
 		r.screened, r.rating, r.daFinding = true, e.GetRating(), e.GetDomesticAbuseFinding()
+		r.applicantsChecked = r.applicantsChecked || e.GetApplicantsChecked()
 		r.state = Screened
 	case *referralv1.RiskAssessmentNoted:
 		r.leadAssessedOn, r.leadDAFinding = dates.Time(e.GetAssessedOn()), e.GetDomesticAbuseFinding()

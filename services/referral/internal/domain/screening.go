@@ -20,6 +20,9 @@ type Screening struct {
 	Note                 string
 	// ByLead means the screener is the centre's safeguarding lead acting as the lead.
 	ByLead bool
+	// ApplicantsChecked means the screener checked that a self-referral's two applicants are two
+	// people, where the second application's details matched the first's (decision 192).
+	ApplicantsChecked bool
 }
 
 // Screen records a screening. A referral is screened only once both parents are on it with a way
@@ -27,7 +30,9 @@ type Screening struct {
 // screened referral may be screened again before the centre decides; the later screen stands.
 //
 // A screening that finds no domestic abuse where the referral's latest screening found it (even
-// one an amendment voided), or where its risk answers disclose it, would let supported contact
+// one an amendment voided), or where domestic abuse was disclosed on it (by its risk answers at
+// any time: an amendment answering "no" afterwards is a retraction for the lead to weigh, not a
+// way round the lead, decision 191), would let supported contact
 // go ahead against a finding or a disclosure: it is the centre's safeguarding lead's, acting as
 // the lead (ErrFindingClearedByLead, ErrDisclosureClearedByLead), with a note saying why in words
 // (ErrNoteRequired), as clearing a risk assessment's finding is in safeguarding (decisions 92, 97).
@@ -47,13 +52,19 @@ func (r *Referral) Screen(s Screening, today time.Time) ([]proto.Message, error)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
+	// A second application whose details matched the first's may be one person applying as both
+	// parents: the screener, who must speak to both, checks they are two (decision 192).
+	if len(r.applicantMatches) > 0 && !r.applicantsChecked && !s.ApplicantsChecked {
+		return nil, ErrApplicantsNotChecked
+	}
 	if !s.DomesticAbuseFinding {
+		_, _, disclosed := r.DomesticAbuseDisclosed()
 		switch {
 		case r.daFinding && !s.ByLead:
 			return nil, ErrFindingClearedByLead
-		case r.facts.Risk.DomesticAbuse && !s.ByLead:
+		case disclosed && !s.ByLead:
 			return nil, ErrDisclosureClearedByLead
-		case (r.daFinding || r.facts.Risk.DomesticAbuse) && note == "":
+		case (r.daFinding || disclosed) && note == "":
 			return nil, ErrNoteRequired
 		}
 	}
@@ -67,7 +78,8 @@ func (r *Referral) Screen(s Screening, today time.Time) ([]proto.Message, error)
 	}
 	return r.record(&referralv1.ScreeningRecorded{ReferralId: r.id.String(), FamilyId: r.family.String(),
 		CentreId: r.centre.String(), ScreenedOn: dates.Proto(today), Rating: s.Rating,
-		DomesticAbuseFinding: s.DomesticAbuseFinding, SealedNote: sealed})
+		DomesticAbuseFinding: s.DomesticAbuseFinding, SealedNote: sealed,
+		ApplicantsChecked: s.ApplicantsChecked && len(r.applicantMatches) > 0})
 }
 
 // Complete reports whether the referral names both parents, each with a way to reach them.

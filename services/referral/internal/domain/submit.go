@@ -3,6 +3,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -129,7 +130,12 @@ type SecondPartyApplication struct {
 // (NamesTheChildren); otherwise anyone with a referrer's token for the centre could join a family
 // they do not belong to and learn of it. That is checked first, before the referral's state, and
 // refused with one message whatever differs (ErrApplicationDoesNotMatch), so that a refusal says
-// nothing about the family, not even whether it is still waiting (decision 97).
+// nothing about the family, not even whether it is still waiting (decision 97). Nor is such an
+// applicant refused for giving the first applicant's name, phone, email or role, which would tell
+// them what the first applicant gave: the application is recorded with which of them matched
+// (matches_first_applicant, the role recorded as the one the referral waited for), and the
+// referral is screened once a person has checked that the two applicants are two people
+// (ErrApplicantsNotChecked, decision 192). A coordinator entering the application is told.
 func (r *Referral) SubmitSecondParty(a SecondPartyApplication, today time.Time, newID NewID) ([]proto.Message, error) {
 	if (a.MustMatch || len(a.Children) > 0) && !r.NamesTheChildren(a.Children) {
 		return nil, ErrApplicationDoesNotMatch
@@ -144,15 +150,36 @@ func (r *Referral) SubmitSecondParty(a SecondPartyApplication, today time.Time, 
 	if p.ID != uuid.Nil {
 		v.add("parent.person_id", "is assigned by the service")
 	}
-	if want := r.missingParent(); p.Role != want {
+	var matches []referralv1.ApplicantDetail
+	switch want := r.missingParent(); {
+	case p.Role == want:
+	case !a.MustMatch:
 		v.add("parent.role", "must be "+want.String()+": the parent the first application did not name")
+	case p.Role == otherParent(want):
+		// The first applicant's role: the referral waits for the other, and the coordinator
+		// hears of it, but the applicant is not told what the first applicant said.
+		matches, p.Role = append(matches, referralv1.ApplicantDetail_APPLICANT_DETAIL_ROLE), want
+	default:
+		v.add("parent.role", "must be the resident or the non-resident parent")
 	}
 	for _, first := range r.adults {
 		if !first.Parent() {
 			continue
 		}
-		if field := sameAsOtherParent(p, first.Adult); field != "" {
-			v.add("parent."+field, "must be this parent's own, not the first applicant's")
+		if !a.MustMatch {
+			// A coordinator may see both applicants' details, and is told which is the same.
+			if field := sameAsOtherParent(p, first.Adult); field != "" {
+				v.add("parent."+field, "must be this parent's own, not the first applicant's")
+			}
+			continue
+		}
+		// An applicant acting as a referrer is never told which of their details are the other
+		// parent's: that would confirm a number or an address a parent changed to get away from
+		// the other (decision 192). The match is recorded for the coordinator instead.
+		for _, field := range sharedWith(p, first.Adult) {
+			if d := applicantDetail[field]; !slices.Contains(matches, d) {
+				matches = append(matches, d)
+			}
 		}
 	}
 	v.text("risk_notes", notes, MaxTextLength, false)
@@ -171,7 +198,22 @@ func (r *Referral) SubmitSecondParty(a SecondPartyApplication, today time.Time, 
 	}
 	return r.record(&referralv1.SecondPartyApplicationReceived{ReferralId: r.id.String(), FamilyId: r.family.String(),
 		CentreId: r.centre.String(), ReceivedOn: dates.Proto(today), Parent: parent, Risk: riskOf(a.Risk),
-		ConsentGiven: true, SealedRiskNotes: sealedNotes})
+		ConsentGiven: true, SealedRiskNotes: sealedNotes, MatchesFirstApplicant: matches})
+}
+
+// applicantDetail is the detail sharedWith names by its field.
+var applicantDetail = map[string]referralv1.ApplicantDetail{
+	"full_name":     referralv1.ApplicantDetail_APPLICANT_DETAIL_FULL_NAME,
+	"contact.phone": referralv1.ApplicantDetail_APPLICANT_DETAIL_PHONE,
+	"contact.email": referralv1.ApplicantDetail_APPLICANT_DETAIL_EMAIL,
+}
+
+// otherParent is the parent role that is not role.
+func otherParent(role referralv1.AdultRole) referralv1.AdultRole {
+	if role == referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT {
+		return referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT
+	}
+	return referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT
 }
 
 // NamesTheChildren reports whether children are exactly the referral's children, each once, matched

@@ -148,7 +148,7 @@ func (s *Server) AmendReferral(ctx context.Context, req *referralv1.AmendReferra
 // RecordScreening records a screening of the referral's risk.
 func (s *Server) RecordScreening(ctx context.Context, req *referralv1.RecordScreeningRequest) (*referralv1.RecordScreeningResponse, error) {
 	sc := domain.Screening{Rating: req.GetRating(), DomesticAbuseFinding: req.GetDomesticAbuseFinding(), Note: req.GetNote(),
-		ByLead: auth.ActingRoleFrom(ctx) == auth.RoleSafeguardingLead}
+		ByLead: auth.ActingRoleFrom(ctx) == auth.RoleSafeguardingLead, ApplicantsChecked: req.GetApplicantsChecked()}
 	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.RecordScreeningResponse {
 		return &referralv1.RecordScreeningResponse{Referral: r}
 	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {

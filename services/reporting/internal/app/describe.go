@@ -76,7 +76,15 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 	case *referralv1.SecondPartyApplicationReceived:
 		return "The other parent's application received"
 	case *referralv1.ReferralAmended:
-		if ev.GetScreeningVoid() {
+		// A retraction is recorded and takes nothing back (decision 191): the history says so, in
+		// words only (reporting keeps no answers).
+		const retracted = "; the risk answers no longer disclose domestic abuse, but the disclosure made before stands for the safeguarding lead to weigh"
+		switch {
+		case ev.GetScreeningVoid() && ev.GetDomesticAbuseRetracted():
+			return "Referral amended" + retracted + "; it is screened again"
+		case ev.GetDomesticAbuseRetracted():
+			return "Referral amended" + retracted
+		case ev.GetScreeningVoid():
 			return "Referral amended; risk answers changed, so it is screened again"
 		}
 		if ev.GetCorrectionAfterClose() {

@@ -243,3 +243,14 @@ func TestANoShowThatKeptThePlaceSaysSo(t *testing.T) {
 	late.PlaceKeptBySessionOn = nil
 	require.Equal(t, "No-show: the visiting parent did not come (unexplained, 2 since the place was last released)", Describe(envelopeOf(t, late)))
 }
+
+// An amendment that answers "no" where domestic abuse was disclosed is a retraction for the lead
+// to weigh, and the history says so: it is not a plain "Referral amended" (decision 191).
+func TestDescriptionsOfARetractedDisclosure(t *testing.T) {
+	require.Equal(t, "Referral amended; the risk answers no longer disclose domestic abuse, but the disclosure made before stands for the safeguarding lead to weigh",
+		Describe(envelopeOf(t, &referralv1.ReferralAmended{DomesticAbuseRetracted: true})))
+	require.Equal(t, "Referral amended; the risk answers no longer disclose domestic abuse, but the disclosure made before stands for the safeguarding lead to weigh; it is screened again",
+		Describe(envelopeOf(t, &referralv1.ReferralAmended{DomesticAbuseRetracted: true, ScreeningVoid: true})))
+	require.Equal(t, "Referral amended; risk answers changed, so it is screened again",
+		Describe(envelopeOf(t, &referralv1.ReferralAmended{ScreeningVoid: true})))
+}

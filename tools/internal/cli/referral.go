@@ -213,6 +213,18 @@ func referralFields(r *referralv1.Referral) [][2]string {
 		{"review due on", dateString(r.GetReviewDueOn())},
 		{"possible duplicate of", dupes},
 	}
+	if m := r.GetSecondApplicantMatches(); len(m) > 0 {
+		// The applicant was not told (decision 192); the coordinator checks before screening.
+		var names []string
+		for _, d := range m {
+			names = append(names, strings.ReplaceAll(friendly("APPLICANT_DETAIL_", d.String()), "-", " "))
+		}
+		matched := strings.Join(names, ", ") + ": check with each parent that the two applicants are two people before screening (--applicants-checked)"
+		if r.GetSecondApplicantChecked() {
+			matched = strings.Join(names, ", ") + " (checked at screening: two people)"
+		}
+		fields = append(fields, [2]string{"second applicant matches the first's", matched})
+	}
 	if r.GetVersion() > 0 {
 		// A referrer is not answered the version (decision 97).
 		fields = append(fields, [2]string{"version", fmt.Sprint(r.GetVersion())})
@@ -328,15 +340,26 @@ func yesNo(b bool) string {
 
 // findingText says whether domestic abuse is found, and that safeguarding's risk assessment (a
 // coordinator's or the lead's), not the screening, decides it when it does.
+//
+// A disclosure later answered "no" is said as well, whatever the finding: it stands for the lead
+// to weigh (decision 191).
 func findingText(r *referralv1.Referral) string {
-	if r.GetLeadAssessedOn() == nil {
-		if !r.GetDomesticAbuseFinding() && r.GetRiskAnswersDiscloseDomesticAbuse() {
-			// Not screened yet, or screened without it by the lead: the answers still say it.
-			return "no finding recorded, but the risk answers disclose domestic abuse (only the safeguarding lead screens it without a finding)"
-		}
-		return yesNo(r.GetDomesticAbuseFinding())
+	var text string
+	switch {
+	case r.GetLeadAssessedOn() != nil:
+		text = yesNo(r.GetDomesticAbuseFinding()) + " (safeguarding's risk assessment of " + dateString(r.GetLeadAssessedOn()) + ")"
+	case !r.GetDomesticAbuseFinding() && r.GetRiskAnswersDiscloseDomesticAbuse():
+		// Not screened yet, or screened without it by the lead: the answers still say it.
+		return "no finding recorded, but the risk answers disclose domestic abuse (only the safeguarding lead screens it without a finding)"
+	case !r.GetDomesticAbuseFinding() && r.GetDomesticAbuseDisclosedOn() != nil:
+		text = "no finding recorded (only the safeguarding lead screens it without a finding)"
+	default:
+		text = yesNo(r.GetDomesticAbuseFinding())
 	}
-	return yesNo(r.GetDomesticAbuseFinding()) + " (safeguarding's risk assessment of " + dateString(r.GetLeadAssessedOn()) + ")"
+	if on := r.GetDomesticAbuseDisclosedOn(); on != nil && !r.GetRiskAnswersDiscloseDomesticAbuse() {
+		text += "; domestic abuse disclosed on " + dateString(on) + ", later answered no: for the lead to weigh"
+	}
+	return text
 }
 
 func dateString(d *commonv1.Date) string {

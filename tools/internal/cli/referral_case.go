@@ -48,7 +48,7 @@ func (r *referralCommand) caseCommand(cmd *cobra.Command, prepare func() error,
 func (r *referralCommand) screenCommand() *cobra.Command {
 	var (
 		ratingFlag, note string
-		abuse            bool
+		abuse, checked   bool
 		rating           referralv1.RiskRating
 	)
 	cmd := r.caseCommand(&cobra.Command{
@@ -61,8 +61,12 @@ supported contact: a supported-only centre then declines (or redirects) the fami
 screened once both parents are named with contact details; screening again replaces the screen
 until the centre decides. A screen without --domestic-abuse where the latest screen found it, or
 where the referral's risk answers disclose it, is the centre's safeguarding lead's (acting as the
-lead), with a --note saying why in words (FINDING_CLEARED_BY_LEAD, NOTE_REQUIRED). A note, when
-given, says something in words (at least 3 letters or digits, one a letter).`,
+lead), with a --note saying why in words (FINDING_CLEARED_BY_LEAD, NOTE_REQUIRED): an amendment
+answering "no" after domestic abuse was disclosed does not take the disclosure back (decision 191).
+Where the second parent's application gave some of the first applicant's details (referral show:
+"second applicant matches"), the screen says the two applicants were checked to be two people
+(--applicants-checked; APPLICANTS_NOT_CHECKED, decision 192). A note, when given, says something
+in words (at least 3 letters or digits, one a letter).`,
 		Example: `  familytime referral screen $REFERRAL --centre $CENTRE --rating amber \
     --note "Past non-molestation order, expired; stagger arrivals by 15 minutes"
   familytime referral screen $REFERRAL --centre $CENTRE --rating red --domestic-abuse
@@ -74,13 +78,14 @@ given, says something in words (at least 3 letters or digits, one a letter).`,
 		return err
 	}, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
 		resp, err := c.RecordScreening(cmd.Context(), &referralv1.RecordScreeningRequest{RequestId: request, ReferralId: referral,
-			CentreId: centre, Rating: rating, DomesticAbuseFinding: abuse, Note: note})
+			CentreId: centre, Rating: rating, DomesticAbuseFinding: abuse, Note: note, ApplicantsChecked: checked})
 		return resp.GetReferral(), err
 	})
 	f := cmd.Flags()
 	f.StringVar(&ratingFlag, "rating", "", "the screen: "+enumNames("RISK_RATING_", referralv1.RiskRating_name))
 	f.BoolVar(&abuse, "domestic-abuse", false, "the screener found domestic abuse (leaves supervised contact only: rules out supported, handover, escorted, indirect and virtual)")
 	f.StringVar(&note, "note", "", "the screener's note, in words; needed (and the lead's) to screen without a domestic-abuse finding the latest screen or the risk answers had")
+	f.BoolVar(&checked, "applicants-checked", false, "the screener checked with each parent that a self-referral's two applicants are two people (needed where the second application matched the first's details)")
 	_ = cmd.MarkFlagRequired("rating")
 	complete(cmd, "rating", "RISK_RATING_", referralv1.RiskRating_name)
 	return cmd

@@ -599,3 +599,25 @@ func TestReferralApplicantsAnswerPrintsIDAndState(t *testing.T) {
 	require.NotContains(t, out.String(), "domestic abuse")
 	require.NotContains(t, out.String(), "version")
 }
+
+// show says a disclosure of domestic abuse later answered "no" (decision 191), and a second
+// applicant whose details matched the first's, for the coordinator to check (decision 192).
+func TestReferralShowSaysARetractionAndAnApplicantsMatch(t *testing.T) {
+	disclosed := &commonv1.Date{Year: 2026, Month: 11, Day: 2}
+	var out bytes.Buffer
+	require.NoError(t, printReferral(&out, &output{}, &referralv1.Referral{CentreId: uuid.NewString(),
+		State: referralv1.ReferralState_REFERRAL_STATE_RECEIVED, DomesticAbuseDisclosedOn: disclosed,
+		SecondApplicantMatches: []referralv1.ApplicantDetail{referralv1.ApplicantDetail_APPLICANT_DETAIL_PHONE,
+			referralv1.ApplicantDetail_APPLICANT_DETAIL_FULL_NAME}}))
+	require.Regexp(t, `domestic abuse finding:\s+no finding recorded \(only the safeguarding lead screens it without a finding\); `+
+		`domestic abuse disclosed on 2026-11-02, later answered no: for the lead to weigh`, out.String())
+	require.Regexp(t, `second applicant matches the first's:\s+phone, full name: check with each parent that the two applicants are two people`, out.String())
+
+	out.Reset()
+	require.NoError(t, printReferral(&out, &output{}, &referralv1.Referral{CentreId: uuid.NewString(),
+		State: referralv1.ReferralState_REFERRAL_STATE_SCREENED, DomesticAbuseFinding: true, DomesticAbuseDisclosedOn: disclosed,
+		RiskAnswersDiscloseDomesticAbuse: true,
+		SecondApplicantMatches:           []referralv1.ApplicantDetail{referralv1.ApplicantDetail_APPLICANT_DETAIL_ROLE}, SecondApplicantChecked: true}))
+	require.Regexp(t, `domestic abuse finding:\s+yes\n`, out.String())
+	require.Regexp(t, `second applicant matches the first's:\s+role \(checked at screening: two people\)`, out.String())
+}

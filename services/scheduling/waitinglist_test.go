@@ -213,7 +213,8 @@ func TestReferralAcceptedTakesAWaitingFamilyOffTheList(t *testing.T) {
 	offered, offeredRef := g.waitlist(t, g.centre, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
 	stays, _ := g.waitlist(t, g.centre, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
 	_, err := g.client(t, auth.RoleCoordinator).OfferPlace(ctx, &schedulingv1.OfferPlaceRequest{CentreId: g.centre.String(),
-		PatternId: pattern, RoomId: rooms[0], FamilyId: offered.String(), RequestId: uuid.NewString()})
+		PatternId: pattern, RoomId: rooms[0], FamilyId: offered.String(), RequestId: uuid.NewString(),
+		OutOfTurnReason: schedulingv1.OutOfTurnReason_OUT_OF_TURN_REASON_AVAILABILITY}) // the first family cannot come on Saturdays
 	require.NoError(t, err)
 
 	for _, f := range []struct{ family, referral uuid.UUID }{{waiting, waitingRef}, {offered, offeredRef}} {
@@ -546,13 +547,17 @@ func TestAPlaceIsOfferedToNoMoreFamiliesThanItTakes(t *testing.T) {
 	_, err = g.offerPlace(t, pattern, rooms[1], fams[3].id.String())
 	onOffer(err)
 
-	// The first family declines: the room for one is offered again, to the first waiting.
+	// The first family declines: the room for one is offered again, to the first waiting, who is
+	// the family that declined, back at its place; named, the fourth family goes before it only
+	// with a reason.
 	_, err = g.client(t, auth.RoleCoordinator).JoinWaitingList(t.Context(), &schedulingv1.JoinWaitingListRequest{CentreId: g.centre.String(),
 		FamilyId: fams[0].id.String(), ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, RequestId: uuid.NewString()})
 	require.NoError(t, err)
-	offered, err = g.offerPlace(t, pattern, rooms[0], fams[3].id.String())
+	resp, err := g.client(t, auth.RoleCoordinator).OfferPlace(t.Context(), &schedulingv1.OfferPlaceRequest{CentreId: g.centre.String(),
+		PatternId: pattern, RoomId: rooms[0], FamilyId: fams[3].id.String(), RequestId: uuid.NewString(),
+		OutOfTurnReason: schedulingv1.OutOfTurnReason_OUT_OF_TURN_REASON_NEEDS})
 	require.NoError(t, err)
-	require.Equal(t, fams[3].id.String(), offered)
+	require.Equal(t, fams[3].id.String(), resp.GetFamilyId())
 }
 
 // A family put back on the list for another kind of contact than it waited for joins at the end
@@ -661,6 +666,56 @@ func TestAPlaceIsOfferedToAFamilyWhoseSessionFitsIt(t *testing.T) {
 	require.Equal(t, short.id.String(), offered, "the first family that fits")
 	ids, _ := g.queue(t, g.centre)
 	require.Equal(t, []uuid.UUID{long.id}, ids, "it keeps its place")
+}
+
+// Review 26 offered a place by name to a family third in the queue: it was accepted and recorded
+// nothing of the two passed over, so the list's order could not be audited. A family named goes
+// before families waiting longer for the same kind of contact that could take the place only
+// with a reason from the list (OUT_OF_TURN, naming how many; nothing appended), and the offer
+// records how many it passed over and why. Families waiting for another kind, or whose session
+// does not fit the place, are not passed over; a reason for an offer in turn is refused.
+func TestAPlaceOfferedOutOfTurnSaysWhy(t *testing.T) {
+	g := newRig(t, monday)
+	pattern, rooms := g.timetable(t, saturday(0), true, 3)
+	supervised := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED)[0]
+	supported := g.ready(t, 3, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
+	long := g.readyAs(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, func(e *referralv1.FamilyReadyForContact) {
+		e.Arrangement.SessionMinutes, e.Arrangement.Stagger = 110, &referralv1.Stagger{ArrivalMinutes: 15, DepartureMinutes: 15}
+	})[0]
+	g.joinAs(t, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, supervised)
+	g.joinAs(t, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, supported[0], supported[1], long, supported[2])
+	offer := func(f family, why schedulingv1.OutOfTurnReason) error {
+		_, err := g.client(t, auth.RoleCoordinator).OfferPlace(t.Context(), &schedulingv1.OfferPlaceRequest{CentreId: g.centre.String(),
+			PatternId: pattern, RoomId: rooms[0], FamilyId: f.id.String(), RequestId: uuid.NewString(), OutOfTurnReason: why})
+		return err
+	}
+	before := g.count(t, "SELECT count(*) FROM events")
+	err := offer(supported[2], schedulingv1.OutOfTurnReason_OUT_OF_TURN_REASON_UNSPECIFIED)
+	code, reason := field(err)
+	require.Equal(t, codes.FailedPrecondition, code, err)
+	require.Equal(t, "OUT_OF_TURN", reason)
+	require.Contains(t, status.Convert(err).Message(), "2 families have waited longer for the same kind of contact and could take it")
+	err = offer(supported[0], schedulingv1.OutOfTurnReason_OUT_OF_TURN_REASON_NEEDS)
+	code, reason = field(err)
+	require.Equal(t, codes.InvalidArgument, code, err)
+	require.Equal(t, "out_of_turn_reason", reason)
+	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+
+	require.NoError(t, offer(supported[2], schedulingv1.OutOfTurnReason_OUT_OF_TURN_REASON_COURT_TIMESCALE))
+	offered := func(f family) *schedulingv1.PlaceOffered {
+		var payload []byte
+		require.NoError(t, g.owner.QueryRow(t.Context(), `SELECT payload FROM events WHERE family_id = $1
+			AND event_type = 'familytime.scheduling.v1.PlaceOffered'`, f.id).Scan(&payload))
+		var ev schedulingv1.PlaceOffered
+		require.NoError(t, proto.Unmarshal(payload, &ev))
+		return &ev
+	}
+	ev := offered(supported[2])
+	require.EqualValues(t, 2, ev.GetPassedOver())
+	require.Equal(t, schedulingv1.OutOfTurnReason_OUT_OF_TURN_REASON_COURT_TIMESCALE, ev.GetOutOfTurnReason())
+	// The first in turn now: the supervised family waits for another kind, and is not passed over.
+	require.NoError(t, offer(supported[0], schedulingv1.OutOfTurnReason_OUT_OF_TURN_REASON_UNSPECIFIED))
+	require.Zero(t, offered(supported[0]).GetPassedOver())
 }
 
 // A family waits only for a kind of contact the centre offers (review 25: put on a supported-only

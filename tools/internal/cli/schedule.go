@@ -1027,6 +1027,7 @@ after its place was released).`}
 		request, requestOffer requestID
 		family, service       string
 		offerFamily           string
+		outOfTurn             string
 		pattern, room         string
 	)
 	join := &cobra.Command{
@@ -1094,22 +1095,36 @@ A place is offered to no more families at once than it takes (PLACE_ON_OFFER, sa
 first standing offer lapses): one for a room for one family or for supervised contact, which has
 the room to itself; the room's capacity otherwise. A family whose arrangement (its session with
 the parents' stagger) does not fit the pattern's opening session is passed over, and refused by
-name (SESSION_TOO_SHORT): it could not be booked into the place.`,
+name (SESSION_TOO_SHORT): it could not be booked into the place.
+
+A family named with --family goes before families that have waited longer for the same kind of
+contact and could take the place only with --out-of-turn, saying why (OUT_OF_TURN names how many
+it would pass over); the offer records how many it passed over and why, and the family's history
+says so. Without --family the place goes to the first in turn.`,
 		Example: `  familytime schedule waitlist offer --centre $CENTRE --pattern $PATTERN --room $ROOM
-  familytime schedule waitlist offer --centre $CENTRE --pattern $PATTERN --room $ROOM --family $FAMILY`,
+  familytime schedule waitlist offer --centre $CENTRE --pattern $PATTERN --room $ROOM --family $FAMILY
+  familytime schedule waitlist offer --centre $CENTRE --pattern $PATTERN --room $ROOM --family $FAMILY --out-of-turn court-timescale`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			id, err := requestOffer.value()
 			if err != nil {
 				return err
 			}
+			req := &schedulingv1.OfferPlaceRequest{CentreId: s.centre, PatternId: pattern, RoomId: room, FamilyId: offerFamily, RequestId: id}
+			if outOfTurn != "" {
+				if offerFamily == "" {
+					return fmt.Errorf("--out-of-turn goes with --family: without it the place goes to the first in turn")
+				}
+				if req.OutOfTurnReason, err = parseEnum[schedulingv1.OutOfTurnReason]("out-of-turn", outOfTurn, "OUT_OF_TURN_REASON_", schedulingv1.OutOfTurnReason_value); err != nil {
+					return err
+				}
+			}
 			c, done, err := s.client(cmd)
 			if err != nil {
 				return err
 			}
 			defer done()
-			resp, err := c.OfferPlace(cmd.Context(), &schedulingv1.OfferPlaceRequest{CentreId: s.centre, PatternId: pattern, RoomId: room,
-				FamilyId: offerFamily, RequestId: id})
+			resp, err := c.OfferPlace(cmd.Context(), req)
 			if err != nil {
 				return s.describe(err)
 			}
@@ -1119,6 +1134,8 @@ name (SESSION_TOO_SHORT): it could not be booked into the place.`,
 	offer.Flags().StringVar(&pattern, "pattern", "", "the pattern of the place (UUID)")
 	offer.Flags().StringVar(&room, "room", "", "the room of the place (UUID)")
 	offer.Flags().StringVar(&offerFamily, "family", "", "the family to offer it to (default: the first waiting)")
+	offer.Flags().StringVar(&outOfTurn, "out-of-turn", "", "why --family goes before families that waited longer: "+
+		enumNamesOf("OUT_OF_TURN_REASON_", schedulingv1.OutOfTurnReason_value)+"; recorded with the offer")
 	_ = offer.MarkFlagRequired("pattern")
 	_ = offer.MarkFlagRequired("room")
 	requestOffer.register(offer.Flags())

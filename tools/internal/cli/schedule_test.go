@@ -314,6 +314,22 @@ func TestCorrectRefusesBadInputBeforeAnyCall(t *testing.T) {
 	}
 }
 
+// waitlist offer's reason for an offer out of turn goes with the family it names, and is one of
+// the list (decision 193), before any call.
+func TestOfferOutOfTurnRefusesBadInputBeforeAnyCall(t *testing.T) {
+	centre, pattern, room, family := uuid.NewString(), uuid.NewString(), uuid.NewString(), uuid.NewString()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--out-of-turn", "needs"}, "--out-of-turn goes with --family: without it the place goes to the first in turn"},
+		{[]string{"--family", family, "--out-of-turn", "favouritism"}, `--out-of-turn "favouritism" is not one of: court-timescale, safeguarding, availability, needs, other`},
+	} {
+		_, err := run(t, append([]string{"schedule", "waitlist", "offer", "--centre", centre, "--pattern", pattern, "--room", room, "--data", t.TempDir()}, c.args...)...)
+		require.ErrorContains(t, err, c.want, c.args)
+	}
+}
+
 // schedule noshow --json prints the whole response, so a script sees the unexplained count,
 // whether the place was released, to whom it was offered and what kept it (review 25: only the
 // booking was printed); the table keeps its rows.

@@ -267,6 +267,12 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 	case *schedulingv1.WaitingListJoined:
 		return "Joined the centre's waiting list for " + words.Enum(ev.GetServiceType()) + " contact"
 	case *schedulingv1.PlaceOffered:
+		if n := ev.GetPassedOver(); n > 0 {
+			// An offer out of turn says so, and why (decision 193); one in turn says what it
+			// always said, as its stored description is compared with this one.
+			return fmt.Sprintf("Place offered from the waiting list out of turn (%s): %d %s waiting longer passed over",
+				words.Enum(ev.GetOutOfTurnReason()), n, plural(int(n), "family", "families"))
+		}
 		return "Place offered from the waiting list"
 	case *schedulingv1.WaitingListLeft:
 		return "Left the centre's waiting list without an offer: " + words.Enum(ev.GetReason())

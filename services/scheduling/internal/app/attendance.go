@@ -388,7 +388,7 @@ func (a *App) RecordNoShow(ctx context.Context, centre, booking uuid.UUID, party
 			err = domain.PlaceOnOffer(standing, places, pattern.Location())
 		}
 		if err == nil {
-			offered, ev, err = w.Offer(to, b.ServiceType, b.Pattern, b.Room, f.ID(), now)
+			offered, ev, err = w.Offer(to, b.ServiceType, b.Pattern, b.Room, f.ID(), domain.OutOfTurn{}, now)
 		}
 		switch {
 		case err == nil:

@@ -175,7 +175,12 @@ func (a *App) waitedForByDefault(ctx context.Context, centre uuid.UUID) commonv1
 // is passed over alike, or refused by name (SERVICE_NOT_OFFERED, decisions.md 183). A place
 // offered already to as many families as it takes, and not yet taken, declined or lapsed, is not
 // offered again (PLACE_ON_OFFER, placesFor).
-func (a *App) OfferPlace(ctx context.Context, centre, pattern, room, family uuid.UUID, md eventstore.Metadata) (uuid.UUID, *eventstore.UnitOfWork, error) {
+//
+// A family named goes before any family waiting longer for the same kind of contact that could
+// take the place only with a reason (OUT_OF_TURN without one; a reason is refused when nobody is
+// passed over), and the offer records how many it passed over and why (review 26: an offer out
+// of turn left no trace of it, and the list's order could not be audited).
+func (a *App) OfferPlace(ctx context.Context, centre, pattern, room, family uuid.UUID, reason schedulingv1.OutOfTurnReason, md eventstore.Metadata) (uuid.UUID, *eventstore.UnitOfWork, error) {
 	t, err := a.sessions.Timetable(ctx, centre)
 	if err != nil {
 		return uuid.Nil, nil, err
@@ -205,7 +210,16 @@ func (a *App) OfferPlace(ctx context.Context, centre, pattern, room, family uuid
 	if err := domain.PlaceOnOffer(standing, places, p.Location()); err != nil {
 		return uuid.Nil, nil, err
 	}
-	offered, ev, err := w.Offer(to, commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED, pattern, room, uuid.Nil, a.now())
+	turn := domain.OutOfTurn{Reason: reason}
+	if family != uuid.Nil {
+		if turn.PassedOver, err = a.passedOver(ctx, w, to, &r, p); err != nil {
+			return uuid.Nil, nil, err
+		}
+	}
+	if err := turn.Check(); err != nil {
+		return uuid.Nil, nil, err
+	}
+	offered, ev, err := w.Offer(to, commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED, pattern, room, uuid.Nil, turn, a.now())
 	if err != nil {
 		return uuid.Nil, nil, err
 	}
@@ -276,25 +290,7 @@ func (a *App) offerTo(ctx context.Context, w *domain.WaitingList, family uuid.UU
 		if err != nil {
 			return uuid.Nil, 0, err
 		}
-		// A family waiting for a kind the centre does not offer (put on the list before joins were
-		// checked, or the centre offers it no more) cannot be booked into any place there: passed
-		// over, refused by name, until a join puts its kind right (decisions.md 183).
-		err = notOffered(c.Details.ServiceTypes, f.WaitsFor(x.ServiceType))
-		if err == nil {
-			err = f.MayBeOffered(x.ServiceType)
-		}
-		if err == nil {
-			err = f.InContact(a.now())
-		}
-		if err == nil && room != nil && !room.Supervised && f.WaitsFor(x.ServiceType) == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {
-			// Unnamed, the place goes to the first family that can be booked in it (review 17
-			// offered a supervised family a shared room).
-			err = domain.ErrRoomUnsuitable
-		}
-		if err == nil && pattern != nil {
-			// Offered a place it cannot be booked into, it would hold it a week for nothing.
-			err = f.Fits(pattern)
-		}
+		err = a.mayTake(c, f, x, room, pattern)
 		switch {
 		case err == nil:
 			return x.Family, f.Version(), nil
@@ -309,6 +305,67 @@ func (a *App) offerTo(ctx context.Context, w *domain.WaitingList, family uuid.UU
 		return uuid.Nil, 0, domain.ErrNoneFreeToOffer
 	}
 	return uuid.Nil, 0, domain.ErrWaitingListEmpty
+}
+
+// mayTake refuses, saying why, a family waiting (x, its family f) that may not be offered a place
+// in room (nil: any) of pattern (nil: any) at centre c now.
+func (a *App) mayTake(c adapters.CentreView, f *domain.Family, x domain.Waiting, room *domain.Room, pattern *domain.Pattern) error {
+	// A family waiting for a kind the centre does not offer (put on the list before joins were
+	// checked, or the centre offers it no more) cannot be booked into any place there: passed
+	// over, refused by name, until a join puts its kind right (decisions.md 183).
+	if err := notOffered(c.Details.ServiceTypes, f.WaitsFor(x.ServiceType)); err != nil {
+		return err
+	}
+	if err := f.MayBeOffered(x.ServiceType); err != nil {
+		return err
+	}
+	if err := f.InContact(a.now()); err != nil {
+		return err
+	}
+	if room != nil && !room.Supervised && f.WaitsFor(x.ServiceType) == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {
+		// Unnamed, the place goes to the first family that can be booked in it (review 17
+		// offered a supervised family a shared room).
+		return domain.ErrRoomUnsuitable
+	}
+	if pattern != nil {
+		// Offered a place it cannot be booked into, it would hold it a week for nothing.
+		return f.Fits(pattern)
+	}
+	return nil
+}
+
+// passedOver counts the families ahead of family in the queue, waiting for the kind of contact it
+// waits for, that could take a place in room of pattern: those an offer to family goes before. A
+// family waiting for another kind is in another queue as far as turns go (an offer of a
+// supervised room's place to a family waiting for supervised contact passes over nobody waiting
+// for supported contact). Decided on the list as read (the offer's append is guarded by its
+// version).
+func (a *App) passedOver(ctx context.Context, w *domain.WaitingList, family uuid.UUID, room *domain.Room, pattern *domain.Pattern) (int, error) {
+	c, err := a.centres.Get(ctx, w.Centre())
+	if err != nil {
+		return 0, err
+	}
+	queue := w.Queue(a.now())
+	at := slices.IndexFunc(queue, func(x domain.Waiting) bool { return x.Family == family })
+	if at < 0 {
+		return 0, nil
+	}
+	named, err := a.sessions.Family(ctx, family)
+	if err != nil {
+		return 0, err
+	}
+	kind := named.WaitsFor(queue[at].ServiceType)
+	n := 0
+	for _, x := range queue[:at] {
+		f, err := a.sessions.Family(ctx, x.Family)
+		if err != nil {
+			return 0, err
+		}
+		if f.WaitsFor(x.ServiceType) == kind && a.mayTake(c, f, x, room, pattern) == nil {
+			n++
+		}
+	}
+	return n, nil
 }
 
 func containsRoom(rooms []uuid.UUID, room uuid.UUID) bool {

@@ -647,13 +647,13 @@ func TestWaitingList(t *testing.T) {
 	rule(t, err, "ALREADY_WAITING")
 	_, _, err = w.Join(a, commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED, jan)
 	rule(t, err, "ALREADY_WAITING")
-	offered, _, err := w.Offer(uuid.Nil, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, uuid.New(), uuid.New(), uuid.New(), jan)
+	offered, _, err := w.Offer(uuid.Nil, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, uuid.New(), uuid.New(), uuid.New(), domain.OutOfTurn{}, jan)
 	require.NoError(t, err)
 	require.Equal(t, b, offered, "the first family waiting for that kind of contact")
-	offered, _, err = w.Offer(uuid.Nil, 0, uuid.New(), uuid.New(), uuid.Nil, jan)
+	offered, _, err = w.Offer(uuid.Nil, 0, uuid.New(), uuid.New(), uuid.Nil, domain.OutOfTurn{}, jan)
 	require.NoError(t, err)
 	require.Equal(t, a, offered)
-	_, _, err = w.Offer(uuid.Nil, 0, uuid.New(), uuid.New(), uuid.Nil, jan)
+	_, _, err = w.Offer(uuid.Nil, 0, uuid.New(), uuid.New(), uuid.Nil, domain.OutOfTurn{}, jan)
 	rule(t, err, "WAITING_LIST_EMPTY")
 }
 

@@ -23,6 +23,9 @@ var (
 	ErrWaitingListEmpty = problem.Rule("WAITING_LIST_EMPTY", "no family is waiting for a place at the centre")
 	// ErrNotWaiting means the family named is not on the waiting list.
 	ErrNotWaiting = problem.Rule("NOT_ON_WAITING_LIST", "the family is not on the centre's waiting list")
+	// ErrOutOfTurn: a place offered to a family named before families that waited longer and
+	// could take it, without saying why.
+	ErrOutOfTurn = problem.Rule("OUT_OF_TURN", "the place would go to this family out of turn")
 	// ErrNoneFreeToOffer means every family waiting (for the kind of contact) is on a safeguarding
 	// hold, waits for supported contact a domestic-abuse finding rules out, or cannot be booked
 	// into the place (a room or session that does not suit it): a place is offered
@@ -290,10 +293,32 @@ func (w *WaitingList) Join(family uuid.UUID, st commonv1.ServiceType, now time.T
 	return slices.IndexFunc(w.Queue(now), func(x Waiting) bool { return x.Family == family }) + 1, append(out, ev), nil
 }
 
+// OutOfTurn is how many families waiting longer an offer passes over, and why.
+type OutOfTurn struct {
+	PassedOver int
+	Reason     schedulingv1.OutOfTurnReason
+}
+
+// Check refuses an offer that passes over families without a reason (ErrOutOfTurn, saying how
+// many), and a reason for one that passes over nobody.
+func (o OutOfTurn) Check() error {
+	unspecified := o.Reason == schedulingv1.OutOfTurnReason_OUT_OF_TURN_REASON_UNSPECIFIED
+	switch {
+	case o.PassedOver > 0 && unspecified:
+		return problem.Rule(ErrOutOfTurn.Reason, fmt.Sprintf("%s: %d %s waited longer for the same kind of contact and could take it; "+
+			"offer it to the first (name no family), or say why this family goes first (out_of_turn_reason)",
+			ErrOutOfTurn.Message, o.PassedOver, plural(o.PassedOver, "family has", "families have")))
+	case o.PassedOver == 0 && !unspecified:
+		return problem.Invalid("out_of_turn_reason", "no family waiting longer could take the place, so the offer is in turn: leave the reason out")
+	}
+	return nil
+}
+
 // Offer offers a place to family, or (uuid.Nil) to the first family waiting, or to the first
 // waiting for serviceType when it is given; the family leaves the queue while the offer stands
-// (until OfferLapsesAfter). releasedBy names the family whose released place it is, if any.
-func (w *WaitingList) Offer(family uuid.UUID, st commonv1.ServiceType, pattern, room, releasedBy uuid.UUID, now time.Time) (uuid.UUID, proto.Message, error) {
+// (until OfferLapsesAfter). releasedBy names the family whose released place it is, if any; turn
+// says whom it passes over and why (OutOfTurn.Check decided it may).
+func (w *WaitingList) Offer(family uuid.UUID, st commonv1.ServiceType, pattern, room, releasedBy uuid.UUID, turn OutOfTurn, now time.Time) (uuid.UUID, proto.Message, error) {
 	queue := w.Queue(now)
 	i := slices.IndexFunc(queue, func(x Waiting) bool {
 		switch {
@@ -313,7 +338,7 @@ func (w *WaitingList) Offer(family uuid.UUID, st commonv1.ServiceType, pattern, 
 	}
 	ev := &schedulingv1.PlaceOffered{CentreId: w.centre.String(), FamilyId: queue[i].Family.String(),
 		PatternId: pattern.String(), RoomId: room.String(), OfferedAt: timestamppb.New(now),
-		LapsesAt: timestamppb.New(now.Add(OfferLapsesAfter))}
+		LapsesAt: timestamppb.New(now.Add(OfferLapsesAfter)), PassedOver: int32(turn.PassedOver), OutOfTurnReason: turn.Reason}
 	if releasedBy != uuid.Nil {
 		ev.ReleasedByFamilyId = releasedBy.String()
 	}

@@ -387,7 +387,7 @@ func (s *Server) OfferPlace(ctx context.Context, req *schedulingv1.OfferPlaceReq
 		}
 	}
 	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.OfferPlaceResponse, *eventstore.UnitOfWork, error) {
-		offered, uow, err := s.app.OfferPlace(ctx, centre, pattern, room, family, md)
+		offered, uow, err := s.app.OfferPlace(ctx, centre, pattern, room, family, req.GetOutOfTurnReason(), md)
 		return &schedulingv1.OfferPlaceResponse{FamilyId: offered.String()}, uow, err
 	})
 }

@@ -3256,9 +3256,14 @@ type PlaceOffered struct {
 	// When the offer lapses if the family has not taken the place (been booked, or accepted by
 	// referral): it is then back at its place in the queue. Unset on offers made before offers
 	// lapsed, which never do.
-	LapsesAt      *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=lapses_at,json=lapsesAt,proto3" json:"lapses_at,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	LapsesAt *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=lapses_at,json=lapsesAt,proto3" json:"lapses_at,omitempty"`
+	// How many families that had waited longer, and could have taken the place, the offer passed
+	// over: 0 for an offer in turn.
+	PassedOver int32 `protobuf:"varint,8,opt,name=passed_over,json=passedOver,proto3" json:"passed_over,omitempty"`
+	// Why the family went before them, when it did.
+	OutOfTurnReason OutOfTurnReason `protobuf:"varint,9,opt,name=out_of_turn_reason,json=outOfTurnReason,proto3,enum=familytime.scheduling.v1.OutOfTurnReason" json:"out_of_turn_reason,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *PlaceOffered) Reset() {
@@ -3338,6 +3343,20 @@ func (x *PlaceOffered) GetLapsesAt() *timestamppb.Timestamp {
 		return x.LapsesAt
 	}
 	return nil
+}
+
+func (x *PlaceOffered) GetPassedOver() int32 {
+	if x != nil {
+		return x.PassedOver
+	}
+	return 0
+}
+
+func (x *PlaceOffered) GetOutOfTurnReason() OutOfTurnReason {
+	if x != nil {
+		return x.OutOfTurnReason
+	}
+	return OutOfTurnReason_OUT_OF_TURN_REASON_UNSPECIFIED
 }
 
 // WaitingListLeft: a family left a centre's waiting list without a place offered: referral
@@ -3940,7 +3959,7 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\tjoined_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\bjoinedAt\x12;\n" +
 	"\vqueued_from\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"queuedFrom\x12O\n" +
-	"\x0foffer_not_taken\x18\x06 \x01(\x0e2'.familytime.scheduling.v1.OfferNotTakenR\rofferNotTaken\"\xa7\x02\n" +
+	"\x0foffer_not_taken\x18\x06 \x01(\x0e2'.familytime.scheduling.v1.OfferNotTakenR\rofferNotTaken\"\xa0\x03\n" +
 	"\fPlaceOffered\x12\x1b\n" +
 	"\tcentre_id\x18\x01 \x01(\tR\bcentreId\x12\x1b\n" +
 	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1d\n" +
@@ -3950,7 +3969,10 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\x15released_by_family_id\x18\x05 \x01(\tR\x12releasedByFamilyId\x129\n" +
 	"\n" +
 	"offered_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tofferedAt\x127\n" +
-	"\tlapses_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\blapsesAt\"\xca\x01\n" +
+	"\tlapses_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\blapsesAt\x12\x1f\n" +
+	"\vpassed_over\x18\b \x01(\x05R\n" +
+	"passedOver\x12V\n" +
+	"\x12out_of_turn_reason\x18\t \x01(\x0e2).familytime.scheduling.v1.OutOfTurnReasonR\x0foutOfTurnReason\"\xca\x01\n" +
 	"\x0fWaitingListLeft\x12\x1b\n" +
 	"\tcentre_id\x18\x01 \x01(\tR\bcentreId\x12\x1b\n" +
 	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12H\n" +
@@ -4064,8 +4086,9 @@ var file_familytime_scheduling_v1_events_proto_goTypes = []any{
 	(PersonRole)(0),                  // 49: familytime.scheduling.v1.PersonRole
 	(Party)(0),                       // 50: familytime.scheduling.v1.Party
 	(Movement)(0),                    // 51: familytime.scheduling.v1.Movement
-	(StaffRole)(0),                   // 52: familytime.scheduling.v1.StaffRole
-	(StaffCheck)(0),                  // 53: familytime.scheduling.v1.StaffCheck
+	(OutOfTurnReason)(0),             // 52: familytime.scheduling.v1.OutOfTurnReason
+	(StaffRole)(0),                   // 53: familytime.scheduling.v1.StaffRole
+	(StaffCheck)(0),                  // 54: familytime.scheduling.v1.StaffCheck
 }
 var file_familytime_scheduling_v1_events_proto_depIdxs = []int32{
 	39, // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
@@ -4143,21 +4166,22 @@ var file_familytime_scheduling_v1_events_proto_depIdxs = []int32{
 	1,  // 72: familytime.scheduling.v1.WaitingListJoined.offer_not_taken:type_name -> familytime.scheduling.v1.OfferNotTaken
 	46, // 73: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
 	46, // 74: familytime.scheduling.v1.PlaceOffered.lapses_at:type_name -> google.protobuf.Timestamp
-	2,  // 75: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
-	46, // 76: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
-	52, // 77: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
-	42, // 78: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
-	42, // 79: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
-	42, // 80: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
-	53, // 81: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
-	42, // 82: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
-	42, // 83: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
-	42, // 84: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
-	85, // [85:85] is the sub-list for method output_type
-	85, // [85:85] is the sub-list for method input_type
-	85, // [85:85] is the sub-list for extension type_name
-	85, // [85:85] is the sub-list for extension extendee
-	0,  // [0:85] is the sub-list for field type_name
+	52, // 75: familytime.scheduling.v1.PlaceOffered.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
+	2,  // 76: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
+	46, // 77: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
+	53, // 78: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
+	42, // 79: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
+	42, // 80: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
+	42, // 81: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
+	54, // 82: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
+	42, // 83: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
+	42, // 84: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
+	42, // 85: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
+	86, // [86:86] is the sub-list for method output_type
+	86, // [86:86] is the sub-list for method input_type
+	86, // [86:86] is the sub-list for extension type_name
+	86, // [86:86] is the sub-list for extension extendee
+	0,  // [0:86] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_events_proto_init() }

@@ -2673,9 +2673,12 @@ type OfferPlaceRequest struct {
 	// The family to offer it to (UUID); empty offers it to the first family on the list.
 	FamilyId string `protobuf:"bytes,4,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
 	// The client's id for this request (UUID).
-	RequestId     string `protobuf:"bytes,5,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	RequestId string `protobuf:"bytes,5,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// Why the named family goes before families that have waited longer and could take the place:
+	// required then (OUT_OF_TURN), refused when nobody is passed over. Recorded with the offer.
+	OutOfTurnReason OutOfTurnReason `protobuf:"varint,6,opt,name=out_of_turn_reason,json=outOfTurnReason,proto3,enum=familytime.scheduling.v1.OutOfTurnReason" json:"out_of_turn_reason,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *OfferPlaceRequest) Reset() {
@@ -2741,6 +2744,13 @@ func (x *OfferPlaceRequest) GetRequestId() string {
 		return x.RequestId
 	}
 	return ""
+}
+
+func (x *OfferPlaceRequest) GetOutOfTurnReason() OutOfTurnReason {
+	if x != nil {
+		return x.OutOfTurnReason
+	}
+	return OutOfTurnReason_OUT_OF_TURN_REASON_UNSPECIFIED
 }
 
 // OfferPlaceResponse names the family offered the place.
@@ -4069,7 +4079,7 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"5\n" +
 	"\x17JoinWaitingListResponse\x12\x1a\n" +
-	"\bposition\x18\x01 \x01(\x05R\bposition\"\xa5\x02\n" +
+	"\bposition\x18\x01 \x01(\x05R\bposition\"\x87\x03\n" +
 	"\x11OfferPlaceRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +
@@ -4077,7 +4087,8 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\aroom_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x06roomId\x12t\n" +
 	"\tfamily_id\x18\x04 \x01(\tBW\xbaHTrR2P^$|^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$R\bfamilyId\x12'\n" +
 	"\n" +
-	"request_id\x18\x05 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"1\n" +
+	"request_id\x18\x05 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12`\n" +
+	"\x12out_of_turn_reason\x18\x06 \x01(\x0e2).familytime.scheduling.v1.OutOfTurnReasonB\b\xbaH\x05\x82\x01\x02\x10\x01R\x0foutOfTurnReason\"1\n" +
 	"\x12OfferPlaceResponse\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\"?\n" +
 	"\x16ListWaitingListRequest\x12%\n" +
@@ -4282,146 +4293,148 @@ var file_familytime_scheduling_v1_scheduling_proto_goTypes = []any{
 	(Party)(0),                           // 71: familytime.scheduling.v1.Party
 	(Movement)(0),                        // 72: familytime.scheduling.v1.Movement
 	(v1.ServiceType)(0),                  // 73: familytime.common.v1.ServiceType
-	(*timestamppb.Timestamp)(nil),        // 74: google.protobuf.Timestamp
-	(*DaySheetEntry)(nil),                // 75: familytime.scheduling.v1.DaySheetEntry
-	(*CentreCapacity)(nil),               // 76: familytime.scheduling.v1.CentreCapacity
-	(StaffRole)(0),                       // 77: familytime.scheduling.v1.StaffRole
-	(*StaffMember)(nil),                  // 78: familytime.scheduling.v1.StaffMember
-	(StaffCheck)(0),                      // 79: familytime.scheduling.v1.StaffCheck
+	(OutOfTurnReason)(0),                 // 74: familytime.scheduling.v1.OutOfTurnReason
+	(*timestamppb.Timestamp)(nil),        // 75: google.protobuf.Timestamp
+	(*DaySheetEntry)(nil),                // 76: familytime.scheduling.v1.DaySheetEntry
+	(*CentreCapacity)(nil),               // 77: familytime.scheduling.v1.CentreCapacity
+	(StaffRole)(0),                       // 78: familytime.scheduling.v1.StaffRole
+	(*StaffMember)(nil),                  // 79: familytime.scheduling.v1.StaffMember
+	(StaffCheck)(0),                      // 80: familytime.scheduling.v1.StaffCheck
 }
 var file_familytime_scheduling_v1_scheduling_proto_depIdxs = []int32{
-	58, // 0: familytime.scheduling.v1.RegisterCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
-	59, // 1: familytime.scheduling.v1.RegisterCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	58, // 2: familytime.scheduling.v1.UpdateCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
-	59, // 3: familytime.scheduling.v1.UpdateCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	59, // 4: familytime.scheduling.v1.GetCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	60, // 5: familytime.scheduling.v1.ListCentresRequest.region:type_name -> familytime.common.v1.Region
-	59, // 6: familytime.scheduling.v1.ListCentresResponse.centres:type_name -> familytime.scheduling.v1.Centre
-	61, // 7: familytime.scheduling.v1.AddRoomResponse.room:type_name -> familytime.scheduling.v1.Room
-	61, // 8: familytime.scheduling.v1.ListRoomsResponse.rooms:type_name -> familytime.scheduling.v1.Room
-	62, // 9: familytime.scheduling.v1.DefineOpeningPatternRequest.recurrence:type_name -> familytime.scheduling.v1.Recurrence
-	63, // 10: familytime.scheduling.v1.DefineOpeningPatternRequest.weekday:type_name -> familytime.scheduling.v1.Weekday
-	64, // 11: familytime.scheduling.v1.DefineOpeningPatternRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	64, // 12: familytime.scheduling.v1.DefineOpeningPatternRequest.end_time:type_name -> familytime.scheduling.v1.LocalTime
-	65, // 13: familytime.scheduling.v1.DefineOpeningPatternRequest.first_date:type_name -> familytime.common.v1.Date
-	65, // 14: familytime.scheduling.v1.DefineOpeningPatternRequest.last_date:type_name -> familytime.common.v1.Date
-	65, // 15: familytime.scheduling.v1.DefineOpeningPatternRequest.closed_dates:type_name -> familytime.common.v1.Date
-	65, // 16: familytime.scheduling.v1.DefineOpeningPatternRequest.extra_dates:type_name -> familytime.common.v1.Date
-	66, // 17: familytime.scheduling.v1.DefineOpeningPatternResponse.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
-	65, // 18: familytime.scheduling.v1.ListOpeningSessionsRequest.from:type_name -> familytime.common.v1.Date
-	65, // 19: familytime.scheduling.v1.ListOpeningSessionsRequest.to:type_name -> familytime.common.v1.Date
-	67, // 20: familytime.scheduling.v1.ListOpeningSessionsResponse.sessions:type_name -> familytime.scheduling.v1.OpeningSession
-	65, // 21: familytime.scheduling.v1.BookSessionRequest.date:type_name -> familytime.common.v1.Date
-	64, // 22: familytime.scheduling.v1.BookSessionRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	68, // 23: familytime.scheduling.v1.BookSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	65, // 24: familytime.scheduling.v1.RescheduleBookingRequest.date:type_name -> familytime.common.v1.Date
-	64, // 25: familytime.scheduling.v1.RescheduleBookingRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	69, // 26: familytime.scheduling.v1.RescheduleBookingRequest.requested_by:type_name -> familytime.scheduling.v1.CancelledBy
-	68, // 27: familytime.scheduling.v1.RescheduleBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	69, // 28: familytime.scheduling.v1.CancelBookingRequest.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
-	68, // 29: familytime.scheduling.v1.CancelBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	70, // 30: familytime.scheduling.v1.CheckInResponse.role:type_name -> familytime.scheduling.v1.PersonRole
-	24, // 31: familytime.scheduling.v1.CheckInResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
-	71, // 32: familytime.scheduling.v1.RecordArrivalRequest.party:type_name -> familytime.scheduling.v1.Party
-	64, // 33: familytime.scheduling.v1.RecordArrivalRequest.time:type_name -> familytime.scheduling.v1.LocalTime
-	68, // 34: familytime.scheduling.v1.RecordArrivalResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	71, // 35: familytime.scheduling.v1.RecordDepartureRequest.party:type_name -> familytime.scheduling.v1.Party
-	64, // 36: familytime.scheduling.v1.RecordDepartureRequest.time:type_name -> familytime.scheduling.v1.LocalTime
-	68, // 37: familytime.scheduling.v1.RecordDepartureResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	71, // 38: familytime.scheduling.v1.CorrectMovementRequest.party:type_name -> familytime.scheduling.v1.Party
-	72, // 39: familytime.scheduling.v1.CorrectMovementRequest.movement:type_name -> familytime.scheduling.v1.Movement
-	64, // 40: familytime.scheduling.v1.CorrectMovementRequest.time:type_name -> familytime.scheduling.v1.LocalTime
-	68, // 41: familytime.scheduling.v1.CorrectMovementResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	68, // 42: familytime.scheduling.v1.CompleteSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	71, // 43: familytime.scheduling.v1.RecordNoShowRequest.party:type_name -> familytime.scheduling.v1.Party
-	68, // 44: familytime.scheduling.v1.RecordNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	65, // 45: familytime.scheduling.v1.RecordNoShowResponse.place_kept_attended_on:type_name -> familytime.common.v1.Date
-	68, // 46: familytime.scheduling.v1.WithdrawNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	73, // 47: familytime.scheduling.v1.JoinWaitingListRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	73, // 48: familytime.scheduling.v1.WaitingFamily.service_type:type_name -> familytime.common.v1.ServiceType
-	65, // 49: familytime.scheduling.v1.WaitingFamily.joined_on:type_name -> familytime.common.v1.Date
-	74, // 50: familytime.scheduling.v1.WaitingFamily.offered_at:type_name -> google.protobuf.Timestamp
-	74, // 51: familytime.scheduling.v1.WaitingFamily.lapses_at:type_name -> google.protobuf.Timestamp
-	42, // 52: familytime.scheduling.v1.ListWaitingListResponse.families:type_name -> familytime.scheduling.v1.WaitingFamily
-	65, // 53: familytime.scheduling.v1.GetDaySheetRequest.date:type_name -> familytime.common.v1.Date
-	75, // 54: familytime.scheduling.v1.GetDaySheetResponse.entries:type_name -> familytime.scheduling.v1.DaySheetEntry
-	65, // 55: familytime.scheduling.v1.GetCapacityRequest.from:type_name -> familytime.common.v1.Date
-	65, // 56: familytime.scheduling.v1.GetCapacityRequest.to:type_name -> familytime.common.v1.Date
-	76, // 57: familytime.scheduling.v1.GetCapacityResponse.capacity:type_name -> familytime.scheduling.v1.CentreCapacity
-	77, // 58: familytime.scheduling.v1.AddStaffMemberRequest.role:type_name -> familytime.scheduling.v1.StaffRole
-	65, // 59: familytime.scheduling.v1.AddStaffMemberRequest.joined_on:type_name -> familytime.common.v1.Date
-	65, // 60: familytime.scheduling.v1.AddStaffMemberRequest.dbs_checked_on:type_name -> familytime.common.v1.Date
-	65, // 61: familytime.scheduling.v1.AddStaffMemberRequest.trained_on:type_name -> familytime.common.v1.Date
-	78, // 62: familytime.scheduling.v1.AddStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	79, // 63: familytime.scheduling.v1.RecordStaffCheckRequest.check:type_name -> familytime.scheduling.v1.StaffCheck
-	65, // 64: familytime.scheduling.v1.RecordStaffCheckRequest.checked_on:type_name -> familytime.common.v1.Date
-	78, // 65: familytime.scheduling.v1.RecordStaffCheckResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	65, // 66: familytime.scheduling.v1.RemoveStaffMemberRequest.left_on:type_name -> familytime.common.v1.Date
-	78, // 67: familytime.scheduling.v1.RemoveStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	78, // 68: familytime.scheduling.v1.WithdrawStaffLeavingResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	65, // 69: familytime.scheduling.v1.ListStaffRequest.on:type_name -> familytime.common.v1.Date
-	78, // 70: familytime.scheduling.v1.ListStaffResponse.members:type_name -> familytime.scheduling.v1.StaffMember
-	0,  // 71: familytime.scheduling.v1.SchedulingService.RegisterCentre:input_type -> familytime.scheduling.v1.RegisterCentreRequest
-	2,  // 72: familytime.scheduling.v1.SchedulingService.UpdateCentre:input_type -> familytime.scheduling.v1.UpdateCentreRequest
-	4,  // 73: familytime.scheduling.v1.SchedulingService.GetCentre:input_type -> familytime.scheduling.v1.GetCentreRequest
-	6,  // 74: familytime.scheduling.v1.SchedulingService.ListCentres:input_type -> familytime.scheduling.v1.ListCentresRequest
-	8,  // 75: familytime.scheduling.v1.SchedulingService.AddRoom:input_type -> familytime.scheduling.v1.AddRoomRequest
-	10, // 76: familytime.scheduling.v1.SchedulingService.ListRooms:input_type -> familytime.scheduling.v1.ListRoomsRequest
-	12, // 77: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:input_type -> familytime.scheduling.v1.DefineOpeningPatternRequest
-	14, // 78: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:input_type -> familytime.scheduling.v1.ListOpeningSessionsRequest
-	16, // 79: familytime.scheduling.v1.SchedulingService.BookSession:input_type -> familytime.scheduling.v1.BookSessionRequest
-	18, // 80: familytime.scheduling.v1.SchedulingService.RescheduleBooking:input_type -> familytime.scheduling.v1.RescheduleBookingRequest
-	20, // 81: familytime.scheduling.v1.SchedulingService.CancelBooking:input_type -> familytime.scheduling.v1.CancelBookingRequest
-	22, // 82: familytime.scheduling.v1.SchedulingService.CheckIn:input_type -> familytime.scheduling.v1.CheckInRequest
-	25, // 83: familytime.scheduling.v1.SchedulingService.RecordArrival:input_type -> familytime.scheduling.v1.RecordArrivalRequest
-	27, // 84: familytime.scheduling.v1.SchedulingService.RecordDeparture:input_type -> familytime.scheduling.v1.RecordDepartureRequest
-	29, // 85: familytime.scheduling.v1.SchedulingService.CorrectMovement:input_type -> familytime.scheduling.v1.CorrectMovementRequest
-	31, // 86: familytime.scheduling.v1.SchedulingService.CompleteSession:input_type -> familytime.scheduling.v1.CompleteSessionRequest
-	33, // 87: familytime.scheduling.v1.SchedulingService.RecordNoShow:input_type -> familytime.scheduling.v1.RecordNoShowRequest
-	35, // 88: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:input_type -> familytime.scheduling.v1.WithdrawNoShowRequest
-	37, // 89: familytime.scheduling.v1.SchedulingService.JoinWaitingList:input_type -> familytime.scheduling.v1.JoinWaitingListRequest
-	39, // 90: familytime.scheduling.v1.SchedulingService.OfferPlace:input_type -> familytime.scheduling.v1.OfferPlaceRequest
-	41, // 91: familytime.scheduling.v1.SchedulingService.ListWaitingList:input_type -> familytime.scheduling.v1.ListWaitingListRequest
-	44, // 92: familytime.scheduling.v1.SchedulingService.GetDaySheet:input_type -> familytime.scheduling.v1.GetDaySheetRequest
-	46, // 93: familytime.scheduling.v1.SchedulingService.GetCapacity:input_type -> familytime.scheduling.v1.GetCapacityRequest
-	48, // 94: familytime.scheduling.v1.SchedulingService.AddStaffMember:input_type -> familytime.scheduling.v1.AddStaffMemberRequest
-	50, // 95: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:input_type -> familytime.scheduling.v1.RecordStaffCheckRequest
-	52, // 96: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:input_type -> familytime.scheduling.v1.RemoveStaffMemberRequest
-	54, // 97: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:input_type -> familytime.scheduling.v1.WithdrawStaffLeavingRequest
-	56, // 98: familytime.scheduling.v1.SchedulingService.ListStaff:input_type -> familytime.scheduling.v1.ListStaffRequest
-	1,  // 99: familytime.scheduling.v1.SchedulingService.RegisterCentre:output_type -> familytime.scheduling.v1.RegisterCentreResponse
-	3,  // 100: familytime.scheduling.v1.SchedulingService.UpdateCentre:output_type -> familytime.scheduling.v1.UpdateCentreResponse
-	5,  // 101: familytime.scheduling.v1.SchedulingService.GetCentre:output_type -> familytime.scheduling.v1.GetCentreResponse
-	7,  // 102: familytime.scheduling.v1.SchedulingService.ListCentres:output_type -> familytime.scheduling.v1.ListCentresResponse
-	9,  // 103: familytime.scheduling.v1.SchedulingService.AddRoom:output_type -> familytime.scheduling.v1.AddRoomResponse
-	11, // 104: familytime.scheduling.v1.SchedulingService.ListRooms:output_type -> familytime.scheduling.v1.ListRoomsResponse
-	13, // 105: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:output_type -> familytime.scheduling.v1.DefineOpeningPatternResponse
-	15, // 106: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:output_type -> familytime.scheduling.v1.ListOpeningSessionsResponse
-	17, // 107: familytime.scheduling.v1.SchedulingService.BookSession:output_type -> familytime.scheduling.v1.BookSessionResponse
-	19, // 108: familytime.scheduling.v1.SchedulingService.RescheduleBooking:output_type -> familytime.scheduling.v1.RescheduleBookingResponse
-	21, // 109: familytime.scheduling.v1.SchedulingService.CancelBooking:output_type -> familytime.scheduling.v1.CancelBookingResponse
-	23, // 110: familytime.scheduling.v1.SchedulingService.CheckIn:output_type -> familytime.scheduling.v1.CheckInResponse
-	26, // 111: familytime.scheduling.v1.SchedulingService.RecordArrival:output_type -> familytime.scheduling.v1.RecordArrivalResponse
-	28, // 112: familytime.scheduling.v1.SchedulingService.RecordDeparture:output_type -> familytime.scheduling.v1.RecordDepartureResponse
-	30, // 113: familytime.scheduling.v1.SchedulingService.CorrectMovement:output_type -> familytime.scheduling.v1.CorrectMovementResponse
-	32, // 114: familytime.scheduling.v1.SchedulingService.CompleteSession:output_type -> familytime.scheduling.v1.CompleteSessionResponse
-	34, // 115: familytime.scheduling.v1.SchedulingService.RecordNoShow:output_type -> familytime.scheduling.v1.RecordNoShowResponse
-	36, // 116: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:output_type -> familytime.scheduling.v1.WithdrawNoShowResponse
-	38, // 117: familytime.scheduling.v1.SchedulingService.JoinWaitingList:output_type -> familytime.scheduling.v1.JoinWaitingListResponse
-	40, // 118: familytime.scheduling.v1.SchedulingService.OfferPlace:output_type -> familytime.scheduling.v1.OfferPlaceResponse
-	43, // 119: familytime.scheduling.v1.SchedulingService.ListWaitingList:output_type -> familytime.scheduling.v1.ListWaitingListResponse
-	45, // 120: familytime.scheduling.v1.SchedulingService.GetDaySheet:output_type -> familytime.scheduling.v1.GetDaySheetResponse
-	47, // 121: familytime.scheduling.v1.SchedulingService.GetCapacity:output_type -> familytime.scheduling.v1.GetCapacityResponse
-	49, // 122: familytime.scheduling.v1.SchedulingService.AddStaffMember:output_type -> familytime.scheduling.v1.AddStaffMemberResponse
-	51, // 123: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:output_type -> familytime.scheduling.v1.RecordStaffCheckResponse
-	53, // 124: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:output_type -> familytime.scheduling.v1.RemoveStaffMemberResponse
-	55, // 125: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:output_type -> familytime.scheduling.v1.WithdrawStaffLeavingResponse
-	57, // 126: familytime.scheduling.v1.SchedulingService.ListStaff:output_type -> familytime.scheduling.v1.ListStaffResponse
-	99, // [99:127] is the sub-list for method output_type
-	71, // [71:99] is the sub-list for method input_type
-	71, // [71:71] is the sub-list for extension type_name
-	71, // [71:71] is the sub-list for extension extendee
-	0,  // [0:71] is the sub-list for field type_name
+	58,  // 0: familytime.scheduling.v1.RegisterCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
+	59,  // 1: familytime.scheduling.v1.RegisterCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	58,  // 2: familytime.scheduling.v1.UpdateCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
+	59,  // 3: familytime.scheduling.v1.UpdateCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	59,  // 4: familytime.scheduling.v1.GetCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	60,  // 5: familytime.scheduling.v1.ListCentresRequest.region:type_name -> familytime.common.v1.Region
+	59,  // 6: familytime.scheduling.v1.ListCentresResponse.centres:type_name -> familytime.scheduling.v1.Centre
+	61,  // 7: familytime.scheduling.v1.AddRoomResponse.room:type_name -> familytime.scheduling.v1.Room
+	61,  // 8: familytime.scheduling.v1.ListRoomsResponse.rooms:type_name -> familytime.scheduling.v1.Room
+	62,  // 9: familytime.scheduling.v1.DefineOpeningPatternRequest.recurrence:type_name -> familytime.scheduling.v1.Recurrence
+	63,  // 10: familytime.scheduling.v1.DefineOpeningPatternRequest.weekday:type_name -> familytime.scheduling.v1.Weekday
+	64,  // 11: familytime.scheduling.v1.DefineOpeningPatternRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	64,  // 12: familytime.scheduling.v1.DefineOpeningPatternRequest.end_time:type_name -> familytime.scheduling.v1.LocalTime
+	65,  // 13: familytime.scheduling.v1.DefineOpeningPatternRequest.first_date:type_name -> familytime.common.v1.Date
+	65,  // 14: familytime.scheduling.v1.DefineOpeningPatternRequest.last_date:type_name -> familytime.common.v1.Date
+	65,  // 15: familytime.scheduling.v1.DefineOpeningPatternRequest.closed_dates:type_name -> familytime.common.v1.Date
+	65,  // 16: familytime.scheduling.v1.DefineOpeningPatternRequest.extra_dates:type_name -> familytime.common.v1.Date
+	66,  // 17: familytime.scheduling.v1.DefineOpeningPatternResponse.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
+	65,  // 18: familytime.scheduling.v1.ListOpeningSessionsRequest.from:type_name -> familytime.common.v1.Date
+	65,  // 19: familytime.scheduling.v1.ListOpeningSessionsRequest.to:type_name -> familytime.common.v1.Date
+	67,  // 20: familytime.scheduling.v1.ListOpeningSessionsResponse.sessions:type_name -> familytime.scheduling.v1.OpeningSession
+	65,  // 21: familytime.scheduling.v1.BookSessionRequest.date:type_name -> familytime.common.v1.Date
+	64,  // 22: familytime.scheduling.v1.BookSessionRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	68,  // 23: familytime.scheduling.v1.BookSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	65,  // 24: familytime.scheduling.v1.RescheduleBookingRequest.date:type_name -> familytime.common.v1.Date
+	64,  // 25: familytime.scheduling.v1.RescheduleBookingRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	69,  // 26: familytime.scheduling.v1.RescheduleBookingRequest.requested_by:type_name -> familytime.scheduling.v1.CancelledBy
+	68,  // 27: familytime.scheduling.v1.RescheduleBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	69,  // 28: familytime.scheduling.v1.CancelBookingRequest.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
+	68,  // 29: familytime.scheduling.v1.CancelBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	70,  // 30: familytime.scheduling.v1.CheckInResponse.role:type_name -> familytime.scheduling.v1.PersonRole
+	24,  // 31: familytime.scheduling.v1.CheckInResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
+	71,  // 32: familytime.scheduling.v1.RecordArrivalRequest.party:type_name -> familytime.scheduling.v1.Party
+	64,  // 33: familytime.scheduling.v1.RecordArrivalRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	68,  // 34: familytime.scheduling.v1.RecordArrivalResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	71,  // 35: familytime.scheduling.v1.RecordDepartureRequest.party:type_name -> familytime.scheduling.v1.Party
+	64,  // 36: familytime.scheduling.v1.RecordDepartureRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	68,  // 37: familytime.scheduling.v1.RecordDepartureResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	71,  // 38: familytime.scheduling.v1.CorrectMovementRequest.party:type_name -> familytime.scheduling.v1.Party
+	72,  // 39: familytime.scheduling.v1.CorrectMovementRequest.movement:type_name -> familytime.scheduling.v1.Movement
+	64,  // 40: familytime.scheduling.v1.CorrectMovementRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	68,  // 41: familytime.scheduling.v1.CorrectMovementResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	68,  // 42: familytime.scheduling.v1.CompleteSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	71,  // 43: familytime.scheduling.v1.RecordNoShowRequest.party:type_name -> familytime.scheduling.v1.Party
+	68,  // 44: familytime.scheduling.v1.RecordNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	65,  // 45: familytime.scheduling.v1.RecordNoShowResponse.place_kept_attended_on:type_name -> familytime.common.v1.Date
+	68,  // 46: familytime.scheduling.v1.WithdrawNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	73,  // 47: familytime.scheduling.v1.JoinWaitingListRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	74,  // 48: familytime.scheduling.v1.OfferPlaceRequest.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
+	73,  // 49: familytime.scheduling.v1.WaitingFamily.service_type:type_name -> familytime.common.v1.ServiceType
+	65,  // 50: familytime.scheduling.v1.WaitingFamily.joined_on:type_name -> familytime.common.v1.Date
+	75,  // 51: familytime.scheduling.v1.WaitingFamily.offered_at:type_name -> google.protobuf.Timestamp
+	75,  // 52: familytime.scheduling.v1.WaitingFamily.lapses_at:type_name -> google.protobuf.Timestamp
+	42,  // 53: familytime.scheduling.v1.ListWaitingListResponse.families:type_name -> familytime.scheduling.v1.WaitingFamily
+	65,  // 54: familytime.scheduling.v1.GetDaySheetRequest.date:type_name -> familytime.common.v1.Date
+	76,  // 55: familytime.scheduling.v1.GetDaySheetResponse.entries:type_name -> familytime.scheduling.v1.DaySheetEntry
+	65,  // 56: familytime.scheduling.v1.GetCapacityRequest.from:type_name -> familytime.common.v1.Date
+	65,  // 57: familytime.scheduling.v1.GetCapacityRequest.to:type_name -> familytime.common.v1.Date
+	77,  // 58: familytime.scheduling.v1.GetCapacityResponse.capacity:type_name -> familytime.scheduling.v1.CentreCapacity
+	78,  // 59: familytime.scheduling.v1.AddStaffMemberRequest.role:type_name -> familytime.scheduling.v1.StaffRole
+	65,  // 60: familytime.scheduling.v1.AddStaffMemberRequest.joined_on:type_name -> familytime.common.v1.Date
+	65,  // 61: familytime.scheduling.v1.AddStaffMemberRequest.dbs_checked_on:type_name -> familytime.common.v1.Date
+	65,  // 62: familytime.scheduling.v1.AddStaffMemberRequest.trained_on:type_name -> familytime.common.v1.Date
+	79,  // 63: familytime.scheduling.v1.AddStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	80,  // 64: familytime.scheduling.v1.RecordStaffCheckRequest.check:type_name -> familytime.scheduling.v1.StaffCheck
+	65,  // 65: familytime.scheduling.v1.RecordStaffCheckRequest.checked_on:type_name -> familytime.common.v1.Date
+	79,  // 66: familytime.scheduling.v1.RecordStaffCheckResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	65,  // 67: familytime.scheduling.v1.RemoveStaffMemberRequest.left_on:type_name -> familytime.common.v1.Date
+	79,  // 68: familytime.scheduling.v1.RemoveStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	79,  // 69: familytime.scheduling.v1.WithdrawStaffLeavingResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	65,  // 70: familytime.scheduling.v1.ListStaffRequest.on:type_name -> familytime.common.v1.Date
+	79,  // 71: familytime.scheduling.v1.ListStaffResponse.members:type_name -> familytime.scheduling.v1.StaffMember
+	0,   // 72: familytime.scheduling.v1.SchedulingService.RegisterCentre:input_type -> familytime.scheduling.v1.RegisterCentreRequest
+	2,   // 73: familytime.scheduling.v1.SchedulingService.UpdateCentre:input_type -> familytime.scheduling.v1.UpdateCentreRequest
+	4,   // 74: familytime.scheduling.v1.SchedulingService.GetCentre:input_type -> familytime.scheduling.v1.GetCentreRequest
+	6,   // 75: familytime.scheduling.v1.SchedulingService.ListCentres:input_type -> familytime.scheduling.v1.ListCentresRequest
+	8,   // 76: familytime.scheduling.v1.SchedulingService.AddRoom:input_type -> familytime.scheduling.v1.AddRoomRequest
+	10,  // 77: familytime.scheduling.v1.SchedulingService.ListRooms:input_type -> familytime.scheduling.v1.ListRoomsRequest
+	12,  // 78: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:input_type -> familytime.scheduling.v1.DefineOpeningPatternRequest
+	14,  // 79: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:input_type -> familytime.scheduling.v1.ListOpeningSessionsRequest
+	16,  // 80: familytime.scheduling.v1.SchedulingService.BookSession:input_type -> familytime.scheduling.v1.BookSessionRequest
+	18,  // 81: familytime.scheduling.v1.SchedulingService.RescheduleBooking:input_type -> familytime.scheduling.v1.RescheduleBookingRequest
+	20,  // 82: familytime.scheduling.v1.SchedulingService.CancelBooking:input_type -> familytime.scheduling.v1.CancelBookingRequest
+	22,  // 83: familytime.scheduling.v1.SchedulingService.CheckIn:input_type -> familytime.scheduling.v1.CheckInRequest
+	25,  // 84: familytime.scheduling.v1.SchedulingService.RecordArrival:input_type -> familytime.scheduling.v1.RecordArrivalRequest
+	27,  // 85: familytime.scheduling.v1.SchedulingService.RecordDeparture:input_type -> familytime.scheduling.v1.RecordDepartureRequest
+	29,  // 86: familytime.scheduling.v1.SchedulingService.CorrectMovement:input_type -> familytime.scheduling.v1.CorrectMovementRequest
+	31,  // 87: familytime.scheduling.v1.SchedulingService.CompleteSession:input_type -> familytime.scheduling.v1.CompleteSessionRequest
+	33,  // 88: familytime.scheduling.v1.SchedulingService.RecordNoShow:input_type -> familytime.scheduling.v1.RecordNoShowRequest
+	35,  // 89: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:input_type -> familytime.scheduling.v1.WithdrawNoShowRequest
+	37,  // 90: familytime.scheduling.v1.SchedulingService.JoinWaitingList:input_type -> familytime.scheduling.v1.JoinWaitingListRequest
+	39,  // 91: familytime.scheduling.v1.SchedulingService.OfferPlace:input_type -> familytime.scheduling.v1.OfferPlaceRequest
+	41,  // 92: familytime.scheduling.v1.SchedulingService.ListWaitingList:input_type -> familytime.scheduling.v1.ListWaitingListRequest
+	44,  // 93: familytime.scheduling.v1.SchedulingService.GetDaySheet:input_type -> familytime.scheduling.v1.GetDaySheetRequest
+	46,  // 94: familytime.scheduling.v1.SchedulingService.GetCapacity:input_type -> familytime.scheduling.v1.GetCapacityRequest
+	48,  // 95: familytime.scheduling.v1.SchedulingService.AddStaffMember:input_type -> familytime.scheduling.v1.AddStaffMemberRequest
+	50,  // 96: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:input_type -> familytime.scheduling.v1.RecordStaffCheckRequest
+	52,  // 97: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:input_type -> familytime.scheduling.v1.RemoveStaffMemberRequest
+	54,  // 98: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:input_type -> familytime.scheduling.v1.WithdrawStaffLeavingRequest
+	56,  // 99: familytime.scheduling.v1.SchedulingService.ListStaff:input_type -> familytime.scheduling.v1.ListStaffRequest
+	1,   // 100: familytime.scheduling.v1.SchedulingService.RegisterCentre:output_type -> familytime.scheduling.v1.RegisterCentreResponse
+	3,   // 101: familytime.scheduling.v1.SchedulingService.UpdateCentre:output_type -> familytime.scheduling.v1.UpdateCentreResponse
+	5,   // 102: familytime.scheduling.v1.SchedulingService.GetCentre:output_type -> familytime.scheduling.v1.GetCentreResponse
+	7,   // 103: familytime.scheduling.v1.SchedulingService.ListCentres:output_type -> familytime.scheduling.v1.ListCentresResponse
+	9,   // 104: familytime.scheduling.v1.SchedulingService.AddRoom:output_type -> familytime.scheduling.v1.AddRoomResponse
+	11,  // 105: familytime.scheduling.v1.SchedulingService.ListRooms:output_type -> familytime.scheduling.v1.ListRoomsResponse
+	13,  // 106: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:output_type -> familytime.scheduling.v1.DefineOpeningPatternResponse
+	15,  // 107: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:output_type -> familytime.scheduling.v1.ListOpeningSessionsResponse
+	17,  // 108: familytime.scheduling.v1.SchedulingService.BookSession:output_type -> familytime.scheduling.v1.BookSessionResponse
+	19,  // 109: familytime.scheduling.v1.SchedulingService.RescheduleBooking:output_type -> familytime.scheduling.v1.RescheduleBookingResponse
+	21,  // 110: familytime.scheduling.v1.SchedulingService.CancelBooking:output_type -> familytime.scheduling.v1.CancelBookingResponse
+	23,  // 111: familytime.scheduling.v1.SchedulingService.CheckIn:output_type -> familytime.scheduling.v1.CheckInResponse
+	26,  // 112: familytime.scheduling.v1.SchedulingService.RecordArrival:output_type -> familytime.scheduling.v1.RecordArrivalResponse
+	28,  // 113: familytime.scheduling.v1.SchedulingService.RecordDeparture:output_type -> familytime.scheduling.v1.RecordDepartureResponse
+	30,  // 114: familytime.scheduling.v1.SchedulingService.CorrectMovement:output_type -> familytime.scheduling.v1.CorrectMovementResponse
+	32,  // 115: familytime.scheduling.v1.SchedulingService.CompleteSession:output_type -> familytime.scheduling.v1.CompleteSessionResponse
+	34,  // 116: familytime.scheduling.v1.SchedulingService.RecordNoShow:output_type -> familytime.scheduling.v1.RecordNoShowResponse
+	36,  // 117: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:output_type -> familytime.scheduling.v1.WithdrawNoShowResponse
+	38,  // 118: familytime.scheduling.v1.SchedulingService.JoinWaitingList:output_type -> familytime.scheduling.v1.JoinWaitingListResponse
+	40,  // 119: familytime.scheduling.v1.SchedulingService.OfferPlace:output_type -> familytime.scheduling.v1.OfferPlaceResponse
+	43,  // 120: familytime.scheduling.v1.SchedulingService.ListWaitingList:output_type -> familytime.scheduling.v1.ListWaitingListResponse
+	45,  // 121: familytime.scheduling.v1.SchedulingService.GetDaySheet:output_type -> familytime.scheduling.v1.GetDaySheetResponse
+	47,  // 122: familytime.scheduling.v1.SchedulingService.GetCapacity:output_type -> familytime.scheduling.v1.GetCapacityResponse
+	49,  // 123: familytime.scheduling.v1.SchedulingService.AddStaffMember:output_type -> familytime.scheduling.v1.AddStaffMemberResponse
+	51,  // 124: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:output_type -> familytime.scheduling.v1.RecordStaffCheckResponse
+	53,  // 125: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:output_type -> familytime.scheduling.v1.RemoveStaffMemberResponse
+	55,  // 126: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:output_type -> familytime.scheduling.v1.WithdrawStaffLeavingResponse
+	57,  // 127: familytime.scheduling.v1.SchedulingService.ListStaff:output_type -> familytime.scheduling.v1.ListStaffResponse
+	100, // [100:128] is the sub-list for method output_type
+	72,  // [72:100] is the sub-list for method input_type
+	72,  // [72:72] is the sub-list for extension type_name
+	72,  // [72:72] is the sub-list for extension extendee
+	0,   // [0:72] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_scheduling_proto_init() }

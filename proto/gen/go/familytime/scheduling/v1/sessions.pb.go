@@ -615,6 +615,74 @@ func (Alert) EnumDescriptor() ([]byte, []int) {
 	return file_familytime_scheduling_v1_sessions_proto_rawDescGZIP(), []int{8}
 }
 
+// OutOfTurnReason is why a place is offered to a family before families that have waited longer
+// and could take it. A choice, not words: the waiting list holds no personal data.
+type OutOfTurnReason int32
+
+const (
+	// Not out of turn.
+	OutOfTurnReason_OUT_OF_TURN_REASON_UNSPECIFIED OutOfTurnReason = 0
+	// A court order sets when contact must begin.
+	OutOfTurnReason_OUT_OF_TURN_REASON_COURT_TIMESCALE OutOfTurnReason = 1
+	// The children's safety or welfare, on the safeguarding lead's advice.
+	OutOfTurnReason_OUT_OF_TURN_REASON_SAFEGUARDING OutOfTurnReason = 2
+	// The families that waited longer cannot come at the place's day and time (they told the
+	// centre).
+	OutOfTurnReason_OUT_OF_TURN_REASON_AVAILABILITY OutOfTurnReason = 3
+	// The place meets this family's needs as it does not the others' (a room, access, siblings,
+	// language).
+	OutOfTurnReason_OUT_OF_TURN_REASON_NEEDS OutOfTurnReason = 4
+	// Another reason, recorded on the centre's own file.
+	OutOfTurnReason_OUT_OF_TURN_REASON_OTHER OutOfTurnReason = 5
+)
+
+// Enum value maps for OutOfTurnReason.
+var (
+	OutOfTurnReason_name = map[int32]string{
+		0: "OUT_OF_TURN_REASON_UNSPECIFIED",
+		1: "OUT_OF_TURN_REASON_COURT_TIMESCALE",
+		2: "OUT_OF_TURN_REASON_SAFEGUARDING",
+		3: "OUT_OF_TURN_REASON_AVAILABILITY",
+		4: "OUT_OF_TURN_REASON_NEEDS",
+		5: "OUT_OF_TURN_REASON_OTHER",
+	}
+	OutOfTurnReason_value = map[string]int32{
+		"OUT_OF_TURN_REASON_UNSPECIFIED":     0,
+		"OUT_OF_TURN_REASON_COURT_TIMESCALE": 1,
+		"OUT_OF_TURN_REASON_SAFEGUARDING":    2,
+		"OUT_OF_TURN_REASON_AVAILABILITY":    3,
+		"OUT_OF_TURN_REASON_NEEDS":           4,
+		"OUT_OF_TURN_REASON_OTHER":           5,
+	}
+)
+
+func (x OutOfTurnReason) Enum() *OutOfTurnReason {
+	p := new(OutOfTurnReason)
+	*p = x
+	return p
+}
+
+func (x OutOfTurnReason) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (OutOfTurnReason) Descriptor() protoreflect.EnumDescriptor {
+	return file_familytime_scheduling_v1_sessions_proto_enumTypes[9].Descriptor()
+}
+
+func (OutOfTurnReason) Type() protoreflect.EnumType {
+	return &file_familytime_scheduling_v1_sessions_proto_enumTypes[9]
+}
+
+func (x OutOfTurnReason) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use OutOfTurnReason.Descriptor instead.
+func (OutOfTurnReason) EnumDescriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_sessions_proto_rawDescGZIP(), []int{9}
+}
+
 // LocalTime is a time of day on the centre's wall clock, without a date or a zone.
 type LocalTime struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1812,7 +1880,14 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\x1fALERT_CHILDREN_MAY_LEAVE_CENTRE\x10\b\x12\x1f\n" +
 	"\x1bALERT_NO_CLEARED_SUPERVISOR\x10\t\x12 \n" +
 	"\x1cALERT_NEVER_RECORDED_LEAVING\x10\n" +
-	"B\x84\x02\n" +
+	"*\xe3\x01\n" +
+	"\x0fOutOfTurnReason\x12\"\n" +
+	"\x1eOUT_OF_TURN_REASON_UNSPECIFIED\x10\x00\x12&\n" +
+	"\"OUT_OF_TURN_REASON_COURT_TIMESCALE\x10\x01\x12#\n" +
+	"\x1fOUT_OF_TURN_REASON_SAFEGUARDING\x10\x02\x12#\n" +
+	"\x1fOUT_OF_TURN_REASON_AVAILABILITY\x10\x03\x12\x1c\n" +
+	"\x18OUT_OF_TURN_REASON_NEEDS\x10\x04\x12\x1c\n" +
+	"\x18OUT_OF_TURN_REASON_OTHER\x10\x05B\x84\x02\n" +
 	"\x1ccom.familytime.scheduling.v1B\rSessionsProtoP\x01ZSgithub.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1;schedulingv1\xa2\x02\x03FSX\xaa\x02\x18Familytime.Scheduling.V1\xca\x02\x18Familytime\\Scheduling\\V1\xe2\x02$Familytime\\Scheduling\\V1\\GPBMetadata\xea\x02\x1aFamilytime::Scheduling::V1b\x06proto3"
 
 var (
@@ -1827,7 +1902,7 @@ func file_familytime_scheduling_v1_sessions_proto_rawDescGZIP() []byte {
 	return file_familytime_scheduling_v1_sessions_proto_rawDescData
 }
 
-var file_familytime_scheduling_v1_sessions_proto_enumTypes = make([]protoimpl.EnumInfo, 9)
+var file_familytime_scheduling_v1_sessions_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
 var file_familytime_scheduling_v1_sessions_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_familytime_scheduling_v1_sessions_proto_goTypes = []any{
 	(Recurrence)(0),               // 0: familytime.scheduling.v1.Recurrence
@@ -1839,51 +1914,52 @@ var file_familytime_scheduling_v1_sessions_proto_goTypes = []any{
 	(CancelledBy)(0),              // 6: familytime.scheduling.v1.CancelledBy
 	(CancellationReason)(0),       // 7: familytime.scheduling.v1.CancellationReason
 	(Alert)(0),                    // 8: familytime.scheduling.v1.Alert
-	(*LocalTime)(nil),             // 9: familytime.scheduling.v1.LocalTime
-	(*Room)(nil),                  // 10: familytime.scheduling.v1.Room
-	(*OpeningPattern)(nil),        // 11: familytime.scheduling.v1.OpeningPattern
-	(*RoomPlaces)(nil),            // 12: familytime.scheduling.v1.RoomPlaces
-	(*OpeningSession)(nil),        // 13: familytime.scheduling.v1.OpeningSession
-	(*ExpectedPerson)(nil),        // 14: familytime.scheduling.v1.ExpectedPerson
-	(*PartyTimes)(nil),            // 15: familytime.scheduling.v1.PartyTimes
-	(*Booking)(nil),               // 16: familytime.scheduling.v1.Booking
-	(*DaySheetEntry)(nil),         // 17: familytime.scheduling.v1.DaySheetEntry
-	(*CentreCapacity)(nil),        // 18: familytime.scheduling.v1.CentreCapacity
-	(*v1.Date)(nil),               // 19: familytime.common.v1.Date
-	(*timestamppb.Timestamp)(nil), // 20: google.protobuf.Timestamp
-	(v1.ServiceType)(0),           // 21: familytime.common.v1.ServiceType
+	(OutOfTurnReason)(0),          // 9: familytime.scheduling.v1.OutOfTurnReason
+	(*LocalTime)(nil),             // 10: familytime.scheduling.v1.LocalTime
+	(*Room)(nil),                  // 11: familytime.scheduling.v1.Room
+	(*OpeningPattern)(nil),        // 12: familytime.scheduling.v1.OpeningPattern
+	(*RoomPlaces)(nil),            // 13: familytime.scheduling.v1.RoomPlaces
+	(*OpeningSession)(nil),        // 14: familytime.scheduling.v1.OpeningSession
+	(*ExpectedPerson)(nil),        // 15: familytime.scheduling.v1.ExpectedPerson
+	(*PartyTimes)(nil),            // 16: familytime.scheduling.v1.PartyTimes
+	(*Booking)(nil),               // 17: familytime.scheduling.v1.Booking
+	(*DaySheetEntry)(nil),         // 18: familytime.scheduling.v1.DaySheetEntry
+	(*CentreCapacity)(nil),        // 19: familytime.scheduling.v1.CentreCapacity
+	(*v1.Date)(nil),               // 20: familytime.common.v1.Date
+	(*timestamppb.Timestamp)(nil), // 21: google.protobuf.Timestamp
+	(v1.ServiceType)(0),           // 22: familytime.common.v1.ServiceType
 }
 var file_familytime_scheduling_v1_sessions_proto_depIdxs = []int32{
 	0,  // 0: familytime.scheduling.v1.OpeningPattern.recurrence:type_name -> familytime.scheduling.v1.Recurrence
 	1,  // 1: familytime.scheduling.v1.OpeningPattern.weekday:type_name -> familytime.scheduling.v1.Weekday
-	9,  // 2: familytime.scheduling.v1.OpeningPattern.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	9,  // 3: familytime.scheduling.v1.OpeningPattern.end_time:type_name -> familytime.scheduling.v1.LocalTime
-	19, // 4: familytime.scheduling.v1.OpeningPattern.first_date:type_name -> familytime.common.v1.Date
-	19, // 5: familytime.scheduling.v1.OpeningPattern.last_date:type_name -> familytime.common.v1.Date
-	19, // 6: familytime.scheduling.v1.OpeningPattern.closed_dates:type_name -> familytime.common.v1.Date
-	19, // 7: familytime.scheduling.v1.OpeningPattern.extra_dates:type_name -> familytime.common.v1.Date
-	19, // 8: familytime.scheduling.v1.OpeningSession.date:type_name -> familytime.common.v1.Date
-	9,  // 9: familytime.scheduling.v1.OpeningSession.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	9,  // 10: familytime.scheduling.v1.OpeningSession.end_time:type_name -> familytime.scheduling.v1.LocalTime
-	20, // 11: familytime.scheduling.v1.OpeningSession.starts_at:type_name -> google.protobuf.Timestamp
-	20, // 12: familytime.scheduling.v1.OpeningSession.ends_at:type_name -> google.protobuf.Timestamp
-	12, // 13: familytime.scheduling.v1.OpeningSession.rooms:type_name -> familytime.scheduling.v1.RoomPlaces
+	10, // 2: familytime.scheduling.v1.OpeningPattern.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	10, // 3: familytime.scheduling.v1.OpeningPattern.end_time:type_name -> familytime.scheduling.v1.LocalTime
+	20, // 4: familytime.scheduling.v1.OpeningPattern.first_date:type_name -> familytime.common.v1.Date
+	20, // 5: familytime.scheduling.v1.OpeningPattern.last_date:type_name -> familytime.common.v1.Date
+	20, // 6: familytime.scheduling.v1.OpeningPattern.closed_dates:type_name -> familytime.common.v1.Date
+	20, // 7: familytime.scheduling.v1.OpeningPattern.extra_dates:type_name -> familytime.common.v1.Date
+	20, // 8: familytime.scheduling.v1.OpeningSession.date:type_name -> familytime.common.v1.Date
+	10, // 9: familytime.scheduling.v1.OpeningSession.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	10, // 10: familytime.scheduling.v1.OpeningSession.end_time:type_name -> familytime.scheduling.v1.LocalTime
+	21, // 11: familytime.scheduling.v1.OpeningSession.starts_at:type_name -> google.protobuf.Timestamp
+	21, // 12: familytime.scheduling.v1.OpeningSession.ends_at:type_name -> google.protobuf.Timestamp
+	13, // 13: familytime.scheduling.v1.OpeningSession.rooms:type_name -> familytime.scheduling.v1.RoomPlaces
 	4,  // 14: familytime.scheduling.v1.ExpectedPerson.role:type_name -> familytime.scheduling.v1.PersonRole
-	20, // 15: familytime.scheduling.v1.PartyTimes.due_at:type_name -> google.protobuf.Timestamp
-	20, // 16: familytime.scheduling.v1.PartyTimes.leaves_at:type_name -> google.protobuf.Timestamp
-	9,  // 17: familytime.scheduling.v1.PartyTimes.due_time:type_name -> familytime.scheduling.v1.LocalTime
-	9,  // 18: familytime.scheduling.v1.PartyTimes.leave_time:type_name -> familytime.scheduling.v1.LocalTime
-	20, // 19: familytime.scheduling.v1.PartyTimes.arrived_at:type_name -> google.protobuf.Timestamp
-	20, // 20: familytime.scheduling.v1.PartyTimes.departed_at:type_name -> google.protobuf.Timestamp
-	19, // 21: familytime.scheduling.v1.Booking.date:type_name -> familytime.common.v1.Date
-	21, // 22: familytime.scheduling.v1.Booking.service_type:type_name -> familytime.common.v1.ServiceType
-	15, // 23: familytime.scheduling.v1.Booking.visiting:type_name -> familytime.scheduling.v1.PartyTimes
-	15, // 24: familytime.scheduling.v1.Booking.children:type_name -> familytime.scheduling.v1.PartyTimes
+	21, // 15: familytime.scheduling.v1.PartyTimes.due_at:type_name -> google.protobuf.Timestamp
+	21, // 16: familytime.scheduling.v1.PartyTimes.leaves_at:type_name -> google.protobuf.Timestamp
+	10, // 17: familytime.scheduling.v1.PartyTimes.due_time:type_name -> familytime.scheduling.v1.LocalTime
+	10, // 18: familytime.scheduling.v1.PartyTimes.leave_time:type_name -> familytime.scheduling.v1.LocalTime
+	21, // 19: familytime.scheduling.v1.PartyTimes.arrived_at:type_name -> google.protobuf.Timestamp
+	21, // 20: familytime.scheduling.v1.PartyTimes.departed_at:type_name -> google.protobuf.Timestamp
+	20, // 21: familytime.scheduling.v1.Booking.date:type_name -> familytime.common.v1.Date
+	22, // 22: familytime.scheduling.v1.Booking.service_type:type_name -> familytime.common.v1.ServiceType
+	16, // 23: familytime.scheduling.v1.Booking.visiting:type_name -> familytime.scheduling.v1.PartyTimes
+	16, // 24: familytime.scheduling.v1.Booking.children:type_name -> familytime.scheduling.v1.PartyTimes
 	5,  // 25: familytime.scheduling.v1.Booking.status:type_name -> familytime.scheduling.v1.BookingStatus
 	7,  // 26: familytime.scheduling.v1.Booking.cancellation_reason:type_name -> familytime.scheduling.v1.CancellationReason
 	6,  // 27: familytime.scheduling.v1.Booking.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
-	16, // 28: familytime.scheduling.v1.DaySheetEntry.booking:type_name -> familytime.scheduling.v1.Booking
-	14, // 29: familytime.scheduling.v1.DaySheetEntry.expected:type_name -> familytime.scheduling.v1.ExpectedPerson
+	17, // 28: familytime.scheduling.v1.DaySheetEntry.booking:type_name -> familytime.scheduling.v1.Booking
+	15, // 29: familytime.scheduling.v1.DaySheetEntry.expected:type_name -> familytime.scheduling.v1.ExpectedPerson
 	8,  // 30: familytime.scheduling.v1.DaySheetEntry.alerts:type_name -> familytime.scheduling.v1.Alert
 	31, // [31:31] is the sub-list for method output_type
 	31, // [31:31] is the sub-list for method input_type
@@ -1903,7 +1979,7 @@ func file_familytime_scheduling_v1_sessions_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_scheduling_v1_sessions_proto_rawDesc), len(file_familytime_scheduling_v1_sessions_proto_rawDesc)),
-			NumEnums:      9,
+			NumEnums:      10,
 			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   0,

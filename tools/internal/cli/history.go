@@ -37,9 +37,11 @@ safeguarding leads).
 
 It is the centre's record, for the centre and a court: each step's time is exact, arrivals,
 departures and check-ins included, so it shows when each party came and left. For one of the
-parents, read it with --purpose family-request: each step then has its date only, and the
-arrivals and departures no clock time, as exact times could tell one parent where the other is
-(DOMAIN.md). Never hand a parent a history read for another purpose.`,
+parents, read it with --purpose family-request: each step then has its date only, the arrivals
+and departures no clock time and no event id, as exact times could tell one parent where the
+other is (DOMAIN.md); --as-of stands at the end of its day; and safeguarding's steps, and what
+the family's risk was found or said to be, are left out, as what the other party disclosed is not
+the parent's to be given. Never hand a parent a history read for another purpose.`,
 		Example: `  familytime history 0b5c... --centre 3f2a... --purpose court --as-of 2026-03-01
   familytime history 0b5c... --centre 3f2a... --purpose case-review --as-of 2026-03-01T14:30:00Z --json
   familytime history 0b5c... --centre 3f2a... --reads`,
@@ -98,7 +100,7 @@ arrivals and departures no clock time, as exact times could tell one parent wher
 					return err
 				}
 				if resp.GetTimesWithheld() {
-					if _, err := fmt.Fprintln(cmd.OutOrStdout(), "\nRead for a parent's request: dates only, and no clock times of arrivals and departures (they could tell one parent where the other is)."); err != nil {
+					if _, err := fmt.Fprintln(cmd.OutOrStdout(), "\nRead for a parent's request: dates only, no clock times of arrivals and departures (they could tell one parent where the other is), and no safeguarding steps."); err != nil {
 						return err
 					}
 				}

@@ -189,11 +189,12 @@ func (f *Figures) Timetables(ctx context.Context) (map[uuid.UUID]Room, [][]byte,
 	return rooms, patterns, nil
 }
 
-// SupervisedRoomSessions are the rooms of the room-sessions between from and to (dates) that a
-// supervised family was booked into (not cancelled or moved), one per room-session.
-func (f *Figures) SupervisedRoomSessions(ctx context.Context, from, to time.Time) ([]uuid.UUID, error) {
+// SupervisedBookingRooms are the rooms of the bookings of supervised contact for sessions between
+// from and to (dates), not cancelled or moved: one per booking (a room may open twice a day, and
+// a supervised family has each session's room to itself).
+func (f *Figures) SupervisedBookingRooms(ctx context.Context, from, to time.Time) ([]uuid.UUID, error) {
 	rows, err := f.pool.Query(ctx, `SELECT room_id FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2
-		AND service_type = $3 AND state NOT IN ('cancelled', 'rescheduled') AND room_id IS NOT NULL GROUP BY room_id, session_date`,
+		AND service_type = $3 AND state NOT IN ('cancelled', 'rescheduled') AND room_id IS NOT NULL`,
 		from, to, int32(commonv1.ServiceType_SERVICE_TYPE_SUPERVISED))
 	if err != nil {
 		return nil, fmt.Errorf("supervised room sessions: %w", err)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -245,7 +246,27 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		return "Session called off by a safeguarding hold with the family inside (" + words.Enum(ev.GetServiceType()) +
 			"): its observation report is due"
 	case *schedulingv1.SessionCompleted:
-		return "Session completed (" + words.Enum(ev.GetServiceType()) + "), " + children(len(ev.GetChildren()))
+		s := "Session completed (" + words.Enum(ev.GetServiceType()) + "), " + children(len(ev.GetChildren()))
+		if never := ev.GetNeverRecordedLeaving(); len(never) > 0 {
+			// Completed after the hour the door records movements for, someone still recorded
+			// inside (decision 188): a court reading the history must not take it that the
+			// children were seen collected (review 27).
+			kids := 0
+			for _, c := range ev.GetChildren() {
+				if slices.Contains(never, c.GetPersonId()) {
+					kids++
+				}
+			}
+			var who []string
+			if kids > 0 {
+				who = append(who, fmt.Sprintf("%s never recorded leaving (who collected them is not recorded)", children(kids)))
+			}
+			if len(never) > kids {
+				who = append(who, "the visiting party never recorded leaving")
+			}
+			s += "; " + strings.Join(who, "; ")
+		}
+		return s
 	case *schedulingv1.NoShowWithdrawn:
 		return "No-show withdrawn, recorded by mistake: " + partyWords(ev.GetParty()) + " came after all"
 	case *schedulingv1.NoShowRecorded:
@@ -471,16 +492,62 @@ func clock(at, recorded *timestamppb.Timestamp) string {
 	return s
 }
 
-// WithholdTimes makes steps fit for one of the parents (a parent's request for their record): each
-// step's time is the start of its day, UK time, and the words of a party's arrival, departure or
-// a correction of either give no clock time. The centre's own reads keep the exact times: a court
-// asks when each party came and left.
-func WithholdTimes(steps []Step) {
-	for i := range steps {
-		t := steps[i].RecordedAt.In(dates.UK())
-		steps[i].RecordedAt = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, dates.UK())
-		steps[i].Description = withoutTimes(steps[i].Type, steps[i].Description)
+// ForAParent is the steps one of the parents may be given (a parent's request for their own
+// record), in place of steps, whose memory it reuses: each step's time is the start of its day, UK
+// time, and the words of a party's arrival, departure or a correction of either give no clock
+// time (decision 190); the steps of safeguarding and what the family's risk was found or said to
+// be are left out, and the words of steps that would say it are the bare step (decision 196). A
+// parent is one party, and what the other disclosed, or what the lead weighed, is not theirs to be
+// given by the centre's history; the centre's own reads keep everything: a court asks for it.
+func ForAParent(steps []Step) []Step {
+	kept := steps[:0]
+	for _, s := range steps {
+		words, ok := parentsWords(s.Service, s.Type, s.Description)
+		if !ok {
+			continue
+		}
+		t := s.RecordedAt.In(dates.UK())
+		s.RecordedAt = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, dates.UK())
+		s.Description = withoutTimes(s.Type, words)
+		kept = append(kept, s)
 	}
+	return kept
+}
+
+// parentsWords is the words a parent's copy gives a step of service and eventType described as
+// words, and false for a step it leaves out.
+func parentsWords(service, eventType, words string) (string, bool) {
+	if service == "safeguarding" {
+		return "", false
+	}
+	switch eventType {
+	case "familytime.referral.v1.ScreeningRecorded", "familytime.referral.v1.RiskAssessmentNoted",
+		"familytime.referral.v1.PossibleDuplicateFlagged", "familytime.referral.v1.FamilyDetailsOpened",
+		"familytime.scheduling.v1.SupportedContactRuledOut", "familytime.scheduling.v1.SupportedContactAllowed",
+		"familytime.scheduling.v1.CheckInRefused", "familytime.scheduling.v1.PlaceTaken", "familytime.scheduling.v1.PlaceFreed":
+		// The risk found, who else the child may be, who opened the family's details, and the
+		// room's other families.
+		return "", false
+	case "familytime.referral.v1.ReferralAmended":
+		return "Referral amended", true // not whether the risk answers changed, or a disclosure was taken back
+	case "familytime.referral.v1.ReferralDeclined":
+		return "Referral declined", true // the reason may be a finding of domestic abuse
+	case "familytime.referral.v1.CaseSuspended", "familytime.scheduling.v1.HoldNoted":
+		return "Contact suspended", true
+	case "familytime.scheduling.v1.HoldLiftNoted":
+		return "Contact may resume", true
+	case "familytime.scheduling.v1.SessionCalledOff":
+		return "Session called off", true
+	case "familytime.scheduling.v1.BookingCancelled":
+		// "Booking for 2026-03-10 cancelled by the resident parent: ..." names who and why; the
+		// date and that it was cancelled are the parent's.
+		if booking, _, ok := strings.Cut(words, " cancelled by "); ok {
+			return booking + " cancelled", true
+		}
+	case "familytime.scheduling.v1.PlaceOffered":
+		return "Place offered from the waiting list", true // not how many other families it passed over
+	}
+	return words, true
 }
 
 // withoutTimes is the words describe gave an event of type eventType with its clock times left

@@ -431,10 +431,12 @@ func less(a, b Figure) bool {
 
 // places are the room sessions and places the centres had open in the period, from their
 // opening patterns (each opening date, minus closures, plus extra dates) and rooms' capacity, and
-// the capacity used: places booked (not cancelled or moved) over places available. A room-session
-// a supervised family was booked into offers that one place, whatever the room's capacity: the
-// family has the room to itself (scheduling's PlaceTaken, supervised), and no other is booked
-// beside it (review 26: a supervised family in a hall of three showed a third of it used).
+// the capacity used: places booked (not cancelled or moved) over places available. A supervised
+// family has its room to itself (scheduling's PlaceTaken, supervised) and no other is booked
+// beside it, so its booking books every place of a room for more than one family (review 26: a
+// supervised family in a hall of three showed a third of it used). The places available are the
+// rooms' alone: counting such a room-session as one place made them a function of the supervised
+// bookings, withheld when 1 to 4 (review 27 worked the count out from published places).
 func (a *App) places(ctx context.Context, p Period, regions map[uuid.UUID]int32) ([]Figure, error) {
 	rooms, patterns, err := a.figures.Timetables(ctx)
 	if err != nil {
@@ -462,15 +464,6 @@ func (a *App) places(ctx context.Context, p Period, regions map[uuid.UUID]int32)
 			t.places += float64(n) * float64(room.Capacity)
 		}
 	}
-	exclusive, err := a.figures.SupervisedRoomSessions(ctx, p.From, p.To)
-	if err != nil {
-		return nil, err
-	}
-	for _, id := range exclusive {
-		if room, ok := rooms[id]; ok && room.Capacity > 1 && byCentre[room.Centre] != nil {
-			byCentre[room.Centre].places -= float64(room.Capacity - 1)
-		}
-	}
 	booked := map[uuid.UUID]float64{}
 	cells, err := a.figures.Run(ctx, adapters.Measure{Name: "places_booked",
 		Source: `SELECT centre_id FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state NOT IN ('cancelled', 'rescheduled')`, Aggregate: "count(*)"}, p.From, p.To)
@@ -480,6 +473,15 @@ func (a *App) places(ctx context.Context, p Period, regions map[uuid.UUID]int32)
 	for _, c := range cells {
 		if c.Centre != uuid.Nil {
 			booked[c.Centre] = c.Value
+		}
+	}
+	exclusive, err := a.figures.SupervisedBookingRooms(ctx, p.From, p.To)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range exclusive {
+		if room, ok := rooms[id]; ok && room.Capacity > 1 {
+			booked[room.Centre] += float64(room.Capacity - 1)
 		}
 	}
 	var out []Figure

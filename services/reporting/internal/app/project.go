@@ -202,6 +202,11 @@ func (f *facts) apply(msg proto.Message) {
 		f.stmt("session_state", f.id(ev.GetBookingId()), f.id(ev.GetFamilyId()), f.id(ev.GetCentreId()), nil,
 			day(ev.GetSessionDate()), int32(ev.GetServiceType()), "booked")
 	case *schedulingv1.WaitingListJoined:
+		if ev.GetOfferNotTaken() == schedulingv1.OfferNotTaken_OFFER_NOT_TAKEN_LAPSED {
+			// Put back after its offer lapsed: it has been waiting since the lapse (the return
+			// waiting_offered kept), and neither joins again nor starts another wait (review 27).
+			break
+		}
 		f.stmt("waiting_joined", f.id(ev.GetCentreId()), f.id(ev.GetFamilyId()), ev.GetJoinedAt().AsTime())
 	case *schedulingv1.PlaceOffered:
 		// The family leaves the list for the place; if it does not answer, it is back on it when

@@ -8,6 +8,8 @@ import (
 	"slices"
 
 	"github.com/google/uuid"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 )
 
 // Shown values of suppressed figures.
@@ -82,7 +84,9 @@ func Suppress(figs []Figure) {
 
 // withholdCapacity withholds the capacity used where the sessions booked are withheld: it is
 // the sessions booked over the places available, which are published (a review worked out every
-// "<5" and "*" of sessions booked from them).
+// "<5" and "*" of sessions booked from them). It is withheld too where the supervised sessions
+// booked are: a supervised booking books every place of its room (decisions.md 189), so the
+// capacity used beside the sessions booked would tell how many there were.
 func withholdCapacity(figs []Figure) {
 	type scope struct {
 		period int
@@ -90,14 +94,16 @@ func withholdCapacity(figs []Figure) {
 		region int32
 		centre uuid.UUID
 	}
-	booked := map[scope]int{}
-	for i, f := range figs {
-		if f.Measure == "sessions_booked" && f.Breakdown == "" {
-			booked[scope{f.period, f.Scope, int32(f.Region), f.Centre}] = i
+	withheld := map[scope]bool{}
+	for _, f := range figs {
+		total := f.Breakdown == ""
+		supervised := f.Breakdown == "service_type" && f.Category == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED.String()
+		if f.Measure == "sessions_booked" && (total || supervised) && f.Suppressed != "" {
+			withheld[scope{f.period, f.Scope, int32(f.Region), f.Centre}] = true
 		}
 	}
 	for i, f := range figs {
-		if b, ok := booked[scope{f.period, f.Scope, int32(f.Region), f.Centre}]; ok && f.Measure == "capacity_used_percent" && figs[b].Suppressed != "" {
+		if f.Measure == "capacity_used_percent" && withheld[scope{f.period, f.Scope, int32(f.Region), f.Centre}] {
 			figs[i].Suppressed, figs[i].Shown = Secondary, Secondary
 		}
 	}

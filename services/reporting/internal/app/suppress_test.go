@@ -198,6 +198,23 @@ func TestSuppressSessionsAndCapacity(t *testing.T) {
 		{Measure: "capacity_used_percent", Scope: "centre", Region: 7, Centre: c, Value: 8.3}}
 	Suppress(figs)
 	require.Equal(t, []string{"<5", "36", "*"}, shownOf(figs), "8.3% of 36 places was 3 sessions booked")
+
+	// A supervised booking books its room's every place (decisions.md 189): with the sessions
+	// booked, the capacity used would tell how many were supervised.
+	supervised := sessions("sessions_booked", 2)
+	supervised.Breakdown, supervised.Category = "service_type", commonv1.ServiceType_SERVICE_TYPE_SUPERVISED.String()
+	supported := sessions("sessions_booked", 10)
+	supported.Breakdown, supported.Category = "service_type", commonv1.ServiceType_SERVICE_TYPE_SUPPORTED.String()
+	figs = []Figure{sessions("sessions_booked", 12), supervised, supported,
+		{Measure: "places_available", Scope: "centre", Region: 7, Centre: c, Value: 36},
+		{Measure: "capacity_used_percent", Scope: "centre", Region: 7, Centre: c, Value: 44.4}}
+	for i := range figs {
+		figs[i].Shown = shown(figs[i])
+	}
+	Suppress(figs)
+	require.Equal(t, "<5", figs[1].Shown)
+	require.Equal(t, "36", figs[3].Shown)
+	require.Equal(t, "*", figs[4].Shown, "44.4% of 36 places, 12 sessions booked: 16 places, so 2 supervised in rooms of 3")
 }
 
 // The staff on the period's last day are people on a centre's register: protected, a count on the

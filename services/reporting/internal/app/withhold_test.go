@@ -6,26 +6,53 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/dates"
 )
 
-// A history read for a parent dates each step and gives no clock time of a movement; every other
-// step's words are as they were.
-func TestWithholdTimes(t *testing.T) {
+// A parent's copy of a history dates each step and gives no clock time of a movement (decision
+// 190); it leaves out safeguarding's steps and what the risk was found to be, and gives the bare
+// step where the words would say it (decision 196). Every other step's words are as they were.
+func TestForAParent(t *testing.T) {
 	summer := time.Date(2026, 7, 1, 22, 50, 7, 0, time.UTC) // 23:50:07 in London
-	steps := []Step{
-		{RecordedAt: summer, Type: "familytime.scheduling.v1.PartyArrived", Description: "Arrived at 23:50 (UK time): the visiting parent"},
-		{RecordedAt: summer, Type: "familytime.scheduling.v1.PartyDeparted", Description: "Left at 12:00 on 2026-06-30 (UK time): the children (with whoever collects them)"},
-		{RecordedAt: summer, Type: "familytime.scheduling.v1.PartyArrived", Description: "Arrived: the visiting parent"},
-		{RecordedAt: summer, Type: "familytime.scheduling.v1.MovementCorrected", Description: "Arrival corrected to 10:25 (UK time; recorded as 10:40): the children"},
-		{RecordedAt: summer, Type: "familytime.scheduling.v1.SessionBooked", Description: "Session booked (supported) for 2026-07-04"},
+	step := func(service, eventType, words string) Step {
+		return Step{RecordedAt: summer, Service: service, Type: "familytime." + service + ".v1." + eventType, Description: words}
 	}
-	WithholdTimes(steps)
+	steps := ForAParent([]Step{
+		step("scheduling", "PartyArrived", "Arrived at 23:50 (UK time): the visiting parent"),
+		step("safeguarding", "ConcernRaised", "Safeguarding concern raised: emotional"),
+		step("scheduling", "PartyDeparted", "Left at 12:00 on 2026-06-30 (UK time): the children (with whoever collects them)"),
+		step("referral", "ScreeningRecorded", "Screened red: domestic abuse found"),
+		step("scheduling", "PartyArrived", "Arrived: the visiting parent"),
+		step("scheduling", "MovementCorrected", "Arrival corrected to 10:25 (UK time; recorded as 10:40): the children"),
+		step("referral", "ReferralAmended", "Referral amended; the risk answers no longer disclose domestic abuse, but the disclosure made before stands"),
+		step("referral", "ReferralDeclined", "Referral declined: domestic abuse at a supported-only centre"),
+		step("scheduling", "BookingCancelled", "Booking for 2026-07-04 cancelled by the system: hold"),
+		step("scheduling", "PlaceOffered", "Place offered from the waiting list out of turn (needs): 2 families waiting longer passed over"),
+		step("scheduling", "SessionBooked", "Session booked (supported) for 2026-07-04"),
+	})
+	var words []string
 	for _, s := range steps {
 		require.Equal(t, time.Date(2026, 7, 1, 0, 0, 0, 0, dates.UK()), s.RecordedAt)
+		words = append(words, s.Description)
 	}
 	require.Equal(t, []string{"Arrived: the visiting parent", "Left on 2026-06-30: the children (with whoever collects them)",
 		"Arrived: the visiting parent", "A recorded arrival or departure corrected (its times are the centre's record)",
-		"Session booked (supported) for 2026-07-04"},
-		[]string{steps[0].Description, steps[1].Description, steps[2].Description, steps[3].Description, steps[4].Description})
+		"Referral amended", "Referral declined", "Booking for 2026-07-04 cancelled", "Place offered from the waiting list",
+		"Session booked (supported) for 2026-07-04"}, words)
+}
+
+// A session completed with people never recorded leaving says so (decisions 188, 196): the
+// children by count, the visiting party as a party; one completed as before says what it said.
+func TestASessionCompletedWithPeopleNeverRecordedLeavingSaysSo(t *testing.T) {
+	supported := commonv1.ServiceType_SERVICE_TYPE_SUPPORTED
+	kids := []*schedulingv1.AttendingChild{{PersonId: "c1"}, {PersonId: "c2"}}
+	require.Equal(t, "Session completed (supported), 2 children",
+		describe(&schedulingv1.SessionCompleted{ServiceType: supported, Children: kids}, nil))
+	require.Equal(t, "Session completed (supported), 2 children; 1 child never recorded leaving (who collected them is not recorded); "+
+		"the visiting party never recorded leaving",
+		describe(&schedulingv1.SessionCompleted{ServiceType: supported, Children: kids, NeverRecordedLeaving: []string{"c2", "v1"}}, nil))
+	require.Equal(t, "Session completed (supported), 2 children; the visiting party never recorded leaving",
+		describe(&schedulingv1.SessionCompleted{ServiceType: supported, Children: kids, NeverRecordedLeaving: []string{"v1"}}, nil))
 }

@@ -16,6 +16,7 @@ import (
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	reportingv1 "github.com/familytime/familytime/proto/gen/go/familytime/reporting/v1"
 	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/reporting/internal/app"
 )
@@ -85,6 +86,15 @@ func (s *Server) GetFamilyHistory(ctx context.Context, req *reportingv1.GetFamil
 		if asOf.After(time.Now().Add(time.Minute)) {
 			return nil, problem.Invalid("as_of", "is in the future: a history stands as of now at the latest (leave as_of out for the history as it stands)")
 		}
+		if req.GetPurpose() == reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_FAMILY_REQUEST {
+			// A parent's copy stands at the end of a day (UK time): a moment within it, read again
+			// and again, would tell when a step was recorded (review 27 pinned an arrival to a
+			// tenth of a second).
+			t := asOf.In(dates.UK())
+			if asOf = time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, dates.UK()).Add(-time.Microsecond); asOf.After(time.Now()) {
+				asOf = time.Now()
+			}
+		}
 	}
 	centre, family := uuid.MustParse(req.GetCentreId()), uuid.MustParse(req.GetFamilyId())
 	if c, _ := auth.FromContext(ctx); c == nil || !slices.Contains(c.Centres, centre) {
@@ -112,12 +122,13 @@ func (s *Server) GetFamilyHistory(ctx context.Context, req *reportingv1.GetFamil
 		return nil, err
 	}
 	defer s.app.ReleaseHistory(steps) // the response keeps only the steps' texts
-	withheld := req.GetPurpose() == reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_FAMILY_REQUEST
-	if withheld {
+	forAParent := req.GetPurpose() == reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_FAMILY_REQUEST
+	if forAParent {
 		// For one of the parents: a step's exact time (a check-in, an arrival) and a movement's
 		// clock time could tell them when the other parent comes and goes (review 26 read both
-		// parties' door times "for a family request").
-		app.WithholdTimes(steps)
+		// parties' door times "for a family request"), and the safeguarding steps what the other
+		// disclosed (review 27). The deferred release keeps the whole slice.
+		steps = app.ForAParent(steps)
 	}
 	// Entries, their timestamps and their event ids are allocated together: a history may have
 	// thousands. The ids are written into one string and each entry's is a part of it.
@@ -130,13 +141,18 @@ func (s *Server) GetFamilyHistory(ctx context.Context, req *reportingv1.GetFamil
 	}
 	eventIDs := ids.String()
 	resp := &reportingv1.GetFamilyHistoryResponse{AsOf: timestamppb.New(asOf), Entries: make([]*reportingv1.HistoryEntry, len(steps)),
-		TimesWithheld: withheld}
+		TimesWithheld: forAParent}
 	for i := range steps {
 		st := &steps[i]
 		times[i].Seconds, times[i].Nanos = st.RecordedAt.Unix(), int32(st.RecordedAt.Nanosecond())
 		e := &entries[i]
 		e.RecordedAt, e.Service, e.Description, e.Actor, e.ActorRole, e.EventType, e.StreamId, e.StreamVersion, e.EventId =
 			&times[i], st.Service, st.Description, st.Actor, st.ActorRole, st.Type, st.Stream, st.Version, eventIDs[i*uuidLen:(i+1)*uuidLen]
+		if forAParent {
+			// An event id is a UUIDv7: its first 48 bits are the moment it was recorded (review 27
+			// read an arrival's time from it). A parent's copy names no event.
+			e.EventId = ""
+		}
 		if st.Centre != uuid.Nil {
 			if i > 0 && st.Centre == steps[i-1].Centre {
 				e.CentreId = entries[i-1].CentreId

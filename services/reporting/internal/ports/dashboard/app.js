@@ -32,7 +32,7 @@
     ["sessions_cancelled", ["sessions", "Sessions cancelled", "Bookings cancelled"]],
     ["room_sessions_available", ["sessions", "Room sessions available", "Rooms open in the centres' opening sessions"]],
     ["places_available", ["sessions", "Places available", "Room sessions times each room's capacity (families at once)"]],
-    ["capacity_used_percent", ["sessions", "Capacity used (%)", "Sessions booked as a percentage of places available"]],
+    ["capacity_used_percent", ["sessions", "Capacity used (%)", "Places booked (a supervised family books its whole room) as a percentage of places available"]],
     ["referrals_received", ["referrals", "Referrals received", "Referrals received in the period"]],
     ["referrals_court_involved", ["referrals", "Referrals with a court involved", "Of the referrals received"]],
     ["referrals_cafcass_involved", ["referrals", "Referrals with Cafcass involved", "Of the referrals received"]],

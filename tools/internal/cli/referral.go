@@ -182,7 +182,11 @@ func printReferral(w io.Writer, out *output, r *referralv1.Referral) error {
 	fmt.Fprintln(w)
 	rows := make([][]string, len(r.GetChildren()))
 	for i, c := range r.GetChildren() {
-		rows[i] = []string{c.GetPersonId(), fmt.Sprintf("%04d-%02d", c.GetBirthYear(), c.GetBirthMonth()), strings.ReplaceAll(friendly("AGE_BAND_", c.GetAgeBand().String()), "-", " ")}
+		born := fmt.Sprintf("%04d-%02d", c.GetBirthYear(), c.GetBirthMonth())
+		if c.GetBirthMonth() == 0 {
+			born = "-" // erased with the family's personal details (decision 194)
+		}
+		rows[i] = []string{c.GetPersonId(), born, strings.ReplaceAll(friendly("AGE_BAND_", c.GetAgeBand().String()), "-", " ")}
 	}
 	return out.table(w, nil, []string{"CHILD ID", "BORN", "AGE BAND"}, rows)
 }
@@ -342,7 +346,7 @@ func yesNo(b bool) string {
 // coordinator's or the lead's), not the screening, decides it when it does.
 //
 // A disclosure later answered "no" is said as well, whatever the finding: it stands for the lead
-// to weigh (decision 191).
+// to weigh (decision 191); so is one on an earlier referral of the child (decision 194).
 func findingText(r *referralv1.Referral) string {
 	var text string
 	switch {
@@ -351,13 +355,17 @@ func findingText(r *referralv1.Referral) string {
 	case !r.GetDomesticAbuseFinding() && r.GetRiskAnswersDiscloseDomesticAbuse():
 		// Not screened yet, or screened without it by the lead: the answers still say it.
 		return "no finding recorded, but the risk answers disclose domestic abuse (only the safeguarding lead screens it without a finding)"
-	case !r.GetDomesticAbuseFinding() && r.GetDomesticAbuseDisclosedOn() != nil:
+	case !r.GetDomesticAbuseFinding() && (r.GetDomesticAbuseDisclosedOn() != nil || r.GetDomesticAbuseDisclosedEarlier()):
 		text = "no finding recorded (only the safeguarding lead screens it without a finding)"
 	default:
 		text = yesNo(r.GetDomesticAbuseFinding())
 	}
 	if on := r.GetDomesticAbuseDisclosedOn(); on != nil && !r.GetRiskAnswersDiscloseDomesticAbuse() {
 		text += "; domestic abuse disclosed on " + dateString(on) + ", later answered no: for the lead to weigh"
+	}
+	if r.GetDomesticAbuseDisclosedEarlier() {
+		// Neither that referral's family nor its centre: it may be another centre's (decision 194).
+		text += "; domestic abuse disclosed on an earlier referral of this child: for the lead to weigh"
 	}
 	return text
 }

@@ -169,7 +169,10 @@ stands.
 Once the family is ready for contact, who may attend and the risk answers no longer change
 (ATTENDEES_FIXED). A child's date of birth typed wrongly is still corrected, the child keeping
 its person_id, with --reason (required then): sessions completed from then on record the
-child's age band by the corrected date; those completed before keep theirs. A case accepted or
+child's age band by the corrected date; those completed before keep theirs. A child's name and
+date of birth are corrected one at a time, each with its reason: both at once is another child,
+who needs a new referral (CHILD_IDENTITY_FIXED). A child whose name or date of birth changes is
+matched again, as at submission, and a possible duplicate is flagged (decision 194). A case accepted or
 waitlisted for escorted contact keeps "the children may leave the centre"
 (CHILDREN_STAY_IN_CENTRE): end it or withdraw the referral, and refer the family again for
 contact at the centre with the new answer. Otherwise a changed answer reaches the day sheet's

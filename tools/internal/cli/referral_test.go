@@ -621,3 +621,21 @@ func TestReferralShowSaysARetractionAndAnApplicantsMatch(t *testing.T) {
 	require.Regexp(t, `domestic abuse finding:\s+yes\n`, out.String())
 	require.Regexp(t, `second applicant matches the first's:\s+role \(checked at screening: two people\)`, out.String())
 }
+
+// A disclosure on an earlier referral of the child is said without naming that referral's family
+// or centre, and an erased family's children show no birth month (decision 194).
+func TestReferralShowSaysAnEarlierDisclosureAndNoBirthMonthOnceErased(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, printReferral(&out, &output{}, &referralv1.Referral{CentreId: uuid.NewString(),
+		State: referralv1.ReferralState_REFERRAL_STATE_RECEIVED, DomesticAbuseDisclosedEarlier: true}))
+	require.Regexp(t, `domestic abuse finding:\s+no finding recorded \(only the safeguarding lead screens it without a finding\); `+
+		`domestic abuse disclosed on an earlier referral of this child: for the lead to weigh`, out.String())
+
+	out.Reset()
+	child := uuid.NewString()
+	require.NoError(t, printReferral(&out, &output{}, &referralv1.Referral{CentreId: uuid.NewString(),
+		State: referralv1.ReferralState_REFERRAL_STATE_WITHDRAWN, ErasedOn: &commonv1.Date{Year: 2026, Month: 11, Day: 30},
+		Children: []*referralv1.ChildSummary{{PersonId: child}}}))
+	require.Regexp(t, child+`\s+-\s`, out.String())
+	require.NotContains(t, out.String(), "0000-00")
+}

@@ -62,6 +62,28 @@ func (r *Referrals) MatchesElsewhere(ctx context.Context, referral uuid.UUID) ([
 	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
 }
 
+// ChildMatchOf is a child on a referral whose keyed hash another referral's child shares.
+type ChildMatchOf struct {
+	Child, Other uuid.UUID
+}
+
+// MatchesAnywhere are the referrals, at every centre and in any state, with a child of the same
+// match as one of referral's children as recorded, with that child: a disclosure there may have
+// come after referral was submitted (decision 194).
+func (r *Referrals) MatchesAnywhere(ctx context.Context, referral uuid.UUID) ([]ChildMatchOf, error) {
+	rows, err := r.store.Pool().Query(ctx, `SELECT DISTINCT mine.child_id, other.referral_id FROM child_matches mine
+		JOIN child_matches other ON other.match = mine.match AND other.referral_id <> mine.referral_id
+		WHERE mine.referral_id = $1 ORDER BY other.referral_id, mine.child_id`, referral)
+	if err != nil {
+		return nil, fmt.Errorf("find matching children: %w", err)
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (ChildMatchOf, error) {
+		var m ChildMatchOf
+		err := row.Scan(&m.Child, &m.Other)
+		return m, err
+	})
+}
+
 // RecordMatches adds the referral's children's keyed hashes to a unit of work; matches are
 // computed while the details are open (ChildMatch).
 func RecordMatches(uow *eventstore.UnitOfWork, ref *domain.Referral, matches map[uuid.UUID][]byte) {

@@ -48,6 +48,7 @@ func Summary(r *domain.Referral) *referralv1.Referral {
 		out.DomesticAbuseDisclosedOn = dates.Proto(on)
 	}
 	out.SecondApplicantMatches, out.SecondApplicantChecked = r.SecondApplicantMatches()
+	out.DomesticAbuseDisclosedEarlier = r.DisclosedEarlier()
 	if !assessedOn.IsZero() {
 		out.LeadAssessedOn = dates.Proto(assessedOn)
 	}
@@ -63,6 +64,16 @@ func Summary(r *domain.Referral) *referralv1.Referral {
 	}
 	if on, ok := r.ErasedOn(); ok {
 		out.ErasedOn = dates.Proto(on)
+		// What the risk answers and the applications said about the family, and the children's
+		// birth months, go with the rest of its personal details (review 27, decision 194). The
+		// events keep the birth months in clear for the figures (decision 34), which reporting
+		// builds from the events, never from this summary; the screening's rating and finding,
+		// the states and the dates are the case's categories and stay.
+		out.RiskAnswersDiscloseDomesticAbuse, out.DomesticAbuseDisclosedOn, out.DomesticAbuseDisclosedEarlier = false, nil, false
+		out.SecondApplicantMatches, out.SecondApplicantChecked = nil, false
+		for _, c := range out.Children {
+			c.BirthYear, c.BirthMonth = 0, 0
+		}
 	}
 	if r.State() == domain.Ended {
 		out.Outcome, out.EndedOn = r.Outcome(), dates.Proto(r.EndedOn())

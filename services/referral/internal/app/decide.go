@@ -16,10 +16,40 @@ import (
 	"github.com/familytime/familytime/services/referral/internal/domain"
 )
 
-// Screen records a person's screening of the referral's risk.
+// Screen records a person's screening of the referral's risk. A disclosure of domestic abuse on
+// another referral of a child on it, at any centre and in any state, that no lead's screen there
+// cleared, carries to it (decision 194): one disclosed since the referral was submitted or
+// amended is noted now, with the screening, which then needs the lead as submission's note would.
 func (a *App) Screen(ctx context.Context, id, centre uuid.UUID, s domain.Screening, md eventstore.Metadata) (Decision, error) {
 	return a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
-		return r.Screen(s, today)
+		if err := domain.CheckTransition(r.State(), domain.CmdScreen); err != nil {
+			return nil, err
+		}
+		matched, err := a.referrals.MatchesAnywhere(ctx, r.ID())
+		if err != nil {
+			return nil, err
+		}
+		var events []proto.Message
+		for _, m := range matched {
+			o, err := a.referrals.Load(ctx, m.Other)
+			if err != nil {
+				return nil, err
+			}
+			if o.ReceivedOn().After(r.ReceivedOn()) || !o.DisclosureStands(r.ID()) {
+				// A later referral's disclosure is that referral's to carry, not this one's.
+				continue
+			}
+			noted, err := r.NoteEarlierDisclosure(m.Child, m.Other, today)
+			if err != nil {
+				return nil, err
+			}
+			events = append(events, noted...)
+		}
+		screened, err := r.Screen(s, today)
+		if err != nil {
+			return nil, err
+		}
+		return append(events, screened...), nil
 	})
 }
 

@@ -37,50 +37,77 @@ func (a *App) Submit(ctx context.Context, s domain.Submission, md eventstore.Met
 	if err != nil {
 		return Decision{}, err
 	}
-	matches := map[uuid.UUID][]byte{}
-	for _, c := range r.Children() {
-		match, err := a.referrals.ChildMatch(ctx, c)
-		if err != nil {
-			return Decision{}, err
-		}
-		matches[c.ID] = match
-		others, err := a.referrals.ReferralsOfChild(ctx, match, r.ID())
-		if err != nil {
-			return Decision{}, err
-		}
-		for _, other := range others {
-			if !other.Open || other.Centre != s.CentreID {
-				// A case that ended still matters while its hold is in force or its
-				// domestic-abuse finding stands: ending a case and referring the family again
-				// must not get round either (review 15, decision 133). So does a case at another
-				// centre, and only then: referring the family to another centre must not get
-				// round them (review 22, decision 173), while that a child is known elsewhere is
-				// no other centre's business.
-				o, err := a.referrals.Load(ctx, other.ID)
-				if err != nil {
-					return Decision{}, err
-				}
-				held, finding, err := a.bars(ctx, o)
-				if err != nil {
-					return Decision{}, err
-				}
-				if !held && !finding {
-					continue
-				}
-			}
-			flagged, err := r.FlagPossibleDuplicate(c.ID, other.ID, today)
-			if err != nil {
-				return Decision{}, err
-			}
-			events = append(events, flagged...)
-		}
+	flagged, matches, err := a.matchChildren(ctx, r, r.Children(), today)
+	if err != nil {
+		return Decision{}, err
 	}
+	events = append(events, flagged...)
 	uow, err := a.referrals.Record(ctx, r, eventstore.NoStream, events, md)
 	if err != nil {
 		return Decision{}, err
 	}
 	adapters.RecordMatches(uow, r, matches)
 	return a.warn(Decision{Referral: r, Work: uow}, c), nil
+}
+
+// matchChildren looks children of r up at every centre by their keyed hash (decision 173) and
+// flags on r what it finds, as submission does: another open referral at r's centre; a referral
+// closed, or at another centre, whose hold or domestic-abuse finding still stands (decisions 133,
+// 173); and any referral, whatever its state or centre, on which domestic abuse was disclosed and
+// no lead's screen cleared it, whose disclosure carries to r (review 27, decision 194). It returns
+// the flags and the children's matches, to record with them. An erased family's hashes are
+// forgotten (ForgetMatches), so nothing of it is found.
+func (a *App) matchChildren(ctx context.Context, r *domain.Referral, children []domain.ChildRecord, today time.Time) ([]proto.Message, map[uuid.UUID][]byte, error) {
+	var events []proto.Message
+	matches := map[uuid.UUID][]byte{}
+	for _, c := range children {
+		match, err := a.referrals.ChildMatch(ctx, c)
+		if err != nil {
+			return nil, nil, err
+		}
+		matches[c.ID] = match
+		if match == nil {
+			continue
+		}
+		others, err := a.referrals.ReferralsOfChild(ctx, match, r.ID())
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, other := range others {
+			o, err := a.referrals.Load(ctx, other.ID)
+			if err != nil {
+				return nil, nil, err
+			}
+			flag := other.Open && other.Centre == r.CentreID()
+			if !flag {
+				// A case that ended still matters while its hold is in force or its
+				// domestic-abuse finding stands: ending a case and referring the family again
+				// must not get round either (review 15, decision 133). So does a case at another
+				// centre, and only then: referring the family to another centre must not get
+				// round them (review 22, decision 173), while that a child is known elsewhere is
+				// no other centre's business.
+				held, finding, err := a.bars(ctx, o)
+				if err != nil {
+					return nil, nil, err
+				}
+				flag = held || finding
+			}
+			var flagged []proto.Message
+			switch {
+			case o.DisclosureStands(r.ID()):
+				// Withdrawing a referral that disclosed domestic abuse and referring the child
+				// again must not get round the lead either (review 27, decision 194).
+				flagged, err = r.NoteEarlierDisclosure(c.ID, other.ID, today)
+			case flag:
+				flagged, err = r.FlagPossibleDuplicate(c.ID, other.ID, today)
+			}
+			if err != nil {
+				return nil, nil, err
+			}
+			events = append(events, flagged...)
+		}
+	}
+	return events, matches, nil
 }
 
 // SubmitSecondParty records the other parent's application to a self-referral. An applicant acting
@@ -105,10 +132,23 @@ func (a *App) SubmitSecondParty(ctx context.Context, id, centre uuid.UUID, app d
 
 // Amend replaces a referral's details, if the referral is still at the version the caller saw
 // (expected; 0 takes it as it is), or corrects a closed referral's personal details, saying why
-// (decision 178). The children's matches follow the new details.
+// (decision 178). The children's matches follow the new details; a child of an open referral
+// whose name or date of birth changed (or who was added) is looked up again as submission looks
+// children up, and what is found is flagged with the amendment (review 27, decision 194).
 func (a *App) Amend(ctx context.Context, id, centre uuid.UUID, expected int64, d domain.Details, why string, md eventstore.Metadata) (Decision, error) {
 	dec, err := a.change(ctx, id, centre, expected, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
-		return r.Amend(d, why, today, uuid.New)
+		before := r.Children()
+		events, err := r.Amend(d, why, today, uuid.New)
+		if err != nil || len(events) == 0 || domain.Final(r.State()) {
+			// A closed referral flags nothing: its corrected hashes are recorded below, so a
+			// later referral of the child finds it.
+			return events, err
+		}
+		flagged, _, err := a.matchChildren(ctx, r, domain.RematchedChildren(before, r.Children()), today)
+		if err != nil {
+			return nil, err
+		}
+		return append(events, flagged...), nil
 	})
 	if err != nil || dec.Work == nil {
 		return dec, err

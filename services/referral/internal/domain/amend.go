@@ -68,6 +68,11 @@ func (r *Referral) Amend(d Details, why string, today time.Time, newID NewID) ([
 	if err := v.err(); err != nil {
 		return nil, err
 	}
+	if fixed && r.childSwapped(d) {
+		// The door admits this child's id: a new name and date of birth under it is another child
+		// (review 27, decision 194).
+		return nil, ErrChildIdentityFixed
+	}
 	adults, children := people(d, newID)
 	facts, err := factsOf(adults, children, d)
 	if err != nil {
@@ -432,4 +437,32 @@ func (r *Referral) birthDatesChange(d Details) bool {
 		}
 	}
 	return false
+}
+
+// childSwapped reports whether the details give a child already on the referral (by id) both
+// another name (NormaliseName: case, spacing and accents aside) and another date of birth: what
+// matches a child (DuplicateKey) all changed at once, which is another child, not a correction.
+func (r *Referral) childSwapped(d Details) bool {
+	for _, c := range d.Children {
+		was := slices.IndexFunc(r.children, func(o ChildRecord) bool { return o.ID == c.ID })
+		if c.ID != uuid.Nil && was >= 0 && NormaliseName(r.children[was].Name) != NormaliseName(c.Name) &&
+			!r.children[was].DateOfBirth.Equal(c.DateOfBirth) {
+			return true
+		}
+	}
+	return false
+}
+
+// RematchedChildren are the children whose keyed match (DuplicateKey: normalised name and date of
+// birth) differs between before and after, the same referral's children before and after an
+// amendment: each is looked up again as submission looks children up (decision 194).
+func RematchedChildren(before, after []ChildRecord) []ChildRecord {
+	var out []ChildRecord
+	for _, c := range after {
+		was := slices.IndexFunc(before, func(o ChildRecord) bool { return o.ID == c.ID })
+		if was < 0 || NormaliseName(before[was].Name) != NormaliseName(c.Name) || !before[was].DateOfBirth.Equal(c.DateOfBirth) {
+			out = append(out, c)
+		}
+	}
+	return out
 }

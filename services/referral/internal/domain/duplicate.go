@@ -66,9 +66,25 @@ func NormaliseName(name string) string {
 }
 
 // FlagPossibleDuplicate records that a child on this referral matches a child on another open
-// referral at the same centre (the application finds the match on DuplicateKey's HMAC). A person
-// checks; nothing is merged. Flagging the same other referral again records nothing.
+// referral at the same centre (the application finds the match on DuplicateKey's HMAC), or on one
+// closed or at another centre whose hold or domestic-abuse finding stands. A person checks;
+// nothing is merged. Flagging the same other referral again records nothing.
 func (r *Referral) FlagPossibleDuplicate(child, other uuid.UUID, today time.Time) ([]proto.Message, error) {
+	return r.flag(child, other, false, today)
+}
+
+// NoteEarlierDisclosure records that a child on this referral matches a child on another referral,
+// at any centre and in any state, on which domestic abuse was disclosed and no lead's screen
+// cleared it (Referral.DisclosureStands): the disclosure carries here, so this referral's screen
+// without a finding is the lead's, with a note, as for its own disclosure (decision 194). Review 27
+// withdrew a referral that disclosed it and referred the family again answering "no". It is a
+// possible duplicate too, for a person to check. Noting the same other referral again records
+// nothing.
+func (r *Referral) NoteEarlierDisclosure(child, other uuid.UUID, today time.Time) ([]proto.Message, error) {
+	return r.flag(child, other, true, today)
+}
+
+func (r *Referral) flag(child, other uuid.UUID, disclosed bool, today time.Time) ([]proto.Message, error) {
 	if err := CheckTransition(r.state, CmdFlagPossibleDuplicate); err != nil {
 		return nil, err
 	}
@@ -82,12 +98,12 @@ func (r *Referral) FlagPossibleDuplicate(child, other uuid.UUID, today time.Time
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	if slices.Contains(r.duplicates, other) {
+	if slices.Contains(r.duplicates, other) && (!disclosed || slices.Contains(r.earlierDisclosures, other)) {
 		return nil, nil
 	}
 	return r.record(&referralv1.PossibleDuplicateFlagged{ReferralId: r.id.String(), FamilyId: r.family.String(),
 		CentreId: r.centre.String(), ChildPersonId: child.String(), OtherReferralId: other.String(),
-		FlaggedOn: dates.Proto(today)})
+		FlaggedOn: dates.Proto(today), DomesticAbuseDisclosed: disclosed})
 }
 
 // CheckedNotTheFamilyUnderHold marks an acceptance or a waitlisting among events as decided after a

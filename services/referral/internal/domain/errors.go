@@ -113,6 +113,17 @@ var (
 	// lead to weigh (decision 191).
 	ErrDisclosureClearedByLead = problem.Rule("FINDING_CLEARED_BY_LEAD", "the referral's risk answers disclose domestic abuse "+
 		"(a later answer \"no\" does not take a disclosure back): only the centre's safeguarding lead may record a screening that finds none")
+	// ErrEarlierDisclosureClearedByLead: as ErrDisclosureClearedByLead, where domestic abuse was
+	// disclosed on an earlier referral of a child on this one and no lead's screen there cleared it
+	// (decision 194). It names neither that referral's family nor its centre.
+	ErrEarlierDisclosureClearedByLead = problem.Rule("FINDING_CLEARED_BY_LEAD", "domestic abuse was disclosed on an earlier referral of "+
+		"a child on this referral (a new referral does not take a disclosure back): only the centre's safeguarding lead may record a "+
+		"screening that finds none")
+	// ErrChildIdentityFixed: on a case ready for contact a child's name and date of birth are not
+	// both changed by one amendment: that is another child, whom the door would admit under this
+	// child's id (review 27, decision 194).
+	ErrChildIdentityFixed = problem.Rule("CHILD_IDENTITY_FIXED", "the family is ready for contact: correct a child's name or "+
+		"date of birth, one at a time, with a reason each; a different child needs a new referral")
 	// ErrApplicantsNotChecked: a self-referral whose second application matched the first
 	// applicant's details is screened once the screener has checked the two applicants are two
 	// people (decision 192).

@@ -43,6 +43,14 @@ type Referral struct {
 	// A later answer "no" does not take it back (decision 191): the disclosure stands for Screen
 	// as the answer "yes" does, and only the lead's screen, with a note, records no finding.
 	daDisclosedOn time.Time
+	// earlierDisclosures are the other referrals of a child on this one (matched as decision 173
+	// matches children) whose disclosure of domestic abuse stood when it was noted here
+	// (PossibleDuplicateFlagged.domestic_abuse_disclosed): it carries to this referral as its own
+	// disclosure would (decision 194). daCleared is whether a screening since the latest disclosure
+	// (own or carried) recorded no finding, which only the lead may do (Screen): the disclosure
+	// then no longer carries to a later referral.
+	earlierDisclosures []uuid.UUID
+	daCleared          bool
 	// applicantMatches are the second applicant's details that were the first applicant's
 	// (SecondPartyApplicationReceived.matches_first_applicant), applicantsChecked whether a
 	// screening recorded that the two applicants are two people (decision 192).
@@ -208,11 +216,30 @@ func (r *Referral) DomesticAbuseDisclosed() (disclosedOn time.Time, stillAnswere
 }
 
 // noteDisclosure records on as the day domestic abuse was first disclosed, if risk discloses it
-// and nothing did before.
-func (r *Referral) noteDisclosure(risk Risk, on time.Time) {
+// and nothing did before. Answers that disclose it where they did not before (was) are a new
+// disclosure: a lead's earlier clearance no longer covers it.
+func (r *Referral) noteDisclosure(was bool, risk Risk, on time.Time) {
 	if risk.DomesticAbuse && r.daDisclosedOn.IsZero() {
 		r.daDisclosedOn = on
 	}
+	if risk.DomesticAbuse && !was {
+		r.daCleared = false
+	}
+}
+
+// DisclosedEarlier is whether domestic abuse disclosed on an earlier referral of a child on this
+// one, and not cleared there by a lead's screen, was noted here (decision 194): its screen
+// without a finding is the lead's, with a note, as for a disclosure on the referral itself.
+func (r *Referral) DisclosedEarlier() bool { return len(r.earlierDisclosures) > 0 }
+
+// DisclosureStands is whether a disclosure of domestic abuse on this referral, its own or carried
+// from an earlier one, stands: no screening since recorded no finding (which only the lead may
+// do, with a note). A later referral of the same child takes it on (decision 194), whatever this
+// referral's state; to is the referral it would carry to: a disclosure this referral carries
+// from that one is not carried back.
+func (r *Referral) DisclosureStands(to uuid.UUID) bool {
+	carried := slices.ContainsFunc(r.earlierDisclosures, func(o uuid.UUID) bool { return o != to })
+	return (!r.daDisclosedOn.IsZero() || carried) && !r.daCleared
 }
 
 // SecondApplicantMatches are the second applicant's details that were the first applicant's, and
@@ -320,27 +347,31 @@ func (r *Referral) apply(ev proto.Message) error {
 		r.preVisits = map[uuid.UUID]bool{}
 		err = r.applyFacts(e.GetFacts())
 		r.noteReferred(r.receivedOn)
-		r.noteDisclosure(r.facts.Risk, r.receivedOn)
+		r.noteDisclosure(false, r.facts.Risk, r.receivedOn)
 	case *referralv1.SecondPartyApplicationReceived:
 		var a AdultRecord
 		if a, err = adultFrom(e.GetParent()); err == nil {
 			r.adults = append(r.adults, a)
+			was := r.facts.Risk.DomesticAbuse
 			r.facts.Risk = r.facts.Risk.or(riskFrom(e.GetRisk()))
-			r.noteDisclosure(r.facts.Risk, dates.Time(e.GetReceivedOn()))
+			r.noteDisclosure(was, r.facts.Risk, dates.Time(e.GetReceivedOn()))
 			r.applicantMatches = slices.Clone(e.GetMatchesFirstApplicant())
 			r.secondPartyRiskNotes, err = noteFrom(e.GetSealedRiskNotes())
 			r.state = Received
 		}
 	case *referralv1.ReferralAmended:
+		was := r.facts.Risk.DomesticAbuse
 		err = r.applyFacts(e.GetFacts())
 		r.noteReferred(dates.Time(e.GetAmendedOn()))
-		r.noteDisclosure(r.facts.Risk, dates.Time(e.GetAmendedOn()))
+		r.noteDisclosure(was, r.facts.Risk, dates.Time(e.GetAmendedOn()))
 		if e.GetScreeningVoid() {
 			r.screened, r.rating, r.service = false, 0, 0
 			r.state = Received
 		}
 	case *referralv1.ScreeningRecorded:
 		r.screened, r.rating, r.daFinding = true, e.GetRating(), e.GetDomesticAbuseFinding()
+		// After a disclosure, a screen with no finding is the lead's (Screen): it clears it.
+		r.daCleared = !e.GetDomesticAbuseFinding() && (!r.daDisclosedOn.IsZero() || r.DisclosedEarlier())
 		r.applicantsChecked = r.applicantsChecked || e.GetApplicantsChecked()
 		r.state = Screened
 	case *referralv1.RiskAssessmentNoted:
@@ -405,7 +436,14 @@ func (r *Referral) apply(ev proto.Message) error {
 			r.state = r.beforeHold
 		}
 	case *referralv1.PossibleDuplicateFlagged:
-		r.duplicates = append(r.duplicates, parseID(e.GetOtherReferralId()))
+		other := parseID(e.GetOtherReferralId())
+		if !slices.Contains(r.duplicates, other) {
+			r.duplicates = append(r.duplicates, other)
+		}
+		if e.GetDomesticAbuseDisclosed() && !slices.Contains(r.earlierDisclosures, other) {
+			// A disclosure newly carried here is one no screen of this referral has weighed.
+			r.earlierDisclosures, r.daCleared = append(r.earlierDisclosures, other), false
+		}
 	case *referralv1.FamilyErased:
 		r.erasedOn = dates.Time(e.GetErasedOn())
 	default:

@@ -32,7 +32,8 @@ type Screening struct {
 // A screening that finds no domestic abuse where the referral's latest screening found it (even
 // one an amendment voided), or where domestic abuse was disclosed on it (by its risk answers at
 // any time: an amendment answering "no" afterwards is a retraction for the lead to weigh, not a
-// way round the lead, decision 191), would let supported contact
+// way round the lead, decision 191), or on an earlier referral of a child on it (withdrawing it
+// and referring again is no way round the lead either, decision 194), would let supported contact
 // go ahead against a finding or a disclosure: it is the centre's safeguarding lead's, acting as
 // the lead (ErrFindingClearedByLead, ErrDisclosureClearedByLead), with a note saying why in words
 // (ErrNoteRequired), as clearing a risk assessment's finding is in safeguarding (decisions 92, 97).
@@ -59,12 +60,15 @@ func (r *Referral) Screen(s Screening, today time.Time) ([]proto.Message, error)
 	}
 	if !s.DomesticAbuseFinding {
 		_, _, disclosed := r.DomesticAbuseDisclosed()
+		earlier := r.DisclosedEarlier()
 		switch {
 		case r.daFinding && !s.ByLead:
 			return nil, ErrFindingClearedByLead
 		case disclosed && !s.ByLead:
 			return nil, ErrDisclosureClearedByLead
-		case (r.daFinding || disclosed) && note == "":
+		case earlier && !s.ByLead:
+			return nil, ErrEarlierDisclosureClearedByLead
+		case (r.daFinding || disclosed || earlier) && note == "":
 			return nil, ErrNoteRequired
 		}
 	}

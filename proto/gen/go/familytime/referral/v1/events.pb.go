@@ -2156,8 +2156,10 @@ func (x *RiskAssessmentNoted) GetDomesticAbuseFinding() bool {
 }
 
 // PossibleDuplicateFlagged: a child on this referral matches a child with an open case at the same
-// centre (on a keyed hash of normalised name and date of birth, never on plaintext). A person
-// checks; nothing is merged automatically.
+// centre (on a keyed hash of normalised name and date of birth, never on plaintext), or on a
+// referral closed or at another centre where a hold, a domestic-abuse finding or a disclosure of
+// domestic abuse still stands (decisions 133, 173, 194). A person checks; nothing is merged
+// automatically.
 type PossibleDuplicateFlagged struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The referral (UUID).
@@ -2168,12 +2170,16 @@ type PossibleDuplicateFlagged struct {
 	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
 	// The child on this referral who matched (person id, UUID).
 	ChildPersonId string `protobuf:"bytes,4,opt,name=child_person_id,json=childPersonId,proto3" json:"child_person_id,omitempty"`
-	// The open referral with the matching child (UUID).
+	// The other referral with the matching child (UUID).
 	OtherReferralId string `protobuf:"bytes,5,opt,name=other_referral_id,json=otherReferralId,proto3" json:"other_referral_id,omitempty"`
 	// The centre's local date of the flag.
-	FlaggedOn     *v1.Date `protobuf:"bytes,6,opt,name=flagged_on,json=flaggedOn,proto3" json:"flagged_on,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	FlaggedOn *v1.Date `protobuf:"bytes,6,opt,name=flagged_on,json=flaggedOn,proto3" json:"flagged_on,omitempty"`
+	// The other referral disclosed domestic abuse (its own answers, or carried to it from an
+	// earlier referral) and no lead's screen there cleared it, whatever its state or centre: this
+	// referral's screen without a finding is then the safeguarding lead's, with a note (decision 194).
+	DomesticAbuseDisclosed bool `protobuf:"varint,7,opt,name=domestic_abuse_disclosed,json=domesticAbuseDisclosed,proto3" json:"domestic_abuse_disclosed,omitempty"`
+	unknownFields          protoimpl.UnknownFields
+	sizeCache              protoimpl.SizeCache
 }
 
 func (x *PossibleDuplicateFlagged) Reset() {
@@ -2246,6 +2252,13 @@ func (x *PossibleDuplicateFlagged) GetFlaggedOn() *v1.Date {
 		return x.FlaggedOn
 	}
 	return nil
+}
+
+func (x *PossibleDuplicateFlagged) GetDomesticAbuseDisclosed() bool {
+	if x != nil {
+		return x.DomesticAbuseDisclosed
+	}
+	return false
 }
 
 // FamilyDetailsOpened: someone opened a family's personal details (GetFamily). Every such read is
@@ -3492,7 +3505,7 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12;\n" +
 	"\vassessed_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\n" +
 	"assessedOn\x124\n" +
-	"\x16domestic_abuse_finding\x18\x05 \x01(\bR\x14domesticAbuseFinding\"\x84\x02\n" +
+	"\x16domestic_abuse_finding\x18\x05 \x01(\bR\x14domesticAbuseFinding\"\xbe\x02\n" +
 	"\x18PossibleDuplicateFlagged\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -3501,7 +3514,8 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\x0fchild_person_id\x18\x04 \x01(\tR\rchildPersonId\x12*\n" +
 	"\x11other_referral_id\x18\x05 \x01(\tR\x0fotherReferralId\x129\n" +
 	"\n" +
-	"flagged_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\tflaggedOn\"\xfb\x01\n" +
+	"flagged_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\tflaggedOn\x128\n" +
+	"\x18domestic_abuse_disclosed\x18\a \x01(\bR\x16domesticAbuseDisclosed\"\xfb\x01\n" +
 	"\x13FamilyDetailsOpened\x12\x1b\n" +
 	"\taccess_id\x18\x01 \x01(\tR\baccessId\x12\x1f\n" +
 	"\vreferral_id\x18\x02 \x01(\tR\n" +

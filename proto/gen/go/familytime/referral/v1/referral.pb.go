@@ -879,8 +879,14 @@ type Referral struct {
 	// A screening recorded that the two applicants were checked to be two people
 	// (second_applicant_matches).
 	SecondApplicantChecked bool `protobuf:"varint,28,opt,name=second_applicant_checked,json=secondApplicantChecked,proto3" json:"second_applicant_checked,omitempty"`
-	unknownFields          protoimpl.UnknownFields
-	sizeCache              protoimpl.SizeCache
+	// Domestic abuse was disclosed on an earlier referral of a child on this one (matched as
+	// decision 173 matches children, at any centre, whatever that referral's state) and no lead's
+	// screen there cleared it: as for a disclosure on this referral, only the safeguarding lead
+	// screens it without a finding, with a note. It names neither that referral's family nor its
+	// centre (decision 194). Unset once the family is erased.
+	DomesticAbuseDisclosedEarlier bool `protobuf:"varint,29,opt,name=domestic_abuse_disclosed_earlier,json=domesticAbuseDisclosedEarlier,proto3" json:"domestic_abuse_disclosed_earlier,omitempty"`
+	unknownFields                 protoimpl.UnknownFields
+	sizeCache                     protoimpl.SizeCache
 }
 
 func (x *Referral) Reset() {
@@ -1105,6 +1111,13 @@ func (x *Referral) GetSecondApplicantMatches() []ApplicantDetail {
 func (x *Referral) GetSecondApplicantChecked() bool {
 	if x != nil {
 		return x.SecondApplicantChecked
+	}
+	return false
+}
+
+func (x *Referral) GetDomesticAbuseDisclosedEarlier() bool {
+	if x != nil {
+		return x.DomesticAbuseDisclosedEarlier
 	}
 	return false
 }
@@ -3758,7 +3771,7 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"birth_year\x18\x02 \x01(\x05R\tbirthYear\x12\x1f\n" +
 	"\vbirth_month\x18\x03 \x01(\x05R\n" +
 	"birthMonth\x128\n" +
-	"\bage_band\x18\x04 \x01(\x0e2\x1d.familytime.common.v1.AgeBandR\aageBand\"\x8a\x0e\n" +
+	"\bage_band\x18\x04 \x01(\x0e2\x1d.familytime.common.v1.AgeBandR\aageBand\"\xd3\x0e\n" +
 	"\bReferral\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -3790,7 +3803,8 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\x19attended_since_release_on\x18\x19 \x01(\v2\x1a.familytime.common.v1.DateR\x16attendedSinceReleaseOn\x12Y\n" +
 	"\x1bdomestic_abuse_disclosed_on\x18\x1a \x01(\v2\x1a.familytime.common.v1.DateR\x18domesticAbuseDisclosedOn\x12a\n" +
 	"\x18second_applicant_matches\x18\x1b \x03(\x0e2'.familytime.referral.v1.ApplicantDetailR\x16secondApplicantMatches\x128\n" +
-	"\x18second_applicant_checked\x18\x1c \x01(\bR\x16secondApplicantChecked\"\x95\x02\n" +
+	"\x18second_applicant_checked\x18\x1c \x01(\bR\x16secondApplicantChecked\x12G\n" +
+	" domestic_abuse_disclosed_earlier\x18\x1d \x01(\bR\x1ddomesticAbuseDisclosedEarlier\"\x95\x02\n" +
 	"\x06Family\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1f\n" +
 	"\vreferral_id\x18\x02 \x01(\tR\n" +

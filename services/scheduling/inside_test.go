@@ -269,3 +269,108 @@ func ids(us []uuid.UUID) []string {
 	}
 	return out
 }
+
+// Review 27's path: a family with one unexplained no-show; at the next session the children
+// arrived at 10:15, their departure was tapped by mistake, and the visiting parent's no-show was
+// then recorded at once, releasing the place; the departure was corrected as not having happened,
+// and the late parent was refused for good. The releasing no-show now waits until the contact was
+// due to end, whatever is recorded before then, so the late parent's arrival is recorded
+// (decisions.md 195).
+func TestANoShowThatWouldReleaseThePlaceWaitsEvenAfterADepartureRecordedByMistake(t *testing.T) {
+	g := newRig(t, monday)
+	ctx := t.Context()
+	f := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)[0]
+	bookings := g.bookWeeks(t, f, 2)
+	door := g.door(t)
+	noShow := func(b string) (*schedulingv1.RecordNoShowResponse, error) {
+		return door.RecordNoShow(ctx, &schedulingv1.RecordNoShowRequest{CentreId: g.centre.String(), BookingId: b,
+			Party: schedulingv1.Party_PARTY_VISITING, RequestId: uuid.NewString()})
+	}
+	g.clock.Set(london(2026, 1, 10, 10, 16))
+	_, err := noShow(bookings[0])
+	require.NoError(t, err)
+
+	g.clock.Set(london(2026, 1, 17, 10, 17))
+	_, err = door.RecordArrival(ctx, &schedulingv1.RecordArrivalRequest{CentreId: g.centre.String(), BookingId: bookings[1],
+		Party: schedulingv1.Party_PARTY_CHILDREN, Time: &schedulingv1.LocalTime{Hour: 10, Minute: 15},
+		PersonIds: ids([]uuid.UUID{f.resident, f.child}), RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	_, err = door.RecordDeparture(ctx, &schedulingv1.RecordDepartureRequest{CentreId: g.centre.String(), BookingId: bookings[1],
+		Party: schedulingv1.Party_PARTY_CHILDREN, PersonIds: ids([]uuid.UUID{f.resident, f.child}), RequestId: uuid.NewString()})
+	require.NoError(t, err, "a mis-tap")
+	g.clock.Set(london(2026, 1, 17, 10, 20))
+	before := g.count(t, "SELECT count(*) FROM events")
+	_, err = noShow(bookings[1])
+	_, reason := field(err)
+	require.Equal(t, "MAY_STILL_COME", reason, err)
+	require.Contains(t, status.Convert(err).Message(), "recorded from 11:15")
+	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+
+	_, err = door.CorrectMovement(ctx, &schedulingv1.CorrectMovementRequest{CentreId: g.centre.String(), BookingId: bookings[1],
+		Party: schedulingv1.Party_PARTY_CHILDREN, Movement: schedulingv1.Movement_MOVEMENT_DEPARTURE, NotHappened: true,
+		RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	g.clock.Set(london(2026, 1, 17, 10, 30))
+	arrived, err := door.RecordArrival(ctx, &schedulingv1.RecordArrivalRequest{CentreId: g.centre.String(), BookingId: bookings[1],
+		Party: schedulingv1.Party_PARTY_VISITING, PersonIds: []string{f.visiting.String()}, RequestId: uuid.NewString()})
+	require.NoError(t, err, "the late parent's contact runs for the time left")
+	require.Equal(t, int32(15), arrived.GetMinutesLost())
+	require.Equal(t, 0, g.count(t, "SELECT count(*) FROM bookings WHERE family_id = $1 AND cancellation_reason = $2", f.id,
+		int32(schedulingv1.CancellationReason_CANCELLATION_REASON_PLACE_RELEASED)), "the place is kept")
+}
+
+// Review 27: the visiting parent an hour late (45 minutes of contact lost) raised no late start on
+// the day sheet; only children arriving late did. The contact starts when both are there, so it
+// does now (decisions.md 195).
+func TestAVisitingParentArrivingAfterTheChildrenWereDueIsALateStartOnTheDaySheet(t *testing.T) {
+	g := newRig(t, monday)
+	ctx := t.Context()
+	f := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)[0]
+	bookings := g.bookWeeks(t, f, 1)
+	door := g.door(t)
+	g.clock.Set(london(2026, 1, 10, 10, 15))
+	_, err := door.RecordArrival(ctx, &schedulingv1.RecordArrivalRequest{CentreId: g.centre.String(), BookingId: bookings[0],
+		Party: schedulingv1.Party_PARTY_CHILDREN, PersonIds: ids([]uuid.UUID{f.resident, f.child}), RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	require.NotContains(t, g.entryOf(t, saturday(0), bookings[0]).GetAlerts(), schedulingv1.Alert_ALERT_LATE_START, "the children came on time")
+	g.clock.Set(london(2026, 1, 10, 11, 0))
+	arrived, err := door.RecordArrival(ctx, &schedulingv1.RecordArrivalRequest{CentreId: g.centre.String(), BookingId: bookings[0],
+		Party: schedulingv1.Party_PARTY_VISITING, PersonIds: []string{f.visiting.String()}, RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	require.Equal(t, int32(45), arrived.GetMinutesLost())
+	require.Contains(t, g.entryOf(t, saturday(0), bookings[0]).GetAlerts(), schedulingv1.Alert_ALERT_LATE_START)
+}
+
+// Review 27 completed a session whose parties were together for seconds: minutes held 0, counted
+// as contact held. Contact held is a whole minute at least; less is NO_CONTACT_HELD, appending
+// nothing, and the session is cancelled on the day (decisions.md 195).
+func TestASessionOfSecondsTogetherIsNotCompleted(t *testing.T) {
+	g := newRig(t, monday)
+	ctx := t.Context()
+	f := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)[0]
+	bookings := g.bookWeeks(t, f, 1)
+	door := g.door(t)
+	for _, m := range []struct {
+		party  schedulingv1.Party
+		minute int
+		people []string
+	}{{schedulingv1.Party_PARTY_VISITING, 0, []string{f.visiting.String()}},
+		{schedulingv1.Party_PARTY_CHILDREN, 5, ids([]uuid.UUID{f.resident, f.child})}} {
+		g.clock.Set(london(2026, 1, 10, 10, m.minute))
+		_, err := door.RecordArrival(ctx, &schedulingv1.RecordArrivalRequest{CentreId: g.centre.String(), BookingId: bookings[0],
+			Party: m.party, Time: &schedulingv1.LocalTime{Hour: 10, Minute: int32(m.minute)}, PersonIds: m.people, RequestId: uuid.NewString()})
+		require.NoError(t, err)
+	}
+	g.clock.Set(london(2026, 1, 10, 10, 15).Add(40 * time.Second)) // recorded as it happened, without a time
+	g.leave(t, door, bookings[0], f)
+	before := g.count(t, "SELECT count(*) FROM events")
+	_, err := door.CompleteSession(ctx, &schedulingv1.CompleteSessionRequest{CentreId: g.centre.String(),
+		BookingId: bookings[0], RequestId: uuid.NewString()})
+	_, reason := field(err)
+	require.Equal(t, "NO_CONTACT_HELD", reason, err)
+	require.Contains(t, status.Convert(err).Message(), "for a whole minute")
+	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+	_, err = g.client(t, auth.RoleCoordinator).CancelBooking(ctx, &schedulingv1.CancelBookingRequest{CentreId: g.centre.String(),
+		BookingId: bookings[0], CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_CENTRE, RequestId: uuid.NewString()})
+	require.NoError(t, err, "it did not take place: cancelled on the day")
+}

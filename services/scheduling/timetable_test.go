@@ -75,3 +75,32 @@ func TestPatternsCannotOverfillARoom(t *testing.T) {
 		PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[0]})
 	refused(t, err, "ROOM_FULL", "")
 }
+
+// Review 27 defined a Saturday 10:00-12:00 pattern in Pacific/Auckland for a UK centre with no
+// other patterns (21:00 on Friday in the UK), and it was accepted. A pattern's zone is on UK time:
+// another is refused at time_zone, naming it, and nothing is appended; a name for UK time is taken
+// (decisions.md 195).
+func TestAnOpeningPatternOffUKTimeIsRefused(t *testing.T) {
+	g := newRig(t, monday)
+	c := g.client(t, auth.RoleCoordinator)
+	ctx := t.Context()
+	room, err := c.AddRoom(ctx, &schedulingv1.AddRoomRequest{CentreId: g.centre.String(), Name: "Hall", Capacity: 2,
+		RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	define := func(zone string) (*schedulingv1.DefineOpeningPatternResponse, error) {
+		return c.DefineOpeningPattern(ctx, &schedulingv1.DefineOpeningPatternRequest{CentreId: g.centre.String(),
+			Recurrence: schedulingv1.Recurrence_RECURRENCE_WEEKLY, Weekday: schedulingv1.Weekday_WEEKDAY_SATURDAY,
+			StartTime: &schedulingv1.LocalTime{Hour: 10}, EndTime: &schedulingv1.LocalTime{Hour: 12}, FirstDate: date(saturday(0)),
+			RoomIds: []string{room.GetRoom().GetRoomId()}, TimeZone: zone, RequestId: uuid.NewString()})
+	}
+	before := g.count(t, "SELECT count(*) FROM events")
+	_, err = define("Pacific/Auckland")
+	code, f := field(err)
+	require.Equal(t, codes.InvalidArgument, code, err)
+	require.Equal(t, "time_zone", f)
+	require.Contains(t, err.Error(), "must be Europe/London (UK time), not Pacific/Auckland")
+	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+	p, err := define("GB")
+	require.NoError(t, err, "another name for UK time")
+	require.Equal(t, "GB", p.GetPattern().GetTimeZone())
+}

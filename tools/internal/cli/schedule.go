@@ -238,7 +238,8 @@ on are a new pattern from the day after this one's --until.`,
 	f.StringSliceVar(&rooms, "room", nil, "a room open in each session (repeat)")
 	f.StringSliceVar(&closed, "closed", nil, "a date the centre is closed (repeat)")
 	f.StringSliceVar(&extra, "extra", nil, "a one-off extra opening date (repeat)")
-	f.StringVar(&zone, "zone", "", "IANA time zone (default Europe/London); a centre's patterns share one")
+	f.StringVar(&zone, "zone", "", "time zone (default Europe/London): UK time only (Europe/London or GB, Europe/Belfast, "+
+		"Europe/Guernsey, Europe/Jersey, Europe/Isle_of_Man); a centre's patterns share one")
 	for _, r := range []string{"weekday", "start", "end", "from", "room"} {
 		_ = cmd.MarkFlagRequired(r)
 	}
@@ -522,7 +523,8 @@ through the door, with its room, each party's door times, who is expected and it
   check-in-refused           someone was refused at the door: not named for the family, or back after their party left
   parents-at-door-together   the two parents were at the door within 10 minutes of each other, or may
                              be: a party came or left off the plan as the other is due (keep them apart)
-  late-start                 the children arrived a minute or more late: the session is shortened, never extended
+  late-start                 the children, or the visiting parent, arrived a minute or more after the
+                             children were due: the session is shortened, never extended
   supervised                 supervised contact: trained staff observe and a report is due
   cancelled-late             cancelled by the family, the centre or the referrer with under 48 hours' notice
   no-show                    a party did not come
@@ -934,9 +936,10 @@ children and whoever brings them), from 15 minutes after they were due, or from 
 with --explained (the family gave a reason the centre accepts). Two unexplained no-shows release
 the family's place: its later sessions there are cancelled and the place is offered to the first
 family waiting. The no-show that would release the place is recorded only once the party can no
-longer come, from when the children's contact was due to end (or once the other party has left):
-before then it is refused (MAY_STILL_COME), since a late start runs for the time left and a
-no-show that released the place is never withdrawn. One that does not release the place is
+longer come, from when the children's contact was due to end, even when the other party is
+recorded leaving earlier (that departure may yet be corrected as a mis-tap): before then it is
+refused (MAY_STILL_COME), since a late start runs for the time left and a no-show that released
+the place is never withdrawn. One that does not release the place is
 recorded from 15 minutes late, and withdrawn if the party comes. A no-show recorded late, after
 the family attended a later session, is counted
 but does not release the place (the family came back; "place kept" says when): the next

@@ -177,8 +177,11 @@ func alerts(r adapters.BookingRow) []schedulingv1.Alert {
 		out = append(out, schedulingv1.Alert_ALERT_PARENTS_AT_DOOR_TOGETHER)
 	}
 	// Late by a minute or more, as an arrival's late minutes count it: seconds are no late start
-	// (review 14).
-	if r.ChildrenArrived != nil && r.ChildrenArrived.Sub(r.ChildrenArrive) >= time.Minute {
+	// (review 14). The contact starts when both parties are there (Held), so the visiting parent
+	// arriving after the children were due shortens it too (review 27: an hour late, 45 minutes
+	// lost, raised nothing); arriving after their own time but before the children's loses none.
+	late := func(arrived *time.Time) bool { return arrived != nil && arrived.Sub(r.ChildrenArrive) >= time.Minute }
+	if late(r.ChildrenArrived) || late(r.VisitingArrived) {
 		out = append(out, schedulingv1.Alert_ALERT_LATE_START)
 	}
 	// A late cancellation is a family's or the centre's short notice; a booking the platform

@@ -87,8 +87,8 @@ var (
 	// came with the party (accountedFor says who, and how to put it right).
 	ErrChildNotAccountedFor = problem.Rule("CHILD_NOT_ACCOUNTED_FOR", "a children's departure names every child who came with the party")
 	// ErrNoContactHeld means the children and the visiting parent were never at the session
-	// together within its time: it did not take place, and is cancelled, not completed
-	// (decisions.md 89).
+	// together within its time for a whole minute: it did not take place, and is cancelled, not
+	// completed (decisions.md 89, 195).
 	ErrNoContactHeld = problem.Rule("NO_CONTACT_HELD", "no contact was held at the session")
 	// ErrSameSession means a reschedule to the booking's own session, room and times.
 	ErrSameSession      = problem.Rule("SAME_SESSION", "the booking is already in that session and room at those times: nothing to reschedule")
@@ -1268,16 +1268,23 @@ func (b *Booking) Held() (start, end time.Time) {
 
 // NoContactHeld reports whether the booking's session is over without contact: a party has left,
 // or the children's time is over, and the children were never with the visiting parent within
-// the session's time (Held is empty). Such a session did not take place; it is cancelled on the
-// day, not completed.
+// the session's time for a whole minute (Held is shorter). Such a session did not take place; it
+// is cancelled on the day, not completed.
 func (b *Booking) NoContactHeld(now time.Time) bool {
 	_, childrenLeft := b.Departed[schedulingv1.Party_PARTY_CHILDREN]
 	_, visitingLeft := b.Departed[schedulingv1.Party_PARTY_VISITING]
 	if !childrenLeft && !visitingLeft && now.Before(b.ChildrenLeave) {
 		return false
 	}
+	return !b.heldAMinute()
+}
+
+// heldAMinute reports whether Held is at least a whole minute: minutes held are whole minutes,
+// and seconds together are no contact (review 27 completed a session "held" for 0 minutes, which
+// counted as contact and fell due for a report; decisions.md 195).
+func (b *Booking) heldAMinute() bool {
 	start, end := b.Held()
-	return !end.After(start)
+	return end.Sub(start) >= time.Minute
 }
 
 // Complete records that the session took place; caller is the account completing it (the
@@ -1286,8 +1293,8 @@ func (b *Booking) NoContactHeld(now time.Time) bool {
 // empty is the caller, and an account other than the caller's is refused
 // (ErrSupervisorNotCaller); a supported session records who supervised too, the caller when
 // supervisedBy is empty. Whether that account was cleared is the staff register's
-// (staff.Register.Supervises, staff.Register.Works). A session that held no contact (Held empty)
-// is refused ErrNoContactHeld: it is cancelled instead (Cancel). Anyone recorded coming and not
+// (staff.Register.Supervises, staff.Register.Works). A session that held no contact (Held under
+// a whole minute) is refused ErrNoContactHeld: it is cancelled instead (Cancel). Anyone recorded coming and not
 // leaving (Inside) is refused ErrPeopleInside until the booking's Latest; after it the session is
 // completed, naming them in never_recorded_leaving (decisions.md 188).
 func (f *Family) Complete(id uuid.UUID, supervisedBy, caller string, bySupervisor bool, now time.Time) (*Booking, *schedulingv1.SessionCompleted, error) {
@@ -1308,11 +1315,12 @@ func (f *Family) Complete(id uuid.UUID, supervisedBy, caller string, bySuperviso
 			ClockAt(b.ChildrenLeave, b.loc)))
 	}
 	start, end := b.Held()
-	if !end.After(start) {
+	if !b.heldAMinute() {
 		// The children and the visiting parent were never together in the session's time
-		// (they left before it began, or before the other came): nobody was served by it.
+		// (they left before it began, or before the other came), or for less than a minute:
+		// nobody was served by it.
 		return nil, nil, problem.Rule(ErrNoContactHeld.Reason, fmt.Sprintf("no contact was held: the children and the visiting parent were not at the session together "+
-			"between %s and %s, so it did not take place; record that with a cancellation on the day (familytime schedule cancel, saying who called it off)",
+			"between %s and %s for a whole minute, so it did not take place; record that with a cancellation on the day (familytime schedule cancel, saying who called it off)",
 			ClockAt(b.ChildrenArrive, b.loc), ClockAt(b.ChildrenLeave, b.loc)))
 	}
 	if supervisedBy == "" {
@@ -1396,8 +1404,8 @@ func (f *Family) Fits(p *Pattern) error {
 // that place. A no-show recorded after the family attended a later session does not release it
 // (KeptBy says which session kept it): it is counted, and the next unexplained one releases it.
 // One that would release the place is refused ErrMayStillCome while the party may still come,
-// before the children's contact was due to end (releasingTooSoon, decisions.md 188): a no-show
-// that released the place is never withdrawn.
+// before the children's contact was due to end, whatever movements are recorded (releasingTooSoon,
+// decisions.md 188 and 195): a no-show that released the place is never withdrawn.
 func (f *Family) NoShow(id uuid.UUID, party schedulingv1.Party, explained bool, now time.Time) (*Booking, []proto.Message, *schedulingv1.PlaceReleased, error) {
 	b, err := f.active(id)
 	if err != nil {

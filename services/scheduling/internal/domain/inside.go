@@ -104,21 +104,19 @@ func partyWords(p schedulingv1.Party) string {
 // late start runs for the time left (DOMAIN.md), until the children's contact was due to end. Review
 // 26 recorded a second unexplained no-show of the visiting parent 15 minutes in; they came at 10:25
 // with 1 hour 50 minutes to run and were turned away for good, since a no-show that released the
-// place is not withdrawn. Once the other party has left, nothing is left to come for. Nil when the
-// no-show may be recorded.
+// place is not withdrawn. It waits for the clock alone: review 27 recorded it at once after the
+// other party's departure, a mis-tap later corrected as not having happened, and the release stood
+// on a movement no longer on the record (decisions.md 195). Nil when the no-show may be recorded.
 func releasingTooSoon(b *Booking, party schedulingv1.Party, count int, now time.Time) error {
-	other := schedulingv1.Party_PARTY_CHILDREN
-	if party == schedulingv1.Party_PARTY_CHILDREN {
-		other = schedulingv1.Party_PARTY_VISITING
-	}
-	if _, gone := b.Departed[other]; gone || !now.Before(b.ChildrenLeave) {
+	if !now.Before(b.ChildrenLeave) {
 		return nil
 	}
 	end := ClockAt(b.ChildrenLeave, b.loc)
 	return problem.Rule(ErrMayStillCome.Reason, fmt.Sprintf("%s may still come: a late start runs for the time left, until %s. This "+
 		"would be the family's unexplained no-show %d since its place was last released, which releases the place for good, so it is "+
-		"recorded from %s, when the contact was due to end (or once the other party has left). One who said they are not coming is an "+
-		"explained no-show, recorded now (--explained)", partyWords(party), end, count, end))
+		"recorded from %s, when the contact was due to end (even when the other party has left: a movement recorded by mistake may "+
+		"still be corrected). One who said they are not coming is an explained no-show, recorded now (--explained)",
+		partyWords(party), end, count, end))
 }
 
 // noShowStands is why booking b's no-show is not withdrawn at now (WithdrawNoShow), or nil when

@@ -190,3 +190,49 @@ func TestANoShowThatReleasesThePlaceIsRecordedOnceTheContactWasDueToEnd(t *testi
 	rule(t, err, "BOOKING_NOT_ACTIVE")
 	require.NotContains(t, err.Error(), "--withdraw", "the door is not sent down a path that is refused")
 }
+
+// Review 27: a family with one unexplained no-show. The children arrived, their departure was
+// tapped by mistake a minute later, and the visiting parent's no-show was then recorded at once
+// (the other party had "left"), releasing the place; the departure was then corrected as not
+// having happened, and the late parent was turned away for good. The releasing no-show now waits
+// until the children's contact was due to end, whatever is recorded before then: a recorded
+// movement may still be corrected away, the clock may not (decisions.md 195).
+func TestANoShowThatReleasesThePlaceDoesNotRestOnAMovementThatMayBeCorrected(t *testing.T) {
+	g := newRig(t)
+	first := g.book(t, day(2026, 1, 10), g.shared, jan)
+	second := g.book(t, day(2026, 1, 24), g.shared, jan)
+	_, _, _, err := g.family.NoShow(first.ID, schedulingv1.Party_PARTY_VISITING, false, at(2026, 1, 10, 10, 16))
+	require.NoError(t, err)
+
+	_, _, _, err = g.family.NoShow(second.ID, schedulingv1.Party_PARTY_VISITING, false, at(2026, 1, 24, 10, 16))
+	rule(t, err, "MAY_STILL_COME")
+	_, _, err = g.family.Arrive(second.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 24, 10, 15), []uuid.UUID{resident, child1, child2}, at(2026, 1, 24, 10, 17))
+	require.NoError(t, err)
+	_, _, err = g.family.Depart(second.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 24, 10, 18), []uuid.UUID{resident, child1, child2}, false, at(2026, 1, 24, 10, 18))
+	require.NoError(t, err, "a mis-tap")
+	before := g.family.Version()
+	_, _, _, err = g.family.NoShow(second.ID, schedulingv1.Party_PARTY_VISITING, false, at(2026, 1, 24, 10, 19))
+	rule(t, err, "MAY_STILL_COME")
+	require.ErrorContains(t, err, "recorded from 11:15, when the contact was due to end")
+	require.NotContains(t, err.Error(), "once the other party has left")
+	require.Equal(t, before, g.family.Version(), "a refusal records nothing")
+
+	_, _, err = g.family.Correct(second.ID, domain.Correction{Party: schedulingv1.Party_PARTY_CHILDREN,
+		Movement: schedulingv1.Movement_MOVEMENT_DEPARTURE, NotHappened: true}, at(2026, 1, 24, 10, 20))
+	require.NoError(t, err)
+	_, _, err = g.family.Arrive(second.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 24, 10, 30), []uuid.UUID{visiting}, at(2026, 1, 24, 10, 30))
+	require.NoError(t, err, "the late parent's contact runs for the time left")
+	require.Equal(t, 1, g.family.UnexplainedNoShows())
+
+	// The same for the children's no-show once the visiting parent is recorded leaving.
+	third := g.book(t, day(2026, 1, 31), g.shared, jan)
+	_, _, err = g.family.Arrive(third.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 31, 10, 0), []uuid.UUID{visiting}, at(2026, 1, 31, 10, 0))
+	require.NoError(t, err)
+	_, _, err = g.family.Depart(third.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 31, 10, 31), []uuid.UUID{visiting}, false, at(2026, 1, 31, 10, 31))
+	require.NoError(t, err)
+	_, _, _, err = g.family.NoShow(third.ID, schedulingv1.Party_PARTY_CHILDREN, false, at(2026, 1, 31, 10, 32))
+	rule(t, err, "MAY_STILL_COME")
+	_, _, released, err := g.family.NoShow(third.ID, schedulingv1.Party_PARTY_CHILDREN, false, at(2026, 1, 31, 11, 15))
+	require.NoError(t, err, "once the contact was due to end")
+	require.NotNil(t, released)
+}

@@ -145,7 +145,7 @@ func TestARedefinitionKeepsThePatternsBookings(t *testing.T) {
 		unkept string
 	}{
 		"a new start time":                 {func(s *domain.PatternSpec) { s.Start = hm(20, 5); s.End = hm(22, 0) }, "2 bookings"},
-		"another zone":                     {func(s *domain.PatternSpec) { s.Zone = "Europe/Dublin"; s.Start = hm(9, 0); s.End = hm(11, 0) }, "2 bookings"},
+		"another zone":                     {func(s *domain.PatternSpec) { s.Zone = "GB"; s.Start = hm(9, 0); s.End = hm(11, 0) }, "2 bookings"},
 		"an end before the last door time": {func(s *domain.PatternSpec) { s.End = hm(11, 15) }, "2 bookings"},
 		"a last date before a booking":     {func(s *domain.PatternSpec) { s.Last = day(2026, 1, 17) }, "1 booking"},
 		"a closure on a booked date":       {func(s *domain.PatternSpec) { s.Closed = []time.Time{day(2026, 1, 24)} }, "1 booking"},
@@ -252,13 +252,15 @@ func TestARedefinitionKeepsThePast(t *testing.T) {
 // again on Tuesday 00:00 in Kiritimati, the same instant on another local date, and the room
 // took twice its capacity; review 17 put a second room in Kiritimati, and a family was booked
 // twice on one day and a supervisor in two sessions at once, each rule comparing local dates.
+// A zone off UK time is now refused by itself (TestAnOpeningPatternIsInUKTime); another name for
+// UK time is refused here, as one centre's patterns give one zone.
 func TestACentresPatternsShareItsTimeZone(t *testing.T) {
 	g := newRig(t) // Saturdays 10:00-12:00 in Europe/London, both rooms
 	today := day(2026, 1, 5)
-	kiritimati := domain.PatternSpec{ID: uuid.New(), Recurrence: schedulingv1.Recurrence_RECURRENCE_WEEKLY, Weekday: time.Sunday,
-		Start: hm(10, 0), End: hm(11, 30), First: today, Rooms: []uuid.UUID{g.shared.ID}, Zone: "Pacific/Kiritimati"}
+	other := domain.PatternSpec{ID: uuid.New(), Recurrence: schedulingv1.Recurrence_RECURRENCE_WEEKLY, Weekday: time.Sunday,
+		Start: hm(10, 0), End: hm(11, 30), First: today, Rooms: []uuid.UUID{g.shared.ID}, Zone: "GB"}
 	before := g.t.Version()
-	_, _, err := g.t.DefinePattern(kiritimati, today, nil)
+	_, _, err := g.t.DefinePattern(other, today, nil)
 	invalid(t, err, "time_zone")
 	require.ErrorContains(t, err, "must be Europe/London, the time zone of the centre's pattern "+g.pattern.ID.String())
 	require.Equal(t, before, g.t.Version(), "nothing recorded")
@@ -267,13 +269,13 @@ func TestACentresPatternsShareItsTimeZone(t *testing.T) {
 	_, _, err = g.t.AddRoom(loft, "Loft", 2, false)
 	require.NoError(t, err)
 	before = g.t.Version()
-	kiritimati.Rooms = []uuid.UUID{loft}
-	_, _, err = g.t.DefinePattern(kiritimati, today, nil)
+	other.Rooms = []uuid.UUID{loft}
+	_, _, err = g.t.DefinePattern(other, today, nil)
 	invalid(t, err, "time_zone")
 	require.Equal(t, before, g.t.Version(), "a room no other pattern opens is still in the centre's zone: nothing recorded")
 
-	kiritimati.Zone = ""
-	_, _, err = g.t.DefinePattern(kiritimati, today, nil)
+	other.Zone = ""
+	_, _, err = g.t.DefinePattern(other, today, nil)
 	require.NoError(t, err, "the centre's zone (the default) is taken")
 }
 
@@ -413,4 +415,58 @@ func TestAnOpeningSessionIsInTheDay(t *testing.T) {
 	ended.Start = hm(1, 0)
 	_, _, err = tt.DefinePattern(ended, today, nil)
 	invalid(t, err, "start_time")
+}
+
+// Review 27 defined a Saturday 10:00-12:00 pattern in Pacific/Auckland at a UK centre with no
+// other patterns, and it was accepted: 10:00 there is 21:00 on Friday in the UK, past the day's
+// bounds (decision 185), and the waiting list, the staff register, referral and reporting read the
+// centre's dates in UK time. A pattern's zone is one on UK time (Europe/London or a name for it);
+// others are refused at time_zone and nothing is recorded. A pattern recorded before in another
+// zone keeps it, and can still be ended (decisions.md 195).
+func TestAnOpeningPatternIsInUKTime(t *testing.T) {
+	today := day(2026, 1, 5)
+	fresh := func(t *testing.T) *domain.Timetable {
+		tt := domain.NewTimetable(centre)
+		_, _, err := tt.AddRoom(uuid.New(), "Hall", 2, false)
+		require.NoError(t, err)
+		return tt
+	}
+	for _, zone := range []string{"Pacific/Auckland", "Europe/Dublin", "Europe/Paris", "UTC", "Etc/GMT"} {
+		t.Run(zone, func(t *testing.T) {
+			tt := fresh(t)
+			s := weekly(time.Saturday, hm(10, 0), hm(12, 0), today, tt.Rooms()[0].ID)
+			s.Zone = zone
+			before := tt.Version()
+			_, _, err := tt.DefinePattern(s, today, nil)
+			invalid(t, err, "time_zone")
+			require.ErrorContains(t, err, "must be Europe/London (UK time)")
+			require.ErrorContains(t, err, zone)
+			require.Equal(t, before, tt.Version(), "nothing recorded")
+		})
+	}
+	for _, zone := range []string{"", "Europe/London", "GB", "GB-Eire", "Europe/Belfast", "Europe/Guernsey", "Europe/Jersey", "Europe/Isle_of_Man"} {
+		t.Run("uk "+zone, func(t *testing.T) {
+			tt := fresh(t)
+			s := weekly(time.Saturday, hm(10, 0), hm(12, 0), today, tt.Rooms()[0].ID)
+			s.Zone = zone
+			_, _, err := tt.DefinePattern(s, today, nil)
+			require.NoError(t, err)
+		})
+	}
+
+	// Recorded before the rule in Auckland: kept, and ended keeping its zone.
+	hall := uuid.New()
+	_, added, err := domain.NewTimetable(centre).AddRoom(hall, "Hall", 2, false)
+	require.NoError(t, err)
+	old := weekly(time.Saturday, hm(10, 0), hm(12, 0), today, hall)
+	defined := definedBefore(old)
+	defined.Pattern.TimeZone = "Pacific/Auckland"
+	tt, err := domain.RebuildTimetable(centre, []proto.Message{added, defined})
+	require.NoError(t, err)
+	p, ok := tt.Pattern(old.ID)
+	require.True(t, ok)
+	require.Equal(t, "Pacific/Auckland", p.Location().String(), "a pattern recorded before keeps its zone")
+	old.Zone, old.Last = "Pacific/Auckland", day(2026, 1, 31)
+	_, _, err = tt.DefinePattern(old, today, nil)
+	require.NoError(t, err, "ended, keeping its zone")
 }

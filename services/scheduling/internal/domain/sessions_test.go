@@ -762,8 +762,9 @@ func TestANoShowRecordedByMistakeIsWithdrawnOnTheDay(t *testing.T) {
 	_, _, _, err = g.family.NoShow(second.ID, schedulingv1.Party_PARTY_VISITING, false, at(2026, 1, 24, 10, 20))
 	require.NoError(t, err)
 	reserve := g.book(t, day(2026, 3, 7), g.shared, jan)
-	// The second unexplained one is recorded once the visiting parent can no longer come: here the
-	// children were taken home at 10:40 (decisions.md 188).
+	// The second unexplained one is recorded once the visiting parent can no longer come, when the
+	// contact was due to end (decisions.md 188); the children taken home at 10:40 do not bring it
+	// forward, since their departure may yet be corrected as a mis-tap (decisions.md 195).
 	_, _, err = g.family.Arrive(reserve.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 3, 7, 10, 15), []uuid.UUID{resident, child1}, at(2026, 3, 7, 10, 16))
 	require.NoError(t, err)
 	_, _, _, err = g.family.NoShow(reserve.ID, schedulingv1.Party_PARTY_VISITING, false, at(2026, 3, 7, 10, 20))
@@ -771,14 +772,17 @@ func TestANoShowRecordedByMistakeIsWithdrawnOnTheDay(t *testing.T) {
 	_, _, err = g.family.Depart(reserve.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 3, 7, 10, 40), []uuid.UUID{resident, child1}, false, at(2026, 3, 7, 10, 40))
 	require.NoError(t, err)
 	_, _, _, err = g.family.NoShow(reserve.ID, schedulingv1.Party_PARTY_VISITING, false, at(2026, 3, 7, 10, 41))
+	rule(t, err, "MAY_STILL_COME")
+	_, _, _, err = g.family.NoShow(reserve.ID, schedulingv1.Party_PARTY_VISITING, false, at(2026, 3, 7, 11, 15))
 	require.NoError(t, err, "the second unexplained no-show")
 	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW, reserve.Status)
-	_, _, err = g.family.WithdrawNoShow(reserve.ID, at(2026, 3, 7, 10, 45))
-	rule(t, err, "PLACE_RELEASED")
+	require.True(t, reserve.ReleasedPlace)
+	_, _, err = g.family.WithdrawNoShow(reserve.ID, at(2026, 3, 7, 11, 16))
+	rule(t, err, "NO_SHOW_STANDS")
 	// The door is not sent to withdraw it (review 26): it is told why it stands.
-	_, _, _, _, err = g.family.CheckIn(reserve.ID, visiting, at(2026, 3, 7, 10, 46))
+	_, _, _, _, err = g.family.CheckIn(reserve.ID, visiting, at(2026, 3, 7, 11, 17))
 	rule(t, err, "BOOKING_NOT_ACTIVE")
-	require.ErrorContains(t, err, "the no-show is not withdrawn (PLACE_RELEASED)")
+	require.ErrorContains(t, err, "the no-show is not withdrawn (NO_SHOW_STANDS)")
 	require.NotContains(t, err.Error(), "--withdraw")
 }
 
@@ -797,4 +801,46 @@ func TestAFamilyInContactDoesNotJoinTheWaitingList(t *testing.T) {
 	_, _, err = g.family.Cancel(b.ID, schedulingv1.CancelledBy_CANCELLED_BY_CENTRE, jan)
 	require.NoError(t, err)
 	require.NoError(t, g.family.MayWait(centre, jan), "its only session cancelled, it waits for a place")
+}
+
+// Review 27: the children were at the door 20:59-21:10 for contact due 21:10-21:25, the visiting
+// parent from 20:59, and the session was completed with 0 minutes held, counted as contact and
+// due a report. Contact held is at least a whole minute (minutes held are whole minutes); less is
+// NO_CONTACT_HELD, and the session is cancelled on the day instead (decisions.md 195).
+func TestContactOfSecondsIsNoContactHeld(t *testing.T) {
+	g := newRig(t)
+	b := g.book(t, day(2026, 1, 10), g.shared, jan)
+	_, _, err := g.family.Arrive(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 0), []uuid.UUID{visiting}, at(2026, 1, 10, 10, 0))
+	require.NoError(t, err)
+	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 5), []uuid.UUID{resident, child1, child2}, at(2026, 1, 10, 10, 5))
+	require.NoError(t, err)
+	leftAt := at(2026, 1, 10, 10, 15).Add(40 * time.Second) // recorded as it happened, without a time
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, leftAt, []uuid.UUID{resident, child1, child2}, false, leftAt)
+	require.NoError(t, err)
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_VISITING, leftAt, []uuid.UUID{visiting}, false, leftAt)
+	require.NoError(t, err)
+	before := g.family.Version()
+	_, _, err = g.family.Complete(b.ID, "", "coordinator", false, at(2026, 1, 10, 10, 20))
+	rule(t, err, "NO_CONTACT_HELD")
+	require.Equal(t, before, g.family.Version(), "a refusal records nothing")
+	_, ev, err := g.family.Cancel(b.ID, schedulingv1.CancelledBy_CANCELLED_BY_CENTRE, at(2026, 1, 10, 10, 21))
+	require.NoError(t, err, "it did not take place: cancelled on the day")
+	require.Equal(t, schedulingv1.CancellationReason_CANCELLATION_REASON_REQUESTED, ev.GetReason())
+
+	// A whole minute is contact held.
+	o := g.book(t, day(2026, 1, 24), g.shared, jan)
+	_, _, err = g.family.Arrive(o.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 24, 10, 0), []uuid.UUID{visiting}, at(2026, 1, 24, 10, 0))
+	require.NoError(t, err)
+	_, _, err = g.family.Arrive(o.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 24, 10, 15), []uuid.UUID{resident, child1, child2}, at(2026, 1, 24, 10, 15))
+	require.NoError(t, err)
+	leftAt = at(2026, 1, 24, 10, 16)
+	_, _, err = g.family.Depart(o.ID, schedulingv1.Party_PARTY_CHILDREN, leftAt, []uuid.UUID{resident, child1, child2}, false, leftAt)
+	require.NoError(t, err)
+	_, _, err = g.family.Depart(o.ID, schedulingv1.Party_PARTY_VISITING, leftAt, []uuid.UUID{visiting}, false, leftAt)
+	require.NoError(t, err)
+	_, _, err = g.family.Cancel(o.ID, schedulingv1.CancelledBy_CANCELLED_BY_CENTRE, at(2026, 1, 24, 10, 17))
+	rule(t, err, "SESSION_STARTED")
+	_, done, err := g.family.Complete(o.ID, "", "coordinator", false, at(2026, 1, 24, 10, 17))
+	require.NoError(t, err)
+	require.Equal(t, int32(1), done.GetMinutesHeld())
 }

@@ -431,6 +431,33 @@ func inTheDay(start, end Clock) error {
 	return nil
 }
 
+// UKZones are the time zone names an opening pattern may give: Europe/London and the names the
+// zone database keeps for the same clock (GB, GB-Eire, Europe/Belfast, and the Crown
+// dependencies, which keep UK time). Familytime runs UK child contact centres (DOMAIN.md), and
+// the waiting list, the staff register, referral, reporting and the histories read a centre's
+// dates and times in UK time (decisions.md 146, 152).
+var UKZones = []string{DefaultZone, "GB", "GB-Eire", "Europe/Belfast", "Europe/Guernsey", "Europe/Jersey", "Europe/Isle_of_Man"}
+
+// zoneName is the zone a pattern records for the name given: empty is DefaultZone.
+func zoneName(name string) string {
+	if name == "" {
+		return DefaultZone
+	}
+	return name
+}
+
+// ukTime refuses a pattern's zone that is not on UK time (UKZones). Review 27 defined a Saturday
+// 10:00-12:00 in Pacific/Auckland at a UK centre: 21:00 on Friday in the UK, past the day's bounds
+// (decision 185), on a date the rest of the platform reads as another.
+func ukTime(name string) error {
+	if slices.Contains(UKZones, zoneName(name)) {
+		return nil
+	}
+	return problem.Invalid("time_zone", fmt.Sprintf("must be %s (UK time), not %s: Familytime runs UK centres, and their "+
+		"dates and times are read in UK time everywhere; give the times on the centre's own clock, or leave the zone out",
+		DefaultZone, name))
+}
+
 // DefinePattern defines a new pattern, or redefines one of the same id; today is the centre's
 // date now and booked the pattern's bookings still to come (none for a new one). A room opens
 // for one session at a time: a pattern that would open one of its rooms on or after today at a
@@ -461,6 +488,13 @@ func (t *Timetable) DefinePattern(s PatternSpec, today time.Time, booked []Booke
 	}
 	if _, err := Zone(s.Zone); err != nil {
 		return nil, nil, err
+	}
+	if old, redefining := t.patterns[s.ID]; !redefining || old.Zone != zoneName(s.Zone) {
+		// A pattern recorded before this rule in another zone keeps it when it is ended or
+		// closed on a date, as its times do (decisions.md 185).
+		if err := ukTime(s.Zone); err != nil {
+			return nil, nil, err
+		}
 	}
 	if _, redefining := t.patterns[s.ID]; !redefining && s.First.Before(today) {
 		return nil, nil, problem.Invalid("first_date", "must not be in the past")

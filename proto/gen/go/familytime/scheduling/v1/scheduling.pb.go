@@ -705,7 +705,9 @@ type DefineOpeningPatternRequest struct {
 	ClosedDates []*v1.Date `protobuf:"bytes,10,rep,name=closed_dates,json=closedDates,proto3" json:"closed_dates,omitempty"`
 	// One-off dates the centre opens with this pattern's times and rooms.
 	ExtraDates []*v1.Date `protobuf:"bytes,11,rep,name=extra_dates,json=extraDates,proto3" json:"extra_dates,omitempty"`
-	// The IANA time zone of the times; empty means Europe/London.
+	// The IANA time zone of the times; empty means Europe/London. A new pattern's zone is on UK
+	// time: Europe/London, GB, GB-Eire, Europe/Belfast, Europe/Guernsey, Europe/Jersey or
+	// Europe/Isle_of_Man (a pattern recorded before in another zone keeps it).
 	TimeZone string `protobuf:"bytes,12,opt,name=time_zone,json=timeZone,proto3" json:"time_zone,omitempty"`
 	// The client's id for this request (UUID): a retry with the same id defines nothing twice.
 	RequestId     string `protobuf:"bytes,13,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`

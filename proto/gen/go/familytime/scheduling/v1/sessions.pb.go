@@ -536,7 +536,8 @@ const (
 	// departure, recorded off the plan, puts it within 10 minutes of the other's still to come
 	// (children brought early, as the visiting parent is due).
 	Alert_ALERT_PARENTS_AT_DOOR_TOGETHER Alert = 3
-	// The children arrived late: the session is shortened, never extended.
+	// The children, or the visiting parent, arrived a minute or more after the children were due:
+	// the contact starts when both are there, so the session is shortened, never extended.
 	Alert_ALERT_LATE_START Alert = 4
 	// Supervised contact: trained staff observe and a report is due.
 	Alert_ALERT_SUPERVISED Alert = 5

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -499,6 +500,11 @@ func clock(at, recorded *timestamppb.Timestamp) string {
 // be are left out, and the words of steps that would say it are the bare step (decision 196). A
 // parent is one party, and what the other disclosed, or what the lead weighed, is not theirs to be
 // given by the centre's history; the centre's own reads keep everything: a court asks for it.
+//
+// The door's steps of a day (arrivals, check-ins, departures and their corrections) come in a
+// fixed order, at the place of the day's first, and no step says which stream or version it is:
+// the order the parties came and left in, or a gap where a step was left out, would tell what
+// the times no longer do (review 28).
 func ForAParent(steps []Step) []Step {
 	kept := steps[:0]
 	for _, s := range steps {
@@ -509,9 +515,49 @@ func ForAParent(steps []Step) []Step {
 		t := s.RecordedAt.In(dates.UK())
 		s.RecordedAt = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, dates.UK())
 		s.Description = withoutTimes(s.Type, words)
+		s.Stream, s.Version = "", 0
 		kept = append(kept, s)
 	}
+	// Each day's door steps, gathered at the first one's place and sorted by kind and words.
+	for day := 0; day < len(kept); {
+		end := day
+		for end < len(kept) && kept[end].RecordedAt.Equal(kept[day].RecordedAt) {
+			end++
+		}
+		var door, other []Step
+		first := -1
+		for i, s := range kept[day:end] {
+			if atTheDoor[s.Type] == 0 {
+				other = append(other, s)
+				continue
+			}
+			if first < 0 {
+				first = i
+			}
+			door = append(door, s)
+		}
+		slices.SortStableFunc(door, func(a, b Step) int {
+			if c := cmp.Compare(atTheDoor[a.Type], atTheDoor[b.Type]); c != 0 {
+				return c
+			}
+			return strings.Compare(a.Description, b.Description)
+		})
+		if first >= 0 {
+			ordered := append(append(append([]Step{}, other[:first]...), door...), other[first:]...)
+			copy(kept[day:end], ordered)
+		}
+		day = end
+	}
 	return kept
+}
+
+// atTheDoor ranks the door's steps in a parent's copy: arrivals, check-ins, departures, then
+// corrections of either; 0 is not a door step.
+var atTheDoor = map[string]int{
+	"familytime.scheduling.v1.PartyArrived":      1,
+	"familytime.scheduling.v1.PersonCheckedIn":   2,
+	"familytime.scheduling.v1.PartyDeparted":     3,
+	"familytime.scheduling.v1.MovementCorrected": 4,
 }
 
 // parentsWords is the words a parent's copy gives a step of service and eventType described as

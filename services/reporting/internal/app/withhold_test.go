@@ -37,10 +37,44 @@ func TestForAParent(t *testing.T) {
 		require.Equal(t, time.Date(2026, 7, 1, 0, 0, 0, 0, dates.UK()), s.RecordedAt)
 		words = append(words, s.Description)
 	}
-	require.Equal(t, []string{"Arrived: the visiting parent", "Left on 2026-06-30: the children (with whoever collects them)",
-		"Arrived: the visiting parent", "A recorded arrival or departure corrected (its times are the centre's record)",
+	require.Equal(t, []string{"Arrived: the visiting parent", "Arrived: the visiting parent",
+		"Left on 2026-06-30: the children (with whoever collects them)", "A recorded arrival or departure corrected (its times are the centre's record)",
 		"Referral amended", "Referral declined", "Booking for 2026-07-04 cancelled", "Place offered from the waiting list",
 		"Session booked (supported) for 2026-07-04"}, words)
+	for _, s := range steps {
+		require.Empty(t, s.Stream, "a version's gap would tell a step was left out")
+		require.Zero(t, s.Version)
+	}
+}
+
+// Review 28 read from a parent's copy that the visiting parent came after the children (and so
+// late, the stagger being known): the door's steps of a day come in one fixed order whatever the
+// order they happened in, at the place of the day's first.
+func TestAParentsCopyGivesTheDoorInAFixedOrder(t *testing.T) {
+	day := time.Date(2026, 5, 16, 9, 0, 0, 0, time.UTC)
+	step := func(minutes int, eventType, words string) Step {
+		return Step{RecordedAt: day.Add(time.Duration(minutes) * time.Minute), Service: "scheduling", Type: "familytime.scheduling.v1." + eventType, Description: words}
+	}
+	booked := step(-60*24*7, "SessionBooked", "Session booked (supported) for 2026-05-16")
+	childrenCame := step(60, "PartyArrived", "Arrived at 10:00 (UK time): the children (with whoever brings them)")
+	visitingCame := step(80, "PartyArrived", "Arrived at 10:20 (UK time): the visiting parent")
+	checkedIn := step(81, "PersonCheckedIn", "A named person checked in")
+	childrenLeft := step(180, "PartyDeparted", "Left at 12:00 (UK time): the children (with whoever collects them)")
+	visitingLeft := step(195, "PartyDeparted", "Left at 12:15 (UK time): the visiting parent")
+	completed := step(200, "SessionCompleted", "Session completed (supported), 2 children")
+	words := func(steps []Step) []string {
+		var out []string
+		for _, s := range ForAParent(steps) {
+			out = append(out, s.Description)
+		}
+		return out
+	}
+	late := words([]Step{booked, childrenCame, visitingCame, checkedIn, childrenLeft, visitingLeft, completed})
+	onTime := words([]Step{booked, visitingCame, checkedIn, childrenCame, childrenLeft, visitingLeft, completed})
+	require.Equal(t, []string{"Session booked (supported) for 2026-05-16", "Arrived: the children (with whoever brings them)",
+		"Arrived: the visiting parent", "A named person checked in", "Left: the children (with whoever collects them)",
+		"Left: the visiting parent", "Session completed (supported), 2 children"}, late)
+	require.Equal(t, late, onTime, "the same copy whoever came first")
 }
 
 // A session completed with people never recorded leaving says so (decisions 188, 196): the

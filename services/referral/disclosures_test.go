@@ -260,6 +260,8 @@ func TestADisclosureOnAnEarlierReferralOfTheChildCarries(t *testing.T) {
 	// Erased: its keyed hashes are forgotten, and nothing of it is matched.
 	erased := w.submit(supported, disclosed, child("Erin Erased"))
 	w.withdraw(erased.GetReferralId())
+	// An erasure waits for someone to weigh the disclosure (decision 197).
+	g.assessed(t, erased.GetReferralId(), erased.GetFamilyId(), w.centre, true)
 	admin := g.client(t, "admin-1", []auth.Role{auth.RoleAdmin})
 	_, err = admin.EraseFamily(ctx, &referralv1.EraseFamilyRequest{RequestId: uuid.NewString(), FamilyId: erased.GetFamilyId(),
 		CentreId: w.centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED})
@@ -375,6 +377,8 @@ func TestAnErasedFamilysSummaryKeepsNoDisclosureMatchOrBirthMonth(t *testing.T) 
 	require.NotEmpty(t, got.GetReferral().GetSecondApplicantMatches())
 	require.NotZero(t, got.GetReferral().GetChildren()[0].GetBirthYear())
 
+	// An erasure waits for someone to weigh the disclosure (decision 197).
+	g.assessed(t, ref, got.GetReferral().GetFamilyId(), centre, true)
 	admin := g.client(t, "admin-1", []auth.Role{auth.RoleAdmin})
 	_, err = admin.EraseFamily(ctx, &referralv1.EraseFamilyRequest{RequestId: uuid.NewString(), FamilyId: got.GetReferral().GetFamilyId(),
 		CentreId: centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED})

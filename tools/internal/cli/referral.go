@@ -354,9 +354,9 @@ func findingText(r *referralv1.Referral) string {
 		text = yesNo(r.GetDomesticAbuseFinding()) + " (safeguarding's risk assessment of " + dateString(r.GetLeadAssessedOn()) + ")"
 	case !r.GetDomesticAbuseFinding() && r.GetRiskAnswersDiscloseDomesticAbuse():
 		// Not screened yet, or screened without it by the lead: the answers still say it.
-		return "no finding recorded, but the risk answers disclose domestic abuse (only the safeguarding lead screens it without a finding)"
+		return "no finding recorded, but the risk answers disclose domestic abuse " + whoWeighs(r)
 	case !r.GetDomesticAbuseFinding() && (r.GetDomesticAbuseDisclosedOn() != nil || r.GetDomesticAbuseDisclosedEarlier()):
-		text = "no finding recorded (only the safeguarding lead screens it without a finding)"
+		text = "no finding recorded " + whoWeighs(r)
 	default:
 		text = yesNo(r.GetDomesticAbuseFinding())
 	}
@@ -368,6 +368,21 @@ func findingText(r *referralv1.Referral) string {
 		text += "; domestic abuse disclosed on an earlier referral of this child: for the lead to weigh"
 	}
 	return text
+}
+
+// whoWeighs says, beside a disclosure with no finding recorded, who weighs it and how from where the
+// referral stands: the lead's screen while it may be screened; past screening (accepted, ready,
+// closed: a disclosure carried by a corrected date of birth, decision 187) a screen is refused, and
+// the lead weighs it by a risk assessment in safeguarding, which stands over the screening
+// (review 28, decision 197).
+func whoWeighs(r *referralv1.Referral) string {
+	switch r.GetState() {
+	case referralv1.ReferralState_REFERRAL_STATE_AWAITING_SECOND_PARTY, referralv1.ReferralState_REFERRAL_STATE_RECEIVED,
+		referralv1.ReferralState_REFERRAL_STATE_SCREENED:
+		return "(only the safeguarding lead screens it without a finding)"
+	}
+	return "(past screening: the safeguarding lead weighs it by a risk assessment, familytime safeguarding risk --family " +
+		orDash(r.GetFamilyId()) + ")"
 }
 
 func dateString(d *commonv1.Date) string {

@@ -63,9 +63,10 @@ until the centre decides. A screen without --domestic-abuse where the latest scr
 where the referral's risk answers disclose it, is the centre's safeguarding lead's (acting as the
 lead), with a --note saying why in words (FINDING_CLEARED_BY_LEAD, NOTE_REQUIRED): an amendment
 answering "no" after domestic abuse was disclosed does not take the disclosure back (decision 191),
-and nor does referring the child again: a disclosure on an earlier referral of the child (withdrawn,
-declined, ended, or at another centre) that no lead's screen there cleared needs the lead's screen
-here too (referral show says so, without naming that referral's family or centre; decision 194).
+and nor does referring the child again: a disclosure made on an earlier referral of the child
+(withdrawn, declined, ended, or at another centre) that no lead's screen there cleared needs the
+lead's screen here too (referral show says so, without naming that referral's family or centre;
+decision 194). Only a referral's own disclosure carries, not one carried to it (decision 197).
 Where the second parent's application gave some of the first applicant's details (referral show:
 "second applicant matches"), the screen says the two applicants were checked to be two people
 (--applicants-checked; APPLICANTS_NOT_CHECKED, decision 192). A note, when given, says something

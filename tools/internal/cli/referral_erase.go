@@ -46,7 +46,11 @@ released to its distribution list (REPORT_NOT_RELEASED, naming the reports: fami
 report open lists them), and none of its sessions may be under way (someone checked
 in today and the session not completed, even if its booking was cancelled: SESSION_UNDER_WAY,
 since the staff need the names of who may collect the children until they have gone; erase from
-the next day). A family is erased once.
+the next day). Domestic abuse disclosed on the family's referral, or carried to it from an earlier
+referral of its child, must have been weighed: the safeguarding lead's screen without a finding,
+or a risk assessment of the family (familytime safeguarding risk); until then DISCLOSURE_NOT_WEIGHED,
+since once erased a later referral of the child could no longer be matched to it. A family is
+erased once.
 Erasing is for the national
 body's administrators: with familytime dev, the default token is one.`,
 		Example: `  familytime referral erase $FAMILY --centre $CENTRE --reason retention-ended

@@ -639,3 +639,18 @@ func TestReferralShowSaysAnEarlierDisclosureAndNoBirthMonthOnceErased(t *testing
 	require.Regexp(t, child+`\s+-\s`, out.String())
 	require.NotContains(t, out.String(), "0000-00")
 }
+
+// Past screening a disclosure with no finding recorded points at what the lead can do, a risk
+// assessment, not at the screen, which is refused there (review 28, decision 197).
+func TestReferralShowPointsPastScreeningAtTheLeadsAssessment(t *testing.T) {
+	family := uuid.NewString()
+	for _, state := range []referralv1.ReferralState{referralv1.ReferralState_REFERRAL_STATE_ACCEPTED,
+		referralv1.ReferralState_REFERRAL_STATE_READY_FOR_CONTACT, referralv1.ReferralState_REFERRAL_STATE_WITHDRAWN} {
+		var out bytes.Buffer
+		require.NoError(t, printReferral(&out, &output{}, &referralv1.Referral{CentreId: uuid.NewString(), FamilyId: family,
+			State: state, DomesticAbuseDisclosedEarlier: true}))
+		require.Regexp(t, `domestic abuse finding:\s+no finding recorded \(past screening: the safeguarding lead weighs it by a risk `+
+			`assessment, familytime safeguarding risk --family `+family+`\); domestic abuse disclosed on an earlier referral`, out.String(), state)
+		require.NotContains(t, out.String(), "screens it", state)
+	}
+}

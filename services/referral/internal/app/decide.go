@@ -35,7 +35,7 @@ func (a *App) Screen(ctx context.Context, id, centre uuid.UUID, s domain.Screeni
 			if err != nil {
 				return nil, err
 			}
-			if o.ReceivedOn().After(r.ReceivedOn()) || !o.DisclosureStands(r.ID()) {
+			if o.ReceivedOn().After(r.ReceivedOn()) || !o.DisclosureStands() {
 				// A later referral's disclosure is that referral's to carry, not this one's.
 				continue
 			}

@@ -53,8 +53,10 @@ func (a *App) Submit(ctx context.Context, s domain.Submission, md eventstore.Met
 // matchChildren looks children of r up at every centre by their keyed hash (decision 173) and
 // flags on r what it finds, as submission does: another open referral at r's centre; a referral
 // closed, or at another centre, whose hold or domestic-abuse finding still stands (decisions 133,
-// 173); and any referral, whatever its state or centre, on which domestic abuse was disclosed and
-// no lead's screen cleared it, whose disclosure carries to r (review 27, decision 194). It returns
+// 173); and any referral, whatever its state or centre, on which domestic abuse was disclosed (by
+// its own answers, its second parent's or an amendment's; one carried to it is not carried on,
+// decision 197) and no lead's screen cleared it, whose disclosure carries to r (review 27,
+// decision 194). It returns
 // the flags and the children's matches, to record with them. An erased family's hashes are
 // forgotten (ForgetMatches), so nothing of it is found.
 func (a *App) matchChildren(ctx context.Context, r *domain.Referral, children []domain.ChildRecord, today time.Time) ([]proto.Message, map[uuid.UUID][]byte, error) {
@@ -94,7 +96,7 @@ func (a *App) matchChildren(ctx context.Context, r *domain.Referral, children []
 			}
 			var flagged []proto.Message
 			switch {
-			case o.DisclosureStands(r.ID()):
+			case o.DisclosureStands():
 				// Withdrawing a referral that disclosed domestic abuse and referring the child
 				// again must not get round the lead either (review 27, decision 194).
 				flagged, err = r.NoteEarlierDisclosure(c.ID, other.ID, today)

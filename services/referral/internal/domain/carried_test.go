@@ -24,7 +24,7 @@ func TestADisclosureOnAnEarlierReferralCarries(t *testing.T) {
 	d.Risk.DomesticAbuse = true
 	earlier, eh := submit(t, submission(d))
 	eh.ok(earlier.Withdraw(referralv1.WithdrawnBy_WITHDRAWN_BY_REFERRER, "", today))
-	require.True(t, earlier.DisclosureStands(uuid.New()), "withdrawn, never screened: it stands")
+	require.True(t, earlier.DisclosureStands(), "withdrawn, never screened: it stands")
 
 	r, h := submit(t, submission(details()))
 	require.False(t, r.DisclosedEarlier())
@@ -34,8 +34,8 @@ func TestADisclosureOnAnEarlierReferralCarries(t *testing.T) {
 	require.Nil(t, h.ok(r.NoteEarlierDisclosure(child, earlier.ID(), today)), "noted once")
 	require.Equal(t, []uuid.UUID{earlier.ID()}, r.PossibleDuplicates())
 	require.True(t, r.DisclosedEarlier())
-	require.True(t, r.DisclosureStands(uuid.New()), "carried on to a later referral")
-	require.False(t, r.DisclosureStands(earlier.ID()), "not carried back")
+	require.False(t, r.DisclosureStands(), "a carried disclosure is not carried on, nor back (decision 197)")
+	require.True(t, r.DisclosureUnweighed(), "no lead has weighed it here")
 
 	_, err := r.Screen(green, today)
 	require.ErrorIs(t, err, domain.ErrEarlierDisclosureClearedByLead)
@@ -48,25 +48,25 @@ func TestADisclosureOnAnEarlierReferralCarries(t *testing.T) {
 	_, err = rebuilt.Screen(green, today)
 	require.ErrorIs(t, err, domain.ErrEarlierDisclosureClearedByLead)
 	h.ok(rebuilt.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_AMBER, DomesticAbuseFinding: true}, today))
-	require.True(t, rebuilt.DisclosureStands(uuid.New()), "a finding clears nothing")
+	require.True(t, rebuilt.DisclosureUnweighed(), "a finding weighs nothing")
 	h.ok(rebuilt.Screen(lead, today))
-	require.False(t, rebuilt.DisclosureStands(uuid.New()), "the lead's screen cleared it")
+	require.False(t, rebuilt.DisclosureUnweighed(), "the lead's screen weighed it")
 
 	// The lead's screen on the earlier referral clears it there: nothing carries.
 	cleared, ch := submit(t, submission(d))
 	ch.ok(cleared.Screen(lead, today))
 	ch.ok(cleared.Decline(domain.Decline{Reason: referralv1.DeclineReason_DECLINE_REASON_OUT_OF_AREA}, directory, today))
-	require.False(t, cleared.DisclosureStands(uuid.New()))
+	require.False(t, cleared.DisclosureStands())
 	// A new disclosure after the lead's clearance stands again.
 	again, ah := submit(t, submission(d))
 	ah.ok(again.Screen(lead, today))
 	retracted := again.Details()
 	retracted.Risk.DomesticAbuse = false
 	ah.ok(again.Amend(retracted, "", today, ids()))
-	require.False(t, again.DisclosureStands(uuid.New()))
+	require.False(t, again.DisclosureStands())
 	retracted.Risk.DomesticAbuse = true
 	ah.ok(again.Amend(retracted, "", today, ids()))
-	require.True(t, again.DisclosureStands(uuid.New()))
+	require.True(t, again.DisclosureStands())
 }
 
 // On a case ready for contact (in contact, suspended) a child's name and date of birth are not
@@ -95,4 +95,41 @@ func TestAChildIsNotSwappedOnceTheFamilyIsReady(t *testing.T) {
 	d.Children[0].Name, d.Children[0].DateOfBirth = "Zara Example", d.Children[0].DateOfBirth.AddDate(-1, 0, 0)
 	_, err := r.Amend(d, "", today, ids())
 	require.NoError(t, err, "before the family is ready the details are still the referrer's to put right")
+}
+
+// A family whose referral disclosed domestic abuse, or had it carried from an earlier referral of
+// its child, is not erased until someone weighed it: the lead's screen without a finding, or a
+// risk assessment of the family, which a closed referral now notes for this (review 28, decision
+// 197). A finding alone weighs nothing; a family with no disclosure is erased as before.
+func TestAnUnweighedDisclosureIsNotErased(t *testing.T) {
+	requested := referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED
+	d := details()
+	d.Risk.DomesticAbuse = true
+	r, h := submit(t, submission(d))
+	h.ok(r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_RED, DomesticAbuseFinding: true}, today))
+	h.ok(r.Withdraw(referralv1.WithdrawnBy_WITHDRAWN_BY_REFERRER, "", today))
+	require.True(t, r.DisclosureUnweighed())
+	_, err := r.Erase(requested, today)
+	require.ErrorIs(t, err, domain.ErrDisclosureNotWeighed)
+	noted := h.ok(r.NoteRiskAssessment(true, today))
+	require.Len(t, noted, 1, "withdrawn, and the finding unchanged: the assessment is noted as the weighing")
+	require.False(t, r.DisclosureUnweighed())
+	rebuilt, err := domain.Rebuild(r.ID(), h.events)
+	require.NoError(t, err)
+	require.False(t, rebuilt.DisclosureUnweighed(), "rebuilt from its events")
+	require.Len(t, h.ok(rebuilt.Erase(requested, today)), 1)
+
+	// Carried from an earlier referral, never screened.
+	earlier, _ := submit(t, submission(d))
+	carried, ch := submit(t, submission(details()))
+	ch.ok(carried.NoteEarlierDisclosure(carried.Children()[0].ID, earlier.ID(), today))
+	ch.ok(carried.Decline(domain.Decline{Reason: referralv1.DeclineReason_DECLINE_REASON_OUT_OF_AREA}, directory, today))
+	_, err = carried.Erase(requested, today)
+	require.ErrorIs(t, err, domain.ErrDisclosureNotWeighed)
+
+	// No disclosure: a closed referral notes no assessment that changes nothing, and is erased.
+	plain, ph := submit(t, submission(details()))
+	ph.ok(plain.Withdraw(referralv1.WithdrawnBy_WITHDRAWN_BY_REFERRER, "", today))
+	require.Empty(t, ph.ok(plain.NoteRiskAssessment(false, today)))
+	require.Len(t, ph.ok(plain.Erase(requested, today)), 1)
 }

@@ -34,6 +34,11 @@ func (r *Referral) Erase(reason referralv1.ErasureReason, today time.Time) ([]pr
 	if err := caseOpen(r.state); err != nil {
 		return nil, err
 	}
+	if r.DisclosureUnweighed() {
+		// A disclosure nobody accountable weighed would go with the family's keyed hashes, and the
+		// child referred again answering "no" would be screened green (review 28, decision 197).
+		return nil, ErrDisclosureNotWeighed
+	}
 	if _, known := referralv1.ErasureReason_name[int32(reason)]; !known || reason == referralv1.ErasureReason_ERASURE_REASON_UNSPECIFIED {
 		return nil, problem.Invalid("reason", "must be RETENTION_ENDED or ERASURE_REQUESTED")
 	}

@@ -79,6 +79,14 @@ var (
 	// in force about it; SafeguardingOpen says how many.
 	ErrSafeguardingOpen = problem.Rule("SAFEGUARDING_OPEN", "safeguarding has records about the family still in use: "+
 		"close the family's open concerns and lift its holds first; safeguarding records are never deleted while in use")
+	// ErrDisclosureNotWeighed: a family is not erased while domestic abuse disclosed on its referral,
+	// or carried to it from an earlier referral of its child, stands with no safeguarding lead
+	// having weighed it (Referral.DisclosureUnweighed, review 28, decision 197): erased, it could
+	// no longer be matched to a later referral of the child.
+	ErrDisclosureNotWeighed = problem.Rule("DISCLOSURE_NOT_WEIGHED", "domestic abuse was disclosed on the family's referral (or on "+
+		"an earlier referral of its child) and no one has weighed it since (the lead's screen without a finding, or a risk assessment "+
+		"of the family): the safeguarding lead assesses the family's risk first (familytime safeguarding risk --family); once "+
+		"erased, a later referral of the child could no longer be matched to it")
 	// ErrReportNotReleased: a family is not erased while one of its observation reports is not
 	// released; ReportsNotReleased names them.
 	ErrReportNotReleased = problem.Rule("REPORT_NOT_RELEASED", "an observation report of the family's supervised contact is not released yet: "+

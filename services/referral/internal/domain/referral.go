@@ -46,11 +46,15 @@ type Referral struct {
 	// earlierDisclosures are the other referrals of a child on this one (matched as decision 173
 	// matches children) whose disclosure of domestic abuse stood when it was noted here
 	// (PossibleDuplicateFlagged.domestic_abuse_disclosed): it carries to this referral as its own
-	// disclosure would (decision 194). daCleared is whether a screening since the latest disclosure
-	// (own or carried) recorded no finding, which only the lead may do (Screen): the disclosure
-	// then no longer carries to a later referral.
+	// disclosure would (decision 194). daCleared is whether a screening since the referral's own
+	// latest disclosure recorded no finding, which only the lead may do (Screen): its disclosure
+	// then no longer carries to a later referral. A carried disclosure is never carried on
+	// (decision 197). daWeighed is whether a safeguarding lead weighed the latest disclosure, own
+	// or carried: a screen since it recorded no finding (the lead's alone), or the lead's risk
+	// assessment was noted since; until then the family is not erased (Erase, decision 197).
 	earlierDisclosures []uuid.UUID
 	daCleared          bool
+	daWeighed          bool
 	// applicantMatches are the second applicant's details that were the first applicant's
 	// (SecondPartyApplicationReceived.matches_first_applicant), applicantsChecked whether a
 	// screening recorded that the two applicants are two people (decision 192).
@@ -223,7 +227,7 @@ func (r *Referral) noteDisclosure(was bool, risk Risk, on time.Time) {
 		r.daDisclosedOn = on
 	}
 	if risk.DomesticAbuse && !was {
-		r.daCleared = false
+		r.daCleared, r.daWeighed = false, false
 	}
 }
 
@@ -232,14 +236,23 @@ func (r *Referral) noteDisclosure(was bool, risk Risk, on time.Time) {
 // without a finding is the lead's, with a note, as for a disclosure on the referral itself.
 func (r *Referral) DisclosedEarlier() bool { return len(r.earlierDisclosures) > 0 }
 
-// DisclosureStands is whether a disclosure of domestic abuse on this referral, its own or carried
-// from an earlier one, stands: no screening since recorded no finding (which only the lead may
-// do, with a note). A later referral of the same child takes it on (decision 194), whatever this
-// referral's state; to is the referral it would carry to: a disclosure this referral carries
-// from that one is not carried back.
-func (r *Referral) DisclosureStands(to uuid.UUID) bool {
-	carried := slices.ContainsFunc(r.earlierDisclosures, func(o uuid.UUID) bool { return o != to })
-	return (!r.daDisclosedOn.IsZero() || carried) && !r.daCleared
+// DisclosureStands is whether a disclosure of domestic abuse made on this referral itself (its
+// risk answers at receipt, the second parent's application, or an amendment) stands: no screening
+// since recorded no finding (which only the lead may do, with a note). A later referral of the
+// same child takes it on (decision 194), whatever this referral's state. A disclosure this
+// referral carries from an earlier one is not carried on: it was disclosed on a referral of
+// another child, or of another family, as often as of this child, and a later referral of the
+// child it was disclosed about matches that earlier referral itself (decision 197).
+func (r *Referral) DisclosureStands() bool {
+	return !r.daDisclosedOn.IsZero() && !r.daCleared
+}
+
+// DisclosureUnweighed is whether domestic abuse was disclosed on this referral, or carried to it
+// from an earlier referral of a child on it, and no safeguarding lead has weighed it since: no
+// screen recorded no finding (the lead's alone) and no lead's risk assessment was noted. A family
+// is not erased while it is (decision 197).
+func (r *Referral) DisclosureUnweighed() bool {
+	return (!r.daDisclosedOn.IsZero() || r.DisclosedEarlier()) && !r.daWeighed
 }
 
 // SecondApplicantMatches are the second applicant's details that were the first applicant's, and
@@ -256,9 +269,11 @@ func (r *Referral) domesticAbuse() bool {
 
 // NoteRiskAssessment notes a safeguarding lead's risk assessment of the family (safeguarding's
 // RiskAssessed) when it changes whether domestic abuse is found (docs/decisions.md 80). A referral
-// declined, withdrawn or ended changes nothing.
+// declined, withdrawn or ended changes nothing, unless a disclosure on it stands that no lead has
+// weighed (DisclosureUnweighed): the lead's assessment is then that weighing, recorded whatever it
+// finds and whatever the state, and the family may be erased (decision 197).
 func (r *Referral) NoteRiskAssessment(found bool, assessedOn time.Time) ([]proto.Message, error) {
-	if Final(r.state) || r.domesticAbuse() == found {
+	if !r.DisclosureUnweighed() && (Final(r.state) || r.domesticAbuse() == found) {
 		return nil, nil
 	}
 	return r.record(&referralv1.RiskAssessmentNoted{ReferralId: r.id.String(), FamilyId: r.family.String(),
@@ -371,11 +386,13 @@ func (r *Referral) apply(ev proto.Message) error {
 	case *referralv1.ScreeningRecorded:
 		r.screened, r.rating, r.daFinding = true, e.GetRating(), e.GetDomesticAbuseFinding()
 		// After a disclosure, a screen with no finding is the lead's (Screen): it clears it.
-		r.daCleared = !e.GetDomesticAbuseFinding() && (!r.daDisclosedOn.IsZero() || r.DisclosedEarlier())
+		r.daCleared = !e.GetDomesticAbuseFinding() && !r.daDisclosedOn.IsZero()
+		r.daWeighed = r.daWeighed || (!e.GetDomesticAbuseFinding() && (!r.daDisclosedOn.IsZero() || r.DisclosedEarlier()))
 		r.applicantsChecked = r.applicantsChecked || e.GetApplicantsChecked()
 		r.state = Screened
 	case *referralv1.RiskAssessmentNoted:
 		r.leadAssessedOn, r.leadDAFinding = dates.Time(e.GetAssessedOn()), e.GetDomesticAbuseFinding()
+		r.daWeighed = true
 	case *referralv1.ReferralAccepted:
 		r.service, r.state = e.GetServiceType(), Accepted
 	case *referralv1.ReferralWaitlisted:
@@ -442,7 +459,7 @@ func (r *Referral) apply(ev proto.Message) error {
 		}
 		if e.GetDomesticAbuseDisclosed() && !slices.Contains(r.earlierDisclosures, other) {
 			// A disclosure newly carried here is one no screen of this referral has weighed.
-			r.earlierDisclosures, r.daCleared = append(r.earlierDisclosures, other), false
+			r.earlierDisclosures, r.daWeighed = append(r.earlierDisclosures, other), false
 		}
 	case *referralv1.FamilyErased:
 		r.erasedOn = dates.Time(e.GetErasedOn())

@@ -124,7 +124,7 @@ func (s *Server) SubmitSecondPartyApplication(ctx context.Context, req *referral
 		if referrer {
 			// The applicant needs to know the application arrived and where the referral stands;
 			// the family's person ids and the children's birth months are the centre's.
-			r = &referralv1.Referral{ReferralId: r.GetReferralId(), State: r.GetState()}
+			r = forReferrer(r)
 		}
 		return &referralv1.SubmitSecondPartyApplicationResponse{Referral: r}
 	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
@@ -343,15 +343,19 @@ func (s *Server) GetFamily(ctx context.Context, req *referralv1.GetFamilyRequest
 // referrer first, so someone holding both roles acts as one).
 func actsAsReferrer(ctx context.Context) bool { return auth.ActingRoleFrom(ctx) == auth.RoleReferrer }
 
-// forReferrer is a new referral as its referrer is answered: the summary without what the centre's
-// staff check. A possible duplicate (decision 37) is for a person at the centre to check; told to
-// a referrer, it says that the child is known at this centre, and so where a parent may live, and
-// names another referrer's referral. The version goes too: flagging a duplicate is an event of the
-// referral, so the version would say it as plainly (decision 97). A referrer amends nothing, so
-// has no use for it.
+// forReferrer is the referral as a caller acting as a referrer is answered, by SubmitReferral and
+// SubmitSecondPartyApplication (the only RPCs the policy lets a referrer call): its id, to quote
+// to the centre and to give a second parent, and its state, that it arrived and what it waits for
+// (decision 97). It is a whitelist, not the summary with some fields cleared: everything else the
+// summary says is the centre's (decision 197). A possible duplicate (decision 37) said the child
+// is known at a centre; a disclosure carried from an earlier referral of the child (decision 194)
+// said the other parent disclosed domestic abuse there; the risk answers as combined, the day a
+// disclosure was made, a second applicant's match (decision 192), the version (an event of the
+// referral moves it), the family's person ids and the children's birth months are each something
+// a referrer, who may be the other parent, is not told. A field added to Referral later is not
+// answered until it is named here.
 func forReferrer(r *referralv1.Referral) *referralv1.Referral {
-	r.PossibleDuplicateOf, r.Version = nil, 0
-	return r
+	return &referralv1.Referral{ReferralId: r.GetReferralId(), State: r.GetState()}
 }
 
 // translate puts the domain's invalid input in the form grpcx maps; the domain already names

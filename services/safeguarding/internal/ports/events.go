@@ -26,6 +26,7 @@ var ReferralSubjects = []string{
 	"ft.referral.*.SecondPartyApplicationReceived",
 	"ft.referral.*.ReferralAmended",
 	"ft.referral.*.ScreeningRecorded",
+	"ft.referral.*.PossibleDuplicateFlagged",
 	"ft.referral.*.FamilyErased",
 	"ft.referral.*.ReferralDeclined",
 	"ft.referral.*.ReferralWithdrawn",
@@ -88,6 +89,22 @@ func ReferralEvents(a *app.App) bus.Handler {
 				return err
 			}
 			return a.ScreenedAtReferral(ctx, ev, d.Caused(Actor), uow)
+		case "familytime.referral.v1.PossibleDuplicateFlagged":
+			// Domestic abuse disclosed on an earlier referral of a child on this one, carried to it
+			// (decisions 194, 197): screened as this family's disclosure, so the lead's list shows
+			// the family, as for a second parent's or an amendment's "yes" (review 20). Found on a
+			// case already screened, accepted or ready (a corrected date of birth, decision 187), it
+			// puts an assessed risk before a person again. A flag that carries none is the
+			// centre's staff's to check, not a disclosure.
+			ev := &referralv1.PossibleDuplicateFlagged{}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			if !ev.GetDomesticAbuseDisclosed() {
+				return nil
+			}
+			return a.ScreenReferral(ctx, app.ReferralAnswers{Family: ev.GetFamilyId(), Referral: ev.GetReferralId(), Centre: ev.GetCentreId(),
+				Answers: &referralv1.RiskAnswers{DomesticAbuse: true}, On: ev.GetFlaggedOn(), Later: true}, d.Caused(Actor), uow)
 		case "familytime.referral.v1.FamilyErased":
 			ev := &referralv1.FamilyErased{}
 			if err := d.Payload(ev); err != nil {

@@ -176,7 +176,7 @@ func TestASessionCompletedWithNobodySeenLeavingSaysSo(t *testing.T) {
 	_, err := door.CompleteSession(ctx, &schedulingv1.CompleteSessionRequest{CentreId: g.centre.String(), BookingId: b, RequestId: uuid.NewString()})
 	_, reason := field(err)
 	require.Equal(t, "PEOPLE_INSIDE", reason, "until an hour after the visiting parent was due to leave")
-	require.Contains(t, status.Convert(err).Message(), "completed from 12:30")
+	require.Contains(t, status.Convert(err).Message(), "completed after 12:30", "12:30 itself is refused, so the words say after")
 
 	g.clock.Set(london(2026, 1, 10, 12, 31))
 	done, err := door.CompleteSession(ctx, &schedulingv1.CompleteSessionRequest{CentreId: g.centre.String(), BookingId: b, RequestId: uuid.NewString()})
@@ -188,12 +188,13 @@ func TestASessionCompletedWithNobodySeenLeavingSaysSo(t *testing.T) {
 
 	e := g.entryOf(t, saturday(0), b)
 	require.Contains(t, e.GetAlerts(), schedulingv1.Alert_ALERT_NEVER_RECORDED_LEAVING)
-	in := map[string]bool{}
-	for _, p := range e.GetExpected() {
-		in[p.GetPersonId()] = p.GetCheckedIn()
-	}
+	in, checked := marks(e)
 	require.Equal(t, map[string]bool{f.child.String(): true, f.visiting.String(): true, f.resident.String(): false}, in,
 		"the children and the visiting parent are shown in; the resident parent who brought them is not")
+	require.Equal(t, map[string]bool{f.child.String(): false, f.visiting.String(): false, f.resident.String(): false}, checked,
+		"CHECKED IN stays the check-ins: nobody checked in (review 28)")
+	require.Equal(t, []string{f.child.String()}, done.GetNeverRecordedLeavingChildren())
+	require.Equal(t, []string{f.visiting.String()}, done.GetNeverRecordedLeavingVisiting())
 }
 
 // Review 26: a family with one unexplained no-show; at the next session the children came at 10:15,

@@ -695,6 +695,7 @@ func TestAPlaceOfferedOutOfTurnSaysWhy(t *testing.T) {
 	require.Equal(t, codes.FailedPrecondition, code, err)
 	require.Equal(t, "OUT_OF_TURN", reason)
 	require.Contains(t, status.Convert(err).Message(), "2 families have waited longer for the same kind of contact and could take it")
+	require.Contains(t, status.Convert(err).Message(), "(out_of_turn_reason; --out-of-turn in the CLI)", "the field and the CLI's flag (review 28)")
 	err = offer(supported[0], schedulingv1.OutOfTurnReason_OUT_OF_TURN_REASON_NEEDS)
 	code, reason = field(err)
 	require.Equal(t, codes.InvalidArgument, code, err)

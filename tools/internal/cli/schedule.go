@@ -533,9 +533,12 @@ through the door, with its room, each party's door times, who is expected and it
   no-cleared-supervisor      supervised contact, and the staff register clears no contact supervisor or
                              safeguarding lead that day: nobody can complete it or write its report
                              (record the supervisor's DBS check and training: familytime staff add/check)
-  never-recorded-leaving     completed with someone recorded coming and never recorded leaving (shown IN):
-                             who collected the children is not on the record; find out from who kept the
-                             door and tell the coordinator
+  never-recorded-leaving     ended (completed, a no-show, or called off) with someone recorded coming and
+                             not recorded leaving, shown IN (ROLE says who): a child's collection, or when
+                             the visiting party left, is not on the record. On a no-show or a session
+                             called off, their departure is still recorded (familytime schedule depart
+                             BOOKING --party children|visiting --at HH:MM); on a completed one, find out
+                             from who kept the door and tell the coordinator
 
 Read by staff on the centre's register that day.`,
 		Args: cobra.NoArgs,
@@ -588,8 +591,10 @@ func printDaySheet(w io.Writer, out *output, day string, entries []*schedulingv1
 			if p.GetCheckedIn() {
 				in++
 			}
+			// IN is who is recorded inside, checked in or not (review 28: a hold's family inside,
+			// arrivals recorded and nobody checked in, read IN no); CHECKED IN counts check-ins.
 			people = append(people, []string{short(b.GetBookingId()), friendly("PERSON_ROLE_", p.GetRole().String()), p.GetPersonId(),
-				mayDo(p), yes(p.GetCheckedIn())})
+				mayDo(p), yes(p.GetCheckedIn() || p.GetInBuilding())})
 		}
 		v, c := b.GetVisiting(), b.GetChildren()
 		rows = append(rows, []string{e.GetRoomName(), short(b.GetBookingId()), short(b.GetFamilyId()),
@@ -881,9 +886,10 @@ together in its time held no contact and is not completed (NO_CONTACT_HELD): can
 Everyone recorded coming is recorded leaving first (PEOPLE_INSIDE names who, by role and id):
 the children, with who collected them, and the visiting party (familytime schedule depart
 BOOKING_ID --party children|visiting --person ..., --at HH:MM for the time it happened). Once a
-completed session takes no departure, so its record would be lost. From an hour after the visiting
-parent was due to leave, a session whose people nobody saw leave is completed all the same, and
-"never recorded leaving" names them: the day sheet alerts it (never-recorded-leaving).`,
+completed session takes no departure, so its record would be lost. After an hour has passed since
+the visiting parent was due to leave, a session whose people nobody saw leave is completed all the
+same, and "never recorded leaving" names them, the children and the visiting party apart: the day
+sheet alerts it (never-recorded-leaving).`,
 		Example: `  familytime schedule complete $BOOKING --centre $CENTRE
   familytime schedule complete $BOOKING --centre $CENTRE --supervised-by sup-017   # the token is sup-017's`,
 		Args: cobra.ExactArgs(1),
@@ -906,9 +912,8 @@ parent was due to leave, a session whose people nobody saw leave is completed al
 				return s.describe(err)
 			}
 			extra := [][2]string{{"minutes held", fmt.Sprint(resp.GetMinutesHeld())}}
-			if never := resp.GetNeverRecordedLeaving(); len(never) > 0 {
-				extra = append(extra, [2]string{"never recorded leaving", strings.Join(never, ", ") +
-					": who collected the children is not on the record; find out from who kept the door and tell the coordinator"})
+			if len(resp.GetNeverRecordedLeaving()) > 0 {
+				extra = append(extra, [2]string{"never recorded leaving", neverRecordedLeavingWords(resp)})
 			}
 			return printBookingResponse(cmd.OutOrStdout(), &out, resp, resp.GetBooking(), extra)
 		},
@@ -918,6 +923,27 @@ parent was due to leave, a session whose people nobody saw leave is completed al
 	request.register(cmd.Flags())
 	out.register(cmd.Flags())
 	return cmd
+}
+
+// neverRecordedLeavingWords says whose leaving a completion left off the record: the children
+// (who collected them) and the visiting party (when they left) apart, as the response names them.
+// Review 28 was told "who collected the children is not on the record" when the children's
+// collection was recorded and only the visiting parent's leaving was not (decisions.md 198). A
+// server that does not split them is answered with its ids alone.
+func neverRecordedLeavingWords(resp *schedulingv1.CompleteSessionResponse) string {
+	const tell = "; find out from who kept the door and tell the coordinator"
+	children, visiting := resp.GetNeverRecordedLeavingChildren(), resp.GetNeverRecordedLeavingVisiting()
+	if len(children) == 0 && len(visiting) == 0 {
+		return strings.Join(resp.GetNeverRecordedLeaving(), ", ") + ": their leaving is not on the record" + tell
+	}
+	var who []string
+	if len(children) > 0 {
+		who = append(who, "the children "+strings.Join(children, ", ")+": who collected them is not on the record")
+	}
+	if len(visiting) > 0 {
+		who = append(who, "the visiting party "+strings.Join(visiting, ", ")+": when they left is not on the record")
+	}
+	return strings.Join(who, "; ") + tell
 }
 
 func (s *schedule) noshow() *cobra.Command {

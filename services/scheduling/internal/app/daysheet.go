@@ -27,16 +27,12 @@ func (a *App) GetDaySheet(ctx context.Context, centre uuid.UUID, day time.Time) 
 	out := make([]*schedulingv1.DaySheetEntry, len(rows))
 	var register *staff.Register
 	for i, r := range rows {
-		var inside []uuid.UUID
-		if schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED {
-			if inside, err = a.inside(ctx, r); err != nil {
-				return nil, err
-			}
-		}
-		out[i] = sheetEntry(r, inside)
-		if err := a.neverRecordedLeaving(ctx, r, out[i]); err != nil {
+		left, err := a.leftInside(ctx, r)
+		if err != nil {
 			return nil, err
 		}
+		out[i] = sheetEntry(r, left.building)
+		neverRecordedLeaving(left, out[i])
 		if !awaitsSupervisor(r) {
 			continue
 		}
@@ -70,55 +66,53 @@ func awaitsSupervisor(r adapters.BookingRow) bool {
 	return false
 }
 
-// inside are the people of a cancelled booking still in the building (domain.Booking's
-// InBuilding). The read model keeps who checked in, not whom a party's arrival named, which only
-// the family's stream holds: a booking called off with a party inside is rare, so its family is
-// loaded for it alone, and one with no party inside is who checked in, as InBuilding says.
-func (a *App) inside(ctx context.Context, r adapters.BookingRow) ([]uuid.UUID, error) {
-	if (r.VisitingArrived == nil || r.VisitingDeparted != nil) && (r.ChildrenArrived == nil || r.ChildrenDeparted != nil) {
-		return r.CheckedIn, nil
+// leftInside is who an ended booking (completed, a no-show, or called off) recorded coming and
+// not leaving (decisions.md 188, 198): inside are those domain.Family's Inside names (the children
+// counted as completion counts them, the visiting party's people), building those
+// domain.Booking's InBuilding names (who checked in, and whom a party's arrival named, while the
+// party has not left), which lists a called-off booking's people. The read model keeps who checked
+// in, not whom an arrival named, which only the family's stream holds: a booking ended with a
+// party arrived and not departed is rare, so its family is loaded for it alone; for any other row
+// nobody is inside, and building is who checked in, as InBuilding says.
+func (a *App) leftInside(ctx context.Context, r adapters.BookingRow) (leftInside, error) {
+	if schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED ||
+		((r.VisitingArrived == nil || r.VisitingDeparted != nil) && (r.ChildrenArrived == nil || r.ChildrenDeparted != nil)) {
+		return leftInside{building: r.CheckedIn}, nil
 	}
 	f, err := a.sessions.Family(ctx, r.Family)
 	if err != nil {
-		return nil, err
+		return leftInside{}, err
 	}
 	b, err := f.Booking(r.ID)
 	if err != nil {
-		return nil, err
+		return leftInside{}, err
 	}
-	return b.InBuilding(), nil
+	return leftInside{inside: f.Inside(b).People(), building: b.InBuilding()}, nil
 }
 
-// neverRecordedLeaving alerts, on a completed booking's line e, anyone the door recorded coming
-// and never recorded leaving (domain.Family's Inside), and shows them in (decisions.md 188): a
-// session completed after the hour the door records movements for, or before this rule, with the
-// children never recorded leaving. Review 26's day sheet showed such a row completed, with no time
-// for the children leaving, nobody in and no alert, so nobody found out who collected them. Only
-// the family's stream names whom an arrival brought, so it is loaded for such a row alone.
-func (a *App) neverRecordedLeaving(ctx context.Context, r adapters.BookingRow, e *schedulingv1.DaySheetEntry) error {
-	if schedulingv1.BookingStatus(r.Status) != schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED ||
-		((r.VisitingArrived == nil || r.VisitingDeparted != nil) && (r.ChildrenArrived == nil || r.ChildrenDeparted != nil)) {
-		return nil
-	}
-	f, err := a.sessions.Family(ctx, r.Family)
-	if err != nil {
-		return err
-	}
-	b, err := f.Booking(r.ID)
-	if err != nil {
-		return err
-	}
-	in := f.Inside(b).People()
-	if len(in) == 0 {
-		return nil
-	}
+// leftInside is who an ended booking recorded coming and not leaving (App.leftInside).
+type leftInside struct {
+	inside, building []uuid.UUID
+}
+
+// neverRecordedLeaving alerts, on an ended booking's line e, anyone the door recorded coming and
+// not recorded leaving (left.inside), and shows them in (InBuilding), leaving CheckedIn as the
+// check-ins (decisions.md 188, 198). An adult who only brought the children (named in the
+// children's arrival) is not shown in, as completion does not count them: the door does not
+// record their leaving at drop-off.
+// Review 26's day sheet showed a completed row with no time for the children leaving, nobody in and
+// no alert; review 28's showed a no-show's children, whom the resident parent brought, the same
+// way, and a hold's family inside each with IN no and CHECKED IN 0/0. A no-show or a called-off
+// booking still takes the departure (Family.Depart), which ends the alert; a completed one does not.
+func neverRecordedLeaving(left leftInside, e *schedulingv1.DaySheetEntry) {
 	for _, p := range e.GetExpected() {
-		if checkedIn(in, p.GetPersonId()) {
-			p.CheckedIn = true
+		if checkedIn(left.inside, p.GetPersonId()) {
+			p.InBuilding = true
 		}
 	}
-	e.Alerts = append(e.Alerts, schedulingv1.Alert_ALERT_NEVER_RECORDED_LEAVING)
-	return nil
+	if len(left.inside) > 0 {
+		e.Alerts = append(e.Alerts, schedulingv1.Alert_ALERT_NEVER_RECORDED_LEAVING)
+	}
 }
 
 // sheetEntry is a booking's line on the day sheet; inside are who is still in the building, for a

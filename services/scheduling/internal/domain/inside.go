@@ -86,8 +86,11 @@ func insideRefusal(b *Booking, in Inside) error {
 		how = append(how, fmt.Sprintf("record it leaving (familytime schedule depart %s --party visiting --person %s, --at HH:MM)",
 			b.ID, strings.Join(ids(in.Visiting), " --person ")))
 	}
-	return problem.Rule(ErrPeopleInside.Reason, fmt.Sprintf("%s: %s, then complete the session. If nobody saw them leave, it is completed from "+
-		"%s, %d minutes after the visiting parent was due to leave, naming them as never recorded leaving, for the coordinator to find out",
+	// "after" Latest, as Family.Complete checks (now.After): review 28 was told "from 13:30" and
+	// refused at 13:30:00.
+	return problem.Rule(ErrPeopleInside.Reason, fmt.Sprintf("%s: %s, then complete the session. If nobody saw them leave, it is completed after "+
+		"%s (%d minutes after the visiting parent was due to leave, when the door stops recording movements without their time), naming "+
+		"them as never recorded leaving, for the coordinator to find out",
 		strings.Join(who, "; "), strings.Join(how, " and "), ClockAt(b.Latest(), b.loc), int(LateDeparture/time.Minute)))
 }
 

@@ -57,7 +57,7 @@ func TestASessionIsNotCompletedWithTheChildrenInside(t *testing.T) {
 	require.ErrorContains(t, err, "the children "+child1.String()+", "+child2.String()+" are recorded inside")
 	require.ErrorContains(t, err, "the visiting party "+visiting.String()+" is recorded inside")
 	require.ErrorContains(t, err, "familytime schedule depart "+b.ID.String()+" --party children")
-	require.ErrorContains(t, err, "completed from 12:30", "it says when the session is completed without them")
+	require.ErrorContains(t, err, "completed after 12:30", "it says when the session is completed without them, as the check is: 12:30 itself is refused")
 	require.Equal(t, before, g.family.Version(), "a refusal records nothing")
 
 	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 11, 20), []uuid.UUID{resident, child1, child2}, false, at(2026, 1, 10, 11, 20))

@@ -306,10 +306,10 @@ func (o OutOfTurn) Check() error {
 	switch {
 	case o.PassedOver > 0 && unspecified:
 		return problem.Rule(ErrOutOfTurn.Reason, fmt.Sprintf("%s: %d %s waited longer for the same kind of contact and could take it; "+
-			"offer it to the first (name no family), or say why this family goes first (out_of_turn_reason)",
+			"offer it to the first (name no family), or say why this family goes first (out_of_turn_reason; --out-of-turn in the CLI)",
 			ErrOutOfTurn.Message, o.PassedOver, plural(o.PassedOver, "family has", "families have")))
 	case o.PassedOver == 0 && !unspecified:
-		return problem.Invalid("out_of_turn_reason", "no family waiting longer could take the place, so the offer is in turn: leave the reason out")
+		return problem.Invalid("out_of_turn_reason", "no family waiting longer could take the place, so the offer is in turn: leave the reason out (out_of_turn_reason; --out-of-turn in the CLI)")
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package ports
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -307,9 +308,26 @@ func (s *Server) CompleteSession(ctx context.Context, req *schedulingv1.Complete
 		if err != nil {
 			return nil, nil, err
 		}
+		children, visiting := neverRecordedLeaving(ev)
 		return &schedulingv1.CompleteSessionResponse{Booking: bookingProto(b), MinutesHeld: ev.GetMinutesHeld(),
-			NeverRecordedLeaving: ev.GetNeverRecordedLeaving()}, uow, nil
+			NeverRecordedLeaving: ev.GetNeverRecordedLeaving(), NeverRecordedLeavingChildren: children,
+			NeverRecordedLeavingVisiting: visiting}, uow, nil
 	})
+}
+
+// neverRecordedLeaving splits ev's never_recorded_leaving into the children (those of ev's
+// children) and the visiting party (the rest), so the door is told whose leaving is not on the
+// record: review 28's completion blamed a missing collection when only the visiting parent's
+// leaving was missing (decisions.md 198).
+func neverRecordedLeaving(ev *schedulingv1.SessionCompleted) (children, visiting []string) {
+	for _, id := range ev.GetNeverRecordedLeaving() {
+		if slices.ContainsFunc(ev.GetChildren(), func(c *schedulingv1.AttendingChild) bool { return c.GetPersonId() == id }) {
+			children = append(children, id)
+		} else {
+			visiting = append(visiting, id)
+		}
+	}
+	return children, visiting
 }
 
 // RecordNoShow records that a party did not come.

@@ -2202,8 +2202,15 @@ type CompleteSessionResponse struct {
 	// was completed after the hour the door records movements for: who collected the children, or
 	// when they left, is not on the record; the day sheet alerts it (docs/decisions.md 188).
 	NeverRecordedLeaving []string `protobuf:"bytes,3,rep,name=never_recorded_leaving,json=neverRecordedLeaving,proto3" json:"never_recorded_leaving,omitempty"`
-	unknownFields        protoimpl.UnknownFields
-	sizeCache            protoimpl.SizeCache
+	// The children among never_recorded_leaving (person ids): who collected them is not on the
+	// record (docs/decisions.md 198).
+	NeverRecordedLeavingChildren []string `protobuf:"bytes,4,rep,name=never_recorded_leaving_children,json=neverRecordedLeavingChildren,proto3" json:"never_recorded_leaving_children,omitempty"`
+	// The visiting party's people among never_recorded_leaving (person ids): when they left is not
+	// on the record; the children's collection was recorded unless they are named in
+	// never_recorded_leaving_children (docs/decisions.md 198).
+	NeverRecordedLeavingVisiting []string `protobuf:"bytes,5,rep,name=never_recorded_leaving_visiting,json=neverRecordedLeavingVisiting,proto3" json:"never_recorded_leaving_visiting,omitempty"`
+	unknownFields                protoimpl.UnknownFields
+	sizeCache                    protoimpl.SizeCache
 }
 
 func (x *CompleteSessionResponse) Reset() {
@@ -2253,6 +2260,20 @@ func (x *CompleteSessionResponse) GetMinutesHeld() int32 {
 func (x *CompleteSessionResponse) GetNeverRecordedLeaving() []string {
 	if x != nil {
 		return x.NeverRecordedLeaving
+	}
+	return nil
+}
+
+func (x *CompleteSessionResponse) GetNeverRecordedLeavingChildren() []string {
+	if x != nil {
+		return x.NeverRecordedLeavingChildren
+	}
+	return nil
+}
+
+func (x *CompleteSessionResponse) GetNeverRecordedLeavingVisiting() []string {
+	if x != nil {
+		return x.NeverRecordedLeavingVisiting
 	}
 	return nil
 }
@@ -4045,11 +4066,13 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"booking_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tbookingId\x12-\n" +
 	"\rsupervised_by\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\fsupervisedBy\x12'\n" +
 	"\n" +
-	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xaf\x01\n" +
+	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xbd\x02\n" +
 	"\x17CompleteSessionResponse\x12;\n" +
 	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12!\n" +
 	"\fminutes_held\x18\x02 \x01(\x05R\vminutesHeld\x124\n" +
-	"\x16never_recorded_leaving\x18\x03 \x03(\tR\x14neverRecordedLeaving\"\xef\x01\n" +
+	"\x16never_recorded_leaving\x18\x03 \x03(\tR\x14neverRecordedLeaving\x12E\n" +
+	"\x1fnever_recorded_leaving_children\x18\x04 \x03(\tR\x1cneverRecordedLeavingChildren\x12E\n" +
+	"\x1fnever_recorded_leaving_visiting\x18\x05 \x03(\tR\x1cneverRecordedLeavingVisiting\"\xef\x01\n" +
 	"\x13RecordNoShowRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +

@@ -553,9 +553,12 @@ const (
 	// report. Record the supervisor on the register (their DBS check and training), or call the
 	// session off.
 	Alert_ALERT_NO_CLEARED_SUPERVISOR Alert = 9
-	// The session was completed with someone the door recorded coming never recorded leaving (the
-	// children, or the visiting party): who collected the children is not on the record. Find out
-	// from who kept the door, and tell the coordinator (docs/decisions.md 188).
+	// The session ended (completed, a no-show, or called off) with someone the door recorded coming
+	// not recorded leaving (the children, or the visiting party; the people list shows them in, by
+	// role). Children so named: who collected them is not on the record; a visiting party: when it
+	// left is not. On a no-show or a called-off session the departure is still recorded
+	// (familytime schedule depart); on a completed one, find out from who kept the door and tell the
+	// coordinator (docs/decisions.md 188, 198).
 	Alert_ALERT_NEVER_RECORDED_LEAVING Alert = 10
 )
 
@@ -1182,7 +1185,13 @@ type ExpectedPerson struct {
 	CheckedIn bool `protobuf:"varint,5,opt,name=checked_in,json=checkedIn,proto3" json:"checked_in,omitempty"`
 	// The person may take part in contact (false: named only to bring or collect the children).
 	// Unset in what was recorded before it existed: then only a named escort may not.
-	MayAttend     *bool `protobuf:"varint,6,opt,name=may_attend,json=mayAttend,proto3,oneof" json:"may_attend,omitempty"`
+	MayAttend *bool `protobuf:"varint,6,opt,name=may_attend,json=mayAttend,proto3,oneof" json:"may_attend,omitempty"`
+	// The person is recorded inside, whether or not they checked in: a child the children's
+	// recorded arrival brought (or who checked in), or one of the visiting party named in its
+	// recorded arrival, while their party is not recorded leaving; not an adult who only brought the
+	// children. Set on a booking that has ended (called off, a no-show or completed);
+	// checked_in stays the check-ins alone (docs/decisions.md 188, 198).
+	InBuilding    bool `protobuf:"varint,7,opt,name=in_building,json=inBuilding,proto3" json:"in_building,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1255,6 +1264,13 @@ func (x *ExpectedPerson) GetCheckedIn() bool {
 func (x *ExpectedPerson) GetMayAttend() bool {
 	if x != nil && x.MayAttend != nil {
 		return *x.MayAttend
+	}
+	return false
+}
+
+func (x *ExpectedPerson) GetInBuilding() bool {
+	if x != nil {
+		return x.InBuilding
 	}
 	return false
 }
@@ -1761,7 +1777,7 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\tstarts_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\bstartsAt\x123\n" +
 	"\aends_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x06endsAt\x12\x1b\n" +
 	"\ttime_zone\x18\a \x01(\tR\btimeZone\x12:\n" +
-	"\x05rooms\x18\b \x03(\v2$.familytime.scheduling.v1.RoomPlacesR\x05rooms\"\xf7\x01\n" +
+	"\x05rooms\x18\b \x03(\v2$.familytime.scheduling.v1.RoomPlacesR\x05rooms\"\x98\x02\n" +
 	"\x0eExpectedPerson\x12\x1b\n" +
 	"\tperson_id\x18\x01 \x01(\tR\bpersonId\x128\n" +
 	"\x04role\x18\x02 \x01(\x0e2$.familytime.scheduling.v1.PersonRoleR\x04role\x12\x1b\n" +
@@ -1771,7 +1787,9 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\n" +
 	"checked_in\x18\x05 \x01(\bR\tcheckedIn\x12\"\n" +
 	"\n" +
-	"may_attend\x18\x06 \x01(\bH\x00R\tmayAttend\x88\x01\x01B\r\n" +
+	"may_attend\x18\x06 \x01(\bH\x00R\tmayAttend\x88\x01\x01\x12\x1f\n" +
+	"\vin_building\x18\a \x01(\bR\n" +
+	"inBuildingB\r\n" +
 	"\v_may_attend\"\xf4\x02\n" +
 	"\n" +
 	"PartyTimes\x121\n" +

@@ -1,6 +1,7 @@
 package scheduling
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -40,6 +41,12 @@ func (g *rig) bookWeeks(t *testing.T, f family, n int) []string {
 		out = append(out, r.GetBooking().GetBookingId())
 	}
 	return out
+}
+
+// visitingNoShow records at door that the visiting parent did not come to booking.
+func (g *rig) visitingNoShow(ctx context.Context, door schedulingv1.SchedulingServiceClient, booking string) (*schedulingv1.RecordNoShowResponse, error) {
+	return door.RecordNoShow(ctx, &schedulingv1.RecordNoShowRequest{CentreId: g.centre.String(), BookingId: booking,
+		Party: schedulingv1.Party_PARTY_VISITING, RequestId: uuid.NewString()})
 }
 
 // entryOf is booking's line on the day sheet of day.
@@ -210,12 +217,8 @@ func TestANoShowThatWouldReleaseThePlaceWaitsUntilTheContactWasDueToEnd(t *testi
 	f := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)[0]
 	bookings := g.bookWeeks(t, f, 4)
 	door := g.door(t)
-	noShow := func(b string) (*schedulingv1.RecordNoShowResponse, error) {
-		return door.RecordNoShow(ctx, &schedulingv1.RecordNoShowRequest{CentreId: g.centre.String(), BookingId: b,
-			Party: schedulingv1.Party_PARTY_VISITING, RequestId: uuid.NewString()})
-	}
 	g.clock.Set(london(2026, 1, 10, 10, 16))
-	first, err := noShow(bookings[0])
+	first, err := g.visitingNoShow(ctx, door, bookings[0])
 	require.NoError(t, err, "the first unexplained no-show is recorded at the door")
 	require.False(t, first.GetPlaceReleased())
 
@@ -225,7 +228,7 @@ func TestANoShowThatWouldReleaseThePlaceWaitsUntilTheContactWasDueToEnd(t *testi
 		PersonIds: ids([]uuid.UUID{f.resident, f.child}), RequestId: uuid.NewString()})
 	require.NoError(t, err)
 	before := g.count(t, "SELECT count(*) FROM events")
-	_, err = noShow(bookings[1])
+	_, err = g.visitingNoShow(ctx, door, bookings[1])
 	code, reason := field(err)
 	require.Equal(t, codes.FailedPrecondition, code, err)
 	require.Equal(t, "MAY_STILL_COME", reason)
@@ -246,11 +249,11 @@ func TestANoShowThatWouldReleaseThePlaceWaitsUntilTheContactWasDueToEnd(t *testi
 	// Another Saturday they do not come: the no-show that releases the place is recorded once the
 	// contact was due to end, and stands.
 	g.clock.Set(london(2026, 1, 24, 11, 14))
-	_, err = noShow(bookings[2])
+	_, err = g.visitingNoShow(ctx, door, bookings[2])
 	_, reason = field(err)
 	require.Equal(t, "MAY_STILL_COME", reason)
 	g.clock.Set(london(2026, 1, 24, 11, 15))
-	released, err := noShow(bookings[2])
+	released, err := g.visitingNoShow(ctx, door, bookings[2])
 	require.NoError(t, err)
 	require.True(t, released.GetPlaceReleased())
 	require.EqualValues(t, 2, released.GetUnexplainedNoShows())
@@ -283,12 +286,8 @@ func TestANoShowThatWouldReleaseThePlaceWaitsEvenAfterADepartureRecordedByMistak
 	f := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)[0]
 	bookings := g.bookWeeks(t, f, 2)
 	door := g.door(t)
-	noShow := func(b string) (*schedulingv1.RecordNoShowResponse, error) {
-		return door.RecordNoShow(ctx, &schedulingv1.RecordNoShowRequest{CentreId: g.centre.String(), BookingId: b,
-			Party: schedulingv1.Party_PARTY_VISITING, RequestId: uuid.NewString()})
-	}
 	g.clock.Set(london(2026, 1, 10, 10, 16))
-	_, err := noShow(bookings[0])
+	_, err := g.visitingNoShow(ctx, door, bookings[0])
 	require.NoError(t, err)
 
 	g.clock.Set(london(2026, 1, 17, 10, 17))
@@ -301,7 +300,7 @@ func TestANoShowThatWouldReleaseThePlaceWaitsEvenAfterADepartureRecordedByMistak
 	require.NoError(t, err, "a mis-tap")
 	g.clock.Set(london(2026, 1, 17, 10, 20))
 	before := g.count(t, "SELECT count(*) FROM events")
-	_, err = noShow(bookings[1])
+	_, err = g.visitingNoShow(ctx, door, bookings[1])
 	_, reason := field(err)
 	require.Equal(t, "MAY_STILL_COME", reason, err)
 	require.Contains(t, status.Convert(err).Message(), "recorded from 11:15")

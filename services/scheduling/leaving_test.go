@@ -35,8 +35,7 @@ func TestChildrenOfANoShowNobodyRecordedLeavingAreShownIn(t *testing.T) {
 		Party: schedulingv1.Party_PARTY_CHILDREN, PersonIds: []string{f.resident.String()}, RequestId: uuid.NewString()})
 	require.NoError(t, err)
 	g.clock.Set(london(2026, 1, 10, 11, 45))
-	_, err = door.RecordNoShow(ctx, &schedulingv1.RecordNoShowRequest{CentreId: g.centre.String(), BookingId: b,
-		Party: schedulingv1.Party_PARTY_VISITING, RequestId: uuid.NewString()})
+	_, err = g.visitingNoShow(ctx, door, b)
 	require.NoError(t, err)
 
 	e := g.entryOf(t, saturday(0), b)

@@ -8,6 +8,7 @@ import (
 	"embed"
 	"errors"
 	"io/fs"
+	"log/slog"
 	"sync"
 
 	"github.com/google/uuid"
@@ -45,6 +46,8 @@ type Service struct {
 	gate      staff.Gate
 	relay     *relay.Relay
 	consumers []*bus.Consumer
+	referrals *adapters.Referrals
+	log       *slog.Logger
 }
 
 // New builds the service on its dependencies. It holds personal data, so it needs a key store.
@@ -53,12 +56,13 @@ func New(d host.Deps) (host.Service, error) {
 		return nil, errors.New("referral holds personal data and needs a key store: set KEYSTORE_URL and the KEKs (see -help)")
 	}
 	store := eventstore.New(d.Pool).SignWith(d.BusKey.ForLog(Name))
-	a := app.New(adapters.NewReferrals(store, d.Sealer)).WithClock(d.Now)
+	referrals := adapters.NewReferrals(store, d.Sealer)
+	a := app.New(referrals).WithClock(d.Now)
 	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Key: d.BusKey, Wake: store.Committed(), Stream: d.Streams, Logger: d.Logger})
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{api: ports.NewServer(a), relay: r, gate: staff.Gate{Policy: ports.Policy,
+	s := &Service{api: ports.NewServer(a), relay: r, referrals: referrals, log: d.Logger, gate: staff.Gate{Policy: ports.Policy,
 		Register: func(ctx context.Context, centre uuid.UUID) (*staff.Register, error) {
 			return staff.Kept(ctx, d.Pool, centre)
 		},
@@ -92,6 +96,16 @@ func (s *Service) Register(r grpc.ServiceRegistrar) {
 // a coordinator who left opens no family's details with the token they kept.
 func (s *Service) Staff(ctx context.Context, method string, centre uuid.UUID) (context.Context, error) {
 	return s.gate.Staff(ctx, method, centre)
+}
+
+// Prepare gives the children of referrals made before decision 200 the close keys they are matched
+// on, before the service takes a referral that should find them.
+func (s *Service) Prepare(ctx context.Context) error {
+	n, err := s.referrals.CompleteMatches(ctx)
+	if n > 0 && s.log != nil {
+		s.log.InfoContext(ctx, "children of earlier referrals matched on close keys too (decision 200)", "referrals", n)
+	}
+	return err
 }
 
 // Policy is the rule for every RPC of ReferralService.

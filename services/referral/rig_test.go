@@ -50,6 +50,8 @@ type rig struct {
 	safeguarding *eventstore.Store
 	// sealer is the service's key store, for tests that check what an erasure destroyed.
 	sealer *seal.Sealer
+	// svc is the running service, for tests that run its preparation again.
+	svc host.Service
 }
 
 func newRig(t *testing.T) *rig {
@@ -84,6 +86,7 @@ func newRig(t *testing.T) *rig {
 	g.sealer = seal.New(g.keys.Pool(t), ring)
 	svc, err := referral.New(host.Deps{BusKey: testkit.BusKey, Pool: g.db.Pool(t), NATS: nc, Logger: log, Sealer: g.sealer})
 	require.NoError(t, err)
+	g.svc = svc
 	g.key, err = auth.LoadOrCreateDevKey(filepath.Join(t.TempDir(), "signing.pem"))
 	require.NoError(t, err)
 	pub, err := auth.PublicKeyPEM(g.key.Public().(ed25519.PublicKey))

@@ -64,6 +64,13 @@ type Service interface {
 	Run(ctx context.Context)
 }
 
+// Preparer is a Service with work to finish before it serves, such as completing a read model a
+// migration could not (it needs the service's keys): Start runs Prepare first, and starts
+// nothing if it fails.
+type Preparer interface {
+	Prepare(ctx context.Context) error
+}
+
 // StaffGated is a Service whose centre-scoped calls by a centre's staff are made only while the
 // centre's staff register clears them (grpcx.ServerConfig.Staff, staff.Gate).
 type StaffGated interface {
@@ -87,6 +94,11 @@ type Running struct {
 
 // Start listens on addr, serves the service's gRPC API and starts its background work.
 func Start(ctx context.Context, svc Service, authn grpcx.Authenticator, log *slog.Logger, addr string) (*Running, error) {
+	if p, ok := svc.(Preparer); ok {
+		if err := p.Prepare(ctx); err != nil {
+			return nil, fmt.Errorf("prepare the service: %w", err)
+		}
+	}
 	cfg := grpcx.ServerConfig{Logger: log, Authenticator: authn, Policy: svc.Policy()}
 	if g, ok := svc.(StaffGated); ok {
 		cfg.Staff = g.Staff

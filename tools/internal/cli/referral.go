@@ -201,6 +201,13 @@ func referralFields(r *referralv1.Referral) [][2]string {
 	if len(r.GetPossibleDuplicateOf()) > 0 {
 		dupes = strings.Join(r.GetPossibleDuplicateOf(), ", ")
 	}
+	if ds := r.GetPossibleDuplicates(); len(ds) > 0 {
+		words := make([]string, len(ds))
+		for i, d := range ds {
+			words[i] = d.GetReferralId() + " (" + childMatchWords(d.GetMatch()) + ")"
+		}
+		dupes = strings.Join(words, ", ")
+	}
 	fields := [][2]string{
 		{"referral", r.GetReferralId()},
 		{"family", r.GetFamilyId()},
@@ -494,4 +501,18 @@ func printableError(err error) error {
 		return errors.New(printable(msg, true))
 	}
 	return err
+}
+
+// childMatchWords says how a possible duplicate's child matches one on the referral (decision 200).
+func childMatchWords(m referralv1.ChildMatch) string {
+	switch m {
+	case referralv1.ChildMatch_CHILD_MATCH_SAME_FIRST_NAME_AND_BIRTH_DATE:
+		return "a child with the same first name and date of birth, another family name"
+	case referralv1.ChildMatch_CHILD_MATCH_SAME_FAMILY_NAME_AND_BIRTH_DATE:
+		return "a child with the same family name and date of birth, another first name"
+	case referralv1.ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTH_YEAR:
+		return "a child with the same name, born the same year on another date"
+	default:
+		return "a child with the same name and date of birth"
+	}
 }

@@ -616,7 +616,10 @@ func (s *sim) submit(ctx context.Context, f *family, d time.Time) error {
 		details.Referrer = &referralv1.Referrer{Name: "Simulated referrer", Organisation: f.source.String()}
 	}
 	for i, ch := range f.births {
-		details.Children = append(details.Children, &referralv1.Child{FullName: fmt.Sprintf("Child %d of family %d", i+1, f.seq),
+		// A first name of the child's own and a family name of the family's own: children are
+		// matched on their first name, or their family name, and date of birth too (decision
+		// 200), and the simulated children born in the same month are all born on its first.
+		details.Children = append(details.Children, &referralv1.Child{FullName: fmt.Sprintf("Child%dof%d Family%d", i+1, f.seq, f.seq),
 			DateOfBirth: &commonv1.Date{Year: int32(ch.birthYear), Month: int32(ch.birthMonth), Day: 1}})
 	}
 	resp, err := call(ctx, s.c, s.c.referral.SubmitReferral, &referralv1.SubmitReferralRequest{RequestId: uuid.NewString(),

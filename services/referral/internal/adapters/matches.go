@@ -2,49 +2,76 @@ package adapters
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/referral/internal/domain"
 )
 
-// Possible duplicates: a child is matched on a keyed hash (seal.MatchingHash, under a key kept in
-// the key store) of their normalised name and date of birth, never on the name or date in clear.
+// Possible duplicates: a child is matched on keyed hashes (seal.MatchingHash, under a key kept in
+// the key store) of their normalised name and date of birth, one per kind of match
+// (domain.MatchKeys, decision 200), never on the name or date in clear.
 
-// ChildMatch is one child's keyed hash; nil for a child whose details were erased.
-func (r *Referrals) ChildMatch(ctx context.Context, c domain.ChildRecord) ([]byte, error) {
+// A Match is one of a child's keyed hashes, and the kind of match it finds.
+type Match struct {
+	Kind referralv1.ChildMatch
+	Hash []byte
+}
+
+// ChildMatches are a child's keyed hashes; none for a child whose details were erased.
+func (r *Referrals) ChildMatches(ctx context.Context, c domain.ChildRecord) ([]Match, error) {
 	if c.Name == "" || c.DateOfBirth.IsZero() {
 		return nil, nil
 	}
-	match, err := r.sealer.MatchingHash(ctx, domain.DuplicateKey(c.Name, c.DateOfBirth))
-	if err != nil {
-		return nil, fmt.Errorf("match child: %w", err)
+	keys := domain.MatchKeys(c.Name, c.DateOfBirth)
+	out := make([]Match, len(keys))
+	for i, k := range keys {
+		hash, err := r.sealer.MatchingHash(ctx, k.Input)
+		if err != nil {
+			return nil, fmt.Errorf("match child: %w", err)
+		}
+		out[i] = Match{k.Kind, hash}
 	}
-	return match, nil
+	return out, nil
 }
 
-// ChildReferral is a referral with a child of the same match, at Centre.
+// hashes are matches' hashes, for a query's array.
+func hashes(matches []Match) [][]byte {
+	out := make([][]byte, len(matches))
+	for i, m := range matches {
+		out[i] = m.Hash
+	}
+	return out
+}
+
+// ChildReferral is a referral with a child who matches, at Centre, and the closest kind of match.
 type ChildReferral struct {
 	ID     uuid.UUID
 	Centre uuid.UUID
 	Open   bool
+	Match  referralv1.ChildMatch
 }
 
 // ReferralsOfChild are the referrals at every centre, open or closed, other than except, with a
-// child of the same match: a closed one, or one at another centre, matters while what it found
-// still stands (a hold, a domestic-abuse finding), which the caller decides on the loaded referral.
-func (r *Referrals) ReferralsOfChild(ctx context.Context, match []byte, except uuid.UUID) ([]ChildReferral, error) {
-	rows, err := r.store.Pool().Query(ctx, `SELECT referral_id, min(centre_id::text)::uuid, bool_or(open) FROM child_matches
-		WHERE match = $1 AND referral_id <> $2 GROUP BY referral_id ORDER BY referral_id`, match, except)
+// child matching one of a child's matches: a closed one, or one at another centre, matters while
+// what it found still stands (a hold, a domestic-abuse finding), which the caller decides on the
+// loaded referral. The kinds are numbered closest first, so the closest is the least.
+func (r *Referrals) ReferralsOfChild(ctx context.Context, matches []Match, except uuid.UUID) ([]ChildReferral, error) {
+	rows, err := r.store.Pool().Query(ctx, `SELECT referral_id, min(centre_id::text)::uuid, bool_or(open), min(kind) FROM child_matches
+		WHERE match = ANY($1) AND referral_id <> $2 GROUP BY referral_id ORDER BY referral_id`, hashes(matches), except)
 	if err != nil {
 		return nil, fmt.Errorf("find matching children: %w", err)
 	}
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (ChildReferral, error) {
 		var c ChildReferral
-		err := row.Scan(&c.ID, &c.Centre, &c.Open)
+		var kind int16
+		err := row.Scan(&c.ID, &c.Centre, &c.Open, &kind)
+		c.Match = referralv1.ChildMatch(kind)
 		return c, err
 	})
 }
@@ -62,37 +89,98 @@ func (r *Referrals) MatchesElsewhere(ctx context.Context, referral uuid.UUID) ([
 	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
 }
 
-// ChildMatchOf is a child on a referral whose keyed hash another referral's child shares.
+// ChildMatchOf is a child on a referral who matches a child on Other, and the closest kind of
+// match.
 type ChildMatchOf struct {
 	Child, Other uuid.UUID
+	Match        referralv1.ChildMatch
 }
 
-// MatchesAnywhere are the referrals, at every centre and in any state, with a child of the same
-// match as one of referral's children as recorded, with that child: a disclosure there may have
-// come after referral was submitted (decision 194).
+// MatchesAnywhere are the referrals, at every centre and in any state, with a child matching one
+// of referral's children as recorded, with that child: a disclosure there may have come after
+// referral was submitted (decision 194).
 func (r *Referrals) MatchesAnywhere(ctx context.Context, referral uuid.UUID) ([]ChildMatchOf, error) {
-	rows, err := r.store.Pool().Query(ctx, `SELECT DISTINCT mine.child_id, other.referral_id FROM child_matches mine
+	rows, err := r.store.Pool().Query(ctx, `SELECT mine.child_id, other.referral_id, min(mine.kind) FROM child_matches mine
 		JOIN child_matches other ON other.match = mine.match AND other.referral_id <> mine.referral_id
-		WHERE mine.referral_id = $1 ORDER BY other.referral_id, mine.child_id`, referral)
+		WHERE mine.referral_id = $1 GROUP BY mine.child_id, other.referral_id ORDER BY other.referral_id, mine.child_id`, referral)
 	if err != nil {
 		return nil, fmt.Errorf("find matching children: %w", err)
 	}
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (ChildMatchOf, error) {
 		var m ChildMatchOf
-		err := row.Scan(&m.Child, &m.Other)
+		var kind int16
+		err := row.Scan(&m.Child, &m.Other, &kind)
+		m.Match = referralv1.ChildMatch(kind)
 		return m, err
 	})
 }
 
-// RecordMatches adds the referral's children's keyed hashes to a unit of work; matches are
-// computed while the details are open (ChildMatch).
-func RecordMatches(uow *eventstore.UnitOfWork, ref *domain.Referral, matches map[uuid.UUID][]byte) {
-	for child, match := range matches {
-		if match == nil {
+// CompleteMatches gives the children of referrals made before decision 200 their close keys, as
+// submission now records them: the rows migration 0009 listed in child_matches_to_complete, which
+// only the service can compute, opening each referral's children's names. It runs before the
+// service serves (host.Preparer), one referral per unit of work, so a start cut short resumes
+// where it stopped, and returns how many it completed.
+func (r *Referrals) CompleteMatches(ctx context.Context) (int, error) {
+	rows, err := r.store.Pool().Query(ctx, `SELECT referral_id FROM child_matches_to_complete ORDER BY referral_id`)
+	if err != nil {
+		return 0, fmt.Errorf("list referrals to match: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	if err != nil {
+		return 0, fmt.Errorf("list referrals to match: %w", err)
+	}
+	for n, id := range ids {
+		if err := r.completeMatches(ctx, id); err != nil {
+			return n, err
+		}
+	}
+	return len(ids), nil
+}
+
+func (r *Referrals) completeMatches(ctx context.Context, id uuid.UUID) error {
+	for attempt := 0; ; attempt++ {
+		uow := new(eventstore.UnitOfWork).Exec(`DELETE FROM child_matches_to_complete WHERE referral_id = $1`, id)
+		ref, err := r.Load(ctx, id)
+		switch {
+		case errors.Is(err, domain.ErrReferralNotFound):
+			// Nothing to match: its rows were written with no event, which cannot be.
+		case err != nil:
+			return err
+		default:
+			matches := map[uuid.UUID][]Match{}
+			for _, c := range ref.Children() {
+				if matches[c.ID], err = r.ChildMatches(ctx, c); err != nil {
+					return err
+				}
+			}
+			RecordMatches(uow, ref, matches)
+			// A change made meanwhile by another replica recorded its own keys: load it again.
+			stream := domain.StreamID(id)
+			uow.Guard(stream, stream, ref.Version())
+		}
+		_, err = r.store.Commit(ctx, uow)
+		if errors.Is(err, eventstore.ErrVersionConflict) && attempt < 3 {
 			continue
 		}
-		uow.Exec(`INSERT INTO child_matches (referral_id, child_id, centre_id, match, open) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (referral_id, child_id) DO UPDATE SET match = EXCLUDED.match, open = EXCLUDED.open`,
-			ref.ID(), child, ref.CentreID(), match, Open(ref.State()))
+		if err != nil {
+			return fmt.Errorf("complete the matches of referral %s: %w", id, err)
+		}
+		return nil
+	}
+}
+
+// RecordMatches replaces the keyed hashes of the referral's children in matches, in a unit of
+// work; matches are computed while the details are open (ChildMatches). A child without any (its
+// details erased) keeps what it had, which erasure forgets (ForgetMatches).
+func RecordMatches(uow *eventstore.UnitOfWork, ref *domain.Referral, matches map[uuid.UUID][]Match) {
+	for child, ms := range matches {
+		if len(ms) == 0 {
+			continue
+		}
+		uow.Exec(`DELETE FROM child_matches WHERE referral_id = $1 AND child_id = $2`, ref.ID(), child)
+		for _, m := range ms {
+			uow.Exec(`INSERT INTO child_matches (referral_id, child_id, centre_id, kind, match, open) VALUES ($1, $2, $3, $4, $5, $6)`,
+				ref.ID(), child, ref.CentreID(), int16(m.Kind), m.Hash, Open(ref.State()))
+		}
 	}
 }

@@ -59,8 +59,10 @@ func Summary(r *domain.Referral) *referralv1.Referral {
 		out.ReviewDueOn = dates.Proto(due)
 	}
 	out.FirstSessionOn = dates.Proto(r.FirstSession())
-	for _, d := range r.PossibleDuplicates() {
-		out.PossibleDuplicateOf = append(out.PossibleDuplicateOf, d.String())
+	for _, d := range r.Duplicates() {
+		out.PossibleDuplicateOf = append(out.PossibleDuplicateOf, d.Other.String())
+		out.PossibleDuplicates = append(out.PossibleDuplicates, &referralv1.PossibleDuplicate{ReferralId: d.Other.String(),
+			ChildPersonId: d.Child.String(), Match: d.Match})
 	}
 	if on, ok := r.ErasedOn(); ok {
 		out.ErasedOn = dates.Proto(on)

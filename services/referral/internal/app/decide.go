@@ -39,7 +39,7 @@ func (a *App) Screen(ctx context.Context, id, centre uuid.UUID, s domain.Screeni
 				// A later referral's disclosure is that referral's to carry, not this one's.
 				continue
 			}
-			noted, err := r.NoteEarlierDisclosure(m.Child, m.Other, today)
+			noted, err := r.NoteEarlierDisclosure(m.Child, m.Other, m.Match, today)
 			if err != nil {
 				return nil, err
 			}

@@ -50,7 +50,7 @@ func (a *App) Submit(ctx context.Context, s domain.Submission, md eventstore.Met
 	return a.warn(Decision{Referral: r, Work: uow}, c), nil
 }
 
-// matchChildren looks children of r up at every centre by their keyed hash (decision 173) and
+// matchChildren looks children of r up at every centre by their keyed hashes (decisions 173, 200) and
 // flags on r what it finds, as submission does: another open referral at r's centre; a referral
 // closed, or at another centre, whose hold or domestic-abuse finding still stands (decisions 133,
 // 173); and any referral, whatever its state or centre, on which domestic abuse was disclosed (by
@@ -59,19 +59,19 @@ func (a *App) Submit(ctx context.Context, s domain.Submission, md eventstore.Met
 // decision 194). It returns
 // the flags and the children's matches, to record with them. An erased family's hashes are
 // forgotten (ForgetMatches), so nothing of it is found.
-func (a *App) matchChildren(ctx context.Context, r *domain.Referral, children []domain.ChildRecord, today time.Time) ([]proto.Message, map[uuid.UUID][]byte, error) {
+func (a *App) matchChildren(ctx context.Context, r *domain.Referral, children []domain.ChildRecord, today time.Time) ([]proto.Message, map[uuid.UUID][]adapters.Match, error) {
 	var events []proto.Message
-	matches := map[uuid.UUID][]byte{}
+	matches := map[uuid.UUID][]adapters.Match{}
 	for _, c := range children {
-		match, err := a.referrals.ChildMatch(ctx, c)
+		ms, err := a.referrals.ChildMatches(ctx, c)
 		if err != nil {
 			return nil, nil, err
 		}
-		matches[c.ID] = match
-		if match == nil {
+		matches[c.ID] = ms
+		if len(ms) == 0 {
 			continue
 		}
-		others, err := a.referrals.ReferralsOfChild(ctx, match, r.ID())
+		others, err := a.referrals.ReferralsOfChild(ctx, ms, r.ID())
 		if err != nil {
 			return nil, nil, err
 		}
@@ -99,9 +99,9 @@ func (a *App) matchChildren(ctx context.Context, r *domain.Referral, children []
 			case o.DisclosureStands():
 				// Withdrawing a referral that disclosed domestic abuse and referring the child
 				// again must not get round the lead either (review 27, decision 194).
-				flagged, err = r.NoteEarlierDisclosure(c.ID, other.ID, today)
+				flagged, err = r.NoteEarlierDisclosure(c.ID, other.ID, other.Match, today)
 			case flag:
-				flagged, err = r.FlagPossibleDuplicate(c.ID, other.ID, today)
+				flagged, err = r.FlagPossibleDuplicate(c.ID, other.ID, other.Match, today)
 			}
 			if err != nil {
 				return nil, nil, err
@@ -155,9 +155,9 @@ func (a *App) Amend(ctx context.Context, id, centre uuid.UUID, expected int64, d
 	if err != nil || dec.Work == nil {
 		return dec, err
 	}
-	matches := map[uuid.UUID][]byte{}
+	matches := map[uuid.UUID][]adapters.Match{}
 	for _, c := range dec.Referral.Children() {
-		if matches[c.ID], err = a.referrals.ChildMatch(ctx, c); err != nil {
+		if matches[c.ID], err = a.referrals.ChildMatches(ctx, c); err != nil {
 			return Decision{}, err
 		}
 	}

@@ -29,9 +29,9 @@ func TestADisclosureOnAnEarlierReferralCarries(t *testing.T) {
 	r, h := submit(t, submission(details()))
 	require.False(t, r.DisclosedEarlier())
 	child := r.Children()[0].ID
-	noted := h.ok(r.NoteEarlierDisclosure(child, earlier.ID(), today))
+	noted := h.ok(r.NoteEarlierDisclosure(child, earlier.ID(), exact, today))
 	require.True(t, noted[0].(*referralv1.PossibleDuplicateFlagged).GetDomesticAbuseDisclosed())
-	require.Nil(t, h.ok(r.NoteEarlierDisclosure(child, earlier.ID(), today)), "noted once")
+	require.Nil(t, h.ok(r.NoteEarlierDisclosure(child, earlier.ID(), exact, today)), "noted once")
 	require.Equal(t, []uuid.UUID{earlier.ID()}, r.PossibleDuplicates())
 	require.True(t, r.DisclosedEarlier())
 	require.False(t, r.DisclosureStands(), "a carried disclosure is not carried on, nor back (decision 197)")
@@ -122,7 +122,7 @@ func TestAnUnweighedDisclosureIsNotErased(t *testing.T) {
 	// Carried from an earlier referral, never screened.
 	earlier, _ := submit(t, submission(d))
 	carried, ch := submit(t, submission(details()))
-	ch.ok(carried.NoteEarlierDisclosure(carried.Children()[0].ID, earlier.ID(), today))
+	ch.ok(carried.NoteEarlierDisclosure(carried.Children()[0].ID, earlier.ID(), exact, today))
 	ch.ok(carried.Decline(domain.Decline{Reason: referralv1.DeclineReason_DECLINE_REASON_OUT_OF_AREA}, directory, today))
 	_, err = carried.Erase(requested, today)
 	require.ErrorIs(t, err, domain.ErrDisclosureNotWeighed)

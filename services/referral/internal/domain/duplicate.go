@@ -32,6 +32,58 @@ func DuplicateKey(name string, dob time.Time) []byte {
 	return []byte(b.String())
 }
 
+// similarKeyContext is DuplicateKey's context for the close matches (decision 200), which end in
+// the kind of match, so that no two kinds' keys can be equal.
+const similarKeyContext = "familytime/referral/similar-child/v1"
+
+// A MatchKey is what to feed an HMAC for one kind of match of a child (MatchKeys).
+type MatchKey struct {
+	Kind  referralv1.ChildMatch
+	Input []byte
+}
+
+// MatchKeys are the keys a child is matched on (decision 200): the same name and date of birth
+// (DuplicateKey, as before), and, for a name of two words or more, the same first name and date
+// of birth, the same family name (the last word) and date of birth, and the same name and year of
+// birth. A child referred again as "Jon" for "Jonathan", under the other parent's surname, or
+// with the day and month of birth swapped, is still found, for a person to check. A name of one
+// word is matched on the same name and date of birth only.
+func MatchKeys(name string, dob time.Time) []MatchKey {
+	keys := []MatchKey{{referralv1.ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTH_DATE, DuplicateKey(name, dob)}}
+	normal := NormaliseName(name)
+	words := strings.Fields(normal)
+	similar := func(kind referralv1.ChildMatch, parts ...string) MatchKey {
+		var b strings.Builder
+		b.WriteString(similarKeyContext)
+		for _, p := range append([]string{kind.String()}, parts...) {
+			b.WriteByte(0)
+			b.WriteString(p)
+		}
+		return MatchKey{kind, []byte(b.String())}
+	}
+	if len(words) < 2 {
+		// One word alone, and its year, would match too many children who are not this one.
+		return keys
+	}
+	day := dob.Format(time.DateOnly)
+	return append(keys,
+		similar(referralv1.ChildMatch_CHILD_MATCH_SAME_FIRST_NAME_AND_BIRTH_DATE, words[0], day),
+		similar(referralv1.ChildMatch_CHILD_MATCH_SAME_FAMILY_NAME_AND_BIRTH_DATE, words[len(words)-1], day),
+		similar(referralv1.ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTH_YEAR, normal, dob.Format("2006")))
+}
+
+// Closer reports whether match a is closer than b: the same name and date of birth is closest
+// (a flag recorded before decision 200, unspecified, is one), then the others in their order.
+func Closer(a, b referralv1.ChildMatch) bool {
+	rank := func(m referralv1.ChildMatch) referralv1.ChildMatch {
+		if m == referralv1.ChildMatch_CHILD_MATCH_UNSPECIFIED {
+			return referralv1.ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTH_DATE
+		}
+		return m
+	}
+	return rank(a) < rank(b)
+}
+
 // foldLetters are letters that decomposition does not reduce to a base letter.
 var foldLetters = map[rune]string{'ß': "ss", 'æ': "ae", 'œ': "oe", 'ø': "o", 'đ': "d", 'ð': "d", 'ł': "l",
 	'þ': "th", 'ı': "i"}
@@ -66,11 +118,12 @@ func NormaliseName(name string) string {
 }
 
 // FlagPossibleDuplicate records that a child on this referral matches a child on another open
-// referral at the same centre (the application finds the match on DuplicateKey's HMAC), or on one
-// closed or at another centre whose hold or domestic-abuse finding stands. A person checks;
-// nothing is merged. Flagging the same other referral again records nothing.
-func (r *Referral) FlagPossibleDuplicate(child, other uuid.UUID, today time.Time) ([]proto.Message, error) {
-	return r.flag(child, other, false, today)
+// referral at the same centre (the application finds the match on the HMACs of MatchKeys; match
+// says how close it is), or on one closed or at another centre whose hold or domestic-abuse
+// finding stands. A person checks; nothing is merged. Flagging the same other referral again
+// records nothing, unless its match is closer than before.
+func (r *Referral) FlagPossibleDuplicate(child, other uuid.UUID, match referralv1.ChildMatch, today time.Time) ([]proto.Message, error) {
+	return r.flag(child, other, match, false, today)
 }
 
 // NoteEarlierDisclosure records that a child on this referral matches a child on another referral,
@@ -80,11 +133,11 @@ func (r *Referral) FlagPossibleDuplicate(child, other uuid.UUID, today time.Time
 // withdrew a referral that disclosed it and referred the family again answering "no". It is a
 // possible duplicate too, for a person to check. Noting the same other referral again records
 // nothing.
-func (r *Referral) NoteEarlierDisclosure(child, other uuid.UUID, today time.Time) ([]proto.Message, error) {
-	return r.flag(child, other, true, today)
+func (r *Referral) NoteEarlierDisclosure(child, other uuid.UUID, match referralv1.ChildMatch, today time.Time) ([]proto.Message, error) {
+	return r.flag(child, other, match, true, today)
 }
 
-func (r *Referral) flag(child, other uuid.UUID, disclosed bool, today time.Time) ([]proto.Message, error) {
+func (r *Referral) flag(child, other uuid.UUID, match referralv1.ChildMatch, disclosed bool, today time.Time) ([]proto.Message, error) {
 	if err := CheckTransition(r.state, CmdFlagPossibleDuplicate); err != nil {
 		return nil, err
 	}
@@ -95,15 +148,18 @@ func (r *Referral) flag(child, other uuid.UUID, disclosed bool, today time.Time)
 	if other == uuid.Nil || other == r.id {
 		v.add("other_referral_id", "must be another referral")
 	}
+	if _, ok := referralv1.ChildMatch_name[int32(match)]; !ok || match == referralv1.ChildMatch_CHILD_MATCH_UNSPECIFIED {
+		v.add("match", "must say how the children match")
+	}
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	if slices.Contains(r.duplicates, other) && (!disclosed || slices.Contains(r.earlierDisclosures, other)) {
+	if r.flaggedAsClose(other, match) && (!disclosed || slices.Contains(r.earlierDisclosures, other)) {
 		return nil, nil
 	}
 	return r.record(&referralv1.PossibleDuplicateFlagged{ReferralId: r.id.String(), FamilyId: r.family.String(),
 		CentreId: r.centre.String(), ChildPersonId: child.String(), OtherReferralId: other.String(),
-		FlaggedOn: dates.Proto(today), DomesticAbuseDisclosed: disclosed})
+		FlaggedOn: dates.Proto(today), DomesticAbuseDisclosed: disclosed, Match: match})
 }
 
 // CheckedNotTheFamilyUnderHold marks an acceptance or a waitlisting among events as decided after a

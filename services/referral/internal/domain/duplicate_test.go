@@ -1,11 +1,14 @@
 package domain_test
 
 import (
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	"github.com/familytime/familytime/services/referral/internal/domain"
 )
 
@@ -42,19 +45,99 @@ func TestFlagPossibleDuplicate(t *testing.T) {
 	r, h := inState(t, domain.Received)
 	other := uuid.New()
 	child := r.Children()[0].ID
-	h.ok(r.FlagPossibleDuplicate(child, other, today))
+	h.ok(r.FlagPossibleDuplicate(child, other, exact, today))
 	require.Equal(t, []uuid.UUID{other}, r.PossibleDuplicates())
-	require.Nil(t, h.ok(r.FlagPossibleDuplicate(child, other, today)), "flagged once")
+	require.Nil(t, h.ok(r.FlagPossibleDuplicate(child, other, exact, today)), "flagged once")
 
-	_, err := r.FlagPossibleDuplicate(uuid.New(), uuid.New(), today)
+	_, err := r.FlagPossibleDuplicate(uuid.New(), uuid.New(), exact, today)
 	var invalid *domain.Invalid
 	require.ErrorAs(t, err, &invalid)
 	require.Equal(t, "child_person_id", invalid.Violations[0].Field)
-	_, err = r.FlagPossibleDuplicate(child, r.ID(), today)
+	_, err = r.FlagPossibleDuplicate(child, r.ID(), exact, today)
 	require.ErrorAs(t, err, &invalid)
 	require.Equal(t, "other_referral_id", invalid.Violations[0].Field)
 
+	_, err = r.FlagPossibleDuplicate(child, uuid.New(), referralv1.ChildMatch_CHILD_MATCH_UNSPECIFIED, today)
+	require.ErrorAs(t, err, &invalid)
+	require.Equal(t, "match", invalid.Violations[0].Field)
+
+	// A farther match of the same referral adds nothing; a closer one is recorded (decision 200).
+	similar := uuid.New()
+	h.ok(r.FlagPossibleDuplicate(child, similar, referralv1.ChildMatch_CHILD_MATCH_SAME_FAMILY_NAME_AND_BIRTH_DATE, today))
+	require.Nil(t, h.ok(r.FlagPossibleDuplicate(child, similar, referralv1.ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTH_YEAR, today)))
+	require.Equal(t, referralv1.ChildMatch_CHILD_MATCH_SAME_FAMILY_NAME_AND_BIRTH_DATE, r.Duplicates()[1].Match)
+	h.ok(r.FlagPossibleDuplicate(child, similar, exact, today))
+	require.Equal(t, []domain.PossibleDuplicate{{Other: other, Child: child, Match: exact}, {Other: similar, Child: child, Match: exact}}, r.Duplicates())
+
 	rebuilt, err := domain.Rebuild(r.ID(), h.events)
 	require.NoError(t, err)
-	require.Equal(t, r.PossibleDuplicates(), rebuilt.PossibleDuplicates())
+	require.Equal(t, r.Duplicates(), rebuilt.Duplicates())
+}
+
+// A flag recorded before decision 200 says nothing of its match: it matched the same name and
+// date of birth.
+func TestAFlagWithoutItsMatchIsTheSameNameAndBirthDate(t *testing.T) {
+	r, h := inState(t, domain.Received)
+	other := uuid.New()
+	events := append(h.events, &referralv1.PossibleDuplicateFlagged{ReferralId: r.ID().String(), FamilyId: r.FamilyID().String(),
+		CentreId: r.CentreID().String(), ChildPersonId: r.Children()[0].ID.String(), OtherReferralId: other.String()})
+	rebuilt, err := domain.Rebuild(r.ID(), events)
+	require.NoError(t, err)
+	require.Equal(t, []domain.PossibleDuplicate{{Other: other, Child: r.Children()[0].ID, Match: exact}}, rebuilt.Duplicates())
+}
+
+// The keys a child is matched on (decision 200): each close kind finds the child given another way,
+// and no other child.
+func TestMatchKeys(t *testing.T) {
+	dob := date(2019, 4, 2)
+	keys := func(name string, dob time.Time) map[referralv1.ChildMatch]string {
+		out := map[referralv1.ChildMatch]string{}
+		for _, k := range domain.MatchKeys(name, dob) {
+			_, dup := out[k.Kind]
+			require.False(t, dup, "one key of each kind")
+			out[k.Kind] = string(k.Input)
+		}
+		return out
+	}
+	zoe := keys("Zoë Ann Smith", dob)
+	require.Len(t, zoe, 4)
+	require.Equal(t, string(domain.DuplicateKey("Zoë Ann Smith", dob)), zoe[exact], "the exact key is as before, so recorded hashes still match")
+	same := func(a, b map[referralv1.ChildMatch]string) (kinds []referralv1.ChildMatch) {
+		for k, v := range a {
+			if b[k] == v {
+				kinds = append(kinds, k)
+			}
+		}
+		slices.Sort(kinds)
+		return kinds
+	}
+	first := referralv1.ChildMatch_CHILD_MATCH_SAME_FIRST_NAME_AND_BIRTH_DATE
+	family := referralv1.ChildMatch_CHILD_MATCH_SAME_FAMILY_NAME_AND_BIRTH_DATE
+	year := referralv1.ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTH_YEAR
+	for _, tc := range []struct {
+		name string
+		dob  time.Time
+		want []referralv1.ChildMatch
+	}{
+		{"zoe ann SMITH", dob, []referralv1.ChildMatch{exact, first, family, year}},
+		{"Zoë Jones", dob, []referralv1.ChildMatch{first}},                 // the other parent's surname
+		{"Zoey Smith", dob, []referralv1.ChildMatch{family}},               // another spelling
+		{"Zoë Ann Smith", date(2019, 2, 4), []referralv1.ChildMatch{year}}, // day and month swapped
+		{"Zoë Ann Smith", date(2018, 4, 2), nil},                           // another year
+		{"Ann Smith-Zoë", dob, nil},                                        // words that only share letters
+		{"Zoe Smith", date(2019, 4, 3), nil},                               // another day and another name
+		{"Amy Brown", dob, nil},                                            // another child born the same day
+	} {
+		require.Equal(t, tc.want, same(zoe, keys(tc.name, tc.dob)), tc.name)
+	}
+	// A name of one word is matched on the same name and date of birth alone: a first name and a
+	// year would match too many children.
+	require.Len(t, keys("Zoë", dob), 1)
+	// No key of one kind is another kind's, even for a name chosen to make it so.
+	odd := keys("CHILD_MATCH_SAME_FIRST_NAME_AND_BIRTH_DATE 2019", dob)
+	for k, v := range odd {
+		for k2, v2 := range odd {
+			require.True(t, k == k2 || v != v2)
+		}
+	}
 }

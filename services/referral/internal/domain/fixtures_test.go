@@ -30,6 +30,9 @@ var (
 	}
 )
 
+// exact is the closest match of two children: the same name and date of birth.
+const exact = referralv1.ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTH_DATE
+
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
 // ids mints person ids as the application does: every command's new people get ids no other

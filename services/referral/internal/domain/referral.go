@@ -81,9 +81,9 @@ type Referral struct {
 	firstSession time.Time
 	lastReview   time.Time // the latest review's date; zero before any
 	reviewDue    time.Time
-	holds        []uuid.UUID // safeguarding holds in force
-	beforeHold   State       // the state to return to when the last hold lifts
-	duplicates   []uuid.UUID // other open referrals whose children may be the same
+	holds        []uuid.UUID         // safeguarding holds in force
+	beforeHold   State               // the state to return to when the last hold lifts
+	duplicates   []PossibleDuplicate // other referrals whose children may be the same
 	outcome      referralv1.CaseOutcome
 	endedOn      time.Time // the day the case ended; zero unless it did
 	// placeReleasedOn is when scheduling last released the family's regular place after
@@ -301,7 +301,29 @@ func (r *Referral) FirstSession() time.Time { return r.firstSession }
 func (r *Referral) HoldsInForce() []uuid.UUID { return slices.Clone(r.holds) }
 
 // PossibleDuplicates are other open referrals at the centre whose children may be the same.
-func (r *Referral) PossibleDuplicates() []uuid.UUID { return slices.Clone(r.duplicates) }
+func (r *Referral) PossibleDuplicates() []uuid.UUID {
+	ids := make([]uuid.UUID, len(r.duplicates))
+	for i, d := range r.duplicates {
+		ids[i] = d.Other
+	}
+	return ids
+}
+
+// A PossibleDuplicate is another referral (Other) with a child who may be Child on this one, and
+// how close the first match found of them is (decision 200).
+type PossibleDuplicate struct {
+	Other, Child uuid.UUID
+	Match        referralv1.ChildMatch
+}
+
+// Duplicates are the possible duplicates in the order they were flagged, each with its match.
+func (r *Referral) Duplicates() []PossibleDuplicate { return slices.Clone(r.duplicates) }
+
+// flaggedAsClose reports whether other is flagged as a possible duplicate as closely as match, or
+// more.
+func (r *Referral) flaggedAsClose(other uuid.UUID, match referralv1.ChildMatch) bool {
+	return slices.ContainsFunc(r.duplicates, func(d PossibleDuplicate) bool { return d.Other == other && !Closer(match, d.Match) })
+}
 
 // Outcome is how the case ended; unspecified unless ended.
 func (r *Referral) Outcome() referralv1.CaseOutcome { return r.outcome }
@@ -454,8 +476,16 @@ func (r *Referral) apply(ev proto.Message) error {
 		}
 	case *referralv1.PossibleDuplicateFlagged:
 		other := parseID(e.GetOtherReferralId())
-		if !slices.Contains(r.duplicates, other) {
-			r.duplicates = append(r.duplicates, other)
+		match := e.GetMatch()
+		if match == referralv1.ChildMatch_CHILD_MATCH_UNSPECIFIED {
+			match = referralv1.ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTH_DATE // flagged before decision 200
+		}
+		d := PossibleDuplicate{Other: other, Child: parseID(e.GetChildPersonId()), Match: match}
+		switch i := slices.IndexFunc(r.duplicates, func(d PossibleDuplicate) bool { return d.Other == other }); {
+		case i < 0:
+			r.duplicates = append(r.duplicates, d)
+		case Closer(match, r.duplicates[i].Match):
+			r.duplicates[i] = d
 		}
 		if e.GetDomesticAbuseDisclosed() && !slices.Contains(r.earlierDisclosures, other) {
 			// A disclosure newly carried here is one no screen of this referral has weighed.

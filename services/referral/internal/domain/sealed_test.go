@@ -59,7 +59,7 @@ func everything(t *testing.T) *history {
 		h.ok(r.RecordPreVisit(domain.PreVisit{PersonID: a.ID, On: today, GroundRulesSigned: true, Note: "Visit narrative"}, today))
 	}
 	h.ok(r.AgreeArrangement(arrangement(supervisd), today))
-	h.ok(r.FlagPossibleDuplicate(r.Children()[0].ID, otherCtr, today))
+	h.ok(r.FlagPossibleDuplicate(r.Children()[0].ID, otherCtr, exact, today))
 	h.ok(r.RecordSessionAttended(today))
 	h.ok(r.Suspend(holdID, today))
 	h.ok(r.RecordReview(today, "Review narrative", today))

@@ -71,7 +71,7 @@ func run(r *domain.Referral, c domain.Command) ([]proto.Message, error) {
 	case domain.CmdReleasePlace:
 		return r.ReleasePlace(today)
 	case domain.CmdFlagPossibleDuplicate:
-		return r.FlagPossibleDuplicate(r.Children()[0].ID, uuid.New(), today)
+		return r.FlagPossibleDuplicate(r.Children()[0].ID, uuid.New(), exact, today)
 	case domain.CmdChangeArrangement:
 		a := arrangement(r.ServiceType())
 		a.SessionMinutes = 90

@@ -2156,7 +2156,8 @@ func (x *RiskAssessmentNoted) GetDomesticAbuseFinding() bool {
 }
 
 // PossibleDuplicateFlagged: a child on this referral matches a child with an open case at the same
-// centre (on a keyed hash of normalised name and date of birth, never on plaintext), or on a
+// centre (on keyed hashes of normalised name and date of birth, never on plaintext: the same, or
+// close, decision 200), or on a
 // referral closed or at another centre where a hold, a domestic-abuse finding or a disclosure of
 // domestic abuse still stands (decisions 133, 173, 194). A person checks; nothing is merged
 // automatically.
@@ -2178,8 +2179,11 @@ type PossibleDuplicateFlagged struct {
 	// earlier referral) and no lead's screen there cleared it, whatever its state or centre: this
 	// referral's screen without a finding is then the safeguarding lead's, with a note (decision 194).
 	DomesticAbuseDisclosed bool `protobuf:"varint,7,opt,name=domestic_abuse_disclosed,json=domesticAbuseDisclosed,proto3" json:"domestic_abuse_disclosed,omitempty"`
-	unknownFields          protoimpl.UnknownFields
-	sizeCache              protoimpl.SizeCache
+	// How the children match (decision 200); unset on flags recorded before it, which matched the
+	// same name and date of birth only.
+	Match         ChildMatch `protobuf:"varint,8,opt,name=match,proto3,enum=familytime.referral.v1.ChildMatch" json:"match,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *PossibleDuplicateFlagged) Reset() {
@@ -2259,6 +2263,13 @@ func (x *PossibleDuplicateFlagged) GetDomesticAbuseDisclosed() bool {
 		return x.DomesticAbuseDisclosed
 	}
 	return false
+}
+
+func (x *PossibleDuplicateFlagged) GetMatch() ChildMatch {
+	if x != nil {
+		return x.Match
+	}
+	return ChildMatch_CHILD_MATCH_UNSPECIFIED
 }
 
 // FamilyDetailsOpened: someone opened a family's personal details (GetFamily). Every such read is
@@ -3505,7 +3516,7 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12;\n" +
 	"\vassessed_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\n" +
 	"assessedOn\x124\n" +
-	"\x16domestic_abuse_finding\x18\x05 \x01(\bR\x14domesticAbuseFinding\"\xbe\x02\n" +
+	"\x16domestic_abuse_finding\x18\x05 \x01(\bR\x14domesticAbuseFinding\"\xf8\x02\n" +
 	"\x18PossibleDuplicateFlagged\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -3515,7 +3526,8 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\x11other_referral_id\x18\x05 \x01(\tR\x0fotherReferralId\x129\n" +
 	"\n" +
 	"flagged_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\tflaggedOn\x128\n" +
-	"\x18domestic_abuse_disclosed\x18\a \x01(\bR\x16domesticAbuseDisclosed\"\xfb\x01\n" +
+	"\x18domestic_abuse_disclosed\x18\a \x01(\bR\x16domesticAbuseDisclosed\x128\n" +
+	"\x05match\x18\b \x01(\x0e2\".familytime.referral.v1.ChildMatchR\x05match\"\xfb\x01\n" +
 	"\x13FamilyDetailsOpened\x12\x1b\n" +
 	"\taccess_id\x18\x01 \x01(\tR\baccessId\x12\x1f\n" +
 	"\vreferral_id\x18\x02 \x01(\tR\n" +
@@ -3665,9 +3677,10 @@ var file_familytime_referral_v1_events_proto_goTypes = []any{
 	(AdultRole)(0),                         // 43: familytime.referral.v1.AdultRole
 	(*Arrangement)(nil),                    // 44: familytime.referral.v1.Arrangement
 	(CaseOutcome)(0),                       // 45: familytime.referral.v1.CaseOutcome
-	(ErasureReason)(0),                     // 46: familytime.referral.v1.ErasureReason
-	(Agency)(0),                            // 47: familytime.referral.v1.Agency
-	(CourtOrderKind)(0),                    // 48: familytime.referral.v1.CourtOrderKind
+	(ChildMatch)(0),                        // 46: familytime.referral.v1.ChildMatch
+	(ErasureReason)(0),                     // 47: familytime.referral.v1.ErasureReason
+	(Agency)(0),                            // 48: familytime.referral.v1.Agency
+	(CourtOrderKind)(0),                    // 49: familytime.referral.v1.CourtOrderKind
 }
 var file_familytime_referral_v1_events_proto_depIdxs = []int32{
 	35, // 0: familytime.referral.v1.ReferralReceived.source:type_name -> familytime.common.v1.ReferralSource
@@ -3716,23 +3729,24 @@ var file_familytime_referral_v1_events_proto_depIdxs = []int32{
 	37, // 43: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
 	37, // 44: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
 	37, // 45: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
-	46, // 46: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
-	37, // 47: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
-	26, // 48: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
-	27, // 49: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
-	28, // 50: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
-	47, // 51: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
-	38, // 52: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
-	43, // 53: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
-	48, // 54: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	37, // 55: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
-	43, // 56: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
-	37, // 57: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
-	58, // [58:58] is the sub-list for method output_type
-	58, // [58:58] is the sub-list for method input_type
-	58, // [58:58] is the sub-list for extension type_name
-	58, // [58:58] is the sub-list for extension extendee
-	0,  // [0:58] is the sub-list for field type_name
+	46, // 46: familytime.referral.v1.PossibleDuplicateFlagged.match:type_name -> familytime.referral.v1.ChildMatch
+	47, // 47: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
+	37, // 48: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
+	26, // 49: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
+	27, // 50: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
+	28, // 51: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
+	48, // 52: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
+	38, // 53: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
+	43, // 54: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
+	49, // 55: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	37, // 56: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
+	43, // 57: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
+	37, // 58: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
+	59, // [59:59] is the sub-list for method output_type
+	59, // [59:59] is the sub-list for method input_type
+	59, // [59:59] is the sub-list for extension type_name
+	59, // [59:59] is the sub-list for extension extendee
+	0,  // [0:59] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_events_proto_init() }

@@ -241,6 +241,71 @@ func (ApplicantDetail) EnumDescriptor() ([]byte, []int) {
 	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{2}
 }
 
+// ChildMatch is how a child on one referral matches a child on another, compared on keyed hashes
+// of the child's normalised name and date of birth, never in clear (decisions 37 and 200). Any
+// match is only possible: a person checks it.
+type ChildMatch int32
+
+const (
+	// Not given: a flag recorded before decision 200, which matched the same name and date of birth
+	// only (read it as CHILD_MATCH_SAME_NAME_AND_BIRTH_DATE).
+	ChildMatch_CHILD_MATCH_UNSPECIFIED ChildMatch = 0
+	// The same name and date of birth.
+	ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTH_DATE ChildMatch = 1
+	// The same first name and date of birth, another family name (a child's surname changed, or
+	// given as the other parent's).
+	ChildMatch_CHILD_MATCH_SAME_FIRST_NAME_AND_BIRTH_DATE ChildMatch = 2
+	// The same family name and date of birth, another first name (a short form, a misspelling).
+	ChildMatch_CHILD_MATCH_SAME_FAMILY_NAME_AND_BIRTH_DATE ChildMatch = 3
+	// The same name, born the same year on another date (a date of birth mistyped or misgiven).
+	ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTH_YEAR ChildMatch = 4
+)
+
+// Enum value maps for ChildMatch.
+var (
+	ChildMatch_name = map[int32]string{
+		0: "CHILD_MATCH_UNSPECIFIED",
+		1: "CHILD_MATCH_SAME_NAME_AND_BIRTH_DATE",
+		2: "CHILD_MATCH_SAME_FIRST_NAME_AND_BIRTH_DATE",
+		3: "CHILD_MATCH_SAME_FAMILY_NAME_AND_BIRTH_DATE",
+		4: "CHILD_MATCH_SAME_NAME_AND_BIRTH_YEAR",
+	}
+	ChildMatch_value = map[string]int32{
+		"CHILD_MATCH_UNSPECIFIED":                     0,
+		"CHILD_MATCH_SAME_NAME_AND_BIRTH_DATE":        1,
+		"CHILD_MATCH_SAME_FIRST_NAME_AND_BIRTH_DATE":  2,
+		"CHILD_MATCH_SAME_FAMILY_NAME_AND_BIRTH_DATE": 3,
+		"CHILD_MATCH_SAME_NAME_AND_BIRTH_YEAR":        4,
+	}
+)
+
+func (x ChildMatch) Enum() *ChildMatch {
+	p := new(ChildMatch)
+	*p = x
+	return p
+}
+
+func (x ChildMatch) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ChildMatch) Descriptor() protoreflect.EnumDescriptor {
+	return file_familytime_referral_v1_types_proto_enumTypes[3].Descriptor()
+}
+
+func (ChildMatch) Type() protoreflect.EnumType {
+	return &file_familytime_referral_v1_types_proto_enumTypes[3]
+}
+
+func (x ChildMatch) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ChildMatch.Descriptor instead.
+func (ChildMatch) EnumDescriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{3}
+}
+
 // RiskRating is the red / amber / green result of screening a referral.
 type RiskRating int32
 
@@ -282,11 +347,11 @@ func (x RiskRating) String() string {
 }
 
 func (RiskRating) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[3].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[4].Descriptor()
 }
 
 func (RiskRating) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[3]
+	return &file_familytime_referral_v1_types_proto_enumTypes[4]
 }
 
 func (x RiskRating) Number() protoreflect.EnumNumber {
@@ -295,7 +360,7 @@ func (x RiskRating) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use RiskRating.Descriptor instead.
 func (RiskRating) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{3}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{4}
 }
 
 // DeclineReason is why a centre declined a referral, as the national statistics count it.
@@ -355,11 +420,11 @@ func (x DeclineReason) String() string {
 }
 
 func (DeclineReason) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[4].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[5].Descriptor()
 }
 
 func (DeclineReason) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[4]
+	return &file_familytime_referral_v1_types_proto_enumTypes[5]
 }
 
 func (x DeclineReason) Number() protoreflect.EnumNumber {
@@ -368,7 +433,7 @@ func (x DeclineReason) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use DeclineReason.Descriptor instead.
 func (DeclineReason) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{4}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{5}
 }
 
 // WithdrawnBy is who withdrew a referral before contact began.
@@ -416,11 +481,11 @@ func (x WithdrawnBy) String() string {
 }
 
 func (WithdrawnBy) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[5].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[6].Descriptor()
 }
 
 func (WithdrawnBy) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[5]
+	return &file_familytime_referral_v1_types_proto_enumTypes[6]
 }
 
 func (x WithdrawnBy) Number() protoreflect.EnumNumber {
@@ -429,7 +494,7 @@ func (x WithdrawnBy) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use WithdrawnBy.Descriptor instead.
 func (WithdrawnBy) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{5}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{6}
 }
 
 // ErasureReason is why a family's personal data was erased. There is no free text beside it: it
@@ -470,11 +535,11 @@ func (x ErasureReason) String() string {
 }
 
 func (ErasureReason) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[6].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[7].Descriptor()
 }
 
 func (ErasureReason) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[6]
+	return &file_familytime_referral_v1_types_proto_enumTypes[7]
 }
 
 func (x ErasureReason) Number() protoreflect.EnumNumber {
@@ -483,7 +548,7 @@ func (x ErasureReason) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ErasureReason.Descriptor instead.
 func (ErasureReason) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{6}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{7}
 }
 
 // ContactFrequency is how often the family's sessions take place.
@@ -531,11 +596,11 @@ func (x ContactFrequency) String() string {
 }
 
 func (ContactFrequency) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[7].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[8].Descriptor()
 }
 
 func (ContactFrequency) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[7]
+	return &file_familytime_referral_v1_types_proto_enumTypes[8]
 }
 
 func (x ContactFrequency) Number() protoreflect.EnumNumber {
@@ -544,7 +609,7 @@ func (x ContactFrequency) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ContactFrequency.Descriptor instead.
 func (ContactFrequency) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{7}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{8}
 }
 
 // SupportedContactTerm is how long a case of supported contact has been in contact, from its first
@@ -591,11 +656,11 @@ func (x SupportedContactTerm) String() string {
 }
 
 func (SupportedContactTerm) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[8].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[9].Descriptor()
 }
 
 func (SupportedContactTerm) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[8]
+	return &file_familytime_referral_v1_types_proto_enumTypes[9]
 }
 
 func (x SupportedContactTerm) Number() protoreflect.EnumNumber {
@@ -604,7 +669,7 @@ func (x SupportedContactTerm) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use SupportedContactTerm.Descriptor instead.
 func (SupportedContactTerm) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{8}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{9}
 }
 
 // CaseOutcome is how a case ended, as the national statistics count it.
@@ -665,11 +730,11 @@ func (x CaseOutcome) String() string {
 }
 
 func (CaseOutcome) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[9].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[10].Descriptor()
 }
 
 func (CaseOutcome) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[9]
+	return &file_familytime_referral_v1_types_proto_enumTypes[10]
 }
 
 func (x CaseOutcome) Number() protoreflect.EnumNumber {
@@ -678,7 +743,7 @@ func (x CaseOutcome) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use CaseOutcome.Descriptor instead.
 func (CaseOutcome) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{9}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{10}
 }
 
 // CourtOrderKind is the kind of a court order or injunction the referral mentions.
@@ -734,11 +799,11 @@ func (x CourtOrderKind) String() string {
 }
 
 func (CourtOrderKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[10].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[11].Descriptor()
 }
 
 func (CourtOrderKind) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[10]
+	return &file_familytime_referral_v1_types_proto_enumTypes[11]
 }
 
 func (x CourtOrderKind) Number() protoreflect.EnumNumber {
@@ -747,7 +812,7 @@ func (x CourtOrderKind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use CourtOrderKind.Descriptor instead.
 func (CourtOrderKind) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{10}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{11}
 }
 
 // Agency is another organisation involved with the family.
@@ -807,11 +872,11 @@ func (x Agency) String() string {
 }
 
 func (Agency) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[11].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[12].Descriptor()
 }
 
 func (Agency) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[11]
+	return &file_familytime_referral_v1_types_proto_enumTypes[12]
 }
 
 func (x Agency) Number() protoreflect.EnumNumber {
@@ -820,7 +885,7 @@ func (x Agency) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Agency.Descriptor instead.
 func (Agency) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{11}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{12}
 }
 
 // RiskAnswers are the referral's answers to the risk questions, as yes or no. They are readable
@@ -1088,7 +1153,14 @@ const file_familytime_referral_v1_types_proto_rawDesc = "" +
 	"\x1aAPPLICANT_DETAIL_FULL_NAME\x10\x01\x12\x1a\n" +
 	"\x16APPLICANT_DETAIL_PHONE\x10\x02\x12\x1a\n" +
 	"\x16APPLICANT_DETAIL_EMAIL\x10\x03\x12\x19\n" +
-	"\x15APPLICANT_DETAIL_ROLE\x10\x04*l\n" +
+	"\x15APPLICANT_DETAIL_ROLE\x10\x04*\xde\x01\n" +
+	"\n" +
+	"ChildMatch\x12\x1b\n" +
+	"\x17CHILD_MATCH_UNSPECIFIED\x10\x00\x12(\n" +
+	"$CHILD_MATCH_SAME_NAME_AND_BIRTH_DATE\x10\x01\x12.\n" +
+	"*CHILD_MATCH_SAME_FIRST_NAME_AND_BIRTH_DATE\x10\x02\x12/\n" +
+	"+CHILD_MATCH_SAME_FAMILY_NAME_AND_BIRTH_DATE\x10\x03\x12(\n" +
+	"$CHILD_MATCH_SAME_NAME_AND_BIRTH_YEAR\x10\x04*l\n" +
 	"\n" +
 	"RiskRating\x12\x1b\n" +
 	"\x17RISK_RATING_UNSPECIFIED\x10\x00\x12\x15\n" +
@@ -1166,30 +1238,31 @@ func file_familytime_referral_v1_types_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_types_proto_rawDescData
 }
 
-var file_familytime_referral_v1_types_proto_enumTypes = make([]protoimpl.EnumInfo, 12)
+var file_familytime_referral_v1_types_proto_enumTypes = make([]protoimpl.EnumInfo, 13)
 var file_familytime_referral_v1_types_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
 var file_familytime_referral_v1_types_proto_goTypes = []any{
 	(ReferralState)(0),        // 0: familytime.referral.v1.ReferralState
 	(AdultRole)(0),            // 1: familytime.referral.v1.AdultRole
 	(ApplicantDetail)(0),      // 2: familytime.referral.v1.ApplicantDetail
-	(RiskRating)(0),           // 3: familytime.referral.v1.RiskRating
-	(DeclineReason)(0),        // 4: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),          // 5: familytime.referral.v1.WithdrawnBy
-	(ErasureReason)(0),        // 6: familytime.referral.v1.ErasureReason
-	(ContactFrequency)(0),     // 7: familytime.referral.v1.ContactFrequency
-	(SupportedContactTerm)(0), // 8: familytime.referral.v1.SupportedContactTerm
-	(CaseOutcome)(0),          // 9: familytime.referral.v1.CaseOutcome
-	(CourtOrderKind)(0),       // 10: familytime.referral.v1.CourtOrderKind
-	(Agency)(0),               // 11: familytime.referral.v1.Agency
-	(*RiskAnswers)(nil),       // 12: familytime.referral.v1.RiskAnswers
-	(*Stagger)(nil),           // 13: familytime.referral.v1.Stagger
-	(*Arrangement)(nil),       // 14: familytime.referral.v1.Arrangement
-	(v1.ServiceType)(0),       // 15: familytime.common.v1.ServiceType
+	(ChildMatch)(0),           // 3: familytime.referral.v1.ChildMatch
+	(RiskRating)(0),           // 4: familytime.referral.v1.RiskRating
+	(DeclineReason)(0),        // 5: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),          // 6: familytime.referral.v1.WithdrawnBy
+	(ErasureReason)(0),        // 7: familytime.referral.v1.ErasureReason
+	(ContactFrequency)(0),     // 8: familytime.referral.v1.ContactFrequency
+	(SupportedContactTerm)(0), // 9: familytime.referral.v1.SupportedContactTerm
+	(CaseOutcome)(0),          // 10: familytime.referral.v1.CaseOutcome
+	(CourtOrderKind)(0),       // 11: familytime.referral.v1.CourtOrderKind
+	(Agency)(0),               // 12: familytime.referral.v1.Agency
+	(*RiskAnswers)(nil),       // 13: familytime.referral.v1.RiskAnswers
+	(*Stagger)(nil),           // 14: familytime.referral.v1.Stagger
+	(*Arrangement)(nil),       // 15: familytime.referral.v1.Arrangement
+	(v1.ServiceType)(0),       // 16: familytime.common.v1.ServiceType
 }
 var file_familytime_referral_v1_types_proto_depIdxs = []int32{
-	15, // 0: familytime.referral.v1.Arrangement.service_type:type_name -> familytime.common.v1.ServiceType
-	7,  // 1: familytime.referral.v1.Arrangement.frequency:type_name -> familytime.referral.v1.ContactFrequency
-	13, // 2: familytime.referral.v1.Arrangement.stagger:type_name -> familytime.referral.v1.Stagger
+	16, // 0: familytime.referral.v1.Arrangement.service_type:type_name -> familytime.common.v1.ServiceType
+	8,  // 1: familytime.referral.v1.Arrangement.frequency:type_name -> familytime.referral.v1.ContactFrequency
+	14, // 2: familytime.referral.v1.Arrangement.stagger:type_name -> familytime.referral.v1.Stagger
 	3,  // [3:3] is the sub-list for method output_type
 	3,  // [3:3] is the sub-list for method input_type
 	3,  // [3:3] is the sub-list for extension type_name
@@ -1207,7 +1280,7 @@ func file_familytime_referral_v1_types_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_types_proto_rawDesc), len(file_familytime_referral_v1_types_proto_rawDesc)),
-			NumEnums:      12,
+			NumEnums:      13,
 			NumMessages:   3,
 			NumExtensions: 0,
 			NumServices:   0,

@@ -256,8 +256,9 @@ func TestNotesSayWhyInWords(t *testing.T) {
 
 // A family referred again does not get round a safeguarding hold (review 14): while a referral a
 // child of which may be the new referral's child is suspended by a hold, the new one is neither
-// accepted nor waitlisted (DUPLICATE_UNDER_HOLD), appending nothing; once a person has checked it
-// is not the same family, it is accepted, and the record says so (decision 128).
+// accepted nor waitlisted (DUPLICATE_UNDER_HOLD), appending nothing; once the centre's
+// safeguarding lead has checked it is not the same family, it is accepted, and the record says so
+// (decisions 128 and 205).
 func TestAFamilyReferredAgainDoesNotGetRoundAHold(t *testing.T) {
 	g := newRig(t)
 	w := g.casework(t, g.centre(t, supported))
@@ -284,9 +285,17 @@ func TestAFamilyReferredAgainDoesNotGetRoundAHold(t *testing.T) {
 	refused(t, err, codes.FailedPrecondition, "DUPLICATE_UNDER_HOLD")
 	require.Equal(t, before, g.eventTypes(t, again.GetReferralId()), "nothing appended")
 
+	// The coordinator's word alone is not a check (review 29, decision 205): the lead's is.
+	_, err = w.c.AcceptReferral(ctx, &referralv1.AcceptReferralRequest{RequestId: uuid.NewString(), ReferralId: again.GetReferralId(),
+		CentreId: w.centre.String(), ServiceType: supported, NotTheFamilyUnderHold: true})
+	refused(t, err, codes.FailedPrecondition, "LEAD_CHECK_NEEDED")
+	require.Contains(t, status.Convert(err).Message(), "check-duplicate "+again.GetReferralId()+" --other "+first)
+	require.Equal(t, before, g.eventTypes(t, again.GetReferralId()), "nothing appended")
+	g.leadChecks(t, w.centre, again.GetReferralId(), first)
+
 	accepted, err := w.c.AcceptReferral(ctx, &referralv1.AcceptReferralRequest{RequestId: uuid.NewString(), ReferralId: again.GetReferralId(),
 		CentreId: w.centre.String(), ServiceType: supported, NotTheFamilyUnderHold: true})
-	require.NoError(t, err, "a person checked it is not the same family")
+	require.NoError(t, err, "the lead checked it is not the same family")
 	require.Equal(t, referralv1.ReferralState_REFERRAL_STATE_ACCEPTED, accepted.GetReferral().GetState())
 	var payload []byte
 	require.NoError(t, g.owner.QueryRow(ctx, "SELECT payload FROM events WHERE stream_id = $1 AND event_type = $2",

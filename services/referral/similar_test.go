@@ -7,9 +7,13 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/host"
 )
 
@@ -130,4 +134,79 @@ func TestEarlierReferralsAreMatchedOnTheCloseKeysAtStart(t *testing.T) {
 	before := g.count(t, "SELECT count(*) FROM child_matches")
 	require.NoError(t, g.svc.(host.Preparer).Prepare(ctx))
 	require.Equal(t, before, g.count(t, "SELECT count(*) FROM child_matches"))
+}
+
+// leadChecks records, as the centre's safeguarding lead on its register, that other is not ref's
+// family.
+func (g *rig) leadChecks(t *testing.T, centre uuid.UUID, ref, other string) *referralv1.Referral {
+	t.Helper()
+	g.onStaff(t, centre, "lead-"+centre.String()[:8], schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD)
+	lead := g.client(t, "lead-"+centre.String()[:8], []auth.Role{auth.RoleSafeguardingLead}, centre)
+	resp, err := lead.CheckPossibleDuplicate(t.Context(), &referralv1.CheckPossibleDuplicateRequest{RequestId: uuid.NewString(),
+		ReferralId: ref, CentreId: centre.String(), OtherReferralId: other,
+		Note: "Checked with the administrator and the other centre's lead: another child, other parents"})
+	require.NoError(t, err)
+	return resp.GetReferral()
+}
+
+// Another centre's hold is not got round by a coordinator's word (review 29): only the centre's
+// safeguarding lead records that a possible duplicate is another family, with a note saying how;
+// the check is shown with the duplicate, and the decision records it (decision 205).
+func TestOnlyTheLeadChecksThatAPossibleDuplicateIsAnotherFamily(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	a := g.casework(t, g.centre(t, supported))
+	first := a.ready(supported)
+	got, err := a.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: first, CentreId: a.centre.String()})
+	require.NoError(t, err)
+	family := uuid.MustParse(got.GetReferral().GetFamilyId())
+
+	// Referred elsewhere before the hold: not flagged at submission, found when decided.
+	b := g.casework(t, g.centre(t, supported))
+	again := b.submit(supported, child("Amelia Jones"))
+	require.Empty(t, again.GetPossibleDuplicateOf())
+	b.screen(again.GetReferralId(), referralv1.RiskRating_RISK_RATING_GREEN, false)
+	publish(t, g.safeguarding, "hold-"+family.String(), &safeguardingv1.HoldPlaced{HoldId: uuid.NewString(), FamilyId: family.String(),
+		CentreId: a.centre.String(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONCERN_UNDER_INVESTIGATION}, family, a.centre)
+	require.Eventually(t, func() bool {
+		got, err := a.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: first, CentreId: a.centre.String()})
+		return err == nil && got.GetReferral().GetState() == referralv1.ReferralState_REFERRAL_STATE_SUSPENDED
+	}, 30*time.Second, 10*time.Millisecond, "the hold suspends the case at the first centre")
+	_, err = b.accept(again.GetReferralId(), supported)
+	refused(t, err, codes.FailedPrecondition, "DUPLICATE_UNDER_HOLD")
+	require.Contains(t, status.Convert(err).Message(), "check-duplicate "+again.GetReferralId()+" --other "+first)
+
+	before := g.events(t)
+	check := func(c referralv1.ReferralServiceClient, other, note string) error {
+		_, err := c.CheckPossibleDuplicate(ctx, &referralv1.CheckPossibleDuplicateRequest{RequestId: uuid.NewString(),
+			ReferralId: again.GetReferralId(), CentreId: b.centre.String(), OtherReferralId: other, Note: note})
+		return err
+	}
+	require.Equal(t, codes.PermissionDenied, status.Code(check(b.c, first, "I am sure it is another family")), "a coordinator does not check it")
+	g.onStaff(t, b.centre, "lead-b", schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD)
+	lead := g.client(t, "lead-b", []auth.Role{auth.RoleSafeguardingLead}, b.centre)
+	otherLead := g.client(t, "lead-a", []auth.Role{auth.RoleSafeguardingLead}, a.centre)
+	require.Equal(t, codes.PermissionDenied, status.Code(check(otherLead, first, "Another family, I checked")), "another centre's lead does not")
+	refused(t, check(lead, first, "ok"), codes.InvalidArgument, "note")
+	refused(t, check(lead, uuid.NewString(), "Checked with the administrator: another family"), codes.InvalidArgument, "other_referral_id")
+	require.Equal(t, before, g.events(t), "refusals append nothing")
+	_, err = b.c.AcceptReferral(ctx, &referralv1.AcceptReferralRequest{RequestId: uuid.NewString(), ReferralId: again.GetReferralId(),
+		CentreId: b.centre.String(), ServiceType: supported, NotTheFamilyUnderHold: true})
+	refused(t, err, codes.FailedPrecondition, "LEAD_CHECK_NEEDED")
+
+	checked := g.leadChecks(t, b.centre, again.GetReferralId(), first)
+	require.Equal(t, []string{first}, checked.GetPossibleDuplicateOf(), "flagged with the check")
+	require.NotNil(t, checked.GetPossibleDuplicates()[0].GetCheckedNotTheFamilyOn())
+	accepted, err := b.accept(again.GetReferralId(), supported)
+	require.NoError(t, err, "the lead checked it is another family")
+	require.Equal(t, referralv1.ReferralState_REFERRAL_STATE_ACCEPTED, accepted.GetReferral().GetState())
+	var payload []byte
+	require.NoError(t, g.owner.QueryRow(ctx, "SELECT payload FROM events WHERE stream_id = $1 AND event_type = $2",
+		"referral-"+again.GetReferralId(), "familytime.referral.v1.ReferralAccepted").Scan(&payload))
+	var ev referralv1.ReferralAccepted
+	require.NoError(t, proto.Unmarshal(payload, &ev))
+	require.True(t, ev.GetCheckedNotTheFamilyUnderHold(), "the record says the family was checked")
+	_, err = lead.CheckPossibleDuplicate(ctx, &referralv1.CheckPossibleDuplicateRequest{RequestId: uuid.NewString(),
+		ReferralId: again.GetReferralId(), CentreId: b.centre.String(), OtherReferralId: first, Note: "Checked it again, another family"})
+	refused(t, err, codes.FailedPrecondition, "ALREADY_ACCEPTED")
 }

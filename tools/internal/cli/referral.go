@@ -70,7 +70,7 @@ is for. Casework is a coordinator's: administrators see summaries only and canno
 	_ = cmd.MarkPersistentFlagRequired("centre")
 	cmd.AddCommand(
 		r.submitCommand(), r.secondPartyCommand(), r.amendCommand(),
-		r.screenCommand(), r.acceptCommand(), r.waitlistCommand(), r.declineCommand(), r.withdrawCommand(),
+		r.screenCommand(), r.acceptCommand(), r.waitlistCommand(), r.checkDuplicateCommand(), r.declineCommand(), r.withdrawCommand(),
 		r.previsitCommand(), r.arrangementCommand(), r.changeArrangementCommand(), r.reviewCommand(), r.endCommand(),
 		r.listCommand(), r.showCommand(), r.familyCommand(), r.reviewsCommand(), r.eraseCommand(),
 	)
@@ -204,7 +204,11 @@ func referralFields(r *referralv1.Referral) [][2]string {
 	if ds := r.GetPossibleDuplicates(); len(ds) > 0 {
 		words := make([]string, len(ds))
 		for i, d := range ds {
-			words[i] = d.GetReferralId() + " (" + childMatchWords(d.GetMatch()) + ")"
+			words[i] = d.GetReferralId() + " (" + childMatchWords(d.GetMatch())
+			if on := d.GetCheckedNotTheFamilyOn(); on != nil {
+				words[i] += "; the safeguarding lead checked on " + dateString(on) + " that it is another family"
+			}
+			words[i] += ")"
 		}
 		dupes = strings.Join(words, ", ")
 	}

@@ -114,8 +114,10 @@ years ran out with no renewal in the directory is warned of (on standard error).
 A referral a child of which may be a child of a family whose contact a safeguarding hold suspends
 (a possible duplicate, referral show) is refused (DUPLICATE_UNDER_HOLD): a family referred again
 must not get round a hold. If it is the same family, tell the safeguarding lead, and decline or
-withdraw it; if a person has checked that it is not, accept it with --not-the-family-under-hold,
-which the record keeps.`,
+withdraw it; if it is not, the centre's safeguarding lead checks and records how (familytime
+referral check-duplicate), and the referral is then accepted, the record saying so
+(--not-the-family-under-hold says you know; without the lead's check it is refused,
+LEAD_CHECK_NEEDED).`,
 		Example: `  familytime referral accept $REFERRAL --centre $CENTRE --service supported`,
 	}, func() (err error) {
 		service, err = parseEnum[commonv1.ServiceType]("service", serviceFlag, "SERVICE_TYPE_", commonv1.ServiceType_value)
@@ -127,7 +129,7 @@ which the record keeps.`,
 		return resp.GetReferral(), err
 	})
 	cmd.Flags().StringVar(&serviceFlag, "service", "", "the kind of contact: "+enumNames("SERVICE_TYPE_", commonv1.ServiceType_name))
-	cmd.Flags().BoolVar(&notHeld, "not-the-family-under-hold", false, "a person checked that the family is not the one a possible duplicate's safeguarding hold suspends")
+	cmd.Flags().BoolVar(&notHeld, "not-the-family-under-hold", false, "you know the safeguarding lead checked that the family is not a possible duplicate's under a hold or with a finding (check-duplicate)")
 	_ = cmd.MarkFlagRequired("service")
 	complete(cmd, "service", "SERVICE_TYPE_", commonv1.ServiceType_name)
 	return cmd
@@ -150,7 +152,7 @@ schedule waitlist offer). The kind passes the same check as accept's: the centre
 the screening allow it, so a centre without supervised contact cannot waitlist a family whose
 screening found domestic abuse (decline or redirect them). accept takes them off the list when a place is free;
 decline or withdraw takes them off it too. A possible duplicate of a family under a safeguarding
-hold is refused as for accept (DUPLICATE_UNDER_HOLD, --not-the-family-under-hold).`,
+hold is refused as for accept (DUPLICATE_UNDER_HOLD, until the lead's check-duplicate).`,
 		Example: `  familytime referral waitlist $REFERRAL --centre $CENTRE
   familytime referral waitlist $REFERRAL --centre $CENTRE --service supported`,
 	}, func() (err error) {
@@ -166,7 +168,7 @@ hold is refused as for accept (DUPLICATE_UNDER_HOLD, --not-the-family-under-hold
 		warnAccreditation(cmd, resp.GetCentreAccreditationRanOutOn())
 		return resp.GetReferral(), err
 	})
-	cmd.Flags().BoolVar(&notHeld, "not-the-family-under-hold", false, "a person checked that the family is not the one a possible duplicate's safeguarding hold suspends")
+	cmd.Flags().BoolVar(&notHeld, "not-the-family-under-hold", false, "you know the safeguarding lead checked that the family is not a possible duplicate's under a hold or with a finding (check-duplicate)")
 	cmd.Flags().StringVar(&serviceFlag, "service", "", "the kind of contact the family waits for (default: the kind asked for, supervised after a domestic-abuse finding): "+
 		enumNames("SERVICE_TYPE_", commonv1.ServiceType_name))
 	complete(cmd, "service", "SERVICE_TYPE_", commonv1.ServiceType_name)
@@ -224,6 +226,40 @@ supervised contact).`,
 	f.StringVar(&redirectedTo, "redirected-to", "", "with --reason redirected: the centre (id) the family is passed to")
 	_ = cmd.MarkFlagRequired("reason")
 	complete(cmd, "reason", "DECLINE_REASON_", referralv1.DeclineReason_name)
+	return cmd
+}
+
+func (r *referralCommand) checkDuplicateCommand() *cobra.Command {
+	var other, note string
+	cmd := r.caseCommand(&cobra.Command{
+		Use:   "check-duplicate REFERRAL_ID --other OTHER_REFERRAL_ID --note TEXT",
+		Short: "Record, as the safeguarding lead, that a possible duplicate under a hold is another family",
+		Long: `check-duplicate records the centre's safeguarding lead's check that the family of a possible
+duplicate (referral show names them, and so does the refusal to accept or waitlist:
+DUPLICATE_UNDER_HOLD, DUPLICATE_DOMESTIC_ABUSE_FINDING) is not this referral's family: its
+safeguarding hold or domestic-abuse finding then no longer bars accepting or waitlisting the
+referral. Only the lead records it (a coordinator's word alone got round another centre's hold,
+decision 205), before the referral is decided, with a note saying how they checked: with whom
+(another centre's referral is checked with an administrator, who sees every centre, and that
+centre's lead) and what showed it is another family. If it is the same family, do not: the hold
+or finding stands for this referral too.`,
+		Example: `  familytime referral check-duplicate $REFERRAL --centre $CENTRE --other $OTHER_REFERRAL \
+      --note "Checked with the administrator and the other centre's lead: another child, other parents"`,
+	}, func() error {
+		if other == "" {
+			return fmt.Errorf("--other is required: the possible duplicate's referral id")
+		}
+		return nil
+	}, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
+		resp, err := c.CheckPossibleDuplicate(cmd.Context(), &referralv1.CheckPossibleDuplicateRequest{RequestId: request, ReferralId: referral,
+			CentreId: centre, OtherReferralId: other, Note: note})
+		return resp.GetReferral(), err
+	})
+	f := cmd.Flags()
+	f.StringVar(&other, "other", "", "the possible duplicate's referral id")
+	f.StringVar(&note, "note", "", "how you checked that it is another family, in words")
+	_ = cmd.MarkFlagRequired("other")
+	_ = cmd.MarkFlagRequired("note")
 	return cmd
 }
 

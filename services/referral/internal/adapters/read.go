@@ -61,8 +61,11 @@ func Summary(r *domain.Referral) *referralv1.Referral {
 	out.FirstSessionOn = dates.Proto(r.FirstSession())
 	for _, d := range r.Duplicates() {
 		out.PossibleDuplicateOf = append(out.PossibleDuplicateOf, d.Other.String())
-		out.PossibleDuplicates = append(out.PossibleDuplicates, &referralv1.PossibleDuplicate{ReferralId: d.Other.String(),
-			ChildPersonId: d.Child.String(), Match: d.Match})
+		pd := &referralv1.PossibleDuplicate{ReferralId: d.Other.String(), ChildPersonId: d.Child.String(), Match: d.Match}
+		if on, ok := r.CheckedNotTheFamily(d.Other); ok {
+			pd.CheckedNotTheFamilyOn = dates.Proto(on)
+		}
+		out.PossibleDuplicates = append(out.PossibleDuplicates, pd)
 	}
 	if on, ok := r.ErasedOn(); ok {
 		out.ErasedOn = dates.Proto(on)

@@ -13,6 +13,7 @@ import (
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/problem"
+	"github.com/familytime/familytime/services/referral/internal/adapters"
 	"github.com/familytime/familytime/services/referral/internal/domain"
 )
 
@@ -103,14 +104,15 @@ func (a *App) changeUnlessBarred(ctx context.Context, id, centre uuid.UUID, st c
 }
 
 // duplicatesBarring refuses a decision on r for contact of kind st while a possible duplicate of
-// it (a referral at the centre a child of which may be r's child, decision 37) is suspended by a
-// safeguarding hold, or, for a kind the finding rules out (any but supervised), had domestic abuse
-// found, unless a person checked
-// that r's family is not that one (checked). It then returns those referrals, for the decision to
-// be guarded against (decisions 128 and 133). Referring a family again, with its case open or
-// ended, must get round neither (reviews 14 and 15).
+// it (a referral at the centre a child of which may be r's child, decision 37, or at another
+// centre, decision 173) is suspended by a safeguarding hold, or, for a kind the finding rules
+// out (any but supervised), had domestic abuse found, unless the centre's safeguarding lead
+// checked that r's family is not that one (CheckPossibleDuplicate, decision 205). It then returns
+// those referrals, for the decision to be guarded against and to say so (decisions 128 and 133).
+// Referring a family again, with its case open or ended, or at another centre, must get round
+// neither (reviews 14, 15 and 22); nor may a coordinator's word alone (checked, review 29).
 func (a *App) duplicatesBarring(ctx context.Context, r *domain.Referral, st commonv1.ServiceType, checked bool) ([]*domain.Referral, error) {
-	var held, found []*domain.Referral
+	var held, found, cleared []*domain.Referral
 	// Another centre's referral is flagged at submission only if its hold or finding stood then;
 	// one placed since is found now (decision 173).
 	elsewhere, err := a.referrals.MatchesElsewhere(ctx, r.ID())
@@ -132,27 +134,66 @@ func (a *App) duplicatesBarring(ctx context.Context, r *domain.Referral, st comm
 		if err != nil {
 			return nil, err
 		}
+		bars := hold || (finding && !domain.FindingAllows(st))
+		_, leadChecked := r.CheckedNotTheFamily(other)
 		switch {
+		case bars && leadChecked:
+			cleared = append(cleared, o)
 		case hold:
 			held = append(held, o)
-		case finding && !domain.FindingAllows(st):
+		case bars:
 			found = append(found, o)
 		}
 	}
+	var barring *domain.Referral
+	if len(held) > 0 {
+		barring = held[0]
+	} else if len(found) > 0 {
+		barring = found[0]
+	}
 	switch {
-	case checked:
-		return append(held, found...), nil
+	case barring != nil && checked:
+		return nil, problem.Rule(domain.ErrLeadCheckNeeded.Reason, fmt.Sprintf("a child on this referral may be a child of %s, whose hold or "+
+			"domestic-abuse finding stands, and the centre's safeguarding lead has not recorded that it is another family: the lead records how "+
+			"they checked (familytime referral check-duplicate %s --other %s --note ...), then decide again", whose(r, barring), r.ID(), barring.ID()))
 	case len(held) > 0:
 		return nil, problem.Rule(domain.ErrDuplicateUnderHold.Reason, fmt.Sprintf("a child on this referral may be a child of %s, "+
 			"whose contact a safeguarding hold suspends: if it is the same family, the hold stands for this referral too (tell the centre's "+
-			"safeguarding lead, and decline or withdraw it); if a person has checked it is not, decide again saying so "+
-			"(--not-the-family-under-hold)", whose(r, held[0])))
+			"safeguarding lead, and decline or withdraw it); if it is not, the centre's safeguarding lead records how they checked "+
+			"(familytime referral check-duplicate %s --other %s --note ...), then decide again", whose(r, held[0]), r.ID(), held[0].ID()))
 	case len(found) > 0:
 		return nil, problem.Rule(domain.ErrDuplicateWithFinding.Reason, fmt.Sprintf("a child on this referral may be a child of %s, "+
 			"where domestic abuse was found, which leaves supervised contact only: if it is the same family, decide on supervised contact "+
-			"or decline; if a person has checked it is not, decide again saying so (--not-the-family-under-hold)", whose(r, found[0])))
+			"or decline; if it is not, the centre's safeguarding lead records how they checked (familytime referral check-duplicate %s "+
+			"--other %s --note ...), then decide again", whose(r, found[0]), r.ID(), found[0].ID()))
 	}
-	return nil, nil
+	return cleared, nil
+}
+
+// CheckPossibleDuplicate records the centre's safeguarding lead's check that the family of a
+// possible duplicate of the referral (other), whose hold or finding bars deciding it, is another
+// family (decision 205). A referral at another centre whose hold or finding came after this
+// referral was flagged, which a refusal named, is flagged with the check.
+func (a *App) CheckPossibleDuplicate(ctx context.Context, id, centre, other uuid.UUID, note string, md eventstore.Metadata) (Decision, error) {
+	return a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+		var events []proto.Message
+		if !slices.Contains(r.PossibleDuplicates(), other) && domain.CheckTransition(r.State(), domain.CmdCheckPossibleDuplicate) == nil {
+			matched, err := a.referrals.MatchesAnywhere(ctx, r.ID())
+			if err != nil {
+				return nil, err
+			}
+			if i := slices.IndexFunc(matched, func(m adapters.ChildMatchOf) bool { return m.Other == other }); i >= 0 {
+				if events, err = r.FlagPossibleDuplicate(matched[i].Child, other, matched[i].Match, today); err != nil {
+					return nil, err
+				}
+			}
+		}
+		checked, err := r.CheckPossibleDuplicate(other, note, today)
+		if err != nil {
+			return nil, err
+		}
+		return append(events, checked...), nil
+	})
 }
 
 // whose names the possible duplicate o of r for a refusal: another centre's by its id alone, which

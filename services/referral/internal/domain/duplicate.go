@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	"github.com/familytime/familytime/services/platform/dates"
+	"github.com/familytime/familytime/services/platform/inwords"
 )
 
 // duplicateKeyContext names what the key is for and its version, so a change to the normalisation
@@ -160,6 +162,46 @@ func (r *Referral) flag(child, other uuid.UUID, match referralv1.ChildMatch, dis
 	return r.record(&referralv1.PossibleDuplicateFlagged{ReferralId: r.id.String(), FamilyId: r.family.String(),
 		CentreId: r.centre.String(), ChildPersonId: child.String(), OtherReferralId: other.String(),
 		FlaggedOn: dates.Proto(today), DomesticAbuseDisclosed: disclosed, Match: match})
+}
+
+// CheckPossibleDuplicate records the centre's safeguarding lead's check that the family of the
+// possible duplicate other, whose hold or domestic-abuse finding would bar accepting or
+// waitlisting this referral, is another family (decision 205; review 29 got round another
+// centre's hold with a coordinator's flag that nobody checked). The application checks that the
+// caller is the lead, and that other is a possible duplicate found now (a referral at another
+// centre whose hold came after this referral's flags is one too: FlagPossibleDuplicate it first).
+// The note says how the lead checked, in words. A second check of the same referral records
+// nothing.
+func (r *Referral) CheckPossibleDuplicate(other uuid.UUID, note string, today time.Time) ([]proto.Message, error) {
+	if err := CheckTransition(r.state, CmdCheckPossibleDuplicate); err != nil {
+		return nil, err
+	}
+	var v Invalid
+	if !slices.ContainsFunc(r.duplicates, func(d PossibleDuplicate) bool { return d.Other == other }) {
+		v.add("other_referral_id", "is not a possible duplicate of this referral")
+	}
+	if !inwords.Says(note) {
+		v.add("note", "must say how you checked that it is another family, in words")
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if _, ok := r.checkedNotTheFamily[other]; ok {
+		return nil, nil
+	}
+	sealed, err := noteOf(note)
+	if err != nil {
+		return nil, fmt.Errorf("check possible duplicate: %w", err)
+	}
+	return r.record(&referralv1.PossibleDuplicateChecked{ReferralId: r.id.String(), FamilyId: r.family.String(),
+		CentreId: r.centre.String(), OtherReferralId: other.String(), CheckedOn: dates.Proto(today), SealedNote: sealed})
+}
+
+// CheckedNotTheFamily reports whether the lead checked that other's family is not this one, and
+// on what date.
+func (r *Referral) CheckedNotTheFamily(other uuid.UUID) (time.Time, bool) {
+	on, ok := r.checkedNotTheFamily[other]
+	return on, ok
 }
 
 // CheckedNotTheFamilyUnderHold marks an acceptance or a waitlisting among events as decided after a

@@ -204,6 +204,10 @@ var (
 	ErrServiceTypeFixed = problem.Rule("SERVICE_TYPE_FIXED",
 		"the kind of contact does not change with the arrangement: stepping down from supervised to supported contact is a case outcome "+
 			"(end the case as stepped down to supported, and refer the family for supported contact); any other kind needs a new referral")
+	// ErrLeadCheckNeeded: a decision said a person checked that a possible duplicate under a hold
+	// or with a finding is another family, but the centre's safeguarding lead recorded no such
+	// check (decision 205): a coordinator's word alone let review 29 get round a hold.
+	ErrLeadCheckNeeded = problem.Rule("LEAD_CHECK_NEEDED", "a possible duplicate's hold or domestic-abuse finding stands, and the centre's safeguarding lead has not recorded that it is another family")
 	// ErrDuplicateUnderHold matches every refusal to accept or waitlist a referral a child of which
 	// may be a child of a referral whose case a safeguarding hold suspends (decision 128): a
 	// second referral of the same family would get round the hold.

@@ -84,8 +84,11 @@ type Referral struct {
 	holds        []uuid.UUID         // safeguarding holds in force
 	beforeHold   State               // the state to return to when the last hold lifts
 	duplicates   []PossibleDuplicate // other referrals whose children may be the same
-	outcome      referralv1.CaseOutcome
-	endedOn      time.Time // the day the case ended; zero unless it did
+	// checkedNotTheFamily are the possible duplicates the lead checked are another family, and
+	// when (decision 205).
+	checkedNotTheFamily map[uuid.UUID]time.Time
+	outcome             referralv1.CaseOutcome
+	endedOn             time.Time // the day the case ended; zero unless it did
 	// placeReleasedOn is when scheduling last released the family's regular place after
 	// unexplained no-shows; zero while it never has (the outcome PLACE_RELEASED fits once it has).
 	placeReleasedOn time.Time
@@ -491,6 +494,11 @@ func (r *Referral) apply(ev proto.Message) error {
 			// A disclosure newly carried here is one no screen of this referral has weighed.
 			r.earlierDisclosures, r.daWeighed = append(r.earlierDisclosures, other), false
 		}
+	case *referralv1.PossibleDuplicateChecked:
+		if r.checkedNotTheFamily == nil {
+			r.checkedNotTheFamily = map[uuid.UUID]time.Time{}
+		}
+		r.checkedNotTheFamily[parseID(e.GetOtherReferralId())] = dates.Time(e.GetCheckedOn())
 	case *referralv1.FamilyErased:
 		r.erasedOn = dates.Time(e.GetErasedOn())
 	default:

@@ -50,12 +50,13 @@ const (
 	CmdReleasePlace
 	CmdFlagPossibleDuplicate
 	CmdChangeArrangement
+	CmdCheckPossibleDuplicate
 )
 
 // Commands lists every command on an existing referral.
 var Commands = []Command{CmdSubmitSecondParty, CmdAmend, CmdScreen, CmdAccept, CmdWaitlist, CmdDecline,
 	CmdWithdraw, CmdRecordPreVisit, CmdAgreeArrangement, CmdRecordSessionAttended, CmdRecordReview, CmdEndCase,
-	CmdSuspend, CmdResume, CmdReleasePlace, CmdFlagPossibleDuplicate, CmdChangeArrangement}
+	CmdSuspend, CmdResume, CmdReleasePlace, CmdFlagPossibleDuplicate, CmdChangeArrangement, CmdCheckPossibleDuplicate}
 
 var commandNames = map[Command]string{
 	CmdSubmitSecondParty: "SubmitSecondParty", CmdAmend: "Amend", CmdScreen: "Screen", CmdAccept: "Accept",
@@ -63,7 +64,7 @@ var commandNames = map[Command]string{
 	CmdAgreeArrangement: "AgreeArrangement", CmdRecordSessionAttended: "RecordSessionAttended",
 	CmdRecordReview: "RecordReview", CmdEndCase: "EndCase", CmdSuspend: "Suspend", CmdResume: "Resume",
 	CmdReleasePlace: "ReleasePlace", CmdFlagPossibleDuplicate: "FlagPossibleDuplicate",
-	CmdChangeArrangement: "ChangeArrangement",
+	CmdChangeArrangement: "ChangeArrangement", CmdCheckPossibleDuplicate: "CheckPossibleDuplicate",
 }
 
 func (c Command) String() string { return commandNames[c] }
@@ -105,6 +106,8 @@ var allowed = map[Command][]State{
 	// about the hold is where it is agreed), but only of a case that was ready before the hold:
 	// ChangeArrangement checks that.
 	CmdChangeArrangement: {ReadyForContact, InContact, Suspended},
+	// The lead's check of a possible duplicate is for the decision it would bar (decision 205).
+	CmdCheckPossibleDuplicate: {AwaitingSecondParty, Received, Screened, Waitlisted},
 }
 
 // Final reports whether a state is the end of the referral.
@@ -155,6 +158,8 @@ func refusal(s State, c Command) error {
 		return ErrContactArranged
 	case CmdWithdraw:
 		return ErrContactStarted
+	case CmdCheckPossibleDuplicate:
+		return ErrAlreadyAccepted
 	case CmdRecordPreVisit, CmdAgreeArrangement:
 		switch s {
 		case AwaitingSecondParty:

@@ -16,23 +16,24 @@ import (
 // awaiting second party, received, screened, accepted, waitlisted, declined, withdrawn, ready for
 // contact, in contact, suspended, ended), "ok" or the reason code of the refusal.
 var matrix = map[domain.Command][11]string{
-	domain.CmdSubmitSecondParty:     {"ok", "NOT_AWAITING_SECOND_PARTY", "NOT_AWAITING_SECOND_PARTY", "NOT_AWAITING_SECOND_PARTY", "NOT_AWAITING_SECOND_PARTY", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "NOT_AWAITING_SECOND_PARTY", "NOT_AWAITING_SECOND_PARTY", "CASE_SUSPENDED", "REFERRAL_CLOSED"},
-	domain.CmdAmend:                 {"ok", "ok", "ok", "ok", "ok", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ok", "ok", "ok", "REFERRAL_CLOSED"},
-	domain.CmdScreen:                {"SECOND_PARTY_OUTSTANDING", "ok", "ok", "ALREADY_DECIDED", "ALREADY_DECIDED", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ALREADY_DECIDED", "ALREADY_DECIDED", "CASE_SUSPENDED", "REFERRAL_CLOSED"},
-	domain.CmdAccept:                {"SECOND_PARTY_OUTSTANDING", "SCREENING_REQUIRED", "ok", "ALREADY_ACCEPTED", "ok", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ALREADY_ACCEPTED", "ALREADY_ACCEPTED", "CASE_SUSPENDED", "REFERRAL_CLOSED"},
-	domain.CmdWaitlist:              {"SECOND_PARTY_OUTSTANDING", "SCREENING_REQUIRED", "ok", "ALREADY_ACCEPTED", "ALREADY_WAITLISTED", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ALREADY_ACCEPTED", "ALREADY_ACCEPTED", "CASE_SUSPENDED", "REFERRAL_CLOSED"},
-	domain.CmdDecline:               {"ok", "ok", "ok", "REFERRAL_ACCEPTED", "ok", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "CONTACT_ARRANGED", "CONTACT_ARRANGED", "CASE_SUSPENDED", "REFERRAL_CLOSED"},
-	domain.CmdWithdraw:              {"ok", "ok", "ok", "ok", "ok", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ok", "CONTACT_STARTED", "CASE_SUSPENDED", "REFERRAL_CLOSED"},
-	domain.CmdRecordPreVisit:        {"SECOND_PARTY_OUTSTANDING", "NOT_ACCEPTED", "NOT_ACCEPTED", "ok", "NOT_ACCEPTED", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ALREADY_READY", "ALREADY_READY", "CASE_SUSPENDED", "REFERRAL_CLOSED"},
-	domain.CmdAgreeArrangement:      {"SECOND_PARTY_OUTSTANDING", "NOT_ACCEPTED", "NOT_ACCEPTED", "ok", "NOT_ACCEPTED", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ALREADY_READY", "ALREADY_READY", "CASE_SUSPENDED", "REFERRAL_CLOSED"},
-	domain.CmdRecordSessionAttended: {"NOT_READY_FOR_CONTACT", "NOT_READY_FOR_CONTACT", "NOT_READY_FOR_CONTACT", "NOT_READY_FOR_CONTACT", "NOT_READY_FOR_CONTACT", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ok", "ok", "CASE_SUSPENDED", "REFERRAL_CLOSED"},
-	domain.CmdRecordReview:          {"CONTACT_NOT_STARTED", "CONTACT_NOT_STARTED", "CONTACT_NOT_STARTED", "CONTACT_NOT_STARTED", "CONTACT_NOT_STARTED", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "CONTACT_NOT_STARTED", "ok", "ok", "REFERRAL_CLOSED"},
-	domain.CmdEndCase:               {"CONTACT_NOT_ARRANGED", "CONTACT_NOT_ARRANGED", "CONTACT_NOT_ARRANGED", "CONTACT_NOT_ARRANGED", "CONTACT_NOT_ARRANGED", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ok", "ok", "ok", "REFERRAL_CLOSED"},
-	domain.CmdSuspend:               {"NOT_ACCEPTED", "NOT_ACCEPTED", "NOT_ACCEPTED", "ok", "NOT_ACCEPTED", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ok", "ok", "ok", "REFERRAL_CLOSED"},
-	domain.CmdResume:                {"NOT_SUSPENDED", "NOT_SUSPENDED", "NOT_SUSPENDED", "NOT_SUSPENDED", "NOT_SUSPENDED", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "NOT_SUSPENDED", "NOT_SUSPENDED", "ok", "REFERRAL_CLOSED"},
-	domain.CmdReleasePlace:          {"NOT_READY_FOR_CONTACT", "NOT_READY_FOR_CONTACT", "NOT_READY_FOR_CONTACT", "NOT_READY_FOR_CONTACT", "NOT_READY_FOR_CONTACT", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ok", "ok", "ok", "REFERRAL_CLOSED"},
-	domain.CmdFlagPossibleDuplicate: {"ok", "ok", "ok", "ok", "ok", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ok", "ok", "ok", "REFERRAL_CLOSED"},
-	domain.CmdChangeArrangement:     {"SECOND_PARTY_OUTSTANDING", "NOT_ACCEPTED", "NOT_ACCEPTED", "NOT_READY_FOR_CONTACT", "NOT_ACCEPTED", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ok", "ok", "ok", "REFERRAL_CLOSED"},
+	domain.CmdSubmitSecondParty:      {"ok", "NOT_AWAITING_SECOND_PARTY", "NOT_AWAITING_SECOND_PARTY", "NOT_AWAITING_SECOND_PARTY", "NOT_AWAITING_SECOND_PARTY", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "NOT_AWAITING_SECOND_PARTY", "NOT_AWAITING_SECOND_PARTY", "CASE_SUSPENDED", "REFERRAL_CLOSED"},
+	domain.CmdAmend:                  {"ok", "ok", "ok", "ok", "ok", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ok", "ok", "ok", "REFERRAL_CLOSED"},
+	domain.CmdScreen:                 {"SECOND_PARTY_OUTSTANDING", "ok", "ok", "ALREADY_DECIDED", "ALREADY_DECIDED", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ALREADY_DECIDED", "ALREADY_DECIDED", "CASE_SUSPENDED", "REFERRAL_CLOSED"},
+	domain.CmdAccept:                 {"SECOND_PARTY_OUTSTANDING", "SCREENING_REQUIRED", "ok", "ALREADY_ACCEPTED", "ok", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ALREADY_ACCEPTED", "ALREADY_ACCEPTED", "CASE_SUSPENDED", "REFERRAL_CLOSED"},
+	domain.CmdWaitlist:               {"SECOND_PARTY_OUTSTANDING", "SCREENING_REQUIRED", "ok", "ALREADY_ACCEPTED", "ALREADY_WAITLISTED", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ALREADY_ACCEPTED", "ALREADY_ACCEPTED", "CASE_SUSPENDED", "REFERRAL_CLOSED"},
+	domain.CmdDecline:                {"ok", "ok", "ok", "REFERRAL_ACCEPTED", "ok", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "CONTACT_ARRANGED", "CONTACT_ARRANGED", "CASE_SUSPENDED", "REFERRAL_CLOSED"},
+	domain.CmdWithdraw:               {"ok", "ok", "ok", "ok", "ok", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ok", "CONTACT_STARTED", "CASE_SUSPENDED", "REFERRAL_CLOSED"},
+	domain.CmdRecordPreVisit:         {"SECOND_PARTY_OUTSTANDING", "NOT_ACCEPTED", "NOT_ACCEPTED", "ok", "NOT_ACCEPTED", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ALREADY_READY", "ALREADY_READY", "CASE_SUSPENDED", "REFERRAL_CLOSED"},
+	domain.CmdAgreeArrangement:       {"SECOND_PARTY_OUTSTANDING", "NOT_ACCEPTED", "NOT_ACCEPTED", "ok", "NOT_ACCEPTED", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ALREADY_READY", "ALREADY_READY", "CASE_SUSPENDED", "REFERRAL_CLOSED"},
+	domain.CmdRecordSessionAttended:  {"NOT_READY_FOR_CONTACT", "NOT_READY_FOR_CONTACT", "NOT_READY_FOR_CONTACT", "NOT_READY_FOR_CONTACT", "NOT_READY_FOR_CONTACT", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ok", "ok", "CASE_SUSPENDED", "REFERRAL_CLOSED"},
+	domain.CmdRecordReview:           {"CONTACT_NOT_STARTED", "CONTACT_NOT_STARTED", "CONTACT_NOT_STARTED", "CONTACT_NOT_STARTED", "CONTACT_NOT_STARTED", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "CONTACT_NOT_STARTED", "ok", "ok", "REFERRAL_CLOSED"},
+	domain.CmdEndCase:                {"CONTACT_NOT_ARRANGED", "CONTACT_NOT_ARRANGED", "CONTACT_NOT_ARRANGED", "CONTACT_NOT_ARRANGED", "CONTACT_NOT_ARRANGED", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ok", "ok", "ok", "REFERRAL_CLOSED"},
+	domain.CmdSuspend:                {"NOT_ACCEPTED", "NOT_ACCEPTED", "NOT_ACCEPTED", "ok", "NOT_ACCEPTED", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ok", "ok", "ok", "REFERRAL_CLOSED"},
+	domain.CmdResume:                 {"NOT_SUSPENDED", "NOT_SUSPENDED", "NOT_SUSPENDED", "NOT_SUSPENDED", "NOT_SUSPENDED", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "NOT_SUSPENDED", "NOT_SUSPENDED", "ok", "REFERRAL_CLOSED"},
+	domain.CmdReleasePlace:           {"NOT_READY_FOR_CONTACT", "NOT_READY_FOR_CONTACT", "NOT_READY_FOR_CONTACT", "NOT_READY_FOR_CONTACT", "NOT_READY_FOR_CONTACT", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ok", "ok", "ok", "REFERRAL_CLOSED"},
+	domain.CmdFlagPossibleDuplicate:  {"ok", "ok", "ok", "ok", "ok", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ok", "ok", "ok", "REFERRAL_CLOSED"},
+	domain.CmdCheckPossibleDuplicate: {"ok", "ok", "ok", "ALREADY_ACCEPTED", "ok", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ALREADY_ACCEPTED", "ALREADY_ACCEPTED", "CASE_SUSPENDED", "REFERRAL_CLOSED"},
+	domain.CmdChangeArrangement:      {"SECOND_PARTY_OUTSTANDING", "NOT_ACCEPTED", "NOT_ACCEPTED", "NOT_READY_FOR_CONTACT", "NOT_ACCEPTED", "REFERRAL_CLOSED", "REFERRAL_CLOSED", "ok", "ok", "ok", "REFERRAL_CLOSED"},
 }
 
 // run issues a valid command of each kind, so that only the state decides the outcome.
@@ -72,6 +73,22 @@ func run(r *domain.Referral, c domain.Command) ([]proto.Message, error) {
 		return r.ReleasePlace(today)
 	case domain.CmdFlagPossibleDuplicate:
 		return r.FlagPossibleDuplicate(r.Children()[0].ID, uuid.New(), exact, today)
+	case domain.CmdCheckPossibleDuplicate:
+		other := uuid.New()
+		var flagged []proto.Message
+		if domain.CheckTransition(r.State(), c) == nil {
+			// Only a possible duplicate is checked; flagging one where the check is refused
+			// would change the referral.
+			var err error
+			if flagged, err = r.FlagPossibleDuplicate(r.Children()[0].ID, other, exact, today); err != nil {
+				return nil, err
+			}
+		}
+		checked, err := r.CheckPossibleDuplicate(other, "Spoke to the other centre's lead: another family", today)
+		if err != nil {
+			return nil, err
+		}
+		return append(flagged, checked...), nil
 	case domain.CmdChangeArrangement:
 		a := arrangement(r.ServiceType())
 		a.SessionMinutes = 90

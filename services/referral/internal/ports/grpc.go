@@ -33,6 +33,9 @@ var (
 	// screening: a person screens the referral's risk. The lead comes first, so that a lead who is
 	// also a coordinator acts as the lead, who alone clears a domestic-abuse finding (decision 97).
 	screening = []auth.Role{auth.RoleSafeguardingLead, auth.RoleCoordinator}
+	// leads: what only the centre's safeguarding lead records, such as that a possible duplicate
+	// under a hold is another family (decision 205).
+	leads = []auth.Role{auth.RoleSafeguardingLead}
 	// readers see a centre's referrals without personal details.
 	readers = []auth.Role{auth.RoleCoordinator, auth.RoleSafeguardingLead, auth.RoleAdmin}
 	// openers may open a family's personal details (every opening is recorded).
@@ -51,6 +54,7 @@ var Policy = auth.Policy{
 	service + "RecordScreening":              {Roles: screening, CentreScoped: true},
 	service + "AcceptReferral":               {Roles: casework, CentreScoped: true},
 	service + "WaitlistReferral":             {Roles: casework, CentreScoped: true},
+	service + "CheckPossibleDuplicate":       {Roles: leads, CentreScoped: true},
 	service + "DeclineReferral":              {Roles: casework, CentreScoped: true},
 	service + "WithdrawReferral":             {Roles: casework, CentreScoped: true},
 	service + "RecordPreVisit":               {Roles: casework, CentreScoped: true},
@@ -197,6 +201,16 @@ func (s *Server) WithdrawReferral(ctx context.Context, req *referralv1.WithdrawR
 		return &referralv1.WithdrawReferralResponse{Referral: r}
 	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
 		return s.app.Withdraw(ctx, id(req.GetReferralId()), id(req.GetCentreId()), req.GetWithdrawnBy(), req.GetNote(), md)
+	})
+}
+
+// CheckPossibleDuplicate records the safeguarding lead's check that a possible duplicate's family
+// is another family.
+func (s *Server) CheckPossibleDuplicate(ctx context.Context, req *referralv1.CheckPossibleDuplicateRequest) (*referralv1.CheckPossibleDuplicateResponse, error) {
+	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.CheckPossibleDuplicateResponse {
+		return &referralv1.CheckPossibleDuplicateResponse{Referral: r}
+	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
+		return s.app.CheckPossibleDuplicate(ctx, id(req.GetReferralId()), id(req.GetCentreId()), id(req.GetOtherReferralId()), req.GetNote(), md)
 	})
 }
 

@@ -2272,6 +2272,99 @@ func (x *PossibleDuplicateFlagged) GetMatch() ChildMatch {
 	return ChildMatch_CHILD_MATCH_UNSPECIFIED
 }
 
+// PossibleDuplicateChecked: the centre's safeguarding lead checked that the family of a possible
+// duplicate (other_referral_id), under a safeguarding hold or with a domestic-abuse finding, is
+// not this referral's family (decision 205). The reader is the event's actor.
+type PossibleDuplicateChecked struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The referral (UUID).
+	ReferralId string `protobuf:"bytes,1,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The other referral (UUID).
+	OtherReferralId string `protobuf:"bytes,4,opt,name=other_referral_id,json=otherReferralId,proto3" json:"other_referral_id,omitempty"`
+	// The centre's local date of the check.
+	CheckedOn *v1.Date `protobuf:"bytes,5,opt,name=checked_on,json=checkedOn,proto3" json:"checked_on,omitempty"`
+	// How the lead checked: a serialised Note, sealed; never published in clear.
+	SealedNote    []byte `protobuf:"bytes,6,opt,name=sealed_note,json=sealedNote,proto3" json:"sealed_note,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PossibleDuplicateChecked) Reset() {
+	*x = PossibleDuplicateChecked{}
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PossibleDuplicateChecked) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PossibleDuplicateChecked) ProtoMessage() {}
+
+func (x *PossibleDuplicateChecked) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PossibleDuplicateChecked.ProtoReflect.Descriptor instead.
+func (*PossibleDuplicateChecked) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *PossibleDuplicateChecked) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *PossibleDuplicateChecked) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *PossibleDuplicateChecked) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *PossibleDuplicateChecked) GetOtherReferralId() string {
+	if x != nil {
+		return x.OtherReferralId
+	}
+	return ""
+}
+
+func (x *PossibleDuplicateChecked) GetCheckedOn() *v1.Date {
+	if x != nil {
+		return x.CheckedOn
+	}
+	return nil
+}
+
+func (x *PossibleDuplicateChecked) GetSealedNote() []byte {
+	if x != nil {
+		return x.SealedNote
+	}
+	return nil
+}
+
 // FamilyDetailsOpened: someone opened a family's personal details (GetFamily). Every such read is
 // recorded, in a stream of its own (access-<access_id>) so that a read never waits for another;
 // the family's history lists them. The reader is the event's actor (an account id, never a name).
@@ -2299,7 +2392,7 @@ type FamilyDetailsOpened struct {
 
 func (x *FamilyDetailsOpened) Reset() {
 	*x = FamilyDetailsOpened{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2311,7 +2404,7 @@ func (x *FamilyDetailsOpened) String() string {
 func (*FamilyDetailsOpened) ProtoMessage() {}
 
 func (x *FamilyDetailsOpened) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2324,7 +2417,7 @@ func (x *FamilyDetailsOpened) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FamilyDetailsOpened.ProtoReflect.Descriptor instead.
 func (*FamilyDetailsOpened) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{23}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *FamilyDetailsOpened) GetAccessId() string {
@@ -2399,7 +2492,7 @@ type FamilyErased struct {
 
 func (x *FamilyErased) Reset() {
 	*x = FamilyErased{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2411,7 +2504,7 @@ func (x *FamilyErased) String() string {
 func (*FamilyErased) ProtoMessage() {}
 
 func (x *FamilyErased) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2424,7 +2517,7 @@ func (x *FamilyErased) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FamilyErased.ProtoReflect.Descriptor instead.
 func (*FamilyErased) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{24}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *FamilyErased) GetReferralId() string {
@@ -2494,7 +2587,7 @@ type ReferralFacts struct {
 
 func (x *ReferralFacts) Reset() {
 	*x = ReferralFacts{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2506,7 +2599,7 @@ func (x *ReferralFacts) String() string {
 func (*ReferralFacts) ProtoMessage() {}
 
 func (x *ReferralFacts) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2519,7 +2612,7 @@ func (x *ReferralFacts) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReferralFacts.ProtoReflect.Descriptor instead.
 func (*ReferralFacts) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{25}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ReferralFacts) GetAdults() []*AdultParty {
@@ -2621,7 +2714,7 @@ type AdultParty struct {
 
 func (x *AdultParty) Reset() {
 	*x = AdultParty{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2633,7 +2726,7 @@ func (x *AdultParty) String() string {
 func (*AdultParty) ProtoMessage() {}
 
 func (x *AdultParty) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2646,7 +2739,7 @@ func (x *AdultParty) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdultParty.ProtoReflect.Descriptor instead.
 func (*AdultParty) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{26}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *AdultParty) GetPersonId() string {
@@ -2725,7 +2818,7 @@ type ChildParty struct {
 
 func (x *ChildParty) Reset() {
 	*x = ChildParty{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2737,7 +2830,7 @@ func (x *ChildParty) String() string {
 func (*ChildParty) ProtoMessage() {}
 
 func (x *ChildParty) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2750,7 +2843,7 @@ func (x *ChildParty) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChildParty.ProtoReflect.Descriptor instead.
 func (*ChildParty) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{27}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *ChildParty) GetPersonId() string {
@@ -2797,7 +2890,7 @@ type CourtOrderRecord struct {
 
 func (x *CourtOrderRecord) Reset() {
 	*x = CourtOrderRecord{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2809,7 +2902,7 @@ func (x *CourtOrderRecord) String() string {
 func (*CourtOrderRecord) ProtoMessage() {}
 
 func (x *CourtOrderRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2822,7 +2915,7 @@ func (x *CourtOrderRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CourtOrderRecord.ProtoReflect.Descriptor instead.
 func (*CourtOrderRecord) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{28}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *CourtOrderRecord) GetKind() CourtOrderKind {
@@ -2865,7 +2958,7 @@ type Attendee struct {
 
 func (x *Attendee) Reset() {
 	*x = Attendee{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2877,7 +2970,7 @@ func (x *Attendee) String() string {
 func (*Attendee) ProtoMessage() {}
 
 func (x *Attendee) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2890,7 +2983,7 @@ func (x *Attendee) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Attendee.ProtoReflect.Descriptor instead.
 func (*Attendee) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{29}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *Attendee) GetPersonId() string {
@@ -2952,7 +3045,7 @@ type PersonDetails struct {
 
 func (x *PersonDetails) Reset() {
 	*x = PersonDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2964,7 +3057,7 @@ func (x *PersonDetails) String() string {
 func (*PersonDetails) ProtoMessage() {}
 
 func (x *PersonDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2977,7 +3070,7 @@ func (x *PersonDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PersonDetails.ProtoReflect.Descriptor instead.
 func (*PersonDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{30}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *PersonDetails) GetFullName() string {
@@ -3047,7 +3140,7 @@ type ChildDetails struct {
 
 func (x *ChildDetails) Reset() {
 	*x = ChildDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3059,7 +3152,7 @@ func (x *ChildDetails) String() string {
 func (*ChildDetails) ProtoMessage() {}
 
 func (x *ChildDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3072,7 +3165,7 @@ func (x *ChildDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChildDetails.ProtoReflect.Descriptor instead.
 func (*ChildDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{31}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *ChildDetails) GetFullName() string {
@@ -3114,7 +3207,7 @@ type CourtOrderDetails struct {
 
 func (x *CourtOrderDetails) Reset() {
 	*x = CourtOrderDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3126,7 +3219,7 @@ func (x *CourtOrderDetails) String() string {
 func (*CourtOrderDetails) ProtoMessage() {}
 
 func (x *CourtOrderDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3139,7 +3232,7 @@ func (x *CourtOrderDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CourtOrderDetails.ProtoReflect.Descriptor instead.
 func (*CourtOrderDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{32}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *CourtOrderDetails) GetDescription() string {
@@ -3174,7 +3267,7 @@ type CaseDetails struct {
 
 func (x *CaseDetails) Reset() {
 	*x = CaseDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[33]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3186,7 +3279,7 @@ func (x *CaseDetails) String() string {
 func (*CaseDetails) ProtoMessage() {}
 
 func (x *CaseDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[33]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3199,7 +3292,7 @@ func (x *CaseDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseDetails.ProtoReflect.Descriptor instead.
 func (*CaseDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{33}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *CaseDetails) GetReferrerName() string {
@@ -3269,7 +3362,7 @@ type Note struct {
 
 func (x *Note) Reset() {
 	*x = Note{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[34]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3281,7 +3374,7 @@ func (x *Note) String() string {
 func (*Note) ProtoMessage() {}
 
 func (x *Note) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[34]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3294,7 +3387,7 @@ func (x *Note) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Note.ProtoReflect.Descriptor instead.
 func (*Note) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{34}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *Note) GetText() string {
@@ -3527,7 +3620,17 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\n" +
 	"flagged_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\tflaggedOn\x128\n" +
 	"\x18domestic_abuse_disclosed\x18\a \x01(\bR\x16domesticAbuseDisclosed\x128\n" +
-	"\x05match\x18\b \x01(\x0e2\".familytime.referral.v1.ChildMatchR\x05match\"\xfb\x01\n" +
+	"\x05match\x18\b \x01(\x0e2\".familytime.referral.v1.ChildMatchR\x05match\"\xfd\x01\n" +
+	"\x18PossibleDuplicateChecked\x12\x1f\n" +
+	"\vreferral_id\x18\x01 \x01(\tR\n" +
+	"referralId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12*\n" +
+	"\x11other_referral_id\x18\x04 \x01(\tR\x0fotherReferralId\x129\n" +
+	"\n" +
+	"checked_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\tcheckedOn\x12\x1f\n" +
+	"\vsealed_note\x18\x06 \x01(\fR\n" +
+	"sealedNote\"\xfb\x01\n" +
 	"\x13FamilyDetailsOpened\x12\x1b\n" +
 	"\taccess_id\x18\x01 \x01(\tR\baccessId\x12\x1f\n" +
 	"\vreferral_id\x18\x02 \x01(\tR\n" +
@@ -3629,7 +3732,7 @@ func file_familytime_referral_v1_events_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_events_proto_rawDescData
 }
 
-var file_familytime_referral_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 35)
+var file_familytime_referral_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 36)
 var file_familytime_referral_v1_events_proto_goTypes = []any{
 	(*ReferralReceived)(nil),               // 0: familytime.referral.v1.ReferralReceived
 	(*SecondPartyApplicationReceived)(nil), // 1: familytime.referral.v1.SecondPartyApplicationReceived
@@ -3654,99 +3757,101 @@ var file_familytime_referral_v1_events_proto_goTypes = []any{
 	(*CaseResumed)(nil),                    // 20: familytime.referral.v1.CaseResumed
 	(*RiskAssessmentNoted)(nil),            // 21: familytime.referral.v1.RiskAssessmentNoted
 	(*PossibleDuplicateFlagged)(nil),       // 22: familytime.referral.v1.PossibleDuplicateFlagged
-	(*FamilyDetailsOpened)(nil),            // 23: familytime.referral.v1.FamilyDetailsOpened
-	(*FamilyErased)(nil),                   // 24: familytime.referral.v1.FamilyErased
-	(*ReferralFacts)(nil),                  // 25: familytime.referral.v1.ReferralFacts
-	(*AdultParty)(nil),                     // 26: familytime.referral.v1.AdultParty
-	(*ChildParty)(nil),                     // 27: familytime.referral.v1.ChildParty
-	(*CourtOrderRecord)(nil),               // 28: familytime.referral.v1.CourtOrderRecord
-	(*Attendee)(nil),                       // 29: familytime.referral.v1.Attendee
-	(*PersonDetails)(nil),                  // 30: familytime.referral.v1.PersonDetails
-	(*ChildDetails)(nil),                   // 31: familytime.referral.v1.ChildDetails
-	(*CourtOrderDetails)(nil),              // 32: familytime.referral.v1.CourtOrderDetails
-	(*CaseDetails)(nil),                    // 33: familytime.referral.v1.CaseDetails
-	(*Note)(nil),                           // 34: familytime.referral.v1.Note
-	(v1.ReferralSource)(0),                 // 35: familytime.common.v1.ReferralSource
-	(v1.ServiceType)(0),                    // 36: familytime.common.v1.ServiceType
-	(*v1.Date)(nil),                        // 37: familytime.common.v1.Date
-	(*RiskAnswers)(nil),                    // 38: familytime.referral.v1.RiskAnswers
-	(ApplicantDetail)(0),                   // 39: familytime.referral.v1.ApplicantDetail
-	(RiskRating)(0),                        // 40: familytime.referral.v1.RiskRating
-	(DeclineReason)(0),                     // 41: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),                       // 42: familytime.referral.v1.WithdrawnBy
-	(AdultRole)(0),                         // 43: familytime.referral.v1.AdultRole
-	(*Arrangement)(nil),                    // 44: familytime.referral.v1.Arrangement
-	(CaseOutcome)(0),                       // 45: familytime.referral.v1.CaseOutcome
-	(ChildMatch)(0),                        // 46: familytime.referral.v1.ChildMatch
-	(ErasureReason)(0),                     // 47: familytime.referral.v1.ErasureReason
-	(Agency)(0),                            // 48: familytime.referral.v1.Agency
-	(CourtOrderKind)(0),                    // 49: familytime.referral.v1.CourtOrderKind
+	(*PossibleDuplicateChecked)(nil),       // 23: familytime.referral.v1.PossibleDuplicateChecked
+	(*FamilyDetailsOpened)(nil),            // 24: familytime.referral.v1.FamilyDetailsOpened
+	(*FamilyErased)(nil),                   // 25: familytime.referral.v1.FamilyErased
+	(*ReferralFacts)(nil),                  // 26: familytime.referral.v1.ReferralFacts
+	(*AdultParty)(nil),                     // 27: familytime.referral.v1.AdultParty
+	(*ChildParty)(nil),                     // 28: familytime.referral.v1.ChildParty
+	(*CourtOrderRecord)(nil),               // 29: familytime.referral.v1.CourtOrderRecord
+	(*Attendee)(nil),                       // 30: familytime.referral.v1.Attendee
+	(*PersonDetails)(nil),                  // 31: familytime.referral.v1.PersonDetails
+	(*ChildDetails)(nil),                   // 32: familytime.referral.v1.ChildDetails
+	(*CourtOrderDetails)(nil),              // 33: familytime.referral.v1.CourtOrderDetails
+	(*CaseDetails)(nil),                    // 34: familytime.referral.v1.CaseDetails
+	(*Note)(nil),                           // 35: familytime.referral.v1.Note
+	(v1.ReferralSource)(0),                 // 36: familytime.common.v1.ReferralSource
+	(v1.ServiceType)(0),                    // 37: familytime.common.v1.ServiceType
+	(*v1.Date)(nil),                        // 38: familytime.common.v1.Date
+	(*RiskAnswers)(nil),                    // 39: familytime.referral.v1.RiskAnswers
+	(ApplicantDetail)(0),                   // 40: familytime.referral.v1.ApplicantDetail
+	(RiskRating)(0),                        // 41: familytime.referral.v1.RiskRating
+	(DeclineReason)(0),                     // 42: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),                       // 43: familytime.referral.v1.WithdrawnBy
+	(AdultRole)(0),                         // 44: familytime.referral.v1.AdultRole
+	(*Arrangement)(nil),                    // 45: familytime.referral.v1.Arrangement
+	(CaseOutcome)(0),                       // 46: familytime.referral.v1.CaseOutcome
+	(ChildMatch)(0),                        // 47: familytime.referral.v1.ChildMatch
+	(ErasureReason)(0),                     // 48: familytime.referral.v1.ErasureReason
+	(Agency)(0),                            // 49: familytime.referral.v1.Agency
+	(CourtOrderKind)(0),                    // 50: familytime.referral.v1.CourtOrderKind
 }
 var file_familytime_referral_v1_events_proto_depIdxs = []int32{
-	35, // 0: familytime.referral.v1.ReferralReceived.source:type_name -> familytime.common.v1.ReferralSource
-	36, // 1: familytime.referral.v1.ReferralReceived.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	37, // 2: familytime.referral.v1.ReferralReceived.received_on:type_name -> familytime.common.v1.Date
-	25, // 3: familytime.referral.v1.ReferralReceived.facts:type_name -> familytime.referral.v1.ReferralFacts
-	37, // 4: familytime.referral.v1.SecondPartyApplicationReceived.received_on:type_name -> familytime.common.v1.Date
-	26, // 5: familytime.referral.v1.SecondPartyApplicationReceived.parent:type_name -> familytime.referral.v1.AdultParty
-	38, // 6: familytime.referral.v1.SecondPartyApplicationReceived.risk:type_name -> familytime.referral.v1.RiskAnswers
-	39, // 7: familytime.referral.v1.SecondPartyApplicationReceived.matches_first_applicant:type_name -> familytime.referral.v1.ApplicantDetail
-	37, // 8: familytime.referral.v1.ReferralAmended.amended_on:type_name -> familytime.common.v1.Date
-	25, // 9: familytime.referral.v1.ReferralAmended.facts:type_name -> familytime.referral.v1.ReferralFacts
-	37, // 10: familytime.referral.v1.ScreeningRecorded.screened_on:type_name -> familytime.common.v1.Date
-	40, // 11: familytime.referral.v1.ScreeningRecorded.rating:type_name -> familytime.referral.v1.RiskRating
-	37, // 12: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
-	36, // 13: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
-	37, // 14: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
-	36, // 15: familytime.referral.v1.ReferralWaitlisted.service_type:type_name -> familytime.common.v1.ServiceType
-	37, // 16: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
-	41, // 17: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
-	37, // 18: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
-	42, // 19: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	43, // 20: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
-	37, // 21: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
-	37, // 22: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
-	44, // 23: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
-	37, // 24: familytime.referral.v1.ArrangementChanged.changed_on:type_name -> familytime.common.v1.Date
-	44, // 25: familytime.referral.v1.ArrangementChanged.arrangement:type_name -> familytime.referral.v1.Arrangement
-	44, // 26: familytime.referral.v1.ArrangementChanged.previous_arrangement:type_name -> familytime.referral.v1.Arrangement
-	29, // 27: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
-	27, // 28: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
-	44, // 29: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
-	37, // 30: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
-	37, // 31: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
-	37, // 32: familytime.referral.v1.ChildrenLeavingChanged.changed_on:type_name -> familytime.common.v1.Date
-	37, // 33: familytime.referral.v1.ChildBirthMonthCorrected.corrected_on:type_name -> familytime.common.v1.Date
-	37, // 34: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
-	37, // 35: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
-	37, // 36: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
-	37, // 37: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
-	37, // 38: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
-	45, // 39: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	37, // 40: familytime.referral.v1.PlaceReleasedNoted.released_on:type_name -> familytime.common.v1.Date
-	37, // 41: familytime.referral.v1.SessionAttendedAfterRelease.session_on:type_name -> familytime.common.v1.Date
-	37, // 42: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
-	37, // 43: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
-	37, // 44: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
-	37, // 45: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
-	46, // 46: familytime.referral.v1.PossibleDuplicateFlagged.match:type_name -> familytime.referral.v1.ChildMatch
-	47, // 47: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
-	37, // 48: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
-	26, // 49: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
-	27, // 50: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
-	28, // 51: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
-	48, // 52: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
-	38, // 53: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
-	43, // 54: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
-	49, // 55: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	37, // 56: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
-	43, // 57: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
-	37, // 58: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
-	59, // [59:59] is the sub-list for method output_type
-	59, // [59:59] is the sub-list for method input_type
-	59, // [59:59] is the sub-list for extension type_name
-	59, // [59:59] is the sub-list for extension extendee
-	0,  // [0:59] is the sub-list for field type_name
+	36, // 0: familytime.referral.v1.ReferralReceived.source:type_name -> familytime.common.v1.ReferralSource
+	37, // 1: familytime.referral.v1.ReferralReceived.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	38, // 2: familytime.referral.v1.ReferralReceived.received_on:type_name -> familytime.common.v1.Date
+	26, // 3: familytime.referral.v1.ReferralReceived.facts:type_name -> familytime.referral.v1.ReferralFacts
+	38, // 4: familytime.referral.v1.SecondPartyApplicationReceived.received_on:type_name -> familytime.common.v1.Date
+	27, // 5: familytime.referral.v1.SecondPartyApplicationReceived.parent:type_name -> familytime.referral.v1.AdultParty
+	39, // 6: familytime.referral.v1.SecondPartyApplicationReceived.risk:type_name -> familytime.referral.v1.RiskAnswers
+	40, // 7: familytime.referral.v1.SecondPartyApplicationReceived.matches_first_applicant:type_name -> familytime.referral.v1.ApplicantDetail
+	38, // 8: familytime.referral.v1.ReferralAmended.amended_on:type_name -> familytime.common.v1.Date
+	26, // 9: familytime.referral.v1.ReferralAmended.facts:type_name -> familytime.referral.v1.ReferralFacts
+	38, // 10: familytime.referral.v1.ScreeningRecorded.screened_on:type_name -> familytime.common.v1.Date
+	41, // 11: familytime.referral.v1.ScreeningRecorded.rating:type_name -> familytime.referral.v1.RiskRating
+	38, // 12: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
+	37, // 13: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
+	38, // 14: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
+	37, // 15: familytime.referral.v1.ReferralWaitlisted.service_type:type_name -> familytime.common.v1.ServiceType
+	38, // 16: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
+	42, // 17: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
+	38, // 18: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
+	43, // 19: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	44, // 20: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
+	38, // 21: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
+	38, // 22: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
+	45, // 23: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
+	38, // 24: familytime.referral.v1.ArrangementChanged.changed_on:type_name -> familytime.common.v1.Date
+	45, // 25: familytime.referral.v1.ArrangementChanged.arrangement:type_name -> familytime.referral.v1.Arrangement
+	45, // 26: familytime.referral.v1.ArrangementChanged.previous_arrangement:type_name -> familytime.referral.v1.Arrangement
+	30, // 27: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
+	28, // 28: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
+	45, // 29: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
+	38, // 30: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	38, // 31: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
+	38, // 32: familytime.referral.v1.ChildrenLeavingChanged.changed_on:type_name -> familytime.common.v1.Date
+	38, // 33: familytime.referral.v1.ChildBirthMonthCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	38, // 34: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
+	38, // 35: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
+	38, // 36: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
+	38, // 37: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
+	38, // 38: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
+	46, // 39: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	38, // 40: familytime.referral.v1.PlaceReleasedNoted.released_on:type_name -> familytime.common.v1.Date
+	38, // 41: familytime.referral.v1.SessionAttendedAfterRelease.session_on:type_name -> familytime.common.v1.Date
+	38, // 42: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
+	38, // 43: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
+	38, // 44: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
+	38, // 45: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
+	47, // 46: familytime.referral.v1.PossibleDuplicateFlagged.match:type_name -> familytime.referral.v1.ChildMatch
+	38, // 47: familytime.referral.v1.PossibleDuplicateChecked.checked_on:type_name -> familytime.common.v1.Date
+	48, // 48: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
+	38, // 49: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
+	27, // 50: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
+	28, // 51: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
+	29, // 52: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
+	49, // 53: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
+	39, // 54: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
+	44, // 55: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
+	50, // 56: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	38, // 57: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
+	44, // 58: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
+	38, // 59: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
+	60, // [60:60] is the sub-list for method output_type
+	60, // [60:60] is the sub-list for method input_type
+	60, // [60:60] is the sub-list for extension type_name
+	60, // [60:60] is the sub-list for extension extendee
+	0,  // [0:60] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_events_proto_init() }
@@ -3761,7 +3866,7 @@ func file_familytime_referral_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_events_proto_rawDesc), len(file_familytime_referral_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   35,
+			NumMessages:   36,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

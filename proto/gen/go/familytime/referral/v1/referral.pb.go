@@ -1141,9 +1141,12 @@ type PossibleDuplicate struct {
 	// The child on this referral (person id, UUID).
 	ChildPersonId string `protobuf:"bytes,2,opt,name=child_person_id,json=childPersonId,proto3" json:"child_person_id,omitempty"`
 	// How the two children match; the closest match found.
-	Match         ChildMatch `protobuf:"varint,3,opt,name=match,proto3,enum=familytime.referral.v1.ChildMatch" json:"match,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Match ChildMatch `protobuf:"varint,3,opt,name=match,proto3,enum=familytime.referral.v1.ChildMatch" json:"match,omitempty"`
+	// The date the centre's safeguarding lead checked that the other referral's family is not this
+	// one (CheckPossibleDuplicate); unset until then.
+	CheckedNotTheFamilyOn *v1.Date `protobuf:"bytes,4,opt,name=checked_not_the_family_on,json=checkedNotTheFamilyOn,proto3" json:"checked_not_the_family_on,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
 }
 
 func (x *PossibleDuplicate) Reset() {
@@ -1195,6 +1198,13 @@ func (x *PossibleDuplicate) GetMatch() ChildMatch {
 		return x.Match
 	}
 	return ChildMatch_CHILD_MATCH_UNSPECIFIED
+}
+
+func (x *PossibleDuplicate) GetCheckedNotTheFamilyOn() *v1.Date {
+	if x != nil {
+		return x.CheckedNotTheFamilyOn
+	}
+	return nil
 }
 
 // Family is a referral's people with their personal details opened, or, for one party, only what
@@ -1891,9 +1901,10 @@ type AcceptReferralRequest struct {
 	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
 	// The kind of contact the family is accepted for; the centre must offer it.
 	ServiceType v1.ServiceType `protobuf:"varint,4,opt,name=service_type,json=serviceType,proto3,enum=familytime.common.v1.ServiceType" json:"service_type,omitempty"`
-	// A person checked that the family is not the one a safeguarding hold suspends, though a child
-	// on the referral may be a child of a referral under a hold (DUPLICATE_UNDER_HOLD otherwise).
-	// Recorded with the decision.
+	// The coordinator decides knowing that a possible duplicate's family is under a safeguarding
+	// hold or has a domestic-abuse finding, which the centre's safeguarding lead checked is not
+	// this family (CheckPossibleDuplicate, decision 205). Recorded with the decision. Without the
+	// lead's check the decision is refused (LEAD_CHECK_NEEDED); with it, it may be left unset.
 	NotTheFamilyUnderHold bool `protobuf:"varint,5,opt,name=not_the_family_under_hold,json=notTheFamilyUnderHold,proto3" json:"not_the_family_under_hold,omitempty"`
 	unknownFields         protoimpl.UnknownFields
 	sizeCache             protoimpl.SizeCache
@@ -2298,6 +2309,135 @@ func (x *DeclineReferralResponse) GetReferral() *Referral {
 	return nil
 }
 
+// CheckPossibleDuplicateRequest records the safeguarding lead's check of a possible duplicate.
+type CheckPossibleDuplicateRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The client's id for this request (UUID).
+	RequestId string `protobuf:"bytes,1,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The referral (UUID).
+	ReferralId string `protobuf:"bytes,2,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// The referral's centre (UUID), for the centre-scope check.
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The possible duplicate checked (UUID): one of the referral's possible duplicates, or the
+	// referral another centre's a refusal named.
+	OtherReferralId string `protobuf:"bytes,4,opt,name=other_referral_id,json=otherReferralId,proto3" json:"other_referral_id,omitempty"`
+	// How the lead checked that it is another family, in words (at most 4000 characters).
+	Note          string `protobuf:"bytes,5,opt,name=note,proto3" json:"note,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CheckPossibleDuplicateRequest) Reset() {
+	*x = CheckPossibleDuplicateRequest{}
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CheckPossibleDuplicateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CheckPossibleDuplicateRequest) ProtoMessage() {}
+
+func (x *CheckPossibleDuplicateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CheckPossibleDuplicateRequest.ProtoReflect.Descriptor instead.
+func (*CheckPossibleDuplicateRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *CheckPossibleDuplicateRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *CheckPossibleDuplicateRequest) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *CheckPossibleDuplicateRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *CheckPossibleDuplicateRequest) GetOtherReferralId() string {
+	if x != nil {
+		return x.OtherReferralId
+	}
+	return ""
+}
+
+func (x *CheckPossibleDuplicateRequest) GetNote() string {
+	if x != nil {
+		return x.Note
+	}
+	return ""
+}
+
+// CheckPossibleDuplicateResponse is the referral after the check.
+type CheckPossibleDuplicateResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The referral.
+	Referral      *Referral `protobuf:"bytes,1,opt,name=referral,proto3" json:"referral,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CheckPossibleDuplicateResponse) Reset() {
+	*x = CheckPossibleDuplicateResponse{}
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[26]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CheckPossibleDuplicateResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CheckPossibleDuplicateResponse) ProtoMessage() {}
+
+func (x *CheckPossibleDuplicateResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[26]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CheckPossibleDuplicateResponse.ProtoReflect.Descriptor instead.
+func (*CheckPossibleDuplicateResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{26}
+}
+
+func (x *CheckPossibleDuplicateResponse) GetReferral() *Referral {
+	if x != nil {
+		return x.Referral
+	}
+	return nil
+}
+
 // WithdrawReferralRequest records a withdrawal before contact began.
 type WithdrawReferralRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2317,7 +2457,7 @@ type WithdrawReferralRequest struct {
 
 func (x *WithdrawReferralRequest) Reset() {
 	*x = WithdrawReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[25]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2329,7 +2469,7 @@ func (x *WithdrawReferralRequest) String() string {
 func (*WithdrawReferralRequest) ProtoMessage() {}
 
 func (x *WithdrawReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[25]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2342,7 +2482,7 @@ func (x *WithdrawReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawReferralRequest.ProtoReflect.Descriptor instead.
 func (*WithdrawReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{25}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *WithdrawReferralRequest) GetRequestId() string {
@@ -2391,7 +2531,7 @@ type WithdrawReferralResponse struct {
 
 func (x *WithdrawReferralResponse) Reset() {
 	*x = WithdrawReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2403,7 +2543,7 @@ func (x *WithdrawReferralResponse) String() string {
 func (*WithdrawReferralResponse) ProtoMessage() {}
 
 func (x *WithdrawReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2416,7 +2556,7 @@ func (x *WithdrawReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawReferralResponse.ProtoReflect.Descriptor instead.
 func (*WithdrawReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{26}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *WithdrawReferralResponse) GetReferral() *Referral {
@@ -2449,7 +2589,7 @@ type RecordPreVisitRequest struct {
 
 func (x *RecordPreVisitRequest) Reset() {
 	*x = RecordPreVisitRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2461,7 +2601,7 @@ func (x *RecordPreVisitRequest) String() string {
 func (*RecordPreVisitRequest) ProtoMessage() {}
 
 func (x *RecordPreVisitRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2474,7 +2614,7 @@ func (x *RecordPreVisitRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordPreVisitRequest.ProtoReflect.Descriptor instead.
 func (*RecordPreVisitRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{27}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *RecordPreVisitRequest) GetRequestId() string {
@@ -2537,7 +2677,7 @@ type RecordPreVisitResponse struct {
 
 func (x *RecordPreVisitResponse) Reset() {
 	*x = RecordPreVisitResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2549,7 +2689,7 @@ func (x *RecordPreVisitResponse) String() string {
 func (*RecordPreVisitResponse) ProtoMessage() {}
 
 func (x *RecordPreVisitResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2562,7 +2702,7 @@ func (x *RecordPreVisitResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordPreVisitResponse.ProtoReflect.Descriptor instead.
 func (*RecordPreVisitResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{28}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *RecordPreVisitResponse) GetReferral() *Referral {
@@ -2589,7 +2729,7 @@ type AgreeArrangementRequest struct {
 
 func (x *AgreeArrangementRequest) Reset() {
 	*x = AgreeArrangementRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[29]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2601,7 +2741,7 @@ func (x *AgreeArrangementRequest) String() string {
 func (*AgreeArrangementRequest) ProtoMessage() {}
 
 func (x *AgreeArrangementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[29]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2614,7 +2754,7 @@ func (x *AgreeArrangementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AgreeArrangementRequest.ProtoReflect.Descriptor instead.
 func (*AgreeArrangementRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{29}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *AgreeArrangementRequest) GetRequestId() string {
@@ -2657,7 +2797,7 @@ type AgreeArrangementResponse struct {
 
 func (x *AgreeArrangementResponse) Reset() {
 	*x = AgreeArrangementResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2669,7 +2809,7 @@ func (x *AgreeArrangementResponse) String() string {
 func (*AgreeArrangementResponse) ProtoMessage() {}
 
 func (x *AgreeArrangementResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2682,7 +2822,7 @@ func (x *AgreeArrangementResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AgreeArrangementResponse.ProtoReflect.Descriptor instead.
 func (*AgreeArrangementResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{30}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *AgreeArrangementResponse) GetReferral() *Referral {
@@ -2714,7 +2854,7 @@ type ChangeArrangementRequest struct {
 
 func (x *ChangeArrangementRequest) Reset() {
 	*x = ChangeArrangementRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[31]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2726,7 +2866,7 @@ func (x *ChangeArrangementRequest) String() string {
 func (*ChangeArrangementRequest) ProtoMessage() {}
 
 func (x *ChangeArrangementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[31]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2739,7 +2879,7 @@ func (x *ChangeArrangementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangeArrangementRequest.ProtoReflect.Descriptor instead.
 func (*ChangeArrangementRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{31}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ChangeArrangementRequest) GetRequestId() string {
@@ -2789,7 +2929,7 @@ type ChangeArrangementResponse struct {
 
 func (x *ChangeArrangementResponse) Reset() {
 	*x = ChangeArrangementResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[32]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2801,7 +2941,7 @@ func (x *ChangeArrangementResponse) String() string {
 func (*ChangeArrangementResponse) ProtoMessage() {}
 
 func (x *ChangeArrangementResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[32]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2814,7 +2954,7 @@ func (x *ChangeArrangementResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangeArrangementResponse.ProtoReflect.Descriptor instead.
 func (*ChangeArrangementResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{32}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *ChangeArrangementResponse) GetReferral() *Referral {
@@ -2845,7 +2985,7 @@ type RecordReviewRequest struct {
 
 func (x *RecordReviewRequest) Reset() {
 	*x = RecordReviewRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[33]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2857,7 +2997,7 @@ func (x *RecordReviewRequest) String() string {
 func (*RecordReviewRequest) ProtoMessage() {}
 
 func (x *RecordReviewRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[33]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2870,7 +3010,7 @@ func (x *RecordReviewRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordReviewRequest.ProtoReflect.Descriptor instead.
 func (*RecordReviewRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{33}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *RecordReviewRequest) GetRequestId() string {
@@ -2919,7 +3059,7 @@ type RecordReviewResponse struct {
 
 func (x *RecordReviewResponse) Reset() {
 	*x = RecordReviewResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[34]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2931,7 +3071,7 @@ func (x *RecordReviewResponse) String() string {
 func (*RecordReviewResponse) ProtoMessage() {}
 
 func (x *RecordReviewResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[34]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2944,7 +3084,7 @@ func (x *RecordReviewResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordReviewResponse.ProtoReflect.Descriptor instead.
 func (*RecordReviewResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{34}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *RecordReviewResponse) GetReferral() *Referral {
@@ -2974,7 +3114,7 @@ type EndCaseRequest struct {
 
 func (x *EndCaseRequest) Reset() {
 	*x = EndCaseRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[35]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2986,7 +3126,7 @@ func (x *EndCaseRequest) String() string {
 func (*EndCaseRequest) ProtoMessage() {}
 
 func (x *EndCaseRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[35]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2999,7 +3139,7 @@ func (x *EndCaseRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EndCaseRequest.ProtoReflect.Descriptor instead.
 func (*EndCaseRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{35}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *EndCaseRequest) GetRequestId() string {
@@ -3048,7 +3188,7 @@ type EndCaseResponse struct {
 
 func (x *EndCaseResponse) Reset() {
 	*x = EndCaseResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[36]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3060,7 +3200,7 @@ func (x *EndCaseResponse) String() string {
 func (*EndCaseResponse) ProtoMessage() {}
 
 func (x *EndCaseResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[36]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3073,7 +3213,7 @@ func (x *EndCaseResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EndCaseResponse.ProtoReflect.Descriptor instead.
 func (*EndCaseResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{36}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *EndCaseResponse) GetReferral() *Referral {
@@ -3096,7 +3236,7 @@ type GetReferralRequest struct {
 
 func (x *GetReferralRequest) Reset() {
 	*x = GetReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[37]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3108,7 +3248,7 @@ func (x *GetReferralRequest) String() string {
 func (*GetReferralRequest) ProtoMessage() {}
 
 func (x *GetReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[37]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3121,7 +3261,7 @@ func (x *GetReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetReferralRequest.ProtoReflect.Descriptor instead.
 func (*GetReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{37}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *GetReferralRequest) GetReferralId() string {
@@ -3149,7 +3289,7 @@ type GetReferralResponse struct {
 
 func (x *GetReferralResponse) Reset() {
 	*x = GetReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[38]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3161,7 +3301,7 @@ func (x *GetReferralResponse) String() string {
 func (*GetReferralResponse) ProtoMessage() {}
 
 func (x *GetReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[38]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3174,7 +3314,7 @@ func (x *GetReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetReferralResponse.ProtoReflect.Descriptor instead.
 func (*GetReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{38}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *GetReferralResponse) GetReferral() *Referral {
@@ -3201,7 +3341,7 @@ type ListReferralsRequest struct {
 
 func (x *ListReferralsRequest) Reset() {
 	*x = ListReferralsRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[39]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3213,7 +3353,7 @@ func (x *ListReferralsRequest) String() string {
 func (*ListReferralsRequest) ProtoMessage() {}
 
 func (x *ListReferralsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[39]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3226,7 +3366,7 @@ func (x *ListReferralsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReferralsRequest.ProtoReflect.Descriptor instead.
 func (*ListReferralsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{39}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *ListReferralsRequest) GetCentreId() string {
@@ -3270,7 +3410,7 @@ type ListReferralsResponse struct {
 
 func (x *ListReferralsResponse) Reset() {
 	*x = ListReferralsResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[40]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3282,7 +3422,7 @@ func (x *ListReferralsResponse) String() string {
 func (*ListReferralsResponse) ProtoMessage() {}
 
 func (x *ListReferralsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[40]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3295,7 +3435,7 @@ func (x *ListReferralsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReferralsResponse.ProtoReflect.Descriptor instead.
 func (*ListReferralsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{40}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *ListReferralsResponse) GetReferrals() []*Referral {
@@ -3331,7 +3471,7 @@ type GetFamilyRequest struct {
 
 func (x *GetFamilyRequest) Reset() {
 	*x = GetFamilyRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[41]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3343,7 +3483,7 @@ func (x *GetFamilyRequest) String() string {
 func (*GetFamilyRequest) ProtoMessage() {}
 
 func (x *GetFamilyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[41]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3356,7 +3496,7 @@ func (x *GetFamilyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFamilyRequest.ProtoReflect.Descriptor instead.
 func (*GetFamilyRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{41}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *GetFamilyRequest) GetReferralId() string {
@@ -3398,7 +3538,7 @@ type GetFamilyResponse struct {
 
 func (x *GetFamilyResponse) Reset() {
 	*x = GetFamilyResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[42]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3410,7 +3550,7 @@ func (x *GetFamilyResponse) String() string {
 func (*GetFamilyResponse) ProtoMessage() {}
 
 func (x *GetFamilyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[42]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3423,7 +3563,7 @@ func (x *GetFamilyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFamilyResponse.ProtoReflect.Descriptor instead.
 func (*GetFamilyResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{42}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *GetFamilyResponse) GetFamily() *Family {
@@ -3450,7 +3590,7 @@ type ListReviewsDueRequest struct {
 
 func (x *ListReviewsDueRequest) Reset() {
 	*x = ListReviewsDueRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[43]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3462,7 +3602,7 @@ func (x *ListReviewsDueRequest) String() string {
 func (*ListReviewsDueRequest) ProtoMessage() {}
 
 func (x *ListReviewsDueRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[43]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3475,7 +3615,7 @@ func (x *ListReviewsDueRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReviewsDueRequest.ProtoReflect.Descriptor instead.
 func (*ListReviewsDueRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{43}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *ListReviewsDueRequest) GetCentreId() string {
@@ -3526,7 +3666,7 @@ type ReviewDue struct {
 
 func (x *ReviewDue) Reset() {
 	*x = ReviewDue{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[44]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3538,7 +3678,7 @@ func (x *ReviewDue) String() string {
 func (*ReviewDue) ProtoMessage() {}
 
 func (x *ReviewDue) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[44]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3551,7 +3691,7 @@ func (x *ReviewDue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewDue.ProtoReflect.Descriptor instead.
 func (*ReviewDue) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{44}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *ReviewDue) GetReferralId() string {
@@ -3602,7 +3742,7 @@ type ListReviewsDueResponse struct {
 
 func (x *ListReviewsDueResponse) Reset() {
 	*x = ListReviewsDueResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[45]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3614,7 +3754,7 @@ func (x *ListReviewsDueResponse) String() string {
 func (*ListReviewsDueResponse) ProtoMessage() {}
 
 func (x *ListReviewsDueResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[45]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3627,7 +3767,7 @@ func (x *ListReviewsDueResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReviewsDueResponse.ProtoReflect.Descriptor instead.
 func (*ListReviewsDueResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{45}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *ListReviewsDueResponse) GetReviews() []*ReviewDue {
@@ -3661,7 +3801,7 @@ type EraseFamilyRequest struct {
 
 func (x *EraseFamilyRequest) Reset() {
 	*x = EraseFamilyRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[46]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3673,7 +3813,7 @@ func (x *EraseFamilyRequest) String() string {
 func (*EraseFamilyRequest) ProtoMessage() {}
 
 func (x *EraseFamilyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[46]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3686,7 +3826,7 @@ func (x *EraseFamilyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EraseFamilyRequest.ProtoReflect.Descriptor instead.
 func (*EraseFamilyRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{46}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *EraseFamilyRequest) GetRequestId() string {
@@ -3729,7 +3869,7 @@ type EraseFamilyResponse struct {
 
 func (x *EraseFamilyResponse) Reset() {
 	*x = EraseFamilyResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[47]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3741,7 +3881,7 @@ func (x *EraseFamilyResponse) String() string {
 func (*EraseFamilyResponse) ProtoMessage() {}
 
 func (x *EraseFamilyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[47]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3754,7 +3894,7 @@ func (x *EraseFamilyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EraseFamilyResponse.ProtoReflect.Descriptor instead.
 func (*EraseFamilyResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{47}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *EraseFamilyResponse) GetReferral() *Referral {
@@ -3880,12 +4020,13 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\x18second_applicant_matches\x18\x1b \x03(\x0e2'.familytime.referral.v1.ApplicantDetailR\x16secondApplicantMatches\x128\n" +
 	"\x18second_applicant_checked\x18\x1c \x01(\bR\x16secondApplicantChecked\x12G\n" +
 	" domestic_abuse_disclosed_earlier\x18\x1d \x01(\bR\x1ddomesticAbuseDisclosedEarlier\x12Z\n" +
-	"\x13possible_duplicates\x18\x1e \x03(\v2).familytime.referral.v1.PossibleDuplicateR\x12possibleDuplicates\"\x96\x01\n" +
+	"\x13possible_duplicates\x18\x1e \x03(\v2).familytime.referral.v1.PossibleDuplicateR\x12possibleDuplicates\"\xec\x01\n" +
 	"\x11PossibleDuplicate\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12&\n" +
 	"\x0fchild_person_id\x18\x02 \x01(\tR\rchildPersonId\x128\n" +
-	"\x05match\x18\x03 \x01(\x0e2\".familytime.referral.v1.ChildMatchR\x05match\"\x95\x02\n" +
+	"\x05match\x18\x03 \x01(\x0e2\".familytime.referral.v1.ChildMatchR\x05match\x12T\n" +
+	"\x19checked_not_the_family_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\x15checkedNotTheFamilyOn\"\x95\x02\n" +
 	"\x06Family\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1f\n" +
 	"\vreferral_id\x18\x02 \x01(\tR\n" +
@@ -3979,6 +4120,17 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\x04note\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xa0\x1fR\x04note\x12B\n" +
 	"\x17redirected_to_centre_id\x18\x06 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\x14redirectedToCentreId\"W\n" +
 	"\x17DeclineReferralResponse\x12<\n" +
+	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\xf0\x01\n" +
+	"\x1dCheckPossibleDuplicateRequest\x12'\n" +
+	"\n" +
+	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12)\n" +
+	"\vreferral_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\n" +
+	"referralId\x12%\n" +
+	"\tcentre_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x124\n" +
+	"\x11other_referral_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x0fotherReferralId\x12\x1e\n" +
+	"\x04note\x18\x05 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x01\x18\xa0\x1fR\x04note\"^\n" +
+	"\x1eCheckPossibleDuplicateResponse\x12<\n" +
 	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\x86\x02\n" +
 	"\x17WithdrawReferralRequest\x12'\n" +
 	"\n" +
@@ -4095,14 +4247,15 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\x06reason\x18\x04 \x01(\x0e2%.familytime.referral.v1.ErasureReasonB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06reason\"S\n" +
 	"\x13EraseFamilyResponse\x12<\n" +
-	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral2\x8d\x10\n" +
+	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral2\x97\x11\n" +
 	"\x0fReferralService\x12o\n" +
 	"\x0eSubmitReferral\x12-.familytime.referral.v1.SubmitReferralRequest\x1a..familytime.referral.v1.SubmitReferralResponse\x12\x99\x01\n" +
 	"\x1cSubmitSecondPartyApplication\x12;.familytime.referral.v1.SubmitSecondPartyApplicationRequest\x1a<.familytime.referral.v1.SubmitSecondPartyApplicationResponse\x12l\n" +
 	"\rAmendReferral\x12,.familytime.referral.v1.AmendReferralRequest\x1a-.familytime.referral.v1.AmendReferralResponse\x12r\n" +
 	"\x0fRecordScreening\x12..familytime.referral.v1.RecordScreeningRequest\x1a/.familytime.referral.v1.RecordScreeningResponse\x12o\n" +
 	"\x0eAcceptReferral\x12-.familytime.referral.v1.AcceptReferralRequest\x1a..familytime.referral.v1.AcceptReferralResponse\x12u\n" +
-	"\x10WaitlistReferral\x12/.familytime.referral.v1.WaitlistReferralRequest\x1a0.familytime.referral.v1.WaitlistReferralResponse\x12r\n" +
+	"\x10WaitlistReferral\x12/.familytime.referral.v1.WaitlistReferralRequest\x1a0.familytime.referral.v1.WaitlistReferralResponse\x12\x87\x01\n" +
+	"\x16CheckPossibleDuplicate\x125.familytime.referral.v1.CheckPossibleDuplicateRequest\x1a6.familytime.referral.v1.CheckPossibleDuplicateResponse\x12r\n" +
 	"\x0fDeclineReferral\x12..familytime.referral.v1.DeclineReferralRequest\x1a/.familytime.referral.v1.DeclineReferralResponse\x12u\n" +
 	"\x10WithdrawReferral\x12/.familytime.referral.v1.WithdrawReferralRequest\x1a0.familytime.referral.v1.WithdrawReferralResponse\x12o\n" +
 	"\x0eRecordPreVisit\x12-.familytime.referral.v1.RecordPreVisitRequest\x1a..familytime.referral.v1.RecordPreVisitResponse\x12u\n" +
@@ -4129,7 +4282,7 @@ func file_familytime_referral_v1_referral_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_referral_proto_rawDescData
 }
 
-var file_familytime_referral_v1_referral_proto_msgTypes = make([]protoimpl.MessageInfo, 48)
+var file_familytime_referral_v1_referral_proto_msgTypes = make([]protoimpl.MessageInfo, 50)
 var file_familytime_referral_v1_referral_proto_goTypes = []any{
 	(*ContactDetails)(nil),                       // 0: familytime.referral.v1.ContactDetails
 	(*Adult)(nil),                                // 1: familytime.referral.v1.Adult
@@ -4156,172 +4309,178 @@ var file_familytime_referral_v1_referral_proto_goTypes = []any{
 	(*WaitlistReferralResponse)(nil),             // 22: familytime.referral.v1.WaitlistReferralResponse
 	(*DeclineReferralRequest)(nil),               // 23: familytime.referral.v1.DeclineReferralRequest
 	(*DeclineReferralResponse)(nil),              // 24: familytime.referral.v1.DeclineReferralResponse
-	(*WithdrawReferralRequest)(nil),              // 25: familytime.referral.v1.WithdrawReferralRequest
-	(*WithdrawReferralResponse)(nil),             // 26: familytime.referral.v1.WithdrawReferralResponse
-	(*RecordPreVisitRequest)(nil),                // 27: familytime.referral.v1.RecordPreVisitRequest
-	(*RecordPreVisitResponse)(nil),               // 28: familytime.referral.v1.RecordPreVisitResponse
-	(*AgreeArrangementRequest)(nil),              // 29: familytime.referral.v1.AgreeArrangementRequest
-	(*AgreeArrangementResponse)(nil),             // 30: familytime.referral.v1.AgreeArrangementResponse
-	(*ChangeArrangementRequest)(nil),             // 31: familytime.referral.v1.ChangeArrangementRequest
-	(*ChangeArrangementResponse)(nil),            // 32: familytime.referral.v1.ChangeArrangementResponse
-	(*RecordReviewRequest)(nil),                  // 33: familytime.referral.v1.RecordReviewRequest
-	(*RecordReviewResponse)(nil),                 // 34: familytime.referral.v1.RecordReviewResponse
-	(*EndCaseRequest)(nil),                       // 35: familytime.referral.v1.EndCaseRequest
-	(*EndCaseResponse)(nil),                      // 36: familytime.referral.v1.EndCaseResponse
-	(*GetReferralRequest)(nil),                   // 37: familytime.referral.v1.GetReferralRequest
-	(*GetReferralResponse)(nil),                  // 38: familytime.referral.v1.GetReferralResponse
-	(*ListReferralsRequest)(nil),                 // 39: familytime.referral.v1.ListReferralsRequest
-	(*ListReferralsResponse)(nil),                // 40: familytime.referral.v1.ListReferralsResponse
-	(*GetFamilyRequest)(nil),                     // 41: familytime.referral.v1.GetFamilyRequest
-	(*GetFamilyResponse)(nil),                    // 42: familytime.referral.v1.GetFamilyResponse
-	(*ListReviewsDueRequest)(nil),                // 43: familytime.referral.v1.ListReviewsDueRequest
-	(*ReviewDue)(nil),                            // 44: familytime.referral.v1.ReviewDue
-	(*ListReviewsDueResponse)(nil),               // 45: familytime.referral.v1.ListReviewsDueResponse
-	(*EraseFamilyRequest)(nil),                   // 46: familytime.referral.v1.EraseFamilyRequest
-	(*EraseFamilyResponse)(nil),                  // 47: familytime.referral.v1.EraseFamilyResponse
-	(AdultRole)(0),                               // 48: familytime.referral.v1.AdultRole
-	(*v1.Date)(nil),                              // 49: familytime.common.v1.Date
-	(CourtOrderKind)(0),                          // 50: familytime.referral.v1.CourtOrderKind
-	(Agency)(0),                                  // 51: familytime.referral.v1.Agency
-	(*RiskAnswers)(nil),                          // 52: familytime.referral.v1.RiskAnswers
-	(v1.AgeBand)(0),                              // 53: familytime.common.v1.AgeBand
-	(ReferralState)(0),                           // 54: familytime.referral.v1.ReferralState
-	(v1.ReferralSource)(0),                       // 55: familytime.common.v1.ReferralSource
-	(v1.ServiceType)(0),                          // 56: familytime.common.v1.ServiceType
-	(RiskRating)(0),                              // 57: familytime.referral.v1.RiskRating
-	(*Arrangement)(nil),                          // 58: familytime.referral.v1.Arrangement
-	(SupportedContactTerm)(0),                    // 59: familytime.referral.v1.SupportedContactTerm
-	(CaseOutcome)(0),                             // 60: familytime.referral.v1.CaseOutcome
-	(ApplicantDetail)(0),                         // 61: familytime.referral.v1.ApplicantDetail
-	(ChildMatch)(0),                              // 62: familytime.referral.v1.ChildMatch
-	(DeclineReason)(0),                           // 63: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),                             // 64: familytime.referral.v1.WithdrawnBy
-	(ErasureReason)(0),                           // 65: familytime.referral.v1.ErasureReason
+	(*CheckPossibleDuplicateRequest)(nil),        // 25: familytime.referral.v1.CheckPossibleDuplicateRequest
+	(*CheckPossibleDuplicateResponse)(nil),       // 26: familytime.referral.v1.CheckPossibleDuplicateResponse
+	(*WithdrawReferralRequest)(nil),              // 27: familytime.referral.v1.WithdrawReferralRequest
+	(*WithdrawReferralResponse)(nil),             // 28: familytime.referral.v1.WithdrawReferralResponse
+	(*RecordPreVisitRequest)(nil),                // 29: familytime.referral.v1.RecordPreVisitRequest
+	(*RecordPreVisitResponse)(nil),               // 30: familytime.referral.v1.RecordPreVisitResponse
+	(*AgreeArrangementRequest)(nil),              // 31: familytime.referral.v1.AgreeArrangementRequest
+	(*AgreeArrangementResponse)(nil),             // 32: familytime.referral.v1.AgreeArrangementResponse
+	(*ChangeArrangementRequest)(nil),             // 33: familytime.referral.v1.ChangeArrangementRequest
+	(*ChangeArrangementResponse)(nil),            // 34: familytime.referral.v1.ChangeArrangementResponse
+	(*RecordReviewRequest)(nil),                  // 35: familytime.referral.v1.RecordReviewRequest
+	(*RecordReviewResponse)(nil),                 // 36: familytime.referral.v1.RecordReviewResponse
+	(*EndCaseRequest)(nil),                       // 37: familytime.referral.v1.EndCaseRequest
+	(*EndCaseResponse)(nil),                      // 38: familytime.referral.v1.EndCaseResponse
+	(*GetReferralRequest)(nil),                   // 39: familytime.referral.v1.GetReferralRequest
+	(*GetReferralResponse)(nil),                  // 40: familytime.referral.v1.GetReferralResponse
+	(*ListReferralsRequest)(nil),                 // 41: familytime.referral.v1.ListReferralsRequest
+	(*ListReferralsResponse)(nil),                // 42: familytime.referral.v1.ListReferralsResponse
+	(*GetFamilyRequest)(nil),                     // 43: familytime.referral.v1.GetFamilyRequest
+	(*GetFamilyResponse)(nil),                    // 44: familytime.referral.v1.GetFamilyResponse
+	(*ListReviewsDueRequest)(nil),                // 45: familytime.referral.v1.ListReviewsDueRequest
+	(*ReviewDue)(nil),                            // 46: familytime.referral.v1.ReviewDue
+	(*ListReviewsDueResponse)(nil),               // 47: familytime.referral.v1.ListReviewsDueResponse
+	(*EraseFamilyRequest)(nil),                   // 48: familytime.referral.v1.EraseFamilyRequest
+	(*EraseFamilyResponse)(nil),                  // 49: familytime.referral.v1.EraseFamilyResponse
+	(AdultRole)(0),                               // 50: familytime.referral.v1.AdultRole
+	(*v1.Date)(nil),                              // 51: familytime.common.v1.Date
+	(CourtOrderKind)(0),                          // 52: familytime.referral.v1.CourtOrderKind
+	(Agency)(0),                                  // 53: familytime.referral.v1.Agency
+	(*RiskAnswers)(nil),                          // 54: familytime.referral.v1.RiskAnswers
+	(v1.AgeBand)(0),                              // 55: familytime.common.v1.AgeBand
+	(ReferralState)(0),                           // 56: familytime.referral.v1.ReferralState
+	(v1.ReferralSource)(0),                       // 57: familytime.common.v1.ReferralSource
+	(v1.ServiceType)(0),                          // 58: familytime.common.v1.ServiceType
+	(RiskRating)(0),                              // 59: familytime.referral.v1.RiskRating
+	(*Arrangement)(nil),                          // 60: familytime.referral.v1.Arrangement
+	(SupportedContactTerm)(0),                    // 61: familytime.referral.v1.SupportedContactTerm
+	(CaseOutcome)(0),                             // 62: familytime.referral.v1.CaseOutcome
+	(ApplicantDetail)(0),                         // 63: familytime.referral.v1.ApplicantDetail
+	(ChildMatch)(0),                              // 64: familytime.referral.v1.ChildMatch
+	(DeclineReason)(0),                           // 65: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),                             // 66: familytime.referral.v1.WithdrawnBy
+	(ErasureReason)(0),                           // 67: familytime.referral.v1.ErasureReason
 }
 var file_familytime_referral_v1_referral_proto_depIdxs = []int32{
-	48,  // 0: familytime.referral.v1.Adult.role:type_name -> familytime.referral.v1.AdultRole
+	50,  // 0: familytime.referral.v1.Adult.role:type_name -> familytime.referral.v1.AdultRole
 	0,   // 1: familytime.referral.v1.Adult.contact:type_name -> familytime.referral.v1.ContactDetails
-	49,  // 2: familytime.referral.v1.Child.date_of_birth:type_name -> familytime.common.v1.Date
-	50,  // 3: familytime.referral.v1.CourtOrder.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	49,  // 4: familytime.referral.v1.CourtOrder.made_on:type_name -> familytime.common.v1.Date
+	51,  // 2: familytime.referral.v1.Child.date_of_birth:type_name -> familytime.common.v1.Date
+	52,  // 3: familytime.referral.v1.CourtOrder.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	51,  // 4: familytime.referral.v1.CourtOrder.made_on:type_name -> familytime.common.v1.Date
 	1,   // 5: familytime.referral.v1.ReferralDetails.adults:type_name -> familytime.referral.v1.Adult
 	2,   // 6: familytime.referral.v1.ReferralDetails.children:type_name -> familytime.referral.v1.Child
 	3,   // 7: familytime.referral.v1.ReferralDetails.court_orders:type_name -> familytime.referral.v1.CourtOrder
-	51,  // 8: familytime.referral.v1.ReferralDetails.other_agencies:type_name -> familytime.referral.v1.Agency
-	52,  // 9: familytime.referral.v1.ReferralDetails.risk:type_name -> familytime.referral.v1.RiskAnswers
+	53,  // 8: familytime.referral.v1.ReferralDetails.other_agencies:type_name -> familytime.referral.v1.Agency
+	54,  // 9: familytime.referral.v1.ReferralDetails.risk:type_name -> familytime.referral.v1.RiskAnswers
 	4,   // 10: familytime.referral.v1.ReferralDetails.referrer:type_name -> familytime.referral.v1.Referrer
-	48,  // 11: familytime.referral.v1.PersonSummary.role:type_name -> familytime.referral.v1.AdultRole
-	53,  // 12: familytime.referral.v1.ChildSummary.age_band:type_name -> familytime.common.v1.AgeBand
-	54,  // 13: familytime.referral.v1.Referral.state:type_name -> familytime.referral.v1.ReferralState
-	55,  // 14: familytime.referral.v1.Referral.source:type_name -> familytime.common.v1.ReferralSource
-	56,  // 15: familytime.referral.v1.Referral.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	56,  // 16: familytime.referral.v1.Referral.service_type:type_name -> familytime.common.v1.ServiceType
-	49,  // 17: familytime.referral.v1.Referral.received_on:type_name -> familytime.common.v1.Date
+	50,  // 11: familytime.referral.v1.PersonSummary.role:type_name -> familytime.referral.v1.AdultRole
+	55,  // 12: familytime.referral.v1.ChildSummary.age_band:type_name -> familytime.common.v1.AgeBand
+	56,  // 13: familytime.referral.v1.Referral.state:type_name -> familytime.referral.v1.ReferralState
+	57,  // 14: familytime.referral.v1.Referral.source:type_name -> familytime.common.v1.ReferralSource
+	58,  // 15: familytime.referral.v1.Referral.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	58,  // 16: familytime.referral.v1.Referral.service_type:type_name -> familytime.common.v1.ServiceType
+	51,  // 17: familytime.referral.v1.Referral.received_on:type_name -> familytime.common.v1.Date
 	6,   // 18: familytime.referral.v1.Referral.adults:type_name -> familytime.referral.v1.PersonSummary
 	7,   // 19: familytime.referral.v1.Referral.children:type_name -> familytime.referral.v1.ChildSummary
-	57,  // 20: familytime.referral.v1.Referral.rating:type_name -> familytime.referral.v1.RiskRating
-	58,  // 21: familytime.referral.v1.Referral.arrangement:type_name -> familytime.referral.v1.Arrangement
-	49,  // 22: familytime.referral.v1.Referral.review_due_on:type_name -> familytime.common.v1.Date
-	49,  // 23: familytime.referral.v1.Referral.lead_assessed_on:type_name -> familytime.common.v1.Date
-	49,  // 24: familytime.referral.v1.Referral.erased_on:type_name -> familytime.common.v1.Date
-	49,  // 25: familytime.referral.v1.Referral.first_session_on:type_name -> familytime.common.v1.Date
-	59,  // 26: familytime.referral.v1.Referral.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
-	60,  // 27: familytime.referral.v1.Referral.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	49,  // 28: familytime.referral.v1.Referral.ended_on:type_name -> familytime.common.v1.Date
-	49,  // 29: familytime.referral.v1.Referral.place_released_on:type_name -> familytime.common.v1.Date
-	49,  // 30: familytime.referral.v1.Referral.attended_since_release_on:type_name -> familytime.common.v1.Date
-	49,  // 31: familytime.referral.v1.Referral.domestic_abuse_disclosed_on:type_name -> familytime.common.v1.Date
-	61,  // 32: familytime.referral.v1.Referral.second_applicant_matches:type_name -> familytime.referral.v1.ApplicantDetail
+	59,  // 20: familytime.referral.v1.Referral.rating:type_name -> familytime.referral.v1.RiskRating
+	60,  // 21: familytime.referral.v1.Referral.arrangement:type_name -> familytime.referral.v1.Arrangement
+	51,  // 22: familytime.referral.v1.Referral.review_due_on:type_name -> familytime.common.v1.Date
+	51,  // 23: familytime.referral.v1.Referral.lead_assessed_on:type_name -> familytime.common.v1.Date
+	51,  // 24: familytime.referral.v1.Referral.erased_on:type_name -> familytime.common.v1.Date
+	51,  // 25: familytime.referral.v1.Referral.first_session_on:type_name -> familytime.common.v1.Date
+	61,  // 26: familytime.referral.v1.Referral.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
+	62,  // 27: familytime.referral.v1.Referral.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	51,  // 28: familytime.referral.v1.Referral.ended_on:type_name -> familytime.common.v1.Date
+	51,  // 29: familytime.referral.v1.Referral.place_released_on:type_name -> familytime.common.v1.Date
+	51,  // 30: familytime.referral.v1.Referral.attended_since_release_on:type_name -> familytime.common.v1.Date
+	51,  // 31: familytime.referral.v1.Referral.domestic_abuse_disclosed_on:type_name -> familytime.common.v1.Date
+	63,  // 32: familytime.referral.v1.Referral.second_applicant_matches:type_name -> familytime.referral.v1.ApplicantDetail
 	9,   // 33: familytime.referral.v1.Referral.possible_duplicates:type_name -> familytime.referral.v1.PossibleDuplicate
-	62,  // 34: familytime.referral.v1.PossibleDuplicate.match:type_name -> familytime.referral.v1.ChildMatch
-	1,   // 35: familytime.referral.v1.Family.adults:type_name -> familytime.referral.v1.Adult
-	2,   // 36: familytime.referral.v1.Family.children:type_name -> familytime.referral.v1.Child
-	5,   // 37: familytime.referral.v1.Family.details:type_name -> familytime.referral.v1.ReferralDetails
-	55,  // 38: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
-	56,  // 39: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	5,   // 40: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
-	8,   // 41: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	49,  // 42: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	1,   // 43: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
-	52,  // 44: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
-	2,   // 45: familytime.referral.v1.SubmitSecondPartyApplicationRequest.children:type_name -> familytime.referral.v1.Child
-	8,   // 46: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
-	5,   // 47: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
-	8,   // 48: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	57,  // 49: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
-	8,   // 50: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
-	56,  // 51: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	8,   // 52: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	49,  // 53: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	56,  // 54: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	8,   // 55: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	49,  // 56: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	63,  // 57: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
-	8,   // 58: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	64,  // 59: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	8,   // 60: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	49,  // 61: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
-	8,   // 62: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
-	58,  // 63: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
-	8,   // 64: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	58,  // 65: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
-	8,   // 66: familytime.referral.v1.ChangeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	49,  // 67: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
-	8,   // 68: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
-	60,  // 69: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	8,   // 70: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 71: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	54,  // 72: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
-	8,   // 73: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
-	10,  // 74: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
-	49,  // 75: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
-	49,  // 76: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
-	49,  // 77: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
-	59,  // 78: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
-	44,  // 79: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
-	65,  // 80: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
-	8,   // 81: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
-	11,  // 82: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
-	13,  // 83: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
-	15,  // 84: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
-	17,  // 85: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
-	19,  // 86: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
-	21,  // 87: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
-	23,  // 88: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
-	25,  // 89: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
-	27,  // 90: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
-	29,  // 91: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
-	31,  // 92: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
-	33,  // 93: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
-	35,  // 94: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
-	37,  // 95: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
-	39,  // 96: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
-	41,  // 97: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
-	43,  // 98: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
-	46,  // 99: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
-	12,  // 100: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
-	14,  // 101: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
-	16,  // 102: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
-	18,  // 103: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
-	20,  // 104: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
-	22,  // 105: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
-	24,  // 106: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
-	26,  // 107: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
-	28,  // 108: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
-	30,  // 109: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
-	32,  // 110: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
-	34,  // 111: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
-	36,  // 112: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
-	38,  // 113: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
-	40,  // 114: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
-	42,  // 115: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
-	45,  // 116: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
-	47,  // 117: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
-	100, // [100:118] is the sub-list for method output_type
-	82,  // [82:100] is the sub-list for method input_type
-	82,  // [82:82] is the sub-list for extension type_name
-	82,  // [82:82] is the sub-list for extension extendee
-	0,   // [0:82] is the sub-list for field type_name
+	64,  // 34: familytime.referral.v1.PossibleDuplicate.match:type_name -> familytime.referral.v1.ChildMatch
+	51,  // 35: familytime.referral.v1.PossibleDuplicate.checked_not_the_family_on:type_name -> familytime.common.v1.Date
+	1,   // 36: familytime.referral.v1.Family.adults:type_name -> familytime.referral.v1.Adult
+	2,   // 37: familytime.referral.v1.Family.children:type_name -> familytime.referral.v1.Child
+	5,   // 38: familytime.referral.v1.Family.details:type_name -> familytime.referral.v1.ReferralDetails
+	57,  // 39: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
+	58,  // 40: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	5,   // 41: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
+	8,   // 42: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	51,  // 43: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	1,   // 44: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
+	54,  // 45: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
+	2,   // 46: familytime.referral.v1.SubmitSecondPartyApplicationRequest.children:type_name -> familytime.referral.v1.Child
+	8,   // 47: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
+	5,   // 48: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
+	8,   // 49: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	59,  // 50: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
+	8,   // 51: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
+	58,  // 52: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,   // 53: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	51,  // 54: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	58,  // 55: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,   // 56: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	51,  // 57: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	65,  // 58: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
+	8,   // 59: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 60: familytime.referral.v1.CheckPossibleDuplicateResponse.referral:type_name -> familytime.referral.v1.Referral
+	66,  // 61: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	8,   // 62: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	51,  // 63: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
+	8,   // 64: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
+	60,  // 65: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	8,   // 66: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
+	60,  // 67: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	8,   // 68: familytime.referral.v1.ChangeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
+	51,  // 69: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
+	8,   // 70: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
+	62,  // 71: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	8,   // 72: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 73: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	56,  // 74: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
+	8,   // 75: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
+	10,  // 76: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
+	51,  // 77: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
+	51,  // 78: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
+	51,  // 79: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
+	61,  // 80: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
+	46,  // 81: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
+	67,  // 82: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
+	8,   // 83: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
+	11,  // 84: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
+	13,  // 85: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
+	15,  // 86: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
+	17,  // 87: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
+	19,  // 88: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
+	21,  // 89: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
+	25,  // 90: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:input_type -> familytime.referral.v1.CheckPossibleDuplicateRequest
+	23,  // 91: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
+	27,  // 92: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
+	29,  // 93: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
+	31,  // 94: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
+	33,  // 95: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
+	35,  // 96: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
+	37,  // 97: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
+	39,  // 98: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
+	41,  // 99: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
+	43,  // 100: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
+	45,  // 101: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
+	48,  // 102: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
+	12,  // 103: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
+	14,  // 104: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
+	16,  // 105: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
+	18,  // 106: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
+	20,  // 107: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
+	22,  // 108: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
+	26,  // 109: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:output_type -> familytime.referral.v1.CheckPossibleDuplicateResponse
+	24,  // 110: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
+	28,  // 111: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
+	30,  // 112: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
+	32,  // 113: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
+	34,  // 114: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
+	36,  // 115: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
+	38,  // 116: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
+	40,  // 117: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
+	42,  // 118: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
+	44,  // 119: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
+	47,  // 120: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
+	49,  // 121: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
+	103, // [103:122] is the sub-list for method output_type
+	84,  // [84:103] is the sub-list for method input_type
+	84,  // [84:84] is the sub-list for extension type_name
+	84,  // [84:84] is the sub-list for extension extendee
+	0,   // [0:84] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_referral_proto_init() }
@@ -4336,7 +4495,7 @@ func file_familytime_referral_v1_referral_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_referral_proto_rawDesc), len(file_familytime_referral_v1_referral_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   48,
+			NumMessages:   50,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -25,6 +25,7 @@ const (
 	ReferralService_RecordScreening_FullMethodName              = "/familytime.referral.v1.ReferralService/RecordScreening"
 	ReferralService_AcceptReferral_FullMethodName               = "/familytime.referral.v1.ReferralService/AcceptReferral"
 	ReferralService_WaitlistReferral_FullMethodName             = "/familytime.referral.v1.ReferralService/WaitlistReferral"
+	ReferralService_CheckPossibleDuplicate_FullMethodName       = "/familytime.referral.v1.ReferralService/CheckPossibleDuplicate"
 	ReferralService_DeclineReferral_FullMethodName              = "/familytime.referral.v1.ReferralService/DeclineReferral"
 	ReferralService_WithdrawReferral_FullMethodName             = "/familytime.referral.v1.ReferralService/WithdrawReferral"
 	ReferralService_RecordPreVisit_FullMethodName               = "/familytime.referral.v1.ReferralService/RecordPreVisit"
@@ -65,6 +66,11 @@ type ReferralServiceClient interface {
 	// WaitlistReferral puts a screened family on the centre's waiting list, for a kind of contact
 	// the centre offers and the screening allows (the same check as AcceptReferral's).
 	WaitlistReferral(ctx context.Context, in *WaitlistReferralRequest, opts ...grpc.CallOption) (*WaitlistReferralResponse, error)
+	// CheckPossibleDuplicate records the centre's safeguarding lead's check that a possible
+	// duplicate's family, under a safeguarding hold or with a domestic-abuse finding, is not the
+	// referral's (decision 205): its hold or finding then no longer bars accepting or waitlisting
+	// the referral. The lead's alone, with a note saying how they checked.
+	CheckPossibleDuplicate(ctx context.Context, in *CheckPossibleDuplicateRequest, opts ...grpc.CallOption) (*CheckPossibleDuplicateResponse, error)
 	// DeclineReferral declines a referral with a reason code and a note, before it is accepted
 	// (an accepted referral is withdrawn or its case ended: REFERRAL_ACCEPTED). A decline for risk
 	// needs a screening; the others do not.
@@ -170,6 +176,16 @@ func (c *referralServiceClient) WaitlistReferral(ctx context.Context, in *Waitli
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(WaitlistReferralResponse)
 	err := c.cc.Invoke(ctx, ReferralService_WaitlistReferral_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *referralServiceClient) CheckPossibleDuplicate(ctx context.Context, in *CheckPossibleDuplicateRequest, opts ...grpc.CallOption) (*CheckPossibleDuplicateResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CheckPossibleDuplicateResponse)
+	err := c.cc.Invoke(ctx, ReferralService_CheckPossibleDuplicate_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -322,6 +338,11 @@ type ReferralServiceServer interface {
 	// WaitlistReferral puts a screened family on the centre's waiting list, for a kind of contact
 	// the centre offers and the screening allows (the same check as AcceptReferral's).
 	WaitlistReferral(context.Context, *WaitlistReferralRequest) (*WaitlistReferralResponse, error)
+	// CheckPossibleDuplicate records the centre's safeguarding lead's check that a possible
+	// duplicate's family, under a safeguarding hold or with a domestic-abuse finding, is not the
+	// referral's (decision 205): its hold or finding then no longer bars accepting or waitlisting
+	// the referral. The lead's alone, with a note saying how they checked.
+	CheckPossibleDuplicate(context.Context, *CheckPossibleDuplicateRequest) (*CheckPossibleDuplicateResponse, error)
 	// DeclineReferral declines a referral with a reason code and a note, before it is accepted
 	// (an accepted referral is withdrawn or its case ended: REFERRAL_ACCEPTED). A decline for risk
 	// needs a screening; the others do not.
@@ -390,6 +411,9 @@ func (UnimplementedReferralServiceServer) AcceptReferral(context.Context, *Accep
 }
 func (UnimplementedReferralServiceServer) WaitlistReferral(context.Context, *WaitlistReferralRequest) (*WaitlistReferralResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method WaitlistReferral not implemented")
+}
+func (UnimplementedReferralServiceServer) CheckPossibleDuplicate(context.Context, *CheckPossibleDuplicateRequest) (*CheckPossibleDuplicateResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CheckPossibleDuplicate not implemented")
 }
 func (UnimplementedReferralServiceServer) DeclineReferral(context.Context, *DeclineReferralRequest) (*DeclineReferralResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DeclineReferral not implemented")
@@ -552,6 +576,24 @@ func _ReferralService_WaitlistReferral_Handler(srv interface{}, ctx context.Cont
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(ReferralServiceServer).WaitlistReferral(ctx, req.(*WaitlistReferralRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ReferralService_CheckPossibleDuplicate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CheckPossibleDuplicateRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ReferralServiceServer).CheckPossibleDuplicate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ReferralService_CheckPossibleDuplicate_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ReferralServiceServer).CheckPossibleDuplicate(ctx, req.(*CheckPossibleDuplicateRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -802,6 +844,10 @@ var ReferralService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "WaitlistReferral",
 			Handler:    _ReferralService_WaitlistReferral_Handler,
+		},
+		{
+			MethodName: "CheckPossibleDuplicate",
+			Handler:    _ReferralService_CheckPossibleDuplicate_Handler,
 		},
 		{
 			MethodName: "DeclineReferral",

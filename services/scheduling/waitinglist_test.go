@@ -204,7 +204,8 @@ func TestJoinWaitingListRefusesFamiliesNotKnownAtTheCentre(t *testing.T) {
 
 // A family the centre accepts while it waits leaves the list without an offer (WaitingListLeft,
 // reason accepted); a family accepted after it was offered a place left the queue with the offer,
-// and its acceptance closes the offer (it took the place), so the offer does not lapse back.
+// and its acceptance is recorded the same way: the place stays held for it until the offer lapses
+// (decisions.md 203, TestAFamilyAcceptedKeepsThePlaceOfferedToIt), and at the lapse it is not back.
 func TestReferralAcceptedTakesAWaitingFamilyOffTheList(t *testing.T) {
 	g := newRig(t, monday)
 	ctx := t.Context()
@@ -228,10 +229,11 @@ func TestReferralAcceptedTakesAWaitingFamilyOffTheList(t *testing.T) {
 	require.Equal(t, []uuid.UUID{stays}, ids, "the accepted families no longer wait; the third still does")
 	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM events WHERE family_id = $1
 		AND event_type = 'familytime.scheduling.v1.WaitingListLeft'`, waiting), "accepted while waiting: it leaves the list")
-	// Offered first, it left the queue with the offer; accepted, it took the place, which closes
-	// the offer (decisions.md 177): it does not come back when the offer would have lapsed.
+	// Offered first, it left the queue with the offer; accepted, it leaves the list (the figures
+	// count it waiting no more) and the place is held for it: it does not come back when the
+	// offer lapses (decisions.md 203).
 	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM events WHERE family_id = $1
-		AND event_type = 'familytime.scheduling.v1.WaitingListLeft'`, offered), "accepted, it took the place offered")
+		AND event_type = 'familytime.scheduling.v1.WaitingListLeft'`, offered), "accepted, it waits no more")
 	g.clock.Set(monday.Add(domain.OfferLapsesAfter + time.Hour))
 	list, err := g.client(t, auth.RoleCoordinator).ListWaitingList(ctx, &schedulingv1.ListWaitingListRequest{CentreId: g.centre.String()})
 	require.NoError(t, err)
@@ -257,15 +259,20 @@ func TestJoinWaitingListRacingTheCaseEndingLeavesNoEndedFamilyOnTheList(t *testi
 	_, err := c.OfferPlace(ctx, &schedulingv1.OfferPlaceRequest{CentreId: g.centre.String(), PatternId: pattern, RoomId: rooms[0],
 		FamilyId: family.String(), RequestId: uuid.NewString()})
 	require.NoError(t, err)
-	// Referral accepts it: it took the place, so it neither waits nor holds an offer (an offer
-	// standing would be closed by the case's end on the list itself; decisions.md 177).
+	// Referral accepts it, and the offer it holds lapses: it neither waits (accepted, it is not back
+	// at the lapse) nor holds an offer. An offer standing would be closed by the case's end on the
+	// list itself (decisions.md 177, 203), whose version decides that race.
 	g.referral.publish(t, "referral-"+referral.String(), family, g.centre, &referralv1.ReferralAccepted{
 		ReferralId: referral.String(), FamilyId: family.String(), CentreId: g.centre.String(),
 		AcceptedOn: date(monday), ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED})
 	g.waitFor(t, `SELECT count(*) FROM events WHERE family_id = $1 AND event_type = 'familytime.scheduling.v1.ReferralNoted'
 		AND version > 1`, family)
+	g.clock.Set(monday.Add(domain.OfferLapsesAfter))
 	ids, _ := g.queue(t, g.centre)
 	require.Empty(t, ids, "offered a place and accepted, the family left the list")
+	list, err := c.ListWaitingList(ctx, &schedulingv1.ListWaitingListRequest{CentreId: g.centre.String()})
+	require.NoError(t, err)
+	require.Empty(t, list.GetFamilies(), "accepted, its offer lapsed: neither waiting nor holding an offer")
 
 	holder, err := g.owner.Acquire(ctx)
 	require.NoError(t, err)

@@ -1073,8 +1073,10 @@ keeps its place, but is offered no place until the hold is lifted. A family that
 offered to it is put back here: it goes back to its place in the queue (its first joined date
 orders it), not to the end, when it waits for the same kind of contact, which it does unless
 --service names another; put back for another kind, it joins at the end, as a new join, since its
-place was kept for the kind it waited for. Without --service a family holding no offer waits for
-the kind its referral was accepted or waitlisted for.`,
+place was kept for the kind it waited for. A family accepted by referral while holding an offer
+declines it the same way, back at its place; once its offer has lapsed it joins at the end, as
+any accepted family put on the list. Without --service a family holding no offer waits for the
+kind its referral was accepted or waitlisted for.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var st commonv1.ServiceType // unset: the kind it waited for (the service decides)
@@ -1115,10 +1117,14 @@ a safeguarding hold suspends its contact (ON_HOLD), while a domestic-abuse findi
 supported contact it waits for (SUPPORTED_CONTACT_RULED_OUT), while it has a session still to
 come (IN_CONTACT), and when it waits for supervised contact and the room is not suitable for it
 (ROOM_NOT_SUITABLE_FOR_SUPERVISED). The family offered the place leaves the list while the offer
-stands, a week, and is offered no other meanwhile (OFFER_STANDS): book it into the place, or, if it
-declines, put it back with join, which returns it to its place in the queue. An offer nobody
-answers lapses after the week, and the family is back at its place by itself. list shows who holds
-an offer and until when.
+stands, a week, and is offered no other meanwhile (OFFER_STANDS): accept it in referral if it is
+waitlisted there (familytime referral accept), and book it into the place once it is ready; or, if
+it declines, put it back with join, which returns it to its place in the queue. Accepting the
+family does not give the place away: the place stays held for it for the rest of the week (the
+place is not offered again, PLACE_ON_OFFER), until it is booked, declines, or its case ends. An
+offer nobody answers lapses after the week, and the family is back at its place by itself; a
+family accepted meanwhile is not back (it is accepted, not waiting) and the place is free to
+offer. list shows who holds an offer and until when.
 
 A place is offered to no more families at once than it takes (PLACE_ON_OFFER, saying when the
 first standing offer lapses): one for a room for one family or for supervised contact, which has
@@ -1179,7 +1185,9 @@ suspends its contact; supported-contact-ruled-out: a domestic-abuse finding; in-
 still to come). offer offers a place to the first family not passed over (and, for a room not
 suitable for supervised contact, not waiting for supervised contact). After the families waiting
 come those holding a place offered (STATUS offered, no position): when it was offered, when it
-lapses and the place; a family whose offer lapses is back at its place among those waiting.`,
+lapses and the place; a family whose offer lapses is back at its place among those waiting,
+unless referral accepted it while the offer stood (the place is held for it until the lapse, and
+the family is not back after it).`,
 		Example: `  familytime schedule waitlist list --centre $CENTRE`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

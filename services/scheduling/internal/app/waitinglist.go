@@ -23,7 +23,9 @@ import (
 // the centre, e.g. after its regular place was released: referral's ReferralWaitlisted puts a
 // family on the list by itself (NoteReferral). A family that declined a place offered to it is
 // put back this way, and goes back to its place in the queue, not the end (domain.WaitingList's
-// Join); so does one whose offer lapsed, which is back in the queue by itself. A family
+// Join); so does one whose offer lapsed, which is back in the queue by itself. A family accepted
+// by referral while its offer stood declines it the same way; once the offer lapsed it holds
+// nothing, and joins at the end as any accepted family (decisions.md 203). A family
 // scheduling does not know there, unknown or of another centre, is not found alike (decisions.md
 // 38); one whose case ended, whose
 // referral was withdrawn or declined, or who has a session still to come is refused. st
@@ -55,7 +57,7 @@ func (a *App) JoinWaitingList(ctx context.Context, centre, family uuid.UUID, st 
 		// queue as waiting for supported contact).
 		// A family in the queue keeps the kind it waits for, which may not be its referral's (put
 		// right by a join naming it, decisions.md 183).
-		if kind, ok := w.OfferedKind(family); ok && kind != commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED {
+		if kind, ok := w.OfferedKind(family, a.now()); ok && kind != commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED {
 			st = kind
 		} else if kind, ok := w.WaitingFor(family, a.now()); ok && kind != commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED {
 			st = kind
@@ -104,8 +106,11 @@ func notOffered(offers []commonv1.ServiceType, st commonv1.ServiceType) error {
 // ReferralAccepted, ReferralDeclined) in the family's stream, so scheduling knows the family at
 // the centre, and keeps the centre's waiting list in step in the same unit: a family waitlisted
 // joins it (WaitingListJoined, as JoinWaitingList appends; a family already on it is not added
-// again), one accepted or declined leaves it (WaitingListLeft) unless a place was offered to it
-// already. A decision noted already changes nothing, so the family never joins twice for one
+// again), one accepted or declined leaves it (WaitingListLeft), and so does one holding a place
+// offered to it. Declined, its offer is closed; accepted, the place stays held for it until the
+// offer lapses, or it is booked into it, declines it or its case ends (domain.WaitingList's
+// Leave; review 29: the acceptance a family needs before it can be booked gave its place to the
+// next family). A decision noted already changes nothing, so the family never joins twice for one
 // ReferralWaitlisted.
 func (a *App) NoteReferral(ctx context.Context, uow *eventstore.UnitOfWork, family uuid.UUID, r domain.Referred, decidedOn time.Time, md eventstore.Metadata) error {
 	if r.Decision == schedulingv1.ReferralDecision_REFERRAL_DECISION_WAITLISTED && r.ServiceType == commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED {
@@ -395,7 +400,8 @@ type WaitingFamily struct {
 // would pass it over now: what a coordinator sees before offering a place (review 14: the list
 // could not be seen). The families holding a place offered follow, the earliest offered first,
 // with the place, when it was offered and when it lapses (review 24: a family offered a place
-// vanished from the list, and the coordinator could not see who held an offer or until when).
+// vanished from the list, and the coordinator could not see who held an offer or until when);
+// a family accepted by referral since is among them until its offer lapses (decisions.md 203).
 func (a *App) WaitingList(ctx context.Context, centre uuid.UUID) ([]WaitingFamily, error) {
 	c, err := a.centres.Get(ctx, centre)
 	if err != nil {

@@ -56,9 +56,10 @@ type Waiting struct {
 }
 
 // OfferLapsesAfter is how long a family has to take a place offered from the waiting list (be
-// booked into it, or accepted by referral) before the offer lapses and the family is back at
-// its place in the queue: a week, long enough to reach both parents and agree the time, short
-// enough that a place nobody answers for is not held from the next family for long.
+// booked into it) before the offer lapses and the family is back at its place in the queue: a
+// week, long enough to reach both parents and agree the time, short enough that a place nobody
+// answers for is not held from the next family for long. Referral accepting the family meanwhile
+// does not take the place, nor lengthen or end the week (decisions.md 203).
 const OfferLapsesAfter = 7 * 24 * time.Hour
 
 // offer is a place offered to a family and not yet taken, declined or lapsed: the family's place
@@ -69,6 +70,25 @@ type offer struct {
 	// The place offered and when, for the list and for not offering it twice (PlaceOnOffer).
 	pattern, room uuid.UUID
 	offered       time.Time
+	// accepted: referral accepted the family while the offer stood (WaitingListLeft, accepted).
+	// It waits no more, but the place stays held for it until the lapse; at the lapse it is not
+	// back in the queue, and nothing is kept for it (decisions.md 203).
+	accepted bool
+}
+
+// over reports whether the offer is nothing to the list at now: the family was accepted while
+// it stood, and it has lapsed. An offer that lapsed unaccepted is still something: the family is
+// back in the queue from the lapse, at the place it keeps.
+func (o offer) over(now time.Time) bool { return o.accepted && !now.Before(o.lapses) }
+
+// offerOf is the place offered to family that still counts at now (standing, or lapsed with the
+// family back in the queue); false when there is none.
+func (w *WaitingList) offerOf(family uuid.UUID, now time.Time) (offer, bool) {
+	o, ok := w.offers[family]
+	if !ok || o.over(now) {
+		return offer{}, false
+	}
+	return o, true
 }
 
 // Offer is a place offered to a family and standing: not taken, declined or lapsed.
@@ -80,13 +100,14 @@ type Offer struct {
 }
 
 // OfferedKind is the kind of contact family waited for when it was offered the place it has not
-// taken (standing or lapsed); false when it holds no offer.
-func (w *WaitingList) OfferedKind(family uuid.UUID) (commonv1.ServiceType, bool) {
-	o, ok := w.offers[family]
+// taken (standing, or lapsed unaccepted) at now; false when it holds no offer.
+func (w *WaitingList) OfferedKind(family uuid.UUID, now time.Time) (commonv1.ServiceType, bool) {
+	o, ok := w.offerOf(family, now)
 	return o.ServiceType, ok
 }
 
-// Offers are the offers standing at now, the earliest made first.
+// Offers are the offers standing at now, the earliest made first: those held for a family
+// accepted since among them.
 func (w *WaitingList) Offers(now time.Time) []Offer {
 	var out []Offer
 	for _, o := range w.offers {
@@ -143,8 +164,10 @@ type WaitingList struct {
 	centre uuid.UUID
 	queue  []Waiting
 	// offers are the places offered and neither taken nor declined, by family. A family that
-	// takes its place leaves the list (Leave: booked, or accepted by referral); one that declines
-	// it is put back (Join); one whose offer lapsed is back in the queue from then (Queue).
+	// takes its place leaves the list (Leave: booked); one that declines it is put back (Join);
+	// one whose offer lapsed is back in the queue from then (Queue). One accepted by referral
+	// while its offer stands keeps the place held until the lapse, and is not back at it
+	// (offer.accepted).
 	// Offers recorded before offers lapsed (no lapses_at) are not kept: those families may have
 	// taken their places without the list hearing of it.
 	offers  map[uuid.UUID]offer
@@ -169,12 +192,13 @@ func RebuildWaitingList(centre uuid.UUID, events []proto.Message) (*WaitingList,
 func (w *WaitingList) Version() int64 { return w.version }
 
 // Queue is the families waiting at now, first first: those on the list and those whose offer
-// lapsed by now, back at their place, ordered by when each first joined.
+// lapsed by now, back at their place, ordered by when each first joined. A family accepted while
+// its offer stood is not back: it is accepted, not waiting (decisions.md 203).
 func (w *WaitingList) Queue(now time.Time) []Waiting {
 	q := slices.Clone(w.queue)
 	var lapsed []Waiting
 	for _, o := range w.offers {
-		if !now.Before(o.lapses) {
+		if !now.Before(o.lapses) && !o.accepted {
 			lapsed = append(lapsed, o.Waiting)
 		}
 	}
@@ -226,11 +250,18 @@ func (w *WaitingList) Offered(family uuid.UUID, now time.Time) bool {
 }
 
 // Leave takes a family off the list without an offer (referral accepted, declined or withdrew
-// it, its case ended, or it was booked), or closes the place offered to it (accepted or booked,
-// it took the place; otherwise it waits no more): a family neither waiting nor offered a place
-// changes nothing: nil.
+// it, its case ended, or it was booked), or closes the place offered to it (booked, it took the
+// place; otherwise it waits no more): a family neither waiting nor offered a place changes
+// nothing: nil. Accepted by referral while a place offered to it stands, the family leaves the
+// list (it waits no more, and reporting counts it waiting no more, nor back at the lapse) but
+// the place stays held for it until the offer lapses (review 29: accepting the family, a step
+// it must take before it is booked, gave its place to the next family); accepted again, nil.
 func (w *WaitingList) Leave(family uuid.UUID, reason schedulingv1.WaitingListLeaveReason, now time.Time) proto.Message {
-	if _, offered := w.offers[family]; !offered && !w.Waits(family, now) {
+	o, offered := w.offerOf(family, now)
+	switch {
+	case offered && o.accepted && reason == schedulingv1.WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_ACCEPTED:
+		return nil
+	case !offered && !w.Waits(family, now):
 		return nil
 	}
 	ev := &schedulingv1.WaitingListLeft{CentreId: w.centre.String(), FamilyId: family.String(), Reason: reason, LeftAt: timestamppb.New(now)}
@@ -248,7 +279,9 @@ func (w *WaitingList) Leave(family uuid.UUID, reason schedulingv1.WaitingListLea
 // as a new join (review 24: a family waiting for supervised contact came back first among
 // families waiting for supported contact, ahead of those who had waited longer for it): its place
 // was kept for the kind it waited for, and it waits for this one from now. A family that waited
-// for no kind in particular (an event from before kinds were recorded) keeps its place.
+// for no kind in particular (an event from before kinds were recorded) keeps its place. A family
+// accepted by referral while its offer stood declines it the same way (DECLINED, at its place);
+// once that offer lapsed it holds nothing here, and joins at the end (decisions.md 203).
 //
 // A family in the queue named for another kind than it waits for is put right the same way
 // (review 25: one put on the list for the wrong kind could not be): it leaves the list
@@ -259,7 +292,7 @@ func (w *WaitingList) Leave(family uuid.UUID, reason schedulingv1.WaitingListLea
 func (w *WaitingList) Join(family uuid.UUID, st commonv1.ServiceType, now time.Time) (int, []proto.Message, error) {
 	ev := &schedulingv1.WaitingListJoined{CentreId: w.centre.String(), FamilyId: family.String(), ServiceType: st,
 		JoinedAt: timestamppb.New(now)}
-	o, offered := w.offers[family]
+	o, offered := w.offerOf(family, now)
 	unspecified := commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED
 	switch {
 	case offered && (o.ServiceType == unspecified || st == unspecified || st == o.ServiceType):
@@ -376,6 +409,13 @@ func (w *WaitingList) apply(ev proto.Message) error {
 	case *schedulingv1.WaitingListLeft: // left without an offer, or took (or gave up) the place offered
 		f := uuid.MustParse(e.GetFamilyId())
 		w.queue = slices.DeleteFunc(w.queue, func(x Waiting) bool { return x.Family == f })
+		if o, ok := w.offers[f]; ok && e.GetReason() == schedulingv1.WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_ACCEPTED &&
+			e.GetLeftAt().AsTime().Before(o.lapses) {
+			// Accepted while the offer stood: the place stays held for it until the lapse.
+			o.accepted = true
+			w.offers[f] = o
+			break
+		}
 		delete(w.offers, f)
 	default:
 		return fmt.Errorf("waiting list %s: unexpected event %s", w.centre, ev.ProtoReflect().Descriptor().FullName())

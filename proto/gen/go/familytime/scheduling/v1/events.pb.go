@@ -133,13 +133,15 @@ func (OfferNotTaken) EnumDescriptor() ([]byte, []int) {
 	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{1}
 }
 
-// WaitingListLeaveReason is why a family left a waiting list without an offer.
+// WaitingListLeaveReason is why a family left a waiting list other than by taking a place offered
+// to it.
 type WaitingListLeaveReason int32
 
 const (
 	// Not set.
 	WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_UNSPECIFIED WaitingListLeaveReason = 0
-	// Referral accepted the family (it has a place).
+	// Referral accepted the family. A place offered to it and standing stays held for it until it
+	// is booked into it or the offer lapses (decision 203).
 	WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_ACCEPTED WaitingListLeaveReason = 1
 	// Referral declined the referral.
 	WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_DECLINED WaitingListLeaveReason = 2

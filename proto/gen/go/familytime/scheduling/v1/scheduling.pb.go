@@ -2883,7 +2883,9 @@ type WaitingFamily struct {
 	// SUPPORTED_CONTACT_RULED_OUT, ...); empty when it may be offered a place.
 	PassedOver string `protobuf:"bytes,5,opt,name=passed_over,json=passedOver,proto3" json:"passed_over,omitempty"`
 	// The family holds a place offered to it, not yet taken, declined or lapsed: it is not waiting
-	// (position 0, after the families waiting), and is back at its place if the offer lapses.
+	// (position 0, after the families waiting), and is back at its place if the offer lapses,
+	// unless referral accepted it meanwhile: its place is then held for it until it is booked into
+	// it or the offer lapses, and it is not put back (decision 203).
 	Offered bool `protobuf:"varint,6,opt,name=offered,proto3" json:"offered,omitempty"`
 	// With offered: when the place was offered.
 	OfferedAt *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=offered_at,json=offeredAt,proto3" json:"offered_at,omitempty"`

@@ -36,8 +36,8 @@ Commands that show safeguarding text ask for --purpose: it is recorded with the 
 	s.conn.register(cmd)
 	cmd.PersistentFlags().StringVar(&s.centre, "centre", "", "the centre you act for (UUID)")
 	_ = cmd.MarkPersistentFlagRequired("centre")
-	cmd.AddCommand(s.risk(), s.riskReviews(), s.concern(), s.action(), s.escalate(), s.correct(), s.close(), s.hold(), s.lift(),
-		s.report(), s.record(), s.alerts())
+	cmd.AddCommand(s.risk(), s.riskReviews(), s.concern(), s.action(), s.escalate(), s.escalateReference(), s.correct(), s.close(),
+		s.hold(), s.lift(), s.report(), s.record(), s.alerts())
 	return cmd
 }
 
@@ -297,12 +297,22 @@ func (s *safeguardingCommand) concern() *cobra.Command {
 	show := &cobra.Command{
 		Use:   "show CONCERN_ID",
 		Short: "Show a concern with its records (its raiser and the lead only; the read is recorded)",
-		Args:  cobra.ExactArgs(1),
+		Long: `show prints a concern: what it is about, whether it is escalated and closed, and its records in
+order, each correction under the record it corrects. The centre's safeguarding lead reads every
+record. Whoever raised it reads it as its raiser: they are given what they raised (their text, their
+own corrections of it) and its state, and the lead's records (actions, escalations with the agency
+and its reference, the closing note, the lead's corrections) are listed as withheld, without their
+text: they were made, and are the lead's to read (decision 51). The read, with --purpose, is
+recorded before anything is shown (familytime audit).`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
 				resp, err := c.GetConcern(cmd.Context(), &safeguardingv1.GetConcernRequest{CentreId: s.centre, ConcernId: args[0], Purpose: purpose})
 				if err != nil {
 					return err
+				}
+				if !showOut.json {
+					printConcernState(cmd.OutOrStdout(), resp.GetConcern())
 				}
 				return printEntries(cmd.OutOrStdout(), &showOut, resp, resp.GetConcern().GetRecords())
 			})
@@ -381,23 +391,94 @@ func (s *safeguardingCommand) action() *cobra.Command {
 	})
 }
 
+// noReferenceYet is what an escalation records when the agency has given no reference yet (the
+// service records a blank reference so too; the request still asks for a character).
+const noReferenceYet = "no reference given yet"
+
 func (s *safeguardingCommand) escalate() *cobra.Command {
 	var agency, reference string
-	return s.concernChange("escalate", "Record that a concern went to children's services or the police (safeguarding lead)", func(cmd *cobra.Command) {
+	cmd := s.concernChange("escalate", "Record that a concern went to children's services or the police (safeguarding lead)", func(cmd *cobra.Command) {
 		cmd.Flags().StringVar(&agency, "to", "", "agency: "+enumNames("AGENCY_", safeguardingv1.Agency_name))
-		cmd.Flags().StringVar(&reference, "reference", "", "the agency's reference (sealed)")
+		cmd.Flags().StringVar(&reference, "reference", "", "the agency's reference (sealed); leave it out when they have given none yet, "+
+			"and add it with escalate-reference")
 		_ = cmd.MarkFlagRequired("to")
-		_ = cmd.MarkFlagRequired("reference")
 		complete(cmd, "to", "AGENCY_", safeguardingv1.Agency_name)
 	}, func(c safeguardingv1.SafeguardingServiceClient, cmd *cobra.Command, id, request string) (*safeguardingv1.ConcernSummary, error) {
 		a, err := parseEnum[safeguardingv1.Agency]("to", agency, "AGENCY_", safeguardingv1.Agency_value)
 		if err != nil {
 			return nil, err
 		}
+		given := strings.TrimSpace(reference)
+		if given == "" {
+			given = noReferenceYet
+		}
 		resp, err := c.EscalateConcern(cmd.Context(), &safeguardingv1.EscalateConcernRequest{RequestId: request, CentreId: s.centre,
-			ConcernId: id, Agency: a, Reference: reference})
+			ConcernId: id, Agency: a, Reference: given})
+		if err == nil && strings.TrimSpace(reference) == "" {
+			fmt.Fprintln(cmd.ErrOrStderr(), "Recorded with "+noReferenceYet+": when the agency gives one, add it with "+
+				"familytime safeguarding escalate-reference ESCALATION_RECORD_ID --family F --reference REF "+
+				"(the escalation's record id is in concern show)")
+		}
 		return resp.GetConcern(), err
 	})
+	cmd.Long = `escalate records that a concern went to the local authority's children's services or the police
+(safeguarding lead). A lead who has just rung 999 has no reference yet: leave --reference out, and
+the escalation is recorded with "` + noReferenceYet + `"; when the agency gives its reference, add it with
+escalate-reference, a new record pointing at the escalation (records are never changed).
+
+Escalating is never refused for the staff register: protection never waits on paperwork. An
+escalation by someone the register does not have as the centre's lead that day is recorded in the
+role the register gives them, and the register's lead is alerted of it (familytime safeguarding
+alerts).`
+	cmd.Example = `  familytime safeguarding escalate $K --centre $C --to police
+  familytime safeguarding escalate $K --centre $C --to local-authority-childrens-services --reference CS/2291`
+	return cmd
+}
+
+// escalateReference adds the agency's reference to an escalation recorded without it, or corrects
+// the one recorded: a correction of the escalation, a new record that points at it.
+func (s *safeguardingCommand) escalateReference() *cobra.Command {
+	var (
+		out                       output
+		request                   requestID
+		family, reference, reason string
+	)
+	cmd := &cobra.Command{
+		Use:   "escalate-reference ESCALATION_RECORD_ID",
+		Short: "Add the agency's reference to an escalation recorded without one (safeguarding lead)",
+		Long: `escalate-reference records the agency's reference for an escalation (its record id, in concern
+show): one recorded with "` + noReferenceYet + `", or one whose reference was wrong. The escalation
+stays as it was recorded; the reference is a new record pointing at it (a correction of it), which
+concern show prints under it. The reference is written as the agency gives it, on one line
+(4512/23). An escalation takes one such record: to change the reference again, give the record id
+of the last one (ALREADY_CORRECTED names it).`,
+		Example: `  familytime safeguarding escalate-reference $ESCALATION --centre $C --family $F --reference 4512/23`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := request.value()
+			if err != nil {
+				return err
+			}
+			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
+				resp, err := c.CorrectRecord(cmd.Context(), &safeguardingv1.CorrectRecordRequest{RequestId: id, CentreId: s.centre,
+					FamilyId: family, RecordId: args[0], Text: reference, Reason: reason})
+				if err != nil {
+					return err
+				}
+				return out.one(cmd.OutOrStdout(), resp, [][2]string{{"reference", resp.GetRecordId()}, {"escalation", args[0]}})
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&family, "family", "", "the family (UUID)")
+	f.StringVar(&reference, "reference", "", "the agency's reference (sealed)")
+	f.StringVar(&reason, "reason", "the agency gave its reference after the escalation was recorded", "why (sealed)")
+	for _, r := range []string{"family", "reference"} {
+		_ = cmd.MarkFlagRequired(r)
+	}
+	request.register(f)
+	out.register(f)
+	return cmd
 }
 
 func (s *safeguardingCommand) close() *cobra.Command {
@@ -682,11 +763,14 @@ func (s *safeguardingCommand) alerts() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "alerts",
 		Short: "The alerts to the centre's safeguarding lead, newest first, then the holds and risk overdue for review",
-		Long: `alerts lists the concerns raised at the centre, newest first, with the holds placed by someone
-the staff register does not have as the centre's lead that day (a deputy signed in with the lead's
-role, a lead whose registration lapsed: such a hold is never refused, and the lead is told of it;
-CLOSED is then the hold lifted; CORRECTED says a concern's record was corrected since the lead
-last read it: concern show by the lead clears it), and then (in the table, not with
+		Long: `alerts lists the concerns raised at the centre, newest first, with the holds placed and the
+escalations made by someone the staff register does not have as the centre's lead that day (a
+deputy signed in with the lead's role, a lead whose registration lapsed: such a hold or escalation
+is never refused, and the lead is told of it): BY OTHERS names the hold, or says "escalated", with
+the role the register gives who did it (with --json, placed_in_role: an escalation's alert is the
+one with a concern, no hold_id and a role, "none" when they were not on the register). CLOSED is
+the concern closed, or the hold lifted; CORRECTED says a concern's record was corrected since the
+lead last read it: concern show by the lead clears it. Then (in the table, not with
 --json) the holds in force whose review date has passed: a hold suspends a child's contact and is
 reviewed by its date (hold list --overdue --json gives them to scripts); and the families whose
 risk is due for a look today (reviews --json gives them to scripts).`,
@@ -707,33 +791,51 @@ risk is due for a look today (reviews --json gives them to scripts).`,
 			return s.riskReviewTable(cmd, &out, page, "none", nil)
 		},
 	}
-	cmd.Flags().BoolVar(&open, "open", false, "only alerts of concerns still open and of holds in force")
+	cmd.Flags().BoolVar(&open, "open", false, "only alerts of concerns still open (and their escalations) and of holds in force")
 	page.register(cmd.Flags(), "alerts")
 	out.register(cmd.Flags())
 	return cmd
 }
 
 // concernAlerts lists the alerts to the lead, newest first: of concerns raised at the centre, and
-// of holds placed by someone the register does not have as the lead.
+// of holds placed and escalations made by someone the register does not have as the lead.
 func (s *safeguardingCommand) concernAlerts(cmd *cobra.Command, out *output, page pageFlag, open bool) error {
-	return pagedTable(s, cmd, out, page, "no alerts", []string{"ALERTED", "CONCERN", "FAMILY", "CATEGORY", "CLOSED", "CORRECTED", "HOLD PLACED BY OTHERS"},
+	return pagedTable(s, cmd, out, page, "no alerts", []string{"ALERTED", "CONCERN", "FAMILY", "CATEGORY", "CLOSED", "CORRECTED", "BY OTHERS"},
 		func(c safeguardingv1.SafeguardingServiceClient, size int32, token string) ([]*safeguardingv1.Alert, string, error) {
 			resp, err := c.ListAlerts(cmd.Context(), &safeguardingv1.ListAlertsRequest{CentreId: s.centre, OpenOnly: open,
 				PageSize: size, PageToken: token})
 			return resp.GetAlerts(), resp.GetNextPageToken(), err
 		},
 		func(a *safeguardingv1.Alert) []string {
-			held := ""
-			if a.GetHoldId() != "" {
-				role := a.GetPlacedInRole()
-				if role == "" {
-					role = "not on the register"
-				}
-				held = a.GetHoldId() + " (" + role + ")"
-			}
 			return []string{sgDay(a.GetAlertedOn()), orNone(a.GetConcernId()), a.GetFamilyId(),
-				friendly("CONCERN_CATEGORY_", a.GetCategory().String()), fmt.Sprint(a.GetClosed()), fmt.Sprint(a.GetCorrected()), held}
+				friendly("CONCERN_CATEGORY_", a.GetCategory().String()), fmt.Sprint(a.GetClosed()), fmt.Sprint(a.GetCorrected()), byOthers(a)}
 		})
+}
+
+// byOthers is what an alert says was done by someone the register does not have as the lead: the
+// hold placed, or the concern escalated, and the role the register gives them; "" for a concern's
+// own alert. An escalation's alert has a concern, no hold and a role ("none": not on the register).
+func byOthers(a *safeguardingv1.Alert) string {
+	role := a.GetPlacedInRole()
+	if role == "" || role == "none" {
+		role = "not on the register"
+	}
+	switch {
+	case a.GetHoldId() != "":
+		return "hold " + a.GetHoldId() + " (" + role + ")"
+	case a.GetPlacedInRole() != "":
+		return "escalated (" + role + ")"
+	}
+	return ""
+}
+
+// printConcernState prints what a concern is about and where it stands, before its records: its
+// raiser, given only what they raised, learns from it that it was acted on.
+func printConcernState(w io.Writer, k *safeguardingv1.Concern) {
+	sum := k.GetSummary()
+	fmt.Fprintf(w, "concern %s: %s, raised %s by %s\nescalated: %s, closed: %s\n\n", sum.GetConcernId(),
+		friendly("CONCERN_CATEGORY_", sum.GetCategory().String()), sgDay(sum.GetRaisedOn()), sum.GetRaisedBy(),
+		yes(sum.GetEscalated()), yes(sum.GetClosed()))
 }
 
 // printEntries prints records in order, each correction under the record it corrects.
@@ -742,8 +844,12 @@ func printEntries(w io.Writer, out *output, whole proto.Message, entries []*safe
 		return out.one(w, whole, nil)
 	}
 	for _, e := range entries {
-		fmt.Fprintf(w, "%s  %s  %s  by %s\n", e.GetRecordedAt().AsTime().Format(time.RFC3339), e.GetRecordId(),
-			strings.TrimPrefix(e.GetType(), "familytime.safeguarding.v1."), e.GetRecordedBy())
+		by := ""
+		if e.GetRecordedBy() != "" { // withheld from a concern's raiser with the rest of the lead's record
+			by = "  by " + e.GetRecordedBy()
+		}
+		fmt.Fprintf(w, "%s  %s  %s%s\n", e.GetRecordedAt().AsTime().Format(time.RFC3339), e.GetRecordId(),
+			strings.TrimPrefix(e.GetType(), "familytime.safeguarding.v1."), by)
 		if e.GetSummary() != "" {
 			fmt.Fprintf(w, "    %s\n", e.GetSummary())
 		}

@@ -211,3 +211,74 @@ func staffedCentreWithAFamily(t *testing.T, data []string, name string, staff ma
 	require.NoError(t, protojson.Unmarshal([]byte(out), &ref))
 	return centre, as, ref.GetFamilyId()
 }
+
+// Review 29, with the commands: a lead who has just rung the police escalates without a reference
+// ("no reference given yet") and adds it when the police give it (escalate-reference: a new record
+// pointing at the escalation); the volunteer who raised the concern is shown what they raised and
+// that it was escalated and closed, the lead's records withheld (never the father's new address);
+// and an escalation by a token with the lead's role for the register's volunteer is in the lead's
+// alerts, as a hold would be.
+func TestARaiserIsShownTheirConcernAndTheLeadEscalatesWithoutAReference(t *testing.T) {
+	dir := startDevPlatform(t)
+	data := []string{"--data", dir}
+	_, as, family := staffedCentreWithAFamily(t, data, "Quay Family Time Centre", map[string]string{"coordinator-1": "coordinator",
+		"volunteer-1": "volunteer", "volunteer-2": "volunteer", "lead-1": "safeguarding-lead"})
+	volunteer, lead, deputy := as("volunteer", "volunteer-1"), as("safeguarding_lead", "lead-1"), as("safeguarding_lead", "volunteer-2")
+
+	raise := func(description string) string {
+		var out string
+		var err error
+		request := uuid.NewString()
+		require.Eventually(t, func() bool {
+			out, err = run(t, append([]string{"safeguarding", "concern", "raise", "--family", family, "--category", "handover-conduct",
+				"--description", description, "--request-id", request, "--json"}, volunteer...)...)
+			return err == nil
+		}, 30*time.Second, 50*time.Millisecond, "safeguarding learns of the family")
+		var concern safeguardingv1.RaiseConcernResponse
+		require.NoError(t, protojson.Unmarshal([]byte(out), &concern))
+		return concern.GetConcernId()
+	}
+	k := raise("The father shouted at the mother at handover")
+
+	out, err := run(t, append([]string{"safeguarding", "escalate", k, "--to", "police"}, lead...)...)
+	require.NoError(t, err, "an escalation waits for no reference")
+	require.Contains(t, out, "true")
+	out, err = run(t, append([]string{"safeguarding", "concern", "show", k, "--purpose", "add the reference", "--json"}, lead...)...)
+	require.NoError(t, err)
+	var read safeguardingv1.GetConcernResponse
+	require.NoError(t, protojson.Unmarshal([]byte(out), &read))
+	escalation := read.GetConcern().GetRecords()[2]
+	require.Equal(t, "familytime.safeguarding.v1.ConcernEscalated", escalation.GetType())
+	require.Equal(t, "no reference given yet", escalation.GetText())
+	_, err = run(t, append([]string{"safeguarding", "escalate-reference", escalation.GetRecordId(), "--family", family,
+		"--reference", "4512/23"}, lead...)...)
+	require.NoError(t, err, "the police's reference, as they give it")
+	_, err = run(t, append([]string{"safeguarding", "action", k, "--action", "Father now lives with new partner at 3 Elm Close"}, lead...)...)
+	require.NoError(t, err)
+	_, err = run(t, append([]string{"safeguarding", "close", k, "--note", "Mother told of father's new address"}, lead...)...)
+	require.NoError(t, err)
+	out, err = run(t, append([]string{"safeguarding", "concern", "show", k, "--purpose", "add the reference"}, lead...)...)
+	require.NoError(t, err)
+	for _, s := range []string{"no reference given yet", "4512/23", "3 Elm Close", "Mother told"} {
+		require.Contains(t, out, s, "the lead reads every record")
+	}
+
+	out, err = run(t, append([]string{"safeguarding", "concern", "show", k, "--purpose", "check on my concern"}, volunteer...)...)
+	require.NoError(t, err)
+	require.Contains(t, out, "The father shouted at the mother at handover", "what they raised")
+	require.Contains(t, out, "escalated: yes", "they are told it was acted on")
+	require.Contains(t, out, "closed: yes")
+	require.Contains(t, out, "withheld from you", "and that the lead's records are withheld, not that there are none")
+	for _, s := range []string{"no reference given yet", "4512/23", "3 Elm Close", "Mother told", "police", "lead-1"} {
+		require.NotContains(t, out, s, "the raiser is not given the lead's records")
+	}
+
+	k2 := raise("The child was collected by someone not named")
+	_, err = run(t, append([]string{"safeguarding", "escalate", k2, "--to", "police", "--reference", "CAD 1187"}, deputy...)...)
+	require.NoError(t, err, "protection never waits on the register")
+	out, err = run(t, append([]string{"safeguarding", "alerts"}, lead...)...)
+	require.NoError(t, err)
+	require.Contains(t, out, "BY OTHERS")
+	require.Contains(t, out, "escalated (volunteer)", "the lead is alerted of the escalation by the register's volunteer")
+	require.Equal(t, 1, strings.Count(out, "escalated ("), "not of their own")
+}

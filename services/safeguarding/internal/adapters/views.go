@@ -78,6 +78,15 @@ func ProjectHoldAlert(uow *eventstore.UnitOfWork, h domain.Hold, placedInRole st
 		h.ID, h.Family, h.Centre, nullable(h.Concern), placedInRole, h.PlacedOn)
 }
 
+// ProjectEscalationAlert records the lead's alert of escalation, an escalation of concern k by
+// someone the register does not have as the lead, in escalatedInRole (empty: not on the register),
+// on the date on (decision 201).
+func ProjectEscalationAlert(uow *eventstore.UnitOfWork, escalation uuid.UUID, k *domain.Concern, escalatedInRole string, on time.Time) {
+	uow.Exec(`INSERT INTO escalation_alerts (escalation_id, concern_id, family_id, centre_id, category, escalated_in_role, alerted_on)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (escalation_id) DO NOTHING`,
+		escalation, k.ID(), k.FamilyID(), k.CentreID(), int32(k.Category()), escalatedInRole, on)
+}
+
 // ProjectHold writes a hold's row: its current review date, its latest review and its lifting.
 func ProjectHold(uow *eventstore.UnitOfWork, h domain.Hold) {
 	uow.Exec(`INSERT INTO holds (hold_id, family_id, centre_id, concern_id, reason, placed_on, review_by, lifted_on, reviewed_on)
@@ -178,7 +187,8 @@ func (r *Records) OpenConcerns(ctx context.Context, centre uuid.UUID, size int, 
 	return page, next, nil
 }
 
-// AlertRow is an alert to a lead: of a concern, or of a hold (Hold set).
+// AlertRow is an alert to a lead: of a concern, of a hold (Hold set), or of an escalation of the
+// concern (Escalation set).
 type AlertRow struct {
 	// Concern is the concern alerted of, or the one a hold names (uuid.Nil: none).
 	Concern, Family uuid.UUID
@@ -190,39 +200,52 @@ type AlertRow struct {
 	// last read it (GetConcern in the lead's role), or ever if they never did.
 	Corrected bool
 	// Hold is the hold alerted of, placed in PlacedInRole; uuid.Nil for a concern's alert.
-	Hold         uuid.UUID
+	Hold uuid.UUID
+	// Escalation is the escalation of the concern alerted of (its record), made in PlacedInRole;
+	// uuid.Nil for a concern's or a hold's alert.
+	Escalation   uuid.UUID
 	PlacedInRole string
 	// RecordedAt is when the alert was recorded: the list's order and page key.
 	RecordedAt time.Time
 }
 
-// key is the alert's id in the list's page key: the concern's, or the hold's.
+// key is the alert's id in the list's page key: the concern's, the hold's, or the escalation's.
 func (a AlertRow) key() uuid.UUID {
-	if a.Hold != uuid.Nil {
+	switch {
+	case a.Hold != uuid.Nil:
 		return a.Hold
+	case a.Escalation != uuid.Nil:
+		return a.Escalation
 	}
 	return a.Concern
 }
 
-// Alerts returns a page of a centre's alerts, of concerns and of holds, newest first, and the
-// next page's token. openOnly keeps concerns still open and holds still in force.
+// Alerts returns a page of a centre's alerts, of concerns, holds and escalations, newest first, and
+// the next page's token. openOnly keeps concerns still open (an escalation's alert is its
+// concern's) and holds still in force.
 func (r *Records) Alerts(ctx context.Context, centre uuid.UUID, openOnly bool, size int, token string) ([]AlertRow, string, error) {
 	at, before, err := pageStart(token, time.RFC3339Nano, firstDown, uuid.Max)
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := r.store.Pool().Query(ctx, `SELECT concern_id, family_id, category, alerted_on, closed, corrected, hold_id, placed_in_role,
-			recorded_at
+	rows, err := r.store.Pool().Query(ctx, `SELECT concern_id, family_id, category, alerted_on, closed, corrected, hold_id, escalation_id,
+			placed_in_role, recorded_at
 		FROM (
 			SELECT a.concern_id, a.family_id, a.category, a.alerted_on, coalesce(c.closed, false) AS closed,
-				coalesce(c.corrected, false) AS corrected, NULL::uuid AS hold_id, '' AS placed_in_role, a.recorded_at, a.concern_id AS key
+				coalesce(c.corrected, false) AS corrected, NULL::uuid AS hold_id, NULL::uuid AS escalation_id, '' AS placed_in_role,
+				a.recorded_at, a.concern_id AS key
 			FROM lead_alerts a LEFT JOIN concerns c USING (concern_id)
 			WHERE a.centre_id = $1
 			UNION ALL
 			SELECT h.concern_id, h.family_id, coalesce(c.category, 0), h.alerted_on, held.lifted_on IS NOT NULL, false,
-				h.hold_id, h.placed_in_role, h.recorded_at, h.hold_id
+				h.hold_id, NULL::uuid, h.placed_in_role, h.recorded_at, h.hold_id
 			FROM hold_alerts h JOIN holds held USING (hold_id) LEFT JOIN concerns c ON c.concern_id = h.concern_id
 			WHERE h.centre_id = $1
+			UNION ALL
+			SELECT e.concern_id, e.family_id, e.category, e.alerted_on, coalesce(c.closed, false), coalesce(c.corrected, false),
+				NULL::uuid, e.escalation_id, e.escalated_in_role, e.recorded_at, e.escalation_id
+			FROM escalation_alerts e LEFT JOIN concerns c USING (concern_id)
+			WHERE e.centre_id = $1
 		) alerts
 		WHERE (NOT $2 OR NOT closed) AND (recorded_at, key) < ($3::timestamptz, $4::uuid)
 		ORDER BY recorded_at DESC, key DESC LIMIT $5`, centre, openOnly, at, before, size+1)
@@ -232,10 +255,10 @@ func (r *Records) Alerts(ctx context.Context, centre uuid.UUID, openOnly bool, s
 	page, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (AlertRow, error) {
 		var a AlertRow
 		var cat int32
-		var concern, hold pgtype.UUID
-		err := row.Scan(&concern, &a.Family, &cat, &a.AlertedOn, &a.Closed, &a.Corrected, &hold, &a.PlacedInRole, &a.RecordedAt)
+		var concern, hold, escalation pgtype.UUID
+		err := row.Scan(&concern, &a.Family, &cat, &a.AlertedOn, &a.Closed, &a.Corrected, &hold, &escalation, &a.PlacedInRole, &a.RecordedAt)
 		a.Category = safeguardingv1.ConcernCategory(cat)
-		a.Concern, a.Hold = concern.Bytes, hold.Bytes
+		a.Concern, a.Hold, a.Escalation = concern.Bytes, hold.Bytes, escalation.Bytes
 		return a, err
 	})
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/safeguarding/internal/adapters"
@@ -77,8 +79,11 @@ func (a *App) loadConcern(ctx context.Context, centre, id uuid.UUID) (*domain.Co
 }
 
 // ChangeConcern runs one of the lead's commands on a concern (an action, an escalation, closing).
+// alertLead, given to decide, says the command is recorded for someone the centre's staff register
+// does not have as its lead today (inRegisteredRole): a protective command, decided on the token's
+// role, then alerts the lead (an escalation: decision 201).
 func (a *App) ChangeConcern(ctx context.Context, centre, id uuid.UUID, md eventstore.Metadata,
-	decide func(k *domain.Concern, today domainDate) ([]proto.Message, error)) (*domain.Concern, *eventstore.UnitOfWork, error) {
+	decide func(k *domain.Concern, today domainDate, alertLead bool) ([]proto.Message, error)) (*domain.Concern, *eventstore.UnitOfWork, error) {
 	k, _, err := a.loadConcern(ctx, centre, id)
 	if err != nil {
 		return nil, nil, err
@@ -87,15 +92,24 @@ func (a *App) ChangeConcern(ctx context.Context, centre, id uuid.UUID, md events
 		return nil, nil, err
 	}
 	expected := k.Version()
-	msgs, err := decide(k, a.today())
+	msgs, err := decide(k, a.today(), md.ActorRole != string(auth.RoleSafeguardingLead))
 	if err != nil {
 		return nil, nil, err
 	}
 	uow := new(eventstore.UnitOfWork)
-	if _, err := a.append(ctx, uow, domain.ConcernStreamID(id), expected, k.FamilyID(), k.CentreID(), md, msgs); err != nil {
+	events, err := a.append(ctx, uow, domain.ConcernStreamID(id), expected, k.FamilyID(), k.CentreID(), md, msgs)
+	if err != nil {
 		return nil, nil, err
 	}
 	adapters.ProjectConcern(uow, k)
+	for i, msg := range msgs {
+		// An escalation the lead is alerted of: LeadAlerted follows it (Concern.Escalate).
+		if e, ok := msg.(*safeguardingv1.ConcernEscalated); ok && i+1 < len(msgs) {
+			if _, alerted := msgs[i+1].(*safeguardingv1.LeadAlerted); alerted {
+				adapters.ProjectEscalationAlert(uow, events[i].ID, k, md.ActorRole, dates.Time(e.GetEscalatedOn()))
+			}
+		}
+	}
 	return k, uow, nil
 }
 
@@ -105,8 +119,8 @@ type ConcernView struct {
 	Records []Entry
 }
 
-// GetConcern returns a concern with its text, to its raiser or the centre's lead, after recording
-// the read.
+// GetConcern returns a concern with its text, after recording the read: to the centre's lead
+// whole, to its raiser what they raised, with its state, the lead's records listed as withheld.
 //
 // The text given is the concern as it stands once the read is recorded, not as it stood when it
 // was first loaded to decide who may read it: the lead's read clears the alert's CORRECTED for
@@ -131,7 +145,9 @@ func (a *App) GetConcern(ctx context.Context, c domain.Caller, centre, id uuid.U
 	if k, err = domain.RebuildConcern(id, recs); err != nil {
 		return ConcernView{}, err
 	}
-	entries, err := a.entries(ctx, k.FamilyID(), raw)
+	// A raiser who is not the lead is given what they raised; the lead's records are listed as
+	// withheld, their text never opened (Concern.Shows; review 29).
+	entries, err := a.entries(ctx, k.FamilyID(), raw, func(id uuid.UUID, msg proto.Message) bool { return k.Shows(c, id, msg) })
 	if err != nil {
 		return ConcernView{}, err
 	}

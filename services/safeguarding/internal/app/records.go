@@ -16,7 +16,8 @@ import (
 	"github.com/familytime/familytime/services/safeguarding/internal/domain"
 )
 
-// Entry is one record as its reader sees it: opened, with the corrections that point at it.
+// Entry is one record as its reader sees it: opened, with the corrections that point at it; or
+// withheld from them, with its kind and when it was made only.
 type Entry struct {
 	ID          uuid.UUID
 	Type        string
@@ -27,13 +28,19 @@ type Entry struct {
 	Corrects    uuid.UUID
 	CorrectedBy []uuid.UUID
 	Summary     string
+	// Withheld says the reader is not given the record: no text, reason or author, and a summary
+	// that says so.
+	Withheld bool
 }
 
-// entries opens recorded events for a reader entitled to them. Access records are the audit, not
-// the record, and are left out.
-func (a *App) entries(ctx context.Context, family uuid.UUID, raw []eventstore.RecordedEvent) ([]Entry, error) {
+// entries opens recorded events for a reader entitled to them: every one, or with shows (nil:
+// every one) those it shows them, the others listed as withheld, their text never opened. Access
+// records are the audit, not the record, and are left out.
+func (a *App) entries(ctx context.Context, family uuid.UUID, raw []eventstore.RecordedEvent,
+	shows func(id uuid.UUID, msg proto.Message) bool) ([]Entry, error) {
 	out := make([]Entry, 0, len(raw))
 	index := map[uuid.UUID]int{}
+	previous := map[string]proto.Message{} // each stream's record before this one
 	for i := range raw {
 		e := &raw[i]
 		msg, err := e.Decode()
@@ -41,6 +48,16 @@ func (a *App) entries(ctx context.Context, family uuid.UUID, raw []eventstore.Re
 			return nil, fmt.Errorf("decode %s: %w", e.Type, err)
 		}
 		if _, ok := msg.(*safeguardingv1.AccessRecorded); ok {
+			continue
+		}
+		after := previous[e.StreamID]
+		previous[e.StreamID] = msg
+		if shows != nil && !shows(e.ID, msg) {
+			en := Entry{ID: e.ID, Type: e.Type, RecordedAt: e.RecordedAt, Summary: withheld(msg), Withheld: true}
+			if c, ok := msg.(*safeguardingv1.RecordCorrected); ok {
+				en.Corrects, _ = uuid.Parse(c.GetCorrectsEventId())
+			}
+			out = link(out, index, en)
 			continue
 		}
 		opened := map[string][]byte{}
@@ -53,18 +70,58 @@ func (a *App) entries(ctx context.Context, family uuid.UUID, raw []eventstore.Re
 			return nil, err
 		}
 		en := Entry{ID: e.ID, Type: e.Type, RecordedAt: e.RecordedAt, RecordedBy: e.Metadata.Actor, Summary: summary(msg)}
+		if _, ok := after.(*safeguardingv1.ConcernEscalated); ok {
+			if _, ok := msg.(*safeguardingv1.LeadAlerted); ok {
+				en.Summary = escalationAlert(e.Metadata.ActorRole)
+			}
+		}
 		if err := fill(&en, msg, opened); err != nil {
 			return nil, err
 		}
-		if en.Corrects != uuid.Nil {
-			if j, ok := index[en.Corrects]; ok {
-				out[j].CorrectedBy = append(out[j].CorrectedBy, en.ID)
-			}
-		}
-		index[en.ID] = len(out)
-		out = append(out, en)
+		out = link(out, index, en)
 	}
 	return out, nil
+}
+
+// link adds en to out, and to the record it corrects, if out has it, as corrected by en.
+func link(out []Entry, index map[uuid.UUID]int, en Entry) []Entry {
+	if en.Corrects != uuid.Nil {
+		if j, ok := index[en.Corrects]; ok {
+			out[j].CorrectedBy = append(out[j].CorrectedBy, en.ID)
+		}
+	}
+	index[en.ID] = len(out)
+	return append(out, en)
+}
+
+// withheldWhy ends the line a concern's raiser is given of a record withheld from them.
+const withheldWhy = "withheld from you: only the centre's safeguarding lead reads what others record on a concern"
+
+// withheld is the line a reader is given of a record withheld from them: what kind of record it
+// is, never its text, who made it, nor an escalation's agency.
+func withheld(msg proto.Message) string {
+	switch msg.(type) {
+	case *safeguardingv1.ConcernActionAdded:
+		return "an action was recorded on the concern; what was done is " + withheldWhy
+	case *safeguardingv1.ConcernEscalated:
+		return "the concern was escalated to an outside agency; to which, and its reference, are " + withheldWhy
+	case *safeguardingv1.ConcernClosed:
+		return "the concern was closed; the closing note is " + withheldWhy
+	case *safeguardingv1.RecordCorrected:
+		return "a record of the concern was corrected; the correction is " + withheldWhy
+	case *safeguardingv1.LeadAlerted:
+		return "the safeguarding lead was alerted of the concern again; why is " + withheldWhy
+	}
+	return "a record of the concern, " + withheldWhy
+}
+
+// escalationAlert is the line of the lead's alert of an escalation by someone the register did not
+// have as the lead, in the role it gave them (empty: they were not on it).
+func escalationAlert(role string) string {
+	if role == "" {
+		return "safeguarding lead alerted of the escalation: made by someone not on the centre's staff register that day"
+	}
+	return "safeguarding lead alerted of the escalation: made by someone the staff register had as " + role + " that day"
 }
 
 // fill puts an event's opened text into its entry.
@@ -226,7 +283,7 @@ func (a *App) SafeguardingRecord(ctx context.Context, c domain.Caller, centre, f
 		Kind: safeguardingv1.RecordKind_RECORD_KIND_SAFEGUARDING_RECORD, Record: family, Purpose: purpose}); err != nil {
 		return RecordView{}, err
 	}
-	entries, err := a.entries(ctx, family, mine)
+	entries, err := a.entries(ctx, family, mine, nil)
 	if err != nil {
 		return RecordView{}, err
 	}

@@ -198,10 +198,10 @@ func (a *App) GetReport(ctx context.Context, c domain.Caller, centre, id uuid.UU
 			checks = append(checks, e)
 		}
 	}
-	if view.Corrections, err = a.entries(ctx, r.FamilyID(), corrections); err != nil {
+	if view.Corrections, err = a.entries(ctx, r.FamilyID(), corrections, nil); err != nil {
 		return ReportView{}, err
 	}
-	if view.Checks, err = a.entries(ctx, r.FamilyID(), checks); err != nil {
+	if view.Checks, err = a.entries(ctx, r.FamilyID(), checks, nil); err != nil {
 		return ReportView{}, err
 	}
 	return view, nil

@@ -29,6 +29,8 @@ type Concern struct {
 	actions                     int
 	closed                      bool
 	version                     int64
+	// alerted is the record of the alert that the concern reached the lead, as it was raised.
+	alerted uuid.UUID
 	ledger
 }
 
@@ -113,6 +115,11 @@ func (k *Concern) apply(id uuid.UUID, ev proto.Message) error {
 		}
 		k.note(id, ev, e.GetRaisedBy(), true)
 	case *safeguardingv1.LeadAlerted:
+		// The first follows the raising; a later one, an escalation by someone the staff register
+		// does not have as the lead (Escalate).
+		if k.alerted == uuid.Nil {
+			k.alerted = id
+		}
 	case *safeguardingv1.ConcernActionAdded:
 		k.actions++
 		k.note(id, ev, e.GetRecordedBy(), true)
@@ -173,6 +180,25 @@ func (k *Concern) CanRead(c Caller) error {
 	return ErrNotRaiser
 }
 
+// Shows says whether reader c, whom CanRead lets read the concern, is given its record id (the
+// event ev) with its text. The centre's safeguarding lead is given every record. Anyone else reads
+// the concern only because they raised it, and is given what they raised: the records they made
+// (the raising, their own corrections of it, anything else they recorded) and the alert that it
+// reached the lead. Every other record (the lead's actions, escalations with the agency and its
+// reference, the closing, the lead's corrections, a later alert) is withheld from them: the
+// lead's records may say where a parent now lives (decision 51 says a volunteer sees only what they
+// raised; review 29 read the lead's action naming the father's new address in the volunteer's
+// copy). The concern's state (escalated, closed) is not withheld: they know it was acted on.
+func (k *Concern) Shows(c Caller, id uuid.UUID, ev proto.Message) bool {
+	if c.Lead {
+		return true
+	}
+	if _, ok := ev.(*safeguardingv1.LeadAlerted); ok {
+		return id != uuid.Nil && id == k.alerted
+	}
+	return k.madeBy(id, c.Subject)
+}
+
 // AddAction records an action the lead took on an open concern.
 func (k *Concern) AddAction(c Caller, text string, today time.Time) ([]proto.Message, error) {
 	if k.closed {
@@ -191,9 +217,20 @@ func (k *Concern) AddAction(c Caller, text string, today time.Time) ([]proto.Mes
 		CentreId: k.centre.String(), ActionOn: dates.Proto(today), RecordedBy: c.Subject, SealedAction: note(text)})
 }
 
+// MaxReference is the longest agency's reference, in characters.
+const MaxReference = 200
+
+// NoReferenceYet is the reference an escalation is recorded with when the agency has given none
+// yet: a lead who has just rung 999 has no reference (review 29). The reference, once given, is a
+// correction of the escalation (Correct), a new record that points at it.
+const NoReferenceYet = "no reference given yet"
+
 // Escalate records that an open concern went to children's services or the police, with their
-// reference.
-func (k *Concern) Escalate(c Caller, agency safeguardingv1.Agency, reference string, today time.Time) ([]proto.Message, error) {
+// reference, or NoReferenceYet when none is given. Escalating is protective, never refused for
+// the staff register (decisions.md 109): alertLead says the person escalating is not the centre's
+// safeguarding lead on the register that day, and LeadAlerted follows the escalation, so that the
+// lead knows, as of a hold (decisions.md 138 and 201).
+func (k *Concern) Escalate(c Caller, agency safeguardingv1.Agency, reference string, alertLead bool, today time.Time) ([]proto.Message, error) {
 	if k.closed {
 		return nil, ErrConcernClosed
 	}
@@ -202,13 +239,21 @@ func (k *Concern) Escalate(c Caller, agency safeguardingv1.Agency, reference str
 	if !known(safeguardingv1.Agency_name, int32(agency)) {
 		v.add("agency", "must be children's services or the police")
 	}
-	v.line("reference", reference, 200, true)
+	v.line("reference", reference, MaxReference, false)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	return k.record(&safeguardingv1.ConcernEscalated{ConcernId: k.id.String(), FamilyId: k.family.String(),
+	if reference == "" {
+		reference = NoReferenceYet
+	}
+	events := []proto.Message{&safeguardingv1.ConcernEscalated{ConcernId: k.id.String(), FamilyId: k.family.String(),
 		CentreId: k.centre.String(), Agency: agency, EscalatedOn: dates.Proto(today), EscalatedBy: c.Subject,
-		SealedReference: note(reference)})
+		SealedReference: note(reference)}}
+	if alertLead {
+		events = append(events, &safeguardingv1.LeadAlerted{ConcernId: k.id.String(), FamilyId: k.family.String(),
+			CentreId: k.centre.String(), Category: k.category, AlertedOn: dates.Proto(today)})
+	}
+	return k.record(events...)
 }
 
 // Close closes an open concern, saying why.

@@ -21,6 +21,9 @@ type record struct {
 	typ         string
 	author      string
 	correctable bool
+	// of is the type of the record at the start of its chain of corrections: its own type, or for
+	// a correction, the type of the record the chain corrects.
+	of string
 	// correctedBy is the correction of this record, if any: a record is corrected once, and a
 	// later change corrects that correction, so that one text stands at the end of the chain.
 	correctedBy uuid.UUID
@@ -40,16 +43,31 @@ func (l *ledger) note(id uuid.UUID, ev proto.Message, author string, correctable
 	if l.records == nil {
 		l.records = map[uuid.UUID]record{}
 	}
-	l.records[id] = record{typ: string(ev.ProtoReflect().Descriptor().FullName()), author: author, correctable: correctable}
+	typ := string(ev.ProtoReflect().Descriptor().FullName())
+	rec := record{typ: typ, author: author, correctable: correctable, of: typ}
 	if c, ok := ev.(*safeguardingv1.RecordCorrected); ok {
 		if target, err := uuid.Parse(c.GetCorrectsEventId()); err == nil {
-			if t, ok := l.records[target]; ok && t.correctedBy == uuid.Nil {
-				t.correctedBy = id
-				l.records[target] = t
+			if t, ok := l.records[target]; ok {
+				rec.of = t.of
+				if t.correctedBy == uuid.Nil {
+					t.correctedBy = id
+					l.records[target] = t
+				}
 			}
 		}
 	}
+	l.records[id] = rec
 }
+
+// madeBy reports whether the stream's record id was made by account (never the empty account).
+func (l *ledger) madeBy(id uuid.UUID, account string) bool {
+	r, ok := l.records[id]
+	return ok && account != "" && r.author == account
+}
+
+// escalationType is the record whose text is an agency's reference: a correction of it (or of a
+// correction of it) is the reference as the agency gives it.
+var escalationType = string((&safeguardingv1.ConcernEscalated{}).ProtoReflect().Descriptor().FullName())
 
 // Has reports whether the stream holds the record.
 func (l *ledger) Has(id uuid.UUID) bool {
@@ -77,11 +95,20 @@ func (l *ledger) correct(family, centre, target uuid.UUID, c Caller, text, reaso
 	}
 	text, reason = strings.TrimSpace(text), strings.TrimSpace(reason)
 	var v violations
-	v.text("text", text, MaxText, true)
+	say := []struct{ field, value, what string }{{"text", text, "what the record should say"}, {"reason", reason, "why it is corrected"}}
+	if r.of == escalationType {
+		// An escalation's text is the agency's reference, and so is its correction's: one line,
+		// as the agency writes it ("4512/23"), often given after the escalation was recorded
+		// without one (review 29). The reason still says why, in words.
+		v.line("text", text, MaxReference, true)
+		say = say[1:]
+	} else {
+		v.text("text", text, MaxText, true)
+	}
 	v.text("reason", reason, 2000, true)
 	// A correction stands in the record's place: it says something, as the record had to, and
 	// says why (review 20 blanked a concern with "x" for ".").
-	for _, f := range []struct{ field, value, what string }{{"text", text, "what the record should say"}, {"reason", reason, "why it is corrected"}} {
+	for _, f := range say {
 		if !slices.ContainsFunc(v.Violations, func(p problem.Violation) bool { return p.Field == f.field }) && !inwords.Says(f.value) {
 			v.add(f.field, fmt.Sprintf("must say %s, in words (at least %d letters or digits, one a letter)", f.what, inwords.MinLength))
 		}

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -105,7 +106,7 @@ func TestTextHoldsNoControlOrFormatCharacters(t *testing.T) {
 		invalidField(t, err, "purpose")
 	}
 	k, _ := raised(t, volunteer)
-	_, err := k.Escalate(lead, safeguardingv1.Agency_AGENCY_POLICE, "REF\t123", monday)
+	_, err := k.Escalate(lead, safeguardingv1.Agency_AGENCY_POLICE, "REF\t123", false, monday)
 	invalidField(t, err, "reference")
 	r, _ := dueReport(t, "supervisor-1")
 	observation := safeguardingv1.ReportSectionKind_REPORT_SECTION_KIND_OBSERVATION
@@ -144,7 +145,7 @@ func TestConcernLifeCycle(t *testing.T) {
 	for _, step := range []func() ([]proto.Message, error){
 		func() ([]proto.Message, error) { return k.AddAction(lead, "spoke to the parent", monday) },
 		func() ([]proto.Message, error) {
-			return k.Escalate(lead, safeguardingv1.Agency_AGENCY_POLICE, "CR-1", monday)
+			return k.Escalate(lead, safeguardingv1.Agency_AGENCY_POLICE, "CR-1", false, monday)
 		},
 		func() ([]proto.Message, error) { return k.Close(lead, "resolved", monday) },
 	} {
@@ -156,7 +157,7 @@ func TestConcernLifeCycle(t *testing.T) {
 	require.True(t, k.Escalated())
 	_, err := k.AddAction(lead, "more", monday)
 	require.ErrorIs(t, err, ErrConcernClosed)
-	_, err = k.Escalate(lead, safeguardingv1.Agency_AGENCY_POLICE, "x", monday)
+	_, err = k.Escalate(lead, safeguardingv1.Agency_AGENCY_POLICE, "x", false, monday)
 	require.ErrorIs(t, err, ErrConcernClosed)
 	_, err = k.Close(lead, "again", monday)
 	require.ErrorIs(t, err, ErrConcernClosed)
@@ -166,10 +167,10 @@ func TestConcernLifeCycle(t *testing.T) {
 	require.Equal(t, int64(5), again.Version())
 	require.True(t, again.Closed())
 
-	_, err = again.Escalate(Caller{}, 0, "", monday)
+	_, err = again.Escalate(Caller{}, 0, "", false, monday)
 	require.ErrorIs(t, err, ErrConcernClosed, "state first, then input")
 	open, _ := raised(t, volunteer)
-	_, err = open.Escalate(lead, 0, " ", monday)
+	_, err = open.Escalate(lead, 0, strings.Repeat("x", MaxReference+1), false, monday)
 	invalidField(t, err, "agency")
 	invalidField(t, err, "reference")
 }

@@ -177,13 +177,14 @@ func (s *Server) GetConcern(ctx context.Context, req *safeguardingv1.GetConcernR
 	return &safeguardingv1.GetConcernResponse{Concern: out}, nil
 }
 
-// changeConcern runs one command on a concern of the centre, decided on the caller c.
+// changeConcern runs one command on a concern of the centre, decided on the caller c; alertLead
+// says it is recorded for someone the staff register does not have as the centre's lead today.
 func (s *Server) changeConcern(ctx context.Context, req command.Request, c domain.Caller, centre, concern uuid.UUID,
-	decide func(k *domain.Concern, c domain.Caller, today domainDate) ([]proto.Message, error)) (*safeguardingv1.ConcernSummary, error) {
+	decide func(k *domain.Concern, c domain.Caller, today domainDate, alertLead bool) ([]proto.Message, error)) (*safeguardingv1.ConcernSummary, error) {
 	type resp = safeguardingv1.ConcernSummary
 	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (*resp, *eventstore.UnitOfWork, error) {
-		k, uow, err := s.app.ChangeConcern(ctx, centre, concern, md, func(k *domain.Concern, today domainDate) ([]proto.Message, error) {
-			return decide(k, c, today)
+		k, uow, err := s.app.ChangeConcern(ctx, centre, concern, md, func(k *domain.Concern, today domainDate, alertLead bool) ([]proto.Message, error) {
+			return decide(k, c, today, alertLead)
 		})
 		if err != nil {
 			return nil, nil, err
@@ -198,7 +199,7 @@ func (s *Server) AddConcernAction(ctx context.Context, req *safeguardingv1.AddCo
 	if err != nil {
 		return nil, err
 	}
-	k, err := s.changeConcern(ctx, req, c, id(req.GetCentreId()), id(req.GetConcernId()), func(k *domain.Concern, c domain.Caller, today domainDate) ([]proto.Message, error) {
+	k, err := s.changeConcern(ctx, req, c, id(req.GetCentreId()), id(req.GetConcernId()), func(k *domain.Concern, c domain.Caller, today domainDate, _ bool) ([]proto.Message, error) {
 		return k.AddAction(c, req.GetAction(), today)
 	})
 	if err != nil {
@@ -207,11 +208,13 @@ func (s *Server) AddConcernAction(ctx context.Context, req *safeguardingv1.AddCo
 	return &safeguardingv1.AddConcernActionResponse{Concern: k}, nil
 }
 
-// EscalateConcern records an escalation.
+// EscalateConcern records an escalation, with the agency's reference or without one yet (a
+// blank reference: the request's rule still asks for a character).
 func (s *Server) EscalateConcern(ctx context.Context, req *safeguardingv1.EscalateConcernRequest) (*safeguardingv1.EscalateConcernResponse, error) {
-	// Protective: decided on the token's caller, the register not asked.
-	k, err := s.changeConcern(ctx, req, caller(ctx, id(req.GetCentreId())), id(req.GetCentreId()), id(req.GetConcernId()), func(k *domain.Concern, c domain.Caller, today domainDate) ([]proto.Message, error) {
-		return k.Escalate(c, req.GetAgency(), req.GetReference(), today)
+	// Protective: decided on the token's caller, the register not asked; the register's lead is
+	// alerted of an escalation by anyone else (decision 201).
+	k, err := s.changeConcern(ctx, req, caller(ctx, id(req.GetCentreId())), id(req.GetCentreId()), id(req.GetConcernId()), func(k *domain.Concern, c domain.Caller, today domainDate, alertLead bool) ([]proto.Message, error) {
+		return k.Escalate(c, req.GetAgency(), req.GetReference(), alertLead, today)
 	})
 	if err != nil {
 		return nil, err
@@ -225,7 +228,7 @@ func (s *Server) CloseConcern(ctx context.Context, req *safeguardingv1.CloseConc
 	if err != nil {
 		return nil, err
 	}
-	k, err := s.changeConcern(ctx, req, c, id(req.GetCentreId()), id(req.GetConcernId()), func(k *domain.Concern, c domain.Caller, today domainDate) ([]proto.Message, error) {
+	k, err := s.changeConcern(ctx, req, c, id(req.GetCentreId()), id(req.GetConcernId()), func(k *domain.Concern, c domain.Caller, today domainDate, _ bool) ([]proto.Message, error) {
 		return k.Close(c, req.GetNote(), today)
 	})
 	if err != nil {
@@ -578,12 +581,22 @@ func (s *Server) ListAlerts(ctx context.Context, req *safeguardingv1.ListAlertsR
 	}
 	out := &safeguardingv1.ListAlertsResponse{NextPageToken: next}
 	for _, r := range rows {
+		role := r.PlacedInRole
+		if r.Escalation != uuid.Nil && role == "" {
+			role = NotOnTheRegister
+		}
 		out.Alerts = append(out.Alerts, &safeguardingv1.Alert{ConcernId: optional(r.Concern), FamilyId: r.Family.String(),
 			Category: r.Category, AlertedOn: dates.Proto(r.AlertedOn), Closed: r.Closed, HoldId: optional(r.Hold),
-			PlacedInRole: r.PlacedInRole, Corrected: r.Corrected})
+			PlacedInRole: role, Corrected: r.Corrected})
 	}
 	return out, nil
 }
+
+// NotOnTheRegister is Alert.placed_in_role of an escalation's alert when who escalated was not on
+// the centre's staff register that day. An escalation's alert is the one with a concern, no hold
+// and a role: a concern's own alert has none, so the role is never empty there (decision 201).
+// Until Alert names the escalation (proto/: escalation_record_id), this tells them apart.
+const NotOnTheRegister = "none"
 
 // ListAccessRecords reads a page of the reads of a family's safeguarding text at the centre: the
 // register's lead, or an administrator, who is on no register and audits any centre.

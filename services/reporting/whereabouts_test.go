@@ -92,3 +92,91 @@ func london(t *testing.T) *time.Location {
 	require.NoError(t, err)
 	return l
 }
+
+// Review 29 read a parent's copy of a family under two holds: "Contact suspended" twice and
+// "Safeguarding hold lifted; 1 still in force" told the parent that more than one safeguarding
+// matter stood (what the other party disclosed, decision 196). A parent's copy says "Contact
+// suspended" when the first hold suspends contact and "Contact may resume" when the last is
+// lifted, nothing of a hold placed or lifted while another stands, and names no one for a step it
+// gives bare (a booking the platform cancelled under a hold and one a parent asked to cancel look
+// alike). The centre's read keeps every step, and the history still verifies: the stored words
+// are unchanged.
+func TestAParentsCopyOfAFamilyUnderTwoHoldsSaysContactWasSuspendedOnce(t *testing.T) {
+	g := newRig(t)
+	centre, family := g.centre(t, commonv1.Region_REGION_LONDON), uuid.New()
+	c, f := centre.String(), family.String()
+	referral, holdA, holdB := uuid.NewString(), uuid.NewString(), uuid.NewString()
+	ref, fam, holds := "referral-"+referral, "family-"+f, "hold-"+f
+	supervised := commonv1.ServiceType_SERVICE_TYPE_SUPERVISED
+	g.emit(t, "referral", ref, &referralv1.ReferralReceived{ReferralId: referral, FamilyId: f, CentreId: c,
+		Source: commonv1.ReferralSource_REFERRAL_SOURCE_SELF, ReceivedOn: date(2026, 1, 5)}, family, centre, "coordinator-1")
+	g.emit(t, "referral", ref, &referralv1.ReferralAccepted{ReferralId: referral, FamilyId: f, CentreId: c, AcceptedOn: date(2026, 1, 6),
+		ServiceType: supervised, CheckedNotTheFamilyUnderHold: true}, family, centre, "coordinator-1")
+	book := func(day int) string {
+		id := uuid.NewString()
+		g.emit(t, "scheduling", fam, &schedulingv1.SessionBooked{BookingId: id, FamilyId: f, CentreId: c, RoomId: uuid.NewString(),
+			SessionDate: date(2026, 2, day), ServiceType: supervised}, family, centre, "coordinator-1")
+		return id
+	}
+	cancel := func(id string, day int, by schedulingv1.CancelledBy, reason schedulingv1.CancellationReason, actor string) {
+		g.emit(t, "scheduling", fam, &schedulingv1.BookingCancelled{BookingId: id, FamilyId: f, CentreId: c, SessionDate: date(2026, 2, day),
+			ServiceType: supervised, CancelledBy: by, Reason: reason}, family, centre, actor)
+	}
+	cancel(book(7), 7, schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT, schedulingv1.CancellationReason_CANCELLATION_REASON_REQUESTED, "coordinator-1")
+	fourteenth := book(14)
+	placed := func(hold string, inForce int32) {
+		g.emit(t, "safeguarding", holds, &safeguardingv1.HoldPlaced{HoldId: hold, FamilyId: f, CentreId: c,
+			Reason: safeguardingv1.HoldReason_HOLD_REASON_CONDUCT, PlacedOn: date(2026, 2, 10)}, family, centre, "lead-1")
+		g.emit(t, "referral", ref, &referralv1.CaseSuspended{ReferralId: referral, FamilyId: f, CentreId: c, HoldId: hold,
+			SuspendedOn: date(2026, 2, 10), HoldsInForce: inForce}, family, centre, "service:referral")
+		g.emit(t, "scheduling", fam, &schedulingv1.HoldNoted{FamilyId: f, CentreId: c, HoldId: hold, PlacedOn: date(2026, 2, 10)},
+			family, centre, "service:scheduling")
+	}
+	lifted := func(hold string, inForce int32) {
+		g.emit(t, "safeguarding", holds, &safeguardingv1.HoldLifted{HoldId: hold, FamilyId: f, CentreId: c, LiftedOn: date(2026, 2, 20)},
+			family, centre, "lead-1")
+		g.emit(t, "scheduling", fam, &schedulingv1.HoldLiftNoted{FamilyId: f, CentreId: c, HoldId: hold, HoldsInForce: inForce},
+			family, centre, "service:scheduling")
+		g.emit(t, "referral", ref, &referralv1.CaseResumed{ReferralId: referral, FamilyId: f, CentreId: c, HoldId: hold,
+			ResumedOn: date(2026, 2, 20), HoldsInForce: inForce}, family, centre, "service:referral")
+	}
+	placed(holdA, 1)
+	cancel(fourteenth, 14, schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM, schedulingv1.CancellationReason_CANCELLATION_REASON_HOLD, "service:scheduling")
+	placed(holdB, 2) // the other party's disclosure, say
+	lifted(holdA, 1)
+	lifted(holdB, 0)
+	g.settle(t)
+
+	read := func(purpose reportingv1.HistoryReadPurpose) *reportingv1.GetFamilyHistoryResponse {
+		h, err := g.coordinator(t, centre).GetFamilyHistory(t.Context(), &reportingv1.GetFamilyHistoryRequest{FamilyId: f, CentreId: c, Purpose: purpose})
+		require.NoError(t, err)
+		return h
+	}
+	var centres []string
+	for _, e := range read(reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_CASE_REVIEW).GetEntries() {
+		centres = append(centres, e.GetDescription())
+	}
+	require.Len(t, centres, 18, "the centre's read keeps every step")
+	require.Contains(t, centres, "Safeguarding hold lifted; 1 still in force")
+	require.Contains(t, centres, "Booking for 2026-02-14 cancelled by the system: hold")
+
+	type said struct{ Words, By string }
+	var parents []said
+	for _, e := range read(reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_FAMILY_REQUEST).GetEntries() {
+		parents = append(parents, said{e.GetDescription(), e.GetActor() + e.GetActorRole()})
+	}
+	require.Equal(t, []said{
+		{"Self-referral received from a parent for unspecified contact, 0 children", "coordinator-1coordinator"},
+		{"Referral accepted for supervised contact", ""},
+		{"Session booked (supervised) for 2026-02-07", "coordinator-1coordinator"},
+		{"Booking for 2026-02-07 cancelled", ""},
+		{"Session booked (supervised) for 2026-02-14", "coordinator-1coordinator"},
+		{"Contact suspended", ""},
+		{"Booking for 2026-02-14 cancelled", ""},
+		{"Contact may resume", ""},
+	}, parents)
+
+	v, err := g.coordinator(t, centre).VerifyFamilyHistory(t.Context(), &reportingv1.VerifyFamilyHistoryRequest{FamilyId: f, CentreId: c})
+	require.NoError(t, err)
+	require.True(t, v.GetVerified(), v.GetReason())
+}

@@ -41,7 +41,9 @@ parents, read it with --purpose family-request: each step then has its date only
 and departures no clock time and no event id, as exact times could tell one parent where the
 other is (DOMAIN.md); --as-of stands at the end of its day; and safeguarding's steps, and what
 the family's risk was found or said to be, are left out, as what the other party disclosed is not
-the parent's to be given. Never hand a parent a history read for another purpose.`,
+the parent's to be given: of the holds, it says only when contact was suspended and when it may
+resume, and a step it gives bare (a booking cancelled, a decision) names neither why nor who.
+Never hand a parent a history read for another purpose.`,
 		Example: `  familytime history 0b5c... --centre 3f2a... --purpose court --as-of 2026-03-01
   familytime history 0b5c... --centre 3f2a... --purpose case-review --as-of 2026-03-01T14:30:00Z --json
   familytime history 0b5c... --centre 3f2a... --reads`,
@@ -100,7 +102,7 @@ the parent's to be given. Never hand a parent a history read for another purpose
 					return err
 				}
 				if resp.GetTimesWithheld() {
-					if _, err := fmt.Fprintln(cmd.OutOrStdout(), "\nRead for a parent's request: dates only, no clock times of arrivals and departures (they could tell one parent where the other is), and no safeguarding steps."); err != nil {
+					if _, err := fmt.Fprintln(cmd.OutOrStdout(), "\nRead for a parent's request: dates only, no clock times of arrivals and departures (they could tell one parent where the other is), no safeguarding steps, and of the holds only when contact was suspended and may resume; \"the centre\" is who took a step given bare."); err != nil {
 						return err
 					}
 				}
@@ -236,8 +238,12 @@ var roleWords = map[string]string{"referrer": "referrer", "coordinator": "coordi
 
 // by is who took a step, by the role they acted in, never by their account id (which an identity
 // provider may make an e-mail address): "the referral service" for a service's own reaction,
-// and the account id only for an event recorded before roles were (--json has both).
+// and the account id only for an event recorded before roles were (--json has both). A step a
+// parent's copy gives bare names no one (decision 202): "the centre".
 func by(e *reportingv1.HistoryEntry) string {
+	if e.GetActor() == "" && e.GetActorRole() == "" {
+		return "the centre"
+	}
 	if w, ok := roleWords[e.GetActorRole()]; ok {
 		return w
 	}

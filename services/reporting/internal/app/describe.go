@@ -505,10 +505,19 @@ func clock(at, recorded *timestamppb.Timestamp) string {
 // fixed order, at the place of the day's first, and no step says which stream or version it is:
 // the order the parties came and left in, or a gap where a step was left out, would tell what
 // the times no longer do (review 28).
+//
+// Of the holds, a parent's copy says "Contact suspended" when the first suspends the family's
+// contact and "Contact may resume" when the last is lifted, and nothing of one placed or lifted
+// while another stands, nor once the case is over: how many there were would tell that more
+// than one safeguarding matter stood (review 29). A step it gives bare names no one (bareSteps).
 func ForAParent(steps []Step) []Step {
 	kept := steps[:0]
+	var contact suspension
 	for _, s := range steps {
-		words, ok := parentsWords(s.Service, s.Type, s.Description)
+		words, ok := contact.words(s)
+		if ok {
+			words, ok = parentsWords(s.Service, s.Type, words)
+		}
 		if !ok {
 			continue
 		}
@@ -516,6 +525,9 @@ func ForAParent(steps []Step) []Step {
 		s.RecordedAt = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, dates.UK())
 		s.Description = withoutTimes(s.Type, words)
 		s.Stream, s.Version = "", 0
+		if bareSteps[s.Type] {
+			s.Actor, s.ActorRole = "", ""
+		}
 		kept = append(kept, s)
 	}
 	// Each day's door steps, gathered at the first one's place and sorted by kind and words.
@@ -560,6 +572,94 @@ var atTheDoor = map[string]int{
 	"familytime.scheduling.v1.MovementCorrected": 4,
 }
 
+// The steps by which referral and scheduling follow the family's holds, and those after which
+// the family's case or contact is over.
+const (
+	caseSuspended = "familytime.referral.v1.CaseSuspended"
+	caseResumed   = "familytime.referral.v1.CaseResumed"
+	holdNoted     = "familytime.scheduling.v1.HoldNoted"
+	holdLiftNoted = "familytime.scheduling.v1.HoldLiftNoted"
+)
+
+var caseOver = map[string]bool{"familytime.referral.v1.CaseEnded": true, "familytime.referral.v1.ReferralWithdrawn": true,
+	"familytime.referral.v1.ReferralDeclined": true, "familytime.scheduling.v1.ContactEnded": true}
+
+// suspension follows, through a family's history, whether a safeguarding hold suspends its
+// contact, as referral and scheduling each note the holds (each of them after safeguarding, in
+// either order): suspended while either holds one in force.
+type suspension struct {
+	// inForce is the holds in force by the stream that notes them (referral's, a case's;
+	// scheduling's, the family's), as its steps say.
+	inForce map[string]int
+	// said: the copy's last word of the holds is "Contact suspended".
+	said bool
+	// over: the case ended, or was withdrawn or declined; its holds are not the parent's contact.
+	over bool
+}
+
+// words is what a parent's copy says of step s: its own words for a step that is not about a
+// hold, and for one that is, "Contact suspended" where it is the first to say contact is
+// suspended, "Contact may resume" where it is the first to say no hold is in force, and false
+// for any other (a hold placed or lifted while another stands, or a second service noting it).
+func (c *suspension) words(s Step) (string, bool) {
+	switch s.Type {
+	case caseSuspended, holdNoted, holdLiftNoted, caseResumed:
+	default:
+		c.over = c.over || caseOver[s.Type]
+		return s.Description, true
+	}
+	if c.inForce == nil {
+		c.inForce = map[string]int{}
+	}
+	key := s.Service + " " + s.Stream
+	switch s.Type {
+	case caseSuspended, holdNoted:
+		c.inForce[key]++
+	case holdLiftNoted:
+		c.inForce[key] = max(c.inForce[key]-1, 0)
+	case caseResumed:
+		c.inForce[key] = stillInForce(s.Description, max(c.inForce[key]-1, 0))
+	}
+	suspended := false
+	for _, n := range c.inForce {
+		suspended = suspended || n > 0
+	}
+	if c.over || suspended == c.said {
+		return "", false
+	}
+	c.said = suspended
+	if suspended {
+		return "Contact suspended", true
+	}
+	return "Contact may resume", true
+}
+
+// stillInForce is how many holds the words of a CaseResumed say are still in force ("Safeguarding
+// hold lifted; 1 still in force", or none where "contact resumes"); otherwise counted.
+func stillInForce(words string, counted int) int {
+	if strings.HasSuffix(words, "; contact resumes") {
+		return 0
+	}
+	var n int
+	if _, err := fmt.Sscanf(words[strings.LastIndex(words, "; ")+1:], " %d still in force", &n); err == nil && n >= 0 {
+		return n
+	}
+	return counted
+}
+
+// bareSteps are the kinds of step a parent's copy gives bare of what their words would say
+// more (parentsWords, suspension): such a step names no one either, as who took it can say
+// what the words no longer do. A booking the platform cancelled (under a hold, or after a
+// finding the copy leaves out) is told from one a coordinator cancelled at a parent's request
+// by its actor alone (review 29).
+var bareSteps = map[string]bool{
+	"familytime.referral.v1.ReferralAmended": true, "familytime.referral.v1.ReferralDeclined": true,
+	"familytime.referral.v1.ReferralAccepted": true, "familytime.referral.v1.ReferralWaitlisted": true,
+	"familytime.referral.v1.CaseEnded": true, caseSuspended: true, caseResumed: true, holdNoted: true, holdLiftNoted: true,
+	"familytime.scheduling.v1.SessionCalledOff": true, "familytime.scheduling.v1.BookingCancelled": true,
+	"familytime.scheduling.v1.PlaceOffered": true,
+}
+
 // parentsWords is the words a parent's copy gives a step of service and eventType described as
 // words, and false for a step it leaves out.
 func parentsWords(service, eventType, words string) (string, bool) {
@@ -578,10 +678,13 @@ func parentsWords(service, eventType, words string) (string, bool) {
 		return "Referral amended", true // not whether the risk answers changed, or a disclosure was taken back
 	case "familytime.referral.v1.ReferralDeclined":
 		return "Referral declined", true // the reason may be a finding of domestic abuse
-	case "familytime.referral.v1.CaseSuspended", "familytime.scheduling.v1.HoldNoted":
-		return "Contact suspended", true
-	case "familytime.scheduling.v1.HoldLiftNoted":
-		return "Contact may resume", true
+	case "familytime.referral.v1.ReferralAccepted", "familytime.referral.v1.ReferralWaitlisted":
+		// Not that a person checked the family is not the one a possible duplicate's hold
+		// suspends: a hold on a family like theirs (decision 128).
+		decided, _, _ := strings.Cut(words, ", after a person checked")
+		return decided, true
+	case "familytime.referral.v1.CaseEnded":
+		return "Case ended", true // not the outcome: "ended for safety" tells what was found
 	case "familytime.scheduling.v1.SessionCalledOff":
 		return "Session called off", true
 	case "familytime.scheduling.v1.BookingCancelled":

@@ -90,3 +90,97 @@ func TestASessionCompletedWithPeopleNeverRecordedLeavingSaysSo(t *testing.T) {
 	require.Equal(t, "Session completed (supported), 2 children; the visiting party never recorded leaving",
 		describe(&schedulingv1.SessionCompleted{ServiceType: supported, Children: kids, NeverRecordedLeaving: []string{"v1"}}, nil))
 }
+
+// Review 29 read in a parent's copy "Contact suspended" twice and "Safeguarding hold lifted; 1
+// still in force": a second hold, placed or lifted while another stands, told the parent that a
+// second safeguarding matter stood (what the other party disclosed, decision 196). A parent's copy
+// says contact was suspended when the first hold suspends it, whichever of referral and scheduling
+// notes it first, and that it may resume when the last is lifted: two holds give the same copy as
+// one. Once the case is over, the holds say nothing more to a parent.
+func TestAParentsCopySaysContactWasSuspendedAndNotHowManyHolds(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 7, d, 9, 0, 0, 0, time.UTC) }
+	step := func(d int, service, stream, eventType, words string) Step {
+		return Step{RecordedAt: day(d), Service: service, Stream: stream, Type: "familytime." + service + ".v1." + eventType,
+			Description: words, Actor: "service:" + service}
+	}
+	var (
+		placed = func(d int) Step {
+			return step(d, "safeguarding", "hold-f", "HoldPlaced", "Hold placed: contact suspended (conduct)")
+		}
+		lifted    = func(d int) Step { return step(d, "safeguarding", "hold-f", "HoldLifted", "Hold lifted") }
+		suspended = func(d int) Step {
+			return step(d, "referral", "referral-r", "CaseSuspended", "Case suspended by a safeguarding hold")
+		}
+		noted = func(d int) Step {
+			return step(d, "scheduling", "family-f", "HoldNoted", "Scheduling noted a safeguarding hold: future bookings cancelled, none taken")
+		}
+		stillInForce = func(d int) Step {
+			return step(d, "referral", "referral-r", "CaseResumed", "Safeguarding hold lifted; 1 still in force")
+		}
+		resumes = func(d int) Step {
+			return step(d, "referral", "referral-r", "CaseResumed", "Safeguarding hold lifted; contact resumes")
+		}
+		liftNoted = func(d int) Step {
+			return step(d, "scheduling", "family-f", "HoldLiftNoted", "Scheduling noted a hold lifted")
+		}
+		booked    = step(1, "scheduling", "family-f", "SessionBooked", "Session booked (supported) for 2026-07-11")
+		cancelled = step(4, "scheduling", "family-f", "BookingCancelled", "Booking for 2026-07-11 cancelled by the system: hold")
+	)
+	type said struct{ On, Words, By string }
+	copyOf := func(steps ...Step) []said {
+		var out []said
+		for _, s := range ForAParent(steps) {
+			out = append(out, said{s.RecordedAt.Format(time.DateOnly), s.Description, s.Actor + s.ActorRole})
+		}
+		return out
+	}
+	want := []said{{"2026-07-01", "Session booked (supported) for 2026-07-11", "service:scheduling"},
+		{"2026-07-04", "Contact suspended", ""}, {"2026-07-04", "Booking for 2026-07-11 cancelled", ""},
+		{"2026-07-20", "Contact may resume", ""}}
+
+	oneHold := copyOf(booked, placed(4), suspended(4), noted(4), cancelled, lifted(20), resumes(20), liftNoted(20))
+	require.Equal(t, want, oneHold)
+	// A second hold placed on the 9th, scheduling noting it before referral, and the first lifted
+	// on the 15th while it stands: nothing of either.
+	twoHolds := copyOf(booked, placed(4), suspended(4), noted(4), cancelled, placed(9), noted(9), suspended(9),
+		lifted(15), stillInForce(15), liftNoted(15), lifted(20), liftNoted(20), resumes(20))
+	require.Equal(t, want, twoHolds, "two holds give the copy one gives")
+	// Scheduling noting the hold first, and referral last to note the lift.
+	require.Equal(t, want, copyOf(booked, placed(4), noted(4), cancelled, suspended(4), lifted(20), liftNoted(20), resumes(20)))
+
+	// A lift whose hold the history does not hold (projected before it kept such steps) says nothing.
+	require.Empty(t, copyOf(liftNoted(20), resumes(20)))
+
+	// A case ended under the hold (for safety): it ends; the hold lifted later, or another placed,
+	// says nothing more (scheduling still notes them), and the outcome is not given.
+	ended := step(12, "referral", "referral-r", "CaseEnded", "Case ended: ended for safety")
+	require.Equal(t, []said{want[0], want[1], want[2], {"2026-07-12", "Case ended", ""}},
+		copyOf(booked, placed(4), suspended(4), noted(4), cancelled, ended, placed(14), noted(14), lifted(20), liftNoted(20)))
+}
+
+// A parent's copy gives bare the steps whose words, or whose actor, would say more than the step
+// (decision 196): a decision taken after a person checked the family is not the one a hold
+// suspends tells of a hold on a family like theirs, and an outcome of "ended for safety" what was
+// found. A bare step names no one: a booking the platform cancelled (a hold, a finding the copy
+// leaves out) would be told from one cancelled at a parent's request by who cancelled it.
+func TestAParentsCopyGivesTheBareStepAndNamesNoOneForIt(t *testing.T) {
+	step := func(service, eventType, words, actor, role string) Step {
+		return Step{RecordedAt: time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC), Service: service, Type: "familytime." + service + ".v1." + eventType,
+			Description: words, Actor: actor, ActorRole: role}
+	}
+	type said struct{ Words, Actor, Role string }
+	var got []said
+	for _, s := range ForAParent([]Step{
+		step("referral", "ReferralAccepted", "Referral accepted for supervised contact, after a person checked the family is not the one a safeguarding hold suspends", "coordinator-1", "coordinator"),
+		step("referral", "ReferralWaitlisted", "Referral placed on the centre's waiting list, after a person checked the family is not the one a safeguarding hold suspends", "coordinator-1", "coordinator"),
+		step("scheduling", "BookingCancelled", "Booking for 2026-07-04 cancelled by the resident parent: requested", "coordinator-1", "coordinator"),
+		step("scheduling", "BookingCancelled", "Booking for 2026-07-11 cancelled by the system: domestic abuse finding", "service:scheduling", ""),
+		step("referral", "CaseEnded", "Case ended: ended for safety", "coordinator-1", "coordinator"),
+		step("scheduling", "SessionBooked", "Session booked (supervised) for 2026-07-18", "coordinator-1", "coordinator"),
+	}) {
+		got = append(got, said{s.Description, s.Actor, s.ActorRole})
+	}
+	require.Equal(t, []said{{"Referral accepted for supervised contact", "", ""}, {"Referral placed on the centre's waiting list", "", ""},
+		{"Booking for 2026-07-04 cancelled", "", ""}, {"Booking for 2026-07-11 cancelled", "", ""}, {"Case ended", "", ""},
+		{"Session booked (supervised) for 2026-07-18", "coordinator-1", "coordinator"}}, got)
+}

@@ -161,6 +161,8 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		return fmt.Sprintf("Safeguarding hold lifted; %d still in force", ev.GetHoldsInForce())
 	case *referralv1.PossibleDuplicateFlagged:
 		return "Possible duplicate referral flagged for a person to check"
+	case *referralv1.PossibleDuplicateChecked:
+		return "Safeguarding lead checked that a possible duplicate referral is another family"
 	case *referralv1.FamilyDetailsOpened:
 		if rs := ev.GetReaderRoles(); len(rs) != 1 {
 			words := make([]string, len(rs))
@@ -668,7 +670,8 @@ func parentsWords(service, eventType, words string) (string, bool) {
 	}
 	switch eventType {
 	case "familytime.referral.v1.ScreeningRecorded", "familytime.referral.v1.RiskAssessmentNoted",
-		"familytime.referral.v1.PossibleDuplicateFlagged", "familytime.referral.v1.FamilyDetailsOpened",
+		"familytime.referral.v1.PossibleDuplicateFlagged", "familytime.referral.v1.PossibleDuplicateChecked",
+		"familytime.referral.v1.FamilyDetailsOpened",
 		"familytime.scheduling.v1.SupportedContactRuledOut", "familytime.scheduling.v1.SupportedContactAllowed",
 		"familytime.scheduling.v1.CheckInRefused", "familytime.scheduling.v1.PlaceTaken", "familytime.scheduling.v1.PlaceFreed":
 		// The risk found, who else the child may be, who opened the family's details, and the

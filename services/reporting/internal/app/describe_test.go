@@ -39,6 +39,8 @@ func TestDescriptionsSayWhoMayAttendAndNameThePartiesInWords(t *testing.T) {
 		Describe(envelopeOf(t, &safeguardingv1.LeadAlertedOfHold{PlacedInRole: "supervisor"})))
 	require.Equal(t, "Safeguarding lead alerted of the hold: placed by someone not on the centre's staff register that day",
 		Describe(envelopeOf(t, &safeguardingv1.LeadAlertedOfHold{})))
+	require.Equal(t, "Safeguarding lead checked that a possible duplicate referral is another family",
+		Describe(envelopeOf(t, &referralv1.PossibleDuplicateChecked{})), "decision 205")
 }
 
 // The words a rebuild writes for every event, made without fmt: the same as before.

@@ -24,6 +24,7 @@ func TestForAParent(t *testing.T) {
 		step("safeguarding", "ConcernRaised", "Safeguarding concern raised: emotional"),
 		step("scheduling", "PartyDeparted", "Left at 12:00 on 2026-06-30 (UK time): the children (with whoever collects them)"),
 		step("referral", "ScreeningRecorded", "Screened red: domestic abuse found"),
+		step("referral", "PossibleDuplicateChecked", "Safeguarding lead checked that a possible duplicate referral is another family"),
 		step("scheduling", "PartyArrived", "Arrived: the visiting parent"),
 		step("scheduling", "MovementCorrected", "Arrival corrected to 10:25 (UK time; recorded as 10:40): the children"),
 		step("referral", "ReferralAmended", "Referral amended; the risk answers no longer disclose domestic abuse, but the disclosure made before stands"),

@@ -81,7 +81,11 @@ func TestARaiserIsGivenWhatTheyRaisedAndNotTheLeadsRecords(t *testing.T) {
 	require.Equal(t, "said where it happened", records[2].GetReason())
 	require.Equal(t, []string{records[2].GetRecordId()}, records[0].GetCorrectedByRecordIds())
 	require.Equal(t, "safeguarding lead alerted", records[1].GetSummary(), "they are told it reached the lead")
+	for _, r := range records[:3] {
+		require.False(t, r.GetWithheld(), r.GetType())
+	}
 	for _, r := range records[3:] {
+		require.True(t, r.GetWithheld(), r.GetType())
 		require.Empty(t, r.GetText(), r.GetType())
 		require.Empty(t, r.GetReason(), r.GetType())
 		require.Empty(t, r.GetRecordedBy(), "who made the lead's records is withheld too: %s", r.GetType())
@@ -116,7 +120,7 @@ func TestARaiserIsGivenWhatTheyRaisedAndNotTheLeadsRecords(t *testing.T) {
 // escalated a concern to the police; the lead's alerts flagged the hold that token placed and not
 // the escalation. An escalation, like a hold (decision 138), by someone the register does not have
 // as the centre's lead that day is never refused, and is followed in the concern's stream by
-// LeadAlerted; the lead's alerts list it with the role the register gives who escalated ("none"
+// LeadAlerted; the lead's alerts list it, naming the escalation, with the role the register gives who escalated (none
 // when not on it). The register's lead's own escalation alerts nobody. Whoever escalated, reading
 // a concern they raised, is given their own escalation and not the lead's records.
 func TestAnEscalationBySomeoneNotTheRegistersLeadAlertsTheLead(t *testing.T) {
@@ -158,10 +162,12 @@ func TestAnEscalationBySomeoneNotTheRegistersLeadAlertsTheLead(t *testing.T) {
 	}
 	got := alerts(false)
 	require.Len(t, got[concerns[1]], 1, "the register's lead's escalation alerts nobody: the concern's own alert only")
-	for i, want := range map[int]string{0: "volunteer", 2: "none"} {
+	for i, want := range map[int]string{0: "volunteer", 2: ""} {
 		require.Len(t, got[concerns[i]], 2, "the concern's alert, and its escalation's")
 		escalation := got[concerns[i]][0] // newest first
-		require.Equal(t, want, escalation.GetPlacedInRole(), "the role the register gives who escalated")
+		require.Equal(t, want, escalation.GetPlacedInRole(), "the role the register gives who escalated, none when not on it")
+		require.NotEmpty(t, escalation.GetEscalationRecordId(), "the escalation's alert names it")
+		require.Empty(t, got[concerns[i]][1].GetEscalationRecordId(), "the concern's own alert names none")
 		require.Empty(t, escalation.GetHoldId())
 		require.Equal(t, families[i].String(), escalation.GetFamilyId())
 		require.Equal(t, safeguardingv1.ConcernCategory_CONCERN_CATEGORY_PHYSICAL_HARM, escalation.GetCategory())
@@ -173,11 +179,15 @@ func TestAnEscalationBySomeoneNotTheRegistersLeadAlertsTheLead(t *testing.T) {
 		resp, err := lead.ListAlerts(ctx, &safeguardingv1.ListAlertsRequest{CentreId: centre, PageSize: size, PageToken: token})
 		var out []string
 		for _, a := range resp.GetAlerts() {
-			out = append(out, a.GetConcernId()+" "+a.GetPlacedInRole())
+			escalated := ""
+			if a.GetEscalationRecordId() != "" {
+				escalated = " escalated"
+			}
+			out = append(out, a.GetConcernId()+" "+a.GetPlacedInRole()+escalated)
 		}
 		return out, resp.GetNextPageToken(), err
 	}
-	want := []string{concerns[2] + " none", concerns[0] + " volunteer", concerns[2] + " ", concerns[1] + " ", concerns[0] + " "}
+	want := []string{concerns[2] + "  escalated", concerns[0] + " volunteer escalated", concerns[2] + " ", concerns[1] + " ", concerns[0] + " "}
 	pagesLikeOne(t, "alerts with the escalations', newest first", every, want)
 
 	for i, want := range map[int]string{0: "had as volunteer that day", 2: "not on the centre's staff register that day"} {

@@ -391,9 +391,6 @@ func (s *safeguardingCommand) action() *cobra.Command {
 	})
 }
 
-// noReferenceYet is what an escalation records when the agency has given no reference yet (the
-// service records a blank reference so too; the request still asks for a character).
-const noReferenceYet = "no reference given yet"
 
 func (s *safeguardingCommand) escalate() *cobra.Command {
 	var agency, reference string
@@ -408,14 +405,10 @@ func (s *safeguardingCommand) escalate() *cobra.Command {
 		if err != nil {
 			return nil, err
 		}
-		given := strings.TrimSpace(reference)
-		if given == "" {
-			given = noReferenceYet
-		}
 		resp, err := c.EscalateConcern(cmd.Context(), &safeguardingv1.EscalateConcernRequest{RequestId: request, CentreId: s.centre,
-			ConcernId: id, Agency: a, Reference: given})
+			ConcernId: id, Agency: a, Reference: strings.TrimSpace(reference)})
 		if err == nil && strings.TrimSpace(reference) == "" {
-			fmt.Fprintln(cmd.ErrOrStderr(), "Recorded with "+noReferenceYet+": when the agency gives one, add it with "+
+			fmt.Fprintln(cmd.ErrOrStderr(), "Recorded with no reference given yet: when the agency gives one, add it with "+
 				"familytime safeguarding escalate-reference ESCALATION_RECORD_ID --family F --reference REF "+
 				"(the escalation's record id is in concern show)")
 		}
@@ -423,7 +416,7 @@ func (s *safeguardingCommand) escalate() *cobra.Command {
 	})
 	cmd.Long = `escalate records that a concern went to the local authority's children's services or the police
 (safeguarding lead). A lead who has just rung 999 has no reference yet: leave --reference out, and
-the escalation is recorded with "` + noReferenceYet + `"; when the agency gives its reference, add it with
+the escalation is recorded with "no reference given yet"; when the agency gives its reference, add it with
 escalate-reference, a new record pointing at the escalation (records are never changed).
 
 Escalating is never refused for the staff register: protection never waits on paperwork. An
@@ -447,7 +440,7 @@ func (s *safeguardingCommand) escalateReference() *cobra.Command {
 		Use:   "escalate-reference ESCALATION_RECORD_ID",
 		Short: "Add the agency's reference to an escalation recorded without one (safeguarding lead)",
 		Long: `escalate-reference records the agency's reference for an escalation (its record id, in concern
-show): one recorded with "` + noReferenceYet + `", or one whose reference was wrong. The escalation
+show): one recorded with "no reference given yet", or one whose reference was wrong. The escalation
 stays as it was recorded; the reference is a new record pointing at it (a correction of it), which
 concern show prints under it. The reference is written as the agency gives it, on one line
 (4512/23). An escalation takes one such record: to change the reference again, give the record id
@@ -767,8 +760,8 @@ func (s *safeguardingCommand) alerts() *cobra.Command {
 escalations made by someone the staff register does not have as the centre's lead that day (a
 deputy signed in with the lead's role, a lead whose registration lapsed: such a hold or escalation
 is never refused, and the lead is told of it): BY OTHERS names the hold, or says "escalated", with
-the role the register gives who did it (with --json, placed_in_role: an escalation's alert is the
-one with a concern, no hold_id and a role, "none" when they were not on the register). CLOSED is
+the role the register gives who did it (with --json: hold_id or escalation_record_id, and
+placed_in_role, empty when they were not on the register). CLOSED is
 the concern closed, or the hold lifted; CORRECTED says a concern's record was corrected since the
 lead last read it: concern show by the lead clears it. Then (in the table, not with
 --json) the holds in force whose review date has passed: a hold suspends a child's contact and is
@@ -814,16 +807,16 @@ func (s *safeguardingCommand) concernAlerts(cmd *cobra.Command, out *output, pag
 
 // byOthers is what an alert says was done by someone the register does not have as the lead: the
 // hold placed, or the concern escalated, and the role the register gives them; "" for a concern's
-// own alert. An escalation's alert has a concern, no hold and a role ("none": not on the register).
+// own alert.
 func byOthers(a *safeguardingv1.Alert) string {
 	role := a.GetPlacedInRole()
-	if role == "" || role == "none" {
+	if role == "" {
 		role = "not on the register"
 	}
 	switch {
 	case a.GetHoldId() != "":
 		return "hold " + a.GetHoldId() + " (" + role + ")"
-	case a.GetPlacedInRole() != "":
+	case a.GetEscalationRecordId() != "":
 		return "escalated (" + role + ")"
 	}
 	return ""

@@ -581,22 +581,12 @@ func (s *Server) ListAlerts(ctx context.Context, req *safeguardingv1.ListAlertsR
 	}
 	out := &safeguardingv1.ListAlertsResponse{NextPageToken: next}
 	for _, r := range rows {
-		role := r.PlacedInRole
-		if r.Escalation != uuid.Nil && role == "" {
-			role = NotOnTheRegister
-		}
 		out.Alerts = append(out.Alerts, &safeguardingv1.Alert{ConcernId: optional(r.Concern), FamilyId: r.Family.String(),
 			Category: r.Category, AlertedOn: dates.Proto(r.AlertedOn), Closed: r.Closed, HoldId: optional(r.Hold),
-			PlacedInRole: role, Corrected: r.Corrected})
+			PlacedInRole: r.PlacedInRole, Corrected: r.Corrected, EscalationRecordId: optional(r.Escalation)})
 	}
 	return out, nil
 }
-
-// NotOnTheRegister is Alert.placed_in_role of an escalation's alert when who escalated was not on
-// the centre's staff register that day. An escalation's alert is the one with a concern, no hold
-// and a role: a concern's own alert has none, so the role is never empty there (decision 201).
-// Until Alert names the escalation (proto/: escalation_record_id), this tells them apart.
-const NotOnTheRegister = "none"
 
 // ListAccessRecords reads a page of the reads of a family's safeguarding text at the centre: the
 // register's lead, or an administrator, who is on no register and audits any centre.

@@ -59,7 +59,8 @@ func entries(es []app.Entry) []*safeguardingv1.RecordEntry {
 	var out []*safeguardingv1.RecordEntry
 	for _, e := range es {
 		x := &safeguardingv1.RecordEntry{RecordId: e.ID.String(), Type: e.Type, RecordedAt: timestamppb.New(e.RecordedAt),
-			RecordedBy: e.RecordedBy, Text: e.Text, Reason: e.Reason, CorrectsRecordId: optional(e.Corrects), Summary: e.Summary}
+			RecordedBy: e.RecordedBy, Text: e.Text, Reason: e.Reason, CorrectsRecordId: optional(e.Corrects), Summary: e.Summary,
+			Withheld: e.Withheld}
 		for _, c := range e.CorrectedBy {
 			x.CorrectedByRecordIds = append(x.CorrectedByRecordIds, c.String())
 		}

@@ -806,7 +806,10 @@ type RecordEntry struct {
 	// The ids of later corrections of this record.
 	CorrectedByRecordIds []string `protobuf:"bytes,8,rep,name=corrected_by_record_ids,json=correctedByRecordIds,proto3" json:"corrected_by_record_ids,omitempty"`
 	// A short readable line: category, rating, agency, hold reason and dates.
-	Summary       string `protobuf:"bytes,9,opt,name=summary,proto3" json:"summary,omitempty"`
+	Summary string `protobuf:"bytes,9,opt,name=summary,proto3" json:"summary,omitempty"`
+	// The record is the safeguarding lead's, withheld from a reader who is given a concern because
+	// they raised it: its type and time only, no text, reason or author (decision 201).
+	Withheld      bool `protobuf:"varint,10,opt,name=withheld,proto3" json:"withheld,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -902,6 +905,13 @@ func (x *RecordEntry) GetSummary() string {
 		return x.Summary
 	}
 	return ""
+}
+
+func (x *RecordEntry) GetWithheld() bool {
+	if x != nil {
+		return x.Withheld
+	}
+	return false
 }
 
 // AddConcernActionRequest records an action.
@@ -1034,7 +1044,9 @@ type EscalateConcernRequest struct {
 	ConcernId string `protobuf:"bytes,3,opt,name=concern_id,json=concernId,proto3" json:"concern_id,omitempty"`
 	// Who it went to.
 	Agency Agency `protobuf:"varint,4,opt,name=agency,proto3,enum=familytime.safeguarding.v1.Agency" json:"agency,omitempty"`
-	// The agency's reference (sealed when recorded).
+	// The agency's reference (sealed when recorded); empty when the agency has given none yet,
+	// recorded as "no reference given yet" and added later as a correction of the escalation
+	// (decision 201).
 	Reference     string `protobuf:"bytes,5,opt,name=reference,proto3" json:"reference,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -3958,8 +3970,9 @@ func (x *ListAlertsRequest) GetPageToken() string {
 	return ""
 }
 
-// Alert is one alert to a safeguarding lead: of a concern raised, or of a hold placed by someone
-// the staff register does not have as the centre's lead (hold_id set).
+// Alert is one alert to a safeguarding lead: of a concern raised, or of a hold placed or an
+// escalation recorded by someone the staff register does not have as the centre's lead (hold_id
+// or escalation_record_id set).
 type Alert struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The concern (UUID); for a hold's alert, the concern the hold names, empty when none.
@@ -3974,15 +3987,18 @@ type Alert struct {
 	Closed bool `protobuf:"varint,5,opt,name=closed,proto3" json:"closed,omitempty"`
 	// The hold placed (UUID); empty for a concern's alert.
 	HoldId string `protobuf:"bytes,6,opt,name=hold_id,json=holdId,proto3" json:"hold_id,omitempty"`
-	// For a hold's alert: the role the register gives the person who placed it that day; empty
-	// when they are not on the register.
+	// For a hold's or an escalation's alert: the role the register gives the person who placed
+	// or recorded it that day; empty when they are not on the register.
 	PlacedInRole string `protobuf:"bytes,7,opt,name=placed_in_role,json=placedInRole,proto3" json:"placed_in_role,omitempty"`
 	// A record of the concern was corrected (by its raiser, or the lead) since the centre's
 	// safeguarding lead last read it (GetConcern in the lead's role, which clears it): read it
 	// again, the text alerted of may no longer stand.
-	Corrected     bool `protobuf:"varint,8,opt,name=corrected,proto3" json:"corrected,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Corrected bool `protobuf:"varint,8,opt,name=corrected,proto3" json:"corrected,omitempty"`
+	// The escalation (its record id, UUID) recorded by someone the staff register does not have as
+	// the centre's lead (decision 201); empty for a concern's or a hold's alert.
+	EscalationRecordId string `protobuf:"bytes,9,opt,name=escalation_record_id,json=escalationRecordId,proto3" json:"escalation_record_id,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *Alert) Reset() {
@@ -4069,6 +4085,13 @@ func (x *Alert) GetCorrected() bool {
 		return x.Corrected
 	}
 	return false
+}
+
+func (x *Alert) GetEscalationRecordId() string {
+	if x != nil {
+		return x.EscalationRecordId
+	}
+	return ""
 }
 
 // ListAlertsResponse is a page of alerts, newest first.
@@ -4422,7 +4445,7 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"person_ids\x18\x02 \x03(\tR\tpersonIds\x12\x1d\n" +
 	"\n" +
 	"booking_id\x18\x03 \x01(\tR\tbookingId\x12A\n" +
-	"\arecords\x18\x04 \x03(\v2'.familytime.safeguarding.v1.RecordEntryR\arecords\"\xc7\x02\n" +
+	"\arecords\x18\x04 \x03(\v2'.familytime.safeguarding.v1.RecordEntryR\arecords\"\xe3\x02\n" +
 	"\vRecordEntry\x12\x1b\n" +
 	"\trecord_id\x18\x01 \x01(\tR\brecordId\x12\x12\n" +
 	"\x04type\x18\x02 \x01(\tR\x04type\x12;\n" +
@@ -4434,7 +4457,9 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\x06reason\x18\x06 \x01(\tR\x06reason\x12,\n" +
 	"\x12corrects_record_id\x18\a \x01(\tR\x10correctsRecordId\x125\n" +
 	"\x17corrected_by_record_ids\x18\b \x03(\tR\x14correctedByRecordIds\x12\x18\n" +
-	"\asummary\x18\t \x01(\tR\asummary\"\xb6\x01\n" +
+	"\asummary\x18\t \x01(\tR\asummary\x12\x1a\n" +
+	"\bwithheld\x18\n" +
+	" \x01(\bR\bwithheld\"\xb6\x01\n" +
 	"\x17AddConcernActionRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +
@@ -4444,7 +4469,7 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\x06action\x18\x04 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01\x18\x90NR\x06action\"`\n" +
 	"\x18AddConcernActionResponse\x12D\n" +
-	"\aconcern\x18\x01 \x01(\v2*.familytime.safeguarding.v1.ConcernSummaryR\aconcern\"\x83\x02\n" +
+	"\aconcern\x18\x01 \x01(\v2*.familytime.safeguarding.v1.ConcernSummaryR\aconcern\"\x81\x02\n" +
 	"\x16EscalateConcernRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +
@@ -4452,9 +4477,8 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\n" +
 	"concern_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tconcernId\x12F\n" +
 	"\x06agency\x18\x04 \x01(\x0e2\".familytime.safeguarding.v1.AgencyB\n" +
-	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06agency\x12(\n" +
-	"\treference\x18\x05 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x01\x18\xc8\x01R\treference\"_\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06agency\x12&\n" +
+	"\treference\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\treference\"_\n" +
 	"\x17EscalateConcernResponse\x12D\n" +
 	"\aconcern\x18\x01 \x01(\v2*.familytime.safeguarding.v1.ConcernSummaryR\aconcern\"\xae\x01\n" +
 	"\x13CloseConcernRequest\x12'\n" +
@@ -4686,7 +4710,7 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\tpage_size\x18\x03 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12'\n" +
 	"\n" +
-	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\xbc\x02\n" +
+	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\xee\x02\n" +
 	"\x05Alert\x12\x1d\n" +
 	"\n" +
 	"concern_id\x18\x01 \x01(\tR\tconcernId\x12\x1b\n" +
@@ -4697,7 +4721,8 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\x06closed\x18\x05 \x01(\bR\x06closed\x12\x17\n" +
 	"\ahold_id\x18\x06 \x01(\tR\x06holdId\x12$\n" +
 	"\x0eplaced_in_role\x18\a \x01(\tR\fplacedInRole\x12\x1c\n" +
-	"\tcorrected\x18\b \x01(\bR\tcorrected\"w\n" +
+	"\tcorrected\x18\b \x01(\bR\tcorrected\x120\n" +
+	"\x14escalation_record_id\x18\t \x01(\tR\x12escalationRecordId\"w\n" +
 	"\x12ListAlertsResponse\x129\n" +
 	"\x06alerts\x18\x01 \x03(\v2!.familytime.safeguarding.v1.AlertR\x06alerts\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xba\x01\n" +

@@ -141,7 +141,8 @@ func (r *referralCommand) familyCommand() *cobra.Command {
 		Use:   "family REFERRAL_ID --purpose WHY",
 		Short: "Open a family's personal details, for a stated purpose (every opening is recorded)",
 		Long: `family opens the personal details of a referral's family: names, contact details, children, court
-orders, the reason for referral and the risk notes. These are sealed where they are stored, and
+orders, the reason for referral and the risk notes, and the notes recorded with the case's steps
+(screening, pre-visits, reviews, the decision, the ending). These are sealed where they are stored, and
 every opening is recorded before anything is shown: who opened them, with which role, when, and
 why. --purpose is that why, and is required: say what you need the details for ("phone the
 resident parent to book the pre-visit"), as you would to the family, in at least 3 letters or digits, one a letter
@@ -256,7 +257,7 @@ func printFamily(w io.Writer, out *output, f *referralv1.Family, forPerson strin
 	}
 	ref := d.GetReferrer()
 	referrer := joinGiven(ref.GetName(), ref.GetOrganisation(), ref.GetPhone(), ref.GetEmail())
-	return out.one(w, f, [][2]string{
+	if err := out.one(w, f, [][2]string{
 		{"reason", orDash(oneLine(d.GetReason()))},
 		{"referrer", orDash(oneLine(referrer))},
 		{"court involved", yesNo(d.GetCourtInvolved())},
@@ -268,7 +269,42 @@ func printFamily(w io.Writer, out *output, f *referralv1.Family, forPerson strin
 		{"children may leave centre", yesNo(d.GetChildrenMayLeaveCentre())},
 		{"availability", orDash(oneLine(d.GetAvailability()))},
 		{"consent given", yesNo(d.GetConsentGiven())},
-	})
+	}); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	if len(f.GetNotes()) == 0 {
+		_, err := fmt.Fprintln(w, "No notes recorded with the case's steps.")
+		return err
+	}
+	notes := make([][]string, len(f.GetNotes()))
+	for i, n := range f.GetNotes() {
+		notes[i] = []string{dateString(n.GetOn()), caseStep(n.GetStep()), oneLine(n.GetText())}
+	}
+	return out.table(w, nil, []string{"DATE", "STEP", "NOTE"}, notes)
+}
+
+// caseStep names in words the step a case note was recorded with.
+func caseStep(eventType string) string {
+	switch strings.TrimPrefix(eventType, "familytime.referral.v1.") {
+	case "ReferralAmended":
+		return "correction"
+	case "ScreeningRecorded":
+		return "screening"
+	case "ReferralDeclined":
+		return "declined"
+	case "ReferralWithdrawn":
+		return "withdrawn"
+	case "PreVisitCompleted":
+		return "pre-visit"
+	case "ReviewHeld":
+		return "review"
+	case "CaseEnded":
+		return "case ended"
+	case "PossibleDuplicateChecked":
+		return "lead's check of a possible duplicate"
+	}
+	return eventType
 }
 
 // joinGiven joins the parts that are not empty.

@@ -340,6 +340,11 @@ func TestReferralPathOnTheDevPlatform(t *testing.T) {
 	for _, a := range visited.GetAdults() {
 		require.True(t, a.GetPreVisitDone())
 	}
+	// The notes recorded with the steps are read with the family's details (decision 207).
+	out, err = referral("family", id, "--purpose", "read what was noted at screening and the pre-visits")
+	require.NoError(t, err)
+	require.Regexp(t, `screening\s+Hostile communication; stagger arrivals`, out)
+	require.Regexp(t, `pre-visit\s+Came with Lily`, out)
 	out, err = referral("arrangement", id, "--service", "supported", "--frequency", "fortnightly", "--minutes", "120",
 		"--arrive-before", "15", "--leave-after", "10")
 	require.NoError(t, err)

@@ -84,6 +84,8 @@ type Referral struct {
 	holds        []uuid.UUID         // safeguarding holds in force
 	beforeHold   State               // the state to return to when the last hold lifts
 	duplicates   []PossibleDuplicate // other referrals whose children may be the same
+	// notes are the notes recorded with the case's steps, oldest first (decision 207).
+	notes []CaseNote
 	// checkedNotTheFamily are the possible duplicates the lead checked are another family, and
 	// when (decision 205).
 	checkedNotTheFamily map[uuid.UUID]time.Time
@@ -375,6 +377,13 @@ func (r *Referral) record(events ...proto.Message) ([]proto.Message, error) {
 
 // apply is the one place an event changes a referral.
 func (r *Referral) apply(ev proto.Message) error {
+	if on, sealed := caseNote(ev); len(sealed) > 0 && r.erasedOn.IsZero() {
+		text, err := noteFrom(sealed)
+		if err != nil {
+			return fmt.Errorf("referral %s: apply %s: %w", r.id, ev.ProtoReflect().Descriptor().Name(), err)
+		}
+		r.notes = append(r.notes, CaseNote{Step: string(ev.ProtoReflect().Descriptor().FullName()), On: dates.Time(on), Text: text})
+	}
 	var err error
 	switch e := ev.(type) {
 	case *referralv1.ReferralReceived:
@@ -500,7 +509,8 @@ func (r *Referral) apply(ev proto.Message) error {
 		}
 		r.checkedNotTheFamily[parseID(e.GetOtherReferralId())] = dates.Time(e.GetCheckedOn())
 	case *referralv1.FamilyErased:
-		r.erasedOn = dates.Time(e.GetErasedOn())
+		// The notes go at once, not only once referral's consumer has destroyed the key.
+		r.erasedOn, r.notes = dates.Time(e.GetErasedOn()), nil
 	default:
 		return fmt.Errorf("referral %s: unexpected event %s", r.id, ev.ProtoReflect().Descriptor().FullName())
 	}
@@ -523,4 +533,40 @@ func addDate(days []time.Time, d time.Time) []time.Time {
 		return days
 	}
 	return slices.Insert(days, i, d)
+}
+
+// A CaseNote is the note recorded with a step of the case: its event type, its date and its words.
+type CaseNote struct {
+	Step string
+	On   time.Time
+	Text string
+}
+
+// Notes are the notes recorded with the case's steps, oldest first; none once the family is
+// erased (the notes were sealed with its key). Read with the family's personal details, never
+// in a summary (decision 207).
+func (r *Referral) Notes() []CaseNote { return slices.Clone(r.notes) }
+
+// caseNote is the date of the step ev records and the note recorded with it (serialised), if any:
+// every event of a step a person records with a note.
+func caseNote(ev proto.Message) (*commonv1.Date, []byte) {
+	switch e := ev.(type) {
+	case *referralv1.ReferralAmended:
+		return e.GetAmendedOn(), e.GetSealedCorrectionNote()
+	case *referralv1.ScreeningRecorded:
+		return e.GetScreenedOn(), e.GetSealedNote()
+	case *referralv1.ReferralDeclined:
+		return e.GetDeclinedOn(), e.GetSealedNote()
+	case *referralv1.ReferralWithdrawn:
+		return e.GetWithdrawnOn(), e.GetSealedNote()
+	case *referralv1.PreVisitCompleted:
+		return e.GetVisitedOn(), e.GetSealedNote()
+	case *referralv1.ReviewHeld:
+		return e.GetHeldOn(), e.GetSealedNote()
+	case *referralv1.CaseEnded:
+		return e.GetEndedOn(), e.GetSealedNote()
+	case *referralv1.PossibleDuplicateChecked:
+		return e.GetCheckedOn(), e.GetSealedNote()
+	}
+	return nil, nil
 }

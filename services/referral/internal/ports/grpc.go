@@ -350,6 +350,9 @@ func (s *Server) GetFamily(ctx context.Context, req *referralv1.GetFamilyRequest
 	d := r.Details()
 	family.Details = detailsOf(d)
 	family.Adults, family.Children = family.Details.GetAdults(), family.Details.GetChildren()
+	for _, n := range r.Notes() {
+		family.Notes = append(family.Notes, &referralv1.CaseNote{Step: n.Step, On: dates.Proto(n.On), Text: n.Text})
+	}
 	return &referralv1.GetFamilyResponse{Family: family}, nil
 }
 

@@ -1223,7 +1223,11 @@ type Family struct {
 	Details *ReferralDetails `protobuf:"bytes,5,opt,name=details,proto3" json:"details,omitempty"`
 	// The referral's version these details were read at: an amendment made from them names it
 	// (AmendReferralRequest.expected_version), so a change made since is refused, not undone.
-	Version       int64 `protobuf:"varint,6,opt,name=version,proto3" json:"version,omitempty"`
+	Version int64 `protobuf:"varint,6,opt,name=version,proto3" json:"version,omitempty"`
+	// The notes recorded with the case's steps (screening, pre-visits, reviews, the decision, the
+	// ending, a correction, the lead's check of a possible duplicate), oldest first; empty in one
+	// party's view, and once the family is erased (decision 207).
+	Notes         []*CaseNote `protobuf:"bytes,7,rep,name=notes,proto3" json:"notes,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1300,6 +1304,77 @@ func (x *Family) GetVersion() int64 {
 	return 0
 }
 
+func (x *Family) GetNotes() []*CaseNote {
+	if x != nil {
+		return x.Notes
+	}
+	return nil
+}
+
+// CaseNote is a note recorded with a step of a case: what the person who recorded the step said.
+type CaseNote struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The step's event type, for example familytime.referral.v1.ReviewHeld.
+	Step string `protobuf:"bytes,1,opt,name=step,proto3" json:"step,omitempty"`
+	// The centre's local date of the step.
+	On *v1.Date `protobuf:"bytes,2,opt,name=on,proto3" json:"on,omitempty"`
+	// The note.
+	Text          string `protobuf:"bytes,3,opt,name=text,proto3" json:"text,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CaseNote) Reset() {
+	*x = CaseNote{}
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CaseNote) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CaseNote) ProtoMessage() {}
+
+func (x *CaseNote) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CaseNote.ProtoReflect.Descriptor instead.
+func (*CaseNote) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *CaseNote) GetStep() string {
+	if x != nil {
+		return x.Step
+	}
+	return ""
+}
+
+func (x *CaseNote) GetOn() *v1.Date {
+	if x != nil {
+		return x.On
+	}
+	return nil
+}
+
+func (x *CaseNote) GetText() string {
+	if x != nil {
+		return x.Text
+	}
+	return ""
+}
+
 // SubmitReferralRequest submits a referral for one centre.
 type SubmitReferralRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1319,7 +1394,7 @@ type SubmitReferralRequest struct {
 
 func (x *SubmitReferralRequest) Reset() {
 	*x = SubmitReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[11]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1331,7 +1406,7 @@ func (x *SubmitReferralRequest) String() string {
 func (*SubmitReferralRequest) ProtoMessage() {}
 
 func (x *SubmitReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[11]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1344,7 +1419,7 @@ func (x *SubmitReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitReferralRequest.ProtoReflect.Descriptor instead.
 func (*SubmitReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{11}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *SubmitReferralRequest) GetRequestId() string {
@@ -1397,7 +1472,7 @@ type SubmitReferralResponse struct {
 
 func (x *SubmitReferralResponse) Reset() {
 	*x = SubmitReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[12]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1409,7 +1484,7 @@ func (x *SubmitReferralResponse) String() string {
 func (*SubmitReferralResponse) ProtoMessage() {}
 
 func (x *SubmitReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[12]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1422,7 +1497,7 @@ func (x *SubmitReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitReferralResponse.ProtoReflect.Descriptor instead.
 func (*SubmitReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{12}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *SubmitReferralResponse) GetReferral() *Referral {
@@ -1467,7 +1542,7 @@ type SubmitSecondPartyApplicationRequest struct {
 
 func (x *SubmitSecondPartyApplicationRequest) Reset() {
 	*x = SubmitSecondPartyApplicationRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[13]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1479,7 +1554,7 @@ func (x *SubmitSecondPartyApplicationRequest) String() string {
 func (*SubmitSecondPartyApplicationRequest) ProtoMessage() {}
 
 func (x *SubmitSecondPartyApplicationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[13]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1492,7 +1567,7 @@ func (x *SubmitSecondPartyApplicationRequest) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use SubmitSecondPartyApplicationRequest.ProtoReflect.Descriptor instead.
 func (*SubmitSecondPartyApplicationRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{13}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *SubmitSecondPartyApplicationRequest) GetRequestId() string {
@@ -1564,7 +1639,7 @@ type SubmitSecondPartyApplicationResponse struct {
 
 func (x *SubmitSecondPartyApplicationResponse) Reset() {
 	*x = SubmitSecondPartyApplicationResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[14]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1576,7 +1651,7 @@ func (x *SubmitSecondPartyApplicationResponse) String() string {
 func (*SubmitSecondPartyApplicationResponse) ProtoMessage() {}
 
 func (x *SubmitSecondPartyApplicationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[14]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1589,7 +1664,7 @@ func (x *SubmitSecondPartyApplicationResponse) ProtoReflect() protoreflect.Messa
 
 // Deprecated: Use SubmitSecondPartyApplicationResponse.ProtoReflect.Descriptor instead.
 func (*SubmitSecondPartyApplicationResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{14}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *SubmitSecondPartyApplicationResponse) GetReferral() *Referral {
@@ -1625,7 +1700,7 @@ type AmendReferralRequest struct {
 
 func (x *AmendReferralRequest) Reset() {
 	*x = AmendReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[15]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1637,7 +1712,7 @@ func (x *AmendReferralRequest) String() string {
 func (*AmendReferralRequest) ProtoMessage() {}
 
 func (x *AmendReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[15]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1650,7 +1725,7 @@ func (x *AmendReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AmendReferralRequest.ProtoReflect.Descriptor instead.
 func (*AmendReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{15}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *AmendReferralRequest) GetRequestId() string {
@@ -1706,7 +1781,7 @@ type AmendReferralResponse struct {
 
 func (x *AmendReferralResponse) Reset() {
 	*x = AmendReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[16]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1718,7 +1793,7 @@ func (x *AmendReferralResponse) String() string {
 func (*AmendReferralResponse) ProtoMessage() {}
 
 func (x *AmendReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[16]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1731,7 +1806,7 @@ func (x *AmendReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AmendReferralResponse.ProtoReflect.Descriptor instead.
 func (*AmendReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{16}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *AmendReferralResponse) GetReferral() *Referral {
@@ -1767,7 +1842,7 @@ type RecordScreeningRequest struct {
 
 func (x *RecordScreeningRequest) Reset() {
 	*x = RecordScreeningRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[17]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1779,7 +1854,7 @@ func (x *RecordScreeningRequest) String() string {
 func (*RecordScreeningRequest) ProtoMessage() {}
 
 func (x *RecordScreeningRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[17]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1792,7 +1867,7 @@ func (x *RecordScreeningRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordScreeningRequest.ProtoReflect.Descriptor instead.
 func (*RecordScreeningRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{17}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *RecordScreeningRequest) GetRequestId() string {
@@ -1855,7 +1930,7 @@ type RecordScreeningResponse struct {
 
 func (x *RecordScreeningResponse) Reset() {
 	*x = RecordScreeningResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[18]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1867,7 +1942,7 @@ func (x *RecordScreeningResponse) String() string {
 func (*RecordScreeningResponse) ProtoMessage() {}
 
 func (x *RecordScreeningResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[18]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1880,7 +1955,7 @@ func (x *RecordScreeningResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordScreeningResponse.ProtoReflect.Descriptor instead.
 func (*RecordScreeningResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{18}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *RecordScreeningResponse) GetReferral() *Referral {
@@ -1912,7 +1987,7 @@ type AcceptReferralRequest struct {
 
 func (x *AcceptReferralRequest) Reset() {
 	*x = AcceptReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[19]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1924,7 +1999,7 @@ func (x *AcceptReferralRequest) String() string {
 func (*AcceptReferralRequest) ProtoMessage() {}
 
 func (x *AcceptReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[19]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1937,7 +2012,7 @@ func (x *AcceptReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcceptReferralRequest.ProtoReflect.Descriptor instead.
 func (*AcceptReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{19}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *AcceptReferralRequest) GetRequestId() string {
@@ -1988,7 +2063,7 @@ type AcceptReferralResponse struct {
 
 func (x *AcceptReferralResponse) Reset() {
 	*x = AcceptReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[20]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2000,7 +2075,7 @@ func (x *AcceptReferralResponse) String() string {
 func (*AcceptReferralResponse) ProtoMessage() {}
 
 func (x *AcceptReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[20]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2013,7 +2088,7 @@ func (x *AcceptReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcceptReferralResponse.ProtoReflect.Descriptor instead.
 func (*AcceptReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{20}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *AcceptReferralResponse) GetReferral() *Referral {
@@ -2051,7 +2126,7 @@ type WaitlistReferralRequest struct {
 
 func (x *WaitlistReferralRequest) Reset() {
 	*x = WaitlistReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[21]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2063,7 +2138,7 @@ func (x *WaitlistReferralRequest) String() string {
 func (*WaitlistReferralRequest) ProtoMessage() {}
 
 func (x *WaitlistReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[21]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2076,7 +2151,7 @@ func (x *WaitlistReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WaitlistReferralRequest.ProtoReflect.Descriptor instead.
 func (*WaitlistReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{21}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *WaitlistReferralRequest) GetRequestId() string {
@@ -2127,7 +2202,7 @@ type WaitlistReferralResponse struct {
 
 func (x *WaitlistReferralResponse) Reset() {
 	*x = WaitlistReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[22]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2139,7 +2214,7 @@ func (x *WaitlistReferralResponse) String() string {
 func (*WaitlistReferralResponse) ProtoMessage() {}
 
 func (x *WaitlistReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[22]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2152,7 +2227,7 @@ func (x *WaitlistReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WaitlistReferralResponse.ProtoReflect.Descriptor instead.
 func (*WaitlistReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{22}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *WaitlistReferralResponse) GetReferral() *Referral {
@@ -2193,7 +2268,7 @@ type DeclineReferralRequest struct {
 
 func (x *DeclineReferralRequest) Reset() {
 	*x = DeclineReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[23]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2205,7 +2280,7 @@ func (x *DeclineReferralRequest) String() string {
 func (*DeclineReferralRequest) ProtoMessage() {}
 
 func (x *DeclineReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[23]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2218,7 +2293,7 @@ func (x *DeclineReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeclineReferralRequest.ProtoReflect.Descriptor instead.
 func (*DeclineReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{23}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *DeclineReferralRequest) GetRequestId() string {
@@ -2274,7 +2349,7 @@ type DeclineReferralResponse struct {
 
 func (x *DeclineReferralResponse) Reset() {
 	*x = DeclineReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[24]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2286,7 +2361,7 @@ func (x *DeclineReferralResponse) String() string {
 func (*DeclineReferralResponse) ProtoMessage() {}
 
 func (x *DeclineReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[24]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2299,7 +2374,7 @@ func (x *DeclineReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeclineReferralResponse.ProtoReflect.Descriptor instead.
 func (*DeclineReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{24}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *DeclineReferralResponse) GetReferral() *Referral {
@@ -2329,7 +2404,7 @@ type CheckPossibleDuplicateRequest struct {
 
 func (x *CheckPossibleDuplicateRequest) Reset() {
 	*x = CheckPossibleDuplicateRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[25]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2341,7 +2416,7 @@ func (x *CheckPossibleDuplicateRequest) String() string {
 func (*CheckPossibleDuplicateRequest) ProtoMessage() {}
 
 func (x *CheckPossibleDuplicateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[25]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2354,7 +2429,7 @@ func (x *CheckPossibleDuplicateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckPossibleDuplicateRequest.ProtoReflect.Descriptor instead.
 func (*CheckPossibleDuplicateRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{25}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *CheckPossibleDuplicateRequest) GetRequestId() string {
@@ -2403,7 +2478,7 @@ type CheckPossibleDuplicateResponse struct {
 
 func (x *CheckPossibleDuplicateResponse) Reset() {
 	*x = CheckPossibleDuplicateResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2415,7 +2490,7 @@ func (x *CheckPossibleDuplicateResponse) String() string {
 func (*CheckPossibleDuplicateResponse) ProtoMessage() {}
 
 func (x *CheckPossibleDuplicateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2428,7 +2503,7 @@ func (x *CheckPossibleDuplicateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckPossibleDuplicateResponse.ProtoReflect.Descriptor instead.
 func (*CheckPossibleDuplicateResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{26}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *CheckPossibleDuplicateResponse) GetReferral() *Referral {
@@ -2457,7 +2532,7 @@ type WithdrawReferralRequest struct {
 
 func (x *WithdrawReferralRequest) Reset() {
 	*x = WithdrawReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2469,7 +2544,7 @@ func (x *WithdrawReferralRequest) String() string {
 func (*WithdrawReferralRequest) ProtoMessage() {}
 
 func (x *WithdrawReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2482,7 +2557,7 @@ func (x *WithdrawReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawReferralRequest.ProtoReflect.Descriptor instead.
 func (*WithdrawReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{27}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *WithdrawReferralRequest) GetRequestId() string {
@@ -2531,7 +2606,7 @@ type WithdrawReferralResponse struct {
 
 func (x *WithdrawReferralResponse) Reset() {
 	*x = WithdrawReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2543,7 +2618,7 @@ func (x *WithdrawReferralResponse) String() string {
 func (*WithdrawReferralResponse) ProtoMessage() {}
 
 func (x *WithdrawReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2556,7 +2631,7 @@ func (x *WithdrawReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawReferralResponse.ProtoReflect.Descriptor instead.
 func (*WithdrawReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{28}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *WithdrawReferralResponse) GetReferral() *Referral {
@@ -2589,7 +2664,7 @@ type RecordPreVisitRequest struct {
 
 func (x *RecordPreVisitRequest) Reset() {
 	*x = RecordPreVisitRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[29]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2601,7 +2676,7 @@ func (x *RecordPreVisitRequest) String() string {
 func (*RecordPreVisitRequest) ProtoMessage() {}
 
 func (x *RecordPreVisitRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[29]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2614,7 +2689,7 @@ func (x *RecordPreVisitRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordPreVisitRequest.ProtoReflect.Descriptor instead.
 func (*RecordPreVisitRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{29}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *RecordPreVisitRequest) GetRequestId() string {
@@ -2677,7 +2752,7 @@ type RecordPreVisitResponse struct {
 
 func (x *RecordPreVisitResponse) Reset() {
 	*x = RecordPreVisitResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2689,7 +2764,7 @@ func (x *RecordPreVisitResponse) String() string {
 func (*RecordPreVisitResponse) ProtoMessage() {}
 
 func (x *RecordPreVisitResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2702,7 +2777,7 @@ func (x *RecordPreVisitResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordPreVisitResponse.ProtoReflect.Descriptor instead.
 func (*RecordPreVisitResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{30}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *RecordPreVisitResponse) GetReferral() *Referral {
@@ -2729,7 +2804,7 @@ type AgreeArrangementRequest struct {
 
 func (x *AgreeArrangementRequest) Reset() {
 	*x = AgreeArrangementRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[31]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2741,7 +2816,7 @@ func (x *AgreeArrangementRequest) String() string {
 func (*AgreeArrangementRequest) ProtoMessage() {}
 
 func (x *AgreeArrangementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[31]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2754,7 +2829,7 @@ func (x *AgreeArrangementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AgreeArrangementRequest.ProtoReflect.Descriptor instead.
 func (*AgreeArrangementRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{31}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *AgreeArrangementRequest) GetRequestId() string {
@@ -2797,7 +2872,7 @@ type AgreeArrangementResponse struct {
 
 func (x *AgreeArrangementResponse) Reset() {
 	*x = AgreeArrangementResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[32]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2809,7 +2884,7 @@ func (x *AgreeArrangementResponse) String() string {
 func (*AgreeArrangementResponse) ProtoMessage() {}
 
 func (x *AgreeArrangementResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[32]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2822,7 +2897,7 @@ func (x *AgreeArrangementResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AgreeArrangementResponse.ProtoReflect.Descriptor instead.
 func (*AgreeArrangementResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{32}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *AgreeArrangementResponse) GetReferral() *Referral {
@@ -2854,7 +2929,7 @@ type ChangeArrangementRequest struct {
 
 func (x *ChangeArrangementRequest) Reset() {
 	*x = ChangeArrangementRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[33]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2866,7 +2941,7 @@ func (x *ChangeArrangementRequest) String() string {
 func (*ChangeArrangementRequest) ProtoMessage() {}
 
 func (x *ChangeArrangementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[33]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2879,7 +2954,7 @@ func (x *ChangeArrangementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangeArrangementRequest.ProtoReflect.Descriptor instead.
 func (*ChangeArrangementRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{33}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *ChangeArrangementRequest) GetRequestId() string {
@@ -2929,7 +3004,7 @@ type ChangeArrangementResponse struct {
 
 func (x *ChangeArrangementResponse) Reset() {
 	*x = ChangeArrangementResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[34]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2941,7 +3016,7 @@ func (x *ChangeArrangementResponse) String() string {
 func (*ChangeArrangementResponse) ProtoMessage() {}
 
 func (x *ChangeArrangementResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[34]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2954,7 +3029,7 @@ func (x *ChangeArrangementResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangeArrangementResponse.ProtoReflect.Descriptor instead.
 func (*ChangeArrangementResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{34}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *ChangeArrangementResponse) GetReferral() *Referral {
@@ -2985,7 +3060,7 @@ type RecordReviewRequest struct {
 
 func (x *RecordReviewRequest) Reset() {
 	*x = RecordReviewRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[35]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2997,7 +3072,7 @@ func (x *RecordReviewRequest) String() string {
 func (*RecordReviewRequest) ProtoMessage() {}
 
 func (x *RecordReviewRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[35]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3010,7 +3085,7 @@ func (x *RecordReviewRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordReviewRequest.ProtoReflect.Descriptor instead.
 func (*RecordReviewRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{35}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *RecordReviewRequest) GetRequestId() string {
@@ -3059,7 +3134,7 @@ type RecordReviewResponse struct {
 
 func (x *RecordReviewResponse) Reset() {
 	*x = RecordReviewResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[36]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3071,7 +3146,7 @@ func (x *RecordReviewResponse) String() string {
 func (*RecordReviewResponse) ProtoMessage() {}
 
 func (x *RecordReviewResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[36]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3084,7 +3159,7 @@ func (x *RecordReviewResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordReviewResponse.ProtoReflect.Descriptor instead.
 func (*RecordReviewResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{36}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *RecordReviewResponse) GetReferral() *Referral {
@@ -3114,7 +3189,7 @@ type EndCaseRequest struct {
 
 func (x *EndCaseRequest) Reset() {
 	*x = EndCaseRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[37]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3126,7 +3201,7 @@ func (x *EndCaseRequest) String() string {
 func (*EndCaseRequest) ProtoMessage() {}
 
 func (x *EndCaseRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[37]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3139,7 +3214,7 @@ func (x *EndCaseRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EndCaseRequest.ProtoReflect.Descriptor instead.
 func (*EndCaseRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{37}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *EndCaseRequest) GetRequestId() string {
@@ -3188,7 +3263,7 @@ type EndCaseResponse struct {
 
 func (x *EndCaseResponse) Reset() {
 	*x = EndCaseResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[38]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3200,7 +3275,7 @@ func (x *EndCaseResponse) String() string {
 func (*EndCaseResponse) ProtoMessage() {}
 
 func (x *EndCaseResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[38]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3213,7 +3288,7 @@ func (x *EndCaseResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EndCaseResponse.ProtoReflect.Descriptor instead.
 func (*EndCaseResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{38}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *EndCaseResponse) GetReferral() *Referral {
@@ -3236,7 +3311,7 @@ type GetReferralRequest struct {
 
 func (x *GetReferralRequest) Reset() {
 	*x = GetReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[39]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3248,7 +3323,7 @@ func (x *GetReferralRequest) String() string {
 func (*GetReferralRequest) ProtoMessage() {}
 
 func (x *GetReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[39]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3261,7 +3336,7 @@ func (x *GetReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetReferralRequest.ProtoReflect.Descriptor instead.
 func (*GetReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{39}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *GetReferralRequest) GetReferralId() string {
@@ -3289,7 +3364,7 @@ type GetReferralResponse struct {
 
 func (x *GetReferralResponse) Reset() {
 	*x = GetReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[40]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3301,7 +3376,7 @@ func (x *GetReferralResponse) String() string {
 func (*GetReferralResponse) ProtoMessage() {}
 
 func (x *GetReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[40]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3314,7 +3389,7 @@ func (x *GetReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetReferralResponse.ProtoReflect.Descriptor instead.
 func (*GetReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{40}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *GetReferralResponse) GetReferral() *Referral {
@@ -3341,7 +3416,7 @@ type ListReferralsRequest struct {
 
 func (x *ListReferralsRequest) Reset() {
 	*x = ListReferralsRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[41]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3353,7 +3428,7 @@ func (x *ListReferralsRequest) String() string {
 func (*ListReferralsRequest) ProtoMessage() {}
 
 func (x *ListReferralsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[41]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3366,7 +3441,7 @@ func (x *ListReferralsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReferralsRequest.ProtoReflect.Descriptor instead.
 func (*ListReferralsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{41}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *ListReferralsRequest) GetCentreId() string {
@@ -3410,7 +3485,7 @@ type ListReferralsResponse struct {
 
 func (x *ListReferralsResponse) Reset() {
 	*x = ListReferralsResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[42]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3422,7 +3497,7 @@ func (x *ListReferralsResponse) String() string {
 func (*ListReferralsResponse) ProtoMessage() {}
 
 func (x *ListReferralsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[42]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3435,7 +3510,7 @@ func (x *ListReferralsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReferralsResponse.ProtoReflect.Descriptor instead.
 func (*ListReferralsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{42}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *ListReferralsResponse) GetReferrals() []*Referral {
@@ -3471,7 +3546,7 @@ type GetFamilyRequest struct {
 
 func (x *GetFamilyRequest) Reset() {
 	*x = GetFamilyRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[43]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3483,7 +3558,7 @@ func (x *GetFamilyRequest) String() string {
 func (*GetFamilyRequest) ProtoMessage() {}
 
 func (x *GetFamilyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[43]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3496,7 +3571,7 @@ func (x *GetFamilyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFamilyRequest.ProtoReflect.Descriptor instead.
 func (*GetFamilyRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{43}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *GetFamilyRequest) GetReferralId() string {
@@ -3538,7 +3613,7 @@ type GetFamilyResponse struct {
 
 func (x *GetFamilyResponse) Reset() {
 	*x = GetFamilyResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[44]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3550,7 +3625,7 @@ func (x *GetFamilyResponse) String() string {
 func (*GetFamilyResponse) ProtoMessage() {}
 
 func (x *GetFamilyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[44]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3563,7 +3638,7 @@ func (x *GetFamilyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFamilyResponse.ProtoReflect.Descriptor instead.
 func (*GetFamilyResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{44}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *GetFamilyResponse) GetFamily() *Family {
@@ -3590,7 +3665,7 @@ type ListReviewsDueRequest struct {
 
 func (x *ListReviewsDueRequest) Reset() {
 	*x = ListReviewsDueRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[45]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3602,7 +3677,7 @@ func (x *ListReviewsDueRequest) String() string {
 func (*ListReviewsDueRequest) ProtoMessage() {}
 
 func (x *ListReviewsDueRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[45]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3615,7 +3690,7 @@ func (x *ListReviewsDueRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReviewsDueRequest.ProtoReflect.Descriptor instead.
 func (*ListReviewsDueRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{45}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *ListReviewsDueRequest) GetCentreId() string {
@@ -3666,7 +3741,7 @@ type ReviewDue struct {
 
 func (x *ReviewDue) Reset() {
 	*x = ReviewDue{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[46]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3678,7 +3753,7 @@ func (x *ReviewDue) String() string {
 func (*ReviewDue) ProtoMessage() {}
 
 func (x *ReviewDue) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[46]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3691,7 +3766,7 @@ func (x *ReviewDue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewDue.ProtoReflect.Descriptor instead.
 func (*ReviewDue) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{46}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *ReviewDue) GetReferralId() string {
@@ -3742,7 +3817,7 @@ type ListReviewsDueResponse struct {
 
 func (x *ListReviewsDueResponse) Reset() {
 	*x = ListReviewsDueResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[47]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3754,7 +3829,7 @@ func (x *ListReviewsDueResponse) String() string {
 func (*ListReviewsDueResponse) ProtoMessage() {}
 
 func (x *ListReviewsDueResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[47]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3767,7 +3842,7 @@ func (x *ListReviewsDueResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReviewsDueResponse.ProtoReflect.Descriptor instead.
 func (*ListReviewsDueResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{47}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *ListReviewsDueResponse) GetReviews() []*ReviewDue {
@@ -3801,7 +3876,7 @@ type EraseFamilyRequest struct {
 
 func (x *EraseFamilyRequest) Reset() {
 	*x = EraseFamilyRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[48]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3813,7 +3888,7 @@ func (x *EraseFamilyRequest) String() string {
 func (*EraseFamilyRequest) ProtoMessage() {}
 
 func (x *EraseFamilyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[48]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3826,7 +3901,7 @@ func (x *EraseFamilyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EraseFamilyRequest.ProtoReflect.Descriptor instead.
 func (*EraseFamilyRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{48}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *EraseFamilyRequest) GetRequestId() string {
@@ -3869,7 +3944,7 @@ type EraseFamilyResponse struct {
 
 func (x *EraseFamilyResponse) Reset() {
 	*x = EraseFamilyResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[49]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3881,7 +3956,7 @@ func (x *EraseFamilyResponse) String() string {
 func (*EraseFamilyResponse) ProtoMessage() {}
 
 func (x *EraseFamilyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[49]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3894,7 +3969,7 @@ func (x *EraseFamilyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EraseFamilyResponse.ProtoReflect.Descriptor instead.
 func (*EraseFamilyResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{49}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *EraseFamilyResponse) GetReferral() *Referral {
@@ -4026,7 +4101,7 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"referralId\x12&\n" +
 	"\x0fchild_person_id\x18\x02 \x01(\tR\rchildPersonId\x128\n" +
 	"\x05match\x18\x03 \x01(\x0e2\".familytime.referral.v1.ChildMatchR\x05match\x12T\n" +
-	"\x19checked_not_the_family_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\x15checkedNotTheFamilyOn\"\x95\x02\n" +
+	"\x19checked_not_the_family_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\x15checkedNotTheFamilyOn\"\xcd\x02\n" +
 	"\x06Family\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1f\n" +
 	"\vreferral_id\x18\x02 \x01(\tR\n" +
@@ -4034,7 +4109,12 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\x06adults\x18\x03 \x03(\v2\x1d.familytime.referral.v1.AdultR\x06adults\x129\n" +
 	"\bchildren\x18\x04 \x03(\v2\x1d.familytime.referral.v1.ChildR\bchildren\x12A\n" +
 	"\adetails\x18\x05 \x01(\v2'.familytime.referral.v1.ReferralDetailsR\adetails\x12\x18\n" +
-	"\aversion\x18\x06 \x01(\x03R\aversion\"\xe1\x02\n" +
+	"\aversion\x18\x06 \x01(\x03R\aversion\x126\n" +
+	"\x05notes\x18\a \x03(\v2 .familytime.referral.v1.CaseNoteR\x05notes\"^\n" +
+	"\bCaseNote\x12\x12\n" +
+	"\x04step\x18\x01 \x01(\tR\x04step\x12*\n" +
+	"\x02on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x02on\x12\x12\n" +
+	"\x04text\x18\x03 \x01(\tR\x04text\"\xe1\x02\n" +
 	"\x15SubmitReferralRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +
@@ -4282,7 +4362,7 @@ func file_familytime_referral_v1_referral_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_referral_proto_rawDescData
 }
 
-var file_familytime_referral_v1_referral_proto_msgTypes = make([]protoimpl.MessageInfo, 50)
+var file_familytime_referral_v1_referral_proto_msgTypes = make([]protoimpl.MessageInfo, 51)
 var file_familytime_referral_v1_referral_proto_goTypes = []any{
 	(*ContactDetails)(nil),                       // 0: familytime.referral.v1.ContactDetails
 	(*Adult)(nil),                                // 1: familytime.referral.v1.Adult
@@ -4295,192 +4375,195 @@ var file_familytime_referral_v1_referral_proto_goTypes = []any{
 	(*Referral)(nil),                             // 8: familytime.referral.v1.Referral
 	(*PossibleDuplicate)(nil),                    // 9: familytime.referral.v1.PossibleDuplicate
 	(*Family)(nil),                               // 10: familytime.referral.v1.Family
-	(*SubmitReferralRequest)(nil),                // 11: familytime.referral.v1.SubmitReferralRequest
-	(*SubmitReferralResponse)(nil),               // 12: familytime.referral.v1.SubmitReferralResponse
-	(*SubmitSecondPartyApplicationRequest)(nil),  // 13: familytime.referral.v1.SubmitSecondPartyApplicationRequest
-	(*SubmitSecondPartyApplicationResponse)(nil), // 14: familytime.referral.v1.SubmitSecondPartyApplicationResponse
-	(*AmendReferralRequest)(nil),                 // 15: familytime.referral.v1.AmendReferralRequest
-	(*AmendReferralResponse)(nil),                // 16: familytime.referral.v1.AmendReferralResponse
-	(*RecordScreeningRequest)(nil),               // 17: familytime.referral.v1.RecordScreeningRequest
-	(*RecordScreeningResponse)(nil),              // 18: familytime.referral.v1.RecordScreeningResponse
-	(*AcceptReferralRequest)(nil),                // 19: familytime.referral.v1.AcceptReferralRequest
-	(*AcceptReferralResponse)(nil),               // 20: familytime.referral.v1.AcceptReferralResponse
-	(*WaitlistReferralRequest)(nil),              // 21: familytime.referral.v1.WaitlistReferralRequest
-	(*WaitlistReferralResponse)(nil),             // 22: familytime.referral.v1.WaitlistReferralResponse
-	(*DeclineReferralRequest)(nil),               // 23: familytime.referral.v1.DeclineReferralRequest
-	(*DeclineReferralResponse)(nil),              // 24: familytime.referral.v1.DeclineReferralResponse
-	(*CheckPossibleDuplicateRequest)(nil),        // 25: familytime.referral.v1.CheckPossibleDuplicateRequest
-	(*CheckPossibleDuplicateResponse)(nil),       // 26: familytime.referral.v1.CheckPossibleDuplicateResponse
-	(*WithdrawReferralRequest)(nil),              // 27: familytime.referral.v1.WithdrawReferralRequest
-	(*WithdrawReferralResponse)(nil),             // 28: familytime.referral.v1.WithdrawReferralResponse
-	(*RecordPreVisitRequest)(nil),                // 29: familytime.referral.v1.RecordPreVisitRequest
-	(*RecordPreVisitResponse)(nil),               // 30: familytime.referral.v1.RecordPreVisitResponse
-	(*AgreeArrangementRequest)(nil),              // 31: familytime.referral.v1.AgreeArrangementRequest
-	(*AgreeArrangementResponse)(nil),             // 32: familytime.referral.v1.AgreeArrangementResponse
-	(*ChangeArrangementRequest)(nil),             // 33: familytime.referral.v1.ChangeArrangementRequest
-	(*ChangeArrangementResponse)(nil),            // 34: familytime.referral.v1.ChangeArrangementResponse
-	(*RecordReviewRequest)(nil),                  // 35: familytime.referral.v1.RecordReviewRequest
-	(*RecordReviewResponse)(nil),                 // 36: familytime.referral.v1.RecordReviewResponse
-	(*EndCaseRequest)(nil),                       // 37: familytime.referral.v1.EndCaseRequest
-	(*EndCaseResponse)(nil),                      // 38: familytime.referral.v1.EndCaseResponse
-	(*GetReferralRequest)(nil),                   // 39: familytime.referral.v1.GetReferralRequest
-	(*GetReferralResponse)(nil),                  // 40: familytime.referral.v1.GetReferralResponse
-	(*ListReferralsRequest)(nil),                 // 41: familytime.referral.v1.ListReferralsRequest
-	(*ListReferralsResponse)(nil),                // 42: familytime.referral.v1.ListReferralsResponse
-	(*GetFamilyRequest)(nil),                     // 43: familytime.referral.v1.GetFamilyRequest
-	(*GetFamilyResponse)(nil),                    // 44: familytime.referral.v1.GetFamilyResponse
-	(*ListReviewsDueRequest)(nil),                // 45: familytime.referral.v1.ListReviewsDueRequest
-	(*ReviewDue)(nil),                            // 46: familytime.referral.v1.ReviewDue
-	(*ListReviewsDueResponse)(nil),               // 47: familytime.referral.v1.ListReviewsDueResponse
-	(*EraseFamilyRequest)(nil),                   // 48: familytime.referral.v1.EraseFamilyRequest
-	(*EraseFamilyResponse)(nil),                  // 49: familytime.referral.v1.EraseFamilyResponse
-	(AdultRole)(0),                               // 50: familytime.referral.v1.AdultRole
-	(*v1.Date)(nil),                              // 51: familytime.common.v1.Date
-	(CourtOrderKind)(0),                          // 52: familytime.referral.v1.CourtOrderKind
-	(Agency)(0),                                  // 53: familytime.referral.v1.Agency
-	(*RiskAnswers)(nil),                          // 54: familytime.referral.v1.RiskAnswers
-	(v1.AgeBand)(0),                              // 55: familytime.common.v1.AgeBand
-	(ReferralState)(0),                           // 56: familytime.referral.v1.ReferralState
-	(v1.ReferralSource)(0),                       // 57: familytime.common.v1.ReferralSource
-	(v1.ServiceType)(0),                          // 58: familytime.common.v1.ServiceType
-	(RiskRating)(0),                              // 59: familytime.referral.v1.RiskRating
-	(*Arrangement)(nil),                          // 60: familytime.referral.v1.Arrangement
-	(SupportedContactTerm)(0),                    // 61: familytime.referral.v1.SupportedContactTerm
-	(CaseOutcome)(0),                             // 62: familytime.referral.v1.CaseOutcome
-	(ApplicantDetail)(0),                         // 63: familytime.referral.v1.ApplicantDetail
-	(ChildMatch)(0),                              // 64: familytime.referral.v1.ChildMatch
-	(DeclineReason)(0),                           // 65: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),                             // 66: familytime.referral.v1.WithdrawnBy
-	(ErasureReason)(0),                           // 67: familytime.referral.v1.ErasureReason
+	(*CaseNote)(nil),                             // 11: familytime.referral.v1.CaseNote
+	(*SubmitReferralRequest)(nil),                // 12: familytime.referral.v1.SubmitReferralRequest
+	(*SubmitReferralResponse)(nil),               // 13: familytime.referral.v1.SubmitReferralResponse
+	(*SubmitSecondPartyApplicationRequest)(nil),  // 14: familytime.referral.v1.SubmitSecondPartyApplicationRequest
+	(*SubmitSecondPartyApplicationResponse)(nil), // 15: familytime.referral.v1.SubmitSecondPartyApplicationResponse
+	(*AmendReferralRequest)(nil),                 // 16: familytime.referral.v1.AmendReferralRequest
+	(*AmendReferralResponse)(nil),                // 17: familytime.referral.v1.AmendReferralResponse
+	(*RecordScreeningRequest)(nil),               // 18: familytime.referral.v1.RecordScreeningRequest
+	(*RecordScreeningResponse)(nil),              // 19: familytime.referral.v1.RecordScreeningResponse
+	(*AcceptReferralRequest)(nil),                // 20: familytime.referral.v1.AcceptReferralRequest
+	(*AcceptReferralResponse)(nil),               // 21: familytime.referral.v1.AcceptReferralResponse
+	(*WaitlistReferralRequest)(nil),              // 22: familytime.referral.v1.WaitlistReferralRequest
+	(*WaitlistReferralResponse)(nil),             // 23: familytime.referral.v1.WaitlistReferralResponse
+	(*DeclineReferralRequest)(nil),               // 24: familytime.referral.v1.DeclineReferralRequest
+	(*DeclineReferralResponse)(nil),              // 25: familytime.referral.v1.DeclineReferralResponse
+	(*CheckPossibleDuplicateRequest)(nil),        // 26: familytime.referral.v1.CheckPossibleDuplicateRequest
+	(*CheckPossibleDuplicateResponse)(nil),       // 27: familytime.referral.v1.CheckPossibleDuplicateResponse
+	(*WithdrawReferralRequest)(nil),              // 28: familytime.referral.v1.WithdrawReferralRequest
+	(*WithdrawReferralResponse)(nil),             // 29: familytime.referral.v1.WithdrawReferralResponse
+	(*RecordPreVisitRequest)(nil),                // 30: familytime.referral.v1.RecordPreVisitRequest
+	(*RecordPreVisitResponse)(nil),               // 31: familytime.referral.v1.RecordPreVisitResponse
+	(*AgreeArrangementRequest)(nil),              // 32: familytime.referral.v1.AgreeArrangementRequest
+	(*AgreeArrangementResponse)(nil),             // 33: familytime.referral.v1.AgreeArrangementResponse
+	(*ChangeArrangementRequest)(nil),             // 34: familytime.referral.v1.ChangeArrangementRequest
+	(*ChangeArrangementResponse)(nil),            // 35: familytime.referral.v1.ChangeArrangementResponse
+	(*RecordReviewRequest)(nil),                  // 36: familytime.referral.v1.RecordReviewRequest
+	(*RecordReviewResponse)(nil),                 // 37: familytime.referral.v1.RecordReviewResponse
+	(*EndCaseRequest)(nil),                       // 38: familytime.referral.v1.EndCaseRequest
+	(*EndCaseResponse)(nil),                      // 39: familytime.referral.v1.EndCaseResponse
+	(*GetReferralRequest)(nil),                   // 40: familytime.referral.v1.GetReferralRequest
+	(*GetReferralResponse)(nil),                  // 41: familytime.referral.v1.GetReferralResponse
+	(*ListReferralsRequest)(nil),                 // 42: familytime.referral.v1.ListReferralsRequest
+	(*ListReferralsResponse)(nil),                // 43: familytime.referral.v1.ListReferralsResponse
+	(*GetFamilyRequest)(nil),                     // 44: familytime.referral.v1.GetFamilyRequest
+	(*GetFamilyResponse)(nil),                    // 45: familytime.referral.v1.GetFamilyResponse
+	(*ListReviewsDueRequest)(nil),                // 46: familytime.referral.v1.ListReviewsDueRequest
+	(*ReviewDue)(nil),                            // 47: familytime.referral.v1.ReviewDue
+	(*ListReviewsDueResponse)(nil),               // 48: familytime.referral.v1.ListReviewsDueResponse
+	(*EraseFamilyRequest)(nil),                   // 49: familytime.referral.v1.EraseFamilyRequest
+	(*EraseFamilyResponse)(nil),                  // 50: familytime.referral.v1.EraseFamilyResponse
+	(AdultRole)(0),                               // 51: familytime.referral.v1.AdultRole
+	(*v1.Date)(nil),                              // 52: familytime.common.v1.Date
+	(CourtOrderKind)(0),                          // 53: familytime.referral.v1.CourtOrderKind
+	(Agency)(0),                                  // 54: familytime.referral.v1.Agency
+	(*RiskAnswers)(nil),                          // 55: familytime.referral.v1.RiskAnswers
+	(v1.AgeBand)(0),                              // 56: familytime.common.v1.AgeBand
+	(ReferralState)(0),                           // 57: familytime.referral.v1.ReferralState
+	(v1.ReferralSource)(0),                       // 58: familytime.common.v1.ReferralSource
+	(v1.ServiceType)(0),                          // 59: familytime.common.v1.ServiceType
+	(RiskRating)(0),                              // 60: familytime.referral.v1.RiskRating
+	(*Arrangement)(nil),                          // 61: familytime.referral.v1.Arrangement
+	(SupportedContactTerm)(0),                    // 62: familytime.referral.v1.SupportedContactTerm
+	(CaseOutcome)(0),                             // 63: familytime.referral.v1.CaseOutcome
+	(ApplicantDetail)(0),                         // 64: familytime.referral.v1.ApplicantDetail
+	(ChildMatch)(0),                              // 65: familytime.referral.v1.ChildMatch
+	(DeclineReason)(0),                           // 66: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),                             // 67: familytime.referral.v1.WithdrawnBy
+	(ErasureReason)(0),                           // 68: familytime.referral.v1.ErasureReason
 }
 var file_familytime_referral_v1_referral_proto_depIdxs = []int32{
-	50,  // 0: familytime.referral.v1.Adult.role:type_name -> familytime.referral.v1.AdultRole
+	51,  // 0: familytime.referral.v1.Adult.role:type_name -> familytime.referral.v1.AdultRole
 	0,   // 1: familytime.referral.v1.Adult.contact:type_name -> familytime.referral.v1.ContactDetails
-	51,  // 2: familytime.referral.v1.Child.date_of_birth:type_name -> familytime.common.v1.Date
-	52,  // 3: familytime.referral.v1.CourtOrder.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	51,  // 4: familytime.referral.v1.CourtOrder.made_on:type_name -> familytime.common.v1.Date
+	52,  // 2: familytime.referral.v1.Child.date_of_birth:type_name -> familytime.common.v1.Date
+	53,  // 3: familytime.referral.v1.CourtOrder.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	52,  // 4: familytime.referral.v1.CourtOrder.made_on:type_name -> familytime.common.v1.Date
 	1,   // 5: familytime.referral.v1.ReferralDetails.adults:type_name -> familytime.referral.v1.Adult
 	2,   // 6: familytime.referral.v1.ReferralDetails.children:type_name -> familytime.referral.v1.Child
 	3,   // 7: familytime.referral.v1.ReferralDetails.court_orders:type_name -> familytime.referral.v1.CourtOrder
-	53,  // 8: familytime.referral.v1.ReferralDetails.other_agencies:type_name -> familytime.referral.v1.Agency
-	54,  // 9: familytime.referral.v1.ReferralDetails.risk:type_name -> familytime.referral.v1.RiskAnswers
+	54,  // 8: familytime.referral.v1.ReferralDetails.other_agencies:type_name -> familytime.referral.v1.Agency
+	55,  // 9: familytime.referral.v1.ReferralDetails.risk:type_name -> familytime.referral.v1.RiskAnswers
 	4,   // 10: familytime.referral.v1.ReferralDetails.referrer:type_name -> familytime.referral.v1.Referrer
-	50,  // 11: familytime.referral.v1.PersonSummary.role:type_name -> familytime.referral.v1.AdultRole
-	55,  // 12: familytime.referral.v1.ChildSummary.age_band:type_name -> familytime.common.v1.AgeBand
-	56,  // 13: familytime.referral.v1.Referral.state:type_name -> familytime.referral.v1.ReferralState
-	57,  // 14: familytime.referral.v1.Referral.source:type_name -> familytime.common.v1.ReferralSource
-	58,  // 15: familytime.referral.v1.Referral.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	58,  // 16: familytime.referral.v1.Referral.service_type:type_name -> familytime.common.v1.ServiceType
-	51,  // 17: familytime.referral.v1.Referral.received_on:type_name -> familytime.common.v1.Date
+	51,  // 11: familytime.referral.v1.PersonSummary.role:type_name -> familytime.referral.v1.AdultRole
+	56,  // 12: familytime.referral.v1.ChildSummary.age_band:type_name -> familytime.common.v1.AgeBand
+	57,  // 13: familytime.referral.v1.Referral.state:type_name -> familytime.referral.v1.ReferralState
+	58,  // 14: familytime.referral.v1.Referral.source:type_name -> familytime.common.v1.ReferralSource
+	59,  // 15: familytime.referral.v1.Referral.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	59,  // 16: familytime.referral.v1.Referral.service_type:type_name -> familytime.common.v1.ServiceType
+	52,  // 17: familytime.referral.v1.Referral.received_on:type_name -> familytime.common.v1.Date
 	6,   // 18: familytime.referral.v1.Referral.adults:type_name -> familytime.referral.v1.PersonSummary
 	7,   // 19: familytime.referral.v1.Referral.children:type_name -> familytime.referral.v1.ChildSummary
-	59,  // 20: familytime.referral.v1.Referral.rating:type_name -> familytime.referral.v1.RiskRating
-	60,  // 21: familytime.referral.v1.Referral.arrangement:type_name -> familytime.referral.v1.Arrangement
-	51,  // 22: familytime.referral.v1.Referral.review_due_on:type_name -> familytime.common.v1.Date
-	51,  // 23: familytime.referral.v1.Referral.lead_assessed_on:type_name -> familytime.common.v1.Date
-	51,  // 24: familytime.referral.v1.Referral.erased_on:type_name -> familytime.common.v1.Date
-	51,  // 25: familytime.referral.v1.Referral.first_session_on:type_name -> familytime.common.v1.Date
-	61,  // 26: familytime.referral.v1.Referral.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
-	62,  // 27: familytime.referral.v1.Referral.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	51,  // 28: familytime.referral.v1.Referral.ended_on:type_name -> familytime.common.v1.Date
-	51,  // 29: familytime.referral.v1.Referral.place_released_on:type_name -> familytime.common.v1.Date
-	51,  // 30: familytime.referral.v1.Referral.attended_since_release_on:type_name -> familytime.common.v1.Date
-	51,  // 31: familytime.referral.v1.Referral.domestic_abuse_disclosed_on:type_name -> familytime.common.v1.Date
-	63,  // 32: familytime.referral.v1.Referral.second_applicant_matches:type_name -> familytime.referral.v1.ApplicantDetail
+	60,  // 20: familytime.referral.v1.Referral.rating:type_name -> familytime.referral.v1.RiskRating
+	61,  // 21: familytime.referral.v1.Referral.arrangement:type_name -> familytime.referral.v1.Arrangement
+	52,  // 22: familytime.referral.v1.Referral.review_due_on:type_name -> familytime.common.v1.Date
+	52,  // 23: familytime.referral.v1.Referral.lead_assessed_on:type_name -> familytime.common.v1.Date
+	52,  // 24: familytime.referral.v1.Referral.erased_on:type_name -> familytime.common.v1.Date
+	52,  // 25: familytime.referral.v1.Referral.first_session_on:type_name -> familytime.common.v1.Date
+	62,  // 26: familytime.referral.v1.Referral.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
+	63,  // 27: familytime.referral.v1.Referral.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	52,  // 28: familytime.referral.v1.Referral.ended_on:type_name -> familytime.common.v1.Date
+	52,  // 29: familytime.referral.v1.Referral.place_released_on:type_name -> familytime.common.v1.Date
+	52,  // 30: familytime.referral.v1.Referral.attended_since_release_on:type_name -> familytime.common.v1.Date
+	52,  // 31: familytime.referral.v1.Referral.domestic_abuse_disclosed_on:type_name -> familytime.common.v1.Date
+	64,  // 32: familytime.referral.v1.Referral.second_applicant_matches:type_name -> familytime.referral.v1.ApplicantDetail
 	9,   // 33: familytime.referral.v1.Referral.possible_duplicates:type_name -> familytime.referral.v1.PossibleDuplicate
-	64,  // 34: familytime.referral.v1.PossibleDuplicate.match:type_name -> familytime.referral.v1.ChildMatch
-	51,  // 35: familytime.referral.v1.PossibleDuplicate.checked_not_the_family_on:type_name -> familytime.common.v1.Date
+	65,  // 34: familytime.referral.v1.PossibleDuplicate.match:type_name -> familytime.referral.v1.ChildMatch
+	52,  // 35: familytime.referral.v1.PossibleDuplicate.checked_not_the_family_on:type_name -> familytime.common.v1.Date
 	1,   // 36: familytime.referral.v1.Family.adults:type_name -> familytime.referral.v1.Adult
 	2,   // 37: familytime.referral.v1.Family.children:type_name -> familytime.referral.v1.Child
 	5,   // 38: familytime.referral.v1.Family.details:type_name -> familytime.referral.v1.ReferralDetails
-	57,  // 39: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
-	58,  // 40: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	5,   // 41: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
-	8,   // 42: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	51,  // 43: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	1,   // 44: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
-	54,  // 45: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
-	2,   // 46: familytime.referral.v1.SubmitSecondPartyApplicationRequest.children:type_name -> familytime.referral.v1.Child
-	8,   // 47: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
-	5,   // 48: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
-	8,   // 49: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	59,  // 50: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
-	8,   // 51: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
-	58,  // 52: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	8,   // 53: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	51,  // 54: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	58,  // 55: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	8,   // 56: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	51,  // 57: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	65,  // 58: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
-	8,   // 59: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 60: familytime.referral.v1.CheckPossibleDuplicateResponse.referral:type_name -> familytime.referral.v1.Referral
-	66,  // 61: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	8,   // 62: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	51,  // 63: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
-	8,   // 64: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
-	60,  // 65: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
-	8,   // 66: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	60,  // 67: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
-	8,   // 68: familytime.referral.v1.ChangeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	51,  // 69: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
-	8,   // 70: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
-	62,  // 71: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	8,   // 72: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 73: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	56,  // 74: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
-	8,   // 75: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
-	10,  // 76: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
-	51,  // 77: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
-	51,  // 78: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
-	51,  // 79: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
-	61,  // 80: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
-	46,  // 81: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
-	67,  // 82: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
-	8,   // 83: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
-	11,  // 84: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
-	13,  // 85: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
-	15,  // 86: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
-	17,  // 87: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
-	19,  // 88: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
-	21,  // 89: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
-	25,  // 90: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:input_type -> familytime.referral.v1.CheckPossibleDuplicateRequest
-	23,  // 91: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
-	27,  // 92: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
-	29,  // 93: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
-	31,  // 94: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
-	33,  // 95: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
-	35,  // 96: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
-	37,  // 97: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
-	39,  // 98: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
-	41,  // 99: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
-	43,  // 100: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
-	45,  // 101: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
-	48,  // 102: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
-	12,  // 103: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
-	14,  // 104: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
-	16,  // 105: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
-	18,  // 106: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
-	20,  // 107: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
-	22,  // 108: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
-	26,  // 109: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:output_type -> familytime.referral.v1.CheckPossibleDuplicateResponse
-	24,  // 110: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
-	28,  // 111: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
-	30,  // 112: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
-	32,  // 113: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
-	34,  // 114: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
-	36,  // 115: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
-	38,  // 116: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
-	40,  // 117: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
-	42,  // 118: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
-	44,  // 119: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
-	47,  // 120: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
-	49,  // 121: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
-	103, // [103:122] is the sub-list for method output_type
-	84,  // [84:103] is the sub-list for method input_type
-	84,  // [84:84] is the sub-list for extension type_name
-	84,  // [84:84] is the sub-list for extension extendee
-	0,   // [0:84] is the sub-list for field type_name
+	11,  // 39: familytime.referral.v1.Family.notes:type_name -> familytime.referral.v1.CaseNote
+	52,  // 40: familytime.referral.v1.CaseNote.on:type_name -> familytime.common.v1.Date
+	58,  // 41: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
+	59,  // 42: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	5,   // 43: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
+	8,   // 44: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	52,  // 45: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	1,   // 46: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
+	55,  // 47: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
+	2,   // 48: familytime.referral.v1.SubmitSecondPartyApplicationRequest.children:type_name -> familytime.referral.v1.Child
+	8,   // 49: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
+	5,   // 50: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
+	8,   // 51: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	60,  // 52: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
+	8,   // 53: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
+	59,  // 54: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,   // 55: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	52,  // 56: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	59,  // 57: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,   // 58: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	52,  // 59: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	66,  // 60: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
+	8,   // 61: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 62: familytime.referral.v1.CheckPossibleDuplicateResponse.referral:type_name -> familytime.referral.v1.Referral
+	67,  // 63: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	8,   // 64: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	52,  // 65: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
+	8,   // 66: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
+	61,  // 67: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	8,   // 68: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
+	61,  // 69: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	8,   // 70: familytime.referral.v1.ChangeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
+	52,  // 71: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
+	8,   // 72: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
+	63,  // 73: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	8,   // 74: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 75: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	57,  // 76: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
+	8,   // 77: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
+	10,  // 78: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
+	52,  // 79: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
+	52,  // 80: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
+	52,  // 81: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
+	62,  // 82: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
+	47,  // 83: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
+	68,  // 84: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
+	8,   // 85: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
+	12,  // 86: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
+	14,  // 87: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
+	16,  // 88: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
+	18,  // 89: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
+	20,  // 90: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
+	22,  // 91: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
+	26,  // 92: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:input_type -> familytime.referral.v1.CheckPossibleDuplicateRequest
+	24,  // 93: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
+	28,  // 94: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
+	30,  // 95: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
+	32,  // 96: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
+	34,  // 97: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
+	36,  // 98: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
+	38,  // 99: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
+	40,  // 100: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
+	42,  // 101: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
+	44,  // 102: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
+	46,  // 103: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
+	49,  // 104: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
+	13,  // 105: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
+	15,  // 106: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
+	17,  // 107: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
+	19,  // 108: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
+	21,  // 109: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
+	23,  // 110: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
+	27,  // 111: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:output_type -> familytime.referral.v1.CheckPossibleDuplicateResponse
+	25,  // 112: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
+	29,  // 113: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
+	31,  // 114: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
+	33,  // 115: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
+	35,  // 116: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
+	37,  // 117: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
+	39,  // 118: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
+	41,  // 119: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
+	43,  // 120: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
+	45,  // 121: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
+	48,  // 122: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
+	50,  // 123: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
+	105, // [105:124] is the sub-list for method output_type
+	86,  // [86:105] is the sub-list for method input_type
+	86,  // [86:86] is the sub-list for extension type_name
+	86,  // [86:86] is the sub-list for extension extendee
+	0,   // [0:86] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_referral_proto_init() }
@@ -4495,7 +4578,7 @@ func file_familytime_referral_v1_referral_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_referral_proto_rawDesc), len(file_familytime_referral_v1_referral_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   50,
+			NumMessages:   51,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

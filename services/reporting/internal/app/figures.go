@@ -178,7 +178,9 @@ var measures = []measure{
 		AND (declined_on IS NULL OR declined_on > $2) AND (withdrawn_on IS NULL OR withdrawn_on > $2) AND (ended_on IS NULL OR ended_on > $2)`, "count(*)")),
 	onLastDay(count("waiting_list_at_end", "", nil, `SELECT centre_id FROM reporting.waiting
 		WHERE $1::date <= $2 AND (joined_at AT TIME ZONE 'Europe/London')::date <= $2 AND (left_at IS NULL OR (left_at AT TIME ZONE 'Europe/London')::date > $2)`, "count(*)")),
-	dated(count("waiting_list_joined", "", nil, `SELECT centre_id, (joined_at AT TIME ZONE 'Europe/London')::date AS d FROM reporting.waiting WHERE (joined_at AT TIME ZONE 'Europe/London')::date BETWEEN $1 AND $2 AND NOT returned`, "count(*)")),
+	// Families, not joins: a family put back on the list (after declining an offer, or taking one
+	// and giving it up) joins again, and is one family that joined (review 29).
+	dated(count("waiting_list_joined", "", nil, `SELECT centre_id, family_id, (joined_at AT TIME ZONE 'Europe/London')::date AS d FROM reporting.waiting WHERE (joined_at AT TIME ZONE 'Europe/London')::date BETWEEN $1 AND $2 AND NOT returned`, "count(DISTINCT x.family_id)")),
 	{Measure: adapters.Measure{Name: "waiting_days_median", Breakdown: "service_type", Count: "count(*)",
 		Source:    `SELECT centre_id, service_type AS dim, first_session_on - received_on AS days FROM reporting.referrals WHERE first_session_on BETWEEN $1 AND $2 AND received_on IS NOT NULL`,
 		Aggregate: "percentile_cont(0.5) WITHIN GROUP (ORDER BY x.days)"}, enum: serviceTypes, duration: true},

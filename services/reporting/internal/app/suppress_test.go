@@ -1,8 +1,15 @@
 package app
 
 import (
+	"fmt"
+	"maps"
+	"math"
+	"math/rand/v2"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -99,19 +106,22 @@ func TestSuppressedTotalsAreNotGivenAwayByTheirCells(t *testing.T) {
 	Suppress(figs)
 	got := shownOf(figs)
 	require.Equal(t, "<5", got[3], "Yorkshire's 4")
-	require.Equal(t, "*", got[2], "the North West, withheld so that Yorkshire's cannot be had from the nation")
-	require.Equal(t, "*", got[6], "the North West's only centre is the North West's figure: withheld too")
-	require.Equal(t, "*", got[8], "the North West's only non-zero service type is its figure: withheld too")
-	require.Equal(t, "*", got[10], "and its centre's")
-	require.Equal(t, []string{"0", "0"}, []string{got[9], got[11]}, "zeros give nothing away")
+	require.Equal(t, "*", got[0], "the nation, withheld so that Yorkshire's cannot be had from it: one figure, where the North "+
+		"West's would take four (its region, its only centre, and their only service type, each its figure)")
+	require.Equal(t, []string{"12", "6", "7", "5", "6", "6", "0", "6", "0"}, []string{got[1], got[2], got[4], got[5], got[6], got[8], got[9], got[10], got[11]},
+		"no other region's or centre's figure is withheld for Yorkshire's (decision 204)")
+	for _, tb := range tablesOf(figs) {
+		require.False(t, exposed(figs, tb, -1), "no table gives a withheld figure away")
+	}
 
 	c := uuid.New()
 	band := func(category string, v float64) Figure { return fig("centre", 7, c, "age_band", category, v) }
 	figs = []Figure{fig("region", 7, uuid.Nil, "", "", 30), fig("centre", 7, c, "", "", 12), fig("centre", 7, uuid.New(), "", "", 3),
 		fig("centre", 7, uuid.New(), "", "", 15), band("A", 5), band("B", 7)}
 	Suppress(figs)
-	require.Equal(t, []string{"30", "*", "<5", "*", "*", "7"}, shownOf(figs),
-		"the centre withheld beside a <5 keeps its age bands from adding up to it, and the third centre is withheld so that the first cannot subtract its own 12")
+	require.Equal(t, []string{"*", "12", "<5", "15", "5", "7"}, shownOf(figs),
+		"the region withheld beside the <5: one figure, where a centre withheld beside it took three (the centre, an age band so that "+
+			"they cannot add up to it, and the third centre so that the first cannot subtract its own 12; decision 204)")
 }
 
 // A year's figures are suppressed together (decisions.md 81): a quarter is its months' sum and a
@@ -247,7 +257,8 @@ func TestSuppressStaffAtEnd(t *testing.T) {
 	require.Equal(t, []string{"10", "<5", "<5", "5"}, got[0:4], "the third quarter: two <5 roles the 5 and the 10 do not pin down")
 	require.Equal(t, got[0:4], got[4:8], "September's are the quarter's, shown alike")
 	require.Equal(t, []string{"<5", "<5"}, got[8:10], "July's 2")
-	require.Equal(t, []string{"12", "*", "<5", "*"}, got[10:], "August's supervisor, and the roles that would give it away")
+	require.Equal(t, []string{"12", "*", "<5", "5"}, got[10:], "August's supervisor, and the volunteers' 6 beside it: the coordinators' 5 "+
+		"withheld instead would leave the supervisor at most 12 - 6 - 5 = 1, a \"*\" being at least 5, and take the volunteers too (decision 204)")
 }
 
 // A "<5" total bounds its parts: at most 4 split into cells of at least 1 each (review 5 found a
@@ -350,4 +361,302 @@ func TestSuppressReadsTheTablesTogether(t *testing.T) {
 		}
 	}
 	t.Logf("published: %v; the North West's centre: %v", shownOf(figs), nwShown)
+}
+
+// figuresOf are a year's figures (Periods: the year, its quarters, its months), nationally, by
+// region and by centre, each in total and by its breakdown, as the queries give them (no row
+// for nothing), from counts by centre, category and month.
+func figuresOf(counts []counted, regions map[uuid.UUID]commonv1.Region, breakdown string) []Figure {
+	type key struct {
+		measure, scope string
+		region         commonv1.Region
+		centre         uuid.UUID
+		breakdown, cat string
+		period         int
+	}
+	sums := map[key]float64{}
+	var order []key
+	add := func(k key, v float64) {
+		if _, ok := sums[k]; !ok {
+			order = append(order, k)
+		}
+		sums[k] += v
+	}
+	for _, c := range counts {
+		region := regions[c.centre]
+		for _, period := range []int{0, 1 + (c.month-1)/3, 4 + c.month} {
+			for _, at := range []key{{scope: "national"}, {scope: "region", region: region}, {scope: "centre", region: region, centre: c.centre}} {
+				at.measure, at.period = c.measure, period
+				add(at, c.n)
+				at.breakdown, at.cat = breakdown, c.category
+				add(at, c.n)
+			}
+		}
+	}
+	var out []Figure
+	for _, k := range order {
+		if v := sums[k]; v > 0 {
+			out = append(out, Figure{Measure: k.measure, Scope: k.scope, Region: k.region, Centre: k.centre, Breakdown: k.breakdown,
+				Category: k.cat, Value: v, Count: int64(v), Shown: strconv.FormatFloat(v, 'f', -1, 64), Protected: true, period: k.period})
+		}
+	}
+	return out
+}
+
+type counted struct {
+	measure  string
+	centre   uuid.UUID
+	category string
+	month    int
+	n        float64
+}
+
+// worksOut reads published figures (figs, suppressed) as anyone can, and as each centre knowing
+// every figure of its own (values are the exact figures): the withheld figures anyone pins down,
+// and the small ones of another a centre pins down. It reads on its own, by the tables' sums
+// (docs/return.md): a "<5" is 1 to 4, a "*" at least 5, or 1 where it hides a small number; a
+// count of distinct people is at most its parts' sum and at least each; the sessions booked are at
+// least those attended and the no-shows, and their sum where they are.
+func worksOut(figs []Figure, values []float64) (byAnyone, byACentre []string) {
+	read := slices.Clone(figs)
+	for i := range read {
+		read[i].Value = values[i]
+	}
+	type sum struct {
+		total           int
+		cells           []int
+		distinct, least bool
+	}
+	var sums []sum
+	for _, tb := range tablesOf(read) {
+		sm := sum{total: tb.total, cells: tb.cells, distinct: distinctCounts[read[tb.total].Measure]}
+		if read[tb.total].Measure == "sessions_booked" && read[tb.cells[0]].Measure != "sessions_booked" {
+			var parts float64
+			for _, c := range tb.cells {
+				parts += read[c].Value
+			}
+			sm.least = parts != read[tb.total].Value
+		}
+		sums = append(sums, sm)
+	}
+	name := func(i int) string {
+		f := read[i]
+		return fmt.Sprintf("%s %s %v %s period %d %s: %s (%v)", f.Measure, f.Scope, f.Region, f.Centre, f.period, f.Category, f.Shown, f.Value)
+	}
+	// pinned reads to the end knowing known, and names the withheld figures whose least and most meet.
+	pinned := func(known []bool) (out []int) {
+		lo, hi := make([]float64, len(read)), make([]float64, len(read))
+		for i, f := range read {
+			switch {
+			case f.Suppressed == "" || known[i]:
+				lo[i], hi[i] = f.Value, f.Value
+			case f.Suppressed == Primary:
+				lo[i], hi[i] = 1, 4
+			case f.Value < 5:
+				lo[i], hi[i] = 1, math.Inf(1)
+			default:
+				lo[i], hi[i] = 5, math.Inf(1)
+			}
+		}
+		for changed := true; changed; {
+			changed = false
+			for _, sm := range sums {
+				var cellsLo, cellsHi, mostLo float64
+				for _, c := range sm.cells {
+					cellsLo, cellsHi, mostLo = cellsLo+lo[c], cellsHi+hi[c], max(mostLo, lo[c])
+				}
+				narrow := func(i int, l, h float64) {
+					l, h = max(l, lo[i]), min(h, hi[i])
+					if l <= h && (l != lo[i] || h != hi[i]) {
+						lo[i], hi[i], changed = l, h, true
+					}
+				}
+				switch {
+				case sm.distinct:
+					narrow(sm.total, mostLo, cellsHi)
+				case sm.least:
+					narrow(sm.total, cellsLo, math.Inf(1))
+				default:
+					narrow(sm.total, cellsLo, cellsHi)
+				}
+				for _, c := range sm.cells {
+					othersLo, othersHi := cellsLo-lo[c], cellsHi-hi[c]
+					if math.IsInf(hi[c], 1) { // the others' most without c's
+						othersHi = 0
+						for _, o := range sm.cells {
+							if o != c {
+								othersHi += hi[o]
+							}
+						}
+					}
+					switch {
+					case sm.distinct:
+						narrow(c, lo[sm.total]-othersHi, hi[sm.total])
+					case sm.least:
+						narrow(c, 0, hi[sm.total]-othersLo)
+					default:
+						narrow(c, lo[sm.total]-othersHi, hi[sm.total]-othersLo)
+					}
+				}
+			}
+		}
+		for i, f := range read {
+			if f.Suppressed != "" && !known[i] && lo[i] == hi[i] {
+				out = append(out, i)
+			}
+		}
+		return out
+	}
+	for _, i := range pinned(make([]bool, len(read))) {
+		byAnyone = append(byAnyone, name(i))
+	}
+	centres := map[uuid.UUID]bool{}
+	for _, f := range read {
+		if f.Scope == "centre" {
+			centres[f.Centre] = true
+		}
+	}
+	for _, centre := range slices.SortedFunc(maps.Keys(centres), func(a, b uuid.UUID) int { return strings.Compare(a.String(), b.String()) }) {
+		// Its own figures, and the totals they and the published ones give: a region of one centre.
+		known := make([]bool, len(read))
+		for i, f := range read {
+			known[i] = f.Centre == centre
+		}
+		for changed := true; changed; {
+			changed = false
+			for _, sm := range sums {
+				if known[sm.total] || sm.least || !slices.ContainsFunc(sm.cells, func(c int) bool { return known[c] }) {
+					continue
+				}
+				if !slices.ContainsFunc(sm.cells, func(c int) bool { return !known[c] && read[c].Suppressed != "" }) {
+					known[sm.total], changed = true, true
+				}
+			}
+		}
+		for _, i := range pinned(known) {
+			if f := read[i]; f.Suppressed == Primary || f.Value < 5 {
+				byACentre = append(byACentre, centre.String()[:8]+" has "+name(i))
+			}
+		}
+	}
+	return byAnyone, byACentre
+}
+
+// Review 29: four supported sessions booked in December at one of three centres, each alone in its
+// region, withheld the sessions booked and attended of every centre, every region's and the
+// nation's capacity used, and the nation's sessions booked beside its two service types, published
+// (6 and 31: 37). A figure withheld beside a "<5" is now the one that sets off the fewest
+// withholdings after it, the sessions booked are only at least those attended and the no-shows
+// while sessions are to come, and a withheld figure is never one anyone can work out. What the
+// December bookings withhold is the centre's, its region's and the nation's (decision 204).
+func TestSuppressionStaysWithTheCentreItProtects(t *testing.T) {
+	c1, c2, c3 := uuid.MustParse("00000000-0000-0000-0000-0000000000c1"), uuid.MustParse("00000000-0000-0000-0000-0000000000c2"),
+		uuid.MustParse("00000000-0000-0000-0000-0000000000c3")
+	regions := map[uuid.UUID]commonv1.Region{c1: commonv1.Region_REGION_NORTH_EAST, c2: commonv1.Region_REGION_NORTH_WEST,
+		c3: commonv1.Region_REGION_YORKSHIRE_AND_THE_HUMBER}
+	supervised, supported := commonv1.ServiceType_SERVICE_TYPE_SUPERVISED.String(), commonv1.ServiceType_SERVICE_TYPE_SUPPORTED.String()
+	var counts []counted
+	sessions := func(centre uuid.UUID, category string, month int, booked, attended float64) {
+		counts = append(counts, counted{"sessions_booked", centre, category, month, booked})
+		if attended > 0 {
+			counts = append(counts, counted{"sessions_attended", centre, category, month, attended})
+		}
+	}
+	// C1: 16 sessions in the quarter (6 supervised), C2 11 in November, C3 6 in November.
+	sessions(c1, supervised, 10, 3, 3)
+	sessions(c1, supervised, 11, 3, 3)
+	sessions(c1, supported, 10, 4, 4)
+	sessions(c1, supported, 11, 6, 6)
+	sessions(c2, supported, 11, 11, 11)
+	sessions(c3, supported, 11, 6, 6)
+	name := func(f Figure) string {
+		return fmt.Sprintf("%s %s %v %s period %d %s", f.Measure, f.Scope, f.Region, f.Centre, f.period, f.Category)
+	}
+	before := figuresOf(counts, regions, "service_type")
+	Suppress(before)
+	withheld := map[string]bool{}
+	for _, f := range before {
+		withheld[name(f)] = f.Suppressed != ""
+	}
+	// Then C2's four December bookings, still to come.
+	sessions(c2, supported, 12, 4, 0)
+	figs := figuresOf(counts, regions, "service_type")
+	values := make([]float64, len(figs))
+	for i := range figs {
+		values[i] = figs[i].Value
+	}
+	Suppress(figs)
+
+	const year, q4, december = 0, 4, 16
+	nation := map[string]string{}
+	for _, f := range figs {
+		if f.Suppressed == Secondary && !withheld[name(f)] {
+			require.True(t, f.Centre == c2 || f.Region == regions[c2] || f.Scope == "national", "%s withheld for C2's December", name(f))
+			require.NotEqual(t, "sessions_attended", f.Measure, "%s withheld: December's sessions are still to come", name(f))
+		}
+		if f.Scope == "national" && f.Measure == "sessions_booked" && (f.period == q4 || f.period == year) {
+			nation[f.Category] = f.Shown
+		}
+		if f.Centre == c2 && f.period == december && f.Measure == "sessions_booked" {
+			require.Equal(t, Primary, f.Shown, "C2's four December sessions")
+		}
+	}
+	if nation[""] == Secondary {
+		require.True(t, nation[supervised] == Secondary || nation[supported] == Secondary,
+			"the nation's sessions booked withheld beside its service types, both published: %v", nation)
+	}
+	byAnyone, byACentre := worksOut(figs, values)
+	require.Empty(t, byAnyone, "withheld figures anyone works out")
+	require.Empty(t, byACentre, "small figures a centre works out of another's")
+}
+
+// The tables read together leave no withheld figure to anyone, and no small one to a centre
+// knowing its own (decisions 108 and 204), on a year of thirty centres with small numbers
+// everywhere. Before decision 204 the reading stopped at the first figure it found nothing to
+// withhold around, read a figure withheld during it as still published, and read each centre from
+// its own tables only, not on from what anyone can work out: here anyone pinned 444 of the 2,405
+// "<5" (a centre's 4 cancellations in the second quarter: its year's 11 supported, over three
+// quarters of at most 4 each, put at least 3 in each, and left at most 1 supervised under the
+// quarter's "<5"), and a centre knowing its own thousands more.
+func TestSuppressLeavesNothingToWorkOut(t *testing.T) {
+	rng := rand.New(rand.NewPCG(29, 204))
+	regions := map[uuid.UUID]commonv1.Region{}
+	var counts []counted
+	small := func(mean int) float64 {
+		if rng.IntN(3) == 0 {
+			return 0
+		}
+		return float64(rng.IntN(2*mean + 1))
+	}
+	for c := range 30 {
+		centre := uuid.UUID{15: byte(c + 1)}
+		regions[centre] = commonv1.Region(1 + c%9)
+		for month := 1; month <= 12; month++ {
+			for _, st := range []string{commonv1.ServiceType_SERVICE_TYPE_SUPERVISED.String(), commonv1.ServiceType_SERVICE_TYPE_SUPPORTED.String()} {
+				attended, noShows, toCome := small(6), small(1), small(2)
+				if month < 12 {
+					toCome = 0
+				}
+				counts = append(counts, counted{"sessions_attended", centre, st, month, attended}, counted{"sessions_no_show", centre, st, month, noShows},
+					counted{"sessions_booked", centre, st, month, attended + noShows + toCome}, counted{"sessions_cancelled", centre, st, month, small(1)})
+			}
+		}
+	}
+	figs := figuresOf(counts, regions, "service_type")
+	values := make([]float64, len(figs))
+	for i := range figs {
+		values[i] = figs[i].Value
+	}
+	start := time.Now()
+	Suppress(figs)
+	withheld := 0
+	for _, f := range figs {
+		if f.Suppressed != "" {
+			withheld++
+		}
+	}
+	t.Logf("%d figures, %d withheld, in %v", len(figs), withheld, time.Since(start))
+	byAnyone, byACentre := worksOut(figs, values)
+	require.Empty(t, byAnyone, "withheld figures anyone works out")
+	require.Empty(t, byACentre, "small figures a centre works out of another's")
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -43,7 +44,11 @@ other is (DOMAIN.md); --as-of stands at the end of its day; and safeguarding's s
 the family's risk was found or said to be, are left out, as what the other party disclosed is not
 the parent's to be given: of the holds, it says only when contact was suspended and when it may
 resume, and a step it gives bare (a booking cancelled, a decision) names neither why nor who.
-Never hand a parent a history read for another purpose.`,
+Its check says only that the centre's history is complete and untampered, with no count of
+events, streams or records (they grow with the holds, concerns and reports the copy leaves
+out); of a history that does not verify no parent's copy is printed, and the error does not
+say where it is broken: read the history for another purpose to see that. Never hand a parent
+a history read for another purpose.`,
 		Example: `  familytime history 0b5c... --centre 3f2a... --purpose court --as-of 2026-03-01
   familytime history 0b5c... --centre 3f2a... --purpose case-review --as-of 2026-03-01T14:30:00Z --json
   familytime history 0b5c... --centre 3f2a... --reads`,
@@ -83,8 +88,16 @@ Never hand a parent a history read for another purpose.`,
 					return describe(err)
 				}
 			}
+			// A parent's copy: the check's counts, the stream and service at fault, and its words
+			// all grow with what the copy leaves out (review 30 read how many holds a family had
+			// from "the family's 9 events" and "12 events"), so it says only whether the history
+			// verifies; and a history that does not is given no parent's copy at all.
+			parent := why == reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_FAMILY_REQUEST || resp.GetTimesWithheld()
+			if parent && v != nil && !v.GetVerified() {
+				return errors.New(parentsCopyNotVerified)
+			}
 			if out.json {
-				if err := printHistoryJSON(cmd.OutOrStdout(), resp, v); err != nil {
+				if err := printHistoryJSON(cmd.OutOrStdout(), resp, v, parent); err != nil {
 					return err
 				}
 			} else {
@@ -119,13 +132,17 @@ Never hand a parent a history read for another purpose.`,
 			case out.json:
 				return nil
 			}
-			others := ""
-			if n := v.GetEventsChecked() - v.GetFamilyEventsChecked(); n > 0 {
-				others = fmt.Sprintf(" (and %d of other families in the room occupancy streams it shares)", n)
-			}
 			now := ""
 			if asOf != "" {
 				now = " (the history as it stands now, of which the steps above are those recorded by --as-of)"
+			}
+			if parent {
+				_, err = fmt.Fprintf(cmd.OutOrStdout(), "\nverified%s: %s.\n", now, parentsCopyVerified)
+				return err
+			}
+			others := ""
+			if n := v.GetEventsChecked() - v.GetFamilyEventsChecked(); n > 0 {
+				others = fmt.Sprintf(" (and %d of other families in the room occupancy streams it shares)", n)
 			}
 			// "Complete" is said only of what was checked: the service says what that is, and what
 			// it cannot know (review 18 deleted a concern's stream and was told "complete").
@@ -138,7 +155,7 @@ Never hand a parent a history read for another purpose.`,
 	out.register(cmd.Flags())
 	cmd.Flags().StringVar(&centre, "centre", "", "the family's centre (UUID); required")
 	cmd.Flags().StringVar(&asOf, "as-of", "", "the history as it stood then: a date (the end of that day, UK time) or an RFC 3339 instant")
-	cmd.Flags().BoolVar(&verify, "verify", true, "check the history's hash chains and descriptions after printing it; a history that fails the check exits non-zero (with --json too)")
+	cmd.Flags().BoolVar(&verify, "verify", true, "check the history's hash chains and descriptions after printing it; a history that fails the check exits non-zero (with --json too), and a parent's copy of it is not printed")
 	cmd.Flags().StringVar(&purpose, "purpose", "", "why you read it, recorded with the read: "+enumNamesOf("HISTORY_READ_PURPOSE_", reportingv1.HistoryReadPurpose_value)+"; required to read the history")
 	cmd.Flags().BoolVar(&reads, "reads", false, "list who read the family's history, when, in which role and why, instead of the history")
 	page.register(cmd.Flags(), "reads (--reads)")
@@ -209,9 +226,21 @@ func parseAsOf(s string) (time.Time, error) {
 	return end, nil
 }
 
+// What a parent's copy says of its check (decision 208): the same words for every family whose
+// history verifies, and for every one whose history does not, naming no stream, service,
+// version or count. The centre's read says what was checked, and where a history is broken.
+const (
+	parentsCopyVerified = "the centre's history of the family, of which this is a parent's copy, is complete and untampered: " +
+		"none of it is missing or was changed after it was recorded, as far as the centre's records can show"
+	parentsCopyNotVerified = "history NOT verified: the centre's history of the family is not complete and untampered as it stands, " +
+		"so no parent's copy of it is printed; where it is broken is not said here, as that could tell what a parent's copy " +
+		"leaves out: read the history for the centre (another --purpose) to see it, and give the parent their copy once it verifies"
+)
+
 // printHistoryJSON prints the history and, when checked, its verification as one JSON object, so
-// that a script reads both.
-func printHistoryJSON(w io.Writer, h *reportingv1.GetFamilyHistoryResponse, v *reportingv1.VerifyFamilyHistoryResponse) error {
+// that a script reads both. Of a parent's copy, the verification is whether it verified and the
+// words that say so (parentsCopyVerified), no count, stream or service.
+func printHistoryJSON(w io.Writer, h *reportingv1.GetFamilyHistoryResponse, v *reportingv1.VerifyFamilyHistoryResponse, parent bool) error {
 	opts := protojson.MarshalOptions{UseProtoNames: true}
 	var doc struct {
 		History      json.RawMessage `json:"history"`
@@ -221,7 +250,15 @@ func printHistoryJSON(w io.Writer, h *reportingv1.GetFamilyHistoryResponse, v *r
 	if doc.History, err = opts.Marshal(h); err != nil {
 		return err
 	}
-	if v != nil {
+	switch {
+	case v != nil && parent:
+		if doc.Verification, err = json.Marshal(struct {
+			Verified bool   `json:"verified"`
+			Reason   string `json:"reason"`
+		}{v.GetVerified(), parentsCopyVerified}); err != nil {
+			return err
+		}
+	case v != nil:
 		if doc.Verification, err = (protojson.MarshalOptions{UseProtoNames: true, EmitUnpopulated: true}).Marshal(v); err != nil {
 			return err
 		}

@@ -1,9 +1,16 @@
 package cli
 
 import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	reportingv1 "github.com/familytime/familytime/proto/gen/go/familytime/reporting/v1"
@@ -34,4 +41,127 @@ func TestAStepAParentsCopyGivesBareIsTheCentres(t *testing.T) {
 	require.Equal(t, "the centre", by(&reportingv1.HistoryEntry{Description: "Booking for 2026-07-04 cancelled"}))
 	require.Equal(t, "coordinator", by(&reportingv1.HistoryEntry{Actor: "coordinator-1", ActorRole: "coordinator"}))
 	require.Equal(t, "the scheduling service", by(&reportingv1.HistoryEntry{Actor: "service:scheduling"}))
+}
+
+// Review 30 put a hold on one family and two on another and read each a parent's copy: the steps
+// were the same (decision 202), but the check under them said "the family's 9 events ... each of
+// the family's 2 referrals, concerns, holds and reports" of the one, "12 events ... 3" of the
+// other, in --json too (verification.reason), and for a family with concerns "38 events in 11
+// streams" under a copy of four steps that claimed no safeguarding step. A parent's copy now says
+// only that the history verifies, in the same words for every family; of a history that does not,
+// no copy is printed and the error names no stream, service or count. The centre's read keeps
+// what was checked, and where a history is broken.
+func TestAParentsCopySaysItVerifiesAndNothingOfWhatItLeavesOut(t *testing.T) {
+	dir, db := startDevPlatformOn(t)
+	data := []string{"--data", dir}
+	staff := map[string]string{"coordinator-1": "coordinator", "volunteer-1": "volunteer", "lead-1": "safeguarding-lead"}
+	type family struct {
+		id                           string
+		coordinator, lead, volunteer []string
+	}
+	count := func(out, words string) int { return strings.Count(out, `"description": "`+words) }
+	// A family accepted for supported contact at a centre of its own: the same referral at one
+	// centre would be a possible duplicate, and at another, one under a hold once the first has one.
+	referred := func(name string) family {
+		_, as, f := staffedCentreWithAFamily(t, data, name, staff)
+		coordinator := as("coordinator", "coordinator-1")
+		out, err := run(t, append([]string{"referral", "list", "--json"}, coordinator...)...)
+		require.NoError(t, err)
+		ref := referralsOf(t, out)[0].GetReferralId()
+		_, err = run(t, append([]string{"referral", "screen", ref, "--rating", "amber", "--note", "Hostile communication"}, coordinator...)...)
+		require.NoError(t, err)
+		_, err = run(t, append([]string{"referral", "accept", ref, "--service", "supported"}, coordinator...)...)
+		require.NoError(t, err)
+		return family{f, coordinator, as("safeguarding_lead", "lead-1"), as("volunteer", "volunteer-1")}
+	}
+	once, twice := referred("Harbour Family Time Centre"), referred("Quay Family Time Centre")
+	// Holds placed on the family and concerns raised, until reporting has every step.
+	troubled := func(f family, holds, concerns int) {
+		var err error
+		for i := range concerns {
+			request := uuid.NewString()
+			require.Eventually(t, func() bool {
+				_, err = run(t, append([]string{"safeguarding", "concern", "raise", "--family", f.id, "--category", "handover-conduct",
+					"--description", fmt.Sprintf("Raised voices at the door, %d", i), "--request-id", request}, f.volunteer...)...)
+				return err == nil
+			}, 30*time.Second, 50*time.Millisecond, "safeguarding learns of the family")
+		}
+		reviewBy := time.Now().AddDate(0, 0, 14).Format(time.DateOnly)
+		for range holds {
+			require.Eventually(t, func() bool {
+				_, err = run(t, append([]string{"safeguarding", "hold", "--family", f.id, "--reason", "conduct", "--review-by", reviewBy}, f.lead...)...)
+				return err == nil
+			}, 30*time.Second, 50*time.Millisecond, "safeguarding learns of the family")
+		}
+		// Every step that reaches a parent's copy, in reporting: the centre's read shows them.
+		require.Eventually(t, func() bool {
+			out, err := run(t, append([]string{"history", f.id, "--purpose", "case-review", "--verify=false", "--json"}, f.coordinator...)...)
+			require.NoError(t, err)
+			return count(out, "Scheduling noted the referral accepted") == 1 && count(out, "Safeguarding concern raised") == concerns &&
+				count(out, "Case suspended by a safeguarding hold") == holds && count(out, "Scheduling noted a safeguarding hold") == holds
+		}, 30*time.Second, 100*time.Millisecond, "reporting learns of every step")
+	}
+	troubled(once, 1, 0)
+	troubled(twice, 2, 3)
+
+	type copied struct {
+		History struct {
+			Entries []struct {
+				Description string `json:"description"`
+			} `json:"entries"`
+		} `json:"history"`
+		Verification map[string]any `json:"verification"`
+	}
+	parents := func(f family) (footer string, doc copied) {
+		out, err := run(t, append([]string{"history", f.id, "--purpose", "family-request"}, f.coordinator...)...)
+		require.NoError(t, err)
+		_, footer, ok := strings.Cut(out, "\n\n")
+		require.True(t, ok, out)
+		out, err = run(t, append([]string{"history", f.id, "--purpose", "family-request", "--json"}, f.coordinator...)...)
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal([]byte(out), &doc), out)
+		return footer, doc
+	}
+	onceFooter, onceDoc := parents(once)
+	twiceFooter, twiceDoc := parents(twice)
+	require.Equal(t, onceDoc.History, twiceDoc.History, "the same steps (decision 202)")
+	require.Contains(t, onceFooter, "verified: ")
+	require.Equal(t, onceFooter, twiceFooter, "one hold and two, three concerns and none: the same check")
+	require.NotRegexp(t, `\d`, onceFooter, "no count of events, streams or records")
+	require.Equal(t, onceDoc.Verification, twiceDoc.Verification)
+	require.Equal(t, map[string]any{"verified": true, "reason": onceDoc.Verification["reason"]}, onceDoc.Verification,
+		"whether it verified, and the words: no count, stream or service")
+	require.NotRegexp(t, `\d`, onceDoc.Verification["reason"])
+
+	// The centre's read keeps what was checked.
+	out, err := run(t, append([]string{"history", twice.id, "--purpose", "case-review"}, twice.coordinator...)...)
+	require.NoError(t, err)
+	require.Regexp(t, `each of the family's \d+ referrals, concerns, holds and reports`, out)
+
+	// The second hold's last event removed from reporting's history, behind its back: the history
+	// does not verify. The centre's read says where; a parent's copy is not printed, and its error
+	// names no stream, service or count.
+	owner, err := url.Parse(db.OwnerURL)
+	require.NoError(t, err)
+	owner.Path = "/" + db.Name + "_reporting"
+	conn, err := pgx.Connect(context.Background(), owner.String())
+	require.NoError(t, err)
+	defer conn.Close(context.Background())
+	_, err = conn.Exec(t.Context(), `SET session_replication_role = replica`) // past the append-only trigger
+	require.NoError(t, err)
+	tag, err := conn.Exec(t.Context(), `DELETE FROM reporting.history_events WHERE service = 'safeguarding' AND stream_id = $1
+		AND version = (SELECT max(version) FROM reporting.history_events WHERE service = 'safeguarding' AND stream_id = $1)`, "hold-"+twice.id)
+	require.NoError(t, err)
+	require.EqualValues(t, 1, tag.RowsAffected())
+	_, err = run(t, append([]string{"history", twice.id, "--purpose", "case-review"}, twice.coordinator...)...)
+	require.ErrorContains(t, err, "history NOT verified: safeguarding stream hold-"+twice.id)
+	for _, asJSON := range []bool{false, true} {
+		out, err = run(t, append([]string{"history", twice.id, "--purpose", "family-request", "--json=" + fmt.Sprint(asJSON)}, twice.coordinator...)...)
+		require.ErrorContains(t, err, "history NOT verified")
+		require.Empty(t, out, "no parent's copy of a history that does not verify")
+		for _, told := range []string{"hold", "safeguarding", twice.id} {
+			require.NotContains(t, err.Error(), told)
+		}
+		require.NotRegexp(t, `\d`, err.Error())
+	}
 }

@@ -391,7 +391,6 @@ func (s *safeguardingCommand) action() *cobra.Command {
 	})
 }
 
-
 func (s *safeguardingCommand) escalate() *cobra.Command {
 	var agency, reference string
 	cmd := s.concernChange("escalate", "Record that a concern went to children's services or the police (safeguarding lead)", func(cmd *cobra.Command) {

@@ -33,7 +33,7 @@ func TestErasingAFamily(t *testing.T) {
 	got, err := w.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: ref, CentreId: centre.String()})
 	require.NoError(t, err)
 	family := got.GetReferral().GetFamilyId()
-	require.Equal(t, 4, g.count(t, "SELECT count(*) FROM child_matches WHERE referral_id = $1", uuid.MustParse(ref)),
+	require.Equal(t, 5, g.count(t, "SELECT count(*) FROM child_matches WHERE referral_id = $1", uuid.MustParse(ref)),
 		"one keyed hash of each kind of match (decision 200)")
 	_, err = w.c.GetFamily(ctx, &referralv1.GetFamilyRequest{ReferralId: ref, CentreId: centre.String(), Purpose: "before the erasure"})
 	require.NoError(t, err)
@@ -102,7 +102,7 @@ func TestErasingAFamily(t *testing.T) {
 	// erased family's.
 	next := w.submit(supported)
 	require.Empty(t, next.GetPossibleDuplicateOf())
-	require.Equal(t, 4, g.count(t, `SELECT count(*) FROM child_matches WHERE match IN
+	require.Equal(t, 5, g.count(t, `SELECT count(*) FROM child_matches WHERE match IN
 		(SELECT match FROM child_matches WHERE referral_id = $1)`, uuid.MustParse(next.GetReferralId())),
 		"the new child's hashes, one of each kind of match, are the only ones")
 }

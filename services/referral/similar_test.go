@@ -1,6 +1,7 @@
 package referral_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -59,6 +60,8 @@ func TestAChildReferredUnderAnotherNameIsStillMatched(t *testing.T) {
 		{"a word of the name left out", child("Amelia Junior"), referralv1.ChildMatch_CHILD_MATCH_SAME_FIRST_NAME_AND_BIRTH_DATE},
 		{"a short form of the first name", child("Millie Kestrel Junior"), referralv1.ChildMatch_CHILD_MATCH_SAME_FAMILY_NAME_AND_BIRTH_DATE},
 		{"another day of birth", func(d *referralv1.ReferralDetails) { bornOn(d, otherDay) }, referralv1.ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTH_YEAR},
+		{"another year of birth", func(d *referralv1.ReferralDetails) { bornOn(d, dob.AddDate(-1, 0, 0)) }, referralv1.ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTHDAY},
+		{"the first name alone", child("Amelia"), referralv1.ChildMatch_CHILD_MATCH_SAME_FIRST_NAME_AND_BIRTH_DATE},
 		{"the same name and date of birth", func(*referralv1.ReferralDetails) {}, referralv1.ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTH_DATE},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -75,10 +78,11 @@ func TestAChildReferredUnderAnotherNameIsStillMatched(t *testing.T) {
 		})
 	}
 
-	// Another child born the same day, and one of the same name born another year, are not it.
+	// Another child born the same day, and one of the same name born another year on another day,
+	// are not it.
 	for _, edit := range []func(*referralv1.ReferralDetails){
 		child("Oscar Finch"),
-		func(d *referralv1.ReferralDetails) { bornOn(d, dob.AddDate(-1, 0, 0)) },
+		func(d *referralv1.ReferralDetails) { bornOn(d, otherDay.AddDate(-1, 0, 0)) },
 	} {
 		b := g.casework(t, g.centre(t, supported))
 		other := b.submit(supported, edit)
@@ -127,7 +131,7 @@ func TestEarlierReferralsAreMatchedOnTheCloseKeysAtStart(t *testing.T) {
 	a.withdraw(missed.GetReferralId())
 
 	require.NoError(t, g.svc.(host.Preparer).Prepare(ctx))
-	require.Equal(t, 4, g.count(t, "SELECT count(*) FROM child_matches WHERE referral_id = $1", ref))
+	require.Equal(t, 5, g.count(t, "SELECT count(*) FROM child_matches WHERE referral_id = $1", ref))
 	require.Zero(t, g.count(t, "SELECT count(*) FROM child_matches_to_complete"))
 	found := a.submit(supported, child("Amelia Jonas"))
 	require.Equal(t, []string{first.GetReferralId()}, found.GetPossibleDuplicateOf(), "the first referral's disclosure carries")
@@ -209,4 +213,56 @@ func TestOnlyTheLeadChecksThatAPossibleDuplicateIsAnotherFamily(t *testing.T) {
 	_, err = lead.CheckPossibleDuplicate(ctx, &referralv1.CheckPossibleDuplicateRequest{RequestId: uuid.NewString(),
 		ReferralId: again.GetReferralId(), CentreId: b.centre.String(), OtherReferralId: first, Note: "Checked it again, another family"})
 	refused(t, err, codes.FailedPrecondition, "ALREADY_ACCEPTED")
+}
+
+// A hold placed on a family before its referral is accepted is not got round (review 30): the
+// referral is suspended from its acceptance, stays so until the hold is lifted, and the child
+// referred to another centre is barred by it as by a hold on an accepted case.
+func TestAHoldPlacedBeforeAcceptanceSuspendsTheCaseAndBarsADuplicate(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	a := g.casework(t, g.centre(t, supported))
+	ref := a.submit(supported)
+	id := ref.GetReferralId()
+	family := uuid.MustParse(ref.GetFamilyId())
+	a.screen(id, referralv1.RiskRating_RISK_RATING_GREEN, false)
+	hold := uuid.New()
+	publish(t, g.safeguarding, "hold-"+hold.String(), &safeguardingv1.HoldPlaced{HoldId: hold.String(), FamilyId: family.String(),
+		CentreId: a.centre.String(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONCERN_UNDER_INVESTIGATION}, family, a.centre)
+	require.Eventually(t, func() bool {
+		return g.count(t, "SELECT count(*) FROM safeguarding_open WHERE family_id = $1 AND kind = 'hold'", family) == 1
+	}, 30*time.Second, 10*time.Millisecond, "referral notes the hold")
+
+	// Another centre: the same child is barred by the hold on a case not yet accepted.
+	b := g.casework(t, g.centre(t, supported))
+	elsewhere := b.submit(supported)
+	require.Equal(t, []string{id}, elsewhere.GetPossibleDuplicateOf())
+	b.screen(elsewhere.GetReferralId(), referralv1.RiskRating_RISK_RATING_GREEN, false)
+	_, err := b.accept(elsewhere.GetReferralId(), supported)
+	refused(t, err, codes.FailedPrecondition, "DUPLICATE_UNDER_HOLD")
+
+	accepted, err := a.accept(id, supported)
+	require.NoError(t, err)
+	require.Equal(t, referralv1.ReferralState_REFERRAL_STATE_SUSPENDED, accepted.GetReferral().GetState(), "suspended from its acceptance")
+
+	// A second hold placed and lifted does not resume it while the first stands.
+	second := uuid.New()
+	publish(t, g.safeguarding, "hold-"+second.String(), &safeguardingv1.HoldPlaced{HoldId: second.String(), FamilyId: family.String(),
+		CentreId: a.centre.String(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONCERN_UNDER_INVESTIGATION}, family, a.centre)
+	publish(t, g.safeguarding, "hold-"+second.String(), &safeguardingv1.HoldLifted{HoldId: second.String(), FamilyId: family.String(),
+		CentreId: a.centre.String()}, family, a.centre)
+	require.Eventually(t, func() bool {
+		return g.count(t, "SELECT count(*) FROM safeguarding_open WHERE family_id = $1 AND kind = 'hold'", family) == 1 &&
+			slices.Contains(g.eventTypes(t, id), "CaseResumed")
+	}, 30*time.Second, 10*time.Millisecond, "the second hold noted and lifted")
+	got, err := a.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: id, CentreId: a.centre.String()})
+	require.NoError(t, err)
+	require.Equal(t, referralv1.ReferralState_REFERRAL_STATE_SUSPENDED, got.GetReferral().GetState(), "the first hold still stands")
+
+	publish(t, g.safeguarding, "hold-"+hold.String(), &safeguardingv1.HoldLifted{HoldId: hold.String(), FamilyId: family.String(),
+		CentreId: a.centre.String()}, family, a.centre)
+	require.Eventually(t, func() bool {
+		got, err := a.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: id, CentreId: a.centre.String()})
+		return err == nil && got.GetReferral().GetState() == referralv1.ReferralState_REFERRAL_STATE_ACCEPTED
+	}, 30*time.Second, 10*time.Millisecond, "resumed once no hold stands")
 }

@@ -511,11 +511,13 @@ func printableError(err error) error {
 func childMatchWords(m referralv1.ChildMatch) string {
 	switch m {
 	case referralv1.ChildMatch_CHILD_MATCH_SAME_FIRST_NAME_AND_BIRTH_DATE:
-		return "a child with the same first name and date of birth, another family name"
+		return "a child with the same first name and date of birth; the rest of the name is not the same"
 	case referralv1.ChildMatch_CHILD_MATCH_SAME_FAMILY_NAME_AND_BIRTH_DATE:
-		return "a child with the same family name and date of birth, another first name"
+		return "a child with the same family name and date of birth; the rest of the name is not the same"
 	case referralv1.ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTH_YEAR:
 		return "a child with the same name, born the same year on another date"
+	case referralv1.ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTHDAY:
+		return "a child with the same name, born on the same day and month of another year"
 	default:
 		return "a child with the same name and date of birth"
 	}

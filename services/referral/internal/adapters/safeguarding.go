@@ -45,6 +45,21 @@ func (r *Referrals) OpenSafeguarding(ctx context.Context, family uuid.UUID) (con
 	return concerns, holds, nil
 }
 
+// HoldsOfFamily are the ids of the holds in force on the family, as safeguarding's events say,
+// in order of id.
+func (r *Referrals) HoldsOfFamily(ctx context.Context, family uuid.UUID) ([]uuid.UUID, error) {
+	rows, err := r.store.Pool().Query(ctx, `SELECT record_id FROM safeguarding_open WHERE family_id = $1 AND kind = $2
+		ORDER BY record_id`, family, OpenHold)
+	if err != nil {
+		return nil, fmt.Errorf("read the family's holds in force: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	if err != nil {
+		return nil, fmt.Errorf("read the family's holds in force: %w", err)
+	}
+	return ids, nil
+}
+
 // ReportsNotReleased are the ids of the family's observation reports due and not yet released,
 // in order of id.
 func (r *Referrals) ReportsNotReleased(ctx context.Context, family uuid.UUID) ([]uuid.UUID, error) {

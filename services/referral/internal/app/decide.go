@@ -63,7 +63,24 @@ func (a *App) Accept(ctx context.Context, id, centre uuid.UUID, st commonv1.Serv
 		return Decision{}, err
 	}
 	dec, err := a.changeUnlessBarred(ctx, id, centre, st, checked, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
-		return r.Accept(st, c.Services, today)
+		events, err := r.Accept(st, c.Services, today)
+		if err != nil {
+			return nil, err
+		}
+		// A hold placed on the family before it was accepted suspends it from its acceptance: the
+		// case then knows the hold, and is not resumed while it stands (review 30).
+		holds, err := a.referrals.HoldsOfFamily(ctx, r.FamilyID())
+		if err != nil {
+			return nil, err
+		}
+		for _, hold := range holds {
+			suspended, err := r.Suspend(hold, today)
+			if err != nil {
+				return nil, err
+			}
+			events = append(events, suspended...)
+		}
+		return events, nil
 	})
 	if err != nil {
 		return dec, err
@@ -207,15 +224,16 @@ func whose(r, o *domain.Referral) string {
 }
 
 // bars says what on referral o stands in the way of contact for its family, whatever o's state: a
-// safeguarding hold in force, and a domestic-abuse finding. An open case knows its holds; a case
-// that ended stopped following them, so the holds in force on its family are read (decision 133).
+// safeguarding hold in force, and a domestic-abuse finding. The holds in force on its family are
+// read as safeguarding's events say: a case that ended stopped following them (decision 133), and
+// one not yet accepted never followed them (review 30: a hold placed before acceptance was got
+// round by referring the child to another centre).
 func (a *App) bars(ctx context.Context, o *domain.Referral) (hold, finding bool, err error) {
 	finding, _ = o.DomesticAbuseFinding()
-	if !domain.Final(o.State()) {
-		return len(o.HoldsInForce()) > 0, finding, nil
-	}
 	_, holds, err := a.referrals.OpenSafeguarding(ctx, o.FamilyID())
-	return holds > 0, finding, err
+	// A closed case keeps the holds it had when it closed, lifted or not since.
+	known := !domain.Final(o.State()) && len(o.HoldsInForce()) > 0
+	return holds > 0 || known, finding, err
 }
 
 // Waitlist puts the family on the centre's waiting list, for a kind of contact (unspecified: the

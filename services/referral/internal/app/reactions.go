@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -43,7 +44,9 @@ func (a *App) HoldPlaced(ctx context.Context, uow *eventstore.UnitOfWork, family
 func (a *App) HoldLifted(ctx context.Context, uow *eventstore.UnitOfWork, family, centre, hold uuid.UUID, md eventstore.Metadata) error {
 	adapters.NoteClosed(uow, adapters.OpenHold, hold)
 	return a.react(ctx, uow, family, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
-		if r.CentreID() != centre {
+		if r.CentreID() != centre && !slices.Contains(r.HoldsInForce(), hold) {
+			// Another centre's hold, unless the case took it on at its acceptance (Accept
+			// suspends it with every hold in force on its family).
 			return nil, nil
 		}
 		return r.Resume(hold, today)
@@ -143,7 +146,12 @@ func (a *App) react(ctx context.Context, uow *eventstore.UnitOfWork, family uuid
 		events, err := decide(r, a.today())
 		var rule *problem.RuleError
 		if errors.As(err, &rule) {
-			continue // the event does not concern this case as it stands
+			// The event does not concern this case as it stands: guarded as it stands, so that a
+			// change committed meanwhile (a hold noted while the referral is accepted) makes the
+			// reaction run again on the case as it is then (review 30).
+			stream := domain.StreamID(id)
+			uow.Guard(stream, stream, version)
+			continue
 		}
 		if err != nil {
 			return err

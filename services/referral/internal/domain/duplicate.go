@@ -45,11 +45,13 @@ type MatchKey struct {
 }
 
 // MatchKeys are the keys a child is matched on (decision 200): the same name and date of birth
-// (DuplicateKey, as before), and, for a name of two words or more, the same first name and date
-// of birth, the same family name (the last word) and date of birth, and the same name and year of
-// birth. A child referred again as "Jon" for "Jonathan", under the other parent's surname, or
-// with the day and month of birth swapped, is still found, for a person to check. A name of one
-// word is matched on the same name and date of birth only.
+// (DuplicateKey, as before), the same first name and date of birth, and, for a name of two words
+// or more, the same family name (the last word) and date of birth, the same name and year of
+// birth, and the same name, day and month of birth. A child referred again as "Jon" for
+// "Jonathan", under the other parent's surname, by a first name alone, or with the day and month
+// of birth swapped or the year mistyped, is still found, for a person to check (reviews 29, 30).
+// A name of one word is not matched on a year, or on a day and month: a first name alone would
+// match too many children who are not this one.
 func MatchKeys(name string, dob time.Time) []MatchKey {
 	keys := []MatchKey{{referralv1.ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTH_DATE, DuplicateKey(name, dob)}}
 	normal := NormaliseName(name)
@@ -63,15 +65,18 @@ func MatchKeys(name string, dob time.Time) []MatchKey {
 		}
 		return MatchKey{kind, []byte(b.String())}
 	}
-	if len(words) < 2 {
-		// One word alone, and its year, would match too many children who are not this one.
+	if len(words) == 0 {
 		return keys
 	}
 	day := dob.Format(time.DateOnly)
+	keys = append(keys, similar(referralv1.ChildMatch_CHILD_MATCH_SAME_FIRST_NAME_AND_BIRTH_DATE, words[0], day))
+	if len(words) < 2 {
+		return keys
+	}
 	return append(keys,
-		similar(referralv1.ChildMatch_CHILD_MATCH_SAME_FIRST_NAME_AND_BIRTH_DATE, words[0], day),
 		similar(referralv1.ChildMatch_CHILD_MATCH_SAME_FAMILY_NAME_AND_BIRTH_DATE, words[len(words)-1], day),
-		similar(referralv1.ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTH_YEAR, normal, dob.Format("2006")))
+		similar(referralv1.ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTH_YEAR, normal, dob.Format("2006")),
+		similar(referralv1.ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTHDAY, normal, dob.Format("01-02")))
 }
 
 // Closer reports whether match a is closer than b: the same name and date of birth is closest

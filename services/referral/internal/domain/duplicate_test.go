@@ -100,7 +100,7 @@ func TestMatchKeys(t *testing.T) {
 		return out
 	}
 	zoe := keys("Zoë Ann Smith", dob)
-	require.Len(t, zoe, 4)
+	require.Len(t, zoe, 5)
 	require.Equal(t, string(domain.DuplicateKey("Zoë Ann Smith", dob)), zoe[exact], "the exact key is as before, so recorded hashes still match")
 	same := func(a, b map[referralv1.ChildMatch]string) (kinds []referralv1.ChildMatch) {
 		for k, v := range a {
@@ -114,25 +114,28 @@ func TestMatchKeys(t *testing.T) {
 	first := referralv1.ChildMatch_CHILD_MATCH_SAME_FIRST_NAME_AND_BIRTH_DATE
 	family := referralv1.ChildMatch_CHILD_MATCH_SAME_FAMILY_NAME_AND_BIRTH_DATE
 	year := referralv1.ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTH_YEAR
+	birthday := referralv1.ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTHDAY
 	for _, tc := range []struct {
 		name string
 		dob  time.Time
 		want []referralv1.ChildMatch
 	}{
-		{"zoe ann SMITH", dob, []referralv1.ChildMatch{exact, first, family, year}},
-		{"Zoë Jones", dob, []referralv1.ChildMatch{first}},                 // the other parent's surname
-		{"Zoey Smith", dob, []referralv1.ChildMatch{family}},               // another spelling
-		{"Zoë Ann Smith", date(2019, 2, 4), []referralv1.ChildMatch{year}}, // day and month swapped
-		{"Zoë Ann Smith", date(2018, 4, 2), nil},                           // another year
-		{"Ann Smith-Zoë", dob, nil},                                        // words that only share letters
-		{"Zoe Smith", date(2019, 4, 3), nil},                               // another day and another name
-		{"Amy Brown", dob, nil},                                            // another child born the same day
+		{"zoe ann SMITH", dob, []referralv1.ChildMatch{exact, first, family, year, birthday}},
+		{"Zoë", dob, []referralv1.ChildMatch{first}},                           // the first name alone
+		{"Zoë Jones", dob, []referralv1.ChildMatch{first}},                     // the other parent's surname
+		{"Zoey Smith", dob, []referralv1.ChildMatch{family}},                   // another spelling
+		{"Zoë Ann Smith", date(2019, 2, 4), []referralv1.ChildMatch{year}},     // day and month swapped
+		{"Zoë Ann Smith", date(2018, 4, 2), []referralv1.ChildMatch{birthday}}, // the year mistyped
+		{"Zoë Ann Smith", date(2018, 4, 3), nil},                               // another year and day
+		{"Ann Smith-Zoë", dob, nil},                                            // words that only share letters
+		{"Zoe Smith", date(2019, 4, 3), nil},                                   // another day and another name
+		{"Amy Brown", dob, nil},                                                // another child born the same day
 	} {
 		require.Equal(t, tc.want, same(zoe, keys(tc.name, tc.dob)), tc.name)
 	}
-	// A name of one word is matched on the same name and date of birth alone: a first name and a
-	// year would match too many children.
-	require.Len(t, keys("Zoë", dob), 1)
+	// A name of one word is matched on the same name, or first name, and date of birth: a first
+	// name with a year, or a day and month, would match too many children.
+	require.Len(t, keys("Zoë", dob), 2)
 	// No key of one kind is another kind's, even for a name chosen to make it so.
 	odd := keys("CHILD_MATCH_SAME_FIRST_NAME_AND_BIRTH_DATE 2019", dob)
 	for k, v := range odd {

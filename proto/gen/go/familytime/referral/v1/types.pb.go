@@ -252,13 +252,16 @@ const (
 	ChildMatch_CHILD_MATCH_UNSPECIFIED ChildMatch = 0
 	// The same name and date of birth.
 	ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTH_DATE ChildMatch = 1
-	// The same first name and date of birth, another family name (a child's surname changed, or
-	// given as the other parent's).
+	// The same first name and date of birth, the rest of the name not the same (a child's surname
+	// changed, or given as the other parent's; a middle name left out; a first name given alone).
 	ChildMatch_CHILD_MATCH_SAME_FIRST_NAME_AND_BIRTH_DATE ChildMatch = 2
-	// The same family name and date of birth, another first name (a short form, a misspelling).
+	// The same family name and date of birth, the rest of the name not the same (a short form or a
+	// misspelling of the first name).
 	ChildMatch_CHILD_MATCH_SAME_FAMILY_NAME_AND_BIRTH_DATE ChildMatch = 3
-	// The same name, born the same year on another date (a date of birth mistyped or misgiven).
+	// The same name, born the same year on another date (a day or month mistyped or misgiven).
 	ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTH_YEAR ChildMatch = 4
+	// The same name, born on the same day and month of another year (a year mistyped).
+	ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTHDAY ChildMatch = 5
 )
 
 // Enum value maps for ChildMatch.
@@ -269,6 +272,7 @@ var (
 		2: "CHILD_MATCH_SAME_FIRST_NAME_AND_BIRTH_DATE",
 		3: "CHILD_MATCH_SAME_FAMILY_NAME_AND_BIRTH_DATE",
 		4: "CHILD_MATCH_SAME_NAME_AND_BIRTH_YEAR",
+		5: "CHILD_MATCH_SAME_NAME_AND_BIRTHDAY",
 	}
 	ChildMatch_value = map[string]int32{
 		"CHILD_MATCH_UNSPECIFIED":                     0,
@@ -276,6 +280,7 @@ var (
 		"CHILD_MATCH_SAME_FIRST_NAME_AND_BIRTH_DATE":  2,
 		"CHILD_MATCH_SAME_FAMILY_NAME_AND_BIRTH_DATE": 3,
 		"CHILD_MATCH_SAME_NAME_AND_BIRTH_YEAR":        4,
+		"CHILD_MATCH_SAME_NAME_AND_BIRTHDAY":          5,
 	}
 )
 
@@ -1153,14 +1158,15 @@ const file_familytime_referral_v1_types_proto_rawDesc = "" +
 	"\x1aAPPLICANT_DETAIL_FULL_NAME\x10\x01\x12\x1a\n" +
 	"\x16APPLICANT_DETAIL_PHONE\x10\x02\x12\x1a\n" +
 	"\x16APPLICANT_DETAIL_EMAIL\x10\x03\x12\x19\n" +
-	"\x15APPLICANT_DETAIL_ROLE\x10\x04*\xde\x01\n" +
+	"\x15APPLICANT_DETAIL_ROLE\x10\x04*\x86\x02\n" +
 	"\n" +
 	"ChildMatch\x12\x1b\n" +
 	"\x17CHILD_MATCH_UNSPECIFIED\x10\x00\x12(\n" +
 	"$CHILD_MATCH_SAME_NAME_AND_BIRTH_DATE\x10\x01\x12.\n" +
 	"*CHILD_MATCH_SAME_FIRST_NAME_AND_BIRTH_DATE\x10\x02\x12/\n" +
 	"+CHILD_MATCH_SAME_FAMILY_NAME_AND_BIRTH_DATE\x10\x03\x12(\n" +
-	"$CHILD_MATCH_SAME_NAME_AND_BIRTH_YEAR\x10\x04*l\n" +
+	"$CHILD_MATCH_SAME_NAME_AND_BIRTH_YEAR\x10\x04\x12&\n" +
+	"\"CHILD_MATCH_SAME_NAME_AND_BIRTHDAY\x10\x05*l\n" +
 	"\n" +
 	"RiskRating\x12\x1b\n" +
 	"\x17RISK_RATING_UNSPECIFIED\x10\x00\x12\x15\n" +

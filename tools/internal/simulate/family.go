@@ -68,8 +68,9 @@ type family struct {
 	// hold is the safeguarding hold in force, if any: the platform cancelled the family's bookings
 	// and refuses new ones, and its case waits, until the lead lifts it.
 	hold *hold
-	// offered: a released place was offered to the family from scheduling's waiting list (its
-	// PlaceOffered); it is accepted into a place the next morning.
+	// offered: a place was offered to the family from scheduling's waiting list (its
+	// PlaceOffered). One released by no-shows is kept for it (slot, parity) and it is accepted
+	// into it the next morning.
 	offered bool
 	// reviewOn is the morning a review of the case is held; reviewedOn the last one held.
 	reviewOn, reviewedOn time.Time

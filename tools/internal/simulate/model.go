@@ -7,6 +7,7 @@ package simulate
 import (
 	"errors"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -219,4 +220,45 @@ type slot struct {
 	openings []time.Time
 	taken    [2]int // families in the slot, by parity of the opening (one parity when not weekly)
 	window   window
+	// offers are the places of the room offered from scheduling's waiting list and standing: a
+	// place is the pattern's room, whatever the parity (decisions.md 181), and an offer stands
+	// until the family is booked, its referral withdrawn or its case ended, or the offer lapses,
+	// accepted or not (decisions.md 203).
+	offers []standingOffer
+}
+
+// standingOffer is a place offered to a family, and when the offer lapses.
+type standingOffer struct {
+	family *family
+	lapses time.Time
+}
+
+// offerLapsesAfter is scheduling's domain.OfferLapsesAfter: an offer lapses a week after it is
+// made, to the instant, whether or not referral has accepted the family meanwhile. An offer made
+// at 08:00 the week before the clocks go forward lapses at 09:00: it still stands at that
+// morning's 08:00, so slot.held compares instants, not dates.
+const offerLapsesAfter = 7 * 24 * time.Hour
+
+// offer records a place of the slot's room offered to f at the instant at.
+func (sl *slot) offer(f *family, at time.Time) {
+	sl.offers = append(sl.offers, standingOffer{family: f, lapses: at.Add(offerLapsesAfter)})
+}
+
+// closeOffer closes the place offered to f, if any: it is booked, or it leaves.
+func (sl *slot) closeOffer(f *family) {
+	sl.offers = slices.DeleteFunc(sl.offers, func(o standingOffer) bool { return o.family == f })
+}
+
+// held reports whether the room is on offer at the instant at to as many families as it takes
+// (its capacity: a supervised room takes one family), so that scheduling refuses to offer it
+// again (PLACE_ON_OFFER) and offers it to nobody when no-shows release a place in it. A weekly
+// room shared by two fortnightly families is held for the one offered it, for both parities.
+func (sl *slot) held(at time.Time) bool {
+	n := 0
+	for _, o := range sl.offers {
+		if at.Before(o.lapses) {
+			n++
+		}
+	}
+	return n >= max(sl.capacity, 1)
 }

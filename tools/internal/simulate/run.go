@@ -676,11 +676,13 @@ func (f *family) read(r *referralv1.Referral) {
 	}
 }
 
-// freeSlot is a place for a family of service st: the slot and parity with the fewest families,
-// if any has room.
-func (s *sim) freeSlot(c *centre, st commonv1.ServiceType) (*slot, int) {
+// freeSlot is a place for a family of service st at the instant at: the first slot and parity
+// with room, if any, in a room not held by a place offered to another family (slot.held): the
+// coordinator gives a held room to nobody else until the family offered it is booked or the
+// offer lapses (decisions.md 203), so a family that could have had its other parity waits.
+func (s *sim) freeSlot(c *centre, st commonv1.ServiceType, at time.Time) (*slot, int) {
 	for _, sl := range c.slots {
-		if sl.service != st {
+		if sl.service != st || sl.held(at) {
 			continue
 		}
 		parities := 1
@@ -825,9 +827,11 @@ func (s *sim) decide(ctx context.Context, f *family, d time.Time) error {
 		f.step = stepDone
 		return nil
 	}
-	sl, parity := s.freeSlot(c, f.service)
-	if sl == nil {
-		// The centre is full: the referral is waitlisted, and that is all the coordinator does.
+	sl, parity := s.freeSlot(c, f.service, at(d, 8, 0))
+	if sl == nil || waits(c, f.service) {
+		// The centre is full (or a family waits already for the place that freed this morning, a
+		// held room among them once its family was booked: it goes first, at tomorrow's offers):
+		// the referral is waitlisted, and that is all the coordinator does.
 		// Scheduling's consumer of ReferralWaitlisted puts the family on the centre's waiting list
 		// for its kind of contact (the kind asked for, supervised when domestic abuse rules out
 		// supported: f.service) before the clock moves on (the platform settles first), so it
@@ -847,21 +851,25 @@ func (s *sim) decide(ctx context.Context, f *family, d time.Time) error {
 
 // offerPlaces gives places freed since yesterday to the waiting list, first come first served
 // within each kind of contact: the coordinator offers the place in scheduling (a family the
-// platform already offered a released place to has left the list) and accepts the referral.
+// platform already offered a released place to has left the list, the place kept for it) and
+// accepts the referral. The place offered stays held for the family until it is booked into it
+// or the offer lapses (slot.held), and no other family is offered its room meanwhile.
 func (s *sim) offerPlaces(ctx context.Context, c *centre, d time.Time) error {
+	now := at(d, 8, 0)
 	var still []*family
 	for _, f := range c.waiting {
-		sl, parity := s.freeSlot(c, f.service)
-		if sl == nil {
-			still = append(still, f)
-			continue
-		}
+		sl, parity := f.slot, f.parity // the place released by no-shows offered to it (offeredReleased)
 		if !f.offered {
+			if sl, parity = s.freeSlot(c, f.service, now); sl == nil {
+				still = append(still, f)
+				continue
+			}
 			if _, err := call(ctx, s.c, s.c.scheduling.OfferPlace, &schedulingv1.OfferPlaceRequest{CentreId: c.id.String(),
 				PatternId: sl.pattern.String(), RoomId: sl.room.String(), FamilyId: f.id.String(), RequestId: uuid.NewString()}); err != nil {
 				return fmt.Errorf("offer place: %w", err)
 			}
 			f.offered, f.truth.listLeftOn = true, d
+			sl.offer(f, now)
 		}
 		if err := s.accept(ctx, f, d, sl, parity); err != nil {
 			return err
@@ -871,13 +879,22 @@ func (s *sim) offerPlaces(ctx context.Context, c *centre, d time.Time) error {
 	return nil
 }
 
-// offeredReleased notes scheduling's own offer of a place released by no-shows: the first family
-// on its waiting list for that kind of contact leaves the list (PlaceOffered) and is accepted the
-// next morning. The model must agree with the platform on who that is.
-func (s *sim) offeredReleased(c *centre, st commonv1.ServiceType, offeredTo string, d time.Time) error {
+// waits reports whether a family on the centre's waiting list, and offered no place, waits for
+// contact of kind st.
+func waits(c *centre, st commonv1.ServiceType) bool {
+	return slices.ContainsFunc(c.waiting, func(f *family) bool { return f.service == st && !f.offered })
+}
+
+// offeredReleased notes scheduling's own offer, at the instant now on the date d, of the place
+// (sl, parity) released by no-shows: the first family on its waiting list for that kind of
+// contact leaves the list (PlaceOffered) and is accepted into that place the next morning, which
+// is kept for it from now. A room held by a place offered to another family is offered to nobody
+// (PLACE_ON_OFFER, decisions.md 181 and 203): the coordinator offers the place once the hold ends.
+// The model must agree with the platform on who is offered it.
+func (s *sim) offeredReleased(c *centre, sl *slot, parity int, offeredTo string, d, now time.Time) error {
 	var first *family
 	for _, f := range c.waiting {
-		if f.service == st && !f.offered {
+		if f.service == sl.service && !f.offered && !sl.held(now) {
 			first = f
 			break
 		}
@@ -889,6 +906,9 @@ func (s *sim) offeredReleased(c *centre, st commonv1.ServiceType, offeredTo stri
 		return fmt.Errorf("scheduling offered the released place to family %q, the simulation expected %v", offeredTo, first)
 	}
 	first.offered, first.truth.listLeftOn = true, d
+	sl.offer(first, now)
+	first.slot, first.parity = sl, parity
+	sl.taken[parity]++
 	return nil
 }
 
@@ -917,15 +937,19 @@ func (s *sim) accept(ctx context.Context, f *family, d time.Time, sl *slot, pari
 		return fmt.Errorf("accept: %w", err)
 	}
 	f.truth.acceptedOn, f.truth.service = d, f.service
-	f.slot, f.parity = sl, parity
-	sl.taken[parity]++
+	if f.slot == nil { // else the released place offered to it, taken for it since (offeredReleased)
+		f.slot, f.parity = sl, parity
+		sl.taken[parity]++
+	}
 	f.step, f.next = stepPreVisitResident, d.AddDate(0, 0, 3+c.rng.IntN(7))
 	return nil
 }
 
-// leave ends the family's part in the simulation and frees its place.
+// leave ends the family's part in the simulation and frees its place: a place offered to it and
+// standing is closed too (its referral withdrawn or its case ended).
 func (s *sim) leave(f *family) {
 	if f.slot != nil {
+		f.slot.closeOffer(f)
 		f.slot.taken[f.parity]--
 		f.slot = nil
 	}
@@ -973,6 +997,7 @@ func (s *sim) book(ctx context.Context, f *family, d time.Time) error {
 		}
 		b := &booking{date: date, slot: f.slot, state: "booked"}
 		b.id, _ = uuid.Parse(resp.GetBooking().GetBookingId())
+		f.slot.closeOffer(f) // booked into the place offered to it: the offer is taken (BOOKED)
 		switch n := c.rng.Float64(); {
 		case n < 0.06:
 			b.plan = planNoShow
@@ -1027,11 +1052,11 @@ func (s *sim) sessions(base context.Context, c *centre, d, t time.Time) error {
 			releasing := b.plan == planNoShow && f.noShows+1 >= 2
 			switch {
 			case t.Equal(start.Add(20*time.Minute)) && !releasing:
-				if err := s.arrive(ctx, f, b, start, childrenIn); err != nil {
+				if err := s.arrive(ctx, f, b, start, childrenIn, t); err != nil {
 					return err
 				}
 			case t.Equal(visitingOut) && releasing:
-				if err := s.arrive(ctx, f, b, start, childrenIn); err != nil {
+				if err := s.arrive(ctx, f, b, start, childrenIn, t); err != nil {
 					return err
 				}
 			case t.Equal(visitingOut) && b.plan == planAttend:
@@ -1047,7 +1072,8 @@ func (s *sim) sessions(base context.Context, c *centre, d, t time.Time) error {
 	return nil
 }
 
-func (s *sim) arrive(ctx context.Context, f *family, b *booking, start, childrenIn time.Time) error {
+// arrive records the family's arrival at the session, or its no-show, at the instant now.
+func (s *sim) arrive(ctx context.Context, f *family, b *booking, start, childrenIn, now time.Time) error {
 	c := f.centre
 	if b.plan == planNoShow {
 		resp, err := call(ctx, s.c, s.c.scheduling.RecordNoShow, &schedulingv1.RecordNoShowRequest{CentreId: c.id.String(),
@@ -1067,10 +1093,10 @@ func (s *sim) arrive(ctx context.Context, f *family, b *booking, start, children
 					o.state = "cancelled"
 				}
 			}
-			service := b.slot.service
+			sl, parity := f.slot, f.parity
 			s.leave(f)
 			f.step, f.next, f.outcome = stepEnd, b.date.AddDate(0, 0, 1), referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED
-			return s.offeredReleased(c, service, resp.GetOfferedToFamilyId(), b.date)
+			return s.offeredReleased(c, sl, parity, resp.GetOfferedToFamilyId(), b.date, now)
 		}
 		return nil
 	}

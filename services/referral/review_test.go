@@ -267,12 +267,7 @@ func TestAFamilyReferredAgainDoesNotGetRoundAHold(t *testing.T) {
 	got, err := w.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: first, CentreId: w.centre.String()})
 	require.NoError(t, err)
 	family := uuid.MustParse(got.GetReferral().GetFamilyId())
-	publish(t, g.safeguarding, "hold-"+family.String(), &safeguardingv1.HoldPlaced{HoldId: uuid.NewString(), FamilyId: family.String(),
-		CentreId: w.centre.String(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONCERN_UNDER_INVESTIGATION}, family, w.centre)
-	require.Eventually(t, func() bool {
-		got, err := w.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: first, CentreId: w.centre.String()})
-		return err == nil && got.GetReferral().GetState() == referralv1.ReferralState_REFERRAL_STATE_SUSPENDED
-	}, 30*time.Second, 10*time.Millisecond, "the hold suspends the first referral")
+	g.suspend(t, w, first, family)
 
 	again := w.submit(supported) // the same child: a possible duplicate
 	require.Equal(t, []string{first}, again.GetPossibleDuplicateOf())
@@ -397,12 +392,7 @@ func TestReferringAFamilyToAnotherCentreDoesNotGetRoundAHold(t *testing.T) {
 	require.Empty(t, elsewhere.GetPossibleDuplicateOf(), "an open case at another centre is not flagged")
 	c.screen(elsewhere.GetReferralId(), referralv1.RiskRating_RISK_RATING_GREEN, false)
 
-	publish(t, g.safeguarding, "hold-"+family.String(), &safeguardingv1.HoldPlaced{HoldId: uuid.NewString(), FamilyId: family.String(),
-		CentreId: a.centre.String(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONCERN_UNDER_INVESTIGATION}, family, a.centre)
-	require.Eventually(t, func() bool {
-		got, err := a.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: first, CentreId: a.centre.String()})
-		return err == nil && got.GetReferral().GetState() == referralv1.ReferralState_REFERRAL_STATE_SUSPENDED
-	}, 30*time.Second, 10*time.Millisecond, "the hold suspends the case at the first centre")
+	g.suspend(t, a, first, family)
 
 	b := g.casework(t, g.centre(t, supported))
 	again := b.submit(supported)

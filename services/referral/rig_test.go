@@ -19,6 +19,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/bus"
@@ -104,6 +105,18 @@ func newRig(t *testing.T) *rig {
 	})
 	g.addr = running.Addr
 	return g
+}
+
+// suspend places a safeguarding hold on family, whose referral ref at w's centre is accepted, as
+// safeguarding publishes it, and waits until referral has suspended the case.
+func (g *rig) suspend(t *testing.T, w *casework, ref string, family uuid.UUID) {
+	t.Helper()
+	publish(t, g.safeguarding, "hold-"+family.String(), &safeguardingv1.HoldPlaced{HoldId: uuid.NewString(), FamilyId: family.String(),
+		CentreId: w.centre.String(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONCERN_UNDER_INVESTIGATION}, family, w.centre)
+	require.Eventually(t, func() bool {
+		got, err := w.c.GetReferral(t.Context(), &referralv1.GetReferralRequest{ReferralId: ref, CentreId: w.centre.String()})
+		return err == nil && got.GetReferral().GetState() == referralv1.ReferralState_REFERRAL_STATE_SUSPENDED
+	}, 30*time.Second, 10*time.Millisecond, "the hold suspends the case")
 }
 
 func background(t *testing.T, fn func(context.Context)) {

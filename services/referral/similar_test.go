@@ -35,12 +35,7 @@ func TestAChildReferredUnderAnotherNameIsStillMatched(t *testing.T) {
 	got, err := a.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: first, CentreId: a.centre.String()})
 	require.NoError(t, err)
 	family := uuid.MustParse(got.GetReferral().GetFamilyId())
-	publish(t, g.safeguarding, "hold-"+family.String(), &safeguardingv1.HoldPlaced{HoldId: uuid.NewString(), FamilyId: family.String(),
-		CentreId: a.centre.String(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONCERN_UNDER_INVESTIGATION}, family, a.centre)
-	require.Eventually(t, func() bool {
-		got, err := a.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: first, CentreId: a.centre.String()})
-		return err == nil && got.GetReferral().GetState() == referralv1.ReferralState_REFERRAL_STATE_SUSPENDED
-	}, 30*time.Second, 10*time.Millisecond, "the hold suspends the case at the first centre")
+	g.suspend(t, a, first, family)
 
 	b := g.casework(t, g.centre(t, supported))
 	var dob time.Time
@@ -170,12 +165,7 @@ func TestOnlyTheLeadChecksThatAPossibleDuplicateIsAnotherFamily(t *testing.T) {
 	again := b.submit(supported, child("Amelia Jones"))
 	require.Empty(t, again.GetPossibleDuplicateOf())
 	b.screen(again.GetReferralId(), referralv1.RiskRating_RISK_RATING_GREEN, false)
-	publish(t, g.safeguarding, "hold-"+family.String(), &safeguardingv1.HoldPlaced{HoldId: uuid.NewString(), FamilyId: family.String(),
-		CentreId: a.centre.String(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONCERN_UNDER_INVESTIGATION}, family, a.centre)
-	require.Eventually(t, func() bool {
-		got, err := a.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: first, CentreId: a.centre.String()})
-		return err == nil && got.GetReferral().GetState() == referralv1.ReferralState_REFERRAL_STATE_SUSPENDED
-	}, 30*time.Second, 10*time.Millisecond, "the hold suspends the case at the first centre")
+	g.suspend(t, a, first, family)
 	_, err = b.accept(again.GetReferralId(), supported)
 	refused(t, err, codes.FailedPrecondition, "DUPLICATE_UNDER_HOLD")
 	require.Contains(t, status.Convert(err).Message(), "check-duplicate "+again.GetReferralId()+" --other "+first)

@@ -265,13 +265,27 @@ var matchingKeyID = uuid.NewSHA1(uuid.NameSpaceOID, []byte("familytime.seal.matc
 // kept in the key store like a family's key: wrapped by the KEKs, re-wrapped on rotation, and
 // never in the events. Equal data gives equal hashes for as long as the key lives.
 func (s *Sealer) MatchingHash(ctx context.Context, data []byte) ([]byte, error) {
+	hashes, err := s.MatchingHashes(ctx, data)
+	if err != nil {
+		return nil, err
+	}
+	return hashes[0], nil
+}
+
+// MatchingHashes is MatchingHash of each of data, in order, with one read of the matching key: a
+// child is matched on several keys at once (referral's decision 200).
+func (s *Sealer) MatchingHashes(ctx context.Context, data ...[]byte) ([][]byte, error) {
 	key, err := s.dataKey(ctx, matchingKeyID, true)
 	if err != nil {
 		return nil, fmt.Errorf("matching key: %w", err)
 	}
-	mac := hmac.New(sha256.New, key)
-	mac.Write(data)
-	return mac.Sum(nil), nil
+	out := make([][]byte, len(data))
+	for i, d := range data {
+		mac := hmac.New(sha256.New, key)
+		mac.Write(d)
+		out[i] = mac.Sum(nil)
+	}
+	return out, nil
 }
 
 type keyRow struct {

@@ -29,13 +29,17 @@ func (r *Referrals) ChildMatches(ctx context.Context, c domain.ChildRecord) ([]M
 		return nil, nil
 	}
 	keys := domain.MatchKeys(c.Name, c.DateOfBirth)
+	inputs := make([][]byte, len(keys))
+	for i, k := range keys {
+		inputs[i] = k.Input
+	}
+	hashes, err := r.sealer.MatchingHashes(ctx, inputs...)
+	if err != nil {
+		return nil, fmt.Errorf("match child: %w", err)
+	}
 	out := make([]Match, len(keys))
 	for i, k := range keys {
-		hash, err := r.sealer.MatchingHash(ctx, k.Input)
-		if err != nil {
-			return nil, fmt.Errorf("match child: %w", err)
-		}
-		out[i] = Match{k.Kind, hash}
+		out[i] = Match{k.Kind, hashes[i]}
 	}
 	return out, nil
 }

@@ -181,10 +181,13 @@ func RecordMatches(uow *eventstore.UnitOfWork, ref *domain.Referral, matches map
 		if len(ms) == 0 {
 			continue
 		}
-		uow.Exec(`DELETE FROM child_matches WHERE referral_id = $1 AND child_id = $2`, ref.ID(), child)
-		for _, m := range ms {
-			uow.Exec(`INSERT INTO child_matches (referral_id, child_id, centre_id, kind, match, open) VALUES ($1, $2, $3, $4, $5, $6)`,
-				ref.ID(), child, ref.CentreID(), int16(m.Kind), m.Hash, Open(ref.State()))
+		kinds := make([]int16, len(ms))
+		for i, m := range ms {
+			kinds[i] = int16(m.Kind)
 		}
+		uow.Exec(`DELETE FROM child_matches WHERE referral_id = $1 AND child_id = $2`, ref.ID(), child)
+		uow.Exec(`INSERT INTO child_matches (referral_id, child_id, centre_id, kind, match, open)
+			SELECT $1, $2, $3, kind, match, $6 FROM unnest($4::smallint[], $5::bytea[]) AS m(kind, match)`,
+			ref.ID(), child, ref.CentreID(), kinds, hashes(ms), Open(ref.State()))
 	}
 }

@@ -107,10 +107,13 @@ func newRig(t *testing.T) *rig {
 	return g
 }
 
-// suspend places a safeguarding hold on family, whose referral ref at w's centre is accepted, as
+// suspend places a safeguarding hold on the family of ref, accepted at w's centre, as
 // safeguarding publishes it, and waits until referral has suspended the case.
-func (g *rig) suspend(t *testing.T, w *casework, ref string, family uuid.UUID) {
+func (g *rig) suspend(t *testing.T, w *casework, ref string) {
 	t.Helper()
+	got, err := w.c.GetReferral(t.Context(), &referralv1.GetReferralRequest{ReferralId: ref, CentreId: w.centre.String()})
+	require.NoError(t, err)
+	family := uuid.MustParse(got.GetReferral().GetFamilyId())
 	publish(t, g.safeguarding, "hold-"+family.String(), &safeguardingv1.HoldPlaced{HoldId: uuid.NewString(), FamilyId: family.String(),
 		CentreId: w.centre.String(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONCERN_UNDER_INVESTIGATION}, family, w.centre)
 	require.Eventually(t, func() bool {

@@ -447,18 +447,7 @@ of the last one (ALREADY_CORRECTED names it).`,
 		Example: `  familytime safeguarding escalate-reference $ESCALATION --centre $C --family $F --reference 4512/23`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := request.value()
-			if err != nil {
-				return err
-			}
-			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
-				resp, err := c.CorrectRecord(cmd.Context(), &safeguardingv1.CorrectRecordRequest{RequestId: id, CentreId: s.centre,
-					FamilyId: family, RecordId: args[0], Text: reference, Reason: reason})
-				if err != nil {
-					return err
-				}
-				return out.one(cmd.OutOrStdout(), resp, [][2]string{{"reference", resp.GetRecordId()}, {"escalation", args[0]}})
-			})
+			return s.correctRecord(cmd, &out, &request, family, args[0], reference, reason, "reference", "escalation")
 		},
 	}
 	f := cmd.Flags()
@@ -471,6 +460,24 @@ of the last one (ALREADY_CORRECTED names it).`,
 	request.register(f)
 	out.register(f)
 	return cmd
+}
+
+// correctRecord records a correction of record (CorrectRecord) and prints its id as newLabel and
+// the record's as oldLabel: correct and escalate-reference are the same call, named for what they do.
+func (s *safeguardingCommand) correctRecord(cmd *cobra.Command, out *output, request *requestID, family, record, text, reason,
+	newLabel, oldLabel string) error {
+	id, err := request.value()
+	if err != nil {
+		return err
+	}
+	return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
+		resp, err := c.CorrectRecord(cmd.Context(), &safeguardingv1.CorrectRecordRequest{RequestId: id, CentreId: s.centre,
+			FamilyId: family, RecordId: record, Text: text, Reason: reason})
+		if err != nil {
+			return err
+		}
+		return out.one(cmd.OutOrStdout(), resp, [][2]string{{newLabel, resp.GetRecordId()}, {oldLabel, record}})
+	})
 }
 
 func (s *safeguardingCommand) close() *cobra.Command {
@@ -506,18 +513,7 @@ tells each recipient what changed. Before release it is drafted again (REPORT_NO
 familytime safeguarding report --help).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := request.value()
-			if err != nil {
-				return err
-			}
-			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
-				resp, err := c.CorrectRecord(cmd.Context(), &safeguardingv1.CorrectRecordRequest{RequestId: id, CentreId: s.centre,
-					FamilyId: family, RecordId: args[0], Text: text, Reason: reason})
-				if err != nil {
-					return err
-				}
-				return out.one(cmd.OutOrStdout(), resp, [][2]string{{"correction", resp.GetRecordId()}, {"corrects", args[0]}})
-			})
+			return s.correctRecord(cmd, &out, &request, family, args[0], text, reason, "correction", "corrects")
 		},
 	}
 	f := cmd.Flags()

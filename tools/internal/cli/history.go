@@ -128,7 +128,14 @@ a history read for another purpose.`,
 				if v.GetInSharedStream() {
 					at = " (another family's event, in a stream this family shares with others: a room's occupancy)"
 				}
-				return fmt.Errorf("history NOT verified: %s stream %s version %d%s: %s", v.GetService(), v.GetStreamId(), v.GetStreamVersion(), at, v.GetReason())
+				failed := fmt.Sprintf("history NOT verified: %s stream %s version %d%s: %s", v.GetService(), v.GetStreamId(), v.GetStreamVersion(), at, v.GetReason())
+				if out.json {
+					// The failure is in the document printed (its verification), so nothing more
+					// goes to standard output: one JSON document, and exit status 1, as verify
+					// --json does (decision 175).
+					return &answeredNo{why: failed, status: 1}
+				}
+				return errors.New(failed)
 			case out.json:
 				return nil
 			}

@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/url"
 	"strings"
 	"testing"
@@ -155,6 +157,28 @@ func TestAParentsCopySaysItVerifiesAndNothingOfWhatItLeavesOut(t *testing.T) {
 	require.EqualValues(t, 1, tag.RowsAffected())
 	_, err = run(t, append([]string{"history", twice.id, "--purpose", "case-review"}, twice.coordinator...)...)
 	require.ErrorContains(t, err, "history NOT verified: safeguarding stream hold-"+twice.id)
+	// Under --json the centre's read is one JSON document, whose verification says where, and the
+	// exit status 1 (it printed the history, then the failure as a second document).
+	root := NewRoot()
+	var answer bytes.Buffer
+	root.SetOut(&answer)
+	root.SetErr(io.Discard)
+	err = Execute(t.Context(), root, append([]string{"history", twice.id, "--purpose", "case-review", "--json"}, twice.coordinator...))
+	var status interface{ ExitCode() int }
+	require.ErrorAs(t, err, &status)
+	require.Equal(t, 1, status.ExitCode())
+	var read struct {
+		Verification struct {
+			Verified bool   `json:"verified"`
+			StreamID string `json:"stream_id"`
+		} `json:"verification"`
+	}
+	require.NoError(t, json.NewDecoder(strings.NewReader(answer.String())).Decode(&read))
+	require.False(t, read.Verification.Verified)
+	require.Equal(t, "hold-"+twice.id, read.Verification.StreamID)
+	dec := json.NewDecoder(strings.NewReader(answer.String()))
+	require.NoError(t, dec.Decode(&read))
+	require.False(t, dec.More(), "one JSON document: %s", answer.String())
 	for _, asJSON := range []bool{false, true} {
 		out, err = run(t, append([]string{"history", twice.id, "--purpose", "family-request", "--json=" + fmt.Sprint(asJSON)}, twice.coordinator...)...)
 		require.ErrorContains(t, err, "history NOT verified")

@@ -193,6 +193,14 @@ func TestOnlyTheLeadChecksThatAPossibleDuplicateIsAnotherFamily(t *testing.T) {
 	var ev referralv1.ReferralAccepted
 	require.NoError(t, proto.Unmarshal(payload, &ev))
 	require.True(t, ev.GetCheckedNotTheFamilyUnderHold(), "the record says the family was checked")
+	// The check names the family under the hold, for safeguarding to tell its lead (decision 211).
+	require.NoError(t, g.owner.QueryRow(ctx, "SELECT payload FROM events WHERE stream_id = $1 AND event_type = $2",
+		"referral-"+again.GetReferralId(), "familytime.referral.v1.PossibleDuplicateChecked").Scan(&payload))
+	var done referralv1.PossibleDuplicateChecked
+	require.NoError(t, proto.Unmarshal(payload, &done))
+	heldRef, err := a.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: first, CentreId: a.centre.String()})
+	require.NoError(t, err)
+	require.Equal(t, heldRef.GetReferral().GetFamilyId(), done.GetOtherFamilyId())
 	_, err = lead.CheckPossibleDuplicate(ctx, &referralv1.CheckPossibleDuplicateRequest{RequestId: uuid.NewString(),
 		ReferralId: again.GetReferralId(), CentreId: b.centre.String(), OtherReferralId: first, Note: "Checked it again, another family"})
 	refused(t, err, codes.FailedPrecondition, "ALREADY_ACCEPTED")

@@ -756,7 +756,11 @@ escalations made by someone the staff register does not have as the centre's lea
 deputy signed in with the lead's role, a lead whose registration lapsed: such a hold or escalation
 is never refused, and the lead is told of it): BY OTHERS names the hold, or says "escalated", with
 the role the register gives who did it (with --json: hold_id or escalation_record_id, and
-placed_in_role, empty when they were not on the register). CLOSED is
+placed_in_role, empty when they were not on the register). A hold of the centre's in force when
+another centre's lead checked that a referral there, a possible duplicate of the family, is
+another family is alerted too: BY OTHERS says "checked elsewhere" with that centre and referral
+(--json: duplicate_checked_at_centre_id, duplicate_checked_referral_id), to question with an
+administrator if it may be the family you suspended. CLOSED is
 the concern closed, or the hold lifted; CORRECTED says a concern's record was corrected since the
 lead last read it: concern show by the lead clears it. Then (in the table, not with
 --json) the holds in force whose review date has passed: a hold suspends a child's contact and is
@@ -801,9 +805,14 @@ func (s *safeguardingCommand) concernAlerts(cmd *cobra.Command, out *output, pag
 }
 
 // byOthers is what an alert says was done by someone the register does not have as the lead: the
-// hold placed, or the concern escalated, and the role the register gives them; "" for a concern's
-// own alert.
+// hold placed, or the concern escalated, and the role the register gives them; or by another
+// centre's lead: a referral there checked as another family than the one under the hold
+// (decision 211); "" for a concern's own alert.
 func byOthers(a *safeguardingv1.Alert) string {
+	if a.GetDuplicateCheckedReferralId() != "" {
+		return "hold " + a.GetHoldId() + ": checked elsewhere as another family (centre " + a.GetDuplicateCheckedAtCentreId() +
+			", referral " + a.GetDuplicateCheckedReferralId() + ")"
+	}
 	role := a.GetPlacedInRole()
 	if role == "" {
 		role = "not on the register"

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -205,7 +206,15 @@ func (a *App) CheckPossibleDuplicate(ctx context.Context, id, centre, other uuid
 				}
 			}
 		}
-		checked, err := r.CheckPossibleDuplicate(other, note, today)
+		// The other referral's family, for safeguarding to tell the lead of a hold on it at
+		// another centre (decision 211). An unknown referral is refused by the check below.
+		var otherFamily uuid.UUID
+		if o, err := a.referrals.Load(ctx, other); err == nil {
+			otherFamily = o.FamilyID()
+		} else if !errors.Is(err, domain.ErrReferralNotFound) {
+			return nil, err
+		}
+		checked, err := r.CheckPossibleDuplicate(other, otherFamily, note, today)
 		if err != nil {
 			return nil, err
 		}

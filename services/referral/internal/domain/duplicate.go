@@ -176,8 +176,9 @@ func (r *Referral) flag(child, other uuid.UUID, match referralv1.ChildMatch, dis
 // caller is the lead, and that other is a possible duplicate found now (a referral at another
 // centre whose hold came after this referral's flags is one too: FlagPossibleDuplicate it first).
 // The note says how the lead checked, in words. A second check of the same referral records
-// nothing.
-func (r *Referral) CheckPossibleDuplicate(other uuid.UUID, note string, today time.Time) ([]proto.Message, error) {
+// nothing. otherFamily is other's family, named on the event for safeguarding to alert the lead
+// of a hold on it elsewhere (decision 211).
+func (r *Referral) CheckPossibleDuplicate(other, otherFamily uuid.UUID, note string, today time.Time) ([]proto.Message, error) {
 	if err := CheckTransition(r.state, CmdCheckPossibleDuplicate); err != nil {
 		return nil, err
 	}
@@ -199,7 +200,8 @@ func (r *Referral) CheckPossibleDuplicate(other uuid.UUID, note string, today ti
 		return nil, fmt.Errorf("check possible duplicate: %w", err)
 	}
 	return r.record(&referralv1.PossibleDuplicateChecked{ReferralId: r.id.String(), FamilyId: r.family.String(),
-		CentreId: r.centre.String(), OtherReferralId: other.String(), CheckedOn: dates.Proto(today), SealedNote: sealed})
+		CentreId: r.centre.String(), OtherReferralId: other.String(), CheckedOn: dates.Proto(today), SealedNote: sealed,
+		OtherFamilyId: idOrEmpty(otherFamily)})
 }
 
 // CheckedNotTheFamily reports whether the lead checked that other's family is not this one, and
@@ -221,4 +223,12 @@ func CheckedNotTheFamilyUnderHold(events []proto.Message) {
 			e.CheckedNotTheFamilyUnderHold = true
 		}
 	}
+}
+
+// idOrEmpty is id as an event's field gives it: empty for none.
+func idOrEmpty(id uuid.UUID) string {
+	if id == uuid.Nil {
+		return ""
+	}
+	return id.String()
 }

@@ -324,6 +324,10 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		}
 		return "Safeguarding lead alerted of the hold: placed by someone the staff register had as " +
 			registerRole(ev.GetPlacedInRole()) + " that day"
+	case *safeguardingv1.LeadAlertedOfDuplicateCheck:
+		// Which centre and referral are the lead's alert's, not the history's words (decision 211).
+		return "Safeguarding lead alerted of the hold: another centre's safeguarding lead checked on " + date(ev.GetCheckedOn()) +
+			" that a family referred there is not this family"
 	case *safeguardingv1.HoldReviewed:
 		// Why it continues is the sealed note, never read here (decision 94).
 		return "Hold reviewed: it continues; next review by " + date(ev.GetNextReviewBy())

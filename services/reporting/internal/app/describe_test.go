@@ -41,6 +41,9 @@ func TestDescriptionsSayWhoMayAttendAndNameThePartiesInWords(t *testing.T) {
 		Describe(envelopeOf(t, &safeguardingv1.LeadAlertedOfHold{})))
 	require.Equal(t, "Safeguarding lead checked that a possible duplicate referral is another family",
 		Describe(envelopeOf(t, &referralv1.PossibleDuplicateChecked{})), "decision 205")
+	require.Equal(t, "Safeguarding lead alerted of the hold: another centre's safeguarding lead checked on 2026-12-01 that a family referred there is not this family",
+		Describe(envelopeOf(t, &safeguardingv1.LeadAlertedOfDuplicateCheck{CheckedOn: &commonv1.Date{Year: 2026, Month: 12, Day: 1},
+			CheckedAtCentreId: "c", CheckedReferralId: "r"})), "decision 211: no id in the words")
 }
 
 // The words a rebuild writes for every event, made without fmt: the same as before.

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/paging"
@@ -85,6 +86,15 @@ func ProjectEscalationAlert(uow *eventstore.UnitOfWork, escalation uuid.UUID, k 
 	uow.Exec(`INSERT INTO escalation_alerts (escalation_id, concern_id, family_id, centre_id, category, escalated_in_role, alerted_on)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (escalation_id) DO NOTHING`,
 		escalation, k.ID(), k.FamilyID(), k.CentreID(), int32(k.Category()), escalatedInRole, on)
+}
+
+// ProjectDuplicateCheckAlert records the alert to the lead of a hold's centre that another
+// centre's lead checked a referral there is not the family under the hold (decision 211).
+func ProjectDuplicateCheckAlert(uow *eventstore.UnitOfWork, a *safeguardingv1.LeadAlertedOfDuplicateCheck) {
+	uow.Exec(`INSERT INTO duplicate_check_alerts (hold_id, checked_referral_id, family_id, centre_id, checked_at_centre_id, alerted_on)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (hold_id, checked_referral_id) DO NOTHING`,
+		uuid.MustParse(a.GetHoldId()), uuid.MustParse(a.GetCheckedReferralId()), uuid.MustParse(a.GetFamilyId()),
+		uuid.MustParse(a.GetCentreId()), uuid.MustParse(a.GetCheckedAtCentreId()), dates.Time(a.GetAlertedOn()))
 }
 
 // ProjectHold writes a hold's row: its current review date, its latest review and its lifting.
@@ -205,13 +215,20 @@ type AlertRow struct {
 	// uuid.Nil for a concern's or a hold's alert.
 	Escalation   uuid.UUID
 	PlacedInRole string
+	// CheckedAtCentre and CheckedReferral are, for the alert that another centre's lead checked
+	// a referral there is not the family under Hold (decision 211), that centre and referral;
+	// uuid.Nil for every other alert.
+	CheckedAtCentre, CheckedReferral uuid.UUID
 	// RecordedAt is when the alert was recorded: the list's order and page key.
 	RecordedAt time.Time
 }
 
-// key is the alert's id in the list's page key: the concern's, the hold's, or the escalation's.
+// key is the alert's id in the list's page key: the concern's, the hold's, the escalation's, or
+// the referral checked elsewhere (one hold may have several such alerts, one per referral).
 func (a AlertRow) key() uuid.UUID {
 	switch {
+	case a.CheckedReferral != uuid.Nil:
+		return a.CheckedReferral
 	case a.Hold != uuid.Nil:
 		return a.Hold
 	case a.Escalation != uuid.Nil:
@@ -229,23 +246,28 @@ func (r *Records) Alerts(ctx context.Context, centre uuid.UUID, openOnly bool, s
 		return nil, "", err
 	}
 	rows, err := r.store.Pool().Query(ctx, `SELECT concern_id, family_id, category, alerted_on, closed, corrected, hold_id, escalation_id,
-			placed_in_role, recorded_at
+			placed_in_role, checked_at_centre_id, checked_referral_id, recorded_at
 		FROM (
 			SELECT a.concern_id, a.family_id, a.category, a.alerted_on, coalesce(c.closed, false) AS closed,
 				coalesce(c.corrected, false) AS corrected, NULL::uuid AS hold_id, NULL::uuid AS escalation_id, '' AS placed_in_role,
-				a.recorded_at, a.concern_id AS key
+				NULL::uuid AS checked_at_centre_id, NULL::uuid AS checked_referral_id, a.recorded_at, a.concern_id AS key
 			FROM lead_alerts a LEFT JOIN concerns c USING (concern_id)
 			WHERE a.centre_id = $1
 			UNION ALL
 			SELECT h.concern_id, h.family_id, coalesce(c.category, 0), h.alerted_on, held.lifted_on IS NOT NULL, false,
-				h.hold_id, NULL::uuid, h.placed_in_role, h.recorded_at, h.hold_id
+				h.hold_id, NULL::uuid, h.placed_in_role, NULL::uuid, NULL::uuid, h.recorded_at, h.hold_id
 			FROM hold_alerts h JOIN holds held USING (hold_id) LEFT JOIN concerns c ON c.concern_id = h.concern_id
 			WHERE h.centre_id = $1
 			UNION ALL
 			SELECT e.concern_id, e.family_id, e.category, e.alerted_on, coalesce(c.closed, false), coalesce(c.corrected, false),
-				NULL::uuid, e.escalation_id, e.escalated_in_role, e.recorded_at, e.escalation_id
+				NULL::uuid, e.escalation_id, e.escalated_in_role, NULL::uuid, NULL::uuid, e.recorded_at, e.escalation_id
 			FROM escalation_alerts e LEFT JOIN concerns c USING (concern_id)
 			WHERE e.centre_id = $1
+			UNION ALL
+			SELECT held.concern_id, d.family_id, coalesce(c.category, 0), d.alerted_on, held.lifted_on IS NOT NULL, false,
+				d.hold_id, NULL::uuid, '', d.checked_at_centre_id, d.checked_referral_id, d.recorded_at, d.checked_referral_id
+			FROM duplicate_check_alerts d JOIN holds held USING (hold_id) LEFT JOIN concerns c ON c.concern_id = held.concern_id
+			WHERE d.centre_id = $1
 		) alerts
 		WHERE (NOT $2 OR NOT closed) AND (recorded_at, key) < ($3::timestamptz, $4::uuid)
 		ORDER BY recorded_at DESC, key DESC LIMIT $5`, centre, openOnly, at, before, size+1)
@@ -255,10 +277,12 @@ func (r *Records) Alerts(ctx context.Context, centre uuid.UUID, openOnly bool, s
 	page, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (AlertRow, error) {
 		var a AlertRow
 		var cat int32
-		var concern, hold, escalation pgtype.UUID
-		err := row.Scan(&concern, &a.Family, &cat, &a.AlertedOn, &a.Closed, &a.Corrected, &hold, &escalation, &a.PlacedInRole, &a.RecordedAt)
+		var concern, hold, escalation, checkedAt, checked pgtype.UUID
+		err := row.Scan(&concern, &a.Family, &cat, &a.AlertedOn, &a.Closed, &a.Corrected, &hold, &escalation, &a.PlacedInRole,
+			&checkedAt, &checked, &a.RecordedAt)
 		a.Category = safeguardingv1.ConcernCategory(cat)
 		a.Concern, a.Hold, a.Escalation = concern.Bytes, hold.Bytes, escalation.Bytes
+		a.CheckedAtCentre, a.CheckedReferral = checkedAt.Bytes, checked.Bytes
 		return a, err
 	})
 	if err != nil {

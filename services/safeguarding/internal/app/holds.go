@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
 
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/safeguarding/internal/adapters"
@@ -69,6 +70,33 @@ func (a *App) PlaceHold(ctx context.Context, family uuid.UUID, n domain.NewHold,
 		adapters.ProjectHoldAlert(uow, placed, n.PlacedInRole)
 	}
 	return placed, uow, nil
+}
+
+// DuplicateCheckedElsewhere alerts the lead of every other centre whose hold on family is in
+// force that the lead of checkingCentre checked referral, a possible duplicate of the family, is
+// another family (referral's PossibleDuplicateChecked, decision 211), in uow, the consumer's.
+func (a *App) DuplicateCheckedElsewhere(ctx context.Context, uow *eventstore.UnitOfWork, family, checkingCentre, referral uuid.UUID,
+	checkedOn time.Time, md eventstore.Metadata) error {
+	h, err := a.loadHolds(ctx, family)
+	if err != nil {
+		return err
+	}
+	expected := h.Version()
+	msgs, err := h.DuplicateCheckedElsewhere(checkingCentre, referral, checkedOn, a.today())
+	if err != nil || len(msgs) == 0 {
+		return err
+	}
+	// Each alert is the holding centre's: recorded in its name, as its lead reads it.
+	for _, msg := range msgs {
+		alert := msg.(*safeguardingv1.LeadAlertedOfDuplicateCheck)
+		centre := uuid.MustParse(alert.GetCentreId())
+		if _, err := a.append(ctx, uow, domain.HoldStreamID(family), expected, family, centre, md, []proto.Message{msg}); err != nil {
+			return err
+		}
+		expected++
+		adapters.ProjectDuplicateCheckAlert(uow, alert)
+	}
+	return nil
 }
 
 // LiftHold lifts one of the centre's holds on a family.

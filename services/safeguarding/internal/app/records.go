@@ -200,6 +200,9 @@ func summary(msg proto.Message) string {
 			role = "not on the register"
 		}
 		return fmt.Sprintf("safeguarding lead alerted of hold %s (placed by someone the register had as: %s)", e.GetHoldId(), role)
+	case *safeguardingv1.LeadAlertedOfDuplicateCheck:
+		return fmt.Sprintf("safeguarding lead alerted of hold %s: the lead of centre %s checked on %s that its referral %s is another family",
+			e.GetHoldId(), e.GetCheckedAtCentreId(), day(e.GetCheckedOn()), e.GetCheckedReferralId())
 	case *safeguardingv1.HoldReviewed:
 		return fmt.Sprintf("hold %s reviewed: it continues, next review by %s", e.GetHoldId(), day(e.GetNextReviewBy()))
 	case *safeguardingv1.HoldLifted:

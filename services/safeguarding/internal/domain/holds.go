@@ -40,6 +40,9 @@ type Holds struct {
 	family  uuid.UUID
 	holds   []Hold
 	version int64
+	// checkedElsewhere are the referrals at other centres each hold's lead was told were checked
+	// as another family (LeadAlertedOfDuplicateCheck): each is told once.
+	checkedElsewhere map[[2]uuid.UUID]bool
 }
 
 // RebuildHolds replays a family's hold stream; a family without holds has an empty one.
@@ -61,6 +64,11 @@ func (h *Holds) apply(ev proto.Message) error {
 			PlacedOn: dates.Time(e.GetPlacedOn()), ReviewBy: dates.Time(e.GetReviewBy())})
 	case *safeguardingv1.LeadAlertedOfHold:
 		// The lead's alert changes nothing about the hold.
+	case *safeguardingv1.LeadAlertedOfDuplicateCheck:
+		if h.checkedElsewhere == nil {
+			h.checkedElsewhere = map[[2]uuid.UUID]bool{}
+		}
+		h.checkedElsewhere[[2]uuid.UUID{parseID(e.GetHoldId()), parseID(e.GetCheckedReferralId())}] = true
 	case *safeguardingv1.HoldLifted:
 		i := h.index(parseID(e.GetHoldId()))
 		if i < 0 {
@@ -178,6 +186,28 @@ func (h *Holds) Place(id uuid.UUID, n NewHold, today time.Time) ([]proto.Message
 	alert := &safeguardingv1.LeadAlertedOfHold{HoldId: ev.HoldId, FamilyId: ev.FamilyId, CentreId: ev.CentreId,
 		PlacedInRole: n.PlacedInRole, AlertedOn: dates.Proto(today)}
 	return []proto.Message{ev, alert}, h.apply(alert)
+}
+
+// DuplicateCheckedElsewhere alerts the lead of each centre with a hold in force on the family,
+// but the checking centre, that the checking centre's lead checked referral, a possible
+// duplicate of the family, is another family (referral's PossibleDuplicateChecked): the hold no
+// longer bars that referral, and whether it is the family they suspended is the holding lead's to
+// question too (decision 211). Nothing is recorded when no such hold is in force.
+func (h *Holds) DuplicateCheckedElsewhere(checkingCentre, referral uuid.UUID, checkedOn, today time.Time) ([]proto.Message, error) {
+	var msgs []proto.Message
+	for _, x := range h.InForce() {
+		if x.Centre == checkingCentre || h.checkedElsewhere[[2]uuid.UUID{x.ID, referral}] {
+			continue // the lead who checked is this hold's lead, or was told of this referral
+		}
+		alert := &safeguardingv1.LeadAlertedOfDuplicateCheck{HoldId: x.ID.String(), FamilyId: h.family.String(),
+			CentreId: x.Centre.String(), CheckedAtCentreId: checkingCentre.String(), CheckedReferralId: referral.String(),
+			CheckedOn: dates.Proto(checkedOn), AlertedOn: dates.Proto(today)}
+		if err := h.apply(alert); err != nil {
+			return nil, err
+		}
+		msgs = append(msgs, alert)
+	}
+	return msgs, nil
 }
 
 // Lift lifts a hold in force. Contact resumes once no other hold is in force.

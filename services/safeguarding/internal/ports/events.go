@@ -27,6 +27,7 @@ var ReferralSubjects = []string{
 	"ft.referral.*.ReferralAmended",
 	"ft.referral.*.ScreeningRecorded",
 	"ft.referral.*.PossibleDuplicateFlagged",
+	"ft.referral.*.PossibleDuplicateChecked",
 	"ft.referral.*.FamilyErased",
 	"ft.referral.*.ReferralDeclined",
 	"ft.referral.*.ReferralWithdrawn",
@@ -105,6 +106,24 @@ func ReferralEvents(a *app.App) bus.Handler {
 			}
 			return a.ScreenReferral(ctx, app.ReferralAnswers{Family: ev.GetFamilyId(), Referral: ev.GetReferralId(), Centre: ev.GetCentreId(),
 				Answers: &referralv1.RiskAnswers{DomesticAbuse: true}, On: ev.GetFlaggedOn(), Later: true}, d.Caused(Actor), uow)
+		case "familytime.referral.v1.PossibleDuplicateChecked":
+			// A lead at the referral's centre checked that a possible duplicate's family is
+			// another: the lead of each other centre whose hold on that family is in force is
+			// told (decision 211). A check recorded before names no family: nothing to tell.
+			ev := &referralv1.PossibleDuplicateChecked{}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			if ev.GetOtherFamilyId() == "" {
+				return nil
+			}
+			family, err := uuid.Parse(ev.GetOtherFamilyId())
+			centre, cerr := uuid.Parse(ev.GetCentreId())
+			referral, rerr := uuid.Parse(ev.GetReferralId())
+			if err != nil || cerr != nil || rerr != nil {
+				return bus.Poison(fmt.Errorf("possible duplicate checked %s: an id is not a UUID", d.EventID))
+			}
+			return a.DuplicateCheckedElsewhere(ctx, uow, family, centre, referral, dates.Time(ev.GetCheckedOn()), d.Caused(Actor))
 		case "familytime.referral.v1.FamilyErased":
 			ev := &referralv1.FamilyErased{}
 			if err := d.Payload(ev); err != nil {

@@ -2288,7 +2288,10 @@ type PossibleDuplicateChecked struct {
 	// The centre's local date of the check.
 	CheckedOn *v1.Date `protobuf:"bytes,5,opt,name=checked_on,json=checkedOn,proto3" json:"checked_on,omitempty"`
 	// How the lead checked: a serialised Note, sealed; never published in clear.
-	SealedNote    []byte `protobuf:"bytes,6,opt,name=sealed_note,json=sealedNote,proto3" json:"sealed_note,omitempty"`
+	SealedNote []byte `protobuf:"bytes,6,opt,name=sealed_note,json=sealedNote,proto3" json:"sealed_note,omitempty"`
+	// The other referral's family (UUID), an id only: safeguarding alerts the lead of each centre
+	// whose hold on that family is in force (decision 211). Empty on checks recorded before.
+	OtherFamilyId string `protobuf:"bytes,7,opt,name=other_family_id,json=otherFamilyId,proto3" json:"other_family_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2363,6 +2366,13 @@ func (x *PossibleDuplicateChecked) GetSealedNote() []byte {
 		return x.SealedNote
 	}
 	return nil
+}
+
+func (x *PossibleDuplicateChecked) GetOtherFamilyId() string {
+	if x != nil {
+		return x.OtherFamilyId
+	}
+	return ""
 }
 
 // FamilyDetailsOpened: someone opened a family's personal details (GetFamily). Every such read is
@@ -3620,7 +3630,7 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\n" +
 	"flagged_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\tflaggedOn\x128\n" +
 	"\x18domestic_abuse_disclosed\x18\a \x01(\bR\x16domesticAbuseDisclosed\x128\n" +
-	"\x05match\x18\b \x01(\x0e2\".familytime.referral.v1.ChildMatchR\x05match\"\xfd\x01\n" +
+	"\x05match\x18\b \x01(\x0e2\".familytime.referral.v1.ChildMatchR\x05match\"\xa5\x02\n" +
 	"\x18PossibleDuplicateChecked\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -3630,7 +3640,8 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\n" +
 	"checked_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\tcheckedOn\x12\x1f\n" +
 	"\vsealed_note\x18\x06 \x01(\fR\n" +
-	"sealedNote\"\xfb\x01\n" +
+	"sealedNote\x12&\n" +
+	"\x0fother_family_id\x18\a \x01(\tR\rotherFamilyId\"\xfb\x01\n" +
 	"\x13FamilyDetailsOpened\x12\x1b\n" +
 	"\taccess_id\x18\x01 \x01(\tR\baccessId\x12\x1f\n" +
 	"\vreferral_id\x18\x02 \x01(\tR\n" +

@@ -3997,8 +3997,13 @@ type Alert struct {
 	// The escalation (its record id, UUID) recorded by someone the staff register does not have as
 	// the centre's lead (decision 201); empty for a concern's or a hold's alert.
 	EscalationRecordId string `protobuf:"bytes,9,opt,name=escalation_record_id,json=escalationRecordId,proto3" json:"escalation_record_id,omitempty"`
-	unknownFields      protoimpl.UnknownFields
-	sizeCache          protoimpl.SizeCache
+	// For the alert that another centre's lead checked a referral there is not the family under
+	// the hold (hold_id, decision 210): that centre (UUID); empty for every other alert.
+	DuplicateCheckedAtCentreId string `protobuf:"bytes,10,opt,name=duplicate_checked_at_centre_id,json=duplicateCheckedAtCentreId,proto3" json:"duplicate_checked_at_centre_id,omitempty"`
+	// For that alert: the referral checked at that centre (UUID).
+	DuplicateCheckedReferralId string `protobuf:"bytes,11,opt,name=duplicate_checked_referral_id,json=duplicateCheckedReferralId,proto3" json:"duplicate_checked_referral_id,omitempty"`
+	unknownFields              protoimpl.UnknownFields
+	sizeCache                  protoimpl.SizeCache
 }
 
 func (x *Alert) Reset() {
@@ -4090,6 +4095,20 @@ func (x *Alert) GetCorrected() bool {
 func (x *Alert) GetEscalationRecordId() string {
 	if x != nil {
 		return x.EscalationRecordId
+	}
+	return ""
+}
+
+func (x *Alert) GetDuplicateCheckedAtCentreId() string {
+	if x != nil {
+		return x.DuplicateCheckedAtCentreId
+	}
+	return ""
+}
+
+func (x *Alert) GetDuplicateCheckedReferralId() string {
+	if x != nil {
+		return x.DuplicateCheckedReferralId
 	}
 	return ""
 }
@@ -4710,7 +4729,7 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\tpage_size\x18\x03 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12'\n" +
 	"\n" +
-	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\xee\x02\n" +
+	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\xf5\x03\n" +
 	"\x05Alert\x12\x1d\n" +
 	"\n" +
 	"concern_id\x18\x01 \x01(\tR\tconcernId\x12\x1b\n" +
@@ -4722,7 +4741,10 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\ahold_id\x18\x06 \x01(\tR\x06holdId\x12$\n" +
 	"\x0eplaced_in_role\x18\a \x01(\tR\fplacedInRole\x12\x1c\n" +
 	"\tcorrected\x18\b \x01(\bR\tcorrected\x120\n" +
-	"\x14escalation_record_id\x18\t \x01(\tR\x12escalationRecordId\"w\n" +
+	"\x14escalation_record_id\x18\t \x01(\tR\x12escalationRecordId\x12B\n" +
+	"\x1eduplicate_checked_at_centre_id\x18\n" +
+	" \x01(\tR\x1aduplicateCheckedAtCentreId\x12A\n" +
+	"\x1dduplicate_checked_referral_id\x18\v \x01(\tR\x1aduplicateCheckedReferralId\"w\n" +
 	"\x12ListAlertsResponse\x129\n" +
 	"\x06alerts\x18\x01 \x03(\v2!.familytime.safeguarding.v1.AlertR\x06alerts\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xba\x01\n" +

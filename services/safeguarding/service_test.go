@@ -1301,10 +1301,11 @@ func TestRiskDueForReviewIsListed(t *testing.T) {
 			}
 		}
 	}
-	require.Equal(t, []listed{{red, true}}, list(lead, nil), "today: the red screen no person has assessed; not f[3]'s green one")
-	require.Equal(t, []listed{{red, true}, {f[0], false}}, list(coordinator, review(40)), "within 40 days: and the review due in 30, page by page")
+	require.Equal(t, []listed{{red, false}}, list(lead, nil),
+		"today: the red screen no person has assessed, due the day it was made (decision 214); not f[3]'s green one")
+	require.Equal(t, []listed{{red, false}, {f[0], false}}, list(coordinator, review(40)), "within 40 days: and the review due in 30, page by page")
 	require.NoError(t, clk.Set(now.AddDate(0, 0, 31)))
-	require.Equal(t, []listed{{red, true}, {f[0], true}}, list(lead, nil), "a month on: the review has passed; the ended case is never listed")
+	require.Equal(t, []listed{{red, true}, {f[0], true}}, list(lead, nil), "a month on: both have passed; the ended case is never listed")
 
 	_, err := g.as(t, "volunteer-1", auth.RoleVolunteer).ListRiskReviews(ctx, &safeguardingv1.ListRiskReviewsRequest{CentreId: g.centre.String()})
 	require.Equal(t, codes.PermissionDenied, code(t, err))
@@ -1407,7 +1408,7 @@ func TestRiskDisclosedAfterTheReferralIsListedForTheLead(t *testing.T) {
 		require.Equal(t, safeguardingv1.RiskRating_RISK_RATING_RED, r.GetRisk().GetRating())
 		require.Equal(t, []safeguardingv1.RiskFactor{factor}, r.GetRisk().GetFactors())
 		require.True(t, r.GetRisk().GetProvisional())
-		require.True(t, r.GetOverdue())
+		require.False(t, r.GetOverdue(), "due the day it was disclosed, overdue from the next (decision 214)")
 	}
 }
 

@@ -141,10 +141,13 @@ func (s *safeguardingCommand) riskReviews() *cobra.Command {
 		Short: "The families whose risk is due for a person's look: screens not yet confirmed, assessments due for review",
 		Long: `reviews lists the families at the centre whose risk a person must look at, the earliest due first:
 a referral's provisional screen, amber or red, no person has assessed yet (due the day it was made),
-and assessments whose review date is --due-by or earlier (default today). OVERDUE says the review
-date has passed, or the screen is still provisional. Cases declined, withdrawn or ended at
-referral, and families erased, are left out. Review one with familytime safeguarding risk.
-Safeguarding leads and coordinators.`,
+and assessments whose review date is --due-by or earlier (default today). OVERDUE says the day in
+DUE has passed: a provisional screen is due the day it was made and overdue from the next day.
+Beside a provisional rating, SCREENS says what the referral's answers suggest and the latest screen
+a person recorded at referral (referral screen), with its rating and date: a screen at referral
+below the risk does not lower it (a risk assessment here does), so the two may differ, and the
+row says so. Cases declined, withdrawn or ended at referral, and families erased, are left out.
+Review one with familytime safeguarding risk. Safeguarding leads and coordinators.`,
 		Example: `  familytime safeguarding reviews --centre $C
   familytime safeguarding reviews --centre $C --due-by 2026-12-31 --json`,
 		Args: cobra.NoArgs,
@@ -167,19 +170,15 @@ Safeguarding leads and coordinators.`,
 
 // riskReviewTable prints the families whose risk is due for a look by due (nil: today).
 func (s *safeguardingCommand) riskReviewTable(cmd *cobra.Command, out *output, page pageFlag, none string, due *commonv1.Date) error {
-	return pagedTable(s, cmd, out, page, none, []string{"DUE", "FAMILY", "RATING", "PROVISIONAL", "OVERDUE"},
+	return pagedTable(s, cmd, out, page, none, []string{"DUE", "FAMILY", "RATING", "PROVISIONAL", "OVERDUE", "SCREENS"},
 		func(c safeguardingv1.SafeguardingServiceClient, size int32, token string) ([]*safeguardingv1.RiskReview, string, error) {
 			resp, err := c.ListRiskReviews(cmd.Context(), &safeguardingv1.ListRiskReviewsRequest{CentreId: s.centre, DueBy: due,
 				PageSize: size, PageToken: token})
 			return resp.GetReviews(), resp.GetNextPageToken(), err
 		},
 		func(r *safeguardingv1.RiskReview) []string {
-			when := sgDay(r.GetRisk().GetNextReviewOn())
-			if r.GetRisk().GetProvisional() {
-				when = "screened, unconfirmed"
-			}
-			return []string{when, r.GetRisk().GetFamilyId(), friendly("RISK_RATING_", r.GetRisk().GetRating().String()),
-				yes(r.GetRisk().GetProvisional()), yes(r.GetOverdue())}
+			return []string{riskReviewDue(r), r.GetRisk().GetFamilyId(), friendly("RISK_RATING_", r.GetRisk().GetRating().String()),
+				yes(r.GetRisk().GetProvisional()), yes(r.GetOverdue()), riskReviewScreens(r)}
 		})
 }
 

@@ -13,7 +13,8 @@ import (
 // docs/decisions.md 86): the family's data key is destroyed, so its concerns, risk assessments,
 // reports and the purposes of its readers' access records keep their ids, dates and categories
 // but no longer open, and any text recorded for the family later is kept empty. Nothing is
-// recorded here: referral's event is the record, and safeguarding's read models hold ids only.
+// recorded here: referral's event is the record, and safeguarding's read models hold ids only
+// (and dates, and the ratings of a screen at referral, whose row the erasure removes).
 // A family this service never heard of is shredded too, so nothing is ever sealed for it.
 //
 // While a concern about the family is open, a hold in force or an observation report not released
@@ -22,6 +23,7 @@ import (
 // brought to an end (RecordEnded): safeguarding records are never deleted while in use (decision
 // 104), and a report must reach its distribution list, the court among them (hostile review 16).
 func (a *App) FamilyErased(ctx context.Context, uow *eventstore.UnitOfWork, family uuid.UUID) error {
+	adapters.ForgetScreenAtReferral(uow, family)
 	inUse, err := a.records.InUse(ctx, family)
 	if err != nil {
 		return err

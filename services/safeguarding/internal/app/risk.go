@@ -137,8 +137,12 @@ func (a *App) screen(ctx context.Context, familyID, referralID, centreID string,
 // RiskReview is a family whose risk a person must look at (RiskReviews).
 type RiskReview struct {
 	Risk *domain.Risk
-	// Overdue: the review date has passed, or the screen is still provisional.
+	// Overdue: the day it fell due has passed (Risk.Overdue).
 	Overdue bool
+	// Answers and Screen are what the lead is shown beside a provisional rating (Risk.Shown): what
+	// the answers suggest, and the latest person's screen at referral (nil for none).
+	Answers safeguardingv1.RiskRating
+	Screen  *domain.ScreenAtReferral
 }
 
 // RiskReviews reads a page of the families at the centre whose risk a person must look at by
@@ -177,7 +181,7 @@ func (a *App) RiskReviews(ctx context.Context, centre uuid.UUID, dueBy time.Time
 		case !r.Provisional() && r.Due().After(dueBy):
 			continue
 		}
-		due = append(due, RiskReview{Risk: r, Overdue: r.Provisional() || r.Due().Before(today)})
+		due = append(due, RiskReview{Risk: r, Overdue: r.Overdue(today)})
 	}
 	key := func(x RiskReview) (string, uuid.UUID) { return x.Risk.Due().Format(time.DateOnly), x.Risk.Family() }
 	// order compares by the page key, as paging.Trim's tokens name a place in the list.
@@ -192,6 +196,19 @@ func (a *App) RiskReviews(ctx context.Context, centre uuid.UUID, dueBy time.Time
 	due = slices.DeleteFunc(due, func(x RiskReview) bool { return after != (paging.After{}) && order(x, after.Key, after.ID) <= 0 })
 	size = pageSize(size)
 	page, next := paging.Trim(due[:min(len(due), size+1)], size, key)
+	// Beside a provisional rating, what the answers suggest and what a person screened at
+	// referral: review 31 found the list saying amber where the coordinator had screened green.
+	ids := make([]uuid.UUID, 0, len(page))
+	for _, x := range page {
+		ids = append(ids, x.Risk.Family())
+	}
+	screens, err := a.records.ScreensAtReferral(ctx, ids)
+	if err != nil {
+		return nil, "", err
+	}
+	for i := range page {
+		page[i].Answers, page[i].Screen = page[i].Risk.Shown(screens[page[i].Risk.Family()])
+	}
 	return page, next, nil
 }
 
@@ -208,6 +225,17 @@ func (a *App) ScreenedAtReferral(ctx context.Context, ev *referralv1.ScreeningRe
 	rating := safeguardingv1.RiskRating(safeguardingv1.RiskRating_value[ev.GetRating().String()])
 	return a.screen(ctx, ev.GetFamilyId(), ev.GetReferralId(), ev.GetCentreId(), ev.GetScreenedOn(), md, uow,
 		func(r *domain.Risk, referral, centre uuid.UUID, today time.Time) ([]proto.Message, error) {
+			// The screen is noted whatever it rated, for the lead's list (decision 214): one
+			// below the risk appends nothing to it, and the lead is shown it beside the rating.
+			if rating != safeguardingv1.RiskRating_RISK_RATING_UNSPECIFIED {
+				before, err := a.records.ScreenAtReferral(ctx, r.Family())
+				if err != nil {
+					return nil, err
+				}
+				answers, _ := r.Shown(before)
+				adapters.NoteScreenAtReferral(uow, r.Family(), centre, domain.ScreenAtReferral{Referral: referral, On: today,
+					Rating: rating, DomesticAbuseFinding: ev.GetDomesticAbuseFinding(), Answers: answers})
+			}
 			return r.ScreenedAtReferral(referral, centre, rating, ev.GetDomesticAbuseFinding(), today)
 		})
 }

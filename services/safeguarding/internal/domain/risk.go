@@ -37,6 +37,7 @@ type Risk struct {
 	answered   []safeguardingv1.RiskFactor
 	nextReview time.Time
 	screenedOn time.Time
+	assessedOn time.Time
 	version    int64
 	ledger
 }
@@ -64,6 +65,7 @@ func (r *Risk) apply(id uuid.UUID, ev proto.Message) error {
 		r.centre = parseID(e.GetCentreId())
 		r.rating, r.factors, r.daFinding = e.GetRating(), e.GetFactors(), e.GetDomesticAbuseFinding()
 		r.nextReview, r.provisional, r.assessed = dates.Time(e.GetNextReviewOn()), false, true
+		r.assessedOn = dates.Time(e.GetAssessedOn())
 		r.note(id, ev, e.GetAssessedBy(), true)
 	case *safeguardingv1.RecordCorrected:
 		r.note(id, ev, e.GetCorrectedBy(), true)
@@ -103,6 +105,47 @@ func (r *Risk) Due() time.Time {
 		return r.screenedOn
 	}
 	return r.nextReview
+}
+
+// Overdue reports whether the person's look at the risk is late on today: the day it fell due
+// (Due) has passed. A provisional screen is due the day it was made and overdue from the next
+// day; no decision gives the lead longer, and none less (review 31, decision 214: it was overdue
+// the moment it was made, on the day a coordinator screened the referral).
+func (r *Risk) Overdue(today time.Time) bool {
+	due := r.Due()
+	return !due.IsZero() && due.Before(today)
+}
+
+// ScreenAtReferral is a person's screen of the family's referral, recorded at referral
+// (ScreeningRecorded), as safeguarding notes it beside the family's risk.
+type ScreenAtReferral struct {
+	Referral             uuid.UUID
+	On                   time.Time
+	Rating               safeguardingv1.RiskRating
+	DomesticAbuseFinding bool
+	// Answers is what the screen of the referral's answers rated the risk just before this
+	// person's screen (Risk.Shown); unspecified when the risk was assessed then, or never screened.
+	Answers safeguardingv1.RiskRating
+}
+
+// Shown is what the lead is shown of the family's provisional risk beside its rating (review 31):
+// what the screen of the referral's answers rates it, and the latest person's screen at referral
+// since the risk was last assessed (s, the latest noted; nil for none), whatever it rated. A
+// person's screen above the risk raised it (ScreenedAtReferral), so the answers' rating is then
+// the one before it; a screen below lowered nothing and is shown as it is, beside the higher
+// rating, never in its place. Nothing is shown for an assessment: it superseded both.
+func (r *Risk) Shown(s *ScreenAtReferral) (safeguardingv1.RiskRating, *ScreenAtReferral) {
+	if !r.provisional {
+		return safeguardingv1.RiskRating_RISK_RATING_UNSPECIFIED, nil
+	}
+	if s == nil || (r.assessed && s.On.Before(r.assessedOn)) {
+		return r.rating, nil
+	}
+	answers := r.rating
+	if s.Rating == r.rating && known(safeguardingv1.RiskRating_name, int32(s.Answers)) && severity(s.Answers) < severity(r.rating) {
+		answers = s.Answers
+	}
+	return answers, s
 }
 
 // CentreID is the centre of the latest screen or assessment.

@@ -565,7 +565,7 @@ func (s *Server) ListRiskReviews(ctx context.Context, req *safeguardingv1.ListRi
 	}
 	out := &safeguardingv1.ListRiskReviewsResponse{NextPageToken: next}
 	for _, r := range rows {
-		out.Reviews = append(out.Reviews, &safeguardingv1.RiskReview{Risk: riskOf(r.Risk.Family(), r.Risk), Overdue: r.Overdue})
+		out.Reviews = append(out.Reviews, riskReview(r))
 	}
 	return out, nil
 }

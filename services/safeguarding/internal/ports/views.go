@@ -26,6 +26,18 @@ func riskOf(family uuid.UUID, r *domain.Risk) *safeguardingv1.Risk {
 		DomesticAbuseFinding: r.DomesticAbuseFinding(), NextReviewOn: dates.Proto(r.NextReview())}
 }
 
+// riskReview is a row of the lead's list: the risk, the day it fell due, and beside a provisional
+// rating what the answers suggest and the latest person's screen at referral (decision 214).
+func riskReview(r app.RiskReview) *safeguardingv1.RiskReview {
+	out := &safeguardingv1.RiskReview{Risk: riskOf(r.Risk.Family(), r.Risk), Overdue: r.Overdue, DueOn: dates.Proto(r.Risk.Due()),
+		AnswersRating: r.Answers}
+	if s := r.Screen; s != nil {
+		out.ScreenedAtReferral = &safeguardingv1.ScreenAtReferral{ReferralId: s.Referral.String(), ScreenedOn: dates.Proto(s.On),
+			Rating: s.Rating, DomesticAbuseFinding: s.DomesticAbuseFinding}
+	}
+	return out
+}
+
 func concernSummary(k *domain.Concern) *safeguardingv1.ConcernSummary {
 	return &safeguardingv1.ConcernSummary{ConcernId: k.ID().String(), FamilyId: k.FamilyID().String(), Category: k.Category(),
 		RaisedOn: dates.Proto(k.RaisedOn()), RaisedBy: k.RaisedBy(), Escalated: k.Escalated(), Closed: k.Closed(), Version: k.Version()}

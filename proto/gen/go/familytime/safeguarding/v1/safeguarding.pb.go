@@ -3671,10 +3671,24 @@ type RiskReview struct {
 	// The family's risk: provisional (no person has assessed it), or the latest assessment, with
 	// its review date.
 	Risk *Risk `protobuf:"bytes,1,opt,name=risk,proto3" json:"risk,omitempty"`
-	// The review date has passed (the centre's date today), or the screen is still provisional.
-	Overdue       bool `protobuf:"varint,2,opt,name=overdue,proto3" json:"overdue,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// The day it fell due has passed (the centre's date today): an assessment's review date, or
+	// the day of a provisional screen no person has assessed since, which is due the day it was
+	// made and overdue from the next day (decision 214).
+	Overdue bool `protobuf:"varint,2,opt,name=overdue,proto3" json:"overdue,omitempty"`
+	// The day it fell due: a provisional screen's the day it was made, an assessment's its review
+	// date.
+	DueOn *v1.Date `protobuf:"bytes,3,opt,name=due_on,json=dueOn,proto3" json:"due_on,omitempty"`
+	// While the risk is provisional, what the screen of the referral's answers rates it: the
+	// rating, unless a person's screen at referral raised it (then what the answers gave before).
+	// Unset for an assessment.
+	AnswersRating RiskRating `protobuf:"varint,4,opt,name=answers_rating,json=answersRating,proto3,enum=familytime.safeguarding.v1.RiskRating" json:"answers_rating,omitempty"`
+	// While the risk is provisional, the latest screen a person recorded at referral since the
+	// family's risk was last assessed (referral's ScreeningRecorded), whatever it rated: a screen
+	// below the risk as it stands does not lower it (lowering is an assessment's), and the lead is
+	// shown both. Unset when none, and for an assessment.
+	ScreenedAtReferral *ScreenAtReferral `protobuf:"bytes,5,opt,name=screened_at_referral,json=screenedAtReferral,proto3" json:"screened_at_referral,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *RiskReview) Reset() {
@@ -3721,6 +3735,100 @@ func (x *RiskReview) GetOverdue() bool {
 	return false
 }
 
+func (x *RiskReview) GetDueOn() *v1.Date {
+	if x != nil {
+		return x.DueOn
+	}
+	return nil
+}
+
+func (x *RiskReview) GetAnswersRating() RiskRating {
+	if x != nil {
+		return x.AnswersRating
+	}
+	return RiskRating_RISK_RATING_UNSPECIFIED
+}
+
+func (x *RiskReview) GetScreenedAtReferral() *ScreenAtReferral {
+	if x != nil {
+		return x.ScreenedAtReferral
+	}
+	return nil
+}
+
+// ScreenAtReferral is a person's screen of a family's referral, recorded at referral.
+type ScreenAtReferral struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The referral screened (UUID).
+	ReferralId string `protobuf:"bytes,1,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// The centre's local date of the screen.
+	ScreenedOn *v1.Date `protobuf:"bytes,2,opt,name=screened_on,json=screenedOn,proto3" json:"screened_on,omitempty"`
+	// The rating the person gave.
+	Rating RiskRating `protobuf:"varint,3,opt,name=rating,proto3,enum=familytime.safeguarding.v1.RiskRating" json:"rating,omitempty"`
+	// The person found domestic abuse.
+	DomesticAbuseFinding bool `protobuf:"varint,4,opt,name=domestic_abuse_finding,json=domesticAbuseFinding,proto3" json:"domestic_abuse_finding,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
+}
+
+func (x *ScreenAtReferral) Reset() {
+	*x = ScreenAtReferral{}
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[51]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ScreenAtReferral) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ScreenAtReferral) ProtoMessage() {}
+
+func (x *ScreenAtReferral) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[51]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ScreenAtReferral.ProtoReflect.Descriptor instead.
+func (*ScreenAtReferral) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{51}
+}
+
+func (x *ScreenAtReferral) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *ScreenAtReferral) GetScreenedOn() *v1.Date {
+	if x != nil {
+		return x.ScreenedOn
+	}
+	return nil
+}
+
+func (x *ScreenAtReferral) GetRating() RiskRating {
+	if x != nil {
+		return x.Rating
+	}
+	return RiskRating_RISK_RATING_UNSPECIFIED
+}
+
+func (x *ScreenAtReferral) GetDomesticAbuseFinding() bool {
+	if x != nil {
+		return x.DomesticAbuseFinding
+	}
+	return false
+}
+
 // ListRiskReviewsResponse is a page of the families whose risk is due for a person's look, by the
 // day it fell due (a provisional screen's the day it was made, an assessment's its review date),
 // the earliest first.
@@ -3736,7 +3844,7 @@ type ListRiskReviewsResponse struct {
 
 func (x *ListRiskReviewsResponse) Reset() {
 	*x = ListRiskReviewsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[51]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3748,7 +3856,7 @@ func (x *ListRiskReviewsResponse) String() string {
 func (*ListRiskReviewsResponse) ProtoMessage() {}
 
 func (x *ListRiskReviewsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[51]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3761,7 +3869,7 @@ func (x *ListRiskReviewsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRiskReviewsResponse.ProtoReflect.Descriptor instead.
 func (*ListRiskReviewsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{51}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *ListRiskReviewsResponse) GetReviews() []*RiskReview {
@@ -3793,7 +3901,7 @@ type GetSafeguardingRecordRequest struct {
 
 func (x *GetSafeguardingRecordRequest) Reset() {
 	*x = GetSafeguardingRecordRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[52]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3805,7 +3913,7 @@ func (x *GetSafeguardingRecordRequest) String() string {
 func (*GetSafeguardingRecordRequest) ProtoMessage() {}
 
 func (x *GetSafeguardingRecordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[52]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3818,7 +3926,7 @@ func (x *GetSafeguardingRecordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSafeguardingRecordRequest.ProtoReflect.Descriptor instead.
 func (*GetSafeguardingRecordRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{52}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *GetSafeguardingRecordRequest) GetCentreId() string {
@@ -3855,7 +3963,7 @@ type GetSafeguardingRecordResponse struct {
 
 func (x *GetSafeguardingRecordResponse) Reset() {
 	*x = GetSafeguardingRecordResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[53]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3867,7 +3975,7 @@ func (x *GetSafeguardingRecordResponse) String() string {
 func (*GetSafeguardingRecordResponse) ProtoMessage() {}
 
 func (x *GetSafeguardingRecordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[53]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3880,7 +3988,7 @@ func (x *GetSafeguardingRecordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSafeguardingRecordResponse.ProtoReflect.Descriptor instead.
 func (*GetSafeguardingRecordResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{53}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *GetSafeguardingRecordResponse) GetRisk() *Risk {
@@ -3914,7 +4022,7 @@ type ListAlertsRequest struct {
 
 func (x *ListAlertsRequest) Reset() {
 	*x = ListAlertsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[54]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3926,7 +4034,7 @@ func (x *ListAlertsRequest) String() string {
 func (*ListAlertsRequest) ProtoMessage() {}
 
 func (x *ListAlertsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[54]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3939,7 +4047,7 @@ func (x *ListAlertsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAlertsRequest.ProtoReflect.Descriptor instead.
 func (*ListAlertsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{54}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *ListAlertsRequest) GetCentreId() string {
@@ -4008,7 +4116,7 @@ type Alert struct {
 
 func (x *Alert) Reset() {
 	*x = Alert{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[55]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4020,7 +4128,7 @@ func (x *Alert) String() string {
 func (*Alert) ProtoMessage() {}
 
 func (x *Alert) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[55]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4033,7 +4141,7 @@ func (x *Alert) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Alert.ProtoReflect.Descriptor instead.
 func (*Alert) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{55}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *Alert) GetConcernId() string {
@@ -4126,7 +4234,7 @@ type ListAlertsResponse struct {
 
 func (x *ListAlertsResponse) Reset() {
 	*x = ListAlertsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[56]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4138,7 +4246,7 @@ func (x *ListAlertsResponse) String() string {
 func (*ListAlertsResponse) ProtoMessage() {}
 
 func (x *ListAlertsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[56]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4151,7 +4259,7 @@ func (x *ListAlertsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAlertsResponse.ProtoReflect.Descriptor instead.
 func (*ListAlertsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{56}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *ListAlertsResponse) GetAlerts() []*Alert {
@@ -4185,7 +4293,7 @@ type ListAccessRecordsRequest struct {
 
 func (x *ListAccessRecordsRequest) Reset() {
 	*x = ListAccessRecordsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[57]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4197,7 +4305,7 @@ func (x *ListAccessRecordsRequest) String() string {
 func (*ListAccessRecordsRequest) ProtoMessage() {}
 
 func (x *ListAccessRecordsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[57]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4210,7 +4318,7 @@ func (x *ListAccessRecordsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAccessRecordsRequest.ProtoReflect.Descriptor instead.
 func (*ListAccessRecordsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{57}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *ListAccessRecordsRequest) GetCentreId() string {
@@ -4264,7 +4372,7 @@ type AccessRecord struct {
 
 func (x *AccessRecord) Reset() {
 	*x = AccessRecord{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[58]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4276,7 +4384,7 @@ func (x *AccessRecord) String() string {
 func (*AccessRecord) ProtoMessage() {}
 
 func (x *AccessRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[58]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4289,7 +4397,7 @@ func (x *AccessRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AccessRecord.ProtoReflect.Descriptor instead.
 func (*AccessRecord) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{58}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *AccessRecord) GetAccessedAt() *timestamppb.Timestamp {
@@ -4355,7 +4463,7 @@ type ListAccessRecordsResponse struct {
 
 func (x *ListAccessRecordsResponse) Reset() {
 	*x = ListAccessRecordsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[59]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4367,7 +4475,7 @@ func (x *ListAccessRecordsResponse) String() string {
 func (*ListAccessRecordsResponse) ProtoMessage() {}
 
 func (x *ListAccessRecordsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[59]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4380,7 +4488,7 @@ func (x *ListAccessRecordsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAccessRecordsResponse.ProtoReflect.Descriptor instead.
 func (*ListAccessRecordsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{59}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *ListAccessRecordsResponse) GetRecords() []*AccessRecord {
@@ -4707,11 +4815,21 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\tpage_size\x18\x03 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12'\n" +
 	"\n" +
-	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\\\n" +
+	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\xbe\x02\n" +
 	"\n" +
 	"RiskReview\x124\n" +
 	"\x04risk\x18\x01 \x01(\v2 .familytime.safeguarding.v1.RiskR\x04risk\x12\x18\n" +
-	"\aoverdue\x18\x02 \x01(\bR\aoverdue\"\x83\x01\n" +
+	"\aoverdue\x18\x02 \x01(\bR\aoverdue\x121\n" +
+	"\x06due_on\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\x05dueOn\x12M\n" +
+	"\x0eanswers_rating\x18\x04 \x01(\x0e2&.familytime.safeguarding.v1.RiskRatingR\ranswersRating\x12^\n" +
+	"\x14screened_at_referral\x18\x05 \x01(\v2,.familytime.safeguarding.v1.ScreenAtReferralR\x12screenedAtReferral\"\xe6\x01\n" +
+	"\x10ScreenAtReferral\x12\x1f\n" +
+	"\vreferral_id\x18\x01 \x01(\tR\n" +
+	"referralId\x12;\n" +
+	"\vscreened_on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\n" +
+	"screenedOn\x12>\n" +
+	"\x06rating\x18\x03 \x01(\x0e2&.familytime.safeguarding.v1.RiskRatingR\x06rating\x124\n" +
+	"\x16domestic_abuse_finding\x18\x04 \x01(\bR\x14domesticAbuseFinding\"\x83\x01\n" +
 	"\x17ListRiskReviewsResponse\x12@\n" +
 	"\areviews\x18\x01 \x03(\v2&.familytime.safeguarding.v1.RiskReviewR\areviews\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x92\x01\n" +
@@ -4818,7 +4936,7 @@ func file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP() []byte {
 }
 
 var file_familytime_safeguarding_v1_safeguarding_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_familytime_safeguarding_v1_safeguarding_proto_msgTypes = make([]protoimpl.MessageInfo, 60)
+var file_familytime_safeguarding_v1_safeguarding_proto_msgTypes = make([]protoimpl.MessageInfo, 61)
 var file_familytime_safeguarding_v1_safeguarding_proto_goTypes = []any{
 	(ReportState)(0),                      // 0: familytime.safeguarding.v1.ReportState
 	(*AssessRiskRequest)(nil),             // 1: familytime.safeguarding.v1.AssessRiskRequest
@@ -4872,144 +4990,150 @@ var file_familytime_safeguarding_v1_safeguarding_proto_goTypes = []any{
 	(*ListOpenReportsResponse)(nil),       // 49: familytime.safeguarding.v1.ListOpenReportsResponse
 	(*ListRiskReviewsRequest)(nil),        // 50: familytime.safeguarding.v1.ListRiskReviewsRequest
 	(*RiskReview)(nil),                    // 51: familytime.safeguarding.v1.RiskReview
-	(*ListRiskReviewsResponse)(nil),       // 52: familytime.safeguarding.v1.ListRiskReviewsResponse
-	(*GetSafeguardingRecordRequest)(nil),  // 53: familytime.safeguarding.v1.GetSafeguardingRecordRequest
-	(*GetSafeguardingRecordResponse)(nil), // 54: familytime.safeguarding.v1.GetSafeguardingRecordResponse
-	(*ListAlertsRequest)(nil),             // 55: familytime.safeguarding.v1.ListAlertsRequest
-	(*Alert)(nil),                         // 56: familytime.safeguarding.v1.Alert
-	(*ListAlertsResponse)(nil),            // 57: familytime.safeguarding.v1.ListAlertsResponse
-	(*ListAccessRecordsRequest)(nil),      // 58: familytime.safeguarding.v1.ListAccessRecordsRequest
-	(*AccessRecord)(nil),                  // 59: familytime.safeguarding.v1.AccessRecord
-	(*ListAccessRecordsResponse)(nil),     // 60: familytime.safeguarding.v1.ListAccessRecordsResponse
-	(RiskRating)(0),                       // 61: familytime.safeguarding.v1.RiskRating
-	(RiskFactor)(0),                       // 62: familytime.safeguarding.v1.RiskFactor
-	(*v1.Date)(nil),                       // 63: familytime.common.v1.Date
-	(ConcernCategory)(0),                  // 64: familytime.safeguarding.v1.ConcernCategory
-	(*timestamppb.Timestamp)(nil),         // 65: google.protobuf.Timestamp
-	(Agency)(0),                           // 66: familytime.safeguarding.v1.Agency
-	(HoldReason)(0),                       // 67: familytime.safeguarding.v1.HoldReason
-	(ReportSectionKind)(0),                // 68: familytime.safeguarding.v1.ReportSectionKind
-	(RecipientKind)(0),                    // 69: familytime.safeguarding.v1.RecipientKind
-	(*Recipient)(nil),                     // 70: familytime.safeguarding.v1.Recipient
-	(RecordKind)(0),                       // 71: familytime.safeguarding.v1.RecordKind
+	(*ScreenAtReferral)(nil),              // 52: familytime.safeguarding.v1.ScreenAtReferral
+	(*ListRiskReviewsResponse)(nil),       // 53: familytime.safeguarding.v1.ListRiskReviewsResponse
+	(*GetSafeguardingRecordRequest)(nil),  // 54: familytime.safeguarding.v1.GetSafeguardingRecordRequest
+	(*GetSafeguardingRecordResponse)(nil), // 55: familytime.safeguarding.v1.GetSafeguardingRecordResponse
+	(*ListAlertsRequest)(nil),             // 56: familytime.safeguarding.v1.ListAlertsRequest
+	(*Alert)(nil),                         // 57: familytime.safeguarding.v1.Alert
+	(*ListAlertsResponse)(nil),            // 58: familytime.safeguarding.v1.ListAlertsResponse
+	(*ListAccessRecordsRequest)(nil),      // 59: familytime.safeguarding.v1.ListAccessRecordsRequest
+	(*AccessRecord)(nil),                  // 60: familytime.safeguarding.v1.AccessRecord
+	(*ListAccessRecordsResponse)(nil),     // 61: familytime.safeguarding.v1.ListAccessRecordsResponse
+	(RiskRating)(0),                       // 62: familytime.safeguarding.v1.RiskRating
+	(RiskFactor)(0),                       // 63: familytime.safeguarding.v1.RiskFactor
+	(*v1.Date)(nil),                       // 64: familytime.common.v1.Date
+	(ConcernCategory)(0),                  // 65: familytime.safeguarding.v1.ConcernCategory
+	(*timestamppb.Timestamp)(nil),         // 66: google.protobuf.Timestamp
+	(Agency)(0),                           // 67: familytime.safeguarding.v1.Agency
+	(HoldReason)(0),                       // 68: familytime.safeguarding.v1.HoldReason
+	(ReportSectionKind)(0),                // 69: familytime.safeguarding.v1.ReportSectionKind
+	(RecipientKind)(0),                    // 70: familytime.safeguarding.v1.RecipientKind
+	(*Recipient)(nil),                     // 71: familytime.safeguarding.v1.Recipient
+	(RecordKind)(0),                       // 72: familytime.safeguarding.v1.RecordKind
 }
 var file_familytime_safeguarding_v1_safeguarding_proto_depIdxs = []int32{
-	61, // 0: familytime.safeguarding.v1.AssessRiskRequest.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	62, // 1: familytime.safeguarding.v1.AssessRiskRequest.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	63, // 2: familytime.safeguarding.v1.AssessRiskRequest.next_review_on:type_name -> familytime.common.v1.Date
+	62, // 0: familytime.safeguarding.v1.AssessRiskRequest.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	63, // 1: familytime.safeguarding.v1.AssessRiskRequest.factors:type_name -> familytime.safeguarding.v1.RiskFactor
+	64, // 2: familytime.safeguarding.v1.AssessRiskRequest.next_review_on:type_name -> familytime.common.v1.Date
 	3,  // 3: familytime.safeguarding.v1.AssessRiskResponse.risk:type_name -> familytime.safeguarding.v1.Risk
-	61, // 4: familytime.safeguarding.v1.Risk.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	62, // 5: familytime.safeguarding.v1.Risk.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	63, // 6: familytime.safeguarding.v1.Risk.next_review_on:type_name -> familytime.common.v1.Date
-	64, // 7: familytime.safeguarding.v1.RaiseConcernRequest.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	62, // 4: familytime.safeguarding.v1.Risk.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	63, // 5: familytime.safeguarding.v1.Risk.factors:type_name -> familytime.safeguarding.v1.RiskFactor
+	64, // 6: familytime.safeguarding.v1.Risk.next_review_on:type_name -> familytime.common.v1.Date
+	65, // 7: familytime.safeguarding.v1.RaiseConcernRequest.category:type_name -> familytime.safeguarding.v1.ConcernCategory
 	9,  // 8: familytime.safeguarding.v1.GetConcernResponse.concern:type_name -> familytime.safeguarding.v1.Concern
-	64, // 9: familytime.safeguarding.v1.ConcernSummary.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	63, // 10: familytime.safeguarding.v1.ConcernSummary.raised_on:type_name -> familytime.common.v1.Date
+	65, // 9: familytime.safeguarding.v1.ConcernSummary.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	64, // 10: familytime.safeguarding.v1.ConcernSummary.raised_on:type_name -> familytime.common.v1.Date
 	8,  // 11: familytime.safeguarding.v1.Concern.summary:type_name -> familytime.safeguarding.v1.ConcernSummary
 	10, // 12: familytime.safeguarding.v1.Concern.records:type_name -> familytime.safeguarding.v1.RecordEntry
-	65, // 13: familytime.safeguarding.v1.RecordEntry.recorded_at:type_name -> google.protobuf.Timestamp
+	66, // 13: familytime.safeguarding.v1.RecordEntry.recorded_at:type_name -> google.protobuf.Timestamp
 	8,  // 14: familytime.safeguarding.v1.AddConcernActionResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
-	66, // 15: familytime.safeguarding.v1.EscalateConcernRequest.agency:type_name -> familytime.safeguarding.v1.Agency
+	67, // 15: familytime.safeguarding.v1.EscalateConcernRequest.agency:type_name -> familytime.safeguarding.v1.Agency
 	8,  // 16: familytime.safeguarding.v1.EscalateConcernResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
 	8,  // 17: familytime.safeguarding.v1.CloseConcernResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
-	67, // 18: familytime.safeguarding.v1.PlaceHoldRequest.reason:type_name -> familytime.safeguarding.v1.HoldReason
-	63, // 19: familytime.safeguarding.v1.PlaceHoldRequest.review_by:type_name -> familytime.common.v1.Date
+	68, // 18: familytime.safeguarding.v1.PlaceHoldRequest.reason:type_name -> familytime.safeguarding.v1.HoldReason
+	64, // 19: familytime.safeguarding.v1.PlaceHoldRequest.review_by:type_name -> familytime.common.v1.Date
 	25, // 20: familytime.safeguarding.v1.PlaceHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
 	25, // 21: familytime.safeguarding.v1.LiftHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
-	63, // 22: familytime.safeguarding.v1.ReviewHoldRequest.next_review_by:type_name -> familytime.common.v1.Date
+	64, // 22: familytime.safeguarding.v1.ReviewHoldRequest.next_review_by:type_name -> familytime.common.v1.Date
 	25, // 23: familytime.safeguarding.v1.ReviewHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
-	67, // 24: familytime.safeguarding.v1.Hold.reason:type_name -> familytime.safeguarding.v1.HoldReason
-	63, // 25: familytime.safeguarding.v1.Hold.placed_on:type_name -> familytime.common.v1.Date
-	63, // 26: familytime.safeguarding.v1.Hold.review_by:type_name -> familytime.common.v1.Date
-	63, // 27: familytime.safeguarding.v1.Hold.lifted_on:type_name -> familytime.common.v1.Date
-	63, // 28: familytime.safeguarding.v1.Hold.reviewed_on:type_name -> familytime.common.v1.Date
+	68, // 24: familytime.safeguarding.v1.Hold.reason:type_name -> familytime.safeguarding.v1.HoldReason
+	64, // 25: familytime.safeguarding.v1.Hold.placed_on:type_name -> familytime.common.v1.Date
+	64, // 26: familytime.safeguarding.v1.Hold.review_by:type_name -> familytime.common.v1.Date
+	64, // 27: familytime.safeguarding.v1.Hold.lifted_on:type_name -> familytime.common.v1.Date
+	64, // 28: familytime.safeguarding.v1.Hold.reviewed_on:type_name -> familytime.common.v1.Date
 	25, // 29: familytime.safeguarding.v1.ListHoldsResponse.holds:type_name -> familytime.safeguarding.v1.Hold
-	68, // 30: familytime.safeguarding.v1.ReportSectionInput.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
+	69, // 30: familytime.safeguarding.v1.ReportSectionInput.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
 	28, // 31: familytime.safeguarding.v1.DraftReportRequest.sections:type_name -> familytime.safeguarding.v1.ReportSectionInput
 	43, // 32: familytime.safeguarding.v1.DraftReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
 	43, // 33: familytime.safeguarding.v1.SubmitReportForCheckResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
 	43, // 34: familytime.safeguarding.v1.CheckReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
 	43, // 35: familytime.safeguarding.v1.ReassignReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	69, // 36: familytime.safeguarding.v1.RecipientInput.kind:type_name -> familytime.safeguarding.v1.RecipientKind
+	70, // 36: familytime.safeguarding.v1.RecipientInput.kind:type_name -> familytime.safeguarding.v1.RecipientKind
 	37, // 37: familytime.safeguarding.v1.ReleaseReportRequest.recipients:type_name -> familytime.safeguarding.v1.RecipientInput
 	43, // 38: familytime.safeguarding.v1.ReleaseReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	70, // 39: familytime.safeguarding.v1.ReleaseReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	71, // 39: familytime.safeguarding.v1.ReleaseReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
 	43, // 40: familytime.safeguarding.v1.GetReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
 	42, // 41: familytime.safeguarding.v1.GetReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSectionView
-	70, // 42: familytime.safeguarding.v1.GetReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	71, // 42: familytime.safeguarding.v1.GetReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
 	10, // 43: familytime.safeguarding.v1.GetReportResponse.corrections:type_name -> familytime.safeguarding.v1.RecordEntry
 	10, // 44: familytime.safeguarding.v1.GetReportResponse.checks:type_name -> familytime.safeguarding.v1.RecordEntry
-	63, // 45: familytime.safeguarding.v1.GetReportResponse.corrected_after_release_on:type_name -> familytime.common.v1.Date
-	68, // 46: familytime.safeguarding.v1.ReportSectionView.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
-	63, // 47: familytime.safeguarding.v1.ReportSummary.session_on:type_name -> familytime.common.v1.Date
+	64, // 45: familytime.safeguarding.v1.GetReportResponse.corrected_after_release_on:type_name -> familytime.common.v1.Date
+	69, // 46: familytime.safeguarding.v1.ReportSectionView.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
+	64, // 47: familytime.safeguarding.v1.ReportSummary.session_on:type_name -> familytime.common.v1.Date
 	0,  // 48: familytime.safeguarding.v1.ReportSummary.state:type_name -> familytime.safeguarding.v1.ReportState
 	8,  // 49: familytime.safeguarding.v1.ListOpenConcernsResponse.concerns:type_name -> familytime.safeguarding.v1.ConcernSummary
 	43, // 50: familytime.safeguarding.v1.ListOverdueReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
 	43, // 51: familytime.safeguarding.v1.ListOpenReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
-	63, // 52: familytime.safeguarding.v1.ListRiskReviewsRequest.due_by:type_name -> familytime.common.v1.Date
+	64, // 52: familytime.safeguarding.v1.ListRiskReviewsRequest.due_by:type_name -> familytime.common.v1.Date
 	3,  // 53: familytime.safeguarding.v1.RiskReview.risk:type_name -> familytime.safeguarding.v1.Risk
-	51, // 54: familytime.safeguarding.v1.ListRiskReviewsResponse.reviews:type_name -> familytime.safeguarding.v1.RiskReview
-	3,  // 55: familytime.safeguarding.v1.GetSafeguardingRecordResponse.risk:type_name -> familytime.safeguarding.v1.Risk
-	10, // 56: familytime.safeguarding.v1.GetSafeguardingRecordResponse.records:type_name -> familytime.safeguarding.v1.RecordEntry
-	64, // 57: familytime.safeguarding.v1.Alert.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	63, // 58: familytime.safeguarding.v1.Alert.alerted_on:type_name -> familytime.common.v1.Date
-	56, // 59: familytime.safeguarding.v1.ListAlertsResponse.alerts:type_name -> familytime.safeguarding.v1.Alert
-	65, // 60: familytime.safeguarding.v1.AccessRecord.accessed_at:type_name -> google.protobuf.Timestamp
-	71, // 61: familytime.safeguarding.v1.AccessRecord.kind:type_name -> familytime.safeguarding.v1.RecordKind
-	59, // 62: familytime.safeguarding.v1.ListAccessRecordsResponse.records:type_name -> familytime.safeguarding.v1.AccessRecord
-	1,  // 63: familytime.safeguarding.v1.SafeguardingService.AssessRisk:input_type -> familytime.safeguarding.v1.AssessRiskRequest
-	4,  // 64: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:input_type -> familytime.safeguarding.v1.RaiseConcernRequest
-	6,  // 65: familytime.safeguarding.v1.SafeguardingService.GetConcern:input_type -> familytime.safeguarding.v1.GetConcernRequest
-	11, // 66: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:input_type -> familytime.safeguarding.v1.AddConcernActionRequest
-	13, // 67: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:input_type -> familytime.safeguarding.v1.EscalateConcernRequest
-	15, // 68: familytime.safeguarding.v1.SafeguardingService.CloseConcern:input_type -> familytime.safeguarding.v1.CloseConcernRequest
-	17, // 69: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:input_type -> familytime.safeguarding.v1.CorrectRecordRequest
-	19, // 70: familytime.safeguarding.v1.SafeguardingService.PlaceHold:input_type -> familytime.safeguarding.v1.PlaceHoldRequest
-	21, // 71: familytime.safeguarding.v1.SafeguardingService.LiftHold:input_type -> familytime.safeguarding.v1.LiftHoldRequest
-	23, // 72: familytime.safeguarding.v1.SafeguardingService.ReviewHold:input_type -> familytime.safeguarding.v1.ReviewHoldRequest
-	26, // 73: familytime.safeguarding.v1.SafeguardingService.ListHolds:input_type -> familytime.safeguarding.v1.ListHoldsRequest
-	29, // 74: familytime.safeguarding.v1.SafeguardingService.DraftReport:input_type -> familytime.safeguarding.v1.DraftReportRequest
-	31, // 75: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:input_type -> familytime.safeguarding.v1.SubmitReportForCheckRequest
-	33, // 76: familytime.safeguarding.v1.SafeguardingService.CheckReport:input_type -> familytime.safeguarding.v1.CheckReportRequest
-	38, // 77: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:input_type -> familytime.safeguarding.v1.ReleaseReportRequest
-	35, // 78: familytime.safeguarding.v1.SafeguardingService.ReassignReport:input_type -> familytime.safeguarding.v1.ReassignReportRequest
-	40, // 79: familytime.safeguarding.v1.SafeguardingService.GetReport:input_type -> familytime.safeguarding.v1.GetReportRequest
-	44, // 80: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:input_type -> familytime.safeguarding.v1.ListOpenConcernsRequest
-	46, // 81: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:input_type -> familytime.safeguarding.v1.ListOverdueReportsRequest
-	48, // 82: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:input_type -> familytime.safeguarding.v1.ListOpenReportsRequest
-	50, // 83: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:input_type -> familytime.safeguarding.v1.ListRiskReviewsRequest
-	53, // 84: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:input_type -> familytime.safeguarding.v1.GetSafeguardingRecordRequest
-	55, // 85: familytime.safeguarding.v1.SafeguardingService.ListAlerts:input_type -> familytime.safeguarding.v1.ListAlertsRequest
-	58, // 86: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:input_type -> familytime.safeguarding.v1.ListAccessRecordsRequest
-	2,  // 87: familytime.safeguarding.v1.SafeguardingService.AssessRisk:output_type -> familytime.safeguarding.v1.AssessRiskResponse
-	5,  // 88: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:output_type -> familytime.safeguarding.v1.RaiseConcernResponse
-	7,  // 89: familytime.safeguarding.v1.SafeguardingService.GetConcern:output_type -> familytime.safeguarding.v1.GetConcernResponse
-	12, // 90: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:output_type -> familytime.safeguarding.v1.AddConcernActionResponse
-	14, // 91: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:output_type -> familytime.safeguarding.v1.EscalateConcernResponse
-	16, // 92: familytime.safeguarding.v1.SafeguardingService.CloseConcern:output_type -> familytime.safeguarding.v1.CloseConcernResponse
-	18, // 93: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:output_type -> familytime.safeguarding.v1.CorrectRecordResponse
-	20, // 94: familytime.safeguarding.v1.SafeguardingService.PlaceHold:output_type -> familytime.safeguarding.v1.PlaceHoldResponse
-	22, // 95: familytime.safeguarding.v1.SafeguardingService.LiftHold:output_type -> familytime.safeguarding.v1.LiftHoldResponse
-	24, // 96: familytime.safeguarding.v1.SafeguardingService.ReviewHold:output_type -> familytime.safeguarding.v1.ReviewHoldResponse
-	27, // 97: familytime.safeguarding.v1.SafeguardingService.ListHolds:output_type -> familytime.safeguarding.v1.ListHoldsResponse
-	30, // 98: familytime.safeguarding.v1.SafeguardingService.DraftReport:output_type -> familytime.safeguarding.v1.DraftReportResponse
-	32, // 99: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:output_type -> familytime.safeguarding.v1.SubmitReportForCheckResponse
-	34, // 100: familytime.safeguarding.v1.SafeguardingService.CheckReport:output_type -> familytime.safeguarding.v1.CheckReportResponse
-	39, // 101: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:output_type -> familytime.safeguarding.v1.ReleaseReportResponse
-	36, // 102: familytime.safeguarding.v1.SafeguardingService.ReassignReport:output_type -> familytime.safeguarding.v1.ReassignReportResponse
-	41, // 103: familytime.safeguarding.v1.SafeguardingService.GetReport:output_type -> familytime.safeguarding.v1.GetReportResponse
-	45, // 104: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:output_type -> familytime.safeguarding.v1.ListOpenConcernsResponse
-	47, // 105: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:output_type -> familytime.safeguarding.v1.ListOverdueReportsResponse
-	49, // 106: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:output_type -> familytime.safeguarding.v1.ListOpenReportsResponse
-	52, // 107: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:output_type -> familytime.safeguarding.v1.ListRiskReviewsResponse
-	54, // 108: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:output_type -> familytime.safeguarding.v1.GetSafeguardingRecordResponse
-	57, // 109: familytime.safeguarding.v1.SafeguardingService.ListAlerts:output_type -> familytime.safeguarding.v1.ListAlertsResponse
-	60, // 110: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:output_type -> familytime.safeguarding.v1.ListAccessRecordsResponse
-	87, // [87:111] is the sub-list for method output_type
-	63, // [63:87] is the sub-list for method input_type
-	63, // [63:63] is the sub-list for extension type_name
-	63, // [63:63] is the sub-list for extension extendee
-	0,  // [0:63] is the sub-list for field type_name
+	64, // 54: familytime.safeguarding.v1.RiskReview.due_on:type_name -> familytime.common.v1.Date
+	62, // 55: familytime.safeguarding.v1.RiskReview.answers_rating:type_name -> familytime.safeguarding.v1.RiskRating
+	52, // 56: familytime.safeguarding.v1.RiskReview.screened_at_referral:type_name -> familytime.safeguarding.v1.ScreenAtReferral
+	64, // 57: familytime.safeguarding.v1.ScreenAtReferral.screened_on:type_name -> familytime.common.v1.Date
+	62, // 58: familytime.safeguarding.v1.ScreenAtReferral.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	51, // 59: familytime.safeguarding.v1.ListRiskReviewsResponse.reviews:type_name -> familytime.safeguarding.v1.RiskReview
+	3,  // 60: familytime.safeguarding.v1.GetSafeguardingRecordResponse.risk:type_name -> familytime.safeguarding.v1.Risk
+	10, // 61: familytime.safeguarding.v1.GetSafeguardingRecordResponse.records:type_name -> familytime.safeguarding.v1.RecordEntry
+	65, // 62: familytime.safeguarding.v1.Alert.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	64, // 63: familytime.safeguarding.v1.Alert.alerted_on:type_name -> familytime.common.v1.Date
+	57, // 64: familytime.safeguarding.v1.ListAlertsResponse.alerts:type_name -> familytime.safeguarding.v1.Alert
+	66, // 65: familytime.safeguarding.v1.AccessRecord.accessed_at:type_name -> google.protobuf.Timestamp
+	72, // 66: familytime.safeguarding.v1.AccessRecord.kind:type_name -> familytime.safeguarding.v1.RecordKind
+	60, // 67: familytime.safeguarding.v1.ListAccessRecordsResponse.records:type_name -> familytime.safeguarding.v1.AccessRecord
+	1,  // 68: familytime.safeguarding.v1.SafeguardingService.AssessRisk:input_type -> familytime.safeguarding.v1.AssessRiskRequest
+	4,  // 69: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:input_type -> familytime.safeguarding.v1.RaiseConcernRequest
+	6,  // 70: familytime.safeguarding.v1.SafeguardingService.GetConcern:input_type -> familytime.safeguarding.v1.GetConcernRequest
+	11, // 71: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:input_type -> familytime.safeguarding.v1.AddConcernActionRequest
+	13, // 72: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:input_type -> familytime.safeguarding.v1.EscalateConcernRequest
+	15, // 73: familytime.safeguarding.v1.SafeguardingService.CloseConcern:input_type -> familytime.safeguarding.v1.CloseConcernRequest
+	17, // 74: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:input_type -> familytime.safeguarding.v1.CorrectRecordRequest
+	19, // 75: familytime.safeguarding.v1.SafeguardingService.PlaceHold:input_type -> familytime.safeguarding.v1.PlaceHoldRequest
+	21, // 76: familytime.safeguarding.v1.SafeguardingService.LiftHold:input_type -> familytime.safeguarding.v1.LiftHoldRequest
+	23, // 77: familytime.safeguarding.v1.SafeguardingService.ReviewHold:input_type -> familytime.safeguarding.v1.ReviewHoldRequest
+	26, // 78: familytime.safeguarding.v1.SafeguardingService.ListHolds:input_type -> familytime.safeguarding.v1.ListHoldsRequest
+	29, // 79: familytime.safeguarding.v1.SafeguardingService.DraftReport:input_type -> familytime.safeguarding.v1.DraftReportRequest
+	31, // 80: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:input_type -> familytime.safeguarding.v1.SubmitReportForCheckRequest
+	33, // 81: familytime.safeguarding.v1.SafeguardingService.CheckReport:input_type -> familytime.safeguarding.v1.CheckReportRequest
+	38, // 82: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:input_type -> familytime.safeguarding.v1.ReleaseReportRequest
+	35, // 83: familytime.safeguarding.v1.SafeguardingService.ReassignReport:input_type -> familytime.safeguarding.v1.ReassignReportRequest
+	40, // 84: familytime.safeguarding.v1.SafeguardingService.GetReport:input_type -> familytime.safeguarding.v1.GetReportRequest
+	44, // 85: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:input_type -> familytime.safeguarding.v1.ListOpenConcernsRequest
+	46, // 86: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:input_type -> familytime.safeguarding.v1.ListOverdueReportsRequest
+	48, // 87: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:input_type -> familytime.safeguarding.v1.ListOpenReportsRequest
+	50, // 88: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:input_type -> familytime.safeguarding.v1.ListRiskReviewsRequest
+	54, // 89: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:input_type -> familytime.safeguarding.v1.GetSafeguardingRecordRequest
+	56, // 90: familytime.safeguarding.v1.SafeguardingService.ListAlerts:input_type -> familytime.safeguarding.v1.ListAlertsRequest
+	59, // 91: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:input_type -> familytime.safeguarding.v1.ListAccessRecordsRequest
+	2,  // 92: familytime.safeguarding.v1.SafeguardingService.AssessRisk:output_type -> familytime.safeguarding.v1.AssessRiskResponse
+	5,  // 93: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:output_type -> familytime.safeguarding.v1.RaiseConcernResponse
+	7,  // 94: familytime.safeguarding.v1.SafeguardingService.GetConcern:output_type -> familytime.safeguarding.v1.GetConcernResponse
+	12, // 95: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:output_type -> familytime.safeguarding.v1.AddConcernActionResponse
+	14, // 96: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:output_type -> familytime.safeguarding.v1.EscalateConcernResponse
+	16, // 97: familytime.safeguarding.v1.SafeguardingService.CloseConcern:output_type -> familytime.safeguarding.v1.CloseConcernResponse
+	18, // 98: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:output_type -> familytime.safeguarding.v1.CorrectRecordResponse
+	20, // 99: familytime.safeguarding.v1.SafeguardingService.PlaceHold:output_type -> familytime.safeguarding.v1.PlaceHoldResponse
+	22, // 100: familytime.safeguarding.v1.SafeguardingService.LiftHold:output_type -> familytime.safeguarding.v1.LiftHoldResponse
+	24, // 101: familytime.safeguarding.v1.SafeguardingService.ReviewHold:output_type -> familytime.safeguarding.v1.ReviewHoldResponse
+	27, // 102: familytime.safeguarding.v1.SafeguardingService.ListHolds:output_type -> familytime.safeguarding.v1.ListHoldsResponse
+	30, // 103: familytime.safeguarding.v1.SafeguardingService.DraftReport:output_type -> familytime.safeguarding.v1.DraftReportResponse
+	32, // 104: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:output_type -> familytime.safeguarding.v1.SubmitReportForCheckResponse
+	34, // 105: familytime.safeguarding.v1.SafeguardingService.CheckReport:output_type -> familytime.safeguarding.v1.CheckReportResponse
+	39, // 106: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:output_type -> familytime.safeguarding.v1.ReleaseReportResponse
+	36, // 107: familytime.safeguarding.v1.SafeguardingService.ReassignReport:output_type -> familytime.safeguarding.v1.ReassignReportResponse
+	41, // 108: familytime.safeguarding.v1.SafeguardingService.GetReport:output_type -> familytime.safeguarding.v1.GetReportResponse
+	45, // 109: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:output_type -> familytime.safeguarding.v1.ListOpenConcernsResponse
+	47, // 110: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:output_type -> familytime.safeguarding.v1.ListOverdueReportsResponse
+	49, // 111: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:output_type -> familytime.safeguarding.v1.ListOpenReportsResponse
+	53, // 112: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:output_type -> familytime.safeguarding.v1.ListRiskReviewsResponse
+	55, // 113: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:output_type -> familytime.safeguarding.v1.GetSafeguardingRecordResponse
+	58, // 114: familytime.safeguarding.v1.SafeguardingService.ListAlerts:output_type -> familytime.safeguarding.v1.ListAlertsResponse
+	61, // 115: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:output_type -> familytime.safeguarding.v1.ListAccessRecordsResponse
+	92, // [92:116] is the sub-list for method output_type
+	68, // [68:92] is the sub-list for method input_type
+	68, // [68:68] is the sub-list for extension type_name
+	68, // [68:68] is the sub-list for extension extendee
+	0,  // [0:68] is the sub-list for field type_name
 }
 
 func init() { file_familytime_safeguarding_v1_safeguarding_proto_init() }
@@ -5025,7 +5149,7 @@ func file_familytime_safeguarding_v1_safeguarding_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_safeguarding_v1_safeguarding_proto_rawDesc), len(file_familytime_safeguarding_v1_safeguarding_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   60,
+			NumMessages:   61,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -1,0 +1,49 @@
+package cli
+
+import (
+	"fmt"
+
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+)
+
+// riskReviewDue is a row's DUE: the day it fell due, with what is due (decision 214).
+func riskReviewDue(r *safeguardingv1.RiskReview) string {
+	due := r.GetDueOn()
+	if due == nil && !r.GetRisk().GetProvisional() {
+		due = r.GetRisk().GetNextReviewOn()
+	}
+	if !r.GetRisk().GetProvisional() {
+		return sgDay(due) + ", review"
+	}
+	if due == nil {
+		return "screened, unconfirmed" // a service that does not say the day
+	}
+	return sgDay(due) + ", screened, unconfirmed"
+}
+
+// riskReviewScreens is a row's SCREENS: beside a provisional rating, what the referral's answers
+// suggest and the latest screen a person recorded at referral, saying so when the risk stands
+// above that screen (review 31: the list said amber and overdue where the coordinator had
+// screened green that day, and nothing said why). Empty for an assessment.
+func riskReviewScreens(r *safeguardingv1.RiskReview) string {
+	if !r.GetRisk().GetProvisional() {
+		return ""
+	}
+	rating := func(x safeguardingv1.RiskRating) string { return friendly("RISK_RATING_", x.String()) }
+	words := "answers suggest " + rating(r.GetRisk().GetRating())
+	if r.GetAnswersRating() != safeguardingv1.RiskRating_RISK_RATING_UNSPECIFIED {
+		words = "answers suggest " + rating(r.GetAnswersRating())
+	}
+	s := r.GetScreenedAtReferral()
+	if s == nil {
+		return words + "; no person's screen at referral noted"
+	}
+	words += fmt.Sprintf("; screened %s at referral on %s", rating(s.GetRating()), sgDay(s.GetScreenedOn()))
+	if s.GetDomesticAbuseFinding() {
+		words += ", domestic abuse found"
+	}
+	if s.GetRating() < r.GetRisk().GetRating() {
+		words += fmt.Sprintf(": the risk stays %s until a risk assessment", rating(r.GetRisk().GetRating()))
+	}
+	return words
+}

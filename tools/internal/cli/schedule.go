@@ -539,6 +539,14 @@ through the door, with its room, each party's door times, who is expected and it
                              called off, their departure is still recorded (familytime schedule depart
                              BOOKING --party children|visiting --at HH:MM); on a completed one, find out
                              from who kept the door and tell the coordinator
+  children-without-an-adult  the children were recorded inside with none of their adults: the visiting
+                             party left a minute or more before them, and whoever brought them only
+                             brought them (may not attend); for supervised contact, only the wait after
+                             the children's time, when their supervisor's watch ends. While they are
+                             inside, a volunteer stays with them (never alone in the shared room) and
+                             calls the adult who is to collect them; it stays on the day's record after,
+                             for the coordinator to take up with the family. A departure tapped by
+                             mistake is corrected (familytime schedule correct BOOKING --departure)
 
 Read by staff on the centre's register that day.`,
 		Args: cobra.NoArgs,
@@ -727,9 +735,21 @@ func (s *schedule) movement(verb string) *cobra.Command {
 	if verb == "depart" {
 		short = "Record a party's departure (for the children, who collected them; also when a hold called the session off with them inside)"
 	}
+	long := ""
+	if verb == "depart" {
+		// Refusing a departure would lose when the party left, not keep them inside: the door
+		// records it as it happened and the day sheet alerts what it leaves (decision 213).
+		long = short + `.
+
+The visiting party recorded leaving while the children are still inside, with none of their
+adults (whoever brought them only brought them), is recorded as it happened: the day sheet alerts
+children-without-an-adult (for supervised contact, once the children's time is over and their
+supervisor's watch with it). Someone of the centre stays with the children until they are collected.`
+	}
 	cmd := &cobra.Command{
 		Use:   verb + " BOOKING_ID",
 		Short: short,
+		Long:  long,
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := parseEnum[schedulingv1.Party]("party", party, "PARTY_", schedulingv1.Party_value)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/scheduling/internal/adapters"
 )
@@ -44,4 +45,38 @@ func TestAVisitingParentArrivingAfterTheChildrenWereDueIsALateStart(t *testing.T
 	require.NotContains(t, alerts(visiting(due.Add(30*time.Second))), schedulingv1.Alert_ALERT_LATE_START, "seconds are no late start")
 	require.NotContains(t, alerts(visiting(due.Add(-5*time.Minute))), schedulingv1.Alert_ALERT_LATE_START,
 		"late for their own time, before the children were due: no contact lost")
+}
+
+// Review 31: children left inside with none of their adults are alerted from the door's times, and
+// nothing else is: seconds between two taps at the door, the stagger, a visiting party gone before
+// the children came, a completed session whose children were never recorded leaving (that is
+// never-recorded-leaving's), and a supervised family's children within their time, when their
+// supervisor is with them (decisions.md 213).
+func TestChildrenWithoutAnAdultIsReadFromTheTimesAndIsNotNoise(t *testing.T) {
+	at := func(h, m, s int) *time.Time {
+		v := time.Date(2026, 1, 10, h, m, s, 0, time.UTC)
+		return &v
+	}
+	row := func(status schedulingv1.BookingStatus, st commonv1.ServiceType, came, visitingLeft, childrenLeft *time.Time) adapters.BookingRow {
+		return adapters.BookingRow{Status: int32(status), ServiceType: int32(st), ChildrenLeave: *at(11, 15, 0),
+			ChildrenArrived: came, VisitingDeparted: visitingLeft, ChildrenDeparted: childrenLeft}
+	}
+	booked, completed := schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED, schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED
+	supported, supervised := commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED
+	now := *at(11, 40, 0)
+
+	require.True(t, childrenLeftByTheVisitingParty(row(completed, supported, at(10, 15, 0), at(10, 50, 0), at(11, 5, 0)), now))
+	require.True(t, childrenLeftByTheVisitingParty(row(booked, supported, at(10, 15, 0), at(10, 50, 0), nil), now), "inside now")
+	require.False(t, childrenLeftByTheVisitingParty(row(booked, supported, at(10, 15, 0), at(11, 39, 30), nil), now), "seconds ago")
+	require.False(t, childrenLeftByTheVisitingParty(row(completed, supported, at(10, 15, 0), at(11, 15, 10), at(11, 15, 40)), now),
+		"two taps at the door")
+	require.False(t, childrenLeftByTheVisitingParty(row(completed, supported, at(10, 15, 0), at(11, 30, 0), at(11, 15, 0)), now), "the stagger")
+	require.False(t, childrenLeftByTheVisitingParty(row(booked, supported, at(10, 15, 0), at(10, 5, 0), nil), now),
+		"the visiting party was gone before the children came")
+	require.False(t, childrenLeftByTheVisitingParty(row(completed, supported, at(10, 15, 0), at(10, 50, 0), nil), now),
+		"never recorded leaving: when they left is not known")
+	require.False(t, childrenLeftByTheVisitingParty(row(completed, supervised, at(10, 15, 0), at(10, 50, 0), at(11, 15, 0)), now),
+		"with their supervisor until their time ended")
+	require.True(t, childrenLeftByTheVisitingParty(row(completed, supervised, at(10, 15, 0), at(10, 50, 0), at(11, 25, 0)), now),
+		"ten minutes' wait after their time")
 }

@@ -26,6 +26,7 @@ func (a *App) GetDaySheet(ctx context.Context, centre uuid.UUID, day time.Time) 
 	}
 	out := make([]*schedulingv1.DaySheetEntry, len(rows))
 	var register *staff.Register
+	now := a.now()
 	for i, r := range rows {
 		left, err := a.leftInside(ctx, r)
 		if err != nil {
@@ -33,6 +34,11 @@ func (a *App) GetDaySheet(ctx context.Context, centre uuid.UUID, day time.Time) 
 		}
 		out[i] = sheetEntry(r, left.building)
 		neverRecordedLeaving(left, out[i])
+		if alone, err := a.childrenWithoutAnAdult(ctx, r, now); err != nil {
+			return nil, err
+		} else if alone {
+			out[i].Alerts = append(out[i].Alerts, schedulingv1.Alert_ALERT_CHILDREN_WITHOUT_AN_ADULT)
+		}
 		if !awaitsSupervisor(r) {
 			continue
 		}
@@ -113,6 +119,59 @@ func neverRecordedLeaving(left leftInside, e *schedulingv1.DaySheetEntry) {
 	if len(left.inside) > 0 {
 		e.Alerts = append(e.Alerts, schedulingv1.Alert_ALERT_NEVER_RECORDED_LEAVING)
 	}
+}
+
+// childrenWithoutAnAdult reports whether booking r's children were recorded inside, at now, with
+// none of their adults (review 31: the visiting parent left at 12:05, the resident parent, who only
+// brought the children, collected them at 12:20, and the day sheet said nothing). The times say it
+// (childrenLeftByTheVisitingParty); the family's stream is loaded only for a row they point at, to
+// ask whether whoever brought the children stays with them (domain.Family's BroughtByOneWhoStays).
+func (a *App) childrenWithoutAnAdult(ctx context.Context, r adapters.BookingRow, now time.Time) (bool, error) {
+	if !childrenLeftByTheVisitingParty(r, now) {
+		return false, nil
+	}
+	f, err := a.sessions.Family(ctx, r.Family)
+	if err != nil {
+		return false, err
+	}
+	b, err := f.Booking(r.ID)
+	if err != nil {
+		return false, err
+	}
+	return !f.BroughtByOneWhoStays(b), nil
+}
+
+// childrenLeftByTheVisitingParty reports whether the door recorded the visiting party leaving
+// while the children it came for were inside, and the children staying on a minute or more after
+// it: until their departure recorded, or, not recorded, until now. It is read from the movements,
+// as late-start is, so a movement corrected or withdrawn (MovementCorrected), or recorded after the
+// session with the time it happened, is read as it now stands. The stagger (the visiting parent
+// leaves after the children) never raises it, nor does a visiting party gone before the children
+// came (whoever brought them has them at the door), nor seconds between two taps at the door.
+//
+// Supervised contact: the family's contact supervisor watches it alone and stays with the children
+// until their time ends (ChildrenLeave); after it they may be watching the next family, as
+// Booking.ContactHeld says, so only the children's wait after their time counts.
+//
+// A completed booking whose children were never recorded leaving is never-recorded-leaving's
+// (decision 188): when they left is not known, and the usual reason is a departure not recorded,
+// not children left alone.
+func childrenLeftByTheVisitingParty(r adapters.BookingRow, now time.Time) bool {
+	if r.ChildrenArrived == nil || r.VisitingDeparted == nil || !r.VisitingDeparted.After(*r.ChildrenArrived) {
+		return false
+	}
+	from := *r.VisitingDeparted
+	if commonv1.ServiceType(r.ServiceType) == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED && r.ChildrenLeave.After(from) {
+		from = r.ChildrenLeave
+	}
+	until := now
+	switch {
+	case r.ChildrenDeparted != nil:
+		until = *r.ChildrenDeparted
+	case schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED:
+		return false
+	}
+	return until.Sub(from) >= time.Minute
 }
 
 // sheetEntry is a booking's line on the day sheet; inside are who is still in the building, for a

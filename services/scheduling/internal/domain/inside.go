@@ -70,6 +70,24 @@ func (f *Family) Inside(b *Booking) Inside {
 	return in
 }
 
+// BroughtByOneWhoStays reports whether an adult named in booking b's children's arrival (who
+// brought them) may take part in contact: such an adult may stay with the children, and the door
+// records no adult of the children's party leaving apart from the children, so the children are
+// taken to be with them. One named only to bring or collect the children (may_attend false: the
+// resident parent who drops them off) left at the door (decision 188), and the children then have
+// no adult of theirs inside once the visiting party has left (review 31).
+func (f *Family) BroughtByOneWhoStays(b *Booking) bool {
+	if f.ready == nil {
+		return false
+	}
+	for _, p := range b.BroughtIn {
+		if a, ok := f.adult(p); ok && a.MayAttend {
+			return true
+		}
+	}
+	return false
+}
+
 // insideRefusal refuses the completion of b at now while someone is inside (in), until the
 // booking's Latest: the door records a departure until then, at the time it happened. People are
 // named by role and id, as a children's departure that leaves one out names them (accountedFor):

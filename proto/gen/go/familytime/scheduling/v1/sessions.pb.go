@@ -560,6 +560,14 @@ const (
 	// (familytime schedule depart); on a completed one, find out from who kept the door and tell the
 	// coordinator (docs/decisions.md 188, 198).
 	Alert_ALERT_NEVER_RECORDED_LEAVING Alert = 10
+	// The children were recorded inside with none of their adults: the visiting party was recorded
+	// leaving a minute or more before them, and nobody who came with them stays (whoever brought
+	// them only brought them). Supported contact's volunteers keep a shared room safe; they do not
+	// mind a child alone. Supervised contact: the children's supervisor is with them until their
+	// time ends, so only the wait after it counts. While they are inside, a volunteer stays with
+	// them and the adult who is to collect them is called; it stays on the day's record once they
+	// have left, for the coordinator to take up with the family (docs/decisions.md 213).
+	Alert_ALERT_CHILDREN_WITHOUT_AN_ADULT Alert = 11
 )
 
 // Enum value maps for Alert.
@@ -576,6 +584,7 @@ var (
 		8:  "ALERT_CHILDREN_MAY_LEAVE_CENTRE",
 		9:  "ALERT_NO_CLEARED_SUPERVISOR",
 		10: "ALERT_NEVER_RECORDED_LEAVING",
+		11: "ALERT_CHILDREN_WITHOUT_AN_ADULT",
 	}
 	Alert_value = map[string]int32{
 		"ALERT_UNSPECIFIED":               0,
@@ -589,6 +598,7 @@ var (
 		"ALERT_CHILDREN_MAY_LEAVE_CENTRE": 8,
 		"ALERT_NO_CLEARED_SUPERVISOR":     9,
 		"ALERT_NEVER_RECORDED_LEAVING":    10,
+		"ALERT_CHILDREN_WITHOUT_AN_ADULT": 11,
 	}
 )
 
@@ -1886,7 +1896,7 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\x1eCANCELLATION_REASON_CASE_ENDED\x10\x03\x12&\n" +
 	"\"CANCELLATION_REASON_PLACE_RELEASED\x10\x04\x12#\n" +
 	"\x1fCANCELLATION_REASON_RESCHEDULED\x10\x05\x12.\n" +
-	"*CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING\x10\x06*\xb2\x02\n" +
+	"*CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING\x10\x06*\xd7\x02\n" +
 	"\x05Alert\x12\x15\n" +
 	"\x11ALERT_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rALERT_ON_HOLD\x10\x01\x12\x1a\n" +
@@ -1899,7 +1909,8 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\x1fALERT_CHILDREN_MAY_LEAVE_CENTRE\x10\b\x12\x1f\n" +
 	"\x1bALERT_NO_CLEARED_SUPERVISOR\x10\t\x12 \n" +
 	"\x1cALERT_NEVER_RECORDED_LEAVING\x10\n" +
-	"*\xe3\x01\n" +
+	"\x12#\n" +
+	"\x1fALERT_CHILDREN_WITHOUT_AN_ADULT\x10\v*\xe3\x01\n" +
 	"\x0fOutOfTurnReason\x12\"\n" +
 	"\x1eOUT_OF_TURN_REASON_UNSPECIFIED\x10\x00\x12&\n" +
 	"\"OUT_OF_TURN_REASON_COURT_TIMESCALE\x10\x01\x12#\n" +

@@ -426,6 +426,26 @@ func TestRiskDisclosedLaterIsScreened(t *testing.T) {
 		require.Equal(t, red, r.Rating())
 	})
 
+	t.Run("after a person's screen at referral raised it", func(t *testing.T) {
+		// Review 31 (decision 214): the answers rated amber, the coordinator's screen red; a later
+		// disclosure was rated from the answers alone, amber, undoing the raise before any
+		// assessment.
+		family, referral, centre := uuid.New(), uuid.New(), uuid.New()
+		r, _ := RebuildRisk(family, nil)
+		_, err := r.ScreenReferral(referral, centre, &referralv1.RiskAnswers{OtherConcerns: true}, monday)
+		require.NoError(t, err)
+		require.Equal(t, amber, r.Rating())
+		_, err = r.ScreenedAtReferral(referral, centre, red, false, monday)
+		require.NoError(t, err)
+		require.Equal(t, red, r.Rating())
+		evs, err := r.Rescreen(referral, centre, &referralv1.RiskAnswers{OtherConcerns: true, SubstanceMisuse: true},
+			monday.AddDate(0, 0, 2))
+		require.NoError(t, err)
+		require.Len(t, evs, 1, "substance misuse disclosed: screened again")
+		require.Equal(t, red, r.Rating(), "not lowered by the answers: lowering is an assessment's")
+		require.Contains(t, r.Factors(), substance)
+	})
+
 	t.Run("after a person's assessment", func(t *testing.T) {
 		family, referral, centre := uuid.New(), uuid.New(), uuid.New()
 		r, _ := RebuildRisk(family, nil)

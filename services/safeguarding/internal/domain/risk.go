@@ -259,9 +259,13 @@ func (r *Risk) screen(referral, centre uuid.UUID, answers *referralv1.RiskAnswer
 	rating := ratingOf(factors)
 	if r.assessed {
 		factors = union(r.factors, factors)
-		if rating = ratingOf(factors); severity(r.rating) > severity(rating) {
-			rating = r.rating
-		}
+		rating = ratingOf(factors)
+	}
+	// A screen never rates lower than the risk stands: an assessment's rating, or a person's
+	// screen at referral that raised it (ScreenedAtReferral: a coordinator's red over the
+	// answers' amber, review 31, which a later disclosure rated from the answers alone took back).
+	if r.Known() && severity(r.rating) > severity(rating) {
+		rating = r.rating
 	}
 	ev := &safeguardingv1.RiskScreenedProvisionally{FamilyId: r.family.String(), CentreId: centre.String(),
 		ReferralId: referral.String(), ScreenedOn: dates.Proto(today), Rating: rating, Factors: factors}

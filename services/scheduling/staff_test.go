@@ -150,9 +150,17 @@ func TestASupervisedSessionIsCompletedOnlyByAClearedSupervisor(t *testing.T) {
 	require.Equal(t, "SUPERVISED_AFTER_LEAVING", reason)
 	require.Contains(t, status.Convert(err).Message(), "sup-cleared supervised a session at the centre on "+saturday(0).Format(time.DateOnly))
 	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+	// Nor before the Monday they recorded its completion on (review 31): the session's day
+	// itself is refused, naming the completion's day, which is taken.
 	_, err = coordinator.RemoveStaffMember(ctx, &schedulingv1.RemoveStaffMemberRequest{CentreId: g.centre.String(), AccountId: "sup-cleared",
 		LeftOn: date(saturday(0)), RequestId: uuid.NewString()})
-	require.NoError(t, err, "the day of the session itself is theirs")
+	code, reason = field(err)
+	require.Equal(t, codes.FailedPrecondition, code, err)
+	require.Equal(t, "ACTED_AFTER_LEAVING", reason)
+	require.Contains(t, status.Convert(err).Message(), "sup-cleared last recorded something at the centre on 2026-01-12")
+	_, err = coordinator.RemoveStaffMember(ctx, &schedulingv1.RemoveStaffMemberRequest{CentreId: g.centre.String(), AccountId: "sup-cleared",
+		LeftOn: date(time.Date(2026, 1, 12, 0, 0, 0, 0, time.UTC)), RequestId: uuid.NewString()})
+	require.NoError(t, err, "the day of their last act is theirs")
 
 	// The register's events are published on ft.scheduling.<centre>.StaffMemberAdded.
 	stream, err := g.js.Stream(ctx, bus.StreamName(Name))

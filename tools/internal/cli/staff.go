@@ -172,12 +172,17 @@ func (s *schedule) staffLeave() *cobra.Command {
 		Short: "Record someone's last day on the centre's staff: past, today, or up to 3 months ahead",
 		Long: `leave records a member of staff's last day, --on (default today; at most 3 months ahead, not
 before they joined). They are on the staff, and may be cleared, up to and including their last
-day. A last day still to come may be recorded again, earlier or later, until it has passed; the
-same day again changes nothing. Anyone on the staff records their own leaving, with their own
-token, today or ahead, and may bring their last day forward, to today at the earliest; anyone
-else's, a last day in the past, and putting a last day off are for a coordinator of the centre or
-an administrator (NOT_REGISTER_KEEPER otherwise), and nobody puts off their own (OWN_REGISTER_ENTRY).
-The safeguarding lead's leaving is recorded by the lead or an administrator (LEAD_CHANGED_BY_ADMIN).
+day. A last day is not before the last day they recorded anything at the centre in scheduling (a
+booking, a check-in, an arrival or departure, a completion, a no-show, an offer, a change to the
+staff register), which is refused ACTED_AFTER_LEAVING naming that day: give --on that day or
+later. Nor is it before a session they supervised (SUPERVISED_AFTER_LEAVING). What they recorded
+in referral or safeguarding (a screening, a concern raised) is not checked. A last day still to
+come may be recorded again, earlier or later, until it has passed; the same day again changes
+nothing. Anyone on the staff records their own leaving, with their own token, today or ahead, and
+may bring their last day forward, to today at the earliest; anyone else's, a last day in the past,
+and putting a last day off are for a coordinator of the centre or an administrator
+(NOT_REGISTER_KEEPER otherwise), and nobody puts off their own (OWN_REGISTER_ENTRY). The
+safeguarding lead's leaving is recorded by the lead or an administrator (LEAD_CHANGED_BY_ADMIN).
 A last day ahead that will not happen is withdrawn with familytime staff stay.`,
 		Example: `  familytime staff leave --centre $CENTRE --account vol-042 --on 2026-03-31
   familytime staff leave --centre $CENTRE --account vol-042   # today is their last day`,
@@ -209,7 +214,7 @@ A last day ahead that will not happen is withdrawn with familytime staff stay.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&account, "account", "", "their account id")
-	f.StringVar(&day, "on", "", "their last day (YYYY-MM-DD); default today")
+	f.StringVar(&day, "on", "", "their last day (YYYY-MM-DD); default today; not before the last day they recorded anything at the centre")
 	_ = cmd.MarkFlagRequired("account")
 	request.register(f)
 	out.register(f)

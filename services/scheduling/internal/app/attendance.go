@@ -16,7 +16,6 @@ import (
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/platform/staff"
-	"github.com/familytime/familytime/services/scheduling/internal/adapters"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
 )
 
@@ -49,7 +48,7 @@ func (a *App) CheckIn(ctx context.Context, centre, booking, person uuid.UUID, md
 	}
 	r := CheckInResult{Admitted: admitted, Role: role, Refusal: refusal, Again: admitted && ev == nil}
 	if ev != nil {
-		err = adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
+		err = a.append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
 	}
 	if admitted {
 		r.Cautions = f.DoorCautions(booking, person, now, r.Again)
@@ -109,7 +108,7 @@ func (a *App) RecordArrival(ctx context.Context, centre uuid.UUID, m Movement, m
 		start, _ := b.Held()
 		lost = int(start.Sub(b.ChildrenArrive).Minutes())
 	}
-	return b, lost, uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
+	return b, lost, uow, a.append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
 }
 
 // RecordDeparture records a party's departure.
@@ -136,7 +135,7 @@ func (a *App) RecordDeparture(ctx context.Context, centre uuid.UUID, m Movement,
 	if off := f.CallOff(m.Booking, ev); off != nil {
 		msgs = append(msgs, off)
 	}
-	return b, uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, msgs...)
+	return b, uow, a.append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, msgs...)
 }
 
 // CorrectMovement corrects a party's arrival or departure recorded by mistake (domain.Family's
@@ -161,7 +160,7 @@ func (a *App) CorrectMovement(ctx context.Context, centre uuid.UUID, m Movement,
 	if err != nil {
 		return nil, nil, err
 	}
-	return b, uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
+	return b, uow, a.append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
 }
 
 // WithdrawNoShow withdraws a booking's no-show recorded by mistake (domain.Family's
@@ -181,7 +180,7 @@ func (a *App) WithdrawNoShow(ctx context.Context, centre, booking uuid.UUID, md 
 	if err != nil {
 		return nil, 0, nil, err
 	}
-	return b, f.UnexplainedNoShows(), uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
+	return b, f.UnexplainedNoShows(), uow, a.append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
 }
 
 // CompleteSession records that a session took place; caller is the account completing it. A
@@ -240,7 +239,7 @@ func (a *App) CompleteSession(ctx context.Context, centre, booking uuid.UUID, su
 	// makes the completion be decided again.
 	uow := new(eventstore.UnitOfWork)
 	guardStaff(uow, centre, register.Version())
-	return b, ev, uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
+	return b, ev, uow, a.append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
 }
 
 // notSupervisingElsewhere refuses a session's completion naming as its supervisor a person
@@ -396,12 +395,12 @@ func (a *App) RecordNoShow(ctx context.Context, centre, booking uuid.UUID, party
 			if offered != f.ID() { // the family's own stream is guarded by its append
 				uow.Guard(domain.FamilyStream(offered), domain.FamilyStream(offered), version)
 			}
-			if err := adapters.Append(uow, domain.WaitingListStream(centre), wexpected, offered, centre, md, ev); err != nil {
+			if err := a.append(uow, domain.WaitingListStream(centre), wexpected, offered, centre, md, ev); err != nil {
 				return NoShowResult{}, nil, err
 			}
 		case !errors.Is(err, domain.ErrWaitingListEmpty) && !errors.Is(err, domain.ErrPlaceOnOffer):
 			return NoShowResult{}, nil, err
 		}
 	}
-	return out, uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, events...)
+	return out, uow, a.append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, events...)
 }

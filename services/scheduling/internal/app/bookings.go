@@ -10,7 +10,6 @@ import (
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/eventstore"
-	"github.com/familytime/familytime/services/scheduling/internal/adapters"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
 )
 
@@ -49,7 +48,7 @@ func (a *App) BookSession(ctx context.Context, centre, family uuid.UUID, slot Sl
 	if err := a.takePlace(ctx, uow, t, b, family, md); err != nil {
 		return nil, nil, err
 	}
-	if err := adapters.Append(uow, domain.FamilyStream(family), expected, family, centre, md, ev); err != nil {
+	if err := a.append(uow, domain.FamilyStream(family), expected, family, centre, md, ev); err != nil {
 		return nil, nil, err
 	}
 	if err := a.leaveWaitingListBooked(ctx, uow, centre, family, md); err != nil {
@@ -98,7 +97,7 @@ func (a *App) leaveWaitingListBooked(ctx context.Context, uow *eventstore.UnitOf
 		uow.Guard(domain.FamilyStream(family), domain.WaitingListStream(centre), expected)
 		return nil
 	}
-	return adapters.Append(uow, domain.WaitingListStream(centre), expected, family, centre, md, ev)
+	return a.append(uow, domain.WaitingListStream(centre), expected, family, centre, md, ev)
 }
 
 // takePlace adds the booking's place in its room's occupancy stream to the unit.
@@ -113,7 +112,7 @@ func (a *App) takePlace(ctx context.Context, uow *eventstore.UnitOfWork, t *doma
 	if err != nil {
 		return err
 	}
-	return adapters.Append(uow, occ.Stream(), expected, family, b.Centre, md, ev)
+	return a.append(uow, occ.Stream(), expected, family, b.Centre, md, ev)
 }
 
 // freePlaces adds to the unit the places given back by every cancellation among events.
@@ -155,7 +154,7 @@ func (a *App) freePlaces(ctx context.Context, uow *eventstore.UnitOfWork, f *dom
 	}
 	for _, name := range order {
 		s := streams[name]
-		if err := adapters.Append(uow, name, s.expected, f.ID(), s.centre, md, s.events...); err != nil {
+		if err := a.append(uow, name, s.expected, f.ID(), s.centre, md, s.events...); err != nil {
 			return err
 		}
 	}
@@ -198,7 +197,7 @@ func (a *App) RescheduleBooking(ctx context.Context, centre, booking uuid.UUID, 
 	if err := a.takePlace(ctx, uow, t, b, family, md); err != nil {
 		return nil, nil, err
 	}
-	if err := adapters.Append(uow, domain.FamilyStream(family), expected, family, centre, md, events...); err != nil {
+	if err := a.append(uow, domain.FamilyStream(family), expected, family, centre, md, events...); err != nil {
 		return nil, nil, err
 	}
 	guardTimetable(uow, centre, t.Version())
@@ -228,10 +227,10 @@ func (a *App) rescheduleInPlace(ctx context.Context, t *domain.Timetable, f *dom
 		occEvents = []proto.Message{freed, taken}
 	}
 	uow := new(eventstore.UnitOfWork)
-	if err := adapters.Append(uow, occ.Stream(), before, f.ID(), b.Centre, md, occEvents...); err != nil {
+	if err := a.append(uow, occ.Stream(), before, f.ID(), b.Centre, md, occEvents...); err != nil {
 		return nil, err
 	}
-	if err := adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), b.Centre, md, events...); err != nil {
+	if err := a.append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), b.Centre, md, events...); err != nil {
 		return nil, err
 	}
 	guardTimetable(uow, b.Centre, t.Version())
@@ -258,7 +257,7 @@ func (a *App) CancelBooking(ctx context.Context, centre, booking uuid.UUID, by s
 	if err := a.freePlaces(ctx, uow, f, []proto.Message{ev}, md); err != nil {
 		return nil, nil, nil, err
 	}
-	return b, ev, uow, adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
+	return b, ev, uow, a.append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
 }
 
 func (a *App) familyOfBooking(ctx context.Context, centre, booking uuid.UUID) (*domain.Family, error) {

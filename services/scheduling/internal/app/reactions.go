@@ -9,7 +9,6 @@ import (
 
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/eventstore"
-	"github.com/familytime/familytime/services/scheduling/internal/adapters"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
 )
 
@@ -76,7 +75,7 @@ func (a *App) noteOnFamily(ctx context.Context, uow *eventstore.UnitOfWork, fami
 	if ev == nil {
 		return nil
 	}
-	return adapters.Append(uow, domain.FamilyStream(family), expected, family, centre, md, ev)
+	return a.append(uow, domain.FamilyStream(family), expected, family, centre, md, ev)
 }
 
 // NoteRiskAssessed records safeguarding's RiskAssessed (decisions.md 80): an assessment that
@@ -124,7 +123,7 @@ func (a *App) EndContact(ctx context.Context, uow *eventstore.UnitOfWork, family
 		uow.Guard(domain.FamilyStream(family), domain.WaitingListStream(centre), wexpected)
 		return nil
 	}
-	return adapters.Append(uow, domain.WaitingListStream(centre), wexpected, family, centre, md, ev)
+	return a.append(uow, domain.WaitingListStream(centre), wexpected, family, centre, md, ev)
 }
 
 func (a *App) recordReaction(ctx context.Context, uow *eventstore.UnitOfWork, f *domain.Family, centre uuid.UUID, expected int64, events []proto.Message, md eventstore.Metadata) error {
@@ -133,7 +132,7 @@ func (a *App) recordReaction(ctx context.Context, uow *eventstore.UnitOfWork, f 
 	}
 	// The family's stream first: the unit's appends are one COPY either way, but reading the
 	// family's events in the log shows the hold before the freed places.
-	if err := adapters.Append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, events...); err != nil {
+	if err := a.append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, events...); err != nil {
 		return err
 	}
 	return a.freePlaces(ctx, uow, f, events, md)

@@ -21,5 +21,6 @@ func (a *App) RegisterCentre(_ context.Context, d domain.Details, md eventstore.
 	if err != nil {
 		return adapters.CentreView{}, nil, err
 	}
+	a.noteAct(uow, c.ID(), md)
 	return adapters.ViewOf(c), uow, nil
 }

@@ -52,7 +52,7 @@ func (a *App) AddStaffMember(ctx context.Context, centre uuid.UUID, j staff.Join
 		return staff.Member{}, time.Time{}, nil, err
 	}
 	uow := new(eventstore.UnitOfWork)
-	return m, today, uow, adapters.Append(uow, staff.Stream(centre), expected, uuid.Nil, centre, md, ev)
+	return m, today, uow, a.append(uow, staff.Stream(centre), expected, uuid.Nil, centre, md, ev)
 }
 
 // RecordStaffCheck records a member of staff's new enhanced DBS check or safeguarding training.
@@ -73,7 +73,7 @@ func (a *App) RecordStaffCheck(ctx context.Context, centre uuid.UUID, account st
 		return staff.Member{}, time.Time{}, nil, err
 	}
 	uow := new(eventstore.UnitOfWork)
-	return m, today, uow, adapters.Append(uow, staff.Stream(centre), expected, uuid.Nil, centre, md, ev)
+	return m, today, uow, a.append(uow, staff.Stream(centre), expected, uuid.Nil, centre, md, ev)
 }
 
 // notOwnEntry refuses a change to the caller's own entry on the register (decisions.md 87): the
@@ -126,6 +126,10 @@ func keeper(r *staff.Register, today time.Time, md eventstore.Metadata) error {
 // the register's changes only a leaving takes clearance away, and it may be recorded after the
 // last day: it takes the register's lock alone, so a supervised session's completion decided on
 // the register before it (guardStaff) commits first or is decided again (decisions.md 82).
+//
+// A last day is not before a session the person supervised (SUPERVISED_AFTER_LEAVING), nor before
+// the last day they recorded anything at the centre in scheduling's log (ACTED_AFTER_LEAVING,
+// review 31): both are read under the register's lock, after the leaving's own append.
 //
 // It returns NO_LEAD in words when the leaving is the lead's and leaves the register with no
 // safeguarding lead cleared the day after it (review 20: the lead's leaving was recorded without a
@@ -185,19 +189,35 @@ func (a *App) RemoveStaffMember(ctx context.Context, centre uuid.UUID, account s
 			return problem.Rule("SUPERVISED_AFTER_LEAVING", fmt.Sprintf("%s supervised a session at the centre on %s: their last day cannot be before it",
 				account, last.Format(time.DateOnly)))
 		}
+		// Nor before anything else they recorded at the centre (review 31): a coordinator's
+		// bookings, a volunteer's arrivals, a change to this register would stand in the log
+		// under someone the register says was not on the staff that day. The log is never
+		// rewritten, so the last day gives way. Acts recorded in referral's or safeguarding's
+		// logs are not known here (decision 212).
+		acted, err := adapters.LastActed(ctx, tx, centre, account)
+		if err != nil {
+			return err
+		}
+		if acted.After(m.Left) {
+			day := acted.Format(time.DateOnly)
+			return problem.Rule("ACTED_AFTER_LEAVING", fmt.Sprintf("%s last recorded something at the centre on %s (a booking, a check-in, an arrival or "+
+				"departure, a completion, a change to the staff register...): their last day cannot be before it, or the register would say "+
+				"they were not on the staff when they did; give that day or a later one (familytime staff leave --on %s or later)",
+				account, day, day))
+		}
 		return nil
 	})
 	warning := ""
 	if m.Role == schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD {
 		warning = r.NoLeadWarning(m.Left.AddDate(0, 0, 1))
 	}
-	return m, today, warning, uow, adapters.Append(uow, staff.Stream(centre), expected, uuid.Nil, centre, md, ev)
+	return m, today, warning, uow, a.append(uow, staff.Stream(centre), expected, uuid.Nil, centre, md, ev)
 }
 
 // WithdrawStaffLeaving withdraws a last day recorded ahead that has not passed (decision 123): the
 // person stays on the staff. It keeps them on longer, so it is for the register's keepers alone,
 // and never for one's own (as putting one's own last day off is not, decision 120). It takes nothing away, so no
-// session's completion waits on it.
+// session's completion waits on it, and no act recorded can fall after a last day by it (decision 212).
 func (a *App) WithdrawStaffLeaving(ctx context.Context, centre uuid.UUID, account string, md eventstore.Metadata) (staff.Member, time.Time, *eventstore.UnitOfWork, error) {
 	r, err := a.sessions.Staff(ctx, centre)
 	if err != nil {
@@ -216,7 +236,7 @@ func (a *App) WithdrawStaffLeaving(ctx context.Context, centre uuid.UUID, accoun
 		return staff.Member{}, time.Time{}, nil, err
 	}
 	uow := new(eventstore.UnitOfWork)
-	return m, today, uow, adapters.Append(uow, staff.Stream(centre), expected, uuid.Nil, centre, md, ev)
+	return m, today, uow, a.append(uow, staff.Stream(centre), expected, uuid.Nil, centre, md, ev)
 }
 
 // ListStaff is a registered centre's staff, each in their period of membership covering the date

@@ -28,7 +28,7 @@ func (a *App) AddRoom(ctx context.Context, centre uuid.UUID, name string, capaci
 		return domain.Room{}, nil, err
 	}
 	uow := new(eventstore.UnitOfWork)
-	return room, uow, adapters.Append(uow, domain.TimetableStream(centre), expected, uuid.Nil, centre, md, ev)
+	return room, uow, a.append(uow, domain.TimetableStream(centre), expected, uuid.Nil, centre, md, ev)
 }
 
 // DefineOpeningPattern defines or redefines when a registered centre opens. A pattern may not
@@ -80,7 +80,7 @@ func (a *App) DefineOpeningPattern(ctx context.Context, centre uuid.UUID, spec d
 			return domain.KeepsBookings(p, booked)
 		})
 	}
-	return p, uow, adapters.Append(uow, domain.TimetableStream(centre), expected, uuid.Nil, centre, md, ev)
+	return p, uow, a.append(uow, domain.TimetableStream(centre), expected, uuid.Nil, centre, md, ev)
 }
 
 // guardTimetable makes a booking's unit commit only if the centre's timetable is still at the

@@ -29,5 +29,6 @@ func (a *App) UpdateCentre(ctx context.Context, id uuid.UUID, expected int64, d 
 	if err != nil {
 		return adapters.CentreView{}, nil, err
 	}
+	a.noteAct(uow, id, md)
 	return adapters.ViewOf(c), uow, nil
 }

@@ -84,7 +84,7 @@ func (a *App) JoinWaitingList(ctx context.Context, centre, family uuid.UUID, st 
 	// the family on it, would not take it off again. Both guard what they only read with the
 	// family's key, so the later of the two decides again (decisions.md 75).
 	uow := new(eventstore.UnitOfWork).Guard(domain.FamilyStream(family), domain.FamilyStream(family), f.Version())
-	return pos, uow, adapters.Append(uow, domain.WaitingListStream(centre), expected, family, centre, md, events...)
+	return pos, uow, a.append(uow, domain.WaitingListStream(centre), expected, family, centre, md, events...)
 }
 
 // notOffered refuses a kind of contact that is not among the centre's kinds (offers), saying
@@ -147,10 +147,10 @@ func (a *App) NoteReferral(ctx context.Context, uow *eventstore.UnitOfWork, fami
 			wev = append(wev, ev)
 		}
 	}
-	if err := adapters.Append(uow, domain.FamilyStream(family), expected, family, r.Centre, md, noted); err != nil {
+	if err := a.append(uow, domain.FamilyStream(family), expected, family, r.Centre, md, noted); err != nil {
 		return err
 	}
-	return adapters.Append(uow, domain.WaitingListStream(r.Centre), wexpected, family, r.Centre, md, wev...)
+	return a.append(uow, domain.WaitingListStream(r.Centre), wexpected, family, r.Centre, md, wev...)
 }
 
 // waitedForByDefault is the kind of contact a family waits for when referral's ReferralWaitlisted
@@ -229,7 +229,7 @@ func (a *App) OfferPlace(ctx context.Context, centre, pattern, room, family uuid
 		return uuid.Nil, nil, err
 	}
 	uow := new(eventstore.UnitOfWork).Guard(domain.FamilyStream(offered), domain.FamilyStream(offered), version)
-	return offered, uow, adapters.Append(uow, domain.WaitingListStream(centre), expected, offered, centre, md, ev)
+	return offered, uow, a.append(uow, domain.WaitingListStream(centre), expected, offered, centre, md, ev)
 }
 
 // placesFor is how many families a place in room may be offered to at once, the offer to family

@@ -1284,7 +1284,14 @@ func printBooking(w io.Writer, out *output, b *schedulingv1.Booking, extra [][2]
 		}
 	}
 	if by := b.GetSupervisedBy(); by != "" {
-		fields = append(fields, [2]string{"supervised by", by})
+		// Supported contact is not supervised: volunteers keep the shared room safe and nobody
+		// observes the family (review 31 read "supervised by" of a supported session). The field
+		// is who was recorded at its completion either way.
+		label := "supervised by"
+		if b.GetServiceType() != commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {
+			label = "completed by"
+		}
+		fields = append(fields, [2]string{label, by})
 	}
 	return out.one(w, b, append(fields, extra...))
 }

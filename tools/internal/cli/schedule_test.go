@@ -358,3 +358,20 @@ func TestNoShowJSONPrintsTheWholeResponse(t *testing.T) {
 	require.Contains(t, lineWith(out.String(), "unexplained no-shows"), "2")
 	require.Contains(t, lineWith(out.String(), "place kept"), "the family attended on 2026-12-12")
 }
+
+// Review 31: a supported session's completion printed "supervised by vol-1"; supported contact is
+// not supervised (volunteers keep the shared room safe), so it says who completed it.
+func TestACompletedSupportedSessionIsNotSaidToBeSupervised(t *testing.T) {
+	for st, want := range map[commonv1.ServiceType]string{
+		commonv1.ServiceType_SERVICE_TYPE_SUPPORTED:  "completed by",
+		commonv1.ServiceType_SERVICE_TYPE_SUPERVISED: "supervised by",
+	} {
+		var text bytes.Buffer
+		require.NoError(t, printBooking(&text, &output{}, &schedulingv1.Booking{BookingId: "b", ServiceType: st,
+			Status: schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED, SupervisedBy: "vol-1"}, nil))
+		require.Regexp(t, want+`:\s+vol-1`, text.String(), st)
+		if want == "completed by" {
+			require.NotContains(t, text.String(), "supervised")
+		}
+	}
+}

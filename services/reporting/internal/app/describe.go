@@ -517,9 +517,13 @@ func clock(at, recorded *timestamppb.Timestamp) string {
 // while another stands, nor once the case is over: how many there were would tell that more
 // than one safeguarding matter stood (review 29). A step it gives bare names no one (bareSteps).
 func ForAParent(steps []Step) []Step {
+	taken := takenBack(steps)
 	kept := steps[:0]
 	var contact suspension
-	for _, s := range steps {
+	for i, s := range steps {
+		if taken[i] {
+			continue
+		}
 		words, ok := contact.words(s)
 		if ok {
 			words, ok = parentsWords(s.Service, s.Type, words)
@@ -567,6 +571,51 @@ func ForAParent(steps []Step) []Step {
 		day = end
 	}
 	return kept
+}
+
+// takenBack are the steps a parent's copy leaves out because the centre took them back as
+// recorded by mistake, with the step that took each back: a no-show withdrawn ("came after all"),
+// and an arrival or departure withdrawn as not having happened. Review 31 read a parent's copy
+// after a no-show tapped too early: "Left: the children" twice, a correction, "No-show: the
+// visiting parent did not come", "No-show withdrawn", in the door's fixed order, which read as a
+// parent who left before coming. What stands is what the copy gives; the centre's read keeps
+// both. Each withdrawal is paired with the latest step before it, in the same stream, of the
+// same kind and party, recorded the same day (both are taken back on the day), not already paired.
+func takenBack(steps []Step) map[int]bool {
+	var taken map[int]bool
+	day := func(t time.Time) string { return t.In(dates.UK()).Format(time.DateOnly) }
+	pair := func(j int, kind, suffix string) {
+		for i := j - 1; i >= 0; i-- {
+			if s := steps[i]; !taken[i] && s.Type == kind && s.Stream == steps[j].Stream && strings.Contains(s.Description, suffix) &&
+				day(s.RecordedAt) == day(steps[j].RecordedAt) {
+				if taken == nil {
+					taken = map[int]bool{}
+				}
+				taken[i], taken[j] = true, true
+				return
+			}
+		}
+	}
+	for j, s := range steps {
+		switch s.Type {
+		case "familytime.scheduling.v1.NoShowWithdrawn":
+			// "No-show withdrawn, recorded by mistake: <party> came after all"
+			if _, rest, ok := strings.Cut(s.Description, "recorded by mistake: "); ok {
+				if party, ok := strings.CutSuffix(rest, " came after all"); ok {
+					pair(j, "familytime.scheduling.v1.NoShowRecorded", ": "+party+" did not come")
+				}
+			}
+		case "familytime.scheduling.v1.MovementCorrected":
+			// "Departure withdrawn, it did not happen (recorded by mistake[ at 10:16, UK time]): <party>"
+			kind := map[string]string{"Departure": "familytime.scheduling.v1.PartyDeparted",
+				"Arrival": "familytime.scheduling.v1.PartyArrived"}
+			what, rest, ok := strings.Cut(s.Description, " withdrawn, it did not happen (")
+			if i := strings.LastIndex(rest, "): "); ok && i >= 0 && kind[what] != "" {
+				pair(j, kind[what], ": "+rest[i+3:])
+			}
+		}
+	}
+	return taken
 }
 
 // atTheDoor ranks the door's steps in a parent's copy: arrivals, check-ins, departures, then

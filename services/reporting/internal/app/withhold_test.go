@@ -185,3 +185,38 @@ func TestAParentsCopyGivesTheBareStepAndNamesNoOneForIt(t *testing.T) {
 		{"Booking for 2026-07-04 cancelled", "", ""}, {"Booking for 2026-07-11 cancelled", "", ""}, {"Case ended", "", ""},
 		{"Session booked (supervised) for 2026-07-18", "coordinator-1", "coordinator"}}, got)
 }
+
+// Review 31 read a parent's copy after a no-show recorded too early and the children's departure
+// tapped by mistake: two departures of the children, a correction, and a no-show and its
+// withdrawal after them, which read as a parent who left before they came. What the centre took
+// back as recorded by mistake, and its taking back, are left out of a parent's copy; the centre's
+// read keeps them.
+func TestAParentsCopyLeavesOutWhatTheCentreTookBack(t *testing.T) {
+	day := time.Date(2026, 5, 16, 9, 0, 0, 0, time.UTC)
+	step := func(minutes int, eventType, words string) Step {
+		return Step{RecordedAt: day.Add(time.Duration(minutes) * time.Minute), Service: "scheduling", Stream: "family-1",
+			Type: "familytime.scheduling.v1." + eventType, Description: words}
+	}
+	steps := []Step{
+		step(-60*24*7, "SessionBooked", "Session booked (supported) for 2026-05-16"),
+		step(72, "PartyArrived", "Arrived at 10:12 (UK time): the children (with whoever brings them)"),
+		step(76, "NoShowRecorded", "No-show: the visiting parent did not come (unexplained, 1 since the place was last released)"),
+		step(77, "PartyDeparted", "Left at 10:17 (UK time): the children (with whoever collects them)"),
+		step(80, "NoShowWithdrawn", "No-show withdrawn, recorded by mistake: the visiting parent came after all"),
+		step(85, "PersonCheckedIn", "A named person checked in"),
+		step(85, "PartyArrived", "Arrived at 10:25 (UK time): the visiting parent"),
+		step(86, "MovementCorrected", "Departure withdrawn, it did not happen (recorded by mistake at 10:17, UK time): the children (with whoever collects them)"),
+		step(132, "PartyDeparted", "Left at 11:12 (UK time): the children (with whoever collects them)"),
+		step(133, "PartyDeparted", "Left at 11:13 (UK time): the visiting parent"),
+		step(140, "SessionCompleted", "Session completed (supported), 1 child"),
+		// A no-show that stands, on another day, stays.
+		step(60*24*14, "NoShowRecorded", "No-show: the visiting parent did not come (explained)"),
+	}
+	var words []string
+	for _, s := range ForAParent(steps) {
+		words = append(words, s.Description)
+	}
+	require.Equal(t, []string{"Session booked (supported) for 2026-05-16", "Arrived: the children (with whoever brings them)",
+		"Arrived: the visiting parent", "A named person checked in", "Left: the children (with whoever collects them)",
+		"Left: the visiting parent", "Session completed (supported), 1 child", "No-show: the visiting parent did not come (explained)"}, words)
+}

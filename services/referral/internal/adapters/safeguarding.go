@@ -35,6 +35,36 @@ func NoteClosed(uow *eventstore.UnitOfWork, kind string, record uuid.UUID) {
 	uow.Exec(`DELETE FROM safeguarding_open WHERE kind = $1 AND record_id = $2`, kind, record)
 }
 
+// holdsKey is the lock under which a family's holds are noted (LockHolds) and an acceptance that
+// read them commits (GuardHolds).
+func holdsKey(family uuid.UUID) string { return "holds-of-family-" + family.String() }
+
+// LockHolds takes the family's holds lock in a unit of work, held to its commit: a unit noting a
+// hold placed or lifted takes it before anything it reads of the family's referrals is checked
+// (its guards), so that it and an acceptance of the family (GuardHolds) commit one after the
+// other, each seeing what the other committed (review 30's window, decision 209's Left).
+func LockHolds(uow *eventstore.UnitOfWork, family uuid.UUID) {
+	uow.Exec(`SELECT eventstore_lock($1)`, holdsKey(family))
+}
+
+// GuardHolds makes a unit of work commit only if the family's holds in force are still those it
+// read (read, in order of id; HoldsOfFamily), checked under the family's holds lock: a hold
+// noted, or lifted, between the read and the commit fails it with an *eventstore.ConflictError
+// and it writes nothing (the caller reloads and decides again). An acceptance reads the holds to
+// suspend the case with each (decision 209); without this, one that read none just before a hold
+// was noted was accepted unsuspended.
+func GuardHolds(uow *eventstore.UnitOfWork, family uuid.UUID, read []uuid.UUID) {
+	if read == nil {
+		read = []uuid.UUID{} // none read: an empty list, not NULL, which is distinct from every list
+	}
+	LockHolds(uow, family)
+	// eventstore_guard raises the store's conflict (FTGRD) for the key, which names no stream
+	// with events, at a version it cannot be at: only when the holds are not those read.
+	uow.Exec(`SELECT eventstore_guard($1, $1, -1, false)
+		WHERE (SELECT coalesce(array_agg(record_id ORDER BY record_id), '{}'::uuid[]) FROM safeguarding_open
+			WHERE family_id = $2 AND kind = 'hold') IS DISTINCT FROM $3::uuid[]`, holdsKey(family), family, read)
+}
+
 // OpenSafeguarding counts the family's open concerns and holds in force.
 func (r *Referrals) OpenSafeguarding(ctx context.Context, family uuid.UUID) (concerns, holds int, err error) {
 	err = r.store.Pool().QueryRow(ctx, `SELECT count(*) FILTER (WHERE kind = 'concern'), count(*) FILTER (WHERE kind = 'hold')

@@ -63,6 +63,7 @@ func (a *App) Accept(ctx context.Context, id, centre uuid.UUID, st commonv1.Serv
 	if err != nil {
 		return Decision{}, err
 	}
+	var holds []uuid.UUID
 	dec, err := a.changeUnlessBarred(ctx, id, centre, st, checked, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
 		events, err := r.Accept(st, c.Services, today)
 		if err != nil {
@@ -70,8 +71,7 @@ func (a *App) Accept(ctx context.Context, id, centre uuid.UUID, st commonv1.Serv
 		}
 		// A hold placed on the family before it was accepted suspends it from its acceptance: the
 		// case then knows the hold, and is not resumed while it stands (review 30).
-		holds, err := a.referrals.HoldsOfFamily(ctx, r.FamilyID())
-		if err != nil {
+		if holds, err = a.referrals.HoldsOfFamily(ctx, r.FamilyID()); err != nil {
 			return nil, err
 		}
 		for _, hold := range holds {
@@ -85,6 +85,11 @@ func (a *App) Accept(ctx context.Context, id, centre uuid.UUID, st commonv1.Serv
 	})
 	if err != nil {
 		return dec, err
+	}
+	if dec.Work != nil {
+		// Committed only with the holds it read in force: one noted meanwhile makes the
+		// coordinator decide again (VERSION_CONFLICT), and the acceptance then suspends it.
+		adapters.GuardHolds(dec.Work, dec.Referral.FamilyID(), holds)
 	}
 	return a.warn(dec, c), nil
 }
@@ -113,6 +118,9 @@ func (a *App) changeUnlessBarred(ctx context.Context, id, centre uuid.UUID, st c
 		return events, err
 	})
 	if err == nil && dec.Work != nil {
+		// The family's holds lock first, before the other referrals' guards, as a unit noting a
+		// hold takes it before its own: one order, no deadlock (LockHolds).
+		adapters.LockHolds(dec.Work, dec.Referral.FamilyID())
 		for _, o := range barring {
 			stream := domain.StreamID(o.ID())
 			dec.Work.Guard(stream, stream, o.Version())

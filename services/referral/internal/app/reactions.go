@@ -32,6 +32,7 @@ func (a *App) HoldPlaced(ctx context.Context, uow *eventstore.UnitOfWork, family
 	if hold != uuid.Nil && family != uuid.Nil { // whatever the case's state: the family is not erased while it is in force
 		adapters.NoteOpened(uow, adapters.OpenHold, hold, family)
 	}
+	adapters.LockHolds(uow, family) // an acceptance reading the family's holds commits before or after this, not beside it
 	return a.react(ctx, uow, family, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
 		if r.CentreID() != centre {
 			return nil, nil
@@ -43,6 +44,7 @@ func (a *App) HoldPlaced(ctx context.Context, uow *eventstore.UnitOfWork, family
 // HoldLifted resumes the case once no hold is in force.
 func (a *App) HoldLifted(ctx context.Context, uow *eventstore.UnitOfWork, family, centre, hold uuid.UUID, md eventstore.Metadata) error {
 	adapters.NoteClosed(uow, adapters.OpenHold, hold)
+	adapters.LockHolds(uow, family)
 	return a.react(ctx, uow, family, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
 		if r.CentreID() != centre && !slices.Contains(r.HoldsInForce(), hold) {
 			// Another centre's hold, unless the case took it on at its acceptance (Accept

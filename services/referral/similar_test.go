@@ -257,3 +257,35 @@ func TestAHoldPlacedBeforeAcceptanceSuspendsTheCaseAndBarsADuplicate(t *testing.
 		return err == nil && got.GetReferral().GetState() == referralv1.ReferralState_REFERRAL_STATE_ACCEPTED
 	}, 30*time.Second, 10*time.Millisecond, "resumed once no hold stands")
 }
+
+// Review 32 (decision 216): a lead checked, before any hold, that a referral at another centre
+// matching a child here is another family; the hold placed there the next day then barred
+// nothing, and the family was accepted behind it. A check clears what barred the duplicate when
+// the lead checked (the holds then in force, a finding then standing), never a hold placed or a
+// finding made since: the lead checks again, and that check alerts the new hold's lead
+// (decision 211).
+func TestALeadsCheckClearsOnlyTheHoldsItWeighed(t *testing.T) {
+	g := newRig(t)
+	a := g.casework(t, g.centre(t, supported))
+	first := a.ready(supported)
+	b := g.casework(t, g.centre(t, supported))
+	again := b.submit(supported, child("Amelia Jones"))
+	b.screen(again.GetReferralId(), referralv1.RiskRating_RISK_RATING_GREEN, false)
+
+	checked := g.leadChecks(t, b.centre, again.GetReferralId(), first)
+	require.NotNil(t, checked.GetPossibleDuplicates()[0].GetCheckedNotTheFamilyOn(), "checked with nothing barring it")
+	g.suspend(t, a, first)
+	_, err := b.accept(again.GetReferralId(), supported)
+	refused(t, err, codes.FailedPrecondition, "DUPLICATE_UNDER_HOLD")
+
+	// The lead checks again, now weighing the hold: it is recorded, and clears it.
+	before := g.count(t, "SELECT count(*) FROM events WHERE event_type = 'familytime.referral.v1.PossibleDuplicateChecked'")
+	g.leadChecks(t, b.centre, again.GetReferralId(), first)
+	require.Equal(t, before+1, g.count(t, "SELECT count(*) FROM events WHERE event_type = 'familytime.referral.v1.PossibleDuplicateChecked'"))
+	g.leadChecks(t, b.centre, again.GetReferralId(), first)
+	require.Equal(t, before+1, g.count(t, "SELECT count(*) FROM events WHERE event_type = 'familytime.referral.v1.PossibleDuplicateChecked'"),
+		"a check that weighs nothing new records nothing")
+	accepted, err := b.accept(again.GetReferralId(), supported)
+	require.NoError(t, err)
+	require.Equal(t, referralv1.ReferralState_REFERRAL_STATE_ACCEPTED, accepted.GetReferral().GetState())
+}

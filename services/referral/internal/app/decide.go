@@ -156,12 +156,15 @@ func (a *App) duplicatesBarring(ctx context.Context, r *domain.Referral, st comm
 		if err != nil {
 			return nil, err
 		}
-		hold, finding, err := a.bars(ctx, o)
+		holds, finding, err := a.bars(ctx, o)
 		if err != nil {
 			return nil, err
 		}
-		bars := hold || (finding && !domain.FindingAllows(st))
-		_, leadChecked := r.CheckedNotTheFamily(other)
+		hold, findingBars := len(holds) > 0, finding && !domain.FindingAllows(st)
+		bars := hold || findingBars
+		// The lead's check clears what it weighed: a hold placed or a finding made since is not
+		// cleared by it (decision 216).
+		leadChecked := r.CheckCovers(other, holds, findingBars)
 		switch {
 		case bars && leadChecked:
 			cleared = append(cleared, o)
@@ -215,14 +218,20 @@ func (a *App) CheckPossibleDuplicate(ctx context.Context, id, centre, other uuid
 			}
 		}
 		// The other referral's family, for safeguarding to tell the lead of a hold on it at
-		// another centre (decision 211). An unknown referral is refused by the check below.
+		// another centre (decision 211), and what bars it as the lead checks, which the check
+		// clears and nothing since (decision 216). An unknown referral is refused by the check.
 		var otherFamily uuid.UUID
+		var holds []uuid.UUID
+		var finding bool
 		if o, err := a.referrals.Load(ctx, other); err == nil {
 			otherFamily = o.FamilyID()
+			if holds, finding, err = a.bars(ctx, o); err != nil {
+				return nil, err
+			}
 		} else if !errors.Is(err, domain.ErrReferralNotFound) {
 			return nil, err
 		}
-		checked, err := r.CheckPossibleDuplicate(other, otherFamily, note, today)
+		checked, err := r.CheckPossibleDuplicate(other, otherFamily, holds, finding, note, today)
 		if err != nil {
 			return nil, err
 		}
@@ -240,17 +249,25 @@ func whose(r, o *domain.Referral) string {
 	return fmt.Sprintf("referral %s", o.ID())
 }
 
-// bars says what on referral o stands in the way of contact for its family, whatever o's state: a
-// safeguarding hold in force, and a domestic-abuse finding. The holds in force on its family are
-// read as safeguarding's events say: a case that ended stopped following them (decision 133), and
-// one not yet accepted never followed them (review 30: a hold placed before acceptance was got
-// round by referring the child to another centre).
-func (a *App) bars(ctx context.Context, o *domain.Referral) (hold, finding bool, err error) {
+// bars says what on referral o stands in the way of contact for its family, whatever o's state:
+// the safeguarding holds in force (their ids, in order), and a domestic-abuse finding. The holds
+// in force on its family are read as safeguarding's events say: a case that ended stopped
+// following them (decision 133), and one not yet accepted never followed them (review 30: a hold
+// placed before acceptance was got round by referring the child to another centre).
+func (a *App) bars(ctx context.Context, o *domain.Referral) (holds []uuid.UUID, finding bool, err error) {
 	finding, _ = o.DomesticAbuseFinding()
-	_, holds, err := a.referrals.OpenSafeguarding(ctx, o.FamilyID())
-	// A closed case keeps the holds it had when it closed, lifted or not since.
-	known := !domain.Final(o.State()) && len(o.HoldsInForce()) > 0
-	return holds > 0 || known, finding, err
+	if holds, err = a.referrals.HoldsOfFamily(ctx, o.FamilyID()); err != nil {
+		return nil, false, err
+	}
+	if !domain.Final(o.State()) {
+		// An open case's own holds, as it took them on.
+		for _, h := range o.HoldsInForce() {
+			if !slices.Contains(holds, h) {
+				holds = append(holds, h)
+			}
+		}
+	}
+	return holds, finding, nil
 }
 
 // Waitlist puts the family on the centre's waiting list, for a kind of contact (unspecified: the

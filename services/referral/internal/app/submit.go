@@ -92,7 +92,7 @@ func (a *App) matchChildren(ctx context.Context, r *domain.Referral, children []
 				if err != nil {
 					return nil, nil, err
 				}
-				flag = held || finding
+				flag = len(held) > 0 || finding
 			}
 			var flagged []proto.Message
 			switch {

@@ -175,10 +175,14 @@ func (r *Referral) flag(child, other uuid.UUID, match referralv1.ChildMatch, dis
 // centre's hold with a coordinator's flag that nobody checked). The application checks that the
 // caller is the lead, and that other is a possible duplicate found now (a referral at another
 // centre whose hold came after this referral's flags is one too: FlagPossibleDuplicate it first).
-// The note says how the lead checked, in words. A second check of the same referral records
-// nothing. otherFamily is other's family, named on the event for safeguarding to alert the lead
-// of a hold on it elsewhere (decision 211).
-func (r *Referral) CheckPossibleDuplicate(other, otherFamily uuid.UUID, note string, today time.Time) ([]proto.Message, error) {
+// The note says how the lead checked, in words. otherFamily is other's family, named on the event
+// for safeguarding to alert the lead of a hold on it elsewhere (decision 211); holds and finding
+// are what bars it as the lead checks: the holds in force on its family and whether its
+// domestic-abuse finding stands. The check clears those and nothing placed or found since
+// (decision 216: review 32 had a lead check before any hold, and the hold placed next day
+// barred nothing). A second check of the same referral that weighs nothing new records nothing.
+func (r *Referral) CheckPossibleDuplicate(other, otherFamily uuid.UUID, holds []uuid.UUID, finding bool, note string,
+	today time.Time) ([]proto.Message, error) {
 	if err := CheckTransition(r.state, CmdCheckPossibleDuplicate); err != nil {
 		return nil, err
 	}
@@ -192,7 +196,7 @@ func (r *Referral) CheckPossibleDuplicate(other, otherFamily uuid.UUID, note str
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	if _, ok := r.checkedNotTheFamily[other]; ok {
+	if r.CheckCovers(other, holds, finding) {
 		return nil, nil
 	}
 	sealed, err := noteOf(note)
@@ -201,14 +205,40 @@ func (r *Referral) CheckPossibleDuplicate(other, otherFamily uuid.UUID, note str
 	}
 	return r.record(&referralv1.PossibleDuplicateChecked{ReferralId: r.id.String(), FamilyId: r.family.String(),
 		CentreId: r.centre.String(), OtherReferralId: other.String(), CheckedOn: dates.Proto(today), SealedNote: sealed,
-		OtherFamilyId: idOrEmpty(otherFamily)})
+		OtherFamilyId: idOrEmpty(otherFamily), HoldIds: idStrings(holds), DomesticAbuseFinding: finding})
+}
+
+// DuplicateCheck is the lead's latest check that a possible duplicate's family is another: the
+// day, and what barred it then (the holds in force on its family, its domestic-abuse finding).
+type DuplicateCheck struct {
+	On      time.Time
+	Holds   []uuid.UUID
+	Finding bool
 }
 
 // CheckedNotTheFamily reports whether the lead checked that other's family is not this one, and
-// on what date.
+// on what date (the latest check).
 func (r *Referral) CheckedNotTheFamily(other uuid.UUID) (time.Time, bool) {
-	on, ok := r.checkedNotTheFamily[other]
-	return on, ok
+	c, ok := r.checkedNotTheFamily[other]
+	return c.On, ok
+}
+
+// CheckCovers reports whether the lead's check of other weighed what bars it now: every hold in
+// force on its family (holds) was in force when they checked, and a finding that bars it
+// (finding) stood then. A hold placed, or a finding made, since the check is one the lead has
+// not weighed (decision 216); a check recorded before checks named what they weighed covers
+// neither.
+func (r *Referral) CheckCovers(other uuid.UUID, holds []uuid.UUID, finding bool) bool {
+	c, ok := r.checkedNotTheFamily[other]
+	if !ok || (finding && !c.Finding) {
+		return false
+	}
+	for _, h := range holds {
+		if !slices.Contains(c.Holds, h) {
+			return false
+		}
+	}
+	return true
 }
 
 // CheckedNotTheFamilyUnderHold marks an acceptance or a waitlisting among events as decided after a
@@ -231,4 +261,13 @@ func idOrEmpty(id uuid.UUID) string {
 		return ""
 	}
 	return id.String()
+}
+
+// idStrings are ids as an event's repeated field gives them.
+func idStrings(ids []uuid.UUID) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = id.String()
+	}
+	return out
 }

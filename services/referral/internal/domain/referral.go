@@ -86,9 +86,9 @@ type Referral struct {
 	duplicates   []PossibleDuplicate // other referrals whose children may be the same
 	// notes are the notes recorded with the case's steps, oldest first (decision 207).
 	notes []CaseNote
-	// checkedNotTheFamily are the possible duplicates the lead checked are another family, and
-	// when (decision 205).
-	checkedNotTheFamily map[uuid.UUID]time.Time
+	// checkedNotTheFamily are the possible duplicates the lead checked are another family: when,
+	// and what barred them then (decisions 205 and 216), the latest check of each.
+	checkedNotTheFamily map[uuid.UUID]DuplicateCheck
 	outcome             referralv1.CaseOutcome
 	endedOn             time.Time // the day the case ended; zero unless it did
 	// placeReleasedOn is when scheduling last released the family's regular place after
@@ -505,9 +505,13 @@ func (r *Referral) apply(ev proto.Message) error {
 		}
 	case *referralv1.PossibleDuplicateChecked:
 		if r.checkedNotTheFamily == nil {
-			r.checkedNotTheFamily = map[uuid.UUID]time.Time{}
+			r.checkedNotTheFamily = map[uuid.UUID]DuplicateCheck{}
 		}
-		r.checkedNotTheFamily[parseID(e.GetOtherReferralId())] = dates.Time(e.GetCheckedOn())
+		c := DuplicateCheck{On: dates.Time(e.GetCheckedOn()), Finding: e.GetDomesticAbuseFinding()}
+		for _, h := range e.GetHoldIds() {
+			c.Holds = append(c.Holds, parseID(h))
+		}
+		r.checkedNotTheFamily[parseID(e.GetOtherReferralId())] = c
 	case *referralv1.FamilyErased:
 		// The notes go at once, not only once referral's consumer has destroyed the key.
 		r.erasedOn, r.notes = dates.Time(e.GetErasedOn()), nil

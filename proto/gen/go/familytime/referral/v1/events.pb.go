@@ -2292,8 +2292,14 @@ type PossibleDuplicateChecked struct {
 	// The other referral's family (UUID), an id only: safeguarding alerts the lead of each centre
 	// whose hold on that family is in force (decision 211). Empty on checks recorded before.
 	OtherFamilyId string `protobuf:"bytes,7,opt,name=other_family_id,json=otherFamilyId,proto3" json:"other_family_id,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// The holds in force on the other referral's family when the lead checked (UUIDs): the check
+	// clears those, never a hold placed since, which the lead has not weighed (decision 216).
+	HoldIds []string `protobuf:"bytes,8,rep,name=hold_ids,json=holdIds,proto3" json:"hold_ids,omitempty"`
+	// The other referral had a domestic-abuse finding standing when the lead checked: the check
+	// clears it; one found since is not cleared (decision 216).
+	DomesticAbuseFinding bool `protobuf:"varint,9,opt,name=domestic_abuse_finding,json=domesticAbuseFinding,proto3" json:"domestic_abuse_finding,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *PossibleDuplicateChecked) Reset() {
@@ -2373,6 +2379,20 @@ func (x *PossibleDuplicateChecked) GetOtherFamilyId() string {
 		return x.OtherFamilyId
 	}
 	return ""
+}
+
+func (x *PossibleDuplicateChecked) GetHoldIds() []string {
+	if x != nil {
+		return x.HoldIds
+	}
+	return nil
+}
+
+func (x *PossibleDuplicateChecked) GetDomesticAbuseFinding() bool {
+	if x != nil {
+		return x.DomesticAbuseFinding
+	}
+	return false
 }
 
 // FamilyDetailsOpened: someone opened a family's personal details (GetFamily). Every such read is
@@ -3630,7 +3650,7 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\n" +
 	"flagged_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\tflaggedOn\x128\n" +
 	"\x18domestic_abuse_disclosed\x18\a \x01(\bR\x16domesticAbuseDisclosed\x128\n" +
-	"\x05match\x18\b \x01(\x0e2\".familytime.referral.v1.ChildMatchR\x05match\"\xa5\x02\n" +
+	"\x05match\x18\b \x01(\x0e2\".familytime.referral.v1.ChildMatchR\x05match\"\xf6\x02\n" +
 	"\x18PossibleDuplicateChecked\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -3641,7 +3661,9 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"checked_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\tcheckedOn\x12\x1f\n" +
 	"\vsealed_note\x18\x06 \x01(\fR\n" +
 	"sealedNote\x12&\n" +
-	"\x0fother_family_id\x18\a \x01(\tR\rotherFamilyId\"\xfb\x01\n" +
+	"\x0fother_family_id\x18\a \x01(\tR\rotherFamilyId\x12\x19\n" +
+	"\bhold_ids\x18\b \x03(\tR\aholdIds\x124\n" +
+	"\x16domestic_abuse_finding\x18\t \x01(\bR\x14domesticAbuseFinding\"\xfb\x01\n" +
 	"\x13FamilyDetailsOpened\x12\x1b\n" +
 	"\taccess_id\x18\x01 \x01(\tR\baccessId\x12\x1f\n" +
 	"\vreferral_id\x18\x02 \x01(\tR\n" +

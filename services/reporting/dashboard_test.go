@@ -2,6 +2,7 @@ package reporting_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,6 +18,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/encoding/protojson"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	reportingv1 "github.com/familytime/familytime/proto/gen/go/familytime/reporting/v1"
@@ -110,7 +112,8 @@ func get(t *testing.T, url string) (*http.Response, string) {
 // The dashboard, in a real browser against a real reporting service: it opens on the current
 // quarter; a chosen quarter shows the national children served, a withheld "<5" age band and a
 // region exactly as GetFigures publishes them; a centre chosen shows that centre's; a year the
-// server refuses shows its message, and a server gone is said to be. The page and its files carry
+// server refuses shows its message, and a server gone is said to be. /figures is GetFigures'
+// answer with the CLI's field names (centre_id, review 32). The page and its files carry
 // a Content-Security-Policy that admits only their own script and style sheet, which the browser
 // obeys without complaint.
 func TestDashboardInABrowser(t *testing.T) {
@@ -150,7 +153,7 @@ func TestDashboardInABrowser(t *testing.T) {
 	refusal = strings.TrimSpace(refusal)
 
 	an := g.analyst(t)
-	published := func(centre uuid.UUID) []*reportingv1.Figure {
+	getFigures := func(centre uuid.UUID) *reportingv1.GetFiguresResponse {
 		req := &reportingv1.GetFiguresRequest{Period: &reportingv1.Period{Kind: reportingv1.PeriodKind_PERIOD_KIND_QUARTER, Year: 2026, Number: 1},
 			Publication: true}
 		if centre != uuid.Nil {
@@ -158,7 +161,45 @@ func TestDashboardInABrowser(t *testing.T) {
 		}
 		resp, err := an.GetFigures(t.Context(), req)
 		require.NoError(t, err)
-		return resp.GetFigures()
+		return resp
+	}
+	published := func(centre uuid.UUID) []*reportingv1.Figure { return getFigures(centre).GetFigures() }
+
+	// /figures is GetFigures' answer in the CLI's JSON (`familytime return --format json`: protojson
+	// with the proto's field names), so the two join by key: a centre's figure names its centre
+	// centre_id, never centreId, and the nation's three centres are three keys (review 32).
+	for _, centre := range []uuid.UUID{uuid.Nil, q.b} {
+		path := "/figures?period=quarter&year=2026&number=1"
+		if centre != uuid.Nil {
+			path += "&centre=" + centre.String()
+		}
+		resp, body := get(t, base+path)
+		require.Equal(t, http.StatusOK, resp.StatusCode, path)
+		var doc struct {
+			Figures []map[string]any `json:"figures"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(body), &doc), path)
+		keys, centresNamed := map[string]bool{}, map[any]bool{}
+		for _, f := range doc.Figures {
+			for k := range f {
+				keys[k] = true
+			}
+			if f["scope"] == "centre" {
+				require.Contains(t, f, "centre_id", "%s: a centre's figure names its centre by the proto's name: %v", path, f)
+				centresNamed[f["centre_id"]] = true
+			}
+		}
+		for k := range keys {
+			require.Equal(t, strings.ToLower(k), k, "%s: the figure's field %q is not named as the proto names it", path, k)
+		}
+		if centre == uuid.Nil {
+			require.Equal(t, map[any]bool{q.a.String(): true, q.b.String(): true, q.c.String(): true}, centresNamed, path)
+		} else {
+			require.Equal(t, map[any]bool{q.b.String(): true}, centresNamed, path)
+		}
+		want, err := protojson.MarshalOptions{UseProtoNames: true}.Marshal(getFigures(centre))
+		require.NoError(t, err)
+		require.JSONEq(t, string(want), body, path)
 	}
 	find := func(figs []*reportingv1.Figure, match func(*reportingv1.Figure) bool) *reportingv1.Figure {
 		for _, f := range figs {

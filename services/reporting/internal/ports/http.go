@@ -12,12 +12,18 @@ import (
 	"github.com/familytime/familytime/services/reporting/internal/app"
 )
 
+// figuresJSON writes /figures: the proto's field names (centre_id, not centreId), as the CLI's
+// JSON (protojson with UseProtoNames), so the same figure has the same keys wherever it is read.
+var figuresJSON = protojson.MarshalOptions{UseProtoNames: true}
+
 // Dashboard serves published figures as JSON on the admin port, for dashboards:
 // GET /figures?period=quarter&year=2026&number=3[&centre=<uuid>]. They are the published figures
 // (small numbers suppressed), the same as GetFigures with publication set; the admin port is
 // internal to the deployment, and nothing it serves identifies anyone. The page at /dashboard
 // (DashboardPage) shows them to a person, and reads nothing else but the centres' names
-// (Centres), so it is no more exposed than this.
+// (Centres), so it is no more exposed than this. The JSON is GetFiguresResponse with the fields
+// named as the proto names them (figures[].centre_id), as `familytime return --format json` and
+// every --json of the CLI name them, so that the two can be joined by key (review 32).
 func Dashboard(a *app.App) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
@@ -54,7 +60,7 @@ func Dashboard(a *app.App) http.Handler {
 			http.Error(w, "figures are unavailable", http.StatusServiceUnavailable)
 			return
 		}
-		body, err := protojson.Marshal(FiguresResponse(period, figs))
+		body, err := figuresJSON.Marshal(FiguresResponse(period, figs))
 		if err != nil {
 			http.Error(w, "figures are unavailable", http.StatusInternalServerError)
 			return

@@ -1,8 +1,9 @@
 // The figures dashboard. It fetches the published figures from the same server
-// (GET figures?period=...&year=...&number=...[&centre=...], the JSON of GetFiguresResponse) and
-// the centres' names (GET centres), and shows them in tables. It shows only what those serve:
-// counts with small numbers already withheld by the server, and the centre directory. Every
-// text is written with textContent, never as HTML, so a centre's name cannot become markup.
+// (GET figures?period=...&year=...&number=...[&centre=...], the JSON of GetFiguresResponse with
+// the proto's field names, centre_id, as the CLI's JSON) and the centres' names (GET centres),
+// and shows them in tables. It shows only what those serve: counts with small numbers already
+// withheld by the server, and the centre directory. Every text is written with textContent,
+// never as HTML, so a centre's name cannot become markup.
 "use strict";
 
 (() => {
@@ -324,7 +325,7 @@
     const figs = body.figures || [];
     const centre = p.centre ? centres.get(p.centre) : null;
     // The scope shown: the nation, or the one centre asked for.
-    const mine = (f) => p.centre ? f.scope === "centre" && f.centreId === p.centre : f.scope === "national";
+    const mine = (f) => p.centre ? f.scope === "centre" && f.centre_id === p.centre : f.scope === "national";
     const totals = new Map(), breakdowns = new Map(), regions = new Map();
     for (const f of figs) {
       if (mine(f)) {

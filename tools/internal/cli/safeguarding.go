@@ -509,7 +509,10 @@ the chain. A report's draft is corrected only once the report is released, and t
 only (REPORT_CHECKED); each recipient's copy then says it was corrected after release, and on
 which day, without the correction's text (which could hold what a copy withholds), and the lead
 tells each recipient what changed. Before release it is drafted again (REPORT_NOT_RELEASED: see
-familytime safeguarding report --help).`,
+familytime safeguarding report --help). The record to correct is the text released, which
+familytime safeguarding report show REPORT_ID --purpose ... gives ("to correct it"; the JSON's
+correct_record_id): a draft replaced by a later one before the release went to nobody, and is not
+corrected (DRAFT_SUPERSEDED, naming the record to correct instead).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return s.correctRecord(cmd, &out, &request, family, args[0], text, reason, "correction", "corrects")

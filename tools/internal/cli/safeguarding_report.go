@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 	"google.golang.org/protobuf/proto"
 
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	"github.com/familytime/familytime/services/platform/inwords"
 )
@@ -271,6 +272,20 @@ func printRecipients(w io.Writer, out *output, list []*safeguardingv1.Recipient)
 	return out.table(w, msgs, []string{"#", "RECIPIENT", "PERSON/FOR", "WITHHELD SECTIONS"}, rows)
 }
 
+// correctedBanner is the line heading a copy of a report corrected after its release, once
+// however many corrections (review 32 printed one per correction): the day, or how many and the
+// latest day. Empty when it was not corrected.
+func correctedBanner(on []*commonv1.Date) string {
+	const rest = ": this copy is not the whole record; the centre's safeguarding lead tells you what changed"
+	switch len(on) {
+	case 0:
+		return ""
+	case 1:
+		return "CORRECTED after release on " + dateString(on[0]) + rest
+	}
+	return fmt.Sprintf("CORRECTED after release, %d times, latest on %s%s", len(on), dateString(on[len(on)-1]), rest)
+}
+
 // recipientWords is a recipient by kind and id: "parent <id>", "solicitor for <id>", "court".
 func recipientWords(r *safeguardingv1.Recipient) string {
 	kind := friendly("RECIPIENT_KIND_", r.GetKind().String())
@@ -297,9 +312,17 @@ id, never a name or an address), its sections, and its checks with their notes (
 report is drafted again from) and corrections; with --recipient N, the copy recipient N was
 given, headed with whose copy it is: that recipient alone, without the staff's accounts or the
 rest of the distribution list, its sections numbered as the copy has them. A report corrected
-after its release says so on each copy ("CORRECTED after release on ..."), without the
-correction's text, which is not divided into sections and could hold what the copy withholds:
-the centre's safeguarding lead tells each recipient what changed.`,
+after its release says so on each copy, once ("CORRECTED after release on DATE", or "CORRECTED
+after release, N times, latest on DATE"), without the correction's text, which is not divided
+into sections and could hold what the copy withholds: the centre's safeguarding lead tells each
+recipient what changed. Only a correction of the text released counts: a draft replaced before
+the release and a check's note went to nobody.
+
+Once released, the whole report (without --recipient) gives the record id of the text released
+("released text"; released_record_id with --json) and the record a correction of it names now
+("to correct it"; correct_record_id): the draft released, or its latest correction, since a
+record is corrected once. A copy gives neither: it is what its recipient was given, and the
+centre's record ids are the staff's.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			req := &safeguardingv1.GetReportRequest{CentreId: s.centre, ReportId: args[0], Purpose: purpose}
@@ -324,14 +347,21 @@ the centre's safeguarding lead tells each recipient what changed.`,
 					}
 					fmt.Fprintf(w, "Copy for recipient %d%s\n", recipient, whose)
 					// A correction since release is not in the copy (its one text could hold what
-					// the copy withholds): the copy says where it is superseded (decision 171).
-					for _, on := range resp.GetCorrectedAfterReleaseOn() {
-						fmt.Fprintf(w, "CORRECTED after release on %s: this copy is not the whole record; the centre's safeguarding lead tells you what changed\n",
-							dateString(on))
+					// the copy withholds): the copy says it is superseded (decision 171), once.
+					if banner := correctedBanner(resp.GetCorrectedAfterReleaseOn()); banner != "" {
+						fmt.Fprintln(w, banner)
 					}
 					fmt.Fprintln(w)
 				}
-				if err := out.one(w, resp.GetReport(), reportFields(resp.GetReport())); err != nil {
+				fields := reportFields(resp.GetReport())
+				if id := resp.GetReleasedRecordId(); id != "" && req.RecipientIndex == nil {
+					// The whole report says which record went out and how it is corrected: review 32
+					// found nothing that did (decision 219). A copy carries no record id.
+					fields = append(fields, [2]string{"released text", "record " + id},
+						[2]string{"to correct it", fmt.Sprintf("familytime safeguarding correct %s --family %s --text ... --reason ... (the lead)",
+							resp.GetCorrectRecordId(), resp.GetReport().GetFamilyId())})
+				}
+				if err := out.one(w, resp.GetReport(), fields); err != nil {
 					return err
 				}
 				if len(resp.GetRecipients()) > 0 && req.RecipientIndex == nil {

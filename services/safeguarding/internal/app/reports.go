@@ -88,9 +88,14 @@ type ReportView struct {
 	// Checks are the report's checks with their notes (ReportChecked), in order; none in a
 	// recipient's copy.
 	Checks []Entry
-	// CorrectedAfterRelease are the days of the corrections recorded after the report's release,
-	// in order: all a recipient's copy says of them (decision 171).
+	// CorrectedAfterRelease are the days of the corrections of the text released (its draft and
+	// the chain of corrections of it), in order: all a recipient's copy says of them (decisions
+	// 171, 219). A draft superseded before the release and a check's note went to nobody.
 	CorrectedAfterRelease []time.Time
+	// Released is the record id of the draft released, and Correct the record a correction of it
+	// names now (the draft, or its latest correction); uuid.Nil before the release and in a
+	// recipient's copy (decision 219).
+	Released, Correct uuid.UUID
 }
 
 // SectionView is one section with its text.
@@ -171,7 +176,9 @@ func (a *App) GetReport(ctx context.Context, c domain.Caller, centre, id uuid.UU
 		case "familytime.safeguarding.v1.ReportReleased":
 			released = true
 		case "familytime.safeguarding.v1.RecordCorrected":
-			if !released {
+			// Only a correction of the text released changes what a recipient was given (review
+			// 32 marked every copy for a correction of a draft replaced before the release).
+			if !released || !r.CorrectsReleased(e.ID) {
 				continue
 			}
 			msg, err := e.Decode()
@@ -186,6 +193,11 @@ func (a *App) GetReport(ctx context.Context, c domain.Caller, centre, id uuid.UU
 		// correction since its release is shown by its day alone, since its one text could hold
 		// what the copy withholds (review 22: the court kept the wrong text, and no sign of it).
 		return view, nil
+	}
+	// The lead corrects the text released by its record id, which the whole report gives: review
+	// 32 found nothing that said which of the family's drafts went out.
+	if r.Released() != uuid.Nil {
+		view.Released, view.Correct = r.Released(), r.Latest(r.Released())
 	}
 	var corrections, checks []eventstore.RecordedEvent
 	for _, e := range raw {

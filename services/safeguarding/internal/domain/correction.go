@@ -27,6 +27,9 @@ type record struct {
 	// correctedBy is the correction of this record, if any: a record is corrected once, and a
 	// later change corrects that correction, so that one text stands at the end of the chain.
 	correctedBy uuid.UUID
+	// root is the id of the record at the start of its chain of corrections: its own id, or for a
+	// correction, the root of the record it corrects.
+	root uuid.UUID
 }
 
 // ledger is the records of one stream, kept by the aggregate that owns the stream, so that a
@@ -44,11 +47,11 @@ func (l *ledger) note(id uuid.UUID, ev proto.Message, author string, correctable
 		l.records = map[uuid.UUID]record{}
 	}
 	typ := string(ev.ProtoReflect().Descriptor().FullName())
-	rec := record{typ: typ, author: author, correctable: correctable, of: typ}
+	rec := record{typ: typ, author: author, correctable: correctable, of: typ, root: id}
 	if c, ok := ev.(*safeguardingv1.RecordCorrected); ok {
 		if target, err := uuid.Parse(c.GetCorrectsEventId()); err == nil {
 			if t, ok := l.records[target]; ok {
-				rec.of = t.of
+				rec.of, rec.root = t.of, t.root
 				if t.correctedBy == uuid.Nil {
 					t.correctedBy = id
 					l.records[target] = t
@@ -63,6 +66,26 @@ func (l *ledger) note(id uuid.UUID, ev proto.Message, author string, correctable
 func (l *ledger) madeBy(id uuid.UUID, account string) bool {
 	r, ok := l.records[id]
 	return ok && account != "" && r.author == account
+}
+
+// Corrects reports whether record id is a correction in the chain that starts at record root
+// (root itself is none).
+func (l *ledger) Corrects(id, root uuid.UUID) bool {
+	r, ok := l.records[id]
+	return ok && id != root && root != uuid.Nil && r.root == root
+}
+
+// Latest is the record at the end of the chain of corrections that starts at record id: id itself
+// when it was never corrected. A correction of it names this record (one correction per record).
+func (l *ledger) Latest(id uuid.UUID) uuid.UUID {
+	for range len(l.records) {
+		r, ok := l.records[id]
+		if !ok || r.correctedBy == uuid.Nil {
+			break
+		}
+		id = r.correctedBy
+	}
+	return id
 }
 
 // escalationType is the record whose text is an agency's reference: a correction of it (or of a

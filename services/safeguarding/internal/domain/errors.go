@@ -97,6 +97,10 @@ var (
 	// ErrReportNotReleased: a report's draft is corrected once it is released; before, it is
 	// drafted again (Report.Correct).
 	ErrReportNotReleased = problem.Rule("REPORT_NOT_RELEASED", "the report is not released: it is changed by drafting it again, not corrected")
+	// ErrDraftSuperseded: a draft replaced by a later draft before the report's release went to
+	// nobody, and is not corrected; the message (Report.Correct) names the record to correct.
+	ErrDraftSuperseded = problem.Rule("DRAFT_SUPERSEDED", "the draft was replaced by a later draft before the report was released: "+
+		"no recipient was given it; correct the text released instead (report show gives its record)")
 	// ErrReportCheckedCorrectedByLead means a correction of a report that a second person has
 	// checked (approved or released) by anyone but the safeguarding lead (decisions.md 95).
 	ErrReportCheckedCorrectedByLead = problem.Rule("REPORT_CHECKED", "the report was checked by a second person: only the centre's safeguarding lead corrects it now; its recipients' copies then say it was corrected, and the lead tells them what changed")

@@ -156,6 +156,9 @@ type Report struct {
 	// it was not drafted again since: it stays in ReportDrafted, as it always did, but the text
 	// returned is not submitted again (Submit). Derived from the events, none added for it.
 	returned, returnedByLead bool
+	// draft is the record id of the latest draft; released, of the draft released: the text
+	// every copy was made from (decision 219).
+	draft, released uuid.UUID
 	ledger
 }
 
@@ -203,7 +206,7 @@ func (r *Report) apply(id uuid.UUID, ev proto.Message) error {
 		r.returned, r.returnedByLead = false, false
 		r.note(id, ev, e.GetReassignedBy(), true)
 	case *safeguardingv1.ReportDrafted:
-		r.author, r.state, r.sections = e.GetAuthor(), ReportDrafted, nil
+		r.author, r.state, r.sections, r.draft = e.GetAuthor(), ReportDrafted, nil, id
 		r.returned, r.returnedByLead = false, false
 		if r.writer == "" {
 			r.writer = e.GetAuthor()
@@ -225,7 +228,7 @@ func (r *Report) apply(id uuid.UUID, ev proto.Message) error {
 		}
 		r.note(id, ev, e.GetChecker(), true)
 	case *safeguardingv1.ReportReleased:
-		r.state, r.recipients = ReportReleased, nil
+		r.state, r.recipients, r.released = ReportReleased, nil, r.draft
 		for _, x := range e.GetRecipients() {
 			rc := Recipient{Kind: x.GetKind(), Person: parseID(x.GetPersonId()), ActingFor: parseID(x.GetActingForPersonId())}
 			for _, w := range x.GetWithheldSections() {
@@ -277,6 +280,15 @@ func (r *Report) Sections() []Section { return slices.Clone(r.sections) }
 
 // Recipients are the distribution list, once released.
 func (r *Report) Recipients() []Recipient { return slices.Clone(r.recipients) }
+
+// Released is the record id of the draft released, the text every copy was made from; uuid.Nil
+// before the release.
+func (r *Report) Released() uuid.UUID { return r.released }
+
+// CorrectsReleased reports whether record id is a correction of the text released: of the draft
+// released, or of a correction of it. Only these change what a recipient was given: a draft
+// superseded before the release and a check's note went to nobody (review 32).
+func (r *Report) CorrectsReleased(id uuid.UUID) bool { return r.Corrects(id, r.released) }
 
 // Returned reports whether the report's latest check returned it with a note, and it has not been
 // drafted again since (its state is ReportDrafted all the same).
@@ -514,6 +526,13 @@ func (r *Report) CopyFor(i int) ([]int, error) {
 func (r *Report) Correct(c Caller, target uuid.UUID, text, reason string, today time.Time) ([]proto.Message, error) {
 	if r.state != ReportReleased && r.isDraft(target) {
 		return nil, r.notReleased()
+	}
+	if t, ok := r.records[target]; ok && r.state == ReportReleased && t.of == draftType && r.released != uuid.Nil && t.root != r.released {
+		// A draft replaced before the release went to nobody: its correction would change nothing
+		// a recipient has, yet read as if it did (review 32 had every copy marked corrected).
+		return nil, problem.Rule(ErrDraftSuperseded.Reason, fmt.Sprintf("record %s is a draft replaced by a later draft before the report "+
+			"was released: no recipient was given it, and it stays in the record as it was; the text released is record %s: "+
+			"correct record %s (the draft released, or the latest correction of it)", target, r.released, r.Latest(r.released)))
 	}
 	if (r.state == ReportApproved || r.state == ReportReleased) && !c.Lead && r.Has(target) {
 		// The author changing a checked report alone would undo the second person's check.

@@ -458,7 +458,8 @@ func (s *Server) GetReport(ctx context.Context, req *safeguardingv1.GetReportReq
 		return nil, refuse(err)
 	}
 	out := &safeguardingv1.GetReportResponse{Report: reportSummary(v.Report, 0), Recipients: recipients(v.Report.Recipients()),
-		Corrections: entries(v.Corrections), Checks: entries(v.Checks)}
+		Corrections: entries(v.Corrections), Checks: entries(v.Checks), ReleasedRecordId: optional(v.Released),
+		CorrectRecordId: optional(v.Correct)}
 	for _, on := range v.CorrectedAfterRelease {
 		out.CorrectedAfterReleaseOn = append(out.CorrectedAfterReleaseOn, dates.Proto(on))
 	}
@@ -472,6 +473,9 @@ func (s *Server) GetReport(ctx context.Context, req *safeguardingv1.GetReportReq
 		// Nor its version, which counts its drafts and checks (one returned and drafted again
 		// shows in it), nor whether it was returned (review 21).
 		out.Report.Version, out.Report.Returned = 0, false
+		// Nor the centre's record ids (the app gives none to a copy): a correction is the lead's,
+		// who finds the record in the whole report (decision 219).
+		out.ReleasedRecordId, out.CorrectRecordId = "", ""
 	}
 	for _, x := range v.Sections {
 		out.Sections = append(out.Sections, &safeguardingv1.ReportSectionView{Index: int32(x.Index), Kind: x.Kind,

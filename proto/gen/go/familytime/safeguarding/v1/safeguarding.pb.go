@@ -2945,10 +2945,20 @@ type GetReportResponse struct {
 	// The days the report was corrected after its release, in order (decision 171). A recipient's
 	// copy carries these and not the corrections themselves: a correction is one text, not sections,
 	// so it could hold what the copy withholds (the other party's address). The copy is superseded
-	// where the days say; the centre's safeguarding lead tells each recipient what changed.
+	// where the days say; the centre's safeguarding lead tells each recipient what changed. Only
+	// corrections of the text released count (its draft, and the chain of corrections of it): a
+	// draft superseded before the release and a check's note went to nobody (decision 219).
 	CorrectedAfterReleaseOn []*v1.Date `protobuf:"bytes,6,rep,name=corrected_after_release_on,json=correctedAfterReleaseOn,proto3" json:"corrected_after_release_on,omitempty"`
-	unknownFields           protoimpl.UnknownFields
-	sizeCache               protoimpl.SizeCache
+	// Once released, the record id (event id) of the draft released: the text every copy was made
+	// from. Empty before the release, and in a recipient's copy, which carries none of the centre's
+	// record ids (decision 219).
+	ReleasedRecordId string `protobuf:"bytes,7,opt,name=released_record_id,json=releasedRecordId,proto3" json:"released_record_id,omitempty"`
+	// Once released, the record a correction of the text released names now (CorrectRecord's
+	// record_id): the draft released, or the latest correction of it, since a record is corrected
+	// once (decision 95). Empty before the release, and in a recipient's copy.
+	CorrectRecordId string `protobuf:"bytes,8,opt,name=correct_record_id,json=correctRecordId,proto3" json:"correct_record_id,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *GetReportResponse) Reset() {
@@ -3021,6 +3031,20 @@ func (x *GetReportResponse) GetCorrectedAfterReleaseOn() []*v1.Date {
 		return x.CorrectedAfterReleaseOn
 	}
 	return nil
+}
+
+func (x *GetReportResponse) GetReleasedRecordId() string {
+	if x != nil {
+		return x.ReleasedRecordId
+	}
+	return ""
+}
+
+func (x *GetReportResponse) GetCorrectRecordId() string {
+	if x != nil {
+		return x.CorrectRecordId
+	}
+	return ""
 }
 
 // ReportSectionView is one section with its text.
@@ -4752,7 +4776,7 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\apurpose\x18\x03 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x03\x18\xf4\x03R\apurpose\x125\n" +
 	"\x0frecipient_index\x18\x04 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00H\x00R\x0erecipientIndex\x88\x01\x01B\x12\n" +
-	"\x10_recipient_index\"\xcd\x03\n" +
+	"\x10_recipient_index\"\xa7\x04\n" +
 	"\x11GetReportResponse\x12A\n" +
 	"\x06report\x18\x01 \x01(\v2).familytime.safeguarding.v1.ReportSummaryR\x06report\x12I\n" +
 	"\bsections\x18\x02 \x03(\v2-.familytime.safeguarding.v1.ReportSectionViewR\bsections\x12E\n" +
@@ -4761,7 +4785,9 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"recipients\x12I\n" +
 	"\vcorrections\x18\x04 \x03(\v2'.familytime.safeguarding.v1.RecordEntryR\vcorrections\x12?\n" +
 	"\x06checks\x18\x05 \x03(\v2'.familytime.safeguarding.v1.RecordEntryR\x06checks\x12W\n" +
-	"\x1acorrected_after_release_on\x18\x06 \x03(\v2\x1a.familytime.common.v1.DateR\x17correctedAfterReleaseOn\"\xa8\x01\n" +
+	"\x1acorrected_after_release_on\x18\x06 \x03(\v2\x1a.familytime.common.v1.DateR\x17correctedAfterReleaseOn\x12,\n" +
+	"\x12released_record_id\x18\a \x01(\tR\x10releasedRecordId\x12*\n" +
+	"\x11correct_record_id\x18\b \x01(\tR\x0fcorrectRecordId\"\xa8\x01\n" +
 	"\x11ReportSectionView\x12\x14\n" +
 	"\x05index\x18\x01 \x01(\x05R\x05index\x12A\n" +
 	"\x04kind\x18\x02 \x01(\x0e2-.familytime.safeguarding.v1.ReportSectionKindR\x04kind\x12&\n" +

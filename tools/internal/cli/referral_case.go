@@ -108,7 +108,10 @@ func (r *referralCommand) acceptCommand() *cobra.Command {
 domestic-abuse finding (the screening's, or the safeguarding lead's latest assessment) leaves
 supervised contact only: supported (DOMESTIC_ABUSE_RULES_OUT_SUPPORTED), handover, escorted,
 indirect and virtual contact (DOMESTIC_ABUSE_NEEDS_SUPERVISED) are refused; a centre without
-supervised contact declines or redirects the family. Pre-visits and the arrangement come next. A centre whose accreditation is suspended or lapsed accepts no family; one whose three
+supervised contact declines or redirects the family. While domestic abuse disclosed on the
+referral, or on an earlier referral of a child on it, has not been weighed by the safeguarding lead
+(the lead's screen without a finding, or a risk assessment: familytime safeguarding risk), every
+kind but supervised is refused too (DISCLOSURE_NOT_WEIGHED). Pre-visits and the arrangement come next. A centre whose accreditation is suspended or lapsed accepts no family; one whose three
 years ran out with no renewal in the directory is warned of (on standard error).
 
 A referral a child of which may be a child of a family whose contact a safeguarding hold suspends
@@ -306,7 +309,14 @@ resident parent with the children, the visiting parent, and anyone else who may 
 collect, each separately) and whether they signed the ground rules. The person ids are in the
 people table of familytime referral show. The family is ready for contact once every adult who
 needs one has had a pre-visit with the ground rules signed and the arrangement is agreed; the
-first session can be booked from the day after the last pre-visit.`,
+first session can be booked from the day after the last pre-visit.
+
+A case accepted for any kind but supervised that carries a disclosure of domestic abuse nobody has
+weighed (one found after acceptance, by an amendment of a child's name or date of birth: referral
+show says "disclosed on an earlier referral of this child") records no pre-visit and no arrangement
+(DISCLOSURE_NOT_WEIGHED) until the safeguarding lead assesses the family's risk (familytime
+safeguarding risk --family); record the visit then, with --on its day. An assessment finding none
+makes a family whose intake was otherwise complete ready for contact (decision 217).`,
 		Example: `  familytime referral previsit $REFERRAL --centre $CENTRE --person $MOTHER --ground-rules-signed
   familytime referral previsit $REFERRAL --centre $CENTRE --person $FATHER --on 2025-06-03 --ground-rules-signed \
     --note "Prefers Saturday mornings"`,
@@ -343,7 +353,9 @@ func (r *referralCommand) arrangementCommand() *cobra.Command {
 contact (one the centre offers), how often, how long each session lasts, and the stagger that keeps
 the parents apart: the visiting parent arrives --arrive-before minutes before the children and
 leaves --leave-after minutes after them (10 to 15 is usual). Until the family is ready for contact
-it may be recorded again to correct it.
+it may be recorded again to correct it. For any kind but supervised it waits, as pre-visits do,
+for the safeguarding lead to weigh a disclosure of domestic abuse nobody has weighed
+(DISCLOSURE_NOT_WEIGHED, see familytime referral previsit --help).
 
 Once the family is ready for contact (or in contact) the arrangement is changed with familytime
 referral change-arrangement instead: sessions booked from then on take the new length and stagger,

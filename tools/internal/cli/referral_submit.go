@@ -94,7 +94,8 @@ own risk answers, risk_notes, consent_given and the family's children, each with
 and date_of_birth as the first parent gave them. An applicant with a referrer's token must name
 every child (case, accents and punctuation aside), or the application is refused
 (APPLICATION_DOES_NOT_MATCH, without saying what differs), and is answered the referral's id and
-state only. Such an applicant is never told which of their details (name, phone, email, role) are
+state only; a referral that is not a self-referral is answered to them as not found, as an unknown
+id is (decision 217). Such an applicant is never told which of their details (name, phone, email, role) are
 the first applicant's: the application is recorded, the match is shown to the coordinator
 (referral show), and the referral is screened with --applicants-checked (decision 192). A
 coordinator entering the application is refused naming the detail that is the first applicant's.

@@ -139,7 +139,7 @@ func (a *App) SubmitSecondParty(ctx context.Context, id, centre uuid.UUID, app d
 // children up, and what is found is flagged with the amendment (review 27, decision 194).
 func (a *App) Amend(ctx context.Context, id, centre uuid.UUID, expected int64, d domain.Details, why string, md eventstore.Metadata) (Decision, error) {
 	dec, err := a.change(ctx, id, centre, expected, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
-		before := r.Children()
+		before, wasReady := r.Children(), r.State() == domain.ReadyForContact
 		events, err := r.Amend(d, why, today, uuid.New)
 		if err != nil || len(events) == 0 || domain.Final(r.State()) {
 			// A closed referral flags nothing: its corrected hashes are recorded below, so a
@@ -149,6 +149,15 @@ func (a *App) Amend(ctx context.Context, id, centre uuid.UUID, expected int64, d
 		flagged, _, err := a.matchChildren(ctx, r, domain.RematchedChildren(before, r.Children()), today)
 		if err != nil {
 			return nil, err
+		}
+		if arr, agreed := r.Arrangement(); agreed && !wasReady && r.State() == domain.ReadyForContact {
+			// The amendment completed the intake (the last adult without a pre-visit left off)
+			// before its rematch carried a disclosure no lead has weighed: the family would be
+			// ready for a kind that disclosure rules out (decision 217). Amended in two steps, the
+			// disclosure is carried first, and the intake then waits for the lead.
+			if err := r.DisclosureRulesOut(arr.ServiceType); err != nil {
+				return nil, err
+			}
 		}
 		return append(events, flagged...), nil
 	})

@@ -40,6 +40,9 @@ func (r *Referral) mayHave(st commonv1.ServiceType, offered []commonv1.ServiceTy
 	if err := r.findingRulesOut(st); err != nil {
 		return err
 	}
+	if err := r.DisclosureRulesOut(st); err != nil {
+		return err
+	}
 	if !slices.Contains(offered, st) {
 		return ErrServiceNotOffered
 	}
@@ -75,6 +78,25 @@ func (r *Referral) findingRulesOut(st commonv1.ServiceType) error {
 		return ErrDomesticAbuseRulesOutSupported
 	}
 	return ErrDomesticAbuseNeedsSupervised
+}
+
+// DisclosureRulesOut is the rule on the kind of contact st while a disclosure of domestic abuse
+// stands that no safeguarding lead has weighed (DisclosureUnweighed): nil for a kind a finding
+// allows (FindingAllows: supervised), ErrDisclosureNotWeighedForContact for the others, until the
+// lead weighs it. Review 32 renamed a child, on a case screened green and accepted for supported
+// contact, to the child of an earlier referral that disclosed domestic abuse: the disclosure was
+// carried, and the family was made ready for supported contact with no lead having weighed it.
+// Screening is where a disclosure meets the lead (Screen); one carried after it, by an amendment
+// or a late match, must meet the lead before the case goes on. A disclosure errs towards the
+// child as a finding does (decision 97), so it leaves what a finding leaves: supervised contact,
+// where trained staff watch and a second person checks each report, goes on while the lead
+// weighs it. The lead weighs it by a risk assessment in every state (NoteRiskAssessment), or by a
+// screen without a finding while the referral may still be screened.
+func (r *Referral) DisclosureRulesOut(st commonv1.ServiceType) error {
+	if r.DisclosureUnweighed() && !FindingAllows(st) {
+		return ErrDisclosureNotWeighedForContact
+	}
+	return nil
 }
 
 // Waitlist puts a screened family on the centre's waiting list: the centre would take them but

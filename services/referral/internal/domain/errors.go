@@ -87,6 +87,17 @@ var (
 		"an earlier referral of its child) and no one has weighed it since (the lead's screen without a finding, or a risk assessment "+
 		"of the family): the safeguarding lead assesses the family's risk first (familytime safeguarding risk --family); once "+
 		"erased, a later referral of the child could no longer be matched to it")
+	// ErrDisclosureNotWeighedForContact: a case carrying a disclosure of domestic abuse that no
+	// safeguarding lead has weighed (Referral.DisclosureUnweighed: its own, or one carried from an
+	// earlier referral of its child by an amendment or a late match) goes on towards supervised
+	// contact only until the lead weighs it (review 32, decision 217). It shares its reason with
+	// erasure's refusal (ErrDisclosureNotWeighed): the state and the remedy, one act of the lead,
+	// are the same.
+	ErrDisclosureNotWeighedForContact = problem.Rule("DISCLOSURE_NOT_WEIGHED", "domestic abuse was disclosed on this referral or on an "+
+		"earlier referral of a child on it, and no one has weighed it since (the lead's screen without a finding, or a risk assessment "+
+		"of the family): until then the family goes on towards supervised contact only, and is not accepted, waitlisted, pre-visited "+
+		"or given an arrangement for any other kind; the safeguarding lead assesses the family's risk first (familytime safeguarding "+
+		"risk --family)")
 	// ErrReportNotReleased: a family is not erased while one of its observation reports is not
 	// released; ReportsNotReleased names them.
 	ErrReportNotReleased = problem.Rule("REPORT_NOT_RELEASED", "an observation report of the family's supervised contact is not released yet: "+

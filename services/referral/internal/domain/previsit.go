@@ -37,8 +37,18 @@ type PreVisit struct {
 // RecordPreVisit records an adult's pre-visit. Pre-visits are per adult; a second visit by the
 // same adult (for example to sign the rules they would not sign before) is recorded too. When it
 // completes the family's intake, FamilyReadyForContact follows it.
+//
+// A case accepted for a kind of contact that a disclosure no lead has weighed rules out
+// (DisclosureRulesOut) records no pre-visit: at the pre-visit the family agrees to that kind, and
+// the case waits for one act of the lead, after which the visit is recorded with its own day.
+// Unlike a finding's (decision 168: pre-visits recorded, the family never made ready), the refusal
+// is what tells the coordinator to fetch the lead; a visit recorded without a word left review
+// 32's coordinator nothing to act on.
 func (r *Referral) RecordPreVisit(p PreVisit, today time.Time) ([]proto.Message, error) {
 	if err := CheckTransition(r.state, CmdRecordPreVisit); err != nil {
+		return nil, err
+	}
+	if err := r.DisclosureRulesOut(r.service); err != nil {
 		return nil, err
 	}
 	note := strings.TrimSpace(p.Note)
@@ -100,6 +110,10 @@ func (r *Referral) AgreeArrangement(a Arrangement, today time.Time) ([]proto.Mes
 	if r.findingRulesOut(r.service) != nil {
 		return nil, ErrAcceptedKindRuledOut
 	}
+	if err := r.DisclosureRulesOut(r.service); err != nil {
+		// Until the lead weighs it (review 32, decision 217).
+		return nil, err
+	}
 	var v Invalid
 	if a.ServiceType != r.service {
 		v.add("arrangement.service_type", "must be the kind of contact the referral was accepted for")
@@ -119,12 +133,14 @@ func (r *Referral) AgreeArrangement(a Arrangement, today time.Time) ([]proto.Mes
 // IntakeComplete reports whether the family may be ready for contact: accepted, every adult who
 // needs one has had a pre-visit and signed the ground rules, and the arrangement is agreed, for a
 // kind of contact no domestic-abuse finding rules out (decision 168: an arrangement agreed before
-// the finding; the pre-visits are still recorded, they happened).
+// the finding; the pre-visits are still recorded, they happened), nor a disclosure no lead has
+// weighed (DisclosureRulesOut: an amendment leaving off the last adult without a pre-visit after a
+// disclosure was carried; decision 217).
 func (r *Referral) IntakeComplete() bool {
 	if r.state != Accepted || r.arrangement == nil || len(r.preVisitDates) == 0 {
 		return false
 	}
-	if r.findingRulesOut(r.arrangement.ServiceType) != nil {
+	if r.findingRulesOut(r.arrangement.ServiceType) != nil || r.DisclosureRulesOut(r.arrangement.ServiceType) != nil {
 		return false
 	}
 	for _, a := range r.adults {

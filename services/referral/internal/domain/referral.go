@@ -277,12 +277,20 @@ func (r *Referral) domesticAbuse() bool {
 // declined, withdrawn or ended changes nothing, unless a disclosure on it stands that no lead has
 // weighed (DisclosureUnweighed): the lead's assessment is then that weighing, recorded whatever it
 // finds and whatever the state, and the family may be erased (decision 197).
+//
+// An accepted family whose intake waited only for the lead (IntakeComplete: a disclosure no lead
+// had weighed, or a finding the assessment no longer finds) is made ready by it: nobody declares
+// a family ready, the facts do, and no other step is left to record (decision 217).
 func (r *Referral) NoteRiskAssessment(found bool, assessedOn time.Time) ([]proto.Message, error) {
 	if !r.DisclosureUnweighed() && (Final(r.state) || r.domesticAbuse() == found) {
 		return nil, nil
 	}
-	return r.record(&referralv1.RiskAssessmentNoted{ReferralId: r.id.String(), FamilyId: r.family.String(),
+	events, err := r.record(&referralv1.RiskAssessmentNoted{ReferralId: r.id.String(), FamilyId: r.family.String(),
 		CentreId: r.centre.String(), AssessedOn: dates.Proto(assessedOn), DomesticAbuseFinding: found})
+	if err != nil {
+		return nil, err
+	}
+	return r.readiness(events)
 }
 
 // PreVisitDone reports whether the adult has had a pre-visit and signed the ground rules.

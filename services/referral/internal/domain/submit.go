@@ -136,7 +136,16 @@ type SecondPartyApplication struct {
 // (matches_first_applicant, the role recorded as the one the referral waited for), and the
 // referral is screened once a person has checked that the two applicants are two people
 // (ErrApplicantsNotChecked, decision 192). A coordinator entering the application is told.
+// Before all of this, such an applicant to a referral that is not a self-referral is answered
+// ErrReferralNotFound, as for an id that is no referral (decision 217).
 func (r *Referral) SubmitSecondParty(a SecondPartyApplication, today time.Time, newID NewID) ([]proto.Message, error) {
+	if a.MustMatch && r.source != commonv1.ReferralSource_REFERRAL_SOURCE_SELF {
+		// Only a self-referral waits for a second parent: to any other, in any state, such an
+		// application has nothing to apply to, and its applicant is answered exactly as for an
+		// unknown referral, before the children or the state say anything. Review 32 named a
+		// solicitor's declined referral's children and was told it was closed (decision 217).
+		return nil, ErrReferralNotFound
+	}
 	if (a.MustMatch || len(a.Children) > 0) && !r.NamesTheChildren(a.Children) {
 		return nil, ErrApplicationDoesNotMatch
 	}

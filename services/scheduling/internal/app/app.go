@@ -3,6 +3,7 @@
 package app
 
 import (
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -54,9 +55,10 @@ func (a *App) append(uow *eventstore.UnitOfWork, stream string, expected int64, 
 // centre's date today: a last day on the staff register is not put before it (review 31). The
 // date is the service's clock's, as every date on the register is, not the log's recorded_at,
 // which stays real time under the dev platform's simulated clock (decision 70). A service's own
-// reaction is noted under its service account, which no register holds.
+// reaction (its account "service:<name>", which no register holds) is not noted: a statement
+// less in each reaction's transaction.
 func (a *App) noteAct(uow *eventstore.UnitOfWork, centre uuid.UUID, md eventstore.Metadata) {
-	if md.Actor == "" || centre == uuid.Nil {
+	if md.Actor == "" || centre == uuid.Nil || strings.HasPrefix(md.Actor, "service:") {
 		return
 	}
 	adapters.NoteAct(uow, centre, md.Actor, a.centreToday())

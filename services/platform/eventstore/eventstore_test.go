@@ -481,3 +481,28 @@ func TestAnAppendLandsAtTheVersionItWasDecidedOnOrNotAtAll(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, int64(2), m.(*testingv1.CounterIncremented).GetValue())
 }
+
+// AfterCommit's functions run once the unit has committed, in the order given, merged units'
+// too; never when the commit failed (a process may remember only what the database holds).
+func TestAfterCommitRunsOnlyOnceCommitted(t *testing.T) {
+	store, _ := newStore(t)
+	ctx := t.Context()
+	var ran []string
+	note := func(s string) func() { return func() { ran = append(ran, s) } }
+
+	other := new(eventstore.UnitOfWork).Append("counter-b", eventstore.NoStream, counter(t, 1)).AfterCommit(note("merged"))
+	uow := new(eventstore.UnitOfWork).Append("counter-a", eventstore.NoStream, counter(t, 1)).AfterCommit(note("first")).Merge(other)
+	require.Empty(t, ran, "not before the commit")
+	_, err := store.Commit(ctx, uow)
+	require.NoError(t, err)
+	require.Equal(t, []string{"first", "merged"}, ran)
+
+	ran = nil
+	_, err = store.Commit(ctx, new(eventstore.UnitOfWork).Append("counter-a", eventstore.NoStream, counter(t, 2)).AfterCommit(note("conflict")))
+	var conflict *eventstore.ConflictError
+	require.ErrorAs(t, err, &conflict)
+	require.Empty(t, ran, "a failed commit runs nothing")
+	_, err = store.Commit(ctx, new(eventstore.UnitOfWork).Exec(`SELECT 1/0`).AfterCommit(note("refused")))
+	require.Error(t, err)
+	require.Empty(t, ran)
+}

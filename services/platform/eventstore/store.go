@@ -146,6 +146,9 @@ func (s *Store) Commit(ctx context.Context, uow *UnitOfWork) (_ []RecordedEvent,
 		default: // a signal already waits
 		}
 	}
+	for _, fn := range uow.afterCommit {
+		fn()
+	}
 	return recorded, nil
 }
 

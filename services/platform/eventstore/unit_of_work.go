@@ -30,6 +30,8 @@ type UnitOfWork struct {
 	statements  []statement
 	projections []func(ctx context.Context, tx pgx.Tx) error
 	guards      []guard
+	// afterCommit run once the unit has committed (AfterCommit).
+	afterCommit []func()
 }
 
 // guard is a stream the unit read and does not append to, which must still be at version when the
@@ -159,6 +161,15 @@ func (u *UnitOfWork) guard(key, stream string, version int64, shared bool) *Unit
 	return u.Exec(`SELECT eventstore_guard($1, $2, $3, $4)`, key, stream, version, shared)
 }
 
+// AfterCommit runs fn once the unit has committed, after Commit wrote it and before it returns;
+// never when the commit failed, or its outcome is unknown. For what a process may remember only
+// of what is in the database (a cache of rows written), never for work that must happen: the
+// process may stop right after the commit.
+func (u *UnitOfWork) AfterCommit(fn func()) *UnitOfWork {
+	u.afterCommit = append(u.afterCommit, fn)
+	return u
+}
+
 // Merge adds everything of other to u, after u's own work.
 func (u *UnitOfWork) Merge(other *UnitOfWork) *UnitOfWork {
 	u.appends = append(u.appends, other.appends...)
@@ -167,6 +178,7 @@ func (u *UnitOfWork) Merge(other *UnitOfWork) *UnitOfWork {
 	u.statements = append(u.statements, other.statements...)
 	u.projections = append(u.projections, other.projections...)
 	u.guards = append(u.guards, other.guards...)
+	u.afterCommit = append(u.afterCommit, other.afterCommit...)
 	return u
 }
 

@@ -4,6 +4,7 @@ package app
 
 import (
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -21,6 +22,9 @@ type App struct {
 	today func() time.Time
 	// now is the current instant; tests fix it (WithClock).
 	now func() time.Time
+	// acted are the accounts' days at centres this process has seen committed to staff_acts
+	// (noteAct), so that an account's later commands that day send nothing more.
+	acted *actsNoted
 }
 
 // Store is the event store the use cases' units of work commit to.
@@ -28,7 +32,7 @@ func (a *App) Store() *eventstore.Store { return a.centres.Store() }
 
 // New returns the use cases over the repositories.
 func New(centres *adapters.Centres, sessions *adapters.Sessions) *App {
-	return &App{centres: centres, sessions: sessions, now: time.Now, today: func() time.Time {
+	return &App{centres: centres, sessions: sessions, now: time.Now, acted: &actsNoted{}, today: func() time.Time {
 		return time.Now().UTC().Truncate(24 * time.Hour)
 	}}
 }
@@ -57,9 +61,57 @@ func (a *App) append(uow *eventstore.UnitOfWork, stream string, expected int64, 
 // which stays real time under the dev platform's simulated clock (decision 70). A service's own
 // reaction (its account "service:<name>", which no register holds) is not noted: a statement
 // less in each reaction's transaction.
+//
+// The day is written by an account's first command of it at the centre; this process then
+// remembers it once committed (AfterCommit: a unit that failed wrote nothing, and the next command
+// writes it), and sends nothing for the rest of the day: one statement less on nearly every
+// command (the national simulation ran 6-9% slower with it on every one).
 func (a *App) noteAct(uow *eventstore.UnitOfWork, centre uuid.UUID, md eventstore.Metadata) {
 	if md.Actor == "" || centre == uuid.Nil || strings.HasPrefix(md.Actor, "service:") {
 		return
 	}
-	adapters.NoteAct(uow, centre, md.Actor, a.centreToday())
+	act := actedOn{centre: centre, account: md.Actor, day: a.centreToday()}
+	if a.acted.has(act) {
+		return
+	}
+	adapters.NoteAct(uow, centre, md.Actor, act.day)
+	uow.AfterCommit(func() { a.acted.add(act) })
+}
+
+// actedOn is an account's day at a centre, as staff_acts holds it.
+type actedOn struct {
+	centre  uuid.UUID
+	account string
+	day     time.Time
+}
+
+// actsNoted are the accounts' days at centres known to be in staff_acts: those of the latest day
+// only (a day's acts are not written again once it is over), and a bounded number of them.
+type actsNoted struct {
+	mu   sync.Mutex
+	day  time.Time
+	seen map[actedOn]struct{}
+}
+
+// maxActsNoted bounds what a process remembers of a day: far more accounts than any service has
+// acting in one day; past it, it starts again (the rows are written once more, harmlessly).
+const maxActsNoted = 100_000
+
+func (n *actsNoted) has(act actedOn) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	_, ok := n.seen[act]
+	return ok
+}
+
+func (n *actsNoted) add(act actedOn) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if act.day.Before(n.day) {
+		return // a command of yesterday committed after today's: today's are what is asked
+	}
+	if !act.day.Equal(n.day) || len(n.seen) >= maxActsNoted {
+		n.day, n.seen = act.day, map[actedOn]struct{}{}
+	}
+	n.seen[act] = struct{}{}
 }

@@ -14,7 +14,9 @@ func TestActsNotedAreTodaysOnly(t *testing.T) {
 	var n actsNoted
 	centre := uuid.New()
 	monday := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
-	act := func(account string, day time.Time) actedOn { return actedOn{centre: centre, account: account, day: day} }
+	act := func(account string, day time.Time) actedOn {
+		return actedOn{centre: centre, account: account, day: day}
+	}
 	require.False(t, n.has(act("coord-1", monday)))
 	n.add(act("coord-1", monday))
 	require.True(t, n.has(act("coord-1", monday)))

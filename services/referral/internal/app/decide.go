@@ -164,7 +164,7 @@ func (a *App) duplicatesBarring(ctx context.Context, r *domain.Referral, st comm
 		bars := hold || findingBars
 		// The lead's check clears what it weighed: a hold placed or a finding made since is not
 		// cleared by it (decision 216).
-		leadChecked := r.CheckCovers(other, holds, findingBars)
+		leadChecked := r.CheckCovers(other, holds, domain.Finding{Stands: findingBars, Made: o.FindingsMade()})
 		switch {
 		case bars && leadChecked:
 			cleared = append(cleared, o)
@@ -222,12 +222,13 @@ func (a *App) CheckPossibleDuplicate(ctx context.Context, id, centre, other uuid
 		// clears and nothing since (decision 216). An unknown referral is refused by the check.
 		var otherFamily uuid.UUID
 		var holds []uuid.UUID
-		var finding bool
+		var finding domain.Finding
 		if o, err := a.referrals.Load(ctx, other); err == nil {
 			otherFamily = o.FamilyID()
-			if holds, finding, err = a.bars(ctx, o); err != nil {
+			if holds, finding.Stands, err = a.bars(ctx, o); err != nil {
 				return nil, err
 			}
+			finding.Made = o.FindingsMade()
 		} else if !errors.Is(err, domain.ErrReferralNotFound) {
 			return nil, err
 		}

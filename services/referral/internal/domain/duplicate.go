@@ -181,7 +181,7 @@ func (r *Referral) flag(child, other uuid.UUID, match referralv1.ChildMatch, dis
 // domestic-abuse finding stands. The check clears those and nothing placed or found since
 // (decision 216: review 32 had a lead check before any hold, and the hold placed next day
 // barred nothing). A second check of the same referral that weighs nothing new records nothing.
-func (r *Referral) CheckPossibleDuplicate(other, otherFamily uuid.UUID, holds []uuid.UUID, finding bool, note string,
+func (r *Referral) CheckPossibleDuplicate(other, otherFamily uuid.UUID, holds []uuid.UUID, finding Finding, note string,
 	today time.Time) ([]proto.Message, error) {
 	if err := CheckTransition(r.state, CmdCheckPossibleDuplicate); err != nil {
 		return nil, err
@@ -205,7 +205,16 @@ func (r *Referral) CheckPossibleDuplicate(other, otherFamily uuid.UUID, holds []
 	}
 	return r.record(&referralv1.PossibleDuplicateChecked{ReferralId: r.id.String(), FamilyId: r.family.String(),
 		CentreId: r.centre.String(), OtherReferralId: other.String(), CheckedOn: dates.Proto(today), SealedNote: sealed,
-		OtherFamilyId: idOrEmpty(otherFamily), HoldIds: idStrings(holds), DomesticAbuseFinding: finding})
+		OtherFamilyId: idOrEmpty(otherFamily), HoldIds: idStrings(holds), DomesticAbuseFinding: finding.Stands,
+		FindingsMade: int32(finding.Made)})
+}
+
+// Finding is a possible duplicate's domestic-abuse finding as a check weighs it: whether one
+// stands (and bars the decision), and which (the other referral's FindingsMade: a finding
+// cleared and made again is another, review 33).
+type Finding struct {
+	Stands bool
+	Made   int
 }
 
 // DuplicateCheck is the lead's latest check that a possible duplicate's family is another: the
@@ -214,6 +223,8 @@ type DuplicateCheck struct {
 	On      time.Time
 	Holds   []uuid.UUID
 	Finding bool
+	// FindingsMade is which finding it weighed: the other referral's FindingsMade then.
+	FindingsMade int
 }
 
 // CheckedNotTheFamily reports whether the lead checked that other's family is not this one, and
@@ -228,9 +239,9 @@ func (r *Referral) CheckedNotTheFamily(other uuid.UUID) (time.Time, bool) {
 // (finding) stood then. A hold placed, or a finding made, since the check is one the lead has
 // not weighed (decision 216); a check recorded before checks named what they weighed covers
 // neither.
-func (r *Referral) CheckCovers(other uuid.UUID, holds []uuid.UUID, finding bool) bool {
+func (r *Referral) CheckCovers(other uuid.UUID, holds []uuid.UUID, finding Finding) bool {
 	c, ok := r.checkedNotTheFamily[other]
-	if !ok || (finding && !c.Finding) {
+	if !ok || (finding.Stands && (!c.Finding || c.FindingsMade != finding.Made)) {
 		return false
 	}
 	for _, h := range holds {

@@ -144,3 +144,23 @@ func TestMatchKeys(t *testing.T) {
 		}
 	}
 }
+
+// Review 33 (decision 216): a finding cleared and made again was covered by a lead's check that
+// weighed the first. A check weighs which finding stood (FindingsMade): one made again since is
+// another, as a new hold is.
+func TestALeadsCheckWeighsTheFindingThatStood(t *testing.T) {
+	other, oh := screenedFor(t, supervisd, true)
+	require.Equal(t, 1, other.FindingsMade(), "found at screening")
+	r, h := inState(t, domain.Received)
+	h.ok(r.FlagPossibleDuplicate(r.Children()[0].ID, other.ID(), exact, today))
+	weighed := domain.Finding{Stands: true, Made: other.FindingsMade()}
+	h.ok(r.CheckPossibleDuplicate(other.ID(), other.FamilyID(), nil, weighed, "Checked with the other centre's lead: another family", today))
+	require.True(t, r.CheckCovers(other.ID(), nil, weighed))
+
+	oh.ok(other.NoteRiskAssessment(false, today))
+	require.Equal(t, 1, other.FindingsMade(), "cleared: no finding made")
+	oh.ok(other.NoteRiskAssessment(true, today))
+	require.Equal(t, 2, other.FindingsMade(), "made again")
+	require.False(t, r.CheckCovers(other.ID(), nil, domain.Finding{Stands: true, Made: other.FindingsMade()}), "not the finding weighed")
+	require.True(t, r.CheckCovers(other.ID(), nil, domain.Finding{}), "nothing bars")
+}

@@ -89,6 +89,8 @@ type Referral struct {
 	// checkedNotTheFamily are the possible duplicates the lead checked are another family: when,
 	// and what barred them then (decisions 205 and 216), the latest check of each.
 	checkedNotTheFamily map[uuid.UUID]DuplicateCheck
+	// findingsMade counts the times a domestic-abuse finding came to stand (FindingsMade).
+	findingsMade int
 	outcome             referralv1.CaseOutcome
 	endedOn             time.Time // the day the case ended; zero unless it did
 	// placeReleasedOn is when scheduling last released the family's regular place after
@@ -216,6 +218,11 @@ func (r *Referral) DomesticAbuseFinding() (found bool, assessedOn time.Time) {
 	}
 	return r.daFinding, time.Time{}
 }
+
+// FindingsMade counts the times a domestic-abuse finding came to stand on the referral (a finding
+// cleared and made again is another): which finding a lead's duplicate check weighed (decision
+// 216, review 33).
+func (r *Referral) FindingsMade() int { return r.findingsMade }
 
 // DomesticAbuseDisclosed is whether domestic abuse was ever disclosed on the referral (on the day
 // it first was), and whether its risk answers still say so: a disclosure later answered "no" is a
@@ -392,6 +399,7 @@ func (r *Referral) apply(ev proto.Message) error {
 		}
 		r.notes = append(r.notes, CaseNote{Step: string(ev.ProtoReflect().Descriptor().FullName()), On: dates.Time(on), Text: text})
 	}
+	wasFound, _ := r.DomesticAbuseFinding()
 	var err error
 	switch e := ev.(type) {
 	case *referralv1.ReferralReceived:
@@ -515,7 +523,7 @@ func (r *Referral) apply(ev proto.Message) error {
 		if r.checkedNotTheFamily == nil {
 			r.checkedNotTheFamily = map[uuid.UUID]DuplicateCheck{}
 		}
-		c := DuplicateCheck{On: dates.Time(e.GetCheckedOn()), Finding: e.GetDomesticAbuseFinding()}
+		c := DuplicateCheck{On: dates.Time(e.GetCheckedOn()), Finding: e.GetDomesticAbuseFinding(), FindingsMade: int(e.GetFindingsMade())}
 		for _, h := range e.GetHoldIds() {
 			c.Holds = append(c.Holds, parseID(h))
 		}
@@ -528,6 +536,9 @@ func (r *Referral) apply(ev proto.Message) error {
 	}
 	if err != nil {
 		return fmt.Errorf("referral %s: apply %s: %w", r.id, ev.ProtoReflect().Descriptor().Name(), err)
+	}
+	if found, _ := r.DomesticAbuseFinding(); found && !wasFound {
+		r.findingsMade++
 	}
 	r.version++
 	return nil

@@ -84,7 +84,7 @@ func run(r *domain.Referral, c domain.Command) ([]proto.Message, error) {
 				return nil, err
 			}
 		}
-		checked, err := r.CheckPossibleDuplicate(other, uuid.New(), nil, false, "Spoke to the other centre's lead: another family", today)
+		checked, err := r.CheckPossibleDuplicate(other, uuid.New(), nil, domain.Finding{}, "Spoke to the other centre's lead: another family", today)
 		if err != nil {
 			return nil, err
 		}

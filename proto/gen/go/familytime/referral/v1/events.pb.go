@@ -2298,8 +2298,11 @@ type PossibleDuplicateChecked struct {
 	// The other referral had a domestic-abuse finding standing when the lead checked: the check
 	// clears it; one found since is not cleared (decision 216).
 	DomesticAbuseFinding bool `protobuf:"varint,9,opt,name=domestic_abuse_finding,json=domesticAbuseFinding,proto3" json:"domestic_abuse_finding,omitempty"`
-	unknownFields        protoimpl.UnknownFields
-	sizeCache            protoimpl.SizeCache
+	// Which finding: how many times a finding had come to stand on the other referral (a finding
+	// cleared and made again is another, which the check did not weigh; review 33).
+	FindingsMade  int32 `protobuf:"varint,10,opt,name=findings_made,json=findingsMade,proto3" json:"findings_made,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *PossibleDuplicateChecked) Reset() {
@@ -2393,6 +2396,13 @@ func (x *PossibleDuplicateChecked) GetDomesticAbuseFinding() bool {
 		return x.DomesticAbuseFinding
 	}
 	return false
+}
+
+func (x *PossibleDuplicateChecked) GetFindingsMade() int32 {
+	if x != nil {
+		return x.FindingsMade
+	}
+	return 0
 }
 
 // FamilyDetailsOpened: someone opened a family's personal details (GetFamily). Every such read is
@@ -3650,7 +3660,7 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\n" +
 	"flagged_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\tflaggedOn\x128\n" +
 	"\x18domestic_abuse_disclosed\x18\a \x01(\bR\x16domesticAbuseDisclosed\x128\n" +
-	"\x05match\x18\b \x01(\x0e2\".familytime.referral.v1.ChildMatchR\x05match\"\xf6\x02\n" +
+	"\x05match\x18\b \x01(\x0e2\".familytime.referral.v1.ChildMatchR\x05match\"\x9b\x03\n" +
 	"\x18PossibleDuplicateChecked\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -3663,7 +3673,9 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"sealedNote\x12&\n" +
 	"\x0fother_family_id\x18\a \x01(\tR\rotherFamilyId\x12\x19\n" +
 	"\bhold_ids\x18\b \x03(\tR\aholdIds\x124\n" +
-	"\x16domestic_abuse_finding\x18\t \x01(\bR\x14domesticAbuseFinding\"\xfb\x01\n" +
+	"\x16domestic_abuse_finding\x18\t \x01(\bR\x14domesticAbuseFinding\x12#\n" +
+	"\rfindings_made\x18\n" +
+	" \x01(\x05R\ffindingsMade\"\xfb\x01\n" +
 	"\x13FamilyDetailsOpened\x12\x1b\n" +
 	"\taccess_id\x18\x01 \x01(\tR\baccessId\x12\x1f\n" +
 	"\vreferral_id\x18\x02 \x01(\tR\n" +

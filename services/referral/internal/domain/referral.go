@@ -91,8 +91,8 @@ type Referral struct {
 	checkedNotTheFamily map[uuid.UUID]DuplicateCheck
 	// findingsMade counts the times a domestic-abuse finding came to stand (FindingsMade).
 	findingsMade int
-	outcome             referralv1.CaseOutcome
-	endedOn             time.Time // the day the case ended; zero unless it did
+	outcome      referralv1.CaseOutcome
+	endedOn      time.Time // the day the case ended; zero unless it did
 	// placeReleasedOn is when scheduling last released the family's regular place after
 	// unexplained no-shows; zero while it never has (the outcome PLACE_RELEASED fits once it has).
 	placeReleasedOn time.Time

@@ -579,22 +579,38 @@ func ForAParent(steps []Step) []Step {
 // after a no-show tapped too early: "Left: the children" twice, a correction, "No-show: the
 // visiting parent did not come", "No-show withdrawn", in the door's fixed order, which read as a
 // parent who left before coming. What stands is what the copy gives; the centre's read keeps
-// both. Each withdrawal is paired with the latest step before it, in the same stream, of the
-// same kind and party, recorded the same day (both are taken back on the day), not already paired.
+// both.
+//
+// A withdrawal is paired with the one step it can only mean: in the same stream, of the same
+// kind and party, recorded the same day (a no-show is withdrawn on its session's day, a movement
+// before its session is completed), not already paired, and, for a movement withdrawn with the
+// time it was recorded at, recorded at that time. The words name no booking, and a family's
+// bookings share its stream: where two steps could be the one withdrawn (review 34 recorded a
+// late no-show of last week's session between today's no-show and its withdrawal), none is left
+// out, and the copy gives them all, as the centre's read does.
 func takenBack(steps []Step) map[int]bool {
 	var taken map[int]bool
 	day := func(t time.Time) string { return t.In(dates.UK()).Format(time.DateOnly) }
-	pair := func(j int, kind, suffix string) {
-		for i := j - 1; i >= 0; i-- {
-			if s := steps[i]; !taken[i] && s.Type == kind && s.Stream == steps[j].Stream && strings.Contains(s.Description, suffix) &&
-				day(s.RecordedAt) == day(steps[j].RecordedAt) {
-				if taken == nil {
-					taken = map[int]bool{}
-				}
-				taken[i], taken[j] = true, true
-				return
+	pair := func(j int, kind, prefix, suffix string) {
+		match := -1
+		for i := j - 1; i >= 0 && day(steps[i].RecordedAt) == day(steps[j].RecordedAt); i-- {
+			s := steps[i]
+			if taken[i] || s.Type != kind || s.Stream != steps[j].Stream || !strings.HasPrefix(s.Description, prefix) ||
+				!strings.Contains(s.Description, suffix) {
+				continue
 			}
+			if match >= 0 {
+				return // two it could mean: neither is left out
+			}
+			match = i
 		}
+		if match < 0 {
+			return
+		}
+		if taken == nil {
+			taken = map[int]bool{}
+		}
+		taken[match], taken[j] = true, true
 	}
 	for j, s := range steps {
 		switch s.Type {
@@ -602,17 +618,25 @@ func takenBack(steps []Step) map[int]bool {
 			// "No-show withdrawn, recorded by mistake: <party> came after all"
 			if _, rest, ok := strings.Cut(s.Description, "recorded by mistake: "); ok {
 				if party, ok := strings.CutSuffix(rest, " came after all"); ok {
-					pair(j, "familytime.scheduling.v1.NoShowRecorded", ": "+party+" did not come")
+					pair(j, "familytime.scheduling.v1.NoShowRecorded", "No-show", ": "+party+" did not come")
 				}
 			}
 		case "familytime.scheduling.v1.MovementCorrected":
 			// "Departure withdrawn, it did not happen (recorded by mistake[ at 10:16, UK time]): <party>"
 			kind := map[string]string{"Departure": "familytime.scheduling.v1.PartyDeparted",
 				"Arrival": "familytime.scheduling.v1.PartyArrived"}
+			verb := map[string]string{"Departure": "Left", "Arrival": "Arrived"}
 			what, rest, ok := strings.Cut(s.Description, " withdrawn, it did not happen (")
-			if i := strings.LastIndex(rest, "): "); ok && i >= 0 && kind[what] != "" {
-				pair(j, kind[what], ": "+rest[i+3:])
+			i := strings.LastIndex(rest, "): ")
+			if !ok || i < 0 || kind[what] == "" {
+				continue
 			}
+			prefix := verb[what]
+			if _, at, ok := strings.Cut(rest[:i], "recorded by mistake at "); ok {
+				// "Left at 10:16 (UK time): ..." is the one recorded at that time.
+				prefix += " at " + strings.TrimSuffix(at, ", UK time") + " "
+			}
+			pair(j, kind[what], prefix, ": "+rest[i+3:])
 		}
 	}
 	return taken

@@ -220,3 +220,35 @@ func TestAParentsCopyLeavesOutWhatTheCentreTookBack(t *testing.T) {
 		"Arrived: the visiting parent", "A named person checked in", "Left: the children (with whoever collects them)",
 		"Left: the visiting parent", "Session completed (supported), 1 child", "No-show: the visiting parent did not come (explained)"}, words)
 }
+
+// Review 34: a late no-show of last week's session, recorded between today's no-show and its
+// withdrawal, was left out in its place (the words name no booking), and today's withdrawn one
+// was given. Where a withdrawal could mean two steps, none is left out; a movement withdrawn with
+// the time it was recorded at is the one recorded then.
+func TestAParentsCopyLeavesOutOnlyWhatAWithdrawalCanOnlyMean(t *testing.T) {
+	day := time.Date(2026, 12, 9, 10, 0, 0, 0, time.UTC)
+	step := func(minutes int, eventType, words string) Step {
+		return Step{RecordedAt: day.Add(time.Duration(minutes) * time.Minute), Service: "scheduling", Stream: "family-1",
+			Type: "familytime.scheduling.v1." + eventType, Description: words}
+	}
+	words := func(steps []Step) []string {
+		var out []string
+		for _, s := range ForAParent(steps) {
+			out = append(out, s.Description)
+		}
+		return out
+	}
+	require.Equal(t, []string{"No-show: the visiting parent did not come (unexplained, 1 since the place was last released)",
+		"No-show: the visiting parent did not come (explained)", "No-show withdrawn, recorded by mistake: the visiting parent came after all"},
+		words([]Step{
+			step(16, "NoShowRecorded", "No-show: the visiting parent did not come (unexplained, 1 since the place was last released)"),
+			step(17, "NoShowRecorded", "No-show: the visiting parent did not come (explained)"),
+			step(18, "NoShowWithdrawn", "No-show withdrawn, recorded by mistake: the visiting parent came after all"),
+		}), "two it could mean: all given")
+
+	require.Equal(t, []string{"Left: the children (with whoever collects them)"}, words([]Step{
+		step(20, "PartyDeparted", "Left at 10:20 (UK time): the children (with whoever collects them)"),
+		step(25, "PartyDeparted", "Left at 10:25 (UK time): the children (with whoever collects them)"),
+		step(26, "MovementCorrected", "Departure withdrawn, it did not happen (recorded by mistake at 10:25, UK time): the children (with whoever collects them)"),
+	}), "the departure recorded at 10:25 is the one withdrawn")
+}

@@ -162,7 +162,7 @@ func (u *UnitOfWork) guard(key, stream string, version int64, shared bool) *Unit
 }
 
 // AfterCommit runs fn once the unit has committed, after Commit wrote it and before it returns;
-// never when the commit failed, or its outcome is unknown. For what a process may remember only
+// never when the commit failed, or its outcome is unknown, nor for a unit with nothing to write. For what a process may remember only
 // of what is in the database (a cache of rows written), never for work that must happen: the
 // process may stop right after the commit.
 func (u *UnitOfWork) AfterCommit(fn func()) *UnitOfWork {

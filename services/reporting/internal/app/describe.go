@@ -623,23 +623,28 @@ func takenBack(steps []Step) map[int]bool {
 			}
 		case "familytime.scheduling.v1.MovementCorrected":
 			// "Departure withdrawn, it did not happen (recorded by mistake[ at 10:16, UK time]): <party>"
-			kind := map[string]string{"Departure": "familytime.scheduling.v1.PartyDeparted",
-				"Arrival": "familytime.scheduling.v1.PartyArrived"}
-			verb := map[string]string{"Departure": "Left", "Arrival": "Arrived"}
 			what, rest, ok := strings.Cut(s.Description, " withdrawn, it did not happen (")
 			i := strings.LastIndex(rest, "): ")
-			if !ok || i < 0 || kind[what] == "" {
+			m, known := withdrawnMovement[what]
+			if !ok || i < 0 || !known {
 				continue
 			}
-			prefix := verb[what]
+			prefix := m.verb
 			if _, at, ok := strings.Cut(rest[:i], "recorded by mistake at "); ok {
 				// "Left at 10:16 (UK time): ..." is the one recorded at that time.
 				prefix += " at " + strings.TrimSuffix(at, ", UK time") + " "
 			}
-			pair(j, kind[what], prefix, ": "+rest[i+3:])
+			pair(j, m.kind, prefix, ": "+rest[i+3:])
 		}
 	}
 	return taken
+}
+
+// withdrawnMovement is, by the word a movement's withdrawal begins with, the movement's event type
+// and the word its own description begins with.
+var withdrawnMovement = map[string]struct{ kind, verb string }{
+	"Departure": {"familytime.scheduling.v1.PartyDeparted", "Left"},
+	"Arrival":   {"familytime.scheduling.v1.PartyArrived", "Arrived"},
 }
 
 // atTheDoor ranks the door's steps in a parent's copy: arrivals, check-ins, departures, then

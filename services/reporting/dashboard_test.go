@@ -88,7 +88,7 @@ func (g *rig) playFirstQuarter(t *testing.T) firstQuarter {
 // rig's database (host.Start, which the rig uses, serves gRPC only).
 func (g *rig) adminServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	svc, err := reporting.New(host.Deps{BusKey: testkit.BusKey, Pool: g.owner, NATS: g.js.Conn(), Logger: slog.New(slog.DiscardHandler)})
+	svc, err := reporting.New(host.Deps{BusKey: testkit.BusKey, Pool: g.owner, NATS: g.js.Conn(), Logger: slog.New(slog.DiscardHandler), Clock: g.clock})
 	require.NoError(t, err)
 	mux := http.NewServeMux()
 	for pattern, h := range svc.(host.AdminHandlers).AdminHandlers() {
@@ -270,6 +270,7 @@ func TestDashboardInABrowser(t *testing.T) {
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(base+"/dashboard")))
 	shown(fmt.Sprintf("quarter-%d-%d", now.Year(), (int(now.Month())-1)/3+1))
 	require.Contains(t, text("#figures-heading"), "nationally")
+	require.Contains(t, text("#period-shown"), "This period is still under way (today is ", "the current quarter's figures are those so far")
 
 	// A month shows the months to choose from; back to a quarter, the first of 2026.
 	// SetValue fires input and change, as choosing with the keyboard or the mouse does.
@@ -282,7 +283,7 @@ func TestDashboardInABrowser(t *testing.T) {
 	require.NoError(t, chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("period"), "quarter"), chromedp.SetValue(chromedp.ID("year"), "2026"),
 		chromedp.SetValue(chromedp.ID("number"), "1"), chromedp.Click(chromedp.ID("show"))))
 	shown("quarter-2026-1")
-	require.Equal(t, "From 1 January 2026 to 31 March 2026.", text("#period-shown"))
+	require.Equal(t, "From 1 January 2026 to 31 March 2026.", text("#period-shown"), "an ended quarter needs no note")
 	require.Equal(t, served.GetShown(), text(`#headline td[data-measure="children_served"]`), "children served nationally")
 	require.Equal(t, "Children served", text(`#headline tr[data-measure="children_served"] th`))
 	require.Equal(t, "<5", text(fmt.Sprintf(`#breakdowns td[data-measure=%q][data-breakdown="age_band"][data-category=%q]`,

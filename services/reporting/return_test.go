@@ -1,6 +1,7 @@
 package reporting_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	reportingv1 "github.com/familytime/familytime/proto/gen/go/familytime/reporting/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/clock"
 )
 
 // Review 29 booked four supported sessions in December at one of three centres (each alone in its
@@ -130,4 +132,42 @@ func TestFamiliesWhoJoinedTheWaitingListAreCountedOnce(t *testing.T) {
 	require.Equal(t, float64(3), q4[key].GetValue())
 	end := "waiting_list_at_end|centre|" + commonv1.Region_REGION_LONDON.String() + "|" + centre.String() + "||"
 	require.Equal(t, float64(2), october[end].GetValue(), "on the list at the end of October: the family put back, and the one that joined once")
+}
+
+// Figures read before their period ends say so, by the service's clock (simulated here, as on a
+// simulated platform), not the reader's: the CLI's note and the dashboard's were the
+// workstation's or the browser's, and /figures said nothing.
+func TestFiguresSayHowFarTheirPeriodHasRun(t *testing.T) {
+	sim := clock.NewSimulated(time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC))
+	g := newRigOn(t, sim)
+	an := g.analyst(t)
+	figures := func(year, quarter int32) *reportingv1.GetFiguresResponse {
+		t.Helper()
+		resp, err := an.GetFigures(t.Context(), &reportingv1.GetFiguresRequest{Publication: true,
+			Period: &reportingv1.Period{Kind: reportingv1.PeriodKind_PERIOD_KIND_QUARTER, Year: year, Number: quarter}})
+		require.NoError(t, err)
+		return resp
+	}
+	q4 := figures(2026, 4)
+	require.Equal(t, reportingv1.PeriodProgress_PERIOD_PROGRESS_UNDER_WAY, q4.GetProgress())
+	require.Equal(t, &commonv1.Date{Year: 2026, Month: 11, Day: 29}, q4.GetAsOf())
+	require.Equal(t, reportingv1.PeriodProgress_PERIOD_PROGRESS_ENDED, figures(2026, 3).GetProgress())
+	require.Equal(t, reportingv1.PeriodProgress_PERIOD_PROGRESS_NOT_BEGUN, figures(2027, 1).GetProgress())
+
+	// The quarter's last evening in the UK is still in it; the next morning it has ended.
+	require.NoError(t, sim.Set(time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC)))
+	require.Equal(t, reportingv1.PeriodProgress_PERIOD_PROGRESS_UNDER_WAY, figures(2026, 4).GetProgress())
+	require.NoError(t, sim.Set(time.Date(2027, 1, 1, 0, 30, 0, 0, time.UTC)))
+	require.Equal(t, reportingv1.PeriodProgress_PERIOD_PROGRESS_ENDED, figures(2026, 4).GetProgress())
+	require.Equal(t, reportingv1.PeriodProgress_PERIOD_PROGRESS_UNDER_WAY, figures(2027, 1).GetProgress())
+
+	// /figures, for dashboards, says the same.
+	_, body := get(t, g.adminServer(t).URL+"/figures?period=quarter&year=2027&number=1")
+	var doc struct {
+		Progress string         `json:"progress"`
+		AsOf     map[string]int `json:"as_of"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &doc))
+	require.Equal(t, "PERIOD_PROGRESS_UNDER_WAY", doc.Progress)
+	require.Equal(t, map[string]int{"year": 2027, "month": 1, "day": 1}, doc.AsOf)
 }

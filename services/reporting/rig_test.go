@@ -22,6 +22,7 @@ import (
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/bus"
+	"github.com/familytime/familytime/services/platform/clock"
 	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/grpcx"
@@ -51,14 +52,22 @@ type rig struct {
 	emitted int
 	// onStaff are the centres whose coordinator (coordinator) is on the staff register.
 	onStaff map[uuid.UUID]bool
+	// clock is the service's clock (nil: the real one).
+	clock clock.Clock
 }
 
 func newRig(t testing.TB) *rig {
 	t.Helper()
+	return newRigOn(t, nil)
+}
+
+// newRigOn is newRig with reporting on the clock c (nil: the real one).
+func newRigOn(t testing.TB, c clock.Clock) *rig {
+	t.Helper()
 	ctx := context.Background()
 	db := testkit.Postgres(t)
 	db.Migrate(t, reporting.Migrations()...)
-	g := &rig{owner: db.OwnerPool(t), runtime: db.Pool(t), stores: map[string]*eventstore.Store{}, onStaff: map[uuid.UUID]bool{}}
+	g := &rig{owner: db.OwnerPool(t), runtime: db.Pool(t), stores: map[string]*eventstore.Store{}, onStaff: map[uuid.UUID]bool{}, clock: c}
 	srv := testkit.NATS(t)
 	nc, js := srv.Connect(t)
 	g.js = js
@@ -77,7 +86,7 @@ func newRig(t testing.TB) *rig {
 		require.NoError(t, err)
 		background(t, r.Run)
 	}
-	svc, err := reporting.New(host.Deps{BusKey: testkit.BusKey, Pool: g.runtime, NATS: nc, Logger: log})
+	svc, err := reporting.New(host.Deps{BusKey: testkit.BusKey, Pool: g.runtime, NATS: nc, Logger: log, Clock: c})
 	require.NoError(t, err)
 	g.key, err = auth.LoadOrCreateDevKey(filepath.Join(t.TempDir(), "signing.pem"))
 	require.NoError(t, err)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
-	"time"
 
 	"github.com/spf13/cobra"
 	"google.golang.org/protobuf/encoding/protojson"
@@ -49,9 +48,6 @@ to 4 shown as "<5" and no suppressed figure derivable from a total. docs/return.
 				}
 				format = "json"
 			}
-			if note := unfinishedQuarter(year, q, time.Now()); note != "" {
-				fmt.Fprintln(cmd.ErrOrStderr(), note)
-			}
 			cc, err := dial(&conn, "reporting")
 			if err != nil {
 				return err
@@ -62,6 +58,9 @@ to 4 shown as "<5" and no suppressed figure derivable from a total. docs/return.
 				CentreId: centre, Publication: true})
 			if err != nil {
 				return describe(err)
+			}
+			if note := unfinishedQuarter(quarter, resp); note != "" {
+				fmt.Fprintln(cmd.ErrOrStderr(), note)
 			}
 			if format == "json" {
 				b, err := protojson.MarshalOptions{UseProtoNames: true, Multiline: true}.Marshal(resp)
@@ -95,18 +94,17 @@ to 4 shown as "<5" and no suppressed figure derivable from a total. docs/return.
 
 // unfinishedQuarter is a note for a return asked for before its quarter ended: a quarter not begun
 // has nothing to count but what is booked, and one under way only what happened so far. Empty
-// once the quarter has ended. now is this machine's clock, not a simulated platform's.
-func unfinishedQuarter(year, q int, now time.Time) string {
-	first := time.Date(year, time.Month(3*q-2), 1, 0, 0, 0, 0, time.UTC)
-	last := first.AddDate(0, 3, -1)
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	switch {
-	case today.Before(first):
-		return fmt.Sprintf("note: %dQ%d has not begun (it runs %s to %s): its figures count only what is booked so far",
-			year, q, first.Format(time.DateOnly), last.Format(time.DateOnly))
-	case !today.After(last):
-		return fmt.Sprintf("note: %dQ%d is under way (it ends on %s): its figures are those so far, not the quarter's return",
-			year, q, last.Format(time.DateOnly))
+// once the quarter has ended. How far it has run is the service's (its clock, simulated on a
+// simulated platform), not this machine's.
+func unfinishedQuarter(quarter string, resp *reportingv1.GetFiguresResponse) string {
+	from, to := dateString(resp.GetFrom()), dateString(resp.GetTo())
+	switch resp.GetProgress() {
+	case reportingv1.PeriodProgress_PERIOD_PROGRESS_NOT_BEGUN:
+		return fmt.Sprintf("note: %s has not begun (it runs %s to %s; today is %s): its figures count only what is booked so far",
+			quarter, from, to, dateString(resp.GetAsOf()))
+	case reportingv1.PeriodProgress_PERIOD_PROGRESS_UNDER_WAY:
+		return fmt.Sprintf("note: %s is under way (it ends on %s; today is %s): its figures are those so far, not the quarter's return",
+			quarter, to, dateString(resp.GetAsOf()))
 	}
 	return ""
 }

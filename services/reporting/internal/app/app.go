@@ -3,6 +3,8 @@
 package app
 
 import (
+	"time"
+
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/familytime/familytime/services/platform/bus"
@@ -20,6 +22,7 @@ type App struct {
 	js       jetstream.JetStream
 	busKey   bus.Key
 	log      *eventstore.Store
+	today    func() time.Time
 }
 
 // Deps are what the use cases work on.
@@ -34,13 +37,19 @@ type Deps struct {
 	BusKey bus.Key
 	// Log is reporting's own event log, which records the reads of families' histories.
 	Log *eventstore.Store
+	// Today is the service's date in the UK (its clock: simulated on a simulated platform), which
+	// says how far a period of figures has run.
+	Today func() time.Time
 }
 
 // New returns the use cases over reporting's projections.
 func New(d Deps) *App {
 	return &App{centres: d.Centres, history: d.History, figures: d.Figures, rebuilds: d.Rebuilds,
-		live: adapters.NewProjections(adapters.Live), js: d.JS, busKey: d.BusKey, log: d.Log}
+		live: adapters.NewProjections(adapters.Live), js: d.JS, busKey: d.BusKey, log: d.Log, today: d.Today}
 }
+
+// Today is the service's date in the UK.
+func (a *App) Today() time.Time { return a.today() }
 
 // Live writes the projections the service answers from.
 func (a *App) Live() *adapters.Projections { return a.live }

@@ -84,6 +84,29 @@ func NewPeriod(kind string, year, number int) (Period, error) {
 	return Period{}, problem.Invalid("period.number", fmt.Sprintf("%d is not a %s of the year", number, kind))
 }
 
+// Progress is how far p has run on today (a date): it begins after today, today is in it, or it
+// ended before today. Figures read before a period ends count only what has happened (or been
+// booked) so far, which a reader must be told.
+func (p Period) Progress(today time.Time) PeriodProgress {
+	day := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
+	switch {
+	case day.Before(p.From):
+		return PeriodNotBegun
+	case day.After(p.To):
+		return PeriodEnded
+	}
+	return PeriodUnderWay
+}
+
+// PeriodProgress is how far a period has run.
+type PeriodProgress int
+
+const (
+	PeriodNotBegun PeriodProgress = iota + 1
+	PeriodUnderWay
+	PeriodEnded
+)
+
 // Figure is one number of the national figures.
 type Figure struct {
 	Measure   string

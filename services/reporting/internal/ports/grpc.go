@@ -256,15 +256,16 @@ func (s *Server) GetFigures(ctx context.Context, req *reportingv1.GetFiguresRequ
 	if err != nil {
 		return nil, err
 	}
-	return FiguresResponse(period, figs), nil
+	return FiguresResponse(period, figs, s.app.Today()), nil
 }
 
 // FiguresResponse is figures as the API and the admin port give them.
-func FiguresResponse(period app.Period, figs []app.Figure) *reportingv1.GetFiguresResponse {
+func FiguresResponse(period app.Period, figs []app.Figure, today time.Time) *reportingv1.GetFiguresResponse {
 	date := func(t time.Time) *commonv1.Date {
 		return &commonv1.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}
 	}
-	resp := &reportingv1.GetFiguresResponse{From: date(period.From), To: date(period.To), Figures: make([]*reportingv1.Figure, len(figs))}
+	resp := &reportingv1.GetFiguresResponse{From: date(period.From), To: date(period.To), Figures: make([]*reportingv1.Figure, len(figs)),
+		Progress: progress[period.Progress(today)], AsOf: date(today)}
 	for i, f := range figs {
 		out := &reportingv1.Figure{Measure: f.Measure, Scope: f.Scope, Region: f.Region, Breakdown: f.Breakdown,
 			Category: f.Category, Shown: f.Shown, Value: f.Value, Suppressed: f.Suppressed != ""}
@@ -274,6 +275,13 @@ func FiguresResponse(period app.Period, figs []app.Figure) *reportingv1.GetFigur
 		resp.Figures[i] = out
 	}
 	return resp
+}
+
+// progress is a period's progress as the API names it.
+var progress = map[app.PeriodProgress]reportingv1.PeriodProgress{
+	app.PeriodNotBegun: reportingv1.PeriodProgress_PERIOD_PROGRESS_NOT_BEGUN,
+	app.PeriodUnderWay: reportingv1.PeriodProgress_PERIOD_PROGRESS_UNDER_WAY,
+	app.PeriodEnded:    reportingv1.PeriodProgress_PERIOD_PROGRESS_ENDED,
 }
 
 // RebuildProjections rebuilds the projections, streaming progress.

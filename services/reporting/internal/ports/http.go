@@ -60,7 +60,7 @@ func Dashboard(a *app.App) http.Handler {
 			http.Error(w, "figures are unavailable", http.StatusServiceUnavailable)
 			return
 		}
-		body, err := figuresJSON.Marshal(FiguresResponse(period, figs))
+		body, err := figuresJSON.Marshal(FiguresResponse(period, figs, a.Today()))
 		if err != nil {
 			http.Error(w, "figures are unavailable", http.StatusInternalServerError)
 			return

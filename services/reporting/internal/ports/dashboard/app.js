@@ -158,6 +158,19 @@
     return d ? d.day + " " + MONTHS[d.month - 1] + " " + d.year : "";
   }
 
+  // progressText says when a period's figures are not yet its whole: how far it has run is the
+  // server's (its clock), not this browser's.
+  function progressText(body) {
+    const today = body.as_of ? " (today is " + dateText(body.as_of) + ")" : "";
+    if (body.progress === "PERIOD_PROGRESS_UNDER_WAY") {
+      return " This period is still under way" + today + ": the figures are those so far, not the period's return.";
+    }
+    if (body.progress === "PERIOD_PROGRESS_NOT_BEGUN") {
+      return " This period has not begun" + today + ": the figures count only what is booked so far.";
+    }
+    return "";
+  }
+
   function el(tag, text, attrs) {
     const e = document.createElement(tag);
     if (text !== undefined && text !== null) e.textContent = text;
@@ -433,7 +446,7 @@
 
     const where = centre ? "at " + centre.name + " (" + regionLabel(centre.region) + ")" : p.centre ? "at the centre asked for" : "nationally";
     $("figures-heading").textContent = "Figures for " + periodName(p) + ", " + where;
-    $("period-shown").textContent = "From " + dateText(body.from) + " to " + dateText(body.to) + ".";
+    $("period-shown").textContent = "From " + dateText(body.from) + " to " + dateText(body.to) + "." + progressText(body);
     figuresSection.hidden = false;
     figuresSection.setAttribute("data-period", p.period + "-" + p.year + "-" + p.number + (p.centre ? "-" + p.centre : ""));
     statusLine.textContent = "Showing the figures for " + periodName(p) + ", " + where + ".";

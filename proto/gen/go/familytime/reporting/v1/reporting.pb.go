@@ -147,6 +147,62 @@ func (PeriodKind) EnumDescriptor() ([]byte, []int) {
 	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{1}
 }
 
+// PeriodProgress is how far a period had run when its figures were read.
+type PeriodProgress int32
+
+const (
+	PeriodProgress_PERIOD_PROGRESS_UNSPECIFIED PeriodProgress = 0
+	// The period begins after the figures' date.
+	PeriodProgress_PERIOD_PROGRESS_NOT_BEGUN PeriodProgress = 1
+	// The figures' date is in the period.
+	PeriodProgress_PERIOD_PROGRESS_UNDER_WAY PeriodProgress = 2
+	// The period ended before the figures' date: the figures are its whole.
+	PeriodProgress_PERIOD_PROGRESS_ENDED PeriodProgress = 3
+)
+
+// Enum value maps for PeriodProgress.
+var (
+	PeriodProgress_name = map[int32]string{
+		0: "PERIOD_PROGRESS_UNSPECIFIED",
+		1: "PERIOD_PROGRESS_NOT_BEGUN",
+		2: "PERIOD_PROGRESS_UNDER_WAY",
+		3: "PERIOD_PROGRESS_ENDED",
+	}
+	PeriodProgress_value = map[string]int32{
+		"PERIOD_PROGRESS_UNSPECIFIED": 0,
+		"PERIOD_PROGRESS_NOT_BEGUN":   1,
+		"PERIOD_PROGRESS_UNDER_WAY":   2,
+		"PERIOD_PROGRESS_ENDED":       3,
+	}
+)
+
+func (x PeriodProgress) Enum() *PeriodProgress {
+	p := new(PeriodProgress)
+	*p = x
+	return p
+}
+
+func (x PeriodProgress) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (PeriodProgress) Descriptor() protoreflect.EnumDescriptor {
+	return file_familytime_reporting_v1_reporting_proto_enumTypes[2].Descriptor()
+}
+
+func (PeriodProgress) Type() protoreflect.EnumType {
+	return &file_familytime_reporting_v1_reporting_proto_enumTypes[2]
+}
+
+func (x PeriodProgress) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use PeriodProgress.Descriptor instead.
+func (PeriodProgress) EnumDescriptor() ([]byte, []int) {
+	return file_familytime_reporting_v1_reporting_proto_rawDescGZIP(), []int{2}
+}
+
 // CentreSummary is a centre as reporting knows it.
 type CentreSummary struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1293,7 +1349,13 @@ type GetFiguresResponse struct {
 	// The last day of the period.
 	To *v1.Date `protobuf:"bytes,2,opt,name=to,proto3" json:"to,omitempty"`
 	// Every figure, ordered by measure, scope, region, centre, breakdown and category.
-	Figures       []*Figure `protobuf:"bytes,3,rep,name=figures,proto3" json:"figures,omitempty"`
+	Figures []*Figure `protobuf:"bytes,3,rep,name=figures,proto3" json:"figures,omitempty"`
+	// How far the period had run on the service's clock when the figures were read: a period not
+	// begun counts only what is booked, one under way only what has happened so far (not yet the
+	// period's return).
+	Progress PeriodProgress `protobuf:"varint,4,opt,name=progress,proto3,enum=familytime.reporting.v1.PeriodProgress" json:"progress,omitempty"`
+	// The service's date (UK) the figures were read on, which progress is reckoned from.
+	AsOf          *v1.Date `protobuf:"bytes,5,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1345,6 +1407,20 @@ func (x *GetFiguresResponse) GetTo() *v1.Date {
 func (x *GetFiguresResponse) GetFigures() []*Figure {
 	if x != nil {
 		return x.Figures
+	}
+	return nil
+}
+
+func (x *GetFiguresResponse) GetProgress() PeriodProgress {
+	if x != nil {
+		return x.Progress
+	}
+	return PeriodProgress_PERIOD_PROGRESS_UNSPECIFIED
+}
+
+func (x *GetFiguresResponse) GetAsOf() *v1.Date {
+	if x != nil {
+		return x.AsOf
 	}
 	return nil
 }
@@ -1577,11 +1653,13 @@ const file_familytime_reporting_v1_reporting_proto_rawDesc = "" +
 	"\x05value\x18\b \x01(\x01R\x05value\x12\x1e\n" +
 	"\n" +
 	"suppressed\x18\t \x01(\bR\n" +
-	"suppressed\"\xab\x01\n" +
+	"suppressed\"\xa1\x02\n" +
 	"\x12GetFiguresResponse\x12.\n" +
 	"\x04from\x18\x01 \x01(\v2\x1a.familytime.common.v1.DateR\x04from\x12*\n" +
 	"\x02to\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x02to\x129\n" +
-	"\afigures\x18\x03 \x03(\v2\x1f.familytime.reporting.v1.FigureR\afigures\"\x1b\n" +
+	"\afigures\x18\x03 \x03(\v2\x1f.familytime.reporting.v1.FigureR\afigures\x12C\n" +
+	"\bprogress\x18\x04 \x01(\x0e2'.familytime.reporting.v1.PeriodProgressR\bprogress\x12/\n" +
+	"\x05as_of\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\x04asOf\"\x1b\n" +
 	"\x19RebuildProjectionsRequest\"\xc2\x01\n" +
 	"\x1aRebuildProjectionsResponse\x12\x16\n" +
 	"\x06events\x18\x01 \x01(\x03R\x06events\x12\x14\n" +
@@ -1602,7 +1680,12 @@ const file_familytime_reporting_v1_reporting_proto_rawDesc = "" +
 	"\x17PERIOD_KIND_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10PERIOD_KIND_YEAR\x10\x01\x12\x17\n" +
 	"\x13PERIOD_KIND_QUARTER\x10\x02\x12\x15\n" +
-	"\x11PERIOD_KIND_MONTH\x10\x032\xd9\x05\n" +
+	"\x11PERIOD_KIND_MONTH\x10\x03*\x8a\x01\n" +
+	"\x0ePeriodProgress\x12\x1f\n" +
+	"\x1bPERIOD_PROGRESS_UNSPECIFIED\x10\x00\x12\x1d\n" +
+	"\x19PERIOD_PROGRESS_NOT_BEGUN\x10\x01\x12\x1d\n" +
+	"\x19PERIOD_PROGRESS_UNDER_WAY\x10\x02\x12\x19\n" +
+	"\x15PERIOD_PROGRESS_ENDED\x10\x032\xd9\x05\n" +
 	"\x10ReportingService\x12h\n" +
 	"\vListCentres\x12+.familytime.reporting.v1.ListCentresRequest\x1a,.familytime.reporting.v1.ListCentresResponse\x12w\n" +
 	"\x10GetFamilyHistory\x120.familytime.reporting.v1.GetFamilyHistoryRequest\x1a1.familytime.reporting.v1.GetFamilyHistoryResponse\x12w\n" +
@@ -1625,74 +1708,77 @@ func file_familytime_reporting_v1_reporting_proto_rawDescGZIP() []byte {
 	return file_familytime_reporting_v1_reporting_proto_rawDescData
 }
 
-var file_familytime_reporting_v1_reporting_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_familytime_reporting_v1_reporting_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
 var file_familytime_reporting_v1_reporting_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
 var file_familytime_reporting_v1_reporting_proto_goTypes = []any{
 	(HistoryReadPurpose)(0),             // 0: familytime.reporting.v1.HistoryReadPurpose
 	(PeriodKind)(0),                     // 1: familytime.reporting.v1.PeriodKind
-	(*CentreSummary)(nil),               // 2: familytime.reporting.v1.CentreSummary
-	(*ListCentresRequest)(nil),          // 3: familytime.reporting.v1.ListCentresRequest
-	(*ListCentresResponse)(nil),         // 4: familytime.reporting.v1.ListCentresResponse
-	(*GetFamilyHistoryRequest)(nil),     // 5: familytime.reporting.v1.GetFamilyHistoryRequest
-	(*ListHistoryReadsRequest)(nil),     // 6: familytime.reporting.v1.ListHistoryReadsRequest
-	(*HistoryRead)(nil),                 // 7: familytime.reporting.v1.HistoryRead
-	(*ListHistoryReadsResponse)(nil),    // 8: familytime.reporting.v1.ListHistoryReadsResponse
-	(*HistoryEntry)(nil),                // 9: familytime.reporting.v1.HistoryEntry
-	(*GetFamilyHistoryResponse)(nil),    // 10: familytime.reporting.v1.GetFamilyHistoryResponse
-	(*VerifyFamilyHistoryRequest)(nil),  // 11: familytime.reporting.v1.VerifyFamilyHistoryRequest
-	(*VerifyFamilyHistoryResponse)(nil), // 12: familytime.reporting.v1.VerifyFamilyHistoryResponse
-	(*Period)(nil),                      // 13: familytime.reporting.v1.Period
-	(*GetFiguresRequest)(nil),           // 14: familytime.reporting.v1.GetFiguresRequest
-	(*Figure)(nil),                      // 15: familytime.reporting.v1.Figure
-	(*GetFiguresResponse)(nil),          // 16: familytime.reporting.v1.GetFiguresResponse
-	(*RebuildProjectionsRequest)(nil),   // 17: familytime.reporting.v1.RebuildProjectionsRequest
-	(*RebuildProjectionsResponse)(nil),  // 18: familytime.reporting.v1.RebuildProjectionsResponse
-	(v1.Region)(0),                      // 19: familytime.common.v1.Region
-	(v1.ServiceType)(0),                 // 20: familytime.common.v1.ServiceType
-	(v1.AccreditationStatus)(0),         // 21: familytime.common.v1.AccreditationStatus
-	(*v1.Date)(nil),                     // 22: familytime.common.v1.Date
-	(*timestamppb.Timestamp)(nil),       // 23: google.protobuf.Timestamp
+	(PeriodProgress)(0),                 // 2: familytime.reporting.v1.PeriodProgress
+	(*CentreSummary)(nil),               // 3: familytime.reporting.v1.CentreSummary
+	(*ListCentresRequest)(nil),          // 4: familytime.reporting.v1.ListCentresRequest
+	(*ListCentresResponse)(nil),         // 5: familytime.reporting.v1.ListCentresResponse
+	(*GetFamilyHistoryRequest)(nil),     // 6: familytime.reporting.v1.GetFamilyHistoryRequest
+	(*ListHistoryReadsRequest)(nil),     // 7: familytime.reporting.v1.ListHistoryReadsRequest
+	(*HistoryRead)(nil),                 // 8: familytime.reporting.v1.HistoryRead
+	(*ListHistoryReadsResponse)(nil),    // 9: familytime.reporting.v1.ListHistoryReadsResponse
+	(*HistoryEntry)(nil),                // 10: familytime.reporting.v1.HistoryEntry
+	(*GetFamilyHistoryResponse)(nil),    // 11: familytime.reporting.v1.GetFamilyHistoryResponse
+	(*VerifyFamilyHistoryRequest)(nil),  // 12: familytime.reporting.v1.VerifyFamilyHistoryRequest
+	(*VerifyFamilyHistoryResponse)(nil), // 13: familytime.reporting.v1.VerifyFamilyHistoryResponse
+	(*Period)(nil),                      // 14: familytime.reporting.v1.Period
+	(*GetFiguresRequest)(nil),           // 15: familytime.reporting.v1.GetFiguresRequest
+	(*Figure)(nil),                      // 16: familytime.reporting.v1.Figure
+	(*GetFiguresResponse)(nil),          // 17: familytime.reporting.v1.GetFiguresResponse
+	(*RebuildProjectionsRequest)(nil),   // 18: familytime.reporting.v1.RebuildProjectionsRequest
+	(*RebuildProjectionsResponse)(nil),  // 19: familytime.reporting.v1.RebuildProjectionsResponse
+	(v1.Region)(0),                      // 20: familytime.common.v1.Region
+	(v1.ServiceType)(0),                 // 21: familytime.common.v1.ServiceType
+	(v1.AccreditationStatus)(0),         // 22: familytime.common.v1.AccreditationStatus
+	(*v1.Date)(nil),                     // 23: familytime.common.v1.Date
+	(*timestamppb.Timestamp)(nil),       // 24: google.protobuf.Timestamp
 }
 var file_familytime_reporting_v1_reporting_proto_depIdxs = []int32{
-	19, // 0: familytime.reporting.v1.CentreSummary.region:type_name -> familytime.common.v1.Region
-	20, // 1: familytime.reporting.v1.CentreSummary.service_types:type_name -> familytime.common.v1.ServiceType
-	21, // 2: familytime.reporting.v1.CentreSummary.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	22, // 3: familytime.reporting.v1.CentreSummary.accreditation_date:type_name -> familytime.common.v1.Date
-	23, // 4: familytime.reporting.v1.CentreSummary.updated_at:type_name -> google.protobuf.Timestamp
-	19, // 5: familytime.reporting.v1.ListCentresRequest.region:type_name -> familytime.common.v1.Region
-	2,  // 6: familytime.reporting.v1.ListCentresResponse.centres:type_name -> familytime.reporting.v1.CentreSummary
-	23, // 7: familytime.reporting.v1.GetFamilyHistoryRequest.as_of:type_name -> google.protobuf.Timestamp
+	20, // 0: familytime.reporting.v1.CentreSummary.region:type_name -> familytime.common.v1.Region
+	21, // 1: familytime.reporting.v1.CentreSummary.service_types:type_name -> familytime.common.v1.ServiceType
+	22, // 2: familytime.reporting.v1.CentreSummary.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	23, // 3: familytime.reporting.v1.CentreSummary.accreditation_date:type_name -> familytime.common.v1.Date
+	24, // 4: familytime.reporting.v1.CentreSummary.updated_at:type_name -> google.protobuf.Timestamp
+	20, // 5: familytime.reporting.v1.ListCentresRequest.region:type_name -> familytime.common.v1.Region
+	3,  // 6: familytime.reporting.v1.ListCentresResponse.centres:type_name -> familytime.reporting.v1.CentreSummary
+	24, // 7: familytime.reporting.v1.GetFamilyHistoryRequest.as_of:type_name -> google.protobuf.Timestamp
 	0,  // 8: familytime.reporting.v1.GetFamilyHistoryRequest.purpose:type_name -> familytime.reporting.v1.HistoryReadPurpose
-	23, // 9: familytime.reporting.v1.HistoryRead.read_at:type_name -> google.protobuf.Timestamp
+	24, // 9: familytime.reporting.v1.HistoryRead.read_at:type_name -> google.protobuf.Timestamp
 	0,  // 10: familytime.reporting.v1.HistoryRead.purpose:type_name -> familytime.reporting.v1.HistoryReadPurpose
-	23, // 11: familytime.reporting.v1.HistoryRead.as_of:type_name -> google.protobuf.Timestamp
-	7,  // 12: familytime.reporting.v1.ListHistoryReadsResponse.reads:type_name -> familytime.reporting.v1.HistoryRead
-	23, // 13: familytime.reporting.v1.HistoryEntry.recorded_at:type_name -> google.protobuf.Timestamp
-	9,  // 14: familytime.reporting.v1.GetFamilyHistoryResponse.entries:type_name -> familytime.reporting.v1.HistoryEntry
-	23, // 15: familytime.reporting.v1.GetFamilyHistoryResponse.as_of:type_name -> google.protobuf.Timestamp
+	24, // 11: familytime.reporting.v1.HistoryRead.as_of:type_name -> google.protobuf.Timestamp
+	8,  // 12: familytime.reporting.v1.ListHistoryReadsResponse.reads:type_name -> familytime.reporting.v1.HistoryRead
+	24, // 13: familytime.reporting.v1.HistoryEntry.recorded_at:type_name -> google.protobuf.Timestamp
+	10, // 14: familytime.reporting.v1.GetFamilyHistoryResponse.entries:type_name -> familytime.reporting.v1.HistoryEntry
+	24, // 15: familytime.reporting.v1.GetFamilyHistoryResponse.as_of:type_name -> google.protobuf.Timestamp
 	1,  // 16: familytime.reporting.v1.Period.kind:type_name -> familytime.reporting.v1.PeriodKind
-	13, // 17: familytime.reporting.v1.GetFiguresRequest.period:type_name -> familytime.reporting.v1.Period
-	19, // 18: familytime.reporting.v1.Figure.region:type_name -> familytime.common.v1.Region
-	22, // 19: familytime.reporting.v1.GetFiguresResponse.from:type_name -> familytime.common.v1.Date
-	22, // 20: familytime.reporting.v1.GetFiguresResponse.to:type_name -> familytime.common.v1.Date
-	15, // 21: familytime.reporting.v1.GetFiguresResponse.figures:type_name -> familytime.reporting.v1.Figure
-	3,  // 22: familytime.reporting.v1.ReportingService.ListCentres:input_type -> familytime.reporting.v1.ListCentresRequest
-	5,  // 23: familytime.reporting.v1.ReportingService.GetFamilyHistory:input_type -> familytime.reporting.v1.GetFamilyHistoryRequest
-	6,  // 24: familytime.reporting.v1.ReportingService.ListHistoryReads:input_type -> familytime.reporting.v1.ListHistoryReadsRequest
-	11, // 25: familytime.reporting.v1.ReportingService.VerifyFamilyHistory:input_type -> familytime.reporting.v1.VerifyFamilyHistoryRequest
-	14, // 26: familytime.reporting.v1.ReportingService.GetFigures:input_type -> familytime.reporting.v1.GetFiguresRequest
-	17, // 27: familytime.reporting.v1.ReportingService.RebuildProjections:input_type -> familytime.reporting.v1.RebuildProjectionsRequest
-	4,  // 28: familytime.reporting.v1.ReportingService.ListCentres:output_type -> familytime.reporting.v1.ListCentresResponse
-	10, // 29: familytime.reporting.v1.ReportingService.GetFamilyHistory:output_type -> familytime.reporting.v1.GetFamilyHistoryResponse
-	8,  // 30: familytime.reporting.v1.ReportingService.ListHistoryReads:output_type -> familytime.reporting.v1.ListHistoryReadsResponse
-	12, // 31: familytime.reporting.v1.ReportingService.VerifyFamilyHistory:output_type -> familytime.reporting.v1.VerifyFamilyHistoryResponse
-	16, // 32: familytime.reporting.v1.ReportingService.GetFigures:output_type -> familytime.reporting.v1.GetFiguresResponse
-	18, // 33: familytime.reporting.v1.ReportingService.RebuildProjections:output_type -> familytime.reporting.v1.RebuildProjectionsResponse
-	28, // [28:34] is the sub-list for method output_type
-	22, // [22:28] is the sub-list for method input_type
-	22, // [22:22] is the sub-list for extension type_name
-	22, // [22:22] is the sub-list for extension extendee
-	0,  // [0:22] is the sub-list for field type_name
+	14, // 17: familytime.reporting.v1.GetFiguresRequest.period:type_name -> familytime.reporting.v1.Period
+	20, // 18: familytime.reporting.v1.Figure.region:type_name -> familytime.common.v1.Region
+	23, // 19: familytime.reporting.v1.GetFiguresResponse.from:type_name -> familytime.common.v1.Date
+	23, // 20: familytime.reporting.v1.GetFiguresResponse.to:type_name -> familytime.common.v1.Date
+	16, // 21: familytime.reporting.v1.GetFiguresResponse.figures:type_name -> familytime.reporting.v1.Figure
+	2,  // 22: familytime.reporting.v1.GetFiguresResponse.progress:type_name -> familytime.reporting.v1.PeriodProgress
+	23, // 23: familytime.reporting.v1.GetFiguresResponse.as_of:type_name -> familytime.common.v1.Date
+	4,  // 24: familytime.reporting.v1.ReportingService.ListCentres:input_type -> familytime.reporting.v1.ListCentresRequest
+	6,  // 25: familytime.reporting.v1.ReportingService.GetFamilyHistory:input_type -> familytime.reporting.v1.GetFamilyHistoryRequest
+	7,  // 26: familytime.reporting.v1.ReportingService.ListHistoryReads:input_type -> familytime.reporting.v1.ListHistoryReadsRequest
+	12, // 27: familytime.reporting.v1.ReportingService.VerifyFamilyHistory:input_type -> familytime.reporting.v1.VerifyFamilyHistoryRequest
+	15, // 28: familytime.reporting.v1.ReportingService.GetFigures:input_type -> familytime.reporting.v1.GetFiguresRequest
+	18, // 29: familytime.reporting.v1.ReportingService.RebuildProjections:input_type -> familytime.reporting.v1.RebuildProjectionsRequest
+	5,  // 30: familytime.reporting.v1.ReportingService.ListCentres:output_type -> familytime.reporting.v1.ListCentresResponse
+	11, // 31: familytime.reporting.v1.ReportingService.GetFamilyHistory:output_type -> familytime.reporting.v1.GetFamilyHistoryResponse
+	9,  // 32: familytime.reporting.v1.ReportingService.ListHistoryReads:output_type -> familytime.reporting.v1.ListHistoryReadsResponse
+	13, // 33: familytime.reporting.v1.ReportingService.VerifyFamilyHistory:output_type -> familytime.reporting.v1.VerifyFamilyHistoryResponse
+	17, // 34: familytime.reporting.v1.ReportingService.GetFigures:output_type -> familytime.reporting.v1.GetFiguresResponse
+	19, // 35: familytime.reporting.v1.ReportingService.RebuildProjections:output_type -> familytime.reporting.v1.RebuildProjectionsResponse
+	30, // [30:36] is the sub-list for method output_type
+	24, // [24:30] is the sub-list for method input_type
+	24, // [24:24] is the sub-list for extension type_name
+	24, // [24:24] is the sub-list for extension extendee
+	0,  // [0:24] is the sub-list for field type_name
 }
 
 func init() { file_familytime_reporting_v1_reporting_proto_init() }
@@ -1705,7 +1791,7 @@ func file_familytime_reporting_v1_reporting_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_reporting_v1_reporting_proto_rawDesc), len(file_familytime_reporting_v1_reporting_proto_rawDesc)),
-			NumEnums:      2,
+			NumEnums:      3,
 			NumMessages:   17,
 			NumExtensions: 0,
 			NumServices:   1,

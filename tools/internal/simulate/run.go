@@ -443,6 +443,11 @@ func (s *sim) day(ctx context.Context, d time.Time) error {
 			for _, b := range f.bookings {
 				if b.date.Equal(d) && b.state == "booked" {
 					w := b.slot.window
+					// The visiting parent comes at the start, the children a stagger later (each
+					// checked in as they come, so that the day sheet's parents-at-the-door alert
+					// means what it says: review 36), a no-show is recorded 20 minutes in.
+					ticks[at(d, w.startH, w.startM)] = true
+					ticks[at(d, w.startH, w.startM+w.stagger)] = true
 					ticks[at(d, w.startH, w.startM+20)] = true
 					ticks[at(d, w.startH, w.startM+2*w.stagger+w.minutes)] = true
 				}
@@ -1051,12 +1056,16 @@ func (s *sim) sessions(base context.Context, c *centre, d, t time.Time) error {
 			// to end (decisions.md 188): the door records it at the session's last tick instead.
 			releasing := b.plan == planNoShow && f.noShows+1 >= 2
 			switch {
-			case t.Equal(start.Add(20*time.Minute)) && !releasing:
-				if err := s.arrive(ctx, f, b, start, childrenIn, t); err != nil {
+			case t.Equal(start) && b.plan == planAttend:
+				if err := s.arrive(ctx, f, b, schedulingv1.Party_PARTY_VISITING, start); err != nil {
 					return err
 				}
-			case t.Equal(visitingOut) && releasing:
-				if err := s.arrive(ctx, f, b, start, childrenIn, t); err != nil {
+			case t.Equal(childrenIn) && b.plan == planAttend:
+				if err := s.arrive(ctx, f, b, schedulingv1.Party_PARTY_CHILDREN, childrenIn); err != nil {
+					return err
+				}
+			case b.plan == planNoShow && (t.Equal(start.Add(20*time.Minute)) && !releasing || t.Equal(visitingOut) && releasing):
+				if err := s.noShow(ctx, f, b, t); err != nil {
 					return err
 				}
 			case t.Equal(visitingOut) && b.plan == planAttend:
@@ -1072,47 +1081,50 @@ func (s *sim) sessions(base context.Context, c *centre, d, t time.Time) error {
 	return nil
 }
 
-// arrive records the family's arrival at the session, or its no-show, at the instant now.
-func (s *sim) arrive(ctx context.Context, f *family, b *booking, start, childrenIn, now time.Time) error {
+// noShow records the visiting parent's no-show at the instant now.
+func (s *sim) noShow(ctx context.Context, f *family, b *booking, now time.Time) error {
 	c := f.centre
-	if b.plan == planNoShow {
-		resp, err := call(ctx, s.c, s.c.scheduling.RecordNoShow, &schedulingv1.RecordNoShowRequest{CentreId: c.id.String(),
-			BookingId: b.id.String(), Party: schedulingv1.Party_PARTY_VISITING, RequestId: uuid.NewString()})
-		if err != nil {
-			return fmt.Errorf("no-show: %w", err)
-		}
-		b.state = "no_show"
-		f.noShows++
-		if resp.GetPlaceReleased() {
-			// Two unexplained no-shows release the place: scheduling cancels the family's later
-			// bookings there and offers the place to the first family on its waiting list for
-			// that kind of contact. Referral notes it and the case stays open (decision 170): the
-			// coordinator ends it the next morning, with the outcome place released.
-			for _, o := range f.bookings {
-				if o.state == "booked" {
-					o.state = "cancelled"
-				}
-			}
-			sl, parity := f.slot, f.parity
-			s.leave(f)
-			f.step, f.next, f.outcome = stepEnd, b.date.AddDate(0, 0, 1), referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED
-			return s.offeredReleased(c, sl, parity, resp.GetOfferedToFamilyId(), b.date, now)
-		}
-		return nil
+	resp, err := call(ctx, s.c, s.c.scheduling.RecordNoShow, &schedulingv1.RecordNoShowRequest{CentreId: c.id.String(),
+		BookingId: b.id.String(), Party: schedulingv1.Party_PARTY_VISITING, RequestId: uuid.NewString()})
+	if err != nil {
+		return fmt.Errorf("no-show: %w", err)
 	}
-	for _, p := range append([]uuid.UUID{f.visiting}, childIDs(f)...) {
+	b.state = "no_show"
+	f.noShows++
+	if resp.GetPlaceReleased() {
+		// Two unexplained no-shows release the place: scheduling cancels the family's later
+		// bookings there and offers the place to the first family on its waiting list for
+		// that kind of contact. Referral notes it and the case stays open (decision 170): the
+		// coordinator ends it the next morning, with the outcome place released.
+		for _, o := range f.bookings {
+			if o.state == "booked" {
+				o.state = "cancelled"
+			}
+		}
+		sl, parity := f.slot, f.parity
+		s.leave(f)
+		f.step, f.next, f.outcome = stepEnd, b.date.AddDate(0, 0, 1), referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED
+		return s.offeredReleased(c, sl, parity, resp.GetOfferedToFamilyId(), b.date, now)
+	}
+	return nil
+}
+
+// arrive checks a party in as it comes through the door at at (the platform's clock) and
+// records its arrival: the visiting parent, or the children brought by the resident parent.
+func (s *sim) arrive(ctx context.Context, f *family, b *booking, party schedulingv1.Party, at time.Time) error {
+	c := f.centre
+	checkIn, came := []uuid.UUID{f.visiting}, []string{f.visiting.String()}
+	if party == schedulingv1.Party_PARTY_CHILDREN {
+		checkIn, came = childIDs(f), append([]string{f.resident.String()}, idStrings(childIDs(f))...)
+	}
+	for _, p := range checkIn {
 		if _, err := call(ctx, s.c, s.c.scheduling.CheckIn, &schedulingv1.CheckInRequest{CentreId: c.id.String(), BookingId: b.id.String(),
 			PersonId: p.String(), RequestId: uuid.NewString()}); err != nil {
 			return fmt.Errorf("check in: %w", err)
 		}
 	}
 	if _, err := call(ctx, s.c, s.c.scheduling.RecordArrival, &schedulingv1.RecordArrivalRequest{CentreId: c.id.String(), BookingId: b.id.String(),
-		Party: schedulingv1.Party_PARTY_VISITING, Time: wall(start), PersonIds: []string{f.visiting.String()}, RequestId: uuid.NewString()}); err != nil {
-		return fmt.Errorf("arrival: %w", err)
-	}
-	children := append([]string{f.resident.String()}, idStrings(childIDs(f))...)
-	if _, err := call(ctx, s.c, s.c.scheduling.RecordArrival, &schedulingv1.RecordArrivalRequest{CentreId: c.id.String(), BookingId: b.id.String(),
-		Party: schedulingv1.Party_PARTY_CHILDREN, Time: wall(childrenIn), PersonIds: children, RequestId: uuid.NewString()}); err != nil {
+		Party: party, Time: wall(at), PersonIds: came, RequestId: uuid.NewString()}); err != nil {
 		return fmt.Errorf("arrival: %w", err)
 	}
 	return nil

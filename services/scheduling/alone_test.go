@@ -158,3 +158,74 @@ func TestASupervisedFamilysChildrenAreWithTheirSupervisorUntilTheirTimeEnds(t *t
 	g.move(t, door, b, false, schedulingv1.Party_PARTY_CHILDREN, nil, f.resident, f.child)
 	require.Contains(t, g.alertsOf(t, saturday(0), b), schedulingv1.Alert_ALERT_CHILDREN_WITHOUT_AN_ADULT)
 }
+
+// departCautions records a party's departure at the door at the rig's time, or at the local time
+// at when given, and returns the codes of the cautions it answers, each with its words checked.
+func (g *rig) departCautions(t *testing.T, door schedulingv1.SchedulingServiceClient, booking string, party schedulingv1.Party,
+	at *schedulingv1.LocalTime, people ...uuid.UUID) []string {
+	t.Helper()
+	resp, err := door.RecordDeparture(t.Context(), &schedulingv1.RecordDepartureRequest{CentreId: g.centre.String(), BookingId: booking,
+		Party: party, PersonIds: ids(people), Time: at, RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	var out []string
+	for _, c := range resp.GetCautions() {
+		require.NotEmpty(t, c.GetText())
+		out = append(out, c.GetCode())
+	}
+	return out
+}
+
+// Decision 213 left the door to learn of children left inside with none of their adults from the
+// day sheet alone: the departure's answer said nothing. The visiting parent's departure that
+// leaves them so answers the caution at once, by the day sheet's rule, saying what to do; the
+// children's later departure answers that they were (the day's record). The stagger, a resident
+// parent who may take part in contact and brought the children, and a supervised family within the
+// children's time answer none.
+func TestTheDepartureThatLeavesChildrenWithoutAnAdultSaysSo(t *testing.T) {
+	g := newRig(t, monday)
+	pattern, rooms := g.timetable(t, saturday(0), false, 4, 4)
+	f, door := g.readyBringing(t), g.door(t)
+	staying, later := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)[0], g.readyBringing(t)
+	b, other := g.bookFirstSaturday(t, pattern, rooms[0], f), g.bookFirstSaturday(t, pattern, rooms[0], staying)
+	third := g.bookFirstSaturday(t, pattern, rooms[1], later)
+	g.arriveOnTime(t, door, b, f)
+	g.clock.Set(london(2026, 1, 10, 10, 50))
+	require.Equal(t, []string{"CHILDREN_WITHOUT_AN_ADULT"}, g.departCautions(t, door, b, schedulingv1.Party_PARTY_VISITING, nil, f.visiting),
+		"the resident parent only brought the child: the child is inside with none of their adults")
+	resp, err := door.RecordDeparture(t.Context(), &schedulingv1.RecordDepartureRequest{CentreId: g.centre.String(), BookingId: b,
+		Party: schedulingv1.Party_PARTY_CHILDREN, PersonIds: ids([]uuid.UUID{f.resident, f.child}), RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	require.Empty(t, resp.GetCautions(), "collected within the minute: seconds are not alerted")
+
+	// The stagger, and a resident parent who stays, answer none.
+	g.arriveOnTime(t, door, other, staying)
+	g.clock.Set(london(2026, 1, 10, 10, 50))
+	require.Empty(t, g.departCautions(t, door, other, schedulingv1.Party_PARTY_VISITING, nil, staying.visiting))
+	g.clock.Set(london(2026, 1, 10, 11, 5))
+	require.Empty(t, g.departCautions(t, door, other, schedulingv1.Party_PARTY_CHILDREN, nil, staying.resident, staying.child))
+
+	// Recorded after the fact: the visiting parent at 11:00, the children at 11:20; the children's
+	// departure answers what the day sheet alerts.
+	g.arriveOnTime(t, door, third, later)
+	g.clock.Set(london(2026, 1, 10, 11, 30))
+	require.Equal(t, []string{"CHILDREN_WITHOUT_AN_ADULT"}, g.departCautions(t, door, third, schedulingv1.Party_PARTY_VISITING,
+		&schedulingv1.LocalTime{Hour: 11}, later.visiting), "the children are still recorded inside")
+	require.Equal(t, []string{"CHILDREN_WITHOUT_AN_ADULT"}, g.departCautions(t, door, third, schedulingv1.Party_PARTY_CHILDREN,
+		&schedulingv1.LocalTime{Hour: 11, Minute: 20}, later.resident, later.child), "they were without an adult for twenty minutes")
+	require.Contains(t, g.alertsOf(t, saturday(0), third), schedulingv1.Alert_ALERT_CHILDREN_WITHOUT_AN_ADULT, "the same rule")
+}
+
+// A supervised family's children are with their supervisor until their time ends: the visiting
+// parent's early departure answers no caution; the day sheet alerts a wait after their time.
+func TestASupervisedFamilysEarlyDepartureAnswersNoCaution(t *testing.T) {
+	g := newRig(t, monday)
+	pattern, rooms := g.timetable(t, saturday(0), true, 1)
+	f := g.readyAs(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, func(ev *referralv1.FamilyReadyForContact) {
+		ev.GetAdults()[0].MayAttend = false
+	})[0]
+	b := g.bookFirstSaturday(t, pattern, rooms[0], f)
+	door := g.door(t)
+	g.arriveOnTime(t, door, b, f)
+	g.clock.Set(london(2026, 1, 10, 10, 50))
+	require.Empty(t, g.departCautions(t, door, b, schedulingv1.Party_PARTY_VISITING, nil, f.visiting), "their supervisor is with them")
+}

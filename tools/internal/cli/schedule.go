@@ -539,6 +539,13 @@ through the door, with its room, each party's door times, who is expected and it
                              called off, their departure is still recorded (familytime schedule depart
                              BOOKING --party children|visiting --at HH:MM); on a completed one, find out
                              from who kept the door and tell the coordinator
+  disclosure-not-weighed     domestic abuse was disclosed about the family (carried to its referral from
+                             another referral of its child) and the safeguarding lead has not weighed it
+                             yet: contact other than supervised waits for the lead's risk assessment.
+                             Admit nobody from the family (check-in is refused DISCLOSURE_NOT_WEIGHED);
+                             the coordinator asks the lead for a risk assessment (familytime safeguarding
+                             risk --family). The booking stands: it goes ahead once the lead has assessed
+                             the risk, unless a finding of domestic abuse cancels it
   children-without-an-adult  the children were recorded inside with none of their adults: the visiting
                              party left a minute or more before them, and whoever brought them only
                              brought them (may not attend); for supervised contact, only the wait after
@@ -666,8 +673,11 @@ every attempt, admitted or not. It exits with status 0 when the person is admitt
 are refused (the refusal is recorded and printed, with --json as the answer's "refusal"), and 1
 when the check-in could not be made at all (the error says why).
 
-A session called off (a safeguarding hold, a cancellation) while the children are still inside
-refuses an adult who may collect them CHILDREN_STILL_INSIDE: they are not let in to the session,
+A family whose referral carries a disclosure of domestic abuse the safeguarding lead has not
+weighed is refused DISCLOSURE_NOT_WEIGHED for contact other than supervised (the day sheet alerts
+disclosure-not-weighed): admit nobody, and tell the coordinator, who asks the lead for a risk
+assessment. A session called off (a safeguarding hold, a cancellation), or stopped so, while the
+children are still inside refuses an adult who may collect them CHILDREN_STILL_INSIDE: they are not let in to the session,
 but not turned away either. Bring the children to the door, hand them over, and record who
 collected them (familytime schedule depart BOOKING_ID --party children --person ADULT --person
 CHILD, each child who came). A booking recorded as a no-show admits nobody: if the party came
@@ -701,6 +711,9 @@ are still inside.`,
 				verdict = "REFUSED (" + resp.GetRefusal() + "): the session is called off, so do not let them in to it; the children are " +
 					"still inside: bring them to the door, hand them over to this person, and record who collected them " +
 					"(familytime schedule depart " + args[0] + " --party children --person " + args[1] + " --person CHILD, each child)"
+			case resp.GetRefusal() == "DISCLOSURE_NOT_WEIGHED":
+				verdict = "REFUSED (" + resp.GetRefusal() + "): do not admit; tell the coordinator, who asks the centre's safeguarding " +
+					"lead for a risk assessment of the family (contact other than supervised waits for it)"
 			case !resp.GetAdmitted():
 				verdict = "REFUSED (" + resp.GetRefusal() + "): do not admit; tell the coordinator"
 			}
@@ -744,7 +757,10 @@ func (s *schedule) movement(verb string) *cobra.Command {
 The visiting party recorded leaving while the children are still inside, with none of their
 adults (whoever brought them only brought them), is recorded as it happened: the day sheet alerts
 children-without-an-adult (for supervised contact, once the children's time is over and their
-supervisor's watch with it). Someone of the centre stays with the children until they are collected.`
+supervisor's watch with it). Someone of the centre stays with the children until they are collected.
+The departure's answer says so at once: a line "CAUTION CHILDREN_WITHOUT_AN_ADULT: ..." above the
+booking (with --json, the whole response, its "cautions" among it), by the day sheet's rule as it
+will stand a minute on; recorded after the fact with --at, it says so of a wait the record shows.`
 	}
 	cmd := &cobra.Command{
 		Use:   verb + " BOOKING_ID",
@@ -784,7 +800,7 @@ supervisor's watch with it). Someone of the centre stays with the children until
 			if err != nil {
 				return s.describe(err)
 			}
-			return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), nil)
+			return printDeparture(cmd.OutOrStdout(), &out, resp)
 		},
 	}
 	f := cmd.Flags()
@@ -1134,7 +1150,9 @@ kind its referral was accepted or waitlisted for.`,
 		Long: `offer offers a place, a pattern's room, to the first family on the centre's waiting list that may
 take it, or to the family named with --family. A family is passed over (and refused by name) while
 a safeguarding hold suspends its contact (ON_HOLD), while a domestic-abuse finding rules out the
-supported contact it waits for (SUPPORTED_CONTACT_RULED_OUT), while it has a session still to
+supported contact it waits for (SUPPORTED_CONTACT_RULED_OUT), while a disclosure of domestic
+abuse carried to its referral waits for the safeguarding lead's risk assessment
+(DISCLOSURE_NOT_WEIGHED, for any kind but supervised), while it has a session still to
 come (IN_CONTACT), and when it waits for supervised contact and the room is not suitable for it
 (ROOM_NOT_SUITABLE_FOR_SUPERVISED). The family offered the place leaves the list while the offer
 stands, a week, and is offered no other meanwhile (OFFER_STANDS): accept it in referral if it is
@@ -1201,8 +1219,9 @@ says so. Without --family the place goes to the first in turn.`,
 		Short: "The centre's waiting list, first first, with who an offer passes over now and why",
 		Long: `list shows the centre's waiting list in order: each family, the kind of contact it waits for, the
 day it joined, and, when an offer would pass it over now, why (on-hold: a safeguarding hold
-suspends its contact; supported-contact-ruled-out: a domestic-abuse finding; in-contact: a session
-still to come). offer offers a place to the first family not passed over (and, for a room not
+suspends its contact; supported-contact-ruled-out: a domestic-abuse finding;
+disclosure-not-weighed: a disclosure of domestic abuse waits for the lead's risk assessment;
+in-contact: a session still to come). offer offers a place to the first family not passed over (and, for a room not
 suitable for supervised contact, not waiting for supervised contact). After the families waiting
 come those holding a place offered (STATUS offered, no position): when it was offered, when it
 lapses and the place; a family whose offer lapses is back at its place among those waiting,
@@ -1258,6 +1277,20 @@ the family is not back after it).`,
 // beside it (minutes lost or held, a count): under --json the whole response, so a script reads
 // what the table shows beside the booking (review 25: only the booking was printed); as a table,
 // the booking with extra.
+// printDeparture prints a departure's answer: each caution first, on a line of its own
+// ("CAUTION CODE: what to do"), above the booking, so that the door reads it as the visiting party
+// walks out (decision 213 left it to the day sheet); --json is the whole response, cautions and all.
+func printDeparture(w io.Writer, out *output, resp *schedulingv1.RecordDepartureResponse) error {
+	if !out.json {
+		for _, c := range resp.GetCautions() {
+			if _, err := fmt.Fprintf(w, "CAUTION %s: %s\n", c.GetCode(), c.GetText()); err != nil {
+				return err
+			}
+		}
+	}
+	return printBookingResponse(w, out, resp, resp.GetBooking(), nil)
+}
+
 func printBookingResponse(w io.Writer, out *output, resp proto.Message, b *schedulingv1.Booking, extra [][2]string) error {
 	if out.json {
 		return out.one(w, resp, nil)

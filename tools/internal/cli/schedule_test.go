@@ -375,3 +375,30 @@ func TestACompletedSupportedSessionIsNotSaidToBeSupervised(t *testing.T) {
 		}
 	}
 }
+
+// Decision 213 left the door to learn from the day sheet alone that children were left inside
+// with none of their adults. schedule depart prints the departure's caution first, above the
+// booking, and --json gives the whole response with it.
+func TestDepartPrintsTheCautionFirst(t *testing.T) {
+	resp := &schedulingv1.RecordDepartureResponse{
+		Booking: &schedulingv1.Booking{BookingId: uuid.NewString(), Status: schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED},
+		Cautions: []*schedulingv1.CheckInCaution{{Code: "CHILDREN_WITHOUT_AN_ADULT",
+			Text: "the children are inside with none of their adults: a volunteer stays with them now"}},
+	}
+	var text bytes.Buffer
+	require.NoError(t, printDeparture(&text, &output{}, resp))
+	first, _, _ := strings.Cut(text.String(), "\n")
+	require.Equal(t, "CAUTION CHILDREN_WITHOUT_AN_ADULT: the children are inside with none of their adults: a volunteer stays with them now", first)
+	require.Contains(t, text.String(), resp.GetBooking().GetBookingId(), "then the booking")
+
+	var js bytes.Buffer
+	require.NoError(t, printDeparture(&js, &output{json: true}, resp))
+	var back schedulingv1.RecordDepartureResponse
+	require.NoError(t, protojson.Unmarshal(js.Bytes(), &back), js.String())
+	require.True(t, proto.Equal(resp, &back), js.String())
+
+	text.Reset()
+	resp.Cautions = nil
+	require.NoError(t, printDeparture(&text, &output{}, resp))
+	require.NotContains(t, text.String(), "CAUTION")
+}

@@ -192,6 +192,11 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 			"): future supported bookings cancelled, none taken"
 	case *schedulingv1.SupportedContactAllowed:
 		return "Supported contact allowed again by a later risk assessment (" + date(ev.GetAssessedOn()) + ")"
+	case *schedulingv1.DisclosureNoted:
+		return "Scheduling noted a disclosure of domestic abuse carried to the referral on " + date(ev.GetFlaggedOn()) +
+			": contact other than supervised stops until the safeguarding lead's risk assessment"
+	case *schedulingv1.RiskAssessmentNoted:
+		return "Scheduling noted a risk assessment of " + date(ev.GetAssessedOn()) + ": it weighs a disclosure noted on or before it"
 	case *schedulingv1.ContactEnded:
 		return "Scheduling noted contact ended: future bookings cancelled"
 	case *schedulingv1.ReferralNoted:
@@ -755,6 +760,7 @@ func parentsWords(service, eventType, words string) (string, bool) {
 		"familytime.referral.v1.PossibleDuplicateFlagged", "familytime.referral.v1.PossibleDuplicateChecked",
 		"familytime.referral.v1.FamilyDetailsOpened",
 		"familytime.scheduling.v1.SupportedContactRuledOut", "familytime.scheduling.v1.SupportedContactAllowed",
+		"familytime.scheduling.v1.DisclosureNoted", "familytime.scheduling.v1.RiskAssessmentNoted",
 		"familytime.scheduling.v1.CheckInRefused", "familytime.scheduling.v1.PlaceTaken", "familytime.scheduling.v1.PlaceFreed":
 		// The risk found, who else the child may be, who opened the family's details, and the
 		// room's other families.

@@ -133,6 +133,14 @@ func TestDescriptionsOfADomesticAbuseFinding(t *testing.T) {
 		Describe(envelopeOf(t, &schedulingv1.SupportedContactRuledOut{AssessedOn: day})))
 	require.Equal(t, "Supported contact allowed again by a later risk assessment (2026-02-03)",
 		Describe(envelopeOf(t, &schedulingv1.SupportedContactAllowed{AssessedOn: day})))
+	require.Equal(t, "Scheduling noted a disclosure of domestic abuse carried to the referral on 2026-02-03: contact other than supervised stops until the safeguarding lead's risk assessment",
+		Describe(envelopeOf(t, &schedulingv1.DisclosureNoted{FlaggedOn: day})))
+	require.Equal(t, "Scheduling noted a risk assessment of 2026-02-03: it weighs a disclosure noted on or before it",
+		Describe(envelopeOf(t, &schedulingv1.RiskAssessmentNoted{AssessedOn: day})))
+	for _, eventType := range []string{"familytime.scheduling.v1.DisclosureNoted", "familytime.scheduling.v1.RiskAssessmentNoted"} {
+		_, given := parentsWords("scheduling", eventType, "anything")
+		require.False(t, given, "%s: what the centre weighs of the risk is not in a parent's copy", eventType)
+	}
 	require.Equal(t, "Booking for 2026-02-03 cancelled by the system: domestic abuse finding", Describe(envelopeOf(t,
 		&schedulingv1.BookingCancelled{SessionDate: day, CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM,
 			Reason: schedulingv1.CancellationReason_CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING})))

@@ -35,6 +35,9 @@ type BookingRow struct {
 	ChildrenMayLeaveCentre               bool
 	HoldsInForce                         int32
 	SupervisedBy                         string
+	// DisclosureFlaggedOn is the day a disclosure of domestic abuse the safeguarding lead has not
+	// weighed was carried to the family's referral (DisclosureNoted); nil when none waits.
+	DisclosureFlaggedOn *time.Time
 }
 
 // DaySheet reads a centre's bookings on a local date, in order of the first party due.
@@ -45,7 +48,7 @@ func (r *Sessions) DaySheet(ctx context.Context, centre uuid.UUID, day time.Time
 			b.status, b.cancellation_reason, b.cancelled_late, b.visiting_arrived_at, b.children_arrived_at,
 			b.visiting_departed_at, b.children_departed_at, b.checked_in, b.refused_check_ins,
 			coalesce(r.name, ''), f.ready, coalesce(f.holds_in_force, 0), coalesce(b.supervised_by, ''), b.cancelled_by, b.notice_minutes,
-			b.children_may_leave_centre, b.visiting_checked_in_at, b.children_checked_in_at
+			b.children_may_leave_centre, b.visiting_checked_in_at, b.children_checked_in_at, f.disclosure_flagged_on
 		FROM bookings b
 		LEFT JOIN rooms r ON r.room_id = b.room_id
 		LEFT JOIN session_families f ON f.family_id = b.family_id
@@ -61,7 +64,7 @@ func (r *Sessions) DaySheet(ctx context.Context, centre uuid.UUID, day time.Time
 			&b.VisitingArrives, &b.ChildrenArrive, &b.ChildrenLeave, &b.VisitingLeaves, &b.Status, &b.Reason, &b.Late,
 			&b.VisitingArrived, &b.ChildrenArrived, &b.VisitingDeparted, &b.ChildrenDeparted, &b.CheckedIn, &b.Refused,
 			&b.RoomName, &ready, &b.HoldsInForce, &b.SupervisedBy, &b.CancelledBy, &b.NoticeMinutes, &b.ChildrenMayLeaveCentre,
-			&b.VisitingCheckedIn, &b.ChildrenCheckedIn); err != nil {
+			&b.VisitingCheckedIn, &b.ChildrenCheckedIn, &b.DisclosureFlaggedOn); err != nil {
 			return b, err
 		}
 		if ready != nil {

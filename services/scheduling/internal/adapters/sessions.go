@@ -170,6 +170,18 @@ func date(d interface {
 	return pgtype.Date{Time: time.Date(int(d.GetYear()), time.Month(d.GetMonth()), int(d.GetDay()), 0, 0, 0, 0, time.UTC), Valid: true}
 }
 
+// weighed clears the family's disclosure waiting for the lead (DisclosureNoted) once a risk
+// assessment dated on or after the day it was flagged is noted, as domain.Family's
+// DisclosureUnweighed reads it.
+func weighed(uow *eventstore.UnitOfWork, family string, assessedOn interface {
+	GetYear() int32
+	GetMonth() int32
+	GetDay() int32
+}) {
+	uow.Exec(`UPDATE session_families SET disclosure_flagged_on = NULL WHERE family_id = $1 AND disclosure_flagged_on <= $2`,
+		family, date(assessedOn))
+}
+
 // project queues the read-model writes of one event.
 func project(uow *eventstore.UnitOfWork, ev proto.Message) error {
 	switch e := ev.(type) {
@@ -194,6 +206,16 @@ func project(uow *eventstore.UnitOfWork, ev proto.Message) error {
 	case *schedulingv1.HoldNoted:
 		uow.Exec(`INSERT INTO session_families (family_id, holds_in_force) VALUES ($1, 1)
 			ON CONFLICT (family_id) DO UPDATE SET holds_in_force = session_families.holds_in_force + 1`, e.GetFamilyId())
+	case *schedulingv1.DisclosureNoted:
+		uow.Exec(`INSERT INTO session_families (family_id, disclosure_flagged_on) VALUES ($1, $2)
+			ON CONFLICT (family_id) DO UPDATE SET disclosure_flagged_on = greatest(session_families.disclosure_flagged_on, EXCLUDED.disclosure_flagged_on)`,
+			e.GetFamilyId(), date(e.GetFlaggedOn()))
+	case *schedulingv1.SupportedContactRuledOut:
+		weighed(uow, e.GetFamilyId(), e.GetAssessedOn())
+	case *schedulingv1.SupportedContactAllowed:
+		weighed(uow, e.GetFamilyId(), e.GetAssessedOn())
+	case *schedulingv1.RiskAssessmentNoted:
+		weighed(uow, e.GetFamilyId(), e.GetAssessedOn())
 	case *schedulingv1.HoldLiftNoted:
 		uow.Exec(`UPDATE session_families SET holds_in_force = $2 WHERE family_id = $1`, e.GetFamilyId(), e.GetHoldsInForce())
 	case *schedulingv1.SessionBooked:

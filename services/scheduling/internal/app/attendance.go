@@ -111,31 +111,33 @@ func (a *App) RecordArrival(ctx context.Context, centre uuid.UUID, m Movement, m
 	return b, lost, uow, a.append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
 }
 
-// RecordDeparture records a party's departure.
-func (a *App) RecordDeparture(ctx context.Context, centre uuid.UUID, m Movement, md eventstore.Metadata) (*domain.Booking, *eventstore.UnitOfWork, error) {
+// RecordDeparture records a party's departure; it returns what the door must mind after it
+// (domain.Family's DepartureCautions: the children left inside with none of their adults, by the
+// day sheet's rule, decision 213). The departure is recorded, never refused, for it.
+func (a *App) RecordDeparture(ctx context.Context, centre uuid.UUID, m Movement, md eventstore.Metadata) (*domain.Booking, []domain.Caution, *eventstore.UnitOfWork, error) {
 	f, err := a.familyOfBooking(ctx, centre, m.Booking)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	expected := f.Version()
 	now := a.now()
 	at, err := m.when(f, now)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	uow := new(eventstore.UnitOfWork)
 	if err := a.atTheDoor(ctx, uow, centre, f, m.Booking, md); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	b, ev, err := f.Depart(m.Booking, m.Party, at, m.People, m.OthersStay, now)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	msgs := []proto.Message{ev}
 	if off := f.CallOff(m.Booking, ev); off != nil {
 		msgs = append(msgs, off)
 	}
-	return b, uow, a.append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, msgs...)
+	return b, f.DepartureCautions(b, now), uow, a.append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, msgs...)
 }
 
 // CorrectMovement corrects a party's arrival or departure recorded by mistake (domain.Family's

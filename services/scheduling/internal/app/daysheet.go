@@ -123,9 +123,10 @@ func neverRecordedLeaving(left leftInside, e *schedulingv1.DaySheetEntry) {
 
 // childrenWithoutAnAdult reports whether booking r's children were recorded inside, at now, with
 // none of their adults (review 31: the visiting parent left at 12:05, the resident parent, who only
-// brought the children, collected them at 12:20, and the day sheet said nothing). The times say it
-// (childrenLeftByTheVisitingParty); the family's stream is loaded only for a row they point at, to
-// ask whether whoever brought the children stays with them (domain.Family's BroughtByOneWhoStays).
+// brought the children, collected them at 12:20, and the day sheet said nothing). The rule is
+// domain.Family's ChildrenWithoutAnAdult, which a departure's caution reads too (decision 213); the
+// row's times filter first (childrenLeftByTheVisitingParty), so the family's stream is loaded only
+// for a row they point at, to ask whether whoever brought the children stays with them.
 func (a *App) childrenWithoutAnAdult(ctx context.Context, r adapters.BookingRow, now time.Time) (bool, error) {
 	if !childrenLeftByTheVisitingParty(r, now) {
 		return false, nil
@@ -138,40 +139,15 @@ func (a *App) childrenWithoutAnAdult(ctx context.Context, r adapters.BookingRow,
 	if err != nil {
 		return false, err
 	}
-	return !f.BroughtByOneWhoStays(b), nil
+	return f.ChildrenWithoutAnAdult(b, now), nil
 }
 
-// childrenLeftByTheVisitingParty reports whether the door recorded the visiting party leaving
-// while the children it came for were inside, and the children staying on a minute or more after
-// it: until their departure recorded, or, not recorded, until now. It is read from the movements,
-// as late-start is, so a movement corrected or withdrawn (MovementCorrected), or recorded after the
-// session with the time it happened, is read as it now stands. The stagger (the visiting parent
-// leaves after the children) never raises it, nor does a visiting party gone before the children
-// came (whoever brought them has them at the door), nor seconds between two taps at the door.
-//
-// Supervised contact: the family's contact supervisor watches it alone and stays with the children
-// until their time ends (ChildrenLeave); after it they may be watching the next family, as
-// Booking.ContactHeld says, so only the children's wait after their time counts.
-//
-// A completed booking whose children were never recorded leaving is never-recorded-leaving's
-// (decision 188): when they left is not known, and the usual reason is a departure not recorded,
-// not children left alone.
+// childrenLeftByTheVisitingParty is domain.ChildrenLeftByTheVisitingParty of the row's times.
 func childrenLeftByTheVisitingParty(r adapters.BookingRow, now time.Time) bool {
-	if r.ChildrenArrived == nil || r.VisitingDeparted == nil || !r.VisitingDeparted.After(*r.ChildrenArrived) {
-		return false
-	}
-	from := *r.VisitingDeparted
-	if commonv1.ServiceType(r.ServiceType) == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED && r.ChildrenLeave.After(from) {
-		from = r.ChildrenLeave
-	}
-	until := now
-	switch {
-	case r.ChildrenDeparted != nil:
-		until = *r.ChildrenDeparted
-	case schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED:
-		return false
-	}
-	return until.Sub(from) >= time.Minute
+	return domain.ChildrenLeftByTheVisitingParty(domain.LeftTimes{ServiceType: commonv1.ServiceType(r.ServiceType),
+		Completed:     schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED,
+		ChildrenLeave: r.ChildrenLeave, ChildrenArrived: r.ChildrenArrived, VisitingDeparted: r.VisitingDeparted,
+		ChildrenDeparted: r.ChildrenDeparted}, now)
 }
 
 // sheetEntry is a booking's line on the day sheet; inside are who is still in the building, for a
@@ -220,6 +196,9 @@ func alerts(r adapters.BookingRow) []schedulingv1.Alert {
 	if r.HoldsInForce > 0 || schedulingv1.CancellationReason(r.Reason) == schedulingv1.CancellationReason_CANCELLATION_REASON_HOLD {
 		out = append(out, schedulingv1.Alert_ALERT_ON_HOLD)
 	}
+	if disclosureStops(r) {
+		out = append(out, schedulingv1.Alert_ALERT_DISCLOSURE_NOT_WEIGHED)
+	}
 	if commonv1.ServiceType(r.ServiceType) == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {
 		out = append(out, schedulingv1.Alert_ALERT_SUPERVISED)
 	}
@@ -254,6 +233,17 @@ func alerts(r adapters.BookingRow) []schedulingv1.Alert {
 		out = append(out, schedulingv1.Alert_ALERT_CHILDREN_MAY_LEAVE_CENTRE)
 	}
 	return out
+}
+
+// disclosureStops reports whether booking r does not go ahead while a disclosure of domestic abuse
+// carried to the family's referral waits for the safeguarding lead, as domain.Family's
+// DisclosureStops decides it at the door: a kind other than supervised, on or after the day it was
+// flagged. A session called off for another reason says so in its own alerts.
+func disclosureStops(r adapters.BookingRow) bool {
+	st := commonv1.ServiceType(r.ServiceType)
+	return r.DisclosureFlaggedOn != nil && !r.Date.Before(*r.DisclosureFlaggedOn) &&
+		st != commonv1.ServiceType_SERVICE_TYPE_SUPERVISED && st != commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED &&
+		schedulingv1.BookingStatus(r.Status) != schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED
 }
 
 // atDoorTogether reports whether the two parents may be at the door within the window of each

@@ -62,6 +62,15 @@ func (a *App) NoteHoldLifted(ctx context.Context, uow *eventstore.UnitOfWork, fa
 	return a.noteOnFamily(ctx, uow, family, centre, md, func(f *domain.Family) proto.Message { return f.NoteHoldLifted(centre, hold) })
 }
 
+// NoteDisclosure records referral's PossibleDuplicateFlagged with domestic_abuse_disclosed: a
+// disclosure of domestic abuse carried to the family's referral stops its contact other than
+// supervised until the safeguarding lead's risk assessment dated on or after flaggedOn
+// (domain.Family's NoteDisclosure). The bookings stand: the door refuses them and the day sheet
+// alerts them, as for a hold, without cancelling what the lead may clear the same week.
+func (a *App) NoteDisclosure(ctx context.Context, uow *eventstore.UnitOfWork, family, centre, referral uuid.UUID, flaggedOn time.Time, md eventstore.Metadata) error {
+	return a.noteOnFamily(ctx, uow, family, centre, md, func(f *domain.Family) proto.Message { return f.NoteDisclosure(centre, referral, flaggedOn) })
+}
+
 // noteOnFamily records in the family's stream the one event note decides, if any: a reaction to
 // another service's event that changes nothing appends nothing.
 func (a *App) noteOnFamily(ctx context.Context, uow *eventstore.UnitOfWork, family, centre uuid.UUID, md eventstore.Metadata,

@@ -72,10 +72,12 @@ func (f *Family) mayCollect(person uuid.UUID) bool {
 }
 
 // comesToCollect reports whether person, refused at the door for refusal, has come for the
-// children: the session was called off (there is nothing to admit them to), they may collect the
-// children, and the children are still inside.
+// children: the session was called off, or stopped by a disclosure the lead has not weighed
+// (there is nothing to admit them to), they may collect the children, and the children are still
+// inside.
 func (f *Family) comesToCollect(b *Booking, person uuid.UUID, refusal string) bool {
-	return (refusal == "ON_HOLD" || refusal == "BOOKING_CANCELLED") && f.mayCollect(person) && f.childrenInside(b)
+	return (refusal == "ON_HOLD" || refusal == "BOOKING_CANCELLED" || refusal == ErrDisclosureNotWeighed.Reason) &&
+		f.mayCollect(person) && f.childrenInside(b)
 }
 
 // noShowAtTheDoor is why nobody is checked in (or recorded arriving) for a booking recorded as a

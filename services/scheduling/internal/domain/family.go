@@ -109,6 +109,15 @@ var (
 		"which leaves supervised contact only (not supported, handover, escorted, indirect or virtual): the family needs supervised contact. Once ready for contact a family keeps the kind of "+
 		"contact it was accepted for, so end the case and refer the family for supervised contact (at this centre if it offers it, "+
 		"or to a supervised service elsewhere); a later assessment without the finding allows supported contact again")
+	// ErrDisclosureNotWeighed means a disclosure of domestic abuse was carried to the family's
+	// referral (DisclosureNoted) and no risk assessment by the safeguarding lead since has weighed
+	// it: until one does, the family has supervised contact only, as referral holds a case not yet
+	// ready (decision 217). The bookings stand; the remedy is one act of the lead.
+	ErrDisclosureNotWeighed = problem.Rule("DISCLOSURE_NOT_WEIGHED", "domestic abuse was disclosed about this family (carried to its "+
+		"referral from another referral of its child) and the centre's safeguarding lead has not weighed it yet: until the lead's risk "+
+		"assessment, the family has supervised contact only, so this contact does not go ahead. Ask the centre's safeguarding lead for "+
+		"a risk assessment of the family (familytime safeguarding risk --family); sessions already booked stand and go ahead once it "+
+		"is recorded, unless it finds domestic abuse, which cancels them")
 )
 
 // Stagger is how many minutes the visiting parent arrives before and leaves after the children.
@@ -291,6 +300,10 @@ type Family struct {
 	version     int64
 	// supportedRuledOut: the safeguarding lead's latest risk assessment found domestic abuse.
 	supportedRuledOut bool
+	// assessedOn is the date of the latest risk assessment noted (zero before any), and
+	// disclosedOn that of the latest disclosure carried to the family's referral (DisclosureNoted):
+	// the disclosure is weighed once an assessment is dated on or after it (DisclosureUnweighed).
+	assessedOn, disclosedOn time.Time
 }
 
 // FamilyStream is a family's stream in scheduling.
@@ -460,6 +473,8 @@ func (f *Family) MayBeOffered(listed commonv1.ServiceType) error {
 		return ErrOnHold
 	case f.RuledOut(f.WaitsFor(listed)):
 		return ErrSupportedContactRuledOut
+	case f.DisclosureRulesOut(f.WaitsFor(listed)):
+		return ErrDisclosureNotWeighed
 	}
 	return nil
 }
@@ -471,10 +486,21 @@ func (f *Family) MayBeOffered(listed commonv1.ServiceType) error {
 // allows it again (SupportedContactAllowed). Supervised bookings are not touched, and a session
 // under way is left to be completed or recorded as a no-show. An assessment that changes nothing
 // (the same finding again, a redelivery) and one for a family scheduling does not know at the
-// centre record nothing: nil.
+// centre record nothing: nil. An assessment with the finding as it stands, dated later than any
+// noted, is noted by its date alone (RiskAssessmentNoted): whatever it finds, it weighs a
+// disclosure flagged on or before it (DisclosureNoted), whichever scheduling hears of first.
 func (f *Family) NoteRiskAssessed(centre uuid.UUID, finding bool, assessedOn, now time.Time) []proto.Message {
-	if !f.KnownAt(centre) || finding == f.supportedRuledOut {
+	if !f.KnownAt(centre) {
 		return nil
+	}
+	if finding == f.supportedRuledOut {
+		if !assessedOn.After(f.assessedOn) {
+			return nil
+		}
+		ev := &schedulingv1.RiskAssessmentNoted{FamilyId: f.id.String(), CentreId: centre.String(), AssessedOn: dates.Proto(assessedOn),
+			DomesticAbuseFinding: finding}
+		f.mustApply(ev)
+		return []proto.Message{ev}
 	}
 	if !finding {
 		ev := &schedulingv1.SupportedContactAllowed{FamilyId: f.id.String(), CentreId: centre.String(), AssessedOn: dates.Proto(assessedOn)}
@@ -486,6 +512,45 @@ func (f *Family) NoteRiskAssessed(centre uuid.UUID, finding bool, assessedOn, no
 	return append([]proto.Message{ev}, f.cancelWhere(func(b *Booking) bool {
 		return f.RuledOut(b.ServiceType) && !b.Started(now)
 	}, schedulingv1.CancellationReason_CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING, now)...)
+}
+
+// DisclosureUnweighed reports whether a disclosure of domestic abuse carried to the family's
+// referral (DisclosureNoted) waits for the safeguarding lead: no risk assessment noted is dated on
+// or after the day it was flagged.
+func (f *Family) DisclosureUnweighed() bool {
+	return !f.disclosedOn.IsZero() && f.assessedOn.Before(f.disclosedOn)
+}
+
+// DisclosureRulesOut reports whether a disclosure no lead has weighed (DisclosureUnweighed) stops
+// contact of kind st: every kind but supervised, as a finding would (RuledOut; decision 217 holds
+// a case in referral the same way). An unknown kind is not.
+func (f *Family) DisclosureRulesOut(st commonv1.ServiceType) bool {
+	return f.DisclosureUnweighed() && st != commonv1.ServiceType_SERVICE_TYPE_SUPERVISED && st != commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED
+}
+
+// DisclosureStops reports whether booking b does not go ahead while a disclosure waits for the
+// lead (DisclosureRulesOut): its kind is ruled out, and its session is on or after the day the
+// disclosure was flagged (one held before it is recorded as it happened).
+func (f *Family) DisclosureStops(b *Booking) bool {
+	return f.DisclosureRulesOut(b.ServiceType) && !b.Date.Before(f.disclosedOn)
+}
+
+// NoteDisclosure records referral's PossibleDuplicateFlagged with domestic_abuse_disclosed at
+// centre, flagged on flaggedOn: a disclosure of domestic abuse carried to the family's referral
+// that the safeguarding lead has not weighed. Until the lead's risk assessment dated on or after
+// it, contact other than supervised is not booked, offered or admitted (DisclosureRulesOut); the
+// bookings stand. Nothing is recorded (nil) for a family scheduling does not know at the centre
+// (referral makes no family ready while such a disclosure waits: decision 217), for one an
+// assessment already noted weighs (the assessment may be heard of first), or for one no later than
+// a disclosure already noted (a redelivery).
+func (f *Family) NoteDisclosure(centre, referral uuid.UUID, flaggedOn time.Time) proto.Message {
+	if !f.KnownAt(centre) || !flaggedOn.After(f.assessedOn) || !flaggedOn.After(f.disclosedOn) {
+		return nil
+	}
+	ev := &schedulingv1.DisclosureNoted{FamilyId: f.id.String(), CentreId: centre.String(), ReferralId: referral.String(),
+		FlaggedOn: dates.Proto(flaggedOn)}
+	f.mustApply(ev)
+	return ev
 }
 
 // NoteHoldLifted records safeguarding's HoldLifted; a hold never noted changes nothing.
@@ -572,6 +637,8 @@ func (f *Family) Book(id, centre uuid.UUID, s Session, roomID uuid.UUID, start *
 		return nil, nil, ErrOnHold
 	case f.RuledOut(f.ready.ServiceType):
 		return nil, nil, ErrSupportedContactRuledOut
+	case f.DisclosureRulesOut(f.ready.ServiceType):
+		return nil, nil, ErrDisclosureNotWeighed
 	}
 	r := f.ready
 	t, err := PlanTimes(s, r.Stagger, r.SessionMinutes, start)
@@ -743,6 +810,8 @@ func (f *Family) CheckIn(id, person uuid.UUID, now time.Time) (admitted bool, ro
 		return false, 0, "", nil, f.noShowAtTheDoor(b, person, now)
 	case b.Status != schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED:
 		return false, 0, "", nil, ErrBookingNotActive
+	case f.DisclosureStops(b):
+		refusal = ErrDisclosureNotWeighed.Reason
 	case !named:
 		refusal = "NOT_NAMED"
 	case f.left(b, person, role):
@@ -986,6 +1055,10 @@ func (f *Family) Arrive(id uuid.UUID, party schedulingv1.Party, at time.Time, pe
 	b, err := f.active(id)
 	if err != nil {
 		return nil, nil, err
+	}
+	if f.DisclosureStops(b) {
+		// Nobody is admitted to it (CheckIn): no party's arrival is recorded either.
+		return nil, nil, ErrDisclosureNotWeighed
 	}
 	if err := checkTime(b, at, now, false); err != nil {
 		return nil, nil, err
@@ -1555,6 +1628,7 @@ func (f *Family) active(id uuid.UUID) (*Booking, error) {
 // events when needed, so copying the maps is enough.
 func (f *Family) copy() (*Family, error) {
 	c := &Family{id: f.id, ready: f.ready, referred: f.referred, ended: f.ended, supportedRuledOut: f.supportedRuledOut,
+		assessedOn: f.assessedOn, disclosedOn: f.disclosedOn,
 		holds: map[uuid.UUID]bool{}, bookings: map[uuid.UUID]*Booking{},
 		order: slices.Clone(f.order), unexplained: slices.Clone(f.unexplained), version: f.version}
 	for k, v := range f.holds {
@@ -1599,8 +1673,14 @@ func (f *Family) apply(ev proto.Message) error {
 		delete(f.holds, uuid.MustParse(e.GetHoldId()))
 	case *schedulingv1.SupportedContactRuledOut:
 		f.supportedRuledOut = true
+		f.assessedOn = later(f.assessedOn, dates.Time(e.GetAssessedOn()))
 	case *schedulingv1.SupportedContactAllowed:
 		f.supportedRuledOut = false
+		f.assessedOn = later(f.assessedOn, dates.Time(e.GetAssessedOn()))
+	case *schedulingv1.RiskAssessmentNoted:
+		f.assessedOn = later(f.assessedOn, dates.Time(e.GetAssessedOn()))
+	case *schedulingv1.DisclosureNoted:
+		f.disclosedOn = later(f.disclosedOn, dates.Time(e.GetFlaggedOn()))
 	case *schedulingv1.ReferralNoted:
 		r := &Referred{Centre: uuid.MustParse(e.GetCentreId()), Decision: e.GetDecision(), ServiceType: e.GetServiceType()}
 		r.Referral, _ = uuid.Parse(e.GetReferralId())

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/problem"
 )
@@ -68,6 +69,101 @@ func (f *Family) Inside(b *Booking) Inside {
 		}
 	}
 	return in
+}
+
+// LeftTimes are what the children-without-an-adult rule reads of a booking (the day sheet's row,
+// or the family's booking): its kind, whether it is completed, the end of the children's time,
+// and the children's arrival and each party's departure as recorded (nil: not recorded).
+type LeftTimes struct {
+	ServiceType                                         commonv1.ServiceType
+	Completed                                           bool
+	ChildrenLeave                                       time.Time
+	ChildrenArrived, VisitingDeparted, ChildrenDeparted *time.Time
+}
+
+// LeftTimes are b's times as the children-without-an-adult rule reads them.
+func (b *Booking) LeftTimes() LeftTimes {
+	m := LeftTimes{ServiceType: b.ServiceType, Completed: b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED,
+		ChildrenLeave: b.ChildrenLeave}
+	at := func(moved map[schedulingv1.Party]time.Time, p schedulingv1.Party) *time.Time {
+		if t, ok := moved[p]; ok {
+			return &t
+		}
+		return nil
+	}
+	m.ChildrenArrived = at(b.Arrived, schedulingv1.Party_PARTY_CHILDREN)
+	m.VisitingDeparted = at(b.Departed, schedulingv1.Party_PARTY_VISITING)
+	m.ChildrenDeparted = at(b.Departed, schedulingv1.Party_PARTY_CHILDREN)
+	return m
+}
+
+// ChildrenLeftByTheVisitingParty reports whether the door recorded the visiting party leaving
+// while the children it came for were inside, and the children staying on a minute or more after
+// it: until their departure recorded, or, not recorded, until now. It is read from the movements,
+// as late-start is, so a movement corrected or withdrawn (MovementCorrected), or recorded after the
+// session with the time it happened, is read as it now stands. The stagger (the visiting parent
+// leaves after the children) never raises it, nor does a visiting party gone before the children
+// came (whoever brought them has them at the door), nor seconds between two taps at the door.
+//
+// Supervised contact: the family's contact supervisor watches it alone and stays with the children
+// until their time ends (ChildrenLeave); after it they may be watching the next family, as
+// Booking.ContactHeld says, so only the children's wait after their time counts.
+//
+// A completed booking whose children were never recorded leaving is never-recorded-leaving's
+// (decision 188): when they left is not known, and the usual reason is a departure not recorded,
+// not children left alone.
+func ChildrenLeftByTheVisitingParty(m LeftTimes, now time.Time) bool {
+	if m.ChildrenArrived == nil || m.VisitingDeparted == nil || !m.VisitingDeparted.After(*m.ChildrenArrived) {
+		return false
+	}
+	from := *m.VisitingDeparted
+	if m.ServiceType == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED && m.ChildrenLeave.After(from) {
+		from = m.ChildrenLeave
+	}
+	until := now
+	switch {
+	case m.ChildrenDeparted != nil:
+		until = *m.ChildrenDeparted
+	case m.Completed:
+		return false
+	}
+	return until.Sub(from) >= time.Minute
+}
+
+// ChildrenWithoutAnAdult reports whether booking b's children were recorded inside, at now, with
+// none of their adults (decision 213): the visiting party left them (ChildrenLeftByTheVisitingParty)
+// and nobody who brought them stays (BroughtByOneWhoStays). The day sheet's
+// ALERT_CHILDREN_WITHOUT_AN_ADULT and a departure's caution (DepartureCautions) are this rule.
+func (f *Family) ChildrenWithoutAnAdult(b *Booking, now time.Time) bool {
+	return ChildrenLeftByTheVisitingParty(b.LeftTimes(), now) && !f.BroughtByOneWhoStays(b)
+}
+
+// CautionChildrenWithoutAnAdult: a departure leaves (or left) the children inside with none of
+// their adults (DepartureCautions).
+const CautionChildrenWithoutAnAdult = "CHILDREN_WITHOUT_AN_ADULT"
+
+// DepartureCautions are what the door must mind after a departure recorded for booking b at now:
+// the children inside with none of their adults, by the day sheet's rule (ChildrenWithoutAnAdult)
+// as it will stand a minute from now with nobody else recorded leaving, so that the door is told
+// as the visiting party walks out, not only once the day sheet is read (decision 213 left it).
+// While the children are inside it says what to do now; once their departure is recorded, that
+// the day's record shows it. For supervised contact it is said only once the children's time is
+// over (their supervisor is with them until then); the day sheet alerts it after.
+func (f *Family) DepartureCautions(b *Booking, now time.Time) []Caution {
+	if !f.ChildrenWithoutAnAdult(b, now.Add(time.Minute)) {
+		return nil
+	}
+	left := ClockAt(b.Departed[schedulingv1.Party_PARTY_VISITING], b.loc)
+	if out, ok := b.Departed[schedulingv1.Party_PARTY_CHILDREN]; ok {
+		return []Caution{{CautionChildrenWithoutAnAdult, fmt.Sprintf("the children were inside with none of their adults from %s "+
+			"(the visiting party left) until %s (they were collected): the day sheet alerts it, for the coordinator to take up with "+
+			"the family; a departure recorded by mistake is corrected (familytime schedule correct %s --party visiting --departure "+
+			"--at HH:MM, or --not-happened)", left, ClockAt(out, b.loc), b.ID)}}
+	}
+	return []Caution{{CautionChildrenWithoutAnAdult, fmt.Sprintf("the children are inside with none of their adults: the visiting "+
+		"party left at %s and whoever brought them only brought them. A volunteer stays with them now (never alone in the shared "+
+		"room) and calls the adult who is to collect them; if the visiting party's departure was recorded by mistake, correct it "+
+		"(familytime schedule correct %s --party visiting --departure --not-happened)", left, b.ID)}}
 }
 
 // BroughtByOneWhoStays reports whether an adult named in booking b's children's arrival (who

@@ -23,7 +23,10 @@ func TestADomesticAbuseFindingRulesOutSupportedContact(t *testing.T) {
 	now := at(2026, 1, 24, 10, 5) // the visiting parent is due at 10:00
 
 	require.Empty(t, g.family.NoteRiskAssessed(uuid.New(), true, day(2026, 1, 24), now), "another centre's assessment changes nothing")
-	require.Empty(t, g.family.NoteRiskAssessed(centre, false, day(2026, 1, 24), now), "no finding, nothing ruled out: nothing")
+	// No finding, nothing ruled out: only its date is noted, which weighs a disclosure flagged on or
+	// before it, whichever is heard of first; the same again changes nothing.
+	dated(t, g.family.NoteRiskAssessed(centre, false, day(2026, 1, 23), now), false)
+	require.Empty(t, g.family.NoteRiskAssessed(centre, false, day(2026, 1, 23), now), "the same assessment again changes nothing")
 
 	events := g.family.NoteRiskAssessed(centre, true, day(2026, 1, 24), now)
 	require.Len(t, events, 2)
@@ -37,7 +40,9 @@ func TestADomesticAbuseFindingRulesOutSupportedContact(t *testing.T) {
 	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED, past.Status, "a past session is not cancelled")
 	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED, underWay.Status, "a session under way is left to be completed")
 	require.True(t, g.family.SupportedContactRuledOut())
-	require.Empty(t, g.family.NoteRiskAssessed(centre, true, day(2026, 1, 25), now), "the same finding again changes nothing")
+	dated(t, g.family.NoteRiskAssessed(centre, true, day(2026, 1, 25), now), true)
+	require.True(t, g.family.SupportedContactRuledOut(), "the same finding again changes no finding")
+	require.Empty(t, g.family.NoteRiskAssessed(centre, true, day(2026, 1, 24), now), "an earlier one changes nothing")
 
 	before := g.family.Version()
 	_, _, err := g.family.Book(uuid.New(), centre, g.session(t, day(2026, 2, 7)), g.shared.ID, nil, now)
@@ -60,10 +65,19 @@ func TestADomesticAbuseFindingRulesOutSupportedContact(t *testing.T) {
 	require.False(t, g.family.SupportedContactRuledOut())
 	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED, future.Status, "a cancelled booking stays cancelled")
 	g.book(t, day(2026, 2, 7), g.shared, now)
-	require.Empty(t, g.family.NoteRiskAssessed(centre, false, day(2026, 2, 3), now), "the same assessment again changes nothing")
+	require.Empty(t, g.family.NoteRiskAssessed(centre, false, day(2026, 2, 2), now), "the same assessment again changes nothing")
 	replayed, err = domain.RebuildFamily(g.family.ID(), []proto.Message{fresh.NoteReady(g.readiness), ruled, allowed[0]})
 	require.NoError(t, err)
 	require.False(t, replayed.SupportedContactRuledOut())
+}
+
+// dated checks that an assessment changing no finding is noted by its date alone.
+func dated(t *testing.T, events []proto.Message, finding bool) {
+	t.Helper()
+	require.Len(t, events, 1)
+	noted, ok := events[0].(*schedulingv1.RiskAssessmentNoted)
+	require.True(t, ok, "%T", events[0])
+	require.Equal(t, finding, noted.GetDomesticAbuseFinding())
 }
 
 // Supervised contact is what a family with a domestic-abuse finding may have: the finding is
@@ -94,4 +108,35 @@ func TestADomesticAbuseFindingRulesOutHandoverToo(t *testing.T) {
 	rule(t, g.family.MayBeOffered(commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED), "SUPPORTED_CONTACT_RULED_OUT")
 	rule(t, g.family.MayBeOffered(commonv1.ServiceType_SERVICE_TYPE_VIRTUAL), "SUPPORTED_CONTACT_RULED_OUT")
 	require.NoError(t, g.family.MayBeOffered(commonv1.ServiceType_SERVICE_TYPE_SUPERVISED))
+}
+
+// A disclosure carried to the family's referral (DisclosureNoted) stops supported contact until an
+// assessment dated on or after it, heard of before or after it: booking, rescheduling and offering
+// are refused DISCLOSURE_NOT_WEIGHED, recording nothing; supervised contact is not stopped.
+func TestADisclosureWaitsForAnAssessmentOnOrAfterIt(t *testing.T) {
+	g := newRig(t)
+	booked := g.book(t, day(2026, 1, 24), g.shared, jan)
+	require.Nil(t, g.family.NoteDisclosure(uuid.New(), uuid.New(), day(2026, 1, 12)), "another centre's")
+	require.NotNil(t, g.family.NoteDisclosure(centre, uuid.New(), day(2026, 1, 12)))
+	require.Nil(t, g.family.NoteDisclosure(centre, uuid.New(), day(2026, 1, 12)), "again")
+	require.True(t, g.family.DisclosureUnweighed())
+
+	before := g.family.Version()
+	_, _, err := g.family.Book(uuid.New(), centre, g.session(t, day(2026, 2, 7)), g.shared.ID, nil, jan)
+	rule(t, err, "DISCLOSURE_NOT_WEIGHED")
+	_, _, err = g.family.Reschedule(booked.ID, uuid.New(), centre, g.session(t, day(2026, 2, 7)), g.shared.ID, nil,
+		schedulingv1.CancelledBy_CANCELLED_BY_CENTRE, jan)
+	rule(t, err, "DISCLOSURE_NOT_WEIGHED")
+	rule(t, g.family.MayBeOffered(commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED), "DISCLOSURE_NOT_WEIGHED")
+	require.NoError(t, g.family.MayBeOffered(commonv1.ServiceType_SERVICE_TYPE_SUPERVISED))
+	require.Equal(t, before, g.family.Version(), "a refusal records nothing")
+	require.True(t, g.family.DisclosureStops(booked))
+
+	require.Len(t, g.family.NoteRiskAssessed(centre, false, day(2026, 1, 11), jan), 1)
+	require.True(t, g.family.DisclosureUnweighed(), "an assessment before the flag's day does not weigh it")
+	require.Len(t, g.family.NoteRiskAssessed(centre, false, day(2026, 1, 12), jan), 1)
+	require.False(t, g.family.DisclosureUnweighed(), "one on its day does")
+	require.Nil(t, g.family.NoteDisclosure(centre, uuid.New(), day(2026, 1, 12)), "weighed already: heard of after it")
+	require.NotNil(t, g.family.NoteDisclosure(centre, uuid.New(), day(2026, 1, 13)), "a later one is not")
+	require.True(t, g.family.DisclosureUnweighed())
 }

@@ -39,6 +39,7 @@ var ReferralSubjects = []string{
 	"ft.referral.*.ChildBirthMonthCorrected",
 	"ft.referral.*.CaseEnded",
 	"ft.referral.*.ReferralWithdrawn",
+	"ft.referral.*.PossibleDuplicateFlagged",
 }
 
 // SafeguardingSubjects are the safeguarding events scheduling acts on.
@@ -159,6 +160,16 @@ func ReferralEvents(a *app.App) bus.Handler {
 				return err
 			}
 			return a.EndContact(ctx, uow, u[0], u[1], u[2], dateOf(ev.GetWithdrawnOn()), true, metadata(d))
+		case "familytime.referral.v1.PossibleDuplicateFlagged":
+			ev, err := decode(d, &referralv1.PossibleDuplicateFlagged{})
+			if err != nil || !ev.GetDomesticAbuseDisclosed() {
+				return err // a possible duplicate alone is for a person to check: nothing here
+			}
+			u, err := ids(d, "family_id", ev.GetFamilyId(), "centre_id", ev.GetCentreId(), "referral_id", ev.GetReferralId())
+			if err != nil {
+				return err
+			}
+			return a.NoteDisclosure(ctx, uow, u[0], u[1], u[2], dateOf(ev.GetFlaggedOn()), metadata(d))
 		}
 		return nil
 	}

@@ -259,11 +259,15 @@ func (s *Server) RecordDeparture(ctx context.Context, req *schedulingv1.RecordDe
 	}
 	m.OthersStay = req.GetOthersStay()
 	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.RecordDepartureResponse, *eventstore.UnitOfWork, error) {
-		b, uow, err := s.app.RecordDeparture(ctx, centre, m, md)
+		b, cautions, uow, err := s.app.RecordDeparture(ctx, centre, m, md)
 		if err != nil {
 			return nil, nil, err
 		}
-		return &schedulingv1.RecordDepartureResponse{Booking: bookingProto(b)}, uow, nil
+		resp := &schedulingv1.RecordDepartureResponse{Booking: bookingProto(b)}
+		for _, c := range cautions {
+			resp.Cautions = append(resp.Cautions, &schedulingv1.CheckInCaution{Code: c.Code, Text: c.Text})
+		}
+		return resp, uow, nil
 	})
 }
 

@@ -568,6 +568,14 @@ const (
 	// them and the adult who is to collect them is called; it stays on the day's record once they
 	// have left, for the coordinator to take up with the family (docs/decisions.md 213).
 	Alert_ALERT_CHILDREN_WITHOUT_AN_ADULT Alert = 11
+	// Domestic abuse was disclosed about the family (carried to its referral from another referral of
+	// its child) and the centre's safeguarding lead has not weighed it yet: until the lead's risk
+	// assessment, contact other than supervised does not go ahead. Admit nobody from the family for
+	// this session (check-in is refused DISCLOSURE_NOT_WEIGHED); tell the coordinator, who asks the
+	// safeguarding lead for a risk assessment (familytime safeguarding risk --family). The booking
+	// stands: it goes ahead once the lead has assessed the risk, unless the assessment finds domestic
+	// abuse, which cancels it.
+	Alert_ALERT_DISCLOSURE_NOT_WEIGHED Alert = 12
 )
 
 // Enum value maps for Alert.
@@ -585,6 +593,7 @@ var (
 		9:  "ALERT_NO_CLEARED_SUPERVISOR",
 		10: "ALERT_NEVER_RECORDED_LEAVING",
 		11: "ALERT_CHILDREN_WITHOUT_AN_ADULT",
+		12: "ALERT_DISCLOSURE_NOT_WEIGHED",
 	}
 	Alert_value = map[string]int32{
 		"ALERT_UNSPECIFIED":               0,
@@ -599,6 +608,7 @@ var (
 		"ALERT_NO_CLEARED_SUPERVISOR":     9,
 		"ALERT_NEVER_RECORDED_LEAVING":    10,
 		"ALERT_CHILDREN_WITHOUT_AN_ADULT": 11,
+		"ALERT_DISCLOSURE_NOT_WEIGHED":    12,
 	}
 )
 
@@ -1896,7 +1906,7 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\x1eCANCELLATION_REASON_CASE_ENDED\x10\x03\x12&\n" +
 	"\"CANCELLATION_REASON_PLACE_RELEASED\x10\x04\x12#\n" +
 	"\x1fCANCELLATION_REASON_RESCHEDULED\x10\x05\x12.\n" +
-	"*CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING\x10\x06*\xd7\x02\n" +
+	"*CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING\x10\x06*\xf9\x02\n" +
 	"\x05Alert\x12\x15\n" +
 	"\x11ALERT_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rALERT_ON_HOLD\x10\x01\x12\x1a\n" +
@@ -1910,7 +1920,8 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\x1bALERT_NO_CLEARED_SUPERVISOR\x10\t\x12 \n" +
 	"\x1cALERT_NEVER_RECORDED_LEAVING\x10\n" +
 	"\x12#\n" +
-	"\x1fALERT_CHILDREN_WITHOUT_AN_ADULT\x10\v*\xe3\x01\n" +
+	"\x1fALERT_CHILDREN_WITHOUT_AN_ADULT\x10\v\x12 \n" +
+	"\x1cALERT_DISCLOSURE_NOT_WEIGHED\x10\f*\xe3\x01\n" +
 	"\x0fOutOfTurnReason\x12\"\n" +
 	"\x1eOUT_OF_TURN_REASON_UNSPECIFIED\x10\x00\x12&\n" +
 	"\"OUT_OF_TURN_REASON_COURT_TIMESCALE\x10\x01\x12#\n" +

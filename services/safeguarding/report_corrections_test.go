@@ -56,18 +56,22 @@ func TestOnlyACorrectionOfTheTextReleasedMarksTheCopiesAndOnce(t *testing.T) {
 	record, err := lead.GetSafeguardingRecord(ctx, &safeguardingv1.GetSafeguardingRecordRequest{CentreId: g.centre.String(),
 		FamilyId: family.String(), Purpose: "find the report's records"})
 	require.NoError(t, err)
-	var drafts []string
+	var drafts, said []string
 	var checked string
 	for _, e := range record.GetRecords() {
 		switch e.GetType() {
 		case "familytime.safeguarding.v1.ReportDrafted":
-			drafts = append(drafts, e.GetRecordId())
+			drafts, said = append(drafts, e.GetRecordId()), append(said, e.GetSummary())
 		case "familytime.safeguarding.v1.ReportChecked":
 			checked = e.GetRecordId()
 		}
 	}
 	require.Len(t, drafts, 2)
 	superseded, released := drafts[0], drafts[1]
+	// The record says which draft was replaced before the release, and by which (review 32 could
+	// not tell them apart).
+	require.Equal(t, "report "+report+" drafted: 1 section; superseded by "+released+" before release", said[0])
+	require.Equal(t, "report "+report+" drafted: 1 section", said[1])
 	// The whole report says which record was released, and which a correction of it names; a copy
 	// carries no record id of the centre's.
 	whole := func() *safeguardingv1.GetReportResponse {

@@ -687,7 +687,12 @@ func (s *safeguardingCommand) lift() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "lift HOLD_ID",
 		Short: "Lift a hold (safeguarding lead); contact resumes once no hold is in force",
-		Args:  cobra.ExactArgs(1),
+		Long: `lift lifts one of the centre's holds in force, saying why contact may resume (--note, sealed). The
+hold names its family: --family may be left out. Given, it must be the hold's family
+(HOLD_OF_ANOTHER_FAMILY otherwise, naming the hold's family; nothing is lifted). Contact resumes
+once no hold on the family is in force.`,
+		Example: `  familytime safeguarding lift $HOLD --centre $C --note "Looked into with the family: contact may resume"`,
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := request.value()
 			if err != nil {
@@ -703,9 +708,8 @@ func (s *safeguardingCommand) lift() *cobra.Command {
 			})
 		},
 	}
-	cmd.Flags().StringVar(&family, "family", "", "the family (UUID)")
+	cmd.Flags().StringVar(&family, "family", "", "the family (UUID; optional: the hold names it, and one given must be the hold's)")
 	cmd.Flags().StringVar(&note, "note", "", "why contact may resume, in words (required; sealed)")
-	_ = cmd.MarkFlagRequired("family")
 	_ = cmd.MarkFlagRequired("note")
 	request.register(cmd.Flags())
 	out.register(cmd.Flags())
@@ -762,8 +766,11 @@ placed_in_role, empty when they were not on the register). A hold of the centre'
 another centre's lead checked that a referral there, a possible duplicate of the family, is
 another family is alerted too: BY OTHERS says "checked elsewhere" with that centre and referral
 (--json: duplicate_checked_at_centre_id, duplicate_checked_referral_id), to question with an
-administrator if it may be the family you suspended. CLOSED is
-the concern closed, or the hold lifted; CORRECTED says a concern's record was corrected since the
+administrator if it may be the family you suspended. So is a domestic-abuse finding the centre's
+risk assessment made, still standing, that another centre's lead checked past the same way: BY
+OTHERS says "finding of DATE: checked elsewhere" (DATE: the assessment that made it; --json:
+duplicate_checked_finding_made_on, no hold_id). CLOSED is the concern closed, the hold lifted, or
+the finding cleared; CORRECTED says a concern's record was corrected since the
 lead last read it: concern show by the lead clears it. Then (in the table, not with
 --json) the holds in force whose review date has passed: a hold suspends a child's contact and is
 reviewed by its date (hold list --overdue --json gives them to scripts); and the families whose
@@ -785,7 +792,7 @@ risk is due for a look today (reviews --json gives them to scripts).`,
 			return s.riskReviewTable(cmd, &out, page, "none", nil)
 		},
 	}
-	cmd.Flags().BoolVar(&open, "open", false, "only alerts of concerns still open (and their escalations) and of holds in force")
+	cmd.Flags().BoolVar(&open, "open", false, "only alerts of concerns still open (and their escalations), of holds in force and of findings standing")
 	page.register(cmd.Flags(), "alerts")
 	out.register(cmd.Flags())
 	return cmd
@@ -809,10 +816,15 @@ func (s *safeguardingCommand) concernAlerts(cmd *cobra.Command, out *output, pag
 // byOthers is what an alert says was done by someone the register does not have as the lead: the
 // hold placed, or the concern escalated, and the role the register gives them; or by another
 // centre's lead: a referral there checked as another family than the one under the hold
-// (decision 211); "" for a concern's own alert.
+// (decision 211), or than the one with the centre's domestic-abuse finding, named by the day it
+// was made; "" for a concern's own alert.
 func byOthers(a *safeguardingv1.Alert) string {
 	if a.GetDuplicateCheckedReferralId() != "" {
-		return "hold " + a.GetHoldId() + ": checked elsewhere as another family (centre " + a.GetDuplicateCheckedAtCentreId() +
+		what := "hold " + a.GetHoldId()
+		if on := a.GetDuplicateCheckedFindingMadeOn(); on != nil {
+			what = "finding of " + sgDay(on)
+		}
+		return what + ": checked elsewhere as another family (centre " + a.GetDuplicateCheckedAtCentreId() +
 			", referral " + a.GetDuplicateCheckedReferralId() + ")"
 	}
 	role := a.GetPlacedInRole()

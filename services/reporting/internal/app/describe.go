@@ -333,6 +333,10 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		// Which centre and referral are the lead's alert's, not the history's words (decision 211).
 		return "Safeguarding lead alerted of the hold: another centre's safeguarding lead checked on " + date(ev.GetCheckedOn()) +
 			" that a family referred there is not this family"
+	case *safeguardingv1.LeadAlertedOfFindingCheck:
+		// As the hold's: which centre and referral are the lead's alert's (decision 226).
+		return "Safeguarding lead alerted of the domestic-abuse finding of " + date(ev.GetFindingMadeOn()) +
+			": another centre's safeguarding lead checked on " + date(ev.GetCheckedOn()) + " that a family referred there is not this family"
 	case *safeguardingv1.HoldReviewed:
 		// Why it continues is the sealed note, never read here (decision 94).
 		return "Hold reviewed: it continues; next review by " + date(ev.GetNextReviewBy())

@@ -44,6 +44,9 @@ func TestDescriptionsSayWhoMayAttendAndNameThePartiesInWords(t *testing.T) {
 	require.Equal(t, "Safeguarding lead alerted of the hold: another centre's safeguarding lead checked on 2026-12-01 that a family referred there is not this family",
 		Describe(envelopeOf(t, &safeguardingv1.LeadAlertedOfDuplicateCheck{CheckedOn: &commonv1.Date{Year: 2026, Month: 12, Day: 1},
 			CheckedAtCentreId: "c", CheckedReferralId: "r"})), "decision 211: no id in the words")
+	require.Equal(t, "Safeguarding lead alerted of the domestic-abuse finding of 2026-11-20: another centre's safeguarding lead checked on 2026-12-01 that a family referred there is not this family",
+		Describe(envelopeOf(t, &safeguardingv1.LeadAlertedOfFindingCheck{FindingMadeOn: &commonv1.Date{Year: 2026, Month: 11, Day: 20},
+			CheckedOn: &commonv1.Date{Year: 2026, Month: 12, Day: 1}, CheckedAtCentreId: "c", CheckedReferralId: "r"})), "decision 226")
 }
 
 // The words a rebuild writes for every event, made without fmt: the same as before.

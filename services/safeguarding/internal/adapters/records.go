@@ -261,6 +261,19 @@ func (r *Records) FamilyCentre(ctx context.Context, family uuid.UUID) (centre uu
 	return centre, true, nil
 }
 
+// HoldFamily is the family of the centre's hold id, as the holds' read model has it (written with
+// the hold's placing): found is false for a hold of another centre, or none.
+func (r *Records) HoldFamily(ctx context.Context, centre, hold uuid.UUID) (family uuid.UUID, found bool, err error) {
+	err = r.store.Pool().QueryRow(ctx, "SELECT family_id FROM holds WHERE hold_id = $1 AND centre_id = $2", hold, centre).Scan(&family)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return uuid.Nil, false, nil
+	}
+	if err != nil {
+		return uuid.Nil, false, fmt.Errorf("hold's family: %w", err)
+	}
+	return family, true, nil
+}
+
 // InUse counts the family's safeguarding records in use: concerns not closed, holds not lifted
 // and observation reports not released (due, drafted, waiting for their check or approved: a
 // report reaches the court and the family's distribution list only once released), as the read

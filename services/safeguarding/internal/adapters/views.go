@@ -97,6 +97,23 @@ func ProjectDuplicateCheckAlert(uow *eventstore.UnitOfWork, a *safeguardingv1.Le
 		uuid.MustParse(a.GetCentreId()), uuid.MustParse(a.GetCheckedAtCentreId()), dates.Time(a.GetAlertedOn()))
 }
 
+// ProjectFindingCheckAlert records the alert to the lead of the centre whose assessment made a
+// family's domestic-abuse finding that another centre's lead checked a referral there is not that
+// family (LeadAlertedOfFindingCheck, recorded as event alert): migration 0016.
+func ProjectFindingCheckAlert(uow *eventstore.UnitOfWork, alert uuid.UUID, a *safeguardingv1.LeadAlertedOfFindingCheck) {
+	uow.Exec(`INSERT INTO finding_check_alerts (alert_id, family_id, centre_id, finding_made_on, checked_at_centre_id,
+			checked_referral_id, alerted_on)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (alert_id) DO NOTHING`,
+		alert, uuid.MustParse(a.GetFamilyId()), uuid.MustParse(a.GetCentreId()), dates.Time(a.GetFindingMadeOn()),
+		uuid.MustParse(a.GetCheckedAtCentreId()), uuid.MustParse(a.GetCheckedReferralId()), dates.Time(a.GetAlertedOn()))
+}
+
+// CloseFindingCheckAlerts closes the alerts that a family's domestic-abuse finding was checked
+// past elsewhere, when an assessment clears the finding: it bars nothing more.
+func CloseFindingCheckAlerts(uow *eventstore.UnitOfWork, family uuid.UUID) {
+	uow.Exec(`UPDATE finding_check_alerts SET closed = true WHERE family_id = $1 AND NOT closed`, family)
+}
+
 // ProjectHold writes a hold's row: its current review date, its latest review and its lifting.
 func ProjectHold(uow *eventstore.UnitOfWork, h domain.Hold) {
 	uow.Exec(`INSERT INTO holds (hold_id, family_id, centre_id, concern_id, reason, placed_on, review_by, lifted_on, reviewed_on)
@@ -219,14 +236,25 @@ type AlertRow struct {
 	// a referral there is not the family under Hold (decision 211), that centre and referral;
 	// uuid.Nil for every other alert.
 	CheckedAtCentre, CheckedReferral uuid.UUID
+	// FindingMadeOn is, for the alert that another centre's lead checked a referral there
+	// (CheckedAtCentre, CheckedReferral) is not the family with this centre's domestic-abuse
+	// finding, the date of the assessment that made the finding (Hold is then uuid.Nil, and
+	// Closed says the finding was cleared); zero for every other alert.
+	FindingMadeOn time.Time
+	// Alert is that alert's record (uuid.Nil for every other alert): its key in the list.
+	Alert uuid.UUID
 	// RecordedAt is when the alert was recorded: the list's order and page key.
 	RecordedAt time.Time
 }
 
-// key is the alert's id in the list's page key: the concern's, the hold's, the escalation's, or
-// the referral checked elsewhere (one hold may have several such alerts, one per referral).
+// key is the alert's id in the list's page key: the concern's, the hold's, the escalation's, the
+// referral checked elsewhere (one hold may have several such alerts, one per referral), or the
+// record of the alert that a finding was checked past elsewhere (whose referral may be a hold's
+// alert's too, recorded with it).
 func (a AlertRow) key() uuid.UUID {
 	switch {
+	case a.Alert != uuid.Nil:
+		return a.Alert
 	case a.CheckedReferral != uuid.Nil:
 		return a.CheckedReferral
 	case a.Hold != uuid.Nil:
@@ -237,37 +265,44 @@ func (a AlertRow) key() uuid.UUID {
 	return a.Concern
 }
 
-// Alerts returns a page of a centre's alerts, of concerns, holds and escalations, newest first, and
-// the next page's token. openOnly keeps concerns still open (an escalation's alert is its
-// concern's) and holds still in force.
+// Alerts returns a page of a centre's alerts, of concerns, holds, escalations and checks elsewhere
+// past a hold or a finding, newest first, and the next page's token. openOnly keeps concerns
+// still open (an escalation's alert is its concern's), holds still in force and findings still
+// standing.
 func (r *Records) Alerts(ctx context.Context, centre uuid.UUID, openOnly bool, size int, token string) ([]AlertRow, string, error) {
 	at, before, err := pageStart(token, time.RFC3339Nano, firstDown, uuid.Max)
 	if err != nil {
 		return nil, "", err
 	}
 	rows, err := r.store.Pool().Query(ctx, `SELECT concern_id, family_id, category, alerted_on, closed, corrected, hold_id, escalation_id,
-			placed_in_role, checked_at_centre_id, checked_referral_id, recorded_at
+			placed_in_role, checked_at_centre_id, checked_referral_id, finding_made_on, recorded_at, key
 		FROM (
 			SELECT a.concern_id, a.family_id, a.category, a.alerted_on, coalesce(c.closed, false) AS closed,
 				coalesce(c.corrected, false) AS corrected, NULL::uuid AS hold_id, NULL::uuid AS escalation_id, '' AS placed_in_role,
-				NULL::uuid AS checked_at_centre_id, NULL::uuid AS checked_referral_id, a.recorded_at, a.concern_id AS key
+				NULL::uuid AS checked_at_centre_id, NULL::uuid AS checked_referral_id, NULL::date AS finding_made_on, a.recorded_at,
+				a.concern_id AS key
 			FROM lead_alerts a LEFT JOIN concerns c USING (concern_id)
 			WHERE a.centre_id = $1
 			UNION ALL
 			SELECT h.concern_id, h.family_id, coalesce(c.category, 0), h.alerted_on, held.lifted_on IS NOT NULL, false,
-				h.hold_id, NULL::uuid, h.placed_in_role, NULL::uuid, NULL::uuid, h.recorded_at, h.hold_id
+				h.hold_id, NULL::uuid, h.placed_in_role, NULL::uuid, NULL::uuid, NULL::date, h.recorded_at, h.hold_id
 			FROM hold_alerts h JOIN holds held USING (hold_id) LEFT JOIN concerns c ON c.concern_id = h.concern_id
 			WHERE h.centre_id = $1
 			UNION ALL
 			SELECT e.concern_id, e.family_id, e.category, e.alerted_on, coalesce(c.closed, false), coalesce(c.corrected, false),
-				NULL::uuid, e.escalation_id, e.escalated_in_role, NULL::uuid, NULL::uuid, e.recorded_at, e.escalation_id
+				NULL::uuid, e.escalation_id, e.escalated_in_role, NULL::uuid, NULL::uuid, NULL::date, e.recorded_at, e.escalation_id
 			FROM escalation_alerts e LEFT JOIN concerns c USING (concern_id)
 			WHERE e.centre_id = $1
 			UNION ALL
 			SELECT held.concern_id, d.family_id, coalesce(c.category, 0), d.alerted_on, held.lifted_on IS NOT NULL, false,
-				d.hold_id, NULL::uuid, '', d.checked_at_centre_id, d.checked_referral_id, d.recorded_at, d.checked_referral_id
+				d.hold_id, NULL::uuid, '', d.checked_at_centre_id, d.checked_referral_id, NULL::date, d.recorded_at, d.checked_referral_id
 			FROM duplicate_check_alerts d JOIN holds held USING (hold_id) LEFT JOIN concerns c ON c.concern_id = held.concern_id
 			WHERE d.centre_id = $1
+			UNION ALL
+			SELECT NULL::uuid, f.family_id, 0, f.alerted_on, f.closed, false, NULL::uuid, NULL::uuid, '', f.checked_at_centre_id,
+				f.checked_referral_id, f.finding_made_on, f.recorded_at, f.alert_id
+			FROM finding_check_alerts f
+			WHERE f.centre_id = $1
 		) alerts
 		WHERE (NOT $2 OR NOT closed) AND (recorded_at, key) < ($3::timestamptz, $4::uuid)
 		ORDER BY recorded_at DESC, key DESC LIMIT $5`, centre, openOnly, at, before, size+1)
@@ -278,8 +313,13 @@ func (r *Records) Alerts(ctx context.Context, centre uuid.UUID, openOnly bool, s
 		var a AlertRow
 		var cat int32
 		var concern, hold, escalation, checkedAt, checked pgtype.UUID
+		var findingOn pgtype.Date
+		var key uuid.UUID
 		err := row.Scan(&concern, &a.Family, &cat, &a.AlertedOn, &a.Closed, &a.Corrected, &hold, &escalation, &a.PlacedInRole,
-			&checkedAt, &checked, &a.RecordedAt)
+			&checkedAt, &checked, &findingOn, &a.RecordedAt, &key)
+		if findingOn.Valid {
+			a.FindingMadeOn, a.Alert = findingOn.Time, key
+		}
 		a.Category = safeguardingv1.ConcernCategory(cat)
 		a.Concern, a.Hold, a.Escalation = concern.Bytes, hold.Bytes, escalation.Bytes
 		a.CheckedAtCentre, a.CheckedReferral = checkedAt.Bytes, checked.Bytes

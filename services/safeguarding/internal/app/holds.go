@@ -99,8 +99,21 @@ func (a *App) DuplicateCheckedElsewhere(ctx context.Context, uow *eventstore.Uni
 	return nil
 }
 
-// LiftHold lifts one of the centre's holds on a family.
+// LiftHold lifts one of the centre's holds. The hold names its family: family may be uuid.Nil,
+// and one given that is not the hold's is refused (domain.HoldOfAnotherFamily), nothing lifted.
 func (a *App) LiftHold(ctx context.Context, centre, family, id uuid.UUID, note string, md eventstore.Metadata) (domain.Hold, *eventstore.UnitOfWork, error) {
+	held, found, err := a.records.HoldFamily(ctx, centre, id)
+	if err != nil {
+		return domain.Hold{}, nil, err
+	}
+	switch {
+	case !found:
+		return domain.Hold{}, nil, domain.ErrHoldNotFound
+	case family == uuid.Nil:
+		family = held
+	case family != held:
+		return domain.Hold{}, nil, domain.HoldOfAnotherFamily(id, family, held)
+	}
 	if err := a.familyAt(ctx, family, centre); err != nil {
 		return domain.Hold{}, nil, err
 	}

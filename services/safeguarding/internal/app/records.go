@@ -41,6 +41,7 @@ func (a *App) entries(ctx context.Context, family uuid.UUID, raw []eventstore.Re
 	out := make([]Entry, 0, len(raw))
 	index := map[uuid.UUID]int{}
 	previous := map[string]proto.Message{} // each stream's record before this one
+	drafts := map[string]int{}             // each report stream's latest draft, by its place in out
 	for i := range raw {
 		e := &raw[i]
 		msg, err := e.Decode()
@@ -77,6 +78,14 @@ func (a *App) entries(ctx context.Context, family uuid.UUID, raw []eventstore.Re
 		}
 		if err := fill(&en, msg, opened); err != nil {
 			return nil, err
+		}
+		if _, ok := msg.(*safeguardingv1.ReportDrafted); ok {
+			// A report is drafted again only before its release (which is final): the draft before
+			// went to nobody, and the record says which replaced it (review 32, decision 219).
+			if j, ok := drafts[e.StreamID]; ok {
+				out[j].Summary += "; superseded by " + e.ID.String() + " before release"
+			}
+			drafts[e.StreamID] = len(out)
 		}
 		out = link(out, index, en)
 	}
@@ -203,6 +212,9 @@ func summary(msg proto.Message) string {
 	case *safeguardingv1.LeadAlertedOfDuplicateCheck:
 		return fmt.Sprintf("safeguarding lead alerted of hold %s: the lead of centre %s checked on %s that its referral %s is another family",
 			e.GetHoldId(), e.GetCheckedAtCentreId(), day(e.GetCheckedOn()), e.GetCheckedReferralId())
+	case *safeguardingv1.LeadAlertedOfFindingCheck:
+		return fmt.Sprintf("safeguarding lead alerted of the domestic-abuse finding of %s: the lead of centre %s checked on %s that its "+
+			"referral %s is another family", day(e.GetFindingMadeOn()), e.GetCheckedAtCentreId(), day(e.GetCheckedOn()), e.GetCheckedReferralId())
 	case *safeguardingv1.HoldReviewed:
 		return fmt.Sprintf("hold %s reviewed: it continues, next review by %s", e.GetHoldId(), day(e.GetNextReviewBy()))
 	case *safeguardingv1.HoldLifted:
@@ -215,7 +227,7 @@ func summary(msg proto.Message) string {
 	case *safeguardingv1.ReportDue:
 		return fmt.Sprintf("report %s due for the session of %s", e.GetReportId(), day(e.GetSessionOn()))
 	case *safeguardingv1.ReportDrafted:
-		return fmt.Sprintf("report %s drafted: %d sections", e.GetReportId(), len(e.GetSections()))
+		return fmt.Sprintf("report %s drafted: %s", e.GetReportId(), sections(len(e.GetSections())))
 	case *safeguardingv1.ReportReassigned:
 		return fmt.Sprintf("report %s given to %s to write", e.GetReportId(), e.GetWriter())
 	case *safeguardingv1.ReportSubmittedForCheck:
@@ -379,6 +391,14 @@ type AccessView struct {
 	Subject, Role, Purpose string
 	Centre, Record         uuid.UUID
 	Kind                   safeguardingv1.RecordKind
+}
+
+// sections is a count of a report's sections in words that agree with it: "1 section", "3 sections".
+func sections(n int) string {
+	if n == 1 {
+		return "1 section"
+	}
+	return fmt.Sprintf("%d sections", n)
 }
 
 // people is a count of people in words that agree with it: "no one", "1 person", "2 people".

@@ -72,7 +72,36 @@ func (a *App) AssessRisk(ctx context.Context, c domain.Caller, family uuid.UUID,
 	if _, err := a.append(ctx, uow, domain.RiskStreamID(family), expected, family, as.Centre, md, msgs); err != nil {
 		return nil, nil, err
 	}
+	if clears {
+		// A finding cleared bars nothing more: the alerts that it was checked past elsewhere close.
+		adapters.CloseFindingCheckAlerts(uow, family)
+	}
 	return r, uow, nil
+}
+
+// FindingCheckedElsewhere alerts the lead of the centre whose assessment made family's
+// domestic-abuse finding that the lead of checkingCentre checked referral, a possible duplicate
+// of the family, is another family, weighing the finding (Risk.FindingCheckedElsewhere), in uow,
+// the consumer's. The alert is recorded in the family's risk stream, in the finding's centre's
+// name, as its lead reads it.
+func (a *App) FindingCheckedElsewhere(ctx context.Context, uow *eventstore.UnitOfWork, family, checkingCentre, referral uuid.UUID,
+	checkedOn time.Time, md eventstore.Metadata) error {
+	r, err := a.loadRisk(ctx, family)
+	if err != nil {
+		return err
+	}
+	expected := r.Version()
+	msgs, err := r.FindingCheckedElsewhere(checkingCentre, referral, checkedOn, a.today())
+	if err != nil || len(msgs) == 0 {
+		return err
+	}
+	_, centre := r.FindingMadeOn()
+	events, err := a.append(ctx, uow, domain.RiskStreamID(family), expected, family, centre, md, msgs)
+	if err != nil {
+		return err
+	}
+	adapters.ProjectFindingCheckAlert(uow, events[0].ID, msgs[0].(*safeguardingv1.LeadAlertedOfFindingCheck))
+	return nil
 }
 
 // ReferralAnswers are a referral's risk answers as an event of referral's gives them: at its

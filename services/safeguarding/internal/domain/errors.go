@@ -1,6 +1,10 @@
 package domain
 
 import (
+	"fmt"
+
+	"github.com/google/uuid"
+
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/platform/staff"
 )
@@ -32,6 +36,10 @@ var (
 	ErrConcernClosed = problem.Rule("CONCERN_CLOSED", "the concern is closed")
 	// ErrHoldNotInForce: only a hold in force can be lifted or reviewed.
 	ErrHoldNotInForce = problem.Rule("HOLD_NOT_IN_FORCE", "the hold is not in force")
+	// ErrHoldOfAnotherFamily matches the refusal to lift a hold naming a family that is not the
+	// hold's (HoldOfAnotherFamily says which): the hold names its family, which may be left out.
+	ErrHoldOfAnotherFamily = problem.Rule("HOLD_OF_ANOTHER_FAMILY", "the hold is not on the family named: "+
+		"leave the family out (the hold names its family), or name the hold's")
 	// ErrConcernAlreadyHeld: a concern already has a hold in force.
 	ErrConcernAlreadyHeld = problem.Rule("CONCERN_ALREADY_HELD", "a hold for this concern is already in force")
 	// ErrReportNotDraftable: a report is drafted while due, or after the checker returned it.
@@ -105,6 +113,14 @@ var (
 	// checked (approved or released) by anyone but the safeguarding lead (decisions.md 95).
 	ErrReportCheckedCorrectedByLead = problem.Rule("REPORT_CHECKED", "the report was checked by a second person: only the centre's safeguarding lead corrects it now; its recipients' copies then say it was corrected, and the lead tells them what changed")
 )
+
+// HoldOfAnotherFamily is ErrHoldOfAnotherFamily for hold, on family held, named with family:
+// ids only.
+func HoldOfAnotherFamily(hold, family, held uuid.UUID) error {
+	return problem.Rule(ErrHoldOfAnotherFamily.Reason, fmt.Sprintf("hold %s is not on family %s: it is on family %s; "+
+		"leave the family out (familytime safeguarding lift %s --note ...: the hold names its family), or name that one; nothing was lifted",
+		hold, family, held, hold))
+}
 
 // Forbidden is a caller who may reach the RPC but not this record: a volunteer reading another's
 // concern, a supervisor drafting someone else's report. Ports map it to PermissionDenied. Reason

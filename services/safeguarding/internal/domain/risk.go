@@ -38,7 +38,14 @@ type Risk struct {
 	nextReview time.Time
 	screenedOn time.Time
 	assessedOn time.Time
-	version    int64
+	// findingOn and findingCentre are the date and centre of the assessment that made the
+	// domestic-abuse finding standing now (a later assessment that finds it too keeps it the same
+	// finding); zero while none stands. findingChecked are the referrals at other centres its
+	// lead was told were checked as another family (LeadAlertedOfFindingCheck): each once.
+	findingOn      time.Time
+	findingCentre  uuid.UUID
+	findingChecked map[uuid.UUID]bool
+	version        int64
 	ledger
 }
 
@@ -62,11 +69,24 @@ func (r *Risk) apply(id uuid.UUID, ev proto.Message) error {
 		r.answered = union(r.answered, e.GetFactors())
 		r.note(id, ev, "", false)
 	case *safeguardingv1.RiskAssessed:
+		switch was := r.daFinding; {
+		case e.GetDomesticAbuseFinding() && !was:
+			// A finding made (again: one cleared and made again is another, review 33).
+			r.findingOn, r.findingCentre, r.findingChecked = dates.Time(e.GetAssessedOn()), parseID(e.GetCentreId()), nil
+		case !e.GetDomesticAbuseFinding():
+			r.findingOn, r.findingCentre, r.findingChecked = time.Time{}, uuid.Nil, nil
+		}
 		r.centre = parseID(e.GetCentreId())
 		r.rating, r.factors, r.daFinding = e.GetRating(), e.GetFactors(), e.GetDomesticAbuseFinding()
 		r.nextReview, r.provisional, r.assessed = dates.Time(e.GetNextReviewOn()), false, true
 		r.assessedOn = dates.Time(e.GetAssessedOn())
 		r.note(id, ev, e.GetAssessedBy(), true)
+	case *safeguardingv1.LeadAlertedOfFindingCheck:
+		if r.findingChecked == nil {
+			r.findingChecked = map[uuid.UUID]bool{}
+		}
+		r.findingChecked[parseID(e.GetCheckedReferralId())] = true
+		r.note(id, ev, "", false)
 	case *safeguardingv1.RecordCorrected:
 		r.note(id, ev, e.GetCorrectedBy(), true)
 	default:
@@ -93,6 +113,30 @@ func (r *Risk) Provisional() bool { return r.provisional }
 
 // DomesticAbuseFinding reports whether a person found domestic abuse.
 func (r *Risk) DomesticAbuseFinding() bool { return r.daFinding }
+
+// FindingMadeOn is the date of the assessment that made the domestic-abuse finding standing now,
+// and its centre; zero while none stands.
+func (r *Risk) FindingMadeOn() (time.Time, uuid.UUID) { return r.findingOn, r.findingCentre }
+
+// FindingCheckedElsewhere alerts the lead of the centre whose assessment made the family's
+// domestic-abuse finding that the lead of checkingCentre checked referral, a possible duplicate
+// of the family, is another family, weighing the finding (referral's PossibleDuplicateChecked
+// with domestic_abuse_finding): the finding no longer bars that referral, and whether it is the
+// family they found it of is the finding's lead's to question too (decision 211's alert, for a
+// finding). Nothing is recorded when no finding stands, when it was made at the checking centre
+// (the lead who checked is its lead), when it was made after the check's date (a finding made
+// since is one the check did not weigh, decision 216), or when its lead was told of the referral
+// already (a redelivery, or a second check of the same finding).
+func (r *Risk) FindingCheckedElsewhere(checkingCentre, referral uuid.UUID, checkedOn, today time.Time) ([]proto.Message, error) {
+	if !r.daFinding || r.findingOn.IsZero() || r.findingCentre == checkingCentre || r.findingOn.After(checkedOn) ||
+		r.findingChecked[referral] {
+		return nil, nil
+	}
+	ev := &safeguardingv1.LeadAlertedOfFindingCheck{FamilyId: r.family.String(), CentreId: r.findingCentre.String(),
+		FindingMadeOn: dates.Proto(r.findingOn), CheckedAtCentreId: checkingCentre.String(), CheckedReferralId: referral.String(),
+		CheckedOn: dates.Proto(checkedOn), AlertedOn: dates.Proto(today)}
+	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
+}
 
 // NextReview is when the assessment must be reviewed; zero while provisional.
 func (r *Risk) NextReview() time.Time { return r.nextReview }

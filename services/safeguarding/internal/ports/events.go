@@ -109,7 +109,9 @@ func ReferralEvents(a *app.App) bus.Handler {
 		case "familytime.referral.v1.PossibleDuplicateChecked":
 			// A lead at the referral's centre checked that a possible duplicate's family is
 			// another: the lead of each other centre whose hold on that family is in force is
-			// told (decision 211). A check recorded before names no family: nothing to tell.
+			// told (decision 211), and, when the check weighed the family's domestic-abuse
+			// finding, the lead of the centre whose assessment made it. A check recorded before
+			// names no family: nothing to tell.
 			ev := &referralv1.PossibleDuplicateChecked{}
 			if err := d.Payload(ev); err != nil {
 				return err
@@ -123,7 +125,13 @@ func ReferralEvents(a *app.App) bus.Handler {
 			if err != nil || cerr != nil || rerr != nil {
 				return bus.Poison(fmt.Errorf("possible duplicate checked %s: an id is not a UUID", d.EventID))
 			}
-			return a.DuplicateCheckedElsewhere(ctx, uow, family, centre, referral, dates.Time(ev.GetCheckedOn()), d.Caused(Actor))
+			if err := a.DuplicateCheckedElsewhere(ctx, uow, family, centre, referral, dates.Time(ev.GetCheckedOn()), d.Caused(Actor)); err != nil {
+				return err
+			}
+			if !ev.GetDomesticAbuseFinding() {
+				return nil // the check weighed no finding: it cleared none
+			}
+			return a.FindingCheckedElsewhere(ctx, uow, family, centre, referral, dates.Time(ev.GetCheckedOn()), d.Caused(Actor))
 		case "familytime.referral.v1.FamilyErased":
 			ev := &referralv1.FamilyErased{}
 			if err := d.Payload(ev); err != nil {

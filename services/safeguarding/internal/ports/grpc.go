@@ -588,7 +588,8 @@ func (s *Server) ListAlerts(ctx context.Context, req *safeguardingv1.ListAlertsR
 		out.Alerts = append(out.Alerts, &safeguardingv1.Alert{ConcernId: optional(r.Concern), FamilyId: r.Family.String(),
 			Category: r.Category, AlertedOn: dates.Proto(r.AlertedOn), Closed: r.Closed, HoldId: optional(r.Hold),
 			PlacedInRole: r.PlacedInRole, Corrected: r.Corrected, EscalationRecordId: optional(r.Escalation),
-			DuplicateCheckedAtCentreId: optional(r.CheckedAtCentre), DuplicateCheckedReferralId: optional(r.CheckedReferral)})
+			DuplicateCheckedAtCentreId: optional(r.CheckedAtCentre), DuplicateCheckedReferralId: optional(r.CheckedReferral),
+			DuplicateCheckedFindingMadeOn: dates.Proto(r.FindingMadeOn)})
 	}
 	return out, nil
 }

@@ -836,6 +836,113 @@ func (x *LeadAlertedOfDuplicateCheck) GetAlertedOn() *v1.Date {
 	return nil
 }
 
+// LeadAlertedOfFindingCheck: another centre's safeguarding lead checked that a family referred
+// there, a possible duplicate of this family, is another family, weighing this family's
+// domestic-abuse finding (referral's PossibleDuplicateChecked with domestic_abuse_finding), so
+// that the finding no longer bars that referral. The lead of the centre where a person's risk
+// assessment made the finding, which still stands, is alerted: whether a referral elsewhere is the
+// family they found it of is theirs to question too (decision 211's alert, for a finding).
+// Recorded in the family's risk stream, where the finding lives; one per finding and referral
+// checked. Ids and dates only: how the other lead checked stays sealed in referral.
+type LeadAlertedOfFindingCheck struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The family with the finding (UUID).
+	FamilyId string `protobuf:"bytes,1,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre whose assessment made the finding, whose lead is alerted (UUID).
+	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The centre's local date of the assessment that made the finding: which finding it is.
+	FindingMadeOn *v1.Date `protobuf:"bytes,3,opt,name=finding_made_on,json=findingMadeOn,proto3" json:"finding_made_on,omitempty"`
+	// The centre whose lead checked (UUID).
+	CheckedAtCentreId string `protobuf:"bytes,4,opt,name=checked_at_centre_id,json=checkedAtCentreId,proto3" json:"checked_at_centre_id,omitempty"`
+	// The referral checked there (UUID): what the two leads name to an administrator.
+	CheckedReferralId string `protobuf:"bytes,5,opt,name=checked_referral_id,json=checkedReferralId,proto3" json:"checked_referral_id,omitempty"`
+	// The checking centre's local date of the check.
+	CheckedOn *v1.Date `protobuf:"bytes,6,opt,name=checked_on,json=checkedOn,proto3" json:"checked_on,omitempty"`
+	// The local date of the alert.
+	AlertedOn     *v1.Date `protobuf:"bytes,7,opt,name=alerted_on,json=alertedOn,proto3" json:"alerted_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LeadAlertedOfFindingCheck) Reset() {
+	*x = LeadAlertedOfFindingCheck{}
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LeadAlertedOfFindingCheck) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LeadAlertedOfFindingCheck) ProtoMessage() {}
+
+func (x *LeadAlertedOfFindingCheck) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LeadAlertedOfFindingCheck.ProtoReflect.Descriptor instead.
+func (*LeadAlertedOfFindingCheck) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *LeadAlertedOfFindingCheck) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *LeadAlertedOfFindingCheck) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *LeadAlertedOfFindingCheck) GetFindingMadeOn() *v1.Date {
+	if x != nil {
+		return x.FindingMadeOn
+	}
+	return nil
+}
+
+func (x *LeadAlertedOfFindingCheck) GetCheckedAtCentreId() string {
+	if x != nil {
+		return x.CheckedAtCentreId
+	}
+	return ""
+}
+
+func (x *LeadAlertedOfFindingCheck) GetCheckedReferralId() string {
+	if x != nil {
+		return x.CheckedReferralId
+	}
+	return ""
+}
+
+func (x *LeadAlertedOfFindingCheck) GetCheckedOn() *v1.Date {
+	if x != nil {
+		return x.CheckedOn
+	}
+	return nil
+}
+
+func (x *LeadAlertedOfFindingCheck) GetAlertedOn() *v1.Date {
+	if x != nil {
+		return x.AlertedOn
+	}
+	return nil
+}
+
 // HoldLifted: the safeguarding lead lifted a hold; the family may be booked again once no other
 // hold is in force.
 type HoldLifted struct {
@@ -856,7 +963,7 @@ type HoldLifted struct {
 
 func (x *HoldLifted) Reset() {
 	*x = HoldLifted{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[3]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -868,7 +975,7 @@ func (x *HoldLifted) String() string {
 func (*HoldLifted) ProtoMessage() {}
 
 func (x *HoldLifted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[3]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -881,7 +988,7 @@ func (x *HoldLifted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HoldLifted.ProtoReflect.Descriptor instead.
 func (*HoldLifted) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{3}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *HoldLifted) GetHoldId() string {
@@ -943,7 +1050,7 @@ type HoldReviewed struct {
 
 func (x *HoldReviewed) Reset() {
 	*x = HoldReviewed{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[4]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -955,7 +1062,7 @@ func (x *HoldReviewed) String() string {
 func (*HoldReviewed) ProtoMessage() {}
 
 func (x *HoldReviewed) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[4]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -968,7 +1075,7 @@ func (x *HoldReviewed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HoldReviewed.ProtoReflect.Descriptor instead.
 func (*HoldReviewed) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{4}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *HoldReviewed) GetHoldId() string {
@@ -1035,7 +1142,7 @@ type RiskScreenedProvisionally struct {
 
 func (x *RiskScreenedProvisionally) Reset() {
 	*x = RiskScreenedProvisionally{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[5]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1047,7 +1154,7 @@ func (x *RiskScreenedProvisionally) String() string {
 func (*RiskScreenedProvisionally) ProtoMessage() {}
 
 func (x *RiskScreenedProvisionally) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[5]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1060,7 +1167,7 @@ func (x *RiskScreenedProvisionally) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RiskScreenedProvisionally.ProtoReflect.Descriptor instead.
 func (*RiskScreenedProvisionally) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{5}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *RiskScreenedProvisionally) GetFamilyId() string {
@@ -1132,7 +1239,7 @@ type RiskAssessed struct {
 
 func (x *RiskAssessed) Reset() {
 	*x = RiskAssessed{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[6]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1144,7 +1251,7 @@ func (x *RiskAssessed) String() string {
 func (*RiskAssessed) ProtoMessage() {}
 
 func (x *RiskAssessed) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[6]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1157,7 +1264,7 @@ func (x *RiskAssessed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RiskAssessed.ProtoReflect.Descriptor instead.
 func (*RiskAssessed) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{6}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *RiskAssessed) GetFamilyId() string {
@@ -1250,7 +1357,7 @@ type ConcernRaised struct {
 
 func (x *ConcernRaised) Reset() {
 	*x = ConcernRaised{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[7]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1262,7 +1369,7 @@ func (x *ConcernRaised) String() string {
 func (*ConcernRaised) ProtoMessage() {}
 
 func (x *ConcernRaised) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[7]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1275,7 +1382,7 @@ func (x *ConcernRaised) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConcernRaised.ProtoReflect.Descriptor instead.
 func (*ConcernRaised) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{7}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ConcernRaised) GetConcernId() string {
@@ -1361,7 +1468,7 @@ type LeadAlerted struct {
 
 func (x *LeadAlerted) Reset() {
 	*x = LeadAlerted{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[8]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1373,7 +1480,7 @@ func (x *LeadAlerted) String() string {
 func (*LeadAlerted) ProtoMessage() {}
 
 func (x *LeadAlerted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[8]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1386,7 +1493,7 @@ func (x *LeadAlerted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LeadAlerted.ProtoReflect.Descriptor instead.
 func (*LeadAlerted) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{8}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *LeadAlerted) GetConcernId() string {
@@ -1445,7 +1552,7 @@ type ConcernActionAdded struct {
 
 func (x *ConcernActionAdded) Reset() {
 	*x = ConcernActionAdded{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[9]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1457,7 +1564,7 @@ func (x *ConcernActionAdded) String() string {
 func (*ConcernActionAdded) ProtoMessage() {}
 
 func (x *ConcernActionAdded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[9]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1470,7 +1577,7 @@ func (x *ConcernActionAdded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConcernActionAdded.ProtoReflect.Descriptor instead.
 func (*ConcernActionAdded) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{9}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ConcernActionAdded) GetConcernId() string {
@@ -1538,7 +1645,7 @@ type ConcernEscalated struct {
 
 func (x *ConcernEscalated) Reset() {
 	*x = ConcernEscalated{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[10]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1550,7 +1657,7 @@ func (x *ConcernEscalated) String() string {
 func (*ConcernEscalated) ProtoMessage() {}
 
 func (x *ConcernEscalated) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[10]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1563,7 +1670,7 @@ func (x *ConcernEscalated) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConcernEscalated.ProtoReflect.Descriptor instead.
 func (*ConcernEscalated) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{10}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ConcernEscalated) GetConcernId() string {
@@ -1636,7 +1743,7 @@ type ConcernClosed struct {
 
 func (x *ConcernClosed) Reset() {
 	*x = ConcernClosed{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[11]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1648,7 +1755,7 @@ func (x *ConcernClosed) String() string {
 func (*ConcernClosed) ProtoMessage() {}
 
 func (x *ConcernClosed) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[11]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1661,7 +1768,7 @@ func (x *ConcernClosed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConcernClosed.ProtoReflect.Descriptor instead.
 func (*ConcernClosed) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{11}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ConcernClosed) GetConcernId() string {
@@ -1730,7 +1837,7 @@ type RecordCorrected struct {
 
 func (x *RecordCorrected) Reset() {
 	*x = RecordCorrected{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[12]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1742,7 +1849,7 @@ func (x *RecordCorrected) String() string {
 func (*RecordCorrected) ProtoMessage() {}
 
 func (x *RecordCorrected) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[12]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1755,7 +1862,7 @@ func (x *RecordCorrected) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordCorrected.ProtoReflect.Descriptor instead.
 func (*RecordCorrected) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{12}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *RecordCorrected) GetFamilyId() string {
@@ -1829,7 +1936,7 @@ type ReportDue struct {
 
 func (x *ReportDue) Reset() {
 	*x = ReportDue{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[13]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1841,7 +1948,7 @@ func (x *ReportDue) String() string {
 func (*ReportDue) ProtoMessage() {}
 
 func (x *ReportDue) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[13]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1854,7 +1961,7 @@ func (x *ReportDue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportDue.ProtoReflect.Descriptor instead.
 func (*ReportDue) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{13}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ReportDue) GetReportId() string {
@@ -1914,7 +2021,7 @@ type ReportSection struct {
 
 func (x *ReportSection) Reset() {
 	*x = ReportSection{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[14]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1926,7 +2033,7 @@ func (x *ReportSection) String() string {
 func (*ReportSection) ProtoMessage() {}
 
 func (x *ReportSection) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[14]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1939,7 +2046,7 @@ func (x *ReportSection) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportSection.ProtoReflect.Descriptor instead.
 func (*ReportSection) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{14}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ReportSection) GetKind() ReportSectionKind {
@@ -1980,7 +2087,7 @@ type ReportDrafted struct {
 
 func (x *ReportDrafted) Reset() {
 	*x = ReportDrafted{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[15]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1992,7 +2099,7 @@ func (x *ReportDrafted) String() string {
 func (*ReportDrafted) ProtoMessage() {}
 
 func (x *ReportDrafted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[15]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2005,7 +2112,7 @@ func (x *ReportDrafted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportDrafted.ProtoReflect.Descriptor instead.
 func (*ReportDrafted) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{15}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ReportDrafted) GetReportId() string {
@@ -2074,7 +2181,7 @@ type ReportSubmittedForCheck struct {
 
 func (x *ReportSubmittedForCheck) Reset() {
 	*x = ReportSubmittedForCheck{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2086,7 +2193,7 @@ func (x *ReportSubmittedForCheck) String() string {
 func (*ReportSubmittedForCheck) ProtoMessage() {}
 
 func (x *ReportSubmittedForCheck) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2099,7 +2206,7 @@ func (x *ReportSubmittedForCheck) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportSubmittedForCheck.ProtoReflect.Descriptor instead.
 func (*ReportSubmittedForCheck) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{16}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ReportSubmittedForCheck) GetReportId() string {
@@ -2153,7 +2260,7 @@ type ReportChecked struct {
 
 func (x *ReportChecked) Reset() {
 	*x = ReportChecked{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2165,7 +2272,7 @@ func (x *ReportChecked) String() string {
 func (*ReportChecked) ProtoMessage() {}
 
 func (x *ReportChecked) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2178,7 +2285,7 @@ func (x *ReportChecked) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportChecked.ProtoReflect.Descriptor instead.
 func (*ReportChecked) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{17}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ReportChecked) GetReportId() string {
@@ -2255,7 +2362,7 @@ type ReportReassigned struct {
 
 func (x *ReportReassigned) Reset() {
 	*x = ReportReassigned{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2267,7 +2374,7 @@ func (x *ReportReassigned) String() string {
 func (*ReportReassigned) ProtoMessage() {}
 
 func (x *ReportReassigned) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2280,7 +2387,7 @@ func (x *ReportReassigned) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportReassigned.ProtoReflect.Descriptor instead.
 func (*ReportReassigned) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{18}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ReportReassigned) GetReportId() string {
@@ -2349,7 +2456,7 @@ type Recipient struct {
 
 func (x *Recipient) Reset() {
 	*x = Recipient{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2361,7 +2468,7 @@ func (x *Recipient) String() string {
 func (*Recipient) ProtoMessage() {}
 
 func (x *Recipient) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2374,7 +2481,7 @@ func (x *Recipient) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Recipient.ProtoReflect.Descriptor instead.
 func (*Recipient) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{19}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *Recipient) GetKind() RecipientKind {
@@ -2426,7 +2533,7 @@ type ReportReleased struct {
 
 func (x *ReportReleased) Reset() {
 	*x = ReportReleased{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2438,7 +2545,7 @@ func (x *ReportReleased) String() string {
 func (*ReportReleased) ProtoMessage() {}
 
 func (x *ReportReleased) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2451,7 +2558,7 @@ func (x *ReportReleased) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportReleased.ProtoReflect.Descriptor instead.
 func (*ReportReleased) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{20}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ReportReleased) GetReportId() string {
@@ -2520,7 +2627,7 @@ type AccessRecorded struct {
 
 func (x *AccessRecorded) Reset() {
 	*x = AccessRecorded{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2532,7 +2639,7 @@ func (x *AccessRecorded) String() string {
 func (*AccessRecorded) ProtoMessage() {}
 
 func (x *AccessRecorded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2545,7 +2652,7 @@ func (x *AccessRecorded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AccessRecorded.ProtoReflect.Descriptor instead.
 func (*AccessRecorded) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{21}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *AccessRecorded) GetFamilyId() string {
@@ -2608,7 +2715,7 @@ type Note struct {
 
 func (x *Note) Reset() {
 	*x = Note{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2620,7 +2727,7 @@ func (x *Note) String() string {
 func (*Note) ProtoMessage() {}
 
 func (x *Note) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2633,7 +2740,7 @@ func (x *Note) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Note.ProtoReflect.Descriptor instead.
 func (*Note) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{22}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *Note) GetText() string {
@@ -2656,7 +2763,7 @@ type Correction struct {
 
 func (x *Correction) Reset() {
 	*x = Correction{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2668,7 +2775,7 @@ func (x *Correction) String() string {
 func (*Correction) ProtoMessage() {}
 
 func (x *Correction) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2681,7 +2788,7 @@ func (x *Correction) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Correction.ProtoReflect.Descriptor instead.
 func (*Correction) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{23}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *Correction) GetText() string {
@@ -2709,7 +2816,7 @@ type ReportText struct {
 
 func (x *ReportText) Reset() {
 	*x = ReportText{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2721,7 +2828,7 @@ func (x *ReportText) String() string {
 func (*ReportText) ProtoMessage() {}
 
 func (x *ReportText) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2734,7 +2841,7 @@ func (x *ReportText) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportText.ProtoReflect.Descriptor instead.
 func (*ReportText) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{24}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ReportText) GetSections() []string {
@@ -2772,6 +2879,16 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"\ahold_id\x18\x01 \x01(\tR\x06holdId\x12\x1b\n" +
 	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12/\n" +
+	"\x14checked_at_centre_id\x18\x04 \x01(\tR\x11checkedAtCentreId\x12.\n" +
+	"\x13checked_referral_id\x18\x05 \x01(\tR\x11checkedReferralId\x129\n" +
+	"\n" +
+	"checked_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\tcheckedOn\x129\n" +
+	"\n" +
+	"alerted_on\x18\a \x01(\v2\x1a.familytime.common.v1.DateR\talertedOn\"\xf0\x02\n" +
+	"\x19LeadAlertedOfFindingCheck\x12\x1b\n" +
+	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12B\n" +
+	"\x0ffinding_made_on\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\rfindingMadeOn\x12/\n" +
 	"\x14checked_at_centre_id\x18\x04 \x01(\tR\x11checkedAtCentreId\x12.\n" +
 	"\x13checked_referral_id\x18\x05 \x01(\tR\x11checkedReferralId\x129\n" +
 	"\n" +
@@ -3025,7 +3142,7 @@ func file_familytime_safeguarding_v1_events_proto_rawDescGZIP() []byte {
 }
 
 var file_familytime_safeguarding_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 8)
-var file_familytime_safeguarding_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 25)
+var file_familytime_safeguarding_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
 var file_familytime_safeguarding_v1_events_proto_goTypes = []any{
 	(HoldReason)(0),                     // 0: familytime.safeguarding.v1.HoldReason
 	(RiskRating)(0),                     // 1: familytime.safeguarding.v1.RiskRating
@@ -3038,72 +3155,76 @@ var file_familytime_safeguarding_v1_events_proto_goTypes = []any{
 	(*HoldPlaced)(nil),                  // 8: familytime.safeguarding.v1.HoldPlaced
 	(*LeadAlertedOfHold)(nil),           // 9: familytime.safeguarding.v1.LeadAlertedOfHold
 	(*LeadAlertedOfDuplicateCheck)(nil), // 10: familytime.safeguarding.v1.LeadAlertedOfDuplicateCheck
-	(*HoldLifted)(nil),                  // 11: familytime.safeguarding.v1.HoldLifted
-	(*HoldReviewed)(nil),                // 12: familytime.safeguarding.v1.HoldReviewed
-	(*RiskScreenedProvisionally)(nil),   // 13: familytime.safeguarding.v1.RiskScreenedProvisionally
-	(*RiskAssessed)(nil),                // 14: familytime.safeguarding.v1.RiskAssessed
-	(*ConcernRaised)(nil),               // 15: familytime.safeguarding.v1.ConcernRaised
-	(*LeadAlerted)(nil),                 // 16: familytime.safeguarding.v1.LeadAlerted
-	(*ConcernActionAdded)(nil),          // 17: familytime.safeguarding.v1.ConcernActionAdded
-	(*ConcernEscalated)(nil),            // 18: familytime.safeguarding.v1.ConcernEscalated
-	(*ConcernClosed)(nil),               // 19: familytime.safeguarding.v1.ConcernClosed
-	(*RecordCorrected)(nil),             // 20: familytime.safeguarding.v1.RecordCorrected
-	(*ReportDue)(nil),                   // 21: familytime.safeguarding.v1.ReportDue
-	(*ReportSection)(nil),               // 22: familytime.safeguarding.v1.ReportSection
-	(*ReportDrafted)(nil),               // 23: familytime.safeguarding.v1.ReportDrafted
-	(*ReportSubmittedForCheck)(nil),     // 24: familytime.safeguarding.v1.ReportSubmittedForCheck
-	(*ReportChecked)(nil),               // 25: familytime.safeguarding.v1.ReportChecked
-	(*ReportReassigned)(nil),            // 26: familytime.safeguarding.v1.ReportReassigned
-	(*Recipient)(nil),                   // 27: familytime.safeguarding.v1.Recipient
-	(*ReportReleased)(nil),              // 28: familytime.safeguarding.v1.ReportReleased
-	(*AccessRecorded)(nil),              // 29: familytime.safeguarding.v1.AccessRecorded
-	(*Note)(nil),                        // 30: familytime.safeguarding.v1.Note
-	(*Correction)(nil),                  // 31: familytime.safeguarding.v1.Correction
-	(*ReportText)(nil),                  // 32: familytime.safeguarding.v1.ReportText
-	(*v1.Date)(nil),                     // 33: familytime.common.v1.Date
+	(*LeadAlertedOfFindingCheck)(nil),   // 11: familytime.safeguarding.v1.LeadAlertedOfFindingCheck
+	(*HoldLifted)(nil),                  // 12: familytime.safeguarding.v1.HoldLifted
+	(*HoldReviewed)(nil),                // 13: familytime.safeguarding.v1.HoldReviewed
+	(*RiskScreenedProvisionally)(nil),   // 14: familytime.safeguarding.v1.RiskScreenedProvisionally
+	(*RiskAssessed)(nil),                // 15: familytime.safeguarding.v1.RiskAssessed
+	(*ConcernRaised)(nil),               // 16: familytime.safeguarding.v1.ConcernRaised
+	(*LeadAlerted)(nil),                 // 17: familytime.safeguarding.v1.LeadAlerted
+	(*ConcernActionAdded)(nil),          // 18: familytime.safeguarding.v1.ConcernActionAdded
+	(*ConcernEscalated)(nil),            // 19: familytime.safeguarding.v1.ConcernEscalated
+	(*ConcernClosed)(nil),               // 20: familytime.safeguarding.v1.ConcernClosed
+	(*RecordCorrected)(nil),             // 21: familytime.safeguarding.v1.RecordCorrected
+	(*ReportDue)(nil),                   // 22: familytime.safeguarding.v1.ReportDue
+	(*ReportSection)(nil),               // 23: familytime.safeguarding.v1.ReportSection
+	(*ReportDrafted)(nil),               // 24: familytime.safeguarding.v1.ReportDrafted
+	(*ReportSubmittedForCheck)(nil),     // 25: familytime.safeguarding.v1.ReportSubmittedForCheck
+	(*ReportChecked)(nil),               // 26: familytime.safeguarding.v1.ReportChecked
+	(*ReportReassigned)(nil),            // 27: familytime.safeguarding.v1.ReportReassigned
+	(*Recipient)(nil),                   // 28: familytime.safeguarding.v1.Recipient
+	(*ReportReleased)(nil),              // 29: familytime.safeguarding.v1.ReportReleased
+	(*AccessRecorded)(nil),              // 30: familytime.safeguarding.v1.AccessRecorded
+	(*Note)(nil),                        // 31: familytime.safeguarding.v1.Note
+	(*Correction)(nil),                  // 32: familytime.safeguarding.v1.Correction
+	(*ReportText)(nil),                  // 33: familytime.safeguarding.v1.ReportText
+	(*v1.Date)(nil),                     // 34: familytime.common.v1.Date
 }
 var file_familytime_safeguarding_v1_events_proto_depIdxs = []int32{
 	0,  // 0: familytime.safeguarding.v1.HoldPlaced.reason:type_name -> familytime.safeguarding.v1.HoldReason
-	33, // 1: familytime.safeguarding.v1.HoldPlaced.placed_on:type_name -> familytime.common.v1.Date
-	33, // 2: familytime.safeguarding.v1.HoldPlaced.review_by:type_name -> familytime.common.v1.Date
-	33, // 3: familytime.safeguarding.v1.LeadAlertedOfHold.alerted_on:type_name -> familytime.common.v1.Date
-	33, // 4: familytime.safeguarding.v1.LeadAlertedOfDuplicateCheck.checked_on:type_name -> familytime.common.v1.Date
-	33, // 5: familytime.safeguarding.v1.LeadAlertedOfDuplicateCheck.alerted_on:type_name -> familytime.common.v1.Date
-	33, // 6: familytime.safeguarding.v1.HoldLifted.lifted_on:type_name -> familytime.common.v1.Date
-	33, // 7: familytime.safeguarding.v1.HoldReviewed.reviewed_on:type_name -> familytime.common.v1.Date
-	33, // 8: familytime.safeguarding.v1.HoldReviewed.next_review_by:type_name -> familytime.common.v1.Date
-	33, // 9: familytime.safeguarding.v1.RiskScreenedProvisionally.screened_on:type_name -> familytime.common.v1.Date
-	1,  // 10: familytime.safeguarding.v1.RiskScreenedProvisionally.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	2,  // 11: familytime.safeguarding.v1.RiskScreenedProvisionally.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	33, // 12: familytime.safeguarding.v1.RiskAssessed.assessed_on:type_name -> familytime.common.v1.Date
-	1,  // 13: familytime.safeguarding.v1.RiskAssessed.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	2,  // 14: familytime.safeguarding.v1.RiskAssessed.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	33, // 15: familytime.safeguarding.v1.RiskAssessed.next_review_on:type_name -> familytime.common.v1.Date
-	3,  // 16: familytime.safeguarding.v1.ConcernRaised.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	33, // 17: familytime.safeguarding.v1.ConcernRaised.raised_on:type_name -> familytime.common.v1.Date
-	3,  // 18: familytime.safeguarding.v1.LeadAlerted.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	33, // 19: familytime.safeguarding.v1.LeadAlerted.alerted_on:type_name -> familytime.common.v1.Date
-	33, // 20: familytime.safeguarding.v1.ConcernActionAdded.action_on:type_name -> familytime.common.v1.Date
-	4,  // 21: familytime.safeguarding.v1.ConcernEscalated.agency:type_name -> familytime.safeguarding.v1.Agency
-	33, // 22: familytime.safeguarding.v1.ConcernEscalated.escalated_on:type_name -> familytime.common.v1.Date
-	33, // 23: familytime.safeguarding.v1.ConcernClosed.closed_on:type_name -> familytime.common.v1.Date
-	33, // 24: familytime.safeguarding.v1.RecordCorrected.corrected_on:type_name -> familytime.common.v1.Date
-	33, // 25: familytime.safeguarding.v1.ReportDue.session_on:type_name -> familytime.common.v1.Date
-	6,  // 26: familytime.safeguarding.v1.ReportSection.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
-	33, // 27: familytime.safeguarding.v1.ReportDrafted.drafted_on:type_name -> familytime.common.v1.Date
-	22, // 28: familytime.safeguarding.v1.ReportDrafted.sections:type_name -> familytime.safeguarding.v1.ReportSection
-	33, // 29: familytime.safeguarding.v1.ReportSubmittedForCheck.submitted_on:type_name -> familytime.common.v1.Date
-	33, // 30: familytime.safeguarding.v1.ReportChecked.checked_on:type_name -> familytime.common.v1.Date
-	33, // 31: familytime.safeguarding.v1.ReportReassigned.reassigned_on:type_name -> familytime.common.v1.Date
-	7,  // 32: familytime.safeguarding.v1.Recipient.kind:type_name -> familytime.safeguarding.v1.RecipientKind
-	33, // 33: familytime.safeguarding.v1.ReportReleased.released_on:type_name -> familytime.common.v1.Date
-	27, // 34: familytime.safeguarding.v1.ReportReleased.recipients:type_name -> familytime.safeguarding.v1.Recipient
-	5,  // 35: familytime.safeguarding.v1.AccessRecorded.kind:type_name -> familytime.safeguarding.v1.RecordKind
-	36, // [36:36] is the sub-list for method output_type
-	36, // [36:36] is the sub-list for method input_type
-	36, // [36:36] is the sub-list for extension type_name
-	36, // [36:36] is the sub-list for extension extendee
-	0,  // [0:36] is the sub-list for field type_name
+	34, // 1: familytime.safeguarding.v1.HoldPlaced.placed_on:type_name -> familytime.common.v1.Date
+	34, // 2: familytime.safeguarding.v1.HoldPlaced.review_by:type_name -> familytime.common.v1.Date
+	34, // 3: familytime.safeguarding.v1.LeadAlertedOfHold.alerted_on:type_name -> familytime.common.v1.Date
+	34, // 4: familytime.safeguarding.v1.LeadAlertedOfDuplicateCheck.checked_on:type_name -> familytime.common.v1.Date
+	34, // 5: familytime.safeguarding.v1.LeadAlertedOfDuplicateCheck.alerted_on:type_name -> familytime.common.v1.Date
+	34, // 6: familytime.safeguarding.v1.LeadAlertedOfFindingCheck.finding_made_on:type_name -> familytime.common.v1.Date
+	34, // 7: familytime.safeguarding.v1.LeadAlertedOfFindingCheck.checked_on:type_name -> familytime.common.v1.Date
+	34, // 8: familytime.safeguarding.v1.LeadAlertedOfFindingCheck.alerted_on:type_name -> familytime.common.v1.Date
+	34, // 9: familytime.safeguarding.v1.HoldLifted.lifted_on:type_name -> familytime.common.v1.Date
+	34, // 10: familytime.safeguarding.v1.HoldReviewed.reviewed_on:type_name -> familytime.common.v1.Date
+	34, // 11: familytime.safeguarding.v1.HoldReviewed.next_review_by:type_name -> familytime.common.v1.Date
+	34, // 12: familytime.safeguarding.v1.RiskScreenedProvisionally.screened_on:type_name -> familytime.common.v1.Date
+	1,  // 13: familytime.safeguarding.v1.RiskScreenedProvisionally.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	2,  // 14: familytime.safeguarding.v1.RiskScreenedProvisionally.factors:type_name -> familytime.safeguarding.v1.RiskFactor
+	34, // 15: familytime.safeguarding.v1.RiskAssessed.assessed_on:type_name -> familytime.common.v1.Date
+	1,  // 16: familytime.safeguarding.v1.RiskAssessed.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	2,  // 17: familytime.safeguarding.v1.RiskAssessed.factors:type_name -> familytime.safeguarding.v1.RiskFactor
+	34, // 18: familytime.safeguarding.v1.RiskAssessed.next_review_on:type_name -> familytime.common.v1.Date
+	3,  // 19: familytime.safeguarding.v1.ConcernRaised.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	34, // 20: familytime.safeguarding.v1.ConcernRaised.raised_on:type_name -> familytime.common.v1.Date
+	3,  // 21: familytime.safeguarding.v1.LeadAlerted.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	34, // 22: familytime.safeguarding.v1.LeadAlerted.alerted_on:type_name -> familytime.common.v1.Date
+	34, // 23: familytime.safeguarding.v1.ConcernActionAdded.action_on:type_name -> familytime.common.v1.Date
+	4,  // 24: familytime.safeguarding.v1.ConcernEscalated.agency:type_name -> familytime.safeguarding.v1.Agency
+	34, // 25: familytime.safeguarding.v1.ConcernEscalated.escalated_on:type_name -> familytime.common.v1.Date
+	34, // 26: familytime.safeguarding.v1.ConcernClosed.closed_on:type_name -> familytime.common.v1.Date
+	34, // 27: familytime.safeguarding.v1.RecordCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	34, // 28: familytime.safeguarding.v1.ReportDue.session_on:type_name -> familytime.common.v1.Date
+	6,  // 29: familytime.safeguarding.v1.ReportSection.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
+	34, // 30: familytime.safeguarding.v1.ReportDrafted.drafted_on:type_name -> familytime.common.v1.Date
+	23, // 31: familytime.safeguarding.v1.ReportDrafted.sections:type_name -> familytime.safeguarding.v1.ReportSection
+	34, // 32: familytime.safeguarding.v1.ReportSubmittedForCheck.submitted_on:type_name -> familytime.common.v1.Date
+	34, // 33: familytime.safeguarding.v1.ReportChecked.checked_on:type_name -> familytime.common.v1.Date
+	34, // 34: familytime.safeguarding.v1.ReportReassigned.reassigned_on:type_name -> familytime.common.v1.Date
+	7,  // 35: familytime.safeguarding.v1.Recipient.kind:type_name -> familytime.safeguarding.v1.RecipientKind
+	34, // 36: familytime.safeguarding.v1.ReportReleased.released_on:type_name -> familytime.common.v1.Date
+	28, // 37: familytime.safeguarding.v1.ReportReleased.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	5,  // 38: familytime.safeguarding.v1.AccessRecorded.kind:type_name -> familytime.safeguarding.v1.RecordKind
+	39, // [39:39] is the sub-list for method output_type
+	39, // [39:39] is the sub-list for method input_type
+	39, // [39:39] is the sub-list for extension type_name
+	39, // [39:39] is the sub-list for extension extendee
+	0,  // [0:39] is the sub-list for field type_name
 }
 
 func init() { file_familytime_safeguarding_v1_events_proto_init() }
@@ -3117,7 +3238,7 @@ func file_familytime_safeguarding_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_safeguarding_v1_events_proto_rawDesc), len(file_familytime_safeguarding_v1_events_proto_rawDesc)),
 			NumEnums:      8,
-			NumMessages:   25,
+			NumMessages:   26,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -1593,7 +1593,8 @@ type LiftHoldRequest struct {
 	RequestId string `protobuf:"bytes,1,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// The centre (UUID).
 	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
-	// The family (UUID).
+	// The family (UUID); optional: the hold names its family. Given, it must be the hold's
+	// (HOLD_OF_ANOTHER_FAMILY otherwise, nothing lifted).
 	FamilyId string `protobuf:"bytes,3,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
 	// The hold (UUID).
 	HoldId string `protobuf:"bytes,4,opt,name=hold_id,json=holdId,proto3" json:"hold_id,omitempty"`
@@ -4134,8 +4135,12 @@ type Alert struct {
 	DuplicateCheckedAtCentreId string `protobuf:"bytes,10,opt,name=duplicate_checked_at_centre_id,json=duplicateCheckedAtCentreId,proto3" json:"duplicate_checked_at_centre_id,omitempty"`
 	// For that alert: the referral checked at that centre (UUID).
 	DuplicateCheckedReferralId string `protobuf:"bytes,11,opt,name=duplicate_checked_referral_id,json=duplicateCheckedReferralId,proto3" json:"duplicate_checked_referral_id,omitempty"`
-	unknownFields              protoimpl.UnknownFields
-	sizeCache                  protoimpl.SizeCache
+	// For the alert that another centre's lead checked a referral there (the two fields above) is
+	// not the family with this centre's domestic-abuse finding: the local date of the assessment
+	// that made the finding; hold_id is then empty, and closed says the finding was cleared.
+	DuplicateCheckedFindingMadeOn *v1.Date `protobuf:"bytes,12,opt,name=duplicate_checked_finding_made_on,json=duplicateCheckedFindingMadeOn,proto3" json:"duplicate_checked_finding_made_on,omitempty"`
+	unknownFields                 protoimpl.UnknownFields
+	sizeCache                     protoimpl.SizeCache
 }
 
 func (x *Alert) Reset() {
@@ -4243,6 +4248,13 @@ func (x *Alert) GetDuplicateCheckedReferralId() string {
 		return x.DuplicateCheckedReferralId
 	}
 	return ""
+}
+
+func (x *Alert) GetDuplicateCheckedFindingMadeOn() *v1.Date {
+	if x != nil {
+		return x.DuplicateCheckedFindingMadeOn
+	}
+	return nil
 }
 
 // ListAlertsResponse is a page of alerts, newest first.
@@ -4668,12 +4680,12 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"concern_id\x18\a \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\tconcernId\"l\n" +
 	"\x11PlaceHoldResponse\x124\n" +
 	"\x04hold\x18\x01 \x01(\v2 .familytime.safeguarding.v1.HoldR\x04hold\x12!\n" +
-	"\flead_warning\x18\x02 \x01(\tR\vleadWarning\"\xc9\x01\n" +
+	"\flead_warning\x18\x02 \x01(\tR\vleadWarning\"\xcc\x01\n" +
 	"\x0fLiftHoldRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +
-	"\tcentre_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12%\n" +
-	"\tfamily_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bfamilyId\x12!\n" +
+	"\tcentre_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12(\n" +
+	"\tfamily_id\x18\x03 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\bfamilyId\x12!\n" +
 	"\ahold_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x06holdId\x12\x1c\n" +
 	"\x04note\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x90NR\x04note\"H\n" +
 	"\x10LiftHoldResponse\x124\n" +
@@ -4873,7 +4885,7 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\tpage_size\x18\x03 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12'\n" +
 	"\n" +
-	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\xf5\x03\n" +
+	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\xdb\x04\n" +
 	"\x05Alert\x12\x1d\n" +
 	"\n" +
 	"concern_id\x18\x01 \x01(\tR\tconcernId\x12\x1b\n" +
@@ -4888,7 +4900,8 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\x14escalation_record_id\x18\t \x01(\tR\x12escalationRecordId\x12B\n" +
 	"\x1eduplicate_checked_at_centre_id\x18\n" +
 	" \x01(\tR\x1aduplicateCheckedAtCentreId\x12A\n" +
-	"\x1dduplicate_checked_referral_id\x18\v \x01(\tR\x1aduplicateCheckedReferralId\"w\n" +
+	"\x1dduplicate_checked_referral_id\x18\v \x01(\tR\x1aduplicateCheckedReferralId\x12d\n" +
+	"!duplicate_checked_finding_made_on\x18\f \x01(\v2\x1a.familytime.common.v1.DateR\x1dduplicateCheckedFindingMadeOn\"w\n" +
 	"\x12ListAlertsResponse\x129\n" +
 	"\x06alerts\x18\x01 \x03(\v2!.familytime.safeguarding.v1.AlertR\x06alerts\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xba\x01\n" +
@@ -5103,63 +5116,64 @@ var file_familytime_safeguarding_v1_safeguarding_proto_depIdxs = []int32{
 	10, // 61: familytime.safeguarding.v1.GetSafeguardingRecordResponse.records:type_name -> familytime.safeguarding.v1.RecordEntry
 	65, // 62: familytime.safeguarding.v1.Alert.category:type_name -> familytime.safeguarding.v1.ConcernCategory
 	64, // 63: familytime.safeguarding.v1.Alert.alerted_on:type_name -> familytime.common.v1.Date
-	57, // 64: familytime.safeguarding.v1.ListAlertsResponse.alerts:type_name -> familytime.safeguarding.v1.Alert
-	66, // 65: familytime.safeguarding.v1.AccessRecord.accessed_at:type_name -> google.protobuf.Timestamp
-	72, // 66: familytime.safeguarding.v1.AccessRecord.kind:type_name -> familytime.safeguarding.v1.RecordKind
-	60, // 67: familytime.safeguarding.v1.ListAccessRecordsResponse.records:type_name -> familytime.safeguarding.v1.AccessRecord
-	1,  // 68: familytime.safeguarding.v1.SafeguardingService.AssessRisk:input_type -> familytime.safeguarding.v1.AssessRiskRequest
-	4,  // 69: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:input_type -> familytime.safeguarding.v1.RaiseConcernRequest
-	6,  // 70: familytime.safeguarding.v1.SafeguardingService.GetConcern:input_type -> familytime.safeguarding.v1.GetConcernRequest
-	11, // 71: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:input_type -> familytime.safeguarding.v1.AddConcernActionRequest
-	13, // 72: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:input_type -> familytime.safeguarding.v1.EscalateConcernRequest
-	15, // 73: familytime.safeguarding.v1.SafeguardingService.CloseConcern:input_type -> familytime.safeguarding.v1.CloseConcernRequest
-	17, // 74: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:input_type -> familytime.safeguarding.v1.CorrectRecordRequest
-	19, // 75: familytime.safeguarding.v1.SafeguardingService.PlaceHold:input_type -> familytime.safeguarding.v1.PlaceHoldRequest
-	21, // 76: familytime.safeguarding.v1.SafeguardingService.LiftHold:input_type -> familytime.safeguarding.v1.LiftHoldRequest
-	23, // 77: familytime.safeguarding.v1.SafeguardingService.ReviewHold:input_type -> familytime.safeguarding.v1.ReviewHoldRequest
-	26, // 78: familytime.safeguarding.v1.SafeguardingService.ListHolds:input_type -> familytime.safeguarding.v1.ListHoldsRequest
-	29, // 79: familytime.safeguarding.v1.SafeguardingService.DraftReport:input_type -> familytime.safeguarding.v1.DraftReportRequest
-	31, // 80: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:input_type -> familytime.safeguarding.v1.SubmitReportForCheckRequest
-	33, // 81: familytime.safeguarding.v1.SafeguardingService.CheckReport:input_type -> familytime.safeguarding.v1.CheckReportRequest
-	38, // 82: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:input_type -> familytime.safeguarding.v1.ReleaseReportRequest
-	35, // 83: familytime.safeguarding.v1.SafeguardingService.ReassignReport:input_type -> familytime.safeguarding.v1.ReassignReportRequest
-	40, // 84: familytime.safeguarding.v1.SafeguardingService.GetReport:input_type -> familytime.safeguarding.v1.GetReportRequest
-	44, // 85: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:input_type -> familytime.safeguarding.v1.ListOpenConcernsRequest
-	46, // 86: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:input_type -> familytime.safeguarding.v1.ListOverdueReportsRequest
-	48, // 87: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:input_type -> familytime.safeguarding.v1.ListOpenReportsRequest
-	50, // 88: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:input_type -> familytime.safeguarding.v1.ListRiskReviewsRequest
-	54, // 89: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:input_type -> familytime.safeguarding.v1.GetSafeguardingRecordRequest
-	56, // 90: familytime.safeguarding.v1.SafeguardingService.ListAlerts:input_type -> familytime.safeguarding.v1.ListAlertsRequest
-	59, // 91: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:input_type -> familytime.safeguarding.v1.ListAccessRecordsRequest
-	2,  // 92: familytime.safeguarding.v1.SafeguardingService.AssessRisk:output_type -> familytime.safeguarding.v1.AssessRiskResponse
-	5,  // 93: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:output_type -> familytime.safeguarding.v1.RaiseConcernResponse
-	7,  // 94: familytime.safeguarding.v1.SafeguardingService.GetConcern:output_type -> familytime.safeguarding.v1.GetConcernResponse
-	12, // 95: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:output_type -> familytime.safeguarding.v1.AddConcernActionResponse
-	14, // 96: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:output_type -> familytime.safeguarding.v1.EscalateConcernResponse
-	16, // 97: familytime.safeguarding.v1.SafeguardingService.CloseConcern:output_type -> familytime.safeguarding.v1.CloseConcernResponse
-	18, // 98: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:output_type -> familytime.safeguarding.v1.CorrectRecordResponse
-	20, // 99: familytime.safeguarding.v1.SafeguardingService.PlaceHold:output_type -> familytime.safeguarding.v1.PlaceHoldResponse
-	22, // 100: familytime.safeguarding.v1.SafeguardingService.LiftHold:output_type -> familytime.safeguarding.v1.LiftHoldResponse
-	24, // 101: familytime.safeguarding.v1.SafeguardingService.ReviewHold:output_type -> familytime.safeguarding.v1.ReviewHoldResponse
-	27, // 102: familytime.safeguarding.v1.SafeguardingService.ListHolds:output_type -> familytime.safeguarding.v1.ListHoldsResponse
-	30, // 103: familytime.safeguarding.v1.SafeguardingService.DraftReport:output_type -> familytime.safeguarding.v1.DraftReportResponse
-	32, // 104: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:output_type -> familytime.safeguarding.v1.SubmitReportForCheckResponse
-	34, // 105: familytime.safeguarding.v1.SafeguardingService.CheckReport:output_type -> familytime.safeguarding.v1.CheckReportResponse
-	39, // 106: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:output_type -> familytime.safeguarding.v1.ReleaseReportResponse
-	36, // 107: familytime.safeguarding.v1.SafeguardingService.ReassignReport:output_type -> familytime.safeguarding.v1.ReassignReportResponse
-	41, // 108: familytime.safeguarding.v1.SafeguardingService.GetReport:output_type -> familytime.safeguarding.v1.GetReportResponse
-	45, // 109: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:output_type -> familytime.safeguarding.v1.ListOpenConcernsResponse
-	47, // 110: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:output_type -> familytime.safeguarding.v1.ListOverdueReportsResponse
-	49, // 111: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:output_type -> familytime.safeguarding.v1.ListOpenReportsResponse
-	53, // 112: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:output_type -> familytime.safeguarding.v1.ListRiskReviewsResponse
-	55, // 113: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:output_type -> familytime.safeguarding.v1.GetSafeguardingRecordResponse
-	58, // 114: familytime.safeguarding.v1.SafeguardingService.ListAlerts:output_type -> familytime.safeguarding.v1.ListAlertsResponse
-	61, // 115: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:output_type -> familytime.safeguarding.v1.ListAccessRecordsResponse
-	92, // [92:116] is the sub-list for method output_type
-	68, // [68:92] is the sub-list for method input_type
-	68, // [68:68] is the sub-list for extension type_name
-	68, // [68:68] is the sub-list for extension extendee
-	0,  // [0:68] is the sub-list for field type_name
+	64, // 64: familytime.safeguarding.v1.Alert.duplicate_checked_finding_made_on:type_name -> familytime.common.v1.Date
+	57, // 65: familytime.safeguarding.v1.ListAlertsResponse.alerts:type_name -> familytime.safeguarding.v1.Alert
+	66, // 66: familytime.safeguarding.v1.AccessRecord.accessed_at:type_name -> google.protobuf.Timestamp
+	72, // 67: familytime.safeguarding.v1.AccessRecord.kind:type_name -> familytime.safeguarding.v1.RecordKind
+	60, // 68: familytime.safeguarding.v1.ListAccessRecordsResponse.records:type_name -> familytime.safeguarding.v1.AccessRecord
+	1,  // 69: familytime.safeguarding.v1.SafeguardingService.AssessRisk:input_type -> familytime.safeguarding.v1.AssessRiskRequest
+	4,  // 70: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:input_type -> familytime.safeguarding.v1.RaiseConcernRequest
+	6,  // 71: familytime.safeguarding.v1.SafeguardingService.GetConcern:input_type -> familytime.safeguarding.v1.GetConcernRequest
+	11, // 72: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:input_type -> familytime.safeguarding.v1.AddConcernActionRequest
+	13, // 73: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:input_type -> familytime.safeguarding.v1.EscalateConcernRequest
+	15, // 74: familytime.safeguarding.v1.SafeguardingService.CloseConcern:input_type -> familytime.safeguarding.v1.CloseConcernRequest
+	17, // 75: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:input_type -> familytime.safeguarding.v1.CorrectRecordRequest
+	19, // 76: familytime.safeguarding.v1.SafeguardingService.PlaceHold:input_type -> familytime.safeguarding.v1.PlaceHoldRequest
+	21, // 77: familytime.safeguarding.v1.SafeguardingService.LiftHold:input_type -> familytime.safeguarding.v1.LiftHoldRequest
+	23, // 78: familytime.safeguarding.v1.SafeguardingService.ReviewHold:input_type -> familytime.safeguarding.v1.ReviewHoldRequest
+	26, // 79: familytime.safeguarding.v1.SafeguardingService.ListHolds:input_type -> familytime.safeguarding.v1.ListHoldsRequest
+	29, // 80: familytime.safeguarding.v1.SafeguardingService.DraftReport:input_type -> familytime.safeguarding.v1.DraftReportRequest
+	31, // 81: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:input_type -> familytime.safeguarding.v1.SubmitReportForCheckRequest
+	33, // 82: familytime.safeguarding.v1.SafeguardingService.CheckReport:input_type -> familytime.safeguarding.v1.CheckReportRequest
+	38, // 83: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:input_type -> familytime.safeguarding.v1.ReleaseReportRequest
+	35, // 84: familytime.safeguarding.v1.SafeguardingService.ReassignReport:input_type -> familytime.safeguarding.v1.ReassignReportRequest
+	40, // 85: familytime.safeguarding.v1.SafeguardingService.GetReport:input_type -> familytime.safeguarding.v1.GetReportRequest
+	44, // 86: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:input_type -> familytime.safeguarding.v1.ListOpenConcernsRequest
+	46, // 87: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:input_type -> familytime.safeguarding.v1.ListOverdueReportsRequest
+	48, // 88: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:input_type -> familytime.safeguarding.v1.ListOpenReportsRequest
+	50, // 89: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:input_type -> familytime.safeguarding.v1.ListRiskReviewsRequest
+	54, // 90: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:input_type -> familytime.safeguarding.v1.GetSafeguardingRecordRequest
+	56, // 91: familytime.safeguarding.v1.SafeguardingService.ListAlerts:input_type -> familytime.safeguarding.v1.ListAlertsRequest
+	59, // 92: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:input_type -> familytime.safeguarding.v1.ListAccessRecordsRequest
+	2,  // 93: familytime.safeguarding.v1.SafeguardingService.AssessRisk:output_type -> familytime.safeguarding.v1.AssessRiskResponse
+	5,  // 94: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:output_type -> familytime.safeguarding.v1.RaiseConcernResponse
+	7,  // 95: familytime.safeguarding.v1.SafeguardingService.GetConcern:output_type -> familytime.safeguarding.v1.GetConcernResponse
+	12, // 96: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:output_type -> familytime.safeguarding.v1.AddConcernActionResponse
+	14, // 97: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:output_type -> familytime.safeguarding.v1.EscalateConcernResponse
+	16, // 98: familytime.safeguarding.v1.SafeguardingService.CloseConcern:output_type -> familytime.safeguarding.v1.CloseConcernResponse
+	18, // 99: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:output_type -> familytime.safeguarding.v1.CorrectRecordResponse
+	20, // 100: familytime.safeguarding.v1.SafeguardingService.PlaceHold:output_type -> familytime.safeguarding.v1.PlaceHoldResponse
+	22, // 101: familytime.safeguarding.v1.SafeguardingService.LiftHold:output_type -> familytime.safeguarding.v1.LiftHoldResponse
+	24, // 102: familytime.safeguarding.v1.SafeguardingService.ReviewHold:output_type -> familytime.safeguarding.v1.ReviewHoldResponse
+	27, // 103: familytime.safeguarding.v1.SafeguardingService.ListHolds:output_type -> familytime.safeguarding.v1.ListHoldsResponse
+	30, // 104: familytime.safeguarding.v1.SafeguardingService.DraftReport:output_type -> familytime.safeguarding.v1.DraftReportResponse
+	32, // 105: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:output_type -> familytime.safeguarding.v1.SubmitReportForCheckResponse
+	34, // 106: familytime.safeguarding.v1.SafeguardingService.CheckReport:output_type -> familytime.safeguarding.v1.CheckReportResponse
+	39, // 107: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:output_type -> familytime.safeguarding.v1.ReleaseReportResponse
+	36, // 108: familytime.safeguarding.v1.SafeguardingService.ReassignReport:output_type -> familytime.safeguarding.v1.ReassignReportResponse
+	41, // 109: familytime.safeguarding.v1.SafeguardingService.GetReport:output_type -> familytime.safeguarding.v1.GetReportResponse
+	45, // 110: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:output_type -> familytime.safeguarding.v1.ListOpenConcernsResponse
+	47, // 111: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:output_type -> familytime.safeguarding.v1.ListOverdueReportsResponse
+	49, // 112: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:output_type -> familytime.safeguarding.v1.ListOpenReportsResponse
+	53, // 113: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:output_type -> familytime.safeguarding.v1.ListRiskReviewsResponse
+	55, // 114: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:output_type -> familytime.safeguarding.v1.GetSafeguardingRecordResponse
+	58, // 115: familytime.safeguarding.v1.SafeguardingService.ListAlerts:output_type -> familytime.safeguarding.v1.ListAlertsResponse
+	61, // 116: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:output_type -> familytime.safeguarding.v1.ListAccessRecordsResponse
+	93, // [93:117] is the sub-list for method output_type
+	69, // [69:93] is the sub-list for method input_type
+	69, // [69:69] is the sub-list for extension type_name
+	69, // [69:69] is the sub-list for extension extendee
+	0,  // [0:69] is the sub-list for field type_name
 }
 
 func init() { file_familytime_safeguarding_v1_safeguarding_proto_init() }

@@ -1,0 +1,52 @@
+package safeguarding_test
+
+import (
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	"github.com/familytime/familytime/services/platform/auth"
+)
+
+// A hold names its family: lifting it needs only the hold (the service reads its family), and a
+// family given that is not the hold's is refused, saying so, with nothing lifted. A caller that
+// names the hold's family lifts it as before.
+func TestAHoldIsLiftedByItsIDAlone(t *testing.T) {
+	g := newRig(t)
+	g.theUsualStaff(t)
+	ctx := t.Context()
+	f := g.families(t, 3)
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
+	hold := func(family uuid.UUID) string {
+		placed, err := lead.PlaceHold(ctx, &safeguardingv1.PlaceHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+			FamilyId: family.String(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONDUCT, ReviewBy: review(14),
+			Note: "Shouting at the other parent at the door"})
+		require.NoError(t, err)
+		return placed.GetHold().GetHoldId()
+	}
+	first, second := hold(f[0]), hold(f[1])
+	lift := func(family, id string) (*safeguardingv1.LiftHoldResponse, error) {
+		return lead.LiftHold(ctx, &safeguardingv1.LiftHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+			FamilyId: family, HoldId: id, Note: "Looked into: contact may resume"})
+	}
+
+	before := g.events(t)
+	_, err := lift(f[2].String(), first)
+	require.Equal(t, codes.FailedPrecondition, code(t, err), err)
+	require.Equal(t, "HOLD_OF_ANOTHER_FAMILY", reason(t, err))
+	require.Contains(t, err.Error(), "hold "+first+" is not on family "+f[2].String())
+	_, err = lift("", uuid.NewString())
+	require.Equal(t, codes.NotFound, code(t, err), "no such hold at the centre")
+	require.Equal(t, before, g.events(t), "refused: nothing lifted")
+
+	lifted, err := lift("", first)
+	require.NoError(t, err)
+	require.Equal(t, f[0].String(), lifted.GetHold().GetFamilyId())
+	require.NotNil(t, lifted.GetHold().GetLiftedOn())
+	lifted, err = lift(f[1].String(), second) // as before
+	require.NoError(t, err)
+	require.NotNil(t, lifted.GetHold().GetLiftedOn())
+}

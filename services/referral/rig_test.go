@@ -23,6 +23,7 @@ import (
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/bus"
+	"github.com/familytime/familytime/services/platform/clock"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/grpcx"
 	"github.com/familytime/familytime/services/platform/host"
@@ -57,6 +58,13 @@ type rig struct {
 
 func newRig(t *testing.T) *rig {
 	t.Helper()
+	return newRigOn(t, nil)
+}
+
+// newRigOn is newRig with the service on a clock of the test's (nil: the real one), as the dev
+// platform runs it on a simulated clock (familytime dev --clock simulated).
+func newRigOn(t *testing.T, clk clock.Clock) *rig {
+	t.Helper()
 	ctx := t.Context()
 	g := &rig{db: testkit.Postgres(t), keys: testkit.Postgres(t)}
 	g.db.Migrate(t, referral.Migrations()...)
@@ -85,7 +93,7 @@ func newRig(t *testing.T) *rig {
 	}
 
 	g.sealer = seal.New(g.keys.Pool(t), ring)
-	svc, err := referral.New(host.Deps{BusKey: testkit.BusKey, Pool: g.db.Pool(t), NATS: nc, Logger: log, Sealer: g.sealer})
+	svc, err := referral.New(host.Deps{BusKey: testkit.BusKey, Pool: g.db.Pool(t), NATS: nc, Logger: log, Sealer: g.sealer, Clock: clk})
 	require.NoError(t, err)
 	g.svc = svc
 	g.key, err = auth.LoadOrCreateDevKey(filepath.Join(t.TempDir(), "signing.pem"))

@@ -54,7 +54,11 @@ func TestAReferrerIsAnsweredTheIdAndStateOnly(t *testing.T) {
 	ctx := t.Context()
 	idAndState := func(r *referralv1.Referral, ref string, state referralv1.ReferralState) {
 		t.Helper()
-		require.True(t, proto.Equal(&referralv1.Referral{ReferralId: ref, State: state}, r), "id and state only: %v", r)
+		// And of the request, not the family: when it was carried out, and whether this answer is
+		// a retry's.
+		require.NotNil(t, r.GetAnsweredAt())
+		require.True(t, proto.Equal(&referralv1.Referral{ReferralId: ref, State: state, AnsweredAt: r.GetAnsweredAt(), Replayed: r.GetReplayed()}, r),
+			"id and state only: %v", r)
 	}
 	self := func(centre uuid.UUID, da bool) *referralv1.SubmitReferralRequest {
 		d := details(resident())
@@ -101,6 +105,8 @@ func TestAReferrerIsAnsweredTheIdAndStateOnly(t *testing.T) {
 	require.NoError(t, err)
 	retried, err := first.SubmitReferral(ctx, req)
 	require.NoError(t, err)
+	require.True(t, retried.GetReferral().GetReplayed(), "the answer says it is the one recorded")
+	retried.Referral.Replayed = false
 	require.True(t, proto.Equal(once.GetReferral(), retried.GetReferral()))
 	idAndState(retried.GetReferral(), once.GetReferral().GetReferralId(), referralv1.ReferralState_REFERRAL_STATE_AWAITING_SECOND_PARTY)
 

@@ -152,7 +152,29 @@ func (r *referralCommand) mutation(cmd *cobra.Command, out *output, do func(refe
 	}); err != nil {
 		return err
 	}
+	if note := replayNote(got); note != "" {
+		fmt.Fprintln(escaped(cmd.ErrOrStderr()), note)
+	}
 	return printReferral(stdout(cmd), out, got)
+}
+
+// replayNote is what the CLI says, on standard error, of an answer that is a retry's (the same
+// --request-id): the outcome recorded the first time, and when, not the referral as it stands
+// now; "" for a first answer. The referral's own read is pointed at where the caller may read it
+// (a referrer's answer names no centre, and a referrer reads no referral).
+func replayNote(r *referralv1.Referral) string {
+	if !r.GetReplayed() {
+		return ""
+	}
+	note := "already recorded"
+	if at := r.GetAnsweredAt(); at != nil {
+		note += " at " + at.AsTime().In(london).Format("2006-01-02 15:04") + " (UK time)"
+	}
+	note += ": this is the answer given then"
+	if r.GetCentreId() != "" {
+		note += ", not the referral as it stands now (familytime referral show " + r.GetReferralId() + " --centre " + r.GetCentreId() + ")"
+	}
+	return note
 }
 
 // warnAccreditation warns, on standard error, that the directory says the centre's accreditation
@@ -403,16 +425,16 @@ func dateString(d *commonv1.Date) string {
 	return fmt.Sprintf("%04d-%02d-%02d", d.GetYear(), d.GetMonth(), d.GetDay())
 }
 
-// parseDate reads a YYYY-MM-DD flag; empty means today at the centre (UK time).
+// parseDate reads a YYYY-MM-DD flag. Empty is no date (nil): the service takes the centre's today
+// by its own clock. The workstation's date is another day on a simulated platform (familytime dev
+// --clock simulated) and, near midnight, in another time zone.
 func parseDate(flag, value string) (*commonv1.Date, error) {
-	var t time.Time
 	if value == "" {
-		t = time.Now().In(london)
-	} else {
-		var err error
-		if t, err = time.Parse(time.DateOnly, value); err != nil {
-			return nil, fmt.Errorf("--%s %q is not a date like 2025-03-01 (YYYY-MM-DD)", flag, value)
-		}
+		return nil, nil
+	}
+	t, err := time.Parse(time.DateOnly, value)
+	if err != nil {
+		return nil, fmt.Errorf("--%s %q is not a date like 2025-03-01 (YYYY-MM-DD)", flag, value)
 	}
 	return &commonv1.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}, nil
 }

@@ -316,7 +316,11 @@ weighed (one found after acceptance, by an amendment of a child's name or date o
 show says "disclosed on an earlier referral of this child") records no pre-visit and no arrangement
 (DISCLOSURE_NOT_WEIGHED) until the safeguarding lead assesses the family's risk (familytime
 safeguarding risk --family); record the visit then, with --on its day. An assessment finding none
-makes a family whose intake was otherwise complete ready for contact (decision 217).`,
+makes a family whose intake was otherwise complete ready for contact (decision 217).
+
+Without --on the visit is the centre's today as the platform's clock has it (on a simulated
+platform, the simulated day), not this computer's: the service decides the day. --on is never in
+the future nor before the referral was received.`,
 		Example: `  familytime referral previsit $REFERRAL --centre $CENTRE --person $MOTHER --ground-rules-signed
   familytime referral previsit $REFERRAL --centre $CENTRE --person $FATHER --on 2025-06-03 --ground-rules-signed \
     --note "Prefers Saturday mornings"`,
@@ -333,7 +337,7 @@ makes a family whose intake was otherwise complete ready for contact (decision 2
 	})
 	f := cmd.Flags()
 	f.StringVar(&person, "person", "", "the adult who visited (person id)")
-	f.StringVar(&on, "on", "", "the day of the visit, YYYY-MM-DD (default: today)")
+	f.StringVar(&on, "on", "", "the day of the visit, YYYY-MM-DD (default: the centre's today, by the platform's clock)")
 	f.BoolVar(&signed, "ground-rules-signed", false, "the adult signed the centre's ground rules (a visit without counts for nothing)")
 	f.StringVar(&note, "note", "", "the coordinator's note")
 	_ = cmd.MarkFlagRequired("person")
@@ -533,7 +537,9 @@ months of the first session and every 6 months after; familytime referral review
 --note says what was discussed and decided, in words (at least 3 letters or digits, one a letter): a review that records
 nothing is no review. --on is never before the case's last review nor its first session: the next
 review is due 6 months after this one, and a review dated earlier would pull that date backwards
-(the refusal names the earliest day allowed). The answer shows when the next review is due.
+(the refusal names the earliest day allowed). Without --on the review is the centre's today as the
+platform's clock has it (on a simulated platform, the simulated day), not this computer's. The
+answer shows when the next review is due.
 
 Supported contact is short-term (a few sessions up to about 6 months, exceptionally 12): referral
 show and referral reviews flag a case beyond 6 and 12 months. A review that changes how contact
@@ -553,7 +559,7 @@ runs records the change with familytime referral change-arrangement.`,
 		return resp.GetReferral(), err
 	})
 	f := cmd.Flags()
-	f.StringVar(&on, "on", "", "the day of the review, YYYY-MM-DD (default: today)")
+	f.StringVar(&on, "on", "", "the day of the review, YYYY-MM-DD (default: the centre's today, by the platform's clock)")
 	f.StringVar(&note, "note", "", "what was discussed and decided, in words (at least 3 letters or digits, one a letter)")
 	_ = cmd.MarkFlagRequired("note")
 	return cmd

@@ -335,7 +335,7 @@ func (r *referralCommand) reviewsCommand() *cobra.Command {
 		Use:   "reviews",
 		Short: "List the centre's cases whose review is due, soonest first",
 		Long: `reviews lists the centre's cases in contact whose review is due on or before a day (default
-today): supported cases are reviewed within 6 months of their first session and every 6 months
+the centre's today as the platform's clock has it, not this computer's): supported cases are reviewed within 6 months of their first session and every 6 months
 after. Each says when contact began (the first session) and, since supported contact is short-term
 (a few sessions up to about 6 months, exceptionally 12), flags a case in contact beyond 6 months
 ("beyond 6 months: supported contact is short-term") and beyond 12 ("beyond 12 months:
@@ -376,14 +376,18 @@ exceptional"), counted to today. Record a review with familytime referral review
 				return err
 			}
 			if len(rows) == 0 && !out.json {
-				_, err := fmt.Fprintf(stdout(cmd), "no reviews due by %s\n", dateString(by))
+				day := "today"
+				if by != nil {
+					day = dateString(by)
+				}
+				_, err := fmt.Fprintf(stdout(cmd), "no reviews due by %s\n", day)
 				return err
 			}
 			return out.table(stdout(cmd), msgs, []string{"DUE ON", "REFERRAL", "FAMILY", "CONTACT BEGAN", "SUPPORTED CONTACT"}, rows)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&dueBy, "due-by", "", "reviews due on or before this day, YYYY-MM-DD (default: today)")
+	f.StringVar(&dueBy, "due-by", "", "reviews due on or before this day, YYYY-MM-DD (default: the centre's today, by the platform's clock)")
 	f.Int32Var(&pageSize, "page-size", 100, "reviews fetched per request (1-500); every page is listed")
 	out.register(f)
 	return cmd

@@ -43,6 +43,9 @@ func (a *App) WithClock(now func() time.Time) *App {
 // Store is the event store the use cases' units of work commit to.
 func (a *App) Store() *eventstore.Store { return a.referrals.Store() }
 
+// Now is the current instant by the service's clock.
+func (a *App) Now() time.Time { return a.now() }
+
 // Today is the centre's local date, as the domain counts dates: midnight UTC of that day.
 func (a *App) Today() time.Time { return a.today() }
 

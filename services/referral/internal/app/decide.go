@@ -353,11 +353,17 @@ func (a *App) Withdraw(ctx context.Context, id, centre uuid.UUID, by referralv1.
 	})
 }
 
-// RecordPreVisit records one adult's pre-visit; the family becomes ready for contact when it is
-// the last step of the intake.
+// RecordPreVisit records one adult's pre-visit (on p.On; zero: the centre's today by the service's
+// clock); the family becomes ready for contact when it is the last step of the intake.
 func (a *App) RecordPreVisit(ctx context.Context, id, centre uuid.UUID, p domain.PreVisit, md eventstore.Metadata) (Decision, error) {
 	return a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
-		return r.RecordPreVisit(p, today)
+		visit := p
+		if visit.On.IsZero() {
+			// No day given is the centre's today by the service's clock, not the caller's: a
+			// workstation's date is another day on a simulated platform or near midnight.
+			visit.On = today
+		}
+		return r.RecordPreVisit(visit, today)
 	})
 }
 
@@ -377,10 +383,15 @@ func (a *App) ChangeArrangement(ctx context.Context, id, centre uuid.UUID, expec
 	})
 }
 
-// RecordReview records a review of a case in contact.
+// RecordReview records a review of a case in contact, held on the day on (zero: the centre's
+// today by the service's clock).
 func (a *App) RecordReview(ctx context.Context, id, centre uuid.UUID, on time.Time, note string, md eventstore.Metadata) (Decision, error) {
 	return a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
-		return r.RecordReview(on, note, today)
+		held := on
+		if held.IsZero() {
+			held = today // the centre's today by the service's clock, as for a pre-visit
+		}
+		return r.RecordReview(held, note, today)
 	})
 }
 

@@ -84,7 +84,7 @@ var (
 	// having weighed it (Referral.DisclosureUnweighed, review 28, decision 197): erased, it could
 	// no longer be matched to a later referral of the child.
 	ErrDisclosureNotWeighed = problem.Rule("DISCLOSURE_NOT_WEIGHED", "domestic abuse was disclosed on the family's referral (or on "+
-		"an earlier referral of its child) and no one has weighed it since (the lead's screen without a finding, or a risk assessment "+
+		"an earlier referral of its child) and no one has weighed it since (the safeguarding lead's screen, or a risk assessment "+
 		"of the family): the safeguarding lead assesses the family's risk first (familytime safeguarding risk --family); once "+
 		"erased, a later referral of the child could no longer be matched to it")
 	// ErrDisclosureNotWeighedForContact: a case carrying a disclosure of domestic abuse that no
@@ -94,7 +94,7 @@ var (
 	// erasure's refusal (ErrDisclosureNotWeighed): the state and the remedy, one act of the lead,
 	// are the same.
 	ErrDisclosureNotWeighedForContact = problem.Rule("DISCLOSURE_NOT_WEIGHED", "domestic abuse was disclosed on this referral or on an "+
-		"earlier referral of a child on it, and no one has weighed it since (the lead's screen without a finding, or a risk assessment "+
+		"earlier referral of a child on it, and no one has weighed it since (the safeguarding lead's screen, or a risk assessment "+
 		"of the family): until then the family goes on towards supervised contact only, and is not accepted, waitlisted, pre-visited "+
 		"or given an arrangement for any other kind; the safeguarding lead assesses the family's risk first (familytime safeguarding "+
 		"risk --family)")

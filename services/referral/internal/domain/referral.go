@@ -50,8 +50,9 @@ type Referral struct {
 	// latest disclosure recorded no finding, which only the lead may do (Screen): its disclosure
 	// then no longer carries to a later referral. A carried disclosure is never carried on
 	// (decision 197). daWeighed is whether a safeguarding lead weighed the latest disclosure, own
-	// or carried: a screen since it recorded no finding (the lead's alone), or the lead's risk
-	// assessment was noted since; until then the family is not erased (Erase, decision 197).
+	// or carried: a screen since it recorded no finding (the lead's alone), the lead's screen
+	// since recorded a finding (ScreeningRecorded.screener_role), or the lead's risk assessment
+	// was noted since; until then the family is not erased (Erase, decision 197).
 	earlierDisclosures []uuid.UUID
 	daCleared          bool
 	daWeighed          bool
@@ -261,8 +262,8 @@ func (r *Referral) DisclosureStands() bool {
 
 // DisclosureUnweighed is whether domestic abuse was disclosed on this referral, or carried to it
 // from an earlier referral of a child on it, and no safeguarding lead has weighed it since: no
-// screen recorded no finding (the lead's alone) and no lead's risk assessment was noted. A family
-// is not erased while it is (decision 197).
+// screen recorded no finding (the lead's alone), no screen by the lead recorded a finding, and no
+// lead's risk assessment was noted. A family is not erased while it is (decision 197).
 func (r *Referral) DisclosureUnweighed() bool {
 	return (!r.daDisclosedOn.IsZero() || r.DisclosedEarlier()) && !r.daWeighed
 }
@@ -437,7 +438,10 @@ func (r *Referral) apply(ev proto.Message) error {
 		r.screened, r.rating, r.daFinding = true, e.GetRating(), e.GetDomesticAbuseFinding()
 		// After a disclosure, a screen with no finding is the lead's (Screen): it clears it.
 		r.daCleared = !e.GetDomesticAbuseFinding() && !r.daDisclosedOn.IsZero()
-		r.daWeighed = r.daWeighed || (!e.GetDomesticAbuseFinding() && (!r.daDisclosedOn.IsZero() || r.DisclosedEarlier()))
+		// The lead's screen weighs a disclosure, with or without a finding; a screen recorded
+		// before the event named the screener's role weighs it only without one.
+		byLead := e.GetScreenerRole() == referralv1.ScreenerRole_SCREENER_ROLE_SAFEGUARDING_LEAD
+		r.daWeighed = r.daWeighed || ((!e.GetDomesticAbuseFinding() || byLead) && (!r.daDisclosedOn.IsZero() || r.DisclosedEarlier()))
 		r.applicantsChecked = r.applicantsChecked || e.GetApplicantsChecked()
 		r.state = Screened
 	case *referralv1.RiskAssessmentNoted:

@@ -18,7 +18,9 @@ type Screening struct {
 	// DomesticAbuseFinding means the screener found domestic abuse: it rules out supported contact.
 	DomesticAbuseFinding bool
 	Note                 string
-	// ByLead means the screener is the centre's safeguarding lead acting as the lead.
+	// ByLead means the screener is the centre's safeguarding lead acting as the lead (and on the
+	// centre's register as its lead: the staff gate lets no one else act as the lead). The event
+	// records it (ScreeningRecorded.screener_role): the lead's finding weighs a disclosure.
 	ByLead bool
 	// ApplicantsChecked means the screener checked that a self-referral's two applicants are two
 	// people, where the second application's details matched the first's (decision 192).
@@ -37,6 +39,11 @@ type Screening struct {
 // go ahead against a finding or a disclosure: it is the centre's safeguarding lead's, acting as
 // the lead (ErrFindingClearedByLead, ErrDisclosureClearedByLead), with a note saying why in words
 // (ErrNoteRequired), as clearing a risk assessment's finding is in safeguarding (decisions 92, 97).
+//
+// The lead's screen weighs a disclosure standing on the referral (DisclosureUnweighed), its own or
+// carried to it, whatever it finds: without a finding it clears it, with one it leaves supervised
+// contact only, as any finding does. A coordinator's finding weighs nothing: a coordinator
+// records findings, and has not weighed what the lead must.
 func (r *Referral) Screen(s Screening, today time.Time) ([]proto.Message, error) {
 	if err := CheckTransition(r.state, CmdScreen); err != nil {
 		return nil, err
@@ -80,10 +87,14 @@ func (r *Referral) Screen(s Screening, today time.Time) ([]proto.Message, error)
 	if err != nil {
 		return nil, fmt.Errorf("record screening: %w", err)
 	}
+	role := referralv1.ScreenerRole_SCREENER_ROLE_COORDINATOR
+	if s.ByLead {
+		role = referralv1.ScreenerRole_SCREENER_ROLE_SAFEGUARDING_LEAD
+	}
 	return r.record(&referralv1.ScreeningRecorded{ReferralId: r.id.String(), FamilyId: r.family.String(),
 		CentreId: r.centre.String(), ScreenedOn: dates.Proto(today), Rating: s.Rating,
 		DomesticAbuseFinding: s.DomesticAbuseFinding, SealedNote: sealed,
-		ApplicantsChecked: s.ApplicantsChecked && len(r.applicantMatches) > 0})
+		ApplicantsChecked: s.ApplicantsChecked && len(r.applicantMatches) > 0, ScreenerRole: role})
 }
 
 // Complete reports whether the referral names both parents, each with a way to reach them.

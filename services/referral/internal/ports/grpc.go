@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
@@ -78,17 +79,33 @@ type Server struct {
 // NewServer returns the API over the use cases.
 func NewServer(a *app.App) *Server { return &Server{app: a} }
 
-// once runs a command at most once per request id and answers with the referral as it then stood.
-func once[R proto.Message](ctx context.Context, s *Server, req command.Request, answer func(*referralv1.Referral) R,
+// commandAnswer is every command's response: the referral it answers with.
+type commandAnswer interface {
+	proto.Message
+	GetReferral() *referralv1.Referral
+}
+
+// once runs a command at most once per request id and answers with the referral as it then stood,
+// saying when (answered_at, by the service's clock; recorded with the answer). A retry is answered
+// that recorded answer (command.Once) marked replayed: the outcome then, not the referral now.
+func once[R commandAnswer](ctx context.Context, s *Server, req command.Request, answer func(*referralv1.Referral) R,
 	do func(context.Context, eventstore.Metadata) (app.Decision, error)) (R, error) {
+	var decided R
 	resp, err := command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (R, *eventstore.UnitOfWork, error) {
 		dec, err := do(ctx, md)
 		if err != nil {
 			var zero R
 			return zero, nil, err
 		}
-		return answer(adapters.AsOf(adapters.Summary(dec.Referral), s.app.Today())), dec.Work, nil
+		r := adapters.AsOf(adapters.Summary(dec.Referral), s.app.Today())
+		r.AnsweredAt = timestamppb.New(s.app.Now())
+		decided = answer(r)
+		return decided, dec.Work, nil
 	})
+	if err == nil && resp.GetReferral() != nil && proto.Message(resp) != proto.Message(decided) {
+		// Not the answer decided here: the one recorded by the request's first commit, read back.
+		resp.GetReferral().Replayed = true
+	}
 	return resp, translate(err)
 }
 
@@ -372,7 +389,9 @@ func actsAsReferrer(ctx context.Context) bool { return auth.ActingRoleFrom(ctx) 
 // a referrer, who may be the other parent, is not told. A field added to Referral later is not
 // answered until it is named here.
 func forReferrer(r *referralv1.Referral) *referralv1.Referral {
-	return &referralv1.Referral{ReferralId: r.GetReferralId(), State: r.GetState()}
+	// When their own request was carried out, and whether this is its retry's answer, are about
+	// the request, not the family.
+	return &referralv1.Referral{ReferralId: r.GetReferralId(), State: r.GetState(), AnsweredAt: r.GetAnsweredAt(), Replayed: r.GetReplayed()}
 }
 
 // translate puts the domain's invalid input in the form grpcx maps; the domain already names

@@ -402,8 +402,12 @@ type ScreeningRecorded struct {
 	// The screener checked that the second applicant and the first are two people, where the
 	// second application's details matched the first's (decision 192).
 	ApplicantsChecked bool `protobuf:"varint,8,opt,name=applicants_checked,json=applicantsChecked,proto3" json:"applicants_checked,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// The role the screener screened in. A screen with a domestic-abuse finding by the safeguarding
+	// lead weighs a disclosure standing on the referral, its own or carried to it;
+	// unspecified on screenings recorded before, which weigh nothing by a finding.
+	ScreenerRole  ScreenerRole `protobuf:"varint,9,opt,name=screener_role,json=screenerRole,proto3,enum=familytime.referral.v1.ScreenerRole" json:"screener_role,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ScreeningRecorded) Reset() {
@@ -490,6 +494,13 @@ func (x *ScreeningRecorded) GetApplicantsChecked() bool {
 		return x.ApplicantsChecked
 	}
 	return false
+}
+
+func (x *ScreeningRecorded) GetScreenerRole() ScreenerRole {
+	if x != nil {
+		return x.ScreenerRole
+	}
+	return ScreenerRole_SCREENER_ROLE_UNSPECIFIED
 }
 
 // ReferralAccepted: the centre accepted the family for a kind of contact.
@@ -3476,7 +3487,7 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\x0escreening_void\x18\x06 \x01(\bR\rscreeningVoid\x124\n" +
 	"\x16sealed_correction_note\x18\a \x01(\fR\x14sealedCorrectionNote\x124\n" +
 	"\x16correction_after_close\x18\b \x01(\bR\x14correctionAfterClose\x128\n" +
-	"\x18domestic_abuse_retracted\x18\t \x01(\bR\x16domesticAbuseRetracted\"\xed\x02\n" +
+	"\x18domestic_abuse_retracted\x18\t \x01(\bR\x16domesticAbuseRetracted\"\xb8\x03\n" +
 	"\x11ScreeningRecorded\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -3488,7 +3499,8 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\x16domestic_abuse_finding\x18\x06 \x01(\bR\x14domesticAbuseFinding\x12\x1f\n" +
 	"\vsealed_note\x18\a \x01(\fR\n" +
 	"sealedNote\x12-\n" +
-	"\x12applicants_checked\x18\b \x01(\bR\x11applicantsChecked\"\xb9\x02\n" +
+	"\x12applicants_checked\x18\b \x01(\bR\x11applicantsChecked\x12I\n" +
+	"\rscreener_role\x18\t \x01(\x0e2$.familytime.referral.v1.ScreenerRoleR\fscreenerRole\"\xb9\x02\n" +
 	"\x10ReferralAccepted\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -3821,15 +3833,16 @@ var file_familytime_referral_v1_events_proto_goTypes = []any{
 	(*RiskAnswers)(nil),                    // 39: familytime.referral.v1.RiskAnswers
 	(ApplicantDetail)(0),                   // 40: familytime.referral.v1.ApplicantDetail
 	(RiskRating)(0),                        // 41: familytime.referral.v1.RiskRating
-	(DeclineReason)(0),                     // 42: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),                       // 43: familytime.referral.v1.WithdrawnBy
-	(AdultRole)(0),                         // 44: familytime.referral.v1.AdultRole
-	(*Arrangement)(nil),                    // 45: familytime.referral.v1.Arrangement
-	(CaseOutcome)(0),                       // 46: familytime.referral.v1.CaseOutcome
-	(ChildMatch)(0),                        // 47: familytime.referral.v1.ChildMatch
-	(ErasureReason)(0),                     // 48: familytime.referral.v1.ErasureReason
-	(Agency)(0),                            // 49: familytime.referral.v1.Agency
-	(CourtOrderKind)(0),                    // 50: familytime.referral.v1.CourtOrderKind
+	(ScreenerRole)(0),                      // 42: familytime.referral.v1.ScreenerRole
+	(DeclineReason)(0),                     // 43: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),                       // 44: familytime.referral.v1.WithdrawnBy
+	(AdultRole)(0),                         // 45: familytime.referral.v1.AdultRole
+	(*Arrangement)(nil),                    // 46: familytime.referral.v1.Arrangement
+	(CaseOutcome)(0),                       // 47: familytime.referral.v1.CaseOutcome
+	(ChildMatch)(0),                        // 48: familytime.referral.v1.ChildMatch
+	(ErasureReason)(0),                     // 49: familytime.referral.v1.ErasureReason
+	(Agency)(0),                            // 50: familytime.referral.v1.Agency
+	(CourtOrderKind)(0),                    // 51: familytime.referral.v1.CourtOrderKind
 }
 var file_familytime_referral_v1_events_proto_depIdxs = []int32{
 	36, // 0: familytime.referral.v1.ReferralReceived.source:type_name -> familytime.common.v1.ReferralSource
@@ -3844,59 +3857,60 @@ var file_familytime_referral_v1_events_proto_depIdxs = []int32{
 	26, // 9: familytime.referral.v1.ReferralAmended.facts:type_name -> familytime.referral.v1.ReferralFacts
 	38, // 10: familytime.referral.v1.ScreeningRecorded.screened_on:type_name -> familytime.common.v1.Date
 	41, // 11: familytime.referral.v1.ScreeningRecorded.rating:type_name -> familytime.referral.v1.RiskRating
-	38, // 12: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
-	37, // 13: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
-	38, // 14: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
-	37, // 15: familytime.referral.v1.ReferralWaitlisted.service_type:type_name -> familytime.common.v1.ServiceType
-	38, // 16: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
-	42, // 17: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
-	38, // 18: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
-	43, // 19: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	44, // 20: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
-	38, // 21: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
-	38, // 22: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
-	45, // 23: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
-	38, // 24: familytime.referral.v1.ArrangementChanged.changed_on:type_name -> familytime.common.v1.Date
-	45, // 25: familytime.referral.v1.ArrangementChanged.arrangement:type_name -> familytime.referral.v1.Arrangement
-	45, // 26: familytime.referral.v1.ArrangementChanged.previous_arrangement:type_name -> familytime.referral.v1.Arrangement
-	30, // 27: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
-	28, // 28: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
-	45, // 29: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
-	38, // 30: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
-	38, // 31: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
-	38, // 32: familytime.referral.v1.ChildrenLeavingChanged.changed_on:type_name -> familytime.common.v1.Date
-	38, // 33: familytime.referral.v1.ChildBirthMonthCorrected.corrected_on:type_name -> familytime.common.v1.Date
-	38, // 34: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
-	38, // 35: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
-	38, // 36: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
-	38, // 37: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
-	38, // 38: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
-	46, // 39: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	38, // 40: familytime.referral.v1.PlaceReleasedNoted.released_on:type_name -> familytime.common.v1.Date
-	38, // 41: familytime.referral.v1.SessionAttendedAfterRelease.session_on:type_name -> familytime.common.v1.Date
-	38, // 42: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
-	38, // 43: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
-	38, // 44: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
-	38, // 45: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
-	47, // 46: familytime.referral.v1.PossibleDuplicateFlagged.match:type_name -> familytime.referral.v1.ChildMatch
-	38, // 47: familytime.referral.v1.PossibleDuplicateChecked.checked_on:type_name -> familytime.common.v1.Date
-	48, // 48: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
-	38, // 49: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
-	27, // 50: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
-	28, // 51: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
-	29, // 52: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
-	49, // 53: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
-	39, // 54: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
-	44, // 55: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
-	50, // 56: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	38, // 57: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
-	44, // 58: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
-	38, // 59: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
-	60, // [60:60] is the sub-list for method output_type
-	60, // [60:60] is the sub-list for method input_type
-	60, // [60:60] is the sub-list for extension type_name
-	60, // [60:60] is the sub-list for extension extendee
-	0,  // [0:60] is the sub-list for field type_name
+	42, // 12: familytime.referral.v1.ScreeningRecorded.screener_role:type_name -> familytime.referral.v1.ScreenerRole
+	38, // 13: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
+	37, // 14: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
+	38, // 15: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
+	37, // 16: familytime.referral.v1.ReferralWaitlisted.service_type:type_name -> familytime.common.v1.ServiceType
+	38, // 17: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
+	43, // 18: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
+	38, // 19: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
+	44, // 20: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	45, // 21: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
+	38, // 22: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
+	38, // 23: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
+	46, // 24: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
+	38, // 25: familytime.referral.v1.ArrangementChanged.changed_on:type_name -> familytime.common.v1.Date
+	46, // 26: familytime.referral.v1.ArrangementChanged.arrangement:type_name -> familytime.referral.v1.Arrangement
+	46, // 27: familytime.referral.v1.ArrangementChanged.previous_arrangement:type_name -> familytime.referral.v1.Arrangement
+	30, // 28: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
+	28, // 29: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
+	46, // 30: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
+	38, // 31: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	38, // 32: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
+	38, // 33: familytime.referral.v1.ChildrenLeavingChanged.changed_on:type_name -> familytime.common.v1.Date
+	38, // 34: familytime.referral.v1.ChildBirthMonthCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	38, // 35: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
+	38, // 36: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
+	38, // 37: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
+	38, // 38: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
+	38, // 39: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
+	47, // 40: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	38, // 41: familytime.referral.v1.PlaceReleasedNoted.released_on:type_name -> familytime.common.v1.Date
+	38, // 42: familytime.referral.v1.SessionAttendedAfterRelease.session_on:type_name -> familytime.common.v1.Date
+	38, // 43: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
+	38, // 44: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
+	38, // 45: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
+	38, // 46: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
+	48, // 47: familytime.referral.v1.PossibleDuplicateFlagged.match:type_name -> familytime.referral.v1.ChildMatch
+	38, // 48: familytime.referral.v1.PossibleDuplicateChecked.checked_on:type_name -> familytime.common.v1.Date
+	49, // 49: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
+	38, // 50: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
+	27, // 51: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
+	28, // 52: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
+	29, // 53: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
+	50, // 54: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
+	39, // 55: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
+	45, // 56: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
+	51, // 57: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	38, // 58: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
+	45, // 59: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
+	38, // 60: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
+	61, // [61:61] is the sub-list for method output_type
+	61, // [61:61] is the sub-list for method input_type
+	61, // [61:61] is the sub-list for extension type_name
+	61, // [61:61] is the sub-list for extension extendee
+	0,  // [0:61] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_events_proto_init() }

@@ -11,6 +11,7 @@ import (
 	v1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
 	unsafe "unsafe"
@@ -888,8 +889,16 @@ type Referral struct {
 	// The possible duplicates of possible_duplicate_of, in its order, each with how its child
 	// matches one on this referral (decision 200).
 	PossibleDuplicates []*PossibleDuplicate `protobuf:"bytes,30,rep,name=possible_duplicates,json=possibleDuplicates,proto3" json:"possible_duplicates,omitempty"`
-	unknownFields      protoimpl.UnknownFields
-	sizeCache          protoimpl.SizeCache
+	// Set only in a command's answer: when the service carried the command out, by its clock. A
+	// retry of the request (the same request_id) is answered the outcome recorded then, with this
+	// time, not the referral as it stands now (read that with GetReferral).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,31,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// Set only in a command's answer: this answer is a retry's, the outcome recorded at answered_at
+	// when the request was first carried out. The retry recorded nothing; the referral may have
+	// moved on since.
+	Replayed      bool `protobuf:"varint,32,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Referral) Reset() {
@@ -1130,6 +1139,20 @@ func (x *Referral) GetPossibleDuplicates() []*PossibleDuplicate {
 		return x.PossibleDuplicates
 	}
 	return nil
+}
+
+func (x *Referral) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *Referral) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 // PossibleDuplicate is another referral whose child may be one on this referral, for a person to
@@ -2652,7 +2675,9 @@ type RecordPreVisitRequest struct {
 	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
 	// The adult who visited (person id on the referral, UUID).
 	PersonId string `protobuf:"bytes,4,opt,name=person_id,json=personId,proto3" json:"person_id,omitempty"`
-	// The centre's local date of the visit; not in the future.
+	// The centre's local date of the visit: not in the future, nor before the referral was
+	// received. Unset means the centre's today by the service's clock, decided when the request is
+	// first recorded (a retry is answered that outcome); the CLI leaves it unset without --on.
 	VisitedOn *v1.Date `protobuf:"bytes,5,opt,name=visited_on,json=visitedOn,proto3" json:"visited_on,omitempty"`
 	// The adult signed the centre's ground rules.
 	GroundRulesSigned bool `protobuf:"varint,6,opt,name=ground_rules_signed,json=groundRulesSigned,proto3" json:"ground_rules_signed,omitempty"`
@@ -3050,7 +3075,8 @@ type RecordReviewRequest struct {
 	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
 	// The centre's local date of the review: not in the future, and not before the case's last
 	// review or its first session (a review back-dated before them would pull the next one's due
-	// date backwards).
+	// date backwards). Unset means the centre's today by the service's clock, decided when the
+	// request is first recorded; the CLI leaves it unset without --on.
 	HeldOn *v1.Date `protobuf:"bytes,4,opt,name=held_on,json=heldOn,proto3" json:"held_on,omitempty"`
 	// What was discussed and decided, in words: 3 to 4000 characters, not punctuation alone.
 	Note          string `protobuf:"bytes,5,opt,name=note,proto3" json:"note,omitempty"`
@@ -3653,7 +3679,7 @@ type ListReviewsDueRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The centre (UUID).
 	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
-	// Reviews due on or before this date; unset means today.
+	// Reviews due on or before this date; unset means the centre's today by the service's clock.
 	DueBy *v1.Date `protobuf:"bytes,2,opt,name=due_by,json=dueBy,proto3" json:"due_by,omitempty"`
 	// How many per page: 1 to 500; 0 means 100.
 	PageSize int32 `protobuf:"varint,3,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
@@ -3983,7 +4009,7 @@ var File_familytime_referral_v1_referral_proto protoreflect.FileDescriptor
 
 const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\n" +
-	"%familytime/referral/v1/referral.proto\x12\x16familytime.referral.v1\x1a\x1bbuf/validate/validate.proto\x1a familytime/common/v1/types.proto\x1a\"familytime/referral/v1/types.proto\"\xaa\x01\n" +
+	"%familytime/referral/v1/referral.proto\x12\x16familytime.referral.v1\x1a\x1bbuf/validate/validate.proto\x1a familytime/common/v1/types.proto\x1a\"familytime/referral/v1/types.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xaa\x01\n" +
 	"\x0eContactDetails\x124\n" +
 	"\raddress_lines\x18\x01 \x03(\tB\x0f\xbaH\f\x92\x01\t\x10\x06\"\x05r\x03\x18\xc8\x01R\faddressLines\x12#\n" +
 	"\bpostcode\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18\x10R\bpostcode\x12\x1d\n" +
@@ -4061,7 +4087,7 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"birth_year\x18\x02 \x01(\x05R\tbirthYear\x12\x1f\n" +
 	"\vbirth_month\x18\x03 \x01(\x05R\n" +
 	"birthMonth\x128\n" +
-	"\bage_band\x18\x04 \x01(\x0e2\x1d.familytime.common.v1.AgeBandR\aageBand\"\xaf\x0f\n" +
+	"\bage_band\x18\x04 \x01(\x0e2\x1d.familytime.common.v1.AgeBandR\aageBand\"\x88\x10\n" +
 	"\bReferral\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -4095,7 +4121,10 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\x18second_applicant_matches\x18\x1b \x03(\x0e2'.familytime.referral.v1.ApplicantDetailR\x16secondApplicantMatches\x128\n" +
 	"\x18second_applicant_checked\x18\x1c \x01(\bR\x16secondApplicantChecked\x12G\n" +
 	" domestic_abuse_disclosed_earlier\x18\x1d \x01(\bR\x1ddomesticAbuseDisclosedEarlier\x12Z\n" +
-	"\x13possible_duplicates\x18\x1e \x03(\v2).familytime.referral.v1.PossibleDuplicateR\x12possibleDuplicates\"\xec\x01\n" +
+	"\x13possible_duplicates\x18\x1e \x03(\v2).familytime.referral.v1.PossibleDuplicateR\x12possibleDuplicates\x12;\n" +
+	"\vanswered_at\x18\x1f \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18  \x01(\bR\breplayed\"\xec\x01\n" +
 	"\x11PossibleDuplicate\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12&\n" +
@@ -4222,16 +4251,16 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\vwithdrawnBy\x12\x1c\n" +
 	"\x04note\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xa0\x1fR\x04note\"X\n" +
 	"\x18WithdrawReferralResponse\x12<\n" +
-	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\xca\x02\n" +
+	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\xc2\x02\n" +
 	"\x15RecordPreVisitRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12)\n" +
 	"\vreferral_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\n" +
 	"referralId\x12%\n" +
 	"\tcentre_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12%\n" +
-	"\tperson_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bpersonId\x12A\n" +
+	"\tperson_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bpersonId\x129\n" +
 	"\n" +
-	"visited_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\tvisitedOn\x12.\n" +
+	"visited_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\tvisitedOn\x12.\n" +
 	"\x13ground_rules_signed\x18\x06 \x01(\bR\x11groundRulesSigned\x12\x1c\n" +
 	"\x04note\x18\a \x01(\tB\b\xbaH\x05r\x03\x18\xa0\x1fR\x04note\"V\n" +
 	"\x16RecordPreVisitResponse\x12<\n" +
@@ -4254,14 +4283,14 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\x10expected_version\x18\x04 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\x0fexpectedVersion\x12M\n" +
 	"\varrangement\x18\x05 \x01(\v2#.familytime.referral.v1.ArrangementB\x06\xbaH\x03\xc8\x01\x01R\varrangement\"Y\n" +
 	"\x19ChangeArrangementResponse\x12<\n" +
-	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\xed\x01\n" +
+	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\xe5\x01\n" +
 	"\x13RecordReviewRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12)\n" +
 	"\vreferral_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\n" +
 	"referralId\x12%\n" +
-	"\tcentre_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12;\n" +
-	"\aheld_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\x06heldOn\x12\x1e\n" +
+	"\tcentre_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x123\n" +
+	"\aheld_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\x06heldOn\x12\x1e\n" +
 	"\x04note\x18\x05 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x03\x18\xa0\x1fR\x04note\"T\n" +
 	"\x14RecordReviewResponse\x12<\n" +
@@ -4429,10 +4458,11 @@ var file_familytime_referral_v1_referral_proto_goTypes = []any{
 	(SupportedContactTerm)(0),                    // 62: familytime.referral.v1.SupportedContactTerm
 	(CaseOutcome)(0),                             // 63: familytime.referral.v1.CaseOutcome
 	(ApplicantDetail)(0),                         // 64: familytime.referral.v1.ApplicantDetail
-	(ChildMatch)(0),                              // 65: familytime.referral.v1.ChildMatch
-	(DeclineReason)(0),                           // 66: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),                             // 67: familytime.referral.v1.WithdrawnBy
-	(ErasureReason)(0),                           // 68: familytime.referral.v1.ErasureReason
+	(*timestamppb.Timestamp)(nil),                // 65: google.protobuf.Timestamp
+	(ChildMatch)(0),                              // 66: familytime.referral.v1.ChildMatch
+	(DeclineReason)(0),                           // 67: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),                             // 68: familytime.referral.v1.WithdrawnBy
+	(ErasureReason)(0),                           // 69: familytime.referral.v1.ErasureReason
 }
 var file_familytime_referral_v1_referral_proto_depIdxs = []int32{
 	51,  // 0: familytime.referral.v1.Adult.role:type_name -> familytime.referral.v1.AdultRole
@@ -4469,101 +4499,102 @@ var file_familytime_referral_v1_referral_proto_depIdxs = []int32{
 	52,  // 31: familytime.referral.v1.Referral.domestic_abuse_disclosed_on:type_name -> familytime.common.v1.Date
 	64,  // 32: familytime.referral.v1.Referral.second_applicant_matches:type_name -> familytime.referral.v1.ApplicantDetail
 	9,   // 33: familytime.referral.v1.Referral.possible_duplicates:type_name -> familytime.referral.v1.PossibleDuplicate
-	65,  // 34: familytime.referral.v1.PossibleDuplicate.match:type_name -> familytime.referral.v1.ChildMatch
-	52,  // 35: familytime.referral.v1.PossibleDuplicate.checked_not_the_family_on:type_name -> familytime.common.v1.Date
-	1,   // 36: familytime.referral.v1.Family.adults:type_name -> familytime.referral.v1.Adult
-	2,   // 37: familytime.referral.v1.Family.children:type_name -> familytime.referral.v1.Child
-	5,   // 38: familytime.referral.v1.Family.details:type_name -> familytime.referral.v1.ReferralDetails
-	11,  // 39: familytime.referral.v1.Family.notes:type_name -> familytime.referral.v1.CaseNote
-	52,  // 40: familytime.referral.v1.CaseNote.on:type_name -> familytime.common.v1.Date
-	58,  // 41: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
-	59,  // 42: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	5,   // 43: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
-	8,   // 44: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	52,  // 45: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	1,   // 46: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
-	55,  // 47: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
-	2,   // 48: familytime.referral.v1.SubmitSecondPartyApplicationRequest.children:type_name -> familytime.referral.v1.Child
-	8,   // 49: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
-	5,   // 50: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
-	8,   // 51: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	60,  // 52: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
-	8,   // 53: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
-	59,  // 54: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	8,   // 55: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	52,  // 56: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	59,  // 57: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	8,   // 58: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	52,  // 59: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	66,  // 60: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
-	8,   // 61: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 62: familytime.referral.v1.CheckPossibleDuplicateResponse.referral:type_name -> familytime.referral.v1.Referral
-	67,  // 63: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	8,   // 64: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	52,  // 65: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
-	8,   // 66: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
-	61,  // 67: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
-	8,   // 68: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	61,  // 69: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
-	8,   // 70: familytime.referral.v1.ChangeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	52,  // 71: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
-	8,   // 72: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
-	63,  // 73: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	8,   // 74: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 75: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	57,  // 76: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
-	8,   // 77: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
-	10,  // 78: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
-	52,  // 79: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
-	52,  // 80: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
-	52,  // 81: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
-	62,  // 82: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
-	47,  // 83: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
-	68,  // 84: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
-	8,   // 85: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
-	12,  // 86: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
-	14,  // 87: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
-	16,  // 88: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
-	18,  // 89: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
-	20,  // 90: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
-	22,  // 91: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
-	26,  // 92: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:input_type -> familytime.referral.v1.CheckPossibleDuplicateRequest
-	24,  // 93: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
-	28,  // 94: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
-	30,  // 95: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
-	32,  // 96: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
-	34,  // 97: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
-	36,  // 98: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
-	38,  // 99: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
-	40,  // 100: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
-	42,  // 101: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
-	44,  // 102: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
-	46,  // 103: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
-	49,  // 104: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
-	13,  // 105: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
-	15,  // 106: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
-	17,  // 107: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
-	19,  // 108: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
-	21,  // 109: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
-	23,  // 110: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
-	27,  // 111: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:output_type -> familytime.referral.v1.CheckPossibleDuplicateResponse
-	25,  // 112: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
-	29,  // 113: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
-	31,  // 114: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
-	33,  // 115: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
-	35,  // 116: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
-	37,  // 117: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
-	39,  // 118: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
-	41,  // 119: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
-	43,  // 120: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
-	45,  // 121: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
-	48,  // 122: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
-	50,  // 123: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
-	105, // [105:124] is the sub-list for method output_type
-	86,  // [86:105] is the sub-list for method input_type
-	86,  // [86:86] is the sub-list for extension type_name
-	86,  // [86:86] is the sub-list for extension extendee
-	0,   // [0:86] is the sub-list for field type_name
+	65,  // 34: familytime.referral.v1.Referral.answered_at:type_name -> google.protobuf.Timestamp
+	66,  // 35: familytime.referral.v1.PossibleDuplicate.match:type_name -> familytime.referral.v1.ChildMatch
+	52,  // 36: familytime.referral.v1.PossibleDuplicate.checked_not_the_family_on:type_name -> familytime.common.v1.Date
+	1,   // 37: familytime.referral.v1.Family.adults:type_name -> familytime.referral.v1.Adult
+	2,   // 38: familytime.referral.v1.Family.children:type_name -> familytime.referral.v1.Child
+	5,   // 39: familytime.referral.v1.Family.details:type_name -> familytime.referral.v1.ReferralDetails
+	11,  // 40: familytime.referral.v1.Family.notes:type_name -> familytime.referral.v1.CaseNote
+	52,  // 41: familytime.referral.v1.CaseNote.on:type_name -> familytime.common.v1.Date
+	58,  // 42: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
+	59,  // 43: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	5,   // 44: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
+	8,   // 45: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	52,  // 46: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	1,   // 47: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
+	55,  // 48: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
+	2,   // 49: familytime.referral.v1.SubmitSecondPartyApplicationRequest.children:type_name -> familytime.referral.v1.Child
+	8,   // 50: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
+	5,   // 51: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
+	8,   // 52: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	60,  // 53: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
+	8,   // 54: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
+	59,  // 55: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,   // 56: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	52,  // 57: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	59,  // 58: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,   // 59: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	52,  // 60: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	67,  // 61: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
+	8,   // 62: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 63: familytime.referral.v1.CheckPossibleDuplicateResponse.referral:type_name -> familytime.referral.v1.Referral
+	68,  // 64: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	8,   // 65: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	52,  // 66: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
+	8,   // 67: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
+	61,  // 68: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	8,   // 69: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
+	61,  // 70: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	8,   // 71: familytime.referral.v1.ChangeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
+	52,  // 72: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
+	8,   // 73: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
+	63,  // 74: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	8,   // 75: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 76: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	57,  // 77: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
+	8,   // 78: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
+	10,  // 79: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
+	52,  // 80: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
+	52,  // 81: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
+	52,  // 82: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
+	62,  // 83: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
+	47,  // 84: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
+	69,  // 85: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
+	8,   // 86: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
+	12,  // 87: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
+	14,  // 88: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
+	16,  // 89: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
+	18,  // 90: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
+	20,  // 91: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
+	22,  // 92: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
+	26,  // 93: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:input_type -> familytime.referral.v1.CheckPossibleDuplicateRequest
+	24,  // 94: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
+	28,  // 95: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
+	30,  // 96: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
+	32,  // 97: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
+	34,  // 98: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
+	36,  // 99: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
+	38,  // 100: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
+	40,  // 101: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
+	42,  // 102: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
+	44,  // 103: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
+	46,  // 104: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
+	49,  // 105: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
+	13,  // 106: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
+	15,  // 107: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
+	17,  // 108: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
+	19,  // 109: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
+	21,  // 110: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
+	23,  // 111: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
+	27,  // 112: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:output_type -> familytime.referral.v1.CheckPossibleDuplicateResponse
+	25,  // 113: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
+	29,  // 114: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
+	31,  // 115: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
+	33,  // 116: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
+	35,  // 117: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
+	37,  // 118: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
+	39,  // 119: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
+	41,  // 120: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
+	43,  // 121: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
+	45,  // 122: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
+	48,  // 123: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
+	50,  // 124: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
+	106, // [106:125] is the sub-list for method output_type
+	87,  // [87:106] is the sub-list for method input_type
+	87,  // [87:87] is the sub-list for extension type_name
+	87,  // [87:87] is the sub-list for extension extendee
+	0,   // [0:87] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_referral_proto_init() }

@@ -368,6 +368,60 @@ func (RiskRating) EnumDescriptor() ([]byte, []int) {
 	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{4}
 }
 
+// ScreenerRole is the role a person screened a referral in, as the service's policy and the
+// centre's staff register let them act.
+type ScreenerRole int32
+
+const (
+	// Not recorded: a screening recorded before the role was. It weighs no disclosure by a finding.
+	ScreenerRole_SCREENER_ROLE_UNSPECIFIED ScreenerRole = 0
+	// The centre's coordinator.
+	ScreenerRole_SCREENER_ROLE_COORDINATOR ScreenerRole = 1
+	// The centre's safeguarding lead, acting as the lead and on the centre's register as its lead.
+	ScreenerRole_SCREENER_ROLE_SAFEGUARDING_LEAD ScreenerRole = 2
+)
+
+// Enum value maps for ScreenerRole.
+var (
+	ScreenerRole_name = map[int32]string{
+		0: "SCREENER_ROLE_UNSPECIFIED",
+		1: "SCREENER_ROLE_COORDINATOR",
+		2: "SCREENER_ROLE_SAFEGUARDING_LEAD",
+	}
+	ScreenerRole_value = map[string]int32{
+		"SCREENER_ROLE_UNSPECIFIED":       0,
+		"SCREENER_ROLE_COORDINATOR":       1,
+		"SCREENER_ROLE_SAFEGUARDING_LEAD": 2,
+	}
+)
+
+func (x ScreenerRole) Enum() *ScreenerRole {
+	p := new(ScreenerRole)
+	*p = x
+	return p
+}
+
+func (x ScreenerRole) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ScreenerRole) Descriptor() protoreflect.EnumDescriptor {
+	return file_familytime_referral_v1_types_proto_enumTypes[5].Descriptor()
+}
+
+func (ScreenerRole) Type() protoreflect.EnumType {
+	return &file_familytime_referral_v1_types_proto_enumTypes[5]
+}
+
+func (x ScreenerRole) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ScreenerRole.Descriptor instead.
+func (ScreenerRole) EnumDescriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{5}
+}
+
 // DeclineReason is why a centre declined a referral, as the national statistics count it.
 type DeclineReason int32
 
@@ -425,11 +479,11 @@ func (x DeclineReason) String() string {
 }
 
 func (DeclineReason) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[5].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[6].Descriptor()
 }
 
 func (DeclineReason) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[5]
+	return &file_familytime_referral_v1_types_proto_enumTypes[6]
 }
 
 func (x DeclineReason) Number() protoreflect.EnumNumber {
@@ -438,7 +492,7 @@ func (x DeclineReason) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use DeclineReason.Descriptor instead.
 func (DeclineReason) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{5}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{6}
 }
 
 // WithdrawnBy is who withdrew a referral before contact began.
@@ -486,11 +540,11 @@ func (x WithdrawnBy) String() string {
 }
 
 func (WithdrawnBy) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[6].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[7].Descriptor()
 }
 
 func (WithdrawnBy) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[6]
+	return &file_familytime_referral_v1_types_proto_enumTypes[7]
 }
 
 func (x WithdrawnBy) Number() protoreflect.EnumNumber {
@@ -499,7 +553,7 @@ func (x WithdrawnBy) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use WithdrawnBy.Descriptor instead.
 func (WithdrawnBy) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{6}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{7}
 }
 
 // ErasureReason is why a family's personal data was erased. There is no free text beside it: it
@@ -540,11 +594,11 @@ func (x ErasureReason) String() string {
 }
 
 func (ErasureReason) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[7].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[8].Descriptor()
 }
 
 func (ErasureReason) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[7]
+	return &file_familytime_referral_v1_types_proto_enumTypes[8]
 }
 
 func (x ErasureReason) Number() protoreflect.EnumNumber {
@@ -553,7 +607,7 @@ func (x ErasureReason) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ErasureReason.Descriptor instead.
 func (ErasureReason) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{7}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{8}
 }
 
 // ContactFrequency is how often the family's sessions take place.
@@ -601,11 +655,11 @@ func (x ContactFrequency) String() string {
 }
 
 func (ContactFrequency) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[8].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[9].Descriptor()
 }
 
 func (ContactFrequency) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[8]
+	return &file_familytime_referral_v1_types_proto_enumTypes[9]
 }
 
 func (x ContactFrequency) Number() protoreflect.EnumNumber {
@@ -614,7 +668,7 @@ func (x ContactFrequency) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ContactFrequency.Descriptor instead.
 func (ContactFrequency) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{8}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{9}
 }
 
 // SupportedContactTerm is how long a case of supported contact has been in contact, from its first
@@ -661,11 +715,11 @@ func (x SupportedContactTerm) String() string {
 }
 
 func (SupportedContactTerm) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[9].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[10].Descriptor()
 }
 
 func (SupportedContactTerm) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[9]
+	return &file_familytime_referral_v1_types_proto_enumTypes[10]
 }
 
 func (x SupportedContactTerm) Number() protoreflect.EnumNumber {
@@ -674,7 +728,7 @@ func (x SupportedContactTerm) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use SupportedContactTerm.Descriptor instead.
 func (SupportedContactTerm) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{9}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{10}
 }
 
 // CaseOutcome is how a case ended, as the national statistics count it.
@@ -735,11 +789,11 @@ func (x CaseOutcome) String() string {
 }
 
 func (CaseOutcome) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[10].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[11].Descriptor()
 }
 
 func (CaseOutcome) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[10]
+	return &file_familytime_referral_v1_types_proto_enumTypes[11]
 }
 
 func (x CaseOutcome) Number() protoreflect.EnumNumber {
@@ -748,7 +802,7 @@ func (x CaseOutcome) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use CaseOutcome.Descriptor instead.
 func (CaseOutcome) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{10}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{11}
 }
 
 // CourtOrderKind is the kind of a court order or injunction the referral mentions.
@@ -804,11 +858,11 @@ func (x CourtOrderKind) String() string {
 }
 
 func (CourtOrderKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[11].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[12].Descriptor()
 }
 
 func (CourtOrderKind) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[11]
+	return &file_familytime_referral_v1_types_proto_enumTypes[12]
 }
 
 func (x CourtOrderKind) Number() protoreflect.EnumNumber {
@@ -817,7 +871,7 @@ func (x CourtOrderKind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use CourtOrderKind.Descriptor instead.
 func (CourtOrderKind) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{11}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{12}
 }
 
 // Agency is another organisation involved with the family.
@@ -877,11 +931,11 @@ func (x Agency) String() string {
 }
 
 func (Agency) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[12].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[13].Descriptor()
 }
 
 func (Agency) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[12]
+	return &file_familytime_referral_v1_types_proto_enumTypes[13]
 }
 
 func (x Agency) Number() protoreflect.EnumNumber {
@@ -890,7 +944,7 @@ func (x Agency) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Agency.Descriptor instead.
 func (Agency) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{12}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{13}
 }
 
 // RiskAnswers are the referral's answers to the risk questions, as yes or no. They are readable
@@ -1172,7 +1226,11 @@ const file_familytime_referral_v1_types_proto_rawDesc = "" +
 	"\x17RISK_RATING_UNSPECIFIED\x10\x00\x12\x15\n" +
 	"\x11RISK_RATING_GREEN\x10\x01\x12\x15\n" +
 	"\x11RISK_RATING_AMBER\x10\x02\x12\x13\n" +
-	"\x0fRISK_RATING_RED\x10\x03*\xa3\x02\n" +
+	"\x0fRISK_RATING_RED\x10\x03*q\n" +
+	"\fScreenerRole\x12\x1d\n" +
+	"\x19SCREENER_ROLE_UNSPECIFIED\x10\x00\x12\x1d\n" +
+	"\x19SCREENER_ROLE_COORDINATOR\x10\x01\x12#\n" +
+	"\x1fSCREENER_ROLE_SAFEGUARDING_LEAD\x10\x02*\xa3\x02\n" +
 	"\rDeclineReason\x12\x1e\n" +
 	"\x1aDECLINE_REASON_UNSPECIFIED\x10\x00\x12 \n" +
 	"\x1cDECLINE_REASON_RISK_TOO_HIGH\x10\x01\x120\n" +
@@ -1244,7 +1302,7 @@ func file_familytime_referral_v1_types_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_types_proto_rawDescData
 }
 
-var file_familytime_referral_v1_types_proto_enumTypes = make([]protoimpl.EnumInfo, 13)
+var file_familytime_referral_v1_types_proto_enumTypes = make([]protoimpl.EnumInfo, 14)
 var file_familytime_referral_v1_types_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
 var file_familytime_referral_v1_types_proto_goTypes = []any{
 	(ReferralState)(0),        // 0: familytime.referral.v1.ReferralState
@@ -1252,23 +1310,24 @@ var file_familytime_referral_v1_types_proto_goTypes = []any{
 	(ApplicantDetail)(0),      // 2: familytime.referral.v1.ApplicantDetail
 	(ChildMatch)(0),           // 3: familytime.referral.v1.ChildMatch
 	(RiskRating)(0),           // 4: familytime.referral.v1.RiskRating
-	(DeclineReason)(0),        // 5: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),          // 6: familytime.referral.v1.WithdrawnBy
-	(ErasureReason)(0),        // 7: familytime.referral.v1.ErasureReason
-	(ContactFrequency)(0),     // 8: familytime.referral.v1.ContactFrequency
-	(SupportedContactTerm)(0), // 9: familytime.referral.v1.SupportedContactTerm
-	(CaseOutcome)(0),          // 10: familytime.referral.v1.CaseOutcome
-	(CourtOrderKind)(0),       // 11: familytime.referral.v1.CourtOrderKind
-	(Agency)(0),               // 12: familytime.referral.v1.Agency
-	(*RiskAnswers)(nil),       // 13: familytime.referral.v1.RiskAnswers
-	(*Stagger)(nil),           // 14: familytime.referral.v1.Stagger
-	(*Arrangement)(nil),       // 15: familytime.referral.v1.Arrangement
-	(v1.ServiceType)(0),       // 16: familytime.common.v1.ServiceType
+	(ScreenerRole)(0),         // 5: familytime.referral.v1.ScreenerRole
+	(DeclineReason)(0),        // 6: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),          // 7: familytime.referral.v1.WithdrawnBy
+	(ErasureReason)(0),        // 8: familytime.referral.v1.ErasureReason
+	(ContactFrequency)(0),     // 9: familytime.referral.v1.ContactFrequency
+	(SupportedContactTerm)(0), // 10: familytime.referral.v1.SupportedContactTerm
+	(CaseOutcome)(0),          // 11: familytime.referral.v1.CaseOutcome
+	(CourtOrderKind)(0),       // 12: familytime.referral.v1.CourtOrderKind
+	(Agency)(0),               // 13: familytime.referral.v1.Agency
+	(*RiskAnswers)(nil),       // 14: familytime.referral.v1.RiskAnswers
+	(*Stagger)(nil),           // 15: familytime.referral.v1.Stagger
+	(*Arrangement)(nil),       // 16: familytime.referral.v1.Arrangement
+	(v1.ServiceType)(0),       // 17: familytime.common.v1.ServiceType
 }
 var file_familytime_referral_v1_types_proto_depIdxs = []int32{
-	16, // 0: familytime.referral.v1.Arrangement.service_type:type_name -> familytime.common.v1.ServiceType
-	8,  // 1: familytime.referral.v1.Arrangement.frequency:type_name -> familytime.referral.v1.ContactFrequency
-	14, // 2: familytime.referral.v1.Arrangement.stagger:type_name -> familytime.referral.v1.Stagger
+	17, // 0: familytime.referral.v1.Arrangement.service_type:type_name -> familytime.common.v1.ServiceType
+	9,  // 1: familytime.referral.v1.Arrangement.frequency:type_name -> familytime.referral.v1.ContactFrequency
+	15, // 2: familytime.referral.v1.Arrangement.stagger:type_name -> familytime.referral.v1.Stagger
 	3,  // [3:3] is the sub-list for method output_type
 	3,  // [3:3] is the sub-list for method input_type
 	3,  // [3:3] is the sub-list for extension type_name
@@ -1286,7 +1345,7 @@ func file_familytime_referral_v1_types_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_types_proto_rawDesc), len(file_familytime_referral_v1_types_proto_rawDesc)),
-			NumEnums:      13,
+			NumEnums:      14,
 			NumMessages:   3,
 			NumExtensions: 0,
 			NumServices:   0,

@@ -151,6 +151,7 @@ func (PeriodKind) EnumDescriptor() ([]byte, []int) {
 type PeriodProgress int32
 
 const (
+	// Not said (figures read from a service before it said how far a period had run).
 	PeriodProgress_PERIOD_PROGRESS_UNSPECIFIED PeriodProgress = 0
 	// The period begins after the figures' date.
 	PeriodProgress_PERIOD_PROGRESS_NOT_BEGUN PeriodProgress = 1

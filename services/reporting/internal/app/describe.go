@@ -226,6 +226,9 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 			return "Check-in refused: the booking was cancelled"
 		case "ALREADY_LEFT":
 			return "Check-in refused: the person's party had already left"
+		case "DISCLOSURE_NOT_WEIGHED":
+			// Decision 225: the person is named; the family's contact waits for the lead.
+			return "Check-in refused: a disclosure of domestic abuse waits for the safeguarding lead's risk assessment"
 		}
 		return "Check-in refused to a person not named for the family"
 	case *schedulingv1.PartyArrived:

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/proto"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
@@ -187,4 +188,9 @@ func TestAnErasureWaitsForTheFamilysReportToBeReleased(t *testing.T) {
 	require.Eventually(t, shredded, 30*time.Second, 20*time.Millisecond, "released: the key is destroyed")
 	require.Eventually(t, func() bool { return !waiting() }, 30*time.Second, 20*time.Millisecond)
 	require.Empty(t, text(lead), "and the report reads without its text")
+	got, err := lead.GetReport(ctx, &safeguardingv1.GetReportRequest{CentreId: g.centre.String(), ReportId: report, Purpose: "checking the erasure"})
+	require.NoError(t, err)
+	require.True(t, proto.Equal(review(0), got.GetFamilyErasure().GetErasedOn()),
+		"which says its text was erased the day the erasure was carried out, at the release (review 35)")
+	require.Equal(t, safeguardingv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED, got.GetFamilyErasure().GetReason())
 }

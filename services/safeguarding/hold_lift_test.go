@@ -50,3 +50,37 @@ func TestAHoldIsLiftedByItsIDAlone(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, lifted.GetHold().GetLiftedOn())
 }
+
+// A hold names its family: reviewing it needs only the hold, as lifting it does (decision 226's
+// Left); a family given that is not the hold's is refused, with nothing reviewed.
+func TestAHoldIsReviewedByItsIDAlone(t *testing.T) {
+	g := newRig(t)
+	g.theUsualStaff(t)
+	ctx := t.Context()
+	f := g.families(t, 2)
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
+	placed, err := lead.PlaceHold(ctx, &safeguardingv1.PlaceHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: f[0].String(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONDUCT, ReviewBy: review(14),
+		Note: "Shouting at the other parent at the door"})
+	require.NoError(t, err)
+	id := placed.GetHold().GetHoldId()
+	reviewHold := func(family string) (*safeguardingv1.ReviewHoldResponse, error) {
+		return lead.ReviewHold(ctx, &safeguardingv1.ReviewHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+			FamilyId: family, HoldId: id, NextReviewBy: review(30), Note: "Police still looking into it"})
+	}
+
+	before := g.events(t)
+	_, err = reviewHold(f[1].String())
+	require.Equal(t, codes.FailedPrecondition, code(t, err), err)
+	require.Equal(t, "HOLD_OF_ANOTHER_FAMILY", reason(t, err))
+	require.Contains(t, err.Error(), "nothing was reviewed")
+	require.Contains(t, err.Error(), "familytime safeguarding hold review "+id)
+	require.Equal(t, before, g.events(t), "refused: nothing reviewed")
+
+	reviewed, err := reviewHold("")
+	require.NoError(t, err)
+	require.Equal(t, f[0].String(), reviewed.GetHold().GetFamilyId())
+	require.NotNil(t, reviewed.GetHold().GetReviewedOn())
+	_, err = reviewHold(f[0].String()) // as before
+	require.NoError(t, err)
+}

@@ -1019,7 +1019,8 @@ func TestAnErasedFamilysRecordsStillReadAndCloseWithoutText(t *testing.T) {
 		FamilyId: family.String(), Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_OTHER, Description: "seen again"})
 	require.Equal(t, codes.FailedPrecondition, status.Code(err), "%v", err)
 	require.Equal(t, "FAMILY_ERASED", reason(t, err))
-	require.Contains(t, err.Error(), "personal data was erased, so nothing about them can be recorded here")
+	require.Contains(t, err.Error(), "personal data was erased and its case is closed", "saying what to do instead (review 35)")
+	require.Contains(t, err.Error(), "raise it on that family")
 	var after int
 	require.NoError(t, g.db.OwnerPool(t).QueryRow(ctx, "SELECT count(*) FROM events").Scan(&after))
 	require.Equal(t, before, after, "a refused concern records nothing")

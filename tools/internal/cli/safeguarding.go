@@ -630,8 +630,10 @@ func (s *safeguardingCommand) holdReview() *cobra.Command {
 stays suspended, bookings stay cancelled, and the hold's review date becomes --next-review-by (after
 today and within 3 months), so it leaves the holds overdue for review. --note says why it continues,
 in words (sealed; required). A lifted hold is not reviewed; to suspend contact again, place a new
-hold. Retrying with the same --request-id records the review once.`,
-		Example: `  familytime safeguarding hold review $HOLD --centre $C --family $F --next-review-by 2026-06-01 \
+hold. The hold names its family: --family may be left out. Given, it must be the hold's family
+(HOLD_OF_ANOTHER_FAMILY otherwise, naming the hold's family; nothing is reviewed). Retrying with the
+same --request-id records the review once.`,
+		Example: `  familytime safeguarding hold review $HOLD --centre $C --next-review-by 2026-06-01 \
       --note "Police investigation still open; contact stays suspended"`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -653,10 +655,10 @@ hold. Retrying with the same --request-id records the review once.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&family, "family", "", "the family (UUID)")
+	f.StringVar(&family, "family", "", "the family (UUID; optional: the hold names it, and one given must be the hold's)")
 	f.StringVar(&next, "next-review-by", "", "review the hold again by (YYYY-MM-DD, after today and within 3 months)")
 	f.StringVar(&note, "note", "", "why the hold continues, in words (sealed)")
-	for _, name := range []string{"family", "next-review-by", "note"} {
+	for _, name := range []string{"next-review-by", "note"} {
 		_ = cmd.MarkFlagRequired(name)
 	}
 	request.register(f)

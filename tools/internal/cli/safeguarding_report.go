@@ -216,7 +216,13 @@ solicitor=PERSON_ID (the party the solicitor acts for). Kinds: parent, other-par
 cafcass, local-authority, solicitor, court. Each person or body is on the list once, under one
 kind (a parent is not listed again as having parental responsibility; one solicitor per party).
 Each recipient's copy withholds the other parties'
-arrival and departure times and address or contact details; the release records which.
+arrival and departure times and address or contact details; the release records which, and says
+under the list what each copy leaves out ("recipient 1 (parent P): copy leaves out section 3
+(location and contact, about C)"), sections numbered as report show numbers them, from 1. A
+section about someone no recipient is, or acts for (the child's school, given only to parents), goes
+to no one: a WARNING says so on standard error. Release such a report to a body involved too (the
+court, Cafcass, the local authority), or have the section taken out of the draft before releasing:
+a release is final.
 A body gets a copy only when the family's referral involves it: the court (court involved, a
 court order, or a court referral), Cafcass (involved, or a Cafcass referral), the local authority
 (children's services involved, or a local-authority referral); amend the referral first if it is.`,
@@ -247,7 +253,11 @@ court order, or a court referral), Cafcass (involved, or a Cafcass referral), th
 				if err != nil {
 					return err
 				}
-				return printRecipients(cmd.OutOrStdout(), &out, resp.GetRecipients())
+				if err := printRecipients(cmd.OutOrStdout(), &out, resp.GetRecipients()); err != nil {
+					return err
+				}
+				printLeftOut(cmd, cmd.OutOrStdout(), &out, resp.GetSections(), resp.GetRecipients())
+				return nil
 			})
 		},
 	}
@@ -260,14 +270,18 @@ court order, or a court referral), Cafcass (involved, or a Cafcass referral), th
 
 // printRecipients prints a release's distribution list: each recipient's kind and the id of the
 // person (or of the party a solicitor acts for), never a name or an address, and the sections
-// their copy withholds.
+// their copy withholds, numbered as report show numbers them, from 1 (review 35).
 func printRecipients(w io.Writer, out *output, list []*safeguardingv1.Recipient) error {
 	var msgs []proto.Message
 	var rows [][]string
 	for i, r := range list {
 		msgs = append(msgs, r)
+		numbers := make([]int, len(r.GetWithheldSections()))
+		for n, x := range r.GetWithheldSections() {
+			numbers[n] = sectionNumber(x)
+		}
 		rows = append(rows, []string{fmt.Sprint(i), friendly("RECIPIENT_KIND_", r.GetKind().String()),
-			orNone(r.GetPersonId() + r.GetActingForPersonId()), fmt.Sprint(r.GetWithheldSections())})
+			orNone(r.GetPersonId() + r.GetActingForPersonId()), fmt.Sprint(numbers)})
 	}
 	return out.table(w, msgs, []string{"#", "RECIPIENT", "PERSON/FOR", "WITHHELD SECTIONS"}, rows)
 }
@@ -311,7 +325,9 @@ func (s *safeguardingCommand) reportShow() *cobra.Command {
 id, never a name or an address), its sections, and its checks with their notes (what a returned
 report is drafted again from) and corrections; with --recipient N, the copy recipient N was
 given, headed with whose copy it is: that recipient alone, without the staff's accounts or the
-rest of the distribution list, its sections numbered as the copy has them. A report corrected
+rest of the distribution list, its sections numbered as the copy has them. Sections are numbered
+from 1 in the whole report and in a copy alike; the whole report says under its distribution list
+what each copy leaves out, and warns of a section that went to no recipient. A report corrected
 after its release says so on each copy, once ("CORRECTED after release on DATE", or "CORRECTED
 after release, N times, latest on DATE"), without the correction's text, which is not divided
 into sections and could hold what the copy withholds: the centre's safeguarding lead tells each
@@ -322,7 +338,9 @@ Once released, the whole report (without --recipient) gives the record id of the
 ("released text"; released_record_id with --json) and the record a correction of it names now
 ("to correct it"; correct_record_id): the draft released, or its latest correction, since a
 record is corrected once. A copy gives neither: it is what its recipient was given, and the
-centre's record ids are the staff's.`,
+centre's record ids are the staff's. Once the family's personal data was erased, the report keeps
+its sections without their text: each says "text erased with the family's personal data on DATE
+(REASON)", and nothing can be corrected, so no correction is offered.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			req := &safeguardingv1.GetReportRequest{CentreId: s.centre, ReportId: args[0], Purpose: purpose}
@@ -354,12 +372,8 @@ centre's record ids are the staff's.`,
 					fmt.Fprintln(w)
 				}
 				fields := reportFields(resp.GetReport())
-				if id := resp.GetReleasedRecordId(); id != "" && req.RecipientIndex == nil {
-					// The whole report says which record went out and how it is corrected: review 32
-					// found nothing that did (decision 219). A copy carries no record id.
-					fields = append(fields, [2]string{"released text", "record " + id},
-						[2]string{"to correct it", fmt.Sprintf("familytime safeguarding correct %s --family %s --text ... --reason ... (the lead)",
-							resp.GetCorrectRecordId(), resp.GetReport().GetFamilyId())})
+				if req.RecipientIndex == nil {
+					fields = wholeReportFields(resp)
 				}
 				if err := out.one(w, resp.GetReport(), fields); err != nil {
 					return err
@@ -370,20 +384,13 @@ centre's record ids are the staff's.`,
 					if err := printRecipients(w, &out, resp.GetRecipients()); err != nil {
 						return err
 					}
-				}
-				for n, sec := range resp.GetSections() {
-					about := ""
-					if sec.GetAboutPersonId() != "" {
-						about = " about " + sec.GetAboutPersonId()
+					headings := make([]*safeguardingv1.ReportSection, len(resp.GetSections()))
+					for i, sec := range resp.GetSections() {
+						headings[i] = &safeguardingv1.ReportSection{Kind: sec.GetKind(), AboutPersonId: sec.GetAboutPersonId()}
 					}
-					// A copy's sections are numbered as the copy has them: the whole report's
-					// numbers would show where others' sections were left out.
-					number := int(sec.GetIndex())
-					if req.RecipientIndex != nil {
-						number = n + 1
-					}
-					fmt.Fprintf(w, "\n[%d] %s%s\n%s\n", number, friendly("REPORT_SECTION_KIND_", sec.GetKind().String()), about, sec.GetText())
+					printLeftOut(cmd, w, &out, headings, resp.GetRecipients())
 				}
+				printSections(w, resp.GetSections(), resp.GetFamilyErasure())
 				if len(resp.GetChecks()) > 0 {
 					fmt.Fprintln(w, "\nchecks:")
 					if err := printEntries(w, &out, resp, resp.GetChecks()); err != nil {
@@ -449,4 +456,132 @@ func (s *safeguardingCommand) reportList(use, short, none string,
 	page.register(cmd.Flags(), "reports")
 	out.register(cmd.Flags())
 	return cmd
+}
+
+// wholeReportFields are the whole report's fields: once released, which record went out and how
+// it is corrected (review 32 found nothing that said so, decision 219); a copy carries no record
+// id. An erased family's report says its text was erased, and gives no correction to make: it
+// would be refused FAMILY_ERASED (review 35).
+func wholeReportFields(resp *safeguardingv1.GetReportResponse) [][2]string {
+	fields := reportFields(resp.GetReport())
+	if id := resp.GetReleasedRecordId(); id != "" {
+		fields = append(fields, [2]string{"released text", "record " + id})
+	}
+	if id := resp.GetCorrectRecordId(); id != "" {
+		fields = append(fields, [2]string{"to correct it", fmt.Sprintf("familytime safeguarding correct %s --family %s --text ... --reason ... (the lead)",
+			id, resp.GetReport().GetFamilyId())})
+	}
+	if e := resp.GetFamilyErasure(); e != nil {
+		fields = append(fields, [2]string{"text", strings.TrimPrefix(erasedText(e), "text ") + ": nothing can be corrected"})
+	}
+	return fields
+}
+
+// erasedText says that a text went with the family's personal data, when and why: "text erased
+// with the family's personal data on 2026-12-01 (retention-ended)"; without the day and reason
+// for an erasure carried out before they were kept.
+func erasedText(e *safeguardingv1.FamilyErasure) string {
+	s := "text erased with the family's personal data"
+	if e.GetErasedOn() != nil {
+		s += " on " + dateString(e.GetErasedOn())
+	}
+	if e.GetReason() != safeguardingv1.ErasureReason_ERASURE_REASON_UNSPECIFIED {
+		s += " (" + friendly("ERASURE_REASON_", e.GetReason().String()) + ")"
+	}
+	return s
+}
+
+// printSections prints a report's sections, numbered as a reader counts them, from 1, in the
+// whole report and in a copy alike (review 35 found the whole report's [0] a copy's [1]): a copy's
+// indexes are the copy's own, so nothing shows where others' sections were left out. A section
+// whose text went with the family's personal data says so (erasure set), where it read as blank.
+func printSections(w io.Writer, sections []*safeguardingv1.ReportSectionView, erasure *safeguardingv1.FamilyErasure) {
+	for _, sec := range sections {
+		about := ""
+		if sec.GetAboutPersonId() != "" {
+			about = " about " + sec.GetAboutPersonId()
+		}
+		text := sec.GetText()
+		if text == "" && erasure != nil {
+			text = "(" + erasedText(erasure) + ")"
+		}
+		fmt.Fprintf(w, "\n[%d] %s%s\n%s\n", sectionNumber(sec.GetIndex()), friendly("REPORT_SECTION_KIND_", sec.GetKind().String()), about, text)
+	}
+}
+
+// sectionNumber is a section's number as a reader counts, from 1: the API's indexes are 0-based.
+func sectionNumber(index int32) int { return int(index) + 1 }
+
+// sectionKindWords is a section's kind in words: "location and contact".
+func sectionKindWords(k safeguardingv1.ReportSectionKind) string {
+	switch k {
+	case safeguardingv1.ReportSectionKind_REPORT_SECTION_KIND_ARRIVAL_DEPARTURE:
+		return "arrival and departure"
+	case safeguardingv1.ReportSectionKind_REPORT_SECTION_KIND_LOCATION_CONTACT:
+		return "location and contact"
+	}
+	return strings.ReplaceAll(friendly("REPORT_SECTION_KIND_", k.String()), "-", " ")
+}
+
+// sectionWords is a section by number, kind and whom it is about: "section 3 (location and
+// contact, about <person id>)".
+func sectionWords(i int32, s *safeguardingv1.ReportSection) string {
+	about := ""
+	if s.GetAboutPersonId() != "" {
+		about = ", about " + s.GetAboutPersonId()
+	}
+	return fmt.Sprintf("section %d (%s%s)", sectionNumber(i), sectionKindWords(s.GetKind()), about)
+}
+
+// leftOut says, for each recipient whose copy leaves sections out, which, by number, kind and whom
+// each is about (decision 226's Left: a section about the child's whereabouts was withheld from
+// both parents' copies without a word to the lead); and warns of each section no copy has.
+func leftOut(sections []*safeguardingv1.ReportSection, list []*safeguardingv1.Recipient) (lines, warnings []string) {
+	heading := func(i int32) string {
+		if int(i) < len(sections) {
+			return sectionWords(i, sections[i])
+		}
+		return fmt.Sprintf("section %d", sectionNumber(i))
+	}
+	withheldFrom := map[int32]int{}
+	for n, r := range list {
+		var words []string
+		for _, i := range r.GetWithheldSections() {
+			words = append(words, heading(i))
+			withheldFrom[i]++
+		}
+		if len(words) > 0 {
+			lines = append(lines, fmt.Sprintf("recipient %d (%s): copy leaves out %s", n, recipientWords(r), strings.Join(words, ", ")))
+		}
+	}
+	for i := range sections {
+		if len(list) > 0 && withheldFrom[int32(i)] == len(list) {
+			about := sections[i].GetAboutPersonId()
+			warnings = append(warnings, fmt.Sprintf("%s goes to no recipient: every copy leaves it out, as it is about where %s "+
+				"can be found or comes and goes, which goes only to %s, a solicitor acting for them and the bodies (the court, Cafcass, "+
+				"the local authority), and none of them is on the list; the release is final, and the section stays in the record",
+				heading(int32(i)), about, about))
+		}
+	}
+	return lines, warnings
+}
+
+// whyLeftOut ends the lines of what each copy leaves out.
+const whyLeftOut = "(a section on one person's arrival and departure, or location and contact, goes only to that person, " +
+	"a solicitor acting for them and the bodies: never to another party)"
+
+// printLeftOut prints leftOut's lines under the distribution list, and its warnings on standard
+// error, so that they reach the lead whatever --json does with standard output.
+func printLeftOut(cmd *cobra.Command, w io.Writer, out *output, sections []*safeguardingv1.ReportSection, list []*safeguardingv1.Recipient) {
+	lines, warnings := leftOut(sections, list)
+	if len(lines) > 0 && !out.json {
+		fmt.Fprintln(w, "\nwhat each copy leaves out:")
+		for _, l := range lines {
+			fmt.Fprintln(w, "  "+l)
+		}
+		fmt.Fprintln(w, "  "+whyLeftOut)
+	}
+	for _, warning := range warnings {
+		warnOnStderr(cmd, warning)
+	}
 }

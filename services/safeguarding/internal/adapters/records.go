@@ -310,3 +310,60 @@ func (r *Records) ErasureWaiting(ctx context.Context, family uuid.UUID) (bool, e
 	}
 	return waiting, nil
 }
+
+// OrderErasure notes on uow the family's erasure as referral ordered it, for reason (referral's
+// ErasureReason number) on the centre's date on; carried out says its key is destroyed now, on
+// that date (family_erasures, migration 0017). A redelivery changes nothing.
+func OrderErasure(uow *eventstore.UnitOfWork, family uuid.UUID, reason int32, on time.Time, carriedOut bool) {
+	var erasedOn *time.Time
+	if carriedOut {
+		erasedOn = &on
+	}
+	uow.Exec(`INSERT INTO family_erasures (family_id, reason, ordered_on, erased_on) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (family_id) DO NOTHING`, family, reason, on, erasedOn)
+}
+
+// ErasureCarriedOut notes on uow that the family's waiting erasure was carried out on date on.
+func ErasureCarriedOut(uow *eventstore.UnitOfWork, family uuid.UUID, on time.Time) {
+	uow.Exec(`UPDATE family_erasures SET erased_on = $2 WHERE family_id = $1 AND erased_on IS NULL`, family, on)
+}
+
+// Erasure is what safeguarding knows of a family's erasure.
+type Erasure struct {
+	// Ordered says referral erased the family: carried out here, or waiting for its records in use.
+	Ordered bool
+	// Done says its key was destroyed: its safeguarding text is gone.
+	Done bool
+	// On is the day the key was destroyed, and Reason referral's ErasureReason number; zero for
+	// an erasure carried out before they were kept (migration 0017).
+	On     time.Time
+	Reason int32
+}
+
+// Erasure reads the family's erasure: the key store says whether its key was destroyed.
+func (r *Records) Erasure(ctx context.Context, family uuid.UUID) (Erasure, error) {
+	var (
+		e  Erasure
+		on *time.Time
+	)
+	err := r.store.Pool().QueryRow(ctx, `SELECT reason, erased_on FROM family_erasures WHERE family_id = $1`, family).Scan(&e.Reason, &on)
+	switch {
+	case err == nil:
+		e.Ordered = true
+		if on != nil {
+			e.On = *on
+		}
+	case !errors.Is(err, pgx.ErrNoRows):
+		return Erasure{}, fmt.Errorf("read the family's erasure: %w", err)
+	}
+	if e.Done, err = r.sealer.Shredded(ctx, family); err != nil {
+		return Erasure{}, err
+	}
+	if !e.Ordered && !e.Done {
+		if e.Ordered, err = r.ErasureWaiting(ctx, family); err != nil {
+			return Erasure{}, err
+		}
+	}
+	e.Ordered = e.Ordered || e.Done
+	return e, nil
+}

@@ -25,6 +25,9 @@ func (a *App) RaiseConcern(ctx context.Context, c domain.Caller, n domain.NewCon
 	if err := a.familyAt(ctx, n.Family, n.Centre); err != nil {
 		return nil, nil, err
 	}
+	if err := a.ErasureOrdered(ctx, n.Family, domain.ConcernOnErasedFamily); err != nil {
+		return nil, nil, err
+	}
 	if err := a.ofTheFamily(ctx, n); err != nil {
 		return nil, nil, err
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -15,24 +16,47 @@ import (
 // but no longer open, and any text recorded for the family later is kept empty. Nothing is
 // recorded here: referral's event is the record, and safeguarding's read models hold ids only
 // (and dates, and the ratings of a screen at referral, whose row the erasure removes).
-// A family this service never heard of is shredded too, so nothing is ever sealed for it.
+// A family this service never heard of is shredded too, so nothing is ever sealed for it. The
+// erasure's reason (referral's ErasureReason number) and date on are kept, with the day the key
+// is destroyed (family_erasures): a record whose text went says when and why (review 35).
 //
 // While a concern about the family is open, a hold in force or an observation report not released
 // (one recorded in the moment before referral heard of it: referral refuses the erasure
 // otherwise), the erasure waits, noted on uow, and the key is destroyed when the last of them is
 // brought to an end (RecordEnded): safeguarding records are never deleted while in use (decision
 // 104), and a report must reach its distribution list, the court among them (hostile review 16).
-func (a *App) FamilyErased(ctx context.Context, uow *eventstore.UnitOfWork, family uuid.UUID) error {
+func (a *App) FamilyErased(ctx context.Context, uow *eventstore.UnitOfWork, family uuid.UUID, reason int32, on time.Time) error {
 	adapters.ForgetScreenAtReferral(uow, family)
 	inUse, err := a.records.InUse(ctx, family)
 	if err != nil {
 		return err
 	}
+	adapters.OrderErasure(uow, family, reason, on, inUse == 0)
 	if inUse > 0 {
 		adapters.WaitErasure(uow, family)
 		return nil
 	}
 	return a.records.Shred(ctx, family)
+}
+
+// ErasureOrdered refuses with refusal anything new about a family whose erasure referral ordered,
+// carried out or waiting for its records in use: the referral's personal data is gone, with what
+// matches its child to a new referral, and its case is closed (review 35: a hold placed on one
+// was accepted and suspended nothing).
+func (a *App) ErasureOrdered(ctx context.Context, family uuid.UUID, refusal func(uuid.UUID) error) error {
+	e, err := a.records.Erasure(ctx, family)
+	if err != nil {
+		return err
+	}
+	if e.Ordered {
+		return refusal(family)
+	}
+	return nil
+}
+
+// Erasure is what safeguarding knows of the family's erasure.
+func (a *App) Erasure(ctx context.Context, family uuid.UUID) (adapters.Erasure, error) {
+	return a.records.Erasure(ctx, family)
 }
 
 // RecordEnded carries out the family's waiting erasure, if any, once a concern was closed, a hold
@@ -51,5 +75,6 @@ func (a *App) RecordEnded(ctx context.Context, uow *eventstore.UnitOfWork, famil
 		return err
 	}
 	adapters.ErasureDone(uow, family)
+	adapters.ErasureCarriedOut(uow, family, a.today())
 	return nil
 }

@@ -60,6 +60,11 @@ func (a *App) PlaceHold(ctx context.Context, family uuid.UUID, n domain.NewHold,
 	if err := a.familyAt(ctx, family, n.Centre); err != nil {
 		return domain.Hold{}, nil, err
 	}
+	// A hold on a family whose erasure was ordered suspends nothing: its case is closed, and what
+	// matches its child to a new referral is gone (review 35).
+	if err := a.ErasureOrdered(ctx, family, domain.HoldOnErasedFamily); err != nil {
+		return domain.Hold{}, nil, err
+	}
 	uow := new(eventstore.UnitOfWork)
 	if _, err := a.append(ctx, uow, domain.HoldStreamID(family), expected, family, n.Centre, md, msgs); err != nil {
 		return domain.Hold{}, nil, err
@@ -139,8 +144,22 @@ func (a *App) LiftHold(ctx context.Context, centre, family, id uuid.UUID, note s
 }
 
 // ReviewHold records that one of the centre's holds in force on a family was reviewed and
-// continues, to be reviewed again by next; the note says why. Contact stays suspended.
+// continues, to be reviewed again by next; the note says why. Contact stays suspended. The hold
+// names its family: family may be uuid.Nil, and one given that is not the hold's is refused
+// (domain.HoldToReviewOfAnotherFamily), nothing reviewed.
 func (a *App) ReviewHold(ctx context.Context, centre, family, id uuid.UUID, next time.Time, note string, md eventstore.Metadata) (domain.Hold, *eventstore.UnitOfWork, error) {
+	held, found, err := a.records.HoldFamily(ctx, centre, id)
+	if err != nil {
+		return domain.Hold{}, nil, err
+	}
+	switch {
+	case !found:
+		return domain.Hold{}, nil, domain.ErrHoldNotFound
+	case family == uuid.Nil:
+		family = held
+	case family != held:
+		return domain.Hold{}, nil, domain.HoldToReviewOfAnotherFamily(id, family, held)
+	}
 	if err := a.familyAt(ctx, family, centre); err != nil {
 		return domain.Hold{}, nil, err
 	}

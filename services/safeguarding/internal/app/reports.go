@@ -94,8 +94,12 @@ type ReportView struct {
 	CorrectedAfterRelease []time.Time
 	// Released is the record id of the draft released, and Correct the record a correction of it
 	// names now (the draft, or its latest correction); uuid.Nil before the release and in a
-	// recipient's copy (decision 219).
+	// recipient's copy (decision 219). Correct is uuid.Nil too once the family's text was erased:
+	// nothing about it can be recorded, a correction included.
 	Released, Correct uuid.UUID
+	// Erasure is the family's erasure; its Done says the report's text is gone with the family's
+	// personal data (review 35: a released report read as blank, with nothing saying why).
+	Erasure adapters.Erasure
 }
 
 // SectionView is one section with its text.
@@ -156,6 +160,9 @@ func (a *App) GetReport(ctx context.Context, c domain.Caller, centre, id uuid.UU
 		texts = append([]string{}, t.GetSections()...)
 	}
 	view := ReportView{Report: r}
+	if view.Erasure, err = a.records.Erasure(ctx, r.FamilyID()); err != nil {
+		return ReportView{}, err
+	}
 	sections := r.Sections()
 	for n, i := range indexes {
 		s := sections[i]
@@ -197,7 +204,10 @@ func (a *App) GetReport(ctx context.Context, c domain.Caller, centre, id uuid.UU
 	// The lead corrects the text released by its record id, which the whole report gives: review
 	// 32 found nothing that said which of the family's drafts went out.
 	if r.Released() != uuid.Nil {
-		view.Released, view.Correct = r.Released(), r.Latest(r.Released())
+		view.Released = r.Released()
+		if !view.Erasure.Done {
+			view.Correct = r.Latest(r.Released())
+		}
 	}
 	var corrections, checks []eventstore.RecordedEvent
 	for _, e := range raw {

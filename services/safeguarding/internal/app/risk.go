@@ -40,6 +40,9 @@ func (a *App) AssessRisk(ctx context.Context, c domain.Caller, family uuid.UUID,
 	if err := a.familyAt(ctx, family, as.Centre); err != nil {
 		return nil, nil, err
 	}
+	if err := a.ErasureOrdered(ctx, family, domain.RiskOnErasedFamily); err != nil {
+		return nil, nil, err
+	}
 	expected := r.Version()
 	clears := r.DomesticAbuseFinding() && !as.DomesticAbuseFinding
 	lowers, raises := r.Lowers(as.Rating, as.Factors), r.Raises(as.Rating, as.Factors)

@@ -114,12 +114,46 @@ var (
 	ErrReportCheckedCorrectedByLead = problem.Rule("REPORT_CHECKED", "the report was checked by a second person: only the centre's safeguarding lead corrects it now; its recipients' copies then say it was corrected, and the lead tells them what changed")
 )
 
-// HoldOfAnotherFamily is ErrHoldOfAnotherFamily for hold, on family held, named with family:
-// ids only.
+// erasedFamily is ErrFamilyErased for something new about family, whose erasure referral ordered:
+// what happened to the family's data, why what was asked would do nothing, and what to do instead.
+// Ids only.
+func erasedFamily(family uuid.UUID, why, instead string) error {
+	return problem.Rule(ErrFamilyErased.Reason, fmt.Sprintf("family %s's personal data was erased and its case is closed: %s "+
+		"(the erasure removed what matches its child to a new referral); if the child has been referred again, %s; nothing was recorded",
+		family, why, instead))
+}
+
+// HoldOnErasedFamily refuses a hold on a family whose erasure was ordered (review 35: one was
+// accepted and suspended nothing).
+func HoldOnErasedFamily(family uuid.UUID) error {
+	return erasedFamily(family, "a hold would suspend nothing: the family has no contact to suspend",
+		"place the hold on that family (familytime safeguarding hold --family NEW_FAMILY ...)")
+}
+
+// ConcernOnErasedFamily refuses a new concern on a family whose erasure was ordered.
+func ConcernOnErasedFamily(family uuid.UUID) error {
+	return erasedFamily(family, "a concern would reach no open case", "raise it on that family (familytime safeguarding concern raise --family NEW_FAMILY ...)")
+}
+
+// RiskOnErasedFamily refuses a risk assessment of a family whose erasure was ordered.
+func RiskOnErasedFamily(family uuid.UUID) error {
+	return erasedFamily(family, "its risk is no one's to review any more", "assess that family (familytime safeguarding risk --family NEW_FAMILY ...)")
+}
+
+// HoldOfAnotherFamily is ErrHoldOfAnotherFamily for hold, on family held, named with family, to
+// be lifted: ids only.
 func HoldOfAnotherFamily(hold, family, held uuid.UUID) error {
 	return problem.Rule(ErrHoldOfAnotherFamily.Reason, fmt.Sprintf("hold %s is not on family %s: it is on family %s; "+
 		"leave the family out (familytime safeguarding lift %s --note ...: the hold names its family), or name that one; nothing was lifted",
 		hold, family, held, hold))
+}
+
+// HoldToReviewOfAnotherFamily is ErrHoldOfAnotherFamily for hold, on family held, named with
+// family, to be reviewed: ids only.
+func HoldToReviewOfAnotherFamily(hold, family, held uuid.UUID) error {
+	return problem.Rule(ErrHoldOfAnotherFamily.Reason, fmt.Sprintf("hold %s is not on family %s: it is on family %s; "+
+		"leave the family out (familytime safeguarding hold review %s --next-review-by ... --note ...: the hold names its family), "+
+		"or name that one; nothing was reviewed", hold, family, held, hold))
 }
 
 // Forbidden is a caller who may reach the RPC but not this record: a volunteer reading another's

@@ -3,6 +3,7 @@ package ports
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -141,8 +142,12 @@ func ReferralEvents(a *app.App) bus.Handler {
 			if err != nil || family == uuid.Nil {
 				return bus.Poison(fmt.Errorf("family erased %s: the family id is not a UUID", d.EventID))
 			}
+			on := dates.Time(ev.GetErasedOn())
+			if on.IsZero() {
+				on = d.Envelope.GetRecordedAt().AsTime().UTC().Truncate(24 * time.Hour)
+			}
 			a.CaseClosed(uow, family, d.Envelope.GetRecordedAt().AsTime())
-			return a.FamilyErased(ctx, uow, family)
+			return a.FamilyErased(ctx, uow, family, int32(ev.GetReason()), on)
 		case "familytime.referral.v1.ReferralDeclined":
 			ev := &referralv1.ReferralDeclined{}
 			if err := d.Payload(ev); err != nil {

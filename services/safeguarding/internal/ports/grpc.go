@@ -337,7 +337,15 @@ func (s *Server) changeReport(ctx context.Context, req command.Request, centre, 
 		if err != nil {
 			return nil, nil, err
 		}
-		return &safeguardingv1.ReleaseReportResponse{Report: reportSummary(r, 0), Recipients: recipients(r.Recipients())}, uow, nil
+		out := &safeguardingv1.ReleaseReportResponse{Report: reportSummary(r, 0), Recipients: recipients(r.Recipients())}
+		if r.State() == domain.ReportReleased {
+			// What each withheld_sections index is, and whom it is about: the lead is told what
+			// each copy leaves out and why (decision 226's Left).
+			for _, x := range r.Sections() {
+				out.Sections = append(out.Sections, &safeguardingv1.ReportSection{Kind: x.Kind, AboutPersonId: optional(x.About)})
+			}
+		}
+		return out, uow, nil
 	})
 }
 
@@ -462,6 +470,12 @@ func (s *Server) GetReport(ctx context.Context, req *safeguardingv1.GetReportReq
 		CorrectRecordId: optional(v.Correct)}
 	for _, on := range v.CorrectedAfterRelease {
 		out.CorrectedAfterReleaseOn = append(out.CorrectedAfterReleaseOn, dates.Proto(on))
+	}
+	if e := v.Erasure; e.Done {
+		out.FamilyErasure = &safeguardingv1.FamilyErasure{Reason: safeguardingv1.ErasureReason(e.Reason)}
+		if !e.On.IsZero() {
+			out.FamilyErasure.ErasedOn = dates.Proto(e.On)
+		}
 	}
 	if recipient != nil {
 		// A copy is what its recipient is given: it names them alone, not the rest of the

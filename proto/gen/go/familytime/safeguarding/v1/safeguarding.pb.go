@@ -24,6 +24,60 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// ErasureReason is why a family's personal data was erased, as referral records it (its numbers
+// are referral's).
+type ErasureReason int32
+
+const (
+	// Not known.
+	ErasureReason_ERASURE_REASON_UNSPECIFIED ErasureReason = 0
+	// The centre's retention period for the family's records ended.
+	ErasureReason_ERASURE_REASON_RETENTION_ENDED ErasureReason = 1
+	// A data subject asked for erasure and the request was upheld.
+	ErasureReason_ERASURE_REASON_ERASURE_REQUESTED ErasureReason = 2
+)
+
+// Enum value maps for ErasureReason.
+var (
+	ErasureReason_name = map[int32]string{
+		0: "ERASURE_REASON_UNSPECIFIED",
+		1: "ERASURE_REASON_RETENTION_ENDED",
+		2: "ERASURE_REASON_ERASURE_REQUESTED",
+	}
+	ErasureReason_value = map[string]int32{
+		"ERASURE_REASON_UNSPECIFIED":       0,
+		"ERASURE_REASON_RETENTION_ENDED":   1,
+		"ERASURE_REASON_ERASURE_REQUESTED": 2,
+	}
+)
+
+func (x ErasureReason) Enum() *ErasureReason {
+	p := new(ErasureReason)
+	*p = x
+	return p
+}
+
+func (x ErasureReason) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ErasureReason) Descriptor() protoreflect.EnumDescriptor {
+	return file_familytime_safeguarding_v1_safeguarding_proto_enumTypes[0].Descriptor()
+}
+
+func (ErasureReason) Type() protoreflect.EnumType {
+	return &file_familytime_safeguarding_v1_safeguarding_proto_enumTypes[0]
+}
+
+func (x ErasureReason) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ErasureReason.Descriptor instead.
+func (ErasureReason) EnumDescriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{0}
+}
+
 // ReportState is where a report stands.
 type ReportState int32
 
@@ -73,11 +127,11 @@ func (x ReportState) String() string {
 }
 
 func (ReportState) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_safeguarding_v1_safeguarding_proto_enumTypes[0].Descriptor()
+	return file_familytime_safeguarding_v1_safeguarding_proto_enumTypes[1].Descriptor()
 }
 
 func (ReportState) Type() protoreflect.EnumType {
-	return &file_familytime_safeguarding_v1_safeguarding_proto_enumTypes[0]
+	return &file_familytime_safeguarding_v1_safeguarding_proto_enumTypes[1]
 }
 
 func (x ReportState) Number() protoreflect.EnumNumber {
@@ -86,7 +140,7 @@ func (x ReportState) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ReportState.Descriptor instead.
 func (ReportState) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{0}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{1}
 }
 
 // AssessRiskRequest is a person's assessment of a family's risk.
@@ -1722,7 +1776,8 @@ type ReviewHoldRequest struct {
 	RequestId string `protobuf:"bytes,1,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// The centre (UUID).
 	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
-	// The family (UUID).
+	// The family (UUID); optional: the hold names its family. Given, it must be the hold's
+	// (HOLD_OF_ANOTHER_FAMILY otherwise, nothing reviewed).
 	FamilyId string `protobuf:"bytes,3,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
 	// The hold (UUID): one of the centre's, in force.
 	HoldId string `protobuf:"bytes,4,opt,name=hold_id,json=holdId,proto3" json:"hold_id,omitempty"`
@@ -2805,7 +2860,11 @@ type ReleaseReportResponse struct {
 	// The report without its text.
 	Report *ReportSummary `protobuf:"bytes,1,opt,name=report,proto3" json:"report,omitempty"`
 	// Each recipient, with the sections their copy withholds.
-	Recipients    []*Recipient `protobuf:"bytes,2,rep,name=recipients,proto3" json:"recipients,omitempty"`
+	Recipients []*Recipient `protobuf:"bytes,2,rep,name=recipients,proto3" json:"recipients,omitempty"`
+	// The report's sections as released, in order, without their text: what each recipient's
+	// withheld_sections index, and whom each is about, so that the lead is told what each copy
+	// leaves out and why.
+	Sections      []*ReportSection `protobuf:"bytes,3,rep,name=sections,proto3" json:"sections,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2850,6 +2909,13 @@ func (x *ReleaseReportResponse) GetReport() *ReportSummary {
 func (x *ReleaseReportResponse) GetRecipients() []*Recipient {
 	if x != nil {
 		return x.Recipients
+	}
+	return nil
+}
+
+func (x *ReleaseReportResponse) GetSections() []*ReportSection {
+	if x != nil {
+		return x.Sections
 	}
 	return nil
 }
@@ -2958,8 +3024,13 @@ type GetReportResponse struct {
 	// record_id): the draft released, or the latest correction of it, since a record is corrected
 	// once (decision 95). Empty before the release, and in a recipient's copy.
 	CorrectRecordId string `protobuf:"bytes,8,opt,name=correct_record_id,json=correctRecordId,proto3" json:"correct_record_id,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// Set once the family's personal data was erased and its safeguarding text with it (its key
+	// destroyed): the sections, checks and corrections are kept without their text, and nothing can
+	// be corrected (correct_record_id is then empty). Unset while an erasure waits for the report's
+	// release: the text is still there.
+	FamilyErasure *FamilyErasure `protobuf:"bytes,9,opt,name=family_erasure,json=familyErasure,proto3" json:"family_erasure,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *GetReportResponse) Reset() {
@@ -3048,17 +3119,84 @@ func (x *GetReportResponse) GetCorrectRecordId() string {
 	return ""
 }
 
+func (x *GetReportResponse) GetFamilyErasure() *FamilyErasure {
+	if x != nil {
+		return x.FamilyErasure
+	}
+	return nil
+}
+
+// FamilyErasure says when and why a family's safeguarding text was erased with its personal data.
+type FamilyErasure struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The local date the text was erased (the family's key destroyed: the erasure's date, or, for
+	// an erasure that waited for the family's records in use, the day the last of them ended).
+	// Unset for an erasure carried out before its date was kept here.
+	ErasedOn *v1.Date `protobuf:"bytes,1,opt,name=erased_on,json=erasedOn,proto3" json:"erased_on,omitempty"`
+	// Why, as referral recorded the erasure; unspecified for an erasure carried out before its
+	// reason was kept here.
+	Reason        ErasureReason `protobuf:"varint,2,opt,name=reason,proto3,enum=familytime.safeguarding.v1.ErasureReason" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FamilyErasure) Reset() {
+	*x = FamilyErasure{}
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FamilyErasure) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FamilyErasure) ProtoMessage() {}
+
+func (x *FamilyErasure) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FamilyErasure.ProtoReflect.Descriptor instead.
+func (*FamilyErasure) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *FamilyErasure) GetErasedOn() *v1.Date {
+	if x != nil {
+		return x.ErasedOn
+	}
+	return nil
+}
+
+func (x *FamilyErasure) GetReason() ErasureReason {
+	if x != nil {
+		return x.Reason
+	}
+	return ErasureReason_ERASURE_REASON_UNSPECIFIED
+}
+
 // ReportSectionView is one section with its text.
 type ReportSectionView struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Its index in the whole report; in a recipient's copy, its index in the copy (0, 1, 2, ...
-	// as the copy has them), so that nothing shows which sections were withheld.
+	// Its index (0-based) in the whole report; in a recipient's copy, its index in the copy (0, 1,
+	// 2, ... as the copy has them), so that nothing shows which sections were withheld. The CLI
+	// numbers sections from 1 in both (index + 1), as a reader counts.
 	Index int32 `protobuf:"varint,1,opt,name=index,proto3" json:"index,omitempty"`
 	// What it is about.
 	Kind ReportSectionKind `protobuf:"varint,2,opt,name=kind,proto3,enum=familytime.safeguarding.v1.ReportSectionKind" json:"kind,omitempty"`
 	// The party it is about, if any.
 	AboutPersonId string `protobuf:"bytes,3,opt,name=about_person_id,json=aboutPersonId,proto3" json:"about_person_id,omitempty"`
-	// Its text; empty when the family's personal data was erased.
+	// Its text; empty when the family's personal data was erased (GetReportResponse.family_erasure
+	// says when and why).
 	Text          string `protobuf:"bytes,4,opt,name=text,proto3" json:"text,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -3066,7 +3204,7 @@ type ReportSectionView struct {
 
 func (x *ReportSectionView) Reset() {
 	*x = ReportSectionView{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[41]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3078,7 +3216,7 @@ func (x *ReportSectionView) String() string {
 func (*ReportSectionView) ProtoMessage() {}
 
 func (x *ReportSectionView) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[41]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3091,7 +3229,7 @@ func (x *ReportSectionView) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportSectionView.ProtoReflect.Descriptor instead.
 func (*ReportSectionView) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{41}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *ReportSectionView) GetIndex() int32 {
@@ -3155,7 +3293,7 @@ type ReportSummary struct {
 
 func (x *ReportSummary) Reset() {
 	*x = ReportSummary{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[42]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3167,7 +3305,7 @@ func (x *ReportSummary) String() string {
 func (*ReportSummary) ProtoMessage() {}
 
 func (x *ReportSummary) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[42]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3180,7 +3318,7 @@ func (x *ReportSummary) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportSummary.ProtoReflect.Descriptor instead.
 func (*ReportSummary) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{42}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *ReportSummary) GetReportId() string {
@@ -3275,7 +3413,7 @@ type ListOpenConcernsRequest struct {
 
 func (x *ListOpenConcernsRequest) Reset() {
 	*x = ListOpenConcernsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[43]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3287,7 +3425,7 @@ func (x *ListOpenConcernsRequest) String() string {
 func (*ListOpenConcernsRequest) ProtoMessage() {}
 
 func (x *ListOpenConcernsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[43]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3300,7 +3438,7 @@ func (x *ListOpenConcernsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOpenConcernsRequest.ProtoReflect.Descriptor instead.
 func (*ListOpenConcernsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{43}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *ListOpenConcernsRequest) GetCentreId() string {
@@ -3337,7 +3475,7 @@ type ListOpenConcernsResponse struct {
 
 func (x *ListOpenConcernsResponse) Reset() {
 	*x = ListOpenConcernsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[44]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3349,7 +3487,7 @@ func (x *ListOpenConcernsResponse) String() string {
 func (*ListOpenConcernsResponse) ProtoMessage() {}
 
 func (x *ListOpenConcernsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[44]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3362,7 +3500,7 @@ func (x *ListOpenConcernsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOpenConcernsResponse.ProtoReflect.Descriptor instead.
 func (*ListOpenConcernsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{44}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *ListOpenConcernsResponse) GetConcerns() []*ConcernSummary {
@@ -3394,7 +3532,7 @@ type ListOverdueReportsRequest struct {
 
 func (x *ListOverdueReportsRequest) Reset() {
 	*x = ListOverdueReportsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[45]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3406,7 +3544,7 @@ func (x *ListOverdueReportsRequest) String() string {
 func (*ListOverdueReportsRequest) ProtoMessage() {}
 
 func (x *ListOverdueReportsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[45]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3419,7 +3557,7 @@ func (x *ListOverdueReportsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOverdueReportsRequest.ProtoReflect.Descriptor instead.
 func (*ListOverdueReportsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{45}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *ListOverdueReportsRequest) GetCentreId() string {
@@ -3456,7 +3594,7 @@ type ListOverdueReportsResponse struct {
 
 func (x *ListOverdueReportsResponse) Reset() {
 	*x = ListOverdueReportsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[46]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3468,7 +3606,7 @@ func (x *ListOverdueReportsResponse) String() string {
 func (*ListOverdueReportsResponse) ProtoMessage() {}
 
 func (x *ListOverdueReportsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[46]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3481,7 +3619,7 @@ func (x *ListOverdueReportsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOverdueReportsResponse.ProtoReflect.Descriptor instead.
 func (*ListOverdueReportsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{46}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *ListOverdueReportsResponse) GetReports() []*ReportSummary {
@@ -3513,7 +3651,7 @@ type ListOpenReportsRequest struct {
 
 func (x *ListOpenReportsRequest) Reset() {
 	*x = ListOpenReportsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[47]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3525,7 +3663,7 @@ func (x *ListOpenReportsRequest) String() string {
 func (*ListOpenReportsRequest) ProtoMessage() {}
 
 func (x *ListOpenReportsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[47]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3538,7 +3676,7 @@ func (x *ListOpenReportsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOpenReportsRequest.ProtoReflect.Descriptor instead.
 func (*ListOpenReportsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{47}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *ListOpenReportsRequest) GetCentreId() string {
@@ -3575,7 +3713,7 @@ type ListOpenReportsResponse struct {
 
 func (x *ListOpenReportsResponse) Reset() {
 	*x = ListOpenReportsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[48]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3587,7 +3725,7 @@ func (x *ListOpenReportsResponse) String() string {
 func (*ListOpenReportsResponse) ProtoMessage() {}
 
 func (x *ListOpenReportsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[48]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3600,7 +3738,7 @@ func (x *ListOpenReportsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOpenReportsResponse.ProtoReflect.Descriptor instead.
 func (*ListOpenReportsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{48}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *ListOpenReportsResponse) GetReports() []*ReportSummary {
@@ -3634,7 +3772,7 @@ type ListRiskReviewsRequest struct {
 
 func (x *ListRiskReviewsRequest) Reset() {
 	*x = ListRiskReviewsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[49]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3646,7 +3784,7 @@ func (x *ListRiskReviewsRequest) String() string {
 func (*ListRiskReviewsRequest) ProtoMessage() {}
 
 func (x *ListRiskReviewsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[49]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3659,7 +3797,7 @@ func (x *ListRiskReviewsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRiskReviewsRequest.ProtoReflect.Descriptor instead.
 func (*ListRiskReviewsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{49}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *ListRiskReviewsRequest) GetCentreId() string {
@@ -3718,7 +3856,7 @@ type RiskReview struct {
 
 func (x *RiskReview) Reset() {
 	*x = RiskReview{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[50]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3730,7 +3868,7 @@ func (x *RiskReview) String() string {
 func (*RiskReview) ProtoMessage() {}
 
 func (x *RiskReview) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[50]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3743,7 +3881,7 @@ func (x *RiskReview) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RiskReview.ProtoReflect.Descriptor instead.
 func (*RiskReview) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{50}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *RiskReview) GetRisk() *Risk {
@@ -3798,7 +3936,7 @@ type ScreenAtReferral struct {
 
 func (x *ScreenAtReferral) Reset() {
 	*x = ScreenAtReferral{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[51]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3810,7 +3948,7 @@ func (x *ScreenAtReferral) String() string {
 func (*ScreenAtReferral) ProtoMessage() {}
 
 func (x *ScreenAtReferral) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[51]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3823,7 +3961,7 @@ func (x *ScreenAtReferral) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScreenAtReferral.ProtoReflect.Descriptor instead.
 func (*ScreenAtReferral) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{51}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *ScreenAtReferral) GetReferralId() string {
@@ -3869,7 +4007,7 @@ type ListRiskReviewsResponse struct {
 
 func (x *ListRiskReviewsResponse) Reset() {
 	*x = ListRiskReviewsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[52]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3881,7 +4019,7 @@ func (x *ListRiskReviewsResponse) String() string {
 func (*ListRiskReviewsResponse) ProtoMessage() {}
 
 func (x *ListRiskReviewsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[52]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3894,7 +4032,7 @@ func (x *ListRiskReviewsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRiskReviewsResponse.ProtoReflect.Descriptor instead.
 func (*ListRiskReviewsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{52}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *ListRiskReviewsResponse) GetReviews() []*RiskReview {
@@ -3926,7 +4064,7 @@ type GetSafeguardingRecordRequest struct {
 
 func (x *GetSafeguardingRecordRequest) Reset() {
 	*x = GetSafeguardingRecordRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[53]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3938,7 +4076,7 @@ func (x *GetSafeguardingRecordRequest) String() string {
 func (*GetSafeguardingRecordRequest) ProtoMessage() {}
 
 func (x *GetSafeguardingRecordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[53]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3951,7 +4089,7 @@ func (x *GetSafeguardingRecordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSafeguardingRecordRequest.ProtoReflect.Descriptor instead.
 func (*GetSafeguardingRecordRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{53}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *GetSafeguardingRecordRequest) GetCentreId() string {
@@ -3988,7 +4126,7 @@ type GetSafeguardingRecordResponse struct {
 
 func (x *GetSafeguardingRecordResponse) Reset() {
 	*x = GetSafeguardingRecordResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[54]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4000,7 +4138,7 @@ func (x *GetSafeguardingRecordResponse) String() string {
 func (*GetSafeguardingRecordResponse) ProtoMessage() {}
 
 func (x *GetSafeguardingRecordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[54]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4013,7 +4151,7 @@ func (x *GetSafeguardingRecordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSafeguardingRecordResponse.ProtoReflect.Descriptor instead.
 func (*GetSafeguardingRecordResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{54}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *GetSafeguardingRecordResponse) GetRisk() *Risk {
@@ -4047,7 +4185,7 @@ type ListAlertsRequest struct {
 
 func (x *ListAlertsRequest) Reset() {
 	*x = ListAlertsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[55]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4059,7 +4197,7 @@ func (x *ListAlertsRequest) String() string {
 func (*ListAlertsRequest) ProtoMessage() {}
 
 func (x *ListAlertsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[55]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4072,7 +4210,7 @@ func (x *ListAlertsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAlertsRequest.ProtoReflect.Descriptor instead.
 func (*ListAlertsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{55}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *ListAlertsRequest) GetCentreId() string {
@@ -4145,7 +4283,7 @@ type Alert struct {
 
 func (x *Alert) Reset() {
 	*x = Alert{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[56]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4157,7 +4295,7 @@ func (x *Alert) String() string {
 func (*Alert) ProtoMessage() {}
 
 func (x *Alert) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[56]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4170,7 +4308,7 @@ func (x *Alert) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Alert.ProtoReflect.Descriptor instead.
 func (*Alert) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{56}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *Alert) GetConcernId() string {
@@ -4270,7 +4408,7 @@ type ListAlertsResponse struct {
 
 func (x *ListAlertsResponse) Reset() {
 	*x = ListAlertsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[57]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4282,7 +4420,7 @@ func (x *ListAlertsResponse) String() string {
 func (*ListAlertsResponse) ProtoMessage() {}
 
 func (x *ListAlertsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[57]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4295,7 +4433,7 @@ func (x *ListAlertsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAlertsResponse.ProtoReflect.Descriptor instead.
 func (*ListAlertsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{57}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *ListAlertsResponse) GetAlerts() []*Alert {
@@ -4329,7 +4467,7 @@ type ListAccessRecordsRequest struct {
 
 func (x *ListAccessRecordsRequest) Reset() {
 	*x = ListAccessRecordsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[58]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4341,7 +4479,7 @@ func (x *ListAccessRecordsRequest) String() string {
 func (*ListAccessRecordsRequest) ProtoMessage() {}
 
 func (x *ListAccessRecordsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[58]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4354,7 +4492,7 @@ func (x *ListAccessRecordsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAccessRecordsRequest.ProtoReflect.Descriptor instead.
 func (*ListAccessRecordsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{58}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *ListAccessRecordsRequest) GetCentreId() string {
@@ -4408,7 +4546,7 @@ type AccessRecord struct {
 
 func (x *AccessRecord) Reset() {
 	*x = AccessRecord{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[59]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4420,7 +4558,7 @@ func (x *AccessRecord) String() string {
 func (*AccessRecord) ProtoMessage() {}
 
 func (x *AccessRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[59]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4433,7 +4571,7 @@ func (x *AccessRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AccessRecord.ProtoReflect.Descriptor instead.
 func (*AccessRecord) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{59}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *AccessRecord) GetAccessedAt() *timestamppb.Timestamp {
@@ -4499,7 +4637,7 @@ type ListAccessRecordsResponse struct {
 
 func (x *ListAccessRecordsResponse) Reset() {
 	*x = ListAccessRecordsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[60]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4511,7 +4649,7 @@ func (x *ListAccessRecordsResponse) String() string {
 func (*ListAccessRecordsResponse) ProtoMessage() {}
 
 func (x *ListAccessRecordsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[60]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4524,7 +4662,7 @@ func (x *ListAccessRecordsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAccessRecordsResponse.ProtoReflect.Descriptor instead.
 func (*ListAccessRecordsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{60}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *ListAccessRecordsResponse) GetRecords() []*AccessRecord {
@@ -4689,12 +4827,12 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\ahold_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x06holdId\x12\x1c\n" +
 	"\x04note\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x90NR\x04note\"H\n" +
 	"\x10LiftHoldResponse\x124\n" +
-	"\x04hold\x18\x01 \x01(\v2 .familytime.safeguarding.v1.HoldR\x04hold\"\x95\x02\n" +
+	"\x04hold\x18\x01 \x01(\v2 .familytime.safeguarding.v1.HoldR\x04hold\"\x98\x02\n" +
 	"\x11ReviewHoldRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +
-	"\tcentre_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12%\n" +
-	"\tfamily_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bfamilyId\x12!\n" +
+	"\tcentre_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12(\n" +
+	"\tfamily_id\x18\x03 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\bfamilyId\x12!\n" +
 	"\ahold_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x06holdId\x12H\n" +
 	"\x0enext_review_by\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\fnextReviewBy\x12\x1c\n" +
 	"\x04note\x18\x06 \x01(\tB\b\xbaH\x05r\x03\x18\x90NR\x04note\"J\n" +
@@ -4776,19 +4914,20 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\n" +
 	"recipients\x18\x04 \x03(\v2*.familytime.safeguarding.v1.RecipientInputB\n" +
 	"\xbaH\a\x92\x01\x04\b\x01\x10\x1eR\n" +
-	"recipients\"\xa1\x01\n" +
+	"recipients\"\xe8\x01\n" +
 	"\x15ReleaseReportResponse\x12A\n" +
 	"\x06report\x18\x01 \x01(\v2).familytime.safeguarding.v1.ReportSummaryR\x06report\x12E\n" +
 	"\n" +
 	"recipients\x18\x02 \x03(\v2%.familytime.safeguarding.v1.RecipientR\n" +
-	"recipients\"\xd1\x01\n" +
+	"recipients\x12E\n" +
+	"\bsections\x18\x03 \x03(\v2).familytime.safeguarding.v1.ReportSectionR\bsections\"\xd1\x01\n" +
 	"\x10GetReportRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12%\n" +
 	"\treport_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\breportId\x12$\n" +
 	"\apurpose\x18\x03 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x03\x18\xf4\x03R\apurpose\x125\n" +
 	"\x0frecipient_index\x18\x04 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00H\x00R\x0erecipientIndex\x88\x01\x01B\x12\n" +
-	"\x10_recipient_index\"\xa7\x04\n" +
+	"\x10_recipient_index\"\xf9\x04\n" +
 	"\x11GetReportResponse\x12A\n" +
 	"\x06report\x18\x01 \x01(\v2).familytime.safeguarding.v1.ReportSummaryR\x06report\x12I\n" +
 	"\bsections\x18\x02 \x03(\v2-.familytime.safeguarding.v1.ReportSectionViewR\bsections\x12E\n" +
@@ -4799,7 +4938,11 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\x06checks\x18\x05 \x03(\v2'.familytime.safeguarding.v1.RecordEntryR\x06checks\x12W\n" +
 	"\x1acorrected_after_release_on\x18\x06 \x03(\v2\x1a.familytime.common.v1.DateR\x17correctedAfterReleaseOn\x12,\n" +
 	"\x12released_record_id\x18\a \x01(\tR\x10releasedRecordId\x12*\n" +
-	"\x11correct_record_id\x18\b \x01(\tR\x0fcorrectRecordId\"\xa8\x01\n" +
+	"\x11correct_record_id\x18\b \x01(\tR\x0fcorrectRecordId\x12P\n" +
+	"\x0efamily_erasure\x18\t \x01(\v2).familytime.safeguarding.v1.FamilyErasureR\rfamilyErasure\"\x8b\x01\n" +
+	"\rFamilyErasure\x127\n" +
+	"\terased_on\x18\x01 \x01(\v2\x1a.familytime.common.v1.DateR\berasedOn\x12A\n" +
+	"\x06reason\x18\x02 \x01(\x0e2).familytime.safeguarding.v1.ErasureReasonR\x06reason\"\xa8\x01\n" +
 	"\x11ReportSectionView\x12\x14\n" +
 	"\x05index\x18\x01 \x01(\x05R\x05index\x12A\n" +
 	"\x04kind\x18\x02 \x01(\x0e2-.familytime.safeguarding.v1.ReportSectionKindR\x04kind\x12&\n" +
@@ -4923,7 +5066,11 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\apurpose\x18\a \x01(\tR\apurpose\"\x87\x01\n" +
 	"\x19ListAccessRecordsResponse\x12B\n" +
 	"\arecords\x18\x01 \x03(\v2(.familytime.safeguarding.v1.AccessRecordR\arecords\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*\xb2\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*y\n" +
+	"\rErasureReason\x12\x1e\n" +
+	"\x1aERASURE_REASON_UNSPECIFIED\x10\x00\x12\"\n" +
+	"\x1eERASURE_REASON_RETENTION_ENDED\x10\x01\x12$\n" +
+	" ERASURE_REASON_ERASURE_REQUESTED\x10\x02*\xb2\x01\n" +
 	"\vReportState\x12\x1c\n" +
 	"\x18REPORT_STATE_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10REPORT_STATE_DUE\x10\x01\x12\x18\n" +
@@ -4974,206 +5121,213 @@ func file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP() []byte {
 	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescData
 }
 
-var file_familytime_safeguarding_v1_safeguarding_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_familytime_safeguarding_v1_safeguarding_proto_msgTypes = make([]protoimpl.MessageInfo, 61)
+var file_familytime_safeguarding_v1_safeguarding_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_familytime_safeguarding_v1_safeguarding_proto_msgTypes = make([]protoimpl.MessageInfo, 62)
 var file_familytime_safeguarding_v1_safeguarding_proto_goTypes = []any{
-	(ReportState)(0),                      // 0: familytime.safeguarding.v1.ReportState
-	(*AssessRiskRequest)(nil),             // 1: familytime.safeguarding.v1.AssessRiskRequest
-	(*AssessRiskResponse)(nil),            // 2: familytime.safeguarding.v1.AssessRiskResponse
-	(*Risk)(nil),                          // 3: familytime.safeguarding.v1.Risk
-	(*RaiseConcernRequest)(nil),           // 4: familytime.safeguarding.v1.RaiseConcernRequest
-	(*RaiseConcernResponse)(nil),          // 5: familytime.safeguarding.v1.RaiseConcernResponse
-	(*GetConcernRequest)(nil),             // 6: familytime.safeguarding.v1.GetConcernRequest
-	(*GetConcernResponse)(nil),            // 7: familytime.safeguarding.v1.GetConcernResponse
-	(*ConcernSummary)(nil),                // 8: familytime.safeguarding.v1.ConcernSummary
-	(*Concern)(nil),                       // 9: familytime.safeguarding.v1.Concern
-	(*RecordEntry)(nil),                   // 10: familytime.safeguarding.v1.RecordEntry
-	(*AddConcernActionRequest)(nil),       // 11: familytime.safeguarding.v1.AddConcernActionRequest
-	(*AddConcernActionResponse)(nil),      // 12: familytime.safeguarding.v1.AddConcernActionResponse
-	(*EscalateConcernRequest)(nil),        // 13: familytime.safeguarding.v1.EscalateConcernRequest
-	(*EscalateConcernResponse)(nil),       // 14: familytime.safeguarding.v1.EscalateConcernResponse
-	(*CloseConcernRequest)(nil),           // 15: familytime.safeguarding.v1.CloseConcernRequest
-	(*CloseConcernResponse)(nil),          // 16: familytime.safeguarding.v1.CloseConcernResponse
-	(*CorrectRecordRequest)(nil),          // 17: familytime.safeguarding.v1.CorrectRecordRequest
-	(*CorrectRecordResponse)(nil),         // 18: familytime.safeguarding.v1.CorrectRecordResponse
-	(*PlaceHoldRequest)(nil),              // 19: familytime.safeguarding.v1.PlaceHoldRequest
-	(*PlaceHoldResponse)(nil),             // 20: familytime.safeguarding.v1.PlaceHoldResponse
-	(*LiftHoldRequest)(nil),               // 21: familytime.safeguarding.v1.LiftHoldRequest
-	(*LiftHoldResponse)(nil),              // 22: familytime.safeguarding.v1.LiftHoldResponse
-	(*ReviewHoldRequest)(nil),             // 23: familytime.safeguarding.v1.ReviewHoldRequest
-	(*ReviewHoldResponse)(nil),            // 24: familytime.safeguarding.v1.ReviewHoldResponse
-	(*Hold)(nil),                          // 25: familytime.safeguarding.v1.Hold
-	(*ListHoldsRequest)(nil),              // 26: familytime.safeguarding.v1.ListHoldsRequest
-	(*ListHoldsResponse)(nil),             // 27: familytime.safeguarding.v1.ListHoldsResponse
-	(*ReportSectionInput)(nil),            // 28: familytime.safeguarding.v1.ReportSectionInput
-	(*DraftReportRequest)(nil),            // 29: familytime.safeguarding.v1.DraftReportRequest
-	(*DraftReportResponse)(nil),           // 30: familytime.safeguarding.v1.DraftReportResponse
-	(*SubmitReportForCheckRequest)(nil),   // 31: familytime.safeguarding.v1.SubmitReportForCheckRequest
-	(*SubmitReportForCheckResponse)(nil),  // 32: familytime.safeguarding.v1.SubmitReportForCheckResponse
-	(*CheckReportRequest)(nil),            // 33: familytime.safeguarding.v1.CheckReportRequest
-	(*CheckReportResponse)(nil),           // 34: familytime.safeguarding.v1.CheckReportResponse
-	(*ReassignReportRequest)(nil),         // 35: familytime.safeguarding.v1.ReassignReportRequest
-	(*ReassignReportResponse)(nil),        // 36: familytime.safeguarding.v1.ReassignReportResponse
-	(*RecipientInput)(nil),                // 37: familytime.safeguarding.v1.RecipientInput
-	(*ReleaseReportRequest)(nil),          // 38: familytime.safeguarding.v1.ReleaseReportRequest
-	(*ReleaseReportResponse)(nil),         // 39: familytime.safeguarding.v1.ReleaseReportResponse
-	(*GetReportRequest)(nil),              // 40: familytime.safeguarding.v1.GetReportRequest
-	(*GetReportResponse)(nil),             // 41: familytime.safeguarding.v1.GetReportResponse
-	(*ReportSectionView)(nil),             // 42: familytime.safeguarding.v1.ReportSectionView
-	(*ReportSummary)(nil),                 // 43: familytime.safeguarding.v1.ReportSummary
-	(*ListOpenConcernsRequest)(nil),       // 44: familytime.safeguarding.v1.ListOpenConcernsRequest
-	(*ListOpenConcernsResponse)(nil),      // 45: familytime.safeguarding.v1.ListOpenConcernsResponse
-	(*ListOverdueReportsRequest)(nil),     // 46: familytime.safeguarding.v1.ListOverdueReportsRequest
-	(*ListOverdueReportsResponse)(nil),    // 47: familytime.safeguarding.v1.ListOverdueReportsResponse
-	(*ListOpenReportsRequest)(nil),        // 48: familytime.safeguarding.v1.ListOpenReportsRequest
-	(*ListOpenReportsResponse)(nil),       // 49: familytime.safeguarding.v1.ListOpenReportsResponse
-	(*ListRiskReviewsRequest)(nil),        // 50: familytime.safeguarding.v1.ListRiskReviewsRequest
-	(*RiskReview)(nil),                    // 51: familytime.safeguarding.v1.RiskReview
-	(*ScreenAtReferral)(nil),              // 52: familytime.safeguarding.v1.ScreenAtReferral
-	(*ListRiskReviewsResponse)(nil),       // 53: familytime.safeguarding.v1.ListRiskReviewsResponse
-	(*GetSafeguardingRecordRequest)(nil),  // 54: familytime.safeguarding.v1.GetSafeguardingRecordRequest
-	(*GetSafeguardingRecordResponse)(nil), // 55: familytime.safeguarding.v1.GetSafeguardingRecordResponse
-	(*ListAlertsRequest)(nil),             // 56: familytime.safeguarding.v1.ListAlertsRequest
-	(*Alert)(nil),                         // 57: familytime.safeguarding.v1.Alert
-	(*ListAlertsResponse)(nil),            // 58: familytime.safeguarding.v1.ListAlertsResponse
-	(*ListAccessRecordsRequest)(nil),      // 59: familytime.safeguarding.v1.ListAccessRecordsRequest
-	(*AccessRecord)(nil),                  // 60: familytime.safeguarding.v1.AccessRecord
-	(*ListAccessRecordsResponse)(nil),     // 61: familytime.safeguarding.v1.ListAccessRecordsResponse
-	(RiskRating)(0),                       // 62: familytime.safeguarding.v1.RiskRating
-	(RiskFactor)(0),                       // 63: familytime.safeguarding.v1.RiskFactor
-	(*v1.Date)(nil),                       // 64: familytime.common.v1.Date
-	(ConcernCategory)(0),                  // 65: familytime.safeguarding.v1.ConcernCategory
-	(*timestamppb.Timestamp)(nil),         // 66: google.protobuf.Timestamp
-	(Agency)(0),                           // 67: familytime.safeguarding.v1.Agency
-	(HoldReason)(0),                       // 68: familytime.safeguarding.v1.HoldReason
-	(ReportSectionKind)(0),                // 69: familytime.safeguarding.v1.ReportSectionKind
-	(RecipientKind)(0),                    // 70: familytime.safeguarding.v1.RecipientKind
-	(*Recipient)(nil),                     // 71: familytime.safeguarding.v1.Recipient
-	(RecordKind)(0),                       // 72: familytime.safeguarding.v1.RecordKind
+	(ErasureReason)(0),                    // 0: familytime.safeguarding.v1.ErasureReason
+	(ReportState)(0),                      // 1: familytime.safeguarding.v1.ReportState
+	(*AssessRiskRequest)(nil),             // 2: familytime.safeguarding.v1.AssessRiskRequest
+	(*AssessRiskResponse)(nil),            // 3: familytime.safeguarding.v1.AssessRiskResponse
+	(*Risk)(nil),                          // 4: familytime.safeguarding.v1.Risk
+	(*RaiseConcernRequest)(nil),           // 5: familytime.safeguarding.v1.RaiseConcernRequest
+	(*RaiseConcernResponse)(nil),          // 6: familytime.safeguarding.v1.RaiseConcernResponse
+	(*GetConcernRequest)(nil),             // 7: familytime.safeguarding.v1.GetConcernRequest
+	(*GetConcernResponse)(nil),            // 8: familytime.safeguarding.v1.GetConcernResponse
+	(*ConcernSummary)(nil),                // 9: familytime.safeguarding.v1.ConcernSummary
+	(*Concern)(nil),                       // 10: familytime.safeguarding.v1.Concern
+	(*RecordEntry)(nil),                   // 11: familytime.safeguarding.v1.RecordEntry
+	(*AddConcernActionRequest)(nil),       // 12: familytime.safeguarding.v1.AddConcernActionRequest
+	(*AddConcernActionResponse)(nil),      // 13: familytime.safeguarding.v1.AddConcernActionResponse
+	(*EscalateConcernRequest)(nil),        // 14: familytime.safeguarding.v1.EscalateConcernRequest
+	(*EscalateConcernResponse)(nil),       // 15: familytime.safeguarding.v1.EscalateConcernResponse
+	(*CloseConcernRequest)(nil),           // 16: familytime.safeguarding.v1.CloseConcernRequest
+	(*CloseConcernResponse)(nil),          // 17: familytime.safeguarding.v1.CloseConcernResponse
+	(*CorrectRecordRequest)(nil),          // 18: familytime.safeguarding.v1.CorrectRecordRequest
+	(*CorrectRecordResponse)(nil),         // 19: familytime.safeguarding.v1.CorrectRecordResponse
+	(*PlaceHoldRequest)(nil),              // 20: familytime.safeguarding.v1.PlaceHoldRequest
+	(*PlaceHoldResponse)(nil),             // 21: familytime.safeguarding.v1.PlaceHoldResponse
+	(*LiftHoldRequest)(nil),               // 22: familytime.safeguarding.v1.LiftHoldRequest
+	(*LiftHoldResponse)(nil),              // 23: familytime.safeguarding.v1.LiftHoldResponse
+	(*ReviewHoldRequest)(nil),             // 24: familytime.safeguarding.v1.ReviewHoldRequest
+	(*ReviewHoldResponse)(nil),            // 25: familytime.safeguarding.v1.ReviewHoldResponse
+	(*Hold)(nil),                          // 26: familytime.safeguarding.v1.Hold
+	(*ListHoldsRequest)(nil),              // 27: familytime.safeguarding.v1.ListHoldsRequest
+	(*ListHoldsResponse)(nil),             // 28: familytime.safeguarding.v1.ListHoldsResponse
+	(*ReportSectionInput)(nil),            // 29: familytime.safeguarding.v1.ReportSectionInput
+	(*DraftReportRequest)(nil),            // 30: familytime.safeguarding.v1.DraftReportRequest
+	(*DraftReportResponse)(nil),           // 31: familytime.safeguarding.v1.DraftReportResponse
+	(*SubmitReportForCheckRequest)(nil),   // 32: familytime.safeguarding.v1.SubmitReportForCheckRequest
+	(*SubmitReportForCheckResponse)(nil),  // 33: familytime.safeguarding.v1.SubmitReportForCheckResponse
+	(*CheckReportRequest)(nil),            // 34: familytime.safeguarding.v1.CheckReportRequest
+	(*CheckReportResponse)(nil),           // 35: familytime.safeguarding.v1.CheckReportResponse
+	(*ReassignReportRequest)(nil),         // 36: familytime.safeguarding.v1.ReassignReportRequest
+	(*ReassignReportResponse)(nil),        // 37: familytime.safeguarding.v1.ReassignReportResponse
+	(*RecipientInput)(nil),                // 38: familytime.safeguarding.v1.RecipientInput
+	(*ReleaseReportRequest)(nil),          // 39: familytime.safeguarding.v1.ReleaseReportRequest
+	(*ReleaseReportResponse)(nil),         // 40: familytime.safeguarding.v1.ReleaseReportResponse
+	(*GetReportRequest)(nil),              // 41: familytime.safeguarding.v1.GetReportRequest
+	(*GetReportResponse)(nil),             // 42: familytime.safeguarding.v1.GetReportResponse
+	(*FamilyErasure)(nil),                 // 43: familytime.safeguarding.v1.FamilyErasure
+	(*ReportSectionView)(nil),             // 44: familytime.safeguarding.v1.ReportSectionView
+	(*ReportSummary)(nil),                 // 45: familytime.safeguarding.v1.ReportSummary
+	(*ListOpenConcernsRequest)(nil),       // 46: familytime.safeguarding.v1.ListOpenConcernsRequest
+	(*ListOpenConcernsResponse)(nil),      // 47: familytime.safeguarding.v1.ListOpenConcernsResponse
+	(*ListOverdueReportsRequest)(nil),     // 48: familytime.safeguarding.v1.ListOverdueReportsRequest
+	(*ListOverdueReportsResponse)(nil),    // 49: familytime.safeguarding.v1.ListOverdueReportsResponse
+	(*ListOpenReportsRequest)(nil),        // 50: familytime.safeguarding.v1.ListOpenReportsRequest
+	(*ListOpenReportsResponse)(nil),       // 51: familytime.safeguarding.v1.ListOpenReportsResponse
+	(*ListRiskReviewsRequest)(nil),        // 52: familytime.safeguarding.v1.ListRiskReviewsRequest
+	(*RiskReview)(nil),                    // 53: familytime.safeguarding.v1.RiskReview
+	(*ScreenAtReferral)(nil),              // 54: familytime.safeguarding.v1.ScreenAtReferral
+	(*ListRiskReviewsResponse)(nil),       // 55: familytime.safeguarding.v1.ListRiskReviewsResponse
+	(*GetSafeguardingRecordRequest)(nil),  // 56: familytime.safeguarding.v1.GetSafeguardingRecordRequest
+	(*GetSafeguardingRecordResponse)(nil), // 57: familytime.safeguarding.v1.GetSafeguardingRecordResponse
+	(*ListAlertsRequest)(nil),             // 58: familytime.safeguarding.v1.ListAlertsRequest
+	(*Alert)(nil),                         // 59: familytime.safeguarding.v1.Alert
+	(*ListAlertsResponse)(nil),            // 60: familytime.safeguarding.v1.ListAlertsResponse
+	(*ListAccessRecordsRequest)(nil),      // 61: familytime.safeguarding.v1.ListAccessRecordsRequest
+	(*AccessRecord)(nil),                  // 62: familytime.safeguarding.v1.AccessRecord
+	(*ListAccessRecordsResponse)(nil),     // 63: familytime.safeguarding.v1.ListAccessRecordsResponse
+	(RiskRating)(0),                       // 64: familytime.safeguarding.v1.RiskRating
+	(RiskFactor)(0),                       // 65: familytime.safeguarding.v1.RiskFactor
+	(*v1.Date)(nil),                       // 66: familytime.common.v1.Date
+	(ConcernCategory)(0),                  // 67: familytime.safeguarding.v1.ConcernCategory
+	(*timestamppb.Timestamp)(nil),         // 68: google.protobuf.Timestamp
+	(Agency)(0),                           // 69: familytime.safeguarding.v1.Agency
+	(HoldReason)(0),                       // 70: familytime.safeguarding.v1.HoldReason
+	(ReportSectionKind)(0),                // 71: familytime.safeguarding.v1.ReportSectionKind
+	(RecipientKind)(0),                    // 72: familytime.safeguarding.v1.RecipientKind
+	(*Recipient)(nil),                     // 73: familytime.safeguarding.v1.Recipient
+	(*ReportSection)(nil),                 // 74: familytime.safeguarding.v1.ReportSection
+	(RecordKind)(0),                       // 75: familytime.safeguarding.v1.RecordKind
 }
 var file_familytime_safeguarding_v1_safeguarding_proto_depIdxs = []int32{
-	62, // 0: familytime.safeguarding.v1.AssessRiskRequest.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	63, // 1: familytime.safeguarding.v1.AssessRiskRequest.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	64, // 2: familytime.safeguarding.v1.AssessRiskRequest.next_review_on:type_name -> familytime.common.v1.Date
-	3,  // 3: familytime.safeguarding.v1.AssessRiskResponse.risk:type_name -> familytime.safeguarding.v1.Risk
-	62, // 4: familytime.safeguarding.v1.Risk.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	63, // 5: familytime.safeguarding.v1.Risk.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	64, // 6: familytime.safeguarding.v1.Risk.next_review_on:type_name -> familytime.common.v1.Date
-	65, // 7: familytime.safeguarding.v1.RaiseConcernRequest.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	9,  // 8: familytime.safeguarding.v1.GetConcernResponse.concern:type_name -> familytime.safeguarding.v1.Concern
-	65, // 9: familytime.safeguarding.v1.ConcernSummary.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	64, // 10: familytime.safeguarding.v1.ConcernSummary.raised_on:type_name -> familytime.common.v1.Date
-	8,  // 11: familytime.safeguarding.v1.Concern.summary:type_name -> familytime.safeguarding.v1.ConcernSummary
-	10, // 12: familytime.safeguarding.v1.Concern.records:type_name -> familytime.safeguarding.v1.RecordEntry
-	66, // 13: familytime.safeguarding.v1.RecordEntry.recorded_at:type_name -> google.protobuf.Timestamp
-	8,  // 14: familytime.safeguarding.v1.AddConcernActionResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
-	67, // 15: familytime.safeguarding.v1.EscalateConcernRequest.agency:type_name -> familytime.safeguarding.v1.Agency
-	8,  // 16: familytime.safeguarding.v1.EscalateConcernResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
-	8,  // 17: familytime.safeguarding.v1.CloseConcernResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
-	68, // 18: familytime.safeguarding.v1.PlaceHoldRequest.reason:type_name -> familytime.safeguarding.v1.HoldReason
-	64, // 19: familytime.safeguarding.v1.PlaceHoldRequest.review_by:type_name -> familytime.common.v1.Date
-	25, // 20: familytime.safeguarding.v1.PlaceHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
-	25, // 21: familytime.safeguarding.v1.LiftHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
-	64, // 22: familytime.safeguarding.v1.ReviewHoldRequest.next_review_by:type_name -> familytime.common.v1.Date
-	25, // 23: familytime.safeguarding.v1.ReviewHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
-	68, // 24: familytime.safeguarding.v1.Hold.reason:type_name -> familytime.safeguarding.v1.HoldReason
-	64, // 25: familytime.safeguarding.v1.Hold.placed_on:type_name -> familytime.common.v1.Date
-	64, // 26: familytime.safeguarding.v1.Hold.review_by:type_name -> familytime.common.v1.Date
-	64, // 27: familytime.safeguarding.v1.Hold.lifted_on:type_name -> familytime.common.v1.Date
-	64, // 28: familytime.safeguarding.v1.Hold.reviewed_on:type_name -> familytime.common.v1.Date
-	25, // 29: familytime.safeguarding.v1.ListHoldsResponse.holds:type_name -> familytime.safeguarding.v1.Hold
-	69, // 30: familytime.safeguarding.v1.ReportSectionInput.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
-	28, // 31: familytime.safeguarding.v1.DraftReportRequest.sections:type_name -> familytime.safeguarding.v1.ReportSectionInput
-	43, // 32: familytime.safeguarding.v1.DraftReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	43, // 33: familytime.safeguarding.v1.SubmitReportForCheckResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	43, // 34: familytime.safeguarding.v1.CheckReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	43, // 35: familytime.safeguarding.v1.ReassignReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	70, // 36: familytime.safeguarding.v1.RecipientInput.kind:type_name -> familytime.safeguarding.v1.RecipientKind
-	37, // 37: familytime.safeguarding.v1.ReleaseReportRequest.recipients:type_name -> familytime.safeguarding.v1.RecipientInput
-	43, // 38: familytime.safeguarding.v1.ReleaseReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	71, // 39: familytime.safeguarding.v1.ReleaseReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
-	43, // 40: familytime.safeguarding.v1.GetReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	42, // 41: familytime.safeguarding.v1.GetReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSectionView
-	71, // 42: familytime.safeguarding.v1.GetReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
-	10, // 43: familytime.safeguarding.v1.GetReportResponse.corrections:type_name -> familytime.safeguarding.v1.RecordEntry
-	10, // 44: familytime.safeguarding.v1.GetReportResponse.checks:type_name -> familytime.safeguarding.v1.RecordEntry
-	64, // 45: familytime.safeguarding.v1.GetReportResponse.corrected_after_release_on:type_name -> familytime.common.v1.Date
-	69, // 46: familytime.safeguarding.v1.ReportSectionView.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
-	64, // 47: familytime.safeguarding.v1.ReportSummary.session_on:type_name -> familytime.common.v1.Date
-	0,  // 48: familytime.safeguarding.v1.ReportSummary.state:type_name -> familytime.safeguarding.v1.ReportState
-	8,  // 49: familytime.safeguarding.v1.ListOpenConcernsResponse.concerns:type_name -> familytime.safeguarding.v1.ConcernSummary
-	43, // 50: familytime.safeguarding.v1.ListOverdueReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
-	43, // 51: familytime.safeguarding.v1.ListOpenReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
-	64, // 52: familytime.safeguarding.v1.ListRiskReviewsRequest.due_by:type_name -> familytime.common.v1.Date
-	3,  // 53: familytime.safeguarding.v1.RiskReview.risk:type_name -> familytime.safeguarding.v1.Risk
-	64, // 54: familytime.safeguarding.v1.RiskReview.due_on:type_name -> familytime.common.v1.Date
-	62, // 55: familytime.safeguarding.v1.RiskReview.answers_rating:type_name -> familytime.safeguarding.v1.RiskRating
-	52, // 56: familytime.safeguarding.v1.RiskReview.screened_at_referral:type_name -> familytime.safeguarding.v1.ScreenAtReferral
-	64, // 57: familytime.safeguarding.v1.ScreenAtReferral.screened_on:type_name -> familytime.common.v1.Date
-	62, // 58: familytime.safeguarding.v1.ScreenAtReferral.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	51, // 59: familytime.safeguarding.v1.ListRiskReviewsResponse.reviews:type_name -> familytime.safeguarding.v1.RiskReview
-	3,  // 60: familytime.safeguarding.v1.GetSafeguardingRecordResponse.risk:type_name -> familytime.safeguarding.v1.Risk
-	10, // 61: familytime.safeguarding.v1.GetSafeguardingRecordResponse.records:type_name -> familytime.safeguarding.v1.RecordEntry
-	65, // 62: familytime.safeguarding.v1.Alert.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	64, // 63: familytime.safeguarding.v1.Alert.alerted_on:type_name -> familytime.common.v1.Date
-	64, // 64: familytime.safeguarding.v1.Alert.duplicate_checked_finding_made_on:type_name -> familytime.common.v1.Date
-	57, // 65: familytime.safeguarding.v1.ListAlertsResponse.alerts:type_name -> familytime.safeguarding.v1.Alert
-	66, // 66: familytime.safeguarding.v1.AccessRecord.accessed_at:type_name -> google.protobuf.Timestamp
-	72, // 67: familytime.safeguarding.v1.AccessRecord.kind:type_name -> familytime.safeguarding.v1.RecordKind
-	60, // 68: familytime.safeguarding.v1.ListAccessRecordsResponse.records:type_name -> familytime.safeguarding.v1.AccessRecord
-	1,  // 69: familytime.safeguarding.v1.SafeguardingService.AssessRisk:input_type -> familytime.safeguarding.v1.AssessRiskRequest
-	4,  // 70: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:input_type -> familytime.safeguarding.v1.RaiseConcernRequest
-	6,  // 71: familytime.safeguarding.v1.SafeguardingService.GetConcern:input_type -> familytime.safeguarding.v1.GetConcernRequest
-	11, // 72: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:input_type -> familytime.safeguarding.v1.AddConcernActionRequest
-	13, // 73: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:input_type -> familytime.safeguarding.v1.EscalateConcernRequest
-	15, // 74: familytime.safeguarding.v1.SafeguardingService.CloseConcern:input_type -> familytime.safeguarding.v1.CloseConcernRequest
-	17, // 75: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:input_type -> familytime.safeguarding.v1.CorrectRecordRequest
-	19, // 76: familytime.safeguarding.v1.SafeguardingService.PlaceHold:input_type -> familytime.safeguarding.v1.PlaceHoldRequest
-	21, // 77: familytime.safeguarding.v1.SafeguardingService.LiftHold:input_type -> familytime.safeguarding.v1.LiftHoldRequest
-	23, // 78: familytime.safeguarding.v1.SafeguardingService.ReviewHold:input_type -> familytime.safeguarding.v1.ReviewHoldRequest
-	26, // 79: familytime.safeguarding.v1.SafeguardingService.ListHolds:input_type -> familytime.safeguarding.v1.ListHoldsRequest
-	29, // 80: familytime.safeguarding.v1.SafeguardingService.DraftReport:input_type -> familytime.safeguarding.v1.DraftReportRequest
-	31, // 81: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:input_type -> familytime.safeguarding.v1.SubmitReportForCheckRequest
-	33, // 82: familytime.safeguarding.v1.SafeguardingService.CheckReport:input_type -> familytime.safeguarding.v1.CheckReportRequest
-	38, // 83: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:input_type -> familytime.safeguarding.v1.ReleaseReportRequest
-	35, // 84: familytime.safeguarding.v1.SafeguardingService.ReassignReport:input_type -> familytime.safeguarding.v1.ReassignReportRequest
-	40, // 85: familytime.safeguarding.v1.SafeguardingService.GetReport:input_type -> familytime.safeguarding.v1.GetReportRequest
-	44, // 86: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:input_type -> familytime.safeguarding.v1.ListOpenConcernsRequest
-	46, // 87: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:input_type -> familytime.safeguarding.v1.ListOverdueReportsRequest
-	48, // 88: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:input_type -> familytime.safeguarding.v1.ListOpenReportsRequest
-	50, // 89: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:input_type -> familytime.safeguarding.v1.ListRiskReviewsRequest
-	54, // 90: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:input_type -> familytime.safeguarding.v1.GetSafeguardingRecordRequest
-	56, // 91: familytime.safeguarding.v1.SafeguardingService.ListAlerts:input_type -> familytime.safeguarding.v1.ListAlertsRequest
-	59, // 92: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:input_type -> familytime.safeguarding.v1.ListAccessRecordsRequest
-	2,  // 93: familytime.safeguarding.v1.SafeguardingService.AssessRisk:output_type -> familytime.safeguarding.v1.AssessRiskResponse
-	5,  // 94: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:output_type -> familytime.safeguarding.v1.RaiseConcernResponse
-	7,  // 95: familytime.safeguarding.v1.SafeguardingService.GetConcern:output_type -> familytime.safeguarding.v1.GetConcernResponse
-	12, // 96: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:output_type -> familytime.safeguarding.v1.AddConcernActionResponse
-	14, // 97: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:output_type -> familytime.safeguarding.v1.EscalateConcernResponse
-	16, // 98: familytime.safeguarding.v1.SafeguardingService.CloseConcern:output_type -> familytime.safeguarding.v1.CloseConcernResponse
-	18, // 99: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:output_type -> familytime.safeguarding.v1.CorrectRecordResponse
-	20, // 100: familytime.safeguarding.v1.SafeguardingService.PlaceHold:output_type -> familytime.safeguarding.v1.PlaceHoldResponse
-	22, // 101: familytime.safeguarding.v1.SafeguardingService.LiftHold:output_type -> familytime.safeguarding.v1.LiftHoldResponse
-	24, // 102: familytime.safeguarding.v1.SafeguardingService.ReviewHold:output_type -> familytime.safeguarding.v1.ReviewHoldResponse
-	27, // 103: familytime.safeguarding.v1.SafeguardingService.ListHolds:output_type -> familytime.safeguarding.v1.ListHoldsResponse
-	30, // 104: familytime.safeguarding.v1.SafeguardingService.DraftReport:output_type -> familytime.safeguarding.v1.DraftReportResponse
-	32, // 105: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:output_type -> familytime.safeguarding.v1.SubmitReportForCheckResponse
-	34, // 106: familytime.safeguarding.v1.SafeguardingService.CheckReport:output_type -> familytime.safeguarding.v1.CheckReportResponse
-	39, // 107: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:output_type -> familytime.safeguarding.v1.ReleaseReportResponse
-	36, // 108: familytime.safeguarding.v1.SafeguardingService.ReassignReport:output_type -> familytime.safeguarding.v1.ReassignReportResponse
-	41, // 109: familytime.safeguarding.v1.SafeguardingService.GetReport:output_type -> familytime.safeguarding.v1.GetReportResponse
-	45, // 110: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:output_type -> familytime.safeguarding.v1.ListOpenConcernsResponse
-	47, // 111: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:output_type -> familytime.safeguarding.v1.ListOverdueReportsResponse
-	49, // 112: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:output_type -> familytime.safeguarding.v1.ListOpenReportsResponse
-	53, // 113: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:output_type -> familytime.safeguarding.v1.ListRiskReviewsResponse
-	55, // 114: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:output_type -> familytime.safeguarding.v1.GetSafeguardingRecordResponse
-	58, // 115: familytime.safeguarding.v1.SafeguardingService.ListAlerts:output_type -> familytime.safeguarding.v1.ListAlertsResponse
-	61, // 116: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:output_type -> familytime.safeguarding.v1.ListAccessRecordsResponse
-	93, // [93:117] is the sub-list for method output_type
-	69, // [69:93] is the sub-list for method input_type
-	69, // [69:69] is the sub-list for extension type_name
-	69, // [69:69] is the sub-list for extension extendee
-	0,  // [0:69] is the sub-list for field type_name
+	64, // 0: familytime.safeguarding.v1.AssessRiskRequest.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	65, // 1: familytime.safeguarding.v1.AssessRiskRequest.factors:type_name -> familytime.safeguarding.v1.RiskFactor
+	66, // 2: familytime.safeguarding.v1.AssessRiskRequest.next_review_on:type_name -> familytime.common.v1.Date
+	4,  // 3: familytime.safeguarding.v1.AssessRiskResponse.risk:type_name -> familytime.safeguarding.v1.Risk
+	64, // 4: familytime.safeguarding.v1.Risk.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	65, // 5: familytime.safeguarding.v1.Risk.factors:type_name -> familytime.safeguarding.v1.RiskFactor
+	66, // 6: familytime.safeguarding.v1.Risk.next_review_on:type_name -> familytime.common.v1.Date
+	67, // 7: familytime.safeguarding.v1.RaiseConcernRequest.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	10, // 8: familytime.safeguarding.v1.GetConcernResponse.concern:type_name -> familytime.safeguarding.v1.Concern
+	67, // 9: familytime.safeguarding.v1.ConcernSummary.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	66, // 10: familytime.safeguarding.v1.ConcernSummary.raised_on:type_name -> familytime.common.v1.Date
+	9,  // 11: familytime.safeguarding.v1.Concern.summary:type_name -> familytime.safeguarding.v1.ConcernSummary
+	11, // 12: familytime.safeguarding.v1.Concern.records:type_name -> familytime.safeguarding.v1.RecordEntry
+	68, // 13: familytime.safeguarding.v1.RecordEntry.recorded_at:type_name -> google.protobuf.Timestamp
+	9,  // 14: familytime.safeguarding.v1.AddConcernActionResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
+	69, // 15: familytime.safeguarding.v1.EscalateConcernRequest.agency:type_name -> familytime.safeguarding.v1.Agency
+	9,  // 16: familytime.safeguarding.v1.EscalateConcernResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
+	9,  // 17: familytime.safeguarding.v1.CloseConcernResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
+	70, // 18: familytime.safeguarding.v1.PlaceHoldRequest.reason:type_name -> familytime.safeguarding.v1.HoldReason
+	66, // 19: familytime.safeguarding.v1.PlaceHoldRequest.review_by:type_name -> familytime.common.v1.Date
+	26, // 20: familytime.safeguarding.v1.PlaceHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
+	26, // 21: familytime.safeguarding.v1.LiftHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
+	66, // 22: familytime.safeguarding.v1.ReviewHoldRequest.next_review_by:type_name -> familytime.common.v1.Date
+	26, // 23: familytime.safeguarding.v1.ReviewHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
+	70, // 24: familytime.safeguarding.v1.Hold.reason:type_name -> familytime.safeguarding.v1.HoldReason
+	66, // 25: familytime.safeguarding.v1.Hold.placed_on:type_name -> familytime.common.v1.Date
+	66, // 26: familytime.safeguarding.v1.Hold.review_by:type_name -> familytime.common.v1.Date
+	66, // 27: familytime.safeguarding.v1.Hold.lifted_on:type_name -> familytime.common.v1.Date
+	66, // 28: familytime.safeguarding.v1.Hold.reviewed_on:type_name -> familytime.common.v1.Date
+	26, // 29: familytime.safeguarding.v1.ListHoldsResponse.holds:type_name -> familytime.safeguarding.v1.Hold
+	71, // 30: familytime.safeguarding.v1.ReportSectionInput.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
+	29, // 31: familytime.safeguarding.v1.DraftReportRequest.sections:type_name -> familytime.safeguarding.v1.ReportSectionInput
+	45, // 32: familytime.safeguarding.v1.DraftReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	45, // 33: familytime.safeguarding.v1.SubmitReportForCheckResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	45, // 34: familytime.safeguarding.v1.CheckReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	45, // 35: familytime.safeguarding.v1.ReassignReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	72, // 36: familytime.safeguarding.v1.RecipientInput.kind:type_name -> familytime.safeguarding.v1.RecipientKind
+	38, // 37: familytime.safeguarding.v1.ReleaseReportRequest.recipients:type_name -> familytime.safeguarding.v1.RecipientInput
+	45, // 38: familytime.safeguarding.v1.ReleaseReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	73, // 39: familytime.safeguarding.v1.ReleaseReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	74, // 40: familytime.safeguarding.v1.ReleaseReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSection
+	45, // 41: familytime.safeguarding.v1.GetReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	44, // 42: familytime.safeguarding.v1.GetReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSectionView
+	73, // 43: familytime.safeguarding.v1.GetReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	11, // 44: familytime.safeguarding.v1.GetReportResponse.corrections:type_name -> familytime.safeguarding.v1.RecordEntry
+	11, // 45: familytime.safeguarding.v1.GetReportResponse.checks:type_name -> familytime.safeguarding.v1.RecordEntry
+	66, // 46: familytime.safeguarding.v1.GetReportResponse.corrected_after_release_on:type_name -> familytime.common.v1.Date
+	43, // 47: familytime.safeguarding.v1.GetReportResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
+	66, // 48: familytime.safeguarding.v1.FamilyErasure.erased_on:type_name -> familytime.common.v1.Date
+	0,  // 49: familytime.safeguarding.v1.FamilyErasure.reason:type_name -> familytime.safeguarding.v1.ErasureReason
+	71, // 50: familytime.safeguarding.v1.ReportSectionView.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
+	66, // 51: familytime.safeguarding.v1.ReportSummary.session_on:type_name -> familytime.common.v1.Date
+	1,  // 52: familytime.safeguarding.v1.ReportSummary.state:type_name -> familytime.safeguarding.v1.ReportState
+	9,  // 53: familytime.safeguarding.v1.ListOpenConcernsResponse.concerns:type_name -> familytime.safeguarding.v1.ConcernSummary
+	45, // 54: familytime.safeguarding.v1.ListOverdueReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
+	45, // 55: familytime.safeguarding.v1.ListOpenReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
+	66, // 56: familytime.safeguarding.v1.ListRiskReviewsRequest.due_by:type_name -> familytime.common.v1.Date
+	4,  // 57: familytime.safeguarding.v1.RiskReview.risk:type_name -> familytime.safeguarding.v1.Risk
+	66, // 58: familytime.safeguarding.v1.RiskReview.due_on:type_name -> familytime.common.v1.Date
+	64, // 59: familytime.safeguarding.v1.RiskReview.answers_rating:type_name -> familytime.safeguarding.v1.RiskRating
+	54, // 60: familytime.safeguarding.v1.RiskReview.screened_at_referral:type_name -> familytime.safeguarding.v1.ScreenAtReferral
+	66, // 61: familytime.safeguarding.v1.ScreenAtReferral.screened_on:type_name -> familytime.common.v1.Date
+	64, // 62: familytime.safeguarding.v1.ScreenAtReferral.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	53, // 63: familytime.safeguarding.v1.ListRiskReviewsResponse.reviews:type_name -> familytime.safeguarding.v1.RiskReview
+	4,  // 64: familytime.safeguarding.v1.GetSafeguardingRecordResponse.risk:type_name -> familytime.safeguarding.v1.Risk
+	11, // 65: familytime.safeguarding.v1.GetSafeguardingRecordResponse.records:type_name -> familytime.safeguarding.v1.RecordEntry
+	67, // 66: familytime.safeguarding.v1.Alert.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	66, // 67: familytime.safeguarding.v1.Alert.alerted_on:type_name -> familytime.common.v1.Date
+	66, // 68: familytime.safeguarding.v1.Alert.duplicate_checked_finding_made_on:type_name -> familytime.common.v1.Date
+	59, // 69: familytime.safeguarding.v1.ListAlertsResponse.alerts:type_name -> familytime.safeguarding.v1.Alert
+	68, // 70: familytime.safeguarding.v1.AccessRecord.accessed_at:type_name -> google.protobuf.Timestamp
+	75, // 71: familytime.safeguarding.v1.AccessRecord.kind:type_name -> familytime.safeguarding.v1.RecordKind
+	62, // 72: familytime.safeguarding.v1.ListAccessRecordsResponse.records:type_name -> familytime.safeguarding.v1.AccessRecord
+	2,  // 73: familytime.safeguarding.v1.SafeguardingService.AssessRisk:input_type -> familytime.safeguarding.v1.AssessRiskRequest
+	5,  // 74: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:input_type -> familytime.safeguarding.v1.RaiseConcernRequest
+	7,  // 75: familytime.safeguarding.v1.SafeguardingService.GetConcern:input_type -> familytime.safeguarding.v1.GetConcernRequest
+	12, // 76: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:input_type -> familytime.safeguarding.v1.AddConcernActionRequest
+	14, // 77: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:input_type -> familytime.safeguarding.v1.EscalateConcernRequest
+	16, // 78: familytime.safeguarding.v1.SafeguardingService.CloseConcern:input_type -> familytime.safeguarding.v1.CloseConcernRequest
+	18, // 79: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:input_type -> familytime.safeguarding.v1.CorrectRecordRequest
+	20, // 80: familytime.safeguarding.v1.SafeguardingService.PlaceHold:input_type -> familytime.safeguarding.v1.PlaceHoldRequest
+	22, // 81: familytime.safeguarding.v1.SafeguardingService.LiftHold:input_type -> familytime.safeguarding.v1.LiftHoldRequest
+	24, // 82: familytime.safeguarding.v1.SafeguardingService.ReviewHold:input_type -> familytime.safeguarding.v1.ReviewHoldRequest
+	27, // 83: familytime.safeguarding.v1.SafeguardingService.ListHolds:input_type -> familytime.safeguarding.v1.ListHoldsRequest
+	30, // 84: familytime.safeguarding.v1.SafeguardingService.DraftReport:input_type -> familytime.safeguarding.v1.DraftReportRequest
+	32, // 85: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:input_type -> familytime.safeguarding.v1.SubmitReportForCheckRequest
+	34, // 86: familytime.safeguarding.v1.SafeguardingService.CheckReport:input_type -> familytime.safeguarding.v1.CheckReportRequest
+	39, // 87: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:input_type -> familytime.safeguarding.v1.ReleaseReportRequest
+	36, // 88: familytime.safeguarding.v1.SafeguardingService.ReassignReport:input_type -> familytime.safeguarding.v1.ReassignReportRequest
+	41, // 89: familytime.safeguarding.v1.SafeguardingService.GetReport:input_type -> familytime.safeguarding.v1.GetReportRequest
+	46, // 90: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:input_type -> familytime.safeguarding.v1.ListOpenConcernsRequest
+	48, // 91: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:input_type -> familytime.safeguarding.v1.ListOverdueReportsRequest
+	50, // 92: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:input_type -> familytime.safeguarding.v1.ListOpenReportsRequest
+	52, // 93: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:input_type -> familytime.safeguarding.v1.ListRiskReviewsRequest
+	56, // 94: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:input_type -> familytime.safeguarding.v1.GetSafeguardingRecordRequest
+	58, // 95: familytime.safeguarding.v1.SafeguardingService.ListAlerts:input_type -> familytime.safeguarding.v1.ListAlertsRequest
+	61, // 96: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:input_type -> familytime.safeguarding.v1.ListAccessRecordsRequest
+	3,  // 97: familytime.safeguarding.v1.SafeguardingService.AssessRisk:output_type -> familytime.safeguarding.v1.AssessRiskResponse
+	6,  // 98: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:output_type -> familytime.safeguarding.v1.RaiseConcernResponse
+	8,  // 99: familytime.safeguarding.v1.SafeguardingService.GetConcern:output_type -> familytime.safeguarding.v1.GetConcernResponse
+	13, // 100: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:output_type -> familytime.safeguarding.v1.AddConcernActionResponse
+	15, // 101: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:output_type -> familytime.safeguarding.v1.EscalateConcernResponse
+	17, // 102: familytime.safeguarding.v1.SafeguardingService.CloseConcern:output_type -> familytime.safeguarding.v1.CloseConcernResponse
+	19, // 103: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:output_type -> familytime.safeguarding.v1.CorrectRecordResponse
+	21, // 104: familytime.safeguarding.v1.SafeguardingService.PlaceHold:output_type -> familytime.safeguarding.v1.PlaceHoldResponse
+	23, // 105: familytime.safeguarding.v1.SafeguardingService.LiftHold:output_type -> familytime.safeguarding.v1.LiftHoldResponse
+	25, // 106: familytime.safeguarding.v1.SafeguardingService.ReviewHold:output_type -> familytime.safeguarding.v1.ReviewHoldResponse
+	28, // 107: familytime.safeguarding.v1.SafeguardingService.ListHolds:output_type -> familytime.safeguarding.v1.ListHoldsResponse
+	31, // 108: familytime.safeguarding.v1.SafeguardingService.DraftReport:output_type -> familytime.safeguarding.v1.DraftReportResponse
+	33, // 109: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:output_type -> familytime.safeguarding.v1.SubmitReportForCheckResponse
+	35, // 110: familytime.safeguarding.v1.SafeguardingService.CheckReport:output_type -> familytime.safeguarding.v1.CheckReportResponse
+	40, // 111: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:output_type -> familytime.safeguarding.v1.ReleaseReportResponse
+	37, // 112: familytime.safeguarding.v1.SafeguardingService.ReassignReport:output_type -> familytime.safeguarding.v1.ReassignReportResponse
+	42, // 113: familytime.safeguarding.v1.SafeguardingService.GetReport:output_type -> familytime.safeguarding.v1.GetReportResponse
+	47, // 114: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:output_type -> familytime.safeguarding.v1.ListOpenConcernsResponse
+	49, // 115: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:output_type -> familytime.safeguarding.v1.ListOverdueReportsResponse
+	51, // 116: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:output_type -> familytime.safeguarding.v1.ListOpenReportsResponse
+	55, // 117: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:output_type -> familytime.safeguarding.v1.ListRiskReviewsResponse
+	57, // 118: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:output_type -> familytime.safeguarding.v1.GetSafeguardingRecordResponse
+	60, // 119: familytime.safeguarding.v1.SafeguardingService.ListAlerts:output_type -> familytime.safeguarding.v1.ListAlertsResponse
+	63, // 120: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:output_type -> familytime.safeguarding.v1.ListAccessRecordsResponse
+	97, // [97:121] is the sub-list for method output_type
+	73, // [73:97] is the sub-list for method input_type
+	73, // [73:73] is the sub-list for extension type_name
+	73, // [73:73] is the sub-list for extension extendee
+	0,  // [0:73] is the sub-list for field type_name
 }
 
 func init() { file_familytime_safeguarding_v1_safeguarding_proto_init() }
@@ -5188,8 +5342,8 @@ func file_familytime_safeguarding_v1_safeguarding_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_safeguarding_v1_safeguarding_proto_rawDesc), len(file_familytime_safeguarding_v1_safeguarding_proto_rawDesc)),
-			NumEnums:      1,
-			NumMessages:   61,
+			NumEnums:      2,
+			NumMessages:   62,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

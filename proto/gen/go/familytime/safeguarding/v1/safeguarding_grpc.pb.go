@@ -55,10 +55,12 @@ const (
 // Every read of safeguarding text leaves an access record with the purpose the reader states.
 type SafeguardingServiceClient interface {
 	// AssessRisk records a person's risk assessment of a family, confirming or changing any
-	// provisional screen. Safeguarding leads and coordinators of the centre.
+	// provisional screen. Safeguarding leads and coordinators of the centre. Refused FAMILY_ERASED
+	// once referral ordered the family's erasure (carried out, or waiting for its records in use).
 	AssessRisk(ctx context.Context, in *AssessRiskRequest, opts ...grpc.CallOption) (*AssessRiskResponse, error)
 	// RaiseConcern records a safeguarding concern and alerts the centre's safeguarding lead. Any
-	// member of staff or volunteer of the centre.
+	// member of staff or volunteer of the centre. Refused FAMILY_ERASED once referral ordered the
+	// family's erasure: if the child was referred again, the concern is raised on that family.
 	RaiseConcern(ctx context.Context, in *RaiseConcernRequest, opts ...grpc.CallOption) (*RaiseConcernResponse, error)
 	// GetConcern returns one concern with its text, actions, escalations and corrections. Its
 	// raiser and the centre's safeguarding lead only; the read is recorded.
@@ -73,7 +75,9 @@ type SafeguardingServiceClient interface {
 	// CorrectRecord records a correction of an earlier record, which stays readable. The record's
 	// author or the centre's safeguarding lead.
 	CorrectRecord(ctx context.Context, in *CorrectRecordRequest, opts ...grpc.CallOption) (*CorrectRecordResponse, error)
-	// PlaceHold suspends a family's contact. Safeguarding lead.
+	// PlaceHold suspends a family's contact. Safeguarding lead. Refused FAMILY_ERASED once referral
+	// ordered the family's erasure: its case is closed and a hold would suspend nothing; if the
+	// child was referred again, the hold is placed on that family.
 	PlaceHold(ctx context.Context, in *PlaceHoldRequest, opts ...grpc.CallOption) (*PlaceHoldResponse, error)
 	// LiftHold lifts a hold. Safeguarding lead.
 	LiftHold(ctx context.Context, in *LiftHoldRequest, opts ...grpc.CallOption) (*LiftHoldResponse, error)
@@ -387,10 +391,12 @@ func (c *safeguardingServiceClient) ListAccessRecords(ctx context.Context, in *L
 // Every read of safeguarding text leaves an access record with the purpose the reader states.
 type SafeguardingServiceServer interface {
 	// AssessRisk records a person's risk assessment of a family, confirming or changing any
-	// provisional screen. Safeguarding leads and coordinators of the centre.
+	// provisional screen. Safeguarding leads and coordinators of the centre. Refused FAMILY_ERASED
+	// once referral ordered the family's erasure (carried out, or waiting for its records in use).
 	AssessRisk(context.Context, *AssessRiskRequest) (*AssessRiskResponse, error)
 	// RaiseConcern records a safeguarding concern and alerts the centre's safeguarding lead. Any
-	// member of staff or volunteer of the centre.
+	// member of staff or volunteer of the centre. Refused FAMILY_ERASED once referral ordered the
+	// family's erasure: if the child was referred again, the concern is raised on that family.
 	RaiseConcern(context.Context, *RaiseConcernRequest) (*RaiseConcernResponse, error)
 	// GetConcern returns one concern with its text, actions, escalations and corrections. Its
 	// raiser and the centre's safeguarding lead only; the read is recorded.
@@ -405,7 +411,9 @@ type SafeguardingServiceServer interface {
 	// CorrectRecord records a correction of an earlier record, which stays readable. The record's
 	// author or the centre's safeguarding lead.
 	CorrectRecord(context.Context, *CorrectRecordRequest) (*CorrectRecordResponse, error)
-	// PlaceHold suspends a family's contact. Safeguarding lead.
+	// PlaceHold suspends a family's contact. Safeguarding lead. Refused FAMILY_ERASED once referral
+	// ordered the family's erasure: its case is closed and a hold would suspend nothing; if the
+	// child was referred again, the hold is placed on that family.
 	PlaceHold(context.Context, *PlaceHoldRequest) (*PlaceHoldResponse, error)
 	// LiftHold lifts a hold. Safeguarding lead.
 	LiftHold(context.Context, *LiftHoldRequest) (*LiftHoldResponse, error)

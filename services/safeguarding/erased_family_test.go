@@ -1,0 +1,149 @@
+package safeguarding_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/auth"
+)
+
+// Review 35: a hold placed on an erased family was accepted with a normal answer, though the
+// erasure destroyed what matches its child to a new referral (the hold suspends nothing), while a
+// concern on the same family was refused FAMILY_ERASED. Once a family's erasure is ordered (carried
+// out, or waiting for its records in use) nothing new is placed or recorded on it: a hold, a
+// concern, a risk assessment are refused FAMILY_ERASED, saying what to do instead, and nothing is
+// appended. The records in use that a waiting erasure waits for are still worked to their end.
+func TestNothingNewIsPlacedOnAnErasedFamily(t *testing.T) {
+	g := newRig(t)
+	g.theUsualStaff(t)
+	ctx := t.Context()
+	vol := g.as(t, "volunteer-1", auth.RoleVolunteer)
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
+	f := g.families(t, 2)
+	erased, waiting := f[0], f[1]
+	open, err := vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: waiting.String(), Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_OTHER, Description: "Father waited outside after the session"})
+	require.NoError(t, err)
+	for _, family := range f {
+		g.other(t, "referral", family, g.centre, &referralv1.FamilyErased{ReferralId: uuid.NewString(), FamilyId: family.String(),
+			CentreId: g.centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED, ErasedOn: review(0)})
+	}
+	require.Eventually(t, func() bool {
+		shredded, err := g.sealer.Shredded(ctx, erased)
+		var n int
+		require.NoError(t, g.db.OwnerPool(t).QueryRow(ctx, "SELECT count(*) FROM erasures_waiting WHERE family_id = $1", waiting).Scan(&n))
+		return err == nil && shredded && n == 1
+	}, 30*time.Second, 20*time.Millisecond, "one family erased, the other's erasure waiting for its open concern")
+
+	before := g.events(t)
+	for _, family := range f {
+		_, err := lead.PlaceHold(ctx, &safeguardingv1.PlaceHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+			FamilyId: family.String(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONDUCT, ReviewBy: review(14)})
+		require.Equal(t, codes.FailedPrecondition, code(t, err), "a hold on an erased family: %v", err)
+		require.Equal(t, "FAMILY_ERASED", reason(t, err))
+		require.Contains(t, err.Error(), "a hold would suspend nothing")
+		require.Contains(t, err.Error(), "if the child has been referred again, place the hold on that family")
+	}
+	_, err = vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: waiting.String(), Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_OTHER, Description: "Saw the father outside again"})
+	require.Equal(t, "FAMILY_ERASED", reason(t, err), "a new concern on a family whose erasure waits: %v", err)
+	require.Contains(t, err.Error(), "raise it on that family")
+	for _, family := range f {
+		_, err = lead.AssessRisk(ctx, &safeguardingv1.AssessRiskRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+			FamilyId: family.String(), Rating: safeguardingv1.RiskRating_RISK_RATING_AMBER, NextReviewOn: review(60)})
+		require.Equal(t, "FAMILY_ERASED", reason(t, err), "a risk assessment without a note on an erased family: %v", err)
+		require.Contains(t, err.Error(), "assess that family")
+	}
+	require.Equal(t, before, g.events(t), "refused: nothing appended")
+
+	// The concern the waiting erasure waits for is still worked to its end, with its text.
+	_, err = lead.EscalateConcern(ctx, &safeguardingv1.EscalateConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		ConcernId: open.GetConcernId(), Agency: safeguardingv1.Agency_AGENCY_POLICE, Reference: "REF-1"})
+	require.NoError(t, err)
+	_, err = lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		ConcernId: open.GetConcernId(), Note: "Passed to the police, who have it in hand"})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		shredded, err := g.sealer.Shredded(ctx, waiting)
+		return err == nil && shredded
+	}, 30*time.Second, 20*time.Millisecond, "closed: the waiting erasure is carried out")
+}
+
+// Review 35: a released report of an erased family read as a blank report, with a correction hint
+// that was refused FAMILY_ERASED. The report now says when and why its text was erased, and gives
+// no record to correct; the release gives the sections' headings, so the lead can be told what
+// each copy leaves out.
+func TestAnErasedFamilysReportSaysItsTextWasErased(t *testing.T) {
+	g := newRig(t)
+	g.onTheRegister(t, "lead-1", "supervisor-1", "supervisor-2")
+	ctx := t.Context()
+	sup := g.as(t, "supervisor-1", auth.RoleSupervisor)
+	sup2 := g.as(t, "supervisor-2", auth.RoleSupervisor)
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
+	family := g.families(t, 1)[0]
+	g.other(t, "scheduling", family, g.centre, &schedulingv1.SessionCompleted{BookingId: uuid.NewString(), FamilyId: family.String(),
+		CentreId: g.centre.String(), ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, SupervisedBy: "supervisor-1", SessionDate: review(0)})
+	var report string
+	require.Eventually(t, func() bool {
+		open, err := sup.ListOpenReports(ctx, &safeguardingv1.ListOpenReportsRequest{CentreId: g.centre.String()})
+		if err != nil || len(open.GetReports()) != 1 {
+			return false
+		}
+		report = open.GetReports()[0].GetReportId()
+		return true
+	}, 30*time.Second, 20*time.Millisecond, "the report is due")
+	child := personOf(family, 2)
+	_, err := sup.DraftReport(ctx, &safeguardingv1.DraftReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(), ReportId: report,
+		Sections: []*safeguardingv1.ReportSectionInput{{Kind: safeguardingv1.ReportSectionKind_REPORT_SECTION_KIND_OBSERVATION, Text: "warm greeting"},
+			{Kind: safeguardingv1.ReportSectionKind_REPORT_SECTION_KIND_LOCATION_CONTACT, AboutPersonId: child, Text: "goes to the school on the hill"}}})
+	require.NoError(t, err)
+	_, err = sup.SubmitReportForCheck(ctx, &safeguardingv1.SubmitReportForCheckRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(), ReportId: report})
+	require.NoError(t, err)
+	show := func(c safeguardingv1.SafeguardingServiceClient, recipient *int32) *safeguardingv1.GetReportResponse {
+		got, err := c.GetReport(ctx, &safeguardingv1.GetReportRequest{CentreId: g.centre.String(), ReportId: report, Purpose: "checking the erasure",
+			RecipientIndex: recipient})
+		require.NoError(t, err)
+		return got
+	}
+	show(sup2, nil)
+	_, err = sup2.CheckReport(ctx, &safeguardingv1.CheckReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(), ReportId: report, Approved: true})
+	require.NoError(t, err)
+	released, err := lead.ReleaseReport(ctx, &safeguardingv1.ReleaseReportRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(), ReportId: report,
+		Recipients: []*safeguardingv1.RecipientInput{{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, PersonId: personOf(family, 0)},
+			{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, PersonId: personOf(family, 1)}}})
+	require.NoError(t, err)
+	require.Len(t, released.GetSections(), 2, "the release gives the sections' headings")
+	require.True(t, proto.Equal(&safeguardingv1.ReportSection{Kind: safeguardingv1.ReportSectionKind_REPORT_SECTION_KIND_LOCATION_CONTACT,
+		AboutPersonId: child}, released.GetSections()[1]))
+	require.Equal(t, []int32{1}, released.GetRecipients()[0].GetWithheldSections())
+	require.Equal(t, []int32{1}, released.GetRecipients()[1].GetWithheldSections())
+	whole := show(lead, nil)
+	require.Nil(t, whole.GetFamilyErasure(), "not erased")
+	require.NotEmpty(t, whole.GetCorrectRecordId())
+
+	g.other(t, "referral", family, g.centre, &referralv1.FamilyErased{ReferralId: uuid.NewString(), FamilyId: family.String(),
+		CentreId: g.centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED, ErasedOn: review(-1)})
+	require.Eventually(t, func() bool {
+		shredded, err := g.sealer.Shredded(ctx, family)
+		return err == nil && shredded
+	}, 30*time.Second, 20*time.Millisecond)
+	whole = show(lead, nil)
+	require.Empty(t, whole.GetSections()[0].GetText())
+	require.NotNil(t, whole.GetFamilyErasure(), "the report says its text was erased")
+	require.True(t, proto.Equal(review(-1), whole.GetFamilyErasure().GetErasedOn()), "on the erasure's date")
+	require.Equal(t, safeguardingv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED, whole.GetFamilyErasure().GetReason())
+	require.Empty(t, whole.GetCorrectRecordId(), "nothing can be corrected")
+	require.NotEmpty(t, whole.GetReleasedRecordId(), "which text went out is still said")
+	zero := int32(0)
+	copy0 := show(lead, &zero)
+	require.NotNil(t, copy0.GetFamilyErasure(), "a copy says so too")
+}

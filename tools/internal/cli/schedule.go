@@ -258,14 +258,13 @@ func (s *schedule) sessions() *cobra.Command {
 		Short: "List the opening sessions between two dates, with each room's places",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			fd, err := scheduleDate("from", orToday(from))
+			// Left out, the days are the service's: from the centre's today by the platform's
+			// clock, to four weeks on (review 36).
+			fd, err := optionalDate("from", from)
 			if err != nil {
 				return err
 			}
-			if to == "" {
-				to = time.Date(int(fd.GetYear()), time.Month(fd.GetMonth()), int(fd.GetDay())+27, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
-			}
-			td, err := scheduleDate("to", to)
+			td, err := optionalDate("to", to)
 			if err != nil {
 				return err
 			}
@@ -298,8 +297,8 @@ func (s *schedule) sessions() *cobra.Command {
 			return out.table(cmd.OutOrStdout(), msgs, []string{"DATE", "TIME", "PATTERN", "ROOM", "ROOM ID", "BOOKED"}, rows)
 		},
 	}
-	cmd.Flags().StringVar(&from, "from", "", "first date (default today)")
-	cmd.Flags().StringVar(&to, "to", "", "last date (default four weeks on)")
+	cmd.Flags().StringVar(&from, "from", "", "first date (default: the centre's today, by the platform's clock)")
+	cmd.Flags().StringVar(&to, "to", "", "last date (default four weeks on from the first)")
 	out.register(cmd.Flags())
 	return cmd
 }
@@ -444,7 +443,9 @@ func (s *schedule) cancel() *cobra.Command {
 hours' notice is late. Once the session is under way (the visiting parent is due, or a party has
 arrived) it cannot be cancelled: complete it, or record a no-show. The exception is a session
 that held no contact (the children came and left without a minute with the visiting parent in
-the session's time): it did not take place, and is cancelled on the day, with no notice.`,
+the session's time): it did not take place, and is cancelled on the day, with no notice. A party
+that came too late for any contact (after the other had left) is a no-show instead (familytime
+schedule noshow), as one that never came.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			who, err := parseRequester(by)
@@ -516,10 +517,15 @@ func (s *schedule) daysheet() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "daysheet",
 		Short: "The day sheet: every booking with its room, each party's door times, who is expected and alerts",
-		Long: `The day sheet: every booking of the centre on a date (default today), in the order people come
-through the door, with its room, each party's door times, who is expected and its alerts:
+		Long: `The day sheet: every booking of the centre on a date (default: the centre's today, by the
+platform's clock, not this computer's), in the order people come through the door, with its room,
+each party's door times, who is expected and its alerts. IN counts who is inside (checked in, or
+recorded coming with a party that has not left), CHECKED IN the check-ins; a person's IN says the
+same of them. STATUS says why a booking was cancelled and by whom ("cancelled by system
+(safeguarding hold)", "rescheduled by centre").
 
-  on-hold                    a safeguarding hold stopped the booking: admit nobody from the family
+  on-hold                    a safeguarding hold is in force on the family: admit nobody from it (a
+                             booking a hold called off keeps saying so in STATUS once it is lifted)
   check-in-refused           someone was refused at the door: not named for the family, or back after their party left
   parents-at-door-together   the two parents were at the door within 10 minutes of each other, or may
                              be: a party came or left off the plan as the other is due (keep them apart)
@@ -558,7 +564,7 @@ through the door, with its room, each party's door times, who is expected and it
 Read by staff on the centre's register that day.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			d, err := scheduleDate("date", orToday(day))
+			req, err := daySheetRequest(s.centre, day)
 			if err != nil {
 				return err
 			}
@@ -567,14 +573,14 @@ Read by staff on the centre's register that day.`,
 				return err
 			}
 			defer done()
-			resp, err := c.GetDaySheet(cmd.Context(), &schedulingv1.GetDaySheetRequest{CentreId: s.centre, Date: d})
+			resp, err := c.GetDaySheet(cmd.Context(), req)
 			if err != nil {
 				return s.describe(err)
 			}
-			return printDaySheet(cmd.OutOrStdout(), &out, ymd(d), resp.GetEntries())
+			return printDaySheet(cmd.OutOrStdout(), &out, sheetDay(resp, req.GetDate()), resp.GetEntries())
 		},
 	}
-	cmd.Flags().StringVar(&day, "date", "", "the date (default today)")
+	cmd.Flags().StringVar(&day, "date", "", "the date (default: the centre's today, by the platform's clock)")
 	out.register(cmd.Flags())
 	return cmd
 }
@@ -601,9 +607,12 @@ func printDaySheet(w io.Writer, out *output, day string, entries []*schedulingv1
 	var rows, people [][]string
 	for _, e := range entries {
 		b := e.GetBooking()
-		in := 0
+		in, checked := 0, 0
 		for _, p := range e.GetExpected() {
 			if p.GetCheckedIn() {
+				checked++
+			}
+			if p.GetCheckedIn() || p.GetInBuilding() {
 				in++
 			}
 			// IN is who is recorded inside, checked in or not (review 28: a hold's family inside,
@@ -617,10 +626,11 @@ func printDaySheet(w io.Writer, out *output, day string, entries []*schedulingv1
 			door(v.GetDueTime(), v.GetArrivedAt(), b.GetTimeZone()), door(c.GetDueTime(), c.GetArrivedAt(), b.GetTimeZone()),
 			door(c.GetLeaveTime(), c.GetDepartedAt(), b.GetTimeZone()), door(v.GetLeaveTime(), v.GetDepartedAt(), b.GetTimeZone()),
 			fmt.Sprintf("%dm", e.GetDoorGapMinutes()), fmt.Sprintf("%d/%d", in, len(e.GetExpected())),
+			fmt.Sprintf("%d/%d", checked, len(e.GetExpected())),
 			statusWords(b), alertList(e.GetAlerts())})
 	}
 	if err := out.table(w, nil, []string{"ROOM", "BOOKING", "FAMILY", "SERVICE", "VISITING IN", "CHILDREN IN", "CHILDREN OUT",
-		"VISITING OUT", "GAP", "CHECKED IN", "STATUS", "ALERTS"}, rows); err != nil {
+		"VISITING OUT", "GAP", "IN", "CHECKED IN", "STATUS", "ALERTS"}, rows); err != nil {
 		return err
 	}
 	fmt.Fprintln(w, "\nPeople expected (ids; names from referral):")
@@ -745,10 +755,17 @@ func (s *schedule) movement(verb string) *cobra.Command {
 		othersStay bool
 	)
 	short := "Record a party's arrival (a late arrival shortens the session, never extends it)"
+	long := short + `.
+
+The answer's cautions come first, a line each: "CAUTION PARENTS_MAY_MEET: ..." when the other party
+came to the door, or left it, less than 10 minutes before (keep the parents apart); "CAUTION
+NO_CONTACT_POSSIBLE: ..." when the party came too late for any contact (the other party had left,
+or the children's time was over). That arrival is recorded as it happened, "minutes lost" says
+"no contact possible", and the party is recorded as a no-show (familytime schedule noshow BOOKING
+--party visiting|children). With --json, the whole response.`
 	if verb == "depart" {
 		short = "Record a party's departure (for the children, who collected them; also when a hold called the session off with them inside)"
 	}
-	long := ""
 	if verb == "depart" {
 		// Refusing a departure would lose when the party left, not keep them inside: the door
 		// records it as it happened and the day sheet alerts what it leaves (decision 213).
@@ -793,7 +810,7 @@ will stand a minute on; recorded after the fact with --at, it says so of a wait 
 				if err != nil {
 					return s.describe(err)
 				}
-				return printBookingResponse(cmd.OutOrStdout(), &out, resp, resp.GetBooking(), [][2]string{{"minutes lost", fmt.Sprint(resp.GetMinutesLost())}})
+				return printArrival(cmd.OutOrStdout(), &out, resp)
 			}
 			resp, err := c.RecordDeparture(cmd.Context(), &schedulingv1.RecordDepartureRequest{CentreId: s.centre, BookingId: args[0],
 				Party: p, Time: t, PersonIds: people, RequestId: id, OthersStay: othersStay})
@@ -835,8 +852,10 @@ func (s *schedule) correct() *cobra.Command {
 		Use:   "correct BOOKING_ID",
 		Short: "Correct a party's arrival or departure recorded by mistake (the time, who, or not happened at all)",
 		Long: `correct puts right a party's arrival or departure recorded by mistake, until the session is completed:
-the time, who came or left (--person, the whole list again), or, with --not-happened, that it has
-not happened at all (a departure recorded while the children were still in the room). Nothing is
+who came or left (--person, the whole list again), the time (--at, with --person), or, with
+--not-happened, that it has not happened at all (a departure recorded while the children were still
+in the room). Without --at, the time recorded stays: a correction of who collected the children
+does not move when they left. Nothing is
 edited: the correction is a record of its own, pointing at the one it corrects, and the family's
 history shows both. What it is corrected to follows arrive's and depart's rules; an arrival is
 withdrawn only once the party's departure is not recorded (DEPARTURE_RECORDED: correct that first).
@@ -888,7 +907,8 @@ After the session is completed its record stands (SESSION_COMPLETED).`,
 	f.StringVar(&party, "party", "", "visiting (the visiting parent) or children (with who brought or collected them)")
 	f.BoolVar(&arrival, "arrival", false, "correct the party's arrival")
 	f.BoolVar(&departure, "departure", false, "correct the party's departure")
-	f.StringVar(&at, "at", "", "when it happened, local time HH:MM on the session's day, as for arrive and depart (default now)")
+	f.StringVar(&at, "at", "", "when it happened, local time HH:MM on the session's day, as for arrive and depart "+
+		"(default: the time recorded stays)")
 	f.StringSliceVar(&people, "person", nil, "who came or left (person id; repeat), the whole list again, as for arrive and depart")
 	f.BoolVar(&notHappened, "not-happened", false, "it has not happened: it was recorded by mistake")
 	cmd.MarkFlagsMutuallyExclusive("arrival", "departure")
@@ -1010,7 +1030,11 @@ waiting list, or ends the case (familytime referral end --help).
 
 A party that came is not a no-show (PARTY_ARRIVED): one whose arrival is recorded, or one of whom
 someone was admitted at the door (the visiting parent for the visiting party; a child for the
-children's). Record its arrival instead (familytime schedule arrive).
+children's). Record its arrival instead (familytime schedule arrive). The exception is a party
+that came late and too late for any contact: after the other party had left, or once the
+children's time was over (its arrival answered CAUTION NO_CONTACT_POSSIBLE). It did not come in
+time, and is recorded as a no-show like one that never came, counted towards releasing the place
+unless --explained.
 
 A no-show recorded by mistake (the party came after all, late) is withdrawn with --withdraw, on
 the session's day before its contact was due to end: the booking is booked again, for their
@@ -1277,6 +1301,24 @@ the family is not back after it).`,
 // beside it (minutes lost or held, a count): under --json the whole response, so a script reads
 // what the table shows beside the booking (review 25: only the booking was printed); as a table,
 // the booking with extra.
+// printArrival prints an arrival's answer: each caution first, on a line of its own, as a
+// departure's, then the booking with the minutes lost; when no contact is possible they say so
+// (review 36 read "minutes lost: 40" for a parent who came after the children had gone home).
+func printArrival(w io.Writer, out *output, resp *schedulingv1.RecordArrivalResponse) error {
+	if !out.json {
+		for _, c := range resp.GetCautions() {
+			if _, err := fmt.Fprintf(w, "CAUTION %s: %s\n", c.GetCode(), c.GetText()); err != nil {
+				return err
+			}
+		}
+	}
+	lost := fmt.Sprint(resp.GetMinutesLost())
+	if resp.GetNoContactPossible() {
+		lost = fmt.Sprintf("all %d: no contact possible", resp.GetMinutesLost())
+	}
+	return printBookingResponse(w, out, resp, resp.GetBooking(), [][2]string{{"minutes lost", lost}})
+}
+
 // printDeparture prints a departure's answer: each caution first, on a line of its own
 // ("CAUTION CODE: what to do"), above the booking, so that the door reads it as the visiting party
 // walks out (decision 213 left it to the day sheet); --json is the whole response, cautions and all.
@@ -1306,7 +1348,13 @@ func printBooking(w io.Writer, out *output, b *schedulingv1.Booking, extra [][2]
 		{"children", door(c.GetDueTime(), c.GetArrivedAt(), b.GetTimeZone()) + " to " + door(c.GetLeaveTime(), c.GetDepartedAt(), b.GetTimeZone())},
 		{"status", friendly("BOOKING_STATUS_", b.GetStatus().String())}}
 	if b.GetStatus() == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED {
-		fields = append(fields, [2]string{"cancelled", friendly("CANCELLATION_REASON_", b.GetCancellationReason().String()) + lateWord(b.GetCancelledLate())})
+		why := reasonWords(b.GetCancellationReason())
+		if b.GetCancelledBy() != schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM {
+			// Late is a family's, the centre's or the referrer's short notice: the system (a hold,
+			// a released place) gives none (review 36 read "hold (late: under 48 hours' notice)").
+			why += lateWord(b.GetCancelledLate())
+		}
+		fields = append(fields, [2]string{"cancelled", why})
 		if by := b.GetCancelledBy(); by != schedulingv1.CancelledBy_CANCELLED_BY_UNSPECIFIED {
 			fields = append(fields, [2]string{"cancelled by", friendly("CANCELLED_BY_", by.String())})
 			// Notice is what a family or the centre gave; the system (a hold, a released place)
@@ -1330,18 +1378,36 @@ func printBooking(w io.Writer, out *output, b *schedulingv1.Booking, extra [][2]
 }
 
 // statusWords is a booking's status on the day sheet; a cancellation says by whom, where known
-// (bookings cancelled before decision 98 do not say).
+// (bookings cancelled before decision 98 do not say), and a booking moved to another session says
+// it was rescheduled (review 35 read "cancelled by centre" for one).
 func statusWords(b *schedulingv1.Booking) string {
 	status := friendly("BOOKING_STATUS_", b.GetStatus().String())
-	if by := b.GetCancelledBy(); b.GetStatus() == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED && by != schedulingv1.CancelledBy_CANCELLED_BY_UNSPECIFIED {
+	cancelled := b.GetStatus() == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED
+	if cancelled && b.GetCancellationReason() == schedulingv1.CancellationReason_CANCELLATION_REASON_RESCHEDULED {
+		status = "rescheduled"
+	}
+	if by := b.GetCancelledBy(); cancelled && by != schedulingv1.CancelledBy_CANCELLED_BY_UNSPECIFIED {
 		status += " by " + friendly("CANCELLED_BY_", by.String())
 		if by == schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM {
 			// The system cancels for a reason of its own: a safeguarding hold, a finding of
-			// domestic abuse, the case's end, a rescheduling.
-			status += " (" + friendly("CANCELLATION_REASON_", b.GetCancellationReason().String()) + ")"
+			// domestic abuse, the case's end, a released place.
+			status += " (" + reasonWords(b.GetCancellationReason()) + ")"
 		}
 	}
 	return status
+}
+
+// reasonWords is why a booking was cancelled, in words.
+func reasonWords(r schedulingv1.CancellationReason) string {
+	switch r {
+	case schedulingv1.CancellationReason_CANCELLATION_REASON_HOLD:
+		return "safeguarding hold"
+	case schedulingv1.CancellationReason_CANCELLATION_REASON_PLACE_RELEASED:
+		return "place released after unexplained no-shows"
+	case schedulingv1.CancellationReason_CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING:
+		return "domestic-abuse finding"
+	}
+	return friendly("CANCELLATION_REASON_", r.String())
 }
 
 func lateWord(late bool) string {
@@ -1386,13 +1452,23 @@ func optionalDate(flag, v string) (*commonv1.Date, error) {
 	return scheduleDate(flag, v)
 }
 
-// orToday is v, or when it is empty today at the centres (UK time), not the machine's zone: a
-// laptop on another zone's clock showed the wrong day's sheet (review 22).
-func orToday(v string) string {
-	if v == "" {
-		return time.Now().In(london).Format(time.DateOnly)
+// daySheetRequest asks for centre's day sheet on day: none when day is empty, for the service to
+// take the centre's today by its clock (review 36: the workstation's today was a week behind a
+// simulated platform; review 22: a laptop on another zone's clock).
+func daySheetRequest(centre, day string) (*schedulingv1.GetDaySheetRequest, error) {
+	d, err := optionalDate("date", day)
+	if err != nil {
+		return nil, err
 	}
-	return v
+	return &schedulingv1.GetDaySheetRequest{CentreId: centre, Date: d}, nil
+}
+
+// sheetDay is the day a sheet is of: as the service answered it, else as asked.
+func sheetDay(resp *schedulingv1.GetDaySheetResponse, asked *commonv1.Date) string {
+	if d := resp.GetDate(); d != nil {
+		return ymd(d)
+	}
+	return ymd(asked)
 }
 
 func hhmm(t *schedulingv1.LocalTime) string {

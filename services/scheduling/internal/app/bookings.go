@@ -44,6 +44,9 @@ func (a *App) BookSession(ctx context.Context, centre, family uuid.UUID, slot Sl
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := a.offered(ctx, centre, b); err != nil {
+		return nil, nil, err
+	}
 	uow := new(eventstore.UnitOfWork)
 	if err := a.takePlace(ctx, uow, t, b, family, md); err != nil {
 		return nil, nil, err
@@ -58,6 +61,18 @@ func (a *App) BookSession(ctx context.Context, centre, family uuid.UUID, slot Sl
 	// the booking back to be decided again (decisions.md 79).
 	guardTimetable(uow, centre, t.Version())
 	return b, uow, nil
+}
+
+// offered refuses booking b at centre for a kind of contact the centre does not offer
+// (SERVICE_NOT_OFFERED, notOffered), as the waiting list does (decisions.md 183): a supervised
+// family was booked at a centre offering supported contact only (decision 226, left). The centre's
+// kinds are read as they stand; a centre that stops offering a kind keeps the bookings it has.
+func (a *App) offered(ctx context.Context, centre uuid.UUID, b *domain.Booking) error {
+	c, err := a.centres.Get(ctx, centre)
+	if err != nil {
+		return err
+	}
+	return notOffered(c.Details.ServiceTypes, b.ServiceType)
 }
 
 // SupervisorWarning is what a booking b answers besides itself: for supervised contact, when the
@@ -183,6 +198,9 @@ func (a *App) RescheduleBooking(ctx context.Context, centre, booking uuid.UUID, 
 	expected := f.Version()
 	b, events, err := f.Reschedule(booking, uuid.New(), centre, s, slot.Room, slot.Start, by, a.now())
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := a.offered(ctx, centre, b); err != nil {
 		return nil, nil, err
 	}
 	if b.Occupancy() == mustBooking(f, booking).Occupancy() {

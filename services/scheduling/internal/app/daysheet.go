@@ -72,17 +72,19 @@ func awaitsSupervisor(r adapters.BookingRow) bool {
 	return false
 }
 
-// leftInside is who an ended booking (completed, a no-show, or called off) recorded coming and
-// not leaving (decisions.md 188, 198): inside are those domain.Family's Inside names (the children
-// counted as completion counts them, the visiting party's people), building those
-// domain.Booking's InBuilding names (who checked in, and whom a party's arrival named, while the
-// party has not left), which lists a called-off booking's people. The read model keeps who checked
-// in, not whom an arrival named, which only the family's stream holds: a booking ended with a
-// party arrived and not departed is rare, so its family is loaded for it alone; for any other row
-// nobody is inside, and building is who checked in, as InBuilding says.
+// leftInside is who a booking recorded coming and not leaving (decisions.md 188, 198): inside are
+// those domain.Family's Inside names (the children counted as completion counts them, the
+// visiting party's people), building those domain.Booking's InBuilding names (who checked in, and
+// whom a party's arrival named, while the party has not left), which lists a called-off booking's
+// people. On an ended booking (completed, a no-show, or called off) those inside were never
+// recorded leaving; on one under way (live) they are in the room: review 36's day sheet showed a
+// child brought in by a recorded arrival IN no while the session ran, though a departure that left
+// them out was refused CHILD_NOT_ACCOUNTED_FOR. The read model keeps who checked in, not whom an
+// arrival named, which only the family's stream holds: it is loaded for a row with a party
+// arrived and not departed alone (a session in progress, or ended so); for any other row nobody
+// is inside, and building is who checked in, as InBuilding says.
 func (a *App) leftInside(ctx context.Context, r adapters.BookingRow) (leftInside, error) {
-	if schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED ||
-		((r.VisitingArrived == nil || r.VisitingDeparted != nil) && (r.ChildrenArrived == nil || r.ChildrenDeparted != nil)) {
+	if (r.VisitingArrived == nil || r.VisitingDeparted != nil) && (r.ChildrenArrived == nil || r.ChildrenDeparted != nil) {
 		return leftInside{building: r.CheckedIn}, nil
 	}
 	f, err := a.sessions.Family(ctx, r.Family)
@@ -93,17 +95,20 @@ func (a *App) leftInside(ctx context.Context, r adapters.BookingRow) (leftInside
 	if err != nil {
 		return leftInside{}, err
 	}
-	return leftInside{inside: f.Inside(b).People(), building: b.InBuilding()}, nil
+	return leftInside{inside: f.Inside(b).People(), building: b.InBuilding(),
+		live: schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED}, nil
 }
 
-// leftInside is who an ended booking recorded coming and not leaving (App.leftInside).
+// leftInside is who a booking recorded coming and not leaving (App.leftInside); live: the booking
+// is still booked (its session to come or under way), so nobody is missing yet.
 type leftInside struct {
 	inside, building []uuid.UUID
+	live             bool
 }
 
-// neverRecordedLeaving alerts, on an ended booking's line e, anyone the door recorded coming and
-// not recorded leaving (left.inside), and shows them in (InBuilding), leaving CheckedIn as the
-// check-ins (decisions.md 188, 198). An adult who only brought the children (named in the
+// neverRecordedLeaving shows in (InBuilding) anyone the door recorded coming and not recorded
+// leaving (left.inside), leaving CheckedIn as the check-ins, and alerts them on an ended booking's
+// line e (decisions.md 188, 198); a live booking's are inside, and raise no alert (review 36). An adult who only brought the children (named in the
 // children's arrival) is not shown in, as completion does not count them: the door does not
 // record their leaving at drop-off.
 // Review 26's day sheet showed a completed row with no time for the children leaving, nobody in and
@@ -116,7 +121,7 @@ func neverRecordedLeaving(left leftInside, e *schedulingv1.DaySheetEntry) {
 			p.InBuilding = true
 		}
 	}
-	if len(left.inside) > 0 {
+	if len(left.inside) > 0 && !left.live {
 		e.Alerts = append(e.Alerts, schedulingv1.Alert_ALERT_NEVER_RECORDED_LEAVING)
 	}
 }
@@ -193,7 +198,10 @@ func inBuilding(people []*schedulingv1.ExpectedPerson, inside []uuid.UUID) []*sc
 // alerts are what the volunteers must know about a booking.
 func alerts(r adapters.BookingRow) []schedulingv1.Alert {
 	var out []schedulingv1.Alert
-	if r.HoldsInForce > 0 || schedulingv1.CancellationReason(r.Reason) == schedulingv1.CancellationReason_CANCELLATION_REASON_HOLD {
+	// A hold in force on the family: admit nobody. A booking a hold called off says so in its
+	// status and reason, after the hold is lifted too; on-hold then would tell the door of a hold
+	// that no longer stands (reviews 35 and 36 read it on a case ended with no hold).
+	if r.HoldsInForce > 0 {
 		out = append(out, schedulingv1.Alert_ALERT_ON_HOLD)
 	}
 	if disclosureStops(r) {
@@ -322,3 +330,7 @@ func (a *App) StaffRegister(ctx context.Context, centre uuid.UUID) (*staff.Regis
 
 // Today is the current date.
 func (a *App) Today() time.Time { return a.today() }
+
+// CentreToday is the date now at the centres (UK time) by the service's clock: a day a caller left
+// out (the day sheet's, the opening sessions' first), decided here, not on the caller's computer.
+func (a *App) CentreToday() time.Time { return a.centreToday() }

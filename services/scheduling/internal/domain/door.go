@@ -157,3 +157,139 @@ func (f *Family) unaccounted(b *Booking, brought, left []uuid.UUID) []uuid.UUID 
 	}
 	return out
 }
+
+// CautionNoContactPossible: a party's arrival came when no contact could be held any more
+// (ArrivalCautions, CameTooLate).
+const CautionNoContactPossible = "NO_CONTACT_POSSIBLE"
+
+// otherParty is the party that is not p.
+func otherParty(p schedulingv1.Party) schedulingv1.Party {
+	if p == schedulingv1.Party_PARTY_VISITING {
+		return schedulingv1.Party_PARTY_CHILDREN
+	}
+	return schedulingv1.Party_PARTY_VISITING
+}
+
+// partyFlag is a party as the CLI's --party names it.
+func partyFlag(p schedulingv1.Party) string {
+	if p == schedulingv1.Party_PARTY_VISITING {
+		return "visiting"
+	}
+	return "children"
+}
+
+// parentsMayMeet is the PARENTS_MAY_MEET caution for someone of the party other than other seen
+// at the door at at, if other came to the door (checked in, or its arrival recorded) or was
+// recorded leaving less than DoorWindowMinutes before: a party that has just walked out is in the
+// car park (review 36 admitted the visiting parent 5 minutes after the children left, with no
+// caution, as only a party that had not left counted).
+func parentsMayMeet(b *Booking, other schedulingv1.Party, at time.Time) (Caution, bool) {
+	within := func(t time.Time) (time.Duration, bool) {
+		ago := at.Sub(t)
+		return ago, !t.IsZero() && ago >= 0 && ago < DoorWindowMinutes*time.Minute
+	}
+	came, left := "the visiting party (the visiting parent)", "the visiting party (the visiting parent)"
+	if other == schedulingv1.Party_PARTY_CHILDREN {
+		came, left = "the children's party (the children and who brings them)", "the children's party (the children and who collected them)"
+	}
+	if gone, ok := b.Departed[other]; ok {
+		if ago, near := within(gone); near {
+			return Caution{CautionParentsMayMeet, fmt.Sprintf("%s left at %s, %d minutes ago: they may still be outside; keep the "+
+				"parents apart", left, ClockAt(gone, b.loc), int(ago/time.Minute))}, true
+		}
+		return Caution{}, false
+	}
+	for _, t := range []time.Time{b.CheckedInAt[other], b.Arrived[other]} {
+		if ago, near := within(t); near {
+			return Caution{CautionParentsMayMeet, fmt.Sprintf("%s came to the door at %s, %d minutes ago: the parents "+
+				"may meet; keep them apart", came, ClockAt(t, b.loc), int(ago/time.Minute))}, true
+		}
+	}
+	return Caution{}, false
+}
+
+// firstSeen is when party was first seen at the door of b: its first check-in or its recorded
+// arrival, the earlier; zero when neither.
+func (b *Booking) firstSeen(party schedulingv1.Party) time.Time {
+	first := b.CheckedInAt[party]
+	if at, ok := b.Arrived[party]; ok && (first.IsZero() || at.Before(first)) {
+		first = at
+	}
+	return first
+}
+
+// CameTooLate reports whether party was first seen at the door of b (checked in, or its arrival
+// recorded) after its due time, when no contact could be held any more: less than a whole minute (Held's rule) was
+// left between then, or the children's due time if later, and the end of the children's time or
+// the other party's recorded departure if earlier. Such a party did not come in time for contact:
+// it may be recorded as a no-show (NoShow), as one that never came is, and its arrival answers
+// NO_CONTACT_POSSIBLE (review 36: the visiting parent came 5 minutes after the children were taken
+// home, and the only record left was a cancellation, which never counts towards the two unexplained
+// no-shows that release the place; decision 89). why says what ended the contact, in words.
+func (b *Booking) CameTooLate(party schedulingv1.Party) (late bool, why string) {
+	first := b.firstSeen(party)
+	if first.IsZero() || !first.After(b.due(party)) {
+		// A party at the door by its time came in time: contact that did not happen then is the
+		// other party's doing (it left before the children were due, say), not this one's.
+		return false, ""
+	}
+	end := b.ChildrenLeave
+	why = fmt.Sprintf("the children's time ended at %s, before %s came at %s", ClockAt(end, b.loc), partyWords(party), ClockAt(first, b.loc))
+	if gone, ok := b.Departed[otherParty(party)]; ok && gone.Before(end) {
+		if gone.Before(b.ChildrenArrive) {
+			// The other party left before the contact was due: it did not wait for it, and the
+			// session is called off (a cancellation), not this party's no-show.
+			return false, ""
+		}
+		end = gone
+		why = fmt.Sprintf("%s left at %s, before %s came at %s", partyWords(otherParty(party)), ClockAt(gone, b.loc),
+			partyWords(party), ClockAt(first, b.loc))
+	}
+	return end.Sub(later(b.ChildrenArrive, first)) < time.Minute, why
+}
+
+// ArrivalCautions are what the door must mind about party's first arrival at booking b, recorded
+// at at (now): PARENTS_MAY_MEET when the other party came to the door or left it less than
+// DoorWindowMinutes before, as at check-in (said of an arrival recorded as it happens, within the
+// window of now, not of one recorded after the fact); NO_CONTACT_POSSIBLE when the party came too
+// late for any contact (CameTooLate), saying the way on: its no-show.
+func (f *Family) ArrivalCautions(b *Booking, party schedulingv1.Party, at, now time.Time) (out []Caution, noContact bool) {
+	if now.Sub(at) < DoorWindowMinutes*time.Minute {
+		if c, ok := parentsMayMeet(b, otherParty(party), at); ok {
+			out = append(out, c)
+		}
+	}
+	late, why := b.CameTooLate(party)
+	if !late {
+		return out, false
+	}
+	return append(out, Caution{CautionNoContactPossible, fmt.Sprintf("no contact is possible at this session: %s. The arrival is "+
+		"recorded as it happened; %s did not come in time for contact, which is a no-show: record it (familytime schedule noshow "+
+		"%s --party %s, with --explained if they gave a reason for being late); an unexplained no-show counts towards the two that "+
+		"release the family's place", why, partyWords(party), b.ID, partyFlag(party))}), true
+}
+
+// cameTooLateReleasing is releasingTooSoon's refusal for a party that came too late (CameTooLate):
+// the no-show that releases the place waits for the clock all the same (decision 195), for the
+// movement that put contact out of reach may be corrected, but the words say so rather than that
+// the party may still come.
+func cameTooLateReleasing(b *Booking, party schedulingv1.Party, count int, why string) error {
+	end := ClockAt(b.ChildrenLeave, b.loc)
+	return problem.Rule(ErrMayStillCome.Reason, fmt.Sprintf("%s: this would be the family's unexplained no-show %d since its place was "+
+		"last released, which releases the place for good, so it is recorded from %s, when the contact was due to end (a movement "+
+		"recorded by mistake may still be corrected until then). One who said why they were late is an explained no-show, recorded "+
+		"now (--explained)", why, count, end))
+}
+
+// noContactWayOn is how a session that held no contact is recorded (Complete's NO_CONTACT_HELD):
+// the no-show of a party that came too late for contact (CameTooLate), else a cancellation on the
+// day, saying who called it off.
+func (b *Booking) noContactWayOn() string {
+	for _, p := range []schedulingv1.Party{schedulingv1.Party_PARTY_VISITING, schedulingv1.Party_PARTY_CHILDREN} {
+		if late, why := b.CameTooLate(p); late {
+			return fmt.Sprintf("%s: record %s as not coming in time (familytime schedule noshow %s --party %s, --explained if they gave a "+
+				"reason), not a cancellation", why, partyWords(p), b.ID, partyFlag(p))
+		}
+	}
+	return "record that with a cancellation on the day (familytime schedule cancel, saying who called it off)"
+}

@@ -878,7 +878,8 @@ type Caution struct{ Code, Text string }
 // DoorCautions are what the door must mind about person, just admitted for booking id at now
 // (review 20):
 //   - the parents may meet: someone of the other party came to the door (checked in, or its
-//     arrival recorded) less than DoorWindowMinutes before and has not left; the visiting and
+//     arrival recorded) less than DoorWindowMinutes before and has not left, or the other party
+//     left less than DoorWindowMinutes before (parentsMayMeet; review 36); the visiting and
 //     the resident parent were admitted in the same minute with no word to the door, since only
 //     recorded arrivals counted;
 //   - an adult named to bring the children, not to collect them, admitted after the children were
@@ -894,18 +895,12 @@ func (f *Family) DoorCautions(id, person uuid.UUID, now time.Time, again bool) [
 	}
 	var out []Caution
 	role, _ := f.role(person)
-	other, which := schedulingv1.Party_PARTY_VISITING, "the visiting party (the visiting parent)"
+	other := schedulingv1.Party_PARTY_VISITING
 	if f.partyOf(person, role) == schedulingv1.Party_PARTY_VISITING {
-		other, which = schedulingv1.Party_PARTY_CHILDREN, "the children's party (the children and who brings them)"
+		other = schedulingv1.Party_PARTY_CHILDREN
 	}
-	if _, gone := b.Departed[other]; !gone && !again {
-		for _, at := range []time.Time{b.CheckedInAt[other], b.Arrived[other]} {
-			if ago := now.Sub(at); !at.IsZero() && ago >= 0 && ago < DoorWindowMinutes*time.Minute {
-				out = append(out, Caution{CautionParentsMayMeet, fmt.Sprintf("%s came to the door at %s, %d minutes ago: the parents "+
-					"may meet; keep them apart", which, ClockAt(at, b.loc), int(ago/time.Minute))})
-				break
-			}
-		}
+	if c, ok := parentsMayMeet(b, other, now); ok && !again {
+		out = append(out, c)
 	}
 	_, brought := b.Arrived[schedulingv1.Party_PARTY_CHILDREN]
 	_, collected := b.Departed[schedulingv1.Party_PARTY_CHILDREN]
@@ -1231,7 +1226,8 @@ func (f *Family) childrenLeaving(b *Booking, at time.Time, people []uuid.UUID, o
 type Correction struct {
 	Party    schedulingv1.Party
 	Movement schedulingv1.Movement
-	// At is when it happened; ignored when NotHappened.
+	// At is when it happened; zero keeps the time recorded (a correction of who only); ignored
+	// when NotHappened.
 	At time.Time
 	// People are who came or left, the whole list, as Arrive and Depart take them.
 	People []uuid.UUID
@@ -1294,6 +1290,9 @@ func (f *Family) Correct(id uuid.UUID, c Correction, now time.Time) (*Booking, *
 		}
 		f.mustApply(ev)
 		return b, ev, nil
+	}
+	if c.At.IsZero() {
+		c.At = wasAt
 	}
 	if err := checkTime(b, c.At, now, !arriving); err != nil {
 		return nil, nil, err
@@ -1393,8 +1392,8 @@ func (f *Family) Complete(id uuid.UUID, supervisedBy, caller string, bySuperviso
 		// (they left before it began, or before the other came), or for less than a minute:
 		// nobody was served by it.
 		return nil, nil, problem.Rule(ErrNoContactHeld.Reason, fmt.Sprintf("no contact was held: the children and the visiting parent were not at the session together "+
-			"between %s and %s for a whole minute, so it did not take place; record that with a cancellation on the day (familytime schedule cancel, saying who called it off)",
-			ClockAt(b.ChildrenArrive, b.loc), ClockAt(b.ChildrenLeave, b.loc)))
+			"between %s and %s for a whole minute, so it did not take place; %s",
+			ClockAt(b.ChildrenArrive, b.loc), ClockAt(b.ChildrenLeave, b.loc), b.noContactWayOn()))
 	}
 	if supervisedBy == "" {
 		// Attendance records who supervised (DOMAIN.md): by default, whoever completes it.
@@ -1490,16 +1489,19 @@ func (f *Family) NoShow(id uuid.UUID, party schedulingv1.Party, explained bool, 
 		return nil, nil, nil, problem.Rule(ErrSessionNotBegun.Reason, fmt.Sprintf("%s not due until %s: a no-show is recorded once they were due",
 			partyDue(party), ClockAt(b.due(party), b.loc)))
 	}
-	if _, ok := b.Arrived[party]; ok {
+	// A party seen at the door only once contact was out of reach did not come in time: it is a
+	// no-show, as one that never came (CameTooLate; review 36).
+	tooLate, why := b.CameTooLate(party)
+	if _, ok := b.Arrived[party]; ok && !tooLate {
 		return nil, nil, nil, ErrPartyArrived
 	}
-	if person, role, ok := f.admittedFor(b, party); ok {
+	if person, role, ok := f.admittedFor(b, party); ok && !tooLate {
 		// Admitted at the door, they came, though nobody recorded the party's arrival: struck
 		// as a no-show, the family would lose its place for coming (review 12).
 		return nil, nil, nil, problem.Rule(ErrPartyArrived.Reason, fmt.Sprintf("the party came: %s was admitted at the door as the %s; "+
 			"record the party's arrival (familytime schedule arrive) rather than a no-show", person, words.Enum(role)))
 	}
-	if late := b.due(party).Add(NoShowGrace); !explained && now.Before(late) {
+	if late := b.due(party).Add(NoShowGrace); !explained && !tooLate && now.Before(late) {
 		return nil, nil, nil, problem.Rule("NO_SHOW_TOO_EARLY", fmt.Sprintf("a party is recorded as not coming from %d minutes after they were due, at %s: they may still arrive (one who said they are not coming is an explained no-show)",
 			NoShowGrace/time.Minute, ClockAt(late, b.loc)))
 	}
@@ -1512,6 +1514,9 @@ func (f *Family) NoShow(id uuid.UUID, party schedulingv1.Party, explained bool, 
 		// The no-show that releases the place is not withdrawn (WithdrawNoShow): it waits until
 		// the party can no longer come (review 26).
 		if err := releasingTooSoon(b, party, count, now); err != nil {
+			if tooLate {
+				err = cameTooLateReleasing(b, party, count, why)
+			}
 			return nil, nil, nil, err
 		}
 	}

@@ -108,7 +108,17 @@ func (s *Server) DefineOpeningPattern(ctx context.Context, req *schedulingv1.Def
 
 // ListOpeningSessions lists a centre's sessions in a date range.
 func (s *Server) ListOpeningSessions(ctx context.Context, req *schedulingv1.ListOpeningSessionsRequest) (*schedulingv1.ListOpeningSessionsResponse, error) {
-	centre, from, to, err := centreRange(req.GetCentreId(), req.GetFrom(), req.GetTo())
+	// Left out, from is the centre's today by the service's clock, and to four weeks on from it.
+	fromDate, toDate := req.GetFrom(), req.GetTo()
+	if fromDate == nil {
+		fromDate = dates.Proto(s.app.CentreToday())
+	}
+	if toDate == nil {
+		if f, err := domain.DateFromProto("from", fromDate); err == nil {
+			toDate = dates.Proto(f.AddDate(0, 0, 27))
+		}
+	}
+	centre, from, to, err := centreRange(req.GetCentreId(), fromDate, toDate)
 	if err != nil {
 		return nil, err
 	}
@@ -243,11 +253,16 @@ func (s *Server) RecordArrival(ctx context.Context, req *schedulingv1.RecordArri
 		return nil, err
 	}
 	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.RecordArrivalResponse, *eventstore.UnitOfWork, error) {
-		b, lost, uow, err := s.app.RecordArrival(ctx, centre, m, md)
+		r, uow, err := s.app.RecordArrival(ctx, centre, m, md)
 		if err != nil {
 			return nil, nil, err
 		}
-		return &schedulingv1.RecordArrivalResponse{Booking: bookingProto(b), MinutesLost: int32(lost)}, uow, nil
+		resp := &schedulingv1.RecordArrivalResponse{Booking: bookingProto(r.Booking), MinutesLost: int32(r.MinutesLost),
+			NoContactPossible: r.NoContactPossible}
+		for _, c := range r.Cautions {
+			resp.Cautions = append(resp.Cautions, &schedulingv1.CheckInCaution{Code: c.Code, Text: c.Text})
+		}
+		return resp, uow, nil
 	})
 }
 
@@ -443,9 +458,13 @@ func (s *Server) GetDaySheet(ctx context.Context, req *schedulingv1.GetDaySheetR
 	if err != nil {
 		return nil, err
 	}
-	day, err := domain.DateFromProto("date", req.GetDate())
-	if err != nil {
-		return nil, err
+	// Left out, the day is the centre's today by the service's clock, not the caller's computer's
+	// (review 36: a simulated platform's door read last week's sheet).
+	day := s.app.CentreToday()
+	if req.GetDate() != nil {
+		if day, err = domain.DateFromProto("date", req.GetDate()); err != nil {
+			return nil, err
+		}
 	}
 	// The sheet says when each party is due and came: only the centre's staff read it (the
 	// policy), and the staff gate has already refused anyone the register does not clear today
@@ -454,7 +473,7 @@ func (s *Server) GetDaySheet(ctx context.Context, req *schedulingv1.GetDaySheetR
 	if err != nil {
 		return nil, err
 	}
-	return &schedulingv1.GetDaySheetResponse{Entries: entries}, nil
+	return &schedulingv1.GetDaySheetResponse{Entries: entries, Date: dates.Proto(day)}, nil
 }
 
 // GetCapacity counts a centre's places in a period.

@@ -528,7 +528,9 @@ type Alert int32
 const (
 	// Not known.
 	Alert_ALERT_UNSPECIFIED Alert = 0
-	// A safeguarding hold stopped the booking: nobody from the family is to be admitted.
+	// A safeguarding hold is in force on the family (it stopped the booking): nobody from the
+	// family is to be admitted. A booking a hold called off keeps its reason
+	// (CANCELLATION_REASON_HOLD) once the hold is lifted, without this alert (review 36).
 	Alert_ALERT_ON_HOLD Alert = 1
 	// Someone not named for the family tried to check in and was refused.
 	Alert_ALERT_CHECK_IN_REFUSED Alert = 2
@@ -1209,8 +1211,8 @@ type ExpectedPerson struct {
 	// The person is recorded inside, whether or not they checked in: a child the children's
 	// recorded arrival brought (or who checked in), or one of the visiting party named in its
 	// recorded arrival, while their party is not recorded leaving; not an adult who only brought the
-	// children. Set on a booking that has ended (called off, a no-show or completed);
-	// checked_in stays the check-ins alone (docs/decisions.md 188, 198).
+	// children. Set on a booking under way as on one that has ended (called off, a no-show or
+	// completed); checked_in stays the check-ins alone (docs/decisions.md 188, 198; review 36).
 	InBuilding    bool `protobuf:"varint,7,opt,name=in_building,json=inBuilding,proto3" json:"in_building,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

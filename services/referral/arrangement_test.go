@@ -140,7 +140,7 @@ func TestTheArrangementChangesOnceTheFamilyIsReady(t *testing.T) {
 	t.Run("an ended case", func(t *testing.T) {
 		// Referred back to the court: it never had a session, so it did not move on (decision 168).
 		_, err := w.c.EndCase(ctx, &referralv1.EndCaseRequest{RequestId: uuid.NewString(), ReferralId: id, CentreId: w.centre.String(),
-			Outcome: referralv1.CaseOutcome_CASE_OUTCOME_REFERRED_BACK_TO_COURT})
+			Outcome: referralv1.CaseOutcome_CASE_OUTCOME_REFERRED_BACK_TO_COURT, Note: "Ended for the test"})
 		require.NoError(t, err)
 		_, err = w.change(id, 0, arrangementOf(supported, 60, 15, 10))
 		refused(t, err, codes.FailedPrecondition, "REFERRAL_CLOSED")

@@ -71,7 +71,7 @@ func TestACaseWhoseContactNeverBeganDoesNotEndAsMovingOn(t *testing.T) {
 	ref := w.ready(supported)
 	end := func(outcome referralv1.CaseOutcome) (*referralv1.EndCaseResponse, error) {
 		return w.c.EndCase(ctx, &referralv1.EndCaseRequest{RequestId: uuid.NewString(), ReferralId: ref, CentreId: w.centre.String(),
-			Outcome: outcome})
+			Outcome: outcome, Note: "Ended for the test"})
 	}
 	before := g.events(t)
 	for _, outcome := range []referralv1.CaseOutcome{referralv1.CaseOutcome_CASE_OUTCOME_SELF_ARRANGED,

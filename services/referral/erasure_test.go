@@ -58,7 +58,7 @@ func TestErasingAFamily(t *testing.T) {
 	require.Equal(t, before, g.events(t), "a refused erasure appends nothing")
 
 	_, err = w.c.EndCase(ctx, &referralv1.EndCaseRequest{RequestId: uuid.NewString(), ReferralId: ref, CentreId: centre.String(),
-		Outcome: referralv1.CaseOutcome_CASE_OUTCOME_REFERRED_BACK_TO_COURT})
+		Outcome: referralv1.CaseOutcome_CASE_OUTCOME_REFERRED_BACK_TO_COURT, Note: "Ended for the test"})
 	require.NoError(t, err)
 	req := erase(family, centre.String())
 	erased, err := admin.EraseFamily(ctx, req)
@@ -189,7 +189,7 @@ func TestErasureWaitsForTheFamilysObservationReportsToBeReleased(t *testing.T) {
 	require.NoError(t, err)
 	family := uuid.MustParse(got.GetReferral().GetFamilyId())
 	_, err = w.c.EndCase(ctx, &referralv1.EndCaseRequest{RequestId: uuid.NewString(), ReferralId: ref, CentreId: centre.String(),
-		Outcome: referralv1.CaseOutcome_CASE_OUTCOME_REFERRED_BACK_TO_COURT})
+		Outcome: referralv1.CaseOutcome_CASE_OUTCOME_REFERRED_BACK_TO_COURT, Note: "Ended for the test"})
 	require.NoError(t, err)
 	admin := g.client(t, "admin-1", []auth.Role{auth.RoleAdmin})
 	erase := func() error {

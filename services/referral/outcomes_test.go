@@ -21,7 +21,7 @@ func TestOutcomeFitsTheKindOfContact(t *testing.T) {
 	g.attended(t, w, supervisedCase, supervised)
 	end := func(ref string, outcome referralv1.CaseOutcome) (*referralv1.EndCaseResponse, error) {
 		return w.c.EndCase(t.Context(), &referralv1.EndCaseRequest{RequestId: uuid.NewString(), ReferralId: ref, CentreId: w.centre.String(),
-			Outcome: outcome})
+			Outcome: outcome, Note: "Ended for the test"})
 	}
 	before := g.events(t)
 	_, err := end(supportedCase, referralv1.CaseOutcome_CASE_OUTCOME_STEPPED_DOWN_TO_SUPPORTED)

@@ -308,7 +308,7 @@ func TestEndingACaseAndReferringAgainGetsRoundNeitherHoldNorFinding(t *testing.T
 	ctx := t.Context()
 	end := func(ref string, outcome referralv1.CaseOutcome) error {
 		_, err := w.c.EndCase(ctx, &referralv1.EndCaseRequest{RequestId: uuid.NewString(), ReferralId: ref, CentreId: w.centre.String(),
-			Outcome: outcome})
+			Outcome: outcome, Note: "Ended for the test"})
 		return err
 	}
 	familyOf := func(ref string) uuid.UUID {

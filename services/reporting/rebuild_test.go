@@ -112,6 +112,21 @@ func (g *rig) everyEffect(t testing.TB, s scenario) {
 	g.emit(t, "scheduling", staff, &schedulingv1.StaffMemberAdded{CentreId: s.a.String(), AccountId: "volunteer-3",
 		Role: schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR, JoinedOn: date(2026, 3, 10), DbsCheckedOn: date(2026, 3, 1)}, uuid.Nil, s.a, "coordinator-1")
 	g.emit(t, "scheduling", staff, leaving, uuid.Nil, s.a, "coordinator-1")
+	// A case's ending corrected, and one reopened (review 35).
+	for _, reopen := range []bool{false, true} {
+		f, r := uuid.New(), uuid.New()
+		stream, rs, fs, cs := "referral-"+r.String(), r.String(), f.String(), s.a.String()
+		g.emit(t, "referral", stream, &referralv1.ReferralReceived{ReferralId: rs, FamilyId: fs, CentreId: cs,
+			Source: commonv1.ReferralSource_REFERRAL_SOURCE_COURT, ReceivedOn: date(2026, 3, 1)}, f, s.a, "coordinator-1")
+		g.emit(t, "referral", stream, &referralv1.CaseEnded{ReferralId: rs, FamilyId: fs, CentreId: cs,
+			EndedOn: date(2026, 3, 20), Outcome: referralv1.CaseOutcome_CASE_OUTCOME_WITHDRAWN}, f, s.a, "coordinator-1")
+		var then proto.Message = &referralv1.CaseEndingCorrected{ReferralId: rs, FamilyId: fs, CentreId: cs,
+			Outcome: referralv1.CaseOutcome_CASE_OUTCOME_REFERRED_BACK_TO_COURT}
+		if reopen {
+			then = &referralv1.CaseReopened{ReferralId: rs, FamilyId: fs, CentreId: cs, State: referralv1.ReferralState_REFERRAL_STATE_IN_CONTACT}
+		}
+		g.emit(t, "referral", stream, then, f, s.a, "coordinator-1")
+	}
 }
 
 // lapses emits offers that lapse (decisions.md 186) at centre: one declined before its lapse,

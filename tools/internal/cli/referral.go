@@ -71,7 +71,7 @@ is for. Casework is a coordinator's: administrators see summaries only and canno
 	cmd.AddCommand(
 		r.submitCommand(), r.secondPartyCommand(), r.amendCommand(),
 		r.screenCommand(), r.acceptCommand(), r.waitlistCommand(), r.checkDuplicateCommand(), r.declineCommand(), r.withdrawCommand(),
-		r.previsitCommand(), r.arrangementCommand(), r.changeArrangementCommand(), r.reviewCommand(), r.endCommand(),
+		r.previsitCommand(), r.arrangementCommand(), r.changeArrangementCommand(), r.reviewCommand(), r.endCommand(), r.correctEndingCommand(), r.reopenCommand(),
 		r.listCommand(), r.showCommand(), r.familyCommand(), r.reviewsCommand(), r.eraseCommand(),
 	)
 	for _, sub := range cmd.Commands() {

@@ -571,10 +571,16 @@ func (r *referralCommand) endCommand() *cobra.Command {
 		outcome           referralv1.CaseOutcome
 	)
 	cmd := r.caseCommand(&cobra.Command{
-		Use:   "end REFERRAL_ID --outcome OUTCOME",
-		Short: "End a case with its outcome",
+		Use:   "end REFERRAL_ID --outcome OUTCOME --note TEXT",
+		Short: "End a case with its outcome and why (cancels the family's future bookings)",
 		Long: `end ends a case that was ready for contact, in contact or suspended, with the outcome the national
-statistics count: the family moved on to contact they arrange themselves, moved to handover,
+statistics count, and a note saying why, in words. Ending a case cancels the family's future bookings
+(a session under way is left to be completed) and takes the family off the waiting list: check the
+referral (familytime referral show) and the family's bookings before you end it. A wrong outcome
+is corrected afterwards (familytime referral correct-ending), and a case ended by mistake is
+reopened within 28 days (familytime referral reopen), but its cancelled bookings are not restored.
+
+The outcomes: the family moved on to contact they arrange themselves, moved to handover,
 stepped down to supported contact, was referred back to court, withdrew, or the case ended for
 safety. Only a case of supervised contact steps down to supported, and a handover-only case does
 not move to handover; a case with a domestic-abuse finding does neither, as the finding leaves
@@ -597,8 +603,89 @@ family again, put it back on the waiting list, or end the case, with the outcome
 	})
 	f := cmd.Flags()
 	f.StringVar(&outcomeFlag, "outcome", "", "how the case ended: "+enumNames("CASE_OUTCOME_", referralv1.CaseOutcome_name))
-	f.StringVar(&note, "note", "", "the explanation")
+	f.StringVar(&note, "note", "", "why the case ends, in words (at least 3 letters or digits, one a letter)")
 	_ = cmd.MarkFlagRequired("outcome")
+	_ = cmd.MarkFlagRequired("note")
 	complete(cmd, "outcome", "CASE_OUTCOME_", referralv1.CaseOutcome_name)
 	return cmd
+}
+
+func (r *referralCommand) correctEndingCommand() *cobra.Command {
+	var (
+		outcomeFlag, note string
+		outcome           referralv1.CaseOutcome
+	)
+	cmd := r.caseCommand(&cobra.Command{
+		Use:   "correct-ending REFERRAL_ID --outcome OUTCOME --note TEXT",
+		Short: "Correct the outcome an ended case was recorded with",
+		Long: `correct-ending corrects the outcome an ended case was recorded with: a new record pointing at the
+ending, which itself is never changed; the note says why the recorded outcome was wrong, in words.
+The case stays ended, on the day it ended, and the national figures count it by the corrected
+outcome in the period the case ended. The outcome is checked as end checks it, against the case as
+it stood when it ended: a case a hold suspended then, or whose contact never began, does not
+become one that moved on (OUTCOME_UNDER_HOLD, CONTACT_NOT_STARTED), and a domestic-abuse finding
+rules out stepped-down-to-supported and moved-to-handover. The centre's coordinator corrects it;
+an erased family's case is not corrected (FAMILY_ERASED).`,
+		Example: `  familytime referral correct-ending $REFERRAL --centre $CENTRE --outcome ended-for-safety \
+    --note "Contact stopped after a threat at handover; recorded as self-arranged by mistake"`,
+	}, func() (err error) {
+		outcome, err = parseEnum[referralv1.CaseOutcome]("outcome", outcomeFlag, "CASE_OUTCOME_", referralv1.CaseOutcome_value)
+		return err
+	}, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
+		resp, err := c.CorrectCaseEnding(cmd.Context(), &referralv1.CorrectCaseEndingRequest{RequestId: request, ReferralId: referral,
+			CentreId: centre, Outcome: outcome, Note: note})
+		return resp.GetReferral(), err
+	})
+	f := cmd.Flags()
+	f.StringVar(&outcomeFlag, "outcome", "", "the outcome the case ended with, in truth: "+enumNames("CASE_OUTCOME_", referralv1.CaseOutcome_name))
+	f.StringVar(&note, "note", "", "why the outcome recorded was wrong, in words (at least 3 letters or digits, one a letter)")
+	_ = cmd.MarkFlagRequired("outcome")
+	_ = cmd.MarkFlagRequired("note")
+	complete(cmd, "outcome", "CASE_OUTCOME_", referralv1.CaseOutcome_name)
+	return cmd
+}
+
+func (r *referralCommand) reopenCommand() *cobra.Command {
+	var note string
+	cmd := r.caseCommand(&cobra.Command{
+		Use:   "reopen REFERRAL_ID --note TEXT",
+		Short: "Reopen a case ended by mistake (within 28 days of its ending)",
+		Long: `reopen reopens a case ended by mistake (the wrong family, say): a new record pointing at the
+ending, which itself is never changed; the note says why the ending was a mistake, in words. It is
+allowed within 28 days of the ending (REOPEN_TOO_LATE after: refer the family again), not once the
+family's data is erased (FAMILY_ERASED), and not while another referral of the family's children is
+open (REFERRED_AGAIN: carry on with that one). The case returns to where it stood: in contact, or
+ready for contact, and suspended again if a safeguarding hold is in force. The national figures no
+longer count the ending.
+
+What the ending did is not undone: the bookings it cancelled stay cancelled and must be booked again
+(familytime schedule book), and the family is not put back on the waiting list (familytime schedule
+waitlist join, if it should wait for a place).`,
+		Example: `  familytime referral reopen $REFERRAL --centre $CENTRE \
+    --note "Ended by mistake: the coordinator meant another family"`,
+	}, func() error { return nil }, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
+		resp, err := c.ReopenCase(cmd.Context(), &referralv1.ReopenCaseRequest{RequestId: request, ReferralId: referral,
+			CentreId: centre, Note: note})
+		if err == nil {
+			fmt.Fprintln(escaped(cmd.ErrOrStderr()), reopenNote(resp.GetReferral()))
+		}
+		return resp.GetReferral(), err
+	})
+	f := cmd.Flags()
+	f.StringVar(&note, "note", "", "why the ending was a mistake, in words (at least 3 letters or digits, one a letter)")
+	_ = cmd.MarkFlagRequired("note")
+	return cmd
+}
+
+// reopenNote is what the CLI says, on standard error, of a reopened case: what the ending did that
+// the reopening does not undo, and the commands that make it again.
+func reopenNote(r *referralv1.Referral) string {
+	centre, family := r.GetCentreId(), r.GetFamilyId()
+	note := "reopened: the bookings cancelled when the case ended stay cancelled and must be booked again " +
+		"(familytime schedule book --centre " + centre + " --family " + family + " ...); the family was not put back on the waiting list " +
+		"(familytime schedule waitlist join --centre " + centre + " --family " + family + ", if it should wait for a place)"
+	if r.GetState() == referralv1.ReferralState_REFERRAL_STATE_SUSPENDED {
+		note += "; a safeguarding hold in force suspends the case: nothing is booked until it is lifted"
+	}
+	return note
 }

@@ -301,6 +301,10 @@ func caseStep(eventType string) string {
 		return "review"
 	case "CaseEnded":
 		return "case ended"
+	case "CaseEndingCorrected":
+		return "case ending corrected"
+	case "CaseReopened":
+		return "case reopened"
 	case "PossibleDuplicateChecked":
 		return "lead's check of a possible duplicate"
 	}

@@ -94,7 +94,7 @@ func TestReferralBadInputRefusedBeforeAnyCall(t *testing.T) {
 		{[]string{"decline", ref, "--centre", centre, "--reason", "other", "--note", " "}, `--reason other needs --note saying why`},
 		{[]string{"waitlist", ref, "--centre", centre, "--service", "babysitting"}, `--service "babysitting" is not one of: supported, supervised`},
 		{[]string{"withdraw", ref, "--centre", centre, "--by", "aunt"}, `--by "aunt" is not one of: referrer, resident-parent`},
-		{[]string{"end", ref, "--centre", centre, "--outcome", "happy"}, `--outcome "happy" is not one of: self-arranged`},
+		{[]string{"end", ref, "--centre", centre, "--outcome", "happy", "--note", "Parents arrange it"}, `--outcome "happy" is not one of: self-arranged`},
 		{[]string{"previsit", ref, "--centre", centre, "--person", person, "--on", "03/06/2026"}, `--on "03/06/2026" is not a date like 2025-03-01 (YYYY-MM-DD)`},
 		{[]string{"previsit", ref, "--centre", centre, "--person", "dad"}, `--person "dad" is not a person id`},
 		{[]string{"review", ref, "--centre", centre, "--note", "going well", "--on", "2026-02-30"}, `--on "2026-02-30" is not a date`},

@@ -766,7 +766,7 @@ func (s *sim) advanceFamily(ctx context.Context, f *family, d time.Time) error {
 	case stepEnd:
 		id, rid, cid := ref()
 		if _, err := call(ctx, s.c, s.c.referral.EndCase, &referralv1.EndCaseRequest{RequestId: id, ReferralId: rid, CentreId: cid,
-			Outcome: f.outcome}); err != nil {
+			Outcome: f.outcome, Note: endingNote[f.outcome]}); err != nil {
 			return fmt.Errorf("end case: %w", err)
 		}
 		f.truth.endedOn, f.truth.outcome = d, f.outcome
@@ -1167,6 +1167,18 @@ func (s *sim) complete(ctx, base context.Context, f *family, b *booking, childre
 		f.truth.firstSession = b.date
 	}
 	return nil
+}
+
+// endingNote is why the simulation's coordinator ends a case, in words, by its outcome: an ending
+// says why (decision 231).
+var endingNote = map[referralv1.CaseOutcome]string{
+	referralv1.CaseOutcome_CASE_OUTCOME_SELF_ARRANGED:             "The parents now arrange contact themselves.",
+	referralv1.CaseOutcome_CASE_OUTCOME_MOVED_TO_HANDOVER:         "Contact goes on as handovers at the centre.",
+	referralv1.CaseOutcome_CASE_OUTCOME_STEPPED_DOWN_TO_SUPPORTED: "Supervised contact went well: stepped down to supported.",
+	referralv1.CaseOutcome_CASE_OUTCOME_REFERRED_BACK_TO_COURT:    "Referred back to the court.",
+	referralv1.CaseOutcome_CASE_OUTCOME_WITHDRAWN:                 "The family withdrew from contact at the centre.",
+	referralv1.CaseOutcome_CASE_OUTCOME_ENDED_FOR_SAFETY:          "Ended to keep the child safe.",
+	referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED:            "Two unexplained no-shows released the place.",
 }
 
 func childIDs(f *family) []uuid.UUID {

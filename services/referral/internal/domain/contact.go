@@ -173,7 +173,9 @@ func (r *Referral) ReviewDue() (due time.Time, ok bool) {
 	return r.reviewDue, true
 }
 
-// EndCase ends a case whose contact is arranged, with an outcome. Final. The outcome PLACE_RELEASED
+// EndCase ends a case whose contact is arranged, with an outcome and a note saying why, in words.
+// Final, but for a correction of its outcome or a reopening within ReopenWithinDays of a case
+// ended by mistake (ending.go), each a record of its own. The outcome PLACE_RELEASED
 // fits only a case whose place scheduling released (ReleasePlace noted it), and only while the
 // release stands: once the family attended a session after it, it was booked again and came, and
 // ending the case "place released" would count in the national figures a case that went on as
@@ -191,14 +193,16 @@ func (r *Referral) EndCase(outcome referralv1.CaseOutcome, note string, today ti
 	case outcome == referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED && r.placeReleasedOn.IsZero():
 		v.add("outcome", "fits only a case whose regular place was released after two unexplained no-shows")
 	}
-	v.note("note", note, false, "must say something when given")
+	// Ending cancels the family's future bookings and takes it off the waiting list: it says why,
+	// for every outcome (review 35 ended the wrong family's case with nothing said).
+	v.note("note", note, true, "must say why the case ends")
 	if err := v.err(); err != nil {
 		return nil, err
 	}
 	if attended, ok := r.AttendedSinceRelease(); ok && outcome == referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED {
 		return nil, PlaceReleasePast(r.placeReleasedOn, attended)
 	}
-	if err := r.outcomeFits(outcome); err != nil {
+	if err := r.outcomeFits(r.state, outcome); err != nil {
 		return nil, err
 	}
 	return r.end(outcome, note, today)
@@ -215,11 +219,14 @@ func (r *Referral) EndCase(outcome referralv1.CaseOutcome, note string, today ti
 // as self-arranged). Nor does a case whose contact never began (ErrOutcomeBeforeContact,
 // decision 168): it did not move on from contact it never had, and the figures would count it
 // both moved on and never attended.
-func (r *Referral) outcomeFits(outcome referralv1.CaseOutcome) error {
+//
+// state is the state the case ends from: its own, or for a correction of its ending the one it
+// ended from (CorrectEnding).
+func (r *Referral) outcomeFits(state State, outcome referralv1.CaseOutcome) error {
 	progress := outcome == referralv1.CaseOutcome_CASE_OUTCOME_SELF_ARRANGED || outcome == referralv1.CaseOutcome_CASE_OUTCOME_MOVED_TO_HANDOVER ||
 		outcome == referralv1.CaseOutcome_CASE_OUTCOME_STEPPED_DOWN_TO_SUPPORTED
 	switch {
-	case r.state == Suspended && progress:
+	case state == Suspended && progress:
 		return ErrOutcomeUnderHold
 	case r.firstSession.IsZero() && progress:
 		return ErrOutcomeBeforeContact

@@ -62,7 +62,7 @@ func TestFirstSessionAndReviews(t *testing.T) {
 	require.True(t, ok, "a suspended case is still due its review")
 	require.Equal(t, date(2027, 12, 20), due)
 
-	h.ok(r.EndCase(referralv1.CaseOutcome_CASE_OUTCOME_ENDED_FOR_SAFETY, "", today))
+	h.ok(r.EndCase(referralv1.CaseOutcome_CASE_OUTCOME_ENDED_FOR_SAFETY, "Ended for the test", today))
 	_, ok = r.ReviewDue()
 	require.False(t, ok, "an ended case has none")
 	require.Equal(t, referralv1.CaseOutcome_CASE_OUTCOME_ENDED_FOR_SAFETY, r.Outcome())
@@ -99,7 +99,7 @@ func TestEndCaseRules(t *testing.T) {
 	r, _ := inState(t, domain.InContact)
 	// PLACE_RELEASED fits only a case whose place was released (TestReleasePlaceLeavesTheCaseToTheCoordinator).
 	for _, outcome := range []referralv1.CaseOutcome{0, 99, referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED} {
-		_, err := r.EndCase(outcome, "", today)
+		_, err := r.EndCase(outcome, "Ended for the test", today)
 		var invalid *domain.Invalid
 		require.ErrorAs(t, err, &invalid)
 		require.Equal(t, "outcome", invalid.Violations[0].Field)
@@ -141,7 +141,7 @@ func TestOutcomesFitTheKindOfContact(t *testing.T) {
 			_, err = r.RecordSessionAttended(today.AddDate(0, 0, -1))
 			require.NoError(t, err)
 			version := r.Version()
-			events, err := r.EndCase(tc.outcome, "", today)
+			events, err := r.EndCase(tc.outcome, "Ended for the test", today)
 			if tc.err == nil {
 				require.NoError(t, err)
 				require.Equal(t, domain.Ended, r.State())
@@ -166,7 +166,7 @@ func TestReleasePlaceLeavesTheCaseToTheCoordinator(t *testing.T) {
 	require.Equal(t, int32(today.Day()), noted.GetReleasedOn().GetDay())
 	require.Equal(t, domain.InContact, r.State(), "the case stays open")
 
-	events = h.ok(r.EndCase(referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED, "", today))
+	events = h.ok(r.EndCase(referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED, "Ended for the test", today))
 	require.Equal(t, referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED, events[0].(*referralv1.CaseEnded).GetOutcome())
 	require.Equal(t, domain.Ended, r.State())
 	_, err := r.ReleasePlace(today)
@@ -295,7 +295,7 @@ func TestSupportedContactTerm(t *testing.T) {
 	require.Equal(t, beyond6, r.SupportedContactTerm(date(2027, 9, 1)))
 	h.ok(r.Suspend(holdID, today))
 	require.Equal(t, beyond12, r.SupportedContactTerm(date(2028, 3, 1)), "a suspended case's contact began all the same")
-	h.ok(r.EndCase(referralv1.CaseOutcome_CASE_OUTCOME_ENDED_FOR_SAFETY, "", today))
+	h.ok(r.EndCase(referralv1.CaseOutcome_CASE_OUTCOME_ENDED_FOR_SAFETY, "Ended for the test", today))
 	require.Equal(t, none, r.SupportedContactTerm(date(2028, 3, 1)), "an ended case is not flagged")
 }
 
@@ -305,14 +305,14 @@ func TestACaseUnderAHoldDoesNotEndAsMovingOn(t *testing.T) {
 	for _, outcome := range []referralv1.CaseOutcome{referralv1.CaseOutcome_CASE_OUTCOME_SELF_ARRANGED,
 		referralv1.CaseOutcome_CASE_OUTCOME_MOVED_TO_HANDOVER, referralv1.CaseOutcome_CASE_OUTCOME_STEPPED_DOWN_TO_SUPPORTED} {
 		r, _ := inState(t, domain.Suspended)
-		_, err := r.EndCase(outcome, "", today)
+		_, err := r.EndCase(outcome, "Ended for the test", today)
 		require.ErrorIs(t, err, domain.ErrOutcomeUnderHold, outcome.String())
 		require.Equal(t, domain.Suspended, r.State(), "nothing recorded")
 	}
 	for _, outcome := range []referralv1.CaseOutcome{referralv1.CaseOutcome_CASE_OUTCOME_REFERRED_BACK_TO_COURT,
 		referralv1.CaseOutcome_CASE_OUTCOME_WITHDRAWN, referralv1.CaseOutcome_CASE_OUTCOME_ENDED_FOR_SAFETY} {
 		r, _ := inState(t, domain.Suspended)
-		_, err := r.EndCase(outcome, "", today)
+		_, err := r.EndCase(outcome, "Ended for the test", today)
 		require.NoError(t, err, outcome.String())
 		require.Equal(t, domain.Ended, r.State())
 	}
@@ -341,7 +341,7 @@ func TestAPlaceReleasedIsPastOnceTheFamilyAttendsAgain(t *testing.T) {
 	require.Equal(t, today.AddDate(0, 0, 14), on)
 
 	version := r.Version()
-	events, err := r.EndCase(placeReleased, "", today.AddDate(0, 0, 30))
+	events, err := r.EndCase(placeReleased, "Ended for the test", today.AddDate(0, 0, 30))
 	require.ErrorIs(t, err, domain.ErrPlaceReleasePast)
 	require.ErrorContains(t, err, "released on 2026-11-24")
 	require.ErrorContains(t, err, "attended a session on 2026-12-08")
@@ -360,7 +360,7 @@ func TestAPlaceReleasedIsPastOnceTheFamilyAttendsAgain(t *testing.T) {
 	h.ok(r.ReleasePlace(today.AddDate(0, 0, 42)))
 	_, past = r.AttendedSinceRelease()
 	require.False(t, past)
-	events = h.ok(r.EndCase(placeReleased, "", today.AddDate(0, 0, 43)))
+	events = h.ok(r.EndCase(placeReleased, "Ended for the test", today.AddDate(0, 0, 43)))
 	require.Equal(t, placeReleased, events[0].(*referralv1.CaseEnded).GetOutcome())
 
 	t.Run("released before contact began, the first session is after it", func(t *testing.T) {
@@ -368,7 +368,7 @@ func TestAPlaceReleasedIsPastOnceTheFamilyAttendsAgain(t *testing.T) {
 		h.ok(r.ReleasePlace(today))
 		h.ok(r.RecordSessionAttended(today.AddDate(0, 0, 7)))
 		require.Equal(t, domain.InContact, r.State())
-		_, err := r.EndCase(placeReleased, "", today.AddDate(0, 0, 8))
+		_, err := r.EndCase(placeReleased, "Ended for the test", today.AddDate(0, 0, 8))
 		require.ErrorIs(t, err, domain.ErrPlaceReleasePast)
 		require.Equal(t, domain.InContact, r.State())
 	})
@@ -379,7 +379,7 @@ func TestAPlaceReleasedIsPastOnceTheFamilyAttendsAgain(t *testing.T) {
 		events := h.ok(r.RecordSessionAttended(today.AddDate(0, 0, 7)))
 		require.IsType(t, &referralv1.SessionAttendedAfterRelease{}, events[0])
 		require.Equal(t, domain.Suspended, r.State(), "still suspended")
-		_, err := r.EndCase(placeReleased, "", today.AddDate(0, 0, 8))
+		_, err := r.EndCase(placeReleased, "Ended for the test", today.AddDate(0, 0, 8))
 		require.ErrorIs(t, err, domain.ErrPlaceReleasePast)
 		_, err = r.RecordSessionAttended(today.AddDate(0, 0, 8))
 		require.ErrorIs(t, err, domain.ErrCaseSuspended, "otherwise a suspended case records no session, as before")

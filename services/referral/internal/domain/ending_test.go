@@ -18,7 +18,7 @@ func TestAnOutcomeThatSaysContactMovedOnNeedsContactToHaveBegun(t *testing.T) {
 		referralv1.CaseOutcome_CASE_OUTCOME_MOVED_TO_HANDOVER, referralv1.CaseOutcome_CASE_OUTCOME_STEPPED_DOWN_TO_SUPPORTED} {
 		r, _ := inState(t, domain.ReadyForContact)
 		version := r.Version()
-		events, err := r.EndCase(outcome, "", today)
+		events, err := r.EndCase(outcome, "Ended for the test", today)
 		require.ErrorIs(t, err, domain.ErrOutcomeBeforeContact, outcome.String())
 		require.Nil(t, events)
 		require.Equal(t, version, r.Version(), "nothing recorded")
@@ -27,13 +27,13 @@ func TestAnOutcomeThatSaysContactMovedOnNeedsContactToHaveBegun(t *testing.T) {
 	for _, outcome := range []referralv1.CaseOutcome{referralv1.CaseOutcome_CASE_OUTCOME_REFERRED_BACK_TO_COURT,
 		referralv1.CaseOutcome_CASE_OUTCOME_WITHDRAWN, referralv1.CaseOutcome_CASE_OUTCOME_ENDED_FOR_SAFETY} {
 		r, _ := inState(t, domain.ReadyForContact)
-		_, err := r.EndCase(outcome, "", today)
+		_, err := r.EndCase(outcome, "Ended for the test", today)
 		require.NoError(t, err, outcome.String())
 		require.Equal(t, domain.Ended, r.State())
 	}
 	// Once a session is attended, the family may move on.
 	r, _ := inState(t, domain.InContact)
-	_, err := r.EndCase(referralv1.CaseOutcome_CASE_OUTCOME_SELF_ARRANGED, "", today)
+	_, err := r.EndCase(referralv1.CaseOutcome_CASE_OUTCOME_SELF_ARRANGED, "Ended for the test", today)
 	require.NoError(t, err)
 }
 
@@ -65,7 +65,7 @@ func TestACaseEndedDuringItsFirstSessionRecordsIt(t *testing.T) {
 
 	// A session dated after the case ended was not under way when it ended: it is not the case's.
 	r, _ = inState(t, domain.ReadyForContact)
-	_, err = r.EndCase(referralv1.CaseOutcome_CASE_OUTCOME_REFERRED_BACK_TO_COURT, "", today)
+	_, err = r.EndCase(referralv1.CaseOutcome_CASE_OUTCOME_REFERRED_BACK_TO_COURT, "Ended for the test", today)
 	require.NoError(t, err)
 	_, err = r.RecordSessionAttended(today.AddDate(0, 0, 1))
 	require.ErrorIs(t, err, domain.ErrReferralClosed)

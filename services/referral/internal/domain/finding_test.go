@@ -108,12 +108,12 @@ func TestACaseWithAFindingDoesNotEndMovedToHandover(t *testing.T) {
 		referralv1.CaseOutcome_CASE_OUTCOME_MOVED_TO_HANDOVER:         domain.ErrDomesticAbuseRulesOutHandover,
 		referralv1.CaseOutcome_CASE_OUTCOME_STEPPED_DOWN_TO_SUPPORTED: domain.ErrDomesticAbuseRulesOutSupported,
 	} {
-		events, err := r.EndCase(outcome, "", today)
+		events, err := r.EndCase(outcome, "Ended for the test", today)
 		require.ErrorIs(t, err, want, outcome.String())
 		require.Nil(t, events)
 	}
 	require.Equal(t, version, r.Version(), "nothing recorded")
-	h.ok(r.EndCase(referralv1.CaseOutcome_CASE_OUTCOME_REFERRED_BACK_TO_COURT, "", today))
+	h.ok(r.EndCase(referralv1.CaseOutcome_CASE_OUTCOME_REFERRED_BACK_TO_COURT, "Ended for the test", today))
 	require.Equal(t, domain.Ended, r.State())
 }
 
@@ -193,9 +193,9 @@ func TestACaseAcceptedForAKindTheFindingRulesOutIsNotMadeReady(t *testing.T) {
 		longer.Stagger.ArrivalMinutes = 20
 		_, err = old.ChangeArrangement(longer, today)
 		require.NoError(t, err, "the kind it has is kept: a change of arrangement changes nothing of it")
-		_, err = old.EndCase(referralv1.CaseOutcome_CASE_OUTCOME_MOVED_TO_HANDOVER, "", today)
+		_, err = old.EndCase(referralv1.CaseOutcome_CASE_OUTCOME_MOVED_TO_HANDOVER, "Ended for the test", today)
 		require.ErrorIs(t, err, domain.ErrAlreadyHandover)
-		_, err = old.EndCase(referralv1.CaseOutcome_CASE_OUTCOME_REFERRED_BACK_TO_COURT, "", today)
+		_, err = old.EndCase(referralv1.CaseOutcome_CASE_OUTCOME_REFERRED_BACK_TO_COURT, "Ended for the test", today)
 		require.NoError(t, err)
 		require.Equal(t, domain.Ended, old.State())
 	})

@@ -168,7 +168,7 @@ func inState(t *testing.T, s domain.State) (*domain.Referral, *history) {
 	if reached(domain.InContact) {
 		return r, h
 	}
-	h.ok(r.EndCase(referralv1.CaseOutcome_CASE_OUTCOME_SELF_ARRANGED, "", today))
+	h.ok(r.EndCase(referralv1.CaseOutcome_CASE_OUTCOME_SELF_ARRANGED, "Ended for the test", today))
 	reached(domain.Ended)
 	return r, h
 }

@@ -94,6 +94,11 @@ type Referral struct {
 	findingsMade int
 	outcome      referralv1.CaseOutcome
 	endedOn      time.Time // the day the case ended; zero unless it did
+	// beforeEnd is the state the case was in when it ended, and endingVersion the version of its
+	// CaseEnded in the stream: what a correction of the ending is checked against and points at,
+	// and where a reopened case returns to (ending.go). Zero unless the case is ended.
+	beforeEnd     State
+	endingVersion int64
 	// placeReleasedOn is when scheduling last released the family's regular place after
 	// unexplained no-shows; zero while it never has (the outcome PLACE_RELEASED fits once it has).
 	placeReleasedOn time.Time
@@ -488,7 +493,15 @@ func (r *Referral) apply(ev proto.Message) error {
 			r.lastReview = on
 		}
 	case *referralv1.CaseEnded:
+		r.beforeEnd, r.endingVersion = r.state, r.version+1
 		r.outcome, r.state, r.endedOn = e.GetOutcome(), Ended, dates.Time(e.GetEndedOn())
+	case *referralv1.CaseEndingCorrected:
+		r.outcome = e.GetOutcome()
+	case *referralv1.CaseReopened:
+		// The case is where it stood before it ended; the holds in force now are noted after
+		// this event (ReopenCase suspends it with each), not the ones it ended with.
+		r.state, r.outcome, r.endedOn, r.beforeEnd, r.endingVersion = e.GetState(), 0, time.Time{}, 0, 0
+		r.holds = nil
 	case *referralv1.PlaceReleasedNoted:
 		// A new release makes the place released again, whatever was attended since the last one.
 		r.placeReleasedOn, r.attendedSinceRelease = dates.Time(e.GetReleasedOn()), time.Time{}
@@ -592,6 +605,10 @@ func caseNote(ev proto.Message) (*commonv1.Date, []byte) {
 		return e.GetHeldOn(), e.GetSealedNote()
 	case *referralv1.CaseEnded:
 		return e.GetEndedOn(), e.GetSealedNote()
+	case *referralv1.CaseEndingCorrected:
+		return e.GetCorrectedOn(), e.GetSealedNote()
+	case *referralv1.CaseReopened:
+		return e.GetReopenedOn(), e.GetSealedNote()
 	case *referralv1.PossibleDuplicateChecked:
 		return e.GetCheckedOn(), e.GetSealedNote()
 	}

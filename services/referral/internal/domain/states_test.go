@@ -64,7 +64,7 @@ func run(r *domain.Referral, c domain.Command) ([]proto.Message, error) {
 	case domain.CmdRecordReview:
 		return r.RecordReview(today, "going well", today)
 	case domain.CmdEndCase:
-		return r.EndCase(referralv1.CaseOutcome_CASE_OUTCOME_REFERRED_BACK_TO_COURT, "", today)
+		return r.EndCase(referralv1.CaseOutcome_CASE_OUTCOME_REFERRED_BACK_TO_COURT, "Ended for the test", today)
 	case domain.CmdSuspend:
 		return r.Suspend(uuid.New(), today)
 	case domain.CmdResume:

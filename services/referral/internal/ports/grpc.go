@@ -63,6 +63,8 @@ var Policy = auth.Policy{
 	service + "ChangeArrangement":            {Roles: casework, CentreScoped: true},
 	service + "RecordReview":                 {Roles: casework, CentreScoped: true},
 	service + "EndCase":                      {Roles: casework, CentreScoped: true},
+	service + "CorrectCaseEnding":            {Roles: casework, CentreScoped: true},
+	service + "ReopenCase":                   {Roles: casework, CentreScoped: true},
 	service + "GetReferral":                  {Roles: readers, CentreScoped: true},
 	service + "ListReferrals":                {Roles: readers, CentreScoped: true},
 	service + "ListReviewsDue":               {Roles: readers, CentreScoped: true},
@@ -284,6 +286,24 @@ func (s *Server) EndCase(ctx context.Context, req *referralv1.EndCaseRequest) (*
 		return &referralv1.EndCaseResponse{Referral: r}
 	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
 		return s.app.EndCase(ctx, id(req.GetReferralId()), id(req.GetCentreId()), req.GetOutcome(), req.GetNote(), md)
+	})
+}
+
+// CorrectCaseEnding corrects an ended case's outcome, by a record pointing at the ending.
+func (s *Server) CorrectCaseEnding(ctx context.Context, req *referralv1.CorrectCaseEndingRequest) (*referralv1.CorrectCaseEndingResponse, error) {
+	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.CorrectCaseEndingResponse {
+		return &referralv1.CorrectCaseEndingResponse{Referral: r}
+	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
+		return s.app.CorrectCaseEnding(ctx, id(req.GetReferralId()), id(req.GetCentreId()), req.GetOutcome(), req.GetNote(), md)
+	})
+}
+
+// ReopenCase reopens a case ended by mistake.
+func (s *Server) ReopenCase(ctx context.Context, req *referralv1.ReopenCaseRequest) (*referralv1.ReopenCaseResponse, error) {
+	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.ReopenCaseResponse {
+		return &referralv1.ReopenCaseResponse{Referral: r}
+	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
+		return s.app.ReopenCase(ctx, id(req.GetReferralId()), id(req.GetCentreId()), req.GetNote(), md)
 	})
 }
 

@@ -282,6 +282,11 @@ var effects = map[string]func(f *Fold, a []any){
 		r := f.referral(a)
 		r.endedOn, r.outcome = argDate(a[3]), argInt(a[4])
 	},
+	"ending_corrected": func(f *Fold, a []any) { f.referral(a).outcome = argInt(a[3]) },
+	"reopened": func(f *Fold, a []any) {
+		r := f.referral(a)
+		r.endedOn, r.outcome = pgtype.Date{}, 0
+	},
 	"booked": func(f *Fold, a []any) {
 		if _, ok := f.sessions[argUUID(a[0])]; !ok {
 			f.session(a, "booked")

@@ -79,6 +79,13 @@ var statements = map[string]string{
 		ON CONFLICT (referral_id) DO UPDATE SET first_session_on = EXCLUDED.first_session_on`,
 	"ended": `INSERT INTO {s}.referrals (referral_id, family_id, centre_id, ended_on, outcome) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (referral_id) DO UPDATE SET ended_on = EXCLUDED.ended_on, outcome = EXCLUDED.outcome`,
+	// A correction of the ending's outcome (CaseEndingCorrected): the ending's day stays, so the
+	// case counts in the period it ended, by the outcome as corrected.
+	"ending_corrected": `INSERT INTO {s}.referrals (referral_id, family_id, centre_id, outcome) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (referral_id) DO UPDATE SET outcome = EXCLUDED.outcome`,
+	// A case ended by mistake, reopened (CaseReopened): no longer ended.
+	"reopened": `INSERT INTO {s}.referrals (referral_id, family_id, centre_id) VALUES ($1, $2, $3)
+		ON CONFLICT (referral_id) DO UPDATE SET ended_on = NULL, outcome = 0`,
 	"booked": `INSERT INTO {s}.sessions (booking_id, family_id, centre_id, room_id, session_date, service_type, state)
 		VALUES ($1, $2, $3, $4, $5, $6, 'booked') ON CONFLICT (booking_id) DO NOTHING`,
 	// A booking's end state; the booking's row may come first from here if SessionBooked is older
@@ -144,6 +151,7 @@ var shapes = map[string]shape{
 	"centre":   {"centres", 1},
 	"referral": {"referrals", 1}, "involvement": {"referrals", 1}, "accepted": {"referrals", 1}, "waitlisted": {"referrals", 1},
 	"declined": {"referrals", 1}, "withdrawn": {"referrals", 1}, "first_session": {"referrals", 1}, "ended": {"referrals", 1},
+	"ending_corrected": {"referrals", 1}, "reopened": {"referrals", 1},
 	"booked": {"sessions", 1}, "session_state": {"sessions", 1},
 	"attended": {"attendance", 2},
 	"room":     {"rooms", 1},

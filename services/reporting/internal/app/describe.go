@@ -136,6 +136,11 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		return "Case reviewed"
 	case *referralv1.CaseEnded:
 		return "Case ended: " + words.Enum(ev.GetOutcome())
+	case *referralv1.CaseEndingCorrected:
+		return "Case ending corrected: outcome " + words.Enum(ev.GetOutcome()) + " (was " + words.Enum(ev.GetPreviousOutcome()) + ")"
+	case *referralv1.CaseReopened:
+		return "Case reopened: its ending on " + date(ev.GetEndedOn()) + " (" + words.Enum(ev.GetOutcome()) + ") was a mistake; the case is " +
+			words.Enum(ev.GetState()) + " again"
 	case *referralv1.PlaceReleasedNoted:
 		return "Referral noted the place released: the case stays open for the coordinator to book the family again, put it back on the waiting list, or end it"
 	case *referralv1.SessionAttendedAfterRelease:
@@ -199,6 +204,8 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		return "Scheduling noted a risk assessment of " + date(ev.GetAssessedOn()) + ": it weighs a disclosure noted on or before it"
 	case *schedulingv1.ContactEnded:
 		return "Scheduling noted contact ended: future bookings cancelled"
+	case *schedulingv1.ContactReopened:
+		return "Scheduling noted the case reopened: the family may be booked again; bookings cancelled at the ending stay cancelled"
 	case *schedulingv1.ReferralNoted:
 		return "Scheduling noted the referral " + words.Enum(ev.GetDecision())
 	case *schedulingv1.SessionBooked:
@@ -680,6 +687,10 @@ const (
 var caseOver = map[string]bool{"familytime.referral.v1.CaseEnded": true, "familytime.referral.v1.ReferralWithdrawn": true,
 	"familytime.referral.v1.ReferralDeclined": true, "familytime.scheduling.v1.ContactEnded": true}
 
+// caseReopened are the steps after which a case ended by mistake goes on: its holds are the
+// parent's contact's again.
+var caseReopened = map[string]bool{"familytime.referral.v1.CaseReopened": true, "familytime.scheduling.v1.ContactReopened": true}
+
 // suspension follows, through a family's history, whether a safeguarding hold suspends its
 // contact, as referral and scheduling each note the holds (each of them after safeguarding, in
 // either order): suspended while either holds one in force.
@@ -701,7 +712,7 @@ func (c *suspension) words(s Step) (string, bool) {
 	switch s.Type {
 	case caseSuspended, holdNoted, holdLiftNoted, caseResumed:
 	default:
-		c.over = c.over || caseOver[s.Type]
+		c.over = (c.over || caseOver[s.Type]) && !caseReopened[s.Type]
 		return s.Description, true
 	}
 	if c.inForce == nil {
@@ -751,7 +762,7 @@ func stillInForce(words string, counted int) int {
 var bareSteps = map[string]bool{
 	"familytime.referral.v1.ReferralAmended": true, "familytime.referral.v1.ReferralDeclined": true,
 	"familytime.referral.v1.ReferralAccepted": true, "familytime.referral.v1.ReferralWaitlisted": true,
-	"familytime.referral.v1.CaseEnded": true, caseSuspended: true, caseResumed: true, holdNoted: true, holdLiftNoted: true,
+	"familytime.referral.v1.CaseEnded": true, "familytime.referral.v1.CaseReopened": true, caseSuspended: true, caseResumed: true, holdNoted: true, holdLiftNoted: true,
 	"familytime.scheduling.v1.SessionCalledOff": true, "familytime.scheduling.v1.BookingCancelled": true,
 	"familytime.scheduling.v1.PlaceOffered": true,
 }
@@ -783,6 +794,10 @@ func parentsWords(service, eventType, words string) (string, bool) {
 		return decided, true
 	case "familytime.referral.v1.CaseEnded":
 		return "Case ended", true // not the outcome: "ended for safety" tells what was found
+	case "familytime.referral.v1.CaseEndingCorrected":
+		return "", false // the outcome, which the copy's "Case ended" leaves out, is all it corrects
+	case "familytime.referral.v1.CaseReopened":
+		return "Case reopened", true // not the outcome of the ending it undoes
 	case "familytime.scheduling.v1.SessionCalledOff":
 		return "Session called off", true
 	case "familytime.scheduling.v1.BookingCancelled":

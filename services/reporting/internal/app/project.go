@@ -81,6 +81,8 @@ var projected = map[string]bool{
 	"familytime.referral.v1.ReferralWithdrawn":       true,
 	"familytime.referral.v1.FirstSessionAttended":    true,
 	"familytime.referral.v1.CaseEnded":               true,
+	"familytime.referral.v1.CaseEndingCorrected":     true,
+	"familytime.referral.v1.CaseReopened":            true,
 	"familytime.scheduling.v1.CentreRegistered":      true,
 	"familytime.scheduling.v1.CentreUpdated":         true,
 	"familytime.scheduling.v1.RoomAdded":             true,
@@ -163,6 +165,12 @@ func (f *facts) apply(msg proto.Message) {
 		f.stmt("first_session", f.id(ev.GetReferralId()), f.id(ev.GetFamilyId()), f.id(ev.GetCentreId()), day(ev.GetSessionOn()))
 	case *referralv1.CaseEnded:
 		f.stmt("ended", f.id(ev.GetReferralId()), f.id(ev.GetFamilyId()), f.id(ev.GetCentreId()), day(ev.GetEndedOn()), int32(ev.GetOutcome()))
+	case *referralv1.CaseEndingCorrected:
+		// Counted by the corrected outcome, in the period of the ending it corrects.
+		f.stmt("ending_corrected", f.id(ev.GetReferralId()), f.id(ev.GetFamilyId()), f.id(ev.GetCentreId()), int32(ev.GetOutcome()))
+	case *referralv1.CaseReopened:
+		// Ended by mistake: the ending is not counted; a later ending is (ended, again).
+		f.stmt("reopened", f.id(ev.GetReferralId()), f.id(ev.GetFamilyId()), f.id(ev.GetCentreId()))
 	case *schedulingv1.CentreRegistered:
 		f.centre(ev)
 	case *schedulingv1.CentreUpdated:

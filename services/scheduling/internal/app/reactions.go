@@ -146,3 +146,15 @@ func (a *App) recordReaction(ctx context.Context, uow *eventstore.UnitOfWork, f 
 	}
 	return a.freePlaces(ctx, uow, f, events, md)
 }
+
+// ReopenContact records referral's CaseReopened (domain.Family.ReopenContact): the family may be
+// booked again. Nothing else is undone: the bookings the ending cancelled, and the family's place
+// on the waiting list, are the coordinator's to make again.
+func (a *App) ReopenContact(ctx context.Context, uow *eventstore.UnitOfWork, family, centre, referral uuid.UUID, reopenedOn, endedOn time.Time, md eventstore.Metadata) error {
+	f, err := a.sessions.Family(ctx, family)
+	if err != nil {
+		return err
+	}
+	expected := f.Version()
+	return a.recordReaction(ctx, uow, f, centre, expected, f.ReopenContact(centre, referral, reopenedOn, endedOn), md)
+}

@@ -1697,6 +1697,8 @@ func (f *Family) apply(ev proto.Message) error {
 		}
 	case *schedulingv1.ContactEnded:
 		f.ended = true
+	case *schedulingv1.ContactReopened:
+		f.ended = false
 	case *schedulingv1.SessionBooked:
 		b := bookingOf(e)
 		f.bookings[b.ID] = b
@@ -1866,4 +1868,21 @@ func abs(n int) int {
 		return -n
 	}
 	return n
+}
+
+// ReopenContact records referral's CaseReopened (a case ended by mistake, reopened): the family
+// may be booked again (ContactReopened). Bookings the ending cancelled stay cancelled, and the
+// family is not put back on the waiting list: the coordinator books it again, or puts it back on
+// the list, by hand. A family whose contact has not ended, or that scheduling knows at another
+// centre or on another referral, records nothing (a redelivery among them).
+func (f *Family) ReopenContact(centre, referral uuid.UUID, reopenedOn, endedOn time.Time) []proto.Message {
+	onReferral := (f.ready != nil && f.ready.Centre == centre && f.ready.Referral == referral) ||
+		(f.referred != nil && f.referred.Centre == centre && f.referred.Referral == referral)
+	if !f.ended || !onReferral {
+		return nil
+	}
+	ev := &schedulingv1.ContactReopened{FamilyId: f.id.String(), CentreId: centre.String(), ReferralId: referral.String(),
+		ReopenedOn: dates.Proto(reopenedOn), EndedOn: dates.Proto(endedOn)}
+	f.mustApply(ev)
+	return []proto.Message{ev}
 }

@@ -38,6 +38,7 @@ var ReferralSubjects = []string{
 	"ft.referral.*.ChildrenLeavingChanged",
 	"ft.referral.*.ChildBirthMonthCorrected",
 	"ft.referral.*.CaseEnded",
+	"ft.referral.*.CaseReopened",
 	"ft.referral.*.ReferralWithdrawn",
 	"ft.referral.*.PossibleDuplicateFlagged",
 }
@@ -150,6 +151,16 @@ func ReferralEvents(a *app.App) bus.Handler {
 				return err
 			}
 			return a.EndContact(ctx, uow, u[0], u[1], u[2], dateOf(ev.GetEndedOn()), false, metadata(d))
+		case "familytime.referral.v1.CaseReopened":
+			ev, err := decode(d, &referralv1.CaseReopened{})
+			if err != nil {
+				return err
+			}
+			u, err := ids(d, "family_id", ev.GetFamilyId(), "centre_id", ev.GetCentreId(), "referral_id", ev.GetReferralId())
+			if err != nil {
+				return err
+			}
+			return a.ReopenContact(ctx, uow, u[0], u[1], u[2], dateOf(ev.GetReopenedOn()), dateOf(ev.GetEndedOn()), metadata(d))
 		case "familytime.referral.v1.ReferralWithdrawn":
 			ev, err := decode(d, &referralv1.ReferralWithdrawn{})
 			if err != nil {

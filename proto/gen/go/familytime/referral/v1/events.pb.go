@@ -3448,6 +3448,249 @@ func (x *Note) GetText() string {
 	return ""
 }
 
+// CaseEndingCorrected: the outcome an ended case was recorded with is corrected. It points at the
+// ending it corrects (its CaseEnded, by its version in the referral's stream), which is never
+// edited; the case stays ended, on the day it ended. The figures count the corrected outcome in
+// the period of the ending.
+type CaseEndingCorrected struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The referral (UUID).
+	ReferralId string `protobuf:"bytes,1,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The centre's local date of the correction.
+	CorrectedOn *v1.Date `protobuf:"bytes,4,opt,name=corrected_on,json=correctedOn,proto3" json:"corrected_on,omitempty"`
+	// The outcome the case ended with, as corrected.
+	Outcome CaseOutcome `protobuf:"varint,5,opt,name=outcome,proto3,enum=familytime.referral.v1.CaseOutcome" json:"outcome,omitempty"`
+	// The outcome recorded until now: the ending's, or the last correction's.
+	PreviousOutcome CaseOutcome `protobuf:"varint,6,opt,name=previous_outcome,json=previousOutcome,proto3,enum=familytime.referral.v1.CaseOutcome" json:"previous_outcome,omitempty"`
+	// The ending corrected: its CaseEnded's version in the referral's stream.
+	EndingVersion int64 `protobuf:"varint,7,opt,name=ending_version,json=endingVersion,proto3" json:"ending_version,omitempty"`
+	// The day the case ended (unchanged by the correction).
+	EndedOn *v1.Date `protobuf:"bytes,8,opt,name=ended_on,json=endedOn,proto3" json:"ended_on,omitempty"`
+	// Why: a serialised Note, sealed; never published in clear.
+	SealedNote    []byte `protobuf:"bytes,9,opt,name=sealed_note,json=sealedNote,proto3" json:"sealed_note,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CaseEndingCorrected) Reset() {
+	*x = CaseEndingCorrected{}
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[36]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CaseEndingCorrected) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CaseEndingCorrected) ProtoMessage() {}
+
+func (x *CaseEndingCorrected) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[36]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CaseEndingCorrected.ProtoReflect.Descriptor instead.
+func (*CaseEndingCorrected) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{36}
+}
+
+func (x *CaseEndingCorrected) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *CaseEndingCorrected) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *CaseEndingCorrected) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *CaseEndingCorrected) GetCorrectedOn() *v1.Date {
+	if x != nil {
+		return x.CorrectedOn
+	}
+	return nil
+}
+
+func (x *CaseEndingCorrected) GetOutcome() CaseOutcome {
+	if x != nil {
+		return x.Outcome
+	}
+	return CaseOutcome_CASE_OUTCOME_UNSPECIFIED
+}
+
+func (x *CaseEndingCorrected) GetPreviousOutcome() CaseOutcome {
+	if x != nil {
+		return x.PreviousOutcome
+	}
+	return CaseOutcome_CASE_OUTCOME_UNSPECIFIED
+}
+
+func (x *CaseEndingCorrected) GetEndingVersion() int64 {
+	if x != nil {
+		return x.EndingVersion
+	}
+	return 0
+}
+
+func (x *CaseEndingCorrected) GetEndedOn() *v1.Date {
+	if x != nil {
+		return x.EndedOn
+	}
+	return nil
+}
+
+func (x *CaseEndingCorrected) GetSealedNote() []byte {
+	if x != nil {
+		return x.SealedNote
+	}
+	return nil
+}
+
+// CaseReopened: a case ended by mistake is reopened, pointing at the ending it undoes (its
+// CaseEnded, by its version in the referral's stream), which is never edited. The case returns to
+// state (ready for contact, or in contact); scheduling takes bookings for the family again, but
+// bookings cancelled at the ending stay cancelled and the waiting list is not restored. The
+// figures no longer count the ending.
+type CaseReopened struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The referral (UUID).
+	ReferralId string `protobuf:"bytes,1,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The centre's local date it was reopened.
+	ReopenedOn *v1.Date `protobuf:"bytes,4,opt,name=reopened_on,json=reopenedOn,proto3" json:"reopened_on,omitempty"`
+	// The ending undone: its CaseEnded's version in the referral's stream.
+	EndingVersion int64 `protobuf:"varint,5,opt,name=ending_version,json=endingVersion,proto3" json:"ending_version,omitempty"`
+	// The day the case had ended.
+	EndedOn *v1.Date `protobuf:"bytes,6,opt,name=ended_on,json=endedOn,proto3" json:"ended_on,omitempty"`
+	// The outcome the ending was recorded with (as last corrected).
+	Outcome CaseOutcome `protobuf:"varint,7,opt,name=outcome,proto3,enum=familytime.referral.v1.CaseOutcome" json:"outcome,omitempty"`
+	// The state the case returns to: where it stood before it ended.
+	State ReferralState `protobuf:"varint,8,opt,name=state,proto3,enum=familytime.referral.v1.ReferralState" json:"state,omitempty"`
+	// Why the ending was a mistake: a serialised Note, sealed; never published in clear.
+	SealedNote    []byte `protobuf:"bytes,9,opt,name=sealed_note,json=sealedNote,proto3" json:"sealed_note,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CaseReopened) Reset() {
+	*x = CaseReopened{}
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[37]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CaseReopened) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CaseReopened) ProtoMessage() {}
+
+func (x *CaseReopened) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[37]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CaseReopened.ProtoReflect.Descriptor instead.
+func (*CaseReopened) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{37}
+}
+
+func (x *CaseReopened) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *CaseReopened) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *CaseReopened) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *CaseReopened) GetReopenedOn() *v1.Date {
+	if x != nil {
+		return x.ReopenedOn
+	}
+	return nil
+}
+
+func (x *CaseReopened) GetEndingVersion() int64 {
+	if x != nil {
+		return x.EndingVersion
+	}
+	return 0
+}
+
+func (x *CaseReopened) GetEndedOn() *v1.Date {
+	if x != nil {
+		return x.EndedOn
+	}
+	return nil
+}
+
+func (x *CaseReopened) GetOutcome() CaseOutcome {
+	if x != nil {
+		return x.Outcome
+	}
+	return CaseOutcome_CASE_OUTCOME_UNSPECIFIED
+}
+
+func (x *CaseReopened) GetState() ReferralState {
+	if x != nil {
+		return x.State
+	}
+	return ReferralState_REFERRAL_STATE_UNSPECIFIED
+}
+
+func (x *CaseReopened) GetSealedNote() []byte {
+	if x != nil {
+		return x.SealedNote
+	}
+	return nil
+}
+
 var File_familytime_referral_v1_events_proto protoreflect.FileDescriptor
 
 const file_familytime_referral_v1_events_proto_rawDesc = "" +
@@ -3774,7 +4017,32 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\n" +
 	"risk_notes\x18\b \x01(\tR\triskNotes\"\x1a\n" +
 	"\x04Note\x12\x12\n" +
-	"\x04text\x18\x01 \x01(\tR\x04textB\xf4\x01\n" +
+	"\x04text\x18\x01 \x01(\tR\x04text\"\xbd\x03\n" +
+	"\x13CaseEndingCorrected\x12\x1f\n" +
+	"\vreferral_id\x18\x01 \x01(\tR\n" +
+	"referralId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12=\n" +
+	"\fcorrected_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\vcorrectedOn\x12=\n" +
+	"\aoutcome\x18\x05 \x01(\x0e2#.familytime.referral.v1.CaseOutcomeR\aoutcome\x12N\n" +
+	"\x10previous_outcome\x18\x06 \x01(\x0e2#.familytime.referral.v1.CaseOutcomeR\x0fpreviousOutcome\x12%\n" +
+	"\x0eending_version\x18\a \x01(\x03R\rendingVersion\x125\n" +
+	"\bended_on\x18\b \x01(\v2\x1a.familytime.common.v1.DateR\aendedOn\x12\x1f\n" +
+	"\vsealed_note\x18\t \x01(\fR\n" +
+	"sealedNote\"\xa1\x03\n" +
+	"\fCaseReopened\x12\x1f\n" +
+	"\vreferral_id\x18\x01 \x01(\tR\n" +
+	"referralId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12;\n" +
+	"\vreopened_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\n" +
+	"reopenedOn\x12%\n" +
+	"\x0eending_version\x18\x05 \x01(\x03R\rendingVersion\x125\n" +
+	"\bended_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\aendedOn\x12=\n" +
+	"\aoutcome\x18\a \x01(\x0e2#.familytime.referral.v1.CaseOutcomeR\aoutcome\x12;\n" +
+	"\x05state\x18\b \x01(\x0e2%.familytime.referral.v1.ReferralStateR\x05state\x12\x1f\n" +
+	"\vsealed_note\x18\t \x01(\fR\n" +
+	"sealedNoteB\xf4\x01\n" +
 	"\x1acom.familytime.referral.v1B\vEventsProtoP\x01ZOgithub.com/familytime/familytime/proto/gen/go/familytime/referral/v1;referralv1\xa2\x02\x03FRX\xaa\x02\x16Familytime.Referral.V1\xca\x02\x16Familytime\\Referral\\V1\xe2\x02\"Familytime\\Referral\\V1\\GPBMetadata\xea\x02\x18Familytime::Referral::V1b\x06proto3"
 
 var (
@@ -3789,7 +4057,7 @@ func file_familytime_referral_v1_events_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_events_proto_rawDescData
 }
 
-var file_familytime_referral_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 36)
+var file_familytime_referral_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 38)
 var file_familytime_referral_v1_events_proto_goTypes = []any{
 	(*ReferralReceived)(nil),               // 0: familytime.referral.v1.ReferralReceived
 	(*SecondPartyApplicationReceived)(nil), // 1: familytime.referral.v1.SecondPartyApplicationReceived
@@ -3827,90 +4095,101 @@ var file_familytime_referral_v1_events_proto_goTypes = []any{
 	(*CourtOrderDetails)(nil),              // 33: familytime.referral.v1.CourtOrderDetails
 	(*CaseDetails)(nil),                    // 34: familytime.referral.v1.CaseDetails
 	(*Note)(nil),                           // 35: familytime.referral.v1.Note
-	(v1.ReferralSource)(0),                 // 36: familytime.common.v1.ReferralSource
-	(v1.ServiceType)(0),                    // 37: familytime.common.v1.ServiceType
-	(*v1.Date)(nil),                        // 38: familytime.common.v1.Date
-	(*RiskAnswers)(nil),                    // 39: familytime.referral.v1.RiskAnswers
-	(ApplicantDetail)(0),                   // 40: familytime.referral.v1.ApplicantDetail
-	(RiskRating)(0),                        // 41: familytime.referral.v1.RiskRating
-	(ScreenerRole)(0),                      // 42: familytime.referral.v1.ScreenerRole
-	(DeclineReason)(0),                     // 43: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),                       // 44: familytime.referral.v1.WithdrawnBy
-	(AdultRole)(0),                         // 45: familytime.referral.v1.AdultRole
-	(*Arrangement)(nil),                    // 46: familytime.referral.v1.Arrangement
-	(CaseOutcome)(0),                       // 47: familytime.referral.v1.CaseOutcome
-	(ChildMatch)(0),                        // 48: familytime.referral.v1.ChildMatch
-	(ErasureReason)(0),                     // 49: familytime.referral.v1.ErasureReason
-	(Agency)(0),                            // 50: familytime.referral.v1.Agency
-	(CourtOrderKind)(0),                    // 51: familytime.referral.v1.CourtOrderKind
+	(*CaseEndingCorrected)(nil),            // 36: familytime.referral.v1.CaseEndingCorrected
+	(*CaseReopened)(nil),                   // 37: familytime.referral.v1.CaseReopened
+	(v1.ReferralSource)(0),                 // 38: familytime.common.v1.ReferralSource
+	(v1.ServiceType)(0),                    // 39: familytime.common.v1.ServiceType
+	(*v1.Date)(nil),                        // 40: familytime.common.v1.Date
+	(*RiskAnswers)(nil),                    // 41: familytime.referral.v1.RiskAnswers
+	(ApplicantDetail)(0),                   // 42: familytime.referral.v1.ApplicantDetail
+	(RiskRating)(0),                        // 43: familytime.referral.v1.RiskRating
+	(ScreenerRole)(0),                      // 44: familytime.referral.v1.ScreenerRole
+	(DeclineReason)(0),                     // 45: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),                       // 46: familytime.referral.v1.WithdrawnBy
+	(AdultRole)(0),                         // 47: familytime.referral.v1.AdultRole
+	(*Arrangement)(nil),                    // 48: familytime.referral.v1.Arrangement
+	(CaseOutcome)(0),                       // 49: familytime.referral.v1.CaseOutcome
+	(ChildMatch)(0),                        // 50: familytime.referral.v1.ChildMatch
+	(ErasureReason)(0),                     // 51: familytime.referral.v1.ErasureReason
+	(Agency)(0),                            // 52: familytime.referral.v1.Agency
+	(CourtOrderKind)(0),                    // 53: familytime.referral.v1.CourtOrderKind
+	(ReferralState)(0),                     // 54: familytime.referral.v1.ReferralState
 }
 var file_familytime_referral_v1_events_proto_depIdxs = []int32{
-	36, // 0: familytime.referral.v1.ReferralReceived.source:type_name -> familytime.common.v1.ReferralSource
-	37, // 1: familytime.referral.v1.ReferralReceived.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	38, // 2: familytime.referral.v1.ReferralReceived.received_on:type_name -> familytime.common.v1.Date
+	38, // 0: familytime.referral.v1.ReferralReceived.source:type_name -> familytime.common.v1.ReferralSource
+	39, // 1: familytime.referral.v1.ReferralReceived.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	40, // 2: familytime.referral.v1.ReferralReceived.received_on:type_name -> familytime.common.v1.Date
 	26, // 3: familytime.referral.v1.ReferralReceived.facts:type_name -> familytime.referral.v1.ReferralFacts
-	38, // 4: familytime.referral.v1.SecondPartyApplicationReceived.received_on:type_name -> familytime.common.v1.Date
+	40, // 4: familytime.referral.v1.SecondPartyApplicationReceived.received_on:type_name -> familytime.common.v1.Date
 	27, // 5: familytime.referral.v1.SecondPartyApplicationReceived.parent:type_name -> familytime.referral.v1.AdultParty
-	39, // 6: familytime.referral.v1.SecondPartyApplicationReceived.risk:type_name -> familytime.referral.v1.RiskAnswers
-	40, // 7: familytime.referral.v1.SecondPartyApplicationReceived.matches_first_applicant:type_name -> familytime.referral.v1.ApplicantDetail
-	38, // 8: familytime.referral.v1.ReferralAmended.amended_on:type_name -> familytime.common.v1.Date
+	41, // 6: familytime.referral.v1.SecondPartyApplicationReceived.risk:type_name -> familytime.referral.v1.RiskAnswers
+	42, // 7: familytime.referral.v1.SecondPartyApplicationReceived.matches_first_applicant:type_name -> familytime.referral.v1.ApplicantDetail
+	40, // 8: familytime.referral.v1.ReferralAmended.amended_on:type_name -> familytime.common.v1.Date
 	26, // 9: familytime.referral.v1.ReferralAmended.facts:type_name -> familytime.referral.v1.ReferralFacts
-	38, // 10: familytime.referral.v1.ScreeningRecorded.screened_on:type_name -> familytime.common.v1.Date
-	41, // 11: familytime.referral.v1.ScreeningRecorded.rating:type_name -> familytime.referral.v1.RiskRating
-	42, // 12: familytime.referral.v1.ScreeningRecorded.screener_role:type_name -> familytime.referral.v1.ScreenerRole
-	38, // 13: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
-	37, // 14: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
-	38, // 15: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
-	37, // 16: familytime.referral.v1.ReferralWaitlisted.service_type:type_name -> familytime.common.v1.ServiceType
-	38, // 17: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
-	43, // 18: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
-	38, // 19: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
-	44, // 20: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	45, // 21: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
-	38, // 22: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
-	38, // 23: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
-	46, // 24: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
-	38, // 25: familytime.referral.v1.ArrangementChanged.changed_on:type_name -> familytime.common.v1.Date
-	46, // 26: familytime.referral.v1.ArrangementChanged.arrangement:type_name -> familytime.referral.v1.Arrangement
-	46, // 27: familytime.referral.v1.ArrangementChanged.previous_arrangement:type_name -> familytime.referral.v1.Arrangement
+	40, // 10: familytime.referral.v1.ScreeningRecorded.screened_on:type_name -> familytime.common.v1.Date
+	43, // 11: familytime.referral.v1.ScreeningRecorded.rating:type_name -> familytime.referral.v1.RiskRating
+	44, // 12: familytime.referral.v1.ScreeningRecorded.screener_role:type_name -> familytime.referral.v1.ScreenerRole
+	40, // 13: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
+	39, // 14: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
+	40, // 15: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
+	39, // 16: familytime.referral.v1.ReferralWaitlisted.service_type:type_name -> familytime.common.v1.ServiceType
+	40, // 17: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
+	45, // 18: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
+	40, // 19: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
+	46, // 20: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	47, // 21: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
+	40, // 22: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
+	40, // 23: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
+	48, // 24: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
+	40, // 25: familytime.referral.v1.ArrangementChanged.changed_on:type_name -> familytime.common.v1.Date
+	48, // 26: familytime.referral.v1.ArrangementChanged.arrangement:type_name -> familytime.referral.v1.Arrangement
+	48, // 27: familytime.referral.v1.ArrangementChanged.previous_arrangement:type_name -> familytime.referral.v1.Arrangement
 	30, // 28: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
 	28, // 29: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
-	46, // 30: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
-	38, // 31: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
-	38, // 32: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
-	38, // 33: familytime.referral.v1.ChildrenLeavingChanged.changed_on:type_name -> familytime.common.v1.Date
-	38, // 34: familytime.referral.v1.ChildBirthMonthCorrected.corrected_on:type_name -> familytime.common.v1.Date
-	38, // 35: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
-	38, // 36: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
-	38, // 37: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
-	38, // 38: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
-	38, // 39: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
-	47, // 40: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	38, // 41: familytime.referral.v1.PlaceReleasedNoted.released_on:type_name -> familytime.common.v1.Date
-	38, // 42: familytime.referral.v1.SessionAttendedAfterRelease.session_on:type_name -> familytime.common.v1.Date
-	38, // 43: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
-	38, // 44: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
-	38, // 45: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
-	38, // 46: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
-	48, // 47: familytime.referral.v1.PossibleDuplicateFlagged.match:type_name -> familytime.referral.v1.ChildMatch
-	38, // 48: familytime.referral.v1.PossibleDuplicateChecked.checked_on:type_name -> familytime.common.v1.Date
-	49, // 49: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
-	38, // 50: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
+	48, // 30: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
+	40, // 31: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	40, // 32: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
+	40, // 33: familytime.referral.v1.ChildrenLeavingChanged.changed_on:type_name -> familytime.common.v1.Date
+	40, // 34: familytime.referral.v1.ChildBirthMonthCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	40, // 35: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
+	40, // 36: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
+	40, // 37: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
+	40, // 38: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
+	40, // 39: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
+	49, // 40: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	40, // 41: familytime.referral.v1.PlaceReleasedNoted.released_on:type_name -> familytime.common.v1.Date
+	40, // 42: familytime.referral.v1.SessionAttendedAfterRelease.session_on:type_name -> familytime.common.v1.Date
+	40, // 43: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
+	40, // 44: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
+	40, // 45: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
+	40, // 46: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
+	50, // 47: familytime.referral.v1.PossibleDuplicateFlagged.match:type_name -> familytime.referral.v1.ChildMatch
+	40, // 48: familytime.referral.v1.PossibleDuplicateChecked.checked_on:type_name -> familytime.common.v1.Date
+	51, // 49: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
+	40, // 50: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
 	27, // 51: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
 	28, // 52: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
 	29, // 53: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
-	50, // 54: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
-	39, // 55: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
-	45, // 56: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
-	51, // 57: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	38, // 58: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
-	45, // 59: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
-	38, // 60: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
-	61, // [61:61] is the sub-list for method output_type
-	61, // [61:61] is the sub-list for method input_type
-	61, // [61:61] is the sub-list for extension type_name
-	61, // [61:61] is the sub-list for extension extendee
-	0,  // [0:61] is the sub-list for field type_name
+	52, // 54: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
+	41, // 55: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
+	47, // 56: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
+	53, // 57: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	40, // 58: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
+	47, // 59: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
+	40, // 60: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
+	40, // 61: familytime.referral.v1.CaseEndingCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	49, // 62: familytime.referral.v1.CaseEndingCorrected.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	49, // 63: familytime.referral.v1.CaseEndingCorrected.previous_outcome:type_name -> familytime.referral.v1.CaseOutcome
+	40, // 64: familytime.referral.v1.CaseEndingCorrected.ended_on:type_name -> familytime.common.v1.Date
+	40, // 65: familytime.referral.v1.CaseReopened.reopened_on:type_name -> familytime.common.v1.Date
+	40, // 66: familytime.referral.v1.CaseReopened.ended_on:type_name -> familytime.common.v1.Date
+	49, // 67: familytime.referral.v1.CaseReopened.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	54, // 68: familytime.referral.v1.CaseReopened.state:type_name -> familytime.referral.v1.ReferralState
+	69, // [69:69] is the sub-list for method output_type
+	69, // [69:69] is the sub-list for method input_type
+	69, // [69:69] is the sub-list for extension type_name
+	69, // [69:69] is the sub-list for extension extendee
+	0,  // [0:69] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_events_proto_init() }
@@ -3925,7 +4204,7 @@ func file_familytime_referral_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_events_proto_rawDesc), len(file_familytime_referral_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   36,
+			NumMessages:   38,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

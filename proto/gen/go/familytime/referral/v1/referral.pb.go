@@ -4005,6 +4005,254 @@ func (x *EraseFamilyResponse) GetReferral() *Referral {
 	return nil
 }
 
+// CorrectCaseEndingRequest corrects an ended case's outcome.
+type CorrectCaseEndingRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The client's id for this request (UUID).
+	RequestId string `protobuf:"bytes,1,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The referral (UUID).
+	ReferralId string `protobuf:"bytes,2,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// The referral's centre (UUID), for the centre-scope check.
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The outcome the case ended with, in truth; checked as EndCase checks it, against the case
+	// as it stood when it ended.
+	Outcome CaseOutcome `protobuf:"varint,4,opt,name=outcome,proto3,enum=familytime.referral.v1.CaseOutcome" json:"outcome,omitempty"`
+	// Why the recorded outcome was wrong, in words: at most 4000 characters.
+	Note          string `protobuf:"bytes,5,opt,name=note,proto3" json:"note,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CorrectCaseEndingRequest) Reset() {
+	*x = CorrectCaseEndingRequest{}
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[51]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CorrectCaseEndingRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CorrectCaseEndingRequest) ProtoMessage() {}
+
+func (x *CorrectCaseEndingRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[51]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CorrectCaseEndingRequest.ProtoReflect.Descriptor instead.
+func (*CorrectCaseEndingRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{51}
+}
+
+func (x *CorrectCaseEndingRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *CorrectCaseEndingRequest) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *CorrectCaseEndingRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *CorrectCaseEndingRequest) GetOutcome() CaseOutcome {
+	if x != nil {
+		return x.Outcome
+	}
+	return CaseOutcome_CASE_OUTCOME_UNSPECIFIED
+}
+
+func (x *CorrectCaseEndingRequest) GetNote() string {
+	if x != nil {
+		return x.Note
+	}
+	return ""
+}
+
+// CorrectCaseEndingResponse is the referral with its corrected outcome.
+type CorrectCaseEndingResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The ended referral, with the corrected outcome.
+	Referral      *Referral `protobuf:"bytes,1,opt,name=referral,proto3" json:"referral,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CorrectCaseEndingResponse) Reset() {
+	*x = CorrectCaseEndingResponse{}
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[52]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CorrectCaseEndingResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CorrectCaseEndingResponse) ProtoMessage() {}
+
+func (x *CorrectCaseEndingResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[52]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CorrectCaseEndingResponse.ProtoReflect.Descriptor instead.
+func (*CorrectCaseEndingResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{52}
+}
+
+func (x *CorrectCaseEndingResponse) GetReferral() *Referral {
+	if x != nil {
+		return x.Referral
+	}
+	return nil
+}
+
+// ReopenCaseRequest reopens a case ended by mistake.
+type ReopenCaseRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The client's id for this request (UUID).
+	RequestId string `protobuf:"bytes,1,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The referral (UUID).
+	ReferralId string `protobuf:"bytes,2,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// The referral's centre (UUID), for the centre-scope check.
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// Why the ending was a mistake, in words: at most 4000 characters.
+	Note          string `protobuf:"bytes,4,opt,name=note,proto3" json:"note,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReopenCaseRequest) Reset() {
+	*x = ReopenCaseRequest{}
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[53]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReopenCaseRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReopenCaseRequest) ProtoMessage() {}
+
+func (x *ReopenCaseRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[53]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReopenCaseRequest.ProtoReflect.Descriptor instead.
+func (*ReopenCaseRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{53}
+}
+
+func (x *ReopenCaseRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *ReopenCaseRequest) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *ReopenCaseRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ReopenCaseRequest) GetNote() string {
+	if x != nil {
+		return x.Note
+	}
+	return ""
+}
+
+// ReopenCaseResponse is the reopened referral.
+type ReopenCaseResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The referral, ready for contact or in contact again (suspended if a hold is in force).
+	Referral      *Referral `protobuf:"bytes,1,opt,name=referral,proto3" json:"referral,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReopenCaseResponse) Reset() {
+	*x = ReopenCaseResponse{}
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[54]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReopenCaseResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReopenCaseResponse) ProtoMessage() {}
+
+func (x *ReopenCaseResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[54]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReopenCaseResponse.ProtoReflect.Descriptor instead.
+func (*ReopenCaseResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{54}
+}
+
+func (x *ReopenCaseResponse) GetReferral() *Referral {
+	if x != nil {
+		return x.Referral
+	}
+	return nil
+}
+
 var File_familytime_referral_v1_referral_proto protoreflect.FileDescriptor
 
 const file_familytime_referral_v1_referral_proto_rawDesc = "" +
@@ -4356,7 +4604,27 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\x06reason\x18\x04 \x01(\x0e2%.familytime.referral.v1.ErasureReasonB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06reason\"S\n" +
 	"\x13EraseFamilyResponse\x12<\n" +
-	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral2\x97\x11\n" +
+	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\xfe\x01\n" +
+	"\x18CorrectCaseEndingRequest\x12'\n" +
+	"\n" +
+	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12)\n" +
+	"\vreferral_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\n" +
+	"referralId\x12%\n" +
+	"\tcentre_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12I\n" +
+	"\aoutcome\x18\x04 \x01(\x0e2#.familytime.referral.v1.CaseOutcomeB\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\aoutcome\x12\x1c\n" +
+	"\x04note\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xa0\x1fR\x04note\"Y\n" +
+	"\x19CorrectCaseEndingResponse\x12<\n" +
+	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\xac\x01\n" +
+	"\x11ReopenCaseRequest\x12'\n" +
+	"\n" +
+	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12)\n" +
+	"\vreferral_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\n" +
+	"referralId\x12%\n" +
+	"\tcentre_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12\x1c\n" +
+	"\x04note\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xa0\x1fR\x04note\"R\n" +
+	"\x12ReopenCaseResponse\x12<\n" +
+	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral2\xf6\x12\n" +
 	"\x0fReferralService\x12o\n" +
 	"\x0eSubmitReferral\x12-.familytime.referral.v1.SubmitReferralRequest\x1a..familytime.referral.v1.SubmitReferralResponse\x12\x99\x01\n" +
 	"\x1cSubmitSecondPartyApplication\x12;.familytime.referral.v1.SubmitSecondPartyApplicationRequest\x1a<.familytime.referral.v1.SubmitSecondPartyApplicationResponse\x12l\n" +
@@ -4371,7 +4639,10 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\x10AgreeArrangement\x12/.familytime.referral.v1.AgreeArrangementRequest\x1a0.familytime.referral.v1.AgreeArrangementResponse\x12x\n" +
 	"\x11ChangeArrangement\x120.familytime.referral.v1.ChangeArrangementRequest\x1a1.familytime.referral.v1.ChangeArrangementResponse\x12i\n" +
 	"\fRecordReview\x12+.familytime.referral.v1.RecordReviewRequest\x1a,.familytime.referral.v1.RecordReviewResponse\x12Z\n" +
-	"\aEndCase\x12&.familytime.referral.v1.EndCaseRequest\x1a'.familytime.referral.v1.EndCaseResponse\x12f\n" +
+	"\aEndCase\x12&.familytime.referral.v1.EndCaseRequest\x1a'.familytime.referral.v1.EndCaseResponse\x12x\n" +
+	"\x11CorrectCaseEnding\x120.familytime.referral.v1.CorrectCaseEndingRequest\x1a1.familytime.referral.v1.CorrectCaseEndingResponse\x12c\n" +
+	"\n" +
+	"ReopenCase\x12).familytime.referral.v1.ReopenCaseRequest\x1a*.familytime.referral.v1.ReopenCaseResponse\x12f\n" +
 	"\vGetReferral\x12*.familytime.referral.v1.GetReferralRequest\x1a+.familytime.referral.v1.GetReferralResponse\x12l\n" +
 	"\rListReferrals\x12,.familytime.referral.v1.ListReferralsRequest\x1a-.familytime.referral.v1.ListReferralsResponse\x12`\n" +
 	"\tGetFamily\x12(.familytime.referral.v1.GetFamilyRequest\x1a).familytime.referral.v1.GetFamilyResponse\x12o\n" +
@@ -4391,7 +4662,7 @@ func file_familytime_referral_v1_referral_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_referral_proto_rawDescData
 }
 
-var file_familytime_referral_v1_referral_proto_msgTypes = make([]protoimpl.MessageInfo, 51)
+var file_familytime_referral_v1_referral_proto_msgTypes = make([]protoimpl.MessageInfo, 55)
 var file_familytime_referral_v1_referral_proto_goTypes = []any{
 	(*ContactDetails)(nil),                       // 0: familytime.referral.v1.ContactDetails
 	(*Adult)(nil),                                // 1: familytime.referral.v1.Adult
@@ -4444,157 +4715,168 @@ var file_familytime_referral_v1_referral_proto_goTypes = []any{
 	(*ListReviewsDueResponse)(nil),               // 48: familytime.referral.v1.ListReviewsDueResponse
 	(*EraseFamilyRequest)(nil),                   // 49: familytime.referral.v1.EraseFamilyRequest
 	(*EraseFamilyResponse)(nil),                  // 50: familytime.referral.v1.EraseFamilyResponse
-	(AdultRole)(0),                               // 51: familytime.referral.v1.AdultRole
-	(*v1.Date)(nil),                              // 52: familytime.common.v1.Date
-	(CourtOrderKind)(0),                          // 53: familytime.referral.v1.CourtOrderKind
-	(Agency)(0),                                  // 54: familytime.referral.v1.Agency
-	(*RiskAnswers)(nil),                          // 55: familytime.referral.v1.RiskAnswers
-	(v1.AgeBand)(0),                              // 56: familytime.common.v1.AgeBand
-	(ReferralState)(0),                           // 57: familytime.referral.v1.ReferralState
-	(v1.ReferralSource)(0),                       // 58: familytime.common.v1.ReferralSource
-	(v1.ServiceType)(0),                          // 59: familytime.common.v1.ServiceType
-	(RiskRating)(0),                              // 60: familytime.referral.v1.RiskRating
-	(*Arrangement)(nil),                          // 61: familytime.referral.v1.Arrangement
-	(SupportedContactTerm)(0),                    // 62: familytime.referral.v1.SupportedContactTerm
-	(CaseOutcome)(0),                             // 63: familytime.referral.v1.CaseOutcome
-	(ApplicantDetail)(0),                         // 64: familytime.referral.v1.ApplicantDetail
-	(*timestamppb.Timestamp)(nil),                // 65: google.protobuf.Timestamp
-	(ChildMatch)(0),                              // 66: familytime.referral.v1.ChildMatch
-	(DeclineReason)(0),                           // 67: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),                             // 68: familytime.referral.v1.WithdrawnBy
-	(ErasureReason)(0),                           // 69: familytime.referral.v1.ErasureReason
+	(*CorrectCaseEndingRequest)(nil),             // 51: familytime.referral.v1.CorrectCaseEndingRequest
+	(*CorrectCaseEndingResponse)(nil),            // 52: familytime.referral.v1.CorrectCaseEndingResponse
+	(*ReopenCaseRequest)(nil),                    // 53: familytime.referral.v1.ReopenCaseRequest
+	(*ReopenCaseResponse)(nil),                   // 54: familytime.referral.v1.ReopenCaseResponse
+	(AdultRole)(0),                               // 55: familytime.referral.v1.AdultRole
+	(*v1.Date)(nil),                              // 56: familytime.common.v1.Date
+	(CourtOrderKind)(0),                          // 57: familytime.referral.v1.CourtOrderKind
+	(Agency)(0),                                  // 58: familytime.referral.v1.Agency
+	(*RiskAnswers)(nil),                          // 59: familytime.referral.v1.RiskAnswers
+	(v1.AgeBand)(0),                              // 60: familytime.common.v1.AgeBand
+	(ReferralState)(0),                           // 61: familytime.referral.v1.ReferralState
+	(v1.ReferralSource)(0),                       // 62: familytime.common.v1.ReferralSource
+	(v1.ServiceType)(0),                          // 63: familytime.common.v1.ServiceType
+	(RiskRating)(0),                              // 64: familytime.referral.v1.RiskRating
+	(*Arrangement)(nil),                          // 65: familytime.referral.v1.Arrangement
+	(SupportedContactTerm)(0),                    // 66: familytime.referral.v1.SupportedContactTerm
+	(CaseOutcome)(0),                             // 67: familytime.referral.v1.CaseOutcome
+	(ApplicantDetail)(0),                         // 68: familytime.referral.v1.ApplicantDetail
+	(*timestamppb.Timestamp)(nil),                // 69: google.protobuf.Timestamp
+	(ChildMatch)(0),                              // 70: familytime.referral.v1.ChildMatch
+	(DeclineReason)(0),                           // 71: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),                             // 72: familytime.referral.v1.WithdrawnBy
+	(ErasureReason)(0),                           // 73: familytime.referral.v1.ErasureReason
 }
 var file_familytime_referral_v1_referral_proto_depIdxs = []int32{
-	51,  // 0: familytime.referral.v1.Adult.role:type_name -> familytime.referral.v1.AdultRole
+	55,  // 0: familytime.referral.v1.Adult.role:type_name -> familytime.referral.v1.AdultRole
 	0,   // 1: familytime.referral.v1.Adult.contact:type_name -> familytime.referral.v1.ContactDetails
-	52,  // 2: familytime.referral.v1.Child.date_of_birth:type_name -> familytime.common.v1.Date
-	53,  // 3: familytime.referral.v1.CourtOrder.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	52,  // 4: familytime.referral.v1.CourtOrder.made_on:type_name -> familytime.common.v1.Date
+	56,  // 2: familytime.referral.v1.Child.date_of_birth:type_name -> familytime.common.v1.Date
+	57,  // 3: familytime.referral.v1.CourtOrder.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	56,  // 4: familytime.referral.v1.CourtOrder.made_on:type_name -> familytime.common.v1.Date
 	1,   // 5: familytime.referral.v1.ReferralDetails.adults:type_name -> familytime.referral.v1.Adult
 	2,   // 6: familytime.referral.v1.ReferralDetails.children:type_name -> familytime.referral.v1.Child
 	3,   // 7: familytime.referral.v1.ReferralDetails.court_orders:type_name -> familytime.referral.v1.CourtOrder
-	54,  // 8: familytime.referral.v1.ReferralDetails.other_agencies:type_name -> familytime.referral.v1.Agency
-	55,  // 9: familytime.referral.v1.ReferralDetails.risk:type_name -> familytime.referral.v1.RiskAnswers
+	58,  // 8: familytime.referral.v1.ReferralDetails.other_agencies:type_name -> familytime.referral.v1.Agency
+	59,  // 9: familytime.referral.v1.ReferralDetails.risk:type_name -> familytime.referral.v1.RiskAnswers
 	4,   // 10: familytime.referral.v1.ReferralDetails.referrer:type_name -> familytime.referral.v1.Referrer
-	51,  // 11: familytime.referral.v1.PersonSummary.role:type_name -> familytime.referral.v1.AdultRole
-	56,  // 12: familytime.referral.v1.ChildSummary.age_band:type_name -> familytime.common.v1.AgeBand
-	57,  // 13: familytime.referral.v1.Referral.state:type_name -> familytime.referral.v1.ReferralState
-	58,  // 14: familytime.referral.v1.Referral.source:type_name -> familytime.common.v1.ReferralSource
-	59,  // 15: familytime.referral.v1.Referral.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	59,  // 16: familytime.referral.v1.Referral.service_type:type_name -> familytime.common.v1.ServiceType
-	52,  // 17: familytime.referral.v1.Referral.received_on:type_name -> familytime.common.v1.Date
+	55,  // 11: familytime.referral.v1.PersonSummary.role:type_name -> familytime.referral.v1.AdultRole
+	60,  // 12: familytime.referral.v1.ChildSummary.age_band:type_name -> familytime.common.v1.AgeBand
+	61,  // 13: familytime.referral.v1.Referral.state:type_name -> familytime.referral.v1.ReferralState
+	62,  // 14: familytime.referral.v1.Referral.source:type_name -> familytime.common.v1.ReferralSource
+	63,  // 15: familytime.referral.v1.Referral.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	63,  // 16: familytime.referral.v1.Referral.service_type:type_name -> familytime.common.v1.ServiceType
+	56,  // 17: familytime.referral.v1.Referral.received_on:type_name -> familytime.common.v1.Date
 	6,   // 18: familytime.referral.v1.Referral.adults:type_name -> familytime.referral.v1.PersonSummary
 	7,   // 19: familytime.referral.v1.Referral.children:type_name -> familytime.referral.v1.ChildSummary
-	60,  // 20: familytime.referral.v1.Referral.rating:type_name -> familytime.referral.v1.RiskRating
-	61,  // 21: familytime.referral.v1.Referral.arrangement:type_name -> familytime.referral.v1.Arrangement
-	52,  // 22: familytime.referral.v1.Referral.review_due_on:type_name -> familytime.common.v1.Date
-	52,  // 23: familytime.referral.v1.Referral.lead_assessed_on:type_name -> familytime.common.v1.Date
-	52,  // 24: familytime.referral.v1.Referral.erased_on:type_name -> familytime.common.v1.Date
-	52,  // 25: familytime.referral.v1.Referral.first_session_on:type_name -> familytime.common.v1.Date
-	62,  // 26: familytime.referral.v1.Referral.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
-	63,  // 27: familytime.referral.v1.Referral.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	52,  // 28: familytime.referral.v1.Referral.ended_on:type_name -> familytime.common.v1.Date
-	52,  // 29: familytime.referral.v1.Referral.place_released_on:type_name -> familytime.common.v1.Date
-	52,  // 30: familytime.referral.v1.Referral.attended_since_release_on:type_name -> familytime.common.v1.Date
-	52,  // 31: familytime.referral.v1.Referral.domestic_abuse_disclosed_on:type_name -> familytime.common.v1.Date
-	64,  // 32: familytime.referral.v1.Referral.second_applicant_matches:type_name -> familytime.referral.v1.ApplicantDetail
+	64,  // 20: familytime.referral.v1.Referral.rating:type_name -> familytime.referral.v1.RiskRating
+	65,  // 21: familytime.referral.v1.Referral.arrangement:type_name -> familytime.referral.v1.Arrangement
+	56,  // 22: familytime.referral.v1.Referral.review_due_on:type_name -> familytime.common.v1.Date
+	56,  // 23: familytime.referral.v1.Referral.lead_assessed_on:type_name -> familytime.common.v1.Date
+	56,  // 24: familytime.referral.v1.Referral.erased_on:type_name -> familytime.common.v1.Date
+	56,  // 25: familytime.referral.v1.Referral.first_session_on:type_name -> familytime.common.v1.Date
+	66,  // 26: familytime.referral.v1.Referral.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
+	67,  // 27: familytime.referral.v1.Referral.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	56,  // 28: familytime.referral.v1.Referral.ended_on:type_name -> familytime.common.v1.Date
+	56,  // 29: familytime.referral.v1.Referral.place_released_on:type_name -> familytime.common.v1.Date
+	56,  // 30: familytime.referral.v1.Referral.attended_since_release_on:type_name -> familytime.common.v1.Date
+	56,  // 31: familytime.referral.v1.Referral.domestic_abuse_disclosed_on:type_name -> familytime.common.v1.Date
+	68,  // 32: familytime.referral.v1.Referral.second_applicant_matches:type_name -> familytime.referral.v1.ApplicantDetail
 	9,   // 33: familytime.referral.v1.Referral.possible_duplicates:type_name -> familytime.referral.v1.PossibleDuplicate
-	65,  // 34: familytime.referral.v1.Referral.answered_at:type_name -> google.protobuf.Timestamp
-	66,  // 35: familytime.referral.v1.PossibleDuplicate.match:type_name -> familytime.referral.v1.ChildMatch
-	52,  // 36: familytime.referral.v1.PossibleDuplicate.checked_not_the_family_on:type_name -> familytime.common.v1.Date
+	69,  // 34: familytime.referral.v1.Referral.answered_at:type_name -> google.protobuf.Timestamp
+	70,  // 35: familytime.referral.v1.PossibleDuplicate.match:type_name -> familytime.referral.v1.ChildMatch
+	56,  // 36: familytime.referral.v1.PossibleDuplicate.checked_not_the_family_on:type_name -> familytime.common.v1.Date
 	1,   // 37: familytime.referral.v1.Family.adults:type_name -> familytime.referral.v1.Adult
 	2,   // 38: familytime.referral.v1.Family.children:type_name -> familytime.referral.v1.Child
 	5,   // 39: familytime.referral.v1.Family.details:type_name -> familytime.referral.v1.ReferralDetails
 	11,  // 40: familytime.referral.v1.Family.notes:type_name -> familytime.referral.v1.CaseNote
-	52,  // 41: familytime.referral.v1.CaseNote.on:type_name -> familytime.common.v1.Date
-	58,  // 42: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
-	59,  // 43: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	56,  // 41: familytime.referral.v1.CaseNote.on:type_name -> familytime.common.v1.Date
+	62,  // 42: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
+	63,  // 43: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
 	5,   // 44: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
 	8,   // 45: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	52,  // 46: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	56,  // 46: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
 	1,   // 47: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
-	55,  // 48: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
+	59,  // 48: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
 	2,   // 49: familytime.referral.v1.SubmitSecondPartyApplicationRequest.children:type_name -> familytime.referral.v1.Child
 	8,   // 50: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
 	5,   // 51: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
 	8,   // 52: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	60,  // 53: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
+	64,  // 53: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
 	8,   // 54: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
-	59,  // 55: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	63,  // 55: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
 	8,   // 56: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	52,  // 57: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	59,  // 58: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	56,  // 57: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	63,  // 58: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
 	8,   // 59: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	52,  // 60: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	67,  // 61: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
+	56,  // 60: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	71,  // 61: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
 	8,   // 62: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
 	8,   // 63: familytime.referral.v1.CheckPossibleDuplicateResponse.referral:type_name -> familytime.referral.v1.Referral
-	68,  // 64: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	72,  // 64: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
 	8,   // 65: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	52,  // 66: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
+	56,  // 66: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
 	8,   // 67: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
-	61,  // 68: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	65,  // 68: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
 	8,   // 69: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	61,  // 70: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	65,  // 70: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
 	8,   // 71: familytime.referral.v1.ChangeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	52,  // 72: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
+	56,  // 72: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
 	8,   // 73: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
-	63,  // 74: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	67,  // 74: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
 	8,   // 75: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
 	8,   // 76: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	57,  // 77: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
+	61,  // 77: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
 	8,   // 78: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
 	10,  // 79: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
-	52,  // 80: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
-	52,  // 81: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
-	52,  // 82: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
-	62,  // 83: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
+	56,  // 80: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
+	56,  // 81: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
+	56,  // 82: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
+	66,  // 83: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
 	47,  // 84: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
-	69,  // 85: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
+	73,  // 85: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
 	8,   // 86: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
-	12,  // 87: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
-	14,  // 88: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
-	16,  // 89: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
-	18,  // 90: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
-	20,  // 91: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
-	22,  // 92: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
-	26,  // 93: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:input_type -> familytime.referral.v1.CheckPossibleDuplicateRequest
-	24,  // 94: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
-	28,  // 95: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
-	30,  // 96: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
-	32,  // 97: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
-	34,  // 98: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
-	36,  // 99: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
-	38,  // 100: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
-	40,  // 101: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
-	42,  // 102: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
-	44,  // 103: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
-	46,  // 104: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
-	49,  // 105: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
-	13,  // 106: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
-	15,  // 107: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
-	17,  // 108: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
-	19,  // 109: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
-	21,  // 110: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
-	23,  // 111: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
-	27,  // 112: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:output_type -> familytime.referral.v1.CheckPossibleDuplicateResponse
-	25,  // 113: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
-	29,  // 114: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
-	31,  // 115: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
-	33,  // 116: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
-	35,  // 117: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
-	37,  // 118: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
-	39,  // 119: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
-	41,  // 120: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
-	43,  // 121: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
-	45,  // 122: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
-	48,  // 123: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
-	50,  // 124: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
-	106, // [106:125] is the sub-list for method output_type
-	87,  // [87:106] is the sub-list for method input_type
-	87,  // [87:87] is the sub-list for extension type_name
-	87,  // [87:87] is the sub-list for extension extendee
-	0,   // [0:87] is the sub-list for field type_name
+	67,  // 87: familytime.referral.v1.CorrectCaseEndingRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	8,   // 88: familytime.referral.v1.CorrectCaseEndingResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 89: familytime.referral.v1.ReopenCaseResponse.referral:type_name -> familytime.referral.v1.Referral
+	12,  // 90: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
+	14,  // 91: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
+	16,  // 92: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
+	18,  // 93: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
+	20,  // 94: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
+	22,  // 95: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
+	26,  // 96: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:input_type -> familytime.referral.v1.CheckPossibleDuplicateRequest
+	24,  // 97: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
+	28,  // 98: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
+	30,  // 99: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
+	32,  // 100: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
+	34,  // 101: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
+	36,  // 102: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
+	38,  // 103: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
+	51,  // 104: familytime.referral.v1.ReferralService.CorrectCaseEnding:input_type -> familytime.referral.v1.CorrectCaseEndingRequest
+	53,  // 105: familytime.referral.v1.ReferralService.ReopenCase:input_type -> familytime.referral.v1.ReopenCaseRequest
+	40,  // 106: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
+	42,  // 107: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
+	44,  // 108: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
+	46,  // 109: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
+	49,  // 110: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
+	13,  // 111: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
+	15,  // 112: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
+	17,  // 113: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
+	19,  // 114: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
+	21,  // 115: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
+	23,  // 116: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
+	27,  // 117: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:output_type -> familytime.referral.v1.CheckPossibleDuplicateResponse
+	25,  // 118: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
+	29,  // 119: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
+	31,  // 120: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
+	33,  // 121: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
+	35,  // 122: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
+	37,  // 123: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
+	39,  // 124: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
+	52,  // 125: familytime.referral.v1.ReferralService.CorrectCaseEnding:output_type -> familytime.referral.v1.CorrectCaseEndingResponse
+	54,  // 126: familytime.referral.v1.ReferralService.ReopenCase:output_type -> familytime.referral.v1.ReopenCaseResponse
+	41,  // 127: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
+	43,  // 128: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
+	45,  // 129: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
+	48,  // 130: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
+	50,  // 131: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
+	111, // [111:132] is the sub-list for method output_type
+	90,  // [90:111] is the sub-list for method input_type
+	90,  // [90:90] is the sub-list for extension type_name
+	90,  // [90:90] is the sub-list for extension extendee
+	0,   // [0:90] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_referral_proto_init() }
@@ -4609,7 +4891,7 @@ func file_familytime_referral_v1_referral_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_referral_proto_rawDesc), len(file_familytime_referral_v1_referral_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   51,
+			NumMessages:   55,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

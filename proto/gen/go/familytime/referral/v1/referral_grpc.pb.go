@@ -33,6 +33,8 @@ const (
 	ReferralService_ChangeArrangement_FullMethodName            = "/familytime.referral.v1.ReferralService/ChangeArrangement"
 	ReferralService_RecordReview_FullMethodName                 = "/familytime.referral.v1.ReferralService/RecordReview"
 	ReferralService_EndCase_FullMethodName                      = "/familytime.referral.v1.ReferralService/EndCase"
+	ReferralService_CorrectCaseEnding_FullMethodName            = "/familytime.referral.v1.ReferralService/CorrectCaseEnding"
+	ReferralService_ReopenCase_FullMethodName                   = "/familytime.referral.v1.ReferralService/ReopenCase"
 	ReferralService_GetReferral_FullMethodName                  = "/familytime.referral.v1.ReferralService/GetReferral"
 	ReferralService_ListReferrals_FullMethodName                = "/familytime.referral.v1.ReferralService/ListReferrals"
 	ReferralService_GetFamily_FullMethodName                    = "/familytime.referral.v1.ReferralService/GetFamily"
@@ -93,9 +95,22 @@ type ReferralServiceClient interface {
 	// RecordReview records a review of a case in contact, with a note in words; never dated before
 	// the case's last review or its first session.
 	RecordReview(ctx context.Context, in *RecordReviewRequest, opts ...grpc.CallOption) (*RecordReviewResponse, error)
-	// EndCase ends a case with an outcome. An outcome that says contact moved on (self-arranged,
-	// moved to handover, stepped down) needs contact to have begun (CONTACT_NOT_STARTED).
+	// EndCase ends a case with an outcome and a note saying why, in words. An outcome that says
+	// contact moved on (self-arranged, moved to handover, stepped down) needs contact to have begun
+	// (CONTACT_NOT_STARTED). Scheduling then cancels the family's future bookings and takes it off
+	// the waiting list.
 	EndCase(ctx context.Context, in *EndCaseRequest, opts ...grpc.CallOption) (*EndCaseResponse, error)
+	// CorrectCaseEnding corrects the outcome an ended case was recorded with: a new record
+	// (CaseEndingCorrected) pointing at the ending, which is never edited. The outcome is checked
+	// against the case as EndCase checks it; the note says why, in words. The figures count the
+	// corrected outcome, in the period of the ending.
+	CorrectCaseEnding(ctx context.Context, in *CorrectCaseEndingRequest, opts ...grpc.CallOption) (*CorrectCaseEndingResponse, error)
+	// ReopenCase reopens a case ended by mistake (CaseReopened), within 28 days of its ending, not
+	// once the family is erased nor while another referral of its children is open: the case
+	// returns to where it stood (ready for contact, or in contact), and scheduling takes bookings
+	// for it again. Bookings cancelled at the ending stay cancelled, and the family does not go
+	// back on the waiting list by itself. The figures no longer count the ending.
+	ReopenCase(ctx context.Context, in *ReopenCaseRequest, opts ...grpc.CallOption) (*ReopenCaseResponse, error)
 	// GetReferral returns one referral without personal details.
 	GetReferral(ctx context.Context, in *GetReferralRequest, opts ...grpc.CallOption) (*GetReferralResponse, error)
 	// ListReferrals lists a centre's referrals, optionally in one state, newest first.
@@ -262,6 +277,26 @@ func (c *referralServiceClient) EndCase(ctx context.Context, in *EndCaseRequest,
 	return out, nil
 }
 
+func (c *referralServiceClient) CorrectCaseEnding(ctx context.Context, in *CorrectCaseEndingRequest, opts ...grpc.CallOption) (*CorrectCaseEndingResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CorrectCaseEndingResponse)
+	err := c.cc.Invoke(ctx, ReferralService_CorrectCaseEnding_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *referralServiceClient) ReopenCase(ctx context.Context, in *ReopenCaseRequest, opts ...grpc.CallOption) (*ReopenCaseResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ReopenCaseResponse)
+	err := c.cc.Invoke(ctx, ReferralService_ReopenCase_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *referralServiceClient) GetReferral(ctx context.Context, in *GetReferralRequest, opts ...grpc.CallOption) (*GetReferralResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(GetReferralResponse)
@@ -365,9 +400,22 @@ type ReferralServiceServer interface {
 	// RecordReview records a review of a case in contact, with a note in words; never dated before
 	// the case's last review or its first session.
 	RecordReview(context.Context, *RecordReviewRequest) (*RecordReviewResponse, error)
-	// EndCase ends a case with an outcome. An outcome that says contact moved on (self-arranged,
-	// moved to handover, stepped down) needs contact to have begun (CONTACT_NOT_STARTED).
+	// EndCase ends a case with an outcome and a note saying why, in words. An outcome that says
+	// contact moved on (self-arranged, moved to handover, stepped down) needs contact to have begun
+	// (CONTACT_NOT_STARTED). Scheduling then cancels the family's future bookings and takes it off
+	// the waiting list.
 	EndCase(context.Context, *EndCaseRequest) (*EndCaseResponse, error)
+	// CorrectCaseEnding corrects the outcome an ended case was recorded with: a new record
+	// (CaseEndingCorrected) pointing at the ending, which is never edited. The outcome is checked
+	// against the case as EndCase checks it; the note says why, in words. The figures count the
+	// corrected outcome, in the period of the ending.
+	CorrectCaseEnding(context.Context, *CorrectCaseEndingRequest) (*CorrectCaseEndingResponse, error)
+	// ReopenCase reopens a case ended by mistake (CaseReopened), within 28 days of its ending, not
+	// once the family is erased nor while another referral of its children is open: the case
+	// returns to where it stood (ready for contact, or in contact), and scheduling takes bookings
+	// for it again. Bookings cancelled at the ending stay cancelled, and the family does not go
+	// back on the waiting list by itself. The figures no longer count the ending.
+	ReopenCase(context.Context, *ReopenCaseRequest) (*ReopenCaseResponse, error)
 	// GetReferral returns one referral without personal details.
 	GetReferral(context.Context, *GetReferralRequest) (*GetReferralResponse, error)
 	// ListReferrals lists a centre's referrals, optionally in one state, newest first.
@@ -435,6 +483,12 @@ func (UnimplementedReferralServiceServer) RecordReview(context.Context, *RecordR
 }
 func (UnimplementedReferralServiceServer) EndCase(context.Context, *EndCaseRequest) (*EndCaseResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method EndCase not implemented")
+}
+func (UnimplementedReferralServiceServer) CorrectCaseEnding(context.Context, *CorrectCaseEndingRequest) (*CorrectCaseEndingResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CorrectCaseEnding not implemented")
+}
+func (UnimplementedReferralServiceServer) ReopenCase(context.Context, *ReopenCaseRequest) (*ReopenCaseResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ReopenCase not implemented")
 }
 func (UnimplementedReferralServiceServer) GetReferral(context.Context, *GetReferralRequest) (*GetReferralResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetReferral not implemented")
@@ -724,6 +778,42 @@ func _ReferralService_EndCase_Handler(srv interface{}, ctx context.Context, dec 
 	return interceptor(ctx, in, info, handler)
 }
 
+func _ReferralService_CorrectCaseEnding_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CorrectCaseEndingRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ReferralServiceServer).CorrectCaseEnding(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ReferralService_CorrectCaseEnding_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ReferralServiceServer).CorrectCaseEnding(ctx, req.(*CorrectCaseEndingRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ReferralService_ReopenCase_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReopenCaseRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ReferralServiceServer).ReopenCase(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ReferralService_ReopenCase_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ReferralServiceServer).ReopenCase(ctx, req.(*ReopenCaseRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _ReferralService_GetReferral_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(GetReferralRequest)
 	if err := dec(in); err != nil {
@@ -876,6 +966,14 @@ var ReferralService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "EndCase",
 			Handler:    _ReferralService_EndCase_Handler,
+		},
+		{
+			MethodName: "CorrectCaseEnding",
+			Handler:    _ReferralService_CorrectCaseEnding_Handler,
+		},
+		{
+			MethodName: "ReopenCase",
+			Handler:    _ReferralService_ReopenCase_Handler,
 		},
 		{
 			MethodName: "GetReferral",

@@ -3835,6 +3835,90 @@ func (x *StaffMemberLeft) GetWithdrawnLeftOn() *v1.Date {
 	return nil
 }
 
+// ContactReopened: referral reopened a case ended by mistake (its CaseReopened). The family may be
+// booked again; bookings cancelled at the ending stay cancelled (they are booked again by hand),
+// and the family does not go back on the waiting list by itself.
+type ContactReopened struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,1,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The referral (UUID).
+	ReferralId string `protobuf:"bytes,3,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// The centre's local date the case was reopened.
+	ReopenedOn *v1.Date `protobuf:"bytes,4,opt,name=reopened_on,json=reopenedOn,proto3" json:"reopened_on,omitempty"`
+	// The day the case had ended.
+	EndedOn       *v1.Date `protobuf:"bytes,5,opt,name=ended_on,json=endedOn,proto3" json:"ended_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ContactReopened) Reset() {
+	*x = ContactReopened{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ContactReopened) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ContactReopened) ProtoMessage() {}
+
+func (x *ContactReopened) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ContactReopened.ProtoReflect.Descriptor instead.
+func (*ContactReopened) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *ContactReopened) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *ContactReopened) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ContactReopened) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *ContactReopened) GetReopenedOn() *v1.Date {
+	if x != nil {
+		return x.ReopenedOn
+	}
+	return nil
+}
+
+func (x *ContactReopened) GetEndedOn() *v1.Date {
+	if x != nil {
+		return x.EndedOn
+	}
+	return nil
+}
+
 var File_familytime_scheduling_v1_events_proto protoreflect.FileDescriptor
 
 const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
@@ -4173,7 +4257,15 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\n" +
 	"account_id\x18\x02 \x01(\tR\taccountId\x123\n" +
 	"\aleft_on\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\x06leftOn\x12F\n" +
-	"\x11withdrawn_left_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\x0fwithdrawnLeftOn*\x97\x01\n" +
+	"\x11withdrawn_left_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\x0fwithdrawnLeftOn\"\xe0\x01\n" +
+	"\x0fContactReopened\x12\x1b\n" +
+	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x1f\n" +
+	"\vreferral_id\x18\x03 \x01(\tR\n" +
+	"referralId\x12;\n" +
+	"\vreopened_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\n" +
+	"reopenedOn\x125\n" +
+	"\bended_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\aendedOn*\x97\x01\n" +
 	"\x10ReferralDecision\x12!\n" +
 	"\x1dREFERRAL_DECISION_UNSPECIFIED\x10\x00\x12 \n" +
 	"\x1cREFERRAL_DECISION_WAITLISTED\x10\x01\x12\x1e\n" +
@@ -4206,7 +4298,7 @@ func file_familytime_scheduling_v1_events_proto_rawDescGZIP() []byte {
 }
 
 var file_familytime_scheduling_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_familytime_scheduling_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 38)
+var file_familytime_scheduling_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 39)
 var file_familytime_scheduling_v1_events_proto_goTypes = []any{
 	(ReferralDecision)(0),            // 0: familytime.scheduling.v1.ReferralDecision
 	(OfferNotTaken)(0),               // 1: familytime.scheduling.v1.OfferNotTaken
@@ -4249,117 +4341,120 @@ var file_familytime_scheduling_v1_events_proto_goTypes = []any{
 	(*StaffMemberAdded)(nil),         // 38: familytime.scheduling.v1.StaffMemberAdded
 	(*StaffCheckRecorded)(nil),       // 39: familytime.scheduling.v1.StaffCheckRecorded
 	(*StaffMemberLeft)(nil),          // 40: familytime.scheduling.v1.StaffMemberLeft
-	(v1.Region)(0),                   // 41: familytime.common.v1.Region
-	(v1.ServiceType)(0),              // 42: familytime.common.v1.ServiceType
-	(v1.AccreditationStatus)(0),      // 43: familytime.common.v1.AccreditationStatus
-	(*v1.Date)(nil),                  // 44: familytime.common.v1.Date
-	(*OpeningPattern)(nil),           // 45: familytime.scheduling.v1.OpeningPattern
-	(v1.AgeBand)(0),                  // 46: familytime.common.v1.AgeBand
-	(*ExpectedPerson)(nil),           // 47: familytime.scheduling.v1.ExpectedPerson
-	(*timestamppb.Timestamp)(nil),    // 48: google.protobuf.Timestamp
-	(CancelledBy)(0),                 // 49: familytime.scheduling.v1.CancelledBy
-	(CancellationReason)(0),          // 50: familytime.scheduling.v1.CancellationReason
-	(PersonRole)(0),                  // 51: familytime.scheduling.v1.PersonRole
-	(Party)(0),                       // 52: familytime.scheduling.v1.Party
-	(Movement)(0),                    // 53: familytime.scheduling.v1.Movement
-	(OutOfTurnReason)(0),             // 54: familytime.scheduling.v1.OutOfTurnReason
-	(StaffRole)(0),                   // 55: familytime.scheduling.v1.StaffRole
-	(StaffCheck)(0),                  // 56: familytime.scheduling.v1.StaffCheck
+	(*ContactReopened)(nil),          // 41: familytime.scheduling.v1.ContactReopened
+	(v1.Region)(0),                   // 42: familytime.common.v1.Region
+	(v1.ServiceType)(0),              // 43: familytime.common.v1.ServiceType
+	(v1.AccreditationStatus)(0),      // 44: familytime.common.v1.AccreditationStatus
+	(*v1.Date)(nil),                  // 45: familytime.common.v1.Date
+	(*OpeningPattern)(nil),           // 46: familytime.scheduling.v1.OpeningPattern
+	(v1.AgeBand)(0),                  // 47: familytime.common.v1.AgeBand
+	(*ExpectedPerson)(nil),           // 48: familytime.scheduling.v1.ExpectedPerson
+	(*timestamppb.Timestamp)(nil),    // 49: google.protobuf.Timestamp
+	(CancelledBy)(0),                 // 50: familytime.scheduling.v1.CancelledBy
+	(CancellationReason)(0),          // 51: familytime.scheduling.v1.CancellationReason
+	(PersonRole)(0),                  // 52: familytime.scheduling.v1.PersonRole
+	(Party)(0),                       // 53: familytime.scheduling.v1.Party
+	(Movement)(0),                    // 54: familytime.scheduling.v1.Movement
+	(OutOfTurnReason)(0),             // 55: familytime.scheduling.v1.OutOfTurnReason
+	(StaffRole)(0),                   // 56: familytime.scheduling.v1.StaffRole
+	(StaffCheck)(0),                  // 57: familytime.scheduling.v1.StaffCheck
 }
 var file_familytime_scheduling_v1_events_proto_depIdxs = []int32{
-	41, // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
-	42, // 1: familytime.scheduling.v1.CentreRegistered.service_types:type_name -> familytime.common.v1.ServiceType
-	43, // 2: familytime.scheduling.v1.CentreRegistered.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	44, // 3: familytime.scheduling.v1.CentreRegistered.accreditation_date:type_name -> familytime.common.v1.Date
-	41, // 4: familytime.scheduling.v1.CentreUpdated.region:type_name -> familytime.common.v1.Region
-	42, // 5: familytime.scheduling.v1.CentreUpdated.service_types:type_name -> familytime.common.v1.ServiceType
-	43, // 6: familytime.scheduling.v1.CentreUpdated.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	44, // 7: familytime.scheduling.v1.CentreUpdated.accreditation_date:type_name -> familytime.common.v1.Date
-	45, // 8: familytime.scheduling.v1.OpeningPatternDefined.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
-	46, // 9: familytime.scheduling.v1.AttendingChild.age_band:type_name -> familytime.common.v1.AgeBand
-	47, // 10: familytime.scheduling.v1.FamilyReadyNoted.adults:type_name -> familytime.scheduling.v1.ExpectedPerson
+	42, // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
+	43, // 1: familytime.scheduling.v1.CentreRegistered.service_types:type_name -> familytime.common.v1.ServiceType
+	44, // 2: familytime.scheduling.v1.CentreRegistered.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	45, // 3: familytime.scheduling.v1.CentreRegistered.accreditation_date:type_name -> familytime.common.v1.Date
+	42, // 4: familytime.scheduling.v1.CentreUpdated.region:type_name -> familytime.common.v1.Region
+	43, // 5: familytime.scheduling.v1.CentreUpdated.service_types:type_name -> familytime.common.v1.ServiceType
+	44, // 6: familytime.scheduling.v1.CentreUpdated.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	45, // 7: familytime.scheduling.v1.CentreUpdated.accreditation_date:type_name -> familytime.common.v1.Date
+	46, // 8: familytime.scheduling.v1.OpeningPatternDefined.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
+	47, // 9: familytime.scheduling.v1.AttendingChild.age_band:type_name -> familytime.common.v1.AgeBand
+	48, // 10: familytime.scheduling.v1.FamilyReadyNoted.adults:type_name -> familytime.scheduling.v1.ExpectedPerson
 	7,  // 11: familytime.scheduling.v1.FamilyReadyNoted.children:type_name -> familytime.scheduling.v1.ChildAttendee
-	42, // 12: familytime.scheduling.v1.FamilyReadyNoted.service_type:type_name -> familytime.common.v1.ServiceType
-	44, // 13: familytime.scheduling.v1.FamilyReadyNoted.earliest_bookable_on:type_name -> familytime.common.v1.Date
-	44, // 14: familytime.scheduling.v1.FamilyReadyNoted.pre_visit_dates:type_name -> familytime.common.v1.Date
-	44, // 15: familytime.scheduling.v1.ArrangementChangeNoted.changed_on:type_name -> familytime.common.v1.Date
-	44, // 16: familytime.scheduling.v1.ChildrenLeavingNoted.changed_on:type_name -> familytime.common.v1.Date
-	44, // 17: familytime.scheduling.v1.ChildBirthMonthNoted.corrected_on:type_name -> familytime.common.v1.Date
-	44, // 18: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
-	44, // 19: familytime.scheduling.v1.SupportedContactRuledOut.assessed_on:type_name -> familytime.common.v1.Date
-	44, // 20: familytime.scheduling.v1.SupportedContactAllowed.assessed_on:type_name -> familytime.common.v1.Date
-	44, // 21: familytime.scheduling.v1.DisclosureNoted.flagged_on:type_name -> familytime.common.v1.Date
-	44, // 22: familytime.scheduling.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
-	44, // 23: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
+	43, // 12: familytime.scheduling.v1.FamilyReadyNoted.service_type:type_name -> familytime.common.v1.ServiceType
+	45, // 13: familytime.scheduling.v1.FamilyReadyNoted.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	45, // 14: familytime.scheduling.v1.FamilyReadyNoted.pre_visit_dates:type_name -> familytime.common.v1.Date
+	45, // 15: familytime.scheduling.v1.ArrangementChangeNoted.changed_on:type_name -> familytime.common.v1.Date
+	45, // 16: familytime.scheduling.v1.ChildrenLeavingNoted.changed_on:type_name -> familytime.common.v1.Date
+	45, // 17: familytime.scheduling.v1.ChildBirthMonthNoted.corrected_on:type_name -> familytime.common.v1.Date
+	45, // 18: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
+	45, // 19: familytime.scheduling.v1.SupportedContactRuledOut.assessed_on:type_name -> familytime.common.v1.Date
+	45, // 20: familytime.scheduling.v1.SupportedContactAllowed.assessed_on:type_name -> familytime.common.v1.Date
+	45, // 21: familytime.scheduling.v1.DisclosureNoted.flagged_on:type_name -> familytime.common.v1.Date
+	45, // 22: familytime.scheduling.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
+	45, // 23: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
 	0,  // 24: familytime.scheduling.v1.ReferralNoted.decision:type_name -> familytime.scheduling.v1.ReferralDecision
-	42, // 25: familytime.scheduling.v1.ReferralNoted.service_type:type_name -> familytime.common.v1.ServiceType
-	44, // 26: familytime.scheduling.v1.ReferralNoted.decided_on:type_name -> familytime.common.v1.Date
-	44, // 27: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
-	42, // 28: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
-	48, // 29: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
-	48, // 30: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
-	48, // 31: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
-	48, // 32: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
-	48, // 33: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
-	44, // 34: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
-	49, // 35: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
-	50, // 36: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
-	42, // 37: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
-	44, // 38: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
-	44, // 39: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
-	51, // 40: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
-	48, // 41: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
-	52, // 42: familytime.scheduling.v1.PersonCheckedIn.party:type_name -> familytime.scheduling.v1.Party
-	48, // 43: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
-	52, // 44: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
-	48, // 45: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
-	48, // 46: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
-	52, // 47: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
-	48, // 48: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
-	52, // 49: familytime.scheduling.v1.MovementCorrected.party:type_name -> familytime.scheduling.v1.Party
-	53, // 50: familytime.scheduling.v1.MovementCorrected.movement:type_name -> familytime.scheduling.v1.Movement
-	48, // 51: familytime.scheduling.v1.MovementCorrected.was_at:type_name -> google.protobuf.Timestamp
-	48, // 52: familytime.scheduling.v1.MovementCorrected.at:type_name -> google.protobuf.Timestamp
-	42, // 53: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
-	44, // 54: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
+	43, // 25: familytime.scheduling.v1.ReferralNoted.service_type:type_name -> familytime.common.v1.ServiceType
+	45, // 26: familytime.scheduling.v1.ReferralNoted.decided_on:type_name -> familytime.common.v1.Date
+	45, // 27: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
+	43, // 28: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
+	49, // 29: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
+	49, // 30: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
+	49, // 31: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
+	49, // 32: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
+	49, // 33: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
+	45, // 34: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
+	50, // 35: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
+	51, // 36: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
+	43, // 37: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
+	45, // 38: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
+	45, // 39: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
+	52, // 40: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
+	49, // 41: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
+	53, // 42: familytime.scheduling.v1.PersonCheckedIn.party:type_name -> familytime.scheduling.v1.Party
+	49, // 43: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
+	53, // 44: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
+	49, // 45: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
+	49, // 46: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
+	53, // 47: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
+	49, // 48: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
+	53, // 49: familytime.scheduling.v1.MovementCorrected.party:type_name -> familytime.scheduling.v1.Party
+	54, // 50: familytime.scheduling.v1.MovementCorrected.movement:type_name -> familytime.scheduling.v1.Movement
+	49, // 51: familytime.scheduling.v1.MovementCorrected.was_at:type_name -> google.protobuf.Timestamp
+	49, // 52: familytime.scheduling.v1.MovementCorrected.at:type_name -> google.protobuf.Timestamp
+	43, // 53: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
+	45, // 54: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
 	8,  // 55: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
-	48, // 56: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
-	48, // 57: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
-	42, // 58: familytime.scheduling.v1.SessionCalledOff.service_type:type_name -> familytime.common.v1.ServiceType
-	44, // 59: familytime.scheduling.v1.SessionCalledOff.session_date:type_name -> familytime.common.v1.Date
-	48, // 60: familytime.scheduling.v1.SessionCalledOff.children_arrived_at:type_name -> google.protobuf.Timestamp
-	48, // 61: familytime.scheduling.v1.SessionCalledOff.children_left_at:type_name -> google.protobuf.Timestamp
-	42, // 62: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
-	44, // 63: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
-	52, // 64: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
+	49, // 56: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
+	49, // 57: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
+	43, // 58: familytime.scheduling.v1.SessionCalledOff.service_type:type_name -> familytime.common.v1.ServiceType
+	45, // 59: familytime.scheduling.v1.SessionCalledOff.session_date:type_name -> familytime.common.v1.Date
+	49, // 60: familytime.scheduling.v1.SessionCalledOff.children_arrived_at:type_name -> google.protobuf.Timestamp
+	49, // 61: familytime.scheduling.v1.SessionCalledOff.children_left_at:type_name -> google.protobuf.Timestamp
+	43, // 62: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
+	45, // 63: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
+	53, // 64: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
 	8,  // 65: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
-	44, // 66: familytime.scheduling.v1.NoShowRecorded.place_kept_by_session_on:type_name -> familytime.common.v1.Date
-	42, // 67: familytime.scheduling.v1.NoShowWithdrawn.service_type:type_name -> familytime.common.v1.ServiceType
-	44, // 68: familytime.scheduling.v1.NoShowWithdrawn.session_date:type_name -> familytime.common.v1.Date
-	52, // 69: familytime.scheduling.v1.NoShowWithdrawn.party:type_name -> familytime.scheduling.v1.Party
-	44, // 70: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
-	42, // 71: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
-	48, // 72: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
-	48, // 73: familytime.scheduling.v1.WaitingListJoined.queued_from:type_name -> google.protobuf.Timestamp
+	45, // 66: familytime.scheduling.v1.NoShowRecorded.place_kept_by_session_on:type_name -> familytime.common.v1.Date
+	43, // 67: familytime.scheduling.v1.NoShowWithdrawn.service_type:type_name -> familytime.common.v1.ServiceType
+	45, // 68: familytime.scheduling.v1.NoShowWithdrawn.session_date:type_name -> familytime.common.v1.Date
+	53, // 69: familytime.scheduling.v1.NoShowWithdrawn.party:type_name -> familytime.scheduling.v1.Party
+	45, // 70: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
+	43, // 71: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
+	49, // 72: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
+	49, // 73: familytime.scheduling.v1.WaitingListJoined.queued_from:type_name -> google.protobuf.Timestamp
 	1,  // 74: familytime.scheduling.v1.WaitingListJoined.offer_not_taken:type_name -> familytime.scheduling.v1.OfferNotTaken
-	48, // 75: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
-	48, // 76: familytime.scheduling.v1.PlaceOffered.lapses_at:type_name -> google.protobuf.Timestamp
-	54, // 77: familytime.scheduling.v1.PlaceOffered.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
+	49, // 75: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
+	49, // 76: familytime.scheduling.v1.PlaceOffered.lapses_at:type_name -> google.protobuf.Timestamp
+	55, // 77: familytime.scheduling.v1.PlaceOffered.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
 	2,  // 78: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
-	48, // 79: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
-	55, // 80: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
-	44, // 81: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
-	44, // 82: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
-	44, // 83: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
-	56, // 84: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
-	44, // 85: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
-	44, // 86: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
-	44, // 87: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
-	88, // [88:88] is the sub-list for method output_type
-	88, // [88:88] is the sub-list for method input_type
-	88, // [88:88] is the sub-list for extension type_name
-	88, // [88:88] is the sub-list for extension extendee
-	0,  // [0:88] is the sub-list for field type_name
+	49, // 79: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
+	56, // 80: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
+	45, // 81: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
+	45, // 82: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
+	45, // 83: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
+	57, // 84: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
+	45, // 85: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
+	45, // 86: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
+	45, // 87: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
+	45, // 88: familytime.scheduling.v1.ContactReopened.reopened_on:type_name -> familytime.common.v1.Date
+	45, // 89: familytime.scheduling.v1.ContactReopened.ended_on:type_name -> familytime.common.v1.Date
+	90, // [90:90] is the sub-list for method output_type
+	90, // [90:90] is the sub-list for method input_type
+	90, // [90:90] is the sub-list for extension type_name
+	90, // [90:90] is the sub-list for extension extendee
+	0,  // [0:90] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_events_proto_init() }
@@ -4375,7 +4470,7 @@ func file_familytime_scheduling_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_scheduling_v1_events_proto_rawDesc), len(file_familytime_scheduling_v1_events_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   38,
+			NumMessages:   39,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -1,0 +1,82 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/referral/internal/adapters"
+	"github.com/familytime/familytime/services/referral/internal/domain"
+)
+
+// CorrectCaseEnding corrects the outcome an ended case was recorded with (domain.CorrectEnding).
+func (a *App) CorrectCaseEnding(ctx context.Context, id, centre uuid.UUID, outcome referralv1.CaseOutcome, note string, md eventstore.Metadata) (Decision, error) {
+	return a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+		return r.CorrectEnding(outcome, note, today)
+	})
+}
+
+// ReopenCase reopens a case ended by mistake (domain.Reopen), unless the family was referred
+// again: another referral of the family, or of one of its children (matched as duplicates are,
+// at any centre), is open (domain.ReferredAgain). A hold in force on the family now suspends the
+// reopened case at once, as at acceptance, and the commit is guarded against the holds read.
+func (a *App) ReopenCase(ctx context.Context, id, centre uuid.UUID, note string, md eventstore.Metadata) (Decision, error) {
+	var holds []uuid.UUID
+	dec, err := a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+		events, err := r.Reopen(note, today)
+		if err != nil {
+			return nil, err
+		}
+		if err := a.notReferredAgain(ctx, r); err != nil {
+			return nil, err
+		}
+		if holds, err = a.referrals.HoldsOfFamily(ctx, r.FamilyID()); err != nil {
+			return nil, err
+		}
+		for _, hold := range holds {
+			suspended, err := r.Suspend(hold, today)
+			if err != nil {
+				return nil, err
+			}
+			events = append(events, suspended...)
+		}
+		return events, nil
+	})
+	if err == nil && dec.Work != nil {
+		adapters.GuardHolds(dec.Work, dec.Referral.FamilyID(), holds)
+	}
+	return dec, err
+}
+
+// notReferredAgain refuses (domain.ReferredAgain) while another referral of r's family, or of a
+// child on it, is open.
+func (a *App) notReferredAgain(ctx context.Context, r *domain.Referral) error {
+	others, err := a.referrals.ReferralsOfFamily(ctx, r.FamilyID())
+	if err != nil {
+		return err
+	}
+	matched, err := a.referrals.MatchesAnywhere(ctx, r.ID())
+	if err != nil {
+		return err
+	}
+	for _, m := range matched {
+		others = append(others, m.Other)
+	}
+	for _, other := range others {
+		if other == r.ID() {
+			continue
+		}
+		o, err := a.referrals.Load(ctx, other)
+		if err != nil {
+			return err
+		}
+		if adapters.Open(o.State()) {
+			return domain.ReferredAgain(o.ID())
+		}
+	}
+	return nil
+}

@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	"github.com/familytime/familytime/services/platform/auth"
@@ -28,11 +29,13 @@ func TestADisclosureCarriedToAReferralIsListedForTheLead(t *testing.T) {
 		FamilyId: f[2].String(), Rating: safeguardingv1.RiskRating_RISK_RATING_GREEN, NextReviewOn: review(90),
 		Note: "Spoke to both parents: no risk disclosed"})
 	require.NoError(t, err)
-	flag := func(family uuid.UUID, disclosed bool) *referralv1.PossibleDuplicateFlagged {
+	flag := func(family uuid.UUID, disclosed bool, on *commonv1.Date) *referralv1.PossibleDuplicateFlagged {
 		return &referralv1.PossibleDuplicateFlagged{ReferralId: uuid.NewString(), FamilyId: family.String(), CentreId: g.centre.String(),
-			ChildPersonId: personOf(family, 2), OtherReferralId: uuid.NewString(), FlaggedOn: review(0), DomesticAbuseDisclosed: disclosed}
+			ChildPersonId: personOf(family, 2), OtherReferralId: uuid.NewString(), FlaggedOn: on, DomesticAbuseDisclosed: disclosed}
 	}
-	g.otherFamilies(t, "referral", f, g.centre, flag(f[0], true), flag(f[1], false), flag(f[2], true))
+	// The assessed family's flag is dated after its assessment: one of the assessment's day is
+	// weighed by it (decision 225's rule, review 37; TestADisclosureCarriedAfterTheAssessmentIsPutBeforeTheLeadAgain).
+	g.otherFamilies(t, "referral", f, g.centre, flag(f[0], true, review(0)), flag(f[1], false, review(0)), flag(f[2], true, review(1)))
 
 	var reviews []*safeguardingv1.RiskReview
 	require.Eventually(t, func() bool {

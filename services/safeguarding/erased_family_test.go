@@ -1,6 +1,7 @@
 package safeguarding_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -146,4 +147,74 @@ func TestAnErasedFamilysReportSaysItsTextWasErased(t *testing.T) {
 	zero := int32(0)
 	copy0 := show(lead, &zero)
 	require.NotNil(t, copy0.GetFamilyErasure(), "a copy says so too")
+}
+
+// Decision 228, left: a concern's and the family record's entries of an erased family read as
+// empty text, with nothing saying why. Each record whose text was erased says so
+// (text_erased), and the concern and the record say when and why (family_erasure), as a report
+// does; a record that never had text says nothing of the kind.
+func TestAnErasedFamilysConcernAndRecordSayTheirTextWasErased(t *testing.T) {
+	g := newRig(t)
+	g.theUsualStaff(t)
+	ctx := t.Context()
+	vol := g.as(t, "volunteer-1", auth.RoleVolunteer)
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
+	family := g.families(t, 1)[0]
+	raised, err := vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: family.String(), Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_OTHER, Description: "Father waited outside"})
+	require.NoError(t, err)
+	_, err = lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		ConcernId: raised.GetConcernId(), Note: "Spoke to him: he was early for the handover"})
+	require.NoError(t, err)
+	_, err = lead.AssessRisk(ctx, &safeguardingv1.AssessRiskRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: family.String(), Rating: safeguardingv1.RiskRating_RISK_RATING_AMBER, NextReviewOn: review(60),
+		Factors: []safeguardingv1.RiskFactor{safeguardingv1.RiskFactor_RISK_FACTOR_OTHER}, Note: "Watch the handovers"})
+	require.NoError(t, err)
+	concern := func() *safeguardingv1.GetConcernResponse {
+		got, err := lead.GetConcern(ctx, &safeguardingv1.GetConcernRequest{CentreId: g.centre.String(), ConcernId: raised.GetConcernId(),
+			Purpose: "checking the erasure"})
+		require.NoError(t, err)
+		return got
+	}
+	record := func() *safeguardingv1.GetSafeguardingRecordResponse {
+		got, err := lead.GetSafeguardingRecord(ctx, &safeguardingv1.GetSafeguardingRecordRequest{CentreId: g.centre.String(),
+			FamilyId: family.String(), Purpose: "checking the erasure"})
+		require.NoError(t, err)
+		return got
+	}
+	// erased is whether each record of a type said its text was erased, by type.
+	erased := func(entries []*safeguardingv1.RecordEntry) map[string]bool {
+		out := map[string]bool{}
+		for _, e := range entries {
+			out[strings.TrimPrefix(e.GetType(), "familytime.safeguarding.v1.")] = e.GetTextErased()
+		}
+		return out
+	}
+	require.Nil(t, concern().GetFamilyErasure(), "not erased")
+	require.Nil(t, record().GetFamilyErasure())
+	require.NotContains(t, erased(record().GetRecords()), true)
+
+	g.other(t, "referral", family, g.centre, &referralv1.FamilyErased{ReferralId: uuid.NewString(), FamilyId: family.String(),
+		CentreId: g.centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED, ErasedOn: review(-1)})
+	require.Eventually(t, func() bool {
+		shredded, err := g.sealer.Shredded(ctx, family)
+		return err == nil && shredded
+	}, 30*time.Second, 20*time.Millisecond)
+
+	k := concern()
+	require.NotNil(t, k.GetFamilyErasure(), "the concern says its text was erased")
+	require.True(t, proto.Equal(review(-1), k.GetFamilyErasure().GetErasedOn()), "on the erasure's date")
+	require.Equal(t, safeguardingv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED, k.GetFamilyErasure().GetReason())
+	require.Equal(t, map[string]bool{"ConcernRaised": true, "LeadAlerted": false, "ConcernClosed": true}, erased(k.GetConcern().GetRecords()))
+	for _, e := range k.GetConcern().GetRecords() {
+		require.Empty(t, e.GetText())
+	}
+	r := record()
+	require.NotNil(t, r.GetFamilyErasure(), "so does the family's record")
+	require.True(t, proto.Equal(review(-1), r.GetFamilyErasure().GetErasedOn()))
+	got := erased(r.GetRecords())
+	require.True(t, got["ConcernRaised"])
+	require.True(t, got["RiskAssessed"], "the assessment's note")
+	require.False(t, got["RiskScreenedProvisionally"], "a screen has no text")
+	require.False(t, got["LeadAlerted"])
 }

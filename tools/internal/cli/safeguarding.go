@@ -146,7 +146,13 @@ DUE has passed: a provisional screen is due the day it was made and overdue from
 Beside a provisional rating, SCREENS says what the referral's answers suggest and the latest screen
 a person recorded at referral (referral screen), with its rating and date: a screen at referral
 below the risk does not lower it (a risk assessment here does), so the two may differ, and the
-row says so. Cases declined, withdrawn or ended at referral, and families erased, are left out.
+row says so. A family put before you by a disclosure of domestic abuse carried to its referral from
+another referral of its child (a name or date of birth corrected to match) says that in SCREENS
+instead: "a disclosure of domestic abuse was carried to the family on DATE, after the risk
+assessment of DATE: assess the risk" (--json: risk.disclosure_carried_on, risk.assessed_on). Its
+supported contact waits for that assessment in scheduling; your next assessment, whatever it finds,
+takes it off the list. Cases declined, withdrawn or ended at referral, and families erased, are
+left out.
 Review one with familytime safeguarding risk. Safeguarding leads and coordinators.`,
 		Example: `  familytime safeguarding reviews --centre $C
   familytime safeguarding reviews --centre $C --due-by 2026-12-31 --json`,
@@ -301,8 +307,10 @@ order, each correction under the record it corrects. The centre's safeguarding l
 record. Whoever raised it reads it as its raiser: they are given what they raised (their text, their
 own corrections of it) and its state, and the lead's records (actions, escalations with the agency
 and its reference, the closing note, the lead's corrections) are listed as withheld, without their
-text: they were made, and are the lead's to read (decision 51). The read, with --purpose, is
-recorded before anything is shown (familytime audit).`,
+text: they were made, and are the lead's to read (decision 51). Once the family's personal data was
+erased, each record that had text says "(text erased with the family's personal data on DATE
+(REASON))" (--json: text_erased, and family_erasure). The read, with --purpose, is recorded before
+anything is shown (familytime audit).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
@@ -313,7 +321,7 @@ recorded before anything is shown (familytime audit).`,
 				if !showOut.json {
 					printConcernState(cmd.OutOrStdout(), resp.GetConcern())
 				}
-				return printEntries(cmd.OutOrStdout(), &showOut, resp, resp.GetConcern().GetRecords())
+				return printEntries(cmd.OutOrStdout(), &showOut, resp, resp.GetConcern().GetRecords(), resp.GetFamilyErasure())
 			})
 		},
 	}
@@ -726,7 +734,13 @@ func (s *safeguardingCommand) record() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "record",
 		Short: "Show a family's whole safeguarding record with its corrections (lead; the read is recorded)",
-		Args:  cobra.NoArgs,
+		Long: `record shows the family's risk, then every record at the centre in order, each correction under
+the record it corrects. A risk before you again for a disclosure of domestic abuse carried to the
+family's referral says so under the risk: "a disclosure of domestic abuse was carried to the family
+on DATE, after the risk assessment of DATE: assess the risk". Once the family's personal data was
+erased, each record that had text says "(text erased with the family's personal data on DATE
+(REASON))" (--json: text_erased, and family_erasure), as concern show and report show do.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
 				resp, err := c.GetSafeguardingRecord(cmd.Context(), &safeguardingv1.GetSafeguardingRecordRequest{CentreId: s.centre,
@@ -735,10 +749,9 @@ func (s *safeguardingCommand) record() *cobra.Command {
 					return err
 				}
 				if r := resp.GetRisk(); r != nil && !out.json {
-					fmt.Fprintf(cmd.OutOrStdout(), "risk: %s (provisional: %t), review by %s\n\n",
-						friendly("RISK_RATING_", r.GetRating().String()), r.GetProvisional(), sgDay(r.GetNextReviewOn()))
+					fmt.Fprintf(cmd.OutOrStdout(), "%s\n\n", riskLine(r))
 				}
-				return printEntries(cmd.OutOrStdout(), &out, resp, resp.GetRecords())
+				return printEntries(cmd.OutOrStdout(), &out, resp, resp.GetRecords(), resp.GetFamilyErasure())
 			})
 		},
 	}
@@ -771,7 +784,9 @@ another family is alerted too: BY OTHERS says "checked elsewhere" with that cent
 administrator if it may be the family you suspended. So is a domestic-abuse finding the centre's
 risk assessment made, still standing, that another centre's lead checked past the same way: BY
 OTHERS says "finding of DATE: checked elsewhere" (DATE: the assessment that made it; --json:
-duplicate_checked_finding_made_on, no hold_id). CLOSED is the concern closed, the hold lifted, or
+duplicate_checked_finding_made_on, no hold_id). CATEGORY is the concern's, or says what
+an alert that is no concern's is: "duplicate check" (checked elsewhere) or "hold" (a hold that names
+no concern, whose CONCERN is then empty). CLOSED is the concern closed, the hold lifted, or
 the finding cleared; CORRECTED says a concern's record was corrected since the
 lead last read it: concern show by the lead clears it. Then (in the table, not with
 --json) the holds in force whose review date has passed: a hold suspends a child's contact and is
@@ -810,9 +825,27 @@ func (s *safeguardingCommand) concernAlerts(cmd *cobra.Command, out *output, pag
 			return resp.GetAlerts(), resp.GetNextPageToken(), err
 		},
 		func(a *safeguardingv1.Alert) []string {
-			return []string{sgDay(a.GetAlertedOn()), orNone(a.GetConcernId()), a.GetFamilyId(),
-				friendly("CONCERN_CATEGORY_", a.GetCategory().String()), fmt.Sprint(a.GetClosed()), fmt.Sprint(a.GetCorrected()), byOthers(a)}
+			return []string{sgDay(a.GetAlertedOn()), alertConcern(a), a.GetFamilyId(), alertCategory(a), fmt.Sprint(a.GetClosed()),
+				fmt.Sprint(a.GetCorrected()), byOthers(a)}
 		})
+}
+
+// alertConcern is an alert's CONCERN: the concern's id; nothing for an alert that names none (a
+// hold placed without one, a hold or finding checked elsewhere).
+func alertConcern(a *safeguardingv1.Alert) string { return a.GetConcernId() }
+
+// alertCategory is an alert's CATEGORY: what it is in words. A concern's category for a concern's
+// alert (and for a hold's or an escalation's that names one); "duplicate check" for a hold or a
+// domestic-abuse finding another centre's lead checked past, and "hold" for a hold that names no
+// concern, where it said "unspecified" (review 37).
+func alertCategory(a *safeguardingv1.Alert) string {
+	switch {
+	case a.GetDuplicateCheckedReferralId() != "":
+		return "duplicate check"
+	case a.GetConcernId() == "" && a.GetHoldId() != "":
+		return "hold"
+	}
+	return friendly("CONCERN_CATEGORY_", a.GetCategory().String())
 }
 
 // byOthers is what an alert says was done by someone the register does not have as the lead: the
@@ -851,8 +884,38 @@ func printConcernState(w io.Writer, k *safeguardingv1.Concern) {
 		yes(sum.GetEscalated()), yes(sum.GetClosed()))
 }
 
-// printEntries prints records in order, each correction under the record it corrects.
-func printEntries(w io.Writer, out *output, whole proto.Message, entries []*safeguardingv1.RecordEntry) error {
+// riskLine is the family's risk as its record shows it first: the rating and review, and, when a
+// disclosure carried to the family put it before the lead again, why (review 37: the record said
+// "green, review by ..." while the family's contact waited for the lead).
+func riskLine(r *safeguardingv1.Risk) string {
+	s := fmt.Sprintf("risk: %s (provisional: %t), review by %s", friendly("RISK_RATING_", r.GetRating().String()), r.GetProvisional(),
+		sgDay(r.GetNextReviewOn()))
+	if why := carriedDisclosure(r); why != "" {
+		s += "\n" + why
+	}
+	return s
+}
+
+// carriedDisclosure says why a provisional risk is before the lead for a disclosure of domestic
+// abuse carried to the family's referral: "a disclosure of domestic abuse was carried to the
+// family on D, after the risk assessment of D2: assess the risk" (without the assessment when the
+// risk was never assessed); "" when it is not.
+func carriedDisclosure(r *safeguardingv1.Risk) string {
+	on := r.GetDisclosureCarriedOn()
+	if on == nil || !r.GetProvisional() {
+		return ""
+	}
+	s := "a disclosure of domestic abuse was carried to the family on " + sgDay(on)
+	if r.GetAssessedOn() != nil {
+		s += ", after the risk assessment of " + sgDay(r.GetAssessedOn())
+	}
+	return s + ": assess the risk"
+}
+
+// printEntries prints records in order, each correction under the record it corrects. A record
+// whose text went with the family's personal data says so, when and why (erasure), where it read
+// as a record with no text (decision 228, left).
+func printEntries(w io.Writer, out *output, whole proto.Message, entries []*safeguardingv1.RecordEntry, erasure *safeguardingv1.FamilyErasure) error {
 	if out.json {
 		return out.one(w, whole, nil)
 	}
@@ -868,6 +931,8 @@ func printEntries(w io.Writer, out *output, whole proto.Message, entries []*safe
 		}
 		if e.GetText() != "" {
 			fmt.Fprintf(w, "    %s\n", strings.ReplaceAll(e.GetText(), "\n", "\n    "))
+		} else if e.GetTextErased() {
+			fmt.Fprintf(w, "    (%s)\n", erasedText(erasure))
 		}
 		if e.GetReason() != "" {
 			fmt.Fprintf(w, "    reason: %s\n", e.GetReason())

@@ -25,9 +25,15 @@ func riskReviewDue(r *safeguardingv1.RiskReview) string {
 // suggest and the latest screen a person recorded at referral, saying so when the risk stands
 // above that screen (review 31: the list said amber and overdue where the coordinator had
 // screened green that day, and nothing said why). Empty for an assessment.
+//
+// For a family put before the lead by a disclosure of domestic abuse carried to its referral, it
+// says that instead, and after which assessment (review 37): the answers suggest nothing then.
 func riskReviewScreens(r *safeguardingv1.RiskReview) string {
 	if !r.GetRisk().GetProvisional() {
 		return ""
+	}
+	if why := carriedDisclosure(r.GetRisk()); why != "" {
+		return why
 	}
 	rating := func(x safeguardingv1.RiskRating) string { return friendly("RISK_RATING_", x.String()) }
 	words := "answers suggest " + rating(r.GetRisk().GetRating())

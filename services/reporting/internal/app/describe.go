@@ -316,6 +316,14 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 	case *schedulingv1.WaitingListLeft:
 		return "Left the centre's waiting list without an offer: " + words.Enum(ev.GetReason())
 	case *safeguardingv1.RiskScreenedProvisionally:
+		switch {
+		case ev.GetCarriedAfterAssessmentOn() != nil:
+			return "Risk screened provisionally: " + words.Enum(ev.GetRating()) + ", a disclosure of domestic abuse carried to the family " +
+				"after the risk assessment of " + date(ev.GetCarriedAfterAssessmentOn()) + ": for the safeguarding lead to assess again"
+		case ev.GetDisclosureCarried():
+			return "Risk screened provisionally from a disclosure of domestic abuse carried from another referral of the child: " +
+				words.Enum(ev.GetRating())
+		}
 		return "Risk screened provisionally from the referral: " + words.Enum(ev.GetRating())
 	case *safeguardingv1.RiskAssessed:
 		return "Risk assessed: " + words.Enum(ev.GetRating())

@@ -138,6 +138,12 @@ func TestDescriptionsOfADomesticAbuseFinding(t *testing.T) {
 		Describe(envelopeOf(t, &schedulingv1.SupportedContactRuledOut{AssessedOn: day})))
 	require.Equal(t, "Supported contact allowed again by a later risk assessment (2026-02-03)",
 		Describe(envelopeOf(t, &schedulingv1.SupportedContactAllowed{AssessedOn: day})))
+	red := safeguardingv1.RiskRating_RISK_RATING_RED
+	require.Equal(t, "Risk screened provisionally from the referral: red", Describe(envelopeOf(t, &safeguardingv1.RiskScreenedProvisionally{Rating: red})))
+	require.Equal(t, "Risk screened provisionally from a disclosure of domestic abuse carried from another referral of the child: red",
+		Describe(envelopeOf(t, &safeguardingv1.RiskScreenedProvisionally{Rating: red, DisclosureCarried: true})))
+	require.Equal(t, "Risk screened provisionally: red, a disclosure of domestic abuse carried to the family after the risk assessment of 2026-02-03: for the safeguarding lead to assess again",
+		Describe(envelopeOf(t, &safeguardingv1.RiskScreenedProvisionally{Rating: red, DisclosureCarried: true, CarriedAfterAssessmentOn: day})))
 	require.Equal(t, "Scheduling noted a disclosure of domestic abuse carried to the referral on 2026-02-03: contact other than supervised stops until the safeguarding lead's risk assessment",
 		Describe(envelopeOf(t, &schedulingv1.DisclosureNoted{FlaggedOn: day})))
 	require.Equal(t, "Scheduling noted a risk assessment of 2026-02-03: it weighs a disclosure noted on or before it",

@@ -120,6 +120,8 @@ func (a *App) ChangeConcern(ctx context.Context, centre, id uuid.UUID, md events
 type ConcernView struct {
 	Concern *domain.Concern
 	Records []Entry
+	// Erasure is the family's erasure: once Done, the concern's text is gone (Entry.TextErased).
+	Erasure adapters.Erasure
 }
 
 // GetConcern returns a concern with its text, after recording the read: to the centre's lead
@@ -154,7 +156,11 @@ func (a *App) GetConcern(ctx context.Context, c domain.Caller, centre, id uuid.U
 	if err != nil {
 		return ConcernView{}, err
 	}
-	return ConcernView{Concern: k, Records: entries}, nil
+	erasure, err := a.records.Erasure(ctx, k.FamilyID())
+	if err != nil {
+		return ConcernView{}, err
+	}
+	return ConcernView{Concern: k, Records: entries, Erasure: erasure}, nil
 }
 
 // OpenConcerns reads a page of a centre's open concerns, oldest first (size 0: DefaultPageSize).

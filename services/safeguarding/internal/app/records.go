@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
 
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/words"
@@ -31,6 +32,9 @@ type Entry struct {
 	// Withheld says the reader is not given the record: no text, reason or author, and a summary
 	// that says so.
 	Withheld bool
+	// TextErased says the record had text, erased with the family's personal data (its key
+	// destroyed): Text and Reason are empty for that reason, not for want of any.
+	TextErased bool
 }
 
 // entries opens recorded events for a reader entitled to them: every one, or with shows (nil:
@@ -62,15 +66,18 @@ func (a *App) entries(ctx context.Context, family uuid.UUID, raw []eventstore.Re
 			continue
 		}
 		opened := map[string][]byte{}
+		erased := false
 		err = domain.EachSealed(msg, func(field string, in []byte) ([]byte, error) {
 			b, err := a.records.Open(ctx, family, e.ID, field, in)
 			opened[field] = b
+			// Sealed text that opens to nothing went with the family's key (Records.Open).
+			erased = erased || (len(in) > 0 && len(b) == 0)
 			return in, err
 		})
 		if err != nil {
 			return nil, err
 		}
-		en := Entry{ID: e.ID, Type: e.Type, RecordedAt: e.RecordedAt, RecordedBy: e.Metadata.Actor, Summary: summary(msg)}
+		en := Entry{ID: e.ID, Type: e.Type, RecordedAt: e.RecordedAt, RecordedBy: e.Metadata.Actor, Summary: summary(msg), TextErased: erased}
 		if _, ok := after.(*safeguardingv1.ConcernEscalated); ok {
 			if _, ok := msg.(*safeguardingv1.LeadAlerted); ok {
 				en.Summary = escalationAlert(e.Metadata.ActorRole)
@@ -220,6 +227,11 @@ func summary(msg proto.Message) string {
 	case *safeguardingv1.HoldLifted:
 		return fmt.Sprintf("hold %s lifted", e.GetHoldId())
 	case *safeguardingv1.RiskScreenedProvisionally:
+		if e.GetDisclosureCarried() {
+			// Why the family is before the lead again (review 37).
+			return "provisional screen: " + screen(e.GetRating(), e.GetFactors()) + ": " + carriedDisclosure(e.GetScreenedOn(),
+				e.GetCarriedAfterAssessmentOn())
+		}
 		return "provisional screen: " + screen(e.GetRating(), e.GetFactors())
 	case *safeguardingv1.RiskAssessed:
 		return fmt.Sprintf("risk assessed: %s, domestic abuse found: %s, review by %s", screen(e.GetRating(), e.GetFactors()),
@@ -241,6 +253,17 @@ func summary(msg proto.Message) string {
 		return fmt.Sprintf("report %s released to %d recipients", e.GetReportId(), len(e.GetRecipients()))
 	}
 	return ""
+}
+
+// carriedDisclosure says why a screen of a disclosure carried to the family's referral, flagged
+// on, is before a person: "a disclosure of domestic abuse was carried to the family on D, after
+// the risk assessment of D2: assess the risk" (without the assessment when none was made).
+func carriedDisclosure(on, after *commonv1.Date) string {
+	s := "a disclosure of domestic abuse was carried to the family on " + day(on)
+	if after != nil {
+		s += ", after the risk assessment of " + day(after)
+	}
+	return s + ": assess the risk"
 }
 
 // screen is a rating and its factors: "amber (substance misuse, mental health)", "green".
@@ -270,6 +293,8 @@ func day(d interface {
 type RecordView struct {
 	Risk    *domain.Risk // nil unless the latest screen or assessment is the centre's
 	Records []Entry
+	// Erasure is the family's erasure: once Done, its records' text is gone (Entry.TextErased).
+	Erasure adapters.Erasure
 }
 
 // SafeguardingRecord returns a family's records at the centre, corrections included, in order,
@@ -309,7 +334,11 @@ func (a *App) SafeguardingRecord(ctx context.Context, c domain.Caller, centre, f
 	if risk.CentreID() != centre {
 		risk = nil // another centre's screen or assessment is not this centre's to read
 	}
-	return RecordView{Risk: risk, Records: entries}, nil
+	erasure, err := a.records.Erasure(ctx, family)
+	if err != nil {
+		return RecordView{}, err
+	}
+	return RecordView{Risk: risk, Records: entries, Erasure: erasure}, nil
 }
 
 // CorrectRecord corrects one of a family's records at the centre: the correction is appended to

@@ -132,6 +132,16 @@ func (a *App) ScreenReferral(ctx context.Context, in ReferralAnswers, md eventst
 	})
 }
 
+// DisclosureCarried weighs a disclosure of domestic abuse carried to the family's referral from
+// another referral of its child, flagged on the centre's date on (today when unset), on uow (a
+// consumer's unit of work): Risk.DisclosureCarried.
+func (a *App) DisclosureCarried(ctx context.Context, family, referral, centre string, on *commonv1.Date, md eventstore.Metadata,
+	uow *eventstore.UnitOfWork) error {
+	return a.screen(ctx, family, referral, centre, on, md, uow, func(r *domain.Risk, referral, centre uuid.UUID, today time.Time) ([]proto.Message, error) {
+		return r.DisclosureCarried(referral, centre, today)
+	})
+}
+
 // screen loads the family's risk, decides on it on the centre's date on (today when unset), and
 // appends what it decided on uow, noting the family's centre either way.
 func (a *App) screen(ctx context.Context, familyID, referralID, centreID string, on *commonv1.Date, md eventstore.Metadata,

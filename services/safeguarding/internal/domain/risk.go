@@ -45,7 +45,11 @@ type Risk struct {
 	findingOn      time.Time
 	findingCentre  uuid.UUID
 	findingChecked map[uuid.UUID]bool
-	version        int64
+	// carriedOn is the day a disclosure of domestic abuse carried to the family's referral was
+	// flagged, as the latest screen of one since the risk was last assessed has it (RiskScreened-
+	// Provisionally with disclosure_carried); zero when none, and once a person assesses the risk.
+	carriedOn time.Time
+	version   int64
 	ledger
 }
 
@@ -67,6 +71,9 @@ func (r *Risk) apply(id uuid.UUID, ev proto.Message) error {
 		r.rating, r.factors, r.provisional = e.GetRating(), e.GetFactors(), true
 		r.screenedOn = dates.Time(e.GetScreenedOn())
 		r.answered = union(r.answered, e.GetFactors())
+		if e.GetDisclosureCarried() {
+			r.carriedOn = r.screenedOn
+		}
 		r.note(id, ev, "", false)
 	case *safeguardingv1.RiskAssessed:
 		switch was := r.daFinding; {
@@ -80,6 +87,7 @@ func (r *Risk) apply(id uuid.UUID, ev proto.Message) error {
 		r.rating, r.factors, r.daFinding = e.GetRating(), e.GetFactors(), e.GetDomesticAbuseFinding()
 		r.nextReview, r.provisional, r.assessed = dates.Time(e.GetNextReviewOn()), false, true
 		r.assessedOn = dates.Time(e.GetAssessedOn())
+		r.carriedOn = time.Time{} // weighed by a person
 		r.note(id, ev, e.GetAssessedBy(), true)
 	case *safeguardingv1.LeadAlertedOfFindingCheck:
 		if r.findingChecked == nil {
@@ -136,6 +144,19 @@ func (r *Risk) FindingCheckedElsewhere(checkingCentre, referral uuid.UUID, check
 		FindingMadeOn: dates.Proto(r.findingOn), CheckedAtCentreId: checkingCentre.String(), CheckedReferralId: referral.String(),
 		CheckedOn: dates.Proto(checkedOn), AlertedOn: dates.Proto(today)}
 	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
+}
+
+// AssessedOn is the date of the latest person's assessment; zero when none.
+func (r *Risk) AssessedOn() time.Time { return r.assessedOn }
+
+// DisclosureCarriedOn is the day a disclosure of domestic abuse carried to the family's referral
+// was flagged, while the risk is provisional because of it (the latest such since the risk was
+// last assessed); zero otherwise.
+func (r *Risk) DisclosureCarriedOn() time.Time {
+	if !r.provisional {
+		return time.Time{}
+	}
+	return r.carriedOn
 }
 
 // NextReview is when the assessment must be reviewed; zero while provisional.
@@ -291,13 +312,23 @@ func (r *Risk) Rescreen(referral, centre uuid.UUID, answers *referralv1.RiskAnsw
 // domestic-abuse finding stands until a person clears it.
 func (r *Risk) screen(referral, centre uuid.UUID, answers *referralv1.RiskAnswers, orders []*referralv1.CourtOrderRecord,
 	today time.Time) ([]proto.Message, error) {
+	ev := r.screening(referral, centre, answers, orders, today)
+	if ev == nil {
+		return nil, nil
+	}
+	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
+}
+
+// screening is screen's event, nil when the answers disclose nothing the risk has not weighed.
+func (r *Risk) screening(referral, centre uuid.UUID, answers *referralv1.RiskAnswers, orders []*referralv1.CourtOrderRecord,
+	today time.Time) *safeguardingv1.RiskScreenedProvisionally {
 	_, disclosed := ProvisionalScreen(answers, orders...)
 	known := r.answered
 	if r.assessed {
 		known = union(r.factors, r.answered)
 	}
 	if r.Known() && len(union(known, disclosed)) == len(known) {
-		return nil, nil // nothing new: the risk as it stands has weighed it
+		return nil // nothing new: the risk as it stands has weighed it
 	}
 	factors := union(r.answered, disclosed)
 	rating := ratingOf(factors)
@@ -311,8 +342,41 @@ func (r *Risk) screen(referral, centre uuid.UUID, answers *referralv1.RiskAnswer
 	if r.Known() && severity(r.rating) > severity(rating) {
 		rating = r.rating
 	}
-	ev := &safeguardingv1.RiskScreenedProvisionally{FamilyId: r.family.String(), CentreId: centre.String(),
+	return &safeguardingv1.RiskScreenedProvisionally{FamilyId: r.family.String(), CentreId: centre.String(),
 		ReferralId: referral.String(), ScreenedOn: dates.Proto(today), Rating: rating, Factors: factors}
+}
+
+// DisclosureCarried weighs a disclosure of domestic abuse carried to the family's referral from
+// another referral of its child (referral's PossibleDuplicateFlagged with domestic_abuse_disclosed),
+// flagged on flaggedOn, as scheduling does (decision 225): until a person's assessment dated on or
+// after that day, it stops the family's contact other than supervised, so it is put before a
+// person. Before any assessment it is screened as the family's disclosure (screen: listed red at
+// once, nothing recorded when the screen names domestic abuse already). After one, a flag dated
+// after the latest assessment is a disclosure that assessment did not weigh, even though it named
+// the factor or a referral disclosed it before (review 37: a second disclosure was "known", and the
+// lead was shown a green assessment while contact stopped): the screen carries the assessment's
+// factors and domestic abuse, rated red, and says it came after that assessment. Nothing is recorded
+// for a flag dated on or before the latest assessment (it weighed it: heard of first, as the
+// referral stream may lag), nor while a screen naming domestic abuse made since the latest
+// assessment waits for a person (the same flag again, or another before the person's look).
+func (r *Risk) DisclosureCarried(referral, centre uuid.UUID, flaggedOn time.Time) ([]proto.Message, error) {
+	da := safeguardingv1.RiskFactor_RISK_FACTOR_DOMESTIC_ABUSE
+	var ev *safeguardingv1.RiskScreenedProvisionally
+	switch {
+	case !r.assessed:
+		ev = r.screening(referral, centre, &referralv1.RiskAnswers{DomesticAbuse: true}, nil, flaggedOn)
+	case !flaggedOn.After(r.assessedOn), r.provisional && slices.Contains(r.factors, da):
+		// weighed by the assessment, or before a person already: nothing to record
+	default:
+		factors := union(r.factors, []safeguardingv1.RiskFactor{da})
+		ev = &safeguardingv1.RiskScreenedProvisionally{FamilyId: r.family.String(), CentreId: centre.String(),
+			ReferralId: referral.String(), ScreenedOn: dates.Proto(flaggedOn), Rating: ratingOf(factors), Factors: factors,
+			CarriedAfterAssessmentOn: dates.Proto(r.assessedOn)}
+	}
+	if ev == nil {
+		return nil, nil
+	}
+	ev.DisclosureCarried = true
 	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
 }
 

@@ -92,12 +92,14 @@ func ReferralEvents(a *app.App) bus.Handler {
 			}
 			return a.ScreenedAtReferral(ctx, ev, d.Caused(Actor), uow)
 		case "familytime.referral.v1.PossibleDuplicateFlagged":
-			// Domestic abuse disclosed on an earlier referral of a child on this one, carried to it
+			// Domestic abuse disclosed on another referral of a child on this one, carried to it
 			// (decisions 194, 197): screened as this family's disclosure, so the lead's list shows
 			// the family, as for a second parent's or an amendment's "yes" (review 20). Found on a
 			// case already screened, accepted or ready (a corrected date of birth, decision 187), it
-			// puts an assessed risk before a person again. A flag that carries none is the
-			// centre's staff's to check, not a disclosure.
+			// puts an assessed risk before a person again when flagged after the assessment, even
+			// if a disclosure before it named the factor: scheduling stops the family's contact
+			// until a person assesses it (decision 225, review 37). A flag that carries none is
+			// the centre's staff's to check, not a disclosure.
 			ev := &referralv1.PossibleDuplicateFlagged{}
 			if err := d.Payload(ev); err != nil {
 				return err
@@ -105,8 +107,7 @@ func ReferralEvents(a *app.App) bus.Handler {
 			if !ev.GetDomesticAbuseDisclosed() {
 				return nil
 			}
-			return a.ScreenReferral(ctx, app.ReferralAnswers{Family: ev.GetFamilyId(), Referral: ev.GetReferralId(), Centre: ev.GetCentreId(),
-				Answers: &referralv1.RiskAnswers{DomesticAbuse: true}, On: ev.GetFlaggedOn(), Later: true}, d.Caused(Actor), uow)
+			return a.DisclosureCarried(ctx, ev.GetFamilyId(), ev.GetReferralId(), ev.GetCentreId(), ev.GetFlaggedOn(), d.Caused(Actor), uow)
 		case "familytime.referral.v1.PossibleDuplicateChecked":
 			// A lead at the referral's centre checked that a possible duplicate's family is
 			// another: the lead of each other centre whose hold on that family is in force is

@@ -174,7 +174,7 @@ func (s *Server) GetConcern(ctx context.Context, req *safeguardingv1.GetConcernR
 	for _, p := range v.Concern.People() {
 		out.PersonIds = append(out.PersonIds, p.String())
 	}
-	return &safeguardingv1.GetConcernResponse{Concern: out}, nil
+	return &safeguardingv1.GetConcernResponse{Concern: out, FamilyErasure: familyErasure(v.Erasure.Done, v.Erasure.Reason, v.Erasure.On)}, nil
 }
 
 // changeConcern runs one command on a concern of the centre, decided on the caller c; alertLead
@@ -471,12 +471,7 @@ func (s *Server) GetReport(ctx context.Context, req *safeguardingv1.GetReportReq
 	for _, on := range v.CorrectedAfterRelease {
 		out.CorrectedAfterReleaseOn = append(out.CorrectedAfterReleaseOn, dates.Proto(on))
 	}
-	if e := v.Erasure; e.Done {
-		out.FamilyErasure = &safeguardingv1.FamilyErasure{Reason: safeguardingv1.ErasureReason(e.Reason)}
-		if !e.On.IsZero() {
-			out.FamilyErasure.ErasedOn = dates.Proto(e.On)
-		}
-	}
+	out.FamilyErasure = familyErasure(v.Erasure.Done, v.Erasure.Reason, v.Erasure.On)
 	if recipient != nil {
 		// A copy is what its recipient is given: it names them alone, not the rest of the
 		// distribution list nor what was withheld from others (a parent would learn that sections
@@ -561,7 +556,7 @@ func (s *Server) GetSafeguardingRecord(ctx context.Context, req *safeguardingv1.
 	if err != nil {
 		return nil, refuse(err)
 	}
-	out := &safeguardingv1.GetSafeguardingRecordResponse{Records: entries(v.Records)}
+	out := &safeguardingv1.GetSafeguardingRecordResponse{Records: entries(v.Records), FamilyErasure: familyErasure(v.Erasure.Done, v.Erasure.Reason, v.Erasure.On)}
 	if v.Risk != nil && v.Risk.Known() {
 		out.Risk = riskOf(family, v.Risk)
 	}

@@ -23,7 +23,8 @@ func optional(id uuid.UUID) string {
 
 func riskOf(family uuid.UUID, r *domain.Risk) *safeguardingv1.Risk {
 	return &safeguardingv1.Risk{FamilyId: family.String(), Rating: r.Rating(), Factors: r.Factors(), Provisional: r.Provisional(),
-		DomesticAbuseFinding: r.DomesticAbuseFinding(), NextReviewOn: dates.Proto(r.NextReview())}
+		DomesticAbuseFinding: r.DomesticAbuseFinding(), NextReviewOn: dates.Proto(r.NextReview()),
+		DisclosureCarriedOn: dates.Proto(r.DisclosureCarriedOn()), AssessedOn: dates.Proto(r.AssessedOn())}
 }
 
 // riskReview is a row of the lead's list: the risk, the day it fell due, and beside a provisional
@@ -72,11 +73,22 @@ func entries(es []app.Entry) []*safeguardingv1.RecordEntry {
 	for _, e := range es {
 		x := &safeguardingv1.RecordEntry{RecordId: e.ID.String(), Type: e.Type, RecordedAt: timestamppb.New(e.RecordedAt),
 			RecordedBy: e.RecordedBy, Text: e.Text, Reason: e.Reason, CorrectsRecordId: optional(e.Corrects), Summary: e.Summary,
-			Withheld: e.Withheld}
+			Withheld: e.Withheld, TextErased: e.TextErased}
 		for _, c := range e.CorrectedBy {
 			x.CorrectedByRecordIds = append(x.CorrectedByRecordIds, c.String())
 		}
 		out = append(out, x)
 	}
 	return out
+}
+
+// familyErasure says when and why the family's text was erased, once its key is destroyed; nil
+// before (an erasure waiting for records in use has erased nothing yet).
+// The erasure's reason is referral's number, and its day zero for one carried out before they
+// were kept.
+func familyErasure(done bool, reason int32, on time.Time) *safeguardingv1.FamilyErasure {
+	if !done {
+		return nil
+	}
+	return &safeguardingv1.FamilyErasure{Reason: safeguardingv1.ErasureReason(reason), ErasedOn: dates.Proto(on)}
 }

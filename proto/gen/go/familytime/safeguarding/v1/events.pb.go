@@ -1135,9 +1135,17 @@ type RiskScreenedProvisionally struct {
 	// The provisional rating.
 	Rating RiskRating `protobuf:"varint,5,opt,name=rating,proto3,enum=familytime.safeguarding.v1.RiskRating" json:"rating,omitempty"`
 	// The risk factors the answers name.
-	Factors       []RiskFactor `protobuf:"varint,6,rep,packed,name=factors,proto3,enum=familytime.safeguarding.v1.RiskFactor" json:"factors,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Factors []RiskFactor `protobuf:"varint,6,rep,packed,name=factors,proto3,enum=familytime.safeguarding.v1.RiskFactor" json:"factors,omitempty"`
+	// The screen is of a disclosure of domestic abuse carried to the family's referral from another
+	// referral of its child (referral's PossibleDuplicateFlagged with domestic_abuse_disclosed):
+	// screened_on is the day it was flagged. False for a screen of the referral's own answers.
+	DisclosureCarried bool `protobuf:"varint,7,opt,name=disclosure_carried,json=disclosureCarried,proto3" json:"disclosure_carried,omitempty"`
+	// For such a screen made after the family's risk was assessed: the local date of the latest
+	// assessment, which did not weigh the disclosure (it was flagged after it), so a person assesses
+	// the risk again (review 37). Unset otherwise.
+	CarriedAfterAssessmentOn *v1.Date `protobuf:"bytes,8,opt,name=carried_after_assessment_on,json=carriedAfterAssessmentOn,proto3" json:"carried_after_assessment_on,omitempty"`
+	unknownFields            protoimpl.UnknownFields
+	sizeCache                protoimpl.SizeCache
 }
 
 func (x *RiskScreenedProvisionally) Reset() {
@@ -1208,6 +1216,20 @@ func (x *RiskScreenedProvisionally) GetRating() RiskRating {
 func (x *RiskScreenedProvisionally) GetFactors() []RiskFactor {
 	if x != nil {
 		return x.Factors
+	}
+	return nil
+}
+
+func (x *RiskScreenedProvisionally) GetDisclosureCarried() bool {
+	if x != nil {
+		return x.DisclosureCarried
+	}
+	return false
+}
+
+func (x *RiskScreenedProvisionally) GetCarriedAfterAssessmentOn() *v1.Date {
+	if x != nil {
+		return x.CarriedAfterAssessmentOn
 	}
 	return nil
 }
@@ -2911,7 +2933,7 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"reviewedOn\x12@\n" +
 	"\x0enext_review_by\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\fnextReviewBy\x12\x1f\n" +
 	"\vsealed_note\x18\x06 \x01(\fR\n" +
-	"sealedNote\"\xb5\x02\n" +
+	"sealedNote\"\xbf\x03\n" +
 	"\x19RiskScreenedProvisionally\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x1f\n" +
@@ -2920,7 +2942,9 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"\vscreened_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\n" +
 	"screenedOn\x12>\n" +
 	"\x06rating\x18\x05 \x01(\x0e2&.familytime.safeguarding.v1.RiskRatingR\x06rating\x12@\n" +
-	"\afactors\x18\x06 \x03(\x0e2&.familytime.safeguarding.v1.RiskFactorR\afactors\"\xc1\x03\n" +
+	"\afactors\x18\x06 \x03(\x0e2&.familytime.safeguarding.v1.RiskFactorR\afactors\x12-\n" +
+	"\x12disclosure_carried\x18\a \x01(\bR\x11disclosureCarried\x12Y\n" +
+	"\x1bcarried_after_assessment_on\x18\b \x01(\v2\x1a.familytime.common.v1.DateR\x18carriedAfterAssessmentOn\"\xc1\x03\n" +
 	"\fRiskAssessed\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12;\n" +
@@ -3196,35 +3220,36 @@ var file_familytime_safeguarding_v1_events_proto_depIdxs = []int32{
 	34, // 12: familytime.safeguarding.v1.RiskScreenedProvisionally.screened_on:type_name -> familytime.common.v1.Date
 	1,  // 13: familytime.safeguarding.v1.RiskScreenedProvisionally.rating:type_name -> familytime.safeguarding.v1.RiskRating
 	2,  // 14: familytime.safeguarding.v1.RiskScreenedProvisionally.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	34, // 15: familytime.safeguarding.v1.RiskAssessed.assessed_on:type_name -> familytime.common.v1.Date
-	1,  // 16: familytime.safeguarding.v1.RiskAssessed.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	2,  // 17: familytime.safeguarding.v1.RiskAssessed.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	34, // 18: familytime.safeguarding.v1.RiskAssessed.next_review_on:type_name -> familytime.common.v1.Date
-	3,  // 19: familytime.safeguarding.v1.ConcernRaised.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	34, // 20: familytime.safeguarding.v1.ConcernRaised.raised_on:type_name -> familytime.common.v1.Date
-	3,  // 21: familytime.safeguarding.v1.LeadAlerted.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	34, // 22: familytime.safeguarding.v1.LeadAlerted.alerted_on:type_name -> familytime.common.v1.Date
-	34, // 23: familytime.safeguarding.v1.ConcernActionAdded.action_on:type_name -> familytime.common.v1.Date
-	4,  // 24: familytime.safeguarding.v1.ConcernEscalated.agency:type_name -> familytime.safeguarding.v1.Agency
-	34, // 25: familytime.safeguarding.v1.ConcernEscalated.escalated_on:type_name -> familytime.common.v1.Date
-	34, // 26: familytime.safeguarding.v1.ConcernClosed.closed_on:type_name -> familytime.common.v1.Date
-	34, // 27: familytime.safeguarding.v1.RecordCorrected.corrected_on:type_name -> familytime.common.v1.Date
-	34, // 28: familytime.safeguarding.v1.ReportDue.session_on:type_name -> familytime.common.v1.Date
-	6,  // 29: familytime.safeguarding.v1.ReportSection.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
-	34, // 30: familytime.safeguarding.v1.ReportDrafted.drafted_on:type_name -> familytime.common.v1.Date
-	23, // 31: familytime.safeguarding.v1.ReportDrafted.sections:type_name -> familytime.safeguarding.v1.ReportSection
-	34, // 32: familytime.safeguarding.v1.ReportSubmittedForCheck.submitted_on:type_name -> familytime.common.v1.Date
-	34, // 33: familytime.safeguarding.v1.ReportChecked.checked_on:type_name -> familytime.common.v1.Date
-	34, // 34: familytime.safeguarding.v1.ReportReassigned.reassigned_on:type_name -> familytime.common.v1.Date
-	7,  // 35: familytime.safeguarding.v1.Recipient.kind:type_name -> familytime.safeguarding.v1.RecipientKind
-	34, // 36: familytime.safeguarding.v1.ReportReleased.released_on:type_name -> familytime.common.v1.Date
-	28, // 37: familytime.safeguarding.v1.ReportReleased.recipients:type_name -> familytime.safeguarding.v1.Recipient
-	5,  // 38: familytime.safeguarding.v1.AccessRecorded.kind:type_name -> familytime.safeguarding.v1.RecordKind
-	39, // [39:39] is the sub-list for method output_type
-	39, // [39:39] is the sub-list for method input_type
-	39, // [39:39] is the sub-list for extension type_name
-	39, // [39:39] is the sub-list for extension extendee
-	0,  // [0:39] is the sub-list for field type_name
+	34, // 15: familytime.safeguarding.v1.RiskScreenedProvisionally.carried_after_assessment_on:type_name -> familytime.common.v1.Date
+	34, // 16: familytime.safeguarding.v1.RiskAssessed.assessed_on:type_name -> familytime.common.v1.Date
+	1,  // 17: familytime.safeguarding.v1.RiskAssessed.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	2,  // 18: familytime.safeguarding.v1.RiskAssessed.factors:type_name -> familytime.safeguarding.v1.RiskFactor
+	34, // 19: familytime.safeguarding.v1.RiskAssessed.next_review_on:type_name -> familytime.common.v1.Date
+	3,  // 20: familytime.safeguarding.v1.ConcernRaised.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	34, // 21: familytime.safeguarding.v1.ConcernRaised.raised_on:type_name -> familytime.common.v1.Date
+	3,  // 22: familytime.safeguarding.v1.LeadAlerted.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	34, // 23: familytime.safeguarding.v1.LeadAlerted.alerted_on:type_name -> familytime.common.v1.Date
+	34, // 24: familytime.safeguarding.v1.ConcernActionAdded.action_on:type_name -> familytime.common.v1.Date
+	4,  // 25: familytime.safeguarding.v1.ConcernEscalated.agency:type_name -> familytime.safeguarding.v1.Agency
+	34, // 26: familytime.safeguarding.v1.ConcernEscalated.escalated_on:type_name -> familytime.common.v1.Date
+	34, // 27: familytime.safeguarding.v1.ConcernClosed.closed_on:type_name -> familytime.common.v1.Date
+	34, // 28: familytime.safeguarding.v1.RecordCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	34, // 29: familytime.safeguarding.v1.ReportDue.session_on:type_name -> familytime.common.v1.Date
+	6,  // 30: familytime.safeguarding.v1.ReportSection.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
+	34, // 31: familytime.safeguarding.v1.ReportDrafted.drafted_on:type_name -> familytime.common.v1.Date
+	23, // 32: familytime.safeguarding.v1.ReportDrafted.sections:type_name -> familytime.safeguarding.v1.ReportSection
+	34, // 33: familytime.safeguarding.v1.ReportSubmittedForCheck.submitted_on:type_name -> familytime.common.v1.Date
+	34, // 34: familytime.safeguarding.v1.ReportChecked.checked_on:type_name -> familytime.common.v1.Date
+	34, // 35: familytime.safeguarding.v1.ReportReassigned.reassigned_on:type_name -> familytime.common.v1.Date
+	7,  // 36: familytime.safeguarding.v1.Recipient.kind:type_name -> familytime.safeguarding.v1.RecipientKind
+	34, // 37: familytime.safeguarding.v1.ReportReleased.released_on:type_name -> familytime.common.v1.Date
+	28, // 38: familytime.safeguarding.v1.ReportReleased.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	5,  // 39: familytime.safeguarding.v1.AccessRecorded.kind:type_name -> familytime.safeguarding.v1.RecordKind
+	40, // [40:40] is the sub-list for method output_type
+	40, // [40:40] is the sub-list for method input_type
+	40, // [40:40] is the sub-list for extension type_name
+	40, // [40:40] is the sub-list for extension extendee
+	0,  // [0:40] is the sub-list for field type_name
 }
 
 func init() { file_familytime_safeguarding_v1_events_proto_init() }

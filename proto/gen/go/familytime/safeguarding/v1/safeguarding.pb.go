@@ -313,7 +313,15 @@ type Risk struct {
 	// A person found domestic abuse.
 	DomesticAbuseFinding bool `protobuf:"varint,5,opt,name=domestic_abuse_finding,json=domesticAbuseFinding,proto3" json:"domestic_abuse_finding,omitempty"`
 	// The local date the rating must be reviewed by; unset while provisional.
-	NextReviewOn  *v1.Date `protobuf:"bytes,6,opt,name=next_review_on,json=nextReviewOn,proto3" json:"next_review_on,omitempty"`
+	NextReviewOn *v1.Date `protobuf:"bytes,6,opt,name=next_review_on,json=nextReviewOn,proto3" json:"next_review_on,omitempty"`
+	// While the rating is provisional because a disclosure of domestic abuse was carried to the
+	// family's referral from another referral of its child (referral's PossibleDuplicateFlagged):
+	// the local date it was flagged, the latest such while no person has assessed the risk since.
+	// Unset otherwise. With assessed_on set, the disclosure came after that assessment: a person
+	// assesses the risk again (review 37: the lead was shown the assessment alone).
+	DisclosureCarriedOn *v1.Date `protobuf:"bytes,7,opt,name=disclosure_carried_on,json=disclosureCarriedOn,proto3" json:"disclosure_carried_on,omitempty"`
+	// The local date of the latest person's assessment of the family's risk; unset when none.
+	AssessedOn    *v1.Date `protobuf:"bytes,8,opt,name=assessed_on,json=assessedOn,proto3" json:"assessed_on,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -386,6 +394,20 @@ func (x *Risk) GetDomesticAbuseFinding() bool {
 func (x *Risk) GetNextReviewOn() *v1.Date {
 	if x != nil {
 		return x.NextReviewOn
+	}
+	return nil
+}
+
+func (x *Risk) GetDisclosureCarriedOn() *v1.Date {
+	if x != nil {
+		return x.DisclosureCarriedOn
+	}
+	return nil
+}
+
+func (x *Risk) GetAssessedOn() *v1.Date {
+	if x != nil {
+		return x.AssessedOn
 	}
 	return nil
 }
@@ -615,7 +637,10 @@ func (x *GetConcernRequest) GetPurpose() string {
 type GetConcernResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The concern with its text.
-	Concern       *Concern `protobuf:"bytes,1,opt,name=concern,proto3" json:"concern,omitempty"`
+	Concern *Concern `protobuf:"bytes,1,opt,name=concern,proto3" json:"concern,omitempty"`
+	// Set once the family's personal data was erased (its key destroyed): the records keep their
+	// ids, dates and categories, and those that had text say so (RecordEntry.text_erased).
+	FamilyErasure *FamilyErasure `protobuf:"bytes,2,opt,name=family_erasure,json=familyErasure,proto3" json:"family_erasure,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -653,6 +678,13 @@ func (*GetConcernResponse) Descriptor() ([]byte, []int) {
 func (x *GetConcernResponse) GetConcern() *Concern {
 	if x != nil {
 		return x.Concern
+	}
+	return nil
+}
+
+func (x *GetConcernResponse) GetFamilyErasure() *FamilyErasure {
+	if x != nil {
+		return x.FamilyErasure
 	}
 	return nil
 }
@@ -863,7 +895,10 @@ type RecordEntry struct {
 	Summary string `protobuf:"bytes,9,opt,name=summary,proto3" json:"summary,omitempty"`
 	// The record is the safeguarding lead's, withheld from a reader who is given a concern because
 	// they raised it: its type and time only, no text, reason or author (decision 201).
-	Withheld      bool `protobuf:"varint,10,opt,name=withheld,proto3" json:"withheld,omitempty"`
+	Withheld bool `protobuf:"varint,10,opt,name=withheld,proto3" json:"withheld,omitempty"`
+	// The record had text, erased with the family's personal data: text is empty, and the
+	// response's family_erasure says when and why.
+	TextErased    bool `protobuf:"varint,11,opt,name=text_erased,json=textErased,proto3" json:"text_erased,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -964,6 +999,13 @@ func (x *RecordEntry) GetSummary() string {
 func (x *RecordEntry) GetWithheld() bool {
 	if x != nil {
 		return x.Withheld
+	}
+	return false
+}
+
+func (x *RecordEntry) GetTextErased() bool {
+	if x != nil {
+		return x.TextErased
 	}
 	return false
 }
@@ -4119,7 +4161,10 @@ type GetSafeguardingRecordResponse struct {
 	// The family's current risk, if any.
 	Risk *Risk `protobuf:"bytes,1,opt,name=risk,proto3" json:"risk,omitempty"`
 	// Every record, corrections included, in the order recorded.
-	Records       []*RecordEntry `protobuf:"bytes,2,rep,name=records,proto3" json:"records,omitempty"`
+	Records []*RecordEntry `protobuf:"bytes,2,rep,name=records,proto3" json:"records,omitempty"`
+	// Set once the family's personal data was erased (its key destroyed): the records keep their
+	// ids, dates and categories, and those that had text say so (RecordEntry.text_erased).
+	FamilyErasure *FamilyErasure `protobuf:"bytes,3,opt,name=family_erasure,json=familyErasure,proto3" json:"family_erasure,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -4164,6 +4209,13 @@ func (x *GetSafeguardingRecordResponse) GetRisk() *Risk {
 func (x *GetSafeguardingRecordResponse) GetRecords() []*RecordEntry {
 	if x != nil {
 		return x.Records
+	}
+	return nil
+}
+
+func (x *GetSafeguardingRecordResponse) GetFamilyErasure() *FamilyErasure {
+	if x != nil {
+		return x.FamilyErasure
 	}
 	return nil
 }
@@ -4250,7 +4302,8 @@ type Alert struct {
 	ConcernId string `protobuf:"bytes,1,opt,name=concern_id,json=concernId,proto3" json:"concern_id,omitempty"`
 	// The family (UUID).
 	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
-	// The concern's category; unspecified for a hold that names no concern.
+	// The concern's category; unspecified for an alert that names no concern (a hold placed without
+	// one, a finding checked elsewhere): the CLI says what those are in words.
 	Category ConcernCategory `protobuf:"varint,3,opt,name=category,proto3,enum=familytime.safeguarding.v1.ConcernCategory" json:"category,omitempty"`
 	// The local date of the alert.
 	AlertedOn *v1.Date `protobuf:"bytes,4,opt,name=alerted_on,json=alertedOn,proto3" json:"alerted_on,omitempty"`
@@ -4696,14 +4749,17 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\x0enext_review_on\x18\a \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\fnextReviewOn\x12\x1c\n" +
 	"\x04note\x18\b \x01(\tB\b\xbaH\x05r\x03\x18\x90NR\x04note\"J\n" +
 	"\x12AssessRiskResponse\x124\n" +
-	"\x04risk\x18\x01 \x01(\v2 .familytime.safeguarding.v1.RiskR\x04risk\"\xbf\x02\n" +
+	"\x04risk\x18\x01 \x01(\v2 .familytime.safeguarding.v1.RiskR\x04risk\"\xcc\x03\n" +
 	"\x04Risk\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12>\n" +
 	"\x06rating\x18\x02 \x01(\x0e2&.familytime.safeguarding.v1.RiskRatingR\x06rating\x12@\n" +
 	"\afactors\x18\x03 \x03(\x0e2&.familytime.safeguarding.v1.RiskFactorR\afactors\x12 \n" +
 	"\vprovisional\x18\x04 \x01(\bR\vprovisional\x124\n" +
 	"\x16domestic_abuse_finding\x18\x05 \x01(\bR\x14domesticAbuseFinding\x12@\n" +
-	"\x0enext_review_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\fnextReviewOn\"\xe9\x02\n" +
+	"\x0enext_review_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\fnextReviewOn\x12N\n" +
+	"\x15disclosure_carried_on\x18\a \x01(\v2\x1a.familytime.common.v1.DateR\x13disclosureCarriedOn\x12;\n" +
+	"\vassessed_on\x18\b \x01(\v2\x1a.familytime.common.v1.DateR\n" +
+	"assessedOn\"\xe9\x02\n" +
 	"\x13RaiseConcernRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +
@@ -4727,9 +4783,10 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\n" +
 	"concern_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tconcernId\x12$\n" +
 	"\apurpose\x18\x03 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x03\x18\xf4\x03R\apurpose\"S\n" +
+	"\xbaH\ar\x05\x10\x03\x18\xf4\x03R\apurpose\"\xa5\x01\n" +
 	"\x12GetConcernResponse\x12=\n" +
-	"\aconcern\x18\x01 \x01(\v2#.familytime.safeguarding.v1.ConcernR\aconcern\"\xbb\x02\n" +
+	"\aconcern\x18\x01 \x01(\v2#.familytime.safeguarding.v1.ConcernR\aconcern\x12P\n" +
+	"\x0efamily_erasure\x18\x02 \x01(\v2).familytime.safeguarding.v1.FamilyErasureR\rfamilyErasure\"\xbb\x02\n" +
 	"\x0eConcernSummary\x12\x1d\n" +
 	"\n" +
 	"concern_id\x18\x01 \x01(\tR\tconcernId\x12\x1b\n" +
@@ -4746,7 +4803,7 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"person_ids\x18\x02 \x03(\tR\tpersonIds\x12\x1d\n" +
 	"\n" +
 	"booking_id\x18\x03 \x01(\tR\tbookingId\x12A\n" +
-	"\arecords\x18\x04 \x03(\v2'.familytime.safeguarding.v1.RecordEntryR\arecords\"\xe3\x02\n" +
+	"\arecords\x18\x04 \x03(\v2'.familytime.safeguarding.v1.RecordEntryR\arecords\"\x84\x03\n" +
 	"\vRecordEntry\x12\x1b\n" +
 	"\trecord_id\x18\x01 \x01(\tR\brecordId\x12\x12\n" +
 	"\x04type\x18\x02 \x01(\tR\x04type\x12;\n" +
@@ -4760,7 +4817,9 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\x17corrected_by_record_ids\x18\b \x03(\tR\x14correctedByRecordIds\x12\x18\n" +
 	"\asummary\x18\t \x01(\tR\asummary\x12\x1a\n" +
 	"\bwithheld\x18\n" +
-	" \x01(\bR\bwithheld\"\xb6\x01\n" +
+	" \x01(\bR\bwithheld\x12\x1f\n" +
+	"\vtext_erased\x18\v \x01(\bR\n" +
+	"textErased\"\xb6\x01\n" +
 	"\x17AddConcernActionRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +
@@ -5018,10 +5077,11 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12%\n" +
 	"\tfamily_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bfamilyId\x12$\n" +
 	"\apurpose\x18\x03 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x03\x18\xf4\x03R\apurpose\"\x98\x01\n" +
+	"\xbaH\ar\x05\x10\x03\x18\xf4\x03R\apurpose\"\xea\x01\n" +
 	"\x1dGetSafeguardingRecordResponse\x124\n" +
 	"\x04risk\x18\x01 \x01(\v2 .familytime.safeguarding.v1.RiskR\x04risk\x12A\n" +
-	"\arecords\x18\x02 \x03(\v2'.familytime.safeguarding.v1.RecordEntryR\arecords\"\xa9\x01\n" +
+	"\arecords\x18\x02 \x03(\v2'.familytime.safeguarding.v1.RecordEntryR\arecords\x12P\n" +
+	"\x0efamily_erasure\x18\x03 \x01(\v2).familytime.safeguarding.v1.FamilyErasureR\rfamilyErasure\"\xa9\x01\n" +
 	"\x11ListAlertsRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12\x1b\n" +
 	"\topen_only\x18\x02 \x01(\bR\bopenOnly\x12'\n" +
@@ -5202,132 +5262,136 @@ var file_familytime_safeguarding_v1_safeguarding_proto_goTypes = []any{
 	(RecordKind)(0),                       // 75: familytime.safeguarding.v1.RecordKind
 }
 var file_familytime_safeguarding_v1_safeguarding_proto_depIdxs = []int32{
-	64, // 0: familytime.safeguarding.v1.AssessRiskRequest.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	65, // 1: familytime.safeguarding.v1.AssessRiskRequest.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	66, // 2: familytime.safeguarding.v1.AssessRiskRequest.next_review_on:type_name -> familytime.common.v1.Date
-	4,  // 3: familytime.safeguarding.v1.AssessRiskResponse.risk:type_name -> familytime.safeguarding.v1.Risk
-	64, // 4: familytime.safeguarding.v1.Risk.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	65, // 5: familytime.safeguarding.v1.Risk.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	66, // 6: familytime.safeguarding.v1.Risk.next_review_on:type_name -> familytime.common.v1.Date
-	67, // 7: familytime.safeguarding.v1.RaiseConcernRequest.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	10, // 8: familytime.safeguarding.v1.GetConcernResponse.concern:type_name -> familytime.safeguarding.v1.Concern
-	67, // 9: familytime.safeguarding.v1.ConcernSummary.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	66, // 10: familytime.safeguarding.v1.ConcernSummary.raised_on:type_name -> familytime.common.v1.Date
-	9,  // 11: familytime.safeguarding.v1.Concern.summary:type_name -> familytime.safeguarding.v1.ConcernSummary
-	11, // 12: familytime.safeguarding.v1.Concern.records:type_name -> familytime.safeguarding.v1.RecordEntry
-	68, // 13: familytime.safeguarding.v1.RecordEntry.recorded_at:type_name -> google.protobuf.Timestamp
-	9,  // 14: familytime.safeguarding.v1.AddConcernActionResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
-	69, // 15: familytime.safeguarding.v1.EscalateConcernRequest.agency:type_name -> familytime.safeguarding.v1.Agency
-	9,  // 16: familytime.safeguarding.v1.EscalateConcernResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
-	9,  // 17: familytime.safeguarding.v1.CloseConcernResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
-	70, // 18: familytime.safeguarding.v1.PlaceHoldRequest.reason:type_name -> familytime.safeguarding.v1.HoldReason
-	66, // 19: familytime.safeguarding.v1.PlaceHoldRequest.review_by:type_name -> familytime.common.v1.Date
-	26, // 20: familytime.safeguarding.v1.PlaceHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
-	26, // 21: familytime.safeguarding.v1.LiftHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
-	66, // 22: familytime.safeguarding.v1.ReviewHoldRequest.next_review_by:type_name -> familytime.common.v1.Date
-	26, // 23: familytime.safeguarding.v1.ReviewHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
-	70, // 24: familytime.safeguarding.v1.Hold.reason:type_name -> familytime.safeguarding.v1.HoldReason
-	66, // 25: familytime.safeguarding.v1.Hold.placed_on:type_name -> familytime.common.v1.Date
-	66, // 26: familytime.safeguarding.v1.Hold.review_by:type_name -> familytime.common.v1.Date
-	66, // 27: familytime.safeguarding.v1.Hold.lifted_on:type_name -> familytime.common.v1.Date
-	66, // 28: familytime.safeguarding.v1.Hold.reviewed_on:type_name -> familytime.common.v1.Date
-	26, // 29: familytime.safeguarding.v1.ListHoldsResponse.holds:type_name -> familytime.safeguarding.v1.Hold
-	71, // 30: familytime.safeguarding.v1.ReportSectionInput.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
-	29, // 31: familytime.safeguarding.v1.DraftReportRequest.sections:type_name -> familytime.safeguarding.v1.ReportSectionInput
-	45, // 32: familytime.safeguarding.v1.DraftReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	45, // 33: familytime.safeguarding.v1.SubmitReportForCheckResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	45, // 34: familytime.safeguarding.v1.CheckReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	45, // 35: familytime.safeguarding.v1.ReassignReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	72, // 36: familytime.safeguarding.v1.RecipientInput.kind:type_name -> familytime.safeguarding.v1.RecipientKind
-	38, // 37: familytime.safeguarding.v1.ReleaseReportRequest.recipients:type_name -> familytime.safeguarding.v1.RecipientInput
-	45, // 38: familytime.safeguarding.v1.ReleaseReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	73, // 39: familytime.safeguarding.v1.ReleaseReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
-	74, // 40: familytime.safeguarding.v1.ReleaseReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSection
-	45, // 41: familytime.safeguarding.v1.GetReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	44, // 42: familytime.safeguarding.v1.GetReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSectionView
-	73, // 43: familytime.safeguarding.v1.GetReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
-	11, // 44: familytime.safeguarding.v1.GetReportResponse.corrections:type_name -> familytime.safeguarding.v1.RecordEntry
-	11, // 45: familytime.safeguarding.v1.GetReportResponse.checks:type_name -> familytime.safeguarding.v1.RecordEntry
-	66, // 46: familytime.safeguarding.v1.GetReportResponse.corrected_after_release_on:type_name -> familytime.common.v1.Date
-	43, // 47: familytime.safeguarding.v1.GetReportResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
-	66, // 48: familytime.safeguarding.v1.FamilyErasure.erased_on:type_name -> familytime.common.v1.Date
-	0,  // 49: familytime.safeguarding.v1.FamilyErasure.reason:type_name -> familytime.safeguarding.v1.ErasureReason
-	71, // 50: familytime.safeguarding.v1.ReportSectionView.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
-	66, // 51: familytime.safeguarding.v1.ReportSummary.session_on:type_name -> familytime.common.v1.Date
-	1,  // 52: familytime.safeguarding.v1.ReportSummary.state:type_name -> familytime.safeguarding.v1.ReportState
-	9,  // 53: familytime.safeguarding.v1.ListOpenConcernsResponse.concerns:type_name -> familytime.safeguarding.v1.ConcernSummary
-	45, // 54: familytime.safeguarding.v1.ListOverdueReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
-	45, // 55: familytime.safeguarding.v1.ListOpenReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
-	66, // 56: familytime.safeguarding.v1.ListRiskReviewsRequest.due_by:type_name -> familytime.common.v1.Date
-	4,  // 57: familytime.safeguarding.v1.RiskReview.risk:type_name -> familytime.safeguarding.v1.Risk
-	66, // 58: familytime.safeguarding.v1.RiskReview.due_on:type_name -> familytime.common.v1.Date
-	64, // 59: familytime.safeguarding.v1.RiskReview.answers_rating:type_name -> familytime.safeguarding.v1.RiskRating
-	54, // 60: familytime.safeguarding.v1.RiskReview.screened_at_referral:type_name -> familytime.safeguarding.v1.ScreenAtReferral
-	66, // 61: familytime.safeguarding.v1.ScreenAtReferral.screened_on:type_name -> familytime.common.v1.Date
-	64, // 62: familytime.safeguarding.v1.ScreenAtReferral.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	53, // 63: familytime.safeguarding.v1.ListRiskReviewsResponse.reviews:type_name -> familytime.safeguarding.v1.RiskReview
-	4,  // 64: familytime.safeguarding.v1.GetSafeguardingRecordResponse.risk:type_name -> familytime.safeguarding.v1.Risk
-	11, // 65: familytime.safeguarding.v1.GetSafeguardingRecordResponse.records:type_name -> familytime.safeguarding.v1.RecordEntry
-	67, // 66: familytime.safeguarding.v1.Alert.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	66, // 67: familytime.safeguarding.v1.Alert.alerted_on:type_name -> familytime.common.v1.Date
-	66, // 68: familytime.safeguarding.v1.Alert.duplicate_checked_finding_made_on:type_name -> familytime.common.v1.Date
-	59, // 69: familytime.safeguarding.v1.ListAlertsResponse.alerts:type_name -> familytime.safeguarding.v1.Alert
-	68, // 70: familytime.safeguarding.v1.AccessRecord.accessed_at:type_name -> google.protobuf.Timestamp
-	75, // 71: familytime.safeguarding.v1.AccessRecord.kind:type_name -> familytime.safeguarding.v1.RecordKind
-	62, // 72: familytime.safeguarding.v1.ListAccessRecordsResponse.records:type_name -> familytime.safeguarding.v1.AccessRecord
-	2,  // 73: familytime.safeguarding.v1.SafeguardingService.AssessRisk:input_type -> familytime.safeguarding.v1.AssessRiskRequest
-	5,  // 74: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:input_type -> familytime.safeguarding.v1.RaiseConcernRequest
-	7,  // 75: familytime.safeguarding.v1.SafeguardingService.GetConcern:input_type -> familytime.safeguarding.v1.GetConcernRequest
-	12, // 76: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:input_type -> familytime.safeguarding.v1.AddConcernActionRequest
-	14, // 77: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:input_type -> familytime.safeguarding.v1.EscalateConcernRequest
-	16, // 78: familytime.safeguarding.v1.SafeguardingService.CloseConcern:input_type -> familytime.safeguarding.v1.CloseConcernRequest
-	18, // 79: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:input_type -> familytime.safeguarding.v1.CorrectRecordRequest
-	20, // 80: familytime.safeguarding.v1.SafeguardingService.PlaceHold:input_type -> familytime.safeguarding.v1.PlaceHoldRequest
-	22, // 81: familytime.safeguarding.v1.SafeguardingService.LiftHold:input_type -> familytime.safeguarding.v1.LiftHoldRequest
-	24, // 82: familytime.safeguarding.v1.SafeguardingService.ReviewHold:input_type -> familytime.safeguarding.v1.ReviewHoldRequest
-	27, // 83: familytime.safeguarding.v1.SafeguardingService.ListHolds:input_type -> familytime.safeguarding.v1.ListHoldsRequest
-	30, // 84: familytime.safeguarding.v1.SafeguardingService.DraftReport:input_type -> familytime.safeguarding.v1.DraftReportRequest
-	32, // 85: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:input_type -> familytime.safeguarding.v1.SubmitReportForCheckRequest
-	34, // 86: familytime.safeguarding.v1.SafeguardingService.CheckReport:input_type -> familytime.safeguarding.v1.CheckReportRequest
-	39, // 87: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:input_type -> familytime.safeguarding.v1.ReleaseReportRequest
-	36, // 88: familytime.safeguarding.v1.SafeguardingService.ReassignReport:input_type -> familytime.safeguarding.v1.ReassignReportRequest
-	41, // 89: familytime.safeguarding.v1.SafeguardingService.GetReport:input_type -> familytime.safeguarding.v1.GetReportRequest
-	46, // 90: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:input_type -> familytime.safeguarding.v1.ListOpenConcernsRequest
-	48, // 91: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:input_type -> familytime.safeguarding.v1.ListOverdueReportsRequest
-	50, // 92: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:input_type -> familytime.safeguarding.v1.ListOpenReportsRequest
-	52, // 93: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:input_type -> familytime.safeguarding.v1.ListRiskReviewsRequest
-	56, // 94: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:input_type -> familytime.safeguarding.v1.GetSafeguardingRecordRequest
-	58, // 95: familytime.safeguarding.v1.SafeguardingService.ListAlerts:input_type -> familytime.safeguarding.v1.ListAlertsRequest
-	61, // 96: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:input_type -> familytime.safeguarding.v1.ListAccessRecordsRequest
-	3,  // 97: familytime.safeguarding.v1.SafeguardingService.AssessRisk:output_type -> familytime.safeguarding.v1.AssessRiskResponse
-	6,  // 98: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:output_type -> familytime.safeguarding.v1.RaiseConcernResponse
-	8,  // 99: familytime.safeguarding.v1.SafeguardingService.GetConcern:output_type -> familytime.safeguarding.v1.GetConcernResponse
-	13, // 100: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:output_type -> familytime.safeguarding.v1.AddConcernActionResponse
-	15, // 101: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:output_type -> familytime.safeguarding.v1.EscalateConcernResponse
-	17, // 102: familytime.safeguarding.v1.SafeguardingService.CloseConcern:output_type -> familytime.safeguarding.v1.CloseConcernResponse
-	19, // 103: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:output_type -> familytime.safeguarding.v1.CorrectRecordResponse
-	21, // 104: familytime.safeguarding.v1.SafeguardingService.PlaceHold:output_type -> familytime.safeguarding.v1.PlaceHoldResponse
-	23, // 105: familytime.safeguarding.v1.SafeguardingService.LiftHold:output_type -> familytime.safeguarding.v1.LiftHoldResponse
-	25, // 106: familytime.safeguarding.v1.SafeguardingService.ReviewHold:output_type -> familytime.safeguarding.v1.ReviewHoldResponse
-	28, // 107: familytime.safeguarding.v1.SafeguardingService.ListHolds:output_type -> familytime.safeguarding.v1.ListHoldsResponse
-	31, // 108: familytime.safeguarding.v1.SafeguardingService.DraftReport:output_type -> familytime.safeguarding.v1.DraftReportResponse
-	33, // 109: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:output_type -> familytime.safeguarding.v1.SubmitReportForCheckResponse
-	35, // 110: familytime.safeguarding.v1.SafeguardingService.CheckReport:output_type -> familytime.safeguarding.v1.CheckReportResponse
-	40, // 111: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:output_type -> familytime.safeguarding.v1.ReleaseReportResponse
-	37, // 112: familytime.safeguarding.v1.SafeguardingService.ReassignReport:output_type -> familytime.safeguarding.v1.ReassignReportResponse
-	42, // 113: familytime.safeguarding.v1.SafeguardingService.GetReport:output_type -> familytime.safeguarding.v1.GetReportResponse
-	47, // 114: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:output_type -> familytime.safeguarding.v1.ListOpenConcernsResponse
-	49, // 115: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:output_type -> familytime.safeguarding.v1.ListOverdueReportsResponse
-	51, // 116: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:output_type -> familytime.safeguarding.v1.ListOpenReportsResponse
-	55, // 117: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:output_type -> familytime.safeguarding.v1.ListRiskReviewsResponse
-	57, // 118: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:output_type -> familytime.safeguarding.v1.GetSafeguardingRecordResponse
-	60, // 119: familytime.safeguarding.v1.SafeguardingService.ListAlerts:output_type -> familytime.safeguarding.v1.ListAlertsResponse
-	63, // 120: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:output_type -> familytime.safeguarding.v1.ListAccessRecordsResponse
-	97, // [97:121] is the sub-list for method output_type
-	73, // [73:97] is the sub-list for method input_type
-	73, // [73:73] is the sub-list for extension type_name
-	73, // [73:73] is the sub-list for extension extendee
-	0,  // [0:73] is the sub-list for field type_name
+	64,  // 0: familytime.safeguarding.v1.AssessRiskRequest.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	65,  // 1: familytime.safeguarding.v1.AssessRiskRequest.factors:type_name -> familytime.safeguarding.v1.RiskFactor
+	66,  // 2: familytime.safeguarding.v1.AssessRiskRequest.next_review_on:type_name -> familytime.common.v1.Date
+	4,   // 3: familytime.safeguarding.v1.AssessRiskResponse.risk:type_name -> familytime.safeguarding.v1.Risk
+	64,  // 4: familytime.safeguarding.v1.Risk.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	65,  // 5: familytime.safeguarding.v1.Risk.factors:type_name -> familytime.safeguarding.v1.RiskFactor
+	66,  // 6: familytime.safeguarding.v1.Risk.next_review_on:type_name -> familytime.common.v1.Date
+	66,  // 7: familytime.safeguarding.v1.Risk.disclosure_carried_on:type_name -> familytime.common.v1.Date
+	66,  // 8: familytime.safeguarding.v1.Risk.assessed_on:type_name -> familytime.common.v1.Date
+	67,  // 9: familytime.safeguarding.v1.RaiseConcernRequest.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	10,  // 10: familytime.safeguarding.v1.GetConcernResponse.concern:type_name -> familytime.safeguarding.v1.Concern
+	43,  // 11: familytime.safeguarding.v1.GetConcernResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
+	67,  // 12: familytime.safeguarding.v1.ConcernSummary.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	66,  // 13: familytime.safeguarding.v1.ConcernSummary.raised_on:type_name -> familytime.common.v1.Date
+	9,   // 14: familytime.safeguarding.v1.Concern.summary:type_name -> familytime.safeguarding.v1.ConcernSummary
+	11,  // 15: familytime.safeguarding.v1.Concern.records:type_name -> familytime.safeguarding.v1.RecordEntry
+	68,  // 16: familytime.safeguarding.v1.RecordEntry.recorded_at:type_name -> google.protobuf.Timestamp
+	9,   // 17: familytime.safeguarding.v1.AddConcernActionResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
+	69,  // 18: familytime.safeguarding.v1.EscalateConcernRequest.agency:type_name -> familytime.safeguarding.v1.Agency
+	9,   // 19: familytime.safeguarding.v1.EscalateConcernResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
+	9,   // 20: familytime.safeguarding.v1.CloseConcernResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
+	70,  // 21: familytime.safeguarding.v1.PlaceHoldRequest.reason:type_name -> familytime.safeguarding.v1.HoldReason
+	66,  // 22: familytime.safeguarding.v1.PlaceHoldRequest.review_by:type_name -> familytime.common.v1.Date
+	26,  // 23: familytime.safeguarding.v1.PlaceHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
+	26,  // 24: familytime.safeguarding.v1.LiftHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
+	66,  // 25: familytime.safeguarding.v1.ReviewHoldRequest.next_review_by:type_name -> familytime.common.v1.Date
+	26,  // 26: familytime.safeguarding.v1.ReviewHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
+	70,  // 27: familytime.safeguarding.v1.Hold.reason:type_name -> familytime.safeguarding.v1.HoldReason
+	66,  // 28: familytime.safeguarding.v1.Hold.placed_on:type_name -> familytime.common.v1.Date
+	66,  // 29: familytime.safeguarding.v1.Hold.review_by:type_name -> familytime.common.v1.Date
+	66,  // 30: familytime.safeguarding.v1.Hold.lifted_on:type_name -> familytime.common.v1.Date
+	66,  // 31: familytime.safeguarding.v1.Hold.reviewed_on:type_name -> familytime.common.v1.Date
+	26,  // 32: familytime.safeguarding.v1.ListHoldsResponse.holds:type_name -> familytime.safeguarding.v1.Hold
+	71,  // 33: familytime.safeguarding.v1.ReportSectionInput.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
+	29,  // 34: familytime.safeguarding.v1.DraftReportRequest.sections:type_name -> familytime.safeguarding.v1.ReportSectionInput
+	45,  // 35: familytime.safeguarding.v1.DraftReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	45,  // 36: familytime.safeguarding.v1.SubmitReportForCheckResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	45,  // 37: familytime.safeguarding.v1.CheckReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	45,  // 38: familytime.safeguarding.v1.ReassignReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	72,  // 39: familytime.safeguarding.v1.RecipientInput.kind:type_name -> familytime.safeguarding.v1.RecipientKind
+	38,  // 40: familytime.safeguarding.v1.ReleaseReportRequest.recipients:type_name -> familytime.safeguarding.v1.RecipientInput
+	45,  // 41: familytime.safeguarding.v1.ReleaseReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	73,  // 42: familytime.safeguarding.v1.ReleaseReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	74,  // 43: familytime.safeguarding.v1.ReleaseReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSection
+	45,  // 44: familytime.safeguarding.v1.GetReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	44,  // 45: familytime.safeguarding.v1.GetReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSectionView
+	73,  // 46: familytime.safeguarding.v1.GetReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	11,  // 47: familytime.safeguarding.v1.GetReportResponse.corrections:type_name -> familytime.safeguarding.v1.RecordEntry
+	11,  // 48: familytime.safeguarding.v1.GetReportResponse.checks:type_name -> familytime.safeguarding.v1.RecordEntry
+	66,  // 49: familytime.safeguarding.v1.GetReportResponse.corrected_after_release_on:type_name -> familytime.common.v1.Date
+	43,  // 50: familytime.safeguarding.v1.GetReportResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
+	66,  // 51: familytime.safeguarding.v1.FamilyErasure.erased_on:type_name -> familytime.common.v1.Date
+	0,   // 52: familytime.safeguarding.v1.FamilyErasure.reason:type_name -> familytime.safeguarding.v1.ErasureReason
+	71,  // 53: familytime.safeguarding.v1.ReportSectionView.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
+	66,  // 54: familytime.safeguarding.v1.ReportSummary.session_on:type_name -> familytime.common.v1.Date
+	1,   // 55: familytime.safeguarding.v1.ReportSummary.state:type_name -> familytime.safeguarding.v1.ReportState
+	9,   // 56: familytime.safeguarding.v1.ListOpenConcernsResponse.concerns:type_name -> familytime.safeguarding.v1.ConcernSummary
+	45,  // 57: familytime.safeguarding.v1.ListOverdueReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
+	45,  // 58: familytime.safeguarding.v1.ListOpenReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
+	66,  // 59: familytime.safeguarding.v1.ListRiskReviewsRequest.due_by:type_name -> familytime.common.v1.Date
+	4,   // 60: familytime.safeguarding.v1.RiskReview.risk:type_name -> familytime.safeguarding.v1.Risk
+	66,  // 61: familytime.safeguarding.v1.RiskReview.due_on:type_name -> familytime.common.v1.Date
+	64,  // 62: familytime.safeguarding.v1.RiskReview.answers_rating:type_name -> familytime.safeguarding.v1.RiskRating
+	54,  // 63: familytime.safeguarding.v1.RiskReview.screened_at_referral:type_name -> familytime.safeguarding.v1.ScreenAtReferral
+	66,  // 64: familytime.safeguarding.v1.ScreenAtReferral.screened_on:type_name -> familytime.common.v1.Date
+	64,  // 65: familytime.safeguarding.v1.ScreenAtReferral.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	53,  // 66: familytime.safeguarding.v1.ListRiskReviewsResponse.reviews:type_name -> familytime.safeguarding.v1.RiskReview
+	4,   // 67: familytime.safeguarding.v1.GetSafeguardingRecordResponse.risk:type_name -> familytime.safeguarding.v1.Risk
+	11,  // 68: familytime.safeguarding.v1.GetSafeguardingRecordResponse.records:type_name -> familytime.safeguarding.v1.RecordEntry
+	43,  // 69: familytime.safeguarding.v1.GetSafeguardingRecordResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
+	67,  // 70: familytime.safeguarding.v1.Alert.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	66,  // 71: familytime.safeguarding.v1.Alert.alerted_on:type_name -> familytime.common.v1.Date
+	66,  // 72: familytime.safeguarding.v1.Alert.duplicate_checked_finding_made_on:type_name -> familytime.common.v1.Date
+	59,  // 73: familytime.safeguarding.v1.ListAlertsResponse.alerts:type_name -> familytime.safeguarding.v1.Alert
+	68,  // 74: familytime.safeguarding.v1.AccessRecord.accessed_at:type_name -> google.protobuf.Timestamp
+	75,  // 75: familytime.safeguarding.v1.AccessRecord.kind:type_name -> familytime.safeguarding.v1.RecordKind
+	62,  // 76: familytime.safeguarding.v1.ListAccessRecordsResponse.records:type_name -> familytime.safeguarding.v1.AccessRecord
+	2,   // 77: familytime.safeguarding.v1.SafeguardingService.AssessRisk:input_type -> familytime.safeguarding.v1.AssessRiskRequest
+	5,   // 78: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:input_type -> familytime.safeguarding.v1.RaiseConcernRequest
+	7,   // 79: familytime.safeguarding.v1.SafeguardingService.GetConcern:input_type -> familytime.safeguarding.v1.GetConcernRequest
+	12,  // 80: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:input_type -> familytime.safeguarding.v1.AddConcernActionRequest
+	14,  // 81: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:input_type -> familytime.safeguarding.v1.EscalateConcernRequest
+	16,  // 82: familytime.safeguarding.v1.SafeguardingService.CloseConcern:input_type -> familytime.safeguarding.v1.CloseConcernRequest
+	18,  // 83: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:input_type -> familytime.safeguarding.v1.CorrectRecordRequest
+	20,  // 84: familytime.safeguarding.v1.SafeguardingService.PlaceHold:input_type -> familytime.safeguarding.v1.PlaceHoldRequest
+	22,  // 85: familytime.safeguarding.v1.SafeguardingService.LiftHold:input_type -> familytime.safeguarding.v1.LiftHoldRequest
+	24,  // 86: familytime.safeguarding.v1.SafeguardingService.ReviewHold:input_type -> familytime.safeguarding.v1.ReviewHoldRequest
+	27,  // 87: familytime.safeguarding.v1.SafeguardingService.ListHolds:input_type -> familytime.safeguarding.v1.ListHoldsRequest
+	30,  // 88: familytime.safeguarding.v1.SafeguardingService.DraftReport:input_type -> familytime.safeguarding.v1.DraftReportRequest
+	32,  // 89: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:input_type -> familytime.safeguarding.v1.SubmitReportForCheckRequest
+	34,  // 90: familytime.safeguarding.v1.SafeguardingService.CheckReport:input_type -> familytime.safeguarding.v1.CheckReportRequest
+	39,  // 91: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:input_type -> familytime.safeguarding.v1.ReleaseReportRequest
+	36,  // 92: familytime.safeguarding.v1.SafeguardingService.ReassignReport:input_type -> familytime.safeguarding.v1.ReassignReportRequest
+	41,  // 93: familytime.safeguarding.v1.SafeguardingService.GetReport:input_type -> familytime.safeguarding.v1.GetReportRequest
+	46,  // 94: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:input_type -> familytime.safeguarding.v1.ListOpenConcernsRequest
+	48,  // 95: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:input_type -> familytime.safeguarding.v1.ListOverdueReportsRequest
+	50,  // 96: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:input_type -> familytime.safeguarding.v1.ListOpenReportsRequest
+	52,  // 97: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:input_type -> familytime.safeguarding.v1.ListRiskReviewsRequest
+	56,  // 98: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:input_type -> familytime.safeguarding.v1.GetSafeguardingRecordRequest
+	58,  // 99: familytime.safeguarding.v1.SafeguardingService.ListAlerts:input_type -> familytime.safeguarding.v1.ListAlertsRequest
+	61,  // 100: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:input_type -> familytime.safeguarding.v1.ListAccessRecordsRequest
+	3,   // 101: familytime.safeguarding.v1.SafeguardingService.AssessRisk:output_type -> familytime.safeguarding.v1.AssessRiskResponse
+	6,   // 102: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:output_type -> familytime.safeguarding.v1.RaiseConcernResponse
+	8,   // 103: familytime.safeguarding.v1.SafeguardingService.GetConcern:output_type -> familytime.safeguarding.v1.GetConcernResponse
+	13,  // 104: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:output_type -> familytime.safeguarding.v1.AddConcernActionResponse
+	15,  // 105: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:output_type -> familytime.safeguarding.v1.EscalateConcernResponse
+	17,  // 106: familytime.safeguarding.v1.SafeguardingService.CloseConcern:output_type -> familytime.safeguarding.v1.CloseConcernResponse
+	19,  // 107: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:output_type -> familytime.safeguarding.v1.CorrectRecordResponse
+	21,  // 108: familytime.safeguarding.v1.SafeguardingService.PlaceHold:output_type -> familytime.safeguarding.v1.PlaceHoldResponse
+	23,  // 109: familytime.safeguarding.v1.SafeguardingService.LiftHold:output_type -> familytime.safeguarding.v1.LiftHoldResponse
+	25,  // 110: familytime.safeguarding.v1.SafeguardingService.ReviewHold:output_type -> familytime.safeguarding.v1.ReviewHoldResponse
+	28,  // 111: familytime.safeguarding.v1.SafeguardingService.ListHolds:output_type -> familytime.safeguarding.v1.ListHoldsResponse
+	31,  // 112: familytime.safeguarding.v1.SafeguardingService.DraftReport:output_type -> familytime.safeguarding.v1.DraftReportResponse
+	33,  // 113: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:output_type -> familytime.safeguarding.v1.SubmitReportForCheckResponse
+	35,  // 114: familytime.safeguarding.v1.SafeguardingService.CheckReport:output_type -> familytime.safeguarding.v1.CheckReportResponse
+	40,  // 115: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:output_type -> familytime.safeguarding.v1.ReleaseReportResponse
+	37,  // 116: familytime.safeguarding.v1.SafeguardingService.ReassignReport:output_type -> familytime.safeguarding.v1.ReassignReportResponse
+	42,  // 117: familytime.safeguarding.v1.SafeguardingService.GetReport:output_type -> familytime.safeguarding.v1.GetReportResponse
+	47,  // 118: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:output_type -> familytime.safeguarding.v1.ListOpenConcernsResponse
+	49,  // 119: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:output_type -> familytime.safeguarding.v1.ListOverdueReportsResponse
+	51,  // 120: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:output_type -> familytime.safeguarding.v1.ListOpenReportsResponse
+	55,  // 121: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:output_type -> familytime.safeguarding.v1.ListRiskReviewsResponse
+	57,  // 122: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:output_type -> familytime.safeguarding.v1.GetSafeguardingRecordResponse
+	60,  // 123: familytime.safeguarding.v1.SafeguardingService.ListAlerts:output_type -> familytime.safeguarding.v1.ListAlertsResponse
+	63,  // 124: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:output_type -> familytime.safeguarding.v1.ListAccessRecordsResponse
+	101, // [101:125] is the sub-list for method output_type
+	77,  // [77:101] is the sub-list for method input_type
+	77,  // [77:77] is the sub-list for extension type_name
+	77,  // [77:77] is the sub-list for extension extendee
+	0,   // [0:77] is the sub-list for field type_name
 }
 
 func init() { file_familytime_safeguarding_v1_safeguarding_proto_init() }

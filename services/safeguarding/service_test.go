@@ -1307,6 +1307,15 @@ func TestRiskDueForReviewIsListed(t *testing.T) {
 	require.Equal(t, []listed{{red, false}, {f[0], false}}, list(coordinator, review(40)), "within 40 days: and the review due in 30, page by page")
 	require.NoError(t, clk.Set(now.AddDate(0, 0, 31)))
 	require.Equal(t, []listed{{red, true}, {f[0], true}}, list(lead, nil), "a month on: both have passed; the ended case is never listed")
+	// The ended case reopened, its ending a mistake (decision 231): its review is due again.
+	g.other(t, "referral", f[2], g.centre, &referralv1.CaseReopened{ReferralId: uuid.NewString(), FamilyId: f[2].String(),
+		CentreId: g.centre.String(), ReopenedOn: review(1), EndedOn: review(0)})
+	require.Eventually(t, func() bool {
+		var closed int
+		err := g.db.OwnerPool(t).QueryRow(ctx, "SELECT count(*) FROM closed_cases WHERE family_id = $1", f[2]).Scan(&closed)
+		return err == nil && closed == 0
+	}, 30*time.Second, 20*time.Millisecond, "safeguarding hears the case reopened")
+	require.Equal(t, []listed{{red, true}, {f[2], true}, {f[0], true}}, list(lead, nil), "the reopened case's review, due in 10 days, has passed too")
 
 	_, err := g.as(t, "volunteer-1", auth.RoleVolunteer).ListRiskReviews(ctx, &safeguardingv1.ListRiskReviewsRequest{CentreId: g.centre.String()})
 	require.Equal(t, codes.PermissionDenied, code(t, err))

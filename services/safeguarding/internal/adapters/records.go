@@ -153,6 +153,11 @@ func CloseCase(uow *eventstore.UnitOfWork, family uuid.UUID, on time.Time) {
 	uow.Exec(`INSERT INTO closed_cases (family_id, closed_on) VALUES ($1, $2) ON CONFLICT (family_id) DO NOTHING`, family, on)
 }
 
+// ReopenCase records that the family's case, ended by mistake, was reopened: it is open again.
+func ReopenCase(uow *eventstore.UnitOfWork, family uuid.UUID) {
+	uow.Exec(`DELETE FROM closed_cases WHERE family_id = $1`, family)
+}
+
 // OpenFamilies are the families referred to the centre whose case has not closed, in id order.
 func (r *Records) OpenFamilies(ctx context.Context, centre uuid.UUID) ([]uuid.UUID, error) {
 	rows, err := r.store.Pool().Query(ctx, `SELECT family_id FROM families f WHERE centre_id = $1

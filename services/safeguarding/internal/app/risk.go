@@ -260,6 +260,12 @@ func (a *App) CaseClosed(uow *eventstore.UnitOfWork, family uuid.UUID, on time.T
 	adapters.CloseCase(uow, family, on)
 }
 
+// CaseReopened notes on uow (a consumer's) that the family's case, ended by mistake, was reopened
+// (referral's CaseReopened, decision 231): its risk is due for review again.
+func (a *App) CaseReopened(uow *eventstore.UnitOfWork, family uuid.UUID) {
+	adapters.ReopenCase(uow, family)
+}
+
 // ScreenedAtReferral weighs a person's screen of a referral at referral (Risk.ScreenedAtReferral) on
 // uow, a consumer's unit of work.
 func (a *App) ScreenedAtReferral(ctx context.Context, ev *referralv1.ScreeningRecorded, md eventstore.Metadata, uow *eventstore.UnitOfWork) error {

@@ -33,6 +33,7 @@ var ReferralSubjects = []string{
 	"ft.referral.*.ReferralDeclined",
 	"ft.referral.*.ReferralWithdrawn",
 	"ft.referral.*.CaseEnded",
+	"ft.referral.*.CaseReopened",
 }
 
 // Actor is who safeguarding's reactions to other services' events are recorded as.
@@ -167,6 +168,17 @@ func ReferralEvents(a *app.App) bus.Handler {
 				return err
 			}
 			return closeCase(a, uow, d, ev.GetFamilyId(), ev.GetEndedOn())
+		case "familytime.referral.v1.CaseReopened":
+			ev := &referralv1.CaseReopened{}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			family, err := uuid.Parse(ev.GetFamilyId())
+			if err != nil || family == uuid.Nil {
+				return bus.Poison(fmt.Errorf("case reopened %s: the family id is not a UUID", d.EventID))
+			}
+			a.CaseReopened(uow, family)
+			return nil
 		}
 		return nil // not handled; the inbox still records it
 	}

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 )
 
@@ -511,8 +513,9 @@ func parseRequester(by string) (schedulingv1.CancelledBy, error) {
 
 func (s *schedule) daysheet() *cobra.Command {
 	var (
-		out output
-		day string
+		out     output
+		day     string
+		idsOnly bool
 	)
 	cmd := &cobra.Command{
 		Use:   "daysheet",
@@ -561,6 +564,12 @@ same of them. STATUS says why a booking was cancelled and by whom ("cancelled by
                              for the coordinator to take up with the family. A departure tapped by
                              mistake is corrected (familytime schedule correct BOOKING --departure)
 
+The people expected are named as their family's referral names them (adults, then children),
+so that the door admits named persons only: the names come from referral, which records each
+reader's first read of a family's names for the day in the family's history ("Names read for
+the door's day sheet"). A family not in contact at the centre (its case closed, or not yet ready)
+is shown by id only. --ids-only shows ids alone and reads no names (nothing is recorded).
+
 Read by staff on the centre's register that day.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -577,17 +586,64 @@ Read by staff on the centre's register that day.`,
 			if err != nil {
 				return s.describe(err)
 			}
-			return printDaySheet(cmd.OutOrStdout(), &out, sheetDay(resp, req.GetDate()), resp.GetEntries())
+			var names doorNames
+			if !idsOnly && !out.json && len(resp.GetEntries()) > 0 {
+				day := resp.GetDate() // the day the service chose when none was given
+				if day == nil {
+					day = req.GetDate()
+				}
+				names = s.doorNames(cmd, day, resp.GetEntries())
+			}
+			return printDaySheet(cmd.OutOrStdout(), &out, sheetDay(resp, req.GetDate()), resp.GetEntries(), names)
 		},
 	}
 	cmd.Flags().StringVar(&day, "date", "", "the date (default: the centre's today, by the platform's clock)")
+	cmd.Flags().BoolVar(&idsOnly, "ids-only", false, "name people by id only: read no names from referral (nothing recorded)")
 	out.register(cmd.Flags())
 	return cmd
 }
 
+// doorNames are the names of the day sheet's people, by person id, as referral gives them to the
+// door; note says why there are none, or why some are missing.
+type doorNames struct {
+	byPerson map[string]string
+	note     string
+}
+
+// doorNames reads the names of the people of the day sheet's families from referral
+// (GetDoorNames). The day sheet stands without them: a refusal or an error is a note under it,
+// never the command's failure, so the door always has its sheet.
+func (s *schedule) doorNames(cmd *cobra.Command, day *commonv1.Date, entries []*schedulingv1.DaySheetEntry) doorNames {
+	var families []string
+	for _, e := range entries {
+		if f := e.GetBooking().GetFamilyId(); !slices.Contains(families, f) {
+			families = append(families, f)
+		}
+	}
+	cc, err := dial(&s.conn, "referral")
+	if err != nil {
+		return doorNames{note: "names not shown: " + err.Error()}
+	}
+	defer cc.Close()
+	resp, err := referralv1.NewReferralServiceClient(cc).GetDoorNames(cmd.Context(),
+		&referralv1.GetDoorNamesRequest{CentreId: s.centre, FamilyIds: families, Day: day})
+	if err != nil {
+		return doorNames{note: "names not shown: " + describe(err).Error()}
+	}
+	out := doorNames{byPerson: map[string]string{}}
+	for _, n := range resp.GetNames() {
+		out.byPerson[n.GetPersonId()] = n.GetFullName()
+	}
+	if len(resp.GetNotGiven()) > 0 {
+		out.note = fmt.Sprintf("%d of the families are shown by id only: not in contact at the centre (their case closed, or not yet ready)",
+			len(resp.GetNotGiven()))
+	}
+	return out
+}
+
 // printDaySheet prints the morning's bookings in the order people come through the door, then
-// the people expected for each booking by id.
-func printDaySheet(w io.Writer, out *output, day string, entries []*schedulingv1.DaySheetEntry) error {
+// the people expected for each booking, by name where the door was given it.
+func printDaySheet(w io.Writer, out *output, day string, entries []*schedulingv1.DaySheetEntry, names doorNames) error {
 	msgs := make([]proto.Message, len(entries))
 	for i, e := range entries {
 		msgs[i] = e
@@ -617,7 +673,11 @@ func printDaySheet(w io.Writer, out *output, day string, entries []*schedulingv1
 			}
 			// IN is who is recorded inside, checked in or not (review 28: a hold's family inside,
 			// arrivals recorded and nobody checked in, read IN no); CHECKED IN counts check-ins.
-			people = append(people, []string{short(b.GetBookingId()), friendly("PERSON_ROLE_", p.GetRole().String()), p.GetPersonId(),
+			name := names.byPerson[p.GetPersonId()]
+			if name == "" {
+				name = "-"
+			}
+			people = append(people, []string{short(b.GetBookingId()), friendly("PERSON_ROLE_", p.GetRole().String()), name, p.GetPersonId(),
 				mayDo(p), yes(p.GetCheckedIn() || p.GetInBuilding())})
 		}
 		v, c := b.GetVisiting(), b.GetChildren()
@@ -633,8 +693,15 @@ func printDaySheet(w io.Writer, out *output, day string, entries []*schedulingv1
 		"VISITING OUT", "GAP", "IN", "CHECKED IN", "STATUS", "ALERTS"}, rows); err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "\nPeople expected (ids; names from referral):")
-	return out.table(w, nil, []string{"BOOKING", "ROLE", "PERSON", "MAY", "IN"}, people)
+	fmt.Fprintln(w, "\nPeople expected (check in by PERSON id):")
+	if err := out.table(w, nil, []string{"BOOKING", "ROLE", "NAME", "PERSON", "MAY", "IN"}, people); err != nil {
+		return err
+	}
+	if names.note != "" {
+		_, err := fmt.Fprintln(w, names.note)
+		return err
+	}
+	return nil
 }
 
 // mayDo is what an adult named for the family may do at the centre: take part in contact

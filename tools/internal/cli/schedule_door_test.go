@@ -100,7 +100,7 @@ func TestTheDaySheetCountsWhoIsIn(t *testing.T) {
 			{PersonId: "p-3", Role: schedulingv1.PersonRole_PERSON_ROLE_RESIDENT_PARENT},
 			{PersonId: "p-2", Role: schedulingv1.PersonRole_PERSON_ROLE_CHILD, InBuilding: true}}}}
 	var b bytes.Buffer
-	require.NoError(t, printDaySheet(&b, &output{}, "2026-12-15", entries))
+	require.NoError(t, printDaySheet(&b, &output{}, "2026-12-15", entries, doorNames{}))
 	out := b.String()
 	header := lineWith(out, "CHECKED IN")
 	require.Contains(t, header, " IN ")

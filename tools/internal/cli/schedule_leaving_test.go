@@ -21,7 +21,7 @@ func TestDaySheetShowsInWhoIsRecordedInside(t *testing.T) {
 			{PersonId: "p-2", Role: schedulingv1.PersonRole_PERSON_ROLE_CHILD, InBuilding: true}},
 		Alerts: []schedulingv1.Alert{schedulingv1.Alert_ALERT_ON_HOLD, schedulingv1.Alert_ALERT_NEVER_RECORDED_LEAVING}}}
 	var b bytes.Buffer
-	require.NoError(t, printDaySheet(&b, &output{}, "2026-01-10", entries))
+	require.NoError(t, printDaySheet(&b, &output{}, "2026-01-10", entries, doorNames{}))
 	out := b.String()
 	require.Contains(t, lineWith(out, "Garden room"), " 0/2 ", "CHECKED IN stays the check-ins")
 	for _, p := range []string{"p-1", "p-2"} {

@@ -34,7 +34,7 @@ func TestDaySheetTable(t *testing.T) {
 		Alerts: []schedulingv1.Alert{schedulingv1.Alert_ALERT_LATE_START, schedulingv1.Alert_ALERT_CHECK_IN_REFUSED},
 	}}
 	var b bytes.Buffer
-	require.NoError(t, printDaySheet(&b, &output{}, "2026-01-10", entries))
+	require.NoError(t, printDaySheet(&b, &output{}, "2026-01-10", entries, doorNames{}))
 	out := b.String()
 	t.Log("\n" + out)
 	for _, want := range []string{"Day sheet 2026-01-10: 1 booking (times", "ROOM", "VISITING IN", "Garden room", "7d1e2c3a", "10:00",
@@ -220,6 +220,21 @@ func TestScheduleRescheduleOnTheDevPlatform(t *testing.T) {
 	require.Regexp(t, `booking:\s+`+now[0].GetBooking().GetBookingId(), out, "the new booking's id is printed")
 	require.Len(t, now[0].GetExpected(), 3, "the family's people are expected at the new booking")
 	require.Empty(t, was[0].GetExpected(), "nobody is expected for the cancelled one")
+	// The door reads the people expected by name (review 36), each beside the id it checks in;
+	// --ids-only reads no names.
+	out, err = cmd("schedule", "daysheet", "--date", next)
+	require.NoError(t, err)
+	t.Log("\n" + out)
+	for _, person := range []struct{ name, id string }{
+		{"Emma Clarke", personIn(t, &ref, referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT)},
+		{"Daniel Clarke", personIn(t, &ref, referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT)},
+		{"Lily Clarke", ref.GetChildren()[0].GetPersonId()},
+	} {
+		require.Contains(t, lineWith(out, person.id), person.name)
+	}
+	out, err = cmd("schedule", "daysheet", "--date", next, "--ids-only")
+	require.NoError(t, err)
+	require.NotContains(t, out, "Clarke")
 
 	// --pattern and --room left out are the old booking's: only the date moves.
 	later := first.AddDate(0, 0, 14).Format(time.DateOnly)

@@ -3,11 +3,13 @@ package adapters
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
 
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/referral/internal/domain"
 )
@@ -33,6 +35,36 @@ func (r *Referrals) RecordAccess(ctx context.Context, ref *domain.Referral, role
 	events, err := r.events(ctx, ref.FamilyID(), ref.CentreID(), []proto.Message{ev}, md)
 	if err != nil {
 		return nil, fmt.Errorf("record access: %w", err)
+	}
+	return new(eventstore.UnitOfWork).Append(AccessStream(id), eventstore.NoStream, events...), nil
+}
+
+// doorReads is the namespace of the ids of the door's reads (DoorAccessID).
+var doorReads = uuid.MustParse("6f1d2c0e-3a55-4f4e-9b8e-5d2f0c7a1e42")
+
+// DoorAccessID is the id of a reader's read of a family's names for the door's day sheet of day:
+// the same for every read by that reader, of that family, for that day, so the read is recorded
+// once (its stream can be created once). The reader's account is hashed into it, never shown.
+func DoorAccessID(family uuid.UUID, day time.Time, reader string) uuid.UUID {
+	return uuid.NewSHA1(doorReads, []byte(family.String()+"|"+day.Format(time.DateOnly)+"|"+reader))
+}
+
+// RecordDoorAccess builds the unit of work that records a reader's first read of a family's names
+// for the door's day sheet of day (FamilyDetailsOpened with door_day). Committed again for the
+// same reader, family and day, it conflicts (eventstore.ErrVersionConflict): the read is recorded
+// already.
+func (r *Referrals) RecordDoorAccess(ctx context.Context, ref *domain.Referral, day time.Time, reader string, roles []string,
+	md eventstore.Metadata) (*eventstore.UnitOfWork, error) {
+	purposeNote, err := proto.Marshal(&referralv1.Note{Text: "names for the door's day sheet of " + day.Format(time.DateOnly)})
+	if err != nil {
+		return nil, err
+	}
+	id := DoorAccessID(ref.FamilyID(), day, reader)
+	ev := &referralv1.FamilyDetailsOpened{AccessId: id.String(), ReferralId: ref.ID().String(), FamilyId: ref.FamilyID().String(),
+		CentreId: ref.CentreID().String(), ReaderRoles: roles, SealedPurpose: purposeNote, DoorDay: dates.Proto(day)}
+	events, err := r.events(ctx, ref.FamilyID(), ref.CentreID(), []proto.Message{ev}, md)
+	if err != nil {
+		return nil, fmt.Errorf("record the door's read: %w", err)
 	}
 	return new(eventstore.UnitOfWork).Append(AccessStream(id), eventstore.NoStream, events...), nil
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -100,4 +101,57 @@ func (a *App) OpenFamily(ctx context.Context, id, centre uuid.UUID, purpose stri
 		return Opened{}, err
 	}
 	return out, nil
+}
+
+// AtTheDoor are the families whose names the door may see: open cases at the centre that may
+// come to a session (ready for contact, in contact, or suspended by a hold, whose people the door
+// must know to turn away).
+var AtTheDoor = []domain.State{domain.ReadyForContact, domain.InContact, domain.Suspended}
+
+// DoorNames reads, for the door's day sheet of day, the referrals of families in contact at the
+// centre (AtTheDoor, not erased), and builds the records of the reads: one per reader, family
+// and day (adapters.RecordDoorAccess), so a volunteer who reads the sheet ten times a morning is
+// recorded once a family. The rest of the families given are notGiven: another centre's,
+// unknown, not in contact, or erased (the door is told no more than that).
+func (a *App) DoorNames(ctx context.Context, centre uuid.UUID, families []uuid.UUID, day time.Time, reader string, roles []string,
+	md eventstore.Metadata) (given []*domain.Referral, notGiven []uuid.UUID, access []*eventstore.UnitOfWork, err error) {
+	seen := map[uuid.UUID]bool{}
+	for _, family := range families {
+		if seen[family] {
+			continue
+		}
+		seen[family] = true
+		r, err := a.atTheDoor(ctx, centre, family)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if r == nil {
+			notGiven = append(notGiven, family)
+			continue
+		}
+		uow, err := a.referrals.RecordDoorAccess(ctx, r, day, reader, roles, md)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		given, access = append(given, r), append(access, uow)
+	}
+	return given, notGiven, access, nil
+}
+
+// atTheDoor is the family's referral at the centre whose people the door may see, or nil.
+func (a *App) atTheDoor(ctx context.Context, centre, family uuid.UUID) (*domain.Referral, error) {
+	ids, err := a.referrals.ReferralsOfFamily(ctx, family)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		r, err := a.referrals.Load(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if _, erased := r.ErasedOn(); r.CentreID() == centre && slices.Contains(AtTheDoor, r.State()) && !erased {
+			return r, nil
+		}
+	}
+	return nil, nil
 }

@@ -41,6 +41,9 @@ var (
 	readers = []auth.Role{auth.RoleCoordinator, auth.RoleSafeguardingLead, auth.RoleAdmin}
 	// openers may open a family's personal details (every opening is recorded).
 	openers = []auth.Role{auth.RoleCoordinator, auth.RoleSafeguardingLead}
+	// door: the centre's staff who run its sessions read the names of the people the door admits
+	// (as they read scheduling's day sheet); each reader's read of a family for a day is recorded.
+	door = []auth.Role{auth.RoleCoordinator, auth.RoleVolunteer, auth.RoleSupervisor, auth.RoleSafeguardingLead}
 	// erasers order a family's erasure: the national body's administrators, who answer for the
 	// retention schedule and for upholding a data subject's request, never a centre's staff.
 	erasers = []auth.Role{auth.RoleAdmin}
@@ -70,6 +73,7 @@ var Policy = auth.Policy{
 	service + "ListReviewsDue":               {Roles: readers, CentreScoped: true},
 	service + "GetFamily":                    {Roles: openers, CentreScoped: true},
 	service + "EraseFamily":                  {Roles: erasers, CentreScoped: true},
+	service + "GetDoorNames":                 {Roles: door, CentreScoped: true},
 }
 
 // Server is the ReferralService gRPC API.
@@ -429,3 +433,58 @@ func translate(err error) error {
 }
 
 func fieldf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+// GetDoorNames gives the door the names of the people of the day sheet's families in contact at
+// the centre. Each reader's first read of a family's names for the day is recorded before
+// anything is shown; a later read by the same reader that day finds it recorded.
+func (s *Server) GetDoorNames(ctx context.Context, req *referralv1.GetDoorNamesRequest) (*referralv1.GetDoorNamesResponse, error) {
+	caller, ok := auth.FromContext(ctx)
+	if !ok {
+		return nil, errors.New("get door names: no caller") // grpcx authenticated every call
+	}
+	centre := id(req.GetCentreId())
+	// The role the staff register gives the reader (the gate's acting role, decision 113), as
+	// the record's reader role.
+	roles := []string{string(auth.ActingRoleFrom(ctx))}
+	if roles[0] == "" {
+		roles = roles[:0]
+		for _, r := range caller.RolesAt(centre) {
+			roles = append(roles, string(r))
+		}
+	}
+	day, err := date(req.GetDay(), "day")
+	if err != nil {
+		return nil, err
+	}
+	if day.IsZero() {
+		day = s.app.Today()
+	}
+	families := make([]uuid.UUID, len(req.GetFamilyIds()))
+	for i, f := range req.GetFamilyIds() {
+		families[i] = id(f)
+	}
+	given, notGiven, access, err := s.app.DoorNames(ctx, centre, families, day, caller.Subject, roles, command.Metadata(ctx, uuid.New()))
+	if err != nil {
+		return nil, translate(err)
+	}
+	for _, uow := range access {
+		// A conflict is this reader's read of the family's names that day, recorded already.
+		if _, err := s.app.Store().Commit(ctx, uow); err != nil && !errors.Is(err, eventstore.ErrVersionConflict) {
+			return nil, fmt.Errorf("record the door's read of a family's names: %w", err)
+		}
+	}
+	resp := &referralv1.GetDoorNamesResponse{Day: dates.Proto(day)}
+	for _, f := range notGiven {
+		resp.NotGiven = append(resp.NotGiven, f.String())
+	}
+	for _, r := range given {
+		d, family := r.Details(), r.FamilyID().String()
+		for _, a := range d.Adults {
+			resp.Names = append(resp.Names, &referralv1.DoorName{FamilyId: family, PersonId: a.ID.String(), FullName: a.Name, Role: a.Role})
+		}
+		for _, c := range d.Children {
+			resp.Names = append(resp.Names, &referralv1.DoorName{FamilyId: family, PersonId: c.ID.String(), FullName: c.Name, Child: true})
+		}
+	}
+	return resp, nil
+}

@@ -169,6 +169,10 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 	case *referralv1.PossibleDuplicateChecked:
 		return "Safeguarding lead checked that a possible duplicate referral is another family"
 	case *referralv1.FamilyDetailsOpened:
+		if ev.GetDoorDay() != nil && len(ev.GetReaderRoles()) == 1 {
+			// Names only, for the door: once a reader, family and day (GetDoorNames).
+			return "Names read for the door's day sheet of " + date(ev.GetDoorDay()) + " by " + roleWords(ev.GetReaderRoles()[0], true)
+		}
 		if rs := ev.GetReaderRoles(); len(rs) != 1 {
 			words := make([]string, len(rs))
 			for i, r := range rs {

@@ -174,6 +174,8 @@ func TestReadersAreDescribedByTheirRoleInWords(t *testing.T) {
 		{&referralv1.FamilyDetailsOpened{ReaderRoles: []string{"coordinator"}}, "Family's details opened by a coordinator"},
 		{&referralv1.FamilyDetailsOpened{ReaderRoles: []string{"coordinator", "safeguarding_lead"}},
 			"Family's details opened by someone with the roles coordinator, safeguarding lead"},
+		{&referralv1.FamilyDetailsOpened{ReaderRoles: []string{"volunteer"}, DoorDay: &commonv1.Date{Year: 2026, Month: 12, Day: 5}},
+			"Names read for the door's day sheet of 2026-12-05 by a volunteer"},
 	} {
 		require.Equal(t, c.want, Describe(envelopeOf(t, c.ev)))
 	}

@@ -2437,6 +2437,9 @@ type FamilyDetailsOpened struct {
 	// Why the reader opened the details, in their words: a serialised Note, sealed; never published
 	// in clear.
 	SealedPurpose []byte `protobuf:"bytes,7,opt,name=sealed_purpose,json=sealedPurpose,proto3" json:"sealed_purpose,omitempty"`
+	// Set when only the people's names were opened, for the door's day sheet of this date
+	// (GetDoorNames): recorded once a reader, family and day.
+	DoorDay       *v1.Date `protobuf:"bytes,8,opt,name=door_day,json=doorDay,proto3" json:"door_day,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2516,6 +2519,13 @@ func (x *FamilyDetailsOpened) GetForPersonId() string {
 func (x *FamilyDetailsOpened) GetSealedPurpose() []byte {
 	if x != nil {
 		return x.SealedPurpose
+	}
+	return nil
+}
+
+func (x *FamilyDetailsOpened) GetDoorDay() *v1.Date {
+	if x != nil {
+		return x.DoorDay
 	}
 	return nil
 }
@@ -3930,7 +3940,7 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\bhold_ids\x18\b \x03(\tR\aholdIds\x124\n" +
 	"\x16domestic_abuse_finding\x18\t \x01(\bR\x14domesticAbuseFinding\x12#\n" +
 	"\rfindings_made\x18\n" +
-	" \x01(\x05R\ffindingsMade\"\xfb\x01\n" +
+	" \x01(\x05R\ffindingsMade\"\xb2\x02\n" +
 	"\x13FamilyDetailsOpened\x12\x1b\n" +
 	"\taccess_id\x18\x01 \x01(\tR\baccessId\x12\x1f\n" +
 	"\vreferral_id\x18\x02 \x01(\tR\n" +
@@ -3939,7 +3949,8 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\tcentre_id\x18\x04 \x01(\tR\bcentreId\x12!\n" +
 	"\freader_roles\x18\x05 \x03(\tR\vreaderRoles\x12\"\n" +
 	"\rfor_person_id\x18\x06 \x01(\tR\vforPersonId\x12%\n" +
-	"\x0esealed_purpose\x18\a \x01(\fR\rsealedPurpose\"\xe1\x01\n" +
+	"\x0esealed_purpose\x18\a \x01(\fR\rsealedPurpose\x125\n" +
+	"\bdoor_day\x18\b \x01(\v2\x1a.familytime.common.v1.DateR\adoorDay\"\xe1\x01\n" +
 	"\fFamilyErased\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -4165,31 +4176,32 @@ var file_familytime_referral_v1_events_proto_depIdxs = []int32{
 	40, // 46: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
 	50, // 47: familytime.referral.v1.PossibleDuplicateFlagged.match:type_name -> familytime.referral.v1.ChildMatch
 	40, // 48: familytime.referral.v1.PossibleDuplicateChecked.checked_on:type_name -> familytime.common.v1.Date
-	51, // 49: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
-	40, // 50: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
-	27, // 51: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
-	28, // 52: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
-	29, // 53: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
-	52, // 54: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
-	41, // 55: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
-	47, // 56: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
-	53, // 57: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	40, // 58: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
-	47, // 59: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
-	40, // 60: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
-	40, // 61: familytime.referral.v1.CaseEndingCorrected.corrected_on:type_name -> familytime.common.v1.Date
-	49, // 62: familytime.referral.v1.CaseEndingCorrected.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	49, // 63: familytime.referral.v1.CaseEndingCorrected.previous_outcome:type_name -> familytime.referral.v1.CaseOutcome
-	40, // 64: familytime.referral.v1.CaseEndingCorrected.ended_on:type_name -> familytime.common.v1.Date
-	40, // 65: familytime.referral.v1.CaseReopened.reopened_on:type_name -> familytime.common.v1.Date
-	40, // 66: familytime.referral.v1.CaseReopened.ended_on:type_name -> familytime.common.v1.Date
-	49, // 67: familytime.referral.v1.CaseReopened.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	54, // 68: familytime.referral.v1.CaseReopened.state:type_name -> familytime.referral.v1.ReferralState
-	69, // [69:69] is the sub-list for method output_type
-	69, // [69:69] is the sub-list for method input_type
-	69, // [69:69] is the sub-list for extension type_name
-	69, // [69:69] is the sub-list for extension extendee
-	0,  // [0:69] is the sub-list for field type_name
+	40, // 49: familytime.referral.v1.FamilyDetailsOpened.door_day:type_name -> familytime.common.v1.Date
+	51, // 50: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
+	40, // 51: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
+	27, // 52: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
+	28, // 53: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
+	29, // 54: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
+	52, // 55: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
+	41, // 56: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
+	47, // 57: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
+	53, // 58: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	40, // 59: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
+	47, // 60: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
+	40, // 61: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
+	40, // 62: familytime.referral.v1.CaseEndingCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	49, // 63: familytime.referral.v1.CaseEndingCorrected.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	49, // 64: familytime.referral.v1.CaseEndingCorrected.previous_outcome:type_name -> familytime.referral.v1.CaseOutcome
+	40, // 65: familytime.referral.v1.CaseEndingCorrected.ended_on:type_name -> familytime.common.v1.Date
+	40, // 66: familytime.referral.v1.CaseReopened.reopened_on:type_name -> familytime.common.v1.Date
+	40, // 67: familytime.referral.v1.CaseReopened.ended_on:type_name -> familytime.common.v1.Date
+	49, // 68: familytime.referral.v1.CaseReopened.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	54, // 69: familytime.referral.v1.CaseReopened.state:type_name -> familytime.referral.v1.ReferralState
+	70, // [70:70] is the sub-list for method output_type
+	70, // [70:70] is the sub-list for method input_type
+	70, // [70:70] is the sub-list for extension type_name
+	70, // [70:70] is the sub-list for extension extendee
+	0,  // [0:70] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_events_proto_init() }

@@ -4253,6 +4253,218 @@ func (x *ReopenCaseResponse) GetReferral() *Referral {
 	return nil
 }
 
+// GetDoorNamesRequest names the families of a day sheet.
+type GetDoorNamesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The families on the day sheet (UUIDs), 1 to 200.
+	FamilyIds []string `protobuf:"bytes,2,rep,name=family_ids,json=familyIds,proto3" json:"family_ids,omitempty"`
+	// The day sheet's date, recorded with the read; unset means the centre's today by the
+	// service's clock.
+	Day           *v1.Date `protobuf:"bytes,3,opt,name=day,proto3" json:"day,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetDoorNamesRequest) Reset() {
+	*x = GetDoorNamesRequest{}
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[55]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetDoorNamesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetDoorNamesRequest) ProtoMessage() {}
+
+func (x *GetDoorNamesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[55]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetDoorNamesRequest.ProtoReflect.Descriptor instead.
+func (*GetDoorNamesRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{55}
+}
+
+func (x *GetDoorNamesRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *GetDoorNamesRequest) GetFamilyIds() []string {
+	if x != nil {
+		return x.FamilyIds
+	}
+	return nil
+}
+
+func (x *GetDoorNamesRequest) GetDay() *v1.Date {
+	if x != nil {
+		return x.Day
+	}
+	return nil
+}
+
+// GetDoorNamesResponse is the names the door may see.
+type GetDoorNamesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One per person named for a family given, adults then children, in the referral's order.
+	Names []*DoorName `protobuf:"bytes,1,rep,name=names,proto3" json:"names,omitempty"`
+	// The families given whose names are not given: not in contact at the centre (not yet ready,
+	// closed, another centre's, unknown) or erased.
+	NotGiven []string `protobuf:"bytes,2,rep,name=not_given,json=notGiven,proto3" json:"not_given,omitempty"`
+	// The day the read was recorded for.
+	Day           *v1.Date `protobuf:"bytes,3,opt,name=day,proto3" json:"day,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetDoorNamesResponse) Reset() {
+	*x = GetDoorNamesResponse{}
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[56]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetDoorNamesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetDoorNamesResponse) ProtoMessage() {}
+
+func (x *GetDoorNamesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[56]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetDoorNamesResponse.ProtoReflect.Descriptor instead.
+func (*GetDoorNamesResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{56}
+}
+
+func (x *GetDoorNamesResponse) GetNames() []*DoorName {
+	if x != nil {
+		return x.Names
+	}
+	return nil
+}
+
+func (x *GetDoorNamesResponse) GetNotGiven() []string {
+	if x != nil {
+		return x.NotGiven
+	}
+	return nil
+}
+
+func (x *GetDoorNamesResponse) GetDay() *v1.Date {
+	if x != nil {
+		return x.Day
+	}
+	return nil
+}
+
+// DoorName is one person the door may admit, by name.
+type DoorName struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,1,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The person (UUID), as the day sheet names them.
+	PersonId string `protobuf:"bytes,2,opt,name=person_id,json=personId,proto3" json:"person_id,omitempty"`
+	// The person's full name, as the referral gives it.
+	FullName string `protobuf:"bytes,3,opt,name=full_name,json=fullName,proto3" json:"full_name,omitempty"`
+	// The adult's role; unspecified for a child.
+	Role AdultRole `protobuf:"varint,4,opt,name=role,proto3,enum=familytime.referral.v1.AdultRole" json:"role,omitempty"`
+	// The person is a child of the family.
+	Child         bool `protobuf:"varint,5,opt,name=child,proto3" json:"child,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DoorName) Reset() {
+	*x = DoorName{}
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[57]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DoorName) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DoorName) ProtoMessage() {}
+
+func (x *DoorName) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[57]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DoorName.ProtoReflect.Descriptor instead.
+func (*DoorName) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{57}
+}
+
+func (x *DoorName) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *DoorName) GetPersonId() string {
+	if x != nil {
+		return x.PersonId
+	}
+	return ""
+}
+
+func (x *DoorName) GetFullName() string {
+	if x != nil {
+		return x.FullName
+	}
+	return ""
+}
+
+func (x *DoorName) GetRole() AdultRole {
+	if x != nil {
+		return x.Role
+	}
+	return AdultRole_ADULT_ROLE_UNSPECIFIED
+}
+
+func (x *DoorName) GetChild() bool {
+	if x != nil {
+		return x.Child
+	}
+	return false
+}
+
 var File_familytime_referral_v1_referral_proto protoreflect.FileDescriptor
 
 const file_familytime_referral_v1_referral_proto_rawDesc = "" +
@@ -4624,7 +4836,22 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\tcentre_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12\x1c\n" +
 	"\x04note\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xa0\x1fR\x04note\"R\n" +
 	"\x12ReopenCaseResponse\x12<\n" +
-	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral2\xf6\x12\n" +
+	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\x9d\x01\n" +
+	"\x13GetDoorNamesRequest\x12%\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x121\n" +
+	"\n" +
+	"family_ids\x18\x02 \x03(\tB\x12\xbaH\x0f\x92\x01\f\b\x01\x10\xc8\x01\"\x05r\x03\xb0\x01\x01R\tfamilyIds\x12,\n" +
+	"\x03day\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\x03day\"\x99\x01\n" +
+	"\x14GetDoorNamesResponse\x126\n" +
+	"\x05names\x18\x01 \x03(\v2 .familytime.referral.v1.DoorNameR\x05names\x12\x1b\n" +
+	"\tnot_given\x18\x02 \x03(\tR\bnotGiven\x12,\n" +
+	"\x03day\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\x03day\"\xae\x01\n" +
+	"\bDoorName\x12\x1b\n" +
+	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tperson_id\x18\x02 \x01(\tR\bpersonId\x12\x1b\n" +
+	"\tfull_name\x18\x03 \x01(\tR\bfullName\x125\n" +
+	"\x04role\x18\x04 \x01(\x0e2!.familytime.referral.v1.AdultRoleR\x04role\x12\x14\n" +
+	"\x05child\x18\x05 \x01(\bR\x05child2\xe1\x13\n" +
 	"\x0fReferralService\x12o\n" +
 	"\x0eSubmitReferral\x12-.familytime.referral.v1.SubmitReferralRequest\x1a..familytime.referral.v1.SubmitReferralResponse\x12\x99\x01\n" +
 	"\x1cSubmitSecondPartyApplication\x12;.familytime.referral.v1.SubmitSecondPartyApplicationRequest\x1a<.familytime.referral.v1.SubmitSecondPartyApplicationResponse\x12l\n" +
@@ -4647,7 +4874,8 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\rListReferrals\x12,.familytime.referral.v1.ListReferralsRequest\x1a-.familytime.referral.v1.ListReferralsResponse\x12`\n" +
 	"\tGetFamily\x12(.familytime.referral.v1.GetFamilyRequest\x1a).familytime.referral.v1.GetFamilyResponse\x12o\n" +
 	"\x0eListReviewsDue\x12-.familytime.referral.v1.ListReviewsDueRequest\x1a..familytime.referral.v1.ListReviewsDueResponse\x12f\n" +
-	"\vEraseFamily\x12*.familytime.referral.v1.EraseFamilyRequest\x1a+.familytime.referral.v1.EraseFamilyResponseB\xf6\x01\n" +
+	"\vEraseFamily\x12*.familytime.referral.v1.EraseFamilyRequest\x1a+.familytime.referral.v1.EraseFamilyResponse\x12i\n" +
+	"\fGetDoorNames\x12+.familytime.referral.v1.GetDoorNamesRequest\x1a,.familytime.referral.v1.GetDoorNamesResponseB\xf6\x01\n" +
 	"\x1acom.familytime.referral.v1B\rReferralProtoP\x01ZOgithub.com/familytime/familytime/proto/gen/go/familytime/referral/v1;referralv1\xa2\x02\x03FRX\xaa\x02\x16Familytime.Referral.V1\xca\x02\x16Familytime\\Referral\\V1\xe2\x02\"Familytime\\Referral\\V1\\GPBMetadata\xea\x02\x18Familytime::Referral::V1b\x06proto3"
 
 var (
@@ -4662,7 +4890,7 @@ func file_familytime_referral_v1_referral_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_referral_proto_rawDescData
 }
 
-var file_familytime_referral_v1_referral_proto_msgTypes = make([]protoimpl.MessageInfo, 55)
+var file_familytime_referral_v1_referral_proto_msgTypes = make([]protoimpl.MessageInfo, 58)
 var file_familytime_referral_v1_referral_proto_goTypes = []any{
 	(*ContactDetails)(nil),                       // 0: familytime.referral.v1.ContactDetails
 	(*Adult)(nil),                                // 1: familytime.referral.v1.Adult
@@ -4719,164 +4947,173 @@ var file_familytime_referral_v1_referral_proto_goTypes = []any{
 	(*CorrectCaseEndingResponse)(nil),            // 52: familytime.referral.v1.CorrectCaseEndingResponse
 	(*ReopenCaseRequest)(nil),                    // 53: familytime.referral.v1.ReopenCaseRequest
 	(*ReopenCaseResponse)(nil),                   // 54: familytime.referral.v1.ReopenCaseResponse
-	(AdultRole)(0),                               // 55: familytime.referral.v1.AdultRole
-	(*v1.Date)(nil),                              // 56: familytime.common.v1.Date
-	(CourtOrderKind)(0),                          // 57: familytime.referral.v1.CourtOrderKind
-	(Agency)(0),                                  // 58: familytime.referral.v1.Agency
-	(*RiskAnswers)(nil),                          // 59: familytime.referral.v1.RiskAnswers
-	(v1.AgeBand)(0),                              // 60: familytime.common.v1.AgeBand
-	(ReferralState)(0),                           // 61: familytime.referral.v1.ReferralState
-	(v1.ReferralSource)(0),                       // 62: familytime.common.v1.ReferralSource
-	(v1.ServiceType)(0),                          // 63: familytime.common.v1.ServiceType
-	(RiskRating)(0),                              // 64: familytime.referral.v1.RiskRating
-	(*Arrangement)(nil),                          // 65: familytime.referral.v1.Arrangement
-	(SupportedContactTerm)(0),                    // 66: familytime.referral.v1.SupportedContactTerm
-	(CaseOutcome)(0),                             // 67: familytime.referral.v1.CaseOutcome
-	(ApplicantDetail)(0),                         // 68: familytime.referral.v1.ApplicantDetail
-	(*timestamppb.Timestamp)(nil),                // 69: google.protobuf.Timestamp
-	(ChildMatch)(0),                              // 70: familytime.referral.v1.ChildMatch
-	(DeclineReason)(0),                           // 71: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),                             // 72: familytime.referral.v1.WithdrawnBy
-	(ErasureReason)(0),                           // 73: familytime.referral.v1.ErasureReason
+	(*GetDoorNamesRequest)(nil),                  // 55: familytime.referral.v1.GetDoorNamesRequest
+	(*GetDoorNamesResponse)(nil),                 // 56: familytime.referral.v1.GetDoorNamesResponse
+	(*DoorName)(nil),                             // 57: familytime.referral.v1.DoorName
+	(AdultRole)(0),                               // 58: familytime.referral.v1.AdultRole
+	(*v1.Date)(nil),                              // 59: familytime.common.v1.Date
+	(CourtOrderKind)(0),                          // 60: familytime.referral.v1.CourtOrderKind
+	(Agency)(0),                                  // 61: familytime.referral.v1.Agency
+	(*RiskAnswers)(nil),                          // 62: familytime.referral.v1.RiskAnswers
+	(v1.AgeBand)(0),                              // 63: familytime.common.v1.AgeBand
+	(ReferralState)(0),                           // 64: familytime.referral.v1.ReferralState
+	(v1.ReferralSource)(0),                       // 65: familytime.common.v1.ReferralSource
+	(v1.ServiceType)(0),                          // 66: familytime.common.v1.ServiceType
+	(RiskRating)(0),                              // 67: familytime.referral.v1.RiskRating
+	(*Arrangement)(nil),                          // 68: familytime.referral.v1.Arrangement
+	(SupportedContactTerm)(0),                    // 69: familytime.referral.v1.SupportedContactTerm
+	(CaseOutcome)(0),                             // 70: familytime.referral.v1.CaseOutcome
+	(ApplicantDetail)(0),                         // 71: familytime.referral.v1.ApplicantDetail
+	(*timestamppb.Timestamp)(nil),                // 72: google.protobuf.Timestamp
+	(ChildMatch)(0),                              // 73: familytime.referral.v1.ChildMatch
+	(DeclineReason)(0),                           // 74: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),                             // 75: familytime.referral.v1.WithdrawnBy
+	(ErasureReason)(0),                           // 76: familytime.referral.v1.ErasureReason
 }
 var file_familytime_referral_v1_referral_proto_depIdxs = []int32{
-	55,  // 0: familytime.referral.v1.Adult.role:type_name -> familytime.referral.v1.AdultRole
+	58,  // 0: familytime.referral.v1.Adult.role:type_name -> familytime.referral.v1.AdultRole
 	0,   // 1: familytime.referral.v1.Adult.contact:type_name -> familytime.referral.v1.ContactDetails
-	56,  // 2: familytime.referral.v1.Child.date_of_birth:type_name -> familytime.common.v1.Date
-	57,  // 3: familytime.referral.v1.CourtOrder.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	56,  // 4: familytime.referral.v1.CourtOrder.made_on:type_name -> familytime.common.v1.Date
+	59,  // 2: familytime.referral.v1.Child.date_of_birth:type_name -> familytime.common.v1.Date
+	60,  // 3: familytime.referral.v1.CourtOrder.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	59,  // 4: familytime.referral.v1.CourtOrder.made_on:type_name -> familytime.common.v1.Date
 	1,   // 5: familytime.referral.v1.ReferralDetails.adults:type_name -> familytime.referral.v1.Adult
 	2,   // 6: familytime.referral.v1.ReferralDetails.children:type_name -> familytime.referral.v1.Child
 	3,   // 7: familytime.referral.v1.ReferralDetails.court_orders:type_name -> familytime.referral.v1.CourtOrder
-	58,  // 8: familytime.referral.v1.ReferralDetails.other_agencies:type_name -> familytime.referral.v1.Agency
-	59,  // 9: familytime.referral.v1.ReferralDetails.risk:type_name -> familytime.referral.v1.RiskAnswers
+	61,  // 8: familytime.referral.v1.ReferralDetails.other_agencies:type_name -> familytime.referral.v1.Agency
+	62,  // 9: familytime.referral.v1.ReferralDetails.risk:type_name -> familytime.referral.v1.RiskAnswers
 	4,   // 10: familytime.referral.v1.ReferralDetails.referrer:type_name -> familytime.referral.v1.Referrer
-	55,  // 11: familytime.referral.v1.PersonSummary.role:type_name -> familytime.referral.v1.AdultRole
-	60,  // 12: familytime.referral.v1.ChildSummary.age_band:type_name -> familytime.common.v1.AgeBand
-	61,  // 13: familytime.referral.v1.Referral.state:type_name -> familytime.referral.v1.ReferralState
-	62,  // 14: familytime.referral.v1.Referral.source:type_name -> familytime.common.v1.ReferralSource
-	63,  // 15: familytime.referral.v1.Referral.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	63,  // 16: familytime.referral.v1.Referral.service_type:type_name -> familytime.common.v1.ServiceType
-	56,  // 17: familytime.referral.v1.Referral.received_on:type_name -> familytime.common.v1.Date
+	58,  // 11: familytime.referral.v1.PersonSummary.role:type_name -> familytime.referral.v1.AdultRole
+	63,  // 12: familytime.referral.v1.ChildSummary.age_band:type_name -> familytime.common.v1.AgeBand
+	64,  // 13: familytime.referral.v1.Referral.state:type_name -> familytime.referral.v1.ReferralState
+	65,  // 14: familytime.referral.v1.Referral.source:type_name -> familytime.common.v1.ReferralSource
+	66,  // 15: familytime.referral.v1.Referral.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	66,  // 16: familytime.referral.v1.Referral.service_type:type_name -> familytime.common.v1.ServiceType
+	59,  // 17: familytime.referral.v1.Referral.received_on:type_name -> familytime.common.v1.Date
 	6,   // 18: familytime.referral.v1.Referral.adults:type_name -> familytime.referral.v1.PersonSummary
 	7,   // 19: familytime.referral.v1.Referral.children:type_name -> familytime.referral.v1.ChildSummary
-	64,  // 20: familytime.referral.v1.Referral.rating:type_name -> familytime.referral.v1.RiskRating
-	65,  // 21: familytime.referral.v1.Referral.arrangement:type_name -> familytime.referral.v1.Arrangement
-	56,  // 22: familytime.referral.v1.Referral.review_due_on:type_name -> familytime.common.v1.Date
-	56,  // 23: familytime.referral.v1.Referral.lead_assessed_on:type_name -> familytime.common.v1.Date
-	56,  // 24: familytime.referral.v1.Referral.erased_on:type_name -> familytime.common.v1.Date
-	56,  // 25: familytime.referral.v1.Referral.first_session_on:type_name -> familytime.common.v1.Date
-	66,  // 26: familytime.referral.v1.Referral.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
-	67,  // 27: familytime.referral.v1.Referral.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	56,  // 28: familytime.referral.v1.Referral.ended_on:type_name -> familytime.common.v1.Date
-	56,  // 29: familytime.referral.v1.Referral.place_released_on:type_name -> familytime.common.v1.Date
-	56,  // 30: familytime.referral.v1.Referral.attended_since_release_on:type_name -> familytime.common.v1.Date
-	56,  // 31: familytime.referral.v1.Referral.domestic_abuse_disclosed_on:type_name -> familytime.common.v1.Date
-	68,  // 32: familytime.referral.v1.Referral.second_applicant_matches:type_name -> familytime.referral.v1.ApplicantDetail
+	67,  // 20: familytime.referral.v1.Referral.rating:type_name -> familytime.referral.v1.RiskRating
+	68,  // 21: familytime.referral.v1.Referral.arrangement:type_name -> familytime.referral.v1.Arrangement
+	59,  // 22: familytime.referral.v1.Referral.review_due_on:type_name -> familytime.common.v1.Date
+	59,  // 23: familytime.referral.v1.Referral.lead_assessed_on:type_name -> familytime.common.v1.Date
+	59,  // 24: familytime.referral.v1.Referral.erased_on:type_name -> familytime.common.v1.Date
+	59,  // 25: familytime.referral.v1.Referral.first_session_on:type_name -> familytime.common.v1.Date
+	69,  // 26: familytime.referral.v1.Referral.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
+	70,  // 27: familytime.referral.v1.Referral.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	59,  // 28: familytime.referral.v1.Referral.ended_on:type_name -> familytime.common.v1.Date
+	59,  // 29: familytime.referral.v1.Referral.place_released_on:type_name -> familytime.common.v1.Date
+	59,  // 30: familytime.referral.v1.Referral.attended_since_release_on:type_name -> familytime.common.v1.Date
+	59,  // 31: familytime.referral.v1.Referral.domestic_abuse_disclosed_on:type_name -> familytime.common.v1.Date
+	71,  // 32: familytime.referral.v1.Referral.second_applicant_matches:type_name -> familytime.referral.v1.ApplicantDetail
 	9,   // 33: familytime.referral.v1.Referral.possible_duplicates:type_name -> familytime.referral.v1.PossibleDuplicate
-	69,  // 34: familytime.referral.v1.Referral.answered_at:type_name -> google.protobuf.Timestamp
-	70,  // 35: familytime.referral.v1.PossibleDuplicate.match:type_name -> familytime.referral.v1.ChildMatch
-	56,  // 36: familytime.referral.v1.PossibleDuplicate.checked_not_the_family_on:type_name -> familytime.common.v1.Date
+	72,  // 34: familytime.referral.v1.Referral.answered_at:type_name -> google.protobuf.Timestamp
+	73,  // 35: familytime.referral.v1.PossibleDuplicate.match:type_name -> familytime.referral.v1.ChildMatch
+	59,  // 36: familytime.referral.v1.PossibleDuplicate.checked_not_the_family_on:type_name -> familytime.common.v1.Date
 	1,   // 37: familytime.referral.v1.Family.adults:type_name -> familytime.referral.v1.Adult
 	2,   // 38: familytime.referral.v1.Family.children:type_name -> familytime.referral.v1.Child
 	5,   // 39: familytime.referral.v1.Family.details:type_name -> familytime.referral.v1.ReferralDetails
 	11,  // 40: familytime.referral.v1.Family.notes:type_name -> familytime.referral.v1.CaseNote
-	56,  // 41: familytime.referral.v1.CaseNote.on:type_name -> familytime.common.v1.Date
-	62,  // 42: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
-	63,  // 43: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	59,  // 41: familytime.referral.v1.CaseNote.on:type_name -> familytime.common.v1.Date
+	65,  // 42: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
+	66,  // 43: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
 	5,   // 44: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
 	8,   // 45: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	56,  // 46: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	59,  // 46: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
 	1,   // 47: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
-	59,  // 48: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
+	62,  // 48: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
 	2,   // 49: familytime.referral.v1.SubmitSecondPartyApplicationRequest.children:type_name -> familytime.referral.v1.Child
 	8,   // 50: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
 	5,   // 51: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
 	8,   // 52: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	64,  // 53: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
+	67,  // 53: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
 	8,   // 54: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
-	63,  // 55: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	66,  // 55: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
 	8,   // 56: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	56,  // 57: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	63,  // 58: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	59,  // 57: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	66,  // 58: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
 	8,   // 59: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	56,  // 60: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	71,  // 61: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
+	59,  // 60: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	74,  // 61: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
 	8,   // 62: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
 	8,   // 63: familytime.referral.v1.CheckPossibleDuplicateResponse.referral:type_name -> familytime.referral.v1.Referral
-	72,  // 64: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	75,  // 64: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
 	8,   // 65: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	56,  // 66: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
+	59,  // 66: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
 	8,   // 67: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
-	65,  // 68: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	68,  // 68: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
 	8,   // 69: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	65,  // 70: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	68,  // 70: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
 	8,   // 71: familytime.referral.v1.ChangeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	56,  // 72: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
+	59,  // 72: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
 	8,   // 73: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
-	67,  // 74: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	70,  // 74: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
 	8,   // 75: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
 	8,   // 76: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	61,  // 77: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
+	64,  // 77: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
 	8,   // 78: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
 	10,  // 79: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
-	56,  // 80: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
-	56,  // 81: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
-	56,  // 82: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
-	66,  // 83: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
+	59,  // 80: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
+	59,  // 81: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
+	59,  // 82: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
+	69,  // 83: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
 	47,  // 84: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
-	73,  // 85: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
+	76,  // 85: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
 	8,   // 86: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
-	67,  // 87: familytime.referral.v1.CorrectCaseEndingRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	70,  // 87: familytime.referral.v1.CorrectCaseEndingRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
 	8,   // 88: familytime.referral.v1.CorrectCaseEndingResponse.referral:type_name -> familytime.referral.v1.Referral
 	8,   // 89: familytime.referral.v1.ReopenCaseResponse.referral:type_name -> familytime.referral.v1.Referral
-	12,  // 90: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
-	14,  // 91: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
-	16,  // 92: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
-	18,  // 93: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
-	20,  // 94: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
-	22,  // 95: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
-	26,  // 96: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:input_type -> familytime.referral.v1.CheckPossibleDuplicateRequest
-	24,  // 97: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
-	28,  // 98: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
-	30,  // 99: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
-	32,  // 100: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
-	34,  // 101: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
-	36,  // 102: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
-	38,  // 103: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
-	51,  // 104: familytime.referral.v1.ReferralService.CorrectCaseEnding:input_type -> familytime.referral.v1.CorrectCaseEndingRequest
-	53,  // 105: familytime.referral.v1.ReferralService.ReopenCase:input_type -> familytime.referral.v1.ReopenCaseRequest
-	40,  // 106: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
-	42,  // 107: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
-	44,  // 108: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
-	46,  // 109: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
-	49,  // 110: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
-	13,  // 111: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
-	15,  // 112: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
-	17,  // 113: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
-	19,  // 114: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
-	21,  // 115: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
-	23,  // 116: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
-	27,  // 117: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:output_type -> familytime.referral.v1.CheckPossibleDuplicateResponse
-	25,  // 118: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
-	29,  // 119: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
-	31,  // 120: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
-	33,  // 121: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
-	35,  // 122: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
-	37,  // 123: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
-	39,  // 124: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
-	52,  // 125: familytime.referral.v1.ReferralService.CorrectCaseEnding:output_type -> familytime.referral.v1.CorrectCaseEndingResponse
-	54,  // 126: familytime.referral.v1.ReferralService.ReopenCase:output_type -> familytime.referral.v1.ReopenCaseResponse
-	41,  // 127: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
-	43,  // 128: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
-	45,  // 129: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
-	48,  // 130: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
-	50,  // 131: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
-	111, // [111:132] is the sub-list for method output_type
-	90,  // [90:111] is the sub-list for method input_type
-	90,  // [90:90] is the sub-list for extension type_name
-	90,  // [90:90] is the sub-list for extension extendee
-	0,   // [0:90] is the sub-list for field type_name
+	59,  // 90: familytime.referral.v1.GetDoorNamesRequest.day:type_name -> familytime.common.v1.Date
+	57,  // 91: familytime.referral.v1.GetDoorNamesResponse.names:type_name -> familytime.referral.v1.DoorName
+	59,  // 92: familytime.referral.v1.GetDoorNamesResponse.day:type_name -> familytime.common.v1.Date
+	58,  // 93: familytime.referral.v1.DoorName.role:type_name -> familytime.referral.v1.AdultRole
+	12,  // 94: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
+	14,  // 95: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
+	16,  // 96: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
+	18,  // 97: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
+	20,  // 98: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
+	22,  // 99: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
+	26,  // 100: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:input_type -> familytime.referral.v1.CheckPossibleDuplicateRequest
+	24,  // 101: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
+	28,  // 102: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
+	30,  // 103: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
+	32,  // 104: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
+	34,  // 105: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
+	36,  // 106: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
+	38,  // 107: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
+	51,  // 108: familytime.referral.v1.ReferralService.CorrectCaseEnding:input_type -> familytime.referral.v1.CorrectCaseEndingRequest
+	53,  // 109: familytime.referral.v1.ReferralService.ReopenCase:input_type -> familytime.referral.v1.ReopenCaseRequest
+	40,  // 110: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
+	42,  // 111: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
+	44,  // 112: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
+	46,  // 113: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
+	49,  // 114: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
+	55,  // 115: familytime.referral.v1.ReferralService.GetDoorNames:input_type -> familytime.referral.v1.GetDoorNamesRequest
+	13,  // 116: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
+	15,  // 117: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
+	17,  // 118: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
+	19,  // 119: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
+	21,  // 120: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
+	23,  // 121: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
+	27,  // 122: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:output_type -> familytime.referral.v1.CheckPossibleDuplicateResponse
+	25,  // 123: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
+	29,  // 124: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
+	31,  // 125: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
+	33,  // 126: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
+	35,  // 127: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
+	37,  // 128: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
+	39,  // 129: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
+	52,  // 130: familytime.referral.v1.ReferralService.CorrectCaseEnding:output_type -> familytime.referral.v1.CorrectCaseEndingResponse
+	54,  // 131: familytime.referral.v1.ReferralService.ReopenCase:output_type -> familytime.referral.v1.ReopenCaseResponse
+	41,  // 132: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
+	43,  // 133: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
+	45,  // 134: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
+	48,  // 135: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
+	50,  // 136: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
+	56,  // 137: familytime.referral.v1.ReferralService.GetDoorNames:output_type -> familytime.referral.v1.GetDoorNamesResponse
+	116, // [116:138] is the sub-list for method output_type
+	94,  // [94:116] is the sub-list for method input_type
+	94,  // [94:94] is the sub-list for extension type_name
+	94,  // [94:94] is the sub-list for extension extendee
+	0,   // [0:94] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_referral_proto_init() }
@@ -4891,7 +5128,7 @@ func file_familytime_referral_v1_referral_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_referral_proto_rawDesc), len(file_familytime_referral_v1_referral_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   55,
+			NumMessages:   58,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

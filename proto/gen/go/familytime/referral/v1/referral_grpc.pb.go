@@ -40,6 +40,7 @@ const (
 	ReferralService_GetFamily_FullMethodName                    = "/familytime.referral.v1.ReferralService/GetFamily"
 	ReferralService_ListReviewsDue_FullMethodName               = "/familytime.referral.v1.ReferralService/ListReviewsDue"
 	ReferralService_EraseFamily_FullMethodName                  = "/familytime.referral.v1.ReferralService/EraseFamily"
+	ReferralService_GetDoorNames_FullMethodName                 = "/familytime.referral.v1.ReferralService/GetDoorNames"
 )
 
 // ReferralServiceClient is the client API for ReferralService service.
@@ -127,6 +128,13 @@ type ReferralServiceClient interface {
 	// (declined, withdrawn or ended; CASE_OPEN otherwise), and a family is erased once
 	// (FAMILY_ERASED).
 	EraseFamily(ctx context.Context, in *EraseFamilyRequest, opts ...grpc.CallOption) (*EraseFamilyResponse, error)
+	// GetDoorNames gives the door the names of the people named for families in contact at the
+	// centre (ready for contact, in contact, or suspended by a hold), for the day sheet of a day:
+	// each person's name and role, nothing else (no contact details, no dates of birth, no notes).
+	// The centre's staff on its register read it (a volunteer at the door too). Each reader's first
+	// read of a family's names for a day is recorded (FamilyDetailsOpened with door_day); a family
+	// not in contact at the centre, or erased, is left out (listed in not_given).
+	GetDoorNames(ctx context.Context, in *GetDoorNamesRequest, opts ...grpc.CallOption) (*GetDoorNamesResponse, error)
 }
 
 type referralServiceClient struct {
@@ -347,6 +355,16 @@ func (c *referralServiceClient) EraseFamily(ctx context.Context, in *EraseFamily
 	return out, nil
 }
 
+func (c *referralServiceClient) GetDoorNames(ctx context.Context, in *GetDoorNamesRequest, opts ...grpc.CallOption) (*GetDoorNamesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetDoorNamesResponse)
+	err := c.cc.Invoke(ctx, ReferralService_GetDoorNames_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ReferralServiceServer is the server API for ReferralService service.
 // All implementations must embed UnimplementedReferralServiceServer
 // for forward compatibility.
@@ -432,6 +450,13 @@ type ReferralServiceServer interface {
 	// (declined, withdrawn or ended; CASE_OPEN otherwise), and a family is erased once
 	// (FAMILY_ERASED).
 	EraseFamily(context.Context, *EraseFamilyRequest) (*EraseFamilyResponse, error)
+	// GetDoorNames gives the door the names of the people named for families in contact at the
+	// centre (ready for contact, in contact, or suspended by a hold), for the day sheet of a day:
+	// each person's name and role, nothing else (no contact details, no dates of birth, no notes).
+	// The centre's staff on its register read it (a volunteer at the door too). Each reader's first
+	// read of a family's names for a day is recorded (FamilyDetailsOpened with door_day); a family
+	// not in contact at the centre, or erased, is left out (listed in not_given).
+	GetDoorNames(context.Context, *GetDoorNamesRequest) (*GetDoorNamesResponse, error)
 	mustEmbedUnimplementedReferralServiceServer()
 }
 
@@ -504,6 +529,9 @@ func (UnimplementedReferralServiceServer) ListReviewsDue(context.Context, *ListR
 }
 func (UnimplementedReferralServiceServer) EraseFamily(context.Context, *EraseFamilyRequest) (*EraseFamilyResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method EraseFamily not implemented")
+}
+func (UnimplementedReferralServiceServer) GetDoorNames(context.Context, *GetDoorNamesRequest) (*GetDoorNamesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetDoorNames not implemented")
 }
 func (UnimplementedReferralServiceServer) mustEmbedUnimplementedReferralServiceServer() {}
 func (UnimplementedReferralServiceServer) testEmbeddedByValue()                         {}
@@ -904,6 +932,24 @@ func _ReferralService_EraseFamily_Handler(srv interface{}, ctx context.Context, 
 	return interceptor(ctx, in, info, handler)
 }
 
+func _ReferralService_GetDoorNames_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetDoorNamesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ReferralServiceServer).GetDoorNames(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ReferralService_GetDoorNames_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ReferralServiceServer).GetDoorNames(ctx, req.(*GetDoorNamesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // ReferralService_ServiceDesc is the grpc.ServiceDesc for ReferralService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -994,6 +1040,10 @@ var ReferralService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "EraseFamily",
 			Handler:    _ReferralService_EraseFamily_Handler,
+		},
+		{
+			MethodName: "GetDoorNames",
+			Handler:    _ReferralService_GetDoorNames_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

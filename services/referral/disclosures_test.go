@@ -224,7 +224,7 @@ func TestADisclosureOnAnEarlierReferralOfTheChildCarries(t *testing.T) {
 	before := g.events(t)
 	err := screen(w.c, w.centre, again, false, "")
 	refused(t, err, codes.FailedPrecondition, "FINDING_CLEARED_BY_LEAD")
-	require.Contains(t, status.Convert(err).Message(), "disclosed on an earlier referral")
+	require.Contains(t, status.Convert(err).Message(), "disclosed on another referral")
 	refused(t, screen(w.c, w.centre, again, false, "the referrer says there is none"), codes.FailedPrecondition, "FINDING_CLEARED_BY_LEAD")
 	refused(t, screen(lead, w.centre, again, false, ""), codes.FailedPrecondition, "NOTE_REQUIRED")
 	require.Equal(t, before, g.events(t), "refusals append nothing")

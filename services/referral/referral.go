@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io/fs"
 	"log/slog"
+	"slices"
 	"sync"
 
 	"github.com/google/uuid"
@@ -38,6 +39,13 @@ var migrations embed.FS
 func Migrations() []migrate.Set {
 	own, _ := fs.Sub(migrations, "migrations")
 	return []migrate.Set{eventstore.Migrations(), {Component: Name, FS: own}, staff.Migrations()}
+}
+
+// RolesFor are the roles that may call one of the service's RPCs, named as its method is
+// ("ChangeArrangement"); none for a method it does not have. A client that reads a referral before
+// a change words a refusal of the read as the change's (the CLI's change-arrangement, review 35).
+func RolesFor(method string) []auth.Role {
+	return slices.Clone(ports.Policy["/"+referralv1.ReferralService_ServiceDesc.ServiceName+"/"+method].Roles)
 }
 
 // Service is the referral service.

@@ -230,6 +230,12 @@ func referralFields(r *referralv1.Referral) [][2]string {
 			if on := d.GetCheckedNotTheFamilyOn(); on != nil {
 				words[i] += "; the safeguarding lead checked on " + dateString(on) + " that it is another family"
 			}
+			if d.GetNoLongerStands() {
+				// Kept on the record, but what made it a possible duplicate is gone (decision 173;
+				// review 35 was still told of another centre's erased family).
+				words[i] += "; no longer stands: no safeguarding hold, domestic-abuse finding or disclosure stands on it now, " +
+					"and it is not open at this centre"
+			}
 			words[i] += ")"
 		}
 		dupes = strings.Join(words, ", ")
@@ -379,7 +385,7 @@ func yesNo(b bool) string {
 // coordinator's or the lead's), not the screening, decides it when it does.
 //
 // A disclosure later answered "no" is said as well, whatever the finding: it stands for the lead
-// to weigh (decision 191); so is one on an earlier referral of the child (decision 194).
+// to weigh (decision 191); so is one on another referral of the child, earlier or later (decision 194).
 func findingText(r *referralv1.Referral) string {
 	var text string
 	switch {
@@ -398,7 +404,9 @@ func findingText(r *referralv1.Referral) string {
 	}
 	if r.GetDomesticAbuseDisclosedEarlier() {
 		// Neither that referral's family nor its centre: it may be another centre's (decision 194).
-		text += "; domestic abuse disclosed on an earlier referral of this child: for the lead to weigh"
+		// "Another", not "an earlier": an amendment matches the child to a referral made since
+		// (review 37).
+		text += "; domestic abuse disclosed on another referral of this child: for the lead to weigh"
 	}
 	return text
 }

@@ -7,11 +7,15 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/inwords"
+	"github.com/familytime/familytime/services/referral"
 )
 
 // caseCommand builds a command that changes one referral: it takes the referral id, --request-id
@@ -63,8 +67,8 @@ until the centre decides. A screen without --domestic-abuse where the latest scr
 where the referral's risk answers disclose it, is the centre's safeguarding lead's (acting as the
 lead), with a --note saying why in words (FINDING_CLEARED_BY_LEAD, NOTE_REQUIRED): an amendment
 answering "no" after domestic abuse was disclosed does not take the disclosure back (decision 191),
-and nor does referring the child again: a disclosure made on an earlier referral of the child
-(withdrawn, declined, ended, or at another centre) that no lead's screen there cleared needs the
+and nor does referring the child again: a disclosure made on another referral of the child
+(withdrawn, declined, ended, or at another centre, earlier or later) that no lead's screen there cleared needs the
 lead's screen here too (referral show says so, without naming that referral's family or centre;
 decision 194). Only a referral's own disclosure carries, not one carried to it (decision 197).
 Where the second parent's application gave some of the first applicant's details (referral show:
@@ -109,7 +113,7 @@ domestic-abuse finding (the screening's, or the safeguarding lead's latest asses
 supervised contact only: supported (DOMESTIC_ABUSE_RULES_OUT_SUPPORTED), handover, escorted,
 indirect and virtual contact (DOMESTIC_ABUSE_NEEDS_SUPERVISED) are refused; a centre without
 supervised contact declines or redirects the family. While domestic abuse disclosed on the
-referral, or on an earlier referral of a child on it, has not been weighed by the safeguarding lead
+referral, or on another referral of a child on it, has not been weighed by the safeguarding lead
 (the lead's screen without a finding, or a risk assessment: familytime safeguarding risk), every
 kind but supervised is refused too (DISCLOSURE_NOT_WEIGHED). Pre-visits and the arrangement come next. A centre whose accreditation is suspended or lapsed accepts no family; one whose three
 years ran out with no renewal in the directory is warned of (on standard error).
@@ -313,7 +317,7 @@ first session can be booked from the day after the last pre-visit.
 
 A case accepted for any kind but supervised that carries a disclosure of domestic abuse nobody has
 weighed (one found after acceptance, by an amendment of a child's name or date of birth: referral
-show says "disclosed on an earlier referral of this child") records no pre-visit and no arrangement
+show says "disclosed on another referral of this child") records no pre-visit and no arrangement
 (DISCLOSURE_NOT_WEIGHED) until the safeguarding lead assesses the family's risk (familytime
 safeguarding risk --family); record the visit then, with --on its day. An assessment finding none
 makes a family whose intake was otherwise complete ready for contact (decision 217).
@@ -473,7 +477,7 @@ with familytime referral arrangement.`,
 		// version read, so a change someone made meanwhile is not undone (the call is refused).
 		got, err := c.GetReferral(cmd.Context(), &referralv1.GetReferralRequest{ReferralId: referral, CentreId: centre})
 		if err != nil {
-			return nil, err
+			return nil, changeRefusal(err, "ChangeArrangement")
 		}
 		current := got.GetReferral().GetArrangement()
 		if current == nil {
@@ -688,4 +692,32 @@ func reopenNote(r *referralv1.Referral) string {
 		note += "; a safeguarding hold in force suspends the case: nothing is booked until it is lifted"
 	}
 	return note
+}
+
+// changeRefusal words a refusal of the read a change makes first (GetReferral) as the change's own
+// (method, for example "ChangeArrangement"): whoever may make the change may read the referral
+// (casework's roles are among the readers'), so a caller refused the read is refused the change,
+// and is told who makes it, not who reads (review 35: a volunteer was told "GetReferral needs one
+// of the roles coordinator, safeguarding_lead, admin" and led to think a lead may change it). The
+// roles are the service's own (referral.RolesFor). Any other error is returned as it is.
+func changeRefusal(err error, method string) error {
+	st := status.Convert(err)
+	read := "GetReferral"
+	if st.Code() != codes.PermissionDenied || !strings.HasPrefix(st.Message(), read) {
+		return err
+	}
+	rest := strings.TrimPrefix(st.Message(), read)
+	if roles, ok := strings.CutPrefix(rest, " needs one of the roles "); ok {
+		var names []string
+		for _, r := range referral.RolesFor(method) {
+			if r != auth.RoleService {
+				names = append(names, string(r))
+			}
+		}
+		rest = " needs one of the roles " + strings.Join(names, ", ")
+		if _, at, found := strings.Cut(roles, " at centre "); found {
+			rest += " at centre " + at
+		}
+	}
+	return status.Error(codes.PermissionDenied, method+rest)
 }

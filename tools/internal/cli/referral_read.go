@@ -59,7 +59,7 @@ func (r *referralCommand) listCommand() *cobra.Command {
 						rows = append(rows, []string{ref.GetReferralId(), dateString(ref.GetReceivedOn()), stateName(ref.GetState()),
 							friendly("REFERRAL_SOURCE_", ref.GetSource().String()), service, ratingName(ref.GetRating()),
 							fmt.Sprint(len(ref.GetAdults())), fmt.Sprint(len(ref.GetChildren())), preVisits(ref.GetAdults()),
-							possibleDuplicates(ref.GetPossibleDuplicateOf())})
+							possibleDuplicates(ref)})
 					}
 					token = resp.GetNextPageToken()
 				}
@@ -206,6 +206,13 @@ func printFamily(w io.Writer, out *output, f *referralv1.Family, forPerson strin
 		return err
 	}
 	fmt.Fprintln(w)
+	if on := f.GetErasedOn(); on != nil {
+		// Blanks and "No notes recorded" would read as details never given and notes never
+		// written (review 35): they were, and were erased.
+		_, err := fmt.Fprintf(w, "Personal details and notes erased on %s (%s): nothing of the family is left to show.\n",
+			dateString(on), strings.ReplaceAll(friendly("ERASURE_REASON_", f.GetErasureReason().String()), "-", " "))
+		return err
+	}
 	adults := make([][]string, len(f.GetAdults()))
 	for i, a := range f.GetAdults() {
 		c := a.GetContact()
@@ -398,8 +405,19 @@ exceptional"), counted to today. Record a review with familytime referral review
 }
 
 // possibleDuplicates is the list's column of the referrals a child on this one may also be on
-// (decision 37: a person checks), shortened ids; "-" for none.
-func possibleDuplicates(ids []string) string {
+// (decision 37: a person checks), shortened ids; "-" for none. A flag that no longer stands
+// (PossibleDuplicate.no_longer_stands: review 35) is left out; show says it is recorded and why it
+// no longer stands.
+func possibleDuplicates(r *referralv1.Referral) string {
+	ids := r.GetPossibleDuplicateOf()
+	if ds := r.GetPossibleDuplicates(); len(ds) > 0 {
+		ids = nil
+		for _, d := range ds {
+			if !d.GetNoLongerStands() {
+				ids = append(ids, d.GetReferralId())
+			}
+		}
+	}
 	if len(ids) == 0 {
 		return "-"
 	}

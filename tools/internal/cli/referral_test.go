@@ -634,7 +634,7 @@ func TestReferralShowSaysAnEarlierDisclosureAndNoBirthMonthOnceErased(t *testing
 	require.NoError(t, printReferral(&out, &output{}, &referralv1.Referral{CentreId: uuid.NewString(),
 		State: referralv1.ReferralState_REFERRAL_STATE_RECEIVED, DomesticAbuseDisclosedEarlier: true}))
 	require.Regexp(t, `domestic abuse finding:\s+no finding recorded \(only the safeguarding lead screens it without a finding\); `+
-		`domestic abuse disclosed on an earlier referral of this child: for the lead to weigh`, out.String())
+		`domestic abuse disclosed on another referral of this child: for the lead to weigh`, out.String())
 
 	out.Reset()
 	child := uuid.NewString()
@@ -655,7 +655,7 @@ func TestReferralShowPointsPastScreeningAtTheLeadsAssessment(t *testing.T) {
 		require.NoError(t, printReferral(&out, &output{}, &referralv1.Referral{CentreId: uuid.NewString(), FamilyId: family,
 			State: state, DomesticAbuseDisclosedEarlier: true}))
 		require.Regexp(t, `domestic abuse finding:\s+no finding recorded \(past screening: the safeguarding lead weighs it by a risk `+
-			`assessment, familytime safeguarding risk --family `+family+`\); domestic abuse disclosed on an earlier referral`, out.String(), state)
+			`assessment, familytime safeguarding risk --family `+family+`\); domestic abuse disclosed on another referral`, out.String(), state)
 		require.NotContains(t, out.String(), "screens it", state)
 	}
 }

@@ -20,7 +20,9 @@ import (
 func AccessStream(id uuid.UUID) string { return "access-" + id.String() }
 
 // RecordAccess builds the unit of work that records who opened a referral's personal details, in
-// which roles, for whom, and why (the purpose sealed: it is the reader's own words).
+// which roles, for whom, and why (the purpose sealed: it is the reader's own words). A request for
+// an erased family's details is recorded too, saying it came after the erasure (after_erasure):
+// nothing of the family was shown, and its purpose can no longer be sealed (review 35).
 func (r *Referrals) RecordAccess(ctx context.Context, ref *domain.Referral, roles []string, forPerson uuid.UUID, purpose string, md eventstore.Metadata) (*eventstore.UnitOfWork, error) {
 	purposeNote, err := proto.Marshal(&referralv1.Note{Text: purpose})
 	if err != nil {
@@ -29,6 +31,9 @@ func (r *Referrals) RecordAccess(ctx context.Context, ref *domain.Referral, role
 	id := uuid.New()
 	ev := &referralv1.FamilyDetailsOpened{AccessId: id.String(), ReferralId: ref.ID().String(),
 		FamilyId: ref.FamilyID().String(), CentreId: ref.CentreID().String(), ReaderRoles: roles, SealedPurpose: purposeNote}
+	if _, erased := ref.ErasedOn(); erased {
+		ev.AfterErasure = true
+	}
 	if forPerson != uuid.Nil {
 		ev.ForPersonId = forPerson.String()
 	}

@@ -2,8 +2,10 @@ package adapters
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -190,4 +192,68 @@ func RecordMatches(uow *eventstore.UnitOfWork, ref *domain.Referral, matches map
 			SELECT $1, $2, $3, kind, match, $6 FROM unnest($4::smallint[], $5::bytea[]) AS m(kind, match)`,
 			ref.ID(), child, ref.CentreID(), kinds, hashes(ms), Open(ref.State()))
 	}
+}
+
+// matchLock is the lock of the children with one keyed hash (eventstore_lock's key).
+func matchLock(hash []byte) string { return "child-match-" + hex.EncodeToString(hash) }
+
+// lockMatches takes the locks of the hashes in a unit of work, in one order (sorted, once each),
+// so that two units locking some of the same hashes never wait on each other's.
+func lockMatches(uow *eventstore.UnitOfWork, hashes [][]byte) {
+	keys := make([]string, len(hashes))
+	for i, h := range hashes {
+		keys[i] = matchLock(h)
+	}
+	slices.Sort(keys)
+	for _, k := range slices.Compact(keys) {
+		uow.Exec(`SELECT eventstore_lock($1)`, k)
+	}
+}
+
+// MatchHashes are the keyed hashes recorded for a referral's children (none once its family is
+// erased).
+func (r *Referrals) MatchHashes(ctx context.Context, referral uuid.UUID) ([][]byte, error) {
+	rows, err := r.store.Pool().Query(ctx, `SELECT match FROM child_matches WHERE referral_id = $1 ORDER BY match`, referral)
+	if err != nil {
+		return nil, fmt.Errorf("read the children's matches: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[[]byte])
+}
+
+// GuardNotReferredAgain makes a reopening of referral commit only if no other referral with a
+// child matching one of its children (hashes, MatchHashes) is open, checked under the hashes'
+// locks, which a submission of a child with one of them takes too (GuardStillClosed): a referral
+// submitted between the reopening's check (ReferredAgain) and its commit fails it with an
+// *eventstore.ConflictError, and it writes nothing; deciding again refuses REFERRED_AGAIN
+// (decision 231's Left).
+func GuardNotReferredAgain(uow *eventstore.UnitOfWork, referral uuid.UUID, hashes [][]byte) {
+	if len(hashes) == 0 {
+		return
+	}
+	lockMatches(uow, hashes)
+	key := "referred-again-" + referral.String()
+	// eventstore_guard raises the store's conflict for a key that names no stream with events,
+	// at a version it cannot be at: only when such a referral is open.
+	uow.Exec(`SELECT eventstore_guard($1, $1, -1, false) WHERE EXISTS
+		(SELECT 1 FROM child_matches WHERE match = ANY($2) AND referral_id <> $3 AND open)`, key, hashes, referral)
+}
+
+// GuardStillClosed makes a submission (referral, its children's matches) commit only if the
+// referrals with a matching child that it read closed (closed) are still closed, checked under
+// the children's hashes' locks, which a reopening takes too (GuardNotReferredAgain): a case
+// reopened between the submission's look-up and its commit fails it with an
+// *eventstore.ConflictError, and it writes nothing; submitted again, the reopened case is found
+// open (decision 231's Left).
+func GuardStillClosed(uow *eventstore.UnitOfWork, referral uuid.UUID, matches map[uuid.UUID][]Match, closed []uuid.UUID) {
+	var all [][]byte
+	for _, ms := range matches {
+		all = append(all, hashes(ms)...)
+	}
+	if len(all) == 0 || len(closed) == 0 {
+		return
+	}
+	lockMatches(uow, all)
+	key := "reopened-since-" + referral.String()
+	uow.Exec(`SELECT eventstore_guard($1, $1, -1, false) WHERE EXISTS
+		(SELECT 1 FROM child_matches WHERE referral_id = ANY($2) AND open)`, key, closed)
 }

@@ -25,6 +25,7 @@ func (a *App) CorrectCaseEnding(ctx context.Context, id, centre uuid.UUID, outco
 // at any centre), is open (domain.ReferredAgain). A hold in force on the family now suspends the
 // reopened case at once, as at acceptance, and the commit is guarded against the holds read.
 func (a *App) ReopenCase(ctx context.Context, id, centre uuid.UUID, note string, md eventstore.Metadata) (Decision, error) {
+	var hashes [][]byte
 	var holds []uuid.UUID
 	dec, err := a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
 		events, err := r.Reopen(note, today)
@@ -32,6 +33,9 @@ func (a *App) ReopenCase(ctx context.Context, id, centre uuid.UUID, note string,
 			return nil, err
 		}
 		if err := a.notReferredAgain(ctx, r); err != nil {
+			return nil, err
+		}
+		if hashes, err = a.referrals.MatchHashes(ctx, r.ID()); err != nil {
 			return nil, err
 		}
 		if holds, err = a.referrals.HoldsOfFamily(ctx, r.FamilyID()); err != nil {
@@ -48,6 +52,10 @@ func (a *App) ReopenCase(ctx context.Context, id, centre uuid.UUID, note string,
 	})
 	if err == nil && dec.Work != nil {
 		adapters.GuardHolds(dec.Work, dec.Referral.FamilyID(), holds)
+		// After the holds lock, as every unit takes them: a referral of a child of the case
+		// submitted meanwhile fails the reopening (deciding again refuses REFERRED_AGAIN), and one
+		// submitted after waits and finds the case open.
+		adapters.GuardNotReferredAgain(dec.Work, dec.Referral.ID(), hashes)
 	}
 	return dec, err
 }

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"time"
 
@@ -31,6 +33,9 @@ func (a *App) GetReferral(ctx context.Context, id, centre uuid.UUID) (*referralv
 	if err := a.referrals.WithCaseEnds(ctx, []*referralv1.Referral{s}); err != nil {
 		return nil, err
 	}
+	if err := a.WithStanding(ctx, []*referralv1.Referral{s}); err != nil {
+		return nil, err
+	}
 	return adapters.AsOf(s, a.today()), nil
 }
 
@@ -49,10 +54,71 @@ func (a *App) ListReferrals(ctx context.Context, centre uuid.UUID, state domain.
 	if err := a.referrals.WithCaseEnds(ctx, page); err != nil {
 		return nil, "", err
 	}
+	if err := a.WithStanding(ctx, page); err != nil {
+		return nil, "", err
+	}
 	for _, s := range page {
 		adapters.AsOf(s, a.today())
 	}
 	return page, next, nil
+}
+
+// WithStanding says, of each possible duplicate of the summaries, whether what made it one still
+// stands as they are read (PossibleDuplicate.no_longer_stands; duplicateStands). It depends on
+// holds, findings and erasures recorded in other streams since the flag, so it is read now, never
+// kept with the summary; the flag itself stays recorded (review 35: another centre's flag was
+// shown after the hold was lifted, the case ended and the family erased).
+func (a *App) WithStanding(ctx context.Context, page []*referralv1.Referral) error {
+	type pair struct{ centre, other uuid.UUID }
+	stands := map[pair]bool{} // a page may name the same referral more than once
+	for _, s := range page {
+		centre, err := uuid.Parse(s.GetCentreId())
+		if err != nil {
+			return fmt.Errorf("possible duplicates of referral %s: centre %q: %w", s.GetReferralId(), s.GetCentreId(), err)
+		}
+		for _, d := range s.GetPossibleDuplicates() {
+			other, err := uuid.Parse(d.GetReferralId())
+			if err != nil {
+				return fmt.Errorf("possible duplicate of referral %s: %q: %w", s.GetReferralId(), d.GetReferralId(), err)
+			}
+			ok, seen := stands[pair{centre, other}]
+			if !seen {
+				if ok, err = a.duplicateStands(ctx, centre, other); err != nil {
+					return err
+				}
+				stands[pair{centre, other}] = ok
+			}
+			d.NoLongerStands = !ok
+		}
+	}
+	return nil
+}
+
+// duplicateStands is whether the referral other is still a possible duplicate of a referral at
+// centre, by the rules it was flagged by (matchChildren, decisions 133, 173 and 194): it is open at
+// the same centre; or a safeguarding hold is in force on its family, or its domestic-abuse
+// finding stands; or domestic abuse disclosed on it stands for a lead to weigh. An erased family's
+// referral is none: nothing of it is matched any more. A referral not found (none is ever
+// removed) is none either.
+func (a *App) duplicateStands(ctx context.Context, centre, other uuid.UUID) (bool, error) {
+	o, err := a.referrals.Load(ctx, other)
+	if errors.Is(err, domain.ErrReferralNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if _, erased := o.ErasedOn(); erased {
+		return false, nil
+	}
+	if !domain.Final(o.State()) && o.CentreID() == centre {
+		return true, nil
+	}
+	if o.DisclosureStands() {
+		return true, nil
+	}
+	holds, finding, err := a.bars(ctx, o)
+	return len(holds) > 0 || finding, err
 }
 
 // ListReviewsDue reads a page of the centre's cases whose review is due by dueBy (today when zero),

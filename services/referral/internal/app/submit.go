@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,7 +38,7 @@ func (a *App) Submit(ctx context.Context, s domain.Submission, md eventstore.Met
 	if err != nil {
 		return Decision{}, err
 	}
-	flagged, matches, err := a.matchChildren(ctx, r, r.Children(), today)
+	flagged, matches, closed, err := a.matchChildren(ctx, r, r.Children(), today)
 	if err != nil {
 		return Decision{}, err
 	}
@@ -47,6 +48,9 @@ func (a *App) Submit(ctx context.Context, s domain.Submission, md eventstore.Met
 		return Decision{}, err
 	}
 	adapters.RecordMatches(uow, r, matches)
+	// A case of the child reopened meanwhile (read closed here) fails the submission, which is
+	// then made again and finds it open; a reopening committed after waits, and finds this one.
+	adapters.GuardStillClosed(uow, r.ID(), matches, closed)
 	return a.warn(Decision{Referral: r, Work: uow}, c), nil
 }
 
@@ -57,15 +61,17 @@ func (a *App) Submit(ctx context.Context, s domain.Submission, md eventstore.Met
 // its own answers, its second parent's or an amendment's; one carried to it is not carried on,
 // decision 197) and no lead's screen cleared it, whose disclosure carries to r (review 27,
 // decision 194). It returns
-// the flags and the children's matches, to record with them. An erased family's hashes are
-// forgotten (ForgetMatches), so nothing of it is found.
-func (a *App) matchChildren(ctx context.Context, r *domain.Referral, children []domain.ChildRecord, today time.Time) ([]proto.Message, map[uuid.UUID][]adapters.Match, error) {
+// the flags and the children's matches, to record with them, and the matching referrals it read
+// closed (a submission is guarded against their reopening, GuardStillClosed). An erased family's
+// hashes are forgotten (ForgetMatches), so nothing of it is found.
+func (a *App) matchChildren(ctx context.Context, r *domain.Referral, children []domain.ChildRecord, today time.Time) ([]proto.Message, map[uuid.UUID][]adapters.Match, []uuid.UUID, error) {
 	var events []proto.Message
+	var closed []uuid.UUID
 	matches := map[uuid.UUID][]adapters.Match{}
 	for _, c := range children {
 		ms, err := a.referrals.ChildMatches(ctx, c)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		matches[c.ID] = ms
 		if len(ms) == 0 {
@@ -73,12 +79,15 @@ func (a *App) matchChildren(ctx context.Context, r *domain.Referral, children []
 		}
 		others, err := a.referrals.ReferralsOfChild(ctx, ms, r.ID())
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		for _, other := range others {
+			if !other.Open && !slices.Contains(closed, other.ID) {
+				closed = append(closed, other.ID)
+			}
 			o, err := a.referrals.Load(ctx, other.ID)
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 			flag := other.Open && other.Centre == r.CentreID()
 			if !flag {
@@ -90,7 +99,7 @@ func (a *App) matchChildren(ctx context.Context, r *domain.Referral, children []
 				// no other centre's business.
 				held, finding, err := a.bars(ctx, o)
 				if err != nil {
-					return nil, nil, err
+					return nil, nil, nil, err
 				}
 				flag = len(held) > 0 || finding
 			}
@@ -104,12 +113,12 @@ func (a *App) matchChildren(ctx context.Context, r *domain.Referral, children []
 				flagged, err = r.FlagPossibleDuplicate(c.ID, other.ID, other.Match, today)
 			}
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 			events = append(events, flagged...)
 		}
 	}
-	return events, matches, nil
+	return events, matches, closed, nil
 }
 
 // SubmitSecondParty records the other parent's application to a self-referral. An applicant acting
@@ -146,7 +155,7 @@ func (a *App) Amend(ctx context.Context, id, centre uuid.UUID, expected int64, d
 			// later referral of the child finds it.
 			return events, err
 		}
-		flagged, _, err := a.matchChildren(ctx, r, domain.RematchedChildren(before, r.Children()), today)
+		flagged, _, _, err := a.matchChildren(ctx, r, domain.RematchedChildren(before, r.Children()), today)
 		if err != nil {
 			return nil, err
 		}

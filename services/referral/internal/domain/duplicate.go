@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/inwords"
+	"github.com/familytime/familytime/services/platform/problem"
 )
 
 // duplicateKeyContext names what the key is for and its version, so a change to the normalisation
@@ -184,6 +186,9 @@ func (r *Referral) flag(child, other uuid.UUID, match referralv1.ChildMatch, dis
 func (r *Referral) CheckPossibleDuplicate(other, otherFamily uuid.UUID, holds []uuid.UUID, finding Finding, note string,
 	today time.Time) ([]proto.Message, error) {
 	if err := CheckTransition(r.state, CmdCheckPossibleDuplicate); err != nil {
+		if errors.Is(err, ErrAlreadyAccepted) {
+			return nil, r.checkPastTheDecision()
+		}
 		return nil, err
 	}
 	var v Invalid
@@ -207,6 +212,17 @@ func (r *Referral) CheckPossibleDuplicate(other, otherFamily uuid.UUID, holds []
 		CentreId: r.centre.String(), OtherReferralId: other.String(), CheckedOn: dates.Proto(today), SealedNote: sealed,
 		OtherFamilyId: idOrEmpty(otherFamily), HoldIds: idStrings(holds), DomesticAbuseFinding: finding.Stands,
 		FindingsMade: int32(finding.Made)})
+}
+
+// checkPastTheDecision is the refusal of the lead's check of a possible duplicate once the
+// referral is accepted (ALREADY_ACCEPTED): the check clears a decision to accept or waitlist, and
+// none is left to make. The way on is the lead's risk assessment of the family, which weighs the
+// match as it weighs a disclosure carried to the case (decisions 217 and 225); review 37 was told
+// "already accepted" and nothing of what to do.
+func (r *Referral) checkPastTheDecision() error {
+	return problem.Rule(ErrAlreadyAccepted.Reason, fmt.Sprintf("the referral is already accepted: the lead's check of a possible "+
+		"duplicate is for the decision to accept or waitlist it, which is made; past the decision, the safeguarding lead weighs "+
+		"whether the match is this family by a risk assessment of the family (familytime safeguarding risk --family %s)", r.family))
 }
 
 // Finding is a possible duplicate's domestic-abuse finding as a check weighs it: whether one

@@ -23,6 +23,9 @@ import (
 // it was.
 func (r *Referral) ErasedOn() (on time.Time, ok bool) { return r.erasedOn, !r.erasedOn.IsZero() }
 
+// ErasureReason is why the family's personal data was erased; unspecified unless it was.
+func (r *Referral) ErasureReason() referralv1.ErasureReason { return r.erasedFor }
+
 // Erase records that the family's personal data is erased, for a reason. It is not a transition
 // of the state machine (states.go): it is allowed only where every other command is refused, in a
 // closed referral, and it leaves the state as it was, so that the figures still count how the case

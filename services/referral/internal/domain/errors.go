@@ -84,7 +84,7 @@ var (
 	// having weighed it (Referral.DisclosureUnweighed, review 28, decision 197): erased, it could
 	// no longer be matched to a later referral of the child.
 	ErrDisclosureNotWeighed = problem.Rule("DISCLOSURE_NOT_WEIGHED", "domestic abuse was disclosed on the family's referral (or on "+
-		"an earlier referral of its child) and no one has weighed it since (the safeguarding lead's screen, or a risk assessment "+
+		"another referral of its child) and no one has weighed it since (the safeguarding lead's screen, or a risk assessment "+
 		"of the family): the safeguarding lead assesses the family's risk first (familytime safeguarding risk --family); once "+
 		"erased, a later referral of the child could no longer be matched to it")
 	// ErrDisclosureNotWeighedForContact: a case carrying a disclosure of domestic abuse that no
@@ -93,8 +93,8 @@ var (
 	// contact only until the lead weighs it (review 32, decision 217). It shares its reason with
 	// erasure's refusal (ErrDisclosureNotWeighed): the state and the remedy, one act of the lead,
 	// are the same.
-	ErrDisclosureNotWeighedForContact = problem.Rule("DISCLOSURE_NOT_WEIGHED", "domestic abuse was disclosed on this referral or on an "+
-		"earlier referral of a child on it, and no one has weighed it since (the safeguarding lead's screen, or a risk assessment "+
+	ErrDisclosureNotWeighedForContact = problem.Rule("DISCLOSURE_NOT_WEIGHED", "domestic abuse was disclosed on this referral or on "+
+		"another referral of a child on it, and no one has weighed it since (the safeguarding lead's screen, or a risk assessment "+
 		"of the family): until then the family goes on towards supervised contact only, and is not accepted, waitlisted, pre-visited "+
 		"or given an arrangement for any other kind; the safeguarding lead assesses the family's risk first (familytime safeguarding "+
 		"risk --family)")
@@ -135,7 +135,7 @@ var (
 	// ErrEarlierDisclosureClearedByLead: as ErrDisclosureClearedByLead, where domestic abuse was
 	// disclosed on an earlier referral of a child on this one and no lead's screen there cleared it
 	// (decision 194). It names neither that referral's family nor its centre.
-	ErrEarlierDisclosureClearedByLead = problem.Rule("FINDING_CLEARED_BY_LEAD", "domestic abuse was disclosed on an earlier referral of "+
+	ErrEarlierDisclosureClearedByLead = problem.Rule("FINDING_CLEARED_BY_LEAD", "domestic abuse was disclosed on another referral of "+
 		"a child on this referral (a new referral does not take a disclosure back): only the centre's safeguarding lead may record a "+
 		"screening that finds none")
 	// ErrChildIdentityFixed: on a case ready for contact a child's name and date of birth are not

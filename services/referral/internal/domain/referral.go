@@ -106,7 +106,8 @@ type Referral struct {
 	// last released (FirstSessionAttended or SessionAttendedAfterRelease); zero while none was.
 	// The release is past once it is set (decision 178).
 	attendedSinceRelease time.Time
-	erasedOn             time.Time // the day the family's personal data was erased; zero unless it was
+	erasedOn             time.Time                // the day the family's personal data was erased; zero unless it was
+	erasedFor            referralv1.ErasureReason // why it was erased; unspecified unless it was
 
 	version int64
 }
@@ -547,7 +548,7 @@ func (r *Referral) apply(ev proto.Message) error {
 		r.checkedNotTheFamily[parseID(e.GetOtherReferralId())] = c
 	case *referralv1.FamilyErased:
 		// The notes go at once, not only once referral's consumer has destroyed the key.
-		r.erasedOn, r.notes = dates.Time(e.GetErasedOn()), nil
+		r.erasedOn, r.erasedFor, r.notes = dates.Time(e.GetErasedOn()), e.GetReason(), nil
 	default:
 		return fmt.Errorf("referral %s: unexpected event %s", r.id, ev.ProtoReflect().Descriptor().FullName())
 	}

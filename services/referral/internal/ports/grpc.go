@@ -104,6 +104,11 @@ func once[R commandAnswer](ctx context.Context, s *Server, req command.Request, 
 			return zero, nil, err
 		}
 		r := adapters.AsOf(adapters.Summary(dec.Referral), s.app.Today())
+		// What the answer says of its possible duplicates is as a read would say it now.
+		if err := s.app.WithStanding(ctx, []*referralv1.Referral{r}); err != nil {
+			var zero R
+			return zero, nil, err
+		}
 		r.AnsweredAt = timestamppb.New(s.app.Now())
 		decided = answer(r)
 		return decided, dec.Work, nil
@@ -378,6 +383,11 @@ func (s *Server) GetFamily(ctx context.Context, req *referralv1.GetFamilyRequest
 	}
 	r := opened.Referral
 	family := &referralv1.Family{FamilyId: r.FamilyID().String(), ReferralId: r.ID().String(), Version: r.Version()}
+	if on, erased := r.ErasedOn(); erased {
+		// Nothing of the family is left to show: the reader is told when, and why, rather than
+		// shown blanks that read as details never given, or notes never recorded (review 35).
+		family.ErasedOn, family.ErasureReason = dates.Proto(on), r.ErasureReason()
+	}
 	if v := opened.View; v != nil {
 		family.Adults = append(family.Adults, adultOf(v.Viewer))
 		for _, o := range v.Others {

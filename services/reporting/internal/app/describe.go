@@ -169,6 +169,14 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 	case *referralv1.PossibleDuplicateChecked:
 		return "Safeguarding lead checked that a possible duplicate referral is another family"
 	case *referralv1.FamilyDetailsOpened:
+		if ev.GetAfterErasure() {
+			// Recorded as asked, never as an opening: nothing was left to show (decision 235).
+			who := "someone"
+			if rs := ev.GetReaderRoles(); len(rs) == 1 {
+				who = roleWords(rs[0], true)
+			}
+			return "Family's details asked for by " + who + " after they were erased: nothing was shown"
+		}
 		if ev.GetDoorDay() != nil && len(ev.GetReaderRoles()) == 1 {
 			// Names only, for the door: once a reader, family and day (GetDoorNames).
 			return "Names read for the door's day sheet of " + date(ev.GetDoorDay()) + " by " + roleWords(ev.GetReaderRoles()[0], true)

@@ -2435,11 +2435,15 @@ type FamilyDetailsOpened struct {
 	// record.
 	ForPersonId string `protobuf:"bytes,6,opt,name=for_person_id,json=forPersonId,proto3" json:"for_person_id,omitempty"`
 	// Why the reader opened the details, in their words: a serialised Note, sealed; never published
-	// in clear.
+	// in clear. Empty when the family was erased (its key is gone).
 	SealedPurpose []byte `protobuf:"bytes,7,opt,name=sealed_purpose,json=sealedPurpose,proto3" json:"sealed_purpose,omitempty"`
 	// Set when only the people's names were opened, for the door's day sheet of this date
 	// (GetDoorNames): recorded once a reader, family and day.
-	DoorDay       *v1.Date `protobuf:"bytes,8,opt,name=door_day,json=doorDay,proto3" json:"door_day,omitempty"`
+	DoorDay *v1.Date `protobuf:"bytes,8,opt,name=door_day,json=doorDay,proto3" json:"door_day,omitempty"`
+	// The family's personal data was erased before this read: nothing of it was shown (the reader
+	// was told when it was erased, and why). The request is recorded all the same, as a request
+	// for details no longer held, not an opening.
+	AfterErasure  bool `protobuf:"varint,9,opt,name=after_erasure,json=afterErasure,proto3" json:"after_erasure,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2528,6 +2532,13 @@ func (x *FamilyDetailsOpened) GetDoorDay() *v1.Date {
 		return x.DoorDay
 	}
 	return nil
+}
+
+func (x *FamilyDetailsOpened) GetAfterErasure() bool {
+	if x != nil {
+		return x.AfterErasure
+	}
+	return false
 }
 
 // FamilyErased: an administrator erased the family's personal data, after its case closed
@@ -3940,7 +3951,7 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\bhold_ids\x18\b \x03(\tR\aholdIds\x124\n" +
 	"\x16domestic_abuse_finding\x18\t \x01(\bR\x14domesticAbuseFinding\x12#\n" +
 	"\rfindings_made\x18\n" +
-	" \x01(\x05R\ffindingsMade\"\xb2\x02\n" +
+	" \x01(\x05R\ffindingsMade\"\xd7\x02\n" +
 	"\x13FamilyDetailsOpened\x12\x1b\n" +
 	"\taccess_id\x18\x01 \x01(\tR\baccessId\x12\x1f\n" +
 	"\vreferral_id\x18\x02 \x01(\tR\n" +
@@ -3950,7 +3961,8 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\freader_roles\x18\x05 \x03(\tR\vreaderRoles\x12\"\n" +
 	"\rfor_person_id\x18\x06 \x01(\tR\vforPersonId\x12%\n" +
 	"\x0esealed_purpose\x18\a \x01(\fR\rsealedPurpose\x125\n" +
-	"\bdoor_day\x18\b \x01(\v2\x1a.familytime.common.v1.DateR\adoorDay\"\xe1\x01\n" +
+	"\bdoor_day\x18\b \x01(\v2\x1a.familytime.common.v1.DateR\adoorDay\x12#\n" +
+	"\rafter_erasure\x18\t \x01(\bR\fafterErasure\"\xe1\x01\n" +
 	"\fFamilyErased\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +

@@ -1168,8 +1168,15 @@ type PossibleDuplicate struct {
 	// The date the centre's safeguarding lead checked that the other referral's family is not this
 	// one (CheckPossibleDuplicate); unset until then.
 	CheckedNotTheFamilyOn *v1.Date `protobuf:"bytes,4,opt,name=checked_not_the_family_on,json=checkedNotTheFamilyOn,proto3" json:"checked_not_the_family_on,omitempty"`
-	unknownFields         protoimpl.UnknownFields
-	sizeCache             protoimpl.SizeCache
+	// Set when what made the other referral a possible duplicate no longer stands as this is read:
+	// it is closed, or at another centre, and no safeguarding hold is in force on its family, no
+	// domestic-abuse finding of it stands and no disclosure of it is left for a lead to weigh; or its
+	// family's personal data was erased. Another centre's referral is a possible duplicate only
+	// while one of those stands (decision 173). The flag stays recorded (PossibleDuplicateFlagged)
+	// and listed here; false for an open referral at the centre.
+	NoLongerStands bool `protobuf:"varint,5,opt,name=no_longer_stands,json=noLongerStands,proto3" json:"no_longer_stands,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *PossibleDuplicate) Reset() {
@@ -1230,6 +1237,13 @@ func (x *PossibleDuplicate) GetCheckedNotTheFamilyOn() *v1.Date {
 	return nil
 }
 
+func (x *PossibleDuplicate) GetNoLongerStands() bool {
+	if x != nil {
+		return x.NoLongerStands
+	}
+	return false
+}
+
 // Family is a referral's people with their personal details opened, or, for one party, only what
 // that party may see.
 type Family struct {
@@ -1250,7 +1264,12 @@ type Family struct {
 	// The notes recorded with the case's steps (screening, pre-visits, reviews, the decision, the
 	// ending, a correction, the lead's check of a possible duplicate), oldest first; empty in one
 	// party's view, and once the family is erased (decision 207).
-	Notes         []*CaseNote `protobuf:"bytes,7,rep,name=notes,proto3" json:"notes,omitempty"`
+	Notes []*CaseNote `protobuf:"bytes,7,rep,name=notes,proto3" json:"notes,omitempty"`
+	// The date the family's personal data was erased (names, contact details and the notes with
+	// them); unset unless it was. Nothing of the family is shown then.
+	ErasedOn *v1.Date `protobuf:"bytes,8,opt,name=erased_on,json=erasedOn,proto3" json:"erased_on,omitempty"`
+	// Why it was erased; unspecified unless it was.
+	ErasureReason ErasureReason `protobuf:"varint,9,opt,name=erasure_reason,json=erasureReason,proto3,enum=familytime.referral.v1.ErasureReason" json:"erasure_reason,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1332,6 +1351,20 @@ func (x *Family) GetNotes() []*CaseNote {
 		return x.Notes
 	}
 	return nil
+}
+
+func (x *Family) GetErasedOn() *v1.Date {
+	if x != nil {
+		return x.ErasedOn
+	}
+	return nil
+}
+
+func (x *Family) GetErasureReason() ErasureReason {
+	if x != nil {
+		return x.ErasureReason
+	}
+	return ErasureReason_ERASURE_REASON_UNSPECIFIED
 }
 
 // CaseNote is a note recorded with a step of a case: what the person who recorded the step said.
@@ -4584,13 +4617,14 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\x13possible_duplicates\x18\x1e \x03(\v2).familytime.referral.v1.PossibleDuplicateR\x12possibleDuplicates\x12;\n" +
 	"\vanswered_at\x18\x1f \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"answeredAt\x12\x1a\n" +
-	"\breplayed\x18  \x01(\bR\breplayed\"\xec\x01\n" +
+	"\breplayed\x18  \x01(\bR\breplayed\"\x96\x02\n" +
 	"\x11PossibleDuplicate\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12&\n" +
 	"\x0fchild_person_id\x18\x02 \x01(\tR\rchildPersonId\x128\n" +
 	"\x05match\x18\x03 \x01(\x0e2\".familytime.referral.v1.ChildMatchR\x05match\x12T\n" +
-	"\x19checked_not_the_family_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\x15checkedNotTheFamilyOn\"\xcd\x02\n" +
+	"\x19checked_not_the_family_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\x15checkedNotTheFamilyOn\x12(\n" +
+	"\x10no_longer_stands\x18\x05 \x01(\bR\x0enoLongerStands\"\xd4\x03\n" +
 	"\x06Family\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1f\n" +
 	"\vreferral_id\x18\x02 \x01(\tR\n" +
@@ -4599,7 +4633,9 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\bchildren\x18\x04 \x03(\v2\x1d.familytime.referral.v1.ChildR\bchildren\x12A\n" +
 	"\adetails\x18\x05 \x01(\v2'.familytime.referral.v1.ReferralDetailsR\adetails\x12\x18\n" +
 	"\aversion\x18\x06 \x01(\x03R\aversion\x126\n" +
-	"\x05notes\x18\a \x03(\v2 .familytime.referral.v1.CaseNoteR\x05notes\"^\n" +
+	"\x05notes\x18\a \x03(\v2 .familytime.referral.v1.CaseNoteR\x05notes\x127\n" +
+	"\terased_on\x18\b \x01(\v2\x1a.familytime.common.v1.DateR\berasedOn\x12L\n" +
+	"\x0eerasure_reason\x18\t \x01(\x0e2%.familytime.referral.v1.ErasureReasonR\rerasureReason\"^\n" +
 	"\bCaseNote\x12\x12\n" +
 	"\x04step\x18\x01 \x01(\tR\x04step\x12*\n" +
 	"\x02on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x02on\x12\x12\n" +
@@ -4966,9 +5002,9 @@ var file_familytime_referral_v1_referral_proto_goTypes = []any{
 	(ApplicantDetail)(0),                         // 71: familytime.referral.v1.ApplicantDetail
 	(*timestamppb.Timestamp)(nil),                // 72: google.protobuf.Timestamp
 	(ChildMatch)(0),                              // 73: familytime.referral.v1.ChildMatch
-	(DeclineReason)(0),                           // 74: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),                             // 75: familytime.referral.v1.WithdrawnBy
-	(ErasureReason)(0),                           // 76: familytime.referral.v1.ErasureReason
+	(ErasureReason)(0),                           // 74: familytime.referral.v1.ErasureReason
+	(DeclineReason)(0),                           // 75: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),                             // 76: familytime.referral.v1.WithdrawnBy
 }
 var file_familytime_referral_v1_referral_proto_depIdxs = []int32{
 	58,  // 0: familytime.referral.v1.Adult.role:type_name -> familytime.referral.v1.AdultRole
@@ -5012,108 +5048,110 @@ var file_familytime_referral_v1_referral_proto_depIdxs = []int32{
 	2,   // 38: familytime.referral.v1.Family.children:type_name -> familytime.referral.v1.Child
 	5,   // 39: familytime.referral.v1.Family.details:type_name -> familytime.referral.v1.ReferralDetails
 	11,  // 40: familytime.referral.v1.Family.notes:type_name -> familytime.referral.v1.CaseNote
-	59,  // 41: familytime.referral.v1.CaseNote.on:type_name -> familytime.common.v1.Date
-	65,  // 42: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
-	66,  // 43: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	5,   // 44: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
-	8,   // 45: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	59,  // 46: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	1,   // 47: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
-	62,  // 48: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
-	2,   // 49: familytime.referral.v1.SubmitSecondPartyApplicationRequest.children:type_name -> familytime.referral.v1.Child
-	8,   // 50: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
-	5,   // 51: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
-	8,   // 52: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	67,  // 53: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
-	8,   // 54: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
-	66,  // 55: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	8,   // 56: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	59,  // 57: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	66,  // 58: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	8,   // 59: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	59,  // 60: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	74,  // 61: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
-	8,   // 62: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 63: familytime.referral.v1.CheckPossibleDuplicateResponse.referral:type_name -> familytime.referral.v1.Referral
-	75,  // 64: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	8,   // 65: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	59,  // 66: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
-	8,   // 67: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
-	68,  // 68: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
-	8,   // 69: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	68,  // 70: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
-	8,   // 71: familytime.referral.v1.ChangeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	59,  // 72: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
-	8,   // 73: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
-	70,  // 74: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	8,   // 75: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 76: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	64,  // 77: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
-	8,   // 78: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
-	10,  // 79: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
-	59,  // 80: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
-	59,  // 81: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
-	59,  // 82: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
-	69,  // 83: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
-	47,  // 84: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
-	76,  // 85: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
-	8,   // 86: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
-	70,  // 87: familytime.referral.v1.CorrectCaseEndingRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	8,   // 88: familytime.referral.v1.CorrectCaseEndingResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 89: familytime.referral.v1.ReopenCaseResponse.referral:type_name -> familytime.referral.v1.Referral
-	59,  // 90: familytime.referral.v1.GetDoorNamesRequest.day:type_name -> familytime.common.v1.Date
-	57,  // 91: familytime.referral.v1.GetDoorNamesResponse.names:type_name -> familytime.referral.v1.DoorName
-	59,  // 92: familytime.referral.v1.GetDoorNamesResponse.day:type_name -> familytime.common.v1.Date
-	58,  // 93: familytime.referral.v1.DoorName.role:type_name -> familytime.referral.v1.AdultRole
-	12,  // 94: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
-	14,  // 95: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
-	16,  // 96: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
-	18,  // 97: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
-	20,  // 98: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
-	22,  // 99: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
-	26,  // 100: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:input_type -> familytime.referral.v1.CheckPossibleDuplicateRequest
-	24,  // 101: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
-	28,  // 102: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
-	30,  // 103: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
-	32,  // 104: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
-	34,  // 105: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
-	36,  // 106: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
-	38,  // 107: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
-	51,  // 108: familytime.referral.v1.ReferralService.CorrectCaseEnding:input_type -> familytime.referral.v1.CorrectCaseEndingRequest
-	53,  // 109: familytime.referral.v1.ReferralService.ReopenCase:input_type -> familytime.referral.v1.ReopenCaseRequest
-	40,  // 110: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
-	42,  // 111: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
-	44,  // 112: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
-	46,  // 113: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
-	49,  // 114: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
-	55,  // 115: familytime.referral.v1.ReferralService.GetDoorNames:input_type -> familytime.referral.v1.GetDoorNamesRequest
-	13,  // 116: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
-	15,  // 117: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
-	17,  // 118: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
-	19,  // 119: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
-	21,  // 120: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
-	23,  // 121: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
-	27,  // 122: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:output_type -> familytime.referral.v1.CheckPossibleDuplicateResponse
-	25,  // 123: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
-	29,  // 124: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
-	31,  // 125: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
-	33,  // 126: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
-	35,  // 127: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
-	37,  // 128: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
-	39,  // 129: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
-	52,  // 130: familytime.referral.v1.ReferralService.CorrectCaseEnding:output_type -> familytime.referral.v1.CorrectCaseEndingResponse
-	54,  // 131: familytime.referral.v1.ReferralService.ReopenCase:output_type -> familytime.referral.v1.ReopenCaseResponse
-	41,  // 132: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
-	43,  // 133: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
-	45,  // 134: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
-	48,  // 135: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
-	50,  // 136: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
-	56,  // 137: familytime.referral.v1.ReferralService.GetDoorNames:output_type -> familytime.referral.v1.GetDoorNamesResponse
-	116, // [116:138] is the sub-list for method output_type
-	94,  // [94:116] is the sub-list for method input_type
-	94,  // [94:94] is the sub-list for extension type_name
-	94,  // [94:94] is the sub-list for extension extendee
-	0,   // [0:94] is the sub-list for field type_name
+	59,  // 41: familytime.referral.v1.Family.erased_on:type_name -> familytime.common.v1.Date
+	74,  // 42: familytime.referral.v1.Family.erasure_reason:type_name -> familytime.referral.v1.ErasureReason
+	59,  // 43: familytime.referral.v1.CaseNote.on:type_name -> familytime.common.v1.Date
+	65,  // 44: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
+	66,  // 45: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	5,   // 46: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
+	8,   // 47: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	59,  // 48: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	1,   // 49: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
+	62,  // 50: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
+	2,   // 51: familytime.referral.v1.SubmitSecondPartyApplicationRequest.children:type_name -> familytime.referral.v1.Child
+	8,   // 52: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
+	5,   // 53: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
+	8,   // 54: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	67,  // 55: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
+	8,   // 56: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
+	66,  // 57: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,   // 58: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	59,  // 59: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	66,  // 60: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,   // 61: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	59,  // 62: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	75,  // 63: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
+	8,   // 64: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 65: familytime.referral.v1.CheckPossibleDuplicateResponse.referral:type_name -> familytime.referral.v1.Referral
+	76,  // 66: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	8,   // 67: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	59,  // 68: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
+	8,   // 69: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
+	68,  // 70: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	8,   // 71: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
+	68,  // 72: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	8,   // 73: familytime.referral.v1.ChangeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
+	59,  // 74: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
+	8,   // 75: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
+	70,  // 76: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	8,   // 77: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 78: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	64,  // 79: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
+	8,   // 80: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
+	10,  // 81: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
+	59,  // 82: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
+	59,  // 83: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
+	59,  // 84: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
+	69,  // 85: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
+	47,  // 86: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
+	74,  // 87: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
+	8,   // 88: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
+	70,  // 89: familytime.referral.v1.CorrectCaseEndingRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	8,   // 90: familytime.referral.v1.CorrectCaseEndingResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 91: familytime.referral.v1.ReopenCaseResponse.referral:type_name -> familytime.referral.v1.Referral
+	59,  // 92: familytime.referral.v1.GetDoorNamesRequest.day:type_name -> familytime.common.v1.Date
+	57,  // 93: familytime.referral.v1.GetDoorNamesResponse.names:type_name -> familytime.referral.v1.DoorName
+	59,  // 94: familytime.referral.v1.GetDoorNamesResponse.day:type_name -> familytime.common.v1.Date
+	58,  // 95: familytime.referral.v1.DoorName.role:type_name -> familytime.referral.v1.AdultRole
+	12,  // 96: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
+	14,  // 97: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
+	16,  // 98: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
+	18,  // 99: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
+	20,  // 100: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
+	22,  // 101: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
+	26,  // 102: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:input_type -> familytime.referral.v1.CheckPossibleDuplicateRequest
+	24,  // 103: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
+	28,  // 104: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
+	30,  // 105: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
+	32,  // 106: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
+	34,  // 107: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
+	36,  // 108: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
+	38,  // 109: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
+	51,  // 110: familytime.referral.v1.ReferralService.CorrectCaseEnding:input_type -> familytime.referral.v1.CorrectCaseEndingRequest
+	53,  // 111: familytime.referral.v1.ReferralService.ReopenCase:input_type -> familytime.referral.v1.ReopenCaseRequest
+	40,  // 112: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
+	42,  // 113: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
+	44,  // 114: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
+	46,  // 115: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
+	49,  // 116: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
+	55,  // 117: familytime.referral.v1.ReferralService.GetDoorNames:input_type -> familytime.referral.v1.GetDoorNamesRequest
+	13,  // 118: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
+	15,  // 119: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
+	17,  // 120: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
+	19,  // 121: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
+	21,  // 122: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
+	23,  // 123: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
+	27,  // 124: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:output_type -> familytime.referral.v1.CheckPossibleDuplicateResponse
+	25,  // 125: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
+	29,  // 126: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
+	31,  // 127: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
+	33,  // 128: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
+	35,  // 129: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
+	37,  // 130: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
+	39,  // 131: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
+	52,  // 132: familytime.referral.v1.ReferralService.CorrectCaseEnding:output_type -> familytime.referral.v1.CorrectCaseEndingResponse
+	54,  // 133: familytime.referral.v1.ReferralService.ReopenCase:output_type -> familytime.referral.v1.ReopenCaseResponse
+	41,  // 134: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
+	43,  // 135: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
+	45,  // 136: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
+	48,  // 137: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
+	50,  // 138: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
+	56,  // 139: familytime.referral.v1.ReferralService.GetDoorNames:output_type -> familytime.referral.v1.GetDoorNamesResponse
+	118, // [118:140] is the sub-list for method output_type
+	96,  // [96:118] is the sub-list for method input_type
+	96,  // [96:96] is the sub-list for extension type_name
+	96,  // [96:96] is the sub-list for extension extendee
+	0,   // [0:96] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_referral_proto_init() }

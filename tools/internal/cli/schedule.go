@@ -447,7 +447,14 @@ arrived) it cannot be cancelled: complete it, or record a no-show. The exception
 that held no contact (the children came and left without a minute with the visiting parent in
 the session's time): it did not take place, and is cancelled on the day, with no notice. A party
 that came too late for any contact (after the other had left) is a no-show instead (familytime
-schedule noshow), as one that never came.`,
+schedule noshow), as one that never came.
+
+A session whose family the door turned away because its contact is stopped (check-in refused
+ON_HOLD or DISCLOSURE_NOT_WEIGHED while contact could still be held, and nobody of the family let
+in after: the day sheet alerts turned-away-at-the-door) is the centre's to call off, under way or
+not: --by centre records it as cancelled by the centre, contact stopped at the door, with no late
+notice against anyone. It is nobody's no-show; by a parent or the referrer it is refused
+(REFUSED_AT_THE_DOOR).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			who, err := parseRequester(by)
@@ -529,7 +536,8 @@ same of them. STATUS says why a booking was cancelled and by whom ("cancelled by
 
   on-hold                    a safeguarding hold is in force on the family: admit nobody from it (a
                              booking a hold called off keeps saying so in STATUS once it is lifted)
-  check-in-refused           someone was refused at the door: not named for the family, or back after their party left
+  check-in-refused           someone was refused at the door: not named for the family, back after their party
+                             left, a hold, a disclosure waiting for the lead, or the booking cancelled
   parents-at-door-together   the two parents were at the door within 10 minutes of each other, or may
                              be: a party came or left off the plan as the other is due (keep them apart)
   late-start                 the children, or the visiting parent, arrived a minute or more after the
@@ -555,6 +563,12 @@ same of them. STATUS says why a booking was cancelled and by whom ("cancelled by
                              the coordinator asks the lead for a risk assessment (familytime safeguarding
                              risk --family). The booking stands: it goes ahead once the lead has assessed
                              the risk, unless a finding of domestic abuse cancels it
+  turned-away-at-the-door    the door turned the family's people away because its contact is stopped (a
+                             hold, or a disclosure waiting for the lead) while contact could still be held,
+                             and let nobody of it in after: the session did not take place. It is not a
+                             no-show of either party (refused REFUSED_AT_THE_DOOR): the coordinator records
+                             that the centre called it off (familytime schedule cancel BOOKING --by centre),
+                             which STATUS then reads "cancelled by centre (contact stopped at the door)"
   children-without-an-adult  the children were recorded inside with none of their adults: the visiting
                              party left a minute or more before them, and whoever brought them only
                              brought them (may not attend); for supervised contact, only the wait after
@@ -777,24 +791,7 @@ are still inside.`,
 			if err != nil {
 				return s.describe(err)
 			}
-			verdict := "ADMITTED as " + friendly("PERSON_ROLE_", resp.GetRole().String())
-			if resp.GetAlreadyCheckedIn() {
-				verdict += " (already checked in: nothing new recorded)"
-			}
-			switch {
-			case resp.GetRefusal() == "CHILDREN_STILL_INSIDE":
-				// Told "do not admit", the door turned away the parent come to take home the
-				// children still inside a session a hold called off.
-				verdict = "REFUSED (" + resp.GetRefusal() + "): the session is called off, so do not let them in to it; the children are " +
-					"still inside: bring them to the door, hand them over to this person, and record who collected them " +
-					"(familytime schedule depart " + args[0] + " --party children --person " + args[1] + " --person CHILD, each child)"
-			case resp.GetRefusal() == "DISCLOSURE_NOT_WEIGHED":
-				verdict = "REFUSED (" + resp.GetRefusal() + "): do not admit; tell the coordinator, who asks the centre's safeguarding " +
-					"lead for a risk assessment of the family (contact other than supervised waits for it)"
-			case !resp.GetAdmitted():
-				verdict = "REFUSED (" + resp.GetRefusal() + "): do not admit; tell the coordinator"
-			}
-			fields := [][2]string{{"person", args[1]}, {"check-in", verdict}}
+			fields := [][2]string{{"person", args[1]}, {"check-in", checkInVerdict(resp, args[0], args[1])}}
 			for _, c := range resp.GetCautions() {
 				fields = append(fields, [2]string{"CAUTION", c.GetCode() + ": " + c.GetText()})
 			}
@@ -810,6 +807,36 @@ are still inside.`,
 	request.register(cmd.Flags())
 	out.register(cmd.Flags())
 	return cmd
+}
+
+// checkInVerdict is the door's line for a check-in of person at booking: admitted, or refused and
+// what to do. A refusal because the family's contact is stopped (a disclosure waiting for the
+// lead, a hold) says it is not a no-show, and how the coordinator ends a session that does not go
+// ahead (review 37: such a family was recorded as an unexplained no-show, twice, and lost its place).
+func checkInVerdict(resp *schedulingv1.CheckInResponse, booking, person string) string {
+	stopped := "; this is not a no-show: do not record one. If the session does not go ahead, the coordinator records that the " +
+		"centre called it off (familytime schedule cancel " + booking + " --by centre)"
+	switch {
+	case resp.GetRefusal() == "CHILDREN_STILL_INSIDE":
+		// Told "do not admit", the door turned away the parent come to take home the
+		// children still inside a session a hold called off.
+		return "REFUSED (" + resp.GetRefusal() + "): the session is called off, so do not let them in to it; the children are " +
+			"still inside: bring them to the door, hand them over to this person, and record who collected them " +
+			"(familytime schedule depart " + booking + " --party children --person " + person + " --person CHILD, each child)"
+	case resp.GetRefusal() == "DISCLOSURE_NOT_WEIGHED":
+		return "REFUSED (" + resp.GetRefusal() + "): do not admit; tell the coordinator, who asks the centre's safeguarding " +
+			"lead for a risk assessment of the family (contact other than supervised waits for it)" + stopped
+	case resp.GetRefusal() == "ON_HOLD":
+		return "REFUSED (" + resp.GetRefusal() + "): do not admit; a safeguarding hold suspends the family's contact: tell the " +
+			"coordinator" + stopped
+	case !resp.GetAdmitted():
+		return "REFUSED (" + resp.GetRefusal() + "): do not admit; tell the coordinator"
+	}
+	verdict := "ADMITTED as " + friendly("PERSON_ROLE_", resp.GetRole().String())
+	if resp.GetAlreadyCheckedIn() {
+		verdict += " (already checked in: nothing new recorded)"
+	}
+	return verdict
 }
 
 func (s *schedule) movement(verb string) *cobra.Command {
@@ -1102,6 +1129,15 @@ that came late and too late for any contact: after the other party had left, or 
 children's time was over (its arrival answered CAUTION NO_CONTACT_POSSIBLE). It did not come in
 time, and is recorded as a no-show like one that never came, counted towards releasing the place
 unless --explained.
+
+A family the door turned away because its contact is stopped (check-in refused ON_HOLD, or
+DISCLOSURE_NOT_WEIGHED while a disclosure waits for the safeguarding lead) is no no-show either,
+explained or not, of either party: nobody of it would have been let in (REFUSED_AT_THE_DOOR). So
+long as the refusal came while contact could still be held and nobody of the family was let in
+after (the day sheet alerts turned-away-at-the-door), the session did not take place by the
+centre's rule, and never counts towards releasing the place: the coordinator records that the
+centre called it off (familytime schedule cancel BOOKING_ID --by centre). A stranger turned away
+(NOT_NAMED) is no sign that the family came.
 
 A no-show recorded by mistake (the party came after all, late) is withdrawn with --withdraw, on
 the session's day before its contact was due to end: the booking is booked again, for their
@@ -1426,7 +1462,9 @@ func printBooking(w io.Writer, out *output, b *schedulingv1.Booking, extra [][2]
 			fields = append(fields, [2]string{"cancelled by", friendly("CANCELLED_BY_", by.String())})
 			// Notice is what a family or the centre gave; the system (a hold, a released place)
 			// gives none, and a hold placed with the family inside is no late cancellation.
-			if by != schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM {
+			// Nor does the centre calling off a session its rule stopped at the door (review 37).
+			if by != schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM &&
+				b.GetCancellationReason() != schedulingv1.CancellationReason_CANCELLATION_REASON_CONTACT_STOPPED {
 				fields = append(fields, [2]string{"notice", noticeWords(b.GetNoticeMinutes())})
 			}
 		}
@@ -1455,9 +1493,10 @@ func statusWords(b *schedulingv1.Booking) string {
 	}
 	if by := b.GetCancelledBy(); cancelled && by != schedulingv1.CancelledBy_CANCELLED_BY_UNSPECIFIED {
 		status += " by " + friendly("CANCELLED_BY_", by.String())
-		if by == schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM {
+		if by == schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM || b.GetCancellationReason() == schedulingv1.CancellationReason_CANCELLATION_REASON_CONTACT_STOPPED {
 			// The system cancels for a reason of its own: a safeguarding hold, a finding of
-			// domestic abuse, the case's end, a released place.
+			// domestic abuse, the case's end, a released place; the centre calls off a session
+			// whose family the door turned away because its contact was stopped (review 37).
 			status += " (" + reasonWords(b.GetCancellationReason()) + ")"
 		}
 	}
@@ -1473,6 +1512,8 @@ func reasonWords(r schedulingv1.CancellationReason) string {
 		return "place released after unexplained no-shows"
 	case schedulingv1.CancellationReason_CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING:
 		return "domestic-abuse finding"
+	case schedulingv1.CancellationReason_CANCELLATION_REASON_CONTACT_STOPPED:
+		return "contact stopped at the door"
 	}
 	return friendly("CANCELLATION_REASON_", r.String())
 }

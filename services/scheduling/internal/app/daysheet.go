@@ -39,6 +39,11 @@ func (a *App) GetDaySheet(ctx context.Context, centre uuid.UUID, day time.Time) 
 		} else if alone {
 			out[i].Alerts = append(out[i].Alerts, schedulingv1.Alert_ALERT_CHILDREN_WITHOUT_AN_ADULT)
 		}
+		if stopped, err := a.turnedAway(ctx, r); err != nil {
+			return nil, err
+		} else if stopped {
+			out[i].Alerts = append(out[i].Alerts, schedulingv1.Alert_ALERT_TURNED_AWAY_AT_THE_DOOR)
+		}
 		if !awaitsSupervisor(r) {
 			continue
 		}
@@ -145,6 +150,28 @@ func (a *App) childrenWithoutAnAdult(ctx context.Context, r adapters.BookingRow,
 		return false, err
 	}
 	return f.ChildrenWithoutAnAdult(b, now), nil
+}
+
+// turnedAway reports whether booking r, still booked, is one whose family the door turned away
+// because its contact was stopped (domain.Booking's StoppedAtTheDoor): not an absence, and no
+// party's no-show, but a session for the coordinator to record as called off by the centre
+// (review 37: such a booking stood as booked, its refusal alerted as any other, and was recorded as
+// an unexplained no-show). The read model counts refusals, not their reasons: the family's stream
+// is loaded only for a booked row with a refusal.
+func (a *App) turnedAway(ctx context.Context, r adapters.BookingRow) (bool, error) {
+	if r.Refused == 0 || schedulingv1.BookingStatus(r.Status) != schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED {
+		return false, nil
+	}
+	f, err := a.sessions.Family(ctx, r.Family)
+	if err != nil {
+		return false, err
+	}
+	b, err := f.Booking(r.ID)
+	if err != nil {
+		return false, err
+	}
+	_, stopped := b.StoppedAtTheDoor()
+	return stopped, nil
 }
 
 // childrenLeftByTheVisitingParty is domain.ChildrenLeftByTheVisitingParty of the row's times.

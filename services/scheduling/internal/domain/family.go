@@ -242,6 +242,9 @@ type Booking struct {
 	NoShow          schedulingv1.Party
 	NoShowExplained bool
 	ReleasedPlace   bool
+	// TurnedAway are the door's refusals of people named for the family for a reason that stops
+	// its contact (a hold, a disclosure the lead has not weighed): StoppedAtTheDoor.
+	TurnedAway []DoorRefusal
 }
 
 // ContactHeld is when the children's contact began and ended: their party's recorded arrival and
@@ -765,11 +768,18 @@ func (f *Family) Reschedule(old, id, centre uuid.UUID, s Session, room uuid.UUID
 // Cancel cancels a booking at someone's request, before its session starts (Started); under 48
 // hours' notice is late. A session under way is completed or recorded as a no-show instead, so
 // a party that does not come cannot turn its no-show into a late cancellation; but a session
-// that held no contact (NoContactHeld) did not take place and is cancelled, with no notice.
+// that held no contact (NoContactHeld) did not take place and is cancelled, with no notice. A
+// session the door stopped because the family's contact was stopped (StoppedAtTheDoor) is called
+// off by the centre only, with reason contact stopped and no late notice (callOffStopped).
 func (f *Family) Cancel(id uuid.UUID, by schedulingv1.CancelledBy, now time.Time) (*Booking, *schedulingv1.BookingCancelled, error) {
 	b, err := f.active(id)
 	if err != nil {
 		return nil, nil, err
+	}
+	if stop, stopped := b.StoppedAtTheDoor(); stopped {
+		// The door turned the family away because its contact was stopped: the centre calls it
+		// off, under way or not, with no late notice (review 37).
+		return f.callOffStopped(b, stop, by, now)
 	}
 	if b.Started(now) && !b.NoContactHeld(now) {
 		return nil, nil, ErrSessionStarted
@@ -1477,7 +1487,9 @@ func (f *Family) Fits(p *Pattern) error {
 // (KeptBy says which session kept it): it is counted, and the next unexplained one releases it.
 // One that would release the place is refused ErrMayStillCome while the party may still come,
 // before the children's contact was due to end, whatever movements are recorded (releasingTooSoon,
-// decisions.md 188 and 195): a no-show that released the place is never withdrawn.
+// decisions.md 188 and 195): a no-show that released the place is never withdrawn. Neither party
+// of a session the door stopped because the family's contact was stopped (StoppedAtTheDoor) is a
+// no-show: refused ErrRefusedAtTheDoor, explained or not (review 37).
 func (f *Family) NoShow(id uuid.UUID, party schedulingv1.Party, explained bool, now time.Time) (*Booking, []proto.Message, *schedulingv1.PlaceReleased, error) {
 	b, err := f.active(id)
 	if err != nil {
@@ -1500,6 +1512,11 @@ func (f *Family) NoShow(id uuid.UUID, party schedulingv1.Party, explained bool, 
 		// as a no-show, the family would lose its place for coming (review 12).
 		return nil, nil, nil, problem.Rule(ErrPartyArrived.Reason, fmt.Sprintf("the party came: %s was admitted at the door as the %s; "+
 			"record the party's arrival (familytime schedule arrive) rather than a no-show", person, words.Enum(role)))
+	}
+	if err := b.turnedAwayNoShow(party); err != nil {
+		// Turned away at the door because the family's contact was stopped: the session did not
+		// take place by the centre's rule, which is no one's no-show (review 37).
+		return nil, nil, nil, err
 	}
 	if late := b.due(party).Add(NoShowGrace); !explained && !tooLate && now.Before(late) {
 		return nil, nil, nil, problem.Rule("NO_SHOW_TOO_EARLY", fmt.Sprintf("a party is recorded as not coming from %d minutes after they were due, at %s: they may still arrive (one who said they are not coming is an explained no-show)",
@@ -1643,6 +1660,7 @@ func (f *Family) copy() (*Family, error) {
 		b := *v
 		b.CheckedIn, b.BroughtIn = slices.Clone(v.CheckedIn), slices.Clone(v.BroughtIn)
 		b.CameIn, b.TakenOut = slices.Clone(v.CameIn), slices.Clone(v.TakenOut)
+		b.TurnedAway = slices.Clone(v.TurnedAway)
 		b.Arrived, b.Departed = map[schedulingv1.Party]time.Time{}, map[schedulingv1.Party]time.Time{}
 		for p, t := range v.Arrived {
 			b.Arrived[p] = t
@@ -1727,7 +1745,9 @@ func (f *Family) apply(ev proto.Message) error {
 			b.CheckedInAt[party] = e.GetAt().AsTime()
 		}
 	case *schedulingv1.CheckInRefused:
-		f.bookings[uuid.MustParse(e.GetBookingId())].Refusals++
+		b := f.bookings[uuid.MustParse(e.GetBookingId())]
+		b.Refusals++
+		f.noteTurnedAway(b, e)
 	case *schedulingv1.PartyArrived:
 		b := f.bookings[uuid.MustParse(e.GetBookingId())]
 		if !e.GetMoreChildren() {

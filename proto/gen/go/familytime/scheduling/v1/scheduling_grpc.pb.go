@@ -82,7 +82,10 @@ type SchedulingServiceClient interface {
 	// Coordinators.
 	RescheduleBooking(ctx context.Context, in *RescheduleBookingRequest, opts ...grpc.CallOption) (*RescheduleBookingResponse, error)
 	// CancelBooking cancels a booking, recording who cancelled and the notice given (under 48
-	// hours is late). Coordinators.
+	// hours is late). A session whose family the door turned away because its contact was stopped
+	// (ALERT_TURNED_AWAY_AT_THE_DOOR) is called off by the centre only, under way or not, with reason
+	// CANCELLATION_REASON_CONTACT_STOPPED and never late; by anyone else it is refused
+	// REFUSED_AT_THE_DOOR. Coordinators.
 	CancelBooking(ctx context.Context, in *CancelBookingRequest, opts ...grpc.CallOption) (*CancelBookingResponse, error)
 	// CheckIn admits a person at the door if they are named for the booking's family; anyone else
 	// is refused, and the refusal is recorded. Volunteers.
@@ -101,7 +104,11 @@ type SchedulingServiceClient interface {
 	// supervisor.
 	CompleteSession(ctx context.Context, in *CompleteSessionRequest, opts ...grpc.CallOption) (*CompleteSessionResponse, error)
 	// RecordNoShow records that a party did not come. The family's second unexplained no-show
-	// releases its regular place, which is offered to the first family on the waiting list.
+	// releases its regular place, which is offered to the first family on the waiting list. A
+	// session whose family the door turned away because its contact was stopped (check-in refused
+	// ON_HOLD or DISCLOSURE_NOT_WEIGHED while contact could still be held, nobody let in after) is
+	// no party's no-show, explained or not: refused REFUSED_AT_THE_DOOR, saying to call it off as
+	// the centre (CancelBooking) instead.
 	RecordNoShow(ctx context.Context, in *RecordNoShowRequest, opts ...grpc.CallOption) (*RecordNoShowResponse, error)
 	// WithdrawNoShow withdraws a no-show recorded by mistake, on the session's day before it ends
 	// (the party came after all): the booking is booked again, for their arrival to be recorded. A
@@ -459,7 +466,10 @@ type SchedulingServiceServer interface {
 	// Coordinators.
 	RescheduleBooking(context.Context, *RescheduleBookingRequest) (*RescheduleBookingResponse, error)
 	// CancelBooking cancels a booking, recording who cancelled and the notice given (under 48
-	// hours is late). Coordinators.
+	// hours is late). A session whose family the door turned away because its contact was stopped
+	// (ALERT_TURNED_AWAY_AT_THE_DOOR) is called off by the centre only, under way or not, with reason
+	// CANCELLATION_REASON_CONTACT_STOPPED and never late; by anyone else it is refused
+	// REFUSED_AT_THE_DOOR. Coordinators.
 	CancelBooking(context.Context, *CancelBookingRequest) (*CancelBookingResponse, error)
 	// CheckIn admits a person at the door if they are named for the booking's family; anyone else
 	// is refused, and the refusal is recorded. Volunteers.
@@ -478,7 +488,11 @@ type SchedulingServiceServer interface {
 	// supervisor.
 	CompleteSession(context.Context, *CompleteSessionRequest) (*CompleteSessionResponse, error)
 	// RecordNoShow records that a party did not come. The family's second unexplained no-show
-	// releases its regular place, which is offered to the first family on the waiting list.
+	// releases its regular place, which is offered to the first family on the waiting list. A
+	// session whose family the door turned away because its contact was stopped (check-in refused
+	// ON_HOLD or DISCLOSURE_NOT_WEIGHED while contact could still be held, nobody let in after) is
+	// no party's no-show, explained or not: refused REFUSED_AT_THE_DOOR, saying to call it off as
+	// the centre (CancelBooking) instead.
 	RecordNoShow(context.Context, *RecordNoShowRequest) (*RecordNoShowResponse, error)
 	// WithdrawNoShow withdraws a no-show recorded by mistake, on the session's day before it ends
 	// (the party came after all): the booking is booked again, for their arrival to be recorded. A

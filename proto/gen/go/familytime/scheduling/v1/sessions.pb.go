@@ -471,6 +471,12 @@ const (
 	// A safeguarding risk assessment found domestic abuse, which rules out supported contact
 	// (SupportedContactRuledOut).
 	CancellationReason_CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING CancellationReason = 6
+	// The family's contact was stopped on the day (a safeguarding hold, or a disclosure of domestic
+	// abuse waiting for the safeguarding lead: check-in refused ON_HOLD or DISCLOSURE_NOT_WEIGHED)
+	// and the door turned its people away while contact could still be held: the session did not
+	// take place, and the centre called it off (cancelled_by centre, never late). Neither party was a
+	// no-show (review 37).
+	CancellationReason_CANCELLATION_REASON_CONTACT_STOPPED CancellationReason = 7
 )
 
 // Enum value maps for CancellationReason.
@@ -483,6 +489,7 @@ var (
 		4: "CANCELLATION_REASON_PLACE_RELEASED",
 		5: "CANCELLATION_REASON_RESCHEDULED",
 		6: "CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING",
+		7: "CANCELLATION_REASON_CONTACT_STOPPED",
 	}
 	CancellationReason_value = map[string]int32{
 		"CANCELLATION_REASON_UNSPECIFIED":            0,
@@ -492,6 +499,7 @@ var (
 		"CANCELLATION_REASON_PLACE_RELEASED":         4,
 		"CANCELLATION_REASON_RESCHEDULED":            5,
 		"CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING": 6,
+		"CANCELLATION_REASON_CONTACT_STOPPED":        7,
 	}
 )
 
@@ -532,7 +540,8 @@ const (
 	// family is to be admitted. A booking a hold called off keeps its reason
 	// (CANCELLATION_REASON_HOLD) once the hold is lifted, without this alert (review 36).
 	Alert_ALERT_ON_HOLD Alert = 1
-	// Someone not named for the family tried to check in and was refused.
+	// Someone was refused at the door, for any reason (not named for the family, a hold, a disclosure
+	// waiting for the lead, back after their party left, the booking cancelled).
 	Alert_ALERT_CHECK_IN_REFUSED Alert = 2
 	// The two parents were at the door within 10 minutes of each other, or one party's arrival or
 	// departure, recorded off the plan, puts it within 10 minutes of the other's still to come
@@ -578,6 +587,13 @@ const (
 	// stands: it goes ahead once the lead has assessed the risk, unless the assessment finds domestic
 	// abuse, which cancels it.
 	Alert_ALERT_DISCLOSURE_NOT_WEIGHED Alert = 12
+	// The door turned away someone named for the family because its contact was stopped (check-in
+	// refused ON_HOLD or DISCLOSURE_NOT_WEIGHED) while contact could still be held, and let nobody
+	// of the family in after: the session did not take place by the centre's rule. It is not a
+	// no-show of either party (RecordNoShow is refused REFUSED_AT_THE_DOOR): the coordinator
+	// records that the centre called it off (CancelBooking by the centre: reason
+	// CANCELLATION_REASON_CONTACT_STOPPED, no late notice). Raised while the booking is still booked.
+	Alert_ALERT_TURNED_AWAY_AT_THE_DOOR Alert = 13
 )
 
 // Enum value maps for Alert.
@@ -596,6 +612,7 @@ var (
 		10: "ALERT_NEVER_RECORDED_LEAVING",
 		11: "ALERT_CHILDREN_WITHOUT_AN_ADULT",
 		12: "ALERT_DISCLOSURE_NOT_WEIGHED",
+		13: "ALERT_TURNED_AWAY_AT_THE_DOOR",
 	}
 	Alert_value = map[string]int32{
 		"ALERT_UNSPECIFIED":               0,
@@ -611,6 +628,7 @@ var (
 		"ALERT_NEVER_RECORDED_LEAVING":    10,
 		"ALERT_CHILDREN_WITHOUT_AN_ADULT": 11,
 		"ALERT_DISCLOSURE_NOT_WEIGHED":    12,
+		"ALERT_TURNED_AWAY_AT_THE_DOOR":   13,
 	}
 )
 
@@ -1900,7 +1918,7 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\x1cCANCELLED_BY_VISITING_PARENT\x10\x02\x12\x17\n" +
 	"\x13CANCELLED_BY_CENTRE\x10\x03\x12\x19\n" +
 	"\x15CANCELLED_BY_REFERRER\x10\x04\x12\x17\n" +
-	"\x13CANCELLED_BY_SYSTEM\x10\x05*\x9b\x02\n" +
+	"\x13CANCELLED_BY_SYSTEM\x10\x05*\xc4\x02\n" +
 	"\x12CancellationReason\x12#\n" +
 	"\x1fCANCELLATION_REASON_UNSPECIFIED\x10\x00\x12!\n" +
 	"\x1dCANCELLATION_REASON_REQUESTED\x10\x01\x12\x1c\n" +
@@ -1908,7 +1926,8 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\x1eCANCELLATION_REASON_CASE_ENDED\x10\x03\x12&\n" +
 	"\"CANCELLATION_REASON_PLACE_RELEASED\x10\x04\x12#\n" +
 	"\x1fCANCELLATION_REASON_RESCHEDULED\x10\x05\x12.\n" +
-	"*CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING\x10\x06*\xf9\x02\n" +
+	"*CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING\x10\x06\x12'\n" +
+	"#CANCELLATION_REASON_CONTACT_STOPPED\x10\a*\x9c\x03\n" +
 	"\x05Alert\x12\x15\n" +
 	"\x11ALERT_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rALERT_ON_HOLD\x10\x01\x12\x1a\n" +
@@ -1923,7 +1942,8 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\x1cALERT_NEVER_RECORDED_LEAVING\x10\n" +
 	"\x12#\n" +
 	"\x1fALERT_CHILDREN_WITHOUT_AN_ADULT\x10\v\x12 \n" +
-	"\x1cALERT_DISCLOSURE_NOT_WEIGHED\x10\f*\xe3\x01\n" +
+	"\x1cALERT_DISCLOSURE_NOT_WEIGHED\x10\f\x12!\n" +
+	"\x1dALERT_TURNED_AWAY_AT_THE_DOOR\x10\r*\xe3\x01\n" +
 	"\x0fOutOfTurnReason\x12\"\n" +
 	"\x1eOUT_OF_TURN_REASON_UNSPECIFIED\x10\x00\x12&\n" +
 	"\"OUT_OF_TURN_REASON_COURT_TIMESCALE\x10\x01\x12#\n" +

@@ -99,4 +99,19 @@ func TestTheDoorReadsTheNamesOfFamiliesInContact(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, names.GetNames(), 3)
 	require.Empty(t, names.GetNotGiven())
+
+	// Ended today, its session under way is still completed and its people leave through the door:
+	// named for today's sheet (and an earlier day's), not for a later day's (review 38).
+	_, err = w.c.EndCase(t.Context(), &referralv1.EndCaseRequest{RequestId: uuid.NewString(), ReferralId: ready, CentreId: centre.String(),
+		Outcome: referralv1.CaseOutcome_CASE_OUTCOME_REFERRED_BACK_TO_COURT, Note: "The court is to decide contact again"})
+	require.NoError(t, err)
+	names, err = door.GetDoorNames(t.Context(), &referralv1.GetDoorNamesRequest{CentreId: centre.String(), FamilyIds: []string{family}})
+	require.NoError(t, err)
+	require.Len(t, names.GetNames(), 3, "ended today: named for today's sheet")
+	tomorrow := today().AddDate(0, 0, 1)
+	names, err = door.GetDoorNames(t.Context(), &referralv1.GetDoorNamesRequest{CentreId: centre.String(), FamilyIds: []string{family},
+		Day: date(tomorrow)})
+	require.NoError(t, err)
+	require.Empty(t, names.GetNames())
+	require.Equal(t, []string{family}, names.GetNotGiven(), "ended: not named for a later day")
 }

@@ -187,7 +187,7 @@ func (a *App) DoorNames(ctx context.Context, centre uuid.UUID, families []uuid.U
 			continue
 		}
 		seen[family] = true
-		r, err := a.atTheDoor(ctx, centre, family)
+		r, err := a.atTheDoor(ctx, centre, family, day)
 		if err != nil {
 			return nil, nil, nil, err
 		}
@@ -204,8 +204,11 @@ func (a *App) DoorNames(ctx context.Context, centre uuid.UUID, families []uuid.U
 	return given, notGiven, access, nil
 }
 
-// atTheDoor is the family's referral at the centre whose people the door may see, or nil.
-func (a *App) atTheDoor(ctx context.Context, centre, family uuid.UUID) (*domain.Referral, error) {
+// atTheDoor is the family's referral at the centre whose people the door may see for the day
+// sheet of day, or nil: a case in contact, or one that ended on that day or later (a session
+// under way when the case ended is still completed, and its people still leave through the door:
+// review 38).
+func (a *App) atTheDoor(ctx context.Context, centre, family uuid.UUID, day time.Time) (*domain.Referral, error) {
 	ids, err := a.referrals.ReferralsOfFamily(ctx, family)
 	if err != nil {
 		return nil, err
@@ -215,7 +218,9 @@ func (a *App) atTheDoor(ctx context.Context, centre, family uuid.UUID) (*domain.
 		if err != nil {
 			return nil, err
 		}
-		if _, erased := r.ErasedOn(); r.CentreID() == centre && slices.Contains(AtTheDoor, r.State()) && !erased {
+		_, erased := r.ErasedOn()
+		endedSince := r.State() == domain.Ended && !r.EndedOn().Before(day)
+		if r.CentreID() == centre && (slices.Contains(AtTheDoor, r.State()) || endedSince) && !erased {
 			return r, nil
 		}
 	}

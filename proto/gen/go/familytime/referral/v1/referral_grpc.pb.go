@@ -133,7 +133,9 @@ type ReferralServiceClient interface {
 	// each person's name and role, nothing else (no contact details, no dates of birth, no notes).
 	// The centre's staff on its register read it (a volunteer at the door too). Each reader's first
 	// read of a family's names for a day is recorded (FamilyDetailsOpened with door_day); a family
-	// not in contact at the centre, or erased, is left out (listed in not_given).
+	// not in contact at the centre, or erased, is left out (listed in not_given), but one whose case
+	// ended on the day asked or later is named (its session under way is still completed, and its
+	// people still leave through the door).
 	GetDoorNames(ctx context.Context, in *GetDoorNamesRequest, opts ...grpc.CallOption) (*GetDoorNamesResponse, error)
 }
 
@@ -455,7 +457,9 @@ type ReferralServiceServer interface {
 	// each person's name and role, nothing else (no contact details, no dates of birth, no notes).
 	// The centre's staff on its register read it (a volunteer at the door too). Each reader's first
 	// read of a family's names for a day is recorded (FamilyDetailsOpened with door_day); a family
-	// not in contact at the centre, or erased, is left out (listed in not_given).
+	// not in contact at the centre, or erased, is left out (listed in not_given), but one whose case
+	// ended on the day asked or later is named (its session under way is still completed, and its
+	// people still leave through the door).
 	GetDoorNames(context.Context, *GetDoorNamesRequest) (*GetDoorNamesResponse, error)
 	mustEmbedUnimplementedReferralServiceServer()
 }

@@ -290,6 +290,14 @@ func TestACaseEndedByMistakeIsReopened(t *testing.T) {
 	require.NoError(t, err)
 	_, err = w.reopen(erasedRef, "Ended by mistake")
 	refused(t, err, codes.FailedPrecondition, "FAMILY_ERASED")
+	// Each says why nothing can be done, and the way on: a new referral (review 38, finding 8).
+	erasedOn := "erased on " + sim.Now().In(today().Location()).Format(time.DateOnly)
+	for _, said := range []string{erasedOn, "nothing of the family is left", "refer the family again"} {
+		require.Contains(t, status.Convert(err).Message(), said)
+	}
 	_, err = w.correct(erasedRef, referralv1.CaseOutcome_CASE_OUTCOME_ENDED_FOR_SAFETY, "It ended for safety")
 	refused(t, err, codes.FailedPrecondition, "FAMILY_ERASED")
+	for _, said := range []string{erasedOn, "not corrected", "refer the family again"} {
+		require.Contains(t, status.Convert(err).Message(), said)
+	}
 }

@@ -629,7 +629,8 @@ outcome in the period the case ended. The outcome is checked as end checks it, a
 it stood when it ended: a case a hold suspended then, or whose contact never began, does not
 become one that moved on (OUTCOME_UNDER_HOLD, CONTACT_NOT_STARTED), and a domestic-abuse finding
 rules out stepped-down-to-supported and moved-to-handover. The centre's coordinator corrects it;
-an erased family's case is not corrected (FAMILY_ERASED).`,
+an erased family's case is not corrected (FAMILY_ERASED: nothing of the family is left; if it needs
+contact again, refer it again).`,
 		Example: `  familytime referral correct-ending $REFERRAL --centre $CENTRE --outcome ended-for-safety \
     --note "Contact stopped after a threat at handover; recorded as self-arranged by mistake"`,
 	}, func() (err error) {
@@ -657,10 +658,12 @@ func (r *referralCommand) reopenCommand() *cobra.Command {
 		Long: `reopen reopens a case ended by mistake (the wrong family, say): a new record pointing at the
 ending, which itself is never changed; the note says why the ending was a mistake, in words. It is
 allowed within 28 days of the ending (REOPEN_TOO_LATE after: refer the family again), not once the
-family's data is erased (FAMILY_ERASED), and not while another referral of the family's children is
-open (REFERRED_AGAIN: carry on with that one). The case returns to where it stood: in contact, or
-ready for contact, and suspended again if a safeguarding hold is in force. The national figures no
-longer count the ending.
+family's data is erased (FAMILY_ERASED: nothing of the family is left; if it needs contact again,
+refer it again), and not while another referral of the family's children is open (REFERRED_AGAIN:
+carry on with that one; one at another centre is that centre's, which this centre cannot open or
+withdraw, and an administrator takes it up with that centre). The case returns to where it stood:
+in contact, or ready for contact, and suspended again if a safeguarding hold is in force. The
+national figures no longer count the ending.
 
 What the ending did is not undone: the bookings it cancelled stay cancelled and must be booked again
 (familytime schedule book), and the family is not put back on the waiting list (familytime schedule

@@ -82,6 +82,28 @@ func (r *Referrals) ReferralsOfChild(ctx context.Context, matches []Match, excep
 	})
 }
 
+// OpenChildrenMatching are the children on open referrals at every centre, other than except,
+// who match one of a child's matches, closest first for each referral: the open cases a
+// disclosure of domestic abuse on except is carried to (review 38, finding 2).
+func (r *Referrals) OpenChildrenMatching(ctx context.Context, matches []Match, except uuid.UUID) ([]ChildMatchOf, error) {
+	if len(matches) == 0 {
+		return nil, nil
+	}
+	rows, err := r.store.Pool().Query(ctx, `SELECT child_id, referral_id, min(kind) FROM child_matches
+		WHERE match = ANY($1) AND referral_id <> $2 AND open GROUP BY referral_id, child_id
+		ORDER BY referral_id, min(kind), child_id`, hashes(matches), except)
+	if err != nil {
+		return nil, fmt.Errorf("find open cases of the child: %w", err)
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (ChildMatchOf, error) {
+		var m ChildMatchOf
+		var kind int16
+		err := row.Scan(&m.Child, &m.Other, &kind)
+		m.Match = referralv1.ChildMatch(kind)
+		return m, err
+	})
+}
+
 // MatchesElsewhere are the referrals at other centres with a child of the same match as one of
 // referral's children, as they stand now: a hold or a finding there may have come after referral
 // was submitted (decision 173).

@@ -23,7 +23,7 @@ import (
 // cleared, carries to it (decision 194): one disclosed since the referral was submitted or
 // amended is noted now, with the screening, which then needs the lead as submission's note would.
 func (a *App) Screen(ctx context.Context, id, centre uuid.UUID, s domain.Screening, md eventstore.Metadata) (Decision, error) {
-	return a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+	dec, err := a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
 		if err := domain.CheckTransition(r.State(), domain.CmdScreen); err != nil {
 			return nil, err
 		}
@@ -53,6 +53,20 @@ func (a *App) Screen(ctx context.Context, id, centre uuid.UUID, s domain.Screeni
 		}
 		return append(events, screened...), nil
 	})
+	if err != nil || dec.Work == nil {
+		return dec, err
+	}
+	// A domestic-abuse finding (or the referral's own disclosure) reaches the children's open
+	// cases, at any centre (review 38, finding 2).
+	_, found, _ := dec.Referral.Screening()
+	matches, err := a.childMatches(ctx, dec.Referral)
+	if err != nil {
+		return Decision{}, err
+	}
+	if err := a.carryToOpenCases(ctx, dec.Work, dec.Referral, matches, found, a.today(), md); err != nil {
+		return Decision{}, err
+	}
+	return dec, nil
 }
 
 // Accept accepts the referral for a kind of contact the centre offers, as the service's copy of

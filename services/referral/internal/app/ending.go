@@ -83,7 +83,7 @@ func (a *App) notReferredAgain(ctx context.Context, r *domain.Referral) error {
 			return err
 		}
 		if adapters.Open(o.State()) {
-			return domain.ReferredAgain(o.ID())
+			return domain.ReferredAgain(o.ID(), o.CentreID() != r.CentreID())
 		}
 	}
 	return nil

@@ -51,6 +51,10 @@ func (a *App) Submit(ctx context.Context, s domain.Submission, md eventstore.Met
 	// A case of the child reopened meanwhile (read closed here) fails the submission, which is
 	// then made again and finds it open; a reopening committed after waits, and finds this one.
 	adapters.GuardStillClosed(uow, r.ID(), matches, closed)
+	// A disclosure on this referral reaches the child's open cases, earlier ones too (review 38).
+	if err := a.carryToOpenCases(ctx, uow, r, matches, false, today, md); err != nil {
+		return Decision{}, err
+	}
 	return a.warn(Decision{Referral: r, Work: uow}, c), nil
 }
 
@@ -125,7 +129,7 @@ func (a *App) matchChildren(ctx context.Context, r *domain.Referral, children []
 // as a referrer is not the account that made the first application: one parent does not complete
 // both (decision 105).
 func (a *App) SubmitSecondParty(ctx context.Context, id, centre uuid.UUID, app domain.SecondPartyApplication, md eventstore.Metadata) (Decision, error) {
-	return a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+	dec, err := a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
 		events, err := r.SubmitSecondParty(app, today, uuid.New)
 		if err != nil || !app.MustMatch {
 			return events, err
@@ -139,6 +143,31 @@ func (a *App) SubmitSecondParty(ctx context.Context, id, centre uuid.UUID, app d
 		}
 		return events, nil
 	})
+	if err != nil || dec.Work == nil {
+		return dec, err
+	}
+	// The second parent's disclosure reaches the children's open cases (review 38).
+	matches, err := a.childMatches(ctx, dec.Referral)
+	if err != nil {
+		return Decision{}, err
+	}
+	if err := a.carryToOpenCases(ctx, dec.Work, dec.Referral, matches, false, a.today(), md); err != nil {
+		return Decision{}, err
+	}
+	return dec, nil
+}
+
+// childMatches are the keyed hashes of r's children as they stand.
+func (a *App) childMatches(ctx context.Context, r *domain.Referral) (map[uuid.UUID][]adapters.Match, error) {
+	matches := map[uuid.UUID][]adapters.Match{}
+	for _, c := range r.Children() {
+		ms, err := a.referrals.ChildMatches(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		matches[c.ID] = ms
+	}
+	return matches, nil
 }
 
 // Amend replaces a referral's details, if the referral is still at the version the caller saw
@@ -173,12 +202,14 @@ func (a *App) Amend(ctx context.Context, id, centre uuid.UUID, expected int64, d
 	if err != nil || dec.Work == nil {
 		return dec, err
 	}
-	matches := map[uuid.UUID][]adapters.Match{}
-	for _, c := range dec.Referral.Children() {
-		if matches[c.ID], err = a.referrals.ChildMatches(ctx, c); err != nil {
-			return Decision{}, err
-		}
+	matches, err := a.childMatches(ctx, dec.Referral)
+	if err != nil {
+		return Decision{}, err
 	}
 	adapters.RecordMatches(dec.Work, dec.Referral, matches)
+	// An amendment's disclosure reaches the children's open cases (review 38).
+	if err := a.carryToOpenCases(ctx, dec.Work, dec.Referral, matches, false, a.today(), md); err != nil {
+		return Decision{}, err
+	}
 	return dec, nil
 }

@@ -42,22 +42,42 @@ func ReopenTooLate(endedOn time.Time) error {
 
 // ReferredAgain refuses to reopen a case while another referral of the family's children, other,
 // is open: the family was referred again, and that referral goes on; reopening too would count
-// the same children twice.
-func ReferredAgain(other uuid.UUID) error {
+// the same children twice. A referral at another centre (elsewhere) is that centre's, which the
+// coordinator can neither open nor withdraw (decision 173): the refusal says so, names no centre,
+// and gives its id only for an administrator, who sees every centre, as decision 173's refusals
+// do (review 38, finding 7).
+func ReferredAgain(other uuid.UUID, elsewhere bool) error {
+	if elsewhere {
+		return problem.Rule(ErrReferredAgain.Reason, "the family's children were referred again at another centre, and that "+
+			"referral is open: the case is not reopened. That referral is the other centre's, and this centre cannot open or "+
+			"withdraw it; if the family should come back here, an administrator, who sees every centre, takes it up with that "+
+			"centre (its referral ID: "+other.String()+")")
+	}
 	return problem.Rule(ErrReferredAgain.Reason, "another referral of the family's children is open ("+other.String()+
 		"): the case is not reopened; carry on with that referral, or withdraw it first if it was made in error")
 }
 
+// erasedEnding refuses to correct (what: "its ending is not corrected") or reopen an erased
+// family's case, saying why and the way on (review 38, finding 8): nothing of the family is left
+// to bring back, and a note could not be kept (the family's key is gone); a family that needs
+// contact again is referred again.
+func (r *Referral) erasedEnding(what string) error {
+	return problem.Rule(ErrFamilyErased.Reason, fmt.Sprintf("the family's personal data was erased on %s: %s, because nothing "+
+		"of the family is left to bring back (its people, children and notes are gone) and no note could be kept for it. The "+
+		"case stays as recorded; if the family needs contact again, refer the family again (a new referral, screened afresh)",
+		dates.String(r.erasedOn), what))
+}
+
 // ended checks that the case ended with an outcome and its family is not erased: the ending may
 // then be corrected or undone.
-func (r *Referral) ended() error {
+func (r *Referral) ended(what string) error {
 	switch {
 	case r.state != Ended:
 		return ErrCaseNotEnded
 	case !r.erasedOn.IsZero():
 		// The note could not be sealed (the family's key is gone), and an erased family's case
 		// does not come back.
-		return ErrFamilyErased
+		return r.erasedEnding(what)
 	}
 	return nil
 }
@@ -68,7 +88,7 @@ func (r *Referral) ended() error {
 // suspending it, contact not begun) and as it stands (the kind of contact, a domestic-abuse
 // finding, a place released). The note says why the recorded outcome was wrong, in words.
 func (r *Referral) CorrectEnding(outcome referralv1.CaseOutcome, note string, today time.Time) ([]proto.Message, error) {
-	if err := r.ended(); err != nil {
+	if err := r.ended("an erased family's case is not corrected"); err != nil {
 		return nil, err
 	}
 	note = strings.TrimSpace(note)
@@ -108,7 +128,7 @@ func (r *Referral) CorrectEnding(outcome referralv1.CaseOutcome, note string, to
 // (the holds in force now are the caller's to note, as at acceptance). Whether the family was
 // referred again since is the caller's to check (ReferredAgain).
 func (r *Referral) Reopen(note string, today time.Time) ([]proto.Message, error) {
-	if err := r.ended(); err != nil {
+	if err := r.ended("an erased family's case is not reopened"); err != nil {
 		return nil, err
 	}
 	note = strings.TrimSpace(note)

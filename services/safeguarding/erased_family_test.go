@@ -20,9 +20,10 @@ import (
 // Review 35: a hold placed on an erased family was accepted with a normal answer, though the
 // erasure destroyed what matches its child to a new referral (the hold suspends nothing), while a
 // concern on the same family was refused FAMILY_ERASED. Once a family's erasure is ordered (carried
-// out, or waiting for its records in use) nothing new is placed or recorded on it: a hold, a
-// concern, a risk assessment are refused FAMILY_ERASED, saying what to do instead, and nothing is
-// appended. The records in use that a waiting erasure waits for are still worked to their end.
+// out, or waiting for its records in use) a hold and a risk assessment are refused FAMILY_ERASED,
+// saying what to do instead, and nothing is appended. A concern is never refused (review 38):
+// while the erasure waits it is kept with its text, and the erasure waits for it too. The records
+// in use that a waiting erasure waits for are still worked to their end.
 func TestNothingNewIsPlacedOnAnErasedFamily(t *testing.T) {
 	g := newRig(t)
 	g.theUsualStaff(t)
@@ -54,10 +55,6 @@ func TestNothingNewIsPlacedOnAnErasedFamily(t *testing.T) {
 		require.Contains(t, err.Error(), "a hold would suspend nothing")
 		require.Contains(t, err.Error(), "if the child has been referred again, place the hold on that family")
 	}
-	_, err = vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
-		FamilyId: waiting.String(), Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_OTHER, Description: "Saw the father outside again"})
-	require.Equal(t, "FAMILY_ERASED", reason(t, err), "a new concern on a family whose erasure waits: %v", err)
-	require.Contains(t, err.Error(), "raise it on that family")
 	for _, family := range f {
 		_, err = lead.AssessRisk(ctx, &safeguardingv1.AssessRiskRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
 			FamilyId: family.String(), Rating: safeguardingv1.RiskRating_RISK_RATING_AMBER, NextReviewOn: review(60)})
@@ -66,12 +63,29 @@ func TestNothingNewIsPlacedOnAnErasedFamily(t *testing.T) {
 	}
 	require.Equal(t, before, g.events(t), "refused: nothing appended")
 
-	// The concern the waiting erasure waits for is still worked to its end, with its text.
+	// A new concern is never refused (review 38): on the family whose erasure waits, it is kept
+	// with its text, read by the lead, and the erasure waits for it too.
+	again, err := vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: waiting.String(), Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_OTHER, Description: "Saw the father outside again"})
+	require.NoError(t, err, "a new concern on a family whose erasure waits")
+	require.Empty(t, again.GetTextWarning(), "its text is kept: the key is not destroyed yet")
+	read, err := lead.GetConcern(ctx, &safeguardingv1.GetConcernRequest{CentreId: g.centre.String(), ConcernId: again.GetConcernId(),
+		Purpose: "acting on it"})
+	require.NoError(t, err)
+	require.Equal(t, "Saw the father outside again", read.GetConcern().GetRecords()[0].GetText())
+
+	// The concerns the waiting erasure waits for are still worked to their end, with their text.
 	_, err = lead.EscalateConcern(ctx, &safeguardingv1.EscalateConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
 		ConcernId: open.GetConcernId(), Agency: safeguardingv1.Agency_AGENCY_POLICE, Reference: "REF-1"})
 	require.NoError(t, err)
 	_, err = lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
 		ConcernId: open.GetConcernId(), Note: "Passed to the police, who have it in hand"})
+	require.NoError(t, err)
+	waits, err := g.sealer.Shredded(ctx, waiting)
+	require.NoError(t, err)
+	require.False(t, waits, "the erasure still waits for the concern raised while it waited")
+	_, err = lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		ConcernId: again.GetConcernId(), Note: "Father seen by the police, nothing further here"})
 	require.NoError(t, err)
 	require.Eventually(t, func() bool {
 		shredded, err := g.sealer.Shredded(ctx, waiting)
@@ -217,4 +231,80 @@ func TestAnErasedFamilysConcernAndRecordSayTheirTextWasErased(t *testing.T) {
 	require.True(t, got["RiskAssessed"], "the assessment's note")
 	require.False(t, got["RiskScreenedProvisionally"], "a screen has no text")
 	require.False(t, got["LeadAlerted"])
+}
+
+// Review 38 #6: a concern about an erased family's child was refused FAMILY_ERASED, recording
+// nothing and alerting nobody, though any member of staff or volunteer can raise a concern and
+// raising one is never refused. Once the family's key is destroyed the concern is recorded about
+// the family's id without its description (nothing can seal it, and no key is made again for an
+// erased family), the lead is alerted and sees that the account must be taken in person, and the
+// raiser is told so. The lead can escalate it (without a reference, which would be text) and close
+// it; a hold and a risk assessment are still refused (they suspend nothing).
+func TestAConcernOnAnErasedFamilyIsRecordedWithoutTextAndAlertsTheLead(t *testing.T) {
+	g := newRig(t)
+	g.theUsualStaff(t)
+	ctx := t.Context()
+	vol := g.as(t, "volunteer-1", auth.RoleVolunteer)
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
+	family := g.families(t, 1)[0]
+	g.other(t, "referral", family, g.centre, &referralv1.FamilyErased{ReferralId: uuid.NewString(), FamilyId: family.String(),
+		CentreId: g.centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED, ErasedOn: review(0)})
+	require.Eventually(t, func() bool {
+		shredded, err := g.sealer.Shredded(ctx, family)
+		return err == nil && shredded
+	}, 30*time.Second, 20*time.Millisecond, "the family erased")
+
+	alerts := g.eventsOfType(t, "familytime.safeguarding.v1.LeadAlerted")
+	const account = "child had bruises at handover, father outside again"
+	raised, err := vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: family.String(), Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_PHYSICAL_HARM, Description: account})
+	require.NoError(t, err, "a concern is never refused for the family's erasure")
+	require.Contains(t, raised.GetTextWarning(), "TEXT_NOT_KEPT")
+	require.Contains(t, raised.GetTextWarning(), "tell the safeguarding lead in person now")
+	require.NotContains(t, raised.GetTextWarning(), "bruises")
+	require.Equal(t, alerts+1, g.eventsOfType(t, "familytime.safeguarding.v1.LeadAlerted"), "the lead is alerted")
+	var rows string
+	require.NoError(t, g.db.OwnerPool(t).QueryRow(ctx, "SELECT string_agg(encode(payload, 'escape'), '') FROM events").Scan(&rows))
+	require.NotContains(t, rows, "bruises", "the description is not kept, in clear or otherwise")
+
+	list, err := lead.ListAlerts(ctx, &safeguardingv1.ListAlertsRequest{CentreId: g.centre.String(), OpenOnly: true})
+	require.NoError(t, err)
+	var alert *safeguardingv1.Alert
+	for _, a := range list.GetAlerts() {
+		if a.GetConcernId() == raised.GetConcernId() {
+			alert = a
+		}
+	}
+	require.NotNil(t, alert, "the lead sees the concern among the open alerts")
+	require.True(t, alert.GetTextNotKept(), "and that its account is to be taken in person")
+	require.Equal(t, family.String(), alert.GetFamilyId())
+
+	got, err := lead.GetConcern(ctx, &safeguardingv1.GetConcernRequest{CentreId: g.centre.String(), ConcernId: raised.GetConcernId(),
+		Purpose: "taking the account"})
+	require.NoError(t, err)
+	first := got.GetConcern().GetRecords()[0]
+	require.Empty(t, first.GetText())
+	require.Contains(t, first.GetSummary(), "description not kept: raised after the family's personal data was erased")
+	require.Contains(t, first.GetSummary(), "take the account from volunteer-1 in person")
+
+	before := g.events(t)
+	_, err = lead.EscalateConcern(ctx, &safeguardingv1.EscalateConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		ConcernId: raised.GetConcernId(), Agency: safeguardingv1.Agency_AGENCY_LOCAL_AUTHORITY_CHILDRENS_SERVICES, Reference: "LA-77"})
+	require.Equal(t, "FAMILY_ERASED", reason(t, err), "a reference is text, not kept for an erased family: %v", err)
+	require.Contains(t, err.Error(), "escalated without a reference")
+	require.Equal(t, before, g.events(t))
+	_, err = lead.EscalateConcern(ctx, &safeguardingv1.EscalateConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		ConcernId: raised.GetConcernId(), Agency: safeguardingv1.Agency_AGENCY_LOCAL_AUTHORITY_CHILDRENS_SERVICES})
+	require.NoError(t, err, "the lead escalates it")
+	_, err = lead.PlaceHold(ctx, &safeguardingv1.PlaceHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: family.String(), ConcernId: raised.GetConcernId(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONDUCT, ReviewBy: review(14)})
+	require.Equal(t, "FAMILY_ERASED", reason(t, err), "a hold still suspends nothing: %v", err)
+	_, err = lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		ConcernId: raised.GetConcernId(), Note: "Account taken in person and passed to children's services"})
+	require.NoError(t, err)
+	list, err = lead.ListAlerts(ctx, &safeguardingv1.ListAlertsRequest{CentreId: g.centre.String(), OpenOnly: true})
+	require.NoError(t, err)
+	for _, a := range list.GetAlerts() {
+		require.NotEqual(t, raised.GetConcernId(), a.GetConcernId(), "closed: no longer open")
+	}
 }

@@ -984,8 +984,8 @@ func TestAnotherCentresFamilyIsNotFound(t *testing.T) {
 // read, without their text, each read still recorded; and an existing concern can still be
 // closed, keeping no new text (a review found every read refused as an internal error, the
 // access record's purpose having no key to be sealed with, and the concern never closable). A new
-// concern is refused FAMILY_ERASED, recording nothing (a later review found one raised with an
-// id and silently no description), and so is new text on the closed one's family.
+// concern is recorded without its text, saying so (a review found one raised with an id and
+// silently no description; review 38 found one refused, alerting nobody), and no text is kept.
 func TestAnErasedFamilysRecordsStillReadAndCloseWithoutText(t *testing.T) {
 	g := newRig(t)
 	g.theUsualStaff(t)
@@ -1015,15 +1015,13 @@ func TestAnErasedFamilysRecordsStillReadAndCloseWithoutText(t *testing.T) {
 	require.NoError(t, err, "the concern can still be closed")
 	var before int
 	require.NoError(t, g.db.OwnerPool(t).QueryRow(ctx, "SELECT count(*) FROM events").Scan(&before))
-	_, err = vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+	seen, err := vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
 		FamilyId: family.String(), Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_OTHER, Description: "seen again"})
-	require.Equal(t, codes.FailedPrecondition, status.Code(err), "%v", err)
-	require.Equal(t, "FAMILY_ERASED", reason(t, err))
-	require.Contains(t, err.Error(), "personal data was erased and its case is closed", "saying what to do instead (review 35)")
-	require.Contains(t, err.Error(), "raise it on that family")
+	require.NoError(t, err, "a concern is never refused (review 38)")
+	require.Contains(t, seen.GetTextWarning(), "its description was not kept", "saying so, not silently (review 35)")
 	var after int
 	require.NoError(t, g.db.OwnerPool(t).QueryRow(ctx, "SELECT count(*) FROM events").Scan(&after))
-	require.Equal(t, before, after, "a refused concern records nothing")
+	require.Equal(t, before+2, after, "the concern and its alert, nothing more")
 	var rows string
 	require.NoError(t, g.db.OwnerPool(t).QueryRow(ctx, "SELECT string_agg(e::text, '') FROM events e").Scan(&rows))
 	require.NotContains(t, rows, "closed after the erasure")

@@ -260,8 +260,12 @@ func (s *safeguardingCommand) concern() *cobra.Command {
 		people                                 []string
 	)
 	raise := &cobra.Command{
-		Use:     "raise",
-		Short:   "Raise a concern (any member of staff or volunteer); the centre's safeguarding lead is alerted",
+		Use:   "raise",
+		Short: "Raise a concern (any member of staff or volunteer); the centre's safeguarding lead is alerted",
+		Long: `raise records a concern and alerts the centre's safeguarding lead. It is never refused because the
+family's personal data was erased: the concern is then recorded and the lead alerted, but its
+description is not kept (there is no key left to seal it with), and a WARNING TEXT_NOT_KEPT on
+standard error tells you to tell the lead in person now what you saw.`,
 		Example: `  familytime safeguarding concern raise --centre $C --family $F --category neglect --description "..."`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -280,6 +284,7 @@ func (s *safeguardingCommand) concern() *cobra.Command {
 					return err
 				}
 				warnOnStderr(cmd, resp.GetLeadWarning())
+				warnOnStderr(cmd, resp.GetTextWarning())
 				return out.one(cmd.OutOrStdout(), resp, [][2]string{{"concern", resp.GetConcernId()}})
 			})
 		},
@@ -786,7 +791,9 @@ risk assessment made, still standing, that another centre's lead checked past th
 OTHERS says "finding of DATE: checked elsewhere" (DATE: the assessment that made it; --json:
 duplicate_checked_finding_made_on, no hold_id). CATEGORY is the concern's, or says what
 an alert that is no concern's is: "duplicate check" (checked elsewhere) or "hold" (a hold that names
-no concern, whose CONCERN is then empty). CLOSED is the concern closed, the hold lifted, or
+no concern, whose CONCERN is then empty); a concern raised after the family's personal data was
+erased says "(family erased: text not kept, take the account from the raiser in person)" after its
+category (--json: text_not_kept). CLOSED is the concern closed, the hold lifted, or
 the finding cleared; CORRECTED says a concern's record was corrected since the
 lead last read it: concern show by the lead clears it. Then (in the table, not with
 --json) the holds in force whose review date has passed: a hold suspends a child's contact and is
@@ -837,7 +844,8 @@ func alertConcern(a *safeguardingv1.Alert) string { return a.GetConcernId() }
 // alertCategory is an alert's CATEGORY: what it is in words. A concern's category for a concern's
 // alert (and for a hold's or an escalation's that names one); "duplicate check" for a hold or a
 // domestic-abuse finding another centre's lead checked past, and "hold" for a hold that names no
-// concern, where it said "unspecified" (review 37).
+// concern, where it said "unspecified" (review 37); a concern raised after the family's personal
+// data was erased says its text was not kept (review 38).
 func alertCategory(a *safeguardingv1.Alert) string {
 	switch {
 	case a.GetDuplicateCheckedReferralId() != "":
@@ -845,7 +853,12 @@ func alertCategory(a *safeguardingv1.Alert) string {
 	case a.GetConcernId() == "" && a.GetHoldId() != "":
 		return "hold"
 	}
-	return friendly("CONCERN_CATEGORY_", a.GetCategory().String())
+	category := friendly("CONCERN_CATEGORY_", a.GetCategory().String())
+	if a.GetTextNotKept() {
+		// Raised after the family's erasure: recorded without its description (review 38).
+		category += " (family erased: text not kept, take the account from the raiser in person)"
+	}
+	return category
 }
 
 // byOthers is what an alert says was done by someone the register does not have as the lead: the

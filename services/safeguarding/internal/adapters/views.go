@@ -67,8 +67,8 @@ func ProjectConcernCorrected(uow *eventstore.UnitOfWork, concern, event uuid.UUI
 
 // ProjectAlert records the lead's alert of a new concern.
 func ProjectAlert(uow *eventstore.UnitOfWork, k *domain.Concern) {
-	uow.Exec(`INSERT INTO lead_alerts (concern_id, family_id, centre_id, category, alerted_on) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (concern_id) DO NOTHING`, k.ID(), k.FamilyID(), k.CentreID(), int32(k.Category()), k.RaisedOn())
+	uow.Exec(`INSERT INTO lead_alerts (concern_id, family_id, centre_id, category, alerted_on, text_not_kept) VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (concern_id) DO NOTHING`, k.ID(), k.FamilyID(), k.CentreID(), int32(k.Category()), k.RaisedOn(), k.TextNotKept())
 }
 
 // ProjectHoldAlert records the lead's alert of a hold placed by someone the register does not
@@ -241,6 +241,9 @@ type AlertRow struct {
 	// finding, the date of the assessment that made the finding (Hold is then uuid.Nil, and
 	// Closed says the finding was cleared); zero for every other alert.
 	FindingMadeOn time.Time
+	// TextNotKept says the concern alerted of was raised after the family's key was destroyed,
+	// without its description: the lead takes the account in person (review 38).
+	TextNotKept bool
 	// Alert is that alert's record (uuid.Nil for every other alert): its key in the list.
 	Alert uuid.UUID
 	// RecordedAt is when the alert was recorded: the list's order and page key.
@@ -275,32 +278,32 @@ func (r *Records) Alerts(ctx context.Context, centre uuid.UUID, openOnly bool, s
 		return nil, "", err
 	}
 	rows, err := r.store.Pool().Query(ctx, `SELECT concern_id, family_id, category, alerted_on, closed, corrected, hold_id, escalation_id,
-			placed_in_role, checked_at_centre_id, checked_referral_id, finding_made_on, recorded_at, key
+			placed_in_role, checked_at_centre_id, checked_referral_id, finding_made_on, text_not_kept, recorded_at, key
 		FROM (
 			SELECT a.concern_id, a.family_id, a.category, a.alerted_on, coalesce(c.closed, false) AS closed,
 				coalesce(c.corrected, false) AS corrected, NULL::uuid AS hold_id, NULL::uuid AS escalation_id, '' AS placed_in_role,
-				NULL::uuid AS checked_at_centre_id, NULL::uuid AS checked_referral_id, NULL::date AS finding_made_on, a.recorded_at,
+				NULL::uuid AS checked_at_centre_id, NULL::uuid AS checked_referral_id, NULL::date AS finding_made_on, a.text_not_kept, a.recorded_at,
 				a.concern_id AS key
 			FROM lead_alerts a LEFT JOIN concerns c USING (concern_id)
 			WHERE a.centre_id = $1
 			UNION ALL
 			SELECT h.concern_id, h.family_id, coalesce(c.category, 0), h.alerted_on, held.lifted_on IS NOT NULL, false,
-				h.hold_id, NULL::uuid, h.placed_in_role, NULL::uuid, NULL::uuid, NULL::date, h.recorded_at, h.hold_id
+				h.hold_id, NULL::uuid, h.placed_in_role, NULL::uuid, NULL::uuid, NULL::date, false, h.recorded_at, h.hold_id
 			FROM hold_alerts h JOIN holds held USING (hold_id) LEFT JOIN concerns c ON c.concern_id = h.concern_id
 			WHERE h.centre_id = $1
 			UNION ALL
 			SELECT e.concern_id, e.family_id, e.category, e.alerted_on, coalesce(c.closed, false), coalesce(c.corrected, false),
-				NULL::uuid, e.escalation_id, e.escalated_in_role, NULL::uuid, NULL::uuid, NULL::date, e.recorded_at, e.escalation_id
+				NULL::uuid, e.escalation_id, e.escalated_in_role, NULL::uuid, NULL::uuid, NULL::date, false, e.recorded_at, e.escalation_id
 			FROM escalation_alerts e LEFT JOIN concerns c USING (concern_id)
 			WHERE e.centre_id = $1
 			UNION ALL
 			SELECT held.concern_id, d.family_id, coalesce(c.category, 0), d.alerted_on, held.lifted_on IS NOT NULL, false,
-				d.hold_id, NULL::uuid, '', d.checked_at_centre_id, d.checked_referral_id, NULL::date, d.recorded_at, d.checked_referral_id
+				d.hold_id, NULL::uuid, '', d.checked_at_centre_id, d.checked_referral_id, NULL::date, false, d.recorded_at, d.checked_referral_id
 			FROM duplicate_check_alerts d JOIN holds held USING (hold_id) LEFT JOIN concerns c ON c.concern_id = held.concern_id
 			WHERE d.centre_id = $1
 			UNION ALL
 			SELECT NULL::uuid, f.family_id, 0, f.alerted_on, f.closed, false, NULL::uuid, NULL::uuid, '', f.checked_at_centre_id,
-				f.checked_referral_id, f.finding_made_on, f.recorded_at, f.alert_id
+				f.checked_referral_id, f.finding_made_on, false, f.recorded_at, f.alert_id
 			FROM finding_check_alerts f
 			WHERE f.centre_id = $1
 		) alerts
@@ -316,7 +319,7 @@ func (r *Records) Alerts(ctx context.Context, centre uuid.UUID, openOnly bool, s
 		var findingOn pgtype.Date
 		var key uuid.UUID
 		err := row.Scan(&concern, &a.Family, &cat, &a.AlertedOn, &a.Closed, &a.Corrected, &hold, &escalation, &a.PlacedInRole,
-			&checkedAt, &checked, &findingOn, &a.RecordedAt, &key)
+			&checkedAt, &checked, &findingOn, &a.TextNotKept, &a.RecordedAt, &key)
 		if findingOn.Valid {
 			a.FindingMadeOn, a.Alert = findingOn.Time, key
 		}

@@ -16,17 +16,31 @@ import (
 	"github.com/familytime/familytime/services/safeguarding/internal/domain"
 )
 
-// RaiseConcern records a new concern and its alert to the centre's lead.
+// RaiseConcern records a new concern and its alert to the centre's lead. It is never refused for
+// the family's erasure (review 38: any member of staff or volunteer can raise a concern, and a
+// protective action is not held up). While the erasure waits for records in use, the family's key
+// still seals the description, and the erasure waits for this concern too (decision 104). Once the
+// key is destroyed, none is made again (seal.ErrShredded), so the concern is recorded about the
+// family's id without its description (NewConcern.TextNotKept), and the lead, alerted, takes the
+// account from the raiser in person.
 func (a *App) RaiseConcern(ctx context.Context, c domain.Caller, n domain.NewConcern, md eventstore.Metadata) (*domain.Concern, *eventstore.UnitOfWork, error) {
-	k, msgs, err := domain.RaiseConcern(uuid.New(), n, c, a.today())
+	id := uuid.New()
+	k, msgs, err := domain.RaiseConcern(id, n, c, a.today())
 	if err != nil {
 		return nil, nil, err
 	}
 	if err := a.familyAt(ctx, n.Family, n.Centre); err != nil {
 		return nil, nil, err
 	}
-	if err := a.ErasureOrdered(ctx, n.Family, domain.ConcernOnErasedFamily); err != nil {
+	erasure, err := a.records.Erasure(ctx, n.Family)
+	if err != nil {
 		return nil, nil, err
+	}
+	if erasure.Done {
+		n.TextNotKept = true
+		if k, msgs, err = domain.RaiseConcern(id, n, c, a.today()); err != nil {
+			return nil, nil, err
+		}
 	}
 	if err := a.ofTheFamily(ctx, n); err != nil {
 		return nil, nil, err

@@ -197,7 +197,13 @@ func reportText(msg proto.Message, texts []string) string {
 func summary(msg proto.Message) string {
 	switch e := msg.(type) {
 	case *safeguardingv1.ConcernRaised:
-		return fmt.Sprintf("concern raised: %s, %s involved", words.Enum(e.GetCategory()), people(len(e.GetPersonIds())))
+		raised := fmt.Sprintf("concern raised: %s, %s involved", words.Enum(e.GetCategory()), people(len(e.GetPersonIds())))
+		if e.GetTextNotKept() {
+			// Review 38: recorded after the family's key was destroyed; not an erased text.
+			raised += "; description not kept: raised after the family's personal data was erased: take the account from " +
+				e.GetRaisedBy() + " in person"
+		}
+		return raised
 	case *safeguardingv1.LeadAlerted:
 		return "safeguarding lead alerted"
 	case *safeguardingv1.ConcernActionAdded:

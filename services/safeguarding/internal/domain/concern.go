@@ -31,6 +31,8 @@ type Concern struct {
 	version                     int64
 	// alerted is the record of the alert that the concern reached the lead, as it was raised.
 	alerted uuid.UUID
+	// textNotKept says it was raised after the family's key was destroyed, without its description.
+	textNotKept bool
 	ledger
 }
 
@@ -40,10 +42,13 @@ type NewConcern struct {
 	Category                safeguardingv1.ConcernCategory
 	Description             string
 	People                  []uuid.UUID
+	// TextNotKept says the family's key was destroyed (its personal data erased): the concern is
+	// still recorded and the lead alerted, the description checked but not kept (review 38).
+	TextNotKept bool
 }
 
 // RaiseConcern records a new concern and alerts the centre's safeguarding lead. Anyone who works
-// at the centre may raise one; the description is required.
+// at the centre may raise one; the description is required, and kept unless n.TextNotKept.
 func RaiseConcern(id uuid.UUID, n NewConcern, c Caller, today time.Time) (*Concern, []proto.Message, error) {
 	description := strings.TrimSpace(n.Description)
 	var v violations
@@ -71,10 +76,14 @@ func RaiseConcern(id uuid.UUID, n NewConcern, c Caller, today time.Time) (*Conce
 		return nil, nil, err
 	}
 	k := &Concern{id: id}
+	sealed := note(description)
+	if n.TextNotKept {
+		sealed = nil
+	}
 	events, err := k.record(
 		&safeguardingv1.ConcernRaised{ConcernId: id.String(), FamilyId: n.Family.String(), CentreId: n.Centre.String(),
 			BookingId: optionalID(n.Booking), Category: n.Category, RaisedOn: dates.Proto(today), RaisedBy: c.Subject,
-			PersonIds: people, SealedDescription: note(description)},
+			PersonIds: people, SealedDescription: sealed, TextNotKept: n.TextNotKept},
 		&safeguardingv1.LeadAlerted{ConcernId: id.String(), FamilyId: n.Family.String(), CentreId: n.Centre.String(),
 			Category: n.Category, AlertedOn: dates.Proto(today)})
 	return k, events, err
@@ -109,6 +118,7 @@ func (k *Concern) apply(id uuid.UUID, ev proto.Message) error {
 	case *safeguardingv1.ConcernRaised:
 		k.family, k.centre, k.booking = parseID(e.GetFamilyId()), parseID(e.GetCentreId()), parseID(e.GetBookingId())
 		k.category, k.raisedOn, k.raisedBy = e.GetCategory(), dates.Time(e.GetRaisedOn()), e.GetRaisedBy()
+		k.textNotKept = e.GetTextNotKept()
 		k.people = nil
 		for _, p := range e.GetPersonIds() {
 			k.people = append(k.people, parseID(p))
@@ -158,6 +168,10 @@ func (k *Concern) RaisedOn() time.Time { return k.raisedOn }
 
 // RaisedBy is the account id of who raised it.
 func (k *Concern) RaisedBy() string { return k.raisedBy }
+
+// TextNotKept says it was raised after the family's key was destroyed: its description was not
+// kept, and the lead takes the account from its raiser in person (review 38).
+func (k *Concern) TextNotKept() bool { return k.textNotKept }
 
 // People are the people involved.
 func (k *Concern) People() []uuid.UUID { return slices.Clone(k.people) }

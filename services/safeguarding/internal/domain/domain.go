@@ -11,6 +11,7 @@
 package domain
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -73,7 +74,9 @@ func EachSealed(ev proto.Message, f func(field string, in []byte) ([]byte, error
 
 // KeptWithoutText reports whether an event is still recorded for a family whose personal data
 // was erased, its text dropped: a read's access record (the read is still accounted for), closing
-// a concern and lifting a hold (records in use are brought to an end). Any other event carrying
+// a concern and lifting a hold (records in use are brought to an end), and escalating a concern
+// raised after the erasure without a reference (NoReferenceYet: the lead who took the account in
+// person passes it on; review 38). Any other event carrying
 // new text about an erased family is refused ErrFamilyErased rather than kept silently without
 // it: a concern raised with no description would read as though nothing was said
 // (docs/decisions.md 86).
@@ -81,6 +84,9 @@ func KeptWithoutText(ev proto.Message) bool {
 	switch ev.(type) {
 	case *safeguardingv1.AccessRecorded, *safeguardingv1.ConcernClosed, *safeguardingv1.HoldLifted:
 		return true
+	case *safeguardingv1.ConcernEscalated:
+		// Still the text as the domain wrote it: a reference given is text, not dropped silently.
+		return bytes.Equal(ev.(*safeguardingv1.ConcernEscalated).GetSealedReference(), note(NoReferenceYet))
 	}
 	return false
 }

@@ -30,7 +30,7 @@ var (
 	// ErrFamilyErased: the family's key was destroyed (referral's FamilyErased, docs/decisions.md
 	// 86); a command that would record new text about the family is refused (KeptWithoutText).
 	ErrFamilyErased = problem.Rule("FAMILY_ERASED", "the family's personal data was erased, so nothing about them can be recorded here: "+
-		"their records can still be read, and an open concern closed or a hold lifted, without text")
+		"their records can still be read, and an open concern closed or escalated without a reference, or a hold lifted, without text")
 	// ErrConcernClosed: a closed concern takes no more actions, escalations or closing; it can
 	// still be corrected.
 	ErrConcernClosed = problem.Rule("CONCERN_CLOSED", "the concern is closed")
@@ -130,9 +130,14 @@ func HoldOnErasedFamily(family uuid.UUID) error {
 		"place the hold on that family (familytime safeguarding hold --family NEW_FAMILY ...)")
 }
 
-// ConcernOnErasedFamily refuses a new concern on a family whose erasure was ordered.
-func ConcernOnErasedFamily(family uuid.UUID) error {
-	return erasedFamily(family, "a concern would reach no open case", "raise it on that family (familytime safeguarding concern raise --family NEW_FAMILY ...)")
+// TextNotKept is what the raiser of a concern on a family whose key was destroyed is told: the
+// concern is recorded and the lead alerted, but its description was not kept (review 38). Ids
+// only: the family's, never the text.
+func TextNotKept(family uuid.UUID) string {
+	return fmt.Sprintf("TEXT_NOT_KEPT: family %s's personal data was erased, so the concern was recorded and the "+
+		"safeguarding lead alerted, but its description was not kept: tell the safeguarding lead in person now what you saw "+
+		"(if a child is in danger now, call the local authority's children's services or the police); "+
+		"if the child has been referred again, raise it on that family too", family)
 }
 
 // RiskOnErasedFamily refuses a risk assessment of a family whose erasure was ordered.

@@ -154,7 +154,11 @@ func (s *Server) RaiseConcern(ctx context.Context, req *safeguardingv1.RaiseConc
 		if err != nil {
 			return nil, nil, err
 		}
-		return &safeguardingv1.RaiseConcernResponse{ConcernId: k.ID().String(), LeadWarning: warning}, uow, nil
+		out := &safeguardingv1.RaiseConcernResponse{ConcernId: k.ID().String(), LeadWarning: warning}
+		if k.TextNotKept() {
+			out.TextWarning = domain.TextNotKept(k.FamilyID())
+		}
+		return out, uow, nil
 	})
 }
 
@@ -598,7 +602,7 @@ func (s *Server) ListAlerts(ctx context.Context, req *safeguardingv1.ListAlertsR
 			Category: r.Category, AlertedOn: dates.Proto(r.AlertedOn), Closed: r.Closed, HoldId: optional(r.Hold),
 			PlacedInRole: r.PlacedInRole, Corrected: r.Corrected, EscalationRecordId: optional(r.Escalation),
 			DuplicateCheckedAtCentreId: optional(r.CheckedAtCentre), DuplicateCheckedReferralId: optional(r.CheckedReferral),
-			DuplicateCheckedFindingMadeOn: dates.Proto(r.FindingMadeOn)})
+			DuplicateCheckedFindingMadeOn: dates.Proto(r.FindingMadeOn), TextNotKept: r.TextNotKept})
 	}
 	return out, nil
 }

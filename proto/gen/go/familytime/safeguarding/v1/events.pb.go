@@ -1371,10 +1371,16 @@ type ConcernRaised struct {
 	RaisedBy string `protobuf:"bytes,7,opt,name=raised_by,json=raisedBy,proto3" json:"raised_by,omitempty"`
 	// The people involved, by person id (UUIDs from referral).
 	PersonIds []string `protobuf:"bytes,8,rep,name=person_ids,json=personIds,proto3" json:"person_ids,omitempty"`
-	// What happened: a serialised Note, sealed; never published in clear.
+	// What happened: a serialised Note, sealed; never published in clear. Empty when
+	// text_not_kept.
 	SealedDescription []byte `protobuf:"bytes,9,opt,name=sealed_description,json=sealedDescription,proto3" json:"sealed_description,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// The concern was raised after the family's personal data was erased (its data key destroyed):
+	// it is recorded and the lead alerted, but its description was not kept (there is no key to
+	// seal it with, and none is made again for an erased family). The lead takes the account from
+	// the raiser in person (review 38).
+	TextNotKept   bool `protobuf:"varint,10,opt,name=text_not_kept,json=textNotKept,proto3" json:"text_not_kept,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ConcernRaised) Reset() {
@@ -1468,6 +1474,13 @@ func (x *ConcernRaised) GetSealedDescription() []byte {
 		return x.SealedDescription
 	}
 	return nil
+}
+
+func (x *ConcernRaised) GetTextNotKept() bool {
+	if x != nil {
+		return x.TextNotKept
+	}
+	return false
 }
 
 // LeadAlerted: the centre's safeguarding lead is alerted to a concern. The CLI's alerts command
@@ -2957,7 +2970,7 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"\vassessed_by\x18\b \x01(\tR\n" +
 	"assessedBy\x12\x1f\n" +
 	"\vsealed_note\x18\t \x01(\fR\n" +
-	"sealedNote\"\xf4\x02\n" +
+	"sealedNote\"\x98\x03\n" +
 	"\rConcernRaised\x12\x1d\n" +
 	"\n" +
 	"concern_id\x18\x01 \x01(\tR\tconcernId\x12\x1b\n" +
@@ -2970,7 +2983,9 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"\traised_by\x18\a \x01(\tR\braisedBy\x12\x1d\n" +
 	"\n" +
 	"person_ids\x18\b \x03(\tR\tpersonIds\x12-\n" +
-	"\x12sealed_description\x18\t \x01(\fR\x11sealedDescription\"\xea\x01\n" +
+	"\x12sealed_description\x18\t \x01(\fR\x11sealedDescription\x12\"\n" +
+	"\rtext_not_kept\x18\n" +
+	" \x01(\bR\vtextNotKept\"\xea\x01\n" +
 	"\vLeadAlerted\x12\x1d\n" +
 	"\n" +
 	"concern_id\x18\x01 \x01(\tR\tconcernId\x12\x1b\n" +

@@ -520,7 +520,11 @@ type RaiseConcernResponse struct {
 	// NO_LEAD, in words, when the centre's staff register has no safeguarding lead cleared today:
 	// the concern is recorded, but no lead reads its alert, so the raiser tells someone now.
 	// Empty otherwise.
-	LeadWarning   string `protobuf:"bytes,2,opt,name=lead_warning,json=leadWarning,proto3" json:"lead_warning,omitempty"`
+	LeadWarning string `protobuf:"bytes,2,opt,name=lead_warning,json=leadWarning,proto3" json:"lead_warning,omitempty"`
+	// TEXT_NOT_KEPT, in words, when the family's personal data was erased: the concern is recorded
+	// and the lead alerted, but its description was not kept, so the raiser tells the lead in
+	// person now (or the local authority, if the child is in danger). Empty otherwise.
+	TextWarning   string `protobuf:"bytes,3,opt,name=text_warning,json=textWarning,proto3" json:"text_warning,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -565,6 +569,13 @@ func (x *RaiseConcernResponse) GetConcernId() string {
 func (x *RaiseConcernResponse) GetLeadWarning() string {
 	if x != nil {
 		return x.LeadWarning
+	}
+	return ""
+}
+
+func (x *RaiseConcernResponse) GetTextWarning() string {
+	if x != nil {
+		return x.TextWarning
 	}
 	return ""
 }
@@ -4330,8 +4341,12 @@ type Alert struct {
 	// not the family with this centre's domestic-abuse finding: the local date of the assessment
 	// that made the finding; hold_id is then empty, and closed says the finding was cleared.
 	DuplicateCheckedFindingMadeOn *v1.Date `protobuf:"bytes,12,opt,name=duplicate_checked_finding_made_on,json=duplicateCheckedFindingMadeOn,proto3" json:"duplicate_checked_finding_made_on,omitempty"`
-	unknownFields                 protoimpl.UnknownFields
-	sizeCache                     protoimpl.SizeCache
+	// A concern raised after the family's personal data was erased: recorded without its
+	// description (ConcernRaised.text_not_kept), so the lead takes the account from the raiser in
+	// person.
+	TextNotKept   bool `protobuf:"varint,13,opt,name=text_not_kept,json=textNotKept,proto3" json:"text_not_kept,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Alert) Reset() {
@@ -4446,6 +4461,13 @@ func (x *Alert) GetDuplicateCheckedFindingMadeOn() *v1.Date {
 		return x.DuplicateCheckedFindingMadeOn
 	}
 	return nil
+}
+
+func (x *Alert) GetTextNotKept() bool {
+	if x != nil {
+		return x.TextNotKept
+	}
+	return false
 }
 
 // ListAlertsResponse is a page of alerts, newest first.
@@ -4773,11 +4795,12 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\xbaH\ar\x05\x10\x01\x18\x90NR\vdescription\x12,\n" +
 	"\n" +
 	"person_ids\x18\a \x03(\tB\r\xbaH\n" +
-	"\x92\x01\a\"\x05r\x03\xb0\x01\x01R\tpersonIds\"X\n" +
+	"\x92\x01\a\"\x05r\x03\xb0\x01\x01R\tpersonIds\"{\n" +
 	"\x14RaiseConcernResponse\x12\x1d\n" +
 	"\n" +
 	"concern_id\x18\x01 \x01(\tR\tconcernId\x12!\n" +
-	"\flead_warning\x18\x02 \x01(\tR\vleadWarning\"\x89\x01\n" +
+	"\flead_warning\x18\x02 \x01(\tR\vleadWarning\x12!\n" +
+	"\ftext_warning\x18\x03 \x01(\tR\vtextWarning\"\x89\x01\n" +
 	"\x11GetConcernRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +
@@ -5088,7 +5111,7 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\tpage_size\x18\x03 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12'\n" +
 	"\n" +
-	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\xdb\x04\n" +
+	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\xff\x04\n" +
 	"\x05Alert\x12\x1d\n" +
 	"\n" +
 	"concern_id\x18\x01 \x01(\tR\tconcernId\x12\x1b\n" +
@@ -5104,7 +5127,8 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\x1eduplicate_checked_at_centre_id\x18\n" +
 	" \x01(\tR\x1aduplicateCheckedAtCentreId\x12A\n" +
 	"\x1dduplicate_checked_referral_id\x18\v \x01(\tR\x1aduplicateCheckedReferralId\x12d\n" +
-	"!duplicate_checked_finding_made_on\x18\f \x01(\v2\x1a.familytime.common.v1.DateR\x1dduplicateCheckedFindingMadeOn\"w\n" +
+	"!duplicate_checked_finding_made_on\x18\f \x01(\v2\x1a.familytime.common.v1.DateR\x1dduplicateCheckedFindingMadeOn\x12\"\n" +
+	"\rtext_not_kept\x18\r \x01(\bR\vtextNotKept\"w\n" +
 	"\x12ListAlertsResponse\x129\n" +
 	"\x06alerts\x18\x01 \x03(\v2!.familytime.safeguarding.v1.AlertR\x06alerts\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xba\x01\n" +

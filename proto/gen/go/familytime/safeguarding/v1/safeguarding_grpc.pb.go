@@ -59,8 +59,10 @@ type SafeguardingServiceClient interface {
 	// once referral ordered the family's erasure (carried out, or waiting for its records in use).
 	AssessRisk(ctx context.Context, in *AssessRiskRequest, opts ...grpc.CallOption) (*AssessRiskResponse, error)
 	// RaiseConcern records a safeguarding concern and alerts the centre's safeguarding lead. Any
-	// member of staff or volunteer of the centre. Refused FAMILY_ERASED once referral ordered the
-	// family's erasure: if the child was referred again, the concern is raised on that family.
+	// member of staff or volunteer of the centre; never refused for the family's erasure (review
+	// 38): while an erasure waits for records in use, the concern is sealed with the family's key
+	// and the erasure waits for it too; once the key is destroyed, it is recorded and the lead
+	// alerted without its description (text_not_kept, text_warning).
 	RaiseConcern(ctx context.Context, in *RaiseConcernRequest, opts ...grpc.CallOption) (*RaiseConcernResponse, error)
 	// GetConcern returns one concern with its text, actions, escalations and corrections. Its
 	// raiser and the centre's safeguarding lead only; the read is recorded.
@@ -395,8 +397,10 @@ type SafeguardingServiceServer interface {
 	// once referral ordered the family's erasure (carried out, or waiting for its records in use).
 	AssessRisk(context.Context, *AssessRiskRequest) (*AssessRiskResponse, error)
 	// RaiseConcern records a safeguarding concern and alerts the centre's safeguarding lead. Any
-	// member of staff or volunteer of the centre. Refused FAMILY_ERASED once referral ordered the
-	// family's erasure: if the child was referred again, the concern is raised on that family.
+	// member of staff or volunteer of the centre; never refused for the family's erasure (review
+	// 38): while an erasure waits for records in use, the concern is sealed with the family's key
+	// and the erasure waits for it too; once the key is destroyed, it is recorded and the lead
+	// alerted without its description (text_not_kept, text_warning).
 	RaiseConcern(context.Context, *RaiseConcernRequest) (*RaiseConcernResponse, error)
 	// GetConcern returns one concern with its text, actions, escalations and corrections. Its
 	// raiser and the centre's safeguarding lead only; the read is recorded.

@@ -67,14 +67,20 @@ func TestACorrectionOfWhoKeepsTheTimeRecorded(t *testing.T) {
 	g.clock.Set(london(2026, 1, 10, 11, 16))
 	g.depart(t, door, b, schedulingv1.Party_PARTY_VISITING, f.visiting)
 	g.clock.Set(london(2026, 1, 10, 11, 33))
-	got = correct(schedulingv1.Movement_MOVEMENT_DEPARTURE, nil)
-	require.Equal(t, "11:14", wallClock(got.GetChildren().GetDepartedAt()), "who collected them is corrected, not when")
+	// Naming the people recorded, without a time, restates the departure: nothing to correct
+	// (review 38), and it stays at 11:14.
+	_, err := door.CorrectMovement(ctx, &schedulingv1.CorrectMovementRequest{CentreId: g.centre.String(), BookingId: b,
+		Party: schedulingv1.Party_PARTY_CHILDREN, Movement: schedulingv1.Movement_MOVEMENT_DEPARTURE,
+		PersonIds: []string{f.resident.String(), f.child.String()}, RequestId: uuid.NewString()})
+	_, reason := field(err)
+	require.Equal(t, "NOTHING_TO_CORRECT", reason, err)
 	e := g.entryOf(t, saturday(0), b)
+	require.Equal(t, "11:14", wallClock(e.GetBooking().GetChildren().GetDepartedAt()), "the departure keeps its time")
 	require.NotContains(t, e.GetAlerts(), schedulingv1.Alert_ALERT_CHILDREN_WITHOUT_AN_ADULT, "no wait made up by the correction")
 
 	got = correct(schedulingv1.Movement_MOVEMENT_DEPARTURE, &schedulingv1.LocalTime{Hour: 11, Minute: 12})
 	require.Equal(t, "11:12", wallClock(got.GetChildren().GetDepartedAt()), "a time given is the time corrected to")
-	require.Equal(t, 3, g.count(t, `SELECT count(*) FROM events WHERE event_type = 'familytime.scheduling.v1.MovementCorrected'`))
+	require.Equal(t, 2, g.count(t, `SELECT count(*) FROM events WHERE event_type = 'familytime.scheduling.v1.MovementCorrected'`))
 }
 
 // Review 36: on a session under way the children's arrival named the child, nobody checked in, and

@@ -447,7 +447,9 @@ arrived) it cannot be cancelled: complete it, or record a no-show. The exception
 that held no contact (the children came and left without a minute with the visiting parent in
 the session's time): it did not take place, and is cancelled on the day, with no notice. A party
 that came too late for any contact (after the other had left) is a no-show instead (familytime
-schedule noshow), as one that never came.
+schedule noshow), as one that never came, unless the other party left before the late party's 15
+minutes' grace ran out: then the other party cut the contact short, and the centre records it
+here, saying who called it off.
 
 A session whose family the door turned away because its contact is stopped (check-in refused
 ON_HOLD or DISCLOSURE_NOT_WEIGHED while contact could still be held, and nobody of the family let
@@ -529,10 +531,14 @@ func (s *schedule) daysheet() *cobra.Command {
 		Short: "The day sheet: every booking with its room, each party's door times, who is expected and alerts",
 		Long: `The day sheet: every booking of the centre on a date (default: the centre's today, by the
 platform's clock, not this computer's), in the order people come through the door, with its room,
-each party's door times, who is expected and its alerts. IN counts who is inside (checked in, or
-recorded coming with a party that has not left), CHECKED IN the check-ins; a person's IN says the
-same of them. STATUS says why a booking was cancelled and by whom ("cancelled by system
-(safeguarding hold)", "rescheduled by centre").
+each party's door times, who is expected and its alerts. IN counts who is inside now: checked in
+or recorded coming, and not gone since (their party recorded leaving, or a child and whoever
+collected them taken out with --others-stay); an adult who only brings or collects the children
+is never in. On a booking that has ended, IN is who was never recorded leaving. CHECKED IN counts
+the check-ins, which stay after people leave; a person's IN says the same of them. STATUS says why
+a booking was cancelled and by whom ("cancelled by system (safeguarding hold)", "cancelled by
+system (case ended)", "rescheduled by centre"). --json prints the whole response: the day the
+sheet is of ("date") and its entries.
 
   on-hold                    a safeguarding hold is in force on the family: admit nobody from it (a
                              booking a hold called off keeps saying so in STATUS once it is lifted)
@@ -600,8 +606,13 @@ Read by staff on the centre's register that day.`,
 			if err != nil {
 				return s.describe(err)
 			}
+			if out.json {
+				// The whole response, as other commands print theirs: with the day the sheet is
+				// of, which the platform chose when --date was left out (review 38).
+				return out.one(cmd.OutOrStdout(), resp, nil)
+			}
 			var names doorNames
-			if !idsOnly && !out.json && len(resp.GetEntries()) > 0 {
+			if !idsOnly && len(resp.GetEntries()) > 0 {
 				day := resp.GetDate() // the day the service chose when none was given
 				if day == nil {
 					day = req.GetDate()
@@ -657,14 +668,8 @@ func (s *schedule) doorNames(cmd *cobra.Command, day *commonv1.Date, entries []*
 
 // printDaySheet prints the morning's bookings in the order people come through the door, then
 // the people expected for each booking, by name where the door was given it.
+// --json is printed by the command, as the whole response.
 func printDaySheet(w io.Writer, out *output, day string, entries []*schedulingv1.DaySheetEntry, names doorNames) error {
-	msgs := make([]proto.Message, len(entries))
-	for i, e := range entries {
-		msgs[i] = e
-	}
-	if out.json {
-		return out.table(w, msgs, nil, nil)
-	}
 	if len(entries) == 0 {
 		_, err := fmt.Fprintf(w, "no bookings on %s\n", day)
 		return err
@@ -682,17 +687,19 @@ func printDaySheet(w io.Writer, out *output, day string, entries []*schedulingv1
 			if p.GetCheckedIn() {
 				checked++
 			}
-			if p.GetCheckedIn() || p.GetInBuilding() {
+			if p.GetInBuilding() {
 				in++
 			}
-			// IN is who is recorded inside, checked in or not (review 28: a hold's family inside,
-			// arrivals recorded and nobody checked in, read IN no); CHECKED IN counts check-ins.
+			// IN is who is inside now, checked in or not, as the service decides it (review 28: a
+			// hold's family inside, arrivals recorded and nobody checked in, read IN no; review 38:
+			// a check-in never clears, so IN read yes for a child collected an hour before);
+			// CHECKED IN counts check-ins.
 			name := names.byPerson[p.GetPersonId()]
 			if name == "" {
 				name = "-"
 			}
 			people = append(people, []string{short(b.GetBookingId()), friendly("PERSON_ROLE_", p.GetRole().String()), name, p.GetPersonId(),
-				mayDo(p), yes(p.GetCheckedIn() || p.GetInBuilding())})
+				mayDo(p), yes(p.GetInBuilding())})
 		}
 		v, c := b.GetVisiting(), b.GetChildren()
 		rows = append(rows, []string{e.GetRoomName(), short(b.GetBookingId()), short(b.GetFamilyId()),
@@ -856,7 +863,10 @@ came to the door, or left it, less than 10 minutes before (keep the parents apar
 NO_CONTACT_POSSIBLE: ..." when the party came too late for any contact (the other party had left,
 or the children's time was over). That arrival is recorded as it happened, "minutes lost" says
 "no contact possible", and the party is recorded as a no-show (familytime schedule noshow BOOKING
---party visiting|children). With --json, the whole response.`
+--party visiting|children). "CAUTION CHILDREN_TAKEN_EARLY: ..." (or VISITING_LEFT_EARLY) instead
+when the other party left before this party's 15 minutes' grace ran out, saying when: contact was
+cut short by the other party, which is not this party's no-show; the centre records the session
+as it decides (familytime schedule cancel). With --json, the whole response.`
 	if verb == "depart" {
 		short = "Record a party's departure (for the children, who collected them; also when a hold called the session off with them inside)"
 	}
@@ -949,7 +959,8 @@ func (s *schedule) correct() *cobra.Command {
 who came or left (--person, the whole list again), the time (--at, with --person), or, with
 --not-happened, that it has not happened at all (a departure recorded while the children were still
 in the room). Without --at, the time recorded stays: a correction of who collected the children
-does not move when they left. Nothing is
+does not move when they left. A correction naming exactly the people recorded, at the time
+recorded, changes nothing and is refused (NOTHING_TO_CORRECT), with nothing recorded. Nothing is
 edited: the correction is a record of its own, pointing at the one it corrects, and the family's
 history shows both. What it is corrected to follows arrive's and depart's rules; an arrival is
 withdrawn only once the party's departure is not recorded (DEPARTURE_RECORDED: correct that first).
@@ -1128,7 +1139,10 @@ children's). Record its arrival instead (familytime schedule arrive). The except
 that came late and too late for any contact: after the other party had left, or once the
 children's time was over (its arrival answered CAUTION NO_CONTACT_POSSIBLE). It did not come in
 time, and is recorded as a no-show like one that never came, counted towards releasing the place
-unless --explained.
+unless --explained. But when the other party left before this party's 15 minutes' grace ran out
+(its arrival answered CAUTION CHILDREN_TAKEN_EARLY or VISITING_LEFT_EARLY), the other party cut
+the contact short: this party's no-show is refused (CONTACT_CUT_SHORT), and the centre records
+the session as it decides (familytime schedule cancel, saying who called it off).
 
 A family the door turned away because its contact is stopped (check-in refused ON_HOLD, or
 DISCLOSURE_NOT_WEIGHED while a disclosure waits for the safeguarding lead) is no no-show either,
@@ -1514,6 +1528,8 @@ func reasonWords(r schedulingv1.CancellationReason) string {
 		return "domestic-abuse finding"
 	case schedulingv1.CancellationReason_CANCELLATION_REASON_CONTACT_STOPPED:
 		return "contact stopped at the door"
+	case schedulingv1.CancellationReason_CANCELLATION_REASON_CASE_ENDED:
+		return "case ended"
 	}
 	return friendly("CANCELLATION_REASON_", r.String())
 }

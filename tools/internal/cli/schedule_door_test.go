@@ -91,12 +91,14 @@ func TestTheDaySheetsDayLeftOutIsTheServicesToday(t *testing.T) {
 
 // Review 36: the day sheet's CHECKED IN count for a session under way counted check-ins only, and a
 // child brought in by a recorded arrival read as not there. IN counts who is inside (checked in or
-// recorded inside) beside CHECKED IN.
+// recorded inside) beside CHECKED IN. The service marks who is inside now (in_building) whether
+// or not they checked in (review 38).
 func TestTheDaySheetCountsWhoIsIn(t *testing.T) {
 	entries := []*schedulingv1.DaySheetEntry{{RoomName: "Garden room",
 		Booking: &schedulingv1.Booking{BookingId: "7d1e2c3a-0000-4000-8000-000000000001", Status: schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED,
 			TimeZone: "Europe/London"},
-		Expected: []*schedulingv1.ExpectedPerson{{PersonId: "p-1", Role: schedulingv1.PersonRole_PERSON_ROLE_VISITING_PARENT, CheckedIn: true},
+		Expected: []*schedulingv1.ExpectedPerson{{PersonId: "p-1", Role: schedulingv1.PersonRole_PERSON_ROLE_VISITING_PARENT, CheckedIn: true,
+			InBuilding: true},
 			{PersonId: "p-3", Role: schedulingv1.PersonRole_PERSON_ROLE_RESIDENT_PARENT},
 			{PersonId: "p-2", Role: schedulingv1.PersonRole_PERSON_ROLE_CHILD, InBuilding: true}}}}
 	var b bytes.Buffer

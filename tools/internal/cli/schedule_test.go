@@ -163,7 +163,12 @@ func TestScheduleRescheduleOnTheDevPlatform(t *testing.T) {
 		t.Helper()
 		out, err := cmd("schedule", "daysheet", "--date", date, "--json")
 		require.NoError(t, err)
-		return listOf[schedulingv1.DaySheetEntry](t, out)
+		// The whole response, with the day the sheet is of (review 38: a bare list of entries did
+		// not say which day the platform chose).
+		var resp schedulingv1.GetDaySheetResponse
+		require.NoError(t, protojson.Unmarshal([]byte(out), &resp), out)
+		require.Equal(t, date, ymd(resp.GetDate()), out)
+		return resp.GetEntries()
 	}
 	unchanged := func(msg string) {
 		t.Helper()

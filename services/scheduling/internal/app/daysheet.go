@@ -88,9 +88,16 @@ func awaitsSupervisor(r adapters.BookingRow) bool {
 // arrival named, which only the family's stream holds: it is loaded for a row with a party
 // arrived and not departed alone (a session in progress, or ended so); for any other row nobody
 // is inside, and building is who checked in, as InBuilding says.
+//
+// now are who is inside now (domain.Family's InsideNow, the one rule of IN; review 38): on a live
+// booking anyone checked in or come, and not gone since, so the stream is also loaded for a live
+// row with someone checked in or arrived; on an ended booking those never recorded leaving.
 func (a *App) leftInside(ctx context.Context, r adapters.BookingRow) (leftInside, error) {
-	if (r.VisitingArrived == nil || r.VisitingDeparted != nil) && (r.ChildrenArrived == nil || r.ChildrenDeparted != nil) {
-		return leftInside{building: r.CheckedIn}, nil
+	live := schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED
+	someoneCame := len(r.CheckedIn) > 0 || r.VisitingArrived != nil || r.ChildrenArrived != nil
+	if (r.VisitingArrived == nil || r.VisitingDeparted != nil) && (r.ChildrenArrived == nil || r.ChildrenDeparted != nil) &&
+		(!live || !someoneCame) {
+		return leftInside{building: r.CheckedIn, live: live}, nil
 	}
 	f, err := a.sessions.Family(ctx, r.Family)
 	if err != nil {
@@ -100,15 +107,15 @@ func (a *App) leftInside(ctx context.Context, r adapters.BookingRow) (leftInside
 	if err != nil {
 		return leftInside{}, err
 	}
-	return leftInside{inside: f.Inside(b).People(), building: b.InBuilding(),
-		live: schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED}, nil
+	return leftInside{inside: f.Inside(b).People(), now: f.InsideNow(b), building: b.InBuilding(), live: live}, nil
 }
 
-// leftInside is who a booking recorded coming and not leaving (App.leftInside); live: the booking
-// is still booked (its session to come or under way), so nobody is missing yet.
+// leftInside is who a booking recorded coming and not leaving (App.leftInside), and who is inside
+// now (the day sheet's IN); live: the booking is still booked (its session to come or under way),
+// so nobody is missing yet.
 type leftInside struct {
-	inside, building []uuid.UUID
-	live             bool
+	inside, now, building []uuid.UUID
+	live                  bool
 }
 
 // neverRecordedLeaving shows in (InBuilding) anyone the door recorded coming and not recorded
@@ -122,9 +129,9 @@ type leftInside struct {
 // booking still takes the departure (Family.Depart), which ends the alert; a completed one does not.
 func neverRecordedLeaving(left leftInside, e *schedulingv1.DaySheetEntry) {
 	for _, p := range e.GetExpected() {
-		if checkedIn(left.inside, p.GetPersonId()) {
-			p.InBuilding = true
-		}
+		// IN is who is inside now (review 38), whether or not they checked in; CHECKED IN stays
+		// the check-ins, which never clear.
+		p.InBuilding = checkedIn(left.now, p.GetPersonId())
 	}
 	if len(left.inside) > 0 && !left.live {
 		e.Alerts = append(e.Alerts, schedulingv1.Alert_ALERT_NEVER_RECORDED_LEAVING)

@@ -226,7 +226,14 @@ func (b *Booking) firstSeen(party schedulingv1.Party) time.Time {
 // NO_CONTACT_POSSIBLE (review 36: the visiting parent came 5 minutes after the children were taken
 // home, and the only record left was a cancellation, which never counts towards the two unexplained
 // no-shows that release the place; decision 89). why says what ended the contact, in words.
+//
+// A party whose contact the other party cut short, leaving before this party's grace ran out
+// (ContactCutShort), did not come too late: it was not yet a no-show when contact was taken from it
+// (review 38).
 func (b *Booking) CameTooLate(party schedulingv1.Party) (late bool, why string) {
+	if _, cut := b.ContactCutShort(party); cut {
+		return false, ""
+	}
 	first := b.firstSeen(party)
 	if first.IsZero() || !first.After(b.due(party)) {
 		// A party at the door by its time came in time: contact that did not happen then is the
@@ -248,6 +255,61 @@ func (b *Booking) CameTooLate(party schedulingv1.Party) (late bool, why string) 
 	return end.Sub(later(b.ChildrenArrive, first)) < time.Minute, why
 }
 
+// The cautions of an arrival whose contact the other party cut short (ContactCutShort): the children
+// were taken out, or the visiting party left, before this party's grace ran out.
+const (
+	CautionChildrenTakenEarly = "CHILDREN_TAKEN_EARLY"
+	CautionVisitingLeftEarly  = "VISITING_LEFT_EARLY"
+)
+
+// ErrContactCutShort refuses the no-show of a party whose contact the other party cut short
+// (ContactCutShort).
+var ErrContactCutShort = problem.Rule("CONTACT_CUT_SHORT", "the other party left before this party's grace ran out: that is not this party's no-show")
+
+// ContactCutShort reports whether party came late, within or after its grace, to a session the other
+// party had already left before party's grace ran out (NoShowGrace after it was due), and after the
+// children's time began, with no minute of contact left when party came: it returns when the other
+// party left. Review 38: the visiting parent was due at 10:00 and came at 10:13; the resident parent
+// took the child out at 10:11, one minute into the children's time; the arrival told the door to
+// record the visiting parent's no-show, and it counted towards the two that release the place. A
+// party may be up to NoShowGrace late before it is a no-show at all: the other party that leaves
+// before then, not this party, ended the contact. A party the other left before the contact was due
+// is CameTooLate's (neither party's no-show: the session is called off).
+func (b *Booking) ContactCutShort(party schedulingv1.Party) (gone time.Time, cut bool) {
+	first := b.firstSeen(party)
+	if first.IsZero() || !first.After(b.due(party)) {
+		return time.Time{}, false
+	}
+	gone, left := b.Departed[otherParty(party)]
+	if !left || gone.Before(b.ChildrenArrive) || !gone.Before(b.due(party).Add(NoShowGrace)) {
+		return time.Time{}, false
+	}
+	if gone.Before(b.ChildrenLeave) && gone.Sub(later(b.ChildrenArrive, first)) >= time.Minute {
+		return time.Time{}, false // contact was held a minute or more: the party came in time for it
+	}
+	return gone, true
+}
+
+// cutShortWords say that the other party cut party's contact short, at gone: whoever it was, when,
+// and that it is not party's no-show (no names).
+func (b *Booking) cutShortWords(party schedulingv1.Party, gone time.Time) string {
+	left := "the children were taken out"
+	if otherParty(party) == schedulingv1.Party_PARTY_VISITING {
+		left = "the visiting party left"
+	}
+	into := fmt.Sprintf("%d minutes into the children's time", int(gone.Sub(b.ChildrenArrive)/time.Minute))
+	switch {
+	case gone.Sub(b.ChildrenArrive) < time.Minute:
+		into = "as the children's time began"
+	case gone.Sub(b.ChildrenArrive) < 2*time.Minute:
+		into = "1 minute into the children's time"
+	}
+	return fmt.Sprintf("%s at %s, %s and before %s's %d minutes' grace ran out at %s; %s came at %s. "+
+		"Contact could not happen because %s early: that is not %s's no-show", left, ClockAt(gone, b.loc), into,
+		partyWords(party), int(NoShowGrace/time.Minute), ClockAt(b.due(party).Add(NoShowGrace), b.loc), partyWords(party),
+		ClockAt(b.firstSeen(party), b.loc), left, partyWords(party))
+}
+
 // ArrivalCautions are what the door must mind about party's first arrival at booking b, recorded
 // at at (now): PARENTS_MAY_MEET when the other party came to the door or left it less than
 // DoorWindowMinutes before, as at check-in (said of an arrival recorded as it happens, within the
@@ -258,6 +320,15 @@ func (f *Family) ArrivalCautions(b *Booking, party schedulingv1.Party, at, now t
 		if c, ok := parentsMayMeet(b, otherParty(party), at); ok {
 			out = append(out, c)
 		}
+	}
+	if gone, cut := b.ContactCutShort(party); cut {
+		code := CautionChildrenTakenEarly
+		if otherParty(party) == schedulingv1.Party_PARTY_VISITING {
+			code = CautionVisitingLeftEarly
+		}
+		return append(out, Caution{code, fmt.Sprintf("no contact is possible at this session: %s. The arrival is recorded as it "+
+			"happened; the coordinator records the session as the centre decides (a cancellation on the day, saying who called it off: "+
+			"familytime schedule cancel %s --by ...), and takes up with the family why the contact was cut short", b.cutShortWords(party, gone), b.ID)}), true
 	}
 	late, why := b.CameTooLate(party)
 	if !late {
@@ -286,6 +357,10 @@ func cameTooLateReleasing(b *Booking, party schedulingv1.Party, count int, why s
 // day, saying who called it off.
 func (b *Booking) noContactWayOn() string {
 	for _, p := range []schedulingv1.Party{schedulingv1.Party_PARTY_VISITING, schedulingv1.Party_PARTY_CHILDREN} {
+		if gone, cut := b.ContactCutShort(p); cut {
+			return b.cutShortWords(p, gone) + "; record it as the centre decides, with a cancellation on the day (familytime schedule " +
+				"cancel, saying who called it off)"
+		}
 		if late, why := b.CameTooLate(p); late {
 			return fmt.Sprintf("%s: record %s as not coming in time (familytime schedule noshow %s --party %s, --explained if they gave a "+
 				"reason), not a cancellation", why, partyWords(p), b.ID, partyFlag(p))

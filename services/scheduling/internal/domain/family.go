@@ -1304,6 +1304,13 @@ func (f *Family) Correct(id uuid.UUID, c Correction, now time.Time) (*Booking, *
 	if c.At.IsZero() {
 		c.At = wasAt
 	}
+	if people, known := b.recordedPeople(c.Party, arriving); known && c.At.Equal(wasAt) && samePeople(people, c.People) {
+		// Review 38: a correction restating the people recorded, at the time recorded, was
+		// recorded, and the history and the parent's copy said a movement was corrected.
+		return nil, nil, problem.Rule(ErrNothingToCorrect.Reason, fmt.Sprintf("the %s recorded at %s already names exactly these "+
+			"people: nothing is corrected, and nothing was recorded (give --at HH:MM for another time, or name who it really was)",
+			movementWord(arriving), ClockAt(wasAt, b.loc)))
+	}
 	if err := checkTime(b, c.At, now, !arriving); err != nil {
 		return nil, nil, err
 	}
@@ -1325,6 +1332,48 @@ func (f *Family) Correct(id uuid.UUID, c Correction, now time.Time) (*Booking, *
 	}
 	f.mustApply(ev)
 	return b, ev, nil
+}
+
+// ErrNothingToCorrect refuses a correction that restates the movement as it is recorded: the same
+// people, at the same time.
+var ErrNothingToCorrect = problem.Rule("NOTHING_TO_CORRECT", "the correction restates the movement as it is recorded: nothing was recorded")
+
+// recordedPeople are the people the recorded movement of party names (arriving: its arrival),
+// and whether the booking keeps them: it keeps who came with each party and who took the children,
+// not who left with the visiting party.
+func (b *Booking) recordedPeople(party schedulingv1.Party, arriving bool) ([]uuid.UUID, bool) {
+	switch {
+	case arriving && party == schedulingv1.Party_PARTY_CHILDREN:
+		return b.BroughtIn, true
+	case arriving:
+		return b.CameIn, true
+	case party == schedulingv1.Party_PARTY_CHILDREN:
+		return b.TakenOut, true
+	}
+	return nil, false
+}
+
+// movementWord is an arrival or a departure, in a sentence.
+func movementWord(arriving bool) string {
+	if arriving {
+		return "arrival"
+	}
+	return "departure"
+}
+
+// samePeople reports whether a and b name the same people, in any order.
+func samePeople(a, b []uuid.UUID) bool {
+	for _, p := range a {
+		if !slices.Contains(b, p) {
+			return false
+		}
+	}
+	for _, p := range b {
+		if !slices.Contains(a, p) {
+			return false
+		}
+	}
+	return true
 }
 
 // Held is the contact a booking held: from the later of its due start and both parties'
@@ -1500,6 +1549,13 @@ func (f *Family) NoShow(id uuid.UUID, party schedulingv1.Party, explained bool, 
 		// children are not yet due (review 14).
 		return nil, nil, nil, problem.Rule(ErrSessionNotBegun.Reason, fmt.Sprintf("%s not due until %s: a no-show is recorded once they were due",
 			partyDue(party), ClockAt(b.due(party), b.loc)))
+	}
+	if gone, cut := b.ContactCutShort(party); cut {
+		// The other party left before this one's grace ran out: it ended the contact, and this
+		// party, late but not yet a no-show then, is not cast as one (review 38).
+		return nil, nil, nil, problem.Rule(ErrContactCutShort.Reason, fmt.Sprintf("%s. It never counts towards the two unexplained "+
+			"no-shows that release the family's place: record the session as the centre decides, with a cancellation on the day, "+
+			"saying who called it off (familytime schedule cancel %s --by ...)", b.cutShortWords(party, gone), b.ID))
 	}
 	// A party seen at the door only once contact was out of reach did not come in time: it is a
 	// no-show, as one that never came (CameTooLate; review 36).

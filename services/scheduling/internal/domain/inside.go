@@ -71,6 +71,62 @@ func (f *Family) Inside(b *Booking) Inside {
 	return in
 }
 
+// InsideNow is who of booking b is inside now, as the day sheet's IN shows it (review 38: IN was
+// "checked in or recorded inside", and a check-in never clears, so a child collected at 10:17 read
+// IN yes an hour later, a completed booking read 3/3 with everyone gone, and the resident parent
+// who only dropped the children off read yes). It is the one rule of who is inside:
+//   - on a booking still booked (a session to come or under way): whoever came, checked in at the
+//     door or named in their party's recorded arrival, and is not gone since. Gone are a child, or
+//     an adult, named in a children's departure (taken out, with --others-stay or not); everyone of
+//     a party whose departure is recorded (the party they came with: the visiting party for those
+//     its arrival named, the children's for those the children's arrival named, else the party
+//     partyOf gives them); and an adult of the children's party who may not take part in contact,
+//     who only brings or collects the children at the door (decisions 162 and 188). The children
+//     are those a departure without --others-stay must name (unaccounted, as accountedFor asks of
+//     Depart: CHILD_NOT_ACCOUNTED_FOR), and every child not taken out when the arrival named none,
+//     as Inside counts them;
+//   - on an ended booking (completed, a no-show, or called off): those never recorded leaving
+//     (Inside, decision 198), the children and the visiting party named in its arrival.
+func (f *Family) InsideNow(b *Booking) []uuid.UUID {
+	in := f.Inside(b)
+	if b.Status != schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED || f.ready == nil {
+		return in.People()
+	}
+	out := slices.Clone(in.Visiting)
+	_, childrenLeft := b.Departed[schedulingv1.Party_PARTY_CHILDREN]
+	if !childrenLeft {
+		for _, c := range append(f.unaccounted(b, b.BroughtIn, b.TakenOut), in.Children...) {
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	_, visitingCame := b.Arrived[schedulingv1.Party_PARTY_VISITING]
+	_, childrenCame := b.Arrived[schedulingv1.Party_PARTY_CHILDREN]
+	for _, a := range f.ready.Adults {
+		cameIn, broughtIn := visitingCame && slices.Contains(b.CameIn, a.ID), childrenCame && slices.Contains(b.BroughtIn, a.ID)
+		checkedIn := slices.Contains(b.CheckedIn, a.ID)
+		if !cameIn && !broughtIn && !checkedIn || slices.Contains(b.TakenOut, a.ID) || slices.Contains(out, a.ID) {
+			continue
+		}
+		party := f.partyOf(a.ID, a.Role)
+		switch {
+		case cameIn:
+			party = schedulingv1.Party_PARTY_VISITING
+		case broughtIn:
+			party = schedulingv1.Party_PARTY_CHILDREN
+		}
+		if _, gone := b.Departed[party]; gone {
+			continue
+		}
+		if party == schedulingv1.Party_PARTY_CHILDREN && !a.MayAttend {
+			continue // only brought the children (or comes for them): left at the door
+		}
+		out = append(out, a.ID)
+	}
+	return out
+}
+
 // LeftTimes are what the children-without-an-adult rule reads of a booking (the day sheet's row,
 // or the family's booking): its kind, whether it is completed, the end of the children's time,
 // and the children's arrival and each party's departure as recorded (nil: not recorded).

@@ -1226,11 +1226,12 @@ type ExpectedPerson struct {
 	// The person may take part in contact (false: named only to bring or collect the children).
 	// Unset in what was recorded before it existed: then only a named escort may not.
 	MayAttend *bool `protobuf:"varint,6,opt,name=may_attend,json=mayAttend,proto3,oneof" json:"may_attend,omitempty"`
-	// The person is recorded inside, whether or not they checked in: a child the children's
-	// recorded arrival brought (or who checked in), or one of the visiting party named in its
-	// recorded arrival, while their party is not recorded leaving; not an adult who only brought the
-	// children. Set on a booking under way as on one that has ended (called off, a no-show or
-	// completed); checked_in stays the check-ins alone (docs/decisions.md 188, 198; review 36).
+	// The person is inside now, whether or not they checked in (the day sheet's IN). On a booking
+	// still booked: checked in, or named in their party's recorded arrival, and not gone since (named
+	// in a children's departure, with the others staying or not, or their party recorded leaving);
+	// never an adult who only brings or collects the children. On a booking that has ended (called
+	// off, a no-show or completed): recorded coming and never recorded leaving. checked_in stays the
+	// check-ins alone, which never clear (docs/decisions.md 188, 198; reviews 36 and 38).
 	InBuilding    bool `protobuf:"varint,7,opt,name=in_building,json=inBuilding,proto3" json:"in_building,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

@@ -40,7 +40,9 @@ const (
 //     smallest withheld, a centre's November beside the nation's, which set off a withholding in
 //     every table of every centre.
 //   - audit: the tables read together, as anyone can and as each centre can knowing its own, until
-//     no small figure is pinned, one more figure withheld around each that is.
+//     no small figure is pinned, one more figure withheld around each that is. A count of distinct
+//     people is read as a sum where its cells add up to it (review 39: the nation's "<5" age
+//     bands, at least one per region listing them, made up the rest of its published total).
 //   - pruneIfFewer: a figure withheld that the rest can do without is published again.
 //   - publishWhatFollows: a "*" hiding 5 or more that anyone can work out is published: withheld,
 //     it protects nothing.
@@ -356,9 +358,10 @@ type table struct {
 	cells []int
 	// insiders: each cell is a centre's or a region's, which knows its own figure.
 	insiders bool
-	// distinct: the total is a count of distinct people, at most its cells' sum and at least each
-	// cell (a child seen at two centres is one child in their region, and one in the year);
-	// otherwise it is their sum.
+	// distinct: the total is a count of distinct people that its cells do not add up to, at most
+	// their sum and at least each cell (a child seen at two centres is one child in their region,
+	// and one in the year); otherwise it is their sum (a distinct count whose cells add up to it is
+	// read as a sum, as a reader who takes it for one reads it right: review 39).
 	distinct bool
 	// atLeast: the total is at least its cells' sum: the sessions booked of a period with sessions
 	// still to come (or not yet recorded) are more than those attended and the no-shows.
@@ -495,16 +498,22 @@ func tablesOf(figs []Figure) []table {
 	out := make([]table, 0, len(order))
 	for _, name := range order {
 		t := *groups[name]
+		var sum float64
+		for _, c := range t.cells {
+			sum += figs[c].Value
+		}
 		if name.hi>>56 == 'm' {
-			var sum float64
-			for _, c := range t.cells {
-				sum += figs[c].Value
-			}
 			// Read as a sum only where it is one: otherwise a reader who took it for one would work
 			// out nothing true, and figures it pinned would be withheld for nothing (review 29:
 			// December's sessions at one centre, booked and still to come, beside its quarter).
 			t.atLeast = sum != figs[t.total].Value
 		}
+		// A count of distinct people is read as a sum where it is one (no child in two age bands,
+		// regions or quarters), as a reader who takes it for one reads it right: review 39 had the
+		// demo's national "<5" age bands and every region's from the nation's 30 less its published
+		// bands, each region's "<5" at least 1. Where it is not one, that reader works out nothing
+		// true, and it is read as at most the cells' sum and at least each (decision 108).
+		t.distinct = t.distinct && sum != figs[t.total].Value
 		out = append(out, t)
 	}
 	return out

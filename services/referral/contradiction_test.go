@@ -34,7 +34,9 @@ func violation(t *testing.T, err error, field string) string {
 // Cafcass's referral saying neither is involved, a court order with no court involved, one child
 // named twice, the non-resident parent named again as a relative who may bring and collect. Each
 // is refused, at submission and at amendment, naming the field and why, quoting nothing of the
-// family, and records nothing (decision 148).
+// family, and records nothing (decision 148). So is one review 39 submitted that no one may
+// attend, bring the children to or collect them from, or whose child at risk of abduction may
+// leave the centre.
 func TestAReferralThatContradictsItselfIsRefusedAndRecordsNothing(t *testing.T) {
 	g := newRig(t)
 	centre := g.centre(t, supported)
@@ -64,6 +66,17 @@ func TestAReferralThatContradictsItselfIsRefusedAndRecordsNothing(t *testing.T) 
 			d.Adults = append(d.Adults, &referralv1.Adult{Role: referralv1.AdultRole_ADULT_ROLE_NAMED_RELATIVE, FullName: "jordan KESTREL",
 				MayBring: true, MayCollect: true, Contact: &referralv1.ContactDetails{Phone: "+44 7700 900456"}})
 		}, "details.adults[2]", "is the same person as details.adults[1] (the same name and phone number)"},
+		// Review 39: no one to attend, to bring the children or to collect them, or a child at risk
+		// of abduction who may leave the centre.
+		{"no one who may attend contact", 0, func(d *referralv1.ReferralDetails) { d.Adults[1].MayAttend = false },
+			"details.adults[1].may_attend", "no one on the referral may take part in contact"},
+		{"no one who may bring the children", 0, func(d *referralv1.ReferralDetails) { d.Adults[0].MayBring = false },
+			"details.adults[0].may_bring", "no one on the referral may bring them to the centre"},
+		{"no one who may collect the children", 0, func(d *referralv1.ReferralDetails) { d.Adults[0].MayCollect = false },
+			"details.adults[0].may_collect", "no one on the referral may collect them from the centre"},
+		{"a child at risk of abduction who may leave the centre", 0, func(d *referralv1.ReferralDetails) {
+			d.Risk.AbductionRisk, d.ChildrenMayLeaveCentre = true, true
+		}, "details.children_may_leave_centre", "must be false: the referral answers that a child is at risk of abduction"},
 	}
 	check := func(t *testing.T, err error, field, because string) {
 		t.Helper()

@@ -46,7 +46,11 @@ func parent(role referralv1.AdultRole, name, address, phone string) *referralv1.
 }
 
 func resident() *referralv1.Adult {
-	return parent(referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT, "Amelia Primrose", "12 Primrose Lane", "07700 900123")
+	a := parent(referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT, "Amelia Primrose", "12 Primrose Lane", "07700 900123")
+	// She brings and collects the children: a referral no one may bring them to or collect them
+	// from contradicts itself (review 39).
+	a.MayBring, a.MayCollect = true, true
+	return a
 }
 
 func nonResident() *referralv1.Adult {

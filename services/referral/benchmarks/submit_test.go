@@ -123,7 +123,9 @@ func request(centre uuid.UUID) *referralv1.SubmitReferralRequest {
 		if role == referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT {
 			phone = "07700 900000"
 		}
-		return &referralv1.Adult{Role: role, FullName: name, ParentalResponsibility: true, MayAttend: true,
+		// The resident parent brings and collects the children (review 39).
+		resident := role == referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT
+		return &referralv1.Adult{Role: role, FullName: name, ParentalResponsibility: true, MayAttend: true, MayBring: resident, MayCollect: resident,
 			Contact: &referralv1.ContactDetails{AddressLines: []string{"1 High Street"}, Postcode: "M1 1AA", Phone: phone}}
 	}
 	return &referralv1.SubmitReferralRequest{RequestId: uuid.NewString(), CentreId: centre.String(),

@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 	_ "time/tzdata" // the centres' local dates must not depend on the host's zone files
@@ -18,6 +21,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/text"
 )
 
@@ -122,6 +126,14 @@ func (r *referralCommand) describe(err error) error {
 		return err
 	}
 	e := describe(err)
+	if status.Code(err) == codes.PermissionDenied && r.referrer() {
+		// Review 39: a solicitor, Cafcass or a parent was told to mint a coordinator's token.
+		return fmt.Errorf(`%w
+(your token is a referrer's: a referrer submits a referral (referral submit), or a second
+parent's application to a self-referral (referral second-party), to a centre the token names,
+and is answered the referral's id and state only. The centre's coordinator answers questions
+about the referral.)`, e)
+	}
 	if status.Code(err) == codes.PermissionDenied {
 		return fmt.Errorf(`%w
 (a centre's casework needs a token for that centre with the role that does it, usually a
@@ -129,6 +141,41 @@ coordinator; the dev admin token only reads summaries. With familytime dev:
   --token "$(familytime token --role coordinator --centre %s)")`, e, r.centre)
 	}
 	return e
+}
+
+// referrer reports whether the token the command sends holds the referrer's role alone, at every
+// centre it names: a solicitor's, Cafcass's or a parent's. The token's body is read, not verified,
+// only to word a refusal; the services verify it.
+func (r *referralCommand) referrer() bool {
+	_, token, err := r.conn.resolve("referral")
+	if err != nil {
+		return false
+	}
+	return referrerToken(token)
+}
+
+// referrerToken reports whether a bearer token's roles are the referrer's alone (referrer).
+func referrerToken(token string) bool {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return false
+	}
+	body, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return false
+	}
+	var claims struct {
+		Roles       []string            `json:"roles"`
+		CentreRoles map[string][]string `json:"centre_roles"`
+	}
+	if json.Unmarshal(body, &claims) != nil {
+		return false
+	}
+	roles := slices.Clone(claims.Roles)
+	for _, rs := range claims.CentreRoles {
+		roles = append(roles, rs...)
+	}
+	return len(roles) > 0 && !slices.ContainsFunc(roles, func(role string) bool { return role != string(auth.RoleReferrer) })
 }
 
 // reasonOf is the reason a service gave for refusing a call (its ErrorInfo); empty for anything
@@ -195,6 +242,13 @@ func printReferral(w io.Writer, out *output, r *referralv1.Referral) error {
 		return out.one(w, r, nil)
 	}
 	if err := out.one(w, r, referralFields(r)); err != nil {
+		return err
+	}
+	if r.GetCentreId() == "" {
+		// A referrer's answer, or a second parent's (decision 97): empty tables of people and
+		// children would read as "no one recorded" (review 39).
+		_, err := fmt.Fprintln(w, "\nA referrer is answered the referral's id and state only: who is on it, and what the centre decides,\n"+
+			"are the centre's. The centre's coordinator answers questions about the referral.")
 		return err
 	}
 	fmt.Fprintln(w)

@@ -80,13 +80,13 @@ body's administrators: with familytime dev, the default token is one.`,
 			defer cc.Close()
 			resp, err := referralv1.NewReferralServiceClient(cc).EraseFamily(cmd.Context(), &referralv1.EraseFamilyRequest{
 				RequestId: id, FamilyId: family, CentreId: centre, Reason: reason})
-			if status.Code(err) == codes.PermissionDenied {
+			if status.Code(err) == codes.PermissionDenied && !r.referrer() {
 				return fmt.Errorf(`%w
 (erasing a family is for the national body's administrators; with familytime dev:
   --token "$(familytime token --role admin)")`, describe(err))
 			}
 			if err != nil {
-				return describe(err)
+				return r.describe(err) // a referrer is told what a referrer does
 			}
 			w := stdout(cmd)
 			if err := printReferral(w, &out, resp.GetReferral()); err != nil || out.json {

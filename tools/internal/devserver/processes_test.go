@@ -84,7 +84,7 @@ func TestProcessesRunEachServiceApartOnOneSimulatedClock(t *testing.T) {
 		Source: commonv1.ReferralSource_REFERRAL_SOURCE_SOLICITOR, RequestedServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED,
 		Details: &referralv1.ReferralDetails{
 			Adults: []*referralv1.Adult{
-				{Role: referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT, FullName: "Amelia Primrose", ParentalResponsibility: true, MayAttend: true,
+				{Role: referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT, FullName: "Amelia Primrose", ParentalResponsibility: true, MayAttend: true, MayBring: true, MayCollect: true,
 					Contact: &referralv1.ContactDetails{AddressLines: []string{"12 Primrose Lane"}, Postcode: "M1 4BT"}},
 				{Role: referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT, FullName: "Jordan Kestrel", ParentalResponsibility: true, MayAttend: true,
 					Contact: &referralv1.ContactDetails{AddressLines: []string{"4 Kestrel Court"}, Postcode: "M1 4BT"}},

@@ -10,6 +10,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/problem"
 )
 
 // A referral that contradicts itself is refused (review 18, decision 148): each service reads
@@ -189,3 +190,118 @@ func (r *Referral) namedTwice(a, b uuid.UUID) bool {
 	}
 	return false
 }
+
+// contradiction is one way a referral contradicts itself about who comes to contact (review 39):
+// the adult it names by index (-1 for the referral's own answer) and the field at fault there.
+type contradiction struct {
+	adult  int
+	field  string
+	reason string
+}
+
+// path is the contradiction's field under prefix ("details.", or "" for a referral's own).
+func (c contradiction) path(prefix string) string {
+	if c.adult < 0 {
+		return prefix + c.field
+	}
+	return fmt.Sprintf("%sadults[%d].%s", prefix, c.adult, c.field)
+}
+
+// contradictions are the ways adults, the risk answers and the answer that the children may leave
+// the centre contradict one another (review 39): a family in which no one may take part in contact
+// (the resident parent brings and collects the children and is never of the visiting party; the
+// visiting parent, or a relative named to attend, takes part), no one may bring the children, or
+// no one may collect them, could be made ready for contact and booked but never admitted at the
+// door; and a referral answering that a child is at risk of abduction and that the children may
+// leave the centre has the door let them out (FamilyReadyForContact carries the answer) with no
+// one having weighed it. Who attends, brings and collects is asked only once both parents are
+// named: a self-referral waits for the other parent, who may be the one who does it. The reasons
+// name fields and rules, never a detail of the family.
+func contradictions(adults []Adult, risk Risk, mayLeave bool) []contradiction {
+	resident, nonResident := -1, -1
+	var attend, bring, collect bool
+	for i, a := range adults {
+		switch a.Role {
+		case referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT:
+			resident = i
+		case referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT:
+			nonResident = i
+		}
+		attend = attend || (a.MayAttend && a.Role != referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT)
+		bring, collect = bring || a.MayBring, collect || a.MayCollect
+	}
+	var out []contradiction
+	if resident >= 0 && nonResident >= 0 {
+		if !attend {
+			out = append(out, contradiction{nonResident, "may_attend", "must be true, or another adult named who may attend: no one on the " +
+				"referral may take part in contact (the resident parent brings and collects the children and does not take part), so the " +
+				"family could be booked but no one admitted to spend the session with the children"})
+		}
+		if !bring {
+			out = append(out, contradiction{resident, "may_bring", "must be true, or an escort named who may bring the children: no one on " +
+				"the referral may bring them to the centre"})
+		}
+		if !collect {
+			out = append(out, contradiction{resident, "may_collect", "must be true, or an escort named who may collect the children: no one " +
+				"on the referral may collect them from the centre"})
+		}
+	}
+	if risk.AbductionRisk && mayLeave {
+		out = append(out, contradiction{-1, "children_may_leave_centre", "must be false: the referral answers that a child is at risk of " +
+			"abduction (risk.abduction_risk), and a child at risk of abduction does not leave the centre during contact; if that risk has " +
+			"passed, answer no to it and say why in the risk notes"})
+	}
+	return out
+}
+
+// contradictions are the details' own (contradictions).
+func (d Details) contradictions() []contradiction {
+	return contradictions(d.Adults, d.Risk, d.ChildrenMayLeaveCentre)
+}
+
+// checkAttending refuses details that contradict themselves about who comes to contact
+// (contradictions), each at its field. kept are the contradictions already on the referral: an
+// amendment is not refused for one it keeps, as checkInjunction, since once the family is ready
+// for contact who may attend and the risk answers no longer change (ErrAttendeesFixed); a
+// referral recorded before review 39 that holds one is not made ready while it stands
+// (ContradictsItself). Nil for a new referral.
+func (d Details) checkAttending(v *Invalid, prefix string, kept []contradiction) {
+	for _, c := range d.contradictions() {
+		if !slices.ContainsFunc(kept, func(k contradiction) bool { return k.field == c.field }) {
+			v.add(c.path(prefix), c.reason)
+		}
+	}
+}
+
+// ContradictsItself is the first way the referral as recorded contradicts itself about who comes
+// to contact (contradictions), as a refusal naming its field in the referral's details; nil when
+// it does not. A referral received before review 39 may: it is kept, screened and decided on, but
+// its arrangement is not agreed, nor its family made ready for contact, until it is amended.
+func (r *Referral) ContradictsItself() error {
+	cs := r.Details().contradictions()
+	if len(cs) == 0 {
+		return nil
+	}
+	return problem.Rule(ErrContradictsItself.Reason, fmt.Sprintf("the referral contradicts itself: %s %s; amend the referral first",
+		cs[0].path("details."), cs[0].reason))
+}
+
+// checkApplicant refuses a second parent's application whose own answers leave no one to take
+// part in contact, bring the children or collect them (contradictions), at the applicant's field.
+// A contradiction in what the first application said is not the applicant's to put right: the
+// referral is amended, and is not made ready until it is (ContradictsItself). Nor is the
+// applicant's risk answer refused: an abduction risk disclosed by the second parent stands, and
+// the answer that the children may leave the centre is amended instead.
+func (r *Referral) checkApplicant(v *Invalid, p Adult) {
+	d := r.Details()
+	d.Adults = append(d.Adults, p)
+	for _, c := range d.contradictions() {
+		if c.adult == len(d.Adults)-1 {
+			v.add("parent."+c.field, c.reason)
+		}
+	}
+}
+
+// ErrContradictsItself: the referral contradicts itself about who comes to contact
+// (ContradictsItself says how); its family is not made ready for contact until it is amended.
+var ErrContradictsItself = problem.Rule("REFERRAL_CONTRADICTS_ITSELF", "the referral contradicts itself about who comes to contact: amend it first")

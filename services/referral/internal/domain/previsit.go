@@ -51,6 +51,13 @@ func (r *Referral) RecordPreVisit(p PreVisit, today time.Time) ([]proto.Message,
 	if err := r.DisclosureRulesOut(r.service); err != nil {
 		return nil, err
 	}
+	if r.arrangement != nil {
+		// The visit may be the intake's last step: a referral that contradicts itself (recorded
+		// before review 39) is amended first, and the coordinator told so now.
+		if err := r.ContradictsItself(); err != nil {
+			return nil, err
+		}
+	}
 	note := strings.TrimSpace(p.Note)
 	var v Invalid
 	i := slices.IndexFunc(r.adults, func(a AdultRecord) bool { return a.ID == p.PersonID })
@@ -114,6 +121,11 @@ func (r *Referral) AgreeArrangement(a Arrangement, today time.Time) ([]proto.Mes
 		// Until the lead weighs it (review 32, decision 217).
 		return nil, err
 	}
+	if err := r.ContradictsItself(); err != nil {
+		// A referral recorded before review 39 that nobody may attend, bring or collect from, or
+		// that lets a child at risk of abduction leave the centre.
+		return nil, err
+	}
 	var v Invalid
 	if a.ServiceType != r.service {
 		v.add("arrangement.service_type", "must be the kind of contact the referral was accepted for")
@@ -135,12 +147,15 @@ func (r *Referral) AgreeArrangement(a Arrangement, today time.Time) ([]proto.Mes
 // kind of contact no domestic-abuse finding rules out (decision 168: an arrangement agreed before
 // the finding; the pre-visits are still recorded, they happened), nor a disclosure no lead has
 // weighed (DisclosureRulesOut: an amendment leaving off the last adult without a pre-visit after a
-// disclosure was carried; decision 217).
+// disclosure was carried; decision 217), and the referral does not contradict itself about who
+// comes to contact (ContradictsItself: one recorded before review 39, or a second parent's
+// abduction risk on a referral saying the children may leave the centre).
 func (r *Referral) IntakeComplete() bool {
 	if r.state != Accepted || r.arrangement == nil || len(r.preVisitDates) == 0 {
 		return false
 	}
-	if r.findingRulesOut(r.arrangement.ServiceType) != nil || r.DisclosureRulesOut(r.arrangement.ServiceType) != nil {
+	if r.findingRulesOut(r.arrangement.ServiceType) != nil || r.DisclosureRulesOut(r.arrangement.ServiceType) != nil ||
+		r.ContradictsItself() != nil {
 		return false
 	}
 	for _, a := range r.adults {

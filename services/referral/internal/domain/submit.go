@@ -32,8 +32,9 @@ type Submission struct {
 // Submit records a referral. A referral by a professional names both parents; a self-referral
 // names the applying parent only and waits for the other's application. A parent given without
 // contact details is accepted, but the referral cannot be screened until they are added. One that
-// contradicts itself is refused (checkInvolvement, checkNamedOnce, decision 148). It returns the
-// new referral and its ReferralReceived event, or an *Invalid naming every field at fault.
+// contradicts itself is refused (checkInvolvement, checkNamedOnce, decision 148; checkAttending,
+// review 39). It returns the new referral and its ReferralReceived event, or an *Invalid naming
+// every field at fault.
 func Submit(s Submission, today time.Time, newID NewID) (*Referral, []proto.Message, error) {
 	if s.ReferralID == uuid.Nil || s.FamilyID == uuid.Nil || s.CentreID == uuid.Nil {
 		return nil, nil, errors.New("submit referral: referral, family and centre ids are required")
@@ -55,6 +56,7 @@ func Submit(s Submission, today time.Time, newID NewID) (*Referral, []proto.Mess
 	d.checkInvolvement(&v, "details.", s.Source)
 	d.checkInjunction(&v, "details.", false)
 	d.checkNamedOnce(&v, "details.", nil)
+	d.checkAttending(&v, "details.", nil)
 	for i, a := range d.Adults {
 		if a.ID != uuid.Nil {
 			v.add(fmt.Sprintf("details.adults[%d].person_id", i), "is assigned by the service")
@@ -191,6 +193,7 @@ func (r *Referral) SubmitSecondParty(a SecondPartyApplication, today time.Time, 
 			}
 		}
 	}
+	r.checkApplicant(&v, p)
 	v.text("risk_notes", notes, MaxTextLength, false)
 	if !a.ConsentGiven {
 		v.add("consent_given", "must be given")

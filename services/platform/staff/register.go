@@ -99,6 +99,22 @@ func (m Member) TrainingDue() time.Time {
 	return time.Time{}
 }
 
+// DBSCheckedBy is the date of their latest enhanced DBS check on or before date, as it stood that
+// day; zero if none was done by then (review 39).
+func (m Member) DBSCheckedBy(date time.Time) time.Time { return latest(m.dbs, date) }
+
+// TrainedBy is the date of their latest safeguarding training on or before date; zero if none.
+func (m Member) TrainedBy(date time.Time) time.Time { return latest(m.training, date) }
+
+// TrainingDueBy is the last day the training they had on date counts (TrainedBy), as it stood
+// that day; zero without training by then.
+func (m Member) TrainingDueBy(date time.Time) time.Time {
+	if t := m.TrainedBy(date); !t.IsZero() {
+		return lapses(t).AddDate(0, 0, -1)
+	}
+	return time.Time{}
+}
+
 // lapses is the first day training done on trained no longer counts: its anniversary (training
 // on 29 February lapses on 1 March).
 func lapses(trained time.Time) time.Time { return trained.AddDate(TrainingLasts, 0, 0) }

@@ -178,7 +178,8 @@ staff register), which is refused ACTED_AFTER_LEAVING naming that day: give --on
 later. Nor is it before a session they supervised (SUPERVISED_AFTER_LEAVING). What they recorded
 in referral or safeguarding (a screening, a concern raised) is not checked. A last day still to
 come may be recorded again, earlier or later, until it has passed; the same day again changes
-nothing. Anyone on the staff records their own leaving, with their own token, today or ahead, and
+nothing. Anyone on the staff records their own leaving, with their own token, today or ahead,
+whatever their clearance (training lapsed included), and
 may bring their last day forward, to today at the earliest; anyone else's, a last day in the past,
 and putting a last day off are for a coordinator of the centre or an administrator
 (NOT_REGISTER_KEEPER otherwise), and nobody puts off their own (OWN_REGISTER_ENTRY). The
@@ -278,7 +279,9 @@ func (s *schedule) staffList() *cobra.Command {
 		Short: "List the centre's staff, with whether each is cleared to work on a date and why not",
 		Long: `list gives each person on the centre's staff register in their period on the staff covering --on
 (default today), cleared or not that day and why not: someone who left and came back is shown as
-they were that day (or in their latest period, if none covers it). Those on the staff that day
+they were that day (or in their latest period, if none covers it), with their checks as they
+stood that day: the latest DBS check and safeguarding training on or before --on, and the
+training due date that followed from them (- where none was done by then). Those on the staff that day
 are listed though they have left since; others who have left only with --include-left. A long
 account id is cut with an ellipsis in the table; --json gives it whole.`,
 		Example: `  familytime staff list --centre $CENTRE

@@ -72,6 +72,9 @@ func (s *Server) RemoveStaffMember(ctx context.Context, req *schedulingv1.Remove
 			return nil, err
 		}
 	}
+	if err := ownLeavingOnly(ctx, req.GetAccountId()); err != nil {
+		return nil, err
+	}
 	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.RemoveStaffMemberResponse, *eventstore.UnitOfWork, error) {
 		m, today, warning, uow, err := s.app.RemoveStaffMember(ctx, centre, req.GetAccountId(), left, md)
 		if err != nil {
@@ -119,10 +122,14 @@ func (s *Server) ListStaff(ctx context.Context, req *schedulingv1.ListStaffReque
 	return resp, nil
 }
 
-// staffMember is a member for the API, cleared or not on date.
+// staffMember is a member for the API as they were on date: their checks done by then, the
+// training due date that followed from them, and cleared or not that day (review 39: a past
+// date's list showed today's checks beside that day's verdict). A check is never recorded in the
+// future, so on today the checks are the latest.
 func staffMember(m staff.Member, date time.Time) *schedulingv1.StaffMember {
 	cleared, because := m.Cleared(date)
 	return &schedulingv1.StaffMember{AccountId: m.Account, Role: m.Role, JoinedOn: dates.Proto(m.Joined),
-		DbsCheckedOn: dates.Proto(m.DBSChecked()), TrainedOn: dates.Proto(m.Trained()), TrainingDueOn: dates.Proto(m.TrainingDue()),
-		LeftOn: dates.Proto(m.Left), Cleared: cleared, NotClearedBecause: because}
+		DbsCheckedOn: dates.Proto(m.DBSCheckedBy(date)), TrainedOn: dates.Proto(m.TrainedBy(date)),
+		TrainingDueOn: dates.Proto(m.TrainingDueBy(date)),
+		LeftOn:        dates.Proto(m.Left), Cleared: cleared, NotClearedBecause: because}
 }

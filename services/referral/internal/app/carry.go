@@ -54,7 +54,11 @@ func (a *App) carryToOpenCases(ctx context.Context, uow *eventstore.UnitOfWork, 
 				continue
 			}
 			version := o.Version()
-			events, err := o.NoteEarlierDisclosure(m.Child, r.ID(), m.Match, today)
+			note := o.NoteEarlierDisclosure
+			if found {
+				note = o.NoteFindingElsewhere // news even to a case told of r's disclosure
+			}
+			events, err := note(m.Child, r.ID(), m.Match, today)
 			var rule *problem.RuleError
 			if errors.As(err, &rule) {
 				continue

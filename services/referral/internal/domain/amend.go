@@ -57,7 +57,7 @@ func (r *Referral) Amend(d Details, why string, today time.Time, newID NewID) ([
 	d.checkInvolvement(&v, "details.", r.source)
 	d.checkInjunction(&v, "details.", r.facts.contradictsInjunction())
 	d.checkNamedOnce(&v, "details.", r.namedTwice)
-	d.checkAttending(&v, "details.", r.Details().contradictions())
+	d.checkAttending(&v, "details.", r.Details().contradictions(r.contactKind()), r.contactKind())
 	r.checkIDs(&v, d)
 	r.keepPeople(&v, d)
 	if r.state != AwaitingSecondParty && r.state != Received {

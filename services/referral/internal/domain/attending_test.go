@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"google.golang.org/protobuf/proto"
 
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	"github.com/familytime/familytime/services/referral/internal/domain"
 )
@@ -150,4 +151,41 @@ func TestAReferralRecordedBeforeReview39(t *testing.T) {
 	events, err = r.Amend(d, "", today, ids())
 	require.NoError(t, err, "what it keeps is not refused: who may attend no longer changes")
 	require.NotEmpty(t, events)
+}
+
+// Review 40: what must be so depends on the kind of contact. Handover needs the children brought
+// and collected, nobody to spend a session with them; indirect and virtual contact bring nobody to
+// the centre. A supported session still needs someone to take part.
+func TestWhoMustComeDependsOnTheKindOfContact(t *testing.T) {
+	noOneAttends := func(d *domain.Details) {
+		d.Adults = d.Adults[:2]
+		d.Adults[1].MayAttend = false
+	}
+	for _, kind := range []commonv1.ServiceType{commonv1.ServiceType_SERVICE_TYPE_HANDOVER, commonv1.ServiceType_SERVICE_TYPE_INDIRECT,
+		commonv1.ServiceType_SERVICE_TYPE_VIRTUAL} {
+		d := details()
+		noOneAttends(&d)
+		s := submission(d)
+		s.RequestedServiceType = kind
+		_, _, err := domain.Submit(s, submitted, ids())
+		require.NoError(t, err, "%s: nobody spends a session with the children", kind)
+	}
+	for _, kind := range []commonv1.ServiceType{commonv1.ServiceType_SERVICE_TYPE_INDIRECT, commonv1.ServiceType_SERVICE_TYPE_VIRTUAL} {
+		d := details()
+		d.Adults[0].MayBring, d.Adults[0].MayCollect = false, false
+		s := submission(d)
+		s.RequestedServiceType = kind
+		_, _, err := domain.Submit(s, submitted, ids())
+		require.NoError(t, err, "%s: nobody comes to the centre", kind)
+	}
+	d := details()
+	d.Adults[0].MayCollect = false
+	s := submission(d)
+	s.RequestedServiceType = commonv1.ServiceType_SERVICE_TYPE_HANDOVER
+	_, _, err := domain.Submit(s, submitted, ids())
+	refused(t, err, "details.adults[0].may_collect", "no one on the referral may collect them")
+	d = details()
+	noOneAttends(&d)
+	_, _, err = domain.Submit(submission(d), submitted, ids())
+	refused(t, err, "details.adults[1].may_attend", "the resident parent does not take part")
 }

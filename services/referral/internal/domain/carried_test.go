@@ -133,3 +133,34 @@ func TestAnUnweighedDisclosureIsNotErased(t *testing.T) {
 	require.Empty(t, ph.ok(plain.NoteRiskAssessment(false, today)))
 	require.Len(t, ph.ok(plain.Erase(requested, today)), 1)
 }
+
+// Review 40: a case told of another referral's disclosure, weighed by its lead, is told again when
+// that referral's screening finds domestic abuse: the finding is news its lead did not weigh. Told
+// of the finding once; a finding carried first is carried with the disclosure.
+func TestAFindingAfterADisclosureCarriedIsCarriedToo(t *testing.T) {
+	lead := domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_GREEN, ByLead: true,
+		Note: "Spoke to both parents: nothing in the other referral's answers changes the risk here"}
+	d := details()
+	d.Risk.DomesticAbuse = true
+	other, _ := submit(t, submission(d))
+
+	r, h := submit(t, submission(details()))
+	child := r.Children()[0].ID
+	h.ok(r.NoteEarlierDisclosure(child, other.ID(), exact, today))
+	h.ok(r.Screen(lead, today))
+	require.False(t, r.DisclosureUnweighed(), "the lead weighed the disclosure")
+	require.Nil(t, h.ok(r.NoteEarlierDisclosure(child, other.ID(), exact, today)), "the disclosure again is no news")
+
+	found := h.ok(r.NoteFindingElsewhere(child, other.ID(), exact, today))
+	require.Len(t, found, 1)
+	flag := found[0].(*referralv1.PossibleDuplicateFlagged)
+	require.True(t, flag.GetDomesticAbuseDisclosed())
+	require.True(t, flag.GetDomesticAbuseFound())
+	require.True(t, r.DisclosureUnweighed(), "the finding is news for the lead")
+	require.Nil(t, h.ok(r.NoteFindingElsewhere(child, other.ID(), exact, today)), "told of the finding once")
+
+	first, fh := submit(t, submission(details()))
+	carried := fh.ok(first.NoteFindingElsewhere(first.Children()[0].ID, other.ID(), exact, today))
+	require.Len(t, carried, 1, "a finding carried first carries the disclosure with it")
+	require.Nil(t, fh.ok(first.NoteEarlierDisclosure(first.Children()[0].ID, other.ID(), exact, today)))
+}

@@ -217,7 +217,14 @@ func (c contradiction) path(prefix string) string {
 // one having weighed it. Who attends, brings and collects is asked only once both parents are
 // named: a self-referral waits for the other parent, who may be the one who does it. The reasons
 // name fields and rules, never a detail of the family.
-func contradictions(adults []Adult, risk Risk, mayLeave bool) []contradiction {
+//
+// What must be so depends on the kind of contact (review 40): a session at the centre (supported,
+// supervised) or escorted contact needs someone of the visiting party; handover needs the children
+// brought and collected, nobody to spend a session with them; indirect and virtual contact bring
+// nobody to the centre. A kind not yet given is read as a session at the centre.
+func contradictions(adults []Adult, risk Risk, mayLeave bool, service commonv1.ServiceType) []contradiction {
+	comes := service != commonv1.ServiceType_SERVICE_TYPE_INDIRECT && service != commonv1.ServiceType_SERVICE_TYPE_VIRTUAL
+	spends := comes && service != commonv1.ServiceType_SERVICE_TYPE_HANDOVER
 	resident, nonResident := -1, -1
 	var attend, bring, collect bool
 	for i, a := range adults {
@@ -232,10 +239,13 @@ func contradictions(adults []Adult, risk Risk, mayLeave bool) []contradiction {
 	}
 	var out []contradiction
 	if resident >= 0 && nonResident >= 0 {
-		if !attend {
+		if spends && !attend {
 			out = append(out, contradiction{nonResident, "may_attend", "must be true, or another adult named who may attend: no one on the " +
-				"referral may take part in contact (the resident parent brings and collects the children and does not take part), so the " +
-				"family could be booked but no one admitted to spend the session with the children"})
+				"referral may take part in contact (the resident parent does not take part), so the family could be booked but no one " +
+				"admitted to spend the session with the children"})
+		}
+		if !comes {
+			return appendAbduction(out, risk, mayLeave)
 		}
 		if !bring {
 			out = append(out, contradiction{resident, "may_bring", "must be true, or an escort named who may bring the children: no one on " +
@@ -246,6 +256,12 @@ func contradictions(adults []Adult, risk Risk, mayLeave bool) []contradiction {
 				"on the referral may collect them from the centre"})
 		}
 	}
+	return appendAbduction(out, risk, mayLeave)
+}
+
+// appendAbduction adds to out the contradiction of a child at risk of abduction who may leave the
+// centre, if the answers make it.
+func appendAbduction(out []contradiction, risk Risk, mayLeave bool) []contradiction {
 	if risk.AbductionRisk && mayLeave {
 		out = append(out, contradiction{-1, "children_may_leave_centre", "must be false: the referral answers that a child is at risk of " +
 			"abduction (risk.abduction_risk), and a child at risk of abduction does not leave the centre during contact; if that risk has " +
@@ -254,9 +270,18 @@ func contradictions(adults []Adult, risk Risk, mayLeave bool) []contradiction {
 	return out
 }
 
-// contradictions are the details' own (contradictions).
-func (d Details) contradictions() []contradiction {
-	return contradictions(d.Adults, d.Risk, d.ChildrenMayLeaveCentre)
+// contradictions are the details' own (contradictions), for the kind of contact service.
+func (d Details) contradictions(service commonv1.ServiceType) []contradiction {
+	return contradictions(d.Adults, d.Risk, d.ChildrenMayLeaveCentre, service)
+}
+
+// contactKind is the kind of contact the referral's people are weighed for: the kind decided on
+// once accepted, else the kind asked for.
+func (r *Referral) contactKind() commonv1.ServiceType {
+	if r.service != commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED {
+		return r.service
+	}
+	return r.requested
 }
 
 // checkAttending refuses details that contradict themselves about who comes to contact
@@ -265,8 +290,8 @@ func (d Details) contradictions() []contradiction {
 // for contact who may attend and the risk answers no longer change (ErrAttendeesFixed); a
 // referral recorded before review 39 that holds one is not made ready while it stands
 // (ContradictsItself). Nil for a new referral.
-func (d Details) checkAttending(v *Invalid, prefix string, kept []contradiction) {
-	for _, c := range d.contradictions() {
+func (d Details) checkAttending(v *Invalid, prefix string, kept []contradiction, service commonv1.ServiceType) {
+	for _, c := range d.contradictions(service) {
 		if !slices.ContainsFunc(kept, func(k contradiction) bool { return k.field == c.field }) {
 			v.add(c.path(prefix), c.reason)
 		}
@@ -278,7 +303,7 @@ func (d Details) checkAttending(v *Invalid, prefix string, kept []contradiction)
 // it does not. A referral received before review 39 may: it is kept, screened and decided on, but
 // its arrangement is not agreed, nor its family made ready for contact, until it is amended.
 func (r *Referral) ContradictsItself() error {
-	cs := r.Details().contradictions()
+	cs := r.Details().contradictions(r.contactKind())
 	if len(cs) == 0 {
 		return nil
 	}
@@ -295,7 +320,7 @@ func (r *Referral) ContradictsItself() error {
 func (r *Referral) checkApplicant(v *Invalid, p Adult) {
 	d := r.Details()
 	d.Adults = append(d.Adults, p)
-	for _, c := range d.contradictions() {
+	for _, c := range d.contradictions(r.contactKind()) {
 		if c.adult == len(d.Adults)-1 {
 			v.add("parent."+c.field, c.reason)
 		}

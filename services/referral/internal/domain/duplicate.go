@@ -146,6 +146,32 @@ func (r *Referral) NoteEarlierDisclosure(child, other uuid.UUID, match referralv
 	return r.flag(child, other, match, true, today)
 }
 
+// NoteFindingElsewhere records that a child on this referral matches a child on another referral
+// whose screening found domestic abuse: carried here as a disclosure (NoteEarlierDisclosure), and
+// again when only the other referral's disclosure was carried before, as the finding is news the
+// lead's assessment of that disclosure did not weigh (review 40: a finding after the disclosure
+// was dropped, and the child stayed in supported contact). Noting the same finding again records
+// nothing.
+func (r *Referral) NoteFindingElsewhere(child, other uuid.UUID, match referralv1.ChildMatch, today time.Time) ([]proto.Message, error) {
+	if slices.Contains(r.earlierFindings, other) {
+		return nil, nil
+	}
+	if !slices.Contains(r.earlierDisclosures, other) {
+		events, err := r.flag(child, other, match, true, today)
+		if err != nil || len(events) == 0 {
+			return events, err
+		}
+		events[0].(*referralv1.PossibleDuplicateFlagged).DomesticAbuseFound = true
+		return events, nil
+	}
+	if err := CheckTransition(r.state, CmdFlagPossibleDuplicate); err != nil {
+		return nil, err
+	}
+	return r.record(&referralv1.PossibleDuplicateFlagged{ReferralId: r.id.String(), FamilyId: r.family.String(),
+		CentreId: r.centre.String(), ChildPersonId: child.String(), OtherReferralId: other.String(),
+		FlaggedOn: dates.Proto(today), DomesticAbuseDisclosed: true, DomesticAbuseFound: true, Match: match})
+}
+
 func (r *Referral) flag(child, other uuid.UUID, match referralv1.ChildMatch, disclosed bool, today time.Time) ([]proto.Message, error) {
 	if err := CheckTransition(r.state, CmdFlagPossibleDuplicate); err != nil {
 		return nil, err

@@ -54,8 +54,11 @@ type Referral struct {
 	// since recorded a finding (ScreeningRecorded.screener_role), or the lead's risk assessment
 	// was noted since; until then the family is not erased (Erase, decision 197).
 	earlierDisclosures []uuid.UUID
-	daCleared          bool
-	daWeighed          bool
+	// earlierFindings are those of them whose screening's domestic-abuse finding was carried here
+	// too (PossibleDuplicateFlagged.domestic_abuse_found): news after their disclosure (review 40).
+	earlierFindings []uuid.UUID
+	daCleared       bool
+	daWeighed       bool
 	// applicantMatches are the second applicant's details that were the first applicant's
 	// (SecondPartyApplicationReceived.matches_first_applicant), applicantsChecked whether a
 	// screening recorded that the two applicants are two people (decision 192).
@@ -536,6 +539,10 @@ func (r *Referral) apply(ev proto.Message) error {
 		if e.GetDomesticAbuseDisclosed() && !slices.Contains(r.earlierDisclosures, other) {
 			// A disclosure newly carried here is one no screen of this referral has weighed.
 			r.earlierDisclosures, r.daWeighed = append(r.earlierDisclosures, other), false
+		}
+		if e.GetDomesticAbuseFound() && !slices.Contains(r.earlierFindings, other) {
+			// So is a finding carried here, after the disclosure it may follow (review 40).
+			r.earlierFindings, r.daWeighed = append(r.earlierFindings, other), false
 		}
 	case *referralv1.PossibleDuplicateChecked:
 		if r.checkedNotTheFamily == nil {

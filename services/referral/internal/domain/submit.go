@@ -56,7 +56,7 @@ func Submit(s Submission, today time.Time, newID NewID) (*Referral, []proto.Mess
 	d.checkInvolvement(&v, "details.", s.Source)
 	d.checkInjunction(&v, "details.", false)
 	d.checkNamedOnce(&v, "details.", nil)
-	d.checkAttending(&v, "details.", nil)
+	d.checkAttending(&v, "details.", nil, s.RequestedServiceType)
 	for i, a := range d.Adults {
 		if a.ID != uuid.Nil {
 			v.add(fmt.Sprintf("details.adults[%d].person_id", i), "is assigned by the service")

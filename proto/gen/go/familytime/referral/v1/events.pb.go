@@ -2192,9 +2192,13 @@ type PossibleDuplicateFlagged struct {
 	DomesticAbuseDisclosed bool `protobuf:"varint,7,opt,name=domestic_abuse_disclosed,json=domesticAbuseDisclosed,proto3" json:"domestic_abuse_disclosed,omitempty"`
 	// How the children match (decision 200); unset on flags recorded before it, which matched the
 	// same name and date of birth only.
-	Match         ChildMatch `protobuf:"varint,8,opt,name=match,proto3,enum=familytime.referral.v1.ChildMatch" json:"match,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Match ChildMatch `protobuf:"varint,8,opt,name=match,proto3,enum=familytime.referral.v1.ChildMatch" json:"match,omitempty"`
+	// The other referral's screening found domestic abuse (domestic_abuse_disclosed is set too): new
+	// news for this case even when the other referral's disclosure was carried here before and its
+	// lead has weighed that (review 40); recorded once for each other referral.
+	DomesticAbuseFound bool `protobuf:"varint,9,opt,name=domestic_abuse_found,json=domesticAbuseFound,proto3" json:"domestic_abuse_found,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *PossibleDuplicateFlagged) Reset() {
@@ -2281,6 +2285,13 @@ func (x *PossibleDuplicateFlagged) GetMatch() ChildMatch {
 		return x.Match
 	}
 	return ChildMatch_CHILD_MATCH_UNSPECIFIED
+}
+
+func (x *PossibleDuplicateFlagged) GetDomesticAbuseFound() bool {
+	if x != nil {
+		return x.DomesticAbuseFound
+	}
+	return false
 }
 
 // PossibleDuplicateChecked: the centre's safeguarding lead checked that the family of a possible
@@ -3925,7 +3936,7 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12;\n" +
 	"\vassessed_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\n" +
 	"assessedOn\x124\n" +
-	"\x16domestic_abuse_finding\x18\x05 \x01(\bR\x14domesticAbuseFinding\"\xf8\x02\n" +
+	"\x16domestic_abuse_finding\x18\x05 \x01(\bR\x14domesticAbuseFinding\"\xaa\x03\n" +
 	"\x18PossibleDuplicateFlagged\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -3936,7 +3947,8 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\n" +
 	"flagged_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\tflaggedOn\x128\n" +
 	"\x18domestic_abuse_disclosed\x18\a \x01(\bR\x16domesticAbuseDisclosed\x128\n" +
-	"\x05match\x18\b \x01(\x0e2\".familytime.referral.v1.ChildMatchR\x05match\"\x9b\x03\n" +
+	"\x05match\x18\b \x01(\x0e2\".familytime.referral.v1.ChildMatchR\x05match\x120\n" +
+	"\x14domestic_abuse_found\x18\t \x01(\bR\x12domesticAbuseFound\"\x9b\x03\n" +
 	"\x18PossibleDuplicateChecked\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +

@@ -81,12 +81,12 @@ func EachSealed(ev proto.Message, f func(field string, in []byte) ([]byte, error
 // it: a concern raised with no description would read as though nothing was said
 // (docs/decisions.md 86).
 func KeptWithoutText(ev proto.Message) bool {
-	switch ev.(type) {
+	switch e := ev.(type) {
 	case *safeguardingv1.AccessRecorded, *safeguardingv1.ConcernClosed, *safeguardingv1.HoldLifted:
 		return true
 	case *safeguardingv1.ConcernEscalated:
 		// Still the text as the domain wrote it: a reference given is text, not dropped silently.
-		return bytes.Equal(ev.(*safeguardingv1.ConcernEscalated).GetSealedReference(), note(NoReferenceYet))
+		return bytes.Equal(e.GetSealedReference(), note(NoReferenceYet))
 	}
 	return false
 }

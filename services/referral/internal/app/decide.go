@@ -85,17 +85,11 @@ func (a *App) Accept(ctx context.Context, id, centre uuid.UUID, st commonv1.Serv
 		}
 		// A hold placed on the family before it was accepted suspends it from its acceptance: the
 		// case then knows the hold, and is not resumed while it stands (review 30).
-		if holds, err = a.referrals.HoldsOfFamily(ctx, r.FamilyID()); err != nil {
+		var suspended []proto.Message
+		if holds, suspended, err = a.suspendUnderHolds(ctx, r, today); err != nil {
 			return nil, err
 		}
-		for _, hold := range holds {
-			suspended, err := r.Suspend(hold, today)
-			if err != nil {
-				return nil, err
-			}
-			events = append(events, suspended...)
-		}
-		return events, nil
+		return append(events, suspended...), nil
 	})
 	if err != nil {
 		return dec, err
@@ -414,4 +408,23 @@ func (a *App) EndCase(ctx context.Context, id, centre uuid.UUID, outcome referra
 	return a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
 		return r.EndCase(outcome, note, today)
 	})
+}
+
+// suspendUnderHolds is what suspends the case r under every hold in force on its family, as it
+// is accepted or reopened (review 30), and those holds, which the unit then guards
+// (adapters.GuardHolds).
+func (a *App) suspendUnderHolds(ctx context.Context, r *domain.Referral, today time.Time) ([]uuid.UUID, []proto.Message, error) {
+	holds, err := a.referrals.HoldsOfFamily(ctx, r.FamilyID())
+	if err != nil {
+		return nil, nil, err
+	}
+	var events []proto.Message
+	for _, hold := range holds {
+		suspended, err := r.Suspend(hold, today)
+		if err != nil {
+			return nil, nil, err
+		}
+		events = append(events, suspended...)
+	}
+	return holds, events, nil
 }

@@ -38,17 +38,11 @@ func (a *App) ReopenCase(ctx context.Context, id, centre uuid.UUID, note string,
 		if hashes, err = a.referrals.MatchHashes(ctx, r.ID()); err != nil {
 			return nil, err
 		}
-		if holds, err = a.referrals.HoldsOfFamily(ctx, r.FamilyID()); err != nil {
+		var suspended []proto.Message
+		if holds, suspended, err = a.suspendUnderHolds(ctx, r, today); err != nil {
 			return nil, err
 		}
-		for _, hold := range holds {
-			suspended, err := r.Suspend(hold, today)
-			if err != nil {
-				return nil, err
-			}
-			events = append(events, suspended...)
-		}
-		return events, nil
+		return append(events, suspended...), nil
 	})
 	if err == nil && dec.Work != nil {
 		adapters.GuardHolds(dec.Work, dec.Referral.FamilyID(), holds)

@@ -187,20 +187,15 @@ func (r *Referral) EndCase(outcome referralv1.CaseOutcome, note string, today ti
 	}
 	note = strings.TrimSpace(note)
 	var v Invalid
-	switch {
-	case !known(referralv1.CaseOutcome_name, int32(outcome)):
-		v.add("outcome", "must be one of the outcomes")
-	case outcome == referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED && r.placeReleasedOn.IsZero():
-		v.add("outcome", "fits only a case whose regular place was released after two unexplained no-shows")
-	}
+	r.checkOutcome(&v, outcome)
 	// Ending cancels the family's future bookings and takes it off the waiting list: it says why,
 	// for every outcome (review 35 ended the wrong family's case with nothing said).
 	v.note("note", note, true, "must say why the case ends")
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	if attended, ok := r.AttendedSinceRelease(); ok && outcome == referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED {
-		return nil, PlaceReleasePast(r.placeReleasedOn, attended)
+	if err := r.placeReleaseStands(outcome); err != nil {
+		return nil, err
 	}
 	if err := r.outcomeFits(r.state, outcome); err != nil {
 		return nil, err
@@ -274,4 +269,25 @@ func (r *Referral) end(outcome referralv1.CaseOutcome, note string, today time.T
 	}
 	return r.record(&referralv1.CaseEnded{ReferralId: r.id.String(), FamilyId: r.family.String(),
 		CentreId: r.centre.String(), EndedOn: dates.Proto(today), Outcome: outcome, SealedNote: sealed})
+}
+
+// checkOutcome adds to v an outcome that is none of the outcomes, or place released for a case
+// whose place was never released: wrong whatever the case's state, ending it or correcting its
+// ending.
+func (r *Referral) checkOutcome(v *Invalid, outcome referralv1.CaseOutcome) {
+	switch {
+	case !known(referralv1.CaseOutcome_name, int32(outcome)):
+		v.add("outcome", "must be one of the outcomes")
+	case outcome == referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED && r.placeReleasedOn.IsZero():
+		v.add("outcome", "fits only a case whose regular place was released after two unexplained no-shows")
+	}
+}
+
+// placeReleaseStands refuses the outcome place released once the family attended a session after
+// the release (PlaceReleasePast, decision 178).
+func (r *Referral) placeReleaseStands(outcome referralv1.CaseOutcome) error {
+	if attended, ok := r.AttendedSinceRelease(); ok && outcome == referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED {
+		return PlaceReleasePast(r.placeReleasedOn, attended)
+	}
+	return nil
 }

@@ -153,26 +153,17 @@ func (r *Referral) NoteEarlierDisclosure(child, other uuid.UUID, match referralv
 // was dropped, and the child stayed in supported contact). Noting the same finding again records
 // nothing.
 func (r *Referral) NoteFindingElsewhere(child, other uuid.UUID, match referralv1.ChildMatch, today time.Time) ([]proto.Message, error) {
-	if slices.Contains(r.earlierFindings, other) {
-		return nil, nil
-	}
-	if !slices.Contains(r.earlierDisclosures, other) {
-		events, err := r.flag(child, other, match, true, today)
-		if err != nil || len(events) == 0 {
-			return events, err
-		}
-		events[0].(*referralv1.PossibleDuplicateFlagged).DomesticAbuseFound = true
-		return events, nil
-	}
-	if err := CheckTransition(r.state, CmdFlagPossibleDuplicate); err != nil {
-		return nil, err
-	}
-	return r.record(&referralv1.PossibleDuplicateFlagged{ReferralId: r.id.String(), FamilyId: r.family.String(),
-		CentreId: r.centre.String(), ChildPersonId: child.String(), OtherReferralId: other.String(),
-		FlaggedOn: dates.Proto(today), DomesticAbuseDisclosed: true, DomesticAbuseFound: true, Match: match})
+	return r.flagNews(child, other, match, true, true, today)
 }
 
 func (r *Referral) flag(child, other uuid.UUID, match referralv1.ChildMatch, disclosed bool, today time.Time) ([]proto.Message, error) {
+	return r.flagNews(child, other, match, disclosed, false, today)
+}
+
+// flagNews records the possible duplicate other, with what it carries here: a disclosure of
+// domestic abuse, a finding. Nothing is recorded when it brings no news: flagged as close
+// already, and what it carries told before.
+func (r *Referral) flagNews(child, other uuid.UUID, match referralv1.ChildMatch, disclosed, found bool, today time.Time) ([]proto.Message, error) {
 	if err := CheckTransition(r.state, CmdFlagPossibleDuplicate); err != nil {
 		return nil, err
 	}
@@ -189,12 +180,13 @@ func (r *Referral) flag(child, other uuid.UUID, match referralv1.ChildMatch, dis
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	if r.flaggedAsClose(other, match) && (!disclosed || slices.Contains(r.earlierDisclosures, other)) {
+	told := (!disclosed || slices.Contains(r.earlierDisclosures, other)) && (!found || slices.Contains(r.earlierFindings, other))
+	if r.flaggedAsClose(other, match) && told {
 		return nil, nil
 	}
 	return r.record(&referralv1.PossibleDuplicateFlagged{ReferralId: r.id.String(), FamilyId: r.family.String(),
 		CentreId: r.centre.String(), ChildPersonId: child.String(), OtherReferralId: other.String(),
-		FlaggedOn: dates.Proto(today), DomesticAbuseDisclosed: disclosed, Match: match})
+		FlaggedOn: dates.Proto(today), DomesticAbuseDisclosed: disclosed, DomesticAbuseFound: found, Match: match})
 }
 
 // CheckPossibleDuplicate records the centre's safeguarding lead's check that the family of the

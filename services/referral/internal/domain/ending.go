@@ -93,12 +93,7 @@ func (r *Referral) CorrectEnding(outcome referralv1.CaseOutcome, note string, to
 	}
 	note = strings.TrimSpace(note)
 	var v Invalid
-	switch {
-	case !known(referralv1.CaseOutcome_name, int32(outcome)):
-		v.add("outcome", "must be one of the outcomes")
-	case outcome == referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED && r.placeReleasedOn.IsZero():
-		v.add("outcome", "fits only a case whose regular place was released after two unexplained no-shows")
-	}
+	r.checkOutcome(&v, outcome)
 	v.note("note", note, true, "must say why the outcome recorded was wrong")
 	if err := v.err(); err != nil {
 		return nil, err
@@ -106,8 +101,8 @@ func (r *Referral) CorrectEnding(outcome referralv1.CaseOutcome, note string, to
 	if outcome == r.outcome {
 		return nil, ErrOutcomeUnchanged
 	}
-	if attended, ok := r.AttendedSinceRelease(); ok && outcome == referralv1.CaseOutcome_CASE_OUTCOME_PLACE_RELEASED {
-		return nil, PlaceReleasePast(r.placeReleasedOn, attended)
+	if err := r.placeReleaseStands(outcome); err != nil {
+		return nil, err
 	}
 	if err := r.outcomeFits(r.beforeEnd, outcome); err != nil {
 		return nil, err

@@ -107,17 +107,9 @@ func (a *App) DuplicateCheckedElsewhere(ctx context.Context, uow *eventstore.Uni
 // LiftHold lifts one of the centre's holds. The hold names its family: family may be uuid.Nil,
 // and one given that is not the hold's is refused (domain.HoldOfAnotherFamily), nothing lifted.
 func (a *App) LiftHold(ctx context.Context, centre, family, id uuid.UUID, note string, md eventstore.Metadata) (domain.Hold, *eventstore.UnitOfWork, error) {
-	held, found, err := a.records.HoldFamily(ctx, centre, id)
+	family, err := a.holdsFamily(ctx, centre, family, id, domain.HoldOfAnotherFamily)
 	if err != nil {
 		return domain.Hold{}, nil, err
-	}
-	switch {
-	case !found:
-		return domain.Hold{}, nil, domain.ErrHoldNotFound
-	case family == uuid.Nil:
-		family = held
-	case family != held:
-		return domain.Hold{}, nil, domain.HoldOfAnotherFamily(id, family, held)
 	}
 	if err := a.familyAt(ctx, family, centre); err != nil {
 		return domain.Hold{}, nil, err
@@ -148,17 +140,9 @@ func (a *App) LiftHold(ctx context.Context, centre, family, id uuid.UUID, note s
 // names its family: family may be uuid.Nil, and one given that is not the hold's is refused
 // (domain.HoldToReviewOfAnotherFamily), nothing reviewed.
 func (a *App) ReviewHold(ctx context.Context, centre, family, id uuid.UUID, next time.Time, note string, md eventstore.Metadata) (domain.Hold, *eventstore.UnitOfWork, error) {
-	held, found, err := a.records.HoldFamily(ctx, centre, id)
+	family, err := a.holdsFamily(ctx, centre, family, id, domain.HoldToReviewOfAnotherFamily)
 	if err != nil {
 		return domain.Hold{}, nil, err
-	}
-	switch {
-	case !found:
-		return domain.Hold{}, nil, domain.ErrHoldNotFound
-	case family == uuid.Nil:
-		family = held
-	case family != held:
-		return domain.Hold{}, nil, domain.HoldToReviewOfAnotherFamily(id, family, held)
 	}
 	if err := a.familyAt(ctx, family, centre); err != nil {
 		return domain.Hold{}, nil, err
@@ -235,4 +219,19 @@ func (a *App) HoldWarning(ctx context.Context, family, concern uuid.UUID) (strin
 	return "HOLD_IN_FORCE: the hold placed for this concern (" + strings.Join(ids, ", ") + ") stays in force, and the family's " +
 		"contact stays suspended: lift it if the concern no longer calls for it (familytime safeguarding lift), or review it if it " +
 		"continues for another reason (familytime safeguarding hold review)", nil
+}
+
+// holdsFamily is the family the centre's hold id names; family, if given (not uuid.Nil), must be
+// it, or the call is refused with mismatch (decision 226): a lift or a review needs no family.
+func (a *App) holdsFamily(ctx context.Context, centre, family, id uuid.UUID, mismatch func(hold, given, held uuid.UUID) error) (uuid.UUID, error) {
+	held, found, err := a.records.HoldFamily(ctx, centre, id)
+	switch {
+	case err != nil:
+		return uuid.Nil, err
+	case !found:
+		return uuid.Nil, domain.ErrHoldNotFound
+	case family != uuid.Nil && family != held:
+		return uuid.Nil, mismatch(id, family, held)
+	}
+	return held, nil
 }

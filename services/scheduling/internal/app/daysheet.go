@@ -28,18 +28,19 @@ func (a *App) GetDaySheet(ctx context.Context, centre uuid.UUID, day time.Time) 
 	var register *staff.Register
 	now := a.now()
 	for i, r := range rows {
-		left, err := a.leftInside(ctx, r)
+		row := &rowFamily{a: a, r: r}
+		left, err := row.leftInside(ctx)
 		if err != nil {
 			return nil, err
 		}
 		out[i] = sheetEntry(r, left.building)
 		neverRecordedLeaving(left, out[i])
-		if alone, err := a.childrenWithoutAnAdult(ctx, r, now); err != nil {
+		if alone, err := row.childrenWithoutAnAdult(ctx, now); err != nil {
 			return nil, err
 		} else if alone {
 			out[i].Alerts = append(out[i].Alerts, schedulingv1.Alert_ALERT_CHILDREN_WITHOUT_AN_ADULT)
 		}
-		if stopped, err := a.turnedAway(ctx, r); err != nil {
+		if stopped, err := row.turnedAway(ctx); err != nil {
 			return nil, err
 		} else if stopped {
 			out[i].Alerts = append(out[i].Alerts, schedulingv1.Alert_ALERT_TURNED_AWAY_AT_THE_DOOR)
@@ -92,25 +93,22 @@ func awaitsSupervisor(r adapters.BookingRow) bool {
 // now are who is inside now (domain.Family's InsideNow, the one rule of IN; review 38): on a live
 // booking anyone checked in or come, and not gone since, so the stream is also loaded for a live
 // row with someone checked in or arrived; on an ended booking those never recorded leaving.
-func (a *App) leftInside(ctx context.Context, r adapters.BookingRow) (leftInside, error) {
+func (row *rowFamily) leftInside(ctx context.Context) (leftInside, error) {
+	r := row.r
 	live := schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED
 	someoneCame := len(r.CheckedIn) > 0 || r.VisitingArrived != nil || r.ChildrenArrived != nil
 	if (r.VisitingArrived == nil || r.VisitingDeparted != nil) && (r.ChildrenArrived == nil || r.ChildrenDeparted != nil) &&
 		(!live || !someoneCame) {
 		return leftInside{building: r.CheckedIn, live: live}, nil
 	}
-	f, err := a.sessions.Family(ctx, r.Family)
-	if err != nil {
-		return leftInside{}, err
-	}
-	b, err := f.Booking(r.ID)
+	f, b, err := row.load(ctx)
 	if err != nil {
 		return leftInside{}, err
 	}
 	return leftInside{inside: f.Inside(b).People(), now: f.InsideNow(b), building: b.InBuilding(), live: live}, nil
 }
 
-// leftInside is who a booking recorded coming and not leaving (App.leftInside), and who is inside
+// leftInside is who a booking recorded coming and not leaving (rowFamily.leftInside), and who is inside
 // now (the day sheet's IN); live: the booking is still booked (its session to come or under way),
 // so nobody is missing yet.
 type leftInside struct {
@@ -144,15 +142,11 @@ func neverRecordedLeaving(left leftInside, e *schedulingv1.DaySheetEntry) {
 // domain.Family's ChildrenWithoutAnAdult, which a departure's caution reads too (decision 213); the
 // row's times filter first (childrenLeftByTheVisitingParty), so the family's stream is loaded only
 // for a row they point at, to ask whether whoever brought the children stays with them.
-func (a *App) childrenWithoutAnAdult(ctx context.Context, r adapters.BookingRow, now time.Time) (bool, error) {
-	if !childrenLeftByTheVisitingParty(r, now) {
+func (row *rowFamily) childrenWithoutAnAdult(ctx context.Context, now time.Time) (bool, error) {
+	if !childrenLeftByTheVisitingParty(row.r, now) {
 		return false, nil
 	}
-	f, err := a.sessions.Family(ctx, r.Family)
-	if err != nil {
-		return false, err
-	}
-	b, err := f.Booking(r.ID)
+	f, b, err := row.load(ctx)
 	if err != nil {
 		return false, err
 	}
@@ -165,20 +159,42 @@ func (a *App) childrenWithoutAnAdult(ctx context.Context, r adapters.BookingRow,
 // (review 37: such a booking stood as booked, its refusal alerted as any other, and was recorded as
 // an unexplained no-show). The read model counts refusals, not their reasons: the family's stream
 // is loaded only for a booked row with a refusal.
-func (a *App) turnedAway(ctx context.Context, r adapters.BookingRow) (bool, error) {
-	if r.Refused == 0 || schedulingv1.BookingStatus(r.Status) != schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED {
+func (row *rowFamily) turnedAway(ctx context.Context) (bool, error) {
+	if row.r.Refused == 0 || schedulingv1.BookingStatus(row.r.Status) != schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED {
 		return false, nil
 	}
-	f, err := a.sessions.Family(ctx, r.Family)
-	if err != nil {
-		return false, err
-	}
-	b, err := f.Booking(r.ID)
+	_, b, err := row.load(ctx)
 	if err != nil {
 		return false, err
 	}
 	_, stopped := b.StoppedAtTheDoor()
 	return stopped, nil
+}
+
+// rowFamily is a day-sheet row with its family and booking, loaded from the family's stream at
+// most once, by whichever of the row's checks needs them first (leftInside, childrenWithoutAnAdult,
+// turnedAway): each loads it only for a row its read-model columns point at.
+type rowFamily struct {
+	a *App
+	r adapters.BookingRow
+	f *domain.Family
+	b *domain.Booking
+}
+
+// load is the row's family and booking, read once.
+func (row *rowFamily) load(ctx context.Context) (*domain.Family, *domain.Booking, error) {
+	if row.f == nil {
+		f, err := row.a.sessions.Family(ctx, row.r.Family)
+		if err != nil {
+			return nil, nil, err
+		}
+		b, err := f.Booking(row.r.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		row.f, row.b = f, b
+	}
+	return row.f, row.b, nil
 }
 
 // childrenLeftByTheVisitingParty is domain.ChildrenLeftByTheVisitingParty of the row's times.

@@ -2,6 +2,7 @@ package referral_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -11,6 +12,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 )
 
 // flagsOn counts the PossibleDuplicateFlagged events on a referral's stream that carry a
@@ -149,4 +151,86 @@ func TestAReopeningRefusedForAnotherCentresReferralSaysWhereTheWayOnLies(t *test
 	refused(t, err, codes.FailedPrecondition, "REFERRED_AGAIN")
 	require.Contains(t, status.Convert(err).Message(), same)
 	require.Contains(t, status.Convert(err).Message(), "withdraw it first")
+}
+
+// A finding of domestic abuse made by the safeguarding lead's risk assessment of a family reaches
+// the child's other open cases, at any centre, as a screening's finding does (decisions 238 and
+// 246): Lily is in supported contact at one centre (family G) and referred at another (family F),
+// whose lead assesses F and finds domestic abuse; her case at the first centre records the flag
+// with the finding, naming F's referral, where scheduling and safeguarding listen. Once only: the
+// same assessment again, the finding withdrawn (not un-carried) and made again record nothing
+// more there; a closed referral of the child is not told.
+func TestALeadsFindingReachesTheChildsOtherOpenCases(t *testing.T) {
+	g := newRig(t)
+	here := g.casework(t, g.centre(t, supported))
+	there := g.casework(t, g.centre(t, supported))
+	ctx := t.Context()
+
+	lily := there.readyWith("Lily Assessed")
+	closed := there.submit(supported, aChild("Lily Assessed")).GetReferralId()
+	there.withdraw(closed)
+	sub := here.submit(supported, aChild("Lily Assessed"))
+	assessed, family := sub.GetReferralId(), sub.GetFamilyId()
+	here.screen(assessed, referralv1.RiskRating_RISK_RATING_GREEN, false)
+	require.Zero(t, g.flagsOn(t, lily, assessed), "nothing disclosed or found yet")
+	closedBefore := g.eventTypes(t, closed)
+
+	// The lead's assessments of F, in order; each waits until the referral has handled it (the
+	// consumer handles a family's events in order, so one that records something also says that
+	// every one before it was handled).
+	noted := 0
+	assess := func(found bool, records bool) {
+		t.Helper()
+		publish(t, g.safeguarding, "risk-"+family, &safeguardingv1.RiskAssessed{FamilyId: family, CentreId: here.centre.String(),
+			AssessedOn: date(today()), Rating: safeguardingv1.RiskRating_RISK_RATING_AMBER, DomesticAbuseFinding: found,
+			NextReviewOn: date(today().AddDate(0, 1, 0))}, uuid.MustParse(family), here.centre)
+		if !records {
+			return
+		}
+		noted++
+		require.Eventually(t, func() bool {
+			return countOf(g.eventTypes(t, assessed), "RiskAssessmentNoted") == noted
+		}, 30*time.Second, 10*time.Millisecond, "the referral notes the assessment")
+	}
+
+	assess(true, true)
+	require.Equal(t, 1, g.flagsOn(t, lily, assessed), "the lead's finding reaches the open case")
+	var flag referralv1.PossibleDuplicateFlagged
+	version := g.lastEvent(t, lily, "PossibleDuplicateFlagged", &flag)
+	require.True(t, flag.GetDomesticAbuseFound(), "as a finding")
+	require.True(t, flag.GetDomesticAbuseDisclosed(), "which scheduling and safeguarding read as a carried disclosure")
+	require.Equal(t, there.centre.String(), flag.GetCentreId())
+	require.Equal(t, assessed, flag.GetOtherReferralId())
+	var actor string
+	require.NoError(t, g.owner.QueryRow(ctx, `SELECT actor FROM events WHERE stream_id = $1 AND version = $2`,
+		"referral-"+lily, version).Scan(&actor))
+	require.Equal(t, "service:referral", actor)
+	var published referralv1.PossibleDuplicateFlagged
+	g.published(t, there.centre, &published, func() bool { return published.GetOtherReferralId() == assessed })
+	require.True(t, published.GetDomesticAbuseFound())
+	got, err := there.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: lily, CentreId: there.centre.String()})
+	require.NoError(t, err)
+	require.True(t, got.GetReferral().GetDomesticAbuseDisclosedEarlier(), "the case shows it, for its lead to weigh")
+	require.Equal(t, closedBefore, g.eventTypes(t, closed), "a closed referral of the child is not told")
+
+	// The same assessment again (a redelivery) records nothing; nor does the finding withdrawn by
+	// a later assessment, nor made again: the other case was told of it once.
+	lilyBefore := g.eventTypes(t, lily)
+	assess(true, false)
+	assess(false, true)
+	require.Equal(t, lilyBefore, g.eventTypes(t, lily), "a redelivery, or the finding withdrawn, records nothing there")
+	assess(true, true)
+	require.Equal(t, lilyBefore, g.eventTypes(t, lily), "told of the finding once")
+	require.Equal(t, closedBefore, g.eventTypes(t, closed))
+}
+
+// countOf is how many of types are name.
+func countOf(types []string, name string) int {
+	n := 0
+	for _, s := range types {
+		if s == name {
+			n++
+		}
+	}
+	return n
 }

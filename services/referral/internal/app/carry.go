@@ -19,12 +19,13 @@ const carriedBy = "service:referral"
 
 // carryToOpenCases carries a disclosure of domestic abuse made on r itself (its answers at
 // submission, the second parent's application or an amendment: domain.Referral.DisclosureStands),
-// or a screening's domestic-abuse finding on r just recorded (found), to every open referral of a matching child (matches, keyed hashes as decisions 173 and 200 match
-// them), at any centre, earlier ones too, adding to uow what each records: a
-// PossibleDuplicateFlagged with domestic_abuse_disclosed naming r, as an amendment carrying a
-// disclosure to a ready case records it (decision 225). Scheduling then stops that case's contact
-// other than supervised until the lead's risk assessment, and safeguarding puts the family before
-// its lead. Review 38 (finding 2) referred a child in supported contact at one centre to another,
+// or a domestic-abuse finding on r just recorded (found: a screening's, or the lead's risk
+// assessment's noted by App.RiskAssessed), to every open referral of a matching child (matches,
+// keyed hashes as decisions 173 and 200 match them), at any centre, earlier ones too, adding to
+// uow what each records: a PossibleDuplicateFlagged with domestic_abuse_disclosed naming r, as an
+// amendment carrying a disclosure to a ready case records it (decision 225). Scheduling then
+// stops that case's contact other than supervised until the lead's risk assessment, and
+// safeguarding puts the family before its lead. Review 38 (finding 2) referred a child in supported contact at one centre to another,
 // disclosing abuse: decision 194 carried a disclosure to later referrals only, and the first
 // case's contact went on. A case already told records nothing (Referral.NoteEarlierDisclosure); a
 // disclosure carried to r is not carried on (decision 197). Each case is appended at the version

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
 
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/referral/internal/adapters"
@@ -107,12 +108,45 @@ func (a *App) ReportReleased(uow *eventstore.UnitOfWork, report uuid.UUID) {
 // RiskAssessed notes a safeguarding lead's risk assessment of the family at the centre
 // (safeguarding's RiskAssessed): the lead's latest finding of domestic abuse, or of none, stands
 // over the screening's (docs/decisions.md 80).
+//
+// A finding of domestic abuse the note records reaches the children's other open cases, at any
+// centre, in the same unit of work, as a screening's finding does (carryToOpenCases, decisions 238
+// and 246): the lead at one centre found it, and the child's supported contact at another went on
+// as if nothing were known. The same assessment again records nothing, so carries nothing; a case
+// told of the finding before is not told again; an assessment withdrawing it un-carries nothing
+// (the other case's lead weighs what was carried).
 func (a *App) RiskAssessed(ctx context.Context, uow *eventstore.UnitOfWork, family, centre uuid.UUID, found bool, assessedOn time.Time, md eventstore.Metadata) error {
-	return a.react(ctx, uow, family, md, func(r *domain.Referral, _ time.Time) ([]proto.Message, error) {
+	var finding []*domain.Referral
+	err := a.react(ctx, uow, family, md, func(r *domain.Referral, _ time.Time) ([]proto.Message, error) {
 		if r.CentreID() != centre {
 			return nil, nil
 		}
-		return r.NoteRiskAssessment(found, assessedOn)
+		events, err := r.NoteRiskAssessment(found, assessedOn)
+		if err == nil && findingNoted(events) {
+			finding = append(finding, r)
+		}
+		return events, err
+	})
+	if err != nil {
+		return err
+	}
+	for _, r := range finding {
+		matches, err := a.childMatches(ctx, r)
+		if err != nil {
+			return err
+		}
+		if err := a.carryToOpenCases(ctx, uow, r, matches, true, a.today(), md); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// findingNoted reports whether events note a lead's assessment finding domestic abuse.
+func findingNoted(events []proto.Message) bool {
+	return slices.ContainsFunc(events, func(e proto.Message) bool {
+		n, ok := e.(*referralv1.RiskAssessmentNoted)
+		return ok && n.GetDomesticAbuseFinding()
 	})
 }
 

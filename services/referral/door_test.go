@@ -3,6 +3,7 @@ package referral_test
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -14,11 +15,13 @@ import (
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/eventstore"
 )
 
 // Review 36: the day sheet names people by id only, and a volunteer at the door could read no
 // name anywhere, so "check-in admits named persons only" could not be done. The door now reads
-// the names (and roles, nothing else) of the day sheet's families in contact at the centre; each
+// the names (and roles, nothing else) of the day sheet's families in contact at the centre (and
+// booked there that day); each
 // reader's read of a family's names for a day is recorded once; a family not in contact there
 // (not yet ready, closed, another centre's, unknown) is not given, nor to anyone off the register.
 func TestTheDoorReadsTheNamesOfFamiliesInContact(t *testing.T) {
@@ -36,6 +39,16 @@ func TestTheDoorReadsTheNamesOfFamiliesInContact(t *testing.T) {
 	g.onStaff(t, centre, "vol-door", schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER)
 	door := g.client(t, "vol-door", []auth.Role{auth.RoleVolunteer}, centre)
 	day := &commonv1.Date{Year: 2026, Month: 12, Day: 5}
+	// Every family asked for is booked at the centre on the days read (the door is given the names
+	// of that day's families only: TestTheDoorIsGivenNamesOnlyOfFamiliesBookedThatDay); those not
+	// in contact there are not given all the same.
+	tomorrow := today().AddDate(0, 0, 1)
+	for _, d := range []*commonv1.Date{day, {Year: 2026, Month: 12, Day: 12}, date(today()), date(tomorrow)} {
+		g.booked(t, family, centre, d, "")
+	}
+	for _, f := range []string{waiting, elsewhere, unknown} {
+		g.booked(t, f, centre, day, "")
+	}
 	ask := &referralv1.GetDoorNamesRequest{CentreId: centre.String(), FamilyIds: []string{family, waiting, elsewhere, unknown, family}, Day: day}
 	opened := "SELECT count(*) FROM events WHERE event_type = 'familytime.referral.v1.FamilyDetailsOpened'"
 	before := g.count(t, opened)
@@ -108,10 +121,94 @@ func TestTheDoorReadsTheNamesOfFamiliesInContact(t *testing.T) {
 	names, err = door.GetDoorNames(t.Context(), &referralv1.GetDoorNamesRequest{CentreId: centre.String(), FamilyIds: []string{family}})
 	require.NoError(t, err)
 	require.Len(t, names.GetNames(), 3, "ended today: named for today's sheet")
-	tomorrow := today().AddDate(0, 0, 1)
 	names, err = door.GetDoorNames(t.Context(), &referralv1.GetDoorNamesRequest{CentreId: centre.String(), FamilyIds: []string{family},
 		Day: date(tomorrow)})
 	require.NoError(t, err)
 	require.Empty(t, names.GetNames())
 	require.Equal(t, []string{family}, names.GetNotGiven(), "ended: not named for a later day")
+}
+
+// The door's names only for the families expected at the centre that day (decision 234 left them
+// to any family in contact there, any day): referral keeps the days of every booking scheduling
+// made (SessionBooked), and a family with none at the centre that day is not given, like any
+// other, nothing recorded. A booking cancelled or moved keeps its day: the family may still come
+// to the door and must be recognised and turned away.
+func TestTheDoorIsGivenNamesOnlyOfFamiliesBookedThatDay(t *testing.T) {
+	g := newRig(t)
+	centre, other := g.centre(t, supported), g.centre(t, supported)
+	w := g.casework(t, centre)
+	got, err := w.c.GetReferral(t.Context(), &referralv1.GetReferralRequest{ReferralId: w.ready(supported), CentreId: centre.String()})
+	require.NoError(t, err)
+	family := got.GetReferral().GetFamilyId()
+	g.onStaff(t, centre, "vol-door", schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER)
+	door := g.client(t, "vol-door", []auth.Role{auth.RoleVolunteer}, centre)
+	opened := "SELECT count(*) FROM events WHERE event_type = 'familytime.referral.v1.FamilyDetailsOpened'"
+	before := g.count(t, opened)
+	named := func(day *commonv1.Date) bool {
+		t.Helper()
+		names, err := door.GetDoorNames(t.Context(), &referralv1.GetDoorNamesRequest{CentreId: centre.String(), FamilyIds: []string{family}, Day: day})
+		require.NoError(t, err)
+		if len(names.GetNames()) == 0 {
+			require.Equal(t, []string{family}, names.GetNotGiven())
+			return false
+		}
+		require.Len(t, names.GetNames(), 3)
+		require.Empty(t, names.GetNotGiven())
+		return true
+	}
+
+	// In contact at the centre, booked on no day: not given, nothing recorded.
+	d1, d2, d3, d4 := &commonv1.Date{Year: 2026, Month: 12, Day: 5}, &commonv1.Date{Year: 2026, Month: 12, Day: 12},
+		&commonv1.Date{Year: 2026, Month: 12, Day: 19}, &commonv1.Date{Year: 2026, Month: 12, Day: 26}
+	require.False(t, named(d1), "in contact, not booked that day: not given")
+	require.Equal(t, before, g.count(t, opened), "nothing recorded for a family not given")
+
+	// Booked on d1: given on d1 (recorded), not on another day.
+	g.booked(t, family, centre, d1, "")
+	require.True(t, named(d1), "booked that day: given")
+	require.Equal(t, before+1, g.count(t, opened))
+	require.False(t, named(d2), "booked another day: not given")
+	require.Equal(t, before+1, g.count(t, opened))
+
+	// Booked on d2, then the booking moved to d3 (cancelled as rescheduled): given on both days.
+	moved := g.booked(t, family, centre, d2, "")
+	g.scheduled(t, "family-"+family, &schedulingv1.BookingCancelled{BookingId: moved, FamilyId: family, CentreId: centre.String(),
+		SessionDate: d2, Reason: schedulingv1.CancellationReason_CANCELLATION_REASON_RESCHEDULED,
+		CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_CENTRE}, uuid.MustParse(family), centre)
+	g.booked(t, family, centre, d3, moved)
+	require.True(t, named(d2), "booked that day, then cancelled: still given (the family may come to the door)")
+	require.True(t, named(d3), "the day it was moved to: given")
+
+	// A booking of the family at another centre on d4 gives no names at this one.
+	g.booked(t, family, other, d4, "")
+	require.False(t, named(d4), "booked at another centre that day: not given here")
+	require.Equal(t, before+3, g.count(t, opened), "one read recorded a day the family was given")
+}
+
+// booked records scheduling's booking of the family at the centre on day (replacing the booking
+// from, when given), as scheduling publishes it, and waits until referral has handled it; it
+// returns the booking's id.
+func (g *rig) booked(t *testing.T, family string, centre uuid.UUID, day *commonv1.Date, from string) string {
+	t.Helper()
+	booking := uuid.NewString()
+	g.scheduled(t, "family-"+family, &schedulingv1.SessionBooked{BookingId: booking, FamilyId: family, CentreId: centre.String(),
+		RoomId: uuid.NewString(), PatternId: uuid.NewString(), SessionDate: day, ServiceType: supported, TimeZone: "Europe/London",
+		RescheduledFrom: from}, uuid.MustParse(family), centre)
+	return booking
+}
+
+// scheduled records a scheduling event in the stream, as scheduling would, and waits until one
+// of referral's consumers has handled it (its inbox has the event).
+func (g *rig) scheduled(t *testing.T, stream string, msg proto.Message, family, centre uuid.UUID) {
+	t.Helper()
+	loaded, err := g.scheduling.Load(t.Context(), stream)
+	require.NoError(t, err)
+	e, err := eventstore.NewEvent(msg, family, centre, eventstore.Metadata{Actor: "test"})
+	require.NoError(t, err)
+	e.ID = uuid.New()
+	_, err = g.scheduling.Append(t.Context(), stream, int64(len(loaded)), e)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		return g.count(t, "SELECT count(*) FROM inbox WHERE event_id = $1", e.ID) > 0
+	}, 30*time.Second, 10*time.Millisecond, "referral handles scheduling's %s", e.Type)
 }

@@ -84,6 +84,7 @@ func New(d host.Deps) (host.Service, error) {
 		{ports.SafeguardingConsumer, "safeguarding", ports.SafeguardingSubjects, ports.SafeguardingEvents(a)},
 		{ports.ReferralConsumer, Name, ports.ReferralSubjects, ports.ReferralEvents(a)},
 		{ports.StaffConsumer, "scheduling", staff.Subjects, staff.KeepEvents(false)},
+		{ports.BookingConsumer, "scheduling", ports.BookingSubjects, ports.BookingEvents(a)},
 	} {
 		consumer, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Key: d.BusKey, Name: c.name, Stream: bus.StreamName(c.stream),
 			FilterSubjects: c.subjects, DeadLetterStream: d.Streams, Logger: d.Logger}, c.handle)

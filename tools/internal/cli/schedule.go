@@ -587,8 +587,11 @@ sheet is of ("date") and its entries.
 The people expected are named as their family's referral names them (adults, then children),
 so that the door admits named persons only: the names come from referral, which records each
 reader's first read of a family's names for the day in the family's history ("Names read for
-the door's day sheet"). A family not in contact at the centre (its case closed, or not yet ready)
-is shown by id only. --ids-only shows ids alone and reads no names (nothing is recorded).
+the door's day sheet"). Referral names only the families in contact at the centre with a
+session booked there that day (cancelled or moved since, or not: the family may still come to the
+door): any other (its case closed, not yet ready) is shown by id only, and so is one booked
+moments ago, until referral has heard of the booking (read the sheet again). --ids-only shows ids
+alone and reads no names (nothing is recorded).
 
 Read by staff on the centre's register that day.`,
 		Args: cobra.NoArgs,
@@ -660,8 +663,8 @@ func (s *schedule) doorNames(cmd *cobra.Command, day *commonv1.Date, entries []*
 		out.byPerson[n.GetPersonId()] = n.GetFullName()
 	}
 	if len(resp.GetNotGiven()) > 0 {
-		out.note = fmt.Sprintf("%d of the families are shown by id only: not in contact at the centre (their case closed, or not yet ready)",
-			len(resp.GetNotGiven()))
+		out.note = fmt.Sprintf("%d of the families are shown by id only: not in contact at the centre (their case closed, or not yet ready),"+
+			" or booked moments ago and not yet known to referral (read the sheet again)", len(resp.GetNotGiven()))
 	}
 	return out
 }

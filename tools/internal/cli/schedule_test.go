@@ -225,11 +225,17 @@ func TestScheduleRescheduleOnTheDevPlatform(t *testing.T) {
 	require.Regexp(t, `booking:\s+`+now[0].GetBooking().GetBookingId(), out, "the new booking's id is printed")
 	require.Len(t, now[0].GetExpected(), 3, "the family's people are expected at the new booking")
 	require.Empty(t, was[0].GetExpected(), "nobody is expected for the cancelled one")
-	// The door reads the people expected by name (review 36), each beside the id it checks in;
-	// --ids-only reads no names.
-	out, err = cmd("schedule", "daysheet", "--date", next)
-	require.NoError(t, err)
+	// The door reads the people expected by name (review 36), each beside the id it checks in,
+	// once referral has heard of the booking from scheduling's stream (it names only the families
+	// booked that day); --ids-only reads no names.
+	resident := personIn(t, &ref, referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT)
+	require.Eventually(t, func() bool {
+		out, err = cmd("schedule", "daysheet", "--date", next)
+		require.NoError(t, err)
+		return strings.Contains(lineWith(out, resident), "Emma Clarke")
+	}, 30*time.Second, 50*time.Millisecond, "referral hears of the booking")
 	t.Log("\n" + out)
+	require.NotContains(t, out, "shown by id only")
 	for _, person := range []struct{ name, id string }{
 		{"Emma Clarke", personIn(t, &ref, referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT)},
 		{"Daniel Clarke", personIn(t, &ref, referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT)},

@@ -174,19 +174,28 @@ func (a *App) OpenFamily(ctx context.Context, id, centre uuid.UUID, purpose stri
 // must know to turn away).
 var AtTheDoor = []domain.State{domain.ReadyForContact, domain.InContact, domain.Suspended}
 
-// DoorNames reads, for the door's day sheet of day, the referrals of families in contact at the
-// centre (AtTheDoor, not erased), and builds the records of the reads: one per reader, family
+// DoorNames reads, for the door's day sheet of day, the referrals of families with a session
+// booked at the centre that day (SessionBooked, cancelled or moved since or not) and in contact
+// there (AtTheDoor, not erased), and builds the records of the reads: one per reader, family
 // and day (adapters.RecordDoorAccess), so a volunteer who reads the sheet ten times a morning is
-// recorded once a family. The rest of the families given are notGiven: another centre's,
-// unknown, not in contact, or erased (the door is told no more than that).
+// recorded once a family. The rest of the families given are notGiven: not booked there that
+// day, another centre's, unknown, not in contact, or erased (the door is told no more than that).
 func (a *App) DoorNames(ctx context.Context, centre uuid.UUID, families []uuid.UUID, day time.Time, reader string, roles []string,
 	md eventstore.Metadata) (given []*domain.Referral, notGiven []uuid.UUID, access []*eventstore.UnitOfWork, err error) {
+	booked, err := a.referrals.BookedOn(ctx, centre, day, families)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	seen := map[uuid.UUID]bool{}
 	for _, family := range families {
 		if seen[family] {
 			continue
 		}
 		seen[family] = true
+		if !booked[family] {
+			notGiven = append(notGiven, family)
+			continue
+		}
 		r, err := a.atTheDoor(ctx, centre, family, day)
 		if err != nil {
 			return nil, nil, nil, err

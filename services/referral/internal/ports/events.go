@@ -34,6 +34,12 @@ const (
 	// stream, a consumer of its own so that it reads every register from the stream's start
 	// (staff.KeepEvents, decision 110).
 	StaffConsumer = "referral-staff"
+	// BookingConsumer keeps the days families are booked at a centre (the door is given the names
+	// of that day's families only), a consumer of its own so that it reads every booking from the
+	// scheduling stream's start, on a deployment made before it too, where referral-scheduling
+	// would resume after the bookings it was never subscribed to (decision 234 left the door
+	// every family in contact, any day).
+	BookingConsumer = "referral-bookings"
 )
 
 // SchedulingSubjects are the scheduling events referral acts on: the centre directory (which kinds
@@ -50,6 +56,12 @@ var SchedulingSubjects = []string{
 	"ft.scheduling.*.BookingCancelled",
 	"ft.scheduling.*.NoShowRecorded",
 	"ft.scheduling.*.NoShowWithdrawn",
+}
+
+// BookingSubjects are the scheduling events the bookings consumer acts on: a session booked (a
+// rescheduled booking is a new one, with its own day).
+var BookingSubjects = []string{
+	"ft.scheduling.*.SessionBooked",
 }
 
 // SafeguardingSubjects are the safeguarding events referral acts on: holds suspend the case and
@@ -133,6 +145,26 @@ func SchedulingEvents(a *app.App) bus.Handler {
 			}
 			return a.PlaceReleased(ctx, uow, id(ev.GetFamilyId()), d.Caused(Actor))
 		}
+		return nil
+	}
+}
+
+// BookingEvents handles scheduling's SessionBooked: the family is expected at the centre on the
+// session's day, and the door is given its names for that day.
+func BookingEvents(a *app.App) bus.Handler {
+	return func(_ context.Context, d bus.Delivery, uow *eventstore.UnitOfWork) error {
+		if d.Envelope.GetEventType() != "familytime.scheduling.v1.SessionBooked" {
+			return nil
+		}
+		ev := &schedulingv1.SessionBooked{}
+		if err := d.Payload(ev); err != nil {
+			return err
+		}
+		family, centre, day := id(ev.GetFamilyId()), id(ev.GetCentreId()), dates.Time(ev.GetSessionDate())
+		if family == uuid.Nil || centre == uuid.Nil || day.IsZero() {
+			return bus.Poison(fmt.Errorf("session booked %s: no family, centre or session date", d.EventID))
+		}
+		a.SessionBooked(uow, family, centre, day)
 		return nil
 	}
 }

@@ -589,6 +589,14 @@ func (g *rig) other(t *testing.T, service string, family, centre uuid.UUID, msgs
 // otherFamilies is other with each message about its own family.
 func (g *rig) otherFamilies(t *testing.T, service string, families []uuid.UUID, centre uuid.UUID, msgs ...proto.Message) {
 	t.Helper()
+	g.otherHeldBack(t, service, families, centre, msgs...)()
+}
+
+// otherHeldBack records the messages as otherFamilies does, but publishes them only when deliver
+// is called: events recorded before what the test does next and heard of after it (another
+// service's stream lagging behind).
+func (g *rig) otherHeldBack(t *testing.T, service string, families []uuid.UUID, centre uuid.UUID, msgs ...proto.Message) (deliver func()) {
+	t.Helper()
 	db := testkit.Postgres(t)
 	db.Migrate(t, eventstore.Migrations())
 	store := eventstore.New(db.Pool(t)).SignWith(testkit.BusKey.ForLog(service))
@@ -598,12 +606,15 @@ func (g *rig) otherFamilies(t *testing.T, service string, families []uuid.UUID, 
 		_, err = store.Append(t.Context(), service+"-"+uuid.NewString(), eventstore.NoStream, e)
 		require.NoError(t, err)
 	}
-	r, err := relay.New(db.Pool(t), g.nc, relay.Config{Key: testkit.BusKey, Service: service, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.WithoutCancel(t.Context()))
-	done := make(chan struct{})
-	go func() { r.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
+	return func() {
+		t.Helper()
+		r, err := relay.New(db.Pool(t), g.nc, relay.Config{Key: testkit.BusKey, Service: service, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		require.NoError(t, err)
+		ctx, cancel := context.WithCancel(context.WithoutCancel(t.Context()))
+		done := make(chan struct{})
+		go func() { r.Run(ctx); close(done) }()
+		t.Cleanup(func() { cancel(); <-done })
+	}
 }
 
 // Scheduling's SessionCompleted makes a report due for a supervised session only; its author

@@ -1,6 +1,7 @@
 package scheduling
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -13,6 +14,10 @@ import (
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/relay"
+	"github.com/familytime/familytime/services/platform/testkit"
+	"github.com/familytime/familytime/services/scheduling/internal/ports"
 )
 
 // flag publishes referral's PossibleDuplicateFlagged on f's referral, flagged on, carrying a
@@ -22,6 +27,35 @@ func (g *rig) flag(t *testing.T, f family, centre uuid.UUID, on time.Time, discl
 	g.publishReferral(t, f, centre, &referralv1.PossibleDuplicateFlagged{ReferralId: f.referral.String(), FamilyId: f.id.String(),
 		CentreId: centre.String(), ChildPersonId: f.child.String(), OtherReferralId: uuid.NewString(), FlaggedOn: date(on),
 		DomesticAbuseDisclosed: disclosed, Match: referralv1.ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTH_DATE})
+}
+
+// flagHeldBack records referral's flag as flag does, but on a log of referral's whose relay starts
+// only when deliver is called: a flag recorded before what the test does next and heard of after it
+// (the referral stream lagging behind safeguarding's). deliver waits until scheduling handled it.
+func (g *rig) flagHeldBack(t *testing.T, f family, centre uuid.UUID, on time.Time, disclosed bool) (deliver func()) {
+	t.Helper()
+	src := testkit.Postgres(t)
+	src.Migrate(t, eventstore.Migrations())
+	pool := src.Pool(t)
+	store := eventstore.New(pool).SignWith(testkit.BusKey.ForLog("referral"))
+	e, err := eventstore.NewEvent(&referralv1.PossibleDuplicateFlagged{ReferralId: f.referral.String(), FamilyId: f.id.String(),
+		CentreId: centre.String(), ChildPersonId: f.child.String(), OtherReferralId: uuid.NewString(), FlaggedOn: date(on),
+		DomesticAbuseDisclosed: disclosed, Match: referralv1.ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTH_DATE},
+		f.id, centre, eventstore.Metadata{Actor: "coordinator"})
+	require.NoError(t, err)
+	e.ID = uuid.New()
+	_, err = store.Append(t.Context(), "referral-"+uuid.NewString(), eventstore.NoStream, e)
+	require.NoError(t, err)
+	return func() {
+		t.Helper()
+		r, err := relay.New(pool, g.nc, relay.Config{Key: testkit.BusKey, Service: "referral", PollInterval: 5 * time.Millisecond})
+		require.NoError(t, err)
+		runCtx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { defer close(done); r.Run(runCtx) }()
+		t.Cleanup(func() { cancel(); <-done })
+		g.waitFor(t, "SELECT count(*) FROM inbox WHERE consumer = $1 AND event_id = $2", ports.ReferralConsumer, e.ID)
+	}
 }
 
 // refusedUnweighed checks that err is DISCLOSURE_NOT_WEIGHED, saying what to do.
@@ -74,6 +108,7 @@ func TestADisclosureCarriedToAReadyFamilyStopsSupportedContactUntilTheLeadAssess
 	g.flag(t, family{id: uuid.New(), referral: uuid.New(), child: uuid.New()}, g.centre, monday, true)
 	require.Equal(t, before, events(), "nothing recorded")
 
+	heardLate := g.flagHeldBack(t, fam, g.centre, monday, true)
 	g.flag(t, fam, g.centre, monday, true)
 	g.flag(t, sv, g.centre, monday, true)
 
@@ -84,8 +119,9 @@ func TestADisclosureCarriedToAReadyFamilyStopsSupportedContactUntilTheLeadAssess
 	require.Equal(t, before, events(), "nothing appended")
 	noted := `SELECT count(*) FROM events WHERE family_id = $1 AND event_type = 'familytime.scheduling.v1.DisclosureNoted'`
 	require.Equal(t, 1, g.count(t, noted, fam.id))
-	g.flag(t, fam, g.centre, monday, true)
-	require.Equal(t, before, events(), "the same flag again (a redelivery the inbox cannot recognise) changes nothing")
+	heardLate()
+	require.Equal(t, before, events(), "a flag recorded before the one noted, heard of after it, changes nothing")
+	oldFlag := g.flagHeldBack(t, fam, g.centre, monday, true) // recorded before the lead's assessment
 	// The bookings stand: the lead may weigh it within the week.
 	for _, id := range booked {
 		require.Equal(t, 1, g.count(t, "SELECT count(*) FROM bookings WHERE booking_id = $1 AND status = $2", uuid.MustParse(id),
@@ -129,9 +165,9 @@ func TestADisclosureCarriedToAReadyFamilyStopsSupportedContactUntilTheLeadAssess
 	_, err = bookIn(fam, 2, rooms[0])
 	require.NoError(t, err)
 
-	// The old flag redelivered after the assessment stops nothing.
+	// A flag recorded before the assessment, heard of after it, stops nothing.
 	before = events()
-	g.flag(t, fam, g.centre, monday, true)
+	oldFlag()
 	require.Equal(t, before, events())
 	_, err = bookIn(fam, 3, rooms[0])
 	require.NoError(t, err)
@@ -153,14 +189,16 @@ func TestTheLeadsAssessmentWeighsADisclosureFlaggedOnOrBeforeIt(t *testing.T) {
 	}
 	events := func() int { return g.count(t, "SELECT count(*) FROM events") }
 
-	// Tuesday: the lead assesses (the referral's flag of Monday not yet consumed); then the flag.
+	// Tuesday: the lead assesses (the referral's flags of Monday and of Tuesday, recorded before,
+	// not yet consumed); then the flags are heard of.
 	tuesday := london(2026, 1, 6, 9, 0)
 	g.clock.Set(tuesday)
+	ofMonday, ofTuesday := g.flagHeldBack(t, fam, g.centre, monday, true), g.flagHeldBack(t, fam, g.centre, tuesday, true)
 	g.assess(t, fam.id, g.centre, false)
 	before := events()
-	g.flag(t, fam, g.centre, monday, true)
-	g.flag(t, fam, g.centre, tuesday, true)
-	require.Equal(t, before, events(), "weighed by the assessment heard of first, on or after the flag's day")
+	ofMonday()
+	ofTuesday()
+	require.Equal(t, before, events(), "weighed by the assessment heard of first, recorded after them")
 	r, err := bookIn(0)
 	require.NoError(t, err)
 	first := r.GetBooking().GetBookingId()
@@ -182,4 +220,43 @@ func TestTheLeadsAssessmentWeighsADisclosureFlaggedOnOrBeforeIt(t *testing.T) {
 		uuid.MustParse(first), int32(schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED),
 		int32(schedulingv1.CancellationReason_CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING)))
 	require.NotContains(t, g.alertsOf(t, saturday(0), first), schedulingv1.Alert_ALERT_DISCLOSURE_NOT_WEIGHED)
+}
+
+// Decision NNN: the lead assesses the family at 09:00 (no finding), and at 14:00 the same day a
+// disclosure on another centre's referral of the child is carried to its case. Dated the same day,
+// the date rule counted it weighed, and supported contact went on being booked while referral held
+// the disclosure for the lead. Weighed by instants, the assessment recorded before the disclosure
+// does not weigh it: booking is refused DISCLOSURE_NOT_WEIGHED and the day sheet alerts the
+// booking, until the lead's next assessment, the same afternoon, weighs it.
+func TestADisclosureCarriedAfterTheLeadsAssessmentTheSameDayWaitsForTheLead(t *testing.T) {
+	g := newRig(t, monday)
+	ctx := t.Context()
+	pattern, rooms := g.timetable(t, saturday(0), false, 4)
+	c := g.client(t, auth.RoleCoordinator)
+	fam := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)[0]
+	bookIn := func(week int) (*schedulingv1.BookSessionResponse, error) {
+		return book(ctx, c, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: fam.id.String(),
+			PatternId: pattern, Date: date(saturday(week)), RoomId: rooms[0]})
+	}
+	r, err := bookIn(0)
+	require.NoError(t, err)
+	first := r.GetBooking().GetBookingId()
+
+	g.clock.Set(london(2026, 1, 6, 9, 0))
+	g.assess(t, fam.id, g.centre, false)
+	g.clock.Set(london(2026, 1, 6, 14, 0))
+	g.flag(t, fam, g.centre, g.clock.Now(), true)
+
+	before := g.count(t, "SELECT count(*) FROM events")
+	_, err = bookIn(1)
+	refusedUnweighed(t, err)
+	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+	require.Contains(t, g.alertsOf(t, saturday(0), first), schedulingv1.Alert_ALERT_DISCLOSURE_NOT_WEIGHED)
+
+	// The lead's assessment at 15:00, recorded after the disclosure the same day, weighs it.
+	g.clock.Set(london(2026, 1, 6, 15, 0))
+	g.assess(t, fam.id, g.centre, false)
+	require.NotContains(t, g.alertsOf(t, saturday(0), first), schedulingv1.Alert_ALERT_DISCLOSURE_NOT_WEIGHED)
+	_, err = bookIn(1)
+	require.NoError(t, err)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -77,6 +78,7 @@ type rig struct {
 	clock        *clock
 	owner        *pgxpool.Pool
 	js           jetstream.JetStream
+	nc           *nats.Conn
 	key          ed25519.PrivateKey
 	addr         string
 	referral     *source
@@ -108,7 +110,7 @@ func newRig(t *testing.T, now time.Time) *rig {
 	db.Migrate(t, Migrations()...)
 	srv := testkit.NATS(t)
 	nc, js := srv.Connect(t)
-	g := &rig{clock: &clock{now: now}, owner: db.OwnerPool(t), js: js}
+	g := &rig{clock: &clock{now: now}, owner: db.OwnerPool(t), js: js, nc: nc}
 	for _, name := range []string{"referral", "safeguarding"} {
 		src := testkit.Postgres(t)
 		src.Migrate(t, eventstore.Migrations())

@@ -62,7 +62,7 @@ func Decode(raw []eventstore.RecordedEvent) ([]domain.Recorded, error) {
 		if err != nil {
 			return nil, fmt.Errorf("decode %s: %w", raw[i].Type, err)
 		}
-		out[i] = domain.Recorded{ID: raw[i].ID, Event: msg}
+		out[i] = domain.Recorded{ID: raw[i].ID, Event: msg, At: raw[i].RecordedAt}
 	}
 	return out, nil
 }

@@ -133,12 +133,13 @@ func (a *App) ScreenReferral(ctx context.Context, in ReferralAnswers, md eventst
 }
 
 // DisclosureCarried weighs a disclosure of domestic abuse carried to the family's referral from
-// another referral of its child, flagged on the centre's date on (today when unset), on uow (a
-// consumer's unit of work): Risk.DisclosureCarried.
-func (a *App) DisclosureCarried(ctx context.Context, family, referral, centre string, on *commonv1.Date, md eventstore.Metadata,
-	uow *eventstore.UnitOfWork) error {
+// another referral of its child, flagged on the centre's date on (today when unset) and recorded
+// by referral at flaggedAt (its event's recorded_at; zero when unknown), on uow (a consumer's unit
+// of work): Risk.DisclosureCarried, by domain.Weighs.
+func (a *App) DisclosureCarried(ctx context.Context, family, referral, centre string, on *commonv1.Date, flaggedAt time.Time,
+	md eventstore.Metadata, uow *eventstore.UnitOfWork) error {
 	return a.screen(ctx, family, referral, centre, on, md, uow, func(r *domain.Risk, referral, centre uuid.UUID, today time.Time) ([]proto.Message, error) {
-		return r.DisclosureCarried(referral, centre, today)
+		return r.DisclosureCarried(referral, centre, domain.Moment{On: today, At: flaggedAt})
 	})
 }
 

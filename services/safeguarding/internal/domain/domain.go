@@ -14,6 +14,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
@@ -29,6 +30,8 @@ import (
 type Recorded struct {
 	ID    uuid.UUID
 	Event proto.Message
+	// At is when the event was recorded in safeguarding's log (its recorded_at); zero where unknown.
+	At time.Time
 }
 
 // Caller is who is acting, as far as the rules need to know: their account id (never a name),

@@ -38,6 +38,10 @@ type Risk struct {
 	nextReview time.Time
 	screenedOn time.Time
 	assessedOn time.Time
+	// assessedAt is when the latest person's assessment was recorded in safeguarding's log (zero
+	// before any, and for one decided but not yet recorded): what weighs a carried disclosure
+	// (Weighs).
+	assessedAt time.Time
 	// findingOn and findingCentre are the date and centre of the assessment that made the
 	// domestic-abuse finding standing now (a later assessment that finds it too keeps it the same
 	// finding); zero while none stands. findingChecked are the referrals at other centres its
@@ -59,6 +63,9 @@ func RebuildRisk(family uuid.UUID, events []Recorded) (*Risk, error) {
 	for _, ev := range events {
 		if err := r.apply(ev.ID, ev.Event); err != nil {
 			return nil, err
+		}
+		if _, ok := ev.Event.(*safeguardingv1.RiskAssessed); ok {
+			r.assessedAt = ev.At
 		}
 	}
 	return r, nil
@@ -86,7 +93,8 @@ func (r *Risk) apply(id uuid.UUID, ev proto.Message) error {
 		r.centre = parseID(e.GetCentreId())
 		r.rating, r.factors, r.daFinding = e.GetRating(), e.GetFactors(), e.GetDomesticAbuseFinding()
 		r.nextReview, r.provisional, r.assessed = dates.Time(e.GetNextReviewOn()), false, true
-		r.assessedOn = dates.Time(e.GetAssessedOn())
+		// The instant it was recorded is RebuildRisk's to set: one decided here is not recorded yet.
+		r.assessedOn, r.assessedAt = dates.Time(e.GetAssessedOn()), time.Time{}
 		r.carriedOn = time.Time{} // weighed by a person
 		r.note(id, ev, e.GetAssessedBy(), true)
 	case *safeguardingv1.LeadAlertedOfFindingCheck:
@@ -348,24 +356,24 @@ func (r *Risk) screening(referral, centre uuid.UUID, answers *referralv1.RiskAns
 
 // DisclosureCarried weighs a disclosure of domestic abuse carried to the family's referral from
 // another referral of its child (referral's PossibleDuplicateFlagged with domestic_abuse_disclosed),
-// flagged on flaggedOn, as scheduling does (decision 225): until a person's assessment dated on or
-// after that day, it stops the family's contact other than supervised, so it is put before a
-// person. Before any assessment it is screened as the family's disclosure (screen: listed red at
+// flagged on flagged.On and recorded by referral at flagged.At, as scheduling does (decision 225):
+// until a person's assessment that weighs it (Weighs: recorded at or after it, on the same day
+// too), it stops the family's contact other than supervised, so it is put before a person. Before any assessment it is screened as the family's disclosure (screen: listed red at
 // once, nothing recorded when the screen names domestic abuse already). After one, a flag dated
 // after the latest assessment is a disclosure that assessment did not weigh, even though it named
 // the factor or a referral disclosed it before (review 37: a second disclosure was "known", and the
 // lead was shown a green assessment while contact stopped): the screen carries the assessment's
 // factors and domestic abuse, rated red, and says it came after that assessment. Nothing is recorded
-// for a flag dated on or before the latest assessment (it weighed it: heard of first, as the
-// referral stream may lag), nor while a screen naming domestic abuse made since the latest
+// for a flag the latest assessment weighs (heard of first, as the referral stream may lag), nor while a screen naming domestic abuse made since the latest
 // assessment waits for a person (the same flag again, or another before the person's look).
-func (r *Risk) DisclosureCarried(referral, centre uuid.UUID, flaggedOn time.Time) ([]proto.Message, error) {
+func (r *Risk) DisclosureCarried(referral, centre uuid.UUID, flagged Moment) ([]proto.Message, error) {
 	da := safeguardingv1.RiskFactor_RISK_FACTOR_DOMESTIC_ABUSE
+	flaggedOn := flagged.On
 	var ev *safeguardingv1.RiskScreenedProvisionally
 	switch {
 	case !r.assessed:
 		ev = r.screening(referral, centre, &referralv1.RiskAnswers{DomesticAbuse: true}, nil, flaggedOn)
-	case !flaggedOn.After(r.assessedOn), r.provisional && slices.Contains(r.factors, da):
+	case Weighs(Moment{On: r.assessedOn, At: r.assessedAt}, flagged), r.provisional && slices.Contains(r.factors, da):
 		// weighed by the assessment, or before a person already: nothing to record
 	default:
 		factors := union(r.factors, []safeguardingv1.RiskFactor{da})
@@ -376,7 +384,7 @@ func (r *Risk) DisclosureCarried(referral, centre uuid.UUID, flaggedOn time.Time
 	if ev == nil {
 		return nil, nil
 	}
-	ev.DisclosureCarried = true
+	ev.DisclosureCarried, ev.FlaggedAt = true, instant(flagged.At)
 	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
 }
 

@@ -108,7 +108,13 @@ func ReferralEvents(a *app.App) bus.Handler {
 			if !ev.GetDomesticAbuseDisclosed() {
 				return nil
 			}
-			return a.DisclosureCarried(ctx, ev.GetFamilyId(), ev.GetReferralId(), ev.GetCentreId(), ev.GetFlaggedOn(), d.Caused(Actor), uow)
+			// Weighed by instants: when referral recorded the flag, against when safeguarding
+			// recorded the latest assessment (domain.Weighs).
+			var flaggedAt time.Time
+			if d.Envelope.GetRecordedAt() != nil {
+				flaggedAt = d.Envelope.GetRecordedAt().AsTime()
+			}
+			return a.DisclosureCarried(ctx, ev.GetFamilyId(), ev.GetReferralId(), ev.GetCentreId(), ev.GetFlaggedOn(), flaggedAt, d.Caused(Actor), uow)
 		case "familytime.referral.v1.PossibleDuplicateChecked":
 			// A lead at the referral's centre checked that a possible duplicate's family is
 			// another: the lead of each other centre whose hold on that family is in force is

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
@@ -171,15 +172,22 @@ func date(d interface {
 }
 
 // weighed clears the family's disclosure waiting for the lead (DisclosureNoted) once a risk
-// assessment dated on or after the day it was flagged is noted, as domain.Family's
-// DisclosureUnweighed reads it.
+// assessment that weighs it is noted, as domain.Family's DisclosureUnweighed reads it
+// (domain.Weighs): recorded at or after the instant it was carried where both have one, else
+// dated on or after the day it was flagged.
 func weighed(uow *eventstore.UnitOfWork, family string, assessedOn interface {
 	GetYear() int32
 	GetMonth() int32
 	GetDay() int32
-}) {
-	uow.Exec(`UPDATE session_families SET disclosure_flagged_on = NULL WHERE family_id = $1 AND disclosure_flagged_on <= $2`,
-		family, date(assessedOn))
+}, assessedAt *timestamppb.Timestamp) {
+	var at pgtype.Timestamptz
+	if assessedAt != nil {
+		at = pgtype.Timestamptz{Time: assessedAt.AsTime(), Valid: true}
+	}
+	uow.Exec(`UPDATE session_families SET disclosure_flagged_on = NULL, disclosure_flagged_at = NULL WHERE family_id = $1 AND
+		CASE WHEN disclosure_flagged_at IS NOT NULL AND $3::timestamptz IS NOT NULL THEN disclosure_flagged_at <= $3
+			ELSE disclosure_flagged_on <= $2 END`,
+		family, date(assessedOn), at)
 }
 
 // project queues the read-model writes of one event.
@@ -207,15 +215,21 @@ func project(uow *eventstore.UnitOfWork, ev proto.Message) error {
 		uow.Exec(`INSERT INTO session_families (family_id, holds_in_force) VALUES ($1, 1)
 			ON CONFLICT (family_id) DO UPDATE SET holds_in_force = session_families.holds_in_force + 1`, e.GetFamilyId())
 	case *schedulingv1.DisclosureNoted:
-		uow.Exec(`INSERT INTO session_families (family_id, disclosure_flagged_on) VALUES ($1, $2)
-			ON CONFLICT (family_id) DO UPDATE SET disclosure_flagged_on = greatest(session_families.disclosure_flagged_on, EXCLUDED.disclosure_flagged_on)`,
-			e.GetFamilyId(), date(e.GetFlaggedOn()))
+		// The domain records a DisclosureNoted only when it is later than any noted (Moment.After).
+		var at pgtype.Timestamptz
+		if e.GetFlaggedAt() != nil {
+			at = pgtype.Timestamptz{Time: e.GetFlaggedAt().AsTime(), Valid: true}
+		}
+		uow.Exec(`INSERT INTO session_families (family_id, disclosure_flagged_on, disclosure_flagged_at) VALUES ($1, $2, $3)
+			ON CONFLICT (family_id) DO UPDATE SET disclosure_flagged_on = greatest(session_families.disclosure_flagged_on, EXCLUDED.disclosure_flagged_on),
+				disclosure_flagged_at = EXCLUDED.disclosure_flagged_at`,
+			e.GetFamilyId(), date(e.GetFlaggedOn()), at)
 	case *schedulingv1.SupportedContactRuledOut:
-		weighed(uow, e.GetFamilyId(), e.GetAssessedOn())
+		weighed(uow, e.GetFamilyId(), e.GetAssessedOn(), e.GetAssessedAt())
 	case *schedulingv1.SupportedContactAllowed:
-		weighed(uow, e.GetFamilyId(), e.GetAssessedOn())
+		weighed(uow, e.GetFamilyId(), e.GetAssessedOn(), e.GetAssessedAt())
 	case *schedulingv1.RiskAssessmentNoted:
-		weighed(uow, e.GetFamilyId(), e.GetAssessedOn())
+		weighed(uow, e.GetFamilyId(), e.GetAssessedOn(), e.GetAssessedAt())
 	case *schedulingv1.HoldLiftNoted:
 		uow.Exec(`UPDATE session_families SET holds_in_force = $2 WHERE family_id = $1`, e.GetFamilyId(), e.GetHoldsInForce())
 	case *schedulingv1.SessionBooked:

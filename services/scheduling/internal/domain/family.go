@@ -303,10 +303,11 @@ type Family struct {
 	version     int64
 	// supportedRuledOut: the safeguarding lead's latest risk assessment found domestic abuse.
 	supportedRuledOut bool
-	// assessedOn is the date of the latest risk assessment noted (zero before any), and
-	// disclosedOn that of the latest disclosure carried to the family's referral (DisclosureNoted):
-	// the disclosure is weighed once an assessment is dated on or after it (DisclosureUnweighed).
-	assessedOn, disclosedOn time.Time
+	// assessed is when the latest risk assessment noted was made (zero before any), and disclosed
+	// when the latest disclosure carried to the family's referral was (DisclosureNoted): the
+	// disclosure is weighed once an assessment weighs it (Weighs: by instants, by dates for events
+	// recorded before instants were kept; DisclosureUnweighed).
+	assessed, disclosed Moment
 }
 
 // FamilyStream is a family's stream in scheduling.
@@ -489,28 +490,31 @@ func (f *Family) MayBeOffered(listed commonv1.ServiceType) error {
 // allows it again (SupportedContactAllowed). Supervised bookings are not touched, and a session
 // under way is left to be completed or recorded as a no-show. An assessment that changes nothing
 // (the same finding again, a redelivery) and one for a family scheduling does not know at the
-// centre record nothing: nil. An assessment with the finding as it stands, dated later than any
-// noted, is noted by its date alone (RiskAssessmentNoted): whatever it finds, it weighs a
-// disclosure flagged on or before it (DisclosureNoted), whichever scheduling hears of first.
-func (f *Family) NoteRiskAssessed(centre uuid.UUID, finding bool, assessedOn, now time.Time) []proto.Message {
+// centre record nothing: nil. An assessment with the finding as it stands, made later than any
+// noted (Moment.After), is noted by when it was made alone (RiskAssessmentNoted): whatever it
+// finds, it weighs a disclosure carried before it (DisclosureNoted, Weighs), whichever scheduling
+// hears of first. assessed.At is when safeguarding recorded the assessment (zero if unknown).
+func (f *Family) NoteRiskAssessed(centre uuid.UUID, finding bool, assessed Moment, now time.Time) []proto.Message {
 	if !f.KnownAt(centre) {
 		return nil
 	}
 	if finding == f.supportedRuledOut {
-		if !assessedOn.After(f.assessedOn) {
+		if !assessed.After(f.assessed) {
 			return nil
 		}
-		ev := &schedulingv1.RiskAssessmentNoted{FamilyId: f.id.String(), CentreId: centre.String(), AssessedOn: dates.Proto(assessedOn),
-			DomesticAbuseFinding: finding}
+		ev := &schedulingv1.RiskAssessmentNoted{FamilyId: f.id.String(), CentreId: centre.String(), AssessedOn: dates.Proto(assessed.On),
+			DomesticAbuseFinding: finding, AssessedAt: instant(assessed.At)}
 		f.mustApply(ev)
 		return []proto.Message{ev}
 	}
 	if !finding {
-		ev := &schedulingv1.SupportedContactAllowed{FamilyId: f.id.String(), CentreId: centre.String(), AssessedOn: dates.Proto(assessedOn)}
+		ev := &schedulingv1.SupportedContactAllowed{FamilyId: f.id.String(), CentreId: centre.String(), AssessedOn: dates.Proto(assessed.On),
+			AssessedAt: instant(assessed.At)}
 		f.mustApply(ev)
 		return []proto.Message{ev}
 	}
-	ev := &schedulingv1.SupportedContactRuledOut{FamilyId: f.id.String(), CentreId: centre.String(), AssessedOn: dates.Proto(assessedOn)}
+	ev := &schedulingv1.SupportedContactRuledOut{FamilyId: f.id.String(), CentreId: centre.String(), AssessedOn: dates.Proto(assessed.On),
+		AssessedAt: instant(assessed.At)}
 	f.mustApply(ev)
 	return append([]proto.Message{ev}, f.cancelWhere(func(b *Booking) bool {
 		return f.RuledOut(b.ServiceType) && !b.Started(now)
@@ -518,10 +522,10 @@ func (f *Family) NoteRiskAssessed(centre uuid.UUID, finding bool, assessedOn, no
 }
 
 // DisclosureUnweighed reports whether a disclosure of domestic abuse carried to the family's
-// referral (DisclosureNoted) waits for the safeguarding lead: no risk assessment noted is dated on
-// or after the day it was flagged.
+// referral (DisclosureNoted) waits for the safeguarding lead: no risk assessment noted weighs it
+// (Weighs: recorded at or after it was carried; dated on or after its day for older events).
 func (f *Family) DisclosureUnweighed() bool {
-	return !f.disclosedOn.IsZero() && f.assessedOn.Before(f.disclosedOn)
+	return !f.disclosed.IsZero() && !Weighs(f.assessed, f.disclosed)
 }
 
 // DisclosureRulesOut reports whether a disclosure no lead has weighed (DisclosureUnweighed) stops
@@ -535,23 +539,24 @@ func (f *Family) DisclosureRulesOut(st commonv1.ServiceType) bool {
 // lead (DisclosureRulesOut): its kind is ruled out, and its session is on or after the day the
 // disclosure was flagged (one held before it is recorded as it happened).
 func (f *Family) DisclosureStops(b *Booking) bool {
-	return f.DisclosureRulesOut(b.ServiceType) && !b.Date.Before(f.disclosedOn)
+	return f.DisclosureRulesOut(b.ServiceType) && !b.Date.Before(f.disclosed.On)
 }
 
 // NoteDisclosure records referral's PossibleDuplicateFlagged with domestic_abuse_disclosed at
-// centre, flagged on flaggedOn: a disclosure of domestic abuse carried to the family's referral
-// that the safeguarding lead has not weighed. Until the lead's risk assessment dated on or after
-// it, contact other than supervised is not booked, offered or admitted (DisclosureRulesOut); the
-// bookings stand. Nothing is recorded (nil) for a family scheduling does not know at the centre
-// (referral makes no family ready while such a disclosure waits: decision 217), for one an
-// assessment already noted weighs (the assessment may be heard of first), or for one no later than
-// a disclosure already noted (a redelivery).
-func (f *Family) NoteDisclosure(centre, referral uuid.UUID, flaggedOn time.Time) proto.Message {
-	if !f.KnownAt(centre) || !flaggedOn.After(f.assessedOn) || !flaggedOn.After(f.disclosedOn) {
+// centre, flagged on flagged.On and recorded by referral at flagged.At: a disclosure of domestic
+// abuse carried to the family's referral that the safeguarding lead has not weighed. Until a risk
+// assessment that weighs it (Weighs: recorded at or after it, on the same day too), contact other
+// than supervised is not booked, offered or admitted (DisclosureRulesOut); the bookings stand.
+// Nothing is recorded (nil) for a family scheduling does not know at the centre (referral makes no
+// family ready while such a disclosure waits: decision 217), for one an assessment already noted
+// weighs (the assessment may be heard of first), or for one no later than a disclosure already
+// noted (a redelivery).
+func (f *Family) NoteDisclosure(centre, referral uuid.UUID, flagged Moment) proto.Message {
+	if !f.KnownAt(centre) || Weighs(f.assessed, flagged) || !flagged.After(f.disclosed) {
 		return nil
 	}
 	ev := &schedulingv1.DisclosureNoted{FamilyId: f.id.String(), CentreId: centre.String(), ReferralId: referral.String(),
-		FlaggedOn: dates.Proto(flaggedOn)}
+		FlaggedOn: dates.Proto(flagged.On), FlaggedAt: instant(flagged.At)}
 	f.mustApply(ev)
 	return ev
 }
@@ -1706,7 +1711,7 @@ func (f *Family) active(id uuid.UUID) (*Booking, error) {
 // events when needed, so copying the maps is enough.
 func (f *Family) copy() (*Family, error) {
 	c := &Family{id: f.id, ready: f.ready, referred: f.referred, ended: f.ended, supportedRuledOut: f.supportedRuledOut,
-		assessedOn: f.assessedOn, disclosedOn: f.disclosedOn,
+		assessed: f.assessed, disclosed: f.disclosed,
 		holds: map[uuid.UUID]bool{}, bookings: map[uuid.UUID]*Booking{},
 		order: slices.Clone(f.order), unexplained: slices.Clone(f.unexplained), version: f.version}
 	for k, v := range f.holds {
@@ -1752,14 +1757,14 @@ func (f *Family) apply(ev proto.Message) error {
 		delete(f.holds, uuid.MustParse(e.GetHoldId()))
 	case *schedulingv1.SupportedContactRuledOut:
 		f.supportedRuledOut = true
-		f.assessedOn = later(f.assessedOn, dates.Time(e.GetAssessedOn()))
+		f.assessed = laterMoment(f.assessed, Moment{On: dates.Time(e.GetAssessedOn()), At: at(e.GetAssessedAt())})
 	case *schedulingv1.SupportedContactAllowed:
 		f.supportedRuledOut = false
-		f.assessedOn = later(f.assessedOn, dates.Time(e.GetAssessedOn()))
+		f.assessed = laterMoment(f.assessed, Moment{On: dates.Time(e.GetAssessedOn()), At: at(e.GetAssessedAt())})
 	case *schedulingv1.RiskAssessmentNoted:
-		f.assessedOn = later(f.assessedOn, dates.Time(e.GetAssessedOn()))
+		f.assessed = laterMoment(f.assessed, Moment{On: dates.Time(e.GetAssessedOn()), At: at(e.GetAssessedAt())})
 	case *schedulingv1.DisclosureNoted:
-		f.disclosedOn = later(f.disclosedOn, dates.Time(e.GetFlaggedOn()))
+		f.disclosed = laterMoment(f.disclosed, Moment{On: dates.Time(e.GetFlaggedOn()), At: at(e.GetFlaggedAt())})
 	case *schedulingv1.ReferralNoted:
 		r := &Referred{Centre: uuid.MustParse(e.GetCentreId()), Decision: e.GetDecision(), ServiceType: e.GetServiceType()}
 		r.Referral, _ = uuid.Parse(e.GetReferralId())

@@ -180,7 +180,7 @@ func ReferralEvents(a *app.App) bus.Handler {
 			if err != nil {
 				return err
 			}
-			return a.NoteDisclosure(ctx, uow, u[0], u[1], u[2], dateOf(ev.GetFlaggedOn()), metadata(d))
+			return a.NoteDisclosure(ctx, uow, u[0], u[1], u[2], domain.Moment{On: dateOf(ev.GetFlaggedOn()), At: recordedAt(d)}, metadata(d))
 		}
 		return nil
 	}
@@ -236,7 +236,8 @@ func SafeguardingEvents(a *app.App) bus.Handler {
 			if err != nil {
 				return err
 			}
-			return a.NoteRiskAssessed(ctx, uow, u[0], u[1], ev.GetDomesticAbuseFinding(), dateOf(ev.GetAssessedOn()), metadata(d))
+			return a.NoteRiskAssessed(ctx, uow, u[0], u[1], ev.GetDomesticAbuseFinding(),
+				domain.Moment{On: dateOf(ev.GetAssessedOn()), At: recordedAt(d)}, metadata(d))
 		}
 		return nil
 	}
@@ -294,6 +295,15 @@ func role(r referralv1.AdultRole) schedulingv1.PersonRole {
 }
 
 // dateOf is a wire date as a domain date; an unset or impossible date is the zero time.
+// recordedAt is when the publishing service recorded the event (its envelope's recorded_at): what
+// orders a carried disclosure and the lead's assessment (domain.Weighs). Zero when unset.
+func recordedAt(d bus.Delivery) time.Time {
+	if d.Envelope.GetRecordedAt() == nil {
+		return time.Time{}
+	}
+	return d.Envelope.GetRecordedAt().AsTime()
+}
+
 func dateOf(d *commonv1.Date) time.Time {
 	if d == nil {
 		return time.Time{}

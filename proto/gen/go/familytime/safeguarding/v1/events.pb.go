@@ -10,6 +10,7 @@ import (
 	v1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
 	unsafe "unsafe"
@@ -1144,8 +1145,12 @@ type RiskScreenedProvisionally struct {
 	// assessment, which did not weigh the disclosure (it was flagged after it), so a person assesses
 	// the risk again (review 37). Unset otherwise.
 	CarriedAfterAssessmentOn *v1.Date `protobuf:"bytes,8,opt,name=carried_after_assessment_on,json=carriedAfterAssessmentOn,proto3" json:"carried_after_assessment_on,omitempty"`
-	unknownFields            protoimpl.UnknownFields
-	sizeCache                protoimpl.SizeCache
+	// For a screen of a carried disclosure: when referral recorded the flag (its
+	// PossibleDuplicateFlagged's recorded_at), which the latest assessment, recorded before it, did
+	// not weigh, on the same day too. Unset on screens recorded before instants were kept.
+	FlaggedAt     *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=flagged_at,json=flaggedAt,proto3" json:"flagged_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *RiskScreenedProvisionally) Reset() {
@@ -1230,6 +1235,13 @@ func (x *RiskScreenedProvisionally) GetDisclosureCarried() bool {
 func (x *RiskScreenedProvisionally) GetCarriedAfterAssessmentOn() *v1.Date {
 	if x != nil {
 		return x.CarriedAfterAssessmentOn
+	}
+	return nil
+}
+
+func (x *RiskScreenedProvisionally) GetFlaggedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.FlaggedAt
 	}
 	return nil
 }
@@ -2890,7 +2902,7 @@ var File_familytime_safeguarding_v1_events_proto protoreflect.FileDescriptor
 
 const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"\n" +
-	"'familytime/safeguarding/v1/events.proto\x12\x1afamilytime.safeguarding.v1\x1a familytime/common/v1/types.proto\"\xd1\x02\n" +
+	"'familytime/safeguarding/v1/events.proto\x12\x1afamilytime.safeguarding.v1\x1a familytime/common/v1/types.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd1\x02\n" +
 	"\n" +
 	"HoldPlaced\x12\x17\n" +
 	"\ahold_id\x18\x01 \x01(\tR\x06holdId\x12\x1b\n" +
@@ -2946,7 +2958,7 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"reviewedOn\x12@\n" +
 	"\x0enext_review_by\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\fnextReviewBy\x12\x1f\n" +
 	"\vsealed_note\x18\x06 \x01(\fR\n" +
-	"sealedNote\"\xbf\x03\n" +
+	"sealedNote\"\xfa\x03\n" +
 	"\x19RiskScreenedProvisionally\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x1f\n" +
@@ -2957,7 +2969,9 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"\x06rating\x18\x05 \x01(\x0e2&.familytime.safeguarding.v1.RiskRatingR\x06rating\x12@\n" +
 	"\afactors\x18\x06 \x03(\x0e2&.familytime.safeguarding.v1.RiskFactorR\afactors\x12-\n" +
 	"\x12disclosure_carried\x18\a \x01(\bR\x11disclosureCarried\x12Y\n" +
-	"\x1bcarried_after_assessment_on\x18\b \x01(\v2\x1a.familytime.common.v1.DateR\x18carriedAfterAssessmentOn\"\xc1\x03\n" +
+	"\x1bcarried_after_assessment_on\x18\b \x01(\v2\x1a.familytime.common.v1.DateR\x18carriedAfterAssessmentOn\x129\n" +
+	"\n" +
+	"flagged_at\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\tflaggedAt\"\xc1\x03\n" +
 	"\fRiskAssessed\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12;\n" +
@@ -3218,6 +3232,7 @@ var file_familytime_safeguarding_v1_events_proto_goTypes = []any{
 	(*Correction)(nil),                  // 32: familytime.safeguarding.v1.Correction
 	(*ReportText)(nil),                  // 33: familytime.safeguarding.v1.ReportText
 	(*v1.Date)(nil),                     // 34: familytime.common.v1.Date
+	(*timestamppb.Timestamp)(nil),       // 35: google.protobuf.Timestamp
 }
 var file_familytime_safeguarding_v1_events_proto_depIdxs = []int32{
 	0,  // 0: familytime.safeguarding.v1.HoldPlaced.reason:type_name -> familytime.safeguarding.v1.HoldReason
@@ -3236,35 +3251,36 @@ var file_familytime_safeguarding_v1_events_proto_depIdxs = []int32{
 	1,  // 13: familytime.safeguarding.v1.RiskScreenedProvisionally.rating:type_name -> familytime.safeguarding.v1.RiskRating
 	2,  // 14: familytime.safeguarding.v1.RiskScreenedProvisionally.factors:type_name -> familytime.safeguarding.v1.RiskFactor
 	34, // 15: familytime.safeguarding.v1.RiskScreenedProvisionally.carried_after_assessment_on:type_name -> familytime.common.v1.Date
-	34, // 16: familytime.safeguarding.v1.RiskAssessed.assessed_on:type_name -> familytime.common.v1.Date
-	1,  // 17: familytime.safeguarding.v1.RiskAssessed.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	2,  // 18: familytime.safeguarding.v1.RiskAssessed.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	34, // 19: familytime.safeguarding.v1.RiskAssessed.next_review_on:type_name -> familytime.common.v1.Date
-	3,  // 20: familytime.safeguarding.v1.ConcernRaised.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	34, // 21: familytime.safeguarding.v1.ConcernRaised.raised_on:type_name -> familytime.common.v1.Date
-	3,  // 22: familytime.safeguarding.v1.LeadAlerted.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	34, // 23: familytime.safeguarding.v1.LeadAlerted.alerted_on:type_name -> familytime.common.v1.Date
-	34, // 24: familytime.safeguarding.v1.ConcernActionAdded.action_on:type_name -> familytime.common.v1.Date
-	4,  // 25: familytime.safeguarding.v1.ConcernEscalated.agency:type_name -> familytime.safeguarding.v1.Agency
-	34, // 26: familytime.safeguarding.v1.ConcernEscalated.escalated_on:type_name -> familytime.common.v1.Date
-	34, // 27: familytime.safeguarding.v1.ConcernClosed.closed_on:type_name -> familytime.common.v1.Date
-	34, // 28: familytime.safeguarding.v1.RecordCorrected.corrected_on:type_name -> familytime.common.v1.Date
-	34, // 29: familytime.safeguarding.v1.ReportDue.session_on:type_name -> familytime.common.v1.Date
-	6,  // 30: familytime.safeguarding.v1.ReportSection.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
-	34, // 31: familytime.safeguarding.v1.ReportDrafted.drafted_on:type_name -> familytime.common.v1.Date
-	23, // 32: familytime.safeguarding.v1.ReportDrafted.sections:type_name -> familytime.safeguarding.v1.ReportSection
-	34, // 33: familytime.safeguarding.v1.ReportSubmittedForCheck.submitted_on:type_name -> familytime.common.v1.Date
-	34, // 34: familytime.safeguarding.v1.ReportChecked.checked_on:type_name -> familytime.common.v1.Date
-	34, // 35: familytime.safeguarding.v1.ReportReassigned.reassigned_on:type_name -> familytime.common.v1.Date
-	7,  // 36: familytime.safeguarding.v1.Recipient.kind:type_name -> familytime.safeguarding.v1.RecipientKind
-	34, // 37: familytime.safeguarding.v1.ReportReleased.released_on:type_name -> familytime.common.v1.Date
-	28, // 38: familytime.safeguarding.v1.ReportReleased.recipients:type_name -> familytime.safeguarding.v1.Recipient
-	5,  // 39: familytime.safeguarding.v1.AccessRecorded.kind:type_name -> familytime.safeguarding.v1.RecordKind
-	40, // [40:40] is the sub-list for method output_type
-	40, // [40:40] is the sub-list for method input_type
-	40, // [40:40] is the sub-list for extension type_name
-	40, // [40:40] is the sub-list for extension extendee
-	0,  // [0:40] is the sub-list for field type_name
+	35, // 16: familytime.safeguarding.v1.RiskScreenedProvisionally.flagged_at:type_name -> google.protobuf.Timestamp
+	34, // 17: familytime.safeguarding.v1.RiskAssessed.assessed_on:type_name -> familytime.common.v1.Date
+	1,  // 18: familytime.safeguarding.v1.RiskAssessed.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	2,  // 19: familytime.safeguarding.v1.RiskAssessed.factors:type_name -> familytime.safeguarding.v1.RiskFactor
+	34, // 20: familytime.safeguarding.v1.RiskAssessed.next_review_on:type_name -> familytime.common.v1.Date
+	3,  // 21: familytime.safeguarding.v1.ConcernRaised.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	34, // 22: familytime.safeguarding.v1.ConcernRaised.raised_on:type_name -> familytime.common.v1.Date
+	3,  // 23: familytime.safeguarding.v1.LeadAlerted.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	34, // 24: familytime.safeguarding.v1.LeadAlerted.alerted_on:type_name -> familytime.common.v1.Date
+	34, // 25: familytime.safeguarding.v1.ConcernActionAdded.action_on:type_name -> familytime.common.v1.Date
+	4,  // 26: familytime.safeguarding.v1.ConcernEscalated.agency:type_name -> familytime.safeguarding.v1.Agency
+	34, // 27: familytime.safeguarding.v1.ConcernEscalated.escalated_on:type_name -> familytime.common.v1.Date
+	34, // 28: familytime.safeguarding.v1.ConcernClosed.closed_on:type_name -> familytime.common.v1.Date
+	34, // 29: familytime.safeguarding.v1.RecordCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	34, // 30: familytime.safeguarding.v1.ReportDue.session_on:type_name -> familytime.common.v1.Date
+	6,  // 31: familytime.safeguarding.v1.ReportSection.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
+	34, // 32: familytime.safeguarding.v1.ReportDrafted.drafted_on:type_name -> familytime.common.v1.Date
+	23, // 33: familytime.safeguarding.v1.ReportDrafted.sections:type_name -> familytime.safeguarding.v1.ReportSection
+	34, // 34: familytime.safeguarding.v1.ReportSubmittedForCheck.submitted_on:type_name -> familytime.common.v1.Date
+	34, // 35: familytime.safeguarding.v1.ReportChecked.checked_on:type_name -> familytime.common.v1.Date
+	34, // 36: familytime.safeguarding.v1.ReportReassigned.reassigned_on:type_name -> familytime.common.v1.Date
+	7,  // 37: familytime.safeguarding.v1.Recipient.kind:type_name -> familytime.safeguarding.v1.RecipientKind
+	34, // 38: familytime.safeguarding.v1.ReportReleased.released_on:type_name -> familytime.common.v1.Date
+	28, // 39: familytime.safeguarding.v1.ReportReleased.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	5,  // 40: familytime.safeguarding.v1.AccessRecorded.kind:type_name -> familytime.safeguarding.v1.RecordKind
+	41, // [41:41] is the sub-list for method output_type
+	41, // [41:41] is the sub-list for method input_type
+	41, // [41:41] is the sub-list for extension type_name
+	41, // [41:41] is the sub-list for extension extendee
+	0,  // [0:41] is the sub-list for field type_name
 }
 
 func init() { file_familytime_safeguarding_v1_events_proto_init() }

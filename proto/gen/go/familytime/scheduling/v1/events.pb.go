@@ -1245,7 +1245,11 @@ type SupportedContactRuledOut struct {
 	// The centre (UUID).
 	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
 	// The centre's local date of the assessment that found domestic abuse.
-	AssessedOn    *v1.Date `protobuf:"bytes,3,opt,name=assessed_on,json=assessedOn,proto3" json:"assessed_on,omitempty"`
+	AssessedOn *v1.Date `protobuf:"bytes,3,opt,name=assessed_on,json=assessedOn,proto3" json:"assessed_on,omitempty"`
+	// When safeguarding recorded the assessment (its RiskAssessed's recorded_at): what weighs a
+	// disclosure (DisclosureNoted with flagged_at) carried before it. Unset on events recorded before
+	// instants were kept, which weigh by assessed_on.
+	AssessedAt    *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=assessed_at,json=assessedAt,proto3" json:"assessed_at,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1301,6 +1305,13 @@ func (x *SupportedContactRuledOut) GetAssessedOn() *v1.Date {
 	return nil
 }
 
+func (x *SupportedContactRuledOut) GetAssessedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AssessedAt
+	}
+	return nil
+}
+
 // SupportedContactAllowed: scheduling noted a later safeguarding risk assessment without a
 // domestic-abuse finding: the lead's latest assessment is what stands, so supported contact may
 // be booked and offered again. Bookings cancelled by the finding stay cancelled.
@@ -1311,7 +1322,9 @@ type SupportedContactAllowed struct {
 	// The centre (UUID).
 	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
 	// The centre's local date of the assessment without the finding.
-	AssessedOn    *v1.Date `protobuf:"bytes,3,opt,name=assessed_on,json=assessedOn,proto3" json:"assessed_on,omitempty"`
+	AssessedOn *v1.Date `protobuf:"bytes,3,opt,name=assessed_on,json=assessedOn,proto3" json:"assessed_on,omitempty"`
+	// When safeguarding recorded the assessment, as SupportedContactRuledOut.assessed_at.
+	AssessedAt    *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=assessed_at,json=assessedAt,proto3" json:"assessed_at,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1367,10 +1380,18 @@ func (x *SupportedContactAllowed) GetAssessedOn() *v1.Date {
 	return nil
 }
 
+func (x *SupportedContactAllowed) GetAssessedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AssessedAt
+	}
+	return nil
+}
+
 // DisclosureNoted: scheduling noted referral's PossibleDuplicateFlagged with
 // domestic_abuse_disclosed: a disclosure of domestic abuse that no safeguarding lead has weighed
 // was carried to the family's referral (decisions 194, 217), after it may have been made ready
-// for contact. Until the lead's risk assessment made on or after flagged_on (safeguarding's
+// for contact. Until the lead's risk assessment recorded at or after flagged_at (on or after
+// flagged_on for events recorded before instants were kept: decision 249) (safeguarding's
 // RiskAssessed, whatever it finds: SupportedContactRuledOut, SupportedContactAllowed or
 // RiskAssessmentNoted), contact of every kind but supervised is neither booked, rescheduled nor
 // offered, and its sessions on or after flagged_on admit nobody at the door
@@ -1386,7 +1407,11 @@ type DisclosureNoted struct {
 	// The referral the disclosure was carried to (UUID).
 	ReferralId string `protobuf:"bytes,3,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
 	// The centre's local date referral flagged it.
-	FlaggedOn     *v1.Date `protobuf:"bytes,4,opt,name=flagged_on,json=flaggedOn,proto3" json:"flagged_on,omitempty"`
+	FlaggedOn *v1.Date `protobuf:"bytes,4,opt,name=flagged_on,json=flaggedOn,proto3" json:"flagged_on,omitempty"`
+	// When referral recorded the flag (its PossibleDuplicateFlagged's recorded_at): an assessment
+	// recorded at or after it weighs it, one recorded before it does not, on the same day too. Unset on
+	// events recorded before instants were kept, which weigh by flagged_on.
+	FlaggedAt     *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=flagged_at,json=flaggedAt,proto3" json:"flagged_at,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1449,11 +1474,19 @@ func (x *DisclosureNoted) GetFlaggedOn() *v1.Date {
 	return nil
 }
 
+func (x *DisclosureNoted) GetFlaggedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.FlaggedAt
+	}
+	return nil
+}
+
 // RiskAssessmentNoted: scheduling noted a safeguarding risk assessment (safeguarding's
 // RiskAssessed) later than any it noted before that changes no finding (those that do are
 // SupportedContactRuledOut and SupportedContactAllowed, which carry their date as well). Its
-// date is what weighs a disclosure (DisclosureNoted) flagged on or before it, whichever of the
-// two scheduling hears of first.
+// instant is what weighs a disclosure (DisclosureNoted) carried at or before it (its date, one
+// flagged on or before it, where either event has no instant), whichever of the two scheduling
+// hears of first.
 type RiskAssessmentNoted struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The family (UUID).
@@ -1464,8 +1497,10 @@ type RiskAssessmentNoted struct {
 	AssessedOn *v1.Date `protobuf:"bytes,3,opt,name=assessed_on,json=assessedOn,proto3" json:"assessed_on,omitempty"`
 	// The assessment found domestic abuse (as the latest assessment noted did).
 	DomesticAbuseFinding bool `protobuf:"varint,4,opt,name=domestic_abuse_finding,json=domesticAbuseFinding,proto3" json:"domestic_abuse_finding,omitempty"`
-	unknownFields        protoimpl.UnknownFields
-	sizeCache            protoimpl.SizeCache
+	// When safeguarding recorded the assessment, as SupportedContactRuledOut.assessed_at.
+	AssessedAt    *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=assessed_at,json=assessedAt,proto3" json:"assessed_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *RiskAssessmentNoted) Reset() {
@@ -1524,6 +1559,13 @@ func (x *RiskAssessmentNoted) GetDomesticAbuseFinding() bool {
 		return x.DomesticAbuseFinding
 	}
 	return false
+}
+
+func (x *RiskAssessmentNoted) GetAssessedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AssessedAt
+	}
+	return nil
 }
 
 // ContactEnded: the family's case ended or its referral was withdrawn; its future bookings are
@@ -4009,30 +4051,38 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x17\n" +
 	"\ahold_id\x18\x03 \x01(\tR\x06holdId\x12$\n" +
-	"\x0eholds_in_force\x18\x04 \x01(\x05R\fholdsInForce\"\x91\x01\n" +
+	"\x0eholds_in_force\x18\x04 \x01(\x05R\fholdsInForce\"\xce\x01\n" +
 	"\x18SupportedContactRuledOut\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12;\n" +
 	"\vassessed_on\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\n" +
-	"assessedOn\"\x90\x01\n" +
+	"assessedOn\x12;\n" +
+	"\vassessed_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"assessedAt\"\xcd\x01\n" +
 	"\x17SupportedContactAllowed\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12;\n" +
 	"\vassessed_on\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\n" +
-	"assessedOn\"\xa7\x01\n" +
+	"assessedOn\x12;\n" +
+	"\vassessed_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"assessedAt\"\xe2\x01\n" +
 	"\x0fDisclosureNoted\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x1f\n" +
 	"\vreferral_id\x18\x03 \x01(\tR\n" +
 	"referralId\x129\n" +
 	"\n" +
-	"flagged_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\tflaggedOn\"\xc2\x01\n" +
+	"flagged_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\tflaggedOn\x129\n" +
+	"\n" +
+	"flagged_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\tflaggedAt\"\xff\x01\n" +
 	"\x13RiskAssessmentNoted\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12;\n" +
 	"\vassessed_on\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\n" +
 	"assessedOn\x124\n" +
-	"\x16domestic_abuse_finding\x18\x04 \x01(\bR\x14domesticAbuseFinding\"\xbe\x01\n" +
+	"\x16domestic_abuse_finding\x18\x04 \x01(\bR\x14domesticAbuseFinding\x12;\n" +
+	"\vassessed_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"assessedAt\"\xbe\x01\n" +
 	"\fContactEnded\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x1f\n" +
@@ -4380,81 +4430,85 @@ var file_familytime_scheduling_v1_events_proto_depIdxs = []int32{
 	45, // 17: familytime.scheduling.v1.ChildBirthMonthNoted.corrected_on:type_name -> familytime.common.v1.Date
 	45, // 18: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
 	45, // 19: familytime.scheduling.v1.SupportedContactRuledOut.assessed_on:type_name -> familytime.common.v1.Date
-	45, // 20: familytime.scheduling.v1.SupportedContactAllowed.assessed_on:type_name -> familytime.common.v1.Date
-	45, // 21: familytime.scheduling.v1.DisclosureNoted.flagged_on:type_name -> familytime.common.v1.Date
-	45, // 22: familytime.scheduling.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
-	45, // 23: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
-	0,  // 24: familytime.scheduling.v1.ReferralNoted.decision:type_name -> familytime.scheduling.v1.ReferralDecision
-	43, // 25: familytime.scheduling.v1.ReferralNoted.service_type:type_name -> familytime.common.v1.ServiceType
-	45, // 26: familytime.scheduling.v1.ReferralNoted.decided_on:type_name -> familytime.common.v1.Date
-	45, // 27: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
-	43, // 28: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
-	49, // 29: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
-	49, // 30: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
-	49, // 31: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
-	49, // 32: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
-	49, // 33: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
-	45, // 34: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
-	50, // 35: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
-	51, // 36: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
-	43, // 37: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
-	45, // 38: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
-	45, // 39: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
-	52, // 40: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
-	49, // 41: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
-	53, // 42: familytime.scheduling.v1.PersonCheckedIn.party:type_name -> familytime.scheduling.v1.Party
-	49, // 43: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
-	53, // 44: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
-	49, // 45: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
-	49, // 46: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
-	53, // 47: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
-	49, // 48: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
-	53, // 49: familytime.scheduling.v1.MovementCorrected.party:type_name -> familytime.scheduling.v1.Party
-	54, // 50: familytime.scheduling.v1.MovementCorrected.movement:type_name -> familytime.scheduling.v1.Movement
-	49, // 51: familytime.scheduling.v1.MovementCorrected.was_at:type_name -> google.protobuf.Timestamp
-	49, // 52: familytime.scheduling.v1.MovementCorrected.at:type_name -> google.protobuf.Timestamp
-	43, // 53: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
-	45, // 54: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
-	8,  // 55: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
-	49, // 56: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
-	49, // 57: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
-	43, // 58: familytime.scheduling.v1.SessionCalledOff.service_type:type_name -> familytime.common.v1.ServiceType
-	45, // 59: familytime.scheduling.v1.SessionCalledOff.session_date:type_name -> familytime.common.v1.Date
-	49, // 60: familytime.scheduling.v1.SessionCalledOff.children_arrived_at:type_name -> google.protobuf.Timestamp
-	49, // 61: familytime.scheduling.v1.SessionCalledOff.children_left_at:type_name -> google.protobuf.Timestamp
-	43, // 62: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
-	45, // 63: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
-	53, // 64: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
-	8,  // 65: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
-	45, // 66: familytime.scheduling.v1.NoShowRecorded.place_kept_by_session_on:type_name -> familytime.common.v1.Date
-	43, // 67: familytime.scheduling.v1.NoShowWithdrawn.service_type:type_name -> familytime.common.v1.ServiceType
-	45, // 68: familytime.scheduling.v1.NoShowWithdrawn.session_date:type_name -> familytime.common.v1.Date
-	53, // 69: familytime.scheduling.v1.NoShowWithdrawn.party:type_name -> familytime.scheduling.v1.Party
-	45, // 70: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
-	43, // 71: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
-	49, // 72: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
-	49, // 73: familytime.scheduling.v1.WaitingListJoined.queued_from:type_name -> google.protobuf.Timestamp
-	1,  // 74: familytime.scheduling.v1.WaitingListJoined.offer_not_taken:type_name -> familytime.scheduling.v1.OfferNotTaken
-	49, // 75: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
-	49, // 76: familytime.scheduling.v1.PlaceOffered.lapses_at:type_name -> google.protobuf.Timestamp
-	55, // 77: familytime.scheduling.v1.PlaceOffered.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
-	2,  // 78: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
-	49, // 79: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
-	56, // 80: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
-	45, // 81: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
-	45, // 82: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
-	45, // 83: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
-	57, // 84: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
-	45, // 85: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
-	45, // 86: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
-	45, // 87: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
-	45, // 88: familytime.scheduling.v1.ContactReopened.reopened_on:type_name -> familytime.common.v1.Date
-	45, // 89: familytime.scheduling.v1.ContactReopened.ended_on:type_name -> familytime.common.v1.Date
-	90, // [90:90] is the sub-list for method output_type
-	90, // [90:90] is the sub-list for method input_type
-	90, // [90:90] is the sub-list for extension type_name
-	90, // [90:90] is the sub-list for extension extendee
-	0,  // [0:90] is the sub-list for field type_name
+	49, // 20: familytime.scheduling.v1.SupportedContactRuledOut.assessed_at:type_name -> google.protobuf.Timestamp
+	45, // 21: familytime.scheduling.v1.SupportedContactAllowed.assessed_on:type_name -> familytime.common.v1.Date
+	49, // 22: familytime.scheduling.v1.SupportedContactAllowed.assessed_at:type_name -> google.protobuf.Timestamp
+	45, // 23: familytime.scheduling.v1.DisclosureNoted.flagged_on:type_name -> familytime.common.v1.Date
+	49, // 24: familytime.scheduling.v1.DisclosureNoted.flagged_at:type_name -> google.protobuf.Timestamp
+	45, // 25: familytime.scheduling.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
+	49, // 26: familytime.scheduling.v1.RiskAssessmentNoted.assessed_at:type_name -> google.protobuf.Timestamp
+	45, // 27: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
+	0,  // 28: familytime.scheduling.v1.ReferralNoted.decision:type_name -> familytime.scheduling.v1.ReferralDecision
+	43, // 29: familytime.scheduling.v1.ReferralNoted.service_type:type_name -> familytime.common.v1.ServiceType
+	45, // 30: familytime.scheduling.v1.ReferralNoted.decided_on:type_name -> familytime.common.v1.Date
+	45, // 31: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
+	43, // 32: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
+	49, // 33: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
+	49, // 34: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
+	49, // 35: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
+	49, // 36: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
+	49, // 37: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
+	45, // 38: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
+	50, // 39: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
+	51, // 40: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
+	43, // 41: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
+	45, // 42: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
+	45, // 43: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
+	52, // 44: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
+	49, // 45: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
+	53, // 46: familytime.scheduling.v1.PersonCheckedIn.party:type_name -> familytime.scheduling.v1.Party
+	49, // 47: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
+	53, // 48: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
+	49, // 49: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
+	49, // 50: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
+	53, // 51: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
+	49, // 52: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
+	53, // 53: familytime.scheduling.v1.MovementCorrected.party:type_name -> familytime.scheduling.v1.Party
+	54, // 54: familytime.scheduling.v1.MovementCorrected.movement:type_name -> familytime.scheduling.v1.Movement
+	49, // 55: familytime.scheduling.v1.MovementCorrected.was_at:type_name -> google.protobuf.Timestamp
+	49, // 56: familytime.scheduling.v1.MovementCorrected.at:type_name -> google.protobuf.Timestamp
+	43, // 57: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
+	45, // 58: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
+	8,  // 59: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
+	49, // 60: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
+	49, // 61: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
+	43, // 62: familytime.scheduling.v1.SessionCalledOff.service_type:type_name -> familytime.common.v1.ServiceType
+	45, // 63: familytime.scheduling.v1.SessionCalledOff.session_date:type_name -> familytime.common.v1.Date
+	49, // 64: familytime.scheduling.v1.SessionCalledOff.children_arrived_at:type_name -> google.protobuf.Timestamp
+	49, // 65: familytime.scheduling.v1.SessionCalledOff.children_left_at:type_name -> google.protobuf.Timestamp
+	43, // 66: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
+	45, // 67: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
+	53, // 68: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
+	8,  // 69: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
+	45, // 70: familytime.scheduling.v1.NoShowRecorded.place_kept_by_session_on:type_name -> familytime.common.v1.Date
+	43, // 71: familytime.scheduling.v1.NoShowWithdrawn.service_type:type_name -> familytime.common.v1.ServiceType
+	45, // 72: familytime.scheduling.v1.NoShowWithdrawn.session_date:type_name -> familytime.common.v1.Date
+	53, // 73: familytime.scheduling.v1.NoShowWithdrawn.party:type_name -> familytime.scheduling.v1.Party
+	45, // 74: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
+	43, // 75: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
+	49, // 76: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
+	49, // 77: familytime.scheduling.v1.WaitingListJoined.queued_from:type_name -> google.protobuf.Timestamp
+	1,  // 78: familytime.scheduling.v1.WaitingListJoined.offer_not_taken:type_name -> familytime.scheduling.v1.OfferNotTaken
+	49, // 79: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
+	49, // 80: familytime.scheduling.v1.PlaceOffered.lapses_at:type_name -> google.protobuf.Timestamp
+	55, // 81: familytime.scheduling.v1.PlaceOffered.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
+	2,  // 82: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
+	49, // 83: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
+	56, // 84: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
+	45, // 85: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
+	45, // 86: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
+	45, // 87: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
+	57, // 88: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
+	45, // 89: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
+	45, // 90: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
+	45, // 91: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
+	45, // 92: familytime.scheduling.v1.ContactReopened.reopened_on:type_name -> familytime.common.v1.Date
+	45, // 93: familytime.scheduling.v1.ContactReopened.ended_on:type_name -> familytime.common.v1.Date
+	94, // [94:94] is the sub-list for method output_type
+	94, // [94:94] is the sub-list for method input_type
+	94, // [94:94] is the sub-list for extension type_name
+	94, // [94:94] is the sub-list for extension extendee
+	0,  // [0:94] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_events_proto_init() }

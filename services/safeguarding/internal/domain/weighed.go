@@ -1,0 +1,36 @@
+package domain
+
+import (
+	"time"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
+)
+
+// Moment is when a disclosure was carried or a risk assessment made: On, the centre's date, for
+// what users read; At, the instant its service recorded it (its event's recorded_at), zero for an
+// event recorded before instants were kept.
+type Moment struct {
+	On, At time.Time
+}
+
+// Weighs is the one rule of who weighs a carried disclosure (decision 249), the same in
+// referral, scheduling and safeguarding: an assessment weighs a disclosure of domestic abuse
+// carried to the family when it was recorded at or after the instant the disclosure was carried,
+// on the same day too (the lead's assessment at 09:00 does not weigh a disclosure carried at
+// 14:00), whichever of the two a service hears of first. Where either has no instant (an event
+// recorded before they were kept), it weighs by dates as before: an assessment dated on or after
+// the day the disclosure was flagged, so that replaying an old log answers as it did.
+func Weighs(assessed, disclosed Moment) bool {
+	if !assessed.At.IsZero() && !disclosed.At.IsZero() {
+		return !assessed.At.Before(disclosed.At)
+	}
+	return !assessed.On.Before(disclosed.On)
+}
+
+// instant is t as an event's field, unset when zero (not known).
+func instant(t time.Time) *timestamppb.Timestamp {
+	if t.IsZero() {
+		return nil
+	}
+	return timestamppb.New(t)
+}

@@ -21,7 +21,7 @@ import (
 // lead's lists and record showed a current green assessment and nothing to act on. A disclosure
 // carried after the family's latest assessment now puts the family back before the lead, saying
 // why, until the next assessment; a flag an assessment on or after its day weighs (heard of after
-// it: the referral stream may lag) and the same flag again record nothing. (Decision NNN: "heard of
+// it: the referral stream may lag) and the same flag again record nothing. (Decision 249: "heard of
 // after it" is a flag recorded before the assessment, published after it.)
 func TestADisclosureCarriedAfterTheAssessmentIsPutBeforeTheLeadAgain(t *testing.T) {
 	now := time.Now().UTC()
@@ -122,7 +122,7 @@ func TestADisclosureCarriedAfterTheAssessmentIsPutBeforeTheLeadAgain(t *testing.
 	}), "the first, before any assessment, says it was carried")
 }
 
-// Decision NNN: the lead assesses the family in the morning, and in the afternoon of the same day
+// Decision 249: the lead assesses the family in the morning, and in the afternoon of the same day
 // a disclosure on another referral of the child is carried to its case. Dated the same day, the
 // date rule counted it weighed and the family stayed off the lead's list while scheduling stopped
 // its contact. Weighed by instants, the assessment recorded before the disclosure does not weigh

@@ -222,7 +222,7 @@ func TestTheLeadsAssessmentWeighsADisclosureFlaggedOnOrBeforeIt(t *testing.T) {
 	require.NotContains(t, g.alertsOf(t, saturday(0), first), schedulingv1.Alert_ALERT_DISCLOSURE_NOT_WEIGHED)
 }
 
-// Decision NNN: the lead assesses the family at 09:00 (no finding), and at 14:00 the same day a
+// Decision 249: the lead assesses the family at 09:00 (no finding), and at 14:00 the same day a
 // disclosure on another centre's referral of the child is carried to its case. Dated the same day,
 // the date rule counted it weighed, and supported contact went on being booked while referral held
 // the disclosure for the lead. Weighed by instants, the assessment recorded before the disclosure

@@ -17,6 +17,7 @@ import (
 	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/paging"
+	"github.com/familytime/familytime/services/platform/weighing"
 	"github.com/familytime/familytime/services/safeguarding/internal/adapters"
 	"github.com/familytime/familytime/services/safeguarding/internal/domain"
 )
@@ -135,11 +136,11 @@ func (a *App) ScreenReferral(ctx context.Context, in ReferralAnswers, md eventst
 // DisclosureCarried weighs a disclosure of domestic abuse carried to the family's referral from
 // another referral of its child, flagged on the centre's date on (today when unset) and recorded
 // by referral at flaggedAt (its event's recorded_at; zero when unknown), on uow (a consumer's unit
-// of work): Risk.DisclosureCarried, by domain.Weighs.
+// of work): Risk.DisclosureCarried, by weighing.Weighs.
 func (a *App) DisclosureCarried(ctx context.Context, family, referral, centre string, on *commonv1.Date, flaggedAt time.Time,
 	md eventstore.Metadata, uow *eventstore.UnitOfWork) error {
 	return a.screen(ctx, family, referral, centre, on, md, uow, func(r *domain.Risk, referral, centre uuid.UUID, today time.Time) ([]proto.Message, error) {
-		return r.DisclosureCarried(referral, centre, domain.Moment{On: today, At: flaggedAt})
+		return r.DisclosureCarried(referral, centre, weighing.Moment{On: today, At: flaggedAt})
 	})
 }
 

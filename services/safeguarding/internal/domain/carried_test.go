@@ -11,6 +11,7 @@ import (
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	"github.com/familytime/familytime/services/platform/dates"
+	"github.com/familytime/familytime/services/platform/weighing"
 )
 
 // Review 37 #3: a disclosure of domestic abuse carried to the family after its latest assessment
@@ -33,23 +34,23 @@ func TestACarriedDisclosureWaitsForAnAssessmentOnOrAfterIt(t *testing.T) {
 	}
 	r, _ := RebuildRisk(family, nil)
 	keep(r.ScreenReferral(referral, centre, &referralv1.RiskAnswers{}, day(0)))
-	evs := keep(r.DisclosureCarried(referral, centre, Moment{On: day(0)}))
+	evs := keep(r.DisclosureCarried(referral, centre, weighing.Moment{On: day(0)}))
 	require.Len(t, evs, 1, "before any assessment: screened as the family's disclosure")
 	first := evs[0].(*safeguardingv1.RiskScreenedProvisionally)
 	require.True(t, first.GetDisclosureCarried())
 	require.Nil(t, first.GetCarriedAfterAssessmentOn(), "no assessment to come after")
 	require.Equal(t, day(0), r.DisclosureCarriedOn())
-	require.Empty(t, keep(r.DisclosureCarried(referral, centre, Moment{On: day(1)})), "the screen names it already: before a person")
+	require.Empty(t, keep(r.DisclosureCarried(referral, centre, weighing.Moment{On: day(1)})), "the screen names it already: before a person")
 
 	keep(r.Assess(lead, Assessment{Centre: centre, Rating: green, NextReview: day(90), Note: "Not this family's abuse: checked"}, day(2)))
 	require.True(t, r.DisclosureCarriedOn().IsZero(), "weighed by the assessment")
 	require.Equal(t, day(2), r.AssessedOn())
 	for _, on := range []time.Time{day(1), day(2)} {
-		require.Empty(t, keep(r.DisclosureCarried(referral, centre, Moment{On: on})), "flagged on %s: the assessment of %s weighs it", on, day(2))
+		require.Empty(t, keep(r.DisclosureCarried(referral, centre, weighing.Moment{On: on})), "flagged on %s: the assessment of %s weighs it", on, day(2))
 	}
 	require.False(t, r.Provisional())
 
-	evs = keep(r.DisclosureCarried(referral, centre, Moment{On: day(3)}))
+	evs = keep(r.DisclosureCarried(referral, centre, weighing.Moment{On: day(3)}))
 	require.Len(t, evs, 1, "flagged after the assessment, though the factor was disclosed before")
 	again := evs[0].(*safeguardingv1.RiskScreenedProvisionally)
 	require.True(t, again.GetDisclosureCarried())
@@ -60,7 +61,7 @@ func TestACarriedDisclosureWaitsForAnAssessmentOnOrAfterIt(t *testing.T) {
 	require.Equal(t, day(3), r.Due(), "due the day it was carried")
 	require.Equal(t, day(3), r.DisclosureCarriedOn())
 	for _, on := range []time.Time{day(3), day(4)} {
-		require.Empty(t, keep(r.DisclosureCarried(referral, centre, Moment{On: on})), "flagged on %s: before a person already", on)
+		require.Empty(t, keep(r.DisclosureCarried(referral, centre, weighing.Moment{On: on})), "flagged on %s: before a person already", on)
 	}
 	require.Equal(t, day(3), r.DisclosureCarriedOn())
 
@@ -71,7 +72,7 @@ func TestACarriedDisclosureWaitsForAnAssessmentOnOrAfterIt(t *testing.T) {
 
 	keep(r.Assess(lead, Assessment{Centre: centre, Rating: green, NextReview: day(90), Note: "The other referral is another child's"}, day(4)))
 	require.True(t, r.DisclosureCarriedOn().IsZero())
-	require.Empty(t, keep(r.DisclosureCarried(referral, centre, Moment{On: day(3)})), "the old flag again")
+	require.Empty(t, keep(r.DisclosureCarried(referral, centre, weighing.Moment{On: day(3)})), "the old flag again")
 
 	t.Run("with a finding standing", func(t *testing.T) {
 		r, _ := RebuildRisk(uuid.New(), nil)
@@ -80,7 +81,7 @@ func TestACarriedDisclosureWaitsForAnAssessmentOnOrAfterIt(t *testing.T) {
 		_, err = r.Assess(lead, Assessment{Centre: centre, Rating: red, Factors: []safeguardingv1.RiskFactor{da}, DomesticAbuseFinding: true,
 			NextReview: day(60)}, day(0))
 		require.NoError(t, err)
-		evs, err := r.DisclosureCarried(referral, centre, Moment{On: day(1)})
+		evs, err := r.DisclosureCarried(referral, centre, weighing.Moment{On: day(1)})
 		require.NoError(t, err)
 		require.Len(t, evs, 1, "another disclosure is the lead's to weigh too")
 		require.Equal(t, red, r.Rating())
@@ -109,9 +110,9 @@ func TestACarriedDisclosureIsWeighedByTheInstantsOfTheFlagAndTheAssessment(t *te
 	}
 
 	r := assessedAt(at(9))
-	require.Empty(t, keep2(t)(r.DisclosureCarried(referral, centre, Moment{On: d, At: at(8)})), "recorded before the assessment: weighed")
-	require.Empty(t, keep2(t)(r.DisclosureCarried(referral, centre, Moment{On: d, At: at(9)})), "at the same instant: weighed")
-	evs := keep2(t)(r.DisclosureCarried(referral, centre, Moment{On: d, At: at(14)}))
+	require.Empty(t, keep2(t)(r.DisclosureCarried(referral, centre, weighing.Moment{On: d, At: at(8)})), "recorded before the assessment: weighed")
+	require.Empty(t, keep2(t)(r.DisclosureCarried(referral, centre, weighing.Moment{On: d, At: at(9)})), "at the same instant: weighed")
+	evs := keep2(t)(r.DisclosureCarried(referral, centre, weighing.Moment{On: d, At: at(14)}))
 	require.Len(t, evs, 1, "carried at 14:00, after the assessment of 09:00 the same day")
 	screen := evs[0].(*safeguardingv1.RiskScreenedProvisionally)
 	require.True(t, proto.Equal(dates.Proto(d), screen.GetCarriedAfterAssessmentOn()))
@@ -120,9 +121,9 @@ func TestACarriedDisclosureIsWeighedByTheInstantsOfTheFlagAndTheAssessment(t *te
 	require.Equal(t, d, r.DisclosureCarriedOn())
 
 	// Without an instant on either side, dates: the assessment of the day weighs the flag of the day.
-	require.Empty(t, keep2(t)(assessedAt(time.Time{}).DisclosureCarried(referral, centre, Moment{On: d, At: at(14)})))
-	require.Empty(t, keep2(t)(assessedAt(at(9)).DisclosureCarried(referral, centre, Moment{On: d})))
-	require.Len(t, keep2(t)(assessedAt(time.Time{}).DisclosureCarried(referral, centre, Moment{On: d.AddDate(0, 0, 1)})), 1)
+	require.Empty(t, keep2(t)(assessedAt(time.Time{}).DisclosureCarried(referral, centre, weighing.Moment{On: d, At: at(14)})))
+	require.Empty(t, keep2(t)(assessedAt(at(9)).DisclosureCarried(referral, centre, weighing.Moment{On: d})))
+	require.Len(t, keep2(t)(assessedAt(time.Time{}).DisclosureCarried(referral, centre, weighing.Moment{On: d.AddDate(0, 0, 1)})), 1)
 }
 
 // keep2 requires no error and gives the events.

@@ -13,6 +13,7 @@ import (
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/inwords"
+	"github.com/familytime/familytime/services/platform/weighing"
 )
 
 // RiskStreamID is the stream of a family's risk: the provisional screen and every assessment.
@@ -366,14 +367,14 @@ func (r *Risk) screening(referral, centre uuid.UUID, answers *referralv1.RiskAns
 // factors and domestic abuse, rated red, and says it came after that assessment. Nothing is recorded
 // for a flag the latest assessment weighs (heard of first, as the referral stream may lag), nor while a screen naming domestic abuse made since the latest
 // assessment waits for a person (the same flag again, or another before the person's look).
-func (r *Risk) DisclosureCarried(referral, centre uuid.UUID, flagged Moment) ([]proto.Message, error) {
+func (r *Risk) DisclosureCarried(referral, centre uuid.UUID, flagged weighing.Moment) ([]proto.Message, error) {
 	da := safeguardingv1.RiskFactor_RISK_FACTOR_DOMESTIC_ABUSE
 	flaggedOn := flagged.On
 	var ev *safeguardingv1.RiskScreenedProvisionally
 	switch {
 	case !r.assessed:
 		ev = r.screening(referral, centre, &referralv1.RiskAnswers{DomesticAbuse: true}, nil, flaggedOn)
-	case Weighs(Moment{On: r.assessedOn, At: r.assessedAt}, flagged), r.provisional && slices.Contains(r.factors, da):
+	case weighing.Weighs(weighing.Moment{On: r.assessedOn, At: r.assessedAt}, flagged), r.provisional && slices.Contains(r.factors, da):
 		// weighed by the assessment, or before a person already: nothing to record
 	default:
 		factors := union(r.factors, []safeguardingv1.RiskFactor{da})
@@ -384,7 +385,7 @@ func (r *Risk) DisclosureCarried(referral, centre uuid.UUID, flagged Moment) ([]
 	if ev == nil {
 		return nil, nil
 	}
-	ev.DisclosureCarried, ev.FlaggedAt = true, instant(flagged.At)
+	ev.DisclosureCarried, ev.FlaggedAt = true, weighing.Instant(flagged.At)
 	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
 }
 

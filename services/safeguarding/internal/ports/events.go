@@ -109,7 +109,7 @@ func ReferralEvents(a *app.App) bus.Handler {
 				return nil
 			}
 			// Weighed by instants: when referral recorded the flag, against when safeguarding
-			// recorded the latest assessment (domain.Weighs).
+			// recorded the latest assessment (weighing.Weighs).
 			var flaggedAt time.Time
 			if d.Envelope.GetRecordedAt() != nil {
 				flaggedAt = d.Envelope.GetRecordedAt().AsTime()

@@ -173,7 +173,7 @@ func date(d interface {
 
 // weighed clears the family's disclosure waiting for the lead (DisclosureNoted) once a risk
 // assessment that weighs it is noted, as domain.Family's DisclosureUnweighed reads it
-// (domain.Weighs): recorded at or after the instant it was carried where both have one, else
+// (weighing.Weighs): recorded at or after the instant it was carried where both have one, else
 // dated on or after the day it was flagged.
 func weighed(uow *eventstore.UnitOfWork, family string, assessedOn interface {
 	GetYear() int32

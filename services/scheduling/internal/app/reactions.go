@@ -9,6 +9,7 @@ import (
 
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/weighing"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
 )
 
@@ -65,10 +66,10 @@ func (a *App) NoteHoldLifted(ctx context.Context, uow *eventstore.UnitOfWork, fa
 // NoteDisclosure records referral's PossibleDuplicateFlagged with domestic_abuse_disclosed: a
 // disclosure of domestic abuse carried to the family's referral (flagged: its date, and the
 // instant referral recorded it) stops its contact other than supervised until a risk assessment
-// that weighs it (domain.Weighs; domain.Family's NoteDisclosure). The bookings stand: the door
+// that weighs it (weighing.Weighs; domain.Family's NoteDisclosure). The bookings stand: the door
 // refuses them and the day sheet alerts them, as for a hold, without cancelling what the lead may
 // clear the same week.
-func (a *App) NoteDisclosure(ctx context.Context, uow *eventstore.UnitOfWork, family, centre, referral uuid.UUID, flagged domain.Moment, md eventstore.Metadata) error {
+func (a *App) NoteDisclosure(ctx context.Context, uow *eventstore.UnitOfWork, family, centre, referral uuid.UUID, flagged weighing.Moment, md eventstore.Metadata) error {
 	return a.noteOnFamily(ctx, uow, family, centre, md, func(f *domain.Family) proto.Message { return f.NoteDisclosure(centre, referral, flagged) })
 }
 
@@ -93,8 +94,8 @@ func (a *App) noteOnFamily(ctx context.Context, uow *eventstore.UnitOfWork, fami
 // under way are cancelled (reason: domestic-abuse finding, by the system) and their places freed
 // in the same unit; a later assessment without the finding allows it again. An assessment that
 // changes nothing, or of a family scheduling does not know at the centre, appends nothing.
-// assessed is the assessment's date and the instant safeguarding recorded it (domain.Weighs).
-func (a *App) NoteRiskAssessed(ctx context.Context, uow *eventstore.UnitOfWork, family, centre uuid.UUID, finding bool, assessed domain.Moment, md eventstore.Metadata) error {
+// assessed is the assessment's date and the instant safeguarding recorded it (weighing.Weighs).
+func (a *App) NoteRiskAssessed(ctx context.Context, uow *eventstore.UnitOfWork, family, centre uuid.UUID, finding bool, assessed weighing.Moment, md eventstore.Metadata) error {
 	f, err := a.sessions.Family(ctx, family)
 	if err != nil {
 		return err

@@ -14,6 +14,7 @@ import (
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/problem"
+	"github.com/familytime/familytime/services/platform/weighing"
 	"github.com/familytime/familytime/services/platform/words"
 )
 
@@ -307,7 +308,7 @@ type Family struct {
 	// when the latest disclosure carried to the family's referral was (DisclosureNoted): the
 	// disclosure is weighed once an assessment weighs it (Weighs: by instants, by dates for events
 	// recorded before instants were kept; DisclosureUnweighed).
-	assessed, disclosed Moment
+	assessed, disclosed weighing.Moment
 }
 
 // FamilyStream is a family's stream in scheduling.
@@ -494,7 +495,7 @@ func (f *Family) MayBeOffered(listed commonv1.ServiceType) error {
 // noted (Moment.After), is noted by when it was made alone (RiskAssessmentNoted): whatever it
 // finds, it weighs a disclosure carried before it (DisclosureNoted, Weighs), whichever scheduling
 // hears of first. assessed.At is when safeguarding recorded the assessment (zero if unknown).
-func (f *Family) NoteRiskAssessed(centre uuid.UUID, finding bool, assessed Moment, now time.Time) []proto.Message {
+func (f *Family) NoteRiskAssessed(centre uuid.UUID, finding bool, assessed weighing.Moment, now time.Time) []proto.Message {
 	if !f.KnownAt(centre) {
 		return nil
 	}
@@ -503,18 +504,18 @@ func (f *Family) NoteRiskAssessed(centre uuid.UUID, finding bool, assessed Momen
 			return nil
 		}
 		ev := &schedulingv1.RiskAssessmentNoted{FamilyId: f.id.String(), CentreId: centre.String(), AssessedOn: dates.Proto(assessed.On),
-			DomesticAbuseFinding: finding, AssessedAt: instant(assessed.At)}
+			DomesticAbuseFinding: finding, AssessedAt: weighing.Instant(assessed.At)}
 		f.mustApply(ev)
 		return []proto.Message{ev}
 	}
 	if !finding {
 		ev := &schedulingv1.SupportedContactAllowed{FamilyId: f.id.String(), CentreId: centre.String(), AssessedOn: dates.Proto(assessed.On),
-			AssessedAt: instant(assessed.At)}
+			AssessedAt: weighing.Instant(assessed.At)}
 		f.mustApply(ev)
 		return []proto.Message{ev}
 	}
 	ev := &schedulingv1.SupportedContactRuledOut{FamilyId: f.id.String(), CentreId: centre.String(), AssessedOn: dates.Proto(assessed.On),
-		AssessedAt: instant(assessed.At)}
+		AssessedAt: weighing.Instant(assessed.At)}
 	f.mustApply(ev)
 	return append([]proto.Message{ev}, f.cancelWhere(func(b *Booking) bool {
 		return f.RuledOut(b.ServiceType) && !b.Started(now)
@@ -525,7 +526,7 @@ func (f *Family) NoteRiskAssessed(centre uuid.UUID, finding bool, assessed Momen
 // referral (DisclosureNoted) waits for the safeguarding lead: no risk assessment noted weighs it
 // (Weighs: recorded at or after it was carried; dated on or after its day for older events).
 func (f *Family) DisclosureUnweighed() bool {
-	return !f.disclosed.IsZero() && !Weighs(f.assessed, f.disclosed)
+	return !f.disclosed.IsZero() && !weighing.Weighs(f.assessed, f.disclosed)
 }
 
 // DisclosureRulesOut reports whether a disclosure no lead has weighed (DisclosureUnweighed) stops
@@ -551,12 +552,12 @@ func (f *Family) DisclosureStops(b *Booking) bool {
 // family ready while such a disclosure waits: decision 217), for one an assessment already noted
 // weighs (the assessment may be heard of first), or for one no later than a disclosure already
 // noted (a redelivery).
-func (f *Family) NoteDisclosure(centre, referral uuid.UUID, flagged Moment) proto.Message {
-	if !f.KnownAt(centre) || Weighs(f.assessed, flagged) || !flagged.After(f.disclosed) {
+func (f *Family) NoteDisclosure(centre, referral uuid.UUID, flagged weighing.Moment) proto.Message {
+	if !f.KnownAt(centre) || weighing.Weighs(f.assessed, flagged) || !flagged.After(f.disclosed) {
 		return nil
 	}
 	ev := &schedulingv1.DisclosureNoted{FamilyId: f.id.String(), CentreId: centre.String(), ReferralId: referral.String(),
-		FlaggedOn: dates.Proto(flagged.On), FlaggedAt: instant(flagged.At)}
+		FlaggedOn: dates.Proto(flagged.On), FlaggedAt: weighing.Instant(flagged.At)}
 	f.mustApply(ev)
 	return ev
 }
@@ -1757,14 +1758,14 @@ func (f *Family) apply(ev proto.Message) error {
 		delete(f.holds, uuid.MustParse(e.GetHoldId()))
 	case *schedulingv1.SupportedContactRuledOut:
 		f.supportedRuledOut = true
-		f.assessed = laterMoment(f.assessed, Moment{On: dates.Time(e.GetAssessedOn()), At: at(e.GetAssessedAt())})
+		f.assessed = weighing.Later(f.assessed, weighing.Moment{On: dates.Time(e.GetAssessedOn()), At: weighing.At(e.GetAssessedAt())})
 	case *schedulingv1.SupportedContactAllowed:
 		f.supportedRuledOut = false
-		f.assessed = laterMoment(f.assessed, Moment{On: dates.Time(e.GetAssessedOn()), At: at(e.GetAssessedAt())})
+		f.assessed = weighing.Later(f.assessed, weighing.Moment{On: dates.Time(e.GetAssessedOn()), At: weighing.At(e.GetAssessedAt())})
 	case *schedulingv1.RiskAssessmentNoted:
-		f.assessed = laterMoment(f.assessed, Moment{On: dates.Time(e.GetAssessedOn()), At: at(e.GetAssessedAt())})
+		f.assessed = weighing.Later(f.assessed, weighing.Moment{On: dates.Time(e.GetAssessedOn()), At: weighing.At(e.GetAssessedAt())})
 	case *schedulingv1.DisclosureNoted:
-		f.disclosed = laterMoment(f.disclosed, Moment{On: dates.Time(e.GetFlaggedOn()), At: at(e.GetFlaggedAt())})
+		f.disclosed = weighing.Later(f.disclosed, weighing.Moment{On: dates.Time(e.GetFlaggedOn()), At: weighing.At(e.GetFlaggedAt())})
 	case *schedulingv1.ReferralNoted:
 		r := &Referred{Centre: uuid.MustParse(e.GetCentreId()), Decision: e.GetDecision(), ServiceType: e.GetServiceType()}
 		r.Referral, _ = uuid.Parse(e.GetReferralId())

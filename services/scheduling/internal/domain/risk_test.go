@@ -9,6 +9,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/weighing"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
 )
 
@@ -22,13 +23,13 @@ func TestADomesticAbuseFindingRulesOutSupportedContact(t *testing.T) {
 	future := g.book(t, day(2026, 1, 31), g.shared, jan)
 	now := at(2026, 1, 24, 10, 5) // the visiting parent is due at 10:00
 
-	require.Empty(t, g.family.NoteRiskAssessed(uuid.New(), true, domain.Moment{On: day(2026, 1, 24)}, now), "another centre's assessment changes nothing")
+	require.Empty(t, g.family.NoteRiskAssessed(uuid.New(), true, weighing.Moment{On: day(2026, 1, 24)}, now), "another centre's assessment changes nothing")
 	// No finding, nothing ruled out: only its date is noted, which weighs a disclosure flagged on or
 	// before it, whichever is heard of first; the same again changes nothing.
-	dated(t, g.family.NoteRiskAssessed(centre, false, domain.Moment{On: day(2026, 1, 23)}, now), false)
-	require.Empty(t, g.family.NoteRiskAssessed(centre, false, domain.Moment{On: day(2026, 1, 23)}, now), "the same assessment again changes nothing")
+	dated(t, g.family.NoteRiskAssessed(centre, false, weighing.Moment{On: day(2026, 1, 23)}, now), false)
+	require.Empty(t, g.family.NoteRiskAssessed(centre, false, weighing.Moment{On: day(2026, 1, 23)}, now), "the same assessment again changes nothing")
 
-	events := g.family.NoteRiskAssessed(centre, true, domain.Moment{On: day(2026, 1, 24)}, now)
+	events := g.family.NoteRiskAssessed(centre, true, weighing.Moment{On: day(2026, 1, 24)}, now)
 	require.Len(t, events, 2)
 	ruled := events[0].(*schedulingv1.SupportedContactRuledOut)
 	require.Equal(t, centre.String(), ruled.GetCentreId())
@@ -40,9 +41,9 @@ func TestADomesticAbuseFindingRulesOutSupportedContact(t *testing.T) {
 	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED, past.Status, "a past session is not cancelled")
 	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED, underWay.Status, "a session under way is left to be completed")
 	require.True(t, g.family.SupportedContactRuledOut())
-	dated(t, g.family.NoteRiskAssessed(centre, true, domain.Moment{On: day(2026, 1, 25)}, now), true)
+	dated(t, g.family.NoteRiskAssessed(centre, true, weighing.Moment{On: day(2026, 1, 25)}, now), true)
 	require.True(t, g.family.SupportedContactRuledOut(), "the same finding again changes no finding")
-	require.Empty(t, g.family.NoteRiskAssessed(centre, true, domain.Moment{On: day(2026, 1, 24)}, now), "an earlier one changes nothing")
+	require.Empty(t, g.family.NoteRiskAssessed(centre, true, weighing.Moment{On: day(2026, 1, 24)}, now), "an earlier one changes nothing")
 
 	before := g.family.Version()
 	_, _, err := g.family.Book(uuid.New(), centre, g.session(t, day(2026, 2, 7)), g.shared.ID, nil, now)
@@ -59,13 +60,13 @@ func TestADomesticAbuseFindingRulesOutSupportedContact(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, replayed.SupportedContactRuledOut())
 
-	allowed := g.family.NoteRiskAssessed(centre, false, domain.Moment{On: day(2026, 2, 2)}, now)
+	allowed := g.family.NoteRiskAssessed(centre, false, weighing.Moment{On: day(2026, 2, 2)}, now)
 	require.Len(t, allowed, 1)
 	require.IsType(t, &schedulingv1.SupportedContactAllowed{}, allowed[0])
 	require.False(t, g.family.SupportedContactRuledOut())
 	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED, future.Status, "a cancelled booking stays cancelled")
 	g.book(t, day(2026, 2, 7), g.shared, now)
-	require.Empty(t, g.family.NoteRiskAssessed(centre, false, domain.Moment{On: day(2026, 2, 2)}, now), "the same assessment again changes nothing")
+	require.Empty(t, g.family.NoteRiskAssessed(centre, false, weighing.Moment{On: day(2026, 2, 2)}, now), "the same assessment again changes nothing")
 	replayed, err = domain.RebuildFamily(g.family.ID(), []proto.Message{fresh.NoteReady(g.readiness), ruled, allowed[0]})
 	require.NoError(t, err)
 	require.False(t, replayed.SupportedContactRuledOut())
@@ -85,7 +86,7 @@ func dated(t *testing.T, events []proto.Message, finding bool) {
 func TestADomesticAbuseFindingLeavesSupervisedContact(t *testing.T) {
 	g := newRig(t, func(r *domain.Readiness) { r.ServiceType = commonv1.ServiceType_SERVICE_TYPE_SUPERVISED })
 	b := g.book(t, day(2026, 1, 24), g.supervised, jan)
-	events := g.family.NoteRiskAssessed(centre, true, domain.Moment{On: day(2026, 1, 12)}, jan)
+	events := g.family.NoteRiskAssessed(centre, true, weighing.Moment{On: day(2026, 1, 12)}, jan)
 	require.Len(t, events, 1)
 	require.IsType(t, &schedulingv1.SupportedContactRuledOut{}, events[0])
 	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED, b.Status)
@@ -99,7 +100,7 @@ func TestADomesticAbuseFindingLeavesSupervisedContact(t *testing.T) {
 func TestADomesticAbuseFindingRulesOutHandoverToo(t *testing.T) {
 	g := newRig(t, func(r *domain.Readiness) { r.ServiceType = commonv1.ServiceType_SERVICE_TYPE_HANDOVER })
 	future := g.book(t, day(2026, 1, 31), g.shared, jan)
-	events := g.family.NoteRiskAssessed(centre, true, domain.Moment{On: day(2026, 1, 12)}, jan)
+	events := g.family.NoteRiskAssessed(centre, true, weighing.Moment{On: day(2026, 1, 12)}, jan)
 	require.Len(t, events, 2)
 	require.Equal(t, future.ID.String(), events[1].(*schedulingv1.BookingCancelled).GetBookingId())
 	_, _, err := g.family.Book(uuid.New(), centre, g.session(t, day(2026, 2, 7)), g.shared.ID, nil, jan)
@@ -116,9 +117,9 @@ func TestADomesticAbuseFindingRulesOutHandoverToo(t *testing.T) {
 func TestADisclosureWaitsForAnAssessmentOnOrAfterIt(t *testing.T) {
 	g := newRig(t)
 	booked := g.book(t, day(2026, 1, 24), g.shared, jan)
-	require.Nil(t, g.family.NoteDisclosure(uuid.New(), uuid.New(), domain.Moment{On: day(2026, 1, 12)}), "another centre's")
-	require.NotNil(t, g.family.NoteDisclosure(centre, uuid.New(), domain.Moment{On: day(2026, 1, 12)}))
-	require.Nil(t, g.family.NoteDisclosure(centre, uuid.New(), domain.Moment{On: day(2026, 1, 12)}), "again")
+	require.Nil(t, g.family.NoteDisclosure(uuid.New(), uuid.New(), weighing.Moment{On: day(2026, 1, 12)}), "another centre's")
+	require.NotNil(t, g.family.NoteDisclosure(centre, uuid.New(), weighing.Moment{On: day(2026, 1, 12)}))
+	require.Nil(t, g.family.NoteDisclosure(centre, uuid.New(), weighing.Moment{On: day(2026, 1, 12)}), "again")
 	require.True(t, g.family.DisclosureUnweighed())
 
 	before := g.family.Version()
@@ -132,11 +133,11 @@ func TestADisclosureWaitsForAnAssessmentOnOrAfterIt(t *testing.T) {
 	require.Equal(t, before, g.family.Version(), "a refusal records nothing")
 	require.True(t, g.family.DisclosureStops(booked))
 
-	require.Len(t, g.family.NoteRiskAssessed(centre, false, domain.Moment{On: day(2026, 1, 11)}, jan), 1)
+	require.Len(t, g.family.NoteRiskAssessed(centre, false, weighing.Moment{On: day(2026, 1, 11)}, jan), 1)
 	require.True(t, g.family.DisclosureUnweighed(), "an assessment before the flag's day does not weigh it")
-	require.Len(t, g.family.NoteRiskAssessed(centre, false, domain.Moment{On: day(2026, 1, 12)}, jan), 1)
+	require.Len(t, g.family.NoteRiskAssessed(centre, false, weighing.Moment{On: day(2026, 1, 12)}, jan), 1)
 	require.False(t, g.family.DisclosureUnweighed(), "one on its day does")
-	require.Nil(t, g.family.NoteDisclosure(centre, uuid.New(), domain.Moment{On: day(2026, 1, 12)}), "weighed already: heard of after it")
-	require.NotNil(t, g.family.NoteDisclosure(centre, uuid.New(), domain.Moment{On: day(2026, 1, 13)}), "a later one is not")
+	require.Nil(t, g.family.NoteDisclosure(centre, uuid.New(), weighing.Moment{On: day(2026, 1, 12)}), "weighed already: heard of after it")
+	require.NotNil(t, g.family.NoteDisclosure(centre, uuid.New(), weighing.Moment{On: day(2026, 1, 13)}), "a later one is not")
 	require.True(t, g.family.DisclosureUnweighed())
 }

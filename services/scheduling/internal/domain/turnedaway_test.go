@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/weighing"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
 )
 
@@ -41,14 +42,14 @@ func TestWhoWasTurnedAwayAtTheDoor(t *testing.T) {
 			0, visit, sat(10, 20), ""},
 		{"let in after the lead's assessment", func(g *rig, b *domain.Booking) {
 			g.checkIn(t, b, visiting, sat(10, 5), false)
-			require.NotEmpty(t, g.family.NoteRiskAssessed(centre, false, domain.Moment{On: day(2026, 1, 10)}, sat(10, 10)))
+			require.NotEmpty(t, g.family.NoteRiskAssessed(centre, false, weighing.Moment{On: day(2026, 1, 10)}, sat(10, 10)))
 			g.checkIn(t, b, visiting, sat(10, 12), true)
 		}, 0, kids, sat(10, 31), ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			g := newRig(t)
 			b := g.book(t, day(2026, 1, 10), g.shared, jan)
-			require.NotNil(t, g.family.NoteDisclosure(centre, uuid.New(), domain.Moment{On: day(2026, 1, 8)}))
+			require.NotNil(t, g.family.NoteDisclosure(centre, uuid.New(), weighing.Moment{On: day(2026, 1, 8)}))
 			c.door(g, b)
 			stop, stopped := b.StoppedAtTheDoor()
 			require.Equal(t, c.stopped != 0, stopped)
@@ -98,7 +99,7 @@ func TestASessionUnderWayIsNotStoppedAtTheDoor(t *testing.T) {
 	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), []uuid.UUID{resident, child1, child2},
 		at(2026, 1, 10, 10, 15))
 	require.NoError(t, err)
-	require.NotNil(t, g.family.NoteDisclosure(centre, uuid.New(), domain.Moment{On: day(2026, 1, 10)}))
+	require.NotNil(t, g.family.NoteDisclosure(centre, uuid.New(), weighing.Moment{On: day(2026, 1, 10)}))
 	g.checkIn(t, b, escort, at(2026, 1, 10, 10, 45), false)
 	_, stopped := b.StoppedAtTheDoor()
 	require.False(t, stopped, "both parties came")

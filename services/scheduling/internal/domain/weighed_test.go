@@ -8,28 +8,22 @@ import (
 	"github.com/stretchr/testify/require"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
-	"github.com/familytime/familytime/services/scheduling/internal/domain"
+	"github.com/familytime/familytime/services/platform/weighing"
 )
 
 // instantOn is a Moment on day d at h:mi UTC, as an event recorded since instants were kept.
-func instantOn(d time.Time, h, mi int) domain.Moment {
-	return domain.Moment{On: d, At: d.Add(time.Duration(h)*time.Hour + time.Duration(mi)*time.Minute)}
+func instantOn(d time.Time, h, mi int) weighing.Moment {
+	return weighing.Moment{On: d, At: d.Add(time.Duration(h)*time.Hour + time.Duration(mi)*time.Minute)}
 }
 
 // The lead assesses at 09:00 on a day, and at 14:00 that day a disclosure is carried to the
 // family: the assessment did not weigh it, whichever scheduling hears of first, and supported
 // contact waits for the next assessment, which weighs it though made the same day. Events
-// without instants (recorded before they were kept) weigh by dates, as before.
+// without instants (recorded before they were kept) weigh by dates, as before. The rule itself
+// is the platform's (weighing.Weighs); this is the family's use of it.
 func TestAnAssessmentWeighsADisclosureCarriedBeforeItByInstants(t *testing.T) {
 	d := day(2026, 1, 12)
 	morning, afternoon, evening := instantOn(d, 9, 0), instantOn(d, 14, 0), instantOn(d, 15, 0)
-
-	require.False(t, domain.Weighs(morning, afternoon), "an assessment at 09:00 does not weigh a disclosure carried at 14:00")
-	require.True(t, domain.Weighs(evening, afternoon), "one at 15:00 does")
-	require.True(t, domain.Weighs(afternoon, afternoon), "at the same instant it does")
-	require.True(t, domain.Weighs(domain.Moment{On: d}, afternoon), "an assessment without an instant weighs by its date")
-	require.True(t, domain.Weighs(morning, domain.Moment{On: d}), "so does one of a disclosure without an instant")
-	require.False(t, domain.Weighs(domain.Moment{On: d.AddDate(0, 0, -1)}, domain.Moment{On: d}))
 
 	// The assessment heard of first, then the disclosure.
 	g := newRig(t)
@@ -62,8 +56,8 @@ func TestAnAssessmentWeighsADisclosureCarriedBeforeItByInstants(t *testing.T) {
 	// a disclosure of that day, and a disclosure with an instant after an assessment without one,
 	// the same day, is weighed by the date.
 	g = newRig(t)
-	require.Len(t, g.family.NoteRiskAssessed(centre, false, domain.Moment{On: d}, jan), 1)
-	require.Nil(t, g.family.NoteDisclosure(centre, uuid.New(), domain.Moment{On: d}))
+	require.Len(t, g.family.NoteRiskAssessed(centre, false, weighing.Moment{On: d}, jan), 1)
+	require.Nil(t, g.family.NoteDisclosure(centre, uuid.New(), weighing.Moment{On: d}))
 	require.Nil(t, g.family.NoteDisclosure(centre, uuid.New(), afternoon))
 	require.False(t, g.family.DisclosureUnweighed())
 	require.NotNil(t, g.family.NoteDisclosure(centre, uuid.New(), instantOn(d.AddDate(0, 0, 1), 9, 0)), "the next day's is not")

@@ -15,6 +15,7 @@ import (
 	"github.com/familytime/familytime/services/platform/bus"
 	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/weighing"
 	"github.com/familytime/familytime/services/scheduling/internal/app"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
 )
@@ -180,7 +181,7 @@ func ReferralEvents(a *app.App) bus.Handler {
 			if err != nil {
 				return err
 			}
-			return a.NoteDisclosure(ctx, uow, u[0], u[1], u[2], domain.Moment{On: dateOf(ev.GetFlaggedOn()), At: recordedAt(d)}, metadata(d))
+			return a.NoteDisclosure(ctx, uow, u[0], u[1], u[2], weighing.Moment{On: dateOf(ev.GetFlaggedOn()), At: recordedAt(d)}, metadata(d))
 		}
 		return nil
 	}
@@ -237,7 +238,7 @@ func SafeguardingEvents(a *app.App) bus.Handler {
 				return err
 			}
 			return a.NoteRiskAssessed(ctx, uow, u[0], u[1], ev.GetDomesticAbuseFinding(),
-				domain.Moment{On: dateOf(ev.GetAssessedOn()), At: recordedAt(d)}, metadata(d))
+				weighing.Moment{On: dateOf(ev.GetAssessedOn()), At: recordedAt(d)}, metadata(d))
 		}
 		return nil
 	}
@@ -296,7 +297,7 @@ func role(r referralv1.AdultRole) schedulingv1.PersonRole {
 
 // dateOf is a wire date as a domain date; an unset or impossible date is the zero time.
 // recordedAt is when the publishing service recorded the event (its envelope's recorded_at): what
-// orders a carried disclosure and the lead's assessment (domain.Weighs). Zero when unset.
+// orders a carried disclosure and the lead's assessment (weighing.Weighs). Zero when unset.
 func recordedAt(d bus.Delivery) time.Time {
 	if d.Envelope.GetRecordedAt() == nil {
 		return time.Time{}

@@ -1,4 +1,8 @@
-package domain
+// Package weighing is the one rule of when a safeguarding lead's risk assessment weighs a
+// disclosure of domestic abuse carried to a family from another referral of its child (decision
+// 249). Scheduling and safeguarding each hear of both facts, in either order, and must agree;
+// the rule is kept here once so that they cannot drift apart.
+package weighing
 
 import (
 	"time"
@@ -13,10 +17,9 @@ type Moment struct {
 	On, At time.Time
 }
 
-// Weighs is the one rule of who weighs a carried disclosure (decision 249), the same in
-// referral, scheduling and safeguarding: an assessment weighs a disclosure of domestic abuse
-// carried to the family when it was recorded at or after the instant the disclosure was carried,
-// on the same day too (the lead's assessment at 09:00 does not weigh a disclosure carried at
+// Weighs reports whether an assessment weighs a disclosure of domestic abuse carried to the
+// family: it does when it was recorded at or after the instant the disclosure was carried, on
+// the same day too (the lead's assessment at 09:00 does not weigh a disclosure carried at
 // 14:00), whichever of the two a service hears of first. Where either has no instant (an event
 // recorded before they were kept), it weighs by dates as before: an assessment dated on or after
 // the day the disclosure was flagged, so that replaying an old log answers as it did.
@@ -39,24 +42,24 @@ func (m Moment) After(o Moment) bool {
 // IsZero reports whether nothing was noted.
 func (m Moment) IsZero() bool { return m.On.IsZero() && m.At.IsZero() }
 
-// laterMoment is the later of a and b (After), a when neither is.
-func laterMoment(a, b Moment) Moment {
+// Later is the later of a and b (After), a when neither is.
+func Later(a, b Moment) Moment {
 	if b.After(a) {
 		return b
 	}
 	return a
 }
 
-// instant is t as an event's field, unset when zero (not known).
-func instant(t time.Time) *timestamppb.Timestamp {
+// Instant is t as an event's field, unset when zero (not known).
+func Instant(t time.Time) *timestamppb.Timestamp {
 	if t.IsZero() {
 		return nil
 	}
 	return timestamppb.New(t)
 }
 
-// at is an event's instant, zero when unset (an event recorded before instants were kept).
-func at(ts *timestamppb.Timestamp) time.Time {
+// At is an event's instant, zero when unset (an event recorded before instants were kept).
+func At(ts *timestamppb.Timestamp) time.Time {
 	if ts == nil {
 		return time.Time{}
 	}

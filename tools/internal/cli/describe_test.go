@@ -25,7 +25,8 @@ func TestARefusalSaysItsReasonCode(t *testing.T) {
 
 // A command run with --json that fails prints the failure as JSON on standard output, for a
 // script: the service's code, reason, message and fields at fault, without the hints for a person;
-// a command refused before it called a service, its message (review 11: nothing was printed).
+// a command refused before it called a service, the same, with the flag at fault (review 11:
+// nothing was printed; review 42: the message alone).
 func TestAFailureIsPrintedAsJSONForScripts(t *testing.T) {
 	st, err := status.New(codes.InvalidArgument, "details.adults[0].person_id: is missing").
 		WithDetails(&errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{
@@ -55,7 +56,8 @@ func TestAFailureIsPrintedAsJSONForScripts(t *testing.T) {
 	err = Execute(t.Context(), root, []string{"referral", "amend", "7d1e2c3a-0000-4000-8000-000000000001", "--centre", "7d1e2c3a-0000-4000-8000-000000000002",
 		"--file", "amended.yaml", "--expected-version", "-1", "--json"})
 	require.EqualError(t, err, "--expected-version must be 0 or more, not -1")
-	require.JSONEq(t, `{"error": {"message": "--expected-version must be 0 or more, not -1"}}`, out.String())
+	require.JSONEq(t, `{"error": {"code": "InvalidArgument", "reason": "FLAG_INVALID", "message": "--expected-version must be 0 or more, not -1",
+		"field_violations": [{"field": "--expected-version", "description": "--expected-version must be 0 or more, not -1"}]}}`, out.String())
 
 	root = NewRoot()
 	out.Reset()
@@ -74,7 +76,8 @@ func TestAFailureIsPrintedAsJSONForScripts(t *testing.T) {
 	err = Execute(t.Context(), root, []string{"referral", "amend", "7d1e2c3a-0000-4000-8000-000000000001", "--centre", "7d1e2c3a-0000-4000-8000-000000000002",
 		"--file", "amended.yaml", "--expected-version", "three", "--json"})
 	require.EqualError(t, err, `--expected-version "three" is not a whole number`)
-	require.JSONEq(t, `{"error": {"message": "--expected-version \"three\" is not a whole number"}}`, out.String())
+	require.JSONEq(t, `{"error": {"code": "InvalidArgument", "reason": "FLAG_INVALID", "message": "--expected-version \"three\" is not a whole number",
+		"field_violations": [{"field": "--expected-version", "description": "--expected-version \"three\" is not a whole number"}]}}`, out.String())
 
 	// A command whose answer is no (a person refused at the door) has printed its answer: under
 	// --json nothing more is printed, and it exits 3, not 1.

@@ -20,6 +20,7 @@ import (
 func newDevCommand() *cobra.Command {
 	var cfg devserver.Config
 	var asJSON, seed bool
+	var clockStart string
 	cmd := &cobra.Command{
 		Use:   "dev",
 		Short: "Bring the platform up on this machine (embedded NATS, PostgreSQL, databases, streams)",
@@ -38,6 +39,11 @@ func newDevCommand() *cobra.Command {
     resident memory and /metrics, stopped with this one
 
   - a dev signing key, and an admin token signed with it
+  - the services' clock: the real one, or with --clock simulated one that stands still until
+    familytime clock advance (or familytime simulate) moves it. A new simulated clock stands at
+    the start of today, UK time, or at --clock-start; its first move, before anything is
+    recorded, may go anywhere, later ones only forward. It is kept in <data>/clock and resumes
+    there on the next start. dev.log and the lines printed say which clock, and its time
 A second start with the same --data reuses the data. The addresses are printed and written to
 <data>/dev.json for other commands to find.`,
 		Example: `  familytime dev
@@ -48,6 +54,12 @@ A second start with the same --data reuses the data. The addresses are printed a
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cfg.DatabaseURL == "" {
 				cfg.DatabaseURL = os.Getenv("DATABASE_URL")
+			}
+			if clockStart != "" {
+				var err error
+				if cfg.ClockStart, err = parseClockTime("--clock-start", clockStart); err != nil {
+					return err
+				}
 			}
 			ctx := cmd.Context()
 			if seed {
@@ -65,6 +77,9 @@ A second start with the same --data reuses the data. The addresses are printed a
 			}
 			if pid := p.LeftoverPostgres(); pid != 0 {
 				fmt.Fprintf(cmd.ErrOrStderr(), "A private PostgreSQL (PID %d) left running on this data folder by a dev server that was killed was stopped first.\n", pid)
+			}
+			if p.Info.ClockResumed && clockStart != "" {
+				fmt.Fprintf(cmd.ErrOrStderr(), "The simulated clock resumes where this data folder left it, %s: --clock-start is for a new clock.\n", inWords(p.Info.ClockStart))
 			}
 			if aside := p.OrphanedPostgres(); aside != "" {
 				fmt.Fprintf(cmd.ErrOrStderr(), "The cluster there belonged to a deleted data folder of the same path: it was moved to %s (remove it when it is not needed) and this one starts empty.\n", aside)
@@ -113,7 +128,8 @@ A second start with the same --data reuses the data. The addresses are printed a
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the addresses as JSON, for scripts")
 	cmd.Flags().BoolVar(&seed, "seed", false, "on an empty platform, record demo data first: a few centres and families at every stage, over the last eight weeks")
 	cmd.Flags().BoolVar(&cfg.Processes, "processes", false, "run each service in an OS process of its own (its PID and metrics URL in dev.json), to see each one's memory; not with --seed")
-	cmd.Flags().StringVar(&cfg.Clock, "clock", devserver.ClockReal, "the services' clock: real, or simulated (moved forward by familytime simulate; dev only)")
+	cmd.Flags().StringVar(&cfg.Clock, "clock", devserver.ClockReal, "the services' clock: real, or simulated (moved forward by familytime clock advance and familytime simulate; dev only)")
+	cmd.Flags().StringVar(&clockStart, "clock-start", "", "where a new simulated clock stands: 2026-03-01 (its start, UK time), 2026-03-01T09:00 or an instant with its zone (default: the start of today, UK time)")
 	return cmd
 }
 
@@ -143,6 +159,16 @@ func printInfo(w io.Writer, info devserver.Info) {
 	fmt.Fprintf(tw, "  metrics\t%s\n", info.MetricsURL)
 	if info.DashboardURL != "" {
 		fmt.Fprintf(tw, "  dashboard\t%s  (reporting's published figures: open it in a browser)\n", info.DashboardURL)
+	}
+	switch info.Clock {
+	case devserver.ClockSimulated:
+		resumed := ""
+		if info.ClockResumed {
+			resumed = ", resumed"
+		}
+		fmt.Fprintf(tw, "  clock\tsimulated%s: %s  (familytime clock advance moves it)\n", resumed, inWords(info.ClockStart))
+	default:
+		fmt.Fprintf(tw, "  clock\t%s\n", info.Clock)
 	}
 	fmt.Fprintf(tw, "  logs\t%s\n", info.LogFile)
 	fmt.Fprintf(tw, "  details\t%s\n", devserver.InfoFile(info.DataDir))

@@ -274,8 +274,13 @@ func fileRequestID(flag *requestID, inFile, file string) (string, error) {
 // readRequestFile reads a request message from a JSON or YAML file (- is standard input). JSON
 // is read by protojson, so the file's format is the API's: .proto field names (or their JSON
 // names) and enum value names. YAML is the same document written as YAML. Unknown fields are
-// refused, so a misspelt field is not silently dropped.
-func readRequestFile(stdin io.Reader, path string, m proto.Message) error {
+// refused, so a misspelt field is not silently dropped. Its refusals are of --file (flagFault).
+func readRequestFile(stdin io.Reader, path string, m proto.Message) (err error) {
+	defer func() {
+		if err != nil {
+			err = &flagFault{flag: "--file", reason: ReasonFileInvalid, err: err}
+		}
+	}()
 	in := stdin
 	if path != "-" {
 		f, err := os.Open(path)

@@ -515,10 +515,17 @@ func startDevPlatform(t *testing.T) string {
 // created the platform's databases, named by its name and "_<service>".
 func startDevPlatformOn(t *testing.T) (string, *testkit.Database) {
 	t.Helper()
+	return startDevPlatformWith(t, devserver.Config{})
+}
+
+// startDevPlatformWith is startDevPlatformOn with cfg (its clock), in a new data folder.
+func startDevPlatformWith(t *testing.T, cfg devserver.Config) (string, *testkit.Database) {
+	t.Helper()
 	dir := t.TempDir()
 	db := testkit.Postgres(t)
 	prefix := db.Name + "_"
-	p, err := devserver.Start(t.Context(), devserver.Config{DataDir: dir, DatabaseURL: db.OwnerURL, DatabasePrefix: prefix})
+	cfg.DataDir, cfg.DatabaseURL, cfg.DatabasePrefix = dir, db.OwnerURL, prefix
+	p, err := devserver.Start(t.Context(), cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() {
 		_ = p.Stop(context.Background())

@@ -34,7 +34,7 @@ running platform. Start with:
 	root.AddCommand(newDevCommand(), newTokenCommand(), newCentreCommand(), newKeysCommand(), newReferralCommand(),
 		newSafeguardingCommand(), newAuditCommand())
 	root.AddCommand(newScheduleCommand(), newStaffCommand())
-	root.AddCommand(newSimulateCommand())
+	root.AddCommand(newSimulateCommand(), newClockCommand())
 	root.AddCommand(newHistoryCommand(), newReturnCommand(), newReportingCommand(), newVerifyCommand())
 	return root
 }

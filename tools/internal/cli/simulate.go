@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"google.golang.org/grpc/codes"
 
 	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/tools/internal/devserver"
@@ -108,7 +109,8 @@ func devPlatform(dataDir string) (simulate.Platform, error) {
 		return simulate.Platform{}, err
 	}
 	if info.ClockAddr == "" {
-		return simulate.Platform{}, fmt.Errorf("the familytime dev in %s runs on the real clock: start it with --clock simulated (a simulation sets the dates itself)", dataDir)
+		return simulate.Platform{}, refuse(codes.FailedPrecondition, ReasonClockNotSimulated, fmt.Sprintf(
+			"the familytime dev in %s runs on the real clock: start it with --clock simulated (a simulation sets the dates itself)", dataDir))
 	}
 	if _, err := os.Stat(devserver.DevKeyFile(dataDir)); err != nil {
 		return simulate.Platform{}, fmt.Errorf("the dev signing key: %w", err)

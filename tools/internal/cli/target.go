@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+	"google.golang.org/grpc/codes"
 
 	"github.com/familytime/familytime/tools/internal/devserver"
 )
@@ -54,7 +55,8 @@ func readDevInfo(dataDir string) (devserver.Info, error) {
 	var info devserver.Info
 	b, err := os.ReadFile(devserver.InfoFile(dataDir))
 	if errors.Is(err, fs.ErrNotExist) {
-		return info, fmt.Errorf("no running familytime dev found in %s: start one with `familytime dev` (or `make run`), or give --addr and --token", dataDir)
+		return info, refuse(codes.FailedPrecondition, ReasonDevNotRunning, fmt.Sprintf(
+			"no running familytime dev found in %s: start one with `familytime dev` (or `make run`), or give --addr and --token", dataDir))
 	}
 	if err != nil {
 		return info, fmt.Errorf("read %s: %w", devserver.InfoFile(dataDir), err)

@@ -20,6 +20,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/spf13/cobra"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/proto"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
@@ -185,7 +186,8 @@ func verifyTargets(dataDir, databaseURL string, services []string) (map[string]s
 		return map[string]string{services[0]: databaseURL}, nil, nil
 	}
 	if _, err := os.Stat(devserver.InfoFile(dataDir)); errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, fmt.Errorf("no running familytime dev found in %s: start one with `familytime dev`, or check one database with --service and --database-url", dataDir)
+		return nil, nil, refuse(codes.FailedPrecondition, ReasonDevNotRunning, fmt.Sprintf(
+			"no running familytime dev found in %s: start one with `familytime dev`, or check one database with --service and --database-url", dataDir))
 	}
 	info, err := readDevInfo(dataDir)
 	if err != nil {

@@ -7,10 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/nats-io/nats.go/jetstream"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -19,6 +21,8 @@ import (
 	devv1 "github.com/familytime/familytime/proto/gen/go/familytime/dev/v1"
 	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/clock"
+	"github.com/familytime/familytime/services/platform/dates"
+	"github.com/familytime/familytime/services/platform/grpcx"
 	"github.com/familytime/familytime/services/platform/relay"
 )
 
@@ -34,30 +38,42 @@ const (
 	ClockSeeding = "seeding"
 )
 
-// simulatedEpoch is where a new simulated clock stands: before any date a simulation chooses.
-var simulatedEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-
 // ClockFile is where a simulated clock's time is kept between starts: it never goes back.
 func ClockFile(dataDir string) string { return filepath.Join(dataDir, "clock") }
 
+// StartOfToday is the start of the date in the UK (the centres' date) at now: where a new
+// simulated clock stands unless told otherwise (Config.ClockStart), so that its dates look real.
+func StartOfToday(now time.Time) time.Time {
+	d := dates.InUK(now)
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, dates.UK())
+}
+
 // chooseClock decides the services' clock before they start: the real one, a simulated one
-// resumed from the data folder, or, to seed an empty platform, a simulated one at cfg.SeedFrom.
+// resumed from the data folder or new at cfg.ClockStart, or, to seed an empty platform, a
+// simulated one at cfg.SeedFrom.
 func (p *Platform) chooseClock(ctx context.Context, cfg Config) error {
+	if !cfg.ClockStart.IsZero() && cfg.Clock != ClockSimulated {
+		return errors.New("--clock-start is where a simulated clock starts: give it with --clock simulated")
+	}
 	switch cfg.Clock {
 	case "", ClockReal:
 		p.Info.Clock = ClockReal
 	case ClockSimulated:
-		start := simulatedEpoch
+		start := cfg.ClockStart
+		if start.IsZero() {
+			start = StartOfToday(time.Now())
+		}
 		b, err := os.ReadFile(ClockFile(p.Info.DataDir))
 		switch {
 		case err == nil:
 			if start, err = time.Parse(time.RFC3339Nano, strings.TrimSpace(string(b))); err != nil {
 				return fmt.Errorf("%s is not a time: %w (remove it to start the simulated clock afresh)", ClockFile(p.Info.DataDir), err)
 			}
+			p.Info.ClockResumed = true
 		case !errors.Is(err, os.ErrNotExist):
 			return fmt.Errorf("read %s: %w", ClockFile(p.Info.DataDir), err)
 		}
-		p.clock, p.Info.Clock = clock.NewSimulated(start), ClockSimulated
+		p.clock, p.Info.Clock, p.Info.ClockStart = newSimClock(start), ClockSimulated, start.UTC()
 	default:
 		return fmt.Errorf("--clock %q: choose %s or %s", cfg.Clock, ClockReal, ClockSimulated)
 	}
@@ -72,9 +88,57 @@ func (p *Platform) chooseClock(ctx context.Context, cfg Config) error {
 		return err
 	}
 	if empty {
-		p.clock, p.Info.Clock = clock.NewSimulated(cfg.SeedFrom), ClockSeeding
+		p.clock, p.Info.Clock, p.Info.ClockStart = newSimClock(cfg.SeedFrom), ClockSeeding, cfg.SeedFrom.UTC()
 	}
 	return nil
+}
+
+// logClock says in dev.log which clock the services run on, and its time at the start.
+func (p *Platform) logClock(ctx context.Context) {
+	now := time.Now()
+	if p.clock != nil {
+		now = p.clock.Now()
+	}
+	p.telemetry.Logger.InfoContext(ctx, "dev platform clock", "clock", p.Info.Clock, "now", now.UTC().Format(time.RFC3339),
+		"resumed", p.Info.ClockResumed)
+}
+
+// simClock is the dev platform's simulated clock: a clock.Simulated, which the first move of a
+// new simulated clock may also set back, while nothing is recorded (AdvanceClock). A new clock
+// stands at the start of today; the first move sets the day a simulation or a tester begins on.
+type simClock struct {
+	mu sync.RWMutex
+	s  *clock.Simulated
+}
+
+func newSimClock(t time.Time) *simClock { return &simClock{s: clock.NewSimulated(t)} }
+
+// Now is the simulated time (clock.Clock).
+func (c *simClock) Now() time.Time {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.s.Now()
+}
+
+// Set moves the clock forward to t (clock.Simulated.Set).
+func (c *simClock) Set(t time.Time) error {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.s.Set(t)
+}
+
+// FollowReal hands over to the real clock (clock.Simulated.FollowReal).
+func (c *simClock) FollowReal() error {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.s.FollowReal()
+}
+
+// restart stands the clock at t, before its time too: for a first move only (firstMove).
+func (c *simClock) restart(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.s = clock.NewSimulated(t)
 }
 
 // empty reports whether no service has recorded an event yet.
@@ -99,7 +163,12 @@ func (p *Platform) empty(ctx context.Context) (bool, error) {
 func (p *Platform) Seeding() bool { return p.Info.Clock == ClockSeeding }
 
 // Clock is the simulated clock the services run on; nil on the real clock.
-func (p *Platform) Clock() *clock.Simulated { return p.clock }
+func (p *Platform) Clock() clock.Clock {
+	if p.clock == nil {
+		return nil
+	}
+	return p.clock
+}
 
 // FollowRealTime ends seeding: the platform settles, and from then on the services run on the
 // real clock.
@@ -201,13 +270,16 @@ func (p *Platform) relays(ctx context.Context) (string, bool, error) {
 	return b.String(), pending, nil
 }
 
-// advance settles the platform, moves the simulated clock to t and keeps it in the data folder.
+// advance settles the platform, moves the simulated clock to t (back only on a first move,
+// which AdvanceClock checks) and keeps it in the data folder.
 func (p *Platform) advance(ctx context.Context, t time.Time) (int64, error) {
 	rounds, err := p.Settle(ctx)
 	if err != nil {
 		return rounds, err
 	}
-	if err := p.clock.Set(t); err != nil {
+	if t.Before(p.clock.Now()) {
+		p.clock.restart(t)
+	} else if err := p.clock.Set(t); err != nil {
 		return rounds, err
 	}
 	if p.Info.Clock == ClockSimulated {
@@ -216,6 +288,19 @@ func (p *Platform) advance(ctx context.Context, t time.Time) (int64, error) {
 		}
 	}
 	return rounds, nil
+}
+
+// firstMove reports whether the clock may still be set anywhere, back too: a simulated clock
+// never moved (the data folder keeps no time) on a platform where no service has recorded
+// anything, so that no service sees a day it has recorded come again.
+func (p *Platform) firstMove(ctx context.Context) (bool, error) {
+	if p.Info.Clock != ClockSimulated {
+		return false, nil
+	}
+	if _, err := os.Stat(ClockFile(p.Info.DataDir)); !errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	return p.empty(ctx)
 }
 
 // clockService serves DevClockService to the admin role, on a simulated platform only.
@@ -237,11 +322,21 @@ func (s *clockService) GetClock(context.Context, *devv1.GetClockRequest) (*devv1
 	return &devv1.GetClockResponse{Now: timestamppb.New(s.p.clock.Now())}, nil
 }
 
+// ReasonForwardOnly is AdvanceClock's reason for refusing a move back.
+const ReasonForwardOnly = "CLOCK_MOVES_FORWARD_ONLY"
+
 func (s *clockService) AdvanceClock(ctx context.Context, req *devv1.AdvanceClockRequest) (*devv1.AdvanceClockResponse, error) {
 	to := req.GetTo().AsTime()
-	if to.Before(s.p.clock.Now()) {
-		return nil, status.Errorf(codes.FailedPrecondition, "%s is before the simulated time %s: the clock only moves forward",
-			to.Format(time.RFC3339), s.p.clock.Now().UTC().Format(time.RFC3339))
+	if now := s.p.clock.Now(); to.Before(now) {
+		first, err := s.p.firstMove(ctx)
+		if err != nil {
+			return nil, status.Error(codes.Unavailable, err.Error())
+		}
+		if !first {
+			return nil, refusal(codes.FailedPrecondition, ReasonForwardOnly, fmt.Sprintf(
+				"%s is before the simulated time %s: the clock only moves forward (only its first move, before anything is recorded, may go back)",
+				to.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339)))
+		}
 	}
 	rounds, err := s.p.advance(ctx, to)
 	if err != nil {
@@ -251,4 +346,13 @@ func (s *clockService) AdvanceClock(ctx context.Context, req *devv1.AdvanceClock
 		return nil, status.Error(codes.Unavailable, err.Error())
 	}
 	return &devv1.AdvanceClockResponse{Now: timestamppb.New(s.p.clock.Now()), SettleRounds: rounds}, nil
+}
+
+// refusal is a gRPC status with its reason, in the services' style (grpcx).
+func refusal(code codes.Code, reason, message string) error {
+	st, err := status.New(code, message).WithDetails(&errdetails.ErrorInfo{Reason: reason, Domain: grpcx.Domain})
+	if err != nil {
+		return status.Error(code, message)
+	}
+	return st.Err()
 }

@@ -87,8 +87,11 @@ type Config struct {
 	// SpanExporter, if set, receives every span (tests).
 	SpanExporter sdktrace.SpanExporter
 	// Clock is the services' clock: ClockReal (the default) or ClockSimulated, moved forward
-	// through DevClockService (familytime simulate; decisions.md 70).
+	// through DevClockService (familytime simulate, familytime clock; decisions.md 70).
 	Clock string
+	// ClockStart is where a new simulated clock stands (a data folder's clock resumes where it
+	// was left): zero is the start of today in the UK, the centres' date.
+	ClockStart time.Time
 	// SeedFrom, when set and no service has recorded an event yet, runs the services on a
 	// simulated clock standing at SeedFrom while the demo data is recorded (Seeding), until
 	// FollowRealTime hands over to the real clock.
@@ -133,6 +136,10 @@ type Info struct {
 	Clock string `json:"clock"`
 	// ClockAddr serves DevClockService while the clock is simulated or seeding.
 	ClockAddr string `json:"clock_addr,omitempty"`
+	// ClockStart is where the simulated clock stood when the platform started; ClockResumed says
+	// it was the data folder's clock, resumed.
+	ClockStart   time.Time `json:"clock_start,omitzero"`
+	ClockResumed bool      `json:"clock_resumed,omitempty"`
 	// LogFile receives the services' JSON logs.
 	LogFile   string    `json:"log_file"`
 	DataDir   string    `json:"data_dir"`
@@ -151,7 +158,7 @@ type Platform struct {
 	nc        *nats.Conn
 	pools     []*pgxpool.Pool
 	poolOf    map[string]*pgxpool.Pool
-	clock     *clock.Simulated
+	clock     *simClock
 	running   []*host.Running
 	keks      *seal.KeyRing
 	busKey    bus.Key
@@ -240,6 +247,7 @@ func (p *Platform) startServices(ctx context.Context, cfg Config) error {
 		return err
 	}
 	p.Info.MetricsURL = "http://" + p.telemetry.AdminAddr() + "/metrics"
+	p.logClock(ctx)
 	key, err := auth.LoadOrCreateDevKey(filepath.Join(p.Info.DataDir, "dev-signing-key.pem"))
 	if err != nil {
 		return err

@@ -75,6 +75,9 @@ const (
 	replyFD   = 4
 	// setClock sets a simulated clock: "set <RFC 3339 time>".
 	setClock = "set"
+	// restartClock stands a simulated clock at a time before its own, on its first move
+	// (firstMove): "restart <RFC 3339 time>".
+	restartClock = "restart"
 )
 
 // serviceProcess is the dev platform's side of one service process.
@@ -292,22 +295,28 @@ func (s *processClockService) Register(r grpc.ServiceRegistrar) {
 func (s *processClockService) AdvanceClock(ctx context.Context, req *devv1.AdvanceClockRequest) (*devv1.AdvanceClockResponse, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	was := s.p.clock.Now()
 	resp, err := s.clockService.AdvanceClock(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.p.setProcessClocks(resp.GetNow().AsTime()); err != nil {
+	verb := setClock
+	if resp.GetNow().AsTime().Before(was) {
+		verb = restartClock
+	}
+	if err := s.p.setProcessClocks(verb, resp.GetNow().AsTime()); err != nil {
 		return nil, status.Error(codes.Unavailable, err.Error())
 	}
 	return resp, nil
 }
 
-// setProcessClocks sets every service process's clock to t, all at once, and waits for each.
-func (p *Platform) setProcessClocks(t time.Time) error {
+// setProcessClocks sets (verb: setClock or restartClock) every service process's clock to t, all
+// at once, and waits for each.
+func (p *Platform) setProcessClocks(verb string, t time.Time) error {
 	errs := make([]error, len(p.procs))
 	var wg sync.WaitGroup
 	for i, sp := range p.procs {
-		wg.Go(func() { errs[i] = sp.send(setClock + " " + t.UTC().Format(time.RFC3339Nano)) })
+		wg.Go(func() { errs[i] = sp.send(verb + " " + t.UTC().Format(time.RFC3339Nano)) })
 	}
 	wg.Wait()
 	return errors.Join(errs...)
@@ -436,9 +445,9 @@ func runServiceProcess(raw string) error {
 		return err
 	}
 	var now clock.Clock // nil: the real clock
-	var simulated *clock.Simulated
+	var simulated *simClock
 	if cfg.Clock == ClockSimulated {
-		simulated = clock.NewSimulated(cfg.Now)
+		simulated = newSimClock(cfg.Now)
 		now = simulated
 	}
 	svc, err := build.build(serviceDeps(cfg.Service, pool, nc, busKey, log, sealer, now, key))
@@ -495,16 +504,20 @@ func runServiceProcess(raw string) error {
 }
 
 // obey carries out one command from the dev platform.
-func obey(command string, simulated *clock.Simulated) error {
+func obey(command string, simulated *simClock) error {
 	verb, arg, _ := strings.Cut(command, " ")
 	switch verb {
-	case setClock:
+	case setClock, restartClock:
 		if simulated == nil {
 			return errors.New("this service runs on the real clock")
 		}
 		t, err := time.Parse(time.RFC3339Nano, arg)
 		if err != nil {
 			return fmt.Errorf("not a time: %q", arg)
+		}
+		if verb == restartClock {
+			simulated.restart(t)
+			return nil
 		}
 		return simulated.Set(t)
 	default:

@@ -33,7 +33,8 @@ import (
 // leaves no process behind.
 func TestProcessesRunEachServiceApartOnOneSimulatedClock(t *testing.T) {
 	began := time.Now()
-	p := startOnServer(t, devserver.Config{DataDir: t.TempDir(), Clock: devserver.ClockSimulated, Processes: true})
+	p := startOnServer(t, devserver.Config{DataDir: t.TempDir(), Clock: devserver.ClockSimulated, Processes: true,
+		ClockStart: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)})
 	t.Logf("started in %s", time.Since(began))
 	s := &slice{platform: p}
 	ctx := t.Context()
@@ -50,8 +51,8 @@ func TestProcessesRunEachServiceApartOnOneSimulatedClock(t *testing.T) {
 		pids[svc] = proc.PID
 	}
 
-	// Scheduling's clock stands at the simulated epoch (2000): an accreditation in 2025 is in
-	// its future.
+	// Scheduling's clock stands where the platform started it (2000): an accreditation in 2025 is
+	// in its future.
 	sched := s.scheduling(t, p.Info.AdminToken)
 	_, err := sched.RegisterCentre(ctx, &schedulingv1.RegisterCentreRequest{RequestId: uuid.NewString(), Details: riverside()})
 	require.Equal(t, codes.InvalidArgument, status.Code(err), "%v", err)

@@ -46,7 +46,7 @@ func TestAReviewSaysWhatWasDecidedAndIsNotBackDated(t *testing.T) {
 	id, _ := g.inContact(t, w, first)
 	review := func(on time.Time, note string) (*referralv1.RecordReviewResponse, error) {
 		return w.c.RecordReview(ctx, &referralv1.RecordReviewRequest{RequestId: uuid.NewString(), ReferralId: id,
-			CentreId: w.centre.String(), HeldOn: date(on), Note: note})
+			CentreId: w.centre.String(), HeldOn: date(on), Note: note, Decision: referralv1.ReviewDecision_REVIEW_DECISION_CONTINUE})
 	}
 	before := g.events(t)
 	for _, note := range []string{"", "  ", ".", "...", "-- --", "ok\x1b[2J"} {
@@ -71,7 +71,8 @@ func TestAReviewSaysWhatWasDecidedAndIsNotBackDated(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, proto.Equal(due, shown.GetReferral().GetReviewDueOn()), "the due date is not pulled backwards")
 	_, err = review(held, "A second meeting the same day")
-	require.NoError(t, err, "the same day as the last review is allowed")
+	refused(t, err, codes.FailedPrecondition, "ALREADY_REVIEWED") // one review a day (review 42)
+	require.Equal(t, before, g.events(t))
 }
 
 // Supported contact is short-term (decisions.md 90): the reviews due say when each case's contact

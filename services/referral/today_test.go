@@ -93,10 +93,10 @@ func TestAnOmittedDateIsTheCentresTodayByTheServicesClock(t *testing.T) {
 	}, 30*time.Second, 10*time.Millisecond, "referral notes the first session")
 
 	review := &referralv1.RecordReviewRequest{RequestId: uuid.NewString(), ReferralId: ref, CentreId: w.centre.String(),
-		Note: "Going well; both parents on time"}
+		Note: "Going well; both parents on time", Decision: referralv1.ReviewDecision_REVIEW_DECISION_CONTINUE}
 	before = g.eventTypes(t, ref)
 	_, err = w.c.RecordReview(ctx, &referralv1.RecordReviewRequest{RequestId: uuid.NewString(), ReferralId: ref,
-		CentreId: w.centre.String(), Note: review.GetNote(), HeldOn: date(local)})
+		CentreId: w.centre.String(), Note: review.GetNote(), Decision: review.GetDecision(), HeldOn: date(local)})
 	refused(t, err, codes.InvalidArgument, "held_on")
 	require.Equal(t, before, g.eventTypes(t, ref), "the workstation's today is before the first session")
 	reviewed, err := w.c.RecordReview(ctx, review)

@@ -122,7 +122,7 @@ func TestAPartyWithinItsGraceIsNoNoShowWhenTheOtherLeftEarly(t *testing.T) {
 
 	for _, explained := range []bool{false, true} {
 		_, err = door.RecordNoShow(t.Context(), &schedulingv1.RecordNoShowRequest{CentreId: g.centre.String(), BookingId: b,
-			Party: schedulingv1.Party_PARTY_VISITING, Explained: explained, RequestId: uuid.NewString()})
+			Party: schedulingv1.Party_PARTY_VISITING, Explained: explained, Explanation: explanationIf(explained), RequestId: uuid.NewString()})
 		code, reason := field(err)
 		require.Equal(t, codes.FailedPrecondition, code, err)
 		require.Equal(t, "CONTACT_CUT_SHORT", reason, err)

@@ -28,6 +28,7 @@ import (
 	"github.com/familytime/familytime/services/platform/grpcx"
 	"github.com/familytime/familytime/services/platform/host"
 	"github.com/familytime/familytime/services/platform/relay"
+	"github.com/familytime/familytime/services/platform/seal"
 	"github.com/familytime/familytime/services/platform/testkit"
 	"github.com/familytime/familytime/services/scheduling/internal/ports"
 )
@@ -88,6 +89,8 @@ type rig struct {
 	doorCleared bool
 	// coordinatorCleared: account-coordinator is on it, cleared (client).
 	coordinatorCleared bool
+	// sealer is the service's key store (newKeptRig); nil without one.
+	sealer *seal.Sealer
 }
 
 // door is a client of the rig's volunteer, account-volunteer, who runs the centre's sessions: the
@@ -104,6 +107,19 @@ func (g *rig) door(t *testing.T) schedulingv1.SchedulingServiceClient {
 }
 
 func newRig(t *testing.T, now time.Time) *rig {
+	t.Helper()
+	return newRigOn(t, now, false)
+}
+
+// newKeptRig is newRig with a key store (a database of its own, as in production): scheduling
+// seals the text it keeps about a family (an explained no-show's explanation) with the family's
+// key there. sealer opens what it sealed.
+func newKeptRig(t *testing.T, now time.Time) *rig {
+	t.Helper()
+	return newRigOn(t, now, true)
+}
+
+func newRigOn(t *testing.T, now time.Time, keyStore bool) *rig {
 	t.Helper()
 	ctx := t.Context()
 	db := testkit.Postgres(t)
@@ -128,7 +144,18 @@ func newRig(t *testing.T, now time.Time) *rig {
 			g.safeguarding = s
 		}
 	}
-	svc, err := build(host.Deps{BusKey: testkit.BusKey, Pool: db.Pool(t), NATS: nc, Logger: slog.New(slog.DiscardHandler)}, g.clock.Now)
+	deps := host.Deps{BusKey: testkit.BusKey, Pool: db.Pool(t), NATS: nc, Logger: slog.New(slog.DiscardHandler)}
+	if keyStore {
+		keys := testkit.Postgres(t)
+		keys.Migrate(t, seal.Migrations())
+		kek, err := seal.NewLocalKEK(make([]byte, 32))
+		require.NoError(t, err)
+		ring, err := seal.NewKeyRing("", kek)
+		require.NoError(t, err)
+		g.sealer = seal.New(keys.Pool(t), ring)
+		deps.Sealer = g.sealer
+	}
+	svc, err := build(deps, g.clock.Now)
 	require.NoError(t, err)
 
 	key, err := auth.LoadOrCreateDevKey(filepath.Join(t.TempDir(), "signing.pem"))

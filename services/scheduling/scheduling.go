@@ -32,7 +32,10 @@ const Name = "scheduling"
 var migrations embed.FS
 
 // Migrations are the service database's migrations: the event log and its read models. Scheduling
-// holds no personal data, so it has no key store (family keys never live with the events).
+// keeps ids, dates, times and categories, and one free text: an explained no-show's explanation
+// (review 42), sealed with the family's key in a key store apart (KEYSTORE_URL,
+// seal.Migrations()), never with the events. Without a key store it runs all the same, and
+// refuses explained no-shows (NO_KEY_STORE).
 func Migrations() []migrate.Set {
 	own, _ := fs.Sub(migrations, "migrations")
 	return []migrate.Set{eventstore.Migrations(), {Component: Name, FS: own}}
@@ -46,7 +49,8 @@ type Service struct {
 	consumers []*bus.Consumer
 }
 
-// New builds the service on its dependencies.
+// New builds the service on its dependencies. d.Sealer is the service's key store, for the
+// explanations of explained no-shows; nil refuses them (NO_KEY_STORE).
 func New(d host.Deps) (host.Service, error) {
 	return build(d, d.Now)
 }
@@ -58,7 +62,7 @@ func build(d host.Deps, now func() time.Time) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := app.New(adapters.NewCentres(store), adapters.NewSessions(store)).WithClock(now)
+	a := app.New(adapters.NewCentres(store), adapters.NewSessions(store)).WithClock(now).WithKeys(adapters.NewKeys(d.Sealer))
 	s := &Service{api: ports.NewServer(a), relay: r, gate: ports.Gate(staff.Gate{Policy: ports.Policy, Register: a.StaffRegister,
 		Today: a.Today})}
 	for _, c := range []struct {

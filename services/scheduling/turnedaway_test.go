@@ -49,7 +49,7 @@ func TestAFamilyTurnedAwayAtTheDoorIsNoNoShow(t *testing.T) {
 
 	noShow := func(booking string, party schedulingv1.Party, explained bool) (*schedulingv1.RecordNoShowResponse, error) {
 		return door.RecordNoShow(ctx, &schedulingv1.RecordNoShowRequest{CentreId: g.centre.String(), BookingId: booking,
-			Party: party, Explained: explained, RequestId: uuid.NewString()})
+			Party: party, Explained: explained, Explanation: explanationIf(explained), RequestId: uuid.NewString()})
 	}
 	turnAway := func(booking string, person uuid.UUID, reason string) {
 		t.Helper()

@@ -21,7 +21,9 @@ func newAuditCommand() *cobra.Command {
 		Short: "Who read a family's safeguarding text, when, in which role, and why (safeguarding leads, administrators)",
 		Long: `audit lists every read of a family's safeguarding text at the centre, oldest first: when, who, in
 which role, what was read and the purpose they gave. Every page is fetched, so nothing is left out
-however many reads there were. The reads of the family's history (reporting) are listed by
+however many reads there were. An administrator is not given the purposes, which are safeguarding
+detail about the family: their PURPOSE column says a purpose was given and is not shown to a
+national role (purpose_withheld in --json); a purpose lost with an erased family's data says not kept. The reads of the family's history (reporting) are listed by
 familytime history FAMILY --centre C --reads.`,
 		Example: `  familytime audit --family $F --centre $C
   familytime audit --family $F --centre $C --token "$(familytime token --role safeguarding_lead --centre $C)"`,
@@ -45,7 +47,7 @@ familytime history FAMILY --centre C --reads.`,
 				for _, r := range resp.GetRecords() {
 					msgs = append(msgs, r)
 					rows = append(rows, []string{r.GetAccessedAt().AsTime().Format(time.RFC3339), r.GetSubject(), r.GetRole(),
-						friendly("RECORD_KIND_", r.GetKind().String()), r.GetRecordId(), r.GetPurpose()})
+						friendly("RECORD_KIND_", r.GetKind().String()), r.GetRecordId(), purposeOf(r)})
 				}
 				return resp.GetNextPageToken(), err
 			}); err != nil {
@@ -66,4 +68,17 @@ familytime history FAMILY --centre C --reads.`,
 	page.register(cmd.Flags(), "reads")
 	out.register(cmd.Flags())
 	return cmd
+}
+
+// purposeOf is what the audit's PURPOSE column says of a read: the purpose given, on one line; that
+// one was given and is withheld from a national role (review 41); or that it was not kept (the
+// family's personal data was erased).
+func purposeOf(r *safeguardingv1.AccessRecord) string {
+	switch {
+	case r.GetPurposeWithheld():
+		return "(purpose given, not shown to a national role)"
+	case r.GetPurpose() == "":
+		return "(purpose not kept: the family's data was erased)"
+	}
+	return oneLine(r.GetPurpose())
 }

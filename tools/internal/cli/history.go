@@ -44,6 +44,8 @@ other is (DOMAIN.md); --as-of stands at the end of its day; and safeguarding's s
 the family's risk was found or said to be, are left out, as what the other party disclosed is not
 the parent's to be given: of the holds, it says only when contact was suspended and when it may
 resume, and a step it gives bare (a booking cancelled, a decision) names neither why nor who.
+No step of it names an account (a parent's own, which may be their e-mail address, or the
+staff's): only the role it was taken in, "the centre" for a step given bare.
 Its check says only that the centre's history is complete and untampered, with no count of
 events, streams or records (they grow with the holds, concerns and reports the copy leaves
 out); of a history that does not verify no parent's copy is printed, and the error does not
@@ -96,6 +98,11 @@ a history read for another purpose.`,
 			if parent && v != nil && !v.GetVerified() {
 				return errors.New(parentsCopyNotVerified)
 			}
+			if parent {
+				// No account in a parent's copy (review 41), whatever the service sends: one from
+				// before it did send them.
+				withoutAccounts(resp)
+			}
 			if out.json {
 				if err := printHistoryJSON(cmd.OutOrStdout(), resp, v, parent); err != nil {
 					return err
@@ -115,7 +122,7 @@ a history read for another purpose.`,
 					return err
 				}
 				if resp.GetTimesWithheld() {
-					if _, err := fmt.Fprintln(cmd.OutOrStdout(), "\nRead for a parent's request: dates only, no clock times of arrivals and departures (they could tell one parent where the other is), no safeguarding steps, and of the holds only when contact was suspended and may resume; \"the centre\" is who took a step given bare."); err != nil {
+					if _, err := fmt.Fprintln(cmd.OutOrStdout(), "\nRead for a parent's request: dates only, no clock times of arrivals and departures (they could tell one parent where the other is), no safeguarding steps, and of the holds only when contact was suspended and may resume; who took a step is said by role, never by account, and \"the centre\" took a step given bare."); err != nil {
 						return err
 					}
 				}
@@ -275,6 +282,16 @@ func printHistoryJSON(w io.Writer, h *reportingv1.GetFamilyHistoryResponse, v *r
 	return enc.Encode(doc)
 }
 
+// withoutAccounts leaves out of a parent's copy the account of every step's actor: an account id
+// is the subject of its holder's token, which may be an e-mail address, and review 41 read the
+// mother's own in the father's copy as the actor of her self-referral. The role stays; reporting
+// gives none already (decision 253), and this keeps a copy from a service before it the same.
+func withoutAccounts(h *reportingv1.GetFamilyHistoryResponse) {
+	for _, e := range h.GetEntries() {
+		e.Actor = ""
+	}
+}
+
 // roleWords are the roles as a history says who acted.
 var roleWords = map[string]string{"referrer": "referrer", "coordinator": "coordinator", "volunteer": "volunteer",
 	"supervisor": "contact supervisor", "safeguarding_lead": "safeguarding lead", "national_analyst": "national analyst",
@@ -283,7 +300,10 @@ var roleWords = map[string]string{"referrer": "referrer", "coordinator": "coordi
 // by is who took a step, by the role they acted in, never by their account id (which an identity
 // provider may make an e-mail address): "the referral service" for a service's own reaction,
 // and the account id only for an event recorded before roles were (--json has both). A step a
-// parent's copy gives bare names no one (decision 202): "the centre".
+// parent's copy gives bare names no one (decision 202): "the centre". So does any step of a
+// parent's copy with no role (a service's reaction from a service that did not yet say "service",
+// a step recorded before roles were): its account is not in the copy, and an empty account is
+// never printed as one.
 func by(e *reportingv1.HistoryEntry) string {
 	if e.GetActor() == "" && e.GetActorRole() == "" {
 		return "the centre"

@@ -45,6 +45,29 @@ func TestAStepAParentsCopyGivesBareIsTheCentres(t *testing.T) {
 	require.Equal(t, "the scheduling service", by(&reportingv1.HistoryEntry{Actor: "service:scheduling"}))
 }
 
+// A parent's copy prints no account, whatever the service sends (review 41): an older reporting
+// gave each step's actor, the subject of a token, which may be the other parent's e-mail address.
+// The role stays; a step with none is the centre's.
+func TestAParentsCopyPrintsNoAccount(t *testing.T) {
+	h := &reportingv1.GetFamilyHistoryResponse{TimesWithheld: true, Entries: []*reportingv1.HistoryEntry{
+		{Description: "Self-referral received from a parent for unspecified contact, 1 child", Actor: "wilma.hidden@example.org", ActorRole: "referrer"},
+		{Description: "Session booked (supervised) for 2026-07-18", Actor: "sim-coordinator-002", ActorRole: "coordinator"},
+		{Description: "Scheduling noted the referral accepted", Actor: "service:scheduling"},
+		{Description: "A named person checked in", Actor: "fred.before.roles@example.org"},
+	}}
+	withoutAccounts(h)
+	var doc bytes.Buffer
+	require.NoError(t, printHistoryJSON(&doc, h, nil, true))
+	for _, account := range []string{"wilma", "sim-coordinator", "service:", "fred", "@", `"actor"`} {
+		require.NotContains(t, doc.String(), account)
+	}
+	var said []string
+	for _, e := range h.GetEntries() {
+		said = append(said, by(e))
+	}
+	require.Equal(t, []string{"referrer", "coordinator", "the centre", "the centre"}, said)
+}
+
 // Review 30 put a hold on one family and two on another and read each a parent's copy: the steps
 // were the same (decision 202), but the check under them said "the family's 9 events ... each of
 // the family's 2 referrals, concerns, holds and reports" of the one, "12 events ... 3" of the
@@ -124,6 +147,25 @@ func TestAParentsCopySaysItVerifiesAndNothingOfWhatItLeavesOut(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(out), &doc), out)
 		return footer, doc
 	}
+	// No account in a parent's copy (review 41): the role each step was taken in, printed and in
+	// --json, and never the staff's accounts (the referral, its screening and acceptance were
+	// coordinator-1's).
+	for _, asJSON := range []bool{false, true} {
+		out, err := run(t, append([]string{"history", once.id, "--purpose", "family-request", "--json=" + fmt.Sprint(asJSON)}, once.coordinator...)...)
+		require.NoError(t, err)
+		require.NotContains(t, out, "coordinator-1")
+		require.NotContains(t, out, `"actor"`)
+		require.NotContains(t, out, "the scheduling service", "a service's reaction is a service's, not an account's")
+		if asJSON {
+			require.Contains(t, out, `"actor_role": "coordinator"`)
+		} else {
+			require.Contains(t, out, "  coordinator\n")
+		}
+	}
+	out, err := run(t, append([]string{"history", once.id, "--purpose", "case-review", "--verify=false", "--json"}, once.coordinator...)...)
+	require.NoError(t, err)
+	require.Contains(t, out, `"actor": "coordinator-1"`, "the centre's read keeps the accounts")
+
 	onceFooter, onceDoc := parents(once)
 	twiceFooter, twiceDoc := parents(twice)
 	require.Equal(t, onceDoc.History, twiceDoc.History, "the same steps (decision 202)")
@@ -136,7 +178,7 @@ func TestAParentsCopySaysItVerifiesAndNothingOfWhatItLeavesOut(t *testing.T) {
 	require.NotRegexp(t, `\d`, onceDoc.Verification["reason"])
 
 	// The centre's read keeps what was checked.
-	out, err := run(t, append([]string{"history", twice.id, "--purpose", "case-review"}, twice.coordinator...)...)
+	out, err = run(t, append([]string{"history", twice.id, "--purpose", "case-review"}, twice.coordinator...)...)
 	require.NoError(t, err)
 	require.Regexp(t, `each of the family's \d+ referrals, concerns, holds and reports`, out)
 

@@ -1,12 +1,9 @@
 package cli
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"time"
 	_ "time/tzdata" // the centres' local dates must not depend on the host's zone files
@@ -16,12 +13,10 @@ import (
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
-	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
-	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/text"
 )
 
@@ -117,30 +112,13 @@ func (r *referralCommand) call(cmd *cobra.Command, do func(referralv1.ReferralSe
 	return nil
 }
 
-// describe explains a refusal; a refused token gets a hint on the one that works.
+// describe explains a refusal; a permission refusal's hint, on what the caller's role does or
+// the token that works, is every command's (refusalHint).
 func (r *referralCommand) describe(err error) error {
 	if _, ok := status.FromError(err); !ok {
 		return err
 	}
-	if described(err) {
-		return err
-	}
-	e := describe(err)
-	if status.Code(err) == codes.PermissionDenied && r.referrer() {
-		// Review 39: a solicitor, Cafcass or a parent was told to mint a coordinator's token.
-		return fmt.Errorf(`%w
-(your token is a referrer's: a referrer submits a referral (referral submit), or a second
-parent's application to a self-referral (referral second-party), to a centre the token names,
-and is answered the referral's id and state only. The centre's coordinator answers questions
-about the referral.)`, e)
-	}
-	if status.Code(err) == codes.PermissionDenied {
-		return fmt.Errorf(`%w
-(a centre's casework needs a token for that centre with the role that does it, usually a
-coordinator; the dev admin token only reads summaries. With familytime dev:
-  --token "$(familytime token --role coordinator --centre %s)")`, e, r.centre)
-	}
-	return e
+	return describe(err)
 }
 
 // referrer reports whether the token the command sends holds the referrer's role alone, at every
@@ -152,30 +130,6 @@ func (r *referralCommand) referrer() bool {
 		return false
 	}
 	return referrerToken(token)
-}
-
-// referrerToken reports whether a bearer token's roles are the referrer's alone (referrer).
-func referrerToken(token string) bool {
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
-		return false
-	}
-	body, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		return false
-	}
-	var claims struct {
-		Roles       []string            `json:"roles"`
-		CentreRoles map[string][]string `json:"centre_roles"`
-	}
-	if json.Unmarshal(body, &claims) != nil {
-		return false
-	}
-	roles := slices.Clone(claims.Roles)
-	for _, rs := range claims.CentreRoles {
-		roles = append(roles, rs...)
-	}
-	return len(roles) > 0 && !slices.ContainsFunc(roles, func(role string) bool { return role != string(auth.RoleReferrer) })
 }
 
 // reasonOf is the reason a service gave for refusing a call (its ErrorInfo); empty for anything
@@ -307,7 +261,7 @@ func referralFields(r *referralv1.Referral) [][2]string {
 		{"domestic abuse finding", findingText(r)},
 		{"arrangement", arrangementText(r.GetArrangement())},
 		{"contact began on", dateString(r.GetFirstSessionOn())},
-		{"review due on", dateString(r.GetReviewDueOn())},
+		{"review due on", reviewDueText(r)},
 		{"possible duplicate of", dupes},
 	}
 	if m := r.GetSecondApplicantMatches(); len(m) > 0 {
@@ -416,6 +370,16 @@ func arrangementText(a *referralv1.Arrangement) string {
 // supportedTermText says how long supported contact has run against the short-term guidance (a
 // few sessions up to about 6 months, exceptionally 12); empty when the case is not supported
 // contact in contact.
+// reviewDueText is when the case's next review is due, and whether it is overdue by the platform's
+// today (review 42: one missed months before read as merely due).
+func reviewDueText(r *referralv1.Referral) string {
+	due := dateString(r.GetReviewDueOn())
+	if r.GetReviewOverdue() {
+		due += " (overdue: " + daysText(r.GetReviewOverdueDays()) + ")"
+	}
+	return due
+}
+
 func supportedTermText(t referralv1.SupportedContactTerm) string {
 	switch t {
 	case referralv1.SupportedContactTerm_SUPPORTED_CONTACT_TERM_WITHIN_SIX_MONTHS:

@@ -530,42 +530,57 @@ with familytime referral arrangement.`,
 
 func (r *referralCommand) reviewCommand() *cobra.Command {
 	var (
-		on, note string
-		held     *commonv1.Date
+		on, note, decisionFlag string
+		held                   *commonv1.Date
+		decision               referralv1.ReviewDecision
 	)
 	cmd := r.caseCommand(&cobra.Command{
-		Use:   "review REFERRAL_ID --note WHAT_WAS_DECIDED",
-		Short: "Record a review of a case in contact",
+		Use:   "review REFERRAL_ID --decision DECISION --note WHAT_WAS_DECIDED",
+		Short: "Record a review of a case in contact, with its decision",
 		Long: `review records a review of a case whose contact has begun (supported cases are reviewed within 6
-months of the first session and every 6 months after; familytime referral reviews lists those due).
---note says what was discussed and decided, in words (at least 3 letters or digits, one a letter): a review that records
+months of the first session and every 6 months after; familytime referral reviews lists those due,
+overdue first). --decision is what the review decided: continue (as agreed), change (the
+arrangement), move-on (the end of the case is planned) or refer-back (to the court or the
+referrer). --note says what was discussed and decided, in words (at least 3 letters or digits, one a letter): a review that records
 nothing is no review. --on is never before the case's last review nor its first session: the next
 review is due 6 months after this one, and a review dated earlier would pull that date backwards
-(the refusal names the earliest day allowed). Without --on the review is the centre's today as the
+(the refusal names the earliest day allowed). One review a day is recorded: a second held on the
+same day is refused (ALREADY_REVIEWED). Without --on the review is the centre's today as the
 platform's clock has it (on a simulated platform, the simulated day), not this computer's. The
+review records the day it was due, and the case's history says whether it was held late. The
 answer shows when the next review is due.
 
 Supported contact is short-term (a few sessions up to about 6 months, exceptionally 12): referral
 show and referral reviews flag a case beyond 6 and 12 months. A review that changes how contact
 runs records the change with familytime referral change-arrangement.`,
-		Example: `  familytime referral review $REFERRAL --centre $CENTRE --on 2025-09-01 \
+		Example: `  familytime referral review $REFERRAL --centre $CENTRE --on 2025-09-01 --decision continue \
     --note "Going well; parents discussing handover at school"`,
 	}, func() (err error) {
 		n := strings.TrimSpace(note)
 		if !inwords.Says(n) {
 			return fmt.Errorf("--note must say what was discussed and decided, in words (at least 3 letters or digits, one a letter): a review that records nothing is no review")
 		}
-		held, err = parseDate("on", on)
+		if held, err = parseDate("on", on); err != nil {
+			return err
+		}
+		if strings.TrimSpace(decisionFlag) == "" {
+			// Checked here, after the note and the day, rather than by cobra: a review names its
+			// decision (review 42 kept none).
+			return fmt.Errorf("give what the review decided: --decision %s", enumNames("REVIEW_DECISION_", referralv1.ReviewDecision_name))
+		}
+		decision, err = parseEnum[referralv1.ReviewDecision]("decision", decisionFlag, "REVIEW_DECISION_", referralv1.ReviewDecision_value)
 		return err
 	}, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
 		resp, err := c.RecordReview(cmd.Context(), &referralv1.RecordReviewRequest{RequestId: request, ReferralId: referral,
-			CentreId: centre, HeldOn: held, Note: note})
+			CentreId: centre, HeldOn: held, Note: note, Decision: decision})
 		return resp.GetReferral(), err
 	})
 	f := cmd.Flags()
 	f.StringVar(&on, "on", "", "the day of the review, YYYY-MM-DD (default: the centre's today, by the platform's clock)")
+	f.StringVar(&decisionFlag, "decision", "", "what the review decided (required): "+enumNames("REVIEW_DECISION_", referralv1.ReviewDecision_name))
 	f.StringVar(&note, "note", "", "what was discussed and decided, in words (at least 3 letters or digits, one a letter)")
 	_ = cmd.MarkFlagRequired("note")
+	complete(cmd, "decision", "REVIEW_DECISION_", referralv1.ReviewDecision_name)
 	return cmd
 }
 

@@ -149,7 +149,9 @@ resident parent to book the pre-visit"), as you would to the family, in at least
 ("." or "x" records nothing of why, and is refused).
 
 --for PERSON_ID opens only what that adult may be shown, for a letter or an export to them: their
-own contact details and never the other parent's (whose address could reveal where they live).
+own contact details and never the other parent's (whose address could reveal where they live),
+and the children without their needs, which the referrer wrote, often from one parent's side (the
+copy says they are held by the centre; --json: childrens_needs_withheld).
 
 Coordinators and the centre's safeguarding lead may open families; administrators may not.`,
 		Example: `  familytime referral family $REFERRAL --centre $CENTRE --purpose "arrange the pre-visits"
@@ -227,10 +229,18 @@ func printFamily(w io.Writer, out *output, f *referralv1.Family, forPerson strin
 	fmt.Fprintln(w)
 	children := make([][]string, len(f.GetChildren()))
 	for i, c := range f.GetChildren() {
-		children[i] = []string{c.GetPersonId(), oneLine(c.GetFullName()), dateString(c.GetDateOfBirth()), orDash(oneLine(c.GetLanguage())), orDash(oneLine(c.GetNeeds()))}
+		needs := orDash(oneLine(c.GetNeeds()))
+		if f.GetChildrensNeedsWithheld() {
+			// "-" would read as no needs (review 41: a party's copy printed them).
+			needs = "held by the centre"
+		}
+		children[i] = []string{c.GetPersonId(), oneLine(c.GetFullName()), dateString(c.GetDateOfBirth()), orDash(oneLine(c.GetLanguage())), needs}
 	}
 	if err := out.table(w, nil, []string{"CHILD ID", "NAME", "BORN", "LANGUAGE", "NEEDS"}, children); err != nil {
 		return err
+	}
+	if f.GetChildrensNeedsWithheld() {
+		fmt.Fprintln(w, "\nChildren's needs: held by the centre, not given in a party's copy (the referrer wrote them, often from one parent's side).")
 	}
 	d := f.GetDetails()
 	if d == nil {
@@ -344,10 +354,11 @@ func (r *referralCommand) reviewsCommand() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "reviews",
-		Short: "List the centre's cases whose review is due, soonest first",
+		Short: "List the centre's cases whose review is due, overdue first",
 		Long: `reviews lists the centre's cases in contact whose review is due on or before a day (default
 the centre's today as the platform's clock has it, not this computer's): supported cases are reviewed within 6 months of their first session and every 6 months
-after. Each says when contact began (the first session) and, since supported contact is short-term
+after. The list is soonest first, so a review overdue (its due day passed, by the platform's today,
+and not held) comes first, and OVERDUE says by how many days (--json: overdue, overdue_days). Each says when contact began (the first session) and, since supported contact is short-term
 (a few sessions up to about 6 months, exceptionally 12), flags a case in contact beyond 6 months
 ("beyond 6 months: supported contact is short-term") and beyond 12 ("beyond 12 months:
 exceptional"), counted to today. Record a review with familytime referral review.`,
@@ -377,8 +388,7 @@ exceptional"), counted to today. Record a review with familytime referral review
 					}
 					for _, rv := range resp.GetReviews() {
 						msgs = append(msgs, rv)
-						rows = append(rows, []string{dateString(rv.GetDueOn()), rv.GetReferralId(), rv.GetFamilyId(),
-							dateString(rv.GetFirstSessionOn()), orDash(supportedTermText(rv.GetSupportedContactTerm()))})
+						rows = append(rows, reviewRow(rv))
 					}
 					token = resp.GetNextPageToken()
 				}
@@ -394,7 +404,7 @@ exceptional"), counted to today. Record a review with familytime referral review
 				_, err := fmt.Fprintf(stdout(cmd), "no reviews due by %s\n", day)
 				return err
 			}
-			return out.table(stdout(cmd), msgs, []string{"DUE ON", "REFERRAL", "FAMILY", "CONTACT BEGAN", "SUPPORTED CONTACT"}, rows)
+			return out.table(stdout(cmd), msgs, []string{"DUE ON", "OVERDUE", "REFERRAL", "FAMILY", "CONTACT BEGAN", "SUPPORTED CONTACT"}, rows)
 		},
 	}
 	f := cmd.Flags()
@@ -402,6 +412,25 @@ exceptional"), counted to today. Record a review with familytime referral review
 	f.Int32Var(&pageSize, "page-size", 100, "reviews fetched per request (1-500); every page is listed")
 	out.register(f)
 	return cmd
+}
+
+// reviewRow is a review due as the reviews table lists it: overdue ones (the service lists them
+// first) say by how many days (review 42).
+func reviewRow(rv *referralv1.ReviewDue) []string {
+	overdue := "-"
+	if rv.GetOverdue() {
+		overdue = daysText(rv.GetOverdueDays())
+	}
+	return []string{dateString(rv.GetDueOn()), overdue, rv.GetReferralId(), rv.GetFamilyId(),
+		dateString(rv.GetFirstSessionOn()), orDash(supportedTermText(rv.GetSupportedContactTerm()))}
+}
+
+// daysText is a count of days in words: "1 day", "184 days".
+func daysText(n int32) string {
+	if n == 1 {
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", n)
 }
 
 // possibleDuplicates is the list's column of the referrals a child on this one may also be on

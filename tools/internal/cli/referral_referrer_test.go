@@ -31,8 +31,7 @@ func TestARefusedReferrerIsToldWhatAReferrerDoes(t *testing.T) {
 	}
 	refused := status.Error(codes.PermissionDenied, "GetReferral needs one of the roles coordinator, safeguarding_lead, admin")
 	told := func(token string) string {
-		r := &referralCommand{conn: connection{addr: "127.0.0.1:1", token: token}, centre: centre.String()}
-		return strings.Join(strings.Fields(r.describe(refused).Error()), " ")
+		return strings.Join(strings.Fields(refusalHint(describe(refused), token, centre.String()).Error()), " ")
 	}
 
 	for _, token := range []string{
@@ -53,6 +52,79 @@ func TestARefusedReferrerIsToldWhatAReferrerDoes(t *testing.T) {
 		got := told(token)
 		require.Contains(t, got, "familytime token --role coordinator --centre "+centre.String())
 		require.NotContains(t, got, "a referrer's")
+	}
+}
+
+// Review 41 (low): decision 242 told a refused referrer what a referrer does on referral commands
+// only. Every other command group (schedule, safeguarding, staff, history, audit, the return) still
+// told a referrer, even for a centre its token does not name, to mint a coordinator's token, or
+// nothing at all. Every command's permission refusal is now worded in one place from the token the
+// command sent: a referrer's, or a national analyst's, is told what that role does and no staff
+// token; staff are told the token for the first staff role the refusal names, at the centre.
+func TestEveryCommandTellsARefusedCallerWhatTheirRoleDoes(t *testing.T) {
+	dir := startDevPlatform(t)
+	data := []string{"--data", dir}
+	c1, c2, family := uuid.NewString(), uuid.NewString(), uuid.NewString()
+	mint := func(args ...string) string {
+		out, err := run(t, append(append([]string{"token"}, args...), data...)...)
+		require.NoError(t, err)
+		return strings.TrimSpace(out)
+	}
+	refused := func(token string, args ...string) string {
+		t.Helper()
+		_, err := run(t, append(append(args, "--token", token), data...)...)
+		require.Error(t, err, args)
+		require.Equal(t, codes.PermissionDenied, status.Code(err), "%v: %v", args, err)
+		return strings.Join(strings.Fields(err.Error()), " ")
+	}
+	everyGroup := [][]string{
+		{"schedule", "waitlist", "list", "--centre", c2},
+		{"schedule", "daysheet", "--centre", c2},
+		{"schedule", "sessions", "--centre", c1},
+		{"safeguarding", "hold", "list", "--centre", c1},
+		{"safeguarding", "concern", "list", "--centre", c2},
+		{"staff", "list", "--centre", c1},
+		{"history", family, "--centre", c1, "--purpose", "court"},
+		{"audit", "--family", family, "--centre", c1},
+		{"referral", "list", "--centre", c2},
+	}
+
+	referrer := mint("--role", "referrer", "--centre", c1)
+	for _, args := range append(everyGroup, []string{"return", "--quarter", "2026Q1"}) {
+		got := refused(referrer, args...)
+		require.Contains(t, got, "your token is a referrer's: a referrer submits a referral (referral submit)", args)
+		require.Contains(t, got, "The centre's coordinator answers questions about the referral.", args)
+		require.NotContains(t, got, "familytime token --role", args)
+	}
+	analyst := mint("--role", "national_analyst")
+	for _, args := range everyGroup {
+		got := refused(analyst, args...)
+		require.Contains(t, got, "your token is a national analyst's: a national analyst reads the national figures", args)
+		require.NotContains(t, got, "familytime token --role", args)
+		require.NotContains(t, got, "a referrer's", args)
+	}
+
+	// Staff keep the hint on the token that works: the first staff role the refusal names, at the
+	// centre the command names (the administrator, a national role, at none).
+	volunteer := mint("--role", "volunteer", "--centre", c1)
+	coordinator := mint("--role", "coordinator", "--centre", c1)
+	for _, c := range []struct {
+		token string
+		args  []string
+		hint  string
+	}{
+		{volunteer, []string{"schedule", "waitlist", "list", "--centre", c1}, "--role coordinator --centre " + c1},
+		{volunteer, []string{"safeguarding", "concern", "list", "--centre", c1}, "--role safeguarding_lead --centre " + c1},
+		{volunteer, []string{"safeguarding", "hold", "list", "--centre", c1}, "--role supervisor --centre " + c1},
+		{volunteer, []string{"history", family, "--centre", c1, "--purpose", "court"}, "--role coordinator --centre " + c1},
+		{volunteer, []string{"referral", "erase", family, "--centre", c1, "--reason", "requested"}, `--role admin)"`},
+		// A centre the token does not name: the caller's own role, at that centre.
+		{coordinator, []string{"schedule", "waitlist", "list", "--centre", c2}, "--role coordinator --centre " + c2},
+		{coordinator, []string{"safeguarding", "hold", "list", "--centre", c2}, "--role coordinator --centre " + c2},
+	} {
+		got := refused(c.token, c.args...)
+		require.Contains(t, got, `--token "$(familytime token `+c.hint, c.args)
+		require.NotContains(t, got, "your token is a", c.args)
 	}
 }
 

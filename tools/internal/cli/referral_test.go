@@ -101,6 +101,8 @@ func TestReferralBadInputRefusedBeforeAnyCall(t *testing.T) {
 		{[]string{"review", ref, "--centre", centre}, `required flag(s) "note" not set`},
 		{[]string{"review", ref, "--centre", centre, "--note", ""}, `--note must say what was discussed and decided, in words (at least 3 letters or digits, one a letter)`},
 		{[]string{"review", ref, "--centre", centre, "--note", " . "}, `--note must say what was discussed and decided`},
+		{[]string{"review", ref, "--centre", centre, "--note", "going well"}, `give what the review decided: --decision continue, change, move-on, refer-back`},
+		{[]string{"review", ref, "--centre", centre, "--note", "going well", "--decision", "carry on"}, `--decision "carry on" is not one of: continue, change, move-on, refer-back`},
 		{[]string{"change-arrangement", ref, "--centre", centre}, `give what changes: one or more of --frequency, --minutes, --arrive-before, --leave-after`},
 		{[]string{"change-arrangement", ref, "--centre", centre, "--minutes", "600"}, `--minutes must be from 15 to 480, not 600`},
 		{[]string{"change-arrangement", ref, "--centre", centre, "--arrive-before", "5"}, `--arrive-before must be from 10 to 60 minutes`},
@@ -313,6 +315,8 @@ func TestReferralPathOnTheDevPlatform(t *testing.T) {
 	for _, hidden := range []string{"07700 900481", "Orchard Way", "M19 3PQ", "emma.clarke@example.org"} {
 		require.NotContains(t, out, hidden, "never the other parent's details")
 	}
+	require.NotContains(t, out, "inhaler", "nor the children's needs, the referrer's words (review 41)")
+	require.Contains(t, out, "needs: held by the centre, not given in a party's copy")
 	out, err = referral("family", id, "--purpose", "export", "--json")
 	require.NoError(t, err)
 	var family referralv1.Family
@@ -378,7 +382,7 @@ func TestReferralPathOnTheDevPlatform(t *testing.T) {
 	require.NotContains(t, out, "supported contact:", "not in contact: nothing to flag")
 
 	// A review needs contact to have begun; the refusal says so. No case is due a review yet.
-	_, err = referral("review", id, "--note", "too early")
+	_, err = referral("review", id, "--decision", "continue", "--note", "too early")
 	require.ErrorContains(t, err, "contact")
 	out, err = referral("reviews")
 	require.NoError(t, err)

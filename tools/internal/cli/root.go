@@ -36,6 +36,9 @@ running platform. Start with:
 	root.AddCommand(newScheduleCommand(), newStaffCommand())
 	root.AddCommand(newSimulateCommand(), newClockCommand())
 	root.AddCommand(newHistoryCommand(), newReturnCommand(), newReportingCommand(), newVerifyCommand())
+	// A permission refusal says what the caller's role does, or the token that works, in one place
+	// for every command (review 41).
+	hintRefusals(root)
 	return root
 }
 

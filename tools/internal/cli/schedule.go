@@ -9,8 +9,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -442,7 +440,10 @@ func (s *schedule) cancel() *cobra.Command {
 		Use:   "cancel BOOKING_ID",
 		Short: "Cancel a booking before its session starts, saying who cancelled (under 48 hours' notice is marked late)",
 		Long: `cancel cancels a booking at someone's request and frees its place, saying who asked. Under 48
-hours' notice is late. Once the session is under way (the visiting parent is due, or a party has
+hours' notice is late. The notice is counted to the time the one who cancelled was due at the door:
+the visiting parent's arrival for the visiting parent, the children's for the resident parent, and
+the session's first door time (the visiting parent's) for the centre and the referrer; "notice"
+says which. Once the session is under way (the visiting parent is due, or a party has
 arrived) it cannot be cancelled: complete it, or record a no-show. The exception is a session
 that held no contact (the children came and left without a minute with the visiting parent in
 the session's time): it did not take place, and is cancelled on the day, with no notice. A party
@@ -487,20 +488,10 @@ notice against anyone. It is nobody's no-show; by a parent or the referrer it is
 	return cmd
 }
 
-// describe explains a refusal; a refused token gets a hint on the one that works.
+// describe explains a refusal; a permission refusal's hint, on what the caller's role does or
+// the token that works, is every command's (refusalHint).
 func (s *schedule) describe(err error) error {
-	if described(err) {
-		return err
-	}
-	e := describe(err)
-	if status.Code(err) == codes.PermissionDenied {
-		return fmt.Errorf(`%w
-(booking, rescheduling, cancelling and the waiting list are the centre coordinator's, and the day
-sheet is for those who run the centre's sessions; the dev admin token sets centres up (rooms,
-patterns, the staff register) but does no casework. With familytime dev:
-  --token "$(familytime token --role coordinator --centre %s)")`, e, s.centre)
-	}
-	return e
+	return describe(err)
 }
 
 // requesters are who may ask for a cancellation or a move; CANCELLED_BY_SYSTEM is the platform's
@@ -1112,18 +1103,22 @@ func neverRecordedLeavingWords(resp *schedulingv1.CompleteSessionResponse) strin
 
 func (s *schedule) noshow() *cobra.Command {
 	var (
-		out       output
-		request   requestID
-		party     string
-		explained bool
-		withdraw  bool
+		out         output
+		request     requestID
+		party       string
+		explained   bool
+		explanation string
+		withdraw    bool
 	)
 	cmd := &cobra.Command{
 		Use:   "noshow BOOKING_ID",
 		Short: "Record that a party did not come, from 15 minutes after they were due (two unexplained no-shows release the family's place)",
 		Long: `noshow records that a party did not come: --party visiting (the visiting parent) or children (the
 children and whoever brings them), from 15 minutes after they were due, or from when they were due
-with --explained (the family gave a reason the centre accepts). Two unexplained no-shows release
+with --explanation (the family gave a reason the centre accepts: say it, in words; --explained
+alone is refused). The explanation is kept sealed with the family's key, like every note about a
+family, and never shown in the family's history, which says "explained". An unexplained no-show
+takes none. Two unexplained no-shows release
 the family's place: its later sessions there are cancelled and the place is offered to the first
 family waiting. The no-show that would release the place is recorded only once the party can no
 longer come, from when the children's contact was due to end, even when the other party is
@@ -1162,11 +1157,18 @@ arrival to be recorded, and it no longer counts towards releasing the place. One
 place stands (PLACE_RELEASED: a coordinator books the family again), as does one of another day
 (NO_SHOW_STANDS).`,
 		Example: `  familytime schedule noshow $BOOKING --centre $CENTRE --party visiting
+  familytime schedule noshow $BOOKING --centre $CENTRE --party children --explanation "rang at 9: the child has a fever"
   familytime schedule noshow $BOOKING --centre $CENTRE --withdraw   # they came after all`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if withdraw && (party != "" || explained) {
+			if withdraw && (party != "" || explained || explanation != "") {
 				return fmt.Errorf("--withdraw is given alone: the no-show withdrawn is the booking's own, with its party")
+			}
+			if explanation != "" {
+				explained = true
+			}
+			if explained && strings.TrimSpace(explanation) == "" {
+				return fmt.Errorf("an explained no-show says why: give --explanation with the family's reason the centre accepts, in words")
 			}
 			var p schedulingv1.Party
 			if !withdraw {
@@ -1195,7 +1197,7 @@ place stands (PLACE_RELEASED: a coordinator books the family again), as does one
 				return printBookingResponse(cmd.OutOrStdout(), &out, resp, resp.GetBooking(), [][2]string{{"unexplained no-shows", fmt.Sprint(resp.GetUnexplainedNoShows())}})
 			}
 			resp, err := c.RecordNoShow(cmd.Context(), &schedulingv1.RecordNoShowRequest{CentreId: s.centre, BookingId: args[0],
-				Party: p, Explained: explained, RequestId: id})
+				Party: p, Explained: explained, Explanation: explanation, RequestId: id})
 			if err != nil {
 				return s.describe(err)
 			}
@@ -1203,7 +1205,8 @@ place stands (PLACE_RELEASED: a coordinator books the family again), as does one
 		},
 	}
 	cmd.Flags().StringVar(&party, "party", "", "visiting or children")
-	cmd.Flags().BoolVar(&explained, "explained", false, "the family gave a reason the centre accepts")
+	cmd.Flags().BoolVar(&explained, "explained", false, "the family gave a reason the centre accepts (needs --explanation)")
+	cmd.Flags().StringVar(&explanation, "explanation", "", "the family's reason the centre accepts, in words (an explained no-show); kept sealed")
 	cmd.Flags().BoolVar(&withdraw, "withdraw", false, "withdraw the booking's no-show recorded by mistake (on the session's day)")
 	request.register(cmd.Flags())
 	out.register(cmd.Flags())
@@ -1482,7 +1485,7 @@ func printBooking(w io.Writer, out *output, b *schedulingv1.Booking, extra [][2]
 			// Nor does the centre calling off a session its rule stopped at the door (review 37).
 			if by != schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM &&
 				b.GetCancellationReason() != schedulingv1.CancellationReason_CANCELLATION_REASON_CONTACT_STOPPED {
-				fields = append(fields, [2]string{"notice", noticeWords(b.GetNoticeMinutes())})
+				fields = append(fields, [2]string{"notice", noticeWords(b.GetNoticeMinutes(), b.GetNoticeTo())})
 			}
 		}
 	}
@@ -1638,10 +1641,16 @@ func short(id string) string {
 	return id
 }
 
-// noticeWords is a cancellation's notice in words: how long before the children were due.
-func noticeWords(minutes int64) string {
+// noticeWords is a cancellation's notice in words: how long before the party it is counted to was
+// due (the cancelling parent's own party, or the first due for the centre and the referrer;
+// unset on a cancellation recorded before review 42: the children's).
+func noticeWords(minutes int64, to schedulingv1.Party) string {
+	who := "the children were due"
+	if to == schedulingv1.Party_PARTY_VISITING {
+		who = "the visiting parent was due"
+	}
 	if minutes <= 0 {
-		return "none (cancelled once the children were due, or after)"
+		return "none (cancelled once " + who + ", or after)"
 	}
 	d, h, m := minutes/(24*60), minutes/60%24, minutes%60
 	var parts []string
@@ -1656,5 +1665,5 @@ func noticeWords(minutes int64) string {
 			parts = append(parts, fmt.Sprintf("%d %ss", p.n, p.unit))
 		}
 	}
-	return strings.Join(parts, " ") + " before the children were due"
+	return strings.Join(parts, " ") + " before " + who
 }

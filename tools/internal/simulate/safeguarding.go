@@ -383,7 +383,7 @@ func (s *sim) reviews(ctx context.Context, c *centre, d time.Time) error {
 		}
 		if _, err := call(ctx, s.c, s.c.referral.RecordReview, &referralv1.RecordReviewRequest{RequestId: uuid.NewString(),
 			ReferralId: f.referral.String(), CentreId: c.id.String(), HeldOn: pbDate(d),
-			Note: "Reviewed with both parents: contact continues as agreed."}); err != nil {
+			Note: "Reviewed with both parents: contact continues as agreed.", Decision: referralv1.ReviewDecision_REVIEW_DECISION_CONTINUE}); err != nil {
 			return fmt.Errorf("review: %w", err)
 		}
 		f.reviewedOn = d

@@ -93,12 +93,18 @@ func Summary(r *domain.Referral) *referralv1.Referral {
 }
 
 // AsOf fills in what a summary says that depends on the day: each child's age band (the read
-// model keeps birth months, and a band goes out of date with every birthday), and how long
-// supported contact has run (decisions.md 90).
+// model keeps birth months, and a band goes out of date with every birthday), how long
+// supported contact has run (decisions.md 90), and whether its review is overdue (review 42: a
+// review missed months before still read as merely due).
 func AsOf(s *referralv1.Referral, today time.Time) *referralv1.Referral {
 	for _, c := range s.GetChildren() {
 		c.AgeBand = ageband.At(int(c.GetBirthYear()), int(c.GetBirthMonth()), today)
 	}
+	s.ReviewOverdueDays = 0
+	if s.GetReviewDueOn() != nil {
+		s.ReviewOverdueDays = int32(domain.OverdueDays(dates.Time(s.GetReviewDueOn()), today))
+	}
+	s.ReviewOverdue = s.GetReviewOverdueDays() > 0
 	s.SupportedContactTerm = referralv1.SupportedContactTerm_SUPPORTED_CONTACT_TERM_UNSPECIFIED
 	// In contact, or suspended once contact began (a first session is recorded only by then).
 	if st := s.GetState(); st == domain.InContact || st == domain.Suspended {
@@ -265,8 +271,9 @@ func (r *Referrals) List(ctx context.Context, centre uuid.UUID, state domain.Sta
 }
 
 // ReviewsDue returns a page of a centre's cases whose review is due on or before dueBy, soonest
-// first, each with the date contact began and, on today, how long supported contact has run (only
-// supported cases have a review clock).
+// first (so those overdue on today come first), each with the date contact began and, on today,
+// how long supported contact has run (only supported cases have a review clock) and whether the
+// review is overdue.
 func (r *Referrals) ReviewsDue(ctx context.Context, centre uuid.UUID, dueBy, today time.Time, size int, token string) ([]*referralv1.ReviewDue, string, error) {
 	after, err := paging.DecodeDate(token)
 	if err != nil {
@@ -290,7 +297,9 @@ func (r *Referrals) ReviewsDue(ctx context.Context, centre uuid.UUID, dueBy, tod
 		if err := row.Scan(&ref, &family, &due); err != nil {
 			return nil, err
 		}
-		return &referralv1.ReviewDue{ReferralId: ref.String(), FamilyId: family.String(), DueOn: dates.Proto(due)}, nil
+		late := domain.OverdueDays(due, today)
+		return &referralv1.ReviewDue{ReferralId: ref.String(), FamilyId: family.String(), DueOn: dates.Proto(due),
+			Overdue: late > 0, OverdueDays: int32(late)}, nil
 	})
 	if err != nil {
 		return nil, "", fmt.Errorf("list reviews due: %w", err)

@@ -392,14 +392,14 @@ func (a *App) ChangeArrangement(ctx context.Context, id, centre uuid.UUID, expec
 }
 
 // RecordReview records a review of a case in contact, held on the day on (zero: the centre's
-// today by the service's clock).
-func (a *App) RecordReview(ctx context.Context, id, centre uuid.UUID, on time.Time, note string, md eventstore.Metadata) (Decision, error) {
+// today by the service's clock), with what it decided.
+func (a *App) RecordReview(ctx context.Context, id, centre uuid.UUID, on time.Time, decision referralv1.ReviewDecision, note string, md eventstore.Metadata) (Decision, error) {
 	return a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
 		held := on
 		if held.IsZero() {
 			held = today // the centre's today by the service's clock, as for a pre-visit
 		}
-		return r.RecordReview(held, note, today)
+		return r.RecordReview(held, decision, note, today)
 	})
 }
 

@@ -80,10 +80,13 @@ func (r *Referral) recordAttendedSinceRelease(on time.Time) ([]proto.Message, er
 // what it is about). For supported contact the next review is due six months after this one.
 //
 // The note says what was discussed and decided, in words (a review that records nothing is no
-// review). The date is never before the case's last review, nor its first session: the next due
-// date is counted from it, and a review back-dated before the last one would pull that date
-// backwards (decisions.md 90).
-func (r *Referral) RecordReview(on time.Time, note string, today time.Time) ([]proto.Message, error) {
+// review), and decision what was decided, as one of the decisions. The date is never before the
+// case's last review, nor its first session: the next due date is counted from it, and a review
+// back-dated before the last one would pull that date backwards (decisions.md 90). One review a
+// day is recorded: a second on the day of the last is refused (AlreadyReviewed; review 42 recorded
+// three the same day). The review records the date it was due, as it stood when it was held, so
+// that a review held late says so.
+func (r *Referral) RecordReview(on time.Time, decision referralv1.ReviewDecision, note string, today time.Time) ([]proto.Message, error) {
 	if err := CheckTransition(r.state, CmdRecordReview); err != nil {
 		return nil, err
 	}
@@ -105,15 +108,32 @@ func (r *Referral) RecordReview(on time.Time, note string, today time.Time) ([]p
 		v.add("held_on", "must be on or after "+dates.String(r.firstSession)+", the day of the first session, when contact began")
 	}
 	v.inWords("note", note, MaxTextLength, "must say what was discussed and decided")
+	if !known(referralv1.ReviewDecision_name, int32(decision)) {
+		v.add("decision", "must be one of the decisions: continue as agreed, change the arrangement, move on (end planned), refer back to the court or referrer")
+	}
 	if err := v.err(); err != nil {
 		return nil, err
+	}
+	if !r.lastReview.IsZero() && on.Equal(r.lastReview) {
+		return nil, AlreadyReviewed(on)
 	}
 	sealed, err := noteOf(note)
 	if err != nil {
 		return nil, fmt.Errorf("record review: %w", err)
 	}
 	return r.record(&referralv1.ReviewHeld{ReferralId: r.id.String(), FamilyId: r.family.String(),
-		CentreId: r.centre.String(), HeldOn: dates.Proto(on), NextReviewDueOn: dates.Proto(r.nextReview(on)), SealedNote: sealed})
+		CentreId: r.centre.String(), HeldOn: dates.Proto(on), NextReviewDueOn: dates.Proto(r.nextReview(on)), SealedNote: sealed,
+		Decision: decision, DueOn: dates.Proto(r.reviewDue)})
+}
+
+// OverdueDays is how many days past its due date a review not held is on today: 0 while it is
+// not yet overdue (today is the due date or before), or when none is due (due is zero). Dates are
+// the centre's local days, as dates.Time gives them.
+func OverdueDays(due, today time.Time) int {
+	if due.IsZero() || !today.After(due) {
+		return 0
+	}
+	return int(today.Sub(due).Hours() / 24)
 }
 
 // nextReview is the date a review is due after a session or review on the date from: six months

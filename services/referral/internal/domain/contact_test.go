@@ -9,8 +9,12 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/referral/internal/domain"
 )
+
+// cont is the decision most reviews record: contact continues as agreed.
+const cont = referralv1.ReviewDecision_REVIEW_DECISION_CONTINUE
 
 func TestFirstSessionAndReviews(t *testing.T) {
 	r, h := inState(t, domain.ReadyForContact)
@@ -40,14 +44,14 @@ func TestFirstSessionAndReviews(t *testing.T) {
 			{"before the first session", first.AddDate(0, 0, -1), ""},
 		}
 		for _, tc := range cases {
-			_, err := r.RecordReview(tc.on, tc.note, later)
+			_, err := r.RecordReview(tc.on, cont, tc.note, later)
 			var invalid *domain.Invalid
 			require.ErrorAs(t, err, &invalid, tc.name)
 			require.Equal(t, "held_on", invalid.Violations[0].Field, tc.name)
 		}
 	})
 
-	h.ok(r.RecordReview(date(2027, 6, 20), "contact going well; plan to move on", later))
+	h.ok(r.RecordReview(date(2027, 6, 20), cont, "contact going well; plan to move on", later))
 	due, _ = r.ReviewDue()
 	require.Equal(t, date(2027, 12, 20), due, "and every six months after")
 	require.Equal(t, date(2027, 6, 20), r.LastReview())
@@ -91,7 +95,7 @@ func TestReviewOfACaseSuspendedBeforeContact(t *testing.T) {
 	r, _ := inState(t, domain.Accepted)
 	_, err := r.Suspend(holdID, today)
 	require.NoError(t, err)
-	_, err = r.RecordReview(today, "", today)
+	_, err = r.RecordReview(today, cont, "", today)
 	require.ErrorIs(t, err, domain.ErrContactNotStarted)
 }
 
@@ -229,7 +233,7 @@ func TestAReviewSaysSomethingAndIsNotBackDated(t *testing.T) {
 		{"an escape code", "fine \x1b[2J"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			events, err := r.RecordReview(date(2027, 6, 1), tc.note, later)
+			events, err := r.RecordReview(date(2027, 6, 1), cont, tc.note, later)
 			var invalid *domain.Invalid
 			require.ErrorAs(t, err, &invalid)
 			require.Equal(t, "note", invalid.Violations[0].Field)
@@ -237,17 +241,17 @@ func TestAReviewSaysSomethingAndIsNotBackDated(t *testing.T) {
 		})
 	}
 
-	_, err := r.RecordReview(first.AddDate(0, 0, -1), "going well", later)
+	_, err := r.RecordReview(first.AddDate(0, 0, -1), cont, "going well", later)
 	var invalid *domain.Invalid
 	require.ErrorAs(t, err, &invalid)
 	require.Equal(t, "held_on", invalid.Violations[0].Field)
 	require.Contains(t, invalid.Violations[0].Reason, "on or after 2026-12-31, the day of the first session")
 
-	h.ok(r.RecordReview(date(2027, 6, 20), "going well; handover at school next", later))
+	h.ok(r.RecordReview(date(2027, 6, 20), cont, "going well; handover at school next", later))
 	due, _ := r.ReviewDue()
 	require.Equal(t, date(2027, 12, 20), due)
 	version := r.Version()
-	events, err := r.RecordReview(date(2027, 3, 1), "a review forgotten in March", later)
+	events, err := r.RecordReview(date(2027, 3, 1), cont, "a review forgotten in March", later)
 	require.ErrorAs(t, err, &invalid)
 	require.Equal(t, "held_on", invalid.Violations[0].Field)
 	require.Contains(t, invalid.Violations[0].Reason, "on or after 2027-06-20, the day of the case's last review")
@@ -256,8 +260,13 @@ func TestAReviewSaysSomethingAndIsNotBackDated(t *testing.T) {
 	due, _ = r.ReviewDue()
 	require.Equal(t, date(2027, 12, 20), due, "the due date is not pulled backwards")
 
-	h.ok(r.RecordReview(date(2027, 6, 20), "a second review the same day", later))
-	h.ok(r.RecordReview(date(2027, 8, 1), "moving on to handover", later))
+	// One review a day (review 42 recorded three the same day): a second is refused, recording nothing.
+	events, err = r.RecordReview(date(2027, 6, 20), cont, "a second review the same day", later)
+	require.ErrorIs(t, err, domain.ErrAlreadyReviewed)
+	require.Contains(t, err.Error(), "2027-06-20")
+	require.Nil(t, events)
+	require.Equal(t, version, r.Version())
+	h.ok(r.RecordReview(date(2027, 8, 1), cont, "moving on to handover", later))
 	require.Equal(t, date(2027, 8, 1), r.LastReview())
 	rebuilt, err := domain.Rebuild(r.ID(), h.events)
 	require.NoError(t, err)
@@ -384,4 +393,38 @@ func TestAPlaceReleasedIsPastOnceTheFamilyAttendsAgain(t *testing.T) {
 		_, err = r.RecordSessionAttended(today.AddDate(0, 0, 8))
 		require.ErrorIs(t, err, domain.ErrCaseSuspended, "otherwise a suspended case records no session, as before")
 	})
+}
+
+// A review records what it decided, and the date it was due as it stood when it was held, so a
+// review held late says so (review 42: a review kept nothing of what was decided, nor when it was
+// due). A review without a decision, or with one that is none of them, is refused.
+func TestAReviewRecordsItsDecisionAndWhenItWasDue(t *testing.T) {
+	r, h := inState(t, domain.ReadyForContact)
+	first, later := date(2026, 12, 31), date(2027, 9, 1)
+	h.ok(r.RecordSessionAttended(first))
+	for _, decision := range []referralv1.ReviewDecision{0, 99} {
+		events, err := r.RecordReview(date(2027, 7, 10), decision, "going well", later)
+		var invalid *domain.Invalid
+		require.ErrorAs(t, err, &invalid)
+		require.Equal(t, "decision", invalid.Violations[0].Field)
+		require.Nil(t, events)
+	}
+	events := h.ok(r.RecordReview(date(2027, 7, 10), referralv1.ReviewDecision_REVIEW_DECISION_CHANGE, "longer sessions from August", later))
+	held := events[0].(*referralv1.ReviewHeld)
+	require.Equal(t, referralv1.ReviewDecision_REVIEW_DECISION_CHANGE, held.GetDecision())
+	require.Equal(t, date(2027, 6, 30), dates.Time(held.GetDueOn()), "due within six months of the first session: held ten days late")
+	require.Equal(t, date(2028, 1, 10), dates.Time(held.GetNextReviewDueOn()))
+	events = h.ok(r.RecordReview(date(2027, 8, 1), referralv1.ReviewDecision_REVIEW_DECISION_MOVE_ON, "parents ready to arrange it", later))
+	require.Equal(t, date(2028, 1, 10), dates.Time(events[0].(*referralv1.ReviewHeld).GetDueOn()), "the due date the last review set")
+}
+
+// A review is overdue from the day after its due date, by the centre's today; none is overdue
+// when none is due.
+func TestOverdueDays(t *testing.T) {
+	due := date(2027, 8, 6)
+	require.Zero(t, domain.OverdueDays(due, date(2027, 8, 5)))
+	require.Zero(t, domain.OverdueDays(due, due), "due today is not overdue yet")
+	require.Equal(t, 1, domain.OverdueDays(due, date(2027, 8, 7)))
+	require.Equal(t, 184, domain.OverdueDays(due, date(2028, 2, 6)))
+	require.Zero(t, domain.OverdueDays(time.Time{}, due), "no review due")
 }

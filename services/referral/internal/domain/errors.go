@@ -450,6 +450,17 @@ func PlaceReleasePast(released, attended time.Time) error {
 		released.Format(time.DateOnly), attended.Format(time.DateOnly)))
 }
 
+// ErrAlreadyReviewed: a review of the case is already recorded on the day given. A second one
+// the same day was accepted as often as it was sent (review 42); the reason is the code, the
+// message (AlreadyReviewed) names the day.
+var ErrAlreadyReviewed = problem.Rule("ALREADY_REVIEWED", "a review of the case is already recorded on that day: one review a day is recorded")
+
+// AlreadyReviewed is ErrAlreadyReviewed naming the day.
+func AlreadyReviewed(on time.Time) error {
+	return problem.Rule(ErrAlreadyReviewed.Reason, fmt.Sprintf("a review of the case held on %s is already recorded: one review a day is "+
+		"recorded, with what it decided; a later meeting is recorded on its own day", on.Format(time.DateOnly)))
+}
+
 // ErrErasedNotCorrected: an erased family's referral keeps no personal details to correct.
 var ErrErasedNotCorrected = problem.Rule("FAMILY_ERASED",
 	"the family's personal data was erased: nothing is left to correct, and nothing erased is recorded again")

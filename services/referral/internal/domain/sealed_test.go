@@ -64,7 +64,7 @@ func everything(t *testing.T) *history {
 	h.ok(r.FlagPossibleDuplicate(r.Children()[0].ID, otherCtr, exact, today))
 	h.ok(r.RecordSessionAttended(today))
 	h.ok(r.Suspend(holdID, today))
-	h.ok(r.RecordReview(today, "Review narrative", today))
+	h.ok(r.RecordReview(today, cont, "Review narrative", today))
 	h.ok(r.Resume(holdID, today))
 	h.ok(r.EndCase(referralv1.CaseOutcome_CASE_OUTCOME_SELF_ARRANGED, "Ending narrative", today))
 	require.Equal(t, domain.Ended, r.State())

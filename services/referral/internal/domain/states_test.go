@@ -62,7 +62,7 @@ func run(r *domain.Referral, c domain.Command) ([]proto.Message, error) {
 	case domain.CmdRecordSessionAttended:
 		return r.RecordSessionAttended(today)
 	case domain.CmdRecordReview:
-		return r.RecordReview(today, "going well", today)
+		return r.RecordReview(today, cont, "going well", today)
 	case domain.CmdEndCase:
 		return r.EndCase(referralv1.CaseOutcome_CASE_OUTCOME_REFERRED_BACK_TO_COURT, "Ended for the test", today)
 	case domain.CmdSuspend:

@@ -21,7 +21,9 @@ type View struct {
 	// Others are the other adults named on the referral, by name and role, with no contact
 	// details at all.
 	Others []Adult
-	// Children are the children, whom every adult on the referral knows.
+	// Children are the children, whom every adult on the referral knows, without their needs: the
+	// referrer wrote those, often from one parent's side ("attends the school near mum's home"
+	// reached the father, review 41), and the centre holds them.
 	Children []Child
 	// Arrangement is the agreed arrangement, if any. Its stagger (when the visiting parent arrives
 	// and leaves) is shown only to the non-resident parent it times: to anyone else it would say
@@ -30,9 +32,9 @@ type View struct {
 }
 
 // ViewFor returns what the adult person may see of the referral: their own details and contact
-// details, the others' names and roles only, the children, and the arrangement without another
-// party's times. The referral's narrative (reason, risk notes, screening, the referrer) is staff's
-// and is never in a view. ErrPersonNotFound if the person is not an adult on the referral.
+// details, the others' names and roles only, the children without their needs, and the
+// arrangement without another party's times. The referral's narrative (reason, risk notes,
+// screening, the referrer, the children's needs) is staff's and is never in a view. ErrPersonNotFound if the person is not an adult on the referral.
 func (r *Referral) ViewFor(person uuid.UUID) (View, error) {
 	i := slices.IndexFunc(r.adults, func(a AdultRecord) bool { return a.ID == person })
 	if i < 0 {
@@ -49,7 +51,9 @@ func (r *Referral) ViewFor(person uuid.UUID) (View, error) {
 		v.Others = append(v.Others, other)
 	}
 	for _, c := range r.children {
-		v.Children = append(v.Children, c.Child)
+		child := c.Child
+		child.Needs = ""
+		v.Children = append(v.Children, child)
 	}
 	if r.arrangement != nil {
 		a := *r.arrangement

@@ -285,7 +285,7 @@ func (s *Server) RecordReview(ctx context.Context, req *referralv1.RecordReviewR
 	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.RecordReviewResponse {
 		return &referralv1.RecordReviewResponse{Referral: r}
 	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
-		return s.app.RecordReview(ctx, id(req.GetReferralId()), id(req.GetCentreId()), on, req.GetNote(), md)
+		return s.app.RecordReview(ctx, id(req.GetReferralId()), id(req.GetCentreId()), on, req.GetDecision(), req.GetNote(), md)
 	})
 }
 
@@ -396,6 +396,8 @@ func (s *Server) GetFamily(ctx context.Context, req *referralv1.GetFamilyRequest
 		for _, c := range v.Children {
 			family.Children = append(family.Children, childOf(c))
 		}
+		// The view holds no needs (domain.View), and says so: an empty field would read as none.
+		family.ChildrensNeedsWithheld = len(family.Children) > 0
 		return &referralv1.GetFamilyResponse{Family: family}, nil
 	}
 	d := r.Details()

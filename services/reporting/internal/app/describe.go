@@ -133,7 +133,28 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 	case *referralv1.FirstSessionAttended:
 		return "First session attended: contact has begun"
 	case *referralv1.ReviewHeld:
-		return "Case reviewed"
+		// The day held, the day due and how late, and the decision (review 42); a review recorded
+		// before the decision and due date were kept says the day it was held.
+		s := "Case reviewed on " + date(ev.GetHeldOn())
+		if due := ev.GetDueOn(); due != nil {
+			s += " (due " + date(due)
+			if held, by := dates.Time(ev.GetHeldOn()), dates.Time(due); !held.IsZero() && !by.IsZero() && held.After(by) {
+				late := int(held.Sub(by).Hours() / 24)
+				s += fmt.Sprintf(", %d %s late", late, plural(late, "day", "days"))
+			}
+			s += ")"
+		}
+		switch ev.GetDecision() {
+		case referralv1.ReviewDecision_REVIEW_DECISION_CONTINUE:
+			s += ": continue as agreed"
+		case referralv1.ReviewDecision_REVIEW_DECISION_CHANGE:
+			s += ": change the arrangement"
+		case referralv1.ReviewDecision_REVIEW_DECISION_MOVE_ON:
+			s += ": move on, the end of the case planned"
+		case referralv1.ReviewDecision_REVIEW_DECISION_REFER_BACK:
+			s += ": refer back to the court or the referrer"
+		}
+		return s
 	case *referralv1.CaseEnded:
 		return "Case ended: " + words.Enum(ev.GetOutcome())
 	case *referralv1.CaseEndingCorrected:
@@ -213,6 +234,12 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		return "Scheduling noted a disclosure of domestic abuse carried to the referral on " + date(ev.GetFlaggedOn()) +
 			": contact other than supervised stops until the safeguarding lead's risk assessment"
 	case *schedulingv1.RiskAssessmentNoted:
+		// Scheduling weighs a carried disclosure by the instants it was carried and the
+		// assessment recorded (decision 249), and by their dates only when an event has no
+		// instant (recorded before then): the words say the rule the event was weighed by.
+		if ev.GetAssessedAt() != nil {
+			return "Scheduling noted a risk assessment of " + date(ev.GetAssessedOn()) + ": it weighs any disclosure carried before it was recorded"
+		}
 		return "Scheduling noted a risk assessment of " + date(ev.GetAssessedOn()) + ": it weighs a disclosure noted on or before it"
 	case *schedulingv1.ContactEnded:
 		return "Scheduling noted contact ended: future bookings cancelled"
@@ -554,7 +581,8 @@ func clock(at, recorded *timestamppb.Timestamp) string {
 // Of the holds, a parent's copy says "Contact suspended" when the first suspends the family's
 // contact and "Contact may resume" when the last is lifted, and nothing of one placed or lifted
 // while another stands, nor once the case is over: how many there were would tell that more
-// than one safeguarding matter stood (review 29). A step it gives bare names no one (bareSteps).
+// than one safeguarding matter stood (review 29). A step it gives bare names no one (bareSteps),
+// and no step names an account (parentsRole).
 func ForAParent(steps []Step) []Step {
 	taken := takenBack(steps)
 	kept := steps[:0]
@@ -574,9 +602,7 @@ func ForAParent(steps []Step) []Step {
 		s.RecordedAt = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, dates.UK())
 		s.Description = withoutTimes(s.Type, words)
 		s.Stream, s.Version = "", 0
-		if bareSteps[s.Type] {
-			s.Actor, s.ActorRole = "", ""
-		}
+		s.Actor, s.ActorRole = "", parentsRole(s)
 		kept = append(kept, s)
 	}
 	// Each day's door steps, gathered at the first one's place and sorted by kind and words.
@@ -785,6 +811,23 @@ var bareSteps = map[string]bool{
 	"familytime.referral.v1.CaseEnded": true, "familytime.referral.v1.CaseReopened": true, caseSuspended: true, caseResumed: true, holdNoted: true, holdLiftNoted: true,
 	"familytime.scheduling.v1.SessionCalledOff": true, "familytime.scheduling.v1.BookingCancelled": true,
 	"familytime.scheduling.v1.PlaceOffered": true,
+}
+
+// parentsRole is who a parent's copy says took step s: the role it was taken in, never the
+// account. An account id is the subject of its holder's token, which an identity provider may make
+// an e-mail address: review 41 read, in the father's copy, the mother's own address as the actor
+// of her self-referral, and every staff account of the centre as the actor of its steps. The
+// centre's reads keep the account (a court asks who), as a report's recipient's copy keeps none
+// (decisions 98, 99). A service's own reaction (actor "service:...", no role) is taken in the role
+// "service"; a step given bare (bareSteps), and one recorded before roles were, name no one.
+func parentsRole(s Step) string {
+	switch {
+	case bareSteps[s.Type]:
+		return ""
+	case s.ActorRole == "" && strings.HasPrefix(s.Actor, "service:"):
+		return "service"
+	}
+	return s.ActorRole
 }
 
 // parentsWords is the words a parent's copy gives a step of service and eventType described as

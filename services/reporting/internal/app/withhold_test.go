@@ -135,7 +135,7 @@ func TestAParentsCopySaysContactWasSuspendedAndNotHowManyHolds(t *testing.T) {
 		}
 		return out
 	}
-	want := []said{{"2026-07-01", "Session booked (supported) for 2026-07-11", "service:scheduling"},
+	want := []said{{"2026-07-01", "Session booked (supported) for 2026-07-11", "service"}, // the role, not the account (review 41)
 		{"2026-07-04", "Contact suspended", ""}, {"2026-07-04", "Booking for 2026-07-11 cancelled", ""},
 		{"2026-07-20", "Contact may resume", ""}}
 
@@ -183,7 +183,7 @@ func TestAParentsCopyGivesTheBareStepAndNamesNoOneForIt(t *testing.T) {
 	}
 	require.Equal(t, []said{{"Referral accepted for supervised contact", "", ""}, {"Referral placed on the centre's waiting list", "", ""},
 		{"Booking for 2026-07-04 cancelled", "", ""}, {"Booking for 2026-07-11 cancelled", "", ""}, {"Case ended", "", ""},
-		{"Session booked (supervised) for 2026-07-18", "coordinator-1", "coordinator"}}, got)
+		{"Session booked (supervised) for 2026-07-18", "", "coordinator"}}, got, "a step not given bare says the role, and no account (review 41)")
 }
 
 // Review 31 read a parent's copy after a no-show recorded too early and the children's departure

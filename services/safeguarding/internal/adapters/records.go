@@ -173,13 +173,15 @@ func (r *Records) OpenFamilies(ctx context.Context, centre uuid.UUID) ([]uuid.UU
 }
 
 // ProjectPeople records people a referral names for a family (ids only), with whether each is a
-// party (a parent, or an adult with parental responsibility) as the referral now says.
-func ProjectPeople(uow *eventstore.UnitOfWork, family uuid.UUID, people []uuid.UUID, party []bool) {
+// party (a parent, or an adult with parental responsibility) and a parent (resident or not) as the
+// referral now says.
+func ProjectPeople(uow *eventstore.UnitOfWork, family uuid.UUID, people []uuid.UUID, party, parent []bool) {
 	if len(people) == 0 {
 		return
 	}
-	uow.Exec(`INSERT INTO family_people (family_id, person_id, party) SELECT $1, * FROM unnest($2::uuid[], $3::boolean[])
-		ON CONFLICT (family_id, person_id) DO UPDATE SET party = EXCLUDED.party`, family, people, party)
+	uow.Exec(`INSERT INTO family_people (family_id, person_id, party, parent)
+		SELECT $1, * FROM unnest($2::uuid[], $3::boolean[], $4::boolean[])
+		ON CONFLICT (family_id, person_id) DO UPDATE SET party = EXCLUDED.party, parent = EXCLUDED.parent`, family, people, party, parent)
 }
 
 // ProjectBodies records the bodies a family's referral involves, as received from source.
@@ -212,14 +214,21 @@ func (r *Records) Bodies(ctx context.Context, family uuid.UUID) (b domain.Bodies
 	return b, true, nil
 }
 
+// Party is one of a family's parties (ProjectPeople), and whether its referral names them a parent
+// (resident or not); Parent is nil for someone noted before that was kept (migration 0020).
+type Party struct {
+	Person uuid.UUID
+	Parent *bool
+}
+
 // Parties are those of people that are parties of the family (ProjectPeople).
-func (r *Records) Parties(ctx context.Context, family uuid.UUID, people []uuid.UUID) ([]uuid.UUID, error) {
-	rows, err := r.store.Pool().Query(ctx, `SELECT person_id FROM family_people WHERE family_id = $1 AND person_id = ANY($2) AND party`,
+func (r *Records) Parties(ctx context.Context, family uuid.UUID, people []uuid.UUID) ([]Party, error) {
+	rows, err := r.store.Pool().Query(ctx, `SELECT person_id, parent FROM family_people WHERE family_id = $1 AND person_id = ANY($2) AND party`,
 		family, people)
 	if err != nil {
 		return nil, fmt.Errorf("family's parties: %w", err)
 	}
-	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[Party])
 }
 
 // ProjectBooking records a booking of a family.

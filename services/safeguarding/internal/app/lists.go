@@ -19,23 +19,26 @@ func pageSize(size int) int {
 }
 
 // AccessRecordsPage reads a page of who read a family's safeguarding text at the centre, when and
-// why, oldest first (size 0: DefaultPageSize), with the purposes opened, and the next page's token:
-// the pages in turn are every read, none left out. Listing records no access of its own.
-func (a *App) AccessRecordsPage(ctx context.Context, centre, family uuid.UUID, size int, token string) ([]AccessView, string, error) {
+// why, oldest first (size 0: DefaultPageSize), with the purposes opened (none when !purposes: a
+// national role is never given them, review 41), and the next page's token: the pages in turn are
+// every read, none left out. Listing records no access of its own.
+func (a *App) AccessRecordsPage(ctx context.Context, centre, family uuid.UUID, size int, token string, purposes bool) ([]AccessView, string, error) {
 	rows, next, err := a.records.AccessRecordsPage(ctx, centre, family, pageSize(size), token)
 	if err != nil {
 		return nil, "", err
 	}
 	out := make([]AccessView, 0, len(rows))
 	for _, r := range rows {
-		b, err := a.records.Open(ctx, family, r.Event, "sealed_purpose", r.SealedPurpose)
-		if err != nil {
-			return nil, "", err
-		}
 		purpose := ""
-		if len(b) > 0 {
-			if purpose, err = domain.NoteText(b); err != nil {
+		if purposes {
+			b, err := a.records.Open(ctx, family, r.Event, "sealed_purpose", r.SealedPurpose)
+			if err != nil {
 				return nil, "", err
+			}
+			if len(b) > 0 {
+				if purpose, err = domain.NoteText(b); err != nil {
+					return nil, "", err
+				}
 			}
 		}
 		out = append(out, AccessView{At: r.At, Subject: r.Subject, Role: r.Role, Purpose: purpose, Centre: r.Centre,

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/problem"
@@ -15,12 +16,12 @@ import (
 	"github.com/familytime/familytime/services/safeguarding/internal/domain"
 )
 
-// NotePeople records, in a consumer's unit, people a referral names for the family (ids only, and
-// whether each is a party: a parent or an adult with parental responsibility), so that a concern
-// about the family can name them and no one else, and a report's copy goes only to a party
-// (decision 78).
-func (a *App) NotePeople(uow *eventstore.UnitOfWork, family uuid.UUID, people []uuid.UUID, party []bool) {
-	adapters.ProjectPeople(uow, family, people, party)
+// NotePeople records, in a consumer's unit, people a referral names for the family (ids only,
+// whether each is a party: a parent or an adult with parental responsibility, and whether a
+// parent), so that a concern about the family can name them and no one else, and a report's copy
+// goes only to a party (decision 78), listed under the kind their role gives (review 41).
+func (a *App) NotePeople(uow *eventstore.UnitOfWork, family uuid.UUID, people []uuid.UUID, party, parent []bool) {
+	adapters.ProjectPeople(uow, family, people, party, parent)
 }
 
 // NoteBooking records, in a consumer's unit, a booking of the family, so that a concern about the
@@ -62,21 +63,44 @@ func (a *App) strangers(ctx context.Context, family uuid.UUID, named []Named) ([
 		"is not a person named on this family's referral (one added a moment ago may take a second to be known here)"), nil
 }
 
+// Listed is a report recipient's person field (Named): a party listed by person under Kind (a
+// parent, or other parental responsibility), or the party a solicitor acts for (Kind solicitor).
+// KindField is the field that gives the kind.
+type Listed struct {
+	Named
+	Kind      safeguardingv1.RecipientKind
+	KindField string
+}
+
 // RecipientsAreParties refuses, naming each field, a report's copy for someone who is not a party
 // of the family (a parent, or an adult with parental responsibility): a child or a relative given
-// a parent's copy would read what the copy keeps from the other party. named are the person
+// a parent's copy would read what the copy keeps from the other party. A party listed by person
+// under the kind their role on the referral does not give (domain.WrongKind) is refused naming the
+// kind's field (review 41); one noted before roles were kept is not checked. listed are the person
 // fields of parent and parental-responsibility recipients and of the party a solicitor acts for.
-func (a *App) RecipientsAreParties(ctx context.Context, family uuid.UUID, named []Named) error {
-	people := make([]uuid.UUID, 0, len(named))
-	for _, n := range named {
-		people = append(people, n.Person)
+func (a *App) RecipientsAreParties(ctx context.Context, family uuid.UUID, listed []Listed) error {
+	people := make([]uuid.UUID, 0, len(listed))
+	named := make([]Named, 0, len(listed))
+	for _, l := range listed {
+		people, named = append(people, l.Person), append(named, l.Named)
 	}
 	parties, err := a.records.Parties(ctx, family, people)
 	if err != nil {
 		return err
 	}
-	return invalid(refuse(named, func(p uuid.UUID) bool { return !slices.Contains(parties, p) },
-		"is not a parent or an adult with parental responsibility on this family's referral"))
+	vs := refuse(named, func(p uuid.UUID) bool {
+		return !slices.ContainsFunc(parties, func(x adapters.Party) bool { return x.Person == p })
+	}, "is not a parent or an adult with parental responsibility on this family's referral")
+	for _, l := range listed {
+		i := slices.IndexFunc(parties, func(x adapters.Party) bool { return x.Person == l.Person })
+		if i < 0 || parties[i].Parent == nil {
+			continue
+		}
+		if why := domain.WrongKind(l.Kind, *parties[i].Parent); why != "" {
+			vs = append(vs, problem.Violation{Field: l.KindField, Reason: why})
+		}
+	}
+	return invalid(vs)
 }
 
 // NoteBodies records, in a consumer's unit, the bodies a family's referral involves as received

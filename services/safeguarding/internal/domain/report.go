@@ -81,6 +81,21 @@ func (r Recipient) Party() uuid.UUID {
 	return uuid.Nil
 }
 
+// WrongKind says why a party listed by person under kind is listed under the wrong kind, given
+// whether the family's referral names them a parent (resident or not): a parent is listed as a
+// parent, and an adult with parental responsibility who is no parent (another holder of it, or a
+// relative who has it) as other parental responsibility (review 41 had a parent recorded under
+// the other kind). Empty when the kind is right, or is no kind listed by a party's person.
+func WrongKind(kind safeguardingv1.RecipientKind, parent bool) string {
+	switch {
+	case kind == safeguardingv1.RecipientKind_RECIPIENT_KIND_OTHER_PARENTAL_RESPONSIBILITY && parent:
+		return "is a parent on this family's referral: list them as parent (a parent is not listed again as having parental responsibility)"
+	case kind == safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT && !parent:
+		return "is not a parent on this family's referral but another adult with parental responsibility: list them as other-parental-responsibility"
+	}
+	return ""
+}
+
 // aboutOneParty reports whether a section kind concerns one party's whereabouts: exact arrival and
 // departure times, and address or contact details.
 func aboutOneParty(k safeguardingv1.ReportSectionKind) bool {

@@ -230,14 +230,14 @@ func notePeople(a *app.App, uow *eventstore.UnitOfWork, d bus.Delivery, familyID
 		return bus.Poison(fmt.Errorf("%s %s: the family id is not a UUID", bus.EventName(d.Envelope.GetEventType()), d.EventID))
 	}
 	var ids []string
-	var party []bool
+	var party, parent []bool
 	for _, p := range facts.GetAdults() {
+		isParent := p.GetRole() == referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT || p.GetRole() == referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT
 		ids = append(ids, p.GetPersonId())
-		party = append(party, p.GetParentalResponsibility() || p.GetRole() == referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT ||
-			p.GetRole() == referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT)
+		party, parent = append(party, p.GetParentalResponsibility() || isParent), append(parent, isParent)
 	}
 	for _, c := range facts.GetChildren() {
-		ids, party = append(ids, c.GetPersonId()), append(party, false)
+		ids, party, parent = append(ids, c.GetPersonId()), append(party, false), append(parent, false)
 	}
 	people := make([]uuid.UUID, 0, len(ids))
 	for _, s := range ids {
@@ -247,7 +247,7 @@ func notePeople(a *app.App, uow *eventstore.UnitOfWork, d bus.Delivery, familyID
 		}
 		people = append(people, p)
 	}
-	a.NotePeople(uow, family, people, party)
+	a.NotePeople(uow, family, people, party, parent)
 	return nil
 }
 

@@ -439,13 +439,19 @@ func (s *Server) ReleaseReport(ctx context.Context, req *safeguardingv1.ReleaseR
 			return nil, err
 		}
 		var named []app.Named
+		var listed []app.Listed
 		for i, x := range list {
+			var n app.Named
 			switch x.Kind {
 			case safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, safeguardingv1.RecipientKind_RECIPIENT_KIND_OTHER_PARENTAL_RESPONSIBILITY:
-				named = append(named, app.Named{Field: fmt.Sprintf("recipients[%d].person_id", i), Person: x.Person})
+				n = app.Named{Field: fmt.Sprintf("recipients[%d].person_id", i), Person: x.Person}
 			case safeguardingv1.RecipientKind_RECIPIENT_KIND_SOLICITOR:
-				named = append(named, app.Named{Field: fmt.Sprintf("recipients[%d].acting_for_person_id", i), Person: x.ActingFor})
+				n = app.Named{Field: fmt.Sprintf("recipients[%d].acting_for_person_id", i), Person: x.ActingFor}
+			default:
+				continue
 			}
+			named = append(named, n)
+			listed = append(listed, app.Listed{Named: n, Kind: x.Kind, KindField: fmt.Sprintf("recipients[%d].kind", i)})
 		}
 		if err := s.app.PeopleOfTheFamily(ctx, r.FamilyID(), named); err != nil {
 			return nil, err
@@ -453,7 +459,8 @@ func (s *Server) ReleaseReport(ctx context.Context, req *safeguardingv1.ReleaseR
 		if err := s.app.BodiesInvolved(ctx, r.FamilyID(), list); err != nil {
 			return nil, err
 		}
-		return msgs, s.app.RecipientsAreParties(ctx, r.FamilyID(), named)
+		// A party, listed under the kind their role on the referral gives (review 41).
+		return msgs, s.app.RecipientsAreParties(ctx, r.FamilyID(), listed)
 	})
 }
 
@@ -608,19 +615,26 @@ func (s *Server) ListAlerts(ctx context.Context, req *safeguardingv1.ListAlertsR
 }
 
 // ListAccessRecords reads a page of the reads of a family's safeguarding text at the centre: the
-// register's lead, or an administrator, who is on no register and audits any centre.
+// register's lead, or an administrator, who is on no register and audits any centre. An
+// administrator is given who read what, when and in which role, but not the purpose each gave:
+// free text about the family, which a national role never reads (decision 91, review 41).
 func (s *Server) ListAccessRecords(ctx context.Context, req *safeguardingv1.ListAccessRecordsRequest) (*safeguardingv1.ListAccessRecordsResponse, error) {
-	if _, err := s.acting(ctx, req.GetCentreId()); err != nil && !administers(ctx) {
-		return nil, err
+	withhold := false
+	if _, err := s.acting(ctx, req.GetCentreId()); err != nil {
+		if !administers(ctx) {
+			return nil, err
+		}
+		withhold = true
 	}
-	rows, next, err := s.app.AccessRecordsPage(ctx, id(req.GetCentreId()), id(req.GetFamilyId()), int(req.GetPageSize()), req.GetPageToken())
+	rows, next, err := s.app.AccessRecordsPage(ctx, id(req.GetCentreId()), id(req.GetFamilyId()), int(req.GetPageSize()), req.GetPageToken(), !withhold)
 	if err != nil {
 		return nil, err
 	}
 	out := &safeguardingv1.ListAccessRecordsResponse{NextPageToken: next}
 	for _, r := range rows {
 		out.Records = append(out.Records, &safeguardingv1.AccessRecord{AccessedAt: timestamppb.New(r.At), Subject: r.Subject,
-			Role: r.Role, CentreId: r.Centre.String(), Kind: r.Kind, RecordId: r.Record.String(), Purpose: r.Purpose})
+			Role: r.Role, CentreId: r.Centre.String(), Kind: r.Kind, RecordId: r.Record.String(), Purpose: r.Purpose,
+			PurposeWithheld: withhold})
 	}
 	return out, nil
 }

@@ -15,15 +15,18 @@ import (
 // BookingRow is a booking as the read model holds it, with its room's name and the family's
 // named people and holds.
 type BookingRow struct {
-	ID, Centre, Family, Room, Pattern  uuid.UUID
-	Date, SessionOpens                 time.Time
-	ServiceType                        int32
-	Zone                               string
-	VisitingArrives, ChildrenArrive    time.Time
-	ChildrenLeave, VisitingLeaves      time.Time
-	Status, Reason, CancelledBy        int32
-	Late                               bool
-	NoticeMinutes                      int64
+	ID, Centre, Family, Room, Pattern uuid.UUID
+	Date, SessionOpens                time.Time
+	ServiceType                       int32
+	Zone                              string
+	VisitingArrives, ChildrenArrive   time.Time
+	ChildrenLeave, VisitingLeaves     time.Time
+	Status, Reason, CancelledBy       int32
+	Late                              bool
+	NoticeMinutes                     int64
+	// NoticeTo is the party whose due time the notice is counted to (0: the children's, before
+	// review 42).
+	NoticeTo                           int32
 	VisitingArrived, ChildrenArrived   *time.Time
 	VisitingDeparted, ChildrenDeparted *time.Time
 	// VisitingCheckedIn and ChildrenCheckedIn are each party's first check-in, if recorded.
@@ -48,7 +51,7 @@ func (r *Sessions) DaySheet(ctx context.Context, centre uuid.UUID, day time.Time
 			b.status, b.cancellation_reason, b.cancelled_late, b.visiting_arrived_at, b.children_arrived_at,
 			b.visiting_departed_at, b.children_departed_at, b.checked_in, b.refused_check_ins,
 			coalesce(r.name, ''), f.ready, coalesce(f.holds_in_force, 0), coalesce(b.supervised_by, ''), b.cancelled_by, b.notice_minutes,
-			b.children_may_leave_centre, b.visiting_checked_in_at, b.children_checked_in_at, f.disclosure_flagged_on
+			b.children_may_leave_centre, b.visiting_checked_in_at, b.children_checked_in_at, f.disclosure_flagged_on, b.notice_to
 		FROM bookings b
 		LEFT JOIN rooms r ON r.room_id = b.room_id
 		LEFT JOIN session_families f ON f.family_id = b.family_id
@@ -64,7 +67,7 @@ func (r *Sessions) DaySheet(ctx context.Context, centre uuid.UUID, day time.Time
 			&b.VisitingArrives, &b.ChildrenArrive, &b.ChildrenLeave, &b.VisitingLeaves, &b.Status, &b.Reason, &b.Late,
 			&b.VisitingArrived, &b.ChildrenArrived, &b.VisitingDeparted, &b.ChildrenDeparted, &b.CheckedIn, &b.Refused,
 			&b.RoomName, &ready, &b.HoldsInForce, &b.SupervisedBy, &b.CancelledBy, &b.NoticeMinutes, &b.ChildrenMayLeaveCentre,
-			&b.VisitingCheckedIn, &b.ChildrenCheckedIn, &b.DisclosureFlaggedOn); err != nil {
+			&b.VisitingCheckedIn, &b.ChildrenCheckedIn, &b.DisclosureFlaggedOn, &b.NoticeTo); err != nil {
 			return b, err
 		}
 		if ready != nil {

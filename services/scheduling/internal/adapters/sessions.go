@@ -143,6 +143,14 @@ func (r *Sessions) BookingPlace(ctx context.Context, centre, booking uuid.UUID) 
 // Append adds events to a stream in the unit of work, expecting the stream at expected, and
 // projects each into the read models in the same transaction.
 func Append(uow *eventstore.UnitOfWork, stream string, expected int64, family, centre uuid.UUID, md eventstore.Metadata, events ...proto.Message) error {
+	return AppendAs(uow, stream, expected, family, centre, md, nil, events...)
+}
+
+// AppendAs is Append with the ids of the events that carry a sealed value, bound to the id it
+// was sealed for (Keys.SealString): ids[msg] is msg's event id. Events not in ids get one at
+// commit.
+func AppendAs(uow *eventstore.UnitOfWork, stream string, expected int64, family, centre uuid.UUID, md eventstore.Metadata,
+	ids map[proto.Message]uuid.UUID, events ...proto.Message) error {
 	if len(events) == 0 {
 		return nil
 	}
@@ -152,6 +160,7 @@ func Append(uow *eventstore.UnitOfWork, stream string, expected int64, family, c
 		if err != nil {
 			return err
 		}
+		e.ID = ids[ev]
 		out[i] = e
 		if err := project(uow, ev); err != nil {
 			return err
@@ -243,9 +252,10 @@ func project(uow *eventstore.UnitOfWork, ev proto.Message) error {
 			ts(e.GetChildrenArriveAt()), ts(e.GetChildrenLeaveAt()), ts(e.GetVisitingLeavesAt()),
 			int32(schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED))
 	case *schedulingv1.BookingCancelled:
-		uow.Exec(`UPDATE bookings SET status = $2, cancellation_reason = $3, cancelled_late = $4, cancelled_by = $5, notice_minutes = $6
+		uow.Exec(`UPDATE bookings SET status = $2, cancellation_reason = $3, cancelled_late = $4, cancelled_by = $5, notice_minutes = $6,
+				notice_to = $7
 			WHERE booking_id = $1`, e.GetBookingId(), int32(schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED), int32(e.GetReason()), e.GetLate(),
-			int32(e.GetCancelledBy()), e.GetNoticeMinutes())
+			int32(e.GetCancelledBy()), e.GetNoticeMinutes(), int32(e.GetNoticeTo()))
 	case *schedulingv1.PersonCheckedIn:
 		switch e.GetParty() {
 		case schedulingv1.Party_PARTY_VISITING:

@@ -25,6 +25,15 @@ type App struct {
 	// acted are the accounts' days at centres this process has seen committed to staff_acts
 	// (noteAct), so that an account's later commands that day send nothing more.
 	acted *actsNoted
+	// keys seals the text kept about a family (an explained no-show's explanation); nil when the
+	// service has no key store (WithKeys).
+	keys *adapters.Keys
+}
+
+// WithKeys gives the use cases the service's key store (nil: none).
+func (a *App) WithKeys(keys *adapters.Keys) *App {
+	a.keys = keys
+	return a
 }
 
 // Store is the event store the use cases' units of work commit to.
@@ -48,7 +57,13 @@ func (a *App) WithClock(now func() time.Time) *App {
 // something at the centre today (noteAct). Every use case appends through it, so the day someone
 // last recorded anything at a centre is known to the register's keeper (RemoveStaffMember).
 func (a *App) append(uow *eventstore.UnitOfWork, stream string, expected int64, family, centre uuid.UUID, md eventstore.Metadata, events ...proto.Message) error {
-	if err := adapters.Append(uow, stream, expected, family, centre, md, events...); err != nil || len(events) == 0 {
+	return a.appendAs(uow, stream, expected, family, centre, md, nil, events...)
+}
+
+// appendAs is append with the ids of the events carrying a sealed value (adapters.AppendAs).
+func (a *App) appendAs(uow *eventstore.UnitOfWork, stream string, expected int64, family, centre uuid.UUID, md eventstore.Metadata,
+	ids map[proto.Message]uuid.UUID, events ...proto.Message) error {
+	if err := adapters.AppendAs(uow, stream, expected, family, centre, md, ids, events...); err != nil || len(events) == 0 {
 		return err
 	}
 	a.noteAct(uow, centre, md)

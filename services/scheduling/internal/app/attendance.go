@@ -357,7 +357,10 @@ type NoShowResult struct {
 // RecordNoShow records a no-show. When it releases the family's place, the unit also cancels
 // the family's later bookings in that place (freeing them) and offers the place to the first
 // family on the centre's waiting list waiting for the same kind of contact, all in one unit.
-func (a *App) RecordNoShow(ctx context.Context, centre, booking uuid.UUID, party schedulingv1.Party, explained bool, md eventstore.Metadata) (NoShowResult, *eventstore.UnitOfWork, error) {
+// An explained no-show keeps explanation (the port checked it says something in words), sealed
+// with the family's key once the domain accepted the no-show (sealExplanation).
+func (a *App) RecordNoShow(ctx context.Context, centre, booking uuid.UUID, party schedulingv1.Party, explained bool, explanation string,
+	md eventstore.Metadata) (NoShowResult, *eventstore.UnitOfWork, error) {
 	f, err := a.familyOfBooking(ctx, centre, booking)
 	if err != nil {
 		return NoShowResult{}, nil, err
@@ -375,6 +378,12 @@ func (a *App) RecordNoShow(ctx context.Context, centre, booking uuid.UUID, party
 	// The count as the no-show recorded it: a release resets the family's, and a no-show after
 	// one that did not release the place (Family.KeptBy) is the third.
 	recorded := events[0].(*schedulingv1.NoShowRecorded)
+	var ids map[proto.Message]uuid.UUID
+	if explained {
+		if ids, err = a.sealExplanation(ctx, f.ID(), recorded, explanation); err != nil {
+			return NoShowResult{}, nil, err
+		}
+	}
 	out := NoShowResult{Booking: b, Unexplained: int(recorded.GetUnexplainedCount()), Released: released != nil}
 	if kept := recorded.GetPlaceKeptBySessionOn(); kept != nil {
 		// As the event records it, so the answer and the family's history say the same.
@@ -429,5 +438,31 @@ func (a *App) RecordNoShow(ctx context.Context, centre, booking uuid.UUID, party
 			return NoShowResult{}, nil, err
 		}
 	}
-	return out, uow, a.append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, events...)
+	return out, uow, a.appendAs(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ids, events...)
+}
+
+// sealExplanation seals an explained no-show's explanation into its event, with the family's
+// data key, bound to the event's id (minted here) and the field; it returns that id for the
+// append. Refused adapters.ErrNoKeyStore without a key store, and adapters.ErrFamilyErased for a
+// family whose key was destroyed: the explanation is never kept in clear, nor the explained
+// no-show without it (review 42).
+func (a *App) sealExplanation(ctx context.Context, family uuid.UUID, ev *schedulingv1.NoShowRecorded, explanation string) (map[proto.Message]uuid.UUID, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return nil, err
+	}
+	sealed, err := a.keys.SealString(ctx, family, id, "sealed_explanation", explanation)
+	if err != nil {
+		return nil, err
+	}
+	ev.SealedExplanation = sealed
+	return map[proto.Message]uuid.UUID{ev: id}, nil
+}
+
+// FamilyErased carries out a family's erasure ordered in referral (referral's FamilyErased):
+// scheduling's data key for the family is destroyed, so its explained no-shows' explanations no
+// longer open and none is sealed for it again. Nothing is recorded: referral's event is the
+// record, and scheduling's read models hold ids, dates and categories only.
+func (a *App) FamilyErased(ctx context.Context, family uuid.UUID) error {
+	return a.keys.Shred(ctx, family)
 }

@@ -215,7 +215,7 @@ func sheetEntry(r adapters.BookingRow, inside []uuid.UUID) *schedulingv1.DayShee
 		RoomId: r.Room.String(), PatternId: r.Pattern.String(), Date: dates.Proto(r.Date),
 		ServiceType: commonv1.ServiceType(r.ServiceType), Status: schedulingv1.BookingStatus(r.Status),
 		CancellationReason: schedulingv1.CancellationReason(r.Reason), CancelledLate: r.Late, TimeZone: r.Zone, SupervisedBy: r.SupervisedBy,
-		CancelledBy: schedulingv1.CancelledBy(r.CancelledBy), NoticeMinutes: r.NoticeMinutes,
+		CancelledBy: schedulingv1.CancelledBy(r.CancelledBy), NoticeMinutes: r.NoticeMinutes, NoticeTo: schedulingv1.Party(r.NoticeTo),
 		Visiting: partyTimes(r.VisitingArrives, r.VisitingLeaves, r.VisitingArrived, r.VisitingDeparted, loc),
 		Children: partyTimes(r.ChildrenArrive, r.ChildrenLeave, r.ChildrenArrived, r.ChildrenDeparted, loc)}
 	e := &schedulingv1.DaySheetEntry{Booking: b, RoomName: r.RoomName, DoorGapMinutes: int32(times.DoorGap())}

@@ -212,9 +212,12 @@ type Booking struct {
 	Status                                                         schedulingv1.BookingStatus
 	Reason                                                         schedulingv1.CancellationReason
 	Late                                                           bool
-	// CancelledBy and NoticeMinutes are who cancelled it and the notice given, once cancelled.
+	// CancelledBy and NoticeMinutes are who cancelled it and the notice given, once cancelled;
+	// NoticeTo is the party whose due time the notice is counted to (unset: the children's, on
+	// a cancellation recorded before review 42).
 	CancelledBy   schedulingv1.CancelledBy
 	NoticeMinutes int64
+	NoticeTo      schedulingv1.Party
 	CheckedIn     []uuid.UUID
 	// CheckedInAt is each party's first check-in: the door's first sight of it, which may come
 	// well before its arrival is recorded (review 20).
@@ -605,14 +608,35 @@ func (f *Family) cancelWhere(match func(*Booking) bool, reason schedulingv1.Canc
 }
 
 func (f *Family) cancellation(b *Booking, by schedulingv1.CancelledBy, reason schedulingv1.CancellationReason, now time.Time) *schedulingv1.BookingCancelled {
-	notice := b.ChildrenArrive.Sub(now)
+	to := NoticeTo(b, by)
+	notice := b.due(to).Sub(now)
 	if b.Started(now) {
 		// A session that began and held no contact (Cancel) is cancelled with no notice at all.
 		notice = 0
 	}
 	return &schedulingv1.BookingCancelled{BookingId: b.ID.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(),
 		RoomId: b.Room.String(), SessionDate: dates.Proto(b.Date), CancelledBy: by, Reason: reason,
-		NoticeMinutes: int64(notice / time.Minute), Late: notice < LateNotice, ServiceType: b.ServiceType}
+		NoticeMinutes: int64(notice / time.Minute), Late: notice < LateNotice, ServiceType: b.ServiceType, NoticeTo: to}
+}
+
+// NoticeTo is the party whose due time a cancellation's notice is counted to: the time the one
+// who cancelled was due at the door. The visiting parent's is the visiting party's arrival, the
+// resident parent's the children's; the centre, the referrer and the system call off the whole
+// session, so theirs is its first door time, the earlier of the two (the visiting parent's, who
+// comes first, unless the family has no stagger). Review 42: counted to the children's for
+// everyone, a visiting parent due at 10:00 who cancelled at 09:00 for children due at 10:15 was
+// told 1 hour 15 minutes, and near the 48-hour line a late cancellation was marked on time.
+func NoticeTo(b *Booking, by schedulingv1.CancelledBy) schedulingv1.Party {
+	switch {
+	case by == schedulingv1.CancelledBy_CANCELLED_BY_VISITING_PARENT:
+		return schedulingv1.Party_PARTY_VISITING
+	case by == schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT:
+		return schedulingv1.Party_PARTY_CHILDREN
+	case b.ChildrenArrive.Before(b.VisitingArrives):
+		return schedulingv1.Party_PARTY_CHILDREN
+	default:
+		return schedulingv1.Party_PARTY_VISITING
+	}
 }
 
 // BookAhead is how far ahead a session may be booked, in months.
@@ -1786,7 +1810,7 @@ func (f *Family) apply(ev proto.Message) error {
 	case *schedulingv1.BookingCancelled:
 		b := f.bookings[uuid.MustParse(e.GetBookingId())]
 		b.Status, b.Reason, b.Late = schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED, e.GetReason(), e.GetLate()
-		b.CancelledBy, b.NoticeMinutes = e.GetCancelledBy(), e.GetNoticeMinutes()
+		b.CancelledBy, b.NoticeMinutes, b.NoticeTo = e.GetCancelledBy(), e.GetNoticeMinutes(), e.GetNoticeTo()
 	case *schedulingv1.PersonCheckedIn:
 		b := f.bookings[uuid.MustParse(e.GetBookingId())]
 		person := uuid.MustParse(e.GetPersonId())

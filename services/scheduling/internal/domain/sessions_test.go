@@ -438,9 +438,12 @@ func TestCaseEndedCancelsFutureBookings(t *testing.T) {
 func TestCancellationNotice(t *testing.T) {
 	g := newRig(t)
 	b := g.book(t, day(2026, 1, 24), g.shared, jan)
+	// The visiting parent's notice is counted to their own arrival, 10:00, not the children's
+	// 10:15 (review 42).
 	_, ev, err := g.family.Cancel(b.ID, schedulingv1.CancelledBy_CANCELLED_BY_VISITING_PARENT, at(2026, 1, 21, 10, 15))
 	require.NoError(t, err)
-	require.Equal(t, int64(72*60), ev.GetNoticeMinutes())
+	require.Equal(t, int64(72*60-15), ev.GetNoticeMinutes())
+	require.Equal(t, schedulingv1.Party_PARTY_VISITING, ev.GetNoticeTo())
 	require.False(t, ev.GetLate())
 	require.Equal(t, schedulingv1.CancelledBy_CANCELLED_BY_VISITING_PARENT, ev.GetCancelledBy())
 
@@ -448,6 +451,7 @@ func TestCancellationNotice(t *testing.T) {
 	_, ev, err = g.family.Cancel(b.ID, schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT, at(2026, 1, 29, 10, 16))
 	require.NoError(t, err)
 	require.True(t, ev.GetLate(), "47 hours 59 minutes is under 48 hours")
+	require.Equal(t, schedulingv1.Party_PARTY_CHILDREN, ev.GetNoticeTo(), "the resident parent's: the children's arrival")
 	_, _, err = g.family.Cancel(b.ID, schedulingv1.CancelledBy_CANCELLED_BY_CENTRE, jan)
 	rule(t, err, "BOOKING_NOT_ACTIVE")
 }

@@ -42,6 +42,7 @@ var ReferralSubjects = []string{
 	"ft.referral.*.CaseReopened",
 	"ft.referral.*.ReferralWithdrawn",
 	"ft.referral.*.PossibleDuplicateFlagged",
+	"ft.referral.*.FamilyErased",
 }
 
 // SafeguardingSubjects are the safeguarding events scheduling acts on.
@@ -152,6 +153,18 @@ func ReferralEvents(a *app.App) bus.Handler {
 				return err
 			}
 			return a.EndContact(ctx, uow, u[0], u[1], u[2], dateOf(ev.GetEndedOn()), false, metadata(d))
+		case "familytime.referral.v1.FamilyErased":
+			// The family's data key in scheduling's key store is destroyed (review 42): its
+			// explained no-shows' explanations no longer open. Nothing is recorded.
+			ev, err := decode(d, &referralv1.FamilyErased{})
+			if err != nil {
+				return err
+			}
+			u, err := ids(d, "family_id", ev.GetFamilyId())
+			if err != nil {
+				return err
+			}
+			return a.FamilyErased(ctx, u[0])
 		case "familytime.referral.v1.CaseReopened":
 			ev, err := decode(d, &referralv1.CaseReopened{})
 			if err != nil {

@@ -2,8 +2,11 @@ package ports
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -14,8 +17,10 @@ import (
 	"github.com/familytime/familytime/services/platform/command"
 	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/inwords"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/platform/staff"
+	"github.com/familytime/familytime/services/platform/text"
 	"github.com/familytime/familytime/services/scheduling/internal/app"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
 )
@@ -222,7 +227,7 @@ func (s *Server) CancelBooking(ctx context.Context, req *schedulingv1.CancelBook
 		if err != nil {
 			return nil, nil, err
 		}
-		return &schedulingv1.CancelBookingResponse{Booking: bookingProto(b), NoticeMinutes: ev.GetNoticeMinutes()}, uow, nil
+		return &schedulingv1.CancelBookingResponse{Booking: bookingProto(b), NoticeMinutes: ev.GetNoticeMinutes(), NoticeTo: ev.GetNoticeTo()}, uow, nil
 	})
 }
 
@@ -355,8 +360,11 @@ func (s *Server) RecordNoShow(ctx context.Context, req *schedulingv1.RecordNoSho
 	if err != nil {
 		return nil, err
 	}
+	if err := checkExplanation(req.GetExplained(), req.GetExplanation()); err != nil {
+		return nil, err
+	}
 	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.RecordNoShowResponse, *eventstore.UnitOfWork, error) {
-		r, uow, err := s.app.RecordNoShow(ctx, centre, booking, req.GetParty(), req.GetExplained(), md)
+		r, uow, err := s.app.RecordNoShow(ctx, centre, booking, req.GetParty(), req.GetExplained(), strings.TrimSpace(req.GetExplanation()), md)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -370,6 +378,34 @@ func (s *Server) RecordNoShow(ctx context.Context, req *schedulingv1.RecordNoSho
 		}
 		return resp, uow, nil
 	})
+}
+
+// MaxExplanationLength is the longest explanation of a no-show, in characters, as referral's
+// free text.
+const MaxExplanationLength = 4000
+
+// checkExplanation checks a no-show's explanation (review 42): an explained no-show keeps the
+// family's reason the centre accepted, in words (platform's inwords: "." or "a.b" says nothing),
+// as clean prose; an unexplained one takes none. Refusals name the field and never quote it.
+func checkExplanation(explained bool, explanation string) error {
+	s := strings.TrimSpace(explanation)
+	switch {
+	case !explained && s != "":
+		return problem.Invalid("explanation", "is given only for an explained no-show (explained): an unexplained one has no reason the centre accepted")
+	case !explained:
+		return nil
+	case s == "":
+		return problem.Invalid("explanation", "is required for an explained no-show: the family's reason the centre accepts, "+
+			"in words (whether a no-show is explained decides whether the family keeps its place)")
+	case text.Check(s, text.Prose) != "":
+		return problem.Invalid("explanation", text.Check(s, text.Prose))
+	case utf8.RuneCountInString(s) > MaxExplanationLength:
+		return problem.Invalid("explanation", fmt.Sprintf("must be at most %d characters", MaxExplanationLength))
+	case !inwords.Says(s):
+		return problem.Invalid("explanation", fmt.Sprintf("must say the family's reason, in words (at least %d letters or digits, one a letter)",
+			inwords.MinLength))
+	}
+	return nil
 }
 
 // WithdrawNoShow withdraws a booking's no-show recorded by mistake.
@@ -562,7 +598,7 @@ func bookingProto(b *domain.Booking) *schedulingv1.Booking {
 	out := &schedulingv1.Booking{BookingId: b.ID.String(), CentreId: b.Centre.String(), FamilyId: b.Family.String(),
 		RoomId: b.Room.String(), PatternId: b.Pattern.String(), Date: dates.Proto(b.Date), ServiceType: b.ServiceType,
 		Status: b.Status, CancellationReason: b.Reason, CancelledLate: b.Late, TimeZone: b.Zone, SupervisedBy: b.SupervisedBy,
-		CancelledBy: b.CancelledBy, NoticeMinutes: b.NoticeMinutes,
+		CancelledBy: b.CancelledBy, NoticeMinutes: b.NoticeMinutes, NoticeTo: b.NoticeTo,
 		Visiting: party(b.VisitingArrives, b.VisitingLeaves, loc), Children: party(b.ChildrenArrive, b.ChildrenLeave, loc)}
 	if t, ok := b.Arrived[schedulingv1.Party_PARTY_VISITING]; ok {
 		out.Visiting.ArrivedAt = timestamppb.New(t)

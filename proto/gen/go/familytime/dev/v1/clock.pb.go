@@ -109,7 +109,10 @@ func (x *GetClockResponse) GetNow() *timestamppb.Timestamp {
 // AdvanceClockRequest moves the clock.
 type AdvanceClockRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The new time: not before the clock's time (the same instant only settles the platform).
+	// The new time: not before the clock's time (the same instant only settles the platform);
+	// refused FailedPrecondition CLOCK_MOVES_FORWARD_ONLY. The one exception is a new simulated
+	// clock's first move, which may go to any time, an earlier one included, while nothing is
+	// recorded yet (the data folder keeps no time and no service's events table has a row).
 	To            *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=to,proto3" json:"to,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

@@ -1575,7 +1575,13 @@ type ReviewHeld struct {
 	NextReviewDueOn *v1.Date `protobuf:"bytes,5,opt,name=next_review_due_on,json=nextReviewDueOn,proto3" json:"next_review_due_on,omitempty"`
 	// What was discussed and decided: a serialised Note, sealed; never published in clear. Empty
 	// when none.
-	SealedNote    []byte `protobuf:"bytes,6,opt,name=sealed_note,json=sealedNote,proto3" json:"sealed_note,omitempty"`
+	SealedNote []byte `protobuf:"bytes,6,opt,name=sealed_note,json=sealedNote,proto3" json:"sealed_note,omitempty"`
+	// What the review decided; unspecified in a review recorded before decisions were kept.
+	Decision ReviewDecision `protobuf:"varint,7,opt,name=decision,proto3,enum=familytime.referral.v1.ReviewDecision" json:"decision,omitempty"`
+	// The date by which this review was due, as it stood when the review was held (supported
+	// contact); unset when none was due, and in a review recorded before it was kept. A review held
+	// after it was held late.
+	DueOn         *v1.Date `protobuf:"bytes,8,opt,name=due_on,json=dueOn,proto3" json:"due_on,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1648,6 +1654,20 @@ func (x *ReviewHeld) GetNextReviewDueOn() *v1.Date {
 func (x *ReviewHeld) GetSealedNote() []byte {
 	if x != nil {
 		return x.SealedNote
+	}
+	return nil
+}
+
+func (x *ReviewHeld) GetDecision() ReviewDecision {
+	if x != nil {
+		return x.Decision
+	}
+	return ReviewDecision_REVIEW_DECISION_UNSPECIFIED
+}
+
+func (x *ReviewHeld) GetDueOn() *v1.Date {
+	if x != nil {
+		return x.DueOn
 	}
 	return nil
 }
@@ -3878,7 +3898,7 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x129\n" +
 	"\n" +
 	"session_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\tsessionOn\x12>\n" +
-	"\rreview_due_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\vreviewDueOn\"\x86\x02\n" +
+	"\rreview_due_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\vreviewDueOn\"\xfd\x02\n" +
 	"\n" +
 	"ReviewHeld\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
@@ -3888,7 +3908,9 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\aheld_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\x06heldOn\x12G\n" +
 	"\x12next_review_due_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\x0fnextReviewDueOn\x12\x1f\n" +
 	"\vsealed_note\x18\x06 \x01(\fR\n" +
-	"sealedNote\"\xfd\x01\n" +
+	"sealedNote\x12B\n" +
+	"\bdecision\x18\a \x01(\x0e2&.familytime.referral.v1.ReviewDecisionR\bdecision\x121\n" +
+	"\x06due_on\x18\b \x01(\v2\x1a.familytime.common.v1.DateR\x05dueOn\"\xfd\x01\n" +
 	"\tCaseEnded\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -4143,12 +4165,13 @@ var file_familytime_referral_v1_events_proto_goTypes = []any{
 	(WithdrawnBy)(0),                       // 46: familytime.referral.v1.WithdrawnBy
 	(AdultRole)(0),                         // 47: familytime.referral.v1.AdultRole
 	(*Arrangement)(nil),                    // 48: familytime.referral.v1.Arrangement
-	(CaseOutcome)(0),                       // 49: familytime.referral.v1.CaseOutcome
-	(ChildMatch)(0),                        // 50: familytime.referral.v1.ChildMatch
-	(ErasureReason)(0),                     // 51: familytime.referral.v1.ErasureReason
-	(Agency)(0),                            // 52: familytime.referral.v1.Agency
-	(CourtOrderKind)(0),                    // 53: familytime.referral.v1.CourtOrderKind
-	(ReferralState)(0),                     // 54: familytime.referral.v1.ReferralState
+	(ReviewDecision)(0),                    // 49: familytime.referral.v1.ReviewDecision
+	(CaseOutcome)(0),                       // 50: familytime.referral.v1.CaseOutcome
+	(ChildMatch)(0),                        // 51: familytime.referral.v1.ChildMatch
+	(ErasureReason)(0),                     // 52: familytime.referral.v1.ErasureReason
+	(Agency)(0),                            // 53: familytime.referral.v1.Agency
+	(CourtOrderKind)(0),                    // 54: familytime.referral.v1.CourtOrderKind
+	(ReferralState)(0),                     // 55: familytime.referral.v1.ReferralState
 }
 var file_familytime_referral_v1_events_proto_depIdxs = []int32{
 	38, // 0: familytime.referral.v1.ReferralReceived.source:type_name -> familytime.common.v1.ReferralSource
@@ -4190,42 +4213,44 @@ var file_familytime_referral_v1_events_proto_depIdxs = []int32{
 	40, // 36: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
 	40, // 37: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
 	40, // 38: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
-	40, // 39: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
-	49, // 40: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	40, // 41: familytime.referral.v1.PlaceReleasedNoted.released_on:type_name -> familytime.common.v1.Date
-	40, // 42: familytime.referral.v1.SessionAttendedAfterRelease.session_on:type_name -> familytime.common.v1.Date
-	40, // 43: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
-	40, // 44: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
-	40, // 45: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
-	40, // 46: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
-	50, // 47: familytime.referral.v1.PossibleDuplicateFlagged.match:type_name -> familytime.referral.v1.ChildMatch
-	40, // 48: familytime.referral.v1.PossibleDuplicateChecked.checked_on:type_name -> familytime.common.v1.Date
-	40, // 49: familytime.referral.v1.FamilyDetailsOpened.door_day:type_name -> familytime.common.v1.Date
-	51, // 50: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
-	40, // 51: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
-	27, // 52: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
-	28, // 53: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
-	29, // 54: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
-	52, // 55: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
-	41, // 56: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
-	47, // 57: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
-	53, // 58: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	40, // 59: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
-	47, // 60: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
-	40, // 61: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
-	40, // 62: familytime.referral.v1.CaseEndingCorrected.corrected_on:type_name -> familytime.common.v1.Date
-	49, // 63: familytime.referral.v1.CaseEndingCorrected.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	49, // 64: familytime.referral.v1.CaseEndingCorrected.previous_outcome:type_name -> familytime.referral.v1.CaseOutcome
-	40, // 65: familytime.referral.v1.CaseEndingCorrected.ended_on:type_name -> familytime.common.v1.Date
-	40, // 66: familytime.referral.v1.CaseReopened.reopened_on:type_name -> familytime.common.v1.Date
-	40, // 67: familytime.referral.v1.CaseReopened.ended_on:type_name -> familytime.common.v1.Date
-	49, // 68: familytime.referral.v1.CaseReopened.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	54, // 69: familytime.referral.v1.CaseReopened.state:type_name -> familytime.referral.v1.ReferralState
-	70, // [70:70] is the sub-list for method output_type
-	70, // [70:70] is the sub-list for method input_type
-	70, // [70:70] is the sub-list for extension type_name
-	70, // [70:70] is the sub-list for extension extendee
-	0,  // [0:70] is the sub-list for field type_name
+	49, // 39: familytime.referral.v1.ReviewHeld.decision:type_name -> familytime.referral.v1.ReviewDecision
+	40, // 40: familytime.referral.v1.ReviewHeld.due_on:type_name -> familytime.common.v1.Date
+	40, // 41: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
+	50, // 42: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	40, // 43: familytime.referral.v1.PlaceReleasedNoted.released_on:type_name -> familytime.common.v1.Date
+	40, // 44: familytime.referral.v1.SessionAttendedAfterRelease.session_on:type_name -> familytime.common.v1.Date
+	40, // 45: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
+	40, // 46: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
+	40, // 47: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
+	40, // 48: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
+	51, // 49: familytime.referral.v1.PossibleDuplicateFlagged.match:type_name -> familytime.referral.v1.ChildMatch
+	40, // 50: familytime.referral.v1.PossibleDuplicateChecked.checked_on:type_name -> familytime.common.v1.Date
+	40, // 51: familytime.referral.v1.FamilyDetailsOpened.door_day:type_name -> familytime.common.v1.Date
+	52, // 52: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
+	40, // 53: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
+	27, // 54: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
+	28, // 55: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
+	29, // 56: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
+	53, // 57: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
+	41, // 58: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
+	47, // 59: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
+	54, // 60: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	40, // 61: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
+	47, // 62: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
+	40, // 63: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
+	40, // 64: familytime.referral.v1.CaseEndingCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	50, // 65: familytime.referral.v1.CaseEndingCorrected.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	50, // 66: familytime.referral.v1.CaseEndingCorrected.previous_outcome:type_name -> familytime.referral.v1.CaseOutcome
+	40, // 67: familytime.referral.v1.CaseEndingCorrected.ended_on:type_name -> familytime.common.v1.Date
+	40, // 68: familytime.referral.v1.CaseReopened.reopened_on:type_name -> familytime.common.v1.Date
+	40, // 69: familytime.referral.v1.CaseReopened.ended_on:type_name -> familytime.common.v1.Date
+	50, // 70: familytime.referral.v1.CaseReopened.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	55, // 71: familytime.referral.v1.CaseReopened.state:type_name -> familytime.referral.v1.ReferralState
+	72, // [72:72] is the sub-list for method output_type
+	72, // [72:72] is the sub-list for method input_type
+	72, // [72:72] is the sub-list for extension type_name
+	72, // [72:72] is the sub-list for extension extendee
+	0,  // [0:72] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_events_proto_init() }

@@ -896,9 +896,14 @@ type Referral struct {
 	// Set only in a command's answer: this answer is a retry's, the outcome recorded at answered_at
 	// when the request was first carried out. The retry recorded nothing; the referral may have
 	// moved on since.
-	Replayed      bool `protobuf:"varint,32,opt,name=replayed,proto3" json:"replayed,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Replayed bool `protobuf:"varint,32,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	// The review due on review_due_on was not held by today (the service's clock): supported
+	// contact is reviewed at least every 6 months.
+	ReviewOverdue bool `protobuf:"varint,33,opt,name=review_overdue,json=reviewOverdue,proto3" json:"review_overdue,omitempty"`
+	// How many days past review_due_on today is, when review_overdue; 0 otherwise.
+	ReviewOverdueDays int32 `protobuf:"varint,34,opt,name=review_overdue_days,json=reviewOverdueDays,proto3" json:"review_overdue_days,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *Referral) Reset() {
@@ -1155,6 +1160,20 @@ func (x *Referral) GetReplayed() bool {
 	return false
 }
 
+func (x *Referral) GetReviewOverdue() bool {
+	if x != nil {
+		return x.ReviewOverdue
+	}
+	return false
+}
+
+func (x *Referral) GetReviewOverdueDays() int32 {
+	if x != nil {
+		return x.ReviewOverdueDays
+	}
+	return 0
+}
+
 // PossibleDuplicate is another referral whose child may be one on this referral, for a person to
 // check.
 type PossibleDuplicate struct {
@@ -1270,8 +1289,11 @@ type Family struct {
 	ErasedOn *v1.Date `protobuf:"bytes,8,opt,name=erased_on,json=erasedOn,proto3" json:"erased_on,omitempty"`
 	// Why it was erased; unspecified unless it was.
 	ErasureReason ErasureReason `protobuf:"varint,9,opt,name=erasure_reason,json=erasureReason,proto3,enum=familytime.referral.v1.ErasureReason" json:"erasure_reason,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// The children's needs are left out: set in one party's view. The referrer wrote them, often
+	// from one parent's side (a school, a home), and the centre holds them.
+	ChildrensNeedsWithheld bool `protobuf:"varint,10,opt,name=childrens_needs_withheld,json=childrensNeedsWithheld,proto3" json:"childrens_needs_withheld,omitempty"`
+	unknownFields          protoimpl.UnknownFields
+	sizeCache              protoimpl.SizeCache
 }
 
 func (x *Family) Reset() {
@@ -1365,6 +1387,13 @@ func (x *Family) GetErasureReason() ErasureReason {
 		return x.ErasureReason
 	}
 	return ErasureReason_ERASURE_REASON_UNSPECIFIED
+}
+
+func (x *Family) GetChildrensNeedsWithheld() bool {
+	if x != nil {
+		return x.ChildrensNeedsWithheld
+	}
+	return false
 }
 
 // CaseNote is a note recorded with a step of a case: what the person who recorded the step said.
@@ -3112,7 +3141,10 @@ type RecordReviewRequest struct {
 	// request is first recorded; the CLI leaves it unset without --on.
 	HeldOn *v1.Date `protobuf:"bytes,4,opt,name=held_on,json=heldOn,proto3" json:"held_on,omitempty"`
 	// What was discussed and decided, in words: 3 to 4000 characters, not punctuation alone.
-	Note          string `protobuf:"bytes,5,opt,name=note,proto3" json:"note,omitempty"`
+	Note string `protobuf:"bytes,5,opt,name=note,proto3" json:"note,omitempty"`
+	// What the review decided: required. One review a day is recorded: a second with the same
+	// held_on is refused (ALREADY_REVIEWED).
+	Decision      ReviewDecision `protobuf:"varint,6,opt,name=decision,proto3,enum=familytime.referral.v1.ReviewDecision" json:"decision,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3180,6 +3212,13 @@ func (x *RecordReviewRequest) GetNote() string {
 		return x.Note
 	}
 	return ""
+}
+
+func (x *RecordReviewRequest) GetDecision() ReviewDecision {
+	if x != nil {
+		return x.Decision
+	}
+	return ReviewDecision_REVIEW_DECISION_UNSPECIFIED
 }
 
 // RecordReviewResponse is the referral after the review, with the next review's due date.
@@ -3794,8 +3833,13 @@ type ReviewDue struct {
 	// How long supported contact has run, today: beyond 6 months (supported contact is short-term)
 	// or beyond 12 months (exceptional) is flagged.
 	SupportedContactTerm SupportedContactTerm `protobuf:"varint,5,opt,name=supported_contact_term,json=supportedContactTerm,proto3,enum=familytime.referral.v1.SupportedContactTerm" json:"supported_contact_term,omitempty"`
-	unknownFields        protoimpl.UnknownFields
-	sizeCache            protoimpl.SizeCache
+	// The review's due date is past, by today (the service's clock), and it was not held: the
+	// list gives overdue reviews first.
+	Overdue bool `protobuf:"varint,6,opt,name=overdue,proto3" json:"overdue,omitempty"`
+	// How many days past due_on today is, when overdue; 0 otherwise.
+	OverdueDays   int32 `protobuf:"varint,7,opt,name=overdue_days,json=overdueDays,proto3" json:"overdue_days,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ReviewDue) Reset() {
@@ -3861,6 +3905,20 @@ func (x *ReviewDue) GetSupportedContactTerm() SupportedContactTerm {
 		return x.SupportedContactTerm
 	}
 	return SupportedContactTerm_SUPPORTED_CONTACT_TERM_UNSPECIFIED
+}
+
+func (x *ReviewDue) GetOverdue() bool {
+	if x != nil {
+		return x.Overdue
+	}
+	return false
+}
+
+func (x *ReviewDue) GetOverdueDays() int32 {
+	if x != nil {
+		return x.OverdueDays
+	}
+	return 0
 }
 
 // ListReviewsDueResponse is a page of reviews due, soonest first.
@@ -4580,7 +4638,7 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"birth_year\x18\x02 \x01(\x05R\tbirthYear\x12\x1f\n" +
 	"\vbirth_month\x18\x03 \x01(\x05R\n" +
 	"birthMonth\x128\n" +
-	"\bage_band\x18\x04 \x01(\x0e2\x1d.familytime.common.v1.AgeBandR\aageBand\"\x88\x10\n" +
+	"\bage_band\x18\x04 \x01(\x0e2\x1d.familytime.common.v1.AgeBandR\aageBand\"\xdf\x10\n" +
 	"\bReferral\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -4617,14 +4675,16 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\x13possible_duplicates\x18\x1e \x03(\v2).familytime.referral.v1.PossibleDuplicateR\x12possibleDuplicates\x12;\n" +
 	"\vanswered_at\x18\x1f \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"answeredAt\x12\x1a\n" +
-	"\breplayed\x18  \x01(\bR\breplayed\"\x96\x02\n" +
+	"\breplayed\x18  \x01(\bR\breplayed\x12%\n" +
+	"\x0ereview_overdue\x18! \x01(\bR\rreviewOverdue\x12.\n" +
+	"\x13review_overdue_days\x18\" \x01(\x05R\x11reviewOverdueDays\"\x96\x02\n" +
 	"\x11PossibleDuplicate\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12&\n" +
 	"\x0fchild_person_id\x18\x02 \x01(\tR\rchildPersonId\x128\n" +
 	"\x05match\x18\x03 \x01(\x0e2\".familytime.referral.v1.ChildMatchR\x05match\x12T\n" +
 	"\x19checked_not_the_family_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\x15checkedNotTheFamilyOn\x12(\n" +
-	"\x10no_longer_stands\x18\x05 \x01(\bR\x0enoLongerStands\"\xd4\x03\n" +
+	"\x10no_longer_stands\x18\x05 \x01(\bR\x0enoLongerStands\"\x8e\x04\n" +
 	"\x06Family\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1f\n" +
 	"\vreferral_id\x18\x02 \x01(\tR\n" +
@@ -4635,7 +4695,9 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\aversion\x18\x06 \x01(\x03R\aversion\x126\n" +
 	"\x05notes\x18\a \x03(\v2 .familytime.referral.v1.CaseNoteR\x05notes\x127\n" +
 	"\terased_on\x18\b \x01(\v2\x1a.familytime.common.v1.DateR\berasedOn\x12L\n" +
-	"\x0eerasure_reason\x18\t \x01(\x0e2%.familytime.referral.v1.ErasureReasonR\rerasureReason\"^\n" +
+	"\x0eerasure_reason\x18\t \x01(\x0e2%.familytime.referral.v1.ErasureReasonR\rerasureReason\x128\n" +
+	"\x18childrens_needs_withheld\x18\n" +
+	" \x01(\bR\x16childrensNeedsWithheld\"^\n" +
 	"\bCaseNote\x12\x12\n" +
 	"\x04step\x18\x01 \x01(\tR\x04step\x12*\n" +
 	"\x02on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x02on\x12\x12\n" +
@@ -4779,7 +4841,7 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\x10expected_version\x18\x04 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\x0fexpectedVersion\x12M\n" +
 	"\varrangement\x18\x05 \x01(\v2#.familytime.referral.v1.ArrangementB\x06\xbaH\x03\xc8\x01\x01R\varrangement\"Y\n" +
 	"\x19ChangeArrangementResponse\x12<\n" +
-	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\xe5\x01\n" +
+	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\xb3\x02\n" +
 	"\x13RecordReviewRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12)\n" +
@@ -4788,7 +4850,8 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\tcentre_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x123\n" +
 	"\aheld_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\x06heldOn\x12\x1e\n" +
 	"\x04note\x18\x05 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x03\x18\xa0\x1fR\x04note\"T\n" +
+	"\xbaH\ar\x05\x10\x03\x18\xa0\x1fR\x04note\x12L\n" +
+	"\bdecision\x18\x06 \x01(\x0e2&.familytime.referral.v1.ReviewDecisionB\b\xbaH\x05\x82\x01\x02\x10\x01R\bdecision\"T\n" +
 	"\x14RecordReviewResponse\x12<\n" +
 	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\xf4\x01\n" +
 	"\x0eEndCaseRequest\x12'\n" +
@@ -4833,14 +4896,16 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\tpage_size\x18\x03 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12'\n" +
 	"\n" +
-	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\xa6\x02\n" +
+	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\xe3\x02\n" +
 	"\tReviewDue\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
 	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x121\n" +
 	"\x06due_on\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\x05dueOn\x12D\n" +
 	"\x10first_session_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\x0efirstSessionOn\x12b\n" +
-	"\x16supported_contact_term\x18\x05 \x01(\x0e2,.familytime.referral.v1.SupportedContactTermR\x14supportedContactTerm\"}\n" +
+	"\x16supported_contact_term\x18\x05 \x01(\x0e2,.familytime.referral.v1.SupportedContactTermR\x14supportedContactTerm\x12\x18\n" +
+	"\aoverdue\x18\x06 \x01(\bR\aoverdue\x12!\n" +
+	"\foverdue_days\x18\a \x01(\x05R\voverdueDays\"}\n" +
 	"\x16ListReviewsDueResponse\x12;\n" +
 	"\areviews\x18\x01 \x03(\v2!.familytime.referral.v1.ReviewDueR\areviews\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xd6\x01\n" +
@@ -5005,6 +5070,7 @@ var file_familytime_referral_v1_referral_proto_goTypes = []any{
 	(ErasureReason)(0),                           // 74: familytime.referral.v1.ErasureReason
 	(DeclineReason)(0),                           // 75: familytime.referral.v1.DeclineReason
 	(WithdrawnBy)(0),                             // 76: familytime.referral.v1.WithdrawnBy
+	(ReviewDecision)(0),                          // 77: familytime.referral.v1.ReviewDecision
 }
 var file_familytime_referral_v1_referral_proto_depIdxs = []int32{
 	58,  // 0: familytime.referral.v1.Adult.role:type_name -> familytime.referral.v1.AdultRole
@@ -5082,76 +5148,77 @@ var file_familytime_referral_v1_referral_proto_depIdxs = []int32{
 	68,  // 72: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
 	8,   // 73: familytime.referral.v1.ChangeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
 	59,  // 74: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
-	8,   // 75: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
-	70,  // 76: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	8,   // 77: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 78: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	64,  // 79: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
-	8,   // 80: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
-	10,  // 81: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
-	59,  // 82: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
-	59,  // 83: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
-	59,  // 84: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
-	69,  // 85: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
-	47,  // 86: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
-	74,  // 87: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
-	8,   // 88: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
-	70,  // 89: familytime.referral.v1.CorrectCaseEndingRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	8,   // 90: familytime.referral.v1.CorrectCaseEndingResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 91: familytime.referral.v1.ReopenCaseResponse.referral:type_name -> familytime.referral.v1.Referral
-	59,  // 92: familytime.referral.v1.GetDoorNamesRequest.day:type_name -> familytime.common.v1.Date
-	57,  // 93: familytime.referral.v1.GetDoorNamesResponse.names:type_name -> familytime.referral.v1.DoorName
-	59,  // 94: familytime.referral.v1.GetDoorNamesResponse.day:type_name -> familytime.common.v1.Date
-	58,  // 95: familytime.referral.v1.DoorName.role:type_name -> familytime.referral.v1.AdultRole
-	12,  // 96: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
-	14,  // 97: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
-	16,  // 98: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
-	18,  // 99: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
-	20,  // 100: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
-	22,  // 101: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
-	26,  // 102: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:input_type -> familytime.referral.v1.CheckPossibleDuplicateRequest
-	24,  // 103: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
-	28,  // 104: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
-	30,  // 105: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
-	32,  // 106: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
-	34,  // 107: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
-	36,  // 108: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
-	38,  // 109: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
-	51,  // 110: familytime.referral.v1.ReferralService.CorrectCaseEnding:input_type -> familytime.referral.v1.CorrectCaseEndingRequest
-	53,  // 111: familytime.referral.v1.ReferralService.ReopenCase:input_type -> familytime.referral.v1.ReopenCaseRequest
-	40,  // 112: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
-	42,  // 113: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
-	44,  // 114: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
-	46,  // 115: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
-	49,  // 116: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
-	55,  // 117: familytime.referral.v1.ReferralService.GetDoorNames:input_type -> familytime.referral.v1.GetDoorNamesRequest
-	13,  // 118: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
-	15,  // 119: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
-	17,  // 120: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
-	19,  // 121: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
-	21,  // 122: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
-	23,  // 123: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
-	27,  // 124: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:output_type -> familytime.referral.v1.CheckPossibleDuplicateResponse
-	25,  // 125: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
-	29,  // 126: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
-	31,  // 127: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
-	33,  // 128: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
-	35,  // 129: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
-	37,  // 130: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
-	39,  // 131: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
-	52,  // 132: familytime.referral.v1.ReferralService.CorrectCaseEnding:output_type -> familytime.referral.v1.CorrectCaseEndingResponse
-	54,  // 133: familytime.referral.v1.ReferralService.ReopenCase:output_type -> familytime.referral.v1.ReopenCaseResponse
-	41,  // 134: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
-	43,  // 135: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
-	45,  // 136: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
-	48,  // 137: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
-	50,  // 138: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
-	56,  // 139: familytime.referral.v1.ReferralService.GetDoorNames:output_type -> familytime.referral.v1.GetDoorNamesResponse
-	118, // [118:140] is the sub-list for method output_type
-	96,  // [96:118] is the sub-list for method input_type
-	96,  // [96:96] is the sub-list for extension type_name
-	96,  // [96:96] is the sub-list for extension extendee
-	0,   // [0:96] is the sub-list for field type_name
+	77,  // 75: familytime.referral.v1.RecordReviewRequest.decision:type_name -> familytime.referral.v1.ReviewDecision
+	8,   // 76: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
+	70,  // 77: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	8,   // 78: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 79: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	64,  // 80: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
+	8,   // 81: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
+	10,  // 82: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
+	59,  // 83: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
+	59,  // 84: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
+	59,  // 85: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
+	69,  // 86: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
+	47,  // 87: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
+	74,  // 88: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
+	8,   // 89: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
+	70,  // 90: familytime.referral.v1.CorrectCaseEndingRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	8,   // 91: familytime.referral.v1.CorrectCaseEndingResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 92: familytime.referral.v1.ReopenCaseResponse.referral:type_name -> familytime.referral.v1.Referral
+	59,  // 93: familytime.referral.v1.GetDoorNamesRequest.day:type_name -> familytime.common.v1.Date
+	57,  // 94: familytime.referral.v1.GetDoorNamesResponse.names:type_name -> familytime.referral.v1.DoorName
+	59,  // 95: familytime.referral.v1.GetDoorNamesResponse.day:type_name -> familytime.common.v1.Date
+	58,  // 96: familytime.referral.v1.DoorName.role:type_name -> familytime.referral.v1.AdultRole
+	12,  // 97: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
+	14,  // 98: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
+	16,  // 99: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
+	18,  // 100: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
+	20,  // 101: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
+	22,  // 102: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
+	26,  // 103: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:input_type -> familytime.referral.v1.CheckPossibleDuplicateRequest
+	24,  // 104: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
+	28,  // 105: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
+	30,  // 106: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
+	32,  // 107: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
+	34,  // 108: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
+	36,  // 109: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
+	38,  // 110: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
+	51,  // 111: familytime.referral.v1.ReferralService.CorrectCaseEnding:input_type -> familytime.referral.v1.CorrectCaseEndingRequest
+	53,  // 112: familytime.referral.v1.ReferralService.ReopenCase:input_type -> familytime.referral.v1.ReopenCaseRequest
+	40,  // 113: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
+	42,  // 114: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
+	44,  // 115: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
+	46,  // 116: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
+	49,  // 117: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
+	55,  // 118: familytime.referral.v1.ReferralService.GetDoorNames:input_type -> familytime.referral.v1.GetDoorNamesRequest
+	13,  // 119: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
+	15,  // 120: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
+	17,  // 121: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
+	19,  // 122: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
+	21,  // 123: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
+	23,  // 124: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
+	27,  // 125: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:output_type -> familytime.referral.v1.CheckPossibleDuplicateResponse
+	25,  // 126: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
+	29,  // 127: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
+	31,  // 128: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
+	33,  // 129: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
+	35,  // 130: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
+	37,  // 131: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
+	39,  // 132: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
+	52,  // 133: familytime.referral.v1.ReferralService.CorrectCaseEnding:output_type -> familytime.referral.v1.CorrectCaseEndingResponse
+	54,  // 134: familytime.referral.v1.ReferralService.ReopenCase:output_type -> familytime.referral.v1.ReopenCaseResponse
+	41,  // 135: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
+	43,  // 136: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
+	45,  // 137: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
+	48,  // 138: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
+	50,  // 139: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
+	56,  // 140: familytime.referral.v1.ReferralService.GetDoorNames:output_type -> familytime.referral.v1.GetDoorNamesResponse
+	119, // [119:141] is the sub-list for method output_type
+	97,  // [97:119] is the sub-list for method input_type
+	97,  // [97:97] is the sub-list for extension type_name
+	97,  // [97:97] is the sub-list for extension extendee
+	0,   // [0:97] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_referral_proto_init() }

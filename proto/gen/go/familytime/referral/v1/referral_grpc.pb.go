@@ -93,8 +93,9 @@ type ReferralServiceClient interface {
 	// supervised to supported contact is a case outcome. New bookings take the new length and
 	// stagger; bookings already made keep their times.
 	ChangeArrangement(ctx context.Context, in *ChangeArrangementRequest, opts ...grpc.CallOption) (*ChangeArrangementResponse, error)
-	// RecordReview records a review of a case in contact, with a note in words; never dated before
-	// the case's last review or its first session.
+	// RecordReview records a review of a case in contact, with a note in words and its decision,
+	// and the date it was due (ReviewHeld.due_on); never dated before the case's last review or its
+	// first session, and one a day (ALREADY_REVIEWED).
 	RecordReview(ctx context.Context, in *RecordReviewRequest, opts ...grpc.CallOption) (*RecordReviewResponse, error)
 	// EndCase ends a case with an outcome and a note saying why, in words. An outcome that says
 	// contact moved on (self-arranged, moved to handover, stepped down) needs contact to have begun
@@ -119,7 +120,8 @@ type ReferralServiceClient interface {
 	// GetFamily returns a referral's people with their personal details opened. The read is
 	// recorded: who, with which role, when and why.
 	GetFamily(ctx context.Context, in *GetFamilyRequest, opts ...grpc.CallOption) (*GetFamilyResponse, error)
-	// ListReviewsDue lists a centre's cases whose review is due by a date, soonest first.
+	// ListReviewsDue lists a centre's cases whose review is due by a date, soonest first: overdue
+	// reviews, due before today, come first and say so.
 	ListReviewsDue(ctx context.Context, in *ListReviewsDueRequest, opts ...grpc.CallOption) (*ListReviewsDueResponse, error)
 	// EraseFamily erases a family's personal data, for administrators only: it records
 	// FamilyErased, on which every service holding the family's data key destroys it, so that the
@@ -417,8 +419,9 @@ type ReferralServiceServer interface {
 	// supervised to supported contact is a case outcome. New bookings take the new length and
 	// stagger; bookings already made keep their times.
 	ChangeArrangement(context.Context, *ChangeArrangementRequest) (*ChangeArrangementResponse, error)
-	// RecordReview records a review of a case in contact, with a note in words; never dated before
-	// the case's last review or its first session.
+	// RecordReview records a review of a case in contact, with a note in words and its decision,
+	// and the date it was due (ReviewHeld.due_on); never dated before the case's last review or its
+	// first session, and one a day (ALREADY_REVIEWED).
 	RecordReview(context.Context, *RecordReviewRequest) (*RecordReviewResponse, error)
 	// EndCase ends a case with an outcome and a note saying why, in words. An outcome that says
 	// contact moved on (self-arranged, moved to handover, stepped down) needs contact to have begun
@@ -443,7 +446,8 @@ type ReferralServiceServer interface {
 	// GetFamily returns a referral's people with their personal details opened. The read is
 	// recorded: who, with which role, when and why.
 	GetFamily(context.Context, *GetFamilyRequest) (*GetFamilyResponse, error)
-	// ListReviewsDue lists a centre's cases whose review is due by a date, soonest first.
+	// ListReviewsDue lists a centre's cases whose review is due by a date, soonest first: overdue
+	// reviews, due before today, come first and say so.
 	ListReviewsDue(context.Context, *ListReviewsDueRequest) (*ListReviewsDueResponse, error)
 	// EraseFamily erases a family's personal data, for administrators only: it records
 	// FamilyErased, on which every service holding the family's data key destroys it, so that the

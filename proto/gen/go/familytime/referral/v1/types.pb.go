@@ -731,6 +731,67 @@ func (SupportedContactTerm) EnumDescriptor() ([]byte, []int) {
 	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{10}
 }
 
+// ReviewDecision is what a review of a case decided, as the review records it.
+type ReviewDecision int32
+
+const (
+	// Not given: a review recorded before its decision was kept. A new review gives one.
+	ReviewDecision_REVIEW_DECISION_UNSPECIFIED ReviewDecision = 0
+	// Contact continues as agreed.
+	ReviewDecision_REVIEW_DECISION_CONTINUE ReviewDecision = 1
+	// The arrangement changes (recorded with ChangeArrangement).
+	ReviewDecision_REVIEW_DECISION_CHANGE ReviewDecision = 2
+	// The family moves on: the end of the case is planned.
+	ReviewDecision_REVIEW_DECISION_MOVE_ON ReviewDecision = 3
+	// The case is referred back to the court or the referrer.
+	ReviewDecision_REVIEW_DECISION_REFER_BACK ReviewDecision = 4
+)
+
+// Enum value maps for ReviewDecision.
+var (
+	ReviewDecision_name = map[int32]string{
+		0: "REVIEW_DECISION_UNSPECIFIED",
+		1: "REVIEW_DECISION_CONTINUE",
+		2: "REVIEW_DECISION_CHANGE",
+		3: "REVIEW_DECISION_MOVE_ON",
+		4: "REVIEW_DECISION_REFER_BACK",
+	}
+	ReviewDecision_value = map[string]int32{
+		"REVIEW_DECISION_UNSPECIFIED": 0,
+		"REVIEW_DECISION_CONTINUE":    1,
+		"REVIEW_DECISION_CHANGE":      2,
+		"REVIEW_DECISION_MOVE_ON":     3,
+		"REVIEW_DECISION_REFER_BACK":  4,
+	}
+)
+
+func (x ReviewDecision) Enum() *ReviewDecision {
+	p := new(ReviewDecision)
+	*p = x
+	return p
+}
+
+func (x ReviewDecision) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ReviewDecision) Descriptor() protoreflect.EnumDescriptor {
+	return file_familytime_referral_v1_types_proto_enumTypes[11].Descriptor()
+}
+
+func (ReviewDecision) Type() protoreflect.EnumType {
+	return &file_familytime_referral_v1_types_proto_enumTypes[11]
+}
+
+func (x ReviewDecision) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ReviewDecision.Descriptor instead.
+func (ReviewDecision) EnumDescriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{11}
+}
+
 // CaseOutcome is how a case ended, as the national statistics count it.
 type CaseOutcome int32
 
@@ -789,11 +850,11 @@ func (x CaseOutcome) String() string {
 }
 
 func (CaseOutcome) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[11].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[12].Descriptor()
 }
 
 func (CaseOutcome) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[11]
+	return &file_familytime_referral_v1_types_proto_enumTypes[12]
 }
 
 func (x CaseOutcome) Number() protoreflect.EnumNumber {
@@ -802,7 +863,7 @@ func (x CaseOutcome) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use CaseOutcome.Descriptor instead.
 func (CaseOutcome) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{11}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{12}
 }
 
 // CourtOrderKind is the kind of a court order or injunction the referral mentions.
@@ -858,11 +919,11 @@ func (x CourtOrderKind) String() string {
 }
 
 func (CourtOrderKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[12].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[13].Descriptor()
 }
 
 func (CourtOrderKind) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[12]
+	return &file_familytime_referral_v1_types_proto_enumTypes[13]
 }
 
 func (x CourtOrderKind) Number() protoreflect.EnumNumber {
@@ -871,7 +932,7 @@ func (x CourtOrderKind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use CourtOrderKind.Descriptor instead.
 func (CourtOrderKind) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{12}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{13}
 }
 
 // Agency is another organisation involved with the family.
@@ -931,11 +992,11 @@ func (x Agency) String() string {
 }
 
 func (Agency) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[13].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[14].Descriptor()
 }
 
 func (Agency) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[13]
+	return &file_familytime_referral_v1_types_proto_enumTypes[14]
 }
 
 func (x Agency) Number() protoreflect.EnumNumber {
@@ -944,7 +1005,7 @@ func (x Agency) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Agency.Descriptor instead.
 func (Agency) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{13}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{14}
 }
 
 // RiskAnswers are the referral's answers to the risk questions, as yes or no. They are readable
@@ -1260,7 +1321,13 @@ const file_familytime_referral_v1_types_proto_rawDesc = "" +
 	"\"SUPPORTED_CONTACT_TERM_UNSPECIFIED\x10\x00\x12,\n" +
 	"(SUPPORTED_CONTACT_TERM_WITHIN_SIX_MONTHS\x10\x01\x12,\n" +
 	"(SUPPORTED_CONTACT_TERM_BEYOND_SIX_MONTHS\x10\x02\x12/\n" +
-	"+SUPPORTED_CONTACT_TERM_BEYOND_TWELVE_MONTHS\x10\x03*\xa4\x02\n" +
+	"+SUPPORTED_CONTACT_TERM_BEYOND_TWELVE_MONTHS\x10\x03*\xa8\x01\n" +
+	"\x0eReviewDecision\x12\x1f\n" +
+	"\x1bREVIEW_DECISION_UNSPECIFIED\x10\x00\x12\x1c\n" +
+	"\x18REVIEW_DECISION_CONTINUE\x10\x01\x12\x1a\n" +
+	"\x16REVIEW_DECISION_CHANGE\x10\x02\x12\x1b\n" +
+	"\x17REVIEW_DECISION_MOVE_ON\x10\x03\x12\x1e\n" +
+	"\x1aREVIEW_DECISION_REFER_BACK\x10\x04*\xa4\x02\n" +
 	"\vCaseOutcome\x12\x1c\n" +
 	"\x18CASE_OUTCOME_UNSPECIFIED\x10\x00\x12\x1e\n" +
 	"\x1aCASE_OUTCOME_SELF_ARRANGED\x10\x01\x12\"\n" +
@@ -1302,7 +1369,7 @@ func file_familytime_referral_v1_types_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_types_proto_rawDescData
 }
 
-var file_familytime_referral_v1_types_proto_enumTypes = make([]protoimpl.EnumInfo, 14)
+var file_familytime_referral_v1_types_proto_enumTypes = make([]protoimpl.EnumInfo, 15)
 var file_familytime_referral_v1_types_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
 var file_familytime_referral_v1_types_proto_goTypes = []any{
 	(ReferralState)(0),        // 0: familytime.referral.v1.ReferralState
@@ -1316,18 +1383,19 @@ var file_familytime_referral_v1_types_proto_goTypes = []any{
 	(ErasureReason)(0),        // 8: familytime.referral.v1.ErasureReason
 	(ContactFrequency)(0),     // 9: familytime.referral.v1.ContactFrequency
 	(SupportedContactTerm)(0), // 10: familytime.referral.v1.SupportedContactTerm
-	(CaseOutcome)(0),          // 11: familytime.referral.v1.CaseOutcome
-	(CourtOrderKind)(0),       // 12: familytime.referral.v1.CourtOrderKind
-	(Agency)(0),               // 13: familytime.referral.v1.Agency
-	(*RiskAnswers)(nil),       // 14: familytime.referral.v1.RiskAnswers
-	(*Stagger)(nil),           // 15: familytime.referral.v1.Stagger
-	(*Arrangement)(nil),       // 16: familytime.referral.v1.Arrangement
-	(v1.ServiceType)(0),       // 17: familytime.common.v1.ServiceType
+	(ReviewDecision)(0),       // 11: familytime.referral.v1.ReviewDecision
+	(CaseOutcome)(0),          // 12: familytime.referral.v1.CaseOutcome
+	(CourtOrderKind)(0),       // 13: familytime.referral.v1.CourtOrderKind
+	(Agency)(0),               // 14: familytime.referral.v1.Agency
+	(*RiskAnswers)(nil),       // 15: familytime.referral.v1.RiskAnswers
+	(*Stagger)(nil),           // 16: familytime.referral.v1.Stagger
+	(*Arrangement)(nil),       // 17: familytime.referral.v1.Arrangement
+	(v1.ServiceType)(0),       // 18: familytime.common.v1.ServiceType
 }
 var file_familytime_referral_v1_types_proto_depIdxs = []int32{
-	17, // 0: familytime.referral.v1.Arrangement.service_type:type_name -> familytime.common.v1.ServiceType
+	18, // 0: familytime.referral.v1.Arrangement.service_type:type_name -> familytime.common.v1.ServiceType
 	9,  // 1: familytime.referral.v1.Arrangement.frequency:type_name -> familytime.referral.v1.ContactFrequency
-	15, // 2: familytime.referral.v1.Arrangement.stagger:type_name -> familytime.referral.v1.Stagger
+	16, // 2: familytime.referral.v1.Arrangement.stagger:type_name -> familytime.referral.v1.Stagger
 	3,  // [3:3] is the sub-list for method output_type
 	3,  // [3:3] is the sub-list for method input_type
 	3,  // [3:3] is the sub-list for extension type_name
@@ -1345,7 +1413,7 @@ func file_familytime_referral_v1_types_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_types_proto_rawDesc), len(file_familytime_referral_v1_types_proto_rawDesc)),
-			NumEnums:      14,
+			NumEnums:      15,
 			NumMessages:   3,
 			NumExtensions: 0,
 			NumServices:   0,

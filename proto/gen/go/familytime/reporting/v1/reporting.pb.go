@@ -729,8 +729,9 @@ type HistoryEntry struct {
 	Description string `protobuf:"bytes,3,opt,name=description,proto3" json:"description,omitempty"`
 	// The centre it concerns (UUID); empty for none.
 	CentreId string `protobuf:"bytes,4,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
-	// Who did it: the account id of the person whose command caused it, or "service" for a
-	// service reacting to another's event. Never a name.
+	// Who did it: the account id of the person whose command caused it, or "service:<name>" for a
+	// service reacting to another's event. Never a name. Empty in a parent's copy (times_withheld),
+	// which names no account: an account id may be an e-mail address (review 41).
 	Actor string `protobuf:"bytes,5,opt,name=actor,proto3" json:"actor,omitempty"`
 	// The event's type (protobuf full name).
 	EventType string `protobuf:"bytes,6,opt,name=event_type,json=eventType,proto3" json:"event_type,omitempty"`
@@ -742,7 +743,9 @@ type HistoryEntry struct {
 	EventId string `protobuf:"bytes,9,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
 	// The role the actor acted in: coordinator, volunteer, supervisor, safeguarding_lead,
 	// referrer, admin...; empty for a service reacting to another's event (actor "service:..."),
-	// and for events recorded before roles were.
+	// and for events recorded before roles were. In a parent's copy (times_withheld), "service" for
+	// a service's reaction, and empty for a step the copy gives bare and one recorded before roles
+	// were.
 	ActorRole     string `protobuf:"bytes,10,opt,name=actor_role,json=actorRole,proto3" json:"actor_role,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

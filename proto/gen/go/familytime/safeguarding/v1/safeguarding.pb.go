@@ -4613,10 +4613,14 @@ type AccessRecord struct {
 	Kind RecordKind `protobuf:"varint,5,opt,name=kind,proto3,enum=familytime.safeguarding.v1.RecordKind" json:"kind,omitempty"`
 	// Which record (UUID).
 	RecordId string `protobuf:"bytes,6,opt,name=record_id,json=recordId,proto3" json:"record_id,omitempty"`
-	// The purpose stated.
-	Purpose       string `protobuf:"bytes,7,opt,name=purpose,proto3" json:"purpose,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// The purpose stated; empty when purpose_withheld.
+	Purpose string `protobuf:"bytes,7,opt,name=purpose,proto3" json:"purpose,omitempty"`
+	// A purpose was stated but is not given to the caller: an administrator (a national role) audits
+	// who read what, when and in which role, never the purpose's text, which is safeguarding detail
+	// about the family (review 41). The centre's safeguarding lead is given it.
+	PurposeWithheld bool `protobuf:"varint,8,opt,name=purpose_withheld,json=purposeWithheld,proto3" json:"purpose_withheld,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *AccessRecord) Reset() {
@@ -4696,6 +4700,13 @@ func (x *AccessRecord) GetPurpose() string {
 		return x.Purpose
 	}
 	return ""
+}
+
+func (x *AccessRecord) GetPurposeWithheld() bool {
+	if x != nil {
+		return x.PurposeWithheld
+	}
+	return false
 }
 
 // ListAccessRecordsResponse is a page of the family's access records at the centre, oldest first:
@@ -5138,7 +5149,7 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\tpage_size\x18\x03 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12'\n" +
 	"\n" +
-	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\x89\x02\n" +
+	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\xb4\x02\n" +
 	"\fAccessRecord\x12;\n" +
 	"\vaccessed_at\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"accessedAt\x12\x18\n" +
@@ -5147,7 +5158,8 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\tcentre_id\x18\x04 \x01(\tR\bcentreId\x12:\n" +
 	"\x04kind\x18\x05 \x01(\x0e2&.familytime.safeguarding.v1.RecordKindR\x04kind\x12\x1b\n" +
 	"\trecord_id\x18\x06 \x01(\tR\brecordId\x12\x18\n" +
-	"\apurpose\x18\a \x01(\tR\apurpose\"\x87\x01\n" +
+	"\apurpose\x18\a \x01(\tR\apurpose\x12)\n" +
+	"\x10purpose_withheld\x18\b \x01(\bR\x0fpurposeWithheld\"\x87\x01\n" +
 	"\x19ListAccessRecordsResponse\x12B\n" +
 	"\arecords\x18\x01 \x03(\v2(.familytime.safeguarding.v1.AccessRecordR\arecords\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*y\n" +

@@ -1925,14 +1925,20 @@ type BookingCancelled struct {
 	CancelledBy CancelledBy `protobuf:"varint,6,opt,name=cancelled_by,json=cancelledBy,proto3,enum=familytime.scheduling.v1.CancelledBy" json:"cancelled_by,omitempty"`
 	// Why.
 	Reason CancellationReason `protobuf:"varint,7,opt,name=reason,proto3,enum=familytime.scheduling.v1.CancellationReason" json:"reason,omitempty"`
-	// Minutes between the cancellation and when the children were due.
+	// Minutes between the cancellation and when the cancelling party was due at the door (notice_to).
 	NoticeMinutes int64 `protobuf:"varint,8,opt,name=notice_minutes,json=noticeMinutes,proto3" json:"notice_minutes,omitempty"`
 	// Under 48 hours' notice.
 	Late bool `protobuf:"varint,9,opt,name=late,proto3" json:"late,omitempty"`
 	// The booking that replaces it (UUID), when it was rescheduled.
 	ReplacedBy string `protobuf:"bytes,10,opt,name=replaced_by,json=replacedBy,proto3" json:"replaced_by,omitempty"`
 	// The kind of contact.
-	ServiceType   v1.ServiceType `protobuf:"varint,11,opt,name=service_type,json=serviceType,proto3,enum=familytime.common.v1.ServiceType" json:"service_type,omitempty"`
+	ServiceType v1.ServiceType `protobuf:"varint,11,opt,name=service_type,json=serviceType,proto3,enum=familytime.common.v1.ServiceType" json:"service_type,omitempty"`
+	// The party whose due time notice_minutes is counted to: the visiting party's arrival for the
+	// visiting parent; the children's for the resident parent; the session's first door time (the
+	// earlier of the two, the visiting parent's unless the family has no stagger) for the centre,
+	// the referrer and the system. Unset on cancellations recorded before decision 251 (review 42),
+	// whose notice was counted to the children's arrival.
+	NoticeTo      Party `protobuf:"varint,12,opt,name=notice_to,json=noticeTo,proto3,enum=familytime.scheduling.v1.Party" json:"notice_to,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2042,6 +2048,13 @@ func (x *BookingCancelled) GetServiceType() v1.ServiceType {
 		return x.ServiceType
 	}
 	return v1.ServiceType(0)
+}
+
+func (x *BookingCancelled) GetNoticeTo() Party {
+	if x != nil {
+		return x.NoticeTo
+	}
+	return Party_PARTY_UNSPECIFIED
 }
 
 // PlaceTaken: a booking took a place in a room's opening session (the occupancy stream).
@@ -3040,8 +3053,13 @@ type NoShowRecorded struct {
 	// family attended a session after it (recorded late, decision 181): that session's local date.
 	// Unset otherwise, and on every no-show recorded before decision 183.
 	PlaceKeptBySessionOn *v1.Date `protobuf:"bytes,10,opt,name=place_kept_by_session_on,json=placeKeptBySessionOn,proto3" json:"place_kept_by_session_on,omitempty"`
-	unknownFields        protoimpl.UnknownFields
-	sizeCache            protoimpl.SizeCache
+	// Why the family did not come, as the centre accepted it: set on every explained no-show
+	// recorded since decision 251 (review 42), never on an unexplained one. UTF-8 text sealed with
+	// the family's data key, bound to this event and field; never published in clear. Empty on an
+	// explained no-show recorded before then, and once the family's data is erased.
+	SealedExplanation []byte `protobuf:"bytes,11,opt,name=sealed_explanation,json=sealedExplanation,proto3" json:"sealed_explanation,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *NoShowRecorded) Reset() {
@@ -3140,6 +3158,13 @@ func (x *NoShowRecorded) GetUnexplainedCount() int32 {
 func (x *NoShowRecorded) GetPlaceKeptBySessionOn() *v1.Date {
 	if x != nil {
 		return x.PlaceKeptBySessionOn
+	}
+	return nil
+}
+
+func (x *NoShowRecorded) GetSealedExplanation() []byte {
+	if x != nil {
+		return x.SealedExplanation
 	}
 	return nil
 }
@@ -4116,7 +4141,7 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\x11children_leave_at\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\x0fchildrenLeaveAt\x12H\n" +
 	"\x12visiting_leaves_at\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\x10visitingLeavesAt\x12\x1b\n" +
 	"\ttime_zone\x18\r \x01(\tR\btimeZone\x12)\n" +
-	"\x10rescheduled_from\x18\x0e \x01(\tR\x0frescheduledFrom\"\xf5\x03\n" +
+	"\x10rescheduled_from\x18\x0e \x01(\tR\x0frescheduledFrom\"\xb3\x04\n" +
 	"\x10BookingCancelled\x12\x1d\n" +
 	"\n" +
 	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
@@ -4131,7 +4156,8 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\vreplaced_by\x18\n" +
 	" \x01(\tR\n" +
 	"replacedBy\x12D\n" +
-	"\fservice_type\x18\v \x01(\x0e2!.familytime.common.v1.ServiceTypeR\vserviceType\"\xdd\x01\n" +
+	"\fservice_type\x18\v \x01(\x0e2!.familytime.common.v1.ServiceTypeR\vserviceType\x12<\n" +
+	"\tnotice_to\x18\f \x01(\x0e2\x1f.familytime.scheduling.v1.PartyR\bnoticeTo\"\xdd\x01\n" +
 	"\n" +
 	"PlaceTaken\x12\x1b\n" +
 	"\tcentre_id\x18\x01 \x01(\tR\bcentreId\x12\x17\n" +
@@ -4227,7 +4253,7 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\fservice_type\x18\x04 \x01(\x0e2!.familytime.common.v1.ServiceTypeR\vserviceType\x12=\n" +
 	"\fsession_date\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\vsessionDate\x12J\n" +
 	"\x13children_arrived_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x11childrenArrivedAt\x12D\n" +
-	"\x10children_left_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\x0echildrenLeftAt\"\x8a\x04\n" +
+	"\x10children_left_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\x0echildrenLeftAt\"\xb9\x04\n" +
 	"\x0eNoShowRecorded\x12\x1d\n" +
 	"\n" +
 	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
@@ -4240,7 +4266,8 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\bchildren\x18\b \x03(\v2(.familytime.scheduling.v1.AttendingChildR\bchildren\x12+\n" +
 	"\x11unexplained_count\x18\t \x01(\x05R\x10unexplainedCount\x12R\n" +
 	"\x18place_kept_by_session_on\x18\n" +
-	" \x01(\v2\x1a.familytime.common.v1.DateR\x14placeKeptBySessionOn\"\xf1\x02\n" +
+	" \x01(\v2\x1a.familytime.common.v1.DateR\x14placeKeptBySessionOn\x12-\n" +
+	"\x12sealed_explanation\x18\v \x01(\fR\x11sealedExplanation\"\xf1\x02\n" +
 	"\x0fNoShowWithdrawn\x12\x1d\n" +
 	"\n" +
 	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
@@ -4402,8 +4429,8 @@ var file_familytime_scheduling_v1_events_proto_goTypes = []any{
 	(*timestamppb.Timestamp)(nil),    // 49: google.protobuf.Timestamp
 	(CancelledBy)(0),                 // 50: familytime.scheduling.v1.CancelledBy
 	(CancellationReason)(0),          // 51: familytime.scheduling.v1.CancellationReason
-	(PersonRole)(0),                  // 52: familytime.scheduling.v1.PersonRole
-	(Party)(0),                       // 53: familytime.scheduling.v1.Party
+	(Party)(0),                       // 52: familytime.scheduling.v1.Party
+	(PersonRole)(0),                  // 53: familytime.scheduling.v1.PersonRole
 	(Movement)(0),                    // 54: familytime.scheduling.v1.Movement
 	(OutOfTurnReason)(0),             // 55: familytime.scheduling.v1.OutOfTurnReason
 	(StaffRole)(0),                   // 56: familytime.scheduling.v1.StaffRole
@@ -4452,63 +4479,64 @@ var file_familytime_scheduling_v1_events_proto_depIdxs = []int32{
 	50, // 39: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
 	51, // 40: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
 	43, // 41: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
-	45, // 42: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
-	45, // 43: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
-	52, // 44: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
-	49, // 45: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
-	53, // 46: familytime.scheduling.v1.PersonCheckedIn.party:type_name -> familytime.scheduling.v1.Party
-	49, // 47: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
-	53, // 48: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
-	49, // 49: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
-	49, // 50: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
-	53, // 51: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
-	49, // 52: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
-	53, // 53: familytime.scheduling.v1.MovementCorrected.party:type_name -> familytime.scheduling.v1.Party
-	54, // 54: familytime.scheduling.v1.MovementCorrected.movement:type_name -> familytime.scheduling.v1.Movement
-	49, // 55: familytime.scheduling.v1.MovementCorrected.was_at:type_name -> google.protobuf.Timestamp
-	49, // 56: familytime.scheduling.v1.MovementCorrected.at:type_name -> google.protobuf.Timestamp
-	43, // 57: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
-	45, // 58: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
-	8,  // 59: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
-	49, // 60: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
-	49, // 61: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
-	43, // 62: familytime.scheduling.v1.SessionCalledOff.service_type:type_name -> familytime.common.v1.ServiceType
-	45, // 63: familytime.scheduling.v1.SessionCalledOff.session_date:type_name -> familytime.common.v1.Date
-	49, // 64: familytime.scheduling.v1.SessionCalledOff.children_arrived_at:type_name -> google.protobuf.Timestamp
-	49, // 65: familytime.scheduling.v1.SessionCalledOff.children_left_at:type_name -> google.protobuf.Timestamp
-	43, // 66: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
-	45, // 67: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
-	53, // 68: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
-	8,  // 69: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
-	45, // 70: familytime.scheduling.v1.NoShowRecorded.place_kept_by_session_on:type_name -> familytime.common.v1.Date
-	43, // 71: familytime.scheduling.v1.NoShowWithdrawn.service_type:type_name -> familytime.common.v1.ServiceType
-	45, // 72: familytime.scheduling.v1.NoShowWithdrawn.session_date:type_name -> familytime.common.v1.Date
-	53, // 73: familytime.scheduling.v1.NoShowWithdrawn.party:type_name -> familytime.scheduling.v1.Party
-	45, // 74: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
-	43, // 75: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
-	49, // 76: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
-	49, // 77: familytime.scheduling.v1.WaitingListJoined.queued_from:type_name -> google.protobuf.Timestamp
-	1,  // 78: familytime.scheduling.v1.WaitingListJoined.offer_not_taken:type_name -> familytime.scheduling.v1.OfferNotTaken
-	49, // 79: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
-	49, // 80: familytime.scheduling.v1.PlaceOffered.lapses_at:type_name -> google.protobuf.Timestamp
-	55, // 81: familytime.scheduling.v1.PlaceOffered.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
-	2,  // 82: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
-	49, // 83: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
-	56, // 84: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
-	45, // 85: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
-	45, // 86: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
-	45, // 87: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
-	57, // 88: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
-	45, // 89: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
-	45, // 90: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
-	45, // 91: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
-	45, // 92: familytime.scheduling.v1.ContactReopened.reopened_on:type_name -> familytime.common.v1.Date
-	45, // 93: familytime.scheduling.v1.ContactReopened.ended_on:type_name -> familytime.common.v1.Date
-	94, // [94:94] is the sub-list for method output_type
-	94, // [94:94] is the sub-list for method input_type
-	94, // [94:94] is the sub-list for extension type_name
-	94, // [94:94] is the sub-list for extension extendee
-	0,  // [0:94] is the sub-list for field type_name
+	52, // 42: familytime.scheduling.v1.BookingCancelled.notice_to:type_name -> familytime.scheduling.v1.Party
+	45, // 43: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
+	45, // 44: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
+	53, // 45: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
+	49, // 46: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
+	52, // 47: familytime.scheduling.v1.PersonCheckedIn.party:type_name -> familytime.scheduling.v1.Party
+	49, // 48: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
+	52, // 49: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
+	49, // 50: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
+	49, // 51: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
+	52, // 52: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
+	49, // 53: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
+	52, // 54: familytime.scheduling.v1.MovementCorrected.party:type_name -> familytime.scheduling.v1.Party
+	54, // 55: familytime.scheduling.v1.MovementCorrected.movement:type_name -> familytime.scheduling.v1.Movement
+	49, // 56: familytime.scheduling.v1.MovementCorrected.was_at:type_name -> google.protobuf.Timestamp
+	49, // 57: familytime.scheduling.v1.MovementCorrected.at:type_name -> google.protobuf.Timestamp
+	43, // 58: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
+	45, // 59: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
+	8,  // 60: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
+	49, // 61: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
+	49, // 62: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
+	43, // 63: familytime.scheduling.v1.SessionCalledOff.service_type:type_name -> familytime.common.v1.ServiceType
+	45, // 64: familytime.scheduling.v1.SessionCalledOff.session_date:type_name -> familytime.common.v1.Date
+	49, // 65: familytime.scheduling.v1.SessionCalledOff.children_arrived_at:type_name -> google.protobuf.Timestamp
+	49, // 66: familytime.scheduling.v1.SessionCalledOff.children_left_at:type_name -> google.protobuf.Timestamp
+	43, // 67: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
+	45, // 68: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
+	52, // 69: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
+	8,  // 70: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
+	45, // 71: familytime.scheduling.v1.NoShowRecorded.place_kept_by_session_on:type_name -> familytime.common.v1.Date
+	43, // 72: familytime.scheduling.v1.NoShowWithdrawn.service_type:type_name -> familytime.common.v1.ServiceType
+	45, // 73: familytime.scheduling.v1.NoShowWithdrawn.session_date:type_name -> familytime.common.v1.Date
+	52, // 74: familytime.scheduling.v1.NoShowWithdrawn.party:type_name -> familytime.scheduling.v1.Party
+	45, // 75: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
+	43, // 76: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
+	49, // 77: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
+	49, // 78: familytime.scheduling.v1.WaitingListJoined.queued_from:type_name -> google.protobuf.Timestamp
+	1,  // 79: familytime.scheduling.v1.WaitingListJoined.offer_not_taken:type_name -> familytime.scheduling.v1.OfferNotTaken
+	49, // 80: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
+	49, // 81: familytime.scheduling.v1.PlaceOffered.lapses_at:type_name -> google.protobuf.Timestamp
+	55, // 82: familytime.scheduling.v1.PlaceOffered.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
+	2,  // 83: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
+	49, // 84: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
+	56, // 85: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
+	45, // 86: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
+	45, // 87: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
+	45, // 88: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
+	57, // 89: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
+	45, // 90: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
+	45, // 91: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
+	45, // 92: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
+	45, // 93: familytime.scheduling.v1.ContactReopened.reopened_on:type_name -> familytime.common.v1.Date
+	45, // 94: familytime.scheduling.v1.ContactReopened.ended_on:type_name -> familytime.common.v1.Date
+	95, // [95:95] is the sub-list for method output_type
+	95, // [95:95] is the sub-list for method input_type
+	95, // [95:95] is the sub-list for extension type_name
+	95, // [95:95] is the sub-list for extension extendee
+	0,  // [0:95] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_events_proto_init() }

@@ -1442,8 +1442,12 @@ type Booking struct {
 	SupervisedBy string `protobuf:"bytes,14,opt,name=supervised_by,json=supervisedBy,proto3" json:"supervised_by,omitempty"`
 	// Who cancelled it, once it is cancelled.
 	CancelledBy CancelledBy `protobuf:"varint,15,opt,name=cancelled_by,json=cancelledBy,proto3,enum=familytime.scheduling.v1.CancelledBy" json:"cancelled_by,omitempty"`
-	// The notice its cancellation gave, in minutes before the children were due; 0 on the day.
+	// The notice its cancellation gave, in minutes before the party notice_to was due; 0 on the day.
 	NoticeMinutes int64 `protobuf:"varint,16,opt,name=notice_minutes,json=noticeMinutes,proto3" json:"notice_minutes,omitempty"`
+	// The party whose due time the notice is counted to (BookingCancelled.notice_to): the
+	// cancelling parent's own party, or the first to be due for the centre, the referrer and the
+	// system. Unset on a cancellation recorded before decision 251: the children's.
+	NoticeTo      Party `protobuf:"varint,17,opt,name=notice_to,json=noticeTo,proto3,enum=familytime.scheduling.v1.Party" json:"notice_to,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1588,6 +1592,13 @@ func (x *Booking) GetNoticeMinutes() int64 {
 		return x.NoticeMinutes
 	}
 	return 0
+}
+
+func (x *Booking) GetNoticeTo() Party {
+	if x != nil {
+		return x.NoticeTo
+	}
+	return Party_PARTY_UNSPECIFIED
 }
 
 // DaySheetEntry is one booking on a centre's day sheet: the room, each party's times, who is
@@ -1842,7 +1853,7 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\n" +
 	"arrived_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\tarrivedAt\x12;\n" +
 	"\vdeparted_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"departedAt\"\x8e\x06\n" +
+	"departedAt\"\xcc\x06\n" +
 	"\aBooking\x12\x1d\n" +
 	"\n" +
 	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
@@ -1862,7 +1873,8 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\ttime_zone\x18\r \x01(\tR\btimeZone\x12#\n" +
 	"\rsupervised_by\x18\x0e \x01(\tR\fsupervisedBy\x12H\n" +
 	"\fcancelled_by\x18\x0f \x01(\x0e2%.familytime.scheduling.v1.CancelledByR\vcancelledBy\x12%\n" +
-	"\x0enotice_minutes\x18\x10 \x01(\x03R\rnoticeMinutes\"\x92\x02\n" +
+	"\x0enotice_minutes\x18\x10 \x01(\x03R\rnoticeMinutes\x12<\n" +
+	"\tnotice_to\x18\x11 \x01(\x0e2\x1f.familytime.scheduling.v1.PartyR\bnoticeTo\"\x92\x02\n" +
 	"\rDaySheetEntry\x12;\n" +
 	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12\x1b\n" +
 	"\troom_name\x18\x02 \x01(\tR\broomName\x12D\n" +
@@ -2022,14 +2034,15 @@ var file_familytime_scheduling_v1_sessions_proto_depIdxs = []int32{
 	5,  // 25: familytime.scheduling.v1.Booking.status:type_name -> familytime.scheduling.v1.BookingStatus
 	7,  // 26: familytime.scheduling.v1.Booking.cancellation_reason:type_name -> familytime.scheduling.v1.CancellationReason
 	6,  // 27: familytime.scheduling.v1.Booking.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
-	17, // 28: familytime.scheduling.v1.DaySheetEntry.booking:type_name -> familytime.scheduling.v1.Booking
-	15, // 29: familytime.scheduling.v1.DaySheetEntry.expected:type_name -> familytime.scheduling.v1.ExpectedPerson
-	8,  // 30: familytime.scheduling.v1.DaySheetEntry.alerts:type_name -> familytime.scheduling.v1.Alert
-	31, // [31:31] is the sub-list for method output_type
-	31, // [31:31] is the sub-list for method input_type
-	31, // [31:31] is the sub-list for extension type_name
-	31, // [31:31] is the sub-list for extension extendee
-	0,  // [0:31] is the sub-list for field type_name
+	2,  // 28: familytime.scheduling.v1.Booking.notice_to:type_name -> familytime.scheduling.v1.Party
+	17, // 29: familytime.scheduling.v1.DaySheetEntry.booking:type_name -> familytime.scheduling.v1.Booking
+	15, // 30: familytime.scheduling.v1.DaySheetEntry.expected:type_name -> familytime.scheduling.v1.ExpectedPerson
+	8,  // 31: familytime.scheduling.v1.DaySheetEntry.alerts:type_name -> familytime.scheduling.v1.Alert
+	32, // [32:32] is the sub-list for method output_type
+	32, // [32:32] is the sub-list for method input_type
+	32, // [32:32] is the sub-list for extension type_name
+	32, // [32:32] is the sub-list for extension extendee
+	0,  // [0:32] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_sessions_proto_init() }

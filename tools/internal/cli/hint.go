@@ -1,0 +1,241 @@
+package cli
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/spf13/cobra"
+	"google.golang.org/grpc/codes"
+
+	"github.com/familytime/familytime/services/platform/auth"
+)
+
+// A permission refusal is worded here, for every command (hintRefusals), from the token the
+// command sent: a referrer (a solicitor, Cafcass, a parent) or a national analyst is told what
+// their role does, never to mint a staff token (decision 242 did so for referral commands only;
+// review 41 found schedule's, safeguarding's and the rest still told a referrer to mint a
+// coordinator's); anyone else is told the token that works on familytime dev.
+
+// hintRefusals makes every command under root word its permission refusals (refusalHint).
+func hintRefusals(root *cobra.Command) {
+	for _, sub := range root.Commands() {
+		hintRefusals(sub)
+	}
+	if run := root.RunE; run != nil {
+		root.RunE = func(cmd *cobra.Command, args []string) error {
+			return refusalHint(run(cmd, args), senderToken(cmd), flagValue(cmd, "centre"))
+		}
+	}
+}
+
+// refusalHint is err with a hint on what to do when it is a service's permission refusal the
+// command gave as the service worded it (describe); anything else, and a refusal the command has
+// already put in its own words (an erasure's, which is an administrator's), is returned as it is.
+// token is the one the command sent, read unverified only to word the hint (the services verify
+// it); centre is the command's --centre, for the staff token's hint.
+func refusalHint(err error, token, centre string) error {
+	r, ok := err.(*refusal)
+	if !ok || r.status.Code() != codes.PermissionDenied {
+		return err
+	}
+	roles := tokenRoles(token)
+	if does := nonStaffDoes(roles); does != "" {
+		return fmt.Errorf("%w\n(%s)", err, does)
+	}
+	var hint string
+	needs, at, ok := neededRoles(r.status.Message())
+	if ok {
+		words := make([]string, len(needs))
+		for i, n := range needs {
+			words[i] = roleInWords(n)
+		}
+		hint = "it is done by " + orList(words)
+	} else if needs, at, ok = outsideCentres(r.status.Message(), roles); ok {
+		hint = "your token is not for that centre; a token for it, in your role"
+	} else {
+		return err
+	}
+	if at != "" {
+		centre = at
+	}
+	role := needs[0] // the policy's first, unless a staff role is named: the caller is staff
+	for _, n := range needs {
+		if staffRoles[n] != "" {
+			role = n
+			break
+		}
+	}
+	mint := "familytime token --role " + string(role)
+	if !national(role) {
+		if _, perr := uuid.Parse(centre); perr != nil {
+			centre = "<centre id>"
+		}
+		mint += " --centre " + centre
+	}
+	if role != auth.RoleAdmin && len(roles) > 0 && !slices.ContainsFunc(roles, func(r auth.Role) bool { return r != auth.RoleAdmin }) {
+		hint += "; the dev admin token sets centres up and reads summaries, but does no casework"
+	}
+	return fmt.Errorf("%w\n(%s. With familytime dev:\n  --token \"$(%s)\")", err, hint, mint)
+}
+
+// national reports whether a role is held at every centre (a token for it names none).
+func national(r auth.Role) bool { return (&auth.Claims{Roles: []auth.Role{r}}).National() }
+
+// neededRoles reads the roles a policy's refusal names ("ListHolds needs one of the roles
+// supervisor, coordinator, safeguarding_lead at centre C", auth.Policy.Authorize), and the centre
+// when it names one; ok is false for any other refusal (a centre not the caller's, a staff
+// register's).
+func neededRoles(msg string) (needs []auth.Role, centre string, ok bool) {
+	_, roles, ok := strings.Cut(msg, " needs one of the roles ")
+	if !ok {
+		return nil, "", false
+	}
+	roles, centre, _ = strings.Cut(roles, " at centre ")
+	for _, r := range strings.Split(roles, ", ") {
+		if role, err := auth.ParseRole(strings.TrimSpace(r)); err == nil && role != auth.RoleService {
+			needs = append(needs, role)
+		}
+	}
+	return needs, strings.TrimSpace(centre), len(needs) > 0
+}
+
+// outsideCentres reads a policy's refusal of a centre the caller's token does not name
+// ("BookSession: centre C is outside the caller's centres"): the token that works holds the
+// caller's own staff role (the first of their token's) at C; ok is false for any other refusal,
+// and for a token with no staff role read.
+func outsideCentres(msg string, roles []auth.Role) (needs []auth.Role, centre string, ok bool) {
+	_, rest, found := strings.Cut(msg, ": centre ")
+	centre, _, outside := strings.Cut(rest, " is outside the caller's centres")
+	if !found || !outside {
+		return nil, "", false
+	}
+	for _, r := range roles {
+		if staffRoles[r] != "" && !national(r) {
+			return []auth.Role{r}, centre, true
+		}
+	}
+	return nil, "", false
+}
+
+// staffRoles are the roles of the people who run a centre and of the national body's
+// administrators, in words: a refused caller holding one of them is told the token that works.
+var staffRoles = map[auth.Role]string{
+	auth.RoleCoordinator: "a coordinator", auth.RoleVolunteer: "a volunteer", auth.RoleSupervisor: "a contact supervisor",
+	auth.RoleSafeguardingLead: "a safeguarding lead", auth.RoleAdmin: "an administrator",
+}
+
+// roleInWords is a role in words, with its article.
+func roleInWords(r auth.Role) string {
+	switch r {
+	case auth.RoleReferrer:
+		return "a referrer"
+	case auth.RoleNationalAnalyst:
+		return "a national analyst"
+	}
+	if w := staffRoles[r]; w != "" {
+		return w
+	}
+	return string(r)
+}
+
+// orList joins words as "a, b or c".
+func orList(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
+}
+
+// What the roles no staff token is minted for do, said to a caller refused with such a token alone.
+const (
+	referrerDoes = `your token is a referrer's: a referrer submits a referral (referral submit), or a second
+parent's application to a self-referral (referral second-party), to a centre the token names,
+and is answered the referral's id and state only. The centre's coordinator answers questions
+about the referral.`
+	analystDoes = `your token is a national analyst's: a national analyst reads the national figures
+(familytime return, and the dashboard) and the centres (familytime centre list), never a
+centre's families, bookings, staff or safeguarding records: those are its staff's.`
+)
+
+// nonStaffDoes says what the roles of a token that holds only a referrer's or a national
+// analyst's do; empty for any other token (a staff role among its roles, or none read).
+func nonStaffDoes(roles []auth.Role) string {
+	if len(roles) == 0 || slices.ContainsFunc(roles, func(r auth.Role) bool {
+		return r != auth.RoleReferrer && r != auth.RoleNationalAnalyst
+	}) {
+		return ""
+	}
+	var does []string
+	if slices.Contains(roles, auth.RoleReferrer) {
+		does = append(does, referrerDoes)
+	}
+	if slices.Contains(roles, auth.RoleNationalAnalyst) {
+		does = append(does, analystDoes)
+	}
+	return strings.Join(does, "\n")
+}
+
+// referrerToken reports whether a bearer token's roles are the referrer's alone (referrer).
+func referrerToken(token string) bool {
+	roles := tokenRoles(token)
+	return len(roles) > 0 && !slices.ContainsFunc(roles, func(r auth.Role) bool { return r != auth.RoleReferrer })
+}
+
+// tokenRoles are the roles a bearer token's body names, at every centre and at each (duplicates
+// kept); none for what is not a token. The body is read, not verified, only to word a refusal.
+func tokenRoles(token string) []auth.Role {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return nil
+	}
+	body, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return nil
+	}
+	var claims struct {
+		Roles       []string            `json:"roles"`
+		CentreRoles map[string][]string `json:"centre_roles"`
+	}
+	if json.Unmarshal(body, &claims) != nil {
+		return nil
+	}
+	var roles []auth.Role
+	for _, r := range claims.Roles {
+		roles = append(roles, auth.Role(r))
+	}
+	for _, rs := range claims.CentreRoles {
+		for _, r := range rs {
+			roles = append(roles, auth.Role(r))
+		}
+	}
+	return roles
+}
+
+// senderToken is the token a command sends, found as connection.resolve finds it: --token, else
+// FAMILYTIME_TOKEN, else the admin token of the familytime dev in --data. Empty when none.
+func senderToken(cmd *cobra.Command) string {
+	if t := first(flagValue(cmd, "token"), os.Getenv("FAMILYTIME_TOKEN")); t != "" {
+		return t
+	}
+	if cmd.Flag("data") == nil {
+		return ""
+	}
+	info, err := readDevInfo(flagValue(cmd, "data"))
+	if err != nil {
+		return ""
+	}
+	return info.AdminToken
+}
+
+// flagValue is a command's flag's value, its own or a parent's; empty when it has none.
+func flagValue(cmd *cobra.Command, name string) string {
+	if f := cmd.Flag(name); f != nil {
+		return f.Value.String()
+	}
+	return ""
+}

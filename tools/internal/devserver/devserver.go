@@ -397,7 +397,7 @@ func createDatabase(ctx context.Context, conn *pgx.Conn, admin, name string, set
 	return runtimeURL, nil
 }
 
-// Sealing are the services that hold personal data: each gets a key store of its own.
+// Sealing are the services that hold personal data, in name order: each gets a key store of its own.
 var Sealing = []string{"referral", "safeguarding", "scheduling"}
 
 // KeyStoreName names a service's key store database: apart from its events, so a backup of the

@@ -146,9 +146,22 @@ func TestAnUnweighedDisclosureIsNotErased(t *testing.T) {
 	}
 	require.Equal(t, before, g.events(t), "refusals append nothing")
 
+	// The summary says whether the lead has weighed it (review 43, decision 256).
+	weighed := func(r *referralv1.Referral) bool {
+		shown, err := w.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: r.GetReferralId(), CentreId: w.centre.String()})
+		require.NoError(t, err)
+		return shown.GetReferral().GetDisclosureWeighed()
+	}
+	require.False(t, weighed(disclosed))
+	require.False(t, weighed(carried))
+
 	g.assessed(t, disclosed.GetReferralId(), disclosed.GetFamilyId(), w.centre, true)
+	require.True(t, weighed(disclosed), "weighed by the assessment")
+	require.False(t, weighed(carried), "the other referral's disclosure waits for its own")
 	require.NoError(t, erase(disclosed.GetFamilyId()), "weighed by the assessment")
+	require.False(t, weighed(disclosed), "nothing said of an erased family's disclosure")
 	g.assessed(t, carried.GetReferralId(), carried.GetFamilyId(), w.centre, false)
+	require.True(t, weighed(carried))
 	require.NoError(t, erase(carried.GetFamilyId()))
 
 	// No disclosure: erased as before, and no assessment is needed.

@@ -30,9 +30,9 @@ platform started with --clock simulated moves it forward, so that days, weeks or
 tester in a moment: reviews fall due, bookings come and go, quarters end.
 
 A new simulated clock stands at the start of today (UK time), or at dev's --clock-start; a data
-folder's clock resumes where it was left. Its first move, while no service has recorded anything,
-may go to any time, earlier too (the day a tester's story or a simulation begins); every later
-move only forward. Each move first lets every event be published and handled, as familytime
+folder's clock resumes where it was left, moved or not. While no service has recorded anything it
+may be moved to any time, earlier too (the day a tester's story or a simulation begins); after
+that only forward, and never more than 100 years past today. Each move first lets every event be published and handled, as familytime
 simulate's do. It uses the dev platform's admin token, from the data folder.`,
 		Example: `  familytime dev --clock simulated --data /tmp/ft-try     # in one terminal
   familytime clock show --data /tmp/ft-try
@@ -93,8 +93,9 @@ it stood and where it stands. It waits first until every event recorded is publi
 its zone (2027-03-01T10:00:00Z). --by is a duration as Go writes it (90m, 72h) or whole days
 (30d: the same UK time 30 days on).
 
-A move back is refused (CLOCK_MOVES_FORWARD_ONLY), but for a new clock's first move while
-nothing is recorded; on the real clock there is nothing to move (CLOCK_NOT_SIMULATED).`,
+A move back is refused (CLOCK_MOVES_FORWARD_ONLY), but while nothing is recorded; a move past 100
+years from today too (CLOCK_TOO_FAR); on the real clock there is nothing to move
+(CLOCK_NOT_SIMULATED).`,
 		Example: `  familytime clock advance --by 30d
   familytime clock advance --by 36h
   familytime clock advance --to 2027-03-01
@@ -209,6 +210,9 @@ func parseClockTime(flag, value string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%s %q is not a time: give 2026-03-01, 2026-03-01T14:30 (UK time) or 2026-03-01T14:30:00Z", flag, value)
 }
 
+// maxClockDays is the most days --by moves the clock: 100 years.
+const maxClockDays = 36500
+
 // parseClockStep reads --by: whole days (30d, the same UK time that many days on), or a duration
 // Go reads (90m, 72h); forward only.
 func parseClockStep(value string) (days int, step time.Duration, err error) {
@@ -222,6 +226,10 @@ func parseClockStep(value string) (days int, step time.Duration, err error) {
 		return 0, 0, fmt.Errorf("--by %q is not a duration such as 90m, 72h or 30d", value)
 	case days < 0 || step < 0 || (days == 0 && step == 0):
 		return 0, 0, fmt.Errorf("--by %q does not move the clock forward: give a positive duration such as 72h or 30d", value)
+	case days > maxClockDays:
+		// The dev platform refuses a time more than 100 years on (devserver.MaxClockAhead); a
+		// number of days that large would not even make a date.
+		return 0, 0, fmt.Errorf("--by %q is more than %dd (100 years): the simulated clock goes no further", value, maxClockDays)
 	}
 	return days, step, nil
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"os"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/familytime/familytime/services/platform/testkit"
 	"github.com/familytime/familytime/tools/internal/devserver"
 )
 
@@ -38,8 +40,8 @@ func failureOf(t *testing.T, out string) failure {
 // a gRPC client, and the clock stood at 2000-01-01 until moved. A new simulated clock stands at
 // the start of today (UK), said in dev.log; `familytime clock` shows it and moves it forward, by
 // a time or a duration, with days. A move back is refused with its reason once anything is
-// recorded (a new clock's first move may go back before then: the simulations' and the dev
-// platform's tests make theirs so).
+// recorded (while nothing is, it may go back: the simulations' and the dev platform's tests make
+// their first moves so).
 func TestTheSimulatedClockMovesFromTheCommandLine(t *testing.T) {
 	dir, _ := startDevPlatformWith(t, devserver.Config{Clock: devserver.ClockSimulated})
 	data := []string{"--data", dir}
@@ -85,6 +87,11 @@ func TestTheSimulatedClockMovesFromTheCommandLine(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, out, later.Format("Monday 2 January 2006")+", 10:30 UK time", "a time without a zone is the centres' (UK) time")
 
+	// Not past 100 years from today (review 43: the year 10000 made no date anywhere).
+	out, err = execute(t, append([]string{"clock", "advance", "--to", "2400-01-01", "--json"}, data...)...)
+	require.ErrorContains(t, err, "more than 100 years from today")
+	require.Equal(t, "CLOCK_TOO_FAR", failureOf(t, out).Reason)
+
 	// Then only forward: refused with the dev platform's reason, and the clock stays.
 	out, err = execute(t, append([]string{"clock", "advance", "--to", later.Format(time.DateOnly) + "T10:29", "--json"}, data...)...)
 	require.ErrorContains(t, err, "the clock only moves forward")
@@ -109,6 +116,7 @@ func TestTheClockCommandRefusesBadInputBeforeAnyCall(t *testing.T) {
 		{[]string{"clock", "advance", "--to", "next week"}, "FLAG_INVALID", "--to", `--to "next week" is not a time: give 2026-03-01, 2026-03-01T14:30 (UK time) or 2026-03-01T14:30:00Z`},
 		{[]string{"clock", "advance", "--by", "-2d"}, "FLAG_INVALID", "--by", `--by "-2d" does not move the clock forward: give a positive duration such as 72h or 30d`},
 		{[]string{"clock", "advance", "--by", "a fortnight"}, "FLAG_INVALID", "--by", `--by "a fortnight" is not a duration such as 90m, 72h or 30d`},
+		{[]string{"clock", "advance", "--by", "9000000d"}, "FLAG_INVALID", "--by", `--by "9000000d" is more than 36500d (100 years): the simulated clock goes no further`},
 	} {
 		out, err := execute(t, append(c.args, "--data", dir, "--json")...)
 		require.EqualError(t, err, c.message, "%v", c.args)
@@ -168,4 +176,42 @@ func TestALocalRefusalInJSONHasItsCodeAndReason(t *testing.T) {
 	f := failureOf(t, out)
 	require.Equal(t, "FailedPrecondition", f.Code)
 	require.Equal(t, "DEV_PLATFORM_NOT_RUNNING", f.Reason)
+}
+
+// Review 43: a simulated clock never moved was not kept in the data folder, so a restart stood it
+// at another time: the start of a later day, or another --clock-start, before the days already
+// recorded. It is kept from the start, and resumes there.
+func TestAnUnmovedSimulatedClockResumesWhereItStood(t *testing.T) {
+	db := testkit.Postgres(t)
+	dir := t.TempDir()
+	cfg := devserver.Config{DataDir: dir, DatabaseURL: db.OwnerURL, DatabasePrefix: db.Name + "_", Clock: devserver.ClockSimulated,
+		ClockStart: time.Date(2026, 3, 1, 0, 0, 0, 0, london)}
+	p, err := devserver.Start(t.Context(), cfg)
+	require.NoError(t, err)
+	stopped := false
+	t.Cleanup(func() {
+		if !stopped {
+			_ = p.Stop(context.Background())
+		}
+		dropDevDatabases(t, db, cfg.DatabasePrefix)
+	})
+	_, err = run(t, "centre", "register", "--name", "Millbrook Family Time Centre", "--region", "north-east",
+		"--service", "supported", "--status", "working-towards", "--data", dir)
+	require.NoError(t, err)
+	require.NoError(t, p.Stop(context.Background()))
+	stopped = true
+
+	// Started again with an earlier --clock-start: the clock resumes at 1 March, where the centre
+	// was registered, and never goes back.
+	cfg.ClockStart = time.Date(2026, 1, 1, 0, 0, 0, 0, london)
+	p, err = devserver.Start(t.Context(), cfg)
+	require.NoError(t, err)
+	stopped = false
+	require.True(t, p.Info.ClockResumed)
+	require.True(t, p.Clock().Now().Equal(time.Date(2026, 3, 1, 0, 0, 0, 0, london)), "%s", p.Clock().Now())
+	out, err := run(t, "clock", "show", "--json", "--data", dir)
+	require.NoError(t, err)
+	var shown clockAnswer
+	require.NoError(t, json.Unmarshal([]byte(out), &shown), out)
+	require.True(t, shown.Now.Equal(time.Date(2026, 3, 1, 0, 0, 0, 0, london)), "%s", shown.Now)
 }

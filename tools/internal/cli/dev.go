@@ -41,9 +41,9 @@ func newDevCommand() *cobra.Command {
   - a dev signing key, and an admin token signed with it
   - the services' clock: the real one, or with --clock simulated one that stands still until
     familytime clock advance (or familytime simulate) moves it. A new simulated clock stands at
-    the start of today, UK time, or at --clock-start; its first move, before anything is
-    recorded, may go anywhere, later ones only forward. It is kept in <data>/clock and resumes
-    there on the next start. dev.log and the lines printed say which clock, and its time
+    the start of today, UK time, or at --clock-start; while nothing is recorded it may be moved
+    anywhere, then only forward. It is kept in <data>/clock from the start and resumes there on
+    the next start (a later --clock-start is for a new data folder). dev.log and the lines printed say which clock, and its time
 A second start with the same --data reuses the data. The addresses are printed and written to
 <data>/dev.json for other commands to find.`,
 		Example: `  familytime dev

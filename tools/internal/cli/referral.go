@@ -404,27 +404,42 @@ func yesNo(b bool) string {
 //
 // A disclosure later answered "no" is said as well, whatever the finding: it stands for the lead
 // to weigh (decision 191); so is one on another referral of the child, earlier or later (decision 194).
+// Once the lead has weighed it, it says so (review 43: "for the lead to weigh" stayed after the
+// lead's screen or assessment, decision 256).
 func findingText(r *referralv1.Referral) string {
 	var text string
+	weighed := r.GetDisclosureWeighed()
 	switch {
 	case r.GetLeadAssessedOn() != nil:
 		text = yesNo(r.GetDomesticAbuseFinding()) + " (safeguarding's risk assessment of " + dateString(r.GetLeadAssessedOn()) + ")"
 	case !r.GetDomesticAbuseFinding() && r.GetRiskAnswersDiscloseDomesticAbuse():
+		if weighed {
+			// Weighed with no finding and no assessment: the lead's screen recorded none.
+			return "no (the safeguarding lead's screen), though the risk answers disclose domestic abuse"
+		}
 		// Not screened yet, or screened without it by the lead: the answers still say it.
 		return "no finding recorded, but the risk answers disclose domestic abuse " + whoWeighs(r)
 	case !r.GetDomesticAbuseFinding() && (r.GetDomesticAbuseDisclosedOn() != nil || r.GetDomesticAbuseDisclosedEarlier()):
-		text = "no finding recorded " + whoWeighs(r)
+		if weighed {
+			text = "no (the safeguarding lead's screen)"
+		} else {
+			text = "no finding recorded " + whoWeighs(r)
+		}
 	default:
 		text = yesNo(r.GetDomesticAbuseFinding())
 	}
+	standing := ": for the lead to weigh"
+	if weighed {
+		standing = ": weighed by the safeguarding lead"
+	}
 	if on := r.GetDomesticAbuseDisclosedOn(); on != nil && !r.GetRiskAnswersDiscloseDomesticAbuse() {
-		text += "; domestic abuse disclosed on " + dateString(on) + ", later answered no: for the lead to weigh"
+		text += "; domestic abuse disclosed on " + dateString(on) + ", later answered no" + standing
 	}
 	if r.GetDomesticAbuseDisclosedEarlier() {
 		// Neither that referral's family nor its centre: it may be another centre's (decision 194).
 		// "Another", not "an earlier": an amendment matches the child to a referral made since
 		// (review 37).
-		text += "; domestic abuse disclosed on another referral of this child: for the lead to weigh"
+		text += "; domestic abuse disclosed on another referral of this child" + standing
 	}
 	return text
 }

@@ -86,3 +86,26 @@ func TestAChangeRefusedItsReadIsRefusedInItsOwnWords(t *testing.T) {
 	require.ErrorContains(t, described, "not allowed: ChangeArrangement needs one of the roles coordinator")
 	require.NotContains(t, described.Error(), "GetReferral")
 }
+
+// Review 43: "for the lead to weigh" stayed after the lead had weighed the disclosure (decision 256).
+func TestAWeighedDisclosureSaysSo(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		r    *referralv1.Referral
+		want string
+	}{
+		{"assessed", &referralv1.Referral{State: referralv1.ReferralState_REFERRAL_STATE_READY_FOR_CONTACT, DomesticAbuseDisclosedEarlier: true,
+			DisclosureWeighed: true, LeadAssessedOn: &commonv1.Date{Year: 2026, Month: 12, Day: 1}},
+			"no (safeguarding's risk assessment of 2026-12-01); domestic abuse disclosed on another referral of this child: weighed by the safeguarding lead"},
+		{"screened without a finding", &referralv1.Referral{State: referralv1.ReferralState_REFERRAL_STATE_SCREENED,
+			DomesticAbuseDisclosedOn: &commonv1.Date{Year: 2026, Month: 11, Day: 2}, DisclosureWeighed: true},
+			"no (the safeguarding lead's screen); domestic abuse disclosed on 2026-11-02, later answered no: weighed by the safeguarding lead"},
+		{"answers still disclose", &referralv1.Referral{State: referralv1.ReferralState_REFERRAL_STATE_SCREENED,
+			RiskAnswersDiscloseDomesticAbuse: true, DomesticAbuseDisclosedOn: &commonv1.Date{Year: 2026, Month: 11, Day: 2}, DisclosureWeighed: true},
+			"no (the safeguarding lead's screen), though the risk answers disclose domestic abuse"},
+	} {
+		got := findingText(c.r)
+		require.Equal(t, c.want, got, c.name)
+		require.NotContains(t, got, "to weigh", c.name)
+	}
+}

@@ -533,17 +533,22 @@ func startDevPlatformWith(t *testing.T, cfg devserver.Config) (string, *testkit.
 	require.NoError(t, err)
 	t.Cleanup(func() {
 		_ = p.Stop(context.Background())
-		conn, err := pgx.Connect(context.Background(), db.OwnerURL)
-		require.NoError(t, err)
-		defer conn.Close(context.Background())
-		for _, svc := range devserver.Services {
-			for _, name := range []string{prefix + svc, devserver.KeyStoreName(prefix, svc)} {
-				_, err := conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
-				require.NoError(t, err)
-			}
-		}
+		dropDevDatabases(t, db, prefix)
 	})
 	return dir, db
+}
+
+// dropDevDatabases drops the databases a dev platform made on db's server under prefix.
+func dropDevDatabases(t *testing.T, db *testkit.Database, prefix string) {
+	conn, err := pgx.Connect(context.Background(), db.OwnerURL)
+	require.NoError(t, err)
+	defer conn.Close(context.Background())
+	for _, svc := range devserver.Services {
+		for _, name := range []string{prefix + svc, devserver.KeyStoreName(prefix, svc)} {
+			_, err := conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
+			require.NoError(t, err)
+		}
+	}
 }
 
 func personIn(t *testing.T, r *referralv1.Referral, role referralv1.AdultRole) string {

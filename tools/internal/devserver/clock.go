@@ -23,6 +23,7 @@ import (
 	"github.com/familytime/familytime/services/platform/clock"
 	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/grpcx"
+	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/platform/relay"
 )
 
@@ -70,7 +71,14 @@ func (p *Platform) chooseClock(ctx context.Context, cfg Config) error {
 				return fmt.Errorf("%s is not a time: %w (remove it to start the simulated clock afresh)", ClockFile(p.Info.DataDir), err)
 			}
 			p.Info.ClockResumed = true
-		case !errors.Is(err, os.ErrNotExist):
+		case errors.Is(err, os.ErrNotExist):
+			// Kept at once, not at its first move: the services record on it from now, and a
+			// restart (with another --clock-start, or none, a later day) must not take them to
+			// another time (review 43: a clock never moved started again at the new day).
+			if err := keepClock(p.Info.DataDir, start); err != nil {
+				return err
+			}
+		default:
 			return fmt.Errorf("read %s: %w", ClockFile(p.Info.DataDir), err)
 		}
 		p.clock, p.Info.Clock, p.Info.ClockStart = newSimClock(start), ClockSimulated, start.UTC()
@@ -103,9 +111,9 @@ func (p *Platform) logClock(ctx context.Context) {
 		"resumed", p.Info.ClockResumed)
 }
 
-// simClock is the dev platform's simulated clock: a clock.Simulated, which the first move of a
-// new simulated clock may also set back, while nothing is recorded (AdvanceClock). A new clock
-// stands at the start of today; the first move sets the day a simulation or a tester begins on.
+// simClock is the dev platform's simulated clock: a clock.Simulated, which a move may also set
+// back while nothing is recorded (AdvanceClock). A new clock stands at the start of today; a
+// simulation or a tester then sets the day it begins on.
 type simClock struct {
 	mu sync.RWMutex
 	s  *clock.Simulated
@@ -134,7 +142,7 @@ func (c *simClock) FollowReal() error {
 	return c.s.FollowReal()
 }
 
-// restart stands the clock at t, before its time too: for a first move only (firstMove).
+// restart stands the clock at t, before its time too: while nothing is recorded only (mayGoBack).
 func (c *simClock) restart(t time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -270,8 +278,8 @@ func (p *Platform) relays(ctx context.Context) (string, bool, error) {
 	return b.String(), pending, nil
 }
 
-// advance settles the platform, moves the simulated clock to t (back only on a first move,
-// which AdvanceClock checks) and keeps it in the data folder.
+// advance settles the platform, moves the simulated clock to t (back only while nothing is
+// recorded, which AdvanceClock checks) and keeps it in the data folder.
 func (p *Platform) advance(ctx context.Context, t time.Time) (int64, error) {
 	rounds, err := p.Settle(ctx)
 	if err != nil {
@@ -283,21 +291,26 @@ func (p *Platform) advance(ctx context.Context, t time.Time) (int64, error) {
 		return rounds, err
 	}
 	if p.Info.Clock == ClockSimulated {
-		if err := os.WriteFile(ClockFile(p.Info.DataDir), []byte(t.UTC().Format(time.RFC3339Nano)+"\n"), 0o600); err != nil {
-			return rounds, fmt.Errorf("keep the simulated time: %w", err)
+		if err := keepClock(p.Info.DataDir, t); err != nil {
+			return rounds, err
 		}
 	}
 	return rounds, nil
 }
 
-// firstMove reports whether the clock may still be set anywhere, back too: a simulated clock
-// never moved (the data folder keeps no time) on a platform where no service has recorded
-// anything, so that no service sees a day it has recorded come again.
-func (p *Platform) firstMove(ctx context.Context) (bool, error) {
-	if p.Info.Clock != ClockSimulated {
-		return false, nil
+// keepClock writes the simulated time to the data folder (ClockFile), where the next start
+// resumes it.
+func keepClock(dataDir string, t time.Time) error {
+	if err := os.WriteFile(ClockFile(dataDir), []byte(t.UTC().Format(time.RFC3339Nano)+"\n"), 0o600); err != nil {
+		return fmt.Errorf("keep the simulated time: %w", err)
 	}
-	if _, err := os.Stat(ClockFile(p.Info.DataDir)); !errors.Is(err, os.ErrNotExist) {
+	return nil
+}
+
+// mayGoBack reports whether the simulated clock may still be set anywhere, back too: while no
+// service has recorded anything, so that no service sees a day it has recorded come again.
+func (p *Platform) mayGoBack(ctx context.Context) (bool, error) {
+	if p.Info.Clock != ClockSimulated {
 		return false, nil
 	}
 	return p.empty(ctx)
@@ -325,16 +338,34 @@ func (s *clockService) GetClock(context.Context, *devv1.GetClockRequest) (*devv1
 // ReasonForwardOnly is AdvanceClock's reason for refusing a move back.
 const ReasonForwardOnly = "CLOCK_MOVES_FORWARD_ONLY"
 
+// ReasonTooFar is AdvanceClock's reason for refusing a time past MaxClockAhead.
+const ReasonTooFar = "CLOCK_TOO_FAR"
+
+// MaxClockAhead is how far past the real time the simulated clock may go: far enough for any
+// retention period (a family's records are kept for years after its case ends), and short of the
+// year 10000, where no service's dates can be written (review 43: --by 9000000d broke them).
+const MaxClockAhead = 100 * 365 * 24 * time.Hour
+
 func (s *clockService) AdvanceClock(ctx context.Context, req *devv1.AdvanceClockRequest) (*devv1.AdvanceClockResponse, error) {
+	if req.GetTo() == nil {
+		return nil, grpcx.Status(ctx, nil, problem.Invalid("to", "give the time the clock moves to"))
+	}
 	to := req.GetTo().AsTime()
+	if limit := time.Now().Add(MaxClockAhead); to.After(limit) {
+		return nil, refusal(codes.InvalidArgument, ReasonTooFar, fmt.Sprintf(
+			"that is more than 100 years from today: the simulated clock goes at most to %s", limit.UTC().Format(time.DateOnly)))
+	}
+	if err := req.GetTo().CheckValid(); err != nil {
+		return nil, grpcx.Status(ctx, nil, problem.Invalid("to", "not a time a timestamp can hold"))
+	}
 	if now := s.p.clock.Now(); to.Before(now) {
-		first, err := s.p.firstMove(ctx)
+		first, err := s.p.mayGoBack(ctx)
 		if err != nil {
 			return nil, status.Error(codes.Unavailable, err.Error())
 		}
 		if !first {
 			return nil, refusal(codes.FailedPrecondition, ReasonForwardOnly, fmt.Sprintf(
-				"%s is before the simulated time %s: the clock only moves forward (only its first move, before anything is recorded, may go back)",
+				"%s is before the simulated time %s: the clock only moves forward (it may go back only while nothing is recorded)",
 				to.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339)))
 		}
 	}

@@ -75,8 +75,8 @@ const (
 	replyFD   = 4
 	// setClock sets a simulated clock: "set <RFC 3339 time>".
 	setClock = "set"
-	// restartClock stands a simulated clock at a time before its own, on its first move
-	// (firstMove): "restart <RFC 3339 time>".
+	// restartClock stands a simulated clock at a time before its own, while nothing is recorded
+	// (mayGoBack): "restart <RFC 3339 time>".
 	restartClock = "restart"
 )
 

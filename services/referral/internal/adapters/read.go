@@ -48,7 +48,7 @@ func Summary(r *domain.Referral) *referralv1.Referral {
 		out.DomesticAbuseDisclosedOn = dates.Proto(on)
 	}
 	out.SecondApplicantMatches, out.SecondApplicantChecked = r.SecondApplicantMatches()
-	out.DomesticAbuseDisclosedEarlier = r.DisclosedEarlier()
+	out.DomesticAbuseDisclosedEarlier, out.DisclosureWeighed = r.DisclosedEarlier(), r.DisclosureWeighed()
 	if !assessedOn.IsZero() {
 		out.LeadAssessedOn = dates.Proto(assessedOn)
 	}
@@ -75,6 +75,7 @@ func Summary(r *domain.Referral) *referralv1.Referral {
 		// builds from the events, never from this summary; the screening's rating and finding,
 		// the states and the dates are the case's categories and stay.
 		out.RiskAnswersDiscloseDomesticAbuse, out.DomesticAbuseDisclosedOn, out.DomesticAbuseDisclosedEarlier = false, nil, false
+		out.DisclosureWeighed = false
 		out.SecondApplicantMatches, out.SecondApplicantChecked = nil, false
 		for _, c := range out.Children {
 			c.BirthYear, c.BirthMonth = 0, 0

@@ -277,6 +277,12 @@ func (r *Referral) DisclosureUnweighed() bool {
 	return (!r.daDisclosedOn.IsZero() || r.DisclosedEarlier()) && !r.daWeighed
 }
 
+// DisclosureWeighed is whether domestic abuse was disclosed on this referral, or carried to it,
+// and a safeguarding lead has weighed the latest disclosure since (DisclosureUnweighed's other side).
+func (r *Referral) DisclosureWeighed() bool {
+	return (!r.daDisclosedOn.IsZero() || r.DisclosedEarlier()) && r.daWeighed
+}
+
 // SecondApplicantMatches are the second applicant's details that were the first applicant's, and
 // whether a screening recorded that the two applicants were checked to be two people (decision 192).
 func (r *Referral) SecondApplicantMatches() (details []referralv1.ApplicantDetail, checked bool) {

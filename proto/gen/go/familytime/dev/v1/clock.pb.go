@@ -110,9 +110,9 @@ func (x *GetClockResponse) GetNow() *timestamppb.Timestamp {
 type AdvanceClockRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The new time: not before the clock's time (the same instant only settles the platform);
-	// refused FailedPrecondition CLOCK_MOVES_FORWARD_ONLY. The one exception is a new simulated
-	// clock's first move, which may go to any time, an earlier one included, while nothing is
-	// recorded yet (the data folder keeps no time and no service's events table has a row).
+	// refused FailedPrecondition CLOCK_MOVES_FORWARD_ONLY. The one exception: while nothing is
+	// recorded yet (no service's events table has a row), it may go to any time, an earlier one
+	// included. Not more than 100 years past the real time: refused InvalidArgument CLOCK_TOO_FAR.
 	To            *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=to,proto3" json:"to,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

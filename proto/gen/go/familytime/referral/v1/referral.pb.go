@@ -902,6 +902,11 @@ type Referral struct {
 	ReviewOverdue bool `protobuf:"varint,33,opt,name=review_overdue,json=reviewOverdue,proto3" json:"review_overdue,omitempty"`
 	// How many days past review_due_on today is, when review_overdue; 0 otherwise.
 	ReviewOverdueDays int32 `protobuf:"varint,34,opt,name=review_overdue_days,json=reviewOverdueDays,proto3" json:"review_overdue_days,omitempty"`
+	// A safeguarding lead has weighed the latest disclosure of domestic abuse standing on the
+	// referral (domestic_abuse_disclosed_on, or domestic_abuse_disclosed_earlier): the lead's screen
+	// since it, or a risk assessment noted since. False while it waits for the lead, when nothing was
+	// disclosed, and once the family is erased (decision 256).
+	DisclosureWeighed bool `protobuf:"varint,35,opt,name=disclosure_weighed,json=disclosureWeighed,proto3" json:"disclosure_weighed,omitempty"`
 	unknownFields     protoimpl.UnknownFields
 	sizeCache         protoimpl.SizeCache
 }
@@ -1172,6 +1177,13 @@ func (x *Referral) GetReviewOverdueDays() int32 {
 		return x.ReviewOverdueDays
 	}
 	return 0
+}
+
+func (x *Referral) GetDisclosureWeighed() bool {
+	if x != nil {
+		return x.DisclosureWeighed
+	}
+	return false
 }
 
 // PossibleDuplicate is another referral whose child may be one on this referral, for a person to
@@ -4638,7 +4650,7 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"birth_year\x18\x02 \x01(\x05R\tbirthYear\x12\x1f\n" +
 	"\vbirth_month\x18\x03 \x01(\x05R\n" +
 	"birthMonth\x128\n" +
-	"\bage_band\x18\x04 \x01(\x0e2\x1d.familytime.common.v1.AgeBandR\aageBand\"\xdf\x10\n" +
+	"\bage_band\x18\x04 \x01(\x0e2\x1d.familytime.common.v1.AgeBandR\aageBand\"\x8e\x11\n" +
 	"\bReferral\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -4677,7 +4689,8 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"answeredAt\x12\x1a\n" +
 	"\breplayed\x18  \x01(\bR\breplayed\x12%\n" +
 	"\x0ereview_overdue\x18! \x01(\bR\rreviewOverdue\x12.\n" +
-	"\x13review_overdue_days\x18\" \x01(\x05R\x11reviewOverdueDays\"\x96\x02\n" +
+	"\x13review_overdue_days\x18\" \x01(\x05R\x11reviewOverdueDays\x12-\n" +
+	"\x12disclosure_weighed\x18# \x01(\bR\x11disclosureWeighed\"\x96\x02\n" +
 	"\x11PossibleDuplicate\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12&\n" +

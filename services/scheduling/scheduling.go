@@ -62,6 +62,10 @@ func build(d host.Deps, now func() time.Time) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	if d.Sealer == nil && d.Logger != nil {
+		// Said at start, not first on a Saturday at the door (review 43).
+		d.Logger.Warn("no key store (KEYSTORE_URL and KEKs): explained no-shows will be refused NO_KEY_STORE")
+	}
 	a := app.New(adapters.NewCentres(store), adapters.NewSessions(store)).WithClock(now).WithKeys(adapters.NewKeys(d.Sealer))
 	s := &Service{api: ports.NewServer(a), relay: r, gate: ports.Gate(staff.Gate{Policy: ports.Policy, Register: a.StaffRegister,
 		Today: a.Today})}

@@ -1,5 +1,7 @@
 // Command scheduling runs the scheduling service as its own process. Configuration comes from flags and
-// the environment (-help lists them); SIGTERM or Ctrl-C stops it gracefully.
+// the environment (-help lists them); SIGTERM or Ctrl-C stops it gracefully. Give it a key store
+// (KEYSTORE_URL) and KEKs: it seals an explained no-show's explanation, and refuses those without
+// them (NO_KEY_STORE), which it logs at start.
 package main
 
 import (

@@ -130,14 +130,16 @@ type ReferralServiceClient interface {
 	// (declined, withdrawn or ended; CASE_OPEN otherwise), and a family is erased once
 	// (FAMILY_ERASED).
 	EraseFamily(ctx context.Context, in *EraseFamilyRequest, opts ...grpc.CallOption) (*EraseFamilyResponse, error)
-	// GetDoorNames gives the door the names of the people named for families in contact at the
-	// centre (ready for contact, in contact, or suspended by a hold), for the day sheet of a day:
-	// each person's name and role, nothing else (no contact details, no dates of birth, no notes).
-	// The centre's staff on its register read it (a volunteer at the door too). Each reader's first
-	// read of a family's names for a day is recorded (FamilyDetailsOpened with door_day); a family
-	// not in contact at the centre, or erased, is left out (listed in not_given), but one whose case
-	// ended on the day asked or later is named (its session under way is still completed, and its
-	// people still leave through the door).
+	// GetDoorNames gives the door the names of the people named for families booked at the centre
+	// on the day asked (a session booked that day, kept if it was cancelled or moved since: the
+	// family may still come to the door) and in contact there (ready for contact, in contact, or
+	// suspended by a hold), for that day's day sheet: each person's name and role, nothing else (no
+	// contact details, no dates of birth, no notes). The centre's staff on its register read it (a
+	// volunteer at the door too). Each reader's first read of a family's names for a day is recorded
+	// (FamilyDetailsOpened with door_day); any other family (not booked there that day, not in
+	// contact at the centre, another centre's, erased) is left out, listed in not_given with no
+	// reason, but one whose case ended on the day asked or later is named (its session under way is
+	// still completed, and its people still leave through the door; decisions 234, 237, 248).
 	GetDoorNames(ctx context.Context, in *GetDoorNamesRequest, opts ...grpc.CallOption) (*GetDoorNamesResponse, error)
 }
 
@@ -456,14 +458,16 @@ type ReferralServiceServer interface {
 	// (declined, withdrawn or ended; CASE_OPEN otherwise), and a family is erased once
 	// (FAMILY_ERASED).
 	EraseFamily(context.Context, *EraseFamilyRequest) (*EraseFamilyResponse, error)
-	// GetDoorNames gives the door the names of the people named for families in contact at the
-	// centre (ready for contact, in contact, or suspended by a hold), for the day sheet of a day:
-	// each person's name and role, nothing else (no contact details, no dates of birth, no notes).
-	// The centre's staff on its register read it (a volunteer at the door too). Each reader's first
-	// read of a family's names for a day is recorded (FamilyDetailsOpened with door_day); a family
-	// not in contact at the centre, or erased, is left out (listed in not_given), but one whose case
-	// ended on the day asked or later is named (its session under way is still completed, and its
-	// people still leave through the door).
+	// GetDoorNames gives the door the names of the people named for families booked at the centre
+	// on the day asked (a session booked that day, kept if it was cancelled or moved since: the
+	// family may still come to the door) and in contact there (ready for contact, in contact, or
+	// suspended by a hold), for that day's day sheet: each person's name and role, nothing else (no
+	// contact details, no dates of birth, no notes). The centre's staff on its register read it (a
+	// volunteer at the door too). Each reader's first read of a family's names for a day is recorded
+	// (FamilyDetailsOpened with door_day); any other family (not booked there that day, not in
+	// contact at the centre, another centre's, erased) is left out, listed in not_given with no
+	// reason, but one whose case ended on the day asked or later is named (its session under way is
+	// still completed, and its people still leave through the door; decisions 234, 237, 248).
 	GetDoorNames(context.Context, *GetDoorNamesRequest) (*GetDoorNamesResponse, error)
 	mustEmbedUnimplementedReferralServiceServer()
 }

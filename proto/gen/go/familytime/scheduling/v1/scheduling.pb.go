@@ -2945,7 +2945,8 @@ type WaitingFamily struct {
 	// The centre's local date it joined the list.
 	JoinedOn *v1.Date `protobuf:"bytes,4,opt,name=joined_on,json=joinedOn,proto3" json:"joined_on,omitempty"`
 	// Why an offer passes it over now, as the refusal's reason (ON_HOLD,
-	// SUPPORTED_CONTACT_RULED_OUT, ...); empty when it may be offered a place.
+	// SUPPORTED_CONTACT_RULED_OUT, DISCLOSURE_NOT_WEIGHED, IN_CONTACT, ...; see OfferPlace); empty
+	// when it may be offered a place.
 	PassedOver string `protobuf:"bytes,5,opt,name=passed_over,json=passedOver,proto3" json:"passed_over,omitempty"`
 	// The family holds a place offered to it, not yet taken, declined or lapsed: it is not waiting
 	// (position 0, after the families waiting), and is back at its place if the offer lapses,

@@ -117,7 +117,12 @@ type SchedulingServiceClient interface {
 	// JoinWaitingList puts a family on a centre's waiting list. Coordinators.
 	JoinWaitingList(ctx context.Context, in *JoinWaitingListRequest, opts ...grpc.CallOption) (*JoinWaitingListResponse, error)
 	// OfferPlace offers a place (a pattern's room) to a family on the waiting list, the first
-	// unless one is named. Coordinators.
+	// unless one is named. A family is passed over, and refused by name, while a hold suspends its
+	// contact (ON_HOLD), a domestic-abuse finding rules out the kind it waits for
+	// (SUPPORTED_CONTACT_RULED_OUT), a disclosure carried to its referral waits for the lead's risk
+	// assessment (DISCLOSURE_NOT_WEIGHED, any kind but supervised), it has a session still to come
+	// (IN_CONTACT), or the room does not suit supervised contact (ROOM_NOT_SUITABLE_FOR_SUPERVISED).
+	// Coordinators.
 	OfferPlace(ctx context.Context, in *OfferPlaceRequest, opts ...grpc.CallOption) (*OfferPlaceResponse, error)
 	// ListWaitingList is a centre's waiting list, first first: each family, the kind of contact it
 	// waits for, since when, and why it is passed over for an offer now (a hold, a domestic-abuse
@@ -501,7 +506,12 @@ type SchedulingServiceServer interface {
 	// JoinWaitingList puts a family on a centre's waiting list. Coordinators.
 	JoinWaitingList(context.Context, *JoinWaitingListRequest) (*JoinWaitingListResponse, error)
 	// OfferPlace offers a place (a pattern's room) to a family on the waiting list, the first
-	// unless one is named. Coordinators.
+	// unless one is named. A family is passed over, and refused by name, while a hold suspends its
+	// contact (ON_HOLD), a domestic-abuse finding rules out the kind it waits for
+	// (SUPPORTED_CONTACT_RULED_OUT), a disclosure carried to its referral waits for the lead's risk
+	// assessment (DISCLOSURE_NOT_WEIGHED, any kind but supervised), it has a session still to come
+	// (IN_CONTACT), or the room does not suit supervised contact (ROOM_NOT_SUITABLE_FOR_SUPERVISED).
+	// Coordinators.
 	OfferPlace(context.Context, *OfferPlaceRequest) (*OfferPlaceResponse, error)
 	// ListWaitingList is a centre's waiting list, first first: each family, the kind of contact it
 	// waits for, since when, and why it is passed over for an offer now (a hold, a domestic-abuse

@@ -227,6 +227,13 @@ func TestValidationNamesTheField(t *testing.T) {
 	require.Contains(t, fields, "details.name")
 	require.Contains(t, fields, "details.region")
 	require.False(t, called, "an invalid request never reaches the handler")
+	var reason string
+	for _, d := range status.Convert(err).Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok {
+			reason = info.GetReason()
+		}
+	}
+	require.Equal(t, grpcx.ReasonFieldInvalid, reason, "a reason to switch on, as every refusal has (review 43)")
 
 	req = validRequest()
 	req.Details.AccreditationStatus = commonv1.AccreditationStatus_ACCREDITATION_STATUS_ACCREDITED
@@ -258,9 +265,9 @@ func TestDomainErrorsMapToPreciseCodes(t *testing.T) {
 		code   codes.Code
 		reason string
 	}{
-		{"invalid field", problem.Invalid("details.name", "already taken in the region"), codes.InvalidArgument, ""},
+		{"invalid field", problem.Invalid("details.name", "already taken in the region"), codes.InvalidArgument, "FIELD_INVALID"},
 		{"rule broken", problem.Rule("PRE_VISITS_INCOMPLETE", "every adult must have had a pre-visit"), codes.FailedPrecondition, "PRE_VISITS_INCOMPLETE"},
-		{"not found", problem.NotFound("centre"), codes.NotFound, ""},
+		{"not found", problem.NotFound("centre"), codes.NotFound, "NOT_FOUND"},
 		{"already exists", problem.Conflict("DUPLICATE_CENTRE", "a centre of that name is in the region"), codes.AlreadyExists, "DUPLICATE_CENTRE"},
 		{"version conflict", &eventstore.ConflictError{Stream: "centre-1", Expected: 1, Actual: 2}, codes.Aborted, "VERSION_CONFLICT"},
 		{"wrapped version conflict", errors.Join(errors.New("save"), eventstore.ErrVersionConflict), codes.Aborted, "VERSION_CONFLICT"},

@@ -17,6 +17,15 @@ import (
 // Domain is the ErrorInfo domain of every Familytime error.
 const Domain = "familytime"
 
+// The reasons of the refusals that name no rule of their own, so that every refusal carries one
+// (review 43: a malformed id under --json gave a code and fields but no reason to switch on).
+const (
+	// ReasonFieldInvalid: a request's field is refused; BadRequest names the fields at fault.
+	ReasonFieldInvalid = "FIELD_INVALID"
+	// ReasonNotFound: the record asked for is not there (or not the caller's to know of).
+	ReasonNotFound = "NOT_FOUND"
+)
+
 // Status maps a handler's error to its gRPC status: the one place where domain errors become
 // codes. Errors it does not know are logged and returned as a generic Internal, so no internal
 // detail reaches the caller.
@@ -49,7 +58,7 @@ func Status(ctx context.Context, log *slog.Logger, err error) error {
 	case errors.As(err, &rule):
 		return withInfo(codes.FailedPrecondition, rule.Message, rule.Reason)
 	case errors.As(err, &notFound):
-		return status.Error(codes.NotFound, notFound.Error())
+		return withInfo(codes.NotFound, notFound.Error(), ReasonNotFound)
 	case errors.As(err, &conflict):
 		return withInfo(codes.AlreadyExists, conflict.Message, conflict.Reason)
 	case errors.As(err, &versioned), errors.Is(err, eventstore.ErrVersionConflict):
@@ -80,7 +89,7 @@ func invalidArgument(vs []fieldViolation) error {
 			msg += ": " + v.field + ": " + v.reason
 		}
 	}
-	st, err := status.New(codes.InvalidArgument, msg).WithDetails(br)
+	st, err := status.New(codes.InvalidArgument, msg).WithDetails(br, &errdetails.ErrorInfo{Reason: ReasonFieldInvalid, Domain: Domain})
 	if err != nil {
 		return status.Error(codes.InvalidArgument, msg)
 	}

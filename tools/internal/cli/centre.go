@@ -307,7 +307,9 @@ func describe(err error) error {
 		}
 	}
 	for _, d := range st.Details() {
-		if info, ok := d.(*errdetails.ErrorInfo); ok && info.GetReason() != "" {
+		// The generic reasons say nothing the code and message do not; --json carries them.
+		if info, ok := d.(*errdetails.ErrorInfo); ok && info.GetReason() != "" &&
+			info.GetReason() != grpcx.ReasonFieldInvalid && info.GetReason() != grpcx.ReasonNotFound {
 			fmt.Fprintf(&b, " [%s]", info.GetReason())
 		}
 	}

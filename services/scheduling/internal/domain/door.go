@@ -205,7 +205,31 @@ func parentsMayMeet(b *Booking, other schedulingv1.Party, at time.Time) (Caution
 				"may meet; keep them apart", came, ClockAt(t, b.loc), int(ago/time.Minute))}, true
 		}
 	}
+	// The other party not yet come, but due within DoorWindowMinutes, or due and still within its
+	// grace: it may walk in at any moment (review 44: the resident parent and the children were let
+	// in 2 minutes before the visiting parent was due, with no word, and the caution came only once
+	// the visiting parent was at the door, when nothing could be done). The door can still act now:
+	// ask this party to wait apart until the other is inside.
+	if b.firstSeen(other).IsZero() {
+		due := b.due(other)
+		if !at.Before(due.Add(-DoorWindowMinutes*time.Minute)) && at.Before(due.Add(NoShowGrace)) {
+			when := fmt.Sprintf("is due at %s", ClockAt(due, b.loc))
+			if at.After(due) {
+				when = fmt.Sprintf("was due at %s", ClockAt(due, b.loc))
+			}
+			return Caution{CautionParentsMayMeet, fmt.Sprintf("%s %s and is not in yet: the parents may meet at the door; "+
+				"keep them apart (this party waits apart until the other is inside)", party(other), when)}, true
+		}
+	}
 	return Caution{}, false
+}
+
+// party names a party at the door, in words, for a caution.
+func party(p schedulingv1.Party) string {
+	if p == schedulingv1.Party_PARTY_CHILDREN {
+		return "the children's party (the children and who brings them)"
+	}
+	return "the visiting party (the visiting parent)"
 }
 
 // firstSeen is when party was first seen at the door of b: its first check-in or its recorded

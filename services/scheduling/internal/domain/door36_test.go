@@ -93,3 +93,45 @@ func TestTheDoorIsCautionedOfAPartyThatJustLeft(t *testing.T) {
 		require.Contains(t, cautions[0].Text, "left at 10:50, 9 minutes ago: they may still be outside")
 	}
 }
+
+// Review 44: the resident parent and the children were admitted 2 minutes before the visiting
+// parent was due, with no caution; it came only when the visiting parent reached the door. A party
+// admitted while the other, not yet in, is due within 10 minutes (or due and within its grace) is
+// cautioned now, while the door can still keep them apart.
+func TestTheDoorIsCautionedOfAPartyAboutToArrive(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		person  uuid.UUID
+		before  time.Duration // before the other party's due time
+		caution string
+	}{
+		{"children's party two minutes before the visiting parent is due", resident, 2 * time.Minute,
+			"the visiting party (the visiting parent) is due at "},
+		{"children's party long before", resident, 30 * time.Minute, ""},
+		{"children's party after the visiting parent's time, the parent not in", resident, -5 * time.Minute,
+			"the visiting party (the visiting parent) was due at "},
+		{"visiting parent late, the children due in 7 minutes", visiting, 7 * time.Minute,
+			"the children's party (the children and who brings them) is due at "},
+		{"visiting parent on time, the stagger before the children", visiting, 15 * time.Minute, ""},
+	} {
+		g := newRig(t)
+		b := g.book(t, day(2026, 1, 10), g.shared, jan)
+		due := b.ChildrenArrive
+		if c.person == resident {
+			due = b.VisitingArrives
+		}
+		now := due.Add(-c.before)
+		admitted, _, _, _, err := g.family.CheckIn(b.ID, c.person, now)
+		require.NoError(t, err, c.name)
+		require.True(t, admitted, c.name)
+		cautions := g.family.DoorCautions(b.ID, c.person, now, false)
+		if c.caution == "" {
+			require.Empty(t, cautions, c.name)
+			continue
+		}
+		require.Len(t, cautions, 1, c.name)
+		require.Equal(t, domain.CautionParentsMayMeet, cautions[0].Code, c.name)
+		require.Contains(t, cautions[0].Text, c.caution, c.name)
+		require.Contains(t, cautions[0].Text, "is not in yet: the parents may meet at the door", c.name)
+	}
+}

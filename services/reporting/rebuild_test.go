@@ -34,7 +34,7 @@ import (
 func (g *rig) snapshot(t testing.TB) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
-	for _, table := range []string{"centres", "history_events", "referrals", "sessions", "attendance", "rooms", "patterns", "waiting", "concerns", "holds", "reports", "staff"} {
+	for _, table := range []string{"centres", "history_events", "referrals", "sessions", "attendance", "same_children", "rooms", "patterns", "waiting", "concerns", "holds", "reports", "staff"} {
 		rows, err := g.owner.Query(context.Background(), fmt.Sprintf(`SELECT t::text FROM reporting.%s t ORDER BY 1`, table))
 		require.NoError(t, err)
 		for rows.Next() {
@@ -112,6 +112,11 @@ func (g *rig) everyEffect(t testing.TB, s scenario) {
 	g.emit(t, "scheduling", staff, &schedulingv1.StaffMemberAdded{CentreId: s.a.String(), AccountId: "volunteer-3",
 		Role: schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR, JoinedOn: date(2026, 3, 10), DbsCheckedOn: date(2026, 3, 1)}, uuid.Nil, s.a, "coordinator-1")
 	g.emit(t, "scheduling", staff, leaving, uuid.Nil, s.a, "coordinator-1")
+	// A child confirmed as a child on another referral, carried twice (decision 260).
+	same := &referralv1.SameChildConfirmed{ReferralId: r4.String(), FamilyId: f4.String(), CentreId: s.a.String(), ChildPersonId: uuid.NewString(),
+		OtherReferralId: s.r1.String(), OtherChildPersonId: s.c1.String(), ConfirmedOn: date(2026, 3, 5), ConfirmerRole: referralv1.ConfirmerRole_CONFIRMER_ROLE_COORDINATOR}
+	g.emit(t, "referral", ref, same, f4, s.a, "coordinator-1")
+	g.emit(t, "referral", ref, same, f4, s.a, "coordinator-1")
 	// A case's ending corrected, and one reopened (review 35).
 	for _, reopen := range []bool{false, true} {
 		f, r := uuid.New(), uuid.New()
@@ -230,7 +235,7 @@ func TestRebuildEqualsLive(t *testing.T) {
 	g.everyEffect(t, s)
 	g.settle(t)
 	live := g.snapshot(t)
-	for _, table := range []string{"centres", "referrals", "sessions", "attendance", "rooms", "patterns", "waiting", "concerns", "holds", "reports", "staff"} {
+	for _, table := range []string{"centres", "referrals", "sessions", "attendance", "same_children", "rooms", "patterns", "waiting", "concerns", "holds", "reports", "staff"} {
 		require.NotEmpty(t, live[table], table)
 	}
 	// The member of staff of everyEffect has two periods: the first closed, the second left open

@@ -69,7 +69,7 @@ is for. Casework is a coordinator's: administrators see summaries only and canno
 	_ = cmd.MarkPersistentFlagRequired("centre")
 	cmd.AddCommand(
 		r.submitCommand(), r.secondPartyCommand(), r.amendCommand(),
-		r.screenCommand(), r.acceptCommand(), r.waitlistCommand(), r.checkDuplicateCommand(), r.declineCommand(), r.withdrawCommand(),
+		r.screenCommand(), r.acceptCommand(), r.waitlistCommand(), r.checkDuplicateCommand(), r.sameChildCommand(), r.declineCommand(), r.withdrawCommand(),
 		r.previsitCommand(), r.arrangementCommand(), r.changeArrangementCommand(), r.reviewCommand(), r.endCommand(), r.correctEndingCommand(), r.reopenCommand(),
 		r.listCommand(), r.showCommand(), r.familyCommand(), r.reviewsCommand(), r.eraseCommand(),
 	)
@@ -237,6 +237,11 @@ func referralFields(r *referralv1.Referral) [][2]string {
 			words[i] = d.GetReferralId() + " (" + childMatchWords(d.GetMatch())
 			if on := d.GetCheckedNotTheFamilyOn(); on != nil {
 				words[i] += "; the safeguarding lead checked on " + dateString(on) + " that it is another family"
+			}
+			if on := d.GetConfirmedSameChildOn(); on != nil {
+				// The figures count the two children as one (decision 260).
+				words[i] += "; confirmed on " + dateString(on) + " as the same child (" + strings.Join(d.GetSameChildPersonIds(), ", ") +
+					" on this referral): counted once in the national figures"
 			}
 			if d.GetNoLongerStands() {
 				// Kept on the record, but what made it a possible duplicate is gone (decision 173;

@@ -270,6 +270,48 @@ or finding stands for this referral too.`,
 	return cmd
 }
 
+// sameChildCommand records that a child on the referral is the child on one of its possible
+// duplicates, for the figures to count them once (decision 260).
+func (r *referralCommand) sameChildCommand() *cobra.Command {
+	var child, other, note string
+	cmd := r.caseCommand(&cobra.Command{
+		Use:   "same-child REFERRAL_ID --child PERSON_ID --other OTHER_REFERRAL_ID [--note TEXT]",
+		Short: "Confirm that a child on the referral is the child on one of its possible duplicates",
+		Long: `same-child records, as the centre's coordinator or safeguarding lead, that a child on this
+referral (--child, a person id: referral show lists the children) is the child on another referral
+(--other): one of this referral's possible duplicates, as referral show lists them, for example a
+case that ended stepped down to supported contact before the family was referred again. The
+national figures know a child by the id their referral gave them: once confirmed, the two ids are
+one child in "children served" (nationally, by region, centre, kind of contact and age band, in
+every period, a quarter already reported included). Only a possible duplicate flagged on this
+referral can be confirmed, never one the lead checked is another family, and each pair once
+(SAME_CHILD_ALREADY_CONFIRMED). The service finds the child on the other referral from the match
+(name and date of birth); if two children there match as closely it refuses (SAME_CHILD_AMBIGUOUS).
+--note, if given, says how you know, in words.`,
+		Example: `  familytime referral same-child $REFERRAL --centre $CENTRE --child $CHILD --other $OTHER_REFERRAL \
+      --note "Stepped down from supervised contact here in March; same parents and court order"`,
+	}, func() error {
+		if child == "" {
+			return fmt.Errorf("--child is required: the person id of the child on this referral")
+		}
+		if other == "" {
+			return fmt.Errorf("--other is required: the possible duplicate's referral id")
+		}
+		return nil
+	}, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
+		resp, err := c.ConfirmSameChild(cmd.Context(), &referralv1.ConfirmSameChildRequest{RequestId: request, ReferralId: referral,
+			CentreId: centre, ChildPersonId: child, OtherReferralId: other, Note: note})
+		return resp.GetReferral(), err
+	})
+	f := cmd.Flags()
+	f.StringVar(&child, "child", "", "the child on this referral (person id)")
+	f.StringVar(&other, "other", "", "the possible duplicate's referral id")
+	f.StringVar(&note, "note", "", "how you know it is the same child, in words (optional)")
+	_ = cmd.MarkFlagRequired("child")
+	_ = cmd.MarkFlagRequired("other")
+	return cmd
+}
+
 func (r *referralCommand) withdrawCommand() *cobra.Command {
 	var (
 		byFlag, note string

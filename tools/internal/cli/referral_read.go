@@ -324,6 +324,8 @@ func caseStep(eventType string) string {
 		return "case reopened"
 	case "PossibleDuplicateChecked":
 		return "lead's check of a possible duplicate"
+	case "SameChildConfirmed":
+		return "same child confirmed"
 	}
 	return eventType
 }

@@ -279,3 +279,24 @@ func GuardStillClosed(uow *eventstore.UnitOfWork, referral uuid.UUID, matches ma
 	uow.Exec(`SELECT eventstore_guard($1, $1, -1, false) WHERE EXISTS
 		(SELECT 1 FROM child_matches WHERE referral_id = ANY($2) AND open)`, key, closed)
 }
+
+// ChildrenMatchingOn are the children on the referral other who match child, a child on
+// referral, on one of their keyed hashes, closest first (then by id), each with its closest kind
+// of match: whom a confirmation that child is a child on other names (decision 260). None once
+// either family is erased (its hashes are forgotten).
+func (r *Referrals) ChildrenMatchingOn(ctx context.Context, referral, child, other uuid.UUID) ([]ChildMatchOf, error) {
+	rows, err := r.store.Pool().Query(ctx, `SELECT theirs.child_id, theirs.referral_id, min(mine.kind) FROM child_matches mine
+		JOIN child_matches theirs ON theirs.match = mine.match AND theirs.referral_id = $3
+		WHERE mine.referral_id = $1 AND mine.child_id = $2 AND $3 <> $1
+		GROUP BY theirs.child_id, theirs.referral_id ORDER BY min(mine.kind), theirs.child_id`, referral, child, other)
+	if err != nil {
+		return nil, fmt.Errorf("find the matching child: %w", err)
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (ChildMatchOf, error) {
+		var m ChildMatchOf
+		var kind int16
+		err := row.Scan(&m.Child, &m.Other, &kind)
+		m.Match = referralv1.ChildMatch(kind)
+		return m, err
+	})
+}

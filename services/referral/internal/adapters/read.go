@@ -65,6 +65,14 @@ func Summary(r *domain.Referral) *referralv1.Referral {
 		if on, ok := r.CheckedNotTheFamily(d.Other); ok {
 			pd.CheckedNotTheFamilyOn = dates.Proto(on)
 		}
+		for _, c := range r.SameChildren() {
+			if c.Other == d.Other {
+				if pd.ConfirmedSameChildOn == nil {
+					pd.ConfirmedSameChildOn = dates.Proto(c.On)
+				}
+				pd.SameChildPersonIds = append(pd.SameChildPersonIds, c.Child.String())
+			}
+		}
 		out.PossibleDuplicates = append(out.PossibleDuplicates, pd)
 	}
 	if on, ok := r.ErasedOn(); ok {

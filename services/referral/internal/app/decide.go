@@ -248,6 +248,44 @@ func (a *App) CheckPossibleDuplicate(ctx context.Context, id, centre, other uuid
 	})
 }
 
+// ConfirmSameChild records that child, on the referral, is the child on its possible duplicate
+// other whose keyed hashes match child's (decision 260): the child on other is found here, from
+// the hashes recorded at submission, only for a referral flagged as a possible duplicate of this
+// one, so nothing of a referral the centre was never told of is looked up or said. role is the
+// confirmer's, as the policy let them act.
+func (a *App) ConfirmSameChild(ctx context.Context, id, centre, child, other uuid.UUID, role referralv1.ConfirmerRole, note string, md eventstore.Metadata) (Decision, error) {
+	return a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+		var otherChild uuid.UUID
+		if slices.Contains(r.PossibleDuplicates(), other) {
+			o, err := a.referrals.Load(ctx, other)
+			if err != nil {
+				return nil, err
+			}
+			if _, erased := o.ErasedOn(); erased {
+				return nil, problem.Rule(domain.ErrFamilyErased.Reason, fmt.Sprintf("the family of referral %s was erased: its children "+
+					"are no longer matched, so none of them can be confirmed as this referral's child", other))
+			}
+			matched, err := a.referrals.ChildrenMatchingOn(ctx, r.ID(), child, other)
+			if err != nil {
+				return nil, err
+			}
+			if len(matched) > 1 && matched[1].Match == matched[0].Match {
+				// Two children there match as closely (twins matched on a family name and a date of
+				// birth, say): which one is this child is not for the service to guess.
+				return nil, problem.Rule(ErrSameChildAmbiguous.Reason, fmt.Sprintf("more than one child on referral %s matches this child "+
+					"as closely: the service cannot tell which is this child, so the figures keep counting them apart", other))
+			}
+			if len(matched) > 0 {
+				otherChild = matched[0].Child
+			}
+		}
+		return r.ConfirmSameChild(child, other, otherChild, role, note, today)
+	})
+}
+
+// ErrSameChildAmbiguous: more than one child on the other referral matches the child as closely.
+var ErrSameChildAmbiguous = problem.Rule("SAME_CHILD_AMBIGUOUS", "more than one child on the other referral matches the child as closely")
+
 // whose names the possible duplicate o of r for a refusal: another centre's by its id alone, which
 // says nothing of the family, for the lead to check through an administrator, who sees every
 // centre (decision 173).

@@ -219,6 +219,12 @@ func (r *Referral) CheckPossibleDuplicate(other, otherFamily uuid.UUID, holds []
 	if err := v.err(); err != nil {
 		return nil, err
 	}
+	if c, ok := r.confirmedSameChild(other); ok {
+		// A person confirmed that a child here is a child there (decision 260): the lead's check
+		// would record the opposite.
+		return nil, problem.Rule(ErrConfirmedSameChild.Reason, fmt.Sprintf("a child on this referral was confirmed on %s as a child on "+
+			"referral %s, so its family is not another family: the hold or finding stands for this referral too", c.On.Format(time.DateOnly), other))
+	}
 	if r.CheckCovers(other, holds, finding) {
 		return nil, nil
 	}

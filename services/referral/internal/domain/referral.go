@@ -93,6 +93,9 @@ type Referral struct {
 	// checkedNotTheFamily are the possible duplicates the lead checked are another family: when,
 	// and what barred them then (decisions 205 and 216), the latest check of each.
 	checkedNotTheFamily map[uuid.UUID]DuplicateCheck
+	// sameChildren are the confirmations that a child on this referral is a child on a possible
+	// duplicate (decision 260), in the order recorded.
+	sameChildren []SameChild
 	// findingsMade counts the times a domestic-abuse finding came to stand (FindingsMade).
 	findingsMade int
 	outcome      referralv1.CaseOutcome
@@ -559,6 +562,9 @@ func (r *Referral) apply(ev proto.Message) error {
 			c.Holds = append(c.Holds, parseID(h))
 		}
 		r.checkedNotTheFamily[parseID(e.GetOtherReferralId())] = c
+	case *referralv1.SameChildConfirmed:
+		r.sameChildren = append(r.sameChildren, SameChild{Child: parseID(e.GetChildPersonId()), Other: parseID(e.GetOtherReferralId()),
+			OtherChild: parseID(e.GetOtherChildPersonId()), On: dates.Time(e.GetConfirmedOn())})
 	case *referralv1.FamilyErased:
 		// The notes go at once, not only once referral's consumer has destroyed the key.
 		r.erasedOn, r.erasedFor, r.notes = dates.Time(e.GetErasedOn()), e.GetReason(), nil
@@ -625,6 +631,8 @@ func caseNote(ev proto.Message) (*commonv1.Date, []byte) {
 		return e.GetReopenedOn(), e.GetSealedNote()
 	case *referralv1.PossibleDuplicateChecked:
 		return e.GetCheckedOn(), e.GetSealedNote()
+	case *referralv1.SameChildConfirmed:
+		return e.GetConfirmedOn(), e.GetSealedNote()
 	}
 	return nil, nil
 }

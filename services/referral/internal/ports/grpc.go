@@ -37,6 +37,10 @@ var (
 	// leads: what only the centre's safeguarding lead records, such as that a possible duplicate
 	// under a hold is another family (decision 205).
 	leads = []auth.Role{auth.RoleSafeguardingLead}
+	// confirmers record that a child on a referral is the child on a possible duplicate (decision
+	// 260): the centre's coordinator, who keeps its casework, or its safeguarding lead, who checks
+	// possible duplicates; the lead first, so a lead who is also a coordinator acts as the lead.
+	confirmers = []auth.Role{auth.RoleSafeguardingLead, auth.RoleCoordinator}
 	// readers see a centre's referrals without personal details.
 	readers = []auth.Role{auth.RoleCoordinator, auth.RoleSafeguardingLead, auth.RoleAdmin}
 	// openers may open a family's personal details (every opening is recorded).
@@ -59,6 +63,7 @@ var Policy = auth.Policy{
 	service + "AcceptReferral":               {Roles: casework, CentreScoped: true},
 	service + "WaitlistReferral":             {Roles: casework, CentreScoped: true},
 	service + "CheckPossibleDuplicate":       {Roles: leads, CentreScoped: true},
+	service + "ConfirmSameChild":             {Roles: confirmers, CentreScoped: true},
 	service + "DeclineReferral":              {Roles: casework, CentreScoped: true},
 	service + "WithdrawReferral":             {Roles: casework, CentreScoped: true},
 	service + "RecordPreVisit":               {Roles: casework, CentreScoped: true},
@@ -239,6 +244,21 @@ func (s *Server) CheckPossibleDuplicate(ctx context.Context, req *referralv1.Che
 		return &referralv1.CheckPossibleDuplicateResponse{Referral: r}
 	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
 		return s.app.CheckPossibleDuplicate(ctx, id(req.GetReferralId()), id(req.GetCentreId()), id(req.GetOtherReferralId()), req.GetNote(), md)
+	})
+}
+
+// ConfirmSameChild records that a child on the referral is the child on one of its possible
+// duplicates, for the national figures to count them once (decision 260).
+func (s *Server) ConfirmSameChild(ctx context.Context, req *referralv1.ConfirmSameChildRequest) (*referralv1.ConfirmSameChildResponse, error) {
+	role := referralv1.ConfirmerRole_CONFIRMER_ROLE_COORDINATOR
+	if auth.ActingRoleFrom(ctx) == auth.RoleSafeguardingLead {
+		role = referralv1.ConfirmerRole_CONFIRMER_ROLE_SAFEGUARDING_LEAD
+	}
+	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.ConfirmSameChildResponse {
+		return &referralv1.ConfirmSameChildResponse{Referral: r}
+	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
+		return s.app.ConfirmSameChild(ctx, id(req.GetReferralId()), id(req.GetCentreId()), id(req.GetChildPersonId()),
+			id(req.GetOtherReferralId()), role, req.GetNote(), md)
 	})
 }
 

@@ -32,13 +32,15 @@ type Fold struct {
 	referrals  map[uuid.UUID]*referralRow
 	sessions   map[uuid.UUID]*sessionRow
 	attendance map[[2]uuid.UUID]*attendanceRow
-	rooms      map[uuid.UUID]*roomRow
-	patterns   map[uuid.UUID]*patternRow
-	waiting    map[[2]uuid.UUID][]*waitingRow // by (centre, family)
-	concerns   map[uuid.UUID]*concernRow
-	holds      map[uuid.UUID]*holdRow
-	reports    map[uuid.UUID]*reportRow
-	staff      map[[2]uuid.UUID][]*staffRow // by (centre, member)
+	// sameChildren are the confirmations that two person ids are one child, by the two ids.
+	sameChildren map[[2]uuid.UUID]pgtype.Date
+	rooms        map[uuid.UUID]*roomRow
+	patterns     map[uuid.UUID]*patternRow
+	waiting      map[[2]uuid.UUID][]*waitingRow // by (centre, family)
+	concerns     map[uuid.UUID]*concernRow
+	holds        map[uuid.UUID]*holdRow
+	reports      map[uuid.UUID]*reportRow
+	staff        map[[2]uuid.UUID][]*staffRow // by (centre, member)
 }
 
 // NewFold folds p's statements in memory; history takes each new history row (its values in
@@ -46,7 +48,7 @@ type Fold struct {
 func NewFold(p *Projections, history func(row []any) error) *Fold {
 	return &Fold{p: p, history: history, last: map[string]map[string]int64{},
 		centres: map[uuid.UUID]*centreRow{}, referrals: map[uuid.UUID]*referralRow{}, sessions: map[uuid.UUID]*sessionRow{},
-		attendance: map[[2]uuid.UUID]*attendanceRow{}, rooms: map[uuid.UUID]*roomRow{}, patterns: map[uuid.UUID]*patternRow{},
+		attendance: map[[2]uuid.UUID]*attendanceRow{}, sameChildren: map[[2]uuid.UUID]pgtype.Date{}, rooms: map[uuid.UUID]*roomRow{}, patterns: map[uuid.UUID]*patternRow{},
 		waiting: map[[2]uuid.UUID][]*waitingRow{}, concerns: map[uuid.UUID]*concernRow{}, holds: map[uuid.UUID]*holdRow{},
 		reports: map[uuid.UUID]*reportRow{}, staff: map[[2]uuid.UUID][]*staffRow{}}
 }
@@ -69,7 +71,7 @@ func (f *Fold) Err() error { return f.err }
 
 // Rows is how many rows the fold holds, all tables but the history.
 func (f *Fold) Rows() int {
-	n := len(f.centres) + len(f.referrals) + len(f.sessions) + len(f.attendance) + len(f.rooms) + len(f.patterns) +
+	n := len(f.centres) + len(f.referrals) + len(f.sessions) + len(f.attendance) + len(f.sameChildren) + len(f.rooms) + len(f.patterns) +
 		len(f.concerns) + len(f.holds) + len(f.reports)
 	for _, ws := range f.waiting {
 		n += len(ws)
@@ -300,6 +302,12 @@ var effects = map[string]func(f *Fold, a []any){
 				serviceType: argInt(a[5]), ageBand: argInt(a[6])}
 		}
 	},
+	"same_child": func(f *Fold, a []any) {
+		key := [2]uuid.UUID{argUUID(a[0]), argUUID(a[1])}
+		if _, ok := f.sameChildren[key]; !ok {
+			f.sameChildren[key] = argDate(a[2])
+		}
+	},
 	"room": func(f *Fold, a []any) {
 		id := argUUID(a[0])
 		if r := f.rooms[id]; r != nil {
@@ -467,6 +475,11 @@ func (f *Fold) tables() []table {
 				yield(k[0], k[1], r.family, r.centre, r.date, r.serviceType, r.ageBand)
 			}
 		})
+	add("same_children", []string{"child_id", "other_child_id", "confirmed_on"}, len(f.sameChildren), func(yield func(...any)) {
+		for k, on := range f.sameChildren {
+			yield(k[0], k[1], on)
+		}
+	})
 	add("rooms", []string{"room_id", "centre_id", "capacity", "supervised_suitable"}, len(f.rooms), func(yield func(...any)) {
 		for id, r := range f.rooms {
 			yield(id, r.centre, r.capacity, r.supervised)

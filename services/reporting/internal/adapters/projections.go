@@ -94,6 +94,9 @@ var statements = map[string]string{
 		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (booking_id) DO UPDATE SET state = EXCLUDED.state`,
 	"attended": `INSERT INTO {s}.attendance (booking_id, child_id, family_id, centre_id, session_date, service_type, age_band)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+	// A person confirmed that two person ids are one child (referral's SameChildConfirmed,
+	// decision 260): the figures count the linked ids once (app.canonicalChildren).
+	"same_child": `INSERT INTO {s}.same_children (child_id, other_child_id, confirmed_on) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
 	"room": `INSERT INTO {s}.rooms (room_id, centre_id, capacity, supervised_suitable) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (room_id) DO UPDATE SET capacity = EXCLUDED.capacity, supervised_suitable = EXCLUDED.supervised_suitable`,
 	"pattern": `INSERT INTO {s}.patterns (pattern_id, centre_id, pattern, version) VALUES ($1, $2, $3, $4)
@@ -153,9 +156,10 @@ var shapes = map[string]shape{
 	"declined": {"referrals", 1}, "withdrawn": {"referrals", 1}, "first_session": {"referrals", 1}, "ended": {"referrals", 1},
 	"ending_corrected": {"referrals", 1}, "reopened": {"referrals", 1},
 	"booked": {"sessions", 1}, "session_state": {"sessions", 1},
-	"attended": {"attendance", 2},
-	"room":     {"rooms", 1},
-	"pattern":  {"patterns", 1},
+	"attended":   {"attendance", 2},
+	"same_child": {"same_children", 2},
+	"room":       {"rooms", 1},
+	"pattern":    {"patterns", 1},
 	// waiting_left closes the open row of a (centre, family), whatever its joined_at.
 	"waiting_joined": {"waiting", 2}, "waiting_left": {"waiting", 2}, "waiting_offered": {"waiting", 2},
 	"concern": {"concerns", 1}, "concern_escalated": {"concerns", 1}, "concern_closed": {"concerns", 1},

@@ -189,6 +189,8 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		return "Possible duplicate referral flagged for a person to check"
 	case *referralv1.PossibleDuplicateChecked:
 		return "Safeguarding lead checked that a possible duplicate referral is another family"
+	case *referralv1.SameChildConfirmed:
+		return "Confirmed that a child on a possible duplicate referral is the same child"
 	case *referralv1.FamilyDetailsOpened:
 		if ev.GetAfterErasure() {
 			// Recorded as asked, never as an opening: nothing was left to show (decision 235).
@@ -839,6 +841,7 @@ func parentsWords(service, eventType, words string) (string, bool) {
 	switch eventType {
 	case "familytime.referral.v1.ScreeningRecorded", "familytime.referral.v1.RiskAssessmentNoted",
 		"familytime.referral.v1.PossibleDuplicateFlagged", "familytime.referral.v1.PossibleDuplicateChecked",
+		"familytime.referral.v1.SameChildConfirmed",
 		"familytime.referral.v1.FamilyDetailsOpened",
 		"familytime.scheduling.v1.SupportedContactRuledOut", "familytime.scheduling.v1.SupportedContactAllowed",
 		"familytime.scheduling.v1.DisclosureNoted", "familytime.scheduling.v1.RiskAssessmentNoted",

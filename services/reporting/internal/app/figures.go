@@ -172,11 +172,33 @@ func onLastDay(m measure) measure {
 	return m
 }
 
+// canonicalChildren maps each person id a person linked to another (referral's SameChildConfirmed,
+// decision 260) to its group's canonical id: every id linked to it, however indirectly (a child
+// referred a third time, confirmed against the second referral), the least of them. Any id of the
+// group would do, as only distinct counts read it (as text: PostgreSQL has no min of uuid, and
+// the text of a uuid sorts as it does); the least is the same whatever order the
+// confirmations came in, live or rebuilt. Computed as the figures are counted, from the
+// confirmations kept (reporting.same_children), so a confirmation changes the figures of every
+// period it touches, closed quarters too (docs/return.md). Confirmations are few and groups small.
+const canonicalChildren = `(WITH RECURSIVE links(a, b) AS (
+		SELECT child_id, other_child_id FROM reporting.same_children UNION SELECT other_child_id, child_id FROM reporting.same_children),
+	reach(child_id, other) AS (SELECT a, b FROM links UNION SELECT r.child_id, l.b FROM reach r JOIN links l ON l.a = r.other)
+	SELECT child_id, least(child_id::text, min(other::text))::uuid AS canonical_id FROM reach GROUP BY child_id)`
+
+// attendanceOfChildren is the attendance (a) with each child's canonical id (k), if linked.
+const attendanceOfChildren = `reporting.attendance a LEFT JOIN ` + canonicalChildren + ` k ON k.child_id = a.child_id`
+
+// childID is the child an attendance is counted for: the canonical id of its linked group, or
+// the id their referral gave them.
+const childID = `coalesce(k.canonical_id, a.child_id)`
+
 // measures are computed in this order; names are the return's field names.
 var measures = []measure{
-	dated(count("children_served", "", nil, `SELECT centre_id, child_id, session_date AS d FROM reporting.attendance WHERE session_date BETWEEN $1 AND $2`, "count(DISTINCT x.child_id)")),
-	dated(count("children_served", "service_type", serviceTypes, `SELECT centre_id, child_id, service_type AS dim, session_date AS d FROM reporting.attendance WHERE session_date BETWEEN $1 AND $2`, "count(DISTINCT x.child_id)")),
-	dated(count("children_served", "age_band", ageBands, `SELECT centre_id, child_id, age_band AS dim, session_date AS d FROM reporting.attendance WHERE session_date BETWEEN $1 AND $2`, "count(DISTINCT x.child_id)")),
+	// A child is counted by the canonical id of the children a person confirmed are one (decision
+	// 260), so a child referred again counts once in every scope and period.
+	dated(count("children_served", "", nil, `SELECT a.centre_id, `+childID+` AS child_id, a.session_date AS d FROM `+attendanceOfChildren+` WHERE a.session_date BETWEEN $1 AND $2`, "count(DISTINCT x.child_id)")),
+	dated(count("children_served", "service_type", serviceTypes, `SELECT a.centre_id, `+childID+` AS child_id, a.service_type AS dim, a.session_date AS d FROM `+attendanceOfChildren+` WHERE a.session_date BETWEEN $1 AND $2`, "count(DISTINCT x.child_id)")),
+	dated(count("children_served", "age_band", ageBands, `SELECT a.centre_id, `+childID+` AS child_id, a.age_band AS dim, a.session_date AS d FROM `+attendanceOfChildren+` WHERE a.session_date BETWEEN $1 AND $2`, "count(DISTINCT x.child_id)")),
 	dated(count("families_served", "service_type", serviceTypes, `SELECT centre_id, family_id, service_type AS dim, session_date AS d FROM reporting.attendance WHERE session_date BETWEEN $1 AND $2`, "count(DISTINCT x.family_id)")),
 	dated(count("sessions_booked", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim, session_date AS d FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state NOT IN ('cancelled', 'rescheduled')`, "count(*)")),
 	dated(count("sessions_attended", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim, session_date AS d FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state = 'attended'`, "count(*)")),

@@ -83,6 +83,7 @@ var projected = map[string]bool{
 	"familytime.referral.v1.CaseEnded":               true,
 	"familytime.referral.v1.CaseEndingCorrected":     true,
 	"familytime.referral.v1.CaseReopened":            true,
+	"familytime.referral.v1.SameChildConfirmed":      true,
 	"familytime.scheduling.v1.CentreRegistered":      true,
 	"familytime.scheduling.v1.CentreUpdated":         true,
 	"familytime.scheduling.v1.RoomAdded":             true,
@@ -171,6 +172,9 @@ func (f *facts) apply(msg proto.Message) {
 	case *referralv1.CaseReopened:
 		// Ended by mistake: the ending is not counted; a later ending is (ended, again).
 		f.stmt("reopened", f.id(ev.GetReferralId()), f.id(ev.GetFamilyId()), f.id(ev.GetCentreId()))
+	case *referralv1.SameChildConfirmed:
+		// Two person ids that a person confirmed are one child (decision 260): counted once.
+		f.stmt("same_child", f.id(ev.GetChildPersonId()), f.id(ev.GetOtherChildPersonId()), day(ev.GetConfirmedOn()))
 	case *schedulingv1.CentreRegistered:
 		f.centre(ev)
 	case *schedulingv1.CentreUpdated:

@@ -2447,6 +2447,126 @@ func (x *PossibleDuplicateChecked) GetFindingsMade() int32 {
 	return 0
 }
 
+// SameChildConfirmed: the centre's coordinator or safeguarding lead confirmed that a child on this
+// referral is the child on another referral, a possible duplicate of it (decision 260). Ids only:
+// the national figures count the two person ids as one child. The confirmer is the event's actor.
+type SameChildConfirmed struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The referral (UUID).
+	ReferralId string `protobuf:"bytes,1,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The child on this referral (person id, UUID).
+	ChildPersonId string `protobuf:"bytes,4,opt,name=child_person_id,json=childPersonId,proto3" json:"child_person_id,omitempty"`
+	// The other referral (UUID).
+	OtherReferralId string `protobuf:"bytes,5,opt,name=other_referral_id,json=otherReferralId,proto3" json:"other_referral_id,omitempty"`
+	// The child on the other referral who is the same child (person id, UUID).
+	OtherChildPersonId string `protobuf:"bytes,6,opt,name=other_child_person_id,json=otherChildPersonId,proto3" json:"other_child_person_id,omitempty"`
+	// The centre's local date of the confirmation.
+	ConfirmedOn *v1.Date `protobuf:"bytes,7,opt,name=confirmed_on,json=confirmedOn,proto3" json:"confirmed_on,omitempty"`
+	// The role the confirmer acted in.
+	ConfirmerRole ConfirmerRole `protobuf:"varint,8,opt,name=confirmer_role,json=confirmerRole,proto3,enum=familytime.referral.v1.ConfirmerRole" json:"confirmer_role,omitempty"`
+	// How they confirmed it, if they said: a serialised Note, sealed; never published in clear.
+	SealedNote    []byte `protobuf:"bytes,9,opt,name=sealed_note,json=sealedNote,proto3" json:"sealed_note,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SameChildConfirmed) Reset() {
+	*x = SameChildConfirmed{}
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SameChildConfirmed) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SameChildConfirmed) ProtoMessage() {}
+
+func (x *SameChildConfirmed) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SameChildConfirmed.ProtoReflect.Descriptor instead.
+func (*SameChildConfirmed) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *SameChildConfirmed) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *SameChildConfirmed) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *SameChildConfirmed) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *SameChildConfirmed) GetChildPersonId() string {
+	if x != nil {
+		return x.ChildPersonId
+	}
+	return ""
+}
+
+func (x *SameChildConfirmed) GetOtherReferralId() string {
+	if x != nil {
+		return x.OtherReferralId
+	}
+	return ""
+}
+
+func (x *SameChildConfirmed) GetOtherChildPersonId() string {
+	if x != nil {
+		return x.OtherChildPersonId
+	}
+	return ""
+}
+
+func (x *SameChildConfirmed) GetConfirmedOn() *v1.Date {
+	if x != nil {
+		return x.ConfirmedOn
+	}
+	return nil
+}
+
+func (x *SameChildConfirmed) GetConfirmerRole() ConfirmerRole {
+	if x != nil {
+		return x.ConfirmerRole
+	}
+	return ConfirmerRole_CONFIRMER_ROLE_UNSPECIFIED
+}
+
+func (x *SameChildConfirmed) GetSealedNote() []byte {
+	if x != nil {
+		return x.SealedNote
+	}
+	return nil
+}
+
 // FamilyDetailsOpened: someone opened a family's personal details (GetFamily). Every such read is
 // recorded, in a stream of its own (access-<access_id>) so that a read never waits for another;
 // the family's history lists them. The reader is the event's actor (an account id, never a name).
@@ -2481,7 +2601,7 @@ type FamilyDetailsOpened struct {
 
 func (x *FamilyDetailsOpened) Reset() {
 	*x = FamilyDetailsOpened{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2493,7 +2613,7 @@ func (x *FamilyDetailsOpened) String() string {
 func (*FamilyDetailsOpened) ProtoMessage() {}
 
 func (x *FamilyDetailsOpened) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2506,7 +2626,7 @@ func (x *FamilyDetailsOpened) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FamilyDetailsOpened.ProtoReflect.Descriptor instead.
 func (*FamilyDetailsOpened) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{24}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *FamilyDetailsOpened) GetAccessId() string {
@@ -2595,7 +2715,7 @@ type FamilyErased struct {
 
 func (x *FamilyErased) Reset() {
 	*x = FamilyErased{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2607,7 +2727,7 @@ func (x *FamilyErased) String() string {
 func (*FamilyErased) ProtoMessage() {}
 
 func (x *FamilyErased) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2620,7 +2740,7 @@ func (x *FamilyErased) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FamilyErased.ProtoReflect.Descriptor instead.
 func (*FamilyErased) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{25}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *FamilyErased) GetReferralId() string {
@@ -2690,7 +2810,7 @@ type ReferralFacts struct {
 
 func (x *ReferralFacts) Reset() {
 	*x = ReferralFacts{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2702,7 +2822,7 @@ func (x *ReferralFacts) String() string {
 func (*ReferralFacts) ProtoMessage() {}
 
 func (x *ReferralFacts) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2715,7 +2835,7 @@ func (x *ReferralFacts) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReferralFacts.ProtoReflect.Descriptor instead.
 func (*ReferralFacts) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{26}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ReferralFacts) GetAdults() []*AdultParty {
@@ -2817,7 +2937,7 @@ type AdultParty struct {
 
 func (x *AdultParty) Reset() {
 	*x = AdultParty{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2829,7 +2949,7 @@ func (x *AdultParty) String() string {
 func (*AdultParty) ProtoMessage() {}
 
 func (x *AdultParty) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2842,7 +2962,7 @@ func (x *AdultParty) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdultParty.ProtoReflect.Descriptor instead.
 func (*AdultParty) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{27}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *AdultParty) GetPersonId() string {
@@ -2921,7 +3041,7 @@ type ChildParty struct {
 
 func (x *ChildParty) Reset() {
 	*x = ChildParty{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2933,7 +3053,7 @@ func (x *ChildParty) String() string {
 func (*ChildParty) ProtoMessage() {}
 
 func (x *ChildParty) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2946,7 +3066,7 @@ func (x *ChildParty) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChildParty.ProtoReflect.Descriptor instead.
 func (*ChildParty) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{28}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *ChildParty) GetPersonId() string {
@@ -2993,7 +3113,7 @@ type CourtOrderRecord struct {
 
 func (x *CourtOrderRecord) Reset() {
 	*x = CourtOrderRecord{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3005,7 +3125,7 @@ func (x *CourtOrderRecord) String() string {
 func (*CourtOrderRecord) ProtoMessage() {}
 
 func (x *CourtOrderRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3018,7 +3138,7 @@ func (x *CourtOrderRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CourtOrderRecord.ProtoReflect.Descriptor instead.
 func (*CourtOrderRecord) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{29}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *CourtOrderRecord) GetKind() CourtOrderKind {
@@ -3061,7 +3181,7 @@ type Attendee struct {
 
 func (x *Attendee) Reset() {
 	*x = Attendee{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3073,7 +3193,7 @@ func (x *Attendee) String() string {
 func (*Attendee) ProtoMessage() {}
 
 func (x *Attendee) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3086,7 +3206,7 @@ func (x *Attendee) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Attendee.ProtoReflect.Descriptor instead.
 func (*Attendee) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{30}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *Attendee) GetPersonId() string {
@@ -3148,7 +3268,7 @@ type PersonDetails struct {
 
 func (x *PersonDetails) Reset() {
 	*x = PersonDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3160,7 +3280,7 @@ func (x *PersonDetails) String() string {
 func (*PersonDetails) ProtoMessage() {}
 
 func (x *PersonDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3173,7 +3293,7 @@ func (x *PersonDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PersonDetails.ProtoReflect.Descriptor instead.
 func (*PersonDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{31}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *PersonDetails) GetFullName() string {
@@ -3243,7 +3363,7 @@ type ChildDetails struct {
 
 func (x *ChildDetails) Reset() {
 	*x = ChildDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3255,7 +3375,7 @@ func (x *ChildDetails) String() string {
 func (*ChildDetails) ProtoMessage() {}
 
 func (x *ChildDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3268,7 +3388,7 @@ func (x *ChildDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChildDetails.ProtoReflect.Descriptor instead.
 func (*ChildDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{32}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ChildDetails) GetFullName() string {
@@ -3310,7 +3430,7 @@ type CourtOrderDetails struct {
 
 func (x *CourtOrderDetails) Reset() {
 	*x = CourtOrderDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[33]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3322,7 +3442,7 @@ func (x *CourtOrderDetails) String() string {
 func (*CourtOrderDetails) ProtoMessage() {}
 
 func (x *CourtOrderDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[33]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3335,7 +3455,7 @@ func (x *CourtOrderDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CourtOrderDetails.ProtoReflect.Descriptor instead.
 func (*CourtOrderDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{33}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *CourtOrderDetails) GetDescription() string {
@@ -3370,7 +3490,7 @@ type CaseDetails struct {
 
 func (x *CaseDetails) Reset() {
 	*x = CaseDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[34]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3382,7 +3502,7 @@ func (x *CaseDetails) String() string {
 func (*CaseDetails) ProtoMessage() {}
 
 func (x *CaseDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[34]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3395,7 +3515,7 @@ func (x *CaseDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseDetails.ProtoReflect.Descriptor instead.
 func (*CaseDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{34}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *CaseDetails) GetReferrerName() string {
@@ -3465,7 +3585,7 @@ type Note struct {
 
 func (x *Note) Reset() {
 	*x = Note{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[35]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3477,7 +3597,7 @@ func (x *Note) String() string {
 func (*Note) ProtoMessage() {}
 
 func (x *Note) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[35]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3490,7 +3610,7 @@ func (x *Note) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Note.ProtoReflect.Descriptor instead.
 func (*Note) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{35}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *Note) GetText() string {
@@ -3530,7 +3650,7 @@ type CaseEndingCorrected struct {
 
 func (x *CaseEndingCorrected) Reset() {
 	*x = CaseEndingCorrected{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[36]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3542,7 +3662,7 @@ func (x *CaseEndingCorrected) String() string {
 func (*CaseEndingCorrected) ProtoMessage() {}
 
 func (x *CaseEndingCorrected) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[36]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3555,7 +3675,7 @@ func (x *CaseEndingCorrected) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseEndingCorrected.ProtoReflect.Descriptor instead.
 func (*CaseEndingCorrected) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{36}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *CaseEndingCorrected) GetReferralId() string {
@@ -3652,7 +3772,7 @@ type CaseReopened struct {
 
 func (x *CaseReopened) Reset() {
 	*x = CaseReopened{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[37]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3664,7 +3784,7 @@ func (x *CaseReopened) String() string {
 func (*CaseReopened) ProtoMessage() {}
 
 func (x *CaseReopened) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[37]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3677,7 +3797,7 @@ func (x *CaseReopened) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseReopened.ProtoReflect.Descriptor instead.
 func (*CaseReopened) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{37}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *CaseReopened) GetReferralId() string {
@@ -3985,7 +4105,19 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\bhold_ids\x18\b \x03(\tR\aholdIds\x124\n" +
 	"\x16domestic_abuse_finding\x18\t \x01(\bR\x14domesticAbuseFinding\x12#\n" +
 	"\rfindings_made\x18\n" +
-	" \x01(\x05R\ffindingsMade\"\xd7\x02\n" +
+	" \x01(\x05R\ffindingsMade\"\xa4\x03\n" +
+	"\x12SameChildConfirmed\x12\x1f\n" +
+	"\vreferral_id\x18\x01 \x01(\tR\n" +
+	"referralId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12&\n" +
+	"\x0fchild_person_id\x18\x04 \x01(\tR\rchildPersonId\x12*\n" +
+	"\x11other_referral_id\x18\x05 \x01(\tR\x0fotherReferralId\x121\n" +
+	"\x15other_child_person_id\x18\x06 \x01(\tR\x12otherChildPersonId\x12=\n" +
+	"\fconfirmed_on\x18\a \x01(\v2\x1a.familytime.common.v1.DateR\vconfirmedOn\x12L\n" +
+	"\x0econfirmer_role\x18\b \x01(\x0e2%.familytime.referral.v1.ConfirmerRoleR\rconfirmerRole\x12\x1f\n" +
+	"\vsealed_note\x18\t \x01(\fR\n" +
+	"sealedNote\"\xd7\x02\n" +
 	"\x13FamilyDetailsOpened\x12\x1b\n" +
 	"\taccess_id\x18\x01 \x01(\tR\baccessId\x12\x1f\n" +
 	"\vreferral_id\x18\x02 \x01(\tR\n" +
@@ -4114,7 +4246,7 @@ func file_familytime_referral_v1_events_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_events_proto_rawDescData
 }
 
-var file_familytime_referral_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 38)
+var file_familytime_referral_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 39)
 var file_familytime_referral_v1_events_proto_goTypes = []any{
 	(*ReferralReceived)(nil),               // 0: familytime.referral.v1.ReferralReceived
 	(*SecondPartyApplicationReceived)(nil), // 1: familytime.referral.v1.SecondPartyApplicationReceived
@@ -4140,117 +4272,121 @@ var file_familytime_referral_v1_events_proto_goTypes = []any{
 	(*RiskAssessmentNoted)(nil),            // 21: familytime.referral.v1.RiskAssessmentNoted
 	(*PossibleDuplicateFlagged)(nil),       // 22: familytime.referral.v1.PossibleDuplicateFlagged
 	(*PossibleDuplicateChecked)(nil),       // 23: familytime.referral.v1.PossibleDuplicateChecked
-	(*FamilyDetailsOpened)(nil),            // 24: familytime.referral.v1.FamilyDetailsOpened
-	(*FamilyErased)(nil),                   // 25: familytime.referral.v1.FamilyErased
-	(*ReferralFacts)(nil),                  // 26: familytime.referral.v1.ReferralFacts
-	(*AdultParty)(nil),                     // 27: familytime.referral.v1.AdultParty
-	(*ChildParty)(nil),                     // 28: familytime.referral.v1.ChildParty
-	(*CourtOrderRecord)(nil),               // 29: familytime.referral.v1.CourtOrderRecord
-	(*Attendee)(nil),                       // 30: familytime.referral.v1.Attendee
-	(*PersonDetails)(nil),                  // 31: familytime.referral.v1.PersonDetails
-	(*ChildDetails)(nil),                   // 32: familytime.referral.v1.ChildDetails
-	(*CourtOrderDetails)(nil),              // 33: familytime.referral.v1.CourtOrderDetails
-	(*CaseDetails)(nil),                    // 34: familytime.referral.v1.CaseDetails
-	(*Note)(nil),                           // 35: familytime.referral.v1.Note
-	(*CaseEndingCorrected)(nil),            // 36: familytime.referral.v1.CaseEndingCorrected
-	(*CaseReopened)(nil),                   // 37: familytime.referral.v1.CaseReopened
-	(v1.ReferralSource)(0),                 // 38: familytime.common.v1.ReferralSource
-	(v1.ServiceType)(0),                    // 39: familytime.common.v1.ServiceType
-	(*v1.Date)(nil),                        // 40: familytime.common.v1.Date
-	(*RiskAnswers)(nil),                    // 41: familytime.referral.v1.RiskAnswers
-	(ApplicantDetail)(0),                   // 42: familytime.referral.v1.ApplicantDetail
-	(RiskRating)(0),                        // 43: familytime.referral.v1.RiskRating
-	(ScreenerRole)(0),                      // 44: familytime.referral.v1.ScreenerRole
-	(DeclineReason)(0),                     // 45: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),                       // 46: familytime.referral.v1.WithdrawnBy
-	(AdultRole)(0),                         // 47: familytime.referral.v1.AdultRole
-	(*Arrangement)(nil),                    // 48: familytime.referral.v1.Arrangement
-	(ReviewDecision)(0),                    // 49: familytime.referral.v1.ReviewDecision
-	(CaseOutcome)(0),                       // 50: familytime.referral.v1.CaseOutcome
-	(ChildMatch)(0),                        // 51: familytime.referral.v1.ChildMatch
-	(ErasureReason)(0),                     // 52: familytime.referral.v1.ErasureReason
-	(Agency)(0),                            // 53: familytime.referral.v1.Agency
-	(CourtOrderKind)(0),                    // 54: familytime.referral.v1.CourtOrderKind
-	(ReferralState)(0),                     // 55: familytime.referral.v1.ReferralState
+	(*SameChildConfirmed)(nil),             // 24: familytime.referral.v1.SameChildConfirmed
+	(*FamilyDetailsOpened)(nil),            // 25: familytime.referral.v1.FamilyDetailsOpened
+	(*FamilyErased)(nil),                   // 26: familytime.referral.v1.FamilyErased
+	(*ReferralFacts)(nil),                  // 27: familytime.referral.v1.ReferralFacts
+	(*AdultParty)(nil),                     // 28: familytime.referral.v1.AdultParty
+	(*ChildParty)(nil),                     // 29: familytime.referral.v1.ChildParty
+	(*CourtOrderRecord)(nil),               // 30: familytime.referral.v1.CourtOrderRecord
+	(*Attendee)(nil),                       // 31: familytime.referral.v1.Attendee
+	(*PersonDetails)(nil),                  // 32: familytime.referral.v1.PersonDetails
+	(*ChildDetails)(nil),                   // 33: familytime.referral.v1.ChildDetails
+	(*CourtOrderDetails)(nil),              // 34: familytime.referral.v1.CourtOrderDetails
+	(*CaseDetails)(nil),                    // 35: familytime.referral.v1.CaseDetails
+	(*Note)(nil),                           // 36: familytime.referral.v1.Note
+	(*CaseEndingCorrected)(nil),            // 37: familytime.referral.v1.CaseEndingCorrected
+	(*CaseReopened)(nil),                   // 38: familytime.referral.v1.CaseReopened
+	(v1.ReferralSource)(0),                 // 39: familytime.common.v1.ReferralSource
+	(v1.ServiceType)(0),                    // 40: familytime.common.v1.ServiceType
+	(*v1.Date)(nil),                        // 41: familytime.common.v1.Date
+	(*RiskAnswers)(nil),                    // 42: familytime.referral.v1.RiskAnswers
+	(ApplicantDetail)(0),                   // 43: familytime.referral.v1.ApplicantDetail
+	(RiskRating)(0),                        // 44: familytime.referral.v1.RiskRating
+	(ScreenerRole)(0),                      // 45: familytime.referral.v1.ScreenerRole
+	(DeclineReason)(0),                     // 46: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),                       // 47: familytime.referral.v1.WithdrawnBy
+	(AdultRole)(0),                         // 48: familytime.referral.v1.AdultRole
+	(*Arrangement)(nil),                    // 49: familytime.referral.v1.Arrangement
+	(ReviewDecision)(0),                    // 50: familytime.referral.v1.ReviewDecision
+	(CaseOutcome)(0),                       // 51: familytime.referral.v1.CaseOutcome
+	(ChildMatch)(0),                        // 52: familytime.referral.v1.ChildMatch
+	(ConfirmerRole)(0),                     // 53: familytime.referral.v1.ConfirmerRole
+	(ErasureReason)(0),                     // 54: familytime.referral.v1.ErasureReason
+	(Agency)(0),                            // 55: familytime.referral.v1.Agency
+	(CourtOrderKind)(0),                    // 56: familytime.referral.v1.CourtOrderKind
+	(ReferralState)(0),                     // 57: familytime.referral.v1.ReferralState
 }
 var file_familytime_referral_v1_events_proto_depIdxs = []int32{
-	38, // 0: familytime.referral.v1.ReferralReceived.source:type_name -> familytime.common.v1.ReferralSource
-	39, // 1: familytime.referral.v1.ReferralReceived.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	40, // 2: familytime.referral.v1.ReferralReceived.received_on:type_name -> familytime.common.v1.Date
-	26, // 3: familytime.referral.v1.ReferralReceived.facts:type_name -> familytime.referral.v1.ReferralFacts
-	40, // 4: familytime.referral.v1.SecondPartyApplicationReceived.received_on:type_name -> familytime.common.v1.Date
-	27, // 5: familytime.referral.v1.SecondPartyApplicationReceived.parent:type_name -> familytime.referral.v1.AdultParty
-	41, // 6: familytime.referral.v1.SecondPartyApplicationReceived.risk:type_name -> familytime.referral.v1.RiskAnswers
-	42, // 7: familytime.referral.v1.SecondPartyApplicationReceived.matches_first_applicant:type_name -> familytime.referral.v1.ApplicantDetail
-	40, // 8: familytime.referral.v1.ReferralAmended.amended_on:type_name -> familytime.common.v1.Date
-	26, // 9: familytime.referral.v1.ReferralAmended.facts:type_name -> familytime.referral.v1.ReferralFacts
-	40, // 10: familytime.referral.v1.ScreeningRecorded.screened_on:type_name -> familytime.common.v1.Date
-	43, // 11: familytime.referral.v1.ScreeningRecorded.rating:type_name -> familytime.referral.v1.RiskRating
-	44, // 12: familytime.referral.v1.ScreeningRecorded.screener_role:type_name -> familytime.referral.v1.ScreenerRole
-	40, // 13: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
-	39, // 14: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
-	40, // 15: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
-	39, // 16: familytime.referral.v1.ReferralWaitlisted.service_type:type_name -> familytime.common.v1.ServiceType
-	40, // 17: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
-	45, // 18: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
-	40, // 19: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
-	46, // 20: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	47, // 21: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
-	40, // 22: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
-	40, // 23: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
-	48, // 24: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
-	40, // 25: familytime.referral.v1.ArrangementChanged.changed_on:type_name -> familytime.common.v1.Date
-	48, // 26: familytime.referral.v1.ArrangementChanged.arrangement:type_name -> familytime.referral.v1.Arrangement
-	48, // 27: familytime.referral.v1.ArrangementChanged.previous_arrangement:type_name -> familytime.referral.v1.Arrangement
-	30, // 28: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
-	28, // 29: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
-	48, // 30: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
-	40, // 31: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
-	40, // 32: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
-	40, // 33: familytime.referral.v1.ChildrenLeavingChanged.changed_on:type_name -> familytime.common.v1.Date
-	40, // 34: familytime.referral.v1.ChildBirthMonthCorrected.corrected_on:type_name -> familytime.common.v1.Date
-	40, // 35: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
-	40, // 36: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
-	40, // 37: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
-	40, // 38: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
-	49, // 39: familytime.referral.v1.ReviewHeld.decision:type_name -> familytime.referral.v1.ReviewDecision
-	40, // 40: familytime.referral.v1.ReviewHeld.due_on:type_name -> familytime.common.v1.Date
-	40, // 41: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
-	50, // 42: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	40, // 43: familytime.referral.v1.PlaceReleasedNoted.released_on:type_name -> familytime.common.v1.Date
-	40, // 44: familytime.referral.v1.SessionAttendedAfterRelease.session_on:type_name -> familytime.common.v1.Date
-	40, // 45: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
-	40, // 46: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
-	40, // 47: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
-	40, // 48: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
-	51, // 49: familytime.referral.v1.PossibleDuplicateFlagged.match:type_name -> familytime.referral.v1.ChildMatch
-	40, // 50: familytime.referral.v1.PossibleDuplicateChecked.checked_on:type_name -> familytime.common.v1.Date
-	40, // 51: familytime.referral.v1.FamilyDetailsOpened.door_day:type_name -> familytime.common.v1.Date
-	52, // 52: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
-	40, // 53: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
-	27, // 54: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
-	28, // 55: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
-	29, // 56: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
-	53, // 57: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
-	41, // 58: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
-	47, // 59: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
-	54, // 60: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	40, // 61: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
-	47, // 62: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
-	40, // 63: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
-	40, // 64: familytime.referral.v1.CaseEndingCorrected.corrected_on:type_name -> familytime.common.v1.Date
-	50, // 65: familytime.referral.v1.CaseEndingCorrected.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	50, // 66: familytime.referral.v1.CaseEndingCorrected.previous_outcome:type_name -> familytime.referral.v1.CaseOutcome
-	40, // 67: familytime.referral.v1.CaseEndingCorrected.ended_on:type_name -> familytime.common.v1.Date
-	40, // 68: familytime.referral.v1.CaseReopened.reopened_on:type_name -> familytime.common.v1.Date
-	40, // 69: familytime.referral.v1.CaseReopened.ended_on:type_name -> familytime.common.v1.Date
-	50, // 70: familytime.referral.v1.CaseReopened.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	55, // 71: familytime.referral.v1.CaseReopened.state:type_name -> familytime.referral.v1.ReferralState
-	72, // [72:72] is the sub-list for method output_type
-	72, // [72:72] is the sub-list for method input_type
-	72, // [72:72] is the sub-list for extension type_name
-	72, // [72:72] is the sub-list for extension extendee
-	0,  // [0:72] is the sub-list for field type_name
+	39, // 0: familytime.referral.v1.ReferralReceived.source:type_name -> familytime.common.v1.ReferralSource
+	40, // 1: familytime.referral.v1.ReferralReceived.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	41, // 2: familytime.referral.v1.ReferralReceived.received_on:type_name -> familytime.common.v1.Date
+	27, // 3: familytime.referral.v1.ReferralReceived.facts:type_name -> familytime.referral.v1.ReferralFacts
+	41, // 4: familytime.referral.v1.SecondPartyApplicationReceived.received_on:type_name -> familytime.common.v1.Date
+	28, // 5: familytime.referral.v1.SecondPartyApplicationReceived.parent:type_name -> familytime.referral.v1.AdultParty
+	42, // 6: familytime.referral.v1.SecondPartyApplicationReceived.risk:type_name -> familytime.referral.v1.RiskAnswers
+	43, // 7: familytime.referral.v1.SecondPartyApplicationReceived.matches_first_applicant:type_name -> familytime.referral.v1.ApplicantDetail
+	41, // 8: familytime.referral.v1.ReferralAmended.amended_on:type_name -> familytime.common.v1.Date
+	27, // 9: familytime.referral.v1.ReferralAmended.facts:type_name -> familytime.referral.v1.ReferralFacts
+	41, // 10: familytime.referral.v1.ScreeningRecorded.screened_on:type_name -> familytime.common.v1.Date
+	44, // 11: familytime.referral.v1.ScreeningRecorded.rating:type_name -> familytime.referral.v1.RiskRating
+	45, // 12: familytime.referral.v1.ScreeningRecorded.screener_role:type_name -> familytime.referral.v1.ScreenerRole
+	41, // 13: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
+	40, // 14: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
+	41, // 15: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
+	40, // 16: familytime.referral.v1.ReferralWaitlisted.service_type:type_name -> familytime.common.v1.ServiceType
+	41, // 17: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
+	46, // 18: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
+	41, // 19: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
+	47, // 20: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	48, // 21: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
+	41, // 22: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
+	41, // 23: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
+	49, // 24: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
+	41, // 25: familytime.referral.v1.ArrangementChanged.changed_on:type_name -> familytime.common.v1.Date
+	49, // 26: familytime.referral.v1.ArrangementChanged.arrangement:type_name -> familytime.referral.v1.Arrangement
+	49, // 27: familytime.referral.v1.ArrangementChanged.previous_arrangement:type_name -> familytime.referral.v1.Arrangement
+	31, // 28: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
+	29, // 29: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
+	49, // 30: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
+	41, // 31: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	41, // 32: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
+	41, // 33: familytime.referral.v1.ChildrenLeavingChanged.changed_on:type_name -> familytime.common.v1.Date
+	41, // 34: familytime.referral.v1.ChildBirthMonthCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	41, // 35: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
+	41, // 36: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
+	41, // 37: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
+	41, // 38: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
+	50, // 39: familytime.referral.v1.ReviewHeld.decision:type_name -> familytime.referral.v1.ReviewDecision
+	41, // 40: familytime.referral.v1.ReviewHeld.due_on:type_name -> familytime.common.v1.Date
+	41, // 41: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
+	51, // 42: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	41, // 43: familytime.referral.v1.PlaceReleasedNoted.released_on:type_name -> familytime.common.v1.Date
+	41, // 44: familytime.referral.v1.SessionAttendedAfterRelease.session_on:type_name -> familytime.common.v1.Date
+	41, // 45: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
+	41, // 46: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
+	41, // 47: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
+	41, // 48: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
+	52, // 49: familytime.referral.v1.PossibleDuplicateFlagged.match:type_name -> familytime.referral.v1.ChildMatch
+	41, // 50: familytime.referral.v1.PossibleDuplicateChecked.checked_on:type_name -> familytime.common.v1.Date
+	41, // 51: familytime.referral.v1.SameChildConfirmed.confirmed_on:type_name -> familytime.common.v1.Date
+	53, // 52: familytime.referral.v1.SameChildConfirmed.confirmer_role:type_name -> familytime.referral.v1.ConfirmerRole
+	41, // 53: familytime.referral.v1.FamilyDetailsOpened.door_day:type_name -> familytime.common.v1.Date
+	54, // 54: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
+	41, // 55: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
+	28, // 56: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
+	29, // 57: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
+	30, // 58: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
+	55, // 59: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
+	42, // 60: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
+	48, // 61: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
+	56, // 62: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	41, // 63: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
+	48, // 64: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
+	41, // 65: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
+	41, // 66: familytime.referral.v1.CaseEndingCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	51, // 67: familytime.referral.v1.CaseEndingCorrected.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	51, // 68: familytime.referral.v1.CaseEndingCorrected.previous_outcome:type_name -> familytime.referral.v1.CaseOutcome
+	41, // 69: familytime.referral.v1.CaseEndingCorrected.ended_on:type_name -> familytime.common.v1.Date
+	41, // 70: familytime.referral.v1.CaseReopened.reopened_on:type_name -> familytime.common.v1.Date
+	41, // 71: familytime.referral.v1.CaseReopened.ended_on:type_name -> familytime.common.v1.Date
+	51, // 72: familytime.referral.v1.CaseReopened.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	57, // 73: familytime.referral.v1.CaseReopened.state:type_name -> familytime.referral.v1.ReferralState
+	74, // [74:74] is the sub-list for method output_type
+	74, // [74:74] is the sub-list for method input_type
+	74, // [74:74] is the sub-list for extension type_name
+	74, // [74:74] is the sub-list for extension extendee
+	0,  // [0:74] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_events_proto_init() }
@@ -4265,7 +4401,7 @@ func file_familytime_referral_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_events_proto_rawDesc), len(file_familytime_referral_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   38,
+			NumMessages:   39,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

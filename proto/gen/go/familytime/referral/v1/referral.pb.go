@@ -1206,8 +1206,14 @@ type PossibleDuplicate struct {
 	// while one of those stands (decision 173). The flag stays recorded (PossibleDuplicateFlagged)
 	// and listed here; false for an open referral at the centre.
 	NoLongerStands bool `protobuf:"varint,5,opt,name=no_longer_stands,json=noLongerStands,proto3" json:"no_longer_stands,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// The date a child on this referral was first confirmed as a child on the other referral
+	// (ConfirmSameChild, decision 260); unset until then.
+	ConfirmedSameChildOn *v1.Date `protobuf:"bytes,6,opt,name=confirmed_same_child_on,json=confirmedSameChildOn,proto3" json:"confirmed_same_child_on,omitempty"`
+	// The children on this referral (person ids, UUIDs) confirmed as a child on the other referral,
+	// in the order confirmed.
+	SameChildPersonIds []string `protobuf:"bytes,7,rep,name=same_child_person_ids,json=sameChildPersonIds,proto3" json:"same_child_person_ids,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *PossibleDuplicate) Reset() {
@@ -1273,6 +1279,20 @@ func (x *PossibleDuplicate) GetNoLongerStands() bool {
 		return x.NoLongerStands
 	}
 	return false
+}
+
+func (x *PossibleDuplicate) GetConfirmedSameChildOn() *v1.Date {
+	if x != nil {
+		return x.ConfirmedSameChildOn
+	}
+	return nil
+}
+
+func (x *PossibleDuplicate) GetSameChildPersonIds() []string {
+	if x != nil {
+		return x.SameChildPersonIds
+	}
+	return nil
 }
 
 // Family is a referral's people with their personal details opened, or, for one party, only what
@@ -2610,6 +2630,145 @@ func (x *CheckPossibleDuplicateResponse) GetReferral() *Referral {
 	return nil
 }
 
+// ConfirmSameChildRequest confirms that a child on the referral is the child on one of its
+// possible duplicates (decision 260).
+type ConfirmSameChildRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The client's id for this request (UUID).
+	RequestId string `protobuf:"bytes,1,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The referral (UUID).
+	ReferralId string `protobuf:"bytes,2,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// The referral's centre (UUID), for the centre-scope check.
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The child on this referral (person id, UUID).
+	ChildPersonId string `protobuf:"bytes,4,opt,name=child_person_id,json=childPersonId,proto3" json:"child_person_id,omitempty"`
+	// The possible duplicate whose child it is (UUID): one of the referral's possible duplicates.
+	OtherReferralId string `protobuf:"bytes,5,opt,name=other_referral_id,json=otherReferralId,proto3" json:"other_referral_id,omitempty"`
+	// How the person confirmed it, in words, if given (at most 4000 characters); sealed with the
+	// family's key as every note is.
+	Note          string `protobuf:"bytes,6,opt,name=note,proto3" json:"note,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConfirmSameChildRequest) Reset() {
+	*x = ConfirmSameChildRequest{}
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConfirmSameChildRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConfirmSameChildRequest) ProtoMessage() {}
+
+func (x *ConfirmSameChildRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConfirmSameChildRequest.ProtoReflect.Descriptor instead.
+func (*ConfirmSameChildRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *ConfirmSameChildRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *ConfirmSameChildRequest) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *ConfirmSameChildRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ConfirmSameChildRequest) GetChildPersonId() string {
+	if x != nil {
+		return x.ChildPersonId
+	}
+	return ""
+}
+
+func (x *ConfirmSameChildRequest) GetOtherReferralId() string {
+	if x != nil {
+		return x.OtherReferralId
+	}
+	return ""
+}
+
+func (x *ConfirmSameChildRequest) GetNote() string {
+	if x != nil {
+		return x.Note
+	}
+	return ""
+}
+
+// ConfirmSameChildResponse is the referral after the confirmation.
+type ConfirmSameChildResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The referral.
+	Referral      *Referral `protobuf:"bytes,1,opt,name=referral,proto3" json:"referral,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConfirmSameChildResponse) Reset() {
+	*x = ConfirmSameChildResponse{}
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConfirmSameChildResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConfirmSameChildResponse) ProtoMessage() {}
+
+func (x *ConfirmSameChildResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConfirmSameChildResponse.ProtoReflect.Descriptor instead.
+func (*ConfirmSameChildResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *ConfirmSameChildResponse) GetReferral() *Referral {
+	if x != nil {
+		return x.Referral
+	}
+	return nil
+}
+
 // WithdrawReferralRequest records a withdrawal before contact began.
 type WithdrawReferralRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2629,7 +2788,7 @@ type WithdrawReferralRequest struct {
 
 func (x *WithdrawReferralRequest) Reset() {
 	*x = WithdrawReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2641,7 +2800,7 @@ func (x *WithdrawReferralRequest) String() string {
 func (*WithdrawReferralRequest) ProtoMessage() {}
 
 func (x *WithdrawReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2654,7 +2813,7 @@ func (x *WithdrawReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawReferralRequest.ProtoReflect.Descriptor instead.
 func (*WithdrawReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{28}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *WithdrawReferralRequest) GetRequestId() string {
@@ -2703,7 +2862,7 @@ type WithdrawReferralResponse struct {
 
 func (x *WithdrawReferralResponse) Reset() {
 	*x = WithdrawReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[29]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2715,7 +2874,7 @@ func (x *WithdrawReferralResponse) String() string {
 func (*WithdrawReferralResponse) ProtoMessage() {}
 
 func (x *WithdrawReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[29]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2728,7 +2887,7 @@ func (x *WithdrawReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawReferralResponse.ProtoReflect.Descriptor instead.
 func (*WithdrawReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{29}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *WithdrawReferralResponse) GetReferral() *Referral {
@@ -2763,7 +2922,7 @@ type RecordPreVisitRequest struct {
 
 func (x *RecordPreVisitRequest) Reset() {
 	*x = RecordPreVisitRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2775,7 +2934,7 @@ func (x *RecordPreVisitRequest) String() string {
 func (*RecordPreVisitRequest) ProtoMessage() {}
 
 func (x *RecordPreVisitRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2788,7 +2947,7 @@ func (x *RecordPreVisitRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordPreVisitRequest.ProtoReflect.Descriptor instead.
 func (*RecordPreVisitRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{30}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *RecordPreVisitRequest) GetRequestId() string {
@@ -2851,7 +3010,7 @@ type RecordPreVisitResponse struct {
 
 func (x *RecordPreVisitResponse) Reset() {
 	*x = RecordPreVisitResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[31]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2863,7 +3022,7 @@ func (x *RecordPreVisitResponse) String() string {
 func (*RecordPreVisitResponse) ProtoMessage() {}
 
 func (x *RecordPreVisitResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[31]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2876,7 +3035,7 @@ func (x *RecordPreVisitResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordPreVisitResponse.ProtoReflect.Descriptor instead.
 func (*RecordPreVisitResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{31}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *RecordPreVisitResponse) GetReferral() *Referral {
@@ -2903,7 +3062,7 @@ type AgreeArrangementRequest struct {
 
 func (x *AgreeArrangementRequest) Reset() {
 	*x = AgreeArrangementRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[32]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2915,7 +3074,7 @@ func (x *AgreeArrangementRequest) String() string {
 func (*AgreeArrangementRequest) ProtoMessage() {}
 
 func (x *AgreeArrangementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[32]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2928,7 +3087,7 @@ func (x *AgreeArrangementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AgreeArrangementRequest.ProtoReflect.Descriptor instead.
 func (*AgreeArrangementRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{32}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *AgreeArrangementRequest) GetRequestId() string {
@@ -2971,7 +3130,7 @@ type AgreeArrangementResponse struct {
 
 func (x *AgreeArrangementResponse) Reset() {
 	*x = AgreeArrangementResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[33]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2983,7 +3142,7 @@ func (x *AgreeArrangementResponse) String() string {
 func (*AgreeArrangementResponse) ProtoMessage() {}
 
 func (x *AgreeArrangementResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[33]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2996,7 +3155,7 @@ func (x *AgreeArrangementResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AgreeArrangementResponse.ProtoReflect.Descriptor instead.
 func (*AgreeArrangementResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{33}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *AgreeArrangementResponse) GetReferral() *Referral {
@@ -3028,7 +3187,7 @@ type ChangeArrangementRequest struct {
 
 func (x *ChangeArrangementRequest) Reset() {
 	*x = ChangeArrangementRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[34]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3040,7 +3199,7 @@ func (x *ChangeArrangementRequest) String() string {
 func (*ChangeArrangementRequest) ProtoMessage() {}
 
 func (x *ChangeArrangementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[34]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3053,7 +3212,7 @@ func (x *ChangeArrangementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangeArrangementRequest.ProtoReflect.Descriptor instead.
 func (*ChangeArrangementRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{34}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *ChangeArrangementRequest) GetRequestId() string {
@@ -3103,7 +3262,7 @@ type ChangeArrangementResponse struct {
 
 func (x *ChangeArrangementResponse) Reset() {
 	*x = ChangeArrangementResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[35]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3115,7 +3274,7 @@ func (x *ChangeArrangementResponse) String() string {
 func (*ChangeArrangementResponse) ProtoMessage() {}
 
 func (x *ChangeArrangementResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[35]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3128,7 +3287,7 @@ func (x *ChangeArrangementResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangeArrangementResponse.ProtoReflect.Descriptor instead.
 func (*ChangeArrangementResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{35}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *ChangeArrangementResponse) GetReferral() *Referral {
@@ -3163,7 +3322,7 @@ type RecordReviewRequest struct {
 
 func (x *RecordReviewRequest) Reset() {
 	*x = RecordReviewRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[36]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3175,7 +3334,7 @@ func (x *RecordReviewRequest) String() string {
 func (*RecordReviewRequest) ProtoMessage() {}
 
 func (x *RecordReviewRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[36]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3188,7 +3347,7 @@ func (x *RecordReviewRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordReviewRequest.ProtoReflect.Descriptor instead.
 func (*RecordReviewRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{36}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *RecordReviewRequest) GetRequestId() string {
@@ -3244,7 +3403,7 @@ type RecordReviewResponse struct {
 
 func (x *RecordReviewResponse) Reset() {
 	*x = RecordReviewResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[37]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3256,7 +3415,7 @@ func (x *RecordReviewResponse) String() string {
 func (*RecordReviewResponse) ProtoMessage() {}
 
 func (x *RecordReviewResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[37]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3269,7 +3428,7 @@ func (x *RecordReviewResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordReviewResponse.ProtoReflect.Descriptor instead.
 func (*RecordReviewResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{37}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *RecordReviewResponse) GetReferral() *Referral {
@@ -3299,7 +3458,7 @@ type EndCaseRequest struct {
 
 func (x *EndCaseRequest) Reset() {
 	*x = EndCaseRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[38]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3311,7 +3470,7 @@ func (x *EndCaseRequest) String() string {
 func (*EndCaseRequest) ProtoMessage() {}
 
 func (x *EndCaseRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[38]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3324,7 +3483,7 @@ func (x *EndCaseRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EndCaseRequest.ProtoReflect.Descriptor instead.
 func (*EndCaseRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{38}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *EndCaseRequest) GetRequestId() string {
@@ -3373,7 +3532,7 @@ type EndCaseResponse struct {
 
 func (x *EndCaseResponse) Reset() {
 	*x = EndCaseResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[39]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3385,7 +3544,7 @@ func (x *EndCaseResponse) String() string {
 func (*EndCaseResponse) ProtoMessage() {}
 
 func (x *EndCaseResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[39]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3398,7 +3557,7 @@ func (x *EndCaseResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EndCaseResponse.ProtoReflect.Descriptor instead.
 func (*EndCaseResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{39}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *EndCaseResponse) GetReferral() *Referral {
@@ -3421,7 +3580,7 @@ type GetReferralRequest struct {
 
 func (x *GetReferralRequest) Reset() {
 	*x = GetReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[40]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3433,7 +3592,7 @@ func (x *GetReferralRequest) String() string {
 func (*GetReferralRequest) ProtoMessage() {}
 
 func (x *GetReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[40]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3446,7 +3605,7 @@ func (x *GetReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetReferralRequest.ProtoReflect.Descriptor instead.
 func (*GetReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{40}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *GetReferralRequest) GetReferralId() string {
@@ -3474,7 +3633,7 @@ type GetReferralResponse struct {
 
 func (x *GetReferralResponse) Reset() {
 	*x = GetReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[41]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3486,7 +3645,7 @@ func (x *GetReferralResponse) String() string {
 func (*GetReferralResponse) ProtoMessage() {}
 
 func (x *GetReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[41]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3499,7 +3658,7 @@ func (x *GetReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetReferralResponse.ProtoReflect.Descriptor instead.
 func (*GetReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{41}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *GetReferralResponse) GetReferral() *Referral {
@@ -3526,7 +3685,7 @@ type ListReferralsRequest struct {
 
 func (x *ListReferralsRequest) Reset() {
 	*x = ListReferralsRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[42]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3538,7 +3697,7 @@ func (x *ListReferralsRequest) String() string {
 func (*ListReferralsRequest) ProtoMessage() {}
 
 func (x *ListReferralsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[42]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3551,7 +3710,7 @@ func (x *ListReferralsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReferralsRequest.ProtoReflect.Descriptor instead.
 func (*ListReferralsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{42}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *ListReferralsRequest) GetCentreId() string {
@@ -3595,7 +3754,7 @@ type ListReferralsResponse struct {
 
 func (x *ListReferralsResponse) Reset() {
 	*x = ListReferralsResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[43]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3607,7 +3766,7 @@ func (x *ListReferralsResponse) String() string {
 func (*ListReferralsResponse) ProtoMessage() {}
 
 func (x *ListReferralsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[43]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3620,7 +3779,7 @@ func (x *ListReferralsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReferralsResponse.ProtoReflect.Descriptor instead.
 func (*ListReferralsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{43}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *ListReferralsResponse) GetReferrals() []*Referral {
@@ -3656,7 +3815,7 @@ type GetFamilyRequest struct {
 
 func (x *GetFamilyRequest) Reset() {
 	*x = GetFamilyRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[44]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3668,7 +3827,7 @@ func (x *GetFamilyRequest) String() string {
 func (*GetFamilyRequest) ProtoMessage() {}
 
 func (x *GetFamilyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[44]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3681,7 +3840,7 @@ func (x *GetFamilyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFamilyRequest.ProtoReflect.Descriptor instead.
 func (*GetFamilyRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{44}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *GetFamilyRequest) GetReferralId() string {
@@ -3723,7 +3882,7 @@ type GetFamilyResponse struct {
 
 func (x *GetFamilyResponse) Reset() {
 	*x = GetFamilyResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[45]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3735,7 +3894,7 @@ func (x *GetFamilyResponse) String() string {
 func (*GetFamilyResponse) ProtoMessage() {}
 
 func (x *GetFamilyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[45]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3748,7 +3907,7 @@ func (x *GetFamilyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFamilyResponse.ProtoReflect.Descriptor instead.
 func (*GetFamilyResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{45}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *GetFamilyResponse) GetFamily() *Family {
@@ -3775,7 +3934,7 @@ type ListReviewsDueRequest struct {
 
 func (x *ListReviewsDueRequest) Reset() {
 	*x = ListReviewsDueRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[46]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3787,7 +3946,7 @@ func (x *ListReviewsDueRequest) String() string {
 func (*ListReviewsDueRequest) ProtoMessage() {}
 
 func (x *ListReviewsDueRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[46]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3800,7 +3959,7 @@ func (x *ListReviewsDueRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReviewsDueRequest.ProtoReflect.Descriptor instead.
 func (*ListReviewsDueRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{46}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *ListReviewsDueRequest) GetCentreId() string {
@@ -3856,7 +4015,7 @@ type ReviewDue struct {
 
 func (x *ReviewDue) Reset() {
 	*x = ReviewDue{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[47]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3868,7 +4027,7 @@ func (x *ReviewDue) String() string {
 func (*ReviewDue) ProtoMessage() {}
 
 func (x *ReviewDue) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[47]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3881,7 +4040,7 @@ func (x *ReviewDue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewDue.ProtoReflect.Descriptor instead.
 func (*ReviewDue) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{47}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *ReviewDue) GetReferralId() string {
@@ -3946,7 +4105,7 @@ type ListReviewsDueResponse struct {
 
 func (x *ListReviewsDueResponse) Reset() {
 	*x = ListReviewsDueResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[48]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3958,7 +4117,7 @@ func (x *ListReviewsDueResponse) String() string {
 func (*ListReviewsDueResponse) ProtoMessage() {}
 
 func (x *ListReviewsDueResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[48]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3971,7 +4130,7 @@ func (x *ListReviewsDueResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReviewsDueResponse.ProtoReflect.Descriptor instead.
 func (*ListReviewsDueResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{48}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *ListReviewsDueResponse) GetReviews() []*ReviewDue {
@@ -4005,7 +4164,7 @@ type EraseFamilyRequest struct {
 
 func (x *EraseFamilyRequest) Reset() {
 	*x = EraseFamilyRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[49]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4017,7 +4176,7 @@ func (x *EraseFamilyRequest) String() string {
 func (*EraseFamilyRequest) ProtoMessage() {}
 
 func (x *EraseFamilyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[49]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4030,7 +4189,7 @@ func (x *EraseFamilyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EraseFamilyRequest.ProtoReflect.Descriptor instead.
 func (*EraseFamilyRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{49}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *EraseFamilyRequest) GetRequestId() string {
@@ -4073,7 +4232,7 @@ type EraseFamilyResponse struct {
 
 func (x *EraseFamilyResponse) Reset() {
 	*x = EraseFamilyResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[50]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4085,7 +4244,7 @@ func (x *EraseFamilyResponse) String() string {
 func (*EraseFamilyResponse) ProtoMessage() {}
 
 func (x *EraseFamilyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[50]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4098,7 +4257,7 @@ func (x *EraseFamilyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EraseFamilyResponse.ProtoReflect.Descriptor instead.
 func (*EraseFamilyResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{50}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *EraseFamilyResponse) GetReferral() *Referral {
@@ -4128,7 +4287,7 @@ type CorrectCaseEndingRequest struct {
 
 func (x *CorrectCaseEndingRequest) Reset() {
 	*x = CorrectCaseEndingRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[51]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4140,7 +4299,7 @@ func (x *CorrectCaseEndingRequest) String() string {
 func (*CorrectCaseEndingRequest) ProtoMessage() {}
 
 func (x *CorrectCaseEndingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[51]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4153,7 +4312,7 @@ func (x *CorrectCaseEndingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CorrectCaseEndingRequest.ProtoReflect.Descriptor instead.
 func (*CorrectCaseEndingRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{51}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *CorrectCaseEndingRequest) GetRequestId() string {
@@ -4202,7 +4361,7 @@ type CorrectCaseEndingResponse struct {
 
 func (x *CorrectCaseEndingResponse) Reset() {
 	*x = CorrectCaseEndingResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[52]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4214,7 +4373,7 @@ func (x *CorrectCaseEndingResponse) String() string {
 func (*CorrectCaseEndingResponse) ProtoMessage() {}
 
 func (x *CorrectCaseEndingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[52]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4227,7 +4386,7 @@ func (x *CorrectCaseEndingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CorrectCaseEndingResponse.ProtoReflect.Descriptor instead.
 func (*CorrectCaseEndingResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{52}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *CorrectCaseEndingResponse) GetReferral() *Referral {
@@ -4254,7 +4413,7 @@ type ReopenCaseRequest struct {
 
 func (x *ReopenCaseRequest) Reset() {
 	*x = ReopenCaseRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[53]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4266,7 +4425,7 @@ func (x *ReopenCaseRequest) String() string {
 func (*ReopenCaseRequest) ProtoMessage() {}
 
 func (x *ReopenCaseRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[53]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4279,7 +4438,7 @@ func (x *ReopenCaseRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReopenCaseRequest.ProtoReflect.Descriptor instead.
 func (*ReopenCaseRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{53}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *ReopenCaseRequest) GetRequestId() string {
@@ -4321,7 +4480,7 @@ type ReopenCaseResponse struct {
 
 func (x *ReopenCaseResponse) Reset() {
 	*x = ReopenCaseResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[54]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4333,7 +4492,7 @@ func (x *ReopenCaseResponse) String() string {
 func (*ReopenCaseResponse) ProtoMessage() {}
 
 func (x *ReopenCaseResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[54]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4346,7 +4505,7 @@ func (x *ReopenCaseResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReopenCaseResponse.ProtoReflect.Descriptor instead.
 func (*ReopenCaseResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{54}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *ReopenCaseResponse) GetReferral() *Referral {
@@ -4372,7 +4531,7 @@ type GetDoorNamesRequest struct {
 
 func (x *GetDoorNamesRequest) Reset() {
 	*x = GetDoorNamesRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[55]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4384,7 +4543,7 @@ func (x *GetDoorNamesRequest) String() string {
 func (*GetDoorNamesRequest) ProtoMessage() {}
 
 func (x *GetDoorNamesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[55]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4397,7 +4556,7 @@ func (x *GetDoorNamesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDoorNamesRequest.ProtoReflect.Descriptor instead.
 func (*GetDoorNamesRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{55}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *GetDoorNamesRequest) GetCentreId() string {
@@ -4437,7 +4596,7 @@ type GetDoorNamesResponse struct {
 
 func (x *GetDoorNamesResponse) Reset() {
 	*x = GetDoorNamesResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[56]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4449,7 +4608,7 @@ func (x *GetDoorNamesResponse) String() string {
 func (*GetDoorNamesResponse) ProtoMessage() {}
 
 func (x *GetDoorNamesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[56]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4462,7 +4621,7 @@ func (x *GetDoorNamesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDoorNamesResponse.ProtoReflect.Descriptor instead.
 func (*GetDoorNamesResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{56}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *GetDoorNamesResponse) GetNames() []*DoorName {
@@ -4505,7 +4664,7 @@ type DoorName struct {
 
 func (x *DoorName) Reset() {
 	*x = DoorName{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[57]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4517,7 +4676,7 @@ func (x *DoorName) String() string {
 func (*DoorName) ProtoMessage() {}
 
 func (x *DoorName) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[57]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4530,7 +4689,7 @@ func (x *DoorName) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DoorName.ProtoReflect.Descriptor instead.
 func (*DoorName) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{57}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *DoorName) GetFamilyId() string {
@@ -4690,14 +4849,16 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\breplayed\x18  \x01(\bR\breplayed\x12%\n" +
 	"\x0ereview_overdue\x18! \x01(\bR\rreviewOverdue\x12.\n" +
 	"\x13review_overdue_days\x18\" \x01(\x05R\x11reviewOverdueDays\x12-\n" +
-	"\x12disclosure_weighed\x18# \x01(\bR\x11disclosureWeighed\"\x96\x02\n" +
+	"\x12disclosure_weighed\x18# \x01(\bR\x11disclosureWeighed\"\x9c\x03\n" +
 	"\x11PossibleDuplicate\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12&\n" +
 	"\x0fchild_person_id\x18\x02 \x01(\tR\rchildPersonId\x128\n" +
 	"\x05match\x18\x03 \x01(\x0e2\".familytime.referral.v1.ChildMatchR\x05match\x12T\n" +
 	"\x19checked_not_the_family_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\x15checkedNotTheFamilyOn\x12(\n" +
-	"\x10no_longer_stands\x18\x05 \x01(\bR\x0enoLongerStands\"\x8e\x04\n" +
+	"\x10no_longer_stands\x18\x05 \x01(\bR\x0enoLongerStands\x12Q\n" +
+	"\x17confirmed_same_child_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\x14confirmedSameChildOn\x121\n" +
+	"\x15same_child_person_ids\x18\a \x03(\tR\x12sameChildPersonIds\"\x8e\x04\n" +
 	"\x06Family\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1f\n" +
 	"\vreferral_id\x18\x02 \x01(\tR\n" +
@@ -4811,6 +4972,17 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\x04note\x18\x05 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01\x18\xa0\x1fR\x04note\"^\n" +
 	"\x1eCheckPossibleDuplicateResponse\x12<\n" +
+	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\x9a\x02\n" +
+	"\x17ConfirmSameChildRequest\x12'\n" +
+	"\n" +
+	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12)\n" +
+	"\vreferral_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\n" +
+	"referralId\x12%\n" +
+	"\tcentre_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x120\n" +
+	"\x0fchild_person_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\rchildPersonId\x124\n" +
+	"\x11other_referral_id\x18\x05 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x0fotherReferralId\x12\x1c\n" +
+	"\x04note\x18\x06 \x01(\tB\b\xbaH\x05r\x03\x18\xa0\x1fR\x04note\"X\n" +
+	"\x18ConfirmSameChildResponse\x12<\n" +
 	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\x86\x02\n" +
 	"\x17WithdrawReferralRequest\x12'\n" +
 	"\n" +
@@ -4965,7 +5137,7 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\tperson_id\x18\x02 \x01(\tR\bpersonId\x12\x1b\n" +
 	"\tfull_name\x18\x03 \x01(\tR\bfullName\x125\n" +
 	"\x04role\x18\x04 \x01(\x0e2!.familytime.referral.v1.AdultRoleR\x04role\x12\x14\n" +
-	"\x05child\x18\x05 \x01(\bR\x05child2\xe1\x13\n" +
+	"\x05child\x18\x05 \x01(\bR\x05child2\xd8\x14\n" +
 	"\x0fReferralService\x12o\n" +
 	"\x0eSubmitReferral\x12-.familytime.referral.v1.SubmitReferralRequest\x1a..familytime.referral.v1.SubmitReferralResponse\x12\x99\x01\n" +
 	"\x1cSubmitSecondPartyApplication\x12;.familytime.referral.v1.SubmitSecondPartyApplicationRequest\x1a<.familytime.referral.v1.SubmitSecondPartyApplicationResponse\x12l\n" +
@@ -4973,7 +5145,8 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\x0fRecordScreening\x12..familytime.referral.v1.RecordScreeningRequest\x1a/.familytime.referral.v1.RecordScreeningResponse\x12o\n" +
 	"\x0eAcceptReferral\x12-.familytime.referral.v1.AcceptReferralRequest\x1a..familytime.referral.v1.AcceptReferralResponse\x12u\n" +
 	"\x10WaitlistReferral\x12/.familytime.referral.v1.WaitlistReferralRequest\x1a0.familytime.referral.v1.WaitlistReferralResponse\x12\x87\x01\n" +
-	"\x16CheckPossibleDuplicate\x125.familytime.referral.v1.CheckPossibleDuplicateRequest\x1a6.familytime.referral.v1.CheckPossibleDuplicateResponse\x12r\n" +
+	"\x16CheckPossibleDuplicate\x125.familytime.referral.v1.CheckPossibleDuplicateRequest\x1a6.familytime.referral.v1.CheckPossibleDuplicateResponse\x12u\n" +
+	"\x10ConfirmSameChild\x12/.familytime.referral.v1.ConfirmSameChildRequest\x1a0.familytime.referral.v1.ConfirmSameChildResponse\x12r\n" +
 	"\x0fDeclineReferral\x12..familytime.referral.v1.DeclineReferralRequest\x1a/.familytime.referral.v1.DeclineReferralResponse\x12u\n" +
 	"\x10WithdrawReferral\x12/.familytime.referral.v1.WithdrawReferralRequest\x1a0.familytime.referral.v1.WithdrawReferralResponse\x12o\n" +
 	"\x0eRecordPreVisit\x12-.familytime.referral.v1.RecordPreVisitRequest\x1a..familytime.referral.v1.RecordPreVisitResponse\x12u\n" +
@@ -5004,7 +5177,7 @@ func file_familytime_referral_v1_referral_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_referral_proto_rawDescData
 }
 
-var file_familytime_referral_v1_referral_proto_msgTypes = make([]protoimpl.MessageInfo, 58)
+var file_familytime_referral_v1_referral_proto_msgTypes = make([]protoimpl.MessageInfo, 60)
 var file_familytime_referral_v1_referral_proto_goTypes = []any{
 	(*ContactDetails)(nil),                       // 0: familytime.referral.v1.ContactDetails
 	(*Adult)(nil),                                // 1: familytime.referral.v1.Adult
@@ -5034,204 +5207,210 @@ var file_familytime_referral_v1_referral_proto_goTypes = []any{
 	(*DeclineReferralResponse)(nil),              // 25: familytime.referral.v1.DeclineReferralResponse
 	(*CheckPossibleDuplicateRequest)(nil),        // 26: familytime.referral.v1.CheckPossibleDuplicateRequest
 	(*CheckPossibleDuplicateResponse)(nil),       // 27: familytime.referral.v1.CheckPossibleDuplicateResponse
-	(*WithdrawReferralRequest)(nil),              // 28: familytime.referral.v1.WithdrawReferralRequest
-	(*WithdrawReferralResponse)(nil),             // 29: familytime.referral.v1.WithdrawReferralResponse
-	(*RecordPreVisitRequest)(nil),                // 30: familytime.referral.v1.RecordPreVisitRequest
-	(*RecordPreVisitResponse)(nil),               // 31: familytime.referral.v1.RecordPreVisitResponse
-	(*AgreeArrangementRequest)(nil),              // 32: familytime.referral.v1.AgreeArrangementRequest
-	(*AgreeArrangementResponse)(nil),             // 33: familytime.referral.v1.AgreeArrangementResponse
-	(*ChangeArrangementRequest)(nil),             // 34: familytime.referral.v1.ChangeArrangementRequest
-	(*ChangeArrangementResponse)(nil),            // 35: familytime.referral.v1.ChangeArrangementResponse
-	(*RecordReviewRequest)(nil),                  // 36: familytime.referral.v1.RecordReviewRequest
-	(*RecordReviewResponse)(nil),                 // 37: familytime.referral.v1.RecordReviewResponse
-	(*EndCaseRequest)(nil),                       // 38: familytime.referral.v1.EndCaseRequest
-	(*EndCaseResponse)(nil),                      // 39: familytime.referral.v1.EndCaseResponse
-	(*GetReferralRequest)(nil),                   // 40: familytime.referral.v1.GetReferralRequest
-	(*GetReferralResponse)(nil),                  // 41: familytime.referral.v1.GetReferralResponse
-	(*ListReferralsRequest)(nil),                 // 42: familytime.referral.v1.ListReferralsRequest
-	(*ListReferralsResponse)(nil),                // 43: familytime.referral.v1.ListReferralsResponse
-	(*GetFamilyRequest)(nil),                     // 44: familytime.referral.v1.GetFamilyRequest
-	(*GetFamilyResponse)(nil),                    // 45: familytime.referral.v1.GetFamilyResponse
-	(*ListReviewsDueRequest)(nil),                // 46: familytime.referral.v1.ListReviewsDueRequest
-	(*ReviewDue)(nil),                            // 47: familytime.referral.v1.ReviewDue
-	(*ListReviewsDueResponse)(nil),               // 48: familytime.referral.v1.ListReviewsDueResponse
-	(*EraseFamilyRequest)(nil),                   // 49: familytime.referral.v1.EraseFamilyRequest
-	(*EraseFamilyResponse)(nil),                  // 50: familytime.referral.v1.EraseFamilyResponse
-	(*CorrectCaseEndingRequest)(nil),             // 51: familytime.referral.v1.CorrectCaseEndingRequest
-	(*CorrectCaseEndingResponse)(nil),            // 52: familytime.referral.v1.CorrectCaseEndingResponse
-	(*ReopenCaseRequest)(nil),                    // 53: familytime.referral.v1.ReopenCaseRequest
-	(*ReopenCaseResponse)(nil),                   // 54: familytime.referral.v1.ReopenCaseResponse
-	(*GetDoorNamesRequest)(nil),                  // 55: familytime.referral.v1.GetDoorNamesRequest
-	(*GetDoorNamesResponse)(nil),                 // 56: familytime.referral.v1.GetDoorNamesResponse
-	(*DoorName)(nil),                             // 57: familytime.referral.v1.DoorName
-	(AdultRole)(0),                               // 58: familytime.referral.v1.AdultRole
-	(*v1.Date)(nil),                              // 59: familytime.common.v1.Date
-	(CourtOrderKind)(0),                          // 60: familytime.referral.v1.CourtOrderKind
-	(Agency)(0),                                  // 61: familytime.referral.v1.Agency
-	(*RiskAnswers)(nil),                          // 62: familytime.referral.v1.RiskAnswers
-	(v1.AgeBand)(0),                              // 63: familytime.common.v1.AgeBand
-	(ReferralState)(0),                           // 64: familytime.referral.v1.ReferralState
-	(v1.ReferralSource)(0),                       // 65: familytime.common.v1.ReferralSource
-	(v1.ServiceType)(0),                          // 66: familytime.common.v1.ServiceType
-	(RiskRating)(0),                              // 67: familytime.referral.v1.RiskRating
-	(*Arrangement)(nil),                          // 68: familytime.referral.v1.Arrangement
-	(SupportedContactTerm)(0),                    // 69: familytime.referral.v1.SupportedContactTerm
-	(CaseOutcome)(0),                             // 70: familytime.referral.v1.CaseOutcome
-	(ApplicantDetail)(0),                         // 71: familytime.referral.v1.ApplicantDetail
-	(*timestamppb.Timestamp)(nil),                // 72: google.protobuf.Timestamp
-	(ChildMatch)(0),                              // 73: familytime.referral.v1.ChildMatch
-	(ErasureReason)(0),                           // 74: familytime.referral.v1.ErasureReason
-	(DeclineReason)(0),                           // 75: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),                             // 76: familytime.referral.v1.WithdrawnBy
-	(ReviewDecision)(0),                          // 77: familytime.referral.v1.ReviewDecision
+	(*ConfirmSameChildRequest)(nil),              // 28: familytime.referral.v1.ConfirmSameChildRequest
+	(*ConfirmSameChildResponse)(nil),             // 29: familytime.referral.v1.ConfirmSameChildResponse
+	(*WithdrawReferralRequest)(nil),              // 30: familytime.referral.v1.WithdrawReferralRequest
+	(*WithdrawReferralResponse)(nil),             // 31: familytime.referral.v1.WithdrawReferralResponse
+	(*RecordPreVisitRequest)(nil),                // 32: familytime.referral.v1.RecordPreVisitRequest
+	(*RecordPreVisitResponse)(nil),               // 33: familytime.referral.v1.RecordPreVisitResponse
+	(*AgreeArrangementRequest)(nil),              // 34: familytime.referral.v1.AgreeArrangementRequest
+	(*AgreeArrangementResponse)(nil),             // 35: familytime.referral.v1.AgreeArrangementResponse
+	(*ChangeArrangementRequest)(nil),             // 36: familytime.referral.v1.ChangeArrangementRequest
+	(*ChangeArrangementResponse)(nil),            // 37: familytime.referral.v1.ChangeArrangementResponse
+	(*RecordReviewRequest)(nil),                  // 38: familytime.referral.v1.RecordReviewRequest
+	(*RecordReviewResponse)(nil),                 // 39: familytime.referral.v1.RecordReviewResponse
+	(*EndCaseRequest)(nil),                       // 40: familytime.referral.v1.EndCaseRequest
+	(*EndCaseResponse)(nil),                      // 41: familytime.referral.v1.EndCaseResponse
+	(*GetReferralRequest)(nil),                   // 42: familytime.referral.v1.GetReferralRequest
+	(*GetReferralResponse)(nil),                  // 43: familytime.referral.v1.GetReferralResponse
+	(*ListReferralsRequest)(nil),                 // 44: familytime.referral.v1.ListReferralsRequest
+	(*ListReferralsResponse)(nil),                // 45: familytime.referral.v1.ListReferralsResponse
+	(*GetFamilyRequest)(nil),                     // 46: familytime.referral.v1.GetFamilyRequest
+	(*GetFamilyResponse)(nil),                    // 47: familytime.referral.v1.GetFamilyResponse
+	(*ListReviewsDueRequest)(nil),                // 48: familytime.referral.v1.ListReviewsDueRequest
+	(*ReviewDue)(nil),                            // 49: familytime.referral.v1.ReviewDue
+	(*ListReviewsDueResponse)(nil),               // 50: familytime.referral.v1.ListReviewsDueResponse
+	(*EraseFamilyRequest)(nil),                   // 51: familytime.referral.v1.EraseFamilyRequest
+	(*EraseFamilyResponse)(nil),                  // 52: familytime.referral.v1.EraseFamilyResponse
+	(*CorrectCaseEndingRequest)(nil),             // 53: familytime.referral.v1.CorrectCaseEndingRequest
+	(*CorrectCaseEndingResponse)(nil),            // 54: familytime.referral.v1.CorrectCaseEndingResponse
+	(*ReopenCaseRequest)(nil),                    // 55: familytime.referral.v1.ReopenCaseRequest
+	(*ReopenCaseResponse)(nil),                   // 56: familytime.referral.v1.ReopenCaseResponse
+	(*GetDoorNamesRequest)(nil),                  // 57: familytime.referral.v1.GetDoorNamesRequest
+	(*GetDoorNamesResponse)(nil),                 // 58: familytime.referral.v1.GetDoorNamesResponse
+	(*DoorName)(nil),                             // 59: familytime.referral.v1.DoorName
+	(AdultRole)(0),                               // 60: familytime.referral.v1.AdultRole
+	(*v1.Date)(nil),                              // 61: familytime.common.v1.Date
+	(CourtOrderKind)(0),                          // 62: familytime.referral.v1.CourtOrderKind
+	(Agency)(0),                                  // 63: familytime.referral.v1.Agency
+	(*RiskAnswers)(nil),                          // 64: familytime.referral.v1.RiskAnswers
+	(v1.AgeBand)(0),                              // 65: familytime.common.v1.AgeBand
+	(ReferralState)(0),                           // 66: familytime.referral.v1.ReferralState
+	(v1.ReferralSource)(0),                       // 67: familytime.common.v1.ReferralSource
+	(v1.ServiceType)(0),                          // 68: familytime.common.v1.ServiceType
+	(RiskRating)(0),                              // 69: familytime.referral.v1.RiskRating
+	(*Arrangement)(nil),                          // 70: familytime.referral.v1.Arrangement
+	(SupportedContactTerm)(0),                    // 71: familytime.referral.v1.SupportedContactTerm
+	(CaseOutcome)(0),                             // 72: familytime.referral.v1.CaseOutcome
+	(ApplicantDetail)(0),                         // 73: familytime.referral.v1.ApplicantDetail
+	(*timestamppb.Timestamp)(nil),                // 74: google.protobuf.Timestamp
+	(ChildMatch)(0),                              // 75: familytime.referral.v1.ChildMatch
+	(ErasureReason)(0),                           // 76: familytime.referral.v1.ErasureReason
+	(DeclineReason)(0),                           // 77: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),                             // 78: familytime.referral.v1.WithdrawnBy
+	(ReviewDecision)(0),                          // 79: familytime.referral.v1.ReviewDecision
 }
 var file_familytime_referral_v1_referral_proto_depIdxs = []int32{
-	58,  // 0: familytime.referral.v1.Adult.role:type_name -> familytime.referral.v1.AdultRole
+	60,  // 0: familytime.referral.v1.Adult.role:type_name -> familytime.referral.v1.AdultRole
 	0,   // 1: familytime.referral.v1.Adult.contact:type_name -> familytime.referral.v1.ContactDetails
-	59,  // 2: familytime.referral.v1.Child.date_of_birth:type_name -> familytime.common.v1.Date
-	60,  // 3: familytime.referral.v1.CourtOrder.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	59,  // 4: familytime.referral.v1.CourtOrder.made_on:type_name -> familytime.common.v1.Date
+	61,  // 2: familytime.referral.v1.Child.date_of_birth:type_name -> familytime.common.v1.Date
+	62,  // 3: familytime.referral.v1.CourtOrder.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	61,  // 4: familytime.referral.v1.CourtOrder.made_on:type_name -> familytime.common.v1.Date
 	1,   // 5: familytime.referral.v1.ReferralDetails.adults:type_name -> familytime.referral.v1.Adult
 	2,   // 6: familytime.referral.v1.ReferralDetails.children:type_name -> familytime.referral.v1.Child
 	3,   // 7: familytime.referral.v1.ReferralDetails.court_orders:type_name -> familytime.referral.v1.CourtOrder
-	61,  // 8: familytime.referral.v1.ReferralDetails.other_agencies:type_name -> familytime.referral.v1.Agency
-	62,  // 9: familytime.referral.v1.ReferralDetails.risk:type_name -> familytime.referral.v1.RiskAnswers
+	63,  // 8: familytime.referral.v1.ReferralDetails.other_agencies:type_name -> familytime.referral.v1.Agency
+	64,  // 9: familytime.referral.v1.ReferralDetails.risk:type_name -> familytime.referral.v1.RiskAnswers
 	4,   // 10: familytime.referral.v1.ReferralDetails.referrer:type_name -> familytime.referral.v1.Referrer
-	58,  // 11: familytime.referral.v1.PersonSummary.role:type_name -> familytime.referral.v1.AdultRole
-	63,  // 12: familytime.referral.v1.ChildSummary.age_band:type_name -> familytime.common.v1.AgeBand
-	64,  // 13: familytime.referral.v1.Referral.state:type_name -> familytime.referral.v1.ReferralState
-	65,  // 14: familytime.referral.v1.Referral.source:type_name -> familytime.common.v1.ReferralSource
-	66,  // 15: familytime.referral.v1.Referral.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	66,  // 16: familytime.referral.v1.Referral.service_type:type_name -> familytime.common.v1.ServiceType
-	59,  // 17: familytime.referral.v1.Referral.received_on:type_name -> familytime.common.v1.Date
+	60,  // 11: familytime.referral.v1.PersonSummary.role:type_name -> familytime.referral.v1.AdultRole
+	65,  // 12: familytime.referral.v1.ChildSummary.age_band:type_name -> familytime.common.v1.AgeBand
+	66,  // 13: familytime.referral.v1.Referral.state:type_name -> familytime.referral.v1.ReferralState
+	67,  // 14: familytime.referral.v1.Referral.source:type_name -> familytime.common.v1.ReferralSource
+	68,  // 15: familytime.referral.v1.Referral.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	68,  // 16: familytime.referral.v1.Referral.service_type:type_name -> familytime.common.v1.ServiceType
+	61,  // 17: familytime.referral.v1.Referral.received_on:type_name -> familytime.common.v1.Date
 	6,   // 18: familytime.referral.v1.Referral.adults:type_name -> familytime.referral.v1.PersonSummary
 	7,   // 19: familytime.referral.v1.Referral.children:type_name -> familytime.referral.v1.ChildSummary
-	67,  // 20: familytime.referral.v1.Referral.rating:type_name -> familytime.referral.v1.RiskRating
-	68,  // 21: familytime.referral.v1.Referral.arrangement:type_name -> familytime.referral.v1.Arrangement
-	59,  // 22: familytime.referral.v1.Referral.review_due_on:type_name -> familytime.common.v1.Date
-	59,  // 23: familytime.referral.v1.Referral.lead_assessed_on:type_name -> familytime.common.v1.Date
-	59,  // 24: familytime.referral.v1.Referral.erased_on:type_name -> familytime.common.v1.Date
-	59,  // 25: familytime.referral.v1.Referral.first_session_on:type_name -> familytime.common.v1.Date
-	69,  // 26: familytime.referral.v1.Referral.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
-	70,  // 27: familytime.referral.v1.Referral.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	59,  // 28: familytime.referral.v1.Referral.ended_on:type_name -> familytime.common.v1.Date
-	59,  // 29: familytime.referral.v1.Referral.place_released_on:type_name -> familytime.common.v1.Date
-	59,  // 30: familytime.referral.v1.Referral.attended_since_release_on:type_name -> familytime.common.v1.Date
-	59,  // 31: familytime.referral.v1.Referral.domestic_abuse_disclosed_on:type_name -> familytime.common.v1.Date
-	71,  // 32: familytime.referral.v1.Referral.second_applicant_matches:type_name -> familytime.referral.v1.ApplicantDetail
+	69,  // 20: familytime.referral.v1.Referral.rating:type_name -> familytime.referral.v1.RiskRating
+	70,  // 21: familytime.referral.v1.Referral.arrangement:type_name -> familytime.referral.v1.Arrangement
+	61,  // 22: familytime.referral.v1.Referral.review_due_on:type_name -> familytime.common.v1.Date
+	61,  // 23: familytime.referral.v1.Referral.lead_assessed_on:type_name -> familytime.common.v1.Date
+	61,  // 24: familytime.referral.v1.Referral.erased_on:type_name -> familytime.common.v1.Date
+	61,  // 25: familytime.referral.v1.Referral.first_session_on:type_name -> familytime.common.v1.Date
+	71,  // 26: familytime.referral.v1.Referral.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
+	72,  // 27: familytime.referral.v1.Referral.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	61,  // 28: familytime.referral.v1.Referral.ended_on:type_name -> familytime.common.v1.Date
+	61,  // 29: familytime.referral.v1.Referral.place_released_on:type_name -> familytime.common.v1.Date
+	61,  // 30: familytime.referral.v1.Referral.attended_since_release_on:type_name -> familytime.common.v1.Date
+	61,  // 31: familytime.referral.v1.Referral.domestic_abuse_disclosed_on:type_name -> familytime.common.v1.Date
+	73,  // 32: familytime.referral.v1.Referral.second_applicant_matches:type_name -> familytime.referral.v1.ApplicantDetail
 	9,   // 33: familytime.referral.v1.Referral.possible_duplicates:type_name -> familytime.referral.v1.PossibleDuplicate
-	72,  // 34: familytime.referral.v1.Referral.answered_at:type_name -> google.protobuf.Timestamp
-	73,  // 35: familytime.referral.v1.PossibleDuplicate.match:type_name -> familytime.referral.v1.ChildMatch
-	59,  // 36: familytime.referral.v1.PossibleDuplicate.checked_not_the_family_on:type_name -> familytime.common.v1.Date
-	1,   // 37: familytime.referral.v1.Family.adults:type_name -> familytime.referral.v1.Adult
-	2,   // 38: familytime.referral.v1.Family.children:type_name -> familytime.referral.v1.Child
-	5,   // 39: familytime.referral.v1.Family.details:type_name -> familytime.referral.v1.ReferralDetails
-	11,  // 40: familytime.referral.v1.Family.notes:type_name -> familytime.referral.v1.CaseNote
-	59,  // 41: familytime.referral.v1.Family.erased_on:type_name -> familytime.common.v1.Date
-	74,  // 42: familytime.referral.v1.Family.erasure_reason:type_name -> familytime.referral.v1.ErasureReason
-	59,  // 43: familytime.referral.v1.CaseNote.on:type_name -> familytime.common.v1.Date
-	65,  // 44: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
-	66,  // 45: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	5,   // 46: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
-	8,   // 47: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	59,  // 48: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	1,   // 49: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
-	62,  // 50: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
-	2,   // 51: familytime.referral.v1.SubmitSecondPartyApplicationRequest.children:type_name -> familytime.referral.v1.Child
-	8,   // 52: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
-	5,   // 53: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
-	8,   // 54: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	67,  // 55: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
-	8,   // 56: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
-	66,  // 57: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	8,   // 58: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	59,  // 59: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	66,  // 60: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	8,   // 61: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	59,  // 62: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	75,  // 63: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
-	8,   // 64: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 65: familytime.referral.v1.CheckPossibleDuplicateResponse.referral:type_name -> familytime.referral.v1.Referral
-	76,  // 66: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	8,   // 67: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	59,  // 68: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
-	8,   // 69: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
-	68,  // 70: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
-	8,   // 71: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	68,  // 72: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
-	8,   // 73: familytime.referral.v1.ChangeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	59,  // 74: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
-	77,  // 75: familytime.referral.v1.RecordReviewRequest.decision:type_name -> familytime.referral.v1.ReviewDecision
-	8,   // 76: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
-	70,  // 77: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	8,   // 78: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 79: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	64,  // 80: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
-	8,   // 81: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
-	10,  // 82: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
-	59,  // 83: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
-	59,  // 84: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
-	59,  // 85: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
-	69,  // 86: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
-	47,  // 87: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
-	74,  // 88: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
-	8,   // 89: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
-	70,  // 90: familytime.referral.v1.CorrectCaseEndingRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	8,   // 91: familytime.referral.v1.CorrectCaseEndingResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 92: familytime.referral.v1.ReopenCaseResponse.referral:type_name -> familytime.referral.v1.Referral
-	59,  // 93: familytime.referral.v1.GetDoorNamesRequest.day:type_name -> familytime.common.v1.Date
-	57,  // 94: familytime.referral.v1.GetDoorNamesResponse.names:type_name -> familytime.referral.v1.DoorName
-	59,  // 95: familytime.referral.v1.GetDoorNamesResponse.day:type_name -> familytime.common.v1.Date
-	58,  // 96: familytime.referral.v1.DoorName.role:type_name -> familytime.referral.v1.AdultRole
-	12,  // 97: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
-	14,  // 98: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
-	16,  // 99: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
-	18,  // 100: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
-	20,  // 101: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
-	22,  // 102: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
-	26,  // 103: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:input_type -> familytime.referral.v1.CheckPossibleDuplicateRequest
-	24,  // 104: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
-	28,  // 105: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
-	30,  // 106: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
-	32,  // 107: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
-	34,  // 108: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
-	36,  // 109: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
-	38,  // 110: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
-	51,  // 111: familytime.referral.v1.ReferralService.CorrectCaseEnding:input_type -> familytime.referral.v1.CorrectCaseEndingRequest
-	53,  // 112: familytime.referral.v1.ReferralService.ReopenCase:input_type -> familytime.referral.v1.ReopenCaseRequest
-	40,  // 113: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
-	42,  // 114: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
-	44,  // 115: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
-	46,  // 116: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
-	49,  // 117: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
-	55,  // 118: familytime.referral.v1.ReferralService.GetDoorNames:input_type -> familytime.referral.v1.GetDoorNamesRequest
-	13,  // 119: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
-	15,  // 120: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
-	17,  // 121: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
-	19,  // 122: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
-	21,  // 123: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
-	23,  // 124: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
-	27,  // 125: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:output_type -> familytime.referral.v1.CheckPossibleDuplicateResponse
-	25,  // 126: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
-	29,  // 127: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
-	31,  // 128: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
-	33,  // 129: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
-	35,  // 130: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
-	37,  // 131: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
-	39,  // 132: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
-	52,  // 133: familytime.referral.v1.ReferralService.CorrectCaseEnding:output_type -> familytime.referral.v1.CorrectCaseEndingResponse
-	54,  // 134: familytime.referral.v1.ReferralService.ReopenCase:output_type -> familytime.referral.v1.ReopenCaseResponse
-	41,  // 135: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
-	43,  // 136: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
-	45,  // 137: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
-	48,  // 138: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
-	50,  // 139: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
-	56,  // 140: familytime.referral.v1.ReferralService.GetDoorNames:output_type -> familytime.referral.v1.GetDoorNamesResponse
-	119, // [119:141] is the sub-list for method output_type
-	97,  // [97:119] is the sub-list for method input_type
-	97,  // [97:97] is the sub-list for extension type_name
-	97,  // [97:97] is the sub-list for extension extendee
-	0,   // [0:97] is the sub-list for field type_name
+	74,  // 34: familytime.referral.v1.Referral.answered_at:type_name -> google.protobuf.Timestamp
+	75,  // 35: familytime.referral.v1.PossibleDuplicate.match:type_name -> familytime.referral.v1.ChildMatch
+	61,  // 36: familytime.referral.v1.PossibleDuplicate.checked_not_the_family_on:type_name -> familytime.common.v1.Date
+	61,  // 37: familytime.referral.v1.PossibleDuplicate.confirmed_same_child_on:type_name -> familytime.common.v1.Date
+	1,   // 38: familytime.referral.v1.Family.adults:type_name -> familytime.referral.v1.Adult
+	2,   // 39: familytime.referral.v1.Family.children:type_name -> familytime.referral.v1.Child
+	5,   // 40: familytime.referral.v1.Family.details:type_name -> familytime.referral.v1.ReferralDetails
+	11,  // 41: familytime.referral.v1.Family.notes:type_name -> familytime.referral.v1.CaseNote
+	61,  // 42: familytime.referral.v1.Family.erased_on:type_name -> familytime.common.v1.Date
+	76,  // 43: familytime.referral.v1.Family.erasure_reason:type_name -> familytime.referral.v1.ErasureReason
+	61,  // 44: familytime.referral.v1.CaseNote.on:type_name -> familytime.common.v1.Date
+	67,  // 45: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
+	68,  // 46: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	5,   // 47: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
+	8,   // 48: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	61,  // 49: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	1,   // 50: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
+	64,  // 51: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
+	2,   // 52: familytime.referral.v1.SubmitSecondPartyApplicationRequest.children:type_name -> familytime.referral.v1.Child
+	8,   // 53: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
+	5,   // 54: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
+	8,   // 55: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	69,  // 56: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
+	8,   // 57: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
+	68,  // 58: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,   // 59: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	61,  // 60: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	68,  // 61: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,   // 62: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	61,  // 63: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	77,  // 64: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
+	8,   // 65: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 66: familytime.referral.v1.CheckPossibleDuplicateResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 67: familytime.referral.v1.ConfirmSameChildResponse.referral:type_name -> familytime.referral.v1.Referral
+	78,  // 68: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	8,   // 69: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	61,  // 70: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
+	8,   // 71: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
+	70,  // 72: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	8,   // 73: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
+	70,  // 74: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	8,   // 75: familytime.referral.v1.ChangeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
+	61,  // 76: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
+	79,  // 77: familytime.referral.v1.RecordReviewRequest.decision:type_name -> familytime.referral.v1.ReviewDecision
+	8,   // 78: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
+	72,  // 79: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	8,   // 80: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 81: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	66,  // 82: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
+	8,   // 83: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
+	10,  // 84: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
+	61,  // 85: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
+	61,  // 86: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
+	61,  // 87: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
+	71,  // 88: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
+	49,  // 89: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
+	76,  // 90: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
+	8,   // 91: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
+	72,  // 92: familytime.referral.v1.CorrectCaseEndingRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	8,   // 93: familytime.referral.v1.CorrectCaseEndingResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 94: familytime.referral.v1.ReopenCaseResponse.referral:type_name -> familytime.referral.v1.Referral
+	61,  // 95: familytime.referral.v1.GetDoorNamesRequest.day:type_name -> familytime.common.v1.Date
+	59,  // 96: familytime.referral.v1.GetDoorNamesResponse.names:type_name -> familytime.referral.v1.DoorName
+	61,  // 97: familytime.referral.v1.GetDoorNamesResponse.day:type_name -> familytime.common.v1.Date
+	60,  // 98: familytime.referral.v1.DoorName.role:type_name -> familytime.referral.v1.AdultRole
+	12,  // 99: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
+	14,  // 100: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
+	16,  // 101: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
+	18,  // 102: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
+	20,  // 103: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
+	22,  // 104: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
+	26,  // 105: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:input_type -> familytime.referral.v1.CheckPossibleDuplicateRequest
+	28,  // 106: familytime.referral.v1.ReferralService.ConfirmSameChild:input_type -> familytime.referral.v1.ConfirmSameChildRequest
+	24,  // 107: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
+	30,  // 108: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
+	32,  // 109: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
+	34,  // 110: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
+	36,  // 111: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
+	38,  // 112: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
+	40,  // 113: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
+	53,  // 114: familytime.referral.v1.ReferralService.CorrectCaseEnding:input_type -> familytime.referral.v1.CorrectCaseEndingRequest
+	55,  // 115: familytime.referral.v1.ReferralService.ReopenCase:input_type -> familytime.referral.v1.ReopenCaseRequest
+	42,  // 116: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
+	44,  // 117: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
+	46,  // 118: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
+	48,  // 119: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
+	51,  // 120: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
+	57,  // 121: familytime.referral.v1.ReferralService.GetDoorNames:input_type -> familytime.referral.v1.GetDoorNamesRequest
+	13,  // 122: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
+	15,  // 123: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
+	17,  // 124: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
+	19,  // 125: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
+	21,  // 126: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
+	23,  // 127: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
+	27,  // 128: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:output_type -> familytime.referral.v1.CheckPossibleDuplicateResponse
+	29,  // 129: familytime.referral.v1.ReferralService.ConfirmSameChild:output_type -> familytime.referral.v1.ConfirmSameChildResponse
+	25,  // 130: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
+	31,  // 131: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
+	33,  // 132: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
+	35,  // 133: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
+	37,  // 134: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
+	39,  // 135: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
+	41,  // 136: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
+	54,  // 137: familytime.referral.v1.ReferralService.CorrectCaseEnding:output_type -> familytime.referral.v1.CorrectCaseEndingResponse
+	56,  // 138: familytime.referral.v1.ReferralService.ReopenCase:output_type -> familytime.referral.v1.ReopenCaseResponse
+	43,  // 139: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
+	45,  // 140: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
+	47,  // 141: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
+	50,  // 142: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
+	52,  // 143: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
+	58,  // 144: familytime.referral.v1.ReferralService.GetDoorNames:output_type -> familytime.referral.v1.GetDoorNamesResponse
+	122, // [122:145] is the sub-list for method output_type
+	99,  // [99:122] is the sub-list for method input_type
+	99,  // [99:99] is the sub-list for extension type_name
+	99,  // [99:99] is the sub-list for extension extendee
+	0,   // [0:99] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_referral_proto_init() }
@@ -5246,7 +5425,7 @@ func file_familytime_referral_v1_referral_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_referral_proto_rawDesc), len(file_familytime_referral_v1_referral_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   58,
+			NumMessages:   60,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -26,6 +26,7 @@ const (
 	ReferralService_AcceptReferral_FullMethodName               = "/familytime.referral.v1.ReferralService/AcceptReferral"
 	ReferralService_WaitlistReferral_FullMethodName             = "/familytime.referral.v1.ReferralService/WaitlistReferral"
 	ReferralService_CheckPossibleDuplicate_FullMethodName       = "/familytime.referral.v1.ReferralService/CheckPossibleDuplicate"
+	ReferralService_ConfirmSameChild_FullMethodName             = "/familytime.referral.v1.ReferralService/ConfirmSameChild"
 	ReferralService_DeclineReferral_FullMethodName              = "/familytime.referral.v1.ReferralService/DeclineReferral"
 	ReferralService_WithdrawReferral_FullMethodName             = "/familytime.referral.v1.ReferralService/WithdrawReferral"
 	ReferralService_RecordPreVisit_FullMethodName               = "/familytime.referral.v1.ReferralService/RecordPreVisit"
@@ -74,6 +75,14 @@ type ReferralServiceClient interface {
 	// referral's (decision 205): its hold or finding then no longer bars accepting or waitlisting
 	// the referral. The lead's alone, with a note saying how they checked.
 	CheckPossibleDuplicate(ctx context.Context, in *CheckPossibleDuplicateRequest, opts ...grpc.CallOption) (*CheckPossibleDuplicateResponse, error)
+	// ConfirmSameChild records the centre's coordinator's or safeguarding lead's confirmation that a
+	// child on the referral is the child on a possible duplicate (decision 260): the other referral
+	// must be flagged as a possible duplicate of this one, not checked as another family, and the
+	// child must match a child on it (the keyed hashes of decision 200), so no child of a referral
+	// the centre has no flag for can be linked or probed. The national figures then count the two
+	// children as one (reporting's children served). In any state of the referral; once per pair
+	// (SAME_CHILD_ALREADY_CONFIRMED).
+	ConfirmSameChild(ctx context.Context, in *ConfirmSameChildRequest, opts ...grpc.CallOption) (*ConfirmSameChildResponse, error)
 	// DeclineReferral declines a referral with a reason code and a note, before it is accepted
 	// (an accepted referral is withdrawn or its case ended: REFERRAL_ACCEPTED). A decline for risk
 	// needs a screening; the others do not.
@@ -215,6 +224,16 @@ func (c *referralServiceClient) CheckPossibleDuplicate(ctx context.Context, in *
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(CheckPossibleDuplicateResponse)
 	err := c.cc.Invoke(ctx, ReferralService_CheckPossibleDuplicate_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *referralServiceClient) ConfirmSameChild(ctx context.Context, in *ConfirmSameChildRequest, opts ...grpc.CallOption) (*ConfirmSameChildResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ConfirmSameChildResponse)
+	err := c.cc.Invoke(ctx, ReferralService_ConfirmSameChild_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -402,6 +421,14 @@ type ReferralServiceServer interface {
 	// referral's (decision 205): its hold or finding then no longer bars accepting or waitlisting
 	// the referral. The lead's alone, with a note saying how they checked.
 	CheckPossibleDuplicate(context.Context, *CheckPossibleDuplicateRequest) (*CheckPossibleDuplicateResponse, error)
+	// ConfirmSameChild records the centre's coordinator's or safeguarding lead's confirmation that a
+	// child on the referral is the child on a possible duplicate (decision 260): the other referral
+	// must be flagged as a possible duplicate of this one, not checked as another family, and the
+	// child must match a child on it (the keyed hashes of decision 200), so no child of a referral
+	// the centre has no flag for can be linked or probed. The national figures then count the two
+	// children as one (reporting's children served). In any state of the referral; once per pair
+	// (SAME_CHILD_ALREADY_CONFIRMED).
+	ConfirmSameChild(context.Context, *ConfirmSameChildRequest) (*ConfirmSameChildResponse, error)
 	// DeclineReferral declines a referral with a reason code and a note, before it is accepted
 	// (an accepted referral is withdrawn or its case ended: REFERRAL_ACCEPTED). A decline for risk
 	// needs a screening; the others do not.
@@ -499,6 +526,9 @@ func (UnimplementedReferralServiceServer) WaitlistReferral(context.Context, *Wai
 }
 func (UnimplementedReferralServiceServer) CheckPossibleDuplicate(context.Context, *CheckPossibleDuplicateRequest) (*CheckPossibleDuplicateResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method CheckPossibleDuplicate not implemented")
+}
+func (UnimplementedReferralServiceServer) ConfirmSameChild(context.Context, *ConfirmSameChildRequest) (*ConfirmSameChildResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ConfirmSameChild not implemented")
 }
 func (UnimplementedReferralServiceServer) DeclineReferral(context.Context, *DeclineReferralRequest) (*DeclineReferralResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DeclineReferral not implemented")
@@ -688,6 +718,24 @@ func _ReferralService_CheckPossibleDuplicate_Handler(srv interface{}, ctx contex
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(ReferralServiceServer).CheckPossibleDuplicate(ctx, req.(*CheckPossibleDuplicateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ReferralService_ConfirmSameChild_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ConfirmSameChildRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ReferralServiceServer).ConfirmSameChild(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ReferralService_ConfirmSameChild_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ReferralServiceServer).ConfirmSameChild(ctx, req.(*ConfirmSameChildRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -996,6 +1044,10 @@ var ReferralService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "CheckPossibleDuplicate",
 			Handler:    _ReferralService_CheckPossibleDuplicate_Handler,
+		},
+		{
+			MethodName: "ConfirmSameChild",
+			Handler:    _ReferralService_ConfirmSameChild_Handler,
 		},
 		{
 			MethodName: "DeclineReferral",

@@ -422,6 +422,61 @@ func (ScreenerRole) EnumDescriptor() ([]byte, []int) {
 	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{5}
 }
 
+// ConfirmerRole is the role a person confirmed that two referrals' children are one child in
+// (SameChildConfirmed, decision 260), as the service's policy and the centre's staff register let
+// them act.
+type ConfirmerRole int32
+
+const (
+	// Not recorded; never written.
+	ConfirmerRole_CONFIRMER_ROLE_UNSPECIFIED ConfirmerRole = 0
+	// The centre's coordinator.
+	ConfirmerRole_CONFIRMER_ROLE_COORDINATOR ConfirmerRole = 1
+	// The centre's safeguarding lead.
+	ConfirmerRole_CONFIRMER_ROLE_SAFEGUARDING_LEAD ConfirmerRole = 2
+)
+
+// Enum value maps for ConfirmerRole.
+var (
+	ConfirmerRole_name = map[int32]string{
+		0: "CONFIRMER_ROLE_UNSPECIFIED",
+		1: "CONFIRMER_ROLE_COORDINATOR",
+		2: "CONFIRMER_ROLE_SAFEGUARDING_LEAD",
+	}
+	ConfirmerRole_value = map[string]int32{
+		"CONFIRMER_ROLE_UNSPECIFIED":       0,
+		"CONFIRMER_ROLE_COORDINATOR":       1,
+		"CONFIRMER_ROLE_SAFEGUARDING_LEAD": 2,
+	}
+)
+
+func (x ConfirmerRole) Enum() *ConfirmerRole {
+	p := new(ConfirmerRole)
+	*p = x
+	return p
+}
+
+func (x ConfirmerRole) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ConfirmerRole) Descriptor() protoreflect.EnumDescriptor {
+	return file_familytime_referral_v1_types_proto_enumTypes[6].Descriptor()
+}
+
+func (ConfirmerRole) Type() protoreflect.EnumType {
+	return &file_familytime_referral_v1_types_proto_enumTypes[6]
+}
+
+func (x ConfirmerRole) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ConfirmerRole.Descriptor instead.
+func (ConfirmerRole) EnumDescriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{6}
+}
+
 // DeclineReason is why a centre declined a referral, as the national statistics count it.
 type DeclineReason int32
 
@@ -479,11 +534,11 @@ func (x DeclineReason) String() string {
 }
 
 func (DeclineReason) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[6].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[7].Descriptor()
 }
 
 func (DeclineReason) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[6]
+	return &file_familytime_referral_v1_types_proto_enumTypes[7]
 }
 
 func (x DeclineReason) Number() protoreflect.EnumNumber {
@@ -492,7 +547,7 @@ func (x DeclineReason) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use DeclineReason.Descriptor instead.
 func (DeclineReason) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{6}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{7}
 }
 
 // WithdrawnBy is who withdrew a referral before contact began.
@@ -540,11 +595,11 @@ func (x WithdrawnBy) String() string {
 }
 
 func (WithdrawnBy) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[7].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[8].Descriptor()
 }
 
 func (WithdrawnBy) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[7]
+	return &file_familytime_referral_v1_types_proto_enumTypes[8]
 }
 
 func (x WithdrawnBy) Number() protoreflect.EnumNumber {
@@ -553,7 +608,7 @@ func (x WithdrawnBy) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use WithdrawnBy.Descriptor instead.
 func (WithdrawnBy) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{7}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{8}
 }
 
 // ErasureReason is why a family's personal data was erased. There is no free text beside it: it
@@ -594,11 +649,11 @@ func (x ErasureReason) String() string {
 }
 
 func (ErasureReason) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[8].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[9].Descriptor()
 }
 
 func (ErasureReason) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[8]
+	return &file_familytime_referral_v1_types_proto_enumTypes[9]
 }
 
 func (x ErasureReason) Number() protoreflect.EnumNumber {
@@ -607,7 +662,7 @@ func (x ErasureReason) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ErasureReason.Descriptor instead.
 func (ErasureReason) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{8}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{9}
 }
 
 // ContactFrequency is how often the family's sessions take place.
@@ -655,11 +710,11 @@ func (x ContactFrequency) String() string {
 }
 
 func (ContactFrequency) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[9].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[10].Descriptor()
 }
 
 func (ContactFrequency) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[9]
+	return &file_familytime_referral_v1_types_proto_enumTypes[10]
 }
 
 func (x ContactFrequency) Number() protoreflect.EnumNumber {
@@ -668,7 +723,7 @@ func (x ContactFrequency) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ContactFrequency.Descriptor instead.
 func (ContactFrequency) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{9}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{10}
 }
 
 // SupportedContactTerm is how long a case of supported contact has been in contact, from its first
@@ -715,11 +770,11 @@ func (x SupportedContactTerm) String() string {
 }
 
 func (SupportedContactTerm) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[10].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[11].Descriptor()
 }
 
 func (SupportedContactTerm) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[10]
+	return &file_familytime_referral_v1_types_proto_enumTypes[11]
 }
 
 func (x SupportedContactTerm) Number() protoreflect.EnumNumber {
@@ -728,7 +783,7 @@ func (x SupportedContactTerm) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use SupportedContactTerm.Descriptor instead.
 func (SupportedContactTerm) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{10}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{11}
 }
 
 // ReviewDecision is what a review of a case decided, as the review records it.
@@ -776,11 +831,11 @@ func (x ReviewDecision) String() string {
 }
 
 func (ReviewDecision) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[11].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[12].Descriptor()
 }
 
 func (ReviewDecision) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[11]
+	return &file_familytime_referral_v1_types_proto_enumTypes[12]
 }
 
 func (x ReviewDecision) Number() protoreflect.EnumNumber {
@@ -789,7 +844,7 @@ func (x ReviewDecision) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ReviewDecision.Descriptor instead.
 func (ReviewDecision) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{11}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{12}
 }
 
 // CaseOutcome is how a case ended, as the national statistics count it.
@@ -850,11 +905,11 @@ func (x CaseOutcome) String() string {
 }
 
 func (CaseOutcome) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[12].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[13].Descriptor()
 }
 
 func (CaseOutcome) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[12]
+	return &file_familytime_referral_v1_types_proto_enumTypes[13]
 }
 
 func (x CaseOutcome) Number() protoreflect.EnumNumber {
@@ -863,7 +918,7 @@ func (x CaseOutcome) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use CaseOutcome.Descriptor instead.
 func (CaseOutcome) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{12}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{13}
 }
 
 // CourtOrderKind is the kind of a court order or injunction the referral mentions.
@@ -919,11 +974,11 @@ func (x CourtOrderKind) String() string {
 }
 
 func (CourtOrderKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[13].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[14].Descriptor()
 }
 
 func (CourtOrderKind) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[13]
+	return &file_familytime_referral_v1_types_proto_enumTypes[14]
 }
 
 func (x CourtOrderKind) Number() protoreflect.EnumNumber {
@@ -932,7 +987,7 @@ func (x CourtOrderKind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use CourtOrderKind.Descriptor instead.
 func (CourtOrderKind) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{13}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{14}
 }
 
 // Agency is another organisation involved with the family.
@@ -992,11 +1047,11 @@ func (x Agency) String() string {
 }
 
 func (Agency) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[14].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[15].Descriptor()
 }
 
 func (Agency) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[14]
+	return &file_familytime_referral_v1_types_proto_enumTypes[15]
 }
 
 func (x Agency) Number() protoreflect.EnumNumber {
@@ -1005,7 +1060,7 @@ func (x Agency) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Agency.Descriptor instead.
 func (Agency) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{14}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{15}
 }
 
 // RiskAnswers are the referral's answers to the risk questions, as yes or no. They are readable
@@ -1291,7 +1346,11 @@ const file_familytime_referral_v1_types_proto_rawDesc = "" +
 	"\fScreenerRole\x12\x1d\n" +
 	"\x19SCREENER_ROLE_UNSPECIFIED\x10\x00\x12\x1d\n" +
 	"\x19SCREENER_ROLE_COORDINATOR\x10\x01\x12#\n" +
-	"\x1fSCREENER_ROLE_SAFEGUARDING_LEAD\x10\x02*\xa3\x02\n" +
+	"\x1fSCREENER_ROLE_SAFEGUARDING_LEAD\x10\x02*u\n" +
+	"\rConfirmerRole\x12\x1e\n" +
+	"\x1aCONFIRMER_ROLE_UNSPECIFIED\x10\x00\x12\x1e\n" +
+	"\x1aCONFIRMER_ROLE_COORDINATOR\x10\x01\x12$\n" +
+	" CONFIRMER_ROLE_SAFEGUARDING_LEAD\x10\x02*\xa3\x02\n" +
 	"\rDeclineReason\x12\x1e\n" +
 	"\x1aDECLINE_REASON_UNSPECIFIED\x10\x00\x12 \n" +
 	"\x1cDECLINE_REASON_RISK_TOO_HIGH\x10\x01\x120\n" +
@@ -1369,7 +1428,7 @@ func file_familytime_referral_v1_types_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_types_proto_rawDescData
 }
 
-var file_familytime_referral_v1_types_proto_enumTypes = make([]protoimpl.EnumInfo, 15)
+var file_familytime_referral_v1_types_proto_enumTypes = make([]protoimpl.EnumInfo, 16)
 var file_familytime_referral_v1_types_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
 var file_familytime_referral_v1_types_proto_goTypes = []any{
 	(ReferralState)(0),        // 0: familytime.referral.v1.ReferralState
@@ -1378,24 +1437,25 @@ var file_familytime_referral_v1_types_proto_goTypes = []any{
 	(ChildMatch)(0),           // 3: familytime.referral.v1.ChildMatch
 	(RiskRating)(0),           // 4: familytime.referral.v1.RiskRating
 	(ScreenerRole)(0),         // 5: familytime.referral.v1.ScreenerRole
-	(DeclineReason)(0),        // 6: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),          // 7: familytime.referral.v1.WithdrawnBy
-	(ErasureReason)(0),        // 8: familytime.referral.v1.ErasureReason
-	(ContactFrequency)(0),     // 9: familytime.referral.v1.ContactFrequency
-	(SupportedContactTerm)(0), // 10: familytime.referral.v1.SupportedContactTerm
-	(ReviewDecision)(0),       // 11: familytime.referral.v1.ReviewDecision
-	(CaseOutcome)(0),          // 12: familytime.referral.v1.CaseOutcome
-	(CourtOrderKind)(0),       // 13: familytime.referral.v1.CourtOrderKind
-	(Agency)(0),               // 14: familytime.referral.v1.Agency
-	(*RiskAnswers)(nil),       // 15: familytime.referral.v1.RiskAnswers
-	(*Stagger)(nil),           // 16: familytime.referral.v1.Stagger
-	(*Arrangement)(nil),       // 17: familytime.referral.v1.Arrangement
-	(v1.ServiceType)(0),       // 18: familytime.common.v1.ServiceType
+	(ConfirmerRole)(0),        // 6: familytime.referral.v1.ConfirmerRole
+	(DeclineReason)(0),        // 7: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),          // 8: familytime.referral.v1.WithdrawnBy
+	(ErasureReason)(0),        // 9: familytime.referral.v1.ErasureReason
+	(ContactFrequency)(0),     // 10: familytime.referral.v1.ContactFrequency
+	(SupportedContactTerm)(0), // 11: familytime.referral.v1.SupportedContactTerm
+	(ReviewDecision)(0),       // 12: familytime.referral.v1.ReviewDecision
+	(CaseOutcome)(0),          // 13: familytime.referral.v1.CaseOutcome
+	(CourtOrderKind)(0),       // 14: familytime.referral.v1.CourtOrderKind
+	(Agency)(0),               // 15: familytime.referral.v1.Agency
+	(*RiskAnswers)(nil),       // 16: familytime.referral.v1.RiskAnswers
+	(*Stagger)(nil),           // 17: familytime.referral.v1.Stagger
+	(*Arrangement)(nil),       // 18: familytime.referral.v1.Arrangement
+	(v1.ServiceType)(0),       // 19: familytime.common.v1.ServiceType
 }
 var file_familytime_referral_v1_types_proto_depIdxs = []int32{
-	18, // 0: familytime.referral.v1.Arrangement.service_type:type_name -> familytime.common.v1.ServiceType
-	9,  // 1: familytime.referral.v1.Arrangement.frequency:type_name -> familytime.referral.v1.ContactFrequency
-	16, // 2: familytime.referral.v1.Arrangement.stagger:type_name -> familytime.referral.v1.Stagger
+	19, // 0: familytime.referral.v1.Arrangement.service_type:type_name -> familytime.common.v1.ServiceType
+	10, // 1: familytime.referral.v1.Arrangement.frequency:type_name -> familytime.referral.v1.ContactFrequency
+	17, // 2: familytime.referral.v1.Arrangement.stagger:type_name -> familytime.referral.v1.Stagger
 	3,  // [3:3] is the sub-list for method output_type
 	3,  // [3:3] is the sub-list for method input_type
 	3,  // [3:3] is the sub-list for extension type_name
@@ -1413,7 +1473,7 @@ func file_familytime_referral_v1_types_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_types_proto_rawDesc), len(file_familytime_referral_v1_types_proto_rawDesc)),
-			NumEnums:      15,
+			NumEnums:      16,
 			NumMessages:   3,
 			NumExtensions: 0,
 			NumServices:   0,

@@ -1,0 +1,124 @@
+package reporting_test
+
+import (
+	"io"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	reportingv1 "github.com/familytime/familytime/proto/gen/go/familytime/reporting/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/auth"
+)
+
+// Review 42: a child referred again (a supervised case stepped down to supported contact, and
+// the family referred to a supported centre) has a new person id on each referral, and counted
+// twice as a child served, nationally and in the region. Once a person confirms the two are one
+// child (referral's SameChildConfirmed, decision 260), every distinct-children figure counts them
+// once: nationally, by region, centre, service type and age band, in the quarter and the year,
+// a quarter closed included; and a third referral confirmed against the second joins the group.
+func TestAChildConfirmedAsReferredAgainCountsOnce(t *testing.T) {
+	g := newRig(t)
+	supervisedCentre, supportedCentre := g.centre(t, commonv1.Region_REGION_LONDON), g.centre(t, commonv1.Region_REGION_LONDON)
+	supervised, supported := commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED
+	type referral struct{ id, family, child uuid.UUID }
+	seen := func(centre uuid.UUID, st commonv1.ServiceType, month, day int) referral {
+		r := referral{uuid.New(), uuid.New(), uuid.New()}
+		g.emit(t, "referral", "referral-"+r.id.String(), &referralv1.ReferralReceived{ReferralId: r.id.String(), FamilyId: r.family.String(),
+			CentreId: centre.String(), Source: commonv1.ReferralSource_REFERRAL_SOURCE_SOLICITOR, RequestedServiceType: st,
+			ReceivedOn: date(2026, month, 1)}, r.family, centre, "referrer-1")
+		booking := uuid.NewString()
+		g.emit(t, "scheduling", "family-"+r.family.String(), &schedulingv1.SessionBooked{BookingId: booking, FamilyId: r.family.String(),
+			CentreId: centre.String(), SessionDate: date(2026, month, day), ServiceType: st}, r.family, centre, "coordinator-1")
+		g.emit(t, "scheduling", "family-"+r.family.String(), &schedulingv1.SessionCompleted{BookingId: booking, FamilyId: r.family.String(),
+			CentreId: centre.String(), SessionDate: date(2026, month, day), ServiceType: st,
+			Children: []*schedulingv1.AttendingChild{{PersonId: r.child.String(), AgeBand: commonv1.AgeBand_AGE_BAND_5_TO_10}}}, r.family, centre, "supervisor-1")
+		return r
+	}
+	// Supervised contact in January; stepped down, referred again and seen at the supported
+	// centre in March; referred a third time and seen in April.
+	first := seen(supervisedCentre, supervised, 1, 13)
+	second := seen(supportedCentre, supported, 3, 10)
+	third := seen(supportedCentre, supported, 4, 14)
+	confirm := func(r, other referral, centre uuid.UUID) {
+		g.emit(t, "referral", "referral-"+r.id.String(), &referralv1.SameChildConfirmed{ReferralId: r.id.String(), FamilyId: r.family.String(),
+			CentreId: centre.String(), ChildPersonId: r.child.String(), OtherReferralId: other.id.String(), OtherChildPersonId: other.child.String(),
+			ConfirmedOn: date(2026, 5, 2), ConfirmerRole: referralv1.ConfirmerRole_CONFIRMER_ROLE_COORDINATOR}, r.family, centre, "coordinator-1")
+	}
+	g.settle(t)
+
+	an := g.analyst(t)
+	quarter, year := reportingv1.PeriodKind_PERIOD_KIND_QUARTER, reportingv1.PeriodKind_PERIOD_KIND_YEAR
+	london := commonv1.Region_REGION_LONDON.String()
+	type want struct{ q1, q2, year float64 }
+	check := func(when string, national, region, atSupported, bySupervised, bySupported, byBand want) {
+		t.Helper()
+		q1, q2, y := figures(t, an, quarter, 2026, 1, "", false), figures(t, an, quarter, 2026, 2, "", false), figures(t, an, year, 2026, 0, "", false)
+		for name, c := range map[string]struct {
+			key string
+			w   want
+		}{
+			"nationally":                 {"children_served|national|REGION_UNSPECIFIED|||", national},
+			"in the region":              {"children_served|region|" + london + "|||", region},
+			"at the supported centre":    {"children_served|centre|" + london + "|" + supportedCentre.String() + "||", atSupported},
+			"at the supervised centre":   {"children_served|centre|" + london + "|" + supervisedCentre.String() + "||", want{1, 0, 1}},
+			"nationally, supervised":     {"children_served|national|REGION_UNSPECIFIED||service_type|SERVICE_TYPE_SUPERVISED", bySupervised},
+			"nationally, supported":      {"children_served|national|REGION_UNSPECIFIED||service_type|SERVICE_TYPE_SUPPORTED", bySupported},
+			"nationally, aged 5 to 10":   {"children_served|national|REGION_UNSPECIFIED||age_band|AGE_BAND_5_TO_10", byBand},
+			"families served, unchanged": {"families_served|national|REGION_UNSPECIFIED||service_type|SERVICE_TYPE_SUPPORTED", want{1, 1, 2}},
+		} {
+			for _, p := range []struct {
+				period string
+				figs   map[string]*reportingv1.Figure
+				w      float64
+			}{{"Q1", q1, c.w.q1}, {"Q2", q2, c.w.q2}, {"the year", y, c.w.year}} {
+				require.Equal(t, p.w, p.figs[c.key].GetValue(), "%s: %s in %s", when, name, p.period)
+			}
+			if name == "nationally" {
+				// The nation is one region here: its figure and the region's agree.
+				for _, figs := range []map[string]*reportingv1.Figure{q1, q2, y} {
+					require.Equal(t, figs[c.key].GetValue(), figs["children_served|region|"+london+"|||"].GetValue(), when)
+				}
+			}
+		}
+	}
+	check("before any confirmation, one id per referral",
+		want{2, 1, 3}, want{2, 1, 3}, want{1, 1, 2}, want{1, 0, 1}, want{1, 1, 2}, want{2, 1, 3})
+
+	confirm(second, first, supportedCentre)
+	g.settle(t)
+	check("the second referral's child confirmed as the first's: Q1, closed, changes",
+		want{1, 1, 2}, want{1, 1, 2}, want{1, 1, 2}, want{1, 0, 1}, want{1, 1, 2}, want{1, 1, 2})
+
+	confirm(third, second, supportedCentre)
+	confirm(third, second, supportedCentre) // carried twice by the stream: counted once
+	g.settle(t)
+	all := want{1, 1, 1}
+	check("the third confirmed as the second: one child in all", all, all, all, want{1, 0, 1}, all, all)
+
+	before := map[string]float64{}
+	for k, f := range figures(t, an, year, 2026, 0, "", false) {
+		before[k] = f.GetValue()
+	}
+	stream, err := g.client(t, "admin-1", []auth.Role{auth.RoleAdmin}).RebuildProjections(t.Context(), &reportingv1.RebuildProjectionsRequest{})
+	require.NoError(t, err)
+	for {
+		p, err := stream.Recv()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+		if p.GetSwapped() {
+			require.Zero(t, p.GetSkipped())
+		}
+	}
+	after := map[string]float64{}
+	for k, f := range figures(t, an, year, 2026, 0, "", false) {
+		after[k] = f.GetValue()
+	}
+	require.Equal(t, before, after, "a rebuild counts the confirmed children as the live projections did")
+	check("after a rebuild", all, all, all, want{1, 0, 1}, all, all)
+}

@@ -76,6 +76,7 @@ func build(d host.Deps, now func() time.Time) (*Service, error) {
 	}{
 		{ports.ReferralConsumer, "referral", ports.ReferralSubjects, ports.ReferralEvents(a)},
 		{ports.SafeguardingConsumer, "safeguarding", ports.SafeguardingSubjects, ports.SafeguardingEvents(a)},
+		{ports.ReviewConsumer, "referral", ports.ReviewSubjects, ports.ReviewEvents(a)},
 	} {
 		consumer, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Key: d.BusKey, Name: c.name, Stream: bus.StreamName(c.stream),
 			FilterSubjects: c.subjects, DeadLetterStream: d.Streams, Logger: d.Logger}, c.handle)

@@ -330,7 +330,11 @@ contact later in the session. Supervised contact booked on a date the centre's s
 clears no contact supervisor or safeguarding lead to supervise is booked, with a warning on
 standard error (NO_SUPERVISOR): nobody could complete the session or write its report unless the
 register is put right before the day (familytime staff list --on DATE); with one only, the warning
-is NO_SECOND_SUPERVISOR: its report could be written but not checked by a second person.`,
+is NO_SECOND_SUPERVISOR: its report could be written but not checked by a second person.
+Supported contact booked on a date after the family's review was due, with no review held since,
+is booked with the warning REVIEW_OVERDUE: supported contact is reviewed at least every 6 months,
+so hold the review with the family (familytime referral review); the day sheet alerts the session
+review-overdue until the review is recorded.`,
 		Example: `  familytime schedule book --centre $CENTRE --family $FAMILY --pattern $PATTERN --date 2026-01-10 --room $GARDEN`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -352,6 +356,7 @@ is NO_SECOND_SUPERVISOR: its report could be written but not checked by a second
 				return s.describe(err)
 			}
 			warnOnStderr(cmd, resp.GetSupervisorWarning())
+			warnOnStderr(cmd, resp.GetReviewWarning())
 			return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), nil)
 		},
 	}
@@ -384,7 +389,8 @@ session in the same room, give only --date. The old booking is cancelled with th
 rescheduled and a new one booked by the same rules as book, together or not at all: a refusal
 (the room full, the family on hold, the old session already under way: its visiting parent due or
 a party arrived) leaves the old booking as it was. The door times follow the family's stagger, as
-for book. The new booking's id is printed.`,
+for book, and the new booking is warned as book warns (NO_SUPERVISOR, NO_SECOND_SUPERVISOR,
+REVIEW_OVERDUE, on standard error). The new booking's id is printed.`,
 		Example: `  familytime schedule reschedule $BOOKING --centre $CENTRE --date 2026-01-17 --by visiting-parent   # same pattern and room
   familytime schedule reschedule $BOOKING --centre $CENTRE --pattern $PATTERN --date 2026-01-17 --room $GARDEN --by centre`,
 		Args: cobra.ExactArgs(1),
@@ -413,6 +419,7 @@ for book. The new booking's id is printed.`,
 				return s.describe(err)
 			}
 			warnOnStderr(cmd, resp.GetSupervisorWarning())
+			warnOnStderr(cmd, resp.GetReviewWarning())
 			return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), [][2]string{{"replaces", args[0] + " (cancelled: rescheduled)"}})
 		},
 	}
@@ -574,6 +581,11 @@ sheet is of ("date") and its entries.
                              calls the adult who is to collect them; it stays on the day's record after,
                              for the coordinator to take up with the family. A departure tapped by
                              mistake is corrected (familytime schedule correct BOOKING --departure)
+  review-overdue             supported contact, and the family's review was due before this session's
+                             date and has not been held: supported contact is reviewed at least every
+                             6 months. Admit the family as usual (a review not yet held does not stop
+                             a child's contact); tell the coordinator, who holds the review with the
+                             family (familytime referral review)
 
 The people expected are named as their family's referral names them (adults, then children),
 so that the door admits named persons only: the names come from referral, which records each

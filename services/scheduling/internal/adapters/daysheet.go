@@ -41,6 +41,9 @@ type BookingRow struct {
 	// DisclosureFlaggedOn is the day a disclosure of domestic abuse the safeguarding lead has not
 	// weighed was carried to the family's referral (DisclosureNoted); nil when none waits.
 	DisclosureFlaggedOn *time.Time
+	// ReviewDueOn is when the family's next review of supported contact is due (ReviewDueNoted);
+	// nil when none is.
+	ReviewDueOn *time.Time
 }
 
 // DaySheet reads a centre's bookings on a local date, in order of the first party due.
@@ -51,7 +54,8 @@ func (r *Sessions) DaySheet(ctx context.Context, centre uuid.UUID, day time.Time
 			b.status, b.cancellation_reason, b.cancelled_late, b.visiting_arrived_at, b.children_arrived_at,
 			b.visiting_departed_at, b.children_departed_at, b.checked_in, b.refused_check_ins,
 			coalesce(r.name, ''), f.ready, coalesce(f.holds_in_force, 0), coalesce(b.supervised_by, ''), b.cancelled_by, b.notice_minutes,
-			b.children_may_leave_centre, b.visiting_checked_in_at, b.children_checked_in_at, f.disclosure_flagged_on, b.notice_to
+			b.children_may_leave_centre, b.visiting_checked_in_at, b.children_checked_in_at, f.disclosure_flagged_on, b.notice_to,
+			f.review_due_on
 		FROM bookings b
 		LEFT JOIN rooms r ON r.room_id = b.room_id
 		LEFT JOIN session_families f ON f.family_id = b.family_id
@@ -67,7 +71,8 @@ func (r *Sessions) DaySheet(ctx context.Context, centre uuid.UUID, day time.Time
 			&b.VisitingArrives, &b.ChildrenArrive, &b.ChildrenLeave, &b.VisitingLeaves, &b.Status, &b.Reason, &b.Late,
 			&b.VisitingArrived, &b.ChildrenArrived, &b.VisitingDeparted, &b.ChildrenDeparted, &b.CheckedIn, &b.Refused,
 			&b.RoomName, &ready, &b.HoldsInForce, &b.SupervisedBy, &b.CancelledBy, &b.NoticeMinutes, &b.ChildrenMayLeaveCentre,
-			&b.VisitingCheckedIn, &b.ChildrenCheckedIn, &b.DisclosureFlaggedOn, &b.NoticeTo); err != nil {
+			&b.VisitingCheckedIn, &b.ChildrenCheckedIn, &b.DisclosureFlaggedOn, &b.NoticeTo,
+			&b.ReviewDueOn); err != nil {
 			return b, err
 		}
 		if ready != nil {

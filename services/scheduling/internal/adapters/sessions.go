@@ -212,7 +212,7 @@ func project(uow *eventstore.UnitOfWork, ev proto.Message) error {
 		}
 		uow.Exec(`INSERT INTO session_families (family_id, centre_id, ready, children_may_leave_centre) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (family_id) DO UPDATE SET centre_id = EXCLUDED.centre_id, ready = EXCLUDED.ready,
-				children_may_leave_centre = EXCLUDED.children_may_leave_centre`,
+				children_may_leave_centre = EXCLUDED.children_may_leave_centre, review_due_on = NULL`,
 			e.GetFamilyId(), e.GetCentreId(), b, e.GetChildrenMayLeaveCentre())
 	case *schedulingv1.ChildrenLeavingNoted:
 		uow.Exec(`UPDATE session_families SET children_may_leave_centre = $2 WHERE family_id = $1`,
@@ -220,6 +220,14 @@ func project(uow *eventstore.UnitOfWork, ev proto.Message) error {
 		// From the day it was recorded: a past session's day sheet keeps what the door was told.
 		uow.Exec(`UPDATE bookings SET children_may_leave_centre = $2 WHERE family_id = $1 AND session_date >= $3`,
 			e.GetFamilyId(), e.GetChildrenMayLeaveCentre(), date(e.GetChangedOn()))
+	case *schedulingv1.ReviewDueNoted:
+		// A new readiness (above) clears it, as domain.Family's apply does: a new referral's review
+		// clock starts at its own first session.
+		var due pgtype.Date
+		if e.GetReviewDueOn() != nil {
+			due = date(e.GetReviewDueOn())
+		}
+		uow.Exec(`UPDATE session_families SET review_due_on = $2 WHERE family_id = $1`, e.GetFamilyId(), due)
 	case *schedulingv1.HoldNoted:
 		uow.Exec(`INSERT INTO session_families (family_id, holds_in_force) VALUES ($1, 1)
 			ON CONFLICT (family_id) DO UPDATE SET holds_in_force = session_families.holds_in_force + 1`, e.GetFamilyId())

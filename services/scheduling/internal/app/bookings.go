@@ -94,6 +94,19 @@ func (a *App) SupervisorWarning(ctx context.Context, b *domain.Booking) (string,
 	return register.NoSupervisorWarning(b.Date), nil
 }
 
+// ReviewWarning is what a booking b answers besides itself when its session is for supported
+// contact on a date after the family's review was due (domain.Family's ReviewWarning):
+// REVIEW_OVERDUE in words; "" otherwise. It warns and does not refuse (decision 261): a review not
+// yet held is the centre's paperwork to put right, and stopping the child's contact for it would
+// harm the child; the day sheet alerts the session until the review is recorded.
+func (a *App) ReviewWarning(ctx context.Context, b *domain.Booking) (string, error) {
+	f, err := a.sessions.Family(ctx, b.Family)
+	if err != nil {
+		return "", err
+	}
+	return f.ReviewWarning(b), nil
+}
+
 // leaveWaitingListBooked takes a family just booked off the centre's waiting list
 // (WaitingListLeft, reason booked), in the booking's unit: a family in contact does not wait
 // for a place (JoinWaitingList refuses it, IN_CONTACT), and one left on the list stayed in the

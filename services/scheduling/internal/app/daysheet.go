@@ -257,6 +257,9 @@ func alerts(r adapters.BookingRow) []schedulingv1.Alert {
 	if disclosureStops(r) {
 		out = append(out, schedulingv1.Alert_ALERT_DISCLOSURE_NOT_WEIGHED)
 	}
+	if reviewOverdue(r) {
+		out = append(out, schedulingv1.Alert_ALERT_REVIEW_OVERDUE)
+	}
 	if commonv1.ServiceType(r.ServiceType) == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {
 		out = append(out, schedulingv1.Alert_ALERT_SUPERVISED)
 	}
@@ -301,6 +304,15 @@ func disclosureStops(r adapters.BookingRow) bool {
 	st := commonv1.ServiceType(r.ServiceType)
 	return r.DisclosureFlaggedOn != nil && !r.Date.Before(*r.DisclosureFlaggedOn) &&
 		st != commonv1.ServiceType_SERVICE_TYPE_SUPERVISED && st != commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED &&
+		schedulingv1.BookingStatus(r.Status) != schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED
+}
+
+// reviewOverdue reports whether booking r's session is held with the family's review overdue, as
+// domain.ReviewOverdueBy decides it for a booking's warning: supported contact on a day after the
+// review was due (decision 261). The door admits the family as ever; the alert is for whoever runs
+// the day to tell the coordinator. A session called off says why in its own alerts.
+func reviewOverdue(r adapters.BookingRow) bool {
+	return r.ReviewDueOn != nil && domain.ReviewOverdueBy(commonv1.ServiceType(r.ServiceType), *r.ReviewDueOn, r.Date) &&
 		schedulingv1.BookingStatus(r.Status) != schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED
 }
 

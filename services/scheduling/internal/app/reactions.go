@@ -44,6 +44,14 @@ func (a *App) NoteChildBirthMonth(ctx context.Context, uow *eventstore.UnitOfWor
 	return a.noteOnFamily(ctx, uow, family, c.Centre, md, func(f *domain.Family) proto.Message { return f.NoteChildBirthMonth(c) })
 }
 
+// NoteReviewDue records referral's review due date for the family, from its FirstSessionAttended
+// or ReviewHeld (domain.Family's NoteReviewDue, decision 261): bookings after it are warned and the
+// day sheet alerts them. A date that does not concern the family as scheduling knows it, or the
+// one it has, appends nothing.
+func (a *App) NoteReviewDue(ctx context.Context, uow *eventstore.UnitOfWork, family uuid.UUID, r domain.ReviewDue, md eventstore.Metadata) error {
+	return a.noteOnFamily(ctx, uow, family, r.Centre, md, func(f *domain.Family) proto.Message { return f.NoteReviewDue(r) })
+}
+
 // NoteHold records safeguarding's HoldPlaced: the family's bookings whose session has not ended
 // are cancelled (reason: hold) and their places freed, and bookings are refused until the hold is
 // lifted. A booking that committed just before is among those cancelled; one that had not

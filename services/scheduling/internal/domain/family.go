@@ -312,6 +312,10 @@ type Family struct {
 	// disclosure is weighed once an assessment weighs it (Weighs: by instants, by dates for events
 	// recorded before instants were kept; DisclosureUnweighed).
 	assessed, disclosed weighing.Moment
+	// reviewDue is when the family's next review of supported contact is due, as referral last set
+	// it on the referral the family is ready on (ReviewDueNoted), and reviewSetOn the day of the
+	// session or review that set it; zero before any (NoteReviewDue, decision 261).
+	reviewDue, reviewSetOn time.Time
 }
 
 // FamilyStream is a family's stream in scheduling.
@@ -1770,6 +1774,11 @@ func (f *Family) apply(ev proto.Message) error {
 	switch e := ev.(type) {
 	case *schedulingv1.FamilyReadyNoted:
 		f.ready, f.ended = readinessOf(e), false
+		// Referral makes a family ready once a referral: a new readiness is a new referral, whose
+		// review clock starts at its own first session (decision 261).
+		f.reviewDue, f.reviewSetOn = time.Time{}, time.Time{}
+	case *schedulingv1.ReviewDueNoted:
+		f.applyReviewDue(e)
 	case *schedulingv1.ArrangementChangeNoted:
 		f.applyArrangementChange(e)
 	case *schedulingv1.ChildrenLeavingNoted:

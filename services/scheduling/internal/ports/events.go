@@ -27,6 +27,11 @@ const (
 	ReferralConsumer = "scheduling-referral"
 	// SafeguardingConsumer is the durable consumer of the safeguarding stream.
 	SafeguardingConsumer = "scheduling-safeguarding"
+	// ReviewConsumer keeps each family's review due date (decision 261), a consumer of the referral
+	// stream of its own so that it reads every first session and review from the stream's start, on
+	// a deployment made before it too, where scheduling-referral would resume after the events it
+	// was never subscribed to (the families whose reviews are already overdue are the ones to tell).
+	ReviewConsumer = "scheduling-reviews"
 )
 
 // ReferralSubjects are the referral events scheduling acts on.
@@ -43,6 +48,13 @@ var ReferralSubjects = []string{
 	"ft.referral.*.ReferralWithdrawn",
 	"ft.referral.*.PossibleDuplicateFlagged",
 	"ft.referral.*.FamilyErased",
+}
+
+// ReviewSubjects are the referral events the review consumer acts on: the first session, which
+// sets the first review's due date for supported contact, and each review held, which sets the next.
+var ReviewSubjects = []string{
+	"ft.referral.*.FirstSessionAttended",
+	"ft.referral.*.ReviewHeld",
 }
 
 // SafeguardingSubjects are the safeguarding events scheduling acts on.
@@ -215,6 +227,41 @@ func noteReferral(ctx context.Context, a *app.App, uow *eventstore.UnitOfWork, d
 	}
 	r := domain.Referred{Centre: u[1], Referral: u[2], Decision: decision, ServiceType: st}
 	return a.NoteReferral(ctx, uow, u[0], r, dateOf(on), metadata(d))
+}
+
+// ReviewEvents handles the referral events that set a family's review due date (ReviewSubjects).
+func ReviewEvents(a *app.App) bus.Handler {
+	return func(ctx context.Context, d bus.Delivery, uow *eventstore.UnitOfWork) error {
+		switch d.Envelope.GetEventType() {
+		case "familytime.referral.v1.FirstSessionAttended":
+			// Contact began: for supported contact, the first review is due.
+			ev, err := decode(d, &referralv1.FirstSessionAttended{})
+			if err != nil {
+				return err
+			}
+			return noteReviewDue(ctx, a, uow, d, ev, ev.GetReviewDueOn(), ev.GetSessionOn())
+		case "familytime.referral.v1.ReviewHeld":
+			// The review held sets the next. Its note is sealed for referral's readers: only the
+			// dates are read here.
+			ev, err := decode(d, &referralv1.ReviewHeld{})
+			if err != nil {
+				return err
+			}
+			return noteReviewDue(ctx, a, uow, d, ev, ev.GetNextReviewDueOn(), ev.GetHeldOn())
+		}
+		return nil
+	}
+}
+
+// noteReviewDue records the review due date one of referral's events set (NoteReviewDue): due, or
+// none when unset, set by the session or review of the day on.
+func noteReviewDue(ctx context.Context, a *app.App, uow *eventstore.UnitOfWork, d bus.Delivery, ev decided, due, on *commonv1.Date) error {
+	u, err := ids(d, "family_id", ev.GetFamilyId(), "centre_id", ev.GetCentreId(), "referral_id", ev.GetReferralId())
+	if err != nil {
+		return err
+	}
+	r := domain.ReviewDue{Centre: u[1], Referral: u[2], DueOn: dateOf(due), SetOn: dateOf(on)}
+	return a.NoteReviewDue(ctx, uow, u[0], r, metadata(d))
 }
 
 // SafeguardingEvents handles safeguarding's events.

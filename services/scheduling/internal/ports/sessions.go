@@ -169,7 +169,11 @@ func (s *Server) BookSession(ctx context.Context, req *schedulingv1.BookSessionR
 		if err != nil {
 			return nil, nil, err
 		}
-		return &schedulingv1.BookSessionResponse{Booking: bookingProto(b), SupervisorWarning: warning}, uow, nil
+		review, err := s.app.ReviewWarning(ctx, b)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &schedulingv1.BookSessionResponse{Booking: bookingProto(b), SupervisorWarning: warning, ReviewWarning: review}, uow, nil
 	})
 	return resp, err
 }
@@ -211,7 +215,11 @@ func (s *Server) RescheduleBooking(ctx context.Context, req *schedulingv1.Resche
 		if err != nil {
 			return nil, nil, err
 		}
-		return &schedulingv1.RescheduleBookingResponse{Booking: bookingProto(b), SupervisorWarning: warning}, uow, nil
+		review, err := s.app.ReviewWarning(ctx, b)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &schedulingv1.RescheduleBookingResponse{Booking: bookingProto(b), SupervisorWarning: warning, ReviewWarning: review}, uow, nil
 	})
 	return resp, err
 }

@@ -3902,6 +3902,94 @@ func (x *StaffMemberLeft) GetWithdrawnLeftOn() *v1.Date {
 	return nil
 }
 
+// ReviewDueNoted: scheduling noted when the family's next review of supported contact is due, as
+// referral set it: its FirstSessionAttended's review_due_on (the first review, six months after
+// the first session) or ReviewHeld's next_review_due_on (six months after the review). A booking
+// for a date after it is answered REVIEW_OVERDUE, and the day sheet alerts such a session
+// (ALERT_REVIEW_OVERDUE), until a review moves it on; neither refuses anything. A new readiness
+// (FamilyReadyNoted, a new referral) has no review due until its own first session
+// (docs/decisions.md 261).
+type ReviewDueNoted struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,1,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The referral (UUID).
+	ReferralId string `protobuf:"bytes,3,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// The date by which the next review is due; unset when none is (contact other than supported).
+	ReviewDueOn *v1.Date `protobuf:"bytes,4,opt,name=review_due_on,json=reviewDueOn,proto3" json:"review_due_on,omitempty"`
+	// The centre's local date of what set it: the first session attended, or the review held.
+	SetOn         *v1.Date `protobuf:"bytes,5,opt,name=set_on,json=setOn,proto3" json:"set_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReviewDueNoted) Reset() {
+	*x = ReviewDueNoted{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReviewDueNoted) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReviewDueNoted) ProtoMessage() {}
+
+func (x *ReviewDueNoted) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReviewDueNoted.ProtoReflect.Descriptor instead.
+func (*ReviewDueNoted) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *ReviewDueNoted) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *ReviewDueNoted) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ReviewDueNoted) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *ReviewDueNoted) GetReviewDueOn() *v1.Date {
+	if x != nil {
+		return x.ReviewDueOn
+	}
+	return nil
+}
+
+func (x *ReviewDueNoted) GetSetOn() *v1.Date {
+	if x != nil {
+		return x.SetOn
+	}
+	return nil
+}
+
 // ContactReopened: referral reopened a case ended by mistake (its CaseReopened). The family may be
 // booked again; bookings cancelled at the ending stay cancelled (they are booked again by hand),
 // and the family does not go back on the waiting list by itself.
@@ -3923,7 +4011,7 @@ type ContactReopened struct {
 
 func (x *ContactReopened) Reset() {
 	*x = ContactReopened{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[38]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3935,7 +4023,7 @@ func (x *ContactReopened) String() string {
 func (*ContactReopened) ProtoMessage() {}
 
 func (x *ContactReopened) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[38]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3948,7 +4036,7 @@ func (x *ContactReopened) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContactReopened.ProtoReflect.Descriptor instead.
 func (*ContactReopened) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{38}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *ContactReopened) GetFamilyId() string {
@@ -4334,7 +4422,14 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\n" +
 	"account_id\x18\x02 \x01(\tR\taccountId\x123\n" +
 	"\aleft_on\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\x06leftOn\x12F\n" +
-	"\x11withdrawn_left_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\x0fwithdrawnLeftOn\"\xe0\x01\n" +
+	"\x11withdrawn_left_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\x0fwithdrawnLeftOn\"\xde\x01\n" +
+	"\x0eReviewDueNoted\x12\x1b\n" +
+	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x1f\n" +
+	"\vreferral_id\x18\x03 \x01(\tR\n" +
+	"referralId\x12>\n" +
+	"\rreview_due_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\vreviewDueOn\x121\n" +
+	"\x06set_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\x05setOn\"\xe0\x01\n" +
 	"\x0fContactReopened\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x1f\n" +
@@ -4375,7 +4470,7 @@ func file_familytime_scheduling_v1_events_proto_rawDescGZIP() []byte {
 }
 
 var file_familytime_scheduling_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_familytime_scheduling_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 39)
+var file_familytime_scheduling_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 40)
 var file_familytime_scheduling_v1_events_proto_goTypes = []any{
 	(ReferralDecision)(0),            // 0: familytime.scheduling.v1.ReferralDecision
 	(OfferNotTaken)(0),               // 1: familytime.scheduling.v1.OfferNotTaken
@@ -4418,125 +4513,128 @@ var file_familytime_scheduling_v1_events_proto_goTypes = []any{
 	(*StaffMemberAdded)(nil),         // 38: familytime.scheduling.v1.StaffMemberAdded
 	(*StaffCheckRecorded)(nil),       // 39: familytime.scheduling.v1.StaffCheckRecorded
 	(*StaffMemberLeft)(nil),          // 40: familytime.scheduling.v1.StaffMemberLeft
-	(*ContactReopened)(nil),          // 41: familytime.scheduling.v1.ContactReopened
-	(v1.Region)(0),                   // 42: familytime.common.v1.Region
-	(v1.ServiceType)(0),              // 43: familytime.common.v1.ServiceType
-	(v1.AccreditationStatus)(0),      // 44: familytime.common.v1.AccreditationStatus
-	(*v1.Date)(nil),                  // 45: familytime.common.v1.Date
-	(*OpeningPattern)(nil),           // 46: familytime.scheduling.v1.OpeningPattern
-	(v1.AgeBand)(0),                  // 47: familytime.common.v1.AgeBand
-	(*ExpectedPerson)(nil),           // 48: familytime.scheduling.v1.ExpectedPerson
-	(*timestamppb.Timestamp)(nil),    // 49: google.protobuf.Timestamp
-	(CancelledBy)(0),                 // 50: familytime.scheduling.v1.CancelledBy
-	(CancellationReason)(0),          // 51: familytime.scheduling.v1.CancellationReason
-	(Party)(0),                       // 52: familytime.scheduling.v1.Party
-	(PersonRole)(0),                  // 53: familytime.scheduling.v1.PersonRole
-	(Movement)(0),                    // 54: familytime.scheduling.v1.Movement
-	(OutOfTurnReason)(0),             // 55: familytime.scheduling.v1.OutOfTurnReason
-	(StaffRole)(0),                   // 56: familytime.scheduling.v1.StaffRole
-	(StaffCheck)(0),                  // 57: familytime.scheduling.v1.StaffCheck
+	(*ReviewDueNoted)(nil),           // 41: familytime.scheduling.v1.ReviewDueNoted
+	(*ContactReopened)(nil),          // 42: familytime.scheduling.v1.ContactReopened
+	(v1.Region)(0),                   // 43: familytime.common.v1.Region
+	(v1.ServiceType)(0),              // 44: familytime.common.v1.ServiceType
+	(v1.AccreditationStatus)(0),      // 45: familytime.common.v1.AccreditationStatus
+	(*v1.Date)(nil),                  // 46: familytime.common.v1.Date
+	(*OpeningPattern)(nil),           // 47: familytime.scheduling.v1.OpeningPattern
+	(v1.AgeBand)(0),                  // 48: familytime.common.v1.AgeBand
+	(*ExpectedPerson)(nil),           // 49: familytime.scheduling.v1.ExpectedPerson
+	(*timestamppb.Timestamp)(nil),    // 50: google.protobuf.Timestamp
+	(CancelledBy)(0),                 // 51: familytime.scheduling.v1.CancelledBy
+	(CancellationReason)(0),          // 52: familytime.scheduling.v1.CancellationReason
+	(Party)(0),                       // 53: familytime.scheduling.v1.Party
+	(PersonRole)(0),                  // 54: familytime.scheduling.v1.PersonRole
+	(Movement)(0),                    // 55: familytime.scheduling.v1.Movement
+	(OutOfTurnReason)(0),             // 56: familytime.scheduling.v1.OutOfTurnReason
+	(StaffRole)(0),                   // 57: familytime.scheduling.v1.StaffRole
+	(StaffCheck)(0),                  // 58: familytime.scheduling.v1.StaffCheck
 }
 var file_familytime_scheduling_v1_events_proto_depIdxs = []int32{
-	42, // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
-	43, // 1: familytime.scheduling.v1.CentreRegistered.service_types:type_name -> familytime.common.v1.ServiceType
-	44, // 2: familytime.scheduling.v1.CentreRegistered.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	45, // 3: familytime.scheduling.v1.CentreRegistered.accreditation_date:type_name -> familytime.common.v1.Date
-	42, // 4: familytime.scheduling.v1.CentreUpdated.region:type_name -> familytime.common.v1.Region
-	43, // 5: familytime.scheduling.v1.CentreUpdated.service_types:type_name -> familytime.common.v1.ServiceType
-	44, // 6: familytime.scheduling.v1.CentreUpdated.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	45, // 7: familytime.scheduling.v1.CentreUpdated.accreditation_date:type_name -> familytime.common.v1.Date
-	46, // 8: familytime.scheduling.v1.OpeningPatternDefined.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
-	47, // 9: familytime.scheduling.v1.AttendingChild.age_band:type_name -> familytime.common.v1.AgeBand
-	48, // 10: familytime.scheduling.v1.FamilyReadyNoted.adults:type_name -> familytime.scheduling.v1.ExpectedPerson
+	43, // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
+	44, // 1: familytime.scheduling.v1.CentreRegistered.service_types:type_name -> familytime.common.v1.ServiceType
+	45, // 2: familytime.scheduling.v1.CentreRegistered.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	46, // 3: familytime.scheduling.v1.CentreRegistered.accreditation_date:type_name -> familytime.common.v1.Date
+	43, // 4: familytime.scheduling.v1.CentreUpdated.region:type_name -> familytime.common.v1.Region
+	44, // 5: familytime.scheduling.v1.CentreUpdated.service_types:type_name -> familytime.common.v1.ServiceType
+	45, // 6: familytime.scheduling.v1.CentreUpdated.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	46, // 7: familytime.scheduling.v1.CentreUpdated.accreditation_date:type_name -> familytime.common.v1.Date
+	47, // 8: familytime.scheduling.v1.OpeningPatternDefined.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
+	48, // 9: familytime.scheduling.v1.AttendingChild.age_band:type_name -> familytime.common.v1.AgeBand
+	49, // 10: familytime.scheduling.v1.FamilyReadyNoted.adults:type_name -> familytime.scheduling.v1.ExpectedPerson
 	7,  // 11: familytime.scheduling.v1.FamilyReadyNoted.children:type_name -> familytime.scheduling.v1.ChildAttendee
-	43, // 12: familytime.scheduling.v1.FamilyReadyNoted.service_type:type_name -> familytime.common.v1.ServiceType
-	45, // 13: familytime.scheduling.v1.FamilyReadyNoted.earliest_bookable_on:type_name -> familytime.common.v1.Date
-	45, // 14: familytime.scheduling.v1.FamilyReadyNoted.pre_visit_dates:type_name -> familytime.common.v1.Date
-	45, // 15: familytime.scheduling.v1.ArrangementChangeNoted.changed_on:type_name -> familytime.common.v1.Date
-	45, // 16: familytime.scheduling.v1.ChildrenLeavingNoted.changed_on:type_name -> familytime.common.v1.Date
-	45, // 17: familytime.scheduling.v1.ChildBirthMonthNoted.corrected_on:type_name -> familytime.common.v1.Date
-	45, // 18: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
-	45, // 19: familytime.scheduling.v1.SupportedContactRuledOut.assessed_on:type_name -> familytime.common.v1.Date
-	49, // 20: familytime.scheduling.v1.SupportedContactRuledOut.assessed_at:type_name -> google.protobuf.Timestamp
-	45, // 21: familytime.scheduling.v1.SupportedContactAllowed.assessed_on:type_name -> familytime.common.v1.Date
-	49, // 22: familytime.scheduling.v1.SupportedContactAllowed.assessed_at:type_name -> google.protobuf.Timestamp
-	45, // 23: familytime.scheduling.v1.DisclosureNoted.flagged_on:type_name -> familytime.common.v1.Date
-	49, // 24: familytime.scheduling.v1.DisclosureNoted.flagged_at:type_name -> google.protobuf.Timestamp
-	45, // 25: familytime.scheduling.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
-	49, // 26: familytime.scheduling.v1.RiskAssessmentNoted.assessed_at:type_name -> google.protobuf.Timestamp
-	45, // 27: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
+	44, // 12: familytime.scheduling.v1.FamilyReadyNoted.service_type:type_name -> familytime.common.v1.ServiceType
+	46, // 13: familytime.scheduling.v1.FamilyReadyNoted.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	46, // 14: familytime.scheduling.v1.FamilyReadyNoted.pre_visit_dates:type_name -> familytime.common.v1.Date
+	46, // 15: familytime.scheduling.v1.ArrangementChangeNoted.changed_on:type_name -> familytime.common.v1.Date
+	46, // 16: familytime.scheduling.v1.ChildrenLeavingNoted.changed_on:type_name -> familytime.common.v1.Date
+	46, // 17: familytime.scheduling.v1.ChildBirthMonthNoted.corrected_on:type_name -> familytime.common.v1.Date
+	46, // 18: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
+	46, // 19: familytime.scheduling.v1.SupportedContactRuledOut.assessed_on:type_name -> familytime.common.v1.Date
+	50, // 20: familytime.scheduling.v1.SupportedContactRuledOut.assessed_at:type_name -> google.protobuf.Timestamp
+	46, // 21: familytime.scheduling.v1.SupportedContactAllowed.assessed_on:type_name -> familytime.common.v1.Date
+	50, // 22: familytime.scheduling.v1.SupportedContactAllowed.assessed_at:type_name -> google.protobuf.Timestamp
+	46, // 23: familytime.scheduling.v1.DisclosureNoted.flagged_on:type_name -> familytime.common.v1.Date
+	50, // 24: familytime.scheduling.v1.DisclosureNoted.flagged_at:type_name -> google.protobuf.Timestamp
+	46, // 25: familytime.scheduling.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
+	50, // 26: familytime.scheduling.v1.RiskAssessmentNoted.assessed_at:type_name -> google.protobuf.Timestamp
+	46, // 27: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
 	0,  // 28: familytime.scheduling.v1.ReferralNoted.decision:type_name -> familytime.scheduling.v1.ReferralDecision
-	43, // 29: familytime.scheduling.v1.ReferralNoted.service_type:type_name -> familytime.common.v1.ServiceType
-	45, // 30: familytime.scheduling.v1.ReferralNoted.decided_on:type_name -> familytime.common.v1.Date
-	45, // 31: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
-	43, // 32: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
-	49, // 33: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
-	49, // 34: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
-	49, // 35: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
-	49, // 36: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
-	49, // 37: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
-	45, // 38: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
-	50, // 39: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
-	51, // 40: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
-	43, // 41: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
-	52, // 42: familytime.scheduling.v1.BookingCancelled.notice_to:type_name -> familytime.scheduling.v1.Party
-	45, // 43: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
-	45, // 44: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
-	53, // 45: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
-	49, // 46: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
-	52, // 47: familytime.scheduling.v1.PersonCheckedIn.party:type_name -> familytime.scheduling.v1.Party
-	49, // 48: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
-	52, // 49: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
-	49, // 50: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
-	49, // 51: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
-	52, // 52: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
-	49, // 53: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
-	52, // 54: familytime.scheduling.v1.MovementCorrected.party:type_name -> familytime.scheduling.v1.Party
-	54, // 55: familytime.scheduling.v1.MovementCorrected.movement:type_name -> familytime.scheduling.v1.Movement
-	49, // 56: familytime.scheduling.v1.MovementCorrected.was_at:type_name -> google.protobuf.Timestamp
-	49, // 57: familytime.scheduling.v1.MovementCorrected.at:type_name -> google.protobuf.Timestamp
-	43, // 58: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
-	45, // 59: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
+	44, // 29: familytime.scheduling.v1.ReferralNoted.service_type:type_name -> familytime.common.v1.ServiceType
+	46, // 30: familytime.scheduling.v1.ReferralNoted.decided_on:type_name -> familytime.common.v1.Date
+	46, // 31: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
+	44, // 32: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
+	50, // 33: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
+	50, // 34: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
+	50, // 35: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
+	50, // 36: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
+	50, // 37: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
+	46, // 38: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
+	51, // 39: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
+	52, // 40: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
+	44, // 41: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
+	53, // 42: familytime.scheduling.v1.BookingCancelled.notice_to:type_name -> familytime.scheduling.v1.Party
+	46, // 43: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
+	46, // 44: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
+	54, // 45: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
+	50, // 46: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
+	53, // 47: familytime.scheduling.v1.PersonCheckedIn.party:type_name -> familytime.scheduling.v1.Party
+	50, // 48: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
+	53, // 49: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
+	50, // 50: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
+	50, // 51: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
+	53, // 52: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
+	50, // 53: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
+	53, // 54: familytime.scheduling.v1.MovementCorrected.party:type_name -> familytime.scheduling.v1.Party
+	55, // 55: familytime.scheduling.v1.MovementCorrected.movement:type_name -> familytime.scheduling.v1.Movement
+	50, // 56: familytime.scheduling.v1.MovementCorrected.was_at:type_name -> google.protobuf.Timestamp
+	50, // 57: familytime.scheduling.v1.MovementCorrected.at:type_name -> google.protobuf.Timestamp
+	44, // 58: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
+	46, // 59: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
 	8,  // 60: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
-	49, // 61: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
-	49, // 62: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
-	43, // 63: familytime.scheduling.v1.SessionCalledOff.service_type:type_name -> familytime.common.v1.ServiceType
-	45, // 64: familytime.scheduling.v1.SessionCalledOff.session_date:type_name -> familytime.common.v1.Date
-	49, // 65: familytime.scheduling.v1.SessionCalledOff.children_arrived_at:type_name -> google.protobuf.Timestamp
-	49, // 66: familytime.scheduling.v1.SessionCalledOff.children_left_at:type_name -> google.protobuf.Timestamp
-	43, // 67: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
-	45, // 68: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
-	52, // 69: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
+	50, // 61: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
+	50, // 62: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
+	44, // 63: familytime.scheduling.v1.SessionCalledOff.service_type:type_name -> familytime.common.v1.ServiceType
+	46, // 64: familytime.scheduling.v1.SessionCalledOff.session_date:type_name -> familytime.common.v1.Date
+	50, // 65: familytime.scheduling.v1.SessionCalledOff.children_arrived_at:type_name -> google.protobuf.Timestamp
+	50, // 66: familytime.scheduling.v1.SessionCalledOff.children_left_at:type_name -> google.protobuf.Timestamp
+	44, // 67: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
+	46, // 68: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
+	53, // 69: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
 	8,  // 70: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
-	45, // 71: familytime.scheduling.v1.NoShowRecorded.place_kept_by_session_on:type_name -> familytime.common.v1.Date
-	43, // 72: familytime.scheduling.v1.NoShowWithdrawn.service_type:type_name -> familytime.common.v1.ServiceType
-	45, // 73: familytime.scheduling.v1.NoShowWithdrawn.session_date:type_name -> familytime.common.v1.Date
-	52, // 74: familytime.scheduling.v1.NoShowWithdrawn.party:type_name -> familytime.scheduling.v1.Party
-	45, // 75: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
-	43, // 76: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
-	49, // 77: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
-	49, // 78: familytime.scheduling.v1.WaitingListJoined.queued_from:type_name -> google.protobuf.Timestamp
+	46, // 71: familytime.scheduling.v1.NoShowRecorded.place_kept_by_session_on:type_name -> familytime.common.v1.Date
+	44, // 72: familytime.scheduling.v1.NoShowWithdrawn.service_type:type_name -> familytime.common.v1.ServiceType
+	46, // 73: familytime.scheduling.v1.NoShowWithdrawn.session_date:type_name -> familytime.common.v1.Date
+	53, // 74: familytime.scheduling.v1.NoShowWithdrawn.party:type_name -> familytime.scheduling.v1.Party
+	46, // 75: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
+	44, // 76: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
+	50, // 77: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
+	50, // 78: familytime.scheduling.v1.WaitingListJoined.queued_from:type_name -> google.protobuf.Timestamp
 	1,  // 79: familytime.scheduling.v1.WaitingListJoined.offer_not_taken:type_name -> familytime.scheduling.v1.OfferNotTaken
-	49, // 80: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
-	49, // 81: familytime.scheduling.v1.PlaceOffered.lapses_at:type_name -> google.protobuf.Timestamp
-	55, // 82: familytime.scheduling.v1.PlaceOffered.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
+	50, // 80: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
+	50, // 81: familytime.scheduling.v1.PlaceOffered.lapses_at:type_name -> google.protobuf.Timestamp
+	56, // 82: familytime.scheduling.v1.PlaceOffered.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
 	2,  // 83: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
-	49, // 84: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
-	56, // 85: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
-	45, // 86: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
-	45, // 87: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
-	45, // 88: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
-	57, // 89: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
-	45, // 90: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
-	45, // 91: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
-	45, // 92: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
-	45, // 93: familytime.scheduling.v1.ContactReopened.reopened_on:type_name -> familytime.common.v1.Date
-	45, // 94: familytime.scheduling.v1.ContactReopened.ended_on:type_name -> familytime.common.v1.Date
-	95, // [95:95] is the sub-list for method output_type
-	95, // [95:95] is the sub-list for method input_type
-	95, // [95:95] is the sub-list for extension type_name
-	95, // [95:95] is the sub-list for extension extendee
-	0,  // [0:95] is the sub-list for field type_name
+	50, // 84: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
+	57, // 85: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
+	46, // 86: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
+	46, // 87: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
+	46, // 88: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
+	58, // 89: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
+	46, // 90: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
+	46, // 91: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
+	46, // 92: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
+	46, // 93: familytime.scheduling.v1.ReviewDueNoted.review_due_on:type_name -> familytime.common.v1.Date
+	46, // 94: familytime.scheduling.v1.ReviewDueNoted.set_on:type_name -> familytime.common.v1.Date
+	46, // 95: familytime.scheduling.v1.ContactReopened.reopened_on:type_name -> familytime.common.v1.Date
+	46, // 96: familytime.scheduling.v1.ContactReopened.ended_on:type_name -> familytime.common.v1.Date
+	97, // [97:97] is the sub-list for method output_type
+	97, // [97:97] is the sub-list for method input_type
+	97, // [97:97] is the sub-list for extension type_name
+	97, // [97:97] is the sub-list for extension extendee
+	0,  // [0:97] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_events_proto_init() }
@@ -4552,7 +4650,7 @@ func file_familytime_scheduling_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_scheduling_v1_events_proto_rawDesc), len(file_familytime_scheduling_v1_events_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   39,
+			NumMessages:   40,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

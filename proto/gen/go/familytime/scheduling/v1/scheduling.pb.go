@@ -1105,8 +1105,14 @@ type BookSessionResponse struct {
 	// nobody could complete the session or write its observation report unless the register is put
 	// right before the day. The booking stands. Empty otherwise.
 	SupervisorWarning string `protobuf:"bytes,2,opt,name=supervisor_warning,json=supervisorWarning,proto3" json:"supervisor_warning,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// REVIEW_OVERDUE, in words, when the booking is for supported contact on a date after the
+	// family's review was due (referral's review_due_on), and no review since has moved it on:
+	// supported contact is reviewed at least every 6 months. The booking stands (stopping a child's
+	// contact for a review not yet held would harm the child); the day sheet alerts the session
+	// (ALERT_REVIEW_OVERDUE) until the review is recorded. Empty otherwise (docs/decisions.md 261).
+	ReviewWarning string `protobuf:"bytes,3,opt,name=review_warning,json=reviewWarning,proto3" json:"review_warning,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *BookSessionResponse) Reset() {
@@ -1149,6 +1155,13 @@ func (x *BookSessionResponse) GetBooking() *Booking {
 func (x *BookSessionResponse) GetSupervisorWarning() string {
 	if x != nil {
 		return x.SupervisorWarning
+	}
+	return ""
+}
+
+func (x *BookSessionResponse) GetReviewWarning() string {
+	if x != nil {
+		return x.ReviewWarning
 	}
 	return ""
 }
@@ -1270,8 +1283,11 @@ type RescheduleBookingResponse struct {
 	// NO_SUPERVISOR, in words, as for BookSessionResponse: the new booking is for supervised contact
 	// on a date the centre's staff register clears nobody to supervise. Empty otherwise.
 	SupervisorWarning string `protobuf:"bytes,2,opt,name=supervisor_warning,json=supervisorWarning,proto3" json:"supervisor_warning,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// REVIEW_OVERDUE, in words, as for BookSessionResponse: the new booking is for supported contact
+	// on a date after the family's review was due. Empty otherwise.
+	ReviewWarning string `protobuf:"bytes,3,opt,name=review_warning,json=reviewWarning,proto3" json:"review_warning,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *RescheduleBookingResponse) Reset() {
@@ -1314,6 +1330,13 @@ func (x *RescheduleBookingResponse) GetBooking() *Booking {
 func (x *RescheduleBookingResponse) GetSupervisorWarning() string {
 	if x != nil {
 		return x.SupervisorWarning
+	}
+	return ""
+}
+
+func (x *RescheduleBookingResponse) GetReviewWarning() string {
+	if x != nil {
+		return x.ReviewWarning
 	}
 	return ""
 }
@@ -4047,10 +4070,11 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\n" +
 	"start_time\x18\x06 \x01(\v2#.familytime.scheduling.v1.LocalTimeR\tstartTime\x12'\n" +
 	"\n" +
-	"request_id\x18\a \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\x81\x01\n" +
+	"request_id\x18\a \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xa8\x01\n" +
 	"\x13BookSessionResponse\x12;\n" +
 	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12-\n" +
-	"\x12supervisor_warning\x18\x02 \x01(\tR\x11supervisorWarning\"\xd1\x04\n" +
+	"\x12supervisor_warning\x18\x02 \x01(\tR\x11supervisorWarning\x12%\n" +
+	"\x0ereview_warning\x18\x03 \x01(\tR\rreviewWarning\"\xd1\x04\n" +
 	"\x18RescheduleBookingRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +
@@ -4063,10 +4087,11 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"start_time\x18\x06 \x01(\v2#.familytime.scheduling.v1.LocalTimeR\tstartTime\x12V\n" +
 	"\frequested_by\x18\a \x01(\x0e2%.familytime.scheduling.v1.CancelledByB\f\xbaH\t\x82\x01\x06\x10\x01 \x00 \x05R\vrequestedBy\x12'\n" +
 	"\n" +
-	"request_id\x18\b \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\x87\x01\n" +
+	"request_id\x18\b \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xae\x01\n" +
 	"\x19RescheduleBookingResponse\x12;\n" +
 	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12-\n" +
-	"\x12supervisor_warning\x18\x02 \x01(\tR\x11supervisorWarning\"\xe7\x01\n" +
+	"\x12supervisor_warning\x18\x02 \x01(\tR\x11supervisorWarning\x12%\n" +
+	"\x0ereview_warning\x18\x03 \x01(\tR\rreviewWarning\"\xe7\x01\n" +
 	"\x14CancelBookingRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +

@@ -594,6 +594,12 @@ const (
 	// records that the centre called it off (CancelBooking by the centre: reason
 	// CANCELLATION_REASON_CONTACT_STOPPED, no late notice). Raised while the booking is still booked.
 	Alert_ALERT_TURNED_AWAY_AT_THE_DOOR Alert = 13
+	// Supported contact, and the family's review was due before the session's date and has not been
+	// held (referral's review_due_on, as its first session or last review set it): supported contact
+	// is reviewed at least every 6 months. Not a reason to turn anyone away: the session goes ahead,
+	// and the coordinator holds the review with the family (familytime referral review). Raised on a
+	// booking not cancelled (docs/decisions.md 261).
+	Alert_ALERT_REVIEW_OVERDUE Alert = 14
 )
 
 // Enum value maps for Alert.
@@ -613,6 +619,7 @@ var (
 		11: "ALERT_CHILDREN_WITHOUT_AN_ADULT",
 		12: "ALERT_DISCLOSURE_NOT_WEIGHED",
 		13: "ALERT_TURNED_AWAY_AT_THE_DOOR",
+		14: "ALERT_REVIEW_OVERDUE",
 	}
 	Alert_value = map[string]int32{
 		"ALERT_UNSPECIFIED":               0,
@@ -629,6 +636,7 @@ var (
 		"ALERT_CHILDREN_WITHOUT_AN_ADULT": 11,
 		"ALERT_DISCLOSURE_NOT_WEIGHED":    12,
 		"ALERT_TURNED_AWAY_AT_THE_DOOR":   13,
+		"ALERT_REVIEW_OVERDUE":            14,
 	}
 )
 
@@ -1940,7 +1948,7 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\"CANCELLATION_REASON_PLACE_RELEASED\x10\x04\x12#\n" +
 	"\x1fCANCELLATION_REASON_RESCHEDULED\x10\x05\x12.\n" +
 	"*CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING\x10\x06\x12'\n" +
-	"#CANCELLATION_REASON_CONTACT_STOPPED\x10\a*\x9c\x03\n" +
+	"#CANCELLATION_REASON_CONTACT_STOPPED\x10\a*\xb6\x03\n" +
 	"\x05Alert\x12\x15\n" +
 	"\x11ALERT_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rALERT_ON_HOLD\x10\x01\x12\x1a\n" +
@@ -1956,7 +1964,8 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\x12#\n" +
 	"\x1fALERT_CHILDREN_WITHOUT_AN_ADULT\x10\v\x12 \n" +
 	"\x1cALERT_DISCLOSURE_NOT_WEIGHED\x10\f\x12!\n" +
-	"\x1dALERT_TURNED_AWAY_AT_THE_DOOR\x10\r*\xe3\x01\n" +
+	"\x1dALERT_TURNED_AWAY_AT_THE_DOOR\x10\r\x12\x18\n" +
+	"\x14ALERT_REVIEW_OVERDUE\x10\x0e*\xe3\x01\n" +
 	"\x0fOutOfTurnReason\x12\"\n" +
 	"\x1eOUT_OF_TURN_REASON_UNSPECIFIED\x10\x00\x12&\n" +
 	"\"OUT_OF_TURN_REASON_COURT_TIMESCALE\x10\x01\x12#\n" +

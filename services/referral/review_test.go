@@ -358,7 +358,17 @@ func TestEndingACaseAndReferringAgainGetsRoundNeitherHoldNorFinding(t *testing.T
 	// its cases are ended and free, so the new referral names the one with the finding.
 	third := w.submit(supported)
 	require.Contains(t, third.GetPossibleDuplicateOf(), abuse, "the ended case with a finding is a possible duplicate")
-	require.NotContains(t, third.GetPossibleDuplicateOf(), first, "an ended case with nothing standing is not")
+	// An ended case at the centre with nothing standing is flagged (decision 262: for the centre to
+	// confirm a child referred again as the same child), and said to bar nothing.
+	require.Contains(t, third.GetPossibleDuplicateOf(), first)
+	shown, err := w.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: third.GetReferralId(), CentreId: w.centre.String()})
+	require.NoError(t, err)
+	flagged := map[string]bool{}
+	for _, d := range shown.GetReferral().GetPossibleDuplicates() {
+		flagged[d.GetReferralId()] = d.GetNoLongerStands()
+	}
+	require.Equal(t, map[string]bool{first: true, again.GetReferralId(): false, abuse: false}, flagged,
+		"an ended case with nothing standing bars nothing; the open case and the one with a finding stand")
 	w.screen(third.GetReferralId(), referralv1.RiskRating_RISK_RATING_GREEN, false)
 	_, err = w.accept(third.GetReferralId(), supported)
 	refused(t, err, codes.FailedPrecondition, "DUPLICATE_DOMESTIC_ABUSE_FINDING")

@@ -142,3 +142,27 @@ func TestAPersonConfirmsThatAChildReferredAgainIsTheSameChild(t *testing.T) {
 	refused(t, err, codes.FailedPrecondition, "CHECKED_NOT_THE_FAMILY")
 	require.NotContains(t, g.eventTypes(t, third.GetReferralId()), "SameChildConfirmed")
 }
+
+// Decision 260's Left: a child referred again at the centre only after the first case ended was not
+// flagged (a closed referral was flagged only while a hold or a finding stood), so the centre could
+// not confirm the commonest case, a supervised case stepped down and the family referred for
+// supported contact afterwards. A referral at the same centre is flagged whatever its state
+// (decision 262): said to stand no longer, and confirmed as the same child.
+func TestAChildReferredAgainAtTheCentreAfterTheCaseEndedMayBeConfirmed(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	a := g.casework(t, g.centre(t, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, supported))
+	first := a.ready(commonv1.ServiceType_SERVICE_TYPE_SUPERVISED)
+	_, err := a.end(first, referralv1.CaseOutcome_CASE_OUTCOME_REFERRED_BACK_TO_COURT, "The court is to decide contact again")
+	require.NoError(t, err)
+
+	again := a.submit(supported)
+	require.Equal(t, []string{first}, again.GetPossibleDuplicateOf(), "the centre's own ended case is flagged")
+	got, err := a.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: again.GetReferralId(), CentreId: a.centre.String()})
+	require.NoError(t, err)
+	require.True(t, got.GetReferral().GetPossibleDuplicates()[0].GetNoLongerStands(), "nothing stands on it: it bars nothing")
+
+	_, err = a.c.ConfirmSameChild(ctx, &referralv1.ConfirmSameChildRequest{RequestId: uuid.NewString(), ReferralId: again.GetReferralId(),
+		CentreId: a.centre.String(), ChildPersonId: again.GetChildren()[0].GetPersonId(), OtherReferralId: first})
+	require.NoError(t, err)
+}

@@ -59,9 +59,9 @@ func (a *App) Submit(ctx context.Context, s domain.Submission, md eventstore.Met
 }
 
 // matchChildren looks children of r up at every centre by their keyed hashes (decisions 173, 200) and
-// flags on r what it finds, as submission does: another open referral at r's centre; a referral
-// closed, or at another centre, whose hold or domestic-abuse finding still stands (decisions 133,
-// 173); and any referral, whatever its state or centre, on which domestic abuse was disclosed (by
+// flags on r what it finds, as submission does: another referral at r's centre, open or closed
+// (decision 262); a referral at another centre whose hold or domestic-abuse finding still stands
+// (decisions 133, 173); and any referral, whatever its state or centre, on which domestic abuse was disclosed (by
 // its own answers, its second parent's or an amendment's; one carried to it is not carried on,
 // decision 197) and no lead's screen cleared it, whose disclosure carries to r (review 27,
 // decision 194). It returns
@@ -93,7 +93,12 @@ func (a *App) matchChildren(ctx context.Context, r *domain.Referral, children []
 			if err != nil {
 				return nil, nil, nil, err
 			}
-			flag := other.Open && other.Centre == r.CentreID()
+			// A referral at r's centre, open or closed: the centre's own casework. A closed one
+			// is flagged too (its flag says it no longer stands, unless a hold or a finding
+			// does), so that the centre can confirm a child referred again there, after a
+			// supervised case stepped down to supported contact, as the same child, and the
+			// figures count them once (decision 262).
+			flag := other.Centre == r.CentreID()
 			if !flag {
 				// A case that ended still matters while its hold is in force or its
 				// domestic-abuse finding stands: ending a case and referring the family again

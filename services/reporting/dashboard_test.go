@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -269,12 +270,30 @@ func TestDashboardInABrowser(t *testing.T) {
 		}
 	}
 
-	// It opens on the current quarter, nationally.
-	now := time.Now()
+	// It opens on the current quarter, nationally, which has not ended and is not published
+	// (decision 264): it shows the quarter's last month ended instead, or in a quarter's first
+	// month the last quarter ended, and says why.
+	now := time.Now().In(london(t))
+	current := (int(now.Month())-1)/3 + 1
+	want, wantName, why := []string{"month", "", ""}, "", ", its last month that has ended."
+	if lastMonth := now.AddDate(0, 0, -now.Day()); (int(lastMonth.Month())-1)/3+1 == current && lastMonth.Year() == now.Year() {
+		want[1], want[2], wantName = strconv.Itoa(lastMonth.Year()), strconv.Itoa(int(lastMonth.Month())), lastMonth.Format("January 2006")
+	} else {
+		want[0], want[1], want[2] = "quarter", strconv.Itoa(lastMonth.Year()), strconv.Itoa((int(lastMonth.Month())-1)/3+1)
+		wantName, why = "Q"+want[2]+" "+want[1], ", the last quarter that has ended."
+	}
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(base+"/dashboard")))
-	shown(fmt.Sprintf("quarter-%d-%d", now.Year(), (int(now.Month())-1)/3+1))
+	shown(strings.Join(want, "-"))
 	require.Contains(t, text("#figures-heading"), "nationally")
-	require.Contains(t, text("#period-shown"), "This period is still under way (today is ", "the current quarter's figures are those so far")
+	instead := text("#not-ended")
+	require.Contains(t, instead, fmt.Sprintf("Q%d %d", current, now.Year())+" (")
+	require.Contains(t, instead, ") is still under way (today is ")
+	require.Contains(t, instead, "Its figures are published once it has ended")
+	require.Contains(t, instead, "These are the figures for "+wantName)
+	require.Contains(t, instead, why)
+	require.Equal(t, want, evaluate[[]string](t, ctx, `["period", "year", "number"].map((id) => document.getElementById(id).value)`),
+		"the form says what is shown")
+	require.NotContains(t, text("#period-shown"), "under way", "the period shown has ended")
 
 	// A month shows the months to choose from; back to a quarter, the first of 2026.
 	// SetValue fires input and change, as choosing with the keyboard or the mouse does.
@@ -288,6 +307,7 @@ func TestDashboardInABrowser(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("number"), "1"), chromedp.Click(chromedp.ID("show"))))
 	shown("quarter-2026-1")
 	require.Equal(t, "From 1 January 2026 to 31 March 2026.", text("#period-shown"), "an ended quarter needs no note")
+	require.True(t, evaluate[bool](t, ctx, `document.getElementById("not-ended").hidden`), "a quarter asked for and ended is shown as asked")
 	require.Equal(t, served.GetShown(), text(`#headline td[data-measure="children_served"]`), "children served nationally")
 	require.Equal(t, "Children served", text(`#headline tr[data-measure="children_served"] th`))
 	require.Equal(t, "<5", text(fmt.Sprintf(`#breakdowns td[data-measure=%q][data-breakdown="age_band"][data-category=%q]`,
@@ -318,4 +338,12 @@ func TestDashboardInABrowser(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 	require.Empty(t, complaints, "the page runs under its Content-Security-Policy without errors")
+}
+
+// evaluate is the value of a script run in the page.
+func evaluate[T any](t *testing.T, ctx context.Context, script string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](script))
+	require.NoError(t, err, script)
+	return v
 }

@@ -2,12 +2,16 @@ package reporting_test
 
 import (
 	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
@@ -21,9 +25,10 @@ import (
 // in the quarter's return, the nation's sessions booked too beside its two service types,
 // published. What a centre's small figure withholds is now its own, its region's and the nation's
 // (decision 204): the other two centres' figures stand as they did, and no withheld total is
-// the sum of its published parts.
+// the sum of its published parts. The return is read once the quarter has ended (decision 264):
+// December's sessions were booked and never recorded as held.
 func TestOneCentresBookingsWithholdNoOtherCentresFigures(t *testing.T) {
-	g := newRig(t)
+	g := newRigOn(t, clock.NewSimulated(time.Date(2027, 1, 4, 10, 0, 0, 0, time.UTC)))
 	ne, nw, yh := commonv1.Region_REGION_NORTH_EAST, commonv1.Region_REGION_NORTH_WEST, commonv1.Region_REGION_YORKSHIRE_AND_THE_HUMBER
 	c1, c2, c3 := g.centre(t, ne), g.centre(t, nw), g.centre(t, yh)
 	rooms := map[uuid.UUID]uuid.UUID{}
@@ -66,7 +71,7 @@ func TestOneCentresBookingsWithholdNoOtherCentresFigures(t *testing.T) {
 	quarter := reportingv1.PeriodKind_PERIOD_KIND_QUARTER
 	before := figures(t, g.analyst(t), quarter, 2026, 4, "", true)
 
-	sessions(c2, supported, 12, 4, false) // still to come
+	sessions(c2, supported, 12, 4, false) // booked, and not recorded as held
 	g.settle(t)
 	after := figures(t, g.analyst(t), quarter, 2026, 4, "", true)
 	for key, f := range after {
@@ -136,32 +141,46 @@ func TestFamiliesWhoJoinedTheWaitingListAreCountedOnce(t *testing.T) {
 
 // Figures read before their period ends say so, by the service's clock (simulated here, as on a
 // simulated platform), not the reader's: the CLI's note and the dashboard's were the
-// workstation's or the browser's, and /figures said nothing.
+// workstation's or the browser's, and /figures said nothing. Such figures are exact ones only:
+// published figures of a period not ended are refused (decision 264), which the same clock decides.
 func TestFiguresSayHowFarTheirPeriodHasRun(t *testing.T) {
 	sim := clock.NewSimulated(time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC))
 	g := newRigOn(t, sim)
 	an := g.analyst(t)
-	figures := func(year, quarter int32) *reportingv1.GetFiguresResponse {
+	figures := func(year, quarter int32, publish bool) (*reportingv1.GetFiguresResponse, error) {
 		t.Helper()
-		resp, err := an.GetFigures(t.Context(), &reportingv1.GetFiguresRequest{Publication: true,
+		return an.GetFigures(t.Context(), &reportingv1.GetFiguresRequest{Publication: publish,
 			Period: &reportingv1.Period{Kind: reportingv1.PeriodKind_PERIOD_KIND_QUARTER, Year: year, Number: quarter}})
-		require.NoError(t, err)
-		return resp
 	}
-	q4 := figures(2026, 4)
+	progress := func(year, quarter int32, publish bool) reportingv1.PeriodProgress {
+		t.Helper()
+		resp, err := figures(year, quarter, publish)
+		require.NoError(t, err)
+		return resp.GetProgress()
+	}
+	refused := func(year, quarter int32) {
+		t.Helper()
+		_, err := figures(year, quarter, true)
+		require.Equal(t, "PERIOD_NOT_ENDED", reasonOf(err), "%dQ%d: %v", year, quarter, err)
+	}
+	q4, err := figures(2026, 4, false)
+	require.NoError(t, err)
 	require.Equal(t, reportingv1.PeriodProgress_PERIOD_PROGRESS_UNDER_WAY, q4.GetProgress())
 	require.Equal(t, &commonv1.Date{Year: 2026, Month: 11, Day: 29}, q4.GetAsOf())
-	require.Equal(t, reportingv1.PeriodProgress_PERIOD_PROGRESS_ENDED, figures(2026, 3).GetProgress())
-	require.Equal(t, reportingv1.PeriodProgress_PERIOD_PROGRESS_NOT_BEGUN, figures(2027, 1).GetProgress())
+	refused(2026, 4)
+	require.Equal(t, reportingv1.PeriodProgress_PERIOD_PROGRESS_ENDED, progress(2026, 3, true))
+	require.Equal(t, reportingv1.PeriodProgress_PERIOD_PROGRESS_NOT_BEGUN, progress(2027, 1, false))
+	refused(2027, 1)
 
 	// The quarter's last evening in the UK is still in it; the next morning it has ended.
 	require.NoError(t, sim.Set(time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC)))
-	require.Equal(t, reportingv1.PeriodProgress_PERIOD_PROGRESS_UNDER_WAY, figures(2026, 4).GetProgress())
+	require.Equal(t, reportingv1.PeriodProgress_PERIOD_PROGRESS_UNDER_WAY, progress(2026, 4, false))
+	refused(2026, 4)
 	require.NoError(t, sim.Set(time.Date(2027, 1, 1, 0, 30, 0, 0, time.UTC)))
-	require.Equal(t, reportingv1.PeriodProgress_PERIOD_PROGRESS_ENDED, figures(2026, 4).GetProgress())
-	require.Equal(t, reportingv1.PeriodProgress_PERIOD_PROGRESS_UNDER_WAY, figures(2027, 1).GetProgress())
+	require.Equal(t, reportingv1.PeriodProgress_PERIOD_PROGRESS_ENDED, progress(2026, 4, true))
+	require.Equal(t, reportingv1.PeriodProgress_PERIOD_PROGRESS_UNDER_WAY, progress(2027, 1, false))
 
-	// /figures, for dashboards, says the same.
+	// /figures, for dashboards, says the same: the quarter under way is refused, saying so.
 	_, body := get(t, g.adminServer(t).URL+"/figures?period=quarter&year=2027&number=1")
 	var doc struct {
 		Progress string         `json:"progress"`
@@ -170,4 +189,139 @@ func TestFiguresSayHowFarTheirPeriodHasRun(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(body), &doc))
 	require.Equal(t, "PERIOD_PROGRESS_UNDER_WAY", doc.Progress)
 	require.Equal(t, map[string]int{"year": 2027, "month": 1, "day": 1}, doc.AsOf)
+}
+
+// Review 44: figures published for a quarter under way were its figures so far, so two reads a
+// week apart gave by subtraction the counts of the days between, which nothing suppressed: centre
+// B's sessions attended in 2027Q1 read 5 on 13 February and 8 once the quarter ended, so exactly
+// 3 families attended on 20 February. Published figures are given for ended periods only, and
+// suppressed with the periods of their year that have ended, never with figures still changing
+// (decision 264): a month that has ended reads the same whatever happens after it. Exact figures
+// so far stay, for the roles allowed them, and say the period is under way.
+func TestPublishedFiguresAreOfEndedPeriodsOnly(t *testing.T) {
+	sim := clock.NewSimulated(time.Date(2027, 2, 13, 10, 0, 0, 0, time.UTC))
+	g := newRigOn(t, sim)
+	an := g.analyst(t)
+	london, northWest, yorkshire := commonv1.Region_REGION_LONDON, commonv1.Region_REGION_NORTH_WEST, commonv1.Region_REGION_YORKSHIRE_AND_THE_HUMBER
+	a, b, c := g.centre(t, london), g.centre(t, northWest), g.centre(t, yorkshire)
+	attend := func(centre uuid.UUID, on *commonv1.Date, n int) {
+		for range n {
+			family, booking := uuid.New(), uuid.NewString()
+			stream := "family-" + family.String()
+			g.emit(t, "scheduling", stream, &schedulingv1.SessionBooked{BookingId: booking, FamilyId: family.String(), CentreId: centre.String(),
+				SessionDate: on, ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED}, family, centre, "coordinator-1")
+			g.emit(t, "scheduling", stream, &schedulingv1.SessionCompleted{BookingId: booking, FamilyId: family.String(), CentreId: centre.String(),
+				SessionDate: on, ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, Children: []*schedulingv1.AttendingChild{
+					{PersonId: uuid.NewString(), AgeBand: commonv1.AgeBand_AGE_BAND_5_TO_10}}}, family, centre, "coordinator-1")
+		}
+	}
+	attend(a, date(2027, 1, 12), 9)
+	attend(c, date(2027, 1, 26), 7)
+	attend(b, date(2027, 2, 6), 5)
+	g.settle(t)
+	ask := func(kind reportingv1.PeriodKind, number int32, publish bool) (*reportingv1.GetFiguresResponse, error) {
+		return an.GetFigures(t.Context(), &reportingv1.GetFiguresRequest{Publication: publish,
+			Period: &reportingv1.Period{Kind: kind, Year: 2027, Number: number}})
+	}
+	quarter, month, year := reportingv1.PeriodKind_PERIOD_KIND_QUARTER, reportingv1.PeriodKind_PERIOD_KIND_MONTH, reportingv1.PeriodKind_PERIOD_KIND_YEAR
+	attendedAtB := "sessions_attended|centre|" + northWest.String() + "|" + b.String() + "||"
+
+	// 13 February: the quarter, the year and February are under way, March has not begun. None is
+	// published; each refusal names the last period of its kind that has ended.
+	// Of the quarter and the year, January has ended and is published as a month.
+	for _, p := range []struct {
+		kind              reportingv1.PeriodKind
+		number            int32
+		lastEnded, months string
+	}{{quarter, 1, "The last quarter ended is 2026Q4", "; of 2027Q1, the months to January 2027 have ended and are published."},
+		{year, 0, "The last year ended is 2026", "; of 2027, the months to January 2027 have ended and are published."},
+		{month, 2, "The last month ended is January 2027", ""}, {month, 3, "The last month ended is January 2027", ""}} {
+		_, err := ask(p.kind, p.number, true)
+		require.Equal(t, codes.FailedPrecondition, status.Code(err), "%s %d: %v", p.kind, p.number, err)
+		require.Equal(t, "PERIOD_NOT_ENDED", reasonOf(err), "%s %d", p.kind, p.number)
+		message := status.Convert(err).Message()
+		require.Contains(t, message, p.lastEnded+p.months, "%s %d", p.kind, p.number)
+		require.Contains(t, message, "today is 13 February 2027", "%s %d", p.kind, p.number)
+		if p.months == "" {
+			require.NotContains(t, message, "have ended and are published", "%s %d", p.kind, p.number)
+		}
+	}
+	// The exact figures so far, for the national body, say the quarter is under way.
+	soFar, err := ask(quarter, 1, false)
+	require.NoError(t, err)
+	require.Equal(t, reportingv1.PeriodProgress_PERIOD_PROGRESS_UNDER_WAY, soFar.GetProgress())
+	exact := map[string]*reportingv1.Figure{}
+	for _, f := range soFar.GetFigures() {
+		exact[f.GetMeasure()+"|"+f.GetScope()+"|"+f.GetRegion().String()+"|"+f.GetCentreId()+"|"+f.GetBreakdown()+"|"+f.GetCategory()] = f
+	}
+	require.Equal(t, float64(5), exact[attendedAtB].GetValue())
+	// January has ended, and is published.
+	jan, err := ask(month, 1, true)
+	require.NoError(t, err)
+	require.Equal(t, reportingv1.PeriodProgress_PERIOD_PROGRESS_ENDED, jan.GetProgress())
+	require.NotEmpty(t, jan.GetFigures())
+
+	// /figures refuses the quarter as GetFigures does, and says which quarter has ended last.
+	admin := g.adminServer(t)
+	resp, body := get(t, admin.URL+"/figures?period=quarter&year=2027&number=1")
+	require.Equal(t, http.StatusConflict, resp.StatusCode, body)
+	require.Equal(t, "application/json", resp.Header.Get("Content-Type"))
+	var refused struct {
+		Error struct {
+			Reason  string `json:"reason"`
+			Message string `json:"message"`
+		} `json:"error"`
+		Progress    string         `json:"progress"`
+		AsOf        map[string]int `json:"as_of"`
+		LastEnded   map[string]any `json:"last_ended"`
+		MonthsEnded map[string]any `json:"months_ended"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &refused), body)
+	require.Equal(t, "PERIOD_NOT_ENDED", refused.Error.Reason)
+	require.Contains(t, refused.Error.Message, "The last quarter ended is 2026Q4")
+	require.Equal(t, "PERIOD_PROGRESS_UNDER_WAY", refused.Progress)
+	require.Equal(t, map[string]int{"year": 2027, "month": 2, "day": 13}, refused.AsOf)
+	require.Equal(t, map[string]any{"period": "quarter", "year": float64(2026), "number": float64(4)}, refused.LastEnded)
+	require.Equal(t, map[string]any{"period": "month", "year": float64(2027), "number": float64(1)}, refused.MonthsEnded)
+	resp, body = get(t, admin.URL+"/figures?period=month&year=2027&number=1")
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+
+	// A week later, three more families at B and two at C. January reads as it did: its figures
+	// are suppressed with the periods ended, not beside February's so far.
+	attend(b, date(2027, 2, 20), 3)
+	attend(c, date(2027, 2, 20), 2)
+	g.settle(t)
+	require.NoError(t, sim.Set(time.Date(2027, 2, 21, 10, 0, 0, 0, time.UTC)))
+	again, err := ask(month, 1, true)
+	require.NoError(t, err)
+	require.Len(t, again.GetFigures(), len(jan.GetFigures()))
+	for i, f := range again.GetFigures() {
+		require.Equal(t, jan.GetFigures()[i].String(), f.String(), "January, read before and after February's sessions")
+	}
+	_, err = ask(quarter, 1, true)
+	require.Equal(t, "PERIOD_NOT_ENDED", reasonOf(err))
+
+	// The quarter ended (1 April in the UK): it is published whole, as its return.
+	require.NoError(t, sim.Set(time.Date(2027, 4, 1, 0, 30, 0, 0, time.UTC)))
+	q1, err := ask(quarter, 1, true)
+	require.NoError(t, err)
+	require.Equal(t, reportingv1.PeriodProgress_PERIOD_PROGRESS_ENDED, q1.GetProgress())
+	var atB *reportingv1.Figure
+	for _, f := range q1.GetFigures() {
+		if f.GetMeasure() == "sessions_attended" && f.GetCentreId() == b.String() && f.GetBreakdown() == "" {
+			atB = f
+		}
+	}
+	require.NotNil(t, atB)
+	require.Contains(t, []string{"8", "*"}, atB.GetShown(), "B's quarter, whole")
+}
+
+// reasonOf is a refusal's ErrorInfo reason.
+func reasonOf(err error) string {
+	for _, d := range status.Convert(err).Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok {
+			return info.GetReason()
+		}
+	}
+	return ""
 }

@@ -127,12 +127,13 @@ func (g *rig) client(t testing.TB, subject string, roles []auth.Role, centres ..
 }
 
 // coordinator connects as the centre's coordinator, whom the centre's staff register has from
-// today, cleared (decision 110): added once, as scheduling records it, and kept by reporting.
+// today (the service's: its clock's, where the rig sets one), cleared (decision 110): added once,
+// as scheduling records it, and kept by reporting.
 func (g *rig) coordinator(t testing.TB, centre uuid.UUID) reportingv1.ReportingServiceClient {
 	t.Helper()
 	account := "coordinator-" + centre.String()[:8]
 	if !g.onStaff[centre] {
-		today := dates.Proto(dates.InUK(time.Now()))
+		today := dates.Proto(dates.InUK(clock.Or(g.clock).Now()))
 		g.staffEvent(t, centre, &schedulingv1.StaffMemberAdded{CentreId: centre.String(), AccountId: account,
 			Role: schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR, JoinedOn: today, DbsCheckedOn: today, TrainedOn: today})
 		g.onStaff[centre] = true

@@ -25,7 +25,10 @@ func newReturnCommand() *cobra.Command {
 		Use:   "return",
 		Short: "The national body's quarterly statistical return, from the data (small numbers suppressed)",
 		Long: `return produces the quarterly return per centre, per region and nationally, with every count of 1
-to 4 shown as "<5" and no suppressed figure derivable from a total. docs/return.md defines each field.`,
+to 4 shown as "<5" and no suppressed figure derivable from a total. docs/return.md defines each field.
+A quarter is returned once it has ended, by the platform's clock: one under way or not begun is
+refused (PERIOD_NOT_ENDED), naming the last quarter ended, as its figures so far, read again a few
+days later, would give the counts of the days between.`,
 		Example: `  familytime return --quarter 2026Q3 --format csv > return-2026Q3.csv
   familytime return --quarter 2026Q3 --centre 3f2a... --format json`,
 		Args: cobra.NoArgs,
@@ -57,10 +60,7 @@ to 4 shown as "<5" and no suppressed figure derivable from a total. docs/return.
 				Period:   &reportingv1.Period{Kind: reportingv1.PeriodKind_PERIOD_KIND_QUARTER, Year: int32(year), Number: int32(q)},
 				CentreId: centre, Publication: true})
 			if err != nil {
-				return describe(err)
-			}
-			if note := unfinishedQuarter(quarter, resp); note != "" {
-				fmt.Fprintln(cmd.ErrOrStderr(), note)
+				return describe(err) // a quarter not ended: PERIOD_NOT_ENDED, naming the last ended (decision 264)
 			}
 			if format == "json" {
 				b, err := protojson.MarshalOptions{UseProtoNames: true, Multiline: true}.Marshal(resp)
@@ -90,21 +90,4 @@ to 4 shown as "<5" and no suppressed figure derivable from a total. docs/return.
 	cmd.Flags().BoolVar(&asJSON, "json", false, "the same as --format json")
 	_ = cmd.MarkFlagRequired("quarter")
 	return cmd
-}
-
-// unfinishedQuarter is a note for a return asked for before its quarter ended: a quarter not begun
-// has nothing to count but what is booked, and one under way only what happened so far. Empty
-// once the quarter has ended. How far it has run is the service's (its clock, simulated on a
-// simulated platform), not this machine's.
-func unfinishedQuarter(quarter string, resp *reportingv1.GetFiguresResponse) string {
-	from, to := dateString(resp.GetFrom()), dateString(resp.GetTo())
-	switch resp.GetProgress() {
-	case reportingv1.PeriodProgress_PERIOD_PROGRESS_NOT_BEGUN:
-		return fmt.Sprintf("note: %s has not begun (it runs %s to %s; today is %s): its figures count only what is booked so far",
-			quarter, from, to, dateString(resp.GetAsOf()))
-	case reportingv1.PeriodProgress_PERIOD_PROGRESS_UNDER_WAY:
-		return fmt.Sprintf("note: %s is under way (it ends on %s; today is %s): its figures are those so far, not the quarter's return",
-			quarter, to, dateString(resp.GetAsOf()))
-	}
-	return ""
 }

@@ -1,29 +1,44 @@
 package cli
 
 import (
+	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
-
-	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
-	reportingv1 "github.com/familytime/familytime/proto/gen/go/familytime/reporting/v1"
 )
 
-// A return asked for before its quarter ends says so: a review found a future quarter's return, all
-// zeros, given without a word. How far the quarter has run is the service's to say (its clock,
-// simulated on a simulated platform), not the workstation's.
-func TestUnfinishedQuarter(t *testing.T) {
-	q4 := func(progress reportingv1.PeriodProgress) *reportingv1.GetFiguresResponse {
-		return &reportingv1.GetFiguresResponse{From: &commonv1.Date{Year: 2026, Month: 10, Day: 1},
-			To: &commonv1.Date{Year: 2026, Month: 12, Day: 31}, Progress: progress, AsOf: &commonv1.Date{Year: 2026, Month: 9, Day: 30}}
+// Review 44: a return asked for before its quarter ended gave its figures so far, with a note;
+// read again a week later, the two gave by subtraction the week's counts, which were not
+// suppressed. A quarter is returned once it has ended (decision 264): before that the return is
+// refused, saying when it ends and which quarter has ended last, by the service's clock.
+func TestReturnOfAQuarterNotEndedIsRefused(t *testing.T) {
+	dir := startDevPlatform(t)
+	now := time.Now().In(london)
+	current := (int(now.Month())-1)/3 + 1
+	lastYear, last := now.Year(), current-1
+	if last == 0 {
+		lastYear, last = now.Year()-1, 4
 	}
-	require.Equal(t, "note: 2026Q4 has not begun (it runs 2026-10-01 to 2026-12-31; today is 2026-09-30): its figures count only what is booked so far",
-		unfinishedQuarter("2026Q4", q4(reportingv1.PeriodProgress_PERIOD_PROGRESS_NOT_BEGUN)))
-	underWay := q4(reportingv1.PeriodProgress_PERIOD_PROGRESS_UNDER_WAY)
-	underWay.AsOf = &commonv1.Date{Year: 2026, Month: 11, Day: 29}
-	require.Equal(t, "note: 2026Q4 is under way (it ends on 2026-12-31; today is 2026-11-29): its figures are those so far, not the quarter's return",
-		unfinishedQuarter("2026Q4", underWay))
-	require.Empty(t, unfinishedQuarter("2026Q4", q4(reportingv1.PeriodProgress_PERIOD_PROGRESS_ENDED)), "an ended quarter's return needs no note")
+	quarter, lastQuarter := fmt.Sprintf("%dQ%d", now.Year(), current), fmt.Sprintf("%dQ%d", lastYear, last)
+
+	out, err := execute(t, "return", "--quarter", quarter, "--json", "--data", dir)
+	require.Error(t, err)
+	f := failureOf(t, out)
+	require.Equal(t, "FailedPrecondition", f.Code)
+	require.Equal(t, "PERIOD_NOT_ENDED", f.Reason)
+	require.Contains(t, f.Message, quarter+" is under way")
+	require.Contains(t, f.Message, "The last quarter ended is "+lastQuarter)
+	_, err = run(t, "return", "--quarter", quarter, "--data", dir)
+	require.ErrorContains(t, err, "[PERIOD_NOT_ENDED]")
+	next := fmt.Sprintf("%dQ%d", now.Year()+1, current)
+	_, err = run(t, "return", "--quarter", next, "--data", dir)
+	require.ErrorContains(t, err, next+" has not begun")
+
+	out, err = run(t, "return", "--quarter", lastQuarter, "--data", dir)
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(out, "quarter,measure,scope,region,centre_id,breakdown,category,value\n"), out)
 }
 
 // --json is --format json, as every other command takes it; both at odds are refused before

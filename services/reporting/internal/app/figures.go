@@ -98,6 +98,94 @@ func (p Period) Progress(today time.Time) PeriodProgress {
 	return PeriodUnderWay
 }
 
+// Kind is "year", "quarter" or "month".
+func (p Period) Kind() string {
+	switch p.index() {
+	case 0:
+		return "year"
+	case 1, 2, 3, 4:
+		return "quarter"
+	}
+	return "month"
+}
+
+// Number is p's quarter (1-4) or month (1-12) in its year; 0 for a year.
+func (p Period) Number() int {
+	switch i := p.index(); {
+	case i == 0:
+		return 0
+	case i <= 4:
+		return i
+	default:
+		return i - 4
+	}
+}
+
+// String names p as the return does: "2026", "2026Q4", "December 2026".
+func (p Period) String() string {
+	switch p.Kind() {
+	case "year":
+		return strconv.Itoa(p.From.Year())
+	case "quarter":
+		return fmt.Sprintf("%dQ%d", p.From.Year(), p.Number())
+	}
+	return p.From.Format("January 2006")
+}
+
+// LastEnded is the last period of p's kind to have ended before today: the one before the
+// period of that kind that today is in.
+func (p Period) LastEnded(today time.Time) Period {
+	return containing(p.Kind(), containing(p.Kind(), today).From.AddDate(0, 0, -1))
+}
+
+// containing is the year, quarter or month (kind) that day is in.
+func containing(kind string, day time.Time) Period {
+	number := 0
+	switch kind {
+	case "quarter":
+		number = 1 + int(day.Month()-1)/3
+	case "month":
+		number = int(day.Month())
+	}
+	p, _ := NewPeriod(kind, day.Year(), number)
+	return p
+}
+
+// NotEndedError refuses the published figures of a period that has not ended (decision 264):
+// figures so far, read again a few days later, give by subtraction the counts of the days between,
+// which no suppression protects (review 44: 5 sessions attended at a centre on 13 February, 8 at
+// the quarter's end, so exactly 3 families on 20 February). It unwraps to the rule the API
+// refuses with, PERIOD_NOT_ENDED; the admin port's /figures reads the periods from it.
+type NotEndedError struct {
+	Period, LastEnded Period
+	// MonthsEnded is the period's last month that has ended, zero when none has: the months
+	// ended of a quarter or year under way are published, each once it has ended.
+	MonthsEnded Period
+	Progress    PeriodProgress
+	Today       time.Time
+}
+
+func (e *NotEndedError) Error() string { return e.rule().Message }
+
+// Unwrap is the rule broken, which the gRPC API answers FailedPrecondition with its reason.
+func (e *NotEndedError) Unwrap() error { return e.rule() }
+
+func (e *NotEndedError) rule() *problem.RuleError {
+	const day = "2 January 2006"
+	where := fmt.Sprintf("%s is under way (it ends on %s; today is %s)", e.Period, e.Period.To.Format(day), e.Today.Format(day))
+	if e.Progress == PeriodNotBegun {
+		where = fmt.Sprintf("%s has not begun (it runs %s to %s; today is %s)", e.Period, e.Period.From.Format(day), e.Period.To.Format(day),
+			e.Today.Format(day))
+	}
+	months := ""
+	if !e.MonthsEnded.From.IsZero() {
+		months = fmt.Sprintf("; of %s, the months to %s have ended and are published", e.Period, e.MonthsEnded)
+	}
+	return problem.Rule("PERIOD_NOT_ENDED", where+": figures are published for a period once it has ended, as figures so far, read "+
+		"again later, would give by subtraction the counts of the days between, which are not suppressed. The last "+
+		e.LastEnded.Kind()+" ended is "+e.LastEnded.String()+months+". The exact figures so far are given unpublished, to the roles allowed them.")
+}
+
 // PeriodProgress is how far a period has run.
 type PeriodProgress int
 
@@ -246,7 +334,8 @@ var measures = []measure{
 }
 
 // Figures are the period's figures nationally, by region and by centre, or one centre's only;
-// suppressed for publication when publish is set (suppress.go).
+// suppressed for publication when publish is set (suppress.go). Figures for publication are given
+// only for a period that has ended (NotEndedError, decision 264); exact figures for any.
 //
 // Published figures are suppressed together with every other period of the period's calendar
 // year (decisions.md 81): a quarter is the sum of its months and a year of its quarters, so a
@@ -254,7 +343,10 @@ var measures = []measure{
 // subtraction unless one more of them is withheld, and whichever period is asked for, a figure is
 // withheld the same way. One centre's published figures are the national publication's, kept to
 // the centre: suppressed alone, a figure withheld nationally to protect a neighbour's "<5" came
-// out whole.
+// out whole. Only the periods of the year that have ended are suppressed together: beside a
+// month, quarter or year still under way, whose figures change from day to day, an ended month's
+// withheld figures changed with them (a "*" one day, published the next), and two reads together
+// could pin what each withheld (decision 264).
 func (a *App) Figures(ctx context.Context, p Period, centre uuid.UUID, publish bool) ([]Figure, error) {
 	// The directory's centres: their regions, which centre has a row for every count, and
 	// whether a centre asked about is one reporting knows.
@@ -265,6 +357,17 @@ func (a *App) Figures(ctx context.Context, p Period, centre uuid.UUID, publish b
 	if _, known := regions[centre]; centre != uuid.Nil && !known {
 		return nil, problem.NotFound("centre " + centre.String())
 	}
+	var today time.Time
+	if publish {
+		today = a.today()
+		if progress := p.Progress(today); progress != PeriodEnded {
+			notEnded := &NotEndedError{Period: p, LastEnded: p.LastEnded(today), Progress: progress, Today: today}
+			if lastMonth := containing("month", today).LastEnded(today); p.Kind() != "month" && !lastMonth.From.Before(p.From) {
+				notEnded.MonthsEnded = lastMonth
+			}
+			return nil, notEnded
+		}
+	}
 	var out []Figure
 	if !publish {
 		figs, err := a.periodFigures(ctx, p, regions, func(measure) bool { return true })
@@ -273,7 +376,7 @@ func (a *App) Figures(ctx context.Context, p Period, centre uuid.UUID, publish b
 		}
 		out = figs
 	} else {
-		all, err := a.yearFigures(ctx, p.Year())
+		all, err := a.yearFigures(ctx, p.Year(), today)
 		if err != nil {
 			return nil, err
 		}
@@ -349,10 +452,15 @@ func withZeros(figs []Figure, regions map[uuid.UUID]int32) []Figure {
 	return figs
 }
 
-// yearFigures are the counts of people of every period of the year (Periods), unsuppressed: a
-// measure counted on one date with one query over the year, the others period by period. The
-// queries run a few at a time: on PostgreSQL's cores, not one after another on one.
-func (a *App) yearFigures(ctx context.Context, year Period) ([]Figure, error) {
+// yearFigures are the counts of people of every period of the year (Periods) that ended before
+// today, unsuppressed: a measure counted on one date with one query over the year, the others
+// period by period. A period not ended has no figures here: its figures change from day to day,
+// and suppressing the ended periods beside them would withhold differently from one day to the
+// next (decision 264). The queries run a few at a time: on PostgreSQL's cores, not one after
+// another on one.
+func (a *App) yearFigures(ctx context.Context, year Period, today time.Time) ([]Figure, error) {
+	periods := year.Periods()
+	ended := func(period int) bool { return periods[period].Progress(today) == PeriodEnded }
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(yearQueries)
 	var protected []measure
@@ -366,10 +474,19 @@ func (a *App) yearFigures(ctx context.Context, year Period) ([]Figure, error) {
 		g.Go(func() error {
 			if m.Dated {
 				cells, err := a.figures.RunYear(ctx, m.Measure, year.From)
-				each[i] = m.figures(nil, cells)
+				kept := cells[:0]
+				for _, c := range cells {
+					if ended(c.Period) {
+						kept = append(kept, c)
+					}
+				}
+				each[i] = m.figures(nil, kept)
 				return err
 			}
-			for period, q := range year.Periods() {
+			for period, q := range periods {
+				if !ended(period) {
+					continue
+				}
 				cells, err := a.figures.Run(ctx, m.Measure, q.From, q.To)
 				if err != nil {
 					return err

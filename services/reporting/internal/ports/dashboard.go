@@ -32,7 +32,9 @@ const dashboardPolicy = "default-src 'none'; script-src 'self'; style-src 'self'
 // shows the published figures for a year, quarter or month (the current quarter unless the
 // address says otherwise: /dashboard?period=quarter&year=2026&number=1[&centre=<uuid>]),
 // nationally or for one centre: the headline figures, by region and the breakdowns, each
-// withheld figure as its "<5" or "*", with a legend. It reads only /figures and /centres in the
+// withheld figure as its "<5" or "*", with a legend. A period not ended, the current quarter
+// included, is not published (decision 264): the page shows the last of its kind that has ended,
+// which /figures names in its refusal, and says why. It reads only /figures and /centres in the
 // browser, so it shows nothing they do not: no personal data, and the same exposure as /figures
 // (the admin port is internal to the deployment).
 func DashboardPage() http.Handler {

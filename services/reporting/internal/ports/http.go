@@ -1,6 +1,7 @@
 package ports
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -16,6 +17,51 @@ import (
 // JSON (protojson with UseProtoNames), so the same figure has the same keys wherever it is read.
 var figuresJSON = protojson.MarshalOptions{UseProtoNames: true}
 
+// notEndedAnswer refuses the published figures of a period not ended (decision 264), 409 Conflict
+// (the period is fine, the figures are not ready), in JSON a dashboard can act on: the refusal as
+// the CLI's --json gives one, how far the period has run and on which date (the service's, as in
+// a GetFiguresResponse), and the last period of its kind that has ended, in /figures' own terms,
+// to ask for instead, with the period's own last month ended (months_ended) where it has one.
+func notEndedAnswer(w http.ResponseWriter, e *app.NotEndedError) {
+	type period struct {
+		Period string `json:"period"`
+		Year   int    `json:"year"`
+		Number int    `json:"number,omitempty"`
+	}
+	type date struct {
+		Year  int `json:"year"`
+		Month int `json:"month"`
+		Day   int `json:"day"`
+	}
+	var rule *problem.RuleError
+	errors.As(e, &rule) // always: e unwraps to its rule
+	out := struct {
+		Error struct {
+			Code    string `json:"code"`
+			Reason  string `json:"reason"`
+			Message string `json:"message"`
+		} `json:"error"`
+		Progress    string  `json:"progress"`
+		AsOf        date    `json:"as_of"`
+		LastEnded   period  `json:"last_ended"`
+		MonthsEnded *period `json:"months_ended,omitempty"`
+	}{Progress: progress[e.Progress].String(), AsOf: date{e.Today.Year(), int(e.Today.Month()), e.Today.Day()},
+		LastEnded: period{e.LastEnded.Kind(), e.LastEnded.From.Year(), e.LastEnded.Number()}}
+	if m := e.MonthsEnded; !m.From.IsZero() {
+		out.MonthsEnded = &period{m.Kind(), m.From.Year(), m.Number()}
+	}
+	out.Error.Code, out.Error.Reason, out.Error.Message = "FailedPrecondition", rule.Reason, rule.Message
+	body, err := json.Marshal(out)
+	if err != nil {
+		http.Error(w, "figures are unavailable", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusConflict)
+	_, _ = w.Write(body)
+}
+
 // Dashboard serves published figures as JSON on the admin port, for dashboards:
 // GET /figures?period=quarter&year=2026&number=3[&centre=<uuid>]. They are the published figures
 // (small numbers suppressed), the same as GetFigures with publication set; the admin port is
@@ -23,7 +69,9 @@ var figuresJSON = protojson.MarshalOptions{UseProtoNames: true}
 // (DashboardPage) shows them to a person, and reads nothing else but the centres' names
 // (Centres), so it is no more exposed than this. The JSON is GetFiguresResponse with the fields
 // named as the proto names them (figures[].centre_id), as `familytime return --format json` and
-// every --json of the CLI name them, so that the two can be joined by key (review 32).
+// every --json of the CLI name them, so that the two can be joined by key (review 32). A period
+// that has not ended is refused, 409 with its reason and the last period of its kind that has
+// (notEndedAnswer), as GetFigures refuses it.
 func Dashboard(a *app.App) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
@@ -51,8 +99,14 @@ func Dashboard(a *app.App) http.Handler {
 			}
 		}
 		figs, err := a.Figures(r.Context(), period, centre, true)
-		var missing *problem.NotFoundError
+		var (
+			missing  *problem.NotFoundError
+			notEnded *app.NotEndedError
+		)
 		switch {
+		case errors.As(err, &notEnded):
+			notEndedAnswer(w, notEnded)
+			return
 		case errors.As(err, &missing):
 			http.Error(w, "centre: reporting knows no centre "+centre.String(), http.StatusNotFound)
 			return

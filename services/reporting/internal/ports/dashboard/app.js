@@ -158,8 +158,20 @@
     return d ? d.day + " " + MONTHS[d.month - 1] + " " + d.year : "";
   }
 
+  // notEndedText says why a period asked for is not shown, and what is shown instead: figures are
+  // published for a period once it has ended (decision 264), and the server (its clock, not this
+  // browser's) names the last of its kind to have ended.
+  function notEndedText(asked, refusal, shownInstead, itsOwn) {
+    const today = refusal.as_of ? " (today is " + dateText(refusal.as_of) + ")" : "";
+    const state = refusal.progress === "PERIOD_PROGRESS_NOT_BEGUN" ? " has not begun" : " is still under way";
+    return periodName(asked) + state + today + ". Its figures are published once it has ended: figures so far, read again a few" +
+      " days later, would tell how many came on the days between, and those numbers are not withheld. These are the figures" +
+      " for " + periodName(shownInstead) + (itsOwn ? ", its last month that has ended." : ", the last " + shownInstead.period + " that has ended.");
+  }
+
   // progressText says when a period's figures are not yet its whole: how far it has run is the
-  // server's (its clock), not this browser's.
+  // server's (its clock), not this browser's. The server publishes ended periods only (decision
+  // 264), so this is for a server from before that.
   function progressText(body) {
     const today = body.as_of ? " (today is " + dateText(body.as_of) + ")" : "";
     if (body.progress === "PERIOD_PROGRESS_UNDER_WAY") {
@@ -263,7 +275,9 @@
     statusLine.textContent = "";
   }
 
-  async function show(p) {
+  // show fetches and shows p's figures; instead, when given, says why p is shown instead of the
+  // period asked for.
+  async function show(p, instead) {
     const ask = ++latest;
     errorBox.hidden = true;
     errorBox.replaceChildren();
@@ -287,6 +301,29 @@
         : "The server did not accept the request. It said: " + said);
       return;
     }
+    if (res.status === 409) {
+      // A period not ended: its figures are not published yet. Show rather than nothing its own
+      // last month that has ended (the latest figures of the period asked for), or else the last
+      // period of its kind that has ended, saying why.
+      let refusal = null;
+      try {
+        refusal = JSON.parse(text);
+      } catch (e) {
+        refusal = null;
+      }
+      const last = refusal && (refusal.months_ended || refusal.last_ended);
+      if (last && !instead && ["year", "quarter", "month"].includes(last.period)) {
+        const to = { period: last.period, year: String(last.year), number: last.period === "year" ? 0 : Number(last.number), centre: p.centre };
+        periodSelect.value = to.period;
+        yearInput.value = to.year;
+        fillNumbers(to.period, to.number);
+        show(to, notEndedText(p, refusal, to, !!refusal.months_ended));
+        return;
+      }
+      const said = refusal && refusal.error ? refusal.error.message : text.trim();
+      showError("The figures for " + periodName(p) + " are not published yet. The server said: " + said);
+      return;
+    }
     if (res.status === 503) {
       showError("The figures are unavailable just now: the reporting service could not read them. Try again in a moment.");
       return;
@@ -302,7 +339,7 @@
       showError("The server's answer could not be read as figures (" + e.message + ").");
       return;
     }
-    render(p, body);
+    render(p, body, instead);
   }
 
   // --- rendering
@@ -334,7 +371,7 @@
     return t;
   }
 
-  function render(p, body) {
+  function render(p, body, instead) {
     const figs = body.figures || [];
     const centre = p.centre ? centres.get(p.centre) : null;
     // The scope shown: the nation, or the one centre asked for.
@@ -446,6 +483,8 @@
 
     const where = centre ? "at " + centre.name + " (" + regionLabel(centre.region) + ")" : p.centre ? "at the centre asked for" : "nationally";
     $("figures-heading").textContent = "Figures for " + periodName(p) + ", " + where;
+    $("not-ended").textContent = instead || "";
+    $("not-ended").hidden = !instead;
     $("period-shown").textContent = "From " + dateText(body.from) + " to " + dateText(body.to) + "." + progressText(body);
     figuresSection.hidden = false;
     figuresSection.setAttribute("data-period", p.period + "-" + p.year + "-" + p.number + (p.centre ? "-" + p.centre : ""));

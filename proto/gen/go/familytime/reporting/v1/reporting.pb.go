@@ -1168,7 +1168,12 @@ type GetFiguresRequest struct {
 	// Only this centre's figures (UUID); empty for every centre, every region and the nation.
 	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
 	// For publication: numbers of 1 to 4 shown as "<5", with secondary suppression so that none
-	// can be found by subtracting from a total (docs/return.md). Otherwise exact.
+	// can be found by subtracting from a total (docs/return.md). Otherwise exact. Published figures
+	// are given for a period that has ended only (by the service's clock): one under way or not
+	// begun is refused FailedPrecondition, PERIOD_NOT_ENDED, naming the last period of its kind
+	// that has ended, as its figures so far, read again a few days later, would give by
+	// subtraction the counts of the days between, which are not suppressed. Exact figures are
+	// given for any period.
 	Publication   bool `protobuf:"varint,3,opt,name=publication,proto3" json:"publication,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1356,7 +1361,7 @@ type GetFiguresResponse struct {
 	Figures []*Figure `protobuf:"bytes,3,rep,name=figures,proto3" json:"figures,omitempty"`
 	// How far the period had run on the service's clock when the figures were read: a period not
 	// begun counts only what is booked, one under way only what has happened so far (not yet the
-	// period's return).
+	// period's return). Always ended for published figures (publication), which are refused before.
 	Progress PeriodProgress `protobuf:"varint,4,opt,name=progress,proto3,enum=familytime.reporting.v1.PeriodProgress" json:"progress,omitempty"`
 	// The service's date (UK) the figures were read on, which progress is reckoned from.
 	AsOf          *v1.Date `protobuf:"bytes,5,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`

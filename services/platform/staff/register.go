@@ -493,10 +493,12 @@ func (r *Register) CanSupervise(account string, date time.Time) (bool, string) {
 // centre on date (CanSupervise: a contact supervisor or the safeguarding lead, on the staff and
 // cleared that day). Without one, a supervised session that day is completed by nobody, so its
 // observation report never falls due (review 22).
-func (r *Register) HasClearedSupervisor(date time.Time) bool { return r.clearedSupervisors(date) > 0 }
+func (r *Register) HasClearedSupervisor(date time.Time) bool { return r.ClearedSupervisors(date) > 0 }
 
-// clearedSupervisors counts the accounts the register clears to supervise contact on date.
-func (r *Register) clearedSupervisors(date time.Time) int {
+// ClearedSupervisors counts the people the register clears to supervise contact at the centre on
+// date (CanSupervise). Each watches one family at a time (DOMAIN.md, supervised contact), so it is
+// also how many supervised sessions may be under way at once that day (decision 265).
+func (r *Register) ClearedSupervisors(date time.Time) int {
 	n := 0
 	for _, account := range r.order {
 		if ok, _ := r.CanSupervise(account, date); ok {
@@ -511,7 +513,7 @@ func (r *Register) clearedSupervisors(date time.Time) int {
 // report no second person could check (NO_SECOND_SUPERVISOR), or "" when it has two or more: the
 // booking stands (the register may be put right before the day).
 func (r *Register) NoSupervisorWarning(date time.Time) string {
-	switch r.clearedSupervisors(date) {
+	switch r.ClearedSupervisors(date) {
 	case 0:
 		return fmt.Sprintf("NO_SUPERVISOR: the centre's staff register has no contact supervisor or safeguarding lead cleared to supervise "+
 			"contact on %s (on the staff that day, DBS-checked, and trained within the year), so nobody could complete this supervised "+
@@ -526,6 +528,31 @@ func (r *Register) NoSupervisorWarning(date time.Time) string {
 			"familytime staff check; familytime staff list --on %s says who is cleared)", dates.String(date), dates.String(date))
 	}
 	return ""
+}
+
+// SupervisorsShortWarning is what whoever books a supervised session on date is told when
+// sessions supervised sessions of the centre are under way at once during its contact (counting
+// it), when (in words, as "from 10:15 to 11:15"), and the register clears fewer people than that
+// to supervise contact that day (SUPERVISORS_SHORT); "" when it clears as many or more, or nobody
+// at all (NoSupervisorWarning's NO_SUPERVISOR says so). Review 44 booked two supervised families
+// at 10:15 with one person cleared: one family's contact went unwatched, and its session could
+// never be completed (SUPERVISOR_ELSEWHERE). It warns and does not refuse, as NO_SUPERVISOR does:
+// the register may be put right before the day, and a refusal would stop the centre planning
+// ahead (decision 265).
+func (r *Register) SupervisorsShortWarning(date time.Time, sessions int, when string) string {
+	cleared := r.ClearedSupervisors(date)
+	if cleared == 0 || sessions <= cleared {
+		return ""
+	}
+	people := fmt.Sprintf("%d people", cleared)
+	if cleared == 1 {
+		people = "1 person"
+	}
+	return fmt.Sprintf("SUPERVISORS_SHORT: %d supervised sessions of the centre are under way at once on %s %s (this one counted), but its "+
+		"staff register clears %s only to supervise contact that day: a contact supervisor watches one family at a time, so a family "+
+		"would be left unwatched, and its session could never be completed nor its observation report written: record another "+
+		"supervisor on the register by the day (familytime staff add, familytime staff check; familytime staff list --on %s says who "+
+		"is cleared), or book the session at another time", sessions, dates.String(date), when, people, dates.String(date))
 }
 
 // Works refuses, with ErrNotCleared's reason and why in words, an account that may not work at a

@@ -594,3 +594,36 @@ func TestWhetherTheCentreHasAClearedSupervisor(t *testing.T) {
 	require.True(t, r.HasClearedSupervisor(staffToday.AddDate(0, 0, 8)), "the lead supervises contact too")
 	require.Empty(t, r.NoSupervisorWarning(staffToday), "the supervisor writes, the lead checks")
 }
+
+// Review 44 booked two supervised families at the same hour with one person cleared to supervise:
+// one family went unwatched. The register counts who may supervise on a date (as completion
+// decides each of them), and says SUPERVISORS_SHORT when more supervised sessions are under way at
+// once than that; with nobody cleared, NO_SUPERVISOR says it instead (decision 265).
+func TestSupervisedSessionsAtOnceAgainstThoseClearedToSupervise(t *testing.T) {
+	r := newRegister(t)
+	require.Zero(t, r.ClearedSupervisors(staffToday))
+	require.Empty(t, r.SupervisorsShortWarning(staffToday, 2, "from 10:15 to 11:15"), "nobody cleared: NO_SUPERVISOR's to say")
+	r.add(t, staff.Joining{Account: "vol-1", Role: volunteer, Joined: day(2025, 6, 1), DBSChecked: day(2025, 5, 1), Trained: day(2025, 5, 15)})
+	r.add(t, cleared())
+	require.Equal(t, 1, r.ClearedSupervisors(staffToday), "a volunteer does not supervise contact")
+	require.Empty(t, r.SupervisorsShortWarning(staffToday, 1, "from 10:15 to 11:15"), "one family, one supervisor")
+	warning := r.SupervisorsShortWarning(staffToday, 2, "from 10:15 to 11:15")
+	require.Equal(t, "SUPERVISORS_SHORT: 2 supervised sessions of the centre are under way at once on 2026-03-02 from 10:15 to 11:15 "+
+		"(this one counted), but its staff register clears 1 person only to supervise contact that day: a contact supervisor watches "+
+		"one family at a time, so a family would be left unwatched, and its session could never be completed nor its observation "+
+		"report written: record another supervisor on the register by the day (familytime staff add, familytime staff check; "+
+		"familytime staff list --on 2026-03-02 says who is cleared), or book the session at another time", warning)
+	require.NotContains(t, warning, "sup-1", "no account named")
+
+	r.add(t, staff.Joining{Account: "lead-1", Role: lead, Joined: day(2025, 6, 1), DBSChecked: day(2025, 5, 1), Trained: day(2026, 1, 5)})
+	require.Equal(t, 2, r.ClearedSupervisors(staffToday), "the lead supervises contact too")
+	require.Empty(t, r.SupervisorsShortWarning(staffToday, 2, "from 10:15 to 11:15"))
+	require.Contains(t, r.SupervisorsShortWarning(staffToday, 3, "from 10:15 to 11:15"), "3 supervised sessions of the centre are under way at once "+
+		"on 2026-03-02 from 10:15 to 11:15 (this one counted), but its staff register clears 2 people only")
+	// sup-1's training, done on 2025-05-15, lapses on its anniversary: the lead alone is cleared then.
+	require.Equal(t, 1, r.ClearedSupervisors(day(2026, 5, 15)))
+	require.Contains(t, r.SupervisorsShortWarning(day(2026, 5, 15), 2, "from 10:15 to 11:15"), "clears 1 person only")
+	rebuilt, err := staff.Rebuild(uuid.New(), r.events)
+	require.NoError(t, err)
+	require.Equal(t, 2, rebuilt.ClearedSupervisors(staffToday))
+}

@@ -331,6 +331,11 @@ clears no contact supervisor or safeguarding lead to supervise is booked, with a
 standard error (NO_SUPERVISOR): nobody could complete the session or write its report unless the
 register is put right before the day (familytime staff list --on DATE); with one only, the warning
 is NO_SECOND_SUPERVISOR: its report could be written but not checked by a second person.
+Supervised contact whose time overlaps more supervised sessions at once (counting it) than the
+register clears people to supervise that day is booked with the warning SUPERVISORS_SHORT: a
+contact supervisor watches one family at a time, so one family would be left unwatched and its
+session could never be completed; record another supervisor by the day, or book another time (the
+day sheet alerts those sessions supervisors-short until the register covers them).
 Supported contact booked on a date after the family's review was due, with no review held since,
 is booked with the warning REVIEW_OVERDUE: supported contact is reviewed at least every 6 months,
 so hold the review with the family (familytime referral review); the day sheet alerts the session
@@ -357,6 +362,7 @@ review-overdue until the review is recorded.`,
 			}
 			warnOnStderr(cmd, resp.GetSupervisorWarning())
 			warnOnStderr(cmd, resp.GetReviewWarning())
+			warnOnStderr(cmd, resp.GetSupervisorsShortWarning())
 			return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), nil)
 		},
 	}
@@ -390,7 +396,9 @@ rescheduled and a new one booked by the same rules as book, together or not at a
 (the room full, the family on hold, the old session already under way: its visiting parent due or
 a party arrived) leaves the old booking as it was. The door times follow the family's stagger, as
 for book, and the new booking is warned as book warns (NO_SUPERVISOR, NO_SECOND_SUPERVISOR,
-REVIEW_OVERDUE, on standard error). The new booking's id is printed.`,
+SUPERVISORS_SHORT, REVIEW_OVERDUE, on standard error). The new booking's id is printed, and the
+booking it replaces with the notice the move gave, counted as for cancel to the time the one who
+asked was due at the door: under 48 hours' notice is late.`,
 		Example: `  familytime schedule reschedule $BOOKING --centre $CENTRE --date 2026-01-17 --by visiting-parent   # same pattern and room
   familytime schedule reschedule $BOOKING --centre $CENTRE --pattern $PATTERN --date 2026-01-17 --room $GARDEN --by centre`,
 		Args: cobra.ExactArgs(1),
@@ -420,7 +428,8 @@ REVIEW_OVERDUE, on standard error). The new booking's id is printed.`,
 			}
 			warnOnStderr(cmd, resp.GetSupervisorWarning())
 			warnOnStderr(cmd, resp.GetReviewWarning())
-			return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), [][2]string{{"replaces", args[0] + " (cancelled: rescheduled)"}})
+			warnOnStderr(cmd, resp.GetSupervisorsShortWarning())
+			return printRescheduled(cmd.OutOrStdout(), &out, resp, args[0])
 		},
 	}
 	f := cmd.Flags()
@@ -437,6 +446,19 @@ REVIEW_OVERDUE, on standard error). The new booking's id is printed.`,
 	return cmd
 }
 
+// printRescheduled prints a move's answer: the new booking, and the one it replaces (old), with
+// the notice the move gave and whether it was late, as cancel says of a cancellation (review 44:
+// a visiting parent's move under 48 hours' notice, recorded late, printed only "rescheduled").
+// A platform whose answer does not carry the old booking says only that it was rescheduled.
+func printRescheduled(w io.Writer, out *output, resp *schedulingv1.RescheduleBookingResponse, old string) error {
+	replaces := [][2]string{{"replaces", old + " (cancelled: rescheduled)"}}
+	if was := resp.GetReplaced(); was != nil {
+		replaces = [][2]string{{"replaces", old + " (cancelled: rescheduled" + lateWord(was.GetCancelledLate()) + ")"},
+			{"notice", noticeWords(was.GetNoticeMinutes(), was.GetNoticeTo())}}
+	}
+	return printBooking(w, out, resp.GetBooking(), replaces)
+}
+
 func (s *schedule) cancel() *cobra.Command {
 	var (
 		out     output
@@ -445,19 +467,27 @@ func (s *schedule) cancel() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "cancel BOOKING_ID",
-		Short: "Cancel a booking before its session starts, saying who cancelled (under 48 hours' notice is marked late)",
+		Short: "Cancel a booking before its session starts, saying who cancelled (under 48 hours' notice is marked late); the centre calls off one nobody came to",
 		Long: `cancel cancels a booking at someone's request and frees its place, saying who asked. Under 48
 hours' notice is late. The notice is counted to the time the one who cancelled was due at the door:
 the visiting parent's arrival for the visiting parent, the children's for the resident parent, and
 the session's first door time (the visiting parent's) for the centre and the referrer; "notice"
 says which. Once the session is under way (the visiting parent is due, or a party has
-arrived) it cannot be cancelled: complete it, or record a no-show. The exception is a session
-that held no contact (the children came and left without a minute with the visiting parent in
-the session's time): it did not take place, and is cancelled on the day, with no notice. A party
-that came too late for any contact (after the other had left) is a no-show instead (familytime
-schedule noshow), as one that never came, unless the other party left before the late party's 15
+arrived) a family or the referrer cannot cancel it: a party that does not come is a no-show
+(familytime schedule noshow), and a session someone came to is completed. The exceptions are the
+centre's, and a session that held no contact (the children came and left without a minute with
+the visiting parent in the session's time): it did not take place, and is cancelled on the day,
+with no notice. A party that came too late for any contact (after the other had left) is a
+no-show instead, as one that never came, unless the other party left before the late party's 15
 minutes' grace ran out: then the other party cut the contact short, and the centre records it
 here, saying who called it off.
+
+A session under way, or past, that nobody of the family came to (nobody admitted at the door, no
+party's arrival recorded) is the centre's to call off when it could not go ahead (the centre had
+to close: a burst pipe, no volunteer): --by centre records it as cancelled by the centre, with no
+notice, on the day or later, and it is nobody's no-show. Once someone of the family was admitted,
+or a party's arrival recorded, it is refused (SESSION_STARTED): record the arrivals, then a
+no-show or the session.
 
 A session whose family the door turned away because its contact is stopped (check-in refused
 ON_HOLD or DISCLOSURE_NOT_WEIGHED while contact could still be held, and nobody of the family let
@@ -586,6 +616,13 @@ sheet is of ("date") and its entries.
                              6 months. Admit the family as usual (a review not yet held does not stop
                              a child's contact); tell the coordinator, who holds the review with the
                              family (familytime referral review)
+  supervisors-short          supervised contact, and more supervised sessions are under way at once
+                             during it (this one counted) than the staff register clears people to
+                             supervise that day: a contact supervisor watches one family at a time,
+                             so one family would be left unwatched, and its session could never be
+                             completed. Do not start a family's contact with no supervisor free to
+                             watch it (check-in cautions SUPERVISORS_SHORT); the coordinator records
+                             another supervisor (familytime staff add/check) or moves a session
 
 The people expected are named as their family's referral names them (adults, then children),
 so that the door admits named persons only: the names come from referral, which records each
@@ -788,7 +825,13 @@ CHILD, each child who came). A booking recorded as a no-show admits nobody: if t
 after all, withdraw the no-show first, on the day (familytime schedule noshow BOOKING_ID
 --withdraw); the refusal says so only when it may be withdrawn, and otherwise why it stands. Check-in is on the session's day until an hour after the visiting parent is due to
 leave (SESSION_OVER after it), and later only for someone who may collect the children while they
-are still inside.`,
+are still inside.
+
+A person of a supervised family admitted while other supervised sessions overlapping theirs are
+under way (someone of theirs checked in or arrived, nobody gone) as many as the staff register
+clears people to supervise contact that day is admitted with the caution SUPERVISORS_SHORT: no
+cleared supervisor is free to watch this family; its contact does not start unwatched: find one,
+or tell the coordinator.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := request.value()

@@ -53,6 +53,22 @@ func (a *App) CheckIn(ctx context.Context, centre, booking, person uuid.UUID, md
 	if admitted {
 		r.Cautions = f.DoorCautions(booking, person, now, r.Again)
 	}
+	if admitted && !r.Again && err == nil {
+		// The door is cautioned before a supervised family's contact starts with no supervisor free
+		// to watch it (review 44, decision 265); the person is admitted all the same: the door finds
+		// a supervisor, or tells the coordinator.
+		b, berr := f.Booking(booking)
+		if berr != nil {
+			return CheckInResult{}, nil, berr
+		}
+		c, cerr := a.supervisorFree(ctx, b)
+		if cerr != nil {
+			return CheckInResult{}, nil, cerr
+		}
+		if c != nil {
+			r.Cautions = append(r.Cautions, *c)
+		}
+	}
 	return r, uow, err
 }
 

@@ -190,49 +190,50 @@ func (a *App) freePlaces(ctx context.Context, uow *eventstore.UnitOfWork, f *dom
 }
 
 // RescheduleBooking moves a booking to another slot: the old booking is cancelled and its place
-// freed, the new one booked and its place taken, in one unit.
-func (a *App) RescheduleBooking(ctx context.Context, centre, booking uuid.UUID, slot Slot, by schedulingv1.CancelledBy, md eventstore.Metadata) (*domain.Booking, *eventstore.UnitOfWork, error) {
+// freed, the new one booked and its place taken, in one unit. It returns the new booking and the
+// old one as cancelled, whose notice and lateness the answer says (decision 263).
+func (a *App) RescheduleBooking(ctx context.Context, centre, booking uuid.UUID, slot Slot, by schedulingv1.CancelledBy, md eventstore.Metadata) (*domain.Booking, *domain.Booking, *eventstore.UnitOfWork, error) {
 	family, err := a.sessions.BookingFamily(ctx, centre, booking)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	t, err := a.sessions.Timetable(ctx, centre)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	s, err := t.Session(slot.Pattern, slot.Date)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	f, err := a.sessions.Family(ctx, family)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	expected := f.Version()
 	b, events, err := f.Reschedule(booking, uuid.New(), centre, s, slot.Room, slot.Start, by, a.now())
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if err := a.offered(ctx, centre, b); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if b.Occupancy() == mustBooking(f, booking).Occupancy() {
 		// The same room-session: the place freed and the place taken are one stream's append.
 		uow, err := a.rescheduleInPlace(ctx, t, f, b, booking, events, expected, md)
-		return b, uow, err
+		return b, mustBooking(f, booking), uow, err
 	}
 	uow := new(eventstore.UnitOfWork)
 	if err := a.freePlaces(ctx, uow, f, events, md); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if err := a.takePlace(ctx, uow, t, b, family, md); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if err := a.append(uow, domain.FamilyStream(family), expected, family, centre, md, events...); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	guardTimetable(uow, centre, t.Version())
-	return b, uow, nil
+	return b, mustBooking(f, booking), uow, nil
 }
 
 // rescheduleInPlace builds the unit when the new booking is in the old one's room-session: the

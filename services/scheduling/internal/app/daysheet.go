@@ -57,6 +57,19 @@ func (a *App) GetDaySheet(ctx context.Context, centre uuid.UUID, day time.Time) 
 			out[i].Alerts = append(out[i].Alerts, schedulingv1.Alert_ALERT_NO_CLEARED_SUPERVISOR)
 		}
 	}
+	if slices.ContainsFunc(rows, func(r adapters.BookingRow) bool { _, ok := watchedBy(r); return ok }) {
+		if register == nil {
+			if register, err = a.sessions.Staff(ctx, centre); err != nil {
+				return nil, err
+			}
+		}
+		// The door knows before admitting the family no supervisor is left to watch (decision 265).
+		for i, short := range supervisorsShort(rows, register.ClearedSupervisors(rows[0].Date)) {
+			if short {
+				out[i].Alerts = append(out[i].Alerts, schedulingv1.Alert_ALERT_SUPERVISORS_SHORT)
+			}
+		}
+	}
 	return out, nil
 }
 

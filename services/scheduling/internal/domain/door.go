@@ -360,8 +360,8 @@ func (f *Family) ArrivalCautions(b *Booking, party schedulingv1.Party, at, now t
 	}
 	return append(out, Caution{CautionNoContactPossible, fmt.Sprintf("no contact is possible at this session: %s. The arrival is "+
 		"recorded as it happened; %s did not come in time for contact, which is a no-show: record it (familytime schedule noshow "+
-		"%s --party %s, with --explained if they gave a reason for being late); an unexplained no-show counts towards the two that "+
-		"release the family's place", why, partyWords(party), b.ID, partyFlag(party))}), true
+		"%s --party %s, with --explanation \"<the family's reason>\" if they gave a reason for being late); an unexplained no-show "+
+		"counts towards the two that release the family's place", why, partyWords(party), b.ID, partyFlag(party))}), true
 }
 
 // cameTooLateReleasing is releasingTooSoon's refusal for a party that came too late (CameTooLate):
@@ -373,7 +373,7 @@ func cameTooLateReleasing(b *Booking, party schedulingv1.Party, count int, why s
 	return problem.Rule(ErrMayStillCome.Reason, fmt.Sprintf("%s: this would be the family's unexplained no-show %d since its place was "+
 		"last released, which releases the place for good, so it is recorded from %s, when the contact was due to end (a movement "+
 		"recorded by mistake may still be corrected until then). One who said why they were late is an explained no-show, recorded "+
-		"now (--explained)", why, count, end))
+		"now (--explanation \"<the family's reason>\")", why, count, end))
 }
 
 // noContactWayOn is how a session that held no contact is recorded (Complete's NO_CONTACT_HELD):
@@ -386,8 +386,8 @@ func (b *Booking) noContactWayOn() string {
 				"cancel, saying who called it off)"
 		}
 		if late, why := b.CameTooLate(p); late {
-			return fmt.Sprintf("%s: record %s as not coming in time (familytime schedule noshow %s --party %s, --explained if they gave a "+
-				"reason), not a cancellation", why, partyWords(p), b.ID, partyFlag(p))
+			return fmt.Sprintf("%s: record %s as not coming in time (familytime schedule noshow %s --party %s, with --explanation "+
+				"\"<the family's reason>\" if they gave one), not a cancellation", why, partyWords(p), b.ID, partyFlag(p))
 		}
 	}
 	return "record that with a cancellation on the day (familytime schedule cancel, saying who called it off)"

@@ -804,7 +804,9 @@ func (f *Family) Reschedule(old, id, centre uuid.UUID, s Session, room uuid.UUID
 // a party that does not come cannot turn its no-show into a late cancellation; but a session
 // that held no contact (NoContactHeld) did not take place and is cancelled, with no notice. A
 // session the door stopped because the family's contact was stopped (StoppedAtTheDoor) is called
-// off by the centre only, with reason contact stopped and no late notice (callOffStopped).
+// off by the centre only, with reason contact stopped and no late notice (callOffStopped). A
+// session under way or past that nobody of the family came to (NobodyCame) is the centre's to
+// call off, with no notice (decision 263): a family's own cancellation of it is refused.
 func (f *Family) Cancel(id uuid.UUID, by schedulingv1.CancelledBy, now time.Time) (*Booking, *schedulingv1.BookingCancelled, error) {
 	b, err := f.active(id)
 	if err != nil {
@@ -816,11 +818,37 @@ func (f *Family) Cancel(id uuid.UUID, by schedulingv1.CancelledBy, now time.Time
 		return f.callOffStopped(b, stop, by, now)
 	}
 	if b.Started(now) && !b.NoContactHeld(now) {
-		return nil, nil, ErrSessionStarted
+		if !b.NobodyCame() {
+			return nil, nil, ErrSessionStarted
+		}
+		if by != schedulingv1.CancelledBy_CANCELLED_BY_CENTRE {
+			return nil, nil, b.startedRefusal()
+		}
+		// The centre called the session off on the day with nobody of the family come yet (a
+		// burst pipe at 10:05, the visiting parent due at 10:00; review 44), or records it later:
+		// the centre's cancellation with no notice (cancellation counts none once Started), so
+		// the family is charged no no-show and the booking does not stay booked for ever.
 	}
 	ev := f.cancellation(b, by, schedulingv1.CancellationReason_CANCELLATION_REASON_REQUESTED, now)
 	f.mustApply(ev)
 	return b, ev, nil
+}
+
+// NobodyCame reports whether nobody of the family came to the booking's session: nobody admitted
+// at the door, and no party's arrival (nor departure) recorded. Someone refused at the door did not
+// come in; an arrival corrected as not having happened was never one.
+func (b *Booking) NobodyCame() bool {
+	return len(b.CheckedIn) == 0 && len(b.Arrived) == 0 && len(b.Departed) == 0
+}
+
+// startedRefusal is Cancel's refusal, by a parent or the referrer, of a session under way that
+// nobody of the family came to: a party that does not come is a no-show, and only the centre
+// calls off a session once it is under way (decision 263).
+func (b *Booking) startedRefusal() error {
+	return problem.Rule(ErrSessionStarted.Reason, fmt.Sprintf("the session has started (the visiting parent was due at %s): a party "+
+		"that does not come is a no-show (familytime schedule noshow %s --party visiting or children, from %d minutes after they were due; "+
+		"--explanation \"<the family's reason>\" when they gave one). If the centre called the session off, record it as the "+
+		"centre's (familytime schedule cancel %s --by centre)", ClockAt(b.VisitingArrives, b.loc), b.ID, int(NoShowGrace/time.Minute), b.ID))
 }
 
 // CheckIn admits person for a booking on its day if named for the family; anyone else is refused

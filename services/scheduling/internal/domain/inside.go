@@ -288,7 +288,8 @@ func releasingTooSoon(b *Booking, party schedulingv1.Party, count int, now time.
 	return problem.Rule(ErrMayStillCome.Reason, fmt.Sprintf("%s may still come: a late start runs for the time left, until %s. This "+
 		"would be the family's unexplained no-show %d since its place was last released, which releases the place for good, so it is "+
 		"recorded from %s, when the contact was due to end (even when the other party has left: a movement recorded by mistake may "+
-		"still be corrected). One who said they are not coming is an explained no-show, recorded now (--explained)",
+		"still be corrected). One who said they are not coming is an explained no-show, recorded now "+
+		"(--explanation \"<the family's reason>\")",
 		partyWords(party), end, count, end))
 }
 

@@ -173,7 +173,12 @@ func (s *Server) BookSession(ctx context.Context, req *schedulingv1.BookSessionR
 		if err != nil {
 			return nil, nil, err
 		}
-		return &schedulingv1.BookSessionResponse{Booking: bookingProto(b), SupervisorWarning: warning, ReviewWarning: review}, uow, nil
+		short, err := s.app.SupervisorsShortWarning(ctx, b)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &schedulingv1.BookSessionResponse{Booking: bookingProto(b), SupervisorWarning: warning, ReviewWarning: review,
+			SupervisorsShortWarning: short}, uow, nil
 	})
 	return resp, err
 }
@@ -207,7 +212,7 @@ func (s *Server) RescheduleBooking(ctx context.Context, req *schedulingv1.Resche
 		return nil, err
 	}
 	resp, err := command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.RescheduleBookingResponse, *eventstore.UnitOfWork, error) {
-		b, uow, err := s.app.RescheduleBooking(ctx, centre, booking, slot, req.GetRequestedBy(), md)
+		b, old, uow, err := s.app.RescheduleBooking(ctx, centre, booking, slot, req.GetRequestedBy(), md)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -219,7 +224,14 @@ func (s *Server) RescheduleBooking(ctx context.Context, req *schedulingv1.Resche
 		if err != nil {
 			return nil, nil, err
 		}
-		return &schedulingv1.RescheduleBookingResponse{Booking: bookingProto(b), SupervisorWarning: warning, ReviewWarning: review}, uow, nil
+		short, err := s.app.SupervisorsShortWarning(ctx, b)
+		if err != nil {
+			return nil, nil, err
+		}
+		// The old booking as cancelled says the notice the move gave, and whether it was late,
+		// as a cancellation's answer does (decision 263).
+		return &schedulingv1.RescheduleBookingResponse{Booking: bookingProto(b), SupervisorWarning: warning, ReviewWarning: review,
+			SupervisorsShortWarning: short, Replaced: bookingProto(old)}, uow, nil
 	})
 	return resp, err
 }

@@ -1111,8 +1111,17 @@ type BookSessionResponse struct {
 	// contact for a review not yet held would harm the child); the day sheet alerts the session
 	// (ALERT_REVIEW_OVERDUE) until the review is recorded. Empty otherwise (docs/decisions.md 261).
 	ReviewWarning string `protobuf:"bytes,3,opt,name=review_warning,json=reviewWarning,proto3" json:"review_warning,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// SUPERVISORS_SHORT, in words, when the booking is for supervised contact and more supervised
+	// sessions of the centre are under way at one time during its contact (counting it) than its
+	// staff register clears people to supervise contact that day: a contact supervisor watches one
+	// family at a time, so one family would be unwatched and its session could never be completed
+	// (SUPERVISOR_ELSEWHERE). The booking stands (the register may be put right before the day); the
+	// day sheet alerts those sessions (ALERT_SUPERVISORS_SHORT) until it is. Empty otherwise, and
+	// when nobody is cleared at all (supervisor_warning's NO_SUPERVISOR says so; docs/decisions.md
+	// 265).
+	SupervisorsShortWarning string `protobuf:"bytes,4,opt,name=supervisors_short_warning,json=supervisorsShortWarning,proto3" json:"supervisors_short_warning,omitempty"`
+	unknownFields           protoimpl.UnknownFields
+	sizeCache               protoimpl.SizeCache
 }
 
 func (x *BookSessionResponse) Reset() {
@@ -1162,6 +1171,13 @@ func (x *BookSessionResponse) GetSupervisorWarning() string {
 func (x *BookSessionResponse) GetReviewWarning() string {
 	if x != nil {
 		return x.ReviewWarning
+	}
+	return ""
+}
+
+func (x *BookSessionResponse) GetSupervisorsShortWarning() string {
+	if x != nil {
+		return x.SupervisorsShortWarning
 	}
 	return ""
 }
@@ -1286,6 +1302,14 @@ type RescheduleBookingResponse struct {
 	// REVIEW_OVERDUE, in words, as for BookSessionResponse: the new booking is for supported contact
 	// on a date after the family's review was due. Empty otherwise.
 	ReviewWarning string `protobuf:"bytes,3,opt,name=review_warning,json=reviewWarning,proto3" json:"review_warning,omitempty"`
+	// SUPERVISORS_SHORT, in words, as for BookSessionResponse: the new booking's supervised contact
+	// overlaps more supervised sessions than the register clears people to supervise that day (the
+	// booking it replaces not counted). Empty otherwise.
+	SupervisorsShortWarning string `protobuf:"bytes,4,opt,name=supervisors_short_warning,json=supervisorsShortWarning,proto3" json:"supervisors_short_warning,omitempty"`
+	// The booking it replaces, as cancelled (reason rescheduled): who asked (cancelled_by), the
+	// notice given (notice_minutes, counted to notice_to) and whether it was under 48 hours'
+	// (cancelled_late), as CancelBookingResponse says of a cancellation (docs/decisions.md 263).
+	Replaced      *Booking `protobuf:"bytes,5,opt,name=replaced,proto3" json:"replaced,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1339,6 +1363,20 @@ func (x *RescheduleBookingResponse) GetReviewWarning() string {
 		return x.ReviewWarning
 	}
 	return ""
+}
+
+func (x *RescheduleBookingResponse) GetSupervisorsShortWarning() string {
+	if x != nil {
+		return x.SupervisorsShortWarning
+	}
+	return ""
+}
+
+func (x *RescheduleBookingResponse) GetReplaced() *Booking {
+	if x != nil {
+		return x.Replaced
+	}
+	return nil
 }
 
 // CancelBookingRequest cancels a booking.
@@ -1649,7 +1687,11 @@ type CheckInCaution struct {
 	// (RecordArrivalResponse) may also be NO_CONTACT_POSSIBLE: the party came after the other had
 	// left, or after the children's time. MAY_NOT_COLLECT: an adult named to bring the children but not
 	// to collect them, admitted while the children are inside: the children are not handed over
-	// to them. A departure's (RecordDepartureResponse): CHILDREN_WITHOUT_AN_ADULT.
+	// to them. A departure's (RecordDepartureResponse): CHILDREN_WITHOUT_AN_ADULT. SUPERVISORS_SHORT:
+	// a person of a supervised family admitted while other supervised sessions overlapping theirs are
+	// under way (someone of theirs checked in or arrived, not gone) as many as the staff register
+	// clears people to supervise contact that day: no cleared supervisor is free to watch this
+	// family; find one before its contact starts (docs/decisions.md 265).
 	Code string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
 	// The caution in words for the door: the party, the time, what the person may do; never a
 	// person's name.
@@ -4070,11 +4112,12 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\n" +
 	"start_time\x18\x06 \x01(\v2#.familytime.scheduling.v1.LocalTimeR\tstartTime\x12'\n" +
 	"\n" +
-	"request_id\x18\a \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xa8\x01\n" +
+	"request_id\x18\a \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xe4\x01\n" +
 	"\x13BookSessionResponse\x12;\n" +
 	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12-\n" +
 	"\x12supervisor_warning\x18\x02 \x01(\tR\x11supervisorWarning\x12%\n" +
-	"\x0ereview_warning\x18\x03 \x01(\tR\rreviewWarning\"\xd1\x04\n" +
+	"\x0ereview_warning\x18\x03 \x01(\tR\rreviewWarning\x12:\n" +
+	"\x19supervisors_short_warning\x18\x04 \x01(\tR\x17supervisorsShortWarning\"\xd1\x04\n" +
 	"\x18RescheduleBookingRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +
@@ -4087,11 +4130,13 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"start_time\x18\x06 \x01(\v2#.familytime.scheduling.v1.LocalTimeR\tstartTime\x12V\n" +
 	"\frequested_by\x18\a \x01(\x0e2%.familytime.scheduling.v1.CancelledByB\f\xbaH\t\x82\x01\x06\x10\x01 \x00 \x05R\vrequestedBy\x12'\n" +
 	"\n" +
-	"request_id\x18\b \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xae\x01\n" +
+	"request_id\x18\b \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xa9\x02\n" +
 	"\x19RescheduleBookingResponse\x12;\n" +
 	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12-\n" +
 	"\x12supervisor_warning\x18\x02 \x01(\tR\x11supervisorWarning\x12%\n" +
-	"\x0ereview_warning\x18\x03 \x01(\tR\rreviewWarning\"\xe7\x01\n" +
+	"\x0ereview_warning\x18\x03 \x01(\tR\rreviewWarning\x12:\n" +
+	"\x19supervisors_short_warning\x18\x04 \x01(\tR\x17supervisorsShortWarning\x12=\n" +
+	"\breplaced\x18\x05 \x01(\v2!.familytime.scheduling.v1.BookingR\breplaced\"\xe7\x01\n" +
 	"\x14CancelBookingRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +
@@ -4464,115 +4509,116 @@ var file_familytime_scheduling_v1_scheduling_proto_depIdxs = []int32{
 	64,  // 25: familytime.scheduling.v1.RescheduleBookingRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
 	69,  // 26: familytime.scheduling.v1.RescheduleBookingRequest.requested_by:type_name -> familytime.scheduling.v1.CancelledBy
 	68,  // 27: familytime.scheduling.v1.RescheduleBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	69,  // 28: familytime.scheduling.v1.CancelBookingRequest.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
-	68,  // 29: familytime.scheduling.v1.CancelBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	70,  // 30: familytime.scheduling.v1.CancelBookingResponse.notice_to:type_name -> familytime.scheduling.v1.Party
-	71,  // 31: familytime.scheduling.v1.CheckInResponse.role:type_name -> familytime.scheduling.v1.PersonRole
-	24,  // 32: familytime.scheduling.v1.CheckInResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
-	70,  // 33: familytime.scheduling.v1.RecordArrivalRequest.party:type_name -> familytime.scheduling.v1.Party
-	64,  // 34: familytime.scheduling.v1.RecordArrivalRequest.time:type_name -> familytime.scheduling.v1.LocalTime
-	68,  // 35: familytime.scheduling.v1.RecordArrivalResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	24,  // 36: familytime.scheduling.v1.RecordArrivalResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
-	70,  // 37: familytime.scheduling.v1.RecordDepartureRequest.party:type_name -> familytime.scheduling.v1.Party
-	64,  // 38: familytime.scheduling.v1.RecordDepartureRequest.time:type_name -> familytime.scheduling.v1.LocalTime
-	68,  // 39: familytime.scheduling.v1.RecordDepartureResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	24,  // 40: familytime.scheduling.v1.RecordDepartureResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
-	70,  // 41: familytime.scheduling.v1.CorrectMovementRequest.party:type_name -> familytime.scheduling.v1.Party
-	72,  // 42: familytime.scheduling.v1.CorrectMovementRequest.movement:type_name -> familytime.scheduling.v1.Movement
-	64,  // 43: familytime.scheduling.v1.CorrectMovementRequest.time:type_name -> familytime.scheduling.v1.LocalTime
-	68,  // 44: familytime.scheduling.v1.CorrectMovementResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	68,  // 45: familytime.scheduling.v1.CompleteSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	70,  // 46: familytime.scheduling.v1.RecordNoShowRequest.party:type_name -> familytime.scheduling.v1.Party
-	68,  // 47: familytime.scheduling.v1.RecordNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	65,  // 48: familytime.scheduling.v1.RecordNoShowResponse.place_kept_attended_on:type_name -> familytime.common.v1.Date
-	68,  // 49: familytime.scheduling.v1.WithdrawNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	73,  // 50: familytime.scheduling.v1.JoinWaitingListRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	74,  // 51: familytime.scheduling.v1.OfferPlaceRequest.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
-	73,  // 52: familytime.scheduling.v1.WaitingFamily.service_type:type_name -> familytime.common.v1.ServiceType
-	65,  // 53: familytime.scheduling.v1.WaitingFamily.joined_on:type_name -> familytime.common.v1.Date
-	75,  // 54: familytime.scheduling.v1.WaitingFamily.offered_at:type_name -> google.protobuf.Timestamp
-	75,  // 55: familytime.scheduling.v1.WaitingFamily.lapses_at:type_name -> google.protobuf.Timestamp
-	42,  // 56: familytime.scheduling.v1.ListWaitingListResponse.families:type_name -> familytime.scheduling.v1.WaitingFamily
-	65,  // 57: familytime.scheduling.v1.GetDaySheetRequest.date:type_name -> familytime.common.v1.Date
-	76,  // 58: familytime.scheduling.v1.GetDaySheetResponse.entries:type_name -> familytime.scheduling.v1.DaySheetEntry
-	65,  // 59: familytime.scheduling.v1.GetDaySheetResponse.date:type_name -> familytime.common.v1.Date
-	65,  // 60: familytime.scheduling.v1.GetCapacityRequest.from:type_name -> familytime.common.v1.Date
-	65,  // 61: familytime.scheduling.v1.GetCapacityRequest.to:type_name -> familytime.common.v1.Date
-	77,  // 62: familytime.scheduling.v1.GetCapacityResponse.capacity:type_name -> familytime.scheduling.v1.CentreCapacity
-	78,  // 63: familytime.scheduling.v1.AddStaffMemberRequest.role:type_name -> familytime.scheduling.v1.StaffRole
-	65,  // 64: familytime.scheduling.v1.AddStaffMemberRequest.joined_on:type_name -> familytime.common.v1.Date
-	65,  // 65: familytime.scheduling.v1.AddStaffMemberRequest.dbs_checked_on:type_name -> familytime.common.v1.Date
-	65,  // 66: familytime.scheduling.v1.AddStaffMemberRequest.trained_on:type_name -> familytime.common.v1.Date
-	79,  // 67: familytime.scheduling.v1.AddStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	80,  // 68: familytime.scheduling.v1.RecordStaffCheckRequest.check:type_name -> familytime.scheduling.v1.StaffCheck
-	65,  // 69: familytime.scheduling.v1.RecordStaffCheckRequest.checked_on:type_name -> familytime.common.v1.Date
-	79,  // 70: familytime.scheduling.v1.RecordStaffCheckResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	65,  // 71: familytime.scheduling.v1.RemoveStaffMemberRequest.left_on:type_name -> familytime.common.v1.Date
-	79,  // 72: familytime.scheduling.v1.RemoveStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	79,  // 73: familytime.scheduling.v1.WithdrawStaffLeavingResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	65,  // 74: familytime.scheduling.v1.ListStaffRequest.on:type_name -> familytime.common.v1.Date
-	79,  // 75: familytime.scheduling.v1.ListStaffResponse.members:type_name -> familytime.scheduling.v1.StaffMember
-	0,   // 76: familytime.scheduling.v1.SchedulingService.RegisterCentre:input_type -> familytime.scheduling.v1.RegisterCentreRequest
-	2,   // 77: familytime.scheduling.v1.SchedulingService.UpdateCentre:input_type -> familytime.scheduling.v1.UpdateCentreRequest
-	4,   // 78: familytime.scheduling.v1.SchedulingService.GetCentre:input_type -> familytime.scheduling.v1.GetCentreRequest
-	6,   // 79: familytime.scheduling.v1.SchedulingService.ListCentres:input_type -> familytime.scheduling.v1.ListCentresRequest
-	8,   // 80: familytime.scheduling.v1.SchedulingService.AddRoom:input_type -> familytime.scheduling.v1.AddRoomRequest
-	10,  // 81: familytime.scheduling.v1.SchedulingService.ListRooms:input_type -> familytime.scheduling.v1.ListRoomsRequest
-	12,  // 82: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:input_type -> familytime.scheduling.v1.DefineOpeningPatternRequest
-	14,  // 83: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:input_type -> familytime.scheduling.v1.ListOpeningSessionsRequest
-	16,  // 84: familytime.scheduling.v1.SchedulingService.BookSession:input_type -> familytime.scheduling.v1.BookSessionRequest
-	18,  // 85: familytime.scheduling.v1.SchedulingService.RescheduleBooking:input_type -> familytime.scheduling.v1.RescheduleBookingRequest
-	20,  // 86: familytime.scheduling.v1.SchedulingService.CancelBooking:input_type -> familytime.scheduling.v1.CancelBookingRequest
-	22,  // 87: familytime.scheduling.v1.SchedulingService.CheckIn:input_type -> familytime.scheduling.v1.CheckInRequest
-	25,  // 88: familytime.scheduling.v1.SchedulingService.RecordArrival:input_type -> familytime.scheduling.v1.RecordArrivalRequest
-	27,  // 89: familytime.scheduling.v1.SchedulingService.RecordDeparture:input_type -> familytime.scheduling.v1.RecordDepartureRequest
-	29,  // 90: familytime.scheduling.v1.SchedulingService.CorrectMovement:input_type -> familytime.scheduling.v1.CorrectMovementRequest
-	31,  // 91: familytime.scheduling.v1.SchedulingService.CompleteSession:input_type -> familytime.scheduling.v1.CompleteSessionRequest
-	33,  // 92: familytime.scheduling.v1.SchedulingService.RecordNoShow:input_type -> familytime.scheduling.v1.RecordNoShowRequest
-	35,  // 93: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:input_type -> familytime.scheduling.v1.WithdrawNoShowRequest
-	37,  // 94: familytime.scheduling.v1.SchedulingService.JoinWaitingList:input_type -> familytime.scheduling.v1.JoinWaitingListRequest
-	39,  // 95: familytime.scheduling.v1.SchedulingService.OfferPlace:input_type -> familytime.scheduling.v1.OfferPlaceRequest
-	41,  // 96: familytime.scheduling.v1.SchedulingService.ListWaitingList:input_type -> familytime.scheduling.v1.ListWaitingListRequest
-	44,  // 97: familytime.scheduling.v1.SchedulingService.GetDaySheet:input_type -> familytime.scheduling.v1.GetDaySheetRequest
-	46,  // 98: familytime.scheduling.v1.SchedulingService.GetCapacity:input_type -> familytime.scheduling.v1.GetCapacityRequest
-	48,  // 99: familytime.scheduling.v1.SchedulingService.AddStaffMember:input_type -> familytime.scheduling.v1.AddStaffMemberRequest
-	50,  // 100: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:input_type -> familytime.scheduling.v1.RecordStaffCheckRequest
-	52,  // 101: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:input_type -> familytime.scheduling.v1.RemoveStaffMemberRequest
-	54,  // 102: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:input_type -> familytime.scheduling.v1.WithdrawStaffLeavingRequest
-	56,  // 103: familytime.scheduling.v1.SchedulingService.ListStaff:input_type -> familytime.scheduling.v1.ListStaffRequest
-	1,   // 104: familytime.scheduling.v1.SchedulingService.RegisterCentre:output_type -> familytime.scheduling.v1.RegisterCentreResponse
-	3,   // 105: familytime.scheduling.v1.SchedulingService.UpdateCentre:output_type -> familytime.scheduling.v1.UpdateCentreResponse
-	5,   // 106: familytime.scheduling.v1.SchedulingService.GetCentre:output_type -> familytime.scheduling.v1.GetCentreResponse
-	7,   // 107: familytime.scheduling.v1.SchedulingService.ListCentres:output_type -> familytime.scheduling.v1.ListCentresResponse
-	9,   // 108: familytime.scheduling.v1.SchedulingService.AddRoom:output_type -> familytime.scheduling.v1.AddRoomResponse
-	11,  // 109: familytime.scheduling.v1.SchedulingService.ListRooms:output_type -> familytime.scheduling.v1.ListRoomsResponse
-	13,  // 110: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:output_type -> familytime.scheduling.v1.DefineOpeningPatternResponse
-	15,  // 111: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:output_type -> familytime.scheduling.v1.ListOpeningSessionsResponse
-	17,  // 112: familytime.scheduling.v1.SchedulingService.BookSession:output_type -> familytime.scheduling.v1.BookSessionResponse
-	19,  // 113: familytime.scheduling.v1.SchedulingService.RescheduleBooking:output_type -> familytime.scheduling.v1.RescheduleBookingResponse
-	21,  // 114: familytime.scheduling.v1.SchedulingService.CancelBooking:output_type -> familytime.scheduling.v1.CancelBookingResponse
-	23,  // 115: familytime.scheduling.v1.SchedulingService.CheckIn:output_type -> familytime.scheduling.v1.CheckInResponse
-	26,  // 116: familytime.scheduling.v1.SchedulingService.RecordArrival:output_type -> familytime.scheduling.v1.RecordArrivalResponse
-	28,  // 117: familytime.scheduling.v1.SchedulingService.RecordDeparture:output_type -> familytime.scheduling.v1.RecordDepartureResponse
-	30,  // 118: familytime.scheduling.v1.SchedulingService.CorrectMovement:output_type -> familytime.scheduling.v1.CorrectMovementResponse
-	32,  // 119: familytime.scheduling.v1.SchedulingService.CompleteSession:output_type -> familytime.scheduling.v1.CompleteSessionResponse
-	34,  // 120: familytime.scheduling.v1.SchedulingService.RecordNoShow:output_type -> familytime.scheduling.v1.RecordNoShowResponse
-	36,  // 121: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:output_type -> familytime.scheduling.v1.WithdrawNoShowResponse
-	38,  // 122: familytime.scheduling.v1.SchedulingService.JoinWaitingList:output_type -> familytime.scheduling.v1.JoinWaitingListResponse
-	40,  // 123: familytime.scheduling.v1.SchedulingService.OfferPlace:output_type -> familytime.scheduling.v1.OfferPlaceResponse
-	43,  // 124: familytime.scheduling.v1.SchedulingService.ListWaitingList:output_type -> familytime.scheduling.v1.ListWaitingListResponse
-	45,  // 125: familytime.scheduling.v1.SchedulingService.GetDaySheet:output_type -> familytime.scheduling.v1.GetDaySheetResponse
-	47,  // 126: familytime.scheduling.v1.SchedulingService.GetCapacity:output_type -> familytime.scheduling.v1.GetCapacityResponse
-	49,  // 127: familytime.scheduling.v1.SchedulingService.AddStaffMember:output_type -> familytime.scheduling.v1.AddStaffMemberResponse
-	51,  // 128: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:output_type -> familytime.scheduling.v1.RecordStaffCheckResponse
-	53,  // 129: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:output_type -> familytime.scheduling.v1.RemoveStaffMemberResponse
-	55,  // 130: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:output_type -> familytime.scheduling.v1.WithdrawStaffLeavingResponse
-	57,  // 131: familytime.scheduling.v1.SchedulingService.ListStaff:output_type -> familytime.scheduling.v1.ListStaffResponse
-	104, // [104:132] is the sub-list for method output_type
-	76,  // [76:104] is the sub-list for method input_type
-	76,  // [76:76] is the sub-list for extension type_name
-	76,  // [76:76] is the sub-list for extension extendee
-	0,   // [0:76] is the sub-list for field type_name
+	68,  // 28: familytime.scheduling.v1.RescheduleBookingResponse.replaced:type_name -> familytime.scheduling.v1.Booking
+	69,  // 29: familytime.scheduling.v1.CancelBookingRequest.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
+	68,  // 30: familytime.scheduling.v1.CancelBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	70,  // 31: familytime.scheduling.v1.CancelBookingResponse.notice_to:type_name -> familytime.scheduling.v1.Party
+	71,  // 32: familytime.scheduling.v1.CheckInResponse.role:type_name -> familytime.scheduling.v1.PersonRole
+	24,  // 33: familytime.scheduling.v1.CheckInResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
+	70,  // 34: familytime.scheduling.v1.RecordArrivalRequest.party:type_name -> familytime.scheduling.v1.Party
+	64,  // 35: familytime.scheduling.v1.RecordArrivalRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	68,  // 36: familytime.scheduling.v1.RecordArrivalResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	24,  // 37: familytime.scheduling.v1.RecordArrivalResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
+	70,  // 38: familytime.scheduling.v1.RecordDepartureRequest.party:type_name -> familytime.scheduling.v1.Party
+	64,  // 39: familytime.scheduling.v1.RecordDepartureRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	68,  // 40: familytime.scheduling.v1.RecordDepartureResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	24,  // 41: familytime.scheduling.v1.RecordDepartureResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
+	70,  // 42: familytime.scheduling.v1.CorrectMovementRequest.party:type_name -> familytime.scheduling.v1.Party
+	72,  // 43: familytime.scheduling.v1.CorrectMovementRequest.movement:type_name -> familytime.scheduling.v1.Movement
+	64,  // 44: familytime.scheduling.v1.CorrectMovementRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	68,  // 45: familytime.scheduling.v1.CorrectMovementResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	68,  // 46: familytime.scheduling.v1.CompleteSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	70,  // 47: familytime.scheduling.v1.RecordNoShowRequest.party:type_name -> familytime.scheduling.v1.Party
+	68,  // 48: familytime.scheduling.v1.RecordNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	65,  // 49: familytime.scheduling.v1.RecordNoShowResponse.place_kept_attended_on:type_name -> familytime.common.v1.Date
+	68,  // 50: familytime.scheduling.v1.WithdrawNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	73,  // 51: familytime.scheduling.v1.JoinWaitingListRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	74,  // 52: familytime.scheduling.v1.OfferPlaceRequest.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
+	73,  // 53: familytime.scheduling.v1.WaitingFamily.service_type:type_name -> familytime.common.v1.ServiceType
+	65,  // 54: familytime.scheduling.v1.WaitingFamily.joined_on:type_name -> familytime.common.v1.Date
+	75,  // 55: familytime.scheduling.v1.WaitingFamily.offered_at:type_name -> google.protobuf.Timestamp
+	75,  // 56: familytime.scheduling.v1.WaitingFamily.lapses_at:type_name -> google.protobuf.Timestamp
+	42,  // 57: familytime.scheduling.v1.ListWaitingListResponse.families:type_name -> familytime.scheduling.v1.WaitingFamily
+	65,  // 58: familytime.scheduling.v1.GetDaySheetRequest.date:type_name -> familytime.common.v1.Date
+	76,  // 59: familytime.scheduling.v1.GetDaySheetResponse.entries:type_name -> familytime.scheduling.v1.DaySheetEntry
+	65,  // 60: familytime.scheduling.v1.GetDaySheetResponse.date:type_name -> familytime.common.v1.Date
+	65,  // 61: familytime.scheduling.v1.GetCapacityRequest.from:type_name -> familytime.common.v1.Date
+	65,  // 62: familytime.scheduling.v1.GetCapacityRequest.to:type_name -> familytime.common.v1.Date
+	77,  // 63: familytime.scheduling.v1.GetCapacityResponse.capacity:type_name -> familytime.scheduling.v1.CentreCapacity
+	78,  // 64: familytime.scheduling.v1.AddStaffMemberRequest.role:type_name -> familytime.scheduling.v1.StaffRole
+	65,  // 65: familytime.scheduling.v1.AddStaffMemberRequest.joined_on:type_name -> familytime.common.v1.Date
+	65,  // 66: familytime.scheduling.v1.AddStaffMemberRequest.dbs_checked_on:type_name -> familytime.common.v1.Date
+	65,  // 67: familytime.scheduling.v1.AddStaffMemberRequest.trained_on:type_name -> familytime.common.v1.Date
+	79,  // 68: familytime.scheduling.v1.AddStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	80,  // 69: familytime.scheduling.v1.RecordStaffCheckRequest.check:type_name -> familytime.scheduling.v1.StaffCheck
+	65,  // 70: familytime.scheduling.v1.RecordStaffCheckRequest.checked_on:type_name -> familytime.common.v1.Date
+	79,  // 71: familytime.scheduling.v1.RecordStaffCheckResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	65,  // 72: familytime.scheduling.v1.RemoveStaffMemberRequest.left_on:type_name -> familytime.common.v1.Date
+	79,  // 73: familytime.scheduling.v1.RemoveStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	79,  // 74: familytime.scheduling.v1.WithdrawStaffLeavingResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	65,  // 75: familytime.scheduling.v1.ListStaffRequest.on:type_name -> familytime.common.v1.Date
+	79,  // 76: familytime.scheduling.v1.ListStaffResponse.members:type_name -> familytime.scheduling.v1.StaffMember
+	0,   // 77: familytime.scheduling.v1.SchedulingService.RegisterCentre:input_type -> familytime.scheduling.v1.RegisterCentreRequest
+	2,   // 78: familytime.scheduling.v1.SchedulingService.UpdateCentre:input_type -> familytime.scheduling.v1.UpdateCentreRequest
+	4,   // 79: familytime.scheduling.v1.SchedulingService.GetCentre:input_type -> familytime.scheduling.v1.GetCentreRequest
+	6,   // 80: familytime.scheduling.v1.SchedulingService.ListCentres:input_type -> familytime.scheduling.v1.ListCentresRequest
+	8,   // 81: familytime.scheduling.v1.SchedulingService.AddRoom:input_type -> familytime.scheduling.v1.AddRoomRequest
+	10,  // 82: familytime.scheduling.v1.SchedulingService.ListRooms:input_type -> familytime.scheduling.v1.ListRoomsRequest
+	12,  // 83: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:input_type -> familytime.scheduling.v1.DefineOpeningPatternRequest
+	14,  // 84: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:input_type -> familytime.scheduling.v1.ListOpeningSessionsRequest
+	16,  // 85: familytime.scheduling.v1.SchedulingService.BookSession:input_type -> familytime.scheduling.v1.BookSessionRequest
+	18,  // 86: familytime.scheduling.v1.SchedulingService.RescheduleBooking:input_type -> familytime.scheduling.v1.RescheduleBookingRequest
+	20,  // 87: familytime.scheduling.v1.SchedulingService.CancelBooking:input_type -> familytime.scheduling.v1.CancelBookingRequest
+	22,  // 88: familytime.scheduling.v1.SchedulingService.CheckIn:input_type -> familytime.scheduling.v1.CheckInRequest
+	25,  // 89: familytime.scheduling.v1.SchedulingService.RecordArrival:input_type -> familytime.scheduling.v1.RecordArrivalRequest
+	27,  // 90: familytime.scheduling.v1.SchedulingService.RecordDeparture:input_type -> familytime.scheduling.v1.RecordDepartureRequest
+	29,  // 91: familytime.scheduling.v1.SchedulingService.CorrectMovement:input_type -> familytime.scheduling.v1.CorrectMovementRequest
+	31,  // 92: familytime.scheduling.v1.SchedulingService.CompleteSession:input_type -> familytime.scheduling.v1.CompleteSessionRequest
+	33,  // 93: familytime.scheduling.v1.SchedulingService.RecordNoShow:input_type -> familytime.scheduling.v1.RecordNoShowRequest
+	35,  // 94: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:input_type -> familytime.scheduling.v1.WithdrawNoShowRequest
+	37,  // 95: familytime.scheduling.v1.SchedulingService.JoinWaitingList:input_type -> familytime.scheduling.v1.JoinWaitingListRequest
+	39,  // 96: familytime.scheduling.v1.SchedulingService.OfferPlace:input_type -> familytime.scheduling.v1.OfferPlaceRequest
+	41,  // 97: familytime.scheduling.v1.SchedulingService.ListWaitingList:input_type -> familytime.scheduling.v1.ListWaitingListRequest
+	44,  // 98: familytime.scheduling.v1.SchedulingService.GetDaySheet:input_type -> familytime.scheduling.v1.GetDaySheetRequest
+	46,  // 99: familytime.scheduling.v1.SchedulingService.GetCapacity:input_type -> familytime.scheduling.v1.GetCapacityRequest
+	48,  // 100: familytime.scheduling.v1.SchedulingService.AddStaffMember:input_type -> familytime.scheduling.v1.AddStaffMemberRequest
+	50,  // 101: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:input_type -> familytime.scheduling.v1.RecordStaffCheckRequest
+	52,  // 102: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:input_type -> familytime.scheduling.v1.RemoveStaffMemberRequest
+	54,  // 103: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:input_type -> familytime.scheduling.v1.WithdrawStaffLeavingRequest
+	56,  // 104: familytime.scheduling.v1.SchedulingService.ListStaff:input_type -> familytime.scheduling.v1.ListStaffRequest
+	1,   // 105: familytime.scheduling.v1.SchedulingService.RegisterCentre:output_type -> familytime.scheduling.v1.RegisterCentreResponse
+	3,   // 106: familytime.scheduling.v1.SchedulingService.UpdateCentre:output_type -> familytime.scheduling.v1.UpdateCentreResponse
+	5,   // 107: familytime.scheduling.v1.SchedulingService.GetCentre:output_type -> familytime.scheduling.v1.GetCentreResponse
+	7,   // 108: familytime.scheduling.v1.SchedulingService.ListCentres:output_type -> familytime.scheduling.v1.ListCentresResponse
+	9,   // 109: familytime.scheduling.v1.SchedulingService.AddRoom:output_type -> familytime.scheduling.v1.AddRoomResponse
+	11,  // 110: familytime.scheduling.v1.SchedulingService.ListRooms:output_type -> familytime.scheduling.v1.ListRoomsResponse
+	13,  // 111: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:output_type -> familytime.scheduling.v1.DefineOpeningPatternResponse
+	15,  // 112: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:output_type -> familytime.scheduling.v1.ListOpeningSessionsResponse
+	17,  // 113: familytime.scheduling.v1.SchedulingService.BookSession:output_type -> familytime.scheduling.v1.BookSessionResponse
+	19,  // 114: familytime.scheduling.v1.SchedulingService.RescheduleBooking:output_type -> familytime.scheduling.v1.RescheduleBookingResponse
+	21,  // 115: familytime.scheduling.v1.SchedulingService.CancelBooking:output_type -> familytime.scheduling.v1.CancelBookingResponse
+	23,  // 116: familytime.scheduling.v1.SchedulingService.CheckIn:output_type -> familytime.scheduling.v1.CheckInResponse
+	26,  // 117: familytime.scheduling.v1.SchedulingService.RecordArrival:output_type -> familytime.scheduling.v1.RecordArrivalResponse
+	28,  // 118: familytime.scheduling.v1.SchedulingService.RecordDeparture:output_type -> familytime.scheduling.v1.RecordDepartureResponse
+	30,  // 119: familytime.scheduling.v1.SchedulingService.CorrectMovement:output_type -> familytime.scheduling.v1.CorrectMovementResponse
+	32,  // 120: familytime.scheduling.v1.SchedulingService.CompleteSession:output_type -> familytime.scheduling.v1.CompleteSessionResponse
+	34,  // 121: familytime.scheduling.v1.SchedulingService.RecordNoShow:output_type -> familytime.scheduling.v1.RecordNoShowResponse
+	36,  // 122: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:output_type -> familytime.scheduling.v1.WithdrawNoShowResponse
+	38,  // 123: familytime.scheduling.v1.SchedulingService.JoinWaitingList:output_type -> familytime.scheduling.v1.JoinWaitingListResponse
+	40,  // 124: familytime.scheduling.v1.SchedulingService.OfferPlace:output_type -> familytime.scheduling.v1.OfferPlaceResponse
+	43,  // 125: familytime.scheduling.v1.SchedulingService.ListWaitingList:output_type -> familytime.scheduling.v1.ListWaitingListResponse
+	45,  // 126: familytime.scheduling.v1.SchedulingService.GetDaySheet:output_type -> familytime.scheduling.v1.GetDaySheetResponse
+	47,  // 127: familytime.scheduling.v1.SchedulingService.GetCapacity:output_type -> familytime.scheduling.v1.GetCapacityResponse
+	49,  // 128: familytime.scheduling.v1.SchedulingService.AddStaffMember:output_type -> familytime.scheduling.v1.AddStaffMemberResponse
+	51,  // 129: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:output_type -> familytime.scheduling.v1.RecordStaffCheckResponse
+	53,  // 130: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:output_type -> familytime.scheduling.v1.RemoveStaffMemberResponse
+	55,  // 131: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:output_type -> familytime.scheduling.v1.WithdrawStaffLeavingResponse
+	57,  // 132: familytime.scheduling.v1.SchedulingService.ListStaff:output_type -> familytime.scheduling.v1.ListStaffResponse
+	105, // [105:133] is the sub-list for method output_type
+	77,  // [77:105] is the sub-list for method input_type
+	77,  // [77:77] is the sub-list for extension type_name
+	77,  // [77:77] is the sub-list for extension extendee
+	0,   // [0:77] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_scheduling_proto_init() }

@@ -600,6 +600,15 @@ const (
 	// and the coordinator holds the review with the family (familytime referral review). Raised on a
 	// booking not cancelled (docs/decisions.md 261).
 	Alert_ALERT_REVIEW_OVERDUE Alert = 14
+	// Supervised contact, not cancelled, and more supervised sessions are under way at one time
+	// during its contact (this one counted) than the centre's staff register clears people to
+	// supervise contact that day: a contact supervisor watches one family at a time, so one of these
+	// families would be unwatched, and its session could never be completed (SUPERVISOR_ELSEWHERE).
+	// Do not admit a family to supervised contact with no supervisor free to watch it (check-in
+	// cautions SUPERVISORS_SHORT); the coordinator records another supervisor on the register, or
+	// moves a session. Not raised when nobody is cleared at all (ALERT_NO_CLEARED_SUPERVISOR says
+	// so; docs/decisions.md 265).
+	Alert_ALERT_SUPERVISORS_SHORT Alert = 15
 )
 
 // Enum value maps for Alert.
@@ -620,6 +629,7 @@ var (
 		12: "ALERT_DISCLOSURE_NOT_WEIGHED",
 		13: "ALERT_TURNED_AWAY_AT_THE_DOOR",
 		14: "ALERT_REVIEW_OVERDUE",
+		15: "ALERT_SUPERVISORS_SHORT",
 	}
 	Alert_value = map[string]int32{
 		"ALERT_UNSPECIFIED":               0,
@@ -637,6 +647,7 @@ var (
 		"ALERT_DISCLOSURE_NOT_WEIGHED":    12,
 		"ALERT_TURNED_AWAY_AT_THE_DOOR":   13,
 		"ALERT_REVIEW_OVERDUE":            14,
+		"ALERT_SUPERVISORS_SHORT":         15,
 	}
 )
 
@@ -1948,7 +1959,7 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\"CANCELLATION_REASON_PLACE_RELEASED\x10\x04\x12#\n" +
 	"\x1fCANCELLATION_REASON_RESCHEDULED\x10\x05\x12.\n" +
 	"*CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING\x10\x06\x12'\n" +
-	"#CANCELLATION_REASON_CONTACT_STOPPED\x10\a*\xb6\x03\n" +
+	"#CANCELLATION_REASON_CONTACT_STOPPED\x10\a*\xd3\x03\n" +
 	"\x05Alert\x12\x15\n" +
 	"\x11ALERT_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rALERT_ON_HOLD\x10\x01\x12\x1a\n" +
@@ -1965,7 +1976,8 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\x1fALERT_CHILDREN_WITHOUT_AN_ADULT\x10\v\x12 \n" +
 	"\x1cALERT_DISCLOSURE_NOT_WEIGHED\x10\f\x12!\n" +
 	"\x1dALERT_TURNED_AWAY_AT_THE_DOOR\x10\r\x12\x18\n" +
-	"\x14ALERT_REVIEW_OVERDUE\x10\x0e*\xe3\x01\n" +
+	"\x14ALERT_REVIEW_OVERDUE\x10\x0e\x12\x1b\n" +
+	"\x17ALERT_SUPERVISORS_SHORT\x10\x0f*\xe3\x01\n" +
 	"\x0fOutOfTurnReason\x12\"\n" +
 	"\x1eOUT_OF_TURN_REASON_UNSPECIFIED\x10\x00\x12&\n" +
 	"\"OUT_OF_TURN_REASON_COURT_TIMESCALE\x10\x01\x12#\n" +

@@ -7,6 +7,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -558,6 +560,11 @@ func TestAFamilysWholePathThroughTheFourServices(t *testing.T) {
 	}
 	exact := figures(quarter, false)["children_served|national|REGION_UNSPECIFIED|||"]
 	require.Equal(t, "1", exact.GetShown())
+
+	// Published only once the period has ended (decision 264): refused while it is under way.
+	_, err = analyst.GetFigures(ctx, &reportingv1.GetFiguresRequest{Period: quarter, Publication: true})
+	require.Equal(t, codes.FailedPrecondition, status.Code(err), "%v", err)
+	advance(time.Date(2027, time.January, 4, 9, 0, 0, 0, london))
 
 	// Published, the one child is "<5" (its value not sent), as is every count of people here;
 	// the waiting time over one referral is "*"; places are about rooms and are shown.

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc"
@@ -15,6 +16,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	devv1 "github.com/familytime/familytime/proto/gen/go/familytime/dev/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
@@ -125,6 +127,16 @@ func TestDevClockMovesForwardForAnAdminOnly(t *testing.T) {
 	moved, err := clock.AdvanceClock(admin, &devv1.AdvanceClockRequest{To: timestamppb.New(to)})
 	require.NoError(t, err)
 	require.True(t, moved.GetNow().AsTime().Equal(to))
+	// Once anything is recorded (a centre registered), never back (decision 257: while the
+	// platform is empty, it may be set anywhere).
+	sc, err := grpc.NewClient(p.Scheduling, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	require.NoError(t, err)
+	defer sc.Close()
+	_, err = schedulingv1.NewSchedulingServiceClient(sc).RegisterCentre(admin, &schedulingv1.RegisterCentreRequest{RequestId: uuid.NewString(),
+		Details: &schedulingv1.CentreDetails{Name: "Millbrook Family Time Centre", Region: commonv1.Region_REGION_NORTH_EAST,
+			ServiceTypes:        []commonv1.ServiceType{commonv1.ServiceType_SERVICE_TYPE_SUPPORTED},
+			AccreditationStatus: commonv1.AccreditationStatus_ACCREDITATION_STATUS_WORKING_TOWARDS}})
+	require.NoError(t, err)
 	_, err = clock.AdvanceClock(admin, &devv1.AdvanceClockRequest{To: timestamppb.New(to.Add(-time.Minute))})
 	require.Equal(t, codes.FailedPrecondition, status.Code(err), "the clock never goes back")
 	_, err = clock.AdvanceClock(token(auth.RoleCoordinator), &devv1.AdvanceClockRequest{To: timestamppb.New(to.Add(time.Hour))})

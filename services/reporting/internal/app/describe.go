@@ -243,6 +243,14 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 			return "Scheduling noted a risk assessment of " + date(ev.GetAssessedOn()) + ": it weighs any disclosure carried before it was recorded"
 		}
 		return "Scheduling noted a risk assessment of " + date(ev.GetAssessedOn()) + ": it weighs a disclosure noted on or before it"
+	case *schedulingv1.ReviewDueNoted:
+		// Decision 261: bookings of supported contact after the date are warned, and the day
+		// sheet alerts them, until a review is recorded.
+		if ev.GetReviewDueOn() == nil {
+			return "Scheduling noted that no review is due"
+		}
+		return "Scheduling noted the review due by " + date(ev.GetReviewDueOn()) +
+			": supported sessions after it are warned of and alerted until the review is recorded"
 	case *schedulingv1.ContactEnded:
 		return "Scheduling noted contact ended: future bookings cancelled"
 	case *schedulingv1.ContactReopened:

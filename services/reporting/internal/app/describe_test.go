@@ -282,3 +282,12 @@ func TestDescriptionsOfARetractedDisclosure(t *testing.T) {
 	require.Equal(t, "Referral amended; risk answers changed, so it is screened again",
 		Describe(envelopeOf(t, &referralv1.ReferralAmended{ScreeningVoid: true})))
 }
+
+// A review's due date as scheduling noted it reads in words, not by the event's name (decision 261).
+func TestDescriptionOfAReviewDueNoted(t *testing.T) {
+	due := &schedulingv1.ReviewDueNoted{FamilyId: "f", CentreId: "c", ReferralId: "r",
+		ReviewDueOn: &commonv1.Date{Year: 2027, Month: 7, Day: 9}, SetOn: &commonv1.Date{Year: 2027, Month: 1, Day: 9}}
+	require.Equal(t, "Scheduling noted the review due by 2027-07-09: supported sessions after it are warned of and alerted until "+
+		"the review is recorded", Describe(envelopeOf(t, due)))
+	require.Equal(t, "Scheduling noted that no review is due", Describe(envelopeOf(t, &schedulingv1.ReviewDueNoted{FamilyId: "f", CentreId: "c"})))
+}

@@ -95,13 +95,7 @@ func (r *Referrals) OpenChildrenMatching(ctx context.Context, matches []Match, e
 	if err != nil {
 		return nil, fmt.Errorf("find open cases of the child: %w", err)
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (ChildMatchOf, error) {
-		var m ChildMatchOf
-		var kind int16
-		err := row.Scan(&m.Child, &m.Other, &kind)
-		m.Match = referralv1.ChildMatch(kind)
-		return m, err
-	})
+	return pgx.CollectRows(rows, childMatchOf)
 }
 
 // MatchesElsewhere are the referrals at other centres with a child of the same match as one of
@@ -134,13 +128,16 @@ func (r *Referrals) MatchesAnywhere(ctx context.Context, referral uuid.UUID) ([]
 	if err != nil {
 		return nil, fmt.Errorf("find matching children: %w", err)
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (ChildMatchOf, error) {
-		var m ChildMatchOf
-		var kind int16
-		err := row.Scan(&m.Child, &m.Other, &kind)
-		m.Match = referralv1.ChildMatch(kind)
-		return m, err
-	})
+	return pgx.CollectRows(rows, childMatchOf)
+}
+
+// childMatchOf reads a row of (child, other referral, kind of match).
+func childMatchOf(row pgx.CollectableRow) (ChildMatchOf, error) {
+	var m ChildMatchOf
+	var kind int16
+	err := row.Scan(&m.Child, &m.Other, &kind)
+	m.Match = referralv1.ChildMatch(kind)
+	return m, err
 }
 
 // CompleteMatches gives the children of referrals made before decision 200 their close keys, as
@@ -292,11 +289,5 @@ func (r *Referrals) ChildrenMatchingOn(ctx context.Context, referral, child, oth
 	if err != nil {
 		return nil, fmt.Errorf("find the matching child: %w", err)
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (ChildMatchOf, error) {
-		var m ChildMatchOf
-		var kind int16
-		err := row.Scan(&m.Child, &m.Other, &kind)
-		m.Match = referralv1.ChildMatch(kind)
-		return m, err
-	})
+	return pgx.CollectRows(rows, childMatchOf)
 }

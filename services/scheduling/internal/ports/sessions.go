@@ -165,22 +165,30 @@ func (s *Server) BookSession(ctx context.Context, req *schedulingv1.BookSessionR
 		if err != nil {
 			return nil, nil, err
 		}
-		warning, err := s.app.SupervisorWarning(ctx, b)
+		w, err := s.bookingWarnings(ctx, b)
 		if err != nil {
 			return nil, nil, err
 		}
-		review, err := s.app.ReviewWarning(ctx, b)
-		if err != nil {
-			return nil, nil, err
-		}
-		short, err := s.app.SupervisorsShortWarning(ctx, b)
-		if err != nil {
-			return nil, nil, err
-		}
-		return &schedulingv1.BookSessionResponse{Booking: bookingProto(b), SupervisorWarning: warning, ReviewWarning: review,
-			SupervisorsShortWarning: short}, uow, nil
+		return &schedulingv1.BookSessionResponse{Booking: bookingProto(b), SupervisorWarning: w.supervisor, ReviewWarning: w.review,
+			SupervisorsShortWarning: w.supervisorsShort}, uow, nil
 	})
 	return resp, err
+}
+
+// bookingWarnings are what a booking's answer warns of, the booking made all the same: no second
+// supervisor to check the report, the family's review overdue (decision 261), more supervised
+// sessions at once than supervisors cleared (decision 265).
+type bookingWarnings struct{ supervisor, review, supervisorsShort string }
+
+func (s *Server) bookingWarnings(ctx context.Context, b *domain.Booking) (w bookingWarnings, err error) {
+	if w.supervisor, err = s.app.SupervisorWarning(ctx, b); err != nil {
+		return w, err
+	}
+	if w.review, err = s.app.ReviewWarning(ctx, b); err != nil {
+		return w, err
+	}
+	w.supervisorsShort, err = s.app.SupervisorsShortWarning(ctx, b)
+	return w, err
 }
 
 // RescheduleBooking moves a booking to another slot.
@@ -216,22 +224,14 @@ func (s *Server) RescheduleBooking(ctx context.Context, req *schedulingv1.Resche
 		if err != nil {
 			return nil, nil, err
 		}
-		warning, err := s.app.SupervisorWarning(ctx, b)
-		if err != nil {
-			return nil, nil, err
-		}
-		review, err := s.app.ReviewWarning(ctx, b)
-		if err != nil {
-			return nil, nil, err
-		}
-		short, err := s.app.SupervisorsShortWarning(ctx, b)
+		w, err := s.bookingWarnings(ctx, b)
 		if err != nil {
 			return nil, nil, err
 		}
 		// The old booking as cancelled says the notice the move gave, and whether it was late,
 		// as a cancellation's answer does (decision 263).
-		return &schedulingv1.RescheduleBookingResponse{Booking: bookingProto(b), SupervisorWarning: warning, ReviewWarning: review,
-			SupervisorsShortWarning: short, Replaced: bookingProto(old)}, uow, nil
+		return &schedulingv1.RescheduleBookingResponse{Booking: bookingProto(b), SupervisorWarning: w.supervisor, ReviewWarning: w.review,
+			SupervisorsShortWarning: w.supervisorsShort, Replaced: bookingProto(old)}, uow, nil
 	})
 	return resp, err
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -174,17 +175,28 @@ func TestPolicy(t *testing.T) {
 		method string
 		req    *schedulingv1.UpdateCentreRequest
 		code   codes.Code
+		reason string
 	}{
-		{"no caller", context.Background(), "/s/Admin", in, codes.Unauthenticated},
-		{"role not allowed", coordinator, "/s/Admin", in, codes.PermissionDenied},
-		{"role allowed", admin, "/s/Admin", in, codes.OK},
-		{"method not in the policy", admin, "/s/Missing", in, codes.PermissionDenied},
-		{"centre in scope", coordinator, "/s/Centre", in, codes.OK},
-		{"centre out of scope", coordinator, "/s/Centre", out, codes.PermissionDenied},
-		{"national role sees every centre", admin, "/s/Centre", out, codes.OK},
+		{"no caller", context.Background(), "/s/Admin", in, codes.Unauthenticated, ""},
+		{"role not allowed", coordinator, "/s/Admin", in, codes.PermissionDenied, auth.ReasonRoleRequired},
+		{"role allowed", admin, "/s/Admin", in, codes.OK, ""},
+		{"method not in the policy", admin, "/s/Missing", in, codes.PermissionDenied, auth.ReasonNotOpen},
+		{"centre in scope", coordinator, "/s/Centre", in, codes.OK, ""},
+		{"centre out of scope", coordinator, "/s/Centre", out, codes.PermissionDenied, auth.ReasonOutsideCentres},
+		{"national role sees every centre", admin, "/s/Centre", out, codes.OK, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			require.Equal(t, tc.code, status.Code(policy.Authorize(tc.ctx, tc.method, tc.req)))
+			err := policy.Authorize(tc.ctx, tc.method, tc.req)
+			require.Equal(t, tc.code, status.Code(err))
+			// Every refusal has a reason to switch on (review 45, decision 266).
+			var reason string
+			for _, d := range status.Convert(err).Details() {
+				if info, ok := d.(*errdetails.ErrorInfo); ok {
+					reason = info.GetReason()
+					require.Equal(t, "familytime", info.GetDomain())
+				}
+			}
+			require.Equal(t, tc.reason, reason)
 		})
 	}
 	// A refusal names the call, not its gRPC path, and the roles a person may hold, not the

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
@@ -73,10 +74,10 @@ func (p Policy) Authorize(ctx context.Context, method string, req proto.Message)
 	}
 	rule, ok := p[method]
 	if !ok {
-		return status.Errorf(codes.PermissionDenied, "%s is not open to any role", method)
+		return denied(ReasonNotOpen, "%s is not open to any role", method)
 	}
 	if !slices.ContainsFunc(claims.Roles, func(r Role) bool { return slices.Contains(rule.Roles, r) }) {
-		return status.Errorf(codes.PermissionDenied, "%s needs one of the roles %s", call(method), roleList(rule.Roles))
+		return denied(ReasonRoleRequired, "%s needs one of the roles %s", call(method), roleList(rule.Roles))
 	}
 	if !rule.CentreScoped {
 		return nil
@@ -86,15 +87,42 @@ func (p Policy) Authorize(ctx context.Context, method string, req proto.Message)
 	// volunteers at A and coordinates at B did a coordinator's casework at A).
 	centre, err := centreOf(req)
 	if err != nil {
-		return status.Errorf(codes.PermissionDenied, "%s: %v", call(method), err)
+		return denied(ReasonCentreRequired, "%s: %v", call(method), err)
 	}
 	if !claims.InCentre(centre) {
-		return status.Errorf(codes.PermissionDenied, "%s: centre %s is outside the caller's centres", call(method), centre)
+		return denied(ReasonOutsideCentres, "%s: centre %s is outside the caller's centres", call(method), centre)
 	}
 	if !slices.ContainsFunc(claims.RolesAt(centre), func(r Role) bool { return slices.Contains(rule.Roles, r) }) {
-		return status.Errorf(codes.PermissionDenied, "%s needs one of the roles %s at centre %s", call(method), roleList(rule.Roles), centre)
+		return denied(ReasonRoleRequired, "%s needs one of the roles %s at centre %s", call(method), roleList(rule.Roles), centre)
 	}
 	return nil
+}
+
+// The reasons of a policy's refusals (PermissionDenied), so that they too carry one to switch on
+// (review 45: a refusal for the wrong role had none, where every other refusal does, decision 258).
+const (
+	// ReasonRoleRequired: the caller holds none of the roles the call needs (there).
+	ReasonRoleRequired = "ROLE_REQUIRED"
+	// ReasonOutsideCentres: the request's centre is not one of the caller's.
+	ReasonOutsideCentres = "OUTSIDE_YOUR_CENTRES"
+	// ReasonCentreRequired: a centre-scoped call without a centre to check.
+	ReasonCentreRequired = "CENTRE_REQUIRED"
+	// ReasonNotOpen: the call is open to no role.
+	ReasonNotOpen = "NOT_OPEN"
+)
+
+// ErrorDomain is the ErrorInfo domain of the policy's refusals: the platform's (grpcx.Domain,
+// which imports this package).
+const ErrorDomain = "familytime"
+
+// denied is a PermissionDenied refusal with its reason.
+func denied(reason, format string, args ...any) error {
+	st, err := status.New(codes.PermissionDenied, fmt.Sprintf(format, args...)).
+		WithDetails(&errdetails.ErrorInfo{Reason: reason, Domain: ErrorDomain})
+	if err != nil {
+		return status.Errorf(codes.PermissionDenied, format, args...)
+	}
+	return st.Err()
 }
 
 // Scope is ctx with the caller as they act at the centre a centre-scoped method's request names

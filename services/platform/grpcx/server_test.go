@@ -234,6 +234,7 @@ func TestValidationNamesTheField(t *testing.T) {
 		}
 	}
 	require.Equal(t, grpcx.ReasonFieldInvalid, reason, "a reason to switch on, as every refusal has (review 43)")
+	require.Equal(t, grpcx.Domain, auth.ErrorDomain, "the policy's refusals are the platform's")
 
 	req = validRequest()
 	req.Details.AccreditationStatus = commonv1.AccreditationStatus_ACCREDITATION_STATUS_ACCREDITED

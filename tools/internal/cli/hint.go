@@ -28,7 +28,11 @@ func hintRefusals(root *cobra.Command) {
 	}
 	if run := root.RunE; run != nil {
 		root.RunE = func(cmd *cobra.Command, args []string) error {
-			return refusalHint(run(cmd, args), senderToken(cmd), flagValue(cmd, "centre"))
+			var dataDir string
+			if f := cmd.Flag("data"); f != nil && f.Changed {
+				dataDir = f.Value.String()
+			}
+			return refusalHint(run(cmd, args), senderToken(cmd), flagValue(cmd, "centre"), dataDir)
 		}
 	}
 }
@@ -37,8 +41,9 @@ func hintRefusals(root *cobra.Command) {
 // command gave as the service worded it (describe); anything else, and a refusal the command has
 // already put in its own words (an erasure's, which is an administrator's), is returned as it is.
 // token is the one the command sent, read unverified only to word the hint (the services verify
-// it); centre is the command's --centre, for the staff token's hint.
-func refusalHint(err error, token, centre string) error {
+// it); centre is the command's --centre, for the staff token's hint; dataDir is its --data when
+// given, so that the token command runs as printed beside that dev platform (review 45).
+func refusalHint(err error, token, centre, dataDir string) error {
 	r, ok := err.(*refusal)
 	if !ok || r.status.Code() != codes.PermissionDenied {
 		return err
@@ -76,9 +81,19 @@ func refusalHint(err error, token, centre string) error {
 			centre = "<centre id>"
 		}
 		mint += " --centre " + centre
+		if staffRoles[role] != "" {
+			// Staff act only while the centre's register clears them (NOT_CLEARED otherwise):
+			// a token for an account not on it is refused next (review 45).
+			mint += " --subject <an account on its staff register>"
+			hint += "; the account must be on the centre's staff register (familytime staff list --centre " + centre +
+				" shows who is; the demo's are sim-coordinator-001, sim-staff-001, sim-lead-001 and so on)"
+		}
 	}
 	if role != auth.RoleAdmin && len(roles) > 0 && !slices.ContainsFunc(roles, func(r auth.Role) bool { return r != auth.RoleAdmin }) {
 		hint += "; the dev admin token sets centres up and reads summaries, but does no casework"
+	}
+	if dataDir != "" {
+		mint += " --data " + dataDir
 	}
 	return fmt.Errorf("%w\n(%s. With familytime dev:\n  --token \"$(%s)\")", err, hint, mint)
 }

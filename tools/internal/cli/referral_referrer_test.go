@@ -31,7 +31,7 @@ func TestARefusedReferrerIsToldWhatAReferrerDoes(t *testing.T) {
 	}
 	refused := status.Error(codes.PermissionDenied, "GetReferral needs one of the roles coordinator, safeguarding_lead, admin")
 	told := func(token string) string {
-		return strings.Join(strings.Fields(refusalHint(describe(refused), token, centre.String()).Error()), " ")
+		return strings.Join(strings.Fields(refusalHint(describe(refused), token, centre.String(), "").Error()), " ")
 	}
 
 	for _, token := range []string{
@@ -53,6 +53,12 @@ func TestARefusedReferrerIsToldWhatAReferrerDoes(t *testing.T) {
 		require.Contains(t, got, "familytime token --role coordinator --centre "+centre.String())
 		require.NotContains(t, got, "a referrer's")
 	}
+	// Review 45: the hinted token was for an account on no staff register (NOT_CLEARED next),
+	// and, beside a dev platform in another data folder, found no platform.
+	hinted := strings.Join(strings.Fields(refusalHint(describe(refused), "not a token", centre.String(), "data").Error()), " ")
+	require.Contains(t, hinted, "familytime token --role coordinator --centre "+centre.String()+
+		" --subject <an account on its staff register> --data data")
+	require.Contains(t, hinted, "familytime staff list --centre "+centre.String()+" shows who is")
 }
 
 // Review 41 (low): decision 242 told a refused referrer what a referrer does on referral commands

@@ -166,3 +166,30 @@ func TestAChildReferredAgainAtTheCentreAfterTheCaseEndedMayBeConfirmed(t *testin
 		CentreId: a.centre.String(), ChildPersonId: again.GetChildren()[0].GetPersonId(), OtherReferralId: first})
 	require.NoError(t, err)
 }
+
+// Review 45: twins match each other by family name and date of birth, so both twins on a new
+// referral were confirmed as the one child on an earlier referral, and children served counted
+// the two as one. The child on the other referral is confirmed as one child here (decision 267).
+func TestTwinsAreNotConfirmedAsOneChild(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	a := g.casework(t, g.centre(t, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, supported))
+	first := a.submit(supported, child("Lily Hughes")).GetReferralId()
+	a.withdraw(first)
+	twins := a.submit(supported, child("Lily Hughes"), func(d *referralv1.ReferralDetails) {
+		d.Children = append(d.Children, &referralv1.Child{FullName: "Rose Hughes", DateOfBirth: d.Children[0].GetDateOfBirth()})
+	})
+	require.Contains(t, twins.GetPossibleDuplicateOf(), first)
+	confirm := func(child string) error {
+		_, err := a.c.ConfirmSameChild(ctx, &referralv1.ConfirmSameChildRequest{RequestId: uuid.NewString(), ReferralId: twins.GetReferralId(),
+			CentreId: a.centre.String(), ChildPersonId: child, OtherReferralId: first})
+		return err
+	}
+	lily, rose := twins.GetChildren()[0].GetPersonId(), twins.GetChildren()[1].GetPersonId()
+	require.NoError(t, confirm(lily))
+	before := g.events(t)
+	err := confirm(rose)
+	refused(t, err, codes.FailedPrecondition, "OTHER_CHILD_ALREADY_CONFIRMED")
+	require.Contains(t, status.Convert(err).Message(), lily, "names the child here it was confirmed as")
+	require.Equal(t, before, g.events(t), "a refusal appends nothing")
+}

@@ -328,7 +328,8 @@ func TestTheDoorIsCautionedWhenTheParentsCheckInTogether(t *testing.T) {
 	g.clock.Set(visitingDue.Add(-25 * time.Minute)) // early, well before anyone is due
 	require.Empty(t, cautions(checkIn(together, together.f.visiting)), "the first to come")
 	require.Empty(t, cautions(checkIn(apart, apart.f.visiting)))
-	require.Empty(t, cautions(checkIn(reversed, reversed.f.resident)))
+	require.Equal(t, []string{"PARENTS_MAY_MEET"}, cautions(checkIn(reversed, reversed.f.resident)),
+		"the children's party before the visiting parent is in, however early (decision 268)")
 	require.Equal(t, map[string]bool{together.id: false, reversed.id: false, apart.id: false}, alerted(),
 		"one party each, far from the other's time: nothing yet")
 

@@ -25,6 +25,10 @@ type SameChild struct {
 // other referral; a pair is confirmed once (decision 260).
 var ErrSameChildConfirmed = problem.Rule("SAME_CHILD_ALREADY_CONFIRMED", "the child was confirmed already as the child on the other referral")
 
+// ErrOtherChildTaken: the child on the other referral was confirmed already as another child on
+// this referral (decision 267).
+var ErrOtherChildTaken = problem.Rule("OTHER_CHILD_ALREADY_CONFIRMED", "the child on the other referral was confirmed already as another child on this referral")
+
 // ErrCheckedNotTheFamily: the safeguarding lead recorded that the other referral's family is
 // another family, so its child is not this referral's child (decision 260).
 var ErrCheckedNotTheFamily = problem.Rule("CHECKED_NOT_THE_FAMILY", "the safeguarding lead recorded that the other referral's family is another family")
@@ -76,6 +80,14 @@ func (r *Referral) ConfirmSameChild(child, other, otherChild uuid.UUID, role ref
 	if i := slices.IndexFunc(r.sameChildren, func(s SameChild) bool { return s.Child == child && s.Other == other }); i >= 0 {
 		return nil, problem.Rule(ErrSameChildConfirmed.Reason, fmt.Sprintf("the child was confirmed on %s as the child on referral %s: "+
 			"a pair is confirmed once", r.sameChildren[i].On.Format(time.DateOnly), other))
+	}
+	if i := slices.IndexFunc(r.sameChildren, func(s SameChild) bool { return s.Other == other && s.OtherChild == otherChild }); i >= 0 {
+		// Twins match each other by family name and date of birth: the child on the other
+		// referral is one child, already confirmed as another child here (review 45: two twins
+		// confirmed as the one child on an earlier referral were counted as one child).
+		return nil, problem.Rule(ErrOtherChildTaken.Reason, fmt.Sprintf("the child on referral %s was confirmed on %s as another "+
+			"child on this referral, %s: one child is confirmed as one child; twins or siblings who match each other are not "+
+			"the same child", other, r.sameChildren[i].On.Format(time.DateOnly), r.sameChildren[i].Child))
 	}
 	sealed, err := noteOf(note)
 	if err != nil {

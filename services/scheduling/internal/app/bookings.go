@@ -104,7 +104,7 @@ func (a *App) ReviewWarning(ctx context.Context, b *domain.Booking) (string, err
 	if err != nil {
 		return "", err
 	}
-	return f.ReviewWarning(b), nil
+	return f.ReviewWarning(b, a.today()), nil
 }
 
 // leaveWaitingListBooked takes a family just booked off the centre's waiting list

@@ -205,6 +205,12 @@ func parentsMayMeet(b *Booking, other schedulingv1.Party, at time.Time) (Caution
 				"may meet; keep them apart", came, ClockAt(t, b.loc), int(ago/time.Minute))}, true
 		}
 	}
+	if seen := b.firstSeen(other); other == schedulingv1.Party_PARTY_CHILDREN && !seen.IsZero() && !seen.After(at) {
+		// The stagger reversed: the children's party came first and has not left, so the
+		// resident parent may still be inside or outside as the visiting parent comes (review 45).
+		return Caution{CautionParentsMayMeet, fmt.Sprintf("%s came first, at %s, before the visiting parent: the parents may "+
+			"meet; keep them apart", came, ClockAt(seen, b.loc))}, true
+	}
 	// The other party not yet come, but due within DoorWindowMinutes, or due and still within its
 	// grace: it may walk in at any moment (review 44: the resident parent and the children were let
 	// in 2 minutes before the visiting parent was due, with no word, and the caution came only once
@@ -212,7 +218,12 @@ func parentsMayMeet(b *Booking, other schedulingv1.Party, at time.Time) (Caution
 	// ask this party to wait apart until the other is inside.
 	if b.firstSeen(other).IsZero() {
 		due := b.due(other)
-		if !at.Before(due.Add(-DoorWindowMinutes*time.Minute)) && at.Before(due.Add(NoShowGrace)) {
+		// The children's party before the visiting parent is in, however early: the stagger has
+		// the visiting parent come first and be inside when the children come (review 45: the
+		// resident parent and the children came 25 minutes before the visiting parent was due,
+		// and nobody was told).
+		first := other == schedulingv1.Party_PARTY_VISITING
+		if (first || !at.Before(due.Add(-DoorWindowMinutes*time.Minute))) && at.Before(due.Add(NoShowGrace)) {
 			when := fmt.Sprintf("is due at %s", ClockAt(due, b.loc))
 			if at.After(due) {
 				when = fmt.Sprintf("was due at %s", ClockAt(due, b.loc))

@@ -107,7 +107,8 @@ func TestTheDoorIsCautionedOfAPartyAboutToArrive(t *testing.T) {
 	}{
 		{"children's party two minutes before the visiting parent is due", resident, 2 * time.Minute,
 			"the visiting party (the visiting parent) is due at "},
-		{"children's party long before", resident, 30 * time.Minute, ""},
+		// However early: the stagger has the visiting parent inside first (review 45, decision 268).
+		{"children's party long before", resident, 30 * time.Minute, "the visiting party (the visiting parent) is due at "},
 		{"children's party after the visiting parent's time, the parent not in", resident, -5 * time.Minute,
 			"the visiting party (the visiting parent) was due at "},
 		{"visiting parent late, the children due in 7 minutes", visiting, 7 * time.Minute,
@@ -134,4 +135,27 @@ func TestTheDoorIsCautionedOfAPartyAboutToArrive(t *testing.T) {
 		require.Contains(t, cautions[0].Text, c.caution, c.name)
 		require.Contains(t, cautions[0].Text, "is not in yet: the parents may meet at the door", c.name)
 	}
+}
+
+// Review 45: the resident parent and the children came 25 minutes before the visiting parent was
+// due; the visiting parent's admission later said nothing either. A visiting party admitted after
+// the children's party came, and while it has not left, is cautioned, whenever it came (decision 268).
+func TestTheDoorIsCautionedOfAReversedStagger(t *testing.T) {
+	g := newRig(t)
+	b := g.book(t, day(2026, 1, 10), g.shared, jan)
+	early := b.VisitingArrives.Add(-25 * time.Minute)
+	admitted, _, _, _, err := g.family.CheckIn(b.ID, resident, early)
+	require.NoError(t, err)
+	require.True(t, admitted)
+	require.Len(t, g.family.DoorCautions(b.ID, resident, early, false), 1, "told at once")
+
+	now := b.VisitingArrives
+	admitted, _, _, _, err = g.family.CheckIn(b.ID, visiting, now)
+	require.NoError(t, err)
+	require.True(t, admitted)
+	cautions := g.family.DoorCautions(b.ID, visiting, now, false)
+	require.Len(t, cautions, 1)
+	require.Equal(t, domain.CautionParentsMayMeet, cautions[0].Code)
+	require.Contains(t, cautions[0].Text, "came first, at ")
+	require.Contains(t, cautions[0].Text, "before the visiting parent: the parents may meet")
 }

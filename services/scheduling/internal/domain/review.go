@@ -63,14 +63,22 @@ func ReviewOverdueBy(st commonv1.ServiceType, due, day time.Time) bool {
 // ReviewWarning is what booking b answers besides itself when its session is held with the
 // family's review overdue (ReviewOverdueBy): REVIEW_OVERDUE, in words; "" otherwise. It names no
 // one, and says what to do.
-func (f *Family) ReviewWarning(b *Booking) string {
+//
+// today words it: a review whose date has passed "was due"; one still to come, before the session
+// booked months ahead, "is due" (review 45: a booking ahead was told the review "was due by" a
+// date not yet come).
+func (f *Family) ReviewWarning(b *Booking, today time.Time) string {
 	if !ReviewOverdueBy(b.ServiceType, f.reviewDue, b.Date) {
 		return ""
 	}
-	return fmt.Sprintf("REVIEW_OVERDUE: the family's review of its supported contact was due by %s and has not been held, and this "+
+	due := fmt.Sprintf("was due by %s and has not been held", dates.String(f.reviewDue))
+	if !today.After(f.reviewDue) {
+		due = fmt.Sprintf("is due by %s, before this session", dates.String(f.reviewDue))
+	}
+	return fmt.Sprintf("REVIEW_OVERDUE: the family's review of its supported contact %s, and this "+
 		"session is on %s: supported contact is reviewed at least every 6 months. The booking stands; hold the review with the family "+
 		"and record it (familytime referral review): until then the day sheet alerts the family's sessions after %s (review-overdue)",
-		dates.String(f.reviewDue), dates.String(b.Date), dates.String(f.reviewDue))
+		due, dates.String(b.Date), dates.String(f.reviewDue))
 }
 
 // applyReviewDue is apply's for ReviewDueNoted.

@@ -34,16 +34,20 @@ func TestAReviewDueDateFollowsTheLatestSessionOrReview(t *testing.T) {
 	require.Nil(t, fam.NoteReviewDue(first), "the same date again records nothing")
 
 	onTheDay := g.book(t, day(2026, 1, 10), g.shared, jan)
-	require.Empty(t, fam.ReviewWarning(onTheDay), "due that day: not overdue yet")
+	require.Empty(t, fam.ReviewWarning(onTheDay, day(2026, 1, 5)), "due that day: not overdue yet")
 	after := g.book(t, day(2026, 1, 24), g.shared, jan)
-	require.Contains(t, fam.ReviewWarning(after), "REVIEW_OVERDUE: the family's review of its supported contact was due by 2026-01-10")
+	require.Contains(t, fam.ReviewWarning(after, day(2026, 1, 20)), "REVIEW_OVERDUE: the family's review of its supported contact was due by 2026-01-10")
+	// Booked ahead, before the review's date has come (review 45, decision 268).
+	require.Contains(t, fam.ReviewWarning(after, day(2026, 1, 5)), "REVIEW_OVERDUE: the family's review of its supported contact is due by "+
+		"2026-01-10, before this session")
+	require.Contains(t, fam.ReviewWarning(after, day(2026, 1, 10)), "is due by 2026-01-10", "due today: not yet past")
 	require.False(t, domain.ReviewOverdueBy(commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, day(2026, 1, 10), day(2026, 1, 24)), "supervised contact has no review clock here")
 
 	held := domain.ReviewDue{Centre: centre, Referral: g.readiness.Referral, SetOn: day(2026, 1, 12), DueOn: day(2026, 7, 12)}
 	ev = fam.NoteReviewDue(held)
 	require.NotNil(t, ev)
 	events = append(events, ev)
-	require.Empty(t, fam.ReviewWarning(after), "the review held moved the date on")
+	require.Empty(t, fam.ReviewWarning(after, day(2026, 1, 20)), "the review held moved the date on")
 	require.Nil(t, fam.NoteReviewDue(first), "a copy of the first session's, heard of after the review, does not pull it back")
 	require.Equal(t, day(2026, 7, 12), fam.ReviewDueOn())
 

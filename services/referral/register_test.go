@@ -91,10 +91,10 @@ func TestStaffWorkOnReferralsOnlyWhileTheRegisterClearsThem(t *testing.T) {
 	require.NoError(t, err)
 	defer conn.Close()
 	elsewhere := referralv1.NewReferralServiceClient(conn)
-	refused(t, open(elsewhere), codes.PermissionDenied, "")
+	refused(t, open(elsewhere), codes.PermissionDenied, "ROLE_REQUIRED")
 	_, err = elsewhere.AcceptReferral(t.Context(), &referralv1.AcceptReferralRequest{RequestId: uuid.NewString(), ReferralId: ref,
 		CentreId: centre.String(), ServiceType: supported})
-	refused(t, err, codes.PermissionDenied, "")
+	refused(t, err, codes.PermissionDenied, "ROLE_REQUIRED")
 	require.Equal(t, before, g.events(t), "refusals record nothing")
 
 	// Decision 113: someone the register has as a volunteer, with a coordinator's token, does not

@@ -77,7 +77,7 @@ func TestAPersonConfirmsThatAChildReferredAgainIsTheSameChild(t *testing.T) {
 		"another centre's coordinator, for this referral": {func() error { _, err := confirm(b.c, b.centre, child, first, ""); return err },
 			codes.NotFound, "NOT_FOUND"},
 		"a volunteer": {func() error { _, err := confirm(volunteer, a.centre, child, first, ""); return err },
-			codes.PermissionDenied, ""},
+			codes.PermissionDenied, "ROLE_REQUIRED"},
 	} {
 		err := call.run()
 		if call.code == codes.PermissionDenied {

@@ -210,8 +210,9 @@ func parseClockTime(flag, value string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%s %q is not a time: give 2026-03-01, 2026-03-01T14:30 (UK time) or 2026-03-01T14:30:00Z", flag, value)
 }
 
-// maxClockDays is the most days --by moves the clock: 100 years.
-const maxClockDays = 36500
+// maxClockDays is more days than 100 years have: --by refuses more before any call, and the dev
+// platform refuses a time past 100 years from today exactly.
+const maxClockDays = 100*366 + 1
 
 // parseClockStep reads --by: whole days (30d, the same UK time that many days on), or a duration
 // Go reads (90m, 72h); forward only.
@@ -227,9 +228,9 @@ func parseClockStep(value string) (days int, step time.Duration, err error) {
 	case days < 0 || step < 0 || (days == 0 && step == 0):
 		return 0, 0, fmt.Errorf("--by %q does not move the clock forward: give a positive duration such as 72h or 30d", value)
 	case days > maxClockDays:
-		// The dev platform refuses a time more than 100 years on (devserver.MaxClockAhead); a
-		// number of days that large would not even make a date.
-		return 0, 0, fmt.Errorf("--by %q is more than %dd (100 years): the simulated clock goes no further", value, maxClockDays)
+		// The dev platform refuses a time more than 100 years on (devserver.MaxClockYears), to
+		// the day; a number of days far past it would not even make a date.
+		return 0, 0, fmt.Errorf("--by %q goes more than 100 years on: the simulated clock goes no further", value)
 	}
 	return days, step, nil
 }

@@ -116,7 +116,7 @@ func TestTheClockCommandRefusesBadInputBeforeAnyCall(t *testing.T) {
 		{[]string{"clock", "advance", "--to", "next week"}, "FLAG_INVALID", "--to", `--to "next week" is not a time: give 2026-03-01, 2026-03-01T14:30 (UK time) or 2026-03-01T14:30:00Z`},
 		{[]string{"clock", "advance", "--by", "-2d"}, "FLAG_INVALID", "--by", `--by "-2d" does not move the clock forward: give a positive duration such as 72h or 30d`},
 		{[]string{"clock", "advance", "--by", "a fortnight"}, "FLAG_INVALID", "--by", `--by "a fortnight" is not a duration such as 90m, 72h or 30d`},
-		{[]string{"clock", "advance", "--by", "9000000d"}, "FLAG_INVALID", "--by", `--by "9000000d" is more than 36500d (100 years): the simulated clock goes no further`},
+		{[]string{"clock", "advance", "--by", "9000000d"}, "FLAG_INVALID", "--by", `--by "9000000d" goes more than 100 years on: the simulated clock goes no further`},
 	} {
 		out, err := execute(t, append(c.args, "--data", dir, "--json")...)
 		require.EqualError(t, err, c.message, "%v", c.args)
@@ -214,4 +214,42 @@ func TestAnUnmovedSimulatedClockResumesWhereItStood(t *testing.T) {
 	var shown clockAnswer
 	require.NoError(t, json.Unmarshal([]byte(out), &shown), out)
 	require.True(t, shown.Now.Equal(time.Date(2026, 3, 1, 0, 0, 0, 0, london)), "%s", shown.Now)
+}
+
+// Review 45: a data folder kept on a simulated clock, started again without --clock simulated, ran
+// on the real clock six weeks before what it had recorded; and a start refused for --seed kept a
+// clock all the same, so the next start ignored its own --clock-start (decision 269).
+func TestADataFolderKeptOnASimulatedClockNeverGoesBack(t *testing.T) {
+	db := testkit.Postgres(t)
+	dir := t.TempDir()
+	cfg := devserver.Config{DataDir: dir, DatabaseURL: db.OwnerURL, DatabasePrefix: db.Name + "_"}
+	t.Cleanup(func() { dropDevDatabases(t, db, cfg.DatabasePrefix) })
+
+	refused := cfg
+	refused.Clock, refused.ClockStart, refused.SeedFrom = devserver.ClockSimulated, time.Date(2031, 1, 1, 0, 0, 0, 0, london), time.Now().AddDate(0, 0, -56)
+	_, err := devserver.Start(t.Context(), refused)
+	require.ErrorContains(t, err, "cannot be combined with --clock simulated")
+	_, err = os.Stat(devserver.ClockFile(dir))
+	require.ErrorIs(t, err, os.ErrNotExist, "a refused start keeps no clock")
+
+	ahead := time.Date(2030, 6, 1, 0, 0, 0, 0, london)
+	simulated := cfg
+	simulated.Clock, simulated.ClockStart = devserver.ClockSimulated, ahead
+	p, err := devserver.Start(t.Context(), simulated)
+	require.NoError(t, err)
+	require.True(t, p.Clock().Now().Equal(ahead), "its own --clock-start: %s", p.Clock().Now())
+	require.NoError(t, p.Stop(context.Background()))
+
+	onReal := cfg
+	onReal.Clock = devserver.ClockReal
+	_, err = devserver.Start(t.Context(), onReal)
+	require.ErrorContains(t, err, "on the real clock they would see time go back")
+
+	// Without --clock: the data folder's, resumed.
+	p, err = devserver.Start(t.Context(), cfg)
+	require.NoError(t, err)
+	defer func() { _ = p.Stop(context.Background()) }()
+	require.Equal(t, devserver.ClockSimulated, p.Info.Clock)
+	require.True(t, p.Info.ClockResumed)
+	require.True(t, p.Clock().Now().Equal(ahead), "%s", p.Clock().Now())
 }

@@ -51,54 +51,89 @@ func StartOfToday(now time.Time) time.Time {
 
 // chooseClock decides the services' clock before they start: the real one, a simulated one
 // resumed from the data folder or new at cfg.ClockStart, or, to seed an empty platform, a
-// simulated one at cfg.SeedFrom.
+// simulated one at cfg.SeedFrom. cfg.Clock empty is the data folder's: simulated if it keeps a
+// simulated clock, else real.
+//
+// The services never see time go back (review 45): a data folder kept on a simulated clock ahead of
+// the real time is refused the real clock, and one behind it that goes over to the real clock
+// forgets its simulated time, so that a later start does not resume it behind what was recorded.
 func (p *Platform) chooseClock(ctx context.Context, cfg Config) error {
-	if !cfg.ClockStart.IsZero() && cfg.Clock != ClockSimulated {
+	kept, hasKept, err := keptClock(p.Info.DataDir)
+	if err != nil {
+		return err
+	}
+	mode := cfg.Clock
+	if mode == "" {
+		mode = ClockReal
+		if hasKept {
+			mode = ClockSimulated
+		}
+	}
+	if !cfg.ClockStart.IsZero() && mode != ClockSimulated {
 		return errors.New("--clock-start is where a simulated clock starts: give it with --clock simulated")
 	}
-	switch cfg.Clock {
-	case "", ClockReal:
+	switch mode {
+	case ClockReal:
+		if hasKept && kept.After(time.Now()) {
+			return fmt.Errorf("the services in %s recorded on a simulated clock up to %s, after today: on the real clock they would "+
+				"see time go back. Start it with --clock simulated (the clock resumes there), or use another --data folder",
+				p.Info.DataDir, kept.UTC().Format(time.RFC3339))
+		}
 		p.Info.Clock = ClockReal
 	case ClockSimulated:
 		start := cfg.ClockStart
 		if start.IsZero() {
 			start = StartOfToday(time.Now())
 		}
-		b, err := os.ReadFile(ClockFile(p.Info.DataDir))
-		switch {
-		case err == nil:
-			if start, err = time.Parse(time.RFC3339Nano, strings.TrimSpace(string(b))); err != nil {
-				return fmt.Errorf("%s is not a time: %w (remove it to start the simulated clock afresh)", ClockFile(p.Info.DataDir), err)
-			}
-			p.Info.ClockResumed = true
-		case errors.Is(err, os.ErrNotExist):
-			// Kept at once, not at its first move: the services record on it from now, and a
-			// restart (with another --clock-start, or none, a later day) must not take them to
-			// another time (review 43: a clock never moved started again at the new day).
-			if err := keepClock(p.Info.DataDir, start); err != nil {
-				return err
-			}
-		default:
-			return fmt.Errorf("read %s: %w", ClockFile(p.Info.DataDir), err)
+		if hasKept {
+			start, p.Info.ClockResumed = kept, true
 		}
 		p.clock, p.Info.Clock, p.Info.ClockStart = newSimClock(start), ClockSimulated, start.UTC()
 	default:
 		return fmt.Errorf("--clock %q: choose %s or %s", cfg.Clock, ClockReal, ClockSimulated)
 	}
-	if cfg.SeedFrom.IsZero() {
-		return nil
+	if !cfg.SeedFrom.IsZero() {
+		if p.clock != nil {
+			return errors.New("--seed runs on the real clock once the demo data is in: it cannot be combined with --clock simulated")
+		}
+		empty, err := p.empty(ctx)
+		if err != nil {
+			return err
+		}
+		if empty {
+			p.clock, p.Info.Clock, p.Info.ClockStart = newSimClock(cfg.SeedFrom), ClockSeeding, cfg.SeedFrom.UTC()
+		}
 	}
-	if p.clock != nil {
-		return errors.New("--seed runs on the real clock once the demo data is in: it cannot be combined with --clock simulated")
-	}
-	empty, err := p.empty(ctx)
-	if err != nil {
-		return err
-	}
-	if empty {
-		p.clock, p.Info.Clock, p.Info.ClockStart = newSimClock(cfg.SeedFrom), ClockSeeding, cfg.SeedFrom.UTC()
+	// Only once every check has passed (review 45: a start refused for --seed kept its clock, and
+	// the next start ignored its own --clock-start).
+	switch {
+	case p.Info.Clock == ClockSimulated && !p.Info.ClockResumed:
+		// Kept at once, not at its first move: the services record on it from now, and a
+		// restart (with another --clock-start, or none, a later day) must not take them to
+		// another time (review 43: a clock never moved started again at the new day).
+		return keepClock(p.Info.DataDir, p.Info.ClockStart)
+	case p.Info.Clock == ClockReal && hasKept:
+		if err := os.Remove(ClockFile(p.Info.DataDir)); err != nil {
+			return fmt.Errorf("forget the simulated time: %w", err)
+		}
 	}
 	return nil
+}
+
+// keptClock is the simulated time the data folder keeps (ClockFile), if it keeps one.
+func keptClock(dataDir string) (time.Time, bool, error) {
+	b, err := os.ReadFile(ClockFile(dataDir))
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return time.Time{}, false, nil
+	case err != nil:
+		return time.Time{}, false, fmt.Errorf("read %s: %w", ClockFile(dataDir), err)
+	}
+	t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(string(b)))
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("%s is not a time: %w (remove it to start the simulated clock afresh)", ClockFile(dataDir), err)
+	}
+	return t, true, nil
 }
 
 // logClock says in dev.log which clock the services run on, and its time at the start.
@@ -338,20 +373,20 @@ func (s *clockService) GetClock(context.Context, *devv1.GetClockRequest) (*devv1
 // ReasonForwardOnly is AdvanceClock's reason for refusing a move back.
 const ReasonForwardOnly = "CLOCK_MOVES_FORWARD_ONLY"
 
-// ReasonTooFar is AdvanceClock's reason for refusing a time past MaxClockAhead.
+// ReasonTooFar is AdvanceClock's reason for refusing a time more than MaxClockYears on.
 const ReasonTooFar = "CLOCK_TOO_FAR"
 
-// MaxClockAhead is how far past the real time the simulated clock may go: far enough for any
-// retention period (a family's records are kept for years after its case ends), and short of the
-// year 10000, where no service's dates can be written (review 43: --by 9000000d broke them).
-const MaxClockAhead = 100 * 365 * 24 * time.Hour
+// MaxClockYears is how far past the real time the simulated clock may go, in years: far enough for
+// any retention period (a family's records are kept for years after its case ends), and short of
+// the year 10000, where no service's dates can be written (review 43: --by 9000000d broke them).
+const MaxClockYears = 100
 
 func (s *clockService) AdvanceClock(ctx context.Context, req *devv1.AdvanceClockRequest) (*devv1.AdvanceClockResponse, error) {
 	if req.GetTo() == nil {
 		return nil, grpcx.Status(ctx, nil, problem.Invalid("to", "give the time the clock moves to"))
 	}
 	to := req.GetTo().AsTime()
-	if limit := time.Now().Add(MaxClockAhead); to.After(limit) {
+	if limit := time.Now().AddDate(MaxClockYears, 0, 0); to.After(limit) {
 		return nil, refusal(codes.InvalidArgument, ReasonTooFar, fmt.Sprintf(
 			"that is more than 100 years from today: the simulated clock goes at most to %s", limit.UTC().Format(time.DateOnly)))
 	}

@@ -36,7 +36,8 @@ func violation(t *testing.T, err error, field string) string {
 // is refused, at submission and at amendment, naming the field and why, quoting nothing of the
 // family, and records nothing (decision 148). So is one review 39 submitted that no one may
 // attend, bring the children to or collect them from, or whose child at risk of abduction may
-// leave the centre.
+// leave the centre, and one review 45 submitted answering that an injunction is in force with no
+// court involved (decision 270).
 func TestAReferralThatContradictsItselfIsRefusedAndRecordsNothing(t *testing.T) {
 	g := newRig(t)
 	centre := g.centre(t, supported)
@@ -57,6 +58,10 @@ func TestAReferralThatContradictsItselfIsRefusedAndRecordsNothing(t *testing.T) 
 		{"a child arrangements order, with no court involved", 0, func(d *referralv1.ReferralDetails) {
 			d.CourtOrders = []*referralv1.CourtOrder{order}
 		}, "details.court_involved", "must be true: the referral records a court order"},
+		// Review 45: an injunction is made by a court, listed or not.
+		{"an injunction answered yes, with no court involved and no order listed", 0, func(d *referralv1.ReferralDetails) {
+			d.Risk.Injunction = true
+		}, "details.court_involved", "must be true: the referral answers that an injunction is in force (details.risk.injunction)"},
 		{"one child twice", 0, func(d *referralv1.ReferralDetails) {
 			again := proto.Clone(d.Children[0]).(*referralv1.Child)
 			again.PersonId, again.FullName = "", "AMELIA  kestrel-junior"
@@ -125,6 +130,10 @@ func TestAReferralThatContradictsItselfIsRefusedAndRecordsNothing(t *testing.T) 
 		d := details(resident(), nonResident())
 		d.CourtInvolved, d.CourtOrders = true, []*referralv1.CourtOrder{order}
 		_, err := c.SubmitReferral(ctx, submitRequest(centre, commonv1.ReferralSource_REFERRAL_SOURCE_COURT, supported, d))
+		require.NoError(t, err)
+		d = details(resident(), nonResident())
+		d.CourtInvolved, d.Risk.Injunction = true, true
+		_, err = c.SubmitReferral(ctx, submitRequest(centre, commonv1.ReferralSource_REFERRAL_SOURCE_SOLICITOR, supported, d))
 		require.NoError(t, err)
 		d = details(resident(), nonResident())
 		d.CafcassInvolved = true

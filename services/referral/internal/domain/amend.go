@@ -12,6 +12,7 @@ import (
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	"github.com/familytime/familytime/services/platform/dates"
+	"github.com/familytime/familytime/services/platform/inwords"
 )
 
 // Amend replaces the referral's details with corrected or updated ones. People keep their ids:
@@ -56,6 +57,7 @@ func (r *Referral) Amend(d Details, why string, today time.Time, newID NewID) ([
 	d.validateAt(&v, "details.", need, today, r.referredOn(today))
 	d.checkInvolvement(&v, "details.", r.source)
 	d.checkInjunction(&v, "details.", r.facts.contradictsInjunction())
+	d.checkSaid(&v, "details.", inwords.Says(r.secondPartyRiskNotes))
 	d.checkNamedOnce(&v, "details.", r.namedTwice)
 	d.checkAttending(&v, "details.", r.Details().contradictions(r.contactKind()), r.contactKind())
 	r.checkIDs(&v, d)

@@ -18,10 +18,17 @@ import (
 // about one family.
 
 // checkInvolvement refuses details that say no court, or no Cafcass, is involved where the
-// referral shows one is: it comes from a court (or Cafcass), records a court order, or names
-// Cafcass among the other agencies. Reporting counted the flags alone and safeguarding the whole
-// referral, so the national figures undercounted and the two services disagreed about a family.
-// The reason says what shows it, never a detail of the family.
+// referral shows one is: it comes from a court (or Cafcass), records a court order, answers that an
+// injunction is in force (review 45, decision 270: a non-molestation or occupation order is made by
+// a court, listed or not), or names Cafcass among the other agencies. Reporting counted the flags
+// alone and safeguarding the whole referral, so the national figures undercounted and the two
+// services disagreed about a family. The reason says what shows it, never a detail of the family.
+//
+// An amendment is refused for what it keeps too, unlike checkInjunction's: the flags are not who
+// may attend nor a risk answer, so they are amended in any state, and a referral recorded before
+// the rule is put right by its next amendment. A second parent's answer that an injunction is in
+// force is not refused for the first parent's "no court" (SubmitSecondParty): it stands, and the
+// referral's next amendment must say the court is involved.
 func (d Details) checkInvolvement(v *Invalid, prefix string, source commonv1.ReferralSource) {
 	switch {
 	case d.CourtInvolved:
@@ -30,6 +37,10 @@ func (d Details) checkInvolvement(v *Invalid, prefix string, source commonv1.Ref
 	case len(d.CourtOrders) > 0:
 		v.add(prefix+"court_involved", "must be true: the referral records a court order or injunction in force ("+prefix+
 			"court_orders), made by a court that is then involved with the family")
+	case d.Risk.Injunction:
+		v.add(prefix+"court_involved", "must be true: the referral answers that an injunction is in force ("+prefix+
+			"risk.injunction), and an injunction (a non-molestation or occupation order) is made by a court that is then involved "+
+			"with the family; if no injunction is in force, answer no to it")
 	}
 	switch {
 	case d.CafcassInvolved:

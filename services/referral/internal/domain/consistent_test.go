@@ -73,6 +73,10 @@ func TestAReferralThatContradictsItselfIsRefused(t *testing.T) {
 				d.CourtOrders = []domain.CourtOrder{{Kind: referralv1.CourtOrderKind_COURT_ORDER_KIND_CHILD_ARRANGEMENTS},
 					{Kind: referralv1.CourtOrderKind_COURT_ORDER_KIND_OCCUPATION}}
 			}},
+		// Review 45: an injunction is a court's order, whether or not the referral lists it.
+		{"an injunction answered yes with no court involved and no order listed", "details.court_involved",
+			"must be true: the referral answers that an injunction is in force (details.risk.injunction)", 0,
+			func(d *domain.Details) { d.Risk.Injunction = true }},
 		{"Cafcass among the agencies with no Cafcass involved", "details.cafcass_involved", "Cafcass is among the other agencies", 0,
 			func(d *domain.Details) { d.Agencies = []referralv1.Agency{referralv1.Agency_AGENCY_CAFCASS} }},
 		{"the same child twice", "details.children[1]", "is the same child as details.children[0] (the same name and date of birth)", 0,
@@ -158,6 +162,9 @@ func TestWhatOnlyLooksLikeAContradictionIsAccepted(t *testing.T) {
 		}},
 		{"a child arrangements order made before the child was born (an older sibling's)", func(s *domain.Submission) {
 			s.Details.CourtOrders[0].MadeOn = date(2015, 2, 1)
+		}},
+		{"an injunction answered yes, the court involved, no order listed", func(s *domain.Submission) {
+			s.Details.CourtOrders, s.Details.Risk.Injunction = nil, true
 		}},
 		{"a Cafcass referral saying Cafcass and the court are involved", func(s *domain.Submission) {
 			s.Source = commonv1.ReferralSource_REFERRAL_SOURCE_CAFCASS
@@ -258,4 +265,57 @@ func TestAnInjunctionUnderTheAnswerNoRecordedBeforeTheRule(t *testing.T) {
 	events, err := r.Amend(d, "", today, ids())
 	require.NoError(t, err)
 	require.NotEmpty(t, events)
+}
+
+// Review 45: a referral recorded before the rule answering that an injunction is in force with no
+// court involved is put right by its next amendment, which must say the court is involved, even
+// once the family is in contact: court involvement is not who may attend, and changes then, while
+// the risk answer does not (ErrAttendeesFixed), so the rule is not waived for what it keeps.
+func TestAnInjunctionWithNoCourtRecordedBeforeTheRule(t *testing.T) {
+	r, h := inState(t, domain.InContact)
+	ev := proto.Clone(h.events[0]).(*referralv1.ReferralReceived)
+	ev.Facts.CourtInvolved, ev.Facts.CourtOrders = false, nil
+	ev.Facts.Risk = &referralv1.RiskAnswers{Injunction: true, OtherConcerns: true}
+	h.events[0] = ev
+	r, err := domain.Rebuild(r.ID(), h.events)
+	require.NoError(t, err)
+	require.Equal(t, domain.InContact, r.State())
+	version := r.Version()
+
+	d := r.Details()
+	d.Availability = "Sunday afternoons"
+	events, err := r.Amend(d, "", today, ids())
+	refused(t, err, "details.court_involved", "the referral answers that an injunction is in force")
+	require.Empty(t, events)
+	require.Equal(t, version, r.Version())
+
+	d.CourtInvolved = true
+	events, err = r.Amend(d, "", today, ids())
+	require.NoError(t, err)
+	require.Len(t, events, 1)
+	require.True(t, events[0].(*referralv1.ReferralAmended).GetFacts().GetCourtInvolved())
+}
+
+// Review 45: a second parent who answers that an injunction is in force, on a self-referral whose
+// first parent said no court is involved, is not refused for the first parent's answer: the
+// disclosure stands (as an abduction risk they disclose does), and the referral's next amendment
+// must say the court is involved.
+func TestASecondParentsInjunctionStandsAndTheAmendmentSaysTheCourtIsInvolved(t *testing.T) {
+	s := selfSubmission()
+	s.Details.CourtOrders, s.Details.CourtInvolved = nil, false
+	r, h := submit(t, s)
+	a := secondParty()
+	a.Risk.Injunction = true
+	h.ok(r.SubmitSecondParty(a, today, ids()))
+	require.True(t, r.Details().Risk.Injunction, "the second parent's answer counts")
+
+	version := r.Version()
+	d := r.Details()
+	events, err := r.Amend(d, "", today, ids())
+	refused(t, err, "details.court_involved", "the referral answers that an injunction is in force")
+	require.Empty(t, events)
+	require.Equal(t, version, r.Version())
+	d.CourtInvolved = true
+	h.ok(r.Amend(d, "", today, ids()))
+	require.True(t, r.Details().CourtInvolved)
 }

@@ -10,6 +10,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/inwords"
 )
 
 // Limits on what a referral may hold. They keep events and sealed values small, and a form that
@@ -308,6 +309,40 @@ func (d Details) validateAt(v *Invalid, prefix string, need parents, today time.
 	v.line(prefix+"referrer.organisation", d.Referrer.Organisation, MaxNameLength, false)
 	v.phone(prefix+"referrer.phone", d.Referrer.Phone)
 	v.email(prefix+"referrer.email", d.Referrer.Email, MaxEmailLength)
+}
+
+// checkSaid refuses the details' free text that must say something and says nothing (review 45,
+// decision 270), by the platform's words rule (inwords, as a note that must say why): the reason
+// for referral, which a referral needs (DOMAIN.md); availability, when given (the centre plans
+// sessions around it; none given is asked at the pre-visit, as before); and the risk notes when the
+// referral answers that there are other concerns, which the notes describe: without them the
+// screener is given a yes with nothing to weigh. described reports whether the other concerns are
+// described elsewhere on the referral: in a second parent's own risk notes, which the referral's
+// do not repeat (each parent's notes are theirs).
+//
+// Submission and amendment check it, an amendment of a referral recorded before the rule included:
+// each of these fields is amended in any state (once the family is ready the risk answers are
+// fixed, ErrAttendeesFixed, not the notes). A correction of a closed referral does not: it leaves
+// the reason, availability, risk answers and notes as the referrer gave them (CorrectionOnly), and
+// refusing them would refuse every correction of one recorded before the rule.
+func (d Details) checkSaid(v *Invalid, prefix string, described bool) {
+	said(v, prefix+"reason", d.Reason, "must say why the family is referred")
+	if d.Availability != "" {
+		said(v, prefix+"availability", d.Availability, "must say when the family can come")
+	}
+	if d.Risk.OtherConcerns && !described {
+		said(v, prefix+"risk_notes", d.RiskNotes, "must describe the other concerns: the referral answers that there are other "+
+			"concerns ("+prefix+"risk.other_concerns), which the risk notes describe for the screen to weigh")
+	}
+}
+
+// said refuses s at field unless it says something in words (inwords), with what it must say; a
+// field already refused (empty, too long, a control character) is not refused twice.
+func said(v *Invalid, field, s, what string) {
+	if slices.ContainsFunc(v.Violations, func(f Violation) bool { return f.Field == field }) || inwords.Says(s) {
+		return
+	}
+	v.add(field, fmt.Sprintf("%s, in words (at least %d letters or digits, one a letter)", what, MinWordsLength))
 }
 
 func (a Adult) validate(v *Invalid, f string) {

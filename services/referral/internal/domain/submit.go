@@ -33,7 +33,8 @@ type Submission struct {
 // names the applying parent only and waits for the other's application. A parent given without
 // contact details is accepted, but the referral cannot be screened until they are added. One that
 // contradicts itself is refused (checkInvolvement, checkNamedOnce, decision 148; checkAttending,
-// review 39). It returns the new referral and its ReferralReceived event, or an *Invalid naming
+// review 39), as is one whose reason, availability or other concerns say nothing (checkSaid,
+// review 45). It returns the new referral and its ReferralReceived event, or an *Invalid naming
 // every field at fault.
 func Submit(s Submission, today time.Time, newID NewID) (*Referral, []proto.Message, error) {
 	if s.ReferralID == uuid.Nil || s.FamilyID == uuid.Nil || s.CentreID == uuid.Nil {
@@ -55,6 +56,7 @@ func Submit(s Submission, today time.Time, newID NewID) (*Referral, []proto.Mess
 	d.validate(&v, "details.", need, today)
 	d.checkInvolvement(&v, "details.", s.Source)
 	d.checkInjunction(&v, "details.", false)
+	d.checkSaid(&v, "details.", false)
 	d.checkNamedOnce(&v, "details.", nil)
 	d.checkAttending(&v, "details.", nil, s.RequestedServiceType)
 	for i, a := range d.Adults {
@@ -195,6 +197,12 @@ func (r *Referral) SubmitSecondParty(a SecondPartyApplication, today time.Time, 
 	}
 	r.checkApplicant(&v, p)
 	v.text("risk_notes", notes, MaxTextLength, false)
+	if a.Risk.OtherConcerns {
+		// The applicant's own notes describe their own yes (review 45, decision 270), as the
+		// referral's describe the first parent's: an applicant cannot amend what the first wrote.
+		said(&v, "risk_notes", notes, "must describe the other concerns: the applicant answers that there are other concerns "+
+			"(risk.other_concerns), which their risk notes describe for the screen to weigh")
+	}
 	if !a.ConsentGiven {
 		v.add("consent_given", "must be given")
 	}

@@ -463,7 +463,9 @@ type ReferralDetails struct {
 	Children []*Child `protobuf:"bytes,2,rep,name=children,proto3" json:"children,omitempty"`
 	// Court orders and injunctions in force: at most 20.
 	CourtOrders []*CourtOrder `protobuf:"bytes,3,rep,name=court_orders,json=courtOrders,proto3" json:"court_orders,omitempty"`
-	// A court is involved with the family's arrangements.
+	// A court is involved with the family's arrangements. Must be true for a court's referral, one
+	// listing a court order or injunction, or one answering that an injunction is in force
+	// (risk.injunction: an injunction is made by a court).
 	CourtInvolved bool `protobuf:"varint,4,opt,name=court_involved,json=courtInvolved,proto3" json:"court_involved,omitempty"`
 	// Cafcass (or Cafcass Cymru) is involved.
 	CafcassInvolved bool `protobuf:"varint,5,opt,name=cafcass_involved,json=cafcassInvolved,proto3" json:"cafcass_involved,omitempty"`
@@ -471,15 +473,19 @@ type ReferralDetails struct {
 	OtherAgencies []Agency `protobuf:"varint,6,rep,packed,name=other_agencies,json=otherAgencies,proto3,enum=familytime.referral.v1.Agency" json:"other_agencies,omitempty"`
 	// Notes on the other agencies: at most 4000 characters.
 	AgencyNotes string `protobuf:"bytes,7,opt,name=agency_notes,json=agencyNotes,proto3" json:"agency_notes,omitempty"`
-	// Why the family is referred: 1 to 4000 characters.
+	// Why the family is referred: at most 4000 characters, saying something in words (at least 3
+	// letters or digits, one a letter; "." is refused).
 	Reason string `protobuf:"bytes,8,opt,name=reason,proto3" json:"reason,omitempty"`
-	// When the family can come: at most 4000 characters.
+	// When the family can come: at most 4000 characters; when given, in words (at least 3 letters
+	// or digits, one a letter).
 	Availability string `protobuf:"bytes,9,opt,name=availability,proto3" json:"availability,omitempty"`
 	// The children may leave the centre during a session.
 	ChildrenMayLeaveCentre bool `protobuf:"varint,10,opt,name=children_may_leave_centre,json=childrenMayLeaveCentre,proto3" json:"children_may_leave_centre,omitempty"`
 	// The answers to the risk questions.
 	Risk *RiskAnswers `protobuf:"bytes,11,opt,name=risk,proto3" json:"risk,omitempty"`
-	// Notes on the risk answers: at most 4000 characters.
+	// Notes on the risk answers: at most 4000 characters. Required, in words, when
+	// risk.other_concerns is true: they describe the other concerns (unless the second parent's own
+	// notes, on a self-referral, describe them).
 	RiskNotes string `protobuf:"bytes,12,opt,name=risk_notes,json=riskNotes,proto3" json:"risk_notes,omitempty"`
 	// The parents (for a self-referral, the applying parent) consent to the referral and to the
 	// centre holding their details; required to be true.
@@ -1644,7 +1650,9 @@ type SubmitSecondPartyApplicationRequest struct {
 	Parent *Adult `protobuf:"bytes,4,opt,name=parent,proto3" json:"parent,omitempty"`
 	// The applying parent's own answers to the risk questions.
 	Risk *RiskAnswers `protobuf:"bytes,5,opt,name=risk,proto3" json:"risk,omitempty"`
-	// The applying parent's notes on the risk answers: at most 4000 characters.
+	// The applying parent's notes on the risk answers: at most 4000 characters. Required, in words
+	// (at least 3 letters or digits, one a letter), when risk.other_concerns is true: they describe
+	// the applicant's other concerns.
 	RiskNotes string `protobuf:"bytes,6,opt,name=risk_notes,json=riskNotes,proto3" json:"risk_notes,omitempty"`
 	// The applying parent consents; required to be true.
 	ConsentGiven bool `protobuf:"varint,7,opt,name=consent_given,json=consentGiven,proto3" json:"consent_given,omitempty"`

@@ -1075,7 +1075,7 @@ type RiskAnswers struct {
 	SubstanceMisuse bool `protobuf:"varint,3,opt,name=substance_misuse,json=substanceMisuse,proto3" json:"substance_misuse,omitempty"`
 	// There is a risk that a child is taken away (abduction).
 	AbductionRisk bool `protobuf:"varint,4,opt,name=abduction_risk,json=abductionRisk,proto3" json:"abduction_risk,omitempty"`
-	// There are other concerns, described in the referral's risk notes.
+	// There are other concerns, described in the risk notes (required then, in words).
 	OtherConcerns bool `protobuf:"varint,5,opt,name=other_concerns,json=otherConcerns,proto3" json:"other_concerns,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

@@ -194,6 +194,28 @@ func (l LogKey) VerifyEventMAC(hash, mac []byte) bool {
 	return false
 }
 
+// pseudonymDomain stands for the subject in the MAC that makes an account's pseudonym
+// (Key.Pseudonyms): it has a space, as eventLogDomain has, so a pseudonym is never a message's MAC
+// on the bus nor an event's in a log, nor the reverse.
+const pseudonymDomain = "account pseudonym"
+
+// Pseudonyms are the HMAC-SHA256 of an account under each of the key's secrets, the newest first:
+// the newest names the account in what is recorded from now on, and each older one names it as it
+// was recorded while that secret was the newest (decision 271). They are the platform's, the same
+// in every service, and cannot be turned back into the account without the key: a guess at an
+// account can be checked only by someone holding it. The caller normalises the account (case).
+func (k Key) Pseudonyms(account string) [][sha256.Size]byte {
+	out := make([][sha256.Size]byte, len(k.secrets))
+	for i := range k.secrets {
+		k.mac(len(k.secrets)-1-i, pseudonymDomain, []byte(account), &out[i])
+	}
+	return out
+}
+
+// Pseudonyms are the platform key's pseudonyms of an account (Key.Pseudonyms): the platform's,
+// not this log's, so an account has the same pseudonym in every service's log.
+func (l LogKey) Pseudonyms(account string) [][sha256.Size]byte { return l.key.Pseudonyms(account) }
+
 // ErrNotAuthenticated means a message on the bus does not carry the MAC of the platform's bus
 // key: it was not published by a relay of this platform, or was changed since.
 var ErrNotAuthenticated = errors.New("not published by the platform: the event's MAC does not verify under the bus key")

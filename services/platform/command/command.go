@@ -10,8 +10,11 @@ package command
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/google/uuid"
 	"google.golang.org/grpc"
@@ -64,7 +67,7 @@ func Once[R proto.Message](ctx context.Context, store *eventstore.Store, req Req
 		return resp, err
 	}
 	for attempt := 1; ; attempt++ {
-		resp, uow, err := decide(ctx, Metadata(ctx, id))
+		resp, uow, err := decide(ctx, MetadataIn(ctx, store, id))
 		if err != nil {
 			return zero, err // a refusal, or a client's stale version: never decided again
 		}
@@ -133,13 +136,82 @@ func Fingerprint(ctx context.Context, req proto.Message) ([]byte, error) {
 	return h.Sum(nil), nil
 }
 
-// Metadata says who caused the events a command records: the caller's account id (never a name)
-// and the role they acted in, and the request's id, which also correlates everything the request
-// sets off.
+// Metadata says who caused the events a command records (MetadataIn) for a log that has no key:
+// a caller acting only as a referrer is then recorded by their role alone, never by their account.
 func Metadata(ctx context.Context, request uuid.UUID) eventstore.Metadata {
+	return MetadataIn(ctx, nil, request)
+}
+
+// MetadataIn says who caused the events a command records in store's log: the role the caller
+// acted in, and who they are, and the request's id, which also correlates everything the request
+// sets off. Staff, and the services, are named by their account id (decision 101: they are not the
+// data subjects, and a court asks who). A caller who acts only as a referrer (no other role where
+// they act) is named by a pseudonym of their account under the platform's key (Pseudonym): a
+// parent referring themselves has a referrer's token, and its subject may be their e-mail address,
+// which the actor carried in clear in the log and on the bus, outside the family's seal and past
+// its erasure (review 45, decision 271).
+func MetadataIn(ctx context.Context, store *eventstore.Store, request uuid.UUID) eventstore.Metadata {
 	md := eventstore.Metadata{RequestID: request.String(), CorrelationID: request.String(), ActorRole: string(auth.ActingRoleFrom(ctx))}
-	if c, ok := auth.FromContext(ctx); ok {
+	c, ok := auth.FromContext(ctx)
+	switch {
+	case !ok:
+	case onlyReferrer(c):
+		if names := pseudonyms(store, c.Subject); len(names) > 0 {
+			md.Actor = names[0]
+		}
+	default:
 		md.Actor = c.Subject
 	}
 	return md
+}
+
+// IsCaller reports whether actor, as an event records it, is the caller in ctx: their account (as
+// staff are recorded, and every caller was before decision 271, whatever its case), or their
+// pseudonym under any of the secrets of store's key, so that a referrer is still known as one
+// across a rotation of the key while the old secret is kept (as it is while the streams hold events
+// it signed).
+func IsCaller(ctx context.Context, store *eventstore.Store, actor string) bool {
+	c, ok := auth.FromContext(ctx)
+	if !ok || actor == "" || c.Subject == "" {
+		return false
+	}
+	return strings.EqualFold(actor, c.Subject) || slices.Contains(pseudonyms(store, c.Subject), actor)
+}
+
+// pseudonymPrefix begins a referrer's pseudonym, so that a history says in what capacity an
+// unnamed account acted; pseudonymBytes of the HMAC follow in hex: 96 bits, so two accounts'
+// pseudonyms do not collide among any number of referrers the platform will see.
+const (
+	pseudonymPrefix = "referrer-"
+	pseudonymBytes  = 12
+)
+
+// pseudonymous is a log's key that makes accounts' pseudonyms (bus.LogKey).
+type pseudonymous interface {
+	Pseudonyms(account string) [][sha256.Size]byte
+}
+
+// pseudonyms are the account's pseudonyms under the secrets of store's key, newest first, or none
+// when the store has no key. The account is taken in lower case: an identity provider may spell
+// the same e-mail address differently, and decision 105 compared accounts regardless of case.
+func pseudonyms(store *eventstore.Store, account string) []string {
+	if store == nil {
+		return nil
+	}
+	key, ok := store.Key().(pseudonymous)
+	if !ok {
+		return nil
+	}
+	macs := key.Pseudonyms(strings.ToLower(account))
+	out := make([]string, len(macs))
+	for i, m := range macs {
+		out[i] = pseudonymPrefix + hex.EncodeToString(m[:pseudonymBytes])
+	}
+	return out
+}
+
+// onlyReferrer reports whether the caller holds no role but a referrer's where they act (the
+// claims of a centre-scoped call are the caller at its centre, auth.Policy.Scope).
+func onlyReferrer(c *auth.Claims) bool {
+	return len(c.Roles) > 0 && !slices.ContainsFunc(c.Roles, func(r auth.Role) bool { return r != auth.RoleReferrer })
 }

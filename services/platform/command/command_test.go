@@ -2,6 +2,7 @@ package command_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 
 	testingv1 "github.com/familytime/familytime/proto/gen/go/familytime/testing/v1"
 	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/bus"
 	"github.com/familytime/familytime/services/platform/command"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/problem"
@@ -178,4 +180,55 @@ func TestACommandThatLostTheRaceDecidesAgain(t *testing.T) {
 	})
 	require.ErrorIs(t, err, eventstore.ErrVersionConflict)
 	require.Equal(t, 1, runs, "a client's stale version is never decided again")
+}
+
+// Review 45 (decision 271): a caller acting only as a referrer (a parent referring themselves,
+// whose account may be their e-mail address) is recorded by a pseudonym under the platform's key,
+// never by their account; staff keep their account (decision 101), and a log without a key
+// records such a caller by role alone. The caller is still known by the pseudonym, whatever the
+// case of their account, after the key is rotated while its old secret is kept; once the secret
+// is retired, not any more.
+func TestAReferrerIsRecordedByAPseudonym(t *testing.T) {
+	db := testkit.Postgres(t)
+	db.Migrate(t, eventstore.Migrations())
+	const emma = "emma.clarke@example.org"
+	old := bus.NewKey()
+	store := eventstore.New(db.Pool(t)).SignWith(old.ForLog("test"))
+	as := func(subject string, roles ...auth.Role) context.Context {
+		return auth.WithClaims(context.Background(), &auth.Claims{Subject: subject, Roles: roles})
+	}
+	parent := auth.WithActingRole(as(emma, auth.RoleReferrer), auth.RoleReferrer)
+	req := &testingv1.IncrementCounterRequest{RequestId: uuid.NewString(), Counter: "counter-p", By: 1}
+	var mu sync.Mutex
+	runs := 0
+	_, err := command.Once(parent, store, req, counterCommand(store, req, &runs, &mu))
+	require.NoError(t, err)
+	loaded, err := store.Load(t.Context(), "counter-p")
+	require.NoError(t, err)
+	actor := loaded[0].Metadata.Actor
+	require.Regexp(t, `^referrer-[0-9a-f]{24}$`, actor)
+	require.Equal(t, "referrer", loaded[0].Metadata.ActorRole)
+	require.True(t, command.IsCaller(parent, store, actor))
+	require.True(t, command.IsCaller(as("Emma.Clarke@Example.org", auth.RoleReferrer), store, actor), "the account whatever its case")
+	require.False(t, command.IsCaller(as("jordan@example.org", auth.RoleReferrer), store, actor))
+	require.True(t, command.IsCaller(parent, store, emma), "as the account was recorded before decision 271")
+
+	id := uuid.New()
+	require.Equal(t, "coordinator-1", command.MetadataIn(as("coordinator-1", auth.RoleReferrer, auth.RoleCoordinator), store, id).Actor,
+		"staff are recorded by their account")
+	require.Empty(t, command.MetadataIn(parent, eventstore.New(db.Pool(t)), id).Actor, "a log without a key: the role alone")
+	require.Empty(t, command.Metadata(parent, id).Actor)
+
+	rotated, err := bus.ParseKey(old.String() + "," + bus.NewKey().String())
+	require.NoError(t, err)
+	after := eventstore.New(db.Pool(t)).SignWith(rotated.ForLog("test"))
+	renamed := command.MetadataIn(parent, after, id).Actor
+	require.Regexp(t, `^referrer-[0-9a-f]{24}$`, renamed)
+	require.NotEqual(t, actor, renamed, "the newest secret names the parent from the rotation on")
+	require.True(t, command.IsCaller(parent, after, actor), "and the old secret still knows the old pseudonym")
+	require.True(t, command.IsCaller(parent, after, renamed))
+	retired, err := bus.ParseKey(strings.Split(rotated.String(), ",")[1])
+	require.NoError(t, err)
+	require.False(t, command.IsCaller(parent, eventstore.New(db.Pool(t)).SignWith(retired.ForLog("test")), actor),
+		"once the old secret is retired, its pseudonyms name no one")
 }

@@ -81,6 +81,10 @@ func (s *Store) SignWith(k EventKey) *Store {
 	return s
 }
 
+// Key is the key the store signs with (SignWith), nil if none: the platform's key, from which
+// command.MetadataIn also derives a referrer's pseudonym (decision 271).
+func (s *Store) Key() EventKey { return s.key }
+
 // Committed receives after this store commits a unit that appended events. Signals coalesce (one
 // waits at most) and never hold up a commit, so it has one reader: the service's relay, which
 // then reads the log at once instead of at its next poll (relay.Config.Wake). Events committed by

@@ -139,7 +139,8 @@ func Open(s domain.State) bool {
 	return s != domain.Declined && s != domain.Withdrawn && s != domain.Ended
 }
 
-// Submitter is the account that made the referral: the actor of its stream's first event.
+// Submitter is who made the referral: the actor of its stream's first event, an account or, for a
+// referrer, a pseudonym of one (command.IsCaller compares it with a caller, decision 271).
 func (r *Referrals) Submitter(ctx context.Context, id uuid.UUID) (string, error) {
 	var actor string
 	err := r.store.Pool().QueryRow(ctx, `SELECT coalesce(actor, '') FROM events WHERE stream_id = $1 AND version = 1`,

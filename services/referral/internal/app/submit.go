@@ -3,12 +3,12 @@ package app
 import (
 	"context"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/familytime/familytime/services/platform/command"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/referral/internal/adapters"
@@ -143,7 +143,9 @@ func (a *App) SubmitSecondParty(ctx context.Context, id, centre uuid.UUID, app d
 		if err != nil {
 			return nil, err
 		}
-		if strings.EqualFold(first, md.Actor) {
+		// The first applicant is recorded by a pseudonym when they acted as a referrer (decision
+		// 271), or by their account, as every applicant was before it.
+		if command.IsCaller(ctx, a.Store(), first) {
 			return nil, domain.ErrSameApplicant
 		}
 		return events, nil

@@ -126,7 +126,7 @@ A second start with the same --data reuses the data. The addresses are printed a
 	cmd.Flags().IntVar(&cfg.NATSPort, "nats-port", 0, "NATS client port (0: a free port, since another NATS may hold 4222)")
 	cmd.Flags().StringVar(&cfg.DatabaseURL, "database-url", "", "owner URL of an existing PostgreSQL (default: $DATABASE_URL, else a private cluster)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the addresses as JSON, for scripts")
-	cmd.Flags().BoolVar(&seed, "seed", false, "on an empty platform, record demo data first: a few centres and families at every stage, over the last eight weeks")
+	cmd.Flags().BoolVar(&seed, "seed", false, "on an empty platform, record demo data first: a few centres and families at every stage, over the last eight weeks, with their next sessions booked")
 	cmd.Flags().BoolVar(&cfg.Processes, "processes", false, "run each service in an OS process of its own (its PID and metrics URL in dev.json), to see each one's memory; not with --seed")
 	cmd.Flags().StringVar(&cfg.Clock, "clock", devserver.ClockReal, "the services' clock: real, or simulated (moved forward by familytime clock advance and familytime simulate; dev only)")
 	cmd.Flags().StringVar(&clockStart, "clock-start", "", "where a new simulated clock stands: 2026-03-01 (its start, UK time), 2026-03-01T09:00 or an instant with its zone (default: the start of today, UK time)")
@@ -196,8 +196,10 @@ func seedDemo(cmd *cobra.Command, p *devserver.Platform, cfg devserver.Config) e
 		return err
 	}
 	yesterday := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -1)
+	// The demo's patterns stay open and its families are booked ahead before the real clock takes
+	// over, so that today's day sheets show something and families can be booked (decision 272).
 	res, err := simulate.Run(cmd.Context(), simulate.Config{Centres: 3, From: cfg.SeedFrom.AddDate(0, 0, 1), To: yesterday,
-		Scale: 1.5, Seed: 1, Concurrency: 3}, sp, w)
+		Scale: 1.5, Seed: 1, Concurrency: 3, OpenAhead: true}, sp, w)
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}
@@ -206,5 +208,25 @@ func seedDemo(cmd *cobra.Command, p *devserver.Platform, cfg devserver.Config) e
 	}
 	fmt.Fprintf(w, "demo data: %d centres, %d referrals (%d commands); the services now run on the real clock\n",
 		res.Centres, res.Families, res.Commands)
+	printNextSessions(w, res.Next)
 	return nil
+}
+
+// printNextSessions says each demo centre's next session day with families booked, and the
+// command that reads its day sheet as the centre's staff, who read it.
+func printNextSessions(w io.Writer, next []simulate.NextSession) {
+	fmt.Fprintln(w, "the demo's opening patterns stay open (no last date); next sessions with families booked:")
+	for _, n := range next {
+		if n.Date.IsZero() {
+			fmt.Fprintf(w, "  %s: no family booked ahead\n", n.Name)
+			continue
+		}
+		families := "families"
+		if n.Families == 1 {
+			families = "family"
+		}
+		fmt.Fprintf(w, "  %s at %s, %d %s booked:\n", n.Date.Format("Monday 2 January 2006"), n.Name, n.Families, families)
+		fmt.Fprintf(w, "    familytime schedule daysheet --centre %s --date %s --token \"$(familytime token --role %s --centre %s --subject %s)\"\n",
+			n.Centre, n.Date.Format(time.DateOnly), n.Role, n.Centre, n.Staff)
+	}
 }

@@ -33,6 +33,13 @@ type Config struct {
 	// safeguarding concern, from 0 (none) to 1; nil means DefaultConcernRate. A pointer, so that a
 	// caller asking for no concerns gets none, and one that does not say gets the default.
 	ConcernRate *float64
+	// OpenAhead is for the demo seed (familytime dev --seed), after which the platform goes on
+	// on the real clock: the centres' opening patterns have no last date, instead of ending on
+	// To, and the families in contact or ready for it are booked into their next sessions after
+	// To (Result.Next), so that the day sheets from To's next day on show families expected and a
+	// family can be booked without a new pattern (decision 272). A simulation held to reporting's
+	// figures (familytime simulate) leaves it false.
+	OpenAhead bool
 }
 
 // DefaultConcernRate: a concern in about one attended session in fifty. Centres raise few, and

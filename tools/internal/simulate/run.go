@@ -48,6 +48,9 @@ type Result struct {
 	Commands int64
 	Elapsed  time.Duration
 	Truth    *Truth
+	// Next are the centres' next session days after To with families booked, with
+	// Config.OpenAhead; nil without.
+	Next []NextSession
 }
 
 // Validate says what is wrong with cfg, in the words of the command's flags; nil if nothing.
@@ -100,7 +103,17 @@ func Run(ctx context.Context, cfg Config, p Platform, progress io.Writer) (*Resu
 	if err := s.c.advance(ctx, at(s.to, 23, 0)); err != nil {
 		return nil, err
 	}
-	res := &Result{Centres: len(s.centres), Commands: s.c.commands.get(), Elapsed: time.Since(start), Truth: s.truth()}
+	var next []NextSession
+	if cfg.OpenAhead {
+		if err := s.each(ctx, func(ctx context.Context, c *centre) error { return s.bookAhead(ctx, c) }); err != nil {
+			return nil, fmt.Errorf("booking ahead: %w", err)
+		}
+		if err := s.c.advance(ctx, at(s.to, 23, 0)); err != nil {
+			return nil, err
+		}
+		next = s.nextSessions()
+	}
+	res := &Result{Centres: len(s.centres), Commands: s.c.commands.get(), Elapsed: time.Since(start), Truth: s.truth(), Next: next}
 	for _, c := range s.centres {
 		res.Families += len(c.families)
 	}
@@ -358,17 +371,24 @@ func (s *sim) timetable(ctx context.Context, c *centre, st commonv1.ServiceType,
 	for first.Weekday() != time.Weekday(int(wd)%7) {
 		first = first.AddDate(0, 0, 1)
 	}
+	until := s.openUntil()
 	var closed []*commonv1.Date
 	var closedDays []time.Time
-	for _, d := range []time.Time{time.Date(s.from.Year(), 12, 26, 0, 0, 0, 0, time.UTC), time.Date(s.from.Year(), 12, 25, 0, 0, 0, 0, time.UTC)} {
-		if !d.Before(first) && !d.After(s.to) && d.Weekday() == first.Weekday() {
-			closed = append(closed, pbDate(d))
-			closedDays = append(closedDays, d)
+	for y := s.from.Year(); y <= until.Year(); y++ {
+		for _, d := range []time.Time{time.Date(y, 12, 26, 0, 0, 0, 0, time.UTC), time.Date(y, 12, 25, 0, 0, 0, 0, time.UTC)} {
+			if !d.Before(first) && !d.After(until) && d.Weekday() == first.Weekday() {
+				closed = append(closed, pbDate(d))
+				closedDays = append(closedDays, d)
+			}
 		}
+	}
+	last := pbDate(s.to)
+	if s.cfg.OpenAhead {
+		last = nil // open until the centre changes it, as a centre's standing timetable is
 	}
 	resp, err := call(ctx, s.c, s.c.scheduling.DefineOpeningPattern, &schedulingv1.DefineOpeningPatternRequest{CentreId: c.id.String(),
 		Recurrence: rec, Weekday: wd, StartTime: &schedulingv1.LocalTime{Hour: int32(w.startH), Minute: int32(w.startM)},
-		EndTime: &schedulingv1.LocalTime{Hour: int32(w.endH), Minute: int32(w.endM)}, FirstDate: pbDate(first), LastDate: pbDate(s.to),
+		EndTime: &schedulingv1.LocalTime{Hour: int32(w.endH), Minute: int32(w.endM)}, FirstDate: pbDate(first), LastDate: last,
 		RoomIds: ids, ClosedDates: closed, TimeZone: "Europe/London", RequestId: uuid.NewString()})
 	if err != nil {
 		return fmt.Errorf("define opening pattern: %w", err)
@@ -382,16 +402,91 @@ func (s *sim) timetable(ctx context.Context, c *centre, st commonv1.ServiceType,
 	if weekly {
 		step = 7
 	}
-	for d := first; !d.After(s.to); d = d.AddDate(0, 0, step) {
+	for d := first; !d.After(until); d = d.AddDate(0, 0, step) {
 		if !slices.Contains(closedDays, d) {
 			openings = append(openings, d)
 		}
 	}
 	for i, id := range ids {
 		c.slots = append(c.slots, &slot{service: st, pattern: pattern, room: uuid.MustParse(id), capacity: caps[i], weekly: weekly,
-			first: first, last: s.to, openings: openings, window: w})
+			first: first, last: until, openings: openings, window: w})
 	}
 	return nil
+}
+
+// bookAheadMonths is scheduling's domain.BookAhead: how far ahead a session may be booked.
+const bookAheadMonths = 12
+
+// openUntil is the last day of the centres' openings as the simulation knows them: the last day
+// simulated, where the patterns end; with OpenAhead, whose patterns have no last date, as far
+// as a session may be booked after it. That covers every period Compare reads (they end by the
+// last day's year end), so the truth's places stay those reporting counts for an open pattern.
+func (s *sim) openUntil() time.Time {
+	if s.cfg.OpenAhead {
+		return s.to.AddDate(0, bookAheadMonths, 0)
+	}
+	return s.to
+}
+
+// bookAhead books the centre's families in contact or ready for it, not suspended by a hold and
+// not at their last session, into their next sessions after the last day simulated, as each
+// morning's casework does (book): with OpenAhead the platform goes on from here, and a family
+// whose arrangement was agreed on the last day, due to be booked the next morning, would
+// otherwise have no session. Called at the last day's end, on the simulated clock.
+func (s *sim) bookAhead(base context.Context, c *centre) error {
+	ctx, err := s.coordinator(base, c)
+	if err != nil {
+		return err
+	}
+	for _, f := range c.families {
+		if f.step != stepContact || f.hold != nil || f.attended >= f.planned {
+			continue
+		}
+		if err := s.book(ctx, f, s.to); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// NextSession is a centre's first session day after the last day simulated with families booked
+// (Config.OpenAhead), and who reads its day sheet.
+type NextSession struct {
+	Centre uuid.UUID
+	Name   string
+	// Date is the session day (a London date, as midnight UTC); zero if no family is booked ahead.
+	Date time.Time
+	// Families is how many families are booked that day.
+	Families int
+	// Staff is the account of the centre's staff who runs its sessions (and reads its day sheet),
+	// and Role the one role they act in: a volunteer, or a contact supervisor where the centre
+	// offers supervised contact.
+	Staff string
+	Role  auth.Role
+}
+
+// nextSessions are the centres' next session days with families booked, in the centres' order.
+func (s *sim) nextSessions() []NextSession {
+	var out []NextSession
+	for _, c := range s.centres {
+		n := NextSession{Centre: c.id, Name: c.name, Staff: staffAccount(c), Role: auth.RoleVolunteer}
+		if c.supervised {
+			n.Role = auth.RoleSupervisor
+		}
+		for _, f := range c.families {
+			for _, b := range f.bookings {
+				switch {
+				case b.state != "booked" || !b.date.After(s.to):
+				case n.Date.IsZero() || b.date.Before(n.Date):
+					n.Date, n.Families = b.date, 1
+				case b.date.Equal(n.Date):
+					n.Families++ // a family has one session a day
+				}
+			}
+		}
+		out = append(out, n)
+	}
+	return out
 }
 
 // each runs f for every centre, cfg.Concurrency at a time; the first error stops the rest.

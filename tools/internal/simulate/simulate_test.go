@@ -109,6 +109,37 @@ func TestSmallSimulationAgreesExactlyWithReporting(t *testing.T) {
 	}
 }
 
+// The demo seed's simulation (OpenAhead, decision 272): the centres' patterns stay open after
+// To and the families in contact or ready for it are booked into their next sessions, which
+// Result.Next names by centre; reporting's figures for the periods it covers, March's sessions
+// and places after To among them, still agree exactly with the ground truth.
+func TestAnOpenAheadSimulationBooksAheadAndStillAgreesWithReporting(t *testing.T) {
+	_, p := startSimulated(t)
+	cfg := simulate.Config{Centres: 3, From: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 2, 28, 0, 0, 0, 0, time.UTC),
+		Scale: 1.5, Seed: 1, Concurrency: 3, OpenAhead: true}
+	res, err := simulate.Run(t.Context(), cfg, p, nil)
+	require.NoError(t, err)
+	require.Len(t, res.Next, 3, "a next session day for each centre, or none")
+	families := 0
+	for _, n := range res.Next {
+		if !n.Date.IsZero() {
+			require.True(t, n.Date.After(cfg.To), "%s: its next session day %s is after the last day simulated", n.Name, n.Date)
+			require.Positive(t, n.Families, n.Name)
+		}
+		families += n.Families
+	}
+	require.Positive(t, families, "families booked after the last day simulated")
+	cs, err := simulate.Compare(t.Context(), p, res.Truth, cfg.From, cfg.To)
+	require.NoError(t, err)
+	require.Len(t, cs, 2, "2026 Q1 and 2026")
+	for _, c := range cs {
+		require.Empty(t, c.Differ, "%s: cells where reporting differs from the truth", c.Period)
+	}
+	march := res.Truth.Figures(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC))
+	require.Positive(t, march[simulate.Key{Measure: "sessions_booked", Scope: "national"}], "sessions booked after the last day simulated")
+	require.Positive(t, march[simulate.Key{Measure: "places_available", Scope: "national"}], "places open after the last day simulated")
+}
+
 // The simulated clock moves only forward, only for an admin, and a move waits for the platform
 // to settle.
 func TestDevClockMovesForwardForAnAdminOnly(t *testing.T) {

@@ -228,7 +228,7 @@ func TestADataFolderKeptOnASimulatedClockNeverGoesBack(t *testing.T) {
 	refused := cfg
 	refused.Clock, refused.ClockStart, refused.SeedFrom = devserver.ClockSimulated, time.Date(2031, 1, 1, 0, 0, 0, 0, london), time.Now().AddDate(0, 0, -56)
 	_, err := devserver.Start(t.Context(), refused)
-	require.ErrorContains(t, err, "cannot be combined with --clock simulated")
+	require.ErrorContains(t, err, "cannot be combined with a simulated clock")
 	_, err = os.Stat(devserver.ClockFile(dir))
 	require.ErrorIs(t, err, os.ErrNotExist, "a refused start keeps no clock")
 

@@ -43,7 +43,9 @@ func newDevCommand() *cobra.Command {
     familytime clock advance (or familytime simulate) moves it. A new simulated clock stands at
     the start of today, UK time, or at --clock-start; while nothing is recorded it may be moved
     anywhere, then only forward. It is kept in <data>/clock from the start and resumes there on
-    the next start (a later --clock-start is for a new data folder). dev.log and the lines printed say which clock, and its time
+    the next start, --clock simulated or not (a later --clock-start is for a new data folder);
+    such a folder is refused the real clock while its simulated time is ahead of today, as its
+    services would see time go back (decision 269). dev.log and the lines printed say which clock, and its time
 A second start with the same --data reuses the data. The addresses are printed and written to
 <data>/dev.json for other commands to find.`,
 		Example: `  familytime dev
@@ -128,7 +130,7 @@ A second start with the same --data reuses the data. The addresses are printed a
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the addresses as JSON, for scripts")
 	cmd.Flags().BoolVar(&seed, "seed", false, "on an empty platform, record demo data first: a few centres and families at every stage, over the last eight weeks, with their next sessions booked")
 	cmd.Flags().BoolVar(&cfg.Processes, "processes", false, "run each service in an OS process of its own (its PID and metrics URL in dev.json), to see each one's memory; not with --seed")
-	cmd.Flags().StringVar(&cfg.Clock, "clock", devserver.ClockReal, "the services' clock: real, or simulated (moved forward by familytime clock advance and familytime simulate; dev only)")
+	cmd.Flags().StringVar(&cfg.Clock, "clock", "", "the services' clock: real, or simulated (moved forward by familytime clock advance and familytime simulate; dev only); default: the data folder's, simulated if it keeps a simulated clock, else real")
 	cmd.Flags().StringVar(&clockStart, "clock-start", "", "where a new simulated clock stands: 2026-03-01 (its start, UK time), 2026-03-01T09:00 or an instant with its zone (default: the start of today, UK time)")
 	return cmd
 }

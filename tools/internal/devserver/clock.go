@@ -94,7 +94,8 @@ func (p *Platform) chooseClock(ctx context.Context, cfg Config) error {
 	}
 	if !cfg.SeedFrom.IsZero() {
 		if p.clock != nil {
-			return errors.New("--seed runs on the real clock once the demo data is in: it cannot be combined with --clock simulated")
+			return errors.New("--seed runs on the real clock once the demo data is in: it cannot be combined with a simulated clock " +
+				"(--clock simulated, or a data folder that keeps one: seed another --data folder)")
 		}
 		empty, err := p.empty(ctx)
 		if err != nil {

@@ -123,7 +123,9 @@ func Fingerprint(ctx context.Context, req proto.Message) ([]byte, error) {
 	method, _ := grpc.Method(ctx)
 	subject := ""
 	if c, ok := auth.FromContext(ctx); ok {
-		subject = c.Subject
+		// In lower case: the same account spelt in another case is the same caller, as its
+		// pseudonym and the same-applicant check (IsCaller) take it (review 46).
+		subject = strings.ToLower(c.Subject)
 	}
 	for _, part := range [][]byte{[]byte(method), []byte(subject), body} {
 		var n [8]byte

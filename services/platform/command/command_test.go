@@ -232,3 +232,17 @@ func TestAReferrerIsRecordedByAPseudonym(t *testing.T) {
 	require.False(t, command.IsCaller(parent, eventstore.New(db.Pool(t)).SignWith(retired.ForLog("test")), actor),
 		"once the old secret is retired, its pseudonyms name no one")
 }
+
+// Review 46: a retry from the same account spelt in another case was refused as a different
+// request, though its pseudonym and the same-applicant check take it as the same caller.
+func TestARequestsFingerprintTakesTheAccountInAnyCase(t *testing.T) {
+	req := &testingv1.IncrementCounterRequest{Counter: "c", By: 1}
+	as := func(subject string) []byte {
+		ctx := auth.WithClaims(context.Background(), &auth.Claims{Subject: subject, Roles: []auth.Role{auth.RoleReferrer}})
+		f, err := command.Fingerprint(ctx, req)
+		require.NoError(t, err)
+		return f
+	}
+	require.Equal(t, as("h.ward@example.org"), as("H.Ward@Example.org"))
+	require.NotEqual(t, as("h.ward@example.org"), as("j.ward@example.org"), "another account is another request")
+}

@@ -43,7 +43,7 @@ simulate's do. It uses the dev platform's admin token, from the data folder.`,
 			return fmt.Errorf("clock needs a subcommand: show or advance (familytime clock --help)")
 		},
 	}
-	cmd.PersistentFlags().StringVar(&dataDir, "data", ".familytime", "data folder of the running familytime dev")
+	cmd.PersistentFlags().StringVar(&dataDir, "data", defaultDataDir, "data folder of the running familytime dev")
 	cmd.AddCommand(clockShowCommand(&dataDir), clockAdvanceCommand(&dataDir))
 	return cmd
 }

@@ -124,7 +124,7 @@ A second start with the same --data reuses the data. The addresses are printed a
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&cfg.DataDir, "data", ".familytime", "folder for the platform's data (reused on the next start)")
+	cmd.Flags().StringVar(&cfg.DataDir, "data", defaultDataDir, "folder for the platform's data (reused on the next start)")
 	cmd.Flags().IntVar(&cfg.NATSPort, "nats-port", 0, "NATS client port (0: a free port, since another NATS may hold 4222)")
 	cmd.Flags().StringVar(&cfg.DatabaseURL, "database-url", "", "owner URL of an existing PostgreSQL (default: $DATABASE_URL, else a private cluster)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the addresses as JSON, for scripts")
@@ -210,13 +210,19 @@ func seedDemo(cmd *cobra.Command, p *devserver.Platform, cfg devserver.Config) e
 	}
 	fmt.Fprintf(w, "demo data: %d centres, %d referrals (%d commands); the services now run on the real clock\n",
 		res.Centres, res.Families, res.Commands)
-	printNextSessions(w, res.Next)
+	data := ""
+	if cfg.DataDir != defaultDataDir {
+		data = " --data " + cfg.DataDir
+	}
+	printNextSessions(w, res.Next, data)
 	return nil
 }
 
 // printNextSessions says each demo centre's next session day with families booked, and the
 // command that reads its day sheet as the centre's staff, who read it.
-func printNextSessions(w io.Writer, next []simulate.NextSession) {
+// data is " --data D" for a platform started in another data folder than the default, so that the
+// command runs as printed (review 46).
+func printNextSessions(w io.Writer, next []simulate.NextSession, data string) {
 	fmt.Fprintln(w, "the demo's opening patterns stay open (no last date); next sessions with families booked:")
 	for _, n := range next {
 		if n.Date.IsZero() {
@@ -228,7 +234,7 @@ func printNextSessions(w io.Writer, next []simulate.NextSession) {
 			families = "family"
 		}
 		fmt.Fprintf(w, "  %s at %s, %d %s booked:\n", n.Date.Format("Monday 2 January 2006"), n.Name, n.Families, families)
-		fmt.Fprintf(w, "    familytime schedule daysheet --centre %s --date %s --token \"$(familytime token --role %s --centre %s --subject %s)\"\n",
-			n.Centre, n.Date.Format(time.DateOnly), n.Role, n.Centre, n.Staff)
+		fmt.Fprintf(w, "    familytime schedule daysheet --centre %s --date %s%s --token \"$(familytime token --role %s --centre %s --subject %s%s)\"\n",
+			n.Centre, n.Date.Format(time.DateOnly), data, n.Role, n.Centre, n.Staff, data)
 	}
 }

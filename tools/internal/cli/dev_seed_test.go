@@ -103,11 +103,13 @@ func TestTheDemoSeedLeavesSessionsAheadAndSaysWhichDaySheetToRead(t *testing.T) 
 
 	// The seed names each centre's next session day with families booked, and how to read its day
 	// sheet; the sheet lists them.
-	next := regexp.MustCompile(`familytime schedule daysheet --centre (\S+) --date (\d{4}-\d{2}-\d{2}) --token "\$\(familytime token --role (\S+) --centre \S+ --subject (\S+)\)"`).
-		FindAllStringSubmatch(said.String(), -1)
+	// With --data, so that it runs as printed beside this data folder (review 46).
+	next := regexp.MustCompile(`familytime schedule daysheet --centre (\S+) --date (\d{4}-\d{2}-\d{2}) --data (\S+) `+
+		`--token "\$\(familytime token --role (\S+) --centre \S+ --subject (\S+) --data (\S+)\)"`).FindAllStringSubmatch(said.String(), -1)
 	require.NotEmpty(t, next, "the seed says which day sheet to read:\n%s", said.String())
 	for _, m := range next {
-		centre, date, role, subject := m[1], m[2], m[3], m[4]
+		centre, date, role, subject := m[1], m[2], m[4], m[5]
+		require.Equal(t, []string{dir, dir}, []string{m[3], m[6]}, "the data folder, in both commands")
 		require.GreaterOrEqual(t, date, today.Format(time.DateOnly))
 		token, err := run(t, append([]string{"token", "--role", role, "--centre", centre, "--subject", subject}, data...)...)
 		require.NoError(t, err)

@@ -85,8 +85,12 @@ func refusalHint(err error, token, centre, dataDir string) error {
 			// Staff act only while the centre's register clears them (NOT_CLEARED otherwise):
 			// a token for an account not on it is refused next (review 45).
 			mint += " --subject <an account on its staff register>"
-			hint += "; the account must be on the centre's staff register (familytime staff list --centre " + centre +
-				" shows who is; the demo's are sim-coordinator-001, sim-staff-001, sim-lead-001 and so on)"
+			list := "familytime staff list --centre " + centre
+			if dataDir != "" {
+				list += " --data " + dataDir
+			}
+			hint += "; the account must be on the centre's staff register (" + list + " shows who is; on the demo, each " +
+				"centre's own sim-coordinator-NNN, sim-staff-NNN and sim-lead-NNN, NNN the centre's number in its name)"
 		}
 	}
 	if role != auth.RoleAdmin && len(roles) > 0 && !slices.ContainsFunc(roles, func(r auth.Role) bool { return r != auth.RoleAdmin }) {

@@ -36,7 +36,7 @@ In production the KEKs come from -kek-dir (KEK_DIR) or KEKS, and each service re
 in the background; see docs/runbook.md, "Rotating the key-encryption key".`,
 		Args: cobra.NoArgs,
 	}
-	cmd.PersistentFlags().StringVar(&dataDir, "data", ".familytime", "data folder of the running familytime dev")
+	cmd.PersistentFlags().StringVar(&dataDir, "data", defaultDataDir, "data folder of the running familytime dev")
 	cmd.PersistentFlags().BoolVar(&asJSON, "json", false, "print JSON for scripts")
 
 	rotate := &cobra.Command{

@@ -58,7 +58,7 @@ func TestARefusedReferrerIsToldWhatAReferrerDoes(t *testing.T) {
 	hinted := strings.Join(strings.Fields(refusalHint(describe(refused), "not a token", centre.String(), "data").Error()), " ")
 	require.Contains(t, hinted, "familytime token --role coordinator --centre "+centre.String()+
 		" --subject <an account on its staff register> --data data")
-	require.Contains(t, hinted, "familytime staff list --centre "+centre.String()+" shows who is")
+	require.Contains(t, hinted, "familytime staff list --centre "+centre.String()+" --data data shows who is")
 }
 
 // Review 41 (low): decision 242 told a refused referrer what a referrer does on referral commands

@@ -90,7 +90,7 @@ cell differs.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&dataDir, "data", ".familytime", "data folder of the running familytime dev (started with --clock simulated)")
+	f.StringVar(&dataDir, "data", defaultDataDir, "data folder of the running familytime dev (started with --clock simulated)")
 	f.IntVar(&cfg.Centres, "centres", 300, "centres to register")
 	f.StringVar(&from, "from", "2026-01-01", "first day simulated")
 	f.StringVar(&to, "to", "2026-12-31", "last day simulated")

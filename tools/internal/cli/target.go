@@ -20,9 +20,12 @@ type connection struct {
 	token   string
 }
 
+// defaultDataDir is the dev platform's data folder when --data is not given.
+const defaultDataDir = ".familytime"
+
 func (c *connection) register(cmd *cobra.Command) {
 	f := cmd.PersistentFlags()
-	f.StringVar(&c.dataDir, "data", ".familytime", "data folder of a running familytime dev, to find it without --addr and --token")
+	f.StringVar(&c.dataDir, "data", defaultDataDir, "data folder of a running familytime dev, to find it without --addr and --token")
 	f.StringVar(&c.addr, "addr", "", "gRPC address of the platform (env FAMILYTIME_ADDR); default: the running familytime dev")
 	f.StringVar(&c.token, "token", "", "bearer token (env FAMILYTIME_TOKEN); default: the running familytime dev's admin token")
 }

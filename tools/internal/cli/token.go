@@ -90,7 +90,7 @@ at its own centre, never both at both (decision 106).`,
 			return err
 		},
 	}
-	cmd.Flags().StringVar(&dataDir, "data", ".familytime", "data folder of the running familytime dev")
+	cmd.Flags().StringVar(&dataDir, "data", defaultDataDir, "data folder of the running familytime dev")
 	cmd.Flags().StringSliceVar(&roles, "role", nil, "role(s): referrer, coordinator, volunteer, supervisor, safeguarding_lead, national_analyst, admin")
 	cmd.Flags().StringSliceVar(&centres, "centre", nil, "centre id(s) the token's holder works for")
 	cmd.Flags().StringArrayVar(&at, "at", nil, "CENTRE=ROLE: a role held at that centre only (repeat)")

@@ -153,7 +153,7 @@ database (as a role that may read its events), named by the first --service.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&dataDir, "data", ".familytime", "data folder of the running familytime dev")
+	f.StringVar(&dataDir, "data", defaultDataDir, "data folder of the running familytime dev")
 	f.StringVar(&databaseURL, "database-url", "", "check this one database instead of the dev platform's (named by --service)")
 	f.StringVar(&keyFile, "bus-key-file", "", "the platform's bus key, to check each event's MAC with --database-url (the dev platform's is read from its data folder)")
 	f.StringSliceVar(&services, "service", nil, "check only this service's log (repeat; default all four)")

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/google/uuid"
 
@@ -331,10 +332,31 @@ func (d Details) checkSaid(v *Invalid, prefix string, described bool) {
 		said(v, prefix+"availability", d.Availability, "must say when the family can come")
 	}
 	if d.Risk.OtherConcerns && !described {
-		said(v, prefix+"risk_notes", d.RiskNotes, "must describe the other concerns: the referral answers that there are other "+
+		describesConcerns(v, prefix+"risk_notes", d.RiskNotes, "must describe the other concerns: the referral answers that there are other "+
 			"concerns ("+prefix+"risk.other_concerns), which the risk notes describe for the screen to weigh")
 	}
 }
+
+// describesConcerns refuses risk notes that say nothing of the other concerns the answers say
+// there are: no words (said), or words that deny them ("none", "n/a"; review 46: "none" was taken
+// as the description of a yes).
+func describesConcerns(v *Invalid, field, s, what string) {
+	said(v, field, s, what)
+	if slices.ContainsFunc(v.Violations, func(f Violation) bool { return f.Field == field }) {
+		return
+	}
+	plain := strings.Join(strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '/'
+	}), " ")
+	if slices.Contains(noConcerns, plain) {
+		v.add(field, fmt.Sprintf("%s: %q says there are none, while the answer says there are (answer other_concerns no if there "+
+			"are none)", what, s))
+	}
+}
+
+// noConcerns are notes that deny the concerns they should describe, as describesConcerns reads them.
+var noConcerns = []string{"none", "no", "nothing", "n/a", "na", "nil", "not applicable", "no concerns", "none known",
+	"no other concerns", "nothing to add", "nothing else", "none at all"}
 
 // said refuses s at field unless it says something in words (inwords), with what it must say; a
 // field already refused (empty, too long, a control character) is not refused twice.

@@ -33,6 +33,11 @@ func TestAReferralThatSaysNothingIsRefused(t *testing.T) {
 			func(d *domain.Details) { d.Risk.OtherConcerns, d.RiskNotes = true, "" }},
 		{"other concerns with risk notes of a dash", "details.risk_notes", "must describe the other concerns",
 			func(d *domain.Details) { d.Risk.OtherConcerns, d.RiskNotes = true, " - " }},
+		// Review 46: "none" was taken as the description of a yes (decision 273).
+		{"other concerns described as none", "details.risk_notes", `"None." says there are none, while the answer says there are`,
+			func(d *domain.Details) { d.Risk.OtherConcerns, d.RiskNotes = true, "None." }},
+		{"other concerns described as nothing to add", "details.risk_notes", "says there are none",
+			func(d *domain.Details) { d.Risk.OtherConcerns, d.RiskNotes = true, "Nothing to add" }},
 	}
 	for _, tc := range cases {
 		t.Run("submitted: "+tc.name, func(t *testing.T) {

@@ -200,7 +200,7 @@ func (r *Referral) SubmitSecondParty(a SecondPartyApplication, today time.Time, 
 	if a.Risk.OtherConcerns {
 		// The applicant's own notes describe their own yes (review 45, decision 270), as the
 		// referral's describe the first parent's: an applicant cannot amend what the first wrote.
-		said(&v, "risk_notes", notes, "must describe the other concerns: the applicant answers that there are other concerns "+
+		describesConcerns(&v, "risk_notes", notes, "must describe the other concerns: the applicant answers that there are other concerns "+
 			"(risk.other_concerns), which their risk notes describe for the screen to weigh")
 	}
 	if !a.ConsentGiven {

@@ -87,6 +87,19 @@ func TestAReferralThatSaysNothingIsRefusedAndRecordsNothing(t *testing.T) {
 		applied, err := apply("He has threatened to take the children abroad")
 		require.NoError(t, err)
 		require.Equal(t, referralv1.ReferralState_REFERRAL_STATE_RECEIVED, applied.GetReferral().GetState())
+
+		// The screener reads them: among the case's notes, with the family's details (decision
+		// 270's Left, decision 274: they were recorded and shown to no one).
+		got, err := c.GetFamily(ctx, &referralv1.GetFamilyRequest{ReferralId: self.GetReferral().GetReferralId(), CentreId: centre.String(),
+			Purpose: "Screening the referral's risk answers"})
+		require.NoError(t, err)
+		var notes []string
+		for _, n := range got.GetFamily().GetNotes() {
+			if n.GetStep() == "familytime.referral.v1.SecondPartyApplicationReceived" {
+				notes = append(notes, n.GetText())
+			}
+		}
+		require.Equal(t, []string{"He has threatened to take the children abroad"}, notes)
 	})
 
 	t.Run("said in words, each is accepted", func(t *testing.T) {

@@ -326,6 +326,8 @@ func caseStep(eventType string) string {
 		return "lead's check of a possible duplicate"
 	case "SameChildConfirmed":
 		return "same child confirmed"
+	case "SecondPartyApplicationReceived":
+		return "second parent's risk notes"
 	}
 	return eventType
 }

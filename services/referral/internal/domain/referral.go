@@ -633,6 +633,10 @@ func caseNote(ev proto.Message) (*commonv1.Date, []byte) {
 		return e.GetCheckedOn(), e.GetSealedNote()
 	case *referralv1.SameChildConfirmed:
 		return e.GetConfirmedOn(), e.GetSealedNote()
+	case *referralv1.SecondPartyApplicationReceived:
+		// The second parent's own notes on the risk questions, for the screener to read with the
+		// family's details (decision 274: recorded, and shown to no one).
+		return e.GetReceivedOn(), e.GetSealedRiskNotes()
 	}
 	return nil, nil
 }

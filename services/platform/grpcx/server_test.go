@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
@@ -272,6 +274,8 @@ func TestDomainErrorsMapToPreciseCodes(t *testing.T) {
 		{"already exists", problem.Conflict("DUPLICATE_CENTRE", "a centre of that name is in the region"), codes.AlreadyExists, "DUPLICATE_CENTRE"},
 		{"version conflict", &eventstore.ConflictError{Stream: "centre-1", Expected: 1, Actual: 2}, codes.Aborted, "VERSION_CONFLICT"},
 		{"wrapped version conflict", errors.Join(errors.New("save"), eventstore.ErrVersionConflict), codes.Aborted, "VERSION_CONFLICT"},
+		{"database shut down", fmt.Errorf("read family key: %w", &pgconn.PgError{Code: "57P01"}), codes.Unavailable, "DATABASE_UNAVAILABLE"},
+		{"connection exception", &pgconn.PgError{Code: "08006"}, codes.Unavailable, "DATABASE_UNAVAILABLE"},
 		{"anything else", errors.New("pq: connection to 10.0.0.7 refused"), codes.Internal, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -3,7 +3,12 @@ package grpcx
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
+	"net"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
@@ -24,7 +29,23 @@ const (
 	ReasonFieldInvalid = "FIELD_INVALID"
 	// ReasonNotFound: the record asked for is not there (or not the caller's to know of).
 	ReasonNotFound = "NOT_FOUND"
+	// ReasonDatabaseUnavailable: the service's database (or key store) went away during the
+	// request, which did not commit: retry it with the same request id.
+	ReasonDatabaseUnavailable = "DATABASE_UNAVAILABLE"
 )
+
+// databaseGone reports whether err is PostgreSQL going away or refusing connections: a
+// connection exception (SQLSTATE class 08), the server shutting down or starting up (57P01,
+// 57P02, 57P03), or a connection that could not be made or was cut.
+func databaseGone(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return strings.HasPrefix(pg.Code, "08") || pg.Code == "57P01" || pg.Code == "57P02" || pg.Code == "57P03"
+	}
+	var connect *pgconn.ConnectError
+	var network net.Error
+	return errors.As(err, &connect) || errors.As(err, &network) || errors.Is(err, io.ErrUnexpectedEOF) || pgconn.SafeToRetry(err)
+}
 
 // Status maps a handler's error to its gRPC status: the one place where domain errors become
 // codes. Errors it does not know are logged and returned as a generic Internal, so no internal
@@ -71,6 +92,14 @@ func Status(ctx context.Context, log *slog.Logger, err error) error {
 		return status.Error(codes.Canceled, "request cancelled")
 	case errors.Is(err, context.DeadlineExceeded):
 		return status.Error(codes.DeadlineExceeded, "deadline exceeded")
+	case databaseGone(err):
+		// After the context's own ends, which a net.Error also matches. Not committed (a commit
+		// cut off is ErrOutcomeUnknown, above): the same request id retried appends once. Logged,
+		// as an operator needs to know (review 47: a dev platform killed mid-command answered
+		// "internal error").
+		log.WarnContext(ctx, "request failed: database unavailable", "error", err)
+		return withInfo(codes.Unavailable, "the service lost its database for a moment: retry the request with the same request_id",
+			ReasonDatabaseUnavailable)
 	}
 	log.ErrorContext(ctx, "request failed", "error", err)
 	return status.Error(codes.Internal, "internal error")

@@ -76,18 +76,7 @@ func Summary(r *domain.Referral) *referralv1.Referral {
 		out.PossibleDuplicates = append(out.PossibleDuplicates, pd)
 	}
 	if on, ok := r.ErasedOn(); ok {
-		out.ErasedOn = dates.Proto(on)
-		// What the risk answers and the applications said about the family, and the children's
-		// birth months, go with the rest of its personal details (review 27, decision 194). The
-		// events keep the birth months in clear for the figures (decision 34), which reporting
-		// builds from the events, never from this summary; the screening's rating and finding,
-		// the states and the dates are the case's categories and stay.
-		out.RiskAnswersDiscloseDomesticAbuse, out.DomesticAbuseDisclosedOn, out.DomesticAbuseDisclosedEarlier = false, nil, false
-		out.DisclosureWeighed = false
-		out.SecondApplicantMatches, out.SecondApplicantChecked = nil, false
-		for _, c := range out.Children {
-			c.BirthYear, c.BirthMonth = 0, 0
-		}
+		Erased(out, dates.Proto(on))
 	}
 	if r.State() == domain.Ended {
 		out.Outcome, out.EndedOn = r.Outcome(), dates.Proto(r.EndedOn())
@@ -394,4 +383,21 @@ func ProjectCentre(uow *eventstore.UnitOfWork, c domain.Centre, version int64) {
 			accredited_on = EXCLUDED.accredited_on, version = EXCLUDED.version
 		WHERE centres.version < EXCLUDED.version`,
 		c.ID, raw, int32(c.Accreditation), nullDate(c.AccreditedOn, true), version)
+}
+
+// Erased is a referral's summary once its family's personal data was erased on: what the risk
+// answers and the applications said about the family, and the children's birth months, go with
+// the rest of its personal details (review 27, decision 194). The events keep the birth months in
+// clear for the figures (decision 34), which reporting builds from the events, never from this
+// summary; the screening's rating and finding, the states and the dates are the case's categories
+// and stay. An answer recorded before the erasure and replayed after it is told the same (review
+// 47, decision 277).
+func Erased(out *referralv1.Referral, on *commonv1.Date) {
+	out.ErasedOn = on
+	out.RiskAnswersDiscloseDomesticAbuse, out.DomesticAbuseDisclosedOn, out.DomesticAbuseDisclosedEarlier = false, nil, false
+	out.DisclosureWeighed = false
+	out.SecondApplicantMatches, out.SecondApplicantChecked = nil, false
+	for _, c := range out.Children {
+		c.BirthYear, c.BirthMonth = 0, 0
+	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/referral/internal/adapters"
@@ -17,6 +18,15 @@ import (
 
 // DefaultPageSize is the page size when the caller gives none.
 const DefaultPageSize = 100
+
+// ErasedOn is the date the family of referral id was erased, nil while it is not.
+func (a *App) ErasedOn(ctx context.Context, id uuid.UUID) (*commonv1.Date, error) {
+	s, _, err := a.referrals.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.GetErasedOn(), nil
+}
 
 // GetReferral reads a referral of the centre (no personal details).
 func (a *App) GetReferral(ctx context.Context, id, centre uuid.UUID) (*referralv1.Referral, error) {

@@ -120,7 +120,20 @@ func once[R commandAnswer](ctx context.Context, s *Server, req command.Request, 
 	})
 	if err == nil && resp.GetReferral() != nil && proto.Message(resp) != proto.Message(decided) {
 		// Not the answer decided here: the one recorded by the request's first commit, read back.
-		resp.GetReferral().Replayed = true
+		r := resp.GetReferral()
+		r.Replayed = true
+		// Recorded before the family's erasure, the answer is not its personal data's way back
+		// (review 47, decision 277): it is told as a read would tell it now.
+		if id, perr := uuid.Parse(r.GetReferralId()); perr == nil {
+			on, gerr := s.app.ErasedOn(ctx, id)
+			if gerr != nil {
+				var zero R
+				return zero, translate(gerr)
+			}
+			if on != nil {
+				adapters.Erased(r, on)
+			}
+		}
 	}
 	return resp, translate(err)
 }

@@ -13,7 +13,6 @@ import (
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
-	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/scheduling/internal/ports"
 )
 
@@ -21,15 +20,7 @@ import (
 // scheduling's review consumer has handled it, whether or not it changed anything.
 func (g *rig) publishReview(t *testing.T, f family, centre uuid.UUID, ev proto.Message) {
 	t.Helper()
-	stream := "referral-" + f.id.String()
-	loaded, err := g.referral.store.Load(t.Context(), stream)
-	require.NoError(t, err)
-	e, err := eventstore.NewEvent(ev, f.id, centre, eventstore.Metadata{Actor: "coordinator"})
-	require.NoError(t, err)
-	e.ID = uuid.New()
-	_, err = g.referral.store.Append(t.Context(), stream, int64(len(loaded)), e)
-	require.NoError(t, err)
-	g.waitFor(t, "SELECT count(*) FROM inbox WHERE consumer = $1 AND event_id = $2", ports.ReviewConsumer, e.ID)
+	g.publishReferralTo(t, ports.ReviewConsumer, f, centre, ev)
 }
 
 // firstSession publishes referral's FirstSessionAttended for f (of referral, at centre), with the

@@ -265,6 +265,12 @@ func (g *rig) readyAs(t *testing.T, n int, st commonv1.ServiceType, edit func(*r
 // row), whether or not it changed anything.
 func (g *rig) publishReferral(t *testing.T, f family, centre uuid.UUID, ev proto.Message) {
 	t.Helper()
+	g.publishReferralTo(t, ports.ReferralConsumer, f, centre, ev)
+}
+
+// publishReferralTo is publishReferral, waiting for the named consumer of referral's stream.
+func (g *rig) publishReferralTo(t *testing.T, consumer string, f family, centre uuid.UUID, ev proto.Message) {
+	t.Helper()
 	stream := "referral-" + f.id.String()
 	loaded, err := g.referral.store.Load(t.Context(), stream)
 	require.NoError(t, err)
@@ -273,7 +279,7 @@ func (g *rig) publishReferral(t *testing.T, f family, centre uuid.UUID, ev proto
 	e.ID = uuid.New()
 	_, err = g.referral.store.Append(t.Context(), stream, int64(len(loaded)), e)
 	require.NoError(t, err)
-	g.waitFor(t, "SELECT count(*) FROM inbox WHERE consumer = $1 AND event_id = $2", ports.ReferralConsumer, e.ID)
+	g.waitFor(t, "SELECT count(*) FROM inbox WHERE consumer = $1 AND event_id = $2", consumer, e.ID)
 }
 
 // waitFor polls until a count query returns at least one.
